@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# deps.sh - install the Debian packages the build, tests and benchmarks need,
+# only those missing. Quiet when everything is present. Run by `make deps`.
+set -euo pipefail
+
+pkgs=(
+  libopencv-dev pkg-config            # gocv: core, imgproc, imgcodecs, videoio
+  gstreamer1.0-plugins-base           # videotestsrc, appsink for gst: sources and tests
+  gstreamer1.0-plugins-good           # jpegenc, avimux in pipeline tests
+  zbar-tools zxing-cpp-tools          # peers for make bench
+  systemd                             # systemd-analyze verify in packaging tests
+)
+
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "deps: installing ${missing[*]}" >&2
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
