@@ -1,0 +1,200 @@
+package scanner
+
+import (
+	"fmt"
+	"math/bits"
+	"strings"
+)
+
+// Symbology is a barcode type. Its String form is a stable name used in the
+// API, the config, the license protocol and usage reports; names never change
+// once published.
+type Symbology uint8
+
+// The symbologies scannerd reads. The zero value is Unknown.
+const (
+	Unknown Symbology = iota
+	QRCode
+	DataMatrix
+	Aztec
+	EAN13
+	EAN8
+	UPCA
+	UPCE
+	Code39
+	Code93
+	Code128
+	Codabar
+	ITF
+	DataBar
+	DataBarExpanded
+	PDF417
+	MicroQR
+	MaxiCode
+	numSymbologies
+)
+
+var symbologyNames = [numSymbologies]string{
+	Unknown:         "UNKNOWN",
+	QRCode:          "QR_CODE",
+	DataMatrix:      "DATA_MATRIX",
+	Aztec:           "AZTEC",
+	EAN13:           "EAN_13",
+	EAN8:            "EAN_8",
+	UPCA:            "UPC_A",
+	UPCE:            "UPC_E",
+	Code39:          "CODE_39",
+	Code93:          "CODE_93",
+	Code128:         "CODE_128",
+	Codabar:         "CODABAR",
+	ITF:             "ITF",
+	DataBar:         "DATABAR",
+	DataBarExpanded: "DATABAR_EXPANDED",
+	PDF417:          "PDF_417",
+	MicroQR:         "MICRO_QR",
+	MaxiCode:        "MAXICODE",
+}
+
+// String returns the stable name, e.g. "QR_CODE".
+func (s Symbology) String() string {
+	if s < numSymbologies {
+		return symbologyNames[s]
+	}
+	return fmt.Sprintf("Symbology(%d)", uint8(s))
+}
+
+// MarshalText implements encoding.TextMarshaler with the stable name.
+func (s Symbology) MarshalText() ([]byte, error) {
+	if s == Unknown || s >= numSymbologies {
+		return nil, fmt.Errorf("%w: %d", ErrUnknownSymbology, uint8(s))
+	}
+	return []byte(s.String()), nil
+}
+
+// UnmarshalText implements encoding.TextUnmarshaler; see ParseSymbology.
+func (s *Symbology) UnmarshalText(b []byte) error {
+	v, err := ParseSymbology(string(b))
+	if err != nil {
+		return err
+	}
+	*s = v
+	return nil
+}
+
+// Is2D reports whether the symbology is a matrix or stacked code, read by
+// locating it in two dimensions rather than along scan lines.
+func (s Symbology) Is2D() bool {
+	switch s {
+	case QRCode, DataMatrix, Aztec, PDF417, MicroQR, MaxiCode:
+		return true
+	}
+	return false
+}
+
+// ParseSymbology accepts a stable name in any case, with '-' or no separator
+// in place of '_' ("qr_code", "QR-CODE", "qrcode"), and the common aliases
+// ZXing and zbar use ("RSS_14", "EAN13", "PDF417").
+func ParseSymbology(name string) (Symbology, error) {
+	key := normalizeName(name)
+	for s := QRCode; s < numSymbologies; s++ {
+		if normalizeName(symbologyNames[s]) == key {
+			return s, nil
+		}
+	}
+	switch key {
+	case "QR":
+		return QRCode, nil
+	case "RSS14", "GS1DATABAR":
+		return DataBar, nil
+	case "RSSEXPANDED", "GS1DATABAREXPANDED", "DATABAREXPANDEDSTACKED", "RSSEXPANDEDSTACKED":
+		return DataBarExpanded, nil
+	case "INTERLEAVED2OF5", "I25":
+		return ITF, nil
+	case "MICROQRCODE":
+		return MicroQR, nil
+	}
+	return Unknown, fmt.Errorf("%w: %q", ErrUnknownSymbology, name)
+}
+
+func normalizeName(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToUpper(s) {
+		if (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9') {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// SymbologySet is a set of symbologies. The zero value is empty; an empty set
+// in Options means "all".
+type SymbologySet uint32
+
+// AllSymbologies returns the set of every symbology scannerd reads.
+func AllSymbologies() SymbologySet {
+	return SymbologySet(1<<numSymbologies-1) &^ 1
+}
+
+// NewSymbologySet returns a set holding the given symbologies.
+func NewSymbologySet(syms ...Symbology) SymbologySet {
+	var set SymbologySet
+	for _, s := range syms {
+		set = set.With(s)
+	}
+	return set
+}
+
+// ParseSymbologySet parses a comma-separated list of names ("qr_code,ean_13").
+// "all" or an empty string is every symbology.
+func ParseSymbologySet(list string) (SymbologySet, error) {
+	list = strings.TrimSpace(list)
+	if list == "" || strings.EqualFold(list, "all") {
+		return AllSymbologies(), nil
+	}
+	var set SymbologySet
+	for _, name := range strings.Split(list, ",") {
+		s, err := ParseSymbology(strings.TrimSpace(name))
+		if err != nil {
+			return 0, err
+		}
+		set = set.With(s)
+	}
+	return set, nil
+}
+
+// With returns the set with s added.
+func (set SymbologySet) With(s Symbology) SymbologySet {
+	if s == Unknown || s >= numSymbologies {
+		return set
+	}
+	return set | 1<<s
+}
+
+// Has reports whether s is in the set.
+func (set SymbologySet) Has(s Symbology) bool { return s < numSymbologies && set&(1<<s) != 0 }
+
+// Len returns the number of symbologies in the set.
+func (set SymbologySet) Len() int { return bits.OnesCount32(uint32(set)) }
+
+// Intersect returns the symbologies in both sets.
+func (set SymbologySet) Intersect(other SymbologySet) SymbologySet { return set & other }
+
+// All returns the members in their declaration order.
+func (set SymbologySet) All() []Symbology {
+	var out []Symbology
+	for s := QRCode; s < numSymbologies; s++ {
+		if set.Has(s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// String returns the comma-separated names, the form ParseSymbologySet reads.
+func (set SymbologySet) String() string {
+	names := make([]string, 0, set.Len())
+	for _, s := range set.All() {
+		names = append(names, s.String())
+	}
+	return strings.Join(names, ",")
+}
