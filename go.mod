@@ -1,8 +1,13 @@
 module github.com/scannerd/scannerd
 
-go 1.26
+go 1.26.0
 
 require (
-	github.com/makiuchi-d/gozxing v0.1.1 // indirect
+	github.com/makiuchi-d/gozxing v0.1.1
+	golang.org/x/image v0.48.0
+)
+
+require (
+	golang.org/x/text v0.44.0 // indirect
 	golang.org/x/xerrors v0.0.0-20200804184101-5ec99f83aff1 // indirect
 )

@@ -12,3 +12,13 @@ var (
 	// ErrUnknownSymbology: a symbology name that scannerd does not know.
 	ErrUnknownSymbology = errors.New("unknown symbology")
 )
+
+// Errors from reading image files and uploads.
+var (
+	// ErrUnsupportedImage: the data is not PNG, JPEG, GIF or BMP.
+	ErrUnsupportedImage = errors.New("unsupported image format (want PNG, JPEG, GIF or BMP)")
+	// ErrImageTooLarge: the file or its declared pixel count exceeds the limits.
+	ErrImageTooLarge = errors.New("image too large")
+	// ErrBadImage: the image is truncated or corrupt.
+	ErrBadImage = errors.New("corrupt image")
+)

@@ -1,0 +1,117 @@
+package scanner
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/scannerd/scannerd/internal/blackbox"
+)
+
+// blackboxFloors are the decode rates per family on the shared blackbox set
+// that must never drop. Raise them when the engine improves.
+var blackboxFloors = map[string]int{}
+
+type familyScore struct{ ok, total, falsePos int }
+
+func scoreBlackbox(t testing.TB, opts Options) (map[string]*familyScore, []string) {
+	imgs := blackbox.Load(t)
+	scores := map[string]*familyScore{}
+	var misses []string
+	var mu sync.Mutex
+	pool := NewPlanePool(0)
+	jobs := make(chan blackbox.Image)
+	var wg sync.WaitGroup
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			d := newDecoder()
+			for img := range jobs {
+				data, err := os.ReadFile(img.Path)
+				if err != nil {
+					t.Error(err)
+					continue
+				}
+				f, err := DecodeImage(data, DefaultLimits, pool)
+				if err != nil {
+					t.Errorf("%s: %v", img.Rel, err)
+					continue
+				}
+				res, _ := d.decode(f, opts)
+				f.Purge()
+				hit := false
+				for _, r := range res {
+					hit = hit || blackbox.Matches(r.Text, img.Expected)
+				}
+				mu.Lock()
+				s := scores[img.Family]
+				if s == nil {
+					s = &familyScore{}
+					scores[img.Family] = s
+				}
+				s.total++
+				if img.Family == "none" {
+					if len(res) > 0 {
+						s.falsePos++
+						misses = append(misses, fmt.Sprintf("%s: false positive %v %q", img.Rel, res[0].Symbology, res[0].Text))
+					}
+				} else if hit {
+					s.ok++
+				} else {
+					got := ""
+					if len(res) > 0 {
+						got = fmt.Sprintf(" (read %v %q)", res[0].Symbology, res[0].Text)
+					}
+					misses = append(misses, img.Rel+got)
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	for _, img := range imgs {
+		jobs <- img
+	}
+	close(jobs)
+	wg.Wait()
+	sort.Strings(misses)
+	return scores, misses
+}
+
+func TestBlackboxDecodeRate(t *testing.T) {
+	if testing.Short() {
+		t.Skip("skipping the blackbox set in short mode")
+	}
+	opts := Options{TryHarder: true, TryInverted: true, TryRotated: true}
+	scores, misses := scoreBlackbox(t, opts)
+	families := make([]string, 0, len(scores))
+	for f := range scores {
+		families = append(families, f)
+	}
+	sort.Strings(families)
+	var b strings.Builder
+	ok, total := 0, 0
+	for _, f := range families {
+		s := scores[f]
+		fmt.Fprintf(&b, "%-20s %3d/%3d\n", f, s.ok, s.total)
+		if f != "none" {
+			ok += s.ok
+			total += s.total
+		}
+		if floor, has := blackboxFloors[f]; has && s.ok < floor {
+			t.Errorf("family %s: decoded %d of %d, below the floor of %d", f, s.ok, s.total, floor)
+		}
+		if s.falsePos > 0 {
+			t.Errorf("family %s: %d false positives", f, s.falsePos)
+		}
+	}
+	fmt.Fprintf(&b, "%-20s %3d/%3d\n", "ALL", ok, total)
+	t.Logf("decode rate per family:\n%s", b.String())
+	if testing.Verbose() {
+		t.Logf("missed:\n%s", strings.Join(misses, "\n"))
+	}
+}

@@ -1,0 +1,282 @@
+package scanner
+
+import (
+	"image"
+	"strings"
+	"time"
+
+	"github.com/makiuchi-d/gozxing"
+)
+
+// PassTiming records one decode strategy's run over a frame.
+type PassTiming struct {
+	Name     string        `json:"name"`
+	Duration time.Duration `json:"duration_ns"`
+	Found    int           `json:"found"`
+}
+
+// decoder decodes frames with its own set of gozxing readers. gozxing
+// readers keep scratch state, so a decoder belongs to one goroutine.
+type decoder struct {
+	rowReaders  []rowReader
+	areaReaders []areaReader
+
+	rows             []rowReader
+	row, work, probe *gozxing.BitArray
+	scratch          scratch
+	normal, harder   map[gozxing.DecodeHintType]interface{}
+	panics           int
+}
+
+func newDecoder() *decoder {
+	return &decoder{
+		rowReaders:  newRowReaders(),
+		areaReaders: newAreaReaders(),
+		normal:      map[gozxing.DecodeHintType]interface{}{},
+		harder:      map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_TRY_HARDER: true},
+	}
+}
+
+func (d *decoder) hints(tryHarder bool) map[gozxing.DecodeHintType]interface{} {
+	if tryHarder {
+		return d.harder
+	}
+	return d.normal
+}
+
+// A pass is one decode strategy: a view of the frame, a binarizer, which
+// reader kinds run, and how its coordinates map back to the frame.
+type pass struct {
+	name      string
+	src       gozxing.LuminanceSource
+	global    bool // global-histogram binarizer instead of hybrid
+	rows      bool // run 1D row readers
+	area      bool // run 2D area readers
+	rowBased  bool // run only the area readers that read along rows
+	toFrame   func(Point) Point
+	needsArea bool // skip the pass when no area reader is enabled
+}
+
+// decode reads every barcode it can find in f with opts, cheapest strategy
+// first, and returns them with the time each strategy took. It does not
+// purge f.
+func (d *decoder) decode(f *Frame, opts Options) ([]Result, []PassTiming) {
+	defer d.scratch.wipe()
+	syms := opts.Symbologies
+	if syms == 0 {
+		syms = AllSymbologies()
+	}
+	region := image.Rect(0, 0, f.Width, f.Height)
+	if !opts.Region.Empty() {
+		region = region.Intersect(opts.Region)
+		if region.Empty() {
+			return nil, nil
+		}
+	}
+	var src gozxing.LuminanceSource = newPlaneSource(f, &d.scratch)
+	if region != image.Rect(0, 0, f.Width, f.Height) {
+		src, _ = src.Crop(region.Min.X, region.Min.Y, region.Dx(), region.Dy())
+	}
+	ox, oy := float64(region.Min.X), float64(region.Min.Y)
+	shift := func(p Point) Point { return Point{p.X + ox, p.Y + oy} }
+	w, h := region.Dx(), region.Dy()
+
+	passes := []pass{
+		{name: "hybrid", src: src, rows: true, area: true, toFrame: shift},
+		{name: "global", src: src, global: true, area: true, toFrame: shift, needsArea: true},
+	}
+	if opts.TryInverted {
+		passes = append(passes, pass{name: "inverted", src: src.Invert(), rows: true, area: true, toFrame: shift})
+	}
+	if opts.TryRotated {
+		rot, err := src.RotateCounterClockwise()
+		if err == nil {
+			passes = append(passes, pass{name: "rotated", src: rot, global: true, rows: true, rowBased: true,
+				toFrame: func(p Point) Point { return shift(Point{float64(w-1) - p.Y, p.X}) }})
+		}
+	}
+	if opts.TryHarder && max(w, h) >= 1000 {
+		passes = append(passes, pass{name: "downscaled", src: d.halfSource(src, w, h), rows: true, area: true,
+			toFrame: func(p Point) Point { return shift(Point{p.X*2 + 0.5, p.Y*2 + 0.5}) }})
+	}
+
+	var results []Result
+	var timings []PassTiming
+	areaEnabled := false
+	for _, a := range d.areaReaders {
+		areaEnabled = areaEnabled || syms.Has(a.sym)
+	}
+	for _, p := range passes {
+		if p.needsArea && !areaEnabled {
+			continue
+		}
+		start := time.Now()
+		before := len(results)
+		results = d.runPass(p, syms, opts, results)
+		timings = append(timings, PassTiming{Name: p.name, Duration: time.Since(start), Found: len(results) - before})
+		if opts.ExpectedCount > 0 && len(results) >= opts.ExpectedCount || opts.ExpectedCount <= 0 && len(results) > 0 {
+			break
+		}
+	}
+	return results, timings
+}
+
+func (d *decoder) runPass(p pass, syms SymbologySet, opts Options, results []Result) []Result {
+	var bin gozxing.Binarizer
+	if p.global {
+		bin = gozxing.NewGlobalHistgramBinarizer(p.src)
+	} else {
+		bin = gozxing.NewHybridBinarizer(p.src)
+	}
+	bm, err := gozxing.NewBinaryBitmap(bin)
+	if err != nil {
+		return results
+	}
+	defer wipeBitmap(bm, p.area || p.rowBased)
+	want := 0
+	if opts.ExpectedCount > 0 {
+		want = opts.ExpectedCount - len(results)
+	}
+	hints := d.hints(opts.TryHarder)
+	for _, a := range d.areaReaders {
+		if !syms.Has(a.sym) || !(p.area && !p.rowBased || a.rowBased && (p.area || p.rowBased)) {
+			continue
+		}
+		for _, res := range d.readArea(a, bm, hints, want) {
+			pts, ok := a.corners(res)
+			if !ok {
+				continue
+			}
+			for i := range pts {
+				pts[i] = p.toFrame(pts[i])
+			}
+			results = addResult(results, newResult(a.sym, res, pts, p.name))
+		}
+	}
+	if p.rows {
+		for _, h := range d.scanRows(bm, syms, opts.TryHarder, want) {
+			pts := h.corners()
+			for i := range pts {
+				pts[i] = p.toFrame(pts[i])
+			}
+			results = addResult(results, newResult(h.sym, h.res, pts, p.name))
+		}
+	}
+	return results
+}
+
+// readArea runs one area reader, turning a decoder panic into a miss.
+func (d *decoder) readArea(a areaReader, bm *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}, want int) (out []*gozxing.Result) {
+	defer func() {
+		if p := recover(); p != nil {
+			d.panics++
+			out = nil
+		}
+	}()
+	return a.read(bm, hints, want)
+}
+
+// wipeBitmap clears the binarized image the bitmap cached, which is image
+// data like the frame itself.
+func wipeBitmap(bm *gozxing.BinaryBitmap, computed bool) {
+	if !computed {
+		return
+	}
+	if m, err := bm.GetBlackMatrix(); err == nil {
+		m.Clear()
+	}
+}
+
+func addResult(results []Result, r Result) []Result {
+	for i := range results {
+		if sameSymbol(&results[i], &r) {
+			return results
+		}
+	}
+	return append(results, r)
+}
+
+func newResult(sym Symbology, res *gozxing.Result, pts [4]Point, strategy string) Result {
+	r := Result{Symbology: sym, Text: res.GetText(), Points: pts, Strategy: strategy}
+	md := res.GetResultMetadata()
+	if id, ok := md[gozxing.ResultMetadataType_SYMBOLOGY_IDENTIFIER].(string); ok {
+		r.SymbologyID = id
+	}
+	if segs, ok := md[gozxing.ResultMetadataType_BYTE_SEGMENTS].([][]byte); ok && len(segs) > 0 {
+		for _, s := range segs {
+			r.Bytes = append(r.Bytes, s...)
+		}
+	}
+	switch {
+	case sym == EAN13 && res.GetBarcodeFormat() == gozxing.BarcodeFormat_UPC_A:
+		r.Text = "0" + r.Text
+	case sym == UPCA && res.GetBarcodeFormat() == gozxing.BarcodeFormat_EAN_13:
+		r.Text = strings.TrimPrefix(r.Text, "0")
+	}
+	return r
+}
+
+// symbologyOf names a row decoder's result, or reports that it is not one
+// of the wanted symbologies. A UPC-A code is an EAN-13 code whose first
+// digit is 0: it is reported as UPC-A when that is wanted, else as EAN-13
+// (newResult adjusts the text to match).
+func (d *decoder) symbologyOf(res *gozxing.Result, wanted SymbologySet) (Symbology, bool) {
+	s := symbologyOfFormat(res.GetBarcodeFormat())
+	switch {
+	case s == EAN13 && strings.HasPrefix(res.GetText(), "0") && wanted.Has(UPCA):
+		s = UPCA
+	case s == UPCA && !wanted.Has(UPCA) && wanted.Has(EAN13):
+		s = EAN13
+	}
+	return s, wanted.Has(s)
+}
+
+var formatSymbologies = map[gozxing.BarcodeFormat]Symbology{
+	gozxing.BarcodeFormat_QR_CODE:      QRCode,
+	gozxing.BarcodeFormat_DATA_MATRIX:  DataMatrix,
+	gozxing.BarcodeFormat_AZTEC:        Aztec,
+	gozxing.BarcodeFormat_EAN_13:       EAN13,
+	gozxing.BarcodeFormat_EAN_8:        EAN8,
+	gozxing.BarcodeFormat_UPC_A:        UPCA,
+	gozxing.BarcodeFormat_UPC_E:        UPCE,
+	gozxing.BarcodeFormat_CODE_39:      Code39,
+	gozxing.BarcodeFormat_CODE_93:      Code93,
+	gozxing.BarcodeFormat_CODE_128:     Code128,
+	gozxing.BarcodeFormat_CODABAR:      Codabar,
+	gozxing.BarcodeFormat_ITF:          ITF,
+	gozxing.BarcodeFormat_RSS_14:       DataBar,
+	gozxing.BarcodeFormat_RSS_EXPANDED: DataBarExpanded,
+	gozxing.BarcodeFormat_PDF_417:      PDF417,
+	gozxing.BarcodeFormat_MAXICODE:     MaxiCode,
+}
+
+func symbologyOfFormat(f gozxing.BarcodeFormat) Symbology { return formatSymbologies[f] }
+
+// halfSource returns a half-size copy of src (2×2 box average) in the
+// decoder's scratch memory. Large blurred or noisy codes often read better
+// at half size, where the binarizer's blocks span more of each module.
+func (d *decoder) halfSource(src gozxing.LuminanceSource, w, h int) gozxing.LuminanceSource {
+	hw, hh := w/2, h/2
+	out := d.scratch.halfPlane(hw * hh)
+	var r0, r1 []byte
+	for y := 0; y < hh; y++ {
+		r0, _ = src.GetRow(2*y, r0)
+		r1, _ = src.GetRow(2*y+1, r1)
+		dst := out[y*hw : (y+1)*hw]
+		for x := range dst {
+			dst[x] = uint8((uint(r0[2*x]) + uint(r0[2*x+1]) + uint(r1[2*x]) + uint(r1[2*x+1]) + 2) / 4)
+		}
+	}
+	clear(r0)
+	clear(r1)
+	return &planeSource{pix: out, stride: hw, width: hw, height: hh, scratch: &d.scratch}
+}
+
+// textKey is used by callers that compare results across frames.
+func textKey(r *Result) string {
+	var b strings.Builder
+	b.WriteString(r.Symbology.String())
+	b.WriteByte(0)
+	b.WriteString(r.Text)
+	return b.String()
+}

@@ -1,0 +1,132 @@
+package scanner
+
+import (
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// A Frame is one 8-bit luminance image (0 black, 255 white) on its way
+// through the engine, with where and when it was captured. Pixel (x, y) is
+// Pix[y*Stride+x].
+//
+// A Frame from a PlanePool must be handed back with Purge once decoded: its
+// bytes are zeroed and the buffer reused, so no image outlives its decoding.
+type Frame struct {
+	Pix           []byte
+	Width, Height int
+	Stride        int
+
+	Source     string    // name of the source that captured it
+	Seq        uint64    // frame number within the source
+	CapturedAt time.Time // when the source read it
+
+	pool *PlanePool
+}
+
+// NewFrame wraps an existing plane (not pooled). Purge still zeroes it.
+func NewFrame(pix []byte, width, height, stride int) *Frame {
+	return &Frame{Pix: pix, Width: width, Height: height, Stride: stride}
+}
+
+// Purge zeroes the frame's pixels and returns its buffer to the pool it came
+// from. The frame must not be used afterwards. Purge of a nil or already
+// purged frame does nothing.
+func (f *Frame) Purge() {
+	if f == nil || f.Pix == nil {
+		return
+	}
+	pix := f.Pix[:cap(f.Pix)]
+	clear(pix)
+	f.Pix = nil
+	if f.pool != nil {
+		f.pool.put(pix)
+		f.pool = nil
+	}
+}
+
+// PlanePool hands out zeroed luminance buffers and takes them back when
+// frames are purged. It keeps a bounded number of free buffers per size, and
+// counts every buffer so tests (and /metrics) can prove that each plane handed
+// out came back zeroed.
+type PlanePool struct {
+	mu      sync.Mutex
+	free    map[int][][]byte // by capacity
+	maxFree int
+
+	gets, puts, allocs atomic.Uint64
+}
+
+// PoolStats counts a pool's buffers since it was created.
+type PoolStats struct {
+	Gets     uint64 // frames handed out
+	Puts     uint64 // frames purged back
+	Allocs   uint64 // buffers allocated (the rest were reused)
+	Free     int    // buffers waiting for reuse
+	Outgoing uint64 // Gets - Puts: frames not yet purged
+}
+
+// NewPlanePool returns a pool that keeps up to maxFree idle buffers of each
+// size (8 when maxFree <= 0).
+func NewPlanePool(maxFree int) *PlanePool {
+	if maxFree <= 0 {
+		maxFree = 8
+	}
+	return &PlanePool{free: make(map[int][][]byte), maxFree: maxFree}
+}
+
+// Get returns a frame of the given size with a zeroed, tightly packed plane.
+func (p *PlanePool) Get(width, height int) *Frame {
+	n := width * height
+	p.gets.Add(1)
+	p.mu.Lock()
+	var buf []byte
+	if list := p.free[n]; len(list) > 0 {
+		buf = list[len(list)-1]
+		p.free[n] = list[:len(list)-1]
+	}
+	p.mu.Unlock()
+	if buf == nil {
+		p.allocs.Add(1)
+		buf = make([]byte, n)
+	}
+	return &Frame{Pix: buf[:n], Width: width, Height: height, Stride: width, pool: p}
+}
+
+func (p *PlanePool) put(buf []byte) {
+	p.puts.Add(1)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if list := p.free[cap(buf)]; len(list) < p.maxFree {
+		p.free[cap(buf)] = append(list, buf)
+	}
+}
+
+// Stats returns the pool's counters.
+func (p *PlanePool) Stats() PoolStats {
+	p.mu.Lock()
+	free := 0
+	for _, l := range p.free {
+		free += len(l)
+	}
+	p.mu.Unlock()
+	gets, puts := p.gets.Load(), p.puts.Load()
+	return PoolStats{Gets: gets, Puts: puts, Allocs: p.allocs.Load(), Free: free, Outgoing: gets - puts}
+}
+
+// FreeBuffersZeroed reports whether every idle buffer holds only zeros: the
+// proof that purged images leave nothing behind in memory the pool keeps.
+func (p *PlanePool) FreeBuffersZeroed() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, list := range p.free {
+		for _, b := range list {
+			for _, v := range b[:cap(b)] {
+				if v != 0 {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}

@@ -1,0 +1,165 @@
+package scanner
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	"image/gif"
+	"image/jpeg"
+	"image/png"
+	"io"
+
+	"golang.org/x/image/bmp"
+)
+
+// Limits bound what an image file may cost. They are checked on the file
+// size and on the header's dimensions before any pixel is decoded.
+type Limits struct {
+	MaxBytes  int64 // size of the encoded file
+	MaxPixels int64 // width × height
+}
+
+// DefaultLimits admit a 16 MiB file of up to 25 megapixels (6000×4000 and a
+// bit more), which bounds a decode to about 100 MiB of pixel memory.
+var DefaultLimits = Limits{MaxBytes: 16 << 20, MaxPixels: 25_000_000}
+
+type imageCodec struct {
+	name   string
+	magic  string
+	config func(io.Reader) (image.Config, error)
+	decode func(io.Reader) (image.Image, error)
+}
+
+// The formats read from files and uploads, recognised by their signature
+// rather than through image's global registry.
+var imageCodecs = [...]imageCodec{
+	{"png", "\x89PNG\r\n\x1a\n", png.DecodeConfig, png.Decode},
+	{"jpeg", "\xff\xd8", jpeg.DecodeConfig, jpeg.Decode},
+	{"gif", "GIF8", gif.DecodeConfig, gif.Decode},
+	{"bmp", "BM", bmp.DecodeConfig, bmp.Decode},
+}
+
+// ImageFormat names the format of an encoded image from its first bytes, or
+// returns "" when it is none that scannerd reads.
+func ImageFormat(data []byte) string {
+	for _, c := range imageCodecs {
+		if bytes.HasPrefix(data, []byte(c.magic)) {
+			return c.name
+		}
+	}
+	return ""
+}
+
+// ReadImage reads an encoded image (PNG, JPEG, GIF or BMP) of at most
+// lim.MaxBytes from r and converts it to a gray frame from pool.
+func ReadImage(r io.Reader, lim Limits, pool *PlanePool) (*Frame, error) {
+	data, err := io.ReadAll(io.LimitReader(r, lim.MaxBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("read image: %w", err)
+	}
+	return DecodeImage(data, lim, pool)
+}
+
+// DecodeImage converts an encoded image (PNG, JPEG, GIF or BMP) to a gray
+// frame from pool. The header is checked against lim before the pixels are
+// decoded, so a huge declared size costs nothing; truncated or corrupt data
+// gives an error wrapping ErrBadImage.
+func DecodeImage(data []byte, lim Limits, pool *PlanePool) (*Frame, error) {
+	if int64(len(data)) > lim.MaxBytes {
+		return nil, fmt.Errorf("%w: more than %d bytes", ErrImageTooLarge, lim.MaxBytes)
+	}
+	var codec *imageCodec
+	for i := range imageCodecs {
+		if bytes.HasPrefix(data, []byte(imageCodecs[i].magic)) {
+			codec = &imageCodecs[i]
+		}
+	}
+	if codec == nil {
+		return nil, ErrUnsupportedImage
+	}
+	cfg, err := codec.config(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s header: %v", ErrBadImage, codec.name, err)
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 {
+		return nil, fmt.Errorf("%w: %s of %d×%d pixels", ErrBadImage, codec.name, cfg.Width, cfg.Height)
+	}
+	if int64(cfg.Width)*int64(cfg.Height) > lim.MaxPixels {
+		return nil, fmt.Errorf("%w: %d×%d is more than %d pixels", ErrImageTooLarge, cfg.Width, cfg.Height, lim.MaxPixels)
+	}
+	img, err := codec.decode(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", ErrBadImage, codec.name, err)
+	}
+	b := img.Bounds()
+	if b.Dx() <= 0 || b.Dy() <= 0 || int64(b.Dx())*int64(b.Dy()) > lim.MaxPixels {
+		return nil, fmt.Errorf("%w: decoded %s has bounds %v", ErrBadImage, codec.name, b)
+	}
+	f := pool.Get(b.Dx(), b.Dy())
+	grayInto(f, img)
+	return f, nil
+}
+
+// grayInto writes img's luminance into f, which has img's size. Colour
+// becomes (R+2G+B)/4, as ZXing computes it, composited over white where the
+// image is transparent.
+func grayInto(f *Frame, img image.Image) {
+	b := img.Bounds()
+	w, h := b.Dx(), b.Dy()
+	switch m := img.(type) {
+	case *image.Gray:
+		for y := 0; y < h; y++ {
+			copy(f.Pix[y*f.Stride:y*f.Stride+w], m.Pix[y*m.Stride:])
+		}
+	case *image.YCbCr:
+		for y := 0; y < h; y++ {
+			copy(f.Pix[y*f.Stride:y*f.Stride+w], m.Y[y*m.YStride:])
+		}
+	case *image.NRGBA:
+		for y := 0; y < h; y++ {
+			src := m.Pix[y*m.Stride : y*m.Stride+4*w]
+			dst := f.Pix[y*f.Stride : y*f.Stride+w]
+			for x := range dst {
+				p := src[4*x : 4*x+4 : 4*x+4]
+				lum := (uint32(p[0]) + 2*uint32(p[1]) + uint32(p[2])) / 4
+				a := uint32(p[3])
+				dst[x] = uint8((lum*a + 255*(255-a)) / 255)
+			}
+		}
+	case *image.RGBA: // premultiplied: over white adds the uncovered share
+		for y := 0; y < h; y++ {
+			src := m.Pix[y*m.Stride : y*m.Stride+4*w]
+			dst := f.Pix[y*f.Stride : y*f.Stride+w]
+			for x := range dst {
+				p := src[4*x : 4*x+4 : 4*x+4]
+				lum := (uint32(p[0]) + 2*uint32(p[1]) + uint32(p[2])) / 4
+				dst[x] = uint8(min(255, lum+255-uint32(p[3])))
+			}
+		}
+	case *image.Paletted:
+		var lut [256]uint8
+		for i, c := range m.Palette {
+			lut[i] = luminanceOf(c.RGBA())
+		}
+		for y := 0; y < h; y++ {
+			src := m.Pix[y*m.Stride : y*m.Stride+w]
+			dst := f.Pix[y*f.Stride : y*f.Stride+w]
+			for x, v := range src {
+				dst[x] = lut[v]
+			}
+		}
+	default:
+		for y := 0; y < h; y++ {
+			dst := f.Pix[y*f.Stride : y*f.Stride+w]
+			for x := range dst {
+				dst[x] = luminanceOf(img.At(b.Min.X+x, b.Min.Y+y).RGBA())
+			}
+		}
+	}
+}
+
+// luminanceOf takes 16-bit premultiplied channels, as color.Color.RGBA gives.
+func luminanceOf(r, g, b, a uint32) uint8 {
+	lum := (r + 2*g + b) / 4
+	return uint8(min(0xffff, lum+0xffff-a) >> 8)
+}

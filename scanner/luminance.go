@@ -1,0 +1,147 @@
+package scanner
+
+import (
+	"errors"
+
+	"github.com/makiuchi-d/gozxing"
+)
+
+// planeSource is a gozxing.LuminanceSource over a frame's gray plane, so the
+// decoders read camera memory directly instead of an image.Image. It can view
+// the plane cropped, inverted, or rotated a quarter turn counter-clockwise
+// without copying it; only GetMatrix of an inverted or rotated view copies,
+// into a scratch buffer the decoder owns and zeroes after each frame.
+type planeSource struct {
+	pix           []byte
+	stride        int
+	left, top     int // offset of the view in the plane
+	width, height int // size of the view (after rotation)
+	invert        bool
+	rotated       bool // view is the plane turned 90° counter-clockwise
+	scratch       *scratch
+}
+
+var _ gozxing.LuminanceSource = (*planeSource)(nil)
+
+func newPlaneSource(f *Frame, s *scratch) *planeSource {
+	return &planeSource{pix: f.Pix, stride: f.Stride, width: f.Width, height: f.Height, scratch: s}
+}
+
+func (p *planeSource) GetWidth() int  { return p.width }
+func (p *planeSource) GetHeight() int { return p.height }
+
+// GetRow copies row y of the view into row (allocated when too small).
+func (p *planeSource) GetRow(y int, row []byte) ([]byte, error) {
+	if y < 0 || y >= p.height {
+		return nil, errors.New("luminance row out of range")
+	}
+	if len(row) < p.width {
+		row = make([]byte, p.width)
+	}
+	row = row[:p.width]
+	if p.rotated {
+		// Row y of the counter-clockwise view is plane column (pw-1-y),
+		// read downwards, where pw is the plane width (the view's height).
+		x := p.left + p.height - 1 - y
+		off := p.top*p.stride + x
+		for i := range row {
+			row[i] = p.pix[off]
+			off += p.stride
+		}
+	} else {
+		off := (p.top+y)*p.stride + p.left
+		copy(row, p.pix[off:off+p.width])
+	}
+	if p.invert {
+		for i, v := range row {
+			row[i] = 255 - v
+		}
+	}
+	return row, nil
+}
+
+// GetMatrix returns the view as a tightly packed plane. A plain, uncropped,
+// tightly packed view returns the frame's own bytes; callers never write to it.
+func (p *planeSource) GetMatrix() []byte {
+	if !p.invert && !p.rotated && p.left == 0 && p.top == 0 && p.stride == p.width &&
+		len(p.pix) >= p.width*p.height {
+		return p.pix[:p.width*p.height]
+	}
+	out := p.scratch.matrix(p.width * p.height)
+	for y := 0; y < p.height; y++ {
+		p.GetRow(y, out[y*p.width:(y+1)*p.width])
+	}
+	return out
+}
+
+func (p *planeSource) IsCropSupported() bool { return !p.rotated }
+
+func (p *planeSource) Crop(left, top, width, height int) (gozxing.LuminanceSource, error) {
+	if p.rotated {
+		return nil, errors.New("crop of a rotated view is not supported")
+	}
+	if left < 0 || top < 0 || width <= 0 || height <= 0 || left+width > p.width || top+height > p.height {
+		return nil, errors.New("crop rectangle does not fit the image")
+	}
+	c := *p
+	c.left, c.top, c.width, c.height = p.left+left, p.top+top, width, height
+	return &c, nil
+}
+
+func (p *planeSource) Invert() gozxing.LuminanceSource {
+	c := *p
+	c.invert = !p.invert
+	return &c
+}
+
+func (p *planeSource) IsRotateSupported() bool { return !p.rotated }
+
+func (p *planeSource) RotateCounterClockwise() (gozxing.LuminanceSource, error) {
+	if p.rotated {
+		return nil, errors.New("a rotated view cannot be rotated again")
+	}
+	c := *p
+	c.rotated = true
+	c.width, c.height = p.height, p.width
+	return &c, nil
+}
+
+func (p *planeSource) RotateCounterClockwise45() (gozxing.LuminanceSource, error) {
+	return nil, errors.New("rotation by 45 degrees is not supported")
+}
+
+func (p *planeSource) String() string { return gozxing.LuminanceSourceString(p) }
+
+// scratch holds the buffers one decoder reuses from frame to frame. They
+// contain image data while a frame is decoded, so wipe zeroes them when the
+// frame is done, like the frame itself.
+type scratch struct {
+	mat  []byte
+	half []byte
+	used bool
+}
+
+func (s *scratch) matrix(n int) []byte {
+	if cap(s.mat) < n {
+		s.mat = make([]byte, n)
+	}
+	s.used = true
+	return s.mat[:n]
+}
+
+func (s *scratch) halfPlane(n int) []byte {
+	if cap(s.half) < n {
+		s.half = make([]byte, n)
+	}
+	s.used = true
+	return s.half[:n]
+}
+
+func (s *scratch) wipe() {
+	if !s.used {
+		return
+	}
+	clear(s.mat[:cap(s.mat)])
+	clear(s.half[:cap(s.half)])
+	s.used = false
+}

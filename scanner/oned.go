@@ -1,0 +1,274 @@
+package scanner
+
+import (
+	"math"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/oned"
+	"github.com/makiuchi-d/gozxing/oned/rss"
+)
+
+// rowReader is one gozxing 1D row decoder and the symbologies it reports.
+type rowReader struct {
+	dec  oned.RowDecoder
+	syms SymbologySet
+}
+
+func newRowReaders() []rowReader {
+	upcean := NewSymbologySet(EAN13, EAN8, UPCA, UPCE)
+	return []rowReader{
+		{oned.NewMultiFormatUPCEANReader(nil).(oned.RowDecoder), upcean},
+		{oned.NewCode128Reader().(oned.RowDecoder), NewSymbologySet(Code128)},
+		{oned.NewCode39Reader().(oned.RowDecoder), NewSymbologySet(Code39)},
+		{oned.NewCode93Reader().(oned.RowDecoder), NewSymbologySet(Code93)},
+		{oned.NewCodaBarReader().(oned.RowDecoder), NewSymbologySet(Codabar)},
+		{oned.NewITFReader().(oned.RowDecoder), NewSymbologySet(ITF)},
+		{rss.NewRSS14Reader().(oned.RowDecoder), NewSymbologySet(DataBar)},
+	}
+}
+
+// lineHit is a 1D barcode read on one or more scan rows.
+type lineHit struct {
+	reader     int
+	sym        Symbology
+	res        *gozxing.Result
+	x0, x1     float64 // span along the row
+	y0, y1     int     // first and last row where it was read
+	rows       int     // rows that read it
+	reversed   bool    // read right to left (upside down)
+	rowsProbed bool
+}
+
+// scanRows reads 1D barcodes along rows of bm, middle out: 15 rows spread
+// over the middle of the frame, or every few rows when trying harder. Each
+// row is read in both directions and, after a barcode is found, again to the
+// right of it, so several barcodes side by side are all read. A hit counts
+// once two rows agree (the rows next to a first read are probed at once), which
+// keeps single-row misreads of noise out.
+func (d *decoder) scanRows(bm *gozxing.BinaryBitmap, syms SymbologySet, tryHarder bool, want int) []lineHit {
+	readers := d.rows[:0:0]
+	var idx []int
+	for i, r := range d.rowReaders {
+		if r.syms&syms != 0 {
+			readers = append(readers, r)
+			idx = append(idx, i)
+		}
+	}
+	if len(readers) == 0 {
+		return nil
+	}
+	for _, r := range readers {
+		if rs, ok := r.dec.(interface{ Reset() }); ok {
+			rs.Reset()
+		}
+	}
+	height := bm.GetHeight()
+	hints := d.hints(tryHarder)
+	rowStep, maxLines := max(1, height>>5), 15
+	if tryHarder {
+		rowStep, maxLines = max(1, height>>8), height
+	}
+
+	var hits []lineHit
+	middle := height / 2
+	for x := 0; x < maxLines; x++ {
+		off := rowStep * ((x + 1) / 2)
+		y := middle + off
+		if x&1 == 1 {
+			y = middle - off
+		}
+		if y < 0 || y >= height {
+			break
+		}
+		if rowCovered(hits, y) && !tryHarder {
+			continue
+		}
+		row, err := bm.GetBlackRow(y, d.row)
+		if err != nil {
+			continue
+		}
+		d.row = row
+		for dir := 0; dir < 2; dir++ {
+			if dir == 1 {
+				row.Reverse()
+			}
+			for k, r := range readers {
+				hits = d.readAlongRow(bm, r, idx[k], y, dir == 1, hints, hits)
+			}
+		}
+		if want > 0 && confirmed(hits) >= want {
+			break
+		}
+	}
+	out := hits[:0]
+	for _, h := range hits {
+		if h.rows >= 2 || height < 16 {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// readAlongRow decodes d.row repeatedly with one reader, whiting out each
+// barcode found so the next read finds the one to its right.
+func (d *decoder) readAlongRow(bm *gozxing.BinaryBitmap, r rowReader, ri, y int, reversed bool,
+	hints map[gozxing.DecodeHintType]interface{}, hits []lineHit) []lineHit {
+	width := bm.GetWidth()
+	work := d.work
+	if work == nil || work.GetSize() != d.row.GetSize() {
+		work = gozxing.NewBitArray(d.row.GetSize())
+		d.work = work
+	}
+	copy(work.GetBitArray(), d.row.GetBitArray())
+	for attempt := 0; attempt < 4; attempt++ {
+		res, ok := d.decodeRow(r, y, work, hints)
+		if !ok {
+			return hits
+		}
+		x0, x1, ok := rowSpan(res)
+		if !ok {
+			return hits
+		}
+		sym, ok := d.symbologyOf(res, r.syms)
+		if ok {
+			if reversed {
+				x0, x1 = float64(width-1)-x1, float64(width-1)-x0
+			}
+			hits = d.addLineHit(bm, hits, lineHit{reader: ri, sym: sym, res: res, x0: x0, x1: x1,
+				y0: y, y1: y, rows: 1, reversed: reversed}, hints)
+		}
+		end := int(math.Max(x0, x1)) + 1
+		if reversed {
+			end = width - int(math.Min(x0, x1))
+		}
+		if end >= width || !clearBits(work, end) {
+			return hits
+		}
+	}
+	return hits
+}
+
+// addLineHit merges a read with an earlier read of the same barcode, or
+// records it and probes the rows above and below for its extent.
+func (d *decoder) addLineHit(bm *gozxing.BinaryBitmap, hits []lineHit, h lineHit,
+	hints map[gozxing.DecodeHintType]interface{}) []lineHit {
+	for i := range hits {
+		o := &hits[i]
+		if o.sym == h.sym && o.res.GetText() == h.res.GetText() && h.x0 <= o.x1 && o.x0 <= h.x1 {
+			if h.y0 < o.y0 || h.y0 > o.y1 {
+				o.rows++
+			}
+			o.y0, o.y1 = min(o.y0, h.y0), max(o.y1, h.y1)
+			return hits
+		}
+	}
+	d.probeRows(bm, &h, hints)
+	return append(hits, h)
+}
+
+// probeRows extends a fresh hit up and down while the same reader reads the
+// same text, stepping a twentieth of the barcode's length, and stops after
+// two misses in a row. It confirms the hit and gives its height.
+func (d *decoder) probeRows(bm *gozxing.BinaryBitmap, h *lineHit, hints map[gozxing.DecodeHintType]interface{}) {
+	height := bm.GetHeight()
+	step := max(2, int((h.x1-h.x0)/20))
+	text := h.res.GetText()
+	r := d.rowReaders[h.reader]
+	for _, dir := range []int{-1, 1} {
+		misses := 0
+		for y := h.y0 + dir*step; y >= 0 && y < height && misses < 2; y += dir * step {
+			if dir > 0 && y <= h.y1 {
+				continue
+			}
+			row, err := bm.GetBlackRow(y, d.probe)
+			if err != nil {
+				misses++
+				continue
+			}
+			d.probe = row
+			if h.reversed {
+				row.Reverse()
+			}
+			res, ok := d.decodeRow(r, y, row, hints)
+			if !ok || res.GetText() != text {
+				misses++
+				continue
+			}
+			misses = 0
+			h.rows++
+			h.y0, h.y1 = min(h.y0, y), max(h.y1, y)
+		}
+	}
+	h.rowsProbed = true
+}
+
+// decodeRow runs one row decoder, turning a decoder panic into a miss.
+func (d *decoder) decodeRow(r rowReader, y int, row *gozxing.BitArray,
+	hints map[gozxing.DecodeHintType]interface{}) (res *gozxing.Result, ok bool) {
+	defer func() {
+		if p := recover(); p != nil {
+			d.panics++
+			res, ok = nil, false
+		}
+	}()
+	res, err := r.dec.DecodeRow(y, row, hints)
+	return res, err == nil && res != nil
+}
+
+// rowSpan returns the x range a row decoder reported for its barcode.
+func rowSpan(res *gozxing.Result) (x0, x1 float64, ok bool) {
+	pts := res.GetResultPoints()
+	if len(pts) < 2 {
+		return 0, 0, false
+	}
+	x0, x1 = math.Inf(1), math.Inf(-1)
+	for _, p := range pts {
+		if p == nil {
+			continue
+		}
+		x0, x1 = math.Min(x0, p.GetX()), math.Max(x1, p.GetX())
+	}
+	return x0, x1, x1 > x0
+}
+
+// clearBits whites out bits [0, end) of a row; false when nothing is left.
+func clearBits(row *gozxing.BitArray, end int) bool {
+	words := row.GetBitArray()
+	full := end / 32
+	for i := 0; i < full && i < len(words); i++ {
+		words[i] = 0
+	}
+	if full < len(words) {
+		words[full] &^= (1 << uint(end%32)) - 1
+	}
+	return row.GetNextSet(end) < row.GetSize()
+}
+
+func rowCovered(hits []lineHit, y int) bool {
+	for _, h := range hits {
+		if y >= h.y0 && y <= h.y1 && h.rows >= 2 {
+			return true
+		}
+	}
+	return false
+}
+
+func confirmed(hits []lineHit) int {
+	n := 0
+	for _, h := range hits {
+		if h.rows >= 2 {
+			n++
+		}
+	}
+	return n
+}
+
+// corners of a 1D hit: the box spanned by its rows, as read.
+func (h *lineHit) corners() [4]Point {
+	tl, tr := Point{h.x0, float64(h.y0)}, Point{h.x1, float64(h.y0)}
+	br, bl := Point{h.x1, float64(h.y1)}, Point{h.x0, float64(h.y1)}
+	if h.reversed {
+		return [4]Point{br, bl, tl, tr}
+	}
+	return [4]Point{tl, tr, br, bl}
+}

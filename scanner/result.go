@@ -1,0 +1,90 @@
+package scanner
+
+import (
+	"image"
+	"math"
+	"time"
+)
+
+// Options choose what the engine looks for in a frame and how hard it tries.
+// Strategies run cheapest first and stop as soon as the expected count is
+// found; see Engine.
+type Options struct {
+	// Symbologies to look for; empty means all.
+	Symbologies SymbologySet
+	// TryHarder scans more rows for 1D codes and searches 2D codes more
+	// thoroughly, and adds the downscaled pass for large frames.
+	TryHarder bool
+	// TryInverted also looks for light codes on dark backgrounds.
+	TryInverted bool
+	// TryRotated also scans 1D codes a quarter turn round (vertical bars
+	// run horizontally). 2D codes are read in any orientation regardless.
+	TryRotated bool
+	// ExpectedCount stops the search once this many barcodes are found. Zero
+	// means: finish the first strategy that finds anything.
+	ExpectedCount int
+	// Region restricts the search to a rectangle of the frame; empty means
+	// the whole frame. Points in results are always frame coordinates.
+	Region image.Rectangle
+}
+
+// Point is a position in frame pixel coordinates.
+type Point struct{ X, Y float64 }
+
+// A Result is one barcode read from a frame.
+type Result struct {
+	Symbology Symbology
+	// Text is the decoded content. Binary payloads map each byte to the
+	// code point of the same value (ISO-8859-1), as ZXing does.
+	Text string
+	// Bytes holds the payload bytes as encoded when the symbol carries
+	// binary (byte mode) data; nil otherwise.
+	Bytes []byte
+	// Points are the symbol's corners in frame coordinates, in the order
+	// top-left, top-right, bottom-right, bottom-left of the symbol as read.
+	// For a 1D code they bound the rows where it was read.
+	Points [4]Point
+	// SymbologyID is the AIM symbology identifier ("]Q1", "]E0", …) when the
+	// decoder reports one.
+	SymbologyID string
+	// Strategy names the decode pass that found it ("hybrid", "inverted", …).
+	Strategy string
+
+	Source     string    // source of the frame
+	Frame      uint64    // frame number within the source
+	CapturedAt time.Time // when the frame was captured
+	DecodedAt  time.Time // when decoding of the frame finished
+}
+
+// Center returns the mean of the corner points.
+func (r *Result) Center() Point {
+	var c Point
+	for _, p := range r.Points {
+		c.X += p.X / 4
+		c.Y += p.Y / 4
+	}
+	return c
+}
+
+// extent returns the longest side or diagonal of the corner quadrilateral.
+func (r *Result) extent() float64 {
+	var d float64
+	for i := range r.Points {
+		for j := i + 1; j < len(r.Points); j++ {
+			d = math.Max(d, math.Hypot(r.Points[i].X-r.Points[j].X, r.Points[i].Y-r.Points[j].Y))
+		}
+	}
+	return d
+}
+
+// sameSymbol reports whether two results are one barcode read twice: same
+// symbology and text, and overlapping positions. Two equal labels side by
+// side stay two results.
+func sameSymbol(a, b *Result) bool {
+	if a.Symbology != b.Symbology || a.Text != b.Text {
+		return false
+	}
+	ca, cb := a.Center(), b.Center()
+	reach := math.Max(a.extent(), b.extent())*0.6 + 4
+	return math.Hypot(ca.X-cb.X, ca.Y-cb.Y) <= reach
+}

@@ -1,0 +1,196 @@
+package scanner
+
+import (
+	"math"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/aztec"
+	"github.com/makiuchi-d/gozxing/datamatrix"
+	"github.com/makiuchi-d/gozxing/multi/qrcode"
+	zqr "github.com/makiuchi-d/gozxing/qrcode"
+	qrdecoder "github.com/makiuchi-d/gozxing/qrcode/decoder"
+	qrdetector "github.com/makiuchi-d/gozxing/qrcode/detector"
+)
+
+// multiReader finds every symbol it can in a binarized image.
+type multiReader interface {
+	DecodeMultiple(bm *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}) ([]*gozxing.Result, error)
+}
+
+// areaReader reads one symbology found anywhere in the image (2D and
+// stacked codes), as opposed to rowReaders that read along scan lines.
+type areaReader struct {
+	sym Symbology
+	// read returns every symbol found.
+	read func(bm *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}, want int) []*gozxing.Result
+	// corners turns the reader's result points into frame corners
+	// (top-left, top-right, bottom-right, bottom-left).
+	corners func(res *gozxing.Result) ([4]Point, bool)
+	// rowBased readers also run on the quarter-turned image.
+	rowBased bool
+}
+
+func newAreaReaders() []areaReader {
+	qrMulti := qrcode.NewQRCodeMultiReader()
+	qrSingle := zqr.NewQRCodeReader()
+	dm := datamatrix.NewDataMatrixReader()
+	az := aztec.NewAztecReader()
+	return []areaReader{
+		{sym: QRCode, corners: qrCorners, read: func(bm *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}, want int) []*gozxing.Result {
+			if want == 1 {
+				if r, err := qrSingle.Decode(bm, hints); err == nil {
+					return []*gozxing.Result{r}
+				}
+				return nil
+			}
+			rs, _ := qrMulti.DecodeMultiple(bm, hints)
+			if len(rs) == 0 {
+				if r, err := qrSingle.Decode(bm, hints); err == nil {
+					return []*gozxing.Result{r}
+				}
+			}
+			return rs
+		}},
+		{sym: DataMatrix, corners: cornersTLBLBRTR, read: eraseAndRetry(dm, cornersTLBLBRTR)},
+		{sym: Aztec, corners: cornersTLBLBRTR, read: eraseAndRetry(az, cornersTLBLBRTR)},
+	}
+}
+
+// eraseAndRetry makes a multi-symbol reader of a single-symbol one: after
+// each read the symbol is painted white in the binarized image, which the
+// BinaryBitmap caches, and the reader runs again.
+func eraseAndRetry(r gozxing.Reader, corners func(*gozxing.Result) ([4]Point, bool)) func(*gozxing.BinaryBitmap, map[gozxing.DecodeHintType]interface{}, int) []*gozxing.Result {
+	const maxSymbols = 8
+	return func(bm *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}, want int) []*gozxing.Result {
+		var out []*gozxing.Result
+		for len(out) < maxSymbols && (want <= 0 || len(out) < want) {
+			res, err := r.Decode(bm, hints)
+			r.Reset()
+			if err != nil || res == nil {
+				break
+			}
+			for _, o := range out {
+				if o.GetText() == res.GetText() && samePoints(o, res) {
+					return out
+				}
+			}
+			out = append(out, res)
+			pts, ok := corners(res)
+			if !ok {
+				break
+			}
+			m, err := bm.GetBlackMatrix()
+			if err != nil {
+				break
+			}
+			eraseQuad(m, pts, 0.15)
+		}
+		return out
+	}
+}
+
+func samePoints(a, b *gozxing.Result) bool {
+	pa, pb := a.GetResultPoints(), b.GetResultPoints()
+	if len(pa) == 0 || len(pa) != len(pb) {
+		return false
+	}
+	for i := range pa {
+		if math.Abs(pa[i].GetX()-pb[i].GetX()) > 2 || math.Abs(pa[i].GetY()-pb[i].GetY()) > 2 {
+			return false
+		}
+	}
+	return true
+}
+
+// eraseQuad clears (paints white) the convex quadrilateral q grown by grow
+// of its size around its centre.
+func eraseQuad(m *gozxing.BitMatrix, q [4]Point, grow float64) {
+	var c Point
+	for _, p := range q {
+		c.X += p.X / 4
+		c.Y += p.Y / 4
+	}
+	minY, maxY := math.Inf(1), math.Inf(-1)
+	for i := range q {
+		q[i].X = c.X + (q[i].X-c.X)*(1+grow) + math.Copysign(2, q[i].X-c.X)
+		q[i].Y = c.Y + (q[i].Y-c.Y)*(1+grow) + math.Copysign(2, q[i].Y-c.Y)
+		minY, maxY = math.Min(minY, q[i].Y), math.Max(maxY, q[i].Y)
+	}
+	w, h := m.GetWidth(), m.GetHeight()
+	for y := max(0, int(minY)); y <= min(h-1, int(maxY)); y++ {
+		fy := float64(y) + 0.5
+		lo, hi := math.Inf(1), math.Inf(-1)
+		for i := range q {
+			a, b := q[i], q[(i+1)%4]
+			if (a.Y <= fy) == (b.Y <= fy) {
+				continue
+			}
+			x := a.X + (fy-a.Y)*(b.X-a.X)/(b.Y-a.Y)
+			lo, hi = math.Min(lo, x), math.Max(hi, x)
+		}
+		for x := max(0, int(lo)); x <= min(w-1, int(hi)); x++ {
+			m.Unset(x, y)
+		}
+	}
+}
+
+// cornersTLBLBRTR reads four result points given as top-left, bottom-left,
+// bottom-right, top-right (gozxing's Data Matrix and Aztec order).
+func cornersTLBLBRTR(res *gozxing.Result) ([4]Point, bool) {
+	p := res.GetResultPoints()
+	if len(p) < 4 {
+		return [4]Point{}, false
+	}
+	pt := func(i int) Point { return Point{p[i].GetX(), p[i].GetY()} }
+	return [4]Point{pt(0), pt(3), pt(2), pt(1)}, true
+}
+
+// qrCorners extends the three finder pattern centres (bottom-left, top-left,
+// top-right) to the symbol's corners: each centre lies 3.5 modules in from
+// its corner, and the version (hence the module count) follows from the
+// number of codewords at the reported error correction level.
+func qrCorners(res *gozxing.Result) ([4]Point, bool) {
+	p := res.GetResultPoints()
+	if len(p) < 3 {
+		return [4]Point{}, false
+	}
+	bl, tl, tr := Point{p[0].GetX(), p[0].GetY()}, Point{p[1].GetX(), p[1].GetY()}, Point{p[2].GetX(), p[2].GetY()}
+	dim := qrDimension(res)
+	if dim == 0 {
+		ms := 1.0
+		if fp, ok := p[1].(*qrdetector.FinderPattern); ok {
+			ms = fp.GetEstimatedModuleSize()
+		}
+		d := (math.Hypot(tr.X-tl.X, tr.Y-tl.Y) + math.Hypot(bl.X-tl.X, bl.Y-tl.Y)) / 2
+		dim = int(math.Round(d/ms)) + 7
+	}
+	// Affine map from module coordinates (u right, v down) to the image.
+	span := float64(dim) - 7
+	ux, uy := (tr.X-tl.X)/span, (tr.Y-tl.Y)/span
+	vx, vy := (bl.X-tl.X)/span, (bl.Y-tl.Y)/span
+	at := func(u, v float64) Point {
+		u, v = u-3.5, v-3.5
+		return Point{tl.X + u*ux + v*vx, tl.Y + u*uy + v*vy}
+	}
+	d := float64(dim)
+	return [4]Point{at(0, 0), at(d, 0), at(d, d), at(0, d)}, true
+}
+
+func qrDimension(res *gozxing.Result) int {
+	ec, _ := res.GetResultMetadata()[gozxing.ResultMetadataType_ERROR_CORRECTION_LEVEL].(string)
+	level, err := qrdecoder.ErrorCorrectionLevel_ValueOf(ec)
+	if err != nil {
+		return 0
+	}
+	n := len(res.GetRawBytes())
+	for v := 1; v <= 40; v++ {
+		ver, err := qrdecoder.Version_GetVersionForNumber(v)
+		if err != nil {
+			return 0
+		}
+		if ver.GetTotalCodewords()-ver.GetECBlocksForLevel(level).GetTotalECCodewords() == n {
+			return ver.GetDimensionForVersion()
+		}
+	}
+	return 0
+}
