@@ -22,3 +22,15 @@ var (
 	// ErrBadImage: the image is truncated or corrupt.
 	ErrBadImage = errors.New("corrupt image")
 )
+
+// Errors from the engine.
+var (
+	// ErrClosed: the engine no longer takes frames.
+	ErrClosed = errors.New("engine closed")
+	// ErrRefused: the license gate refused decoding; it wraps the gate's reason.
+	ErrRefused = errors.New("decoding refused by license")
+	// ErrDecoderPanic: a decoder crashed on the frame; it was purged unread.
+	ErrDecoderPanic = errors.New("decoder panic")
+	// ErrStuck: a worker has not finished a frame in time.
+	ErrStuck = errors.New("decode engine stuck")
+)

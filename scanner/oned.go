@@ -63,6 +63,12 @@ func (d *decoder) scanRows(bm *gozxing.BinaryBitmap, syms SymbologySet, tryHarde
 		}
 	}
 	height := bm.GetHeight()
+	// Rows are reversed in place, so their size must be the image width
+	// exactly: gozxing reuses any larger row it is given.
+	if d.row == nil || d.row.GetSize() != bm.GetWidth() {
+		d.row = gozxing.NewBitArray(bm.GetWidth())
+		d.probe = gozxing.NewBitArray(bm.GetWidth())
+	}
 	hints := d.hints(tryHarder)
 	rowStep, maxLines := max(1, height>>5), 15
 	if tryHarder {

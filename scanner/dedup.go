@@ -1,0 +1,105 @@
+package scanner
+
+import (
+	"sync"
+	"time"
+)
+
+// Dedup turns a stream of per-frame results into scans: the same symbology
+// and text from the same source is delivered once, and again only after it
+// has been out of sight for the forget time. A barcode held in front of the
+// camera for a minute is one scan; shown again after a pause it is another.
+// With confirm > 1, a barcode is delivered only once it has been read in
+// that many frames, which suppresses one-frame misreads.
+type Dedup struct {
+	forget  time.Duration
+	confirm int
+
+	mu        sync.Mutex
+	seen      map[dedupKey]*sighting
+	lastSweep time.Time
+}
+
+type dedupKey struct {
+	source string
+	sym    Symbology
+	text   string
+}
+
+type sighting struct {
+	last      time.Time // capture time of the latest frame it was read in
+	lastFrame uint64
+	frames    int
+	delivered bool
+}
+
+// NewDedup returns a filter with the given forget time (3 s when <= 0) and
+// confirmation count (1 when < 1).
+func NewDedup(forget time.Duration, confirm int) *Dedup {
+	if forget <= 0 {
+		forget = 3 * time.Second
+	}
+	return &Dedup{forget: forget, confirm: max(1, confirm), seen: make(map[dedupKey]*sighting)}
+}
+
+// Filter returns the results of rep that are new scans, in order. It keys
+// time on the frames' capture times, so replayed or late frames are judged
+// by when they were seen.
+func (d *Dedup) Filter(rep *FrameReport) []Result {
+	if len(rep.Results) == 0 {
+		d.sweep(rep.CapturedAt)
+		return nil
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	var out []Result
+	now := rep.CapturedAt
+	for _, r := range rep.Results {
+		k := dedupKey{rep.Source, r.Symbology, r.Text}
+		s := d.seen[k]
+		if s == nil || now.Sub(s.last) > d.forget {
+			s = &sighting{}
+			d.seen[k] = s
+		}
+		if s.frames == 0 || rep.Seq != s.lastFrame {
+			s.frames++
+		}
+		if now.After(s.last) {
+			s.last = now
+		}
+		s.lastFrame = rep.Seq
+		if !s.delivered && s.frames >= d.confirm {
+			s.delivered = true
+			out = append(out, r)
+		}
+	}
+	d.sweepLocked(now)
+	return out
+}
+
+// Len returns how many barcodes the filter currently remembers.
+func (d *Dedup) Len() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return len(d.seen)
+}
+
+func (d *Dedup) sweep(now time.Time) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.sweepLocked(now)
+}
+
+// sweepLocked forgets sightings older than the forget time, at most once a
+// forget time, so memory stays bounded by what was seen recently.
+func (d *Dedup) sweepLocked(now time.Time) {
+	if now.Sub(d.lastSweep) < d.forget {
+		return
+	}
+	d.lastSweep = now
+	for k, s := range d.seen {
+		if now.Sub(s.last) > d.forget {
+			delete(d.seen, k)
+		}
+	}
+}
