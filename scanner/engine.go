@@ -97,7 +97,7 @@ type Engine struct {
 
 	makeDecoder func() *decoder
 
-	busySince []atomic.Int64 // unix nanos the worker took its frame; 0 idle
+	busySince                                             []atomic.Int64 // unix nanos the worker took its frame; 0 idle
 	submitted, decoded, dropped, refused, panics, results atomic.Uint64
 }
 
