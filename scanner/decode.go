@@ -83,7 +83,9 @@ func (d *decoder) decode(f *Frame, opts Options) ([]Result, []PassTiming) {
 
 	passes := []pass{
 		{name: "hybrid", src: src, rows: true, area: true, toFrame: shift},
-		{name: "global", src: src, global: true, area: true, toFrame: shift, needsArea: true},
+	}
+	if opts.TryHarder {
+		passes = append(passes, pass{name: "global", src: src, global: true, area: true, toFrame: shift, needsArea: true})
 	}
 	if opts.TryInverted {
 		passes = append(passes, pass{name: "inverted", src: src.Invert(), rows: true, area: true, toFrame: shift})
@@ -208,6 +210,8 @@ func newResult(sym Symbology, res *gozxing.Result, pts [4]Point, strategy string
 		}
 	}
 	switch {
+	case sym == Code39:
+		r.Text, _ = code39FullASCII(r.Text)
 	case sym == EAN13 && res.GetBarcodeFormat() == gozxing.BarcodeFormat_UPC_A:
 		r.Text = "0" + r.Text
 	case sym == UPCA && res.GetBarcodeFormat() == gozxing.BarcodeFormat_EAN_13:

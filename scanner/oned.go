@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"math"
+	"math/bits"
 
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/oned"
@@ -86,7 +87,7 @@ func (d *decoder) scanRows(bm *gozxing.BinaryBitmap, syms SymbologySet, tryHarde
 		if y < 0 || y >= height {
 			break
 		}
-		if rowCovered(hits, y) && !tryHarder {
+		if rowCovered(hits, y) {
 			continue
 		}
 		row, err := bm.GetBlackRow(y, d.row)
@@ -94,6 +95,9 @@ func (d *decoder) scanRows(bm *gozxing.BinaryBitmap, syms SymbologySet, tryHarde
 			continue
 		}
 		d.row = row
+		if transitions(row) < minRowTransitions {
+			continue
+		}
 		for dir := 0; dir < 2; dir++ {
 			if dir == 1 {
 				row.Reverse()
@@ -248,6 +252,28 @@ func clearBits(row *gozxing.BitArray, end int) bool {
 		words[full] &^= (1 << uint(end%32)) - 1
 	}
 	return row.GetNextSet(end) < row.GetSize()
+}
+
+// minRowTransitions is the fewest black/white changes a row crossing a 1D
+// barcode can have: the shortest codes (EAN-8, UPC-E, a one-character Code
+// 39 or Codabar) all have more than 20 bars and spaces. Rows with fewer are
+// skipped before any decoder runs; in photos most rows are such.
+const minRowTransitions = 20
+
+// transitions counts the changes between adjacent bits of a row.
+func transitions(row *gozxing.BitArray) int {
+	words := row.GetBitArray()
+	n := 0
+	var carry uint32
+	for i, w := range words {
+		shifted := w<<1 | carry
+		if i == 0 {
+			shifted |= w & 1 // no change before the first bit
+		}
+		n += bits.OnesCount32(w ^ shifted)
+		carry = w >> 31
+	}
+	return n
 }
 
 func rowCovered(hits []lineHit, y int) bool {

@@ -44,7 +44,9 @@ func newAreaReaders() []areaReader {
 				return nil
 			}
 			rs, _ := qrMulti.DecodeMultiple(bm, hints)
-			if len(rs) == 0 {
+			if _, harder := hints[gozxing.DecodeHintType_TRY_HARDER]; len(rs) == 0 && harder {
+				// The single-symbol detector settles for the best finder
+				// triple where the multi detector wants clean ones.
 				if r, err := qrSingle.Decode(bm, hints); err == nil {
 					return []*gozxing.Result{r}
 				}

@@ -1,0 +1,250 @@
+package scanner_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/scannerd/scannerd/internal/symbols"
+	"github.com/scannerd/scannerd/scanner"
+)
+
+// checkPurged asserts that every plane the pool handed out came back and
+// that the buffers it keeps hold only zeros.
+func checkPurged(t *testing.T, pool *scanner.PlanePool) {
+	t.Helper()
+	st := pool.Stats()
+	if st.Outgoing != 0 {
+		t.Errorf("%d of %d frames were never purged", st.Outgoing, st.Gets)
+	}
+	if !pool.FreeBuffersZeroed() {
+		t.Error("a returned plane still holds image data")
+	}
+}
+
+func barcodeFrame(t testing.TB, pool *scanner.PlanePool, sym scanner.Symbology, text string) *scanner.Frame {
+	t.Helper()
+	s, err := symbols.Encode(sym, text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := symbols.NewCanvas(640, 480, 230)
+	c.Draw(s, symbols.Placement{CX: 320, CY: 240, Module: 3, Dark: 20, Light: 230})
+	return c.Frame(pool)
+}
+
+func TestEngineDecodesAndPurgesEveryFrame(t *testing.T) {
+	pool := scanner.NewPlanePool(4)
+	var mu sync.Mutex
+	var reports []*scanner.FrameReport
+	e := scanner.NewEngine(scanner.EngineConfig{Workers: 2, QueueSize: 64, OnFrame: func(r *scanner.FrameReport) {
+		mu.Lock()
+		reports = append(reports, r)
+		mu.Unlock()
+	}})
+	e.Start()
+	texts := []string{"alpha", "bravo", "charlie", "delta", "echo", "foxtrot"}
+	for i, text := range texts {
+		f := barcodeFrame(t, pool, scanner.QRCode, text)
+		f.Source, f.Seq = "test", uint64(i)
+		e.Submit(f, scanner.Options{})
+	}
+	// A direct request is answered with its report.
+	rep, err := e.Decode(context.Background(), barcodeFrame(t, pool, scanner.Code128, "direct"), scanner.Options{})
+	if err != nil || len(rep.Results) != 1 || rep.Results[0].Text != "direct" {
+		t.Fatalf("Decode: %v, %+v", err, rep)
+	}
+	e.Close()
+	if len(reports) != len(texts) {
+		t.Fatalf("got %d reports, want %d", len(reports), len(texts))
+	}
+	got := map[string]bool{}
+	for _, r := range reports {
+		for _, res := range r.Results {
+			got[res.Text] = true
+			if res.Source != "test" || res.DecodedAt.IsZero() {
+				t.Errorf("result lacks its frame reference: %+v", res)
+			}
+		}
+	}
+	for _, text := range texts {
+		if !got[text] {
+			t.Errorf("%q not decoded", text)
+		}
+	}
+	st := e.Stats()
+	if st.Submitted != uint64(len(texts)) || st.Decoded != uint64(len(texts))+1 || st.Dropped != 0 {
+		t.Errorf("stats %+v", st)
+	}
+	checkPurged(t, pool)
+}
+
+// blockingGate holds every worker until released, so the test controls
+// when the queue moves.
+type blockingGate struct{ release chan struct{} }
+
+func (g blockingGate) Permit(time.Time) (scanner.SymbologySet, error) {
+	<-g.release
+	return scanner.AllSymbologies(), nil
+}
+
+func TestEngineDropsOldestWhenBehind(t *testing.T) {
+	pool := scanner.NewPlanePool(0)
+	gate := blockingGate{release: make(chan struct{})}
+	var mu sync.Mutex
+	var seqs []uint64
+	e := scanner.NewEngine(scanner.EngineConfig{Workers: 1, QueueSize: 3, Gate: gate, OnFrame: func(r *scanner.FrameReport) {
+		mu.Lock()
+		seqs = append(seqs, r.Seq)
+		mu.Unlock()
+	}})
+	e.Start()
+	// Frame 0 is taken by the worker (blocked in the gate); 1..9 queue up
+	// behind it in a queue of 3, so 1..6 are dropped and 7, 8, 9 wait.
+	f := pool.Get(64, 64)
+	e.Submit(f, scanner.Options{})
+	for e.Stats().Busy == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	for i := 1; i < 10; i++ {
+		f := pool.Get(64, 64)
+		f.Seq = uint64(i)
+		e.Submit(f, scanner.Options{})
+	}
+	if st := e.Stats(); st.Dropped != 6 || st.Queued != 3 {
+		t.Errorf("after 10 frames: dropped %d, queued %d; want 6 and 3", st.Dropped, st.Queued)
+	}
+	close(gate.release)
+	e.Close()
+	want := []uint64{0, 7, 8, 9}
+	if len(seqs) != len(want) {
+		t.Fatalf("decoded frames %v, want %v", seqs, want)
+	}
+	for i := range want {
+		if seqs[i] != want[i] {
+			t.Fatalf("decoded frames %v, want %v", seqs, want)
+		}
+	}
+	checkPurged(t, pool)
+}
+
+type refusingGate struct{}
+
+var errExpired = errors.New("license expired")
+
+func (refusingGate) Permit(time.Time) (scanner.SymbologySet, error) { return 0, errExpired }
+
+type qrOnlyGate struct{}
+
+func (qrOnlyGate) Permit(time.Time) (scanner.SymbologySet, error) {
+	return scanner.NewSymbologySet(scanner.QRCode), nil
+}
+
+func TestEngineAsksTheGate(t *testing.T) {
+	pool := scanner.NewPlanePool(0)
+	e := scanner.NewEngine(scanner.EngineConfig{Workers: 1, Gate: refusingGate{}})
+	e.Start()
+	_, err := e.Decode(context.Background(), barcodeFrame(t, pool, scanner.QRCode, "x"), scanner.Options{})
+	if !errors.Is(err, scanner.ErrRefused) || !errors.Is(err, errExpired) {
+		t.Errorf("refused decode: err = %v, want ErrRefused wrapping the gate's reason", err)
+	}
+	if e.Stats().Refused != 1 {
+		t.Errorf("refusals not counted: %+v", e.Stats())
+	}
+	e.Close()
+
+	e = scanner.NewEngine(scanner.EngineConfig{Workers: 1, Gate: qrOnlyGate{}})
+	e.Start()
+	defer e.Close()
+	rep, err := e.Decode(context.Background(), barcodeFrame(t, pool, scanner.Code128, "not licensed"), scanner.Options{})
+	if err != nil || len(rep.Results) != 0 {
+		t.Errorf("a symbology the license excludes was read: %v %+v", err, rep)
+	}
+	_, err = e.Decode(context.Background(), barcodeFrame(t, pool, scanner.Code128, "x"),
+		scanner.Options{Symbologies: scanner.NewSymbologySet(scanner.Code128)})
+	if !errors.Is(err, scanner.ErrRefused) {
+		t.Errorf("asking only for unlicensed symbologies: err = %v, want ErrRefused", err)
+	}
+	checkPurged(t, pool)
+}
+
+type panickingGate struct{}
+
+func (panickingGate) Permit(time.Time) (scanner.SymbologySet, error) { panic("gate bug") }
+
+func TestEngineRecoversFromPanics(t *testing.T) {
+	pool := scanner.NewPlanePool(0)
+	// A reader that crashes on every row: the frame's other readers still
+	// run, and the crash is counted.
+	e := scanner.WithPanickingDecoder(scanner.NewEngine(scanner.EngineConfig{Workers: 1}))
+	e.Start()
+	rep, err := e.Decode(context.Background(), barcodeFrame(t, pool, scanner.Code128, "still read"), scanner.Options{})
+	if err != nil || len(rep.Results) != 1 || rep.Results[0].Text != "still read" {
+		t.Errorf("with a crashing reader: %v %+v", err, rep)
+	}
+	if e.Stats().Panics == 0 {
+		t.Error("reader panics not counted")
+	}
+	e.Close()
+
+	// A crash outside the readers loses the frame, not the worker.
+	e = scanner.NewEngine(scanner.EngineConfig{Workers: 1, Gate: panickingGate{}})
+	e.Start()
+	for i := 0; i < 3; i++ {
+		_, err := e.Decode(context.Background(), barcodeFrame(t, pool, scanner.QRCode, "x"), scanner.Options{})
+		if !errors.Is(err, scanner.ErrDecoderPanic) {
+			t.Errorf("decode %d: err = %v, want ErrDecoderPanic", i, err)
+		}
+	}
+	if st := e.Stats(); st.Panics != 3 || st.Decoded != 3 {
+		t.Errorf("stats %+v", st)
+	}
+	e.Close()
+	checkPurged(t, pool)
+}
+
+func TestEngineClosed(t *testing.T) {
+	pool := scanner.NewPlanePool(0)
+	e := scanner.NewEngine(scanner.EngineConfig{})
+	e.Start()
+	e.Close()
+	e.Close() // idempotent
+	if _, err := e.Decode(context.Background(), pool.Get(8, 8), scanner.Options{}); !errors.Is(err, scanner.ErrClosed) {
+		t.Errorf("Decode after Close: %v", err)
+	}
+	e.Submit(pool.Get(8, 8), scanner.Options{})
+	if e.Stats().Dropped != 1 {
+		t.Error("a frame submitted after Close was not dropped")
+	}
+	checkPurged(t, pool)
+}
+
+func TestEngineHealthReportsAStuckWorker(t *testing.T) {
+	now := time.Unix(1000, 0)
+	var mu sync.Mutex
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	gate := blockingGate{release: make(chan struct{})}
+	e := scanner.NewEngine(scanner.EngineConfig{Workers: 1, Gate: gate, Clock: clock, StuckAfter: 5 * time.Second})
+	e.Start()
+	pool := scanner.NewPlanePool(0)
+	e.Submit(pool.Get(8, 8), scanner.Options{})
+	for e.Stats().Busy == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	if err := e.Healthy(); err != nil {
+		t.Errorf("healthy engine reports %v", err)
+	}
+	mu.Lock()
+	now = now.Add(6 * time.Second)
+	mu.Unlock()
+	if err := e.Healthy(); !errors.Is(err, scanner.ErrStuck) {
+		t.Errorf("worker busy for 6 s: Healthy() = %v, want ErrStuck", err)
+	}
+	close(gate.release)
+	e.Close()
+	if err := e.Healthy(); err != nil {
+		t.Errorf("after the frame finished: %v", err)
+	}
+}
