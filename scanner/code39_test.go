@@ -4,7 +4,7 @@ import "testing"
 
 func TestCode39FullASCII(t *testing.T) {
 	for _, tc := range []struct {
-		in, want string
+		in, want  string
 		converted bool
 	}{
 		{"ABC-123", "ABC-123", false},

@@ -7,7 +7,7 @@ pkgs=(
   libopencv-dev pkg-config            # gocv: core, imgproc, imgcodecs, videoio
   gstreamer1.0-plugins-base           # videotestsrc, appsink for gst: sources and tests
   gstreamer1.0-plugins-good           # jpegenc, avimux in pipeline tests
-  zbar-tools zxing-cpp-tools          # peers for make bench
+  zbar-tools zxing-cpp-tools python3  # peers and scoring for make bench
   systemd                             # systemd-analyze verify in packaging tests
 )
 

@@ -1,0 +1,43 @@
+# scannerd: make run starts the daemon, make test runs every test (see README.md).
+
+GO         ?= go
+# gocv built with only the OpenCV modules capture needs (core, imgproc,
+# imgcodecs, videoio): they compile against Debian 12's OpenCV 4.6.0.
+TAGS       := gocv_specific_modules,gocv_videoio
+VERSION    ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
+BUILDFLAGS := -tags=$(TAGS) -trimpath -ldflags '-X main.version=$(VERSION)'
+export OPENCV_LOG_LEVEL ?= ERROR
+
+.PHONY: all deps build test test-nocv run bench lint deb clean
+all: build
+
+deps:
+	@scripts/deps.sh
+
+build: deps
+	@mkdir -p bin
+	$(GO) build $(BUILDFLAGS) -o bin/ ./cmd/...
+
+test: deps
+	$(GO) vet -tags=$(TAGS) ./...
+	$(GO) test -tags=$(TAGS) -race ./...
+	$(MAKE) --no-print-directory test-nocv
+
+# Everything but the OpenCV code, without cgo: the build for platforms
+# without OpenCV.
+test-nocv:
+	CGO_ENABLED=0 $(GO) test -tags nocv -short ./...
+
+run: build
+	scripts/run.sh
+
+bench: build
+	scripts/bench.sh
+
+lint:
+	@test -z "$$(gofmt -l .)" || { gofmt -l .; exit 1; }
+	$(GO) vet -tags=$(TAGS) ./...
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 -tags=$(TAGS) ./...
+
+clean:
+	rm -rf bin dist

@@ -1,0 +1,319 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/scannerd/scannerd/scanner"
+)
+
+type decodeFlags struct {
+	tsv, json   bool
+	symbologies string
+	tryHarder   bool
+	expect      int
+	jobs        int
+	maxPixels   int64
+}
+
+// parseInterleaved parses flags that may come before, between or after
+// the positional arguments.
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var rest []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return rest, nil
+		}
+		rest = append(rest, args[0])
+		args = args[1:]
+	}
+}
+
+func (m *Main) decode(ctx context.Context, args []string) int {
+	var f decodeFlags
+	fs := flag.NewFlagSet("decode", flag.ContinueOnError)
+	fs.SetOutput(m.Stderr)
+	fs.Usage = func() {
+		fmt.Fprint(m.Stderr, `usage: scanctl decode [--tsv|--json] [--symbologies LIST] [--try-harder] [-j N] FILE|DIR...
+
+Decodes barcodes in image files (PNG, JPEG, GIF, BMP) with scannerd's engine,
+in this process. Directories are walked for image files. Prints one line per
+barcode; an image without a barcode prints nothing. Unreadable files are named
+on stderr and make the exit status 1.
+
+`)
+		fs.PrintDefaults()
+	}
+	fs.BoolVar(&f.tsv, "tsv", false, "print `path<TAB>SYMBOLOGY<TAB>text`, text escaped (\\t \\n \\r \\\\ \\xHH)")
+	fs.BoolVar(&f.json, "json", false, "print one JSON object per barcode")
+	fs.StringVar(&f.symbologies, "symbologies", "all", "comma-separated `list` of symbologies to look for")
+	fs.BoolVar(&f.tryHarder, "try-harder", false, "search more thoroughly (more rows, inverted images, more binarizers); slower")
+	fs.IntVar(&f.expect, "expect", 0, "stop searching an image after `N` barcodes (0: all the first strategy finds)")
+	fs.IntVar(&f.jobs, "j", runtime.NumCPU(), "decode `N` images in parallel")
+	fs.Int64Var(&f.maxPixels, "max-pixels", 100_000_000, "refuse images with more than `N` pixels")
+	paths, err := parseInterleaved(fs, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	syms, err := scanner.ParseSymbologySet(f.symbologies)
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "scanctl decode: --symbologies: %v\n", err)
+		return exitUsage
+	}
+	if f.tsv && f.json {
+		fmt.Fprintln(m.Stderr, "scanctl decode: --tsv and --json exclude each other")
+		return exitUsage
+	}
+	if len(paths) == 0 {
+		fs.Usage()
+		return exitUsage
+	}
+	opts := scanner.Options{Symbologies: syms, TryRotated: true, ExpectedCount: f.expect}
+	if f.tryHarder {
+		opts.TryHarder, opts.TryInverted = true, true
+	}
+
+	status := exitOK
+	files, walkErrs := collectImages(paths)
+	for _, err := range walkErrs {
+		fmt.Fprintf(m.Stderr, "scanctl: %v\n", err)
+		status = exitFailure
+	}
+	out := bufio.NewWriter(m.Stdout)
+	defer out.Flush()
+	print := m.textPrinter(out)
+	switch {
+	case f.tsv:
+		print = tsvPrinter(out)
+	case f.json:
+		print = jsonPrinter(out)
+	}
+	lim := scanner.Limits{MaxBytes: 256 << 20, MaxPixels: f.maxPixels}
+	var progress func(done int)
+	if m.StderrIsTerminal && len(files) > 100 {
+		progress = m.progressBar(len(files))
+	}
+	for o := range decodeFiles(ctx, files, opts, lim, max(1, f.jobs)) {
+		if o.err != nil {
+			fmt.Fprintf(m.Stderr, "scanctl: %s: %v\n", o.path, o.err)
+			status = exitFailure
+		}
+		for _, r := range o.results {
+			print(o.path, &r)
+		}
+		out.Flush()
+		if progress != nil {
+			progress(o.index + 1)
+		}
+	}
+	if progress != nil {
+		fmt.Fprintln(m.Stderr)
+	}
+	if ctx.Err() != nil {
+		return exitFailure
+	}
+	return status
+}
+
+var imageExts = map[string]bool{".png": true, ".jpg": true, ".jpeg": true, ".gif": true, ".bmp": true}
+
+// collectImages expands directories into the image files below them, in
+// lexical order; files named explicitly are kept whatever their name.
+func collectImages(paths []string) (files []string, errs []error) {
+	for _, p := range paths {
+		st, err := os.Stat(p)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if !st.IsDir() {
+			files = append(files, p)
+			continue
+		}
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				errs = append(errs, err)
+				return nil
+			}
+			if d.Type().IsRegular() && imageExts[strings.ToLower(filepath.Ext(path))] {
+				files = append(files, path)
+			}
+			return nil
+		})
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return files, errs
+}
+
+type outcome struct {
+	index   int
+	path    string
+	results []scanner.Result
+	err     error
+}
+
+// decodeFiles decodes files with jobs workers and yields outcomes in the
+// order of files, each as soon as it and those before it are done.
+func decodeFiles(ctx context.Context, files []string, opts scanner.Options, lim scanner.Limits, jobs int) <-chan outcome {
+	out := make(chan outcome)
+	slots := make([]chan outcome, len(files))
+	for i := range slots {
+		slots[i] = make(chan outcome, 1)
+	}
+	pool := scanner.NewPlanePool(jobs)
+	engine := scanner.NewEngine(scanner.EngineConfig{Workers: jobs})
+	engine.Start()
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < jobs; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				o := outcome{index: i, path: files[i]}
+				o.results, o.err = decodeFile(ctx, engine, files[i], opts, lim, pool)
+				slots[i] <- o
+			}
+		}()
+	}
+	go func() {
+		defer close(next)
+		for i := range files {
+			select {
+			case next <- i:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	go func() {
+		defer close(out)
+		defer engine.Close()
+		defer wg.Wait()
+		for i := range slots {
+			select {
+			case o := <-slots[i]:
+				out <- o
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out
+}
+
+func decodeFile(ctx context.Context, e *scanner.Engine, path string, opts scanner.Options, lim scanner.Limits, pool *scanner.PlanePool) ([]scanner.Result, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	f, err := scanner.ReadImage(fh, lim, pool)
+	if err != nil {
+		return nil, err
+	}
+	f.Source = path
+	rep, err := e.Decode(ctx, f, opts)
+	if err != nil {
+		return nil, err
+	}
+	return rep.Results, nil
+}
+
+func (m *Main) textPrinter(w io.Writer) func(string, *scanner.Result) {
+	return func(path string, r *scanner.Result) {
+		fmt.Fprintf(w, "%s: %s %s\n", path, r.Symbology, strings.NewReplacer("\n", `\n`, "\r", `\r`).Replace(r.Text))
+	}
+}
+
+func tsvPrinter(w io.Writer) func(string, *scanner.Result) {
+	return func(path string, r *scanner.Result) {
+		fmt.Fprintf(w, "%s\t%s\t%s\n", path, r.Symbology, escapeText(r.Text))
+	}
+}
+
+// escapeText makes text safe for one TSV field: tab, newline, carriage
+// return and backslash become \t \n \r \\, other control bytes \xHH.
+func escapeText(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '\t':
+			b.WriteString(`\t`)
+		case c == '\n':
+			b.WriteString(`\n`)
+		case c == '\r':
+			b.WriteString(`\r`)
+		case c == '\\':
+			b.WriteString(`\\`)
+		case c < 0x20 || c == 0x7f:
+			fmt.Fprintf(&b, `\x%02x`, c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+type jsonResult struct {
+	Path        string        `json:"path"`
+	Symbology   string        `json:"symbology"`
+	Text        string        `json:"text"`
+	Bytes       string        `json:"bytes,omitempty"`
+	Points      [4][2]float64 `json:"points"`
+	SymbologyID string        `json:"symbology_id,omitempty"`
+}
+
+func jsonPrinter(w io.Writer) func(string, *scanner.Result) {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return func(path string, r *scanner.Result) {
+		j := jsonResult{Path: path, Symbology: r.Symbology.String(), Text: r.Text, SymbologyID: r.SymbologyID}
+		if len(r.Bytes) > 0 && !utf8.Valid(r.Bytes) {
+			j.Bytes = base64.StdEncoding.EncodeToString(r.Bytes)
+		}
+		for i, p := range r.Points {
+			j.Points[i] = [2]float64{p.X, p.Y}
+		}
+		enc.Encode(j)
+	}
+}
+
+// progressBar draws a bar on stderr, at most ten times a second.
+func (m *Main) progressBar(total int) func(done int) {
+	start, last := time.Now(), time.Time{}
+	return func(done int) {
+		if now := time.Now(); done < total && now.Sub(last) < 100*time.Millisecond {
+			return
+		} else {
+			last = now
+		}
+		const width = 30
+		fill := width * done / total
+		rate := float64(done) / time.Since(start).Seconds()
+		fmt.Fprintf(m.Stderr, "\r[%s%s] %d/%d %.0f images/s", strings.Repeat("=", fill), strings.Repeat(" ", width-fill), done, total, rate)
+	}
+}

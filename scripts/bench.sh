@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# bench.sh - the figures behind scannerd's performance claims (make bench).
+#
+#  1. Decode rate per symbology family and images/s on the shared blackbox
+#     set (../shared/testdata/blackbox), for `scanctl decode --try-harder`
+#     beside zbarimg and ZXingReader measured in the same run.
+#  2. The Go benchmarks (decoder, engine, pipeline, API, licensing).
+#
+# BENCH_PATTERN selects Go benchmarks (default: all); BENCH_TIME their
+# -benchtime. Needs bin/ built (make bench does it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+shared=${SCANNERD_SHARED:-$root/../shared}
+out=$(mktemp -d "${TMPDIR:-/tmp}/scannerd-bench.XXXXXX")
+trap 'rm -rf "$out"' EXIT
+
+if [ -f "$shared/testdata/blackbox/manifest.tsv" ] && [ -x "$shared/tools/score.sh" ]; then
+  manifest="$shared/testdata/blackbox/manifest.tsv"
+  echo "== decode rate on $(($(wc -l <"$manifest") - 1)) blackbox images (same run, same machine)"
+  "$shared/tools/peers.sh" "$manifest" "$out" zxingcpp zbar-upc >"$out/peers.log" 2>&1
+  "$shared/tools/score.sh" -m "$manifest" -n scannerd -o "$out/scannerd.tsv" -- \
+    "$root/bin/scanctl" decode --tsv --try-harder >"$out/scannerd.log" 2>&1
+  python3 - "$out/scannerd.tsv" "$out/zxingcpp.manifest.tsv" "$out/zbar-upc.manifest.tsv" <<'PY'
+import sys
+names = ["scannerd", "ZXingReader", "zbarimg"]
+tables, totals = [], []
+for path in sys.argv[1:]:
+    fam, tot = {}, {}
+    for line in open(path, encoding="utf-8", errors="replace"):
+        if line.startswith("# "):
+            for kv in line[2:].split():
+                if "=" in kv:
+                    k, v = kv.split("=", 1)
+                    tot[k] = v
+            continue
+        cols = line.rstrip("\n").split("\t")
+        if len(cols) < 5 or cols[0] == "path":
+            continue
+        f = fam.setdefault(cols[2], [0, 0, 0])
+        f[1] += 1
+        if cols[2] == "none":
+            f[0] += cols[4] in ("wrong", "ok")
+        else:
+            f[0] += cols[4] == "ok"
+    tables.append(fam)
+    totals.append(tot)
+families = sorted(set().union(*tables))
+print("| family | images | " + " | ".join(names) + " |")
+print("|---|---:|" + "---:|" * len(names))
+all_ok = [0] * len(names)
+all_n = 0
+for f in families:
+    n = tables[0].get(f, [0, 0])[1]
+    cells = []
+    for i, t in enumerate(tables):
+        ok = t.get(f, [0, 0])[0]
+        if f == "none":
+            cells.append(f"{ok} false pos.")
+        else:
+            cells.append(f"{ok} ({100*ok/max(1,n):.1f} %)")
+            all_ok[i] += ok
+    if f != "none":
+        all_n += n
+    print(f"| {f} | {n} | " + " | ".join(cells) + " |")
+print(f"| **all** | {all_n} | " + " | ".join(f"**{ok} ({100*ok/all_n:.1f} %)**" for ok in all_ok) + " |")
+print("| images/s | | " + " | ".join(t.get("images_per_s", "?") for t in totals) + " |")
+PY
+  grep -h "crashes=" "$out/peers.log" | sed 's/ crashed on:.*//' || true
+else
+  echo "== blackbox comparison skipped: $shared/testdata/blackbox not found (set SCANNERD_SHARED)"
+fi
+
+echo
+echo "== Go benchmarks"
+go test -tags=gocv_specific_modules,gocv_videoio -run '^$' -bench "${BENCH_PATTERN:-.}" \
+  -benchtime "${BENCH_TIME:-1s}" ./... 2>&1 | grep -E '^(Benchmark|ok|FAIL|---)' || true
