@@ -8,6 +8,7 @@ pkgs=(
   gstreamer1.0-plugins-base           # videotestsrc, appsink for gst: sources and tests
   gstreamer1.0-plugins-good           # jpegenc, avimux in pipeline tests
   zbar-tools zxing-cpp-tools python3  # peers and scoring for make bench
+  curl                                # the API examples, tested
   systemd                             # systemd-analyze verify in packaging tests
 )
 
