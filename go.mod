@@ -4,6 +4,7 @@ go 1.26.0
 
 require (
 	github.com/makiuchi-d/gozxing v0.1.1
+	gocv.io/x/gocv v0.43.0
 	golang.org/x/image v0.48.0
 )
 

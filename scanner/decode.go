@@ -28,6 +28,20 @@ type decoder struct {
 	panics           int
 }
 
+// Decoder reads barcodes in frames in the calling goroutine, with the same
+// strategies as the Engine's workers (each of which owns one). It is not
+// safe for concurrent use, and does not purge the frames it reads.
+type Decoder struct{ d *decoder }
+
+// NewDecoder returns a decoder with its own set of readers.
+func NewDecoder() *Decoder { return &Decoder{newDecoder()} }
+
+// Decode reads every barcode it finds in f, and says how long each
+// strategy took.
+func (d *Decoder) Decode(f *Frame, opts Options) ([]Result, []PassTiming) {
+	return d.d.decode(f, opts)
+}
+
 func newDecoder() *decoder {
 	return &decoder{
 		rowReaders:  newRowReaders(),

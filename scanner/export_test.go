@@ -25,8 +25,8 @@ func WithPanickingDecoder(e *Engine) *Engine {
 	return e
 }
 
-// DecodeFrame decodes f in the calling goroutine with a fresh decoder.
+// DecodeFrame decodes f with a fresh decoder.
 func DecodeFrame(f *Frame, opts Options) []Result {
-	res, _ := newDecoder().decode(f, opts)
+	res, _ := NewDecoder().Decode(f, opts)
 	return res
 }

@@ -1,0 +1,135 @@
+package capture_test
+
+import (
+	"bytes"
+	"context"
+	"image"
+	"image/png"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/scannerd/scannerd/capture"
+	"github.com/scannerd/scannerd/internal/symbols"
+	"github.com/scannerd/scannerd/scanner"
+)
+
+func writePNG(t *testing.T, path string, c *symbols.Canvas) {
+	t.Helper()
+	img := &image.Gray{Pix: c.Pix, Stride: c.Width, Rect: image.Rect(0, 0, c.Width, c.Height)}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	// Written under a temporary name and renamed, as the source expects.
+	tmp := path + ".part"
+	if err := os.WriteFile(tmp, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestDirSourceReadsEachFileOnce(t *testing.T) {
+	for _, after := range []string{"delete", "move:done"} {
+		t.Run(after, func(t *testing.T) {
+			dir := t.TempDir()
+			spec := capture.Spec{Name: "inbox", URL: "dir:" + dir, AfterRead: after}
+			if after != "delete" {
+				spec.AfterRead = "move:" + filepath.Join(dir, "done")
+			}
+			src, err := capture.New(spec, capture.Env{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			if err := src.Open(ctx); err != nil {
+				t.Fatal(err)
+			}
+			defer src.Close()
+			writePNG(t, filepath.Join(dir, "a.png"), videoCanvas(t, scanner.QRCode, "first"))
+			os.WriteFile(filepath.Join(dir, "broken.png"), []byte("\x89PNG\r\n\x1a\nnot really"), 0o644)
+			os.WriteFile(filepath.Join(dir, ".hidden.png"), []byte("ignored"), 0o644)
+			pool := scanner.NewPlanePool(0)
+			f, err := src.Read(ctx, pool)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, _ := scanner.NewDecoder().Decode(f, scanner.Options{})
+			f.Purge()
+			if len(res) != 1 || res[0].Text != "first" {
+				t.Fatalf("decoded %+v", res)
+			}
+			// The bad file is skipped, not retried forever; a later file is read.
+			go func() {
+				time.Sleep(300 * time.Millisecond)
+				writePNG(t, filepath.Join(dir, "b.png"), videoCanvas(t, scanner.QRCode, "second"))
+			}()
+			f, err = src.Read(ctx, pool)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, _ = scanner.NewDecoder().Decode(f, scanner.Options{})
+			f.Purge()
+			if len(res) != 1 || res[0].Text != "second" {
+				t.Fatalf("decoded %+v", res)
+			}
+			left, _ := filepath.Glob(filepath.Join(dir, "[^.]*.png"))
+			if len(left) != 0 {
+				t.Errorf("files left in the inbox: %v", left)
+			}
+			if after != "delete" {
+				moved, _ := filepath.Glob(filepath.Join(dir, "done", "*.png"))
+				if len(moved) != 3 {
+					t.Errorf("moved files: %v, want a, b and broken", moved)
+				}
+			}
+			if _, err := os.Stat(filepath.Join(dir, ".hidden.png")); err != nil {
+				t.Error("a hidden file was touched")
+			}
+		})
+	}
+}
+
+func videoCanvas(t *testing.T, sym scanner.Symbology, text string) *symbols.Canvas {
+	s, err := symbols.Encode(sym, text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := symbols.NewCanvas(320, 240, 220)
+	c.Draw(s, symbols.Placement{CX: 160, CY: 120, Module: 3, Dark: 20, Light: 235})
+	return c
+}
+
+func TestSpecValidation(t *testing.T) {
+	for _, tc := range []struct {
+		spec capture.Spec
+		ok   bool
+	}{
+		{capture.Spec{Name: "a", URL: "demo"}, true},
+		{capture.Spec{Name: "a", URL: "camera:0", FourCC: "MJPG", Properties: map[string]float64{"focus": 30}}, true},
+		{capture.Spec{Name: "a", URL: "/dev/video2"}, true},
+		{capture.Spec{Name: "a", URL: "rtsp://user:pw@cam.local/stream"}, true},
+		{capture.Spec{Name: "a", URL: "gst:videotestsrc ! appsink"}, true},
+		{capture.Spec{Name: "", URL: "demo"}, false},
+		{capture.Spec{Name: "a", URL: "camera:x"}, false},
+		{capture.Spec{Name: "a", URL: "gst:videotestsrc ! fakesink"}, false},
+		{capture.Spec{Name: "a", URL: "http://example.com"}, false},
+		{capture.Spec{Name: "a", URL: "camera:0", FourCC: "MJPEG"}, false},
+		{capture.Spec{Name: "a", URL: "camera:0", Properties: map[string]float64{"iso": 1}}, false},
+		{capture.Spec{Name: "a", URL: "dir:/x", AfterRead: "shred"}, false},
+		{capture.Spec{Name: "a", URL: "demo", Symbologies: "qr_code,klingon"}, false},
+		{capture.Spec{Name: "a", URL: "demo", Region: []int{0, 0, 10}}, false},
+	} {
+		err := tc.spec.Validate()
+		if (err == nil) != tc.ok {
+			t.Errorf("%+v: err = %v, want ok=%v", tc.spec, err, tc.ok)
+		}
+	}
+	if got := capture.Redacted("rtsp://user:secret@cam.local/stream"); got != "rtsp://xxx@cam.local/stream" {
+		t.Errorf("Redacted = %q", got)
+	}
+}

@@ -1,0 +1,186 @@
+//go:build !nocv
+
+package capture
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"gocv.io/x/gocv"
+
+	"github.com/scannerd/scannerd/scanner"
+)
+
+// cvSource reads a camera, video file, GStreamer pipeline or RTSP stream
+// through OpenCV. Colour frames become gray once, in OpenCV, and the Mats
+// are zeroed after every copy so no image lingers in capture buffers.
+type cvSource struct {
+	spec   Spec
+	target Target
+	clock  func() time.Time
+	log    *slog.Logger
+
+	vc        *gocv.VideoCapture
+	raw, gray gocv.Mat
+	seq       uint64
+	interval  time.Duration // real-time pacing of files
+	next      time.Time
+}
+
+func newOpenCVSource(spec Spec, t Target, env Env) (Source, error) {
+	return &cvSource{spec: spec, target: t, clock: env.Clock, log: env.Logger}, nil
+}
+
+func (s *cvSource) Open(ctx context.Context) error {
+	var (
+		vc  *gocv.VideoCapture
+		err error
+	)
+	switch s.target.Kind {
+	case KindCamera:
+		vc, err = gocv.VideoCaptureDeviceWithAPI(s.target.Device, gocv.VideoCaptureV4L2)
+	case KindFile:
+		vc, err = gocv.VideoCaptureFile(s.target.Path)
+	case KindGst:
+		vc, err = gocv.VideoCaptureFileWithAPI(s.target.Path, gocv.VideoCaptureGstreamer)
+	case KindRTSP:
+		vc, err = gocv.VideoCaptureFileWithAPI(s.target.Path, gocv.VideoCaptureFFmpeg)
+	default:
+		return fmt.Errorf("%w: %s is not an OpenCV source", ErrBadSpec, s.spec.URL)
+	}
+	if err != nil || vc == nil || !vc.IsOpened() {
+		if vc != nil {
+			vc.Close()
+		}
+		return fmt.Errorf("open %s: cannot open %s", s.spec.Name, Redacted(s.spec.URL))
+	}
+	if s.target.Kind == KindCamera {
+		s.configureCamera(vc)
+	}
+	s.vc = vc
+	s.raw, s.gray = gocv.NewMat(), gocv.NewMat()
+	s.interval = 0
+	if s.target.Kind == KindFile && s.spec.Realtime {
+		fps := s.spec.FPS
+		if fps <= 0 {
+			fps = vc.Get(gocv.VideoCaptureFPS)
+		}
+		if fps > 0 {
+			s.interval = time.Duration(float64(time.Second) / fps)
+		}
+	}
+	s.next = time.Time{}
+	return nil
+}
+
+func (s *cvSource) configureCamera(vc *gocv.VideoCapture) {
+	if s.spec.FourCC != "" {
+		vc.Set(gocv.VideoCaptureFOURCC, vc.ToCodec(s.spec.FourCC))
+	}
+	if s.spec.Width > 0 {
+		vc.Set(gocv.VideoCaptureFrameWidth, float64(s.spec.Width))
+	}
+	if s.spec.Height > 0 {
+		vc.Set(gocv.VideoCaptureFrameHeight, float64(s.spec.Height))
+	}
+	if s.spec.FPS > 0 {
+		vc.Set(gocv.VideoCaptureFPS, s.spec.FPS)
+	}
+	for name, v := range s.spec.Properties {
+		vc.Set(gocv.VideoCaptureProperties(propertyNames[name]), v)
+	}
+	s.log.Info("camera opened", "source", s.spec.Name, "device", s.target.Device,
+		"width", vc.Get(gocv.VideoCaptureFrameWidth), "height", vc.Get(gocv.VideoCaptureFrameHeight),
+		"fps", vc.Get(gocv.VideoCaptureFPS), "fourcc", vc.CodecString())
+}
+
+func (s *cvSource) Read(ctx context.Context, pool *scanner.PlanePool) (*scanner.Frame, error) {
+	if s.vc == nil {
+		return nil, fmt.Errorf("read %s: source not open", s.spec.Name)
+	}
+	if s.interval > 0 {
+		if !s.next.IsZero() {
+			if d := time.Until(s.next); d > 0 {
+				select {
+				case <-time.After(d):
+				case <-ctx.Done():
+					return nil, ctx.Err()
+				}
+			}
+		} else {
+			s.next = time.Now()
+		}
+		s.next = s.next.Add(s.interval)
+	}
+	if !s.vc.Read(&s.raw) || s.raw.Empty() {
+		if s.target.Kind == KindFile {
+			if !s.spec.Loop {
+				return nil, io.EOF
+			}
+			s.vc.Set(gocv.VideoCapturePosFrames, 0)
+			if !s.vc.Read(&s.raw) || s.raw.Empty() {
+				return nil, fmt.Errorf("read %s: %w after rewinding", s.spec.Name, ErrNoFrame)
+			}
+		} else {
+			return nil, fmt.Errorf("read %s: %w", s.spec.Name, ErrNoFrame)
+		}
+	}
+	captured := s.clock()
+	src := s.raw
+	switch s.raw.Channels() {
+	case 1:
+	case 3:
+		if err := gocv.CvtColor(s.raw, &s.gray, gocv.ColorBGRToGray); err != nil {
+			return nil, fmt.Errorf("read %s: to gray: %w", s.spec.Name, err)
+		}
+		src = s.gray
+	case 4:
+		if err := gocv.CvtColor(s.raw, &s.gray, gocv.ColorBGRAToGray); err != nil {
+			return nil, fmt.Errorf("read %s: to gray: %w", s.spec.Name, err)
+		}
+		src = s.gray
+	default:
+		return nil, fmt.Errorf("read %s: unsupported frame with %d channels", s.spec.Name, s.raw.Channels())
+	}
+	if src.Type() != gocv.MatTypeCV8UC1 {
+		return nil, fmt.Errorf("read %s: unsupported pixel type %v", s.spec.Name, src.Type())
+	}
+	w, h := src.Cols(), src.Rows()
+	data, err := src.DataPtrUint8()
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", s.spec.Name, err)
+	}
+	f := pool.Get(w, h)
+	step := src.Step()
+	for y := 0; y < h; y++ {
+		copy(f.Pix[y*w:(y+1)*w], data[y*step:y*step+w])
+	}
+	s.wipe()
+	f.Source, f.Seq, f.CapturedAt = s.spec.Name, s.seq, captured
+	s.seq++
+	return f, nil
+}
+
+// wipe zeroes the capture Mats: the purge covers OpenCV's buffers too.
+func (s *cvSource) wipe() {
+	for _, m := range []*gocv.Mat{&s.raw, &s.gray} {
+		if !m.Empty() {
+			m.SetTo(gocv.NewScalar(0, 0, 0, 0))
+		}
+	}
+}
+
+func (s *cvSource) Close() error {
+	if s.vc == nil {
+		return nil
+	}
+	s.wipe()
+	s.raw.Close()
+	s.gray.Close()
+	err := s.vc.Close()
+	s.vc = nil
+	return err
+}

@@ -1,0 +1,207 @@
+//go:build !nocv
+
+package capture_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"gocv.io/x/gocv"
+
+	"github.com/scannerd/scannerd/capture"
+	"github.com/scannerd/scannerd/internal/symbols"
+	"github.com/scannerd/scannerd/scanner"
+)
+
+// videoFrame draws the given code (or nothing when text is "") on a
+// 640×480 gray canvas.
+func videoFrame(t testing.TB, sym scanner.Symbology, text string) *symbols.Canvas {
+	c := symbols.NewCanvas(640, 480, 200)
+	if text != "" {
+		s, err := symbols.Encode(sym, text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Draw(s, symbols.Placement{CX: 320, CY: 240, Module: 4, Dark: 20, Light: 235})
+	}
+	return c
+}
+
+// writeVideo writes gray canvases as a colour video through OpenCV.
+func writeVideo(t testing.TB, path, codec string, fps float64, frames []*symbols.Canvas) {
+	t.Helper()
+	w, h := frames[0].Width, frames[0].Height
+	vw, err := gocv.VideoWriterFile(path, codec, fps, w, h, true)
+	if err != nil {
+		t.Fatalf("video writer: %v", err)
+	}
+	defer vw.Close()
+	bgr := gocv.NewMat()
+	defer bgr.Close()
+	for _, c := range frames {
+		gray, err := gocv.NewMatFromBytes(h, w, gocv.MatTypeCV8UC1, c.Pix)
+		if err != nil {
+			t.Fatal(err)
+		}
+		gocv.CvtColor(gray, &bgr, gocv.ColorGrayToBGR)
+		gray.Close()
+		if err := vw.Write(bgr); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// collect runs a source through a runner until n frames arrived or the
+// source stopped, and decodes each frame.
+func collect(t *testing.T, spec capture.Spec, n int, timeout time.Duration) ([]string, *capture.Runner, *scanner.PlanePool) {
+	t.Helper()
+	src, err := capture.New(spec, capture.Env{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := scanner.NewPlanePool(0)
+	var mu sync.Mutex
+	var texts []string
+	frames := 0
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	r := capture.NewRunner(spec, src, pool, func(f *scanner.Frame) {
+		res, _ := scanner.NewDecoder().Decode(f, scanner.Options{})
+		f.Purge()
+		mu.Lock()
+		defer mu.Unlock()
+		text := ""
+		if len(res) > 0 {
+			text = res[0].Text
+		}
+		texts = append(texts, text)
+		if frames++; frames == n {
+			cancel()
+		}
+	}, capture.Env{})
+	r.MinBackoff, r.MaxBackoff = 10*time.Millisecond, 50*time.Millisecond
+	r.Run(ctx)
+	return texts, r, pool
+}
+
+func TestFileSourceReadsEveryFrameAsGray(t *testing.T) {
+	dir := t.TempDir()
+	var frames []*symbols.Canvas
+	for i := 0; i < 12; i++ {
+		frames = append(frames, videoFrame(t, scanner.QRCode, fmt.Sprintf("frame-%d", i/4)))
+	}
+	frames = append(frames, videoFrame(t, 0, ""))
+	for _, codec := range []struct{ fourcc, ext string }{{"MJPG", "avi"}, {"mp4v", "mp4"}, {"FFV1", "mkv"}} {
+		t.Run(codec.fourcc, func(t *testing.T) {
+			path := filepath.Join(dir, "codes."+codec.ext)
+			writeVideo(t, path, codec.fourcc, 10, frames)
+			texts, r, pool := collect(t, capture.Spec{Name: "file", URL: "file:" + path}, -1, 20*time.Second)
+			if len(texts) != len(frames) {
+				t.Fatalf("read %d frames, want %d", len(texts), len(frames))
+			}
+			for i, text := range texts {
+				want := fmt.Sprintf("frame-%d", i/4)
+				if i == 12 {
+					want = ""
+				}
+				if text != want {
+					t.Errorf("frame %d decoded %q, want %q", i, text, want)
+				}
+			}
+			st := r.Status()
+			if st.State != capture.StateStopped || st.Frames != uint64(len(frames)) {
+				t.Errorf("status after the end of the file: %+v", st)
+			}
+			if pool.Stats().Outgoing != 0 || !pool.FreeBuffersZeroed() {
+				t.Errorf("frames not purged: %+v", pool.Stats())
+			}
+		})
+	}
+}
+
+func TestFileSourceLoops(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "loop.avi")
+	writeVideo(t, path, "MJPG", 30, []*symbols.Canvas{videoFrame(t, scanner.Code128, "LOOP-1"), videoFrame(t, scanner.Code128, "LOOP-2")})
+	texts, r, _ := collect(t, capture.Spec{Name: "loop", URL: "file:" + path, Loop: true}, 7, 20*time.Second)
+	if len(texts) != 7 {
+		t.Fatalf("looping file gave %d frames, want 7", len(texts))
+	}
+	for i, text := range texts {
+		if want := fmt.Sprintf("LOOP-%d", i%2+1); text != want {
+			t.Errorf("frame %d: %q, want %q", i, text, want)
+		}
+	}
+	if r.Status().Reopens != 0 {
+		t.Error("looping reopened the file instead of rewinding")
+	}
+}
+
+func TestGStreamerPipelines(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "codes.avi")
+	var frames []*symbols.Canvas
+	for i := 0; i < 6; i++ {
+		frames = append(frames, videoFrame(t, scanner.DataMatrix, fmt.Sprintf("GST-%d", i/3)))
+	}
+	writeVideo(t, path, "MJPG", 10, frames)
+	t.Run("filesrc", func(t *testing.T) {
+		pipeline := fmt.Sprintf("gst:filesrc location=%s ! avidemux ! jpegdec ! videoconvert ! video/x-raw,format=BGR ! appsink", path)
+		texts, _, _ := collect(t, capture.Spec{Name: "gst", URL: pipeline}, 6, 20*time.Second)
+		if len(texts) < 6 {
+			t.Fatalf("read %d frames, want 6", len(texts))
+		}
+		for i, text := range texts[:6] {
+			if want := fmt.Sprintf("GST-%d", i/3); text != want {
+				t.Errorf("frame %d: %q, want %q", i, text, want)
+			}
+		}
+	})
+	// A live source that ends (a dropped stream) is reopened, and frames
+	// keep coming: the daemon never exits for a failing camera.
+	t.Run("videotestsrc reopened", func(t *testing.T) {
+		pipeline := "gst:videotestsrc num-buffers=5 ! video/x-raw,width=320,height=240 ! videoconvert ! video/x-raw,format=BGR ! appsink"
+		texts, r, _ := collect(t, capture.Spec{Name: "test", URL: pipeline}, 12, 30*time.Second)
+		if len(texts) < 12 {
+			t.Fatalf("read %d frames, want 12 across reopenings", len(texts))
+		}
+		if st := r.Status(); st.Reopens < 2 {
+			t.Errorf("a pipeline of 5 frames gave 12 frames with %d reopenings", st.Reopens)
+		}
+	})
+}
+
+func TestMissingCameraIsRetried(t *testing.T) {
+	spec := capture.Spec{Name: "cam", URL: "camera:57"}
+	src, err := capture.New(spec, capture.Env{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := capture.NewRunner(spec, src, scanner.NewPlanePool(0), func(f *scanner.Frame) { f.Purge() }, capture.Env{})
+	r.MinBackoff, r.MaxBackoff = 5*time.Millisecond, 20*time.Millisecond
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { r.Run(ctx); close(done) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for r.Status().LastError == "" && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	st := r.Status()
+	if st.State != capture.StateReopening || st.LastError == "" {
+		t.Errorf("missing camera: status %+v, want reopening with the error", st)
+	}
+	cancel()
+	<-done
+	if st := r.Status(); st.State != capture.StateStopped {
+		t.Errorf("after cancel: %+v", st)
+	}
+}
+
+func TestMain(m *testing.M) {
+	os.Setenv("OPENCV_LOG_LEVEL", "ERROR")
+	os.Exit(m.Run())
+}
