@@ -52,7 +52,7 @@ func NewResult(r *scanner.Result) Result {
 // SourceStatus describes one frame source.
 type SourceStatus struct {
 	Name      string    `json:"name"`
-	URL       string    `json:"url"` // credentials removed
+	URL       string    `json:"url"`   // credentials removed
 	State     string    `json:"state"` // "running", "opening", "reopening", "stopped"
 	LastError string    `json:"last_error,omitempty"`
 	Since     time.Time `json:"since"` // when State was entered
