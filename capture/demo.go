@@ -123,11 +123,11 @@ func (d *Demo) newLabel(slot int) (*label, error) {
 	if err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
 	}
-	module := 3.0
+	module, tilt := 4.0, 1.0
 	if !sym.Is2D() {
-		module = 2.5
+		module, tilt = 2.5, 3
 	}
-	angle := (d.rng.Float64()*2 - 1) * 3
+	angle := (d.rng.Float64()*2 - 1) * tilt
 	q := float64(s.Quiet())
 	lw := int(math.Ceil((float64(s.Width)+2*q)*module)) + 8
 	lh := int(math.Ceil((float64(s.Height)+2*q)*module)) + 8

@@ -13,9 +13,10 @@ import (
 // Gate is consulted before each frame is decoded: the license decides
 // whether decoding is allowed now and for which symbologies.
 type Gate interface {
-	// Permit reports which symbologies may be decoded now, or an error that
-	// names the license state and how to fix it.
-	Permit(now time.Time) (SymbologySet, error)
+	// Permit reports which symbologies may be decoded now in frames from
+	// the named source, or an error that names the license state and how
+	// to fix it. It is called for every frame and must be cheap.
+	Permit(now time.Time, source string) (SymbologySet, error)
 }
 
 // EngineConfig configures an Engine. Zero values take the defaults.
@@ -259,7 +260,7 @@ func (e *Engine) process(d *decoder, j job) (rep *FrameReport) {
 	}()
 	opts := j.opts
 	if e.cfg.Gate != nil {
-		allowed, err := e.cfg.Gate.Permit(e.cfg.Clock())
+		allowed, err := e.cfg.Gate.Permit(e.cfg.Clock(), f.Source)
 		if err != nil {
 			e.refused.Add(1)
 			rep.Err = fmt.Errorf("%w: %w", ErrRefused, err)

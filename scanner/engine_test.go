@@ -85,7 +85,7 @@ func TestEngineDecodesAndPurgesEveryFrame(t *testing.T) {
 // when the queue moves.
 type blockingGate struct{ release chan struct{} }
 
-func (g blockingGate) Permit(time.Time) (scanner.SymbologySet, error) {
+func (g blockingGate) Permit(time.Time, string) (scanner.SymbologySet, error) {
 	<-g.release
 	return scanner.AllSymbologies(), nil
 }
@@ -134,11 +134,11 @@ type refusingGate struct{}
 
 var errExpired = errors.New("license expired")
 
-func (refusingGate) Permit(time.Time) (scanner.SymbologySet, error) { return 0, errExpired }
+func (refusingGate) Permit(time.Time, string) (scanner.SymbologySet, error) { return 0, errExpired }
 
 type qrOnlyGate struct{}
 
-func (qrOnlyGate) Permit(time.Time) (scanner.SymbologySet, error) {
+func (qrOnlyGate) Permit(time.Time, string) (scanner.SymbologySet, error) {
 	return scanner.NewSymbologySet(scanner.QRCode), nil
 }
 
@@ -172,7 +172,7 @@ func TestEngineAsksTheGate(t *testing.T) {
 
 type panickingGate struct{}
 
-func (panickingGate) Permit(time.Time) (scanner.SymbologySet, error) { panic("gate bug") }
+func (panickingGate) Permit(time.Time, string) (scanner.SymbologySet, error) { panic("gate bug") }
 
 func TestEngineRecoversFromPanics(t *testing.T) {
 	pool := scanner.NewPlanePool(0)

@@ -1,0 +1,273 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"reflect"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/scannerd/scannerd/api"
+	"github.com/scannerd/scannerd/capture"
+	"github.com/scannerd/scannerd/internal/logging"
+	"github.com/scannerd/scannerd/scanner"
+)
+
+// daemon is the running pipeline: sources → engine queue → workers →
+// dedup filter → delivery (API hub, meter, stdout).
+type daemon struct {
+	cfg     atomic.Pointer[Config]
+	cfgName string
+	log     *slog.Logger
+	clock   func() time.Time
+	started time.Time
+	notify  *notifier
+
+	pool   *scanner.PlanePool
+	engine *scanner.Engine
+	dedup  atomic.Pointer[scanner.Dedup]
+
+	ctx     context.Context
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
+	mu      sync.Mutex
+	sources map[string]*sourceRun
+
+	outMu sync.Mutex
+	out   io.Writer // NDJSON results, when enabled
+
+	scans       atomic.Uint64
+	lastRefusal atomic.Pointer[string]
+}
+
+type sourceRun struct {
+	spec   capture.Spec
+	opts   scanner.Options
+	runner *capture.Runner
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+// Run loads the configuration and starts the pipeline. It returns once
+// the sources are started, after telling systemd the daemon is ready.
+func (m *Main) Run(ctx context.Context) error {
+	cfg, name, err := LoadConfig(m.ConfigPath)
+	if err != nil {
+		return err
+	}
+	log, err := newLogger(m.Stderr, cfg)
+	if err != nil {
+		return err
+	}
+	m.log = log
+	d := &daemon{cfgName: name, log: log, clock: m.Clock, started: m.Clock(), notify: newNotifier(log),
+		pool: scanner.NewPlanePool(0), sources: map[string]*sourceRun{}}
+	if m.NDJSON {
+		d.out = m.Stdout
+	}
+	d.cfg.Store(cfg)
+	d.dedup.Store(scanner.NewDedup(cfg.Dedup.Forget.D(), cfg.Dedup.ConfirmFrames))
+	d.engine = scanner.NewEngine(scanner.EngineConfig{
+		Workers: cfg.Engine.Workers, QueueSize: cfg.Engine.Queue, StuckAfter: cfg.Engine.StuckAfter.D(),
+		Clock: m.Clock, Logger: log, OnFrame: d.onFrame, Gate: m.gate,
+	})
+	d.engine.Start()
+	d.ctx, d.cancel = context.WithCancel(context.Background())
+	m.d = d
+	for _, spec := range cfg.Sources {
+		if err := d.startSource(spec); err != nil {
+			return err
+		}
+	}
+	log.Info("scannerd started", "version", buildVersion(), "config", name,
+		"sources", len(cfg.Sources), "workers", d.engine.Stats().Workers)
+	d.notify.Ready(d.statusLine())
+	d.wg.Add(1)
+	go d.supervise()
+	return nil
+}
+
+func newLogger(stderr io.Writer, cfg *Config) (*slog.Logger, error) {
+	level := slog.LevelInfo
+	if cfg.Log.Level != "" {
+		level, _ = logging.ParseLevel(cfg.Log.Level)
+	}
+	return logging.New(stderr, cfg.Log.Format, level)
+}
+
+func (d *daemon) startSource(spec capture.Spec) error {
+	opts, err := spec.Options()
+	if err != nil {
+		return err
+	}
+	env := capture.Env{Clock: d.clock, Logger: d.log}
+	src, err := capture.New(spec, env)
+	if err != nil {
+		return fmt.Errorf("source %s: %w", spec.Name, err)
+	}
+	ctx, cancel := context.WithCancel(d.ctx)
+	sr := &sourceRun{spec: spec, opts: opts, cancel: cancel, done: make(chan struct{})}
+	sr.runner = capture.NewRunner(spec, src, d.pool, func(f *scanner.Frame) { d.engine.Submit(f, opts) }, env)
+	d.mu.Lock()
+	d.sources[spec.Name] = sr
+	d.mu.Unlock()
+	go func() {
+		defer close(sr.done)
+		sr.runner.Run(ctx)
+	}()
+	return nil
+}
+
+func (d *daemon) stopSource(name string) {
+	d.mu.Lock()
+	sr := d.sources[name]
+	delete(d.sources, name)
+	d.mu.Unlock()
+	if sr != nil {
+		sr.cancel()
+		<-sr.done
+	}
+}
+
+// onFrame runs on an engine worker for every decoded live frame.
+func (d *daemon) onFrame(rep *scanner.FrameReport) {
+	if rep.Err != nil {
+		d.noteRefusal(rep.Err)
+		return
+	}
+	results := d.dedup.Load().Filter(rep)
+	if len(results) == 0 {
+		return
+	}
+	d.scans.Add(uint64(len(results)))
+	d.deliver(results)
+}
+
+func (d *daemon) deliver(results []scanner.Result) {
+	if d.out != nil {
+		d.outMu.Lock()
+		enc := json.NewEncoder(d.out)
+		enc.SetEscapeHTML(false)
+		for i := range results {
+			enc.Encode(api.NewResult(&results[i]))
+		}
+		d.outMu.Unlock()
+	}
+}
+
+// noteRefusal logs a license refusal when its reason changes, not for
+// every frame.
+func (d *daemon) noteRefusal(err error) {
+	msg := err.Error()
+	if prev := d.lastRefusal.Swap(&msg); prev == nil || *prev != msg {
+		if errors.Is(err, scanner.ErrRefused) {
+			d.log.Warn("decoding refused", "err", err)
+		} else {
+			d.log.Error("frame lost", "err", err)
+		}
+	}
+}
+
+// Reload re-reads the configuration (SIGHUP). A bad file is refused and
+// the running configuration stays. Sources whose settings changed are
+// restarted; subscribers and the engine are untouched.
+func (m *Main) Reload() error {
+	d := m.d
+	if d == nil {
+		return errors.New("not running")
+	}
+	d.notify.Reloading()
+	defer d.notify.Ready(d.statusLine())
+	cfg, name, err := LoadConfig(m.ConfigPath)
+	if err != nil {
+		d.log.Error("reload refused: keeping the running configuration", "err", err)
+		return err
+	}
+	old := d.cfg.Load()
+	if old.Engine != cfg.Engine {
+		d.log.Warn("engine settings change on restart, not on reload")
+		cfg.Engine = old.Engine
+	}
+	if old.Log != cfg.Log {
+		d.log.Warn("log settings change on restart, not on reload")
+		cfg.Log = old.Log
+	}
+	if old.Dedup != cfg.Dedup {
+		d.dedup.Store(scanner.NewDedup(cfg.Dedup.Forget.D(), cfg.Dedup.ConfirmFrames))
+	}
+	oldSpecs := map[string]capture.Spec{}
+	for _, s := range old.Sources {
+		oldSpecs[s.Name] = s
+	}
+	newSpecs := map[string]bool{}
+	for _, s := range cfg.Sources {
+		newSpecs[s.Name] = true
+		if prev, ok := oldSpecs[s.Name]; ok && reflect.DeepEqual(prev, s) {
+			continue
+		}
+		if _, ok := oldSpecs[s.Name]; ok {
+			d.stopSource(s.Name)
+		}
+		if err := d.startSource(s); err != nil {
+			d.log.Error("reload: source not started", "source", s.Name, "err", err)
+		}
+	}
+	for name := range oldSpecs {
+		if !newSpecs[name] {
+			d.stopSource(name)
+		}
+	}
+	d.cfg.Store(cfg)
+	d.cfgName = name
+	d.log.Info("configuration reloaded", "config", name, "sources", len(cfg.Sources))
+	return nil
+}
+
+// Close stops the sources, lets the engine finish queued frames, and
+// returns once everything has stopped. It is safe to call more than once.
+func (m *Main) Close() error {
+	d := m.d
+	if d == nil {
+		return nil
+	}
+	m.d = nil
+	d.notify.Stopping()
+	d.cancel()
+	d.mu.Lock()
+	runs := make([]*sourceRun, 0, len(d.sources))
+	for _, sr := range d.sources {
+		runs = append(runs, sr)
+	}
+	d.mu.Unlock()
+	for _, sr := range runs {
+		<-sr.done
+	}
+	d.engine.Close()
+	d.wg.Wait()
+	st := d.pool.Stats()
+	d.log.Info("scannerd stopped", "frames", st.Gets, "scans", d.scans.Load(), "unpurged", st.Outgoing)
+	return nil
+}
+
+// sourceStatuses returns the sources' states in config order.
+func (d *daemon) sourceStatuses() []api.SourceStatus {
+	cfg := d.cfg.Load()
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	out := make([]api.SourceStatus, 0, len(d.sources))
+	for _, spec := range cfg.Sources {
+		sr := d.sources[spec.Name]
+		if sr == nil {
+			continue
+		}
+		st := sr.runner.Status()
+		out = append(out, api.SourceStatus{Name: st.Name, URL: st.URL, State: st.State, LastError: st.LastError,
+			Since: st.Since, Frames: st.Frames, FPS: st.FPS, Reopens: st.Reopens})
+	}
+	return out
+}

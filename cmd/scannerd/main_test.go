@@ -1,0 +1,379 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"gocv.io/x/gocv"
+
+	"github.com/scannerd/scannerd/api"
+	"github.com/scannerd/scannerd/internal/symbols"
+	"github.com/scannerd/scannerd/packaging"
+	"github.com/scannerd/scannerd/scanner"
+)
+
+func TestMain(m *testing.M) {
+	os.Setenv("OPENCV_LOG_LEVEL", "ERROR")
+	os.Exit(m.Run())
+}
+
+// syncBuffer is a bytes.Buffer safe for the daemon's writers and the
+// test's reader.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func writeConfig(t *testing.T, body string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "scannerd.toml")
+	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// startMain runs the daemon in-process on a config file.
+func startMain(t *testing.T, config string) (*Main, *syncBuffer, *syncBuffer) {
+	t.Helper()
+	out, logs := &syncBuffer{}, &syncBuffer{}
+	m := NewMain()
+	m.Stdout, m.Stderr = out, logs
+	if err := m.ParseFlags([]string{"-config", writeConfig(t, config), "-ndjson"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Close() })
+	return m, out, logs
+}
+
+type drawn struct {
+	sym     scanner.Symbology
+	text    string
+	cx, cy  float64
+	corners [4]scanner.Point
+}
+
+// writeCodesVideo writes an MJPG video through OpenCV in which each code
+// shows for a run of frames, and returns what was drawn where.
+func writeCodesVideo(t *testing.T, path string, scenes [][]drawn, framesPerScene int) [][]drawn {
+	t.Helper()
+	const w, h = 960, 540
+	vw, err := gocv.VideoWriterFile(path, "MJPG", 25, w, h, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer vw.Close()
+	bgr := gocv.NewMat()
+	defer bgr.Close()
+	for si, scene := range scenes {
+		c := symbols.NewCanvas(w, h, 190)
+		for i := range scene {
+			d := &scene[i]
+			s, err := symbols.Encode(d.sym, d.text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d.corners = c.Draw(s, symbols.Placement{CX: d.cx, CY: d.cy, Module: 4, Dark: 25, Light: 240})
+		}
+		scenes[si] = scene
+		gray, _ := gocv.NewMatFromBytes(h, w, gocv.MatTypeCV8UC1, c.Pix)
+		gocv.CvtColor(gray, &bgr, gocv.ColorGrayToBGR)
+		gray.Close()
+		for i := 0; i < framesPerScene; i++ {
+			vw.Write(bgr)
+		}
+	}
+	return scenes
+}
+
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func readResults(t *testing.T, ndjson string) []api.Result {
+	t.Helper()
+	var out []api.Result
+	sc := bufio.NewScanner(strings.NewReader(ndjson))
+	for sc.Scan() {
+		var r api.Result
+		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+			t.Fatalf("bad NDJSON line %q: %v", sc.Text(), err)
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// TestPipelineDeliversEachCodeOnce plays a video through real OpenCV and
+// the whole pipeline: every code arrives exactly once, with its
+// symbology, text and corners, although each shows in many frames.
+func TestPipelineDeliversEachCodeOnce(t *testing.T) {
+	video := filepath.Join(t.TempDir(), "codes.avi")
+	scenes := writeCodesVideo(t, video, [][]drawn{
+		{{sym: scanner.QRCode, text: "TICKET-0001", cx: 480, cy: 270}},
+		{{sym: scanner.Code128, text: "PARCEL-0002", cx: 480, cy: 270}},
+		{},
+		{{sym: scanner.QRCode, text: "LEFT-0003", cx: 200, cy: 270}, {sym: scanner.EAN13, text: "5901234123457", cx: 680, cy: 270}},
+		{{sym: scanner.DataMatrix, text: "DM-0004", cx: 480, cy: 270}},
+	}, 8)
+	m, out, _ := startMain(t, fmt.Sprintf(`
+[dedup]
+forget = "10s"
+[[source]]
+name = "replay"
+url = "file:%s"
+realtime = true
+`, video))
+	waitFor(t, "the file to end", func() bool {
+		st := m.d.sourceStatuses()
+		es := m.d.engine.Stats()
+		return len(st) == 1 && st[0].State == "stopped" && es.Decoded+es.Dropped == st[0].Frames
+	})
+	m.Close()
+	got := readResults(t, out.String())
+	want := map[string]drawn{}
+	for _, scene := range scenes {
+		for _, d := range scene {
+			want[d.text] = d
+		}
+	}
+	seen := map[string]int{}
+	for _, r := range got {
+		seen[r.Text]++
+		d, ok := want[r.Text]
+		if !ok {
+			t.Errorf("unexpected result %+v", r)
+			continue
+		}
+		if r.Symbology != d.sym.String() || r.Source != "replay" {
+			t.Errorf("%q: symbology %s source %s, want %v replay", r.Text, r.Symbology, r.Source, d.sym)
+		}
+		var cx, cy float64
+		for _, p := range r.Points {
+			cx, cy = cx+p[0]/4, cy+p[1]/4
+		}
+		if math.Hypot(cx-d.cx, cy-d.cy) > 12 {
+			t.Errorf("%q: centre (%.0f,%.0f), drawn at (%.0f,%.0f)", r.Text, cx, cy, d.cx, d.cy)
+		}
+		if d.sym.Is2D() {
+			for i, p := range r.Points {
+				if dd := math.Hypot(p[0]-d.corners[i].X, p[1]-d.corners[i].Y); dd > 8 {
+					t.Errorf("%q: corner %d at %v, drawn at %v", r.Text, i, p, d.corners[i])
+				}
+			}
+		}
+		if r.CapturedAt.IsZero() || r.DecodedAt.Before(r.CapturedAt) {
+			t.Errorf("%q: times %v → %v", r.Text, r.CapturedAt, r.DecodedAt)
+		}
+	}
+	for text := range want {
+		if seen[text] != 1 {
+			t.Errorf("%q delivered %d times, want exactly once", text, seen[text])
+		}
+	}
+}
+
+// notifySocket listens where the daemon sends sd_notify datagrams.
+func notifySocket(t *testing.T) <-chan string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "notify.sock")
+	conn, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: path, Net: "unixgram"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("NOTIFY_SOCKET", path)
+	ch := make(chan string, 1024)
+	go func() {
+		buf := make([]byte, 4096)
+		for {
+			n, err := conn.Read(buf)
+			if err != nil {
+				close(ch)
+				return
+			}
+			ch <- string(buf[:n])
+		}
+	}()
+	t.Cleanup(func() { conn.Close() })
+	return ch
+}
+
+// expect waits for a notification containing want and returns it.
+func expect(t *testing.T, ch <-chan string, want string) string {
+	t.Helper()
+	timeout := time.After(30 * time.Second)
+	for {
+		select {
+		case msg := <-ch:
+			if strings.Contains(msg, want) {
+				return msg
+			}
+		case <-timeout:
+			t.Fatalf("no %q notification", want)
+		}
+	}
+}
+
+// holdGate blocks every worker while held: a stuck decoder.
+type holdGate struct {
+	mu   sync.Mutex
+	held chan struct{}
+}
+
+func (g *holdGate) hold() {
+	g.mu.Lock()
+	g.held = make(chan struct{})
+	g.mu.Unlock()
+}
+
+func (g *holdGate) release() {
+	g.mu.Lock()
+	close(g.held)
+	g.held = nil
+	g.mu.Unlock()
+}
+
+func (g *holdGate) Permit(time.Time, string) (scanner.SymbologySet, error) {
+	g.mu.Lock()
+	ch := g.held
+	g.mu.Unlock()
+	if ch != nil {
+		<-ch
+	}
+	return scanner.AllSymbologies(), nil
+}
+
+// TestSystemdNotify runs the daemon against a real NOTIFY_SOCKET: READY
+// with a status line, watchdog pings only while the pipeline progresses,
+// RELOADING/READY around reloads, STOPPING at the end.
+func TestSystemdNotify(t *testing.T) {
+	ch := notifySocket(t)
+	t.Setenv("WATCHDOG_USEC", "200000")
+	t.Setenv("WATCHDOG_PID", fmt.Sprint(os.Getpid()))
+	gate := &holdGate{}
+	config := `
+[engine]
+workers = 1
+stuck_after = "300ms"
+[[source]]
+name = "cam"
+url = "demo"
+fps = 30
+width = 640
+height = 360
+`
+	path := writeConfig(t, config)
+	m := NewMain()
+	m.Stdout, m.Stderr = &syncBuffer{}, &syncBuffer{}
+	m.gate = gate
+	m.ParseFlags([]string{"-config", path})
+	if err := m.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	ready := expect(t, ch, "READY=1")
+	if !strings.Contains(ready, "STATUS=cam") {
+		t.Errorf("READY without a status line: %q", ready)
+	}
+	expect(t, ch, "WATCHDOG=1")
+
+	// A worker stuck on one frame: once the engine says so, pings stop.
+	gate.hold()
+	waitFor(t, "the engine to notice the stuck worker", func() bool { return m.d.engine.Healthy() != nil })
+	time.Sleep(150 * time.Millisecond) // a ping in flight may still land
+	drain(ch)
+	time.Sleep(600 * time.Millisecond) // three watchdog intervals
+	for _, msg := range drain(ch) {
+		if strings.Contains(msg, "WATCHDOG=1") {
+			t.Fatal("watchdog pinged while a worker was stuck")
+		}
+	}
+	gate.release()
+	expect(t, ch, "WATCHDOG=1")
+
+	// A reload: RELOADING, then READY again.
+	os.WriteFile(path, []byte(strings.Replace(config, `fps = 30`, `fps = 20`, 1)), 0o600)
+	if err := m.Reload(); err != nil {
+		t.Fatal(err)
+	}
+	expect(t, ch, "RELOADING=1")
+	expect(t, ch, "READY=1")
+	if m.d.cfg.Load().Sources[0].FPS != 20 {
+		t.Error("reload did not apply the new fps")
+	}
+	// A bad file is refused; the running configuration stays.
+	os.WriteFile(path, []byte(strings.Replace(config, "workers = 1", "workrs = 1", 1)), 0o600)
+	if err := m.Reload(); err == nil || !strings.Contains(err.Error(), "workrs") {
+		t.Errorf("bad config reload: err = %v", err)
+	}
+	if m.d.cfg.Load().Sources[0].FPS != 20 || len(m.d.sourceStatuses()) != 1 {
+		t.Error("a refused reload changed the running configuration")
+	}
+	m.Close()
+	expect(t, ch, "STOPPING=1")
+}
+
+func drain(ch <-chan string) []string {
+	var out []string
+	for {
+		select {
+		case msg := <-ch:
+			out = append(out, msg)
+		default:
+			return out
+		}
+	}
+}
+
+func TestConfigErrors(t *testing.T) {
+	for _, tc := range []struct{ body, want string }{
+		{"[engine]\nworkers = 2\nqueue = 4\nspeed = 9\n", `:4: unknown key "engine.speed"`},
+		{"[[source]]\nname = \"a\"\nurl = \"camera:x\"\n", "camera:N"},
+		{"[[source]]\nname = \"a\"\nurl = \"demo\"\n[[source]]\nname = \"a\"\nurl = \"demo\"\n", "used twice"},
+		{"[dedup]\nforget = \"soon\"\n", "duration"},
+		{"[log]\nlevel = \"loud\"\n", "log level"},
+	} {
+		_, err := ParseConfig("test.toml", []byte(tc.body))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("config %q: err = %v, want it to mention %q", tc.body, err, tc.want)
+		}
+	}
+	cfg, err := ParseConfig("default", packaging.DefaultScannerdConfig)
+	if err != nil || len(cfg.Sources) != 1 || cfg.Sources[0].URL != "demo" {
+		t.Errorf("the built-in default: %+v, %v", cfg, err)
+	}
+}
+
