@@ -376,4 +376,3 @@ func TestConfigErrors(t *testing.T) {
 		t.Errorf("the built-in default: %+v, %v", cfg, err)
 	}
 }
-
