@@ -26,6 +26,7 @@ type decoder struct {
 	scratch          scratch
 	normal, harder   map[gozxing.DecodeHintType]interface{}
 	panics           int
+	regions          []region // proposed by the frame's first pass
 }
 
 // Decoder reads barcodes in frames in the calling goroutine, with the same
@@ -67,8 +68,38 @@ type pass struct {
 	rows      bool // run 1D row readers
 	area      bool // run 2D area readers
 	rowBased  bool // run only the area readers that read along rows
+	rotated   bool // the view is the frame turned a quarter
 	toFrame   func(Point) Point
 	needsArea bool // skip the pass when no area reader is enabled
+	// view maps a rectangle of the (cropped) frame into the pass's view;
+	// nil means the same coordinates.
+	view func(image.Rectangle) image.Rectangle
+}
+
+// fromFrame maps a rectangle in region coordinates (the first pass's
+// view) into this pass's view.
+func (p *pass) fromFrame(r image.Rectangle) image.Rectangle {
+	if p.view == nil {
+		return r
+	}
+	return p.view(r)
+}
+
+// guideRows returns extra scan rows through the 1D-looking regions whose
+// bars cross this pass's rows: 1D codes away from the middle band of rows
+// that an ordinary scan covers.
+func (p *pass) guideRows(regions []region) []int {
+	var rows []int
+	for _, rg := range regions {
+		if rg.kind != region1D || rg.horizontal == p.rotated {
+			continue
+		}
+		r := p.fromFrame(rg.rect)
+		for _, f := range []int{2, 1, 3} { // the middle, then a quarter each way
+			rows = append(rows, r.Min.Y+f*r.Dy()/4)
+		}
+	}
+	return rows
 }
 
 // decode reads every barcode it can find in f with opts, cheapest strategy
@@ -76,6 +107,7 @@ type pass struct {
 // purge f.
 func (d *decoder) decode(f *Frame, opts Options) ([]Result, []PassTiming) {
 	defer d.scratch.wipe()
+	d.regions = d.regions[:0]
 	syms := opts.Symbologies
 	if syms == 0 {
 		syms = AllSymbologies()
@@ -107,13 +139,19 @@ func (d *decoder) decode(f *Frame, opts Options) ([]Result, []PassTiming) {
 	if opts.TryRotated {
 		rot, err := src.RotateCounterClockwise()
 		if err == nil {
-			passes = append(passes, pass{name: "rotated", src: rot, global: true, rows: true, rowBased: true,
-				toFrame: func(p Point) Point { return shift(Point{float64(w-1) - p.Y, p.X}) }})
+			passes = append(passes, pass{name: "rotated", src: rot, global: true, rows: true, rowBased: true, rotated: true,
+				toFrame: func(p Point) Point { return shift(Point{float64(w-1) - p.Y, p.X}) },
+				view: func(r image.Rectangle) image.Rectangle {
+					return image.Rect(r.Min.Y, w-r.Max.X, r.Max.Y, w-r.Min.X)
+				}})
 		}
 	}
 	if opts.TryHarder && max(w, h) >= 1000 {
 		passes = append(passes, pass{name: "downscaled", src: d.halfSource(src, w, h), rows: true, area: true,
-			toFrame: func(p Point) Point { return shift(Point{p.X*2 + 0.5, p.Y*2 + 0.5}) }})
+			toFrame: func(p Point) Point { return shift(Point{p.X*2 + 0.5, p.Y*2 + 0.5}) },
+			view: func(r image.Rectangle) image.Rectangle {
+				return image.Rect(r.Min.X/2, r.Min.Y/2, r.Max.X/2, r.Max.Y/2)
+			}})
 	}
 
 	var results []Result
@@ -154,23 +192,44 @@ func (d *decoder) runPass(p pass, syms SymbologySet, opts Options, results []Res
 		want = opts.ExpectedCount - len(results)
 	}
 	hints := d.hints(opts.TryHarder)
+	if p.name == "hybrid" {
+		// The first pass proposes the regions every later pass uses.
+		if m, err := bm.GetBlackMatrix(); err == nil {
+			d.regions = findRegions(m, maxRegions)
+		}
+	}
 	for _, a := range d.areaReaders {
 		if !syms.Has(a.sym) || !(p.area && !p.rowBased || a.rowBased && (p.area || p.rowBased)) {
 			continue
 		}
-		for _, res := range d.readArea(a, bm, hints, want) {
-			pts, ok := a.corners(res)
-			if !ok {
+		results = d.collect(a, d.readArea(a, bm, hints, want), image.Point{}, p, results)
+		if !a.centred || p.rowBased || want > 0 && len(results) >= opts.ExpectedCount {
+			continue
+		}
+		searched := 0
+		for _, rg := range d.regions {
+			if rg.kind != region2D || searched == maxAreaSearches {
 				continue
 			}
-			for i := range pts {
-				pts[i] = p.toFrame(pts[i])
+			rect := p.fromFrame(rg.rect)
+			if rect.Empty() || covered(results, rect, p.toFrame) {
+				continue
 			}
-			results = addResult(results, newResult(a.sym, res, pts, p.name))
+			searched++
+			crop, err := p.src.Crop(rect.Min.X, rect.Min.Y, rect.Dx(), rect.Dy())
+			if err != nil {
+				continue
+			}
+			cbm, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(crop))
+			if err != nil {
+				continue
+			}
+			results = d.collect(a, d.readArea(a, cbm, hints, 1), rect.Min, p, results)
+			wipeBitmap(cbm, true)
 		}
 	}
 	if p.rows {
-		for _, h := range d.scanRows(bm, syms, opts.TryHarder, want) {
+		for _, h := range d.scanRows(bm, syms, opts.TryHarder, want, p.guideRows(d.regions)) {
 			pts := h.corners()
 			for i := range pts {
 				pts[i] = p.toFrame(pts[i])
@@ -179,6 +238,60 @@ func (d *decoder) runPass(p pass, syms SymbologySet, opts Options, results []Res
 		}
 	}
 	return results
+}
+
+// maxRegions bounds the candidate regions proposed per frame, and
+// maxAreaSearches the 2D regions a centre-seeking reader searches per pass,
+// so a frame full of texture costs a bounded amount.
+const (
+	maxRegions      = 24
+	maxAreaSearches = 6
+)
+
+// collect adds an area reader's results, shifted by off (the origin of the
+// crop it read) and mapped to frame coordinates.
+func (d *decoder) collect(a areaReader, found []*gozxing.Result, off image.Point, p pass, results []Result) []Result {
+	for _, res := range found {
+		pts, ok := a.corners(res)
+		if !ok {
+			continue
+		}
+		for i := range pts {
+			pts[i] = p.toFrame(Point{pts[i].X + float64(off.X), pts[i].Y + float64(off.Y)})
+		}
+		results = addResult(results, newResult(a.sym, res, pts, p.name))
+	}
+	return results
+}
+
+// covered reports whether a region's centre lies inside a symbol already
+// found, so it is not searched again.
+func covered(results []Result, r image.Rectangle, toFrame func(Point) Point) bool {
+	c := toFrame(Point{float64(r.Min.X+r.Max.X) / 2, float64(r.Min.Y+r.Max.Y) / 2})
+	for i := range results {
+		if insideQuad(results[i].Points, c) {
+			return true
+		}
+	}
+	return false
+}
+
+// insideQuad reports whether p lies in the convex quadrilateral q.
+func insideQuad(q [4]Point, p Point) bool {
+	sign := 0.0
+	for i := range q {
+		a, b := q[i], q[(i+1)%4]
+		cross := (b.X-a.X)*(p.Y-a.Y) - (b.Y-a.Y)*(p.X-a.X)
+		if cross == 0 {
+			continue
+		}
+		if sign == 0 {
+			sign = cross
+		} else if (cross > 0) != (sign > 0) {
+			return false
+		}
+	}
+	return true
 }
 
 // readArea runs one area reader, turning a decoder panic into a miss.

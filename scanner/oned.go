@@ -46,7 +46,7 @@ type lineHit struct {
 // right of it, so several barcodes side by side are all read. A hit counts
 // once two rows agree (the rows next to a first read are probed at once), which
 // keeps single-row misreads of noise out.
-func (d *decoder) scanRows(bm *gozxing.BinaryBitmap, syms SymbologySet, tryHarder bool, want int) []lineHit {
+func (d *decoder) scanRows(bm *gozxing.BinaryBitmap, syms SymbologySet, tryHarder bool, want int, guides []int) []lineHit {
 	readers := d.rows[:0:0]
 	var idx []int
 	for i, r := range d.rowReaders {
@@ -78,14 +78,23 @@ func (d *decoder) scanRows(bm *gozxing.BinaryBitmap, syms SymbologySet, tryHarde
 
 	var hits []lineHit
 	middle := height / 2
-	for x := 0; x < maxLines; x++ {
-		off := rowStep * ((x + 1) / 2)
-		y := middle + off
-		if x&1 == 1 {
-			y = middle - off
+	for x := 0; x < maxLines+len(guides); x++ {
+		var y int
+		if x < len(guides) {
+			y = guides[x] // rows through regions that look like bars first
+		} else {
+			x := x - len(guides)
+			off := rowStep * ((x + 1) / 2)
+			y = middle + off
+			if x&1 == 1 {
+				y = middle - off
+			}
 		}
 		if y < 0 || y >= height {
-			break
+			if x >= len(guides) {
+				break
+			}
+			continue
 		}
 		if rowCovered(hits, y) {
 			continue

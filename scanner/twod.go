@@ -28,6 +28,9 @@ type areaReader struct {
 	corners func(res *gozxing.Result) ([4]Point, bool)
 	// rowBased readers also run on the quarter-turned image.
 	rowBased bool
+	// centred readers find a symbol only near the middle of the image
+	// they get; they also search each candidate region on its own.
+	centred bool
 }
 
 func newAreaReaders() []areaReader {
@@ -53,8 +56,8 @@ func newAreaReaders() []areaReader {
 			}
 			return rs
 		}},
-		{sym: DataMatrix, corners: cornersTLBLBRTR, read: eraseAndRetry(dm, cornersTLBLBRTR)},
-		{sym: Aztec, corners: cornersTLBLBRTR, read: eraseAndRetry(az, cornersTLBLBRTR)},
+		{sym: DataMatrix, corners: cornersTLBLBRTR, read: eraseAndRetry(dm, cornersTLBLBRTR), centred: true},
+		{sym: Aztec, corners: cornersTLBLBRTR, read: eraseAndRetry(az, cornersTLBLBRTR), centred: true},
 	}
 }
 
