@@ -123,7 +123,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	}
 }
 
-func readResults(t *testing.T, ndjson string) []api.Result {
+func readResults(t testing.TB, ndjson string) []api.Result {
 	t.Helper()
 	var out []api.Result
 	sc := bufio.NewScanner(strings.NewReader(ndjson))
