@@ -35,6 +35,9 @@ run: build
 bench: build
 	scripts/bench.sh
 
+deb: deps
+	scripts/deb.sh dist
+
 lint:
 	@test -z "$$(gofmt -l .)" || { gofmt -l .; exit 1; }
 	$(GO) vet -tags=$(TAGS) ./...

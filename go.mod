@@ -8,10 +8,10 @@ require (
 	github.com/pelletier/go-toml/v2 v2.4.3
 	gocv.io/x/gocv v0.43.0
 	golang.org/x/image v0.48.0
+	golang.org/x/sys v0.50.0
 )
 
 require (
-	golang.org/x/sys v0.50.0 // indirect
 	golang.org/x/text v0.44.0 // indirect
 	golang.org/x/xerrors v0.0.0-20200804184101-5ec99f83aff1 // indirect
 )

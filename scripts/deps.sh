@@ -10,6 +10,7 @@ pkgs=(
   zbar-tools zxing-cpp-tools python3  # peers and scoring for make bench
   curl                                # the API examples, tested
   systemd                             # systemd-analyze verify in packaging tests
+  dpkg-dev lintian                    # make deb: dpkg-shlibdeps, and its checks
 )
 
 missing=()
