@@ -54,6 +54,9 @@ type FrameReport struct {
 	Options       Options
 	Results       []Result
 	Passes        []PassTiming
+	// Candidates counts the regions that looked like barcodes: a frame
+	// with candidates but no results is a missed read worth a look.
+	Candidates int
 	// Err is set when the frame was not decoded (license refusal) or the
 	// decoder failed (a recovered panic).
 	Err error
@@ -279,6 +282,7 @@ func (e *Engine) process(d *decoder, j job) (rep *FrameReport) {
 	}
 	panicsBefore := d.panics
 	rep.Results, rep.Passes = d.decode(f, opts)
+	rep.Candidates = len(d.regions)
 	if n := d.panics - panicsBefore; n > 0 {
 		e.panics.Add(uint64(n))
 	}
