@@ -105,7 +105,7 @@ type Exporter struct {
 	queue   chan *snapshot
 	pending atomic.Int64 // frames queued or being written
 	wg      sync.WaitGroup
-	once  sync.Once
+	once    sync.Once
 }
 
 // snapshot is a frame copied for export, with its report.
