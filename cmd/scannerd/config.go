@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/scannerd/scannerd/capture"
@@ -31,6 +32,10 @@ type Config struct {
 		Forget        conf.Duration `toml:"forget"`
 		ConfirmFrames int           `toml:"confirm_frames"`
 	} `toml:"dedup"`
+	DebugExport struct {
+		// Root is the directory debug export directories must be inside.
+		Root string `toml:"root"`
+	} `toml:"debug_export"`
 	Sources []capture.Spec `toml:"source"`
 }
 
@@ -91,6 +96,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Dedup.ConfirmFrames < 0 {
 		return errors.New("dedup: confirm_frames must not be negative")
+	}
+	if r := c.DebugExport.Root; r != "" && !filepath.IsAbs(r) {
+		return fmt.Errorf("debug_export: root %q must be an absolute path", r)
 	}
 	names := map[string]bool{}
 	for i := range c.Sources {

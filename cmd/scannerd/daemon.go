@@ -14,6 +14,7 @@ import (
 
 	"github.com/scannerd/scannerd/api"
 	"github.com/scannerd/scannerd/capture"
+	"github.com/scannerd/scannerd/debugexport"
 	"github.com/scannerd/scannerd/internal/logging"
 	"github.com/scannerd/scannerd/scanner"
 )
@@ -30,6 +31,7 @@ type daemon struct {
 
 	pool   *scanner.PlanePool
 	engine *scanner.Engine
+	export *debugexport.Exporter
 	dedup  atomic.Pointer[scanner.Dedup]
 
 	ctx     context.Context
@@ -72,9 +74,12 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	d.cfg.Store(cfg)
 	d.dedup.Store(scanner.NewDedup(cfg.Dedup.Forget.D(), cfg.Dedup.ConfirmFrames))
+	d.export = debugexport.New(debugexport.Config{AllowedRoot: cfg.DebugExport.Root, Clock: m.Clock, Logger: log,
+		OnStop: func(st debugexport.State) { d.notify.Status(d.statusLine()) }})
+	d.export.Start()
 	d.engine = scanner.NewEngine(scanner.EngineConfig{
 		Workers: cfg.Engine.Workers, QueueSize: cfg.Engine.Queue, StuckAfter: cfg.Engine.StuckAfter.D(),
-		Clock: m.Clock, Logger: log, OnFrame: d.onFrame, Gate: m.gate,
+		Clock: m.Clock, Logger: log, OnFrame: d.onFrame, Gate: m.gate, Inspect: d.export.Inspect,
 	})
 	d.engine.Start()
 	d.ctx, d.cancel = context.WithCancel(context.Background())
@@ -248,6 +253,7 @@ func (m *Main) Close() error {
 		<-sr.done
 	}
 	d.engine.Close()
+	d.export.Close()
 	d.wg.Wait()
 	st := d.pool.Stats()
 	d.log.Info("scannerd stopped", "frames", st.Gets, "scans", d.scans.Load(), "unpurged", st.Outgoing)

@@ -100,5 +100,8 @@ func (d *daemon) statusLine() string {
 	if p := d.lastRefusal.Load(); p != nil && st.Refused > 0 {
 		line += "; " + *p
 	}
+	if ex := d.export.State(); ex.Enabled {
+		line += fmt.Sprintf("; DEBUG EXPORT ON (%d images)", ex.Images)
+	}
 	return line
 }
