@@ -13,18 +13,26 @@ import (
 type rowReader struct {
 	dec  oned.RowDecoder
 	syms SymbologySet
+	// minEdges is the fewest black/white changes a row through the
+	// shortest symbol of these symbologies has; rows with fewer are not
+	// given to the decoder.
+	minEdges int
 }
 
 func newRowReaders() []rowReader {
 	upcean := NewSymbologySet(EAN13, EAN8, UPCA, UPCE)
+	// Edge counts from the symbologies' structure: UPC-E has 17 bars, a
+	// one-character Code 39 symbol 15, Codabar with one character 12, ITF
+	// with two digit pairs 13, Code 128 and Code 93 with one data and one
+	// check character at least 16, a stacked DataBar row 12.
 	return []rowReader{
-		{oned.NewMultiFormatUPCEANReader(nil).(oned.RowDecoder), upcean},
-		{oned.NewCode128Reader().(oned.RowDecoder), NewSymbologySet(Code128)},
-		{oned.NewCode39Reader().(oned.RowDecoder), NewSymbologySet(Code39)},
-		{oned.NewCode93Reader().(oned.RowDecoder), NewSymbologySet(Code93)},
-		{oned.NewCodaBarReader().(oned.RowDecoder), NewSymbologySet(Codabar)},
-		{oned.NewITFReader().(oned.RowDecoder), NewSymbologySet(ITF)},
-		{rss.NewRSS14Reader().(oned.RowDecoder), NewSymbologySet(DataBar)},
+		{oned.NewMultiFormatUPCEANReader(nil).(oned.RowDecoder), upcean, 33},
+		{oned.NewCode128Reader().(oned.RowDecoder), NewSymbologySet(Code128), 31},
+		{oned.NewCode39Reader().(oned.RowDecoder), NewSymbologySet(Code39), 29},
+		{oned.NewCode93Reader().(oned.RowDecoder), NewSymbologySet(Code93), 31},
+		{oned.NewCodaBarReader().(oned.RowDecoder), NewSymbologySet(Codabar), 23},
+		{oned.NewITFReader().(oned.RowDecoder), NewSymbologySet(ITF), 25},
+		{rss.NewRSS14Reader().(oned.RowDecoder), NewSymbologySet(DataBar), 23},
 	}
 }
 
@@ -104,7 +112,8 @@ func (d *decoder) scanRows(bm *gozxing.BinaryBitmap, syms SymbologySet, tryHarde
 			continue
 		}
 		d.row = row
-		if transitions(row) < minRowTransitions {
+		edges := transitions(row)
+		if edges < minRowTransitions {
 			continue
 		}
 		for dir := 0; dir < 2; dir++ {
@@ -112,7 +121,9 @@ func (d *decoder) scanRows(bm *gozxing.BinaryBitmap, syms SymbologySet, tryHarde
 				row.Reverse()
 			}
 			for k, r := range readers {
-				hits = d.readAlongRow(bm, r, idx[k], y, dir == 1, hints, hits)
+				if edges >= r.minEdges {
+					hits = d.readAlongRow(bm, r, idx[k], y, dir == 1, hints, hits)
+				}
 			}
 		}
 		if want > 0 && confirmed(hits) >= want {
@@ -267,7 +278,7 @@ func clearBits(row *gozxing.BitArray, end int) bool {
 // barcode can have: the shortest codes (EAN-8, UPC-E, a one-character Code
 // 39 or Codabar) all have more than 20 bars and spaces. Rows with fewer are
 // skipped before any decoder runs; in photos most rows are such.
-const minRowTransitions = 20
+const minRowTransitions = 23
 
 // transitions counts the changes between adjacent bits of a row.
 func transitions(row *gozxing.BitArray) int {
