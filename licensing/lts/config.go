@@ -82,22 +82,35 @@ func LoadConfig(path string) (Config, error) {
 	if err != nil {
 		return Config{}, err
 	}
-	c := DefaultConfig(filepath.Dir(abs))
 	data, err := os.ReadFile(abs)
 	if err != nil {
 		return Config{}, fmt.Errorf("read config: %w", err)
 	}
+	c, err := ParseConfig(data, filepath.Dir(abs))
+	if err != nil {
+		return Config{}, fmt.Errorf("config %s: %w", path, err)
+	}
+	return c, nil
+}
+
+// ParseConfig parses config file contents over the defaults; relative paths
+// will resolve against dir. Unknown keys are errors.
+func ParseConfig(data []byte, dir string) (Config, error) {
+	c := DefaultConfig(dir)
 	dec := toml.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&c); err != nil {
 		var sm *toml.StrictMissingError
 		if errors.As(err, &sm) {
-			return Config{}, fmt.Errorf("config %s: unknown keys:\n%s", path, sm.String())
+			return Config{}, fmt.Errorf("unknown keys:\n%s", sm.String())
 		}
-		return Config{}, fmt.Errorf("config %s: %w", path, err)
+		return Config{}, err
 	}
 	if _, err := c.Vendors(); err != nil {
-		return Config{}, fmt.Errorf("config %s: vendor_keys: %w", path, err)
+		return Config{}, fmt.Errorf("vendor_keys: %w", err)
+	}
+	if c.Listen == "" || c.Store == "" || c.Key == "" {
+		return Config{}, errors.New("listen, store and key must not be empty")
 	}
 	return c, nil
 }
