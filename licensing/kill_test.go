@@ -19,6 +19,10 @@ import (
 
 // TestMain lets the test binary run as a scanning device for the kill test.
 func TestMain(m *testing.M) {
+	if dir := os.Getenv("LICENSING_TEST_DAMAGE"); dir != "" {
+		damageStores(dir)
+		os.Exit(0)
+	}
 	if cfg := os.Getenv("LICENSING_TEST_DEVICE"); cfg != "" {
 		if err := runDevice(cfg); err != nil {
 			fmt.Fprintln(os.Stderr, err)

@@ -10,6 +10,9 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
 	"time"
 
 	"github.com/scannerd/scannerd/licensing/wire"
@@ -84,21 +87,70 @@ func openStore(dir, machineIDFile string, now time.Time, log *slog.Logger) (*sto
 		return nil, nil, "", fmt.Errorf("open licensing store: %w", err)
 	}
 	path := filepath.Join(dir, StoreFile)
-	s, id, err := tryOpenStore(path, machineIDFile)
+	// bbolt cannot survive every kind of damage: a page pointing outside
+	// the file faults the process, which no recover catches. The marker
+	// file lives only while the store is opened and checked, so a marker
+	// left behind means opening this store killed the previous run: the
+	// store is moved aside instead of crashing the daemon again and again.
+	marker := path + ".opening"
+	var s *store
+	var id *Identity
+	var err error
+	if pid, found := readMarker(marker); found && processAlive(pid) {
+		return nil, nil, "", fmt.Errorf("open licensing store %s: process %d is opening it", path, pid)
+	} else if found {
+		err = fmt.Errorf("%w: %s: opening it crashed the previous run", ErrStoreCorrupt, path)
+	} else {
+		s, id, err = openMarked(path, marker, machineIDFile)
+	}
 	if err == nil || !errors.Is(err, ErrStoreCorrupt) {
 		return s, id, "", err
 	}
 	aside := fmt.Sprintf("%s.corrupt-%s", path, now.UTC().Format("20060102T150405Z"))
-	if rerr := os.Rename(path, aside); rerr != nil {
+	if rerr := os.Rename(path, aside); rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
 		return nil, nil, "", fmt.Errorf("%w; moving it aside failed: %v", err, rerr)
 	}
 	note := fmt.Sprintf("%v; moved to %s and started a new store (usage not yet reported in it is not in the new store)", err, aside)
 	log.Error("licensing store unreadable, moved aside", "err", err, "moved_to", aside)
-	s, id, err = tryOpenStore(path, machineIDFile)
+	os.Remove(marker)
+	s, id, err = openMarked(path, marker, machineIDFile)
 	return s, id, note, err
 }
 
+// readMarker returns the process id written in a marker file, if it exists.
+func readMarker(marker string) (pid int, found bool) {
+	b, err := os.ReadFile(marker)
+	if err != nil {
+		return 0, !errors.Is(err, fs.ErrNotExist)
+	}
+	pid, _ = strconv.Atoi(strings.TrimSpace(string(b)))
+	return pid, true
+}
+
+// processAlive reports whether another process with this id runs.
+func processAlive(pid int) bool {
+	if pid <= 0 || pid == os.Getpid() {
+		return false
+	}
+	return syscall.Kill(pid, 0) == nil
+}
+
+func openMarked(path, marker, machineIDFile string) (*store, *Identity, error) {
+	if err := os.WriteFile(marker, []byte(strconv.Itoa(os.Getpid())+"\n"), 0o600); err != nil {
+		return nil, nil, fmt.Errorf("open licensing store: %w", err)
+	}
+	s, id, err := tryOpenStore(path, machineIDFile)
+	if rerr := os.Remove(marker); rerr != nil && err == nil {
+		s.close()
+		return nil, nil, fmt.Errorf("open licensing store: %w", rerr)
+	}
+	return s, id, err
+}
+
 func tryOpenStore(path, machineIDFile string) (s *store, id *Identity, err error) {
+	if err := precheckStore(path); err != nil {
+		return nil, nil, fmt.Errorf("%w: %s: %v", ErrStoreCorrupt, path, err)
+	}
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
 	switch {
 	case errors.Is(err, bolterrors.ErrTimeout):
