@@ -65,7 +65,7 @@ type env struct {
 }
 
 // newEnv starts an LTS with one license and a handshake code.
-func newEnv(t *testing.T, lic wire.License, h lts.Handshake) *env {
+func newEnv(t testing.TB, lic wire.License, h lts.Handshake) *env {
 	t.Helper()
 	l := ltstest.Start(t, ltstest.Options{})
 	if lic.ID == "" {
@@ -94,7 +94,7 @@ func (e *env) config() Config {
 
 // open opens a client on the env's state directory without background
 // goroutines: tests drive Flush and Sync themselves.
-func (e *env) open(t *testing.T, cfg Config) *Client {
+func (e *env) open(t testing.TB, cfg Config) *Client {
 	t.Helper()
 	c, err := New(cfg, Options{Now: e.lts.Clock.Now, HTTPClient: e.client})
 	if err != nil {
@@ -122,14 +122,14 @@ func count(c *Client, sym scanner.Symbology, n int) {
 	}
 }
 
-func mustSync(t *testing.T, c *Client) {
+func mustSync(t testing.TB, c *Client) {
 	t.Helper()
 	if err := c.Sync(context.Background()); err != nil {
 		t.Fatalf("sync: %v", err)
 	}
 }
 
-func ltsTotals(t *testing.T, e *env) map[string]uint64 {
+func ltsTotals(t testing.TB, e *env) map[string]uint64 {
 	t.Helper()
 	got, err := e.lts.Store.Totals(e.code)
 	if err != nil {
