@@ -53,7 +53,7 @@ func BenchmarkMeterPermit(b *testing.B) {
 	now := c.now() // the test LTS clock
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := c.Permit(now); err != nil {
+		if _, err := c.Permit(now, ""); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -86,7 +86,7 @@ func BenchmarkMeterShareOfDecode(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		t0 := time.Now()
-		set, err := c.Permit(now)
+		set, err := c.Permit(now, "")
 		if err != nil || !set.Has(scanner.QRCode) {
 			b.Fatal(err)
 		}

@@ -66,9 +66,10 @@ type Client struct {
 	closed  atomic.Bool
 }
 
-// Interface checks: the engine's gate.
+// The engine's gate (scanner.Gate) and meter.
 var _ interface {
-	Permit(time.Time) (scanner.SymbologySet, error)
+	Permit(now time.Time, source string) (scanner.SymbologySet, error)
+	Count(scanner.Symbology)
 } = (*Client)(nil)
 
 // New checks cfg and returns a client that is not yet open.

@@ -48,7 +48,7 @@ func FuzzOpenStore(f *testing.F) {
 			t.Fatal(err)
 		}
 		c.Status()
-		c.Permit(time.Now())
+		c.Permit(time.Now(), "")
 		if err := c.cutReports(); err != nil {
 			t.Fatal(err)
 		}

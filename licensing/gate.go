@@ -23,8 +23,10 @@ type gate struct {
 
 // Permit reports which symbologies may be decoded at wall time now, or an
 // error wrapping ErrNotAuthorized, ErrExpired, ErrOverQuota or ErrRevoked
-// that says how to fix it. It takes no locks and does no I/O.
-func (c *Client) Permit(now time.Time) (scanner.SymbologySet, error) {
+// that says how to fix it. A license covers every source of the device
+// alike, so source does not change the answer. It takes no locks and does
+// no I/O: the engine calls it for every frame.
+func (c *Client) Permit(now time.Time, source string) (scanner.SymbologySet, error) {
 	g := c.gate.Load()
 	if g.err != nil {
 		return 0, g.err

@@ -58,11 +58,11 @@ func TestEndToEnd(t *testing.T) {
 	e := newEnv(t, wire.License{ID: "L", Type: wire.LicensePerScan, ScansPerPeriod: 10000, Period: wire.PeriodMonth,
 		Symbologies: []string{"QR_CODE", "EAN_13", "CODE_128"}}, lts.Handshake{})
 	c := e.open(t, e.config())
-	if _, err := c.Permit(e.lts.Clock.Now()); !errors.Is(err, ErrNotAuthorized) {
+	if _, err := c.Permit(e.lts.Clock.Now(), ""); !errors.Is(err, ErrNotAuthorized) {
 		t.Fatalf("before authorization: %v", err)
 	}
 	mustSync(t, c)
-	set, err := c.Permit(e.lts.Clock.Now())
+	set, err := c.Permit(e.lts.Clock.Now(), "")
 	if err != nil || set != scanner.NewSymbologySet(scanner.QRCode, scanner.EAN13, scanner.Code128) {
 		t.Fatalf("Permit = %v, %v", set, err)
 	}
@@ -101,7 +101,7 @@ func TestOfflineForDaysThenBack(t *testing.T) {
 	want := map[string]uint64{}
 	for h := 0; h < 6*24; h += 6 { // 6 days of scanning, syncs failing
 		clock.Advance(6 * time.Hour)
-		if _, err := c.Permit(clock.Now()); err != nil {
+		if _, err := c.Permit(clock.Now(), ""); err != nil {
 			t.Fatalf("after %dh offline: %v", h+6, err)
 		}
 		count(c, scanner.QRCode, h%7+1)
@@ -128,7 +128,7 @@ func TestOfflineForDaysThenBack(t *testing.T) {
 	// Now offline past the 7-day period: decoding stops, then resumes.
 	e.link.down.Store(true)
 	clock.Advance(8 * day)
-	if _, err := c.Permit(clock.Now()); !errors.Is(err, ErrExpired) {
+	if _, err := c.Permit(clock.Now(), ""); !errors.Is(err, ErrExpired) {
 		t.Fatalf("8 days offline: %v", err)
 	}
 	if st := c.Status(); st.State != StateExpired || st.Message == "" || st.OfflineLeftSeconds != 0 {
@@ -136,7 +136,7 @@ func TestOfflineForDaysThenBack(t *testing.T) {
 	}
 	e.link.down.Store(false)
 	mustSync(t, c)
-	if _, err := c.Permit(clock.Now()); err != nil {
+	if _, err := c.Permit(clock.Now(), ""); err != nil {
 		t.Fatalf("after re-authorization: %v", err)
 	}
 }
@@ -152,14 +152,14 @@ func TestClockSetBackDoesNotExtendOfflinePeriod(t *testing.T) {
 	clock.Advance(-3 * day) // the clock is set back three days
 	c.Flush()
 	clock.Advance(3*day + time.Hour) // 4 real days later: 8 days since authorization
-	if _, err := c.Permit(clock.Now()); !errors.Is(err, ErrExpired) {
+	if _, err := c.Permit(clock.Now(), ""); !errors.Is(err, ErrExpired) {
 		t.Fatalf("8 real days with the clock set back: %v", err)
 	}
 	// The store remembers across a restart.
 	c.Close()
 	clock.Advance(-5 * day)
 	c = e.open(t, e.config())
-	if _, err := c.Permit(clock.Now()); !errors.Is(err, ErrExpired) {
+	if _, err := c.Permit(clock.Now(), ""); !errors.Is(err, ErrExpired) {
 		t.Fatalf("after restart with the clock set back: %v", err)
 	}
 }
@@ -170,7 +170,7 @@ func TestRevokedAndOverQuota(t *testing.T) {
 	mustSync(t, c)
 	count(c, scanner.QRCode, 100)
 	mustSync(t, c)
-	if _, err := c.Permit(e.lts.Clock.Now()); !errors.Is(err, ErrOverQuota) {
+	if _, err := c.Permit(e.lts.Clock.Now(), ""); !errors.Is(err, ErrOverQuota) {
 		t.Fatalf("at quota: %v", err)
 	}
 	if st := c.Status(); st.State != StateOverQuota {
@@ -179,7 +179,7 @@ func TestRevokedAndOverQuota(t *testing.T) {
 	// The next day brings a fresh quota.
 	e.lts.Clock.Advance(day)
 	mustSync(t, c)
-	if _, err := c.Permit(e.lts.Clock.Now()); err != nil {
+	if _, err := c.Permit(e.lts.Clock.Now(), ""); err != nil {
 		t.Fatalf("next day: %v", err)
 	}
 	if err := e.lts.Store.SetDeviceState(c.Device(), false, true); err != nil {
@@ -189,12 +189,12 @@ func TestRevokedAndOverQuota(t *testing.T) {
 	if err := c.Sync(context.Background()); !errors.Is(err, &wire.Error{Code: wire.CodeRevoked}) {
 		t.Fatalf("sync when revoked: %v", err)
 	}
-	if _, err := c.Permit(e.lts.Clock.Now()); !errors.Is(err, ErrRevoked) {
+	if _, err := c.Permit(e.lts.Clock.Now(), ""); !errors.Is(err, ErrRevoked) {
 		t.Fatalf("revoked: %v", err)
 	}
 	e.lts.Store.SetDeviceState(c.Device(), false, false)
 	mustSync(t, c)
-	if _, err := c.Permit(e.lts.Clock.Now()); err != nil {
+	if _, err := c.Permit(e.lts.Clock.Now(), ""); err != nil {
 		t.Fatalf("reinstated: %v", err)
 	}
 }
@@ -305,7 +305,7 @@ func TestOfflineLicense(t *testing.T) {
 			c := e.open(t, cfg)
 			mustSync(t, c)
 			e.lts.Clock.Advance(tt.advance)
-			set, err := c.Permit(e.lts.Clock.Now())
+			set, err := c.Permit(e.lts.Clock.Now(), "")
 			if !errors.Is(err, tt.want) || (err == nil && set != scanner.NewSymbologySet(scanner.QRCode)) {
 				t.Fatalf("Permit = %v, %v; want %v", set, err, tt.want)
 			}

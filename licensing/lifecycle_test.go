@@ -22,7 +22,7 @@ func TestOpenSyncsAtStartAndCloseFlushes(t *testing.T) {
 	}
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		if _, err := c.Permit(e.lts.Clock.Now()); err == nil {
+		if _, err := c.Permit(e.lts.Clock.Now(), ""); err == nil {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -59,7 +59,7 @@ func TestAnotherDevicesAuthorizationIsRefused(t *testing.T) {
 	b.store.putMeta(keyAuth, rec)
 	b.Close()
 	b = e.open(t, cfg)
-	_, err := b.Permit(e.lts.Clock.Now())
+	_, err := b.Permit(e.lts.Clock.Now(), "")
 	if !errors.Is(err, ErrNotAuthorized) || !errors.Is(b.gate.Load().err, ErrNotAuthorized) {
 		t.Fatalf("Permit with another device's authorization: %v", err)
 	}

@@ -43,7 +43,7 @@ type Status struct {
 // Status returns the current license state.
 func (c *Client) Status() Status {
 	wall := c.now()
-	_, permitErr := c.Permit(wall)
+	_, permitErr := c.Permit(wall, "")
 	g := c.gate.Load()
 	st := Status{State: g.state, Mode: c.cfg.Mode(), Device: c.Device(), Pending: map[string]uint64{}, Symbologies: []string{}}
 	if permitErr != nil {
