@@ -186,11 +186,15 @@ func TestRevokedAndOverQuota(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.lts.Clock.Advance(4 * day) // time to renew
+	count(c, scanner.EAN13, 3)
 	if err := c.Sync(context.Background()); !errors.Is(err, &wire.Error{Code: wire.CodeRevoked}) {
 		t.Fatalf("sync when revoked: %v", err)
 	}
 	if _, err := c.Permit(e.lts.Clock.Now(), ""); !errors.Is(err, ErrRevoked) {
 		t.Fatalf("revoked: %v", err)
+	}
+	if got := ltsTotals(t, e); got["EAN_13"] != 3 || got["QR_CODE"] != 100 {
+		t.Fatalf("usage of a revoked device not reported: %v", got)
 	}
 	e.lts.Store.SetDeviceState(c.Device(), false, false)
 	mustSync(t, c)

@@ -53,16 +53,25 @@ func (c *Client) Sync(ctx context.Context) error {
 	return err
 }
 
+// sync authorizes if needed and reports usage. Usage is reported even when
+// the LTS refuses the authorization (a revoked or over-quota device still
+// owes its usage); the refusal is returned after.
 func (c *Client) sync(ctx context.Context) error {
+	var authErr error
 	if c.needsAuthorization() {
-		if err := c.authorize(ctx); err != nil {
-			return err
+		authErr = c.authorize(ctx)
+		var refused *wire.Error
+		if authErr != nil && !errors.As(authErr, &refused) {
+			return authErr // the LTS was not reached, or its reply was bad
 		}
 	}
 	if err := c.cutReports(); err != nil {
 		return err
 	}
-	return c.sendReports(ctx)
+	if err := c.sendReports(ctx); err != nil {
+		return err
+	}
+	return authErr
 }
 
 // needsAuthorization: no authorization, or half its offline period gone,
