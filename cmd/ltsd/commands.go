@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/netip"
@@ -58,7 +59,7 @@ func openStore(path string) (lts.Config, *lts.Store, error) {
 	}
 	st, err := lts.OpenStore(cfg.Path(cfg.Store))
 	if errors.Is(err, lts.ErrStoreBusy) {
-		err = fmt.Errorf("%w: stop it first (systemctl stop ltsd), or use the admin API for read-only queries", err)
+		err = fmt.Errorf("%w: is ltsd already serving?", err)
 	}
 	return cfg, st, err
 }
@@ -132,11 +133,15 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	vendors, err := cfg.Vendors()
+	if err != nil {
+		return err
+	}
 	log := m.logger(cfg.LogLevel)
 	srv := lts.NewServer(lts.ServerOptions{
 		Store: st, Key: key, Now: m.Now, Logger: log, AdminToken: token,
 		MaxClockSkew: time.Duration(cfg.MaxClockSkew), PasswordAttempts: cfg.PasswordAttempts,
-		PasswordWindow: time.Duration(cfg.PasswordWindow),
+		PasswordWindow: time.Duration(cfg.PasswordWindow), VendorKeys: vendors,
 	})
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
@@ -146,6 +151,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 		Handler: srv.Handler(), TLSConfig: tlsCfg,
 		ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second,
 		MaxHeaderBytes: 16 << 10,
+		ErrorLog:       slog.NewLogLogger(log.Handler(), slog.LevelDebug),
 	}
 	log.Info("ltsd serving", "address", ln.Addr().String(), "lts_key", key.Public().String(), "cert", lts.CertFingerprint(tlsCfg.Certificates[0]))
 	if m.Ready != nil {
@@ -230,24 +236,16 @@ func (m *Main) runLicenseImport(_ context.Context, args []string) error {
 	if fs.NArg() != 1 {
 		return errors.New("usage: ltsd license import [-handshake CODE] FILE")
 	}
-	cfg, st, err := openStore(*cfgPath)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	vendors, err := cfg.Vendors()
-	if err != nil {
-		return err
-	}
 	data, err := os.ReadFile(fs.Arg(0))
 	if err != nil {
 		return err
 	}
-	l, signed, err := wire.ParseLicense(data, vendors)
+	b, err := m.openBackend(*cfgPath)
 	if err != nil {
 		return err
 	}
-	renewed, err := st.ImportLicense(l, signed, m.Now())
+	defer b.Close()
+	l, renewed, err := b.ImportLicense(data, *code)
 	if err != nil {
 		return err
 	}
@@ -257,9 +255,6 @@ func (m *Main) runLicenseImport(_ context.Context, args []string) error {
 	}
 	fmt.Fprintf(m.Stdout, "%s license %s (%s) valid %s to %s\n", verb, l.ID, describe(l), l.NotBefore.Format(time.DateOnly), l.Expires.Format(time.DateOnly))
 	if *code != "" {
-		if err := st.AddLicenses(*code, []string{l.ID}); err != nil {
-			return err
-		}
 		fmt.Fprintf(m.Stdout, "bound to handshake code %s\n", *code)
 	}
 	return nil
@@ -282,7 +277,7 @@ func (m *Main) runLicenseList(_ context.Context, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	_, st, err := openStore(*cfgPath)
+	st, err := m.openBackend(*cfgPath)
 	if err != nil {
 		return err
 	}
@@ -345,7 +340,7 @@ func (m *Main) runHandshakeCreate(_ context.Context, args []string) error {
 		h.Code = lts.NewHandshakeCode()
 	}
 	h.Licenses, h.Domains, h.Created = licenses, domains, m.Now()
-	_, st, err := openStore(*cfgPath)
+	st, err := m.openBackend(*cfgPath)
 	if err != nil {
 		return err
 	}
@@ -366,7 +361,7 @@ func (m *Main) runHandshakeAdd(_ context.Context, args []string) error {
 	if fs.NArg() < 2 {
 		return errors.New("usage: ltsd handshake add-license CODE ID...")
 	}
-	_, st, err := openStore(*cfgPath)
+	st, err := m.openBackend(*cfgPath)
 	if err != nil {
 		return err
 	}
@@ -380,7 +375,7 @@ func (m *Main) runHandshakeList(_ context.Context, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	_, st, err := openStore(*cfgPath)
+	st, err := m.openBackend(*cfgPath)
 	if err != nil {
 		return err
 	}
@@ -396,7 +391,7 @@ func (m *Main) runHandshakeList(_ context.Context, args []string) error {
 		for i, n := range h.Networks {
 			nets[i] = n.String()
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%v\t%s\t%s\t%v\t%d%%\n", h.Code, strings.Join(h.Licenses, ","), h.Password != nil,
+		fmt.Fprintf(tw, "%s\t%s\t%v\t%s\t%s\t%v\t%d%%\n", h.Code, strings.Join(h.Licenses, ","), h.HasPassword,
 			strings.Join(h.Domains, ","), strings.Join(nets, ","), h.OfflinePeriod, h.GracePercent)
 	}
 	return tw.Flush()
@@ -409,7 +404,7 @@ func (m *Main) runDeviceList(_ context.Context, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	_, st, err := openStore(*cfgPath)
+	st, err := m.openBackend(*cfgPath)
 	if err != nil {
 		return err
 	}
@@ -434,7 +429,7 @@ func (m *Main) runDeviceList(_ context.Context, args []string) error {
 	return tw.Flush()
 }
 
-func deviceState(removed, revoked bool) func(*Main, context.Context, []string) error {
+func deviceState(action string) func(*Main, context.Context, []string) error {
 	return func(m *Main, _ context.Context, args []string) error {
 		fs := m.flags("device")
 		cfgPath := configFlag(fs)
@@ -444,12 +439,12 @@ func deviceState(removed, revoked bool) func(*Main, context.Context, []string) e
 		if fs.NArg() != 1 {
 			return errors.New("usage: ltsd device remove|revoke|reinstate UUID")
 		}
-		_, st, err := openStore(*cfgPath)
+		st, err := m.openBackend(*cfgPath)
 		if err != nil {
 			return err
 		}
 		defer st.Close()
-		return st.SetDeviceState(fs.Arg(0), removed, revoked)
+		return st.SetDeviceState(fs.Arg(0), action)
 	}
 }
 
@@ -467,7 +462,7 @@ func (m *Main) runUsage(_ context.Context, args []string) error {
 	default:
 		return fmt.Errorf("-by %q: want day, month or year", *by)
 	}
-	_, st, err := openStore(*cfgPath)
+	st, err := m.openBackend(*cfgPath)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"crypto/tls"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -316,5 +317,58 @@ func TestStoreSurvivesKillDuringIngest(t *testing.T) {
 			t.Fatalf("round %d: after resend %d, want %d", round, totals["QR_CODE"], uint64(round+1)*want)
 		}
 		t.Logf("round %d: killed with %d of %d reports acknowledged, %d scans kept", round, len(acked), reports, kept)
+	}
+}
+
+// TestAdministerWhileServing runs the administrative commands while a server
+// holds the store: they go through its admin API.
+func TestAdministerWhileServing(t *testing.T) {
+	cfg, code, pin := setup(t, "-type", "device", "-max-devices", "1")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() {
+		m := NewMain(io.Discard, io.Discard)
+		m.Ready = ready
+		done <- m.Run(ctx, []string{"serve", "-config", cfg})
+	}()
+	select {
+	case <-ready:
+	case err := <-done:
+		t.Fatal(err)
+	}
+	d := newDevice(t, pin, code)
+	if err := d.authorize(); err != nil {
+		t.Fatal(err)
+	}
+	second := newDevice(t, pin, code)
+	if err := second.authorize(); !errors.Is(err, &wire.Error{Code: wire.CodeDeviceQuota}) {
+		t.Fatalf("second device with one slot: %v", err)
+	}
+	// Renew with more devices through the running server.
+	dir := filepath.Dir(cfg)
+	lic := filepath.Join(dir, "more.lic")
+	run(t, "license", "issue", "-vendor-key", filepath.Join(dir, "vendor.key"), "-id", "MORE", "-type", "device", "-max-devices", "2", "-o", lic)
+	if out := run(t, "license", "import", "-config", cfg, "-handshake", code, lic); !strings.Contains(out, "imported license MORE") {
+		t.Fatalf("import: %s", out)
+	}
+	if err := second.authorize(); err != nil {
+		t.Fatalf("after adding a license: %v", err)
+	}
+	run(t, "device", "revoke", "-config", cfg, d.id)
+	if err := d.authorize(); !errors.Is(err, &wire.Error{Code: wire.CodeRevoked}) {
+		t.Fatalf("revoked device: %v", err)
+	}
+	if out := run(t, "device", "list", "-config", cfg); !strings.Contains(out, "revoked") {
+		t.Fatalf("device list:\n%s", out)
+	}
+	var out bytes.Buffer
+	err := NewMain(&out, io.Discard).Run(context.Background(), []string{"handshake", "create", "-config", cfg, "-license", "TRIAL", "-code", "SECOND"})
+	if err == nil || !strings.Contains(err.Error(), "bound to another handshake code") {
+		t.Fatalf("second code over a bound license: %v, %s", err, out.String())
+	}
+	if out := run(t, "handshake", "list", "-config", cfg); !strings.Contains(out, "TRIAL,MORE") {
+		t.Fatalf("handshake list:\n%s", out)
 	}
 }

@@ -126,3 +126,17 @@ func NewHandshakeCode() string {
 	}
 	return sb.String()
 }
+
+// HandshakeView is a handshake code as shown to operators: whether it has a
+// session password, never the hash.
+type HandshakeView struct {
+	Handshake
+	HasPassword bool `json:"has_password"`
+}
+
+// ViewOf returns the operator's view of h.
+func ViewOf(h Handshake) HandshakeView {
+	v := HandshakeView{Handshake: h, HasPassword: h.Password != nil}
+	v.Password = nil
+	return v
+}

@@ -36,6 +36,8 @@ type ServerOptions struct {
 	// within PasswordWindow block further attempts until the window passes.
 	PasswordAttempts int
 	PasswordWindow   time.Duration
+	// VendorKeys verify license files imported through the admin API.
+	VendorKeys []wire.VendorKey
 }
 
 // Server serves the device protocol and the admin API. It serves static data
@@ -48,6 +50,7 @@ type Server struct {
 	token   string
 	skew    time.Duration
 	limiter *limiter
+	vendors []wire.VendorKey
 }
 
 // NewServer returns a server over an open store.
@@ -69,7 +72,7 @@ func NewServer(o ServerOptions) *Server {
 	}
 	return &Server{
 		store: o.Store, key: o.Key, now: o.Now, log: o.Logger, token: o.AdminToken,
-		skew: o.MaxClockSkew, limiter: newLimiter(o.PasswordAttempts, o.PasswordWindow),
+		skew: o.MaxClockSkew, limiter: newLimiter(o.PasswordAttempts, o.PasswordWindow), vendors: o.VendorKeys,
 	}
 }
 
@@ -86,6 +89,10 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /admin/v1/devices", s.admin(s.adminDevices))
 	mux.HandleFunc("GET /admin/v1/handshakes", s.admin(s.adminHandshakes))
 	mux.HandleFunc("GET /admin/v1/licenses", s.admin(s.adminLicenses))
+	mux.HandleFunc("POST /admin/v1/licenses", s.admin(s.adminImportLicense))
+	mux.HandleFunc("POST /admin/v1/handshakes", s.admin(s.adminCreateHandshake))
+	mux.HandleFunc("POST /admin/v1/handshakes/{code}/licenses", s.admin(s.adminAddLicenses))
+	mux.HandleFunc("POST /admin/v1/devices/{id}/{action}", s.admin(s.adminDeviceState))
 	return mux
 }
 
@@ -264,11 +271,18 @@ func (s *Server) admin(h func(*http.Request) (any, error)) http.HandlerFunc {
 			writeJSON(w, http.StatusUnauthorized, map[string]any{"error": map[string]string{"code": "unauthorized", "message": "admin API needs the bearer token"}})
 			return
 		}
+		r.Body = http.MaxBytesReader(w, r.Body, wire.MaxBodyBytes)
 		v, err := h(r)
 		if err != nil {
 			code := http.StatusInternalServerError
-			if errors.Is(err, ErrInvalid) {
+			switch {
+			case errors.Is(err, ErrInvalid), errors.Is(err, wire.ErrMalformed), errors.Is(err, wire.ErrSignature),
+				errors.Is(err, wire.ErrVersion), errors.Is(err, ErrOfflineLicense), errors.Is(err, ErrLicenseOlder):
 				code = http.StatusBadRequest
+			case errors.Is(err, ErrNotFound):
+				code = http.StatusNotFound
+			case errors.Is(err, ErrExists), errors.Is(err, ErrLicenseBound):
+				code = http.StatusConflict
 			}
 			writeJSON(w, code, map[string]any{"error": map[string]string{"code": "failed", "message": err.Error()}})
 			return
@@ -305,15 +319,9 @@ func (s *Server) adminDevices(r *http.Request) (any, error) {
 
 func (s *Server) adminHandshakes(*http.Request) (any, error) {
 	hs, err := s.store.Handshakes()
-	type view struct {
-		Handshake
-		Password bool `json:"password"`
-	}
-	out := make([]view, 0, len(hs))
+	out := make([]HandshakeView, 0, len(hs))
 	for _, h := range hs {
-		v := view{Handshake: h, Password: h.Password != nil}
-		v.Handshake.Password = nil
-		out = append(out, v)
+		out = append(out, ViewOf(h))
 	}
 	return map[string]any{"handshakes": out}, err
 }
