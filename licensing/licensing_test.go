@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -352,5 +353,23 @@ func TestConfigValidate(t *testing.T) {
 				t.Fatalf("Validate = %v, want ok=%v", err, tt.ok)
 			}
 		})
+	}
+}
+
+// A device pinning the wrong LTS key cannot be answered; it reports that and
+// keeps its usage.
+func TestWrongPinnedKey(t *testing.T) {
+	e := newEnv(t, wire.License{}, lts.Handshake{})
+	other, _ := wire.GenerateLTSKey()
+	cfg := e.config()
+	cfg.LTSKeys = []string{other.Public().String()}
+	c := e.open(t, cfg)
+	count(c, scanner.QRCode, 2)
+	err := c.Sync(context.Background())
+	if err == nil || !strings.Contains(err.Error(), string(wire.CodeBadSeal)) {
+		t.Fatalf("sync with a wrong pinned key: %v", err)
+	}
+	if st := c.Status(); st.State != StateNotAuthorized || st.PendingScans != 2 || st.LastSyncError == "" {
+		t.Fatalf("status: %+v", st)
 	}
 }

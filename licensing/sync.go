@@ -305,7 +305,12 @@ func (c *Client) post(ctx context.Context, path string, msg any, nonce []byte) (
 		return nil, err
 	}
 	reply, err := wire.OpenReply(c.id.Key, c.pins, c.id.Device, nonce, out)
-	if err != nil && resp.StatusCode != http.StatusOK && !errors.As(err, new(*wire.Error)) {
+	var unsealed *wire.Error
+	switch {
+	case errors.As(err, &unsealed):
+		// Unauthenticated: a transport failure, never a license decision.
+		return nil, fmt.Errorf("LTS could not take the request (HTTP %d, %s): %s", resp.StatusCode, unsealed.Code, unsealed.Message)
+	case err != nil && resp.StatusCode != http.StatusOK:
 		return nil, fmt.Errorf("LTS answered HTTP %d: %w", resp.StatusCode, err)
 	}
 	return reply, err
