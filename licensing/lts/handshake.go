@@ -65,7 +65,7 @@ func (p *PasswordHash) Check(password string) bool {
 
 // Validate checks a handshake before it is stored.
 func (h *Handshake) Validate() error {
-	if h.Code == "" || len(h.Code) > 64 || strings.ContainsAny(h.Code, " \t\r\n/") {
+	if h.Code == "" || len(h.Code) > 64 || strings.ContainsFunc(h.Code, func(r rune) bool { return r <= ' ' || r == '/' || r == 0x7f }) {
 		return fmt.Errorf("%w: handshake code %q", ErrInvalid, h.Code)
 	}
 	if len(h.Licenses) == 0 {
