@@ -51,6 +51,7 @@ type Client struct {
 
 	flushMu    sync.Mutex // serializes Flush and guards store for Close
 	clockSaved time.Time
+	loggedState State // owned by flushLoop
 	syncMu     sync.Mutex // one sync at a time
 
 	mu        sync.Mutex // guards the fields below
@@ -258,6 +259,7 @@ func (c *Client) flushLoop(ctx context.Context) {
 			if err := c.Flush(); err != nil {
 				c.log.Error("licensing flush", "err", err)
 			}
+			c.logStateChange()
 		}
 	}
 }

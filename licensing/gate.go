@@ -1,6 +1,7 @@
 package licensing
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -90,4 +91,35 @@ func offlineGate(l *wire.License, device string) *gate {
 	g := &gate{state: StateAuthorized, allowed: symbologySet(l.Symbologies), until: l.Expires, offline: l}
 	g.expiredErr = fmt.Errorf("%w (offline license %s expired %s)", ErrExpired, l.ID, l.Expires.UTC().Format(time.RFC3339))
 	return g
+}
+
+// stateOf names the state a Permit error stands for.
+func stateOf(err error) State {
+	switch {
+	case err == nil:
+		return StateAuthorized
+	case errors.Is(err, ErrExpired):
+		return StateExpired
+	case errors.Is(err, ErrOverQuota):
+		return StateOverQuota
+	case errors.Is(err, ErrRevoked):
+		return StateRevoked
+	}
+	return StateNotAuthorized
+}
+
+// logStateChange logs the license state when it changed since last time,
+// including a running-out authorization, which no event announces.
+func (c *Client) logStateChange() {
+	_, err := c.Permit(c.now(), "")
+	state := stateOf(err)
+	if state == c.loggedState {
+		return
+	}
+	c.loggedState = state
+	if err != nil {
+		c.log.Warn("license state changed: decoding refused", "state", state, "err", err)
+		return
+	}
+	c.log.Info("license state changed: decoding allowed", "state", state)
 }
