@@ -326,6 +326,9 @@ func newNonce() []byte {
 // with jitter while the LTS cannot be reached.
 func (c *Client) syncLoop(ctx context.Context) {
 	defer c.wg.Done()
+	if c.cfg.Mode() != ModeLTS {
+		return // an offline license or no license: nothing to talk to
+	}
 	failures := 0
 	wait := time.Duration(0)
 	for {
