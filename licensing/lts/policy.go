@@ -149,8 +149,8 @@ func (s *Store) authorize(req *wire.AuthorizeRequest, addr string, now time.Time
 		auth    *wire.Authorization
 		refused *wire.Error
 	)
-	err := s.db.Batch(func(tx *bolt.Tx) error {
-		auth, refused = nil, nil // Batch may run this more than once
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		auth, refused = nil, nil
 		var h Handshake
 		found, err := getJSON(tx.Bucket(bucketHandshakes), []byte(req.HandshakeCode), &h)
 		if err != nil {
