@@ -113,7 +113,7 @@ func TestOfflineForDaysThenBack(t *testing.T) {
 			t.Fatalf("sync while offline: %v", err)
 		}
 	}
-	if st := c.Status(); st.PendingReports < 2 || st.PendingScans == 0 {
+	if st := c.Status(); st.PendingScans != want["QR_CODE"]+want["DATA_MATRIX"] || st.Pending["DATA_MATRIX"] != want["DATA_MATRIX"] {
 		t.Fatalf("status offline: %+v", st)
 	}
 	e.link.down.Store(false)

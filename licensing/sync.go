@@ -65,6 +65,12 @@ func (c *Client) sync(ctx context.Context) error {
 			return authErr // the LTS was not reached, or its reply was bad
 		}
 	}
+	// Reports cut earlier go first, in order. Only once they are through
+	// are the counters cut into a new report: while the LTS is unreachable
+	// usage stays in the counters instead of piling up small reports.
+	if err := c.sendReports(ctx); err != nil {
+		return err
+	}
 	if err := c.cutReports(); err != nil {
 		return err
 	}
