@@ -49,10 +49,10 @@ type Client struct {
 	meter meter
 	gate  atomic.Pointer[gate]
 
-	flushMu    sync.Mutex // serializes Flush and guards store for Close
-	clockSaved time.Time
-	loggedState State // owned by flushLoop
-	syncMu     sync.Mutex // one sync at a time
+	flushMu     sync.Mutex // serializes Flush and guards store for Close
+	clockSaved  time.Time
+	loggedState State      // owned by flushLoop
+	syncMu      sync.Mutex // one sync at a time
 
 	mu        sync.Mutex // guards the fields below
 	lastSync  time.Time
