@@ -131,3 +131,7 @@ func (c *Client) Totals() (map[string]uint64, error) {
 	})
 	return out, err
 }
+
+// Document returns Status as the full license document the local API serves
+// at /v1/license.
+func (c *Client) Document() any { return c.Status() }
