@@ -1,0 +1,208 @@
+package licensing
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/scannerd/scannerd/licensing/wire"
+)
+
+// Config is the [license] table of the scannerd configuration. Either an LTS
+// (lts_url, lts_keys, handshake_code) or an offline license file is needed
+// for the device to decode.
+type Config struct {
+	// StateDir holds the licensing store (licensing.db, mode 0600): device
+	// identity, authorization, counters and pending usage reports.
+	StateDir string `toml:"state_dir"`
+	// LTSURL is the base URL of the License Tracking Server ("https://…").
+	LTSURL string `toml:"lts_url"`
+	// LTSKeys are the pinned LTS keys ("lts1:…", from "ltsd pin"); replies
+	// must be signed by one of them. Several allow a key rotation.
+	LTSKeys []string `toml:"lts_keys"`
+	// LTSCertSHA256 pins the LTS TLS certificate ("sha256:…", from
+	// "ltsd pin"), for self-signed certificates. Empty: verify the
+	// certificate against LTSCAFile or the system roots.
+	LTSCertSHA256 string `toml:"lts_cert_sha256"`
+	// LTSCAFile is a PEM file of CA certificates to verify the LTS with.
+	LTSCAFile string `toml:"lts_ca_file"`
+	// HandshakeCode names the customer's license configuration on the LTS.
+	HandshakeCode string `toml:"handshake_code"`
+	// Password is the session password of the handshake code, if it has one.
+	// Prefer PasswordFile.
+	Password string `toml:"password"`
+	// PasswordFile holds the session password (first line).
+	PasswordFile string `toml:"password_file"`
+	// Domain is the domain the device reports for domain binding.
+	Domain string `toml:"domain"`
+	// OfflineLicense is a vendor-signed license file bound to this device's
+	// UUID. When set, the device never contacts an LTS.
+	OfflineLicense string `toml:"offline_license"`
+	// VendorKeys verify the offline license ("ed25519:…").
+	VendorKeys []string `toml:"vendor_keys"`
+	// ReportInterval is how often usage is reported to the LTS.
+	ReportInterval Duration `toml:"report_interval"`
+	// RetryMax caps the back-off between failed attempts to reach the LTS.
+	RetryMax Duration `toml:"retry_max"`
+	// RequestTimeout bounds one request to the LTS.
+	RequestTimeout Duration `toml:"request_timeout"`
+	// MachineIDFile is read to derive the device UUID; when it is missing a
+	// random UUID is made once and kept in the store.
+	MachineIDFile string `toml:"machine_id_file"`
+}
+
+// Duration is a time.Duration written as a Go duration string ("5m").
+type Duration time.Duration
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (d *Duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(string(b))
+	if err != nil {
+		return err
+	}
+	if v < 0 {
+		return fmt.Errorf("negative duration %q", b)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d).String()), nil }
+
+// Defaults of Config.
+const (
+	DefaultStateDir       = "/var/lib/scannerd"
+	DefaultReportInterval = 5 * time.Minute
+	DefaultRetryMax       = 10 * time.Minute
+	DefaultRequestTimeout = 30 * time.Second
+	DefaultMachineIDFile  = "/etc/machine-id"
+)
+
+// DefaultConfig returns a Config with every default filled in.
+func DefaultConfig() Config {
+	return Config{
+		StateDir: DefaultStateDir, ReportInterval: Duration(DefaultReportInterval),
+		RetryMax: Duration(DefaultRetryMax), RequestTimeout: Duration(DefaultRequestTimeout),
+		MachineIDFile: DefaultMachineIDFile,
+	}
+}
+
+func (c *Config) withDefaults() {
+	d := DefaultConfig()
+	if c.StateDir == "" {
+		c.StateDir = d.StateDir
+	}
+	if c.ReportInterval == 0 {
+		c.ReportInterval = d.ReportInterval
+	}
+	if c.RetryMax == 0 {
+		c.RetryMax = d.RetryMax
+	}
+	if c.RequestTimeout == 0 {
+		c.RequestTimeout = d.RequestTimeout
+	}
+	if c.MachineIDFile == "" {
+		c.MachineIDFile = d.MachineIDFile
+	}
+}
+
+// Mode says how the device is licensed.
+type Mode string
+
+// The licensing modes.
+const (
+	ModeLTS          Mode = "lts"
+	ModeOffline      Mode = "offline_license"
+	ModeUnconfigured Mode = "unconfigured"
+)
+
+// Mode returns how a valid config licenses the device.
+func (c *Config) Mode() Mode {
+	switch {
+	case c.OfflineLicense != "":
+		return ModeOffline
+	case c.LTSURL != "" || c.HandshakeCode != "" || len(c.LTSKeys) > 0:
+		return ModeLTS
+	}
+	return ModeUnconfigured
+}
+
+// Validate checks the config, the way scannerd -check-config reports it.
+func (c *Config) Validate() error {
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("%w: "+format, append([]any{ErrConfig}, args...)...)
+	}
+	if c.OfflineLicense != "" && (c.LTSURL != "" || c.HandshakeCode != "") {
+		return bad("set either offline_license or lts_url/handshake_code, not both")
+	}
+	if c.ReportInterval != 0 && time.Duration(c.ReportInterval) < 10*time.Second {
+		return bad("report_interval %v is below 10s", time.Duration(c.ReportInterval))
+	}
+	switch c.Mode() {
+	case ModeOffline:
+		if len(c.VendorKeys) == 0 {
+			return bad("offline_license needs vendor_keys")
+		}
+		if _, err := c.vendorKeys(); err != nil {
+			return bad("vendor_keys: %v", err)
+		}
+	case ModeLTS:
+		if !strings.HasPrefix(c.LTSURL, "https://") {
+			return bad("lts_url %q must be an https:// URL", c.LTSURL)
+		}
+		if len(c.LTSKeys) == 0 {
+			return bad("lts_keys is empty: pin the LTS key printed by \"ltsd pin\"")
+		}
+		if _, err := c.ltsKeys(); err != nil {
+			return bad("lts_keys: %v", err)
+		}
+		if c.HandshakeCode == "" {
+			return bad("handshake_code is empty")
+		}
+		if c.LTSCertSHA256 != "" && !strings.HasPrefix(c.LTSCertSHA256, "sha256:") {
+			return bad("lts_cert_sha256 %q must start with sha256:", c.LTSCertSHA256)
+		}
+		if c.Password != "" && c.PasswordFile != "" {
+			return bad("set password or password_file, not both")
+		}
+	}
+	return nil
+}
+
+func (c *Config) ltsKeys() ([]wire.LTSKey, error) {
+	var out []wire.LTSKey
+	for _, s := range c.LTSKeys {
+		k, err := wire.ParseLTSKey(s)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, k)
+	}
+	return out, nil
+}
+
+func (c *Config) vendorKeys() ([]wire.VendorKey, error) {
+	var out []wire.VendorKey
+	for _, s := range c.VendorKeys {
+		k, err := wire.ParseVendorKey(s)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, k)
+	}
+	return out, nil
+}
+
+func (c *Config) password() (string, error) {
+	if c.PasswordFile == "" {
+		return c.Password, nil
+	}
+	b, err := os.ReadFile(c.PasswordFile)
+	if err != nil {
+		return "", fmt.Errorf("read password_file: %w", err)
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	return strings.TrimRight(line, "\r"), nil
+}

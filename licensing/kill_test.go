@@ -1,0 +1,117 @@
+package licensing
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/scannerd/scannerd/licensing/lts"
+	"github.com/scannerd/scannerd/licensing/lts/ltstest"
+	"github.com/scannerd/scannerd/licensing/wire"
+	"github.com/scannerd/scannerd/scanner"
+)
+
+// TestMain lets the test binary run as a scanning device for the kill test.
+func TestMain(m *testing.M) {
+	if dir := os.Getenv("LICENSING_TEST_DAMAGE"); dir != "" {
+		damageStores(dir)
+		os.Exit(0)
+	}
+	if cfg := os.Getenv("LICENSING_TEST_DEVICE"); cfg != "" {
+		if err := runDevice(cfg); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// runDevice meters scans and syncs as fast as it can until it is killed.
+func runDevice(spec string) error {
+	f := strings.Split(spec, "|")
+	cfg := Config{StateDir: f[0], LTSURL: f[1], LTSKeys: []string{f[2]}, HandshakeCode: f[3], LTSCertSHA256: f[4],
+		MachineIDFile: f[5], ReportInterval: Duration(time.Minute)}
+	c, err := New(cfg, Options{})
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	if err := c.Open(ctx); err != nil {
+		return err
+	}
+	go func() {
+		syms := []scanner.Symbology{scanner.QRCode, scanner.Aztec, scanner.UPCA}
+		for i := 0; ; i++ {
+			c.Count(syms[i%len(syms)])
+			if i%50 == 0 {
+				time.Sleep(time.Millisecond)
+			}
+		}
+	}()
+	os.Stdout.WriteString("running\n")
+	for {
+		c.Sync(ctx)
+	}
+}
+
+// TestKilledDeviceProcessNeverDoubleCounts kills a real device process
+// (SIGKILL) at random moments while it meters and syncs, many times over the
+// same state directory; LTS totals then equal device totals exactly.
+func TestKilledDeviceProcessNeverDoubleCounts(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts processes")
+	}
+	l := ltstest.Start(t, ltstest.Options{Clock: ltstest.NewClock(time.Now())})
+	l.IssueLicense(t, wire.License{ID: "S", Type: wire.LicensePerScan, ScansPerPeriod: 1 << 50, Period: wire.PeriodMonth})
+	code := l.Handshake(t, lts.Handshake{Licenses: []string{"S"}})
+	dir := t.TempDir()
+	mid := dir + "/machine-id"
+	os.WriteFile(mid, []byte("fedcba9876543210fedcba9876543210\n"), 0o444)
+	spec := strings.Join([]string{dir + "/state", l.URL, l.Key.String(), code, l.CertSHA256, mid}, "|")
+	rng := rand.New(rand.NewPCG(3, 4))
+	const rounds = 20
+	for round := 0; round < rounds; round++ {
+		cmd := exec.Command(os.Args[0], "-test.run=^$")
+		cmd.Env = append(os.Environ(), "LICENSING_TEST_DEVICE="+spec)
+		out, _ := cmd.StdoutPipe()
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		buf := make([]byte, 8)
+		if _, err := out.Read(buf); err != nil {
+			cmd.Wait()
+			t.Fatalf("round %d: device did not start: %v\n%s", round, err, stderr.String())
+		}
+		time.Sleep(time.Duration(20+rng.IntN(400)) * time.Millisecond)
+		cmd.Process.Signal(syscall.SIGKILL)
+		cmd.Wait()
+	}
+	c, err := New(Config{StateDir: dir + "/state", LTSURL: l.URL, LTSKeys: []string{l.Key.String()}, HandshakeCode: code,
+		LTSCertSHA256: l.CertSHA256, MachineIDFile: mid}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Sync(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	dev, _ := c.Totals()
+	got, _ := l.Store.Totals(code)
+	if !equalCounts(got, dev) || dev["QR_CODE"] == 0 {
+		t.Fatalf("after %d kills: LTS %v, device %v", rounds, got, dev)
+	}
+	n, _ := l.Store.ReportCount()
+	t.Logf("%d kills, %d reports, totals %v", rounds, n, got)
+}

@@ -1,0 +1,182 @@
+package lts
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"crypto/tls"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/pelletier/go-toml/v2"
+	"github.com/scannerd/scannerd/licensing/wire"
+)
+
+// Config is the ltsd configuration file (TOML). Relative paths are relative
+// to the directory of the file.
+type Config struct {
+	// Listen is the address of the HTTPS listener.
+	Listen string `toml:"listen"`
+	// TLSCert and TLSKey are the PEM certificate (chain) and key files.
+	TLSCert string `toml:"tls_cert"`
+	TLSKey  string `toml:"tls_key"`
+	// Key is the LTS key pair file (PEM): the Ed25519 signing key and the
+	// X25519 key requests are sealed to. Devices pin its public half.
+	Key string `toml:"key"`
+	// Store is the bbolt database file.
+	Store string `toml:"store"`
+	// VendorKeys are the public keys ("ed25519:…") that license files must
+	// be signed with.
+	VendorKeys []string `toml:"vendor_keys"`
+	// AdminTokenFile holds the bearer token of the admin API; empty disables it.
+	AdminTokenFile string `toml:"admin_token_file"`
+	// MaxClockSkew is how far a device clock may be from the LTS clock when
+	// it asks for authorization.
+	MaxClockSkew Duration `toml:"max_clock_skew"`
+	// PasswordAttempts failed attempts per device and per source address
+	// within PasswordWindow block further attempts until the window passes.
+	PasswordAttempts int      `toml:"password_attempts"`
+	PasswordWindow   Duration `toml:"password_window"`
+	// LogLevel is debug, info, warn or error.
+	LogLevel string `toml:"log_level"`
+
+	dir string
+}
+
+// Duration is a time.Duration written as a Go duration string ("15m", "168h").
+type Duration time.Duration
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (d *Duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(string(b))
+	if err != nil {
+		return err
+	}
+	if v < 0 {
+		return fmt.Errorf("negative duration %q", b)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d).String()), nil }
+
+// DefaultConfig returns the defaults, with paths relative to dir.
+func DefaultConfig(dir string) Config {
+	return Config{
+		Listen: "127.0.0.1:8443", TLSCert: "tls.crt", TLSKey: "tls.key", Key: "lts.key",
+		Store: "lts.db", AdminTokenFile: "admin.token",
+		MaxClockSkew: Duration(DefaultMaxClockSkew), PasswordAttempts: DefaultPasswordAttempts,
+		PasswordWindow: Duration(DefaultPasswordWindow), LogLevel: "info", dir: dir,
+	}
+}
+
+// LoadConfig reads a config file over the defaults. Unknown keys are errors.
+func LoadConfig(path string) (Config, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return Config{}, err
+	}
+	data, err := os.ReadFile(abs)
+	if err != nil {
+		return Config{}, fmt.Errorf("read config: %w", err)
+	}
+	c, err := ParseConfig(data, filepath.Dir(abs))
+	if err != nil {
+		return Config{}, fmt.Errorf("config %s: %w", path, err)
+	}
+	return c, nil
+}
+
+// ParseConfig parses config file contents over the defaults; relative paths
+// will resolve against dir. Unknown keys are errors.
+func ParseConfig(data []byte, dir string) (Config, error) {
+	c := DefaultConfig(dir)
+	dec := toml.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&c); err != nil {
+		var sm *toml.StrictMissingError
+		if errors.As(err, &sm) {
+			return Config{}, fmt.Errorf("unknown keys:\n%s", sm.String())
+		}
+		return Config{}, err
+	}
+	if _, err := c.Vendors(); err != nil {
+		return Config{}, fmt.Errorf("vendor_keys: %w", err)
+	}
+	if c.Listen == "" || c.Store == "" || c.Key == "" {
+		return Config{}, errors.New("listen, store and key must not be empty")
+	}
+	return c, nil
+}
+
+// Path resolves a path of the config relative to its directory.
+func (c Config) Path(p string) string {
+	if p == "" || filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(c.dir, p)
+}
+
+// Vendors parses the vendor keys.
+func (c Config) Vendors() ([]wire.VendorKey, error) {
+	var out []wire.VendorKey
+	for _, s := range c.VendorKeys {
+		k, err := wire.ParseVendorKey(s)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, k)
+	}
+	return out, nil
+}
+
+// LoadKey reads the LTS key pair.
+func (c Config) LoadKey() (wire.LTSPrivateKey, error) {
+	data, err := os.ReadFile(c.Path(c.Key))
+	if err != nil {
+		return wire.LTSPrivateKey{}, fmt.Errorf("read LTS key: %w", err)
+	}
+	return wire.ParseLTSPrivateKeyPEM(data)
+}
+
+// AdminToken reads the admin token; empty when no token file is configured.
+func (c Config) AdminToken() (string, error) {
+	if c.AdminTokenFile == "" {
+		return "", nil
+	}
+	b, err := os.ReadFile(c.Path(c.AdminTokenFile))
+	if err != nil {
+		return "", fmt.Errorf("read admin token: %w", err)
+	}
+	return strings.TrimSpace(string(b)), nil
+}
+
+// TLSConfig loads the certificate and returns a TLS 1.2+ server config.
+func (c Config) TLSConfig() (*tls.Config, error) {
+	cert, err := tls.LoadX509KeyPair(c.Path(c.TLSCert), c.Path(c.TLSKey))
+	if err != nil {
+		return nil, fmt.Errorf("load TLS certificate: %w", err)
+	}
+	return &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{cert}}, nil
+}
+
+// CertFingerprint returns "sha256:" and the hex SHA-256 of the leaf
+// certificate, the form devices pin with lts_cert_sha256.
+func CertFingerprint(cert tls.Certificate) string {
+	if len(cert.Certificate) == 0 {
+		return ""
+	}
+	sum := sha256.Sum256(cert.Certificate[0])
+	return "sha256:" + hex.EncodeToString(sum[:])
+}
+
+func sha256Hex(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}

@@ -1,0 +1,52 @@
+package lts
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParseConfig(t *testing.T) {
+	tests := []struct {
+		name, in, wantErr string
+	}{
+		{name: "defaults", in: ""},
+		{name: "durations", in: "max_clock_skew = \"30m\"\npassword_window = \"1h\""},
+		{name: "unknown key", in: "listen = \"x:1\"\nlisten_port = 3", wantErr: "listen_port"},
+		{name: "bad duration", in: `password_window = "soon"`, wantErr: "soon"},
+		{name: "bad vendor key", in: `vendor_keys = ["rsa:abc"]`, wantErr: "vendor_keys"},
+		{name: "empty store", in: `store = ""`, wantErr: "must not be empty"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := ParseConfig([]byte(tt.in), "/etc/ltsd")
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("got %v, want error mentioning %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Path(c.Store) != "/etc/ltsd/lts.db" {
+				t.Errorf("store path %s", c.Path(c.Store))
+			}
+		})
+	}
+	c, _ := ParseConfig([]byte(`max_clock_skew = "30m"`), "/")
+	if time.Duration(c.MaxClockSkew) != 30*time.Minute || time.Duration(c.PasswordWindow) != DefaultPasswordWindow {
+		t.Errorf("durations %v %v", c.MaxClockSkew, c.PasswordWindow)
+	}
+}
+
+func FuzzParseConfig(f *testing.F) {
+	f.Add([]byte("listen = \"127.0.0.1:8443\"\nvendor_keys = [\"ed25519:AAAA\"]\nmax_clock_skew = \"1h\"\n"))
+	f.Add([]byte("[x]\ny = 1"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, err := ParseConfig(data, "/srv")
+		if err == nil && (c.Listen == "" || c.Store == "") {
+			t.Fatal("accepted a config without listen or store")
+		}
+	})
+}

@@ -1,0 +1,199 @@
+// Package ltstest runs a real License Tracking Server for tests: real TLS on
+// loopback, a real bbolt file in a temporary directory, and a settable clock.
+package ltstest
+
+import (
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"net"
+	"net/http"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/scannerd/scannerd/licensing/lts"
+	"github.com/scannerd/scannerd/licensing/wire"
+)
+
+// Clock is a settable clock, safe for concurrent use.
+type Clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+// NewClock returns a clock set to t.
+func NewClock(t time.Time) *Clock { return &Clock{t: t} }
+
+// Now returns the clock's time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+// Set sets the clock.
+func (c *Clock) Set(t time.Time) {
+	c.mu.Lock()
+	c.t = t
+	c.mu.Unlock()
+}
+
+// Advance moves the clock by d.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+// Epoch is the time a test LTS clock starts at.
+var Epoch = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+
+// LTS is a running test server.
+type LTS struct {
+	URL        string
+	Key        wire.LTSKey
+	PrivateKey wire.LTSPrivateKey
+	Vendor     ed25519.PrivateKey
+	CertSHA256 string
+	Cert       *x509.Certificate
+	Store      *lts.Store
+	StorePath  string
+	Clock      *Clock
+	AdminToken string
+
+	srv *http.Server
+	ln  net.Listener
+	wg  sync.WaitGroup
+}
+
+// Options adjust the server; zero values take the lts defaults.
+type Options struct {
+	Clock            *Clock
+	PasswordAttempts int
+	StorePath        string // default: a file in t.TempDir()
+}
+
+// Start starts an LTS and stops it in t.Cleanup.
+func Start(t testing.TB, o Options) *LTS {
+	t.Helper()
+	dir := t.TempDir()
+	if o.Clock == nil {
+		o.Clock = NewClock(Epoch)
+	}
+	res, err := lts.Init(dir, nil, o.Clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := lts.LoadConfig(res.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := cfg.LoadKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, vendor, _ := ed25519.GenerateKey(rand.Reader)
+	if o.StorePath == "" {
+		o.StorePath = filepath.Join(dir, "lts.db")
+	}
+	store, err := lts.OpenStore(o.StorePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tlsCfg, err := cfg.TLSConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaf, err := x509.ParseCertificate(tlsCfg.Certificates[0].Certificate[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := &LTS{
+		Key: key.Public(), PrivateKey: key, Vendor: vendor, CertSHA256: res.CertSHA256, Cert: leaf,
+		Store: store, StorePath: o.StorePath, Clock: o.Clock, AdminToken: "test-admin-token",
+	}
+	server := lts.NewServer(lts.ServerOptions{
+		Store: store, Key: key, Now: o.Clock.Now, AdminToken: l.AdminToken, PasswordAttempts: o.PasswordAttempts,
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.ln = tls.NewListener(ln, tlsCfg)
+	l.URL = "https://" + ln.Addr().String()
+	l.srv = &http.Server{Handler: server.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	l.wg.Add(1)
+	go func() {
+		defer l.wg.Done()
+		l.srv.Serve(l.ln)
+	}()
+	t.Cleanup(l.Stop)
+	return l
+}
+
+// Stop stops the server and closes the store. It is idempotent.
+func (l *LTS) Stop() {
+	if l.srv == nil {
+		return
+	}
+	l.srv.Close()
+	l.wg.Wait()
+	l.Store.Close()
+	l.srv = nil
+}
+
+// Client returns an HTTP client that trusts the server's certificate.
+func (l *LTS) Client() *http.Client {
+	pool := x509.NewCertPool()
+	pool.AddCert(l.Cert)
+	return &http.Client{
+		Timeout:   30 * time.Second,
+		Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}, MaxIdleConnsPerHost: 64},
+	}
+}
+
+// IssueLicense signs a license with the test vendor key and imports it.
+func (l *LTS) IssueLicense(t testing.TB, lic wire.License) *wire.License {
+	t.Helper()
+	if lic.Issued.IsZero() {
+		lic.Issued = l.Clock.Now()
+	}
+	if lic.NotBefore.IsZero() {
+		lic.NotBefore = l.Clock.Now().Add(-time.Hour)
+	}
+	if lic.Expires.IsZero() {
+		lic.Expires = l.Clock.Now().AddDate(1, 0, 0)
+	}
+	file, err := wire.IssueLicense(l.Vendor, &lic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	parsed, signed, err := wire.ParseLicense(file, []wire.VendorKey{wire.VendorKey(l.Vendor.Public().(ed25519.PublicKey))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.Store.ImportLicense(parsed, signed, l.Clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	return parsed
+}
+
+// Handshake creates a handshake code over the given licenses, with a week's
+// offline period unless h says otherwise.
+func (l *LTS) Handshake(t testing.TB, h lts.Handshake) string {
+	t.Helper()
+	if h.Code == "" {
+		h.Code = lts.NewHandshakeCode()
+	}
+	if h.OfflinePeriod == 0 {
+		h.OfflinePeriod = lts.DefaultOfflinePeriod
+	}
+	h.Created = l.Clock.Now()
+	if err := l.Store.CreateHandshake(&h); err != nil {
+		t.Fatal(err)
+	}
+	return h.Code
+}

@@ -1,0 +1,336 @@
+package lts
+
+import (
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/netip"
+	"strings"
+	"time"
+
+	"github.com/scannerd/scannerd/licensing/wire"
+)
+
+// Defaults of ServerOptions.
+const (
+	DefaultMaxClockSkew     = time.Hour
+	DefaultPasswordAttempts = 5
+	DefaultPasswordWindow   = 15 * time.Minute
+)
+
+// ServerOptions configures a Server. Zero values take the defaults above.
+type ServerOptions struct {
+	Store      *Store
+	Key        wire.LTSPrivateKey
+	Now        func() time.Time
+	Logger     *slog.Logger
+	AdminToken string // bearer token of the admin API; empty disables it
+	// MaxClockSkew is how far an authorize request's time may be from the
+	// LTS clock. Usage reports are not checked: they are idempotent.
+	MaxClockSkew time.Duration
+	// PasswordAttempts failed attempts per device and per source address
+	// within PasswordWindow block further attempts until the window passes.
+	PasswordAttempts int
+	PasswordWindow   time.Duration
+	// VendorKeys verify license files imported through the admin API.
+	VendorKeys []wire.VendorKey
+}
+
+// Server serves the device protocol and the admin API. It serves static data
+// only: nothing it receives is executed.
+type Server struct {
+	store   *Store
+	key     wire.LTSPrivateKey
+	now     func() time.Time
+	log     *slog.Logger
+	token   string
+	skew    time.Duration
+	limiter *limiter
+	vendors []wire.VendorKey
+}
+
+// NewServer returns a server over an open store.
+func NewServer(o ServerOptions) *Server {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.MaxClockSkew == 0 {
+		o.MaxClockSkew = DefaultMaxClockSkew
+	}
+	if o.PasswordAttempts == 0 {
+		o.PasswordAttempts = DefaultPasswordAttempts
+	}
+	if o.PasswordWindow == 0 {
+		o.PasswordWindow = DefaultPasswordWindow
+	}
+	return &Server{
+		store: o.Store, key: o.Key, now: o.Now, log: o.Logger, token: o.AdminToken,
+		skew: o.MaxClockSkew, limiter: newLimiter(o.PasswordAttempts, o.PasswordWindow), vendors: o.VendorKeys,
+	}
+}
+
+// Handler returns the HTTP handler of the server.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST "+wire.PathAuthorize, s.handleDevice(wire.KindAuthorize))
+	mux.HandleFunc("POST "+wire.PathUsage, s.handleDevice(wire.KindUsage))
+	mux.HandleFunc("GET "+wire.PathKey, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		fmt.Fprintln(w, s.key.Public().String())
+	})
+	mux.HandleFunc("GET /admin/v1/usage", s.admin(s.adminUsage))
+	mux.HandleFunc("GET /admin/v1/devices", s.admin(s.adminDevices))
+	mux.HandleFunc("GET /admin/v1/handshakes", s.admin(s.adminHandshakes))
+	mux.HandleFunc("GET /admin/v1/licenses", s.admin(s.adminLicenses))
+	mux.HandleFunc("POST /admin/v1/licenses", s.admin(s.adminImportLicense))
+	mux.HandleFunc("POST /admin/v1/handshakes", s.admin(s.adminCreateHandshake))
+	mux.HandleFunc("POST /admin/v1/handshakes/{code}/licenses", s.admin(s.adminAddLicenses))
+	mux.HandleFunc("POST /admin/v1/devices/{id}/{action}", s.admin(s.adminDeviceState))
+	return mux
+}
+
+var codeStatus = map[wire.Code]int{
+	wire.CodeBadRequest:    http.StatusBadRequest,
+	wire.CodeBadVersion:    http.StatusBadRequest,
+	wire.CodeBadSeal:       http.StatusBadRequest,
+	wire.CodeClockSkew:     http.StatusBadRequest,
+	wire.CodeUnknownCode:   http.StatusForbidden,
+	wire.CodeWrongPassword: http.StatusForbidden,
+	wire.CodeRateLimited:   http.StatusTooManyRequests,
+	wire.CodeDomain:        http.StatusForbidden,
+	wire.CodeNoLicense:     http.StatusForbidden,
+	wire.CodeExpired:       http.StatusForbidden,
+	wire.CodeDeviceQuota:   http.StatusForbidden,
+	wire.CodeScanQuota:     http.StatusForbidden,
+	wire.CodeRevoked:       http.StatusForbidden,
+	wire.CodeNotAuthorized: http.StatusForbidden,
+	wire.CodeInternal:      http.StatusInternalServerError,
+}
+
+func status(c wire.Code) int {
+	if s, ok := codeStatus[c]; ok {
+		return s
+	}
+	return http.StatusBadRequest
+}
+
+func (s *Server) handleDevice(kind string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, wire.MaxBodyBytes))
+		if err != nil {
+			writeRaw(w, http.StatusRequestEntityTooLarge, wire.ErrorEnvelope("", wire.CodeBadRequest, "body too large"))
+			return
+		}
+		env, err := wire.ParseEnvelope(body)
+		if err == nil && env.Kind != kind {
+			err = fmt.Errorf("%w: %s envelope posted to %s", wire.ErrMalformed, env.Kind, r.URL.Path)
+		}
+		if err != nil {
+			code := wire.CodeBadRequest
+			if errors.Is(err, wire.ErrVersion) {
+				code = wire.CodeBadVersion
+			}
+			writeRaw(w, status(code), wire.ErrorEnvelope("", code, err.Error()))
+			return
+		}
+		addr := remoteAddr(r)
+		now := s.now()
+		var (
+			reply     *wire.Reply
+			deviceKey []byte
+			nonce     []byte
+		)
+		switch kind {
+		case wire.KindAuthorize:
+			req, err := wire.OpenAuthorize(s.key, env)
+			if err != nil {
+				s.refuseUnopened(w, env, err)
+				return
+			}
+			deviceKey, nonce = req.DeviceKey, req.Nonce
+			reply = s.authorize(req, addr, now)
+		case wire.KindUsage:
+			rep, err := wire.OpenUsage(s.key, env)
+			if err != nil {
+				s.refuseUnopened(w, env, err)
+				return
+			}
+			deviceKey, nonce = rep.DeviceKey, rep.Nonce
+			reply = s.usage(rep, now)
+		}
+		reply.Device, reply.Nonce, reply.Time = env.Device, nonce, now
+		out, err := wire.SealReply(s.key, deviceKey, reply)
+		if err != nil {
+			s.log.Error("seal reply", "device", env.Device, "err", err)
+			writeRaw(w, http.StatusInternalServerError, wire.ErrorEnvelope(env.Device, wire.CodeInternal, "cannot seal reply"))
+			return
+		}
+		code := http.StatusOK
+		if reply.Error != nil {
+			code = status(reply.Error.Code)
+		}
+		writeRaw(w, code, out)
+	}
+}
+
+func (s *Server) refuseUnopened(w http.ResponseWriter, env *wire.Envelope, err error) {
+	code := wire.CodeBadRequest
+	switch {
+	case errors.Is(err, wire.ErrSeal):
+		code = wire.CodeBadSeal
+	case errors.Is(err, wire.ErrVersion):
+		code = wire.CodeBadVersion
+	}
+	s.log.Warn("refused request", "device", env.Device, "code", code, "err", err)
+	writeRaw(w, status(code), wire.ErrorEnvelope(env.Device, code, err.Error()))
+}
+
+func (s *Server) authorize(req *wire.AuthorizeRequest, addr netip.Addr, now time.Time) *wire.Reply {
+	refuse := func(code wire.Code, msg string) *wire.Reply {
+		s.log.Info("authorization refused", "device", req.Device, "address", addr, "code", code)
+		return &wire.Reply{Error: &wire.Error{Code: code, Message: msg}}
+	}
+	if d := now.Sub(req.Time); d > s.skew || -d > s.skew {
+		return refuse(wire.CodeClockSkew, fmt.Sprintf("device clock is %v off the LTS clock (%s): fix the device time (NTP)", d.Round(time.Second), now.UTC().Format(time.RFC3339)))
+	}
+	keys := []string{"device:" + req.Device, "addr:" + addr.String()}
+	if s.limiter.blocked(now, keys...) {
+		return refuse(wire.CodeRateLimited, "too many failed attempts: wait and retry")
+	}
+	h, err := s.store.Handshake(req.HandshakeCode)
+	if errors.Is(err, ErrNotFound) {
+		s.limiter.fail(now, keys...)
+		return refuse(wire.CodeUnknownCode, "unknown handshake code: check handshake_code in the device config")
+	}
+	if err != nil {
+		s.log.Error("authorize", "err", err)
+		return refuse(wire.CodeInternal, "LTS store failure")
+	}
+	if h.Password != nil && !h.Password.Check(req.Password) {
+		s.limiter.fail(now, keys...)
+		return refuse(wire.CodeWrongPassword, "session password missing or wrong: check the device's session password")
+	}
+	if !h.Allows(req.Domain, addr) {
+		return refuse(wire.CodeDomain, fmt.Sprintf("handshake code is bound to other domains or networks (device reported domain %q from %s)", req.Domain, addr))
+	}
+	auth, refused, err := s.store.authorize(req, addr.String(), now)
+	if err != nil {
+		s.log.Error("authorize", "device", req.Device, "err", err)
+		return refuse(wire.CodeInternal, "LTS store failure")
+	}
+	if refused != nil {
+		return refuse(refused.Code, refused.Message)
+	}
+	signed, err := wire.Sign(s.key.Sign, wire.ContextAuthorization, auth)
+	if err != nil {
+		return refuse(wire.CodeInternal, "cannot sign authorization")
+	}
+	s.log.Info("authorized", "device", req.Device, "handshake", req.HandshakeCode, "expires", auth.Expires)
+	return &wire.Reply{Authorization: signed}
+}
+
+func (s *Server) usage(rep *wire.UsageReport, now time.Time) *wire.Reply {
+	ack, refused, err := s.store.ingest(rep, now)
+	if err != nil {
+		s.log.Error("usage", "device", rep.Device, "err", err)
+		return &wire.Reply{Error: &wire.Error{Code: wire.CodeInternal, Message: "LTS store failure"}}
+	}
+	if refused != nil {
+		return &wire.Reply{Error: refused}
+	}
+	return &wire.Reply{Ack: ack}
+}
+
+func remoteAddr(r *http.Request) netip.Addr {
+	ap, err := netip.ParseAddrPort(r.RemoteAddr)
+	if err != nil {
+		return netip.Addr{}
+	}
+	return ap.Addr().Unmap()
+}
+
+func writeRaw(w http.ResponseWriter, code int, body []byte) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(code)
+	w.Write(body)
+}
+
+// admin wraps an admin handler with the bearer-token check.
+func (s *Server) admin(h func(*http.Request) (any, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if s.token == "" || !ok || subtle.ConstantTimeCompare([]byte(got), []byte(s.token)) != 1 {
+			writeJSON(w, http.StatusUnauthorized, map[string]any{"error": map[string]string{"code": "unauthorized", "message": "admin API needs the bearer token"}})
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, wire.MaxBodyBytes)
+		v, err := h(r)
+		if err != nil {
+			code := http.StatusInternalServerError
+			switch {
+			case errors.Is(err, ErrInvalid), errors.Is(err, wire.ErrMalformed), errors.Is(err, wire.ErrSignature),
+				errors.Is(err, wire.ErrVersion), errors.Is(err, ErrOfflineLicense), errors.Is(err, ErrLicenseOlder):
+				code = http.StatusBadRequest
+			case errors.Is(err, ErrNotFound):
+				code = http.StatusNotFound
+			case errors.Is(err, ErrExists), errors.Is(err, ErrLicenseBound):
+				code = http.StatusConflict
+			}
+			writeJSON(w, code, map[string]any{"error": map[string]string{"code": "failed", "message": err.Error()}})
+			return
+		}
+		writeJSON(w, http.StatusOK, v)
+	}
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.Encode(v)
+}
+
+func (s *Server) adminUsage(r *http.Request) (any, error) {
+	by := r.URL.Query().Get("by")
+	switch by {
+	case "":
+		by = wire.PeriodMonth
+	case wire.PeriodDay, wire.PeriodMonth, wire.PeriodYear:
+	default:
+		return nil, fmt.Errorf("%w: by=%q (want day, month or year)", ErrInvalid, by)
+	}
+	rows, err := s.store.Usage(by, r.URL.Query().Get("handshake"))
+	return map[string]any{"by": by, "usage": rows}, err
+}
+
+func (s *Server) adminDevices(r *http.Request) (any, error) {
+	ds, err := s.store.Devices(r.URL.Query().Get("handshake"))
+	return map[string]any{"devices": ds}, err
+}
+
+func (s *Server) adminHandshakes(*http.Request) (any, error) {
+	hs, err := s.store.Handshakes()
+	out := make([]HandshakeView, 0, len(hs))
+	for _, h := range hs {
+		out = append(out, ViewOf(h))
+	}
+	return map[string]any{"handshakes": out}, err
+}
+
+func (s *Server) adminLicenses(*http.Request) (any, error) {
+	ls, err := s.store.Licenses()
+	out := make([]map[string]any, 0, len(ls))
+	for _, l := range ls {
+		out = append(out, map[string]any{"license": l.License, "handshake": l.Handshake, "imported": l.Imported})
+	}
+	return map[string]any{"licenses": out}, err
+}

@@ -1,0 +1,137 @@
+package lts
+
+import (
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/hex"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"math/big"
+	"net"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/scannerd/scannerd/licensing/wire"
+)
+
+// Files written by Init, relative to its directory.
+const (
+	VendorKeyFile = "vendor.key" // trial vendor private key: signs trial licenses
+	ConfigFile    = "ltsd.toml"
+)
+
+// InitResult is what Init made.
+type InitResult struct {
+	Config     string // path of the config file
+	LTSKey     wire.LTSKey
+	VendorKey  wire.VendorKey
+	CertSHA256 string
+}
+
+// Init creates dir with a new LTS key pair, a trial vendor key pair, a
+// self-signed certificate for 127.0.0.1, ::1 and localhost (plus hosts),
+// an admin token and a config file. It refuses to overwrite existing files.
+func Init(dir string, hosts []string, now time.Time) (*InitResult, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	c := DefaultConfig(dir)
+	for _, f := range []string{c.Key, VendorKeyFile, c.TLSCert, c.TLSKey, c.AdminTokenFile, ConfigFile} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
+			return nil, fmt.Errorf("init %s: %s exists: refusing to overwrite", dir, f)
+		} else if !errors.Is(err, os.ErrNotExist) {
+			return nil, err
+		}
+	}
+	key, err := wire.GenerateLTSKey()
+	if err != nil {
+		return nil, err
+	}
+	keyPEM, err := key.MarshalPEM()
+	if err != nil {
+		return nil, err
+	}
+	vendorPub, vendorPriv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	vendorPEM, err := wire.MarshalEd25519PEM(vendorPriv)
+	if err != nil {
+		return nil, err
+	}
+	certPEM, certKeyPEM, fingerprint, err := selfSigned(hosts, now)
+	if err != nil {
+		return nil, err
+	}
+	token := make([]byte, 24)
+	rand.Read(token)
+	vendor := wire.VendorKey(vendorPub)
+	c.VendorKeys = []string{vendor.String()}
+	cfg := fmt.Sprintf(`# ltsd configuration, made by "ltsd init". Every key is described in
+# packaging/ltsd.toml; relative paths are relative to this file.
+listen = %q
+tls_cert = %q
+tls_key = %q
+key = %q
+store = %q
+admin_token_file = %q
+# The trial vendor key made by "ltsd init"; add the vendor's key for
+# purchased licenses.
+vendor_keys = [%q]
+`, c.Listen, c.TLSCert, c.TLSKey, c.Key, c.Store, c.AdminTokenFile, vendor.String())
+	files := []struct {
+		name string
+		data []byte
+	}{
+		{c.Key, keyPEM}, {VendorKeyFile, vendorPEM}, {c.TLSKey, certKeyPEM}, {c.TLSCert, certPEM},
+		{c.AdminTokenFile, []byte(hex.EncodeToString(token) + "\n")}, {ConfigFile, []byte(cfg)},
+	}
+	for _, f := range files {
+		if err := os.WriteFile(filepath.Join(dir, f.name), f.data, 0o600); err != nil {
+			return nil, err
+		}
+	}
+	return &InitResult{Config: filepath.Join(dir, ConfigFile), LTSKey: key.Public(), VendorKey: vendor, CertSHA256: fingerprint}, nil
+}
+
+func selfSigned(hosts []string, now time.Time) (certPEM, keyPEM []byte, fingerprint string, err error) {
+	priv, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	serial, _ := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 120))
+	tmpl := &x509.Certificate{
+		SerialNumber: serial,
+		Subject:      pkix.Name{CommonName: "ltsd trial"},
+		NotBefore:    now.Add(-time.Hour),
+		NotAfter:     now.AddDate(10, 0, 0),
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		DNSNames:     []string{"localhost"},
+		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
+	}
+	for _, h := range hosts {
+		if ip := net.ParseIP(h); ip != nil {
+			tmpl.IPAddresses = append(tmpl.IPAddresses, ip)
+		} else if h != "" {
+			tmpl.DNSNames = append(tmpl.DNSNames, h)
+		}
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &priv.PublicKey, priv)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	keyDER, err := x509.MarshalPKCS8PrivateKey(priv)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	sum := sha256Hex(der)
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
+		pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}), "sha256:" + sum, nil
+}

@@ -1,0 +1,137 @@
+package licensing
+
+import (
+	"time"
+
+	"github.com/scannerd/scannerd/licensing/wire"
+	"github.com/scannerd/scannerd/scanner"
+	bolt "go.etcd.io/bbolt"
+)
+
+// Status is the license state as served by /v1/license and summarized in
+// STATUS= and "scanctl license".
+type Status struct {
+	State   State  `json:"state"`
+	Message string `json:"message,omitempty"` // what is wrong and how to fix it; empty when authorized
+	Mode    Mode   `json:"mode"`
+	Device  string `json:"device"`
+
+	HandshakeCode string    `json:"handshake_code,omitempty"`
+	Licenses      []string  `json:"licenses,omitempty"`
+	Issued        time.Time `json:"issued,omitzero"`
+	Expires       time.Time `json:"expires,omitzero"` // device time the authorization or offline license ends
+	// OfflineLeft is how long the device may still decode without reaching
+	// the LTS, in seconds and in words.
+	OfflineLeftSeconds int64       `json:"offline_left_seconds"`
+	OfflineLeft        string      `json:"offline_left"`
+	Symbologies        []string    `json:"symbologies"`
+	Quota              *wire.Quota `json:"quota,omitempty"`
+
+	// Pending usage, not yet acknowledged by the LTS, per symbology.
+	Pending        map[string]uint64 `json:"pending"`
+	PendingScans   uint64            `json:"pending_scans"`
+	PendingReports int               `json:"pending_reports"`
+
+	LastSync      time.Time `json:"last_sync,omitzero"`
+	LastSyncError string    `json:"last_sync_error,omitempty"`
+	LTSMessage    string    `json:"lts_message,omitempty"` // the LTS's last refusal, if any
+	NextSync      time.Time `json:"next_sync,omitzero"`
+
+	StoreRecovered string `json:"store_recovered,omitempty"` // set when a corrupt store was moved aside
+}
+
+// Status returns the current license state.
+func (c *Client) Status() Status {
+	wall := c.now()
+	_, permitErr := c.Permit(wall, "")
+	g := c.gate.Load()
+	st := Status{State: g.state, Mode: c.cfg.Mode(), Device: c.Device(), Pending: map[string]uint64{}, Symbologies: []string{}}
+	if permitErr != nil {
+		st.Message = permitErr.Error()
+		if st.State == StateAuthorized {
+			st.State = StateExpired
+		}
+	}
+	if g.auth != nil {
+		st.HandshakeCode, st.Licenses, st.Issued = g.auth.HandshakeCode, g.auth.Licenses, g.auth.Issued
+		if g.auth.Quota.Limit > 0 {
+			q := g.auth.Quota
+			st.Quota = &q
+		}
+	}
+	if g.offline != nil {
+		st.Licenses, st.Issued = []string{g.offline.ID}, g.offline.Issued
+	}
+	if !g.until.IsZero() {
+		st.Expires = g.until
+		if left := g.until.Sub(c.clock.at(wall)); left > 0 {
+			st.OfflineLeftSeconds = int64(left / time.Second)
+			st.OfflineLeft = left.Round(time.Minute).String()
+		} else {
+			st.OfflineLeft = "0s"
+		}
+	}
+	for _, s := range g.allowed.All() {
+		st.Symbologies = append(st.Symbologies, s.String())
+	}
+	for i := range c.meter.counts {
+		if n := c.meter.counts[i].Load(); n > 0 {
+			st.Pending[scanner.Symbology(i).String()] += n
+		}
+	}
+	c.flushMu.Lock()
+	if c.store != nil {
+		if rec, err := c.authRecord(); err == nil && rec != nil && rec.Quota.Limit > 0 {
+			q := rec.Quota
+			st.Quota = &q
+		}
+		c.store.db.View(func(tx *bolt.Tx) error {
+			tx.Bucket(bucketCounters).ForEach(func(k, v []byte) error {
+				if len(k) > 8 {
+					st.Pending[string(k[8:])] += u64(v)
+				}
+				return nil
+			})
+			return tx.Bucket(bucketReports).ForEach(func(k, v []byte) error {
+				var r pendingReport
+				if jsonUnmarshal(v, &r) == nil {
+					st.PendingReports++
+					for _, uc := range r.Counts {
+						st.Pending[uc.Symbology] += uc.Count
+					}
+				}
+				return nil
+			})
+		})
+	}
+	c.flushMu.Unlock()
+	for _, n := range st.Pending {
+		st.PendingScans += n
+	}
+	c.mu.Lock()
+	st.LastSync, st.LastSyncError, st.NextSync, st.StoreRecovered, st.LTSMessage = c.lastSync, c.lastErr, c.nextSync, c.recovered, c.ltsNote
+	c.mu.Unlock()
+	return st
+}
+
+// Totals returns the number of scans ever metered and flushed, per
+// symbology: what the LTS will have counted once every report is sent.
+func (c *Client) Totals() (map[string]uint64, error) {
+	c.flushMu.Lock()
+	defer c.flushMu.Unlock()
+	if c.store == nil {
+		return nil, ErrClosed
+	}
+	out := map[string]uint64{}
+	err := c.store.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketTotals).ForEach(func(k, v []byte) error {
+			out[string(k)] = u64(v)
+			return nil
+		})
+	})
+	return out, err
+}
+
+// Document returns Status as the full license document the local API serves
+// at /v1/license.
+func (c *Client) Document() any { return c.Status() }

@@ -1,0 +1,298 @@
+package licensing
+
+import (
+	"crypto/ecdh"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/scannerd/scannerd/licensing/wire"
+	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
+)
+
+// StoreFile is the name of the licensing store in the state directory.
+const StoreFile = "licensing.db"
+
+var (
+	bucketMeta     = []byte("meta")     // identity, auth, clock, seq, sync
+	bucketCounters = []byte("counters") // slot (unix seconds, BE), symbology → count
+	bucketReports  = []byte("reports")  // seq (BE) → pendingReport, cut but not yet acknowledged
+	bucketTotals   = []byte("totals")   // symbology → count ever metered
+	storeBuckets   = [][]byte{bucketMeta, bucketCounters, bucketReports, bucketTotals}
+
+	keyIdentity = []byte("identity")
+	keyAuth     = []byte("auth")
+	keyClock    = []byte("clock")
+	keySeq      = []byte("seq")
+	keySync     = []byte("sync")
+)
+
+// store is the device's bbolt file.
+type store struct {
+	db *bolt.DB
+}
+
+type identityRecord struct {
+	Device string `json:"device"`
+	Key    []byte `json:"key"`
+}
+
+// authRecord is the current authorization and what the device learned with it.
+type authRecord struct {
+	Signed   *wire.Signed `json:"signed,omitempty"`
+	Received time.Time    `json:"received"` // device (effective) time the authorization arrived
+	Revoked  bool         `json:"revoked,omitempty"`
+	// OverQuotaUntil is set while the LTS reports the scan quota exhausted:
+	// the device time the quota period ends.
+	OverQuotaUntil time.Time  `json:"over_quota_until,omitzero"`
+	Quota          wire.Quota `json:"quota"`
+}
+
+// clockRecord keeps the device time from running backwards: see clock.go.
+type clockRecord struct {
+	HighWater time.Time     `json:"high_water"`
+	Offset    time.Duration `json:"offset"`
+}
+
+type syncRecord struct {
+	Last  time.Time `json:"last,omitzero"`
+	Error string    `json:"error,omitempty"`
+}
+
+// pendingReport is a usage report cut from the counters, kept until the LTS
+// acknowledges it; it is sent again, unchanged, until then.
+type pendingReport struct {
+	ID      string            `json:"id"`
+	Seq     uint64            `json:"seq"`
+	Created time.Time         `json:"created"`
+	Counts  []wire.UsageCount `json:"counts"`
+	Scans   uint64            `json:"scans"`
+}
+
+// openStore opens the store in dir. A store that cannot be read is moved
+// aside and a new one created; the returned note says so, and is empty
+// otherwise.
+func openStore(dir, machineIDFile string, now time.Time, log *slog.Logger) (*store, *Identity, string, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, nil, "", fmt.Errorf("open licensing store: %w", err)
+	}
+	path := filepath.Join(dir, StoreFile)
+	// bbolt cannot survive every kind of damage: a page pointing outside
+	// the file faults the process, which no recover catches. The marker
+	// file lives only while the store is opened and checked, so a marker
+	// left behind means opening this store killed the previous run: the
+	// store is moved aside instead of crashing the daemon again and again.
+	marker := path + ".opening"
+	var s *store
+	var id *Identity
+	var err error
+	if pid, found := readMarker(marker); found && processAlive(pid) {
+		return nil, nil, "", fmt.Errorf("open licensing store %s: process %d is opening it", path, pid)
+	} else if found {
+		err = fmt.Errorf("%w: %s: opening it crashed the previous run", ErrStoreCorrupt, path)
+	} else {
+		s, id, err = openMarked(path, marker, machineIDFile)
+	}
+	if err == nil || !errors.Is(err, ErrStoreCorrupt) {
+		return s, id, "", err
+	}
+	aside := fmt.Sprintf("%s.corrupt-%s", path, now.UTC().Format("20060102T150405Z"))
+	if rerr := os.Rename(path, aside); rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
+		return nil, nil, "", fmt.Errorf("%w; moving it aside failed: %v", err, rerr)
+	}
+	note := fmt.Sprintf("%v; moved to %s and started a new store (usage not yet reported in it is not in the new store)", err, aside)
+	log.Error("licensing store unreadable, moved aside", "err", err, "moved_to", aside)
+	os.Remove(marker)
+	s, id, err = openMarked(path, marker, machineIDFile)
+	return s, id, note, err
+}
+
+// readMarker returns the process id written in a marker file, if it exists.
+func readMarker(marker string) (pid int, found bool) {
+	b, err := os.ReadFile(marker)
+	if err != nil {
+		return 0, !errors.Is(err, fs.ErrNotExist)
+	}
+	pid, _ = strconv.Atoi(strings.TrimSpace(string(b)))
+	return pid, true
+}
+
+// processAlive reports whether another process with this id runs.
+func processAlive(pid int) bool {
+	if pid <= 0 || pid == os.Getpid() {
+		return false
+	}
+	return syscall.Kill(pid, 0) == nil
+}
+
+func openMarked(path, marker, machineIDFile string) (*store, *Identity, error) {
+	if err := os.WriteFile(marker, []byte(strconv.Itoa(os.Getpid())+"\n"), 0o600); err != nil {
+		return nil, nil, fmt.Errorf("open licensing store: %w", err)
+	}
+	s, id, err := tryOpenStore(path, machineIDFile)
+	if rerr := os.Remove(marker); rerr != nil && err == nil {
+		s.close()
+		return nil, nil, fmt.Errorf("open licensing store: %w", rerr)
+	}
+	return s, id, err
+}
+
+func tryOpenStore(path, machineIDFile string) (s *store, id *Identity, err error) {
+	if err := precheckStore(path); err != nil {
+		return nil, nil, fmt.Errorf("%w: %s: %v", ErrStoreCorrupt, path, err)
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
+	switch {
+	case errors.Is(err, bolterrors.ErrTimeout):
+		return nil, nil, fmt.Errorf("open licensing store %s: in use by another process", path)
+	case errors.Is(err, fs.ErrPermission), errors.Is(err, fs.ErrNotExist):
+		return nil, nil, fmt.Errorf("open licensing store: %w", err)
+	case err != nil:
+		return nil, nil, fmt.Errorf("%w: %s: %v", ErrStoreCorrupt, path, err)
+	}
+	// bbolt may panic on pages it cannot make sense of; a corrupt file must
+	// not take the daemon down.
+	defer func() {
+		if r := recover(); r != nil {
+			db.Close()
+			s, id, err = nil, nil, fmt.Errorf("%w: %s: %v", ErrStoreCorrupt, path, r)
+		}
+	}()
+	err = db.Update(func(tx *bolt.Tx) error {
+		for cerr := range tx.Check() {
+			return cerr
+		}
+		for _, b := range storeBuckets {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		db.Close()
+		return nil, nil, fmt.Errorf("%w: %s: %v", ErrStoreCorrupt, path, err)
+	}
+	s = &store{db: db}
+	id, err = s.identity(machineIDFile)
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	if err := s.checkRecords(); err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return s, id, nil
+}
+
+// identity loads the device identity, creating it on first use.
+func (s *store) identity(machineIDFile string) (*Identity, error) {
+	var id *Identity
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketMeta)
+		if v := b.Get(keyIdentity); v != nil {
+			var r identityRecord
+			if err := json.Unmarshal(v, &r); err != nil || wire.CheckDeviceID(r.Device) != nil {
+				return fmt.Errorf("%w: identity record unreadable", ErrStoreCorrupt)
+			}
+			k, err := ecdh.X25519().NewPrivateKey(r.Key)
+			if err != nil {
+				return fmt.Errorf("%w: identity key: %v", ErrStoreCorrupt, err)
+			}
+			id = &Identity{Device: r.Device, Key: k}
+			return nil
+		}
+		fresh, err := newIdentity(machineIDFile)
+		if err != nil {
+			return err
+		}
+		id = fresh
+		return putJSON(b, keyIdentity, &identityRecord{Device: fresh.Device, Key: fresh.Key.Bytes()})
+	})
+	return id, err
+}
+
+// checkRecords decodes every record once, so a damaged store is found at
+// start rather than in the middle of a sync.
+func (s *store) checkRecords() error {
+	return s.db.View(func(tx *bolt.Tx) error {
+		meta := tx.Bucket(bucketMeta)
+		for _, k := range []struct {
+			key []byte
+			v   any
+		}{{keyAuth, &authRecord{}}, {keyClock, &clockRecord{}}, {keySync, &syncRecord{}}} {
+			if v := meta.Get(k.key); v != nil && json.Unmarshal(v, k.v) != nil {
+				return fmt.Errorf("%w: %s record unreadable", ErrStoreCorrupt, k.key)
+			}
+		}
+		return tx.Bucket(bucketReports).ForEach(func(k, v []byte) error {
+			var r pendingReport
+			if len(k) != 8 || json.Unmarshal(v, &r) != nil {
+				return fmt.Errorf("%w: pending report %x unreadable", ErrStoreCorrupt, k)
+			}
+			return nil
+		})
+	})
+}
+
+func (s *store) close() error { return s.db.Close() }
+
+func putJSON(b *bolt.Bucket, k []byte, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return b.Put(k, data)
+}
+
+func (s *store) getJSON(bucket, k []byte, v any) (bool, error) {
+	var found bool
+	err := s.db.View(func(tx *bolt.Tx) error {
+		data := tx.Bucket(bucket).Get(k)
+		if data == nil {
+			return nil
+		}
+		found = true
+		return json.Unmarshal(data, v)
+	})
+	return found, err
+}
+
+func (s *store) putMeta(k []byte, v any) error {
+	return s.db.Update(func(tx *bolt.Tx) error { return putJSON(tx.Bucket(bucketMeta), k, v) })
+}
+
+func u64(b []byte) uint64 {
+	if len(b) != 8 {
+		return 0
+	}
+	return binary.BigEndian.Uint64(b)
+}
+
+func be64(n uint64) []byte {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], n)
+	return b[:]
+}
+
+func addU64(b *bolt.Bucket, k []byte, n uint64) error {
+	return b.Put(k, be64(u64(b.Get(k))+n))
+}
+
+func jsonUnmarshal(data []byte, v any) error {
+	if err := json.Unmarshal(data, v); err != nil {
+		return fmt.Errorf("%w: %v", ErrStoreCorrupt, err)
+	}
+	return nil
+}

@@ -1,0 +1,392 @@
+package licensing
+
+import (
+	"bytes"
+	"context"
+	crand "crypto/rand"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/scannerd/scannerd/licensing/wire"
+	bolt "go.etcd.io/bbolt"
+)
+
+// Sync authorizes when needed and sends every pending usage report, in
+// order. It is what the sync loop runs and what POST /v1/license/sync asks
+// for. With an offline license it does nothing: the device never contacts an
+// LTS.
+func (c *Client) Sync(ctx context.Context) error {
+	c.syncMu.Lock()
+	defer c.syncMu.Unlock()
+	if c.closed.Load() || c.store == nil {
+		return ErrClosed
+	}
+	switch c.cfg.Mode() {
+	case ModeOffline:
+		return nil
+	case ModeUnconfigured:
+		return fmt.Errorf("%w (no license configured)", ErrNotAuthorized)
+	}
+	if err := c.Flush(); err != nil {
+		return err
+	}
+	err := c.sync(ctx)
+	rec := syncRecord{Error: ""}
+	c.mu.Lock()
+	if err == nil {
+		c.lastSync, c.lastErr = c.now(), ""
+	} else {
+		c.lastErr = err.Error()
+	}
+	rec.Last, rec.Error = c.lastSync, c.lastErr
+	c.mu.Unlock()
+	if perr := c.store.putMeta(keySync, &rec); perr != nil && err == nil {
+		err = perr
+	}
+	return err
+}
+
+// sync authorizes if needed and reports usage. Usage is reported even when
+// the LTS refuses the authorization (a revoked or over-quota device still
+// owes its usage); the refusal is returned after.
+func (c *Client) sync(ctx context.Context) error {
+	var authErr error
+	if c.needsAuthorization() {
+		authErr = c.authorize(ctx)
+		var refused *wire.Error
+		if authErr != nil && !errors.As(authErr, &refused) {
+			return authErr // the LTS was not reached, or its reply was bad
+		}
+	}
+	// Reports cut earlier go first, in order. Only once they are through
+	// are the counters cut into a new report: while the LTS is unreachable
+	// usage stays in the counters instead of piling up small reports.
+	if err := c.sendReports(ctx); err != nil {
+		return err
+	}
+	if err := c.cutReports(); err != nil {
+		return err
+	}
+	if err := c.sendReports(ctx); err != nil {
+		return err
+	}
+	return authErr
+}
+
+// needsAuthorization: no authorization, or half its offline period gone,
+// or refused for quota or revoked (both may have changed on the LTS).
+func (c *Client) needsAuthorization() bool {
+	g := c.gate.Load()
+	if g.auth == nil || g.state != StateAuthorized {
+		return true
+	}
+	now := c.clock.tick()
+	validity := g.auth.Expires.Sub(g.auth.Issued)
+	return g.until.Sub(now) < validity/2
+}
+
+// authorize asks the LTS for a new authorization. A refusal other than
+// "revoked" or "scan quota" keeps the current authorization until it runs out.
+func (c *Client) authorize(ctx context.Context) error {
+	password, err := c.cfg.password()
+	if err != nil {
+		return err
+	}
+	req := &wire.AuthorizeRequest{
+		Version: wire.Version, Device: c.id.Device, DeviceKey: c.id.Key.PublicKey().Bytes(), Nonce: newNonce(),
+		Time: c.now(), HandshakeCode: c.cfg.HandshakeCode, Password: password, Domain: c.cfg.Domain, Software: c.software,
+	}
+	reply, err := c.post(ctx, wire.PathAuthorize, req, req.Nonce)
+	if err != nil {
+		return fmt.Errorf("authorize: %w", err)
+	}
+	received := c.clock.tick()
+	rec, err := c.authRecord()
+	if err != nil {
+		return err
+	}
+	if rec == nil {
+		rec = &authRecord{}
+	}
+	if e := reply.Error; e != nil {
+		c.setNote(e.Message)
+		switch e.Code {
+		case wire.CodeRevoked:
+			rec = &authRecord{Revoked: true}
+		case wire.CodeScanQuota:
+			rec.Quota.Exhausted = true
+		default:
+			return fmt.Errorf("authorize: %w", e)
+		}
+		if err := c.saveAuth(rec); err != nil {
+			return err
+		}
+		return fmt.Errorf("authorize: %w", e)
+	}
+	if reply.Authorization == nil {
+		return fmt.Errorf("authorize: %w: reply holds no authorization", wire.ErrMalformed)
+	}
+	a, err := wire.VerifyAuthorization(reply.Authorization, c.pins, c.id.Device, c.id.Key.PublicKey().Bytes())
+	if err != nil {
+		return err
+	}
+	if !bytes.Equal(a.Nonce, req.Nonce) {
+		return fmt.Errorf("authorize: %w", wire.ErrReplay)
+	}
+	c.setNote("")
+	if err := c.saveAuth(&authRecord{Signed: reply.Authorization, Received: received, Quota: a.Quota}); err != nil {
+		return err
+	}
+	c.log.Info("licensing authorized", "handshake", a.HandshakeCode, "licenses", a.Licenses, "offline_until", c.gate.Load().until)
+	return nil
+}
+
+func (c *Client) saveAuth(rec *authRecord) error {
+	if err := c.store.putMeta(keyAuth, rec); err != nil {
+		return fmt.Errorf("save authorization: %w", err)
+	}
+	c.gate.Store(c.gateFor(rec))
+	return nil
+}
+
+func (c *Client) setNote(msg string) {
+	c.mu.Lock()
+	c.ltsNote = msg
+	c.mu.Unlock()
+}
+
+// cutReports moves the counters into pending reports with unique ids, in one
+// transaction: a count is either in the counters or in exactly one report.
+func (c *Client) cutReports() error {
+	return c.store.db.Update(func(tx *bolt.Tx) error {
+		cb := tx.Bucket(bucketCounters)
+		var counts []wire.UsageCount
+		var keys [][]byte
+		err := cb.ForEach(func(k, v []byte) error {
+			if len(k) <= 8 {
+				return nil
+			}
+			counts = append(counts, wire.UsageCount{
+				Slot:      time.Unix(int64(binary.BigEndian.Uint64(k[:8])), 0).UTC(),
+				Symbology: string(k[8:]),
+				Count:     u64(v),
+			})
+			keys = append(keys, append([]byte{}, k...))
+			return nil
+		})
+		if err != nil || len(counts) == 0 {
+			return err
+		}
+		for _, k := range keys {
+			if err := cb.Delete(k); err != nil {
+				return err
+			}
+		}
+		meta, rb := tx.Bucket(bucketMeta), tx.Bucket(bucketReports)
+		seq := u64(meta.Get(keySeq))
+		for len(counts) > 0 {
+			n := min(len(counts), wire.MaxCounts)
+			seq++
+			r := pendingReport{ID: uuid.NewString(), Seq: seq, Created: c.now().UTC(), Counts: counts[:n]}
+			for _, uc := range r.Counts {
+				r.Scans += uc.Count
+			}
+			if err := putJSON(rb, be64(seq), &r); err != nil {
+				return err
+			}
+			counts = counts[n:]
+		}
+		return meta.Put(keySeq, be64(seq))
+	})
+}
+
+func (c *Client) pendingReports() ([]pendingReport, error) {
+	var out []pendingReport
+	err := c.store.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketReports).ForEach(func(k, v []byte) error {
+			var r pendingReport
+			if err := jsonUnmarshal(v, &r); err != nil {
+				return err
+			}
+			out = append(out, r)
+			return nil
+		})
+	})
+	return out, err
+}
+
+// sendReports sends the pending reports oldest first and deletes each once
+// acknowledged. A report the LTS counted whose acknowledgement was lost is
+// sent again and acknowledged as a duplicate, never counted twice.
+func (c *Client) sendReports(ctx context.Context) error {
+	reports, err := c.pendingReports()
+	if err != nil {
+		return err
+	}
+	reauthorized := false
+	for i := 0; i < len(reports); i++ {
+		r := reports[i]
+		msg := &wire.UsageReport{
+			Version: wire.Version, Device: c.id.Device, DeviceKey: c.id.Key.PublicKey().Bytes(), Nonce: newNonce(),
+			Time: c.now(), HandshakeCode: c.cfg.HandshakeCode, ReportID: r.ID, Seq: r.Seq, Counts: r.Counts, Scans: r.Scans,
+		}
+		reply, err := c.post(ctx, wire.PathUsage, msg, msg.Nonce)
+		if err != nil {
+			return fmt.Errorf("report usage: %w", err)
+		}
+		if e := reply.Error; e != nil {
+			if e.Code == wire.CodeNotAuthorized && !reauthorized {
+				// The LTS does not know this device key (a new identity,
+				// or removed): authorize and send this report again.
+				reauthorized = true
+				if err := c.authorize(ctx); err != nil {
+					return err
+				}
+				i--
+				continue
+			}
+			return fmt.Errorf("report usage: %w", e)
+		}
+		if reply.Ack == nil || reply.Ack.ReportID != r.ID {
+			return fmt.Errorf("report usage: %w: acknowledgement for another report", wire.ErrMalformed)
+		}
+		if err := c.acknowledged(r.Seq, reply.Ack.Quota); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// acknowledged deletes an acknowledged report and records the quota state.
+func (c *Client) acknowledged(seq uint64, q wire.Quota) error {
+	rec, err := c.authRecord()
+	if err != nil {
+		return err
+	}
+	err = c.store.db.Update(func(tx *bolt.Tx) error {
+		if err := tx.Bucket(bucketReports).Delete(be64(seq)); err != nil {
+			return err
+		}
+		if rec != nil && rec.Signed != nil && rec.Quota != q {
+			rec.Quota = q
+			return putJSON(tx.Bucket(bucketMeta), keyAuth, rec)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("delete acknowledged report: %w", err)
+	}
+	if rec != nil && rec.Signed != nil {
+		c.gate.Store(c.gateFor(rec))
+	}
+	return nil
+}
+
+// post seals msg to the LTS, posts it and opens the reply.
+func (c *Client) post(ctx context.Context, path string, msg any, nonce []byte) (*wire.Reply, error) {
+	body, err := wire.SealRequest(c.pins[0], c.id.Device, msg)
+	if err != nil {
+		return nil, err
+	}
+	url := strings.TrimRight(c.cfg.LTSURL, "/") + path
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	out, err := io.ReadAll(io.LimitReader(resp.Body, wire.MaxBodyBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	reply, err := wire.OpenReply(c.id.Key, c.pins, c.id.Device, nonce, out)
+	var unsealed *wire.Error
+	switch {
+	case errors.As(err, &unsealed):
+		// Unauthenticated: a transport failure, never a license decision.
+		return nil, fmt.Errorf("LTS could not take the request (HTTP %d, %s): %s", resp.StatusCode, unsealed.Code, unsealed.Message)
+	case err != nil && resp.StatusCode != http.StatusOK:
+		return nil, fmt.Errorf("LTS answered HTTP %d: %w", resp.StatusCode, err)
+	}
+	return reply, err
+}
+
+func newNonce() []byte {
+	n := make([]byte, wire.NonceSize)
+	crand.Read(n)
+	return n
+}
+
+// syncLoop syncs at start, every report interval and on demand, backing off
+// with jitter while the LTS cannot be reached.
+func (c *Client) syncLoop(ctx context.Context) {
+	defer c.wg.Done()
+	if c.cfg.Mode() != ModeLTS {
+		return // an offline license or no license: nothing to talk to
+	}
+	failures := 0
+	wait := time.Duration(0)
+	for {
+		c.mu.Lock()
+		c.nextSync = c.now().Add(wait)
+		c.mu.Unlock()
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		case <-c.syncNow:
+			t.Stop()
+		}
+		err := c.Sync(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		if err != nil {
+			failures++
+			wait = backoff(failures, time.Duration(c.cfg.RetryMax))
+			c.log.Warn("licensing sync failed", "err", err, "retry_in", wait.Round(time.Second))
+			continue
+		}
+		failures = 0
+		wait = time.Duration(c.cfg.ReportInterval)
+		if g := c.gate.Load(); g.auth != nil {
+			// Wake up for renewal if that comes before the next report.
+			renew := g.until.Add(-g.auth.Expires.Sub(g.auth.Issued) / 2).Sub(c.clock.tick())
+			if renew > 0 && renew < wait {
+				wait = renew
+			}
+		}
+	}
+}
+
+// backoff is 5 s doubling per failure up to max, with ±50 % jitter so that
+// devices do not return to a recovered LTS all at once.
+func backoff(failures int, max time.Duration) time.Duration {
+	d := 5 * time.Second
+	for i := 1; i < failures && d < max; i++ {
+		d *= 2
+	}
+	d = min(d, max)
+	return d/2 + time.Duration(rand.Int64N(int64(d)))
+}
+
+// RequestSync asks the background loop to sync now without waiting for it.
+func (c *Client) RequestSync() {
+	select {
+	case c.syncNow <- struct{}{}:
+	default:
+	}
+}
