@@ -84,12 +84,13 @@ func cpuTime() time.Duration {
 // and peak RSS.
 func BenchmarkPipeline1080p(b *testing.B) {
 	video := pipelineVideo(b, 10)
+	_, license := startLTS(b)
 	for b.Loop() {
 		out := &syncBuffer{}
 		m := NewMain()
 		m.Stdout, m.Stderr = out, &syncBuffer{}
 		cfgPath := filepath.Join(b.TempDir(), "bench.toml")
-		os.WriteFile(cfgPath, []byte(fmt.Sprintf("[log]\nlevel = \"warn\"\n[[source]]\nname = \"bench\"\nurl = \"file:%s\"\nrealtime = true\n", video)), 0o600)
+		os.WriteFile(cfgPath, []byte(fmt.Sprintf("[log]\nlevel = \"warn\"\n[[source]]\nname = \"bench\"\nurl = \"file:%s\"\nrealtime = true\n%s", video, license)), 0o600)
 		m.ParseFlags([]string{"-config", cfgPath, "-ndjson"})
 		cpu0, start := cpuTime(), time.Now()
 		if err := m.Run(context.Background()); err != nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/scannerd/scannerd/capture"
 	"github.com/scannerd/scannerd/internal/conf"
 	"github.com/scannerd/scannerd/internal/logging"
+	"github.com/scannerd/scannerd/licensing"
 	"github.com/scannerd/scannerd/packaging"
 )
 
@@ -36,7 +37,8 @@ type Config struct {
 		// Root is the directory debug export directories must be inside.
 		Root string `toml:"root"`
 	} `toml:"debug_export"`
-	Sources []capture.Spec `toml:"source"`
+	Sources []capture.Spec   `toml:"source"`
+	License licensing.Config `toml:"license"`
 }
 
 // LoadConfig reads and validates a config file. An empty path means the
@@ -99,6 +101,9 @@ func (c *Config) Validate() error {
 	}
 	if r := c.DebugExport.Root; r != "" && !filepath.IsAbs(r) {
 		return fmt.Errorf("debug_export: root %q must be an absolute path", r)
+	}
+	if err := c.License.Validate(); err != nil {
+		return fmt.Errorf("license: %w", err)
 	}
 	names := map[string]bool{}
 	for i := range c.Sources {

@@ -16,6 +16,7 @@ import (
 	"github.com/scannerd/scannerd/capture"
 	"github.com/scannerd/scannerd/debugexport"
 	"github.com/scannerd/scannerd/internal/logging"
+	"github.com/scannerd/scannerd/licensing"
 	"github.com/scannerd/scannerd/scanner"
 )
 
@@ -32,6 +33,7 @@ type daemon struct {
 	pool   *scanner.PlanePool
 	engine *scanner.Engine
 	export *debugexport.Exporter
+	gate   *gate
 	dedup  atomic.Pointer[scanner.Dedup]
 
 	ctx     context.Context
@@ -74,12 +76,30 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	d.cfg.Store(cfg)
 	d.dedup.Store(scanner.NewDedup(cfg.Dedup.Forget.D(), cfg.Dedup.ConfirmFrames))
+	d.gate = &gate{}
+	d.gate.setSources(cfg)
+	if cfg.License.Mode() != licensing.ModeUnconfigured {
+		lc, err := licensing.New(cfg.License, licensing.Options{Now: m.Clock, Logger: log, Software: "scannerd " + buildVersion()})
+		if err != nil {
+			return fmt.Errorf("license: %w", err)
+		}
+		if err := lc.Open(context.Background()); err != nil {
+			return fmt.Errorf("license: %w", err)
+		}
+		d.gate.lic = lc
+	} else {
+		log.Warn("no license configured: evaluation mode, only the demo camera decodes")
+	}
+	var engineGate scanner.Gate = d.gate
+	if m.gate != nil {
+		engineGate = m.gate
+	}
 	d.export = debugexport.New(debugexport.Config{AllowedRoot: cfg.DebugExport.Root, Clock: m.Clock, Logger: log,
 		OnStop: func(st debugexport.State) { d.notify.Status(d.statusLine()) }})
 	d.export.Start()
 	d.engine = scanner.NewEngine(scanner.EngineConfig{
 		Workers: cfg.Engine.Workers, QueueSize: cfg.Engine.Queue, StuckAfter: cfg.Engine.StuckAfter.D(),
-		Clock: m.Clock, Logger: log, OnFrame: d.onFrame, Gate: m.gate, Inspect: d.export.Inspect,
+		Clock: m.Clock, Logger: log, OnFrame: d.onFrame, Gate: engineGate, Inspect: d.export.Inspect,
 	})
 	d.engine.Start()
 	d.ctx, d.cancel = context.WithCancel(context.Background())
@@ -150,6 +170,9 @@ func (d *daemon) onFrame(rep *scanner.FrameReport) {
 		return
 	}
 	d.scans.Add(uint64(len(results)))
+	for i := range results {
+		d.gate.count(results[i].Symbology)
+	}
 	d.deliver(results)
 }
 
@@ -198,6 +221,10 @@ func (m *Main) Reload() error {
 		d.log.Warn("engine settings change on restart, not on reload")
 		cfg.Engine = old.Engine
 	}
+	if !reflect.DeepEqual(old.License, cfg.License) || old.DebugExport != cfg.DebugExport {
+		d.log.Warn("license and debug_export settings change on restart, not on reload")
+		cfg.License, cfg.DebugExport = old.License, old.DebugExport
+	}
 	if old.Log != cfg.Log {
 		d.log.Warn("log settings change on restart, not on reload")
 		cfg.Log = old.Log
@@ -228,6 +255,7 @@ func (m *Main) Reload() error {
 		}
 	}
 	d.cfg.Store(cfg)
+	d.gate.setSources(cfg)
 	d.cfgName = name
 	d.log.Info("configuration reloaded", "config", name, "sources", len(cfg.Sources))
 	return nil
@@ -254,6 +282,11 @@ func (m *Main) Close() error {
 	}
 	d.engine.Close()
 	d.export.Close()
+	if d.gate.lic != nil {
+		if err := d.gate.lic.Close(); err != nil {
+			d.log.Error("license store", "err", err)
+		}
+	}
 	d.wg.Wait()
 	st := d.pool.Stats()
 	d.log.Info("scannerd stopped", "frames", st.Gets, "scans", d.scans.Load(), "unpurged", st.Outgoing)

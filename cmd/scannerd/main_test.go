@@ -19,6 +19,9 @@ import (
 
 	"github.com/scannerd/scannerd/api"
 	"github.com/scannerd/scannerd/internal/symbols"
+	"github.com/scannerd/scannerd/licensing/lts"
+	"github.com/scannerd/scannerd/licensing/lts/ltstest"
+	"github.com/scannerd/scannerd/licensing/wire"
 	"github.com/scannerd/scannerd/packaging"
 	"github.com/scannerd/scannerd/scanner"
 )
@@ -149,6 +152,7 @@ func TestPipelineDeliversEachCodeOnce(t *testing.T) {
 		{{sym: scanner.QRCode, text: "LEFT-0003", cx: 200, cy: 270}, {sym: scanner.EAN13, text: "5901234123457", cx: 680, cy: 270}},
 		{{sym: scanner.DataMatrix, text: "DM-0004", cx: 480, cy: 270}},
 	}, 8)
+	lts, license := startLTS(t)
 	m, out, _ := startMain(t, fmt.Sprintf(`
 [dedup]
 forget = "10s"
@@ -156,12 +160,16 @@ forget = "10s"
 name = "replay"
 url = "file:%s"
 realtime = true
-`, video))
+%s`, video, license))
 	waitFor(t, "the file to end", func() bool {
 		st := m.d.sourceStatuses()
 		es := m.d.engine.Stats()
 		return len(st) == 1 && st[0].State == "stopped" && es.Decoded+es.Dropped == st[0].Frames
 	})
+	// Report the usage now rather than at the next interval.
+	if err := m.d.gate.lic.Sync(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	m.Close()
 	got := readResults(t, out.String())
 	want := map[string]drawn{}
@@ -204,6 +212,47 @@ realtime = true
 			t.Errorf("%q delivered %d times, want exactly once", text, seen[text])
 		}
 	}
+	// Each scan was metered once, by symbology, and reached the LTS.
+	metered := map[string]uint64{}
+	for _, r := range got {
+		metered[r.Symbology]++
+	}
+	totals, err := lts.Store.Totals(lts.code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for sym, n := range metered {
+		if totals[sym] != n {
+			t.Errorf("LTS counted %d %s scans, the daemon delivered %d (totals %v)", totals[sym], sym, n, totals)
+		}
+	}
+}
+
+type testLTS struct {
+	*ltstest.LTS
+	code string
+}
+
+// startLTS runs a real License Tracking Server with a per-scan license and
+// returns it with the [license] table that points a daemon at it.
+func startLTS(t testing.TB) (*testLTS, string) {
+	t.Helper()
+	l := ltstest.Start(t, ltstest.Options{Clock: ltstest.NewClock(time.Now())})
+	l.IssueLicense(t, wire.License{ID: "TEST", Type: wire.LicensePerScan, ScansPerPeriod: 1_000_000, Period: "month",
+		Expires: time.Now().AddDate(1, 0, 0)})
+	code := l.Handshake(t, lts.Handshake{Licenses: []string{"TEST"}})
+	dir := t.TempDir()
+	mid := filepath.Join(dir, "machine-id")
+	os.WriteFile(mid, []byte("00112233445566778899aabbccddeeff\n"), 0o444)
+	return &testLTS{l, code}, fmt.Sprintf(`
+[license]
+state_dir = %q
+machine_id_file = %q
+lts_url = %q
+lts_keys = [%q]
+lts_cert_sha256 = %q
+handshake_code = %q
+`, filepath.Join(dir, "state"), mid, l.URL, l.Key.String(), l.CertSHA256, code)
 }
 
 // notifySocket listens where the daemon sends sd_notify datagrams.
@@ -374,5 +423,36 @@ func TestConfigErrors(t *testing.T) {
 	cfg, err := ParseConfig("default", packaging.DefaultScannerdConfig)
 	if err != nil || len(cfg.Sources) != 1 || cfg.Sources[0].URL != "demo" {
 		t.Errorf("the built-in default: %+v, %v", cfg, err)
+	}
+}
+
+// TestEvaluationMode: with no license configured the demo camera decodes
+// and other sources are refused, with a message saying what to configure.
+func TestEvaluationMode(t *testing.T) {
+	video := filepath.Join(t.TempDir(), "codes.avi")
+	writeCodesVideo(t, video, [][]drawn{{{sym: scanner.QRCode, text: "NOT-LICENSED", cx: 480, cy: 270}}}, 20)
+	m, out, logs := startMain(t, fmt.Sprintf(`
+[[source]]
+name = "demo"
+url = "demo"
+fps = 30
+[[source]]
+name = "file"
+url = "file:%s"
+realtime = true
+`, video))
+	waitFor(t, "a demo scan and the file's end", func() bool {
+		st := m.d.sourceStatuses()
+		return strings.Contains(out.String(), `"source":"demo"`) && st[1].State == "stopped"
+	})
+	time.Sleep(200 * time.Millisecond) // the file's last frames reach the workers
+	if strings.Contains(out.String(), "NOT-LICENSED") {
+		t.Error("a camera source decoded without a license")
+	}
+	if m.d.engine.Stats().Refused == 0 || !strings.Contains(logs.String(), "only the demo camera decodes") {
+		t.Errorf("refusals not counted or not explained: %+v\n%s", m.d.engine.Stats(), logs.String())
+	}
+	if s := m.d.gate.summary(); s.State != "unconfigured" || !strings.Contains(s.Message, "[license]") {
+		t.Errorf("license summary %+v", s)
 	}
 }

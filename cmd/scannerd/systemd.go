@@ -97,9 +97,7 @@ func (d *daemon) statusLine() string {
 	}
 	line := fmt.Sprintf("%s; decoding %.1f frames/s, %d dropped; %d scans",
 		strings.Join(parts, ", "), rate, st.Dropped, d.scans.Load())
-	if p := d.lastRefusal.Load(); p != nil && st.Refused > 0 {
-		line += "; " + *p
-	}
+	line += "; " + d.gate.line()
 	if ex := d.export.State(); ex.Enabled {
 		line += fmt.Sprintf("; DEBUG EXPORT ON (%d images)", ex.Images)
 	}

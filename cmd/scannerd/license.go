@@ -1,0 +1,76 @@
+package main
+
+import (
+	"fmt"
+	"sync/atomic"
+	"time"
+
+	"github.com/scannerd/scannerd/api"
+	"github.com/scannerd/scannerd/licensing"
+	"github.com/scannerd/scannerd/scanner"
+)
+
+// gate is the engine's license gate. With a license configured it is the
+// licensing client's. Without one the daemon runs in evaluation mode:
+// the built-in demo camera decodes, nothing else does, and nothing is
+// metered.
+type gate struct {
+	lic   *licensing.Client               // nil: no license configured
+	demos atomic.Pointer[map[string]bool] // names of demo sources
+}
+
+var _ scanner.Gate = (*gate)(nil)
+
+// errUnlicensed explains evaluation mode.
+var errUnlicensed = fmt.Errorf("%w: no license is configured, so only the demo camera decodes; set lts_url, lts_keys and handshake_code (or offline_license) in the [license] table", licensing.ErrNotAuthorized)
+
+func (g *gate) Permit(now time.Time, source string) (scanner.SymbologySet, error) {
+	if g.lic != nil {
+		return g.lic.Permit(now, source)
+	}
+	if (*g.demos.Load())[source] {
+		return scanner.AllSymbologies(), nil
+	}
+	return 0, errUnlicensed
+}
+
+func (g *gate) setSources(cfg *Config) {
+	demos := map[string]bool{}
+	for _, s := range cfg.Sources {
+		if s.URL == "demo" {
+			demos[s.Name] = true
+		}
+	}
+	g.demos.Store(&demos)
+}
+
+// count meters one delivered scan.
+func (g *gate) count(sym scanner.Symbology) {
+	if g.lic != nil {
+		g.lic.Count(sym)
+	}
+}
+
+// summary is the license part of /v1/status and STATUS=.
+func (g *gate) summary() api.LicenseSummary {
+	if g.lic == nil {
+		return api.LicenseSummary{State: "unconfigured", Message: errUnlicensed.Error()}
+	}
+	st := g.lic.Status()
+	return api.LicenseSummary{State: string(st.State), Message: st.Message, Expires: st.Expires}
+}
+
+// line is the license part of STATUS=.
+func (g *gate) line() string {
+	if g.lic == nil {
+		return "license: none (evaluation: demo camera only)"
+	}
+	st := g.lic.Status()
+	switch {
+	case st.State != licensing.StateAuthorized:
+		return fmt.Sprintf("license: %s", st.State)
+	case st.Mode == licensing.ModeOffline:
+		return fmt.Sprintf("license: offline license until %s", st.Expires.Format("2006-01-02"))
+	}
+	return fmt.Sprintf("license: authorized, %s offline left", st.OfflineLeft)
+}
