@@ -183,3 +183,38 @@ func TestUnits(t *testing.T) {
 		t.Errorf("scannerd.service exposure %.1f, want at most 2.0", score)
 	}
 }
+
+func TestLtsdPackage(t *testing.T) {
+	deb := buildDebs(t)["ltsd"]
+	if deb == "" {
+		t.Fatal("no ltsd package built")
+	}
+	root := extract(t, deb)
+	for _, path := range []string{"usr/bin/ltsd", "lib/systemd/system/ltsd.service", "usr/lib/sysusers.d/ltsd.conf",
+		"usr/share/doc/ltsd/ltsd.toml", "usr/share/doc/ltsd/licensing.md", "usr/share/doc/ltsd/copyright"} {
+		if _, err := os.Stat(filepath.Join(root, path)); err != nil {
+			t.Errorf("missing %s", path)
+		}
+	}
+	depends := run(t, "", "dpkg-deb", "-f", deb, "Depends")
+	if strings.Contains(depends, "opencv") || !strings.Contains(depends, "libc6") {
+		t.Errorf("ltsd Depends: %s (the server needs no OpenCV)", depends)
+	}
+	// The packaged binary sets up a server home and prints what devices pin.
+	home := filepath.Join(t.TempDir(), "ltsd")
+	run(t, "", filepath.Join(root, "usr/bin/ltsd"), "init", home)
+	out := run(t, "", filepath.Join(root, "usr/bin/ltsd"), "pin", "-config", filepath.Join(home, "ltsd.toml"))
+	for _, key := range []string{"lts_keys", "lts_cert_sha256"} {
+		if !strings.Contains(out, key) {
+			t.Errorf("ltsd pin prints no %s:\n%s", key, out)
+		}
+	}
+	if _, err := exec.LookPath("lintian"); err == nil {
+		out, _ := exec.Command("lintian", deb).CombinedOutput()
+		for _, line := range strings.Split(string(out), "\n") {
+			if strings.HasPrefix(line, "E: ") {
+				t.Errorf("lintian: %s", line)
+			}
+		}
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/scannerd/scannerd/internal/symbols"
+	"github.com/scannerd/scannerd/licensing/lts/ltstest"
 	"github.com/scannerd/scannerd/scanner"
 )
 
@@ -49,8 +50,9 @@ func TestMemoryDenyWriteExecute(t *testing.T) {
 	dir := t.TempDir()
 	video := filepath.Join(dir, "codes.avi")
 	writeVideo(t, video, "MDWE-OPENCV")
+	_, _, license := ltstest.StartTrial(t)
 	config := filepath.Join(dir, "scannerd.toml")
-	os.WriteFile(config, []byte(`
+	os.WriteFile(config, []byte(license+`
 [[source]]
 name = "file"
 url = "file:`+video+`"

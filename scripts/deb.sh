@@ -90,14 +90,15 @@ finish scannerd "$(depends "$d/usr/bin/scannerd" "$d/usr/bin/scanctl"), adduser"
 if [ -d cmd/ltsd ]; then
   stage ltsd
   d="$work/ltsd"
-  install -d "$d/usr/bin" "$d/lib/systemd/system" "$d/usr/lib/sysusers.d" "$d/etc/ltsd"
+  install -d "$d/usr/bin" "$d/lib/systemd/system" "$d/usr/lib/sysusers.d"
   go build -tags nocv -trimpath -buildmode=pie -ldflags "$ldflags" -o "$d/usr/bin/ltsd" ./cmd/ltsd
   install -m 0644 packaging/systemd/ltsd.service "$d/lib/systemd/system/"
   install -m 0644 packaging/systemd/ltsd.sysusers "$d/usr/lib/sysusers.d/ltsd.conf"
-  install -m 0644 packaging/ltsd.toml "$d/etc/ltsd/ltsd.toml"
+  # ltsd init writes the working configuration into /var/lib/ltsd; the
+  # documented reference of every key goes with the docs.
+  install -m 0644 packaging/ltsd.toml "$d/usr/share/doc/ltsd/ltsd.toml"
   [ -f docs/licensing.md ] && install -m 0644 docs/licensing.md "$d/usr/share/doc/ltsd/licensing.md"
   for s in postinst prerm postrm; do install -m 0755 "packaging/debian/ltsd.$s" "$d/DEBIAN/$s"; done
-  echo /etc/ltsd/ltsd.toml >"$d/DEBIAN/conffiles"
   finish ltsd "$(depends "$d/usr/bin/ltsd"), adduser" \
 "Description: License Tracking Server for scannerd devices
  ltsd authorizes scannerd devices against imported licenses and handshake

@@ -19,9 +19,7 @@ import (
 
 	"github.com/scannerd/scannerd/api"
 	"github.com/scannerd/scannerd/internal/symbols"
-	"github.com/scannerd/scannerd/licensing/lts"
 	"github.com/scannerd/scannerd/licensing/lts/ltstest"
-	"github.com/scannerd/scannerd/licensing/wire"
 	"github.com/scannerd/scannerd/packaging"
 	"github.com/scannerd/scannerd/scanner"
 )
@@ -233,26 +231,12 @@ type testLTS struct {
 	code string
 }
 
-// startLTS runs a real License Tracking Server with a per-scan license and
+// startLTS runs a real License Tracking Server with a trial license and
 // returns it with the [license] table that points a daemon at it.
 func startLTS(t testing.TB) (*testLTS, string) {
 	t.Helper()
-	l := ltstest.Start(t, ltstest.Options{Clock: ltstest.NewClock(time.Now())})
-	l.IssueLicense(t, wire.License{ID: "TEST", Type: wire.LicensePerScan, ScansPerPeriod: 1_000_000, Period: "month",
-		Expires: time.Now().AddDate(1, 0, 0)})
-	code := l.Handshake(t, lts.Handshake{Licenses: []string{"TEST"}})
-	dir := t.TempDir()
-	mid := filepath.Join(dir, "machine-id")
-	os.WriteFile(mid, []byte("00112233445566778899aabbccddeeff\n"), 0o444)
-	return &testLTS{l, code}, fmt.Sprintf(`
-[license]
-state_dir = %q
-machine_id_file = %q
-lts_url = %q
-lts_keys = [%q]
-lts_cert_sha256 = %q
-handshake_code = %q
-`, filepath.Join(dir, "state"), mid, l.URL, l.Key.String(), l.CertSHA256, code)
+	l, code, license := ltstest.StartTrial(t)
+	return &testLTS{l, code}, license
 }
 
 // notifySocket listens where the daemon sends sd_notify datagrams.
