@@ -10,8 +10,8 @@ var errUncorrectable = errors.New("pdf417: too many errors to correct")
 // ISO/IEC 15438 §5.8.2: the last numEC codewords are check codewords and the
 // whole sequence, read as a polynomial with codewords[0] as the highest
 // coefficient, has roots 3^1 … 3^numEC. erasures lists positions known to be
-// unreadable. It returns how many codewords it changed (errors plus erasures
-// whose value was wrong).
+// unreadable (their values are ignored). It returns the number of errors
+// found outside the erasures.
 //
 // Decoding is Berlekamp-Massey seeded with the erasure locator, Chien search
 // and Forney's formula; 2·errors + erasures must not exceed numEC.
@@ -105,7 +105,6 @@ func correctErrors(codewords []int, erasures []int, numEC int) (int, error) {
 		omega = omega[:numEC]
 	}
 	dLambda := lambda.derivative()
-	changed := 0
 	for _, p := range positions {
 		xInv := gfInv(gfPow3(n - 1 - p))
 		den := dLambda.eval(xInv)
@@ -113,10 +112,7 @@ func correctErrors(codewords []int, erasures []int, numEC int) (int, error) {
 			return 0, errUncorrectable
 		}
 		e := gfSub(0, gfMul(omega.eval(xInv), gfInv(den)))
-		if e != 0 {
-			codewords[p] = gfSub(codewords[p], e)
-			changed++
-		}
+		codewords[p] = gfSub(codewords[p], e)
 	}
 	// A miscorrection beyond the code's power leaves non-zero syndromes.
 	for j := 1; j <= numEC; j++ {
@@ -129,5 +125,5 @@ func correctErrors(codewords []int, erasures []int, numEC int) (int, error) {
 			return 0, errUncorrectable
 		}
 	}
-	return changed, nil
+	return l - f, nil
 }

@@ -1,0 +1,71 @@
+package pdf417
+
+import "math"
+
+// edgeIndex maps the six edge-to-similar-edge distances of a codeword (bar
+// to next bar and space to next space, in modules) to its table entry + 1.
+// The distances identify every pattern of the table on their own and do not
+// change when bars print wider or narrower, which is why ISO/IEC 15438
+// Annex G's reference decoder reads them rather than element widths.
+type edgeKey uint32
+
+var edgeIndex = newEdgeIndex()
+
+func newEdgeIndex() map[edgeKey]uint16 {
+	m := make(map[edgeKey]uint16, numClusters*fieldSize)
+	for k := range patterns.widths {
+		w := &patterns.widths[k]
+		var key edgeKey
+		for i := 0; i < 6; i++ {
+			key = key<<4 | edgeKey(w[i]+w[i+1])
+		}
+		m[key] = uint16(k + 1)
+	}
+	return m
+}
+
+// readCodeword decodes the eight runs starting at dark run i. It returns the
+// value, the cluster and the codeword's length in samples.
+func readCodeword(r *runList, i int) (value, cluster, length int, ok bool) {
+	if i < 0 || i+elementsPerSymbol > r.count() || !r.dark(i) {
+		return 0, 0, 0, false
+	}
+	e := r.edges[i : i+elementsPerSymbol+1]
+	total := e[8] - e[0]
+	if total < modulesPerCodeword/2 {
+		return 0, 0, 0, false
+	}
+	scale := float64(modulesPerCodeword) / float64(total)
+	var key edgeKey
+	for k := 0; k < 6; k++ {
+		m := int(math.Round(float64(e[k+2]-e[k]) * scale))
+		if m < 2 || m > 9 {
+			return sampleCodeword(e, total)
+		}
+		key = key<<4 | edgeKey(m)
+	}
+	if k, found := edgeIndex[key]; found {
+		k--
+		return int(k) % fieldSize, int(k) / fieldSize * 3, total, true
+	}
+	return sampleCodeword(e, total)
+}
+
+// sampleCodeword reads a codeword by sampling 17 module centres, for the
+// rare pattern whose edge distances round badly.
+func sampleCodeword(e []int, total int) (value, cluster, length int, ok bool) {
+	var bits uint32
+	run := 0
+	for m := 0; m < modulesPerCodeword; m++ {
+		x := float64(e[0]) + (float64(m)+0.5)*float64(total)/modulesPerCodeword
+		for run < elementsPerSymbol-1 && float64(e[run+1]) <= x {
+			run++
+		}
+		bits <<= 1
+		if run%2 == 0 {
+			bits |= 1
+		}
+	}
+	v, c, found := patterns.lookup(bits)
+	return v, c, total, found
+}

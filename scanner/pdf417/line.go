@@ -1,0 +1,96 @@
+package pdf417
+
+import "math"
+
+// slotRead is one codeword read on a line: slot 0 is the left row
+// indicator, then the data columns, then (unless the symbol is compact) the
+// right row indicator.
+type slotRead struct {
+	slot, value, cluster int
+}
+
+// lineRead is what one sampling line across a symbol yielded.
+type lineRead struct {
+	reads  []slotRead
+	stopAt int // slot at which the stop pattern began; -1 when not seen
+}
+
+type point struct{ x, y float64 }
+
+// readLine samples the view along the segment a→b (a at the start pattern's
+// outer edge), finds the start pattern near a and reads codewords until the
+// stop pattern, the end of the segment or repeated failures. module is the
+// expected module width in samples.
+func (d *detector) readLine(v view, a, b point, module float64, out *lineRead) {
+	out.reads = out.reads[:0]
+	out.stopAt = -1
+	dx, dy := b.x-a.x, b.y-a.y
+	if dx <= 1 {
+		return
+	}
+	slope := dy / dx
+	margin := math.Ceil(3*module + 2)
+	x0 := math.Floor(a.x - margin)
+	n := int(math.Ceil(b.x-x0)) + 1
+	d.runs.fromFunc(n, func(i int) bool {
+		x := x0 + float64(i) + 0.5
+		return v.get(int(x), int(math.Floor(a.y+(x-a.x)*slope)))
+	})
+	r := &d.runs
+	want := a.x - x0
+	// The start pattern.
+	j := -1
+	best := 2*module + 1
+	for i := 0; i+len(startPattern) <= r.count(); i++ {
+		if float64(r.edges[i]) > want+best {
+			break
+		}
+		if !r.dark(i) {
+			continue
+		}
+		if u, ok := matchGuard(r, i, startPattern, startModules); ok {
+			if dist := math.Abs(float64(r.edges[i]) - want); dist < best {
+				best, j, module = dist, i+len(startPattern), u
+			}
+		}
+	}
+	if j < 0 {
+		return
+	}
+	fails := 0
+	for slot := 0; slot < maxColumns+2 && j < r.count(); slot++ {
+		if _, ok := matchGuard(r, j, stopPattern, stopModules); ok {
+			out.stopAt = slot
+			return
+		}
+		expect := modulesPerCodeword * module
+		value, cluster, length, ok := readCodeword(r, j)
+		if ok && math.Abs(float64(length)-expect) < 0.25*expect {
+			out.reads = append(out.reads, slotRead{slot: slot, value: value, cluster: cluster})
+			module = 0.8*module + 0.2*float64(length)/modulesPerCodeword
+			j += elementsPerSymbol
+			fails = 0
+			continue
+		}
+		fails++
+		if fails > 3 {
+			return
+		}
+		// Resynchronise on the bar edge nearest to where the next codeword
+		// should start.
+		target := float64(r.edges[j]) + expect
+		next, nextDist := -1, 0.3*expect
+		for k := j + 1; k < r.count() && float64(r.edges[k]) < target+nextDist; k++ {
+			if !r.dark(k) {
+				continue
+			}
+			if dist := math.Abs(float64(r.edges[k]) - target); dist < nextDist {
+				next, nextDist = k, dist
+			}
+		}
+		if next < 0 {
+			return
+		}
+		j = next
+	}
+}

@@ -1,0 +1,117 @@
+package pdf417
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/makiuchi-d/gozxing/common"
+)
+
+// candidate is a place in a view where a symbol may be: its start pattern
+// edge and, unless the symbol is compact or its stop pattern is lost, its
+// stop pattern edge.
+type candidate struct {
+	v     view
+	start *chain
+	stop  *chain
+}
+
+// decoded is one symbol read from an image.
+type decoded struct {
+	data     *decodedData
+	lay      layout
+	errors   int
+	erasures int
+	corners  [4]point // view coordinates: top-left, bottom-left, bottom-right, top-right
+	v        view
+}
+
+// corners returns the symbol's corners as far as the guard chains tell.
+func (c *candidate) corners() (tl, bl, tr, br point) {
+	s := c.start
+	top, bot := float64(s.top()), float64(s.bottom())+1
+	tl = point{s.outerAt(top), top}
+	bl = point{s.outerAt(bot), bot}
+	if c.stop != nil {
+		t := c.stop
+		top, bot = float64(t.top()), float64(t.bottom())+1
+		tr = point{t.outerAt(top), top}
+		br = point{t.outerAt(bot), bot}
+		return
+	}
+	// Without a stop pattern, run perpendicular to the start edge up to
+	// the view's border.
+	length := float64(c.v.w) - math.Min(tl.x, bl.x)
+	tr = point{tl.x + length, tl.y - s.ob*length}
+	br = point{bl.x + length, bl.y - s.ob*length}
+	return
+}
+
+// readLines samples the candidate along lines parallel to its rows.
+func (d *detector) readLines(c *candidate, lines []lineRead) []lineRead {
+	tl, bl, tr, br := c.corners()
+	module := c.start.module
+	height := math.Hypot(bl.x-tl.x, bl.y-tl.y)
+	step := math.Max(1, module/2)
+	n := int(height / step)
+	n = max(n, 3)
+	n = min(n, 3*maxRows*4)
+	xf := common.PerspectiveTransform_SquareToQuadrilateral(tl.x, tl.y, tr.x, tr.y, br.x, br.y, bl.x, bl.y)
+	pts := make([]float64, 4)
+	lines = lines[:0]
+	for k := 0; k < n; k++ {
+		s := (float64(k) + 0.5) / float64(n)
+		pts[0], pts[1], pts[2], pts[3] = 0, s, 1, s
+		xf.TransformPoints(pts)
+		a := point{pts[0], pts[1]}
+		b := point{pts[2], pts[3]}
+		if len(lines) < cap(lines) {
+			lines = lines[:len(lines)+1]
+		} else {
+			lines = append(lines, lineRead{})
+		}
+		d.readLine(c.v, a, b, module, &lines[len(lines)-1])
+	}
+	return lines
+}
+
+// decodeCandidate reads, corrects and interprets one candidate.
+func (d *detector) decodeCandidate(c *candidate) (*decoded, error) {
+	d.lines = d.readLines(c, d.lines)
+	asm := assembler{lines: d.lines}
+	lay, err := asm.findLayout()
+	if err != nil {
+		return nil, err
+	}
+	if c.stop == nil {
+		lay.compact = true
+	}
+	cw, erasures, err := asm.codewords(lay)
+	if err != nil {
+		return nil, err
+	}
+	numEC := 2 << lay.ecLevel
+	numErrors, err := correctErrors(cw, erasures, numEC)
+	if err != nil {
+		return nil, err
+	}
+	nData := cw[0]
+	if nData == 0 || nData > len(cw)-numEC {
+		return nil, fmt.Errorf("%w: symbol length descriptor %d", errBadData, nData)
+	}
+	data, err := decodeData(cw[:nData])
+	if err != nil {
+		return nil, err
+	}
+	tl, bl, tr, br := c.corners()
+	if c.stop == nil {
+		// Compact symbols end one module after the last data column.
+		w := float64(modulesPerCodeword*(lay.cols+2)+1) * c.start.module
+		tr = point{tl.x + w, tl.y - c.start.ob*w}
+		br = point{bl.x + w, bl.y - c.start.ob*w}
+	}
+	return &decoded{
+		data: data, lay: lay, errors: numErrors, erasures: len(erasures),
+		corners: [4]point{tl, bl, br, tr}, v: c.v,
+	}, nil
+}
