@@ -45,6 +45,7 @@ func rowOf(value, cluster int) int { return 3*(value/30) + cluster/3 }
 // assembler turns the codewords read on many lines into the codeword matrix.
 type assembler struct {
 	lines []lineRead
+	votes []cellVotes
 }
 
 // findLayout votes the layout from all row indicators read.
@@ -106,10 +107,10 @@ type cellVotes struct {
 	count [3]int
 }
 
-func (c *cellVotes) add(v int) {
+func (c *cellVotes) add(v, weight int) {
 	for i := range c.value {
 		if c.count[i] > 0 && c.value[i] == v {
-			c.count[i]++
+			c.count[i] += weight
 			return
 		}
 	}
@@ -121,23 +122,31 @@ func (c *cellVotes) add(v int) {
 		}
 	}
 	if c.count[w] <= 1 {
-		c.value[w], c.count[w] = v, 1
+		c.value[w], c.count[w] = v, weight
 	}
 }
 
-func (c *cellVotes) best() (int, bool) {
+// best returns the value with most votes and its lead over the runner-up.
+func (c *cellVotes) best() (value, lead int, ok bool) {
 	b := 0
 	for i := range c.count {
 		if c.count[i] > c.count[b] {
 			b = i
 		}
 	}
-	return c.value[b], c.count[b] > 0
+	second := 0
+	for i := range c.count {
+		if i != b && c.count[i] > second {
+			second = c.count[i]
+		}
+	}
+	return c.value[b], c.count[b] - second, c.count[b] > 0
 }
 
 // codewords places every codeword read into the matrix of the layout and
-// returns it with the positions nobody read.
-func (a *assembler) codewords(lay layout) ([]int, []int, error) {
+// returns it, the positions nobody read, and for each position the lead of
+// its value over the runner-up in the vote (0 for positions nobody read).
+func (a *assembler) codewords(lay layout) (cw, erasures, lead []int, err error) {
 	n := len(a.lines)
 	// Row of each line at its left and right end, -1 when unknown.
 	left := make([]int, n)
@@ -196,23 +205,24 @@ func (a *assembler) codewords(lay layout) ([]int, []int, error) {
 			if row < 0 || row >= lay.rows {
 				continue
 			}
-			votes[row*lay.cols+rd.slot-1].add(rd.value)
+			votes[row*lay.cols+rd.slot-1].add(rd.value, rd.weight)
 		}
 	}
-	cw := make([]int, len(votes))
-	var erasures []int
+	a.votes = votes
+	cw = make([]int, len(votes))
+	lead = make([]int, len(votes))
 	for i := range votes {
-		v, ok := votes[i].best()
+		v, l, ok := votes[i].best()
 		if !ok {
 			erasures = append(erasures, i)
 			continue
 		}
-		cw[i] = v
+		cw[i], lead[i] = v, l
 	}
-	if len(erasures) > 2<<lay.ecLevel {
-		return nil, nil, errTooDamaged
+	if len(erasures) >= 2<<lay.ecLevel {
+		return nil, nil, nil, errTooDamaged
 	}
-	return cw, erasures, nil
+	return cw, erasures, lead, nil
 }
 
 // nearestRowOfCluster returns row, or the row next to it, whose cluster is

@@ -25,8 +25,57 @@ func newEdgeIndex() map[edgeKey]uint16 {
 }
 
 // readCodeword decodes the eight runs starting at dark run i. It returns the
-// value, the cluster and the codeword's length in samples.
-func readCodeword(r *runList, i int) (value, cluster, length int, ok bool) {
+// value, the cluster and the codeword's length in samples. When the runs
+// match no pattern exactly and the row's cluster is known (wantCluster >= 0),
+// the nearest pattern of that cluster is taken if it is near enough. weight
+// is 2 for an exact reading and 1 for a nearest one.
+func readCodeword(r *runList, i int, wantCluster int) (value, cluster, length, weight int) {
+	value, cluster, length, ok := readExact(r, i)
+	if ok {
+		return value, cluster, length, 2
+	}
+	if wantCluster < 0 || length == 0 {
+		return 0, 0, length, 0
+	}
+	if v, found := nearestCodeword(r.edges[i:i+elementsPerSymbol+1], wantCluster); found {
+		return v, wantCluster, length, 1
+	}
+	return 0, 0, length, 0
+}
+
+// nearestCodeword finds the pattern of a cluster whose edge-to-similar-edge
+// distances are nearest to the measured ones, if it is clearly the nearest.
+func nearestCodeword(e []int, cluster int) (int, bool) {
+	total := float64(e[8] - e[0])
+	scale := float64(modulesPerCodeword) / total
+	var m [6]float64
+	for k := range m {
+		m[k] = float64(e[k+2]-e[k]) * scale
+	}
+	best, second := math.Inf(1), math.Inf(1)
+	bestV := -1
+	base := cluster / 3 * fieldSize
+	for v := 0; v < fieldSize; v++ {
+		w := &patterns.widths[base+v]
+		d := 0.0
+		for k := 0; k < 6 && d < second; k++ {
+			d += math.Abs(m[k] - float64(w[k]+w[k+1]))
+		}
+		if d < best {
+			best, second, bestV = d, best, v
+		} else if d < second {
+			second = d
+		}
+	}
+	if best > 1.6 || second-best < 0.4 {
+		return 0, false
+	}
+	return bestV, true
+}
+
+// readExact decodes the eight runs starting at dark run i by rounding their
+// edge-to-similar-edge distances to whole modules.
+func readExact(r *runList, i int) (value, cluster, length int, ok bool) {
 	if i < 0 || i+elementsPerSymbol > r.count() || !r.dark(i) {
 		return 0, 0, 0, false
 	}

@@ -14,7 +14,9 @@ var errUncorrectable = errors.New("pdf417: too many errors to correct")
 // found outside the erasures.
 //
 // Decoding is Berlekamp-Massey seeded with the erasure locator, Chien search
-// and Forney's formula; 2·errors + erasures must not exceed numEC.
+// and Forney's formula. 2·errors + erasures must not exceed numEC, and must
+// stay below it when there are erasures, so that at least one check remains
+// to reject a wrong completion.
 func correctErrors(codewords []int, erasures []int, numEC int) (int, error) {
 	n := len(codewords)
 	if numEC < 1 || n > maxCodewords || numEC >= n || len(erasures) > numEC {
@@ -80,7 +82,8 @@ func correctErrors(codewords []int, erasures []int, numEC int) (int, error) {
 		lambda = next
 	}
 	deg := lambda.degree()
-	if deg != l || 2*(l-f)+f > numEC {
+	// With erasures, keep at least one syndrome unused to check the result.
+	if deg != l || 2*(l-f)+f > numEC || (f > 0 && 2*(l-f)+f >= numEC) {
 		return 0, errUncorrectable
 	}
 

@@ -15,11 +15,12 @@ func TestCorrectErrors(t *testing.T) {
 	}{
 		{"clean", 20, 2, 0, 0, false},
 		{"one error level 0", 10, 0, 1, 0, false},
-		{"two erasures level 0", 10, 0, 0, 2, false},
+		{"one erasure level 0", 10, 0, 0, 1, false},
 		{"max errors level 3", 40, 3, 8, 0, false},
-		{"max erasures level 3", 40, 3, 0, 16, false},
-		{"mixed level 4", 100, 4, 10, 12, false},
-		{"level 8 long", 300, 8, 100, 200, false},
+		{"max erasures level 3", 40, 3, 0, 15, false},
+		{"erasures leave no check", 40, 3, 0, 16, true},
+		{"mixed level 4", 100, 4, 10, 11, false},
+		{"level 8 long", 300, 8, 100, 300, false},
 		{"too many errors", 40, 3, 12, 0, true},
 		{"too many erasures", 40, 2, 0, 9, true},
 	}

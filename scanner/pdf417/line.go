@@ -1,12 +1,16 @@
 package pdf417
 
-import "math"
+import (
+	"fmt"
+	"math"
+)
 
 // slotRead is one codeword read on a line: slot 0 is the left row
 // indicator, then the data columns, then (unless the symbol is compact) the
 // right row indicator.
 type slotRead struct {
 	slot, value, cluster int
+	weight               int // how much the reading counts in the vote
 }
 
 // lineRead is what one sampling line across a symbol yielded.
@@ -58,20 +62,26 @@ func (d *detector) readLine(v view, a, b point, module float64, out *lineRead) {
 		return
 	}
 	fails := 0
+	rowCluster := -1
 	for slot := 0; slot < maxColumns+2 && j < r.count(); slot++ {
 		if _, ok := matchGuard(r, j, stopPattern, stopModules); ok {
 			out.stopAt = slot
 			return
 		}
 		expect := modulesPerCodeword * module
-		value, cluster, length, ok := readCodeword(r, j)
+		value, cluster, length, weight := readCodeword(r, j, rowCluster)
+		ok := weight > 0
 		if ok && math.Abs(float64(length)-expect) < 0.25*expect {
-			out.reads = append(out.reads, slotRead{slot: slot, value: value, cluster: cluster})
+			if rowCluster < 0 {
+				rowCluster = cluster
+			}
+			out.reads = append(out.reads, slotRead{slot: slot, value: value, cluster: cluster, weight: weight})
 			module = 0.8*module + 0.2*float64(length)/modulesPerCodeword
 			j += elementsPerSymbol
 			fails = 0
 			continue
 		}
+		debugRuns(r, j, fmt.Sprintf("fail slot %d ok %v len %d expect %.1f v %d c %d", slot, ok, length, expect, value, cluster))
 		fails++
 		if fails > 3 {
 			return

@@ -3,6 +3,7 @@ package pdf417
 import (
 	"fmt"
 	"math"
+	"sort"
 
 	"github.com/makiuchi-d/gozxing/common"
 )
@@ -86,12 +87,12 @@ func (d *detector) decodeCandidate(c *candidate) (*decoded, error) {
 	if c.stop == nil {
 		lay.compact = true
 	}
-	cw, erasures, err := asm.codewords(lay)
+	cw, erasures, lead, err := asm.codewords(lay)
 	if err != nil {
 		return nil, err
 	}
 	numEC := 2 << lay.ecLevel
-	numErrors, err := correctErrors(cw, erasures, numEC)
+	cw, erasures, numErrors, err := correctWithDoubts(cw, erasures, lead, numEC)
 	if err != nil {
 		return nil, err
 	}
@@ -114,4 +115,40 @@ func (d *detector) decodeCandidate(c *candidate) (*decoded, error) {
 		data: data, lay: lay, errors: numErrors, erasures: len(erasures),
 		corners: [4]point{tl, bl, br, tr}, v: c.v,
 	}, nil
+}
+
+// correctWithDoubts runs error correction, and when it fails, again with the
+// least certain positions (narrowest lead in the vote) also treated as
+// erasures: an erasure costs half what an error does.
+func correctWithDoubts(cw, erasures, lead []int, numEC int) ([]int, []int, int, error) {
+	work := make([]int, len(cw))
+	copy(work, cw)
+	numErrors, err := correctErrors(work, erasures, numEC)
+	if err == nil {
+		return work, erasures, numErrors, nil
+	}
+	isErased := make([]bool, len(cw))
+	for _, p := range erasures {
+		isErased[p] = true
+	}
+	var doubtful []int
+	for p := range cw {
+		if !isErased[p] && lead[p] <= 2 {
+			doubtful = append(doubtful, p)
+		}
+	}
+	sort.SliceStable(doubtful, func(i, j int) bool { return lead[doubtful[i]] < lead[doubtful[j]] })
+	room := numEC - 1 - len(erasures)
+	for _, k := range []int{room / 4, room / 2, room} {
+		k = min(k, len(doubtful))
+		if k <= 0 {
+			continue
+		}
+		more := append(append([]int(nil), erasures...), doubtful[:k]...)
+		copy(work, cw)
+		if numErrors, err = correctErrors(work, more, numEC); err == nil {
+			return work, more, numErrors, nil
+		}
+	}
+	return nil, nil, 0, err
 }
