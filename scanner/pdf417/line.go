@@ -1,9 +1,6 @@
 package pdf417
 
-import (
-	"fmt"
-	"math"
-)
+import "math"
 
 // slotRead is one codeword read on a line: slot 0 is the left row
 // indicator, then the data columns, then (unless the symbol is compact) the
@@ -81,7 +78,6 @@ func (d *detector) readLine(v view, a, b point, module float64, out *lineRead) {
 			fails = 0
 			continue
 		}
-		debugRuns(r, j, fmt.Sprintf("fail slot %d ok %v len %d expect %.1f v %d c %d", slot, ok, length, expect, value, cluster))
 		fails++
 		if fails > 3 {
 			return
