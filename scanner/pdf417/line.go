@@ -60,7 +60,7 @@ func (d *detector) readLine(v view, a, b point, module float64, out *lineRead) {
 	}
 	fails := 0
 	rowCluster := -1
-	for slot := 0; slot < maxColumns+2 && j < r.count(); slot++ {
+	for slot := 0; slot <= maxColumns+2 && j < r.count(); slot++ {
 		if _, ok := matchGuard(r, j, stopPattern, stopModules); ok {
 			out.stopAt = slot
 			return
