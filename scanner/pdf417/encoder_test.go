@@ -325,3 +325,39 @@ func symbolModules(matrix [][]int, spec symbolSpec) [][]bool {
 	}
 	return out
 }
+
+// macroCodewords encodes a Macro PDF417 control block (Annex H).
+func macroCodewords(m MacroMetadata, fileID []int) []int {
+	cw := []int{cwMacroBlock}
+	cw = append(cw, numericCodewords(fmt.Sprintf("%05d", m.SegmentIndex))...)
+	cw = append(cw, fileID...)
+	text := func(designator int, s string) {
+		if s == "" {
+			return
+		}
+		vals, err := textValues(s)
+		if err != nil {
+			panic(err)
+		}
+		cw = append(cw, cwMacroOptional, designator)
+		cw = append(cw, packTextValues(vals)...)
+	}
+	number := func(designator int, v int64) {
+		if v < 0 {
+			return
+		}
+		cw = append(cw, cwMacroOptional, designator)
+		cw = append(cw, numericCodewords(fmt.Sprint(v))...)
+	}
+	text(fieldFileName, m.FileName)
+	number(fieldSegmentCount, int64(m.SegmentCount))
+	number(fieldTimestamp, m.Timestamp)
+	text(fieldSender, m.Sender)
+	text(fieldAddressee, m.Addressee)
+	number(fieldFileSize, m.FileSize)
+	number(fieldChecksum, int64(m.Checksum))
+	if m.LastSegment {
+		cw = append(cw, cwMacroTerm)
+	}
+	return cw
+}

@@ -39,6 +39,10 @@ const (
 // runs to the end of the data.
 func (p *parser) macroBlock() error {
 	m := &MacroMetadata{SegmentCount: -1, Timestamp: -1, FileSize: -1, Checksum: -1}
+	// The block runs to the end of the data, before any padding (900).
+	for len(p.cw) > p.pos && p.cw[len(p.cw)-1] == cwTextLatch {
+		p.cw = p.cw[:len(p.cw)-1]
+	}
 	const indexWords = 2
 	if p.pos+indexWords > len(p.cw) {
 		return fmt.Errorf("%w: truncated macro segment index", errBadData)

@@ -12,6 +12,7 @@ package pdf417
 
 import (
 	"errors"
+	"math"
 	"sort"
 	"strconv"
 
@@ -154,7 +155,11 @@ func (d *detector) find(m *gozxing.BitMatrix, step int, multiple bool) ([]*decod
 		if err != nil {
 			lastErr = err
 		}
-		found = append(found, got...)
+		for _, g := range got {
+			if !duplicate(found, g) {
+				found = append(found, g)
+			}
+		}
 		if len(found) > 0 && !multiple {
 			return found[:1], nil
 		}
@@ -219,4 +224,37 @@ func pairStop(s *chain, stops []*chain) *chain {
 		}
 	}
 	return best
+}
+
+// duplicate reports whether d is a symbol already found: same text, centre
+// inside the other's bounds.
+func duplicate(found []*decoded, d *decoded) bool {
+	cx, cy := d.center()
+	for _, f := range found {
+		if f.data.text != d.data.text {
+			continue
+		}
+		fx, fy := f.center()
+		if math.Hypot(cx-fx, cy-fy) < f.size()/2 {
+			return true
+		}
+	}
+	return false
+}
+
+// center returns the symbol's centre in image coordinates.
+func (d *decoded) center() (float64, float64) {
+	var sx, sy float64
+	for _, p := range d.corners {
+		x, y := d.v.toImage(p.x, p.y)
+		sx += x
+		sy += y
+	}
+	return sx / 4, sy / 4
+}
+
+// size returns the length of the symbol's shorter diagonal.
+func (d *decoded) size() float64 {
+	c := d.corners
+	return math.Min(math.Hypot(c[2].x-c[0].x, c[2].y-c[0].y), math.Hypot(c[3].x-c[1].x, c[3].y-c[1].y))
 }
