@@ -32,7 +32,7 @@ func (d *detector) readLine(v view, a, b point, module float64, out *lineRead) {
 	slope := dy / dx
 	margin := math.Ceil(3*module + 2)
 	x0 := math.Floor(a.x - margin)
-	n := int(math.Ceil(b.x-x0)) + 1
+	n := int(math.Ceil(b.x+margin-x0)) + 1
 	d.runs.fromFunc(n, func(i int) bool {
 		x := x0 + float64(i) + 0.5
 		return v.get(int(x), int(math.Floor(a.y+(x-a.x)*slope)))
@@ -56,7 +56,21 @@ func (d *detector) readLine(v view, a, b point, module float64, out *lineRead) {
 		}
 	}
 	if j < 0 {
-		return
+		// No start pattern here (damaged, or beyond the part of the edge
+		// that was traced): take the bar edge where the left row
+		// indicator should begin.
+		target := want + startModules*module
+		bestDist := 0.25 * modulesPerCodeword * module
+		for i := 0; i < r.count() && float64(r.edges[i]) < target+bestDist; i++ {
+			if r.dark(i) {
+				if dist := math.Abs(float64(r.edges[i]) - target); dist < bestDist {
+					j, bestDist = i, dist
+				}
+			}
+		}
+		if j < 0 {
+			return
+		}
 	}
 	fails := 0
 	rowCluster := -1

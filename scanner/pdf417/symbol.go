@@ -60,18 +60,43 @@ func (d *detector) readLines(c *candidate, lines []lineRead) []lineRead {
 	xf := common.PerspectiveTransform_SquareToQuadrilateral(tl.x, tl.y, tr.x, tr.y, br.x, br.y, bl.x, bl.y)
 	pts := make([]float64, 4)
 	lines = lines[:0]
-	for k := 0; k < n; k++ {
+	read := func(k int) *lineRead {
 		s := (float64(k) + 0.5) / float64(n)
 		pts[0], pts[1], pts[2], pts[3] = 0, s, 1, s
 		xf.TransformPoints(pts)
-		a := point{pts[0], pts[1]}
-		b := point{pts[2], pts[3]}
 		if len(lines) < cap(lines) {
 			lines = lines[:len(lines)+1]
 		} else {
 			lines = append(lines, lineRead{})
 		}
-		d.readLine(c.v, a, b, module, &lines[len(lines)-1])
+		ln := &lines[len(lines)-1]
+		d.readLine(c.v, point{pts[0], pts[1]}, point{pts[2], pts[3]}, module, ln)
+		return ln
+	}
+	// Lines beyond the traced edge, above then below, go on while they
+	// still read codewords: the guard pattern may be shorter than the
+	// symbol or damaged at its ends.
+	quiet := max(3, int(4*module/step))
+	for k, empty := -1, 0; empty < quiet && k > -n; k-- {
+		if len(read(k).reads) == 0 {
+			empty++
+		} else {
+			empty = 0
+		}
+	}
+	// Put the lines above in top-down order.
+	for i, j := 0, len(lines)-1; i < j; i, j = i+1, j-1 {
+		lines[i], lines[j] = lines[j], lines[i]
+	}
+	for k := 0; k < n; k++ {
+		read(k)
+	}
+	for k, empty := n, 0; empty < quiet && k < 2*n; k++ {
+		if len(read(k).reads) == 0 {
+			empty++
+		} else {
+			empty = 0
+		}
 	}
 	return lines
 }
