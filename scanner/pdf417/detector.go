@@ -14,11 +14,13 @@ type scanSet struct {
 // detector finds guard patterns and follows them into chains. It keeps
 // scratch buffers between calls, so one detector serves one goroutine.
 type detector struct {
-	runs   runList
-	row    *gozxing.BitArray
-	sets   [4]scanSet
-	window runList
-	lines  []lineRead
+	runs    runList
+	row     *gozxing.BitArray
+	sets    [4]scanSet
+	window  runList
+	lines   []lineRead
+	cols    []runList // runs of the scanned columns
+	colDark []bool    // colour of each scanned column at the current row
 }
 
 // scan looks for guard patterns on every step-th image row and column and
@@ -41,13 +43,50 @@ func (d *detector) scan(m *gozxing.BitMatrix, step int) {
 		s = &d.sets[rot180]
 		s.starts, s.stops = findGuards(&d.runs, h-1-y, s.starts, s.stops)
 	}
+	// Columns: one pass over the rows collects the runs of every scanned
+	// column, far cheaper than reading the matrix bit by bit down columns.
+	nCols := 0
 	for x := step / 2; x < w; x += step {
-		d.runs.fromFunc(h, func(i int) bool { return m.Get(x, i) })
+		nCols++
+	}
+	for len(d.cols) < nCols {
+		d.cols = append(d.cols, runList{})
+	}
+	cols := d.cols[:nCols]
+	if cap(d.colDark) < nCols {
+		d.colDark = make([]bool, nCols)
+	}
+	prev := d.colDark[:nCols]
+	for y := 0; y < h; y++ {
+		d.row = m.GetRow(y, d.row)
+		words := d.row.GetBitArray()
+		if y == 0 {
+			for i := range cols {
+				x := step/2 + i*step
+				dark := words[x>>5]>>(x&31)&1 != 0
+				cols[i].reset()
+				cols[i].firstDark = dark
+				cols[i].edges = append(cols[i].edges, 0)
+				prev[i] = dark
+			}
+			continue
+		}
+		for i, x := 0, step/2; i < len(cols); i, x = i+1, x+step {
+			if dark := words[x>>5]>>(x&31)&1 != 0; dark != prev[i] {
+				prev[i] = dark
+				cols[i].edges = append(cols[i].edges, y)
+			}
+		}
+	}
+	for i := range cols {
+		x := step/2 + i*step
+		c := &cols[i]
+		c.edges = append(c.edges, h)
 		s := &d.sets[rot90]
-		s.starts, s.stops = findGuards(&d.runs, w-1-x, s.starts, s.stops)
-		d.runs.reverse()
+		s.starts, s.stops = findGuards(c, w-1-x, s.starts, s.stops)
+		c.reverse()
 		s = &d.sets[rot270]
-		s.starts, s.stops = findGuards(&d.runs, x, s.starts, s.stops)
+		s.starts, s.stops = findGuards(c, x, s.starts, s.stops)
 	}
 }
 
