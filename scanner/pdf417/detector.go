@@ -14,13 +14,15 @@ type scanSet struct {
 // detector finds guard patterns and follows them into chains. It keeps
 // scratch buffers between calls, so one detector serves one goroutine.
 type detector struct {
-	runs    runList
-	row     *gozxing.BitArray
-	sets    [4]scanSet
-	window  runList
-	lines   []lineRead
-	cols    []runList // runs of the scanned columns
-	colDark []bool    // colour of each scanned column at the current row
+	runs     runList
+	row      *gozxing.BitArray
+	sets     [4]scanSet
+	window   runList
+	lines    []lineRead
+	bmp      *gozxing.BinaryBitmap // the image being decoded, for rowCache
+	rowCache *rowCache
+	cols     []runList // runs of the scanned columns
+	colDark  []bool    // colour of each scanned column at the current row
 }
 
 // scan looks for guard patterns on every step-th image row and column and
@@ -115,32 +117,35 @@ func (d *detector) chains(v view, hits []guardHit, isStart bool, minLines int) [
 }
 
 // trace follows a guard pattern up and down from a hit, line by line, and
-// fits the symbol's edge to what it finds.
+// fits the symbol's edge to what it finds. It follows the pattern's wide bar
+// (8 modules in the start pattern, 7 in the stop pattern), which survives
+// blur and damage that break up the thin elements.
 func (d *detector) trace(v view, seed guardHit, isStart bool) *chain {
 	c := &chain{hits: []guardHit{seed}}
-	pattern, modules := stopPattern, stopModules
+	u := seed.module
+	wide, modules := 7.0, float64(stopModules)
 	if isStart {
-		pattern, modules = startPattern, startModules
+		wide, modules = 8, startModules
 	}
 	var up []guardHit
 	for _, dir := range []int{-1, 1} {
 		last := seed
 		slope := 0.0
 		var got []guardHit
-		maxMiss := max(3, int(2*seed.module+0.5))
+		maxMiss := max(3, int(2*u+0.5))
 		miss := 0
 		for y := seed.y + dir; y >= 0 && y < v.h; y += dir {
-			dy := float64(y - last.y)
-			po := last.outer + slope*dy
-			pi := last.inner + slope*dy
-			lo, hi := po, pi
+			// The wide bar's leading edge: the start pattern's outer
+			// edge, the stop pattern's inner edge.
+			lead := last.outer
 			if !isStart {
-				lo, hi = pi, po
+				lead = last.inner
 			}
-			x0 := int(math.Floor(lo - 3*last.module - 2))
-			x1 := int(math.Ceil(hi + 3*last.module + 2))
+			lead += slope * float64(y-last.y)
+			x0 := int(math.Floor(lead - 3*u - 2))
+			x1 := int(math.Ceil(lead + (wide+3)*u + 2))
 			d.window.fromFunc(x1-x0, func(i int) bool { return v.get(x0+i, y) })
-			hit, ok := findGuardNear(&d.window, pattern, modules, po-float64(x0), 1.5*last.module+1, isStart)
+			edge, ok := findWideBar(&d.window, lead-float64(x0), wide*u, 1.5*u+1)
 			if !ok {
 				miss++
 				if miss > maxMiss {
@@ -149,9 +154,13 @@ func (d *detector) trace(v view, seed guardHit, isStart bool) *chain {
 				continue
 			}
 			miss = 0
-			hit.y = y
-			hit.outer += float64(x0)
-			hit.inner += float64(x0)
+			hit := guardHit{y: y, module: u}
+			edge += float64(x0)
+			if isStart {
+				hit.outer, hit.inner = edge, edge+modules*u
+			} else {
+				hit.inner, hit.outer = edge, edge+modules*u
+			}
 			got = append(got, hit)
 			if n := len(got); n >= 4 {
 				k := max(0, n-16)
@@ -174,29 +183,22 @@ func (d *detector) trace(v view, seed guardHit, isStart bool) *chain {
 	return c
 }
 
-// findGuardNear returns the guard pattern in r whose outer edge is nearest
-// to want, if one lies within tol.
-func findGuardNear(r *runList, pattern []int, modules int, want, tol float64, isStart bool) (guardHit, bool) {
-	best := guardHit{}
-	bestDist := math.Inf(1)
-	n := len(pattern)
-	for i := 0; i+n <= r.count(); i++ {
+// findWideBar returns the leading edge of the dark run nearest to want that
+// is about width long.
+func findWideBar(r *runList, want, width, tol float64) (float64, bool) {
+	best, bestDist := 0.0, tol
+	for i := 0; i < r.count(); i++ {
 		if !r.dark(i) {
 			continue
 		}
-		u, ok := matchGuard(r, i, pattern, modules)
-		if !ok {
+		w := float64(r.width(i))
+		if w < 0.7*width || w > 1.3*width {
 			continue
 		}
-		h := guardHit{module: u}
-		if isStart {
-			h.outer, h.inner = float64(r.edges[i]), float64(r.edges[i+n])
-		} else {
-			h.outer, h.inner = float64(r.edges[i+n]), float64(r.edges[i])
-		}
-		if dist := math.Abs(h.outer - want); dist < bestDist {
-			best, bestDist = h, dist
+		e := float64(r.edges[i])
+		if dist := math.Abs(e - want); dist <= bestDist {
+			best, bestDist = e, dist
 		}
 	}
-	return best, bestDist <= tol
+	return best, bestDist < tol
 }

@@ -141,3 +141,49 @@ func bitmap(img image.Image) *gozxing.BinaryBitmap {
 	}
 	return bmp
 }
+
+// blur smooths an image with a box filter of the given radius, twice (close
+// to a Gaussian), as an out-of-focus camera does.
+func blur(src *image.Gray, radius int) *image.Gray {
+	out := src
+	for pass := 0; pass < 2; pass++ {
+		out = boxBlur(out, radius)
+	}
+	return out
+}
+
+func boxBlur(src *image.Gray, radius int) *image.Gray {
+	w, h := src.Bounds().Dx(), src.Bounds().Dy()
+	tmp := image.NewGray(src.Bounds())
+	out := image.NewGray(src.Bounds())
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			sum, n := 0, 0
+			for k := max(0, x-radius); k <= min(w-1, x+radius); k++ {
+				sum += int(src.Pix[y*src.Stride+k])
+				n++
+			}
+			tmp.Pix[y*w+x] = uint8(sum / n)
+		}
+	}
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			sum, n := 0, 0
+			for k := max(0, y-radius); k <= min(h-1, y+radius); k++ {
+				sum += int(tmp.Pix[k*w+x])
+				n++
+			}
+			out.Pix[y*w+x] = uint8(sum / n)
+		}
+	}
+	return out
+}
+
+// lowContrast maps the image into [lo, hi].
+func lowContrast(img *image.Gray, lo, hi uint8) *image.Gray {
+	out := image.NewGray(img.Bounds())
+	for i, p := range img.Pix {
+		out.Pix[i] = lo + uint8(int(p)*int(hi-lo)/255)
+	}
+	return out
+}
