@@ -148,13 +148,13 @@ func (c *cellVotes) best() (value, lead int, ok bool) {
 // its value over the runner-up in the vote (0 for positions nobody read).
 func (a *assembler) codewords(lay layout) (cw, erasures, lead []int, err error) {
 	n := len(a.lines)
-	// Row of each line at its left and right end, -1 when unknown.
+	// Row of each line at its left and right end, as the row indicators
+	// read on it say; -1 when unknown.
 	left := make([]int, n)
 	right := make([]int, n)
 	for i := range a.lines {
 		left[i], right[i] = -1, -1
-		ln := &a.lines[i]
-		for _, rd := range ln.reads {
+		for _, rd := range a.lines[i].reads {
 			r := rowOf(rd.value, rd.cluster)
 			if r >= lay.rows {
 				continue
@@ -166,43 +166,42 @@ func (a *assembler) codewords(lay layout) (cw, erasures, lead []int, err error) 
 			}
 		}
 	}
+	estLeft, okLeft := estimateRows(left)
+	estRight, okRight := estimateRows(right)
+	if !okLeft && !okRight {
+		estLeft, estRight = make([]float64, n), make([]float64, n)
+		for i := range a.lines {
+			if a.lines[i].row < 0 {
+				return nil, nil, nil, errNoLayout
+			}
+		}
+	}
+	if !okLeft {
+		estLeft = estRight
+	}
+	if !okRight {
+		estRight = estLeft
+	}
 	votes := make([]cellVotes, lay.rows*lay.cols)
-	lastRow := -1
 	for i := range a.lines {
-		ln := &a.lines[i]
-		l, r := left[i], right[i]
-		if l < 0 && r < 0 {
-			// Borrow the row from the nearest line that knows it; the
-			// codeword's own cluster settles which neighbour row it is.
-			l = lastRow
-			if l < 0 {
-				for k := i + 1; k < n; k++ {
-					if left[k] >= 0 {
-						l = left[k]
-						break
-					}
+		if fixed := a.lines[i].row; fixed >= 0 {
+			for _, rd := range a.lines[i].reads {
+				if rd.slot >= 1 && rd.slot <= lay.cols && rd.cluster == fixed%3*3 && fixed < lay.rows {
+					votes[fixed*lay.cols+rd.slot-1].add(rd.value, rd.weight)
 				}
 			}
-			if l < 0 {
-				continue
-			}
+			continue
 		}
-		if l < 0 {
-			l = r
-		}
-		if r < 0 {
-			r = l
-		}
-		lastRow = l
-		for _, rd := range ln.reads {
+		for _, rd := range a.lines[i].reads {
 			if rd.slot < 1 || rd.slot > lay.cols {
 				continue
 			}
-			// Interpolate for symbols whose rows cross the line.
+			// Interpolate for symbols whose rows cross the line, then
+			// let the codeword's cluster pick among neighbouring rows.
 			t := float64(rd.slot) / float64(lay.cols+1)
-			row := int(math.Round(float64(l) + t*float64(r-l)))
-			row = nearestRowOfCluster(row, rd.cluster)
-			if row < 0 || row >= lay.rows {
+			est := estLeft[i] + t*(estRight[i]-estLeft[i])
+			row, ok := rowOfCluster(est, rd.cluster)
+			if !ok || row < 0 || row >= lay.rows {
 				continue
 			}
 			votes[row*lay.cols+rd.slot-1].add(rd.value, rd.weight)
@@ -225,16 +224,84 @@ func (a *assembler) codewords(lay layout) (cw, erasures, lead []int, err error) 
 	return cw, erasures, lead, nil
 }
 
-// nearestRowOfCluster returns row, or the row next to it, whose cluster is
-// the given one: a line slightly off the row direction drifts into the
-// neighbouring row, and the cluster tells which.
-func nearestRowOfCluster(row, cluster int) int {
-	switch (cluster/3 - row%3 + 3) % 3 {
-	case 0:
-		return row
-	case 1:
-		return row + 1
-	default:
-		return row - 1
+// rowOfCluster returns the row of the given cluster nearest to an
+// estimated row: a line slightly off the row direction drifts into the
+// neighbouring row, and the cluster tells which. Rows further than about
+// one row from the estimate are refused: such a codeword was misread.
+func rowOfCluster(est float64, cluster int) (int, bool) {
+	r := int(math.Round(est))
+	for _, c := range []int{r, r - 1, r + 1} {
+		if c >= 0 && c%3 == cluster/3 {
+			return c, math.Abs(float64(c)-est) <= 1.25
+		}
 	}
+	return 0, false
+}
+
+// estimateRows turns the rows known on some lines into an estimate for
+// every line. Lines run top to bottom, so rows grow steadily with the line
+// index: known rows far off a straight-line fit are misreadings and are
+// dropped; lines between known ones are interpolated, lines beyond them
+// extrapolated with the fitted slope.
+func estimateRows(known []int) ([]float64, bool) {
+	n := len(known)
+	keep := make([]bool, n)
+	count := 0
+	for i, r := range known {
+		if r >= 0 {
+			keep[i] = true
+			count++
+		}
+	}
+	if count < 2 {
+		return nil, false
+	}
+	var a, b float64
+	for pass := 0; pass < 3; pass++ {
+		var sx, sy, sxx, sxy, m float64
+		for i, r := range known {
+			if keep[i] {
+				x, y := float64(i), float64(r)
+				sx, sy, sxx, sxy, m = sx+x, sy+y, sxx+x*x, sxy+x*y, m+1
+			}
+		}
+		den := m*sxx - sx*sx
+		if m < 2 || den == 0 {
+			return nil, false
+		}
+		b = (m*sxy - sx*sy) / den
+		a = (sy - b*sx) / m
+		tol := []float64{4, 2, 1.5}[pass]
+		for i, r := range known {
+			keep[i] = r >= 0 && math.Abs(float64(r)-(a+b*float64(i))) <= tol
+		}
+	}
+	est := make([]float64, n)
+	prev := -1
+	for i := 0; i < n; i++ {
+		if keep[i] {
+			est[i] = float64(known[i])
+			prev = i
+			continue
+		}
+		next := -1
+		for k := i + 1; k < n; k++ {
+			if keep[k] {
+				next = k
+				break
+			}
+		}
+		switch {
+		case prev >= 0 && next >= 0:
+			t := float64(i-prev) / float64(next-prev)
+			est[i] = float64(known[prev]) + t*float64(known[next]-known[prev])
+		case prev >= 0:
+			est[i] = float64(known[prev]) + b*float64(i-prev)
+		case next >= 0:
+			est[i] = float64(known[next]) - b*float64(next-i)
+		default:
+			est[i] = a + b*float64(i)
+		}
+	}
+	return est, true
 }

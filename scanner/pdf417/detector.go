@@ -19,6 +19,7 @@ type detector struct {
 	sets     [4]scanSet
 	window   runList
 	lines    []lineRead
+	rowLines []lineRead
 	bmp      *gozxing.BinaryBitmap // the image being decoded, for rowCache
 	rowCache *rowCache
 	cols     []runList // runs of the scanned columns

@@ -13,16 +13,19 @@ type slotRead struct {
 // lineRead is what one sampling line across a symbol yielded.
 type lineRead struct {
 	reads  []slotRead
-	stopAt int // slot at which the stop pattern began; -1 when not seen
+	stopAt int     // slot at which the stop pattern began; -1 when not seen
+	s      float64 // where the line meets the start edge, 0 top to 1 bottom
+	row    int     // the row the line was laid along; -1 when not known
 }
 
 type point struct{ x, y float64 }
 
 // readLine samples the view along the segment a→b (a at the start pattern's
 // outer edge), finds the start pattern near a and reads codewords until the
-// stop pattern, the end of the segment or repeated failures. module is the
-// expected module width in samples.
-func (d *detector) readLine(v view, a, b point, module float64, out *lineRead) {
+// stop pattern, the end of the segment or repeated failures. module and
+// moduleEnd are the module widths expected at a and at b (they differ under
+// perspective), in samples.
+func (d *detector) readLine(v view, a, b point, module, moduleEnd float64, out *lineRead) {
 	out.reads = out.reads[:0]
 	out.stopAt = -1
 	dx, dy := b.x-a.x, b.y-a.y
@@ -74,20 +77,25 @@ func (d *detector) readLine(v view, a, b point, module float64, out *lineRead) {
 	}
 	fails := 0
 	rowCluster := -1
+	corr := 1.0
+	span := math.Max(1, b.x-a.x)
 	for slot := 0; slot <= maxColumns+2 && j < r.count(); slot++ {
 		if _, ok := matchGuard(r, j, stopPattern, stopModules); ok {
 			out.stopAt = slot
 			return
 		}
-		expect := modulesPerCodeword * module
+		// The module width expected here: interpolated between the ends,
+		// corrected by what the codewords so far measured.
+		frac := min(1, max(0, (float64(r.edges[j])-want)/span))
+		expect := modulesPerCodeword * (module + frac*(moduleEnd-module)) * corr
 		value, cluster, length, weight := readCodeword(r, j, rowCluster)
 		ok := weight > 0
-		if ok && math.Abs(float64(length)-expect) < 0.25*expect {
+		if ok && math.Abs(float64(length)-expect) < 0.15*expect {
 			if rowCluster < 0 {
 				rowCluster = cluster
 			}
 			out.reads = append(out.reads, slotRead{slot: slot, value: value, cluster: cluster, weight: weight})
-			module = 0.8*module + 0.2*float64(length)/modulesPerCodeword
+			corr = 0.7*corr + 0.3*corr*float64(length)/expect
 			j += elementsPerSymbol
 			fails = 0
 			continue

@@ -48,16 +48,30 @@ func (c *candidate) corners() (tl, bl, tr, br point) {
 	return
 }
 
+// endModule returns the module width at the symbol's right end.
+func (c *candidate) endModule() float64 {
+	if c.stop != nil {
+		return c.stop.module
+	}
+	return c.start.module
+}
+
+// transform maps the unit square onto the candidate (x along the rows, y
+// down the start edge) and returns it with the start edge's length.
+func (c *candidate) transform() (*common.PerspectiveTransform, float64) {
+	tl, bl, tr, br := c.corners()
+	xf := common.PerspectiveTransform_SquareToQuadrilateral(tl.x, tl.y, tr.x, tr.y, br.x, br.y, bl.x, bl.y)
+	return xf, math.Hypot(bl.x-tl.x, bl.y-tl.y)
+}
+
 // readLines samples the candidate along lines parallel to its rows.
 func (d *detector) readLines(c *candidate, lines []lineRead) []lineRead {
-	tl, bl, tr, br := c.corners()
+	xf, height := c.transform()
 	module := c.start.module
-	height := math.Hypot(bl.x-tl.x, bl.y-tl.y)
 	step := math.Max(1, module/2)
 	n := int(height / step)
 	n = max(n, 3)
 	n = min(n, 3*maxRows*4)
-	xf := common.PerspectiveTransform_SquareToQuadrilateral(tl.x, tl.y, tr.x, tr.y, br.x, br.y, bl.x, bl.y)
 	pts := make([]float64, 4)
 	lines = lines[:0]
 	read := func(k int) *lineRead {
@@ -70,7 +84,8 @@ func (d *detector) readLines(c *candidate, lines []lineRead) []lineRead {
 			lines = append(lines, lineRead{})
 		}
 		ln := &lines[len(lines)-1]
-		d.readLine(c.v, point{pts[0], pts[1]}, point{pts[2], pts[3]}, module, ln)
+		d.readLine(c.v, point{pts[0], pts[1]}, point{pts[2], pts[3]}, module, c.endModule(), ln)
+		ln.s, ln.row = s, -1
 		return ln
 	}
 	// Lines beyond the traced edge, above then below, go on while they
@@ -112,14 +127,28 @@ func (d *detector) decodeCandidate(c *candidate) (*decoded, error) {
 	if c.stop == nil {
 		lay.compact = true
 	}
-	cw, erasures, lead, err := asm.codewords(lay)
-	if err != nil {
-		return nil, err
-	}
 	numEC := 2 << lay.ecLevel
-	cw, erasures, numErrors, err := correctWithDoubts(cw, erasures, lead, numEC)
+	// Lines laid along the rows found by the row indicators read cleaner
+	// codewords than the first pass, whose lines may cross rows.
+	var cw, erasures []int
+	var numErrors int
+	err = errTooDamaged
+	if geo, ok := fitRowGeometry(d.lines, lay); ok {
+		d.rowLines = d.readRowLines(c, geo, lay, d.rowLines)
+		asm2 := assembler{lines: d.rowLines}
+		var lead []int
+		if cw, erasures, lead, err = asm2.codewords(lay); err == nil {
+			cw, erasures, numErrors, err = correctWithDoubts(cw, erasures, lead, numEC)
+		}
+	}
 	if err != nil {
-		return nil, err
+		var lead []int
+		if cw, erasures, lead, err = asm.codewords(lay); err != nil {
+			return nil, err
+		}
+		if cw, erasures, numErrors, err = correctWithDoubts(cw, erasures, lead, numEC); err != nil {
+			return nil, err
+		}
 	}
 	nData := cw[0]
 	if nData == 0 || nData > len(cw)-numEC {
