@@ -126,27 +126,30 @@ func (c *cellVotes) add(v, weight int) {
 	}
 }
 
-// best returns the value with most votes and its lead over the runner-up.
-func (c *cellVotes) best() (value, lead int, ok bool) {
+// ranked returns the values with most and second most votes, with their
+// counts (0 when there is no such value).
+func (c *cellVotes) ranked() (best, bestCount, second, secondCount int) {
 	b := 0
 	for i := range c.count {
 		if c.count[i] > c.count[b] {
 			b = i
 		}
 	}
-	second := 0
+	s := -1
 	for i := range c.count {
-		if i != b && c.count[i] > second {
-			second = c.count[i]
+		if i != b && c.count[i] > 0 && (s < 0 || c.count[i] > c.count[s]) {
+			s = i
 		}
 	}
-	return c.value[b], c.count[b] - second, c.count[b] > 0
+	if s < 0 {
+		return c.value[b], c.count[b], 0, 0
+	}
+	return c.value[b], c.count[b], c.value[s], c.count[s]
 }
 
 // codewords places every codeword read into the matrix of the layout and
-// returns it, the positions nobody read, and for each position the lead of
-// its value over the runner-up in the vote (0 for positions nobody read).
-func (a *assembler) codewords(lay layout) (cw, erasures, lead []int, err error) {
+// returns it with the positions nobody read and the doubts of the vote.
+func (a *assembler) codewords(lay layout) (*codewordMatrix, error) {
 	n := len(a.lines)
 	// Row of each line at its left and right end, as the row indicators
 	// read on it say; -1 when unknown.
@@ -172,7 +175,7 @@ func (a *assembler) codewords(lay layout) (cw, erasures, lead []int, err error) 
 		estLeft, estRight = make([]float64, n), make([]float64, n)
 		for i := range a.lines {
 			if a.lines[i].row < 0 {
-				return nil, nil, nil, errNoLayout
+				return nil, errNoLayout
 			}
 		}
 	}
@@ -208,20 +211,22 @@ func (a *assembler) codewords(lay layout) (cw, erasures, lead []int, err error) 
 		}
 	}
 	a.votes = votes
-	cw = make([]int, len(votes))
-	lead = make([]int, len(votes))
+	m := &codewordMatrix{cw: make([]int, len(votes))}
 	for i := range votes {
-		v, l, ok := votes[i].best()
-		if !ok {
-			erasures = append(erasures, i)
+		v, n, alt, altN := votes[i].ranked()
+		if n == 0 {
+			m.erasures = append(m.erasures, i)
 			continue
 		}
-		cw[i], lead[i] = v, l
+		m.cw[i] = v
+		if altN > 0 || n <= 2 {
+			m.doubts = append(m.doubts, doubt{pos: i, alt: alt, hasAlt: altN > 0, confidence: float64(altN+1) / float64(n+1)})
+		}
 	}
-	if len(erasures) >= 2<<lay.ecLevel {
-		return nil, nil, nil, errTooDamaged
+	if len(m.erasures) >= 2<<lay.ecLevel {
+		return nil, errTooDamaged
 	}
-	return cw, erasures, lead, nil
+	return m, nil
 }
 
 // rowOfCluster returns the row of the given cluster nearest to an

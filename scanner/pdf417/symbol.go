@@ -3,7 +3,6 @@ package pdf417
 import (
 	"fmt"
 	"math"
-	"sort"
 
 	"github.com/makiuchi-d/gozxing/common"
 )
@@ -130,26 +129,24 @@ func (d *detector) decodeCandidate(c *candidate) (*decoded, error) {
 	numEC := 2 << lay.ecLevel
 	// Lines laid along the rows found by the row indicators read cleaner
 	// codewords than the first pass, whose lines may cross rows.
-	var cw, erasures []int
-	var numErrors int
+	var m *codewordMatrix
 	err = errTooDamaged
 	if geo, ok := fitRowGeometry(d.lines, lay); ok {
 		d.rowLines = d.readRowLines(c, geo, lay, d.rowLines)
 		asm2 := assembler{lines: d.rowLines}
-		var lead []int
-		if cw, erasures, lead, err = asm2.codewords(lay); err == nil {
-			cw, erasures, numErrors, err = correctWithDoubts(cw, erasures, lead, numEC)
+		if m, err = asm2.codewords(lay); err == nil {
+			err = m.correct(numEC)
 		}
 	}
 	if err != nil {
-		var lead []int
-		if cw, erasures, lead, err = asm.codewords(lay); err != nil {
+		if m, err = asm.codewords(lay); err != nil {
 			return nil, err
 		}
-		if cw, erasures, numErrors, err = correctWithDoubts(cw, erasures, lead, numEC); err != nil {
+		if err = m.correct(numEC); err != nil {
 			return nil, err
 		}
 	}
+	cw, erasures, numErrors := m.cw, m.erasures, m.errors
 	nData := cw[0]
 	if nData == 0 || nData > len(cw)-numEC {
 		return nil, fmt.Errorf("%w: symbol length descriptor %d", errBadData, nData)
@@ -169,40 +166,4 @@ func (d *detector) decodeCandidate(c *candidate) (*decoded, error) {
 		data: data, lay: lay, errors: numErrors, erasures: len(erasures),
 		corners: [4]point{tl, bl, br, tr}, v: c.v,
 	}, nil
-}
-
-// correctWithDoubts runs error correction, and when it fails, again with the
-// least certain positions (narrowest lead in the vote) also treated as
-// erasures: an erasure costs half what an error does.
-func correctWithDoubts(cw, erasures, lead []int, numEC int) ([]int, []int, int, error) {
-	work := make([]int, len(cw))
-	copy(work, cw)
-	numErrors, err := correctErrors(work, erasures, numEC)
-	if err == nil {
-		return work, erasures, numErrors, nil
-	}
-	isErased := make([]bool, len(cw))
-	for _, p := range erasures {
-		isErased[p] = true
-	}
-	var doubtful []int
-	for p := range cw {
-		if !isErased[p] && lead[p] <= 2 {
-			doubtful = append(doubtful, p)
-		}
-	}
-	sort.SliceStable(doubtful, func(i, j int) bool { return lead[doubtful[i]] < lead[doubtful[j]] })
-	room := numEC - 1 - len(erasures)
-	for _, k := range []int{room / 4, room / 2, room} {
-		k = min(k, len(doubtful))
-		if k <= 0 {
-			continue
-		}
-		more := append(append([]int(nil), erasures...), doubtful[:k]...)
-		copy(work, cw)
-		if numErrors, err = correctErrors(work, more, numEC); err == nil {
-			return work, more, numErrors, nil
-		}
-	}
-	return nil, nil, 0, err
 }
