@@ -45,7 +45,6 @@ func rowOf(value, cluster int) int { return 3*(value/30) + cluster/3 }
 // assembler turns the codewords read on many lines into the codeword matrix.
 type assembler struct {
 	lines []lineRead
-	votes []cellVotes
 }
 
 // findLayout votes the layout from all row indicators read.
@@ -150,6 +149,15 @@ func (c *cellVotes) ranked() (best, bestCount, second, secondCount int) {
 // codewords places every codeword read into the matrix of the layout and
 // returns it with the positions nobody read and the doubts of the vote.
 func (a *assembler) codewords(lay layout) (*codewordMatrix, error) {
+	votes := make([]cellVotes, lay.rows*lay.cols)
+	if err := a.vote(lay, votes); err != nil {
+		return nil, err
+	}
+	return matrixFromVotes(lay, votes)
+}
+
+// vote adds every codeword read on the lines to the votes of its position.
+func (a *assembler) vote(lay layout, votes []cellVotes) error {
 	n := len(a.lines)
 	// Row of each line at its left and right end, as the row indicators
 	// read on it say; -1 when unknown.
@@ -175,7 +183,7 @@ func (a *assembler) codewords(lay layout) (*codewordMatrix, error) {
 		estLeft, estRight = make([]float64, n), make([]float64, n)
 		for i := range a.lines {
 			if a.lines[i].row < 0 {
-				return nil, errNoLayout
+				return errNoLayout
 			}
 		}
 	}
@@ -185,7 +193,6 @@ func (a *assembler) codewords(lay layout) (*codewordMatrix, error) {
 	if !okRight {
 		estRight = estLeft
 	}
-	votes := make([]cellVotes, lay.rows*lay.cols)
 	for i := range a.lines {
 		if fixed := a.lines[i].row; fixed >= 0 {
 			for _, rd := range a.lines[i].reads {
@@ -210,7 +217,11 @@ func (a *assembler) codewords(lay layout) (*codewordMatrix, error) {
 			votes[row*lay.cols+rd.slot-1].add(rd.value, rd.weight)
 		}
 	}
-	a.votes = votes
+	return nil
+}
+
+// matrixFromVotes takes the winner of each position's vote.
+func matrixFromVotes(lay layout, votes []cellVotes) (*codewordMatrix, error) {
 	m := &codewordMatrix{cw: make([]int, len(votes))}
 	for i := range votes {
 		v, n, alt, altN := votes[i].ranked()

@@ -129,22 +129,40 @@ func (d *detector) decodeCandidate(c *candidate) (*decoded, error) {
 	numEC := 2 << lay.ecLevel
 	// Lines laid along the rows found by the row indicators read cleaner
 	// codewords than the first pass, whose lines may cross rows.
+	// Try the second pass's votes, then both passes' together, then the
+	// first pass's alone.
 	var m *codewordMatrix
-	err = errTooDamaged
+	first := make([]cellVotes, lay.rows*lay.cols)
+	if err = asm.vote(lay, first); err != nil {
+		return nil, err
+	}
+	var tries [][]cellVotes
 	if geo, ok := fitRowGeometry(d.lines, lay); ok {
 		d.rowLines = d.readRowLines(c, geo, lay, d.rowLines)
-		asm2 := assembler{lines: d.rowLines}
-		if m, err = asm2.codewords(lay); err == nil {
-			err = m.correct(numEC)
+		second := make([]cellVotes, len(first))
+		if (&assembler{lines: d.rowLines}).vote(lay, second) == nil {
+			both := make([]cellVotes, len(first))
+			copy(both, second)
+			for i := range first {
+				for k := range first[i].value {
+					if first[i].count[k] > 0 {
+						both[i].add(first[i].value[k], first[i].count[k])
+					}
+				}
+			}
+			tries = append(tries, second, both)
+		}
+	}
+	tries = append(tries, first)
+	for _, votes := range tries {
+		if m, err = matrixFromVotes(lay, votes); err == nil {
+			if err = m.correct(numEC); err == nil {
+				break
+			}
 		}
 	}
 	if err != nil {
-		if m, err = asm.codewords(lay); err != nil {
-			return nil, err
-		}
-		if err = m.correct(numEC); err != nil {
-			return nil, err
-		}
+		return nil, err
 	}
 	cw, erasures, numErrors := m.cw, m.erasures, m.errors
 	nData := cw[0]
