@@ -3,9 +3,12 @@ package pdf417
 import (
 	"image"
 	"math/rand/v2"
+	"os"
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
+
+	"github.com/scannerd/scannerd/internal/blackbox"
 )
 
 // clutterFrame draws a 1920×1080 frame with no symbol: shaded rectangles and
@@ -79,4 +82,44 @@ func BenchmarkDecode1080pNothing(b *testing.B) {
 
 func BenchmarkDecode1080pNothingTryHarder(b *testing.B) {
 	benchmarkDecode(b, clutterFrame(), tryHarder, false)
+}
+
+// BenchmarkDecodeNoBarcodePhotos decodes every blackbox photo without a
+// barcode (640×480, binarized once, outside the timing); ns/op is per photo.
+func BenchmarkDecodeNoBarcodePhotos(b *testing.B) {
+	benchmarkPhotos(b, nil)
+}
+
+func BenchmarkDecodeNoBarcodePhotosTryHarder(b *testing.B) {
+	benchmarkPhotos(b, tryHarder)
+}
+
+func benchmarkPhotos(b *testing.B, hints map[gozxing.DecodeHintType]interface{}) {
+	var bmps []*gozxing.BinaryBitmap
+	for _, im := range blackbox.Load(b) {
+		if im.Family != "none" {
+			continue
+		}
+		f, err := os.Open(im.Path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		img, _, err := image.Decode(f)
+		f.Close()
+		if err != nil {
+			b.Fatal(err)
+		}
+		bmp := bitmap(img)
+		if _, err := bmp.GetBlackMatrix(); err != nil {
+			b.Fatal(err)
+		}
+		bmps = append(bmps, bmp)
+	}
+	r := NewReader()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := r.Decode(bmps[i%len(bmps)], hints); err == nil {
+			b.Fatal("found a symbol in a photo without one")
+		}
+	}
 }

@@ -14,16 +14,17 @@ type scanSet struct {
 // detector finds guard patterns and follows them into chains. It keeps
 // scratch buffers between calls, so one detector serves one goroutine.
 type detector struct {
-	runs     runList
-	row      *gozxing.BitArray
-	sets     [4]scanSet
-	window   runList
-	lines    []lineRead
-	rowLines []lineRead
-	bmp      *gozxing.BinaryBitmap // the image being decoded, for rowCache
-	rowCache *rowCache
-	cols     []runList // runs of the scanned columns
-	colDark  []bool    // colour of each scanned column at the current row
+	runs      runList
+	row       *gozxing.BitArray
+	sets      [4]scanSet
+	window    runList
+	lines     []lineRead
+	rowLines  []lineRead
+	probeLine lineRead
+	bmp       *gozxing.BinaryBitmap // the image being decoded, for rowCache
+	rowCache  *rowCache
+	cols      []runList // runs of the scanned columns
+	colDark   []bool    // colour of each scanned column at the current row
 }
 
 // scan looks for guard patterns on every step-th image row and column and

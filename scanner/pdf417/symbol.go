@@ -63,6 +63,25 @@ func (c *candidate) transform() (*common.PerspectiveTransform, float64) {
 	return xf, math.Hypot(bl.x-tl.x, bl.y-tl.y)
 }
 
+// probe reads a few lines across the candidate and reports whether any
+// of them holds two codewords: most guard pattern look-alikes in a scene
+// hold none, and this spares them the full sampling.
+func (d *detector) probe(c *candidate) bool {
+	xf, _ := c.transform()
+	pts := make([]float64, 4)
+	const probes = 6
+	for k := 0; k < probes; k++ {
+		s := (float64(k) + 0.5) / probes
+		pts[0], pts[1], pts[2], pts[3] = 0, s, 1, s
+		xf.TransformPoints(pts)
+		d.readLine(c.v, point{pts[0], pts[1]}, point{pts[2], pts[3]}, c.start.module, c.endModule(), &d.probeLine)
+		if len(d.probeLine.reads) >= 2 {
+			return true
+		}
+	}
+	return false
+}
+
 // readLines samples the candidate along lines parallel to its rows.
 func (d *detector) readLines(c *candidate, lines []lineRead) []lineRead {
 	xf, height := c.transform()
@@ -117,6 +136,9 @@ func (d *detector) readLines(c *candidate, lines []lineRead) []lineRead {
 
 // decodeCandidate reads, corrects and interprets one candidate.
 func (d *detector) decodeCandidate(c *candidate) (*decoded, error) {
+	if !d.probe(c) {
+		return nil, errNoLayout
+	}
 	d.lines = d.readLines(c, d.lines)
 	asm := assembler{lines: d.lines}
 	lay, err := asm.findLayout()
