@@ -21,8 +21,6 @@ type detector struct {
 	lines     []lineRead
 	rowLines  []lineRead
 	probeLine lineRead
-	bmp       *gozxing.BinaryBitmap // the image being decoded, for rowCache
-	rowCache  *rowCache
 	cols      []runList // runs of the scanned columns
 	colDark   []bool    // colour of each scanned column at the current row
 }

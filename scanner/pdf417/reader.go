@@ -90,9 +90,7 @@ func (r *Reader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHin
 	if tryHarder {
 		step = 2
 	}
-	r.det.bmp, r.det.rowCache = image, nil
 	found, lastErr := r.det.find(m, step, multiple)
-	r.det.bmp, r.det.rowCache = nil, nil
 	if len(found) == 0 {
 		return nil, asReaderError(lastErr)
 	}
@@ -184,14 +182,6 @@ func (d *detector) decodeView(v view, set *scanSet, step int, multiple bool) ([]
 	for _, s := range starts {
 		c := &candidate{v: v, start: s, stop: pairStop(s, stops)}
 		got, err := d.decodeCandidate(c)
-		if err != nil && d.bmp != nil && (v.rot == rot0 || v.rot == rot180) {
-			if d.rowCache == nil {
-				d.rowCache = newRowCache(d.bmp)
-			}
-			c.v.rows = d.rowCache
-			got, err = d.decodeCandidate(c)
-			c.v.rows = nil
-		}
 		if err != nil && c.stop != nil {
 			c.stop = nil
 			got, err = d.decodeCandidate(c)

@@ -9,7 +9,7 @@ type rotation uint8
 
 const (
 	rot0   rotation = iota // the image as it is
-	rot90                  // view column u is image row u, read right to left... see toImage
+	rot90                  // rows run down the image: see toImage
 	rot180                 // upside down
 	rot270
 )
@@ -20,36 +20,6 @@ type view struct {
 	rot    rotation
 	w, h   int // view size
 	iw, ih int // image size
-	// rows, when set, replaces the matrix by rows binarized one at a time
-	// (only for rot0 and rot180, whose view rows are image rows).
-	rows *rowCache
-}
-
-// rowCache holds image rows binarized on their own by the bitmap's
-// binarizer (a sharpening filter and a per-row threshold, as 1D readers
-// use), which keeps thin bars that the matrix binarizer can lose when
-// modules are barely two pixels wide.
-type rowCache struct {
-	bmp  *gozxing.BinaryBitmap
-	rows []*gozxing.BitArray
-	done []bool
-}
-
-func newRowCache(bmp *gozxing.BinaryBitmap) *rowCache {
-	h := bmp.GetHeight()
-	return &rowCache{bmp: bmp, rows: make([]*gozxing.BitArray, h), done: make([]bool, h)}
-}
-
-func (c *rowCache) get(x, y int) bool {
-	if !c.done[y] {
-		c.done[y] = true
-		row, err := c.bmp.GetBlackRow(y, nil)
-		if err == nil {
-			c.rows[y] = row
-		}
-	}
-	r := c.rows[y]
-	return r != nil && x < r.GetSize() && r.Get(x)
 }
 
 func newView(m *gozxing.BitMatrix, rot rotation) view {
@@ -80,12 +50,6 @@ func (v view) toImage(x, y float64) (float64, float64) {
 func (v view) get(x, y int) bool {
 	if x < 0 || y < 0 || x >= v.w || y >= v.h {
 		return false
-	}
-	if v.rows != nil {
-		if v.rot == rot180 {
-			return v.rows.get(v.iw-1-x, v.ih-1-y)
-		}
-		return v.rows.get(x, y)
 	}
 	switch v.rot {
 	case rot90:
