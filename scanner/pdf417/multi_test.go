@@ -1,10 +1,14 @@
 package pdf417
 
 import (
+	"fmt"
 	"image"
 	"image/draw"
 	"sort"
+	"sync"
 	"testing"
+
+	"github.com/makiuchi-d/gozxing"
 )
 
 func TestDecodeMultiple(t *testing.T) {
@@ -39,5 +43,41 @@ func TestDecodeMultiple(t *testing.T) {
 		if got[i] != want[i] {
 			t.Fatalf("got %q, want %q", got, want)
 		}
+	}
+}
+
+// TestReadersInParallel decodes with one Reader per goroutine, as the
+// engine's workers do; run with -race it shows the package shares no
+// mutable state between Readers.
+func TestReadersInParallel(t *testing.T) {
+	texts := []string{"WORKER ONE", "worker two", "WORKER 3", "four"}
+	imgs := make([]*gozxing.BinaryBitmap, len(texts))
+	for i, s := range texts {
+		imgs[i] = bitmap(makeSymbol(t, []segment{textSeg(s)}, symbolSpec{cols: 2 + i, ecLevel: i}, 2))
+		if _, err := imgs[i].GetBlackMatrix(); err != nil { // BinaryBitmap caches lazily
+			t.Fatal(err)
+		}
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, len(texts))
+	for w := range texts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := NewReader()
+			for k := 0; k < 20; k++ {
+				i := (w + k) % len(texts)
+				res, err := r.Decode(imgs[i], nil)
+				if err != nil || res.GetText() != texts[i] {
+					errs <- fmt.Errorf("worker %d image %d: %v %v", w, i, res, err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
 	}
 }
