@@ -1,0 +1,120 @@
+package pdf417
+
+import "math"
+
+// edgeIndex maps the six edge-to-similar-edge distances of a codeword (bar
+// to next bar and space to next space, in modules) to its table entry + 1.
+// The distances identify every pattern of the table on their own and do not
+// change when bars print wider or narrower, which is why ISO/IEC 15438
+// Annex G's reference decoder reads them rather than element widths.
+type edgeKey uint32
+
+var edgeIndex = newEdgeIndex()
+
+func newEdgeIndex() map[edgeKey]uint16 {
+	m := make(map[edgeKey]uint16, numClusters*fieldSize)
+	for k := range patterns.widths {
+		w := &patterns.widths[k]
+		var key edgeKey
+		for i := 0; i < 6; i++ {
+			key = key<<4 | edgeKey(w[i]+w[i+1])
+		}
+		m[key] = uint16(k + 1)
+	}
+	return m
+}
+
+// readCodeword decodes the eight runs starting at dark run i. It returns the
+// value, the cluster and the codeword's length in samples. When the runs
+// match no pattern exactly and the row's cluster is known (wantCluster >= 0),
+// the nearest pattern of that cluster is taken if it is near enough. weight
+// is 2 for an exact reading and 1 for a nearest one.
+func readCodeword(r *runList, i int, wantCluster int) (value, cluster, length, weight int) {
+	value, cluster, length, ok := readExact(r, i)
+	if ok {
+		return value, cluster, length, 2
+	}
+	if wantCluster < 0 || length == 0 {
+		return 0, 0, length, 0
+	}
+	if v, found := nearestCodeword(r.edges[i:i+elementsPerSymbol+1], wantCluster); found {
+		return v, wantCluster, length, 1
+	}
+	return 0, 0, length, 0
+}
+
+// nearestCodeword finds the pattern of a cluster whose edge-to-similar-edge
+// distances are nearest to the measured ones, if it is clearly the nearest.
+func nearestCodeword(e []int, cluster int) (int, bool) {
+	total := float64(e[8] - e[0])
+	scale := float64(modulesPerCodeword) / total
+	var m [6]float64
+	for k := range m {
+		m[k] = float64(e[k+2]-e[k]) * scale
+	}
+	best, second := math.Inf(1), math.Inf(1)
+	bestV := -1
+	base := cluster / 3 * fieldSize
+	for v := 0; v < fieldSize; v++ {
+		w := &patterns.widths[base+v]
+		d := 0.0
+		for k := 0; k < 6 && d < second; k++ {
+			d += math.Abs(m[k] - float64(w[k]+w[k+1]))
+		}
+		if d < best {
+			best, second, bestV = d, best, v
+		} else if d < second {
+			second = d
+		}
+	}
+	if best > 1.6 || second-best < 0.4 {
+		return 0, false
+	}
+	return bestV, true
+}
+
+// readExact decodes the eight runs starting at dark run i by rounding their
+// edge-to-similar-edge distances to whole modules.
+func readExact(r *runList, i int) (value, cluster, length int, ok bool) {
+	if i < 0 || i+elementsPerSymbol > r.count() || !r.dark(i) {
+		return 0, 0, 0, false
+	}
+	e := r.edges[i : i+elementsPerSymbol+1]
+	total := e[8] - e[0]
+	if total < modulesPerCodeword/2 {
+		return 0, 0, 0, false
+	}
+	scale := float64(modulesPerCodeword) / float64(total)
+	var key edgeKey
+	for k := 0; k < 6; k++ {
+		m := int(math.Round(float64(e[k+2]-e[k]) * scale))
+		if m < 2 || m > 9 {
+			return sampleCodeword(e, total)
+		}
+		key = key<<4 | edgeKey(m)
+	}
+	if k, found := edgeIndex[key]; found {
+		k--
+		return int(k) % fieldSize, int(k) / fieldSize * 3, total, true
+	}
+	return sampleCodeword(e, total)
+}
+
+// sampleCodeword reads a codeword by sampling 17 module centres, for the
+// rare pattern whose edge distances round badly.
+func sampleCodeword(e []int, total int) (value, cluster, length int, ok bool) {
+	var bits uint32
+	run := 0
+	for m := 0; m < modulesPerCodeword; m++ {
+		x := float64(e[0]) + (float64(m)+0.5)*float64(total)/modulesPerCodeword
+		for run < elementsPerSymbol-1 && float64(e[run+1]) <= x {
+			run++
+		}
+		bits <<= 1
+		if run%2 == 0 {
+			bits |= 1
+		}
+	}
+	v, c, found := patterns.lookup(bits)
+	return v, c, total, found
+}

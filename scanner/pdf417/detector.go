@@ -1,0 +1,204 @@
+package pdf417
+
+import (
+	"math"
+
+	"github.com/makiuchi-d/gozxing"
+)
+
+// scanSet holds the guard patterns found by scanning one view.
+type scanSet struct {
+	starts, stops []guardHit
+}
+
+// detector finds guard patterns and follows them into chains. It keeps
+// scratch buffers between calls, so one detector serves one goroutine.
+type detector struct {
+	runs      runList
+	row       *gozxing.BitArray
+	sets      [4]scanSet
+	window    runList
+	lines     []lineRead
+	rowLines  []lineRead
+	probeLine lineRead
+	cols      []runList // runs of the scanned columns
+	colDark   []bool    // colour of each scanned column at the current row
+}
+
+// scan looks for guard patterns on every step-th image row and column and
+// sorts the hits into the four views.
+func (d *detector) scan(m *gozxing.BitMatrix, step int) {
+	for i := range d.sets {
+		d.sets[i].starts = d.sets[i].starts[:0]
+		d.sets[i].stops = d.sets[i].stops[:0]
+	}
+	w, h := m.GetWidth(), m.GetHeight()
+	if d.row == nil || d.row.GetSize() < w {
+		d.row = gozxing.NewBitArray(w)
+	}
+	for y := step / 2; y < h; y += step {
+		d.row = m.GetRow(y, d.row)
+		d.runs.fromBitArray(d.row, w)
+		s := &d.sets[rot0]
+		s.starts, s.stops = findGuards(&d.runs, y, s.starts, s.stops)
+		d.runs.reverse()
+		s = &d.sets[rot180]
+		s.starts, s.stops = findGuards(&d.runs, h-1-y, s.starts, s.stops)
+	}
+	// Columns: one pass over the rows collects the runs of every scanned
+	// column, far cheaper than reading the matrix bit by bit down columns.
+	nCols := 0
+	for x := step / 2; x < w; x += step {
+		nCols++
+	}
+	for len(d.cols) < nCols {
+		d.cols = append(d.cols, runList{})
+	}
+	cols := d.cols[:nCols]
+	if cap(d.colDark) < nCols {
+		d.colDark = make([]bool, nCols)
+	}
+	prev := d.colDark[:nCols]
+	for y := 0; y < h; y++ {
+		d.row = m.GetRow(y, d.row)
+		words := d.row.GetBitArray()
+		if y == 0 {
+			for i := range cols {
+				x := step/2 + i*step
+				dark := words[x>>5]>>(x&31)&1 != 0
+				cols[i].reset()
+				cols[i].firstDark = dark
+				cols[i].edges = append(cols[i].edges, 0)
+				prev[i] = dark
+			}
+			continue
+		}
+		for i, x := 0, step/2; i < len(cols); i, x = i+1, x+step {
+			if dark := words[x>>5]>>(x&31)&1 != 0; dark != prev[i] {
+				prev[i] = dark
+				cols[i].edges = append(cols[i].edges, y)
+			}
+		}
+	}
+	for i := range cols {
+		x := step/2 + i*step
+		c := &cols[i]
+		c.edges = append(c.edges, h)
+		s := &d.sets[rot90]
+		s.starts, s.stops = findGuards(c, w-1-x, s.starts, s.stops)
+		c.reverse()
+		s = &d.sets[rot270]
+		s.starts, s.stops = findGuards(c, x, s.starts, s.stops)
+	}
+}
+
+// chains follows every hit of one kind into a chain, skipping hits that an
+// earlier chain already covers, and returns the chains at least minLines
+// lines high.
+func (d *detector) chains(v view, hits []guardHit, isStart bool, minLines int) []*chain {
+	var out []*chain
+	for _, h := range hits {
+		covered := false
+		for _, c := range out {
+			if c.covers(h) {
+				covered = true
+				break
+			}
+		}
+		if covered {
+			continue
+		}
+		c := d.trace(v, h, isStart)
+		if c.height()+1 >= minLines {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// trace follows a guard pattern up and down from a hit, line by line, and
+// fits the symbol's edge to what it finds. It follows the pattern's wide bar
+// (8 modules in the start pattern, 7 in the stop pattern), which survives
+// blur and damage that break up the thin elements.
+func (d *detector) trace(v view, seed guardHit, isStart bool) *chain {
+	c := &chain{hits: []guardHit{seed}}
+	u := seed.module
+	wide, modules := 7.0, float64(stopModules)
+	if isStart {
+		wide, modules = 8, startModules
+	}
+	var up []guardHit
+	for _, dir := range []int{-1, 1} {
+		last := seed
+		slope := 0.0
+		var got []guardHit
+		maxMiss := max(3, int(2*u+0.5))
+		miss := 0
+		for y := seed.y + dir; y >= 0 && y < v.h; y += dir {
+			// The wide bar's leading edge: the start pattern's outer
+			// edge, the stop pattern's inner edge.
+			lead := last.outer
+			if !isStart {
+				lead = last.inner
+			}
+			lead += slope * float64(y-last.y)
+			x0 := int(math.Floor(lead - 3*u - 2))
+			x1 := int(math.Ceil(lead + (wide+3)*u + 2))
+			d.window.fromFunc(x1-x0, func(i int) bool { return v.get(x0+i, y) })
+			edge, ok := findWideBar(&d.window, lead-float64(x0), wide*u, 1.5*u+1)
+			if !ok {
+				miss++
+				if miss > maxMiss {
+					break
+				}
+				continue
+			}
+			miss = 0
+			hit := guardHit{y: y, module: u}
+			edge += float64(x0)
+			if isStart {
+				hit.outer, hit.inner = edge, edge+modules*u
+			} else {
+				hit.inner, hit.outer = edge, edge+modules*u
+			}
+			got = append(got, hit)
+			if n := len(got); n >= 4 {
+				k := max(0, n-16)
+				if dyy := float64(got[n-1].y - got[k].y); dyy != 0 {
+					slope = (got[n-1].outer - got[k].outer) / dyy
+				}
+			}
+			last = hit
+		}
+		if dir < 0 {
+			up = got
+		} else {
+			for i, j := 0, len(up)-1; i < j; i, j = i+1, j-1 {
+				up[i], up[j] = up[j], up[i]
+			}
+			c.hits = append(append(up, seed), got...)
+		}
+	}
+	c.fit()
+	return c
+}
+
+// findWideBar returns the leading edge of the dark run nearest to want that
+// is about width long.
+func findWideBar(r *runList, want, width, tol float64) (float64, bool) {
+	best, bestDist := 0.0, tol
+	for i := 0; i < r.count(); i++ {
+		if !r.dark(i) {
+			continue
+		}
+		w := float64(r.width(i))
+		if w < 0.7*width || w > 1.3*width {
+			continue
+		}
+		e := float64(r.edges[i])
+		if dist := math.Abs(e - want); dist <= bestDist {
+			best, bestDist = e, dist
+		}
+	}
+	return best, bestDist < tol
+}

@@ -1,0 +1,82 @@
+package pdf417
+
+import "github.com/makiuchi-d/gozxing"
+
+// runList is a line of pixels as alternating dark and light runs. edges[i]
+// is where run i starts; the last entry is where the line ends, so run i is
+// edges[i+1]-edges[i] long. Run 0 is dark when firstDark is set.
+type runList struct {
+	edges     []int
+	firstDark bool
+}
+
+func (r *runList) reset() {
+	r.edges = r.edges[:0]
+	r.firstDark = false
+}
+
+func (r *runList) count() int { return max(len(r.edges)-1, 0) }
+
+func (r *runList) width(i int) int { return r.edges[i+1] - r.edges[i] }
+
+func (r *runList) dark(i int) bool { return (i%2 == 0) == r.firstDark }
+
+// fromBitArray fills r with the runs of a matrix row, skipping whole words
+// of one colour.
+func (r *runList) fromBitArray(row *gozxing.BitArray, width int) {
+	r.reset()
+	r.firstDark = row.Get(0)
+	r.edges = append(r.edges, 0)
+	x := 0
+	dark := r.firstDark
+	for x < width {
+		if dark {
+			x = row.GetNextUnset(x)
+		} else {
+			x = row.GetNextSet(x)
+		}
+		if x > width {
+			x = width
+		}
+		r.edges = append(r.edges, x)
+		dark = !dark
+	}
+}
+
+// fromFunc fills r with the runs of n samples read by pixel.
+func (r *runList) fromFunc(n int, pixel func(i int) bool) {
+	r.reset()
+	if n <= 0 {
+		return
+	}
+	prev := pixel(0)
+	r.firstDark = prev
+	r.edges = append(r.edges, 0)
+	for i := 1; i < n; i++ {
+		if p := pixel(i); p != prev {
+			r.edges = append(r.edges, i)
+			prev = p
+		}
+	}
+	r.edges = append(r.edges, n)
+}
+
+// reverse turns the run list end to end over a line of length n.
+func (r *runList) reverse() {
+	e := r.edges
+	if len(e) == 0 {
+		return
+	}
+	n := e[len(e)-1]
+	for i, j := 0, len(e)-1; i < j; i, j = i+1, j-1 {
+		e[i], e[j] = n-e[j], n-e[i]
+	}
+	if len(e)%2 == 1 {
+		mid := len(e) / 2
+		e[mid] = n - e[mid]
+	}
+	// The last run becomes the first.
+	if (len(e)-1)%2 == 0 {
+		r.firstDark = !r.firstDark
+	}
+}
