@@ -10,6 +10,7 @@ import (
 	zqr "github.com/makiuchi-d/gozxing/qrcode"
 	qrdecoder "github.com/makiuchi-d/gozxing/qrcode/decoder"
 	qrdetector "github.com/makiuchi-d/gozxing/qrcode/detector"
+	"github.com/scannerd/scannerd/scanner/pdf417"
 )
 
 // multiReader finds every symbol it can in a binarized image.
@@ -38,6 +39,7 @@ func newAreaReaders() []areaReader {
 	qrSingle := zqr.NewQRCodeReader()
 	dm := datamatrix.NewDataMatrixReader()
 	az := aztec.NewAztecReader()
+	pdf := pdf417.NewReader()
 	return []areaReader{
 		{sym: QRCode, corners: qrCorners, read: func(bm *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}, want int) []*gozxing.Result {
 			if want == 1 {
@@ -58,6 +60,18 @@ func newAreaReaders() []areaReader {
 		}},
 		{sym: DataMatrix, corners: cornersTLBLBRTR, read: eraseAndRetry(dm, cornersTLBLBRTR), centred: true},
 		{sym: Aztec, corners: cornersTLBLBRTR, read: eraseAndRetry(az, cornersTLBLBRTR), centred: true},
+		{sym: PDF417, corners: cornersTLBLBRTR, read: multiple(pdf)},
+	}
+}
+
+// multiple adapts a reader that finds every symbol itself.
+func multiple(r multiReader) func(*gozxing.BinaryBitmap, map[gozxing.DecodeHintType]interface{}, int) []*gozxing.Result {
+	return func(bm *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}, want int) []*gozxing.Result {
+		rs, _ := r.DecodeMultiple(bm, hints)
+		if want > 0 && len(rs) > want {
+			rs = rs[:want]
+		}
+		return rs
 	}
 }
 
