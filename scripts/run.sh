@@ -1,8 +1,96 @@
 #!/usr/bin/env bash
-# run.sh - start scannerd on the built-in demo camera (make run).
-# Results stream to the terminal as JSON lines until Ctrl-C.
+# run.sh - make run: scannerd with everything it needs, on this machine, with
+# no camera and no network.
+#
+# It sets up a local trial License Tracking Server (ltsd init, a trial
+# license, a handshake code) in a scratch directory, starts it and scannerd on
+# the demo camera pointed at it, and shows the results as they stream in
+# (scanctl watch) until Ctrl-C, which stops all of it.
+#
+# BIN: where the binaries are (default bin/); SCANNERD_RUN_DIR: the scratch
+# directory (default: a new temporary one, removed at the end).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bin=$(realpath "${BIN:-bin}")
 export OPENCV_LOG_LEVEL=${OPENCV_LOG_LEVEL:-ERROR}
-echo "scannerd: demo camera, results below as JSON lines; Ctrl-C stops." >&2
-exec bin/scannerd -config packaging/scannerd.toml -ndjson
+
+if [ -n "${SCANNERD_RUN_DIR:-}" ]; then
+  run=$SCANNERD_RUN_DIR
+  mkdir -p "$run"
+  keep=1
+else
+  run=$(mktemp -d "${TMPDIR:-/tmp}/scannerd-run.XXXXXX")
+  keep=0
+fi
+pids=()
+stop() {
+  trap - EXIT INT TERM
+  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  [ "$keep" = 1 ] || rm -rf "$run"
+  echo >&2
+  echo "stopped." >&2
+}
+trap stop EXIT
+trap 'exit 130' INT TERM
+
+say() { printf '\033[1m%s\033[0m\n' "$*" >&2; }
+
+# A free port on loopback for the LTS.
+port=18443
+while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+
+say "1/4 License Tracking Server: keys, a trial license and a handshake code in $run/lts"
+"$bin/ltsd" init "$run/lts" >/dev/null
+sed -i "s|^listen = .*|listen = \"127.0.0.1:$port\"|" "$run/lts/ltsd.toml"
+"$bin/ltsd" license issue -vendor-key "$run/lts/vendor.key" -id TRIAL -customer "make run" \
+  -type scan -scans 100000 -period day -days 30 -o "$run/trial.lic"
+"$bin/ltsd" license import -config "$run/lts/ltsd.toml" "$run/trial.lic" >/dev/null
+code=$("$bin/ltsd" handshake create -config "$run/lts/ltsd.toml" -license TRIAL)
+"$bin/ltsd" serve -config "$run/lts/ltsd.toml" 2>"$run/ltsd.log" &
+pids+=($!)
+
+say "2/4 scannerd: the demo camera, licensed by that LTS (handshake code $code)"
+{
+  cat <<TOML
+# Written by make run. See packaging/scannerd.toml for every key.
+[log]
+format = "text"
+
+[api]
+socket = "$run/scannerd.sock"
+
+[license]
+state_dir = "$run/state"
+handshake_code = "$code"
+report_interval = "30s"
+TOML
+  "$bin/ltsd" pin -config "$run/lts/ltsd.toml" | grep -v '^#'
+  cat <<TOML
+
+[[source]]
+name = "demo"
+url = "demo"
+fps = 15
+TOML
+} >"$run/scannerd.toml"
+"$bin/scannerd" -config "$run/scannerd.toml" 2>"$run/scannerd.log" &
+pids+=($!)
+
+say "3/4 waiting for the daemon's socket"
+for _ in $(seq 1 100); do
+  [ -S "$run/scannerd.sock" ] && break
+  if ! kill -0 "${pids[1]}" 2>/dev/null; then
+    echo "scannerd did not start:" >&2
+    cat "$run/scannerd.log" >&2
+    exit 1
+  fi
+  sleep 0.1
+done
+
+say "4/4 results as they are read (Ctrl-C stops everything). In another terminal:"
+echo "      $bin/scanctl --socket $run/scannerd.sock status" >&2
+echo "      $bin/scanctl --socket $run/scannerd.sock license" >&2
+echo "      $bin/ltsd usage -config $run/lts/ltsd.toml" >&2
+echo "    logs: $run/scannerd.log, $run/ltsd.log" >&2
+"$bin/scanctl" --socket "$run/scannerd.sock" watch
