@@ -21,6 +21,7 @@ build: deps
 test: deps
 	$(GO) vet -tags=$(TAGS) ./...
 	$(GO) test -tags=$(TAGS) -race ./...
+	$(GO) test -tags=$(TAGS) ./scanner/...   # again without -race: with the blackbox images
 	$(GO) test -tags=$(TAGS),matprofile -run MatProfile ./capture
 	$(MAKE) --no-print-directory test-nocv
 

@@ -28,7 +28,7 @@ func TestNoBarcodeContentLeaves(t *testing.T) {
 		{scanner.EAN13, "4006381333931"},
 		{scanner.PDF417, "ANSI 636014040002DL00410278ZC03190008DLDAQY1234568"},
 	}
-	for _, img := range blackbox.Load(t) {
+	for _, img := range blackbox.Manifest(t) {
 		sym, err := scanner.ParseSymbology(img.Format)
 		if err != nil || len(img.Expected) < 8 {
 			continue
