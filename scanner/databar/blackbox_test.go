@@ -1,0 +1,95 @@
+package databar
+
+import (
+	"image"
+	_ "image/gif"
+	_ "image/jpeg"
+	_ "image/png"
+	"os"
+	"testing"
+
+	"github.com/makiuchi-d/gozxing"
+
+	"github.com/scannerd/scannerd/internal/blackbox"
+)
+
+// decodeLikeEngine decodes img the way the scanner engine prepares
+// frames: hybrid binarizer, then global histogram, then both again on the
+// image turned 90°.
+func decodeLikeEngine(r *Reader, img image.Image, hints map[gozxing.DecodeHintType]interface{}) (*gozxing.Result, error) {
+	src := gozxing.NewLuminanceSourceFromImage(img)
+	var lastErr error
+	for _, rotate := range []bool{false, true} {
+		s := src
+		if rotate {
+			rs, err := src.RotateCounterClockwise()
+			if err != nil {
+				return nil, err
+			}
+			s = rs
+		}
+		for _, binarize := range []func(gozxing.LuminanceSource) gozxing.Binarizer{
+			gozxing.NewHybridBinarizer, gozxing.NewGlobalHistgramBinarizer,
+		} {
+			bmp, err := gozxing.NewBinaryBitmap(binarize(s))
+			if err != nil {
+				return nil, err
+			}
+			res, err := r.Decode(bmp, hints)
+			if err == nil {
+				return res, nil
+			}
+			lastErr = err
+		}
+	}
+	return nil, lastErr
+}
+
+func loadImage(t testing.TB, path string) image.Image {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, _, err := image.Decode(f)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return img
+}
+
+// blackboxFloors are the decode counts the reader reaches on the real
+// images of each family; they must never drop.
+var blackboxFloors = map[string]int{
+	"rssexpanded":        0,
+	"rssexpandedstacked": 0,
+}
+
+func TestBlackbox(t *testing.T) {
+	imgs := blackbox.Load(t)
+	hints := map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_TRY_HARDER: true}
+	got := map[string]int{}
+	total := map[string]int{}
+	for _, im := range imgs {
+		if _, ok := blackboxFloors[im.Family]; !ok {
+			continue
+		}
+		total[im.Family]++
+		res, err := decodeLikeEngine(NewReader(), loadImage(t, im.Path), hints)
+		switch {
+		case err != nil:
+			t.Logf("%s: no read: %v", im.Rel, err)
+		case !blackbox.Matches(res.GetText(), im.Expected):
+			t.Errorf("%s: read %q, want %q", im.Rel, res.GetText(), im.Expected)
+		default:
+			got[im.Family]++
+		}
+	}
+	for fam, floor := range blackboxFloors {
+		t.Logf("%s: %d/%d decoded", fam, got[fam], total[fam])
+		if got[fam] < floor {
+			t.Errorf("%s: %d decoded, floor is %d", fam, got[fam], floor)
+		}
+	}
+}
