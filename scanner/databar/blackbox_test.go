@@ -6,6 +6,7 @@ import (
 	_ "image/jpeg"
 	_ "image/png"
 	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
@@ -90,6 +91,33 @@ func TestBlackbox(t *testing.T) {
 		t.Logf("%s: %d/%d decoded", fam, got[fam], total[fam])
 		if got[fam] < floor {
 			t.Errorf("%s: %d decoded, floor is %d", fam, got[fam], floor)
+		}
+	}
+}
+
+// TestEncoderMatchesRealSymbol checks the test encoder, which the
+// round-trip tests rely on, against a symbol made by another encoder: its
+// module rows must equal those of the image, row by row.
+func TestEncoderMatchesRealSymbol(t *testing.T) {
+	dir, err := blackbox.Dir()
+	if err != nil {
+		t.Skipf("skipping: %v", err)
+	}
+	// A 6-row stacked symbol, 2 pairs per row, 2 pixels per module, rows
+	// 34 modules high with 3 separator modules between them.
+	real := loadImage(t, filepath.Join(dir, "rssexpandedstacked-1", "13.png"))
+	const hri = "(01)90012345678908(3922)795888888888888888888888888888888888888888888888888888"
+	mine := symbolImage(t, hri, 2, 2) // quiet zone of 6 modules
+	dark := func(img image.Image, x, y int) bool {
+		r, _, _, _ := img.At(x, y).RGBA()
+		return r < 0x8000
+	}
+	for row := 0; row < 6; row++ {
+		for m := 0; m < 102; m++ {
+			want := dark(real, 2*m+1, 2*(37*row+17))
+			if got := dark(mine, 2*(6+m)+1, 2*(6+37*row+17)); got != want {
+				t.Fatalf("row %d module %d: dark=%v, the real symbol has %v", row, m, got, want)
+			}
 		}
 	}
 }
