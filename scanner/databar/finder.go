@@ -82,6 +82,14 @@ func matchFinder(r *[5]float64, firstBar bool) (finderMatch, bool) {
 	if (n0+n1)*15 > 3.4*total || (n0+n1)*15 < 0.9*total || (w0+w1)*15 < 8*total {
 		return finderMatch{}, false
 	}
+	// Each narrow element alone, and the outer element (1 to 3 modules).
+	outer := r[0]
+	if firstBar {
+		outer = r[4]
+	}
+	if n0*15 > 2.2*total || n1*15 > 2.2*total || outer*15 > 4.2*total || outer*15 < 0.4*total {
+		return finderMatch{}, false
+	}
 	sign := [5]float64{-1, 1, -1, 1, -1} // +1 bar, -1 space
 	if firstBar {
 		sign = [5]float64{1, -1, 1, -1, 1}

@@ -59,7 +59,7 @@ func (s *search) coarseRows() []int {
 }
 
 // scan reads line y once and files its pairs into clusters. It returns the
-// clusters that gained observations and are not decoded yet.
+// clusters that gained observations.
 func (s *search) scan(y int) []*cluster {
 	r := s.r
 	if y < 0 || y >= s.height || r.scanned[y] {
@@ -75,7 +75,7 @@ func (s *search) scan(y int) []*cluster {
 	live := touched[:0]
 	for _, c := range touched {
 		c = c.live()
-		if !c.decoded && !containsCluster(live, c) {
+		if !containsCluster(live, c) {
 			live = append(live, c)
 		}
 	}
@@ -188,6 +188,7 @@ func (s *search) decodeCluster(c *cluster) (*gozxing.Result, error) {
 			continue
 		}
 		c.decoded = true
+		c = s.measureHeight(c)
 		return s.result(c, text, element), nil
 	}
 	return nil, failure
@@ -208,6 +209,33 @@ func symbolText(data []int) (text, element string, err error) {
 		}
 	}
 	return "", "", err
+}
+
+// measureHeight extends c's vertical extent to the ends of its bars, for
+// the corner points: a symbol often decodes from the first line crossing
+// it. Lines about two modules apart are read until two in a row miss.
+func (s *search) measureHeight(c *cluster) *cluster {
+	step := max(1, int(math.Round(2*c.module)))
+	for _, dir := range [2]int{-1, 1} {
+		misses := 0
+		for n := 0; misses < 2 && n < exploreBudget; n++ {
+			y := c.y0 - step
+			if dir > 0 {
+				y = c.y1 + step
+			}
+			y += (misses) * step * dir
+			if y < 0 || y >= s.height {
+				break
+			}
+			if containsCluster(s.scan(y), c) {
+				c = c.live()
+				misses = 0
+			} else {
+				misses++
+			}
+		}
+	}
+	return c
 }
 
 // result builds the gozxing result for a decoded cluster. The corner
