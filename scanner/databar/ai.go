@@ -150,6 +150,9 @@ func humanReadable(element string) (string, error) {
 	if err := f.write(0, true); err != nil {
 		return "", err
 	}
+	if f.out.Len() == 0 {
+		return "", errEmptyFields
+	}
 	return f.out.String(), nil
 }
 
@@ -186,7 +189,7 @@ func (f *fieldWriter) write(at int, emit bool) error {
 		format := lookupAI(ai)
 		size := format.max
 		if format.fixed {
-			if len(rest) < size {
+			if len(rest) < size || strings.IndexByte(rest[:size], groupSeparator) >= 0 {
 				return errBadField
 			}
 		} else {

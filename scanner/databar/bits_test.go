@@ -146,6 +146,8 @@ func TestHumanReadable(t *testing.T) {
 		{name: "fixed field too short", element: "0112345", wantErr: true},
 		{name: "empty field", element: "10\x1d21A", wantErr: true},
 		{name: "letter in AI", element: "1A2345", wantErr: true},
+		{name: "fnc1 inside a fixed field", element: "11000\x1d00", wantErr: true},
+		{name: "only fnc1", element: "\x1d\x1d", wantErr: true},
 		{name: "dangling digit", element: "0190012345678908" + "1", wantErr: true},
 	}
 	for _, tc := range tests {
