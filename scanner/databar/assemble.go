@@ -2,7 +2,6 @@ package databar
 
 import (
 	"math"
-	"sort"
 )
 
 // A symbol is assembled from pair observations by finder identity: the
@@ -11,11 +10,23 @@ import (
 // pairs from any scan line, in any order or direction, fall into their
 // places, which reads single-row and stacked symbols alike.
 
-// vote counts how often a character value was read in one place.
+// vote sums the readings of one character value in one place, each
+// weighted by how well it fit.
 type vote struct {
-	value, checksum, count int
-	cost                   float64 // best reading cost seen
+	value, checksum int
+	weight          float64
 }
+
+// readingWeight is the vote a reading of the given cost carries: 1 for a
+// perfect fit, falling fast as the fit worsens.
+func readingWeight(cost float64) float64 { return 1 / (1 + 2*cost*cost) }
+
+// Assembly waits until every place is settled: its leading value has at
+// least minWeight and settleRatio times the weight of any other value.
+const (
+	minWeight   = 0.5
+	settleRatio = 2
+)
 
 // cluster gathers observations that lie close together and so belong to
 // one symbol.
@@ -59,21 +70,20 @@ func (c *cluster) add(p *pairObs) {
 	}
 	for side, ch := range p.chars {
 		if ch.ok {
-			c.addVote(p.finder, side, ch.value, ch.checksum, ch.cost, 1)
+			c.addVote(p.finder, side, ch.value, ch.checksum, readingWeight(ch.cost))
 		}
 	}
 }
 
-func (c *cluster) addVote(f finderID, side, value, checksum int, cost float64, n int) {
+func (c *cluster) addVote(f finderID, side, value, checksum int, weight float64) {
 	vs := c.votes[f][side]
 	for i := range vs {
 		if vs[i].value == value {
-			vs[i].count += n
-			vs[i].cost = math.Min(vs[i].cost, cost)
+			vs[i].weight += weight
 			return
 		}
 	}
-	c.votes[f][side] = append(vs, vote{value: value, checksum: checksum, count: n, cost: cost})
+	c.votes[f][side] = append(vs, vote{value: value, checksum: checksum, weight: weight})
 }
 
 // merge moves o's observations into c.
@@ -89,7 +99,7 @@ func (c *cluster) merge(o *cluster) {
 	for f := range o.votes {
 		for side, vs := range o.votes[f] {
 			for _, v := range vs {
-				c.addVote(finderID(f), side, v.value, v.checksum, v.cost, v.count)
+				c.addVote(finderID(f), side, v.value, v.checksum, v.weight)
 			}
 		}
 	}
@@ -106,94 +116,46 @@ func (c *cluster) touches(p *pairObs, gap int) bool {
 	return p.x0-tol <= c.x1 && p.x1+tol >= c.x0 && p.y >= c.y0-gap && p.y <= c.y1+gap
 }
 
-// ranked returns the votes of a place, most frequent first.
-func ranked(vs []vote) []vote {
-	out := append([]vote(nil), vs...)
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].count != out[j].count {
-			return out[i].count > out[j].count
-		}
-		return out[i].cost < out[j].cost
-	})
-	return out
-}
-
-// symbolChars is an assembled symbol: the data character values in order.
-type symbolChars struct {
-	data []int
-}
-
-// maxAlternatives bounds the checksum-guided substitutions tried per
-// assembly, which keeps the chance of a wrong read low.
-const maxAlternatives = 8
-
-// assemble tries to put a symbol together from the votes. It returns the
-// data characters of every arrangement that passes the checksum, best
-// first.
-func (c *cluster) assemble() []symbolChars {
-	var out []symbolChars
-	checks := ranked(c.votes[0][0])
-	for ci, check := range checks {
-		if ci >= 2 || (ci > 0 && check.count*3 < checks[0].count) {
-			break
-		}
-		s := check.value/211 + 4 // symbol characters, check included
-		if s > 22 {
-			continue
-		}
-		seq := finderSequences[(s+1)/2]
-		places := make([][]vote, s-1)
-		complete := true
-		for k := 1; k < s; k++ {
-			places[k-1] = ranked(c.votes[seq[k/2]][k%2])
-			if len(places[k-1]) == 0 {
-				complete = false
-				break
-			}
-		}
-		if !complete {
-			continue
-		}
-		want := check.value % 211
-		pick := make([]int, s-1) // index into places
-		if sumChecksum(places, pick) == want {
-			out = append(out, symbolChars{data: values(places, pick)})
-			continue
-		}
-		// Substitute one place by a value also read there.
-		tries := 0
-		for k := range places {
-			for alt := 1; alt < len(places[k]) && tries < maxAlternatives; alt++ {
-				if places[k][alt].count*4 < places[k][0].count {
-					break
-				}
-				tries++
-				pick[k] = alt
-				if sumChecksum(places, pick) == want {
-					out = append(out, symbolChars{data: values(places, pick)})
-				}
-				pick[k] = 0
-			}
+// leader returns the settled value of a place, if it has one.
+func leader(vs []vote) (vote, bool) {
+	var best, runnerUp vote
+	for _, v := range vs {
+		switch {
+		case v.weight > best.weight:
+			runnerUp, best = best, v
+		case v.weight > runnerUp.weight:
+			runnerUp = v
 		}
 	}
-	return out
+	return best, best.weight >= minWeight && best.weight >= settleRatio*runnerUp.weight
 }
 
-func sumChecksum(places [][]vote, pick []int) int {
+// assemble puts a symbol together from the settled votes and returns its
+// data characters when the check character confirms them. Every
+// assembly tried is a chance of a chance match of the mod-211 checksum,
+// so only settled places are used and nothing else is tried.
+func (c *cluster) assemble() ([]int, bool) {
+	check, ok := leader(c.votes[0][0])
+	if !ok {
+		return nil, false
+	}
+	s := check.value/211 + 4 // symbol characters, check included
+	if s > 22 {
+		return nil, false
+	}
+	seq := finderSequences[(s+1)/2]
+	data := make([]int, s-1)
 	sum := 0
-	for k, i := range pick {
-		sum += places[k][i].checksum
-	}
-	return sum % 211
-}
-
-func values(places [][]vote, pick []int) []int {
-	out := make([]int, len(pick))
-	for k, i := range pick {
-		out[k] = places[k][i].value
-		if out[k] > 4095 {
-			return nil
+	for k := 1; k < s; k++ {
+		v, ok := leader(c.votes[seq[k/2]][k%2])
+		if !ok || v.value > 4095 {
+			return nil, false
 		}
+		data[k-1] = v.value
+		sum += v.checksum
 	}
-	return out
+	if sum%211 != check.value%211 {
+		return nil, false
+	}
+	return data, true
 }

@@ -13,7 +13,6 @@ const groupSeparator = 0x1d
 // Internal decoding failures; Decode reports them as gozxing format errors.
 var (
 	errShortBits   = errors.New("bit stream ends inside a field")
-	errBadMethod   = errors.New("unknown encodation method")
 	errBadValue    = errors.New("field value out of range")
 	errBadGeneral  = errors.New("invalid general-purpose data")
 	errEmptyFields = errors.New("no data in symbol")
@@ -91,11 +90,9 @@ func decodeElementString(chars []int, lenient bool) (string, error) {
 	case b.peek(5) == 0b01101: // (01) + (393x)
 		b.skip(5 + 2)
 		err = decodePrice(b, &s, true, lenient)
-	case b.peek(4) == 0b0111: // (01) + (310x)/(320x) [+ date]
+	default: // "0111xxx": (01) + (310x)/(320x) [+ date], the last prefix left
 		m, _ := b.read(7)
 		err = decodeWeightDate(b, &s, m&7)
-	default:
-		err = errBadMethod
 	}
 	if err != nil {
 		return "", err

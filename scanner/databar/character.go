@@ -1,5 +1,7 @@
 package databar
 
+import "math"
+
 // Symbol characters, ISO/IEC 24724 §5.4 (DataBar Expanded): 17 modules in
 // 4 bars and 4 spaces. The 4192 values fall into five groups; in each the
 // odd-numbered elements (1st, 3rd, 5th, 7th, counted from the character's
@@ -170,57 +172,39 @@ type charReading struct {
 }
 
 // readCharacter finds the character whose widths are closest (least
-// squares, in modules) to x, the measured widths scaled to 17 modules. It
-// returns the best reading and the runner-up.
-func readCharacter(x *[8]float64) (best, second charReading) {
-	best.cost, second.cost = 1e9, 1e9
-	consider := func(c charReading) {
-		switch {
-		case c.cost < best.cost:
-			second, best = best, c
-		case c.cost < second.cost && c.value != best.value:
-			second = c
-		}
-	}
+// squares, in modules) to x, the measured widths scaled to 17 modules.
+// Within a group the odd and even halves are independent, so the best of
+// each half makes the best character of the group.
+func readCharacter(x *[8]float64) charReading {
+	best := charReading{cost: math.Inf(1)}
 	for gi := range charGroups {
 		g := &charGroups[gi]
-		o1, o2, oc1, oc2 := nearestHalf(g.odd, x, 0)
-		e1, e2, ec1, ec2 := nearestHalf(g.even, x, 1)
-		for _, c := range [3][4]float64{
-			{float64(o1), float64(e1), oc1 + ec1},
-			{float64(o2), float64(e1), oc2 + ec1},
-			{float64(o1), float64(e2), oc1 + ec2},
-		} {
-			vo, ve := int(c[0]), int(c[1])
-			if vo < 0 || ve < 0 {
-				continue
-			}
-			r := charReading{value: g.base + vo*g.evenCount + ve, cost: c[2]}
-			for i := 0; i < 4; i++ {
-				r.widths[2*i], r.widths[2*i+1] = int(g.odd[vo][i]), int(g.even[ve][i])
-			}
-			consider(r)
+		vo, oddCost := nearestHalf(g.odd, x, 0)
+		ve, evenCost := nearestHalf(g.even, x, 1)
+		if oddCost+evenCost >= best.cost {
+			continue
+		}
+		best = charReading{value: g.base + vo*g.evenCount + ve, cost: oddCost + evenCost}
+		for i := 0; i < 4; i++ {
+			best.widths[2*i], best.widths[2*i+1] = int(g.odd[vo][i]), int(g.even[ve][i])
 		}
 	}
-	return best, second
+	return best
 }
 
-// nearestHalf returns the indices and costs of the two patterns closest to
-// the odd (parity 0) or even (parity 1) elements of x.
-func nearestHalf(patterns [][4]uint8, x *[8]float64, parity int) (i1, i2 int, c1, c2 float64) {
-	i1, i2, c1, c2 = -1, -1, 1e9, 1e9
+// nearestHalf returns the index and cost of the pattern closest to the odd
+// (parity 0) or even (parity 1) elements of x.
+func nearestHalf(patterns [][4]uint8, x *[8]float64, parity int) (int, float64) {
+	index, cost := 0, math.Inf(1)
 	for i, p := range patterns {
 		c := 0.0
 		for k := 0; k < 4; k++ {
 			d := x[2*k+parity] - float64(p[k])
 			c += d * d
 		}
-		if c < c1 {
-			i2, c2 = i1, c1
-			i1, c1 = i, c
-		} else if c < c2 {
-			i2, c2 = i, c
+		if c < cost {
+			index, cost = i, c
 		}
 	}
-	return i1, i2, c1, c2
+	return index, cost
 }

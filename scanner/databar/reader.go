@@ -67,7 +67,7 @@ func (r *Reader) search(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHin
 	var failure error
 	seen := map[string]bool{}
 	for _, y := range s.coarseRows() {
-		for _, c := range s.scan(y) {
+		for _, c := range s.scan(y, false) {
 			res, err := s.tryCluster(c)
 			if err != nil {
 				failure = err

@@ -25,7 +25,7 @@ func TestNoFalsePositives(t *testing.T) {
 		}
 		checked++
 		img := loadImage(t, im.Path)
-		if res, err := decodeLikeEngine(NewReader(), img, tryHarder); err == nil {
+		if res, err := decodeLikeEngine(t, NewReader(), img, tryHarder); err == nil {
 			t.Errorf("%s: read %q from an image without DataBar Expanded", im.Rel, res.GetText())
 		}
 		bmp, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(gozxing.NewLuminanceSourceFromImage(img)))
@@ -129,17 +129,30 @@ func TestResultPoints(t *testing.T) {
 
 func TestReaderReuse(t *testing.T) {
 	r := NewReader()
-	texts := []string{"(10)12A", "(01)90012345678908(3922)795", "(10)12A"}
-	for i, text := range texts {
-		res, err := r.Decode(grayBitmap(t, symbolImage(t, text, i%2*2, 2)), tryHarder)
-		if err != nil {
-			t.Fatalf("%s: %v", text, err)
-		}
-		if res.GetText() != text {
-			t.Errorf("got %q, want %q", res.GetText(), text)
-		}
-		if i == 1 {
+	steps := []struct {
+		text        string
+		pairsPerRow int
+		reset       bool
+	}{
+		// A wide single-row symbol reads from one line, then a narrower
+		// stacked one needs lines explored: the scratch rows of the
+		// exploration must fit the narrower image.
+		{"(01)98898765432106(15)991231(3103)001750(10)12A(422)123", 0, false},
+		{"(21)ABC(10)XYZ", 1, false},
+		{"(10)12A", 0, false},
+		{"(01)90012345678908(3922)795", 2, true},
+		{"(10)12A", 0, false},
+	}
+	for _, st := range steps {
+		if st.reset {
 			r.Reset()
+		}
+		res, err := r.Decode(grayBitmap(t, symbolImage(t, st.text, st.pairsPerRow, 2)), nil)
+		if err != nil {
+			t.Fatalf("%s: %v", st.text, err)
+		}
+		if res.GetText() != st.text {
+			t.Errorf("got %q, want %q", res.GetText(), st.text)
 		}
 	}
 	blank := placeOn(image.NewGray(image.Rect(0, 0, 1, 1)), 300, 200, 0, 0, 255)

@@ -153,7 +153,7 @@ func symbolImage(t testing.TB, hri string, pairsPerRow int, module float64) *ima
 
 func decodeGray(t testing.TB, img image.Image, hints map[gozxing.DecodeHintType]interface{}) (*gozxing.Result, error) {
 	t.Helper()
-	return decodeLikeEngine(NewReader(), img, hints)
+	return decodeLikeEngine(t, NewReader(), img, hints)
 }
 
 func TestRoundTripImages(t *testing.T) {

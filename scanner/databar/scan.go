@@ -1,6 +1,11 @@
 package databar
 
-import "github.com/makiuchi-d/gozxing"
+import (
+	"math"
+	"sort"
+
+	"github.com/makiuchi-d/gozxing"
+)
 
 // charObs is a character read beside a finder.
 type charObs struct {
@@ -8,8 +13,6 @@ type charObs struct {
 	value    int
 	checksum int     // weighted element sum for the symbol checksum
 	cost     float64 // squared module error of the reading
-	alt      int     // runner-up value, -1 if none is close
-	altSum   int     // its checksum part
 }
 
 // pairObs is one finder with the characters on either side, as one scan
@@ -22,6 +25,8 @@ type pairObs struct {
 	x0, x1 float64 // pixel extent of the pair (characters included)
 	module float64
 	chars  [2]charObs
+	run    int     // index of the finder's first run on its line
+	cost   float64 // finder and character fit, lower is better
 }
 
 // maxCharCost bounds the squared module error of an accepted character.
@@ -30,18 +35,33 @@ const maxCharCost = 2.5
 // rowScanner turns image rows into pair observations. It keeps scratch
 // buffers between rows.
 type rowScanner struct {
-	row  *gozxing.BitArray
-	runs []int // run lengths, runs[0] is white (possibly empty)
-	pos  []int // pixel start of each run
+	row, above, below *gozxing.BitArray
+	runs              []int // run lengths, runs[0] is white (possibly empty)
+	pos               []int // pixel start of each run
 }
 
-// loadRow binarizes row y and splits it into runs.
-func (s *rowScanner) loadRow(img *gozxing.BinaryBitmap, y int) bool {
+// loadRow binarizes row y and splits it into runs. With smooth set, each
+// pixel takes the majority of rows y-1, y and y+1: bars run across rows
+// and speckle does not, so noise thins out at triple the cost.
+func (s *rowScanner) loadRow(img *gozxing.BinaryBitmap, y int, smooth bool) bool {
 	row, err := img.GetBlackRow(y, s.row)
 	if err != nil {
 		return false
 	}
 	s.row = row
+	if smooth && y > 0 && y+1 < img.GetHeight() {
+		if s.above, err = img.GetBlackRow(y-1, s.above); err != nil {
+			return false
+		}
+		if s.below, err = img.GetBlackRow(y+1, s.below); err != nil {
+			return false
+		}
+		// The scratch rows may be longer, kept from a wider image.
+		a, b, c := row.GetBitArray(), s.above.GetBitArray(), s.below.GetBitArray()
+		for i := range min(len(a), len(b), len(c)) {
+			a[i] = a[i]&b[i] | a[i]&c[i] | b[i]&c[i]
+		}
+	}
 	width := img.GetWidth()
 	s.runs, s.pos = s.runs[:0], s.pos[:0]
 	x := 0
@@ -64,11 +84,19 @@ func (s *rowScanner) loadRow(img *gozxing.BinaryBitmap, y int) bool {
 	return true
 }
 
-// scanRow appends the pairs found on row y to obs.
-func (s *rowScanner) scanRow(img *gozxing.BinaryBitmap, y int, obs []pairObs) []pairObs {
-	if !s.loadRow(img, y) {
+// scanRow appends the pairs found on row y to obs; smooth as for loadRow.
+func (s *rowScanner) scanRow(img *gozxing.BinaryBitmap, y int, smooth bool, obs []pairObs) []pairObs {
+	if !s.loadRow(img, y, smooth) {
 		return obs
 	}
+	start := len(obs)
+	obs = s.findPairs(y, obs)
+	return append(obs[:start], keepBestPairs(obs[start:])...)
+}
+
+// findPairs appends every finder with at least one readable character
+// beside it on the loaded line.
+func (s *rowScanner) findPairs(y int, obs []pairObs) []pairObs {
 	runs := s.runs
 	var r [5]float64
 	// Runs 0 and len-1 touch the image border; a finder lies inside.
@@ -98,9 +126,44 @@ func (s *rowScanner) scanRow(img *gozxing.BinaryBitmap, y int, obs []pairObs) []
 	return obs
 }
 
+// missingCharCost is what an unread character adds to a pair's cost.
+const missingCharCost = 1.5
+
+// keepBestPairs drops pairs that overlap a better pair on the same line.
+// Symbol data can contain finder-like runs; such a phantom finder overlaps
+// true pairs, fits worse, and, unlike a true pair, has no neighbour pair
+// 21 runs away in the same direction.
+func keepBestPairs(line []pairObs) []pairObs {
+	for i := range line {
+		p := &line[i]
+		for j := range line {
+			q := &line[j]
+			if q.rtl == p.rtl && (q.run == p.run+21 || q.run == p.run-21) && q.finder%2 != p.finder%2 {
+				p.cost -= 1 // part of a chain of pairs
+			}
+		}
+	}
+	sort.SliceStable(line, func(i, j int) bool { return line[i].cost < line[j].cost })
+	kept := line[:0]
+	for _, p := range line {
+		clash := false
+		for _, q := range kept {
+			overlap := math.Min(p.x1, q.x1) - math.Max(p.x0, q.x0)
+			if overlap > 4*p.module {
+				clash = true
+				break
+			}
+		}
+		if !clash {
+			kept = append(kept, p)
+		}
+	}
+	return kept
+}
+
 // readPair reads the characters beside the finder at runs k..k+4.
 func (s *rowScanner) readPair(k int, rtl bool, m finderMatch, y int) (pairObs, bool) {
-	p := pairObs{finder: m.id, y: y, rtl: rtl, module: m.module}
+	p := pairObs{finder: m.id, y: y, rtl: rtl, module: m.module, run: k, cost: m.cost + 2*missingCharCost}
 	p.x0 = float64(s.pos[k])
 	p.x1 = float64(s.pos[k+4] + s.runs[k+4])
 	before, after := k-8, k+5 // first run of the character before / after
@@ -119,6 +182,7 @@ func (s *rowScanner) readPair(k int, rtl bool, m finderMatch, y int) (pairObs, b
 			continue
 		}
 		p.chars[side] = c
+		p.cost += c.cost - missingCharCost
 		if start < k {
 			p.x0 = float64(s.pos[start])
 		} else {
@@ -154,13 +218,9 @@ func (s *rowScanner) readChar(start int, ascending bool, m finderMatch, row int)
 	for i := range x {
 		x[i] /= mod
 	}
-	best, second := readCharacter(&x)
+	best := readCharacter(&x)
 	if best.cost > maxCharCost {
 		return charObs{}, false
 	}
-	c := charObs{ok: true, value: best.value, cost: best.cost, checksum: checksumPart(&best.widths, row), alt: -1}
-	if second.cost < best.cost+1 {
-		c.alt, c.altSum = second.value, checksumPart(&second.widths, row)
-	}
-	return c, true
+	return charObs{ok: true, value: best.value, cost: best.cost, checksum: checksumPart(&best.widths, row)}, true
 }

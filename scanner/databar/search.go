@@ -59,14 +59,14 @@ func (s *search) coarseRows() []int {
 }
 
 // scan reads line y once and files its pairs into clusters. It returns the
-// clusters that gained observations.
-func (s *search) scan(y int) []*cluster {
+// clusters that gained observations. smooth is for rowScanner.loadRow.
+func (s *search) scan(y int, smooth bool) []*cluster {
 	r := s.r
 	if y < 0 || y >= s.height || r.scanned[y] {
 		return nil
 	}
 	r.scanned[y] = true
-	r.obs = r.rows.scanRow(s.img, y, r.obs[:0])
+	r.obs = r.rows.scanRow(s.img, y, smooth, r.obs[:0])
 	var touched []*cluster
 	for i := range r.obs {
 		touched = append(touched, s.file(&r.obs[i]))
@@ -149,7 +149,7 @@ func (s *search) explore(c *cluster) (*gozxing.Result, error) {
 				break
 			}
 			budget--
-			touched := s.scan(y)
+			touched := s.scan(y, true)
 			c = c.live()
 			if c.decoded {
 				return nil, nil
@@ -177,21 +177,17 @@ func (s *search) decodeCluster(c *cluster) (*gozxing.Result, error) {
 		return nil, nil
 	}
 	c.attempted = c.obs
-	var failure error
-	for _, sym := range c.assemble() {
-		if sym.data == nil {
-			continue
-		}
-		text, element, err := symbolText(sym.data)
-		if err != nil {
-			failure = gozxing.NewFormatException("databar: %v", err)
-			continue
-		}
-		c.decoded = true
-		c = s.measureHeight(c)
-		return s.result(c, text, element), nil
+	data, ok := c.assemble()
+	if !ok {
+		return nil, nil
 	}
-	return nil, failure
+	text, element, err := symbolText(data)
+	if err != nil {
+		return nil, gozxing.NewFormatException("databar: %v", err)
+	}
+	c.decoded = true
+	c = s.measureHeight(c)
+	return s.result(c, text, element), nil
 }
 
 // symbolText decodes data characters to the human readable text and the
@@ -227,7 +223,7 @@ func (s *search) measureHeight(c *cluster) *cluster {
 			if y < 0 || y >= s.height {
 				break
 			}
-			if containsCluster(s.scan(y), c) {
+			if containsCluster(s.scan(y, false), c) {
 				c = c.live()
 				misses = 0
 			} else {
