@@ -15,6 +15,7 @@ import (
 type vote struct {
 	value, checksum int
 	weight          float64
+	hits            int // readings
 }
 
 // readingWeight is the vote a reading of the given cost carries: 1 for a
@@ -34,11 +35,14 @@ type cluster struct {
 	y0, y1     int
 	x0, x1     float64
 	module     float64
-	obs        int // number of pair observations
+	obs        int     // number of pair observations
+	costSum    float64 // character reading costs, for their mean
+	chars      int     // characters read
 	votes      [12][2][]vote
 	ltrA1      int // A1 observations read left to right ...
 	rtlA1      int // ... and right to left
 	explored   bool
+	probed     bool // confirmation lines read
 	decoded    bool
 	attempted  int      // observations when assembly last failed
 	mergedInto *cluster // set when retired by a merge
@@ -70,20 +74,63 @@ func (c *cluster) add(p *pairObs) {
 	}
 	for side, ch := range p.chars {
 		if ch.ok {
-			c.addVote(p.finder, side, ch.value, ch.checksum, readingWeight(ch.cost))
+			c.costSum += ch.cost
+			c.chars++
+			c.addVote(p.finder, side, ch.value, ch.checksum, readingWeight(ch.cost), 1)
 		}
 	}
 }
 
-func (c *cluster) addVote(f finderID, side, value, checksum int, weight float64) {
+func (c *cluster) addVote(f finderID, side, value, checksum int, weight float64, hits int) {
 	vs := c.votes[f][side]
 	for i := range vs {
 		if vs[i].value == value {
 			vs[i].weight += weight
+			vs[i].hits += hits
 			return
 		}
 	}
-	c.votes[f][side] = append(vs, vote{value: value, checksum: checksum, weight: weight})
+	c.votes[f][side] = append(vs, vote{value: value, checksum: checksum, weight: weight, hits: hits})
+}
+
+// noisyCost is the mean character reading cost above which exploring
+// lines read the majority of three rows (rowScanner.loadRow).
+const noisyCost = 0.2
+
+// noisy reports whether c's characters read poorly on average.
+func (c *cluster) noisy() bool {
+	return c.chars == 0 || c.costSum/float64(c.chars) > noisyCost
+}
+
+// confirmed reports whether c shows a symbol rather than texture that
+// resembles DataBar in one line: some character was read alike twice.
+func (c *cluster) confirmed() bool {
+	for f := range c.votes {
+		for _, vs := range c.votes[f] {
+			for _, v := range vs {
+				if v.hits >= 2 {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// settledPlaces counts the places (finder and side) whose value has
+// settled, for any symbol size: exploring a stacked symbol from a middle
+// row settles new places row by row before the first row, with the
+// check character, is reached.
+func (c *cluster) settledPlaces() int {
+	n := 0
+	for f := range c.votes {
+		for _, vs := range c.votes[f] {
+			if _, ok := leader(vs); ok {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // merge moves o's observations into c.
@@ -92,14 +139,17 @@ func (c *cluster) merge(o *cluster) {
 	c.x0, c.x1 = math.Min(c.x0, o.x0), math.Max(c.x1, o.x1)
 	c.module = (c.module*float64(c.obs) + o.module*float64(o.obs)) / float64(c.obs+o.obs)
 	c.obs += o.obs
+	c.costSum += o.costSum
+	c.chars += o.chars
 	c.ltrA1 += o.ltrA1
 	c.rtlA1 += o.rtlA1
 	c.explored = c.explored || o.explored
+	c.probed = c.probed || o.probed
 	c.decoded = c.decoded || o.decoded
 	for f := range o.votes {
 		for side, vs := range o.votes[f] {
 			for _, v := range vs {
-				c.addVote(finderID(f), side, v.value, v.checksum, v.weight)
+				c.addVote(finderID(f), side, v.value, v.checksum, v.weight, v.hits)
 			}
 		}
 	}

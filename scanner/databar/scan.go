@@ -38,18 +38,21 @@ type rowScanner struct {
 	row, above, below *gozxing.BitArray
 	runs              []int // run lengths, runs[0] is white (possibly empty)
 	pos               []int // pixel start of each run
+	reads             int   // rows binarized so far, for benchmarks
 }
 
 // loadRow binarizes row y and splits it into runs. With smooth set, each
 // pixel takes the majority of rows y-1, y and y+1: bars run across rows
 // and speckle does not, so noise thins out at triple the cost.
 func (s *rowScanner) loadRow(img *gozxing.BinaryBitmap, y int, smooth bool) bool {
+	s.reads++
 	row, err := img.GetBlackRow(y, s.row)
 	if err != nil {
 		return false
 	}
 	s.row = row
 	if smooth && y > 0 && y+1 < img.GetHeight() {
+		s.reads += 2
 		if s.above, err = img.GetBlackRow(y-1, s.above); err != nil {
 			return false
 		}

@@ -11,11 +11,20 @@ import (
 // until no pair has been seen for gapModules, which collects every row of
 // a stacked symbol and several readings of each character to vote on.
 const (
-	coarseLines     = 32  // without TRY_HARDER
-	coarseLinesHard = 160 // with TRY_HARDER
-	gapModules      = 20  // explore this far past the last pair seen
-	exploreBudget   = 700 // most lines one exploration scans
-	maxExplorations = 6   // explorations per image
+	coarseLines         = 32  // without TRY_HARDER
+	coarseLinesHard     = 160 // with TRY_HARDER
+	exploreStepModules  = 2   // spacing of exploring lines
+	gapModules          = 20  // explore this far past the last pair seen
+	progressModules     = 40  // ... and past the last place that settled
+	exploreBudget       = 400 // most lines one exploration scans
+	maxExplorations     = 2   // explorations per image without TRY_HARDER
+	maxExplorationsHard = 6   // with TRY_HARDER
+	maxProbes           = 24  // candidate confirmations per image
+	probeModules        = 2   // distance of the confirming lines
+	// Row reads beyond the coarse lines per image (a smoothed line reads
+	// three rows), which bounds the time a frame can take.
+	extraReads     = 200
+	extraReadsHard = 600
 )
 
 // search is the state of one Decode call.
@@ -23,15 +32,22 @@ type search struct {
 	r            *Reader
 	img          *gozxing.BinaryBitmap
 	height       int
-	lines        int // coarse line count
+	lines        int  // coarse line count
+	step         int  // coarse line spacing
+	hard         bool // TRY_HARDER
 	explorations int
+	probes       int
+	extra        int // row reads left for probes and exploration
 }
 
 func newSearch(r *Reader, img *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}) *search {
-	s := &search{r: r, img: img, height: img.GetHeight(), lines: coarseLines}
+	s := &search{r: r, img: img, height: img.GetHeight(), lines: coarseLines, extra: extraReads}
 	if _, ok := hints[gozxing.DecodeHintType_TRY_HARDER]; ok {
 		s.lines = coarseLinesHard
+		s.hard = true
+		s.extra = extraReadsHard
 	}
+	s.step = max(1, s.height/s.lines)
 	if cap(r.scanned) < s.height {
 		r.scanned = make([]bool, s.height)
 	}
@@ -44,7 +60,7 @@ func newSearch(r *Reader, img *gozxing.BinaryBitmap, hints map[gozxing.DecodeHin
 // coarseRows lists the coarse scan lines, middle first, then alternately
 // below and above.
 func (s *search) coarseRows() []int {
-	step := max(1, s.height/s.lines)
+	step := s.step
 	mid := s.height / 2
 	var rows []int
 	for off := 0; mid-off >= 0 || mid+off < s.height; off += step {
@@ -91,11 +107,28 @@ func containsCluster(cs []*cluster, c *cluster) bool {
 	return false
 }
 
+// scanExtra is scan for lines beyond the coarse ones, within the image's
+// budget of extra row reads; ok is false once that is spent.
+func (s *search) scanExtra(y int, smooth bool) (touched []*cluster, ok bool) {
+	cost := 1
+	if smooth {
+		cost = 3
+	}
+	if s.extra < cost {
+		return nil, false
+	}
+	if y >= 0 && y < s.height && !s.r.scanned[y] {
+		s.extra -= cost
+	}
+	return s.scan(y, smooth), true
+}
+
 // file adds p to the cluster it touches, merging clusters it joins, or
 // starts a new one.
 func (s *search) file(p *pairObs) *cluster {
 	r := s.r
-	gap := int(gapModules * p.module)
+	// Wide enough to bridge a separator that a coarse line fell into.
+	gap := max(int(gapModules*p.module), 2*s.step+1)
 	var home *cluster
 	kept := r.clusters[:0]
 	for _, c := range r.clusters {
@@ -125,17 +158,55 @@ func (s *search) tryCluster(c *cluster) (*gozxing.Result, error) {
 	if res, err := s.decodeCluster(c); res != nil || err != nil {
 		return res, err
 	}
-	if c.explored || s.explorations >= maxExplorations {
+	limit := maxExplorations
+	if s.hard {
+		limit = maxExplorationsHard
+	}
+	if c.explored || s.explorations >= limit || !s.confirm(c) {
 		return nil, nil
+	}
+	c = c.live()
+	if res, err := s.decodeCluster(c); res != nil || err != nil {
+		return res, err
 	}
 	c.explored = true
 	s.explorations++
 	return s.explore(c)
 }
 
-// explore scans lines about a module apart above and below c.
+// confirm tells a symbol from look-alike texture before the cost of an
+// exploration (see cluster.confirmed): bars are tall, so lines a couple of
+// modules above and below read the same characters again. A cluster is
+// probed once; later lines can still confirm it.
+func (s *search) confirm(c *cluster) bool {
+	if c.confirmed() {
+		return true
+	}
+	if c.probed || s.probes >= maxProbes {
+		return false
+	}
+	c.probed = true
+	s.probes++
+	d := max(1, int(math.Round(probeModules*c.module)))
+	y := c.y0
+	for _, probe := range [2]int{y - d, y + d} {
+		if _, ok := s.scanExtra(probe, c.noisy()); !ok {
+			return false
+		}
+		if c = c.live(); c.confirmed() {
+			return true
+		}
+	}
+	return false
+}
+
+// explore scans lines about two modules apart above and below c. A
+// direction ends where no pair has been seen for gapModules, or where no
+// further place of the symbol has settled for progressModules, which
+// crosses into the next row of a stacked symbol but leaves texture that
+// only resembles DataBar soon.
 func (s *search) explore(c *cluster) (*gozxing.Result, error) {
-	step := max(1, int(math.Round(c.module)))
+	step := max(1, int(math.Round(exploreStepModules*c.module)))
 	budget := exploreBudget
 	var failure error
 	for _, dir := range [2]int{-1, 1} {
@@ -143,13 +214,16 @@ func (s *search) explore(c *cluster) (*gozxing.Result, error) {
 		if dir > 0 {
 			y, last = c.y1+step, c.y1
 		}
+		progress, ready := y, c.settledPlaces()
 		for ; y >= 0 && y < s.height && budget > 0; y += dir * step {
-			gap := int(gapModules * c.module)
-			if (y-last)*dir > gap {
+			if (y-last)*dir > int(gapModules*c.module) || (y-progress)*dir > int(progressModules*c.module) {
 				break
 			}
 			budget--
-			touched := s.scan(y, true)
+			touched, ok := s.scanExtra(y, c.noisy())
+			if !ok {
+				return nil, failure
+			}
 			c = c.live()
 			if c.decoded {
 				return nil, nil
@@ -158,6 +232,9 @@ func (s *search) explore(c *cluster) (*gozxing.Result, error) {
 				continue
 			}
 			last = y
+			if r := c.settledPlaces(); r > ready {
+				progress, ready = y, r
+			}
 			res, err := s.decodeCluster(c)
 			if res != nil {
 				return res, nil
@@ -223,7 +300,11 @@ func (s *search) measureHeight(c *cluster) *cluster {
 			if y < 0 || y >= s.height {
 				break
 			}
-			if containsCluster(s.scan(y, false), c) {
+			touched, ok := s.scanExtra(y, false)
+			if !ok {
+				return c
+			}
+			if containsCluster(touched, c) {
 				c = c.live()
 				misses = 0
 			} else {

@@ -5,29 +5,34 @@ import (
 	"image"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/makiuchi-d/gozxing"
 )
 
 // TestNoMisreadUnderDistortion decodes random symbols (random data, row
-// layout, module size, noise, blur, skew and orientation) and checks that
-// nothing is ever read wrong, and that most symbols read.
+// layout, module size 1.3–3.3 pixels, noise up to σ 30 on lowered
+// contrast, blur, skew and orientation) and checks that nothing is ever
+// read wrong, and that the read rate stays where it is (121 of 150; most
+// misses have modules under 1.6 pixels or the heaviest noise).
 func TestNoMisreadUnderDistortion(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow")
 	}
 	const n = 150
-	read, misread := stress(t, 11, n)
+	read, misread := stress(t, 11, n, nil)
 	t.Logf("%d of %d read", read, n)
 	if misread > 0 {
 		t.Errorf("%d misreads", misread)
 	}
-	if read < n*7/10 {
-		t.Errorf("%d of %d read, want at least %d", read, n, n*7/10)
+	const floor = 121
+	if read < floor {
+		t.Errorf("%d of %d read, want at least %d", read, n, floor)
 	}
 }
 
 // stress decodes n random distorted symbols and counts reads and
 // misreads, logging each failure.
-func stress(t *testing.T, seed uint64, n int) (read, misread int) {
+func stress(t *testing.T, seed uint64, n int, hints map[gozxing.DecodeHintType]interface{}) (read, misread int) {
 	rng := rand.New(rand.NewPCG(seed, seed+1))
 	for tried := 0; tried < n; {
 		hri := randomHRI(rng)
@@ -57,7 +62,7 @@ func stress(t *testing.T, seed uint64, n int) (read, misread int) {
 		turns := rng.IntN(4)
 		img = rotateQuarter(img, turns)
 		desc += fmt.Sprintf(" noise=%.0f turns=%d", sigma, turns)
-		res, err := decodeGray(t, image.Image(img), nil)
+		res, err := decodeGray(t, image.Image(img), hints)
 		switch {
 		case err != nil:
 			t.Logf("no read: %s", desc)
