@@ -3,9 +3,18 @@
 //
 // The reader scans image rows for finder patterns, reads the characters
 // beside each, and assembles symbols from the pairs by finder identity, so
-// stacked rows may be found in any order and read in either direction.
-// Results carry the GS1 element string in its human readable form, e.g.
-// "(01)90012345678908(3103)001750", as ZXing prints it.
+// stacked rows may be found in any order and read in either direction
+// (a symbol upside down reads too; one turned 90° needs the image turned).
+// Characters read on several lines are voted on, and a symbol is only
+// assembled from settled votes, which keeps misreads away in noise.
+//
+// A result's text is the GS1 element string in human readable form, e.g.
+// "(01)90012345678908(3103)001750", as ZXing prints it; its raw bytes are
+// the element string as a scanner transmits it after the symbology
+// identifier "]e0" (FNC1 as GS, 0x1D), which goes in the
+// SYMBOLOGY_IDENTIFIER metadata. The four corner points follow the
+// symbol's reading direction: top-left, bottom-left, bottom-right,
+// top-right.
 package databar
 
 import (
@@ -31,8 +40,9 @@ func (r *Reader) DecodeWithoutHints(image *gozxing.BinaryBitmap) (*gozxing.Resul
 	return r.Decode(image, nil)
 }
 
-// Decode returns the first symbol found. It honours
-// DecodeHintType_TRY_HARDER (more scan lines).
+// Decode returns the first symbol found. DecodeHintType_TRY_HARDER buys
+// more scan lines and more exploration around candidates; PURE_BARCODE
+// needs nothing special, the search covers that case at once.
 func (r *Reader) Decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}) (*gozxing.Result, error) {
 	results, err := r.search(image, hints, false)
 	if err != nil {
