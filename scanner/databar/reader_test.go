@@ -1,9 +1,11 @@
 package databar
 
 import (
+	"fmt"
 	"image"
 	"math"
 	"sort"
+	"sync"
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
@@ -166,5 +168,42 @@ func TestReaderReuse(t *testing.T) {
 func TestDecodeNilImage(t *testing.T) {
 	if _, err := NewReader().DecodeWithoutHints(nil); err == nil {
 		t.Error("nil image decoded")
+	}
+}
+
+// TestParallelReaders runs one Reader per goroutine, as the engine's
+// workers do; with -race it shows the package shares no mutable state.
+func TestParallelReaders(t *testing.T) {
+	texts := []string{"(10)12A", "(01)90012345678908(3103)001750", "(21)ABC(10)XYZ", "(01)90012345678908(3922)795"}
+	imgs := make([]*image.Gray, len(texts))
+	for i, text := range texts {
+		imgs[i] = symbolImage(t, text, i%3, 2)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, len(texts))
+	for w := range texts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := NewReader()
+			for i := range 3 * len(imgs) {
+				k := (w + i) % len(imgs)
+				bmp, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(gozxing.NewLuminanceSourceFromImage(imgs[k])))
+				if err != nil {
+					errs <- err
+					return
+				}
+				res, err := r.Decode(bmp, tryHarder)
+				if err != nil || res.GetText() != texts[k] {
+					errs <- fmt.Errorf("worker %d, %q: got %v, %v", w, texts[k], res, err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
 	}
 }
