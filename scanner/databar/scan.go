@@ -1,0 +1,229 @@
+package databar
+
+import (
+	"math"
+	"sort"
+
+	"github.com/makiuchi-d/gozxing"
+)
+
+// charObs is a character read beside a finder.
+type charObs struct {
+	ok       bool
+	value    int
+	checksum int     // weighted element sum for the symbol checksum
+	cost     float64 // squared module error of the reading
+}
+
+// pairObs is one finder with the characters on either side, as one scan
+// line crossed it. Sides are in the symbol's reading direction: side 0
+// left of the finder (outer edge away from it), side 1 right.
+type pairObs struct {
+	finder finderID
+	y      int
+	rtl    bool    // read right to left in the image
+	x0, x1 float64 // pixel extent of the pair (characters included)
+	module float64
+	chars  [2]charObs
+	run    int     // index of the finder's first run on its line
+	cost   float64 // finder and character fit, lower is better
+}
+
+// maxCharCost bounds the squared module error of an accepted character.
+const maxCharCost = 2.5
+
+// rowScanner turns image rows into pair observations. It keeps scratch
+// buffers between rows.
+type rowScanner struct {
+	row, above, below *gozxing.BitArray
+	runs              []int // run lengths, runs[0] is white (possibly empty)
+	pos               []int // pixel start of each run
+	reads             int   // rows binarized so far, for benchmarks
+}
+
+// loadRow binarizes row y and splits it into runs. With smooth set, each
+// pixel takes the majority of rows y-1, y and y+1: bars run across rows
+// and speckle does not, so noise thins out at triple the cost.
+func (s *rowScanner) loadRow(img *gozxing.BinaryBitmap, y int, smooth bool) bool {
+	s.reads++
+	row, err := img.GetBlackRow(y, s.row)
+	if err != nil {
+		return false
+	}
+	s.row = row
+	if smooth && y > 0 && y+1 < img.GetHeight() {
+		s.reads += 2
+		if s.above, err = img.GetBlackRow(y-1, s.above); err != nil {
+			return false
+		}
+		if s.below, err = img.GetBlackRow(y+1, s.below); err != nil {
+			return false
+		}
+		// The scratch rows may be longer, kept from a wider image.
+		a, b, c := row.GetBitArray(), s.above.GetBitArray(), s.below.GetBitArray()
+		for i := range min(len(a), len(b), len(c)) {
+			a[i] = a[i]&b[i] | a[i]&c[i] | b[i]&c[i]
+		}
+	}
+	width := img.GetWidth()
+	s.runs, s.pos = s.runs[:0], s.pos[:0]
+	x := 0
+	bar := false
+	for x < width {
+		var next int
+		if bar {
+			next = row.GetNextUnset(x)
+		} else {
+			next = row.GetNextSet(x)
+		}
+		if next > width {
+			next = width
+		}
+		s.runs = append(s.runs, next-x)
+		s.pos = append(s.pos, x)
+		x = next
+		bar = !bar
+	}
+	return true
+}
+
+// scanRow appends the pairs found on row y to obs; smooth as for loadRow.
+func (s *rowScanner) scanRow(img *gozxing.BinaryBitmap, y int, smooth bool, obs []pairObs) []pairObs {
+	if !s.loadRow(img, y, smooth) {
+		return obs
+	}
+	start := len(obs)
+	obs = s.findPairs(y, obs)
+	return append(obs[:start], keepBestPairs(obs[start:])...)
+}
+
+// findPairs appends every finder with at least one readable character
+// beside it on the loaded line.
+func (s *rowScanner) findPairs(y int, obs []pairObs) []pairObs {
+	runs := s.runs
+	var r [5]float64
+	// Runs 0 and len-1 touch the image border; a finder lies inside.
+	for k := 1; k+5 < len(runs); k++ {
+		firstBar := k%2 == 1
+		total := runs[k] + runs[k+1] + runs[k+2] + runs[k+3] + runs[k+4]
+		if total < finderModules {
+			continue
+		}
+		for _, rtl := range [2]bool{false, true} {
+			for i := 0; i < 5; i++ {
+				if rtl {
+					r[i] = float64(runs[k+4-i])
+				} else {
+					r[i] = float64(runs[k+i])
+				}
+			}
+			m, ok := matchFinder(&r, firstBar)
+			if !ok {
+				continue
+			}
+			if p, ok := s.readPair(k, rtl, m, y); ok {
+				obs = append(obs, p)
+			}
+		}
+	}
+	return obs
+}
+
+// missingCharCost is what an unread character adds to a pair's cost.
+const missingCharCost = 1.5
+
+// keepBestPairs drops pairs that overlap a better pair on the same line.
+// Symbol data can contain finder-like runs; such a phantom finder overlaps
+// true pairs, fits worse, and, unlike a true pair, has no neighbour pair
+// 21 runs away in the same direction.
+func keepBestPairs(line []pairObs) []pairObs {
+	for i := range line {
+		p := &line[i]
+		for j := range line {
+			q := &line[j]
+			if q.rtl == p.rtl && (q.run == p.run+21 || q.run == p.run-21) && q.finder%2 != p.finder%2 {
+				p.cost -= 1 // part of a chain of pairs
+			}
+		}
+	}
+	sort.SliceStable(line, func(i, j int) bool { return line[i].cost < line[j].cost })
+	kept := line[:0]
+	for _, p := range line {
+		clash := false
+		for _, q := range kept {
+			overlap := math.Min(p.x1, q.x1) - math.Max(p.x0, q.x0)
+			if overlap > 4*p.module {
+				clash = true
+				break
+			}
+		}
+		if !clash {
+			kept = append(kept, p)
+		}
+	}
+	return kept
+}
+
+// readPair reads the characters beside the finder at runs k..k+4.
+func (s *rowScanner) readPair(k int, rtl bool, m finderMatch, y int) (pairObs, bool) {
+	p := pairObs{finder: m.id, y: y, rtl: rtl, module: m.module, run: k, cost: m.cost + 2*missingCharCost}
+	p.x0 = float64(s.pos[k])
+	p.x1 = float64(s.pos[k+4] + s.runs[k+4])
+	before, after := k-8, k+5 // first run of the character before / after
+	for side := 0; side < 2; side++ {
+		// In reading order the left character comes first; its outer
+		// edge is the first run read.
+		start, ascending := before, true
+		if (side == 0) == rtl {
+			start, ascending = after, false
+		}
+		if start < 1 || start+8 >= len(s.runs) {
+			continue
+		}
+		c, ok := s.readChar(start, ascending, m, m.id.weightRow(side))
+		if !ok {
+			continue
+		}
+		p.chars[side] = c
+		p.cost += c.cost - missingCharCost
+		if start < k {
+			p.x0 = float64(s.pos[start])
+		} else {
+			p.x1 = float64(s.pos[start+7] + s.runs[start+7])
+		}
+	}
+	return p, p.chars[0].ok || p.chars[1].ok
+}
+
+// readChar reads the character in runs start..start+7, outer edge first
+// when ascending.
+func (s *rowScanner) readChar(start int, ascending bool, m finderMatch, row int) (charObs, bool) {
+	var x [8]float64
+	sum := 0.0
+	for i := 0; i < 8; i++ {
+		j := start + i
+		if !ascending {
+			j = start + 7 - i
+		}
+		w := float64(s.runs[j])
+		if j%2 == 1 { // bar
+			w -= m.spread
+		} else {
+			w += m.spread
+		}
+		x[i] = w
+		sum += w
+	}
+	mod := sum / characterModules
+	if mod < 0.75*m.module || mod > 1.33*m.module {
+		return charObs{}, false
+	}
+	for i := range x {
+		x[i] /= mod
+	}
+	best := readCharacter(&x)
+	if best.cost > maxCharCost {
+		return charObs{}, false
+	}
+	return charObs{ok: true, value: best.value, cost: best.cost, checksum: checksumPart(&best.widths, row)}, true
+}
