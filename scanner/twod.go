@@ -10,6 +10,7 @@ import (
 	zqr "github.com/makiuchi-d/gozxing/qrcode"
 	qrdecoder "github.com/makiuchi-d/gozxing/qrcode/decoder"
 	qrdetector "github.com/makiuchi-d/gozxing/qrcode/detector"
+	"github.com/scannerd/scannerd/scanner/databar"
 	"github.com/scannerd/scannerd/scanner/pdf417"
 )
 
@@ -40,6 +41,7 @@ func newAreaReaders() []areaReader {
 	dm := datamatrix.NewDataMatrixReader()
 	az := aztec.NewAztecReader()
 	pdf := pdf417.NewReader()
+	dbx := databar.NewReader()
 	return []areaReader{
 		{sym: QRCode, corners: qrCorners, read: func(bm *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}, want int) []*gozxing.Result {
 			if want == 1 {
@@ -61,6 +63,7 @@ func newAreaReaders() []areaReader {
 		{sym: DataMatrix, corners: cornersTLBLBRTR, read: eraseAndRetry(dm, cornersTLBLBRTR), centred: true},
 		{sym: Aztec, corners: cornersTLBLBRTR, read: eraseAndRetry(az, cornersTLBLBRTR), centred: true},
 		{sym: PDF417, corners: cornersTLBLBRTR, read: multiple(pdf)},
+		{sym: DataBarExpanded, corners: cornersTLBLBRTR, read: multiple(dbx), rowBased: true},
 	}
 }
 
