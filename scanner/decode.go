@@ -229,7 +229,7 @@ func (d *decoder) runPass(p pass, syms SymbologySet, opts Options, results []Res
 		}
 	}
 	if p.rows {
-		for _, h := range d.scanRows(bm, syms, opts.TryHarder, want, p.guideRows(d.regions)) {
+		for _, h := range d.scanRows(bm, syms, opts.TryHarder, want, len(results), p.guideRows(d.regions)) {
 			pts := h.corners()
 			for i := range pts {
 				pts[i] = p.toFrame(pts[i])

@@ -48,13 +48,16 @@ type lineHit struct {
 	rowsProbed bool
 }
 
-// scanRows reads 1D barcodes along rows of bm, middle out: 15 rows spread
-// over the middle of the frame, or every few rows when trying harder. Each
-// row is read in both directions and, after a barcode is found, again to the
-// right of it, so several barcodes side by side are all read. A hit counts
-// once two rows agree (the rows next to a first read are probed at once), which
-// keeps single-row misreads of noise out.
-func (d *decoder) scanRows(bm *gozxing.BinaryBitmap, syms SymbologySet, tryHarder bool, want int, guides []int) []lineHit {
+// scanRows reads 1D barcodes along rows of bm: first through the rows the
+// region proposals give (guides) and 15 rows spread over the middle of the
+// frame; then, when trying harder and that found nothing (or fewer than
+// want), every few rows of the whole frame. Each row is read in both
+// directions and, after a barcode is found, again to the right of it, so
+// several barcodes side by side are all read. A hit counts once two rows
+// agree (the rows next to a first read are probed at once), which keeps
+// single-row misreads of noise out. found is how many results the frame
+// already has.
+func (d *decoder) scanRows(bm *gozxing.BinaryBitmap, syms SymbologySet, tryHarder bool, want, found int, guides []int) []lineHit {
 	readers := d.rows[:0:0]
 	var idx []int
 	for i, r := range d.rowReaders {
@@ -79,42 +82,25 @@ func (d *decoder) scanRows(bm *gozxing.BinaryBitmap, syms SymbologySet, tryHarde
 		d.probe = gozxing.NewBitArray(bm.GetWidth())
 	}
 	hints := d.hints(tryHarder)
-	rowStep, maxLines := max(1, height>>5), 15
-	if tryHarder {
-		rowStep, maxLines = max(1, height>>8), height
+	enough := func(hits []lineHit) bool {
+		n := found + confirmed(hits)
+		return want > 0 && n >= want || want <= 0 && n > 0
 	}
-
 	var hits []lineHit
-	middle := height / 2
-	for x := 0; x < maxLines+len(guides); x++ {
-		var y int
-		if x < len(guides) {
-			y = guides[x] // rows through regions that look like bars first
-		} else {
-			x := x - len(guides)
-			off := rowStep * ((x + 1) / 2)
-			y = middle + off
-			if x&1 == 1 {
-				y = middle - off
-			}
+	scanned := make(map[int]bool, 64)
+	scan := func(y int) {
+		if y < 0 || y >= height || scanned[y] || rowCovered(hits, y) {
+			return
 		}
-		if y < 0 || y >= height {
-			if x >= len(guides) {
-				break
-			}
-			continue
-		}
-		if rowCovered(hits, y) {
-			continue
-		}
+		scanned[y] = true
 		row, err := bm.GetBlackRow(y, d.row)
 		if err != nil {
-			continue
+			return
 		}
 		d.row = row
 		edges := transitions(row)
 		if edges < minRowTransitions {
-			continue
+			return
 		}
 		for dir := 0; dir < 2; dir++ {
 			if dir == 1 {
@@ -126,9 +112,19 @@ func (d *decoder) scanRows(bm *gozxing.BinaryBitmap, syms SymbologySet, tryHarde
 				}
 			}
 		}
-		if want > 0 && confirmed(hits) >= want {
-			break
-		}
+	}
+	for _, y := range guides {
+		scan(y)
+	}
+	middleOut(height, max(1, height>>5), 15, func(y int) bool {
+		scan(y)
+		return !(want > 0 && enough(hits))
+	})
+	if tryHarder && !enough(hits) {
+		middleOut(height, max(1, height>>8), height, func(y int) bool {
+			scan(y)
+			return !(want > 0 && enough(hits))
+		})
 	}
 	out := hits[:0]
 	for _, h := range hits {
@@ -137,6 +133,22 @@ func (d *decoder) scanRows(bm *gozxing.BinaryBitmap, syms SymbologySet, tryHarde
 		}
 	}
 	return out
+}
+
+// middleOut visits up to n rows step apart, from the middle of the image
+// outwards, alternating above and below, while visit returns true.
+func middleOut(height, step, n int, visit func(y int) bool) {
+	middle := height / 2
+	for x := 0; x < n; x++ {
+		off := step * ((x + 1) / 2)
+		y := middle + off
+		if x&1 == 1 {
+			y = middle - off
+		}
+		if y < 0 || y >= height || !visit(y) {
+			return
+		}
+	}
 }
 
 // readAlongRow decodes d.row repeatedly with one reader, whiting out each
