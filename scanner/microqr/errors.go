@@ -1,0 +1,5 @@
+package microqr
+
+import "errors"
+
+var errBadFormat = errors.New("microqr: unreadable format information")
