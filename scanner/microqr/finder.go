@@ -224,7 +224,7 @@ func finderCorners(bm *gozxing.BitMatrix, f finder) ([4][2]float64, bool) {
 		if len(side) < 2 {
 			side = [][2]float64{{pts[idx[s]][0], pts[idx[s]][1]}, {pts[idx[(s+1)%4]][0], pts[idx[(s+1)%4]][1]}}
 		}
-		lines[s] = fitLine(side)
+		lines[s] = fitLineRobust(side, 0.25*f.module)
 	}
 	var out [4][2]float64
 	for s := 0; s < 4; s++ {
@@ -270,4 +270,24 @@ func dark(bm *gozxing.BitMatrix, x, y float64) bool {
 		return false
 	}
 	return bm.Get(ix, iy)
+}
+
+// fitLineRobust fits a line, then refits twice without the points lying
+// farther than tol from it (rays that stopped early on noise).
+func fitLineRobust(p [][2]float64, tol float64) [3]float64 {
+	l := fitLine(p)
+	for pass := 0; pass < 2; pass++ {
+		kept := p[:0:0]
+		for _, q := range p {
+			if math.Abs(l[0]*q[0]+l[1]*q[1]-l[2]) <= tol {
+				kept = append(kept, q)
+			}
+		}
+		if len(kept) < 2 || len(kept) == len(p) {
+			break
+		}
+		p = kept
+		l = fitLine(p)
+	}
+	return l
 }

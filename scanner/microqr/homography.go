@@ -14,6 +14,42 @@ func (h *homography) apply(x, y float64) (float64, float64) {
 // correspondence pairs a symbol point with the image point it shows at.
 type correspondence struct{ x, y, u, v float64 }
 
+// fitAffine fits the best affine map (a homography without perspective
+// terms) in the least squares sense. Over a symbol as small as Micro QR,
+// an affine fit to points along two edges extrapolates to the far corner
+// far more steadily than a full homography.
+func fitAffine(pts []correspondence) (homography, bool) {
+	var a [3][3]float64
+	var bu, bv [3]float64
+	for _, p := range pts {
+		row := [3]float64{p.x, p.y, 1}
+		for i := 0; i < 3; i++ {
+			for j := 0; j < 3; j++ {
+				a[i][j] += row[i] * row[j]
+			}
+			bu[i] += row[i] * p.u
+			bv[i] += row[i] * p.v
+		}
+	}
+	det := a[0][0]*(a[1][1]*a[2][2]-a[1][2]*a[2][1]) - a[0][1]*(a[1][0]*a[2][2]-a[1][2]*a[2][0]) + a[0][2]*(a[1][0]*a[2][1]-a[1][1]*a[2][0])
+	if math.Abs(det) < 1e-9 {
+		return homography{}, false
+	}
+	solve := func(b [3]float64) [3]float64 {
+		var x [3]float64
+		for k := 0; k < 3; k++ {
+			m := a
+			for i := 0; i < 3; i++ {
+				m[i][k] = b[i]
+			}
+			x[k] = (m[0][0]*(m[1][1]*m[2][2]-m[1][2]*m[2][1]) - m[0][1]*(m[1][0]*m[2][2]-m[1][2]*m[2][0]) + m[0][2]*(m[1][0]*m[2][1]-m[1][1]*m[2][0])) / det
+		}
+		return x
+	}
+	u, v := solve(bu), solve(bv)
+	return homography{u[0], u[1], u[2], v[0], v[1], v[2], 0, 0}, true
+}
+
 // fitHomography solves for the homography that best maps the symbol
 // points onto the image points, in the least squares sense of the linear
 // equations (at least four points, not three on a line).

@@ -131,7 +131,7 @@ func (r *Reader) refine(bm *gozxing.BitMatrix, h homography, size int) (homograp
 				r.pts = append(r.pts, p)
 			}
 		}
-		if nh, ok := fitHomography(r.pts); ok {
+		if nh, ok := fitAffine(r.pts); ok {
 			h = nh
 		}
 	}
