@@ -16,11 +16,14 @@ const outerRing = 4.45
 // from the fitted bullseye ellipse, a rotation and a scale.
 type frame struct {
 	cx, cy   float64
-	s        [2][2]float64 // ellipse map: unit circle to the outer ring's middle line
+	s        [2][2]float64 // ellipse map: unit circle to the outer ring's outer edge
 	cos, sin float64
 	scale    float64 // 1/modules per outer ring radius
 	aspect   float64 // row pitch correction
 	mirror   bool
+	// h, when set, replaces the affine map: symbol coordinates with rows
+	// scaled by aspect go straight to the image.
+	h *homography
 }
 
 func (f *frame) point(x, y float64) (float64, float64) {
@@ -28,6 +31,9 @@ func (f *frame) point(x, y float64) (float64, float64) {
 		x = -x
 	}
 	y *= f.aspect
+	if f.h != nil {
+		return f.h.apply(x, y)
+	}
 	u := (f.cos*x - f.sin*y) * f.scale
 	v := (f.sin*x + f.cos*y) * f.scale
 	return f.cx + f.s[0][0]*u + f.s[0][1]*v, f.cy + f.s[1][0]*u + f.s[1][1]*v

@@ -137,6 +137,23 @@ func (r *Reader) decodeAt(bm *gozxing.BitMatrix, f frame, tryHarder bool) (*gozx
 			}
 		}
 	}
+	// Seen at an angle, the grid drifts from the affine fit: measure the
+	// drift and fit a homography.
+	for i, b := range best {
+		if i == 2 {
+			break
+		}
+		g := f
+		g.cos, g.sin = math.Cos(b.angle), math.Sin(b.angle)
+		g.scale = b.scale
+		if h, ok := refine(bm, g); ok {
+			res, err := r.decodeFrame(bm, &h)
+			if err == nil {
+				return res, nil
+			}
+			lastErr = err
+		}
+	}
 	return nil, lastErr
 }
 

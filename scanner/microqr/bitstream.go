@@ -72,6 +72,9 @@ func decodeBits(data []byte, s symbolInfo) (string, error) {
 			if err != nil {
 				return "", err
 			}
+			if m > modeKanji {
+				return "", gozxing.NewFormatException("microqr: bad mode indicator %d", m)
+			}
 			mode = m
 		}
 		cb := countBits[mode][s.version-1]
