@@ -75,11 +75,15 @@ func fitHomography(pts []correspondence) (homography, bool) {
 	return h, true
 }
 
-// patchCentres are grid positions (row, col) of the patches, nearer ones
-// first.
-var patchCentres = [2][][2]int{
-	{{9, 7}, {9, 21}, {23, 7}, {23, 21}, {16, 5}, {16, 24}, {8, 14}, {24, 14}},
-	{{3, 3}, {3, 14}, {3, 26}, {16, 2}, {16, 27}, {29, 3}, {29, 14}, {29, 26}},
+// patchRadii are the distances from the bullseye centre, in module
+// widths, of the rings of patches measured one after the other.
+var patchRadii = [3]float64{6, 9.5, 13}
+
+// patchCentre is the grid module nearest a symbol-space point.
+func patchCentre(x, y float64) (int, int) {
+	row := int(math.Round(y/rowPitch)) + centerRow
+	col := int(math.Round(x-0.5*float64(row&1))) + centerCol
+	return row, col
 }
 
 // symbolXY is the symbol-space position of a grid module's centre.
@@ -89,30 +93,40 @@ func symbolXY(row, col int) (float64, float64) {
 
 // refine returns a frame whose homography follows the measured drift.
 func refine(bm *gozxing.BitMatrix, f frame) (frame, bool) {
-	pts := make([]correspondence, 0, 24)
+	pts := make([]correspondence, 0, 32)
 	// Anchor the centre and the outer ring, which the ellipse fit got right.
 	for _, p := range [5][2]float64{{0, 0}, {outerRing, 0}, {-outerRing, 0}, {0, outerRing}, {0, -outerRing}} {
 		u, v := f.point(p[0], p[1])
 		pts = append(pts, correspondence{p[0], p[1] * f.aspect, u, v})
 	}
+	anchors := len(pts)
 	var h homography
 	mapPt := func(x, y float64) (float64, float64) { return f.point(x, y/f.aspect) }
-	for stage := 0; stage < 2; stage++ {
-		for _, pc := range patchCentres[stage] {
-			ox, oy, ok := bestOffset(bm, mapPt, pc[0], pc[1])
-			if !ok {
-				continue
+	// A second pass starts from the first pass's homography.
+	for pass := 0; pass < 2; pass++ {
+		pts = pts[:anchors]
+		for _, radius := range patchRadii {
+			for k := 0; k < 8; k++ {
+				a := float64(k) * math.Pi / 4
+				row, col := patchCentre(radius*math.Cos(a), radius*math.Sin(a))
+				if row < 2 || row > gridRows-3 || col < 2 || col > gridCols-3 {
+					continue
+				}
+				ox, oy, ok := bestOffset(bm, mapPt, row, col)
+				if !ok {
+					continue
+				}
+				x, y := symbolXY(row, col)
+				u, v := mapPt(x+ox, y+oy)
+				pts = append(pts, correspondence{x, y, u, v})
 			}
-			x, y := symbolXY(pc[0], pc[1])
-			u, v := mapPt(x+ox, y+oy)
-			pts = append(pts, correspondence{x, y, u, v})
+			nh, ok := fitHomography(pts)
+			if !ok {
+				return f, false
+			}
+			h = nh
+			mapPt = h.apply
 		}
-		nh, ok := fitHomography(pts)
-		if !ok {
-			return f, false
-		}
-		h = nh
-		mapPt = h.apply
 	}
 	g := f
 	g.h = &h
@@ -120,15 +134,15 @@ func refine(bm *gozxing.BitMatrix, f frame) (frame, bool) {
 }
 
 // bestOffset searches the sampling offset, within half a module, at which
-// the modules of a 7x7 patch look most like whole modules.
+// the modules of a 5x5 patch look most like whole modules.
 func bestOffset(bm *gozxing.BitMatrix, mapPt func(x, y float64) (float64, float64), row0, col0 int) (float64, float64, bool) {
 	bestScore, bx, by := -1, 0.0, 0.0
 	zeroScore := 0
 	for oy := -0.5; oy <= 0.501; oy += 0.125 {
 		for ox := -0.5; ox <= 0.501; ox += 0.125 {
 			score := 0
-			for r := row0 - 3; r <= row0+3; r++ {
-				for c := col0 - 3; c <= col0+3; c++ {
+			for r := row0 - 2; r <= row0+2; r++ {
+				for c := col0 - 2; c <= col0+2; c++ {
 					if r < 0 || r >= gridRows || c < 0 || c >= gridCols || moduleLayout[r][c] == noBit {
 						continue
 					}

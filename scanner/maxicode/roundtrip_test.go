@@ -33,7 +33,8 @@ func TestRoundTrip(t *testing.T) {
 		{module: 7, angle: 23, shear: 0.06},
 		{module: 6, angle: -40, noise: 12},
 		{module: 9, angle: 130, shear: -0.05, blur: true},
-		{module: 8, angle: 8, tilt: 0.002},
+		{module: 8, angle: 8, tilt: 0.005},
+		{module: 8, angle: 133, tilt: 0.004, noise: 10},
 	}
 	r := NewReader()
 	for i, tc := range roundTripSpecs {

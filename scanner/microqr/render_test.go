@@ -13,6 +13,7 @@ type scene struct {
 	module  float64
 	angle   float64 // degrees
 	shear   float64
+	tilt    float64 // perspective: relative scale change per module along x
 	width   int
 	height  int
 	noise   int // amplitude of uniform grey noise
@@ -35,6 +36,10 @@ func render(m [][]bool, sc scene) *image.Gray {
 		dx, dy := px-cx, py-cy
 		u := (cos*dx + sin*dy) / sc.module
 		v := (-sin*dx + cos*dy) / sc.module
+		if sc.tilt != 0 {
+			k := 1 + sc.tilt*u
+			u, v = u/k, v/k
+		}
 		u -= sc.shear * v
 		col, row := u+n/2, v+n/2
 		if col < 0 || row < 0 || col >= n || row >= n {

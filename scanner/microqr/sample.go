@@ -86,35 +86,77 @@ func frameScore(bm *gozxing.BitMatrix, h *homography) float64 {
 // homography, refines the grid along the timing patterns, checks the quiet
 // zone and decodes.
 func (r *Reader) decodeOriented(bm *gozxing.BitMatrix, h0 homography, corners [4][2]float64) (*gozxing.Result, error) {
-	g := &r.grid
-	g.size = 17
-	fm := formatModules()
+	// Follow the timing patterns as far as they go: that refines the grid
+	// before the format information next to the finder is read.
+	h, ok := r.refine(bm, h0, 17)
+	if !ok {
+		h = h0 // too small or noisy to follow: trust the finder
+	}
+	sym, mask, ok := readFormat(bm, &h)
+	if !ok {
+		if sym, mask, ok = readFormat(bm, &h0); !ok {
+			return nil, gozxing.NewFormatException("microqr: bad format information")
+		}
+	}
+	s := symbols[sym]
+	size := s.size()
+	if size < 17 {
+		// Refit to this symbol's timing modules only.
+		if hs, ok := r.refine(bm, h0, size); ok {
+			h = hs
+		}
+	}
+	var lastErr error = gozxing.NewNotFoundException()
+	try := func(h *homography) *gozxing.Result {
+		if !quietAround(bm, h, size) {
+			return nil
+		}
+		res, err := r.decodeWith(bm, h, s, mask)
+		if err != nil {
+			lastErr = err
+			return nil
+		}
+		return res
+	}
+	if res := try(&h); res != nil {
+		return res, nil
+	}
+	if hp, ok := r.perspective(bm, h, size); ok {
+		if res := try(&hp); res != nil {
+			return res, nil
+		}
+	}
+	// Small or noisy symbols: the finder alone, its corners fitted by an
+	// affine map (steadier against corner noise), then exactly.
+	var corner [4]correspondence
+	for i, m := range [4][2]float64{{0, 0}, {7, 0}, {7, 7}, {0, 7}} {
+		u, v := h0.apply(m[0], m[1])
+		corner[i] = correspondence{m[0], m[1], u, v}
+	}
+	if ha, ok := fitAffine(corner[:]); ok {
+		if res := try(&ha); res != nil {
+			return res, nil
+		}
+	}
+	if h != h0 {
+		if res := try(&h0); res != nil {
+			return res, nil
+		}
+	}
+	return nil, lastErr
+}
+
+// readFormat reads and decodes the format information through h.
+func readFormat(bm *gozxing.BitMatrix, h *homography) (sym, mask int, ok bool) {
 	bits := 0
-	for _, m := range fm {
+	for _, m := range formatModules() {
 		bits <<= 1
-		x, y := h0.apply(float64(m[1])+0.5, float64(m[0])+0.5)
+		x, y := h.apply(float64(m[1])+0.5, float64(m[0])+0.5)
 		if dark(bm, x, y) {
 			bits |= 1
 		}
 	}
-	sym, mask, ok := decodeFormat(bits, 3)
-	if !ok {
-		return nil, gozxing.NewFormatException("microqr: bad format information")
-	}
-	s := symbols[sym]
-	size := s.size()
-	h, ok := r.refine(bm, h0, size)
-	if !ok {
-		return nil, gozxing.NewNotFoundException()
-	}
-	if !quietAround(bm, &h, size) {
-		return nil, gozxing.NewNotFoundException()
-	}
-	res, err := r.decodeWith(bm, &h, s, mask)
-	if err != nil && h != h0 && quietAround(bm, &h0, size) {
-		res, err = r.decodeWith(bm, &h0, s, mask)
-	}
-	return res, err
+	return decodeFormat(bits, 3)
 }
 
 // refine locates the dark timing modules along row 0 and column 0, one
@@ -125,17 +167,25 @@ func (r *Reader) refine(bm *gozxing.BitMatrix, h homography, size int) (homograp
 		x, y := h.apply(m[0], m[1])
 		r.pts = append(r.pts, correspondence{m[0], m[1], x, y})
 	}
+	lost := [2]bool{}
+	found := 0
 	for k := 8; k < size; k += 2 {
-		for _, alongRow := range []bool{true, false} {
+		for i, alongRow := range []bool{true, false} {
+			if lost[i] {
+				continue
+			}
 			if p, ok := locateTiming(bm, &h, k, alongRow); ok {
 				r.pts = append(r.pts, p)
+				found++
+			} else {
+				lost[i] = true // past the symbol's end, or lost
 			}
 		}
 		if nh, ok := fitAffine(r.pts); ok {
 			h = nh
 		}
 	}
-	return h, len(r.pts) >= 4+(size-8)/2
+	return h, found >= 2
 }
 
 // locateTiming finds the centre of dark timing module k of row 0 (or
@@ -157,22 +207,32 @@ func locateTiming(bm *gozxing.BitMatrix, h *homography, k int, alongRow bool) (c
 		return correspondence{}, false
 	}
 	steps := int(length * 2)
-	start, end := -1, -1
-	for i := steps / 2; i >= 0; i-- {
+	at := func(i int) bool {
 		t := float64(i) / float64(steps)
-		if !dark(bm, x0+(x1-x0)*t, y0+(y1-y0)*t) {
-			break
-		}
-		start = i
+		return dark(bm, x0+(x1-x0)*t, y0+(y1-y0)*t)
 	}
-	for i := steps / 2; i <= steps; i++ {
-		t := float64(i) / float64(steps)
-		if !dark(bm, x0+(x1-x0)*t, y0+(y1-y0)*t) {
-			break
+	// The dark sample nearest the prediction, within 0.8 module, then
+	// the whole dark run around it.
+	seed := -1
+	for d := 0; d <= steps*2/5 && seed < 0; d++ {
+		for _, i := range [2]int{steps/2 - d, steps/2 + d} {
+			if i >= 0 && i <= steps && at(i) {
+				seed = i
+				break
+			}
 		}
-		end = i
 	}
-	if start < 0 || end < 0 || start == 0 || end == steps {
+	if seed < 0 {
+		return correspondence{}, false
+	}
+	start, end := seed, seed
+	for start > 0 && at(start-1) {
+		start--
+	}
+	for end < steps && at(end+1) {
+		end++
+	}
+	if start == 0 || end == steps {
 		return correspondence{}, false
 	}
 	mid := (float64(start+end) / 2) / float64(steps) // 0..1 over two modules
@@ -197,11 +257,12 @@ func locateTiming(bm *gozxing.BitMatrix, h *homography, k int, alongRow bool) (c
 		return correspondence{}, false
 	}
 	// The edge is row 0's outer boundary; the centre lies half a module in.
+	// The measured centre is where module k's centre really is.
 	cx, cy := pt(along, 0.5+edge)
 	if alongRow {
-		return correspondence{along, 0.5, cx, cy}, true
+		return correspondence{ck, 0.5, cx, cy}, true
 	}
-	return correspondence{0.5, along, cx, cy}, true
+	return correspondence{0.5, ck, cx, cy}, true
 }
 
 // quietAround checks that the symbol ends where its size says: light
