@@ -57,6 +57,7 @@ func TestRoundTrip(t *testing.T) {
 		{module: 6, angle: 17, shear: 0.08},
 		{module: 3.2, angle: -33, noise: 15},
 		{module: 9, angle: 45, shear: -0.1, blur: true},
+		{module: 6, angle: 25, tilt: 0.003},
 	}
 	for sym := 0; sym < 8; sym++ {
 		segs := roundTripContents[sym]

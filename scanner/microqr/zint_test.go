@@ -1,6 +1,7 @@
 package microqr
 
 import (
+	"errors"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -33,6 +34,8 @@ func gridFromDump(t *testing.T, dump string) *moduleGrid {
 	}
 	return g
 }
+
+var errBadFormat = errors.New("unreadable format information")
 
 // decodeGrid runs the decoding stages on a sampled grid.
 func decodeGrid(g *moduleGrid) (string, symbolInfo, int, error) {

@@ -1,5 +1,0 @@
-package microqr
-
-import "errors"
-
-var errBadFormat = errors.New("microqr: unreadable format information")
