@@ -1,0 +1,192 @@
+package maxicode
+
+import (
+	"math"
+
+	"github.com/makiuchi-d/gozxing"
+)
+
+// The bullseye finder (ISO/IEC 16023 §4.2.2): three dark rings around a
+// light centre. A line through the centre crosses eleven runs, dark first,
+// of about equal width except the centre, which printers make one and a
+// half to three widths wide.
+
+// bullseye is a located finder: its centre and ring width in pixels.
+type bullseye struct {
+	x, y float64
+	unit float64
+	hits int // rows that confirmed it
+}
+
+// matchesBullseye reports whether eleven runs, dark first, have the
+// bullseye's proportions, and returns the width of one ring.
+func matchesBullseye(runs []int) (float64, bool) {
+	// The outer ring may touch a dark module beyond it, so only the inner
+	// eight runs set the unit, and the outer two need only be wide enough.
+	sum := 0
+	for i := 1; i < 10; i++ {
+		if i != 5 {
+			sum += runs[i]
+		}
+	}
+	if sum < 8 {
+		return 0, false
+	}
+	unit := float64(sum) / 8
+	for i, r := range runs {
+		d := float64(r) - unit
+		switch i {
+		case 5:
+			if c := float64(r); c < 0.8*unit || c > 4*unit {
+				return 0, false
+			}
+		case 0, 10:
+			if d < -0.5*unit || d > 3*unit {
+				return 0, false
+			}
+		default:
+			if d < -0.5*unit || d > 0.5*unit {
+				return 0, false
+			}
+		}
+	}
+	left := runs[1] + runs[2] + runs[3] + runs[4]
+	right := runs[6] + runs[7] + runs[8] + runs[9]
+	if math.Abs(float64(left-right)) > 0.25*float64(sum) {
+		return 0, false
+	}
+	return unit, true
+}
+
+// findBullseyes scans every step-th row for the run pattern, confirms each
+// hit across the column through it, and returns distinct finders.
+func (r *Reader) findBullseyes(bm *gozxing.BitMatrix, step int) []bullseye {
+	w, h := bm.GetWidth(), bm.GetHeight()
+	r.found = r.found[:0]
+	if r.row == nil || r.row.GetSize() != w {
+		r.row = gozxing.NewBitArray(w)
+	}
+	for y := step / 2; y < h; y += step {
+		row := bm.GetRow(y, r.row)
+		// Collect the row's runs, starting with its first dark run.
+		r.runs = r.runs[:0]
+		x := row.GetNextSet(0)
+		first := x
+		for x < w {
+			end := row.GetNextUnset(x)
+			r.runs = append(r.runs, end-x)
+			if end >= w {
+				break
+			}
+			next := row.GetNextSet(end)
+			if next >= w {
+				break
+			}
+			r.runs = append(r.runs, next-end)
+			x = next
+		}
+		// Dark runs sit at even indexes.
+		pos := first
+		for i := 0; i+11 <= len(r.runs); i += 2 {
+			if unit, ok := matchesBullseye(r.runs[i : i+11]); ok {
+				start := pos
+				for k := 0; k < 5; k++ {
+					start += r.runs[i+k]
+				}
+				r.confirm(bm, float64(start)+float64(r.runs[i+5])/2, float64(y), unit)
+			}
+			pos += r.runs[i] + r.runs[i+1]
+		}
+	}
+	return r.found
+}
+
+// confirm checks a row hit along the column and back along the row,
+// refining the centre, and records it unless already known.
+func (r *Reader) confirm(bm *gozxing.BitMatrix, cx, cy, unit float64) {
+	for _, b := range r.found {
+		if math.Abs(b.x-cx) < 2*b.unit && math.Abs(b.y-cy) < 2*b.unit {
+			return
+		}
+	}
+	y, uy, ok := crossCheck(bm, cx, cy, 0, 1, unit)
+	if !ok {
+		return
+	}
+	x, ux, ok := crossCheck(bm, cx, y, 1, 0, unit)
+	if !ok {
+		return
+	}
+	// A diagonal must agree too: rings are round, data is not.
+	d := math.Sqrt2 / 2
+	t, _, ok := crossCheck(bm, x, y, d, d, (ux+uy)/2)
+	if !ok || math.Abs(t) > 2*unit {
+		return
+	}
+	for i := range r.found {
+		b := &r.found[i]
+		if math.Abs(b.x-x) < 2*b.unit && math.Abs(b.y-y) < 2*b.unit {
+			b.hits++
+			return
+		}
+	}
+	r.found = append(r.found, bullseye{x: x, y: y, unit: (ux + uy) / 2, hits: 1})
+}
+
+// crossCheck walks from (x, y) both ways along direction (dx, dy), expecting
+// to start in the light centre and cross five rings each way. It returns
+// the refined centre coordinate along the walk (for dx=1 the x, for dy=1
+// the y, for a diagonal the offset from the start) and the unit.
+func crossCheck(bm *gozxing.BitMatrix, x, y, dx, dy, unit float64) (float64, float64, bool) {
+	if dark(bm, x, y) {
+		return 0, 0, false
+	}
+	limit := unit * 16
+	var fwd, back [6]float64 // distances of the 6 transitions each way
+	for side, out := range [2]*[6]float64{&fwd, &back} {
+		sx, sy := dx, dy
+		if side == 1 {
+			sx, sy = -dx, -dy
+		}
+		want := true // next colour looked for
+		k := 0
+		for t := 0.0; t < limit && k < 6; t += 0.5 {
+			if dark(bm, x+sx*t, y+sy*t) == want {
+				out[k] = t
+				k++
+				want = !want
+			}
+		}
+		if k < 6 {
+			return 0, 0, false
+		}
+	}
+	runs := [11]int{}
+	// runs from the far side (back) to the far side (fwd), in half pixels
+	for i := 0; i < 5; i++ {
+		runs[i] = int(2 * (back[5-i] - back[4-i]))
+		runs[10-i] = int(2 * (fwd[5-i] - fwd[4-i]))
+	}
+	runs[5] = int(2 * (back[0] + fwd[0]))
+	u, ok := matchesBullseye(runs[:])
+	if !ok {
+		return 0, 0, false
+	}
+	shift := (fwd[4] - back[4]) / 2
+	switch {
+	case dx == 0:
+		return y + shift, u / 2, true
+	case dy == 0:
+		return x + shift, u / 2, true
+	}
+	return shift, u / 2, true
+}
+
+// dark samples the bit matrix at a point, outside counting as light.
+func dark(bm *gozxing.BitMatrix, x, y float64) bool {
+	ix, iy := int(math.Floor(x)), int(math.Floor(y))
+	if ix < 0 || iy < 0 || ix >= bm.GetWidth() || iy >= bm.GetHeight() {
+		return false
+	}
+	return bm.Get(ix, iy)
+}

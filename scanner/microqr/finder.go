@@ -1,0 +1,293 @@
+package microqr
+
+import (
+	"math"
+	"sort"
+
+	"github.com/makiuchi-d/gozxing"
+)
+
+// finder is a candidate finder pattern: the 7x7 square of ISO/IEC 18004
+// §6.3.3, dark ring, light ring, dark 3x3 centre, 1:1:3:1:1 along any line
+// through its centre.
+type finder struct {
+	x, y   float64
+	module float64 // module size in pixels
+}
+
+// matchesFinder reports whether five runs, dark first, are 1:1:3:1:1.
+func matchesFinder(runs []int) (float64, bool) {
+	total := 0
+	for _, r := range runs[:5] {
+		total += r
+	}
+	if total < 7 {
+		return 0, false
+	}
+	unit := float64(total) / 7
+	for i, want := range [5]float64{1, 1, 3, 1, 1} {
+		tol := 0.5 * unit
+		if i == 2 {
+			tol = 1.2 * unit
+		}
+		if math.Abs(float64(runs[i])-want*unit) > tol {
+			return 0, false
+		}
+	}
+	return unit, true
+}
+
+// findFinders scans every step-th row for the finder's runs and confirms
+// each hit vertically, horizontally and diagonally.
+func (r *Reader) findFinders(bm *gozxing.BitMatrix, step int) []finder {
+	w, h := bm.GetWidth(), bm.GetHeight()
+	r.finders = r.finders[:0]
+	if r.row == nil || r.row.GetSize() != w {
+		r.row = gozxing.NewBitArray(w)
+	}
+	for y := step / 2; y < h; y += step {
+		row := bm.GetRow(y, r.row)
+		r.runs = r.runs[:0]
+		x := row.GetNextSet(0)
+		first := x
+		for x < w {
+			end := row.GetNextUnset(x)
+			r.runs = append(r.runs, end-x)
+			if end >= w {
+				break
+			}
+			next := row.GetNextSet(end)
+			if next >= w {
+				break
+			}
+			r.runs = append(r.runs, next-end)
+			x = next
+		}
+		pos := first
+		for i := 0; i+5 <= len(r.runs); i += 2 {
+			if unit, ok := matchesFinder(r.runs[i : i+5]); ok {
+				cx := float64(pos+r.runs[i]+r.runs[i+1]) + float64(r.runs[i+2])/2
+				r.confirmFinder(bm, cx, float64(y), unit)
+			}
+			if i+1 < len(r.runs) {
+				pos += r.runs[i] + r.runs[i+1]
+			}
+		}
+	}
+	return r.finders
+}
+
+func (r *Reader) confirmFinder(bm *gozxing.BitMatrix, cx, cy, unit float64) {
+	for _, f := range r.finders {
+		if math.Abs(f.x-cx) < 2*f.module && math.Abs(f.y-cy) < 2*f.module {
+			return
+		}
+	}
+	y, uy, ok := crossFinder(bm, cx, cy, 0, 1, unit)
+	if !ok {
+		return
+	}
+	x, ux, ok := crossFinder(bm, cx, y, 1, 0, unit)
+	if !ok {
+		return
+	}
+	d := math.Sqrt2 / 2
+	if _, _, ok := crossFinder(bm, x, y, d, d, (ux+uy)/2); !ok {
+		return
+	}
+	for _, f := range r.finders {
+		if math.Abs(f.x-x) < 2*f.module && math.Abs(f.y-y) < 2*f.module {
+			return
+		}
+	}
+	r.finders = append(r.finders, finder{x: x, y: y, module: (ux + uy) / 2})
+}
+
+// crossFinder walks both ways from a point in the finder's centre along
+// (dx, dy) and checks the 1:1:3:1:1 runs, returning the refined centre
+// coordinate (x for a horizontal walk, y for vertical) and the unit.
+func crossFinder(bm *gozxing.BitMatrix, x, y, dx, dy, unit float64) (float64, float64, bool) {
+	if !dark(bm, x, y) {
+		return 0, 0, false
+	}
+	limit := unit * 8
+	var fwd, back [3]float64
+	for side, out := range [2]*[3]float64{&fwd, &back} {
+		sx, sy := dx, dy
+		if side == 1 {
+			sx, sy = -dx, -dy
+		}
+		want := false
+		k := 0
+		for t := 0.0; t < limit && k < 3; t += 0.5 {
+			if dark(bm, x+sx*t, y+sy*t) == want {
+				out[k] = t
+				k++
+				want = !want
+			}
+		}
+		if k < 3 {
+			return 0, 0, false
+		}
+	}
+	runs := []int{
+		int(2 * (back[2] - back[1])), int(2 * (back[1] - back[0])),
+		int(2 * (back[0] + fwd[0])),
+		int(2 * (fwd[1] - fwd[0])), int(2 * (fwd[2] - fwd[1])),
+	}
+	u, ok := matchesFinder(runs)
+	if !ok {
+		return 0, 0, false
+	}
+	shift := (fwd[2] - back[2]) / 2
+	if dx == 0 {
+		return y + shift, u / 2, true
+	}
+	return x + shift, u / 2, true
+}
+
+// finderCorners finds the outer corners of a finder pattern, in order of
+// angle around its centre (clockwise on screen), by fitting lines to the
+// outer edge of its dark ring.
+func finderCorners(bm *gozxing.BitMatrix, f finder) ([4][2]float64, bool) {
+	const rays = 64
+	var pts [][3]float64 // x, y, angle
+	for i := 0; i < rays; i++ {
+		a := 2 * math.Pi * float64(i) / rays
+		dx, dy := math.Cos(a), math.Sin(a)
+		k := 0
+		want := false
+		for t := 0.0; t < f.module*7 && k < 3; t += 0.25 {
+			if dark(bm, f.x+dx*t, f.y+dy*t) == want {
+				k++
+				want = !want
+				if k == 3 {
+					t -= 0.125
+					pts = append(pts, [3]float64{f.x + dx*t, f.y + dy*t, a})
+				}
+			}
+		}
+	}
+	if len(pts) < rays*3/4 {
+		return [4][2]float64{}, false
+	}
+	dist := func(i int, x, y float64) float64 { return math.Hypot(pts[i][0]-x, pts[i][1]-y) }
+	c1 := 0
+	for i := range pts {
+		if dist(i, f.x, f.y) > dist(c1, f.x, f.y) {
+			c1 = i
+		}
+	}
+	c3 := 0
+	for i := range pts {
+		if dist(i, pts[c1][0], pts[c1][1]) > dist(c3, pts[c1][0], pts[c1][1]) {
+			c3 = i
+		}
+	}
+	ax, ay := pts[c1][0], pts[c1][1]
+	bx, by := pts[c3][0]-ax, pts[c3][1]-ay
+	c2, c4 := -1, -1
+	var d2, d4 float64
+	for i := range pts {
+		s := bx*(pts[i][1]-ay) - by*(pts[i][0]-ax)
+		if s > d2 {
+			c2, d2 = i, s
+		}
+		if -s > d4 {
+			c4, d4 = i, -s
+		}
+	}
+	if c2 < 0 || c4 < 0 {
+		return [4][2]float64{}, false
+	}
+	idx := []int{c1, c2, c3, c4}
+	sort.Slice(idx, func(i, j int) bool { return pts[idx[i]][2] < pts[idx[j]][2] })
+	// Fit a line to the edge points between each pair of corners, away
+	// from the corners, and intersect neighbouring lines.
+	var lines [4][3]float64
+	for s := 0; s < 4; s++ {
+		a0, a1 := pts[idx[s]][2], pts[idx[(s+1)%4]][2]
+		if a1 <= a0 {
+			a1 += 2 * math.Pi
+		}
+		margin := (a1 - a0) * 0.2
+		var side [][2]float64
+		for _, p := range pts {
+			a := p[2]
+			if a < a0 {
+				a += 2 * math.Pi
+			}
+			if a > a0+margin && a < a1-margin {
+				side = append(side, [2]float64{p[0], p[1]})
+			}
+		}
+		if len(side) < 2 {
+			side = [][2]float64{{pts[idx[s]][0], pts[idx[s]][1]}, {pts[idx[(s+1)%4]][0], pts[idx[(s+1)%4]][1]}}
+		}
+		lines[s] = fitLineRobust(side, 0.25*f.module)
+	}
+	var out [4][2]float64
+	for s := 0; s < 4; s++ {
+		l1, l2 := lines[(s+3)%4], lines[s]
+		det := l1[0]*l2[1] - l1[1]*l2[0]
+		if math.Abs(det) < 1e-9 {
+			return out, false
+		}
+		out[s] = [2]float64{(l1[2]*l2[1] - l1[1]*l2[2]) / det, (l1[0]*l2[2] - l1[2]*l2[0]) / det}
+		if math.Hypot(out[s][0]-pts[idx[s]][0], out[s][1]-pts[idx[s]][1]) > 2*f.module {
+			out[s] = [2]float64{pts[idx[s]][0], pts[idx[s]][1]}
+		}
+	}
+	return out, true
+}
+
+// fitLine fits a x + b y = c (a² + b² = 1) to points by total least squares.
+func fitLine(p [][2]float64) [3]float64 {
+	var mx, my float64
+	for _, q := range p {
+		mx += q[0]
+		my += q[1]
+	}
+	n := float64(len(p))
+	mx, my = mx/n, my/n
+	var sxx, sxy, syy float64
+	for _, q := range p {
+		dx, dy := q[0]-mx, q[1]-my
+		sxx += dx * dx
+		sxy += dx * dy
+		syy += dy * dy
+	}
+	// Direction of the largest spread; the normal is perpendicular.
+	theta := 0.5 * math.Atan2(2*sxy, sxx-syy)
+	a, b := -math.Sin(theta), math.Cos(theta)
+	return [3]float64{a, b, a*mx + b*my}
+}
+
+// dark samples the bit matrix at a point, outside counting as light.
+func dark(bm *gozxing.BitMatrix, x, y float64) bool {
+	ix, iy := int(math.Floor(x)), int(math.Floor(y))
+	if ix < 0 || iy < 0 || ix >= bm.GetWidth() || iy >= bm.GetHeight() {
+		return false
+	}
+	return bm.Get(ix, iy)
+}
+
+// fitLineRobust fits a line, then refits twice without the points lying
+// farther than tol from it (rays that stopped early on noise).
+func fitLineRobust(p [][2]float64, tol float64) [3]float64 {
+	l := fitLine(p)
+	for pass := 0; pass < 2; pass++ {
+		kept := p[:0:0]
+		for _, q := range p {
+			if math.Abs(l[0]*q[0]+l[1]*q[1]-l[2]) <= tol {
+				kept = append(kept, q)
+			}
+		}
+		if len(kept) < 2 || len(kept) == len(p) {
+			break
+		}
+		p = kept
+		l = fitLine(p)
+	}
+	return l
+}
