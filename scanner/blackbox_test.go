@@ -26,7 +26,7 @@ var blackboxFloors = map[string]int{
 	"ean8":               8,
 	"inverted":           1,
 	"itf":                14,
-	"maxicode":           0,
+	"maxicode":           9,
 	"none":               0,
 	"pdf417":             38,
 	"qrcode":             93,

@@ -11,6 +11,8 @@ import (
 	qrdecoder "github.com/makiuchi-d/gozxing/qrcode/decoder"
 	qrdetector "github.com/makiuchi-d/gozxing/qrcode/detector"
 	"github.com/scannerd/scannerd/scanner/databar"
+	"github.com/scannerd/scannerd/scanner/maxicode"
+	"github.com/scannerd/scannerd/scanner/microqr"
 	"github.com/scannerd/scannerd/scanner/pdf417"
 )
 
@@ -42,6 +44,8 @@ func newAreaReaders() []areaReader {
 	az := aztec.NewAztecReader()
 	pdf := pdf417.NewReader()
 	dbx := databar.NewReader()
+	maxi := maxicode.NewReader()
+	mqr := microqr.NewReader()
 	return []areaReader{
 		{sym: QRCode, corners: qrCorners, read: func(bm *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}, want int) []*gozxing.Result {
 			if want == 1 {
@@ -64,6 +68,8 @@ func newAreaReaders() []areaReader {
 		{sym: Aztec, corners: cornersTLBLBRTR, read: eraseAndRetry(az, cornersTLBLBRTR), centred: true},
 		{sym: PDF417, corners: cornersTLBLBRTR, read: multiple(pdf)},
 		{sym: DataBarExpanded, corners: cornersTLBLBRTR, read: multiple(dbx), rowBased: true},
+		{sym: MaxiCode, corners: cornersTLBLBRTR, read: single(maxi)},
+		{sym: MicroQR, corners: cornersTLBLBRTR, read: multiple(mqr)},
 	}
 }
 
@@ -75,6 +81,18 @@ func multiple(r multiReader) func(*gozxing.BinaryBitmap, map[gozxing.DecodeHintT
 			rs = rs[:want]
 		}
 		return rs
+	}
+}
+
+// single adapts a reader that reports one symbol.
+func single(r gozxing.Reader) func(*gozxing.BinaryBitmap, map[gozxing.DecodeHintType]interface{}, int) []*gozxing.Result {
+	return func(bm *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}, want int) []*gozxing.Result {
+		res, err := r.Decode(bm, hints)
+		r.Reset()
+		if err != nil || res == nil {
+			return nil
+		}
+		return []*gozxing.Result{res}
 	}
 }
 
