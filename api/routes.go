@@ -2,8 +2,8 @@ package api
 
 import (
 	"encoding/json"
-	"log/slog"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"slices"
 	"strings"
