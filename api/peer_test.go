@@ -27,6 +27,9 @@ func TestMain(m *testing.M) {
 	if spec := os.Getenv(peerHelperEnv); spec != "" {
 		os.Exit(peerHelper(spec))
 	}
+	if os.Getenv(activationHelperEnv) != "" {
+		os.Exit(activationHelper())
+	}
 	os.Exit(m.Run())
 }
 
