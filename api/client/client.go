@@ -112,7 +112,7 @@ func (c *Client) request(ctx context.Context, method, path string, q url.Values,
 	if err != nil {
 		var op *net.OpError
 		if errors.As(err, &op) && op.Op == "dial" {
-			return nil, fmt.Errorf("%w at %s: %v", ErrUnreachable, c.socket, op.Err)
+			return nil, fmt.Errorf("%w at %s: %w", ErrUnreachable, c.socket, op.Err)
 		}
 		return nil, fmt.Errorf("%s %s: %w", method, path, err)
 	}
