@@ -1,6 +1,6 @@
 // Package api serves scannerd's local socket API: HTTP/1.1 and JSON on a
-// Unix socket, for kiosk applications in any language. See README.md
-// ("Local socket API") for the endpoints and payloads.
+// Unix socket, for kiosk applications in any language. See docs/api.md
+// for the endpoints, payloads, error codes and configuration.
 //
 // The package knows the daemon only through the small interfaces below;
 // cmd/scannerd wires the concrete engine, license client and exporter in.

@@ -51,7 +51,15 @@ const usage = `usage: scanctl <command> [flags] [args]
 
 commands:
   decode FILE|DIR...   decode image files here, without a daemon
+  watch                print barcodes as the daemon reads them
+  scan                 wait for the next barcode and print it
+  status               show the daemon's state
+  license [sync]       show the license state, or sync it now
+  debug export ...     show or change the debug image export
   version              print the version
+
+Daemon commands take --socket PATH (default $SCANNERD_SOCKET, else
+/run/scannerd/scannerd.sock) and --json.
 
 Run "scanctl <command> -h" for a command's flags.
 `
@@ -65,6 +73,16 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 	switch args[0] {
 	case "decode":
 		return m.decode(ctx, args[1:])
+	case "watch":
+		return m.watch(ctx, args[1:])
+	case "scan":
+		return m.scan(ctx, args[1:])
+	case "status":
+		return m.status(ctx, args[1:])
+	case "license":
+		return m.license(ctx, args[1:])
+	case "debug":
+		return m.debug(ctx, args[1:])
 	case "version", "-version", "--version":
 		fmt.Fprintln(m.Stdout, "scanctl", buildVersion())
 		return exitOK

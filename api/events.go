@@ -1,0 +1,199 @@
+package api
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Stream formats of GET /v1/events.
+const (
+	contentTypeSSE    = "text/event-stream"
+	contentTypeNDJSON = "application/x-ndjson"
+)
+
+// Dropped is the event telling a subscriber that events were dropped
+// because it read too slowly (its buffer was full).
+type Dropped struct {
+	Dropped uint64 `json:"dropped"`
+}
+
+// Disconnected is the last event of a stream the server ends: reason is
+// "lagging" (the subscriber stayed behind) or "shutting_down".
+type Disconnected struct {
+	Reason string `json:"reason"`
+}
+
+// wantsNDJSON reads the Accept header: NDJSON when it names
+// application/x-ndjson (or application/jsonl), SSE otherwise.
+func wantsNDJSON(accept string) bool {
+	for _, part := range strings.Split(accept, ",") {
+		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
+		if err != nil {
+			continue
+		}
+		if q, ok := params["q"]; ok && (q == "0" || q == "0.0" || q == "0.00" || q == "0.000") {
+			continue
+		}
+		if mt == contentTypeNDJSON || mt == "application/jsonl" {
+			return true
+		}
+	}
+	return false
+}
+
+// eventWriter writes events in one of the two stream formats.
+type eventWriter struct {
+	w      *bufio.Writer
+	ndjson bool
+}
+
+// result writes one result: an SSE event "result" whose id is the result
+// ID, or one NDJSON line that is the result object.
+func (e *eventWriter) result(it *item) {
+	b, _ := json.Marshal(&it.Result)
+	if e.ndjson {
+		e.w.Write(b)
+		e.w.WriteByte('\n')
+		return
+	}
+	e.w.WriteString("id: ")
+	e.w.WriteString(strconv.FormatUint(it.ID, 10))
+	e.w.WriteString("\nevent: result\ndata: ")
+	e.w.Write(b)
+	e.w.WriteString("\n\n")
+}
+
+// control writes an event other than a result. In NDJSON it is an object
+// with an "event" member, which result objects never have.
+func (e *eventWriter) control(name string, v any) {
+	b, _ := json.Marshal(v)
+	if e.ndjson {
+		var m map[string]any
+		json.Unmarshal(b, &m)
+		if m == nil {
+			m = map[string]any{}
+		}
+		m["event"] = name
+		b, _ = json.Marshal(m)
+		e.w.Write(b)
+		e.w.WriteByte('\n')
+		return
+	}
+	fmt.Fprintf(e.w, "event: %s\ndata: %s\n\n", name, b)
+}
+
+// heartbeat keeps the connection visibly alive: an SSE comment, or an
+// NDJSON {"event":"heartbeat"} line.
+func (e *eventWriter) heartbeat(now time.Time) {
+	if e.ndjson {
+		e.w.WriteString(`{"event":"heartbeat"}` + "\n")
+		return
+	}
+	e.w.WriteString(": heartbeat " + now.UTC().Format(time.RFC3339) + "\n\n")
+}
+
+// handleEvents streams results as they are published. A slow reader never
+// holds up the pipeline: its events wait in its own bounded buffer, the
+// oldest dropped when it overflows (then a "dropped" event says how many),
+// and it is disconnected when it stays behind for the lag limit or a write
+// blocks for the write timeout.
+func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) error {
+	v, err := parseRawQuery(r.URL.RawQuery)
+	if err != nil {
+		return err
+	}
+	q, err := parseEventsQuery(v, r.Header.Get("Last-Event-ID"))
+	if err != nil {
+		return err
+	}
+	sub, backlog, err := s.hub.subscribe(q.filter, s.cfg.SubscriberBuffer, q.replay, q.since)
+	if err != nil {
+		return err
+	}
+	defer s.hub.unsubscribe(sub)
+
+	rc := http.NewResponseController(w)
+	rc.SetReadDeadline(time.Time{}) // a read deadline would end the stream
+	ew := &eventWriter{w: bufio.NewWriterSize(w, 16<<10), ndjson: wantsNDJSON(r.Header.Get("Accept"))}
+	h := w.Header()
+	if ew.ndjson {
+		h.Set("Content-Type", contentTypeNDJSON)
+	} else {
+		h.Set("Content-Type", contentTypeSSE)
+	}
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusOK)
+	if !ew.ndjson {
+		ew.w.WriteString("retry: 2000\n\n")
+	}
+	flush := func() bool {
+		rc.SetWriteDeadline(time.Now().Add(s.cfg.WriteTimeout.D()))
+		if ew.w.Flush() != nil || rc.Flush() != nil {
+			return false
+		}
+		return true
+	}
+	for _, it := range backlog {
+		ew.result(it)
+		if ew.w.Buffered() > 8<<10 && !flush() {
+			return nil
+		}
+	}
+	if !flush() {
+		return nil
+	}
+
+	hb := time.NewTicker(s.cfg.Heartbeat.D())
+	defer hb.Stop()
+	ctx := r.Context()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-sub.gone:
+			ew.control("disconnected", Disconnected{Reason: sub.reason})
+			flush()
+			return nil
+		case <-hb.C:
+			ew.heartbeat(s.clock())
+			if !flush() {
+				return nil
+			}
+		case it := <-sub.ch:
+			// Write what is waiting in one go, then flush once.
+			for batch := 1; ; batch++ {
+				if n := sub.dropped.Swap(0); n > 0 {
+					ew.control("dropped", Dropped{Dropped: n})
+				}
+				ew.result(it)
+				if batch == 256 {
+					break
+				}
+				next, ok := tryReceive(sub.ch)
+				if !ok {
+					break
+				}
+				it = next
+			}
+			if !flush() {
+				return nil
+			}
+			sub.caughtUp()
+		}
+	}
+}
+
+func tryReceive(ch chan *item) (*item, bool) {
+	select {
+	case it := <-ch:
+		return it, true
+	default:
+		return nil, false
+	}
+}

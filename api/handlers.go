@@ -1,0 +1,90 @@
+package api
+
+import (
+	"fmt"
+	"net/http"
+	"time"
+)
+
+// Health is GET /v1/health's answer.
+type Health struct {
+	OK bool `json:"ok"`
+}
+
+func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) error {
+	if err := checkKeys(r.URL.Query(), nil); err != nil {
+		return err
+	}
+	return writeJSON(w, Health{OK: true})
+}
+
+func (s *Server) handleStatus(w http.ResponseWriter, r *http.Request) error {
+	if err := checkKeys(r.URL.Query(), nil); err != nil {
+		return err
+	}
+	return writeJSON(w, s.status())
+}
+
+// Results is GET /v1/results's answer.
+type Results struct {
+	Results []Result `json:"results"`
+	// Cursor is the since= of the next call: it returns only newer results.
+	Cursor uint64 `json:"cursor"`
+}
+
+func (s *Server) handleResults(w http.ResponseWriter, r *http.Request) error {
+	v, err := parseRawQuery(r.URL.RawQuery)
+	if err != nil {
+		return err
+	}
+	q, err := parseResultsQuery(v, s.cfg.MaxHeldResults)
+	if err != nil {
+		return err
+	}
+	res, cursor := s.hub.results(q.filter, q.since, q.limit)
+	return writeJSON(w, Results{Results: res, Cursor: cursor})
+}
+
+// handleScan waits for the next result published after the request
+// arrived that passes the filter: the kiosk's "scan now" button.
+func (s *Server) handleScan(w http.ResponseWriter, r *http.Request) error {
+	v, err := parseRawQuery(r.URL.RawQuery)
+	if err != nil {
+		return err
+	}
+	q, err := parseScanQuery(v, s.cfg.ScanTimeout.D(), s.cfg.MaxScanTimeout.D())
+	if err != nil {
+		return err
+	}
+	sub, _, err := s.hub.subscribe(q.filter, 1, false, 0)
+	if err != nil {
+		return err
+	}
+	defer s.hub.unsubscribe(sub)
+	t := time.NewTimer(q.timeout)
+	defer t.Stop()
+	select {
+	case it := <-sub.ch:
+		s.extendWrite(w)
+		return writeJSON(w, it.Result)
+	case <-t.C:
+		s.extendWrite(w)
+		return fmt.Errorf("%w (%v)", ErrTimeout, q.timeout)
+	case <-sub.gone:
+		s.extendWrite(w)
+		return ErrShuttingDown
+	case <-r.Context().Done():
+		return nil // the client left
+	}
+}
+
+// extendWrite gives the next write the full write timeout, after a
+// handler has waited.
+func (s *Server) extendWrite(w http.ResponseWriter) {
+	http.NewResponseController(w).SetWriteDeadline(time.Now().Add(s.cfg.WriteTimeout.D()))
+}
+
+func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) error {
+	s.metrics.handler().ServeHTTP(w, r)
+	return nil
+}

@@ -1,0 +1,252 @@
+package api
+
+import (
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/scannerd/scannerd/scanner"
+)
+
+// item is one published result, shared read-only by the held list and
+// every subscriber it is delivered to.
+type item struct {
+	Result
+	sym scanner.Symbology
+	at  time.Time // when it was published, for the TTL
+}
+
+// filter selects results for a subscriber; zero values select all.
+type filter struct {
+	syms    scanner.SymbologySet
+	sources []string
+}
+
+func (f filter) match(it *item) bool {
+	if f.syms != 0 && !f.syms.Has(it.sym) {
+		return false
+	}
+	return len(f.sources) == 0 || slices.Contains(f.sources, it.Source)
+}
+
+// subscriber is one event stream or waiting scan. The hub is its only
+// sender and never blocks on it: when its buffer is full the oldest event
+// is dropped and counted, and a subscriber that stays behind longer than
+// the lag limit is disconnected.
+type subscriber struct {
+	filter filter
+	ch     chan *item
+	// dropped counts events dropped since the subscriber last reported it.
+	dropped atomic.Uint64
+	// lagSince is when its buffer started overflowing (unix nanoseconds of
+	// the hub clock); 0 while it keeps up.
+	lagSince atomic.Int64
+	// gone is closed when the hub disconnects it; reason says why.
+	gone   chan struct{}
+	reason string
+}
+
+// caughtUp tells the hub the subscriber has emptied its buffer.
+func (s *subscriber) caughtUp() {
+	if len(s.ch) == 0 {
+		s.lagSince.Store(0)
+	}
+}
+
+// Reasons a subscriber is disconnected, sent in its last event.
+const (
+	reasonLagging  = "lagging"
+	reasonShutdown = "shutting_down"
+)
+
+// hub fans published results out to subscribers and holds them for the
+// TTL. Publish never waits for a subscriber.
+type hub struct {
+	clock    func() time.Time
+	ttl      time.Duration
+	maxHeld  int
+	bufSize  int
+	maxSubs  int
+	lagLimit time.Duration
+	m        *metrics
+
+	mu     sync.Mutex
+	nextID uint64
+	held   []*item // oldest first
+	subs   map[*subscriber]struct{}
+	closed bool
+}
+
+func newHub(cfg Config, clock func() time.Time, m *metrics) *hub {
+	return &hub{
+		clock: clock, ttl: cfg.ResultTTL.D(), maxHeld: cfg.MaxHeldResults,
+		bufSize: cfg.SubscriberBuffer, maxSubs: cfg.MaxSubscribers, lagLimit: cfg.LagLimit.D(), m: m,
+		// IDs start from the start time so they keep increasing across
+		// restarts and a client's cursor never points into the future.
+		nextID: uint64(clock().UnixMicro()),
+		subs:   make(map[*subscriber]struct{}),
+	}
+}
+
+// publish assigns IDs to results, holds them and delivers them.
+func (h *hub) publish(results []scanner.Result) {
+	if len(results) == 0 {
+		return
+	}
+	now := h.clock()
+	items := make([]item, len(results))
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		return
+	}
+	for i := range results {
+		it := &items[i]
+		it.Result, it.sym, it.at = NewResult(&results[i]), results[i].Symbology, now
+		h.nextID++
+		it.ID = h.nextID
+		h.held = append(h.held, it)
+		for sub := range h.subs {
+			if sub.filter.match(it) {
+				h.deliverLocked(sub, it, now)
+			}
+		}
+	}
+	h.purgeLocked(now)
+}
+
+func (h *hub) deliverLocked(sub *subscriber, it *item, now time.Time) {
+	select {
+	case sub.ch <- it:
+		return
+	default:
+	}
+	// Full: drop the oldest waiting event. The hub is the only sender and
+	// holds the lock, so the second send finds room.
+	select {
+	case <-sub.ch:
+		sub.dropped.Add(1)
+		h.m.eventsDropped.Inc()
+	default:
+	}
+	select {
+	case sub.ch <- it:
+	default:
+		sub.dropped.Add(1)
+		h.m.eventsDropped.Inc()
+	}
+	start := sub.lagSince.Load()
+	if start == 0 {
+		sub.lagSince.Store(max(1, now.UnixNano()))
+	} else if now.Sub(time.Unix(0, start)) > h.lagLimit {
+		h.disconnectLocked(sub, reasonLagging)
+		h.m.disconnected.Inc()
+	}
+}
+
+func (h *hub) disconnectLocked(sub *subscriber, reason string) {
+	if _, ok := h.subs[sub]; !ok {
+		return
+	}
+	delete(h.subs, sub)
+	sub.reason = reason
+	close(sub.gone)
+}
+
+// subscribe adds a subscriber. With replay it also returns the held
+// results after since that match f, oldest first, so a reconnecting client
+// misses nothing still held and sees nothing twice.
+func (h *hub) subscribe(f filter, bufSize int, replay bool, since uint64) (*subscriber, []*item, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		return nil, nil, ErrShuttingDown
+	}
+	if len(h.subs) >= h.maxSubs {
+		return nil, nil, ErrTooManySubscribers
+	}
+	h.purgeLocked(h.clock())
+	var backlog []*item
+	if replay {
+		for _, it := range h.held {
+			if it.ID > since && f.match(it) {
+				backlog = append(backlog, it)
+			}
+		}
+	}
+	sub := &subscriber{filter: f, ch: make(chan *item, bufSize), gone: make(chan struct{})}
+	h.subs[sub] = struct{}{}
+	return sub, backlog, nil
+}
+
+func (h *hub) unsubscribe(sub *subscriber) {
+	h.mu.Lock()
+	delete(h.subs, sub)
+	h.mu.Unlock()
+}
+
+// results returns copies of the held results after since that match f,
+// and the cursor to pass next time: the newest ID returned, or the newest
+// ID published so far when none is returned.
+func (h *hub) results(f filter, since uint64, limit int) ([]Result, uint64) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.purgeLocked(h.clock())
+	out := []Result{}
+	for _, it := range h.held {
+		if it.ID > since && f.match(it) {
+			if len(out) == limit {
+				return out, out[len(out)-1].ID
+			}
+			out = append(out, it.Result)
+		}
+	}
+	return out, h.nextID
+}
+
+// purge drops results older than the TTL.
+func (h *hub) purge() {
+	h.mu.Lock()
+	h.purgeLocked(h.clock())
+	h.mu.Unlock()
+}
+
+func (h *hub) purgeLocked(now time.Time) {
+	n := 0
+	for n < len(h.held) && (len(h.held)-n > h.maxHeld || now.Sub(h.held[n].at) > h.ttl) {
+		h.held[n] = nil // let the result go now, not when the array is reallocated
+		n++
+	}
+	if n > 0 {
+		h.held = h.held[n:]
+		if len(h.held) == 0 {
+			h.held = nil
+		}
+	}
+}
+
+// heldCount returns how many results are in memory.
+func (h *hub) heldCount() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.held)
+}
+
+func (h *hub) subscriberCount() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.subs)
+}
+
+// close disconnects every subscriber and drops the held results.
+func (h *hub) close() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.closed = true
+	for sub := range h.subs {
+		h.disconnectLocked(sub, reasonShutdown)
+	}
+	clear(h.held)
+	h.held = nil
+}

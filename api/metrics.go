@@ -1,0 +1,179 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/scannerd/scannerd/scanner"
+)
+
+// metrics are the server's Prometheus collectors, in a registry of its
+// own (no global state).
+type metrics struct {
+	reg           *prometheus.Registry
+	frames        *prometheus.CounterVec
+	frameErrors   *prometheus.CounterVec
+	latency       prometheus.Histogram
+	decodeTime    prometheus.Histogram
+	results       *prometheus.CounterVec
+	eventsDropped prometheus.Counter
+	disconnected  prometheus.Counter
+	requests      *prometheus.CounterVec
+	h             http.Handler
+}
+
+func newMetrics(status func() Status, subscribers func() int, held func() int) *metrics {
+	m := &metrics{
+		reg: prometheus.NewRegistry(),
+		frames: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "scannerd_frames_decoded_total",
+			Help: "Live frames decoded, by source.",
+		}, []string{"source"}),
+		frameErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "scannerd_frames_failed_total",
+			Help: "Live frames not decoded, by source and reason (refused by the license, decoder failure).",
+		}, []string{"source", "reason"}),
+		latency: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "scannerd_frame_latency_seconds",
+			Help:    "Time from capture to the end of decoding of live frames, queueing included.",
+			Buckets: []float64{.005, .01, .02, .035, .05, .075, .1, .15, .25, .5, 1, 2.5},
+		}),
+		decodeTime: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "scannerd_decode_seconds",
+			Help:    "Time the decoder spent on one live frame, all strategies.",
+			Buckets: []float64{.001, .0025, .005, .01, .02, .035, .05, .075, .1, .25, .5, 1},
+		}),
+		results: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "scannerd_results_total",
+			Help: "Barcodes delivered (after deduplication) and decoded from uploads, by symbology and source.",
+		}, []string{"symbology", "source"}),
+		eventsDropped: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "scannerd_api_events_dropped_total",
+			Help: "Events dropped because a subscriber's buffer was full.",
+		}),
+		disconnected: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "scannerd_api_subscribers_disconnected_total",
+			Help: "Subscribers disconnected for staying behind.",
+		}),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "scannerd_api_requests_total",
+			Help: "API requests by endpoint and outcome (ok or the error code).",
+		}, []string{"endpoint", "code"}),
+	}
+	m.reg.MustRegister(m.frames, m.frameErrors, m.latency, m.decodeTime, m.results,
+		m.eventsDropped, m.disconnected, m.requests,
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "scannerd_api_subscribers",
+			Help: "Open event streams and waiting scans.",
+		}, func() float64 { return float64(subscribers()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "scannerd_api_held_results",
+			Help: "Results held in memory for /v1/results.",
+		}, func() float64 { return float64(held()) }),
+		&statusCollector{status: status},
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+	)
+	m.h = promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
+	return m
+}
+
+func (m *metrics) handler() http.Handler { return m.h }
+
+// observeFrame records one live frame's report.
+func (m *metrics) observeFrame(rep *scanner.FrameReport) {
+	switch {
+	case rep.Err == nil:
+		m.frames.WithLabelValues(rep.Source).Inc()
+	case errors.Is(rep.Err, scanner.ErrRefused):
+		m.frameErrors.WithLabelValues(rep.Source, "refused").Inc()
+		return
+	default:
+		m.frameErrors.WithLabelValues(rep.Source, "decoder").Inc()
+		return
+	}
+	if !rep.CapturedAt.IsZero() && !rep.DecodedAt.IsZero() {
+		m.latency.Observe(rep.DecodedAt.Sub(rep.CapturedAt).Seconds())
+	}
+	var spent float64
+	for _, p := range rep.Passes {
+		spent += p.Duration.Seconds()
+	}
+	m.decodeTime.Observe(spent)
+}
+
+func (m *metrics) countResults(symbology, source string, n int) {
+	m.results.WithLabelValues(symbology, source).Add(float64(n))
+}
+
+// statusCollector turns the daemon's status into metrics at scrape time:
+// the engine's counters (frames dropped from the queue among them) and
+// each source's state.
+type statusCollector struct {
+	status func() Status
+}
+
+var (
+	descEngineCounter = prometheus.NewDesc("scannerd_engine_frames_total",
+		"Frames by what the engine did with them: submitted, decoded, dropped (queue full), refused (license), panics.",
+		[]string{"outcome"}, nil)
+	descQueue = prometheus.NewDesc("scannerd_engine_queued_frames",
+		"Frames waiting for a decode worker.", nil, nil)
+	descBusy = prometheus.NewDesc("scannerd_engine_busy_workers",
+		"Decode workers busy with a frame.", nil, nil)
+	descWorkers = prometheus.NewDesc("scannerd_engine_workers",
+		"Decode workers.", nil, nil)
+	descSourceFrames = prometheus.NewDesc("scannerd_source_frames_total",
+		"Frames captured by a source.", []string{"source"}, nil)
+	descSourceFPS = prometheus.NewDesc("scannerd_source_fps",
+		"A source's recent frame rate.", []string{"source"}, nil)
+	descSourceReopens = prometheus.NewDesc("scannerd_source_reopens_total",
+		"Times a source was reopened after failing.", []string{"source"}, nil)
+	descSourceUp = prometheus.NewDesc("scannerd_source_running",
+		"1 when the source is running.", []string{"source"}, nil)
+	descLicense = prometheus.NewDesc("scannerd_license_state",
+		"1 for the license's current state.", []string{"state"}, nil)
+)
+
+func (c *statusCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{descEngineCounter, descQueue, descBusy, descWorkers,
+		descSourceFrames, descSourceFPS, descSourceReopens, descSourceUp, descLicense} {
+		ch <- d
+	}
+}
+
+func (c *statusCollector) Collect(ch chan<- prometheus.Metric) {
+	st := c.status()
+	e := st.Engine
+	for _, v := range []struct {
+		outcome string
+		n       uint64
+	}{{"submitted", e.Submitted}, {"decoded", e.Decoded}, {"dropped", e.Dropped}, {"refused", e.Refused}, {"panics", e.Panics}} {
+		ch <- prometheus.MustNewConstMetric(descEngineCounter, prometheus.CounterValue, float64(v.n), v.outcome)
+	}
+	ch <- prometheus.MustNewConstMetric(descQueue, prometheus.GaugeValue, float64(e.Queued))
+	ch <- prometheus.MustNewConstMetric(descBusy, prometheus.GaugeValue, float64(e.Busy))
+	ch <- prometheus.MustNewConstMetric(descWorkers, prometheus.GaugeValue, float64(e.Workers))
+	seen := map[string]bool{}
+	for _, s := range st.Sources {
+		if seen[s.Name] {
+			continue // a duplicate name would make the scrape fail
+		}
+		seen[s.Name] = true
+		ch <- prometheus.MustNewConstMetric(descSourceFrames, prometheus.CounterValue, float64(s.Frames), s.Name)
+		ch <- prometheus.MustNewConstMetric(descSourceFPS, prometheus.GaugeValue, s.FPS, s.Name)
+		ch <- prometheus.MustNewConstMetric(descSourceReopens, prometheus.CounterValue, float64(s.Reopens), s.Name)
+		up := 0.0
+		if s.State == "running" {
+			up = 1
+		}
+		ch <- prometheus.MustNewConstMetric(descSourceUp, prometheus.GaugeValue, up, s.Name)
+	}
+	if st.License.State != "" {
+		ch <- prometheus.MustNewConstMetric(descLicense, prometheus.GaugeValue, 1, st.License.State)
+	}
+}

@@ -1,0 +1,362 @@
+package api_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"image/color"
+	"image/gif"
+	"image/png"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+
+	"github.com/scannerd/scannerd/api"
+	"github.com/scannerd/scannerd/api/client"
+	"github.com/scannerd/scannerd/scanner"
+)
+
+func TestResultsAreGoneAfterTTL(t *testing.T) {
+	ts := startServer(t, withConfig(func(c *api.Config) { c.ResultTTL = api.Duration(30 * time.Second) }))
+	ctx := context.Background()
+	at := ts.clock.Now()
+	ts.Publish([]scanner.Result{result("cam0", 1, scanner.QRCode, "old", at)})
+	ts.clock.Add(20 * time.Second)
+	ts.Publish([]scanner.Result{result("cam0", 2, scanner.EAN13, "5901234123457", at)})
+
+	res, err := ts.client.Results(ctx, 0, client.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Results) != 2 || res.Results[0].Text != "old" || res.Results[1].Frame != 2 {
+		t.Fatalf("held results %+v", res.Results)
+	}
+	first := res.Results[0].ID
+	if res.Cursor != res.Results[1].ID {
+		t.Errorf("cursor %d, want the last id %d", res.Cursor, res.Results[1].ID)
+	}
+	again, err := ts.client.Results(ctx, res.Cursor, client.Filter{})
+	if err != nil || len(again.Results) != 0 || again.Cursor != res.Cursor {
+		t.Errorf("since the cursor: %+v %v, want nothing new and the same cursor", again, err)
+	}
+	if f, _ := ts.client.Results(ctx, 0, client.Filter{Symbologies: []string{"EAN_13"}}); len(f.Results) != 1 {
+		t.Errorf("symbology filter: %+v", f.Results)
+	}
+
+	ts.clock.Add(11 * time.Second) // "old" is 31 s old, the other 11 s
+	res, err = ts.client.Results(ctx, 0, client.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Results) != 1 || res.Results[0].Text == "old" {
+		t.Fatalf("after 31 s: %+v, want only the newer result", res.Results)
+	}
+	ts.clock.Add(20 * time.Second)
+	if res, _ = ts.client.Results(ctx, first-1, client.Filter{}); len(res.Results) != 0 {
+		t.Fatalf("after the TTL: %+v, want nothing held", res.Results)
+	}
+	// Purged from memory too, not only hidden: the held gauge says 0.
+	if v := metricValue(t, ts, "scannerd_api_held_results", nil); v != 0 {
+		t.Errorf("scannerd_api_held_results %v after the TTL", v)
+	}
+}
+
+// TestResultsPurgedWithoutRequests: the purge runs on its own, so results
+// leave memory after the TTL even when nobody asks.
+func TestResultsPurgedWithoutRequests(t *testing.T) {
+	ts := startServer(t, withConfig(func(c *api.Config) { c.ResultTTL = api.Duration(200 * time.Millisecond) }))
+	ts.Publish([]scanner.Result{result("cam0", 1, scanner.QRCode, "x", ts.clock.Now())})
+	ts.clock.Add(time.Second)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if v := metricValue(t, ts, "scannerd_api_held_results", nil); v == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("result still held long after its TTL")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestScanWaitsForTheNextMatchingBarcode(t *testing.T) {
+	ts := startServer(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	at := ts.clock.Now()
+	ts.Publish([]scanner.Result{result("cam0", 1, scanner.QRCode, "before the button", at)})
+
+	got := make(chan error, 1)
+	var r api.Result
+	go func() {
+		var err error
+		r, err = ts.client.Scan(ctx, client.ScanOptions{Timeout: 15 * time.Second, Filter: client.Filter{Symbologies: []string{"QR_CODE"}}})
+		got <- err
+	}()
+	ts.waitSubscribers(t, 1)
+	ts.Publish([]scanner.Result{
+		result("cam0", 2, scanner.EAN13, "5901234123457", at), // filtered out
+		result("cam0", 2, scanner.QRCode, "after the button", at),
+	})
+	if err := <-got; err != nil {
+		t.Fatal(err)
+	}
+	if r.Text != "after the button" || r.Symbology != "QR_CODE" || r.ID == 0 {
+		t.Errorf("scan got %+v", r)
+	}
+	ts.waitSubscribers(t, 0)
+
+	_, err := ts.client.Scan(ctx, client.ScanOptions{Timeout: 50 * time.Millisecond})
+	if !errors.Is(err, api.ErrTimeout) || code(err) != "timeout" {
+		t.Errorf("scan without a barcode: %v, want timeout", err)
+	}
+	var ce *client.Error
+	if errors.As(err, &ce) && ce.Status != http.StatusRequestTimeout {
+		t.Errorf("timeout status %d", ce.Status)
+	}
+}
+
+func TestDecodeUpload(t *testing.T) {
+	ts := startServer(t)
+	ctx := context.Background()
+	img := symbolPNG(t, scanner.QRCode, "uploaded")
+	for _, ct := range []string{"image/png", "application/octet-stream", ""} {
+		d, err := ts.client.Decode(ctx, bytes.NewReader(img), client.DecodeOptions{ContentType: ct, Symbologies: "QR_CODE"})
+		if err != nil {
+			t.Fatalf("%q: %v", ct, err)
+		}
+		if len(d.Results) != 1 || d.Results[0].Text != "uploaded" || d.Results[0].Source != api.UploadSource || d.Width != 320 {
+			t.Errorf("%q: %+v", ct, d)
+		}
+	}
+	// Uploads are the caller's: not published to subscribers or held.
+	if res, _ := ts.client.Results(ctx, 0, client.Filter{}); len(res.Results) != 0 {
+		t.Errorf("upload results were published: %+v", res.Results)
+	}
+	if v := metricValue(t, ts, "scannerd_results_total", map[string]string{"symbology": "QR_CODE", "source": "upload"}); v != 3 {
+		t.Errorf("scannerd_results_total for uploads = %v, want 3", v)
+	}
+}
+
+// TestBadInput sends each kind of bad request and checks its JSON error,
+// then that the server still serves.
+func TestBadInput(t *testing.T) {
+	ts := startServer(t, withConfig(func(c *api.Config) {
+		c.MaxBodyBytes = 64 << 10
+		c.MaxImagePixels = 100_000
+	}))
+	png := symbolPNG(t, scanner.QRCode, "x")
+	var gifData bytes.Buffer
+	gif.Encode(&gifData, image.NewPaletted(image.Rect(0, 0, 4, 4), []color.Color{color.Black, color.White}), nil)
+	big := bigPNG(t, 400, 400) // 160 000 pixels
+	h := func(kv ...string) http.Header {
+		hd := http.Header{}
+		for i := 0; i < len(kv); i += 2 {
+			hd.Set(kv[i], kv[i+1])
+		}
+		return hd
+	}
+	pngType := h("Content-Type", "image/png")
+	for _, tc := range []struct {
+		name, method, target string
+		header               http.Header
+		body                 []byte
+		status               int
+		code                 string
+	}{
+		{"unknown path", "GET", "/v1/nothing", nil, nil, 404, "not_found"},
+		{"wrong method", "DELETE", "/v1/status", nil, nil, 405, "method_not_allowed"},
+		{"GET a POST endpoint", "GET", "/v1/scan", nil, nil, 405, "method_not_allowed"},
+		{"browser Origin", "GET", "/v1/status", h("Origin", "http://evil.example"), nil, 403, "browser_request"},
+		{"browser Referer", "GET", "/v1/events", h("Referer", "http://evil.example/"), nil, 403, "browser_request"},
+		{"unknown parameter", "GET", "/v1/results?sinse=3", nil, nil, 400, "bad_query"},
+		{"malformed since", "GET", "/v1/results?since=-1", nil, nil, 400, "bad_query"},
+		{"malformed escape", "GET", "/v1/results?since=%zz", nil, nil, 400, "bad_query"},
+		{"unknown symbology", "GET", "/v1/events?symbology=QR_CODE,NOPE", nil, nil, 400, "bad_query"},
+		{"repeated since", "GET", "/v1/events?since=1&since=2", nil, nil, 400, "bad_query"},
+		{"empty source", "GET", "/v1/events?source=", nil, nil, 400, "bad_query"},
+		{"limit zero", "GET", "/v1/results?limit=0", nil, nil, 400, "bad_query"},
+		{"negative timeout", "POST", "/v1/scan?timeout=-5s", nil, nil, 400, "bad_query"},
+		{"timeout over the limit", "POST", "/v1/scan?timeout=1h", nil, nil, 400, "bad_query"},
+		{"timeout garbage", "POST", "/v1/scan?timeout=soon", nil, nil, 400, "bad_query"},
+		{"status with a query", "GET", "/v1/status?x=1", nil, nil, 400, "bad_query"},
+		{"decode without type", "POST", "/v1/decode", nil, png, 415, "unsupported_media_type"},
+		{"decode text", "POST", "/v1/decode", h("Content-Type", "text/plain"), png, 415, "unsupported_media_type"},
+		{"decode type mismatch", "POST", "/v1/decode", pngType, gifData.Bytes(), 415, "unsupported_media_type"},
+		{"decode not an image", "POST", "/v1/decode", h("Content-Type", "application/octet-stream"), []byte("hello world"), 415, "unsupported_image"},
+		{"decode truncated", "POST", "/v1/decode", pngType, png[:len(png)/2], 400, "bad_image"},
+		{"decode body too large", "POST", "/v1/decode", pngType, append(bytes.Clone(png), make([]byte, 64<<10)...), 413, "body_too_large"},
+		{"decode too many pixels", "POST", "/v1/decode", pngType, big, 413, "image_too_large"},
+		{"decode bad option", "POST", "/v1/decode?try_harder=maybe", pngType, png, 400, "bad_query"},
+		{"decode bad symbology", "POST", "/v1/decode?symbologies=CODE_999", pngType, png, 400, "bad_query"},
+		{"settings not JSON", "PUT", "/v1/debug/export", h("Content-Type", "application/json"), []byte("{"), 400, "bad_settings"},
+		{"settings unknown key", "PUT", "/v1/debug/export", h("Content-Type", "application/json"), []byte(`{"enabeld":true}`), 400, "bad_settings"},
+		{"settings relative dir", "PUT", "/v1/debug/export", h("Content-Type", "application/json"), []byte(`{"enabled":true,"dir":"tmp"}`), 400, "bad_settings"},
+		{"settings bad frames", "PUT", "/v1/debug/export", h("Content-Type", "application/json"), []byte(`{"frames":"some"}`), 400, "bad_settings"},
+		{"settings as text", "PUT", "/v1/debug/export", h("Content-Type", "text/plain"), []byte(`{}`), 415, "unsupported_media_type"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			status, code, body := ts.rawRequest(t, tc.method, tc.target, tc.header, tc.body)
+			if status != tc.status || code != tc.code {
+				t.Errorf("got %d %s (%s), want %d %s", status, code, strings.TrimSpace(string(body)), tc.status, tc.code)
+			}
+			if status != api.StatusForCode(code) {
+				t.Errorf("status %d does not match the table's %d for %s", status, api.StatusForCode(code), code)
+			}
+		})
+	}
+	if err := ts.client.Health(context.Background()); err != nil {
+		t.Fatalf("server unhealthy after bad input: %v", err)
+	}
+}
+
+func bigPNG(t *testing.T, w, h int) []byte {
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, image.NewGray(image.Rect(0, 0, w, h))); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// TestSlowLoris: a client trickling its headers gets 408 header_timeout,
+// and others are served meanwhile.
+func TestSlowLoris(t *testing.T) {
+	ts := startServer(t, withConfig(func(c *api.Config) { c.ReadHeaderTimeout = api.Duration(300 * time.Millisecond) }))
+	c, err := net.Dial("unix", ts.socket)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(20 * time.Second))
+	fmt.Fprint(c, "GET /v1/status HTTP/1.1\r\nHost: scannerd\r\nX-Slow: ")
+	if err := ts.client.Health(context.Background()); err != nil {
+		t.Fatalf("another client while one is slow: %v", err)
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatalf("no response to the slow client: %v", err)
+	}
+	defer resp.Body.Close()
+	var buf bytes.Buffer
+	buf.ReadFrom(resp.Body)
+	if resp.StatusCode != http.StatusRequestTimeout || !strings.Contains(buf.String(), `"header_timeout"`) {
+		t.Errorf("slow client got %d %s", resp.StatusCode, buf.String())
+	}
+}
+
+func TestLicenseAndDebugExport(t *testing.T) {
+	ctx := context.Background()
+	t.Run("enabled", func(t *testing.T) {
+		ts := startServer(t)
+		doc, err := ts.client.Sync(ctx)
+		if err != nil || !strings.Contains(string(doc), `"syncs":1`) {
+			t.Fatalf("sync: %s %v", doc, err)
+		}
+		ts.license.syncErr = errors.New("lts.example: connection refused")
+		if _, err := ts.client.Sync(ctx); !errors.Is(err, api.ErrSyncFailed) || !strings.Contains(err.Error(), "connection refused") {
+			t.Errorf("failed sync: %v", err)
+		}
+		want := api.DebugExportSettings{Enabled: true, Dir: "/var/lib/scannerd/debug", Frames: api.FramesFailed, Sample: 5, MaxImages: 100, Duration: api.Duration(10 * time.Minute)}
+		if _, err := ts.client.SetDebugExport(ctx, want); err != nil {
+			t.Fatal(err)
+		}
+		if ts.export.settings != want || ts.export.peer.UID != 0 || !ts.export.peer.Admin {
+			t.Errorf("exporter got %+v from %+v", ts.export.settings, ts.export.peer)
+		}
+		doc, err = ts.client.DebugExport(ctx)
+		if err != nil || !strings.Contains(string(doc), `"duration":"10m0s"`) {
+			t.Errorf("settings: %s %v", doc, err)
+		}
+	})
+	t.Run("disabled", func(t *testing.T) {
+		ts := startServer(t, withoutLicense, withoutExporter)
+		if _, err := ts.client.License(ctx); code(err) != "license_disabled" {
+			t.Errorf("license: %v", err)
+		}
+		if _, err := ts.client.Sync(ctx); code(err) != "license_disabled" {
+			t.Errorf("sync: %v", err)
+		}
+		if _, err := ts.client.DebugExport(ctx); code(err) != "debug_export_disabled" {
+			t.Errorf("debug export: %v", err)
+		}
+	})
+}
+
+func TestMetrics(t *testing.T) {
+	ts := startServer(t)
+	at := ts.clock.Now()
+	ts.ObserveFrame(&scanner.FrameReport{Source: "cam0", CapturedAt: at, DecodedAt: at.Add(30 * time.Millisecond),
+		Passes: []scanner.PassTiming{{Name: "hybrid", Duration: 8 * time.Millisecond}}})
+	ts.ObserveFrame(&scanner.FrameReport{Source: "cam0", Err: fmt.Errorf("%w: expired", scanner.ErrRefused)})
+	ts.Publish([]scanner.Result{result("cam0", 1, scanner.QRCode, "a", at), result("cam0", 2, scanner.QRCode, "b", at)})
+	for _, tc := range []struct {
+		name   string
+		labels map[string]string
+		want   float64
+	}{
+		{"scannerd_frames_decoded_total", map[string]string{"source": "cam0"}, 1},
+		{"scannerd_frames_failed_total", map[string]string{"source": "cam0", "reason": "refused"}, 1},
+		{"scannerd_frame_latency_seconds", nil, 1}, // sample count
+		{"scannerd_decode_seconds", nil, 1},
+		{"scannerd_results_total", map[string]string{"symbology": "QR_CODE", "source": "cam0"}, 2},
+		{"scannerd_api_subscribers", nil, 0},
+		{"scannerd_engine_frames_total", map[string]string{"outcome": "dropped"}, 0},
+		{"scannerd_source_fps", map[string]string{"source": "cam0"}, 30},
+		{"scannerd_license_state", map[string]string{"state": "authorized"}, 1},
+	} {
+		if got := metricValue(t, ts, tc.name, tc.labels); got != tc.want {
+			t.Errorf("%s%v = %v, want %v", tc.name, tc.labels, got, tc.want)
+		}
+	}
+}
+
+// metricValue scrapes /metrics with Prometheus' own parser and returns the
+// value of the sample with the labels (a histogram's sample count).
+func metricValue(t testing.TB, ts *testServer, name string, labels map[string]string) float64 {
+	t.Helper()
+	text, err := ts.client.Metrics(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := expfmt.NewTextParser(model.UTF8Validation)
+	families, err := p.TextToMetricFamilies(strings.NewReader(text))
+	if err != nil {
+		t.Fatalf("parse /metrics: %v", err)
+	}
+	mf, ok := families[name]
+	if !ok {
+		t.Fatalf("/metrics lacks %s", name)
+	}
+next:
+	for _, m := range mf.GetMetric() {
+		for k, v := range labels {
+			found := false
+			for _, lp := range m.GetLabel() {
+				if lp.GetName() == k && lp.GetValue() == v {
+					found = true
+				}
+			}
+			if !found {
+				continue next
+			}
+		}
+		switch {
+		case m.Counter != nil:
+			return m.Counter.GetValue()
+		case m.Gauge != nil:
+			return m.Gauge.GetValue()
+		case m.Histogram != nil:
+			return float64(m.Histogram.GetSampleCount())
+		}
+	}
+	t.Fatalf("/metrics has no %s with %v", name, labels)
+	return 0
+}

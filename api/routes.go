@@ -1,0 +1,105 @@
+package api
+
+import (
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+)
+
+// route is one endpoint's method. Handlers return an error to answer it
+// as JSON; once a handler has written a response it returns nil.
+type route struct {
+	method string
+	admin  bool
+	h      func(w http.ResponseWriter, r *http.Request) error
+}
+
+func (s *Server) routeTable() map[string][]route {
+	return map[string][]route{
+		"/v1/health":       {{method: http.MethodGet, h: s.handleHealth}},
+		"/v1/status":       {{method: http.MethodGet, h: s.handleStatus}},
+		"/v1/events":       {{method: http.MethodGet, h: s.handleEvents}},
+		"/v1/results":      {{method: http.MethodGet, h: s.handleResults}},
+		"/v1/scan":         {{method: http.MethodPost, h: s.handleScan}},
+		"/v1/decode":       {{method: http.MethodPost, h: s.handleDecode}},
+		"/v1/license":      {{method: http.MethodGet, h: s.handleLicense}},
+		"/v1/license/sync": {{method: http.MethodPost, admin: true, h: s.handleLicenseSync}},
+		"/v1/debug/export": {
+			{method: http.MethodGet, admin: true, h: s.handleDebugExportGet},
+			{method: http.MethodPut, admin: true, h: s.handleDebugExportPut},
+		},
+		"/metrics": {{method: http.MethodGet, h: s.handleMetrics}},
+	}
+}
+
+// ServeHTTP checks who is asking before anything else: browser requests
+// and peers without credentials are refused, then the route's permission.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if wc, ok := r.Context().Value(watchedKey{}).(*watchedConn); ok {
+		wc.handlerStarted()
+		defer wc.handlerDone()
+	}
+	rc := http.NewResponseController(w)
+	rc.SetWriteDeadline(time.Now().Add(s.cfg.WriteTimeout.D()))
+	endpoint, err := s.serve(w, r)
+	code := "ok"
+	if err != nil {
+		_, code = classify(err)
+		writeError(w, err)
+		level := slog.LevelDebug
+		if code == "forbidden" || code == "browser_request" || code == "internal" {
+			level = slog.LevelInfo
+		}
+		peer, _ := peerFromContext(r.Context())
+		s.log.Log(r.Context(), level, "api request refused", "method", r.Method, "path", r.URL.Path,
+			"code", code, "err", err, "uid", peer.UID, "pid", peer.PID)
+	}
+	s.metrics.requests.WithLabelValues(endpoint, code).Inc()
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) (endpoint string, err error) {
+	endpoint = "other"
+	if r.Header.Get("Origin") != "" || r.Header.Get("Referer") != "" {
+		return endpoint, fmt.Errorf("%w: requests with Origin or Referer headers come from web pages, which may not use the scanner socket", ErrBrowserRequest)
+	}
+	peer, ok := peerFromContext(r.Context())
+	if !ok {
+		return endpoint, ErrNoCredentials
+	}
+	routes, ok := s.routes[r.URL.Path]
+	if !ok {
+		return endpoint, fmt.Errorf("%w: %s", ErrNotFound, truncate(r.URL.Path, 128))
+	}
+	endpoint = r.URL.Path
+	i := slices.IndexFunc(routes, func(rt route) bool { return rt.method == r.Method })
+	if i < 0 {
+		allow := make([]string, len(routes))
+		for j, rt := range routes {
+			allow[j] = rt.method
+		}
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		return endpoint, fmt.Errorf("%w: %s takes %s", ErrMethodNotAllowed, r.URL.Path, strings.Join(allow, ", "))
+	}
+	rt := routes[i]
+	if rt.admin && !peer.Admin {
+		return endpoint, fmt.Errorf("%w: %s %s needs uid 0 or the admin group; you are uid %d", ErrForbidden, r.Method, r.URL.Path, peer.UID)
+	}
+	return endpoint, rt.h(w, r)
+}
+
+// writeJSON answers v with status 200.
+func writeJSON(w http.ResponseWriter, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode response: %w", err)
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Cache-Control", "no-store")
+	w.Write(append(b, '\n'))
+	return nil
+}

@@ -1,0 +1,238 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/scannerd/scannerd/api"
+	"github.com/scannerd/scannerd/api/client"
+	"github.com/scannerd/scannerd/scanner"
+)
+
+// daemon is a stand-in for scannerd behind the API: a fixed status and a
+// real engine for uploads.
+type daemon struct{}
+
+func (daemon) Status() api.Status {
+	return api.Status{Version: "1.2.3", Engine: scanner.EngineStats{Workers: 2, Decoded: 41, Dropped: 3},
+		Sources: []api.SourceStatus{{Name: "cam0", State: "running", FPS: 29.5, Frames: 1234, URL: "v4l2:///dev/video0"}},
+		License: api.LicenseSummary{State: "authorized"}}
+}
+
+func (daemon) Decode(ctx context.Context, f *scanner.Frame, opts scanner.Options) ([]scanner.Result, error) {
+	f.Purge()
+	return nil, nil
+}
+
+type license struct{ syncs int }
+
+func (l *license) Document() any                  { return map[string]any{"state": "authorized", "syncs": l.syncs} }
+func (l *license) Sync(ctx context.Context) error { l.syncs++; return nil }
+
+type exporter struct {
+	mu sync.Mutex
+	st api.DebugExportSettings
+}
+
+func (e *exporter) Settings() any {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.st
+}
+
+func (e *exporter) Configure(ctx context.Context, peer api.Peer, body []byte) (any, error) {
+	st, err := api.ParseDebugExportSettings(body)
+	if err != nil {
+		return nil, err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.st = st
+	return st, nil
+}
+
+func startDaemon(t *testing.T) (*api.Server, string, *exporter) {
+	t.Helper()
+	sock := filepath.Join(t.TempDir(), "scannerd.sock")
+	exp := &exporter{}
+	srv, err := api.NewServer(api.Config{Socket: sock, SocketGroup: api.NoGroup, AdminGroup: api.NoGroup},
+		daemon{}, &license{}, exp, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Listen(nil); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(context.Background()) }()
+	t.Cleanup(func() {
+		srv.Close()
+		<-done
+	})
+	return srv, sock, exp
+}
+
+// run runs scanctl with SCANNERD_SOCKET set to sock.
+func run(ctx context.Context, sock string, args ...string) (code int, stdout, stderr string) {
+	var out, errOut bytes.Buffer
+	m := &Main{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errOut,
+		Getenv: func(k string) string {
+			if k == socketEnv {
+				return sock
+			}
+			return ""
+		}}
+	code = m.Run(ctx, args)
+	return code, out.String(), errOut.String()
+}
+
+func waitSubscribers(t *testing.T, srv *api.Server, n int) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); srv.Subscribers() != n; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d subscribers, want %d", srv.Subscribers(), n)
+		}
+	}
+}
+
+func qr(text string) []scanner.Result {
+	at := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	return []scanner.Result{{Symbology: scanner.QRCode, Text: text, Source: "cam0", CapturedAt: at, DecodedAt: at}}
+}
+
+func TestDaemonCommands(t *testing.T) {
+	srv, sock, exp := startDaemon(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+
+	t.Run("status", func(t *testing.T) {
+		code, out, errOut := run(ctx, sock, "status")
+		if code != exitOK || !strings.Contains(out, "scannerd 1.2.3") || !strings.Contains(out, "41 decoded, 3 dropped") ||
+			!strings.Contains(out, "cam0") || !strings.Contains(out, "license:     authorized") {
+			t.Errorf("status: %d\n%s%s", code, out, errOut)
+		}
+		code, out, _ = run(ctx, sock, "status", "--json")
+		var st api.Status
+		if code != exitOK || json.Unmarshal([]byte(out), &st) != nil || st.Version != "1.2.3" {
+			t.Errorf("status --json: %d %s", code, out)
+		}
+	})
+	t.Run("socket flag beats the environment", func(t *testing.T) {
+		code, _, _ := run(ctx, filepath.Join(t.TempDir(), "none.sock"), "status", "--socket", sock)
+		if code != exitOK {
+			t.Errorf("status --socket: exit %d", code)
+		}
+	})
+	t.Run("scan", func(t *testing.T) {
+		type outcome struct {
+			code     int
+			out, err string
+		}
+		got := make(chan outcome, 1)
+		go func() {
+			code, out, errOut := run(ctx, sock, "scan", "--timeout", "20s", "--json")
+			got <- outcome{code, out, errOut}
+		}()
+		waitSubscribers(t, srv, 1)
+		srv.Publish(qr("button pressed"))
+		o := <-got
+		var r api.Result
+		if o.code != exitOK || json.Unmarshal([]byte(o.out), &r) != nil || r.Text != "button pressed" {
+			t.Errorf("scan: %d %s %s", o.code, o.out, o.err)
+		}
+		code, _, errOut := run(ctx, sock, "scan", "--timeout", "10ms")
+		if code != exitNoResult || !strings.Contains(errOut, "no barcode") {
+			t.Errorf("scan timeout: exit %d %s", code, errOut)
+		}
+	})
+	t.Run("watch", func(t *testing.T) {
+		type outcome struct {
+			code     int
+			out, err string
+		}
+		got := make(chan outcome, 1)
+		go func() {
+			code, out, errOut := run(ctx, sock, "watch", "--count", "2", "--symbology", "QR_CODE")
+			got <- outcome{code, out, errOut}
+		}()
+		waitSubscribers(t, srv, 1)
+		srv.Publish(qr("one"))
+		srv.Publish(qr("two\nlines"))
+		o := <-got
+		lines := strings.Split(strings.TrimSpace(o.out), "\n")
+		if o.code != exitOK || len(lines) != 2 || !strings.HasSuffix(lines[0], "cam0 QR_CODE one") || !strings.HasSuffix(lines[1], `QR_CODE two\nlines`) {
+			t.Errorf("watch: %d %q %s", o.code, o.out, o.err)
+		}
+	})
+	t.Run("license", func(t *testing.T) {
+		if code, out, _ := run(ctx, sock, "license"); code != exitOK || !strings.Contains(out, "state: authorized") {
+			t.Errorf("license: %d %s", code, out)
+		}
+		if code, out, _ := run(ctx, sock, "license", "sync"); code != exitOK || !strings.Contains(out, "synced") || !strings.Contains(out, "syncs: 1") {
+			t.Errorf("license sync: %d %s", code, out)
+		}
+		if code, _, _ := run(ctx, sock, "license", "renew"); code != exitUsage {
+			t.Errorf("license renew: exit %d", code)
+		}
+	})
+	t.Run("debug export", func(t *testing.T) {
+		dir := t.TempDir()
+		code, out, errOut := run(ctx, sock, "debug", "export", "on", dir, "--frames", "failed", "--sample", "3", "--for", "10m")
+		if code != exitOK || !strings.Contains(out, "debug export on") {
+			t.Fatalf("on: %d %s %s", code, out, errOut)
+		}
+		want := api.DebugExportSettings{Enabled: true, Dir: dir, Frames: "failed", Sample: 3, Duration: api.Duration(10 * time.Minute)}
+		if got := exp.Settings(); got != want {
+			t.Errorf("exporter got %+v, want %+v", got, want)
+		}
+		if code, out, _ := run(ctx, sock, "debug", "export", "--json"); code != exitOK || !strings.Contains(out, `"frames":"failed"`) {
+			t.Errorf("show: %d %s", code, out)
+		}
+		if code, _, _ := run(ctx, sock, "debug", "export", "off"); code != exitOK || exp.Settings().(api.DebugExportSettings).Enabled {
+			t.Errorf("off: exit %d, settings %+v", code, exp.Settings())
+		}
+		if code, _, _ := run(ctx, sock, "debug", "export", "on", dir, "--frames", "some"); code != exitUsage {
+			t.Errorf("bad --frames: exit %d", code)
+		}
+	})
+}
+
+func TestNoDaemon(t *testing.T) {
+	sock := filepath.Join(t.TempDir(), "absent.sock")
+	for _, args := range [][]string{{"status"}, {"watch"}, {"scan"}, {"license"}, {"debug", "export"}} {
+		code, _, errOut := run(context.Background(), sock, args...)
+		if code != exitNoDaemon || !strings.Contains(errOut, "not reachable") {
+			t.Errorf("%v without a daemon: exit %d, %s", args, code, errOut)
+		}
+	}
+}
+
+func TestExitCodes(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want int
+	}{
+		{nil, exitOK},
+		{fmt.Errorf("%w at /run/x.sock: connect: no such file", client.ErrUnreachable), exitNoDaemon},
+		{&client.Error{Status: 408, Code: "timeout"}, exitNoResult},
+		{&client.Error{Status: 403, Code: "forbidden"}, exitRefused},
+		{&client.Error{Status: 403, Code: "license_refused"}, exitRefused},
+		{&client.Error{Status: 502, Code: "sync_failed"}, exitFailure},
+		{&client.Error{Status: 500, Code: "some_future_code"}, exitFailure},
+		{errors.New("anything"), exitFailure},
+	} {
+		if got := exitCode(tc.err); got != tc.want {
+			t.Errorf("exitCode(%v) = %d, want %d", tc.err, got, tc.want)
+		}
+	}
+}

@@ -1,0 +1,80 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/scannerd/scannerd/api"
+	"github.com/scannerd/scannerd/api/client"
+)
+
+func (m *Main) status(ctx context.Context, args []string) int {
+	fs, df := m.newDaemonFlagSet("status", `usage: scanctl status [--json]
+
+Shows the daemon's state: version, sources and their frame rates, the
+decode engine's counters, subscribers and the license state. Exit status 4
+when the daemon cannot be reached.
+
+`, true)
+	rest, code, ok := parseFlags(fs, args)
+	if !ok {
+		return code
+	}
+	if len(rest) > 0 {
+		fs.Usage()
+		return exitUsage
+	}
+	c := client.New(df.socket)
+	defer c.Close()
+	st, err := c.Status(ctx)
+	if err != nil {
+		return m.fail("status", err)
+	}
+	if df.json {
+		printJSON(m.Stdout, st)
+		return exitOK
+	}
+	out := bufio.NewWriter(m.Stdout)
+	defer out.Flush()
+	printStatus(out, &st)
+	return exitOK
+}
+
+func printStatus(w *bufio.Writer, st *api.Status) {
+	fmt.Fprintf(w, "scannerd %s", st.Version)
+	if !st.Started.IsZero() {
+		fmt.Fprintf(w, ", running since %s", st.Started.Local().Format(time.DateTime))
+	}
+	fmt.Fprintln(w)
+	lic := st.License.State
+	if !st.License.Expires.IsZero() {
+		lic += ", expires " + st.License.Expires.Local().Format(time.DateTime)
+	}
+	if st.License.Message != "" {
+		lic += ": " + st.License.Message
+	}
+	fmt.Fprintf(w, "license:     %s\n", lic)
+	e := st.Engine
+	fmt.Fprintf(w, "engine:      %d workers (%d busy), queue %d/%d\n", e.Workers, e.Busy, e.Queued, e.QueueSize)
+	fmt.Fprintf(w, "frames:      %d decoded, %d dropped, %d refused, %d decoder panics\n", e.Decoded, e.Dropped, e.Refused, e.Panics)
+	fmt.Fprintf(w, "results:     %d\n", e.Results)
+	fmt.Fprintf(w, "subscribers: %d\n", st.Subscribers)
+	export := "off"
+	if st.DebugExport {
+		export = "ON (images are being saved)"
+	}
+	fmt.Fprintf(w, "debug export: %s\n", export)
+	if len(st.Sources) == 0 {
+		fmt.Fprintln(w, "sources:     none")
+		return
+	}
+	fmt.Fprintln(w, "sources:")
+	for _, s := range st.Sources {
+		fmt.Fprintf(w, "  %-12s %-10s %5.1f fps %8d frames %3d reopens  %s\n", s.Name, s.State, s.FPS, s.Frames, s.Reopens, s.URL)
+		if s.LastError != "" {
+			fmt.Fprintf(w, "  %-12s last error: %s\n", "", s.LastError)
+		}
+	}
+}

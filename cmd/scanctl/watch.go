@@ -1,0 +1,81 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/scannerd/scannerd/api"
+	"github.com/scannerd/scannerd/api/client"
+)
+
+func (m *Main) watch(ctx context.Context, args []string) int {
+	fs, df := m.newDaemonFlagSet("watch", `usage: scanctl watch [--json] [--symbology LIST] [--source LIST] [--count N]
+
+Prints barcodes as the daemon delivers them, one line each, until
+interrupted: time, source, symbology and text; with --json, one result
+object per line (see docs/api.md). Exit status 4 when the daemon cannot be
+reached, 1 when it ends the stream.
+
+`, true)
+	syms := fs.String("symbology", "", "only these symbologies (comma-separated `list`)")
+	sources := fs.String("source", "", "only these sources (comma-separated `list`)")
+	count := fs.Int("count", 0, "exit after `N` barcodes (0: run until interrupted)")
+	rest, code, ok := parseFlags(fs, args)
+	if !ok {
+		return code
+	}
+	if len(rest) > 0 {
+		fs.Usage()
+		return exitUsage
+	}
+	c := client.New(df.socket)
+	defer c.Close()
+	opts := client.EventsOptions{Filter: client.Filter{Symbologies: splitList(*syms), Sources: splitList(*sources)}}
+	out := bufio.NewWriter(m.Stdout)
+	defer out.Flush()
+	seen := 0
+	for ev, err := range c.Events(ctx, opts) {
+		if err != nil {
+			if ctx.Err() != nil {
+				return exitOK // interrupted
+			}
+			return m.fail("watch", err)
+		}
+		switch ev.Kind {
+		case client.EventResult:
+			if df.json {
+				printJSON(out, ev.Result)
+			} else {
+				printResult(out, &ev.Result)
+			}
+			out.Flush()
+			seen++
+			if *count > 0 && seen >= *count {
+				return exitOK
+			}
+		case client.EventDropped:
+			fmt.Fprintf(m.Stderr, "scanctl watch: %d results dropped: this terminal reads too slowly\n", ev.Dropped)
+		case client.EventDisconnected:
+			out.Flush()
+			fmt.Fprintf(m.Stderr, "scanctl watch: the daemon ended the stream (%s)\n", ev.Reason)
+			return exitFailure
+		}
+	}
+	if ctx.Err() != nil {
+		return exitOK
+	}
+	fmt.Fprintln(m.Stderr, "scanctl watch: the daemon closed the stream")
+	return exitFailure
+}
+
+// printResult prints one result for people: local capture time, source,
+// symbology, text.
+func printResult(w *bufio.Writer, r *api.Result) {
+	at := r.CapturedAt
+	if at.IsZero() {
+		at = r.DecodedAt
+	}
+	fmt.Fprintf(w, "%s %s %s %s\n", at.Local().Format(time.TimeOnly+".000"), r.Source, r.Symbology, oneLine(r.Text))
+}
