@@ -112,7 +112,7 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	sub, backlog, err := s.hub.subscribe(q.filter, s.cfg.SubscriberBuffer, q.replay, q.since)
+	sub, backlog, err := s.hub.subscribe(q.filter, s.cfg.SubscriberBuffer, q.replay, q.since, true)
 	if err != nil {
 		return err
 	}
@@ -171,7 +171,11 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) error {
 				if n := sub.dropped.Swap(0); n > 0 {
 					ew.control("dropped", Dropped{Dropped: n})
 				}
-				ew.result(it)
+				if it.notice != nil {
+					ew.control(it.notice.Event, it.notice.Data)
+				} else {
+					ew.result(it)
+				}
 				if batch == 256 {
 					break
 				}

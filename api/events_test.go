@@ -383,3 +383,32 @@ func TestCloseEndsStreamsWithReason(t *testing.T) {
 		t.Fatalf("got %+v %v, want disconnected shutting_down", ev, err)
 	}
 }
+
+// TestNoticesReachEventStreams: a notice (the debug export stopping
+// itself) reaches SSE and NDJSON streams as an event of its own, between
+// results, and a waiting scan ignores it.
+func TestNoticesReachEventStreams(t *testing.T) {
+	for _, format := range []client.Format{client.NDJSON, client.SSE} {
+		sse := format == client.SSE
+		ts := startServer(t)
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		st, err := ts.client.Subscribe(ctx, client.EventsOptions{Format: format})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		ts.waitSubscribers(t, 1)
+		now := ts.clock.Now()
+		ts.Notify(api.Notice{Event: "debug_export", Data: map[string]any{"enabled": false, "stop_reason": "max_images reached"}})
+		ts.Publish([]scanner.Result{result("cam", 1, scanner.QRCode, "after", now)})
+		ev, err := st.Next()
+		if err != nil || ev.Kind != client.EventNotice || ev.Name != "debug_export" || !strings.Contains(string(ev.Data), "max_images reached") {
+			t.Fatalf("sse=%v: got %+v %v, want the debug_export notice", sse, ev, err)
+		}
+		ev, err = st.Next()
+		if err != nil || ev.Kind != client.EventResult || ev.Result.Text != "after" {
+			t.Fatalf("sse=%v: got %+v %v, want the result after the notice", sse, ev, err)
+		}
+	}
+}

@@ -56,7 +56,7 @@ func (s *Server) handleScan(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	sub, _, err := s.hub.subscribe(q.filter, 1, false, 0)
+	sub, _, err := s.hub.subscribe(q.filter, 1, false, 0, false)
 	if err != nil {
 		return err
 	}

@@ -15,6 +15,16 @@ type item struct {
 	Result
 	sym scanner.Symbology
 	at  time.Time // when it was published, for the TTL
+	// notice, when set, makes the item an event other than a result; it
+	// goes to event streams only and is not held.
+	notice *Notice
+}
+
+// Notice is an event other than a result that the daemon announces to
+// every event stream, e.g. "debug_export" when the export stopped itself.
+type Notice struct {
+	Event string
+	Data  any
 }
 
 // filter selects results for a subscriber; zero values select all.
@@ -45,6 +55,8 @@ type subscriber struct {
 	// gone is closed when the hub disconnects it; reason says why.
 	gone   chan struct{}
 	reason string
+	// notices: the subscriber also takes notices.
+	notices bool
 }
 
 // caughtUp tells the hub the subscriber has emptied its buffer.
@@ -156,8 +168,9 @@ func (h *hub) disconnectLocked(sub *subscriber, reason string) {
 
 // subscribe adds a subscriber. With replay it also returns the held
 // results after since that match f, oldest first, so a reconnecting client
-// misses nothing still held and sees nothing twice.
-func (h *hub) subscribe(f filter, bufSize int, replay bool, since uint64) (*subscriber, []*item, error) {
+// misses nothing still held and sees nothing twice. Subscribers with
+// notices also receive notices (event streams do, scan waiters do not).
+func (h *hub) subscribe(f filter, bufSize int, replay bool, since uint64, notices bool) (*subscriber, []*item, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.closed {
@@ -175,7 +188,7 @@ func (h *hub) subscribe(f filter, bufSize int, replay bool, since uint64) (*subs
 			}
 		}
 	}
-	sub := &subscriber{filter: f, ch: make(chan *item, bufSize), gone: make(chan struct{})}
+	sub := &subscriber{filter: f, ch: make(chan *item, bufSize), gone: make(chan struct{}), notices: notices}
 	h.subs[sub] = struct{}{}
 	return sub, backlog, nil
 }
@@ -184,6 +197,22 @@ func (h *hub) unsubscribe(sub *subscriber) {
 	h.mu.Lock()
 	delete(h.subs, sub)
 	h.mu.Unlock()
+}
+
+// notify delivers a notice to every subscriber that takes notices.
+func (h *hub) notify(n Notice) {
+	now := h.clock()
+	it := &item{notice: &n}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		return
+	}
+	for sub := range h.subs {
+		if sub.notices {
+			h.deliverLocked(sub, it, now)
+		}
+	}
 }
 
 // results returns copies of the held results after since that match f,

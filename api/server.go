@@ -226,6 +226,11 @@ func (s *Server) Publish(results []scanner.Result) {
 	}
 }
 
+// Notify sends an event other than a result to every event stream: an SSE
+// event named n.Event with n.Data as JSON, or an NDJSON line of n.Data's
+// members with "event": n.Event. It never blocks.
+func (s *Server) Notify(n Notice) { s.hub.notify(n) }
+
 // ObserveFrame records a live frame's report in the metrics.
 func (s *Server) ObserveFrame(rep *scanner.FrameReport) {
 	if rep != nil {

@@ -18,10 +18,11 @@ import (
 // through OpenCV. Colour frames become gray once, in OpenCV, and the Mats
 // are zeroed after every copy so no image lingers in capture buffers.
 type cvSource struct {
-	spec   Spec
-	target Target
-	clock  func() time.Time
-	log    *slog.Logger
+	spec      Spec
+	target    Target
+	clock     func() time.Time
+	log       *slog.Logger
+	keepColor func() bool
 
 	vc        *gocv.VideoCapture
 	raw, gray gocv.Mat
@@ -31,7 +32,7 @@ type cvSource struct {
 }
 
 func newOpenCVSource(spec Spec, t Target, env Env) (Source, error) {
-	return &cvSource{spec: spec, target: t, clock: env.Clock, log: env.Logger}, nil
+	return &cvSource{spec: spec, target: t, clock: env.Clock, log: env.Logger, keepColor: env.KeepColor}, nil
 }
 
 func (s *cvSource) Open(ctx context.Context) error {
@@ -157,6 +158,14 @@ func (s *cvSource) Read(ctx context.Context, pool *scanner.PlanePool) (*scanner.
 	step := src.Step()
 	for y := 0; y < h; y++ {
 		copy(f.Pix[y*w:(y+1)*w], data[y*step:y*step+w])
+	}
+	if s.keepColor != nil && s.raw.Channels() == 3 && s.keepColor() {
+		if bgr, err := s.raw.DataPtrUint8(); err == nil {
+			color, rs := f.WithColor(), s.raw.Step()
+			for y := 0; y < h; y++ {
+				copy(color[y*3*w:(y+1)*3*w], bgr[y*rs:y*rs+3*w])
+			}
+		}
 	}
 	s.wipe()
 	f.Source, f.Seq, f.CapturedAt = s.spec.Name, s.seq, captured

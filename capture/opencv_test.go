@@ -205,3 +205,41 @@ func TestMain(m *testing.M) {
 	os.Setenv("OPENCV_LOG_LEVEL", "ERROR")
 	os.Exit(m.Run())
 }
+
+// TestKeepColor: when asked, OpenCV sources hand the colour frame along
+// with the gray plane, and purging returns and zeroes both.
+func TestKeepColor(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "c.avi")
+	writeVideo(t, path, "FFV1", 10, []*symbols.Canvas{videoFrame(t, scanner.QRCode, "colour")})
+	spec := capture.Spec{Name: "file", URL: "file:" + path}
+	keep := true
+	src, err := capture.New(spec, capture.Env{KeepColor: func() bool { return keep }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := src.Open(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	pool := scanner.NewPlanePool(0)
+	f, err := src.Read(ctx, pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Color) != 3*f.Width*f.Height {
+		t.Fatalf("colour buffer of %d bytes for %d×%d", len(f.Color), f.Width, f.Height)
+	}
+	for _, i := range []int{0, f.Width*f.Height/2 + 7, f.Width*f.Height - 1} {
+		g := int(f.Pix[i])
+		for c := 0; c < 3; c++ {
+			if v := int(f.Color[3*i+c]); v < g-3 || v > g+3 {
+				t.Fatalf("pixel %d: colour %d, gray %d", i, v, g)
+			}
+		}
+	}
+	f.Purge()
+	if st := pool.Stats(); st.Outgoing != 0 || !pool.FreeBuffersZeroed() {
+		t.Errorf("colour frame not purged: %+v", st)
+	}
+}

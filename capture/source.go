@@ -218,6 +218,10 @@ var propertyNames = map[string]int{
 type Env struct {
 	Clock  func() time.Time
 	Logger *slog.Logger
+	// KeepColor, when set and true, asks OpenCV sources to keep each
+	// frame's colour image beside the gray plane (a debug export of colour
+	// frames wants it); it is asked once per frame.
+	KeepColor func() bool
 }
 
 // New returns the source a spec describes, not yet open.

@@ -11,6 +11,7 @@
 package debugexport
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -54,6 +55,9 @@ type Settings struct {
 	MaxBytes  int64 `json:"max_bytes,omitempty"`
 	// Duration turns the export off after this long ("10m"; default 1h).
 	Duration string `json:"duration,omitempty"`
+	// Color saves the colour frame as captured where the source has one
+	// (cameras, files, pipelines), the gray plane otherwise.
+	Color bool `json:"color,omitempty"`
 }
 
 // State is Settings plus what the export has done, for GET and status.
@@ -111,7 +115,8 @@ type Exporter struct {
 // snapshot is a frame copied for export, with its report.
 type snapshot struct {
 	gen    int
-	pix    []byte
+	pix    []byte // gray, or B, G, R per pixel when color
+	color  bool
 	w, h   int
 	report scanner.FrameReport
 }
@@ -300,12 +305,17 @@ func (e *Exporter) Inspect(f *scanner.Frame, rep *scanner.FrameReport) {
 		e.mu.Unlock()
 		return
 	}
-	gen := e.gen
+	gen, color := e.gen, e.st.Color
 	e.mu.Unlock()
 
-	snap := &snapshot{gen: gen, pix: make([]byte, f.Width*f.Height), w: f.Width, h: f.Height, report: *rep}
-	for y := 0; y < f.Height; y++ {
-		copy(snap.pix[y*f.Width:(y+1)*f.Width], f.Pix[y*f.Stride:])
+	snap := &snapshot{gen: gen, w: f.Width, h: f.Height, report: *rep}
+	if color && len(f.Color) == 3*f.Width*f.Height {
+		snap.pix, snap.color = bytes.Clone(f.Color), true
+	} else {
+		snap.pix = make([]byte, f.Width*f.Height)
+		for y := 0; y < f.Height; y++ {
+			copy(snap.pix[y*f.Width:(y+1)*f.Width], f.Pix[y*f.Stride:])
+		}
 	}
 	snap.report.Results = append([]scanner.Result(nil), rep.Results...)
 	e.pending.Add(1)
@@ -373,6 +383,14 @@ func (e *Exporter) writer() {
 		clear(snap.pix)
 		e.pending.Add(-1)
 	}
+}
+
+// WantsColor reports whether the export is on and saving colour frames:
+// sources keep the colour image of each frame only then.
+func (e *Exporter) WantsColor() bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.st.Enabled && e.st.Color
 }
 
 // Pending returns how many frames wait to be written or are being written.

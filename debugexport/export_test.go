@@ -303,3 +303,39 @@ func TestSlowDiskNeverBlocksThePipeline(t *testing.T) {
 		t.Errorf("sidecar after the slow write: %v %+v", err, sc)
 	}
 }
+
+// TestExportColorFrames: with color on, a frame that carries its colour
+// image is saved in colour; one without is saved gray.
+func TestExportColorFrames(t *testing.T) {
+	r := newRig(t, debugexport.Config{})
+	r.configure(t, `{"enabled":true,"dir":"DIR","frames":"all","color":true}`)
+	if !r.exp.WantsColor() {
+		t.Fatal("WantsColor false with color on")
+	}
+	f := makeFrame(t, r.pool, 0, frameSpec{text: "colour"})
+	col := f.WithColor()
+	for i := 0; i < len(col); i += 3 {
+		col[i], col[i+1], col[i+2] = 10, 20, f.Pix[i/3] // B, G, R: red carries the picture
+	}
+	if _, err := r.engine.Decode(context.Background(), f, scanner.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	for r.exp.Pending() > 0 {
+		time.Sleep(2 * time.Millisecond)
+	}
+	files := r.written(t)
+	if len(files) != 1 {
+		t.Fatalf("exported %v", files)
+	}
+	sc, _ := debugexport.ReadSidecar(files[0])
+	fh, _ := os.Open(filepath.Join(r.dir, sc.Image))
+	img, err := png.Decode(fh)
+	fh.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rr, g, b, _ := img.At(5, 5).RGBA()
+	if g>>8 != 20 || b>>8 != 10 || rr>>8 != 210 {
+		t.Errorf("pixel (5,5) = %d,%d,%d, want the colour frame's 210,20,10", rr>>8, g>>8, b>>8)
+	}
+}

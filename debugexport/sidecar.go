@@ -85,7 +85,15 @@ func newSidecar(image string, rep *scanner.FrameReport) Sidecar {
 // first and renamed into place, so a reader never sees half a file and a
 // sidecar always has its image.
 func writeFrame(root *os.Root, base string, s *snapshot) (int64, error) {
-	img := &image.Gray{Pix: s.pix, Stride: s.w, Rect: image.Rect(0, 0, s.w, s.h)}
+	var img image.Image = &image.Gray{Pix: s.pix, Stride: s.w, Rect: image.Rect(0, 0, s.w, s.h)}
+	if s.color {
+		rgba := image.NewRGBA(image.Rect(0, 0, s.w, s.h))
+		for i, j := 0, 0; i+2 < len(s.pix); i, j = i+3, j+4 {
+			rgba.Pix[j], rgba.Pix[j+1], rgba.Pix[j+2], rgba.Pix[j+3] = s.pix[i+2], s.pix[i+1], s.pix[i], 255
+		}
+		defer clear(rgba.Pix)
+		img = rgba
+	}
 	var buf bytes.Buffer
 	if err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&buf, img); err != nil {
 		return 0, fmt.Errorf("encode %s.png: %w", base, err)

@@ -53,6 +53,8 @@ func TestMemoryDenyWriteExecute(t *testing.T) {
 	_, _, license := ltstest.StartTrial(t)
 	config := filepath.Join(dir, "scannerd.toml")
 	os.WriteFile(config, []byte(license+`
+[api]
+socket = "`+filepath.Join(dir, "scannerd.sock")+`"
 [[source]]
 name = "file"
 url = "file:`+video+`"

@@ -21,6 +21,11 @@ type Frame struct {
 	Seq        uint64    // frame number within the source
 	CapturedAt time.Time // when the source read it
 
+	// Color, when the source was asked for it (a debug export of colour
+	// frames), holds the frame as captured: B, G, R bytes per pixel, rows
+	// of 3×Width bytes. The engine reads only Pix. Purge zeroes it too.
+	Color []byte
+
 	pool *PlanePool
 }
 
@@ -39,10 +44,31 @@ func (f *Frame) Purge() {
 	pix := f.Pix[:cap(f.Pix)]
 	clear(pix)
 	f.Pix = nil
+	var color []byte
+	if f.Color != nil {
+		color = f.Color[:cap(f.Color)]
+		clear(color)
+		f.Color = nil
+	}
 	if f.pool != nil {
 		f.pool.put(pix)
+		if color != nil {
+			f.pool.put(color)
+		}
 		f.pool = nil
 	}
+}
+
+// WithColor gives the frame a zeroed colour buffer (3 bytes per pixel) from
+// its pool, for sources that keep the colour frame for a debug export.
+func (f *Frame) WithColor() []byte {
+	n := 3 * f.Width * f.Height
+	if f.pool != nil {
+		f.Color = f.pool.buffer(n)
+	} else {
+		f.Color = make([]byte, n)
+	}
+	return f.Color
 }
 
 // PlanePool hands out zeroed luminance buffers and takes them back when
@@ -57,13 +83,14 @@ type PlanePool struct {
 	gets, puts, allocs atomic.Uint64
 }
 
-// PoolStats counts a pool's buffers since it was created.
+// PoolStats counts a pool's buffers (planes, and colour buffers of frames
+// that have one) since it was created.
 type PoolStats struct {
-	Gets     uint64 // frames handed out
-	Puts     uint64 // frames purged back
+	Gets     uint64 // buffers handed out
+	Puts     uint64 // buffers purged back
 	Allocs   uint64 // buffers allocated (the rest were reused)
 	Free     int    // buffers waiting for reuse
-	Outgoing uint64 // Gets - Puts: frames not yet purged
+	Outgoing uint64 // Gets - Puts: buffers not yet purged
 }
 
 // NewPlanePool returns a pool that keeps up to maxFree idle buffers of each
@@ -77,7 +104,11 @@ func NewPlanePool(maxFree int) *PlanePool {
 
 // Get returns a frame of the given size with a zeroed, tightly packed plane.
 func (p *PlanePool) Get(width, height int) *Frame {
-	n := width * height
+	return &Frame{Pix: p.buffer(width * height), Width: width, Height: height, Stride: width, pool: p}
+}
+
+// buffer hands out a zeroed buffer of n bytes, counted like a plane.
+func (p *PlanePool) buffer(n int) []byte {
 	p.gets.Add(1)
 	p.mu.Lock()
 	var buf []byte
@@ -90,7 +121,7 @@ func (p *PlanePool) Get(width, height int) *Frame {
 		p.allocs.Add(1)
 		buf = make([]byte, n)
 	}
-	return &Frame{Pix: buf[:n], Width: width, Height: height, Stride: width, pool: p}
+	return buf[:n]
 }
 
 func (p *PlanePool) put(buf []byte) {

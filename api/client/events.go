@@ -2,6 +2,7 @@ package client
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -37,6 +38,10 @@ const (
 	// EventDisconnected is the last event before the daemon ends the
 	// stream; Reason is "lagging" or "shutting_down".
 	EventDisconnected
+	// EventNotice is any other announcement: Name says which (e.g.
+	// "debug_export" when the debug export stopped itself), Data holds its
+	// JSON.
+	EventNotice
 )
 
 // Event is one item of an event stream.
@@ -45,6 +50,8 @@ type Event struct {
 	Result  api.Result
 	Dropped uint64
 	Reason  string
+	Name    string          // EventNotice
+	Data    json.RawMessage // EventNotice
 }
 
 // EventsOptions shape a subscription.
@@ -159,8 +166,10 @@ func nextNDJSON(sc *bufio.Scanner) (Event, error) {
 			return Event{Kind: EventDropped, Dropped: ctl.Dropped}, nil
 		case "disconnected":
 			return Event{Kind: EventDisconnected, Reason: ctl.Reason}, nil
+		case "heartbeat":
+			continue
 		}
-		// heartbeats and events of later versions
+		return Event{Kind: EventNotice, Name: ctl.Event, Data: json.RawMessage(bytes.Clone(line))}, nil
 	}
 	if err := sc.Err(); err != nil {
 		return Event{}, err
@@ -193,6 +202,10 @@ func nextSSE(r *sseReader) (Event, error) {
 				return Event{}, fmt.Errorf("event stream: disconnected: %w", err)
 			}
 			return Event{Kind: EventDisconnected, Reason: d.Reason}, nil
+		case "", "message":
+			continue
+		default:
+			return Event{Kind: EventNotice, Name: ev.Type, Data: json.RawMessage(ev.Data)}, nil
 		}
 	}
 }

@@ -89,8 +89,7 @@ func BenchmarkPipeline1080p(b *testing.B) {
 		out := &syncBuffer{}
 		m := NewMain()
 		m.Stdout, m.Stderr = out, &syncBuffer{}
-		cfgPath := filepath.Join(b.TempDir(), "bench.toml")
-		os.WriteFile(cfgPath, []byte(fmt.Sprintf("[log]\nlevel = \"warn\"\n[[source]]\nname = \"bench\"\nurl = \"file:%s\"\nrealtime = true\n%s", video, license)), 0o600)
+		cfgPath := writeConfig(b, fmt.Sprintf("[log]\nlevel = \"warn\"\n[[source]]\nname = \"bench\"\nurl = \"file:%s\"\nrealtime = true\n%s", video, license))
 		m.ParseFlags([]string{"-config", cfgPath, "-ndjson"})
 		cpu0, start := cpuTime(), time.Now()
 		if err := m.Run(context.Background()); err != nil {

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/scannerd/scannerd/api"
 	"github.com/scannerd/scannerd/capture"
 	"github.com/scannerd/scannerd/internal/conf"
 	"github.com/scannerd/scannerd/internal/logging"
@@ -37,6 +38,7 @@ type Config struct {
 		// Root is the directory debug export directories must be inside.
 		Root string `toml:"root"`
 	} `toml:"debug_export"`
+	API     api.Config       `toml:"api"`
 	Sources []capture.Spec   `toml:"source"`
 	License licensing.Config `toml:"license"`
 }
@@ -101,6 +103,9 @@ func (c *Config) Validate() error {
 	}
 	if r := c.DebugExport.Root; r != "" && !filepath.IsAbs(r) {
 		return fmt.Errorf("debug_export: root %q must be an absolute path", r)
+	}
+	if err := c.API.Validate(); err != nil {
+		return fmt.Errorf("api: %w", err)
 	}
 	if err := c.License.Validate(); err != nil {
 		return fmt.Errorf("license: %w", err)

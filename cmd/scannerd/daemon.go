@@ -34,6 +34,8 @@ type daemon struct {
 	engine *scanner.Engine
 	export *debugexport.Exporter
 	gate   *gate
+	api    *api.Server
+	served chan error
 	dedup  atomic.Pointer[scanner.Dedup]
 
 	ctx     context.Context
@@ -95,7 +97,12 @@ func (m *Main) Run(ctx context.Context) error {
 		engineGate = m.gate
 	}
 	d.export = debugexport.New(debugexport.Config{AllowedRoot: cfg.DebugExport.Root, Clock: m.Clock, Logger: log,
-		OnStop: func(st debugexport.State) { d.notify.Status(d.statusLine()) }})
+		OnStop: func(st debugexport.State) {
+			d.notify.Status(d.statusLine())
+			if d.api != nil {
+				d.api.Notify(api.Notice{Event: "debug_export", Data: st})
+			}
+		}})
 	d.export.Start()
 	d.engine = scanner.NewEngine(scanner.EngineConfig{
 		Workers: cfg.Engine.Workers, QueueSize: cfg.Engine.Queue, StuckAfter: cfg.Engine.StuckAfter.D(),
@@ -104,6 +111,9 @@ func (m *Main) Run(ctx context.Context) error {
 	d.engine.Start()
 	d.ctx, d.cancel = context.WithCancel(context.Background())
 	m.d = d
+	if err := d.startAPI(cfg.API, log, m.Clock); err != nil {
+		return err
+	}
 	for _, spec := range cfg.Sources {
 		if err := d.startSource(spec); err != nil {
 			return err
@@ -130,7 +140,7 @@ func (d *daemon) startSource(spec capture.Spec) error {
 	if err != nil {
 		return err
 	}
-	env := capture.Env{Clock: d.clock, Logger: d.log}
+	env := capture.Env{Clock: d.clock, Logger: d.log, KeepColor: d.export.WantsColor}
 	src, err := capture.New(spec, env)
 	if err != nil {
 		return fmt.Errorf("source %s: %w", spec.Name, err)
@@ -161,6 +171,9 @@ func (d *daemon) stopSource(name string) {
 
 // onFrame runs on an engine worker for every decoded live frame.
 func (d *daemon) onFrame(rep *scanner.FrameReport) {
+	if d.api != nil {
+		d.api.ObserveFrame(rep)
+	}
 	if rep.Err != nil {
 		d.noteRefusal(rep.Err)
 		return
@@ -177,6 +190,9 @@ func (d *daemon) onFrame(rep *scanner.FrameReport) {
 }
 
 func (d *daemon) deliver(results []scanner.Result) {
+	if d.api != nil {
+		d.api.Publish(results)
+	}
 	if d.out != nil {
 		d.outMu.Lock()
 		enc := json.NewEncoder(d.out)
@@ -201,6 +217,30 @@ func (d *daemon) noteRefusal(err error) {
 	}
 }
 
+// startAPI opens the local socket (the one systemd passes, when socket
+// activated) and serves it.
+func (d *daemon) startAPI(cfg api.Config, log *slog.Logger, clock func() time.Time) error {
+	var lic api.License
+	if d.gate.lic != nil {
+		lic = d.gate.lic
+	}
+	srv, err := api.NewServer(cfg, apiDaemon{d}, lic, apiExporter{d.export}, log, clock)
+	if err != nil {
+		return fmt.Errorf("api: %w", err)
+	}
+	ln, err := api.SystemdListener("scannerd.socket")
+	if err != nil {
+		return fmt.Errorf("api: %w", err)
+	}
+	if err := srv.Listen(ln); err != nil {
+		return fmt.Errorf("api: %w", err)
+	}
+	d.api = srv
+	d.served = make(chan error, 1)
+	go func() { d.served <- srv.Serve(d.ctx) }()
+	return nil
+}
+
 // Reload re-reads the configuration (SIGHUP). A bad file is refused and
 // the running configuration stays. Sources whose settings changed are
 // restarted; subscribers and the engine are untouched.
@@ -221,9 +261,9 @@ func (m *Main) Reload() error {
 		d.log.Warn("engine settings change on restart, not on reload")
 		cfg.Engine = old.Engine
 	}
-	if !reflect.DeepEqual(old.License, cfg.License) || old.DebugExport != cfg.DebugExport {
-		d.log.Warn("license and debug_export settings change on restart, not on reload")
-		cfg.License, cfg.DebugExport = old.License, old.DebugExport
+	if !reflect.DeepEqual(old.License, cfg.License) || old.DebugExport != cfg.DebugExport || old.API != cfg.API {
+		d.log.Warn("api, license and debug_export settings change on restart, not on reload")
+		cfg.License, cfg.DebugExport, cfg.API = old.License, old.DebugExport, old.API
 	}
 	if old.Log != cfg.Log {
 		d.log.Warn("log settings change on restart, not on reload")
@@ -281,6 +321,12 @@ func (m *Main) Close() error {
 		<-sr.done
 	}
 	d.engine.Close()
+	if d.api != nil {
+		d.api.Close()
+		if err := <-d.served; err != nil {
+			d.log.Error("api", "err", err)
+		}
+	}
 	d.export.Close()
 	if d.gate.lic != nil {
 		if err := d.gate.lic.Close(); err != nil {

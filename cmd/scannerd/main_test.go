@@ -6,6 +6,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"image"
+	"image/png"
 	"math"
 	"net"
 	"os"
@@ -18,6 +20,7 @@ import (
 	"gocv.io/x/gocv"
 
 	"github.com/scannerd/scannerd/api"
+	"github.com/scannerd/scannerd/api/client"
 	"github.com/scannerd/scannerd/internal/symbols"
 	"github.com/scannerd/scannerd/licensing/lts/ltstest"
 	"github.com/scannerd/scannerd/packaging"
@@ -48,9 +51,15 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-func writeConfig(t *testing.T, body string) string {
+// writeConfig writes a daemon config with its socket in a temporary
+// directory (unless body sets one).
+func writeConfig(t testing.TB, body string) string {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "scannerd.toml")
+	dir := t.TempDir()
+	if !strings.Contains(body, "[api]") {
+		body = fmt.Sprintf("[api]\nsocket = %q\n", filepath.Join(dir, "scannerd.sock")) + body
+	}
+	path := filepath.Join(dir, "scannerd.toml")
 	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -438,5 +447,78 @@ realtime = true
 	}
 	if s := m.d.gate.summary(); s.State != "unconfigured" || !strings.Contains(s.Message, "[license]") {
 		t.Errorf("license summary %+v", s)
+	}
+}
+
+// TestSocketAPIEndToEnd: a kiosk app on the daemon's socket gets the
+// camera's scans as events, uploads an image and gets it decoded, and both
+// are metered; the debug export turned on over the socket saves frames and
+// turns itself off at its limit with a notice on the event stream.
+func TestSocketAPIEndToEnd(t *testing.T) {
+	dir := t.TempDir()
+	video := filepath.Join(dir, "codes.avi")
+	writeCodesVideo(t, video, [][]drawn{{}, {{sym: scanner.QRCode, text: "VIA-SOCKET", cx: 480, cy: 270}}}, 25)
+	_, license := startLTS(t)
+	socket := filepath.Join(dir, "s.sock")
+	m, _, _ := startMain(t, fmt.Sprintf(`
+[api]
+socket = %q
+socket_group = "none"
+[[source]]
+name = "cam"
+url = "file:%s"
+realtime = true
+loop = true
+%s`, socket, video, license))
+	c := client.New(socket)
+	defer c.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+
+	// Debug export on: two images, then it stops itself.
+	exportDir := filepath.Join(dir, "export")
+	if _, err := c.SetDebugExport(ctx, api.DebugExportSettings{Enabled: true, Dir: exportDir, Frames: "decoded", MaxImages: 2}); err != nil {
+		t.Fatal(err)
+	}
+	var scanned, notice bool
+	for ev, err := range c.Events(ctx, client.EventsOptions{}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case ev.Kind == client.EventResult && ev.Result.Text == "VIA-SOCKET" && ev.Result.Source == "cam":
+			scanned = true
+		case ev.Kind == client.EventNotice && ev.Name == "debug_export":
+			notice = strings.Contains(string(ev.Data), "max_images reached")
+		}
+		if scanned && notice {
+			break
+		}
+	}
+	if !scanned || !notice {
+		t.Fatalf("events: scan %v, export notice %v", scanned, notice)
+	}
+	if pngs, _ := filepath.Glob(filepath.Join(exportDir, "*.png")); len(pngs) != 2 {
+		t.Errorf("debug export wrote %d images, want 2", len(pngs))
+	}
+
+	// An upload, decoded by the same engine and metered.
+	s, _ := symbols.Encode(scanner.Code128, "UPLOADED-1")
+	cv := symbols.NewCanvas(400, 200, 230)
+	cv.Draw(s, symbols.Placement{CX: 200, CY: 100, Module: 2, Dark: 20, Light: 240})
+	var buf bytes.Buffer
+	png.Encode(&buf, &image.Gray{Pix: cv.Pix, Stride: 400, Rect: image.Rect(0, 0, 400, 200)})
+	dec, err := c.Decode(ctx, &buf, client.DecodeOptions{})
+	if err != nil || len(dec.Results) != 1 || dec.Results[0].Text != "UPLOADED-1" {
+		t.Fatalf("upload: %+v %v", dec, err)
+	}
+	st, err := c.Status(ctx)
+	if err != nil || st.License.State != "authorized" || len(st.Sources) != 1 || st.Subscribers != 0 {
+		t.Errorf("status %+v %v", st, err)
+	}
+	m.d.gate.lic.Flush()
+	totals, _ := m.d.gate.lic.Totals()
+	if totals["CODE_128"] != 1 || totals["QR_CODE"] < 1 {
+		t.Errorf("metered %v, want the upload and the camera scan", totals)
 	}
 }

@@ -1,0 +1,52 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/scannerd/scannerd/api"
+	"github.com/scannerd/scannerd/debugexport"
+	"github.com/scannerd/scannerd/scanner"
+)
+
+// apiDaemon is the daemon as the socket API sees it.
+type apiDaemon struct{ d *daemon }
+
+var _ api.Daemon = apiDaemon{}
+
+// Status returns the daemon's state; the server adds the subscribers.
+func (a apiDaemon) Status() api.Status {
+	d := a.d
+	return api.Status{
+		Version: buildVersion(), Started: d.started, Sources: d.sourceStatuses(),
+		Engine: d.engine.Stats(), License: d.gate.summary(), DebugExport: d.export.State().Enabled,
+	}
+}
+
+// Decode reads an uploaded image with the live engine. Uploads are
+// metered like camera scans, and not deduplicated: each upload asks on
+// purpose.
+func (a apiDaemon) Decode(ctx context.Context, f *scanner.Frame, opts scanner.Options) ([]scanner.Result, error) {
+	if f.Source == "" {
+		f.Source = api.UploadSource
+	}
+	rep, err := a.d.engine.Decode(ctx, f, opts)
+	if err != nil {
+		return nil, err
+	}
+	for i := range rep.Results {
+		a.d.gate.count(rep.Results[i].Symbology)
+	}
+	return rep.Results, nil
+}
+
+// apiExporter is the debug export as the socket API sees it.
+type apiExporter struct{ e *debugexport.Exporter }
+
+var _ api.DebugExporter = apiExporter{}
+
+func (x apiExporter) Settings() any { return x.e.State() }
+
+func (x apiExporter) Configure(ctx context.Context, peer api.Peer, body []byte) (any, error) {
+	return x.e.Configure(body, fmt.Sprintf("uid=%d gid=%d pid=%d", peer.UID, peer.GID, peer.PID))
+}
