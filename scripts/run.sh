@@ -44,7 +44,7 @@ say "1/4 License Tracking Server: keys, a trial license and a handshake code in 
 "$bin/ltsd" init "$run/lts" >/dev/null
 sed -i "s|^listen = .*|listen = \"127.0.0.1:$port\"|" "$run/lts/ltsd.toml"
 "$bin/ltsd" license issue -vendor-key "$run/lts/vendor.key" -id TRIAL -customer "make run" \
-  -type scan -scans 100000 -period day -days 30 -o "$run/trial.lic"
+  -type scan -scans 100000 -period day -days 30 -o "$run/trial.lic" >/dev/null
 "$bin/ltsd" license import -config "$run/lts/ltsd.toml" "$run/trial.lic" >/dev/null
 code=$("$bin/ltsd" handshake create -config "$run/lts/ltsd.toml" -license TRIAL)
 "$bin/ltsd" serve -config "$run/lts/ltsd.toml" 2>"$run/ltsd.log" &
@@ -89,8 +89,8 @@ for _ in $(seq 1 100); do
 done
 
 say "4/4 results as they are read (Ctrl-C stops everything). In another terminal:"
-echo "      $bin/scanctl --socket $run/scannerd.sock status" >&2
-echo "      $bin/scanctl --socket $run/scannerd.sock license" >&2
+echo "      $bin/scanctl status --socket $run/scannerd.sock" >&2
+echo "      $bin/scanctl license --socket $run/scannerd.sock" >&2
 echo "      $bin/ltsd usage -config $run/lts/ltsd.toml" >&2
 echo "    logs: $run/scannerd.log, $run/ltsd.log" >&2
-"$bin/scanctl" --socket "$run/scannerd.sock" watch
+"$bin/scanctl" watch --recent --socket "$run/scannerd.sock"

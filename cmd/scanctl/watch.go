@@ -11,7 +11,7 @@ import (
 )
 
 func (m *Main) watch(ctx context.Context, args []string) int {
-	fs, df := m.newDaemonFlagSet("watch", `usage: scanctl watch [--json] [--symbology LIST] [--source LIST] [--count N]
+	fs, df := m.newDaemonFlagSet("watch", `usage: scanctl watch [--json] [--recent] [--symbology LIST] [--source LIST] [--count N]
 
 Prints barcodes as the daemon delivers them, one line each, until
 interrupted: time, source, symbology and text; with --json, one result
@@ -22,6 +22,7 @@ reached, 1 when it ends the stream.
 	syms := fs.String("symbology", "", "only these symbologies (comma-separated `list`)")
 	sources := fs.String("source", "", "only these sources (comma-separated `list`)")
 	count := fs.Int("count", 0, "exit after `N` barcodes (0: run until interrupted)")
+	recent := fs.Bool("recent", false, "first print the results the daemon still holds (its last result_ttl, 30 s by default)")
 	rest, code, ok := parseFlags(fs, args)
 	if !ok {
 		return code
@@ -33,6 +34,10 @@ reached, 1 when it ends the stream.
 	c := client.New(df.socket)
 	defer c.Close()
 	opts := client.EventsOptions{Filter: client.Filter{Symbologies: splitList(*syms), Sources: splitList(*sources)}}
+	if *recent {
+		var all uint64
+		opts.Since = &all
+	}
 	out := bufio.NewWriter(m.Stdout)
 	defer out.Flush()
 	seen := 0

@@ -1,0 +1,89 @@
+package packaging_test
+
+import (
+	"bufio"
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestMakeRun runs make run's script as a user would: results stream in,
+// and Ctrl-C (SIGINT to the terminal's process group) stops everything,
+// leaving no process behind.
+func TestMakeRun(t *testing.T) {
+	need(t, "bash", "go")
+	bin := t.TempDir()
+	build := exec.Command("go", "build", "-tags", "gocv_specific_modules,gocv_videoio", "-o", bin+"/", "./cmd/...")
+	build.Dir = ".."
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	runDir := filepath.Join(t.TempDir(), "run")
+	cmd := exec.Command("bash", "../scripts/run.sh")
+	cmd.Env = append(os.Environ(), "BIN="+bin, "SCANNERD_RUN_DIR="+runDir)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // its own group, like a terminal's job
+	stdout, _ := cmd.StdoutPipe()
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	lines := make(chan string)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	result := regexp.MustCompile(`^\d\d:\d\d:\d\d\.\d{3} demo [A-Z_0-9]+ \S`)
+	deadline := time.After(90 * time.Second)
+	got := 0
+	for got < 3 {
+		select {
+		case line, ok := <-lines:
+			if !ok {
+				cmd.Wait()
+				t.Fatalf("make run ended before results:\n%s", stderr.String())
+			}
+			if result.MatchString(line) {
+				got++
+			}
+		case <-deadline:
+			syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+			t.Fatalf("no results from make run:\n%s", stderr.String())
+		}
+	}
+	// Ctrl-C.
+	syscall.Kill(-cmd.Process.Pid, syscall.SIGINT)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		t.Fatalf("make run did not stop on Ctrl-C:\n%s", stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "stopped.") {
+		t.Errorf("no orderly stop:\n%s", stderr.String())
+	}
+	// Nothing started by the script is left: no process mentions its
+	// scratch directory or runs its binaries.
+	time.Sleep(200 * time.Millisecond)
+	procs, _ := filepath.Glob("/proc/[0-9]*/cmdline")
+	for _, p := range procs {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		if cl := string(b); strings.Contains(cl, runDir) || strings.Contains(cl, bin+"/") {
+			t.Errorf("left running: %s", strings.ReplaceAll(cl, "\x00", " "))
+		}
+	}
+}
