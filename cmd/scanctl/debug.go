@@ -11,8 +11,11 @@ import (
 )
 
 func (m *Main) debug(ctx context.Context, args []string) int {
+	if len(args) > 0 && args[0] == "annotate" {
+		return m.annotate(args[1:])
+	}
 	if len(args) == 0 || args[0] != "export" {
-		fmt.Fprint(m.Stderr, "usage: scanctl debug export [on DIR [flags] | off]\n")
+		fmt.Fprint(m.Stderr, "usage: scanctl debug export [on DIR [flags] | off]\n       scanctl debug annotate FILE.png\n")
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
 			return exitOK
 		}

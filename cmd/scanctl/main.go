@@ -56,6 +56,7 @@ commands:
   status               show the daemon's state
   license [sync]       show the license state, or sync it now
   debug export ...     show or change the debug image export
+  debug annotate FILE  draw what was read onto an exported frame
   version              print the version
 
 Daemon commands take --socket PATH (default $SCANNERD_SOCKET, else

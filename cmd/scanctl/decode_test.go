@@ -1,0 +1,115 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"image"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/scannerd/scannerd/internal/symbols"
+	"github.com/scannerd/scannerd/scanner"
+)
+
+func writeCodePNG(t *testing.T, path string, sym scanner.Symbology, text string) {
+	t.Helper()
+	c := symbols.NewCanvas(480, 320, 230)
+	if text != "" {
+		s, err := symbols.Encode(sym, text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Draw(s, symbols.Placement{CX: 240, CY: 160, Module: 3, Dark: 20, Light: 240})
+	}
+	var b bytes.Buffer
+	png.Encode(&b, &image.Gray{Pix: c.Pix, Stride: c.Width, Rect: image.Rect(0, 0, c.Width, c.Height)})
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func runScanctl(args ...string) (code int, stdout, stderr string) {
+	var out, errb bytes.Buffer
+	m := &Main{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }}
+	code = m.Run(context.Background(), args)
+	return code, out.String(), errb.String()
+}
+
+func TestDecodeFilesAndDirectories(t *testing.T) {
+	dir := t.TempDir()
+	os.Mkdir(filepath.Join(dir, "sub"), 0o755)
+	writeCodePNG(t, filepath.Join(dir, "a.png"), scanner.QRCode, "tab\there\nnew line\\back")
+	writeCodePNG(t, filepath.Join(dir, "sub", "b.png"), scanner.Code128, "SUB-B")
+	writeCodePNG(t, filepath.Join(dir, "sub", "empty.png"), 0, "")
+	os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("not an image"), 0o644)        // skipped: not an image name
+	os.WriteFile(filepath.Join(dir, "sub", "broken.png"), []byte("\x89PNG\r\n"), 0o644) // named, unreadable
+
+	code, out, errs := runScanctl("decode", "--tsv", "-j", "2", dir)
+	want := dir + "/a.png\tQR_CODE\ttab\\there\\nnew line\\\\back\n" + dir + "/sub/b.png\tCODE_128\tSUB-B\n"
+	if out != want {
+		t.Errorf("--tsv output:\n%q\nwant\n%q", out, want)
+	}
+	if code != exitFailure || !strings.Contains(errs, "broken.png") || strings.Contains(errs, "notes.txt") {
+		t.Errorf("exit %d, stderr %q: want 1 and the broken file named", code, errs)
+	}
+
+	code, out, _ = runScanctl("decode", "--json", "--symbologies", "code_128", filepath.Join(dir, "a.png"), filepath.Join(dir, "sub", "b.png"))
+	if code != exitOK || strings.Count(out, "\n") != 1 || !strings.Contains(out, `"symbology":"CODE_128"`) || !strings.Contains(out, `"points":[[`) {
+		t.Errorf("--json --symbologies: exit %d\n%s", code, out)
+	}
+	code, out, _ = runScanctl("decode", filepath.Join(dir, "sub", "b.png"))
+	if code != exitOK || out != dir+"/sub/b.png: CODE_128 SUB-B\n" {
+		t.Errorf("plain output: exit %d %q", code, out)
+	}
+	for _, args := range [][]string{
+		{"decode"},
+		{"decode", "--tsv", "--json", dir},
+		{"decode", "--symbologies", "klingon", dir},
+	} {
+		if code, _, _ := runScanctl(args...); code != exitUsage {
+			t.Errorf("%v: exit %d, want %d", args, code, exitUsage)
+		}
+	}
+	if code, _, errs := runScanctl("decode", filepath.Join(dir, "missing.png")); code != exitFailure || !strings.Contains(errs, "missing.png") {
+		t.Errorf("missing file: exit %d %q", code, errs)
+	}
+}
+
+func TestEscapeText(t *testing.T) {
+	for in, want := range map[string]string{
+		"plain": "plain", "a\tb": `a\tb`, "l1\nl2\r": `l1\nl2\r`, `back\slash`: `back\\slash`,
+		"gs\x1dsep": `gs\x1dsep`, "del\x7f": `del\x7f`, "ünïcode": "ünïcode",
+	} {
+		if got := escapeText(in); got != want {
+			t.Errorf("escapeText(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestDebugAnnotate(t *testing.T) {
+	dir := t.TempDir()
+	img := filepath.Join(dir, "cam-1.png")
+	writeCodePNG(t, img, scanner.QRCode, "annotate me")
+	os.WriteFile(filepath.Join(dir, "cam-1.json"), []byte(`{"image":"cam-1.png","source":"cam","frame":1,"width":480,"height":320,
+"captured_at":"2026-11-29T10:00:00Z","decoded_at":"2026-11-29T10:00:00Z","options":{"symbologies":"QR_CODE","try_harder":false,"try_inverted":false,"try_rotated":true,"expected_count":0},
+"results":[{"symbology":"QR_CODE","text":"annotate me","points":[[200,120],[280,120],[280,200],[200,200]],"strategy":"hybrid"}],"passes":[],"candidates":1}`), 0o644)
+	code, out, errs := runScanctl("debug", "annotate", img)
+	if code != exitOK || !strings.Contains(out, "1 barcodes drawn") {
+		t.Fatalf("exit %d %q %q", code, out, errs)
+	}
+	fh, err := os.Open(filepath.Join(dir, "cam-1.annotated.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fh.Close()
+	if a, err := png.Decode(fh); err != nil || a.Bounds().Dx() != 480 {
+		t.Errorf("annotated image: %v", err)
+	}
+	os.WriteFile(filepath.Join(dir, "cam-1.json"), []byte(`{"width":1}`), 0o644)
+	if code, _, _ := runScanctl("debug", "annotate", img); code != exitFailure {
+		t.Errorf("a sidecar of another size: exit %d", code)
+	}
+}
