@@ -6,9 +6,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"image"
-	"image/png"
-	"math"
 	"net"
 	"os"
 	"path/filepath"
@@ -17,12 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"gocv.io/x/gocv"
-
 	"github.com/scannerd/scannerd/api"
-	"github.com/scannerd/scannerd/api/client"
-	"github.com/scannerd/scannerd/internal/symbols"
-	"github.com/scannerd/scannerd/licensing/lts/ltstest"
 	"github.com/scannerd/scannerd/packaging"
 	"github.com/scannerd/scannerd/scanner"
 )
@@ -82,46 +74,6 @@ func startMain(t *testing.T, config string) (*Main, *syncBuffer, *syncBuffer) {
 	return m, out, logs
 }
 
-type drawn struct {
-	sym     scanner.Symbology
-	text    string
-	cx, cy  float64
-	corners [4]scanner.Point
-}
-
-// writeCodesVideo writes an MJPG video through OpenCV in which each code
-// shows for a run of frames, and returns what was drawn where.
-func writeCodesVideo(t *testing.T, path string, scenes [][]drawn, framesPerScene int) [][]drawn {
-	t.Helper()
-	const w, h = 960, 540
-	vw, err := gocv.VideoWriterFile(path, "MJPG", 25, w, h, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer vw.Close()
-	bgr := gocv.NewMat()
-	defer bgr.Close()
-	for si, scene := range scenes {
-		c := symbols.NewCanvas(w, h, 190)
-		for i := range scene {
-			d := &scene[i]
-			s, err := symbols.Encode(d.sym, d.text)
-			if err != nil {
-				t.Fatal(err)
-			}
-			d.corners = c.Draw(s, symbols.Placement{CX: d.cx, CY: d.cy, Module: 4, Dark: 25, Light: 240})
-		}
-		scenes[si] = scene
-		gray, _ := gocv.NewMatFromBytes(h, w, gocv.MatTypeCV8UC1, c.Pix)
-		gocv.CvtColor(gray, &bgr, gocv.ColorGrayToBGR)
-		gray.Close()
-		for i := 0; i < framesPerScene; i++ {
-			vw.Write(bgr)
-		}
-	}
-	return scenes
-}
-
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
@@ -145,107 +97,6 @@ func readResults(t testing.TB, ndjson string) []api.Result {
 		out = append(out, r)
 	}
 	return out
-}
-
-// TestPipelineDeliversEachCodeOnce plays a video through real OpenCV and
-// the whole pipeline: every code arrives exactly once, with its
-// symbology, text and corners, although each shows in many frames.
-func TestPipelineDeliversEachCodeOnce(t *testing.T) {
-	video := filepath.Join(t.TempDir(), "codes.avi")
-	scenes := writeCodesVideo(t, video, [][]drawn{
-		{{sym: scanner.QRCode, text: "TICKET-0001", cx: 480, cy: 270}},
-		{{sym: scanner.Code128, text: "PARCEL-0002", cx: 480, cy: 270}},
-		{},
-		{{sym: scanner.QRCode, text: "LEFT-0003", cx: 200, cy: 270}, {sym: scanner.EAN13, text: "5901234123457", cx: 680, cy: 270}},
-		{{sym: scanner.DataMatrix, text: "DM-0004", cx: 480, cy: 270}},
-	}, 8)
-	lts, license := startLTS(t)
-	m, out, _ := startMain(t, fmt.Sprintf(`
-[dedup]
-forget = "10s"
-[[source]]
-name = "replay"
-url = "file:%s"
-realtime = true
-%s`, video, license))
-	waitFor(t, "the file to end", func() bool {
-		st := m.d.sourceStatuses()
-		es := m.d.engine.Stats()
-		return len(st) == 1 && st[0].State == "stopped" && es.Decoded+es.Dropped == st[0].Frames
-	})
-	// Report the usage now rather than at the next interval.
-	if err := m.d.gate.lic.Sync(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	m.Close()
-	got := readResults(t, out.String())
-	want := map[string]drawn{}
-	for _, scene := range scenes {
-		for _, d := range scene {
-			want[d.text] = d
-		}
-	}
-	seen := map[string]int{}
-	for _, r := range got {
-		seen[r.Text]++
-		d, ok := want[r.Text]
-		if !ok {
-			t.Errorf("unexpected result %+v", r)
-			continue
-		}
-		if r.Symbology != d.sym.String() || r.Source != "replay" {
-			t.Errorf("%q: symbology %s source %s, want %v replay", r.Text, r.Symbology, r.Source, d.sym)
-		}
-		var cx, cy float64
-		for _, p := range r.Points {
-			cx, cy = cx+p[0]/4, cy+p[1]/4
-		}
-		if math.Hypot(cx-d.cx, cy-d.cy) > 12 {
-			t.Errorf("%q: centre (%.0f,%.0f), drawn at (%.0f,%.0f)", r.Text, cx, cy, d.cx, d.cy)
-		}
-		if d.sym.Is2D() {
-			for i, p := range r.Points {
-				if dd := math.Hypot(p[0]-d.corners[i].X, p[1]-d.corners[i].Y); dd > 8 {
-					t.Errorf("%q: corner %d at %v, drawn at %v", r.Text, i, p, d.corners[i])
-				}
-			}
-		}
-		if r.CapturedAt.IsZero() || r.DecodedAt.Before(r.CapturedAt) {
-			t.Errorf("%q: times %v → %v", r.Text, r.CapturedAt, r.DecodedAt)
-		}
-	}
-	for text := range want {
-		if seen[text] != 1 {
-			t.Errorf("%q delivered %d times, want exactly once", text, seen[text])
-		}
-	}
-	// Each scan was metered once, by symbology, and reached the LTS.
-	metered := map[string]uint64{}
-	for _, r := range got {
-		metered[r.Symbology]++
-	}
-	totals, err := lts.Store.Totals(lts.code)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for sym, n := range metered {
-		if totals[sym] != n {
-			t.Errorf("LTS counted %d %s scans, the daemon delivered %d (totals %v)", totals[sym], sym, n, totals)
-		}
-	}
-}
-
-type testLTS struct {
-	*ltstest.LTS
-	code string
-}
-
-// startLTS runs a real License Tracking Server with a trial license and
-// returns it with the [license] table that points a daemon at it.
-func startLTS(t testing.TB) (*testLTS, string) {
-	t.Helper()
-	l, code, license := ltstest.StartTrial(t)
-	return &testLTS{l, code}, license
 }
 
 // notifySocket listens where the daemon sends sd_notify datagrams.
@@ -416,109 +267,5 @@ func TestConfigErrors(t *testing.T) {
 	cfg, err := ParseConfig("default", packaging.DefaultScannerdConfig)
 	if err != nil || len(cfg.Sources) != 1 || cfg.Sources[0].URL != "demo" {
 		t.Errorf("the built-in default: %+v, %v", cfg, err)
-	}
-}
-
-// TestEvaluationMode: with no license configured the demo camera decodes
-// and other sources are refused, with a message saying what to configure.
-func TestEvaluationMode(t *testing.T) {
-	video := filepath.Join(t.TempDir(), "codes.avi")
-	writeCodesVideo(t, video, [][]drawn{{{sym: scanner.QRCode, text: "NOT-LICENSED", cx: 480, cy: 270}}}, 20)
-	m, out, logs := startMain(t, fmt.Sprintf(`
-[[source]]
-name = "demo"
-url = "demo"
-fps = 30
-[[source]]
-name = "file"
-url = "file:%s"
-realtime = true
-`, video))
-	waitFor(t, "a demo scan and the file's end", func() bool {
-		st := m.d.sourceStatuses()
-		return strings.Contains(out.String(), `"source":"demo"`) && st[1].State == "stopped"
-	})
-	time.Sleep(200 * time.Millisecond) // the file's last frames reach the workers
-	if strings.Contains(out.String(), "NOT-LICENSED") {
-		t.Error("a camera source decoded without a license")
-	}
-	if m.d.engine.Stats().Refused == 0 || !strings.Contains(logs.String(), "only the demo camera decodes") {
-		t.Errorf("refusals not counted or not explained: %+v\n%s", m.d.engine.Stats(), logs.String())
-	}
-	if s := m.d.gate.summary(); s.State != "unconfigured" || !strings.Contains(s.Message, "[license]") {
-		t.Errorf("license summary %+v", s)
-	}
-}
-
-// TestSocketAPIEndToEnd: a kiosk app on the daemon's socket gets the
-// camera's scans as events, uploads an image and gets it decoded, and both
-// are metered; the debug export turned on over the socket saves frames and
-// turns itself off at its limit with a notice on the event stream.
-func TestSocketAPIEndToEnd(t *testing.T) {
-	dir := t.TempDir()
-	video := filepath.Join(dir, "codes.avi")
-	writeCodesVideo(t, video, [][]drawn{{}, {{sym: scanner.QRCode, text: "VIA-SOCKET", cx: 480, cy: 270}}}, 25)
-	_, license := startLTS(t)
-	socket := filepath.Join(dir, "s.sock")
-	m, _, _ := startMain(t, fmt.Sprintf(`
-[api]
-socket = %q
-socket_group = "none"
-[[source]]
-name = "cam"
-url = "file:%s"
-realtime = true
-loop = true
-%s`, socket, video, license))
-	c := client.New(socket)
-	defer c.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-
-	// Debug export on: two images, then it stops itself.
-	exportDir := filepath.Join(dir, "export")
-	if _, err := c.SetDebugExport(ctx, api.DebugExportSettings{Enabled: true, Dir: exportDir, Frames: "decoded", MaxImages: 2}); err != nil {
-		t.Fatal(err)
-	}
-	var scanned, notice bool
-	for ev, err := range c.Events(ctx, client.EventsOptions{}) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		switch {
-		case ev.Kind == client.EventResult && ev.Result.Text == "VIA-SOCKET" && ev.Result.Source == "cam":
-			scanned = true
-		case ev.Kind == client.EventNotice && ev.Name == "debug_export":
-			notice = strings.Contains(string(ev.Data), "max_images reached")
-		}
-		if scanned && notice {
-			break
-		}
-	}
-	if !scanned || !notice {
-		t.Fatalf("events: scan %v, export notice %v", scanned, notice)
-	}
-	if pngs, _ := filepath.Glob(filepath.Join(exportDir, "*.png")); len(pngs) != 2 {
-		t.Errorf("debug export wrote %d images, want 2", len(pngs))
-	}
-
-	// An upload, decoded by the same engine and metered.
-	s, _ := symbols.Encode(scanner.Code128, "UPLOADED-1")
-	cv := symbols.NewCanvas(400, 200, 230)
-	cv.Draw(s, symbols.Placement{CX: 200, CY: 100, Module: 2, Dark: 20, Light: 240})
-	var buf bytes.Buffer
-	png.Encode(&buf, &image.Gray{Pix: cv.Pix, Stride: 400, Rect: image.Rect(0, 0, 400, 200)})
-	dec, err := c.Decode(ctx, &buf, client.DecodeOptions{})
-	if err != nil || len(dec.Results) != 1 || dec.Results[0].Text != "UPLOADED-1" {
-		t.Fatalf("upload: %+v %v", dec, err)
-	}
-	st, err := c.Status(ctx)
-	if err != nil || st.License.State != "authorized" || len(st.Sources) != 1 || st.Subscribers != 0 {
-		t.Errorf("status %+v %v", st, err)
-	}
-	m.d.gate.lic.Flush()
-	totals, _ := m.d.gate.lic.Totals()
-	if totals["CODE_128"] != 1 || totals["QR_CODE"] < 1 {
-		t.Errorf("metered %v, want the upload and the camera scan", totals)
 	}
 }

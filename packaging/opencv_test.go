@@ -1,0 +1,5 @@
+//go:build !nocv
+
+package packaging_test
+
+const withOpenCV = true
