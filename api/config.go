@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+
+	"github.com/scannerd/scannerd/internal/conf"
 )
 
 // Config configures the socket server. The daemon reads it as the [api]
@@ -175,24 +177,4 @@ func (c Config) socketMode() (uint32, error) {
 
 // Duration is a time.Duration written as a Go duration string ("15s",
 // "10m") in TOML and JSON.
-type Duration time.Duration
-
-// D returns the value as a time.Duration.
-func (d Duration) D() time.Duration { return time.Duration(d) }
-
-// String returns the Go duration string.
-func (d Duration) String() string { return time.Duration(d).String() }
-
-// MarshalText implements encoding.TextMarshaler.
-func (d Duration) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
-
-// UnmarshalText implements encoding.TextUnmarshaler; it accepts what
-// time.ParseDuration accepts.
-func (d *Duration) UnmarshalText(b []byte) error {
-	v, err := time.ParseDuration(string(b))
-	if err != nil {
-		return fmt.Errorf("duration %q: want a number with a unit, like 15s or 10m", b)
-	}
-	*d = Duration(v)
-	return nil
-}
+type Duration = conf.Duration

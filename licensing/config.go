@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/scannerd/scannerd/internal/conf"
 	"github.com/scannerd/scannerd/licensing/wire"
 )
 
@@ -53,23 +54,7 @@ type Config struct {
 }
 
 // Duration is a time.Duration written as a Go duration string ("5m").
-type Duration time.Duration
-
-// UnmarshalText implements encoding.TextUnmarshaler.
-func (d *Duration) UnmarshalText(b []byte) error {
-	v, err := time.ParseDuration(string(b))
-	if err != nil {
-		return err
-	}
-	if v < 0 {
-		return fmt.Errorf("negative duration %q", b)
-	}
-	*d = Duration(v)
-	return nil
-}
-
-// MarshalText implements encoding.TextMarshaler.
-func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d).String()), nil }
+type Duration = conf.Duration
 
 // Defaults of Config.
 const (

@@ -269,3 +269,14 @@ func TestConfigErrors(t *testing.T) {
 		t.Errorf("the built-in default: %+v, %v", cfg, err)
 	}
 }
+
+// FuzzParseConfig: any config file gives a config or an error, never a
+// panic.
+func FuzzParseConfig(f *testing.F) {
+	f.Add(packaging.DefaultScannerdConfig)
+	f.Add([]byte("[[source]]\nname = \"a\"\nurl = \"camera:0\"\n[source.properties]\nfocus = 30\n"))
+	f.Add([]byte("[engine]\nworkers = -1\n[api]\nsocket_mode = \"999\"\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		ParseConfig("fuzz.toml", data)
+	})
+}
