@@ -192,17 +192,22 @@ func (d *decoder) runPass(p pass, syms SymbologySet, opts Options, results []Res
 		want = opts.ExpectedCount - len(results)
 	}
 	hints := d.hints(opts.TryHarder)
+	var matrix *gozxing.BitMatrix // the pass's binarized image, once computed
 	if p.name == "hybrid" {
 		// The first pass proposes the regions every later pass uses.
 		if m, err := bm.GetBlackMatrix(); err == nil {
 			d.regions = findRegions(m, maxRegions)
+			matrix = m
 		}
 	}
 	for _, a := range d.areaReaders {
 		if !syms.Has(a.sym) || !(p.area && !p.rowBased || a.rowBased && (p.area || p.rowBased)) {
 			continue
 		}
-		results = d.collect(a, d.readArea(a, bm, hints, want), image.Point{}, p, results)
+		if matrix == nil {
+			matrix, _ = bm.GetBlackMatrix()
+		}
+		results = d.collect(a, d.readArea(a, bm, hints, want), image.Point{}, p, results, matrix)
 		if !a.centred || p.rowBased || want > 0 && len(results) >= opts.ExpectedCount {
 			continue
 		}
@@ -224,7 +229,7 @@ func (d *decoder) runPass(p pass, syms SymbologySet, opts Options, results []Res
 			if err != nil {
 				continue
 			}
-			results = d.collect(a, d.readArea(a, cbm, hints, 1), rect.Min, p, results)
+			results = d.collect(a, d.readArea(a, cbm, hints, 1), rect.Min, p, results, matrix)
 			wipeBitmap(cbm, true)
 		}
 	}
@@ -250,14 +255,26 @@ const (
 
 // collect adds an area reader's results, shifted by off (the origin of the
 // crop it read) and mapped to frame coordinates.
-func (d *decoder) collect(a areaReader, found []*gozxing.Result, off image.Point, p pass, results []Result) []Result {
+//
+// Each symbol read is then painted white in the pass's binarized image
+// (erase), so the readers after this one do not search it again: a QR
+// Code's finder patterns, for one, look to a Micro QR reader like three
+// symbols of its own.
+func (d *decoder) collect(a areaReader, found []*gozxing.Result, off image.Point, p pass, results []Result, erase *gozxing.BitMatrix) []Result {
 	for _, res := range found {
 		pts, ok := a.corners(res)
 		if !ok {
 			continue
 		}
 		for i := range pts {
-			pts[i] = p.toFrame(Point{pts[i].X + float64(off.X), pts[i].Y + float64(off.Y)})
+			pts[i].X += float64(off.X)
+			pts[i].Y += float64(off.Y)
+		}
+		if erase != nil {
+			eraseQuad(erase, pts, 0.1)
+		}
+		for i := range pts {
+			pts[i] = p.toFrame(pts[i])
 		}
 		results = addResult(results, newResult(a.sym, res, pts, p.name))
 	}
