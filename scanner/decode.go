@@ -419,12 +419,3 @@ func (d *decoder) halfSource(src gozxing.LuminanceSource, w, h int) gozxing.Lumi
 	clear(r1)
 	return &planeSource{pix: out, stride: hw, width: hw, height: hh, scratch: &d.scratch}
 }
-
-// textKey is used by callers that compare results across frames.
-func textKey(r *Result) string {
-	var b strings.Builder
-	b.WriteString(r.Symbology.String())
-	b.WriteByte(0)
-	b.WriteString(r.Text)
-	return b.String()
-}

@@ -359,7 +359,7 @@ func (m *Main) runHandshakeAdd(_ context.Context, args []string) error {
 		return err
 	}
 	if fs.NArg() < 2 {
-		return errors.New("usage: ltsd handshake add-license CODE ID...")
+		return errors.New("usage: ltsd handshake add-license CODE ID…")
 	}
 	st, err := m.openBackend(*cfgPath)
 	if err != nil {

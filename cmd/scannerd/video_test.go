@@ -93,7 +93,12 @@ realtime = true
 	if err := m.d.gate.lic.Sync(context.Background()); err != nil {
 		t.Fatal(err)
 	}
+	pool := m.d.pool
 	m.Close()
+	// Every frame buffer the run used came back zeroed.
+	if st := pool.Stats(); st.Gets == 0 || st.Outgoing != 0 || !pool.FreeBuffersZeroed() {
+		t.Errorf("after the run: %+v, zeroed %v", st, pool.FreeBuffersZeroed())
+	}
 	got := readResults(t, out.String())
 	want := map[string]drawn{}
 	for _, scene := range scenes {

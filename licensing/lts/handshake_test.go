@@ -66,7 +66,7 @@ func TestHandshakeValidateAndPassword(t *testing.T) {
 	if string(q.Salt) == string(p.Salt) || string(q.Hash) == string(p.Hash) {
 		t.Error("two hashes of one password share salt or hash")
 	}
-	if len(NewHandshakeCode()) != 14 || NewHandshakeCode() == NewHandshakeCode() {
+	if a, b := NewHandshakeCode(), NewHandshakeCode(); len(a) != 14 || a == b {
 		t.Error("handshake codes")
 	}
 }

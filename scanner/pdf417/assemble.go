@@ -146,16 +146,6 @@ func (c *cellVotes) ranked() (best, bestCount, second, secondCount int) {
 	return c.value[b], c.count[b], c.value[s], c.count[s]
 }
 
-// codewords places every codeword read into the matrix of the layout and
-// returns it with the positions nobody read and the doubts of the vote.
-func (a *assembler) codewords(lay layout) (*codewordMatrix, error) {
-	votes := make([]cellVotes, lay.rows*lay.cols)
-	if err := a.vote(lay, votes); err != nil {
-		return nil, err
-	}
-	return matrixFromVotes(lay, votes)
-}
-
 // vote adds every codeword read on the lines to the votes of its position.
 func (a *assembler) vote(lay layout, votes []cellVotes) error {
 	n := len(a.lines)
