@@ -4,6 +4,8 @@ import (
 	"math"
 
 	"github.com/makiuchi-d/gozxing"
+
+	"github.com/scannerd/scannerd/scanner/internal/bitrow"
 )
 
 // The bullseye finder (ISO/IEC 16023 §4.2.2): three dark rings around a
@@ -68,23 +70,8 @@ func (r *Reader) findBullseyes(bm *gozxing.BitMatrix, step int) []bullseye {
 	}
 	for y := step / 2; y < h; y += step {
 		row := bm.GetRow(y, r.row)
-		// Collect the row's runs, starting with its first dark run.
-		r.runs = r.runs[:0]
-		x := row.GetNextSet(0)
-		first := x
-		for x < w {
-			end := row.GetNextUnset(x)
-			r.runs = append(r.runs, end-x)
-			if end >= w {
-				break
-			}
-			next := row.GetNextSet(end)
-			if next >= w {
-				break
-			}
-			r.runs = append(r.runs, next-end)
-			x = next
-		}
+		first, runs := bitrow.Runs(row, w, r.runs)
+		r.runs = runs
 		// Dark runs sit at even indexes.
 		pos := first
 		for i := 0; i+11 <= len(r.runs); i += 2 {

@@ -32,7 +32,7 @@ func (f *frame) point(x, y float64) (float64, float64) {
 	}
 	y *= f.aspect
 	if f.h != nil {
-		return f.h.apply(x, y)
+		return f.h.Apply(x, y)
 	}
 	u := (f.cos*x - f.sin*y) * f.scale
 	v := (f.sin*x + f.cos*y) * f.scale

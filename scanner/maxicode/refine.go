@@ -4,6 +4,8 @@ import (
 	"math"
 
 	"github.com/makiuchi-d/gozxing"
+
+	"github.com/scannerd/scannerd/scanner/internal/geom"
 )
 
 // Perspective refinement. The bullseye fit is affine, which is not enough
@@ -15,65 +17,11 @@ import (
 
 // homography maps symbol coordinates (module widths from the bullseye
 // centre, rows already scaled by the row pitch) to image coordinates.
-type homography [8]float64
+type homography = geom.Homography
 
-func (h *homography) apply(x, y float64) (float64, float64) {
-	w := h[6]*x + h[7]*y + 1
-	return (h[0]*x + h[1]*y + h[2]) / w, (h[3]*x + h[4]*y + h[5]) / w
-}
+type correspondence = geom.Correspondence
 
-type correspondence struct{ x, y, u, v float64 }
-
-// fitHomography solves the least squares form of the linear equations of
-// a homography through at least four correspondences.
-func fitHomography(pts []correspondence) (homography, bool) {
-	var a [8][8]float64
-	var b [8]float64
-	add := func(row [8]float64, rhs float64) {
-		for i := 0; i < 8; i++ {
-			for j := 0; j < 8; j++ {
-				a[i][j] += row[i] * row[j]
-			}
-			b[i] += row[i] * rhs
-		}
-	}
-	for _, p := range pts {
-		add([8]float64{p.x, p.y, 1, 0, 0, 0, -p.x * p.u, -p.y * p.u}, p.u)
-		add([8]float64{0, 0, 0, p.x, p.y, 1, -p.x * p.v, -p.y * p.v}, p.v)
-	}
-	for col := 0; col < 8; col++ {
-		piv := col
-		for r := col + 1; r < 8; r++ {
-			if math.Abs(a[r][col]) > math.Abs(a[piv][col]) {
-				piv = r
-			}
-		}
-		if math.Abs(a[piv][col]) < 1e-12 {
-			return homography{}, false
-		}
-		a[col], a[piv] = a[piv], a[col]
-		b[col], b[piv] = b[piv], b[col]
-		for r := col + 1; r < 8; r++ {
-			f := a[r][col] / a[col][col]
-			for c := col; c < 8; c++ {
-				a[r][c] -= f * a[col][c]
-			}
-			b[r] -= f * b[col]
-		}
-	}
-	var h homography
-	for r := 7; r >= 0; r-- {
-		v := b[r]
-		for c := r + 1; c < 8; c++ {
-			v -= a[r][c] * h[c]
-		}
-		h[r] = v / a[r][r]
-		if math.IsNaN(h[r]) || math.IsInf(h[r], 0) {
-			return homography{}, false
-		}
-	}
-	return h, true
-}
+var fitHomography = geom.FitHomography
 
 // patchRadii are the distances from the bullseye centre, in module
 // widths, of the rings of patches measured one after the other.
@@ -97,7 +45,7 @@ func refine(bm *gozxing.BitMatrix, f frame) (frame, bool) {
 	// Anchor the centre and the outer ring, which the ellipse fit got right.
 	for _, p := range [5][2]float64{{0, 0}, {outerRing, 0}, {-outerRing, 0}, {0, outerRing}, {0, -outerRing}} {
 		u, v := f.point(p[0], p[1])
-		pts = append(pts, correspondence{p[0], p[1] * f.aspect, u, v})
+		pts = append(pts, correspondence{X: p[0], Y: p[1] * f.aspect, U: u, V: v})
 	}
 	anchors := len(pts)
 	var h homography
@@ -118,14 +66,14 @@ func refine(bm *gozxing.BitMatrix, f frame) (frame, bool) {
 				}
 				x, y := symbolXY(row, col)
 				u, v := mapPt(x+ox, y+oy)
-				pts = append(pts, correspondence{x, y, u, v})
+				pts = append(pts, correspondence{X: x, Y: y, U: u, V: v})
 			}
 			nh, ok := fitHomography(pts)
 			if !ok {
 				return f, false
 			}
 			h = nh
-			mapPt = h.apply
+			mapPt = h.Apply
 		}
 	}
 	g := f

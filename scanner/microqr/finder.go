@@ -5,6 +5,8 @@ import (
 	"sort"
 
 	"github.com/makiuchi-d/gozxing"
+
+	"github.com/scannerd/scannerd/scanner/internal/bitrow"
 )
 
 // finder is a candidate finder pattern: the 7x7 square of ISO/IEC 18004
@@ -47,22 +49,8 @@ func (r *Reader) findFinders(bm *gozxing.BitMatrix, step int) []finder {
 	}
 	for y := step / 2; y < h; y += step {
 		row := bm.GetRow(y, r.row)
-		r.runs = r.runs[:0]
-		x := row.GetNextSet(0)
-		first := x
-		for x < w {
-			end := row.GetNextUnset(x)
-			r.runs = append(r.runs, end-x)
-			if end >= w {
-				break
-			}
-			next := row.GetNextSet(end)
-			if next >= w {
-				break
-			}
-			r.runs = append(r.runs, next-end)
-			x = next
-		}
+		first, runs := bitrow.Runs(row, w, r.runs)
+		r.runs = runs
 		pos := first
 		for i := 0; i+5 <= len(r.runs); i += 2 {
 			if unit, ok := matchesFinder(r.runs[i : i+5]); ok {

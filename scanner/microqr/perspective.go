@@ -22,8 +22,8 @@ func (r *Reader) perspective(bm *gozxing.BitMatrix, h homography, size int) (hom
 			continue
 		}
 		x, y := float64(pc[1])+0.5, float64(pc[0])+0.5
-		u, v := h.apply(x+ox, y+oy)
-		pts = append(pts, correspondence{x, y, u, v})
+		u, v := h.Apply(x+ox, y+oy)
+		pts = append(pts, correspondence{X: x, Y: y, U: u, V: v})
 	}
 	return fitHomography(pts)
 }
@@ -39,10 +39,10 @@ func patchOffset(bm *gozxing.BitMatrix, h *homography, row, col, size int) (floa
 			for r := max(1, row-2); r <= min(size-1, row+2); r++ {
 				for c := max(1, col-2); c <= min(size-1, col+2); c++ {
 					x, y := float64(c)+0.5+ox, float64(r)+0.5+oy
-					cu, cv := h.apply(x, y)
+					cu, cv := h.Apply(x, y)
 					centre := dark(bm, cu, cv)
 					for _, d := range [4][2]float64{{0.3, 0}, {-0.3, 0}, {0, 0.3}, {0, -0.3}} {
-						u, v := h.apply(x+d[0], y+d[1])
+						u, v := h.Apply(x+d[0], y+d[1])
 						if dark(bm, u, v) == centre {
 							score++
 						}

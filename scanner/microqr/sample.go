@@ -32,7 +32,7 @@ func (r *Reader) decodeFinder(bm *gozxing.BitMatrix, f finder, tryHarder bool) (
 				if mirror {
 					j = (k - i + 4) % 4
 				}
-				pts[i] = correspondence{m[0], m[1], corners[j][0], corners[j][1]}
+				pts[i] = correspondence{X: m[0], Y: m[1], U: corners[j][0], V: corners[j][1]}
 			}
 			h, ok := fitHomography(pts[:])
 			if !ok {
@@ -61,7 +61,7 @@ func (r *Reader) decodeFinder(bm *gozxing.BitMatrix, f finder, tryHarder bool) (
 func frameScore(bm *gozxing.BitMatrix, h *homography) float64 {
 	good, n := 0, 0
 	check := func(row, col int, wantDark bool) {
-		x, y := h.apply(float64(col)+0.5, float64(row)+0.5)
+		x, y := h.Apply(float64(col)+0.5, float64(row)+0.5)
 		if dark(bm, x, y) == wantDark {
 			good++
 		}
@@ -130,8 +130,8 @@ func (r *Reader) decodeOriented(bm *gozxing.BitMatrix, h0 homography, corners [4
 	// affine map (steadier against corner noise), then exactly.
 	var corner [4]correspondence
 	for i, m := range [4][2]float64{{0, 0}, {7, 0}, {7, 7}, {0, 7}} {
-		u, v := h0.apply(m[0], m[1])
-		corner[i] = correspondence{m[0], m[1], u, v}
+		u, v := h0.Apply(m[0], m[1])
+		corner[i] = correspondence{X: m[0], Y: m[1], U: u, V: v}
 	}
 	if ha, ok := fitAffine(corner[:]); ok {
 		if res := try(&ha); res != nil {
@@ -151,7 +151,7 @@ func readFormat(bm *gozxing.BitMatrix, h *homography) (sym, mask int, ok bool) {
 	bits := 0
 	for _, m := range formatModules() {
 		bits <<= 1
-		x, y := h.apply(float64(m[1])+0.5, float64(m[0])+0.5)
+		x, y := h.Apply(float64(m[1])+0.5, float64(m[0])+0.5)
 		if dark(bm, x, y) {
 			bits |= 1
 		}
@@ -164,8 +164,8 @@ func readFormat(bm *gozxing.BitMatrix, h *homography) (sym, mask int, ok bool) {
 func (r *Reader) refine(bm *gozxing.BitMatrix, h homography, size int) (homography, bool) {
 	r.pts = r.pts[:0]
 	for _, m := range [4][2]float64{{0, 0}, {7, 0}, {7, 7}, {0, 7}} {
-		x, y := h.apply(m[0], m[1])
-		r.pts = append(r.pts, correspondence{m[0], m[1], x, y})
+		x, y := h.Apply(m[0], m[1])
+		r.pts = append(r.pts, correspondence{X: m[0], Y: m[1], U: x, V: y})
 	}
 	lost := [2]bool{}
 	found := 0
@@ -194,9 +194,9 @@ func (r *Reader) refine(bm *gozxing.BitMatrix, h homography, size int) (homograp
 func locateTiming(bm *gozxing.BitMatrix, h *homography, k int, alongRow bool) (correspondence, bool) {
 	pt := func(a, b float64) (float64, float64) {
 		if alongRow {
-			return h.apply(a, b)
+			return h.Apply(a, b)
 		}
-		return h.apply(b, a)
+		return h.Apply(b, a)
 	}
 	ck := float64(k) + 0.5
 	// Along the row: the dark run nearest the predicted centre.
@@ -260,9 +260,9 @@ func locateTiming(bm *gozxing.BitMatrix, h *homography, k int, alongRow bool) (c
 	// The measured centre is where module k's centre really is.
 	cx, cy := pt(along, 0.5+edge)
 	if alongRow {
-		return correspondence{ck, 0.5, cx, cy}, true
+		return correspondence{X: ck, Y: 0.5, U: cx, V: cy}, true
 	}
-	return correspondence{0.5, ck, cx, cy}, true
+	return correspondence{X: 0.5, Y: ck, U: cx, V: cy}, true
 }
 
 // quietAround checks that the symbol ends where its size says: light
@@ -270,7 +270,7 @@ func locateTiming(bm *gozxing.BitMatrix, h *homography, k int, alongRow bool) (c
 func quietAround(bm *gozxing.BitMatrix, h *homography, size int) bool {
 	light, n := 0, 0
 	look := func(row, col int) {
-		x, y := h.apply(float64(col)+0.5, float64(row)+0.5)
+		x, y := h.Apply(float64(col)+0.5, float64(row)+0.5)
 		if !dark(bm, x, y) {
 			light++
 		}
@@ -291,7 +291,7 @@ func (r *Reader) decodeWith(bm *gozxing.BitMatrix, h *homography, s symbolInfo, 
 	g.size = s.size()
 	for row := 0; row < g.size; row++ {
 		for col := 0; col < g.size; col++ {
-			x, y := h.apply(float64(col)+0.5, float64(row)+0.5)
+			x, y := h.Apply(float64(col)+0.5, float64(row)+0.5)
 			g.dark[row][col] = dark(bm, x, y)
 		}
 	}
@@ -321,7 +321,7 @@ func (r *Reader) decodeWith(bm *gozxing.BitMatrix, h *homography, s symbolInfo, 
 	n := float64(g.size)
 	var pts []gozxing.ResultPoint
 	for _, c := range [4][2]float64{{0, 0}, {0, n}, {n, n}, {n, 0}} {
-		x, y := h.apply(c[0], c[1])
+		x, y := h.Apply(c[0], c[1])
 		pts = append(pts, gozxing.NewResultPoint(x, y))
 	}
 	raw := append([]byte(nil), data...)
