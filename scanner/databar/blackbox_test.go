@@ -2,10 +2,6 @@ package databar
 
 import (
 	"image"
-	_ "image/gif"
-	_ "image/jpeg"
-	_ "image/png"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -51,19 +47,7 @@ func decodeLikeEngine(t testing.TB, r *Reader, img image.Image, hints map[gozxin
 	return nil, lastErr
 }
 
-func loadImage(t testing.TB, path string) image.Image {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	img, _, err := image.Decode(f)
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	return img
-}
+func loadImage(t testing.TB, path string) image.Image { return blackbox.Open(t, path) }
 
 // blackboxFloors are the decode counts the reader reaches on the real
 // images of each family (58 and 65 images), with and without TRY_HARDER;

@@ -2,8 +2,6 @@ package maxicode
 
 import (
 	"image"
-	_ "image/png"
-	"os"
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
@@ -12,37 +10,17 @@ import (
 
 // decodeImage decodes as the engine does: hybrid binarizer, then global
 // histogram.
-func decodeImage(t testing.TB, r *Reader, img image.Image, hints map[gozxing.DecodeHintType]interface{}) (*gozxing.Result, error) {
+func decodeImage(t testing.TB, r *Reader, img image.Image, hints map[gozxing.DecodeHintType]interface{}) (res *gozxing.Result, err error) {
 	t.Helper()
-	src := gozxing.NewLuminanceSourceFromImage(img)
-	bmp, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(src))
-	if err != nil {
-		t.Fatal(err)
+	for _, bm := range blackbox.Binarized(t, img) {
+		if res, err = r.Decode(bm, hints); err == nil {
+			return res, nil
+		}
 	}
-	res, err := r.Decode(bmp, hints)
-	if err == nil {
-		return res, nil
-	}
-	bmp, err = gozxing.NewBinaryBitmap(gozxing.NewGlobalHistgramBinarizer(src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r.Decode(bmp, hints)
+	return nil, err
 }
 
-func loadImage(t testing.TB, path string) image.Image {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	img, _, err := image.Decode(f)
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	return img
-}
+func loadImage(t testing.TB, path string) image.Image { return blackbox.Open(t, path) }
 
 // blackboxFloor is the number of maxicode family images decoded; it must
 // never drop (zxing-cpp 1.4.0 decodes 7 of the 9).
