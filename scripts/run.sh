@@ -93,4 +93,8 @@ echo "      $bin/scanctl status --socket $run/scannerd.sock" >&2
 echo "      $bin/scanctl license --socket $run/scannerd.sock" >&2
 echo "      $bin/ltsd usage -config $run/lts/ltsd.toml" >&2
 echo "    logs: $run/scannerd.log, $run/ltsd.log" >&2
-"$bin/scanctl" watch --recent --socket "$run/scannerd.sock"
+# In the background and waited for, so a signal to this script (Ctrl-C, or
+# a kill from a supervisor) runs the trap at once.
+"$bin/scanctl" watch --recent --socket "$run/scannerd.sock" &
+pids+=($!)
+wait "${pids[2]}"
