@@ -36,7 +36,12 @@ func (daemon) Decode(ctx context.Context, f *scanner.Frame, opts scanner.Options
 
 type license struct{ syncs int }
 
-func (l *license) Document() any                  { return map[string]any{"state": "authorized", "syncs": l.syncs} }
+func (l *license) Document() any {
+	return map[string]any{"state": "authorized", "mode": "lts", "device": "71b15bbb-4b2d-54c5-8037-d38e95ee32b8",
+		"handshake_code": "AB12-CD34-EF56", "licenses": []string{"TRIAL"}, "expires": "2026-12-06T04:56:57Z",
+		"offline_left": "168h0m0s", "pending": map[string]int{"QR_CODE": 4, "EAN_13": 2}, "pending_scans": 6,
+		"last_sync": time.Date(2026, 11, 29, 4, 0, l.syncs, 0, time.UTC), "syncs": l.syncs}
+}
 func (l *license) Sync(ctx context.Context) error { l.syncs++; return nil }
 
 type exporter struct {
@@ -175,10 +180,16 @@ func TestDaemonCommands(t *testing.T) {
 		}
 	})
 	t.Run("license", func(t *testing.T) {
-		if code, out, _ := run(ctx, sock, "license"); code != exitOK || !strings.Contains(out, "state: authorized") {
-			t.Errorf("license: %d %s", code, out)
+		code, out, _ := run(ctx, sock, "license")
+		for _, want := range []string{"authorized", "AB12-CD34-EF56 (licenses TRIAL)", "offline time left 168h0m0s", "6 scans", "EAN_13 2, QR_CODE 4"} {
+			if code != exitOK || !strings.Contains(out, want) {
+				t.Errorf("license: %d, %q missing from\n%s", code, want, out)
+			}
 		}
-		if code, out, _ := run(ctx, sock, "license", "sync"); code != exitOK || !strings.Contains(out, "synced") || !strings.Contains(out, "syncs: 1") {
+		if code, out, _ := run(ctx, sock, "license", "--json"); code != exitOK || !strings.Contains(out, `"syncs":0`) {
+			t.Errorf("license --json: %d %s", code, out)
+		}
+		if code, out, _ := run(ctx, sock, "license", "sync", "--json"); code != exitOK || !strings.Contains(out, `"syncs":1`) {
 			t.Errorf("license sync: %d %s", code, out)
 		}
 		if code, _, _ := run(ctx, sock, "license", "renew"); code != exitUsage {

@@ -2,7 +2,13 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
 
 	"github.com/scannerd/scannerd/api/client"
 )
@@ -29,7 +35,9 @@ daemon refuses, 4 when it cannot be reached.
 		if err != nil {
 			return m.fail("license", err)
 		}
-		m.printDoc(df.json, doc)
+		if df.json || !printLicense(m.Stdout, doc) {
+			m.printDoc(df.json, doc)
+		}
 		return exitOK
 	case len(rest) == 1 && rest[0] == "sync":
 		doc, err := c.Sync(ctx)
@@ -39,7 +47,9 @@ daemon refuses, 4 when it cannot be reached.
 		if !df.json {
 			fmt.Fprintln(m.Stdout, "synced")
 		}
-		m.printDoc(df.json, doc)
+		if df.json || !printLicense(m.Stdout, doc) {
+			m.printDoc(df.json, doc)
+		}
 		return exitOK
 	}
 	fs.Usage()
@@ -52,4 +62,86 @@ func (m *Main) printDoc(asJSON bool, doc []byte) {
 		return
 	}
 	printDocument(m.Stdout, doc)
+}
+
+// licenseDoc holds the fields of /v1/license that the human summary shows.
+type licenseDoc struct {
+	State          string            `json:"state"`
+	Message        string            `json:"message"`
+	Mode           string            `json:"mode"`
+	Device         string            `json:"device"`
+	HandshakeCode  string            `json:"handshake_code"`
+	Licenses       []string          `json:"licenses"`
+	Expires        time.Time         `json:"expires"`
+	OfflineLeft    string            `json:"offline_left"`
+	Pending        map[string]uint64 `json:"pending"`
+	PendingScans   uint64            `json:"pending_scans"`
+	PendingReports int               `json:"pending_reports"`
+	LastSync       time.Time         `json:"last_sync"`
+	LastSyncError  string            `json:"last_sync_error"`
+	LTSMessage     string            `json:"lts_message"`
+	NextSync       time.Time         `json:"next_sync"`
+	Quota          *struct {
+		Period string `json:"period"`
+		Limit  uint64 `json:"limit"`
+		Used   uint64 `json:"used"`
+	} `json:"quota"`
+	StoreRecovered string `json:"store_recovered"`
+}
+
+// printLicense prints the license document for people; false when the
+// document is not one it knows (then the caller prints it as it is).
+func printLicense(w io.Writer, doc []byte) bool {
+	var d licenseDoc
+	if json.Unmarshal(doc, &d) != nil || d.State == "" {
+		return false
+	}
+	when := func(t time.Time) string {
+		if t.IsZero() {
+			return "never"
+		}
+		return t.Local().Format("2006-01-02 15:04:05")
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "state:\t%s\n", d.State)
+	if d.Message != "" {
+		fmt.Fprintf(tw, "what to do:\t%s\n", d.Message)
+	}
+	fmt.Fprintf(tw, "device:\t%s\n", d.Device)
+	switch d.Mode {
+	case "offline_license":
+		fmt.Fprintf(tw, "license:\toffline license file, until %s\n", when(d.Expires))
+	default:
+		fmt.Fprintf(tw, "handshake code:\t%s (licenses %s)\n", d.HandshakeCode, strings.Join(d.Licenses, ", "))
+		if !d.Expires.IsZero() {
+			fmt.Fprintf(tw, "authorized until:\t%s (offline time left %s)\n", when(d.Expires), d.OfflineLeft)
+		}
+	}
+	if d.Quota != nil && d.Quota.Limit > 0 {
+		fmt.Fprintf(tw, "quota:\t%d of %d scans used in %s\n", d.Quota.Used, d.Quota.Limit, d.Quota.Period)
+	}
+	syms := make([]string, 0, len(d.Pending))
+	for s, n := range d.Pending {
+		syms = append(syms, fmt.Sprintf("%s %d", s, n))
+	}
+	sort.Strings(syms)
+	fmt.Fprintf(tw, "pending usage:\t%d scans, %d reports queued", d.PendingScans, d.PendingReports)
+	if len(syms) > 0 {
+		fmt.Fprintf(tw, " (%s)", strings.Join(syms, ", "))
+	}
+	fmt.Fprintln(tw)
+	if d.Mode != "offline_license" {
+		fmt.Fprintf(tw, "last sync:\t%s, next %s\n", when(d.LastSync), when(d.NextSync))
+	}
+	if d.LastSyncError != "" {
+		fmt.Fprintf(tw, "last sync error:\t%s\n", d.LastSyncError)
+	}
+	if d.LTSMessage != "" {
+		fmt.Fprintf(tw, "LTS says:\t%s\n", d.LTSMessage)
+	}
+	if d.StoreRecovered != "" {
+		fmt.Fprintf(tw, "store recovered:\t%s\n", d.StoreRecovered)
+	}
+	tw.Flush()
+	return true
 }
