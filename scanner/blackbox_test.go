@@ -137,3 +137,29 @@ func TestBlackboxDecodeRate(t *testing.T) {
 		t.Logf("missed:\n%s", strings.Join(misses, "\n"))
 	}
 }
+
+// BenchmarkBlackboxTryHarder decodes every image of the blackbox set (loaded
+// beforehand, so only decoding is timed) as scanctl decode --try-harder
+// does; ns/op is per image.
+func BenchmarkBlackboxTryHarder(b *testing.B) {
+	imgs := blackbox.Load(b)
+	pool := NewPlanePool(0)
+	var frames []*Frame
+	for _, img := range imgs {
+		data, err := os.ReadFile(img.Path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		f, err := DecodeImage(data, DefaultLimits, pool)
+		if err != nil {
+			b.Fatal(err)
+		}
+		frames = append(frames, f)
+	}
+	d := newDecoder()
+	opts := Options{TryHarder: true, TryInverted: true, TryRotated: true}
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		d.decode(frames[i%len(frames)], opts)
+	}
+}

@@ -204,6 +204,12 @@ func (d *decoder) runPass(p pass, syms SymbologySet, opts Options, results []Res
 		if !syms.Has(a.sym) || !(p.area && !p.rowBased || a.rowBased && (p.area || p.rowBased)) {
 			continue
 		}
+		if a.rowBased && p.global && !p.rotated {
+			// Rows are binarized alike by both binarizers (the hybrid one
+			// falls back to the global histogram for single rows), so a
+			// row reader would only repeat the first pass.
+			continue
+		}
 		if matrix == nil {
 			matrix, _ = bm.GetBlackMatrix()
 		}
