@@ -65,27 +65,9 @@ func ReadImage(r io.Reader, lim Limits, pool *PlanePool) (*Frame, error) {
 // decoded, so a huge declared size costs nothing; truncated or corrupt data
 // gives an error wrapping ErrBadImage.
 func DecodeImage(data []byte, lim Limits, pool *PlanePool) (*Frame, error) {
-	if int64(len(data)) > lim.MaxBytes {
-		return nil, fmt.Errorf("%w: more than %d bytes", ErrImageTooLarge, lim.MaxBytes)
-	}
-	var codec *imageCodec
-	for i := range imageCodecs {
-		if bytes.HasPrefix(data, []byte(imageCodecs[i].magic)) {
-			codec = &imageCodecs[i]
-		}
-	}
-	if codec == nil {
-		return nil, ErrUnsupportedImage
-	}
-	cfg, err := codec.config(bytes.NewReader(data))
+	codec, _, err := checkImage(data, lim)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s header: %v", ErrBadImage, codec.name, err)
-	}
-	if cfg.Width <= 0 || cfg.Height <= 0 {
-		return nil, fmt.Errorf("%w: %s of %d×%d pixels", ErrBadImage, codec.name, cfg.Width, cfg.Height)
-	}
-	if int64(cfg.Width)*int64(cfg.Height) > lim.MaxPixels {
-		return nil, fmt.Errorf("%w: %d×%d is more than %d pixels", ErrImageTooLarge, cfg.Width, cfg.Height, lim.MaxPixels)
+		return nil, err
 	}
 	img, err := codec.decode(bytes.NewReader(data))
 	if err != nil {
@@ -98,6 +80,43 @@ func DecodeImage(data []byte, lim Limits, pool *PlanePool) (*Frame, error) {
 	f := pool.Get(b.Dx(), b.Dy())
 	grayInto(f, img)
 	return f, nil
+}
+
+// CheckImage reads an encoded image's format and size from its header and
+// checks them against lim, without decoding pixels: what DecodeImage does
+// first, for other decoders to do the same.
+func CheckImage(data []byte, lim Limits) (format string, cfg image.Config, err error) {
+	codec, cfg, err := checkImage(data, lim)
+	if err != nil {
+		return "", cfg, err
+	}
+	return codec.name, cfg, nil
+}
+
+func checkImage(data []byte, lim Limits) (*imageCodec, image.Config, error) {
+	if int64(len(data)) > lim.MaxBytes {
+		return nil, image.Config{}, fmt.Errorf("%w: more than %d bytes", ErrImageTooLarge, lim.MaxBytes)
+	}
+	var codec *imageCodec
+	for i := range imageCodecs {
+		if bytes.HasPrefix(data, []byte(imageCodecs[i].magic)) {
+			codec = &imageCodecs[i]
+		}
+	}
+	if codec == nil {
+		return nil, image.Config{}, ErrUnsupportedImage
+	}
+	cfg, err := codec.config(bytes.NewReader(data))
+	if err != nil {
+		return nil, cfg, fmt.Errorf("%w: %s header: %v", ErrBadImage, codec.name, err)
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 {
+		return nil, cfg, fmt.Errorf("%w: %s of %d×%d pixels", ErrBadImage, codec.name, cfg.Width, cfg.Height)
+	}
+	if int64(cfg.Width)*int64(cfg.Height) > lim.MaxPixels {
+		return nil, cfg, fmt.Errorf("%w: %d×%d is more than %d pixels", ErrImageTooLarge, cfg.Width, cfg.Height, lim.MaxPixels)
+	}
+	return codec, cfg, nil
 }
 
 // grayInto writes img's luminance into f, which has img's size. Colour

@@ -18,6 +18,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/scannerd/scannerd/capture"
 	"github.com/scannerd/scannerd/scanner"
 )
 
@@ -226,12 +227,12 @@ func decodeFiles(ctx context.Context, files []string, opts scanner.Options, lim 
 }
 
 func decodeFile(ctx context.Context, e *scanner.Engine, path string, opts scanner.Options, lim scanner.Limits, pool *scanner.PlanePool) ([]scanner.Result, error) {
-	fh, err := os.Open(path)
+	data, err := readFile(path, lim.MaxBytes)
 	if err != nil {
 		return nil, err
 	}
-	defer fh.Close()
-	f, err := scanner.ReadImage(fh, lim, pool)
+	f, err := capture.DecodeImage(data, lim, pool)
+	clear(data)
 	if err != nil {
 		return nil, err
 	}
@@ -241,6 +242,23 @@ func decodeFile(ctx context.Context, e *scanner.Engine, path string, opts scanne
 		return nil, err
 	}
 	return rep.Results, nil
+}
+
+// readFile reads a file of at most limit bytes.
+func readFile(path string, limit int64) ([]byte, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	data, err := io.ReadAll(io.LimitReader(fh, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%w: more than %d bytes", scanner.ErrImageTooLarge, limit)
+	}
+	return data, nil
 }
 
 func (m *Main) textPrinter(w io.Writer) func(string, *scanner.Result) {
