@@ -120,15 +120,28 @@ func finderCorners(segs []segment, minLen float64, out []finderCorner) []finderC
 	}
 	cosMax := math.Cos(50 * math.Pi / 180)
 	for i := range segs {
-		in, o := segs[(i+k-1)%k], segs[i]
-		if in.length() < minLen || o.length() < minLen {
+		in := segs[i]
+		if in.length() < minLen {
 			continue
 		}
-		din, dout := in.dir(), o.dir()
-		if din.cross(dout) <= 0 || math.Abs(din.dot(dout)) > cosMax {
-			continue
+		// The next long stretch, past a few short ones that round the
+		// corner off.
+		gap := 0.0
+		for j := 1; j < k; j++ {
+			o := segs[(i+j)%k]
+			if o.length() < minLen {
+				gap += o.length()
+				if gap > max(4, 0.15*in.length()) {
+					break
+				}
+				continue
+			}
+			din, dout := in.dir(), o.dir()
+			if gap <= max(4, 0.15*o.length()) && din.cross(dout) > 0 && math.Abs(din.dot(dout)) <= cosMax {
+				out = append(out, finderCorner{in: in, out: o})
+			}
+			break
 		}
-		out = append(out, finderCorner{in: in, out: o})
 	}
 	legs := func(f finderCorner) float64 { return math.Min(f.in.length(), f.out.length()) }
 	for i := 1; i < len(out); i++ {
