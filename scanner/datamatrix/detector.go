@@ -21,6 +21,7 @@ type detector struct {
 	segs    []segment
 	corners []finderCorner
 	thick   []float64
+	hits    []point
 	binBest []point
 	binDist []float64
 	fitPts  []point
@@ -28,7 +29,8 @@ type detector struct {
 	dec     *decoder.Decoder
 
 	// debugf, when set, hears why candidates fail.
-	debugf func(format string, args ...interface{})
+	debugf    func(format string, args ...interface{})
+	debugBits func(*gozxing.BitMatrix, outline)
 
 	found []*decoded
 	// lastErr is the most telling failure so far: a symbol that was found
@@ -188,15 +190,19 @@ func (d *detector) read(o outline, p scanParams) *decoded {
 		if c.score < 0.8 || i >= 3 {
 			break
 		}
-		g := newGrid(&o, c.size)
+		a := d.calibrate(o.forSize(c.size), c.size)
+		g := newGrid(&a, c.size)
 		for _, mirror := range []bool{false, true} {
 			if mirror && (!p.harder || c.size.rows != c.size.cols) {
 				continue
 			}
 			bits := d.sample(&g, mirror)
+			if d.debugBits != nil {
+				d.debugBits(bits, a)
+			}
 			res, err := d.dec.Decode(bits)
 			if err == nil {
-				return &decoded{o: o, size: c.size, result: res, mirror: mirror}
+				return &decoded{o: a, size: c.size, result: res, mirror: mirror}
 			}
 			d.lastErr = err
 		}

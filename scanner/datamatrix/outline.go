@@ -13,9 +13,19 @@ type outline struct {
 	module         float64
 	// counted numbers of modules along the top and right timing patterns
 	colsSeen, rowsSeen int
+	// centres are the centres of the corner modules, in the order of
+	// corners(), when the middle lines of the outer rows and columns of
+	// modules could be fitted (see centreLines).
+	centres    [4]point
+	hasCentres bool
 }
 
 func (o *outline) corners() [4]point { return [4]point{o.tl, o.tr, o.br, o.bl} }
+
+// corner returns corner i of corners().
+func (o *outline) corner(i int) *point {
+	return [4]*point{&o.tl, &o.tr, &o.br, &o.bl}[i]
+}
 
 func (o *outline) centre() point {
 	return o.tl.add(o.tr).add(o.br).add(o.bl).scale(0.25)
@@ -56,82 +66,119 @@ func (d *detector) finderOutline(f finderCorner) (outline, bool) {
 	var ok bool
 	var bottom, left line
 	if bottom, d.fitPts, ok = fitContour(c, f.in, insideIn, d.fitPts); !ok {
-		return outline{}, false
+		return d.noOutline(1)
 	}
 	if left, d.fitPts, ok = fitContour(c, f.out, insideIn, d.fitPts); !ok {
-		return outline{}, false
+		return d.noOutline(2)
 	}
 	bl, ok := intersect(bottom, left)
 	if !ok {
-		return outline{}, false
+		return d.noOutline(3)
 	}
 	// Unit vectors along the bars, away from the corner.
 	alongB := f.in.a.sub(bl)
 	alongL := f.out.b.sub(bl)
 	if alongB.norm() == 0 || alongL.norm() == 0 {
-		return outline{}, false
+		return d.noOutline(4)
 	}
 	alongB = alongB.scale(1 / alongB.norm())
 	alongL = alongL.scale(1 / alongL.norm())
 	m, ok := d.barThickness(bl, alongB, bottom, f.in.length(), alongL, left, f.out.length())
 	if !ok {
-		return outline{}, false
+		return d.noOutline(5)
 	}
 	// Walk along each bar, half a module in, to its far end.
 	br, ok := d.barEnd(bl, alongB, bottom.n.scale(-1), m, f.in.length())
 	if !ok {
-		return outline{}, false
+		return d.noOutline(6)
 	}
 	tl, ok := d.barEnd(bl, alongL, left.n.scale(-1), m, f.out.length())
 	if !ok {
-		return outline{}, false
+		return d.noOutline(7)
 	}
 	lenB, lenL := br.sub(bl).norm(), tl.sub(bl).norm()
 	if lenB < minSide || lenL < minSide {
-		return outline{}, false
+		return d.noOutline(8)
 	}
-	// First guess of the timing edges: parallel to the opposite bars.
-	top := lineThroughDir(tl, alongB, bl)
-	right := lineThroughDir(br, alongL, bl)
-	for pass := 0; pass < 2; pass++ {
-		tr, ok := intersect(top, right)
-		if !ok {
-			return outline{}, false
+	// Follow the timing patterns from the bars' ends, then fit them once
+	// more between the corners found.
+	// The boundary point farthest from the finder's corner, inside the
+	// angle of its bars, is the far corner or near it (unless its modules
+	// are cut off from the rest); perspective can turn the timing
+	// patterns well away from the bars' directions.
+	far := tl.add(br).sub(bl)
+	farD := 0.0
+	for _, px := range c {
+		p := pixelPoint(px)
+		v := p.sub(bl)
+		if left.dist(p) > 0 || bottom.dist(p) > 0 || v.dot(alongB) < lenB/2 || v.dot(alongL) < lenL/2 {
+			continue
 		}
-		if pass == 0 {
-			// Against a parallelogram, perspective moves the far corner
-			// by a fraction of the sides only.
-			if tr.sub(tl.add(br).sub(bl)).norm() > 0.35*math.Max(lenB, lenL) {
-				return outline{}, false
+		if dd := v.norm(); dd > farD {
+			far, farD = p, dd
+		}
+	}
+	// Trace each timing pattern from its bar's end, towards the far
+	// point and parallel to the opposite bar, and keep the trace that
+	// more of the timing modules support.
+	trace := func(from, parallel point) (line, bool) {
+		dirs := []point{parallel}
+		if v := far.sub(from); v.norm() >= minSide/2 && v.dot(parallel) > 0 {
+			v = v.scale(1 / v.norm())
+			if v.dot(parallel) < math.Cos(3*math.Pi/180) {
+				dirs = append(dirs, v)
 			}
 		}
-		if top, ok = d.fitTiming(tl, tr, bl, m); !ok {
-			return outline{}, false
+		var best line
+		bestSupport := -1
+		maxLen := 1.6 * math.Max(lenB, lenL)
+		for _, dir := range dirs {
+			if l, support, ok := d.traceTiming(from, dir, bl, m, maxLen); ok && support > bestSupport {
+				best, bestSupport = l, support
+			}
 		}
-		if right, ok = d.fitTiming(br, tr, bl, m); !ok {
-			return outline{}, false
-		}
+		return best, bestSupport >= 2
+	}
+	top, ok := trace(tl, alongB)
+	if !ok {
+		return d.noOutline(9)
+	}
+	right, ok := trace(br, alongL)
+	if !ok {
+		return d.noOutline(10)
+	}
+	tr, ok := intersect(top, right)
+	if !ok || left.dist(tr) > 0 || bottom.dist(tr) > 0 {
+		return d.noOutline(11)
+	}
+	if top, ok = d.fitTiming(tl, tr, bl, m); !ok {
+		return d.noOutline(12)
+	}
+	if right, ok = d.fitTiming(br, tr, bl, m); !ok {
+		return d.noOutline(12)
 	}
 	var o outline
 	o.module = m
 	if o.tl, ok = intersect(left, top); !ok {
-		return outline{}, false
+		return d.noOutline(13)
 	}
 	if o.tr, ok = intersect(top, right); !ok {
-		return outline{}, false
+		return d.noOutline(14)
 	}
 	if o.br, ok = intersect(right, bottom); !ok {
-		return outline{}, false
+		return d.noOutline(15)
 	}
 	o.bl = bl
 	q := o.corners()
 	if !convex(q) {
-		return outline{}, false
+		return d.noOutline(16)
 	}
+	d.centreLines(&o, [4]line{top, right, bottom, left})
 	// Seen mirrored, the corner order runs the other way round; name the
 	// corners as the symbol would be read from behind.
 	if o.br.sub(o.bl).cross(o.tl.sub(o.bl)) > 0 {
 		o.tl, o.br = o.br, o.tl
+		o.centres[0], o.centres[2] = o.centres[2], o.centres[0]
 	}
 	return o, true
 }
@@ -180,16 +227,23 @@ func (d *detector) barThickness(corner, dirB point, bottom line, lenB float64, d
 	return m, m >= 1
 }
 
-// barEnd walks from the finder corner along a bar, half a module in from
-// its edge, and returns the point on the edge where the bar ends: the last
-// dark sample before a light gap of more than a module.
+// barEnd walks from the finder corner along a bar and returns the point on
+// its edge where the bar ends: the last place where the bar's first module
+// has a dark pixel across it, before a light gap of more than a module.
 func (d *detector) barEnd(corner, dir, in point, m, hint float64) (point, bool) {
-	depth := m / 2
 	last := 0.0
 	gap := 0.0
 	maxLen := hint*1.5 + 4*m
 	for t := 0.0; t < maxLen; t += 0.5 {
-		if d.img.darkAt(corner.add(dir.scale(t)).add(in.scale(depth))) {
+		p := corner.add(dir.scale(t))
+		dark := false
+		for s := 0.25; s <= m+0.25; s += 0.5 {
+			if d.img.darkAt(p.add(in.scale(s))) {
+				dark = true
+				break
+			}
+		}
+		if dark {
 			last, gap = t, 0
 			continue
 		}
@@ -202,6 +256,135 @@ func (d *detector) barEnd(corner, dir, in point, m, hint float64) (point, bool) 
 		return point{}, false
 	}
 	return corner.add(dir.scale(last + 0.5)), true
+}
+
+// traceTiming follows the outer edge of a timing pattern from the end of
+// a finder bar, starting along dir: probes come in from outside, square to
+// the edge fitted so far, and stop at the first dark pixel; after every
+// two modules the edge is fitted again to the outermost hits, so it bends
+// with perspective. It stops where the probes find nothing for more than
+// a module (the quiet zone past the symbol's corner).
+func (d *detector) traceTiming(from, dir, inside point, m, maxLen float64) (line, int, bool) {
+	l := lineThroughDir(from, dir, inside)
+	band := 2*m + 2
+	chunk := max(3, m)
+	hits := d.hits[:0]
+	empty := 0.0
+	for t := 0.0; t < maxLen; t += chunk {
+		found := false
+		for tt := t; tt < t+chunk; tt += 0.5 {
+			base := from.add(dir.scale(tt))
+			base = base.add(l.n.scale(-l.dist(base)))
+			for s := band; s > -band; s -= 0.5 {
+				p := base.add(l.n.scale(s))
+				if d.img.darkAt(p) {
+					hits = append(hits, p)
+					found = true
+					break
+				}
+			}
+		}
+		if !found {
+			empty += chunk
+			if empty > m+1 {
+				break
+			}
+			continue
+		}
+		empty = 0
+		if fit, ok := d.envelope(hits, from, dir, inside, m); ok && len(d.fitPts) >= 3 {
+			l = fit
+			nd := point{-l.n.y, l.n.x}
+			if nd.dot(dir) < 0 {
+				nd = nd.scale(-1)
+			}
+			dir = nd
+		}
+	}
+	d.hits = hits
+	l, ok := d.envelope(hits, from, dir, inside, m)
+	if !ok {
+		return line{}, 0, false
+	}
+	// The support: how many of the bins reach the fitted edge.
+	support := 0
+	for _, p := range d.fitPts {
+		if math.Abs(l.dist(p)) < 0.25*m+0.75 {
+			support++
+		}
+	}
+	d.logf("trace from %v dir %v m %.2f: %d hits, support %d", from, dir, m, len(hits), support)
+	return l, support, true
+}
+
+// envelope fits a line to the outermost of the hits in every stretch of
+// a module along dir from from, drops those more than half a module
+// inside the fit, and fits again. The normal points away from inside.
+func (d *detector) envelope(hits []point, from, dir, inside point, m float64) (line, bool) {
+	bin := m
+	nb := 1
+	for _, p := range hits {
+		nb = max(nb, int(p.sub(from).dot(dir)/bin)+1)
+	}
+	if cap(d.binBest) < nb {
+		d.binBest = make([]point, nb)
+		d.binDist = make([]float64, nb)
+	}
+	best, bestD := d.binBest[:nb], d.binDist[:nb]
+	for i := range bestD {
+		bestD[i] = math.Inf(-1)
+	}
+	l := lineThroughDir(from, dir, inside)
+	for _, p := range hits {
+		i := int(p.sub(from).dot(dir) / bin)
+		if i < 0 || i >= nb {
+			continue
+		}
+		if dd := l.dist(p); dd > bestD[i] {
+			best[i], bestD[i] = p, dd
+		}
+	}
+	// Keep the hits that reach as far out as their neighbours': the others
+	// went in past a light module.
+	pts := d.fitPts[:0]
+	for i := range best {
+		if math.IsInf(bestD[i], -1) {
+			continue
+		}
+		local := bestD[i]
+		for j := max(0, i-1); j <= min(nb-1, i+1); j++ {
+			local = math.Max(local, bestD[j])
+		}
+		if bestD[i] >= local-0.5*m {
+			pts = append(pts, best[i])
+		}
+	}
+	d.fitPts = pts
+	if len(pts) < 2 {
+		return line{}, false
+	}
+	fit, ok := fitLine(pts)
+	if !ok {
+		return line{}, false
+	}
+	if fit.dist(inside) > 0 {
+		fit = line{n: fit.n.scale(-1), c: -fit.c}
+	}
+	kept := pts[:0]
+	for _, p := range pts {
+		if fit.dist(p) > -0.5*m {
+			kept = append(kept, p)
+		}
+	}
+	if len(kept) >= 2 {
+		if f2, ok := fitLine(kept); ok {
+			fit = f2
+			if fit.dist(inside) > 0 {
+				fit = line{n: fit.n.scale(-1), c: -fit.c}
+			}
+		}
+	}
+	return fit.shift(0.25), true
 }
 
 // fitTiming fits the outer edge of a timing pattern running from the end
@@ -243,9 +426,18 @@ func (d *detector) fitTiming(from, to, inside point, m float64) (line, bool) {
 			}
 		}
 	}
+	// Keep the hits that reach as far out as their neighbours': the others
+	// went in past a light module.
 	pts := d.fitPts[:0]
 	for i := range best {
-		if !math.IsInf(bestD[i], -1) {
+		if math.IsInf(bestD[i], -1) {
+			continue
+		}
+		local := bestD[i]
+		for j := max(0, i-1); j <= min(nb-1, i+1); j++ {
+			local = math.Max(local, bestD[j])
+		}
+		if bestD[i] >= local-0.5*m {
 			pts = append(pts, best[i])
 		}
 	}
@@ -280,27 +472,36 @@ func (d *detector) fitTiming(from, to, inside point, m float64) (line, bool) {
 
 // sideProfile samples the image along the segment a→b, depth pixels in
 // towards inward (a unit vector), between 6% and 94% of its length. It
-// returns the share of dark samples and the number of dark runs.
-func (d *detector) sideProfile(a, b, inward point, depth float64) (float64, int) {
+// returns the share of dark samples and the number of dark runs, where
+// light gaps shorter than minRun pixels do not split a run and dark runs
+// shorter than that do not count (the jagged edge of tilted modules).
+func (d *detector) sideProfile(a, b, inward point, depth, minRun float64) (float64, int) {
 	length := b.sub(a).norm()
 	n := int(length * 2)
 	if n < 8 {
 		return 0, 0
 	}
+	step := 0.88 * length / float64(n)
 	off := inward.scale(depth)
 	darkN, runs := 0, 0
-	prev := false
+	var darkLen, lightLen float64
+	inRun := false
 	for i := 0; i <= n; i++ {
 		t := 0.06 + 0.88*float64(i)/float64(n)
-		p := a.lerp(b, t).add(off)
-		v := d.img.darkAt(p)
-		if v {
+		if d.img.darkAt(a.lerp(b, t).add(off)) {
 			darkN++
-			if !prev {
+			darkLen += step
+			lightLen = 0
+			if !inRun && darkLen >= minRun {
+				inRun = true
 				runs++
 			}
+			continue
 		}
-		prev = v
+		lightLen += step
+		if lightLen >= minRun {
+			inRun, darkLen = false, 0
+		}
 	}
 	return float64(darkN) / float64(n+1), runs
 }
@@ -319,15 +520,27 @@ func inwardNormal(a, b, c point) point {
 	return n
 }
 
-// countModules samples the timing patterns half a module inside the
-// outline, counts their dark modules, checks that they alternate, and
-// updates the module size estimate.
+// countModules counts the dark modules of the timing patterns along the
+// outline's top and right sides, at the depth that shows the most of them
+// (a thin binarized row of small modules is easily missed), checks that
+// they alternate, and updates the module size estimate.
 func (d *detector) countModules(o *outline) bool {
 	c := o.centre()
-	depth := max(1, o.module/2)
-	ft, top := d.sideProfile(o.tl, o.tr, inwardNormal(o.tl, o.tr, c), depth)
-	fr, right := d.sideProfile(o.tr, o.br, inwardNormal(o.tr, o.br, c), depth)
-	if top < 3 || right < 3 || ft < 0.2 || ft > 0.8 || fr < 0.2 || fr > 0.8 {
+	minRun := max(0.5, 0.45*o.module)
+	count := func(a, b point) int {
+		in := inwardNormal(a, b, c)
+		var n [3]int
+		for i, f := range [...]float64{0.3, 0.5, 0.7} {
+			fr, runs := d.sideProfile(a, b, in, max(0.5, f*o.module), minRun)
+			if fr >= 0.15 && fr <= 0.85 {
+				n[i] = runs
+			}
+		}
+		// The median of the three.
+		return max(min(n[0], n[1]), min(max(n[0], n[1]), n[2]))
+	}
+	top, right := count(o.tl, o.tr), count(o.tr, o.br)
+	if top < 3 || right < 3 {
 		return false
 	}
 	// The profile covers 88% of a side: 2·runs modules of the whole.
@@ -337,4 +550,101 @@ func (d *detector) countModules(o *outline) bool {
 	h := (o.bl.sub(o.tl).norm() + o.br.sub(o.tr).norm()) / 2
 	o.module = (w/float64(o.colsSeen) + h/float64(o.rowsSeen)) / 2
 	return true
+}
+
+func (d *detector) noOutline(why int) (outline, bool) {
+	d.logf("no outline: step %d", why)
+	return outline{}, false
+}
+
+// centreLines fits the middle line of the outermost row or column of
+// modules along each side, given the side's edge lines (top, right,
+// bottom, left, normals pointing out), and stores the crossings of those
+// lines: the centres of the corner modules. Where a module of that row is
+// dark and the one inside it light, a probe across the side finds a dark
+// run one module long whose middle is the row's middle, however much the
+// binarizer thinned or thickened the dark modules, which moves their edges
+// but not their middles.
+func (d *detector) centreLines(o *outline, edges [4]line) {
+	q := o.corners()
+	m := o.module
+	var mids [4]line
+	for i, e := range edges {
+		a, b := q[i], q[(i+1)%4]
+		dir := b.sub(a)
+		length := dir.norm()
+		if length == 0 {
+			return
+		}
+		dir = dir.scale(1 / length)
+		in := e.n.scale(-1)
+		pts := d.fitPts[:0]
+		for t := 0.05 * length; t < 0.95*length; t += 1 {
+			base := a.add(dir.scale(t))
+			base = base.add(e.n.scale(-e.dist(base))) // onto the edge
+			s1, s2 := math.NaN(), math.NaN()
+			for s := -0.75 * m; s < 2.5*m; s += 0.25 {
+				dark := d.img.darkAt(base.add(in.scale(s)))
+				if math.IsNaN(s1) {
+					if dark {
+						if s > 0.6*m {
+							break
+						}
+						s1 = s
+					}
+				} else if !dark {
+					s2 = s
+					break
+				}
+			}
+			if math.IsNaN(s2) || s2-s1 < 0.35*m || s2-s1 > 1.6*m {
+				continue
+			}
+			pts = append(pts, base.add(in.scale((s1+s2)/2)))
+		}
+		d.fitPts = pts
+		if len(pts) < 4 {
+			return
+		}
+		l, ok := fitLine(pts)
+		if !ok {
+			return
+		}
+		kept := pts[:0]
+		for _, p := range pts {
+			if math.Abs(l.dist(p)) < 0.35*m {
+				kept = append(kept, p)
+			}
+		}
+		if len(kept) < 4 {
+			return
+		}
+		if l, ok = fitLine(kept); !ok {
+			return
+		}
+		mids[i] = l
+	}
+	for i := range o.centres {
+		p, ok := intersect(mids[(i+3)%4], mids[i])
+		if !ok || p.sub(q[i]).norm() > 2*m+2 {
+			return
+		}
+		o.centres[i] = p
+	}
+	o.hasCentres = true
+}
+
+// forSize returns the outline with its outer corners placed from the
+// corner modules' centres for a symbol of size s, when it has them.
+func (o outline) forSize(s *symbolSize) outline {
+	if !o.hasCentres || s.cols < 2 || s.rows < 2 {
+		return o
+	}
+	c := squareToQuad(o.centres[0], o.centres[1], o.centres[2], o.centres[3])
+	du, dv := 0.5/float64(s.cols-1), 0.5/float64(s.rows-1)
+	o.tl = c.apply(-du, -dv)
+	o.tr = c.apply(1+du, -dv)
+	o.br = c.apply(1+du, 1+dv)
+	o.bl = c.apply(-du, 1+dv)
+	return o
 }

@@ -131,13 +131,13 @@ func finderCorners(segs []segment, minLen float64, out []finderCorner) []finderC
 			o := segs[(i+j)%k]
 			if o.length() < minLen {
 				gap += o.length()
-				if gap > max(4, 0.15*in.length()) {
+				if gap > max(4, 0.3*in.length()) {
 					break
 				}
 				continue
 			}
 			din, dout := in.dir(), o.dir()
-			if gap <= max(4, 0.15*o.length()) && din.cross(dout) > 0 && math.Abs(din.dot(dout)) <= cosMax {
+			if gap <= max(4, 0.3*o.length()) && din.cross(dout) > 0 && math.Abs(din.dot(dout)) <= cosMax {
 				out = append(out, finderCorner{in: in, out: o})
 			}
 			break
