@@ -22,6 +22,7 @@ type detector struct {
 	corners []finderCorner
 	thick   []float64
 	hits    []point
+	obs     []observation
 	binBest []point
 	binDist []float64
 	fitPts  []point
@@ -161,8 +162,8 @@ func (d *detector) tryContour(p scanParams) *decoded {
 			continue
 		}
 		if !d.countModules(&o) {
-			d.logf("outline %+v: no timing", o)
-			continue
+			// Every size will be tried.
+			o.colsSeen, o.rowsSeen = 0, 0
 		}
 		d.logf("outline %+v", o)
 		if dec := d.read(o, p); dec != nil {
@@ -190,7 +191,7 @@ func (d *detector) read(o outline, p scanParams) *decoded {
 		if c.score < 0.8 || i >= 3 {
 			break
 		}
-		a := d.calibrate(o.forSize(c.size), c.size)
+		a := d.refineGrid(o, c.size)
 		g := newGrid(&a, c.size)
 		for _, mirror := range []bool{false, true} {
 			if mirror && (!p.harder || c.size.rows != c.size.cols) {

@@ -70,7 +70,7 @@ func (d *detector) fixedScore(g *grid) float64 {
 func (d *detector) sizeCandidates(o *outline) []scoredSize {
 	out := d.sizes[:0]
 	close := func(n, seen int) bool {
-		return math.Abs(float64(n-seen)) <= max(4, 0.4*float64(seen))
+		return seen == 0 || math.Abs(float64(n-seen)) <= max(4, 0.4*float64(seen))
 	}
 	width := math.Min(o.tr.sub(o.tl).norm(), o.br.sub(o.bl).norm())
 	height := math.Min(o.bl.sub(o.tl).norm(), o.br.sub(o.tr).norm())
@@ -140,110 +140,166 @@ func (d *detector) sample(g *grid, mirror bool) *gozxing.BitMatrix {
 // moduleSamples are the offsets, in modules, at which a module is read.
 var moduleSamples = [...]point{{0, 0}, {-0.2, -0.2}, {0.2, -0.2}, {-0.2, 0.2}, {0.2, 0.2}}
 
-// calibrate corrects the outline's corners with the timing patterns. The
-// edges found in the binarized image sit up to a pixel off the true ones,
-// depending on how the binarizer split the pixels the edge crosses, which
-// on small modules is too much for reading the middle of the symbol. The
-// centre of a binarized module, though, stays where it is however thin or
-// thick the module comes out, so the centres of the runs along the top and
-// right timing patterns tell where the module grid really lies: the
-// offset and stretch of the top row's centres against the grid fix the
-// left and right edges, the right column's the top and bottom edges.
-func (d *detector) calibrate(o outline, s *symbolSize) outline {
+// refineGrid corrects the outline's corners with the module boundaries
+// seen inside the symbol. The edges found in the binarized image sit up to
+// a pixel off the true ones, depending on how the binarizer split the
+// pixels they cross, which on small modules is too much for reading the
+// middle of the symbol. Every change of colour along a row of modules
+// marks a boundary between two columns, every change down a column one
+// between two rows: hundreds of them. Their offsets from where the grid
+// puts the boundaries are fitted as a + b·u + c·v + δ·s (u, v module
+// coordinates, s +1 where light turns dark and −1 where dark turns light,
+// so that δ takes up how much the binarizer thinned the dark modules), and
+// the grid is moved by the fitted drift.
+func (d *detector) refineGrid(o outline, s *symbolSize) outline {
 	cols, rows := float64(s.cols), float64(s.rows)
-	for iter := 0; iter < 2; iter++ {
+	for iter := 0; iter < 3; iter++ {
 		g := newGrid(&o, s)
-		a, b, ok1 := d.bestDrift(&g, true)
-		c, e, ok2 := d.bestDrift(&g, false)
+		du, ok1 := d.boundaryDrift(&g, true)
+		dv, ok2 := d.boundaryDrift(&g, false)
 		if !ok1 && !ok2 {
 			return o
 		}
-		left, right := a, cols+a+b*cols
-		top, bottom := c, rows+c+e*rows
-		o.tl = g.at(left, top)
-		o.tr = g.at(right, top)
-		o.br = g.at(right, bottom)
-		o.bl = g.at(left, bottom)
+		at := func(u, v float64) point {
+			return g.at(u+du.at(u, v), v+dv.at(u, v))
+		}
+		o.tl, o.tr, o.br, o.bl = at(0, 0), at(cols, 0), at(cols, rows), at(0, rows)
 	}
 	return o
 }
 
-// bestDrift measures a timing pattern's drift across its module (the grid
-// may be off by half a module there too) and keeps the reading that found
-// the most module centres.
-func (d *detector) bestDrift(g *grid, topRow bool) (off, stretch float64, ok bool) {
-	best := 0
-	for _, depth := range [...]float64{0.5, 0.3, 0.7, 0.15, 0.85} {
-		o, st, n := d.timingDrift(g, topRow, depth)
-		if n > best {
-			off, stretch, best = o, st, n
+// drift is an offset in module units that changes linearly over the
+// symbol.
+type drift struct{ a, b, c float64 }
+
+func (f drift) at(u, v float64) float64 { return f.a + f.b*u + f.c*v }
+
+// boundaryDrift measures the boundaries between columns (along the rows)
+// or between rows (down the columns) and fits their drift.
+func (d *detector) boundaryDrift(g *grid, alongRows bool) (drift, bool) {
+	s := g.size
+	lines, n := s.rows, s.cols
+	if !alongRows {
+		lines, n = s.cols, s.rows
+	}
+	pos := func(along, across float64) point {
+		if alongRows {
+			return g.at(along, across)
+		}
+		return g.at(across, along)
+	}
+	// A quarter pixel per step or less.
+	length := pos(0, 0.5).sub(pos(float64(n), 0.5)).norm()
+	step := float64(n) / (length * 4)
+	if !(step > 0) || step > 0.25 {
+		return drift{}, false
+	}
+	// Normal equations of the least-squares fit, for x = (a, b, c, δ).
+	var ata [4][4]float64
+	var atb [4]float64
+	count := 0
+	obs := d.obs[:0]
+	for i := 0; i < lines; i++ {
+		across := float64(i) + 0.5
+		prev := d.img.darkAt(pos(0, across))
+		for t := step; t <= float64(n); t += step {
+			v := d.img.darkAt(pos(t, across))
+			if v == prev {
+				continue
+			}
+			at := t - step/2
+			k := math.Round(at)
+			r := at - k
+			if k > 0 && k < float64(n) && math.Abs(r) < 0.45 {
+				sign := -1.0
+				if v {
+					sign = 1
+				}
+				u, w := at, across
+				if !alongRows {
+					u, w = across, at
+				}
+				obs = append(obs, observation{u, w, sign, r})
+			}
+			prev = v
 		}
 	}
-	return off, stretch, best >= 4
+	d.obs = obs
+	if len(obs) < 12 {
+		return drift{}, false
+	}
+	var x [4]float64
+	for pass := 0; pass < 2; pass++ {
+		ata, atb, count = [4][4]float64{}, [4]float64{}, 0
+		for _, o := range obs {
+			row := [4]float64{1, o.u, o.v, o.sign}
+			if pass > 0 {
+				res := o.r - (x[0] + x[1]*o.u + x[2]*o.v + x[3]*o.sign)
+				if math.Abs(res) > 0.2 {
+					continue
+				}
+			}
+			for j := range row {
+				for k := range row {
+					ata[j][k] += row[j] * row[k]
+				}
+				atb[j] += row[j] * o.r
+			}
+			count++
+		}
+		if count < 12 {
+			return drift{}, false
+		}
+		var ok bool
+		if x, ok = solve4(ata, atb); !ok {
+			return drift{}, false
+		}
+	}
+	f := drift{x[0], x[1], x[2]}
+	// A drift of more than half a module anywhere is not a correction.
+	for _, c := range [][2]float64{{0, 0}, {float64(s.cols), 0}, {0, float64(s.rows)}, {float64(s.cols), float64(s.rows)}} {
+		if math.Abs(f.at(c[0], c[1])) > 0.5 {
+			return drift{}, false
+		}
+	}
+	return f, true
 }
 
-// timingDrift reads the top timing row (or the right timing column) along
-// its middle and fits the offset of its module centres from where the grid
-// puts them as off + stretch·u (u the module coordinate along it).
-func (d *detector) timingDrift(g *grid, topRow bool, depth float64) (off, stretch float64, found int) {
-	s := g.size
-	n := s.cols
-	if !topRow {
-		n = s.rows
-	}
-	at := func(u float64) point {
-		if topRow {
-			return g.at(u, depth)
-		}
-		return g.at(float64(s.cols)-depth, u)
-	}
-	// Step a quarter pixel or less.
-	length := at(0).sub(at(float64(n))).norm()
-	du := float64(n) / (length * 4)
-	if du <= 0 || math.IsInf(du, 0) || math.IsNaN(du) {
-		return 0, 0, 0
-	}
-	// The dark modules are the even ones along the top row counted from
-	// the left, the odd ones down the right column counted from the top.
-	darkParity := 0
-	if !topRow {
-		darkParity = 1
-	}
-	var su, sr, suu, sur, cnt float64
-	start := 0.0
-	prev := d.img.darkAt(at(0))
-	for u := du; u <= float64(n); u += du {
-		v := d.img.darkAt(at(u))
-		if v == prev {
-			continue
-		}
-		// A run of colour prev from start to u.
-		if start > 0 {
-			centre := (start + u) / 2
-			k := int(math.Floor(centre))
-			want := (k%2 == darkParity) == prev
-			if want && u-start < 1.6 && u-start > 0.3 {
-				r := centre - (float64(k) + 0.5)
-				su += centre
-				sr += r
-				suu += centre * centre
-				sur += centre * r
-				cnt++
+// observation is a module boundary seen in the image: where it is (u, v),
+// which way the colour changes, and its offset r from the grid's boundary.
+type observation struct{ u, v, sign, r float64 }
+
+// solve4 solves the 4×4 system m·x = b by Gaussian elimination with
+// partial pivoting.
+func solve4(m [4][4]float64, b [4]float64) ([4]float64, bool) {
+	const n = 4
+	for c := 0; c < n; c++ {
+		p := c
+		for r := c + 1; r < n; r++ {
+			if math.Abs(m[r][c]) > math.Abs(m[p][c]) {
+				p = r
 			}
 		}
-		start, prev = u, v
+		if math.Abs(m[p][c]) < 1e-9 {
+			return [4]float64{}, false
+		}
+		m[c], m[p] = m[p], m[c]
+		b[c], b[p] = b[p], b[c]
+		for r := c + 1; r < n; r++ {
+			f := m[r][c] / m[c][c]
+			for k := c; k < n; k++ {
+				m[r][k] -= f * m[c][k]
+			}
+			b[r] -= f * b[c]
+		}
 	}
-	if cnt < 4 {
-		return 0, 0, 0
+	var x [4]float64
+	for r := n - 1; r >= 0; r-- {
+		v := b[r]
+		for k := r + 1; k < n; k++ {
+			v -= m[r][k] * x[k]
+		}
+		x[r] = v / m[r][r]
 	}
-	den := cnt*suu - su*su
-	if den == 0 {
-		return sr / cnt, 0, int(cnt)
-	}
-	stretch = (cnt*sur - su*sr) / den
-	off = (sr - stretch*su) / cnt
-	if math.Abs(off) > 0.5 || math.Abs(stretch*float64(n)) > 1 {
-		return 0, 0, 0
-	}
-	return off, stretch, int(cnt)
+	return x, true
 }

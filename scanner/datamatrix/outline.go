@@ -13,11 +13,9 @@ type outline struct {
 	module         float64
 	// counted numbers of modules along the top and right timing patterns
 	colsSeen, rowsSeen int
-	// centres are the centres of the corner modules, in the order of
-	// corners(), when the middle lines of the outer rows and columns of
-	// modules could be fitted (see centreLines).
-	centres    [4]point
-	hasCentres bool
+	// edges are the fitted outer edges: top, right, bottom, left, their
+	// normals pointing out.
+	edges [4]line
 }
 
 func (o *outline) corners() [4]point { return [4]point{o.tl, o.tr, o.br, o.bl} }
@@ -50,7 +48,7 @@ func fitContour(c []pixel, s segment, inside point, buf []point) (line, []point,
 		l = line{n: l.n.scale(-1), c: -l.c}
 	}
 	// Pixel centres lie up to a pixel inside the edge.
-	return l.shift(0.25), buf, true
+	return l.shift(0.5), buf, true
 }
 
 // finderOutline builds the outline of the symbol whose finder corner f may
@@ -173,12 +171,12 @@ func (d *detector) finderOutline(f finderCorner) (outline, bool) {
 	if !convex(q) {
 		return d.noOutline(16)
 	}
-	d.centreLines(&o, [4]line{top, right, bottom, left})
+	o.edges = [4]line{top, right, bottom, left}
 	// Seen mirrored, the corner order runs the other way round; name the
 	// corners as the symbol would be read from behind.
 	if o.br.sub(o.bl).cross(o.tl.sub(o.bl)) > 0 {
 		o.tl, o.br = o.br, o.tl
-		o.centres[0], o.centres[2] = o.centres[2], o.centres[0]
+		o.edges = [4]line{right, top, left, bottom}
 	}
 	return o, true
 }
@@ -203,17 +201,26 @@ func (d *detector) barThickness(corner, dirB point, bottom line, lenB float64, d
 		in := l.n.scale(-1)
 		for t := 0.15 * length; t < 0.85*length; t += 1 {
 			p := corner.add(dir.scale(t)).add(l.n.scale(l.dist(corner.add(dir.scale(t))) * -1))
-			// p lies on the edge line; step inwards through the bar.
-			run := 0.0
-			for s := 0.5; s < limit; s += 0.5 {
+			// p lies on the edge line; find the bar's first dark pixel
+			// near it and step inwards through the bar.
+			start := math.NaN()
+			for s := -1.0; s <= 1.5; s += 0.25 {
+				if d.img.darkAt(p.add(in.scale(s))) {
+					start = s
+					break
+				}
+			}
+			if math.IsNaN(start) {
+				continue
+			}
+			end := start
+			for s := start; s < start+limit; s += 0.25 {
 				if !d.img.darkAt(p.add(in.scale(s))) {
 					break
 				}
-				run = s
+				end = s
 			}
-			if run > 0 {
-				th = append(th, run+0.25)
-			}
+			th = append(th, end-start+0.25)
 		}
 	}
 	measure(dirB, bottom, lenB)
@@ -223,8 +230,9 @@ func (d *detector) barThickness(corner, dirB point, bottom line, lenB float64, d
 		return 0, false
 	}
 	sort.Float64s(th)
-	m := th[len(th)/5]
-	return m, m >= 1
+	// Modules under 1.5 px do not get read; a thinner bar is a module
+	// that the binarizer thinned.
+	return max(1.5, th[len(th)/5]), true
 }
 
 // barEnd walks from the finder corner along a bar and returns the point on
@@ -384,7 +392,7 @@ func (d *detector) envelope(hits []point, from, dir, inside point, m float64) (l
 			}
 		}
 	}
-	return fit.shift(0.25), true
+	return fit.shift(0.5), true
 }
 
 // fitTiming fits the outer edge of a timing pattern running from the end
@@ -467,7 +475,7 @@ func (d *detector) fitTiming(from, to, inside point, m float64) (line, bool) {
 		}
 	}
 	// A hit is the first dark sample; the edge lies a little outside.
-	return fit.shift(0.25), true
+	return fit.shift(0.5), true
 }
 
 // sideProfile samples the image along the segment a→b, depth pixels in
@@ -526,12 +534,16 @@ func inwardNormal(a, b, c point) point {
 // they alternate, and updates the module size estimate.
 func (d *detector) countModules(o *outline) bool {
 	c := o.centre()
-	minRun := max(0.5, 0.45*o.module)
+	// The bar thickness overrates small modules (the bars' edges are
+	// blurred into their neighbours), so sample no deeper than 2 px for
+	// the middle of the row.
+	minRun := max(0.6, 0.25*o.module)
+	mid := min(o.module, 4)
 	count := func(a, b point) int {
 		in := inwardNormal(a, b, c)
 		var n [3]int
-		for i, f := range [...]float64{0.3, 0.5, 0.7} {
-			fr, runs := d.sideProfile(a, b, in, max(0.5, f*o.module), minRun)
+		for i, f := range [...]float64{0.35, 0.5, 0.65} {
+			fr, runs := d.sideProfile(a, b, in, max(0.5, f*mid), minRun)
 			if fr >= 0.15 && fr <= 0.85 {
 				n[i] = runs
 			}
@@ -555,96 +567,4 @@ func (d *detector) countModules(o *outline) bool {
 func (d *detector) noOutline(why int) (outline, bool) {
 	d.logf("no outline: step %d", why)
 	return outline{}, false
-}
-
-// centreLines fits the middle line of the outermost row or column of
-// modules along each side, given the side's edge lines (top, right,
-// bottom, left, normals pointing out), and stores the crossings of those
-// lines: the centres of the corner modules. Where a module of that row is
-// dark and the one inside it light, a probe across the side finds a dark
-// run one module long whose middle is the row's middle, however much the
-// binarizer thinned or thickened the dark modules, which moves their edges
-// but not their middles.
-func (d *detector) centreLines(o *outline, edges [4]line) {
-	q := o.corners()
-	m := o.module
-	var mids [4]line
-	for i, e := range edges {
-		a, b := q[i], q[(i+1)%4]
-		dir := b.sub(a)
-		length := dir.norm()
-		if length == 0 {
-			return
-		}
-		dir = dir.scale(1 / length)
-		in := e.n.scale(-1)
-		pts := d.fitPts[:0]
-		for t := 0.05 * length; t < 0.95*length; t += 1 {
-			base := a.add(dir.scale(t))
-			base = base.add(e.n.scale(-e.dist(base))) // onto the edge
-			s1, s2 := math.NaN(), math.NaN()
-			for s := -0.75 * m; s < 2.5*m; s += 0.25 {
-				dark := d.img.darkAt(base.add(in.scale(s)))
-				if math.IsNaN(s1) {
-					if dark {
-						if s > 0.6*m {
-							break
-						}
-						s1 = s
-					}
-				} else if !dark {
-					s2 = s
-					break
-				}
-			}
-			if math.IsNaN(s2) || s2-s1 < 0.35*m || s2-s1 > 1.6*m {
-				continue
-			}
-			pts = append(pts, base.add(in.scale((s1+s2)/2)))
-		}
-		d.fitPts = pts
-		if len(pts) < 4 {
-			return
-		}
-		l, ok := fitLine(pts)
-		if !ok {
-			return
-		}
-		kept := pts[:0]
-		for _, p := range pts {
-			if math.Abs(l.dist(p)) < 0.35*m {
-				kept = append(kept, p)
-			}
-		}
-		if len(kept) < 4 {
-			return
-		}
-		if l, ok = fitLine(kept); !ok {
-			return
-		}
-		mids[i] = l
-	}
-	for i := range o.centres {
-		p, ok := intersect(mids[(i+3)%4], mids[i])
-		if !ok || p.sub(q[i]).norm() > 2*m+2 {
-			return
-		}
-		o.centres[i] = p
-	}
-	o.hasCentres = true
-}
-
-// forSize returns the outline with its outer corners placed from the
-// corner modules' centres for a symbol of size s, when it has them.
-func (o outline) forSize(s *symbolSize) outline {
-	if !o.hasCentres || s.cols < 2 || s.rows < 2 {
-		return o
-	}
-	c := squareToQuad(o.centres[0], o.centres[1], o.centres[2], o.centres[3])
-	du, dv := 0.5/float64(s.cols-1), 0.5/float64(s.rows-1)
-	o.tl = c.apply(-du, -dv)
-	o.tr = c.apply(1+du, -dv)
-	o.br = c.apply(1+du, 1+dv)
-	o.bl = c.apply(-du, 1+dv)
-	return o
 }

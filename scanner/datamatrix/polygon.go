@@ -32,20 +32,30 @@ func simplify(c []pixel, eps float64, stack [][2]int, out []int) ([]int, [][2]in
 	if n < 4 {
 		return out, stack
 	}
-	// Split the closed contour at its start and the point farthest from it.
-	p0 := pixelPoint(c[0])
-	far, farD := 0, -1.0
-	for i := range c {
-		if d := pixelPoint(c[i]).sub(p0).norm(); d > farD {
-			far, farD = i, d
+	// Split the closed contour at two points far apart (the ends of a
+	// diameter, nearly), which are corners rather than the middle of a
+	// side: a vertex is never dropped, whatever the sides next to it.
+	farthest := func(from int) int {
+		p0 := pixelPoint(c[from])
+		far, farD := from, -1.0
+		for i := range c {
+			if d := pixelPoint(c[i]).sub(p0).norm(); d > farD {
+				far, farD = i, d
+			}
 		}
+		return far
 	}
-	if far == 0 {
+	a := farthest(0)
+	b := farthest(a)
+	if a == b {
 		return out, stack
 	}
+	// Rotate the indices so that the contour starts at a.
+	rot := func(i int) int { return (i - a + n) % n }
+	far := rot(b)
 	keep := make([]bool, n+1) // index n stands for the start again
 	keep[0], keep[far], keep[n] = true, true, true
-	at := func(i int) point { return pixelPoint(c[i%n]) }
+	at := func(i int) point { return pixelPoint(c[(i+a)%n]) }
 	stack = append(stack[:0], [2]int{0, far}, [2]int{far, n})
 	for len(stack) > 0 {
 		s := stack[len(stack)-1]
@@ -68,9 +78,16 @@ func simplify(c []pixel, eps float64, stack [][2]int, out []int) ([]int, [][2]in
 	}
 	for i := 0; i < n; i++ {
 		if keep[i] {
-			out = append(out, i)
+			out = append(out, (i+a)%n)
 		}
 	}
+	// Ascending contour indices.
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && out[j] < out[j-1]; j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	_ = rot
 	return out, stack
 }
 
@@ -89,18 +106,31 @@ func segmentsOf(c []pixel, verts []int, out []segment) []segment {
 		if s.length() == 0 {
 			continue
 		}
-		if k := len(out); k > 0 && out[k-1].dir().dot(s.dir()) > math.Cos(12*math.Pi/180) {
+		if k := len(out); k > 0 && continues(out[k-1], s) {
 			out[k-1].to, out[k-1].b = s.to, s.b
 			continue
 		}
 		out = append(out, s)
 	}
 	// The last segment may continue the first.
-	if k := len(out); k > 2 && out[k-1].dir().dot(out[0].dir()) > math.Cos(12*math.Pi/180) {
+	if k := len(out); k > 2 && continues(out[k-1], out[0]) {
 		out[0].from, out[0].a = out[k-1].from-n, out[k-1].a
 		out = out[:k-1]
 	}
 	return out
+}
+
+// continues reports whether segment b carries on along segment a: nearly
+// the same direction, or a joint that lies close to the line from a's
+// start to b's end (pixel steps along a slightly tilted edge).
+func continues(a, b segment) bool {
+	if a.dir().dot(b.dir()) > math.Cos(12*math.Pi/180) {
+		return true
+	}
+	if a.dir().dot(b.dir()) < math.Cos(35*math.Pi/180) {
+		return false
+	}
+	return math.Abs(lineThrough(a.a, b.b).dist(a.b)) <= 1.5
 }
 
 // finderCorner is a candidate for the corner of the finder pattern: two
