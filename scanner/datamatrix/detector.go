@@ -191,22 +191,38 @@ func (d *detector) read(o outline, p scanParams) *decoded {
 		if c.score < 0.8 || i >= 3 {
 			break
 		}
-		a := d.refineGrid(o, c.size)
-		g := newGrid(&a, c.size)
-		for _, mirror := range []bool{false, true} {
-			if mirror && (!p.harder || c.size.rows != c.size.cols) {
-				continue
+		// The grid as aligned on the fixed pattern, then as refined on
+		// every module boundary: the refinement is the better one as a
+		// rule, but not on the smallest modules, whose boundaries the
+		// binarizer places at random within a pixel.
+		aligned := d.align(o, c.size)
+		refined := d.refineGrid(aligned, c.size)
+		for _, g := range [...]outline{refined, aligned} {
+			if dec := d.decodeGrid(g, c.size, p); dec != nil {
+				return dec
 			}
-			bits := d.sample(&g, mirror)
-			if d.debugBits != nil {
-				d.debugBits(bits, a)
-			}
-			res, err := d.dec.Decode(bits)
-			if err == nil {
-				return &decoded{o: a, size: c.size, result: res, mirror: mirror}
-			}
-			d.lastErr = err
 		}
+	}
+	return nil
+}
+
+// decodeGrid samples the grid of outline o for size s and decodes it, and
+// with TRY_HARDER its mirror image too.
+func (d *detector) decodeGrid(o outline, s *symbolSize, p scanParams) *decoded {
+	g := newGrid(&o, s)
+	for _, mirror := range [...]bool{false, true} {
+		if mirror && (!p.harder || s.rows != s.cols) {
+			continue
+		}
+		bits := d.sample(&g, mirror)
+		if d.debugBits != nil {
+			d.debugBits(bits, o)
+		}
+		res, err := d.dec.Decode(bits)
+		if err == nil {
+			return &decoded{o: o, size: s, result: res, mirror: mirror}
+		}
+		d.lastErr = err
 	}
 	return nil
 }

@@ -140,6 +140,65 @@ func (d *detector) sample(g *grid, mirror bool) *gozxing.BitMatrix {
 // moduleSamples are the offsets, in modules, at which a module is read.
 var moduleSamples = [...]point{{0, 0}, {-0.2, -0.2}, {0.2, -0.2}, {-0.2, 0.2}, {0.2, 0.2}}
 
+// fixedMatches counts the modules of the fixed pattern (finders and
+// timing patterns of every data region) that read as they must at their
+// centres.
+func (d *detector) fixedMatches(g *grid) int {
+	s := g.size
+	match := 0
+	check := func(x, y int) {
+		k := s.kind(x, y)
+		if k != dataModule && d.img.darkAt(g.at(float64(x)+0.5, float64(y)+0.5)) == (k == fixedDark) {
+			match++
+		}
+	}
+	for y := 0; y < s.rows; y++ {
+		yr := y % (s.regionRows + 2)
+		if yr == 0 || yr == s.regionRows+1 {
+			for x := 0; x < s.cols; x++ {
+				check(x, y)
+			}
+			continue
+		}
+		for x := 0; x < s.cols; x += s.regionCols + 2 {
+			check(x, y)
+			check(x+s.regionCols+1, y)
+		}
+	}
+	return match
+}
+
+// align moves the outline's corners, a fraction of a module at a time,
+// while more of the fixed pattern reads right at the module centres. On
+// small modules only the pixel under a module's centre is the module's
+// own, so a grid a third of a module off reads the fixed pattern at
+// random in places.
+func (d *detector) align(o outline, s *symbolSize) outline {
+	g := newGrid(&o, s)
+	best := d.fixedMatches(&g)
+	m := g.modulePixels()
+	for _, step := range [...]float64{0.3 * m, 0.15 * m} {
+		for round := 0; round < 3; round++ {
+			improved := false
+			for c := 0; c < 4; c++ {
+				for _, dir := range [...]point{{1, 0}, {-1, 0}, {0, 1}, {0, -1}} {
+					t := o
+					p := t.corner(c)
+					*p = p.add(dir.scale(step))
+					g := newGrid(&t, s)
+					if sc := d.fixedMatches(&g); sc > best {
+						o, best, improved = t, sc, true
+					}
+				}
+			}
+			if !improved {
+				break
+			}
+		}
+	}
+	return o
+}
+
 // refineGrid corrects the outline's corners with the module boundaries
 // seen inside the symbol. The edges found in the binarized image sit up to
 // a pixel off the true ones, depending on how the binarizer split the
@@ -194,10 +253,6 @@ func (d *detector) boundaryDrift(g *grid, alongRows bool) (drift, bool) {
 	if !(step > 0) || step > 0.25 {
 		return drift{}, false
 	}
-	// Normal equations of the least-squares fit, for x = (a, b, c, δ).
-	var ata [4][4]float64
-	var atb [4]float64
-	count := 0
 	obs := d.obs[:0]
 	for i := 0; i < lines; i++ {
 		across := float64(i) + 0.5
@@ -207,43 +262,49 @@ func (d *detector) boundaryDrift(g *grid, alongRows bool) (drift, bool) {
 			if v == prev {
 				continue
 			}
-			at := t - step/2
-			k := math.Round(at)
-			r := at - k
-			if k > 0 && k < float64(n) && math.Abs(r) < 0.45 {
-				sign := -1.0
-				if v {
-					sign = 1
-				}
-				u, w := at, across
-				if !alongRows {
-					u, w = across, at
-				}
-				obs = append(obs, observation{u, w, sign, r})
-			}
 			prev = v
+			at := t - step/2
+			if at < 0.5 || at > float64(n)-0.5 {
+				continue // the symbol's own edges are not boundaries between modules
+			}
+			sign := -1.0
+			if v {
+				sign = 1
+			}
+			obs = append(obs, observation{along: at, across: across, sign: sign})
 		}
 	}
 	d.obs = obs
 	if len(obs) < 12 {
 		return drift{}, false
 	}
-	var x [4]float64
-	for pass := 0; pass < 2; pass++ {
-		ata, atb, count = [4][4]float64{}, [4]float64{}, 0
+	// Each observation belongs to the boundary nearest to it once the
+	// current fit is taken off; fit, assign again, fit again.
+	var x [4]float64 // a, b, c, δ
+	for pass := 0; pass < 4; pass++ {
+		var ata [4][4]float64
+		var atb [4]float64
+		count := 0
 		for _, o := range obs {
-			row := [4]float64{1, o.u, o.v, o.sign}
-			if pass > 0 {
-				res := o.r - (x[0] + x[1]*o.u + x[2]*o.v + x[3]*o.sign)
-				if math.Abs(res) > 0.2 {
-					continue
-				}
+			u, v := o.along, o.across
+			if !alongRows {
+				u, v = o.across, o.along
 			}
+			pred := x[0] + x[1]*u + x[2]*v + x[3]*o.sign
+			k := math.Round(o.along - pred)
+			if k <= 0 || k >= float64(n) {
+				continue
+			}
+			r := o.along - k
+			if math.Abs(r-pred) > 0.3 {
+				continue
+			}
+			row := [4]float64{1, u, v, o.sign}
 			for j := range row {
-				for k := range row {
-					ata[j][k] += row[j] * row[k]
+				for l := range row {
+					ata[j][l] += row[j] * row[l]
 				}
-				atb[j] += row[j] * o.r
+				atb[j] += row[j] * r
 			}
 			count++
 		}
@@ -265,9 +326,10 @@ func (d *detector) boundaryDrift(g *grid, alongRows bool) (drift, bool) {
 	return f, true
 }
 
-// observation is a module boundary seen in the image: where it is (u, v),
-// which way the colour changes, and its offset r from the grid's boundary.
-type observation struct{ u, v, sign, r float64 }
+// observation is a change of colour seen along a row or column of
+// modules: where it is (module coordinates along and across the line) and
+// which way it goes (+1 light to dark, −1 dark to light).
+type observation struct{ along, across, sign float64 }
 
 // solve4 solves the 4×4 system m·x = b by Gaussian elimination with
 // partial pivoting.
