@@ -145,7 +145,7 @@ func (d *detector) tryContour(p scanParams) *decoded {
 	}
 	d.verts, d.stack = simplify(c, 1.5, d.stack, d.verts)
 	d.segs = segmentsOf(c, d.verts, d.segs)
-	d.corners = finderCorners(d.segs, minSide, d.corners)
+	d.corners = finderCorners(d.segs, minSide*2/3, d.corners)
 	if d.debugf != nil && len(c) > 100 {
 		for _, s := range d.segs {
 			d.logf("seg %v→%v len %.1f", s.a, s.b, s.length())

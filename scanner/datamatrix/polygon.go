@@ -167,7 +167,7 @@ func finderCorners(segs []segment, minLen float64, out []finderCorner) []finderC
 				continue
 			}
 			din, dout := in.dir(), o.dir()
-			if gap <= max(4, 0.3*o.length()) && din.cross(dout) > 0 && math.Abs(din.dot(dout)) <= cosMax {
+			if max(in.length(), o.length()) >= 1.5*minLen && gap <= max(4, 0.3*max(in.length(), o.length())) && din.cross(dout) > 0 && math.Abs(din.dot(dout)) <= cosMax {
 				out = append(out, finderCorner{in: in, out: o})
 			}
 			break
