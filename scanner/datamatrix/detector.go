@@ -42,7 +42,6 @@ type detector struct {
 // decoded is a symbol read from the image.
 type decoded struct {
 	o      outline
-	size   *symbolSize
 	result *common.DecoderResult
 	mirror bool
 }
@@ -185,7 +184,7 @@ func (d *detector) logf(format string, args ...interface{}) {
 // read samples the outline with every plausible symbol size, best fitting
 // first, and decodes it.
 func (d *detector) read(o outline, p scanParams) *decoded {
-	cands := d.sizeCandidates(&o)
+	cands := d.sizeCandidates(&o, p.harder)
 	d.logf("sizes %v", cands)
 	for i, c := range cands {
 		if c.score < 0.8 || i >= 3 {
@@ -195,10 +194,11 @@ func (d *detector) read(o outline, p scanParams) *decoded {
 		// every module boundary: the refinement is the better one as a
 		// rule, but not on the smallest modules, whose boundaries the
 		// binarizer places at random within a pixel.
-		aligned := d.align(o, c.size)
-		refined := d.refineGrid(aligned, c.size)
+		size := c.size
+		aligned := d.align(o, &size)
+		refined := d.refineGrid(aligned, &size)
 		for _, g := range [...]outline{refined, aligned} {
-			if dec := d.decodeGrid(g, c.size, p); dec != nil {
+			if dec := d.decodeGrid(g, &size, c.turned, p); dec != nil {
 				return dec
 			}
 		}
@@ -207,11 +207,11 @@ func (d *detector) read(o outline, p scanParams) *decoded {
 }
 
 // decodeGrid samples the grid of outline o for size s and decodes it, and
-// with TRY_HARDER its mirror image too.
-func (d *detector) decodeGrid(o outline, s *symbolSize, p scanParams) *decoded {
+// with TRY_HARDER its mirror image too (only that for a turned size).
+func (d *detector) decodeGrid(o outline, s *symbolSize, turned bool, p scanParams) *decoded {
 	g := newGrid(&o, s)
 	for _, mirror := range [...]bool{false, true} {
-		if mirror && (!p.harder || s.rows != s.cols) {
+		if mirror && !p.harder || !mirror && turned || mirror && !turned && s.rows != s.cols {
 			continue
 		}
 		bits := d.sample(&g, mirror)
@@ -220,7 +220,7 @@ func (d *detector) decodeGrid(o outline, s *symbolSize, p scanParams) *decoded {
 		}
 		res, err := d.dec.Decode(bits)
 		if err == nil {
-			return &decoded{o: o, size: s, result: res, mirror: mirror}
+			return &decoded{o: o, result: res, mirror: mirror}
 		}
 		d.lastErr = err
 	}

@@ -66,25 +66,32 @@ func (d *detector) fixedScore(g *grid) float64 {
 
 // sizeCandidates returns the symbol sizes whose timing patterns agree
 // roughly with the counted ones, best fixed-pattern score first, each
-// with its score.
-func (d *detector) sizeCandidates(o *outline) []scoredSize {
+// with its score. With mirrored set it adds the rectangular sizes turned
+// on their side: a mirror image of a rectangular symbol, read with its
+// finder as the left and bottom bars, has rows and columns exchanged.
+func (d *detector) sizeCandidates(o *outline, mirrored bool) []scoredSize {
 	out := d.sizes[:0]
 	close := func(n, seen int) bool {
 		return seen == 0 || math.Abs(float64(n-seen)) <= max(4, 0.4*float64(seen))
 	}
 	width := math.Min(o.tr.sub(o.tl).norm(), o.br.sub(o.bl).norm())
 	height := math.Min(o.bl.sub(o.tl).norm(), o.br.sub(o.tr).norm())
-	for i := range symbolSizes {
-		s := &symbolSizes[i]
+	add := func(s symbolSize, turned bool) {
 		if !close(s.cols, o.colsSeen) || !close(s.rows, o.rowsSeen) {
-			continue
+			return
 		}
 		// Modules smaller than a pixel cannot be read.
 		if width/float64(s.cols) < 1 || height/float64(s.rows) < 1 {
-			continue
+			return
 		}
-		g := newGrid(o, s)
-		out = append(out, scoredSize{s, d.fixedScore(&g)})
+		g := newGrid(o, &s)
+		out = append(out, scoredSize{s, d.fixedScore(&g), turned})
+	}
+	for _, s := range symbolSizes {
+		add(s, false)
+		if mirrored && s.rows != s.cols {
+			add(symbolSize{rows: s.cols, cols: s.rows, regionRows: s.regionCols, regionCols: s.regionRows}, true)
+		}
 	}
 	for i := 1; i < len(out); i++ {
 		for j := i; j > 0 && out[j].score > out[j-1].score; j-- {
@@ -96,13 +103,18 @@ func (d *detector) sizeCandidates(o *outline) []scoredSize {
 }
 
 type scoredSize struct {
-	size  *symbolSize
+	size  symbolSize
 	score float64
+	// turned: the size is a rectangular one with rows and columns
+	// exchanged, which only a mirror image shows.
+	turned bool
 }
 
 // sample reads every module of the grid: the majority of five samples
 // around its centre, which rides out a grid that is a fraction of a pixel
-// off on small modules.
+// off on small modules. A mirror image is read back into the symbol's own
+// layout: the grid's column x is the symbol's row rows−1−x, its row y the
+// symbol's column cols−1−y.
 func (d *detector) sample(g *grid, mirror bool) *gozxing.BitMatrix {
 	s := g.size
 	w, h := s.cols, s.rows
@@ -127,7 +139,7 @@ func (d *detector) sample(g *grid, mirror bool) *gozxing.BitMatrix {
 			}
 			if 2*n > len(offsets) {
 				if mirror {
-					bits.Set(y, x)
+					bits.Set(s.rows-1-y, s.cols-1-x)
 				} else {
 					bits.Set(x, y)
 				}
