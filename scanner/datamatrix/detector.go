@@ -187,8 +187,11 @@ func (d *detector) read(o outline, p scanParams) *decoded {
 	cands := d.sizeCandidates(&o, p.harder)
 	d.logf("sizes %v", cands)
 	for i, c := range cands {
-		if c.score < 0.8 || i >= 3 {
+		if i >= 3 {
 			break
+		}
+		if c.score < 0.65 || c.timing < 0.6 {
+			continue
 		}
 		// The grid as aligned on the fixed pattern, then as refined on
 		// every module boundary: the refinement is the better one as a
@@ -196,6 +199,9 @@ func (d *detector) read(o outline, p scanParams) *decoded {
 		// binarizer places at random within a pixel.
 		size := c.size
 		aligned := d.align(o, &size)
+		if g := newGrid(&aligned, &size); !fixedFits(d.fixedScore(&g)) {
+			continue
+		}
 		refined := d.refineGrid(aligned, &size)
 		for _, g := range [...]outline{refined, aligned} {
 			if dec := d.decodeGrid(g, &size, c.turned, p); dec != nil {
@@ -205,6 +211,11 @@ func (d *detector) read(o outline, p scanParams) *decoded {
 	}
 	return nil
 }
+
+// fixedFits tells whether a grid's fixed-pattern scores are those of a
+// symbol (most modules right, timing patterns included) rather than of a
+// bar or a printed box that the detector took for a finder.
+func fixedFits(all, timing float64) bool { return all >= 0.8 && timing >= 0.75 }
 
 // decodeGrid samples the grid of outline o for size s and decodes it, and
 // with TRY_HARDER its mirror image too (only that for a turned size).

@@ -31,37 +31,34 @@ func (g *grid) at(u, v float64) point {
 
 // fixedScore returns the share of the fixed pattern's modules (finders and
 // timing patterns of every data region) that read as they must, sampled at
-// their centres.
-func (d *detector) fixedScore(g *grid) float64 {
+// their centres, and the share of the timing patterns' modules alone: the
+// finder bars read dark on anything the detector took for a symbol, the
+// timing patterns tell a symbol from a dark bar or box.
+func (d *detector) fixedScore(g *grid) (all, timing float64) {
 	s := g.size
-	match, total := 0, 0
+	var match, total, tMatch, tTotal int
 	check := func(x, y int) {
 		k := s.kind(x, y)
 		if k == dataModule {
 			return
 		}
+		ok := d.img.darkAt(g.at(float64(x)+0.5, float64(y)+0.5)) == k.dark()
 		total++
-		if d.img.darkAt(g.at(float64(x)+0.5, float64(y)+0.5)) == (k == fixedDark) {
+		if ok {
 			match++
 		}
-	}
-	for y := 0; y < s.rows; y++ {
-		yr := y % (s.regionRows + 2)
-		if yr == 0 || yr == s.regionRows+1 {
-			for x := 0; x < s.cols; x++ {
-				check(x, y)
+		if k != finderModule {
+			tTotal++
+			if ok {
+				tMatch++
 			}
-			continue
-		}
-		for x := 0; x < s.cols; x += s.regionCols + 2 {
-			check(x, y)
-			check(x+s.regionCols+1, y)
 		}
 	}
-	if total == 0 {
-		return 0
+	s.eachFixed(check)
+	if total == 0 || tTotal == 0 {
+		return 0, 0
 	}
-	return float64(match) / float64(total)
+	return float64(match) / float64(total), float64(tMatch) / float64(tTotal)
 }
 
 // sizeCandidates returns the symbol sizes whose timing patterns agree
@@ -71,21 +68,23 @@ func (d *detector) fixedScore(g *grid) float64 {
 // finder as the left and bottom bars, has rows and columns exchanged.
 func (d *detector) sizeCandidates(o *outline, mirrored bool) []scoredSize {
 	out := d.sizes[:0]
+	// Sizes far from the counted ones come last among equal scores.
 	close := func(n, seen int) bool {
 		return seen == 0 || math.Abs(float64(n-seen)) <= max(4, 0.4*float64(seen))
 	}
 	width := math.Min(o.tr.sub(o.tl).norm(), o.br.sub(o.bl).norm())
 	height := math.Min(o.bl.sub(o.tl).norm(), o.br.sub(o.tr).norm())
 	add := func(s symbolSize, turned bool) {
-		if !close(s.cols, o.colsSeen) || !close(s.rows, o.rowsSeen) {
-			return
-		}
 		// Modules smaller than a pixel cannot be read.
 		if width/float64(s.cols) < 1 || height/float64(s.rows) < 1 {
 			return
 		}
 		g := newGrid(o, &s)
-		out = append(out, scoredSize{s, d.fixedScore(&g), turned})
+		score, timing := d.fixedScore(&g)
+		if !close(s.cols, o.colsSeen) || !close(s.rows, o.rowsSeen) {
+			score -= 0.05
+		}
+		out = append(out, scoredSize{size: s, score: score, timing: timing, turned: turned})
 	}
 	for _, s := range symbolSizes {
 		add(s, false)
@@ -103,8 +102,9 @@ func (d *detector) sizeCandidates(o *outline, mirrored bool) []scoredSize {
 }
 
 type scoredSize struct {
-	size  symbolSize
-	score float64
+	size   symbolSize
+	score  float64
+	timing float64 // the timing patterns' share of the score
 	// turned: the size is a rectangular one with rows and columns
 	// exchanged, which only a mirror image shows.
 	turned bool
@@ -158,25 +158,11 @@ var moduleSamples = [...]point{{0, 0}, {-0.2, -0.2}, {0.2, -0.2}, {-0.2, 0.2}, {
 func (d *detector) fixedMatches(g *grid) int {
 	s := g.size
 	match := 0
-	check := func(x, y int) {
-		k := s.kind(x, y)
-		if k != dataModule && d.img.darkAt(g.at(float64(x)+0.5, float64(y)+0.5)) == (k == fixedDark) {
+	s.eachFixed(func(x, y int) {
+		if k := s.kind(x, y); d.img.darkAt(g.at(float64(x)+0.5, float64(y)+0.5)) == k.dark() {
 			match++
 		}
-	}
-	for y := 0; y < s.rows; y++ {
-		yr := y % (s.regionRows + 2)
-		if yr == 0 || yr == s.regionRows+1 {
-			for x := 0; x < s.cols; x++ {
-				check(x, y)
-			}
-			continue
-		}
-		for x := 0; x < s.cols; x += s.regionCols + 2 {
-			check(x, y)
-			check(x+s.regionCols+1, y)
-		}
-	}
+	})
 	return match
 }
 

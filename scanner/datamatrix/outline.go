@@ -131,9 +131,14 @@ func (d *detector) finderOutline(f finderCorner) (outline, bool) {
 		bestSupport := -1
 		maxLen := 1.6 * math.Max(lenB, lenL)
 		for _, dir := range dirs {
-			if l, support, ok := d.traceTiming(from, dir, bl, m, maxLen); ok && support > bestSupport {
-				best, bestSupport = l, support
+			l, support, _, ok := d.traceTiming(from, dir, bl, m, maxLen)
+			// The first direction, parallel to the opposite bar, is right
+			// unless perspective is strong: the other must do clearly
+			// better.
+			if !ok || bestSupport >= 0 && support < bestSupport+bestSupport/4+2 {
+				continue
 			}
+			best, bestSupport = l, support
 		}
 		return best, bestSupport >= 2
 	}
@@ -148,12 +153,6 @@ func (d *detector) finderOutline(f finderCorner) (outline, bool) {
 	tr, ok := intersect(top, right)
 	if !ok || left.dist(tr) > 0 || bottom.dist(tr) > 0 {
 		return d.noOutline(11)
-	}
-	if top, ok = d.fitTiming(tl, tr, bl, m); !ok {
-		return d.noOutline(12)
-	}
-	if right, ok = d.fitTiming(br, tr, bl, m); !ok {
-		return d.noOutline(12)
 	}
 	var o outline
 	o.module = m
@@ -272,13 +271,13 @@ func (d *detector) barEnd(corner, dir, in point, m, hint float64) (point, bool) 
 // two modules the edge is fitted again to the outermost hits, so it bends
 // with perspective. It stops where the probes find nothing for more than
 // a module (the quiet zone past the symbol's corner).
-func (d *detector) traceTiming(from, dir, inside point, m, maxLen float64) (line, int, bool) {
-	l := lineThroughDir(from, dir, inside)
+func (d *detector) traceTiming(from, dir, inside point, m, maxLen float64) (l line, support int, reach float64, ok bool) {
+	l = lineThroughDir(from, dir, inside)
 	band := 2*m + 2
 	chunk := max(3, m)
 	hits := d.hits[:0]
 	empty := 0.0
-	for t := 0.0; t < maxLen; t += chunk {
+	for i, t := 0, 0.0; t < maxLen; i, t = i+1, t+chunk {
 		found := false
 		for tt := t; tt < t+chunk; tt += 0.5 {
 			base := from.add(dir.scale(tt))
@@ -288,6 +287,7 @@ func (d *detector) traceTiming(from, dir, inside point, m, maxLen float64) (line
 				if d.img.darkAt(p) {
 					hits = append(hits, p)
 					found = true
+					reach = tt
 					break
 				}
 			}
@@ -300,6 +300,11 @@ func (d *detector) traceTiming(from, dir, inside point, m, maxLen float64) (line
 			continue
 		}
 		empty = 0
+		// Refit often while the direction is still rough, then now and
+		// then: each fit goes over every hit so far.
+		if i >= 8 && i%4 != 0 {
+			continue
+		}
 		if fit, ok := d.envelope(hits, from, dir, inside, m); ok && len(d.fitPts) >= 3 {
 			l = fit
 			nd := point{-l.n.y, l.n.x}
@@ -310,19 +315,17 @@ func (d *detector) traceTiming(from, dir, inside point, m, maxLen float64) (line
 		}
 	}
 	d.hits = hits
-	l, ok := d.envelope(hits, from, dir, inside, m)
-	if !ok {
-		return line{}, 0, false
+	if l, ok = d.envelope(hits, from, dir, inside, m); !ok {
+		return line{}, 0, 0, false
 	}
 	// The support: how many of the bins reach the fitted edge.
-	support := 0
 	for _, p := range d.fitPts {
 		if math.Abs(l.dist(p)) < 0.25*m+0.75 {
 			support++
 		}
 	}
 	d.logf("trace from %v dir %v m %.2f: %d hits, support %d", from, dir, m, len(hits), support)
-	return l, support, true
+	return l, support, reach, true
 }
 
 // envelope fits a line to the outermost of the hits in every stretch of

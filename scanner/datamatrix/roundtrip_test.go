@@ -299,3 +299,10 @@ func TestNoSymbol(t *testing.T) {
 		})
 	}
 }
+
+const dataMatrix = scanner.DataMatrix
+
+// codeFor returns a 1D symbology for background clutter.
+func codeFor(i int) scanner.Symbology {
+	return [...]scanner.Symbology{scanner.Code128, scanner.EAN13}[i%2]
+}

@@ -32,10 +32,14 @@ var symbolSizes = [...]symbolSize{
 type moduleKind uint8
 
 const (
-	dataModule moduleKind = iota // carries data
-	fixedDark                    // finder or dark timing module
-	fixedLight                   // light timing module
+	dataModule   moduleKind = iota // carries data
+	finderModule                   // part of a finder bar: dark
+	timingDark                     // dark module of a timing pattern
+	timingLight                    // light module of a timing pattern
 )
+
+// dark reports whether a module of the fixed pattern is dark.
+func (k moduleKind) dark() bool { return k == finderModule || k == timingDark }
 
 // kind returns what module (x, y) is, x from the left, y from the top.
 // Each data region has its own finder (left column, bottom row, solid) and
@@ -46,17 +50,35 @@ func (s *symbolSize) kind(x, y int) moduleKind {
 	yr := y % (s.regionRows + 2)
 	switch {
 	case xr == 0 || yr == s.regionRows+1:
-		return fixedDark
+		return finderModule
 	case yr == 0:
 		if xr%2 == 0 {
-			return fixedDark
+			return timingDark
 		}
-		return fixedLight
+		return timingLight
 	case xr == s.regionCols+1:
 		if yr%2 == 1 {
-			return fixedDark
+			return timingDark
 		}
-		return fixedLight
+		return timingLight
 	}
 	return dataModule
+}
+
+// eachFixed calls f with every module of the fixed pattern: the rows and
+// columns that border the data regions.
+func (s *symbolSize) eachFixed(f func(x, y int)) {
+	for y := 0; y < s.rows; y++ {
+		yr := y % (s.regionRows + 2)
+		if yr == 0 || yr == s.regionRows+1 {
+			for x := 0; x < s.cols; x++ {
+				f(x, y)
+			}
+			continue
+		}
+		for x := 0; x < s.cols; x += s.regionCols + 2 {
+			f(x, y)
+			f(x+s.regionCols+1, y)
+		}
+	}
 }
