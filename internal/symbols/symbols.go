@@ -1,6 +1,7 @@
 // Package symbols draws barcodes into gray images: the demo camera renders
 // moving symbols with it, and tests make the images they decode with it.
-// Symbols come from gozxing's writers; drawing supports any scale and
+// Symbols come from gozxing's writers and, for Aztec Code and GS1 DataBar,
+// which gozxing cannot write, from this package's own encoders; drawing supports any scale and
 // rotation, contrast, blur and noise, so tests can show what the engine
 // reads in conditions a camera produces.
 package symbols
@@ -64,6 +65,7 @@ var writers = map[scanner.Symbology]struct {
 	scanner.Code128:    {w: oned.NewCode128Writer, format: gozxing.BarcodeFormat_CODE_128},
 	scanner.Codabar:    {w: oned.NewCodaBarWriter, format: gozxing.BarcodeFormat_CODABAR},
 	scanner.ITF:        {w: oned.NewITFWriter, format: gozxing.BarcodeFormat_ITF},
+	scanner.Aztec:      {w: func() gozxing.Writer { return aztecWriter{} }, format: gozxing.BarcodeFormat_AZTEC},
 }
 
 // Encodable reports whether Encode has a writer for sym.
