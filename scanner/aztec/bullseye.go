@@ -1,0 +1,196 @@
+package aztec
+
+import (
+	"math"
+	"math/bits"
+
+	"github.com/makiuchi-d/gozxing"
+)
+
+// The bull's-eye is a set of concentric square rings one module wide, dark
+// at even distance from the dark centre module (ISO/IEC 24778 §6.1). Any
+// line through the centre, at any angle, crosses the rings in runs of one
+// width; a row up to two modules off the centre crosses a wider middle
+// run flanked by at least two such runs on each side. Rows are scanned for
+// that pattern, a candidate is checked down its column, and the centre is
+// then taken from the run pattern in both directions.
+
+// bitImage reads the binarized image; everything outside it is light.
+type bitImage struct {
+	m    *gozxing.BitMatrix
+	w, h int
+}
+
+func (b *bitImage) darkAt(p point) bool {
+	if p.x < 0 || p.y < 0 {
+		return false
+	}
+	return b.m.Get(int(p.x), int(p.y))
+}
+
+// rowRuns returns the run lengths of row y, starting with a light run
+// (empty when the row starts dark).
+func rowRuns(row *gozxing.BitArray, width int, out []int) []int {
+	out = out[:0]
+	words := row.GetBitArray()
+	prevDark := false
+	start := 0
+	for i, w := range words {
+		base := i * 32
+		if base >= width {
+			break
+		}
+		// Bit j of t is set where pixel base+j differs from the one before.
+		var carry uint32
+		if prevDark {
+			carry = 1
+		}
+		t := w ^ (w<<1 | carry)
+		for t != 0 {
+			j := bits.TrailingZeros32(t)
+			t &= t - 1
+			x := base + j
+			if x >= width {
+				break
+			}
+			out = append(out, x-start)
+			start = x
+		}
+		prevDark = w>>31 == 1
+	}
+	return append(out, width-start)
+}
+
+// centre is a bull's-eye candidate: its centre and module size in pixels.
+type centre struct {
+	p      point
+	module float64
+}
+
+// ringPattern looks at runs[i] as the middle run of a bull's-eye crossing
+// and returns the module size the runs next to it suggest, or false.
+func ringPattern(runs []int, i int) (float64, bool) {
+	if i < 2 || i+2 >= len(runs) {
+		return 0, false
+	}
+	l1, l2, r1, r2 := float64(runs[i-1]), float64(runs[i-2]), float64(runs[i+1]), float64(runs[i+2])
+	m := (l1 + l2 + r1 + r2) / 4
+	if m < 1 {
+		return 0, false
+	}
+	for _, w := range [...]float64{l1, l2, r1, r2} {
+		if w < 0.5*m || w > 1.5*m {
+			return 0, false
+		}
+	}
+	c := float64(runs[i])
+	if c < 0.5*m || c > 5.5*m || math.Abs((l1+l2)-(r1+r2)) > 0.5*m+1 {
+		return 0, false
+	}
+	return m, true
+}
+
+// findCentres scans every step-th row for the ring pattern and checks each
+// hit down its column. The results are distinct centres, in scan order.
+func (d *detector) findCentres(step int) []centre {
+	img := &d.img
+	out := d.centres[:0]
+	for y := step / 2; y < img.h; y += step {
+		d.row = img.m.GetRow(y, d.row)
+		d.runs = rowRuns(d.row, img.w, d.runs)
+		x := 0
+		for i, r := range d.runs {
+			start := x
+			x += r
+			m, ok := ringPattern(d.runs, i)
+			if !ok {
+				continue
+			}
+			cx := float64(start) + float64(r)/2
+			c, ok := d.crossCheck(cx, float64(y)+0.5, m)
+			if !ok {
+				continue
+			}
+			dup := false
+			for _, o := range out {
+				if o.p.sub(c.p).norm() < 2*math.Max(o.module, c.module) {
+					dup = true
+					break
+				}
+			}
+			if !dup {
+				out = append(out, c)
+			}
+		}
+	}
+	d.centres = out
+	return out
+}
+
+// crossCheck looks for the ring pattern down the column through (x, y)
+// and back along the row through the centre found there, and returns the
+// centre as the middle of the centre module both ways.
+func (d *detector) crossCheck(x, y, m float64) (centre, bool) {
+	cy, mv, ok := d.lineCentre(point{x, y}, point{0, 1}, m)
+	if !ok {
+		return centre{}, false
+	}
+	cx, mh, ok := d.lineCentre(point{x, cy}, point{1, 0}, m)
+	if !ok {
+		return centre{}, false
+	}
+	if mv < 0.5*mh || mv > 2*mh {
+		return centre{}, false
+	}
+	return centre{p: point{cx, cy}, module: (mv + mh) / 2}, true
+}
+
+// lineCentre samples the line through p along dir (a unit axis vector)
+// within eight modules either way, finds the dark run nearest p that has
+// the ring pattern round it and a width of about one module, and returns
+// the coordinate of its middle along dir and the module size.
+func (d *detector) lineCentre(p, dir point, m float64) (float64, float64, bool) {
+	reach := int(8*m) + 2
+	runs := d.colRuns[:0]
+	starts := d.colStarts[:0]
+	// Runs of whole pixels along the line, starting light.
+	px, py := math.Floor(p.x), math.Floor(p.y)
+	prev := false
+	runStart := -reach
+	for t := -reach; t <= reach; t++ {
+		v := d.img.darkAt(point{px + dir.x*float64(t) + 0.5, py + dir.y*float64(t) + 0.5})
+		if t == -reach {
+			prev = v
+			if v {
+				runs = append(runs, 0)
+				starts = append(starts, t)
+			}
+			continue
+		}
+		if v != prev {
+			runs = append(runs, t-runStart)
+			starts = append(starts, runStart)
+			runStart, prev = t, v
+		}
+	}
+	runs = append(runs, reach+1-runStart)
+	starts = append(starts, runStart)
+	d.colRuns, d.colStarts = runs, starts
+	best, bestD := -1, math.Inf(1)
+	var bestM float64
+	for i := 1; i < len(runs); i += 2 { // dark runs
+		mm, ok := ringPattern(runs, i)
+		if !ok || float64(runs[i]) > 1.6*mm {
+			continue
+		}
+		mid := float64(starts[i]) + float64(runs[i])/2
+		if dd := math.Abs(mid); dd < bestD {
+			best, bestD, bestM = i, dd, mm
+		}
+	}
+	if best < 0 || bestD > 3*m {
+		return 0, 0, false
+	}
+	along := px*dir.x + py*dir.y
+	return along + float64(starts[best]) + float64(runs[best])/2, bestM, true
+}
