@@ -108,6 +108,7 @@ func (d *detector) findCentres(step int) []centre {
 			}
 			cx := float64(start) + float64(r)/2
 			c, ok := d.crossCheck(cx, float64(y)+0.5, m)
+			d.logf("row %d hit at %.1f m %.1f: %v %+v", y, cx, m, ok, c)
 			if !ok {
 				continue
 			}
@@ -127,29 +128,44 @@ func (d *detector) findCentres(step int) []centre {
 	return out
 }
 
-// crossCheck looks for the ring pattern down the column through (x, y)
-// and back along the row through the centre found there, and returns the
-// centre as the middle of the centre module both ways.
+// crossCheck moves from a row hit at (x, y) to the bull's-eye's centre.
+// The middle of a chord across a ring lies on the centre's row or column
+// only when the rings are square to the image; turned rings move it off.
+// Going alternately to the middle of the column's and the row's ring
+// pattern closes in on the centre, where both patterns have the dark
+// centre module as their middle run.
 func (d *detector) crossCheck(x, y, m float64) (centre, bool) {
-	cy, mv, ok := d.lineCentre(point{x, y}, point{0, 1}, m)
-	if !ok {
-		return centre{}, false
+	var mv, mh float64
+	var ok bool
+	cx, cy := x, y
+	for i := 0; i < 4; i++ {
+		var ny, nx float64
+		var darkV, darkH bool
+		if ny, mv, darkV, ok = d.lineCentre(point{cx, cy}, point{0, 1}, m); !ok {
+			return centre{}, false
+		}
+		if nx, mh, darkH, ok = d.lineCentre(point{cx, ny}, point{1, 0}, m); !ok {
+			return centre{}, false
+		}
+		settled := math.Abs(nx-cx) < 0.5 && math.Abs(ny-cy) < 0.5
+		d.logf("  iter %d: (%.1f,%.1f) → (%.1f,%.1f) dark %v %v", i, cx, cy, nx, ny, darkV, darkH)
+		cx, cy = nx, ny
+		if settled && darkV && darkH {
+			if mv < 0.5*mh || mv > 2*mh {
+				return centre{}, false
+			}
+			return centre{p: point{cx, cy}, module: (mv + mh) / 2}, true
+		}
 	}
-	cx, mh, ok := d.lineCentre(point{x, cy}, point{1, 0}, m)
-	if !ok {
-		return centre{}, false
-	}
-	if mv < 0.5*mh || mv > 2*mh {
-		return centre{}, false
-	}
-	return centre{p: point{cx, cy}, module: (mv + mh) / 2}, true
+	return centre{}, false
 }
 
 // lineCentre samples the line through p along dir (a unit axis vector)
-// within eight modules either way, finds the dark run nearest p that has
-// the ring pattern round it and a width of about one module, and returns
-// the coordinate of its middle along dir and the module size.
-func (d *detector) lineCentre(p, dir point, m float64) (float64, float64, bool) {
+// within eight modules either way and finds the run nearest p that has the
+// ring pattern round it. It returns the coordinate of the run's middle
+// along dir, the module size, and whether the run is the dark centre
+// module (dark and about a module wide).
+func (d *detector) lineCentre(p, dir point, m float64) (float64, float64, bool, bool) {
 	reach := int(8*m) + 2
 	runs := d.colRuns[:0]
 	starts := d.colStarts[:0]
@@ -176,21 +192,43 @@ func (d *detector) lineCentre(p, dir point, m float64) (float64, float64, bool) 
 	runs = append(runs, reach+1-runStart)
 	starts = append(starts, runStart)
 	d.colRuns, d.colStarts = runs, starts
-	best, bestD := -1, math.Inf(1)
-	var bestM float64
-	for i := 1; i < len(runs); i += 2 { // dark runs
+	along := px*dir.x + py*dir.y
+	here := p.x*dir.x + p.y*dir.y
+	// The centre module: a dark run about a module wide with at least
+	// three pairs of equal runs round it, nearest p. Failing that, the
+	// middle of the pattern: the run with the most pairs of equal runs
+	// round it, nearest p among equals (a chord across a ring).
+	best, bestK, bestD := -1, 0, math.Inf(1)
+	centreRun, centreD := -1, math.Inf(1)
+	var bestM, centreM float64
+	for i := range runs {
 		mm, ok := ringPattern(runs, i)
-		if !ok || float64(runs[i]) > 1.6*mm {
+		if !ok {
 			continue
 		}
-		mid := float64(starts[i]) + float64(runs[i])/2
-		if dd := math.Abs(mid); dd < bestD {
-			best, bestD, bestM = i, dd, mm
+		k := 2
+		for ; k < 16 && i-k-1 >= 0 && i+k+1 < len(runs); k++ {
+			l, r := float64(runs[i-k-1]), float64(runs[i+k+1])
+			if math.Abs(l-r) > 0.5*mm+1 || min(l, r) < 0.5*mm || max(l, r) > 1.5*mm {
+				break
+			}
+		}
+		mid := along + float64(starts[i]) + float64(runs[i])/2
+		dd := math.Abs(mid - here)
+		if i%2 == 1 && k >= 3 && float64(runs[i]) <= 1.6*mm && dd < centreD {
+			centreRun, centreD, centreM = i, dd, mm
+		}
+		if k > bestK || k == bestK && dd < bestD {
+			best, bestK, bestD, bestM = i, k, dd, mm
 		}
 	}
-	if best < 0 || bestD > 3*m {
-		return 0, 0, false
+	if centreRun >= 0 && centreD <= 3*m {
+		best, bestD, bestM = centreRun, centreD, centreM
 	}
-	along := px*dir.x + py*dir.y
-	return along + float64(starts[best]) + float64(runs[best])/2, bestM, true
+	if best < 0 || bestD > 4*m {
+		return 0, 0, false, false
+	}
+	mid := along + float64(starts[best]) + float64(runs[best])/2
+	centreModule := best%2 == 1 && float64(runs[best]) <= 1.6*bestM
+	return mid, bestM, centreModule, true
 }

@@ -58,50 +58,41 @@ func (d *detector) ringMap(c centre, nb int) (projective, bool) {
 		q := p.sub(c.p)
 		return point{q.x*cos + q.y*sin, -q.x*sin + q.y*cos}
 	}
-	// Fit the four sides of the outermost boundary; the inner ones must
-	// agree with the map it gives.
-	var sides [4][]point
-	for k := range sides {
-		sides[k] = d.sidePts[k][:0]
-	}
+	// Each boundary point lies on a side of its square: on the top and
+	// bottom sides v = ∓(ring−½), on the left and right u = ∓(ring−½).
+	// Fitting u and v as affine functions of the image position to all
+	// points, of every ring, gives the map; a bull's-eye is too small for
+	// perspective to show, and the layers round it are sampled through a
+	// map refined on the whole symbol later.
+	var fu, fv lsq3
 	for _, p := range pts {
-		if p.ring != nb {
-			continue
-		}
 		f := frame(p.p)
 		ax, ay := math.Abs(f.x), math.Abs(f.y)
 		if math.Abs(ax-ay) < 0.2*math.Max(ax, ay) {
-			continue // too close to a corner
+			continue // too close to a corner to tell the side
 		}
+		half := float64(p.ring) - 0.5
+		x, y := p.p.x-c.p.x, p.p.y-c.p.y
 		switch {
 		case f.y <= -ax:
-			sides[0] = append(sides[0], p.p) // top
-		case f.x >= ay:
-			sides[1] = append(sides[1], p.p) // right
+			fv.add(x, y, -half)
 		case f.y >= ax:
-			sides[2] = append(sides[2], p.p) // bottom
+			fv.add(x, y, half)
+		case f.x >= ay:
+			fu.add(x, y, half)
 		default:
-			sides[3] = append(sides[3], p.p) // left
+			fu.add(x, y, -half)
 		}
 	}
-	var lines [4]line
-	for k := range sides {
-		d.sidePts[k] = sides[k]
-		l, ok := fitLine(sides[k])
-		if !ok || len(sides[k]) < 3 {
-			return projective{}, false
-		}
-		lines[k] = l
+	u, ok1 := fu.solve()
+	v, ok2 := fv.solve()
+	if !ok1 || !ok2 {
+		return projective{}, false
 	}
-	var q [4]point // top-left, top-right, bottom-right, bottom-left
-	for k := range q {
-		p, ok := intersect(lines[(k+3)%4], lines[k])
-		if !ok {
-			return projective{}, false
-		}
-		q[k] = p
+	h, ok := affineInverse(u, v, c.p)
+	if !ok {
+		return projective{}, false
 	}
-	h := squareMap(float64(nb)-0.5, q)
 	// The rings inside must read as rings.
 	bad, total := 0, 0
 	for r := 0; r < nb; r++ {
@@ -158,4 +149,75 @@ func ringModules(r int) []point {
 		out = append(out, point{g, -f}, point{f, g}, point{-g, f}, point{-f, -g})
 	}
 	return out
+}
+
+// lsq3 accumulates a least-squares fit of z = a·x + b·y + e.
+type lsq3 struct {
+	m [3][3]float64
+	r [3]float64
+	n int
+}
+
+func (l *lsq3) add(x, y, z float64) {
+	row := [3]float64{x, y, 1}
+	for i := range row {
+		for j := range row {
+			l.m[i][j] += row[i] * row[j]
+		}
+		l.r[i] += row[i] * z
+	}
+	l.n++
+}
+
+// solve returns (a, b, e), or false with too few or degenerate points.
+func (l *lsq3) solve() ([3]float64, bool) {
+	if l.n < 6 {
+		return [3]float64{}, false
+	}
+	m, r := l.m, l.r
+	for c := 0; c < 3; c++ {
+		p := c
+		for k := c + 1; k < 3; k++ {
+			if math.Abs(m[k][c]) > math.Abs(m[p][c]) {
+				p = k
+			}
+		}
+		if math.Abs(m[p][c]) < 1e-9 {
+			return [3]float64{}, false
+		}
+		m[c], m[p] = m[p], m[c]
+		r[c], r[p] = r[p], r[c]
+		for k := c + 1; k < 3; k++ {
+			f := m[k][c] / m[c][c]
+			for j := c; j < 3; j++ {
+				m[k][j] -= f * m[c][j]
+			}
+			r[k] -= f * r[c]
+		}
+	}
+	var x [3]float64
+	for i := 2; i >= 0; i-- {
+		v := r[i]
+		for j := i + 1; j < 3; j++ {
+			v -= m[i][j] * x[j]
+		}
+		x[i] = v / m[i][i]
+	}
+	return x, true
+}
+
+// affineInverse turns u = a·x+b·y+e, v = … (x, y relative to origin) into
+// the map from module coordinates to the image.
+func affineInverse(u, v [3]float64, origin point) (projective, bool) {
+	det := u[0]*v[1] - u[1]*v[0]
+	if math.Abs(det) < 1e-12 {
+		return projective{}, false
+	}
+	// [x y] = M⁻¹ ([u v] − [e_u e_v]).
+	ia, ib := v[1]/det, -u[1]/det
+	ic, id := -v[0]/det, u[0]/det
+	return projective{
+		a: ia, b: ib, c: origin.x - ia*u[2] - ib*v[2],
+		d: ic, e: id, f: origin.y - ic*u[2] - id*v[2],
+	}, true
 }
