@@ -147,15 +147,18 @@ func (d *detector) crossCheck(x, y, m float64) (centre, bool) {
 		if nx, mh, darkH, ok = d.lineCentre(point{cx, ny}, point{1, 0}, m); !ok {
 			return centre{}, false
 		}
-		settled := math.Abs(nx-cx) < 0.5 && math.Abs(ny-cy) < 0.5
+		// Pixel steps make the middles jitter by a pixel.
+		tol := 0.25*m + 0.5
+		settled := math.Abs(nx-cx) <= tol && math.Abs(ny-cy) <= tol
 		d.logf("  iter %d: (%.1f,%.1f) → (%.1f,%.1f) dark %v %v", i, cx, cy, nx, ny, darkV, darkH)
-		cx, cy = nx, ny
 		if settled && darkV && darkH {
+			cx, cy = (cx+nx)/2, (cy+ny)/2
 			if mv < 0.5*mh || mv > 2*mh {
 				return centre{}, false
 			}
 			return centre{p: point{cx, cy}, module: (mv + mh) / 2}, true
 		}
+		cx, cy = nx, ny
 	}
 	return centre{}, false
 }

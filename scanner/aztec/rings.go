@@ -28,6 +28,7 @@ func (d *detector) ringMap(c centre, nb int) (projective, bool) {
 		if !prev {
 			continue // the centre module is dark
 		}
+		var at [8]float64
 		b := 0
 		last := 0.0
 		for t := step; t < reach && b < nb; t += step {
@@ -35,20 +36,35 @@ func (d *detector) ringMap(c centre, nb int) (projective, bool) {
 			if v == prev {
 				continue
 			}
-			at := t - step/2
-			if at-last < 0.35*m {
+			a := t - step/2
+			if a-last < 0.35*m {
 				break // rings are a module apart: noise, give up on this ray
 			}
-			// Ring boundaries alternate dark→light and light→dark.
-			if prev != (b%2 == 0) {
-				break
-			}
-			pts = append(pts, ringPoint{c.p.add(dir.scale(at)), b + 1})
+			at[b] = a
 			b++
-			last, prev = at, v
+			last, prev = a, v
+		}
+		if b < nb {
+			continue
+		}
+		// Along a ray the rings are equally wide, and the first boundary
+		// half as far out: a ray that slipped past a boundary (through a
+		// corner where rings meet) has a gap twice as wide.
+		w := (at[nb-1] - at[0]) / float64(nb-1)
+		regular := at[0] > 0.1*w && at[0] < w
+		for k := 1; k < nb && regular; k++ {
+			g := at[k] - at[k-1]
+			regular = g > 0.3*w && g < 1.7*w
+		}
+		if !regular {
+			continue
+		}
+		for k := 0; k < nb; k++ {
+			pts = append(pts, ringPoint{c.p.add(dir.scale(at[k])), k + 1})
 		}
 	}
 	d.ringPts = pts
+	d.logf("ring map nb %d: %d points", nb, len(pts))
 	if len(pts) < rayCount {
 		return projective{}, false
 	}
@@ -64,30 +80,45 @@ func (d *detector) ringMap(c centre, nb int) (projective, bool) {
 	// points, of every ring, gives the map; a bull's-eye is too small for
 	// perspective to show, and the layers round it are sampled through a
 	// map refined on the whole symbol later.
-	var fu, fv lsq3
-	for _, p := range pts {
-		f := frame(p.p)
-		ax, ay := math.Abs(f.x), math.Abs(f.y)
-		if math.Abs(ax-ay) < 0.2*math.Max(ax, ay) {
-			continue // too close to a corner to tell the side
+	// Fit, drop the points that miss the fit by more than a third of a
+	// module (a ray that took a wrong boundary), fit again.
+	var u, v [3]float64
+	for pass := 0; pass < 2; pass++ {
+		var fu, fv lsq3
+		for _, p := range pts {
+			f := frame(p.p)
+			ax, ay := math.Abs(f.x), math.Abs(f.y)
+			if math.Abs(ax-ay) < 0.2*math.Max(ax, ay) {
+				continue // too close to a corner to tell the side
+			}
+			half := float64(p.ring) - 0.5
+			x, y := p.p.x-c.p.x, p.p.y-c.p.y
+			fit, want := &fu, half
+			switch {
+			case f.y <= -ax:
+				fit, want = &fv, -half
+			case f.y >= ax:
+				fit = &fv
+			case f.x < -ay:
+				want = -half
+			}
+			if pass > 0 {
+				coef := u
+				if fit == &fv {
+					coef = v
+				}
+				if math.Abs(coef[0]*x+coef[1]*y+coef[2]-want) > 0.35 {
+					continue
+				}
+			}
+			fit.add(x, y, want)
 		}
-		half := float64(p.ring) - 0.5
-		x, y := p.p.x-c.p.x, p.p.y-c.p.y
-		switch {
-		case f.y <= -ax:
-			fv.add(x, y, -half)
-		case f.y >= ax:
-			fv.add(x, y, half)
-		case f.x >= ay:
-			fu.add(x, y, half)
-		default:
-			fu.add(x, y, -half)
+		var ok1, ok2 bool
+		u, ok1 = fu.solve()
+		v, ok2 = fv.solve()
+		if !ok1 || !ok2 {
+			return projective{}, false
 		}
-	}
-	u, ok1 := fu.solve()
-	v, ok2 := fv.solve()
-	if !ok1 || !ok2 {
-		return projective{}, false
 	}
 	h, ok := affineInverse(u, v, c.p)
 	if !ok {
@@ -103,6 +134,7 @@ func (d *detector) ringMap(c centre, nb int) (projective, bool) {
 			}
 		}
 	}
+	d.logf("ring check: %d of %d bad", bad, total)
 	return h, bad*10 <= total
 }
 
