@@ -128,39 +128,106 @@ func (d *detector) findCentres(step int) []centre {
 	return out
 }
 
-// crossCheck moves from a row hit at (x, y) to the bull's-eye's centre.
-// The middle of a chord across a ring lies on the centre's row or column
-// only when the rings are square to the image; turned rings move it off.
-// Going alternately to the middle of the column's and the row's ring
-// pattern closes in on the centre, where both patterns have the dark
-// centre module as their middle run.
+// crossCheck moves from a row hit at (x, y), the middle of a chord across
+// the rings, to the bull's-eye's centre. The centre module is a small dark
+// blob that the light first ring closes in all round, within a few
+// modules of the middle of any chord; the rings round it are large. Of the
+// small blobs nearby, the first that has the ring pattern centred on it
+// both ways is the centre.
 func (d *detector) crossCheck(x, y, m float64) (centre, bool) {
-	var mv, mh float64
-	var ok bool
-	cx, cy := x, y
-	for i := 0; i < 4; i++ {
-		var ny, nx float64
-		var darkV, darkH bool
-		if ny, mv, darkV, ok = d.lineCentre(point{cx, cy}, point{0, 1}, m); !ok {
-			return centre{}, false
-		}
-		if nx, mh, darkH, ok = d.lineCentre(point{cx, ny}, point{1, 0}, m); !ok {
-			return centre{}, false
-		}
-		// Pixel steps make the middles jitter by a pixel.
-		tol := 0.25*m + 0.5
-		settled := math.Abs(nx-cx) <= tol && math.Abs(ny-cy) <= tol
-		d.logf("  iter %d: (%.1f,%.1f) → (%.1f,%.1f) dark %v %v", i, cx, cy, nx, ny, darkV, darkH)
-		if settled && darkV && darkH {
-			cx, cy = (cx+nx)/2, (cy+ny)/2
-			if mv < 0.5*mh || mv > 2*mh {
-				return centre{}, false
-			}
-			return centre{p: point{cx, cy}, module: (mv + mh) / 2}, true
-		}
-		cx, cy = nx, ny
+	r := int(3*m) + 2
+	x0, y0 := int(x)-r, int(y)-r
+	w := 2*r + 1
+	if cap(d.blob) < w*w {
+		d.blob = make([]bool, w*w)
 	}
-	return centre{}, false
+	seen := d.blob[:w*w]
+	clear(seen)
+	maxArea := int(3*m*m) + 8
+	type blob struct {
+		c    point
+		dist float64
+	}
+	var best blob
+	best.dist = math.Inf(1)
+	for j := 0; j < w; j++ {
+		for i := 0; i < w; i++ {
+			if seen[j*w+i] || !d.img.darkAt(point{float64(x0+i) + 0.5, float64(y0+j) + 0.5}) {
+				continue
+			}
+			c, area, ok := d.fillBlob(seen, x0, y0, w, i, j, maxArea)
+			if !ok || float64(area) < 0.3*m*m {
+				continue
+			}
+			if dd := c.sub(point{x, y}).norm(); dd < best.dist {
+				best = blob{c, dd}
+			}
+		}
+	}
+	if math.IsInf(best.dist, 1) {
+		return centre{}, false
+	}
+	c := best.c
+	cy, mv, darkV, ok1 := d.lineCentre(c, point{0, 1}, m)
+	cx, mh, darkH, ok2 := d.lineCentre(point{c.x, cy}, point{1, 0}, m)
+	if !ok1 || !ok2 || !darkV || !darkH || math.Abs(cx-c.x) > 0.75*m || math.Abs(cy-c.y) > 0.75*m {
+		return centre{}, false
+	}
+	if mv < 0.5*mh || mv > 2*mh {
+		return centre{}, false
+	}
+	return centre{p: point{(cx + c.x) / 2, (cy + c.y) / 2}, module: (mv + mh) / 2}, true
+}
+
+// fillBlob floods the dark 8-connected blob at window cell (i, j) and
+// returns its centroid in image coordinates and its area, or false when it
+// is larger than maxArea or reaches the window's edge (a ring, not the
+// centre module).
+func (d *detector) fillBlob(seen []bool, x0, y0, w, i, j, maxArea int) (point, int, bool) {
+	stack := append(d.fill[:0], j*w+i)
+	seen[j*w+i] = true
+	var sx, sy float64
+	area := 0
+	ok := true
+	for len(stack) > 0 {
+		k := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		ci, cj := k%w, k/w
+		area++
+		sx += float64(x0+ci) + 0.5
+		sy += float64(y0+cj) + 0.5
+		if ci == 0 || cj == 0 || ci == w-1 || cj == w-1 || area > maxArea {
+			ok = false
+		}
+		for dj := -1; dj <= 1; dj++ {
+			for di := -1; di <= 1; di++ {
+				ni, nj := ci+di, cj+dj
+				if ni < 0 || nj < 0 || ni >= w || nj >= w || seen[nj*w+ni] {
+					continue
+				}
+				if d.img.darkAt(point{float64(x0+ni) + 0.5, float64(y0+nj) + 0.5}) {
+					seen[nj*w+ni] = true
+					stack = append(stack, nj*w+ni)
+				}
+			}
+		}
+	}
+	d.fill = stack
+	if !ok || area == 0 {
+		return point{}, area, false
+	}
+	return point{sx / float64(area), sy / float64(area)}, area, true
+}
+
+// lineThrough returns the line through a and b.
+func lineThrough(a, b point) line {
+	dx, dy := b.x-a.x, b.y-a.y
+	l := math.Hypot(dx, dy)
+	if l == 0 {
+		return line{n: point{0, 1}, c: a.y}
+	}
+	n := point{-dy / l, dx / l}
+	return line{n: n, c: n.x*a.x + n.y*a.y}
 }
 
 // lineCentre samples the line through p along dir (a unit axis vector)

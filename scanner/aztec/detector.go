@@ -19,6 +19,8 @@ type detector struct {
 	colRuns   []int
 	colStarts []int
 	centres   []centre
+	blob      []bool
+	fill      []int
 	ringPts   []ringPoint
 	sidePts   [4][]point
 	rs        *reedsolomon.ReedSolomonDecoder
