@@ -102,6 +102,20 @@ func (d *detector) read(c centre) *decoded {
 		return nil
 	}
 	dim := mode.dimension()
+	// The map from the rings first; if that does not decode, the map
+	// refined on the whole symbol.
+	f := d.decodeWith(sm, mode)
+	if f == nil {
+		if rm, ok := d.refineMap(sm, dim, c.module); ok {
+			f = d.decodeWith(rm, mode)
+		}
+	}
+	return f
+}
+
+// decodeWith samples the symbol through sm and decodes it.
+func (d *detector) decodeWith(sm symbolMap, mode modeMessage) *decoded {
+	dim := mode.dimension()
 	bitsM, _ := gozxing.NewSquareBitMatrix(dim)
 	half := dim / 2
 	for y := 0; y < dim; y++ {
