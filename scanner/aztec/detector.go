@@ -20,6 +20,8 @@ type detector struct {
 	colStarts []int
 	centres   []centre
 	blob      []bool
+	persp     projective // the rings fitted as a projective map
+	perspOK   bool
 	fill      []int
 	ringPts   []ringPoint
 	sidePts   [4][]point
@@ -88,25 +90,50 @@ func (d *detector) read(c centre) *decoded {
 		return nil
 	}
 	// A full-range symbol has two more rings, light then dark, where a
-	// compact one has its mode message and first layer.
-	compact := !d.ringColour(&h, 5, false, 0.9) || !d.ringColour(&h, 6, true, 0.85)
-	if !compact {
-		if h6, ok := d.ringMap(c, 6); ok {
-			h = h6
+	// compact one has its mode message and first layer. Perspective can
+	// blur that on the affine map; the other reading is tried too.
+	full := d.ringColour(&h, 5, false, 0.9) && d.ringColour(&h, 6, true, 0.85) ||
+		d.perspOK && d.ringColour(&d.persp, 5, false, 0.9) && d.ringColour(&d.persp, 6, true, 0.85)
+	var affine6, persp6 projective
+	var ok6, persp6OK bool
+	if affine6, ok6 = d.ringMap(c, 6); ok6 {
+		persp6, persp6OK = d.persp, d.perspOK
+	}
+	for _, compact := range [...]bool{!full, full} {
+		maps := []projective{h}
+		if d.perspOK {
+			maps = append(maps, d.persp)
+		}
+		if !compact && ok6 {
+			maps = []projective{affine6}
+			if persp6OK {
+				maps = append(maps, persp6)
+			}
+		}
+		for _, mp := range maps {
+			sm, mode, err := d.readMode(mp, compact)
+			d.logf("centre %+v compact %v: mode %+v %v", c, compact, mode, err)
+			if err != nil {
+				d.lastErr = err
+				continue
+			}
+			if f := d.decodeSymbol(sm, mode, c.module); f != nil {
+				return f
+			}
 		}
 	}
-	sm, mode, err := d.readMode(h, compact)
-	d.logf("centre %+v compact %v: mode %+v %v", c, compact, mode, err)
-	if err != nil {
-		d.lastErr = err
-		return nil
-	}
+	return nil
+}
+
+// decodeSymbol samples and decodes the symbol whose mode message was read
+// through sm.
+func (d *detector) decodeSymbol(sm symbolMap, mode modeMessage, module float64) *decoded {
 	dim := mode.dimension()
 	// The map from the rings first; if that does not decode, the map
 	// refined on the whole symbol.
 	f := d.decodeWith(sm, mode)
 	if f == nil {
-		if rm, ok := d.refineMap(sm, dim, c.module); ok {
+		if rm, ok := d.refineMap(sm, dim, module); ok {
 			f = d.decodeWith(rm, mode)
 		}
 	}

@@ -128,7 +128,7 @@ func (t projective) inverse() (projective, bool) {
 
 // solve solves the square system m·x = b (rows of m given as arrays) by
 // Gaussian elimination with partial pivoting.
-func solve[R ~[10]float64](m []R, b []float64) ([]float64, bool) {
+func solve[R ~[9]float64 | ~[10]float64](m []R, b []float64) ([]float64, bool) {
 	n := len(b)
 	for c := 0; c < n; c++ {
 		p := c

@@ -37,7 +37,7 @@ func (d *detector) ringMap(c centre, nb int) (projective, bool) {
 				continue
 			}
 			a := t - step/2
-			if a-last < 0.35*m {
+			if b > 0 && a-last < 0.35*m {
 				break // rings are a module apart: noise, give up on this ray
 			}
 			at[b] = a
@@ -51,7 +51,7 @@ func (d *detector) ringMap(c centre, nb int) (projective, bool) {
 		// half as far out: a ray that slipped past a boundary (through a
 		// corner where rings meet) has a gap twice as wide.
 		w := (at[nb-1] - at[0]) / float64(nb-1)
-		regular := at[0] > 0.1*w && at[0] < w
+		regular := at[0] < w
 		for k := 1; k < nb && regular; k++ {
 			g := at[k] - at[k-1]
 			regular = g > 0.3*w && g < 1.7*w
@@ -135,7 +135,78 @@ func (d *detector) ringMap(c centre, nb int) (projective, bool) {
 		}
 	}
 	d.logf("ring check: %d of %d bad", bad, total)
-	return h, bad*10 <= total
+	if bad*10 > total {
+		return projective{}, false
+	}
+	d.persp, d.perspOK = d.ringPerspective(c, u, v)
+	return h, true
+}
+
+// ringPerspective fits the boundary points once more, now as a projective
+// map, which a symbol seen at a slant needs already at the mode message
+// ring. u and v are the affine fit, which tells each point's side.
+func (d *detector) ringPerspective(c centre, u, v [3]float64) (projective, bool) {
+	const n = 9 // g11 g12 g13 g21 g22 g23 g31 g32 δ
+	var ata [n][n]float64
+	var atb [n]float64
+	count := 0
+	scale := 1 / c.module
+	for _, p := range d.ringPts {
+		x, y := p.p.x-c.p.x, p.p.y-c.p.y
+		U, V := u[0]*x+u[1]*y+u[2], v[0]*x+v[1]*y+v[2]
+		aU, aV := math.Abs(U), math.Abs(V)
+		if math.Abs(aU-aV) < 0.2*math.Max(aU, aV) {
+			continue
+		}
+		half := float64(p.ring) - 0.5
+		// Going out, odd boundaries turn dark to light, even ones light
+		// to dark; δ is how far the binarizer moved them outwards.
+		s := 1.0
+		if p.ring%2 == 0 {
+			s = -1
+		}
+		x, y = x*scale, y*scale
+		var row [n]float64
+		var b float64
+		if aU > aV {
+			b = math.Copysign(half, U)
+			if math.Abs(U-b) > 0.35 {
+				continue
+			}
+			row = [n]float64{x, y, 1, 0, 0, 0, -b * x, -b * y, -math.Copysign(s, U)}
+		} else {
+			b = math.Copysign(half, V)
+			if math.Abs(V-b) > 0.35 {
+				continue
+			}
+			row = [n]float64{0, 0, 0, x, y, 1, -b * x, -b * y, -math.Copysign(s, V)}
+		}
+		for i := range row {
+			for j := range row {
+				ata[i][j] += row[i] * row[j]
+			}
+			atb[i] += row[i] * b
+		}
+		count++
+	}
+	if count < 32 {
+		return projective{}, false
+	}
+	sol, ok := solve(ata[:], atb[:])
+	if !ok {
+		return projective{}, false
+	}
+	g := projective{a: sol[0], b: sol[1], c: sol[2], d: sol[3], e: sol[4], f: sol[5], g: sol[6], h: sol[7]}
+	h, ok := g.inverse()
+	if !ok {
+		return projective{}, false
+	}
+	origin := c.p
+	return projective{
+		a: h.a/scale + origin.x*h.g, b: h.b/scale + origin.x*h.h, c: h.c/scale + origin.x,
+		d: h.d/scale + origin.y*h.g, e: h.e/scale + origin.y*h.h, f: h.f/scale + origin.y,
+		g: h.g, h: h.h,
+	}, true
 }
 
 // ringPoint is where a ray crossed ring boundary ring (1 the innermost).
