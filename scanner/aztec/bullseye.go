@@ -156,7 +156,7 @@ func (d *detector) crossCheck(x, y, m float64) (centre, bool) {
 				continue
 			}
 			c, area, ok := d.fillBlob(seen, x0, y0, w, i, j, maxArea)
-			if !ok || float64(area) < 0.3*m*m {
+			if !ok || float64(area) < max(2, 0.1*m*m) {
 				continue
 			}
 			if dd := c.sub(point{x, y}).norm(); dd < best.dist {
@@ -173,7 +173,7 @@ func (d *detector) crossCheck(x, y, m float64) (centre, bool) {
 	if !ok1 || !ok2 || !darkV || !darkH || math.Abs(cx-c.x) > 0.75*m || math.Abs(cy-c.y) > 0.75*m {
 		return centre{}, false
 	}
-	if mv < 0.5*mh || mv > 2*mh {
+	if mv < mh/3 || mv > 3*mh {
 		return centre{}, false
 	}
 	return centre{p: point{(cx + c.x) / 2, (cy + c.y) / 2}, module: (mv + mh) / 2}, true
