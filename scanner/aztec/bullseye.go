@@ -90,11 +90,25 @@ func ringPattern(runs []int, i int) (float64, bool) {
 	return m, true
 }
 
+// symmetricExtent counts the pairs of runs round runs[i] that are about a
+// module wide and as wide as each other, out to the first pair that is not.
+func symmetricExtent(runs []int, i int, m float64) int {
+	k := 0
+	for ; k < 16 && i-k-1 >= 0 && i+k+1 < len(runs); k++ {
+		l, r := float64(runs[i-k-1]), float64(runs[i+k+1])
+		if math.Abs(l-r) > 0.5*m+1 || min(l, r) < 0.5*m || max(l, r) > 1.5*m {
+			break
+		}
+	}
+	return k
+}
+
 // findCentres scans every step-th row for the ring pattern and checks each
 // hit down its column. The results are distinct centres, in scan order.
 func (d *detector) findCentres(step int) []centre {
 	img := &d.img
 	out := d.centres[:0]
+	d.triedAt = d.triedAt[:0]
 	for y := step / 2; y < img.h; y += step {
 		d.row = img.m.GetRow(y, d.row)
 		d.runs = rowRuns(d.row, img.w, d.runs)
@@ -107,8 +121,10 @@ func (d *detector) findCentres(step int) []centre {
 				continue
 			}
 			cx := float64(start) + float64(r)/2
+			if d.tried(cx, float64(y)+0.5, m) {
+				continue
+			}
 			c, ok := d.crossCheck(cx, float64(y)+0.5, m)
-			d.logf("row %d hit at %.1f m %.1f: %v %+v", y, cx, m, ok, c)
 			if !ok {
 				continue
 			}
@@ -128,6 +144,18 @@ func (d *detector) findCentres(step int) []centre {
 	return out
 }
 
+// tried reports whether a row hit lies within a module of one checked
+// before in this image, and notes it otherwise.
+func (d *detector) tried(x, y, m float64) bool {
+	for _, p := range d.triedAt {
+		if math.Abs(p.x-x) < 0.5*m && math.Abs(p.y-y) < 0.5*m {
+			return true
+		}
+	}
+	d.triedAt = append(d.triedAt, point{x, y})
+	return false
+}
+
 // crossCheck moves from a row hit at (x, y), the middle of a chord across
 // the rings, to the bull's-eye's centre. The centre module is a small dark
 // blob that the light first ring closes in all round, within a few
@@ -135,6 +163,11 @@ func (d *detector) findCentres(step int) []centre {
 // small blobs nearby, the first that has the ring pattern centred on it
 // both ways is the centre.
 func (d *detector) crossCheck(x, y, m float64) (centre, bool) {
+	// Cheap first: the column through the hit crosses the rings too (the
+	// bars of a 1D code that made a row hit do not).
+	if _, _, _, ok := d.lineCentre(point{x, y}, point{0, 1}, m); !ok {
+		return centre{}, false
+	}
 	r := int(3*m) + 2
 	x0, y0 := int(x)-r, int(y)-r
 	w := 2*r + 1
@@ -276,13 +309,7 @@ func (d *detector) lineCentre(p, dir point, m float64) (float64, float64, bool, 
 		if !ok {
 			continue
 		}
-		k := 2
-		for ; k < 16 && i-k-1 >= 0 && i+k+1 < len(runs); k++ {
-			l, r := float64(runs[i-k-1]), float64(runs[i+k+1])
-			if math.Abs(l-r) > 0.5*mm+1 || min(l, r) < 0.5*mm || max(l, r) > 1.5*mm {
-				break
-			}
-		}
+		k := symmetricExtent(runs, i, mm)
 		mid := along + float64(starts[i]) + float64(runs[i])/2
 		dd := math.Abs(mid - here)
 		if i%2 == 1 && k >= 3 && float64(runs[i]) <= 1.6*mm && dd < centreD {

@@ -20,6 +20,7 @@ type detector struct {
 	colStarts []int
 	centres   []centre
 	blob      []bool
+	triedAt   []point
 	persp     projective // the rings fitted as a projective map
 	perspOK   bool
 	fill      []int

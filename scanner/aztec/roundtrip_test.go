@@ -308,3 +308,8 @@ func TestNoSymbol(t *testing.T) {
 		})
 	}
 }
+
+// codeFor returns a 1D symbology for background clutter.
+func codeFor(i int) scanner.Symbology {
+	return [...]scanner.Symbology{scanner.Code128, scanner.EAN13}[i%2]
+}
