@@ -84,7 +84,7 @@ func ringPattern(runs []int, i int) (float64, bool) {
 		}
 	}
 	c := float64(runs[i])
-	if c < 0.5*m || c > 5.5*m || math.Abs((l1+l2)-(r1+r2)) > 0.5*m+1 {
+	if c < 0.25*m || c > 5.5*m || math.Abs((l1+l2)-(r1+r2)) > 0.5*m+1 {
 		return 0, false
 	}
 	return m, true
@@ -130,7 +130,7 @@ func (d *detector) findCentres(step int) []centre {
 			}
 			dup := false
 			for _, o := range out {
-				if o.p.sub(c.p).norm() < 2*math.Max(o.module, c.module) {
+				if o.p.sub(c.p).norm() < 0.75*math.Max(o.module, c.module) {
 					dup = true
 					break
 				}
@@ -177,12 +177,8 @@ func (d *detector) crossCheck(x, y, m float64) (centre, bool) {
 	seen := d.blob[:w*w]
 	clear(seen)
 	maxArea := int(3*m*m) + 8
-	type blob struct {
-		c    point
-		dist float64
-	}
-	var best blob
-	best.dist = math.Inf(1)
+	// The small blobs, nearest the hit first.
+	blobs := d.blobs[:0]
 	for j := 0; j < w; j++ {
 		for i := 0; i < w; i++ {
 			if seen[j*w+i] || !d.img.darkAt(point{float64(x0+i) + 0.5, float64(y0+j) + 0.5}) {
@@ -192,24 +188,31 @@ func (d *detector) crossCheck(x, y, m float64) (centre, bool) {
 			if !ok || float64(area) < max(2, 0.1*m*m) {
 				continue
 			}
-			if dd := c.sub(point{x, y}).norm(); dd < best.dist {
-				best = blob{c, dd}
-			}
+			blobs = append(blobs, c)
 		}
 	}
-	if math.IsInf(best.dist, 1) {
-		return centre{}, false
+	d.blobs = blobs
+	hit := point{x, y}
+	for i := 1; i < len(blobs); i++ {
+		for j := i; j > 0 && blobs[j].sub(hit).norm() < blobs[j-1].sub(hit).norm(); j-- {
+			blobs[j], blobs[j-1] = blobs[j-1], blobs[j]
+		}
 	}
-	c := best.c
-	cy, mv, darkV, ok1 := d.lineCentre(c, point{0, 1}, m)
-	cx, mh, darkH, ok2 := d.lineCentre(point{c.x, cy}, point{1, 0}, m)
-	if !ok1 || !ok2 || !darkV || !darkH || math.Abs(cx-c.x) > 0.75*m || math.Abs(cy-c.y) > 0.75*m {
-		return centre{}, false
+	for i, c := range blobs {
+		if i == 3 {
+			break
+		}
+		cy, mv, darkV, ok1 := d.lineCentre(c, point{0, 1}, m)
+		cx, mh, darkH, ok2 := d.lineCentre(point{c.x, cy}, point{1, 0}, m)
+		if !ok1 || !ok2 || !darkV || !darkH || math.Abs(cx-c.x) > 0.75*m || math.Abs(cy-c.y) > 0.75*m {
+			continue
+		}
+		if mv < mh/3 || mv > 3*mh {
+			continue
+		}
+		return centre{p: point{(cx + c.x) / 2, (cy + c.y) / 2}, module: (mv + mh) / 2}, true
 	}
-	if mv < mh/3 || mv > 3*mh {
-		return centre{}, false
-	}
-	return centre{p: point{(cx + c.x) / 2, (cy + c.y) / 2}, module: (mv + mh) / 2}, true
+	return centre{}, false
 }
 
 // fillBlob floods the dark 8-connected blob at window cell (i, j) and

@@ -20,6 +20,7 @@ type detector struct {
 	colStarts []int
 	centres   []centre
 	blob      []bool
+	blobs     []point
 	triedAt   []point
 	persp     projective // the rings fitted as a projective map
 	perspOK   bool
@@ -133,10 +134,18 @@ func (d *detector) decodeSymbol(sm symbolMap, mode modeMessage, module float64) 
 	// The map from the rings first; if that does not decode, the map
 	// refined on the whole symbol.
 	f := d.decodeWith(sm, mode)
-	if f == nil {
-		if rm, ok := d.refineMap(sm, dim, module); ok {
-			f = d.decodeWith(rm, mode)
-		}
+	rm, ok := d.refineMap(sm, dim, module)
+	if !ok {
+		return f
+	}
+	g := d.decodeWith(rm, mode)
+	switch {
+	case f == nil:
+		return g
+	case g != nil && g.result.GetText() == f.result.GetText():
+		// The refined map reads the same: its corners are the truer
+		// ones far from the bull's-eye.
+		return g
 	}
 	return f
 }

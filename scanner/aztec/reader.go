@@ -55,7 +55,7 @@ func (r *Reader) DecodeWithoutHints(image *gozxing.BinaryBitmap) (*gozxing.Resul
 
 // Decode decodes the first symbol found in image. It honours
 // gozxing.DecodeHintType_TRY_HARDER (every other row is scanned for the
-// bull's-eye instead of every fourth).
+// bull's-eye instead of every third).
 func (r *Reader) Decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}) (*gozxing.Result, error) {
 	res, err := r.decode(image, hints, false)
 	if err != nil {
@@ -83,7 +83,7 @@ func (r *Reader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHin
 	if err != nil {
 		return nil, gozxing.WrapNotFoundException(err)
 	}
-	step := 4
+	step := 3
 	if hintSet(hints, gozxing.DecodeHintType_TRY_HARDER) {
 		step = 2
 	}

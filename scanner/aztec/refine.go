@@ -18,7 +18,8 @@ func (d *detector) refineMap(sm symbolMap, dim int, m float64) (symbolMap, bool)
 	scale := 1 / math.Max(m, 1)
 	cur := sm
 	ok := false
-	for radius := 8.0; ; radius *= 1.6 {
+	full := 0
+	for radius := 8.0; full < 3; radius *= 1.6 {
 		r := math.Min(radius, half+0.5)
 		g, fit := d.fitInverse(&cur, r, origin, scale)
 		if !fit {
@@ -37,7 +38,7 @@ func (d *detector) refineMap(sm symbolMap, dim int, m float64) (symbolMap, bool)
 		cur = symbolMap{h: h}
 		ok = true
 		if r >= half+0.5 {
-			break
+			full++ // a few more rounds over the whole symbol
 		}
 	}
 	return cur, ok
