@@ -66,6 +66,8 @@ var writers = map[scanner.Symbology]struct {
 	scanner.Codabar:    {w: oned.NewCodaBarWriter, format: gozxing.BarcodeFormat_CODABAR},
 	scanner.ITF:        {w: oned.NewITFWriter, format: gozxing.BarcodeFormat_ITF},
 	scanner.Aztec:      {w: func() gozxing.Writer { return aztecWriter{} }, format: gozxing.BarcodeFormat_AZTEC},
+	// GS1 DataBar Omnidirectional is 33 modules tall (ISO/IEC 24724 §5.3.1).
+	scanner.DataBar: {w: func() gozxing.Writer { return dataBarWriter{} }, format: gozxing.BarcodeFormat_RSS_14, height: 33},
 }
 
 // Encodable reports whether Encode has a writer for sym.
