@@ -92,6 +92,11 @@ func EncodeAztec(text string, spec AztecSpec) (*gozxing.BitMatrix, error) {
 		}
 		size := aztecWordSize(layers)
 		words := stuffBits(data, size)
+		if len(words) == 0 {
+			// No data: one codeword of padding (ones, and a zero so that
+			// it is not all ones).
+			words = []int{1<<size - 2}
+		}
 		total := aztecLayerBits(layers, compact) / size
 		check := total - len(words)
 		if check < (len(words)*ec+99)/100+3 {
