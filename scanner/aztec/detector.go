@@ -31,15 +31,6 @@ type detector struct {
 	dec       *decoder.Decoder
 
 	lastErr error
-	// debugf, when set, hears why candidates fail.
-	debugf    func(format string, args ...interface{})
-	debugBits func(*gozxing.BitMatrix)
-}
-
-func (d *detector) logf(format string, args ...interface{}) {
-	if d.debugf != nil {
-		d.debugf(format, args...)
-	}
 }
 
 // Internal failures; the reader reports them as gozxing exceptions.
@@ -88,7 +79,6 @@ func (s *symbolMap) at(x, y float64) point {
 func (d *detector) read(c centre) *decoded {
 	h, ok := d.ringMap(c, 4)
 	if !ok {
-		d.logf("centre %+v: no ring map", c)
 		return nil
 	}
 	// A full-range symbol has two more rings, light then dark, where a
@@ -114,7 +104,6 @@ func (d *detector) read(c centre) *decoded {
 		}
 		for _, mp := range maps {
 			sm, mode, err := d.readMode(mp, compact)
-			d.logf("centre %+v compact %v: mode %+v %v", c, compact, mode, err)
 			if err != nil {
 				d.lastErr = err
 				continue
@@ -169,10 +158,6 @@ func (d *detector) decodeWith(sm symbolMap, mode modeMessage) *decoded {
 		gozxing.NewResultPoint(corners[3].x, corners[3].y),
 		gozxing.NewResultPoint(corners[2].x, corners[2].y),
 		gozxing.NewResultPoint(corners[1].x, corners[1].y),
-	}
-	d.logf("corners %v", corners)
-	if d.debugBits != nil {
-		d.debugBits(bitsM)
 	}
 	res, err := d.dec.Decode(azdetector.NewAztecDetectorResult(bitsM, pts, mode.compact, mode.words, mode.layers))
 	if err != nil {

@@ -64,7 +64,6 @@ func (d *detector) ringMap(c centre, nb int) (projective, bool) {
 		}
 	}
 	d.ringPts = pts
-	d.logf("ring map nb %d: %d points", nb, len(pts))
 	if len(pts) < rayCount {
 		return projective{}, false
 	}
@@ -134,7 +133,6 @@ func (d *detector) ringMap(c centre, nb int) (projective, bool) {
 			}
 		}
 	}
-	d.logf("ring check: %d of %d bad", bad, total)
 	if bad*10 > total {
 		return projective{}, false
 	}

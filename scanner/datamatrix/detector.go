@@ -29,10 +29,6 @@ type detector struct {
 	sizes   []scoredSize
 	dec     *decoder.Decoder
 
-	// debugf, when set, hears why candidates fail.
-	debugf    func(format string, args ...interface{})
-	debugBits func(*gozxing.BitMatrix, outline)
-
 	found []*decoded
 	// lastErr is the most telling failure so far: a symbol that was found
 	// but did not decode says more than no symbol at all.
@@ -97,7 +93,6 @@ func (d *detector) find(m *gozxing.BitMatrix, p scanParams) []*decoded {
 			var closed bool
 			d.contour, area, closed = traceContour(&d.img, &d.seen, x, y, limit, d.contour[:0])
 			if len(d.contour) > 50 {
-				d.logf("trace from %d,%d: %d pts area %d closed %v", x, y, len(d.contour), area, closed)
 			}
 			if !closed || area <= 0 {
 				continue
@@ -145,26 +140,18 @@ func (d *detector) tryContour(p scanParams) *decoded {
 	d.verts, d.stack = simplify(c, 1.5, d.stack, d.verts)
 	d.segs = segmentsOf(c, d.verts, d.segs)
 	d.corners = finderCorners(d.segs, minSide*2/3, d.corners)
-	if d.debugf != nil && len(c) > 100 {
-		for _, s := range d.segs {
-			d.logf("seg %v→%v len %.1f", s.a, s.b, s.length())
-		}
-		d.logf("%d corners", len(d.corners))
-	}
 	for i, f := range d.corners {
 		if i == maxFinders {
 			break
 		}
 		o, ok := d.finderOutline(f)
 		if !ok {
-			d.logf("finder %v→%v: no outline", f.in.a, f.out.b)
 			continue
 		}
 		if !d.countModules(&o) {
 			// Every size will be tried.
 			o.colsSeen, o.rowsSeen = 0, 0
 		}
-		d.logf("outline %+v", o)
 		if dec := d.read(o, p); dec != nil {
 			return dec
 		}
@@ -175,17 +162,10 @@ func (d *detector) tryContour(p scanParams) *decoded {
 // maxFinders bounds the finder candidates tried per contour.
 const maxFinders = 4
 
-func (d *detector) logf(format string, args ...interface{}) {
-	if d.debugf != nil {
-		d.debugf(format, args...)
-	}
-}
-
 // read samples the outline with every plausible symbol size, best fitting
 // first, and decodes it.
 func (d *detector) read(o outline, p scanParams) *decoded {
 	cands := d.sizeCandidates(&o, p.harder)
-	d.logf("sizes %v", cands)
 	for i, c := range cands {
 		if i >= 3 {
 			break
@@ -226,9 +206,6 @@ func (d *detector) decodeGrid(o outline, s *symbolSize, turned bool, p scanParam
 			continue
 		}
 		bits := d.sample(&g, mirror)
-		if d.debugBits != nil {
-			d.debugBits(bits, o)
-		}
 		res, err := d.dec.Decode(bits)
 		if err == nil {
 			return &decoded{o: o, result: res, mirror: mirror}

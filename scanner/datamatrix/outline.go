@@ -64,39 +64,39 @@ func (d *detector) finderOutline(f finderCorner) (outline, bool) {
 	var ok bool
 	var bottom, left line
 	if bottom, d.fitPts, ok = fitContour(c, f.in, insideIn, d.fitPts); !ok {
-		return d.noOutline(1)
+		return outline{}, false
 	}
 	if left, d.fitPts, ok = fitContour(c, f.out, insideIn, d.fitPts); !ok {
-		return d.noOutline(2)
+		return outline{}, false
 	}
 	bl, ok := intersect(bottom, left)
 	if !ok {
-		return d.noOutline(3)
+		return outline{}, false
 	}
 	// Unit vectors along the bars, away from the corner.
 	alongB := f.in.a.sub(bl)
 	alongL := f.out.b.sub(bl)
 	if alongB.norm() == 0 || alongL.norm() == 0 {
-		return d.noOutline(4)
+		return outline{}, false
 	}
 	alongB = alongB.scale(1 / alongB.norm())
 	alongL = alongL.scale(1 / alongL.norm())
 	m, ok := d.barThickness(bl, alongB, bottom, f.in.length(), alongL, left, f.out.length())
 	if !ok {
-		return d.noOutline(5)
+		return outline{}, false
 	}
 	// Walk along each bar, half a module in, to its far end.
 	br, ok := d.barEnd(bl, alongB, bottom.n.scale(-1), m, f.in.length())
 	if !ok {
-		return d.noOutline(6)
+		return outline{}, false
 	}
 	tl, ok := d.barEnd(bl, alongL, left.n.scale(-1), m, f.out.length())
 	if !ok {
-		return d.noOutline(7)
+		return outline{}, false
 	}
 	lenB, lenL := br.sub(bl).norm(), tl.sub(bl).norm()
 	if lenB < minSide || lenL < minSide {
-		return d.noOutline(8)
+		return outline{}, false
 	}
 	// Follow the timing patterns from the bars' ends, then fit them once
 	// more between the corners found.
@@ -144,31 +144,31 @@ func (d *detector) finderOutline(f finderCorner) (outline, bool) {
 	}
 	top, ok := trace(tl, alongB)
 	if !ok {
-		return d.noOutline(9)
+		return outline{}, false
 	}
 	right, ok := trace(br, alongL)
 	if !ok {
-		return d.noOutline(10)
+		return outline{}, false
 	}
 	tr, ok := intersect(top, right)
 	if !ok || left.dist(tr) > 0 || bottom.dist(tr) > 0 {
-		return d.noOutline(11)
+		return outline{}, false
 	}
 	var o outline
 	o.module = m
 	if o.tl, ok = intersect(left, top); !ok {
-		return d.noOutline(13)
+		return outline{}, false
 	}
 	if o.tr, ok = intersect(top, right); !ok {
-		return d.noOutline(14)
+		return outline{}, false
 	}
 	if o.br, ok = intersect(right, bottom); !ok {
-		return d.noOutline(15)
+		return outline{}, false
 	}
 	o.bl = bl
 	q := o.corners()
 	if !convex(q) {
-		return d.noOutline(16)
+		return outline{}, false
 	}
 	o.edges = [4]line{top, right, bottom, left}
 	// Seen mirrored, the corner order runs the other way round; name the
@@ -324,7 +324,6 @@ func (d *detector) traceTiming(from, dir, inside point, m, maxLen float64) (l li
 			support++
 		}
 	}
-	d.logf("trace from %v dir %v m %.2f: %d hits, support %d", from, dir, m, len(hits), support)
 	return l, support, reach, true
 }
 
@@ -565,9 +564,4 @@ func (d *detector) countModules(o *outline) bool {
 	h := (o.bl.sub(o.tl).norm() + o.br.sub(o.tr).norm()) / 2
 	o.module = (w/float64(o.colsSeen) + h/float64(o.rowsSeen)) / 2
 	return true
-}
-
-func (d *detector) noOutline(why int) (outline, bool) {
-	d.logf("no outline: step %d", why)
-	return outline{}, false
 }
