@@ -70,3 +70,19 @@ func BenchmarkDecode1080pSymbol(b *testing.B) {
 func BenchmarkDecode1080pSymbolTryHarder(b *testing.B) {
 	benchDecode(b, frame1080(b, "https://example.com/track?id=0123456789"), harder, true)
 }
+
+// noise1080 is a 1080p frame of pure noise, which the binarizer turns
+// into random dark and light pixels: the worst case for any search.
+func noise1080() *symbols.Canvas {
+	c := symbols.NewCanvas(1920, 1080, 128)
+	c.Noise(rand.New(rand.NewPCG(7, 7)), 127)
+	return c
+}
+
+func BenchmarkDecode1080pNoise(b *testing.B) {
+	benchDecode(b, noise1080(), nil, false)
+}
+
+func BenchmarkDecode1080pNoiseTryHarder(b *testing.B) {
+	benchDecode(b, noise1080(), harder, false)
+}

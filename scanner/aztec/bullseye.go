@@ -75,8 +75,8 @@ func ringPattern(runs []int, i int) (float64, bool) {
 	}
 	l1, l2, r1, r2 := float64(runs[i-1]), float64(runs[i-2]), float64(runs[i+1]), float64(runs[i+2])
 	m := (l1 + l2 + r1 + r2) / 4
-	if m < 1 {
-		return 0, false
+	if m < 1.5 {
+		return 0, false // modules too small to read
 	}
 	for _, w := range [...]float64{l1, l2, r1, r2} {
 		if w < 0.5*m || w > 1.5*m {
@@ -103,12 +103,21 @@ func symmetricExtent(runs []int, i int, m float64) int {
 	return k
 }
 
-// findCentres scans every step-th row for the ring pattern and checks each
-// hit down its column. The results are distinct centres, in scan order.
-func (d *detector) findCentres(step int) []centre {
+// rowHit is a run in a row that has the ring pattern round it.
+type rowHit struct {
+	x, y, m float64
+	score   int
+}
+
+// findCentres scans every step-th row for the ring pattern and checks the
+// hits down their columns, most promising first and at most budget of
+// them: texture that looks like rings at every turn (noise binarized at
+// random) would otherwise cost without end. A hit is the more promising
+// the more pairs of equal runs surround it, and when its middle run could
+// be the centre module. The results are distinct centres.
+func (d *detector) findCentres(step, budget int) []centre {
 	img := &d.img
-	out := d.centres[:0]
-	d.triedAt = d.triedAt[:0]
+	hits := d.hits[:0]
 	for y := step / 2; y < img.h; y += step {
 		d.row = img.m.GetRow(y, d.row)
 		d.runs = rowRuns(d.row, img.w, d.runs)
@@ -120,40 +129,45 @@ func (d *detector) findCentres(step int) []centre {
 			if !ok {
 				continue
 			}
-			cx := float64(start) + float64(r)/2
-			if d.tried(cx, float64(y)+0.5, m) {
+			score := symmetricExtent(d.runs, i, m)
+			if i%2 == 1 && float64(r) <= 1.6*m {
+				score += 2
+			}
+			hits = append(hits, rowHit{float64(start) + float64(r)/2, float64(y) + 0.5, m, score})
+		}
+	}
+	d.hits = hits
+	out := d.centres[:0]
+	for score := maxScore; score >= 0 && budget > 0; score-- {
+		for _, h := range hits {
+			if h.score != score {
 				continue
 			}
-			c, ok := d.crossCheck(cx, float64(y)+0.5, m)
-			if !ok {
-				continue
+			if budget--; budget < 0 {
+				break
 			}
-			dup := false
-			for _, o := range out {
-				if o.p.sub(c.p).norm() < 0.75*math.Max(o.module, c.module) {
-					dup = true
-					break
-				}
-			}
-			if !dup {
-				out = append(out, c)
-			}
+			out = d.checkHit(h, out)
 		}
 	}
 	d.centres = out
 	return out
 }
 
-// tried reports whether a row hit lies within a module of one checked
-// before in this image, and notes it otherwise.
-func (d *detector) tried(x, y, m float64) bool {
-	for _, p := range d.triedAt {
-		if math.Abs(p.x-x) < 0.5*m && math.Abs(p.y-y) < 0.5*m {
-			return true
+// maxScore is the best score a row hit can have.
+const maxScore = 18
+
+// checkHit checks a row hit and adds the centre it leads to, if new.
+func (d *detector) checkHit(h rowHit, out []centre) []centre {
+	c, ok := d.crossCheck(h.x, h.y, h.m)
+	if !ok {
+		return out
+	}
+	for _, o := range out {
+		if o.p.sub(c.p).norm() < 0.75*math.Max(o.module, c.module) {
+			return out
 		}
 	}
-	d.triedAt = append(d.triedAt, point{x, y})
-	return false
+	return append(out, c)
 }
 
 // crossCheck moves from a row hit at (x, y), the middle of a chord across
@@ -165,7 +179,7 @@ func (d *detector) tried(x, y, m float64) bool {
 func (d *detector) crossCheck(x, y, m float64) (centre, bool) {
 	// Cheap first: the column through the hit crosses the rings too (the
 	// bars of a 1D code that made a row hit do not).
-	if _, _, _, ok := d.lineCentre(point{x, y}, point{0, 1}, m); !ok {
+	if _, _, _, ok := d.lineCentre(point{x, y}, point{0, 1}, m); !ok || d.lineK < 3 {
 		return centre{}, false
 	}
 	r := int(3*m) + 2
@@ -233,7 +247,10 @@ func (d *detector) fillBlob(seen []bool, x0, y0, w, i, j, maxArea int) (point, i
 		sx += float64(x0+ci) + 0.5
 		sy += float64(y0+cj) + 0.5
 		if ci == 0 || cj == 0 || ci == w-1 || cj == w-1 || area > maxArea {
-			ok = false
+			// A ring or a large dark area: stop here; what is left of it
+			// is flooded, and given up, from the next pixel on.
+			d.fill = stack[:0]
+			return point{}, area, false
 		}
 		for dj := -1; dj <= 1; dj++ {
 			for di := -1; di <= 1; di++ {
@@ -330,5 +347,6 @@ func (d *detector) lineCentre(p, dir point, m float64) (float64, float64, bool, 
 	}
 	mid := along + float64(starts[best]) + float64(runs[best])/2
 	centreModule := best%2 == 1 && float64(runs[best]) <= 1.6*bestM
+	d.lineK = symmetricExtent(runs, best, bestM)
 	return mid, bestM, centreModule, true
 }

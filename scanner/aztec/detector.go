@@ -21,7 +21,8 @@ type detector struct {
 	centres   []centre
 	blob      []bool
 	blobs     []point
-	triedAt   []point
+	hits      []rowHit
+	lineK     int        // symmetric extent of lineCentre's last pattern
 	persp     projective // the rings fitted as a projective map
 	perspOK   bool
 	fill      []int

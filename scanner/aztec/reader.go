@@ -83,9 +83,9 @@ func (r *Reader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHin
 	if err != nil {
 		return nil, gozxing.WrapNotFoundException(err)
 	}
-	step := 3
+	step, budget := 3, maxChecks
 	if hintSet(hints, gozxing.DecodeHintType_TRY_HARDER) {
-		step = 2
+		step, budget = 2, 4*maxChecks
 	}
 	d := &r.det
 	d.img = bitImage{m: m, w: m.GetWidth(), h: m.GetHeight()}
@@ -93,7 +93,7 @@ func (r *Reader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHin
 	if d.row == nil || d.row.GetSize() < d.img.w {
 		d.row = gozxing.NewBitArray(d.img.w)
 	}
-	for _, c := range d.findCentres(step) {
+	for _, c := range d.findCentres(step, budget) {
 		f := d.read(c)
 		if f == nil {
 			continue
@@ -108,6 +108,11 @@ func (r *Reader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHin
 	}
 	return results, nil
 }
+
+// maxChecks bounds the row hits checked for a bull's-eye per image (four
+// times as many with TRY_HARDER): a real image makes a few dozen, noise
+// binarized at random tens of thousands.
+const maxChecks = 400
 
 func hintSet(hints map[gozxing.DecodeHintType]interface{}, h gozxing.DecodeHintType) bool {
 	v, ok := hints[h]

@@ -29,6 +29,8 @@ type detector struct {
 	sizes   []scoredSize
 	dec     *decoder.Decoder
 
+	steps int // boundary pixels followed in the last image
+
 	found []*decoded
 	// lastErr is the most telling failure so far: a symbol that was found
 	// but did not decode says more than no symbol at all.
@@ -59,6 +61,7 @@ func (d *detector) find(m *gozxing.BitMatrix, p scanParams) []*decoded {
 	d.img = bitImage{m: m, w: m.GetWidth(), h: m.GetHeight()}
 	d.seen.reset(d.img.w, d.img.h)
 	d.found = d.found[:0]
+	d.steps = 0
 	d.lastErr = errNotFound
 	if d.row == nil || d.row.GetSize() < d.img.w {
 		d.row = gozxing.NewBitArray(d.img.w)
@@ -67,6 +70,10 @@ func (d *detector) find(m *gozxing.BitMatrix, p scanParams) []*decoded {
 	// symbol's boundary winds in and out between its modules, so it can
 	// be many times its perimeter.
 	limit := min(24*(d.img.w+d.img.h), 1<<18)
+	// All the boundaries followed in one image may be no longer than a
+	// quarter of its pixels: a scene full of symbols and print stays
+	// inside that, binarized noise, boundaries everywhere, does not.
+	budget := max(d.img.w*d.img.h/4, 1<<16)
 	// Start in the middle band and work outwards, so a single symbol near
 	// the centre is found early.
 	step := max(1, p.rowStep)
@@ -91,8 +98,10 @@ func (d *detector) find(m *gozxing.BitMatrix, p scanParams) []*decoded {
 			}
 			var area int
 			var closed bool
-			d.contour, area, closed = traceContour(&d.img, &d.seen, x, y, limit, d.contour[:0])
-			if len(d.contour) > 50 {
+			d.contour, area, closed = traceContour(&d.img, &d.seen, x, y, min(limit, budget), d.contour[:0])
+			d.steps += len(d.contour)
+			if budget -= len(d.contour); budget <= 0 {
+				return d.found
 			}
 			if !closed || area <= 0 {
 				continue
