@@ -272,17 +272,6 @@ func (d *detector) fillBlob(seen []bool, x0, y0, w, i, j, maxArea int) (point, i
 	return point{sx / float64(area), sy / float64(area)}, area, true
 }
 
-// lineThrough returns the line through a and b.
-func lineThrough(a, b point) line {
-	dx, dy := b.x-a.x, b.y-a.y
-	l := math.Hypot(dx, dy)
-	if l == 0 {
-		return line{n: point{0, 1}, c: a.y}
-	}
-	n := point{-dy / l, dx / l}
-	return line{n: n, c: n.x*a.x + n.y*a.y}
-}
-
 // lineCentre samples the line through p along dir (a unit axis vector)
 // within eight modules either way and finds the run nearest p that has the
 // ring pattern round it. It returns the coordinate of the run's middle

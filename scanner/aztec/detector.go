@@ -27,7 +27,6 @@ type detector struct {
 	perspOK   bool
 	fill      []int
 	ringPts   []ringPoint
-	sidePts   [4][]point
 	rs        *reedsolomon.ReedSolomonDecoder
 	dec       *decoder.Decoder
 

@@ -129,15 +129,6 @@ func convex(q [4]point) bool {
 	return true
 }
 
-// quadArea is the area of a simple quadrilateral.
-func quadArea(q [4]point) float64 {
-	s := 0.0
-	for i := range q {
-		s += q[i].cross(q[(i+1)%4])
-	}
-	return math.Abs(s) / 2
-}
-
 // insideQuad reports whether p lies in the convex quadrilateral q.
 func insideQuad(q [4]point, p point) bool {
 	sign := 0.0
