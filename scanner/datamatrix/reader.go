@@ -2,15 +2,20 @@
 // with the rectangular extension of ISO/IEC 21471) from binarized images,
 // as a gozxing.Reader.
 //
-// The detector finds symbols anywhere in the image and at any angle: it
-// follows the outer boundary of dark regions met along scan rows, takes
-// the convex hull of each, and keeps those whose hull is a quadrilateral
-// with two solid sides (the finder) and two alternating ones (the timing
-// pattern). Each side is fitted to the boundary, so the four corners
-// follow perspective; the symbol size is the one whose finder, timing and
-// alignment patterns the image matches best. The module grid is then
-// sampled through the projective map of the corners and decoded with
-// gozxing's Data Matrix codeword decoder and Reed-Solomon correction.
+// The detector finds symbols anywhere in the image, at any angle and in
+// perspective. It follows the outer boundary of dark regions met along scan
+// rows and simplifies it into a polygon; two long sides meeting at a convex
+// corner are a candidate for the finder's L. The L's bars are fitted to the
+// boundary and walked to their ends, the two timing patterns are traced
+// from there with probes that come in from outside (so that timing modules
+// cut off from the rest do not matter), and the four edges give the
+// corners. The symbol size, square, rectangular or DMRE, is the one whose
+// finder, timing and alignment patterns the image matches best (the timing
+// patterns alone tell a symbol from a bar or a box). The grid is then
+// aligned on the fixed pattern and refined on the module boundaries seen
+// all over the symbol, sampled through the projective map of the corners,
+// and decoded with gozxing's Data Matrix codeword decoder and Reed-Solomon
+// correction. With TRY_HARDER mirror images are read too.
 package datamatrix
 
 import (

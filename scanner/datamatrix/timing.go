@@ -4,9 +4,9 @@ import "math"
 
 // traceTiming follows the outer edge of a timing pattern from the end of
 // a finder bar, starting along dir: probes come in from outside, square to
-// the edge fitted so far, and stop at the first dark pixel; after every
-// two modules the edge is fitted again to the outermost hits, so it bends
-// with perspective. It stops where the probes find nothing for more than
+// the edge fitted so far, and stop at the first dark pixel; every module
+// or so the edge is fitted again to the outermost hits, so it turns with
+// perspective. It stops where the probes find nothing for more than
 // a module (the quiet zone past the symbol's corner).
 func (d *detector) traceTiming(from, dir, inside point, m, maxLen float64) (l line, support int, reach float64, ok bool) {
 	l = lineThroughDir(from, dir, inside)
