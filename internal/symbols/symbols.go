@@ -77,7 +77,9 @@ func Encodable(sym scanner.Symbology) bool {
 }
 
 // Encode encodes text as sym. 1D codes get bars a quarter as tall as the
-// code is wide (at least 24 modules).
+// code is wide (at least 24 modules; GS1 DataBar its 33). DataBar takes the
+// 13 digits of a GTIN-14 before its check digit, or all 14 with a correct
+// check digit.
 func Encode(sym scanner.Symbology, text string) (*Symbol, error) {
 	return EncodeWithHints(sym, text, nil)
 }
