@@ -1,6 +1,7 @@
 // Package symbols draws barcodes into gray images: the demo camera renders
 // moving symbols with it, and tests make the images they decode with it.
-// Symbols come from gozxing's writers; drawing supports any scale and
+// Symbols come from gozxing's writers and, for Aztec Code and GS1 DataBar,
+// which gozxing cannot write, from this package's own encoders; drawing supports any scale and
 // rotation, contrast, blur and noise, so tests can show what the engine
 // reads in conditions a camera produces.
 package symbols
@@ -51,18 +52,22 @@ func (s *Symbol) Quiet() int {
 var writers = map[scanner.Symbology]struct {
 	w      func() gozxing.Writer
 	format gozxing.BarcodeFormat
+	height int // least height of a 1D code, in modules
 }{
-	scanner.QRCode:     {func() gozxing.Writer { return qrcode.NewQRCodeWriter() }, gozxing.BarcodeFormat_QR_CODE},
-	scanner.DataMatrix: {func() gozxing.Writer { return datamatrix.NewDataMatrixWriter() }, gozxing.BarcodeFormat_DATA_MATRIX},
-	scanner.EAN13:      {oned.NewEAN13Writer, gozxing.BarcodeFormat_EAN_13},
-	scanner.EAN8:       {oned.NewEAN8Writer, gozxing.BarcodeFormat_EAN_8},
-	scanner.UPCA:       {oned.NewUPCAWriter, gozxing.BarcodeFormat_UPC_A},
-	scanner.UPCE:       {oned.NewUPCEWriter, gozxing.BarcodeFormat_UPC_E},
-	scanner.Code39:     {oned.NewCode39Writer, gozxing.BarcodeFormat_CODE_39},
-	scanner.Code93:     {oned.NewCode93Writer, gozxing.BarcodeFormat_CODE_93},
-	scanner.Code128:    {oned.NewCode128Writer, gozxing.BarcodeFormat_CODE_128},
-	scanner.Codabar:    {oned.NewCodaBarWriter, gozxing.BarcodeFormat_CODABAR},
-	scanner.ITF:        {oned.NewITFWriter, gozxing.BarcodeFormat_ITF},
+	scanner.QRCode:     {w: func() gozxing.Writer { return qrcode.NewQRCodeWriter() }, format: gozxing.BarcodeFormat_QR_CODE},
+	scanner.DataMatrix: {w: func() gozxing.Writer { return datamatrix.NewDataMatrixWriter() }, format: gozxing.BarcodeFormat_DATA_MATRIX},
+	scanner.EAN13:      {w: oned.NewEAN13Writer, format: gozxing.BarcodeFormat_EAN_13},
+	scanner.EAN8:       {w: oned.NewEAN8Writer, format: gozxing.BarcodeFormat_EAN_8},
+	scanner.UPCA:       {w: oned.NewUPCAWriter, format: gozxing.BarcodeFormat_UPC_A},
+	scanner.UPCE:       {w: oned.NewUPCEWriter, format: gozxing.BarcodeFormat_UPC_E},
+	scanner.Code39:     {w: oned.NewCode39Writer, format: gozxing.BarcodeFormat_CODE_39},
+	scanner.Code93:     {w: oned.NewCode93Writer, format: gozxing.BarcodeFormat_CODE_93},
+	scanner.Code128:    {w: oned.NewCode128Writer, format: gozxing.BarcodeFormat_CODE_128},
+	scanner.Codabar:    {w: oned.NewCodaBarWriter, format: gozxing.BarcodeFormat_CODABAR},
+	scanner.ITF:        {w: oned.NewITFWriter, format: gozxing.BarcodeFormat_ITF},
+	scanner.Aztec:      {w: func() gozxing.Writer { return aztecWriter{} }, format: gozxing.BarcodeFormat_AZTEC},
+	// GS1 DataBar Omnidirectional is 33 modules tall (ISO/IEC 24724 §5.3.1).
+	scanner.DataBar: {w: func() gozxing.Writer { return dataBarWriter{} }, format: gozxing.BarcodeFormat_RSS_14, height: 33},
 }
 
 // Encodable reports whether Encode has a writer for sym.
@@ -72,8 +77,17 @@ func Encodable(sym scanner.Symbology) bool {
 }
 
 // Encode encodes text as sym. 1D codes get bars a quarter as tall as the
-// code is wide (at least 24 modules).
+// code is wide (at least 24 modules; GS1 DataBar its 33). DataBar takes the
+// 13 digits of a GTIN-14 before its check digit, or all 14 with a correct
+// check digit.
 func Encode(sym scanner.Symbology, text string) (*Symbol, error) {
+	return EncodeWithHints(sym, text, nil)
+}
+
+// EncodeWithHints encodes text as sym with writer hints on top of the
+// defaults, such as gozxing.EncodeHintType_AZTEC_LAYERS or
+// gozxing.EncodeHintType_DATA_MATRIX_SHAPE.
+func EncodeWithHints(sym scanner.Symbology, text string, extra map[gozxing.EncodeHintType]interface{}) (*Symbol, error) {
 	wr, ok := writers[sym]
 	if !ok {
 		return nil, fmt.Errorf("%w: %v", ErrNoWriter, sym)
@@ -81,6 +95,9 @@ func Encode(sym scanner.Symbology, text string) (*Symbol, error) {
 	hints := map[gozxing.EncodeHintType]interface{}{gozxing.EncodeHintType_MARGIN: 0}
 	if sym == scanner.QRCode {
 		hints[gozxing.EncodeHintType_ERROR_CORRECTION] = "M"
+	}
+	for k, v := range extra {
+		hints[k] = v
 	}
 	h := 0
 	if !sym.Is2D() {
@@ -92,7 +109,7 @@ func Encode(sym scanner.Symbology, text string) (*Symbol, error) {
 	}
 	s := &Symbol{Symbology: sym, Text: text, Width: m.GetWidth(), Height: m.GetHeight()}
 	if !sym.Is2D() {
-		s.Height = max(24, s.Width/4)
+		s.Height = max(24, wr.height, s.Width/4)
 	}
 	s.dark = make([]bool, s.Width*s.Height)
 	for y := 0; y < s.Height; y++ {

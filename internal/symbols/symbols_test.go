@@ -1,6 +1,7 @@
 package symbols
 
 import (
+	"errors"
 	"testing"
 
 	"github.com/scannerd/scannerd/scanner"
@@ -15,6 +16,7 @@ func TestEncodeSizes(t *testing.T) {
 		{scanner.QRCode, "hello", 21, 21},
 		{scanner.DataMatrix, "hello", 12, 12},
 		{scanner.EAN13, "5901234123457", 95, 24},
+		{scanner.Aztec, "hello", 15, 15},
 	} {
 		s, err := Encode(tc.sym, tc.text)
 		if err != nil {
@@ -24,7 +26,7 @@ func TestEncodeSizes(t *testing.T) {
 			t.Errorf("%v %q: %d×%d modules, want %d×%d", tc.sym, tc.text, s.Width, s.Height, tc.w, tc.h)
 		}
 	}
-	if _, err := Encode(scanner.Aztec, "x"); err == nil {
-		t.Error("Aztec encoded without a writer")
+	if _, err := Encode(scanner.MaxiCode, "x"); !errors.Is(err, ErrNoWriter) {
+		t.Errorf("MaxiCode encoded without a writer: %v", err)
 	}
 }

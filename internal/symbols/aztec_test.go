@@ -1,0 +1,111 @@
+package symbols_test
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/makiuchi-d/gozxing"
+	zaztec "github.com/makiuchi-d/gozxing/aztec"
+
+	"github.com/scannerd/scannerd/internal/symbols"
+	"github.com/scannerd/scannerd/scanner"
+	"github.com/scannerd/scannerd/scanner/aztec"
+)
+
+// pureBitmap draws a module matrix at scale pixels per module with a quiet
+// zone of four modules, and binarizes it.
+func pureBitmap(t *testing.T, m *gozxing.BitMatrix, scale int) *gozxing.BinaryBitmap {
+	t.Helper()
+	s := symbols.FromMatrix(scanner.Aztec, "", m)
+	side := (m.GetWidth() + 8) * scale
+	c := symbols.NewCanvas(side, side, 255)
+	c.Draw(s, symbols.Placement{CX: float64(side) / 2, CY: float64(side) / 2, Module: float64(scale), Dark: 0, Light: 255})
+	src, err := gozxing.NewPlanarYUVLuminanceSource(c.Pix, side, side, 0, 0, side, side, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bm, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bm
+}
+
+// TestAztecEncoderRoundTrip reads symbols of every kind back with
+// gozxing's Aztec reader and with scannerd's.
+func TestAztecEncoderRoundTrip(t *testing.T) {
+	long := strings.Repeat("The quick brown fox jumps over the lazy dog. 0123456789 ", 30)
+	for _, tc := range []struct {
+		text string
+		spec symbols.AztecSpec
+		dim  int // expected size in modules
+	}{
+		{"A", symbols.AztecSpec{Layers: -1}, 15},
+		{"compact two", symbols.AztecSpec{Layers: -2}, 19},
+		{"compact 3 layers, lower and UPPER", symbols.AztecSpec{Layers: -3}, 23},
+		{"compact four: 0123456789", symbols.AztecSpec{Layers: -4, ECPercent: 60}, 27},
+		{"full 1", symbols.AztecSpec{Layers: 1}, 19},
+		{"full 4 (8-bit codewords)", symbols.AztecSpec{Layers: 4}, 31},
+		{"full 5: the first reference grid lines", symbols.AztecSpec{Layers: 5}, 37},
+		{"bytes \x00\x01\u00fe\u00ff", symbols.AztecSpec{Layers: 9, ECPercent: 80}, 53},
+		{long[:600], symbols.AztecSpec{}, 0},
+		{long, symbols.AztecSpec{Layers: 23}, 113},
+		{"smallest that fits, ECI: 日本語", symbols.AztecSpec{}, 0},
+		{"", symbols.AztecSpec{}, 15},
+	} {
+		t.Run(fmt.Sprintf("%.20s/%+v", tc.text, tc.spec), func(t *testing.T) {
+			m, err := symbols.EncodeAztec(tc.text, tc.spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.dim != 0 && m.GetWidth() != tc.dim {
+				t.Errorf("%d modules wide, want %d", m.GetWidth(), tc.dim)
+			}
+			bm := pureBitmap(t, m, 3)
+			if res, err := zaztec.NewAztecReader().Decode(bm, nil); err != nil {
+				t.Errorf("gozxing: %v", err)
+			} else if res.GetText() != tc.text {
+				t.Errorf("gozxing read %q", res.GetText())
+			}
+			res, err := aztec.NewReader().Decode(pureBitmap(t, m, 3), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.GetText() != tc.text {
+				t.Fatalf("read %q", res.GetText())
+			}
+			md := res.GetResultMetadata()[gozxing.ResultMetadataType_OTHER].(*aztec.Metadata)
+			if tc.spec.Layers != 0 && (md.Compact != (tc.spec.Layers < 0) || md.Layers != max(tc.spec.Layers, -tc.spec.Layers)) {
+				t.Errorf("read as %+v", *md)
+			}
+		})
+	}
+}
+
+func TestAztecEncoderErrors(t *testing.T) {
+	long := strings.Repeat("x", 100)
+	for _, tc := range []struct {
+		name string
+		text string
+		spec symbols.AztecSpec
+		want error
+	}{
+		{"too long for the layers", long, symbols.AztecSpec{Layers: -1}, symbols.ErrAztecTooLong},
+		{"too long for any symbol", strings.Repeat("\u00ff", 4000), symbols.AztecSpec{}, symbols.ErrAztecTooLong},
+		{"reader initialization in 2 compact layers", "x", symbols.AztecSpec{Layers: -2, ReaderInit: true}, symbols.ErrAztecTooLong},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := symbols.EncodeAztec(tc.text, tc.spec); !errors.Is(err, tc.want) {
+				t.Fatalf("error %v, want %v", err, tc.want)
+			}
+		})
+	}
+	if _, err := symbols.EncodeAztec("x", symbols.AztecSpec{ECPercent: 95}); err == nil {
+		t.Error("95% error correction accepted")
+	}
+	if _, err := symbols.EncodeAztec("\xff\xfe", symbols.AztecSpec{}); err == nil {
+		t.Error("invalid UTF-8 accepted")
+	}
+}

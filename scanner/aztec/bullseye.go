@@ -1,0 +1,341 @@
+package aztec
+
+import (
+	"math"
+	"math/bits"
+
+	"github.com/makiuchi-d/gozxing"
+)
+
+// The bull's-eye is a set of concentric square rings one module wide, dark
+// at even distance from the dark centre module (ISO/IEC 24778 §6.1). Any
+// line through the centre, at any angle, crosses the rings in runs of one
+// width; a row up to two modules off the centre crosses a wider middle
+// run flanked by at least two such runs on each side. Rows are scanned for
+// that pattern, a candidate is checked down its column, and the centre is
+// then taken from the run pattern in both directions.
+
+// bitImage reads the binarized image; everything outside it is light.
+type bitImage struct {
+	m    *gozxing.BitMatrix
+	w, h int
+}
+
+func (b *bitImage) darkAt(p point) bool {
+	if p.x < 0 || p.y < 0 {
+		return false
+	}
+	return b.m.Get(int(p.x), int(p.y))
+}
+
+// rowRuns returns the run lengths of row y, starting with a light run
+// (empty when the row starts dark).
+func rowRuns(row *gozxing.BitArray, width int, out []int) []int {
+	out = out[:0]
+	words := row.GetBitArray()
+	prevDark := false
+	start := 0
+	for i, w := range words {
+		base := i * 32
+		if base >= width {
+			break
+		}
+		// Bit j of t is set where pixel base+j differs from the one before.
+		var carry uint32
+		if prevDark {
+			carry = 1
+		}
+		t := w ^ (w<<1 | carry)
+		for t != 0 {
+			j := bits.TrailingZeros32(t)
+			t &= t - 1
+			x := base + j
+			if x >= width {
+				break
+			}
+			out = append(out, x-start)
+			start = x
+		}
+		prevDark = w>>31 == 1
+	}
+	return append(out, width-start)
+}
+
+// centre is a bull's-eye candidate: its centre and module size in pixels.
+type centre struct {
+	p      point
+	module float64
+}
+
+// ringPattern looks at runs[i] as the middle run of a bull's-eye crossing
+// and returns the module size the runs next to it suggest, or false.
+func ringPattern(runs []int, i int) (float64, bool) {
+	if i < 2 || i+2 >= len(runs) {
+		return 0, false
+	}
+	l1, l2, r1, r2 := float64(runs[i-1]), float64(runs[i-2]), float64(runs[i+1]), float64(runs[i+2])
+	m := (l1 + l2 + r1 + r2) / 4
+	if m < 1.5 {
+		return 0, false // modules too small to read
+	}
+	for _, w := range [...]float64{l1, l2, r1, r2} {
+		if w < 0.5*m || w > 1.5*m {
+			return 0, false
+		}
+	}
+	c := float64(runs[i])
+	if c < 0.25*m || c > 5.5*m || math.Abs((l1+l2)-(r1+r2)) > 0.5*m+1 {
+		return 0, false
+	}
+	return m, true
+}
+
+// symmetricExtent counts the pairs of runs round runs[i] that are about a
+// module wide and as wide as each other, out to the first pair that is not.
+func symmetricExtent(runs []int, i int, m float64) int {
+	k := 0
+	for ; k < 16 && i-k-1 >= 0 && i+k+1 < len(runs); k++ {
+		l, r := float64(runs[i-k-1]), float64(runs[i+k+1])
+		if math.Abs(l-r) > 0.5*m+1 || min(l, r) < 0.5*m || max(l, r) > 1.5*m {
+			break
+		}
+	}
+	return k
+}
+
+// rowHit is a run in a row that has the ring pattern round it.
+type rowHit struct {
+	x, y, m float64
+	score   int
+}
+
+// findCentres scans every step-th row for the ring pattern and checks the
+// hits down their columns, most promising first and at most budget of
+// them: texture that looks like rings at every turn (noise binarized at
+// random) would otherwise cost without end. A hit is the more promising
+// the more pairs of equal runs surround it, and when its middle run could
+// be the centre module. The results are distinct centres.
+func (d *detector) findCentres(step, budget int) []centre {
+	img := &d.img
+	hits := d.hits[:0]
+	for y := step / 2; y < img.h; y += step {
+		d.row = img.m.GetRow(y, d.row)
+		d.runs = rowRuns(d.row, img.w, d.runs)
+		x := 0
+		for i, r := range d.runs {
+			start := x
+			x += r
+			m, ok := ringPattern(d.runs, i)
+			if !ok {
+				continue
+			}
+			score := symmetricExtent(d.runs, i, m)
+			if i%2 == 1 && float64(r) <= 1.6*m {
+				score += 2
+			}
+			hits = append(hits, rowHit{float64(start) + float64(r)/2, float64(y) + 0.5, m, score})
+		}
+	}
+	d.hits = hits
+	out := d.centres[:0]
+	for score := maxScore; score >= 0 && budget > 0; score-- {
+		for _, h := range hits {
+			if h.score != score {
+				continue
+			}
+			if budget--; budget < 0 {
+				break
+			}
+			out = d.checkHit(h, out)
+		}
+	}
+	d.centres = out
+	return out
+}
+
+// maxScore is the best score a row hit can have.
+const maxScore = 18
+
+// checkHit checks a row hit and adds the centre it leads to, if new.
+func (d *detector) checkHit(h rowHit, out []centre) []centre {
+	c, ok := d.crossCheck(h.x, h.y, h.m)
+	if !ok {
+		return out
+	}
+	for _, o := range out {
+		if o.p.sub(c.p).norm() < 0.75*math.Max(o.module, c.module) {
+			return out
+		}
+	}
+	return append(out, c)
+}
+
+// crossCheck moves from a row hit at (x, y), the middle of a chord across
+// the rings, to the bull's-eye's centre. The centre module is a small dark
+// blob that the light first ring closes in all round, within a few
+// modules of the middle of any chord; the rings round it are large. Of the
+// small blobs nearby, the first that has the ring pattern centred on it
+// both ways is the centre.
+func (d *detector) crossCheck(x, y, m float64) (centre, bool) {
+	// Cheap first: the column through the hit crosses the rings too (the
+	// bars of a 1D code that made a row hit do not).
+	if _, _, _, ok := d.lineCentre(point{x, y}, point{0, 1}, m); !ok || d.lineK < 3 {
+		return centre{}, false
+	}
+	r := int(3*m) + 2
+	x0, y0 := int(x)-r, int(y)-r
+	w := 2*r + 1
+	if cap(d.blob) < w*w {
+		d.blob = make([]bool, w*w)
+	}
+	seen := d.blob[:w*w]
+	clear(seen)
+	maxArea := int(3*m*m) + 8
+	// The small blobs, nearest the hit first.
+	blobs := d.blobs[:0]
+	for j := 0; j < w; j++ {
+		for i := 0; i < w; i++ {
+			if seen[j*w+i] || !d.img.darkAt(point{float64(x0+i) + 0.5, float64(y0+j) + 0.5}) {
+				continue
+			}
+			c, area, ok := d.fillBlob(seen, x0, y0, w, i, j, maxArea)
+			if !ok || float64(area) < max(2, 0.1*m*m) {
+				continue
+			}
+			blobs = append(blobs, c)
+		}
+	}
+	d.blobs = blobs
+	hit := point{x, y}
+	for i := 1; i < len(blobs); i++ {
+		for j := i; j > 0 && blobs[j].sub(hit).norm() < blobs[j-1].sub(hit).norm(); j-- {
+			blobs[j], blobs[j-1] = blobs[j-1], blobs[j]
+		}
+	}
+	for i, c := range blobs {
+		if i == 3 {
+			break
+		}
+		cy, mv, darkV, ok1 := d.lineCentre(c, point{0, 1}, m)
+		cx, mh, darkH, ok2 := d.lineCentre(point{c.x, cy}, point{1, 0}, m)
+		if !ok1 || !ok2 || !darkV || !darkH || math.Abs(cx-c.x) > 0.75*m || math.Abs(cy-c.y) > 0.75*m {
+			continue
+		}
+		if mv < mh/3 || mv > 3*mh {
+			continue
+		}
+		return centre{p: point{(cx + c.x) / 2, (cy + c.y) / 2}, module: (mv + mh) / 2}, true
+	}
+	return centre{}, false
+}
+
+// fillBlob floods the dark 8-connected blob at window cell (i, j) and
+// returns its centroid in image coordinates and its area, or false when it
+// is larger than maxArea or reaches the window's edge (a ring, not the
+// centre module).
+func (d *detector) fillBlob(seen []bool, x0, y0, w, i, j, maxArea int) (point, int, bool) {
+	stack := append(d.fill[:0], j*w+i)
+	seen[j*w+i] = true
+	var sx, sy float64
+	area := 0
+	ok := true
+	for len(stack) > 0 {
+		k := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		ci, cj := k%w, k/w
+		area++
+		sx += float64(x0+ci) + 0.5
+		sy += float64(y0+cj) + 0.5
+		if ci == 0 || cj == 0 || ci == w-1 || cj == w-1 || area > maxArea {
+			// A ring or a large dark area: stop here; what is left of it
+			// is flooded, and given up, from the next pixel on.
+			d.fill = stack[:0]
+			return point{}, area, false
+		}
+		for dj := -1; dj <= 1; dj++ {
+			for di := -1; di <= 1; di++ {
+				ni, nj := ci+di, cj+dj
+				if ni < 0 || nj < 0 || ni >= w || nj >= w || seen[nj*w+ni] {
+					continue
+				}
+				if d.img.darkAt(point{float64(x0+ni) + 0.5, float64(y0+nj) + 0.5}) {
+					seen[nj*w+ni] = true
+					stack = append(stack, nj*w+ni)
+				}
+			}
+		}
+	}
+	d.fill = stack
+	if !ok || area == 0 {
+		return point{}, area, false
+	}
+	return point{sx / float64(area), sy / float64(area)}, area, true
+}
+
+// lineCentre samples the line through p along dir (a unit axis vector)
+// within eight modules either way and finds the run nearest p that has the
+// ring pattern round it. It returns the coordinate of the run's middle
+// along dir, the module size, and whether the run is the dark centre
+// module (dark and about a module wide).
+func (d *detector) lineCentre(p, dir point, m float64) (float64, float64, bool, bool) {
+	reach := int(8*m) + 2
+	runs := d.colRuns[:0]
+	starts := d.colStarts[:0]
+	// Runs of whole pixels along the line, starting light.
+	px, py := math.Floor(p.x), math.Floor(p.y)
+	prev := false
+	runStart := -reach
+	for t := -reach; t <= reach; t++ {
+		v := d.img.darkAt(point{px + dir.x*float64(t) + 0.5, py + dir.y*float64(t) + 0.5})
+		if t == -reach {
+			prev = v
+			if v {
+				runs = append(runs, 0)
+				starts = append(starts, t)
+			}
+			continue
+		}
+		if v != prev {
+			runs = append(runs, t-runStart)
+			starts = append(starts, runStart)
+			runStart, prev = t, v
+		}
+	}
+	runs = append(runs, reach+1-runStart)
+	starts = append(starts, runStart)
+	d.colRuns, d.colStarts = runs, starts
+	along := px*dir.x + py*dir.y
+	here := p.x*dir.x + p.y*dir.y
+	// The centre module: a dark run about a module wide with at least
+	// three pairs of equal runs round it, nearest p. Failing that, the
+	// middle of the pattern: the run with the most pairs of equal runs
+	// round it, nearest p among equals (a chord across a ring).
+	best, bestK, bestD := -1, 0, math.Inf(1)
+	centreRun, centreD := -1, math.Inf(1)
+	var bestM, centreM float64
+	for i := range runs {
+		mm, ok := ringPattern(runs, i)
+		if !ok {
+			continue
+		}
+		k := symmetricExtent(runs, i, mm)
+		mid := along + float64(starts[i]) + float64(runs[i])/2
+		dd := math.Abs(mid - here)
+		if i%2 == 1 && k >= 3 && float64(runs[i]) <= 1.6*mm && dd < centreD {
+			centreRun, centreD, centreM = i, dd, mm
+		}
+		if k > bestK || k == bestK && dd < bestD {
+			best, bestK, bestD, bestM = i, k, dd, mm
+		}
+	}
+	if centreRun >= 0 && centreD <= 3*m {
+		best, bestD, bestM = centreRun, centreD, centreM
+	}
+	if best < 0 || bestD > 4*m {
+		return 0, 0, false, false
+	}
+	mid := along + float64(starts[best]) + float64(runs[best])/2
+	centreModule := best%2 == 1 && float64(runs[best]) <= 1.6*bestM
+	d.lineK = symmetricExtent(runs, best, bestM)
+	return mid, bestM, centreModule, true
+}

@@ -1,0 +1,163 @@
+package aztec
+
+import "math"
+
+// refineMap fits the map from the symbol's module coordinates to the image
+// to the module boundaries seen in the symbol, growing outwards from the
+// bull's-eye. The rings alone fix an affine map good near the centre; far
+// out, perspective and the small errors of a map fitted to a few modules
+// add up. Every change of colour along a row of modules marks a boundary
+// between two columns, u = k+½ for the nearest k, and down a column one
+// between two rows: each is a linear equation in the inverse map (image to
+// modules), with a term δ·s for how much the binarizer thinned or
+// thickened the dark modules (s +1 where light turns dark along the line,
+// −1 where dark turns light).
+func (d *detector) refineMap(sm symbolMap, dim int, m float64) (symbolMap, bool) {
+	half := float64(dim / 2)
+	origin := sm.at(0, 0)
+	scale := 1 / math.Max(m, 1)
+	cur := sm
+	ok := false
+	full := 0
+	for radius := 8.0; full < 3; radius *= 1.6 {
+		r := math.Min(radius, half+0.5)
+		g, fit := d.fitInverse(&cur, r, origin, scale)
+		if !fit {
+			break
+		}
+		h, inv := g.inverse()
+		if !inv {
+			break
+		}
+		// Back to image coordinates: the fit worked in (p−origin)·scale.
+		h = projective{
+			a: h.a/scale + origin.x*h.g, b: h.b/scale + origin.x*h.h, c: h.c/scale + origin.x,
+			d: h.d/scale + origin.y*h.g, e: h.e/scale + origin.y*h.h, f: h.f/scale + origin.y,
+			g: h.g, h: h.h,
+		}
+		cur = symbolMap{h: h}
+		ok = true
+		if r >= half+0.5 {
+			full++ // a few more rounds over the whole symbol
+		}
+	}
+	return cur, ok
+}
+
+// fitInverse measures the boundaries within radius modules of the centre
+// through the current map and fits the inverse map, in image coordinates
+// (p−origin)·scale, by least squares.
+func (d *detector) fitInverse(sm *symbolMap, radius float64, origin point, scale float64) (projective, bool) {
+	// Unknowns: g11 g12 g13 g21 g22 g23 g31 g32 δu δv.
+	const n = 10
+	var ata [n][n]float64
+	var atb [n]float64
+	count := 0
+	add := func(row [n]float64, rhs float64) {
+		for i := range row {
+			for j := range row {
+				ata[i][j] += row[i] * row[j]
+			}
+			atb[i] += row[i] * rhs
+		}
+		count++
+	}
+	lines := int(radius)
+	for pass := 0; pass < 2; pass++ {
+		alongRows := pass == 0
+		for j := -lines; j <= lines; j++ {
+			across := float64(j)
+			pos := func(t float64) point {
+				if alongRows {
+					return sm.at(t, across)
+				}
+				return sm.at(across, t)
+			}
+			length := pos(-radius).sub(pos(radius)).norm()
+			if length == 0 {
+				continue
+			}
+			step := 2 * radius / (length * 4) // a quarter pixel
+			prev := d.img.darkAt(pos(-radius))
+			for t := -radius + step; t <= radius; t += step {
+				v := d.img.darkAt(pos(t))
+				if v == prev {
+					continue
+				}
+				prev = v
+				at := t - step/2
+				b := math.Round(at+0.5) - 0.5 // nearest boundary between modules
+				if math.Abs(at-b) > 0.4 || math.Abs(b) > radius-0.5 {
+					continue
+				}
+				p := pos(at).sub(origin).scale(scale)
+				sign := -1.0
+				if v {
+					sign = 1
+				}
+				var row [n]float64
+				if alongRows { // u(p) = b + δu·s
+					row = [n]float64{p.x, p.y, 1, 0, 0, 0, -b * p.x, -b * p.y, -sign, 0}
+				} else { // v(p) = b + δv·s
+					row = [n]float64{0, 0, 0, p.x, p.y, 1, -b * p.x, -b * p.y, 0, -sign}
+				}
+				add(row, b)
+			}
+		}
+	}
+	if count < 24 {
+		return projective{}, false
+	}
+	x, ok := solve(ata[:], atb[:])
+	if !ok {
+		return projective{}, false
+	}
+	return projective{a: x[0], b: x[1], c: x[2], d: x[3], e: x[4], f: x[5], g: x[6], h: x[7]}, true
+}
+
+// inverse returns the map that undoes t.
+func (t projective) inverse() (projective, bool) {
+	a, b, c, d, e, f, g, h := t.a, t.b, t.c, t.d, t.e, t.f, t.g, t.h
+	A, B, C := e-f*h, c*h-b, b*f-c*e
+	D, E, F := f*g-d, a-c*g, c*d-a*f
+	G, H, I := d*h-e*g, b*g-a*h, a*e-b*d
+	if math.Abs(I) < 1e-12 {
+		return projective{}, false
+	}
+	return projective{A / I, B / I, C / I, D / I, E / I, F / I, G / I, H / I}, true
+}
+
+// solve solves the square system m·x = b (rows of m given as arrays) by
+// Gaussian elimination with partial pivoting.
+func solve[R ~[9]float64 | ~[10]float64](m []R, b []float64) ([]float64, bool) {
+	n := len(b)
+	for c := 0; c < n; c++ {
+		p := c
+		for r := c + 1; r < n; r++ {
+			if math.Abs(m[r][c]) > math.Abs(m[p][c]) {
+				p = r
+			}
+		}
+		if math.Abs(m[p][c]) < 1e-9 {
+			return nil, false
+		}
+		m[c], m[p] = m[p], m[c]
+		b[c], b[p] = b[p], b[c]
+		for r := c + 1; r < n; r++ {
+			f := m[r][c] / m[c][c]
+			for k := c; k < n; k++ {
+				m[r][k] -= f * m[c][k]
+			}
+			b[r] -= f * b[c]
+		}
+	}
+	x := make([]float64, n)
+	for r := n - 1; r >= 0; r-- {
+		v := b[r]
+		for k := r + 1; k < n; k++ {
+			v -= m[r][k] * x[k]
+		}
+		x[r] = v / m[r][r]
+	}
+	return x, true
+}

@@ -1,0 +1,345 @@
+package aztec_test
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/makiuchi-d/gozxing"
+
+	"github.com/scannerd/scannerd/internal/symbols"
+	"github.com/scannerd/scannerd/scanner"
+	"github.com/scannerd/scannerd/scanner/aztec"
+)
+
+var harder = map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_TRY_HARDER: true}
+
+// specs covers compact and full-range symbols, small and large, and the
+// error correction levels.
+var specs = []struct {
+	name   string
+	text   string
+	layers int // 0: smallest that fits; <0 compact
+	ec     int
+}{
+	{"compact-1", "AZ 42", -1, 0},
+	{"compact-2", "hello, world", -2, 0},
+	{"compact-4", "Compact with four layers: 0123456789", -4, 50},
+	{"full-1", "full", 1, 0},
+	{"full-3", "Full range, three layers.", 3, 33},
+	{"full-8-binary", "bytes \x00\x01\u00fe\u00ff and ISO-8859-1 é ü ß", 8, 0},
+	{"full-15", longText(240), 15, 23},
+}
+
+func longText(n int) string {
+	const alphabet = "Lorem ipsum dolor sit amet, consectetur adipiscing elit 0123456789. "
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = alphabet[i%len(alphabet)]
+	}
+	return string(b)
+}
+
+func encode(t testing.TB, text string, layers, ec int) *symbols.Symbol {
+	t.Helper()
+	hints := map[gozxing.EncodeHintType]interface{}{gozxing.EncodeHintType_AZTEC_LAYERS: layers}
+	if ec != 0 {
+		hints[gozxing.EncodeHintType_ERROR_CORRECTION] = ec
+	}
+	s, err := symbols.EncodeWithHints(scanner.Aztec, text, hints)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// bitmap binarizes a canvas as the decode engine's first pass does.
+func bitmap(t testing.TB, c *symbols.Canvas) *gozxing.BinaryBitmap {
+	t.Helper()
+	src, err := gozxing.NewPlanarYUVLuminanceSource(c.Pix, c.Width, c.Height, 0, 0, c.Width, c.Height, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bm, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bm
+}
+
+// globalBitmap binarizes a canvas with one threshold for the whole image.
+func globalBitmap(t testing.TB, c *symbols.Canvas) *gozxing.BinaryBitmap {
+	t.Helper()
+	src, err := gozxing.NewPlanarYUVLuminanceSource(c.Pix, c.Width, c.Height, 0, 0, c.Width, c.Height, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bm, err := gozxing.NewBinaryBitmap(gozxing.NewGlobalHistgramBinarizer(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bm
+}
+
+// corners returns a result's points in drawing order (top-left, top-right,
+// bottom-right, bottom-left); results list top-left, bottom-left,
+// bottom-right, top-right.
+func corners(t testing.TB, r *gozxing.Result) [4]scanner.Point {
+	t.Helper()
+	p := r.GetResultPoints()
+	if len(p) != 4 {
+		t.Fatalf("%d result points, want 4", len(p))
+	}
+	pt := func(i int) scanner.Point { return scanner.Point{X: p[i].GetX(), Y: p[i].GetY()} }
+	return [4]scanner.Point{pt(0), pt(3), pt(2), pt(1)}
+}
+
+func checkCorners(t testing.TB, got, want [4]scanner.Point, tol float64) {
+	t.Helper()
+	for i := range got {
+		if d := math.Hypot(got[i].X-want[i].X, got[i].Y-want[i].Y); d > tol {
+			t.Errorf("corner %d at (%.1f, %.1f), drawn at (%.1f, %.1f): %.1f px off", i, got[i].X, got[i].Y, want[i].X, want[i].Y, d)
+		}
+	}
+}
+
+// quad lists four corners as x, y pairs.
+func quad(c ...float64) [4]scanner.Point {
+	var q [4]scanner.Point
+	for i := range q {
+		q[i] = scanner.Point{X: c[2*i], Y: c[2*i+1]}
+	}
+	return q
+}
+
+func TestRoundTripRotations(t *testing.T) {
+	for _, sp := range specs {
+		s := encode(t, sp.text, sp.layers, sp.ec)
+		for _, module := range []float64{2, 2.5, 3, 4, 6} {
+			if module < 2.5 && s.Width > 60 {
+				// At 2 px the hybrid binarizer breaks up the rings of a
+				// large symbol's bull's-eye (busy data all round).
+				continue
+			}
+			step := 15.0
+			if module > 3 || s.Width > 40 {
+				step = 35
+			}
+			for angle := 0.0; angle < 360; angle += step {
+				t.Run(fmt.Sprintf("%s/%gpx/%g°", sp.name, module, angle), func(t *testing.T) {
+					side := int(float64(s.Width)*module*math.Sqrt2) + 40
+					c := symbols.NewCanvas(side+60, side+20, 230)
+					want := c.Draw(s, symbols.Placement{CX: float64(side)/2 + 50, CY: float64(side)/2 + 10, Module: module, Angle: angle, Dark: 35, Light: 230})
+					c.Noise(rand.New(rand.NewPCG(uint64(module*10), uint64(angle))), 6)
+					// A bull's-eye of 2 px modules is crossed by few enough
+					// rows that it takes the denser scan.
+					var hints map[gozxing.DecodeHintType]interface{}
+					if module < 2.5 {
+						hints = harder
+					}
+					res, err := aztec.NewReader().Decode(bitmap(t, c), hints)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if res.GetText() != sp.text {
+						t.Fatalf("read %q, want %q", res.GetText(), sp.text)
+					}
+					checkCorners(t, corners(t, res), want, 1.5*module)
+				})
+			}
+		}
+	}
+}
+
+func TestRoundTripPerspective(t *testing.T) {
+	quads := [][4]scanner.Point{
+		quad(100, 80, 420, 120, 400, 400, 90, 360),   // leaning back on the right
+		quad(150, 60, 380, 60, 470, 420, 60, 420),    // seen from below
+		quad(300, 40, 520, 260, 300, 470, 90, 250),   // diamond, foreshortened
+		quad(480, 420, 120, 400, 140, 90, 450, 60),   // upside down, skewed
+		quad(60, 200, 300, 100, 520, 210, 280, 330),  // flat, strongly skewed
+		quad(200, 150, 330, 170, 320, 290, 190, 280), // small
+	}
+	for _, sp := range specs {
+		s := encode(t, sp.text, sp.layers, sp.ec)
+		for i, q := range quads {
+			t.Run(fmt.Sprintf("%s/%d", sp.name, i), func(t *testing.T) {
+				short := math.Inf(1)
+				for j := range q {
+					a, b := q[j], q[(j+1)%4]
+					short = math.Min(short, math.Hypot(b.X-a.X, b.Y-a.Y)/float64(s.Width))
+				}
+				if short < 2 {
+					t.Skipf("modules of %.1f px", short)
+				}
+				c := symbols.NewCanvas(600, 500, 225)
+				c.DrawQuad(s, q, 40, 225)
+				c.Noise(rand.New(rand.NewPCG(uint64(i), 7)), 5)
+				res, err := aztec.NewReader().Decode(bitmap(t, c), nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if res.GetText() != sp.text {
+					t.Fatalf("read %q, want %q", res.GetText(), sp.text)
+				}
+				checkCorners(t, corners(t, res), q, 2*short)
+			})
+		}
+	}
+}
+
+func TestRoundTripContrastBlurNoise(t *testing.T) {
+	cases := []struct {
+		name        string
+		dark, light uint8
+		blur, noise int
+		module      float64
+	}{
+		{"low contrast", 110, 160, 0, 4, 3},
+		{"blurred", 30, 230, 1, 4, 4},
+		{"noisy", 40, 220, 0, 16, 4},
+		{"dim and blurred", 70, 150, 1, 6, 5},
+	}
+	for _, tc := range cases {
+		for _, sp := range specs {
+			t.Run(tc.name+"/"+sp.name, func(t *testing.T) {
+				s := encode(t, sp.text, sp.layers, sp.ec)
+				side := max(160, int(2*tc.module*float64(s.Width)))
+				c := symbols.NewCanvas(side, side, tc.light)
+				c.Draw(s, symbols.Placement{CX: float64(side) / 2, CY: float64(side) / 2, Module: tc.module, Angle: 17, Dark: tc.dark, Light: tc.light})
+				c.Blur(tc.blur)
+				c.Noise(rand.New(rand.NewPCG(3, 4)), tc.noise)
+				// As the decode engine does with TRY_HARDER: the hybrid
+				// binarizer first, then the global histogram one.
+				res, err := aztec.NewReader().Decode(bitmap(t, c), harder)
+				if err != nil {
+					res, err = aztec.NewReader().Decode(globalBitmap(t, c), harder)
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				if res.GetText() != sp.text {
+					t.Fatalf("read %q, want %q", res.GetText(), sp.text)
+				}
+			})
+		}
+	}
+}
+
+func TestDecodeMultipleAnywhere(t *testing.T) {
+	c := symbols.NewCanvas(1920, 1080, 220)
+	want := map[string]bool{}
+	places := []symbols.Placement{
+		{CX: 80, CY: 80, Module: 3, Angle: 0},
+		{CX: 1840, CY: 90, Module: 2.5, Angle: 33},
+		{CX: 960, CY: 540, Module: 4, Angle: 200},
+		{CX: 150, CY: 990, Module: 3, Angle: 280},
+		{CX: 1700, CY: 900, Module: 5, Angle: 95},
+	}
+	for i, p := range places {
+		text := fmt.Sprintf("symbol %d of %d at (%g, %g)", i+1, len(places), p.CX, p.CY)
+		p.Dark, p.Light = 30, 220
+		c.Draw(encode(t, text, 0, 0), p)
+		want[text] = true
+	}
+	c.Noise(rand.New(rand.NewPCG(5, 6)), 6)
+	res, err := aztec.NewReader().DecodeMultiple(bitmap(t, c), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for _, r := range res {
+		if got[r.GetText()] {
+			t.Errorf("%q reported twice", r.GetText())
+		}
+		got[r.GetText()] = true
+	}
+	for text := range want {
+		if !got[text] {
+			t.Errorf("missed %q", text)
+		}
+	}
+	for text := range got {
+		if !want[text] {
+			t.Errorf("read %q, which is not in the image", text)
+		}
+	}
+}
+
+func TestReaderInitializationAndMirror(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		spec   symbols.AztecSpec
+		mirror bool
+	}{
+		{"compact reader init", symbols.AztecSpec{Layers: -1, ReaderInit: true}, false},
+		{"full reader init", symbols.AztecSpec{Layers: 2, ReaderInit: true}, false},
+		{"compact mirrored", symbols.AztecSpec{Layers: -2}, true},
+		{"full mirrored", symbols.AztecSpec{Layers: 4}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			const text = "init-test"
+			m, err := symbols.EncodeAztec(text, tc.spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := symbols.FromMatrix(scanner.Aztec, text, m)
+			c := symbols.NewCanvas(300, 300, 230)
+			w := float64(s.Width) * 6
+			q := quad(150-w/2, 150-w/2, 150+w/2, 150-w/2, 150+w/2, 150+w/2, 150-w/2, 150+w/2)
+			if tc.mirror {
+				q[0], q[1], q[2], q[3] = q[1], q[0], q[3], q[2]
+			}
+			c.DrawQuad(s, q, 30, 230)
+			res, err := aztec.NewReader().Decode(bitmap(t, c), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.GetText() != text {
+				t.Fatalf("read %q, want %q", res.GetText(), text)
+			}
+			md, ok := res.GetResultMetadata()[gozxing.ResultMetadataType_OTHER].(*aztec.Metadata)
+			if !ok {
+				t.Fatal("no Aztec metadata")
+			}
+			if md.ReaderInit != tc.spec.ReaderInit || md.Compact != (tc.spec.Layers < 0) || md.Layers != max(tc.spec.Layers, -tc.spec.Layers) {
+				t.Errorf("metadata %+v, symbol %+v", *md, tc.spec)
+			}
+		})
+	}
+}
+
+func TestNoSymbol(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	blank := symbols.NewCanvas(640, 480, 200)
+	noise := symbols.NewCanvas(640, 480, 128)
+	noise.Noise(rng, 127)
+	// Other symbologies' patterns: QR finders look like a small bull's-eye.
+	other := symbols.NewCanvas(900, 600, 230)
+	for i, sym := range []scanner.Symbology{scanner.QRCode, scanner.DataMatrix, scanner.Code128, scanner.EAN13} {
+		s, err := symbols.Encode(sym, map[scanner.Symbology]string{scanner.QRCode: "not an aztec symbol", scanner.DataMatrix: "nor this", scanner.Code128: "CODE128", scanner.EAN13: "5901234123457"}[sym])
+		if err != nil {
+			t.Fatal(err)
+		}
+		other.Draw(s, symbols.Placement{CX: 150 + 200*float64(i), CY: 300, Module: 3, Angle: 10 * float64(i), Dark: 30, Light: 230})
+	}
+	for name, c := range map[string]*symbols.Canvas{"blank": blank, "noise": noise, "other symbologies": other} {
+		t.Run(name, func(t *testing.T) {
+			for _, hints := range []map[gozxing.DecodeHintType]interface{}{nil, harder} {
+				res, err := aztec.NewReader().DecodeMultiple(bitmap(t, c), hints)
+				if len(res) > 0 {
+					t.Fatalf("read %q from an image without an Aztec symbol", res[0].GetText())
+				}
+				if _, ok := err.(gozxing.NotFoundException); !ok {
+					t.Errorf("error %T (%v), want a NotFoundException", err, err)
+				}
+			}
+		})
+	}
+}
+
+// codeFor returns a 1D symbology for background clutter.
+func codeFor(i int) scanner.Symbology {
+	return [...]scanner.Symbology{scanner.Code128, scanner.EAN13}[i%2]
+}

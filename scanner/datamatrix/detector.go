@@ -1,0 +1,225 @@
+package datamatrix
+
+import (
+	"errors"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/common"
+	"github.com/makiuchi-d/gozxing/datamatrix/decoder"
+)
+
+// detector finds and reads symbols in one binarized image. Its buffers are
+// reused from image to image.
+type detector struct {
+	img     bitImage
+	seen    visited
+	row     *gozxing.BitArray
+	seeds   []int
+	contour []pixel
+	verts   []int
+	stack   [][2]int
+	segs    []segment
+	corners []finderCorner
+	thick   []float64
+	hits    []point
+	obs     []observation
+	binBest []point
+	binDist []float64
+	fitPts  []point
+	sizes   []scoredSize
+	dec     *decoder.Decoder
+
+	steps int // boundary pixels followed in the last image
+
+	found []*decoded
+	// lastErr is the most telling failure so far: a symbol that was found
+	// but did not decode says more than no symbol at all.
+	lastErr error
+}
+
+// decoded is a symbol read from the image.
+type decoded struct {
+	o      outline
+	result *common.DecoderResult
+	mirror bool
+}
+
+// Internal failures; the reader reports them as gozxing exceptions.
+var (
+	errNotFound = errors.New("datamatrix: no symbol found")
+)
+
+// scanParams says how hard to look.
+type scanParams struct {
+	rowStep  int  // rows between seed scans
+	multiple bool // find every symbol, not just the first
+	harder   bool // try more geometry and mirror images
+}
+
+// find scans the image for symbols.
+func (d *detector) find(m *gozxing.BitMatrix, p scanParams) []*decoded {
+	d.img = bitImage{m: m, w: m.GetWidth(), h: m.GetHeight()}
+	d.seen.reset(d.img.w, d.img.h)
+	d.found = d.found[:0]
+	d.steps = 0
+	d.lastErr = errNotFound
+	if d.row == nil || d.row.GetSize() < d.img.w {
+		d.row = gozxing.NewBitArray(d.img.w)
+	}
+	// A contour longer than this is a large dark area, not a symbol. A
+	// symbol's boundary winds in and out between its modules, so it can
+	// be many times its perimeter.
+	limit := min(24*(d.img.w+d.img.h), 1<<18)
+	// All the boundaries followed in one image may be no longer than a
+	// quarter of its pixels: a scene full of symbols and print stays
+	// inside that, binarized noise, boundaries everywhere, does not.
+	budget := max(d.img.w*d.img.h/4, 1<<16)
+	// Start in the middle band and work outwards, so a single symbol near
+	// the centre is found early.
+	step := max(1, p.rowStep)
+	mid := d.img.h / 2
+	for k := 0; ; k++ {
+		off := (k + 1) / 2 * step
+		if k%2 == 1 {
+			off = -off
+		}
+		y := mid + off
+		if y < 0 || y >= d.img.h {
+			if mid+(k/2+1)*step >= d.img.h && mid-(k/2+1)*step < 0 {
+				break
+			}
+			continue
+		}
+		d.row = m.GetRow(y, d.row)
+		d.seeds = rowSeeds(d.row, d.img.w, d.seeds[:0])
+		for _, x := range d.seeds {
+			if d.seen.has(x, y) || d.insideFound(x, y) {
+				continue
+			}
+			var area int
+			var closed bool
+			d.contour, area, closed = traceContour(&d.img, &d.seen, x, y, min(limit, budget), d.contour[:0])
+			d.steps += len(d.contour)
+			if budget -= len(d.contour); budget <= 0 {
+				return d.found
+			}
+			if !closed || area <= 0 {
+				continue
+			}
+			if dec := d.tryContour(p); dec != nil {
+				d.found = append(d.found, dec)
+				if !p.multiple {
+					return d.found
+				}
+			}
+		}
+	}
+	return d.found
+}
+
+func (d *detector) insideFound(x, y int) bool {
+	p := point{float64(x), float64(y)}
+	for _, f := range d.found {
+		if insideQuad(f.o.corners(), p) {
+			return true
+		}
+	}
+	return false
+}
+
+// minSide is the shortest side in pixels of a symbol worth trying: 8
+// modules of about 1.5 pixels.
+const minSide = 12
+
+// tryContour checks whether the traced contour holds a symbol's finder
+// pattern and reads the symbol.
+func (d *detector) tryContour(p scanParams) *decoded {
+	c := d.contour
+	if len(c) < 2*minSide {
+		return nil
+	}
+	minX, maxX, minY, maxY := c[0].x, c[0].x, c[0].y, c[0].y
+	for _, q := range c {
+		minX, maxX = min(minX, q.x), max(maxX, q.x)
+		minY, maxY = min(minY, q.y), max(maxY, q.y)
+	}
+	if maxX-minX < minSide/2 || maxY-minY < minSide/2 {
+		return nil
+	}
+	d.verts, d.stack = simplify(c, 1.5, d.stack, d.verts)
+	d.segs = segmentsOf(c, d.verts, d.segs)
+	d.corners = finderCorners(d.segs, minSide*2/3, d.corners)
+	for i, f := range d.corners {
+		if i == maxFinders {
+			break
+		}
+		o, ok := d.finderOutline(f)
+		if !ok {
+			continue
+		}
+		if !d.countModules(&o) {
+			// Every size will be tried.
+			o.colsSeen, o.rowsSeen = 0, 0
+		}
+		if dec := d.read(o, p); dec != nil {
+			return dec
+		}
+	}
+	return nil
+}
+
+// maxFinders bounds the finder candidates tried per contour.
+const maxFinders = 4
+
+// read samples the outline with every plausible symbol size, best fitting
+// first, and decodes it.
+func (d *detector) read(o outline, p scanParams) *decoded {
+	cands := d.sizeCandidates(&o, p.harder)
+	for i, c := range cands {
+		if i >= 3 {
+			break
+		}
+		if c.score < 0.65 || c.timing < 0.6 {
+			continue
+		}
+		// The grid as aligned on the fixed pattern, then as refined on
+		// every module boundary: the refinement is the better one as a
+		// rule, but not on the smallest modules, whose boundaries the
+		// binarizer places at random within a pixel.
+		size := c.size
+		aligned := d.align(o, &size)
+		if g := newGrid(&aligned, &size); !fixedFits(d.fixedScore(&g)) {
+			continue
+		}
+		refined := d.refineGrid(aligned, &size)
+		for _, g := range [...]outline{refined, aligned} {
+			if dec := d.decodeGrid(g, &size, c.turned, p); dec != nil {
+				return dec
+			}
+		}
+	}
+	return nil
+}
+
+// fixedFits tells whether a grid's fixed-pattern scores are those of a
+// symbol (most modules right, timing patterns included) rather than of a
+// bar or a printed box that the detector took for a finder.
+func fixedFits(all, timing float64) bool { return all >= 0.8 && timing >= 0.75 }
+
+// decodeGrid samples the grid of outline o for size s and decodes it, and
+// with TRY_HARDER its mirror image too (only that for a turned size).
+func (d *detector) decodeGrid(o outline, s *symbolSize, turned bool, p scanParams) *decoded {
+	g := newGrid(&o, s)
+	for _, mirror := range [...]bool{false, true} {
+		if mirror && !p.harder || !mirror && turned || mirror && !turned && s.rows != s.cols {
+			continue
+		}
+		bits := d.sample(&g, mirror)
+		res, err := d.dec.Decode(bits)
+		if err == nil {
+			return &decoded{o: o, result: res, mirror: mirror}
+		}
+		d.lastErr = err
+	}
+	return nil
+}

@@ -1,0 +1,365 @@
+package datamatrix
+
+import (
+	"math"
+
+	"github.com/makiuchi-d/gozxing"
+)
+
+// grid maps module coordinates of one symbol size into the image.
+type grid struct {
+	size *symbolSize
+	h    homography
+}
+
+func newGrid(o *outline, s *symbolSize) grid {
+	return grid{size: s, h: squareToQuad(o.tl, o.tr, o.br, o.bl)}
+}
+
+// modulePixels is the mean size of a module in pixels.
+func (g *grid) modulePixels() float64 {
+	w := g.at(0, 0).sub(g.at(float64(g.size.cols), 0)).norm() + g.at(0, float64(g.size.rows)).sub(g.at(float64(g.size.cols), float64(g.size.rows))).norm()
+	h := g.at(0, 0).sub(g.at(0, float64(g.size.rows))).norm() + g.at(float64(g.size.cols), 0).sub(g.at(float64(g.size.cols), float64(g.size.rows))).norm()
+	return (w/float64(g.size.cols) + h/float64(g.size.rows)) / 4
+}
+
+// at returns the image position of module coordinates (u, v): u columns
+// from the left edge, v rows from the top edge.
+func (g *grid) at(u, v float64) point {
+	return g.h.apply(u/float64(g.size.cols), v/float64(g.size.rows))
+}
+
+// fixedScore returns the share of the fixed pattern's modules (finders and
+// timing patterns of every data region) that read as they must, sampled at
+// their centres, and the share of the timing patterns' modules alone: the
+// finder bars read dark on anything the detector took for a symbol, the
+// timing patterns tell a symbol from a dark bar or box.
+func (d *detector) fixedScore(g *grid) (all, timing float64) {
+	s := g.size
+	var match, total, tMatch, tTotal int
+	check := func(x, y int) {
+		k := s.kind(x, y)
+		if k == dataModule {
+			return
+		}
+		ok := d.img.darkAt(g.at(float64(x)+0.5, float64(y)+0.5)) == k.dark()
+		total++
+		if ok {
+			match++
+		}
+		if k != finderModule {
+			tTotal++
+			if ok {
+				tMatch++
+			}
+		}
+	}
+	s.eachFixed(check)
+	if total == 0 || tTotal == 0 {
+		return 0, 0
+	}
+	return float64(match) / float64(total), float64(tMatch) / float64(tTotal)
+}
+
+// sizeCandidates returns the symbol sizes whose timing patterns agree
+// roughly with the counted ones, best fixed-pattern score first, each
+// with its score. With mirrored set it adds the rectangular sizes turned
+// on their side: a mirror image of a rectangular symbol, read with its
+// finder as the left and bottom bars, has rows and columns exchanged.
+func (d *detector) sizeCandidates(o *outline, mirrored bool) []scoredSize {
+	out := d.sizes[:0]
+	// Sizes far from the counted ones come last among equal scores.
+	close := func(n, seen int) bool {
+		return seen == 0 || math.Abs(float64(n-seen)) <= max(4, 0.4*float64(seen))
+	}
+	width := math.Min(o.tr.sub(o.tl).norm(), o.br.sub(o.bl).norm())
+	height := math.Min(o.bl.sub(o.tl).norm(), o.br.sub(o.tr).norm())
+	add := func(s symbolSize, turned bool) {
+		// Modules smaller than a pixel cannot be read.
+		if width/float64(s.cols) < 1 || height/float64(s.rows) < 1 {
+			return
+		}
+		g := newGrid(o, &s)
+		score, timing := d.fixedScore(&g)
+		if !close(s.cols, o.colsSeen) || !close(s.rows, o.rowsSeen) {
+			score -= 0.05
+		}
+		out = append(out, scoredSize{size: s, score: score, timing: timing, turned: turned})
+	}
+	for _, s := range symbolSizes {
+		add(s, false)
+		if mirrored && s.rows != s.cols {
+			add(symbolSize{rows: s.cols, cols: s.rows, regionRows: s.regionCols, regionCols: s.regionRows}, true)
+		}
+	}
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && out[j].score > out[j-1].score; j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	d.sizes = out
+	return out
+}
+
+type scoredSize struct {
+	size   symbolSize
+	score  float64
+	timing float64 // the timing patterns' share of the score
+	// turned: the size is a rectangular one with rows and columns
+	// exchanged, which only a mirror image shows.
+	turned bool
+}
+
+// sample reads every module of the grid: the majority of five samples
+// around its centre, which rides out a grid that is a fraction of a pixel
+// off on small modules. A mirror image is read back into the symbol's own
+// layout: the grid's column x is the symbol's row rows−1−x, its row y the
+// symbol's column cols−1−y.
+func (d *detector) sample(g *grid, mirror bool) *gozxing.BitMatrix {
+	s := g.size
+	w, h := s.cols, s.rows
+	if mirror {
+		w, h = h, w
+	}
+	bits, _ := gozxing.NewBitMatrix(w, h)
+	// Small modules have one pixel that lies wholly inside them, under
+	// their centre; the pixels round it are shared with the neighbours.
+	offsets := moduleSamples[:]
+	if g.modulePixels() < 3 {
+		offsets = offsets[:1]
+	}
+	for y := 0; y < s.rows; y++ {
+		for x := 0; x < s.cols; x++ {
+			u, v := float64(x)+0.5, float64(y)+0.5
+			n := 0
+			for _, o := range offsets {
+				if d.img.darkAt(g.at(u+o.x, v+o.y)) {
+					n++
+				}
+			}
+			if 2*n > len(offsets) {
+				if mirror {
+					bits.Set(s.rows-1-y, s.cols-1-x)
+				} else {
+					bits.Set(x, y)
+				}
+			}
+		}
+	}
+	return bits
+}
+
+// moduleSamples are the offsets, in modules, at which a module is read.
+var moduleSamples = [...]point{{0, 0}, {-0.2, -0.2}, {0.2, -0.2}, {-0.2, 0.2}, {0.2, 0.2}}
+
+// fixedMatches counts the modules of the fixed pattern (finders and
+// timing patterns of every data region) that read as they must at their
+// centres.
+func (d *detector) fixedMatches(g *grid) int {
+	s := g.size
+	match := 0
+	s.eachFixed(func(x, y int) {
+		if k := s.kind(x, y); d.img.darkAt(g.at(float64(x)+0.5, float64(y)+0.5)) == k.dark() {
+			match++
+		}
+	})
+	return match
+}
+
+// align moves the outline's corners, a fraction of a module at a time,
+// while more of the fixed pattern reads right at the module centres. On
+// small modules only the pixel under a module's centre is the module's
+// own, so a grid a third of a module off reads the fixed pattern at
+// random in places.
+func (d *detector) align(o outline, s *symbolSize) outline {
+	g := newGrid(&o, s)
+	best := d.fixedMatches(&g)
+	m := g.modulePixels()
+	for _, step := range [...]float64{0.3 * m, 0.15 * m} {
+		for round := 0; round < 3; round++ {
+			improved := false
+			for c := 0; c < 4; c++ {
+				for _, dir := range [...]point{{1, 0}, {-1, 0}, {0, 1}, {0, -1}} {
+					t := o
+					p := t.corner(c)
+					*p = p.add(dir.scale(step))
+					g := newGrid(&t, s)
+					if sc := d.fixedMatches(&g); sc > best {
+						o, best, improved = t, sc, true
+					}
+				}
+			}
+			if !improved {
+				break
+			}
+		}
+	}
+	return o
+}
+
+// refineGrid corrects the outline's corners with the module boundaries
+// seen inside the symbol. The edges found in the binarized image sit up to
+// a pixel off the true ones, depending on how the binarizer split the
+// pixels they cross, which on small modules is too much for reading the
+// middle of the symbol. Every change of colour along a row of modules
+// marks a boundary between two columns, every change down a column one
+// between two rows: hundreds of them. Their offsets from where the grid
+// puts the boundaries are fitted as a + b·u + c·v + δ·s (u, v module
+// coordinates, s +1 where light turns dark and −1 where dark turns light,
+// so that δ takes up how much the binarizer thinned the dark modules), and
+// the grid is moved by the fitted drift.
+func (d *detector) refineGrid(o outline, s *symbolSize) outline {
+	cols, rows := float64(s.cols), float64(s.rows)
+	for iter := 0; iter < 3; iter++ {
+		g := newGrid(&o, s)
+		du, ok1 := d.boundaryDrift(&g, true)
+		dv, ok2 := d.boundaryDrift(&g, false)
+		if !ok1 && !ok2 {
+			return o
+		}
+		at := func(u, v float64) point {
+			return g.at(u+du.at(u, v), v+dv.at(u, v))
+		}
+		o.tl, o.tr, o.br, o.bl = at(0, 0), at(cols, 0), at(cols, rows), at(0, rows)
+	}
+	return o
+}
+
+// drift is an offset in module units that changes linearly over the
+// symbol.
+type drift struct{ a, b, c float64 }
+
+func (f drift) at(u, v float64) float64 { return f.a + f.b*u + f.c*v }
+
+// boundaryDrift measures the boundaries between columns (along the rows)
+// or between rows (down the columns) and fits their drift.
+func (d *detector) boundaryDrift(g *grid, alongRows bool) (drift, bool) {
+	s := g.size
+	lines, n := s.rows, s.cols
+	if !alongRows {
+		lines, n = s.cols, s.rows
+	}
+	pos := func(along, across float64) point {
+		if alongRows {
+			return g.at(along, across)
+		}
+		return g.at(across, along)
+	}
+	// A quarter pixel per step or less.
+	length := pos(0, 0.5).sub(pos(float64(n), 0.5)).norm()
+	step := float64(n) / (length * 4)
+	if !(step > 0) || step > 0.25 {
+		return drift{}, false
+	}
+	obs := d.obs[:0]
+	for i := 0; i < lines; i++ {
+		across := float64(i) + 0.5
+		prev := d.img.darkAt(pos(0, across))
+		for t := step; t <= float64(n); t += step {
+			v := d.img.darkAt(pos(t, across))
+			if v == prev {
+				continue
+			}
+			prev = v
+			at := t - step/2
+			if at < 0.5 || at > float64(n)-0.5 {
+				continue // the symbol's own edges are not boundaries between modules
+			}
+			sign := -1.0
+			if v {
+				sign = 1
+			}
+			obs = append(obs, observation{along: at, across: across, sign: sign})
+		}
+	}
+	d.obs = obs
+	if len(obs) < 12 {
+		return drift{}, false
+	}
+	// Each observation belongs to the boundary nearest to it once the
+	// current fit is taken off; fit, assign again, fit again.
+	var x [4]float64 // a, b, c, δ
+	for pass := 0; pass < 4; pass++ {
+		var ata [4][4]float64
+		var atb [4]float64
+		count := 0
+		for _, o := range obs {
+			u, v := o.along, o.across
+			if !alongRows {
+				u, v = o.across, o.along
+			}
+			pred := x[0] + x[1]*u + x[2]*v + x[3]*o.sign
+			k := math.Round(o.along - pred)
+			if k <= 0 || k >= float64(n) {
+				continue
+			}
+			r := o.along - k
+			if math.Abs(r-pred) > 0.3 {
+				continue
+			}
+			row := [4]float64{1, u, v, o.sign}
+			for j := range row {
+				for l := range row {
+					ata[j][l] += row[j] * row[l]
+				}
+				atb[j] += row[j] * r
+			}
+			count++
+		}
+		if count < 12 {
+			return drift{}, false
+		}
+		var ok bool
+		if x, ok = solve4(ata, atb); !ok {
+			return drift{}, false
+		}
+	}
+	f := drift{x[0], x[1], x[2]}
+	// A drift of more than half a module anywhere is not a correction.
+	for _, c := range [][2]float64{{0, 0}, {float64(s.cols), 0}, {0, float64(s.rows)}, {float64(s.cols), float64(s.rows)}} {
+		if math.Abs(f.at(c[0], c[1])) > 0.5 {
+			return drift{}, false
+		}
+	}
+	return f, true
+}
+
+// observation is a change of colour seen along a row or column of
+// modules: where it is (module coordinates along and across the line) and
+// which way it goes (+1 light to dark, −1 dark to light).
+type observation struct{ along, across, sign float64 }
+
+// solve4 solves the 4×4 system m·x = b by Gaussian elimination with
+// partial pivoting.
+func solve4(m [4][4]float64, b [4]float64) ([4]float64, bool) {
+	const n = 4
+	for c := 0; c < n; c++ {
+		p := c
+		for r := c + 1; r < n; r++ {
+			if math.Abs(m[r][c]) > math.Abs(m[p][c]) {
+				p = r
+			}
+		}
+		if math.Abs(m[p][c]) < 1e-9 {
+			return [4]float64{}, false
+		}
+		m[c], m[p] = m[p], m[c]
+		b[c], b[p] = b[p], b[c]
+		for r := c + 1; r < n; r++ {
+			f := m[r][c] / m[c][c]
+			for k := c; k < n; k++ {
+				m[r][k] -= f * m[c][k]
+			}
+			b[r] -= f * b[c]
+		}
+	}
+	var x [4]float64
+	for r := n - 1; r >= 0; r-- {
+		v := b[r]
+		for k := r + 1; k < n; k++ {
+			v -= m[r][k] * x[k]
+		}
+		x[r] = v / m[r][r]
+	}
+	return x, true
+}

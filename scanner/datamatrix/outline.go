@@ -1,0 +1,280 @@
+package datamatrix
+
+import (
+	"math"
+	"sort"
+)
+
+// outline is a symbol candidate: the corners of its module grid in image
+// pixels, named as the symbol is read (the finder's corner is bottom-left),
+// and an estimate of its module size in pixels.
+type outline struct {
+	tl, tr, br, bl point
+	module         float64
+	// counted numbers of modules along the top and right timing patterns
+	colsSeen, rowsSeen int
+	// edges are the fitted outer edges: top, right, bottom, left, their
+	// normals pointing out.
+	edges [4]line
+}
+
+func (o *outline) corners() [4]point { return [4]point{o.tl, o.tr, o.br, o.bl} }
+
+// corner returns corner i of corners().
+func (o *outline) corner(i int) *point {
+	return [4]*point{&o.tl, &o.tr, &o.br, &o.bl}[i]
+}
+
+func (o *outline) centre() point {
+	return o.tl.add(o.tr).add(o.br).add(o.bl).scale(0.25)
+}
+
+// fitContour fits a line to the contour pixels of s, leaving out a share
+// of each end (where the stretch turns into its neighbours). The normal
+// points away from inside, the side where in lies.
+func fitContour(c []pixel, s segment, inside point, buf []point) (line, []point, bool) {
+	n := len(c)
+	span := s.to - s.from
+	cut := span / 8
+	buf = buf[:0]
+	for i := s.from + cut; i <= s.to-cut; i++ {
+		buf = append(buf, pixelPoint(c[((i%n)+n)%n]))
+	}
+	l, ok := fitLine(buf)
+	if !ok {
+		return line{}, buf, false
+	}
+	if l.dist(inside) > 0 {
+		l = line{n: l.n.scale(-1), c: -l.c}
+	}
+	// Pixel centres lie up to a pixel inside the edge.
+	return l.shift(0.5), buf, true
+}
+
+// finderOutline builds the outline of the symbol whose finder corner f may
+// be: the finder's two bars fitted to the contour, their far ends found
+// by walking along them, the timing pattern's edges fitted to probes that
+// go in from outside, and the module size from the finder's thickness.
+func (d *detector) finderOutline(f finderCorner) (outline, bool) {
+	c := d.contour
+	// Unmirrored, the contour comes along the bottom bar towards the
+	// corner and leaves up the left one; inside is to the right of both.
+	inDir, outDir := f.in.dir(), f.out.dir()
+	insideIn := f.in.b.add(inDir.scale(-4)).add(outDir.scale(4))
+	var ok bool
+	var bottom, left line
+	if bottom, d.fitPts, ok = fitContour(c, f.in, insideIn, d.fitPts); !ok {
+		return outline{}, false
+	}
+	if left, d.fitPts, ok = fitContour(c, f.out, insideIn, d.fitPts); !ok {
+		return outline{}, false
+	}
+	bl, ok := intersect(bottom, left)
+	if !ok {
+		return outline{}, false
+	}
+	// Unit vectors along the bars, away from the corner.
+	alongB := f.in.a.sub(bl)
+	alongL := f.out.b.sub(bl)
+	if alongB.norm() == 0 || alongL.norm() == 0 {
+		return outline{}, false
+	}
+	alongB = alongB.scale(1 / alongB.norm())
+	alongL = alongL.scale(1 / alongL.norm())
+	m, ok := d.barThickness(bl, alongB, bottom, f.in.length(), alongL, left, f.out.length())
+	if !ok {
+		return outline{}, false
+	}
+	// Walk along each bar, half a module in, to its far end.
+	br, ok := d.barEnd(bl, alongB, bottom.n.scale(-1), m, f.in.length())
+	if !ok {
+		return outline{}, false
+	}
+	tl, ok := d.barEnd(bl, alongL, left.n.scale(-1), m, f.out.length())
+	if !ok {
+		return outline{}, false
+	}
+	lenB, lenL := br.sub(bl).norm(), tl.sub(bl).norm()
+	if lenB < minSide || lenL < minSide {
+		return outline{}, false
+	}
+	// Follow the timing patterns from the bars' ends, then fit them once
+	// more between the corners found.
+	// The boundary point farthest from the finder's corner, inside the
+	// angle of its bars, is the far corner or near it (unless its modules
+	// are cut off from the rest); perspective can turn the timing
+	// patterns well away from the bars' directions.
+	far := tl.add(br).sub(bl)
+	farD := 0.0
+	for _, px := range c {
+		p := pixelPoint(px)
+		v := p.sub(bl)
+		if left.dist(p) > 0 || bottom.dist(p) > 0 || v.dot(alongB) < lenB/2 || v.dot(alongL) < lenL/2 {
+			continue
+		}
+		if dd := v.norm(); dd > farD {
+			far, farD = p, dd
+		}
+	}
+	// Trace each timing pattern from its bar's end, towards the far
+	// point and parallel to the opposite bar, and keep the trace that
+	// more of the timing modules support.
+	trace := func(from, parallel point) (line, bool) {
+		dirs := []point{parallel}
+		if v := far.sub(from); v.norm() >= minSide/2 && v.dot(parallel) > 0 {
+			v = v.scale(1 / v.norm())
+			if v.dot(parallel) < math.Cos(3*math.Pi/180) {
+				dirs = append(dirs, v)
+			}
+		}
+		var best line
+		bestSupport := -1
+		maxLen := 1.6 * math.Max(lenB, lenL)
+		for _, dir := range dirs {
+			l, support, _, ok := d.traceTiming(from, dir, bl, m, maxLen)
+			// The first direction, parallel to the opposite bar, is right
+			// unless perspective is strong: the other must do clearly
+			// better.
+			if !ok || bestSupport >= 0 && support < bestSupport+bestSupport/4+2 {
+				continue
+			}
+			best, bestSupport = l, support
+		}
+		return best, bestSupport >= 2
+	}
+	top, ok := trace(tl, alongB)
+	if !ok {
+		return outline{}, false
+	}
+	right, ok := trace(br, alongL)
+	if !ok {
+		return outline{}, false
+	}
+	tr, ok := intersect(top, right)
+	if !ok || left.dist(tr) > 0 || bottom.dist(tr) > 0 {
+		return outline{}, false
+	}
+	var o outline
+	o.module = m
+	if o.tl, ok = intersect(left, top); !ok {
+		return outline{}, false
+	}
+	if o.tr, ok = intersect(top, right); !ok {
+		return outline{}, false
+	}
+	if o.br, ok = intersect(right, bottom); !ok {
+		return outline{}, false
+	}
+	o.bl = bl
+	q := o.corners()
+	if !convex(q) {
+		return outline{}, false
+	}
+	o.edges = [4]line{top, right, bottom, left}
+	// Seen mirrored, the corner order runs the other way round; name the
+	// corners as the symbol would be read from behind.
+	if o.br.sub(o.bl).cross(o.tl.sub(o.bl)) > 0 {
+		o.tl, o.br = o.br, o.tl
+		o.edges = [4]line{right, top, left, bottom}
+	}
+	return o, true
+}
+
+// lineThroughDir is the line through p along dir, its normal pointing away
+// from inside.
+func lineThroughDir(p, dir, inside point) line {
+	l := lineThrough(p, p.add(dir))
+	if l.dist(inside) > 0 {
+		l = line{n: l.n.scale(-1), c: -l.c}
+	}
+	return l
+}
+
+// barThickness estimates the module size as a low percentile of the
+// finder bars' thickness: where the data module next to the bar is light,
+// the bar is one module thick.
+func (d *detector) barThickness(corner, dirB point, bottom line, lenB float64, dirL point, left line, lenL float64) (float64, bool) {
+	th := d.thick[:0]
+	limit := 0.25 * math.Min(lenB, lenL)
+	measure := func(dir point, l line, length float64) {
+		in := l.n.scale(-1)
+		for t := 0.15 * length; t < 0.85*length; t += 1 {
+			p := corner.add(dir.scale(t)).add(l.n.scale(l.dist(corner.add(dir.scale(t))) * -1))
+			// p lies on the edge line; find the bar's first dark pixel
+			// near it and step inwards through the bar.
+			start := math.NaN()
+			for s := -1.0; s <= 1.5; s += 0.25 {
+				if d.img.darkAt(p.add(in.scale(s))) {
+					start = s
+					break
+				}
+			}
+			if math.IsNaN(start) {
+				continue
+			}
+			end := start
+			for s := start; s < start+limit; s += 0.25 {
+				if !d.img.darkAt(p.add(in.scale(s))) {
+					break
+				}
+				end = s
+			}
+			th = append(th, end-start+0.25)
+		}
+	}
+	measure(dirB, bottom, lenB)
+	measure(dirL, left, lenL)
+	d.thick = th
+	if len(th) < 8 {
+		return 0, false
+	}
+	sort.Float64s(th)
+	// Modules under 1.5 px do not get read; a thinner bar is a module
+	// that the binarizer thinned.
+	return max(1.5, th[len(th)/5]), true
+}
+
+// barEnd walks from the finder corner along a bar and returns the point on
+// its edge where the bar ends: the last place where the bar's first module
+// has a dark pixel across it, before a light gap of more than a module.
+func (d *detector) barEnd(corner, dir, in point, m, hint float64) (point, bool) {
+	last := 0.0
+	gap := 0.0
+	maxLen := hint*1.5 + 4*m
+	for t := 0.0; t < maxLen; t += 0.5 {
+		p := corner.add(dir.scale(t))
+		dark := false
+		for s := 0.25; s <= m+0.25; s += 0.5 {
+			if d.img.darkAt(p.add(in.scale(s))) {
+				dark = true
+				break
+			}
+		}
+		if dark {
+			last, gap = t, 0
+			continue
+		}
+		gap += 0.5
+		if gap > m+1 {
+			break
+		}
+	}
+	if last < minSide-2 {
+		return point{}, false
+	}
+	return corner.add(dir.scale(last + 0.5)), true
+}
+
+// inwardNormal is the unit normal of a→b that points towards c.
+func inwardNormal(a, b, c point) point {
+	dir := b.sub(a)
+	l := dir.norm()
+	if l == 0 {
+		return point{}
+	}
+	n := point{-dir.y / l, dir.x / l}
+	if n.dot(c.sub(a)) < 0 {
+		n = n.scale(-1)
+	}
+	return n
+}

@@ -1,0 +1,130 @@
+// Package datamatrix reads Data Matrix ECC 200 symbols (ISO/IEC 16022,
+// with the rectangular extension of ISO/IEC 21471) from binarized images,
+// as a gozxing.Reader.
+//
+// The detector finds symbols anywhere in the image, at any angle and in
+// perspective. It follows the outer boundary of dark regions met along scan
+// rows and simplifies it into a polygon; two long sides meeting at a convex
+// corner are a candidate for the finder's L. The L's bars are fitted to the
+// boundary and walked to their ends, the two timing patterns are traced
+// from there with probes that come in from outside (so that timing modules
+// cut off from the rest do not matter), and the four edges give the
+// corners. The symbol size, square, rectangular or DMRE, is the one whose
+// finder, timing and alignment patterns the image matches best (the timing
+// patterns alone tell a symbol from a bar or a box). The grid is then
+// aligned on the fixed pattern and refined on the module boundaries seen
+// all over the symbol, sampled through the projective map of the corners,
+// and decoded with gozxing's Data Matrix codeword decoder and Reed-Solomon
+// correction. With TRY_HARDER mirror images are read too.
+package datamatrix
+
+import (
+	"errors"
+	"strconv"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/datamatrix/decoder"
+)
+
+// Reader decodes Data Matrix symbols. It keeps scratch buffers, so a Reader
+// must not be used by two goroutines at once.
+type Reader struct {
+	det detector
+}
+
+var _ gozxing.Reader = (*Reader)(nil)
+
+// NewReader returns a Reader.
+func NewReader() *Reader {
+	return &Reader{det: detector{dec: decoder.NewDecoder()}}
+}
+
+// Reset does nothing: a Reader keeps no state between images.
+func (r *Reader) Reset() {}
+
+// DecodeWithoutHints decodes the first symbol found in image.
+func (r *Reader) DecodeWithoutHints(image *gozxing.BinaryBitmap) (*gozxing.Result, error) {
+	return r.Decode(image, nil)
+}
+
+// Decode decodes the first symbol found in image. It honours
+// gozxing.DecodeHintType_TRY_HARDER: denser scanning, and mirror images.
+func (r *Reader) Decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}) (*gozxing.Result, error) {
+	res, err := r.decode(image, hints, false)
+	if err != nil {
+		return nil, err
+	}
+	return res[0], nil
+}
+
+// DecodeMultiple returns every distinct symbol found in image.
+func (r *Reader) DecodeMultiple(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}) ([]*gozxing.Result, error) {
+	return r.decode(image, hints, true)
+}
+
+func (r *Reader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}, multiple bool) (results []*gozxing.Result, err error) {
+	defer func() {
+		// A detector bug must not take the caller down with it.
+		if p := recover(); p != nil {
+			results, err = nil, gozxing.NewFormatException("datamatrix: internal error: %v", p)
+		}
+	}()
+	if image == nil {
+		return nil, gozxing.NewNotFoundException("datamatrix: no image")
+	}
+	m, err := image.GetBlackMatrix()
+	if err != nil {
+		return nil, gozxing.WrapNotFoundException(err)
+	}
+	harder := hintSet(hints, gozxing.DecodeHintType_TRY_HARDER)
+	p := scanParams{rowStep: 6, multiple: multiple, harder: harder}
+	if harder {
+		p.rowStep = 3
+	}
+	found := r.det.find(m, p)
+	if len(found) == 0 {
+		return nil, asReaderError(r.det.lastErr)
+	}
+	for _, f := range found {
+		results = append(results, newResult(f))
+	}
+	return results, nil
+}
+
+func hintSet(hints map[gozxing.DecodeHintType]interface{}, h gozxing.DecodeHintType) bool {
+	v, ok := hints[h]
+	if !ok {
+		return false
+	}
+	b, isBool := v.(bool)
+	return !isBool || b
+}
+
+// asReaderError maps an internal failure to the gozxing exception kinds.
+func asReaderError(err error) error {
+	var re gozxing.ReaderException
+	switch {
+	case err == nil || errors.Is(err, errNotFound):
+		return gozxing.NewNotFoundException()
+	case errors.As(err, &re):
+		return err
+	}
+	return gozxing.WrapFormatException(err)
+}
+
+func newResult(d *decoded) *gozxing.Result {
+	c := d.o.corners() // top-left, top-right, bottom-right, bottom-left
+	pts := []gozxing.ResultPoint{
+		gozxing.NewResultPoint(c[0].x, c[0].y),
+		gozxing.NewResultPoint(c[3].x, c[3].y),
+		gozxing.NewResultPoint(c[2].x, c[2].y),
+		gozxing.NewResultPoint(c[1].x, c[1].y),
+	}
+	dr := d.result
+	res := gozxing.NewResult(dr.GetText(), dr.GetRawBytes(), pts, gozxing.BarcodeFormat_DATA_MATRIX)
+	if segs := dr.GetByteSegments(); len(segs) > 0 {
+		res.PutMetadata(gozxing.ResultMetadataType_BYTE_SEGMENTS, segs)
+	}
+	res.PutMetadata(gozxing.ResultMetadataType_SYMBOLOGY_IDENTIFIER, "]d"+strconv.Itoa(dr.GetSymbologyModifier()))
+	return res
+}

@@ -1,0 +1,308 @@
+package datamatrix_test
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/datamatrix/encoder"
+
+	"github.com/scannerd/scannerd/internal/symbols"
+	"github.com/scannerd/scannerd/scanner"
+	"github.com/scannerd/scannerd/scanner/datamatrix"
+)
+
+var harder = map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_TRY_HARDER: true}
+
+// texts covers single-region square symbols, multi-region ones (2×2 and
+// 4×4 data regions) and rectangular ones.
+var texts = []struct {
+	name, text string
+	rect       bool
+}{
+	{"10x10", "DM42", false},
+	{"22x22", "scannerd 0123456789 ABC", false},
+	{"32x32", "https://example.com/track?id=0123456789&lot=A1B2C3D4", false},
+	{"64x64", "This text fills a Data Matrix symbol of four by four data regions, each with its own finder and timing pattern, 0123456789.", false},
+	{"12x36", "RECT 12345", true},
+}
+
+func encode(t testing.TB, text string, rect bool) *symbols.Symbol {
+	t.Helper()
+	var hints map[gozxing.EncodeHintType]interface{}
+	if rect {
+		hints = map[gozxing.EncodeHintType]interface{}{gozxing.EncodeHintType_DATA_MATRIX_SHAPE: encoder.SymbolShapeHint_FORCE_RECTANGLE}
+	}
+	s, err := symbols.EncodeWithHints(scanner.DataMatrix, text, hints)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// bitmap binarizes a canvas as the decode engine's first pass does.
+func bitmap(t testing.TB, c *symbols.Canvas) *gozxing.BinaryBitmap {
+	t.Helper()
+	src, err := gozxing.NewPlanarYUVLuminanceSource(c.Pix, c.Width, c.Height, 0, 0, c.Width, c.Height, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bm, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bm
+}
+
+// globalBitmap binarizes a canvas with one threshold for the whole image.
+func globalBitmap(t testing.TB, c *symbols.Canvas) *gozxing.BinaryBitmap {
+	t.Helper()
+	src, err := gozxing.NewPlanarYUVLuminanceSource(c.Pix, c.Width, c.Height, 0, 0, c.Width, c.Height, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bm, err := gozxing.NewBinaryBitmap(gozxing.NewGlobalHistgramBinarizer(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bm
+}
+
+// corners returns a result's points in drawing order (top-left, top-right,
+// bottom-right, bottom-left); results list top-left, bottom-left,
+// bottom-right, top-right.
+func corners(t testing.TB, r *gozxing.Result) [4]scanner.Point {
+	t.Helper()
+	p := r.GetResultPoints()
+	if len(p) != 4 {
+		t.Fatalf("%d result points, want 4", len(p))
+	}
+	pt := func(i int) scanner.Point { return scanner.Point{X: p[i].GetX(), Y: p[i].GetY()} }
+	return [4]scanner.Point{pt(0), pt(3), pt(2), pt(1)}
+}
+
+// quad lists four corners as x, y pairs.
+func quad(c ...float64) [4]scanner.Point {
+	var q [4]scanner.Point
+	for i := range q {
+		q[i] = scanner.Point{X: c[2*i], Y: c[2*i+1]}
+	}
+	return q
+}
+
+func checkCorners(t testing.TB, got, want [4]scanner.Point, module float64) {
+	t.Helper()
+	for i := range got {
+		if d := math.Hypot(got[i].X-want[i].X, got[i].Y-want[i].Y); d > module {
+			t.Errorf("corner %d at (%.1f, %.1f), drawn at (%.1f, %.1f): %.1f px off", i, got[i].X, got[i].Y, want[i].X, want[i].Y, d)
+		}
+	}
+}
+
+func TestRoundTripRotations(t *testing.T) {
+	for _, tc := range texts {
+		s := encode(t, tc.text, tc.rect)
+		for _, module := range []float64{2, 2.5, 3, 4, 6} {
+			step := 15.0
+			if module > 3 || s.Width > 40 {
+				step = 35
+			}
+			for angle := 0.0; angle < 360; angle += step {
+				t.Run(fmt.Sprintf("%s/%gpx/%g°", tc.name, module, angle), func(t *testing.T) {
+					side := int(math.Hypot(float64(s.Width), float64(s.Height))*module) + 40
+					c := symbols.NewCanvas(side+60, side+20, 230)
+					want := c.Draw(s, symbols.Placement{CX: float64(side)/2 + 50, CY: float64(side)/2 + 10, Module: module, Angle: angle, Dark: 35, Light: 230})
+					c.Noise(rand.New(rand.NewPCG(uint64(module*10), uint64(angle))), 6)
+					res, err := datamatrix.NewReader().Decode(bitmap(t, c), nil)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if res.GetText() != tc.text {
+						t.Fatalf("read %q, want %q", res.GetText(), tc.text)
+					}
+					checkCorners(t, corners(t, res), want, module)
+				})
+			}
+		}
+	}
+}
+
+func TestRoundTripPerspective(t *testing.T) {
+	quads := [][4]scanner.Point{
+		quad(100, 80, 420, 120, 400, 400, 90, 360),   // leaning back on the right
+		quad(150, 60, 380, 60, 470, 420, 60, 420),    // seen from below
+		quad(300, 40, 520, 260, 300, 470, 90, 250),   // diamond, foreshortened
+		quad(480, 420, 120, 400, 140, 90, 450, 60),   // upside down, skewed
+		quad(60, 200, 300, 100, 520, 210, 280, 330),  // flat, strongly skewed
+		quad(200, 150, 330, 170, 320, 290, 190, 280), // small
+	}
+	for _, tc := range texts {
+		s := encode(t, tc.text, tc.rect)
+		for i, q := range quads {
+			t.Run(fmt.Sprintf("%s/%d", tc.name, i), func(t *testing.T) {
+				// The smallest modules the quad leaves must be 2 px at least.
+				short := math.Inf(1)
+				for j := range q {
+					a, b := q[j], q[(j+1)%4]
+					n := float64(s.Width)
+					if j%2 == 1 {
+						n = float64(s.Height)
+					}
+					short = math.Min(short, math.Hypot(b.X-a.X, b.Y-a.Y)/n)
+				}
+				if short < 2 {
+					t.Skipf("modules of %.1f px", short)
+				}
+				c := symbols.NewCanvas(600, 500, 225)
+				c.DrawQuad(s, q, 40, 225)
+				c.Noise(rand.New(rand.NewPCG(uint64(i), 7)), 5)
+				res, err := datamatrix.NewReader().Decode(bitmap(t, c), nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if res.GetText() != tc.text {
+					t.Fatalf("read %q, want %q", res.GetText(), tc.text)
+				}
+				checkCorners(t, corners(t, res), q, 2*short)
+			})
+		}
+	}
+}
+
+func TestRoundTripContrastBlurNoise(t *testing.T) {
+	cases := []struct {
+		name        string
+		dark, light uint8
+		blur, noise int
+		module      float64
+	}{
+		{"low contrast", 110, 160, 0, 4, 3},
+		{"blurred", 30, 230, 1, 4, 4},
+		{"noisy", 40, 220, 0, 16, 4},
+		{"dim and blurred", 70, 150, 1, 6, 5},
+	}
+	for _, tc := range cases {
+		for _, txt := range texts {
+			t.Run(tc.name+"/"+txt.name, func(t *testing.T) {
+				s := encode(t, txt.text, txt.rect)
+				// The symbol fills a good part of the image, as in a
+				// scanner's view: binarizers judge contrast block by block.
+				side := max(160, int(2*tc.module*float64(max(s.Width, s.Height))))
+				c := symbols.NewCanvas(side, side, tc.light)
+				c.Draw(s, symbols.Placement{CX: float64(side) / 2, CY: float64(side) / 2, Module: tc.module, Angle: 17, Dark: tc.dark, Light: tc.light})
+				c.Blur(tc.blur)
+				c.Noise(rand.New(rand.NewPCG(3, 4)), tc.noise)
+				// As the decode engine does with TRY_HARDER: the hybrid
+				// binarizer first, then the global histogram one.
+				res, err := datamatrix.NewReader().Decode(bitmap(t, c), harder)
+				if err != nil {
+					res, err = datamatrix.NewReader().Decode(globalBitmap(t, c), harder)
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				if res.GetText() != txt.text {
+					t.Fatalf("read %q, want %q", res.GetText(), txt.text)
+				}
+			})
+		}
+	}
+}
+
+func TestDecodeMultipleAnywhere(t *testing.T) {
+	c := symbols.NewCanvas(1920, 1080, 220)
+	want := map[string]bool{}
+	places := []symbols.Placement{
+		{CX: 90, CY: 80, Module: 3, Angle: 0},      // top-left corner
+		{CX: 1830, CY: 90, Module: 2.5, Angle: 33}, // top-right corner
+		{CX: 960, CY: 540, Module: 4, Angle: 200},  // centre
+		{CX: 150, CY: 980, Module: 3, Angle: 280},  // bottom-left
+		{CX: 1700, CY: 900, Module: 5, Angle: 95},  // bottom-right
+	}
+	for i, p := range places {
+		text := fmt.Sprintf("symbol %d of %d at (%g, %g)", i+1, len(places), p.CX, p.CY)
+		p.Dark, p.Light = 30, 220
+		c.Draw(encode(t, text, false), p)
+		want[text] = true
+	}
+	c.Noise(rand.New(rand.NewPCG(5, 6)), 6)
+	res, err := datamatrix.NewReader().DecodeMultiple(bitmap(t, c), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for _, r := range res {
+		if got[r.GetText()] {
+			t.Errorf("%q reported twice", r.GetText())
+		}
+		got[r.GetText()] = true
+	}
+	for text := range want {
+		if !got[text] {
+			t.Errorf("missed %q", text)
+		}
+	}
+	for text := range got {
+		if !want[text] {
+			t.Errorf("read %q, which is not in the image", text)
+		}
+	}
+}
+
+func TestMirroredSymbolWithTryHarder(t *testing.T) {
+	text := "seen through the glass"
+	s := encode(t, text, false)
+	c := symbols.NewCanvas(400, 400, 230)
+	// Corners in mirrored order: the symbol's left edge drawn on the right.
+	w, h := float64(s.Width)*5, float64(s.Height)*5
+	q := quad(300, 80, 300-w, 80, 300-w, 80+h, 300, 80+h)
+	c.DrawQuad(s, q, 30, 230)
+	if _, err := datamatrix.NewReader().Decode(bitmap(t, c), nil); err == nil {
+		t.Log("mirror image read without TRY_HARDER")
+	}
+	res, err := datamatrix.NewReader().Decode(bitmap(t, c), harder)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.GetText() != text {
+		t.Fatalf("read %q, want %q", res.GetText(), text)
+	}
+}
+
+func TestNoSymbol(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	blank := symbols.NewCanvas(640, 480, 200)
+	noise := symbols.NewCanvas(640, 480, 128)
+	noise.Noise(rng, 127)
+	// Other symbologies' patterns: bars, QR finders.
+	other := symbols.NewCanvas(800, 600, 230)
+	for i, sym := range []scanner.Symbology{scanner.QRCode, scanner.Code128, scanner.EAN13} {
+		s, err := symbols.Encode(sym, map[scanner.Symbology]string{scanner.QRCode: "not a data matrix", scanner.Code128: "CODE128", scanner.EAN13: "5901234123457"}[sym])
+		if err != nil {
+			t.Fatal(err)
+		}
+		other.Draw(s, symbols.Placement{CX: 200 + 200*float64(i), CY: 300, Module: 3, Angle: 10 * float64(i), Dark: 30, Light: 230})
+	}
+	for name, c := range map[string]*symbols.Canvas{"blank": blank, "noise": noise, "other symbologies": other} {
+		t.Run(name, func(t *testing.T) {
+			for _, hints := range []map[gozxing.DecodeHintType]interface{}{nil, harder} {
+				res, err := datamatrix.NewReader().DecodeMultiple(bitmap(t, c), hints)
+				if len(res) > 0 {
+					t.Fatalf("read %q from an image without a Data Matrix symbol", res[0].GetText())
+				}
+				if _, ok := err.(gozxing.NotFoundException); !ok && err != nil {
+					t.Logf("error %T: %v", err, err)
+				}
+			}
+		})
+	}
+}
+
+const dataMatrix = scanner.DataMatrix
+
+// codeFor returns a 1D symbology for background clutter.
+func codeFor(i int) scanner.Symbology {
+	return [...]scanner.Symbology{scanner.Code128, scanner.EAN13}[i%2]
+}

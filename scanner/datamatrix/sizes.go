@@ -1,0 +1,84 @@
+package datamatrix
+
+// symbolSize is one Data Matrix ECC 200 symbol size: rows and columns of
+// modules including the finder and timing patterns, and the size of each
+// data region (ISO/IEC 16022:2006 Table 7; the rectangular extension of
+// ISO/IEC 21471 adds the DMRE sizes).
+type symbolSize struct {
+	rows, cols             int
+	regionRows, regionCols int // data modules per region, without its borders
+}
+
+var symbolSizes = [...]symbolSize{
+	// Square.
+	{10, 10, 8, 8}, {12, 12, 10, 10}, {14, 14, 12, 12}, {16, 16, 14, 14},
+	{18, 18, 16, 16}, {20, 20, 18, 18}, {22, 22, 20, 20}, {24, 24, 22, 22},
+	{26, 26, 24, 24}, {32, 32, 14, 14}, {36, 36, 16, 16}, {40, 40, 18, 18},
+	{44, 44, 20, 20}, {48, 48, 22, 22}, {52, 52, 24, 24}, {64, 64, 14, 14},
+	{72, 72, 16, 16}, {80, 80, 18, 18}, {88, 88, 20, 20}, {96, 96, 22, 22},
+	{104, 104, 24, 24}, {120, 120, 18, 18}, {132, 132, 20, 20}, {144, 144, 22, 22},
+	// Rectangular.
+	{8, 18, 6, 16}, {8, 32, 6, 14}, {12, 26, 10, 24}, {12, 36, 10, 16},
+	{16, 36, 14, 16}, {16, 48, 14, 22},
+	// Rectangular extension (DMRE).
+	{8, 48, 6, 22}, {8, 64, 6, 14}, {8, 80, 6, 18}, {8, 96, 6, 22},
+	{8, 120, 6, 18}, {8, 144, 6, 22}, {12, 64, 10, 14}, {12, 88, 10, 20},
+	{16, 64, 14, 14}, {20, 36, 18, 16}, {20, 44, 18, 20}, {20, 64, 18, 14},
+	{22, 48, 20, 22}, {24, 48, 22, 22}, {24, 64, 22, 14}, {26, 40, 24, 18},
+	{26, 48, 24, 22}, {26, 64, 24, 14},
+}
+
+// moduleKind tells what a module of the fixed pattern must be.
+type moduleKind uint8
+
+const (
+	dataModule   moduleKind = iota // carries data
+	finderModule                   // part of a finder bar: dark
+	timingDark                     // dark module of a timing pattern
+	timingLight                    // light module of a timing pattern
+)
+
+// dark reports whether a module of the fixed pattern is dark.
+func (k moduleKind) dark() bool { return k == finderModule || k == timingDark }
+
+// kind returns what module (x, y) is, x from the left, y from the top.
+// Each data region has its own finder (left column, bottom row, solid) and
+// timing pattern (top row and right column, alternating, dark at the
+// finder's ends), ISO/IEC 16022:2006 §5.3.4.
+func (s *symbolSize) kind(x, y int) moduleKind {
+	xr := x % (s.regionCols + 2)
+	yr := y % (s.regionRows + 2)
+	switch {
+	case xr == 0 || yr == s.regionRows+1:
+		return finderModule
+	case yr == 0:
+		if xr%2 == 0 {
+			return timingDark
+		}
+		return timingLight
+	case xr == s.regionCols+1:
+		if yr%2 == 1 {
+			return timingDark
+		}
+		return timingLight
+	}
+	return dataModule
+}
+
+// eachFixed calls f with every module of the fixed pattern: the rows and
+// columns that border the data regions.
+func (s *symbolSize) eachFixed(f func(x, y int)) {
+	for y := 0; y < s.rows; y++ {
+		yr := y % (s.regionRows + 2)
+		if yr == 0 || yr == s.regionRows+1 {
+			for x := 0; x < s.cols; x++ {
+				f(x, y)
+			}
+			continue
+		}
+		for x := 0; x < s.cols; x += s.regionCols + 2 {
+			f(x, y)
+			f(x+s.regionCols+1, y)
+		}
+	}
+}
