@@ -213,31 +213,7 @@ func (d *decoder) runPass(p pass, syms SymbologySet, opts Options, results []Res
 		if matrix == nil {
 			matrix, _ = bm.GetBlackMatrix()
 		}
-		results = d.collect(a, d.readArea(a, bm, hints, want), image.Point{}, p, results, matrix)
-		if !a.centred || p.rowBased || want > 0 && len(results) >= opts.ExpectedCount {
-			continue
-		}
-		searched := 0
-		for _, rg := range d.regions {
-			if rg.kind != region2D || searched == maxAreaSearches {
-				continue
-			}
-			rect := p.fromFrame(rg.rect)
-			if rect.Empty() || covered(results, rect, p.toFrame) {
-				continue
-			}
-			searched++
-			crop, err := p.src.Crop(rect.Min.X, rect.Min.Y, rect.Dx(), rect.Dy())
-			if err != nil {
-				continue
-			}
-			cbm, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(crop))
-			if err != nil {
-				continue
-			}
-			results = d.collect(a, d.readArea(a, cbm, hints, 1), rect.Min, p, results, matrix)
-			wipeBitmap(cbm, true)
-		}
+		results = d.collect(a, d.readArea(a, bm, hints, want), p, results, matrix)
 	}
 	if p.rows {
 		for _, h := range d.scanRows(bm, syms, opts.TryHarder, want, len(results), p.guideRows(d.regions)) {
@@ -251,30 +227,21 @@ func (d *decoder) runPass(p pass, syms SymbologySet, opts Options, results []Res
 	return results
 }
 
-// maxRegions bounds the candidate regions proposed per frame, and
-// maxAreaSearches the 2D regions a centre-seeking reader searches per pass,
-// so a frame full of texture costs a bounded amount.
-const (
-	maxRegions      = 24
-	maxAreaSearches = 6
-)
+// maxRegions bounds the candidate regions proposed per frame, so a frame
+// full of texture costs a bounded amount.
+const maxRegions = 24
 
-// collect adds an area reader's results, shifted by off (the origin of the
-// crop it read) and mapped to frame coordinates.
+// collect adds an area reader's results, mapped to frame coordinates.
 //
 // Each symbol read is then painted white in the pass's binarized image
 // (erase), so the readers after this one do not search it again: a QR
 // Code's finder patterns, for one, look to a Micro QR reader like three
 // symbols of its own.
-func (d *decoder) collect(a areaReader, found []*gozxing.Result, off image.Point, p pass, results []Result, erase *gozxing.BitMatrix) []Result {
+func (d *decoder) collect(a areaReader, found []*gozxing.Result, p pass, results []Result, erase *gozxing.BitMatrix) []Result {
 	for _, res := range found {
 		pts, ok := a.corners(res)
 		if !ok {
 			continue
-		}
-		for i := range pts {
-			pts[i].X += float64(off.X)
-			pts[i].Y += float64(off.Y)
 		}
 		if erase != nil {
 			eraseQuad(erase, pts, 0.1)
@@ -285,36 +252,6 @@ func (d *decoder) collect(a areaReader, found []*gozxing.Result, off image.Point
 		results = addResult(results, newResult(a.sym, res, pts, p.name))
 	}
 	return results
-}
-
-// covered reports whether a region's centre lies inside a symbol already
-// found, so it is not searched again.
-func covered(results []Result, r image.Rectangle, toFrame func(Point) Point) bool {
-	c := toFrame(Point{float64(r.Min.X+r.Max.X) / 2, float64(r.Min.Y+r.Max.Y) / 2})
-	for i := range results {
-		if insideQuad(results[i].Points, c) {
-			return true
-		}
-	}
-	return false
-}
-
-// insideQuad reports whether p lies in the convex quadrilateral q.
-func insideQuad(q [4]Point, p Point) bool {
-	sign := 0.0
-	for i := range q {
-		a, b := q[i], q[(i+1)%4]
-		cross := (b.X-a.X)*(p.Y-a.Y) - (b.Y-a.Y)*(p.X-a.X)
-		if cross == 0 {
-			continue
-		}
-		if sign == 0 {
-			sign = cross
-		} else if (cross > 0) != (sign > 0) {
-			return false
-		}
-	}
-	return true
 }
 
 // readArea runs one area reader, turning a decoder panic into a miss.

@@ -17,9 +17,6 @@ type rowReader struct {
 	// shortest symbol of these symbologies has; rows with fewer are not
 	// given to the decoder.
 	minEdges int
-	// bothWays: the decoder reads the row in both directions itself, so
-	// the reversed row is not given to it again.
-	bothWays bool
 }
 
 func newRowReaders() []rowReader {
@@ -27,16 +24,15 @@ func newRowReaders() []rowReader {
 	// Edge counts from the symbologies' structure: UPC-E has 17 bars, a
 	// one-character Code 39 symbol 15, Codabar with one character 12, ITF
 	// with two digit pairs 13, Code 128 and Code 93 with one data and one
-	// check character at least 16, a stacked DataBar row 12. gozxing's
-	// DataBar reader looks for the pair of a row in both directions itself.
+	// check character at least 16, a stacked DataBar row 12.
 	return []rowReader{
-		{oned.NewMultiFormatUPCEANReader(nil).(oned.RowDecoder), upcean, 33, false},
-		{oned.NewCode128Reader().(oned.RowDecoder), NewSymbologySet(Code128), 31, false},
-		{oned.NewCode39Reader().(oned.RowDecoder), NewSymbologySet(Code39), 29, false},
-		{oned.NewCode93Reader().(oned.RowDecoder), NewSymbologySet(Code93), 31, false},
-		{oned.NewCodaBarReader().(oned.RowDecoder), NewSymbologySet(Codabar), 23, false},
-		{oned.NewITFReader().(oned.RowDecoder), NewSymbologySet(ITF), 25, false},
-		{rss.NewRSS14Reader().(oned.RowDecoder), NewSymbologySet(DataBar), 23, true},
+		{oned.NewMultiFormatUPCEANReader(nil).(oned.RowDecoder), upcean, 33},
+		{oned.NewCode128Reader().(oned.RowDecoder), NewSymbologySet(Code128), 31},
+		{oned.NewCode39Reader().(oned.RowDecoder), NewSymbologySet(Code39), 29},
+		{oned.NewCode93Reader().(oned.RowDecoder), NewSymbologySet(Code93), 31},
+		{oned.NewCodaBarReader().(oned.RowDecoder), NewSymbologySet(Codabar), 23},
+		{oned.NewITFReader().(oned.RowDecoder), NewSymbologySet(ITF), 25},
+		{rss.NewRSS14Reader().(oned.RowDecoder), NewSymbologySet(DataBar), 23},
 	}
 }
 
@@ -111,7 +107,7 @@ func (d *decoder) scanRows(bm *gozxing.BinaryBitmap, syms SymbologySet, tryHarde
 				row.Reverse()
 			}
 			for k, r := range readers {
-				if edges >= r.minEdges && !(dir == 1 && r.bothWays) {
+				if edges >= r.minEdges {
 					hits = d.readAlongRow(bm, r, idx[k], y, dir == 1, hints, hits)
 				}
 			}

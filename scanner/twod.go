@@ -4,13 +4,13 @@ import (
 	"math"
 
 	"github.com/makiuchi-d/gozxing"
-	"github.com/makiuchi-d/gozxing/aztec"
-	"github.com/makiuchi-d/gozxing/datamatrix"
 	"github.com/makiuchi-d/gozxing/multi/qrcode"
 	zqr "github.com/makiuchi-d/gozxing/qrcode"
 	qrdecoder "github.com/makiuchi-d/gozxing/qrcode/decoder"
 	qrdetector "github.com/makiuchi-d/gozxing/qrcode/detector"
+	"github.com/scannerd/scannerd/scanner/aztec"
 	"github.com/scannerd/scannerd/scanner/databar"
+	"github.com/scannerd/scannerd/scanner/datamatrix"
 	"github.com/scannerd/scannerd/scanner/maxicode"
 	"github.com/scannerd/scannerd/scanner/microqr"
 	"github.com/scannerd/scannerd/scanner/pdf417"
@@ -32,16 +32,13 @@ type areaReader struct {
 	corners func(res *gozxing.Result) ([4]Point, bool)
 	// rowBased readers also run on the quarter-turned image.
 	rowBased bool
-	// centred readers find a symbol only near the middle of the image
-	// they get; they also search each candidate region on its own.
-	centred bool
 }
 
 func newAreaReaders() []areaReader {
 	qrMulti := qrcode.NewQRCodeMultiReader()
 	qrSingle := zqr.NewQRCodeReader()
-	dm := datamatrix.NewDataMatrixReader()
-	az := aztec.NewAztecReader()
+	dm := datamatrix.NewReader()
+	az := aztec.NewReader()
 	pdf := pdf417.NewReader()
 	dbx := databar.NewReader()
 	maxi := maxicode.NewReader()
@@ -64,8 +61,8 @@ func newAreaReaders() []areaReader {
 			}
 			return rs
 		}},
-		{sym: DataMatrix, corners: cornersTLBLBRTR, read: eraseAndRetry(dm, cornersTLBLBRTR), centred: true},
-		{sym: Aztec, corners: cornersTLBLBRTR, read: eraseAndRetry(az, cornersTLBLBRTR), centred: true},
+		{sym: DataMatrix, corners: cornersTLBLBRTR, read: multiple(dm)},
+		{sym: Aztec, corners: cornersTLBLBRTR, read: multiple(az)},
 		{sym: PDF417, corners: cornersTLBLBRTR, read: multiple(pdf)},
 		{sym: DataBarExpanded, corners: cornersTLBLBRTR, read: multiple(dbx), rowBased: true},
 		{sym: MaxiCode, corners: cornersTLBLBRTR, read: single(maxi)},
@@ -94,52 +91,6 @@ func single(r gozxing.Reader) func(*gozxing.BinaryBitmap, map[gozxing.DecodeHint
 		}
 		return []*gozxing.Result{res}
 	}
-}
-
-// eraseAndRetry makes a multi-symbol reader of a single-symbol one: after
-// each read the symbol is painted white in the binarized image, which the
-// BinaryBitmap caches, and the reader runs again.
-func eraseAndRetry(r gozxing.Reader, corners func(*gozxing.Result) ([4]Point, bool)) func(*gozxing.BinaryBitmap, map[gozxing.DecodeHintType]interface{}, int) []*gozxing.Result {
-	const maxSymbols = 8
-	return func(bm *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}, want int) []*gozxing.Result {
-		var out []*gozxing.Result
-		for len(out) < maxSymbols && (want <= 0 || len(out) < want) {
-			res, err := r.Decode(bm, hints)
-			r.Reset()
-			if err != nil || res == nil {
-				break
-			}
-			for _, o := range out {
-				if o.GetText() == res.GetText() && samePoints(o, res) {
-					return out
-				}
-			}
-			out = append(out, res)
-			pts, ok := corners(res)
-			if !ok {
-				break
-			}
-			m, err := bm.GetBlackMatrix()
-			if err != nil {
-				break
-			}
-			eraseQuad(m, pts, 0.15)
-		}
-		return out
-	}
-}
-
-func samePoints(a, b *gozxing.Result) bool {
-	pa, pb := a.GetResultPoints(), b.GetResultPoints()
-	if len(pa) == 0 || len(pa) != len(pb) {
-		return false
-	}
-	for i := range pa {
-		if math.Abs(pa[i].GetX()-pb[i].GetX()) > 2 || math.Abs(pa[i].GetY()-pb[i].GetY()) > 2 {
-			return false
-		}
-	}
-	return true
 }
 
 // eraseQuad clears (paints white) the convex quadrilateral q grown by grow
