@@ -61,11 +61,21 @@ func (r *Reader) Decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHin
 	if tryHarder {
 		step = 1
 	}
+	// A noisy frame can hold many ring-like spots, and each costs a search
+	// over rotations and scales; a real bullseye is met within the first
+	// few, so the search stops after a budget of them.
+	budget := maxAttempts
+	if tryHarder {
+		budget = maxAttemptsHard
+	}
 	lastErr := error(gozxing.NewNotFoundException())
 	for _, b := range r.findBullseyes(bm, step) {
 		cx, cy, s, ok := fitEllipse(bm, b)
 		if !ok {
 			continue
+		}
+		if budget--; budget < 0 {
+			break
 		}
 		res, err := r.decodeAt(bm, frame{cx: cx, cy: cy, s: s, aspect: 1}, tryHarder)
 		if err == nil {
@@ -82,6 +92,16 @@ func (r *Reader) Decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHin
 	}
 	return nil, lastErr
 }
+
+// refineScore is the orientation score (of 18 modules) a fit needs for the
+// perspective refinement without TRY_HARDER.
+const refineScore = 16
+
+// Bullseyes searched per image.
+const (
+	maxAttempts     = 4
+	maxAttemptsHard = 16
+)
 
 // decodeAt searches the rotation and scale of a symbol around a fitted
 // bullseye, then tries the best fits and small variations of them.
@@ -138,9 +158,11 @@ func (r *Reader) decodeAt(bm *gozxing.BitMatrix, f frame, tryHarder bool) (*gozx
 		}
 	}
 	// Seen at an angle, the grid drifts from the affine fit: measure the
-	// drift and fit a homography.
+	// drift and fit a homography. That costs more than everything before,
+	// so without TRY_HARDER only a nearly perfect orientation pattern (one
+	// that chance in a noisy frame rarely gives) earns it.
 	for i, b := range best {
-		if i == 2 {
+		if i == 2 || !tryHarder && b.score < refineScore {
 			break
 		}
 		g := f
