@@ -213,7 +213,13 @@ func (d *decoder) runPass(p pass, syms SymbologySet, opts Options, results []Res
 		if matrix == nil {
 			matrix, _ = bm.GetBlackMatrix()
 		}
-		results = d.collect(a, d.readArea(a, bm, hints, want), p, results, matrix)
+		h := hints
+		if a.costly && p.name == "hybrid" {
+			// The thorough search of the costly readers waits for the later
+			// passes: most symbols read in the first pass without it.
+			h = d.hints(false)
+		}
+		results = d.collect(a, d.readArea(a, bm, h, want), p, results, matrix)
 	}
 	if p.rows {
 		for _, h := range d.scanRows(bm, syms, opts.TryHarder, want, len(results), p.guideRows(d.regions)) {

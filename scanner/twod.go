@@ -32,6 +32,8 @@ type areaReader struct {
 	corners func(res *gozxing.Result) ([4]Point, bool)
 	// rowBased readers also run on the quarter-turned image.
 	rowBased bool
+	// costly readers search without TRY_HARDER in the first pass.
+	costly bool
 }
 
 func newAreaReaders() []areaReader {
@@ -61,12 +63,12 @@ func newAreaReaders() []areaReader {
 			}
 			return rs
 		}},
-		{sym: DataMatrix, corners: cornersTLBLBRTR, read: multiple(dm)},
-		{sym: Aztec, corners: cornersTLBLBRTR, read: multiple(az)},
-		{sym: PDF417, corners: cornersTLBLBRTR, read: multiple(pdf)},
-		{sym: DataBarExpanded, corners: cornersTLBLBRTR, read: multiple(dbx), rowBased: true},
-		{sym: MaxiCode, corners: cornersTLBLBRTR, read: single(maxi)},
-		{sym: MicroQR, corners: cornersTLBLBRTR, read: multiple(mqr)},
+		{sym: DataMatrix, corners: cornersTLBLBRTR, read: multiple(dm), costly: true},
+		{sym: Aztec, corners: cornersTLBLBRTR, read: multiple(az), costly: true},
+		{sym: PDF417, corners: cornersTLBLBRTR, read: multiple(pdf), costly: true},
+		{sym: DataBarExpanded, corners: cornersTLBLBRTR, read: multiple(dbx), rowBased: true, costly: true},
+		{sym: MaxiCode, corners: cornersTLBLBRTR, read: single(maxi), costly: true},
+		{sym: MicroQR, corners: cornersTLBLBRTR, read: multiple(mqr), costly: true},
 	}
 }
 
