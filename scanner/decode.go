@@ -23,6 +23,7 @@ type decoder struct {
 
 	rows             []rowReader
 	row, work, probe *gozxing.BitArray
+	runs             []int // run lengths of row
 	scratch          scratch
 	normal, harder   map[gozxing.DecodeHintType]interface{}
 	panics           int

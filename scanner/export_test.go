@@ -30,3 +30,47 @@ func DecodeFrame(f *Frame, opts Options) []Result {
 	res, _ := NewDecoder().Decode(f, opts)
 	return res
 }
+
+// StartFilterMisses runs every row decoder that has a start-pattern filter
+// on row, and returns the names of those whose filter rejected the row
+// although the decoder reads a barcode on it (a read the filter would
+// lose), how many filters rejected it, and the symbologies that the
+// decoders the filters let through read on it.
+func StartFilterMisses(row *gozxing.BitArray) (lost []Symbology, rejected int, read []Symbology) {
+	runs := runLengths(row, nil)
+	hints := map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_TRY_HARDER: true}
+	for _, r := range newRowReaders() {
+		if r.start == nil {
+			continue
+		}
+		pass := r.start(runs)
+		if !pass {
+			rejected++
+		}
+		if _, err := r.dec.DecodeRow(0, cloneRow(row), hints); err == nil {
+			if pass {
+				read = append(read, r.syms.All()...)
+			} else {
+				lost = append(lost, r.syms.All()...)
+			}
+		}
+	}
+	return lost, rejected, read
+}
+
+// StartFilters is the number of row decoders that have a start filter.
+func StartFilters() int {
+	n := 0
+	for _, r := range newRowReaders() {
+		if r.start != nil {
+			n++
+		}
+	}
+	return n
+}
+
+func cloneRow(row *gozxing.BitArray) *gozxing.BitArray {
+	c := gozxing.NewBitArray(row.GetSize())
+	copy(c.GetBitArray(), row.GetBitArray())
+	return c
+}

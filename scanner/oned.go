@@ -17,6 +17,9 @@ type rowReader struct {
 	// shortest symbol of these symbologies has; rows with fewer are not
 	// given to the decoder.
 	minEdges int
+	// start, when set, tells whether a row holds the decoder's start
+	// pattern; rows without one are not given to the decoder.
+	start startFilter
 }
 
 func newRowReaders() []rowReader {
@@ -26,13 +29,13 @@ func newRowReaders() []rowReader {
 	// with two digit pairs 13, Code 128 and Code 93 with one data and one
 	// check character at least 16, a stacked DataBar row 12.
 	return []rowReader{
-		{oned.NewMultiFormatUPCEANReader(nil).(oned.RowDecoder), upcean, 33},
-		{oned.NewCode128Reader().(oned.RowDecoder), NewSymbologySet(Code128), 31},
-		{oned.NewCode39Reader().(oned.RowDecoder), NewSymbologySet(Code39), 29},
-		{oned.NewCode93Reader().(oned.RowDecoder), NewSymbologySet(Code93), 31},
-		{oned.NewCodaBarReader().(oned.RowDecoder), NewSymbologySet(Codabar), 23},
-		{oned.NewITFReader().(oned.RowDecoder), NewSymbologySet(ITF), 25},
-		{rss.NewRSS14Reader().(oned.RowDecoder), NewSymbologySet(DataBar), 23},
+		{oned.NewMultiFormatUPCEANReader(nil).(oned.RowDecoder), upcean, 33, nil},
+		{oned.NewCode128Reader().(oned.RowDecoder), NewSymbologySet(Code128), 31, code128Start},
+		{oned.NewCode39Reader().(oned.RowDecoder), NewSymbologySet(Code39), 29, code39Start},
+		{oned.NewCode93Reader().(oned.RowDecoder), NewSymbologySet(Code93), 31, code93Start},
+		{oned.NewCodaBarReader().(oned.RowDecoder), NewSymbologySet(Codabar), 23, codabarStart},
+		{oned.NewITFReader().(oned.RowDecoder), NewSymbologySet(ITF), 25, nil},
+		{rss.NewRSS14Reader().(oned.RowDecoder), NewSymbologySet(DataBar), 23, nil},
 	}
 }
 
@@ -106,8 +109,9 @@ func (d *decoder) scanRows(bm *gozxing.BinaryBitmap, syms SymbologySet, tryHarde
 			if dir == 1 {
 				row.Reverse()
 			}
+			d.runs = runLengths(row, d.runs)
 			for k, r := range readers {
-				if edges >= r.minEdges {
+				if edges >= r.minEdges && (r.start == nil || r.start(d.runs)) {
 					hits = d.readAlongRow(bm, r, idx[k], y, dir == 1, hints, hits)
 				}
 			}

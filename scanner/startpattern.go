@@ -1,0 +1,196 @@
+package scanner
+
+import (
+	"math"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/oned"
+)
+
+// Start-pattern filters.
+//
+// A gozxing row decoder searches the row for its start pattern pixel by
+// pixel and, in most rows, reports failure with an exception that captures
+// a stack trace. Together that is most of the cost of scanning rows that
+// hold no barcode, which in a photo are nearly all of them. The filters
+// below run the same start-pattern tests on the row's run lengths, which
+// are computed once per row, and a decoder is only called on rows where
+// its start pattern is present. Each filter accepts every row whose start
+// pattern the decoder itself would accept (a test checks this on every row
+// of the test images), so skipping a row never loses a read.
+
+// runLengths returns the lengths of the alternating light and dark runs of
+// row in out, the first light (of length 0 when the row starts dark).
+func runLengths(row *gozxing.BitArray, out []int) []int {
+	out = out[:0]
+	size := row.GetSize()
+	x, dark := 0, false
+	for x < size {
+		var next int
+		if dark {
+			next = row.GetNextUnset(x)
+		} else {
+			next = row.GetNextSet(x)
+		}
+		next = min(next, size)
+		out = append(out, next-x)
+		x, dark = next, !dark
+	}
+	return out
+}
+
+// startFilter reports whether a row, given as runLengths, may hold a
+// decoder's start pattern.
+type startFilter func(runs []int) bool
+
+// barWindows calls match for every window of n runs that starts with a dark
+// run and is followed by at least one more run (the decoders test a window
+// only when the colour changes after it), with the light run before it
+// (the whole margin for the first dark run, which the decoders always take
+// as quiet). It stops at the first window match accepts.
+func barWindows(runs []int, n int, match func(window []int, before int, first bool) bool) bool {
+	for k := 1; k+n < len(runs); k += 2 {
+		if match(runs[k:k+n], runs[k-1], k == 1) {
+			return true
+		}
+	}
+	return false
+}
+
+func sum(xs []int) int {
+	s := 0
+	for _, x := range xs {
+		s += x
+	}
+	return s
+}
+
+// quietBefore is the decoders' quiet-zone test: light for half the
+// pattern's width before it, or the pattern's bar is the row's first.
+func quietBefore(window []int, before int, first bool) bool {
+	return first || before >= sum(window)/2
+}
+
+// code39Start finds the Code 39 start character "*": bars and spaces
+// narrow, wide, narrow, narrow, wide, narrow, wide, narrow, narrow
+// (ISO/IEC 16388), with a quiet zone.
+func code39Start(runs []int) bool {
+	const asterisk = 0b010010100
+	return barWindows(runs, 9, func(w []int, before int, first bool) bool {
+		return code39Wide(w) == asterisk && quietBefore(w, before, first)
+	})
+}
+
+// code39Wide classifies the nine elements of a Code 39 character into
+// narrow and wide, as gozxing does: raise the narrow threshold from the
+// smallest element until at most three are wider; exactly three wide
+// elements of similar width make a character (a bit set per wide
+// element, first element highest). It returns -1 for anything else.
+func code39Wide(w []int) int {
+	threshold := 0
+	for {
+		least := math.MaxInt32
+		for _, c := range w {
+			if c < least && c > threshold {
+				least = c
+			}
+		}
+		threshold = least
+		wide, total, pattern := 0, 0, 0
+		for i, c := range w {
+			if c > threshold {
+				pattern |= 1 << (len(w) - 1 - i)
+				wide++
+				total += c
+			}
+		}
+		if wide == 3 {
+			for _, c := range w {
+				if c > threshold && 2*c >= total {
+					return -1
+				}
+			}
+			return pattern
+		}
+		if wide < 3 {
+			return -1
+		}
+	}
+}
+
+// code93Start finds the Code 93 start character: bar and space widths
+// 1 1 1 1 4 1 modules (ISO/IEC 15424's AIM USS Code 93 table).
+func code93Start(runs []int) bool {
+	return barWindows(runs, 6, func(w []int, _ int, _ bool) bool {
+		total := float64(sum(w))
+		for i, want := range [6]int{1, 1, 1, 1, 4, 1} {
+			if int(float64(w[i])*9/total+0.5) != want {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+// code128Starts are the start characters A, B and C in modules (ISO/IEC
+// 15417, table 1, values 103 to 105).
+var code128Starts = [3][]int{{2, 1, 1, 4, 1, 2}, {2, 1, 1, 2, 1, 4}, {2, 1, 1, 2, 3, 2}}
+
+// code128Start finds a Code 128 start character within the variance gozxing
+// accepts, with a quiet zone.
+func code128Start(runs []int) bool {
+	const maxAvg, maxIndividual = 0.25, 0.7
+	return barWindows(runs, 6, func(w []int, before int, first bool) bool {
+		for _, p := range code128Starts {
+			if oned.PatternMatchVariance(w, p, maxIndividual) < maxAvg {
+				return quietBefore(w, before, first)
+			}
+		}
+		return false
+	})
+}
+
+// codabarStarts are the start/stop characters A, B, C and D as narrow (0)
+// and wide (1) bars and spaces (ANSI/AIM BC3), first element highest.
+var codabarStarts = [4]int{0b0011010, 0b0101001, 0b0001011, 0b0001110}
+
+// codabarStart finds a Codabar start character, with gozxing's thresholds
+// (bars and spaces each split halfway between their narrowest and widest)
+// and quiet zone. gozxing counts runs from the first light pixel.
+func codabarStart(runs []int) bool {
+	c := runs
+	if len(c) > 0 && c[0] == 0 {
+		c = c[min(2, len(c)):]
+	}
+	for i := 1; i+7 < len(c); i += 2 {
+		w := c[i : i+7]
+		if !isCodabarStart(w) {
+			continue
+		}
+		if i == 1 || c[i-1] >= sum(w)/2 {
+			return true
+		}
+	}
+	return false
+}
+
+func isCodabarStart(w []int) bool {
+	var lo, hi [2]int
+	lo = [2]int{math.MaxInt32, math.MaxInt32}
+	for i, c := range w {
+		lo[i&1], hi[i&1] = min(lo[i&1], c), max(hi[i&1], c)
+	}
+	pattern := 0
+	for i, c := range w {
+		pattern <<= 1
+		if c > (lo[i&1]+hi[i&1])/2 {
+			pattern |= 1
+		}
+	}
+	for _, s := range codabarStarts {
+		if pattern == s {
+			return true
+		}
+	}
+	return false
+}
