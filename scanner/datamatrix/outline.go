@@ -98,6 +98,9 @@ func (d *detector) finderOutline(f finderCorner) (outline, bool) {
 	if lenB < minSide || lenL < minSide {
 		return outline{}, false
 	}
+	if !d.interiorVaries(bl, alongB, lenB, alongL, lenL, m) {
+		return outline{}, false
+	}
 	// Follow the timing patterns from the bars' ends, then fit them once
 	// more between the corners found.
 	// The boundary point farthest from the finder's corner, inside the
@@ -278,3 +281,51 @@ func inwardNormal(a, b, c point) point {
 	}
 	return n
 }
+
+// interiorVaries tells whether the area between a finder's bars looks like
+// a symbol's data: dark and light modules mixed, changing often from one
+// module to the next in both directions. Sampled a module apart along
+// lines across the area, a symbol's data region changes between about
+// every other sample; the corner of a box, a solid shape or a glyph is
+// nearly all light or all dark there, and the bars of a 1D barcode change
+// only across them. It is cheap next to tracing the timing patterns, which
+// it spares most corners that are not a symbol's.
+func (d *detector) interiorVaries(corner, dirB point, lenB float64, dirL point, lenL, m float64) bool {
+	samples, dark := 0, 0
+	var changes [2]int // along the bottom bar, along the left bar
+	var along [2]int
+	line := func(dir int, from, step point, length float64) {
+		prev := false
+		for i, t := 0, 1.5*m; t <= length-m; i, t = i+1, t+m {
+			v := d.img.darkAt(from.add(step.scale(t)))
+			samples++
+			along[dir]++
+			if v {
+				dark++
+			}
+			if i > 0 && v != prev {
+				changes[dir]++
+			}
+			prev = v
+		}
+	}
+	for _, f := range [...]float64{0.3, 0.5, 0.7} {
+		line(0, corner.add(dirL.scale(f*lenL)), dirB, lenB)
+		line(1, corner.add(dirB.scale(f*lenB)), dirL, lenL)
+	}
+	if along[0] < 3 || along[1] < 3 {
+		return true // too few modules to judge
+	}
+	// Modules may be longer one way than the other (a rectangular symbol
+	// seen at a slant), so each direction only needs some changes, about
+	// a couple, and the whole a fair share.
+	return dark*100 >= samples*minDarkShare && dark*100 <= samples*(100-minDarkShare) &&
+		(changes[0]+changes[1])*100 >= samples*minChangeShare && changes[0] >= 2 && changes[1] >= 2
+}
+
+// Thresholds of interiorVaries, in percent of the samples: far below what
+// a symbol shows (about half dark, half changing).
+const (
+	minDarkShare   = 12
+	minChangeShare = 12
+)
