@@ -29,12 +29,12 @@ func newRowReaders() []rowReader {
 	// with two digit pairs 13, Code 128 and Code 93 with one data and one
 	// check character at least 16, a stacked DataBar row 12.
 	return []rowReader{
-		{oned.NewMultiFormatUPCEANReader(nil).(oned.RowDecoder), upcean, 33, nil},
+		{oned.NewMultiFormatUPCEANReader(nil).(oned.RowDecoder), upcean, 33, upceanStart},
 		{oned.NewCode128Reader().(oned.RowDecoder), NewSymbologySet(Code128), 31, code128Start},
 		{oned.NewCode39Reader().(oned.RowDecoder), NewSymbologySet(Code39), 29, code39Start},
 		{oned.NewCode93Reader().(oned.RowDecoder), NewSymbologySet(Code93), 31, code93Start},
 		{oned.NewCodaBarReader().(oned.RowDecoder), NewSymbologySet(Codabar), 23, codabarStart},
-		{oned.NewITFReader().(oned.RowDecoder), NewSymbologySet(ITF), 25, nil},
+		{oned.NewITFReader().(oned.RowDecoder), NewSymbologySet(ITF), 25, itfStart},
 		{rss.NewRSS14Reader().(oned.RowDecoder), NewSymbologySet(DataBar), 23, nil},
 	}
 }

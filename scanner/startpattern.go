@@ -75,47 +75,26 @@ func quietBefore(window []int, before int, first bool) bool {
 // narrow, wide, narrow, narrow, wide, narrow, wide, narrow, narrow
 // (ISO/IEC 16388), with a quiet zone.
 func code39Start(runs []int) bool {
-	const asterisk = 0b010010100
 	return barWindows(runs, 9, func(w []int, before int, first bool) bool {
-		return code39Wide(w) == asterisk && quietBefore(w, before, first)
+		return isCode39Asterisk(w) && quietBefore(w, before, first)
 	})
 }
 
-// code39Wide classifies the nine elements of a Code 39 character into
-// narrow and wide, as gozxing does: raise the narrow threshold from the
-// smallest element until at most three are wider; exactly three wide
-// elements of similar width make a character (a bit set per wide
-// element, first element highest). It returns -1 for anything else.
-func code39Wide(w []int) int {
-	threshold := 0
-	for {
-		least := math.MaxInt32
-		for _, c := range w {
-			if c < least && c > threshold {
-				least = c
-			}
-		}
-		threshold = least
-		wide, total, pattern := 0, 0, 0
-		for i, c := range w {
-			if c > threshold {
-				pattern |= 1 << (len(w) - 1 - i)
-				wide++
-				total += c
-			}
-		}
-		if wide == 3 {
-			for _, c := range w {
-				if c > threshold && 2*c >= total {
-					return -1
-				}
-			}
-			return pattern
-		}
-		if wide < 3 {
-			return -1
+// isCode39Asterisk tells whether nine elements read as "*" the way gozxing
+// classifies them: it raises a narrow threshold from the smallest element
+// until no more than three are wider, and takes exactly three wide
+// elements none of which is half their total width or more. That holds
+// for "*" exactly when its three wide elements are each wider than every
+// narrow one and within that bound.
+func isCode39Asterisk(w []int) bool {
+	narrow := max(w[0], w[2], w[3], w[5], w[7], w[8])
+	total := w[1] + w[4] + w[6]
+	for _, c := range [3]int{w[1], w[4], w[6]} {
+		if c <= narrow || 2*c >= total {
+			return false
 		}
 	}
+	return true
 }
 
 // code93Start finds the Code 93 start character: bar and space widths
@@ -194,3 +173,72 @@ func isCodabarStart(w []int) bool {
 	}
 	return false
 }
+
+// upceanStart finds what gozxing's UPC/EAN readers need before anything
+// else: the first start guard (bar, space, bar of one module each) with a
+// quiet zone at least as wide, which is the only one they try, followed by
+// four digits of the L or G sets (ISO/IEC 15420), which EAN-13, UPC-A,
+// UPC-E and EAN-8 all begin with.
+func upceanStart(runs []int) bool {
+	const maxAvg, maxIndividual = 0.48, 0.7
+	for k := 1; k+3 < len(runs); {
+		w := runs[k : k+3]
+		if oned.PatternMatchVariance(w, upceanGuard, maxIndividual) >= maxAvg {
+			k += 2
+			continue
+		}
+		if runs[k-1] < sum(w) {
+			k += 4 // the search goes on after the guard
+			continue
+		}
+		digits := runs[k+3:]
+		for d := 0; d < 4; d++ {
+			if len(digits) < 4 || !upceanDigit(digits[:4], maxAvg, maxIndividual) {
+				return false
+			}
+			digits = digits[4:]
+		}
+		return true
+	}
+	return false
+}
+
+var upceanGuard = []int{1, 1, 1}
+
+// upceanDigitSets are the widths of the digits 0 to 9 in the L set and,
+// reversed, the G set: space, bar, space, bar in modules.
+var upceanDigitSets = func() [20][]int {
+	l := [10][]int{{3, 2, 1, 1}, {2, 2, 2, 1}, {2, 1, 2, 2}, {1, 4, 1, 1}, {1, 1, 3, 2},
+		{1, 2, 3, 1}, {1, 1, 1, 4}, {1, 3, 1, 2}, {1, 2, 1, 3}, {3, 1, 1, 2}}
+	var sets [20][]int
+	for i, p := range l {
+		sets[i] = p
+		sets[10+i] = []int{p[3], p[2], p[1], p[0]}
+	}
+	return sets
+}()
+
+func upceanDigit(w []int, maxAvg, maxIndividual float64) bool {
+	for _, p := range upceanDigitSets {
+		if oned.PatternMatchVariance(w, p, maxIndividual) < maxAvg {
+			return true
+		}
+	}
+	return false
+}
+
+// itfStart finds gozxing's ITF start: the first four narrow elements (bar,
+// space, bar, space) after the row's first bar, which must have a quiet zone
+// of ten narrow elements before them (or reach back to the row's edge).
+func itfStart(runs []int) bool {
+	const maxAvg, maxIndividual = 0.38, 0.5
+	for k := 1; k+4 < len(runs); k += 2 {
+		w := runs[k : k+4]
+		if oned.PatternMatchVariance(w, itfGuard, maxIndividual) < maxAvg {
+			return k == 1 || runs[k-1] >= 10*(sum(w)/4)
+		}
+	}
+	return false
+}
+
+var itfGuard = []int{1, 1, 1, 1}
