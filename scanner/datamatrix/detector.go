@@ -17,6 +17,7 @@ type detector struct {
 	seeds   []int
 	contour []pixel
 	verts   []int
+	keep    []bool
 	stack   [][2]int
 	segs    []segment
 	corners []finderCorner
@@ -146,7 +147,7 @@ func (d *detector) tryContour(p scanParams) *decoded {
 	if maxX-minX < minSide/2 || maxY-minY < minSide/2 {
 		return nil
 	}
-	d.verts, d.stack = simplify(c, 1.5, d.stack, d.verts)
+	d.verts, d.stack, d.keep = simplify(c, 1.5, d.stack, d.verts, d.keep)
 	d.segs = segmentsOf(c, d.verts, d.segs)
 	d.corners = finderCorners(d.segs, minSide*2/3, d.corners)
 	for i, f := range d.corners {

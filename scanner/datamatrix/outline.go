@@ -326,6 +326,6 @@ func (d *detector) interiorVaries(corner, dirB point, lenB float64, dirL point, 
 // Thresholds of interiorVaries, in percent of the samples: far below what
 // a symbol shows (about half dark, half changing).
 const (
-	minDarkShare   = 12
-	minChangeShare = 12
+	minDarkShare   = 20
+	minChangeShare = 18
 )

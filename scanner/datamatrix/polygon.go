@@ -25,21 +25,23 @@ func (s segment) dir() point {
 func pixelPoint(p pixel) point { return point{float64(p.x) + 0.5, float64(p.y) + 0.5} }
 
 // simplify returns the vertices (contour indices, ascending) of a polygon
-// that follows the closed contour within eps pixels.
-func simplify(c []pixel, eps float64, stack [][2]int, out []int) ([]int, [][2]int) {
+// that follows the closed contour within eps pixels. keep is scratch
+// space, returned for reuse.
+func simplify(c []pixel, eps float64, stack [][2]int, out []int, keep []bool) ([]int, [][2]int, []bool) {
 	out = out[:0]
 	n := len(c)
 	if n < 4 {
-		return out, stack
+		return out, stack, keep
 	}
 	// Split the closed contour at two points far apart (the ends of a
 	// diameter, nearly), which are corners rather than the middle of a
 	// side: a vertex is never dropped, whatever the sides next to it.
 	farthest := func(from int) int {
-		p0 := pixelPoint(c[from])
-		far, farD := from, -1.0
-		for i := range c {
-			if d := pixelPoint(c[i]).sub(p0).norm(); d > farD {
+		x0, y0 := c[from].x, c[from].y
+		far, farD := from, int64(-1)
+		for i, q := range c {
+			dx, dy := int64(q.x-x0), int64(q.y-y0)
+			if d := dx*dx + dy*dy; d > farD {
 				far, farD = i, d
 			}
 		}
@@ -48,14 +50,22 @@ func simplify(c []pixel, eps float64, stack [][2]int, out []int) ([]int, [][2]in
 	a := farthest(0)
 	b := farthest(a)
 	if a == b {
-		return out, stack
+		return out, stack, keep
 	}
-	// Rotate the indices so that the contour starts at a.
-	rot := func(i int) int { return (i - a + n) % n }
-	far := rot(b)
-	keep := make([]bool, n+1) // index n stands for the start again
+	// Indices run from a round to a again (n stands for a).
+	far := (b - a + n) % n
+	if cap(keep) < n+1 {
+		keep = make([]bool, n+1)
+	}
+	keep = keep[:n+1]
+	clear(keep)
 	keep[0], keep[far], keep[n] = true, true, true
-	at := func(i int) point { return pixelPoint(c[(i+a)%n]) }
+	at := func(i int) point {
+		if i += a; i >= n {
+			i -= n
+		}
+		return pixelPoint(c[i])
+	}
 	stack = append(stack[:0], [2]int{0, far}, [2]int{far, n})
 	for len(stack) > 0 {
 		s := stack[len(stack)-1]
@@ -76,19 +86,18 @@ func simplify(c []pixel, eps float64, stack [][2]int, out []int) ([]int, [][2]in
 		keep[best] = true
 		stack = append(stack, [2]int{s[0], best}, [2]int{best, s[1]})
 	}
-	for i := 0; i < n; i++ {
+	// Ascending contour indices: those past the wrap first.
+	for i := n - a; i < n; i++ {
 		if keep[i] {
-			out = append(out, (i+a)%n)
+			out = append(out, i+a-n)
 		}
 	}
-	// Ascending contour indices.
-	for i := 1; i < len(out); i++ {
-		for j := i; j > 0 && out[j] < out[j-1]; j-- {
-			out[j], out[j-1] = out[j-1], out[j]
+	for i := 0; i < n-a; i++ {
+		if keep[i] {
+			out = append(out, i+a)
 		}
 	}
-	_ = rot
-	return out, stack
+	return out, stack, keep
 }
 
 // segmentsOf turns polygon vertices into segments, merging neighbours that
