@@ -23,7 +23,7 @@ type decoder struct {
 
 	rows             []rowReader
 	row, work, probe *gozxing.BitArray
-	runs             []int // run lengths of row
+	runs, revRuns    []int // run lengths of row, both ways
 	scratch          scratch
 	normal, harder   map[gozxing.DecodeHintType]interface{}
 	panics           int

@@ -35,19 +35,26 @@ func DecodeFrame(f *Frame, opts Options) []Result {
 // on row, and returns the names of those whose filter rejected the row
 // although the decoder reads a barcode on it (a read the filter would
 // lose), how many filters rejected it, and the symbologies that the
-// decoders the filters let through read on it.
+// decoders the filters let through read on it. Decoders that gather
+// evidence over rows (DataBar) are given the row as often as they need to
+// answer from it alone.
 func StartFilterMisses(row *gozxing.BitArray) (lost []Symbology, rejected int, read []Symbology) {
 	runs := runLengths(row, nil)
+	rev := reverseRuns(runs, nil)
 	hints := map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_TRY_HARDER: true}
 	for _, r := range newRowReaders() {
 		if r.start == nil {
 			continue
 		}
-		pass := r.start(runs)
+		pass := r.start(runs, rev)
 		if !pass {
 			rejected++
 		}
-		if _, err := r.dec.DecodeRow(0, cloneRow(row), hints); err == nil {
+		var err error
+		for range max(1, r.sightings) {
+			_, err = r.dec.DecodeRow(0, cloneRow(row), hints)
+		}
+		if err == nil {
 			if pass {
 				read = append(read, r.syms.All()...)
 			} else {

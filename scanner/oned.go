@@ -11,8 +11,16 @@ import (
 
 // rowReader is one gozxing 1D row decoder and the symbologies it reports.
 type rowReader struct {
-	dec  oned.RowDecoder
-	syms SymbologySet
+	dec oned.RowDecoder
+	// back and probe are set for a decoder that gathers evidence over
+	// rows and answers from all it has gathered (DataBar's pairs, each
+	// recorded in the coordinates of the row it came from). back reads
+	// the reversed rows, so that its answers are in their coordinates;
+	// probe checks one row on its own: it is reset and given the row
+	// sightings times.
+	back, probe oned.RowDecoder
+	sightings   int
+	syms        SymbologySet
 	// minEdges is the fewest black/white changes a row through the
 	// shortest symbol of these symbologies has; rows with fewer are not
 	// given to the decoder.
@@ -29,13 +37,31 @@ func newRowReaders() []rowReader {
 	// with two digit pairs 13, Code 128 and Code 93 with one data and one
 	// check character at least 16, a stacked DataBar row 12.
 	return []rowReader{
-		{oned.NewMultiFormatUPCEANReader(nil).(oned.RowDecoder), upcean, 33, upceanStart},
-		{oned.NewCode128Reader().(oned.RowDecoder), NewSymbologySet(Code128), 31, code128Start},
-		{oned.NewCode39Reader().(oned.RowDecoder), NewSymbologySet(Code39), 29, code39Start},
-		{oned.NewCode93Reader().(oned.RowDecoder), NewSymbologySet(Code93), 31, code93Start},
-		{oned.NewCodaBarReader().(oned.RowDecoder), NewSymbologySet(Codabar), 23, codabarStart},
-		{oned.NewITFReader().(oned.RowDecoder), NewSymbologySet(ITF), 25, itfStart},
-		{rss.NewRSS14Reader().(oned.RowDecoder), NewSymbologySet(DataBar), 23, nil},
+		{dec: oned.NewMultiFormatUPCEANReader(nil).(oned.RowDecoder), syms: upcean, minEdges: 33, start: oneWay(upceanStart)},
+		{dec: oned.NewCode128Reader().(oned.RowDecoder), syms: NewSymbologySet(Code128), minEdges: 31, start: oneWay(code128Start)},
+		{dec: oned.NewCode39Reader().(oned.RowDecoder), syms: NewSymbologySet(Code39), minEdges: 29, start: oneWay(code39Start)},
+		{dec: oned.NewCode93Reader().(oned.RowDecoder), syms: NewSymbologySet(Code93), minEdges: 31, start: oneWay(code93Start)},
+		{dec: oned.NewCodaBarReader().(oned.RowDecoder), syms: NewSymbologySet(Codabar), minEdges: 23, start: oneWay(codabarStart)},
+		{dec: oned.NewITFReader().(oned.RowDecoder), syms: NewSymbologySet(ITF), minEdges: 25, start: oneWay(itfStart)},
+		{dec: rss.NewRSS14Reader().(oned.RowDecoder), back: rss.NewRSS14Reader().(oned.RowDecoder),
+			// gozxing counts a pair from its second sighting on, and
+			// answers once both halves have been counted twice.
+			probe: rss.NewRSS14Reader().(oned.RowDecoder), sightings: 3,
+			syms: NewSymbologySet(DataBar), minEdges: 23, start: dataBarFinder},
+	}
+}
+
+// decoder returns the decoder for rows read left to right, or reversed.
+func (r *rowReader) decoder(reversed bool) oned.RowDecoder {
+	if reversed && r.back != nil {
+		return r.back
+	}
+	return r.dec
+}
+
+func resetDecoder(dec oned.RowDecoder) {
+	if rs, ok := dec.(interface{ Reset() }); ok {
+		rs.Reset()
 	}
 }
 
@@ -73,8 +99,9 @@ func (d *decoder) scanRows(bm *gozxing.BinaryBitmap, syms SymbologySet, tryHarde
 		return nil
 	}
 	for _, r := range readers {
-		if rs, ok := r.dec.(interface{ Reset() }); ok {
-			rs.Reset()
+		resetDecoder(r.dec)
+		if r.back != nil {
+			resetDecoder(r.back)
 		}
 	}
 	height := bm.GetHeight()
@@ -105,13 +132,16 @@ func (d *decoder) scanRows(bm *gozxing.BinaryBitmap, syms SymbologySet, tryHarde
 		if edges < minRowTransitions {
 			return
 		}
+		d.runs = runLengths(row, d.runs)
+		d.revRuns = reverseRuns(d.runs, d.revRuns)
+		fwd, rev := d.runs, d.revRuns
 		for dir := 0; dir < 2; dir++ {
 			if dir == 1 {
 				row.Reverse()
+				fwd, rev = rev, fwd
 			}
-			d.runs = runLengths(row, d.runs)
 			for k, r := range readers {
-				if edges >= r.minEdges && (r.start == nil || r.start(d.runs)) {
+				if edges >= r.minEdges && (r.start == nil || r.start(fwd, rev)) {
 					hits = d.readAlongRow(bm, r, idx[k], y, dir == 1, hints, hits)
 				}
 			}
@@ -167,7 +197,7 @@ func (d *decoder) readAlongRow(bm *gozxing.BinaryBitmap, r rowReader, ri, y int,
 	}
 	copy(work.GetBitArray(), d.row.GetBitArray())
 	for attempt := 0; attempt < 4; attempt++ {
-		res, ok := d.decodeRow(r, y, work, hints)
+		res, ok := d.decodeRow(r.decoder(reversed), y, work, hints)
 		if !ok {
 			return hits
 		}
@@ -235,7 +265,7 @@ func (d *decoder) probeRows(bm *gozxing.BinaryBitmap, h *lineHit, hints map[gozx
 			if h.reversed {
 				row.Reverse()
 			}
-			res, ok := d.decodeRow(r, y, row, hints)
+			res, ok := d.probeRow(&r, y, row, h.reversed, hints)
 			if !ok || res.GetText() != text {
 				misses++
 				continue
@@ -248,8 +278,23 @@ func (d *decoder) probeRows(bm *gozxing.BinaryBitmap, h *lineHit, hints map[gozx
 	h.rowsProbed = true
 }
 
+// probeRow reads one row on its own.
+func (d *decoder) probeRow(r *rowReader, y int, row *gozxing.BitArray, reversed bool,
+	hints map[gozxing.DecodeHintType]interface{}) (*gozxing.Result, bool) {
+	if r.probe == nil {
+		return d.decodeRow(r.decoder(reversed), y, row, hints)
+	}
+	resetDecoder(r.probe)
+	var res *gozxing.Result
+	ok := false
+	for range r.sightings {
+		res, ok = d.decodeRow(r.probe, y, row, hints)
+	}
+	return res, ok
+}
+
 // decodeRow runs one row decoder, turning a decoder panic into a miss.
-func (d *decoder) decodeRow(r rowReader, y int, row *gozxing.BitArray,
+func (d *decoder) decodeRow(dec oned.RowDecoder, y int, row *gozxing.BitArray,
 	hints map[gozxing.DecodeHintType]interface{}) (res *gozxing.Result, ok bool) {
 	defer func() {
 		if p := recover(); p != nil {
@@ -257,7 +302,7 @@ func (d *decoder) decodeRow(r rowReader, y int, row *gozxing.BitArray,
 			res, ok = nil, false
 		}
 	}()
-	res, err := r.dec.DecodeRow(y, row, hints)
+	res, err := dec.DecodeRow(y, row, hints)
 	return res, err == nil && res != nil
 }
 

@@ -111,3 +111,41 @@ func checkCorners(t *testing.T, sym scanner.Symbology, got, want [4]scanner.Poin
 		t.Errorf("corners run the wrong way: %v, drawn %v", got, want)
 	}
 }
+
+// TestRowCodesOffCentre reads each 1D symbology drawn away from the middle
+// of the frame, upright and upside down: one result each, where it was
+// drawn. (A code in the middle reads at the same place whichever way its
+// rows are taken, which would hide a result placed in the wrong row
+// direction's coordinates.)
+func TestRowCodesOffCentre(t *testing.T) {
+	for _, s := range samples {
+		if s.sym.Is2D() {
+			continue
+		}
+		for _, angle := range []float64{0, 180} {
+			t.Run(fmt.Sprintf("%v/%v", s.sym, angle), func(t *testing.T) {
+				sym, err := symbols.Encode(s.sym, s.text)
+				if err != nil {
+					t.Fatal(err)
+				}
+				const module = 2
+				c := symbols.NewCanvas(1280, 720, 235)
+				corners := c.Draw(sym, symbols.Placement{CX: 360, CY: 200, Module: module, Angle: angle, Dark: 30, Light: 235})
+				f := c.Frame(scanner.NewPlanePool(0))
+				defer f.Purge()
+				res := scanner.DecodeFrame(f, scanner.Options{})
+				if len(res) != 1 || res[0].Text != wantText(s.sym, s.text) {
+					t.Fatalf("got %v, want one %v %q", res, s.sym, wantText(s.sym, s.text))
+				}
+				checkCorners(t, s.sym, res[0].Points, corners, module)
+				// The rows that read it lie within the symbol's height.
+				top, bottom := math.Min(corners[0].Y, corners[2].Y), math.Max(corners[0].Y, corners[2].Y)
+				for _, p := range res[0].Points {
+					if p.Y < top-2*module || p.Y > bottom+2*module {
+						t.Errorf("corner %v outside the rows %.0f to %.0f the symbol covers", p, top, bottom)
+					}
+				}
+			})
+		}
+	}
+}

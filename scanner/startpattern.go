@@ -5,6 +5,7 @@ import (
 
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/oned"
+	"github.com/makiuchi-d/gozxing/oned/rss"
 )
 
 // Start-pattern filters.
@@ -40,8 +41,30 @@ func runLengths(row *gozxing.BitArray, out []int) []int {
 }
 
 // startFilter reports whether a row, given as runLengths, may hold a
-// decoder's start pattern.
-type startFilter func(runs []int) bool
+// decoder's start pattern. rev is the same row read right to left, for
+// decoders that search both ways.
+type startFilter func(runs, rev []int) bool
+
+// reverseRuns returns in out the run lengths of the row that runs describes,
+// read right to left (again starting with a light run).
+func reverseRuns(runs, out []int) []int {
+	out = out[:0]
+	if len(runs)%2 == 0 { // the row ends dark
+		out = append(out, 0)
+	}
+	for i := len(runs) - 1; i >= 0; i-- {
+		if i == 0 && runs[0] == 0 {
+			break
+		}
+		out = append(out, runs[i])
+	}
+	return out
+}
+
+// oneWay adapts a filter of a decoder that reads left to right only.
+func oneWay(f func(runs []int) bool) startFilter {
+	return func(runs, _ []int) bool { return f(runs) }
+}
 
 // barWindows calls match for every window of n runs that starts with a dark
 // run and is followed by at least one more run (the decoders test a window
@@ -242,3 +265,30 @@ func itfStart(runs []int) bool {
 }
 
 var itfGuard = []int{1, 1, 1, 1}
+
+// dataBarFinder finds what gozxing's DataBar (RSS-14) decoder needs to take
+// anything from a row: a finder pattern, whose first two elements make up
+// 9.5/12 to 12.5/14 of its four (ISO/IEC 24724), searched from the first
+// dark pixel of the row for the left half and, in the row read right to
+// left, from the first light pixel for the right half. A row without one
+// adds nothing to what the decoder has gathered from earlier rows, so
+// skipping it only spares a repeat of an earlier answer.
+func dataBarFinder(runs, rev []int) bool {
+	return finderWindows(runs, 1) || finderWindows(rev, firstLight(rev))
+}
+
+func firstLight(runs []int) int {
+	if len(runs) > 0 && runs[0] == 0 {
+		return 2
+	}
+	return 0
+}
+
+func finderWindows(runs []int, k int) bool {
+	for ; k+4 < len(runs); k += 2 {
+		if rss.RSSReader_isFinderPattern(runs[k : k+4]) {
+			return true
+		}
+	}
+	return false
+}

@@ -59,7 +59,7 @@ func TestStartFiltersLoseNoRead(t *testing.T) {
 	}{
 		{scanner.Code39, "SCAN-42 $"}, {scanner.Code93, "CODE 93"}, {scanner.Code128, "Pallet#0042"},
 		{scanner.Codabar, "A40156B"}, {scanner.EAN13, "5901234123457"}, {scanner.ITF, "12345678"},
-		{scanner.EAN8, "96385074"}, {scanner.UPCE, "01234565"},
+		{scanner.EAN8, "96385074"}, {scanner.UPCE, "01234565"}, {scanner.DataBar, "0950110153001"},
 	}
 	rng := rand.New(rand.NewPCG(4, 2))
 	readRows := map[scanner.Symbology]int{}
@@ -87,7 +87,7 @@ func TestStartFiltersLoseNoRead(t *testing.T) {
 	}
 	// The check means something only if the decoders behind the filters
 	// did read their symbols.
-	for _, s := range []scanner.Symbology{scanner.Code39, scanner.Code93, scanner.Code128, scanner.Codabar, scanner.EAN13, scanner.ITF} {
+	for _, s := range []scanner.Symbology{scanner.Code39, scanner.Code93, scanner.Code128, scanner.Codabar, scanner.EAN13, scanner.ITF, scanner.DataBar} {
 		if readRows[s] == 0 {
 			t.Errorf("no row of the generated %v symbols was read", s)
 		}
