@@ -179,7 +179,12 @@ func (d *detector) checkHit(h rowHit, out []centre) []centre {
 func (d *detector) crossCheck(x, y, m float64) (centre, bool) {
 	// Cheap first: the column through the hit crosses the rings too (the
 	// bars of a 1D code that made a row hit do not).
-	if _, _, _, ok := d.lineCentre(point{x, y}, point{0, 1}, m); !ok || d.lineK < 3 {
+	cy, _, _, ok := d.lineCentre(point{x, y}, point{0, 1}, m)
+	if !ok || d.lineK < 3 {
+		return centre{}, false
+	}
+	// And the row through the centre that the column found.
+	if _, _, _, ok := d.lineCentre(point{x, cy}, point{1, 0}, m); !ok || d.lineK < 3 {
 		return centre{}, false
 	}
 	r := int(3*m) + 2
