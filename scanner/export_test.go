@@ -81,3 +81,14 @@ func cloneRow(row *gozxing.BitArray) *gozxing.BitArray {
 	copy(c.GetBitArray(), row.GetBitArray())
 	return c
 }
+
+// DecodeUpscaled runs only the upscaled pass over f, with the area readers
+// of only (instead of the pass's own), and returns what it read.
+func DecodeUpscaled(f *Frame, only SymbologySet) []Result {
+	d := newDecoder()
+	defer d.scratch.wipe()
+	src := newPlaneSource(f, &d.scratch)
+	p := d.upscaledPass(src, f.Width, f.Height, func(p Point) Point { return p })
+	p.src, p.areaOnly = p.makeSrc(), only
+	return d.runPass(p, AllSymbologies(), Options{TryHarder: true}, nil)
+}

@@ -116,9 +116,10 @@ func (p *planeSource) String() string { return gozxing.LuminanceSourceString(p) 
 // contain image data while a frame is decoded, so wipe zeroes them when the
 // frame is done, like the frame itself.
 type scratch struct {
-	mat  []byte
-	half []byte
-	used bool
+	mat    []byte
+	half   []byte
+	double []byte
+	used   bool
 }
 
 func (s *scratch) matrix(n int) []byte {
@@ -137,11 +138,20 @@ func (s *scratch) halfPlane(n int) []byte {
 	return s.half[:n]
 }
 
+func (s *scratch) doublePlane(n int) []byte {
+	if cap(s.double) < n {
+		s.double = make([]byte, n)
+	}
+	s.used = true
+	return s.double[:n]
+}
+
 func (s *scratch) wipe() {
 	if !s.used {
 		return
 	}
 	clear(s.mat[:cap(s.mat)])
 	clear(s.half[:cap(s.half)])
+	clear(s.double[:cap(s.double)])
 	s.used = false
 }

@@ -149,3 +149,26 @@ func TestRowCodesOffCentre(t *testing.T) {
 		}
 	}
 }
+
+// TestUpscaledPassCorners reads a symbol in the double-size pass alone and
+// checks that its corners come back in frame coordinates.
+func TestUpscaledPassCorners(t *testing.T) {
+	for _, sym := range []scanner.Symbology{scanner.DataMatrix, scanner.QRCode} {
+		t.Run(sym.String(), func(t *testing.T) {
+			s, err := symbols.Encode(sym, "LOT 20261129-A 0042")
+			if err != nil {
+				t.Fatal(err)
+			}
+			const module = 2
+			c := symbols.NewCanvas(400, 300, 220)
+			corners := c.Draw(s, symbols.Placement{CX: 150, CY: 170, Module: module, Angle: 20, Dark: 40, Light: 220})
+			f := c.Frame(scanner.NewPlanePool(0))
+			defer f.Purge()
+			res := scanner.DecodeUpscaled(f, scanner.NewSymbologySet(sym))
+			if len(res) != 1 || res[0].Strategy != "upscaled" {
+				t.Fatalf("got %v, want one result of the upscaled pass", res)
+			}
+			checkCorners(t, sym, res[0].Points, corners, module)
+		})
+	}
+}
