@@ -44,7 +44,8 @@ func readCodeword(r *runList, i int, wantCluster int) (value, cluster, length, w
 }
 
 // nearestCodeword finds the pattern of a cluster whose edge-to-similar-edge
-// distances are nearest to the measured ones, if it is clearly the nearest.
+// distances are nearest to the measured ones, if it is clearly the nearest:
+// at most 1.6 modules off in all, and 0.4 nearer than any other.
 func nearestCodeword(e []int, cluster int) (int, bool) {
 	total := float64(e[8] - e[0])
 	scale := float64(modulesPerCodeword) / total
@@ -52,19 +53,28 @@ func nearestCodeword(e []int, cluster int) (int, bool) {
 	for k := range m {
 		m[k] = float64(e[k+2]-e[k]) * scale
 	}
+	// A pattern 2 modules off or more in all decides nothing: it is too far
+	// to be taken, and leaves a pattern that may be taken clearly the
+	// nearest. So only the patterns less than 2 off in each of the first
+	// two distances are measured.
 	best, second := math.Inf(1), math.Inf(1)
 	bestV := -1
 	base := cluster / 3 * fieldSize
-	for v := 0; v < fieldSize; v++ {
-		w := &patterns.widths[base+v]
-		d := 0.0
-		for k := 0; k < 6 && d < second; k++ {
-			d += math.Abs(m[k] - float64(w[k]+w[k+1]))
-		}
-		if d < best {
-			best, second, bestV = d, best, v
-		} else if d < second {
-			second = d
+	idx := &nearIndex[cluster/3]
+	for e0 := max(0, int(math.Floor(m[0]-2))+1); e0 < len(idx) && float64(e0) < m[0]+2; e0++ {
+		for e1 := max(0, int(math.Floor(m[1]-2))+1); e1 < len(idx[e0]) && float64(e1) < m[1]+2; e1++ {
+			for _, v := range idx[e0][e1] {
+				w := &patterns.widths[base+int(v)]
+				d := 0.0
+				for k := 0; k < 6 && d < second; k++ {
+					d += math.Abs(m[k] - float64(w[k]+w[k+1]))
+				}
+				if d < best {
+					best, second, bestV = d, best, int(v)
+				} else if d < second {
+					second = d
+				}
+			}
 		}
 	}
 	if best > 1.6 || second-best < 0.4 {
@@ -72,6 +82,23 @@ func nearestCodeword(e []int, cluster int) (int, bool) {
 	}
 	return bestV, true
 }
+
+// nearIndex lists the values of each cluster by their first two
+// edge-to-similar-edge distances, for nearestCodeword.
+var nearIndex = func() (idx [numClusters][maxEdgeDistance + 1][maxEdgeDistance + 1][]uint16) {
+	for c := range numClusters {
+		for v := range fieldSize {
+			w := &patterns.widths[c*fieldSize+v]
+			e0, e1 := w[0]+w[1], w[1]+w[2]
+			idx[c][e0][e1] = append(idx[c][e0][e1], uint16(v))
+		}
+	}
+	return idx
+}()
+
+// maxEdgeDistance bounds an edge-to-similar-edge distance: two elements of
+// at most six modules each.
+const maxEdgeDistance = 12
 
 // readExact decodes the eight runs starting at dark run i by rounding their
 // edge-to-similar-edge distances to whole modules.

@@ -63,24 +63,32 @@ func (c *candidate) transform() (*common.PerspectiveTransform, float64) {
 	return xf, math.Hypot(bl.x-tl.x, bl.y-tl.y)
 }
 
-// probe reads a few lines across the candidate and reports whether any
-// of them holds two codewords: most guard pattern look-alikes in a scene
-// hold none, and this spares them the full sampling.
+// probe reads a few lines across the candidate and reports whether
+// minProbeLines of them hold two codewords each: guard pattern look-alikes
+// in a scene hold none, or in binarized noise one or two by chance, and
+// this spares them the full sampling. (Symbols read on the test images
+// pass with five or six.)
 func (d *detector) probe(c *candidate) bool {
 	xf, _ := c.transform()
 	pts := make([]float64, 4)
 	const probes = 6
+	good := 0
 	for k := 0; k < probes; k++ {
 		s := (float64(k) + 0.5) / probes
 		pts[0], pts[1], pts[2], pts[3] = 0, s, 1, s
 		xf.TransformPoints(pts)
 		d.readLine(c.v, point{pts[0], pts[1]}, point{pts[2], pts[3]}, c.start.module, c.endModule(), &d.probeLine)
 		if len(d.probeLine.reads) >= 2 {
-			return true
+			if good++; good == minProbeLines {
+				return true
+			}
 		}
 	}
 	return false
 }
+
+// minProbeLines is how many of probe's six lines must read.
+const minProbeLines = 3
 
 // readLines samples the candidate along lines parallel to its rows.
 func (d *detector) readLines(c *candidate, lines []lineRead) []lineRead {
