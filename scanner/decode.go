@@ -195,7 +195,7 @@ func (d *decoder) runPass(p pass, syms SymbologySet, opts Options, results []Res
 	if p.global {
 		bin = gozxing.NewGlobalHistgramBinarizer(p.src)
 	} else {
-		bin = gozxing.NewHybridBinarizer(p.src)
+		bin = newHybridBinarizer(p.src)
 	}
 	bm, err := gozxing.NewBinaryBitmap(bin)
 	if err != nil {

@@ -1,0 +1,92 @@
+package scanner
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"testing"
+
+	"github.com/makiuchi-d/gozxing"
+
+	"github.com/scannerd/scannerd/internal/blackbox"
+)
+
+// sameAsGozxing fails unless hybridBinarizer binarizes src exactly as
+// gozxing's HybridBinarizer does.
+func sameAsGozxing(t *testing.T, name string, src gozxing.LuminanceSource) {
+	t.Helper()
+	want, wantErr := gozxing.NewHybridBinarizer(src).GetBlackMatrix()
+	got, err := newHybridBinarizer(src).GetBlackMatrix()
+	if (err != nil) != (wantErr != nil) {
+		t.Fatalf("%s: error %v, gozxing's %v", name, err, wantErr)
+	}
+	if err != nil {
+		return // both find no contrast at all
+	}
+	for y := 0; y < want.GetHeight(); y++ {
+		for x := 0; x < want.GetWidth(); x++ {
+			if got.Get(x, y) != want.Get(x, y) {
+				t.Fatalf("%s: pixel (%d,%d) dark %v, gozxing says %v", name, x, y, got.Get(x, y), want.Get(x, y))
+			}
+		}
+	}
+}
+
+// TestHybridBinarizerMatchesGozxing compares the two bit for bit: sizes
+// that are and are not multiples of the block size, and too small for
+// blocks; noise, flat areas (where black points come from the
+// neighbours), gradients and sharp edges.
+func TestHybridBinarizerMatchesGozxing(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 8))
+	pool := NewPlanePool(0)
+	sizes := [][2]int{{40, 40}, {41, 47}, {64, 64}, {63, 65}, {100, 37}, {39, 200}, {333, 129}, {640, 480}, {97, 1000}}
+	fills := map[string]func(x, y int) uint8{
+		"noise":    func(x, y int) uint8 { return uint8(rng.IntN(256)) },
+		"flat":     func(x, y int) uint8 { return uint8(180 + rng.IntN(8)) },
+		"gradient": func(x, y int) uint8 { return uint8((3*x + 2*y) % 256) },
+		"patches": func(x, y int) uint8 {
+			if (x/13+y/11)%3 == 0 {
+				return uint8(20 + rng.IntN(20))
+			}
+			return uint8(200 + rng.IntN(10))
+		},
+		"dark": func(x, y int) uint8 { return uint8(rng.IntN(12)) },
+	}
+	for _, s := range sizes {
+		for name, fill := range fills {
+			f := pool.Get(s[0], s[1])
+			for y := 0; y < f.Height; y++ {
+				for x := 0; x < f.Width; x++ {
+					f.Pix[y*f.Stride+x] = fill(x, y)
+				}
+			}
+			var sc scratch
+			src := newPlaneSource(f, &sc)
+			label := fmt.Sprintf("%s %d×%d", name, s[0], s[1])
+			sameAsGozxing(t, label, src)
+			sameAsGozxing(t, label+" inverted", src.Invert())
+			sc.wipe()
+			f.Purge()
+		}
+	}
+}
+
+// TestHybridBinarizerMatchesGozxingBlackbox compares them on the photos of
+// the blackbox set.
+func TestHybridBinarizerMatchesGozxingBlackbox(t *testing.T) {
+	pool := NewPlanePool(0)
+	for _, img := range blackbox.Load(t) {
+		data, err := os.ReadFile(img.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := DecodeImage(data, DefaultLimits, pool)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sc scratch
+		sameAsGozxing(t, img.Rel, newPlaneSource(f, &sc))
+		sc.wipe()
+		f.Purge()
+	}
+}
