@@ -11,17 +11,17 @@ import (
 // it; a pixel is dark when it is at or below the threshold of a block that
 // covers it. It builds whole 32-bit words of the matrix at a time where
 // gozxing sets each pixel's bit on its own, which makes it several times
-// faster. Rows, and images too small for blocks, go to gozxing's global
-// histogram binarizer as in gozxing.
+// faster. Rows, and images too small for blocks, are binarized by the
+// global histogram, as in gozxing.
 type hybridBinarizer struct {
-	*gozxing.GlobalHistogramBinarizer
+	*globalBinarizer
 	matrix *gozxing.BitMatrix
 }
 
 var _ gozxing.Binarizer = (*hybridBinarizer)(nil)
 
 func newHybridBinarizer(src gozxing.LuminanceSource) gozxing.Binarizer {
-	return &hybridBinarizer{GlobalHistogramBinarizer: gozxing.NewGlobalHistgramBinarizer(src).(*gozxing.GlobalHistogramBinarizer)}
+	return &hybridBinarizer{globalBinarizer: newGlobalBinarizer(src).(*globalBinarizer)}
 }
 
 // CreateBinarizer returns a binarizer of the same kind for src.
@@ -44,7 +44,7 @@ func (b *hybridBinarizer) GetBlackMatrix() (*gozxing.BitMatrix, error) {
 	src := b.GetLuminanceSource()
 	w, h := src.GetWidth(), src.GetHeight()
 	if w < minDimension || h < minDimension {
-		m, err := b.GlobalHistogramBinarizer.GetBlackMatrix()
+		m, err := b.globalBinarizer.GetBlackMatrix()
 		if err != nil {
 			return nil, err
 		}
@@ -147,4 +147,157 @@ func blockThresholds(bp []int, subW, subH int) []int {
 		}
 	}
 	return thr
+}
+
+// globalBinarizer computes exactly what gozxing's GlobalHistogramBinarizer
+// does (ZXing's histogram binarizer): a black point in the valley of a
+// 32-bucket histogram between its two main peaks, of each row for
+// GetBlackRow (through a -1 4 -1 sharpening filter) and of four sample rows
+// for the whole image. It builds the row a word at a time, and reports a
+// row without contrast with one shared error rather than a new exception,
+// whose stack trace gozxing captures each time: in photos such rows are
+// common.
+type globalBinarizer struct {
+	src     gozxing.LuminanceSource
+	lum     []byte
+	buckets [histogramBuckets]int
+}
+
+var _ gozxing.Binarizer = (*globalBinarizer)(nil)
+
+const (
+	histogramShift   = 3 // 256 levels into 32 buckets
+	histogramBuckets = 256 >> histogramShift
+)
+
+// errNoContrast is what a binarizer reports for a row or image whose
+// histogram has no two distinct peaks.
+var errNoContrast = gozxing.NewNotFoundException("no contrast")
+
+func newGlobalBinarizer(src gozxing.LuminanceSource) gozxing.Binarizer {
+	return &globalBinarizer{src: src}
+}
+
+func (b *globalBinarizer) GetLuminanceSource() gozxing.LuminanceSource { return b.src }
+func (b *globalBinarizer) GetWidth() int                               { return b.src.GetWidth() }
+func (b *globalBinarizer) GetHeight() int                              { return b.src.GetHeight() }
+
+// CreateBinarizer returns a binarizer of the same kind for src.
+func (b *globalBinarizer) CreateBinarizer(src gozxing.LuminanceSource) gozxing.Binarizer {
+	return newGlobalBinarizer(src)
+}
+
+// GetBlackRow binarizes row y into row, reused when it is wide enough.
+func (b *globalBinarizer) GetBlackRow(y int, row *gozxing.BitArray) (*gozxing.BitArray, error) {
+	w := b.src.GetWidth()
+	if row == nil || row.GetSize() < w {
+		row = gozxing.NewBitArray(w)
+	} else {
+		row.Clear()
+	}
+	if len(b.lum) < w {
+		b.lum = make([]byte, w)
+	}
+	lum, err := b.src.GetRow(y, b.lum)
+	if err != nil {
+		return nil, err
+	}
+	lum = lum[:w]
+	b.buckets = [histogramBuckets]int{}
+	for _, v := range lum {
+		b.buckets[v>>histogramShift]++
+	}
+	black, ok := blackPointOf(&b.buckets)
+	if !ok {
+		return nil, errNoContrast
+	}
+	words := row.GetBitArray()
+	if w < 3 {
+		for x, v := range lum {
+			if int(v) < black {
+				words[x>>5] |= 1 << (x & 31)
+			}
+		}
+		return row, nil
+	}
+	// A -1 4 -1 sharpening filter (halved) on every pixel but the ends.
+	for x := 1; x < w-1; x++ {
+		f := (4*int(lum[x]) - int(lum[x-1]) - int(lum[x+1])) / 2
+		words[x>>5] |= uint32(uint(f-black)>>(bitsPerUint-1)) << (x & 31)
+	}
+	return row, nil
+}
+
+// GetBlackMatrix binarizes the whole image at the black point of four
+// rows' middle three fifths.
+func (b *globalBinarizer) GetBlackMatrix() (*gozxing.BitMatrix, error) {
+	w, h := b.src.GetWidth(), b.src.GetHeight()
+	m, err := gozxing.NewBitMatrix(w, h)
+	if err != nil {
+		return nil, err
+	}
+	if len(b.lum) < w {
+		b.lum = make([]byte, w)
+	}
+	b.buckets = [histogramBuckets]int{}
+	for k := 1; k < 5; k++ {
+		lum, err := b.src.GetRow(h*k/5, b.lum)
+		if err != nil {
+			return nil, err
+		}
+		for _, v := range lum[w/5 : w*4/5] {
+			b.buckets[v>>histogramShift]++
+		}
+	}
+	black, ok := blackPointOf(&b.buckets)
+	if !ok {
+		return nil, errNoContrast
+	}
+	lum := b.src.GetMatrix()
+	row := gozxing.NewBitArray(w)
+	words := row.GetBitArray()
+	for y := 0; y < h; y++ {
+		clear(words)
+		for x, v := range lum[y*w : (y+1)*w] {
+			words[x>>5] |= uint32(uint(int(v)-black)>>(bitsPerUint-1)) << (x & 31)
+		}
+		m.SetRow(y, row)
+	}
+	clear(words)
+	return m, nil
+}
+
+// blackPointOf finds the black point in a histogram: the tallest peak,
+// the peak farthest from it weighted by its height, and between them the
+// low valley nearest the lighter one; false when the peaks are too close
+// for any contrast.
+func blackPointOf(buckets *[histogramBuckets]int) (int, bool) {
+	first, firstSize, most := 0, 0, 0
+	for x, n := range buckets {
+		if n > firstSize {
+			first, firstSize = x, n
+		}
+		most = max(most, n)
+	}
+	second, secondScore := 0, 0
+	for x, n := range buckets {
+		d := x - first
+		if score := n * d * d; score > secondScore {
+			second, secondScore = x, score
+		}
+	}
+	if first > second {
+		first, second = second, first
+	}
+	if second-first <= histogramBuckets/16 {
+		return 0, false
+	}
+	valley, valleyScore := second-1, -1
+	for x := second - 1; x > first; x-- {
+		from := x - first
+		if score := from * from * (second - x) * (most - buckets[x]); score > valleyScore {
+			valley, valleyScore = x, score
+		}
+	}
+	return valley << histogramShift, true
 }

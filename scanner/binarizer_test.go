@@ -11,12 +11,37 @@ import (
 	"github.com/scannerd/scannerd/internal/blackbox"
 )
 
-// sameAsGozxing fails unless hybridBinarizer binarizes src exactly as
-// gozxing's HybridBinarizer does.
+// sameAsGozxing fails unless the engine's binarizers binarize src exactly
+// as gozxing's do: the hybrid and the global histogram matrices, and every
+// row.
 func sameAsGozxing(t *testing.T, name string, src gozxing.LuminanceSource) {
 	t.Helper()
-	want, wantErr := gozxing.NewHybridBinarizer(src).GetBlackMatrix()
-	got, err := newHybridBinarizer(src).GetBlackMatrix()
+	sameMatrix(t, name+" hybrid", newHybridBinarizer(src), gozxing.NewHybridBinarizer(src))
+	sameMatrix(t, name+" global", newGlobalBinarizer(src), gozxing.NewGlobalHistgramBinarizer(src))
+	ours, theirs := newHybridBinarizer(src), gozxing.NewHybridBinarizer(src)
+	var row, wantRow *gozxing.BitArray
+	for y := 0; y < src.GetHeight(); y++ {
+		got, err := ours.GetBlackRow(y, row)
+		want, wantErr := theirs.GetBlackRow(y, wantRow)
+		if (err != nil) != (wantErr != nil) {
+			t.Fatalf("%s: row %d: error %v, gozxing's %v", name, y, err, wantErr)
+		}
+		if err != nil {
+			continue
+		}
+		row, wantRow = got, want
+		for x := 0; x < src.GetWidth(); x++ {
+			if got.Get(x) != want.Get(x) {
+				t.Fatalf("%s: row %d pixel %d dark %v, gozxing says %v", name, y, x, got.Get(x), want.Get(x))
+			}
+		}
+	}
+}
+
+func sameMatrix(t *testing.T, name string, ours, theirs gozxing.Binarizer) {
+	t.Helper()
+	want, wantErr := theirs.GetBlackMatrix()
+	got, err := ours.GetBlackMatrix()
 	if (err != nil) != (wantErr != nil) {
 		t.Fatalf("%s: error %v, gozxing's %v", name, err, wantErr)
 	}
@@ -32,14 +57,14 @@ func sameAsGozxing(t *testing.T, name string, src gozxing.LuminanceSource) {
 	}
 }
 
-// TestHybridBinarizerMatchesGozxing compares the two bit for bit: sizes
+// TestBinarizersMatchGozxing compares them bit for bit: sizes
 // that are and are not multiples of the block size, and too small for
 // blocks; noise, flat areas (where black points come from the
 // neighbours), gradients and sharp edges.
-func TestHybridBinarizerMatchesGozxing(t *testing.T) {
+func TestBinarizersMatchGozxing(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 8))
 	pool := NewPlanePool(0)
-	sizes := [][2]int{{40, 40}, {41, 47}, {64, 64}, {63, 65}, {100, 37}, {39, 200}, {333, 129}, {640, 480}, {97, 1000}}
+	sizes := [][2]int{{1, 9}, {2, 40}, {3, 45}, {40, 40}, {41, 47}, {64, 64}, {63, 65}, {100, 37}, {39, 200}, {333, 129}, {640, 480}, {97, 1000}}
 	fills := map[string]func(x, y int) uint8{
 		"noise":    func(x, y int) uint8 { return uint8(rng.IntN(256)) },
 		"flat":     func(x, y int) uint8 { return uint8(180 + rng.IntN(8)) },
@@ -71,9 +96,9 @@ func TestHybridBinarizerMatchesGozxing(t *testing.T) {
 	}
 }
 
-// TestHybridBinarizerMatchesGozxingBlackbox compares them on the photos of
-// the blackbox set.
-func TestHybridBinarizerMatchesGozxingBlackbox(t *testing.T) {
+// TestBinarizersMatchGozxingBlackbox compares them on the photos of the
+// blackbox set.
+func TestBinarizersMatchGozxingBlackbox(t *testing.T) {
 	pool := NewPlanePool(0)
 	for _, img := range blackbox.Load(t) {
 		data, err := os.ReadFile(img.Path)

@@ -193,7 +193,7 @@ func (d *decoder) decode(f *Frame, opts Options) ([]Result, []PassTiming) {
 func (d *decoder) runPass(p pass, syms SymbologySet, opts Options, results []Result) []Result {
 	var bin gozxing.Binarizer
 	if p.global {
-		bin = gozxing.NewGlobalHistgramBinarizer(p.src)
+		bin = newGlobalBinarizer(p.src)
 	} else {
 		bin = newHybridBinarizer(p.src)
 	}
