@@ -143,6 +143,15 @@ var code128Starts = [3][]int{{2, 1, 1, 4, 1, 2}, {2, 1, 1, 2, 1, 4}, {2, 1, 1, 2
 func code128Start(runs []int) bool {
 	const maxAvg, maxIndividual = 0.25, 0.7
 	return barWindows(runs, 6, func(w []int, before int, first bool) bool {
+		// All three start characters begin 2 1 1 (of 11 modules); gozxing
+		// rejects any element more than 0.7 module off. Checked first,
+		// a little more loosely so that rounding cannot make it stricter.
+		total := sum(w)
+		for i, want := range [3]int{2, 1, 1} {
+			if 100*abs(11*w[i]-want*total) > 75*total {
+				return false
+			}
+		}
 		for _, p := range code128Starts {
 			if oned.PatternMatchVariance(w, p, maxIndividual) < maxAvg {
 				return quietBefore(w, before, first)
@@ -291,4 +300,11 @@ func finderWindows(runs []int, k int) bool {
 		}
 	}
 	return false
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
 }
