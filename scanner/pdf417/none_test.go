@@ -17,7 +17,7 @@ func TestNoFalsePositives(t *testing.T) {
 		if im.Family == "pdf417" {
 			continue
 		}
-		res, _ := decodeImageFile(t, im.Path, hints)
+		res, _ := blackbox.ReadFile(t, NewReader(), im.Path, hints)
 		for _, r := range res {
 			t.Errorf("%s (%s): false PDF417 %q", im.Rel, im.Family, r.GetText())
 		}
