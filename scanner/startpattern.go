@@ -6,6 +6,8 @@ import (
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/oned"
 	"github.com/makiuchi-d/gozxing/oned/rss"
+
+	"github.com/scannerd/scannerd/scanner/internal/bitrow"
 )
 
 // Start-pattern filters.
@@ -20,24 +22,11 @@ import (
 // pattern the decoder itself would accept (a test checks this on every row
 // of the test images), so skipping a row never loses a read.
 
-// runLengths returns the lengths of the alternating light and dark runs of
-// row in out, the first light (of length 0 when the row starts dark).
+// runLengths returns in out the lengths of the alternating light and dark
+// runs of the whole row, the first light (of length 0 when the row starts
+// dark).
 func runLengths(row *gozxing.BitArray, out []int) []int {
-	out = out[:0]
-	size := row.GetSize()
-	x, dark := 0, false
-	for x < size {
-		var next int
-		if dark {
-			next = row.GetNextUnset(x)
-		} else {
-			next = row.GetNextSet(x)
-		}
-		next = min(next, size)
-		out = append(out, next-x)
-		x, dark = next, !dark
-	}
-	return out
+	return bitrow.Lengths(row, row.GetSize(), out)
 }
 
 // startFilter reports whether a row, given as runLengths, may hold a

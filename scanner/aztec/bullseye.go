@@ -2,9 +2,10 @@ package aztec
 
 import (
 	"math"
-	"math/bits"
 
 	"github.com/makiuchi-d/gozxing"
+
+	"github.com/scannerd/scannerd/scanner/internal/bitrow"
 )
 
 // The bull's-eye is a set of concentric square rings one module wide, dark
@@ -26,39 +27,6 @@ func (b *bitImage) darkAt(p point) bool {
 		return false
 	}
 	return b.m.Get(int(p.x), int(p.y))
-}
-
-// rowRuns returns the run lengths of row y, starting with a light run
-// (empty when the row starts dark).
-func rowRuns(row *gozxing.BitArray, width int, out []int) []int {
-	out = out[:0]
-	words := row.GetBitArray()
-	prevDark := false
-	start := 0
-	for i, w := range words {
-		base := i * 32
-		if base >= width {
-			break
-		}
-		// Bit j of t is set where pixel base+j differs from the one before.
-		var carry uint32
-		if prevDark {
-			carry = 1
-		}
-		t := w ^ (w<<1 | carry)
-		for t != 0 {
-			j := bits.TrailingZeros32(t)
-			t &= t - 1
-			x := base + j
-			if x >= width {
-				break
-			}
-			out = append(out, x-start)
-			start = x
-		}
-		prevDark = w>>31 == 1
-	}
-	return append(out, width-start)
 }
 
 // centre is a bull's-eye candidate: its centre and module size in pixels.
@@ -120,7 +88,7 @@ func (d *detector) findCentres(step, budget int) []centre {
 	hits := d.hits[:0]
 	for y := step / 2; y < img.h; y += step {
 		d.row = img.m.GetRow(y, d.row)
-		d.runs = rowRuns(d.row, img.w, d.runs)
+		d.runs = bitrow.Lengths(d.row, img.w, d.runs)
 		x := 0
 		for i, r := range d.runs {
 			start := x

@@ -5,6 +5,8 @@ import (
 	"sort"
 
 	"github.com/makiuchi-d/gozxing"
+
+	"github.com/scannerd/scannerd/scanner/internal/bitrow"
 )
 
 // charObs is a character read beside a finder.
@@ -65,24 +67,11 @@ func (s *rowScanner) loadRow(img *gozxing.BinaryBitmap, y int, smooth bool) bool
 			a[i] = a[i]&b[i] | a[i]&c[i] | b[i]&c[i]
 		}
 	}
-	width := img.GetWidth()
-	s.runs, s.pos = s.runs[:0], s.pos[:0]
+	s.runs, s.pos = bitrow.Lengths(row, img.GetWidth(), s.runs), s.pos[:0]
 	x := 0
-	bar := false
-	for x < width {
-		var next int
-		if bar {
-			next = row.GetNextUnset(x)
-		} else {
-			next = row.GetNextSet(x)
-		}
-		if next > width {
-			next = width
-		}
-		s.runs = append(s.runs, next-x)
+	for _, r := range s.runs {
 		s.pos = append(s.pos, x)
-		x = next
-		bar = !bar
+		x += r
 	}
 	return true
 }

@@ -2,28 +2,57 @@
 // form finder-pattern searches work on.
 package bitrow
 
-import "github.com/makiuchi-d/gozxing"
+import (
+	"math/bits"
+
+	"github.com/makiuchi-d/gozxing"
+)
+
+// Lengths returns in buf the lengths of the alternating light and dark
+// runs of the first width pixels of row, starting with a light run (of
+// length 0 when the row starts dark) and ending with the run that reaches
+// the row's end. It works a 32-pixel word at a time.
+func Lengths(row *gozxing.BitArray, width int, buf []int) []int {
+	out := buf[:0]
+	prevDark := false
+	start := 0
+	for i, w := range row.GetBitArray() {
+		base := i * 32
+		if base >= width {
+			break
+		}
+		// Bit j of t is set where pixel base+j differs from the one before.
+		var carry uint32
+		if prevDark {
+			carry = 1
+		}
+		t := w ^ (w<<1 | carry)
+		for t != 0 {
+			j := bits.TrailingZeros32(t)
+			t &= t - 1
+			x := base + j
+			if x >= width {
+				break
+			}
+			out = append(out, x-start)
+			start = x
+		}
+		prevDark = w>>31 == 1
+	}
+	return append(out, width-start)
+}
 
 // Runs appends to buf the lengths of the alternating dark and light runs
-// of the first width pixels of row, starting with its first dark run, and
-// returns where that run starts. Dark runs sit at even indexes. A row
-// without dark pixels gives first == width and no runs.
+// of the first width pixels of row, starting with its first dark run and
+// ending with its last, and returns where that run starts. Dark runs sit
+// at even indexes. A row without dark pixels gives first == width and no
+// runs.
 func Runs(row *gozxing.BitArray, width int, buf []int) (first int, runs []int) {
-	runs = buf[:0]
-	x := row.GetNextSet(0)
-	first = x
-	for x < width {
-		end := row.GetNextUnset(x)
-		runs = append(runs, end-x)
-		if end >= width {
-			break
-		}
-		next := row.GetNextSet(end)
-		if next >= width {
-			break
-		}
-		runs = append(runs, next-end)
-		x = next
+	l := Lengths(row, width, buf)
+	first = l[0]
+	runs = l[:copy(l, l[1:])]
+	if len(runs)%2 == 0 && len(runs) > 0 { // it ends light
+		runs = runs[:len(runs)-1]
 	}
 	return first, runs
 }

@@ -30,3 +30,31 @@ func TestRuns(t *testing.T) {
 		}
 	}
 }
+
+// TestLengths checks the word-at-a-time run lengths against a pixel by
+// pixel count, on rows of every width round the word size.
+func TestLengths(t *testing.T) {
+	for width := 1; width <= 100; width++ {
+		for seed := uint64(0); seed < 20; seed++ {
+			row := gozxing.NewBitArray(width + int(seed%3)) // wider than width at times
+			for x := 0; x < row.GetSize(); x++ {
+				if (seed*2654435761+uint64(x*x)*40503)%7 < 3 {
+					row.Set(x)
+				}
+			}
+			var want []int
+			run, dark := 0, false
+			for x := 0; x < width; x++ {
+				if row.Get(x) != dark {
+					want = append(want, run)
+					run, dark = 0, !dark
+				}
+				run++
+			}
+			want = append(want, run)
+			if got := Lengths(row, width, nil); !slices.Equal(got, want) {
+				t.Fatalf("width %d seed %d: %v, want %v", width, seed, got, want)
+			}
+		}
+	}
+}
