@@ -11,6 +11,7 @@ import (
 	"github.com/scannerd/scannerd/scanner/aztec"
 	"github.com/scannerd/scannerd/scanner/databar"
 	"github.com/scannerd/scannerd/scanner/datamatrix"
+	"github.com/scannerd/scannerd/scanner/internal/hint"
 	"github.com/scannerd/scannerd/scanner/maxicode"
 	"github.com/scannerd/scannerd/scanner/microqr"
 	"github.com/scannerd/scannerd/scanner/pdf417"
@@ -54,7 +55,7 @@ func newAreaReaders() []areaReader {
 				return nil
 			}
 			rs, _ := qrMulti.DecodeMultiple(bm, hints)
-			if _, harder := hints[gozxing.DecodeHintType_TRY_HARDER]; len(rs) == 0 && harder {
+			if len(rs) == 0 && hint.TryHarder(hints) {
 				// The single-symbol detector settles for the best finder
 				// triple where the multi detector wants clean ones.
 				if r, err := qrSingle.Decode(bm, hints); err == nil {

@@ -18,6 +18,8 @@ import (
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/aztec/decoder"
 	"github.com/makiuchi-d/gozxing/common/reedsolomon"
+
+	"github.com/scannerd/scannerd/scanner/internal/hint"
 )
 
 // Metadata describes a decoded symbol beyond its text. A Result carries it
@@ -84,7 +86,7 @@ func (r *Reader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHin
 		return nil, gozxing.WrapNotFoundException(err)
 	}
 	step, budget := 3, maxChecks
-	if hintSet(hints, gozxing.DecodeHintType_TRY_HARDER) {
+	if hint.TryHarder(hints) {
 		step, budget = 2, 4*maxChecks
 	}
 	d := &r.det
@@ -113,15 +115,6 @@ func (r *Reader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHin
 // times as many with TRY_HARDER): a real image makes a few dozen, noise
 // binarized at random tens of thousands.
 const maxChecks = 400
-
-func hintSet(hints map[gozxing.DecodeHintType]interface{}, h gozxing.DecodeHintType) bool {
-	v, ok := hints[h]
-	if !ok {
-		return false
-	}
-	b, isBool := v.(bool)
-	return !isBool || b
-}
 
 // asReaderError maps an internal failure to the gozxing exception kinds.
 func asReaderError(err error) error {

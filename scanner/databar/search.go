@@ -4,6 +4,8 @@ import (
 	"math"
 
 	"github.com/makiuchi-d/gozxing"
+
+	"github.com/scannerd/scannerd/scanner/internal/hint"
 )
 
 // Scan-line schedule. Coarse lines cover the image. Where they cross
@@ -44,7 +46,7 @@ type search struct {
 
 func newSearch(r *Reader, img *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}) *search {
 	s := &search{r: r, img: img, height: img.GetHeight(), lines: coarseLines, extra: extraReads}
-	if _, ok := hints[gozxing.DecodeHintType_TRY_HARDER]; ok {
+	if hint.TryHarder(hints) {
 		s.lines = coarseLinesHard
 		s.hard = true
 		s.extra = extraReadsHard

@@ -24,6 +24,8 @@ import (
 
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/datamatrix/decoder"
+
+	"github.com/scannerd/scannerd/scanner/internal/hint"
 )
 
 // Reader decodes Data Matrix symbols. It keeps scratch buffers, so a Reader
@@ -76,7 +78,7 @@ func (r *Reader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHin
 	if err != nil {
 		return nil, gozxing.WrapNotFoundException(err)
 	}
-	harder := hintSet(hints, gozxing.DecodeHintType_TRY_HARDER)
+	harder := hint.TryHarder(hints)
 	p := scanParams{rowStep: 6, multiple: multiple, harder: harder}
 	if harder {
 		p.rowStep = 3
@@ -89,15 +91,6 @@ func (r *Reader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHin
 		results = append(results, newResult(f))
 	}
 	return results, nil
-}
-
-func hintSet(hints map[gozxing.DecodeHintType]interface{}, h gozxing.DecodeHintType) bool {
-	v, ok := hints[h]
-	if !ok {
-		return false
-	}
-	b, isBool := v.(bool)
-	return !isBool || b
 }
 
 // asReaderError maps an internal failure to the gozxing exception kinds.

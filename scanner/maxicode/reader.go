@@ -12,6 +12,8 @@ import (
 	"math"
 
 	"github.com/makiuchi-d/gozxing"
+
+	"github.com/scannerd/scannerd/scanner/internal/hint"
 )
 
 // Reader decodes MaxiCode symbols. Its zero value is not ready; use
@@ -55,8 +57,8 @@ func (r *Reader) Decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHin
 	if err != nil {
 		return nil, err
 	}
-	_, tryHarder := hints[gozxing.DecodeHintType_TRY_HARDER]
-	_, pure := hints[gozxing.DecodeHintType_PURE_BARCODE]
+	tryHarder := hint.TryHarder(hints)
+	pure := hint.Set(hints, gozxing.DecodeHintType_PURE_BARCODE)
 	step := 2
 	if tryHarder {
 		step = 1

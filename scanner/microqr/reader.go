@@ -13,6 +13,8 @@ package microqr
 import (
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/common/reedsolomon"
+
+	"github.com/scannerd/scannerd/scanner/internal/hint"
 )
 
 // Reader decodes Micro QR symbols. Use NewReader; a Reader keeps scratch
@@ -69,7 +71,7 @@ func (r *Reader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHin
 	if err != nil {
 		return nil, err
 	}
-	_, tryHarder := hints[gozxing.DecodeHintType_TRY_HARDER]
+	tryHarder := hint.TryHarder(hints)
 	step := 2
 	if tryHarder {
 		step = 1

@@ -17,6 +17,8 @@ import (
 	"strconv"
 
 	"github.com/makiuchi-d/gozxing"
+
+	"github.com/scannerd/scannerd/scanner/internal/hint"
 )
 
 // Metadata describes a decoded symbol beyond its text. A Result carries it
@@ -81,13 +83,8 @@ func (r *Reader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHin
 	if err != nil {
 		return nil, gozxing.WrapNotFoundException(err)
 	}
-	tryHarder := false
-	if v, ok := hints[gozxing.DecodeHintType_TRY_HARDER]; ok {
-		b, isBool := v.(bool)
-		tryHarder = !isBool || b
-	}
 	step := 5
-	if tryHarder {
+	if hint.TryHarder(hints) {
 		step = 2
 	}
 	found, lastErr := r.det.find(m, step, multiple)
