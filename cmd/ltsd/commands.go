@@ -51,6 +51,17 @@ func (l *listFlag) Set(s string) error {
 	return nil
 }
 
+// withBackend opens the store of the config at cfgPath (or the admin API
+// of the ltsd that holds it), runs run on it and closes it.
+func (m *Main) withBackend(cfgPath string, run func(b backend) error) error {
+	b, err := m.openBackend(cfgPath)
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	return run(b)
+}
+
 // openStore loads the config and opens its store.
 func openStore(path string) (lts.Config, *lts.Store, error) {
 	cfg, err := lts.LoadConfig(path)
@@ -240,24 +251,21 @@ func (m *Main) runLicenseImport(_ context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	b, err := m.openBackend(*cfgPath)
-	if err != nil {
-		return err
-	}
-	defer b.Close()
-	l, renewed, err := b.ImportLicense(data, *code)
-	if err != nil {
-		return err
-	}
-	verb := "imported"
-	if renewed {
-		verb = "renewed"
-	}
-	fmt.Fprintf(m.Stdout, "%s license %s (%s) valid %s to %s\n", verb, l.ID, describe(l), l.NotBefore.Format(time.DateOnly), l.Expires.Format(time.DateOnly))
-	if *code != "" {
-		fmt.Fprintf(m.Stdout, "bound to handshake code %s\n", *code)
-	}
-	return nil
+	return m.withBackend(*cfgPath, func(b backend) error {
+		l, renewed, err := b.ImportLicense(data, *code)
+		if err != nil {
+			return err
+		}
+		verb := "imported"
+		if renewed {
+			verb = "renewed"
+		}
+		fmt.Fprintf(m.Stdout, "%s license %s (%s) valid %s to %s\n", verb, l.ID, describe(l), l.NotBefore.Format(time.DateOnly), l.Expires.Format(time.DateOnly))
+		if *code != "" {
+			fmt.Fprintf(m.Stdout, "bound to handshake code %s\n", *code)
+		}
+		return nil
+	})
 }
 
 func describe(l *wire.License) string {
@@ -277,22 +285,19 @@ func (m *Main) runLicenseList(_ context.Context, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	st, err := m.openBackend(*cfgPath)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	ls, err := st.Licenses()
-	if err != nil {
-		return err
-	}
-	tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tCUSTOMER\tTERMS\tVALID FROM\tEXPIRES\tHANDSHAKE")
-	for _, r := range ls {
-		l := r.License
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", l.ID, l.Customer, describe(&l), l.NotBefore.Format(time.DateOnly), l.Expires.Format(time.DateOnly), r.Handshake)
-	}
-	return tw.Flush()
+	return m.withBackend(*cfgPath, func(st backend) error {
+		ls, err := st.Licenses()
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tCUSTOMER\tTERMS\tVALID FROM\tEXPIRES\tHANDSHAKE")
+		for _, r := range ls {
+			l := r.License
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", l.ID, l.Customer, describe(&l), l.NotBefore.Format(time.DateOnly), l.Expires.Format(time.DateOnly), r.Handshake)
+		}
+		return tw.Flush()
+	})
 }
 
 func (m *Main) runHandshakeCreate(_ context.Context, args []string) error {
@@ -340,16 +345,13 @@ func (m *Main) runHandshakeCreate(_ context.Context, args []string) error {
 		h.Code = lts.NewHandshakeCode()
 	}
 	h.Licenses, h.Domains, h.Created = licenses, domains, m.Now()
-	st, err := m.openBackend(*cfgPath)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	if err := st.CreateHandshake(&h); err != nil {
-		return err
-	}
-	fmt.Fprintln(m.Stdout, h.Code)
-	return nil
+	return m.withBackend(*cfgPath, func(st backend) error {
+		if err := st.CreateHandshake(&h); err != nil {
+			return err
+		}
+		fmt.Fprintln(m.Stdout, h.Code)
+		return nil
+	})
 }
 
 func (m *Main) runHandshakeAdd(_ context.Context, args []string) error {
@@ -361,12 +363,9 @@ func (m *Main) runHandshakeAdd(_ context.Context, args []string) error {
 	if fs.NArg() < 2 {
 		return errors.New("usage: ltsd handshake add-license CODE ID…")
 	}
-	st, err := m.openBackend(*cfgPath)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	return st.AddLicenses(fs.Arg(0), fs.Args()[1:])
+	return m.withBackend(*cfgPath, func(st backend) error {
+		return st.AddLicenses(fs.Arg(0), fs.Args()[1:])
+	})
 }
 
 func (m *Main) runHandshakeList(_ context.Context, args []string) error {
@@ -375,26 +374,23 @@ func (m *Main) runHandshakeList(_ context.Context, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	st, err := m.openBackend(*cfgPath)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	hs, err := st.Handshakes()
-	if err != nil {
-		return err
-	}
-	tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "CODE\tLICENSES\tPASSWORD\tDOMAINS\tNETWORKS\tOFFLINE\tGRACE")
-	for _, h := range hs {
-		nets := make([]string, len(h.Networks))
-		for i, n := range h.Networks {
-			nets[i] = n.String()
+	return m.withBackend(*cfgPath, func(st backend) error {
+		hs, err := st.Handshakes()
+		if err != nil {
+			return err
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%v\t%s\t%s\t%v\t%d%%\n", h.Code, strings.Join(h.Licenses, ","), h.HasPassword,
-			strings.Join(h.Domains, ","), strings.Join(nets, ","), h.OfflinePeriod, h.GracePercent)
-	}
-	return tw.Flush()
+		tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "CODE\tLICENSES\tPASSWORD\tDOMAINS\tNETWORKS\tOFFLINE\tGRACE")
+		for _, h := range hs {
+			nets := make([]string, len(h.Networks))
+			for i, n := range h.Networks {
+				nets[i] = n.String()
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%v\t%s\t%s\t%v\t%d%%\n", h.Code, strings.Join(h.Licenses, ","), h.HasPassword,
+				strings.Join(h.Domains, ","), strings.Join(nets, ","), h.OfflinePeriod, h.GracePercent)
+		}
+		return tw.Flush()
+	})
 }
 
 func (m *Main) runDeviceList(_ context.Context, args []string) error {
@@ -404,29 +400,26 @@ func (m *Main) runDeviceList(_ context.Context, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	st, err := m.openBackend(*cfgPath)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	ds, err := st.Devices(*code)
-	if err != nil {
-		return err
-	}
-	tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "DEVICE\tHANDSHAKE\tSTATE\tFIRST SEEN\tLAST SEEN\tDOMAIN\tADDRESS")
-	for _, d := range ds {
-		state := "registered"
-		switch {
-		case d.Revoked:
-			state = "revoked"
-		case d.Removed:
-			state = "removed"
+	return m.withBackend(*cfgPath, func(st backend) error {
+		ds, err := st.Devices(*code)
+		if err != nil {
+			return err
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", d.ID, d.Handshake, state,
-			d.FirstSeen.UTC().Format(time.RFC3339), d.LastSeen.UTC().Format(time.RFC3339), d.Domain, d.Address)
-	}
-	return tw.Flush()
+		tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "DEVICE\tHANDSHAKE\tSTATE\tFIRST SEEN\tLAST SEEN\tDOMAIN\tADDRESS")
+		for _, d := range ds {
+			state := "registered"
+			switch {
+			case d.Revoked:
+				state = "revoked"
+			case d.Removed:
+				state = "removed"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", d.ID, d.Handshake, state,
+				d.FirstSeen.UTC().Format(time.RFC3339), d.LastSeen.UTC().Format(time.RFC3339), d.Domain, d.Address)
+		}
+		return tw.Flush()
+	})
 }
 
 func deviceState(action string) func(*Main, context.Context, []string) error {
@@ -439,12 +432,9 @@ func deviceState(action string) func(*Main, context.Context, []string) error {
 		if fs.NArg() != 1 {
 			return errors.New("usage: ltsd device remove|revoke|reinstate UUID")
 		}
-		st, err := m.openBackend(*cfgPath)
-		if err != nil {
-			return err
-		}
-		defer st.Close()
-		return st.SetDeviceState(fs.Arg(0), action)
+		return m.withBackend(*cfgPath, func(st backend) error {
+			return st.SetDeviceState(fs.Arg(0), action)
+		})
 	}
 }
 
@@ -462,35 +452,32 @@ func (m *Main) runUsage(_ context.Context, args []string) error {
 	default:
 		return fmt.Errorf("-by %q: want day, month or year", *by)
 	}
-	st, err := m.openBackend(*cfgPath)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	rows, err := st.Usage(*by, *code)
-	if err != nil {
-		return err
-	}
-	if *asJSON {
-		enc := json.NewEncoder(m.Stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(map[string]any{"by": *by, "usage": rows})
-	}
-	tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "HANDSHAKE\tPERIOD\tSYMBOLOGY\tSCANS\t")
-	type total struct{ code, period string }
-	totals := map[total]uint64{}
-	var order []total
-	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t\n", r.Handshake, r.Period, r.Symbology, r.Count)
-		k := total{r.Handshake, r.Period}
-		if _, ok := totals[k]; !ok {
-			order = append(order, k)
+	return m.withBackend(*cfgPath, func(st backend) error {
+		rows, err := st.Usage(*by, *code)
+		if err != nil {
+			return err
 		}
-		totals[k] += r.Count
-	}
-	for _, k := range order {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t\n", k.code, k.period, "(all)", totals[k])
-	}
-	return tw.Flush()
+		if *asJSON {
+			enc := json.NewEncoder(m.Stdout)
+			enc.SetIndent("", "  ")
+			return enc.Encode(map[string]any{"by": *by, "usage": rows})
+		}
+		tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "HANDSHAKE\tPERIOD\tSYMBOLOGY\tSCANS\t")
+		type total struct{ code, period string }
+		totals := map[total]uint64{}
+		var order []total
+		for _, r := range rows {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t\n", r.Handshake, r.Period, r.Symbology, r.Count)
+			k := total{r.Handshake, r.Period}
+			if _, ok := totals[k]; !ok {
+				order = append(order, k)
+			}
+			totals[k] += r.Count
+		}
+		for _, k := range order {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t\n", k.code, k.period, "(all)", totals[k])
+		}
+		return tw.Flush()
+	})
 }
