@@ -7,6 +7,8 @@ import (
 
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/common/reedsolomon"
+
+	"github.com/scannerd/scannerd/scanner/aztec"
 )
 
 // Aztec Code (ISO/IEC 24778) encoding for tests: text to bits through the
@@ -90,14 +92,14 @@ func EncodeAztec(text string, spec AztecSpec) (*gozxing.BitMatrix, error) {
 		if spec.ReaderInit && (compact && layers > 1 || !compact && layers > 22) {
 			continue
 		}
-		size := aztecWordSize(layers)
+		size := aztec.WordSize(layers)
 		words := stuffBits(data, size)
 		if len(words) == 0 {
 			// No data: one codeword of padding (ones, and a zero so that
 			// it is not all ones).
 			words = []int{1<<size - 2}
 		}
-		total := aztecLayerBits(layers, compact) / size
+		total := aztec.LayerBits(layers, compact) / size
 		check := total - len(words)
 		if check < (len(words)*ec+99)/100+3 {
 			continue
@@ -121,30 +123,6 @@ func aztecLayerChoices(layers int) []int {
 		out = append(out, l)
 	}
 	return out
-}
-
-// aztecWordSize is the codeword size in bits for a number of layers
-// (ISO/IEC 24778 Table 3).
-func aztecWordSize(layers int) int {
-	switch {
-	case layers <= 2:
-		return 6
-	case layers <= 8:
-		return 8
-	case layers <= 22:
-		return 10
-	}
-	return 12
-}
-
-// aztecLayerBits is the number of module pairs' bits the data layers hold:
-// each layer is a ring two modules wide.
-func aztecLayerBits(layers int, compact bool) int {
-	core := 112
-	if compact {
-		core = 88
-	}
-	return (core + 16*layers) * layers
 }
 
 func aztecField(size int) *reedsolomon.GenericGF {

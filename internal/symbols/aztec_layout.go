@@ -3,18 +3,20 @@ package symbols
 import (
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/common/reedsolomon"
+
+	"github.com/scannerd/scannerd/scanner/aztec"
 )
 
 // layOutAztec builds the symbol: words are the data codewords, total the
 // number of codewords the layers hold (the rest become check words).
 func layOutAztec(words []int, total, layers int, compact, readerInit bool) *gozxing.BitMatrix {
-	size := aztecWordSize(layers)
+	size := aztec.WordSize(layers)
 	cw := make([]int, total)
 	copy(cw, words)
 	// The encoder fills the tail of cw with the check words.
 	_ = reedsolomon.NewReedSolomonEncoder(aztecField(size)).Encode(cw, total-len(words))
 
-	layerBits := aztecLayerBits(layers, compact)
+	layerBits := aztec.LayerBits(layers, compact)
 	bits := make([]bool, 0, layerBits)
 	for i := 0; i < layerBits%size; i++ {
 		bits = append(bits, false) // the unused bits come first

@@ -309,15 +309,16 @@ func (d *detector) decodeMode(word uint64, nibbles int, compact bool) (modeMessa
 		m.words = words + 1
 	}
 	// The data codewords must fit the layers.
-	size := wordSize(m.layers)
-	if m.words > layerBits(m.layers, compact)/size {
+	size := WordSize(m.layers)
+	if m.words > LayerBits(m.layers, compact)/size {
 		return modeMessage{}, errMode
 	}
 	return m, nil
 }
 
-// wordSize is the codeword size in bits for a number of layers.
-func wordSize(layers int) int {
+// WordSize is the codeword size in bits of a symbol with this many data
+// layers (ISO/IEC 24778 Table 3).
+func WordSize(layers int) int {
 	switch {
 	case layers <= 2:
 		return 6
@@ -329,8 +330,9 @@ func wordSize(layers int) int {
 	return 12
 }
 
-// layerBits is the number of bits the data layers hold.
-func layerBits(layers int, compact bool) int {
+// LayerBits is the number of bits the data layers of a symbol hold: each
+// layer is a ring two modules wide round the core.
+func LayerBits(layers int, compact bool) int {
 	core := 112
 	if compact {
 		core = 88

@@ -108,7 +108,7 @@ func FuzzModeMessage(f *testing.F) {
 		if compact {
 			maxLayers = 4
 		}
-		if m.layers < 1 || m.layers > maxLayers || m.words < 1 || m.words > layerBits(m.layers, compact)/wordSize(m.layers) {
+		if m.layers < 1 || m.layers > maxLayers || m.words < 1 || m.words > LayerBits(m.layers, compact)/WordSize(m.layers) {
 			t.Fatalf("accepted %+v", m)
 		}
 		if m.readerInit && (compact && m.layers != 1 || !compact && m.layers > 22) {
