@@ -1,6 +1,10 @@
 package aztec
 
-import "math"
+import (
+	"math"
+
+	"github.com/scannerd/scannerd/scanner/internal/geom"
+)
 
 // refineMap fits the map from the symbol's module coordinates to the image
 // to the module boundaries seen in the symbol, growing outwards from the
@@ -108,10 +112,10 @@ func (d *detector) fitInverse(sm *symbolMap, radius float64, origin point, scale
 	if count < 24 {
 		return projective{}, false
 	}
-	x, ok := solve(ata[:], atb[:])
-	if !ok {
+	if !geom.Solve(ata[:], atb[:], 1e-9) {
 		return projective{}, false
 	}
+	x := atb
 	return projective{a: x[0], b: x[1], c: x[2], d: x[3], e: x[4], f: x[5], g: x[6], h: x[7]}, true
 }
 
@@ -125,39 +129,4 @@ func (t projective) inverse() (projective, bool) {
 		return projective{}, false
 	}
 	return projective{A / I, B / I, C / I, D / I, E / I, F / I, G / I, H / I}, true
-}
-
-// solve solves the square system m·x = b (rows of m given as arrays) by
-// Gaussian elimination with partial pivoting.
-func solve[R ~[9]float64 | ~[10]float64](m []R, b []float64) ([]float64, bool) {
-	n := len(b)
-	for c := 0; c < n; c++ {
-		p := c
-		for r := c + 1; r < n; r++ {
-			if math.Abs(m[r][c]) > math.Abs(m[p][c]) {
-				p = r
-			}
-		}
-		if math.Abs(m[p][c]) < 1e-9 {
-			return nil, false
-		}
-		m[c], m[p] = m[p], m[c]
-		b[c], b[p] = b[p], b[c]
-		for r := c + 1; r < n; r++ {
-			f := m[r][c] / m[c][c]
-			for k := c; k < n; k++ {
-				m[r][k] -= f * m[c][k]
-			}
-			b[r] -= f * b[c]
-		}
-	}
-	x := make([]float64, n)
-	for r := n - 1; r >= 0; r-- {
-		v := b[r]
-		for k := r + 1; k < n; k++ {
-			v -= m[r][k] * x[k]
-		}
-		x[r] = v / m[r][r]
-	}
-	return x, true
 }

@@ -1,6 +1,10 @@
 package aztec
 
-import "math"
+import (
+	"math"
+
+	"github.com/scannerd/scannerd/scanner/internal/geom"
+)
 
 // The rings of the bull's-eye locate the symbol: rays from the centre meet
 // the ring boundaries, the boundaries at half-sizes ½, 1½, … modules form
@@ -190,10 +194,10 @@ func (d *detector) ringPerspective(c centre, u, v [3]float64) (projective, bool)
 	if count < 32 {
 		return projective{}, false
 	}
-	sol, ok := solve(ata[:], atb[:])
-	if !ok {
+	if !geom.Solve(ata[:], atb[:], 1e-9) {
 		return projective{}, false
 	}
+	sol := atb
 	g := projective{a: sol[0], b: sol[1], c: sol[2], d: sol[3], e: sol[4], f: sol[5], g: sol[6], h: sol[7]}
 	h, ok := g.inverse()
 	if !ok {
@@ -276,35 +280,10 @@ func (l *lsq3) solve() ([3]float64, bool) {
 		return [3]float64{}, false
 	}
 	m, r := l.m, l.r
-	for c := 0; c < 3; c++ {
-		p := c
-		for k := c + 1; k < 3; k++ {
-			if math.Abs(m[k][c]) > math.Abs(m[p][c]) {
-				p = k
-			}
-		}
-		if math.Abs(m[p][c]) < 1e-9 {
-			return [3]float64{}, false
-		}
-		m[c], m[p] = m[p], m[c]
-		r[c], r[p] = r[p], r[c]
-		for k := c + 1; k < 3; k++ {
-			f := m[k][c] / m[c][c]
-			for j := c; j < 3; j++ {
-				m[k][j] -= f * m[c][j]
-			}
-			r[k] -= f * r[c]
-		}
+	if !geom.Solve(m[:], r[:], 1e-9) {
+		return [3]float64{}, false
 	}
-	var x [3]float64
-	for i := 2; i >= 0; i-- {
-		v := r[i]
-		for j := i + 1; j < 3; j++ {
-			v -= m[i][j] * x[j]
-		}
-		x[i] = v / m[i][i]
-	}
-	return x, true
+	return r, true
 }
 
 // affineInverse turns u = a·x+b·y+e, v = … (x, y relative to origin) into

@@ -4,6 +4,8 @@ import (
 	"math"
 
 	"github.com/makiuchi-d/gozxing"
+
+	"github.com/scannerd/scannerd/scanner/internal/geom"
 )
 
 // grid maps module coordinates of one symbol size into the image.
@@ -309,10 +311,10 @@ func (d *detector) boundaryDrift(g *grid, alongRows bool) (drift, bool) {
 		if count < 12 {
 			return drift{}, false
 		}
-		var ok bool
-		if x, ok = solve4(ata, atb); !ok {
+		if !geom.Solve(ata[:], atb[:], 1e-9) {
 			return drift{}, false
 		}
+		x = atb
 	}
 	f := drift{x[0], x[1], x[2]}
 	// A drift of more than half a module anywhere is not a correction.
@@ -328,38 +330,3 @@ func (d *detector) boundaryDrift(g *grid, alongRows bool) (drift, bool) {
 // modules: where it is (module coordinates along and across the line) and
 // which way it goes (+1 light to dark, −1 dark to light).
 type observation struct{ along, across, sign float64 }
-
-// solve4 solves the 4×4 system m·x = b by Gaussian elimination with
-// partial pivoting.
-func solve4(m [4][4]float64, b [4]float64) ([4]float64, bool) {
-	const n = 4
-	for c := 0; c < n; c++ {
-		p := c
-		for r := c + 1; r < n; r++ {
-			if math.Abs(m[r][c]) > math.Abs(m[p][c]) {
-				p = r
-			}
-		}
-		if math.Abs(m[p][c]) < 1e-9 {
-			return [4]float64{}, false
-		}
-		m[c], m[p] = m[p], m[c]
-		b[c], b[p] = b[p], b[c]
-		for r := c + 1; r < n; r++ {
-			f := m[r][c] / m[c][c]
-			for k := c; k < n; k++ {
-				m[r][k] -= f * m[c][k]
-			}
-			b[r] -= f * b[c]
-		}
-	}
-	var x [4]float64
-	for r := n - 1; r >= 0; r-- {
-		v := b[r]
-		for k := r + 1; k < n; k++ {
-			v -= m[r][k] * x[k]
-		}
-		x[r] = v / m[r][r]
-	}
-	return x, true
-}

@@ -4,6 +4,8 @@ import (
 	"math"
 
 	"github.com/makiuchi-d/gozxing"
+
+	"github.com/scannerd/scannerd/scanner/internal/geom"
 )
 
 // outerRing is the nominal radius of the outer edge of the outer dark ring,
@@ -107,10 +109,10 @@ func fitEllipse(bm *gozxing.BitMatrix, b bullseye) (cx, cy float64, s [2][2]floa
 	if n < rays*3/4 { // few rays crossed all rings
 		return 0, 0, s, false
 	}
-	sol, ok := solve5(ata, atb)
-	if !ok {
+	if !geom.Solve(ata[:], atb[:], 1e-12) {
 		return 0, 0, s, false
 	}
+	sol := atb
 	m := [2][2]float64{{sol[0], sol[1] / 2}, {sol[1] / 2, sol[2]}}
 	det := m[0][0]*m[1][1] - m[0][1]*m[1][0]
 	if det <= 0 || m[0][0] <= 0 {
@@ -159,37 +161,4 @@ func invSqrt(m [2][2]float64) ([2][2]float64, bool) {
 		{r1*vx*vx + r2*vy*vy, (r1 - r2) * vx * vy},
 		{(r1 - r2) * vx * vy, r1*vy*vy + r2*vx*vx},
 	}, true
-}
-
-// solve5 solves a 5x5 linear system by Gaussian elimination with pivoting.
-func solve5(a [5][5]float64, b [5]float64) ([5]float64, bool) {
-	for col := 0; col < 5; col++ {
-		p := col
-		for r := col + 1; r < 5; r++ {
-			if math.Abs(a[r][col]) > math.Abs(a[p][col]) {
-				p = r
-			}
-		}
-		if math.Abs(a[p][col]) < 1e-12 {
-			return b, false
-		}
-		a[col], a[p] = a[p], a[col]
-		b[col], b[p] = b[p], b[col]
-		for r := col + 1; r < 5; r++ {
-			f := a[r][col] / a[col][col]
-			for c := col; c < 5; c++ {
-				a[r][c] -= f * a[col][c]
-			}
-			b[r] -= f * b[col]
-		}
-	}
-	var x [5]float64
-	for r := 4; r >= 0; r-- {
-		v := b[r]
-		for c := r + 1; c < 5; c++ {
-			v -= a[r][c] * x[c]
-		}
-		x[r] = v / a[r][r]
-	}
-	return x, true
 }

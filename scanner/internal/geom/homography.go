@@ -36,35 +36,12 @@ func FitHomography(pts []Correspondence) (Homography, bool) {
 		add([8]float64{p.X, p.Y, 1, 0, 0, 0, -p.X * p.U, -p.Y * p.U}, p.U)
 		add([8]float64{0, 0, 0, p.X, p.Y, 1, -p.X * p.V, -p.Y * p.V}, p.V)
 	}
-	// Gaussian elimination with partial pivoting on the normal equations.
-	for col := 0; col < 8; col++ {
-		piv := col
-		for r := col + 1; r < 8; r++ {
-			if math.Abs(a[r][col]) > math.Abs(a[piv][col]) {
-				piv = r
-			}
-		}
-		if math.Abs(a[piv][col]) < 1e-12 {
-			return Homography{}, false
-		}
-		a[col], a[piv] = a[piv], a[col]
-		b[col], b[piv] = b[piv], b[col]
-		for r := col + 1; r < 8; r++ {
-			f := a[r][col] / a[col][col]
-			for c := col; c < 8; c++ {
-				a[r][c] -= f * a[col][c]
-			}
-			b[r] -= f * b[col]
-		}
+	if !Solve(a[:], b[:], 1e-12) {
+		return Homography{}, false
 	}
-	var h Homography
-	for r := 7; r >= 0; r-- {
-		v := b[r]
-		for c := r + 1; c < 8; c++ {
-			v -= a[r][c] * h[c]
-		}
-		h[r] = v / a[r][r]
-		if math.IsNaN(h[r]) || math.IsInf(h[r], 0) {
+	h := Homography(b)
+	for _, v := range h {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
 			return Homography{}, false
 		}
 	}
