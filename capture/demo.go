@@ -39,6 +39,24 @@ type Demo struct {
 	serial     int
 	seq        uint64
 	next       time.Time
+	// pace keeps the frame rate: the time now, and a wait that ends early
+	// when the context does. They are the real ones but in tests.
+	pace struct {
+		now  func() time.Time
+		wait func(ctx context.Context, d time.Duration) error
+	}
+}
+
+// waitFor waits for d or until ctx is done.
+func waitFor(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 type label struct {
@@ -76,7 +94,9 @@ func NewDemo(cfg DemoConfig, clock func() time.Time) *Demo {
 	if clock == nil {
 		clock = time.Now
 	}
-	return &Demo{cfg: cfg, clock: clock}
+	d := &Demo{cfg: cfg, clock: clock}
+	d.pace.now, d.pace.wait = time.Now, waitFor
+	return d
 }
 
 // Open prepares the background and noise and places the first labels.
@@ -188,20 +208,18 @@ func (d *Demo) Read(ctx context.Context, pool *scanner.PlanePool) (*scanner.Fram
 	if d.background == nil {
 		return nil, fmt.Errorf("read %s: demo not open", d.cfg.Name)
 	}
-	now := time.Now()
+	now := d.pace.now()
 	if d.next.IsZero() {
 		d.next = now
 	}
 	if wait := d.next.Sub(now); wait > 0 {
-		select {
-		case <-time.After(wait):
-		case <-ctx.Done():
-			return nil, ctx.Err()
+		if err := d.pace.wait(ctx, wait); err != nil {
+			return nil, err
 		}
 	}
 	d.next = d.next.Add(time.Duration(float64(time.Second) / d.cfg.FPS))
-	if late := time.Since(d.next); late > time.Second {
-		d.next = time.Now() // fell far behind: do not try to catch up
+	if now := d.pace.now(); now.Sub(d.next) > time.Second {
+		d.next = now // fell far behind: do not try to catch up
 	}
 
 	w, h := d.cfg.Width, d.cfg.Height

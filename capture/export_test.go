@@ -1,0 +1,12 @@
+package capture
+
+import (
+	"context"
+	"time"
+)
+
+// PaceDemo makes d keep its frame rate by now and wait instead of the
+// real clock.
+func PaceDemo(d *Demo, now func() time.Time, wait func(ctx context.Context, d time.Duration) error) {
+	d.pace.now, d.pace.wait = now, wait
+}
