@@ -156,29 +156,9 @@ func (c *Config) Validate() error {
 	return nil
 }
 
-func (c *Config) ltsKeys() ([]wire.LTSKey, error) {
-	var out []wire.LTSKey
-	for _, s := range c.LTSKeys {
-		k, err := wire.ParseLTSKey(s)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, k)
-	}
-	return out, nil
-}
+func (c *Config) ltsKeys() ([]wire.LTSKey, error) { return wire.ParseLTSKeys(c.LTSKeys) }
 
-func (c *Config) vendorKeys() ([]wire.VendorKey, error) {
-	var out []wire.VendorKey
-	for _, s := range c.VendorKeys {
-		k, err := wire.ParseVendorKey(s)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, k)
-	}
-	return out, nil
-}
+func (c *Config) vendorKeys() ([]wire.VendorKey, error) { return wire.ParseVendorKeys(c.VendorKeys) }
 
 func (c *Config) password() (string, error) {
 	if c.PasswordFile == "" {

@@ -124,17 +124,7 @@ func (c Config) Path(p string) string {
 }
 
 // Vendors parses the vendor keys.
-func (c Config) Vendors() ([]wire.VendorKey, error) {
-	var out []wire.VendorKey
-	for _, s := range c.VendorKeys {
-		k, err := wire.ParseVendorKey(s)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, k)
-	}
-	return out, nil
-}
+func (c Config) Vendors() ([]wire.VendorKey, error) { return wire.ParseVendorKeys(c.VendorKeys) }
 
 // LoadKey reads the LTS key pair.
 func (c Config) LoadKey() (wire.LTSPrivateKey, error) {

@@ -198,3 +198,22 @@ func ParseEd25519PEM(data []byte) (ed25519.PrivateKey, error) {
 	}
 	return k, nil
 }
+
+// ParseLTSKeys parses keys as ParseLTSKey does, failing at the first bad one.
+func ParseLTSKeys(keys []string) ([]LTSKey, error) { return parseEach(keys, ParseLTSKey) }
+
+// ParseVendorKeys parses keys as ParseVendorKey does, failing at the first
+// bad one.
+func ParseVendorKeys(keys []string) ([]VendorKey, error) { return parseEach(keys, ParseVendorKey) }
+
+func parseEach[K any](keys []string, parse func(string) (K, error)) ([]K, error) {
+	var out []K
+	for _, s := range keys {
+		k, err := parse(s)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, k)
+	}
+	return out, nil
+}
