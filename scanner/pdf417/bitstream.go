@@ -267,21 +267,10 @@ func (p *parser) textCompaction() error {
 // codeword, so a group of five codewords is only a group when more byte
 // codewords follow it; after latch 924 every full group is a group.
 func (p *parser) byteCompaction(mode int) error {
-	for p.pos < len(p.cw) {
-		c := p.cw[p.pos]
-		if c == cwECICharset || c == cwECIGeneral || c == cwECIUser {
-			p.pos++
-			if err := p.eci(c); err != nil {
-				return err
-			}
-			continue
-		}
-		if c >= cwTextLatch {
-			return nil
-		}
-		n := 0
-		for n < byteGroupWords && p.pos+n < len(p.cw) && p.cw[p.pos+n] < cwTextLatch {
-			n++
+	for {
+		n, done, err := p.nextGroup(byteGroupWords)
+		if err != nil || done {
+			return err
 		}
 		more := p.pos+n < len(p.cw) && p.cw[p.pos+n] < cwTextLatch
 		if n == byteGroupWords && (mode == cwByteLatch6 || more) {
@@ -306,27 +295,15 @@ func (p *parser) byteCompaction(mode int) error {
 		}
 		p.pos += n
 	}
-	return nil
 }
 
 // numericCompaction decodes §5.4.4: groups of up to 15 codewords are a
 // base-900 number whose decimal form, after a leading 1, is the digits.
 func (p *parser) numericCompaction() error {
-	for p.pos < len(p.cw) {
-		c := p.cw[p.pos]
-		if c == cwECICharset || c == cwECIGeneral || c == cwECIUser {
-			p.pos++
-			if err := p.eci(c); err != nil {
-				return err
-			}
-			continue
-		}
-		if c >= cwTextLatch {
-			return nil
-		}
-		n := 0
-		for n < maxNumericGroup && p.pos+n < len(p.cw) && p.cw[p.pos+n] < cwTextLatch {
-			n++
+	for {
+		n, done, err := p.nextGroup(maxNumericGroup)
+		if err != nil || done {
+			return err
 		}
 		digits, err := base900ToDigits(p.cw[p.pos : p.pos+n])
 		if err != nil {
@@ -335,7 +312,31 @@ func (p *parser) numericCompaction() error {
 		p.out.raw = append(p.out.raw, digits...)
 		p.pos += n
 	}
-	return nil
+}
+
+// nextGroup reads on in byte or numeric compaction: it takes the ECI
+// designators at the parser's position, and returns how many data
+// codewords (below 900) follow, at most limit, or done when a latch or the
+// end of the data ends the mode.
+func (p *parser) nextGroup(limit int) (n int, done bool, err error) {
+	for p.pos < len(p.cw) {
+		c := p.cw[p.pos]
+		if c == cwECICharset || c == cwECIGeneral || c == cwECIUser {
+			p.pos++
+			if err := p.eci(c); err != nil {
+				return 0, false, err
+			}
+			continue
+		}
+		if c >= cwTextLatch {
+			return 0, true, nil
+		}
+		for n < limit && p.pos+n < len(p.cw) && p.cw[p.pos+n] < cwTextLatch {
+			n++
+		}
+		return n, false, nil
+	}
+	return 0, true, nil
 }
 
 // base900ToDigits converts one numeric compaction group to its digits.
