@@ -68,22 +68,14 @@ func (r *Reader) findBullseyes(bm *gozxing.BitMatrix, step int) []bullseye {
 	if r.row == nil || r.row.GetSize() != w {
 		r.row = gozxing.NewBitArray(w)
 	}
-	for y := step / 2; y < h; y += step {
-		row := bm.GetRow(y, r.row)
-		first, runs := bitrow.Runs(row, w, r.runs)
-		r.runs = runs
-		// Dark runs sit at even indexes.
-		pos := first
-		for i := 0; i+11 <= len(r.runs); i += 2 {
-			if unit, ok := matchesBullseye(r.runs[i : i+11]); ok {
-				start := pos
-				for k := 0; k < 5; k++ {
-					start += r.runs[i+k]
-				}
-				r.confirm(bm, float64(start)+float64(r.runs[i+5])/2, float64(y), unit)
-			}
-			pos += r.runs[i] + r.runs[i+1]
+	var y int
+	visit := func(win []int, cx float64) {
+		if unit, ok := matchesBullseye(win); ok {
+			r.confirm(bm, cx, float64(y), unit)
 		}
+	}
+	for y = step / 2; y < h; y += step {
+		r.runs = bitrow.Windows(bm.GetRow(y, r.row), w, 11, r.runs, visit)
 	}
 	return r.found
 }

@@ -47,20 +47,14 @@ func (r *Reader) findFinders(bm *gozxing.BitMatrix, step int) []finder {
 	if r.row == nil || r.row.GetSize() != w {
 		r.row = gozxing.NewBitArray(w)
 	}
-	for y := step / 2; y < h; y += step {
-		row := bm.GetRow(y, r.row)
-		first, runs := bitrow.Runs(row, w, r.runs)
-		r.runs = runs
-		pos := first
-		for i := 0; i+5 <= len(r.runs); i += 2 {
-			if unit, ok := matchesFinder(r.runs[i : i+5]); ok {
-				cx := float64(pos+r.runs[i]+r.runs[i+1]) + float64(r.runs[i+2])/2
-				r.confirmFinder(bm, cx, float64(y), unit)
-			}
-			if i+1 < len(r.runs) {
-				pos += r.runs[i] + r.runs[i+1]
-			}
+	var y int
+	visit := func(win []int, cx float64) {
+		if unit, ok := matchesFinder(win); ok {
+			r.confirmFinder(bm, cx, float64(y), unit)
 		}
+	}
+	for y = step / 2; y < h; y += step {
+		r.runs = bitrow.Windows(bm.GetRow(y, r.row), w, 5, r.runs, visit)
 	}
 	return r.finders
 }

@@ -58,3 +58,31 @@ func TestLengths(t *testing.T) {
 		}
 	}
 }
+
+func TestWindows(t *testing.T) {
+	const pattern = "..#.###.#...#.#"
+	row := gozxing.NewBitArray(len(pattern))
+	for i, c := range pattern {
+		if c == '#' {
+			row.Set(i)
+		}
+	}
+	type hit struct {
+		win    []int
+		centre float64
+	}
+	var got []hit
+	Windows(row, len(pattern), 5, nil, func(win []int, centre float64) {
+		got = append(got, hit{slices.Clone(win), centre})
+	})
+	// Runs from x = 2: # . ### . # ... # . #
+	want := []hit{{[]int{1, 1, 3, 1, 1}, 5.5}, {[]int{3, 1, 1, 3, 1}, 8.5}, {[]int{1, 3, 1, 1, 1}, 12.5}}
+	if len(got) != len(want) {
+		t.Fatalf("got %v, want %v", got, want)
+	}
+	for i := range want {
+		if !slices.Equal(got[i].win, want[i].win) || got[i].centre != want[i].centre {
+			t.Errorf("window %d: %v, want %v", i, got[i], want[i])
+		}
+	}
+}
