@@ -8,6 +8,7 @@ import (
 
 	"github.com/makiuchi-d/gozxing"
 
+	"github.com/scannerd/scannerd/internal/readertest"
 	"github.com/scannerd/scannerd/internal/symbols"
 	"github.com/scannerd/scannerd/scanner"
 	"github.com/scannerd/scannerd/scanner/aztec"
@@ -52,20 +53,6 @@ func encode(t testing.TB, text string, layers, ec int) *symbols.Symbol {
 		t.Fatal(err)
 	}
 	return s
-}
-
-// bitmap binarizes a canvas as the decode engine's first pass does.
-func bitmap(t testing.TB, c *symbols.Canvas) *gozxing.BinaryBitmap {
-	t.Helper()
-	src, err := gozxing.NewPlanarYUVLuminanceSource(c.Pix, c.Width, c.Height, 0, 0, c.Width, c.Height, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	bm, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return bm
 }
 
 // globalBitmap binarizes a canvas with one threshold for the whole image.
@@ -138,7 +125,7 @@ func TestRoundTripRotations(t *testing.T) {
 					if module < 2.5 {
 						hints = harder
 					}
-					res, err := aztec.NewReader().Decode(bitmap(t, c), hints)
+					res, err := aztec.NewReader().Decode(readertest.Bitmap(t, c), hints)
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -176,7 +163,7 @@ func TestRoundTripPerspective(t *testing.T) {
 				c := symbols.NewCanvas(600, 500, 225)
 				c.DrawQuad(s, q, 40, 225)
 				c.Noise(rand.New(rand.NewPCG(uint64(i), 7)), 5)
-				res, err := aztec.NewReader().Decode(bitmap(t, c), nil)
+				res, err := aztec.NewReader().Decode(readertest.Bitmap(t, c), nil)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -212,7 +199,7 @@ func TestRoundTripContrastBlurNoise(t *testing.T) {
 				c.Noise(rand.New(rand.NewPCG(3, 4)), tc.noise)
 				// As the decode engine does with TRY_HARDER: the hybrid
 				// binarizer first, then the global histogram one.
-				res, err := aztec.NewReader().Decode(bitmap(t, c), harder)
+				res, err := aztec.NewReader().Decode(readertest.Bitmap(t, c), harder)
 				if err != nil {
 					res, err = aztec.NewReader().Decode(globalBitmap(t, c), harder)
 				}
@@ -244,7 +231,7 @@ func TestDecodeMultipleAnywhere(t *testing.T) {
 		want[text] = true
 	}
 	c.Noise(rand.New(rand.NewPCG(5, 6)), 6)
-	res, err := aztec.NewReader().DecodeMultiple(bitmap(t, c), nil)
+	res, err := aztec.NewReader().DecodeMultiple(readertest.Bitmap(t, c), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -292,7 +279,7 @@ func TestReaderInitializationAndMirror(t *testing.T) {
 				q[0], q[1], q[2], q[3] = q[1], q[0], q[3], q[2]
 			}
 			c.DrawQuad(s, q, 30, 230)
-			res, err := aztec.NewReader().Decode(bitmap(t, c), nil)
+			res, err := aztec.NewReader().Decode(readertest.Bitmap(t, c), nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -327,7 +314,7 @@ func TestNoSymbol(t *testing.T) {
 	for name, c := range map[string]*symbols.Canvas{"blank": blank, "noise": noise, "other symbologies": other} {
 		t.Run(name, func(t *testing.T) {
 			for _, hints := range []map[gozxing.DecodeHintType]interface{}{nil, harder} {
-				res, err := aztec.NewReader().DecodeMultiple(bitmap(t, c), hints)
+				res, err := aztec.NewReader().DecodeMultiple(readertest.Bitmap(t, c), hints)
 				if len(res) > 0 {
 					t.Fatalf("read %q from an image without an Aztec symbol", res[0].GetText())
 				}
@@ -337,9 +324,4 @@ func TestNoSymbol(t *testing.T) {
 			}
 		})
 	}
-}
-
-// codeFor returns a 1D symbology for background clutter.
-func codeFor(i int) scanner.Symbology {
-	return [...]scanner.Symbology{scanner.Code128, scanner.EAN13}[i%2]
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/datamatrix/encoder"
 
+	"github.com/scannerd/scannerd/internal/readertest"
 	"github.com/scannerd/scannerd/internal/symbols"
 	"github.com/scannerd/scannerd/scanner"
 	"github.com/scannerd/scannerd/scanner/datamatrix"
@@ -40,20 +41,6 @@ func encode(t testing.TB, text string, rect bool) *symbols.Symbol {
 		t.Fatal(err)
 	}
 	return s
-}
-
-// bitmap binarizes a canvas as the decode engine's first pass does.
-func bitmap(t testing.TB, c *symbols.Canvas) *gozxing.BinaryBitmap {
-	t.Helper()
-	src, err := gozxing.NewPlanarYUVLuminanceSource(c.Pix, c.Width, c.Height, 0, 0, c.Width, c.Height, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	bm, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return bm
 }
 
 // globalBitmap binarizes a canvas with one threshold for the whole image.
@@ -115,7 +102,7 @@ func TestRoundTripRotations(t *testing.T) {
 					c := symbols.NewCanvas(side+60, side+20, 230)
 					want := c.Draw(s, symbols.Placement{CX: float64(side)/2 + 50, CY: float64(side)/2 + 10, Module: module, Angle: angle, Dark: 35, Light: 230})
 					c.Noise(rand.New(rand.NewPCG(uint64(module*10), uint64(angle))), 6)
-					res, err := datamatrix.NewReader().Decode(bitmap(t, c), nil)
+					res, err := datamatrix.NewReader().Decode(readertest.Bitmap(t, c), nil)
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -158,7 +145,7 @@ func TestRoundTripPerspective(t *testing.T) {
 				c := symbols.NewCanvas(600, 500, 225)
 				c.DrawQuad(s, q, 40, 225)
 				c.Noise(rand.New(rand.NewPCG(uint64(i), 7)), 5)
-				res, err := datamatrix.NewReader().Decode(bitmap(t, c), nil)
+				res, err := datamatrix.NewReader().Decode(readertest.Bitmap(t, c), nil)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -196,7 +183,7 @@ func TestRoundTripContrastBlurNoise(t *testing.T) {
 				c.Noise(rand.New(rand.NewPCG(3, 4)), tc.noise)
 				// As the decode engine does with TRY_HARDER: the hybrid
 				// binarizer first, then the global histogram one.
-				res, err := datamatrix.NewReader().Decode(bitmap(t, c), harder)
+				res, err := datamatrix.NewReader().Decode(readertest.Bitmap(t, c), harder)
 				if err != nil {
 					res, err = datamatrix.NewReader().Decode(globalBitmap(t, c), harder)
 				}
@@ -228,7 +215,7 @@ func TestDecodeMultipleAnywhere(t *testing.T) {
 		want[text] = true
 	}
 	c.Noise(rand.New(rand.NewPCG(5, 6)), 6)
-	res, err := datamatrix.NewReader().DecodeMultiple(bitmap(t, c), nil)
+	res, err := datamatrix.NewReader().DecodeMultiple(readertest.Bitmap(t, c), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -259,10 +246,10 @@ func TestMirroredSymbolWithTryHarder(t *testing.T) {
 	w, h := float64(s.Width)*5, float64(s.Height)*5
 	q := quad(300, 80, 300-w, 80, 300-w, 80+h, 300, 80+h)
 	c.DrawQuad(s, q, 30, 230)
-	if _, err := datamatrix.NewReader().Decode(bitmap(t, c), nil); err == nil {
+	if _, err := datamatrix.NewReader().Decode(readertest.Bitmap(t, c), nil); err == nil {
 		t.Log("mirror image read without TRY_HARDER")
 	}
-	res, err := datamatrix.NewReader().Decode(bitmap(t, c), harder)
+	res, err := datamatrix.NewReader().Decode(readertest.Bitmap(t, c), harder)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -288,7 +275,7 @@ func TestNoSymbol(t *testing.T) {
 	for name, c := range map[string]*symbols.Canvas{"blank": blank, "noise": noise, "other symbologies": other} {
 		t.Run(name, func(t *testing.T) {
 			for _, hints := range []map[gozxing.DecodeHintType]interface{}{nil, harder} {
-				res, err := datamatrix.NewReader().DecodeMultiple(bitmap(t, c), hints)
+				res, err := datamatrix.NewReader().DecodeMultiple(readertest.Bitmap(t, c), hints)
 				if len(res) > 0 {
 					t.Fatalf("read %q from an image without a Data Matrix symbol", res[0].GetText())
 				}
@@ -301,8 +288,3 @@ func TestNoSymbol(t *testing.T) {
 }
 
 const dataMatrix = scanner.DataMatrix
-
-// codeFor returns a 1D symbology for background clutter.
-func codeFor(i int) scanner.Symbology {
-	return [...]scanner.Symbology{scanner.Code128, scanner.EAN13}[i%2]
-}
