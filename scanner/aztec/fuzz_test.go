@@ -1,31 +1,12 @@
 package aztec
 
 import (
-	"strings"
 	"testing"
 
-	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/common/reedsolomon"
-)
 
-// imageFromBytes makes a small binary image of fuzz input: the first two
-// bytes give the width and height, the rest the pixels, a bit each,
-// repeated as needed.
-func imageFromBytes(b []byte) (pix []byte, w, h int) {
-	if len(b) < 3 {
-		return nil, 0, 0
-	}
-	w, h = 8+int(b[0])%160, 8+int(b[1])%160
-	bits := b[2:]
-	pix = make([]byte, w*h)
-	for i := range pix {
-		pix[i] = 255
-		if bits[(i/8)%len(bits)]>>(i%8)&1 == 1 {
-			pix[i] = 0
-		}
-	}
-	return pix, w, h
-}
+	"github.com/scannerd/scannerd/internal/fuzzimage"
+)
 
 // bullsEyeImage draws a compact bull's-eye with a blank mode message ring
 // round it at 3 px per module: a detector's way in, without a symbol.
@@ -55,32 +36,14 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte{10, 10, 0xff, 0x00, 0x0f, 0xf0})
 	f.Add([]byte{0, 0, 0x55})
 	f.Fuzz(func(t *testing.T, b []byte) {
-		pix, w, h := imageFromBytes(b)
-		if pix == nil {
+		bm, ok := fuzzimage.Bitmap(t, b)
+		if !ok {
 			return
 		}
-		src, err := gozxing.NewPlanarYUVLuminanceSource(pix, w, h, 0, 0, w, h, false)
-		if err != nil {
-			t.Fatal(err)
-		}
-		bm, err := gozxing.NewBinaryBitmap(gozxing.NewGlobalHistgramBinarizer(src))
-		if err != nil {
-			t.Fatal(err)
-		}
 		r := NewReader()
-		for _, hints := range []map[gozxing.DecodeHintType]interface{}{nil, {gozxing.DecodeHintType_TRY_HARDER: true}} {
+		for _, hints := range fuzzimage.Hints {
 			res, err := r.DecodeMultiple(bm, hints)
-			if err == nil && len(res) == 0 {
-				t.Fatal("no results and no error")
-			}
-			if err != nil {
-				if _, ok := err.(gozxing.ReaderException); !ok {
-					t.Fatalf("error %T is not a gozxing exception", err)
-				}
-				if strings.Contains(err.Error(), "internal error") {
-					t.Fatal(err) // a recovered panic
-				}
-			}
+			fuzzimage.CheckOutcome(t, res, err)
 		}
 	})
 }
