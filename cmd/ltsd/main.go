@@ -12,9 +12,10 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"syscall"
 	"time"
+
+	"github.com/scannerd/scannerd/internal/buildinfo"
 )
 
 // version is stamped at build time with -ldflags "-X main.version=…".
@@ -102,13 +103,7 @@ func (m *Main) runHelp(context.Context, []string) error {
 }
 
 func (m *Main) runVersion(context.Context, []string) error {
-	v := version
-	if v == "" {
-		if bi, ok := debug.ReadBuildInfo(); ok {
-			v = bi.Main.Version
-		}
-	}
-	fmt.Fprintln(m.Stdout, "ltsd", v)
+	fmt.Fprintln(m.Stdout, "ltsd", buildinfo.Version(version))
 	return nil
 }
 

@@ -9,8 +9,9 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"syscall"
+
+	"github.com/scannerd/scannerd/internal/buildinfo"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -95,12 +96,4 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 	return exitUsage
 }
 
-func buildVersion() string {
-	if version != "" {
-		return version
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
-		return bi.Main.Version
-	}
-	return "devel"
-}
+func buildVersion() string { return buildinfo.Version(version) }

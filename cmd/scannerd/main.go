@@ -12,10 +12,10 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"syscall"
 	"time"
 
+	"github.com/scannerd/scannerd/internal/buildinfo"
 	"github.com/scannerd/scannerd/scanner"
 )
 
@@ -109,12 +109,4 @@ func (m *Main) ParseFlags(args []string) error {
 	return nil
 }
 
-func buildVersion() string {
-	if version != "" {
-		return version
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
-		return bi.Main.Version
-	}
-	return "devel"
-}
+func buildVersion() string { return buildinfo.Version(version) }
