@@ -59,6 +59,16 @@ func parseFlags(fs *flag.FlagSet, args []string) (rest []string, code int, ok bo
 	return rest, exitOK, true
 }
 
+// parseNoArgs parses the flags of a command that takes no arguments.
+func parseNoArgs(fs *flag.FlagSet, args []string) (code int, ok bool) {
+	rest, code, ok := parseFlags(fs, args)
+	if ok && len(rest) > 0 {
+		fs.Usage()
+		return exitUsage, false
+	}
+	return code, ok
+}
+
 // fail reports err and returns the exit code scripts branch on.
 func (m *Main) fail(cmd string, err error) int {
 	code := exitCode(err)

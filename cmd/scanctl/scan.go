@@ -20,11 +20,10 @@ barcode comes within the timeout, 4 when the daemon cannot be reached.
 	timeout := fs.Duration("timeout", 10*time.Second, "how long to wait for a barcode")
 	syms := fs.String("symbology", "", "only these symbologies (comma-separated `list`)")
 	sources := fs.String("source", "", "only these sources (comma-separated `list`)")
-	rest, code, ok := parseFlags(fs, args)
-	if !ok {
+	if code, ok := parseNoArgs(fs, args); !ok {
 		return code
 	}
-	if len(rest) > 0 || *timeout <= 0 {
+	if *timeout <= 0 {
 		fs.Usage()
 		return exitUsage
 	}

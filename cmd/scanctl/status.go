@@ -18,13 +18,8 @@ decode engine's counters, subscribers and the license state. Exit status 4
 when the daemon cannot be reached.
 
 `, true)
-	rest, code, ok := parseFlags(fs, args)
-	if !ok {
+	if code, ok := parseNoArgs(fs, args); !ok {
 		return code
-	}
-	if len(rest) > 0 {
-		fs.Usage()
-		return exitUsage
 	}
 	c := client.New(df.socket)
 	defer c.Close()

@@ -23,13 +23,8 @@ reached, 1 when it ends the stream.
 	sources := fs.String("source", "", "only these sources (comma-separated `list`)")
 	count := fs.Int("count", 0, "exit after `N` barcodes (0: run until interrupted)")
 	recent := fs.Bool("recent", false, "first print the results the daemon still holds (its last result_ttl, 30 s by default)")
-	rest, code, ok := parseFlags(fs, args)
-	if !ok {
+	if code, ok := parseNoArgs(fs, args); !ok {
 		return code
-	}
-	if len(rest) > 0 {
-		fs.Usage()
-		return exitUsage
 	}
 	c := client.New(df.socket)
 	defer c.Close()
