@@ -1,67 +1,23 @@
 package maxicode
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"flag"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/scannerd/scannerd/internal/zintdump"
 )
-
-var update = flag.Bool("update", false, "regenerate testdata/zint from the zint command")
-
-// zintDump returns zint's --dump output for args: from testdata/zint, kept
-// so the test runs where zint is not installed, or from zint itself with
-// -update.
-func zintDump(t *testing.T, args []string) string {
-	t.Helper()
-	sum := sha256.Sum256([]byte(strings.Join(args, "\x00")))
-	path := filepath.Join("testdata", "zint", hex.EncodeToString(sum[:8])+".dump")
-	if !*update {
-		b, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatalf("%v (run with -update where zint is installed)", err)
-		}
-		return string(b)
-	}
-	out, err := exec.Command("zint", args...).CombinedOutput()
-	if err != nil {
-		t.Fatalf("zint %v: %v: %s", args, err, out)
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, out, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return string(out)
-}
 
 // gridFromDump parses zint's --dump output: one line of hex bytes per row,
 // most significant bit first.
 func gridFromDump(t *testing.T, dump string) *gridBits {
 	t.Helper()
 	var g gridBits
-	lines := strings.Split(strings.TrimSpace(dump), "\n")
-	if len(lines) != gridRows {
-		t.Fatalf("dump has %d lines, want %d", len(lines), gridRows)
+	rows := zintdump.Rows(t, dump, gridCols)
+	if len(rows) != gridRows {
+		t.Fatalf("dump has %d lines, want %d", len(rows), gridRows)
 	}
-	for r, l := range lines {
-		c := 0
-		for _, h := range strings.Fields(l) {
-			v, err := strconv.ParseUint(h, 16, 8)
-			if err != nil {
-				t.Fatalf("dump line %d: %v", r, err)
-			}
-			for k := 7; k >= 0 && c < gridCols; k-- {
-				g[r][c] = v>>k&1 == 1
-				c++
-			}
-		}
+	for r, row := range rows {
+		copy(g[r][:], row)
 	}
 	return &g
 }
@@ -87,7 +43,7 @@ func TestZintSymbols(t *testing.T) {
 	c := newCorrector()
 	for _, tc := range cases {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
-			out := zintDump(t, append([]string{"-b", "MAXICODE", "--dump"}, tc.args...))
+			out := zintdump.Dump(t, append([]string{"-b", "MAXICODE", "--dump"}, tc.args...))
 			var cw [numCodewords]byte
 			gridFromDump(t, out).codewords(&cw)
 			mode, _, err := c.correctAll(&cw)

@@ -1,70 +1,23 @@
 package microqr
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
-	"flag"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/makiuchi-d/gozxing/common/reedsolomon"
+
+	"github.com/scannerd/scannerd/internal/zintdump"
 )
-
-var update = flag.Bool("update", false, "regenerate testdata/zint from the zint command")
-
-// zintDump returns zint's --dump output for args: from testdata/zint, kept
-// so the test runs where zint is not installed, or from zint itself with
-// -update.
-func zintDump(t *testing.T, args []string) string {
-	t.Helper()
-	sum := sha256.Sum256([]byte(strings.Join(args, "\x00")))
-	path := filepath.Join("testdata", "zint", hex.EncodeToString(sum[:8])+".dump")
-	if !*update {
-		b, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatalf("%v (run with -update where zint is installed)", err)
-		}
-		return string(b)
-	}
-	out, err := exec.Command("zint", args...).CombinedOutput()
-	if err != nil {
-		t.Fatalf("zint %v: %v: %s", args, err, out)
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, out, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return string(out)
-}
 
 // gridFromDump parses zint's --dump output: one line of hex bytes per row,
 // most significant bit first.
 func gridFromDump(t *testing.T, dump string) *moduleGrid {
 	t.Helper()
-	lines := strings.Split(strings.TrimSpace(dump), "\n")
-	g := &moduleGrid{size: len(lines)}
-	for r, l := range lines {
-		c := 0
-		for _, h := range strings.Fields(l) {
-			v, err := strconv.ParseUint(h, 16, 8)
-			if err != nil {
-				t.Fatalf("dump line %d: %v", r, err)
-			}
-			if len(h) == 1 { // a last half byte
-				v <<= 4
-			}
-			for k := 7; k >= 0 && c < g.size; k-- {
-				g.dark[r][c] = v>>k&1 == 1
-				c++
-			}
-		}
+	rows := zintdump.Rows(t, dump, len(moduleGrid{}.dark))
+	g := &moduleGrid{size: len(rows)}
+	for r, row := range rows {
+		copy(g.dark[r][:], row[:min(len(row), g.size)])
 	}
 	return g
 }
@@ -111,7 +64,7 @@ func TestZintSymbols(t *testing.T) {
 				if tc.ecc > 0 {
 					args = append(args, "--secure="+strconv.Itoa(tc.ecc))
 				}
-				text, s, m, err := decodeGrid(gridFromDump(t, zintDump(t, args)))
+				text, s, m, err := decodeGrid(gridFromDump(t, zintdump.Dump(t, args)))
 				if err != nil {
 					t.Fatal(err)
 				}
