@@ -54,7 +54,7 @@ func BenchmarkDecode1080p(b *testing.B) {
 		b.Fatal(err)
 	}
 	g := encodeGrid(cw)
-	sym := render(&g, scene{module: 8, angle: 20, width: 370, height: 370})
+	sym := render(&g, scene{Module: 8, Angle: 20, Width: 370, Height: 370})
 	frame := clutterFrame(1920, 1080)
 	for y := 0; y < 370; y++ {
 		copy(frame.Pix[(300+y)*frame.Stride+700:], sym.Pix[y*sym.Stride:y*sym.Stride+370])

@@ -40,7 +40,7 @@ func FuzzDecodeMessage(f *testing.F) {
 func FuzzDecode(f *testing.F) {
 	cw, _ := encodeCodewords(symbolSpec{mode: 4, text: "FUZZ"})
 	g := encodeGrid(cw)
-	img := render(&g, scene{module: 2, width: 64, height: 64})
+	img := render(&g, scene{Module: 2, Width: 64, Height: 64})
 	f.Add(uint8(64), img.Pix)
 	f.Add(uint8(4), []byte{0, 255, 0, 255, 255, 0, 255, 0})
 	f.Fuzz(func(t *testing.T, w uint8, pix []byte) {

@@ -26,15 +26,15 @@ var roundTripSpecs = []struct {
 
 func TestRoundTrip(t *testing.T) {
 	scenes := []scene{
-		{module: 8},
-		{module: 6, angle: 90, noise: 20},
-		{module: 7, angle: 180, blur: true},
-		{module: 6, angle: 270},
-		{module: 7, angle: 23, shear: 0.06},
-		{module: 6, angle: -40, noise: 12},
-		{module: 9, angle: 130, shear: -0.05, blur: true},
-		{module: 8, angle: 8, tilt: 0.005},
-		{module: 8, angle: 133, tilt: 0.004, noise: 10},
+		{Module: 8},
+		{Module: 6, Angle: 90, Noise: 20},
+		{Module: 7, Angle: 180, Blur: true},
+		{Module: 6, Angle: 270},
+		{Module: 7, Angle: 23, Shear: 0.06},
+		{Module: 6, Angle: -40, Noise: 12},
+		{Module: 9, Angle: 130, Shear: -0.05, Blur: true},
+		{Module: 8, Angle: 8, Tilt: 0.005},
+		{Module: 8, Angle: 133, Tilt: 0.004, Noise: 10},
 	}
 	r := NewReader()
 	for i, tc := range roundTripSpecs {
@@ -45,8 +45,8 @@ func TestRoundTrip(t *testing.T) {
 		g := encodeGrid(cw)
 		for j, sc := range scenes {
 			t.Run(fmt.Sprintf("spec%d/mode%d/scene%d", i, tc.spec.mode, j), func(t *testing.T) {
-				side := int(45*sc.module) + 10
-				sc.width, sc.height, sc.seed = side, side, int64(i*10+j)
+				side := int(45*sc.Module) + 10
+				sc.Width, sc.Height, sc.Seed = side, side, int64(i*10+j)
 				res, err := decodeImage(t, r, render(&g, sc), nil)
 				if err != nil {
 					t.Fatalf("decode: %v", err)

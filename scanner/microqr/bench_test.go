@@ -55,7 +55,7 @@ func benchDecode(b *testing.B, img image.Image, hints map[gozxing.DecodeHintType
 
 func BenchmarkDecode1080p(b *testing.B) {
 	m, _ := encodeSymbol([]segment{{modeAlphanumeric, "MICRO QR M4"}}, 6, 1)
-	sym := render(m, scene{module: 8, angle: 12, width: 300, height: 300})
+	sym := render(m, scene{Module: 8, Angle: 12, Width: 300, Height: 300})
 	frame := clutterFrame(1920, 1080)
 	for y := 0; y < 300; y++ {
 		copy(frame.Pix[(400+y)*frame.Stride+800:], sym.Pix[y*sym.Stride:y*sym.Stride+300])

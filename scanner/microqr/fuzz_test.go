@@ -27,7 +27,7 @@ func FuzzDecodeBits(f *testing.F) {
 // FuzzDecode runs the whole reader on arbitrary small grey images.
 func FuzzDecode(f *testing.F) {
 	m, _ := encodeSymbol([]segment{{modeNumeric, "12345"}}, 0, 0)
-	img := render(m, scene{module: 2, width: 32, height: 32})
+	img := render(m, scene{Module: 2, Width: 32, Height: 32})
 	f.Add(uint8(32), img.Pix)
 	f.Add(uint8(3), []byte{0, 255, 0, 255, 0, 255, 0, 255, 0})
 	f.Fuzz(func(t *testing.T, w uint8, pix []byte) {

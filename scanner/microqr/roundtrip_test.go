@@ -50,14 +50,14 @@ func joinSegments(segs []segment) string {
 func TestRoundTrip(t *testing.T) {
 	r := NewReader()
 	scenes := []scene{
-		{module: 6, angle: 0},
-		{module: 4, angle: 90},
-		{module: 5, angle: 180, noise: 20},
-		{module: 7, angle: 270, blur: true},
-		{module: 6, angle: 17, shear: 0.08},
-		{module: 3.2, angle: -33, noise: 15},
-		{module: 9, angle: 45, shear: -0.1, blur: true},
-		{module: 6, angle: 25, tilt: 0.003},
+		{Module: 6, Angle: 0},
+		{Module: 4, Angle: 90},
+		{Module: 5, Angle: 180, Noise: 20},
+		{Module: 7, Angle: 270, Blur: true},
+		{Module: 6, Angle: 17, Shear: 0.08},
+		{Module: 3.2, Angle: -33, Noise: 15},
+		{Module: 9, Angle: 45, Shear: -0.1, Blur: true},
+		{Module: 6, Angle: 25, Tilt: 0.003},
 	}
 	for sym := 0; sym < 8; sym++ {
 		segs := roundTripContents[sym]
@@ -71,8 +71,8 @@ func TestRoundTrip(t *testing.T) {
 				s := symbols[sym]
 				name := fmt.Sprintf("M%d%s/mask%d/scene%d", s.version, s.ecLevel, mask, i)
 				t.Run(name, func(t *testing.T) {
-					side := int(float64(s.size()+6)*sc.module*1.5) + 8
-					sc.width, sc.height, sc.seed = side, side+6, int64(sym*100+mask*10+i)
+					side := int(float64(s.size()+6)*sc.Module*1.5) + 8
+					sc.Width, sc.Height, sc.Seed = side, side+6, int64(sym*100+mask*10+i)
 					res, err := decodeImage(t, r, render(m, sc), nil)
 					if err != nil {
 						t.Fatalf("decode: %v", err)
@@ -93,8 +93,8 @@ func TestRoundTrip(t *testing.T) {
 func TestDecodeMultiple(t *testing.T) {
 	a, _ := encodeSymbol([]segment{{modeNumeric, "111"}}, 1, 0)
 	b, _ := encodeSymbol([]segment{{modeAlphanumeric, "BBB"}}, 3, 2)
-	left := render(a, scene{module: 5, width: 320, height: 160, offsetX: -80})
-	right := render(b, scene{module: 5, angle: 30, width: 320, height: 160, offsetX: 80})
+	left := render(a, scene{Module: 5, Width: 320, Height: 160, OffsetX: -80})
+	right := render(b, scene{Module: 5, Angle: 30, Width: 320, Height: 160, OffsetX: 80})
 	for y := 0; y < 160; y++ {
 		for x := 160; x < 320; x++ {
 			left.Pix[y*left.Stride+x] = right.Pix[y*right.Stride+x]
