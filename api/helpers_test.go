@@ -8,15 +8,14 @@ import (
 	"image"
 	"image/png"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/scannerd/scannerd/api"
+	"github.com/scannerd/scannerd/api/apitest"
 	"github.com/scannerd/scannerd/api/client"
 	"github.com/scannerd/scannerd/internal/symbols"
 	"github.com/scannerd/scannerd/scanner"
@@ -94,37 +93,13 @@ func (l *license) Sync(ctx context.Context) error {
 	return nil
 }
 
-// exporter keeps the settings it was given and who gave them.
-type exporter struct {
-	mu       sync.Mutex
-	settings api.DebugExportSettings
-	peer     api.Peer
-}
-
-func (e *exporter) Settings() any {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return e.settings
-}
-
-func (e *exporter) Configure(ctx context.Context, peer api.Peer, body []byte) (any, error) {
-	st, err := api.ParseDebugExportSettings(body)
-	if err != nil {
-		return nil, err
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.settings, e.peer = st, peer
-	return st, nil
-}
-
 // testServer is a server on a real socket in a temporary directory.
 type testServer struct {
 	*api.Server
 	socket  string
 	clock   *clock
 	license *license
-	export  *exporter
+	export  *apitest.Exporter
 	client  *client.Client
 }
 
@@ -143,17 +118,12 @@ func withConfig(f func(*api.Config)) serverOption {
 
 func startServer(t testing.TB, opts ...serverOption) *testServer {
 	t.Helper()
-	dir := t.TempDir()
-	cfg := api.Config{
-		Socket:      filepath.Join(dir, "scannerd.sock"),
-		SocketGroup: api.NoGroup,
-		AdminGroup:  api.NoGroup,
-	}
+	cfg := apitest.Config(t)
 	var parts serverParts
 	for _, o := range opts {
 		o(&cfg, &parts)
 	}
-	ts := &testServer{socket: cfg.Socket, clock: newClock(), license: &license{}, export: &exporter{}}
+	ts := &testServer{socket: cfg.Socket, clock: newClock(), license: &license{}, export: &apitest.Exporter{}}
 	var lic api.License = ts.license
 	var exp api.DebugExporter = ts.export
 	if parts.noLicense {
@@ -162,26 +132,9 @@ func startServer(t testing.TB, opts ...serverOption) *testServer {
 	if parts.noExporter {
 		exp = nil
 	}
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv, err := api.NewServer(cfg, newDaemon(t), lic, exp, logger, ts.clock.Now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Listen(nil); err != nil {
-		t.Fatal(err)
-	}
-	ts.Server = srv
-	ctx, cancel := context.WithCancel(context.Background())
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ctx) }()
+	ts.Server = apitest.Serve(t, cfg, newDaemon(t), lic, exp, ts.clock.Now)
 	ts.client = client.New(cfg.Socket)
-	t.Cleanup(func() {
-		ts.client.Close()
-		cancel()
-		if err := <-served; err != nil {
-			t.Errorf("Serve: %v", err)
-		}
-	})
+	t.Cleanup(func() { ts.client.Close() })
 	return ts
 }
 

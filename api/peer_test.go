@@ -143,9 +143,7 @@ func TestAdminEndpointsRefuseNonAdminPeer(t *testing.T) {
 				t.Errorf("%d syncs ran, want %d", syncs, want)
 			}
 			if tc.wantAdmin {
-				ts.export.mu.Lock()
-				peer := ts.export.peer
-				ts.export.mu.Unlock()
+				_, peer := ts.export.Last()
 				if peer.UID != uid || peer.GID != gid || !peer.Admin || peer.PID <= 0 {
 					t.Errorf("exporter was told the peer is %+v, want uid %d gid %d admin", peer, uid, gid)
 				}

@@ -268,8 +268,8 @@ func TestLicenseAndDebugExport(t *testing.T) {
 		if _, err := ts.client.SetDebugExport(ctx, want); err != nil {
 			t.Fatal(err)
 		}
-		if ts.export.settings != want || ts.export.peer.UID != 0 || !ts.export.peer.Admin {
-			t.Errorf("exporter got %+v from %+v", ts.export.settings, ts.export.peer)
+		if got, peer := ts.export.Last(); got != want || peer.UID != 0 || !peer.Admin {
+			t.Errorf("exporter got %+v from %+v", got, peer)
 		}
 		doc, err = ts.client.DebugExport(ctx)
 		if err != nil || !strings.Contains(string(doc), `"duration":"10m0s"`) {

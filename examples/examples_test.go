@@ -7,8 +7,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
-	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,6 +15,7 @@ import (
 	"time"
 
 	"github.com/scannerd/scannerd/api"
+	"github.com/scannerd/scannerd/api/apitest"
 	"github.com/scannerd/scannerd/scanner"
 )
 
@@ -33,22 +32,8 @@ func (daemon) Decode(ctx context.Context, f *scanner.Frame, opts scanner.Options
 
 func startServer(t *testing.T) (*api.Server, string) {
 	t.Helper()
-	sock := filepath.Join(t.TempDir(), "scannerd.sock")
-	srv, err := api.NewServer(api.Config{Socket: sock, SocketGroup: api.NoGroup, AdminGroup: api.NoGroup},
-		daemon{}, nil, nil, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Listen(nil); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(context.Background()) }()
-	t.Cleanup(func() {
-		srv.Close()
-		<-done
-	})
-	return srv, sock
+	cfg := apitest.Config(t)
+	return apitest.Serve(t, cfg, daemon{}, nil, nil, nil), cfg.Socket
 }
 
 func need(t *testing.T, bin string) string {

@@ -6,15 +6,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/scannerd/scannerd/api"
+	"github.com/scannerd/scannerd/api/apitest"
 	"github.com/scannerd/scannerd/api/client"
 	"github.com/scannerd/scannerd/scanner"
 )
@@ -44,47 +42,11 @@ func (l *license) Document() any {
 }
 func (l *license) Sync(ctx context.Context) error { l.syncs++; return nil }
 
-type exporter struct {
-	mu sync.Mutex
-	st api.DebugExportSettings
-}
-
-func (e *exporter) Settings() any {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return e.st
-}
-
-func (e *exporter) Configure(ctx context.Context, peer api.Peer, body []byte) (any, error) {
-	st, err := api.ParseDebugExportSettings(body)
-	if err != nil {
-		return nil, err
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.st = st
-	return st, nil
-}
-
-func startDaemon(t *testing.T) (*api.Server, string, *exporter) {
+func startDaemon(t *testing.T) (*api.Server, string, *apitest.Exporter) {
 	t.Helper()
-	sock := filepath.Join(t.TempDir(), "scannerd.sock")
-	exp := &exporter{}
-	srv, err := api.NewServer(api.Config{Socket: sock, SocketGroup: api.NoGroup, AdminGroup: api.NoGroup},
-		daemon{}, &license{}, exp, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Listen(nil); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(context.Background()) }()
-	t.Cleanup(func() {
-		srv.Close()
-		<-done
-	})
-	return srv, sock, exp
+	cfg := apitest.Config(t)
+	exp := &apitest.Exporter{}
+	return apitest.Serve(t, cfg, daemon{}, &license{}, exp, nil), cfg.Socket, exp
 }
 
 // run runs scanctl with SCANNERD_SOCKET set to sock.
