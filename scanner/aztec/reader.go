@@ -19,6 +19,7 @@ import (
 	"github.com/makiuchi-d/gozxing/aztec/decoder"
 	"github.com/makiuchi-d/gozxing/common/reedsolomon"
 
+	"github.com/scannerd/scannerd/scanner/internal/guard"
 	"github.com/scannerd/scannerd/scanner/internal/hint"
 )
 
@@ -72,18 +73,10 @@ func (r *Reader) DecodeMultiple(image *gozxing.BinaryBitmap, hints map[gozxing.D
 }
 
 func (r *Reader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}, multiple bool) (results []*gozxing.Result, err error) {
-	defer func() {
-		// A detector bug must not take the caller down with it.
-		if p := recover(); p != nil {
-			results, err = nil, gozxing.NewFormatException("aztec: internal error: %v", p)
-		}
-	}()
-	if image == nil {
-		return nil, gozxing.NewNotFoundException("aztec: no image")
-	}
-	m, err := image.GetBlackMatrix()
+	defer guard.Recover("aztec", &results, &err)
+	m, err := guard.Matrix("aztec", image)
 	if err != nil {
-		return nil, gozxing.WrapNotFoundException(err)
+		return nil, err
 	}
 	step, budget := 3, maxChecks
 	if hint.TryHarder(hints) {

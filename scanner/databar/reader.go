@@ -19,6 +19,8 @@ package databar
 
 import (
 	"github.com/makiuchi-d/gozxing"
+
+	"github.com/scannerd/scannerd/scanner/internal/guard"
 )
 
 // Reader decodes DataBar Expanded (single-row and stacked) symbols. It
@@ -66,12 +68,7 @@ func (r *Reader) search(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHin
 	if image == nil {
 		return nil, gozxing.NewNotFoundException("no image")
 	}
-	defer func() {
-		// A decoder bug must not take the caller down with it.
-		if p := recover(); p != nil {
-			res, err = nil, gozxing.NewNotFoundException("databar: internal error: %v", p)
-		}
-	}()
+	defer guard.Recover("databar", &res, &err)
 	s := newSearch(r, image, hints)
 	var results []*gozxing.Result
 	var failure error

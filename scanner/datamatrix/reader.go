@@ -25,6 +25,7 @@ import (
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/datamatrix/decoder"
 
+	"github.com/scannerd/scannerd/scanner/internal/guard"
 	"github.com/scannerd/scannerd/scanner/internal/hint"
 )
 
@@ -65,18 +66,10 @@ func (r *Reader) DecodeMultiple(image *gozxing.BinaryBitmap, hints map[gozxing.D
 }
 
 func (r *Reader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}, multiple bool) (results []*gozxing.Result, err error) {
-	defer func() {
-		// A detector bug must not take the caller down with it.
-		if p := recover(); p != nil {
-			results, err = nil, gozxing.NewFormatException("datamatrix: internal error: %v", p)
-		}
-	}()
-	if image == nil {
-		return nil, gozxing.NewNotFoundException("datamatrix: no image")
-	}
-	m, err := image.GetBlackMatrix()
+	defer guard.Recover("datamatrix", &results, &err)
+	m, err := guard.Matrix("datamatrix", image)
 	if err != nil {
-		return nil, gozxing.WrapNotFoundException(err)
+		return nil, err
 	}
 	harder := hint.TryHarder(hints)
 	p := scanParams{rowStep: 6, multiple: multiple, harder: harder}

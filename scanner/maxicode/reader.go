@@ -13,6 +13,7 @@ import (
 
 	"github.com/makiuchi-d/gozxing"
 
+	"github.com/scannerd/scannerd/scanner/internal/guard"
 	"github.com/scannerd/scannerd/scanner/internal/hint"
 )
 
@@ -48,12 +49,8 @@ func (r *Reader) Reset() {}
 // instead of every other one and tries more grid fits; PURE_BARCODE lets
 // it fall back to a symbol filling the image upright.
 func (r *Reader) Decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}) (res *gozxing.Result, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			res, err = nil, gozxing.NewFormatException("maxicode: internal error: %v", p)
-		}
-	}()
-	bm, err := image.GetBlackMatrix()
+	defer guard.Recover("maxicode", &res, &err)
+	bm, err := guard.Matrix("maxicode", image)
 	if err != nil {
 		return nil, err
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/common/reedsolomon"
 
+	"github.com/scannerd/scannerd/scanner/internal/guard"
 	"github.com/scannerd/scannerd/scanner/internal/hint"
 )
 
@@ -62,12 +63,8 @@ func (r *Reader) DecodeMultiple(image *gozxing.BinaryBitmap, hints map[gozxing.D
 }
 
 func (r *Reader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}, all bool) (out []*gozxing.Result, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			out, err = nil, gozxing.NewFormatException("microqr: internal error: %v", p)
-		}
-	}()
-	bm, err := image.GetBlackMatrix()
+	defer guard.Recover("microqr", &out, &err)
+	bm, err := guard.Matrix("microqr", image)
 	if err != nil {
 		return nil, err
 	}

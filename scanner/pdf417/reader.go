@@ -18,6 +18,7 @@ import (
 
 	"github.com/makiuchi-d/gozxing"
 
+	"github.com/scannerd/scannerd/scanner/internal/guard"
 	"github.com/scannerd/scannerd/scanner/internal/hint"
 )
 
@@ -70,18 +71,10 @@ func (r *Reader) DecodeMultiple(image *gozxing.BinaryBitmap, hints map[gozxing.D
 }
 
 func (r *Reader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}, multiple bool) (results []*gozxing.Result, err error) {
-	defer func() {
-		// A decoder bug must not take the caller down with it.
-		if p := recover(); p != nil {
-			results, err = nil, gozxing.NewFormatException("pdf417: internal error: %v", p)
-		}
-	}()
-	if image == nil {
-		return nil, gozxing.NewNotFoundException("pdf417: no image")
-	}
-	m, err := image.GetBlackMatrix()
+	defer guard.Recover("pdf417", &results, &err)
+	m, err := guard.Matrix("pdf417", image)
 	if err != nil {
-		return nil, gozxing.WrapNotFoundException(err)
+		return nil, err
 	}
 	step := 5
 	if hint.TryHarder(hints) {
