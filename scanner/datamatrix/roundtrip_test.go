@@ -286,5 +286,3 @@ func TestNoSymbol(t *testing.T) {
 		})
 	}
 }
-
-const dataMatrix = scanner.DataMatrix
