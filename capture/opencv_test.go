@@ -14,6 +14,7 @@ import (
 	"gocv.io/x/gocv"
 
 	"github.com/scannerd/scannerd/capture"
+	"github.com/scannerd/scannerd/internal/backoff"
 	"github.com/scannerd/scannerd/internal/symbols"
 	"github.com/scannerd/scannerd/scanner"
 )
@@ -84,7 +85,7 @@ func collect(t *testing.T, spec capture.Spec, n int, timeout time.Duration) ([]s
 			cancel()
 		}
 	}, capture.Env{})
-	r.MinBackoff, r.MaxBackoff = 10*time.Millisecond, 50*time.Millisecond
+	r.Backoff = backoff.Policy{Min: 10 * time.Millisecond, Max: 50 * time.Millisecond}
 	r.Run(ctx)
 	return texts, r, pool
 }
@@ -182,7 +183,7 @@ func TestMissingCameraIsRetried(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := capture.NewRunner(spec, src, scanner.NewPlanePool(0), func(f *scanner.Frame) { f.Purge() }, capture.Env{})
-	r.MinBackoff, r.MaxBackoff = 5*time.Millisecond, 20*time.Millisecond
+	r.Backoff = backoff.Policy{Min: 5 * time.Millisecond, Max: 20 * time.Millisecond}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { r.Run(ctx); close(done) }()

@@ -5,10 +5,10 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	"math/rand/v2"
 	"sync"
 	"time"
 
+	"github.com/scannerd/scannerd/internal/backoff"
 	"github.com/scannerd/scannerd/scanner"
 )
 
@@ -44,8 +44,8 @@ type Runner struct {
 	clock   func() time.Time
 	log     *slog.Logger
 
-	// MinBackoff and MaxBackoff bound the wait before reopening.
-	MinBackoff, MaxBackoff time.Duration
+	// Backoff spaces out the reopening of a failing source.
+	Backoff backoff.Policy
 	// MaxEmpty is how many empty frames in a row are tolerated before the
 	// source is reopened.
 	MaxEmpty int
@@ -68,8 +68,9 @@ func NewRunner(spec Spec, src Source, pool *scanner.PlanePool, deliver func(*sca
 	}
 	return &Runner{
 		spec: spec, src: src, pool: pool, deliver: deliver, clock: env.Clock, log: env.Logger,
-		MinBackoff: 250 * time.Millisecond, MaxBackoff: 30 * time.Second, MaxEmpty: 10,
-		st: Status{Name: spec.Name, URL: Redacted(spec.URL), State: StateOpening, Since: env.Clock()},
+		Backoff:  backoff.Policy{Min: 250 * time.Millisecond, Max: 30 * time.Second, Jitter: 0.2},
+		MaxEmpty: 10,
+		st:       Status{Name: spec.Name, URL: Redacted(spec.URL), State: StateOpening, Since: env.Clock()},
 	}
 }
 
@@ -86,7 +87,7 @@ func (r *Runner) Run(ctx context.Context) {
 		if err := r.src.Open(ctx); err != nil {
 			r.fail(err)
 			attempt++
-			if !r.sleep(ctx, attempt) {
+			if !r.Backoff.Sleep(ctx, attempt) {
 				break
 			}
 			continue
@@ -107,7 +108,7 @@ func (r *Runner) Run(ctx context.Context) {
 		r.st.Reopens++
 		r.mu.Unlock()
 		attempt++
-		if !r.sleep(ctx, attempt) {
+		if !r.Backoff.Sleep(ctx, attempt) {
 			break
 		}
 	}
@@ -172,22 +173,6 @@ func (r *Runner) setState(state, lastErr string) {
 	}
 	if lastErr != "" || state == StateRunning {
 		r.st.LastError = lastErr
-	}
-}
-
-// sleep waits the backoff for the given attempt: doubling from MinBackoff
-// up to MaxBackoff, with ±20 % jitter so many devices do not retry in step.
-func (r *Runner) sleep(ctx context.Context, attempt int) bool {
-	d := r.MinBackoff << min(attempt-1, 20)
-	if d <= 0 || d > r.MaxBackoff {
-		d = r.MaxBackoff
-	}
-	d = time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
-	select {
-	case <-time.After(d):
-		return true
-	case <-ctx.Done():
-		return false
 	}
 }
 

@@ -8,12 +8,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/scannerd/scannerd/internal/backoff"
 	"github.com/scannerd/scannerd/licensing/wire"
 	bolt "go.etcd.io/bbolt"
 )
@@ -356,7 +356,7 @@ func (c *Client) syncLoop(ctx context.Context) {
 		}
 		if err != nil {
 			failures++
-			wait = backoff(failures, time.Duration(c.cfg.RetryMax))
+			wait = syncBackoff(time.Duration(c.cfg.RetryMax)).Delay(failures)
 			c.log.Warn("licensing sync failed", "err", err, "retry_in", wait.Round(time.Second))
 			continue
 		}
@@ -372,15 +372,10 @@ func (c *Client) syncLoop(ctx context.Context) {
 	}
 }
 
-// backoff is 5 s doubling per failure up to max, with ±50 % jitter so that
-// devices do not return to a recovered LTS all at once.
-func backoff(failures int, max time.Duration) time.Duration {
-	d := 5 * time.Second
-	for i := 1; i < failures && d < max; i++ {
-		d *= 2
-	}
-	d = min(d, max)
-	return d/2 + time.Duration(rand.Int64N(int64(d)))
+// syncBackoff is 5 s doubling per failure up to max, with ±50 % jitter so
+// that devices do not return to a recovered LTS all at once.
+func syncBackoff(max time.Duration) backoff.Policy {
+	return backoff.Policy{Min: 5 * time.Second, Max: max, Jitter: 0.5}
 }
 
 // RequestSync asks the background loop to sync now without waiting for it.
