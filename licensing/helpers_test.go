@@ -131,7 +131,7 @@ func mustSync(t testing.TB, c *Client) {
 
 func ltsTotals(t testing.TB, e *env) map[string]uint64 {
 	t.Helper()
-	got, err := e.lts.Store.Totals(e.code)
+	got, err := e.lts.Totals(e.code)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -108,10 +108,10 @@ func TestKilledDeviceProcessNeverDoubleCounts(t *testing.T) {
 		t.Fatal(err)
 	}
 	dev, _ := c.Totals()
-	got, _ := l.Store.Totals(code)
+	got, _ := l.Totals(code)
 	if !equalCounts(got, dev) || dev["QR_CODE"] == 0 {
 		t.Fatalf("after %d kills: LTS %v, device %v", rounds, got, dev)
 	}
-	n, _ := l.Store.ReportCount()
+	n, _ := l.ReportCount()
 	t.Logf("%d kills, %d reports, totals %v", rounds, n, got)
 }

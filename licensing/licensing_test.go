@@ -183,7 +183,7 @@ func TestRevokedAndOverQuota(t *testing.T) {
 	if _, err := c.Permit(e.lts.Clock.Now(), ""); err != nil {
 		t.Fatalf("next day: %v", err)
 	}
-	if err := e.lts.Store.SetDeviceState(c.Device(), false, true); err != nil {
+	if err := e.lts.SetDeviceState(c.Device(), lts.DeviceRevoke); err != nil {
 		t.Fatal(err)
 	}
 	e.lts.Clock.Advance(4 * day) // time to renew
@@ -197,7 +197,7 @@ func TestRevokedAndOverQuota(t *testing.T) {
 	if got := ltsTotals(t, e); got["EAN_13"] != 3 || got["QR_CODE"] != 100 {
 		t.Fatalf("usage of a revoked device not reported: %v", got)
 	}
-	e.lts.Store.SetDeviceState(c.Device(), false, false)
+	e.lts.SetDeviceState(c.Device(), lts.DeviceReinstate)
 	mustSync(t, c)
 	if _, err := c.Permit(e.lts.Clock.Now(), ""); err != nil {
 		t.Fatalf("reinstated: %v", err)

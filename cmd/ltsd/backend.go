@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"crypto/tls"
 	"encoding/json"
 	"errors"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/scannerd/scannerd/licensing/lts"
+	"github.com/scannerd/scannerd/licensing/lts/boltstore"
 	"github.com/scannerd/scannerd/licensing/wire"
 )
 
@@ -37,10 +39,10 @@ func (m *Main) openBackend(cfgPath string) (backend, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, err := lts.OpenStore(cfg.Path(cfg.Store))
+	st, err := boltstore.Open(cfg.Path(cfg.Store))
 	if err == nil {
 		vendors, _ := cfg.Vendors()
-		return &storeBackend{st: st, vendors: vendors, now: m.Now}, nil
+		return &storeBackend{ctx: context.Background(), st: st, vendors: vendors, now: m.Now}, nil
 	}
 	if !errors.Is(err, lts.ErrStoreBusy) {
 		return nil, err
@@ -52,8 +54,10 @@ func (m *Main) openBackend(cfgPath string) (backend, error) {
 	return api, nil
 }
 
+// storeBackend acts on the store directly.
 type storeBackend struct {
-	st      *lts.Store
+	ctx     context.Context
+	st      lts.Store
 	vendors []wire.VendorKey
 	now     func() time.Time
 }
@@ -63,24 +67,28 @@ func (b *storeBackend) ImportLicense(data []byte, code string) (*wire.License, b
 	if err != nil {
 		return nil, false, err
 	}
-	renewed, err := b.st.ImportLicense(l, signed, b.now())
+	renewed, err := b.st.ImportLicense(b.ctx, l, signed, b.now())
 	if err == nil && code != "" {
-		err = b.st.AddLicenses(code, []string{l.ID})
+		err = b.st.AddLicenses(b.ctx, code, []string{l.ID})
 	}
 	return l, renewed, err
 }
 
-func (b *storeBackend) Licenses() ([]lts.LicenseRecord, error) { return b.st.Licenses() }
-func (b *storeBackend) CreateHandshake(h *lts.Handshake) error { return b.st.CreateHandshake(h) }
-func (b *storeBackend) AddLicenses(code string, ids []string) error {
-	return b.st.AddLicenses(code, ids)
+func (b *storeBackend) Licenses() ([]lts.LicenseRecord, error) { return b.st.Licenses(b.ctx) }
+func (b *storeBackend) CreateHandshake(h *lts.Handshake) error {
+	return b.st.CreateHandshake(b.ctx, h)
 }
-func (b *storeBackend) Devices(code string) ([]lts.Device, error)     { return b.st.Devices(code) }
-func (b *storeBackend) Usage(by, code string) ([]lts.UsageRow, error) { return b.st.Usage(by, code) }
-func (b *storeBackend) Close() error                                  { return b.st.Close() }
+func (b *storeBackend) AddLicenses(code string, ids []string) error {
+	return b.st.AddLicenses(b.ctx, code, ids)
+}
+func (b *storeBackend) Devices(code string) ([]lts.Device, error) { return b.st.Devices(b.ctx, code) }
+func (b *storeBackend) Usage(by, code string) ([]lts.UsageRow, error) {
+	return b.st.Usage(b.ctx, by, code)
+}
+func (b *storeBackend) Close() error { return b.st.Close() }
 
 func (b *storeBackend) Handshakes() ([]lts.HandshakeView, error) {
-	hs, err := b.st.Handshakes()
+	hs, err := b.st.Handshakes(b.ctx)
 	out := make([]lts.HandshakeView, 0, len(hs))
 	for _, h := range hs {
 		out = append(out, lts.ViewOf(h))
@@ -89,7 +97,7 @@ func (b *storeBackend) Handshakes() ([]lts.HandshakeView, error) {
 }
 
 func (b *storeBackend) SetDeviceState(id, action string) error {
-	return b.st.SetDeviceState(id, action == "remove", action == "revoke")
+	return b.st.SetDeviceState(b.ctx, id, lts.DeviceAction(action), b.now())
 }
 
 // apiBackend uses the admin API of the server the config describes. It

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/scannerd/scannerd/licensing/lts"
+	"github.com/scannerd/scannerd/licensing/lts/boltstore"
 	"github.com/scannerd/scannerd/licensing/wire"
 )
 
@@ -63,12 +64,12 @@ func (m *Main) withBackend(cfgPath string, run func(b backend) error) error {
 }
 
 // openStore loads the config and opens its store.
-func openStore(path string) (lts.Config, *lts.Store, error) {
+func openStore(path string) (lts.Config, lts.Store, error) {
 	cfg, err := lts.LoadConfig(path)
 	if err != nil {
 		return cfg, nil, err
 	}
-	st, err := lts.OpenStore(cfg.Path(cfg.Store))
+	st, err := boltstore.Open(cfg.Path(cfg.Store))
 	if errors.Is(err, lts.ErrStoreBusy) {
 		err = fmt.Errorf("%w: is ltsd already serving?", err)
 	}

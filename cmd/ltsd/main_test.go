@@ -24,6 +24,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/scannerd/scannerd/licensing/lts"
+	"github.com/scannerd/scannerd/licensing/lts/boltstore"
 	"github.com/scannerd/scannerd/licensing/wire"
 )
 
@@ -233,6 +234,7 @@ func TestStoreSurvivesKillDuringIngest(t *testing.T) {
 		return cmd
 	}
 	const reports = 400
+	ctx := context.Background()
 	count := func(i int) uint64 { return uint64(i%9 + 1) }
 	var want uint64
 	for i := 0; i < reports; i++ {
@@ -272,13 +274,13 @@ func TestStoreSurvivesKillDuringIngest(t *testing.T) {
 		wg.Wait()
 		cmd.Wait()
 		// Check the store as the killed process left it.
-		st, err := lts.OpenStore(filepath.Join(filepath.Dir(cfg), "lts.db"))
+		st, err := boltstore.Open(filepath.Join(filepath.Dir(cfg), "lts.db"))
 		if err != nil {
 			t.Fatalf("round %d: store after kill: %v", round, err)
 		}
 		var kept uint64
 		for i := 0; i < reports; i++ {
-			ok, err := st.HasReport(d.id, fmt.Sprintf("r%d-%d", round, i))
+			ok, err := st.HasReport(ctx, d.id, fmt.Sprintf("r%d-%d", round, i))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -289,7 +291,7 @@ func TestStoreSurvivesKillDuringIngest(t *testing.T) {
 				kept += count(i)
 			}
 		}
-		rows, _ := st.Usage(wire.PeriodYear, code)
+		rows, _ := st.Usage(ctx, wire.PeriodYear, code)
 		var total uint64
 		for _, r := range rows {
 			total += r.Count
@@ -307,11 +309,11 @@ func TestStoreSurvivesKillDuringIngest(t *testing.T) {
 		}
 		cmd.Process.Signal(syscall.SIGTERM)
 		cmd.Wait()
-		st, err = lts.OpenStore(filepath.Join(filepath.Dir(cfg), "lts.db"))
+		st, err = boltstore.Open(filepath.Join(filepath.Dir(cfg), "lts.db"))
 		if err != nil {
 			t.Fatal(err)
 		}
-		totals, _ := st.Totals(code)
+		totals, _ := lts.Totals(ctx, st, code)
 		st.Close()
 		if totals["QR_CODE"] != uint64(round+1)*want {
 			t.Fatalf("round %d: after resend %d, want %d", round, totals["QR_CODE"], uint64(round+1)*want)

@@ -145,7 +145,7 @@ realtime = true
 	for _, r := range got {
 		metered[r.Symbology]++
 	}
-	totals, err := lts.Store.Totals(lts.code)
+	totals, err := lts.Totals(lts.code)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,12 +21,12 @@ func (s *Server) adminImportLicense(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	renewed, err := s.store.ImportLicense(l, signed, s.now())
+	renewed, err := s.store.ImportLicense(r.Context(), l, signed, s.now())
 	if err != nil {
 		return nil, err
 	}
 	if code := r.URL.Query().Get("handshake"); code != "" {
-		if err := s.store.AddLicenses(code, []string{l.ID}); err != nil {
+		if err := s.store.AddLicenses(r.Context(), code, []string{l.ID}); err != nil {
 			return nil, err
 		}
 	}
@@ -48,7 +48,7 @@ func (s *Server) adminCreateHandshake(r *http.Request) (any, error) {
 		h.OfflinePeriod = DefaultOfflinePeriod
 	}
 	h.Created = s.now()
-	if err := s.store.CreateHandshake(&h); err != nil {
+	if err := s.store.CreateHandshake(r.Context(), &h); err != nil {
 		return nil, err
 	}
 	s.log.Info("handshake code created", "code", h.Code)
@@ -63,7 +63,7 @@ func (s *Server) adminAddLicenses(r *http.Request) (any, error) {
 		return nil, fmt.Errorf("%w: want {\"licenses\": [ids]}", ErrInvalid)
 	}
 	code := r.PathValue("code")
-	if err := s.store.AddLicenses(code, body.Licenses); err != nil {
+	if err := s.store.AddLicenses(r.Context(), code, body.Licenses); err != nil {
 		return nil, err
 	}
 	return map[string]any{"code": code, "added": body.Licenses}, nil
@@ -71,17 +71,10 @@ func (s *Server) adminAddLicenses(r *http.Request) (any, error) {
 
 func (s *Server) adminDeviceState(r *http.Request) (any, error) {
 	id, action := r.PathValue("id"), r.PathValue("action")
-	var removed, revoked bool
-	switch action {
-	case "remove":
-		removed = true
-	case "revoke":
-		revoked = true
-	case "reinstate":
-	default:
-		return nil, fmt.Errorf("%w: action %q (want remove, revoke or reinstate)", ErrInvalid, action)
+	if err := DeviceAction(action).Apply(&Device{}, s.now()); err != nil {
+		return nil, err
 	}
-	if err := s.store.SetDeviceState(id, removed, revoked); err != nil {
+	if err := s.store.SetDeviceState(r.Context(), id, DeviceAction(action), s.now()); err != nil {
 		return nil, err
 	}
 	s.log.Info("device state changed", "device", id, "action", action)

@@ -37,8 +37,9 @@ type Config struct {
 	// MaxClockSkew is how far a device clock may be from the LTS clock when
 	// it asks for authorization.
 	MaxClockSkew Duration `toml:"max_clock_skew"`
-	// PasswordAttempts failed attempts per device and per source address
-	// within PasswordWindow block further attempts until the window passes.
+	// PasswordAttempts failed attempts per handshake code and per source
+	// address (IPv6: per /64) within PasswordWindow block further attempts
+	// until the window passes.
 	PasswordAttempts int      `toml:"password_attempts"`
 	PasswordWindow   Duration `toml:"password_window"`
 	// LogLevel is debug, info, warn or error.

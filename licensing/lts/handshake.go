@@ -7,6 +7,7 @@ import (
 	"crypto/subtle"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 	"time"
 )
@@ -83,6 +84,15 @@ func (h *Handshake) Validate() error {
 		}
 	}
 	return nil
+}
+
+// AddLicenses adds license ids that h does not have yet.
+func (h *Handshake) AddLicenses(ids []string) {
+	for _, id := range ids {
+		if !slices.Contains(h.Licenses, id) {
+			h.Licenses = append(h.Licenses, id)
+		}
+	}
 }
 
 // Bound reports whether the handshake restricts devices by domain or network.

@@ -2,16 +2,17 @@ package lts
 
 import (
 	"bytes"
-	"encoding/binary"
 	"fmt"
+	"math"
+	"math/bits"
 	"sort"
 	"time"
 
 	"github.com/scannerd/scannerd/licensing/wire"
-	bolt "go.etcd.io/bbolt"
 )
 
-const dayLayout = "2006-01-02"
+// DayLayout is how a day is written in usage rows.
+const DayLayout = "2006-01-02"
 
 // periodOf returns the name and bounds (UTC) of the quota period holding t.
 func periodOf(period string, t time.Time) (name string, start, end time.Time) {
@@ -19,7 +20,7 @@ func periodOf(period string, t time.Time) (name string, start, end time.Time) {
 	switch period {
 	case wire.PeriodDay:
 		start = time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
-		return start.Format(dayLayout), start, start.AddDate(0, 0, 1)
+		return start.Format(DayLayout), start, start.AddDate(0, 0, 1)
 	case wire.PeriodYear:
 		start = time.Date(t.Year(), 1, 1, 0, 0, 0, 0, time.UTC)
 		return start.Format("2006"), start, start.AddDate(1, 0, 0)
@@ -27,6 +28,15 @@ func periodOf(period string, t time.Time) (name string, start, end time.Time) {
 		start = time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
 		return start.Format("2006-01"), start, start.AddDate(0, 1, 0)
 	}
+}
+
+// UsedWindows returns the starts of the UTC day, month and year holding t:
+// the periods of Used.
+func UsedWindows(t time.Time) (day, month, year time.Time) {
+	_, day, _ = periodOf(wire.PeriodDay, t)
+	_, month, _ = periodOf(wire.PeriodMonth, t)
+	_, year, _ = periodOf(wire.PeriodYear, t)
+	return day, month, year
 }
 
 // terms is what the licenses bound to a handshake code grant at one moment.
@@ -45,20 +55,20 @@ type terms struct {
 
 var periodRank = map[string]int{wire.PeriodDay: 0, wire.PeriodMonth: 1, wire.PeriodYear: 2}
 
-func termsOf(tx *bolt.Tx, h *Handshake, now time.Time) (*terms, error) {
+// termsOf sums what the valid licenses of h grant at now. Limits add up
+// saturating: licenses are signed by the vendor, but no sum may wrap.
+func termsOf(h *Handshake, licenses []LicenseRecord, now time.Time) *terms {
 	t := &terms{}
 	syms := map[string]bool{}
-	lb := tx.Bucket(bucketLicenses)
+	byID := make(map[string]*wire.License, len(licenses))
+	for i := range licenses {
+		byID[licenses[i].License.ID] = &licenses[i].License
+	}
 	for _, id := range h.Licenses {
-		var r LicenseRecord
-		found, err := getJSON(lb, []byte(id), &r)
-		if err != nil {
-			return nil, err
-		}
-		if !found {
+		l := byID[id]
+		if l == nil {
 			continue
 		}
-		l := &r.License
 		if !l.ValidAt(now) {
 			if now.Before(l.NotBefore) {
 				t.anyFuture = true
@@ -70,9 +80,11 @@ func termsOf(tx *bolt.Tx, h *Handshake, now time.Time) (*terms, error) {
 		t.licenses = append(t.licenses, l.ID)
 		switch l.Type {
 		case wire.LicensePerDevice:
-			t.maxDevices += l.MaxDevices
+			if l.MaxDevices > 0 {
+				t.maxDevices = int(min(int64(t.maxDevices)+int64(l.MaxDevices), math.MaxInt32))
+			}
 		case wire.LicensePerScan:
-			t.scanLimit += l.ScansPerPeriod
+			t.scanLimit = addSat(t.scanLimit, l.ScansPerPeriod)
 			if t.period == "" || periodRank[l.Period] < periodRank[t.period] {
 				t.period = l.Period
 			}
@@ -96,7 +108,7 @@ func termsOf(tx *bolt.Tx, h *Handshake, now time.Time) (*terms, error) {
 		}
 		sort.Strings(t.symbologies)
 	}
-	return t, nil
+	return t
 }
 
 // refusal explains why terms grant nothing, or returns nil.
@@ -110,179 +122,134 @@ func (t *terms) refusal(code string) *wire.Error {
 	return &wire.Error{Code: wire.CodeNoLicense, Message: fmt.Sprintf("handshake code %s has no license valid now", code)}
 }
 
-// quota returns the scan quota state of a handshake code at now.
-func quota(tx *bolt.Tx, h *Handshake, t *terms, now time.Time) wire.Quota {
+// quotaOf returns the scan quota state of a handshake code at now, given its
+// usage in the periods holding now.
+func quotaOf(h *Handshake, t *terms, used Used, now time.Time) wire.Quota {
 	if t.scanLimit == 0 {
 		return wire.Quota{}
 	}
 	name, start, end := periodOf(t.period, now)
 	q := wire.Quota{Period: name, PeriodStart: start, PeriodEnd: end}
-	q.Limit = t.scanLimit + t.scanLimit*uint64(h.GracePercent)/100
-	q.Used = usedBetween(tx, h.Code, start, end)
+	q.Limit = withGrace(t.scanLimit, h.GracePercent)
+	switch t.period {
+	case wire.PeriodDay:
+		q.Used = used.Day
+	case wire.PeriodYear:
+		q.Used = used.Year
+	default:
+		q.Used = used.Month
+	}
 	q.Exhausted = q.Used >= q.Limit
 	return q
 }
 
-func usedBetween(tx *bolt.Tx, code string, start, end time.Time) uint64 {
-	c := tx.Bucket(bucketUsage).Cursor()
-	from := key(code, start.Format(dayLayout))
-	to := key(code, end.Format(dayLayout))
-	var sum uint64
-	for k, v := c.Seek(from); k != nil && bytes.Compare(k, to) < 0; k, v = c.Next() {
-		if len(v) == 8 {
-			sum += binary.BigEndian.Uint64(v)
-		}
+// withGrace returns limit plus percent of it, saturating.
+func withGrace(limit uint64, percent int) uint64 {
+	if percent <= 0 {
+		return limit
 	}
-	return sum
+	hi, lo := bits.Mul64(limit, uint64(percent))
+	if hi >= 100 {
+		return math.MaxUint64
+	}
+	extra, _ := bits.Div64(hi, lo, 100)
+	return addSat(limit, extra)
+}
+
+// QuotaState returns the scan quota state of a code from its CodeState.
+func (c *CodeState) QuotaState(now time.Time) wire.Quota {
+	return quotaOf(&c.Handshake, termsOf(&c.Handshake, c.Licenses, now), c.Used, now)
 }
 
 func (d *Device) active(now time.Time, inactivity time.Duration) bool {
 	return !d.Removed && !d.Revoked && now.Sub(d.LastSeen) < inactivity
 }
 
-// authorize applies the license policy to a request whose handshake code,
-// password and domain binding were already checked. It registers the device
-// and returns the authorization to sign, or the refusal. Quotas are exact:
-// bbolt serializes the transactions.
-func (s *Store) authorize(req *wire.AuthorizeRequest, addr string, now time.Time) (*wire.Authorization, *wire.Error, error) {
-	var (
-		auth    *wire.Authorization
-		refused *wire.Error
-	)
-	err := s.db.Update(func(tx *bolt.Tx) error {
-		auth, refused = nil, nil
-		var h Handshake
-		found, err := getJSON(tx.Bucket(bucketHandshakes), []byte(req.HandshakeCode), &h)
-		if err != nil {
-			return err
-		}
-		if !found {
-			refused = &wire.Error{Code: wire.CodeUnknownCode, Message: "unknown handshake code"}
-			return nil
-		}
-		t, err := termsOf(tx, &h, now)
-		if err != nil {
-			return err
-		}
-		if refused = t.refusal(h.Code); refused != nil {
-			return nil
-		}
-		db := tx.Bucket(bucketDevices)
-		dk := key(h.Code, req.Device)
-		var d Device
-		known, err := getJSON(db, dk, &d)
-		if err != nil {
-			return err
-		}
-		if known && d.Revoked {
-			refused = &wire.Error{Code: wire.CodeRevoked, Message: "this device was revoked by the LTS operator (ltsd device reinstate)"}
-			return nil
-		}
-		q := quota(tx, &h, t, now)
-		if q.Exhausted {
-			refused = &wire.Error{Code: wire.CodeScanQuota, Message: fmt.Sprintf("scan quota of period %s used up (%d of %d): wait for the next period or add a license", q.Period, q.Used, q.Limit)}
-			return nil
-		}
-		if t.maxDevices > 0 && !(known && d.active(now, t.inactivity)) {
-			n := 0
-			c := db.Cursor()
-			prefix := key(h.Code, "")
-			for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-				var other Device
-				if err := jsonUnmarshal(v, &other); err != nil {
-					return err
-				}
-				if other.active(now, t.inactivity) {
-					n++
-				}
-			}
-			if n >= t.maxDevices {
-				refused = &wire.Error{Code: wire.CodeDeviceQuota, Message: fmt.Sprintf("all %d device slots of handshake code %s are in use: remove a device (ltsd device remove) or add a license", t.maxDevices, h.Code)}
-				return nil
-			}
-		}
-		if !known {
-			d = Device{ID: req.Device, Handshake: h.Code, FirstSeen: now}
-		}
-		d.Key, d.Domain, d.Address, d.Software, d.LastSeen, d.Removed = req.DeviceKey, req.Domain, addr, req.Software, now, false
-		if err := putJSON(db, dk, &d); err != nil {
-			return err
-		}
-		expires := now.Add(h.OfflinePeriod)
-		if t.expires.Before(expires) {
-			expires = t.expires
-		}
-		auth = &wire.Authorization{
-			Version: wire.Version, Device: req.Device, DeviceKey: req.DeviceKey, Nonce: req.Nonce,
-			HandshakeCode: h.Code, Licenses: t.licenses, Issued: now, Expires: expires,
-			Symbologies: t.symbologies, Quota: q,
-		}
-		return nil
-	})
-	return auth, refused, err
+// madeBeforeRemoval reports whether a request with device time t was made
+// before the device was last removed. The device's clock is told by its
+// latest authorization: the device time at removal is its request time
+// then plus the LTS time that passed until the removal.
+func (d *Device) madeBeforeRemoval(t time.Time) bool {
+	if !d.Removed || d.RemovedAt.IsZero() {
+		return false
+	}
+	removedDeviceTime := d.RemovedAt
+	if !d.Authorized.IsZero() && !d.RequestTime.IsZero() {
+		removedDeviceTime = d.RequestTime.Add(d.RemovedAt.Sub(d.Authorized))
+	}
+	return !t.After(removedDeviceTime)
 }
 
-// ingest counts a usage report once: a report id seen before is acknowledged
-// again without counting. Counts go to the day of their slot (a slot in the
-// future is counted today).
-func (s *Store) ingest(rep *wire.UsageReport, now time.Time) (*wire.UsageAck, *wire.Error, error) {
-	var (
-		ack     *wire.UsageAck
-		refused *wire.Error
-	)
-	err := s.db.Batch(func(tx *bolt.Tx) error {
-		ack, refused = nil, nil
-		var h Handshake
-		found, err := getJSON(tx.Bucket(bucketHandshakes), []byte(rep.HandshakeCode), &h)
+// authorizeIn applies the license policy to a request whose handshake code,
+// password and domain binding were already checked, inside a transaction
+// holding the code. It registers the device and returns the authorization
+// to sign, or the refusal.
+func authorizeIn(tx CodeTx, req *wire.AuthorizeRequest, addr string, now time.Time, skew time.Duration) (*wire.Authorization, *wire.Error, error) {
+	h := tx.Handshake()
+	t := termsOf(h, tx.Licenses(), now)
+	if refused := t.refusal(h.Code); refused != nil {
+		return nil, refused, nil
+	}
+	d, known, err := tx.Device(req.Device)
+	if err != nil {
+		return nil, nil, err
+	}
+	if known && d.Revoked {
+		return nil, &wire.Error{Code: wire.CodeRevoked, Message: "this device was revoked by the LTS operator (ltsd device reinstate)"}, nil
+	}
+	if known && d.madeBeforeRemoval(req.Time) {
+		return nil, &wire.Error{Code: wire.CodeReplayed, Message: "request made before the device was removed: not accepted"}, nil
+	}
+	// A request is accepted only within skew of the LTS clock, so its
+	// nonce needs keeping only that long: a replay after is refused for
+	// the clock.
+	fresh, err := tx.UseNonce(req.Device, req.Nonce, req.Time.Add(skew))
+	if err != nil {
+		return nil, nil, err
+	}
+	if !fresh {
+		return nil, &wire.Error{Code: wire.CodeReplayed, Message: "request seen before: not accepted again"}, nil
+	}
+	used, err := tx.Used(now)
+	if err != nil {
+		return nil, nil, err
+	}
+	q := quotaOf(h, t, used, now)
+	if q.Exhausted {
+		return nil, &wire.Error{Code: wire.CodeScanQuota, Message: fmt.Sprintf("scan quota of period %s used up (%d of %d): wait for the next period or add a license", q.Period, q.Used, q.Limit)}, nil
+	}
+	newKey := known && !bytes.Equal(d.Key, req.DeviceKey)
+	if t.maxDevices > 0 && !(known && !newKey && d.active(now, t.inactivity)) {
+		// A new key under a known UUID is a new device as far as the quota
+		// goes: it takes the slot only when one is free, so that copying a
+		// UUID does not get a second device past a full quota.
+		n, err := tx.ActiveDevices(now.Add(-t.inactivity))
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
-		if !found {
-			refused = &wire.Error{Code: wire.CodeUnknownCode, Message: "unknown handshake code"}
-			return nil
-		}
-		db := tx.Bucket(bucketDevices)
-		dk := key(h.Code, rep.Device)
-		var d Device
-		known, err := getJSON(db, dk, &d)
-		if err != nil {
-			return err
-		}
-		if !known || !bytes.Equal(d.Key, rep.DeviceKey) {
-			refused = &wire.Error{Code: wire.CodeNotAuthorized, Message: "device is not registered with this key: authorize first"}
-			return nil
-		}
-		t, err := termsOf(tx, &h, now)
-		if err != nil {
-			return err
-		}
-		rb := tx.Bucket(bucketReports)
-		rk := key(rep.Device, rep.ReportID)
-		if rb.Get(rk) != nil {
-			ack = &wire.UsageAck{ReportID: rep.ReportID, Duplicate: true, Quota: quota(tx, &h, t, now)}
-			return nil
-		}
-		ub := tx.Bucket(bucketUsage)
-		for _, c := range rep.Counts {
-			slot := c.Slot.UTC()
-			if slot.After(now) {
-				slot = now.UTC()
+		if n >= t.maxDevices {
+			msg := fmt.Sprintf("all %d device slots of handshake code %s are in use: remove a device (ltsd device remove) or add a license", t.maxDevices, h.Code)
+			if newKey {
+				msg = fmt.Sprintf("device %s is registered with another key and all %d device slots of handshake code %s are in use: if the device lost its state, remove it (ltsd device remove) so that it registers again", req.Device, t.maxDevices, h.Code)
 			}
-			if err := addCount(ub, key(h.Code, slot.Format(dayLayout), c.Symbology), c.Count); err != nil {
-				return err
-			}
+			return nil, &wire.Error{Code: wire.CodeDeviceQuota, Message: msg}, nil
 		}
-		if err := putJSON(rb, rk, &reportRecord{Handshake: h.Code, Seq: rep.Seq, Scans: rep.Scans, Received: now}); err != nil {
-			return err
-		}
-		if now.After(d.LastSeen) && !d.Removed {
-			d.LastSeen = now
-			if err := putJSON(db, dk, &d); err != nil {
-				return err
-			}
-		}
-		ack = &wire.UsageAck{ReportID: rep.ReportID, Quota: quota(tx, &h, t, now)}
-		return nil
-	})
-	return ack, refused, err
+	}
+	if !known {
+		d = Device{ID: req.Device, Handshake: h.Code, FirstSeen: now}
+	}
+	d.Key, d.Domain, d.Address, d.Software, d.LastSeen, d.Removed = req.DeviceKey, req.Domain, addr, req.Software, now, false
+	d.Authorized, d.RequestTime = now, req.Time
+	if err := tx.PutDevice(&d); err != nil {
+		return nil, nil, err
+	}
+	expires := now.Add(h.OfflinePeriod)
+	if t.expires.Before(expires) {
+		expires = t.expires
+	}
+	return &wire.Authorization{
+		Version: wire.Version, Device: req.Device, DeviceKey: req.DeviceKey, Nonce: req.Nonce,
+		HandshakeCode: h.Code, Licenses: t.licenses, Issued: now, Expires: expires,
+		Symbologies: t.symbologies, Quota: q,
+	}, nil, nil
 }

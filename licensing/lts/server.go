@@ -1,6 +1,7 @@
 package lts
 
 import (
+	"context"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
@@ -20,22 +21,39 @@ const (
 	DefaultMaxClockSkew     = time.Hour
 	DefaultPasswordAttempts = 5
 	DefaultPasswordWindow   = 15 * time.Minute
+	// DefaultAttemptCapacity is how many keys (handshake codes, source
+	// addresses) with failed attempts the store tracks at most.
+	DefaultAttemptCapacity = 100_000
 )
+
+// maxGuessing bounds the authorize requests of one server that are inside
+// Attempt at once: guesses on one key queue in the store, and a flood of
+// them must not take every store connection.
+const maxGuessing = 8
 
 // ServerOptions configures a Server. Zero values take the defaults above.
 type ServerOptions struct {
-	Store      *Store
+	Store      Store
 	Key        wire.LTSPrivateKey
 	Now        func() time.Time
 	Logger     *slog.Logger
 	AdminToken string // bearer token of the admin API; empty disables it
 	// MaxClockSkew is how far an authorize request's time may be from the
-	// LTS clock. Usage reports are not checked: they are idempotent.
+	// LTS clock; its nonce is kept that long, so that it is never accepted
+	// twice. Usage reports are not checked: they are idempotent.
 	MaxClockSkew time.Duration
-	// PasswordAttempts failed attempts per device and per source address
-	// within PasswordWindow block further attempts until the window passes.
+	// PasswordAttempts failed attempts (a wrong session password, an
+	// unknown handshake code) per handshake code and per source address
+	// (IPv6: per /64) within PasswordWindow block further attempts until
+	// the window passes. A negative value disables the limit.
 	PasswordAttempts int
 	PasswordWindow   time.Duration
+	// AttemptCapacity bounds the keys with failed attempts the store
+	// tracks; when full, attempts from new keys are refused.
+	AttemptCapacity int
+	// UsageWindow is how old usage may be and still be counted; report
+	// ids are kept that long.
+	UsageWindow time.Duration
 	// VendorKeys verify license files imported through the admin API.
 	VendorKeys []wire.VendorKey
 }
@@ -43,14 +61,16 @@ type ServerOptions struct {
 // Server serves the device protocol and the admin API. It serves static data
 // only: nothing it receives is executed.
 type Server struct {
-	store   *Store
-	key     wire.LTSPrivateKey
-	now     func() time.Time
-	log     *slog.Logger
-	token   string
-	skew    time.Duration
-	limiter *limiter
-	vendors []wire.VendorKey
+	store    Store
+	key      wire.LTSPrivateKey
+	now      func() time.Time
+	log      *slog.Logger
+	token    string
+	skew     time.Duration
+	attempts AttemptRule
+	guessing chan struct{}
+	usage    *batcher
+	vendors  []wire.VendorKey
 }
 
 // NewServer returns a server over an open store.
@@ -70,9 +90,38 @@ func NewServer(o ServerOptions) *Server {
 	if o.PasswordWindow == 0 {
 		o.PasswordWindow = DefaultPasswordWindow
 	}
-	return &Server{
-		store: o.Store, key: o.Key, now: o.Now, log: o.Logger, token: o.AdminToken,
-		skew: o.MaxClockSkew, limiter: newLimiter(o.PasswordAttempts, o.PasswordWindow), vendors: o.VendorKeys,
+	if o.AttemptCapacity == 0 {
+		o.AttemptCapacity = DefaultAttemptCapacity
+	}
+	if o.UsageWindow == 0 {
+		o.UsageWindow = DefaultUsageWindow
+	}
+	s := &Server{
+		store: o.Store, key: o.Key, now: o.Now, log: o.Logger, token: o.AdminToken, skew: o.MaxClockSkew,
+		attempts: AttemptRule{Window: o.PasswordWindow, Max: o.PasswordAttempts, Capacity: o.AttemptCapacity},
+		guessing: make(chan struct{}, maxGuessing), vendors: o.VendorKeys,
+	}
+	s.usage = &batcher{store: o.Store, now: o.Now, window: o.UsageWindow}
+	return s
+}
+
+// Maintain prunes the store now and every interval until ctx ends.
+func (s *Server) Maintain(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		p, err := s.store.Prune(ctx, s.now())
+		switch {
+		case err != nil && ctx.Err() == nil:
+			s.log.Error("prune store", "err", err)
+		case p != Pruned{}:
+			s.log.Info("store pruned", "reports", p.Reports, "nonces", p.Nonces, "usage_partitions", p.Usage)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
 	}
 }
 
@@ -101,6 +150,7 @@ var codeStatus = map[wire.Code]int{
 	wire.CodeBadVersion:    http.StatusBadRequest,
 	wire.CodeBadSeal:       http.StatusBadRequest,
 	wire.CodeClockSkew:     http.StatusBadRequest,
+	wire.CodeReplayed:      http.StatusForbidden,
 	wire.CodeUnknownCode:   http.StatusForbidden,
 	wire.CodeWrongPassword: http.StatusForbidden,
 	wire.CodeRateLimited:   http.StatusTooManyRequests,
@@ -155,7 +205,7 @@ func (s *Server) handleDevice(kind string) http.HandlerFunc {
 				return
 			}
 			deviceKey, nonce = req.DeviceKey, req.Nonce
-			reply = s.authorize(req, addr, now)
+			reply = s.authorize(r.Context(), req, addr, now)
 		case wire.KindUsage:
 			rep, err := wire.OpenUsage(s.key, env)
 			if err != nil {
@@ -163,7 +213,7 @@ func (s *Server) handleDevice(kind string) http.HandlerFunc {
 				return
 			}
 			deviceKey, nonce = rep.DeviceKey, rep.Nonce
-			reply = s.usage(rep, now)
+			reply = s.usageReport(r.Context(), rep, now)
 		}
 		reply.Device, reply.Nonce, reply.Time = env.Device, nonce, now
 		out, err := wire.SealReply(s.key, deviceKey, reply)
@@ -192,7 +242,7 @@ func (s *Server) refuseUnopened(w http.ResponseWriter, env *wire.Envelope, err e
 	writeRaw(w, status(code), wire.ErrorEnvelope(env.Device, code, err.Error()))
 }
 
-func (s *Server) authorize(req *wire.AuthorizeRequest, addr netip.Addr, now time.Time) *wire.Reply {
+func (s *Server) authorize(ctx context.Context, req *wire.AuthorizeRequest, addr netip.Addr, now time.Time) *wire.Reply {
 	refuse := func(code wire.Code, msg string) *wire.Reply {
 		s.log.Info("authorization refused", "device", req.Device, "address", addr, "code", code)
 		return &wire.Reply{Error: &wire.Error{Code: code, Message: msg}}
@@ -200,27 +250,24 @@ func (s *Server) authorize(req *wire.AuthorizeRequest, addr netip.Addr, now time
 	if d := now.Sub(req.Time); d > s.skew || -d > s.skew {
 		return refuse(wire.CodeClockSkew, fmt.Sprintf("device clock is %v off the LTS clock (%s): fix the device time (NTP)", d.Round(time.Second), now.UTC().Format(time.RFC3339)))
 	}
-	keys := []string{"device:" + req.Device, "addr:" + addr.String()}
-	if s.limiter.blocked(now, keys...) {
-		return refuse(wire.CodeRateLimited, "too many failed attempts: wait and retry")
-	}
-	h, err := s.store.Handshake(req.HandshakeCode)
-	if errors.Is(err, ErrNotFound) {
-		s.limiter.fail(now, keys...)
-		return refuse(wire.CodeUnknownCode, "unknown handshake code: check handshake_code in the device config")
-	}
-	if err != nil {
-		s.log.Error("authorize", "err", err)
+	h, err := s.checkSecrets(ctx, req, addr, now)
+	var refused *wire.Error
+	switch {
+	case errors.As(err, &refused):
+		return refuse(refused.Code, refused.Message)
+	case err != nil:
+		s.log.Error("authorize", "device", req.Device, "err", err)
 		return refuse(wire.CodeInternal, "LTS store failure")
-	}
-	if h.Password != nil && !h.Password.Check(req.Password) {
-		s.limiter.fail(now, keys...)
-		return refuse(wire.CodeWrongPassword, "session password missing or wrong: check the device's session password")
 	}
 	if !h.Allows(req.Domain, addr) {
 		return refuse(wire.CodeDomain, fmt.Sprintf("handshake code is bound to other domains or networks (device reported domain %q from %s)", req.Domain, addr))
 	}
-	auth, refused, err := s.store.authorize(req, addr.String(), now)
+	var auth *wire.Authorization
+	err = s.store.UpdateCode(ctx, h.Code, func(tx CodeTx) error {
+		var err error
+		auth, refused, err = authorizeIn(tx, req, addr.String(), now, s.skew)
+		return err
+	})
 	if err != nil {
 		s.log.Error("authorize", "device", req.Device, "err", err)
 		return refuse(wire.CodeInternal, "LTS store failure")
@@ -236,16 +283,83 @@ func (s *Server) authorize(req *wire.AuthorizeRequest, addr netip.Addr, now time
 	return &wire.Reply{Authorization: signed}
 }
 
-func (s *Server) usage(rep *wire.UsageReport, now time.Time) *wire.Reply {
-	ack, refused, err := s.store.ingest(rep, now)
+// checkSecrets looks the handshake code up and checks the session password.
+// Both are guesses at a secret: an unknown code counts against the source
+// address, a wrong password against the address and the code, and each key
+// takes its guesses one at a time (Store.Attempt), so that concurrency gets
+// no more guesses through than PasswordAttempts. A refusal is a *wire.Error.
+func (s *Server) checkSecrets(ctx context.Context, req *wire.AuthorizeRequest, addr netip.Addr, now time.Time) (*Handshake, error) {
+	lookup := func(ctx context.Context) (*Handshake, error) {
+		h, err := s.store.Handshake(ctx, req.HandshakeCode)
+		if errors.Is(err, ErrNotFound) {
+			return nil, fmt.Errorf("%w: %w", ErrGuessWrong, &wire.Error{Code: wire.CodeUnknownCode, Message: "unknown handshake code: check handshake_code in the device config"})
+		}
+		return h, err
+	}
+	wrongPassword := fmt.Errorf("%w: %w", ErrGuessWrong, &wire.Error{Code: wire.CodeWrongPassword, Message: "session password missing or wrong: check the device's session password"})
+	if s.attempts.Max < 0 {
+		h, err := lookup(ctx)
+		if err == nil && h.Password != nil && !h.Password.Check(req.Password) {
+			err = wrongPassword
+		}
+		return h, err
+	}
+	select {
+	case s.guessing <- struct{}{}:
+		defer func() { <-s.guessing }()
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	rule := s.attempts
+	rule.Now = now
+	var h *Handshake
+	err := s.store.Attempt(ctx, []string{AddressKey(addr)}, rule, func(ctx context.Context) error {
+		var err error
+		if h, err = lookup(ctx); err != nil || h.Password == nil {
+			return err
+		}
+		// Code keys are bounded by the handshake codes in the store, not by
+		// what guessers send: they need no room in the table.
+		codeRule := rule
+		codeRule.Capacity = 0
+		return s.store.Attempt(ctx, []string{"code:" + h.Code}, codeRule, func(context.Context) error {
+			if !h.Password.Check(req.Password) {
+				return wrongPassword
+			}
+			return nil
+		})
+	})
+	if errors.Is(err, ErrTooManyAttempts) {
+		return nil, &wire.Error{Code: wire.CodeRateLimited, Message: "too many failed attempts from this address or for this handshake code: wait and retry"}
+	}
+	return h, err
+}
+
+// AddressKey is the attempt key of a source address: IPv4 addresses one by
+// one, IPv6 addresses by /64, since one host commonly holds a whole /64.
+func AddressKey(addr netip.Addr) string {
+	addr = addr.Unmap()
+	if addr.Is6() {
+		p, _ := addr.Prefix(64)
+		return "addr:" + p.String()
+	}
+	return "addr:" + addr.String()
+}
+
+func (s *Server) usageReport(ctx context.Context, rep *wire.UsageReport, now time.Time) *wire.Reply {
+	if refused := checkReport(rep, now); refused != nil {
+		s.log.Warn("usage report refused", "device", rep.Device, "report", rep.ReportID, "err", refused.Message)
+		return &wire.Reply{Error: refused}
+	}
+	rec, err := s.usage.record(ctx, rep)
 	if err != nil {
 		s.log.Error("usage", "device", rep.Device, "err", err)
 		return &wire.Reply{Error: &wire.Error{Code: wire.CodeInternal, Message: "LTS store failure"}}
 	}
-	if refused != nil {
-		return &wire.Reply{Error: refused}
+	if rec.Refused != nil {
+		return &wire.Reply{Error: rec.Refused}
 	}
-	return &wire.Reply{Ack: ack}
+	return &wire.Reply{Ack: &wire.UsageAck{ReportID: rep.ReportID, Duplicate: rec.Duplicate, Quota: rec.Code.QuotaState(now)}}
 }
 
 func remoteAddr(r *http.Request) netip.Addr {
@@ -308,17 +422,17 @@ func (s *Server) adminUsage(r *http.Request) (any, error) {
 	default:
 		return nil, fmt.Errorf("%w: by=%q (want day, month or year)", ErrInvalid, by)
 	}
-	rows, err := s.store.Usage(by, r.URL.Query().Get("handshake"))
+	rows, err := s.store.Usage(r.Context(), by, r.URL.Query().Get("handshake"))
 	return map[string]any{"by": by, "usage": rows}, err
 }
 
 func (s *Server) adminDevices(r *http.Request) (any, error) {
-	ds, err := s.store.Devices(r.URL.Query().Get("handshake"))
+	ds, err := s.store.Devices(r.Context(), r.URL.Query().Get("handshake"))
 	return map[string]any{"devices": ds}, err
 }
 
-func (s *Server) adminHandshakes(*http.Request) (any, error) {
-	hs, err := s.store.Handshakes()
+func (s *Server) adminHandshakes(r *http.Request) (any, error) {
+	hs, err := s.store.Handshakes(r.Context())
 	out := make([]HandshakeView, 0, len(hs))
 	for _, h := range hs {
 		out = append(out, ViewOf(h))
@@ -326,8 +440,8 @@ func (s *Server) adminHandshakes(*http.Request) (any, error) {
 	return map[string]any{"handshakes": out}, err
 }
 
-func (s *Server) adminLicenses(*http.Request) (any, error) {
-	ls, err := s.store.Licenses()
+func (s *Server) adminLicenses(r *http.Request) (any, error) {
+	ls, err := s.store.Licenses(r.Context())
 	out := make([]map[string]any, 0, len(ls))
 	for _, l := range ls {
 		out = append(out, map[string]any{"license": l.License, "handshake": l.Handshake, "imported": l.Imported})

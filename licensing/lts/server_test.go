@@ -1,6 +1,7 @@
 package lts_test
 
 import (
+	"context"
 	"crypto/ed25519"
 	"encoding/json"
 	"errors"
@@ -18,6 +19,8 @@ import (
 
 func isCode(err error, c wire.Code) bool { return errors.Is(err, &wire.Error{Code: c}) }
 
+var ctx = context.Background()
+
 func TestAuthorizeGrantsWhatTheLicenseSays(t *testing.T) {
 	l := ltstest.Start(t, ltstest.Options{})
 	l.IssueLicense(t, wire.License{ID: "L1", Type: wire.LicensePerDevice, MaxDevices: 3, Symbologies: []string{"QR_CODE", "EAN_13"}})
@@ -30,13 +33,13 @@ func TestAuthorizeGrantsWhatTheLicenseSays(t *testing.T) {
 	if got := a.Symbologies; len(got) != 2 || got[0] != "EAN_13" || got[1] != "QR_CODE" {
 		t.Errorf("symbologies %v", got)
 	}
-	devs, err := l.Store.Devices(code)
+	devs, err := l.Store.Devices(ctx, code)
 	if err != nil || len(devs) != 1 || devs[0].ID != d.id || !devs[0].FirstSeen.Equal(l.Clock.Now()) {
 		t.Fatalf("devices %+v, %v", devs, err)
 	}
 	l.Clock.Advance(time.Hour)
 	mustAuthorize(t, d)
-	devs, _ = l.Store.Devices(code)
+	devs, _ = l.Store.Devices(ctx, code)
 	if len(devs) != 1 || !devs[0].LastSeen.Equal(l.Clock.Now()) || devs[0].FirstSeen.Equal(devs[0].LastSeen) {
 		t.Fatalf("after second authorization: %+v", devs)
 	}
@@ -50,11 +53,7 @@ func TestAuthorizeRefusals(t *testing.T) {
 	l.IssueLicense(t, wire.License{ID: "old", Type: wire.LicensePerDevice, MaxDevices: 100, NotBefore: now.AddDate(-1, 0, 0), Expires: now.Add(-time.Hour)})
 	l.IssueLicense(t, wire.License{ID: "one", Type: wire.LicensePerDevice, MaxDevices: 1})
 	l.IssueLicense(t, wire.License{ID: "scan", Type: wire.LicensePerScan, ScansPerPeriod: 10, Period: wire.PeriodMonth})
-	hash, err := lts.HashPassword("s3cret")
-	if err != nil {
-		t.Fatal(err)
-	}
-	open := l.Handshake(t, lts.Handshake{Code: "OPEN", Licenses: []string{"ok"}, Password: hash,
+	open := l.Handshake(t, lts.Handshake{Code: "OPEN", Licenses: []string{"ok"}, Password: quickHash(t, "s3cret"),
 		Domains: []string{"plant.example.com"}, Networks: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}})
 	expired := l.Handshake(t, lts.Handshake{Code: "EXPIRED", Licenses: []string{"old"}})
 	single := l.Handshake(t, lts.Handshake{Code: "SINGLE", Licenses: []string{"one"}})
@@ -63,7 +62,7 @@ func TestAuthorizeRefusals(t *testing.T) {
 	revoked := newDevice(l, client, open)
 	revoked.pass, revoked.domain = "s3cret", "plant.example.com"
 	mustAuthorize(t, revoked)
-	if err := l.Store.SetDeviceState(revoked.id, false, true); err != nil {
+	if err := l.SetDeviceState(revoked.id, lts.DeviceRevoke); err != nil {
 		t.Fatal(err)
 	}
 	heavy := newDevice(l, client, scans)
@@ -144,8 +143,7 @@ func TestAuthorizeRefusals(t *testing.T) {
 func TestWrongPasswordsAreRateLimited(t *testing.T) {
 	l := ltstest.Start(t, ltstest.Options{PasswordAttempts: 3})
 	l.IssueLicense(t, wire.License{ID: "L", Type: wire.LicensePerDevice, MaxDevices: 10})
-	hash, _ := lts.HashPassword("right")
-	code := l.Handshake(t, lts.Handshake{Licenses: []string{"L"}, Password: hash})
+	code := l.Handshake(t, lts.Handshake{Licenses: []string{"L"}, Password: quickHash(t, "right")})
 	client := l.Client()
 	d := newDevice(l, client, code)
 	for i := 0; i < 3; i++ {
@@ -203,7 +201,7 @@ func TestDeviceQuotaExactUnderConcurrency(t *testing.T) {
 	if ok.Load() != limit || quota.Load() != devices-limit {
 		t.Fatalf("%d authorized, %d refused for quota, %d other; want %d and %d", ok.Load(), quota.Load(), other.Load(), limit, devices-limit)
 	}
-	devs, _ := l.Store.Devices(code)
+	devs, _ := l.Store.Devices(ctx, code)
 	if len(devs) != limit {
 		t.Fatalf("%d devices registered, want %d", len(devs), limit)
 	}
@@ -226,11 +224,11 @@ func TestInactiveAndRemovedDevicesFreeTheirSlots(t *testing.T) {
 	if _, err := a.authorize(); !isCode(err, wire.CodeDeviceQuota) {
 		t.Fatalf("a came back while b holds the slot: %v", err)
 	}
-	if err := l.Store.SetDeviceState(b.id, true, false); err != nil {
+	if err := l.SetDeviceState(b.id, lts.DeviceRemove); err != nil {
 		t.Fatal(err)
 	}
 	mustAuthorize(t, c)
-	devs, _ := l.Store.Devices(code)
+	devs, _ := l.Store.Devices(ctx, code)
 	if len(devs) != 3 {
 		t.Fatalf("devices %+v", devs)
 	}
@@ -286,7 +284,7 @@ func TestRenewalKeepsTheHandshakeCode(t *testing.T) {
 	// An older issue does not replace the newer one.
 	file, _ := wire.IssueLicense(l.Vendor, &wire.License{ID: "L", Type: wire.LicensePerDevice, MaxDevices: 1, Issued: now.AddDate(0, 0, -1), NotBefore: now, Expires: now.AddDate(2, 0, 0)})
 	lic, signed, _ := wire.ParseLicense(file, []wire.VendorKey{wire.VendorKey(l.Vendor.Public().(ed25519.PublicKey))})
-	if _, err := l.Store.ImportLicense(lic, signed, now); !errors.Is(err, lts.ErrLicenseOlder) {
+	if _, err := l.Store.ImportLicense(ctx, lic, signed, now); !errors.Is(err, lts.ErrLicenseOlder) {
 		t.Fatalf("older import: %v", err)
 	}
 }
@@ -337,7 +335,7 @@ func TestUsageExactUnderConcurrency(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	got, err := l.Store.Totals(code)
+	got, err := l.Totals(code)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -349,7 +347,7 @@ func TestUsageExactUnderConcurrency(t *testing.T) {
 	if dups.Load() != reports/2 {
 		t.Errorf("%d duplicates acknowledged, want %d", dups.Load(), reports/2)
 	}
-	if n, _ := l.Store.ReportCount(); n != reports {
+	if n, _ := l.ReportCount(); n != reports {
 		t.Errorf("%d reports stored, want %d", n, reports)
 	}
 }

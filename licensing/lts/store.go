@@ -1,31 +1,128 @@
 package lts
 
 import (
-	"encoding/binary"
-	"encoding/json"
-	"errors"
-	"fmt"
-	"sort"
+	"context"
 	"time"
 
 	"github.com/scannerd/scannerd/licensing/wire"
-	bolt "go.etcd.io/bbolt"
-	bolterrors "go.etcd.io/bbolt/errors"
 )
 
-// Buckets of the store. Keys join their parts with a zero byte.
-var (
-	bucketLicenses   = []byte("licenses")   // license id → LicenseRecord
-	bucketHandshakes = []byte("handshakes") // code → Handshake
-	bucketDevices    = []byte("devices")    // code, device → Device
-	bucketUsage      = []byte("usage")      // code, day, symbology → count (uint64 BE)
-	bucketReports    = []byte("reports")    // device, report id → reportRecord
-	allBuckets       = [][]byte{bucketLicenses, bucketHandshakes, bucketDevices, bucketUsage, bucketReports}
-)
+// Store keeps the records of the LTS: licenses, handshake codes, devices,
+// usage totals, the ids of counted usage reports, the nonces of authorize
+// requests and failed attempts at secrets. Two implementations pass the
+// conformance suite in licensing/lts/storetest: boltstore (one file, one
+// ltsd) and pgstore (PostgreSQL, any number of ltsd replicas).
+//
+// Every method is safe for concurrent use, also from several processes
+// where the implementation allows that. The policy (what a license grants)
+// lives in this package and runs inside the store's transactions:
+// UpdateCode holds one handshake code exclusively, so device and scan
+// quotas decided in it are exact; RecordUsage holds the codes of its batch
+// shared, so reports are counted concurrently but never while a code is
+// being decided on.
+type Store interface {
+	Catalog
+	DeviceAdmin
+	UsageReader
+	Protocol
+	// Prune forgets what can no longer matter at now: report ids past their
+	// keep time and nonces past theirs.
+	Prune(ctx context.Context, now time.Time) (Pruned, error)
+	// Close releases the store. It is idempotent.
+	Close() error
+}
 
-// Store is the LTS database: one bbolt file.
-type Store struct {
-	db *bolt.DB
+// Catalog is the licenses and the handshake codes they are bound to.
+type Catalog interface {
+	// ImportLicense stores a verified license. A license with the same id
+	// is replaced by a newer issue of it (renewal) and keeps its handshake
+	// binding, so devices change nothing; an older issue is refused with
+	// ErrLicenseOlder, an offline license with ErrOfflineLicense.
+	ImportLicense(ctx context.Context, l *wire.License, signed *wire.Signed, now time.Time) (renewed bool, err error)
+	// Licenses returns every imported license, by id.
+	Licenses(ctx context.Context) ([]LicenseRecord, error)
+	// CreateHandshake validates and stores a new handshake code and binds
+	// its licenses to it (ErrExists, ErrNotFound for a license not
+	// imported, ErrLicenseBound for one bound to another code).
+	CreateHandshake(ctx context.Context, h *Handshake) error
+	// AddLicenses binds more licenses to an existing handshake code.
+	AddLicenses(ctx context.Context, code string, ids []string) error
+	// Handshake returns one handshake code (ErrNotFound).
+	Handshake(ctx context.Context, code string) (*Handshake, error)
+	// Handshakes returns every handshake code, by code.
+	Handshakes(ctx context.Context) ([]Handshake, error)
+}
+
+// DeviceAdmin is what operators see and change of devices.
+type DeviceAdmin interface {
+	// Devices returns the devices of a handshake code, or of every code
+	// when code is empty, oldest first.
+	Devices(ctx context.Context, code string) ([]Device, error)
+	// SetDeviceState applies an operator's action to every registration of
+	// the device UUID (ErrNotFound when there is none). Usage from the
+	// device is still counted whatever its state.
+	SetDeviceState(ctx context.Context, id string, action DeviceAction, now time.Time) error
+}
+
+// UsageReader reads the usage totals and the counted reports.
+type UsageReader interface {
+	// Usage returns the scans per handshake code, period and symbology,
+	// with periods of the given granularity (wire.PeriodDay, PeriodMonth or
+	// PeriodYear), sorted; a non-empty code restricts the rows to it.
+	Usage(ctx context.Context, granularity, code string) ([]UsageRow, error)
+	// Reports calls fn for every report id still kept, in no set order,
+	// until fn returns an error.
+	Reports(ctx context.Context, fn func(ReportRecord) error) error
+	// HasReport reports whether a usage report id of a device is kept.
+	HasReport(ctx context.Context, device, reportID string) (bool, error)
+}
+
+// Protocol is what serving devices needs beyond reading the catalog.
+type Protocol interface {
+	// UpdateCode runs fn in a transaction that holds the handshake code
+	// exclusively: no other UpdateCode or RecordUsage on the code runs
+	// between fn's reads and its writes, also on other replicas. When fn
+	// returns an error nothing it wrote is kept. fn may run more than once
+	// (the store retries transactions that lost a conflict), so it must not
+	// have effects outside tx. ErrNotFound when there is no such code.
+	UpdateCode(ctx context.Context, code string, fn func(CodeTx) error) error
+	// RecordUsage counts each report of the batch once, in one transaction
+	// (see UsageBatch), and returns one result per report, in order. An
+	// error means nothing of the batch was counted.
+	RecordUsage(ctx context.Context, b *UsageBatch) ([]Recorded, error)
+	// Attempt runs check, a guess at a secret, unless one of keys has had
+	// rule.Max failed guesses in its current window: then it returns an
+	// error wrapping ErrTooManyAttempts without running check. Guesses on
+	// one key run one at a time, also across replicas, and a failed guess
+	// (check returned an error wrapping ErrGuessWrong) is counted against
+	// every key before the next guess on it runs; so no more than rule.Max
+	// guesses fail per key and window, however many arrive at once. The
+	// store keeps at most rule.Capacity keys (0: no bound); when full it
+	// refuses guesses on keys it does not track yet (fails closed). Attempt
+	// returns check's error. With rule.Max <= 0 nothing is refused.
+	Attempt(ctx context.Context, keys []string, rule AttemptRule, check func(context.Context) error) error
+}
+
+// CodeTx is a transaction holding one handshake code (see UpdateCode).
+// Its methods must not be called after fn returns.
+type CodeTx interface {
+	// Handshake is the code, as read when the transaction took it.
+	Handshake() *Handshake
+	// Licenses are the imported licenses bound to the code.
+	Licenses() []LicenseRecord
+	// Device returns the device registered under the code (false when none).
+	Device(id string) (Device, bool, error)
+	// PutDevice registers or updates a device under the code.
+	PutDevice(d *Device) error
+	// ActiveDevices counts the devices of the code that are neither removed
+	// nor revoked and were last seen after since.
+	ActiveDevices(since time.Time) (int, error)
+	// Used returns the scans counted under the code in the UTC day, month
+	// and year holding now.
+	Used(now time.Time) (Used, error)
+	// UseNonce records the nonce of a device's request until keepUntil. It
+	// returns false when the nonce was recorded before (a replay).
+	UseNonce(device string, nonce []byte, keepUntil time.Time) (fresh bool, err error)
 }
 
 // LicenseRecord is an imported license and the handshake code it is bound to.
@@ -46,281 +143,147 @@ type Device struct {
 	Software  string    `json:"software,omitempty"`
 	FirstSeen time.Time `json:"first_seen"`
 	LastSeen  time.Time `json:"last_seen"`
-	Removed   bool      `json:"removed,omitempty"` // freed its slot; re-registers on its next authorization
+	// Authorized is the LTS time of the latest authorization, and
+	// RequestTime the device's time in the request that got it: together
+	// they tell the device's clock.
+	Authorized  time.Time `json:"authorized,omitzero"`
+	RequestTime time.Time `json:"request_time,omitzero"`
+	Removed     bool      `json:"removed,omitempty"` // freed its slot; re-registers on its next authorization
+	// RemovedAt is when the operator last removed the device: a request the
+	// device made before then never registers it again.
+	RemovedAt time.Time `json:"removed_at,omitzero"`
 	Revoked   bool      `json:"revoked,omitempty"` // refused authorization until reinstated
 }
 
-type reportRecord struct {
+// DeviceAction is what an operator does to a device.
+type DeviceAction string
+
+// The device actions.
+const (
+	// DeviceRemove frees the device's slot; the device registers again,
+	// quota permitting, with its next authorize request (not with one it
+	// made before the removal).
+	DeviceRemove DeviceAction = "remove"
+	// DeviceRevoke refuses the device's authorization until reinstated.
+	DeviceRevoke DeviceAction = "revoke"
+	// DeviceReinstate undoes a revocation.
+	DeviceReinstate DeviceAction = "reinstate"
+)
+
+// Apply changes d as the action says, at now.
+func (a DeviceAction) Apply(d *Device, now time.Time) error {
+	switch a {
+	case DeviceRemove:
+		d.Removed, d.RemovedAt = true, now
+	case DeviceRevoke:
+		d.Revoked = true
+	case DeviceReinstate:
+		d.Revoked = false
+	default:
+		return errInvalidf("device action %q (want remove, revoke or reinstate)", string(a))
+	}
+	return nil
+}
+
+// UsageRow is the number of scans of one symbology under one handshake code
+// in one period.
+type UsageRow struct {
+	Handshake string `json:"handshake"`
+	Period    string `json:"period"` // "2026-11-29", "2026-11" or "2026"
+	Symbology string `json:"symbology"`
+	Count     uint64 `json:"count"`
+}
+
+// ReportRecord is a counted usage report, kept to recognise it when the
+// device sends it again.
+type ReportRecord struct {
+	Device    string    `json:"device"`
+	ReportID  string    `json:"report_id"`
 	Handshake string    `json:"handshake"`
 	Seq       uint64    `json:"seq"`
 	Scans     uint64    `json:"scans"`
 	Received  time.Time `json:"received"`
+	KeepUntil time.Time `json:"keep_until"`
 }
 
-// OpenStore opens (creating if needed) the store at path. It waits at most a
-// second for another process holding the file and then fails with ErrStoreBusy.
-func OpenStore(path string) (*Store, error) {
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
-	if errors.Is(err, bolterrors.ErrTimeout) {
-		return nil, fmt.Errorf("open store %s: %w", path, ErrStoreBusy)
+// Used is the number of scans of a handshake code in the calendar periods
+// (UTC) holding one moment.
+type Used struct {
+	Day, Month, Year uint64
+}
+
+// UsageBatch is a batch of usage reports for RecordUsage. A report is
+// counted when its device is registered under its handshake code with its
+// key, its id was not counted before, and its newest slot is at or after
+// CountFrom (older usage is acknowledged as a duplicate, not counted: its id
+// may have been pruned). Counts go to the UTC day of their slot, a slot
+// after Now to the day of Now. The report id is kept until KeepFor after
+// its newest slot: a resend after that is older than its CountFrom (when
+// KeepFor is Now-CountFrom, as the server makes it).
+type UsageBatch struct {
+	Now       time.Time
+	CountFrom time.Time
+	KeepFor   time.Duration
+	Reports   []*wire.UsageReport
+}
+
+// Recorded is what RecordUsage did with one report.
+type Recorded struct {
+	// Refused is set when the report was not taken: an unknown handshake
+	// code, a device not registered with this key, or counts that would
+	// take a total past MaxTotal.
+	Refused   *wire.Error
+	Duplicate bool // acknowledged without counting (seen before, or too old)
+	// Code is the report's handshake code after the batch; reports of one
+	// code share it. Nil when Refused.
+	Code *CodeState
+}
+
+// CodeState is a handshake code, its licenses and its usage around one
+// moment, for the quota state in acknowledgements.
+type CodeState struct {
+	Handshake Handshake
+	Licenses  []LicenseRecord
+	Used      Used
+}
+
+// AttemptRule says how many failed guesses a key may have per window, and
+// how many keys with failures the store tracks at most.
+type AttemptRule struct {
+	Now      time.Time
+	Window   time.Duration
+	Max      int
+	Capacity int
+}
+
+// Pruned counts what Prune removed.
+type Pruned struct {
+	Reports int
+	Nonces  int
+	Usage   int // PostgreSQL: usage partitions of months past the window
+}
+
+// MaxTotal is the largest usage total a store keeps (per handshake code,
+// day and symbology): the int64 range, so that both stores hold the same.
+const MaxTotal = 1<<63 - 1
+
+// MaxReportScans bounds the scans of one usage report: more than a device
+// can read in the longest offline period. Larger reports are refused as
+// malformed, so that no report can take a total near its limit.
+const MaxReportScans = 1 << 40
+
+// AddTotal returns a+b, or false when the sum would pass MaxTotal.
+func AddTotal(a, b uint64) (uint64, bool) {
+	if a > MaxTotal || b > MaxTotal-a {
+		return 0, false
 	}
-	if err != nil {
-		return nil, fmt.Errorf("open store %s: %w", path, err)
+	return a + b, true
+}
+
+// addSat returns a+b, or the largest uint64 when the sum overflows.
+func addSat(a, b uint64) uint64 {
+	if a+b < a {
+		return ^uint64(0)
 	}
-	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range allBuckets {
-			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		db.Close()
-		return nil, fmt.Errorf("open store %s: %w", path, err)
-	}
-	// Concurrent usage reports share one transaction (and one fsync);
-	// waiting long for company would only add latency.
-	db.MaxBatchDelay = 2 * time.Millisecond
-	return &Store{db: db}, nil
-}
-
-// Close closes the store.
-func (s *Store) Close() error { return s.db.Close() }
-
-func key(parts ...string) []byte {
-	var b []byte
-	for i, p := range parts {
-		if i > 0 {
-			b = append(b, 0)
-		}
-		b = append(b, p...)
-	}
-	return b
-}
-
-func getJSON(b *bolt.Bucket, k []byte, v any) (bool, error) {
-	data := b.Get(k)
-	if data == nil {
-		return false, nil
-	}
-	if err := json.Unmarshal(data, v); err != nil {
-		return false, fmt.Errorf("corrupt record %q: %w", k, err)
-	}
-	return true, nil
-}
-
-func putJSON(b *bolt.Bucket, k []byte, v any) error {
-	data, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	return b.Put(k, data)
-}
-
-// ImportLicense stores a verified license. A license with the same id is
-// replaced by a newer issue of it (renewal) and keeps its handshake binding,
-// so devices change nothing.
-func (s *Store) ImportLicense(l *wire.License, signed *wire.Signed, now time.Time) (renewed bool, err error) {
-	if len(l.Devices) > 0 {
-		return false, ErrOfflineLicense
-	}
-	err = s.db.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketLicenses)
-		rec := LicenseRecord{License: *l, Signed: signed, Imported: now}
-		var old LicenseRecord
-		found, err := getJSON(b, []byte(l.ID), &old)
-		if err != nil {
-			return err
-		}
-		if found {
-			if l.Issued.Before(old.License.Issued) {
-				return fmt.Errorf("license %s: %w", l.ID, ErrLicenseOlder)
-			}
-			rec.Handshake = old.Handshake
-			renewed = true
-		}
-		return putJSON(b, []byte(l.ID), &rec)
-	})
-	return renewed, err
-}
-
-// Licenses returns every imported license, by id.
-func (s *Store) Licenses() ([]LicenseRecord, error) {
-	var out []LicenseRecord
-	err := s.db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketLicenses).ForEach(func(k, v []byte) error {
-			var r LicenseRecord
-			if err := json.Unmarshal(v, &r); err != nil {
-				return fmt.Errorf("corrupt license %q: %w", k, err)
-			}
-			out = append(out, r)
-			return nil
-		})
-	})
-	return out, err
-}
-
-// CreateHandshake stores a new handshake code and binds its licenses to it.
-func (s *Store) CreateHandshake(h *Handshake) error {
-	if err := h.Validate(); err != nil {
-		return err
-	}
-	return s.db.Update(func(tx *bolt.Tx) error {
-		hb := tx.Bucket(bucketHandshakes)
-		if hb.Get([]byte(h.Code)) != nil {
-			return fmt.Errorf("handshake code %s: %w", h.Code, ErrExists)
-		}
-		if err := bindLicenses(tx, h.Code, h.Licenses); err != nil {
-			return err
-		}
-		return putJSON(hb, []byte(h.Code), h)
-	})
-}
-
-// AddLicenses binds more licenses to an existing handshake code.
-func (s *Store) AddLicenses(code string, ids []string) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
-		hb := tx.Bucket(bucketHandshakes)
-		var h Handshake
-		found, err := getJSON(hb, []byte(code), &h)
-		if err != nil {
-			return err
-		}
-		if !found {
-			return fmt.Errorf("handshake code %s: %w", code, ErrNotFound)
-		}
-		if err := bindLicenses(tx, code, ids); err != nil {
-			return err
-		}
-		for _, id := range ids {
-			if !contains(h.Licenses, id) {
-				h.Licenses = append(h.Licenses, id)
-			}
-		}
-		return putJSON(hb, []byte(code), &h)
-	})
-}
-
-func bindLicenses(tx *bolt.Tx, code string, ids []string) error {
-	lb := tx.Bucket(bucketLicenses)
-	for _, id := range ids {
-		var r LicenseRecord
-		found, err := getJSON(lb, []byte(id), &r)
-		if err != nil {
-			return err
-		}
-		if !found {
-			return fmt.Errorf("license %s: %w (import it first)", id, ErrNotFound)
-		}
-		if r.Handshake != "" && r.Handshake != code {
-			return fmt.Errorf("license %s: %w %s", id, ErrLicenseBound, r.Handshake)
-		}
-		r.Handshake = code
-		if err := putJSON(lb, []byte(id), &r); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
-
-// Handshake returns the handshake code's record.
-func (s *Store) Handshake(code string) (*Handshake, error) {
-	var h Handshake
-	err := s.db.View(func(tx *bolt.Tx) error {
-		found, err := getJSON(tx.Bucket(bucketHandshakes), []byte(code), &h)
-		if err == nil && !found {
-			err = fmt.Errorf("handshake code %s: %w", code, ErrNotFound)
-		}
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return &h, nil
-}
-
-// Handshakes returns every handshake code.
-func (s *Store) Handshakes() ([]Handshake, error) {
-	var out []Handshake
-	err := s.db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketHandshakes).ForEach(func(k, v []byte) error {
-			var h Handshake
-			if err := json.Unmarshal(v, &h); err != nil {
-				return fmt.Errorf("corrupt handshake %q: %w", k, err)
-			}
-			out = append(out, h)
-			return nil
-		})
-	})
-	return out, err
-}
-
-// Devices returns the devices of a handshake code, or of all codes when code
-// is empty.
-func (s *Store) Devices(code string) ([]Device, error) {
-	var out []Device
-	err := s.db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketDevices).ForEach(func(k, v []byte) error {
-			var d Device
-			if err := json.Unmarshal(v, &d); err != nil {
-				return fmt.Errorf("corrupt device %q: %w", k, err)
-			}
-			if code == "" || d.Handshake == code {
-				out = append(out, d)
-			}
-			return nil
-		})
-	})
-	sort.Slice(out, func(i, j int) bool { return out[i].FirstSeen.Before(out[j].FirstSeen) })
-	return out, err
-}
-
-// SetDeviceState marks a device removed (its slot is freed; it registers
-// again on its next authorization, quota permitting), revoked (refused until
-// reinstated), or reinstated. Usage from the device is still counted.
-func (s *Store) SetDeviceState(id string, removed, revoked bool) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketDevices)
-		n := 0
-		err := b.ForEach(func(k, v []byte) error {
-			var d Device
-			if err := json.Unmarshal(v, &d); err != nil || d.ID != id {
-				return err
-			}
-			d.Removed, d.Revoked = removed, revoked
-			n++
-			return putJSON(b, append([]byte{}, k...), &d)
-		})
-		if err == nil && n == 0 {
-			err = fmt.Errorf("device %s: %w", id, ErrNotFound)
-		}
-		return err
-	})
-}
-
-func addCount(b *bolt.Bucket, k []byte, n uint64) error {
-	var cur uint64
-	if v := b.Get(k); len(v) == 8 {
-		cur = binary.BigEndian.Uint64(v)
-	}
-	var buf [8]byte
-	binary.BigEndian.PutUint64(buf[:], cur+n)
-	return b.Put(k, buf[:])
-}
-
-func jsonUnmarshal(data []byte, v any) error {
-	if err := json.Unmarshal(data, v); err != nil {
-		return fmt.Errorf("corrupt record: %w", err)
-	}
-	return nil
+	return a + b
 }

@@ -1,113 +1,67 @@
 package lts
 
 import (
-	"bytes"
-	"encoding/binary"
-	"sort"
+	"cmp"
+	"context"
+	"slices"
 	"time"
 
 	"github.com/scannerd/scannerd/licensing/wire"
-	bolt "go.etcd.io/bbolt"
 )
 
-// UsageRow is the number of scans of one symbology under one handshake code
-// in one period.
-type UsageRow struct {
-	Handshake string `json:"handshake"`
-	Period    string `json:"period"` // "2026-11-29", "2026-11" or "2026"
-	Symbology string `json:"symbology"`
-	Count     uint64 `json:"count"`
-}
-
-// Usage returns usage totals per handshake code, period and symbology, with
-// periods of the given granularity (day, month or year). A non-empty code
-// restricts the rows to that handshake code.
-func (s *Store) Usage(granularity, code string) ([]UsageRow, error) {
-	cut := len("2006-01")
-	switch granularity {
-	case wire.PeriodDay:
-		cut = len(dayLayout)
-	case wire.PeriodYear:
-		cut = len("2006")
-	}
-	type rowKey struct{ code, period, sym string }
-	sums := map[rowKey]uint64{}
-	err := s.db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketUsage).ForEach(func(k, v []byte) error {
-			parts := bytes.Split(k, []byte{0})
-			if len(parts) != 3 || len(v) != 8 || len(parts[1]) != len(dayLayout) {
-				return nil
-			}
-			if code != "" && string(parts[0]) != code {
-				return nil
-			}
-			sums[rowKey{string(parts[0]), string(parts[1][:cut]), string(parts[2])}] += binary.BigEndian.Uint64(v)
-			return nil
-		})
-	})
-	rows := make([]UsageRow, 0, len(sums))
-	for k, n := range sums {
-		rows = append(rows, UsageRow{Handshake: k.code, Period: k.period, Symbology: k.sym, Count: n})
-	}
-	sort.Slice(rows, func(i, j int) bool {
-		a, b := rows[i], rows[j]
-		if a.Handshake != b.Handshake {
-			return a.Handshake < b.Handshake
-		}
-		if a.Period != b.Period {
-			return a.Period < b.Period
-		}
-		return a.Symbology < b.Symbology
-	})
-	return rows, err
-}
-
-// Totals returns the all-time scan count per symbology of a handshake code
-// (of all codes when code is empty).
-func (s *Store) Totals(code string) (map[string]uint64, error) {
-	rows, err := s.Usage(wire.PeriodYear, code)
+// Totals returns the all-time scans per symbology of a handshake code (of
+// all codes when code is empty).
+func Totals(ctx context.Context, st UsageReader, code string) (map[string]uint64, error) {
+	rows, err := st.Usage(ctx, wire.PeriodYear, code)
 	out := map[string]uint64{}
 	for _, r := range rows {
-		out[r.Symbology] += r.Count
+		out[r.Symbology] = addSat(out[r.Symbology], r.Count)
 	}
 	return out, err
 }
 
-// ReportCount returns how many distinct usage reports were counted.
-func (s *Store) ReportCount() (int, error) {
+// ReportCount returns how many usage report ids the store keeps.
+func ReportCount(ctx context.Context, st UsageReader) (int, error) {
 	n := 0
-	err := s.db.View(func(tx *bolt.Tx) error {
-		n = tx.Bucket(bucketReports).Stats().KeyN
+	err := st.Reports(ctx, func(ReportRecord) error {
+		n++
 		return nil
 	})
 	return n, err
 }
 
-// HasReport reports whether a usage report was counted.
-func (s *Store) HasReport(device, reportID string) (bool, error) {
-	var ok bool
-	err := s.db.View(func(tx *bolt.Tx) error {
-		ok = tx.Bucket(bucketReports).Get(key(device, reportID)) != nil
-		return nil
+// SortUsage sorts usage rows by handshake code, period and symbology.
+func SortUsage(rows []UsageRow) {
+	slices.SortFunc(rows, func(a, b UsageRow) int {
+		return cmp.Or(cmp.Compare(a.Handshake, b.Handshake), cmp.Compare(a.Period, b.Period), cmp.Compare(a.Symbology, b.Symbology))
 	})
-	return ok, err
 }
 
-// QuotaState returns the scan quota state of a handshake code at now.
-func (s *Store) QuotaState(code string, now time.Time) (wire.Quota, error) {
-	var q wire.Quota
-	err := s.db.View(func(tx *bolt.Tx) error {
-		var h Handshake
-		found, err := getJSON(tx.Bucket(bucketHandshakes), []byte(code), &h)
-		if err != nil || !found {
-			return err
+// NewestSlot returns the latest slot of a report's counts (zero without
+// counts).
+func NewestSlot(rep *wire.UsageReport) time.Time {
+	var t time.Time
+	for _, c := range rep.Counts {
+		if c.Slot.After(t) {
+			t = c.Slot
 		}
-		t, err := termsOf(tx, &h, now)
-		if err != nil {
-			return err
-		}
-		q = quota(tx, &h, t, now)
-		return nil
-	})
-	return q, err
+	}
+	return t
 }
+
+// ReportKeepUntil is how long a store keeps the id of a report counted in
+// batch b: KeepFor after its newest slot. A resend after that has its
+// newest slot before the CountFrom of its batch, so it is not counted
+// again.
+func ReportKeepUntil(rep *wire.UsageReport, b *UsageBatch) time.Time {
+	return NewestSlot(rep).Add(b.KeepFor)
+}
+
+// LastSeenResolution is how stale a device's LastSeen may get while it
+// reports usage: RecordUsage moves it only when it is older than this, which
+// spares a write per report and changes nothing at the scale of
+// inactivity periods (days).
+const LastSeenResolution = time.Minute
+
+// SeenAgain reports whether a report at now moves a LastSeen of last.
+func SeenAgain(last, now time.Time) bool { return now.Sub(last) >= LastSeenResolution }

@@ -1,8 +1,10 @@
 // Package ltstest runs a real License Tracking Server for tests: real TLS on
-// loopback, a real bbolt file in a temporary directory, and a settable clock.
+// loopback, a real bbolt file in a temporary directory (or a store the test
+// opened), and a settable clock.
 package ltstest
 
 import (
+	"context"
 	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/tls"
@@ -15,6 +17,7 @@ import (
 	"time"
 
 	"github.com/scannerd/scannerd/licensing/lts"
+	"github.com/scannerd/scannerd/licensing/lts/boltstore"
 	"github.com/scannerd/scannerd/licensing/wire"
 )
 
@@ -59,8 +62,8 @@ type LTS struct {
 	Vendor     ed25519.PrivateKey
 	CertSHA256 string
 	Cert       *x509.Certificate
-	Store      *lts.Store
-	StorePath  string
+	Store      lts.Store
+	StorePath  string // the bbolt file, when the LTS made one
 	Clock      *Clock
 	AdminToken string
 
@@ -73,7 +76,9 @@ type LTS struct {
 type Options struct {
 	Clock            *Clock
 	PasswordAttempts int
-	StorePath        string // default: a file in t.TempDir()
+	AttemptCapacity  int
+	StorePath        string    // default: a file in t.TempDir()
+	Store            lts.Store // instead of a bbolt file; closed when the LTS stops
 }
 
 // Start starts an LTS and stops it in t.Cleanup.
@@ -96,12 +101,14 @@ func Start(t testing.TB, o Options) *LTS {
 		t.Fatal(err)
 	}
 	_, vendor, _ := ed25519.GenerateKey(rand.Reader)
-	if o.StorePath == "" {
-		o.StorePath = filepath.Join(dir, "lts.db")
-	}
-	store, err := lts.OpenStore(o.StorePath)
-	if err != nil {
-		t.Fatal(err)
+	store := o.Store
+	if store == nil {
+		if o.StorePath == "" {
+			o.StorePath = filepath.Join(dir, "lts.db")
+		}
+		if store, err = boltstore.Open(o.StorePath); err != nil {
+			t.Fatal(err)
+		}
 	}
 	tlsCfg, err := cfg.TLSConfig()
 	if err != nil {
@@ -117,6 +124,7 @@ func Start(t testing.TB, o Options) *LTS {
 	}
 	server := lts.NewServer(lts.ServerOptions{
 		Store: store, Key: key, Now: o.Clock.Now, AdminToken: l.AdminToken, PasswordAttempts: o.PasswordAttempts,
+		AttemptCapacity: o.AttemptCapacity,
 	})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -146,12 +154,24 @@ func (l *LTS) Stop() {
 }
 
 // Client returns an HTTP client that trusts the server's certificate.
-func (l *LTS) Client() *http.Client {
+func (l *LTS) Client() *http.Client { return l.ClientFrom(nil) }
+
+// ClientFrom returns a client like Client whose connections come from the
+// given loopback address (any of 127.0.0.0/8), so that a test can speak
+// from many source addresses; nil lets the system choose.
+func (l *LTS) ClientFrom(source net.IP) *http.Client {
 	pool := x509.NewCertPool()
 	pool.AddCert(l.Cert)
+	dialer := &net.Dialer{Timeout: 10 * time.Second}
+	if source != nil {
+		dialer.LocalAddr = &net.TCPAddr{IP: source}
+	}
 	return &http.Client{
-		Timeout:   30 * time.Second,
-		Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}, MaxIdleConnsPerHost: 64},
+		Timeout: 30 * time.Second,
+		Transport: &http.Transport{
+			TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}, MaxIdleConnsPerHost: 64,
+			DialContext: dialer.DialContext,
+		},
 	}
 }
 
@@ -175,7 +195,7 @@ func (l *LTS) IssueLicense(t testing.TB, lic wire.License) *wire.License {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := l.Store.ImportLicense(parsed, signed, l.Clock.Now()); err != nil {
+	if _, err := l.Store.ImportLicense(context.Background(), parsed, signed, l.Clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	return parsed
@@ -192,8 +212,22 @@ func (l *LTS) Handshake(t testing.TB, h lts.Handshake) string {
 		h.OfflinePeriod = lts.DefaultOfflinePeriod
 	}
 	h.Created = l.Clock.Now()
-	if err := l.Store.CreateHandshake(&h); err != nil {
+	if err := l.Store.CreateHandshake(context.Background(), &h); err != nil {
 		t.Fatal(err)
 	}
 	return h.Code
+}
+
+// Totals returns the all-time scans per symbology counted under a
+// handshake code.
+func (l *LTS) Totals(code string) (map[string]uint64, error) {
+	return lts.Totals(context.Background(), l.Store, code)
+}
+
+// ReportCount returns how many usage report ids the store keeps.
+func (l *LTS) ReportCount() (int, error) { return lts.ReportCount(context.Background(), l.Store) }
+
+// SetDeviceState applies an operator's action to a device.
+func (l *LTS) SetDeviceState(id string, action lts.DeviceAction) error {
+	return l.Store.SetDeviceState(context.Background(), id, action, l.Clock.Now())
 }
