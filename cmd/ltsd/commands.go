@@ -169,6 +169,16 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	if m.Ready != nil {
 		m.Ready <- ln.Addr().String()
 	}
+	maintainCtx, stopMaintain := context.WithCancel(ctx)
+	maintained := make(chan struct{})
+	go func() {
+		defer close(maintained)
+		srv.Maintain(maintainCtx, time.Hour)
+	}()
+	defer func() {
+		stopMaintain()
+		<-maintained
+	}()
 	done := make(chan error, 1)
 	go func() { done <- hs.ServeTLS(ln, "", "") }()
 	select {
