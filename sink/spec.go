@@ -1,0 +1,400 @@
+package sink
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"text/template"
+	"text/template/parse"
+	"time"
+
+	"github.com/scannerd/scannerd/internal/backoff"
+	"github.com/scannerd/scannerd/internal/conf"
+	"github.com/scannerd/scannerd/scanner"
+)
+
+// Spec describes one sink, as a [[sink]] table of the daemon's config:
+// which results it takes, how it writes them, and exactly one of the
+// webhook, mqtt and serial tables saying where they go.
+type Spec struct {
+	// Name identifies the sink in status, metrics and events.
+	Name string `toml:"name"`
+	// Sources, when not empty, takes only results from these sources.
+	Sources []string `toml:"sources"`
+	// Symbologies takes only these symbologies: "all" (the default) or a
+	// comma-separated list, as for sources.
+	Symbologies string `toml:"symbologies"`
+	// Text, when set, takes only results whose text matches this regular
+	// expression (RE2 syntax, unanchored).
+	Text string `toml:"text"`
+	// Format is "json" (the API's result object; the default for webhook
+	// and mqtt) or "template" (Template's output; the default for serial).
+	Format string `toml:"format"`
+	// Template is a Go text/template over Fields, for the template format.
+	Template string `toml:"template"`
+	// Queue bounds the results waiting for delivery; results that do not
+	// fit are dropped, counted and announced.
+	Queue int `toml:"queue"`
+	// RetryMin and RetryMax bound the backoff between attempts while the
+	// target fails.
+	RetryMin conf.Duration `toml:"retry_min"`
+	RetryMax conf.Duration `toml:"retry_max"`
+
+	Webhook *WebhookSpec `toml:"webhook"`
+	MQTT    *MQTTSpec    `toml:"mqtt"`
+	Serial  *SerialSpec  `toml:"serial"`
+}
+
+// Formats.
+const (
+	FormatJSON     = "json"
+	FormatTemplate = "template"
+)
+
+// Kinds of sink, as Status reports them.
+const (
+	KindWebhook = "webhook"
+	KindMQTT    = "mqtt"
+	KindSerial  = "serial"
+)
+
+// Defaults and bounds.
+const (
+	DefaultQueue    = 1000
+	MaxQueue        = 1_000_000
+	DefaultRetryMin = 500 * time.Millisecond
+	DefaultRetryMax = 30 * time.Second
+	// MaxPayload bounds one payload a template writes.
+	MaxPayload = 64 << 10
+)
+
+// WebhookSpec posts each result to an HTTPS endpoint.
+type WebhookSpec struct {
+	// URL must be https://, or http:// to a loopback address.
+	URL string `toml:"url"`
+	// Secret keys the HMAC-SHA256 signature header; SecretFile holds it
+	// instead (first line), so the config may stay world-readable.
+	Secret     string `toml:"secret"`
+	SecretFile string `toml:"secret_file"`
+	// CAFile holds the CA certificates (PEM) the endpoint's certificate
+	// must chain to; empty uses the system's.
+	CAFile string `toml:"ca_file"`
+	// Timeout bounds one request.
+	Timeout conf.Duration `toml:"timeout"`
+}
+
+// MQTTSpec publishes each result to an MQTT broker.
+type MQTTSpec struct {
+	// Broker is tcp://host:port or mqtt://… (plain), ssl://, tls:// or
+	// mqtts://… (TLS).
+	Broker string `toml:"broker"`
+	// ClientID defaults to "scannerd-" and the host name.
+	ClientID string `toml:"client_id"`
+	Username string `toml:"username"`
+	// Password, or PasswordFile holding it (first line).
+	Password     string `toml:"password"`
+	PasswordFile string `toml:"password_file"`
+	// CAFile holds the CA certificates (PEM) for a TLS broker.
+	CAFile string `toml:"ca_file"`
+	// QoS is 0 (at most once) or 1 (at least once).
+	QoS int `toml:"qos"`
+	// Topic is a text/template over Fields; / + # in the fields become _.
+	Topic string `toml:"topic"`
+	// Retain publishes results retained.
+	Retain bool `toml:"retain"`
+	// StatusTopic gets a retained "online" while connected and "offline"
+	// (the Last Will, or on stop). Defaults to scannerd/CLIENT_ID/status.
+	StatusTopic string `toml:"status_topic"`
+	// KeepAlive is the MQTT keep-alive interval.
+	KeepAlive conf.Duration `toml:"keep_alive"`
+	// Timeout bounds connecting and waiting for a publish acknowledgement.
+	Timeout conf.Duration `toml:"timeout"`
+}
+
+// SerialSpec writes each result to a serial port (RS-232, USB CDC).
+type SerialSpec struct {
+	// Device is the TTY's path, e.g. /dev/ttyUSB0 or /dev/serial/by-id/….
+	Device string `toml:"device"`
+	// Baud is the line speed (default 9600).
+	Baud int `toml:"baud"`
+	// Parity is "none" (default), "even" or "odd".
+	Parity string `toml:"parity"`
+	// DataBits is 7 or 8 (default), StopBits 1 (default) or 2.
+	DataBits int `toml:"data_bits"`
+	StopBits int `toml:"stop_bits"`
+	// Prefix and Suffix frame each payload; Suffix defaults to "\r\n"
+	// (suffix = "" writes none).
+	Prefix string  `toml:"prefix"`
+	Suffix *string `toml:"suffix"`
+	// RTSCTS turns on hardware flow control.
+	RTSCTS bool `toml:"rtscts"`
+	// Timeout bounds writing one result (a port held by flow control).
+	Timeout conf.Duration `toml:"timeout"`
+}
+
+// Kind returns webhook, mqtt or serial: the one table the spec has.
+func (s *Spec) Kind() string {
+	switch {
+	case s.Webhook != nil:
+		return KindWebhook
+	case s.MQTT != nil:
+		return KindMQTT
+	case s.Serial != nil:
+		return KindSerial
+	}
+	return ""
+}
+
+// Validate checks a spec without opening anything: names, filters,
+// templates, URLs and bounds. The daemon's -check-config and reload both
+// run it.
+func (s *Spec) Validate() error {
+	if s.Name == "" {
+		return errors.New("name is empty")
+	}
+	if strings.ContainsAny(s.Name, " \t\n/") {
+		return fmt.Errorf("name %q must not contain spaces or slashes", s.Name)
+	}
+	n := 0
+	for _, set := range []bool{s.Webhook != nil, s.MQTT != nil, s.Serial != nil} {
+		if set {
+			n++
+		}
+	}
+	if n != 1 {
+		return fmt.Errorf("sink %q: want exactly one of [sink.webhook], [sink.mqtt] and [sink.serial], found %d", s.Name, n)
+	}
+	if err := s.validate(); err != nil {
+		return fmt.Errorf("sink %q: %w", s.Name, err)
+	}
+	return nil
+}
+
+func (s *Spec) validate() error {
+	if _, err := s.filter(); err != nil {
+		return err
+	}
+	if _, err := s.payload(); err != nil {
+		return err
+	}
+	if s.Queue < 0 || s.Queue > MaxQueue {
+		return fmt.Errorf("queue %d: want 1 to %d (0: %d)", s.Queue, MaxQueue, DefaultQueue)
+	}
+	if p := s.retry(); p.Min < time.Millisecond || p.Max < p.Min || p.Max > time.Hour {
+		return fmt.Errorf("retry_min %v, retry_max %v: want 1ms ≤ retry_min ≤ retry_max ≤ 1h", p.Min, p.Max)
+	}
+	switch {
+	case s.Webhook != nil:
+		return s.Webhook.validate()
+	case s.MQTT != nil:
+		return s.MQTT.validate()
+	default:
+		return s.Serial.validate()
+	}
+}
+
+// filter compiles the spec's result filter.
+func (s *Spec) filter() (filter, error) {
+	f := filter{sources: slices.Clone(s.Sources)}
+	for _, src := range s.Sources {
+		if src == "" {
+			return f, errors.New("sources: an empty name")
+		}
+	}
+	syms, err := scanner.ParseSymbologySet(s.Symbologies)
+	if err != nil {
+		return f, fmt.Errorf("symbologies: %w", err)
+	}
+	f.syms = syms
+	if s.Text != "" {
+		re, err := regexp.Compile(s.Text)
+		if err != nil {
+			return f, fmt.Errorf("text: %w", err)
+		}
+		f.text = re
+	}
+	return f, nil
+}
+
+// payload compiles the spec's payload format.
+func (s *Spec) payload() (*payloadFormat, error) {
+	format := s.Format
+	if format == "" {
+		format = FormatJSON
+		if s.Serial != nil {
+			format = FormatTemplate
+		}
+	}
+	switch format {
+	case FormatJSON:
+		if s.Template != "" {
+			return nil, errors.New(`template is set but format is "json": set format = "template"`)
+		}
+		return &payloadFormat{}, nil
+	case FormatTemplate:
+		text := s.Template
+		if text == "" {
+			if s.Serial == nil {
+				return nil, errors.New(`format "template" needs a template`)
+			}
+			text = "{{.Text}}"
+		}
+		t, err := parseTemplate("template", text)
+		if err != nil {
+			return nil, err
+		}
+		return &payloadFormat{tmpl: t}, nil
+	}
+	return nil, fmt.Errorf("format %q: want json or template", s.Format)
+}
+
+func (s *Spec) queueSize() int {
+	if s.Queue == 0 {
+		return DefaultQueue
+	}
+	return s.Queue
+}
+
+func (s *Spec) retry() backoff.Policy {
+	return backoff.Policy{Min: s.RetryMin.Or(DefaultRetryMin), Max: s.RetryMax.Or(DefaultRetryMax), Jitter: 0.2}
+}
+
+// parseTemplate parses a template and runs it once on sample fields, so
+// a misspelt field is a config error, not a failure per result.
+func parseTemplate(name, text string) (*template.Template, error) {
+	t, err := template.New(name).Option("missingkey=error").Parse(text)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	// A range over a number, or templates calling each other, could keep
+	// a sink busy for a long time per result; Fields has nothing to range
+	// over anyway.
+	if len(t.Templates()) > 1 || loops(t.Tree.Root) {
+		return nil, fmt.Errorf("%s: range, define, block and template are not allowed", name)
+	}
+	var sample strings.Builder
+	if err := t.Execute(&sample, sampleFields()); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return t, nil
+}
+
+// loops reports whether a template tree holds a range or calls a template.
+func loops(n parse.Node) bool {
+	switch n := n.(type) {
+	case *parse.RangeNode, *parse.TemplateNode:
+		return true
+	case *parse.ListNode:
+		return n != nil && slices.ContainsFunc(n.Nodes, loops)
+	case *parse.IfNode:
+		return loops(n.List) || loops(n.ElseList)
+	case *parse.WithNode:
+		return loops(n.List) || loops(n.ElseList)
+	}
+	return false
+}
+
+func (w *WebhookSpec) validate() error {
+	u, err := url.Parse(w.URL)
+	if err != nil || u.Host == "" {
+		return fmt.Errorf("webhook url %q: want https://host/path", w.URL)
+	}
+	switch u.Scheme {
+	case "https":
+	case "http":
+		if !isLoopback(u.Hostname()) {
+			return fmt.Errorf("webhook url %q: plain http only to a loopback address; use https", w.URL)
+		}
+	default:
+		return fmt.Errorf("webhook url %q: want https://host/path", w.URL)
+	}
+	if u.User != nil {
+		return fmt.Errorf("webhook url: no credentials in the URL; results are signed with secret or secret_file")
+	}
+	if err := secretKeys("secret", w.Secret, w.SecretFile); err != nil {
+		return err
+	}
+	return checkFile("ca_file", w.CAFile)
+}
+
+func (m *MQTTSpec) validate() error {
+	u, err := url.Parse(m.Broker)
+	if err != nil || u.Host == "" || u.Port() == "" {
+		return fmt.Errorf("mqtt broker %q: want tcp://host:port or mqtts://host:port", m.Broker)
+	}
+	if _, ok := mqttSchemes[u.Scheme]; !ok {
+		return fmt.Errorf("mqtt broker %q: scheme %q: want tcp, mqtt, ssl, tls or mqtts", m.Broker, u.Scheme)
+	}
+	if u.User != nil {
+		return errors.New("mqtt broker: put the user in username and the password in password_file, not in the URL")
+	}
+	if m.QoS != 0 && m.QoS != 1 {
+		return fmt.Errorf("mqtt qos %d: want 0 or 1", m.QoS)
+	}
+	if strings.ContainsRune(m.ClientID, 0) {
+		return errors.New("mqtt client_id holds a NUL")
+	}
+	if m.Topic != "" {
+		if _, err := parseTemplate("topic", m.Topic); err != nil {
+			return err
+		}
+	}
+	if strings.ContainsAny(m.StatusTopic, "+#\x00") {
+		return fmt.Errorf("mqtt status_topic %q: no wildcards", m.StatusTopic)
+	}
+	if err := secretKeys("password", m.Password, m.PasswordFile); err != nil {
+		return err
+	}
+	if (m.Password != "" || m.PasswordFile != "") && m.Username == "" {
+		return errors.New("mqtt password without a username")
+	}
+	return checkFile("ca_file", m.CAFile)
+}
+
+func (p *SerialSpec) validate() error {
+	if !filepath.IsAbs(p.Device) {
+		return fmt.Errorf("serial device %q: want an absolute path such as /dev/ttyUSB0", p.Device)
+	}
+	if _, ok := baudRates[p.baud()]; !ok {
+		return fmt.Errorf("serial baud %d: want one of %s", p.Baud, baudList())
+	}
+	switch p.Parity {
+	case "", "none", "even", "odd":
+	default:
+		return fmt.Errorf("serial parity %q: want none, even or odd", p.Parity)
+	}
+	if p.DataBits != 0 && p.DataBits != 7 && p.DataBits != 8 {
+		return fmt.Errorf("serial data_bits %d: want 7 or 8", p.DataBits)
+	}
+	if p.StopBits != 0 && p.StopBits != 1 && p.StopBits != 2 {
+		return fmt.Errorf("serial stop_bits %d: want 1 or 2", p.StopBits)
+	}
+	return nil
+}
+
+func secretKeys(key, value, file string) error {
+	if value != "" && file != "" {
+		return fmt.Errorf("set %s or %s_file, not both", key, key)
+	}
+	return checkFile(key+"_file", file)
+}
+
+func checkFile(key, path string) error {
+	if path != "" && !filepath.IsAbs(path) {
+		return fmt.Errorf("%s %q must be an absolute path", key, path)
+	}
+	return nil
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
