@@ -45,10 +45,14 @@ type mqttSink struct {
 	host        string
 	log         *slog.Logger
 
-	client mqtt.Client // nil while not connected
+	client mqtt.Client   // nil while not connected
+	attn   chan struct{} // a token when the connection needs tending
 }
 
-var _ transport = (*mqttSink)(nil)
+var (
+	_ transport = (*mqttSink)(nil)
+	_ tender    = (*mqttSink)(nil)
+)
 
 func newMQTT(m *MQTTSpec, env *Env, log *slog.Logger) (*mqttSink, error) {
 	password, err := readSecret("password", m.Password, m.PasswordFile)
@@ -96,20 +100,45 @@ func newMQTT(m *MQTTSpec, env *Env, log *slog.Logger) (*mqttSink, error) {
 		}
 		opts.SetTLSConfig(tlsConfig)
 	}
-	return &mqttSink{
+	s := &mqttSink{
 		opts: opts, shown: (&url.URL{Scheme: u.Scheme, Host: u.Host}).String(),
 		qos: byte(m.QoS), retain: m.Retain, topic: topic, statusTopic: statusTopic, timeout: timeout,
-		host: env.Host, log: log,
-	}, nil
+		host: env.Host, log: log, attn: make(chan struct{}, 1),
+	}
+	opts.SetConnectionLostHandler(func(_ mqtt.Client, err error) {
+		log.Warn("mqtt connection lost", "broker", s.shown, "err", err)
+		s.poke()
+	})
+	s.poke() // connect at start: the status topic says "online" at once
+	return s, nil
+}
+
+func (s *mqttSink) poke() {
+	select {
+	case s.attn <- struct{}{}:
+	default:
+	}
+}
+
+func (s *mqttSink) attention() <-chan struct{} { return s.attn }
+
+func (s *mqttSink) tend(ctx context.Context) error {
+	if s.client != nil && s.client.IsConnectionOpen() {
+		return nil
+	}
+	s.drop()
+	if err := s.connect(ctx); err != nil {
+		s.poke()
+		return err
+	}
+	return nil
 }
 
 func (s *mqttSink) target() string { return s.shown }
 
 func (s *mqttSink) send(ctx context.Context, it *Item, payload []byte) error {
-	if s.client != nil && !s.client.IsConnectionOpen() {
+	if s.client == nil || !s.client.IsConnectionOpen() {
 		s.drop()
-	}
-	if s.client == nil {
 		if err := s.connect(ctx); err != nil {
 			return err
 		}

@@ -47,25 +47,35 @@ func (q *queue) push(it *Item) bool {
 	return true
 }
 
-// peek waits for the head item and returns a copy of it. It returns false
-// when ctx ends, or when the queue is closed and empty.
-func (q *queue) peek(ctx context.Context) (Item, bool) {
+// What peek returns with.
+const (
+	peekItem  = iota // the head item
+	peekAttn         // attn fired first
+	peekEnded        // ctx ended, or the queue is closed and empty
+)
+
+// peek waits for the head item and returns a copy of it. It returns
+// without one when attn fires first, when ctx ends, or when the queue is
+// closed and empty.
+func (q *queue) peek(ctx context.Context, attn <-chan struct{}) (Item, int) {
 	for {
 		q.mu.Lock()
 		if q.n > 0 {
 			it := q.ring[q.head]
 			q.mu.Unlock()
-			return it, true
+			return it, peekItem
 		}
 		closed := q.closed
 		q.mu.Unlock()
 		if closed {
-			return Item{}, false
+			return Item{}, peekEnded
 		}
 		select {
 		case <-q.ready:
+		case <-attn:
+			return Item{}, peekAttn
 		case <-ctx.Done():
-			return Item{}, false
+			return Item{}, peekEnded
 		}
 	}
 }

@@ -98,6 +98,17 @@ type transport interface {
 	close(ctx context.Context)
 }
 
+// A tender is a transport with a connection to keep up even while no
+// result waits: the MQTT sink, whose status topic should say "online"
+// from the start and again soon after a broker comes back.
+type tender interface {
+	// attention fires when the connection needs tending.
+	attention() <-chan struct{}
+	// tend connects when not connected. When it fails, attention fires
+	// again (tried after the sink's backoff).
+	tend(ctx context.Context) error
+}
+
 // lostError marks a result that leaves the queue undelivered.
 type lostError struct{ err error }
 
@@ -393,10 +404,28 @@ func (k *sink) run(ctx context.Context) {
 	defer close(k.done)
 	attempt := 0
 	var payload []byte
+	var attn <-chan struct{}
+	tn, tends := k.t.(tender)
+	if tends {
+		attn = tn.attention()
+	}
 	for {
-		it, ok := k.q.peek(ctx)
-		if !ok {
+		it, got := k.q.peek(ctx, attn)
+		switch got {
+		case peekEnded:
 			return
+		case peekAttn:
+			if err := tn.tend(ctx); err != nil {
+				if ctx.Err() != nil {
+					return
+				}
+				k.failed(err, true)
+				attempt++
+				if !k.retry.Sleep(ctx, attempt) {
+					return
+				}
+			}
+			continue
 		}
 		if payload == nil {
 			p, err := k.format.encode(&it, k.env.Encode, k.env.Host)

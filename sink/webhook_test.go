@@ -75,7 +75,7 @@ func (r *receiver) serve(w http.ResponseWriter, req *http.Request) {
 	sec, terr := strconv.ParseInt(ts, 10, 64)
 	if !hmac.Equal([]byte(req.Header.Get(sink.HeaderSignature)), []byte(want)) || terr != nil ||
 		time.Since(time.Unix(sec, 0)).Abs() > time.Minute || err != nil ||
-		req.Header.Get(sink.HeaderResultID) != strconv.FormatUint(p.ID, 10) ||
+		(p.ID != 0 && req.Header.Get(sink.HeaderResultID) != strconv.FormatUint(p.ID, 10)) ||
 		req.Header.Get("Content-Type") != "application/json" {
 		r.badSigs++
 		w.WriteHeader(http.StatusUnauthorized)
