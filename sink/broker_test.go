@@ -156,7 +156,7 @@ type message struct {
 func (b *broker) subscribe(t testing.TB, id, topic string) *subscriber {
 	t.Helper()
 	s := &subscriber{}
-	opts := mqtt.NewClientOptions().AddBroker("tcp://"+b.plain).SetClientID(id).
+	opts := mqtt.NewClientOptions().AddBroker("tcp://" + b.plain).SetClientID(id).
 		SetUsername(brokerUser).SetPassword(brokerPassword).
 		SetCleanSession(false).SetAutoReconnect(true).SetMaxReconnectInterval(50 * time.Millisecond).
 		SetConnectRetry(true).SetConnectRetryInterval(50 * time.Millisecond).SetResumeSubs(true).
