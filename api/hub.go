@@ -101,23 +101,25 @@ func newHub(cfg Config, clock func() time.Time, m *metrics) *hub {
 	}
 }
 
-// publish assigns IDs to results, holds them and delivers them.
-func (h *hub) publish(results []scanner.Result) {
+// publish assigns IDs to results, holds them and delivers them. It
+// returns the IDs (nil once closed).
+func (h *hub) publish(results []scanner.Result) []uint64 {
 	if len(results) == 0 {
-		return
+		return nil
 	}
 	now := h.clock()
 	items := make([]item, len(results))
+	ids := make([]uint64, len(results))
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.closed {
-		return
+		return nil
 	}
 	for i := range results {
 		it := &items[i]
 		it.Result, it.sym, it.at = NewResult(&results[i]), results[i].Symbology, now
 		h.nextID++
-		it.ID = h.nextID
+		it.ID, ids[i] = h.nextID, h.nextID
 		h.held = append(h.held, it)
 		for sub := range h.subs {
 			if sub.filter.match(it) {
@@ -126,6 +128,7 @@ func (h *hub) publish(results []scanner.Result) {
 		}
 	}
 	h.purgeLocked(now)
+	return ids
 }
 
 func (h *hub) deliverLocked(sub *subscriber, it *item, now time.Time) {

@@ -137,11 +137,23 @@ var (
 		"1 when the source is running.", []string{"source"}, nil)
 	descLicense = prometheus.NewDesc("scannerd_license_state",
 		"1 for the license's current state.", []string{"state"}, nil)
+	descSinkResults = prometheus.NewDesc("scannerd_sink_results_total",
+		"Results a sink handled, by outcome: delivered, dropped_overflow (its queue was full), dropped_other (refused by the target, lost mid-write, or still queued at stop).",
+		[]string{"sink", "outcome"}, nil)
+	descSinkRetries = prometheus.NewDesc("scannerd_sink_retries_total",
+		"Failed delivery attempts a sink tried again.", []string{"sink"}, nil)
+	descSinkQueued = prometheus.NewDesc("scannerd_sink_queued_results",
+		"Results waiting in a sink's queue.", []string{"sink"}, nil)
+	descSinkUp = prometheus.NewDesc("scannerd_sink_up",
+		"1 while a sink's last attempt succeeded (or none failed yet).", []string{"sink"}, nil)
+	descSinkLastError = prometheus.NewDesc("scannerd_sink_last_error_timestamp_seconds",
+		"When a sink last failed (Unix time; scanctl status shows the error).", []string{"sink"}, nil)
 )
 
 func (c *statusCollector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{descEngineCounter, descQueue, descBusy, descWorkers,
-		descSourceFrames, descSourceFPS, descSourceReopens, descSourceUp, descLicense} {
+		descSourceFrames, descSourceFPS, descSourceReopens, descSourceUp, descLicense,
+		descSinkResults, descSinkRetries, descSinkQueued, descSinkUp, descSinkLastError} {
 		ch <- d
 	}
 }
@@ -175,5 +187,23 @@ func (c *statusCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	if st.License.State != "" {
 		ch <- prometheus.MustNewConstMetric(descLicense, prometheus.GaugeValue, 1, st.License.State)
+	}
+	for _, k := range st.Sinks {
+		for _, v := range []struct {
+			outcome string
+			n       uint64
+		}{{"delivered", k.Delivered}, {"dropped_overflow", k.Overflow}, {"dropped_other", k.Dropped - k.Overflow}} {
+			ch <- prometheus.MustNewConstMetric(descSinkResults, prometheus.CounterValue, float64(v.n), k.Name, v.outcome)
+		}
+		ch <- prometheus.MustNewConstMetric(descSinkRetries, prometheus.CounterValue, float64(k.Retried), k.Name)
+		ch <- prometheus.MustNewConstMetric(descSinkQueued, prometheus.GaugeValue, float64(k.Queued), k.Name)
+		up := 0.0
+		if k.State == "ok" {
+			up = 1
+		}
+		ch <- prometheus.MustNewConstMetric(descSinkUp, prometheus.GaugeValue, up, k.Name)
+		if !k.LastErrorAt.IsZero() {
+			ch <- prometheus.MustNewConstMetric(descSinkLastError, prometheus.GaugeValue, float64(k.LastErrorAt.UnixMilli())/1000, k.Name)
+		}
 	}
 }

@@ -215,15 +215,18 @@ func (s *Server) Close() error {
 }
 
 // Publish hands the server results the pipeline delivered (after the
-// dedup filter). It never blocks on subscribers.
-func (s *Server) Publish(results []scanner.Result) {
+// dedup filter) and returns the IDs it gave them, so that other outlets
+// (the result sinks) name each result as the API does. It never blocks on
+// subscribers.
+func (s *Server) Publish(results []scanner.Result) []uint64 {
 	if len(results) == 0 {
-		return
+		return nil
 	}
-	s.hub.publish(results)
+	ids := s.hub.publish(results)
 	for i := range results {
 		s.metrics.countResults(results[i].Symbology.String(), results[i].Source, 1)
 	}
+	return ids
 }
 
 // Notify sends an event other than a result to every event stream: an SSE

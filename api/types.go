@@ -61,6 +61,25 @@ type SourceStatus struct {
 	Reopens   uint64    `json:"reopens"`
 }
 
+// SinkStatus describes one result sink (a [[sink]] table: webhook, MQTT
+// or serial).
+type SinkStatus struct {
+	Name   string `json:"name"`
+	Kind   string `json:"kind"`   // "webhook", "mqtt", "serial"
+	Target string `json:"target"` // URL, broker or device; no credentials
+	State  string `json:"state"`  // "ok", "failing", "stopped"
+	// Delivered, Retried (failed attempts tried again) and Dropped
+	// (never delivered; Overflow of them for a full queue) count results.
+	Delivered   uint64    `json:"delivered"`
+	Retried     uint64    `json:"retried"`
+	Dropped     uint64    `json:"dropped"`
+	Overflow    uint64    `json:"overflow"`
+	Queued      int       `json:"queued"`
+	QueueSize   int       `json:"queue_size"`
+	LastError   string    `json:"last_error,omitempty"`
+	LastErrorAt time.Time `json:"last_error_at,omitzero"`
+}
+
 // LicenseSummary is the part of the license state /v1/status shows;
 // /v1/license has the full document.
 type LicenseSummary struct {
@@ -78,6 +97,7 @@ type Status struct {
 	Subscribers int                 `json:"subscribers"`
 	License     LicenseSummary      `json:"license"`
 	DebugExport bool                `json:"debug_export"`
+	Sinks       []SinkStatus        `json:"sinks,omitempty"`
 }
 
 // Daemon is what the server needs from the rest of scannerd.

@@ -9,6 +9,7 @@ pkgs=(
   gstreamer1.0-plugins-good           # jpegenc, avimux in pipeline tests
   zbar-tools zxing-cpp-tools python3  # peers and scoring for make bench
   curl                                # the API examples, tested
+  mosquitto                           # a real MQTT broker for the MQTT sink tests
   systemd                             # systemd-analyze verify in packaging tests
   dpkg-dev lintian                    # make deb: dpkg-shlibdeps, and its checks
 )

@@ -75,6 +75,7 @@ func startBroker(t testing.TB) *broker {
 allow_anonymous false
 password_file %s
 persistence true
+set_tcp_nodelay true
 persistence_location %s/
 log_dest stderr
 log_type error

@@ -21,8 +21,6 @@ type Item struct {
 	// repeated delivery.
 	ID     uint64
 	Result scanner.Result
-	// queued is when Deliver took it (for the delivery latency).
-	queued time.Time
 }
 
 // Fields is what payload and topic templates see of a result:

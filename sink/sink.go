@@ -229,10 +229,9 @@ func (s *Set) Deliver(ids []uint64, results []scanner.Result) {
 	if len(sinks) == 0 || len(results) == 0 || s.stopped.Load() {
 		return
 	}
-	now := s.env.Clock()
 	overflowed := false
 	for i := range results {
-		it := Item{Result: results[i], queued: now}
+		it := Item{Result: results[i]}
 		if i < len(ids) {
 			it.ID = ids[i]
 		}

@@ -39,6 +39,8 @@ type receiver struct {
 	badSigs  int
 	// hang, when set, holds every request until it is closed.
 	hang chan struct{}
+	// accepted, when set, is called with each result accepted.
+	accepted func(payload)
 }
 
 func newReceiver(t testing.TB) *receiver {
@@ -87,6 +89,9 @@ func (r *receiver) serve(w http.ResponseWriter, req *http.Request) {
 	}
 	if recorded {
 		r.got = append(r.got, p.Text)
+		if r.accepted != nil {
+			r.accepted(p)
+		}
 	}
 	w.WriteHeader(status)
 }

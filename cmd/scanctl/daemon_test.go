@@ -24,7 +24,10 @@ type daemon struct{}
 func (daemon) Status() api.Status {
 	return api.Status{Version: "1.2.3", Engine: scanner.EngineStats{Workers: 2, Decoded: 41, Dropped: 3},
 		Sources: []api.SourceStatus{{Name: "cam0", State: "running", FPS: 29.5, Frames: 1234, URL: "v4l2:///dev/video0"}},
-		License: api.LicenseSummary{State: "authorized"}}
+		License: api.LicenseSummary{State: "authorized"},
+		Sinks: []api.SinkStatus{{Name: "erp", Kind: "webhook", Target: "https://erp.example/scans", State: "failing",
+			Delivered: 7, Retried: 2, Dropped: 1, Overflow: 1, Queued: 3, QueueSize: 1000,
+			LastError: "post https://erp.example/scans: HTTP 503", LastErrorAt: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}}}
 }
 
 func (daemon) Decode(ctx context.Context, f *scanner.Frame, opts scanner.Options) ([]scanner.Result, error) {
@@ -85,7 +88,9 @@ func TestDaemonCommands(t *testing.T) {
 	t.Run("status", func(t *testing.T) {
 		code, out, errOut := run(ctx, sock, "status")
 		if code != exitOK || !strings.Contains(out, "scannerd 1.2.3") || !strings.Contains(out, "41 decoded, 3 dropped") ||
-			!strings.Contains(out, "cam0") || !strings.Contains(out, "license:     authorized") {
+			!strings.Contains(out, "cam0") || !strings.Contains(out, "license:     authorized") ||
+			!strings.Contains(out, "erp          webhook failing         7 delivered     2 retried     1 dropped (1 overflow)  queue 3/1000") ||
+			!strings.Contains(out, ": post https://erp.example/scans: HTTP 503") {
 			t.Errorf("status: %d\n%s%s", code, out, errOut)
 		}
 		code, out, _ = run(ctx, sock, "status", "--json")

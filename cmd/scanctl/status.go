@@ -14,7 +14,8 @@ func (m *Main) status(ctx context.Context, args []string) int {
 	fs, df := m.newDaemonFlagSet("status", `usage: scanctl status [--json]
 
 Shows the daemon's state: version, sources and their frame rates, the
-decode engine's counters, subscribers and the license state. Exit status 4
+decode engine's counters, subscribers, the license state, and each result
+sink's counters (delivered, retried, dropped, queue) and last error. Exit status 4
 when the daemon cannot be reached.
 
 `, true)
@@ -63,13 +64,23 @@ func printStatus(w *bufio.Writer, st *api.Status) {
 	fmt.Fprintf(w, "debug export: %s\n", export)
 	if len(st.Sources) == 0 {
 		fmt.Fprintln(w, "sources:     none")
-		return
+	} else {
+		fmt.Fprintln(w, "sources:")
 	}
-	fmt.Fprintln(w, "sources:")
 	for _, s := range st.Sources {
 		fmt.Fprintf(w, "  %-12s %-10s %5.1f fps %8d frames %3d reopens  %s\n", s.Name, s.State, s.FPS, s.Frames, s.Reopens, s.URL)
 		if s.LastError != "" {
 			fmt.Fprintf(w, "  %-12s last error: %s\n", "", s.LastError)
+		}
+	}
+	if len(st.Sinks) > 0 {
+		fmt.Fprintln(w, "sinks:")
+	}
+	for _, k := range st.Sinks {
+		fmt.Fprintf(w, "  %-12s %-7s %-8s %8d delivered %5d retried %5d dropped (%d overflow)  queue %d/%d  %s\n",
+			k.Name, k.Kind, k.State, k.Delivered, k.Retried, k.Dropped, k.Overflow, k.Queued, k.QueueSize, k.Target)
+		if k.LastError != "" {
+			fmt.Fprintf(w, "  %-12s last error at %s: %s\n", "", k.LastErrorAt.Local().Format(time.DateTime), k.LastError)
 		}
 	}
 }

@@ -20,6 +20,7 @@ func (a apiDaemon) Status() api.Status {
 	return api.Status{
 		Version: buildVersion(), Started: d.started, Sources: d.sourceStatuses(),
 		Engine: d.engine.Stats(), License: d.gate.summary(), DebugExport: d.export.State().Enabled,
+		Sinks: d.sinkStatuses(),
 	}
 }
 

@@ -4,17 +4,24 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
 	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"sort"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"gocv.io/x/gocv"
 
+	"github.com/scannerd/scannerd/api"
 	"github.com/scannerd/scannerd/internal/symbols"
 	"github.com/scannerd/scannerd/scanner"
 )
@@ -84,14 +91,93 @@ func cpuTime() time.Duration {
 // the whole daemon (OpenCV capture, engine, dedup, delivery) and reports
 // sustained frames per second, drops, capture-to-result latency, CPU use
 // and peak RSS.
-func BenchmarkPipeline1080p(b *testing.B) {
+func BenchmarkPipeline1080p(b *testing.B) { benchPipeline(b, "", nil) }
+
+// BenchmarkPipeline1080pHungWebhook is BenchmarkPipeline1080p with two
+// webhook sinks: one whose target accepts connections and never answers,
+// one with a working receiver. Decoding must not slow down, and the
+// working sink must deliver every result; it reports that sink's delivery
+// latency (result decoded to request received) and what the hung one
+// dropped.
+func BenchmarkPipeline1080pHungWebhook(b *testing.B) {
+	hung, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var conns sync.WaitGroup
+	defer func() { hung.Close(); conns.Wait() }()
+	go func() { // accept, never read or answer
+		for {
+			c, err := hung.Accept()
+			if err != nil {
+				return
+			}
+			conns.Add(1)
+			go func() { defer conns.Done(); io.Copy(io.Discard, c) }()
+		}
+	}()
+	var mu sync.Mutex
+	var lat []float64
+	got := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		now := time.Now()
+		var res api.Result
+		json.NewDecoder(r.Body).Decode(&res)
+		mu.Lock()
+		lat = append(lat, float64(now.Sub(res.DecodedAt).Microseconds())/1000)
+		mu.Unlock()
+	}))
+	defer got.Close()
+	sinks := fmt.Sprintf(`
+[[sink]]
+name = "hung"
+queue = 5
+[sink.webhook]
+url = "http://%s/"
+timeout = "1h"
+
+[[sink]]
+name = "working"
+[sink.webhook]
+url = "%s/"
+`, hung.Addr(), got.URL)
+	benchPipeline(b, sinks, func(m *Main, results int) {
+		st := m.d.sinks.Status()
+		waitForB(b, "the working sink", func() bool {
+			mu.Lock()
+			defer mu.Unlock()
+			return len(lat) == results
+		})
+		mu.Lock()
+		sort.Float64s(lat)
+		b.ReportMetric(lat[len(lat)*99/100], "sink-p99-ms")
+		b.ReportMetric(lat[len(lat)-1], "sink-max-ms")
+		lat = lat[:0]
+		mu.Unlock()
+		b.ReportMetric(float64(st[0].Dropped), "hung-dropped")
+	})
+}
+
+func waitForB(b *testing.B, what string, cond func() bool) {
+	deadline := time.Now().Add(30 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			b.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// benchPipeline runs the pipeline benchmark with extra config appended;
+// after, when set, runs before the daemon stops with the number of
+// results delivered.
+func benchPipeline(b *testing.B, extra string, after func(m *Main, results int)) {
 	video := pipelineVideo(b, 10)
 	_, license := startLTS(b)
 	for b.Loop() {
 		out := &syncBuffer{}
 		m := NewMain()
 		m.Stdout, m.Stderr = out, &syncBuffer{}
-		cfgPath := writeConfig(b, fmt.Sprintf("[log]\nlevel = \"warn\"\n[[source]]\nname = \"bench\"\nurl = \"file:%s\"\nrealtime = true\n%s", video, license))
+		cfgPath := writeConfig(b, fmt.Sprintf("[log]\nlevel = \"warn\"\n[[source]]\nname = \"bench\"\nurl = \"file:%s\"\nrealtime = true\n%s%s", video, license, extra))
 		m.ParseFlags([]string{"-config", cfgPath, "-ndjson"})
 		cpu0, start := cpuTime(), time.Now()
 		if err := m.Run(context.Background()); err != nil {
@@ -107,9 +193,13 @@ func BenchmarkPipeline1080p(b *testing.B) {
 		}
 		elapsed, cpu := time.Since(start), cpuTime()-cpu0
 		es := m.d.engine.Stats()
+		results := readResults(b, out.String())
+		if after != nil {
+			after(m, len(results))
+		}
 		m.Close()
 		var lat []float64
-		for _, r := range readResults(b, out.String()) {
+		for _, r := range results {
 			lat = append(lat, r.LatencyMS)
 		}
 		sort.Float64s(lat)

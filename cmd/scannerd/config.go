@@ -13,6 +13,7 @@ import (
 	"github.com/scannerd/scannerd/internal/logging"
 	"github.com/scannerd/scannerd/licensing"
 	"github.com/scannerd/scannerd/packaging"
+	"github.com/scannerd/scannerd/sink"
 )
 
 // DefaultConfigPath is where the daemon looks for its configuration.
@@ -41,6 +42,7 @@ type Config struct {
 	API     api.Config       `toml:"api"`
 	Sources []capture.Spec   `toml:"source"`
 	License licensing.Config `toml:"license"`
+	Sinks   []sink.Spec      `toml:"sink"`
 }
 
 // LoadConfig reads and validates a config file. An empty path means the
@@ -123,6 +125,29 @@ func (c *Config) Validate() error {
 			return fmt.Errorf("source %d: name %q must not contain spaces or slashes", i+1, s.Name)
 		}
 		names[s.Name] = true
+	}
+	return c.validateSinks(names)
+}
+
+// validateSinks checks the [[sink]] tables: each valid, names unique, and
+// every source a filter names configured (a typo would silently select
+// nothing).
+func (c *Config) validateSinks(sources map[string]bool) error {
+	sinks := map[string]bool{}
+	for i := range c.Sinks {
+		k := &c.Sinks[i]
+		if err := k.Validate(); err != nil {
+			return fmt.Errorf("sink %d: %w", i+1, err)
+		}
+		if sinks[k.Name] {
+			return fmt.Errorf("sink %d: the name %q is used twice", i+1, k.Name)
+		}
+		sinks[k.Name] = true
+		for _, src := range k.Sources {
+			if !sources[src] {
+				return fmt.Errorf("sink %q: sources: no [[source]] is named %q", k.Name, src)
+			}
+		}
 	}
 	return nil
 }

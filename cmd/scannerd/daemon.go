@@ -18,6 +18,7 @@ import (
 	"github.com/scannerd/scannerd/internal/logging"
 	"github.com/scannerd/scannerd/licensing"
 	"github.com/scannerd/scannerd/scanner"
+	"github.com/scannerd/scannerd/sink"
 )
 
 // daemon is the running pipeline: sources → engine queue → workers →
@@ -36,6 +37,7 @@ type daemon struct {
 	gate   *gate
 	api    *api.Server
 	served chan error
+	sinks  *sink.Set
 	dedup  atomic.Pointer[scanner.Dedup]
 
 	ctx     context.Context
@@ -104,6 +106,9 @@ func (m *Main) Run(ctx context.Context) error {
 			}
 		}})
 	d.export.Start()
+	if err := d.openSinks(cfg.Sinks); err != nil {
+		return err
+	}
 	d.engine = scanner.NewEngine(scanner.EngineConfig{
 		Workers: cfg.Engine.Workers, QueueSize: cfg.Engine.Queue, StuckAfter: cfg.Engine.StuckAfter.D(),
 		Clock: m.Clock, Logger: log, OnFrame: d.onFrame, Gate: engineGate, Inspect: d.export.Inspect,
@@ -190,9 +195,11 @@ func (d *daemon) onFrame(rep *scanner.FrameReport) {
 }
 
 func (d *daemon) deliver(results []scanner.Result) {
+	var ids []uint64
 	if d.api != nil {
-		d.api.Publish(results)
+		ids = d.api.Publish(results)
 	}
+	d.sinks.Deliver(ids, results) // never blocks: each sink has its own queue
 	if d.out != nil {
 		d.outMu.Lock()
 		enc := json.NewEncoder(d.out)
@@ -253,6 +260,10 @@ func (m *Main) Reload() error {
 	defer d.notify.Ready(d.statusLine())
 	cfg, name, err := LoadConfig(m.ConfigPath)
 	if err != nil {
+		d.log.Error("reload refused: keeping the running configuration", "err", err)
+		return err
+	}
+	if err := d.sinks.Apply(cfg.Sinks); err != nil {
 		d.log.Error("reload refused: keeping the running configuration", "err", err)
 		return err
 	}
@@ -320,7 +331,10 @@ func (m *Main) Close() error {
 	for _, sr := range runs {
 		<-sr.done
 	}
-	d.engine.Close()
+	if d.engine != nil {
+		d.engine.Close()
+	}
+	d.closeSinks()
 	if d.api != nil {
 		d.api.Close()
 		if err := <-d.served; err != nil {

@@ -258,6 +258,11 @@ func TestConfigErrors(t *testing.T) {
 		{"[[source]]\nname = \"a\"\nurl = \"demo\"\n[[source]]\nname = \"a\"\nurl = \"demo\"\n", "used twice"},
 		{"[dedup]\nforget = \"soon\"\n", "duration"},
 		{"[log]\nlevel = \"loud\"\n", "log level"},
+		{"[[sink]]\nname = \"a\"\n[sink.webhook]\nurl = \"https://h/\"\nsecrt = \"x\"\n", `unknown key "sink.webhook.secrt"`},
+		{"[[sink]]\nname = \"a\"\nsources = [\"cam\"]\n[sink.webhook]\nurl = \"https://h/\"\n", `no [[source]] is named "cam"`},
+		{"[[sink]]\nname = \"a\"\n[sink.serial]\ndevice = \"/dev/ttyS0\"\n[[sink]]\nname = \"a\"\n[sink.serial]\ndevice = \"/dev/ttyS1\"\n", "used twice"},
+		{"[[sink]]\nname = \"a\"\nretry_max = \"1d\"\n[sink.mqtt]\nbroker = \"tcp://h:1883\"\n", "duration"},
+		{"[[sink]]\nname = \"a\"\n[sink.mqtt]\nbroker = \"tcp://h:1883\"\ntopic = \"{{.Txt}}\"\n", "Txt"},
 	} {
 		_, err := ParseConfig("test.toml", []byte(tc.body))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {

@@ -1,0 +1,195 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/scannerd/scannerd/api"
+	"github.com/scannerd/scannerd/api/client"
+	"github.com/scannerd/scannerd/packaging"
+	"github.com/scannerd/scannerd/sink"
+)
+
+// hookReceiver records the results a webhook sink posts, checking each
+// signature.
+type hookReceiver struct {
+	srv    *httptest.Server
+	secret string
+	mu     sync.Mutex
+	got    []api.Result
+	bad    int
+}
+
+func newHookReceiver(t *testing.T, secret string) *hookReceiver {
+	h := &hookReceiver{secret: secret}
+	h.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		var res api.Result
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		want := "sha256=" + sink.Sign([]byte(h.secret), r.Header.Get(sink.HeaderTimestamp), body)
+		if r.Header.Get(sink.HeaderSignature) != want || json.Unmarshal(body, &res) != nil ||
+			r.Header.Get(sink.HeaderResultID) != fmt.Sprint(res.ID) {
+			h.bad++
+			w.WriteHeader(http.StatusBadRequest)
+			return
+		}
+		h.got = append(h.got, res)
+	}))
+	t.Cleanup(h.srv.Close)
+	return h
+}
+
+func (h *hookReceiver) results() []api.Result {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]api.Result(nil), h.got...)
+}
+
+// TestSinksDeliverTheDaemonsResults runs the daemon on the demo camera
+// with a webhook sink: results reach it signed and named with their API
+// ids; a sink added by reload that never gets an answer overflows, which
+// the event stream announces while the other sink goes on; status and
+// metrics show both; a reload with a sink that cannot be set up is refused.
+func TestSinksDeliverTheDaemonsResults(t *testing.T) {
+	t.Parallel()
+	hook := newHookReceiver(t, "daemon-hook-key")
+	hold := make(chan struct{})
+	stuck := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { <-hold }))
+	t.Cleanup(stuck.Close)
+	keyFile := writeFile(t, "hook.key", "daemon-hook-key\n")
+	base := fmt.Sprintf(`
+[[source]]
+name = "cam"
+url = "demo"
+width = 640
+height = 360
+
+[[sink]]
+name = "hook"
+sources = ["cam"]
+[sink.webhook]
+url = "%s/scans"
+secret_file = %q
+`, hook.srv.URL, keyFile)
+	m, _, _ := startMain(t, base)
+	t.Cleanup(func() { close(hold) }) // before the daemon stops: the stuck sink may drain
+	c := client.New(m.d.cfg.Load().API.Socket)
+	defer c.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	events, err := c.Subscribe(ctx, client.EventsOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer events.Close()
+
+	waitFor(t, "three results at the webhook", func() bool { return len(hook.results()) >= 3 })
+	held, err := c.Results(ctx, 0, client.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[uint64]api.Result{}
+	for _, r := range held.Results {
+		byID[r.ID] = r
+	}
+	for _, r := range hook.results()[:3] {
+		if want := byID[r.ID]; want.Text != r.Text || want.Symbology != r.Symbology || r.Source != "cam" {
+			t.Errorf("webhook got %+v; the API has %+v under its id", r, want)
+		}
+	}
+
+	// A reload adds a sink whose target never answers.
+	config := m.ConfigPath
+	os.WriteFile(config, []byte(base+fmt.Sprintf("\n[[sink]]\nname = \"stuck\"\nqueue = 1\n[sink.webhook]\nurl = %q\ntimeout = \"1h\"\n", stuck.URL)), 0o600)
+	before := len(hook.results())
+	if err := m.Reload(); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		ev, err := events.Next()
+		if err != nil {
+			t.Fatalf("event stream: %v", err)
+		}
+		if ev.Kind == client.EventNotice && ev.Name == "sink_overflow" {
+			var o sink.Overflow
+			if err := json.Unmarshal(ev.Data, &o); err != nil || o.Sink != "stuck" || o.Dropped == 0 || o.QueueSize != 1 {
+				t.Errorf("sink_overflow %s: %v", ev.Data, err)
+			}
+			break
+		}
+	}
+	waitFor(t, "the webhook to go on", func() bool { return len(hook.results()) > before })
+
+	st, err := c.Status(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st.Sinks) != 2 || st.Sinks[0].Name != "hook" || st.Sinks[0].Delivered < 3 || st.Sinks[0].Dropped != 0 ||
+		st.Sinks[1].Name != "stuck" || st.Sinks[1].Overflow == 0 || st.Sinks[1].Queued != 1 || st.Sinks[1].Kind != "webhook" {
+		t.Errorf("status sinks: %+v", st.Sinks)
+	}
+	metrics, err := c.Metrics(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`scannerd_sink_results_total{outcome="delivered",sink="hook"}`,
+		`scannerd_sink_results_total{outcome="dropped_overflow",sink="stuck"}`, `scannerd_sink_queued_results{sink="stuck"} 1`,
+		`scannerd_sink_up{sink="hook"} 1`} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+	if hook.bad != 0 {
+		t.Errorf("%d webhook requests with a bad signature or id", hook.bad)
+	}
+
+	// A sink that cannot be set up refuses the reload; both sinks stay.
+	os.WriteFile(config, []byte(base+"\n[[sink]]\nname = \"x\"\n[sink.webhook]\nurl = \"https://erp.example/\"\nsecret_file = \"/nonexistent/key\"\n"), 0o600)
+	if err := m.Reload(); err == nil || !strings.Contains(err.Error(), "secret_file") {
+		t.Errorf("reload with a missing secret file: %v", err)
+	}
+	if n := len(m.d.sinks.Status()); n != 2 {
+		t.Errorf("a refused reload left %d sinks", n)
+	}
+}
+
+func writeFile(t *testing.T, name, content string) string {
+	t.Helper()
+	path := t.TempDir() + "/" + name
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestDocumentedSinkExamples: the commented [[sink]] examples at the end of
+// packaging/scannerd.toml, uncommented, are a valid configuration.
+func TestDocumentedSinkExamples(t *testing.T) {
+	t.Parallel()
+	doc := string(packaging.DefaultScannerdConfig)
+	_, examples, ok := strings.Cut(doc, "# Examples:\n")
+	if !ok {
+		t.Fatal("no sink examples in packaging/scannerd.toml")
+	}
+	var b strings.Builder
+	for _, line := range strings.Split(examples, "\n") {
+		b.WriteString(strings.TrimPrefix(line, "#") + "\n")
+	}
+	cfg, err := ParseConfig("examples", []byte(b.String()))
+	if err != nil {
+		t.Fatalf("%v\n%s", err, b.String())
+	}
+	if len(cfg.Sinks) != 3 || cfg.Sinks[0].Kind() != sink.KindWebhook || cfg.Sinks[1].Kind() != sink.KindMQTT || cfg.Sinks[2].Kind() != sink.KindSerial {
+		t.Errorf("examples: %+v", cfg.Sinks)
+	}
+}
