@@ -223,8 +223,12 @@ func (s *Set) Apply(specs []Spec) error {
 }
 
 // Deliver offers results to every sink whose filter takes them; ids are
-// the results' API ids (nil: none). It never blocks on a sink.
+// the results' API ids (nil: none). It never blocks on a sink. A nil Set
+// has no sinks.
 func (s *Set) Deliver(ids []uint64, results []scanner.Result) {
+	if s == nil {
+		return
+	}
 	sinks := *s.sinks.Load()
 	if len(sinks) == 0 || len(results) == 0 || s.stopped.Load() {
 		return
@@ -253,6 +257,9 @@ func (s *Set) Deliver(ids []uint64, results []scanner.Result) {
 
 // Status returns the sinks' states in config order.
 func (s *Set) Status() []Status {
+	if s == nil {
+		return nil
+	}
 	sinks := *s.sinks.Load()
 	out := make([]Status, 0, len(sinks))
 	for _, k := range sinks {

@@ -106,16 +106,16 @@ func (m *Main) Run(ctx context.Context) error {
 			}
 		}})
 	d.export.Start()
-	if err := d.openSinks(cfg.Sinks); err != nil {
-		return err
-	}
 	d.engine = scanner.NewEngine(scanner.EngineConfig{
 		Workers: cfg.Engine.Workers, QueueSize: cfg.Engine.Queue, StuckAfter: cfg.Engine.StuckAfter.D(),
 		Clock: m.Clock, Logger: log, OnFrame: d.onFrame, Gate: engineGate, Inspect: d.export.Inspect,
 	})
 	d.engine.Start()
 	d.ctx, d.cancel = context.WithCancel(context.Background())
-	m.d = d
+	m.d = d // from here on, Close stops what was started
+	if err := d.openSinks(cfg.Sinks); err != nil {
+		return err
+	}
 	if err := d.startAPI(cfg.API, log, m.Clock); err != nil {
 		return err
 	}

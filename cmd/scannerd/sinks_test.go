@@ -193,3 +193,17 @@ func TestDocumentedSinkExamples(t *testing.T) {
 		t.Errorf("examples: %+v", cfg.Sinks)
 	}
 }
+
+// TestSinkThatCannotBeSetUpStopsTheStart: a secret file that cannot be
+// read is a clear error at start, and what was started is stopped.
+func TestSinkThatCannotBeSetUpStopsTheStart(t *testing.T) {
+	t.Parallel()
+	m := NewMain()
+	m.Stdout, m.Stderr = &syncBuffer{}, &syncBuffer{}
+	m.ParseFlags([]string{"-config", writeConfig(t, "[[sink]]\nname = \"erp\"\n[sink.webhook]\nurl = \"https://erp.example/\"\nsecret_file = \"/nonexistent/erp.key\"\n")})
+	err := m.Run(context.Background())
+	if err == nil || !strings.Contains(err.Error(), `sink "erp": read secret_file`) {
+		t.Errorf("start with an unreadable secret file: %v", err)
+	}
+	m.Close()
+}
