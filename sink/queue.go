@@ -23,12 +23,23 @@ func newQueue(max int) *queue {
 	return &queue{max: max, ring: make([]Item, min(max, 64)), ready: make(chan struct{}, 1)}
 }
 
-// push appends it, or reports false when the queue is full or closed.
-func (q *queue) push(it *Item) bool {
+// What push did.
+const (
+	pushed = iota
+	pushFull
+	pushClosed
+)
+
+// push appends it unless the queue is full or closed.
+func (q *queue) push(it *Item) int {
 	q.mu.Lock()
-	if q.closed || q.n == q.max {
+	switch {
+	case q.closed:
 		q.mu.Unlock()
-		return false
+		return pushClosed
+	case q.n == q.max:
+		q.mu.Unlock()
+		return pushFull
 	}
 	if q.n == len(q.ring) {
 		grown := make([]Item, min(2*len(q.ring), q.max))
@@ -44,7 +55,7 @@ func (q *queue) push(it *Item) bool {
 	case q.ready <- struct{}{}:
 	default:
 	}
-	return true
+	return pushed
 }
 
 // What peek returns with.

@@ -10,7 +10,7 @@ func TestQueueKeepsOrderAcrossGrowthAndWraps(t *testing.T) {
 	next, want := 0, 0
 	for round := range 50 {
 		for range round % 7 * 9 {
-			if q.push(&Item{ID: uint64(next)}) {
+			if q.push(&Item{ID: uint64(next)}) == pushed {
 				next++
 			}
 		}
@@ -29,11 +29,11 @@ func TestQueueKeepsOrderAcrossGrowthAndWraps(t *testing.T) {
 			t.Fatalf("round %d: len %d, pushed %d, popped %d", round, q.len(), next, want)
 		}
 	}
-	if !q.push(&Item{}) && q.len() < 100 {
+	if q.push(&Item{}) != pushed && q.len() < 100 {
 		t.Fatal("a queue with room refused an item")
 	}
 	q.close()
-	if q.push(&Item{}) {
+	if q.push(&Item{}) != pushClosed {
 		t.Fatal("a closed queue took an item")
 	}
 	n := q.len()

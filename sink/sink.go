@@ -240,7 +240,9 @@ func (s *Set) Deliver(ids []uint64, results []scanner.Result) {
 			it.ID = ids[i]
 		}
 		for _, k := range sinks {
-			if k.filter.match(&it.Result) && !k.q.push(&it) {
+			// A closed queue is a sink being replaced or stopped: its
+			// successor, if any, takes the next results.
+			if k.filter.match(&it.Result) && k.q.push(&it) == pushFull {
 				k.overflow.Add(1)
 				k.dropped.Add(1)
 				overflowed = true
