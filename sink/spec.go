@@ -175,6 +175,27 @@ func (s *Spec) Validate() error {
 	return nil
 }
 
+// CheckFiles reads what starting the sink reads: its secret or password
+// file and its CA file. Validate does not, so that a config can be checked
+// away from its device; scannerd -check-config runs both.
+func (s *Spec) CheckFiles() error {
+	var err error
+	switch {
+	case s.Webhook != nil:
+		if _, err = readSecret("secret", s.Webhook.Secret, s.Webhook.SecretFile); err == nil {
+			_, err = clientTLS(s.Webhook.CAFile)
+		}
+	case s.MQTT != nil:
+		if _, err = readSecret("password", s.MQTT.Password, s.MQTT.PasswordFile); err == nil && s.MQTT.CAFile != "" {
+			_, err = clientTLS(s.MQTT.CAFile)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("sink %q: %w", s.Name, err)
+	}
+	return nil
+}
+
 func (s *Spec) validate() error {
 	if _, err := s.filter(); err != nil {
 		return err

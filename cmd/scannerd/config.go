@@ -129,6 +129,18 @@ func (c *Config) Validate() error {
 	return c.validateSinks(names)
 }
 
+// CheckFiles reads the files the configuration names that Validate leaves
+// alone (the sinks' secret and CA files), for -check-config: a file the
+// daemon could not read is found before it starts.
+func (c *Config) CheckFiles() error {
+	for i := range c.Sinks {
+		if err := c.Sinks[i].CheckFiles(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // validateSinks checks the [[sink]] tables: each valid, names unique, and
 // every source a filter names configured (a typo would silently select
 // nothing).

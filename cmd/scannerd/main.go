@@ -36,12 +36,15 @@ func main() {
 		return
 	}
 	if m.CheckOnly {
-		if _, name, err := LoadConfig(m.ConfigPath); err != nil {
+		cfg, name, err := LoadConfig(m.ConfigPath)
+		if err == nil {
+			err = cfg.CheckFiles()
+		}
+		if err != nil {
 			fmt.Fprintln(os.Stderr, "scannerd:", err)
 			os.Exit(1)
-		} else {
-			fmt.Printf("%s: ok\n", name)
 		}
+		fmt.Printf("%s: ok\n", name)
 		return
 	}
 	ctx, cancel := context.WithCancel(context.Background())

@@ -207,3 +207,25 @@ func TestSinkThatCannotBeSetUpStopsTheStart(t *testing.T) {
 	}
 	m.Close()
 }
+
+// TestCheckFilesReadsSinkSecrets: -check-config reads the sinks' secret
+// and CA files, which parsing leaves alone.
+func TestCheckFilesReadsSinkSecrets(t *testing.T) {
+	t.Parallel()
+	key := writeFile(t, "hook.key", "k\n")
+	for _, tc := range []struct{ table, want string }{
+		{fmt.Sprintf("[sink.webhook]\nurl = \"https://h/\"\nsecret_file = %q\n", key), ""},
+		{"[sink.webhook]\nurl = \"https://h/\"\nsecret_file = \"/nonexistent/hook.key\"\n", "read secret_file"},
+		{fmt.Sprintf("[sink.webhook]\nurl = \"https://h/\"\nca_file = %q\n", key), "no PEM certificate"},
+		{"[sink.mqtt]\nbroker = \"tcp://h:1883\"\nusername = \"u\"\npassword_file = \"/nonexistent/pw\"\n", "read password_file"},
+	} {
+		cfg, err := ParseConfig("t.toml", []byte("[[sink]]\nname = \"s\"\n"+tc.table))
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = cfg.CheckFiles()
+		if (tc.want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tc.want)) {
+			t.Errorf("%s: %v, want %q", tc.table, err, tc.want)
+		}
+	}
+}
