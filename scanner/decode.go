@@ -28,6 +28,7 @@ type decoder struct {
 	normal, harder   map[gozxing.DecodeHintType]interface{}
 	panics           int
 	regions          []region // proposed by the frame's first pass
+	labels           stageLabels
 }
 
 // Decoder reads barcodes in frames in the calling goroutine, with the same
@@ -39,7 +40,8 @@ type Decoder struct{ d *decoder }
 func NewDecoder() *Decoder { return &Decoder{newDecoder()} }
 
 // Decode reads every barcode it finds in f, and says how long each
-// strategy took.
+// strategy took. It runs under pprof labels naming each pass and stage
+// (see StageLabel), and leaves the calling goroutine without labels.
 func (d *Decoder) Decode(f *Frame, opts Options) ([]Result, []PassTiming) {
 	return d.d.decode(f, opts)
 }
@@ -115,6 +117,7 @@ func (p *pass) guideRows(regions []region) []int {
 // purge f.
 func (d *decoder) decode(f *Frame, opts Options) ([]Result, []PassTiming) {
 	defer d.scratch.wipe()
+	defer d.labels.leave()
 	d.regions = d.regions[:0]
 	syms := opts.Symbologies
 	if syms == 0 {
@@ -178,6 +181,7 @@ func (d *decoder) decode(f *Frame, opts Options) ([]Result, []PassTiming) {
 		}
 		start := time.Now()
 		if p.src == nil {
+			d.labels.enter(p.name, stageResample)
 			p.src = p.makeSrc()
 		}
 		before := len(results)
@@ -210,7 +214,9 @@ func (d *decoder) runPass(p pass, syms SymbologySet, opts Options, results []Res
 	var matrix *gozxing.BitMatrix // the pass's binarized image, once computed
 	if p.name == "hybrid" {
 		// The first pass proposes the regions every later pass uses.
+		d.labels.enter(p.name, stageBinarize)
 		if m, err := bm.GetBlackMatrix(); err == nil {
+			d.labels.enter(p.name, stageProposals)
 			d.regions = findRegions(m, maxRegions)
 			matrix = m
 		}
@@ -227,8 +233,10 @@ func (d *decoder) runPass(p pass, syms SymbologySet, opts Options, results []Res
 			continue
 		}
 		if matrix == nil {
+			d.labels.enter(p.name, stageBinarize)
 			matrix, _ = bm.GetBlackMatrix()
 		}
+		d.labels.enter(p.name, a.sym.String())
 		h := hints
 		if a.costly && p.name == "hybrid" {
 			// The thorough search of the costly readers waits for the later
@@ -238,6 +246,7 @@ func (d *decoder) runPass(p pass, syms SymbologySet, opts Options, results []Res
 		results = d.collect(a, d.readArea(a, bm, h, want), p, results, matrix)
 	}
 	if p.rows {
+		d.labels.enter(p.name, stageRows)
 		for _, h := range d.scanRows(bm, syms, opts.TryHarder && !p.sparseRows, want, len(results), p.guideRows(d.regions)) {
 			pts := h.corners()
 			for i := range pts {

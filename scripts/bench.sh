@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # bench.sh - the figures behind scannerd's performance claims (make bench).
 #
-#  1. Decode rate per symbology family and images/s on the shared blackbox
-#     set (../shared/testdata/blackbox), for `scanctl decode --try-harder`
-#     beside zbarimg and ZXingReader measured in the same run.
+#  1. Decode rate per symbology family, and CPU milliseconds per image, on
+#     the shared blackbox set (../shared/testdata/blackbox), for `scanctl
+#     decode --try-harder -j 1` beside zbarimg and ZXingReader measured in
+#     the same run; then where scannerd's CPU time goes, per pass and per
+#     stage (image load, binarize, proposals, 1D rows, each 2D reader),
+#     from the pprof labels of the same run.
 #  2. The Go benchmarks (decoder, engine, pipeline, API, licensing).
 #
 # BENCH_PATTERN runs those Go benchmarks instead of the usual set (with
@@ -20,9 +23,11 @@ if [ -f "$shared/testdata/blackbox/manifest.tsv" ] && [ -x "$shared/tools/score.
   echo "== decode rate on $(($(wc -l <"$manifest") - 1)) blackbox images (same run, same machine)"
   "$shared/tools/peers.sh" "$manifest" "$out" zxingcpp zbar-upc >"$out/peers.log" 2>&1
   "$shared/tools/score.sh" -m "$manifest" -n scannerd -o "$out/scannerd.tsv" -- \
-    "$root/bin/scanctl" decode --tsv --try-harder >"$out/scannerd.log" 2>&1
-  python3 - "$out/scannerd.tsv" "$out/zxingcpp.manifest.tsv" "$out/zbar-upc.manifest.tsv" <<'PY'
-import sys
+    "$root/bin/scanctl" decode --tsv --try-harder -j 1 --cpuprofile "$out/scannerd.prof" >"$out/scannerd.log" 2>&1
+  go tool pprof -tags "$root/bin/scanctl" "$out/scannerd.prof" >"$out/stages.txt" 2>/dev/null || true
+  python3 - "$out/stages.txt" "$out/scannerd.tsv" "$out/zxingcpp.manifest.tsv" "$out/zbar-upc.manifest.tsv" <<'PY'
+import re, sys
+stages_path = sys.argv.pop(1)
 names = ["scannerd", "ZXingReader", "zbarimg"]
 tables, totals = [], []
 for path in sys.argv[1:]:
@@ -64,7 +69,38 @@ for f in families:
         all_n += n
     print(f"| {f} | {n} | " + " | ".join(cells) + " |")
 print(f"| **all** | {all_n} | " + " | ".join(f"**{ok} ({100*ok/all_n:.1f} %)**" for ok in all_ok) + " |")
-print("| images/s | | " + " | ".join(t.get("images_per_s", "?") for t in totals) + " |")
+def cpu_ms(t):
+    try:
+        return 1000 * float(t["cpu_s"]) / int(t["images"])
+    except (KeyError, ValueError, ZeroDivisionError):
+        return None
+cpus = [cpu_ms(t) for t in totals]
+print("| CPU ms/image | | " + " | ".join("?" if c is None else f"{c:.2f}" for c in cpus) + " |")
+if cpus[0] and cpus[1]:
+    print(f"\nscannerd uses {cpus[0] / cpus[1]:.2f}× ZXingReader's CPU per image (user+sys, one worker).")
+
+# Where scannerd's CPU time went, from the pprof labels of the same run.
+images = int(totals[0].get("images", "0") or 0)
+unit = {"s": 1000.0, "ms": 1.0, "us": 0.001, "µs": 0.001, "ns": 1e-6}
+section, split = None, {}
+for line in open(stages_path, encoding="utf-8", errors="replace"):
+    m = re.match(r"\s*(\w+): Total ([\d.]+)(\w+) of ([\d.]+)(\w+)", line)
+    if m:
+        section = m.group(1)
+        split[section] = {"": float(m.group(4)) * unit[m.group(5)]}
+        continue
+    m = re.match(r"\s*([\d.]+)(\w+) \(\s*[\d.]+%\): (.+)", line)
+    if m and section:
+        split[section][m.group(3).strip()] = float(m.group(1)) * unit[m.group(2)]
+if images and split:
+    print(f"\nscannerd's CPU ms per image by pass and by stage (pprof labels; 'load' reads and decodes the file):")
+    for section in ("pass", "stage"):
+        rows = split.get(section, {})
+        total = rows.pop("", 0)
+        labelled = sum(rows.values())
+        cells = [f"{k} {v / images:.2f}" for k, v in sorted(rows.items(), key=lambda kv: -kv[1])]
+        cells.append(f"other {(total - labelled) / images:.2f}")
+        print(f"  {section:5}: " + ", ".join(cells))
 PY
   grep -h "crashes=" "$out/peers.log" | sed 's/ crashed on:.*//' || true
 else

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 	"sync"
 	"time"
@@ -29,6 +30,7 @@ type decodeFlags struct {
 	expect      int
 	jobs        int
 	maxPixels   int64
+	cpuProfile  string
 }
 
 // parseInterleaved parses flags that may come before, between or after
@@ -70,6 +72,7 @@ on stderr and make the exit status 1.
 	fs.IntVar(&f.expect, "expect", 0, "stop searching an image after `N` barcodes (0: all the first strategy finds)")
 	fs.IntVar(&f.jobs, "j", runtime.NumCPU(), "decode `N` images in parallel")
 	fs.Int64Var(&f.maxPixels, "max-pixels", 100_000_000, "refuse images with more than `N` pixels")
+	fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile to `FILE`, its samples labelled by stage (go tool pprof -tags FILE)")
 	paths, err := parseInterleaved(fs, args)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -95,6 +98,18 @@ on stderr and make the exit status 1.
 		opts.TryHarder, opts.TryInverted = true, true
 	}
 
+	if f.cpuProfile != "" {
+		stop, err := startCPUProfile(f.cpuProfile)
+		if err != nil {
+			fmt.Fprintf(m.Stderr, "scanctl decode: %v\n", err)
+			return exitFailure
+		}
+		defer func() {
+			if err := stop(); err != nil {
+				fmt.Fprintf(m.Stderr, "scanctl decode: %v\n", err)
+			}
+		}()
+	}
 	status := exitOK
 	files, walkErrs := collectImages(paths)
 	for _, err := range walkErrs {
@@ -227,12 +242,7 @@ func decodeFiles(ctx context.Context, files []string, opts scanner.Options, lim 
 }
 
 func decodeFile(ctx context.Context, e *scanner.Engine, path string, opts scanner.Options, lim scanner.Limits, pool *scanner.PlanePool) ([]scanner.Result, error) {
-	data, err := readFile(path, lim.MaxBytes)
-	if err != nil {
-		return nil, err
-	}
-	f, err := capture.DecodeImage(data, lim, pool)
-	clear(data)
+	f, err := loadImage(ctx, path, lim, pool)
 	if err != nil {
 		return nil, err
 	}
@@ -242,6 +252,39 @@ func decodeFile(ctx context.Context, e *scanner.Engine, path string, opts scanne
 		return nil, err
 	}
 	return rep.Results, nil
+}
+
+// loadImage reads and decodes an image file into a frame from pool, under
+// the pprof label stage=load.
+func loadImage(ctx context.Context, path string, lim scanner.Limits, pool *scanner.PlanePool) (f *scanner.Frame, err error) {
+	pprof.Do(ctx, pprof.Labels(scanner.StageLabel, "load"), func(context.Context) {
+		var data []byte
+		if data, err = readFile(path, lim.MaxBytes); err != nil {
+			return
+		}
+		f, err = capture.DecodeImage(data, lim, pool)
+		clear(data)
+	})
+	return f, err
+}
+
+// startCPUProfile writes a CPU profile to path until stop is called.
+func startCPUProfile(path string) (stop func() error, err error) {
+	fh, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(fh); err != nil {
+		fh.Close()
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	return func() error {
+		pprof.StopCPUProfile()
+		if err := fh.Close(); err != nil {
+			return fmt.Errorf("cpu profile: %w", err)
+		}
+		return nil
+	}, nil
 }
 
 // readFile reads a file of at most limit bytes.

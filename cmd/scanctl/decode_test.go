@@ -113,3 +113,20 @@ func TestDebugAnnotate(t *testing.T) {
 		t.Errorf("a sidecar of another size: exit %d", code)
 	}
 }
+
+func TestDecodeCPUProfile(t *testing.T) {
+	dir := t.TempDir()
+	img := filepath.Join(dir, "a.png")
+	writeCodePNG(t, img, scanner.QRCode, "profiled")
+	prof := filepath.Join(dir, "cpu.prof")
+	if code, out, errs := runScanctl("decode", "--tsv", "-j", "1", "--cpuprofile", prof, img); code != exitOK || !strings.Contains(out, "profiled") {
+		t.Fatalf("exit %d, out %q, stderr %q", code, out, errs)
+	}
+	data, err := os.ReadFile(prof)
+	if err != nil || !bytes.HasPrefix(data, []byte{0x1f, 0x8b}) {
+		t.Errorf("profile: %v, %d bytes, want a gzipped pprof profile", err, len(data))
+	}
+	if code, _, errs := runScanctl("decode", "--cpuprofile", filepath.Join(dir, "no", "such", "dir"), img); code != exitFailure || !strings.Contains(errs, "cpu profile") {
+		t.Errorf("unwritable profile: exit %d %q", code, errs)
+	}
+}

@@ -1,0 +1,53 @@
+package scanner
+
+import (
+	"bytes"
+	"runtime/pprof"
+	"strings"
+	"testing"
+
+	"github.com/makiuchi-d/gozxing"
+)
+
+// goroutineLabels returns the pprof labels of the calling goroutine, as the
+// goroutine profile prints them.
+func goroutineLabels(t *testing.T) string {
+	var b bytes.Buffer
+	if err := pprof.Lookup("goroutine").WriteTo(&b, 1); err != nil {
+		t.Fatal(err)
+	}
+	// The calling goroutine's stack is the one holding this function.
+	for _, rec := range strings.Split(b.String(), "\n\n") {
+		if strings.Contains(rec, "scanner.goroutineLabels") {
+			for _, line := range strings.Split(rec, "\n") {
+				if strings.HasPrefix(line, "# labels: ") {
+					return strings.TrimPrefix(line, "# labels: ")
+				}
+			}
+			return ""
+		}
+	}
+	t.Fatal("own goroutine not in the profile")
+	return ""
+}
+
+// A profile of decoding splits its time by pass and stage: while a reader
+// runs, the goroutine is labelled with both; after, it is not labelled.
+func TestDecodeLabelsStages(t *testing.T) {
+	d := newDecoder()
+	var seen []string
+	d.areaReaders = []areaReader{{sym: QRCode, corners: qrCorners,
+		read: func(*gozxing.BinaryBitmap, map[gozxing.DecodeHintType]interface{}, int) []*gozxing.Result {
+			seen = append(seen, goroutineLabels(t))
+			return nil
+		}}}
+	f := NewFrame(make([]byte, 64*64), 64, 64, 64)
+	d.decode(f, Options{TryHarder: true})
+	want := []string{`{"pass":"hybrid", "stage":"QR_CODE"}`, `{"pass":"global", "stage":"QR_CODE"}`}
+	if strings.Join(seen, " ") != strings.Join(want, " ") {
+		t.Errorf("labels while reading: %q, want %q", seen, want)
+	}
+	if got := goroutineLabels(t); got != "" {
+		t.Errorf("labels after decoding: %q, want none", got)
+	}
+}
