@@ -33,8 +33,8 @@ var blackboxFloors = map[string]int{
 	"rss14":              6,
 	"rssexpanded":        58,
 	"rssexpandedstacked": 65,
-	"upca":               70,
-	"upce":               12,
+	"upca":               75,
+	"upce":               13,
 	"upcean-extension":   2,
 }
 

@@ -21,14 +21,14 @@ type decoder struct {
 	rowReaders  []rowReader
 	areaReaders []areaReader
 
-	rows             []rowReader
-	row, work, probe *gozxing.BitArray
-	runs, revRuns    []int // run lengths of row, both ways
-	scratch          scratch
-	normal, harder   map[gozxing.DecodeHintType]interface{}
-	panics           int
-	regions          []region // proposed by the frame's first pass
-	labels           stageLabels
+	rows               []rowReader
+	row, work, probe   *gozxing.BitArray
+	rowScan, probeScan rowScanner
+	scratch            scratch
+	normal, harder     map[gozxing.DecodeHintType]interface{}
+	panics             int
+	regions            []region // proposed by the frame's first pass
+	labels             stageLabels
 }
 
 // Decoder reads barcodes in frames in the calling goroutine, with the same
@@ -81,6 +81,8 @@ type pass struct {
 	areaOnly SymbologySet
 	// sparseRows: only the guided and middle rows, never the dense scan.
 	sparseRows bool
+	// rowSyms, when set, limits the row readers to these symbologies.
+	rowSyms SymbologySet
 	// view maps a rectangle of the (cropped) frame into the pass's view;
 	// nil means the same coordinates.
 	view func(image.Rectangle) image.Rectangle
@@ -145,7 +147,10 @@ func (d *decoder) decode(f *Frame, opts Options) ([]Result, []PassTiming) {
 		passes = append(passes, pass{name: "global", src: src, global: true, area: true, toFrame: shift, needsArea: true})
 	}
 	if opts.TryInverted {
-		passes = append(passes, pass{name: "inverted", src: src.Invert(), rows: true, area: true, toFrame: shift})
+		// The hybrid pass has read 1D codes light on dark already, but for
+		// GS1 DataBar, whose reader is gozxing's.
+		passes = append(passes, pass{name: "inverted", src: src.Invert(), rows: true, rowSyms: NewSymbologySet(DataBar),
+			area: true, toFrame: shift})
 	}
 	if opts.TryRotated {
 		rot, err := src.RotateCounterClockwise()
@@ -247,12 +252,13 @@ func (d *decoder) runPass(p pass, syms SymbologySet, opts Options, results []Res
 	}
 	if p.rows {
 		d.labels.enter(p.name, stageRows)
-		for _, h := range d.scanRows(bm, syms, opts.TryHarder && !p.sparseRows, want, len(results), p.guideRows(d.regions)) {
-			pts := h.corners()
-			for i := range pts {
-				pts[i] = p.toFrame(pts[i])
-			}
-			results = addResult(results, newResult(h.sym, h.res, pts, p.name))
+		rs := rowSearch{thorough: opts.TryHarder, sparse: p.sparseRows, inverted: opts.TryInverted,
+			linear: AllSymbologies(), readers: AllSymbologies()}
+		if p.rowSyms != 0 {
+			rs.linear, rs.readers = p.rowSyms, p.rowSyms
+		}
+		for _, h := range d.scanRows(p.src, bm, syms, rs, want, len(results), p.guideRows(d.regions)) {
+			results = addResult(results, h.result(p.name, p.toFrame))
 		}
 	}
 	return results

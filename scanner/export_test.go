@@ -65,17 +65,6 @@ func StartFilterMisses(row *gozxing.BitArray) (lost []Symbology, rejected int, r
 	return lost, rejected, read
 }
 
-// StartFilters is the number of row decoders that have a start filter.
-func StartFilters() int {
-	n := 0
-	for _, r := range newRowReaders() {
-		if r.start != nil {
-			n++
-		}
-	}
-	return n
-}
-
 func cloneRow(row *gozxing.BitArray) *gozxing.BitArray {
 	c := gozxing.NewBitArray(row.GetSize())
 	copy(c.GetBitArray(), row.GetBitArray())

@@ -2,11 +2,12 @@ package scanner
 
 import (
 	"math"
-	"math/bits"
 
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/oned"
 	"github.com/makiuchi-d/gozxing/oned/rss"
+
+	"github.com/scannerd/scannerd/scanner/linear"
 )
 
 // rowReader is one gozxing 1D row decoder and the symbologies it reports.
@@ -21,33 +22,20 @@ type rowReader struct {
 	back, probe oned.RowDecoder
 	sightings   int
 	syms        SymbologySet
-	// minEdges is the fewest black/white changes a row through the
-	// shortest symbol of these symbologies has; rows with fewer are not
-	// given to the decoder.
-	minEdges int
 	// start, when set, tells whether a row holds the decoder's start
 	// pattern; rows without one are not given to the decoder.
 	start startFilter
 }
 
+// newRowReaders returns the row readers that gozxing provides: GS1
+// DataBar. The linear reader reads the other 1D symbologies.
 func newRowReaders() []rowReader {
-	upcean := NewSymbologySet(EAN13, EAN8, UPCA, UPCE)
-	// Edge counts from the symbologies' structure: UPC-E has 17 bars, a
-	// one-character Code 39 symbol 15, Codabar with one character 12, ITF
-	// with two digit pairs 13, Code 128 and Code 93 with one data and one
-	// check character at least 16, a stacked DataBar row 12.
 	return []rowReader{
-		{dec: oned.NewMultiFormatUPCEANReader(nil).(oned.RowDecoder), syms: upcean, minEdges: 33, start: oneWay(upceanStart)},
-		{dec: oned.NewCode128Reader().(oned.RowDecoder), syms: NewSymbologySet(Code128), minEdges: 31, start: oneWay(code128Start)},
-		{dec: oned.NewCode39Reader().(oned.RowDecoder), syms: NewSymbologySet(Code39), minEdges: 29, start: oneWay(code39Start)},
-		{dec: oned.NewCode93Reader().(oned.RowDecoder), syms: NewSymbologySet(Code93), minEdges: 31, start: oneWay(code93Start)},
-		{dec: oned.NewCodaBarReader().(oned.RowDecoder), syms: NewSymbologySet(Codabar), minEdges: 23, start: oneWay(codabarStart)},
-		{dec: oned.NewITFReader().(oned.RowDecoder), syms: NewSymbologySet(ITF), minEdges: 25, start: oneWay(itfStart)},
 		{dec: rss.NewRSS14Reader().(oned.RowDecoder), back: rss.NewRSS14Reader().(oned.RowDecoder),
 			// gozxing counts a pair from its second sighting on, and
 			// answers once both halves have been counted twice.
 			probe: rss.NewRSS14Reader().(oned.RowDecoder), sightings: 3,
-			syms: NewSymbologySet(DataBar), minEdges: 23, start: dataBarFinder},
+			syms: NewSymbologySet(DataBar), start: dataBarFinder},
 	}
 }
 
@@ -67,8 +55,15 @@ func resetDecoder(dec oned.RowDecoder) {
 
 // lineHit is a 1D barcode read on one or more scan rows.
 type lineHit struct {
+	sym  Symbology
+	text string
+	// Read by the linear reader: its format, text as read, identifier,
+	// and which way it read the row.
+	format   linear.Format
+	raw, id  string
+	inverted bool
+	// Read by a gozxing row reader (DataBar): the reader and its result.
 	reader     int
-	sym        Symbology
 	res        *gozxing.Result
 	x0, x1     float64 // span along the row
 	y0, y1     int     // first and last row where it was read
@@ -77,25 +72,40 @@ type lineHit struct {
 	rowsProbed bool
 }
 
-// scanRows reads 1D barcodes along rows of bm: first through the rows the
-// region proposals give (guides) and 15 rows spread over the middle of the
-// frame; then, when trying harder and that found nothing (or fewer than
-// want), every few rows of the whole frame. Each row is read in both
-// directions and, after a barcode is found, again to the right of it, so
-// several barcodes side by side are all read. A hit counts once two rows
-// agree (the rows next to a first read are probed at once), which keeps
-// single-row misreads of noise out. found is how many results the frame
-// already has.
-func (d *decoder) scanRows(bm *gozxing.BinaryBitmap, syms SymbologySet, tryHarder bool, want, found int, guides []int) []lineHit {
+// result returns the hit as a result, its corners mapped by toFrame.
+func (h *lineHit) result(strategy string, toFrame func(Point) Point) Result {
+	pts := h.corners()
+	for i := range pts {
+		pts[i] = toFrame(pts[i])
+	}
+	if h.res != nil {
+		return newResult(h.sym, h.res, pts, strategy)
+	}
+	return Result{Symbology: h.sym, Text: h.text, Points: pts, SymbologyID: h.id, Strategy: strategy}
+}
+
+// scanRows reads 1D barcodes along rows of src (binarized as bm for the
+// gozxing row readers): first through the rows the region proposals give
+// (guides) and 15 rows spread over the middle of the frame; then, when
+// trying harder and that found nothing (or fewer than want), every few
+// rows of the whole frame. Each row is read both ways, and light on dark
+// too when inverted, and the whole row: several barcodes side by side are
+// all read. A hit counts once two rows agree (the rows next to a first
+// read are probed at once), which keeps single-row misreads of noise out.
+// found is how many results the frame already has; readers limits the
+// gozxing row readers to those of these symbologies.
+func (d *decoder) scanRows(src gozxing.LuminanceSource, bm *gozxing.BinaryBitmap, syms SymbologySet, rs rowSearch,
+	want, found int, guides []int) []lineHit {
+	formats := linearFormats(syms & rs.linear)
 	readers := d.rows[:0:0]
 	var idx []int
 	for i, r := range d.rowReaders {
-		if r.syms&syms != 0 {
+		if r.syms&syms&rs.readers != 0 {
 			readers = append(readers, r)
 			idx = append(idx, i)
 		}
 	}
-	if len(readers) == 0 {
+	if formats == 0 && len(readers) == 0 {
 		return nil
 	}
 	for _, r := range readers {
@@ -104,46 +114,74 @@ func (d *decoder) scanRows(bm *gozxing.BinaryBitmap, syms SymbologySet, tryHarde
 			resetDecoder(r.back)
 		}
 	}
-	height := bm.GetHeight()
-	// Rows are reversed in place, so their size must be the image width
-	// exactly: gozxing reuses any larger row it is given.
-	if d.row == nil || d.row.GetSize() != bm.GetWidth() {
-		d.row = gozxing.NewBitArray(bm.GetWidth())
-		d.probe = gozxing.NewBitArray(bm.GetWidth())
+	height, width := src.GetHeight(), src.GetWidth()
+	if len(readers) > 0 && (d.row == nil || d.row.GetSize() != width) {
+		// Rows are reversed in place, so their size must be the image
+		// width exactly: gozxing reuses any larger row it is given.
+		d.row = gozxing.NewBitArray(width)
+		d.probe = gozxing.NewBitArray(width)
 	}
-	hints := d.hints(tryHarder)
+	hints := d.hints(rs.thorough)
 	enough := func(hits []lineHit) bool {
 		n := found + confirmed(hits)
 		return want > 0 && n >= want || want <= 0 && n > 0
 	}
 	var hits []lineHit
 	scanned := make(map[int]bool, 64)
+	rows := &d.rowScan
 	scan := func(y int) {
 		if y < 0 || y >= height || scanned[y] || rowCovered(hits, y) {
 			return
 		}
 		scanned[y] = true
-		row, err := bm.GetBlackRow(y, d.row)
-		if err != nil {
+		if !rows.runs(src, y) {
 			return
 		}
-		d.row = row
-		edges := transitions(row)
-		if edges < minRowTransitions {
+		if formats != 0 {
+			for _, v := range rows.views() {
+				if v.inverted && !rs.inverted {
+					continue
+				}
+				rows.found = rows.lin.Read(v.runs, formats, rows.found[:0])
+				for i := range rows.found {
+					ls := &rows.found[i]
+					sym, text, ok := linearSymbology(ls, syms)
+					if !ok {
+						continue
+					}
+					x0, x1 := v.span(ls.First, ls.Last, width)
+					hits = d.addLineHit(src, bm, hits, lineHit{sym: sym, text: text, format: ls.Format, raw: ls.Text, id: ls.ID,
+						inverted: v.inverted, x0: x0, x1: x1, y0: y, y1: y, rows: 1, reversed: v.reversed}, hints)
+				}
+			}
+		}
+		if len(readers) == 0 {
 			return
 		}
-		d.runs = runLengths(row, d.runs)
-		d.revRuns = reverseRuns(d.runs, d.revRuns)
-		fwd, rev := d.runs, d.revRuns
+		fwd, rev := rows.fwd[1:], rows.rev[1:]
+		got := false // d.row holds the row's bits
 		for dir := 0; dir < 2; dir++ {
 			if dir == 1 {
-				row.Reverse()
 				fwd, rev = rev, fwd
 			}
 			for k, r := range readers {
-				if edges >= r.minEdges && (r.start == nil || r.start(fwd, rev)) {
-					hits = d.readAlongRow(bm, r, idx[k], y, dir == 1, hints, hits)
+				if r.start != nil && !r.start(fwd, rev) {
+					continue
 				}
+				if !got {
+					row, err := bm.GetBlackRow(y, d.row)
+					if err != nil {
+						return
+					}
+					d.row, got = row, true
+					if dir == 1 {
+						row.Reverse()
+					}
+				}
+				hits = d.readAlongRow(src, bm, r, idx[k], y, dir == 1, hints, hits)
+			}
+			if got && dir == 0 {
+				d.row.Reverse()
 			}
 		}
 	}
@@ -154,7 +192,7 @@ func (d *decoder) scanRows(bm *gozxing.BinaryBitmap, syms SymbologySet, tryHarde
 		scan(y)
 		return !(want > 0 && enough(hits))
 	})
-	if tryHarder && !enough(hits) {
+	if rs.thorough && !rs.sparse && !enough(hits) {
 		middleOut(height, max(1, height>>8), height, func(y int) bool {
 			scan(y)
 			return !(want > 0 && enough(hits))
@@ -167,6 +205,16 @@ func (d *decoder) scanRows(bm *gozxing.BinaryBitmap, syms SymbologySet, tryHarde
 		}
 	}
 	return out
+}
+
+// rowSearch says how a pass scans rows.
+type rowSearch struct {
+	thorough bool // all rows, when the first ones find nothing
+	sparse   bool // only the guided and middle rows, even when thorough
+	inverted bool // light bars on dark too
+	// linear and readers limit the linear reader and the gozxing row
+	// readers to these symbologies.
+	linear, readers SymbologySet
 }
 
 // middleOut visits up to n rows step apart, from the middle of the image
@@ -187,7 +235,7 @@ func middleOut(height, step, n int, visit func(y int) bool) {
 
 // readAlongRow decodes d.row repeatedly with one reader, whiting out each
 // barcode found so the next read finds the one to its right.
-func (d *decoder) readAlongRow(bm *gozxing.BinaryBitmap, r rowReader, ri, y int, reversed bool,
+func (d *decoder) readAlongRow(src gozxing.LuminanceSource, bm *gozxing.BinaryBitmap, r rowReader, ri, y int, reversed bool,
 	hints map[gozxing.DecodeHintType]interface{}, hits []lineHit) []lineHit {
 	width := bm.GetWidth()
 	work := d.work
@@ -210,7 +258,7 @@ func (d *decoder) readAlongRow(bm *gozxing.BinaryBitmap, r rowReader, ri, y int,
 			if reversed {
 				x0, x1 = float64(width-1)-x1, float64(width-1)-x0
 			}
-			hits = d.addLineHit(bm, hits, lineHit{reader: ri, sym: sym, res: res, x0: x0, x1: x1,
+			hits = d.addLineHit(src, bm, hits, lineHit{reader: ri, sym: sym, text: res.GetText(), res: res, x0: x0, x1: x1,
 				y0: y, y1: y, rows: 1, reversed: reversed}, hints)
 		}
 		end := int(math.Max(x0, x1)) + 1
@@ -226,11 +274,11 @@ func (d *decoder) readAlongRow(bm *gozxing.BinaryBitmap, r rowReader, ri, y int,
 
 // addLineHit merges a read with an earlier read of the same barcode, or
 // records it and probes the rows above and below for its extent.
-func (d *decoder) addLineHit(bm *gozxing.BinaryBitmap, hits []lineHit, h lineHit,
+func (d *decoder) addLineHit(src gozxing.LuminanceSource, bm *gozxing.BinaryBitmap, hits []lineHit, h lineHit,
 	hints map[gozxing.DecodeHintType]interface{}) []lineHit {
 	for i := range hits {
 		o := &hits[i]
-		if o.sym == h.sym && o.res.GetText() == h.res.GetText() && h.x0 <= o.x1 && o.x0 <= h.x1 {
+		if o.sym == h.sym && o.text == h.text && h.x0 <= o.x1 && o.x0 <= h.x1 {
 			if h.y0 < o.y0 || h.y0 > o.y1 {
 				o.rows++
 			}
@@ -238,35 +286,29 @@ func (d *decoder) addLineHit(bm *gozxing.BinaryBitmap, hits []lineHit, h lineHit
 			return hits
 		}
 	}
-	d.probeRows(bm, &h, hints)
+	d.probeRows(src, bm, &h, hints)
 	return append(hits, h)
 }
 
 // probeRows extends a fresh hit up and down while the same reader reads the
 // same text, stepping a twentieth of the barcode's length, and stops after
 // two misses in a row. It confirms the hit and gives its height.
-func (d *decoder) probeRows(bm *gozxing.BinaryBitmap, h *lineHit, hints map[gozxing.DecodeHintType]interface{}) {
-	height := bm.GetHeight()
+func (d *decoder) probeRows(src gozxing.LuminanceSource, bm *gozxing.BinaryBitmap, h *lineHit, hints map[gozxing.DecodeHintType]interface{}) {
+	height := src.GetHeight()
 	step := max(2, int((h.x1-h.x0)/20))
-	text := h.res.GetText()
-	r := d.rowReaders[h.reader]
 	for _, dir := range []int{-1, 1} {
 		misses := 0
 		for y := h.y0 + dir*step; y >= 0 && y < height && misses < 2; y += dir * step {
 			if dir > 0 && y <= h.y1 {
 				continue
 			}
-			row, err := bm.GetBlackRow(y, d.probe)
-			if err != nil {
-				misses++
-				continue
+			ok := false
+			if h.res == nil {
+				ok = d.probeLinear(src, h, y)
+			} else {
+				ok = d.probeGozxing(bm, h, y, hints)
 			}
-			d.probe = row
-			if h.reversed {
-				row.Reverse()
-			}
-			res, ok := d.probeRow(&r, y, row, h.reversed, hints)
-			if !ok || res.GetText() != text {
+			if !ok {
 				misses++
 				continue
 			}
@@ -276,6 +318,45 @@ func (d *decoder) probeRows(bm *gozxing.BinaryBitmap, h *lineHit, hints map[gozx
 		}
 	}
 	h.rowsProbed = true
+}
+
+// probeLinear tells whether row y reads the same symbol as h, read the same
+// way, where h lies. It has buffers of its own: the row that read h is
+// still being read.
+func (d *decoder) probeLinear(src gozxing.LuminanceSource, h *lineHit, y int) bool {
+	rows := &d.probeScan
+	if !rows.runs(src, y) {
+		return false
+	}
+	for _, v := range rows.views() {
+		if v.reversed != h.reversed || v.inverted != h.inverted {
+			continue
+		}
+		rows.found = rows.lin.Read(v.runs, linear.NewFormats(h.format), rows.found[:0])
+		for i := range rows.found {
+			s := &rows.found[i]
+			if x0, x1 := v.span(s.First, s.Last, src.GetWidth()); s.Text == h.raw && x0 <= h.x1 && h.x0 <= x1 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// probeGozxing tells whether row y reads the same text as h with h's
+// gozxing row reader.
+func (d *decoder) probeGozxing(bm *gozxing.BinaryBitmap, h *lineHit, y int, hints map[gozxing.DecodeHintType]interface{}) bool {
+	row, err := bm.GetBlackRow(y, d.probe)
+	if err != nil {
+		return false
+	}
+	d.probe = row
+	if h.reversed {
+		row.Reverse()
+	}
+	r := d.rowReaders[h.reader]
+	res, ok := d.probeRow(&r, y, row, h.reversed, hints)
+	return ok && res.GetText() == h.text
 }
 
 // probeRow reads one row on its own.
@@ -338,24 +419,8 @@ func clearBits(row *gozxing.BitArray, end int) bool {
 // minRowTransitions is the fewest black/white changes a row crossing a 1D
 // barcode can have: the shortest codes (EAN-8, UPC-E, a one-character Code
 // 39 or Codabar) all have more than 20 bars and spaces. Rows with fewer are
-// skipped before any decoder runs; in photos most rows are such.
+// skipped before any reader runs; in photos most rows are such.
 const minRowTransitions = 23
-
-// transitions counts the changes between adjacent bits of a row.
-func transitions(row *gozxing.BitArray) int {
-	words := row.GetBitArray()
-	n := 0
-	var carry uint32
-	for i, w := range words {
-		shifted := w<<1 | carry
-		if i == 0 {
-			shifted |= w & 1 // no change before the first bit
-		}
-		n += bits.OnesCount32(w ^ shifted)
-		carry = w >> 31
-	}
-	return n
-}
 
 func rowCovered(hits []lineHit, y int) bool {
 	for _, h := range hits {

@@ -1,0 +1,88 @@
+package linear
+
+// Interleaved 2 of 5 (ISO/IEC 16390): digits in pairs, the first in five
+// bars, the second in the five spaces between them, two of each five wide.
+// Four narrow elements start the symbol; a wide bar, a narrow space and a
+// narrow bar stop it. itfWide gives each digit's wide elements (bit 4 the
+// first). ITF has no check character, and its start pattern is common, so
+// a symbol needs quiet zones ten narrow elements wide and at least six
+// digits, as ZXing's readers ask by default.
+var itfWide = [10]uint8{0b00110, 0b10001, 0b01001, 0b11000, 0b00101, 0b10100, 0b01100, 0b00011, 0b10010, 0b01010}
+
+var itfByWide = func() (t [32]int8) {
+	for i := range t {
+		t[i] = -1
+	}
+	for d, w := range itfWide {
+		t[w] = int8(d)
+	}
+	return t
+}()
+
+// itfDigit classifies five bars or five spaces (w[0], w[2], …, w[8]) by
+// their two widest, which must be two to three narrow widths wide where
+// the others are one.
+func itfDigit(w []int, narrow float64) int {
+	bits, ratio := wideRanks(w, 2, 5, 2)
+	if ratio < 1.5 {
+		return -1
+	}
+	for j := 0; j < 5; j++ {
+		m := float64(w[2*j]) / narrow
+		if wide := bits&(1<<j) != 0; wide && (m < 1.6 || m > 4) || !wide && (m < 0.4 || m > 1.6) {
+			return -1
+		}
+	}
+	rev := 0
+	for j := 0; j < 5; j++ {
+		rev = rev<<1 | bits>>j&1
+	}
+	return int(itfByWide[rev])
+}
+
+func (r *Reader) readITF(runs []int, k int) (Symbol, bool) {
+	if k+4+10+3 > len(runs) {
+		return Symbol{}, false
+	}
+	start := runs[k : k+4]
+	narrow := float64(sum(start)) / 4
+	for _, v := range start {
+		if m := float64(v) / narrow; m < 0.5 || m > 1.5 {
+			return Symbol{}, false
+		}
+	}
+	if !quietBefore(runs, k, 10*narrow) {
+		return Symbol{}, false
+	}
+	out := r.text[:0]
+	defer func() { r.text = out }()
+	for i := k + 4; i+3 <= len(runs); i += 10 {
+		// The stop: a wide bar, two narrow elements, then quiet.
+		if last := i + 2; float64(runs[i]) > 1.5*narrow && float64(runs[i+1]) < 1.5*narrow &&
+			float64(runs[i+2]) < 1.5*narrow && quietAfter(runs, last, 10*narrow) {
+			if len(out) < 6 {
+				break
+			}
+			return Symbol{Format: ITF, Text: string(out), ID: "]I0", First: k, Last: last}, true
+		}
+		if i+10 > len(runs) {
+			break
+		}
+		w := runs[i : i+10]
+		a, b := itfDigit(w, narrow), itfDigit(w[1:], narrow)
+		if a < 0 || b < 0 {
+			break
+		}
+		out = append(out, byte('0'+a), byte('0'+b))
+		// The narrow width moves with the symbol's perspective.
+		narrowSum, n := 0, 0
+		for j, v := range w {
+			if itfWide[[2]int{a, b}[j%2]]&(1<<(4-j/2)) == 0 {
+				narrowSum += v
+				n++
+			}
+		}
+		narrow = (narrow + float64(narrowSum)/float64(n)) / 2
+	}
+	return Symbol{}, false
+}

@@ -1,0 +1,177 @@
+package scanner
+
+import (
+	"github.com/makiuchi-d/gozxing"
+
+	"github.com/scannerd/scannerd/scanner/linear"
+)
+
+// Row scanning. Each scanned row of a pass's view is binarized once into
+// the widths of its light and dark runs, with every edge placed to a
+// sixteenth of a pixel, and the linear reader reads those widths four
+// ways: left to right and right to left (a symbol upside down), and as
+// dark bars on light and light bars on dark. So one pass reads 1D codes
+// in every orientation along its rows, inverted ones included, from one
+// binarization of each row, and a row without a symbol costs no
+// allocation. GS1 DataBar, read by gozxing's row decoder, gets the
+// row's bits only when the widths hold its finder pattern.
+
+// subpixel is the unit of the run widths: a sixteenth of a pixel.
+const subpixel = 16
+
+// maxRowRuns bounds the runs kept of one row: a row with more changes is
+// noise, not a symbol, and is skipped; buffers stay bounded whatever the
+// frame's width.
+const maxRowRuns = 1 << 15
+
+// rowScanner holds the buffers one decoder scans rows with.
+type rowScanner struct {
+	lum     []byte
+	buckets [histogramBuckets]int
+	// fwd and rev hold a row's widths read left to right and right to
+	// left, each after a slot of width 0 that turns light bars on dark
+	// into dark on light (fwd[1:] is the row as it is).
+	fwd, rev []int
+	lin      linear.Reader
+	found    []linear.Symbol
+}
+
+// runs binarizes row y of src into s.fwd and s.rev and reports whether it
+// has enough changes to cross a barcode: the black point of the row's
+// histogram, as globalBinarizer.GetBlackRow finds it, on the row
+// sharpened with a -1 4 -1 filter (halved), the pixel at each end light;
+// each edge where the sharpened values, interpolated linearly between
+// pixel centres, cross the black point.
+func (s *rowScanner) runs(src gozxing.LuminanceSource, y int) bool {
+	w := src.GetWidth()
+	lum, err := src.GetRow(y, s.lum)
+	if err != nil || w < 3 {
+		return false
+	}
+	s.lum = lum
+	lum = lum[:w]
+	s.buckets = [histogramBuckets]int{}
+	for _, v := range lum {
+		s.buckets[v>>histogramShift]++
+	}
+	black, ok := blackPointOf(&s.buckets)
+	if !ok {
+		return false
+	}
+	fwd := append(s.fwd[:0], 0)
+	last := 0 // the last edge, in subpixels
+	// The first pixel counts as light, its sharpened value taken one-sided.
+	prev := max(black, (3*int(lum[0])-int(lum[1]))/2)
+	dark := false
+	for x := 1; x < w; x++ {
+		f := black // the last pixel counts as light
+		if x < w-1 {
+			f = (4*int(lum[x]) - int(lum[x-1]) - int(lum[x+1])) / 2
+		}
+		if d := f < black; d != dark {
+			// prev and f lie on either side of the black point; the edge
+			// is where the line between the pixel centres crosses it.
+			pos := max(last, (x-1)*subpixel+subpixel/2+subpixel*(black-prev)/(f-prev))
+			fwd = append(fwd, pos-last)
+			last = pos
+			dark = d
+			if len(fwd) > maxRowRuns {
+				s.fwd = fwd[:0]
+				return false
+			}
+		}
+		prev = f
+	}
+	fwd = append(fwd, w*subpixel-last)
+	s.fwd = fwd
+	if len(fwd)-2 < minRowTransitions {
+		return false
+	}
+	// Right to left: the row's last run, light, comes first.
+	rev := append(s.rev[:0], 0)
+	for i := len(fwd) - 1; i >= 1; i-- {
+		rev = append(rev, fwd[i])
+	}
+	s.rev = rev
+	return true
+}
+
+// views returns the four ways to read the row: left to right, right to
+// left, and each with light bars on dark.
+func (s *rowScanner) views() [4]rowView {
+	return [4]rowView{{s.fwd[1:], false, false}, {s.rev[1:], true, false}, {s.fwd, false, true}, {s.rev, true, true}}
+}
+
+// rowView is one way of reading a row: its widths, light first.
+type rowView struct {
+	runs               []int
+	reversed, inverted bool
+}
+
+// span returns the pixels along the row, from the left, that runs first
+// to last of the view cover.
+func (v rowView) span(first, last, width int) (x0, x1 float64) {
+	a := 0
+	for _, r := range v.runs[:first] {
+		a += r
+	}
+	b := a
+	for _, r := range v.runs[first : last+1] {
+		b += r
+	}
+	x0, x1 = float64(a)/subpixel, float64(b)/subpixel
+	if v.reversed {
+		x0, x1 = float64(width)-x1, float64(width)-x0
+	}
+	return x0, x1
+}
+
+// linearFormats are the linear reader's formats for the symbologies of
+// syms.
+func linearFormats(syms SymbologySet) linear.Formats {
+	var f linear.Formats
+	for _, m := range [...]struct {
+		sym Symbology
+		f   linear.Format
+	}{
+		{Code128, linear.Code128}, {Code39, linear.Code39}, {Code93, linear.Code93}, {Codabar, linear.Codabar},
+		{ITF, linear.ITF}, {EAN13, linear.EAN13}, {UPCA, linear.EAN13}, {EAN8, linear.EAN8}, {UPCE, linear.UPCE},
+	} {
+		if syms.Has(m.sym) {
+			f |= linear.NewFormats(m.f)
+		}
+	}
+	return f
+}
+
+// linearSymbology names a linear read, and gives its text as scannerd
+// reports it, or reports that it is none of the wanted symbologies. A UPC-A
+// code is an EAN-13 code whose first digit is 0: it is reported as UPC-A
+// (its twelve digits) when that is wanted, else as EAN-13.
+func linearSymbology(s *linear.Symbol, wanted SymbologySet) (Symbology, string, bool) {
+	var sym Symbology
+	text := s.Text
+	switch s.Format {
+	case linear.Code128:
+		sym = Code128
+	case linear.Code39:
+		sym = Code39
+		text, _ = code39FullASCII(text)
+	case linear.Code93:
+		sym = Code93
+	case linear.Codabar:
+		sym = Codabar
+	case linear.ITF:
+		sym = ITF
+	case linear.EAN8:
+		sym = EAN8
+	case linear.UPCE:
+		sym = UPCE
+	case linear.EAN13:
+		sym = EAN13
+		if text[0] == '0' && wanted.Has(UPCA) {
+			sym, text = UPCA, text[1:]
+		}
+	}
+	return sym, text, wanted.Has(sym)
+}
