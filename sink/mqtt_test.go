@@ -185,3 +185,24 @@ func subsequence(t testing.TB, got, want []string) {
 		j++
 	}
 }
+
+// TestMQTTStopsWhileTheBrokerIsAway: a sink retrying to connect, with
+// nothing queued, stops at once when asked, without waiting for a broker
+// that may never come.
+func TestMQTTStopsWhileTheBrokerIsAway(t *testing.T) {
+	t.Parallel()
+	spec := mqttSpec("broker", "tcp://"+freePort(t), 1)
+	spec.RetryMin, spec.RetryMax = dur(time.Hour), dur(time.Hour)
+	s := newSet(t, sink.Env{}, spec)
+	waitFor(t, "a failed connection", func() bool { return statusOf(t, s, "broker").State == sink.StateFailing })
+	done := make(chan struct{})
+	go func() {
+		s.Close(context.Background()) // no deadline: only the sink can end it
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		t.Fatal("Close waits for a broker that is away")
+	}
+}

@@ -348,8 +348,9 @@ type sink struct {
 	lastErr   string
 	lastErrAt time.Time
 
-	cancel context.CancelFunc
-	done   chan struct{}
+	cancel     context.CancelFunc // ends the goroutine
+	cancelIdle context.CancelFunc // ends connection tending: stopping
+	done       chan struct{}
 }
 
 func newSink(spec Spec, env *Env) (*sink, error) {
@@ -380,14 +381,16 @@ func newSink(spec Spec, env *Env) (*sink, error) {
 
 func (k *sink) start() {
 	ctx, cancel := context.WithCancel(context.Background())
-	k.cancel = cancel
-	go k.run(ctx)
+	idle, cancelIdle := context.WithCancel(ctx)
+	k.cancel, k.cancelIdle = cancel, cancelIdle
+	go k.run(ctx, idle)
 }
 
 // stop refuses new results, waits until the queue is delivered or ctx
 // ends, then stops the goroutine and counts what is left as dropped.
 func (k *sink) stop(ctx context.Context) {
 	k.q.close()
+	k.cancelIdle() // a connection being tended is not waited for
 	select {
 	case <-k.done:
 	case <-ctx.Done():
@@ -407,8 +410,9 @@ func (k *sink) stop(ctx context.Context) {
 
 // run delivers the queue's head until the queue is closed and empty or
 // ctx ends. A result that fails is tried again after a backoff and keeps
-// its place, so results arrive in order.
-func (k *sink) run(ctx context.Context) {
+// its place, so results arrive in order. Tending a connection while no
+// result waits stops with idle, when the sink is stopping.
+func (k *sink) run(ctx, idle context.Context) {
 	defer close(k.done)
 	attempt := 0
 	var payload []byte
@@ -423,15 +427,10 @@ func (k *sink) run(ctx context.Context) {
 		case peekEnded:
 			return
 		case peekAttn:
-			if err := tn.tend(ctx); err != nil {
-				if ctx.Err() != nil {
-					return
-				}
+			if err := tn.tend(idle); err != nil && idle.Err() == nil {
 				k.failed(err, true)
 				attempt++
-				if !k.retry.Sleep(ctx, attempt) {
-					return
-				}
+				k.retry.Sleep(idle, attempt)
 			}
 			continue
 		}
