@@ -119,14 +119,14 @@ type statusCollector struct {
 
 var (
 	descEngineCounter = prometheus.NewDesc("scannerd_engine_frames_total",
-		"Frames by what the engine did with them: submitted, decoded, dropped (queue full), refused (license), panics.",
+		"Frames by what the engine did with them: submitted, decoded, dropped (queue full), refused (license), panics, stopped (a background decode canceled or past its time limit).",
 		[]string{"outcome"}, nil)
 	descQueue = prometheus.NewDesc("scannerd_engine_queued_frames",
-		"Frames waiting for a decode worker.", nil, nil)
+		"Frames waiting for a decode worker, by lane: live, or background (uploads and image files).", []string{"lane"}, nil)
 	descBusy = prometheus.NewDesc("scannerd_engine_busy_workers",
-		"Decode workers busy with a frame.", nil, nil)
+		"Decode workers busy with a frame, by lane.", []string{"lane"}, nil)
 	descWorkers = prometheus.NewDesc("scannerd_engine_workers",
-		"Decode workers.", nil, nil)
+		"Decode workers, by lane.", []string{"lane"}, nil)
 	descSourceFrames = prometheus.NewDesc("scannerd_source_frames_total",
 		"Frames captured by a source.", []string{"source"}, nil)
 	descSourceFPS = prometheus.NewDesc("scannerd_source_fps",
@@ -164,12 +164,17 @@ func (c *statusCollector) Collect(ch chan<- prometheus.Metric) {
 	for _, v := range []struct {
 		outcome string
 		n       uint64
-	}{{"submitted", e.Submitted}, {"decoded", e.Decoded}, {"dropped", e.Dropped}, {"refused", e.Refused}, {"panics", e.Panics}} {
+	}{{"submitted", e.Submitted}, {"decoded", e.Decoded}, {"dropped", e.Dropped}, {"refused", e.Refused}, {"panics", e.Panics}, {"stopped", e.Stopped}} {
 		ch <- prometheus.MustNewConstMetric(descEngineCounter, prometheus.CounterValue, float64(v.n), v.outcome)
 	}
-	ch <- prometheus.MustNewConstMetric(descQueue, prometheus.GaugeValue, float64(e.Queued))
-	ch <- prometheus.MustNewConstMetric(descBusy, prometheus.GaugeValue, float64(e.Busy))
-	ch <- prometheus.MustNewConstMetric(descWorkers, prometheus.GaugeValue, float64(e.Workers))
+	for _, l := range []struct {
+		lane                  string
+		queued, busy, workers int
+	}{{"live", e.Queued, e.Busy, e.Workers}, {"background", e.BackgroundQueued, e.BackgroundBusy, e.BackgroundWorkers}} {
+		ch <- prometheus.MustNewConstMetric(descQueue, prometheus.GaugeValue, float64(l.queued), l.lane)
+		ch <- prometheus.MustNewConstMetric(descBusy, prometheus.GaugeValue, float64(l.busy), l.lane)
+		ch <- prometheus.MustNewConstMetric(descWorkers, prometheus.GaugeValue, float64(l.workers), l.lane)
+	}
 	seen := map[string]bool{}
 	for _, s := range st.Sources {
 		if seen[s.Name] {

@@ -29,6 +29,20 @@ type decoder struct {
 	panics             int
 	regions            []region // proposed by the frame's first pass
 	labels             stageLabels
+	// checkpoint, when set, is called between the steps of a decode (the
+	// passes, and the readers within a pass); an error stops the decode
+	// and is kept in stopped. The engine sets it for background decodes,
+	// which step aside for live frames and stop when their caller leaves.
+	checkpoint func() error
+	stopped    error
+}
+
+// interrupted reports whether the decode must stop now.
+func (d *decoder) interrupted() bool {
+	if d.stopped == nil && d.checkpoint != nil {
+		d.stopped = d.checkpoint()
+	}
+	return d.stopped != nil
 }
 
 // Decoder reads barcodes in frames in the calling goroutine, with the same
@@ -121,6 +135,7 @@ func (d *decoder) decode(f *Frame, opts Options) ([]Result, []PassTiming) {
 	defer d.scratch.wipe()
 	defer d.labels.leave()
 	d.regions = d.regions[:0]
+	d.stopped = nil
 	syms := opts.Symbologies
 	if syms == 0 {
 		syms = AllSymbologies()
@@ -184,6 +199,9 @@ func (d *decoder) decode(f *Frame, opts Options) ([]Result, []PassTiming) {
 		if p.needsArea && !areaEnabled {
 			continue
 		}
+		if d.interrupted() {
+			break
+		}
 		start := time.Now()
 		if p.src == nil {
 			d.labels.enter(p.name, stageResample)
@@ -231,6 +249,9 @@ func (d *decoder) runPass(p pass, syms SymbologySet, opts Options, results []Res
 			!(p.area && !p.rowBased || a.rowBased && (p.area || p.rowBased)) {
 			continue
 		}
+		if d.interrupted() {
+			return results
+		}
 		if a.rowBased && p.global && !p.rotated {
 			// Rows are binarized alike by both binarizers (the hybrid one
 			// falls back to the global histogram for single rows), so a
@@ -250,7 +271,7 @@ func (d *decoder) runPass(p pass, syms SymbologySet, opts Options, results []Res
 		}
 		results = d.collect(a, d.readArea(a, bm, h, want), p, results, matrix)
 	}
-	if p.rows {
+	if p.rows && !d.interrupted() {
 		d.labels.enter(p.name, stageRows)
 		rs := rowSearch{thorough: opts.TryHarder, sparse: p.sparseRows, inverted: opts.TryInverted,
 			linear: AllSymbologies(), readers: AllSymbologies()}

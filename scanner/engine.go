@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -21,28 +22,46 @@ type Gate interface {
 
 // EngineConfig configures an Engine. Zero values take the defaults.
 type EngineConfig struct {
-	// Workers decoding in parallel; default one per CPU.
+	// Workers decoding live frames in parallel; default one per CPU.
 	Workers int
 	// QueueSize bounds the live frames waiting for a worker; when it is full
 	// the oldest waiting frame is dropped. Default: Workers.
 	QueueSize int
+	// BackgroundWorkers decode requests (Decode: uploads) and batch frames
+	// (Queue: image files) beside the live workers, so that a costly
+	// image never holds up live video; default 1.
+	BackgroundWorkers int
+	// BackgroundQueue bounds the requests waiting for a background worker,
+	// and separately the batch frames; default 2 each.
+	BackgroundQueue int
+	// BackgroundTimeout bounds the decoding of one request or batch frame;
+	// past it the decode stops at its next checkpoint and reports
+	// ErrDeadline. Default 30 s.
+	BackgroundTimeout time.Duration
 	// Gate, when set, is asked before each frame.
 	Gate Gate
 	// Clock returns the time; default time.Now.
 	Clock func() time.Time
 	// Logger; default slog.Default().
 	Logger *slog.Logger
-	// OnFrame receives the report of every live (Submit) frame once it is
-	// decoded and purged. It runs on the worker and must not block.
+	// OnFrame receives the report of every live (Submit) and batch (Queue)
+	// frame once it is decoded and purged. It runs on the worker and must
+	// not block.
 	OnFrame func(*FrameReport)
 	// Inspect, when set, sees each frame after decoding and before it is
 	// purged (debug export). It runs on the worker and must not block or
 	// keep f.
 	Inspect func(f *Frame, rep *FrameReport)
-	// StuckAfter is how long one frame may take before the engine counts
-	// as stuck (Healthy reports it); default 10 s.
+	// StuckAfter is how long a live worker may take over one frame before
+	// the engine counts as stuck (Healthy reports it); default 10 s.
 	StuckAfter time.Duration
 }
+
+// MaxFrameSide is the longest side of a frame the engine decodes, in
+// pixels. The decoders keep buffers as long as a row or a column, so a
+// frame of 25,000,000×1 pixels, small as it is, would cost gigabytes;
+// longer frames are refused with ErrImageTooLarge.
+const MaxFrameSide = 1 << 14
 
 // FrameReport is what became of one frame.
 type FrameReport struct {
@@ -57,52 +76,85 @@ type FrameReport struct {
 	// Candidates counts the regions that looked like barcodes: a frame
 	// with candidates but no results is a missed read worth a look.
 	Candidates int
-	// Err is set when the frame was not decoded (license refusal) or the
-	// decoder failed (a recovered panic).
+	// Err is set when the frame was not decoded (license refusal, a frame
+	// too large), the decoder failed (a recovered panic), or a background
+	// decode was stopped (canceled, past its deadline). Results read
+	// before a stop are kept.
 	Err error
 }
 
 // EngineStats counts what the engine has done since it started.
 type EngineStats struct {
-	Workers   int    `json:"workers"`
-	Busy      int    `json:"busy"`
-	Queued    int    `json:"queued"`
-	QueueSize int    `json:"queue_size"`
-	Submitted uint64 `json:"submitted"`
-	Decoded   uint64 `json:"decoded"`
-	Dropped   uint64 `json:"dropped"`
-	Refused   uint64 `json:"refused"`
-	Panics    uint64 `json:"panics"`
-	Results   uint64 `json:"results"`
+	Workers   int `json:"workers"`
+	Busy      int `json:"busy"`
+	Queued    int `json:"queued"` // live frames waiting
+	QueueSize int `json:"queue_size"`
+	// BackgroundWorkers decode uploads and image files; BackgroundBusy of
+	// them are at work, BackgroundQueued jobs wait.
+	BackgroundWorkers int    `json:"background_workers"`
+	BackgroundBusy    int    `json:"background_busy"`
+	BackgroundQueued  int    `json:"background_queued"`
+	Submitted         uint64 `json:"submitted"`
+	Decoded           uint64 `json:"decoded"`
+	Dropped           uint64 `json:"dropped"`
+	Refused           uint64 `json:"refused"`
+	Panics            uint64 `json:"panics"`
+	Results           uint64 `json:"results"`
+	// Stopped counts background decodes canceled or past their deadline.
+	Stopped uint64 `json:"stopped"`
 }
+
+// lane says which queue a job came from.
+type lane uint8
+
+const (
+	laneLive    lane = iota // Submit: newest frame wins, oldest dropped
+	laneRequest             // Decode: a caller waits for the report
+	laneBatch               // Queue: every frame decoded, report to OnFrame
+)
 
 type job struct {
 	f     *Frame
 	opts  Options
-	reply chan *FrameReport // nil for live frames
+	lane  lane
+	reply chan *FrameReport // requests only
+	// ctx of a request: when it ends the job leaves the queue, or its
+	// decode stops at the next checkpoint.
+	ctx context.Context
 }
 
-// Engine decodes frames in a pool of workers, each owning its readers.
-// Live frames (Submit) wait in a bounded queue that drops the oldest frame
-// when the workers fall behind: live video wants the newest frame. Direct
-// requests (Decode) wait their turn ahead of live frames and are never
-// dropped. Every frame is purged once decoded.
+// Engine decodes frames in two pools of workers, each worker owning its
+// readers. Live frames (Submit) wait in a bounded queue that drops the
+// oldest frame when the workers fall behind: live video wants the newest
+// frame. Requests (Decode) and batch frames (Queue) go to background
+// workers of their own, in bounded queues; a background decode steps aside
+// while live frames wait for a worker, and stops when its caller gives up
+// or its deadline passes. Every frame is purged once decoded.
 type Engine struct {
 	cfg EngineConfig
 	log *slog.Logger
 
-	mu     sync.Mutex
-	cond   *sync.Cond
-	live   []job // oldest first
-	direct []job
-	closed bool
-	wg     sync.WaitGroup
-	once   sync.Once
+	mu       sync.Mutex
+	cond     *sync.Cond
+	live     []job // oldest first
+	requests []job
+	batch    []job
+	// batchTurn: the next background worker takes a batch frame before a
+	// request when both wait, so neither kind starves the other.
+	batchTurn bool
+	closed    bool
+	wg        sync.WaitGroup
+	once      sync.Once
 
 	makeDecoder func() *decoder
+	// onStepAside, when set (by tests), is called each time a background
+	// decode starts waiting for live frames.
+	onStepAside func()
 
-	busySince                                             []atomic.Int64 // unix nanos the worker took its frame; 0 idle
-	submitted, decoded, dropped, refused, panics, results atomic.Uint64
+	// busySince holds, per worker (live ones first), the unix nanos it
+	// took its frame; 0 idle.
+	busySince                                                      []atomic.Int64
+	submitted, decoded, dropped, refused, panics, results, stopped atomic.Uint64
 }
 
 // NewEngine returns an engine that is not yet running; call Start.
@@ -113,6 +165,15 @@ func NewEngine(cfg EngineConfig) *Engine {
 	if cfg.QueueSize <= 0 {
 		cfg.QueueSize = cfg.Workers
 	}
+	if cfg.BackgroundWorkers <= 0 {
+		cfg.BackgroundWorkers = 1
+	}
+	if cfg.BackgroundQueue <= 0 {
+		cfg.BackgroundQueue = 2
+	}
+	if cfg.BackgroundTimeout <= 0 {
+		cfg.BackgroundTimeout = 30 * time.Second
+	}
 	if cfg.Clock == nil {
 		cfg.Clock = time.Now
 	}
@@ -122,66 +183,123 @@ func NewEngine(cfg EngineConfig) *Engine {
 	if cfg.StuckAfter <= 0 {
 		cfg.StuckAfter = 10 * time.Second
 	}
-	e := &Engine{cfg: cfg, log: cfg.Logger, makeDecoder: newDecoder, busySince: make([]atomic.Int64, cfg.Workers)}
+	e := &Engine{cfg: cfg, log: cfg.Logger, makeDecoder: newDecoder,
+		busySince: make([]atomic.Int64, cfg.Workers+cfg.BackgroundWorkers)}
 	e.cond = sync.NewCond(&e.mu)
 	return e
 }
 
 // Start launches the workers.
 func (e *Engine) Start() {
-	for i := 0; i < e.cfg.Workers; i++ {
+	for i := 0; i < e.cfg.Workers+e.cfg.BackgroundWorkers; i++ {
 		e.wg.Add(1)
-		go e.work(i)
+		go e.work(i, i >= e.cfg.Workers)
 	}
 }
 
 // Submit queues a live frame and returns at once. When the queue is full
-// the oldest waiting frame is dropped (purged and counted). After Close the
-// frame itself is dropped. The engine owns f from now on.
+// the oldest waiting frame is dropped (purged, counted, its Done told
+// ErrDropped). After Close the frame itself is dropped. The engine owns f
+// from now on.
 func (e *Engine) Submit(f *Frame, opts Options) {
 	e.submitted.Add(1)
 	e.mu.Lock()
 	if e.closed {
 		e.mu.Unlock()
 		e.dropped.Add(1)
-		f.Purge()
+		finish(f, ErrClosed)
 		return
 	}
 	var old *Frame
 	if len(e.live) >= e.cfg.QueueSize {
 		old = e.live[0].f
+		e.live[0] = job{}
 		e.live = e.live[1:]
 	}
-	e.live = append(e.live, job{f: f, opts: opts})
+	e.live = append(e.live, job{f: f, opts: opts, lane: laneLive})
 	e.mu.Unlock()
-	e.cond.Signal()
+	e.cond.Broadcast()
 	if old != nil {
 		e.dropped.Add(1)
-		old.Purge()
+		finish(old, ErrDropped)
 	}
 }
 
-// Decode decodes f with opts on a worker and waits for the report. The
-// engine owns f from now on and purges it. A license refusal is returned
-// as the error; a canceled context returns ctx.Err() while the frame is
-// still decoded and purged in the background.
+// Queue hands a batch frame (an image file) to the background workers,
+// waiting while their batch queue is full: batch frames are never dropped.
+// Its report goes to OnFrame like a live frame's. When ctx ends first, or
+// the engine is closed, the frame is purged and its Done told why. The
+// engine owns f from now on.
+func (e *Engine) Queue(ctx context.Context, f *Frame, opts Options) error {
+	e.submitted.Add(1)
+	stop := context.AfterFunc(ctx, func() {
+		e.mu.Lock()
+		e.mu.Unlock() //nolint:staticcheck // orders the broadcast after the waiter's check
+		e.cond.Broadcast()
+	})
+	defer stop()
+	e.mu.Lock()
+	for !e.closed && ctx.Err() == nil && len(e.batch) >= e.cfg.BackgroundQueue {
+		e.cond.Wait()
+	}
+	err := ctx.Err()
+	if e.closed {
+		err = ErrClosed
+	}
+	if err != nil {
+		e.mu.Unlock()
+		e.dropped.Add(1)
+		finish(f, err)
+		return err
+	}
+	e.batch = append(e.batch, job{f: f, opts: opts, lane: laneBatch, ctx: context.Background()})
+	e.mu.Unlock()
+	e.cond.Broadcast()
+	return nil
+}
+
+// Decode decodes f with opts on a background worker and waits for the
+// report. The engine owns f from now on and purges it. When the request
+// queue is full it returns ErrBusy at once. A license refusal is returned
+// as the error. When ctx ends the frame leaves the queue, or its decode
+// stops at the next checkpoint; Decode returns ctx.Err() once the engine
+// has let go of the frame.
 func (e *Engine) Decode(ctx context.Context, f *Frame, opts Options) (*FrameReport, error) {
 	reply := make(chan *FrameReport, 1)
+	j := job{f: f, opts: opts, lane: laneRequest, reply: reply, ctx: ctx}
 	e.mu.Lock()
-	if e.closed {
+	switch {
+	case e.closed:
 		e.mu.Unlock()
-		f.Purge()
+		finish(f, ErrClosed)
 		return nil, ErrClosed
+	case len(e.requests) >= e.cfg.BackgroundQueue:
+		e.mu.Unlock()
+		finish(f, ErrBusy)
+		return nil, fmt.Errorf("%w: %d waiting", ErrBusy, len(e.requests))
 	}
-	e.direct = append(e.direct, job{f: f, opts: opts, reply: reply})
+	e.requests = append(e.requests, j)
 	e.mu.Unlock()
-	e.cond.Signal()
+	e.cond.Broadcast()
 	select {
 	case rep := <-reply:
 		return rep, rep.Err
 	case <-ctx.Done():
+	}
+	e.mu.Lock()
+	if i := slices.IndexFunc(e.requests, func(q job) bool { return q.reply == reply }); i >= 0 {
+		e.requests = slices.Delete(e.requests, i, i+1)
+		e.mu.Unlock()
+		e.stopped.Add(1)
+		finish(f, ctx.Err())
 		return nil, ctx.Err()
 	}
+	e.mu.Unlock()
+	// A worker has it: wake a decode that steps aside for live frames, so
+	// that it sees the end of ctx, and wait until it lets go of the frame.
+	e.cond.Broadcast()
+	<-reply
+	return nil, ctx.Err()
 }
 
 // Close stops taking frames, lets the workers finish the queued ones and
@@ -197,18 +315,30 @@ func (e *Engine) Close() error {
 	return nil
 }
 
-func (e *Engine) next() (job, bool) {
+// next waits for a job for a live (background false) or background worker.
+func (e *Engine) next(background bool) (job, bool) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	for {
-		if len(e.direct) > 0 {
-			j := e.direct[0]
-			e.direct = e.direct[1:]
-			return j, true
+		var q *[]job
+		switch {
+		case !background && len(e.live) > 0:
+			q = &e.live
+		case background && len(e.batch) > 0 && (e.batchTurn || len(e.requests) == 0):
+			q = &e.batch
+		case background && len(e.requests) > 0:
+			q = &e.requests
 		}
-		if len(e.live) > 0 {
-			j := e.live[0]
-			e.live = e.live[1:]
+		if q != nil {
+			j := (*q)[0]
+			(*q)[0] = job{}
+			*q = (*q)[1:]
+			if background {
+				e.batchTurn = j.lane == laneRequest
+			}
+			// Room in a queue, or an empty live queue, is news to a Queue
+			// caller and to background decodes stepping aside.
+			e.cond.Broadcast()
 			return j, true
 		}
 		if e.closed {
@@ -218,22 +348,70 @@ func (e *Engine) next() (job, bool) {
 	}
 }
 
-func (e *Engine) work(id int) {
+// checkpoint is called by a background decode between its steps: it waits
+// while live frames wait for a worker (live video comes first), and tells
+// the decode to stop when its caller gave up or its deadline passed.
+func (e *Engine) checkpoint(j *job, deadline time.Time) error {
+	e.mu.Lock()
+	if len(e.live) > 0 && e.onStepAside != nil {
+		e.onStepAside()
+	}
+	for len(e.live) > 0 && !e.closed && j.ctx.Err() == nil {
+		e.cond.Wait()
+	}
+	e.mu.Unlock()
+	if err := j.ctx.Err(); err != nil {
+		return err
+	}
+	if e.cfg.Clock().After(deadline) {
+		return fmt.Errorf("%w (%v)", ErrDeadline, e.cfg.BackgroundTimeout)
+	}
+	return nil
+}
+
+func (e *Engine) work(id int, background bool) {
 	defer e.wg.Done()
 	d := e.makeDecoder()
 	for {
-		j, ok := e.next()
+		j, ok := e.next(background)
 		if !ok {
 			return
 		}
 		e.busySince[id].Store(e.cfg.Clock().UnixNano())
+		if background {
+			deadline := e.cfg.Clock().Add(e.cfg.BackgroundTimeout)
+			d.checkpoint = func() error { return e.checkpoint(&j, deadline) }
+		}
+		f := j.f
 		rep := e.process(d, j)
+		d.checkpoint = nil
+		if background {
+			// Uploads and files come in any size, and the readers keep
+			// buffers sized by the last frame: start afresh rather than
+			// keep a large image's buffers for the life of the worker.
+			d = e.makeDecoder()
+		} else {
+			d.scratch.trim(4 * f.Width * f.Height)
+		}
 		e.busySince[id].Store(0)
-		if j.reply != nil {
+		switch {
+		case j.reply != nil:
 			j.reply <- rep
-		} else if e.cfg.OnFrame != nil {
+		case e.cfg.OnFrame != nil:
 			e.cfg.OnFrame(rep)
 		}
+		if f.Done != nil {
+			f.Done(rep.Err)
+		}
+	}
+}
+
+// finish purges a frame the engine will not decode and tells its Done why.
+func finish(f *Frame, err error) {
+	done := f.Done
+	f.Purge()
+	if done != nil {
+		done(err)
 	}
 }
 
@@ -261,6 +439,10 @@ func (e *Engine) process(d *decoder, j job) (rep *FrameReport) {
 		e.decoded.Add(1)
 		e.results.Add(uint64(len(rep.Results)))
 	}()
+	if f.Width > MaxFrameSide || f.Height > MaxFrameSide {
+		rep.Err = fmt.Errorf("%w: %d×%d pixels: a side is longer than %d", ErrImageTooLarge, f.Width, f.Height, MaxFrameSide)
+		return rep
+	}
 	opts := j.opts
 	if e.cfg.Gate != nil {
 		allowed, err := e.cfg.Gate.Permit(e.cfg.Clock(), f.Source)
@@ -286,6 +468,10 @@ func (e *Engine) process(d *decoder, j job) (rep *FrameReport) {
 	if n := d.panics - panicsBefore; n > 0 {
 		e.panics.Add(uint64(n))
 	}
+	if d.stopped != nil {
+		e.stopped.Add(1)
+		rep.Err = d.stopped
+	}
 	for i := range rep.Results {
 		r := &rep.Results[i]
 		r.Source, r.Frame, r.CapturedAt = f.Source, f.Seq, f.CapturedAt
@@ -296,27 +482,34 @@ func (e *Engine) process(d *decoder, j job) (rep *FrameReport) {
 // Stats returns the engine's counters.
 func (e *Engine) Stats() EngineStats {
 	e.mu.Lock()
-	queued := len(e.live) + len(e.direct)
+	queued, background := len(e.live), len(e.requests)+len(e.batch)
 	e.mu.Unlock()
-	busy := 0
+	busy, backgroundBusy := 0, 0
 	for i := range e.busySince {
-		if e.busySince[i].Load() != 0 {
+		switch {
+		case e.busySince[i].Load() == 0:
+		case i < e.cfg.Workers:
 			busy++
+		default:
+			backgroundBusy++
 		}
 	}
 	return EngineStats{
 		Workers: e.cfg.Workers, Busy: busy, Queued: queued, QueueSize: e.cfg.QueueSize,
+		BackgroundWorkers: e.cfg.BackgroundWorkers, BackgroundBusy: backgroundBusy, BackgroundQueued: background,
 		Submitted: e.submitted.Load(), Decoded: e.decoded.Load(), Dropped: e.dropped.Load(),
-		Refused: e.refused.Load(), Panics: e.panics.Load(), Results: e.results.Load(),
+		Refused: e.refused.Load(), Panics: e.panics.Load(), Results: e.results.Load(), Stopped: e.stopped.Load(),
 	}
 }
 
-// Healthy returns an error when a worker has spent longer than StuckAfter
-// on one frame: the pipeline is not making progress and a supervisor (the
-// systemd watchdog) should restart it.
+// Healthy returns an error when a live worker has spent longer than
+// StuckAfter on one frame: live decoding is not making progress and a
+// supervisor (the systemd watchdog) should restart it. Background workers
+// do not count: a costly upload or file, bounded by BackgroundTimeout, is
+// no reason to restart the daemon, and live frames never wait for it.
 func (e *Engine) Healthy() error {
 	now := e.cfg.Clock().UnixNano()
-	for i := range e.busySince {
+	for i := range e.busySince[:e.cfg.Workers] {
 		if t := e.busySince[i].Load(); t != 0 && time.Duration(now-t) > e.cfg.StuckAfter {
 			return fmt.Errorf("%w: worker %d busy on one frame for %v", ErrStuck, i, time.Duration(now-t).Round(time.Second))
 		}

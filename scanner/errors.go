@@ -33,4 +33,12 @@ var (
 	ErrDecoderPanic = errors.New("decoder panic")
 	// ErrStuck: a worker has not finished a frame in time.
 	ErrStuck = errors.New("decode engine stuck")
+	// ErrBusy: the engine's queue for requests is full; retry shortly.
+	ErrBusy = errors.New("too many decodes waiting")
+	// ErrDropped: a live frame was dropped unread because newer frames
+	// arrived while the workers were behind.
+	ErrDropped = errors.New("frame dropped: the workers were behind")
+	// ErrDeadline: a background decode took longer than its time limit and
+	// stopped; what it read by then is reported.
+	ErrDeadline = errors.New("decode stopped at its time limit")
 )

@@ -1,6 +1,8 @@
 package scanner
 
 import (
+	"sync/atomic"
+
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/oned"
 )
@@ -21,6 +23,24 @@ func WithPanickingDecoder(e *Engine) *Engine {
 		d := newDecoder()
 		d.rowReaders = append([]rowReader{{dec: panickyRow{}, syms: AllSymbologies()}}, d.rowReaders...)
 		return d
+	}
+	return e
+}
+
+// OnStepAside makes fn be called, with the engine's lock held, each time
+// a background decode starts waiting for live frames.
+func OnStepAside(e *Engine, fn func()) *Engine {
+	e.onStepAside = fn
+	return e
+}
+
+// CountDecoders counts the decoders (sets of readers) the engine's workers
+// make into n.
+func CountDecoders(e *Engine, n *atomic.Int64) *Engine {
+	makeDecoder := e.makeDecoder
+	e.makeDecoder = func() *decoder {
+		n.Add(1)
+		return makeDecoder()
 	}
 	return e
 }

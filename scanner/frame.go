@@ -26,6 +26,16 @@ type Frame struct {
 	// of 3×Width bytes. The engine reads only Pix. Purge zeroes it too.
 	Color []byte
 
+	// Done, when set, is called once the Engine is finished with the
+	// frame, after purging it: with nil when it was decoded (whether or not
+	// it held a barcode), or with why it was not: ErrDropped, ErrClosed,
+	// ErrBusy, ErrImageTooLarge, an error wrapping ErrRefused or
+	// ErrDecoderPanic, ErrDeadline, or the caller's context error. It runs
+	// on an engine worker or the caller's goroutine and must not block. A
+	// source that must not lose its input (a directory of files) disposes
+	// of it here.
+	Done func(err error)
+
 	pool *PlanePool
 }
 

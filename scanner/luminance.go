@@ -155,3 +155,15 @@ func (s *scratch) wipe() {
 	clear(s.double[:cap(s.double)])
 	s.used = false
 }
+
+// trim lets go of the buffers larger than keep bytes, so that one large
+// frame does not pin its buffers for the life of the worker; the
+// buffers a frame of the usual size needs stay for the next one. The
+// buffers must have been wiped.
+func (s *scratch) trim(keep int) {
+	for _, b := range []*[]byte{&s.mat, &s.half, &s.double} {
+		if cap(*b) > keep {
+			*b = nil
+		}
+	}
+}

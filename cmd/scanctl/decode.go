@@ -200,7 +200,10 @@ func decodeFiles(ctx context.Context, files []string, opts scanner.Options, lim 
 		slots[i] = make(chan outcome, 1)
 	}
 	pool := scanner.NewPlanePool(jobs)
-	engine := scanner.NewEngine(scanner.EngineConfig{Workers: jobs})
+	// Files are requests to the engine: they go to its background workers,
+	// one per job, with no time limit for a local decode.
+	engine := scanner.NewEngine(scanner.EngineConfig{Workers: 1, BackgroundWorkers: jobs, BackgroundQueue: jobs,
+		BackgroundTimeout: 365 * 24 * time.Hour})
 	engine.Start()
 	next := make(chan int)
 	var wg sync.WaitGroup

@@ -53,8 +53,9 @@ func printStatus(w *bufio.Writer, st *api.Status) {
 	}
 	fmt.Fprintf(w, "license:     %s\n", lic)
 	e := st.Engine
-	fmt.Fprintf(w, "engine:      %d workers (%d busy), queue %d/%d\n", e.Workers, e.Busy, e.Queued, e.QueueSize)
-	fmt.Fprintf(w, "frames:      %d decoded, %d dropped, %d refused, %d decoder panics\n", e.Decoded, e.Dropped, e.Refused, e.Panics)
+	fmt.Fprintf(w, "engine:      %d workers (%d busy), queue %d/%d; background %d (%d busy, %d waiting)\n",
+		e.Workers, e.Busy, e.Queued, e.QueueSize, e.BackgroundWorkers, e.BackgroundBusy, e.BackgroundQueued)
+	fmt.Fprintf(w, "frames:      %d decoded, %d dropped, %d refused, %d decoder panics, %d stopped\n", e.Decoded, e.Dropped, e.Refused, e.Panics, e.Stopped)
 	fmt.Fprintf(w, "results:     %d\n", e.Results)
 	fmt.Fprintf(w, "subscribers: %d\n", st.Subscribers)
 	export := "off"

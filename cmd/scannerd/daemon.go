@@ -152,7 +152,14 @@ func (d *daemon) startSource(spec capture.Spec) error {
 	}
 	ctx, cancel := context.WithCancel(d.ctx)
 	sr := &sourceRun{spec: spec, opts: opts, cancel: cancel, done: make(chan struct{})}
-	sr.runner = capture.NewRunner(spec, src, d.pool, func(f *scanner.Frame) { d.engine.Submit(f, opts) }, env)
+	// Live video wants the newest frame; a directory's files are each read
+	// once and must not be dropped, and may be of any size: they wait for
+	// the background workers.
+	deliver := func(f *scanner.Frame) { d.engine.Submit(f, opts) }
+	if t, _ := capture.ParseURL(spec.URL); t.Kind == capture.KindDir {
+		deliver = func(f *scanner.Frame) { d.engine.Queue(ctx, f, opts) }
+	}
+	sr.runner = capture.NewRunner(spec, src, d.pool, deliver, env)
 	d.mu.Lock()
 	d.sources[spec.Name] = sr
 	d.mu.Unlock()
