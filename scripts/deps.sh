@@ -10,6 +10,7 @@ pkgs=(
   zbar-tools zxing-cpp-tools python3  # peers and scoring for make bench
   curl                                # the API examples, tested
   mosquitto                           # a real MQTT broker for the MQTT sink tests
+  postgresql                          # the LTS store tests run a real PostgreSQL 15
   systemd                             # systemd-analyze verify in packaging tests
   dpkg-dev lintian                    # make deb: dpkg-shlibdeps, and its checks
 )

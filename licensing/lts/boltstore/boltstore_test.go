@@ -17,12 +17,12 @@ import (
 )
 
 func TestConformance(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) lts.Store {
+	storetest.Run(t, func(t *testing.T) []lts.Store {
 		st, err := boltstore.Open(filepath.Join(t.TempDir(), "lts.db"))
 		if err != nil {
 			t.Fatal(err)
 		}
-		return st
+		return []lts.Store{st}
 	})
 }
 

@@ -19,8 +19,10 @@ import (
 	"github.com/scannerd/scannerd/licensing/wire"
 )
 
-// Opener returns a new, empty store; the suite closes it.
-type Opener func(t *testing.T) lts.Store
+// Opener returns a new, empty store, and for stores that replicas share,
+// more stores on the same storage (as other ltsd replicas would open it).
+// The suite closes them. The concurrency tests spread their work over all.
+type Opener func(t *testing.T) []lts.Store
 
 // Epoch is the time the suite's records are made at: whole seconds, which
 // every store keeps exactly.
@@ -52,9 +54,14 @@ func Run(t *testing.T, open Opener) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			st := open(t)
-			f := &fixture{t: t, st: st, ctx: context.Background()}
-			t.Cleanup(func() { st.Close() })
+			t.Parallel()
+			stores := open(t)
+			f := &fixture{t: t, st: stores[0], peers: stores, ctx: context.Background()}
+			t.Cleanup(func() {
+				for _, st := range stores {
+					st.Close()
+				}
+			})
 			tt.fn(t, f)
 		})
 	}
@@ -64,6 +71,7 @@ func Run(t *testing.T, open Opener) {
 type fixture struct {
 	t      *testing.T
 	st     lts.Store
+	peers  []lts.Store // st and the stores of other replicas
 	ctx    context.Context
 	vendor ed25519.PrivateKey
 }
@@ -133,6 +141,9 @@ func (f *fixture) device(code string, seen time.Time) lts.Device {
 	}
 	return d
 }
+
+// peer returns the store the i-th worker of a concurrency test uses.
+func (f *fixture) peer(i int) lts.Store { return f.peers[i%len(f.peers)] }
 
 func newKey() []byte {
 	k := make([]byte, 32)
@@ -433,9 +444,10 @@ func testUpdateCodeIsExclusive(t *testing.T, f *fixture) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			st := f.peer(g)
 			for i := 0; i < tries; i++ {
 				in := false
-				err := f.st.UpdateCode(f.ctx, a, func(tx lts.CodeTx) error {
+				err := st.UpdateCode(f.ctx, a, func(tx lts.CodeTx) error {
 					in = false
 					n, err := tx.ActiveDevices(Epoch.Add(-time.Hour))
 					if err != nil || n >= limit {
@@ -659,12 +671,13 @@ func testRecordUsageConcurrent(t *testing.T, f *fixture) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			st := f.peer(g)
 			for js := range jobs {
 				var reps []*wire.UsageReport
 				for _, j := range js {
 					reps = append(reps, report(ds[j.dev], fmt.Sprint("r", j.i), Epoch, map[string]uint64{syms[j.i%3]: uint64(j.i + 1)}))
 				}
-				res, err := f.st.RecordUsage(f.ctx, batch(now, reps...))
+				res, err := st.RecordUsage(f.ctx, batch(now, reps...))
 				if err != nil {
 					t.Error(err)
 					return
@@ -828,7 +841,7 @@ func testAttemptsConcurrent(t *testing.T, f *fixture) {
 			defer wg.Done()
 			<-start
 			keys := []string{"code:c", fmt.Sprintf("addr:%d", i)}
-			err := f.st.Attempt(f.ctx, keys, rule(Epoch), func(context.Context) error {
+			err := f.peer(i).Attempt(f.ctx, keys, rule(Epoch), func(context.Context) error {
 				checks.Add(1)
 				n := inside.Add(1)
 				defer inside.Add(-1)

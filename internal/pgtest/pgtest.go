@@ -1,0 +1,281 @@
+// Package pgtest runs a real PostgreSQL server for tests: initdb into a
+// temporary directory as an unprivileged user (initdb refuses root), the
+// server listening on a Unix socket in that directory only, and a fresh
+// database per test. One server serves a whole test binary: the package's
+// TestMain calls Main, which stops the server after the tests.
+//
+// The server runs with fsync off: tests kill processes, not machines, and a
+// killed process loses nothing that reached the operating system.
+package pgtest
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// superuser is the role initdb makes; databases are made by it.
+const superuser = "pgtest"
+
+// startTimeout bounds initdb and every start of the server.
+const startTimeout = 2 * time.Minute
+
+// The one server of the test binary, started by the first test that asks.
+// Package state, because one server per binary is the point: Main stops it.
+var (
+	shared    *Server
+	sharedErr error
+	sharedMu  sync.Mutex
+)
+
+// Main runs the tests and stops the server if a test started it. Use it as
+// os.Exit(pgtest.Main(m)) in TestMain.
+func Main(m *testing.M) int {
+	code := m.Run()
+	sharedMu.Lock()
+	defer sharedMu.Unlock()
+	if shared != nil {
+		shared.Close()
+	}
+	return code
+}
+
+// Shared returns the test binary's server, starting it on first use. It
+// skips the test when PostgreSQL is not installed or -short is set, and
+// fails it when the server does not start.
+func Shared(t testing.TB) *Server {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("PostgreSQL tests are skipped with -short")
+	}
+	sharedMu.Lock()
+	defer sharedMu.Unlock()
+	if shared == nil && sharedErr == nil {
+		if _, err := binDir(); err != nil {
+			t.Skip(err)
+		}
+		shared, sharedErr = Start()
+	}
+	if sharedErr != nil {
+		t.Fatalf("start PostgreSQL: %v", sharedErr)
+	}
+	return shared
+}
+
+// Database makes a new, empty database on the shared server and returns
+// its URL.
+func Database(t testing.TB) string {
+	t.Helper()
+	return Shared(t).Database(t)
+}
+
+// Server is a running PostgreSQL server in a temporary directory.
+type Server struct {
+	dir  string // data directory and socket directory
+	bin  string
+	cred *syscall.Credential // nil: run as ourselves
+
+	mu    sync.Mutex
+	cmd   *exec.Cmd
+	done  chan struct{} // closed when cmd has exited
+	dbSeq atomic.Int64
+}
+
+// binDir finds the directory of Debian's PostgreSQL binaries, the newest
+// version installed.
+func binDir() (string, error) {
+	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
+	sort.Slice(dirs, func(i, j int) bool { return version(dirs[i]) > version(dirs[j]) })
+	for _, d := range dirs {
+		if _, err := os.Stat(filepath.Join(d, "initdb")); err == nil {
+			return d, nil
+		}
+	}
+	if p, err := exec.LookPath("initdb"); err == nil {
+		return filepath.Dir(p), nil
+	}
+	return "", errors.New("PostgreSQL is not installed (Debian: apt-get install postgresql; make test installs it)")
+}
+
+func version(binDir string) int {
+	n, _ := strconv.Atoi(filepath.Base(filepath.Dir(binDir)))
+	return n
+}
+
+// Start initializes a new cluster in a temporary directory and starts it.
+// As root it runs PostgreSQL as the "postgres" user (or "nobody").
+func Start() (*Server, error) {
+	bin, err := binDir()
+	if err != nil {
+		return nil, err
+	}
+	dir, err := os.MkdirTemp("", "pgtest-")
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{dir: dir, bin: bin}
+	if os.Geteuid() == 0 {
+		cred, err := unprivileged()
+		if err != nil {
+			os.RemoveAll(dir)
+			return nil, err
+		}
+		s.cred = cred
+		if err := os.Chown(dir, int(cred.Uid), int(cred.Gid)); err != nil {
+			os.RemoveAll(dir)
+			return nil, err
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
+	defer cancel()
+	initdb := s.command(ctx, "initdb", "-D", s.dataDir(), "-U", superuser, "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions")
+	if out, err := initdb.CombinedOutput(); err != nil {
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("initdb: %w\n%s", err, out)
+	}
+	if err := s.Restart(); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	return s, nil
+}
+
+// unprivileged returns the credentials to run PostgreSQL with as root.
+func unprivileged() (*syscall.Credential, error) {
+	for _, name := range []string{"postgres", "nobody"} {
+		u, err := user.Lookup(name)
+		if err != nil {
+			continue
+		}
+		uid, _ := strconv.ParseUint(u.Uid, 10, 32)
+		gid, _ := strconv.ParseUint(u.Gid, 10, 32)
+		return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}, nil
+	}
+	return nil, errors.New("running as root and no unprivileged user (postgres, nobody) to run PostgreSQL as")
+}
+
+func (s *Server) dataDir() string { return filepath.Join(s.dir, "data") }
+
+func (s *Server) command(ctx context.Context, name string, args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, filepath.Join(s.bin, name), args...)
+	cmd.Env = append(os.Environ(), "LC_ALL=C")
+	if s.cred != nil {
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: s.cred}
+	}
+	return cmd
+}
+
+// Restart starts the server, or starts it again after Crash. It returns
+// once the server accepts connections.
+func (s *Server) Restart() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cmd != nil {
+		return errors.New("pgtest: server is running")
+	}
+	cmd := s.command(context.Background(), "postgres", "-D", s.dataDir(), "-k", s.dir,
+		"-c", "listen_addresses=", "-c", "fsync=off", "-c", "full_page_writes=off",
+		"-c", "max_connections=300", "-c", "shared_buffers=64MB", "-c", "unix_socket_permissions=0777",
+		"-c", "log_min_error_statement=panic")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		return err
+	}
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("start postgres: %w", err)
+	}
+	done := make(chan struct{})
+	ready := make(chan struct{})
+	var tail strings.Builder // written until ready or done, read after
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			if strings.Contains(sc.Text(), "ready to accept connections") {
+				close(ready)
+				break
+			}
+			if tail.Len() < 4096 {
+				tail.WriteString(sc.Text() + "\n")
+			}
+		}
+		io.Copy(io.Discard, stderr)
+		cmd.Wait()
+		close(done)
+	}()
+	select {
+	case <-ready:
+	case <-done:
+		return fmt.Errorf("postgres exited while starting: %s", tail.String())
+	case <-time.After(startTimeout):
+		cmd.Process.Kill()
+		<-done
+		return fmt.Errorf("postgres did not start within %v: %s", startTimeout, tail.String())
+	}
+	s.cmd, s.done = cmd, done
+	return nil
+}
+
+// Crash stops the server the hard way (SIGQUIT: immediate shutdown, crash
+// recovery at the next start), as a killed server would leave its files.
+func (s *Server) Crash() { s.stop(syscall.SIGQUIT) }
+
+// Close stops the server and removes its directory.
+func (s *Server) Close() {
+	s.stop(syscall.SIGINT)
+	os.RemoveAll(s.dir)
+}
+
+func (s *Server) stop(sig syscall.Signal) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cmd == nil {
+		return
+	}
+	s.cmd.Process.Signal(sig)
+	select {
+	case <-s.done:
+	case <-time.After(startTimeout):
+		s.cmd.Process.Kill()
+		<-s.done
+	}
+	s.cmd = nil
+}
+
+func (s *Server) url(db string) string {
+	q := url.Values{"host": {s.dir}, "user": {superuser}, "sslmode": {"disable"}}
+	return "postgres:///" + db + "?" + q.Encode()
+}
+
+// Database makes a new, empty database and returns its URL.
+func (s *Server) Database(t testing.TB) string {
+	t.Helper()
+	name := fmt.Sprintf("t%d_%d", os.Getpid(), s.dbSeq.Add(1))
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, s.url("postgres"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+		t.Fatal(err)
+	}
+	return s.url(name)
+}

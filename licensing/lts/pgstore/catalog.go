@@ -1,0 +1,190 @@
+package pgstore
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/scannerd/scannerd/licensing/lts"
+	"github.com/scannerd/scannerd/licensing/wire"
+)
+
+// ImportLicense implements lts.Catalog.
+func (s *Store) ImportLicense(ctx context.Context, l *wire.License, signed *wire.Signed, now time.Time) (bool, error) {
+	if len(l.Devices) > 0 {
+		return false, lts.ErrOfflineLicense
+	}
+	var renewed bool
+	err := s.inTx(ctx, false, func(tx pgx.Tx) error {
+		renewed = false
+		rec := lts.LicenseRecord{License: *l, Signed: signed, Imported: now}
+		var old lts.LicenseRecord
+		found, err := scanJSON(tx.QueryRow(ctx, "SELECT record FROM licenses WHERE id = $1 FOR UPDATE", l.ID), &old)
+		if err != nil {
+			return err
+		}
+		if found {
+			if l.Issued.Before(old.License.Issued) {
+				return fmt.Errorf("license %s: %w", l.ID, lts.ErrLicenseOlder)
+			}
+			rec.Handshake, renewed = old.Handshake, true
+		}
+		data, err := json.Marshal(&rec)
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO licenses (id, handshake, record) VALUES ($1, $2, $3)
+			ON CONFLICT (id) DO UPDATE SET handshake = EXCLUDED.handshake, record = EXCLUDED.record`,
+			l.ID, nullable(rec.Handshake), string(data))
+		return err
+	})
+	return renewed, err
+}
+
+func nullable(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// scanJSON reads one JSON column of a row into v; false when there is no row.
+func scanJSON(row pgx.Row, v any) (bool, error) {
+	var data []byte
+	if err := row.Scan(&data); errors.Is(err, pgx.ErrNoRows) {
+		return false, nil
+	} else if err != nil {
+		return false, err
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		return false, fmt.Errorf("corrupt record: %w", err)
+	}
+	return true, nil
+}
+
+// Licenses implements lts.Catalog.
+func (s *Store) Licenses(ctx context.Context) ([]lts.LicenseRecord, error) {
+	rows, err := s.pool.Query(ctx, "SELECT record FROM licenses")
+	if err != nil {
+		return nil, err
+	}
+	out, err := collectJSON[lts.LicenseRecord](rows)
+	sort.Slice(out, func(i, j int) bool { return out[i].License.ID < out[j].License.ID })
+	return out, err
+}
+
+// collectJSON reads rows of one JSON column.
+func collectJSON[T any](rows pgx.Rows) ([]T, error) {
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		var data []byte
+		if err := rows.Scan(&data); err != nil {
+			return nil, err
+		}
+		var v T
+		if err := json.Unmarshal(data, &v); err != nil {
+			return nil, fmt.Errorf("corrupt record: %w", err)
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// CreateHandshake implements lts.Catalog.
+func (s *Store) CreateHandshake(ctx context.Context, h *lts.Handshake) error {
+	if err := h.Validate(); err != nil {
+		return err
+	}
+	data, err := json.Marshal(h)
+	if err != nil {
+		return err
+	}
+	return s.inTx(ctx, false, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, "INSERT INTO handshakes (code, record) VALUES ($1, $2) ON CONFLICT DO NOTHING", h.Code, string(data))
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return fmt.Errorf("handshake code %s: %w", h.Code, lts.ErrExists)
+		}
+		return bindLicenses(ctx, tx, h.Code, h.Licenses)
+	})
+}
+
+// AddLicenses implements lts.Catalog.
+func (s *Store) AddLicenses(ctx context.Context, code string, ids []string) error {
+	return s.inTx(ctx, false, func(tx pgx.Tx) error {
+		var h lts.Handshake
+		found, err := scanJSON(tx.QueryRow(ctx, "SELECT record FROM handshakes WHERE code = $1 FOR UPDATE", code), &h)
+		if err != nil {
+			return err
+		}
+		if !found {
+			return fmt.Errorf("handshake code %s: %w", code, lts.ErrNotFound)
+		}
+		if err := bindLicenses(ctx, tx, code, ids); err != nil {
+			return err
+		}
+		h.AddLicenses(ids)
+		data, err := json.Marshal(&h)
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, "UPDATE handshakes SET record = $2 WHERE code = $1", code, string(data))
+		return err
+	})
+}
+
+func bindLicenses(ctx context.Context, tx pgx.Tx, code string, ids []string) error {
+	for _, id := range ids {
+		var r lts.LicenseRecord
+		found, err := scanJSON(tx.QueryRow(ctx, "SELECT record FROM licenses WHERE id = $1 FOR UPDATE", id), &r)
+		if err != nil {
+			return err
+		}
+		if !found {
+			return fmt.Errorf("license %s: %w (import it first)", id, lts.ErrNotFound)
+		}
+		if r.Handshake != "" && r.Handshake != code {
+			return fmt.Errorf("license %s: %w %s", id, lts.ErrLicenseBound, r.Handshake)
+		}
+		r.Handshake = code
+		data, err := json.Marshal(&r)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, "UPDATE licenses SET handshake = $2, record = $3 WHERE id = $1", id, code, string(data)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Handshake implements lts.Catalog.
+func (s *Store) Handshake(ctx context.Context, code string) (*lts.Handshake, error) {
+	var h lts.Handshake
+	found, err := scanJSON(s.pool.QueryRow(ctx, "SELECT record FROM handshakes WHERE code = $1", code), &h)
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		return nil, fmt.Errorf("handshake code %s: %w", code, lts.ErrNotFound)
+	}
+	return &h, nil
+}
+
+// Handshakes implements lts.Catalog.
+func (s *Store) Handshakes(ctx context.Context) ([]lts.Handshake, error) {
+	rows, err := s.pool.Query(ctx, "SELECT record FROM handshakes")
+	if err != nil {
+		return nil, err
+	}
+	out, err := collectJSON[lts.Handshake](rows)
+	sort.Slice(out, func(i, j int) bool { return out[i].Code < out[j].Code })
+	return out, err
+}

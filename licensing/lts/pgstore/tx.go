@@ -1,0 +1,126 @@
+package pgstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/scannerd/scannerd/licensing/lts"
+)
+
+// UpdateCode implements lts.Protocol: the handshake code's row is held FOR
+// UPDATE for the whole transaction.
+func (s *Store) UpdateCode(ctx context.Context, code string, fn func(lts.CodeTx) error) error {
+	return s.inTx(ctx, false, func(tx pgx.Tx) error {
+		c, err := openCode(ctx, tx, code, "FOR UPDATE")
+		if err != nil {
+			return err
+		}
+		return fn(c)
+	})
+}
+
+// codeTx is lts.CodeTx over a pgx transaction.
+type codeTx struct {
+	ctx      context.Context
+	tx       pgx.Tx
+	h        lts.Handshake
+	licenses []lts.LicenseRecord
+}
+
+var _ lts.CodeTx = (*codeTx)(nil)
+
+// openCode locks a handshake code's row (lock is "FOR UPDATE" or "FOR
+// SHARE") and reads it with its licenses in one round trip.
+func openCode(ctx context.Context, tx pgx.Tx, code, lock string) (*codeTx, error) {
+	b := &pgx.Batch{}
+	b.Queue("SELECT record FROM handshakes WHERE code = $1 "+lock, code)
+	b.Queue(`SELECT record FROM licenses WHERE handshake = $1 ORDER BY id COLLATE "C"`, code)
+	res := tx.SendBatch(ctx, b)
+	defer res.Close()
+	c := &codeTx{ctx: ctx, tx: tx}
+	found, err := scanJSON(res.QueryRow(), &c.h)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := res.Query()
+	if err != nil {
+		return nil, err
+	}
+	if c.licenses, err = collectJSON[lts.LicenseRecord](rows); err != nil {
+		return nil, err
+	}
+	if !found {
+		return nil, fmt.Errorf("handshake code %s: %w", code, lts.ErrNotFound)
+	}
+	return c, res.Close()
+}
+
+func (c *codeTx) Handshake() *lts.Handshake     { return &c.h }
+func (c *codeTx) Licenses() []lts.LicenseRecord { return c.licenses }
+
+func (c *codeTx) Device(id string) (lts.Device, bool, error) {
+	d, err := scanDevice(c.tx.QueryRow(c.ctx, "SELECT "+deviceColumns+" FROM devices WHERE handshake = $1 AND id = $2", c.h.Code, id))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return lts.Device{}, false, nil
+	}
+	return d, err == nil, err
+}
+
+func (c *codeTx) PutDevice(d *lts.Device) error {
+	if d.Handshake != c.h.Code {
+		return fmt.Errorf("%w: device of handshake code %q put under %q", lts.ErrInvalid, d.Handshake, c.h.Code)
+	}
+	return putDevice(c.ctx, c.tx, d)
+}
+
+func (c *codeTx) ActiveDevices(since time.Time) (int, error) {
+	var n int
+	err := c.tx.QueryRow(c.ctx, `SELECT count(*) FROM devices
+		WHERE handshake = $1 AND NOT removed AND NOT revoked AND last_seen > $2`, c.h.Code, since).Scan(&n)
+	return n, err
+}
+
+func (c *codeTx) Used(now time.Time) (lts.Used, error) {
+	rows, err := c.tx.Query(c.ctx, usedQuery, usedArgs([]string{c.h.Code}, now)...)
+	if err != nil {
+		return lts.Used{}, err
+	}
+	used, err := scanUsed(rows)
+	return used[c.h.Code], err
+}
+
+// usedQuery sums the usage of codes ($1) in the day, month and year holding
+// a moment (usedArgs). Sums past the int64 range are capped there: no total
+// is larger.
+const usedQuery = `SELECT handshake,
+		LEAST(coalesce(sum(count) FILTER (WHERE day >= $2::date), 0), 9223372036854775807)::bigint,
+		LEAST(coalesce(sum(count) FILTER (WHERE day >= $3::date), 0), 9223372036854775807)::bigint,
+		LEAST(coalesce(sum(count), 0), 9223372036854775807)::bigint
+	FROM usage WHERE handshake = ANY($1) AND day >= $4::date AND day < $5::date GROUP BY handshake`
+
+func usedArgs(codes []string, now time.Time) []any {
+	day, month, year := lts.UsedWindows(now)
+	return []any{codes, dateOf(day), dateOf(month), dateOf(year), dateOf(year.AddDate(1, 0, 0))}
+}
+
+func scanUsed(rows pgx.Rows) (map[string]lts.Used, error) {
+	out := map[string]lts.Used{}
+	var code string
+	var d, m, y int64
+	_, err := pgx.ForEachRow(rows, []any{&code, &d, &m, &y}, func() error {
+		out[code] = lts.Used{Day: uint64(d), Month: uint64(m), Year: uint64(y)}
+		return nil
+	})
+	return out, err
+}
+
+func (c *codeTx) UseNonce(device string, nonce []byte, keepUntil time.Time) (bool, error) {
+	tag, err := c.tx.Exec(c.ctx, "INSERT INTO nonces (device, nonce, keep_until) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", device, nonce, keepUntil)
+	return tag.RowsAffected() == 1, err
+}
+
+// dateOf writes the UTC day of t as PostgreSQL reads a date.
+func dateOf(t time.Time) string { return t.UTC().Format(lts.DayLayout) }
