@@ -71,6 +71,7 @@ type Server struct {
 	guessing chan struct{}
 	usage    *batcher
 	vendors  []wire.VendorKey
+	metrics  *metrics
 }
 
 // NewServer returns a server over an open store.
@@ -101,9 +102,16 @@ func NewServer(o ServerOptions) *Server {
 		attempts: AttemptRule{Window: o.PasswordWindow, Max: o.PasswordAttempts, Capacity: o.AttemptCapacity},
 		guessing: make(chan struct{}, maxGuessing), vendors: o.VendorKeys,
 	}
-	s.usage = &batcher{store: o.Store, now: o.Now, window: o.UsageWindow}
+	s.metrics = newMetrics(o.Store, o.Now, o.Logger)
+	s.usage = &batcher{store: o.Store, now: o.Now, window: o.UsageWindow, observe: func(n int, d time.Duration) {
+		s.metrics.batchSize.Observe(float64(n))
+		s.metrics.storeSeconds.WithLabelValues(opRecordUsage).Observe(d.Seconds())
+	}}
 	return s
 }
+
+// MetricsHandler serves the server's metrics in the Prometheus text format.
+func (s *Server) MetricsHandler() http.Handler { return s.metrics.h }
 
 // Maintain prunes the store now and every interval until ctx ends.
 func (s *Server) Maintain(ctx context.Context, interval time.Duration) {
@@ -187,6 +195,7 @@ func (s *Server) handleDevice(kind string) http.HandlerFunc {
 			if errors.Is(err, wire.ErrVersion) {
 				code = wire.CodeBadVersion
 			}
+			s.metrics.reject(kind, code)
 			writeRaw(w, status(code), wire.ErrorEnvelope("", code, err.Error()))
 			return
 		}
@@ -201,7 +210,7 @@ func (s *Server) handleDevice(kind string) http.HandlerFunc {
 		case wire.KindAuthorize:
 			req, err := wire.OpenAuthorize(s.key, env)
 			if err != nil {
-				s.refuseUnopened(w, env, err)
+				s.refuseUnopened(w, kind, env, err)
 				return
 			}
 			deviceKey, nonce = req.DeviceKey, req.Nonce
@@ -209,7 +218,7 @@ func (s *Server) handleDevice(kind string) http.HandlerFunc {
 		case wire.KindUsage:
 			rep, err := wire.OpenUsage(s.key, env)
 			if err != nil {
-				s.refuseUnopened(w, env, err)
+				s.refuseUnopened(w, kind, env, err)
 				return
 			}
 			deviceKey, nonce = rep.DeviceKey, rep.Nonce
@@ -230,7 +239,7 @@ func (s *Server) handleDevice(kind string) http.HandlerFunc {
 	}
 }
 
-func (s *Server) refuseUnopened(w http.ResponseWriter, env *wire.Envelope, err error) {
+func (s *Server) refuseUnopened(w http.ResponseWriter, kind string, env *wire.Envelope, err error) {
 	code := wire.CodeBadRequest
 	switch {
 	case errors.Is(err, wire.ErrSeal):
@@ -239,12 +248,14 @@ func (s *Server) refuseUnopened(w http.ResponseWriter, env *wire.Envelope, err e
 		code = wire.CodeBadVersion
 	}
 	s.log.Warn("refused request", "device", env.Device, "code", code, "err", err)
+	s.metrics.reject(kind, code)
 	writeRaw(w, status(code), wire.ErrorEnvelope(env.Device, code, err.Error()))
 }
 
 func (s *Server) authorize(ctx context.Context, req *wire.AuthorizeRequest, addr netip.Addr, now time.Time) *wire.Reply {
 	refuse := func(code wire.Code, msg string) *wire.Reply {
 		s.log.Info("authorization refused", "device", req.Device, "address", addr, "code", code)
+		s.metrics.reject(wire.KindAuthorize, code)
 		return &wire.Reply{Error: &wire.Error{Code: code, Message: msg}}
 	}
 	if d := now.Sub(req.Time); d > s.skew || -d > s.skew {
@@ -263,11 +274,13 @@ func (s *Server) authorize(ctx context.Context, req *wire.AuthorizeRequest, addr
 		return refuse(wire.CodeDomain, fmt.Sprintf("handshake code is bound to other domains or networks (device reported domain %q from %s)", req.Domain, addr))
 	}
 	var auth *wire.Authorization
+	start := time.Now()
 	err = s.store.UpdateCode(ctx, h.Code, func(tx CodeTx) error {
 		var err error
 		auth, refused, err = authorizeIn(tx, req, addr.String(), now, s.skew)
 		return err
 	})
+	s.metrics.timeStore(opUpdateCode, start)
 	if err != nil {
 		s.log.Error("authorize", "device", req.Device, "err", err)
 		return refuse(wire.CodeInternal, "LTS store failure")
@@ -280,6 +293,7 @@ func (s *Server) authorize(ctx context.Context, req *wire.AuthorizeRequest, addr
 		return refuse(wire.CodeInternal, "cannot sign authorization")
 	}
 	s.log.Info("authorized", "device", req.Device, "handshake", req.HandshakeCode, "expires", auth.Expires)
+	s.metrics.authorized.Inc()
 	return &wire.Reply{Authorization: signed}
 }
 
@@ -313,6 +327,7 @@ func (s *Server) checkSecrets(ctx context.Context, req *wire.AuthorizeRequest, a
 	rule := s.attempts
 	rule.Now = now
 	var h *Handshake
+	defer s.metrics.timeStore(opAttempt, time.Now())
 	err := s.store.Attempt(ctx, []string{AddressKey(addr)}, rule, func(ctx context.Context) error {
 		var err error
 		if h, err = lookup(ctx); err != nil || h.Password == nil {
@@ -349,16 +364,24 @@ func AddressKey(addr netip.Addr) string {
 func (s *Server) usageReport(ctx context.Context, rep *wire.UsageReport, now time.Time) *wire.Reply {
 	if refused := checkReport(rep, now); refused != nil {
 		s.log.Warn("usage report refused", "device", rep.Device, "report", rep.ReportID, "err", refused.Message)
+		s.metrics.reject(wire.KindUsage, refused.Code)
 		return &wire.Reply{Error: refused}
 	}
 	rec, err := s.usage.record(ctx, rep)
 	if err != nil {
 		s.log.Error("usage", "device", rep.Device, "err", err)
+		s.metrics.reject(wire.KindUsage, wire.CodeInternal)
 		return &wire.Reply{Error: &wire.Error{Code: wire.CodeInternal, Message: "LTS store failure"}}
 	}
 	if rec.Refused != nil {
+		s.metrics.reject(wire.KindUsage, rec.Refused.Code)
 		return &wire.Reply{Error: rec.Refused}
 	}
+	result := "counted"
+	if rec.Duplicate {
+		result = "duplicate"
+	}
+	s.metrics.reports.WithLabelValues(result).Inc()
 	return &wire.Reply{Ack: &wire.UsageAck{ReportID: rep.ReportID, Duplicate: rec.Duplicate, Quota: rec.Code.QuotaState(now)}}
 }
 

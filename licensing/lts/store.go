@@ -62,6 +62,10 @@ type DeviceAdmin interface {
 	// the device UUID (ErrNotFound when there is none). Usage from the
 	// device is still counted whatever its state.
 	SetDeviceState(ctx context.Context, id string, action DeviceAction, now time.Time) error
+	// ActiveDevices counts the devices of a handshake code that are neither
+	// removed nor revoked and were last seen after since (a read: for
+	// deciding on a quota, use CodeTx.ActiveDevices).
+	ActiveDevices(ctx context.Context, code string, since time.Time) (int, error)
 }
 
 // UsageReader reads the usage totals and the counted reports.
@@ -75,6 +79,9 @@ type UsageReader interface {
 	Reports(ctx context.Context, fn func(ReportRecord) error) error
 	// HasReport reports whether a usage report id of a device is kept.
 	HasReport(ctx context.Context, device, reportID string) (bool, error)
+	// Used returns the scans counted under a handshake code in the UTC day,
+	// month and year holding now.
+	Used(ctx context.Context, code string, now time.Time) (Used, error)
 }
 
 // Protocol is what serving devices needs beyond reading the catalog.

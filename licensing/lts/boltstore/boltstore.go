@@ -371,6 +371,28 @@ func (s *Store) SetDeviceState(ctx context.Context, id string, action lts.Device
 	})
 }
 
+// ActiveDevices implements lts.DeviceAdmin.
+func (s *Store) ActiveDevices(ctx context.Context, code string, since time.Time) (int, error) {
+	var n int
+	err := s.view(ctx, func(tx *bolt.Tx) error {
+		var err error
+		n, err = activeDevices(tx, code, since)
+		return err
+	})
+	return n, err
+}
+
+// Used implements lts.UsageReader.
+func (s *Store) Used(ctx context.Context, code string, now time.Time) (lts.Used, error) {
+	var u lts.Used
+	err := s.view(ctx, func(tx *bolt.Tx) error {
+		var err error
+		u, err = usedAt(tx, code, now)
+		return err
+	})
+	return u, err
+}
+
 // Usage implements lts.UsageReader.
 func (s *Store) Usage(ctx context.Context, granularity, code string) ([]lts.UsageRow, error) {
 	cut := len("2006-01")

@@ -75,9 +75,13 @@ func (c *codeTx) PutDevice(d *lts.Device) error {
 }
 
 func (c *codeTx) ActiveDevices(since time.Time) (int, error) {
+	return activeDevices(c.tx, c.h.Code, since)
+}
+
+func activeDevices(tx *bolt.Tx, code string, since time.Time) (int, error) {
 	n := 0
-	cur := c.tx.Bucket(bucketDevices).Cursor()
-	prefix := key(c.h.Code, "")
+	cur := tx.Bucket(bucketDevices).Cursor()
+	prefix := key(code, "")
 	for k, v := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = cur.Next() {
 		var d lts.Device
 		if err := json.Unmarshal(v, &d); err != nil {

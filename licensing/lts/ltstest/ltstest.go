@@ -66,6 +66,7 @@ type LTS struct {
 	StorePath  string // the bbolt file, when the LTS made one
 	Clock      *Clock
 	AdminToken string
+	Server     *lts.Server
 
 	srv *http.Server
 	ln  net.Listener
@@ -122,7 +123,7 @@ func Start(t testing.TB, o Options) *LTS {
 		Key: key.Public(), PrivateKey: key, Vendor: vendor, CertSHA256: res.CertSHA256, Cert: leaf,
 		Store: store, StorePath: o.StorePath, Clock: o.Clock, AdminToken: "test-admin-token",
 	}
-	server := lts.NewServer(lts.ServerOptions{
+	l.Server = lts.NewServer(lts.ServerOptions{
 		Store: store, Key: key, Now: o.Clock.Now, AdminToken: l.AdminToken, PasswordAttempts: o.PasswordAttempts,
 		AttemptCapacity: o.AttemptCapacity,
 	})
@@ -132,7 +133,7 @@ func Start(t testing.TB, o Options) *LTS {
 	}
 	l.ln = tls.NewListener(ln, tlsCfg)
 	l.URL = "https://" + ln.Addr().String()
-	l.srv = &http.Server{Handler: server.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	l.srv = &http.Server{Handler: l.Server.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	l.wg.Add(1)
 	go func() {
 		defer l.wg.Done()

@@ -77,19 +77,41 @@ func (c *codeTx) PutDevice(d *lts.Device) error {
 }
 
 func (c *codeTx) ActiveDevices(since time.Time) (int, error) {
+	return activeDevices(c.ctx, c.tx, c.h.Code, since)
+}
+
+func (c *codeTx) Used(now time.Time) (lts.Used, error) { return used(c.ctx, c.tx, c.h.Code, now) }
+
+// querier is what pgxpool.Pool and pgx.Tx both do.
+type querier interface {
+	Query(context.Context, string, ...any) (pgx.Rows, error)
+	QueryRow(context.Context, string, ...any) pgx.Row
+}
+
+func activeDevices(ctx context.Context, q querier, code string, since time.Time) (int, error) {
 	var n int
-	err := c.tx.QueryRow(c.ctx, `SELECT count(*) FROM devices
-		WHERE handshake = $1 AND NOT removed AND NOT revoked AND last_seen > $2`, c.h.Code, since).Scan(&n)
+	err := q.QueryRow(ctx, `SELECT count(*) FROM devices
+		WHERE handshake = $1 AND NOT removed AND NOT revoked AND last_seen > $2`, code, since).Scan(&n)
 	return n, err
 }
 
-func (c *codeTx) Used(now time.Time) (lts.Used, error) {
-	rows, err := c.tx.Query(c.ctx, usedQuery, usedArgs([]string{c.h.Code}, now)...)
+func used(ctx context.Context, q querier, code string, now time.Time) (lts.Used, error) {
+	rows, err := q.Query(ctx, usedQuery, usedArgs([]string{code}, now)...)
 	if err != nil {
 		return lts.Used{}, err
 	}
-	used, err := scanUsed(rows)
-	return used[c.h.Code], err
+	u, err := scanUsed(rows)
+	return u[code], err
+}
+
+// ActiveDevices implements lts.DeviceAdmin.
+func (s *Store) ActiveDevices(ctx context.Context, code string, since time.Time) (int, error) {
+	return activeDevices(ctx, s.pool, code, since)
+}
+
+// Used implements lts.UsageReader.
+func (s *Store) Used(ctx context.Context, code string, now time.Time) (lts.Used, error) {
+	return used(ctx, s.pool, code, now)
 }
 
 // usedQuery sums the usage of codes ($1) in the day, month and year holding

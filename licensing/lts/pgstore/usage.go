@@ -254,17 +254,17 @@ func recordIn(ctx context.Context, tx pgx.Tx, b *lts.UsageBatch) ([]lts.Recorded
 			return err
 		})
 	}
-	var used map[string]lts.Used
+	var usedByCode map[string]lts.Used
 	batch.Queue(usedQuery, usedArgs(st.codeList, b.Now)...).Query(func(rows pgx.Rows) error {
 		var err error
-		used, err = scanUsed(rows)
+		usedByCode, err = scanUsed(rows)
 		return err
 	})
 	if err := tx.SendBatch(ctx, batch).Close(); err != nil {
 		return nil, err
 	}
 	for code, cs := range st.codes {
-		cs.Used = used[code]
+		cs.Used = usedByCode[code]
 	}
 	for i, rep := range b.Reports {
 		if take[i] && !inserted[[2]string{rep.Device, rep.ReportID}] {

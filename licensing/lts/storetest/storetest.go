@@ -352,6 +352,9 @@ func testDevices(t *testing.T, f *fixture) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if n, err := f.st.ActiveDevices(f.ctx, a, Epoch.Add(-time.Second)); n != 2 || err != nil {
+		t.Fatalf("active devices of A read outside a transaction: %d, %v", n, err)
+	}
 	if err := f.st.UpdateCode(f.ctx, "NOPE", func(lts.CodeTx) error { return nil }); !errors.Is(err, lts.ErrNotFound) {
 		t.Fatalf("unknown code: %v", err)
 	}
@@ -738,6 +741,9 @@ func testUsageRows(t *testing.T, f *fixture) {
 	})
 	if used != (lts.Used{Day: 3, Month: 7, Year: 7}) {
 		t.Errorf("used on 2026-12-31: %+v", used)
+	}
+	if read, err := f.st.Used(f.ctx, a, time.Date(2026, 12, 31, 12, 0, 0, 0, time.UTC)); read != used || err != nil {
+		t.Errorf("used read outside a transaction: %+v, %v", read, err)
 	}
 }
 

@@ -1,0 +1,78 @@
+package lts
+
+import (
+	"context"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/scannerd/scannerd/licensing/wire"
+)
+
+// CodeOverview is what one handshake code grants and uses at a moment, as
+// operators see it (metrics, the console): never its password hash.
+type CodeOverview struct {
+	Handshake HandshakeView
+	// Licenses are the ids of the code's licenses valid at the moment.
+	Licenses []string
+	// DeviceLimit is the number of device slots (0: no device limit), and
+	// ActiveDevices the slots taken.
+	DeviceLimit   int
+	ActiveDevices int
+	// Quota is the scan quota state (Limit 0: no scan limit).
+	Quota wire.Quota
+	// Expires is the latest expiry among the valid licenses.
+	Expires time.Time
+}
+
+// LicenseLabel names the pool of a code's licenses ("A,B"): a label that
+// identifies a quota without revealing the handshake code, which devices
+// use as a credential.
+func (o *CodeOverview) LicenseLabel() string {
+	ids := append([]string(nil), o.Handshake.Licenses...)
+	sort.Strings(ids)
+	return strings.Join(ids, ",")
+}
+
+// OverviewStore is what Overview reads.
+type OverviewStore interface {
+	Catalog
+	DeviceAdmin
+	UsageReader
+}
+
+// Overview returns the overview of every handshake code at now, by code.
+func Overview(ctx context.Context, st OverviewStore, now time.Time) ([]CodeOverview, error) {
+	hs, err := st.Handshakes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ls, err := st.Licenses(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byCode := map[string][]LicenseRecord{}
+	for _, l := range ls {
+		byCode[l.Handshake] = append(byCode[l.Handshake], l)
+	}
+	out := make([]CodeOverview, 0, len(hs))
+	for i := range hs {
+		h := &hs[i]
+		t := termsOf(h, byCode[h.Code], now)
+		o := CodeOverview{Handshake: ViewOf(*h), Licenses: t.licenses, DeviceLimit: t.maxDevices, Expires: t.expires}
+		if len(t.licenses) > 0 {
+			if o.ActiveDevices, err = st.ActiveDevices(ctx, h.Code, now.Add(-t.inactivity)); err != nil {
+				return nil, err
+			}
+		}
+		if t.scanLimit > 0 {
+			used, err := st.Used(ctx, h.Code, now)
+			if err != nil {
+				return nil, err
+			}
+			o.Quota = quotaOf(h, t, used, now)
+		}
+		out = append(out, o)
+	}
+	return out, nil
+}
