@@ -43,6 +43,8 @@ type Client struct {
 	software string
 	pins     []wire.LTSKey
 
+	ltsURLs *endpoints
+
 	store *store
 	id    *Identity
 	clock deviceClock
@@ -90,6 +92,7 @@ func New(cfg Config, o Options) (*Client, error) {
 	}
 	pins, _ := cfg.ltsKeys()
 	c := &Client{cfg: cfg, now: o.Now, log: o.Logger, http: o.HTTPClient, software: o.Software, pins: pins, syncNow: make(chan struct{}, 1)}
+	c.ltsURLs = newEndpoints(cfg.ltsURLs(), syncBackoff(time.Duration(cfg.RetryMax)))
 	c.clock.now = o.Now
 	c.gate.Store(refusedGate(StateNotAuthorized, fmt.Errorf("%w (licensing not started)", ErrNotAuthorized)))
 	if c.http == nil && cfg.Mode() == ModeLTS {

@@ -3,6 +3,7 @@ package licensing
 import (
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -19,6 +20,9 @@ type Config struct {
 	StateDir string `toml:"state_dir"`
 	// LTSURL is the base URL of the License Tracking Server ("https://…").
 	LTSURL string `toml:"lts_url"`
+	// LTSURLs are more URLs of the same LTS (its replicas), tried in turn
+	// when one cannot be reached.
+	LTSURLs []string `toml:"lts_urls"`
 	// LTSKeys are the pinned LTS keys ("lts1:…", from "ltsd pin"); replies
 	// must be signed by one of them. Several allow a key rotation.
 	LTSKeys []string `toml:"lts_keys"`
@@ -108,7 +112,7 @@ func (c *Config) Mode() Mode {
 	switch {
 	case c.OfflineLicense != "":
 		return ModeOffline
-	case c.LTSURL != "" || c.HandshakeCode != "" || len(c.LTSKeys) > 0:
+	case c.LTSURL != "" || len(c.LTSURLs) > 0 || c.HandshakeCode != "" || len(c.LTSKeys) > 0:
 		return ModeLTS
 	}
 	return ModeUnconfigured
@@ -119,7 +123,7 @@ func (c *Config) Validate() error {
 	bad := func(format string, args ...any) error {
 		return fmt.Errorf("%w: "+format, append([]any{ErrConfig}, args...)...)
 	}
-	if c.OfflineLicense != "" && (c.LTSURL != "" || c.HandshakeCode != "") {
+	if c.OfflineLicense != "" && (c.LTSURL != "" || len(c.LTSURLs) > 0 || c.HandshakeCode != "") {
 		return bad("set either offline_license or lts_url/handshake_code, not both")
 	}
 	if c.ReportInterval != 0 && time.Duration(c.ReportInterval) < 10*time.Second {
@@ -134,8 +138,13 @@ func (c *Config) Validate() error {
 			return bad("vendor_keys: %v", err)
 		}
 	case ModeLTS:
-		if !strings.HasPrefix(c.LTSURL, "https://") {
-			return bad("lts_url %q must be an https:// URL", c.LTSURL)
+		if c.LTSURL == "" && len(c.LTSURLs) == 0 {
+			return bad("lts_url is empty")
+		}
+		for _, u := range c.ltsURLs() {
+			if !strings.HasPrefix(u, "https://") {
+				return bad("LTS URL %q must be an https:// URL", u)
+			}
 		}
 		if len(c.LTSKeys) == 0 {
 			return bad("lts_keys is empty: pin the LTS key printed by \"ltsd pin\"")
@@ -157,6 +166,17 @@ func (c *Config) Validate() error {
 }
 
 func (c *Config) ltsKeys() ([]wire.LTSKey, error) { return wire.ParseLTSKeys(c.LTSKeys) }
+
+// ltsURLs returns lts_url and then lts_urls, each once.
+func (c *Config) ltsURLs() []string {
+	var out []string
+	for _, u := range append([]string{c.LTSURL}, c.LTSURLs...) {
+		if u != "" && !slices.Contains(out, u) {
+			out = append(out, u)
+		}
+	}
+	return out
+}
 
 func (c *Config) vendorKeys() ([]wire.VendorKey, error) { return wire.ParseVendorKeys(c.VendorKeys) }
 

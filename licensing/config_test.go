@@ -14,6 +14,7 @@ func TestConfigDecodesFromTOML(t *testing.T) {
 	doc := `
 state_dir = "/var/lib/scannerd"
 lts_url = "https://lts.example:8443"
+lts_urls = ["https://lts2.example:8443"]
 lts_keys = ["lts1:AAAA"]
 lts_cert_sha256 = "sha256:00"
 lts_ca_file = "/etc/scannerd/lts-ca.pem"
@@ -35,7 +36,7 @@ machine_id_file = "/etc/machine-id"
 		t.Fatal(err)
 	}
 	if time.Duration(c.ReportInterval) != 2*time.Minute || time.Duration(c.RetryMax) != 15*time.Minute ||
-		c.HandshakeCode != "K7QF-2M9X-TR4D" || c.PasswordFile != "/etc/scannerd/lts-password" || len(c.LTSKeys) != 1 {
+		c.HandshakeCode != "K7QF-2M9X-TR4D" || c.PasswordFile != "/etc/scannerd/lts-password" || len(c.LTSKeys) != 1 || len(c.LTSURLs) != 1 {
 		t.Fatalf("decoded %+v", c)
 	}
 	dec = toml.NewDecoder(bytes.NewReader([]byte("handshake = \"x\"\n")))

@@ -32,6 +32,9 @@ type Status struct {
 	PendingScans   uint64            `json:"pending_scans"`
 	PendingReports int               `json:"pending_reports"`
 
+	// LTSURL is the LTS URL that answered last, and LTSAnswered when.
+	LTSURL        string    `json:"lts_url,omitempty"`
+	LTSAnswered   time.Time `json:"lts_answered,omitzero"`
 	LastSync      time.Time `json:"last_sync,omitzero"`
 	LastSyncError string    `json:"last_sync_error,omitempty"`
 	LTSMessage    string    `json:"lts_message,omitempty"` // the LTS's last refusal, if any
@@ -111,6 +114,7 @@ func (c *Client) Status() Status {
 	c.mu.Lock()
 	st.LastSync, st.LastSyncError, st.NextSync, st.StoreRecovered, st.LTSMessage = c.lastSync, c.lastErr, c.nextSync, c.recovered, c.ltsNote
 	c.mu.Unlock()
+	st.LTSURL, st.LTSAnswered = c.ltsURLs.lastAnswered()
 	return st
 }
 

@@ -289,13 +289,33 @@ func (c *Client) acknowledged(seq uint64, q wire.Quota) error {
 	return nil
 }
 
-// post seals msg to the LTS, posts it and opens the reply.
+// post seals msg to the LTS, posts it and opens the reply. With several
+// LTS URLs it goes to the one that answered last, and on to the next while
+// one cannot be reached or answers that it failed (internal): a refusal is
+// an answer and goes no further.
 func (c *Client) post(ctx context.Context, path string, msg any, nonce []byte) (*wire.Reply, error) {
 	body, err := wire.SealRequest(c.pins[0], c.id.Device, msg)
 	if err != nil {
 		return nil, err
 	}
-	url := strings.TrimRight(c.cfg.LTSURL, "/") + path
+	var reply *wire.Reply
+	for _, i := range c.ltsURLs.order(c.now()) {
+		reply, err = c.postTo(ctx, c.ltsURLs.url(i), path, body, nonce)
+		if err == nil && (reply.Error == nil || reply.Error.Code != wire.CodeInternal) {
+			c.ltsURLs.ok(i, c.now())
+			return reply, nil
+		}
+		c.ltsURLs.failed(i, c.now())
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	return reply, err
+}
+
+// postTo posts a sealed body to one LTS URL and opens the reply.
+func (c *Client) postTo(ctx context.Context, base, path string, body, nonce []byte) (*wire.Reply, error) {
+	url := strings.TrimRight(base, "/") + path
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
 		return nil, err

@@ -77,6 +77,8 @@ type licenseDoc struct {
 	Pending        map[string]uint64 `json:"pending"`
 	PendingScans   uint64            `json:"pending_scans"`
 	PendingReports int               `json:"pending_reports"`
+	LTSURL         string            `json:"lts_url"`
+	LTSAnswered    time.Time         `json:"lts_answered"`
 	LastSync       time.Time         `json:"last_sync"`
 	LastSyncError  string            `json:"last_sync_error"`
 	LTSMessage     string            `json:"lts_message"`
@@ -132,6 +134,9 @@ func printLicense(w io.Writer, doc []byte) bool {
 	fmt.Fprintln(tw)
 	if d.Mode != "offline_license" {
 		fmt.Fprintf(tw, "last sync:\t%s, next %s\n", when(d.LastSync), when(d.NextSync))
+	}
+	if d.LTSURL != "" {
+		fmt.Fprintf(tw, "LTS answered last:\t%s at %s\n", d.LTSURL, when(d.LTSAnswered))
 	}
 	if d.LastSyncError != "" {
 		fmt.Fprintf(tw, "last sync error:\t%s\n", d.LastSyncError)

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -68,9 +69,12 @@ type LTS struct {
 	AdminToken string
 	Server     *lts.Server
 
-	srv *http.Server
-	ln  net.Listener
-	wg  sync.WaitGroup
+	opts      Options
+	tlsCfg    *tls.Config
+	storeRefs *atomic.Int32 // servers using Store; the last to stop closes it
+	srv       *http.Server
+	ln        net.Listener
+	wg        sync.WaitGroup
 }
 
 // Options adjust the server; zero values take the lts defaults.
@@ -122,16 +126,44 @@ func Start(t testing.TB, o Options) *LTS {
 	l := &LTS{
 		Key: key.Public(), PrivateKey: key, Vendor: vendor, CertSHA256: res.CertSHA256, Cert: leaf,
 		Store: store, StorePath: o.StorePath, Clock: o.Clock, AdminToken: "test-admin-token",
+		opts: o, tlsCfg: tlsCfg, storeRefs: new(atomic.Int32),
 	}
+	l.serve(t)
+	return l
+}
+
+// Replica starts another server of the same LTS, as a second ltsd would
+// run: the same key, certificate, clock and store (the same Store value,
+// closed when the last server using it stops; or store, the test's own,
+// e.g. another pgstore on the same database), on a listener of its own. It
+// stops in t.Cleanup.
+func (l *LTS) Replica(t testing.TB, store lts.Store) *LTS {
+	t.Helper()
+	r := &LTS{
+		Key: l.Key, PrivateKey: l.PrivateKey, Vendor: l.Vendor, CertSHA256: l.CertSHA256, Cert: l.Cert,
+		Store: l.Store, Clock: l.Clock, AdminToken: l.AdminToken, opts: l.opts, tlsCfg: l.tlsCfg, storeRefs: l.storeRefs,
+	}
+	if store != nil {
+		r.Store, r.storeRefs = store, new(atomic.Int32)
+	}
+	r.serve(t)
+	return r
+}
+
+// serve makes the server and starts it on a new listener.
+func (l *LTS) serve(t testing.TB) {
+	t.Helper()
+	o := l.opts
+	l.storeRefs.Add(1)
 	l.Server = lts.NewServer(lts.ServerOptions{
-		Store: store, Key: key, Now: o.Clock.Now, AdminToken: l.AdminToken, PasswordAttempts: o.PasswordAttempts,
+		Store: l.Store, Key: l.PrivateKey, Now: o.Clock.Now, AdminToken: l.AdminToken, PasswordAttempts: o.PasswordAttempts,
 		AttemptCapacity: o.AttemptCapacity,
 	})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	l.ln = tls.NewListener(ln, tlsCfg)
+	l.ln = tls.NewListener(ln, l.tlsCfg)
 	l.URL = "https://" + ln.Addr().String()
 	l.srv = &http.Server{Handler: l.Server.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	l.wg.Add(1)
@@ -140,17 +172,18 @@ func Start(t testing.TB, o Options) *LTS {
 		l.srv.Serve(l.ln)
 	}()
 	t.Cleanup(l.Stop)
-	return l
 }
 
-// Stop stops the server and closes the store. It is idempotent.
+// Stop stops the server and closes the store it opened. It is idempotent.
 func (l *LTS) Stop() {
 	if l.srv == nil {
 		return
 	}
 	l.srv.Close()
 	l.wg.Wait()
-	l.Store.Close()
+	if l.storeRefs.Add(-1) == 0 {
+		l.Store.Close()
+	}
 	l.srv = nil
 }
 
