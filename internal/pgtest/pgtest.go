@@ -4,8 +4,9 @@
 // database per test. One server serves a whole test binary: the package's
 // TestMain calls Main, which stops the server after the tests.
 //
-// The server runs with fsync off: tests kill processes, not machines, and a
-// killed process loses nothing that reached the operating system.
+// The shared server runs with fsync off: tests kill processes, not
+// machines, and a killed process loses nothing that reached the operating
+// system. Benchmarks start a durable one of their own.
 package pgtest
 
 import (
@@ -71,7 +72,7 @@ func Shared(t testing.TB) *Server {
 		if _, err := binDir(); err != nil {
 			t.Skip(err)
 		}
-		shared, sharedErr = Start()
+		shared, sharedErr = Start(Options{})
 	}
 	if sharedErr != nil {
 		t.Fatalf("start PostgreSQL: %v", sharedErr)
@@ -86,11 +87,19 @@ func Database(t testing.TB) string {
 	return Shared(t).Database(t)
 }
 
+// Options adjust a server.
+type Options struct {
+	// Durable keeps fsync on, for benchmarks: commits wait for the disk as
+	// they would in production.
+	Durable bool
+}
+
 // Server is a running PostgreSQL server in a temporary directory.
 type Server struct {
 	dir  string // data directory and socket directory
 	bin  string
 	cred *syscall.Credential // nil: run as ourselves
+	opts Options
 
 	mu    sync.Mutex
 	cmd   *exec.Cmd
@@ -121,7 +130,7 @@ func version(binDir string) int {
 
 // Start initializes a new cluster in a temporary directory and starts it.
 // As root it runs PostgreSQL as the "postgres" user (or "nobody").
-func Start() (*Server, error) {
+func Start(o Options) (*Server, error) {
 	bin, err := binDir()
 	if err != nil {
 		return nil, err
@@ -130,7 +139,7 @@ func Start() (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{dir: dir, bin: bin}
+	s := &Server{dir: dir, bin: bin, opts: o}
 	if os.Geteuid() == 0 {
 		cred, err := unprivileged()
 		if err != nil {
@@ -190,10 +199,13 @@ func (s *Server) Restart() error {
 	if s.cmd != nil {
 		return errors.New("pgtest: server is running")
 	}
-	cmd := s.command(context.Background(), "postgres", "-D", s.dataDir(), "-k", s.dir,
-		"-c", "listen_addresses=", "-c", "fsync=off", "-c", "full_page_writes=off",
+	args := []string{"-D", s.dataDir(), "-k", s.dir, "-c", "listen_addresses=",
 		"-c", "max_connections=300", "-c", "shared_buffers=64MB", "-c", "unix_socket_permissions=0777",
-		"-c", "log_min_error_statement=panic")
+		"-c", "log_min_error_statement=panic"}
+	if !s.opts.Durable {
+		args = append(args, "-c", "fsync=off", "-c", "full_page_writes=off")
+	}
+	cmd := s.command(context.Background(), "postgres", args...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		return err
@@ -278,4 +290,44 @@ func (s *Server) Database(t testing.TB) string {
 		t.Fatal(err)
 	}
 	return s.url(name)
+}
+
+// CPU returns the processor time the server's processes have used so far
+// (the postmaster and its children: backends, writers), read from /proc.
+// Benchmarks count it beside their own, since PostgreSQL does the store's
+// work in other processes.
+func (s *Server) CPU() time.Duration {
+	s.mu.Lock()
+	cmd := s.cmd
+	s.mu.Unlock()
+	if cmd == nil {
+		return 0
+	}
+	root := cmd.Process.Pid
+	var ticks int64
+	procs, _ := filepath.Glob("/proc/[0-9]*/stat")
+	for _, p := range procs {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid … utime(14) stime(15): comm may hold spaces.
+		rest := string(data)
+		if i := strings.LastIndexByte(rest, ')'); i >= 0 {
+			rest = rest[i+1:]
+		}
+		f := strings.Fields(rest)
+		if len(f) < 13 {
+			continue
+		}
+		pid, _ := strconv.Atoi(filepath.Base(filepath.Dir(p)))
+		ppid, _ := strconv.Atoi(f[1])
+		if pid != root && ppid != root {
+			continue
+		}
+		u, _ := strconv.ParseInt(f[11], 10, 64)
+		st, _ := strconv.ParseInt(f[12], 10, 64)
+		ticks += u + st
+	}
+	return time.Duration(ticks) * time.Second / 100 // USER_HZ is 100 on Linux
 }

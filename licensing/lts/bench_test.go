@@ -1,72 +1,264 @@
 package lts_test
 
 import (
+	"bytes"
+	"context"
 	"fmt"
+	"io"
+	"net/http"
+	"os"
 	"sort"
+	"strconv"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
+	"github.com/scannerd/scannerd/internal/pgtest"
 	"github.com/scannerd/scannerd/licensing/lts"
 	"github.com/scannerd/scannerd/licensing/lts/ltstest"
+	"github.com/scannerd/scannerd/licensing/lts/pgstore"
 	"github.com/scannerd/scannerd/licensing/wire"
 )
 
-// BenchmarkIngestUsageReports measures sealed usage reports ingested per
-// second over TLS on loopback into a real bbolt file, 16 devices at once.
-func BenchmarkIngestUsageReports(b *testing.B) {
-	l := ltstest.Start(b, ltstest.Options{})
-	l.IssueLicense(b, wire.License{ID: "L", Type: wire.LicensePerScan, ScansPerPeriod: 1 << 50, Period: wire.PeriodMonth})
-	code := l.Handshake(b, lts.Handshake{Licenses: []string{"L"}})
-	client := l.Client()
-	var next atomic.Int64
-	b.SetParallelism(8) // × GOMAXPROCS devices sending at once
-	start := time.Now()
-	b.ResetTimer()
-	b.RunParallel(func(pb *testing.PB) {
-		d := newDevice(l, client, code)
-		if _, err := d.authorize(); err != nil {
-			b.Error(err)
-			return
-		}
-		for pb.Next() {
-			i := next.Add(1)
-			if _, err := d.report(fmt.Sprint(i), map[string]uint64{"QR_CODE": 3, "EAN_13": 1}); err != nil {
-				b.Error(err)
-				return
-			}
-		}
-	})
-	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "reports/s")
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+
+// The stores benchmarked: bbolt with one server, PostgreSQL (fsync on)
+// with two replicas.
+var benchStores = []struct {
+	name     string
+	replicas int
+}{{"bolt", 1}, {"postgres", 2}}
+
+// cpuMeter measures the processor time of this process and of the
+// PostgreSQL server, if any: the machine's work per report, whatever else
+// runs on it.
+type cpuMeter struct {
+	pg      *pgtest.Server
+	start   time.Duration
+	pgStart time.Duration
 }
 
-// BenchmarkAuthorize measures authorize latency (p50, p99) of one device
-// after another over TLS on loopback, with and without a session password.
-func BenchmarkAuthorize(b *testing.B) {
-	for _, password := range []bool{false, true} {
-		b.Run(fmt.Sprintf("password=%v", password), func(b *testing.B) {
-			l := ltstest.Start(b, ltstest.Options{})
-			l.IssueLicense(b, wire.License{ID: "L", Type: wire.LicensePerDevice, MaxDevices: 1 << 30})
-			h := lts.Handshake{Licenses: []string{"L"}}
-			if password {
-				h.Password, _ = lts.HashPassword("pw")
-			}
-			code := l.Handshake(b, h)
-			client := l.Client()
-			lat := make([]time.Duration, 0, b.N)
+func (m *cpuMeter) now() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	t := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	if m.pg != nil {
+		t += m.pg.CPU()
+	}
+	return t
+}
+
+func (m *cpuMeter) reset() {
+	m.start = m.now()
+	if m.pg != nil {
+		m.pgStart = m.pg.CPU()
+	}
+}
+
+// report adds the CPU per operation and the operations per second two
+// cores could do at that cost.
+func (m *cpuMeter) report(b *testing.B, unit string) {
+	per := (m.now() - m.start) / time.Duration(b.N)
+	b.ReportMetric(float64(per.Microseconds()), "cpu-µs/"+unit)
+	if m.pg != nil {
+		b.ReportMetric(float64(((m.pg.CPU() - m.pgStart) / time.Duration(b.N)).Microseconds()), "pg-cpu-µs/"+unit)
+	}
+	if per > 0 {
+		b.ReportMetric(2*float64(time.Second)/float64(per), unit+"s/s@2cores")
+	}
+}
+
+// startReplicas starts an LTS of the given store with its replicas.
+func startReplicas(b *testing.B, store string, replicas int) ([]*ltstest.LTS, *cpuMeter) {
+	b.Helper()
+	if store == "bolt" {
+		return []*ltstest.LTS{ltstest.Start(b, ltstest.Options{})}, &cpuMeter{}
+	}
+	if testing.Short() {
+		b.Skip("PostgreSQL benchmarks are skipped with -short")
+	}
+	srv, err := pgtest.Start(pgtest.Options{Durable: true})
+	if err != nil {
+		b.Skip(err)
+	}
+	b.Cleanup(srv.Close)
+	url := srv.Database(b)
+	open := func() lts.Store {
+		st, err := pgstore.Open(context.Background(), url)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return st
+	}
+	out := []*ltstest.LTS{ltstest.Start(b, ltstest.Options{Store: open()})}
+	for len(out) < replicas {
+		out = append(out, out[0].Replica(b, open()))
+	}
+	return out, &cpuMeter{pg: srv}
+}
+
+// devicesOn authorizes n devices spread over the replicas under a
+// generous per-scan license.
+func devicesOn(b *testing.B, ls []*ltstest.LTS, n int) []*device {
+	b.Helper()
+	ls[0].IssueLicense(b, wire.License{ID: "L", Type: wire.LicensePerScan, ScansPerPeriod: 1 << 50, Period: wire.PeriodMonth})
+	code := ls[0].Handshake(b, lts.Handshake{Licenses: []string{"L"}})
+	clients := make([]*http.Client, len(ls))
+	for i, l := range ls {
+		clients[i] = l.Client()
+	}
+	devs := make([]*device, n)
+	for i := range devs {
+		devs[i] = newDevice(ls[i%len(ls)], clients[i%len(ls)], code)
+		if _, err := devs[i].authorize(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return devs
+}
+
+// BenchmarkIngestUsageReports measures sealed usage reports ingested per
+// second over TLS on loopback, 16 devices at once, each doing all a device
+// does (sealing each report, opening and verifying each reply) in this
+// process: the device side takes about half the CPU.
+func BenchmarkIngestUsageReports(b *testing.B) {
+	for _, bs := range benchStores {
+		b.Run(fmt.Sprintf("%s-%d", bs.name, bs.replicas), func(b *testing.B) {
+			ls, cpu := startReplicas(b, bs.name, bs.replicas)
+			devs := devicesOn(b, ls, 8*2*bs.replicas)
+			var next, worker atomic.Int64
+			b.SetParallelism(8) // × GOMAXPROCS devices sending at once
+			start := time.Now()
+			cpu.reset()
 			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				d := devs[int(worker.Add(1)-1)%len(devs)]
+				for pb.Next() {
+					i := next.Add(1)
+					if _, err := d.report(fmt.Sprint(i), map[string]uint64{"QR_CODE": 3, "EAN_13": 1}); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+			b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "reports/s")
+			cpu.report(b, "report")
+			b.StopTimer()
+			reportBatches(b, ls)
+			checkTotals(b, ls[0], devs[0].code, uint64(b.N))
+		})
+	}
+}
+
+// BenchmarkIngestCapacity measures what the LTS itself ingests: the same
+// reports over TLS, sealed before the clock starts, and the replies read
+// but not opened, so that the machine's CPU goes to the server (TLS, HPKE
+// opening, reply sealing and signing, the store). The totals are checked
+// after.
+func BenchmarkIngestCapacity(b *testing.B) {
+	for _, bs := range benchStores {
+		b.Run(fmt.Sprintf("%s-%d", bs.name, bs.replicas), func(b *testing.B) {
+			ls, cpu := startReplicas(b, bs.name, bs.replicas)
+			devs := devicesOn(b, ls, 8*2*bs.replicas)
+			type sealed struct {
+				d    *device
+				body []byte
+			}
+			bodies := make(chan sealed, b.N)
 			for i := 0; i < b.N; i++ {
-				d := newDevice(l, client, code)
-				d.pass = "pw"
-				t0 := time.Now()
-				if _, err := d.authorize(); err != nil {
+				d := devs[i%len(devs)]
+				rep := d.usageReport(fmt.Sprint(i), map[string]uint64{"QR_CODE": 3, "EAN_13": 1})
+				body, err := wire.SealRequest(d.lts.Key, d.id, rep)
+				if err != nil {
 					b.Fatal(err)
 				}
-				lat = append(lat, time.Since(t0))
+				bodies <- sealed{d, body}
 			}
-			sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-			b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
-			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+			close(bodies)
+			b.SetParallelism(8)
+			start := time.Now()
+			cpu.reset()
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					s := <-bodies
+					resp, err := s.d.client.Post(s.d.lts.URL+wire.PathUsage, "application/json", bytes.NewReader(s.body))
+					if err != nil {
+						b.Error(err)
+						return
+					}
+					io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					if resp.StatusCode != http.StatusOK {
+						b.Errorf("HTTP %d", resp.StatusCode)
+						return
+					}
+				}
+			})
+			b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "reports/s")
+			cpu.report(b, "report")
+			b.StopTimer()
+			reportBatches(b, ls)
+			checkTotals(b, ls[0], devs[0].code, uint64(b.N))
 		})
+	}
+}
+
+// reportBatches adds the mean number of reports per store transaction.
+func reportBatches(b *testing.B, ls []*ltstest.LTS) {
+	var sum, count float64
+	for _, l := range ls {
+		m := scrape(b, l)
+		s, _ := strconv.ParseFloat(m["ltsd_usage_batch_reports_sum"], 64)
+		c, _ := strconv.ParseFloat(m["ltsd_usage_batch_reports_count"], 64)
+		sum, count = sum+s, count+c
+	}
+	if count > 0 {
+		b.ReportMetric(sum/count, "reports/batch")
+	}
+}
+
+// checkTotals checks that n reports of 3 QR codes and an EAN-13 were counted.
+func checkTotals(b *testing.B, l *ltstest.LTS, code string, n uint64) {
+	b.Helper()
+	got, err := l.Totals(code)
+	if err != nil || got["QR_CODE"] != 3*n || got["EAN_13"] != n {
+		b.Fatalf("totals %v (%v) after %d reports", got, err, n)
+	}
+}
+
+// BenchmarkAuthorize measures authorize latency (p50, p99) of one new
+// device after another over TLS on loopback, with and without a session
+// password, on each store.
+func BenchmarkAuthorize(b *testing.B) {
+	for _, bs := range benchStores {
+		for _, password := range []bool{false, true} {
+			b.Run(fmt.Sprintf("%s/password=%v", bs.name, password), func(b *testing.B) {
+				ls, _ := startReplicas(b, bs.name, 1)
+				l := ls[0]
+				l.IssueLicense(b, wire.License{ID: "L", Type: wire.LicensePerDevice, MaxDevices: 1 << 30})
+				h := lts.Handshake{Licenses: []string{"L"}}
+				if password {
+					h.Password, _ = lts.HashPassword("pw")
+				}
+				code := l.Handshake(b, h)
+				client := l.Client()
+				lat := make([]time.Duration, 0, b.N)
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					d := newDevice(l, client, code)
+					d.pass = "pw"
+					t0 := time.Now()
+					if _, err := d.authorize(); err != nil {
+						b.Fatal(err)
+					}
+					lat = append(lat, time.Since(t0))
+				}
+				sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+				b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+				b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+			})
+		}
 	}
 }

@@ -80,7 +80,7 @@ func (d *device) authorize() (*wire.Authorization, error) {
 	return wire.VerifyAuthorization(r.Authorization, []wire.LTSKey{d.lts.Key}, d.id, d.key.PublicKey().Bytes())
 }
 
-func (d *device) report(id string, counts map[string]uint64) (*wire.UsageAck, error) {
+func (d *device) usageReport(id string, counts map[string]uint64) *wire.UsageReport {
 	rep := &wire.UsageReport{Version: wire.Version, Device: d.id, DeviceKey: d.key.PublicKey().Bytes(), Nonce: newNonce(),
 		Time: d.lts.Clock.Now(), HandshakeCode: d.code, ReportID: id}
 	slot := d.lts.Clock.Now().Truncate(time.Hour)
@@ -88,6 +88,11 @@ func (d *device) report(id string, counts map[string]uint64) (*wire.UsageAck, er
 		rep.Counts = append(rep.Counts, wire.UsageCount{Slot: slot, Symbology: sym, Count: n})
 		rep.Scans += n
 	}
+	return rep
+}
+
+func (d *device) report(id string, counts map[string]uint64) (*wire.UsageAck, error) {
+	rep := d.usageReport(id, counts)
 	r, err := d.post(wire.PathUsage, rep, rep.Nonce)
 	if err != nil {
 		return nil, err

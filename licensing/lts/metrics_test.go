@@ -12,7 +12,7 @@ import (
 )
 
 // scrape returns the server's metrics, one "name{labels} value" per key.
-func scrape(t *testing.T, l *ltstest.LTS) map[string]string {
+func scrape(t testing.TB, l *ltstest.LTS) map[string]string {
 	t.Helper()
 	rec := httptest.NewRecorder()
 	l.Server.MetricsHandler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))

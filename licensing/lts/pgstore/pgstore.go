@@ -215,10 +215,17 @@ func (e errCommit) Unwrap() error { return e.err }
 // safe. A transaction whose COMMIT failed is retried only when idempotent
 // (running it twice changes nothing more than running it once).
 func (s *Store) inTx(ctx context.Context, idempotent bool, fn func(pgx.Tx) error) error {
+	return s.retry(ctx, idempotent, func() error { return s.tryTx(ctx, fn) })
+}
+
+// retry runs a transaction until it succeeds, fails for good, or retryFor
+// has passed. An error wrapping errCommit (the commit's outcome is not
+// known) ends it unless the transaction is idempotent.
+func (s *Store) retry(ctx context.Context, idempotent bool, try func() error) error {
 	deadline := time.Now().Add(retryFor)
 	wait := 20 * time.Millisecond
 	for {
-		err := s.tryTx(ctx, fn)
+		err := try()
 		var ce errCommit
 		ambiguous := errors.As(err, &ce) && !idempotent
 		if err == nil || ambiguous || !retryable(err) || ctx.Err() != nil || time.Now().After(deadline) {

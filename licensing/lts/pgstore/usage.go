@@ -1,7 +1,6 @@
 package pgstore
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -14,11 +13,13 @@ import (
 	"github.com/scannerd/scannerd/licensing/wire"
 )
 
-// RecordUsage implements lts.Protocol. The batch takes two round trips:
-// one reads the codes (FOR SHARE), licenses, devices, known report ids and
-// current totals of the batch; one statement then inserts the new report
-// ids and adds the counts of exactly those that were inserted, so that a
-// report another replica counted meanwhile is a duplicate here.
+// RecordUsage implements lts.Protocol. A batch is one round trip: a
+// pipeline that PostgreSQL runs as one implicit transaction. Its first
+// statement takes the codes of the batch FOR SHARE, checks each report's
+// device and key, inserts the report ids not seen before and adds the
+// counts of exactly the reports it inserted, so that a report another
+// replica counted meanwhile is a duplicate here; the rest read back the
+// codes, their licenses and their usage for the acknowledgements.
 func (s *Store) RecordUsage(ctx context.Context, b *lts.UsageBatch) ([]lts.Recorded, error) {
 	if len(b.Reports) == 0 {
 		return nil, nil
@@ -27,16 +28,15 @@ func (s *Store) RecordUsage(ctx context.Context, b *lts.UsageBatch) ([]lts.Recor
 		return nil, err
 	}
 	var out []lts.Recorded
-	err := s.inTx(ctx, true, func(tx pgx.Tx) error {
+	err := s.retry(ctx, true, func() error {
 		var err error
-		out, err = recordIn(ctx, tx, b)
+		out, err = s.recordOnce(ctx, b)
 		return err
 	})
 	if !isOverflow(err) {
 		return out, err
 	}
-	// A total passed the int64 range, past the check against the totals
-	// read (another replica added meanwhile): find the report, alone.
+	// A total would pass the int64 range: find the report, alone.
 	if len(b.Reports) == 1 {
 		return []lts.Recorded{{Refused: &wire.Error{Code: wire.CodeBadRequest, Message: fmt.Sprintf("report would take a usage total past %d: not counted", uint64(lts.MaxTotal))}}}, nil
 	}
@@ -117,167 +117,99 @@ func (s *Store) ensurePartitions(ctx context.Context, months []time.Time) error 
 	return nil
 }
 
-// batchState is what the first round trip of recordIn reads.
-type batchState struct {
-	codes    map[string]*lts.CodeState
-	devices  map[[2]string]deviceKey // code, device
-	counted  map[[2]string]bool      // device, report id
-	totals   map[usageKey]uint64
-	codeList []string
-}
+// recordStatement is the first statement of a RecordUsage pipeline. It
+// returns, for each report of the batch (by ordinal), whether its code
+// exists, whether its device is registered with its key, and whether its
+// id was inserted now (a valid report not inserted is a duplicate, or too
+// old to count).
+const recordStatement = `WITH locked AS (
+		SELECT code FROM handshakes WHERE code = ANY($1) ORDER BY code FOR SHARE),
+	input AS (
+		SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::bytea[], $6::bigint[], $7::bigint[], $8::timestamptz[], $9::boolean[])
+			WITH ORDINALITY AS i(device, report_id, handshake, key, seq, scans, keep_until, recent, n)),
+	valid AS (
+		SELECT i.* FROM input i
+		JOIN locked l ON l.code = i.handshake
+		JOIN devices d ON d.handshake = i.handshake AND d.id = i.device AND d.key = i.key),
+	ins AS (
+		INSERT INTO reports (device, report_id, handshake, seq, scans, received, keep_until)
+		SELECT device, report_id, handshake, seq, scans, $10, keep_until FROM valid WHERE recent
+		ON CONFLICT DO NOTHING RETURNING device, report_id, handshake),
+	counts AS (
+		SELECT c.handshake, c.day, c.symbology, sum(c.count) AS count
+		FROM unnest($11::text[], $12::text[], $13::text[], $14::text[]::date[], $15::text[], $16::bigint[])
+			AS c(device, report_id, handshake, day, symbology, count)
+		JOIN ins USING (device, report_id) GROUP BY 1, 2, 3),
+	added AS (
+		INSERT INTO usage (handshake, day, symbology, count)
+		SELECT handshake, day, symbology, count FROM counts ORDER BY 1, 2, 3
+		ON CONFLICT (handshake, day, symbology) DO UPDATE SET count = usage.count + EXCLUDED.count
+		RETURNING 1),
+	seen AS (
+		UPDATE devices d SET last_seen = $10
+		FROM (SELECT DISTINCT handshake, device FROM ins) s
+		WHERE d.handshake = s.handshake AND d.id = s.device AND NOT d.removed AND d.last_seen <= $17
+		RETURNING 1)
+	SELECT i.n, l.code IS NOT NULL, v.n IS NOT NULL, s.device IS NOT NULL
+	FROM input i
+	LEFT JOIN locked l ON l.code = i.handshake
+	LEFT JOIN valid v ON v.n = i.n
+	LEFT JOIN ins s ON s.device = i.device AND s.report_id = i.report_id`
 
-type deviceKey struct {
-	key     []byte
-	removed bool
-}
-
-type usageKey struct {
-	code, day, sym string
-}
-
-// inputs of the batch, as columns for unnest.
-type batchColumns struct {
-	devCode, devID   []string
-	repDev, repID    []string
-	useCode, useDay  []string
-	useSym           []string
-	insDev, insID    []string
-	insCode          []string
-	insSeq, insScans []int64
-	insReceived      []time.Time
-	insKeep          []time.Time
-	cntDev, cntID    []string
-	cntCode, cntDay  []string
-	cntSym           []string
-	cntN             []int64
-}
-
-func recordIn(ctx context.Context, tx pgx.Tx, b *lts.UsageBatch) ([]lts.Recorded, error) {
-	var cols batchColumns
-	codeSet := map[string]bool{}
-	for _, rep := range b.Reports {
-		codeSet[rep.HandshakeCode] = true
-		cols.devCode = append(cols.devCode, rep.HandshakeCode)
-		cols.devID = append(cols.devID, rep.Device)
-		cols.repDev = append(cols.repDev, rep.Device)
-		cols.repID = append(cols.repID, rep.ReportID)
-		for _, c := range rep.Counts {
-			cols.useCode = append(cols.useCode, rep.HandshakeCode)
-			cols.useDay = append(cols.useDay, dateOf(countDay(c.Slot, b)))
-			cols.useSym = append(cols.useSym, c.Symbology)
-		}
-	}
-	st := &batchState{codes: map[string]*lts.CodeState{}, devices: map[[2]string]deviceKey{}, counted: map[[2]string]bool{}, totals: map[usageKey]uint64{}}
-	for c := range codeSet {
-		st.codeList = append(st.codeList, c)
-	}
-	sort.Strings(st.codeList)
-	if err := readBatch(ctx, tx, &cols, st); err != nil {
-		return nil, err
-	}
-
-	out := make([]lts.Recorded, len(b.Reports))
-	take := make([]bool, len(b.Reports))
+// recordOnce runs the pipeline of one RecordUsage attempt.
+func (s *Store) recordOnce(ctx context.Context, b *lts.UsageBatch) ([]lts.Recorded, error) {
+	var (
+		codes                      []string
+		devs, ids, repCodes        []string
+		keys                       [][]byte
+		seqs, scans                []int64
+		keeps                      []time.Time
+		recent                     []bool
+		cDevs, cIDs, cCodes, cDays []string
+		cSyms                      []string
+		cCounts                    []int64
+		first                      = map[[2]string]int{} // report → index of its first occurrence
+		sent                       []int                 // batch index of each report in the statement
+	)
 	for i, rep := range b.Reports {
-		cs := st.codes[rep.HandshakeCode]
-		if cs == nil {
-			out[i].Refused = &wire.Error{Code: wire.CodeUnknownCode, Message: "unknown handshake code"}
+		k := [2]string{rep.Device, rep.ReportID}
+		if _, dup := first[k]; dup {
 			continue
 		}
-		d, ok := st.devices[[2]string{rep.HandshakeCode, rep.Device}]
-		if !ok || !bytes.Equal(d.key, rep.DeviceKey) {
-			out[i].Refused = &wire.Error{Code: wire.CodeNotAuthorized, Message: "device is not registered with this key: authorize first"}
-			continue
+		first[k] = i
+		sent = append(sent, i)
+		if !slices.Contains(codes, rep.HandshakeCode) {
+			codes = append(codes, rep.HandshakeCode)
 		}
-		out[i].Code = cs
-		rk := [2]string{rep.Device, rep.ReportID}
-		if st.counted[rk] || lts.NewestSlot(rep).Before(b.CountFrom) {
-			out[i].Duplicate = true
-			continue
-		}
-		if refused := addTotals(st.totals, rep, b); refused != nil {
-			out[i] = lts.Recorded{Refused: refused}
-			continue
-		}
-		st.counted[rk] = true
-		take[i] = true
-		cols.insDev = append(cols.insDev, rep.Device)
-		cols.insID = append(cols.insID, rep.ReportID)
-		cols.insCode = append(cols.insCode, rep.HandshakeCode)
-		cols.insSeq = append(cols.insSeq, int64(rep.Seq))
-		cols.insScans = append(cols.insScans, int64(rep.Scans))
-		cols.insReceived = append(cols.insReceived, b.Now)
-		cols.insKeep = append(cols.insKeep, lts.ReportKeepUntil(rep, b))
+		devs, ids, repCodes = append(devs, rep.Device), append(ids, rep.ReportID), append(repCodes, rep.HandshakeCode)
+		keys, seqs, scans = append(keys, rep.DeviceKey), append(seqs, int64(rep.Seq)), append(scans, int64(rep.Scans))
+		keeps = append(keeps, lts.ReportKeepUntil(rep, b))
+		recent = append(recent, !lts.NewestSlot(rep).Before(b.CountFrom))
 		for _, c := range rep.Counts {
-			cols.cntDev = append(cols.cntDev, rep.Device)
-			cols.cntID = append(cols.cntID, rep.ReportID)
-			cols.cntCode = append(cols.cntCode, rep.HandshakeCode)
-			cols.cntDay = append(cols.cntDay, dateOf(countDay(c.Slot, b)))
-			cols.cntSym = append(cols.cntSym, c.Symbology)
-			cols.cntN = append(cols.cntN, int64(c.Count))
+			cDevs, cIDs, cCodes = append(cDevs, rep.Device), append(cIDs, rep.ReportID), append(cCodes, rep.HandshakeCode)
+			cDays, cSyms, cCounts = append(cDays, dateOf(countDay(c.Slot, b))), append(cSyms, c.Symbology), append(cCounts, int64(c.Count))
 		}
 	}
+	sort.Strings(codes)
 
+	type status struct{ code, device, inserted bool }
+	got := make([]status, len(sent))
+	states := map[string]*lts.CodeState{}
 	batch := &pgx.Batch{}
-	inserted := map[[2]string]bool{}
-	if len(cols.insDev) > 0 {
-		batch.Queue(`WITH input AS (
-				SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::timestamptz[], $7::timestamptz[])
-					AS i(device, report_id, handshake, seq, scans, received, keep_until)),
-			ins AS (
-				INSERT INTO reports (device, report_id, handshake, seq, scans, received, keep_until)
-				SELECT * FROM input ON CONFLICT DO NOTHING RETURNING device, report_id, handshake),
-			counts AS (
-				SELECT c.handshake, c.day, c.symbology, sum(c.n) AS n
-				FROM unnest($8::text[], $9::text[], $10::text[], $11::text[]::date[], $12::text[], $13::bigint[])
-					AS c(device, report_id, handshake, day, symbology, n)
-				JOIN ins USING (device, report_id) GROUP BY 1, 2, 3),
-			added AS (
-				INSERT INTO usage (handshake, day, symbology, count)
-				SELECT handshake, day, symbology, n FROM counts ORDER BY 1, 2, 3
-				ON CONFLICT (handshake, day, symbology) DO UPDATE SET count = usage.count + EXCLUDED.count
-				RETURNING 1),
-			seen AS (
-				UPDATE devices d SET last_seen = $14
-				FROM (SELECT DISTINCT handshake, device FROM ins) s
-				WHERE d.handshake = s.handshake AND d.id = s.device AND NOT d.removed AND d.last_seen <= $15
-				RETURNING 1)
-			SELECT device, report_id FROM ins`,
-			cols.insDev, cols.insID, cols.insCode, cols.insSeq, cols.insScans, cols.insReceived, cols.insKeep,
-			cols.cntDev, cols.cntID, cols.cntCode, cols.cntDay, cols.cntSym, cols.cntN,
-			b.Now, b.Now.Add(-lts.LastSeenResolution)).Query(func(rows pgx.Rows) error {
-			var dev, id string
-			_, err := pgx.ForEachRow(rows, []any{&dev, &id}, func() error {
-				inserted[[2]string{dev, id}] = true
-				return nil
-			})
-			return err
+	batch.Queue(recordStatement, codes, devs, ids, repCodes, keys, seqs, scans, keeps, recent, b.Now,
+		cDevs, cIDs, cCodes, cDays, cSyms, cCounts, b.Now.Add(-lts.LastSeenResolution)).Query(func(rows pgx.Rows) error {
+		var n int
+		var st status
+		_, err := pgx.ForEachRow(rows, []any{&n, &st.code, &st.device, &st.inserted}, func() error {
+			if n < 1 || n > len(got) {
+				return fmt.Errorf("record usage: report %d of %d", n, len(got))
+			}
+			got[n-1] = st
+			return nil
 		})
-	}
-	var usedByCode map[string]lts.Used
-	batch.Queue(usedQuery, usedArgs(st.codeList, b.Now)...).Query(func(rows pgx.Rows) error {
-		var err error
-		usedByCode, err = scanUsed(rows)
 		return err
 	})
-	if err := tx.SendBatch(ctx, batch).Close(); err != nil {
-		return nil, err
-	}
-	for code, cs := range st.codes {
-		cs.Used = usedByCode[code]
-	}
-	for i, rep := range b.Reports {
-		if take[i] && !inserted[[2]string{rep.Device, rep.ReportID}] {
-			out[i].Duplicate = true // counted by another replica meanwhile
-		}
-	}
-	return out, nil
-}
-
-// readBatch runs the first round trip of recordIn.
-func readBatch(ctx context.Context, tx pgx.Tx, cols *batchColumns, st *batchState) error {
-	batch := &pgx.Batch{}
-	batch.Queue("SELECT code, record FROM handshakes WHERE code = ANY($1) ORDER BY code FOR SHARE", st.codeList).Query(func(rows pgx.Rows) error {
+	batch.Queue("SELECT code, record FROM handshakes WHERE code = ANY($1)", codes).Query(func(rows pgx.Rows) error {
 		var code string
 		var data []byte
 		_, err := pgx.ForEachRow(rows, []any{&code, &data}, func() error {
@@ -285,13 +217,13 @@ func readBatch(ctx context.Context, tx pgx.Tx, cols *batchColumns, st *batchStat
 			if err := json.Unmarshal(data, &cs.Handshake); err != nil {
 				return fmt.Errorf("corrupt handshake %q: %w", code, err)
 			}
-			st.codes[code] = cs
+			states[code] = cs
 			return nil
 		})
 		return err
 	})
 	licenses := map[string][]lts.LicenseRecord{}
-	batch.Queue(`SELECT handshake, record FROM licenses WHERE handshake = ANY($1) ORDER BY id COLLATE "C"`, st.codeList).Query(func(rows pgx.Rows) error {
+	batch.Queue(`SELECT handshake, record FROM licenses WHERE handshake = ANY($1) ORDER BY id COLLATE "C"`, codes).Query(func(rows pgx.Rows) error {
 		var code string
 		var data []byte
 		_, err := pgx.ForEachRow(rows, []any{&code, &data}, func() error {
@@ -304,68 +236,39 @@ func readBatch(ctx context.Context, tx pgx.Tx, cols *batchColumns, st *batchStat
 		})
 		return err
 	})
-	batch.Queue(`SELECT d.handshake, d.id, d.key, d.removed FROM devices d
-		JOIN unnest($1::text[], $2::text[]) AS u(handshake, id) ON d.handshake = u.handshake AND d.id = u.id`,
-		cols.devCode, cols.devID).Query(func(rows pgx.Rows) error {
-		var code, id string
-		var dk deviceKey
-		_, err := pgx.ForEachRow(rows, []any{&code, &id, &dk.key, &dk.removed}, func() error {
-			st.devices[[2]string{code, id}] = deviceKey{key: slices.Clone(dk.key), removed: dk.removed}
-			return nil
-		})
+	var usedByCode map[string]lts.Used
+	batch.Queue(usedQuery, usedArgs(codes, b.Now)...).Query(func(rows pgx.Rows) error {
+		var err error
+		usedByCode, err = scanUsed(rows)
 		return err
 	})
-	batch.Queue(`SELECT r.device, r.report_id FROM reports r
-		JOIN unnest($1::text[], $2::text[]) AS u(device, report_id) ON r.device = u.device AND r.report_id = u.report_id`,
-		cols.repDev, cols.repID).Query(func(rows pgx.Rows) error {
-		var dev, id string
-		_, err := pgx.ForEachRow(rows, []any{&dev, &id}, func() error {
-			st.counted[[2]string{dev, id}] = true
-			return nil
-		})
-		return err
-	})
-	batch.Queue(`SELECT DISTINCT u.handshake, to_char(u.day, 'YYYY-MM-DD'), u.symbology, s.count FROM usage s
-		JOIN unnest($1::text[], $2::text[]::date[], $3::text[]) AS u(handshake, day, symbology)
-		ON s.handshake = u.handshake AND s.day = u.day AND s.symbology = u.symbology`,
-		cols.useCode, cols.useDay, cols.useSym).Query(func(rows pgx.Rows) error {
-		var k usageKey
-		var n int64
-		_, err := pgx.ForEachRow(rows, []any{&k.code, &k.day, &k.sym, &n}, func() error {
-			st.totals[k] = uint64(n)
-			return nil
-		})
-		return err
-	})
-	if err := tx.SendBatch(ctx, batch).Close(); err != nil {
-		return err
+	if err := s.pool.SendBatch(ctx, batch).Close(); err != nil {
+		return nil, err
 	}
-	for code, cs := range st.codes {
-		cs.Licenses = licenses[code]
+	for code, cs := range states {
+		cs.Licenses, cs.Used = licenses[code], usedByCode[code]
 	}
-	return nil
-}
 
-// addTotals adds a report's counts to totals, or refuses the report whole
-// when one would pass lts.MaxTotal.
-func addTotals(totals map[usageKey]uint64, rep *wire.UsageReport, b *lts.UsageBatch) *wire.Error {
-	next := map[usageKey]uint64{}
-	for _, c := range rep.Counts {
-		k := usageKey{rep.HandshakeCode, dateOf(countDay(c.Slot, b)), c.Symbology}
-		cur, ok := next[k]
-		if !ok {
-			cur = totals[k]
+	out := make([]lts.Recorded, len(b.Reports))
+	for j, i := range sent {
+		switch st := got[j]; {
+		case !st.code || states[b.Reports[i].HandshakeCode] == nil:
+			out[i].Refused = &wire.Error{Code: wire.CodeUnknownCode, Message: "unknown handshake code"}
+		case !st.device:
+			out[i].Refused = &wire.Error{Code: wire.CodeNotAuthorized, Message: "device is not registered with this key: authorize first"}
+		default:
+			out[i] = lts.Recorded{Duplicate: !st.inserted, Code: states[b.Reports[i].HandshakeCode]}
 		}
-		sum, ok := lts.AddTotal(cur, c.Count)
-		if !ok {
-			return &wire.Error{Code: wire.CodeBadRequest, Message: fmt.Sprintf("report would take the %s total of %s past %d: not counted", c.Symbology, k.day, uint64(lts.MaxTotal))}
+	}
+	for i, rep := range b.Reports {
+		if f := first[[2]string{rep.Device, rep.ReportID}]; f != i {
+			out[i] = out[f]
+			if out[i].Refused == nil {
+				out[i].Duplicate = true
+			}
 		}
-		next[k] = sum
 	}
-	for k, v := range next {
-		totals[k] = v
-	}
-	return nil
+	return out, nil
 }
 
 // Usage implements lts.UsageReader.
