@@ -45,44 +45,83 @@ func source(i int) net.IP { return net.IPv4(127, 1, byte(i>>8), byte(i)) }
 // 55 of 300 were checked.)
 func TestConcurrentGuessesAreCheckedAtMostMaxTimes(t *testing.T) {
 	const guesses, limit = 100, 5
-	l, code := passwordCode(t, ltstest.Options{PasswordAttempts: limit})
-	var mu sync.Mutex
-	got := map[wire.Code]int{}
-	var wg sync.WaitGroup
-	start := make(chan struct{})
-	for i := 0; i < guesses; i++ {
-		d := newDevice(l, l.ClientFrom(source(i)), code)
-		d.pass = fmt.Sprint("guess-", i)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			_, err := d.authorize()
-			mu.Lock()
-			defer mu.Unlock()
-			for _, c := range []wire.Code{wire.CodeWrongPassword, wire.CodeRateLimited} {
-				if isCode(err, c) {
-					got[c]++
-					return
+	withStores(t, ltstest.Options{PasswordAttempts: limit}, 2, func(t *testing.T, ls []*ltstest.LTS) {
+		l := ls[0]
+		l.IssueLicense(t, wire.License{ID: "L", Type: wire.LicensePerDevice, MaxDevices: 1000})
+		code := l.Handshake(t, lts.Handshake{Licenses: []string{"L"}, Password: quickHash(t, "right")})
+		var mu sync.Mutex
+		got := map[wire.Code]int{}
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		for i := 0; i < guesses; i++ {
+			r := ls[i%len(ls)]
+			d := newDevice(r, r.ClientFrom(source(i)), code)
+			d.pass = fmt.Sprint("guess-", i)
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				_, err := d.authorize()
+				mu.Lock()
+				defer mu.Unlock()
+				for _, c := range []wire.Code{wire.CodeWrongPassword, wire.CodeRateLimited} {
+					if isCode(err, c) {
+						got[c]++
+						return
+					}
 				}
+				t.Errorf("guess: %v", err)
+			}()
+		}
+		close(start)
+		wg.Wait()
+		if got[wire.CodeWrongPassword] != limit || got[wire.CodeRateLimited] != guesses-limit {
+			t.Fatalf("%d guesses checked, %d refused; want %d and %d", got[wire.CodeWrongPassword], got[wire.CodeRateLimited], limit, guesses-limit)
+		}
+		// The right password from a new address is refused too, on every
+		// replica, until the window has passed.
+		for _, r := range ls {
+			d := newDevice(r, r.ClientFrom(source(guesses)), code)
+			d.pass = "right"
+			if _, err := d.authorize(); !isCode(err, wire.CodeRateLimited) {
+				t.Fatalf("right password after the guesses: %v", err)
 			}
-			t.Errorf("guess: %v", err)
-		}()
-	}
-	close(start)
-	wg.Wait()
-	if got[wire.CodeWrongPassword] != limit || got[wire.CodeRateLimited] != guesses-limit {
-		t.Fatalf("%d guesses checked, %d refused; want %d and %d", got[wire.CodeWrongPassword], got[wire.CodeRateLimited], limit, guesses-limit)
-	}
-	// The right password from a new address is refused too, until the
-	// window has passed.
-	d := newDevice(l, l.ClientFrom(source(guesses)), code)
-	d.pass = "right"
-	if _, err := d.authorize(); !isCode(err, wire.CodeRateLimited) {
-		t.Fatalf("right password after the guesses: %v", err)
-	}
-	l.Clock.Advance(lts.DefaultPasswordWindow)
-	mustAuthorize(t, d)
+		}
+		l.Clock.Advance(lts.DefaultPasswordWindow)
+		d := newDevice(l, l.ClientFrom(source(guesses)), code)
+		d.pass = "right"
+		mustAuthorize(t, d)
+	})
+}
+
+// TestOneAddressFleetAuthorizesAtOnce: many devices behind one address
+// (a NAT) authorizing at the same moment, with a session password, all get
+// through: their checks queue per address and code, and no store
+// connection pool runs dry while they wait.
+func TestOneAddressFleetAuthorizesAtOnce(t *testing.T) {
+	withStores(t, ltstest.Options{}, 2, func(t *testing.T, ls []*ltstest.LTS) {
+		const devices = 40
+		l := ls[0]
+		l.IssueLicense(t, wire.License{ID: "L", Type: wire.LicensePerDevice, MaxDevices: devices})
+		code := l.Handshake(t, lts.Handshake{Licenses: []string{"L"}, Password: quickHash(t, "pw")})
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		for i := 0; i < devices; i++ {
+			r := ls[i%len(ls)]
+			d := newDevice(r, r.Client(), code)
+			d.pass = "pw"
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				if _, err := d.authorize(); err != nil {
+					t.Error(err)
+				}
+			}()
+		}
+		close(start)
+		wg.Wait()
+	})
 }
 
 // TestLimiterFailsClosedWhenFull: once as many addresses have failures as

@@ -27,13 +27,18 @@ type Config struct {
 	// Key is the LTS key pair file (PEM): the Ed25519 signing key and the
 	// X25519 key requests are sealed to. Devices pin its public half.
 	Key string `toml:"key"`
-	// Store is the bbolt database file.
-	Store string `toml:"store"`
+	// Store is where the records are kept: the [store] table ("store =
+	// FILE" is short for its path).
+	Store StoreConfig `toml:"store"`
 	// VendorKeys are the public keys ("ed25519:…") that license files must
 	// be signed with.
 	VendorKeys []string `toml:"vendor_keys"`
 	// AdminTokenFile holds the bearer token of the admin API; empty disables it.
 	AdminTokenFile string `toml:"admin_token_file"`
+	// AdminListen, when set, is the address of a second HTTPS listener
+	// (same certificate) that serves the admin API and /metrics apart from
+	// devices. Without it both are on Listen, /metrics behind the token.
+	AdminListen string `toml:"admin_listen"`
 	// MaxClockSkew is how far a device clock may be from the LTS clock when
 	// it asks for authorization.
 	MaxClockSkew Duration `toml:"max_clock_skew"`
@@ -47,6 +52,24 @@ type Config struct {
 
 	dir string
 }
+
+// StoreConfig is the [store] table: where the LTS keeps its records.
+type StoreConfig struct {
+	// Path is the bbolt file, for one ltsd: the default.
+	Path string `toml:"path"`
+	// URL, when set, is a PostgreSQL database ("postgres://…") that any
+	// number of ltsd replicas share; Path is then unused.
+	URL string `toml:"url"`
+}
+
+// UnmarshalText reads the short form, "store = FILE".
+func (s *StoreConfig) UnmarshalText(b []byte) error {
+	s.Path = string(b)
+	return nil
+}
+
+// Postgres reports whether the store is a PostgreSQL database.
+func (s StoreConfig) Postgres() bool { return s.URL != "" }
 
 // Duration is a time.Duration written as a Go duration string ("15m", "168h").
 type Duration time.Duration
@@ -71,7 +94,7 @@ func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d)
 func DefaultConfig(dir string) Config {
 	return Config{
 		Listen: "127.0.0.1:8443", TLSCert: "tls.crt", TLSKey: "tls.key", Key: "lts.key",
-		Store: "lts.db", AdminTokenFile: "admin.token",
+		Store: StoreConfig{Path: "lts.db"}, AdminTokenFile: "admin.token",
 		MaxClockSkew: Duration(DefaultMaxClockSkew), PasswordAttempts: DefaultPasswordAttempts,
 		PasswordWindow: Duration(DefaultPasswordWindow), LogLevel: "info", dir: dir,
 	}
@@ -110,8 +133,11 @@ func ParseConfig(data []byte, dir string) (Config, error) {
 	if _, err := c.Vendors(); err != nil {
 		return Config{}, fmt.Errorf("vendor_keys: %w", err)
 	}
-	if c.Listen == "" || c.Store == "" || c.Key == "" {
+	if c.Listen == "" || c.Store.Path == "" && c.Store.URL == "" || c.Key == "" {
 		return Config{}, errors.New("listen, store and key must not be empty")
+	}
+	if u := c.Store.URL; u != "" && !strings.HasPrefix(u, "postgres://") && !strings.HasPrefix(u, "postgresql://") {
+		return Config{}, fmt.Errorf("[store] url must be a postgres:// URL")
 	}
 	return c, nil
 }

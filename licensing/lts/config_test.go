@@ -16,6 +16,10 @@ func TestParseConfig(t *testing.T) {
 		{name: "bad duration", in: `password_window = "soon"`, wantErr: "soon"},
 		{name: "bad vendor key", in: `vendor_keys = ["rsa:abc"]`, wantErr: "vendor_keys"},
 		{name: "empty store", in: `store = ""`, wantErr: "must not be empty"},
+		{name: "store table", in: "[store]\npath = \"lts.db\"\n"},
+		{name: "postgres", in: "[store]\nurl = \"postgres://ltsd@/ltsd?host=/run/postgresql\"\n"},
+		{name: "not postgres", in: "[store]\nurl = \"mysql://x\"\n", wantErr: "postgres://"},
+		{name: "unknown store key", in: "[store]\nfile = \"x\"\n", wantErr: "file"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -29,8 +33,8 @@ func TestParseConfig(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if c.Path(c.Store) != "/etc/ltsd/lts.db" {
-				t.Errorf("store path %s", c.Path(c.Store))
+			if c.Path(c.Store.Path) != "/etc/ltsd/lts.db" {
+				t.Errorf("store path %s", c.Path(c.Store.Path))
 			}
 		})
 	}
@@ -45,7 +49,7 @@ func FuzzParseConfig(f *testing.F) {
 	f.Add([]byte("[x]\ny = 1"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := ParseConfig(data, "/srv")
-		if err == nil && (c.Listen == "" || c.Store == "") {
+		if err == nil && (c.Listen == "" || c.Store.Path == "" && c.Store.URL == "") {
 			t.Fatal("accepted a config without listen or store")
 		}
 	})

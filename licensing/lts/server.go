@@ -26,10 +26,10 @@ const (
 	DefaultAttemptCapacity = 100_000
 )
 
-// maxGuessing bounds the authorize requests of one server that are inside
-// Attempt at once: guesses on one key queue in the store, and a flood of
-// them must not take every store connection.
-const maxGuessing = 8
+// MaxGuessing bounds the authorize requests of one server that are inside
+// Store.Attempt at once: guesses on one key queue in the store, and a flood
+// of them must not take every store connection.
+const MaxGuessing = 8
 
 // ServerOptions configures a Server. Zero values take the defaults above.
 type ServerOptions struct {
@@ -100,7 +100,7 @@ func NewServer(o ServerOptions) *Server {
 	s := &Server{
 		store: o.Store, key: o.Key, now: o.Now, log: o.Logger, token: o.AdminToken, skew: o.MaxClockSkew,
 		attempts: AttemptRule{Window: o.PasswordWindow, Max: o.PasswordAttempts, Capacity: o.AttemptCapacity},
-		guessing: make(chan struct{}, maxGuessing), vendors: o.VendorKeys,
+		guessing: make(chan struct{}, MaxGuessing), vendors: o.VendorKeys,
 	}
 	s.metrics = newMetrics(o.Store, o.Now, o.Logger)
 	s.usage = &batcher{store: o.Store, now: o.Now, window: o.UsageWindow, observe: func(n int, d time.Duration) {
@@ -133,24 +133,51 @@ func (s *Server) Maintain(ctx context.Context, interval time.Duration) {
 	}
 }
 
-// Handler returns the HTTP handler of the server.
+// Handler returns the HTTP handler of the server on one listener: the
+// device protocol, the admin API and /metrics, both behind the admin token.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
+	s.deviceRoutes(mux)
+	s.adminRoutes(mux)
+	mux.Handle("GET /metrics", s.admin(nil, s.metrics.h))
+	return mux
+}
+
+// DeviceHandler serves the device protocol only, for a listener that
+// devices reach when the admin API has a listener of its own.
+func (s *Server) DeviceHandler() http.Handler {
+	mux := http.NewServeMux()
+	s.deviceRoutes(mux)
+	return mux
+}
+
+// AdminHandler serves the admin API (behind the admin token) and /metrics,
+// for the admin listener.
+func (s *Server) AdminHandler() http.Handler {
+	mux := http.NewServeMux()
+	s.adminRoutes(mux)
+	mux.Handle("GET /metrics", s.metrics.h)
+	return mux
+}
+
+func (s *Server) deviceRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST "+wire.PathAuthorize, s.handleDevice(wire.KindAuthorize))
 	mux.HandleFunc("POST "+wire.PathUsage, s.handleDevice(wire.KindUsage))
 	mux.HandleFunc("GET "+wire.PathKey, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprintln(w, s.key.Public().String())
 	})
-	mux.HandleFunc("GET /admin/v1/usage", s.admin(s.adminUsage))
-	mux.HandleFunc("GET /admin/v1/devices", s.admin(s.adminDevices))
-	mux.HandleFunc("GET /admin/v1/handshakes", s.admin(s.adminHandshakes))
-	mux.HandleFunc("GET /admin/v1/licenses", s.admin(s.adminLicenses))
-	mux.HandleFunc("POST /admin/v1/licenses", s.admin(s.adminImportLicense))
-	mux.HandleFunc("POST /admin/v1/handshakes", s.admin(s.adminCreateHandshake))
-	mux.HandleFunc("POST /admin/v1/handshakes/{code}/licenses", s.admin(s.adminAddLicenses))
-	mux.HandleFunc("POST /admin/v1/devices/{id}/{action}", s.admin(s.adminDeviceState))
-	return mux
+}
+
+func (s *Server) adminRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /admin/v1/usage", s.admin(s.adminUsage, nil))
+	mux.HandleFunc("GET /admin/v1/devices", s.admin(s.adminDevices, nil))
+	mux.HandleFunc("GET /admin/v1/handshakes", s.admin(s.adminHandshakes, nil))
+	mux.HandleFunc("GET /admin/v1/licenses", s.admin(s.adminLicenses, nil))
+	mux.HandleFunc("POST /admin/v1/licenses", s.admin(s.adminImportLicense, nil))
+	mux.HandleFunc("POST /admin/v1/handshakes", s.admin(s.adminCreateHandshake, nil))
+	mux.HandleFunc("POST /admin/v1/handshakes/{code}/licenses", s.admin(s.adminAddLicenses, nil))
+	mux.HandleFunc("POST /admin/v1/devices/{id}/{action}", s.admin(s.adminDeviceState, nil))
 }
 
 var codeStatus = map[wire.Code]int{
@@ -400,12 +427,17 @@ func writeRaw(w http.ResponseWriter, code int, body []byte) {
 	w.Write(body)
 }
 
-// admin wraps an admin handler with the bearer-token check.
-func (s *Server) admin(h func(*http.Request) (any, error)) http.HandlerFunc {
+// admin wraps an admin handler with the bearer-token check; with raw set,
+// raw serves the request instead of h.
+func (s *Server) admin(h func(*http.Request) (any, error), raw http.Handler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 		if s.token == "" || !ok || subtle.ConstantTimeCompare([]byte(got), []byte(s.token)) != 1 {
 			writeJSON(w, http.StatusUnauthorized, map[string]any{"error": map[string]string{"code": "unauthorized", "message": "admin API needs the bearer token"}})
+			return
+		}
+		if raw != nil {
+			raw.ServeHTTP(w, r)
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, wire.MaxBodyBytes)

@@ -5,15 +5,19 @@ import (
 	"crypto/ed25519"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"net/netip"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/scannerd/scannerd/internal/pgtest"
 	"github.com/scannerd/scannerd/licensing/lts"
 	"github.com/scannerd/scannerd/licensing/lts/ltstest"
+	"github.com/scannerd/scannerd/licensing/lts/pgstore"
 	"github.com/scannerd/scannerd/licensing/wire"
 )
 
@@ -166,45 +170,78 @@ func TestWrongPasswordsAreRateLimited(t *testing.T) {
 	mustAuthorize(t, d)
 }
 
-func TestDeviceQuotaExactUnderConcurrency(t *testing.T) {
-	const goroutines, devices, limit = 8, 64, 10
-	l := ltstest.Start(t, ltstest.Options{})
-	l.IssueLicense(t, wire.License{ID: "L", Type: wire.LicensePerDevice, MaxDevices: limit})
-	code := l.Handshake(t, lts.Handshake{Licenses: []string{"L"}})
-	client := l.Client()
-	work := make(chan *device, devices)
-	for i := 0; i < devices; i++ {
-		work <- newDevice(l, client, code)
-	}
-	close(work)
-	var ok, quota, other atomic.Int32
-	var wg sync.WaitGroup
-	for g := 0; g < goroutines; g++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for d := range work {
-				_, err := d.authorize()
-				switch {
-				case err == nil:
-					ok.Add(1)
-				case isCode(err, wire.CodeDeviceQuota):
-					quota.Add(1)
-				default:
-					t.Error(err)
-					other.Add(1)
-				}
+// withStores runs fn on an LTS of replicas servers over each store: bbolt
+// (the servers share one Store value, as only one process can open the
+// file) and PostgreSQL (each server its own pgstore on one database, as
+// ltsd replicas run).
+func withStores(t *testing.T, o ltstest.Options, replicas int, fn func(t *testing.T, ls []*ltstest.LTS)) {
+	t.Run("bolt", func(t *testing.T) {
+		ls := []*ltstest.LTS{ltstest.Start(t, o)}
+		for len(ls) < replicas {
+			ls = append(ls, ls[0].Replica(t, nil))
+		}
+		fn(t, ls)
+	})
+	t.Run("postgres", func(t *testing.T) {
+		url := pgtest.Database(t)
+		open := func() lts.Store {
+			st, err := pgstore.Open(context.Background(), url)
+			if err != nil {
+				t.Fatal(err)
 			}
-		}()
-	}
-	wg.Wait()
-	if ok.Load() != limit || quota.Load() != devices-limit {
-		t.Fatalf("%d authorized, %d refused for quota, %d other; want %d and %d", ok.Load(), quota.Load(), other.Load(), limit, devices-limit)
-	}
-	devs, _ := l.Store.Devices(ctx, code)
-	if len(devs) != limit {
-		t.Fatalf("%d devices registered, want %d", len(devs), limit)
-	}
+			return st
+		}
+		po := o
+		po.Store = open()
+		ls := []*ltstest.LTS{ltstest.Start(t, po)}
+		for len(ls) < replicas {
+			ls = append(ls, ls[0].Replica(t, open()))
+		}
+		fn(t, ls)
+	})
+}
+
+func TestDeviceQuotaExactUnderConcurrency(t *testing.T) {
+	withStores(t, ltstest.Options{}, 2, func(t *testing.T, ls []*ltstest.LTS) {
+		const goroutines, devices, limit = 8, 64, 10
+		l := ls[0]
+		l.IssueLicense(t, wire.License{ID: "L", Type: wire.LicensePerDevice, MaxDevices: limit})
+		code := l.Handshake(t, lts.Handshake{Licenses: []string{"L"}})
+		work := make(chan *device, devices)
+		for i := 0; i < devices; i++ {
+			r := ls[i%len(ls)]
+			work <- newDevice(r, r.Client(), code)
+		}
+		close(work)
+		var ok, quota, other atomic.Int32
+		var wg sync.WaitGroup
+		for g := 0; g < goroutines; g++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for d := range work {
+					_, err := d.authorize()
+					switch {
+					case err == nil:
+						ok.Add(1)
+					case isCode(err, wire.CodeDeviceQuota):
+						quota.Add(1)
+					default:
+						t.Error(err)
+						other.Add(1)
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		if ok.Load() != limit || quota.Load() != devices-limit {
+			t.Fatalf("%d authorized, %d refused for quota, %d other; want %d and %d", ok.Load(), quota.Load(), other.Load(), limit, devices-limit)
+		}
+		devs, _ := l.Store.Devices(ctx, code)
+		if len(devs) != limit {
+			t.Fatalf("%d devices registered, want %d", len(devs), limit)
+		}
+	})
 }
 
 func TestInactiveAndRemovedDevicesFreeTheirSlots(t *testing.T) {
@@ -397,5 +434,19 @@ func TestAdminAPI(t *testing.T) {
 	status, out = get("/admin/v1/handshakes", l.AdminToken)
 	if status != 200 || len(out["handshakes"]) == 0 {
 		t.Fatalf("handshakes %d", status)
+	}
+	// On the device listener, /metrics is behind the admin token too.
+	for tok, want := range map[string]int{"": http.StatusUnauthorized, l.AdminToken: http.StatusOK} {
+		req, _ := http.NewRequest("GET", l.URL+"/metrics", nil)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != want || (want == http.StatusOK && !strings.Contains(string(body), `ltsd_usage_reports_total{result="counted"} 1`)) {
+			t.Errorf("/metrics with token %q: %d\n%.300s", tok, resp.StatusCode, body)
+		}
 	}
 }

@@ -84,7 +84,7 @@ admin_token_file = %q
 # The trial vendor key made by "ltsd init"; add the vendor's key for
 # purchased licenses.
 vendor_keys = [%q]
-`, c.Listen, c.TLSCert, c.TLSKey, c.Key, c.Store, c.AdminTokenFile, vendor.String())
+`, c.Listen, c.TLSCert, c.TLSKey, c.Key, c.Store.Path, c.AdminTokenFile, vendor.String())
 	files := []struct {
 		name string
 		data []byte

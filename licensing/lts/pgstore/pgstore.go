@@ -51,7 +51,9 @@ const retryFor = 15 * time.Second
 
 // Store is the LTS store in a PostgreSQL database.
 type Store struct {
-	pool *pgxpool.Pool
+	pool     *pgxpool.Pool
+	locks    *pgxpool.Pool // for Attempt's transactions
+	attempts chan struct{} // slots of outermost Attempt calls
 
 	mu     sync.Mutex
 	months map[string]bool // usage partitions known to exist
@@ -60,22 +62,42 @@ type Store struct {
 
 var _ lts.Store = (*Store)(nil)
 
+// DefaultMaxConns is the size of a store's connection pool unless the URL
+// sets pool_max_conns.
+const DefaultMaxConns = 16
+
+// maxAttempts bounds the Attempt calls of one store that hold or wait for
+// their keys at once; each holds a connection of a pool of its own (two,
+// when a check nests an Attempt), so that guesses waiting for a key never
+// take the connections their checks and the rest of the work need.
+const maxAttempts = 8
+
 // Open connects to the database at url ("postgres://user@host/db?…", or
 // with host=/socket/dir), brings its schema up to date and returns the
-// store. The pool size comes from the URL (pool_max_conns; default the
-// larger of 4 and the number of CPUs).
+// store. The pool size comes from the URL's pool_max_conns, by default
+// DefaultMaxConns.
 func Open(ctx context.Context, url string) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("store url: %w", err)
 	}
+	if !strings.Contains(url, "pool_max_conns") {
+		cfg.MaxConns = DefaultMaxConns
+	}
+	lockCfg := cfg.Copy()
+	lockCfg.MaxConns, lockCfg.MinConns = 2*maxAttempts, 0
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
-	s := &Store{pool: pool, months: map[string]bool{}}
-	if err := s.migrate(ctx); err != nil {
+	locks, err := pgxpool.NewWithConfig(ctx, lockCfg)
+	if err != nil {
 		pool.Close()
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	s := &Store{pool: pool, locks: locks, attempts: make(chan struct{}, maxAttempts), months: map[string]bool{}}
+	if err := s.migrate(ctx); err != nil {
+		s.Close()
 		return nil, fmt.Errorf("open store %s: %w", redact(cfg.ConnConfig), err)
 	}
 	return s, nil
@@ -93,6 +115,7 @@ func (s *Store) Close() error {
 	if !s.closed {
 		s.closed = true
 		s.pool.Close()
+		s.locks.Close()
 	}
 	return nil
 }
@@ -215,7 +238,7 @@ func (e errCommit) Unwrap() error { return e.err }
 // safe. A transaction whose COMMIT failed is retried only when idempotent
 // (running it twice changes nothing more than running it once).
 func (s *Store) inTx(ctx context.Context, idempotent bool, fn func(pgx.Tx) error) error {
-	return s.retry(ctx, idempotent, func() error { return s.tryTx(ctx, fn) })
+	return s.retry(ctx, idempotent, func() error { return tryTx(ctx, s.pool, fn) })
 }
 
 // retry runs a transaction until it succeeds, fails for good, or retryFor
@@ -242,8 +265,8 @@ func (s *Store) retry(ctx context.Context, idempotent bool, try func() error) er
 	}
 }
 
-func (s *Store) tryTx(ctx context.Context, fn func(pgx.Tx) error) error {
-	tx, err := s.pool.Begin(ctx)
+func tryTx(ctx context.Context, pool *pgxpool.Pool, fn func(pgx.Tx) error) error {
+	tx, err := pool.Begin(ctx)
 	if err != nil {
 		return err
 	}
