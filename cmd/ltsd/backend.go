@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/scannerd/scannerd/licensing/lts"
-	"github.com/scannerd/scannerd/licensing/lts/boltstore"
 	"github.com/scannerd/scannerd/licensing/wire"
 )
 
@@ -39,7 +38,7 @@ func (m *Main) openBackend(cfgPath string) (backend, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, err := boltstore.Open(cfg.Path(cfg.Store))
+	st, err := openConfigStore(context.Background(), cfg)
 	if err == nil {
 		vendors, _ := cfg.Vendors()
 		return &storeBackend{ctx: context.Background(), st: st, vendors: vendors, now: m.Now}, nil
@@ -121,7 +120,11 @@ func newAPIBackend(cfg lts.Config) (*apiBackend, error) {
 		return nil, err
 	}
 	want := lts.CertFingerprint(tlsCfg.Certificates[0])
-	host, port, err := net.SplitHostPort(cfg.Listen)
+	addr := cfg.Listen
+	if cfg.AdminListen != "" {
+		addr = cfg.AdminListen
+	}
+	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
 		return nil, err
 	}

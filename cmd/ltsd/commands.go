@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"github.com/scannerd/scannerd/licensing/lts"
-	"github.com/scannerd/scannerd/licensing/lts/boltstore"
 	"github.com/scannerd/scannerd/licensing/wire"
 )
 
@@ -69,7 +68,7 @@ func openStore(path string) (lts.Config, lts.Store, error) {
 	if err != nil {
 		return cfg, nil, err
 	}
-	st, err := boltstore.Open(cfg.Path(cfg.Store))
+	st, err := openConfigStore(context.Background(), cfg)
 	if errors.Is(err, lts.ErrStoreBusy) {
 		err = fmt.Errorf("%w: is ltsd already serving?", err)
 	}
@@ -159,8 +158,30 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	handler := srv.Handler()
+	if cfg.AdminListen != "" {
+		handler = srv.DeviceHandler()
+		adminLn, err := net.Listen("tcp", cfg.AdminListen)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("admin_listen: %w", err)
+		}
+		admin := &http.Server{
+			Handler: srv.AdminHandler(), TLSConfig: tlsCfg,
+			ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second,
+			MaxHeaderBytes: 16 << 10,
+			ErrorLog:       slog.NewLogLogger(log.Handler(), slog.LevelDebug),
+		}
+		adminDone := make(chan error, 1)
+		go func() { adminDone <- admin.ServeTLS(adminLn, "", "") }()
+		defer func() {
+			admin.Close()
+			<-adminDone
+		}()
+		log.Info("ltsd admin listener", "address", adminLn.Addr().String())
+	}
 	hs := &http.Server{
-		Handler: srv.Handler(), TLSConfig: tlsCfg,
+		Handler: handler, TLSConfig: tlsCfg,
 		ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second,
 		MaxHeaderBytes: 16 << 10,
 		ErrorLog:       slog.NewLogLogger(log.Handler(), slog.LevelDebug),
