@@ -294,12 +294,19 @@ func (c *Client) acknowledged(seq uint64, q wire.Quota) error {
 // one cannot be reached or answers that it failed (internal): a refusal is
 // an answer and goes no further.
 func (c *Client) post(ctx context.Context, path string, msg any, nonce []byte) (*wire.Reply, error) {
-	body, err := wire.SealRequest(c.pins[0], c.id.Device, msg)
-	if err != nil {
-		return nil, err
-	}
 	var reply *wire.Reply
-	for _, i := range c.ltsURLs.order(c.now()) {
+	var err error
+	for k, i := range c.ltsURLs.order(c.now()) {
+		if k > 0 {
+			// The replica that failed may have taken the request before
+			// its reply was lost: the next one gets it with a new nonce, or
+			// it would refuse it as a replay.
+			nonce = renewNonce(msg)
+		}
+		body, serr := wire.SealRequest(c.pins[0], c.id.Device, msg)
+		if serr != nil {
+			return nil, serr
+		}
 		reply, err = c.postTo(ctx, c.ltsURLs.url(i), path, body, nonce)
 		if err == nil && (reply.Error == nil || reply.Error.Code != wire.CodeInternal) {
 			c.ltsURLs.ok(i, c.now())
@@ -311,6 +318,18 @@ func (c *Client) post(ctx context.Context, path string, msg any, nonce []byte) (
 		}
 	}
 	return reply, err
+}
+
+// renewNonce gives a request a new nonce and returns it.
+func renewNonce(msg any) []byte {
+	n := newNonce()
+	switch m := msg.(type) {
+	case *wire.AuthorizeRequest:
+		m.Nonce = n
+	case *wire.UsageReport:
+		m.Nonce = n
+	}
+	return n
 }
 
 // postTo posts a sealed body to one LTS URL and opens the reply.

@@ -177,15 +177,18 @@ func newFleetDevice(t *testing.T, p *pgLTS) *fleetDevice {
 
 var errAllDown = errors.New("no LTS replica answered")
 
-// post sends msg to the replicas in turn until one answers with anything
-// but an internal error.
-func (d *fleetDevice) post(path string, msg any, nonce []byte) (*wire.Reply, error) {
-	body, err := wire.SealRequest(d.lts, d.id, msg)
-	if err != nil {
-		return nil, err
-	}
+// post sends a request made by msg to the replicas in turn until one
+// answers with anything but an internal error. Each attempt is a new
+// request (a new nonce): a replica that failed may have taken the last one
+// before its reply was lost.
+func (d *fleetDevice) post(path string, msg func() (any, []byte)) (*wire.Reply, error) {
 	for k := range d.urls {
 		i := (d.last + k) % len(d.urls)
+		m, nonce := msg()
+		body, err := wire.SealRequest(d.lts, d.id, m)
+		if err != nil {
+			return nil, err
+		}
 		resp, err := d.http.Post(d.urls[i]+path, "application/json", bytes.NewReader(body))
 		if err != nil {
 			continue
@@ -213,9 +216,11 @@ func newNonce() []byte {
 
 // authorize asks for an authorization, recording how long failures last.
 func (d *fleetDevice) authorize() error {
-	req := &wire.AuthorizeRequest{Version: wire.Version, Device: d.id, DeviceKey: d.key.PublicKey().Bytes(), Nonce: newNonce(),
-		Time: time.Now(), HandshakeCode: d.code}
-	r, err := d.post(wire.PathAuthorize, req, req.Nonce)
+	r, err := d.post(wire.PathAuthorize, func() (any, []byte) {
+		req := &wire.AuthorizeRequest{Version: wire.Version, Device: d.id, DeviceKey: d.key.PublicKey().Bytes(), Nonce: newNonce(),
+			Time: time.Now(), HandshakeCode: d.code}
+		return req, req.Nonce
+	})
 	if err == nil && r.Error != nil {
 		err = r.Error
 	}
@@ -236,6 +241,22 @@ func (d *fleetDevice) authorize() error {
 	return nil
 }
 
+// authorizeUntilOK authorizes, retrying every retry until it succeeds, so
+// that the time its authorization was refused is the time the LTS could
+// not authorize it.
+func (d *fleetDevice) authorizeUntilOK(ctx context.Context, retry time.Duration) error {
+	for d.authorize() != nil {
+		t := time.NewTimer(retry)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return fmt.Errorf("authorization refused since %v: %w", d.since, ctx.Err())
+		case <-t.C:
+		}
+	}
+	return nil
+}
+
 // report makes a usage report and sends it until a replica acknowledges it.
 func (d *fleetDevice) report(ctx context.Context, retry time.Duration) error {
 	d.seq++
@@ -251,8 +272,10 @@ func (d *fleetDevice) report(ctx context.Context, retry time.Duration) error {
 		}
 	}
 	for {
-		rep.Nonce, rep.Time = newNonce(), time.Now()
-		r, err := d.post(wire.PathUsage, rep, rep.Nonce)
+		r, err := d.post(wire.PathUsage, func() (any, []byte) {
+			rep.Nonce, rep.Time = newNonce(), time.Now()
+			return rep, rep.Nonce
+		})
 		if err == nil && r.Error == nil {
 			return nil
 		}
@@ -281,7 +304,7 @@ func TestFleetSurvivesReplicaKillsAndADatabaseRestart(t *testing.T) {
 		t.Skip("starts processes and PostgreSQL")
 	}
 	const devices, replicas, retryInterval = 50, 3, 5 * time.Second
-	kills, reportsPerKill := 20, 30
+	kills, reportsPerKill := 20, 15
 	if os.Getenv("LTS_SOAK") != "" {
 		kills, reportsPerKill = 200, 100
 	}
@@ -322,7 +345,10 @@ func TestFleetSurvivesReplicaKillsAndADatabaseRestart(t *testing.T) {
 				default:
 				}
 				if i%10 == 9 {
-					d.authorize() // a failure is recorded; the device goes on
+					if err := d.authorizeUntilOK(ctx, 100*time.Millisecond); err != nil {
+						errs <- err
+						return
+					}
 				}
 				if err := d.report(ctx, 100*time.Millisecond); err != nil {
 					errs <- err
@@ -355,10 +381,12 @@ func TestFleetSurvivesReplicaKillsAndADatabaseRestart(t *testing.T) {
 		r := rs[mrand.IntN(replicas)]
 		r.kill()
 		if k == kills/2 {
+			t0 := time.Now()
 			pg.Crash()
 			if err := pg.Restart(); err != nil {
 				t.Fatal(err)
 			}
+			t.Logf("PostgreSQL crashed and restarted in %v", time.Since(t0).Round(time.Millisecond))
 		}
 		waitProgress(int64(reportsPerKill / 3))
 		r.start(t)
