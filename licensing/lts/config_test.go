@@ -1,6 +1,8 @@
 package lts
 
 import (
+	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -53,4 +55,25 @@ func FuzzParseConfig(f *testing.F) {
 			t.Fatal("accepted a config without listen or store")
 		}
 	})
+}
+
+// TestDocumentedConfigParses: every key packaging/ltsd.toml documents,
+// uncommented, is a valid configuration.
+func TestDocumentedConfigParses(t *testing.T) {
+	data, err := os.ReadFile("../../packaging/ltsd.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := regexp.MustCompile(`(?m)^#([a-z_]+ = )`)
+	doc := key.ReplaceAll(data, []byte("$1"))
+	if n := len(key.FindAll(data, -1)); n < 12 {
+		t.Fatalf("only %d documented keys found", n)
+	}
+	c, err := ParseConfig(doc, "/etc/ltsd")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, doc)
+	}
+	if !c.Store.Postgres() || c.AdminListen != "" {
+		t.Fatalf("parsed %+v", c)
+	}
 }
