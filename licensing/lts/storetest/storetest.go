@@ -50,13 +50,14 @@ func Run(t *testing.T, open Opener) {
 		{"Attempts", testAttempts},
 		{"AttemptsConcurrent", testAttemptsConcurrent},
 		{"AttemptsCapacity", testAttemptsCapacity},
+		{"LoadAndMigrate", testLoadAndMigrate},
 		{"Closed", testClosed},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			stores := open(t)
-			f := &fixture{t: t, st: stores[0], peers: stores, ctx: context.Background()}
+			f := &fixture{t: t, st: stores[0], peers: stores, ctx: context.Background(), open: open}
 			t.Cleanup(func() {
 				for _, st := range stores {
 					st.Close()
@@ -72,6 +73,7 @@ type fixture struct {
 	t      *testing.T
 	st     lts.Store
 	peers  []lts.Store // st and the stores of other replicas
+	open   Opener
 	ctx    context.Context
 	vendor ed25519.PrivateKey
 }
@@ -894,6 +896,63 @@ func testAttemptsCapacity(t *testing.T, f *fixture) {
 	if err := f.st.Attempt(f.ctx, []string{"addr:new"}, r, func(context.Context) error { return nil }); err != nil {
 		t.Fatalf("new key after the windows passed: %v", err)
 	}
+}
+
+// testLoadAndMigrate fills a store through its usual operations, copies it
+// into a new one with Migrate, and finds them equal; a target that holds
+// anything is refused.
+func testLoadAndMigrate(t *testing.T, f *fixture) {
+	a := f.code("A", wire.License{Type: wire.LicensePerScan, ScansPerPeriod: 100, Period: wire.PeriodMonth})
+	f.code("B", wire.License{}, wire.License{ID: "B-2", Symbologies: []string{"QR_CODE"}})
+	f.license(wire.License{ID: "UNBOUND"})
+	d1, d2 := f.device(a, Epoch), f.device(a, Epoch.Add(time.Minute))
+	f.record(batch(Epoch.Add(time.Hour), report(d1, "1", Epoch, map[string]uint64{"QR_CODE": 3, "EAN_13": 1}),
+		report(d2, "2", Epoch.AddDate(0, 0, -3), map[string]uint64{"QR_CODE": 5})))
+	if err := f.st.SetDeviceState(f.ctx, d2.ID, lts.DeviceRemove, Epoch.Add(2*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	dst := f.open(t)
+	defer func() {
+		for _, st := range dst {
+			st.Close()
+		}
+	}()
+	target, ok := dst[0].(lts.MigrationTarget)
+	if !ok {
+		t.Fatalf("%T is not an lts.Loader", dst[0])
+	}
+	m, err := lts.Migrate(f.ctx, target, f.st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m != (lts.Migration{Licenses: 4, Handshakes: 2, Devices: 2, UsageRows: 3, Reports: 2, Scans: 9}) {
+		t.Fatalf("migrated %+v", m)
+	}
+	if err := lts.Compare(f.ctx, f.st, dst[0]); err != nil {
+		t.Fatal(err)
+	}
+	// The copy goes on where the original was: a resend is a duplicate.
+	res := f.recordIn(dst[0], batch(Epoch.Add(2*time.Hour), report(d1, "1", Epoch, map[string]uint64{"QR_CODE": 3, "EAN_13": 1})))
+	if !res[0].Duplicate {
+		t.Fatalf("resend after migrating: %+v", res[0])
+	}
+	if _, err := lts.Migrate(f.ctx, target, f.st); !errors.Is(err, lts.ErrNotEmpty) {
+		t.Fatalf("migrate into a store that is not empty: %v", err)
+	}
+	// Compare names a difference.
+	f.record(batch(Epoch.Add(3*time.Hour), report(d1, "3", Epoch, map[string]uint64{"QR_CODE": 1})))
+	if err := lts.Compare(f.ctx, f.st, dst[0]); err == nil {
+		t.Fatal("stores that differ compared equal")
+	}
+}
+
+func (f *fixture) recordIn(st lts.Store, b *lts.UsageBatch) []lts.Recorded {
+	f.t.Helper()
+	res, err := st.RecordUsage(f.ctx, b)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return res
 }
 
 func testClosed(t *testing.T, f *fixture) {

@@ -1,0 +1,60 @@
+package boltstore
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/scannerd/scannerd/licensing/lts"
+	bolt "go.etcd.io/bbolt"
+)
+
+var _ lts.Loader = (*Store)(nil)
+
+// Load implements lts.Loader.
+func (s *Store) Load(ctx context.Context, r *lts.Records) error {
+	return s.update(ctx, func(tx *bolt.Tx) error {
+		lb, hb, db := tx.Bucket(bucketLicenses), tx.Bucket(bucketHandshakes), tx.Bucket(bucketDevices)
+		for i := range r.Licenses {
+			if err := putJSON(lb, []byte(r.Licenses[i].License.ID), &r.Licenses[i]); err != nil {
+				return err
+			}
+		}
+		for i := range r.Handshakes {
+			if err := putJSON(hb, []byte(r.Handshakes[i].Code), &r.Handshakes[i]); err != nil {
+				return err
+			}
+		}
+		for i := range r.Devices {
+			d := &r.Devices[i]
+			if err := putJSON(db, key(d.Handshake, d.ID), d); err != nil {
+				return err
+			}
+		}
+		ub := tx.Bucket(bucketUsage)
+		for _, u := range r.Usage {
+			if len(u.Period) != len(lts.DayLayout) {
+				return fmt.Errorf("%w: usage of period %q: load takes days", lts.ErrInvalid, u.Period)
+			}
+			k := key(u.Handshake, u.Period, u.Symbology)
+			sum, ok := lts.AddTotal(u64(ub.Get(k)), u.Count)
+			if !ok {
+				return fmt.Errorf("usage %s %s %s: %w", u.Handshake, u.Period, u.Symbology, lts.ErrTotalOverflow)
+			}
+			if err := ub.Put(k, be64(sum)); err != nil {
+				return err
+			}
+		}
+		rb, kb := tx.Bucket(bucketReports), tx.Bucket(bucketReportKeep)
+		for i := range r.Reports {
+			rep := &r.Reports[i]
+			rk := key(rep.Device, rep.ReportID)
+			if err := putJSON(rb, rk, rep); err != nil {
+				return err
+			}
+			if err := kb.Put(keepKey(rep.KeepUntil, rk), nil); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

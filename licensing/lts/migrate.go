@@ -1,0 +1,220 @@
+package lts
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/scannerd/scannerd/licensing/wire"
+)
+
+// Records are the contents of a store as Load takes them: what another
+// store holds, copied as it is.
+type Records struct {
+	Licenses   []LicenseRecord
+	Handshakes []Handshake
+	Devices    []Device
+	Usage      []UsageRow // by day (wire.PeriodDay)
+	Reports    []ReportRecord
+}
+
+// Loader is a store that takes records copied from another (ltsd migrate).
+type Loader interface {
+	// Load writes the records as they are, in one transaction: handshake
+	// codes before their devices, licenses with their bindings, usage totals
+	// added to what the store holds, report ids kept until their keep time.
+	// It is meant for an empty store.
+	Load(ctx context.Context, r *Records) error
+}
+
+// MigrationTarget is what Migrate writes to.
+type MigrationTarget interface {
+	Store
+	Loader
+}
+
+// Migration is what Migrate copied.
+type Migration struct {
+	Licenses, Handshakes, Devices, UsageRows, Reports int
+	Scans                                             uint64 // all usage
+}
+
+// reportChunk bounds the report ids one Load takes.
+const reportChunk = 10_000
+
+// ErrNotEmpty: Migrate's target holds records already.
+var ErrNotEmpty = errors.New("the target store is not empty")
+
+// Migrate copies every record of src into dst, which must be empty, and
+// then checks that dst holds exactly what src holds: every license,
+// handshake code and device, every usage total (per code, day and
+// symbology) and every report id.
+func Migrate(ctx context.Context, dst MigrationTarget, src Store) (Migration, error) {
+	var m Migration
+	if err := checkEmpty(ctx, dst); err != nil {
+		return m, err
+	}
+	recs, err := readRecords(ctx, src, false)
+	if err != nil {
+		return m, fmt.Errorf("read the source store: %w", err)
+	}
+	if err := dst.Load(ctx, recs); err != nil {
+		return m, fmt.Errorf("write the target store: %w", err)
+	}
+	var chunk []ReportRecord
+	flush := func() error {
+		if len(chunk) == 0 {
+			return nil
+		}
+		err := dst.Load(ctx, &Records{Reports: chunk})
+		m.Reports += len(chunk)
+		chunk = chunk[:0]
+		return err
+	}
+	err = src.Reports(ctx, func(r ReportRecord) error {
+		chunk = append(chunk, r)
+		if len(chunk) == reportChunk {
+			return flush()
+		}
+		return nil
+	})
+	if err == nil {
+		err = flush()
+	}
+	if err != nil {
+		return m, fmt.Errorf("copy report ids: %w", err)
+	}
+	m.Licenses, m.Handshakes, m.Devices, m.UsageRows = len(recs.Licenses), len(recs.Handshakes), len(recs.Devices), len(recs.Usage)
+	for _, u := range recs.Usage {
+		m.Scans = addSat(m.Scans, u.Count)
+	}
+	if err := Compare(ctx, src, dst); err != nil {
+		return m, fmt.Errorf("after copying: %w", err)
+	}
+	return m, nil
+}
+
+func checkEmpty(ctx context.Context, st Store) error {
+	recs, err := readRecords(ctx, st, false)
+	if err != nil {
+		return err
+	}
+	any := false
+	st.Reports(ctx, func(ReportRecord) error { any = true; return errStop })
+	if len(recs.Licenses)+len(recs.Handshakes)+len(recs.Devices)+len(recs.Usage) > 0 || any {
+		return fmt.Errorf("%w: it holds %d licenses, %d handshake codes, %d devices, %d usage totals", ErrNotEmpty,
+			len(recs.Licenses), len(recs.Handshakes), len(recs.Devices), len(recs.Usage))
+	}
+	return nil
+}
+
+var errStop = errors.New("stop")
+
+// readRecords reads a store's records, report ids too when withReports.
+func readRecords(ctx context.Context, st Store, withReports bool) (*Records, error) {
+	r := &Records{}
+	var err error
+	if r.Licenses, err = st.Licenses(ctx); err != nil {
+		return nil, err
+	}
+	if r.Handshakes, err = st.Handshakes(ctx); err != nil {
+		return nil, err
+	}
+	if r.Devices, err = st.Devices(ctx, ""); err != nil {
+		return nil, err
+	}
+	if r.Usage, err = st.Usage(ctx, wire.PeriodDay, ""); err != nil {
+		return nil, err
+	}
+	if withReports {
+		err = st.Reports(ctx, func(rep ReportRecord) error {
+			r.Reports = append(r.Reports, rep)
+			return nil
+		})
+	}
+	return r, err
+}
+
+// Compare checks that two stores hold the same records: licenses,
+// handshake codes, devices, usage totals per code, day and symbology, and
+// report ids. It names the first difference.
+func Compare(ctx context.Context, a, b Store) error {
+	ra, err := readRecords(ctx, a, true)
+	if err != nil {
+		return err
+	}
+	rb, err := readRecords(ctx, b, true)
+	if err != nil {
+		return err
+	}
+	normalize(ra)
+	normalize(rb)
+	for _, c := range []struct {
+		what   string
+		na, nb int
+		x, y   any
+	}{
+		{"licenses", len(ra.Licenses), len(rb.Licenses), ra.Licenses, rb.Licenses},
+		{"handshake codes", len(ra.Handshakes), len(rb.Handshakes), ra.Handshakes, rb.Handshakes},
+		{"devices", len(ra.Devices), len(rb.Devices), ra.Devices, rb.Devices},
+		{"usage totals", len(ra.Usage), len(rb.Usage), ra.Usage, rb.Usage},
+		{"report ids", len(ra.Reports), len(rb.Reports), ra.Reports, rb.Reports},
+	} {
+		if c.na != c.nb {
+			return fmt.Errorf("%d %s, against %d", c.nb, c.what, c.na)
+		}
+		xs, ys := reflect.ValueOf(c.x), reflect.ValueOf(c.y)
+		for i := 0; i < xs.Len(); i++ {
+			if x, y := xs.Index(i).Interface(), ys.Index(i).Interface(); !reflect.DeepEqual(x, y) {
+				return fmt.Errorf("%s differ: %+v against %+v", c.what, y, x)
+			}
+		}
+	}
+	return nil
+}
+
+// normalize orders records and drops what stores may hold differently and
+// means the same: time zones, times finer than PostgreSQL's microseconds,
+// nil against empty lists.
+func normalize(r *Records) {
+	for i := range r.Licenses {
+		l := &r.Licenses[i]
+		l.Imported = micro(l.Imported)
+		l.License.Issued, l.License.NotBefore, l.License.Expires = micro(l.License.Issued), micro(l.License.NotBefore), micro(l.License.Expires)
+	}
+	slices.SortFunc(r.Licenses, func(a, b LicenseRecord) int { return strings.Compare(a.License.ID, b.License.ID) })
+	for i := range r.Handshakes {
+		h := &r.Handshakes[i]
+		h.Created = micro(h.Created)
+	}
+	slices.SortFunc(r.Handshakes, func(a, b Handshake) int { return strings.Compare(a.Code, b.Code) })
+	for i := range r.Devices {
+		d := &r.Devices[i]
+		d.FirstSeen, d.LastSeen, d.Authorized, d.RequestTime, d.RemovedAt = micro(d.FirstSeen), micro(d.LastSeen), micro(d.Authorized), micro(d.RequestTime), micro(d.RemovedAt)
+		if len(d.Key) == 0 {
+			d.Key = nil
+		}
+	}
+	slices.SortFunc(r.Devices, func(a, b Device) int {
+		return strings.Compare(a.Handshake+"\x00"+a.ID, b.Handshake+"\x00"+b.ID)
+	})
+	SortUsage(r.Usage)
+	for i := range r.Reports {
+		rep := &r.Reports[i]
+		rep.Received, rep.KeepUntil = micro(rep.Received), micro(rep.KeepUntil)
+	}
+	slices.SortFunc(r.Reports, func(a, b ReportRecord) int {
+		return strings.Compare(a.Device+"\x00"+a.ReportID, b.Device+"\x00"+b.ReportID)
+	})
+}
+
+func micro(t time.Time) time.Time {
+	if t.IsZero() {
+		return time.Time{}
+	}
+	return t.UTC().Truncate(time.Microsecond)
+}

@@ -1,0 +1,92 @@
+package pgstore
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/scannerd/scannerd/licensing/lts"
+)
+
+var _ lts.Loader = (*Store)(nil)
+
+// Load implements lts.Loader. Devices and report ids go in with COPY.
+func (s *Store) Load(ctx context.Context, r *lts.Records) error {
+	var months []time.Time
+	for _, u := range r.Usage {
+		d, err := time.Parse(lts.DayLayout, u.Period)
+		if err != nil {
+			return fmt.Errorf("%w: usage of period %q: load takes days", lts.ErrInvalid, u.Period)
+		}
+		months = append(months, time.Date(d.Year(), d.Month(), 1, 0, 0, 0, 0, time.UTC))
+	}
+	if err := s.ensurePartitions(ctx, months); err != nil {
+		return err
+	}
+	return s.inTx(ctx, false, func(tx pgx.Tx) error {
+		for i := range r.Licenses {
+			l := &r.Licenses[i]
+			data, err := json.Marshal(l)
+			if err != nil {
+				return err
+			}
+			_, err = tx.Exec(ctx, "INSERT INTO licenses (id, handshake, record) VALUES ($1, $2, $3)", l.License.ID, nullable(l.Handshake), string(data))
+			if err != nil {
+				return fmt.Errorf("license %s: %w", l.License.ID, err)
+			}
+		}
+		for i := range r.Handshakes {
+			h := &r.Handshakes[i]
+			data, err := json.Marshal(h)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, "INSERT INTO handshakes (code, record) VALUES ($1, $2)", h.Code, string(data)); err != nil {
+				return fmt.Errorf("handshake code %s: %w", h.Code, err)
+			}
+		}
+		_, err := tx.CopyFrom(ctx, pgx.Identifier{"devices"},
+			[]string{"handshake", "id", "key", "domain", "address", "software", "first_seen", "last_seen", "authorized", "request_time", "removed", "removed_at", "revoked"},
+			pgx.CopyFromSlice(len(r.Devices), func(i int) ([]any, error) {
+				d := &r.Devices[i]
+				key := d.Key
+				if key == nil {
+					key = []byte{}
+				}
+				return []any{d.Handshake, d.ID, key, d.Domain, d.Address, d.Software, d.FirstSeen, d.LastSeen,
+					nullTime(d.Authorized), nullTime(d.RequestTime), d.Removed, nullTime(d.RemovedAt), d.Revoked}, nil
+			}))
+		if err != nil {
+			return fmt.Errorf("devices: %w", err)
+		}
+		var codes, days, syms []string
+		var counts []int64
+		for _, u := range r.Usage {
+			if u.Count > lts.MaxTotal {
+				return fmt.Errorf("usage %s %s %s: %w", u.Handshake, u.Period, u.Symbology, lts.ErrTotalOverflow)
+			}
+			codes, days, syms, counts = append(codes, u.Handshake), append(days, u.Period), append(syms, u.Symbology), append(counts, int64(u.Count))
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO usage (handshake, day, symbology, count)
+			SELECT * FROM unnest($1::text[], $2::text[]::date[], $3::text[], $4::bigint[]) ORDER BY 1, 2, 3
+			ON CONFLICT (handshake, day, symbology) DO UPDATE SET count = usage.count + EXCLUDED.count`, codes, days, syms, counts)
+		if isOverflow(err) {
+			return fmt.Errorf("usage: %w", lts.ErrTotalOverflow)
+		}
+		if err != nil {
+			return fmt.Errorf("usage: %w", err)
+		}
+		_, err = tx.CopyFrom(ctx, pgx.Identifier{"reports"},
+			[]string{"device", "report_id", "handshake", "seq", "scans", "received", "keep_until"},
+			pgx.CopyFromSlice(len(r.Reports), func(i int) ([]any, error) {
+				rep := &r.Reports[i]
+				return []any{rep.Device, rep.ReportID, rep.Handshake, int64(rep.Seq), int64(rep.Scans), rep.Received, rep.KeepUntil}, nil
+			}))
+		if err != nil {
+			return fmt.Errorf("report ids: %w", err)
+		}
+		return nil
+	})
+}
