@@ -84,6 +84,9 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	if !strings.Contains(url, "pool_max_conns") {
 		cfg.MaxConns = DefaultMaxConns
 	}
+	// The statements take arrays and codes whose values do not change the
+	// best plan: plan each once per connection, not at every execution.
+	cfg.ConnConfig.RuntimeParams["plan_cache_mode"] = "force_generic_plan"
 	lockCfg := cfg.Copy()
 	lockCfg.MaxConns, lockCfg.MinConns = 2*maxAttempts, 0
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
