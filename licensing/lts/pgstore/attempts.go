@@ -29,19 +29,32 @@ func (s *Store) Attempt(ctx context.Context, keys []string, rule lts.AttemptRule
 	err := s.retry(ctx, false, func() error {
 		return tryTx(ctx, s.locks, func(tx pgx.Tx) error {
 			checkErr = nil
+			// One round trip: the locks, in key order, then what the table
+			// holds of the keys and how many keys it holds.
+			batch := &pgx.Batch{}
 			for _, k := range keys {
-				if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1, hashtext($2))", lockAttempt, k); err != nil {
-					return err
-				}
+				batch.Queue("SELECT pg_advisory_xact_lock($1, hashtext($2))", lockAttempt, k)
 			}
 			failures := map[string]int{}
-			var key string
-			var n int
-			rows, err := tx.Query(ctx, "SELECT key, failures FROM attempts WHERE key = ANY($1) AND until > $2", keys, rule.Now)
-			if err != nil {
+			tracked := 0
+			batch.Queue("SELECT key, failures, until > $2 FROM attempts WHERE key = ANY($1)", keys, rule.Now).Query(func(rows pgx.Rows) error {
+				var key string
+				var n int
+				var current bool
+				_, err := pgx.ForEachRow(rows, []any{&key, &n, &current}, func() error {
+					tracked++
+					if current {
+						failures[key] = n
+					}
+					return nil
+				})
 				return err
+			})
+			total := 0
+			if rule.Capacity > 0 {
+				batch.Queue("SELECT count(*) FROM attempts").QueryRow(func(row pgx.Row) error { return row.Scan(&total) })
 			}
-			if _, err := pgx.ForEachRow(rows, []any{&key, &n}, func() error { failures[key] = n; return nil }); err != nil {
+			if err := tx.SendBatch(ctx, batch).Close(); err != nil {
 				return err
 			}
 			for _, k := range keys {
@@ -49,8 +62,8 @@ func (s *Store) Attempt(ctx context.Context, keys []string, rule lts.AttemptRule
 					return fmt.Errorf("%s: %w", k, lts.ErrTooManyAttempts)
 				}
 			}
-			if rule.Capacity > 0 {
-				if err := s.roomFor(ctx, tx, keys, rule); err != nil {
+			if rule.Capacity > 0 && tracked < len(keys) && total >= rule.Capacity {
+				if err := makeRoom(ctx, tx, rule); err != nil {
 					return err
 				}
 			}
@@ -58,7 +71,7 @@ func (s *Store) Attempt(ctx context.Context, keys []string, rule lts.AttemptRule
 			if !errors.Is(checkErr, lts.ErrGuessWrong) {
 				return nil
 			}
-			_, err = tx.Exec(ctx, `INSERT INTO attempts (key, until, failures) SELECT k, $2, 1 FROM unnest($1::text[]) AS k
+			_, err := tx.Exec(ctx, `INSERT INTO attempts (key, until, failures) SELECT k, $2, 1 FROM unnest($1::text[]) AS k
 			ON CONFLICT (key) DO UPDATE SET
 				until = CASE WHEN attempts.until <= $3 THEN EXCLUDED.until ELSE attempts.until END,
 				failures = CASE WHEN attempts.until <= $3 THEN 1 ELSE attempts.failures + 1 END`,
@@ -76,26 +89,13 @@ func (s *Store) Attempt(ctx context.Context, keys []string, rule lts.AttemptRule
 // inside it already has its slot.
 type nestedAttempt struct{}
 
-// roomFor refuses keys the table has no row for when it holds
-// rule.Capacity keys already, after dropping those whose window has passed.
-func (s *Store) roomFor(ctx context.Context, tx pgx.Tx, keys []string, rule lts.AttemptRule) error {
-	var tracked int
-	if err := tx.QueryRow(ctx, "SELECT count(*) FROM attempts WHERE key = ANY($1)", keys).Scan(&tracked); err != nil {
-		return err
-	}
-	if tracked == len(keys) {
-		return nil
-	}
-	var total int
-	if err := tx.QueryRow(ctx, "SELECT count(*) FROM attempts").Scan(&total); err != nil {
-		return err
-	}
-	if total < rule.Capacity {
-		return nil
-	}
+// makeRoom drops the keys whose window has passed from a table that holds
+// rule.Capacity keys, or refuses a new key when none has.
+func makeRoom(ctx context.Context, tx pgx.Tx, rule lts.AttemptRule) error {
 	if _, err := tx.Exec(ctx, "DELETE FROM attempts WHERE until <= $1", rule.Now); err != nil {
 		return err
 	}
+	var total int
 	if err := tx.QueryRow(ctx, "SELECT count(*) FROM attempts").Scan(&total); err != nil {
 		return err
 	}
