@@ -20,6 +20,13 @@ import (
 // quotas decided in it are exact; RecordUsage holds the codes of its batch
 // shared, so reports are counted concurrently but never while a code is
 // being decided on.
+//
+// Readers (an admin console, metrics) use Catalog, DeviceAdmin and
+// UsageReader, and Overview for a summary per handshake code; operators'
+// changes go through Catalog and DeviceAdmin. Something new to keep per
+// handshake code or device (per-device scan leases, say) belongs in both
+// stores behind new CodeTx methods, decided inside UpdateCode and updated
+// inside RecordUsage, with cases in storetest that every store must pass.
 type Store interface {
 	Catalog
 	DeviceAdmin
