@@ -31,7 +31,7 @@ func (s *Server) handleLicenseSync(w http.ResponseWriter, r *http.Request) error
 	peer, _ := peerFromContext(r.Context())
 	s.log.Info("license sync requested", "uid", peer.UID, "pid", peer.PID)
 	if err := s.license.Sync(r.Context()); err != nil {
-		return fmt.Errorf("%w: %v", ErrSyncFailed, err)
+		return fmt.Errorf("%w: %w", ErrSyncFailed, err)
 	}
 	s.extendWrite(w)
 	return writeJSON(w, s.license.Document())
@@ -73,7 +73,7 @@ func (s *Server) handleDebugExportPut(w http.ResponseWriter, r *http.Request) er
 	s.log.Info("debug export settings changed", "uid", peer.UID, "pid", peer.PID, "settings", string(body))
 	out, err := s.exporter.Configure(r.Context(), peer, body)
 	if err != nil {
-		return fmt.Errorf("%w: %v", ErrBadSettings, err)
+		return fmt.Errorf("%w: %w", ErrBadSettings, err)
 	}
 	return writeJSON(w, out)
 }
@@ -115,7 +115,7 @@ func ParseDebugExportSettings(body []byte) (DebugExportSettings, error) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&st); err != nil {
-		return st, fmt.Errorf("%w: %v", ErrBadSettings, err)
+		return st, fmt.Errorf("%w: %w", ErrBadSettings, err)
 	}
 	if dec.More() {
 		return st, fmt.Errorf("%w: more than one JSON value", ErrBadSettings)

@@ -42,7 +42,7 @@ func checkUploadType(contentType string) (string, error) {
 	}
 	mt, _, err := mime.ParseMediaType(contentType)
 	if err != nil {
-		return "", fmt.Errorf("%w: Content-Type %q: %v", ErrUnsupportedMediaType, truncate(contentType, 64), err)
+		return "", fmt.Errorf("%w: Content-Type %q: %w", ErrUnsupportedMediaType, truncate(contentType, 64), err)
 	}
 	format, ok := uploadTypes[mt]
 	if !ok {
@@ -86,7 +86,7 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request, limit int64) (
 	case errors.Is(err, os.ErrDeadlineExceeded):
 		return nil, fmt.Errorf("%w (%v)", ErrBodyTimeout, s.cfg.BodyTimeout)
 	case err != nil:
-		return nil, fmt.Errorf("%w: reading the body: %v", ErrBadRequest, err)
+		return nil, fmt.Errorf("%w: reading the body: %w", ErrBadRequest, err)
 	}
 	return data, nil
 }

@@ -29,7 +29,7 @@ func readPeer(c net.Conn) (Peer, error) {
 	}
 	raw, err := uc.SyscallConn()
 	if err != nil {
-		return Peer{}, fmt.Errorf("%w: %v", ErrNoCredentials, err)
+		return Peer{}, fmt.Errorf("%w: %w", ErrNoCredentials, err)
 	}
 	var cred *syscall.Ucred
 	var credErr error
@@ -40,7 +40,7 @@ func readPeer(c net.Conn) (Peer, error) {
 		err = credErr
 	}
 	if err != nil {
-		return Peer{}, fmt.Errorf("%w: SO_PEERCRED: %v", ErrNoCredentials, err)
+		return Peer{}, fmt.Errorf("%w: SO_PEERCRED: %w", ErrNoCredentials, err)
 	}
 	return Peer{PID: cred.Pid, UID: cred.Uid, GID: cred.Gid}, nil
 }

@@ -37,7 +37,7 @@ func parseFilter(v url.Values) (filter, error) {
 	for _, list := range v["symbology"] {
 		set, err := scanner.ParseSymbologySet(list)
 		if err != nil {
-			return filter{}, fmt.Errorf("%w: symbology: %v", ErrBadQuery, err)
+			return filter{}, fmt.Errorf("%w: symbology: %w", ErrBadQuery, err)
 		}
 		f.syms |= set
 	}
@@ -215,7 +215,7 @@ func parseDecodeQuery(v url.Values) (scanner.Options, error) {
 	for _, list := range v["symbologies"] {
 		set, err := scanner.ParseSymbologySet(list)
 		if err != nil {
-			return opts, fmt.Errorf("%w: symbologies: %v", ErrBadQuery, err)
+			return opts, fmt.Errorf("%w: symbologies: %w", ErrBadQuery, err)
 		}
 		opts.Symbologies |= set
 	}
@@ -231,7 +231,7 @@ func parseDecodeQuery(v url.Values) (scanner.Options, error) {
 func parseRawQuery(raw string) (url.Values, error) {
 	v, err := url.ParseQuery(raw)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrBadQuery, err)
+		return nil, fmt.Errorf("%w: %w", ErrBadQuery, err)
 	}
 	return v, nil
 }

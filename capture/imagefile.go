@@ -52,7 +52,7 @@ func DecodeImage(data []byte, lim scanner.Limits, pool *scanner.PlanePool) (*sca
 	}
 	pix, err := m.DataPtrUint8()
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", scanner.ErrBadImage, err)
+		return nil, fmt.Errorf("%w: %w", scanner.ErrBadImage, err)
 	}
 	f := pool.Get(w, h)
 	step := m.Step()

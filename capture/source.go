@@ -133,7 +133,7 @@ func ParseURL(s string) (Target, error) {
 		return Target{Kind: KindGst, Path: p}, nil
 	case strings.HasPrefix(s, "rtsp://"), strings.HasPrefix(s, "rtsps://"):
 		if _, err := url.Parse(s); err != nil {
-			return Target{}, fmt.Errorf("%w: %q: %v", ErrBadSpec, s, err)
+			return Target{}, fmt.Errorf("%w: %q: %w", ErrBadSpec, s, err)
 		}
 		return Target{Kind: KindRTSP, Path: s}, nil
 	case strings.HasPrefix(s, "dir:"):
@@ -190,7 +190,7 @@ func (s *Spec) Options() (scanner.Options, error) {
 	if s.Symbologies != "" {
 		set, err := scanner.ParseSymbologySet(s.Symbologies)
 		if err != nil {
-			return o, fmt.Errorf("%w: %s: symbologies: %v", ErrBadSpec, s.Name, err)
+			return o, fmt.Errorf("%w: %s: symbologies: %w", ErrBadSpec, s.Name, err)
 		}
 		o.Symbologies = set
 	}

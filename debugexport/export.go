@@ -173,7 +173,7 @@ func (e *Exporter) Configure(body []byte, who string) (State, error) {
 	dec := json.NewDecoder(strings.NewReader(string(body)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&s); err != nil {
-		return State{}, fmt.Errorf("%w: %v", ErrBadSettings, err)
+		return State{}, fmt.Errorf("%w: %w", ErrBadSettings, err)
 	}
 	if dec.More() {
 		return State{}, fmt.Errorf("%w: trailing data after the JSON object", ErrBadSettings)
@@ -261,10 +261,10 @@ func (e *Exporter) openDir(dir string) (*os.Root, error) {
 	switch {
 	case errors.Is(err, os.ErrNotExist):
 		if err := os.MkdirAll(dir, 0o750); err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrBadDir, err)
+			return nil, fmt.Errorf("%w: %w", ErrBadDir, err)
 		}
 	case err != nil:
-		return nil, fmt.Errorf("%w: %v", ErrBadDir, err)
+		return nil, fmt.Errorf("%w: %w", ErrBadDir, err)
 	case st.Mode()&os.ModeSymlink != 0:
 		return nil, fmt.Errorf("%w: %s is a symbolic link", ErrBadDir, dir)
 	case !st.IsDir():
@@ -272,14 +272,14 @@ func (e *Exporter) openDir(dir string) (*os.Root, error) {
 	}
 	root, err := os.OpenRoot(dir)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrBadDir, err)
+		return nil, fmt.Errorf("%w: %w", ErrBadDir, err)
 	}
 	// Prove it is writable now rather than at the first frame.
 	probe := fmt.Sprintf(".probe-%d", os.Getpid())
 	f, err := root.OpenFile(probe, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o640)
 	if err != nil {
 		root.Close()
-		return nil, fmt.Errorf("%w: %s is not writable: %v", ErrBadDir, dir, err)
+		return nil, fmt.Errorf("%w: %s is not writable: %w", ErrBadDir, dir, err)
 	}
 	f.Close()
 	root.Remove(probe)

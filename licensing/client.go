@@ -111,7 +111,7 @@ func httpClientFor(cfg *Config) (*http.Client, error) {
 	if cfg.LTSCAFile != "" {
 		pem, err := os.ReadFile(cfg.LTSCAFile)
 		if err != nil {
-			return nil, fmt.Errorf("%w: lts_ca_file: %v", ErrConfig, err)
+			return nil, fmt.Errorf("%w: lts_ca_file: %w", ErrConfig, err)
 		}
 		pool := x509.NewCertPool()
 		if !pool.AppendCertsFromPEM(pem) {

@@ -149,7 +149,7 @@ func openMarked(path, marker, machineIDFile string) (*store, *Identity, error) {
 
 func tryOpenStore(path, machineIDFile string) (s *store, id *Identity, err error) {
 	if err := precheckStore(path); err != nil {
-		return nil, nil, fmt.Errorf("%w: %s: %v", ErrStoreCorrupt, path, err)
+		return nil, nil, fmt.Errorf("%w: %s: %w", ErrStoreCorrupt, path, err)
 	}
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
 	switch {
@@ -158,7 +158,7 @@ func tryOpenStore(path, machineIDFile string) (s *store, id *Identity, err error
 	case errors.Is(err, fs.ErrPermission), errors.Is(err, fs.ErrNotExist):
 		return nil, nil, fmt.Errorf("open licensing store: %w", err)
 	case err != nil:
-		return nil, nil, fmt.Errorf("%w: %s: %v", ErrStoreCorrupt, path, err)
+		return nil, nil, fmt.Errorf("%w: %s: %w", ErrStoreCorrupt, path, err)
 	}
 	// bbolt may panic on pages it cannot make sense of; a corrupt file must
 	// not take the daemon down.
@@ -181,7 +181,7 @@ func tryOpenStore(path, machineIDFile string) (s *store, id *Identity, err error
 	})
 	if err != nil {
 		db.Close()
-		return nil, nil, fmt.Errorf("%w: %s: %v", ErrStoreCorrupt, path, err)
+		return nil, nil, fmt.Errorf("%w: %s: %w", ErrStoreCorrupt, path, err)
 	}
 	s = &store{db: db}
 	id, err = s.identity(machineIDFile)
@@ -208,7 +208,7 @@ func (s *store) identity(machineIDFile string) (*Identity, error) {
 			}
 			k, err := ecdh.X25519().NewPrivateKey(r.Key)
 			if err != nil {
-				return fmt.Errorf("%w: identity key: %v", ErrStoreCorrupt, err)
+				return fmt.Errorf("%w: identity key: %w", ErrStoreCorrupt, err)
 			}
 			id = &Identity{Device: r.Device, Key: k}
 			return nil
@@ -292,7 +292,7 @@ func addU64(b *bolt.Bucket, k []byte, n uint64) error {
 
 func jsonUnmarshal(data []byte, v any) error {
 	if err := json.Unmarshal(data, v); err != nil {
-		return fmt.Errorf("%w: %v", ErrStoreCorrupt, err)
+		return fmt.Errorf("%w: %w", ErrStoreCorrupt, err)
 	}
 	return nil
 }

@@ -71,7 +71,7 @@ func DecodeImage(data []byte, lim Limits, pool *PlanePool) (*Frame, error) {
 	}
 	img, err := codec.decode(bytes.NewReader(data))
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %v", ErrBadImage, codec.name, err)
+		return nil, fmt.Errorf("%w: %s: %w", ErrBadImage, codec.name, err)
 	}
 	b := img.Bounds()
 	if b.Dx() <= 0 || b.Dy() <= 0 || int64(b.Dx())*int64(b.Dy()) > lim.MaxPixels {
@@ -108,7 +108,7 @@ func checkImage(data []byte, lim Limits) (*imageCodec, image.Config, error) {
 	}
 	cfg, err := codec.config(bytes.NewReader(data))
 	if err != nil {
-		return nil, cfg, fmt.Errorf("%w: %s header: %v", ErrBadImage, codec.name, err)
+		return nil, cfg, fmt.Errorf("%w: %s header: %w", ErrBadImage, codec.name, err)
 	}
 	if cfg.Width <= 0 || cfg.Height <= 0 {
 		return nil, cfg, fmt.Errorf("%w: %s of %d×%d pixels", ErrBadImage, codec.name, cfg.Width, cfg.Height)

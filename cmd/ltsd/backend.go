@@ -48,7 +48,7 @@ func (m *Main) openBackend(cfgPath string) (backend, error) {
 	}
 	api, aerr := newAPIBackend(cfg)
 	if aerr != nil {
-		return nil, fmt.Errorf("%w, and its admin API is not usable: %v", err, aerr)
+		return nil, fmt.Errorf("%w, and its admin API is not usable: %w", err, aerr)
 	}
 	return api, nil
 }

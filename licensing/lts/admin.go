@@ -15,7 +15,7 @@ import (
 func (s *Server) adminImportLicense(r *http.Request) (any, error) {
 	data, err := io.ReadAll(r.Body)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
+		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
 	l, signed, err := wire.ParseLicense(data, s.vendors)
 	if err != nil {
@@ -39,7 +39,7 @@ func (s *Server) adminCreateHandshake(r *http.Request) (any, error) {
 	dec := json.NewDecoder(r.Body)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&h); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
+		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
 	if h.Code == "" {
 		h.Code = NewHandshakeCode()

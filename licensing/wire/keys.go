@@ -62,7 +62,7 @@ func ParseLTSKey(s string) (LTSKey, error) {
 	}
 	seal, err := ecdh.X25519().NewPublicKey(b[ed25519.PublicKeySize:])
 	if err != nil {
-		return LTSKey{}, fmt.Errorf("%w: %v", ErrKey, err)
+		return LTSKey{}, fmt.Errorf("%w: %w", ErrKey, err)
 	}
 	return LTSKey{Sign: ed25519.PublicKey(b[:ed25519.PublicKeySize]), Seal: seal}, nil
 }
@@ -116,7 +116,7 @@ func ParseLTSPrivateKeyPEM(data []byte) (LTSPrivateKey, error) {
 		}
 		key, err := x509.ParsePKCS8PrivateKey(block.Bytes)
 		if err != nil {
-			return LTSPrivateKey{}, fmt.Errorf("%w: %v", ErrKey, err)
+			return LTSPrivateKey{}, fmt.Errorf("%w: %w", ErrKey, err)
 		}
 		switch key := key.(type) {
 		case ed25519.PrivateKey:
@@ -190,7 +190,7 @@ func ParseEd25519PEM(data []byte) (ed25519.PrivateKey, error) {
 	}
 	key, err := x509.ParsePKCS8PrivateKey(block.Bytes)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrKey, err)
+		return nil, fmt.Errorf("%w: %w", ErrKey, err)
 	}
 	k, ok := key.(ed25519.PrivateKey)
 	if !ok {

@@ -55,7 +55,7 @@ func (s *Signed) Verify(keys []ed25519.PublicKey, context string, v any) (ed2551
 	}
 	var compact bytes.Buffer
 	if err := json.Compact(&compact, s.Payload); err != nil {
-		return nil, fmt.Errorf("%w: payload: %v", ErrMalformed, err)
+		return nil, fmt.Errorf("%w: payload: %w", ErrMalformed, err)
 	}
 	msg := signedMessage(context, compact.Bytes())
 	var signer ed25519.PublicKey
@@ -79,7 +79,7 @@ func decodeStrict(data []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return fmt.Errorf("%w: %v", ErrMalformed, err)
+		return fmt.Errorf("%w: %w", ErrMalformed, err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return fmt.Errorf("%w: trailing data", ErrMalformed)

@@ -368,7 +368,7 @@ func numberField(group []int) (int64, error) {
 	}
 	v, err := strconv.ParseInt(digits.String(), 10, 64)
 	if err != nil {
-		return 0, fmt.Errorf("%w: macro number field: %v", errBadData, err)
+		return 0, fmt.Errorf("%w: macro number field: %w", errBadData, err)
 	}
 	return v, nil
 }

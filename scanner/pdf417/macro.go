@@ -56,7 +56,7 @@ func (p *parser) macroBlock() error {
 		return err
 	}
 	if m.SegmentIndex, err = strconv.Atoi(digits); err != nil {
-		return fmt.Errorf("%w: macro segment index: %v", errBadData, err)
+		return fmt.Errorf("%w: macro segment index: %w", errBadData, err)
 	}
 	p.pos += indexWords
 
