@@ -24,14 +24,17 @@ type dirSource struct {
 	clock func() time.Time
 	log   *slog.Logger
 	poll  time.Duration
-	lim   scanner.Limits
-	seq   uint64
-	open  bool
+	// wait sleeps between polls and ends early with ctx; waitFor but in
+	// tests.
+	wait func(ctx context.Context, d time.Duration) error
+	lim  scanner.Limits
+	seq  uint64
+	open bool
 }
 
 func newDirSource(spec Spec, dir string, env Env) *dirSource {
 	return &dirSource{spec: spec, dir: dir, clock: env.Clock, log: env.Logger,
-		poll: 200 * time.Millisecond, lim: scanner.DefaultLimits}
+		poll: 200 * time.Millisecond, wait: waitFor, lim: scanner.DefaultLimits}
 }
 
 func (s *dirSource) Open(ctx context.Context) error {
@@ -73,10 +76,8 @@ func (s *dirSource) Read(ctx context.Context, pool *scanner.PlanePool) (*scanner
 			}
 			s.log.Warn("image file skipped", "source", s.spec.Name, "file", name, "err", err)
 		}
-		select {
-		case <-time.After(s.poll):
-		case <-ctx.Done():
-			return nil, ctx.Err()
+		if err := s.wait(ctx, s.poll); err != nil {
+			return nil, err
 		}
 	}
 }

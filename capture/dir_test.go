@@ -63,11 +63,15 @@ func TestDirSourceReadsEachFileOnce(t *testing.T) {
 			if len(res) != 1 || res[0].Text != "first" {
 				t.Fatalf("decoded %+v", res)
 			}
-			// The bad file is skipped, not retried forever; a later file is read.
-			go func() {
-				time.Sleep(300 * time.Millisecond)
-				writePNG(t, filepath.Join(dir, "b.png"), videoCanvas(t, scanner.QRCode, "second"))
-			}()
+			// The bad file is skipped, not retried forever; a file that
+			// arrives while the source waits is read.
+			waits := 0
+			capture.PaceDir(src, func(ctx context.Context, d time.Duration) error {
+				if waits++; waits == 1 {
+					writePNG(t, filepath.Join(dir, "b.png"), videoCanvas(t, scanner.QRCode, "second"))
+				}
+				return ctx.Err()
+			})
 			f, err = src.Read(ctx, pool)
 			if err != nil {
 				t.Fatal(err)
@@ -80,6 +84,9 @@ func TestDirSourceReadsEachFileOnce(t *testing.T) {
 			left, _ := filepath.Glob(filepath.Join(dir, "[^.]*.png"))
 			if len(left) != 0 {
 				t.Errorf("files left in the inbox: %v", left)
+			}
+			if waits != 1 {
+				t.Errorf("the source polled %d times for one new file, want 1", waits)
 			}
 			if after != "delete" {
 				moved, _ := filepath.Glob(filepath.Join(dir, "done", "*.png"))

@@ -10,3 +10,9 @@ import (
 func PaceDemo(d *Demo, now func() time.Time, wait func(ctx context.Context, d time.Duration) error) {
 	d.pace.now, d.pace.wait = now, wait
 }
+
+// PaceDir makes a dir source wait between polls with wait instead of a
+// timer.
+func PaceDir(src Source, wait func(ctx context.Context, d time.Duration) error) {
+	src.(*dirSource).wait = wait
+}

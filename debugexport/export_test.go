@@ -88,9 +88,16 @@ func (r *rig) feed(t *testing.T, frames []frameSpec) {
 			t.Fatal(err)
 		}
 		// One frame at a time, so no export is dropped for a busy writer.
-		deadline := time.Now().Add(10 * time.Second)
-		for r.exp.Pending() > 0 && time.Now().Before(deadline) {
-			time.Sleep(2 * time.Millisecond)
+		r.waitWritten(t)
+	}
+}
+
+// waitWritten waits until the writer has nothing left to write.
+func (r *rig) waitWritten(t *testing.T) {
+	t.Helper()
+	for deadline := time.Now().Add(30 * time.Second); r.exp.Pending() > 0; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d frames still waiting for the writer", r.exp.Pending())
 		}
 	}
 }
@@ -320,9 +327,7 @@ func TestExportColorFrames(t *testing.T) {
 	if _, err := r.engine.Decode(context.Background(), f, scanner.Options{}); err != nil {
 		t.Fatal(err)
 	}
-	for r.exp.Pending() > 0 {
-		time.Sleep(2 * time.Millisecond)
-	}
+	r.waitWritten(t)
 	files := r.written(t)
 	if len(files) != 1 {
 		t.Fatalf("exported %v", files)

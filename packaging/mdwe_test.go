@@ -16,6 +16,7 @@ import (
 	"gocv.io/x/gocv"
 	"golang.org/x/sys/unix"
 
+	"github.com/scannerd/scannerd/api/client"
 	"github.com/scannerd/scannerd/internal/symbols"
 	"github.com/scannerd/scannerd/licensing/lts/ltstest"
 	"github.com/scannerd/scannerd/scanner"
@@ -89,8 +90,19 @@ url = "gst:videotestsrc pattern=ball num-buffers=300 ! video/x-raw,width=640,hei
 			break
 		}
 	}
-	// The GStreamer source must be running too, not failing.
-	time.Sleep(500 * time.Millisecond)
+	// The GStreamer source must be running too, not failing: it delivers
+	// frames.
+	if read {
+		c := client.New(filepath.Join(dir, "scannerd.sock"))
+		defer c.Close()
+		for gstFrames(ctx, c) == 0 {
+			if ctx.Err() != nil {
+				t.Errorf("the GStreamer source gave no frame under MDWE:\n%s", stderr.String())
+				break
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
 	cmd.Process.Signal(syscall.SIGTERM)
 	err := cmd.Wait()
 	if !read {
@@ -102,6 +114,20 @@ url = "gst:videotestsrc pattern=ball num-buffers=300 ! video/x-raw,width=640,hei
 	if strings.Contains(stderr.String(), `source=gst err=`) {
 		t.Errorf("the GStreamer source failed under MDWE:\n%s", stderr.String())
 	}
+}
+
+// gstFrames returns how many frames the daemon's "gst" source has read.
+func gstFrames(ctx context.Context, c *client.Client) uint64 {
+	st, err := c.Status(ctx)
+	if err != nil {
+		return 0
+	}
+	for _, s := range st.Sources {
+		if s.Name == "gst" {
+			return s.Frames
+		}
+	}
+	return 0
 }
 
 func writeVideo(t *testing.T, path, text string) {

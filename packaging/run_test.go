@@ -77,16 +77,32 @@ func TestMakeRun(t *testing.T) {
 		t.Errorf("no orderly stop:\n%s", stderr.String())
 	}
 	// Nothing started by the script is left: no process mentions its
-	// scratch directory or runs its binaries.
-	time.Sleep(200 * time.Millisecond)
+	// scratch directory or runs its binaries (a child the script waited
+	// for may still be leaving the process table).
+	left := leftProcesses(runDir, bin+"/")
+	for deadline := time.Now().Add(10 * time.Second); len(left) > 0 && time.Now().Before(deadline); left = leftProcesses(runDir, bin+"/") {
+		time.Sleep(10 * time.Millisecond)
+	}
+	for _, cl := range left {
+		t.Errorf("left running: %s", cl)
+	}
+}
+
+// leftProcesses returns the command lines that mention any of marks.
+func leftProcesses(marks ...string) []string {
+	var out []string
 	procs, _ := filepath.Glob("/proc/[0-9]*/cmdline")
 	for _, p := range procs {
 		b, err := os.ReadFile(p)
 		if err != nil {
 			continue
 		}
-		if cl := string(b); strings.Contains(cl, runDir) || strings.Contains(cl, bin+"/") {
-			t.Errorf("left running: %s", strings.ReplaceAll(cl, "\x00", " "))
+		for _, m := range marks {
+			if strings.Contains(string(b), m) {
+				out = append(out, strings.ReplaceAll(string(b), "\x00", " "))
+				break
+			}
 		}
 	}
+	return out
 }

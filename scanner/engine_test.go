@@ -82,17 +82,35 @@ func TestEngineDecodesAndPurgesEveryFrame(t *testing.T) {
 }
 
 // blockingGate holds every worker until released, so the test controls
-// when the queue moves.
-type blockingGate struct{ release chan struct{} }
+// when the queue moves; entered is told each time a worker is held.
+type blockingGate struct{ release, entered chan struct{} }
+
+func newBlockingGate() blockingGate {
+	return blockingGate{release: make(chan struct{}), entered: make(chan struct{}, 64)}
+}
 
 func (g blockingGate) Permit(time.Time, string) (scanner.SymbologySet, error) {
+	select {
+	case g.entered <- struct{}{}:
+	default:
+	}
 	<-g.release
 	return scanner.AllSymbologies(), nil
 }
 
+// held waits until a worker is held in the gate.
+func (g blockingGate) held(t *testing.T) {
+	t.Helper()
+	select {
+	case <-g.entered:
+	case <-time.After(30 * time.Second):
+		t.Fatal("no worker reached the gate")
+	}
+}
+
 func TestEngineDropsOldestWhenBehind(t *testing.T) {
 	pool := scanner.NewPlanePool(0)
-	gate := blockingGate{release: make(chan struct{})}
+	gate := newBlockingGate()
 	var mu sync.Mutex
 	var seqs []uint64
 	e := scanner.NewEngine(scanner.EngineConfig{Workers: 1, QueueSize: 3, Gate: gate, OnFrame: func(r *scanner.FrameReport) {
@@ -105,9 +123,7 @@ func TestEngineDropsOldestWhenBehind(t *testing.T) {
 	// behind it in a queue of 3, so 1..6 are dropped and 7, 8, 9 wait.
 	f := pool.Get(64, 64)
 	e.Submit(f, scanner.Options{})
-	for e.Stats().Busy == 0 {
-		time.Sleep(time.Millisecond)
-	}
+	gate.held(t)
 	for i := 1; i < 10; i++ {
 		f := pool.Get(64, 64)
 		f.Seq = uint64(i)
@@ -225,14 +241,12 @@ func TestEngineHealthReportsAStuckWorker(t *testing.T) {
 	now := time.Unix(1000, 0)
 	var mu sync.Mutex
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-	gate := blockingGate{release: make(chan struct{})}
+	gate := newBlockingGate()
 	e := scanner.NewEngine(scanner.EngineConfig{Workers: 1, Gate: gate, Clock: clock, StuckAfter: 5 * time.Second})
 	e.Start()
 	pool := scanner.NewPlanePool(0)
 	e.Submit(pool.Get(8, 8), scanner.Options{})
-	for e.Stats().Busy == 0 {
-		time.Sleep(time.Millisecond)
-	}
+	gate.held(t)
 	if err := e.Healthy(); err != nil {
 		t.Errorf("healthy engine reports %v", err)
 	}

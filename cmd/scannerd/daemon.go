@@ -30,6 +30,8 @@ type daemon struct {
 	clock   func() time.Time
 	started time.Time
 	notify  *notifier
+	// watchdog: the real ticker unless a test drives it.
+	watchdog watchdogHooks
 
 	pool   *scanner.PlanePool
 	engine *scanner.Engine
@@ -74,7 +76,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.log = log
 	d := &daemon{cfgName: name, log: log, clock: m.Clock, started: m.Clock(), notify: newNotifier(log),
-		pool: scanner.NewPlanePool(0), sources: map[string]*sourceRun{}}
+		pool: scanner.NewPlanePool(0), sources: map[string]*sourceRun{}, watchdog: m.watchdog}
 	if m.NDJSON {
 		d.out = m.Stdout
 	}

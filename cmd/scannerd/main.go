@@ -88,6 +88,8 @@ type Main struct {
 	d   *daemon
 	// gate overrides the license gate (tests).
 	gate scanner.Gate
+	// watchdog drives the watchdog pings (tests).
+	watchdog watchdogHooks
 }
 
 // NewMain returns a daemon writing to the process's stdout and stderr.

@@ -140,15 +140,17 @@ func expect(t *testing.T, ch <-chan string, want string) string {
 	}
 }
 
-// holdGate blocks every worker while held: a stuck decoder.
+// holdGate blocks every worker while held: a stuck decoder. entered
+// says a worker is blocked in it.
 type holdGate struct {
-	mu   sync.Mutex
-	held chan struct{}
+	mu      sync.Mutex
+	held    chan struct{}
+	entered chan struct{}
 }
 
 func (g *holdGate) hold() {
 	g.mu.Lock()
-	g.held = make(chan struct{})
+	g.held, g.entered = make(chan struct{}), make(chan struct{}, 1)
 	g.mu.Unlock()
 }
 
@@ -161,22 +163,57 @@ func (g *holdGate) release() {
 
 func (g *holdGate) Permit(time.Time, string) (scanner.SymbologySet, error) {
 	g.mu.Lock()
-	ch := g.held
+	ch, entered := g.held, g.entered
 	g.mu.Unlock()
 	if ch != nil {
+		select {
+		case entered <- struct{}{}:
+		default:
+		}
 		<-ch
 	}
 	return scanner.AllSymbologies(), nil
 }
 
+// manualClock is a clock that moves only when told.
+type manualClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *manualClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *manualClock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+// receive waits for a value from ch, failing the test after a deadline.
+func receive[T any](t *testing.T, ch <-chan T, what string) T {
+	t.Helper()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(30 * time.Second):
+		t.Fatalf("timed out waiting for %s", what)
+		panic("unreachable")
+	}
+}
+
 // TestSystemdNotify runs the daemon against a real NOTIFY_SOCKET: READY
 // with a status line, watchdog pings only while the pipeline progresses,
-// RELOADING/READY around reloads, STOPPING at the end.
+// RELOADING/READY around reloads, STOPPING at the end. The test drives
+// the watchdog's ticks and the engine's clock, so nothing waits on time.
 func TestSystemdNotify(t *testing.T) {
 	ch := notifySocket(t)
-	t.Setenv("WATCHDOG_USEC", "200000")
-	t.Setenv("WATCHDOG_PID", fmt.Sprint(os.Getpid()))
 	gate := &holdGate{}
+	clock := &manualClock{now: time.Unix(1_800_000_000, 0)}
+	ticks, pinged := make(chan time.Time), make(chan bool)
 	config := `
 [engine]
 workers = 1
@@ -191,30 +228,53 @@ height = 360
 	path := writeConfig(t, config)
 	m := NewMain()
 	m.Stdout, m.Stderr = &syncBuffer{}, &syncBuffer{}
+	m.Clock = clock.Now
 	m.gate = gate
+	m.watchdog = watchdogHooks{tick: ticks, pinged: func(ok bool) { pinged <- ok }}
 	m.ParseFlags([]string{"-config", path})
 	if err := m.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	defer m.Close()
+	tick := func() bool {
+		t.Helper()
+		select {
+		case ticks <- clock.Now():
+		case <-time.After(30 * time.Second):
+			t.Fatal("the watchdog loop does not take ticks")
+		}
+		return receive(t, pinged, "the watchdog's decision")
+	}
 	ready := expect(t, ch, "READY=1")
 	if !strings.Contains(ready, "STATUS=cam") {
 		t.Errorf("READY without a status line: %q", ready)
 	}
+	if !tick() {
+		t.Fatal("no watchdog ping from a healthy pipeline")
+	}
 	expect(t, ch, "WATCHDOG=1")
 
-	// A worker stuck on one frame: once the engine says so, pings stop.
+	// A worker stuck on one frame for longer than stuck_after: pings stop.
 	gate.hold()
-	waitFor(t, "the engine to notice the stuck worker", func() bool { return m.d.engine.Healthy() != nil })
-	time.Sleep(150 * time.Millisecond) // a ping in flight may still land
-	drain(ch)
-	time.Sleep(600 * time.Millisecond) // three watchdog intervals
-	for _, msg := range drain(ch) {
+	receive(t, gate.entered, "a worker to block in the gate")
+	clock.Add(time.Second)
+	for i := 0; i < 3; i++ {
+		if tick() {
+			t.Fatal("watchdog pinged while a worker was stuck")
+		}
+	}
+	// Every datagram the daemon sent before the marker arrives before it.
+	m.d.notify.Status("marker")
+	for msg := ""; !strings.Contains(msg, "STATUS=marker"); {
+		msg = receive(t, ch, "the marker")
 		if strings.Contains(msg, "WATCHDOG=1") {
 			t.Fatal("watchdog pinged while a worker was stuck")
 		}
 	}
 	gate.release()
+	if !tick() {
+		t.Fatal("no watchdog ping once the worker was released")
+	}
 	expect(t, ch, "WATCHDOG=1")
 
 	// A reload: RELOADING, then READY again.
@@ -237,18 +297,6 @@ height = 360
 	}
 	m.Close()
 	expect(t, ch, "STOPPING=1")
-}
-
-func drain(ch <-chan string) []string {
-	var out []string
-	for {
-		select {
-		case msg := <-ch:
-			out = append(out, msg)
-		default:
-			return out
-		}
-	}
 }
 
 func TestConfigErrors(t *testing.T) {

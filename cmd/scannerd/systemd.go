@@ -38,18 +38,27 @@ func (n *notifier) Status(s string) { n.send("STATUS=" + s) }
 // Watchdog tells systemd the daemon is alive.
 func (n *notifier) Watchdog() { n.send("WATCHDOG=1") }
 
+// watchdogHooks let a test drive the watchdog: tick replaces the ticker
+// that systemd's WATCHDOG_USEC sets, and pinged is told, after each tick,
+// whether the daemon pinged.
+type watchdogHooks struct {
+	tick   <-chan time.Time
+	pinged func(bool)
+}
+
 // supervise refreshes STATUS= every few seconds and pings the watchdog
 // while the pipeline makes progress.
 func (d *daemon) supervise() {
 	defer d.wg.Done()
-	interval, _ := sd.SdWatchdogEnabled(false)
-	ping := interval / 2
-	if ping <= 0 {
-		ping = time.Hour // no watchdog: the ticker only refreshes status
+	pingC := d.watchdog.tick
+	if pingC == nil {
+		if interval, _ := sd.SdWatchdogEnabled(false); interval > 0 {
+			t := time.NewTicker(interval / 2)
+			defer t.Stop()
+			pingC = t.C
+		}
 	}
-	statusEvery := 5 * time.Second
-	pingT, statusT := time.NewTicker(ping), time.NewTicker(statusEvery)
-	defer pingT.Stop()
+	statusT := time.NewTicker(5 * time.Second)
 	defer statusT.Stop()
 	unhealthy := ""
 	for {
@@ -58,16 +67,19 @@ func (d *daemon) supervise() {
 			return
 		case <-statusT.C:
 			d.notify.Status(d.statusLine())
-		case <-pingT.C:
-			if err := d.healthy(); err != nil {
-				if msg := err.Error(); msg != unhealthy {
-					d.log.Error("pipeline not making progress: watchdog pings stop", "err", err)
-					unhealthy = msg
-				}
-				continue
+		case <-pingC:
+			err := d.healthy()
+			switch {
+			case err == nil:
+				unhealthy = ""
+				d.notify.Watchdog()
+			case err.Error() != unhealthy:
+				d.log.Error("pipeline not making progress: watchdog pings stop", "err", err)
+				unhealthy = err.Error()
 			}
-			unhealthy = ""
-			d.notify.Watchdog()
+			if d.watchdog.pinged != nil {
+				d.watchdog.pinged(err == nil)
+			}
 		}
 	}
 }
