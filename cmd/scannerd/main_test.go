@@ -272,6 +272,7 @@ height = 360
 		}
 	}
 	gate.release()
+	waitFor(t, "the worker to finish the frame it was stuck on", func() bool { return m.d.engine.Healthy() == nil })
 	if !tick() {
 		t.Fatal("no watchdog ping once the worker was released")
 	}
