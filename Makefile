@@ -18,17 +18,24 @@ build: deps
 	@mkdir -p bin
 	$(GO) build $(BUILDFLAGS) -o bin/ ./cmd/...
 
+# Every go test run has an explicit bound: a hung test fails with the
+# stacks of its goroutines instead of stalling CI.
+TIMEOUT    := -timeout 15m
+
+# Every test once under -race. The blackbox photos skip there (minutes of
+# decoding, no concurrency): the *Blackbox* tests alone decode them without
+# it. The Mat profile needs its own build tag.
 test: deps
 	$(GO) vet -tags=$(TAGS) ./...
-	$(GO) test -tags=$(TAGS) -race ./...
-	$(GO) test -tags=$(TAGS) ./scanner/...   # again without -race: with the blackbox images
-	$(GO) test -tags=$(TAGS),matprofile -run MatProfile ./capture
+	$(GO) test -tags=$(TAGS) $(TIMEOUT) -race ./...
+	$(GO) test -tags=$(TAGS) $(TIMEOUT) -run Blackbox ./scanner/...
+	$(GO) test -tags=$(TAGS),matprofile $(TIMEOUT) -run MatProfile ./capture
 	$(MAKE) --no-print-directory test-nocv
 
 # Everything but the OpenCV code, without cgo: the build for platforms
 # without OpenCV.
 test-nocv:
-	CGO_ENABLED=0 $(GO) test -tags nocv -short ./...
+	CGO_ENABLED=0 $(GO) test -tags nocv $(TIMEOUT) -short ./...
 
 run: build
 	scripts/run.sh

@@ -138,31 +138,40 @@ func setPositive[T int | int64 | Duration](v *T, def T) {
 	}
 }
 
-// Validate reports the first setting that cannot work, after defaults.
+// Validate reports the first setting that cannot work, after defaults,
+// as a conf.KeyError naming its key. Zero takes the default; every other
+// value must lie within the limits below, which keep a typo from starving
+// memory (a buffer of 10^12 events) or silencing the API (a write timeout
+// of a microsecond).
 func (c Config) Validate() error {
 	c = c.withDefaults()
 	if _, err := c.socketMode(); err != nil {
+		return &conf.KeyError{Key: "socket_mode", Err: err}
+	}
+	const day = Duration(24 * time.Hour)
+	ms100 := Duration(100 * time.Millisecond)
+	if err := conf.First(
+		conf.Within("result_ttl", c.ResultTTL, ms100, day),
+		conf.Within("max_held_results", c.MaxHeldResults, 1, 1_000_000),
+		conf.Within("heartbeat", c.Heartbeat, ms100, Duration(time.Hour)),
+		conf.Within("subscriber_buffer", c.SubscriberBuffer, 1, 65536),
+		conf.Within("max_subscribers", c.MaxSubscribers, 1, 4096),
+		conf.Within("lag_limit", c.LagLimit, ms100, Duration(time.Hour)),
+		conf.Within("write_timeout", c.WriteTimeout, ms100, Duration(time.Hour)),
+		conf.Within("read_header_timeout", c.ReadHeaderTimeout, ms100, Duration(time.Hour)),
+		conf.Within("body_timeout", c.BodyTimeout, ms100, Duration(time.Hour)),
+		conf.Within("idle_timeout", c.IdleTimeout, Duration(time.Second), day),
+		conf.Within("max_header_bytes", c.MaxHeaderBytes, 1<<10, 1<<20),
+		conf.Within("max_body_bytes", c.MaxBodyBytes, 1<<10, 1<<30),
+		conf.Within("max_image_pixels", c.MaxImagePixels, 1, 100_000_000),
+		conf.Within("max_decodes", c.MaxDecodes, 1, 64),
+		conf.Within("scan_timeout", c.ScanTimeout, ms100, day),
+		conf.Within("max_scan_timeout", c.MaxScanTimeout, ms100, day),
+	); err != nil {
 		return err
 	}
-	for _, f := range []struct {
-		name string
-		v    int64
-	}{
-		{"result_ttl", int64(c.ResultTTL)}, {"max_held_results", int64(c.MaxHeldResults)},
-		{"heartbeat", int64(c.Heartbeat)}, {"subscriber_buffer", int64(c.SubscriberBuffer)},
-		{"max_subscribers", int64(c.MaxSubscribers)}, {"lag_limit", int64(c.LagLimit)},
-		{"write_timeout", int64(c.WriteTimeout)}, {"read_header_timeout", int64(c.ReadHeaderTimeout)},
-		{"body_timeout", int64(c.BodyTimeout)}, {"idle_timeout", int64(c.IdleTimeout)},
-		{"max_header_bytes", int64(c.MaxHeaderBytes)}, {"max_body_bytes", c.MaxBodyBytes},
-		{"max_image_pixels", c.MaxImagePixels}, {"max_decodes", int64(c.MaxDecodes)},
-		{"scan_timeout", int64(c.ScanTimeout)}, {"max_scan_timeout", int64(c.MaxScanTimeout)},
-	} {
-		if f.v < 0 {
-			return fmt.Errorf("api config: %s must not be negative", f.name)
-		}
-	}
 	if c.ScanTimeout > c.MaxScanTimeout {
-		return fmt.Errorf("api config: scan_timeout %v exceeds max_scan_timeout %v", c.ScanTimeout, c.MaxScanTimeout)
+		return conf.Keyf("scan_timeout", "%v exceeds max_scan_timeout %v", c.ScanTimeout, c.MaxScanTimeout)
 	}
 	return nil
 }

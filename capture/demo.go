@@ -77,10 +77,16 @@ var demoKinds = []scanner.Symbology{
 	scanner.Code39, scanner.UPCA, scanner.ITF, scanner.EAN8,
 }
 
+// The demo camera's frame size when the spec sets none.
+const (
+	DefaultDemoWidth  = 1280
+	DefaultDemoHeight = 720
+)
+
 // NewDemo returns a demo camera, not yet open.
 func NewDemo(cfg DemoConfig, clock func() time.Time) *Demo {
 	if cfg.Width <= 0 || cfg.Height <= 0 {
-		cfg.Width, cfg.Height = 1280, 720
+		cfg.Width, cfg.Height = DefaultDemoWidth, DefaultDemoHeight
 	}
 	if cfg.FPS <= 0 {
 		cfg.FPS = 15

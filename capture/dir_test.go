@@ -3,6 +3,7 @@ package capture_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"image"
 	"image/png"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/scannerd/scannerd/capture"
+	"github.com/scannerd/scannerd/internal/conf"
 	"github.com/scannerd/scannerd/internal/symbols"
 	"github.com/scannerd/scannerd/scanner"
 )
@@ -128,11 +130,20 @@ func TestSpecValidation(t *testing.T) {
 		{capture.Spec{Name: "a", URL: "camera:0", FourCC: "MJPEG"}, false},
 		{capture.Spec{Name: "a", URL: "camera:0", Properties: map[string]float64{"iso": 1}}, false},
 		{capture.Spec{Name: "a", URL: "dir:/x", AfterRead: "shred"}, false},
-		{capture.Spec{Name: "a", URL: "demo", Symbologies: "qr_code,klingon"}, false},
+		{capture.Spec{Name: "a", URL: "demo", Symbologies: conf.List{"qr_code", "klingon"}}, false},
+		{capture.Spec{Name: "a", URL: "demo", Symbologies: conf.List{"QR_CODE", "EAN_13"}}, true},
 		{capture.Spec{Name: "a", URL: "demo", Region: []int{0, 0, 10}}, false},
+		{capture.Spec{Name: "a", URL: "demo", Region: []int{1200, 600, 80, 120}}, true},
+		{capture.Spec{Name: "a", URL: "demo", Region: []int{1200, 600, 81, 120}}, false},      // past the demo's 1280×720
+		{capture.Spec{Name: "a", URL: "camera:0", Region: []int{5000, 5000, 100, 100}}, true}, // size unknown until the first frame
+		{capture.Spec{Name: "a", URL: "camera:0", Width: 640, Height: 480, Region: []int{600, 0, 100, 100}}, false},
+		{capture.Spec{Name: "a", URL: "camera:0", Region: []int{0, 0, 1 << 40, 10}}, false},
+		{capture.Spec{Name: "a", URL: "camera:0", Width: 100000, Height: 480}, false},
+		{capture.Spec{Name: "a", URL: "camera:0", Width: 640, Height: -1}, false},
+		{capture.Spec{Name: "a", URL: "camera:0", FPS: 1e9}, false},
 	} {
 		err := tc.spec.Validate()
-		if (err == nil) != tc.ok {
+		if (err == nil) != tc.ok || err != nil && !errors.Is(err, capture.ErrBadSpec) {
 			t.Errorf("%+v: err = %v, want ok=%v", tc.spec, err, tc.ok)
 		}
 	}

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/scannerd/scannerd/internal/conf"
 	"github.com/scannerd/scannerd/scanner"
 )
 
@@ -74,10 +75,12 @@ type Spec struct {
 	// "delete" (default) or "move:DIR".
 	AfterRead string `toml:"after_read"`
 	// Options choose what the engine looks for in this source's frames.
-	Symbologies string `toml:"symbologies"`
-	TryHarder   bool   `toml:"try_harder"`
-	TryInverted bool   `toml:"try_inverted"`
-	TryRotated  *bool  `toml:"try_rotated"`
+	// Symbologies is "all" or a list, as an array (["QR_CODE", "EAN_13"])
+	// or a comma-separated string ("QR_CODE,EAN_13").
+	Symbologies conf.List `toml:"symbologies"`
+	TryHarder   bool      `toml:"try_harder"`
+	TryInverted bool      `toml:"try_inverted"`
+	TryRotated  *bool     `toml:"try_rotated"`
 	// Region restricts decoding to x,y,width,height of the frame.
 	Region []int `toml:"region"`
 }
@@ -155,31 +158,68 @@ func Redacted(s string) string {
 	return s
 }
 
-// Validate checks a spec without opening anything.
+// Limits of a spec: a capture mode beyond them is a typo, not a camera,
+// and would size frame buffers the daemon cannot hold.
+const (
+	MaxFrameSide = 8192
+	MaxFPS       = 1000
+)
+
+// badSpec is a refused setting: an ErrBadSpec under the key that set it,
+// so a config file's error can point at the key's line.
+func badSpec(key, format string, args ...any) error {
+	return &conf.KeyError{Key: key, Err: fmt.Errorf("%w: "+format, append([]any{ErrBadSpec}, args...)...)}
+}
+
+// Validate checks a spec without opening anything. Errors are
+// conf.KeyErrors naming the key at fault, wrapping ErrBadSpec.
 func (s *Spec) Validate() error {
 	if s.Name == "" {
-		return fmt.Errorf("%w: a source needs a name", ErrBadSpec)
+		return badSpec("name", "a source needs a name")
 	}
 	t, err := ParseURL(s.URL)
 	if err != nil {
+		return &conf.KeyError{Key: "url", Err: err}
+	}
+	if err := conf.First(
+		bounded("width", s.Width, 0, MaxFrameSide),
+		bounded("height", s.Height, 0, MaxFrameSide),
+		bounded("fps", s.FPS, 0, MaxFPS),
+	); err != nil {
 		return err
 	}
-	if s.Width < 0 || s.Height < 0 || s.FPS < 0 {
-		return fmt.Errorf("%w: %s: width, height and fps must not be negative", ErrBadSpec, s.Name)
-	}
 	if s.FourCC != "" && len(s.FourCC) != 4 {
-		return fmt.Errorf("%w: %s: fourcc %q must be four characters", ErrBadSpec, s.Name, s.FourCC)
+		return badSpec("fourcc", "%s: %q must be four characters", s.Name, s.FourCC)
 	}
 	for k := range s.Properties {
 		if _, ok := propertyNames[k]; !ok {
-			return fmt.Errorf("%w: %s: unknown camera property %q", ErrBadSpec, s.Name, k)
+			return badSpec("properties", "%s: unknown camera property %q", s.Name, k)
 		}
 	}
 	if t.Kind == KindDir && s.AfterRead != "" && s.AfterRead != "delete" && !strings.HasPrefix(s.AfterRead, "move:") {
-		return fmt.Errorf("%w: %s: after_read %q: want delete or move:DIR", ErrBadSpec, s.Name, s.AfterRead)
+		return badSpec("after_read", "%s: %q: want delete or move:DIR", s.Name, s.AfterRead)
 	}
 	if _, err := s.Options(); err != nil {
 		return err
+	}
+	// The frame size is known before the first frame when it is asked for,
+	// and for the demo camera: a region outside it would never decode.
+	w, h := s.Width, s.Height
+	if t.Kind == KindDemo && (w <= 0 || h <= 0) {
+		w, h = DefaultDemoWidth, DefaultDemoHeight
+	}
+	if len(s.Region) == 4 && w > 0 && h > 0 {
+		opts, _ := s.Options()
+		if err := opts.CheckRegion(w, h); err != nil {
+			return badSpec("region", "%s: %v", s.Name, err)
+		}
+	}
+	return nil
+}
+
+func bounded[T int | float64](key string, v, lo, hi T) error {
+	if v < lo || v > hi {
+		return badSpec(key, "%v is outside %v to %v", v, lo, hi)
 	}
 	return nil
 }
@@ -187,21 +227,22 @@ func (s *Spec) Validate() error {
 // Options returns the engine options the spec asks for.
 func (s *Spec) Options() (scanner.Options, error) {
 	var o scanner.Options
-	if s.Symbologies != "" {
-		set, err := scanner.ParseSymbologySet(s.Symbologies)
+	if len(s.Symbologies) > 0 {
+		set, err := scanner.ParseSymbologySet(s.Symbologies.String())
 		if err != nil {
-			return o, fmt.Errorf("%w: %s: symbologies: %w", ErrBadSpec, s.Name, err)
+			return o, &conf.KeyError{Key: "symbologies", Err: fmt.Errorf("%w: %s: %w", ErrBadSpec, s.Name, err)}
 		}
 		o.Symbologies = set
 	}
 	o.TryHarder, o.TryInverted = s.TryHarder, s.TryInverted
 	o.TryRotated = s.TryRotated == nil || *s.TryRotated
 	if len(s.Region) != 0 {
-		if len(s.Region) != 4 || s.Region[2] <= 0 || s.Region[3] <= 0 || s.Region[0] < 0 || s.Region[1] < 0 {
-			return o, fmt.Errorf("%w: %s: region must be [x, y, width, height]", ErrBadSpec, s.Name)
+		r := s.Region
+		if len(r) != 4 || r[0] < 0 || r[1] < 0 || r[2] <= 0 || r[3] <= 0 || r[2] > MaxFrameSide || r[3] > MaxFrameSide || r[0] > MaxFrameSide || r[1] > MaxFrameSide {
+			return o, badSpec("region", "%s: want [x, y, width, height] inside a frame of at most %d×%d", s.Name, MaxFrameSide, MaxFrameSide)
 		}
-		o.Region.Min.X, o.Region.Min.Y = s.Region[0], s.Region[1]
-		o.Region.Max.X, o.Region.Max.Y = s.Region[0]+s.Region[2], s.Region[1]+s.Region[3]
+		o.Region.Min.X, o.Region.Min.Y = r[0], r[1]
+		o.Region.Max.X, o.Region.Max.Y = r[0]+r[2], r[1]+r[3]
 	}
 	return o, nil
 }

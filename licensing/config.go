@@ -126,8 +126,18 @@ func (c *Config) Validate() error {
 	if c.OfflineLicense != "" && (c.LTSURL != "" || len(c.LTSURLs) > 0 || c.HandshakeCode != "") {
 		return bad("set either offline_license or lts_url/handshake_code, not both")
 	}
-	if c.ReportInterval != 0 && time.Duration(c.ReportInterval) < 10*time.Second {
-		return bad("report_interval %v is below 10s", time.Duration(c.ReportInterval))
+	for _, d := range []struct {
+		key    string
+		v      Duration
+		lo, hi time.Duration
+	}{
+		{"report_interval", c.ReportInterval, 10 * time.Second, 24 * time.Hour},
+		{"retry_max", c.RetryMax, time.Second, 24 * time.Hour},
+		{"request_timeout", c.RequestTimeout, time.Second, 10 * time.Minute},
+	} {
+		if d.v != 0 && (d.v.D() < d.lo || d.v.D() > d.hi) {
+			return &conf.KeyError{Key: d.key, Err: bad("%v is outside %v to %v", d.v, d.lo, d.hi)}
+		}
 	}
 	switch c.Mode() {
 	case ModeOffline:

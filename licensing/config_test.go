@@ -1,11 +1,11 @@
 package licensing
 
 import (
-	"bytes"
+	"errors"
 	"testing"
 	"time"
 
-	"github.com/pelletier/go-toml/v2"
+	"github.com/scannerd/scannerd/internal/conf"
 )
 
 // The daemon embeds Config as its [license] table; every documented key
@@ -30,21 +30,34 @@ request_timeout = "20s"
 machine_id_file = "/etc/machine-id"
 `
 	var c Config
-	dec := toml.NewDecoder(bytes.NewReader([]byte(doc)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&c); err != nil {
+	if _, err := conf.Decode("scannerd.toml", []byte(doc), &c); err != nil {
 		t.Fatal(err)
 	}
 	if time.Duration(c.ReportInterval) != 2*time.Minute || time.Duration(c.RetryMax) != 15*time.Minute ||
 		c.HandshakeCode != "K7QF-2M9X-TR4D" || c.PasswordFile != "/etc/scannerd/lts-password" || len(c.LTSKeys) != 1 || len(c.LTSURLs) != 1 {
 		t.Fatalf("decoded %+v", c)
 	}
-	dec = toml.NewDecoder(bytes.NewReader([]byte("handshake = \"x\"\n")))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&Config{}); err == nil {
-		t.Fatal("unknown key accepted")
+	for _, bad := range []string{
+		"handshake = \"x\"\n",          // unknown key
+		"report_interval = \"soon\"\n", // not a duration
+		"report_interval = 300\n",      // no unit: not 300 ns
+		"retry_max = \"-1m\"\n",
+	} {
+		if _, err := conf.Decode("scannerd.toml", []byte(bad), &Config{}); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
 	}
-	if err := toml.Unmarshal([]byte(`report_interval = "soon"`), &Config{}); err == nil {
-		t.Fatal("bad duration accepted")
+	// Durations out of range pass decoding but not validation.
+	for _, c := range []Config{
+		{ReportInterval: Duration(time.Second)},
+		{ReportInterval: Duration(48 * time.Hour)},
+		{RequestTimeout: Duration(time.Hour)},
+		{RetryMax: Duration(time.Millisecond)},
+	} {
+		err := c.Validate()
+		var ke *conf.KeyError
+		if !errors.Is(err, ErrConfig) || !errors.As(err, &ke) {
+			t.Errorf("%+v: Validate = %v, want a config error naming its key", c, err)
+		}
 	}
 }

@@ -462,6 +462,10 @@ func (e *Engine) process(d *decoder, j job) (rep *FrameReport) {
 			return rep
 		}
 	}
+	if err := opts.CheckRegion(f.Width, f.Height); err != nil {
+		rep.Err = err
+		return rep
+	}
 	panicsBefore := d.panics
 	rep.Results, rep.Passes = d.decode(f, opts)
 	rep.Candidates = len(d.regions)

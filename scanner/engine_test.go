@@ -3,6 +3,7 @@ package scanner_test
 import (
 	"context"
 	"errors"
+	"image"
 	"sync"
 	"testing"
 	"time"
@@ -261,4 +262,28 @@ func TestEngineHealthReportsAStuckWorker(t *testing.T) {
 	if err := e.Healthy(); err != nil {
 		t.Errorf("after the frame finished: %v", err)
 	}
+}
+
+// TestEngineRefusesARegionOutsideTheFrame: a region that does not fit the
+// frame is an error, not a silent decode of part or all of the frame.
+func TestEngineRefusesARegionOutsideTheFrame(t *testing.T) {
+	e := scanner.NewEngine(scanner.EngineConfig{Workers: 1})
+	e.Start()
+	defer e.Close()
+	pool := scanner.NewPlanePool(0)
+	for _, tc := range []struct {
+		region image.Rectangle
+		err    bool
+	}{
+		{image.Rect(0, 0, 64, 48), false},
+		{image.Rect(10, 10, 20, 20), false},
+		{image.Rect(10, 10, 65, 20), true},
+		{image.Rect(100, 100, 110, 110), true},
+	} {
+		_, err := e.Decode(context.Background(), pool.Get(64, 48), scanner.Options{Region: tc.region})
+		if tc.err != errors.Is(err, scanner.ErrRegion) {
+			t.Errorf("region %v in a 64×48 frame: err = %v", tc.region, err)
+		}
+	}
+	checkPurged(t, pool)
 }

@@ -11,6 +11,8 @@ import "errors"
 var (
 	// ErrUnknownSymbology: a symbology name that scannerd does not know.
 	ErrUnknownSymbology = errors.New("unknown symbology")
+	// ErrRegion: Options.Region is not inside the frame.
+	ErrRegion = errors.New("region outside the frame")
 )
 
 // Errors from reading image files and uploads.

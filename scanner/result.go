@@ -1,6 +1,7 @@
 package scanner
 
 import (
+	"fmt"
 	"image"
 	"math"
 	"time"
@@ -24,8 +25,21 @@ type Options struct {
 	// means: finish the first strategy that finds anything.
 	ExpectedCount int
 	// Region restricts the search to a rectangle of the frame; empty means
-	// the whole frame. Points in results are always frame coordinates.
+	// the whole frame. Points in results are always frame coordinates. A
+	// region not inside the frame is refused with ErrRegion: decoding part
+	// of it, or the whole frame, would not be what was asked for.
 	Region image.Rectangle
+}
+
+// CheckRegion returns ErrRegion unless the region is empty or inside a
+// width×height frame.
+func (o Options) CheckRegion(width, height int) error {
+	if o.Region.Empty() || o.Region.In(image.Rect(0, 0, width, height)) {
+		return nil
+	}
+	r := o.Region
+	return fmt.Errorf("%w: region [%d, %d, %d, %d] is not inside the %d×%d frame",
+		ErrRegion, r.Min.X, r.Min.Y, r.Dx(), r.Dy(), width, height)
 }
 
 // Point is a position in frame pixel coordinates.

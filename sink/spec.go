@@ -27,8 +27,8 @@ type Spec struct {
 	// Sources, when not empty, takes only results from these sources.
 	Sources []string `toml:"sources"`
 	// Symbologies takes only these symbologies: "all" (the default) or a
-	// comma-separated list, as for sources.
-	Symbologies string `toml:"symbologies"`
+	// list, as an array or a comma-separated string, as for sources.
+	Symbologies conf.List `toml:"symbologies"`
 	// Text, when set, takes only results whose text matches this regular
 	// expression (RE2 syntax, unanchored).
 	Text string `toml:"text"`
@@ -227,7 +227,7 @@ func (s *Spec) filter() (filter, error) {
 			return f, errors.New("sources: an empty name")
 		}
 	}
-	syms, err := scanner.ParseSymbologySet(s.Symbologies)
+	syms, err := scanner.ParseSymbologySet(s.Symbologies.String())
 	if err != nil {
 		return f, fmt.Errorf("symbologies: %w", err)
 	}

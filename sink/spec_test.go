@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/scannerd/scannerd/internal/conf"
 	"github.com/scannerd/scannerd/scanner"
 	"github.com/scannerd/scannerd/sink"
 )
@@ -22,7 +23,7 @@ func TestSpecErrors(t *testing.T) {
 		{"slash in name", func(s *sink.Spec) { s.Name = "a/b" }, "slashes"},
 		{"no kind", func(s *sink.Spec) { s.Webhook = nil }, "exactly one"},
 		{"two kinds", func(s *sink.Spec) { s.Serial = &sink.SerialSpec{Device: "/dev/ttyS0"} }, "found 2"},
-		{"symbology", func(s *sink.Spec) { s.Symbologies = "QR_CODE,BOGUS" }, "symbologies"},
+		{"symbology", func(s *sink.Spec) { s.Symbologies = conf.List{"QR_CODE", "BOGUS"} }, "symbologies"},
 		{"regexp", func(s *sink.Spec) { s.Text = "([0-9]" }, "text:"},
 		{"empty source", func(s *sink.Spec) { s.Sources = []string{""} }, "empty name"},
 		{"format", func(s *sink.Spec) { s.Format = "xml" }, `format "xml"`},
@@ -82,7 +83,7 @@ func TestFilters(t *testing.T) {
 	r := newReceiver(t)
 	all, some := r.spec("all"), r.spec("some")
 	some.Sources = []string{"dock"}
-	some.Symbologies = "EAN_13, CODE_128"
+	some.Symbologies = conf.List{"EAN_13", "CODE_128"}
 	some.Text = "^400[0-9]+$"
 	s := newSet(t, sink.Env{}, all, some)
 	s.Deliver(nil, []scanner.Result{
@@ -117,7 +118,7 @@ func TestApplyKeepsUnchangedSinksAndRefusesBadSpecs(t *testing.T) {
 		t.Fatalf("a refused Apply changed the sinks: %+v", st)
 	}
 
-	b.Symbologies = "EAN_13"
+	b.Symbologies = conf.List{"EAN_13"}
 	if err := s.Apply([]sink.Spec{b, a}); err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/scannerd/scannerd/api"
 	"github.com/scannerd/scannerd/capture"
@@ -47,19 +48,20 @@ type Config struct {
 
 // LoadConfig reads and validates a config file. An empty path means the
 // default: DefaultConfigPath when it exists, else the built-in default
-// (the demo camera), so the daemon runs on a machine with no set-up.
+// (the demo camera), so the daemon runs on a machine with no set-up. Only
+// a regular file is read: a FIFO or a device is refused without waiting.
 func LoadConfig(path string) (*Config, string, error) {
 	var data []byte
 	name := path
 	switch {
 	case path != "":
-		b, err := os.ReadFile(path)
+		b, err := conf.ReadFile(path)
 		if err != nil {
 			return nil, path, fmt.Errorf("read config: %w", err)
 		}
 		data = b
 	default:
-		b, err := os.ReadFile(DefaultConfigPath)
+		b, err := conf.ReadFile(DefaultConfigPath)
 		switch {
 		case err == nil:
 			data, name = b, DefaultConfigPath
@@ -73,56 +75,70 @@ func LoadConfig(path string) (*Config, string, error) {
 	return cfg, name, err
 }
 
-// ParseConfig parses and validates config data.
+// ParseConfig parses and validates config data: both -check-config and
+// every reload go through it, so a file that passes the check is one the
+// daemon runs with. Errors name the key and its line.
 func ParseConfig(name string, data []byte) (*Config, error) {
 	var c Config
-	if err := conf.Decode(name, data, &c); err != nil {
+	f, err := conf.Decode(name, data, &c)
+	if err != nil {
 		return nil, err
 	}
-	if err := c.Validate(); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+	if err := f.Locate(c.Validate()); err != nil {
+		return nil, err
 	}
 	return &c, nil
 }
 
-// Validate checks what decoding cannot.
+// Limits of the [engine] and [dedup] tables.
+const (
+	maxWorkers       = 256
+	maxQueue         = 256 // frames of up to 8192×8192: the queue alone may hold 16 GiB
+	maxConfirmFrames = 100
+)
+
+// Validate checks what decoding cannot; its errors are conf.KeyErrors
+// where a key is to blame.
 func (c *Config) Validate() error {
 	if c.Log.Level != "" {
 		if _, err := logging.ParseLevel(c.Log.Level); err != nil {
-			return err
+			return conf.Keyf("log.level", "%v", err)
 		}
 	}
 	switch c.Log.Format {
 	case "", logging.FormatAuto, logging.FormatText, logging.FormatJSON, logging.FormatJournal:
 	default:
-		return fmt.Errorf("log format %q: want auto, text, json or journal", c.Log.Format)
+		return conf.Keyf("log.format", "%q: want auto, text, json or journal", c.Log.Format)
 	}
-	if c.Engine.Workers < 0 || c.Engine.Queue < 0 {
-		return errors.New("engine: workers and queue must not be negative")
-	}
-	if c.Dedup.ConfirmFrames < 0 {
-		return errors.New("dedup: confirm_frames must not be negative")
+	if err := conf.First(
+		conf.Within("engine.workers", c.Engine.Workers, 0, maxWorkers),
+		conf.Within("engine.queue", c.Engine.Queue, 0, maxQueue),
+		optional("engine.stuck_after", c.Engine.StuckAfter, 100*time.Millisecond, time.Hour),
+		conf.Within("dedup.forget", c.Dedup.Forget, 0, conf.Duration(24*time.Hour)),
+		conf.Within("dedup.confirm_frames", c.Dedup.ConfirmFrames, 0, maxConfirmFrames),
+	); err != nil {
+		return err
 	}
 	if r := c.DebugExport.Root; r != "" && !filepath.IsAbs(r) {
-		return fmt.Errorf("debug_export: root %q must be an absolute path", r)
+		return conf.Keyf("debug_export.root", "%q must be an absolute path", r)
 	}
 	if err := c.API.Validate(); err != nil {
-		return fmt.Errorf("api: %w", err)
+		return conf.InTable("api", err)
 	}
 	if err := c.License.Validate(); err != nil {
-		return fmt.Errorf("license: %w", err)
+		return conf.InTable("license", err)
 	}
 	names := map[string]bool{}
 	for i := range c.Sources {
-		s := &c.Sources[i]
+		s, table := &c.Sources[i], fmt.Sprintf("source[%d]", i+1)
 		if err := s.Validate(); err != nil {
-			return fmt.Errorf("source %d: %w", i+1, err)
+			return conf.InTable(table, err)
 		}
 		if names[s.Name] {
-			return fmt.Errorf("source %d: the name %q is used twice", i+1, s.Name)
+			return conf.Keyf(table+".name", "%q is used by an earlier source", s.Name)
 		}
 		if strings.ContainsAny(s.Name, " \t\n/") {
-			return fmt.Errorf("source %d: name %q must not contain spaces or slashes", i+1, s.Name)
+			return conf.Keyf(table+".name", "%q must not contain spaces or slashes", s.Name)
 		}
 		names[s.Name] = true
 	}
@@ -147,19 +163,27 @@ func (c *Config) CheckFiles() error {
 func (c *Config) validateSinks(sources map[string]bool) error {
 	sinks := map[string]bool{}
 	for i := range c.Sinks {
-		k := &c.Sinks[i]
+		k, table := &c.Sinks[i], fmt.Sprintf("sink[%d]", i+1)
 		if err := k.Validate(); err != nil {
-			return fmt.Errorf("sink %d: %w", i+1, err)
+			return conf.InTable(table, err)
 		}
 		if sinks[k.Name] {
-			return fmt.Errorf("sink %d: the name %q is used twice", i+1, k.Name)
+			return conf.Keyf(table+".name", "%q is used twice", k.Name)
 		}
 		sinks[k.Name] = true
 		for _, src := range k.Sources {
 			if !sources[src] {
-				return fmt.Errorf("sink %q: sources: no [[source]] is named %q", k.Name, src)
+				return conf.Keyf(table+".sources", "no [[source]] is named %q", src)
 			}
 		}
 	}
 	return nil
+}
+
+// optional checks a duration where zero means the default.
+func optional(key string, d conf.Duration, lo, hi time.Duration) error {
+	if d == 0 {
+		return nil
+	}
+	return conf.Within(key, d, conf.Duration(lo), conf.Duration(hi))
 }

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -300,14 +301,33 @@ height = 360
 	expect(t, ch, "STOPPING=1")
 }
 
+// TestConfigErrors: a config that -check-config passes is one the daemon
+// can run with; every refusal names the key and its line.
 func TestConfigErrors(t *testing.T) {
 	for _, tc := range []struct{ body, want string }{
-		{"[engine]\nworkers = 2\nqueue = 4\nspeed = 9\n", `:4: unknown key "engine.speed"`},
-		{"[[source]]\nname = \"a\"\nurl = \"camera:x\"\n", "camera:N"},
-		{"[[source]]\nname = \"a\"\nurl = \"demo\"\n[[source]]\nname = \"a\"\nurl = \"demo\"\n", "used twice"},
-		{"[dedup]\nforget = \"soon\"\n", "duration"},
-		{"[log]\nlevel = \"loud\"\n", "log level"},
-		{"[[sink]]\nname = \"a\"\n[sink.webhook]\nurl = \"https://h/\"\nsecrt = \"x\"\n", `unknown key "sink.webhook.secrt"`},
+		{"[engine]\nworkers = 2\nqueue = 4\nspeed = 9\n", `test.toml:4: unknown key "engine.speed"`},
+		{"[[source]]\nname = \"a\"\nurl = \"camera:x\"\n", "test.toml:3: key source[1].url: invalid source: \"camera:x\": want camera:N"},
+		{"[[source]]\nname = \"a\"\nurl = \"demo\"\n[[source]]\nname = \"a\"\nurl = \"demo\"\n", `test.toml:5: key source[2].name: "a" is used by an earlier source`},
+		{"[dedup]\nforget = \"soon\"\n", `test.toml:2: key dedup.forget: duration "soon"`},
+		{"[log]\nlevel = \"loud\"\n", "test.toml:2: key log.level: "},
+		// A bare number would be nanoseconds: refused, whatever the key.
+		{"[api]\nwrite_timeout = 10\n", `test.toml:2: key api.write_timeout: want a duration with a unit, like "30s" or "15m", got the bare number 10`},
+		{"[dedup]\nforget = 3\n", "test.toml:2: key dedup.forget: want a duration with a unit"},
+		{"[license]\nreport_interval = 300\n", "test.toml:2: key license.report_interval: want a duration with a unit"},
+		{"[engine]\nstuck_after = \"-10s\"\n", `test.toml:2: key engine.stuck_after: duration "-10s" must not be negative`},
+		// Values out of range.
+		{"[engine]\nqueue = 100000\n", "test.toml:2: key engine.queue: 100000 is outside 0 to 256"},
+		{"[engine]\nworkers = -1\n", "test.toml:2: key engine.workers: -1 is outside 0 to 256"},
+		{"[api]\nsubscriber_buffer = 1000000000000\n", "test.toml:2: key api.subscriber_buffer: 1000000000000 is outside 1 to 65536"},
+		{"[api]\nmax_decodes = 100000000000\n", "test.toml:2: key api.max_decodes: 100000000000 is outside 1 to 64"},
+		{"[api]\n\nwrite_timeout = \"1us\"\n", "test.toml:3: key api.write_timeout: 1µs is outside 100ms to 1h0m0s"},
+		{"[[source]]\nname = \"cam\"\nurl = \"camera:0\"\nwidth = 100000\nheight = 480\n", "test.toml:4: key source[1].width: invalid source: 100000 is outside 0 to 8192"},
+		{"[[source]]\nname = \"cam\"\nurl = \"camera:0\"\nwidth = 640\nheight = 480\nregion = [600, 0, 100, 100]\n", "test.toml:6: key source[1].region: invalid source: cam: region outside the frame: region [600, 0, 100, 100] is not inside the 640×480 frame"},
+		{"[[source]]\nname = \"demo\"\nurl = \"demo\"\nregion = [0, 0, 2000, 100]\n", "test.toml:4: key source[1].region: invalid source: demo: region outside the frame"},
+		// Lists: an array, or a comma-separated string; nothing else.
+		{"[[source]]\nname = \"demo\"\nurl = \"demo\"\nsymbologies = [\"QR_CODE\", 5]\n", "test.toml:4: key source[1].symbologies: want a list of strings"},
+		{"[[source]]\nname = \"demo\"\nurl = \"demo\"\nsymbologies = [\"QR_CODE\", \"KLINGON\"]\n", "test.toml:4: key source[1].symbologies: invalid source: demo: unknown symbology"},
+		{"[[sink]]\nname = \"a\"\n[sink.webhook]\nurl = \"https://h/\"\nsecrt = \"x\"\n", `test.toml:5: unknown key "sink[1].webhook.secrt"`},
 		{"[[sink]]\nname = \"a\"\nsources = [\"cam\"]\n[sink.webhook]\nurl = \"https://h/\"\n", `no [[source]] is named "cam"`},
 		{"[[sink]]\nname = \"a\"\n[sink.serial]\ndevice = \"/dev/ttyS0\"\n[[sink]]\nname = \"a\"\n[sink.serial]\ndevice = \"/dev/ttyS1\"\n", "used twice"},
 		{"[[sink]]\nname = \"a\"\nretry_max = \"1d\"\n[sink.mqtt]\nbroker = \"tcp://h:1883\"\n", "duration"},
@@ -321,6 +341,54 @@ func TestConfigErrors(t *testing.T) {
 	cfg, err := ParseConfig("default", packaging.DefaultScannerdConfig)
 	if err != nil || len(cfg.Sources) != 1 || cfg.Sources[0].URL != "demo" {
 		t.Errorf("the built-in default: %+v, %v", cfg, err)
+	}
+	// symbologies as a TOML array and as a comma list mean the same.
+	for _, list := range []string{`["QR_CODE", "EAN_13"]`, `"QR_CODE, EAN_13"`} {
+		cfg, err := ParseConfig("test.toml", []byte("[[source]]\nname = \"demo\"\nurl = \"demo\"\nsymbologies = "+list+"\n"))
+		if err != nil {
+			t.Fatalf("symbologies = %s: %v", list, err)
+		}
+		opts, _ := cfg.Sources[0].Options()
+		if want := scanner.NewSymbologySet(scanner.QRCode, scanner.EAN13); opts.Symbologies != want {
+			t.Errorf("symbologies = %s: %v, want %v", list, opts.Symbologies, want)
+		}
+	}
+}
+
+// TestConfigNotARegularFile: a FIFO (or a device) as the config is refused
+// at once, at start, at -check-config and at reload, instead of blocking
+// the signal handling that would stop the daemon.
+func TestConfigNotARegularFile(t *testing.T) {
+	fifo := filepath.Join(t.TempDir(), "scannerd.toml")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skipf("no FIFO here: %v", err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, _, err := LoadConfig(fifo)
+		done <- err
+	}()
+	if err := receive(t, done, "LoadConfig of a FIFO to return"); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+		t.Errorf("LoadConfig(FIFO) = %v", err)
+	}
+	path := writeConfig(t, "[[source]]\nname = \"demo\"\nurl = \"demo\"\n")
+	m := NewMain()
+	m.Stdout, m.Stderr = &syncBuffer{}, &syncBuffer{}
+	m.ParseFlags([]string{"-config", path})
+	if err := m.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	os.Remove(path)
+	if err := syscall.Mkfifo(path, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	go func() { done <- m.Reload() }()
+	if err := receive(t, done, "a reload from a FIFO to return"); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+		t.Errorf("Reload from a FIFO = %v", err)
+	}
+	if len(m.d.sourceStatuses()) != 1 {
+		t.Error("a refused reload changed the running configuration")
 	}
 }
 

@@ -55,9 +55,13 @@ func Dir() (string, error) {
 // Load returns every image of the manifest for decoding, or skips t when
 // the set is absent. Under the race detector it skips too: decoding hundreds
 // of photos there takes minutes and tests no concurrency, so make test runs
-// the scanner tests once more without -race.
+// the tests named *Blackbox* once more without -race (and only those). A
+// test that calls Load must therefore have Blackbox in its name.
 func Load(t testing.TB) []Image {
 	t.Helper()
+	if _, isTest := t.(*testing.T); isTest && !strings.Contains(t.Name(), "Blackbox") {
+		t.Fatalf("%s decodes the blackbox images: put Blackbox in its name, so make test runs it without -race", t.Name())
+	}
 	if raceEnabled {
 		t.Skip("skipping the blackbox images under -race (make test decodes them without it)")
 	}

@@ -1,18 +1,16 @@
 package lts
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"crypto/tls"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
-	"github.com/pelletier/go-toml/v2"
+	"github.com/scannerd/scannerd/internal/conf"
 	"github.com/scannerd/scannerd/licensing/wire"
 )
 
@@ -71,24 +69,9 @@ func (s *StoreConfig) UnmarshalText(b []byte) error {
 // Postgres reports whether the store is a PostgreSQL database.
 func (s StoreConfig) Postgres() bool { return s.URL != "" }
 
-// Duration is a time.Duration written as a Go duration string ("15m", "168h").
-type Duration time.Duration
-
-// UnmarshalText implements encoding.TextUnmarshaler.
-func (d *Duration) UnmarshalText(b []byte) error {
-	v, err := time.ParseDuration(string(b))
-	if err != nil {
-		return err
-	}
-	if v < 0 {
-		return fmt.Errorf("negative duration %q", b)
-	}
-	*d = Duration(v)
-	return nil
-}
-
-// MarshalText implements encoding.TextMarshaler.
-func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d).String()), nil }
+// Duration is a time.Duration written as a string with a unit ("15m",
+// "168h"); a bare number is refused.
+type Duration = conf.Duration
 
 // DefaultConfig returns the defaults, with paths relative to dir.
 func DefaultConfig(dir string) Config {
@@ -100,46 +83,56 @@ func DefaultConfig(dir string) Config {
 	}
 }
 
-// LoadConfig reads a config file over the defaults. Unknown keys are errors.
+// LoadConfig reads a config file over the defaults. Unknown keys, values
+// of the wrong kind and values out of range are errors naming the key and
+// its line.
 func LoadConfig(path string) (Config, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return Config{}, err
 	}
-	data, err := os.ReadFile(abs)
+	data, err := conf.ReadFile(abs)
 	if err != nil {
 		return Config{}, fmt.Errorf("read config: %w", err)
 	}
-	c, err := ParseConfig(data, filepath.Dir(abs))
+	return ParseConfig(path, data, filepath.Dir(abs))
+}
+
+// ParseConfig parses config file contents over the defaults; relative paths
+// will resolve against dir. name labels errors (the file's path).
+func ParseConfig(name string, data []byte, dir string) (Config, error) {
+	c := DefaultConfig(dir)
+	f, err := conf.Decode(name, data, &c)
 	if err != nil {
-		return Config{}, fmt.Errorf("config %s: %w", path, err)
+		return Config{}, err
+	}
+	if err := f.Locate(c.validate()); err != nil {
+		return Config{}, err
 	}
 	return c, nil
 }
 
-// ParseConfig parses config file contents over the defaults; relative paths
-// will resolve against dir. Unknown keys are errors.
-func ParseConfig(data []byte, dir string) (Config, error) {
-	c := DefaultConfig(dir)
-	dec := toml.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&c); err != nil {
-		var sm *toml.StrictMissingError
-		if errors.As(err, &sm) {
-			return Config{}, fmt.Errorf("unknown keys:\n%s", sm.String())
-		}
-		return Config{}, err
-	}
+// validate checks what decoding cannot.
+func (c *Config) validate() error {
 	if _, err := c.Vendors(); err != nil {
-		return Config{}, fmt.Errorf("vendor_keys: %w", err)
+		return conf.InTable("vendor_keys", err)
 	}
-	if c.Listen == "" || c.Store.Path == "" && c.Store.URL == "" || c.Key == "" {
-		return Config{}, errors.New("listen, store and key must not be empty")
+	for _, k := range []struct {
+		key   string
+		empty bool
+	}{{"listen", c.Listen == ""}, {"store", c.Store.Path == "" && c.Store.URL == ""}, {"key", c.Key == ""}} {
+		if k.empty {
+			return conf.Keyf(k.key, "must not be empty")
+		}
 	}
 	if u := c.Store.URL; u != "" && !strings.HasPrefix(u, "postgres://") && !strings.HasPrefix(u, "postgresql://") {
-		return Config{}, fmt.Errorf("[store] url must be a postgres:// URL")
+		return conf.Keyf("store.url", "must be a postgres:// URL")
 	}
-	return c, nil
+	return conf.First(
+		conf.Within("max_clock_skew", c.MaxClockSkew, Duration(time.Second), Duration(24*time.Hour)),
+		conf.Within("password_attempts", c.PasswordAttempts, 1, 1000),
+		conf.Within("password_window", c.PasswordWindow, Duration(time.Second), Duration(24*time.Hour)),
+	)
 }
 
 // Path resolves a path of the config relative to its directory.

@@ -15,10 +15,10 @@ import (
 
 var tryHarder = map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_TRY_HARDER: true}
 
-// TestNoFalsePositives runs the reader over the blackbox images without
+// TestBlackboxNoFalsePositives runs the reader over the blackbox images without
 // any DataBar Expanded symbol: the "none" family, and the RSS-14 images,
 // which the RSS-14 reader owns.
-func TestNoFalsePositives(t *testing.T) {
+func TestBlackboxNoFalsePositives(t *testing.T) {
 	imgs := blackbox.Load(t)
 	checked := 0
 	for _, im := range imgs {

@@ -9,9 +9,9 @@ import (
 	"github.com/scannerd/scannerd/internal/blackbox"
 )
 
-// TestNoFalsePositives runs the reader over the images that hold no barcode
+// TestBlackboxNoFalsePositives runs the reader over the images that hold no barcode
 // and over the other symbologies' images: it must find nothing in them.
-func TestNoFalsePositives(t *testing.T) {
+func TestBlackboxNoFalsePositives(t *testing.T) {
 	hints := map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_TRY_HARDER: true}
 	for _, im := range blackbox.Load(t) {
 		if im.Family == "pdf417" {
