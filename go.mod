@@ -13,6 +13,7 @@ require (
 	github.com/prometheus/client_golang v1.25.0
 	github.com/prometheus/common v0.72.0
 	go.etcd.io/bbolt v1.5.0
+	go.uber.org/goleak v1.3.0
 	gocv.io/x/gocv v0.43.0
 	golang.org/x/image v0.48.0
 	golang.org/x/sys v0.50.0

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/scannerd/scannerd/debugexport"
 	"github.com/scannerd/scannerd/scanner"
 )
 
@@ -18,8 +19,9 @@ var (
 	ErrBadQuery = errors.New("bad query parameter")
 	// ErrBadRequest: a request body is malformed.
 	ErrBadRequest = errors.New("bad request")
-	// ErrBadSettings: debug export settings that the exporter refuses.
-	ErrBadSettings = errors.New("bad debug export settings")
+	// ErrBadSettings: debug export settings that are malformed or that the
+	// exporter refuses; it is debugexport.ErrBadSettings.
+	ErrBadSettings = debugexport.ErrBadSettings
 	// ErrForbidden: the endpoint needs an admin peer (uid 0 or the admin group).
 	ErrForbidden = errors.New("admin permission needed")
 	// ErrBrowserRequest: the request carries Origin or Referer; browsers may

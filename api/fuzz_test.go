@@ -104,9 +104,9 @@ func (d engineDaemon) Decode(ctx context.Context, f *scanner.Frame, opts scanner
 
 type nullExporter struct{}
 
-func (nullExporter) Settings() any { return map[string]any{} }
-func (nullExporter) Configure(ctx context.Context, p Peer, body []byte) (any, error) {
-	return map[string]any{}, nil
+func (nullExporter) State() DebugExportState { return DebugExportState{} }
+func (nullExporter) Configure(ctx context.Context, p Peer, s DebugExportSettings) (DebugExportState, error) {
+	return DebugExportState{Settings: s}, nil
 }
 
 // FuzzRequest sends whole requests (method, path and query, Content-Type,

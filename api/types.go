@@ -120,11 +120,11 @@ type License interface {
 
 // DebugExporter controls the debug image export (off by default).
 type DebugExporter interface {
-	// Settings returns the current export settings and counters.
-	Settings() any
-	// Configure applies settings decoded from a PUT body; peer says who
-	// asked, for the log.
-	Configure(ctx context.Context, peer Peer, body []byte) (any, error)
+	// State returns the current settings, with their defaults, and counters.
+	State() DebugExportState
+	// Configure applies settings that ParseDebugExportSettings accepted;
+	// peer says who asked, for the log.
+	Configure(ctx context.Context, peer Peer, s DebugExportSettings) (DebugExportState, error)
 }
 
 // Peer is the process at the other end of a socket connection, as the

@@ -12,7 +12,7 @@ package debugexport
 
 import (
 	"bytes"
-	"encoding/json"
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -20,7 +20,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/scannerd/scannerd/scanner"
@@ -28,39 +27,16 @@ import (
 
 // Errors callers branch on.
 var (
-	// ErrBadSettings: the settings request is malformed or out of range.
+	// ErrBadSettings: the settings are malformed or out of range.
 	ErrBadSettings = errors.New("invalid debug export settings")
 	// ErrBadDir: the target directory cannot be used safely.
 	ErrBadDir = errors.New("unusable debug export directory")
+	// ErrClosed: the exporter was closed.
+	ErrClosed = errors.New("debug export closed")
 )
 
-// Which frames to export.
-const (
-	FramesDecoded = "decoded" // frames with at least one result
-	FramesFailed  = "failed"  // frames where regions looked like barcodes but nothing was read
-	FramesAll     = "all"
-)
-
-// Settings are what an administrator asks for (the JSON body of PUT
-// /v1/debug/export).
-type Settings struct {
-	Enabled bool   `json:"enabled"`
-	Dir     string `json:"dir,omitempty"`
-	Frames  string `json:"frames,omitempty"` // decoded, failed or all (default decoded)
-	// Sample exports one matching frame in Sample (default 1: each).
-	Sample int `json:"sample,omitempty"`
-	// MaxImages and MaxBytes stop the export when reached (defaults 1000
-	// images, 1 GiB).
-	MaxImages int   `json:"max_images,omitempty"`
-	MaxBytes  int64 `json:"max_bytes,omitempty"`
-	// Duration turns the export off after this long ("10m"; default 1h).
-	Duration string `json:"duration,omitempty"`
-	// Color saves the colour frame as captured where the source has one
-	// (cameras, files, pipelines), the gray plane otherwise.
-	Color bool `json:"color,omitempty"`
-}
-
-// State is Settings plus what the export has done, for GET and status.
+// State is Settings, with the defaults filled in, plus what the export has
+// done, for GET /v1/debug/export and the status.
 type State struct {
 	Settings
 	Since      time.Time `json:"since,omitzero"`
@@ -72,30 +48,29 @@ type State struct {
 	StopReason string    `json:"stop_reason,omitempty"`
 }
 
-// Defaults for unset limits.
-const (
-	DefaultMaxImages = 1000
-	DefaultMaxBytes  = 1 << 30
-	DefaultDuration  = time.Hour
-	queueLen         = 4
-)
+// queueLen bounds the frames waiting for the writer.
+const queueLen = 4
 
 // Config sets up an Exporter.
 type Config struct {
 	// AllowedRoot, when set, is the directory export directories must be
-	// inside (the service may write nowhere else).
+	// inside (the service may write nowhere else). Every component of an
+	// export directory's path below it is resolved inside it: a symbolic
+	// link that leads out is refused.
 	AllowedRoot string
 	Clock       func() time.Time
 	Logger      *slog.Logger
 	// OnStop is told when the export turns itself off (a limit was hit),
-	// for an event to subscribers. It must not block.
+	// for an event to subscribers. It runs on the exporter's own goroutine,
+	// one call at a time, never after Close has returned.
 	OnStop func(State)
 	// write stores one frame (tests slow it down); default writeFrame.
 	write func(root *os.Root, base string, f *snapshot) (int64, error)
 }
 
 // Exporter is the debug export. Its zero value is not usable; call New,
-// then Start, and Close at the end.
+// then Start, and Close at the end. Every method is safe to call at any
+// time, also after Close.
 type Exporter struct {
 	cfg Config
 	log *slog.Logger
@@ -103,13 +78,18 @@ type Exporter struct {
 	mu      sync.Mutex
 	st      State
 	root    *os.Root
-	matched int // matching frames seen, for sampling
-	gen     int // bumped at every change, so queued frames of an old setting are dropped
+	matched int  // matching frames seen, for sampling
+	gen     int  // bumped at every change, so queued frames of an old setting are dropped
+	closed  bool // no more frames, notices or settings
+	pending int  // frames queued or being written
+	idle    chan struct{}
 
-	queue   chan *snapshot
-	pending atomic.Int64 // frames queued or being written
-	wg      sync.WaitGroup
-	once    sync.Once
+	queue    chan *snapshot
+	stops    chan State // notices for OnStop
+	writerWG sync.WaitGroup
+	notifyWG sync.WaitGroup
+	start    sync.Once
+	close    sync.Once
 }
 
 // snapshot is a frame copied for export, with its report.
@@ -132,26 +112,37 @@ func New(cfg Config) *Exporter {
 	if cfg.write == nil {
 		cfg.write = writeFrame
 	}
-	return &Exporter{cfg: cfg, log: cfg.Logger, queue: make(chan *snapshot, queueLen)}
+	return &Exporter{cfg: cfg, log: cfg.Logger, queue: make(chan *snapshot, queueLen), stops: make(chan State, 8)}
 }
 
-// Start launches the writer.
+// Start launches the writer and the goroutine that tells OnStop.
 func (e *Exporter) Start() {
-	e.wg.Add(1)
-	go e.writer()
+	e.start.Do(func() {
+		e.writerWG.Add(1)
+		go e.writer()
+		e.notifyWG.Add(1)
+		go e.notifier()
+	})
 }
 
-// Close stops the writer after the queued frames; it is idempotent.
+// Close stops taking frames, writes the queued ones, and returns once its
+// goroutines have ended; it is idempotent.
 func (e *Exporter) Close() error {
-	e.once.Do(func() {
-		close(e.queue)
-		e.wg.Wait()
+	e.close.Do(func() {
+		e.start.Do(func() {}) // a Start after Close starts nothing
 		e.mu.Lock()
+		e.closed = true
+		close(e.queue)
+		e.mu.Unlock()
+		e.writerWG.Wait()
+		e.mu.Lock()
+		close(e.stops) // under mu: notifyStopLocked sends only while !closed
 		if e.root != nil {
 			e.root.Close()
 			e.root = nil
 		}
 		e.mu.Unlock()
+		e.notifyWG.Wait()
 	})
 	return nil
 }
@@ -164,19 +155,13 @@ func (e *Exporter) State() State {
 	return e.st
 }
 
-// Configure applies settings from a JSON body. who names the requester
-// (uid and pid) for the log. A directory that is a symlink, not a
-// directory, outside the allowed root or not writable is refused with
-// ErrBadDir and the previous settings stay.
-func (e *Exporter) Configure(body []byte, who string) (State, error) {
-	var s Settings
-	dec := json.NewDecoder(strings.NewReader(string(body)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&s); err != nil {
-		return State{}, fmt.Errorf("%w: %w", ErrBadSettings, err)
-	}
-	if dec.More() {
-		return State{}, fmt.Errorf("%w: trailing data after the JSON object", ErrBadSettings)
+// Configure applies settings. who names the requester (uid and pid) for
+// the log. Invalid settings are refused with ErrBadSettings, a directory
+// that is a symlink, not a directory, outside the allowed root or not
+// writable with ErrBadDir; either way the previous settings stay.
+func (e *Exporter) Configure(ctx context.Context, s Settings, who string) (State, error) {
+	if err := s.Validate(); err != nil {
+		return State{}, err
 	}
 	if !s.Enabled {
 		e.mu.Lock()
@@ -189,9 +174,9 @@ func (e *Exporter) Configure(body []byte, who string) (State, error) {
 		}
 		return st, nil
 	}
-	dur, err := s.normalize()
-	if err != nil {
-		return State{}, err
+	s = s.withDefaults()
+	if e.isClosed() {
+		return State{}, ErrClosed
 	}
 	root, err := e.openDir(s.Dir)
 	if err != nil {
@@ -199,13 +184,18 @@ func (e *Exporter) Configure(body []byte, who string) (State, error) {
 	}
 	now := e.cfg.Clock()
 	e.mu.Lock()
+	if e.closed {
+		e.mu.Unlock()
+		root.Close()
+		return State{}, ErrClosed
+	}
 	if e.root != nil {
 		e.root.Close()
 	}
 	e.root = root
 	e.gen++
 	e.matched = 0
-	e.st = State{Settings: s, Since: now, Until: now.Add(dur)}
+	e.st = State{Settings: s, Since: now, Until: now.Add(s.Duration.D())}
 	st := e.st
 	e.mu.Unlock()
 	e.log.Warn("debug export on: frames will be saved to disk", "by", who, "dir", s.Dir, "frames", s.Frames,
@@ -213,66 +203,50 @@ func (e *Exporter) Configure(body []byte, who string) (State, error) {
 	return st, nil
 }
 
-func (s *Settings) normalize() (time.Duration, error) {
-	if s.Dir == "" || !filepath.IsAbs(s.Dir) {
-		return 0, fmt.Errorf("%w: dir must be an absolute path", ErrBadSettings)
-	}
-	s.Dir = filepath.Clean(s.Dir)
-	switch s.Frames {
-	case "":
-		s.Frames = FramesDecoded
-	case FramesDecoded, FramesFailed, FramesAll:
-	default:
-		return 0, fmt.Errorf("%w: frames %q: want decoded, failed or all", ErrBadSettings, s.Frames)
-	}
-	if s.Sample == 0 {
-		s.Sample = 1
-	}
-	if s.MaxImages == 0 {
-		s.MaxImages = DefaultMaxImages
-	}
-	if s.MaxBytes == 0 {
-		s.MaxBytes = DefaultMaxBytes
-	}
-	if s.Sample < 0 || s.MaxImages < 0 || s.MaxBytes < 0 {
-		return 0, fmt.Errorf("%w: sample, max_images and max_bytes must be positive", ErrBadSettings)
-	}
-	dur := DefaultDuration
-	if s.Duration != "" {
-		d, err := time.ParseDuration(s.Duration)
-		if err != nil || d <= 0 {
-			return 0, fmt.Errorf("%w: duration %q: want a positive duration like 10m", ErrBadSettings, s.Duration)
-		}
-		dur = d
-	}
-	s.Duration = dur.String()
-	return dur, nil
+func (e *Exporter) isClosed() bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.closed
 }
 
-// openDir creates the directory (0750) when missing and opens it as a
-// root that no path written below it can escape, symlinks included.
+// openDir creates the directory (0750) when missing and opens it as a root
+// that no path written below it can escape. The whole path below the
+// allowed root is resolved inside it, component by component: a symbolic
+// link anywhere on it that leads out of the allowed root is refused, as is
+// a directory that is itself a symbolic link. Directories are created
+// group-readable: below a setgid root (the packaged /var/lib/scannerd/debug,
+// group scannerd-admin) the files take the root's group.
 func (e *Exporter) openDir(dir string) (*os.Root, error) {
-	if r := e.cfg.AllowedRoot; r != "" {
-		if rel, err := filepath.Rel(r, dir); err != nil || rel == ".." || strings.HasPrefix(rel, "../") {
-			return nil, fmt.Errorf("%w: %s is not inside %s", ErrBadDir, dir, r)
-		}
+	base := e.cfg.AllowedRoot
+	if base == "" {
+		base = "/"
 	}
-	st, err := os.Lstat(dir)
-	switch {
-	case errors.Is(err, os.ErrNotExist):
-		if err := os.MkdirAll(dir, 0o750); err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrBadDir, err)
-		}
-	case err != nil:
-		return nil, fmt.Errorf("%w: %w", ErrBadDir, err)
-	case st.Mode()&os.ModeSymlink != 0:
-		return nil, fmt.Errorf("%w: %s is a symbolic link", ErrBadDir, dir)
-	case !st.IsDir():
-		return nil, fmt.Errorf("%w: %s is not a directory", ErrBadDir, dir)
+	rel, err := filepath.Rel(base, dir)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, "../") {
+		return nil, fmt.Errorf("%w: %s is not inside %s", ErrBadDir, dir, base)
 	}
-	root, err := os.OpenRoot(dir)
+	top, err := os.OpenRoot(base)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrBadDir, err)
+	}
+	defer top.Close()
+	if rel != "." {
+		if err := top.MkdirAll(rel, 0o750); err != nil {
+			return nil, fmt.Errorf("%w: %s: %w", ErrBadDir, dir, err)
+		}
+		st, err := top.Lstat(rel)
+		switch {
+		case err != nil:
+			return nil, fmt.Errorf("%w: %w", ErrBadDir, err)
+		case st.Mode()&os.ModeSymlink != 0:
+			return nil, fmt.Errorf("%w: %s is a symbolic link", ErrBadDir, dir)
+		case !st.IsDir():
+			return nil, fmt.Errorf("%w: %s is not a directory", ErrBadDir, dir)
+		}
+	}
+	root, err := top.OpenRoot(rel)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", ErrBadDir, dir, err)
 	}
 	// Prove it is writable now rather than at the first frame.
 	probe := fmt.Sprintf(".probe-%d", os.Getpid())
@@ -291,7 +265,7 @@ func (e *Exporter) openDir(dir string) (*os.Root, error) {
 // it when the queue is full; it never waits.
 func (e *Exporter) Inspect(f *scanner.Frame, rep *scanner.FrameReport) {
 	e.mu.Lock()
-	if !e.st.Enabled || !e.matches(rep) {
+	if e.closed || !e.st.Enabled || !e.matches(rep) {
 		e.mu.Unlock()
 		return
 	}
@@ -308,6 +282,7 @@ func (e *Exporter) Inspect(f *scanner.Frame, rep *scanner.FrameReport) {
 	gen, color := e.gen, e.st.Color
 	e.mu.Unlock()
 
+	// The copy is made outside the lock: frames are large.
 	snap := &snapshot{gen: gen, w: f.Width, h: f.Height, report: *rep}
 	if color && len(f.Color) == 3*f.Width*f.Height {
 		snap.pix, snap.color = bytes.Clone(f.Color), true
@@ -318,17 +293,19 @@ func (e *Exporter) Inspect(f *scanner.Frame, rep *scanner.FrameReport) {
 		}
 	}
 	snap.report.Results = append([]scanner.Result(nil), rep.Results...)
-	e.pending.Add(1)
-	select {
-	case e.queue <- snap:
-	default:
-		e.pending.Add(-1)
+
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closed || gen != e.gen {
 		clear(snap.pix)
-		e.mu.Lock()
-		if e.gen == gen {
-			e.st.Dropped++
-		}
-		e.mu.Unlock()
+		return
+	}
+	select {
+	case e.queue <- snap: // under mu: Close closes the queue under mu too
+		e.pending++
+	default:
+		clear(snap.pix)
+		e.st.Dropped++
 	}
 }
 
@@ -346,7 +323,7 @@ func (e *Exporter) matches(rep *scanner.FrameReport) bool {
 func (e *Exporter) expireLocked() {
 	if e.st.Enabled && !e.cfg.Clock().Before(e.st.Until) {
 		e.stopLocked("duration elapsed")
-		e.notifyStop()
+		e.notifyStopLocked()
 	}
 }
 
@@ -359,17 +336,32 @@ func (e *Exporter) stopLocked(reason string) {
 	e.gen++
 }
 
-// notifyStop tells OnStop, outside the caller's critical path.
-func (e *Exporter) notifyStop() {
+// notifyStopLocked logs a stop and hands it to the notifier: OnStop runs
+// outside the caller's lock and critical path. After Close there is no
+// notifier, and no notice.
+func (e *Exporter) notifyStopLocked() {
 	st := e.st
 	e.log.Info("debug export stopped", "reason", st.StopReason, "images", st.Images, "bytes", st.Bytes)
-	if e.cfg.OnStop != nil {
-		go e.cfg.OnStop(st)
+	if e.closed || e.cfg.OnStop == nil {
+		return
+	}
+	select {
+	case e.stops <- st:
+	default: // a notice is waiting already; State has the latest
+	}
+}
+
+func (e *Exporter) notifier() {
+	defer e.notifyWG.Done()
+	for st := range e.stops {
+		if e.cfg.OnStop != nil {
+			e.cfg.OnStop(st)
+		}
 	}
 }
 
 func (e *Exporter) writer() {
-	defer e.wg.Done()
+	defer e.writerWG.Done()
 	for snap := range e.queue {
 		e.mu.Lock()
 		root, current := e.root, snap.gen == e.gen && e.st.Enabled
@@ -381,7 +373,12 @@ func (e *Exporter) writer() {
 			e.account(snap.gen, n, err)
 		}
 		clear(snap.pix)
-		e.pending.Add(-1)
+		e.mu.Lock()
+		if e.pending--; e.pending == 0 && e.idle != nil {
+			close(e.idle)
+			e.idle = nil
+		}
+		e.mu.Unlock()
 	}
 }
 
@@ -394,7 +391,31 @@ func (e *Exporter) WantsColor() bool {
 }
 
 // Pending returns how many frames wait to be written or are being written.
-func (e *Exporter) Pending() int { return int(e.pending.Load()) }
+func (e *Exporter) Pending() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.pending
+}
+
+// Flush waits until no frame waits to be written, or ctx ends.
+func (e *Exporter) Flush(ctx context.Context) error {
+	e.mu.Lock()
+	if e.pending == 0 {
+		e.mu.Unlock()
+		return nil
+	}
+	if e.idle == nil {
+		e.idle = make(chan struct{})
+	}
+	idle := e.idle
+	e.mu.Unlock()
+	select {
+	case <-idle:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
 
 // account counts a write and stops the export at a limit.
 func (e *Exporter) account(gen int, n int64, err error) {
@@ -413,10 +434,10 @@ func (e *Exporter) account(gen int, n int64, err error) {
 	switch {
 	case e.st.Images >= e.st.MaxImages:
 		e.stopLocked("max_images reached")
-		e.notifyStop()
+		e.notifyStopLocked()
 	case e.st.Bytes >= e.st.MaxBytes:
 		e.stopLocked("max_bytes reached")
-		e.notifyStop()
+		e.notifyStopLocked()
 	}
 }
 

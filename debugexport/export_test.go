@@ -7,12 +7,14 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
+	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/scannerd/scannerd/debugexport"
+	"github.com/scannerd/scannerd/internal/conf"
 	"github.com/scannerd/scannerd/internal/symbols"
 	"github.com/scannerd/scannerd/scanner"
 )
@@ -70,9 +72,13 @@ func newRig(t *testing.T, cfg debugexport.Config) *rig {
 	return r
 }
 
-func (r *rig) configure(t *testing.T, body string) debugexport.State {
+// configure applies s with the rig's directory as its dir.
+func (r *rig) configure(t *testing.T, s debugexport.Settings) debugexport.State {
 	t.Helper()
-	st, err := r.exp.Configure([]byte(strings.ReplaceAll(body, "DIR", r.dir)), "uid=0 pid=1")
+	if s.Enabled {
+		s.Dir = r.dir
+	}
+	st, err := r.exp.Configure(context.Background(), s, "uid=0 pid=1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,10 +101,10 @@ func (r *rig) feed(t *testing.T, frames []frameSpec) {
 // waitWritten waits until the writer has nothing left to write.
 func (r *rig) waitWritten(t *testing.T) {
 	t.Helper()
-	for deadline := time.Now().Add(30 * time.Second); r.exp.Pending() > 0; time.Sleep(time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("%d frames still waiting for the writer", r.exp.Pending())
-		}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := r.exp.Flush(ctx); err != nil {
+		t.Fatalf("%d frames still waiting for the writer: %v", r.exp.Pending(), err)
 	}
 }
 
@@ -111,7 +117,7 @@ var frames = []frameSpec{{text: "first"}, {}, {text: "third"}, {text: "x", broke
 
 func TestExportDecodedFrames(t *testing.T) {
 	r := newRig(t, debugexport.Config{})
-	r.configure(t, `{"enabled":true,"dir":"DIR","frames":"decoded"}`)
+	r.configure(t, debugexport.Settings{Enabled: true, Frames: debugexport.FramesDecoded})
 	r.feed(t, frames)
 	files := r.written(t)
 	if len(files) != 3 {
@@ -157,7 +163,7 @@ func TestExportDecodedFrames(t *testing.T) {
 
 func TestExportFailedAndSampledFrames(t *testing.T) {
 	r := newRig(t, debugexport.Config{})
-	r.configure(t, `{"enabled":true,"dir":"DIR","frames":"failed"}`)
+	r.configure(t, debugexport.Settings{Enabled: true, Frames: debugexport.FramesFailed})
 	r.feed(t, frames)
 	files := r.written(t)
 	if len(files) != 1 {
@@ -169,7 +175,7 @@ func TestExportFailedAndSampledFrames(t *testing.T) {
 	}
 
 	r2 := newRig(t, debugexport.Config{})
-	r2.configure(t, `{"enabled":true,"dir":"DIR","frames":"all","sample":2}`)
+	r2.configure(t, debugexport.Settings{Enabled: true, Frames: debugexport.FramesAll, Sample: 2})
 	r2.feed(t, frames)
 	var seqs []uint64
 	for _, f := range r2.written(t) {
@@ -184,7 +190,7 @@ func TestExportFailedAndSampledFrames(t *testing.T) {
 func TestExportLimitsStopIt(t *testing.T) {
 	stopped := make(chan debugexport.State, 1)
 	r := newRig(t, debugexport.Config{OnStop: func(s debugexport.State) { stopped <- s }})
-	r.configure(t, `{"enabled":true,"dir":"DIR","frames":"all","max_images":2}`)
+	r.configure(t, debugexport.Settings{Enabled: true, Frames: debugexport.FramesAll, MaxImages: 2})
 	r.feed(t, frames)
 	if n := len(r.written(t)); n != 2 {
 		t.Errorf("max_images 2: %d exported", n)
@@ -206,7 +212,7 @@ func TestExportLimitsStopIt(t *testing.T) {
 	var mu sync.Mutex
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 	r2 := newRig(t, debugexport.Config{Clock: clock})
-	r2.configure(t, `{"enabled":true,"dir":"DIR","frames":"all","duration":"10m"}`)
+	r2.configure(t, debugexport.Settings{Enabled: true, Frames: debugexport.FramesAll, Duration: conf.Duration(10 * time.Minute)})
 	mu.Lock()
 	now = now.Add(11 * time.Minute)
 	mu.Unlock()
@@ -222,8 +228,8 @@ func TestExportLimitsStopIt(t *testing.T) {
 func TestExportOffWritesNothing(t *testing.T) {
 	r := newRig(t, debugexport.Config{})
 	r.feed(t, frames)
-	r.configure(t, `{"enabled":true,"dir":"DIR"}`)
-	r.configure(t, `{"enabled":false}`)
+	r.configure(t, debugexport.Settings{Enabled: true})
+	r.configure(t, debugexport.Settings{})
 	r.feed(t, frames)
 	if n := len(r.written(t)); n != 0 {
 		t.Errorf("export off: %d files written", n)
@@ -232,36 +238,160 @@ func TestExportOffWritesNothing(t *testing.T) {
 
 func TestExportRefusesBadDirectories(t *testing.T) {
 	base := t.TempDir()
+	outside := t.TempDir()
 	target := filepath.Join(base, "real")
 	os.Mkdir(target, 0o750)
-	os.Symlink(target, filepath.Join(base, "link"))
+	os.Symlink("real", filepath.Join(base, "link"))
+	os.Symlink(outside, filepath.Join(base, "out"))
+	os.Symlink(target, filepath.Join(base, "abs")) // absolute: refused even when it points inside
 	os.WriteFile(filepath.Join(base, "file"), nil, 0o600)
 	exp := debugexport.New(debugexport.Config{AllowedRoot: base})
-	for name, body := range map[string]string{
-		"symlink":  `{"enabled":true,"dir":"` + filepath.Join(base, "link") + `"}`,
-		"file":     `{"enabled":true,"dir":"` + filepath.Join(base, "file") + `"}`,
-		"outside":  `{"enabled":true,"dir":"/etc/scannerd-export"}`,
-		"escape":   `{"enabled":true,"dir":"` + base + `/../elsewhere"}`,
-		"relative": `{"enabled":true,"dir":"export"}`,
+	exp.Start()
+	defer exp.Close()
+	for name, dir := range map[string]string{
+		"symlink":  filepath.Join(base, "link"),
+		"absolute": filepath.Join(base, "abs", "export"),
+		"file":     filepath.Join(base, "file"),
+		"outside":  "/etc/scannerd-export",
+		"escape":   base + "/../elsewhere",
+		"relative": "export",
+		// A parent that is a symbolic link out of the root: the path reads
+		// as inside, the directory would be made outside.
+		"symlinked parent":      filepath.Join(base, "out", "export"),
+		"symlinked grandparent": filepath.Join(base, "out", "a", "b"),
+		"under a file":          filepath.Join(base, "file", "export"),
 	} {
-		if _, err := exp.Configure([]byte(body), "test"); !errors.Is(err, debugexport.ErrBadDir) && !errors.Is(err, debugexport.ErrBadSettings) {
+		_, err := exp.Configure(context.Background(), debugexport.Settings{Enabled: true, Dir: dir}, "test")
+		if !errors.Is(err, debugexport.ErrBadDir) && !errors.Is(err, debugexport.ErrBadSettings) {
 			t.Errorf("%s: err = %v", name, err)
 		}
 		if exp.State().Enabled {
 			t.Errorf("%s: export turned on", name)
 		}
 	}
-	for name, body := range map[string]string{
-		"unknown key": `{"enabled":true,"dir":"/x","colour":true}`,
-		"frames":      `{"enabled":true,"dir":"/x","frames":"some"}`,
-		"duration":    `{"enabled":true,"dir":"/x","duration":"forever"}`,
-		"negative":    `{"enabled":true,"dir":"/x","max_images":-1}`,
-		"not json":    `enable please`,
+	if left, _ := os.ReadDir(outside); len(left) != 0 {
+		t.Errorf("directories made outside the allowed root: %v", left)
+	}
+	for name, s := range map[string]debugexport.Settings{
+		"frames":       {Enabled: true, Dir: "/x", Frames: "some"},
+		"negative":     {Enabled: true, Dir: "/x", MaxImages: -1},
+		"duration":     {Enabled: true, Dir: "/x", Duration: -1},
+		"too long":     {Enabled: true, Dir: "/x", Duration: conf.Duration(debugexport.MaxDuration + time.Second)},
+		"huge sample":  {Enabled: true, Dir: "/x", Sample: debugexport.MaxSample + 1},
+		"no directory": {Enabled: true},
 	} {
-		if _, err := exp.Configure([]byte(body), "test"); !errors.Is(err, debugexport.ErrBadSettings) {
+		if _, err := exp.Configure(context.Background(), s, "test"); !errors.Is(err, debugexport.ErrBadSettings) {
 			t.Errorf("%s: err = %v, want ErrBadSettings", name, err)
 		}
 	}
+	// A relative symbolic link that stays inside the root is a path like
+	// any other.
+	if _, err := exp.Configure(context.Background(), debugexport.Settings{Enabled: true, Dir: filepath.Join(base, "link", "day1")}, "test"); err != nil {
+		t.Errorf("a directory below a link inside the root: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(target, "day1")); err != nil {
+		t.Errorf("not made below the link's target: %v", err)
+	}
+}
+
+// TestExportDefaults: zero values, and "0s" for the duration, take the
+// documented defaults; the state reports them.
+func TestExportDefaults(t *testing.T) {
+	now := time.Unix(1700000000, 0)
+	r := newRig(t, debugexport.Config{Clock: func() time.Time { return now }})
+	st := r.configure(t, debugexport.Settings{Enabled: true, Duration: 0})
+	want := debugexport.Settings{Enabled: true, Dir: r.dir, Frames: debugexport.FramesDecoded, Sample: 1,
+		MaxImages: debugexport.DefaultMaxImages, MaxBytes: debugexport.DefaultMaxBytes, Duration: conf.Duration(debugexport.DefaultDuration)}
+	if st.Settings != want || !st.Until.Equal(now.Add(debugexport.DefaultDuration)) {
+		t.Errorf("state %+v, want settings %+v until %v", st, want, now.Add(time.Hour))
+	}
+}
+
+// TestExportFilesReadableByTheGroup: directories and files are made
+// readable by their group, and below a setgid root (as packaged: group
+// scannerd-admin) they take the root's group, so the administrators who
+// turn the export on can read what it saves.
+func TestExportFilesReadableByTheGroup(t *testing.T) {
+	base := filepath.Join(t.TempDir(), "debug")
+	if err := os.Mkdir(base, 0o750); err != nil {
+		t.Fatal(err)
+	}
+	const group = 4242 // a group this process is not in
+	chowned := os.Getuid() == 0 && os.Chown(base, -1, group) == nil
+	if err := os.Chmod(base, os.ModeSetgid|0o750); err != nil {
+		t.Fatal(err)
+	}
+	exp := debugexport.New(debugexport.Config{AllowedRoot: base})
+	exp.Start()
+	engine := scanner.NewEngine(scanner.EngineConfig{Workers: 1, Inspect: exp.Inspect})
+	engine.Start()
+	defer engine.Close()
+	defer exp.Close()
+	dir := filepath.Join(base, "session", "one")
+	if _, err := exp.Configure(context.Background(), debugexport.Settings{Enabled: true, Dir: dir}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	pool := scanner.NewPlanePool(0)
+	if _, err := engine.Decode(context.Background(), makeFrame(t, pool, 0, frameSpec{text: "admins"}), scanner.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	exp.Flush(ctx)
+	files, _ := filepath.Glob(filepath.Join(dir, "*"))
+	if len(files) != 2 {
+		t.Fatalf("exported %v", files)
+	}
+	for _, p := range append(files, dir, filepath.Dir(dir)) {
+		st, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := os.FileMode(0o040)
+		if st.IsDir() {
+			want = 0o050
+		}
+		if st.Mode().Perm()&want != want || st.Mode().Perm()&0o007 != 0 {
+			t.Errorf("%s: mode %v, want group-readable and nothing for others", p, st.Mode())
+		}
+		if gid := st.Sys().(*syscall.Stat_t).Gid; chowned && gid != group {
+			t.Errorf("%s: group %d, want the root's %d", p, gid, group)
+		}
+	}
+}
+
+// TestExporterClosesInAnyOrder: Inspect, State, Configure and Flush after
+// Close neither panic nor start anything; OnStop is never told after
+// Close has returned.
+func TestExporterClosesInAnyOrder(t *testing.T) {
+	var stopped sync.WaitGroup
+	var afterClose atomic.Bool
+	r := newRig(t, debugexport.Config{OnStop: func(debugexport.State) {
+		if afterClose.Load() {
+			t.Error("OnStop told after Close returned")
+		}
+		stopped.Done()
+	}})
+	stopped.Add(1)
+	r.configure(t, debugexport.Settings{Enabled: true, Frames: debugexport.FramesAll, MaxImages: 1})
+	r.feed(t, frames[:1])
+	stopped.Wait() // the max_images notice
+	r.configure(t, debugexport.Settings{Enabled: true, Frames: debugexport.FramesAll})
+	r.exp.Close()
+	afterClose.Store(true)
+	f := makeFrame(t, r.pool, 9, frameSpec{text: "late"})
+	r.exp.Inspect(f, &scanner.FrameReport{Source: "cam", Results: []scanner.Result{{Text: "late"}}})
+	f.Purge()
+	if _, err := r.exp.Configure(context.Background(), debugexport.Settings{Enabled: true, Dir: r.dir}, "test"); !errors.Is(err, debugexport.ErrClosed) {
+		t.Errorf("Configure after Close: %v", err)
+	}
+	if err := r.exp.Flush(context.Background()); err != nil {
+		t.Errorf("Flush after Close: %v", err)
+	}
+	r.exp.State()
+	r.exp.Close()
+	r.exp.Start() // starts nothing: goleak would see it
+	r.feed(t, frames[:2])
 }
 
 // TestSlowDiskNeverBlocksThePipeline: with a writer that does not return,
@@ -279,7 +409,7 @@ func TestSlowDiskNeverBlocksThePipeline(t *testing.T) {
 		return debugexport.WriteFrame(root, base, s)
 	})
 	r := newRig(t, cfg)
-	r.configure(t, `{"enabled":true,"dir":"DIR","frames":"all"}`)
+	r.configure(t, debugexport.Settings{Enabled: true, Frames: debugexport.FramesAll})
 	const n = 40
 	for i := 0; i < n; i++ {
 		rep, err := r.engine.Decode(context.Background(), makeFrame(t, r.pool, i, frameSpec{text: "slow"}), scanner.Options{})
@@ -315,7 +445,7 @@ func TestSlowDiskNeverBlocksThePipeline(t *testing.T) {
 // image is saved in colour; one without is saved gray.
 func TestExportColorFrames(t *testing.T) {
 	r := newRig(t, debugexport.Config{})
-	r.configure(t, `{"enabled":true,"dir":"DIR","frames":"all","color":true}`)
+	r.configure(t, debugexport.Settings{Enabled: true, Frames: debugexport.FramesAll, Color: true})
 	if !r.exp.WantsColor() {
 		t.Fatal("WantsColor false with color on")
 	}

@@ -58,23 +58,19 @@ type Exporter struct {
 
 var _ api.DebugExporter = (*Exporter)(nil)
 
-// Settings returns the settings last given.
-func (e *Exporter) Settings() any {
+// State returns the settings last given.
+func (e *Exporter) State() api.DebugExportState {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return e.settings
+	return api.DebugExportState{Settings: e.settings}
 }
 
 // Configure takes new settings as the daemon's exporter does.
-func (e *Exporter) Configure(_ context.Context, peer api.Peer, body []byte) (any, error) {
-	st, err := api.ParseDebugExportSettings(body)
-	if err != nil {
-		return nil, err
-	}
+func (e *Exporter) Configure(_ context.Context, peer api.Peer, s api.DebugExportSettings) (api.DebugExportState, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.settings, e.peer = st, peer
-	return st, nil
+	e.settings, e.peer = s, peer
+	return api.DebugExportState{Settings: s}, nil
 }
 
 // Last returns the settings last given and the peer that gave them.

@@ -244,22 +244,22 @@ func (c *Client) Sync(ctx context.Context) (json.RawMessage, error) {
 
 // DebugExport returns the debug image export's settings and counters.
 // Admin only.
-func (c *Client) DebugExport(ctx context.Context) (json.RawMessage, error) {
-	var doc json.RawMessage
-	err := c.do(ctx, http.MethodGet, "/v1/debug/export", nil, nil, nil, &doc)
-	return doc, err
+func (c *Client) DebugExport(ctx context.Context) (api.DebugExportState, error) {
+	var st api.DebugExportState
+	err := c.do(ctx, http.MethodGet, "/v1/debug/export", nil, nil, nil, &st)
+	return st, err
 }
 
 // SetDebugExport changes the debug image export's settings and returns
-// them as applied. Admin only.
-func (c *Client) SetDebugExport(ctx context.Context, st api.DebugExportSettings) (json.RawMessage, error) {
-	b, err := json.Marshal(st)
+// them as applied, with their defaults. Admin only.
+func (c *Client) SetDebugExport(ctx context.Context, s api.DebugExportSettings) (api.DebugExportState, error) {
+	b, err := json.Marshal(s)
 	if err != nil {
-		return nil, err
+		return api.DebugExportState{}, err
 	}
-	var doc json.RawMessage
-	err = c.do(ctx, http.MethodPut, "/v1/debug/export", nil, bytes.NewReader(b), http.Header{"Content-Type": {"application/json"}}, &doc)
-	return doc, err
+	var st api.DebugExportState
+	err = c.do(ctx, http.MethodPut, "/v1/debug/export", nil, bytes.NewReader(b), http.Header{"Content-Type": {"application/json"}}, &st)
+	return st, err
 }
 
 // Metrics returns the Prometheus text exposition.

@@ -170,14 +170,14 @@ func TestDaemonCommands(t *testing.T) {
 			t.Fatalf("on: %d %s %s", code, out, errOut)
 		}
 		want := api.DebugExportSettings{Enabled: true, Dir: dir, Frames: "failed", Sample: 3, Duration: api.Duration(10 * time.Minute)}
-		if got := exp.Settings(); got != want {
+		if got, _ := exp.Last(); got != want {
 			t.Errorf("exporter got %+v, want %+v", got, want)
 		}
 		if code, out, _ := run(ctx, sock, "debug", "export", "--json"); code != exitOK || !strings.Contains(out, `"frames":"failed"`) {
 			t.Errorf("show: %d %s", code, out)
 		}
-		if code, _, _ := run(ctx, sock, "debug", "export", "off"); code != exitOK || exp.Settings().(api.DebugExportSettings).Enabled {
-			t.Errorf("off: exit %d, settings %+v", code, exp.Settings())
+		if code, _, _ := run(ctx, sock, "debug", "export", "off"); code != exitOK || exp.State().Enabled {
+			t.Errorf("off: exit %d, settings %+v", code, exp.State())
 		}
 		if code, _, _ := run(ctx, sock, "debug", "export", "on", dir, "--frames", "some"); code != exitUsage {
 			t.Errorf("bad --frames: exit %d", code)

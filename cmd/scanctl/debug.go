@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"time"
@@ -47,10 +48,11 @@ again. Exit status 5 when the daemon refuses.
 	var settings *api.DebugExportSettings
 	switch {
 	case len(rest) == 0:
-		doc, err := c.DebugExport(ctx)
+		st, err := c.DebugExport(ctx)
 		if err != nil {
 			return m.fail("debug export", err)
 		}
+		doc, _ := json.Marshal(st)
 		m.printDoc(df.json, doc)
 		return exitOK
 	case len(rest) == 1 && rest[0] == "off":
@@ -71,10 +73,11 @@ again. Exit status 5 when the daemon refuses.
 		fs.Usage()
 		return exitUsage
 	}
-	doc, err := c.SetDebugExport(ctx, *settings)
+	st, err := c.SetDebugExport(ctx, *settings)
 	if err != nil {
 		return m.fail("debug export", err)
 	}
+	doc, _ := json.Marshal(st)
 	if !df.json {
 		state := "off"
 		if settings.Enabled {

@@ -41,13 +41,12 @@ func (a apiDaemon) Decode(ctx context.Context, f *scanner.Frame, opts scanner.Op
 	return rep.Results, nil
 }
 
-// apiExporter is the debug export as the socket API sees it.
-type apiExporter struct{ e *debugexport.Exporter }
+// apiExporter is the debug export as the socket API sees it: the peer
+// becomes the requester named in the log.
+type apiExporter struct{ *debugexport.Exporter }
 
 var _ api.DebugExporter = apiExporter{}
 
-func (x apiExporter) Settings() any { return x.e.State() }
-
-func (x apiExporter) Configure(ctx context.Context, peer api.Peer, body []byte) (any, error) {
-	return x.e.Configure(body, fmt.Sprintf("uid=%d gid=%d pid=%d", peer.UID, peer.GID, peer.PID))
+func (x apiExporter) Configure(ctx context.Context, peer api.Peer, s api.DebugExportSettings) (api.DebugExportState, error) {
+	return x.Exporter.Configure(ctx, s, fmt.Sprintf("uid=%d gid=%d pid=%d", peer.UID, peer.GID, peer.PID))
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"reflect"
 	"sync"
 	"sync/atomic"
@@ -32,6 +33,9 @@ type daemon struct {
 	notify  *notifier
 	// watchdog: the real ticker unless a test drives it.
 	watchdog watchdogHooks
+	// vital hears of the failure of a component the daemon cannot run
+	// without.
+	vital *vital
 
 	pool   *scanner.PlanePool
 	engine *scanner.Engine
@@ -64,7 +68,10 @@ type sourceRun struct {
 }
 
 // Run loads the configuration and starts the pipeline. It returns once
-// the sources are started, after telling systemd the daemon is ready.
+// the sources are started, after telling systemd the daemon is ready. The
+// daemon lives until ctx ends or Close is called; either way Close waits
+// for it to stop. Done reports a failure of a component it cannot run
+// without.
 func (m *Main) Run(ctx context.Context) error {
 	cfg, name, err := LoadConfig(m.ConfigPath)
 	if err != nil {
@@ -75,11 +82,14 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	m.log = log
+	m.vital = newVital()
 	d := &daemon{cfgName: name, log: log, clock: m.Clock, started: m.Clock(), notify: newNotifier(log),
-		pool: scanner.NewPlanePool(0), sources: map[string]*sourceRun{}, watchdog: m.watchdog}
+		pool: scanner.NewPlanePool(0), sources: map[string]*sourceRun{}, watchdog: m.watchdog, vital: m.vital}
 	if m.NDJSON {
 		d.out = m.Stdout
 	}
+	d.ctx, d.cancel = context.WithCancel(ctx)
+	m.d = d
 	d.cfg.Store(cfg)
 	d.dedup.Store(scanner.NewDedup(cfg.Dedup.Forget.D(), cfg.Dedup.ConfirmFrames))
 	d.gate = &gate{}
@@ -89,7 +99,7 @@ func (m *Main) Run(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("license: %w", err)
 		}
-		if err := lc.Open(context.Background()); err != nil {
+		if err := lc.Open(d.ctx); err != nil {
 			return fmt.Errorf("license: %w", err)
 		}
 		d.gate.lic = lc
@@ -113,12 +123,10 @@ func (m *Main) Run(ctx context.Context) error {
 		Clock: m.Clock, Logger: log, OnFrame: d.onFrame, Gate: engineGate, Inspect: d.export.Inspect,
 	})
 	d.engine.Start()
-	d.ctx, d.cancel = context.WithCancel(context.Background())
-	m.d = d // from here on, Close stops what was started
 	if err := d.openSinks(cfg.Sinks); err != nil {
 		return err
 	}
-	if err := d.startAPI(cfg.API, log, m.Clock); err != nil {
+	if err := d.startAPI(cfg.API, log, m.Clock, m.listen); err != nil {
 		return err
 	}
 	for _, spec := range cfg.Sources {
@@ -234,8 +242,9 @@ func (d *daemon) noteRefusal(err error) {
 }
 
 // startAPI opens the local socket (the one systemd passes, when socket
-// activated) and serves it.
-func (d *daemon) startAPI(cfg api.Config, log *slog.Logger, clock func() time.Time) error {
+// activated, or what listen gives) and serves it. The daemon cannot run
+// without its socket: when serving fails, the daemon fails.
+func (d *daemon) startAPI(cfg api.Config, log *slog.Logger, clock func() time.Time, listen func() (net.Listener, error)) error {
 	var lic api.License
 	if d.gate.lic != nil {
 		lic = d.gate.lic
@@ -244,7 +253,10 @@ func (d *daemon) startAPI(cfg api.Config, log *slog.Logger, clock func() time.Ti
 	if err != nil {
 		return fmt.Errorf("api: %w", err)
 	}
-	ln, err := api.SystemdListener("scannerd.socket")
+	if listen == nil {
+		listen = func() (net.Listener, error) { return api.SystemdListener("scannerd.socket") }
+	}
+	ln, err := listen()
 	if err != nil {
 		return fmt.Errorf("api: %w", err)
 	}
@@ -253,7 +265,13 @@ func (d *daemon) startAPI(cfg api.Config, log *slog.Logger, clock func() time.Ti
 	}
 	d.api = srv
 	d.served = make(chan error, 1)
-	go func() { d.served <- srv.Serve(d.ctx) }()
+	go func() {
+		err := srv.Serve(d.ctx)
+		if err != nil {
+			d.vital.fail(fmt.Errorf("api: %w", err))
+		}
+		d.served <- err
+	}()
 	return nil
 }
 
@@ -322,7 +340,8 @@ func (m *Main) Reload() error {
 }
 
 // Close stops the sources, lets the engine finish queued frames, and
-// returns once everything has stopped. It is safe to call more than once.
+// returns once everything has stopped. It is safe to call more than once,
+// and after a Run that failed half-way.
 func (m *Main) Close() error {
 	d := m.d
 	if d == nil {
@@ -346,11 +365,11 @@ func (m *Main) Close() error {
 	d.closeSinks()
 	if d.api != nil {
 		d.api.Close()
-		if err := <-d.served; err != nil {
-			d.log.Error("api", "err", err)
-		}
+		<-d.served // a failure was reported through vital
 	}
-	d.export.Close()
+	if d.export != nil {
+		d.export.Close()
+	}
 	if d.gate.lic != nil {
 		if err := d.gate.lic.Close(); err != nil {
 			d.log.Error("license store", "err", err)

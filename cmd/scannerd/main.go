@@ -10,8 +10,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 	"time"
 
@@ -47,28 +49,87 @@ func main() {
 		fmt.Printf("%s: ok\n", name)
 		return
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	signals := make(chan os.Signal, 4)
-	signal.Notify(signals, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	code := m.Serve(ctx, hup)
+	stop()
+	os.Exit(code)
+}
+
+// Serve runs the daemon until ctx ends (SIGINT or SIGTERM) or a component
+// it cannot run without fails, reloading the configuration at each value
+// from reload (SIGHUP), then stops it. It returns the exit status: 0 after
+// an orderly stop, 1 when the daemon did not start or a vital component
+// failed, so systemd (Restart=on-failure) restarts it.
+func (m *Main) Serve(ctx context.Context, reload <-chan os.Signal) int {
 	if err := m.Run(ctx); err != nil {
-		fmt.Fprintln(os.Stderr, "scannerd:", err)
+		fmt.Fprintln(m.Stderr, "scannerd:", err)
 		m.Close()
-		os.Exit(1)
+		return 1
 	}
-	for sig := range signals {
-		if sig == syscall.SIGHUP {
+	code := 0
+	for running := true; running; {
+		select {
+		case <-reload:
 			m.Reload()
-			continue
+		case <-ctx.Done():
+			m.log.Info("stopping", "cause", context.Cause(ctx))
+			running = false
+		case <-m.Done():
+			m.log.Error("stopping: a component the daemon cannot run without failed", "err", m.Err())
+			code, running = 1, false
 		}
-		m.log.Info("stopping", "signal", sig.String())
-		break
 	}
-	signal.Stop(signals)
 	if err := m.Close(); err != nil {
-		fmt.Fprintln(os.Stderr, "scannerd:", err)
-		os.Exit(1)
+		fmt.Fprintln(m.Stderr, "scannerd:", err)
+		code = 1
 	}
+	return code
+}
+
+// Done is closed when a component the daemon cannot run without (the
+// socket API) has failed; Err then says which and why. Before Run it
+// blocks forever.
+func (m *Main) Done() <-chan struct{} {
+	if m.vital == nil {
+		return nil
+	}
+	return m.vital.done
+}
+
+// Err returns the failure Done announced, or nil.
+func (m *Main) Err() error {
+	if m.vital == nil {
+		return nil
+	}
+	return m.vital.err()
+}
+
+// vital records the first failure of a vital component.
+type vital struct {
+	done chan struct{}
+	once sync.Once
+	mu   sync.Mutex
+	e    error
+}
+
+func newVital() *vital { return &vital{done: make(chan struct{})} }
+
+func (v *vital) fail(err error) {
+	v.once.Do(func() {
+		v.mu.Lock()
+		v.e = err
+		v.mu.Unlock()
+		close(v.done)
+	})
+}
+
+func (v *vital) err() error {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.e
 }
 
 // Main is the daemon: NewMain, ParseFlags, Run (starts everything and
@@ -90,6 +151,10 @@ type Main struct {
 	gate scanner.Gate
 	// watchdog drives the watchdog pings (tests).
 	watchdog watchdogHooks
+	// listen gives the socket's listener (tests); default: the one systemd
+	// passes, else the server makes its own.
+	listen func() (net.Listener, error)
+	vital  *vital
 }
 
 // NewMain returns a daemon writing to the process's stdout and stderr.

@@ -15,14 +15,18 @@ import (
 	"testing"
 	"time"
 
+	"go.uber.org/goleak"
+
 	"github.com/scannerd/scannerd/api"
 	"github.com/scannerd/scannerd/packaging"
 	"github.com/scannerd/scannerd/scanner"
 )
 
+// TestMain fails the package's tests if a goroutine outlives them: every
+// daemon a test starts must stop completely.
 func TestMain(m *testing.M) {
 	os.Setenv("OPENCV_LOG_LEVEL", "ERROR")
-	os.Exit(m.Run())
+	goleak.VerifyTestMain(m)
 }
 
 // syncBuffer is a bytes.Buffer safe for the daemon's writers and the
