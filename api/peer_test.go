@@ -16,6 +16,8 @@ import (
 	"syscall"
 	"testing"
 
+	"go.uber.org/goleak"
+
 	"github.com/scannerd/scannerd/api"
 )
 
@@ -30,7 +32,7 @@ func TestMain(m *testing.M) {
 	if os.Getenv(activationHelperEnv) != "" {
 		os.Exit(activationHelper())
 	}
-	os.Exit(m.Run())
+	goleak.VerifyTestMain(m)
 }
 
 func peerHelper(spec string) int {

@@ -5,7 +5,6 @@ package capture_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -200,11 +199,6 @@ func TestMissingCameraIsRetried(t *testing.T) {
 	if st := r.Status(); st.State != capture.StateStopped {
 		t.Errorf("after cancel: %+v", st)
 	}
-}
-
-func TestMain(m *testing.M) {
-	os.Setenv("OPENCV_LOG_LEVEL", "ERROR")
-	os.Exit(m.Run())
 }
 
 // TestKeepColor: when asked, OpenCV sources hand the colour frame along

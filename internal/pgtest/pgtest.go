@@ -30,6 +30,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"go.uber.org/goleak"
 )
 
 // superuser is the role initdb makes; databases are made by it.
@@ -46,14 +47,21 @@ var (
 	sharedMu  sync.Mutex
 )
 
-// Main runs the tests and stops the server if a test started it. Use it as
+// Main runs the tests, stops the server if a test started it, and fails
+// when a goroutine outlives the tests (goleak). Use it as
 // os.Exit(pgtest.Main(m)) in TestMain.
 func Main(m *testing.M) int {
 	code := m.Run()
 	sharedMu.Lock()
-	defer sharedMu.Unlock()
 	if shared != nil {
 		shared.Close()
+	}
+	sharedMu.Unlock()
+	if code == 0 {
+		if err := goleak.Find(); err != nil {
+			fmt.Fprintf(os.Stderr, "goleak: goroutines left after the tests: %v\n", err)
+			code = 1
+		}
 	}
 	return code
 }
