@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/scannerd/scannerd/internal/symbols"
+	"github.com/scannerd/scannerd/internal/symboltest"
 	"github.com/scannerd/scannerd/scanner"
 )
 
@@ -45,7 +46,7 @@ func wantText(sym scanner.Symbology, text string) string {
 
 func render(t testing.TB, sym scanner.Symbology, text string, angle, module float64, noise int) (*scanner.Frame, [4]scanner.Point) {
 	t.Helper()
-	s, err := symbols.Encode(sym, text)
+	s, err := symboltest.Encode(sym, text)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +125,7 @@ func TestRowCodesOffCentre(t *testing.T) {
 		}
 		for _, angle := range []float64{0, 180} {
 			t.Run(fmt.Sprintf("%v/%v", s.sym, angle), func(t *testing.T) {
-				sym, err := symbols.Encode(s.sym, s.text)
+				sym, err := symboltest.Encode(s.sym, s.text)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -155,7 +156,7 @@ func TestRowCodesOffCentre(t *testing.T) {
 func TestUpscaledPassCorners(t *testing.T) {
 	for _, sym := range []scanner.Symbology{scanner.DataMatrix, scanner.QRCode} {
 		t.Run(sym.String(), func(t *testing.T) {
-			s, err := symbols.Encode(sym, "LOT 20261129-A 0042")
+			s, err := symboltest.Encode(sym, "LOT 20261129-A 0042")
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/scannerd/scannerd/internal/blackbox"
 	"github.com/scannerd/scannerd/internal/symbols"
+	"github.com/scannerd/scannerd/internal/symboltest"
 	"github.com/scannerd/scannerd/scanner"
 )
 
@@ -64,11 +65,11 @@ func TestStartFiltersLoseNoRead(t *testing.T) {
 	rng := rand.New(rand.NewPCG(4, 2))
 	readRows := map[scanner.Symbology]int{}
 	for i, s := range syms {
-		sym, err := symbols.Encode(s.sym, s.text)
+		sym, err := symboltest.Encode(s.sym, s.text)
 		if err != nil {
 			t.Fatal(err)
 		}
-		other, err := symbols.Encode(syms[(i+1)%len(syms)].sym, syms[(i+1)%len(syms)].text)
+		other, err := symboltest.Encode(syms[(i+1)%len(syms)].sym, syms[(i+1)%len(syms)].text)
 		if err != nil {
 			t.Fatal(err)
 		}

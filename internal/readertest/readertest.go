@@ -12,6 +12,7 @@ import (
 	"github.com/makiuchi-d/gozxing"
 
 	"github.com/scannerd/scannerd/internal/symbols"
+	"github.com/scannerd/scannerd/internal/symboltest"
 	"github.com/scannerd/scannerd/scanner"
 )
 
@@ -40,14 +41,14 @@ func Parcel1080(t testing.TB, sym scanner.Symbology, text string) *symbols.Canva
 		text string
 		x, y float64
 	}{{scanner.Code128, "PARCEL 0042", 400, 300}, {scanner.EAN13, "5901234123457", 1400, 700}} {
-		s, err := symbols.Encode(o.sym, o.text)
+		s, err := symboltest.Encode(o.sym, o.text)
 		if err != nil {
 			t.Fatal(err)
 		}
 		c.Draw(s, symbols.Placement{CX: o.x, CY: o.y, Module: 3, Angle: 5, Dark: 30, Light: 220})
 	}
 	if text != "" {
-		s, err := symbols.Encode(sym, text)
+		s, err := symboltest.Encode(sym, text)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,9 +1,10 @@
 // Package symbols draws barcodes into gray images: the demo camera renders
 // moving symbols with it, and tests make the images they decode with it.
-// Symbols come from gozxing's writers and, for Aztec Code and GS1 DataBar,
-// which gozxing cannot write, from this package's own encoders; drawing supports any scale and
-// rotation, contrast, blur and noise, so tests can show what the engine
-// reads in conditions a camera produces.
+// Symbols come from gozxing's writers (EncodeWith takes any other writer:
+// internal/symboltest brings the test encoders for Aztec Code and GS1
+// DataBar, which gozxing cannot write and the daemon never shows); drawing
+// supports any scale and rotation, contrast, blur and noise, so tests can
+// show what the engine reads in conditions a camera produces.
 package symbols
 
 import (
@@ -52,7 +53,7 @@ func (s *Symbol) Quiet() int {
 var writers = map[scanner.Symbology]struct {
 	w      func() gozxing.Writer
 	format gozxing.BarcodeFormat
-	height int // least height of a 1D code, in modules
+	height int // least height of a 1D code, in modules (0: 24)
 }{
 	scanner.QRCode:     {w: func() gozxing.Writer { return qrcode.NewQRCodeWriter() }, format: gozxing.BarcodeFormat_QR_CODE},
 	scanner.DataMatrix: {w: func() gozxing.Writer { return datamatrix.NewDataMatrixWriter() }, format: gozxing.BarcodeFormat_DATA_MATRIX},
@@ -65,33 +66,28 @@ var writers = map[scanner.Symbology]struct {
 	scanner.Code128:    {w: oned.NewCode128Writer, format: gozxing.BarcodeFormat_CODE_128},
 	scanner.Codabar:    {w: oned.NewCodaBarWriter, format: gozxing.BarcodeFormat_CODABAR},
 	scanner.ITF:        {w: oned.NewITFWriter, format: gozxing.BarcodeFormat_ITF},
-	scanner.Aztec:      {w: func() gozxing.Writer { return aztecWriter{} }, format: gozxing.BarcodeFormat_AZTEC},
-	// GS1 DataBar Omnidirectional is 33 modules tall (ISO/IEC 24724 §5.3.1).
-	scanner.DataBar: {w: func() gozxing.Writer { return dataBarWriter{} }, format: gozxing.BarcodeFormat_RSS_14, height: 33},
-}
-
-// Encodable reports whether Encode has a writer for sym.
-func Encodable(sym scanner.Symbology) bool {
-	_, ok := writers[sym]
-	return ok
 }
 
 // Encode encodes text as sym. 1D codes get bars a quarter as tall as the
-// code is wide (at least 24 modules; GS1 DataBar its 33). DataBar takes the
-// 13 digits of a GTIN-14 before its check digit, or all 14 with a correct
-// check digit.
+// code is wide (at least 24 modules).
 func Encode(sym scanner.Symbology, text string) (*Symbol, error) {
 	return EncodeWithHints(sym, text, nil)
 }
 
 // EncodeWithHints encodes text as sym with writer hints on top of the
-// defaults, such as gozxing.EncodeHintType_AZTEC_LAYERS or
-// gozxing.EncodeHintType_DATA_MATRIX_SHAPE.
+// defaults, such as gozxing.EncodeHintType_DATA_MATRIX_SHAPE.
 func EncodeWithHints(sym scanner.Symbology, text string, extra map[gozxing.EncodeHintType]interface{}) (*Symbol, error) {
 	wr, ok := writers[sym]
 	if !ok {
 		return nil, fmt.Errorf("%w: %v", ErrNoWriter, sym)
 	}
+	return EncodeWith(sym, text, wr.w(), wr.format, wr.height, extra)
+}
+
+// EncodeWith encodes text as sym with w, a writer of format: for
+// symbologies gozxing cannot write. A 1D code's bars are at least
+// minHeight modules tall.
+func EncodeWith(sym scanner.Symbology, text string, w gozxing.Writer, format gozxing.BarcodeFormat, minHeight int, extra map[gozxing.EncodeHintType]interface{}) (*Symbol, error) {
 	hints := map[gozxing.EncodeHintType]interface{}{gozxing.EncodeHintType_MARGIN: 0}
 	if sym == scanner.QRCode {
 		hints[gozxing.EncodeHintType_ERROR_CORRECTION] = "M"
@@ -103,13 +99,13 @@ func EncodeWithHints(sym scanner.Symbology, text string, extra map[gozxing.Encod
 	if !sym.Is2D() {
 		h = 1
 	}
-	m, err := wr.w().Encode(text, wr.format, 0, h, hints)
+	m, err := w.Encode(text, format, 0, h, hints)
 	if err != nil {
 		return nil, fmt.Errorf("encode %v %q: %w", sym, text, err)
 	}
 	s := &Symbol{Symbology: sym, Text: text, Width: m.GetWidth(), Height: m.GetHeight()}
 	if !sym.Is2D() {
-		s.Height = max(24, wr.height, s.Width/4)
+		s.Height = max(24, minHeight, s.Width/4)
 	}
 	s.dark = make([]bool, s.Width*s.Height)
 	for y := 0; y < s.Height; y++ {

@@ -8,6 +8,7 @@ import (
 	azdetector "github.com/makiuchi-d/gozxing/aztec/detector"
 	"github.com/makiuchi-d/gozxing/common"
 	"github.com/makiuchi-d/gozxing/common/reedsolomon"
+	"github.com/scannerd/scannerd/internal/aztecspec"
 )
 
 // detector finds and reads symbols in one binarized image. Its buffers are
@@ -309,33 +310,9 @@ func (d *detector) decodeMode(word uint64, nibbles int, compact bool) (modeMessa
 		m.words = words + 1
 	}
 	// The data codewords must fit the layers.
-	size := WordSize(m.layers)
-	if m.words > LayerBits(m.layers, compact)/size {
+	size := aztecspec.WordSize(m.layers)
+	if m.words > aztecspec.LayerBits(m.layers, compact)/size {
 		return modeMessage{}, errMode
 	}
 	return m, nil
-}
-
-// WordSize is the codeword size in bits of a symbol with this many data
-// layers (ISO/IEC 24778 Table 3).
-func WordSize(layers int) int {
-	switch {
-	case layers <= 2:
-		return 6
-	case layers <= 8:
-		return 8
-	case layers <= 22:
-		return 10
-	}
-	return 12
-}
-
-// LayerBits is the number of bits the data layers of a symbol hold: each
-// layer is a ring two modules wide round the core.
-func LayerBits(layers int, compact bool) int {
-	core := 112
-	if compact {
-		core = 88
-	}
-	return (core + 16*layers) * layers
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/makiuchi-d/gozxing/common/reedsolomon"
 
+	"github.com/scannerd/scannerd/internal/aztecspec"
 	"github.com/scannerd/scannerd/internal/fuzzimage"
 )
 
@@ -71,7 +72,7 @@ func FuzzModeMessage(f *testing.F) {
 		if compact {
 			maxLayers = 4
 		}
-		if m.layers < 1 || m.layers > maxLayers || m.words < 1 || m.words > LayerBits(m.layers, compact)/WordSize(m.layers) {
+		if m.layers < 1 || m.layers > maxLayers || m.words < 1 || m.words > aztecspec.LayerBits(m.layers, compact)/aztecspec.WordSize(m.layers) {
 			t.Fatalf("accepted %+v", m)
 		}
 		if m.readerInit && (compact && m.layers != 1 || !compact && m.layers > 22) {

@@ -1,4 +1,4 @@
-package symbols_test
+package testimage_test
 
 import (
 	"errors"
@@ -8,6 +8,8 @@ import (
 	"github.com/makiuchi-d/gozxing/oned/rss"
 
 	"github.com/scannerd/scannerd/internal/symbols"
+	"github.com/scannerd/scannerd/internal/symboltest"
+	"github.com/scannerd/scannerd/internal/testimage"
 	"github.com/scannerd/scannerd/scanner"
 )
 
@@ -22,7 +24,7 @@ func TestDataBarRoundTrip(t *testing.T) {
 		{"0123456789012", "01234567890128"},
 	} {
 		t.Run(tc.in, func(t *testing.T) {
-			s, err := symbols.Encode(scanner.DataBar, tc.in)
+			s, err := symboltest.Encode(scanner.DataBar, tc.in)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -52,7 +54,7 @@ func TestDataBarRoundTrip(t *testing.T) {
 
 func TestDataBarRejectsBadInput(t *testing.T) {
 	for _, in := range []string{"", "123", "044123456789", "044123456789012", "04412345678908", "04412345678a0"} {
-		if _, err := symbols.Encode(scanner.DataBar, in); !errors.Is(err, symbols.ErrDataBarInput) {
+		if _, err := symboltest.Encode(scanner.DataBar, in); !errors.Is(err, testimage.ErrDataBarInput) {
 			t.Errorf("%q: error %v, want ErrDataBarInput", in, err)
 		}
 	}
@@ -69,7 +71,7 @@ func TestDataBarCharacterWidths(t *testing.T) {
 			total = 1597
 		}
 		for v := 0; v < total; v++ {
-			odd, even, g := symbols.DataBarCharacter(v, outside)
+			odd, even, g := testimage.DataBarCharacter(v, outside)
 			if sum(odd[:])+sum(even[:]) != map[bool]int{true: 16, false: 15}[outside] {
 				t.Fatalf("value %d: widths %v %v", v, odd, even)
 			}

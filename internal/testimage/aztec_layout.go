@@ -1,22 +1,22 @@
-package symbols
+package testimage
 
 import (
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/common/reedsolomon"
 
-	"github.com/scannerd/scannerd/scanner/aztec"
+	"github.com/scannerd/scannerd/internal/aztecspec"
 )
 
 // layOutAztec builds the symbol: words are the data codewords, total the
 // number of codewords the layers hold (the rest become check words).
 func layOutAztec(words []int, total, layers int, compact, readerInit bool) *gozxing.BitMatrix {
-	size := aztec.WordSize(layers)
+	size := aztecspec.WordSize(layers)
 	cw := make([]int, total)
 	copy(cw, words)
 	// The encoder fills the tail of cw with the check words.
 	_ = reedsolomon.NewReedSolomonEncoder(aztecField(size)).Encode(cw, total-len(words))
 
-	layerBits := aztec.LayerBits(layers, compact)
+	layerBits := aztecspec.LayerBits(layers, compact)
 	bits := make([]bool, 0, layerBits)
 	for i := 0; i < layerBits%size; i++ {
 		bits = append(bits, false) // the unused bits come first

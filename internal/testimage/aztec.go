@@ -1,4 +1,4 @@
-package symbols
+package testimage
 
 import (
 	"errors"
@@ -8,7 +8,7 @@ import (
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/common/reedsolomon"
 
-	"github.com/scannerd/scannerd/scanner/aztec"
+	"github.com/scannerd/scannerd/internal/aztecspec"
 )
 
 // Aztec Code (ISO/IEC 24778) encoding for tests: text to bits through the
@@ -30,18 +30,18 @@ type AztecSpec struct {
 	ReaderInit bool
 }
 
-// aztecWriter is a gozxing.Writer for Aztec Code. It honours
+// AztecWriter is a gozxing.Writer for Aztec Code. It honours
 // gozxing.EncodeHintType_AZTEC_LAYERS and _ERROR_CORRECTION (a percentage)
 // and returns one pixel per module without quiet zone.
-type aztecWriter struct{}
+type AztecWriter struct{}
 
-var _ gozxing.Writer = aztecWriter{}
+var _ gozxing.Writer = AztecWriter{}
 
-func (aztecWriter) EncodeWithoutHint(contents string, format gozxing.BarcodeFormat, width, height int) (*gozxing.BitMatrix, error) {
-	return aztecWriter{}.Encode(contents, format, width, height, nil)
+func (AztecWriter) EncodeWithoutHint(contents string, format gozxing.BarcodeFormat, width, height int) (*gozxing.BitMatrix, error) {
+	return AztecWriter{}.Encode(contents, format, width, height, nil)
 }
 
-func (aztecWriter) Encode(contents string, format gozxing.BarcodeFormat, width, height int, hints map[gozxing.EncodeHintType]interface{}) (*gozxing.BitMatrix, error) {
+func (AztecWriter) Encode(contents string, format gozxing.BarcodeFormat, width, height int, hints map[gozxing.EncodeHintType]interface{}) (*gozxing.BitMatrix, error) {
 	if format != gozxing.BarcodeFormat_AZTEC {
 		return nil, fmt.Errorf("aztec: cannot write %v", format)
 	}
@@ -92,14 +92,14 @@ func EncodeAztec(text string, spec AztecSpec) (*gozxing.BitMatrix, error) {
 		if spec.ReaderInit && (compact && layers > 1 || !compact && layers > 22) {
 			continue
 		}
-		size := aztec.WordSize(layers)
+		size := aztecspec.WordSize(layers)
 		words := stuffBits(data, size)
 		if len(words) == 0 {
 			// No data: one codeword of padding (ones, and a zero so that
 			// it is not all ones).
 			words = []int{1<<size - 2}
 		}
-		total := aztec.LayerBits(layers, compact) / size
+		total := aztecspec.LayerBits(layers, compact) / size
 		check := total - len(words)
 		if check < (len(words)*ec+99)/100+3 {
 			continue

@@ -1,4 +1,4 @@
-package symbols_test
+package testimage_test
 
 import (
 	"errors"
@@ -10,6 +10,7 @@ import (
 	zaztec "github.com/makiuchi-d/gozxing/aztec"
 
 	"github.com/scannerd/scannerd/internal/symbols"
+	"github.com/scannerd/scannerd/internal/testimage"
 	"github.com/scannerd/scannerd/scanner"
 	"github.com/scannerd/scannerd/scanner/aztec"
 )
@@ -39,24 +40,24 @@ func TestAztecEncoderRoundTrip(t *testing.T) {
 	long := strings.Repeat("The quick brown fox jumps over the lazy dog. 0123456789 ", 30)
 	for _, tc := range []struct {
 		text string
-		spec symbols.AztecSpec
+		spec testimage.AztecSpec
 		dim  int // expected size in modules
 	}{
-		{"A", symbols.AztecSpec{Layers: -1}, 15},
-		{"compact two", symbols.AztecSpec{Layers: -2}, 19},
-		{"compact 3 layers, lower and UPPER", symbols.AztecSpec{Layers: -3}, 23},
-		{"compact four: 0123456789", symbols.AztecSpec{Layers: -4, ECPercent: 60}, 27},
-		{"full 1", symbols.AztecSpec{Layers: 1}, 19},
-		{"full 4 (8-bit codewords)", symbols.AztecSpec{Layers: 4}, 31},
-		{"full 5: the first reference grid lines", symbols.AztecSpec{Layers: 5}, 37},
-		{"bytes \x00\x01\u00fe\u00ff", symbols.AztecSpec{Layers: 9, ECPercent: 80}, 53},
-		{long[:600], symbols.AztecSpec{}, 0},
-		{long, symbols.AztecSpec{Layers: 23}, 113},
-		{"smallest that fits, ECI: 日本語", symbols.AztecSpec{}, 0},
-		{"", symbols.AztecSpec{}, 15},
+		{"A", testimage.AztecSpec{Layers: -1}, 15},
+		{"compact two", testimage.AztecSpec{Layers: -2}, 19},
+		{"compact 3 layers, lower and UPPER", testimage.AztecSpec{Layers: -3}, 23},
+		{"compact four: 0123456789", testimage.AztecSpec{Layers: -4, ECPercent: 60}, 27},
+		{"full 1", testimage.AztecSpec{Layers: 1}, 19},
+		{"full 4 (8-bit codewords)", testimage.AztecSpec{Layers: 4}, 31},
+		{"full 5: the first reference grid lines", testimage.AztecSpec{Layers: 5}, 37},
+		{"bytes \x00\x01\u00fe\u00ff", testimage.AztecSpec{Layers: 9, ECPercent: 80}, 53},
+		{long[:600], testimage.AztecSpec{}, 0},
+		{long, testimage.AztecSpec{Layers: 23}, 113},
+		{"smallest that fits, ECI: 日本語", testimage.AztecSpec{}, 0},
+		{"", testimage.AztecSpec{}, 15},
 	} {
 		t.Run(fmt.Sprintf("%.20s/%+v", tc.text, tc.spec), func(t *testing.T) {
-			m, err := symbols.EncodeAztec(tc.text, tc.spec)
+			m, err := testimage.EncodeAztec(tc.text, tc.spec)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -89,23 +90,23 @@ func TestAztecEncoderErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		text string
-		spec symbols.AztecSpec
+		spec testimage.AztecSpec
 		want error
 	}{
-		{"too long for the layers", long, symbols.AztecSpec{Layers: -1}, symbols.ErrAztecTooLong},
-		{"too long for any symbol", strings.Repeat("\u00ff", 4000), symbols.AztecSpec{}, symbols.ErrAztecTooLong},
-		{"reader initialization in 2 compact layers", "x", symbols.AztecSpec{Layers: -2, ReaderInit: true}, symbols.ErrAztecTooLong},
+		{"too long for the layers", long, testimage.AztecSpec{Layers: -1}, testimage.ErrAztecTooLong},
+		{"too long for any symbol", strings.Repeat("\u00ff", 4000), testimage.AztecSpec{}, testimage.ErrAztecTooLong},
+		{"reader initialization in 2 compact layers", "x", testimage.AztecSpec{Layers: -2, ReaderInit: true}, testimage.ErrAztecTooLong},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if _, err := symbols.EncodeAztec(tc.text, tc.spec); !errors.Is(err, tc.want) {
+			if _, err := testimage.EncodeAztec(tc.text, tc.spec); !errors.Is(err, tc.want) {
 				t.Fatalf("error %v, want %v", err, tc.want)
 			}
 		})
 	}
-	if _, err := symbols.EncodeAztec("x", symbols.AztecSpec{ECPercent: 95}); err == nil {
+	if _, err := testimage.EncodeAztec("x", testimage.AztecSpec{ECPercent: 95}); err == nil {
 		t.Error("95% error correction accepted")
 	}
-	if _, err := symbols.EncodeAztec("\xff\xfe", symbols.AztecSpec{}); err == nil {
+	if _, err := testimage.EncodeAztec("\xff\xfe", testimage.AztecSpec{}); err == nil {
 		t.Error("invalid UTF-8 accepted")
 	}
 }

@@ -1,4 +1,4 @@
-package symbols
+package testimage
 
 import (
 	"errors"
@@ -19,17 +19,17 @@ import (
 // correct check digit.
 var ErrDataBarInput = errors.New("databar: want 13 digits or a 14-digit GTIN")
 
-// dataBarWriter is a gozxing.Writer for GS1 DataBar Omnidirectional. It
+// DataBarWriter is a gozxing.Writer for GS1 DataBar Omnidirectional. It
 // returns one row of 96 modules, one pixel each.
-type dataBarWriter struct{}
+type DataBarWriter struct{}
 
-var _ gozxing.Writer = dataBarWriter{}
+var _ gozxing.Writer = DataBarWriter{}
 
-func (dataBarWriter) EncodeWithoutHint(contents string, format gozxing.BarcodeFormat, width, height int) (*gozxing.BitMatrix, error) {
-	return dataBarWriter{}.Encode(contents, format, width, height, nil)
+func (DataBarWriter) EncodeWithoutHint(contents string, format gozxing.BarcodeFormat, width, height int) (*gozxing.BitMatrix, error) {
+	return DataBarWriter{}.Encode(contents, format, width, height, nil)
 }
 
-func (dataBarWriter) Encode(contents string, format gozxing.BarcodeFormat, width, height int, _ map[gozxing.EncodeHintType]interface{}) (*gozxing.BitMatrix, error) {
+func (DataBarWriter) Encode(contents string, format gozxing.BarcodeFormat, width, height int, _ map[gozxing.EncodeHintType]interface{}) (*gozxing.BitMatrix, error) {
 	if format != gozxing.BarcodeFormat_RSS_14 {
 		return nil, fmt.Errorf("databar: cannot write %v", format)
 	}

@@ -1,4 +1,4 @@
-package symbols
+package testimage
 
 import (
 	"testing"
