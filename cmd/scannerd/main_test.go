@@ -18,6 +18,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/scannerd/scannerd/api"
+	"github.com/scannerd/scannerd/licensing/lts/ltstest"
 	"github.com/scannerd/scannerd/packaging"
 	"github.com/scannerd/scannerd/scanner"
 )
@@ -180,24 +181,6 @@ func (g *holdGate) Permit(time.Time, string) (scanner.SymbologySet, error) {
 	return scanner.AllSymbologies(), nil
 }
 
-// manualClock is a clock that moves only when told.
-type manualClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *manualClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *manualClock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
-
 // receive waits for a value from ch, failing the test after a deadline.
 func receive[T any](t *testing.T, ch <-chan T, what string) T {
 	t.Helper()
@@ -217,7 +200,7 @@ func receive[T any](t *testing.T, ch <-chan T, what string) T {
 func TestSystemdNotify(t *testing.T) {
 	ch := notifySocket(t)
 	gate := &holdGate{}
-	clock := &manualClock{now: time.Unix(1_800_000_000, 0)}
+	clock := ltstest.NewClock(time.Unix(1_800_000_000, 0)) // moves only when told
 	ticks, pinged := make(chan time.Time), make(chan bool)
 	config := `
 [engine]
@@ -262,7 +245,7 @@ height = 360
 	// A worker stuck on one frame for longer than stuck_after: pings stop.
 	gate.hold()
 	receive(t, gate.entered, "a worker to block in the gate")
-	clock.Add(time.Second)
+	clock.Advance(time.Second)
 	for i := 0; i < 3; i++ {
 		if tick() {
 			t.Fatal("watchdog pinged while a worker was stuck")

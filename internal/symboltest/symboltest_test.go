@@ -14,6 +14,8 @@ func TestEncodeSizes(t *testing.T) {
 		w, h int
 	}{
 		{scanner.QRCode, "hello", 21, 21},
+		{scanner.DataMatrix, "hello", 12, 12},
+		{scanner.EAN13, "5901234123457", 95, 24},
 		{scanner.Aztec, "hello", 15, 15},
 		{scanner.DataBar, "0441234567890", 96, 33},
 	} {
