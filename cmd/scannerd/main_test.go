@@ -105,6 +105,19 @@ func readResults(t testing.TB, ndjson string) []api.Result {
 	return out
 }
 
+type testLTS struct {
+	*ltstest.LTS
+	code string
+}
+
+// startLTS runs a real License Tracking Server with a trial license and
+// returns it with the [license] table that points a daemon at it.
+func startLTS(t testing.TB) (*testLTS, string) {
+	t.Helper()
+	l, code, license := ltstest.StartTrial(t)
+	return &testLTS{l, code}, license
+}
+
 // notifySocket listens where the daemon sends sd_notify datagrams.
 func notifySocket(t *testing.T) <-chan string {
 	t.Helper()

@@ -19,7 +19,6 @@ import (
 	"github.com/scannerd/scannerd/api"
 	"github.com/scannerd/scannerd/api/client"
 	"github.com/scannerd/scannerd/internal/symbols"
-	"github.com/scannerd/scannerd/licensing/lts/ltstest"
 	"github.com/scannerd/scannerd/scanner"
 )
 
@@ -161,19 +160,6 @@ realtime = true
 			t.Errorf("LTS counted %d %s scans, the daemon delivered %d (totals %v)", totals[sym], sym, n, totals)
 		}
 	}
-}
-
-type testLTS struct {
-	*ltstest.LTS
-	code string
-}
-
-// startLTS runs a real License Tracking Server with a trial license and
-// returns it with the [license] table that points a daemon at it.
-func startLTS(t testing.TB) (*testLTS, string) {
-	t.Helper()
-	l, code, license := ltstest.StartTrial(t)
-	return &testLTS{l, code}, license
 }
 
 // TestEvaluationMode: with no license configured the demo camera decodes
