@@ -158,12 +158,11 @@ func Redacted(s string) string {
 	return s
 }
 
-// Limits of a spec: a capture mode beyond them is a typo, not a camera,
-// and would size frame buffers the daemon cannot hold.
-const (
-	MaxFrameSide = 8192
-	MaxFPS       = 1000
-)
+// MaxFPS bounds a spec's frame rate. Width and height are bounded by
+// scanner.scanner.MaxFrameSide, the largest frame the engine decodes: a capture
+// mode beyond it is a typo, not a camera, and would size buffers the
+// daemon cannot hold.
+const MaxFPS = 1000
 
 // badSpec is a refused setting: an ErrBadSpec under the key that set it,
 // so a config file's error can point at the key's line.
@@ -182,8 +181,8 @@ func (s *Spec) Validate() error {
 		return &conf.KeyError{Key: "url", Err: err}
 	}
 	if err := conf.First(
-		bounded("width", s.Width, 0, MaxFrameSide),
-		bounded("height", s.Height, 0, MaxFrameSide),
+		bounded("width", s.Width, 0, scanner.MaxFrameSide),
+		bounded("height", s.Height, 0, scanner.MaxFrameSide),
 		bounded("fps", s.FPS, 0, MaxFPS),
 	); err != nil {
 		return err
@@ -238,8 +237,8 @@ func (s *Spec) Options() (scanner.Options, error) {
 	o.TryRotated = s.TryRotated == nil || *s.TryRotated
 	if len(s.Region) != 0 {
 		r := s.Region
-		if len(r) != 4 || r[0] < 0 || r[1] < 0 || r[2] <= 0 || r[3] <= 0 || r[2] > MaxFrameSide || r[3] > MaxFrameSide || r[0] > MaxFrameSide || r[1] > MaxFrameSide {
-			return o, badSpec("region", "%s: want [x, y, width, height] inside a frame of at most %d×%d", s.Name, MaxFrameSide, MaxFrameSide)
+		if len(r) != 4 || r[0] < 0 || r[1] < 0 || r[2] <= 0 || r[3] <= 0 || r[2] > scanner.MaxFrameSide || r[3] > scanner.MaxFrameSide || r[0] > scanner.MaxFrameSide || r[1] > scanner.MaxFrameSide {
+			return o, badSpec("region", "%s: want [x, y, width, height] inside a frame of at most %d×%d", s.Name, scanner.MaxFrameSide, scanner.MaxFrameSide)
 		}
 		o.Region.Min.X, o.Region.Min.Y = r[0], r[1]
 		o.Region.Max.X, o.Region.Max.Y = r[0]+r[2], r[1]+r[3]

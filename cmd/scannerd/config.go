@@ -93,7 +93,7 @@ func ParseConfig(name string, data []byte) (*Config, error) {
 // Limits of the [engine] and [dedup] tables.
 const (
 	maxWorkers       = 256
-	maxQueue         = 256 // frames of up to 8192×8192: the queue alone may hold 16 GiB
+	maxQueue         = 256 // live video wants the newest frame: a long queue only holds memory
 	maxConfirmFrames = 100
 )
 

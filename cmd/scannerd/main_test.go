@@ -321,7 +321,7 @@ func TestConfigErrors(t *testing.T) {
 		{"[api]\nsubscriber_buffer = 1000000000000\n", "test.toml:2: key api.subscriber_buffer: 1000000000000 is outside 1 to 65536"},
 		{"[api]\nmax_decodes = 100000000000\n", "test.toml:2: key api.max_decodes: 100000000000 is outside 1 to 64"},
 		{"[api]\n\nwrite_timeout = \"1us\"\n", "test.toml:3: key api.write_timeout: 1µs is outside 100ms to 1h0m0s"},
-		{"[[source]]\nname = \"cam\"\nurl = \"camera:0\"\nwidth = 100000\nheight = 480\n", "test.toml:4: key source[1].width: invalid source: 100000 is outside 0 to 8192"},
+		{"[[source]]\nname = \"cam\"\nurl = \"camera:0\"\nwidth = 100000\nheight = 480\n", "test.toml:4: key source[1].width: invalid source: 100000 is outside 0 to 16384"},
 		{"[[source]]\nname = \"cam\"\nurl = \"camera:0\"\nwidth = 640\nheight = 480\nregion = [600, 0, 100, 100]\n", "test.toml:6: key source[1].region: invalid source: cam: region outside the frame: region [600, 0, 100, 100] is not inside the 640×480 frame"},
 		{"[[source]]\nname = \"demo\"\nurl = \"demo\"\nregion = [0, 0, 2000, 100]\n", "test.toml:4: key source[1].region: invalid source: demo: region outside the frame"},
 		// Lists: an array, or a comma-separated string; nothing else.
