@@ -222,22 +222,18 @@ func TestReplayedAuthorizeIsRefused(t *testing.T) {
 	l.IssueLicense(t, wire.License{ID: "L", Type: wire.LicensePerDevice, MaxDevices: 10})
 	code := l.Handshake(t, lts.Handshake{Licenses: []string{"L"}})
 	d := newDevice(l, l.Client(), code)
-	req := d.authorizeRequest()
-	body, err := wire.SealRequest(l.Key, d.id, req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := d.postRaw(wire.PathAuthorize, body, req.Nonce); err != nil {
+	body, nonce := d.sealedAuthorize(t)
+	if _, err := d.postRaw(wire.PathAuthorize, body, nonce); err != nil {
 		t.Fatal(err)
 	}
 	l.Clock.Advance(time.Minute)
-	if _, err := d.postRaw(wire.PathAuthorize, body, req.Nonce); !isCode(err, wire.CodeReplayed) {
+	if _, err := d.postRaw(wire.PathAuthorize, body, nonce); !isCode(err, wire.CodeReplayed) {
 		t.Fatalf("replay: %v", err)
 	}
 	// Once the request is older than the clock skew allows, the skew check
 	// refuses it and its nonce may go.
 	l.Clock.Advance(lts.DefaultMaxClockSkew)
-	if _, err := d.postRaw(wire.PathAuthorize, body, req.Nonce); !isCode(err, wire.CodeClockSkew) {
+	if _, err := d.postRaw(wire.PathAuthorize, body, nonce); !isCode(err, wire.CodeClockSkew) {
 		t.Fatalf("late replay: %v", err)
 	}
 }
@@ -252,20 +248,12 @@ func TestRequestsFromBeforeRemovalDoNotRegister(t *testing.T) {
 	l.IssueLicense(t, wire.License{ID: "L", Type: wire.LicensePerDevice, MaxDevices: 10})
 	code := l.Handshake(t, lts.Handshake{Licenses: []string{"L"}})
 	d := newDevice(l, l.Client(), code)
-	seal := func() ([]byte, []byte) {
-		req := d.authorizeRequest()
-		body, err := wire.SealRequest(l.Key, d.id, req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return body, req.Nonce
-	}
-	sent, sentNonce := seal()
+	sent, sentNonce := d.sealedAuthorize(t)
 	if _, err := d.postRaw(wire.PathAuthorize, sent, sentNonce); err != nil {
 		t.Fatal(err)
 	}
 	l.Clock.Advance(10 * time.Minute)
-	held, heldNonce := seal()
+	held, heldNonce := d.sealedAuthorize(t)
 	l.Clock.Advance(time.Minute)
 	if err := l.SetDeviceState(d.id, lts.DeviceRemove); err != nil {
 		t.Fatal(err)

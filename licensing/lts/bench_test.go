@@ -142,11 +142,7 @@ func BenchmarkIngestUsageReports(b *testing.B) {
 					}
 				}
 			})
-			b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "reports/s")
-			cpu.report(b, "report")
-			b.StopTimer()
-			reportBatches(b, ls)
-			checkTotals(b, ls[0], devs[0].code, uint64(b.N))
+			finishIngest(b, start, cpu, ls, devs[0].code)
 		})
 	}
 }
@@ -196,13 +192,19 @@ func BenchmarkIngestCapacity(b *testing.B) {
 					}
 				}
 			})
-			b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "reports/s")
-			cpu.report(b, "report")
-			b.StopTimer()
-			reportBatches(b, ls)
-			checkTotals(b, ls[0], devs[0].code, uint64(b.N))
+			finishIngest(b, start, cpu, ls, devs[0].code)
 		})
 	}
+}
+
+// finishIngest reports the rate, the CPU per report and the batch size of
+// an ingest benchmark, and checks the totals.
+func finishIngest(b *testing.B, start time.Time, cpu *cpuMeter, ls []*ltstest.LTS, code string) {
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "reports/s")
+	cpu.report(b, "report")
+	b.StopTimer()
+	reportBatches(b, ls)
+	checkTotals(b, ls[0], code, uint64(b.N))
 }
 
 // reportBatches adds the mean number of reports per store transaction.

@@ -71,6 +71,17 @@ func (d *device) authorizeRequest() *wire.AuthorizeRequest {
 		Time: d.lts.Clock.Now(), HandshakeCode: d.code, Password: d.pass, Domain: d.domain}
 }
 
+// sealedAuthorize returns a sealed authorize request and its nonce, to post
+// (and post again) with postRaw.
+func (d *device) sealedAuthorize(t testing.TB) (body, nonce []byte) {
+	req := d.authorizeRequest()
+	body, err := wire.SealRequest(d.lts.Key, d.id, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return body, req.Nonce
+}
+
 func (d *device) authorize() (*wire.Authorization, error) {
 	req := d.authorizeRequest()
 	r, err := d.post(wire.PathAuthorize, req, req.Nonce)

@@ -2,6 +2,7 @@ package lts
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/scannerd/scannerd/licensing/wire"
@@ -300,4 +301,47 @@ func addSat(a, b uint64) uint64 {
 		return ^uint64(0)
 	}
 	return a + b
+}
+
+// ImportedLicense is the record a store keeps when it imports l at now,
+// given the record it holds of the same id (nil: none): a newer issue
+// renews the license and keeps its handshake binding; an older one is
+// refused with ErrLicenseOlder, an offline license with ErrOfflineLicense.
+func ImportedLicense(old *LicenseRecord, l *wire.License, signed *wire.Signed, now time.Time) (rec LicenseRecord, renewed bool, err error) {
+	if len(l.Devices) > 0 {
+		return LicenseRecord{}, false, ErrOfflineLicense
+	}
+	rec = LicenseRecord{License: *l, Signed: signed, Imported: now}
+	if old == nil {
+		return rec, false, nil
+	}
+	if l.Issued.Before(old.License.Issued) {
+		return LicenseRecord{}, false, fmt.Errorf("license %s: %w", l.ID, ErrLicenseOlder)
+	}
+	rec.Handshake = old.Handshake
+	return rec, true, nil
+}
+
+// BindLicenses binds the licenses ids to a handshake code through a
+// store's transaction: get reads a license (nil when there is none), put
+// writes it back. A license not imported is ErrNotFound, one bound to
+// another code ErrLicenseBound.
+func BindLicenses(code string, ids []string, get func(id string) (*LicenseRecord, error), put func(*LicenseRecord) error) error {
+	for _, id := range ids {
+		r, err := get(id)
+		if err != nil {
+			return err
+		}
+		if r == nil {
+			return fmt.Errorf("license %s: %w (import it first)", id, ErrNotFound)
+		}
+		if r.Handshake != "" && r.Handshake != code {
+			return fmt.Errorf("license %s: %w %s", id, ErrLicenseBound, r.Handshake)
+		}
+		r.Handshake = code
+		if err := put(r); err != nil {
+			return err
+		}
+	}
+	return nil
 }

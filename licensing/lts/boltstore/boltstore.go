@@ -179,24 +179,20 @@ func (s *Store) update(ctx context.Context, fn func(*bolt.Tx) error) error {
 
 // ImportLicense implements lts.Catalog.
 func (s *Store) ImportLicense(ctx context.Context, l *wire.License, signed *wire.Signed, now time.Time) (renewed bool, err error) {
-	if len(l.Devices) > 0 {
-		return false, lts.ErrOfflineLicense
-	}
 	err = s.update(ctx, func(tx *bolt.Tx) error {
-		renewed = false
 		b := tx.Bucket(bucketLicenses)
-		rec := lts.LicenseRecord{License: *l, Signed: signed, Imported: now}
 		var old lts.LicenseRecord
 		found, err := getJSON(b, []byte(l.ID), &old)
 		if err != nil {
 			return err
 		}
-		if found {
-			if l.Issued.Before(old.License.Issued) {
-				return fmt.Errorf("license %s: %w", l.ID, lts.ErrLicenseOlder)
-			}
-			rec.Handshake = old.Handshake
-			renewed = true
+		prev := &old
+		if !found {
+			prev = nil
+		}
+		var rec lts.LicenseRecord
+		if rec, renewed, err = lts.ImportedLicense(prev, l, signed, now); err != nil {
+			return err
 		}
 		return putJSON(b, []byte(l.ID), &rec)
 	})
@@ -258,24 +254,14 @@ func (s *Store) AddLicenses(ctx context.Context, code string, ids []string) erro
 
 func bindLicenses(tx *bolt.Tx, code string, ids []string) error {
 	lb := tx.Bucket(bucketLicenses)
-	for _, id := range ids {
+	return lts.BindLicenses(code, ids, func(id string) (*lts.LicenseRecord, error) {
 		var r lts.LicenseRecord
 		found, err := getJSON(lb, []byte(id), &r)
-		if err != nil {
-			return err
+		if err != nil || !found {
+			return nil, err
 		}
-		if !found {
-			return fmt.Errorf("license %s: %w (import it first)", id, lts.ErrNotFound)
-		}
-		if r.Handshake != "" && r.Handshake != code {
-			return fmt.Errorf("license %s: %w %s", id, lts.ErrLicenseBound, r.Handshake)
-		}
-		r.Handshake = code
-		if err := putJSON(lb, []byte(id), &r); err != nil {
-			return err
-		}
-	}
-	return nil
+		return &r, nil
+	}, func(r *lts.LicenseRecord) error { return putJSON(lb, []byte(r.License.ID), r) })
 }
 
 // Handshake implements lts.Catalog.

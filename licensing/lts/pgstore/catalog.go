@@ -15,34 +15,36 @@ import (
 
 // ImportLicense implements lts.Catalog.
 func (s *Store) ImportLicense(ctx context.Context, l *wire.License, signed *wire.Signed, now time.Time) (bool, error) {
-	if len(l.Devices) > 0 {
-		return false, lts.ErrOfflineLicense
-	}
 	var renewed bool
 	err := s.inTx(ctx, false, func(tx pgx.Tx) error {
-		renewed = false
-		rec := lts.LicenseRecord{License: *l, Signed: signed, Imported: now}
 		var old lts.LicenseRecord
 		found, err := scanJSON(tx.QueryRow(ctx, "SELECT record FROM licenses WHERE id = $1 FOR UPDATE", l.ID), &old)
 		if err != nil {
 			return err
 		}
-		if found {
-			if l.Issued.Before(old.License.Issued) {
-				return fmt.Errorf("license %s: %w", l.ID, lts.ErrLicenseOlder)
-			}
-			rec.Handshake, renewed = old.Handshake, true
+		prev := &old
+		if !found {
+			prev = nil
 		}
-		data, err := json.Marshal(&rec)
-		if err != nil {
+		var rec lts.LicenseRecord
+		if rec, renewed, err = lts.ImportedLicense(prev, l, signed, now); err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `INSERT INTO licenses (id, handshake, record) VALUES ($1, $2, $3)
-			ON CONFLICT (id) DO UPDATE SET handshake = EXCLUDED.handshake, record = EXCLUDED.record`,
-			l.ID, nullable(rec.Handshake), string(data))
-		return err
+		return putLicense(ctx, tx, &rec)
 	})
 	return renewed, err
+}
+
+// putLicense writes a license record.
+func putLicense(ctx context.Context, tx pgx.Tx, r *lts.LicenseRecord) error {
+	data, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO licenses (id, handshake, record) VALUES ($1, $2, $3)
+		ON CONFLICT (id) DO UPDATE SET handshake = EXCLUDED.handshake, record = EXCLUDED.record`,
+		r.License.ID, nullable(r.Handshake), string(data))
+	return err
 }
 
 func nullable(s string) *string {
@@ -141,28 +143,14 @@ func (s *Store) AddLicenses(ctx context.Context, code string, ids []string) erro
 }
 
 func bindLicenses(ctx context.Context, tx pgx.Tx, code string, ids []string) error {
-	for _, id := range ids {
+	return lts.BindLicenses(code, ids, func(id string) (*lts.LicenseRecord, error) {
 		var r lts.LicenseRecord
 		found, err := scanJSON(tx.QueryRow(ctx, "SELECT record FROM licenses WHERE id = $1 FOR UPDATE", id), &r)
-		if err != nil {
-			return err
+		if err != nil || !found {
+			return nil, err
 		}
-		if !found {
-			return fmt.Errorf("license %s: %w (import it first)", id, lts.ErrNotFound)
-		}
-		if r.Handshake != "" && r.Handshake != code {
-			return fmt.Errorf("license %s: %w %s", id, lts.ErrLicenseBound, r.Handshake)
-		}
-		r.Handshake = code
-		data, err := json.Marshal(&r)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, "UPDATE licenses SET handshake = $2, record = $3 WHERE id = $1", id, code, string(data)); err != nil {
-			return err
-		}
-	}
-	return nil
+		return &r, nil
+	}, func(r *lts.LicenseRecord) error { return putLicense(ctx, tx, r) })
 }
 
 // Handshake implements lts.Catalog.

@@ -27,14 +27,8 @@ func (s *Store) Load(ctx context.Context, r *lts.Records) error {
 	}
 	return s.inTx(ctx, false, func(tx pgx.Tx) error {
 		for i := range r.Licenses {
-			l := &r.Licenses[i]
-			data, err := json.Marshal(l)
-			if err != nil {
-				return err
-			}
-			_, err = tx.Exec(ctx, "INSERT INTO licenses (id, handshake, record) VALUES ($1, $2, $3)", l.License.ID, nullable(l.Handshake), string(data))
-			if err != nil {
-				return fmt.Errorf("license %s: %w", l.License.ID, err)
+			if err := putLicense(ctx, tx, &r.Licenses[i]); err != nil {
+				return fmt.Errorf("license %s: %w", r.Licenses[i].License.ID, err)
 			}
 		}
 		for i := range r.Handshakes {

@@ -83,17 +83,7 @@ func TestUsageIsPartitionedByMonth(t *testing.T) {
 	st := open(t, url)
 	defer st.Close()
 	ctx := context.Background()
-	l := &wire.License{Version: wire.Version, ID: "L", Type: wire.LicensePerDevice, MaxDevices: 5, Issued: epoch, NotBefore: epoch.Add(-time.Hour), Expires: epoch.AddDate(1, 0, 0)}
-	if _, err := st.ImportLicense(ctx, l, nil, epoch); err != nil {
-		t.Fatal(err)
-	}
-	if err := st.CreateHandshake(ctx, &lts.Handshake{Code: "C", Licenses: []string{"L"}, OfflinePeriod: time.Hour}); err != nil {
-		t.Fatal(err)
-	}
-	d := lts.Device{ID: "5f1b0c0e-7a45-4bde-9c43-2b8c3b3f1a01", Handshake: "C", Key: make([]byte, 32), FirstSeen: epoch, LastSeen: epoch}
-	if err := st.UpdateCode(ctx, "C", func(tx lts.CodeTx) error { return tx.PutDevice(&d) }); err != nil {
-		t.Fatal(err)
-	}
+	d := deviceOfCode(t, st, "5f1b0c0e-7a45-4bde-9c43-2b8c3b3f1a01")
 	rep := &wire.UsageReport{Version: wire.Version, Device: d.ID, DeviceKey: d.Key, Nonce: make([]byte, 16), Time: epoch, HandshakeCode: "C", ReportID: "r",
 		Counts: []wire.UsageCount{{Slot: epoch.AddDate(0, -1, 0), Symbology: "QR_CODE", Count: 2}, {Slot: epoch, Symbology: "QR_CODE", Count: 3}}, Scans: 5}
 	if _, err := st.RecordUsage(ctx, &lts.UsageBatch{Now: epoch, CountFrom: epoch.AddDate(-1, 0, 0), KeepFor: 400 * 24 * time.Hour, Reports: []*wire.UsageReport{rep}}); err != nil {
@@ -119,13 +109,7 @@ func TestRecordUsageWaitsOutAServerRestart(t *testing.T) {
 	st := open(t, url)
 	defer st.Close()
 	ctx := context.Background()
-	l := &wire.License{Version: wire.Version, ID: "L", Type: wire.LicensePerDevice, MaxDevices: 5, Issued: epoch, NotBefore: epoch.Add(-time.Hour), Expires: epoch.AddDate(1, 0, 0)}
-	st.ImportLicense(ctx, l, nil, epoch)
-	st.CreateHandshake(ctx, &lts.Handshake{Code: "C", Licenses: []string{"L"}, OfflinePeriod: time.Hour})
-	d := lts.Device{ID: "5f1b0c0e-7a45-4bde-9c43-2b8c3b3f1a02", Handshake: "C", Key: make([]byte, 32), FirstSeen: epoch, LastSeen: epoch}
-	if err := st.UpdateCode(ctx, "C", func(tx lts.CodeTx) error { return tx.PutDevice(&d) }); err != nil {
-		t.Fatal(err)
-	}
+	d := deviceOfCode(t, st, "5f1b0c0e-7a45-4bde-9c43-2b8c3b3f1a02")
 	batch := func(id string) *lts.UsageBatch {
 		return &lts.UsageBatch{Now: epoch, CountFrom: epoch.AddDate(0, -1, 0), KeepFor: 30 * 24 * time.Hour, Reports: []*wire.UsageReport{{
 			Version: wire.Version, Device: d.ID, DeviceKey: d.Key, Nonce: make([]byte, 16), Time: epoch, HandshakeCode: "C", ReportID: id,
@@ -151,3 +135,22 @@ func TestRecordUsageWaitsOutAServerRestart(t *testing.T) {
 }
 
 var epoch = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+
+// deviceOfCode registers a device under a new handshake code "C" over a
+// per-device license.
+func deviceOfCode(t *testing.T, st lts.Store, id string) lts.Device {
+	t.Helper()
+	ctx := context.Background()
+	l := &wire.License{Version: wire.Version, ID: "L", Type: wire.LicensePerDevice, MaxDevices: 5, Issued: epoch, NotBefore: epoch.Add(-time.Hour), Expires: epoch.AddDate(1, 0, 0)}
+	if _, err := st.ImportLicense(ctx, l, nil, epoch); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.CreateHandshake(ctx, &lts.Handshake{Code: "C", Licenses: []string{"L"}, OfflinePeriod: time.Hour}); err != nil {
+		t.Fatal(err)
+	}
+	d := lts.Device{ID: id, Handshake: "C", Key: make([]byte, 32), FirstSeen: epoch, LastSeen: epoch}
+	if err := st.UpdateCode(ctx, "C", func(tx lts.CodeTx) error { return tx.PutDevice(&d) }); err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
