@@ -327,7 +327,7 @@ func TestRenewalKeepsTheHandshakeCode(t *testing.T) {
 }
 
 func TestUsageExactUnderConcurrency(t *testing.T) {
-	const reports = 1000
+	const reports = 300
 	l := ltstest.Start(t, ltstest.Options{})
 	l.IssueLicense(t, wire.License{ID: "L", Type: wire.LicensePerScan, ScansPerPeriod: 1 << 40, Period: wire.PeriodMonth})
 	code := l.Handshake(t, lts.Handshake{Licenses: []string{"L"}})
