@@ -39,22 +39,29 @@ const superuser = "pgtest"
 // startTimeout bounds initdb and every start of the server.
 const startTimeout = 2 * time.Minute
 
-// The one server of the test binary, started by the first test that asks.
-// Package state, because one server per binary is the point: Main stops it.
+// The servers of the test binary, each started by the first test that asks:
+// one for tests, one durable for benchmarks. Package state, because one
+// server per binary is the point: Main stops them.
 var (
-	shared    *Server
-	sharedErr error
-	sharedMu  sync.Mutex
+	sharedMu sync.Mutex
+	shared   = map[Options]*sharedServer{}
 )
 
-// Main runs the tests, stops the server if a test started it, and fails
-// when a goroutine outlives the tests (goleak). Use it as
+type sharedServer struct {
+	s   *Server
+	err error
+}
+
+// Main runs the tests, stops the servers tests started, and fails when a
+// goroutine outlives the tests (goleak). Use it as
 // os.Exit(pgtest.Main(m)) in TestMain.
 func Main(m *testing.M) int {
 	code := m.Run()
 	sharedMu.Lock()
-	if shared != nil {
-		shared.Close()
+	for _, sh := range shared {
+		if sh.s != nil {
+			sh.s.Close()
+		}
 	}
 	sharedMu.Unlock()
 	if code == 0 {
@@ -69,23 +76,32 @@ func Main(m *testing.M) int {
 // Shared returns the test binary's server, starting it on first use. It
 // skips the test when PostgreSQL is not installed or -short is set, and
 // fails it when the server does not start.
-func Shared(t testing.TB) *Server {
+func Shared(t testing.TB) *Server { return sharedWith(t, Options{}) }
+
+// SharedDurable is Shared for benchmarks: a server of its own with fsync
+// on, so that commits cost what they cost in production.
+func SharedDurable(t testing.TB) *Server { return sharedWith(t, Options{Durable: true}) }
+
+func sharedWith(t testing.TB, o Options) *Server {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("PostgreSQL tests are skipped with -short")
 	}
 	sharedMu.Lock()
 	defer sharedMu.Unlock()
-	if shared == nil && sharedErr == nil {
+	sh := shared[o]
+	if sh == nil {
 		if _, err := binDir(); err != nil {
 			t.Skip(err)
 		}
-		shared, sharedErr = Start(Options{})
+		sh = &sharedServer{}
+		sh.s, sh.err = Start(o)
+		shared[o] = sh
 	}
-	if sharedErr != nil {
-		t.Fatalf("start PostgreSQL: %v", sharedErr)
+	if sh.err != nil {
+		t.Fatalf("start PostgreSQL: %v", sh.err)
 	}
-	return shared
+	return sh.s
 }
 
 // Database makes a new, empty database on the shared server and returns

@@ -75,14 +75,7 @@ func startReplicas(b *testing.B, store string, replicas int) ([]*ltstest.LTS, *c
 	if store == "bolt" {
 		return []*ltstest.LTS{ltstest.Start(b, ltstest.Options{})}, &cpuMeter{}
 	}
-	if testing.Short() {
-		b.Skip("PostgreSQL benchmarks are skipped with -short")
-	}
-	srv, err := pgtest.Start(pgtest.Options{Durable: true})
-	if err != nil {
-		b.Skip(err)
-	}
-	b.Cleanup(srv.Close)
+	srv := pgtest.SharedDurable(b)
 	url := srv.Database(b)
 	open := func() lts.Store {
 		st, err := pgstore.Open(context.Background(), url)
