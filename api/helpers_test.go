@@ -18,6 +18,7 @@ import (
 	"github.com/scannerd/scannerd/api/apitest"
 	"github.com/scannerd/scannerd/api/client"
 	"github.com/scannerd/scannerd/internal/symbols"
+	"github.com/scannerd/scannerd/internal/zint"
 	"github.com/scannerd/scannerd/scanner"
 )
 
@@ -199,6 +200,17 @@ func result(source string, frame uint64, sym scanner.Symbology, text string, at 
 		Points:     [4]scanner.Point{{X: 10, Y: 20}, {X: 110, Y: 20}, {X: 110, Y: 120}, {X: 10, Y: 120}},
 		CapturedAt: at, DecodedAt: at.Add(12500 * time.Microsecond),
 	}
+}
+
+// zintPNG renders the symbol zint draws for args as a PNG file.
+func zintPNG(t testing.TB, args ...string) []byte {
+	t.Helper()
+	img, _ := zint.Image(t, args...).Render(zint.Scene{Module: 3})
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }
 
 // symbolPNG draws a barcode and encodes it as a PNG file.

@@ -208,7 +208,8 @@ func parseScanQuery(v url.Values, def, limit time.Duration) (scanQuery, error) {
 
 // parseDecodeQuery reads POST /v1/decode's options.
 func parseDecodeQuery(v url.Values) (scanner.Options, error) {
-	if err := checkKeys(v, map[string]bool{"symbologies": true, "try_harder": false}); err != nil {
+	if err := checkKeys(v, map[string]bool{"symbologies": true, "try_harder": false, "ean_addon": false,
+		"msi_check": false, "telepen_numeric": false}); err != nil {
 		return scanner.Options{}, err
 	}
 	opts := scanner.Options{TryRotated: true}
@@ -224,6 +225,15 @@ func parseDecodeQuery(v url.Values) (scanner.Options, error) {
 		return opts, err
 	}
 	opts.TryHarder, opts.TryInverted = hard, hard
+	if opts.AddOns, err = scanner.ParseAddOnMode(v.Get("ean_addon")); err != nil {
+		return opts, fmt.Errorf("%w: ean_addon: %v", ErrBadQuery, err)
+	}
+	if opts.MSICheck, err = scanner.ParseMSICheck(v.Get("msi_check")); err != nil {
+		return opts, fmt.Errorf("%w: msi_check: %v", ErrBadQuery, err)
+	}
+	if opts.TelepenNumeric, err = parseBool("telepen_numeric", v.Get("telepen_numeric")); err != nil {
+		return opts, err
+	}
 	return opts, nil
 }
 

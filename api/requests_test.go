@@ -21,6 +21,7 @@ import (
 
 	"github.com/scannerd/scannerd/api"
 	"github.com/scannerd/scannerd/api/client"
+	"github.com/scannerd/scannerd/internal/zint"
 	"github.com/scannerd/scannerd/scanner"
 )
 
@@ -146,6 +147,28 @@ func TestDecodeUpload(t *testing.T) {
 	}
 }
 
+// TestDecodeUploadAddOn: an EAN-13 symbol's add-on comes in its own member,
+// and ean_addon=require drops a symbol without one.
+func TestDecodeUploadAddOn(t *testing.T) {
+	zint.Need(t)
+	ts := startServer(t)
+	ctx := context.Background()
+	img := zintPNG(t, "-b", "EANX", "-d", "978073520044+51299")
+	d, err := ts.client.Decode(ctx, bytes.NewReader(img), client.DecodeOptions{})
+	if err != nil || len(d.Results) != 1 || d.Results[0].Text != "9780735200449" || d.Results[0].AddOn != "51299" {
+		t.Fatalf("got %+v, %v; want 9780735200449 with add-on 51299", d.Results, err)
+	}
+	bare := zintPNG(t, "-b", "EANX", "-d", "978073520044")
+	d, err = ts.client.Decode(ctx, bytes.NewReader(bare), client.DecodeOptions{EANAddOn: "require"})
+	if err != nil || len(d.Results) != 0 {
+		t.Fatalf("require: got %+v, %v; want nothing", d.Results, err)
+	}
+	_, err = ts.client.Decode(ctx, bytes.NewReader(bare), client.DecodeOptions{EANAddOn: "often"})
+	if code(err) != "bad_query" {
+		t.Errorf("ean_addon=often: %v, want bad_query", err)
+	}
+}
+
 // TestBadInput sends each kind of bad request and checks its JSON error,
 // then that the server still serves.
 func TestBadInput(t *testing.T) {
@@ -196,6 +219,8 @@ func TestBadInput(t *testing.T) {
 		{"decode body too large", "POST", "/v1/decode", pngType, append(bytes.Clone(png), make([]byte, 64<<10)...), 413, "body_too_large"},
 		{"decode too many pixels", "POST", "/v1/decode", pngType, big, 413, "image_too_large"},
 		{"decode bad option", "POST", "/v1/decode?try_harder=maybe", pngType, png, 400, "bad_query"},
+		{"decode bad msi_check", "POST", "/v1/decode?msi_check=mod12", pngType, png, 400, "bad_query"},
+		{"decode bad telepen_numeric", "POST", "/v1/decode?telepen_numeric=perhaps", pngType, png, 400, "bad_query"},
 		{"decode bad symbology", "POST", "/v1/decode?symbologies=CODE_999", pngType, png, 400, "bad_query"},
 		{"settings not JSON", "PUT", "/v1/debug/export", h("Content-Type", "application/json"), []byte("{"), 400, "bad_settings"},
 		{"settings unknown key", "PUT", "/v1/debug/export", h("Content-Type", "application/json"), []byte(`{"enabeld":true}`), 400, "bad_settings"},

@@ -24,6 +24,7 @@ type Result struct {
 	Frame      uint64        `json:"frame"`
 	Symbology  string        `json:"symbology"`
 	Text       string        `json:"text"`
+	AddOn      string        `json:"addon,omitempty"` // EAN-2/EAN-5 add-on of an EAN-13, UPC-A or UPC-E symbol
 	Bytes      string        `json:"bytes,omitempty"` // base64 payload when it is not valid UTF-8
 	Points     [4][2]float64 `json:"points"`
 	CapturedAt time.Time     `json:"captured_at"`
@@ -34,7 +35,7 @@ type Result struct {
 // NewResult converts an engine result; the ID is assigned by the hub.
 func NewResult(r *scanner.Result) Result {
 	out := Result{
-		Source: r.Source, Frame: r.Frame, Symbology: r.Symbology.String(), Text: r.Text,
+		Source: r.Source, Frame: r.Frame, Symbology: r.Symbology.String(), Text: r.Text, AddOn: r.AddOn,
 		CapturedAt: r.CapturedAt, DecodedAt: r.DecodedAt,
 	}
 	if len(r.Bytes) > 0 && !utf8.Valid(r.Bytes) {

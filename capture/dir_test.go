@@ -132,6 +132,10 @@ func TestSpecValidation(t *testing.T) {
 		{capture.Spec{Name: "a", URL: "dir:/x", AfterRead: "shred"}, false},
 		{capture.Spec{Name: "a", URL: "demo", Symbologies: conf.List{"qr_code", "klingon"}}, false},
 		{capture.Spec{Name: "a", URL: "demo", Symbologies: conf.List{"QR_CODE", "EAN_13"}}, true},
+		{capture.Spec{Name: "a", URL: "demo", Symbologies: conf.List{"default", "all"}, EANAddOn: "require"}, true},
+		{capture.Spec{Name: "a", URL: "demo", EANAddOn: "sometimes"}, false},
+		{capture.Spec{Name: "a", URL: "demo", MSICheck: "mod11_ncr_mod10", TelepenNumeric: true}, true},
+		{capture.Spec{Name: "a", URL: "demo", MSICheck: "mod12"}, false},
 		{capture.Spec{Name: "a", URL: "demo", Region: []int{0, 0, 10}}, false},
 		{capture.Spec{Name: "a", URL: "demo", Region: []int{1200, 600, 80, 120}}, true},
 		{capture.Spec{Name: "a", URL: "demo", Region: []int{1200, 600, 81, 120}}, false},      // past the demo's 1280×720

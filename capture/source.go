@@ -75,12 +75,22 @@ type Spec struct {
 	// "delete" (default) or "move:DIR".
 	AfterRead string `toml:"after_read"`
 	// Options choose what the engine looks for in this source's frames.
-	// Symbologies is "all" or a list, as an array (["QR_CODE", "EAN_13"])
-	// or a comma-separated string ("QR_CODE,EAN_13").
+	// Symbologies is "all", "default" or a list, as an array (["QR_CODE",
+	// "EAN_13"]) or a comma-separated string ("QR_CODE,EAN_13"); a list
+	// may hold "default" too. Unset: the default set.
 	Symbologies conf.List `toml:"symbologies"`
 	TryHarder   bool      `toml:"try_harder"`
 	TryInverted bool      `toml:"try_inverted"`
 	TryRotated  *bool     `toml:"try_rotated"`
+	// EANAddOn says what to do with EAN-2/EAN-5 add-ons: "read"
+	// (default), "require" or "ignore".
+	EANAddOn string `toml:"ean_addon"`
+	// MSICheck is the check digit scheme MSI Plessey symbols must pass:
+	// "none" (default), "mod10", "mod10_mod10", "mod11", "mod11_mod10",
+	// "mod11_ncr", "mod11_ncr_mod10".
+	MSICheck string `toml:"msi_check"`
+	// TelepenNumeric reads Telepen symbols as starting in numeric mode.
+	TelepenNumeric bool `toml:"telepen_numeric"`
 	// Region restricts decoding to x,y,width,height of the frame.
 	Region []int `toml:"region"`
 }
@@ -235,6 +245,14 @@ func (s *Spec) Options() (scanner.Options, error) {
 	}
 	o.TryHarder, o.TryInverted = s.TryHarder, s.TryInverted
 	o.TryRotated = s.TryRotated == nil || *s.TryRotated
+	var err error
+	if o.AddOns, err = scanner.ParseAddOnMode(s.EANAddOn); err != nil {
+		return o, badSpec("ean_addon", "%s: %v", s.Name, err)
+	}
+	if o.MSICheck, err = scanner.ParseMSICheck(s.MSICheck); err != nil {
+		return o, badSpec("msi_check", "%s: %v", s.Name, err)
+	}
+	o.TelepenNumeric = s.TelepenNumeric
 	if len(s.Region) != 0 {
 		r := s.Region
 		if len(r) != 4 || r[0] < 0 || r[1] < 0 || r[2] <= 0 || r[3] <= 0 || r[2] > scanner.MaxFrameSide || r[3] > scanner.MaxFrameSide || r[0] > scanner.MaxFrameSide || r[1] > scanner.MaxFrameSide {

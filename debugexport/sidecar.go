@@ -42,6 +42,7 @@ type SidecarOptions struct {
 type SidecarResult struct {
 	Symbology   string        `json:"symbology"`
 	Text        string        `json:"text"`
+	AddOn       string        `json:"addon,omitempty"`
 	Points      [4][2]float64 `json:"points"`
 	SymbologyID string        `json:"symbology_id,omitempty"`
 	Strategy    string        `json:"strategy"`
@@ -61,7 +62,7 @@ func newSidecar(image string, rep *scanner.FrameReport) Sidecar {
 	o := rep.Options
 	syms := o.Symbologies
 	if syms == 0 {
-		syms = scanner.AllSymbologies()
+		syms = scanner.DefaultSymbologies()
 	}
 	sc.Options = SidecarOptions{Symbologies: syms.String(), TryHarder: o.TryHarder, TryInverted: o.TryInverted,
 		TryRotated: o.TryRotated, ExpectedCount: o.ExpectedCount}
@@ -69,7 +70,7 @@ func newSidecar(image string, rep *scanner.FrameReport) Sidecar {
 		sc.Options.Region = []int{o.Region.Min.X, o.Region.Min.Y, o.Region.Dx(), o.Region.Dy()}
 	}
 	for _, r := range rep.Results {
-		sr := SidecarResult{Symbology: r.Symbology.String(), Text: r.Text, SymbologyID: r.SymbologyID, Strategy: r.Strategy}
+		sr := SidecarResult{Symbology: r.Symbology.String(), Text: r.Text, AddOn: r.AddOn, SymbologyID: r.SymbologyID, Strategy: r.Strategy}
 		for i, p := range r.Points {
 			sr.Points[i] = [2]float64{p.X, p.Y}
 		}

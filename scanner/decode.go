@@ -35,6 +35,7 @@ type decoder struct {
 	// which step aside for live frames and stop when their caller leaves.
 	checkpoint func() error
 	stopped    error
+	addOns     AddOnMode // what to do with EAN add-ons in this decode
 }
 
 // interrupted reports whether the decode must stop now.
@@ -136,9 +137,10 @@ func (d *decoder) decode(f *Frame, opts Options) ([]Result, []PassTiming) {
 	defer d.labels.leave()
 	d.regions = d.regions[:0]
 	d.stopped = nil
+	d.addOns = opts.AddOns
 	syms := opts.Symbologies
 	if syms == 0 {
-		syms = AllSymbologies()
+		syms = DefaultSymbologies()
 	}
 	region := image.Rect(0, 0, f.Width, f.Height)
 	if !opts.Region.Empty() {
@@ -279,7 +281,11 @@ func (d *decoder) runPass(p pass, syms SymbologySet, opts Options, results []Res
 			rs.linear, rs.readers = p.rowSyms, p.rowSyms
 		}
 		for _, h := range d.scanRows(p.src, bm, syms, rs, want, len(results), p.guideRows(d.regions)) {
-			results = addResult(results, h.result(p.name, p.toFrame))
+			r := h.result(p.name, p.toFrame)
+			if opts.AddOns == AddOnRequire && hasAddOns(r.Symbology) && r.AddOn == "" || !finishLinear(&r, opts) {
+				continue
+			}
+			results = addResult(results, r)
 		}
 	}
 	return results
@@ -354,6 +360,9 @@ func wipeBitmap(bm *gozxing.BinaryBitmap, computed bool) {
 func addResult(results []Result, r Result) []Result {
 	for i := range results {
 		if sameSymbol(&results[i], &r) {
+			if results[i].AddOn == "" {
+				results[i].AddOn = r.AddOn // a later pass read its add-on
+			}
 			return results
 		}
 	}

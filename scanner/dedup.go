@@ -10,7 +10,9 @@ import (
 // has been out of sight for the forget time. A barcode held in front of the
 // camera for a minute is one scan; shown again after a pause it is another.
 // With confirm > 1, a barcode is delivered only once it has been read in
-// that many frames, which suppresses one-frame misreads.
+// that many frames, which suppresses one-frame misreads. An EAN or UPC
+// symbol whose add-on reads only after the symbol was delivered without
+// it is delivered again, with the add-on.
 type Dedup struct {
 	forget  time.Duration
 	confirm int
@@ -31,6 +33,7 @@ type sighting struct {
 	lastFrame uint64
 	frames    int
 	delivered bool
+	addOn     string // the EAN add-on read with it, if any
 }
 
 // NewDedup returns a filter with the given forget time (3 s when <= 0) and
@@ -60,6 +63,12 @@ func (d *Dedup) Filter(rep *FrameReport) []Result {
 		if s == nil || now.Sub(s.last) > d.forget {
 			s = &sighting{}
 			d.seen[k] = s
+		}
+		if r.AddOn != "" && r.AddOn != s.addOn {
+			// An add-on read for the first time (or a new one) makes a
+			// new scan: the kiosk wants the price the first read missed.
+			// A later read without it is the same scan.
+			s.addOn, s.frames, s.delivered = r.AddOn, 0, false
 		}
 		if s.frames == 0 || rep.Seq != s.lastFrame {
 			s.frames++

@@ -452,10 +452,9 @@ func (e *Engine) process(d *decoder, j job) (rep *FrameReport) {
 			return rep
 		}
 		if opts.Symbologies == 0 {
-			opts.Symbologies = allowed
-		} else {
-			opts.Symbologies &= allowed
+			opts.Symbologies = DefaultSymbologies()
 		}
+		opts.Symbologies &= allowed
 		if opts.Symbologies == 0 {
 			e.refused.Add(1)
 			rep.Err = fmt.Errorf("%w: the license allows none of the requested symbologies", ErrRefused)

@@ -13,6 +13,10 @@ var (
 	ErrUnknownSymbology = errors.New("unknown symbology")
 	// ErrRegion: Options.Region is not inside the frame.
 	ErrRegion = errors.New("region outside the frame")
+	// ErrBadAddOnMode: an add-on mode other than read, require or ignore.
+	ErrBadAddOnMode = errors.New("unknown add-on mode")
+	// ErrBadOption: a decoding option with a value it does not take.
+	ErrBadOption = errors.New("bad decoding option")
 )
 
 // Errors from reading image files and uploads.

@@ -70,6 +70,10 @@ type lineHit struct {
 	rows       int     // rows that read it
 	reversed   bool    // read right to left (upside down)
 	rowsProbed bool
+	// addOn is the EAN add-on most rows read, ahead of any other by
+	// addOnVotes rows.
+	addOn      string
+	addOnVotes int
 }
 
 // result returns the hit as a result, its corners mapped by toFrame.
@@ -81,7 +85,7 @@ func (h *lineHit) result(strategy string, toFrame func(Point) Point) Result {
 	if h.res != nil {
 		return newResult(h.sym, h.res, pts, strategy)
 	}
-	return Result{Symbology: h.sym, Text: h.text, Points: pts, SymbologyID: h.id, Strategy: strategy}
+	return Result{Symbology: h.sym, Text: h.text, Points: pts, SymbologyID: h.id, Strategy: strategy, AddOn: h.confirmedAddOn()}
 }
 
 // scanRows reads 1D barcodes along rows of src (binarized as bm for the
@@ -115,6 +119,8 @@ func (d *decoder) scanRows(src gozxing.LuminanceSource, bm *gozxing.BinaryBitmap
 		}
 	}
 	height, width := src.GetHeight(), src.GetWidth()
+	d.rowScan.minEdges = fewestEdges(syms & rs.linear)
+	d.probeScan.minEdges = d.rowScan.minEdges
 	if len(readers) > 0 && (d.row == nil || d.row.GetSize() != width) {
 		// Rows are reversed in place, so their size must be the image
 		// width exactly: gozxing reuses any larger row it is given.
@@ -142,7 +148,11 @@ func (d *decoder) scanRows(src gozxing.LuminanceSource, bm *gozxing.BinaryBitmap
 				if v.inverted && !rs.inverted {
 					continue
 				}
-				rows.found = rows.lin.Read(v.runs, formats, rows.found[:0])
+				fs := formats
+				if v.reversed {
+					fs &^= forwardOnly
+				}
+				rows.found = rows.lin.Read(v.runs, fs, rows.found[:0])
 				for i := range rows.found {
 					ls := &rows.found[i]
 					sym, text, ok := linearSymbology(ls, syms)
@@ -150,8 +160,10 @@ func (d *decoder) scanRows(src gozxing.LuminanceSource, bm *gozxing.BinaryBitmap
 						continue
 					}
 					x0, x1 := v.span(ls.First, ls.Last, width)
-					hits = d.addLineHit(src, bm, hits, lineHit{sym: sym, text: text, format: ls.Format, raw: ls.Text, id: ls.ID,
-						inverted: v.inverted, x0: x0, x1: x1, y0: y, y1: y, rows: 1, reversed: v.reversed}, hints)
+					h := lineHit{sym: sym, text: text, format: ls.Format, raw: ls.Text, id: ls.ID,
+						inverted: v.inverted, x0: x0, x1: x1, y0: y, y1: y, rows: 1, reversed: v.reversed}
+					h.voteAddOn(d.readAddOn(sym, v.runs, ls))
+					hits = d.addLineHit(src, bm, hits, h, hints)
 				}
 			}
 		}
@@ -199,12 +211,46 @@ func (d *decoder) scanRows(src gozxing.LuminanceSource, bm *gozxing.BinaryBitmap
 		})
 	}
 	out := hits[:0]
-	for _, h := range hits {
-		if h.rows >= 2 || height < 16 {
+	for i, h := range hits {
+		if (h.rows >= 2 || height < 16) && !truncated(hits, i) && d.verified(bm, &h) {
 			out = append(out, h)
 		}
 	}
 	return out
+}
+
+// verified checks a confirmed hit's shape in the pass's binarized image,
+// where its symbology needs that (verifyShape).
+func (d *decoder) verified(bm *gozxing.BinaryBitmap, h *lineHit) bool {
+	if !shapeChecked.Has(h.format) {
+		return true
+	}
+	m, err := bm.GetBlackMatrix()
+	return err == nil && verifyShape(m, h)
+}
+
+// truncated reports whether hit i of one of the less common symbologies is
+// a shorter reading of another hit of its symbology beside it: rows that
+// cross a tilted symbol near its top or bottom miss its end bars, and a
+// symbol without start and stop patterns (Pharmacode) still reads there.
+func truncated(hits []lineHit, i int) bool {
+	h := &hits[i]
+	if h.format < linear.Code11 {
+		return false
+	}
+	length := h.x1 - h.x0
+	for j := range hits {
+		o := &hits[j]
+		if j == i || o.sym != h.sym || o.rows < 2 || o.x1-o.x0 <= length*1.02 {
+			continue
+		}
+		slack := (o.x1 - o.x0) * 0.1
+		gap := max(o.y0-h.y1, h.y0-o.y1)
+		if o.x0 <= h.x0+slack && h.x1 <= o.x1+slack && float64(gap) < (o.x1-o.x0)/2 {
+			return true
+		}
+	}
+	return false
 }
 
 // rowSearch says how a pass scans rows.
@@ -281,6 +327,7 @@ func (d *decoder) addLineHit(src gozxing.LuminanceSource, bm *gozxing.BinaryBitm
 		if o.sym == h.sym && o.text == h.text && h.x0 <= o.x1 && o.x0 <= h.x1 {
 			if h.y0 < o.y0 || h.y0 > o.y1 {
 				o.rows++
+				o.voteAddOn(h.addOn)
 			}
 			o.y0, o.y1 = min(o.y0, h.y0), max(o.y1, h.y1)
 			return hits
@@ -318,6 +365,7 @@ func (d *decoder) probeRows(src gozxing.LuminanceSource, bm *gozxing.BinaryBitma
 		}
 	}
 	h.rowsProbed = true
+	d.confirmAddOn(src, h)
 }
 
 // probeLinear tells whether row y reads the same symbol as h, read the same
@@ -336,6 +384,7 @@ func (d *decoder) probeLinear(src gozxing.LuminanceSource, h *lineHit, y int) bo
 		for i := range rows.found {
 			s := &rows.found[i]
 			if x0, x1 := v.span(s.First, s.Last, src.GetWidth()); s.Text == h.raw && x0 <= h.x1 && h.x0 <= x1 {
+				h.voteAddOn(d.readAddOn(h.sym, v.runs, s))
 				return true
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image"
 	"math"
+	"strings"
 	"time"
 )
 
@@ -11,7 +12,7 @@ import (
 // Strategies run cheapest first and stop as soon as the expected count is
 // found; see Engine.
 type Options struct {
-	// Symbologies to look for; empty means all.
+	// Symbologies to look for; empty means DefaultSymbologies.
 	Symbologies SymbologySet
 	// TryHarder scans more rows for 1D codes and searches 2D codes more
 	// thoroughly, and adds the downscaled pass for large frames.
@@ -29,7 +30,59 @@ type Options struct {
 	// region not inside the frame is refused with ErrRegion: decoding part
 	// of it, or the whole frame, would not be what was asked for.
 	Region image.Rectangle
+	// AddOns says what to do with the EAN-2 and EAN-5 add-ons printed
+	// beside EAN-13, UPC-A and UPC-E symbols; they are read by default.
+	AddOns AddOnMode
+	// MSICheck is the check digit scheme MSI Plessey symbols must pass;
+	// none by default.
+	MSICheck MSICheck
+	// TelepenNumeric reads Telepen symbols as starting in numeric mode
+	// (two digits a character); they start in ASCII mode by default.
+	// Nothing in a symbol says which.
+	TelepenNumeric bool
 }
+
+// AddOnMode says whether EAN-13, UPC-A and UPC-E symbols are read with
+// their two- or five-digit add-ons (a book's price, a periodical's issue).
+type AddOnMode uint8
+
+// The add-on modes. The zero value reads add-ons.
+const (
+	// AddOnRead reports an add-on in Result.AddOn when there is one.
+	AddOnRead AddOnMode = iota
+	// AddOnRequire reports EAN-13, UPC-A and UPC-E symbols only with an
+	// add-on, for a kiosk that wants the price or issue number.
+	AddOnRequire
+	// AddOnIgnore does not look for add-ons.
+	AddOnIgnore
+)
+
+var addOnModeNames = [...]string{AddOnRead: "read", AddOnRequire: "require", AddOnIgnore: "ignore"}
+
+// String returns the mode's name in configurations: "read", "require" or
+// "ignore".
+func (m AddOnMode) String() string {
+	if int(m) < len(addOnModeNames) {
+		return addOnModeNames[m]
+	}
+	return fmt.Sprintf("AddOnMode(%d)", uint8(m))
+}
+
+// ParseAddOnMode reads a mode's name; empty is AddOnRead.
+func ParseAddOnMode(s string) (AddOnMode, error) {
+	if s == "" {
+		return AddOnRead, nil
+	}
+	for m, name := range addOnModeNames {
+		if strings.EqualFold(s, name) {
+			return AddOnMode(m), nil
+		}
+	}
+	return 0, fmt.Errorf("%w: %q (want read, require or ignore)", ErrBadAddOnMode, s)
+}
+
+// hasAddOns reports whether s is a symbology an add-on may follow.
+func hasAddOns(s Symbology) bool { return s == EAN13 || s == UPCA || s == UPCE }
 
 // CheckRegion returns ErrRegion unless the region is empty or inside a
 // width×height frame.
@@ -63,6 +116,9 @@ type Result struct {
 	SymbologyID string
 	// Strategy names the decode pass that found it ("hybrid", "inverted", …).
 	Strategy string
+	// AddOn holds the digits of an EAN-2 or EAN-5 add-on read beside an
+	// EAN-13, UPC-A or UPC-E symbol; Text is the main symbol's alone.
+	AddOn string
 
 	Source     string    // source of the frame
 	Frame      uint64    // frame number within the source

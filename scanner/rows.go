@@ -34,6 +34,9 @@ type rowScanner struct {
 	fwd, rev []int
 	lin      linear.Reader
 	found    []linear.Symbol
+	// minEdges is the fewest changes a row needs to be read (see
+	// fewestEdges).
+	minEdges int
 }
 
 // runs binarizes row y of src into s.fwd and s.rev and reports whether it
@@ -84,7 +87,7 @@ func (s *rowScanner) runs(src gozxing.LuminanceSource, y int) bool {
 	}
 	fwd = append(fwd, w*subpixel-last)
 	s.fwd = fwd
-	if len(fwd)-2 < minRowTransitions {
+	if len(fwd)-2 < s.minEdges {
 		return false
 	}
 	// Right to left: the row's last run, light, comes first.
@@ -141,6 +144,11 @@ func linearFormats(syms SymbologySet) linear.Formats {
 			f |= linear.NewFormats(m.f)
 		}
 	}
+	for _, o := range otherLinear {
+		if syms.Has(o.sym) {
+			f |= linear.NewFormats(o.format)
+		}
+	}
 	return f
 }
 
@@ -171,6 +179,12 @@ func linearSymbology(s *linear.Symbol, wanted SymbologySet) (Symbology, string, 
 		sym = EAN13
 		if text[0] == '0' && wanted.Has(UPCA) {
 			sym, text = UPCA, text[1:]
+		}
+	default:
+		for _, o := range otherLinear {
+			if o.format == s.Format {
+				sym = o.sym
+			}
 		}
 	}
 	return sym, text, wanted.Has(sym)

@@ -31,6 +31,14 @@ const (
 	PDF417
 	MicroQR
 	MaxiCode
+	Code11
+	MSI
+	Pharmacode
+	Industrial25
+	Matrix25
+	IATA25
+	Telepen
+	DataBarLimited
 	numSymbologies
 )
 
@@ -53,6 +61,14 @@ var symbologyNames = [numSymbologies]string{
 	PDF417:          "PDF_417",
 	MicroQR:         "MICRO_QR",
 	MaxiCode:        "MAXICODE",
+	Code11:          "CODE_11",
+	MSI:             "MSI_PLESSEY",
+	Pharmacode:      "PHARMACODE",
+	Industrial25:    "INDUSTRIAL_2_OF_5",
+	Matrix25:        "MATRIX_2_OF_5",
+	IATA25:          "IATA_2_OF_5",
+	Telepen:         "TELEPEN",
+	DataBarLimited:  "DATABAR_LIMITED",
 }
 
 // String returns the stable name, e.g. "QR_CODE".
@@ -112,6 +128,20 @@ func ParseSymbology(name string) (Symbology, error) {
 		return ITF, nil
 	case "MICROQRCODE":
 		return MicroQR, nil
+	case "USD8":
+		return Code11, nil
+	case "MSI", "MODIFIEDPLESSEY":
+		return MSI, nil
+	case "LAETUSPHARMACODE", "PHARMA":
+		return Pharmacode, nil
+	case "C25IND":
+		return Industrial25, nil
+	case "C25MATRIX":
+		return Matrix25, nil
+	case "C25IATA":
+		return IATA25, nil
+	case "RSSLIMITED", "GS1DATABARLIMITED":
+		return DataBarLimited, nil
 	}
 	return Unknown, fmt.Errorf("%w: %q", ErrUnknownSymbology, name)
 }
@@ -127,13 +157,29 @@ func normalizeName(s string) string {
 }
 
 // SymbologySet is a set of symbologies. The zero value is empty; an empty set
-// in Options means "all".
-type SymbologySet uint32
+// in Options means the default ones (DefaultSymbologies).
+type SymbologySet uint64
 
 // AllSymbologies returns the set of every symbology scannerd reads.
 func AllSymbologies() SymbologySet {
 	return SymbologySet(1<<numSymbologies-1) &^ 1
 }
+
+// offByDefault are the symbologies read only when asked for by name (or
+// with "all"): simple codes without a strong check, whose patterns wood
+// grain, text, shelf edges and other texture can also make.
+const offByDefault SymbologySet = 1<<Code11 | 1<<MSI | 1<<Pharmacode |
+	1<<Industrial25 | 1<<Matrix25 | 1<<IATA25
+
+// DefaultSymbologies returns the symbologies read when none are named:
+// every one but those whose patterns texture easily imitates (see the
+// README's table).
+func DefaultSymbologies() SymbologySet {
+	return AllSymbologies() &^ offByDefault
+}
+
+// OnByDefault reports whether s is read when no symbologies are named.
+func (s Symbology) OnByDefault() bool { return DefaultSymbologies().Has(s) }
 
 // NewSymbologySet returns a set holding the given symbologies.
 func NewSymbologySet(syms ...Symbology) SymbologySet {
@@ -145,19 +191,28 @@ func NewSymbologySet(syms ...Symbology) SymbologySet {
 }
 
 // ParseSymbologySet parses a comma-separated list of names ("qr_code,ean_13").
-// "all" or an empty string is every symbology.
+// An empty string is the default symbologies; in a list, "all" stands for
+// every symbology and "default" for the default ones ("default,code_11").
 func ParseSymbologySet(list string) (SymbologySet, error) {
 	list = strings.TrimSpace(list)
-	if list == "" || strings.EqualFold(list, "all") {
-		return AllSymbologies(), nil
+	if list == "" {
+		return DefaultSymbologies(), nil
 	}
 	var set SymbologySet
 	for _, name := range strings.Split(list, ",") {
-		s, err := ParseSymbology(strings.TrimSpace(name))
-		if err != nil {
-			return 0, err
+		name = strings.TrimSpace(name)
+		switch {
+		case strings.EqualFold(name, "all"):
+			set |= AllSymbologies()
+		case strings.EqualFold(name, "default"):
+			set |= DefaultSymbologies()
+		default:
+			s, err := ParseSymbology(name)
+			if err != nil {
+				return 0, err
+			}
+			set = set.With(s)
 		}
-		set = set.With(s)
 	}
 	return set, nil
 }
@@ -174,7 +229,7 @@ func (set SymbologySet) With(s Symbology) SymbologySet {
 func (set SymbologySet) Has(s Symbology) bool { return s < numSymbologies && set&(1<<s) != 0 }
 
 // Len returns the number of symbologies in the set.
-func (set SymbologySet) Len() int { return bits.OnesCount32(uint32(set)) }
+func (set SymbologySet) Len() int { return bits.OnesCount64(uint64(set)) }
 
 // Intersect returns the symbologies in both sets.
 func (set SymbologySet) Intersect(other SymbologySet) SymbologySet { return set & other }

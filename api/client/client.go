@@ -199,10 +199,19 @@ func (c *Client) Scan(ctx context.Context, opts ScanOptions) (api.Result, error)
 
 // DecodeOptions shape a Decode.
 type DecodeOptions struct {
-	// Symbologies to look for, e.g. "QR_CODE,EAN_13"; empty: all.
+	// Symbologies to look for, e.g. "QR_CODE,EAN_13"; empty: those on by
+	// default; "all": every one.
 	Symbologies string
 	// TryHarder searches more thoroughly (slower).
 	TryHarder bool
+	// EANAddOn is "read" (default when empty), "require" or "ignore": what
+	// to do with EAN-2/EAN-5 add-ons.
+	EANAddOn string
+	// MSICheck names the check digit scheme MSI Plessey symbols must pass
+	// ("mod10", …); empty checks nothing.
+	MSICheck string
+	// TelepenNumeric reads Telepen symbols as starting in numeric mode.
+	TelepenNumeric bool
 	// ContentType of the image; empty sends application/octet-stream and
 	// lets the daemon recognise the format.
 	ContentType string
@@ -217,6 +226,15 @@ func (c *Client) Decode(ctx context.Context, image io.Reader, opts DecodeOptions
 	}
 	if opts.TryHarder {
 		q.Set("try_harder", "true")
+	}
+	if opts.EANAddOn != "" {
+		q.Set("ean_addon", opts.EANAddOn)
+	}
+	if opts.MSICheck != "" {
+		q.Set("msi_check", opts.MSICheck)
+	}
+	if opts.TelepenNumeric {
+		q.Set("telepen_numeric", "true")
 	}
 	ct := opts.ContentType
 	if ct == "" {

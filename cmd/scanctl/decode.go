@@ -26,6 +26,9 @@ import (
 type decodeFlags struct {
 	tsv, json   bool
 	symbologies string
+	addOn       string
+	msiCheck    string
+	telepenNum  bool
 	tryHarder   bool
 	expect      int
 	jobs        int
@@ -67,7 +70,10 @@ on stderr and make the exit status 1.
 	}
 	fs.BoolVar(&f.tsv, "tsv", false, "print `path<TAB>SYMBOLOGY<TAB>text`, text escaped (\\t \\n \\r \\\\ \\xHH)")
 	fs.BoolVar(&f.json, "json", false, "print one JSON object per barcode")
-	fs.StringVar(&f.symbologies, "symbologies", "all", "comma-separated `list` of symbologies to look for")
+	fs.StringVar(&f.symbologies, "symbologies", "", "comma-separated `list` of symbologies to look for; \"all\" for every one, \"default\" for those read when none are named")
+	fs.StringVar(&f.addOn, "ean-addon", "read", "EAN-2/EAN-5 add-ons of EAN-13, UPC-A and UPC-E symbols: `read`, require or ignore")
+	fs.StringVar(&f.msiCheck, "msi-check", "none", "check digits MSI Plessey symbols must pass: `scheme` none, mod10, mod10_mod10, mod11, mod11_mod10, mod11_ncr or mod11_ncr_mod10")
+	fs.BoolVar(&f.telepenNum, "telepen-numeric", false, "read Telepen symbols as starting in numeric mode")
 	fs.BoolVar(&f.tryHarder, "try-harder", false, "search more thoroughly (more rows, inverted images, more binarizers); slower")
 	fs.IntVar(&f.expect, "expect", 0, "stop searching an image after `N` barcodes (0: all the first strategy finds)")
 	fs.IntVar(&f.jobs, "j", runtime.NumCPU(), "decode `N` images in parallel")
@@ -85,6 +91,16 @@ on stderr and make the exit status 1.
 		fmt.Fprintf(m.Stderr, "scanctl decode: --symbologies: %v\n", err)
 		return exitUsage
 	}
+	addOns, err := scanner.ParseAddOnMode(f.addOn)
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "scanctl decode: --ean-addon: %v\n", err)
+		return exitUsage
+	}
+	msiCheck, err := scanner.ParseMSICheck(f.msiCheck)
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "scanctl decode: --msi-check: %v\n", err)
+		return exitUsage
+	}
 	if f.tsv && f.json {
 		fmt.Fprintln(m.Stderr, "scanctl decode: --tsv and --json exclude each other")
 		return exitUsage
@@ -93,7 +109,8 @@ on stderr and make the exit status 1.
 		fs.Usage()
 		return exitUsage
 	}
-	opts := scanner.Options{Symbologies: syms, TryRotated: true, ExpectedCount: f.expect}
+	opts := scanner.Options{Symbologies: syms, TryRotated: true, ExpectedCount: f.expect, AddOns: addOns,
+		MSICheck: msiCheck, TelepenNumeric: f.telepenNum}
 	if f.tryHarder {
 		opts.TryHarder, opts.TryInverted = true, true
 	}
@@ -309,8 +326,16 @@ func readFile(path string, limit int64) ([]byte, error) {
 
 func (m *Main) textPrinter(w io.Writer) func(string, *scanner.Result) {
 	return func(path string, r *scanner.Result) {
-		fmt.Fprintf(w, "%s: %s %s\n", path, r.Symbology, strings.NewReplacer("\n", `\n`, "\r", `\r`).Replace(r.Text))
+		fmt.Fprintf(w, "%s: %s %s%s\n", path, r.Symbology, strings.NewReplacer("\n", `\n`, "\r", `\r`).Replace(r.Text), addOnSuffix(r.AddOn))
 	}
+}
+
+// addOnSuffix shows an EAN add-on after the main symbol's text.
+func addOnSuffix(addOn string) string {
+	if addOn == "" {
+		return ""
+	}
+	return " +" + addOn
 }
 
 func tsvPrinter(w io.Writer) func(string, *scanner.Result) {
@@ -346,6 +371,7 @@ type jsonResult struct {
 	Path        string        `json:"path"`
 	Symbology   string        `json:"symbology"`
 	Text        string        `json:"text"`
+	AddOn       string        `json:"addon,omitempty"`
 	Bytes       string        `json:"bytes,omitempty"`
 	Points      [4][2]float64 `json:"points"`
 	SymbologyID string        `json:"symbology_id,omitempty"`
@@ -355,7 +381,7 @@ func jsonPrinter(w io.Writer) func(string, *scanner.Result) {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	return func(path string, r *scanner.Result) {
-		j := jsonResult{Path: path, Symbology: r.Symbology.String(), Text: r.Text, SymbologyID: r.SymbologyID}
+		j := jsonResult{Path: path, Symbology: r.Symbology.String(), Text: r.Text, AddOn: r.AddOn, SymbologyID: r.SymbologyID}
 		if len(r.Bytes) > 0 && !utf8.Valid(r.Bytes) {
 			j.Bytes = base64.StdEncoding.EncodeToString(r.Bytes)
 		}

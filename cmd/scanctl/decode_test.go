@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/scannerd/scannerd/internal/symbols"
+	"github.com/scannerd/scannerd/internal/zint"
 	"github.com/scannerd/scannerd/scanner"
 )
 
@@ -68,6 +69,7 @@ func TestDecodeFilesAndDirectories(t *testing.T) {
 		{"decode"},
 		{"decode", "--tsv", "--json", dir},
 		{"decode", "--symbologies", "klingon", dir},
+		{"decode", "--msi-check", "mod12", dir},
 	} {
 		if code, _, _ := runScanctl(args...); code != exitUsage {
 			t.Errorf("%v: exit %d, want %d", args, code, exitUsage)
@@ -75,6 +77,39 @@ func TestDecodeFilesAndDirectories(t *testing.T) {
 	}
 	if code, _, errs := runScanctl("decode", filepath.Join(dir, "missing.png")); code != exitFailure || !strings.Contains(errs, "missing.png") {
 		t.Errorf("missing file: exit %d %q", code, errs)
+	}
+}
+
+// TestDecodeAddOn: an EAN-13 symbol's add-on follows its text in the plain
+// output and has its own member in --json; --ean-addon require drops a
+// symbol without one.
+func TestDecodeAddOn(t *testing.T) {
+	zint.Need(t)
+	dir := t.TempDir()
+	write := func(name string, args ...string) string {
+		img, _ := zint.Image(t, args...).Render(zint.Scene{Module: 3})
+		var b bytes.Buffer
+		png.Encode(&b, img)
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	book := write("book.png", "-b", "EANX", "-d", "978073520044+51299")
+	bare := write("bare.png", "-b", "EANX", "-d", "978073520044")
+	if code, out, _ := runScanctl("decode", book, bare); code != exitOK ||
+		out != book+": EAN_13 9780735200449 +51299\n"+bare+": EAN_13 9780735200449\n" {
+		t.Errorf("plain: exit %d %q", code, out)
+	}
+	if code, out, _ := runScanctl("decode", "--json", book); code != exitOK || !strings.Contains(out, `"text":"9780735200449","addon":"51299"`) {
+		t.Errorf("--json: exit %d %q", code, out)
+	}
+	if code, out, _ := runScanctl("decode", "--tsv", "--ean-addon", "require", book, bare); code != exitOK || out != book+"\tEAN_13\t9780735200449\n" {
+		t.Errorf("--tsv --ean-addon require: exit %d %q", code, out)
+	}
+	if code, _, errs := runScanctl("decode", "--ean-addon", "often", book); code != exitUsage || !strings.Contains(errs, "often") {
+		t.Errorf("--ean-addon often: exit %d %q", code, errs)
 	}
 }
 

@@ -77,5 +77,5 @@ func printResult(w *bufio.Writer, r *api.Result) {
 	if at.IsZero() {
 		at = r.DecodedAt
 	}
-	fmt.Fprintf(w, "%s %s %s %s\n", at.Local().Format(time.TimeOnly+".000"), r.Source, r.Symbology, oneLine(r.Text))
+	fmt.Fprintf(w, "%s %s %s %s%s\n", at.Local().Format(time.TimeOnly+".000"), r.Source, r.Symbology, oneLine(r.Text), addOnSuffix(r.AddOn))
 }

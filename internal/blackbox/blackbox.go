@@ -52,6 +52,11 @@ func Dir() (string, error) {
 	}
 }
 
+// RaceEnabled reports whether the tests run under the race detector, where
+// decoding is several times slower: tests that decode many images decode
+// fewer there.
+func RaceEnabled() bool { return raceEnabled }
+
 // Load returns every image of the manifest for decoding, or skips t when
 // the set is absent. Under the race detector it skips too: decoding hundreds
 // of photos there takes minutes and tests no concurrency, so make test runs

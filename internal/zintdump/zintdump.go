@@ -46,7 +46,7 @@ func Dump(t *testing.T, args []string) string {
 // Rows parses a dump: one line of hex bytes per row of modules, most
 // significant bit first, a row's last byte perhaps a half one. A row keeps
 // at most width modules.
-func Rows(t *testing.T, dump string, width int) [][]bool {
+func Rows(t testing.TB, dump string, width int) [][]bool {
 	t.Helper()
 	var rows [][]bool
 	for r, l := range strings.Split(strings.TrimSpace(dump), "\n") {

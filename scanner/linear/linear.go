@@ -36,10 +36,21 @@ const (
 	EAN13
 	EAN8
 	UPCE
+	// The less common symbologies, read by decoders of their own
+	// packages (see others.go).
+	Code11
+	MSI
+	Pharmacode
+	Industrial25
+	Matrix25
+	IATA25
+	Telepen
+	DataBarLimited
 	numFormats
 )
 
-var formatNames = [numFormats]string{"", "Code 128", "Code 39", "Code 93", "Codabar", "ITF", "EAN-13", "EAN-8", "UPC-E"}
+var formatNames = [numFormats]string{"", "Code 128", "Code 39", "Code 93", "Codabar", "ITF", "EAN-13", "EAN-8", "UPC-E",
+	"Code 11", "MSI Plessey", "Pharmacode", "Industrial 2 of 5", "Matrix 2 of 5", "IATA 2 of 5", "Telepen", "DataBar Limited"}
 
 func (f Format) String() string {
 	if f < numFormats {
@@ -49,7 +60,7 @@ func (f Format) String() string {
 }
 
 // Formats is a set of formats.
-type Formats uint16
+type Formats uint32
 
 // AllFormats is every format the reader knows.
 const AllFormats = Formats(1<<numFormats-1) &^ 1
@@ -136,6 +147,9 @@ func (r *Reader) readAt(runs []int, k int, formats Formats) (Symbol, bool) {
 		if s, ok := r.readITF(runs, k); ok {
 			return s, true
 		}
+	}
+	if formats&otherFormats != 0 {
+		return readOthers(runs, k, formats)
 	}
 	return Symbol{}, false
 }

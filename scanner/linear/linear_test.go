@@ -175,7 +175,9 @@ func TestSymbolBoundsAndInversion(t *testing.T) {
 }
 
 // Lines of texture — runs of random widths, some of them wide like quiet
-// zones — hold no symbol, and the reader finds none.
+// zones — hold no symbol, and the reader finds none (but of the formats
+// that texture imitates, which the engine reads only when several rows
+// agree).
 func TestNoSymbolsInTexture(t *testing.T) {
 	rng := rand.New(rand.NewPCG(13, 13))
 	var r linear.Reader
@@ -188,7 +190,7 @@ func TestNoSymbolsInTexture(t *testing.T) {
 				runs[j] = 10 + rng.IntN(40)
 			}
 		}
-		out = r.Read(runs, linear.AllFormats, out[:0])
+		out = r.Read(runs, linear.AllFormats&^linear.TextureProne, out[:0])
 		for _, s := range out {
 			t.Errorf("line %d: read %v %q in texture", i, s.Format, s.Text)
 		}
@@ -241,7 +243,7 @@ func FuzzRead(f *testing.F) {
 		for i, r := range runs {
 			seed[i] = byte(min(255, r/subpixel*4))
 		}
-		f.Add(seed, uint16(linear.AllFormats))
+		f.Add(seed, uint16(linear.AllFormats&0xffff))
 	}
 	f.Fuzz(func(t *testing.T, data []byte, formats uint16) {
 		runs := make([]int, len(data))

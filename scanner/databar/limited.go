@@ -1,0 +1,250 @@
+package databar
+
+import (
+	"math"
+
+	"github.com/scannerd/scannerd/scanner/internal/bars"
+)
+
+// GS1 DataBar Limited (ISO/IEC 24724 §5.3): a GTIN-14 whose indicator digit
+// is 0 or 1, in one row of 74 modules: a guard (space, bar), a left data
+// character (14 elements, 26 modules), a check character (14 elements,
+// 18 modules), a right data character, and a guard (space, bar, and a
+// space of five modules). Its first 13 digits are the number
+// left·2013571 + right; the 14th is the GTIN check digit.
+
+// limitedGroup is one value group of the data characters (ISO/IEC 24724
+// Table 6): the modules and widest element of the odd (first, third, …)
+// elements, the number of even width patterns, and the group's first
+// value. The even elements take the other 26−oddModules modules and are
+// at most 9−oddWidest wide.
+type limitedGroup struct {
+	oddModules, oddWidest, evenCount, base int
+}
+
+var limitedGroups = [7]limitedGroup{
+	{17, 6, 28, 0},
+	{13, 5, 728, 183064},
+	{9, 3, 6454, 820064},
+	{15, 5, 203, 1000776},
+	{11, 4, 2408, 1491021},
+	{19, 8, 1, 1979845},
+	{7, 1, 16632, 1996939},
+}
+
+// limitedChecks are the element widths of the check characters by value
+// (0…88), the table of ISO/IEC 24724 for DataBar Limited. Each is 18
+// modules; its odd and even elements are 9 each, at most 3 wide and the
+// last 1.
+var limitedChecks = [89]string{
+	"11111111113311", "11111111123211", "11111111133111", "11111112113211", "11111112123111",
+	"11111113113111", "11111211113211", "11111211123111", "11111212113111", "11111311113111",
+	"11121111113211", "11121111123111", "11121112113111", "11121211113111", "11131111113111",
+	"12111111113211", "12111111123111", "12111112113111", "12111211113111", "12121111113111",
+	"13111111113111", "11111111212311", "11111111222211", "11111111232111", "11111112212211",
+	"11111112222111", "11111113212111", "11111211212211", "11111211222111", "11111212212111",
+	"11111311212111", "11121111212211", "11121111222111", "11121112212111", "11121211212111",
+	"11131111212111", "12111111212211", "12111111222111", "12111112212111", "12111211212111",
+	"12121111212111", "13111111212111", "11111111311311", "11111111321211", "11111112311211",
+	"11121111311211", "12111111311211", "11111121112311", "11111121122211", "11111121132111",
+	"11111122112211", "11121121112211", "11121121122111", "11121122112111", "11121221112111",
+	"11131121112111", "12111121112211", "12111121122111", "12121121112111", "11112111112311",
+	"11112111122211", "11112111132111", "11112112112211", "11112112122111", "11112211112211",
+	"12112111112211", "12112111122111", "12112112112111", "12112211112111", "12122111112111",
+	"13112111112111", "11211111112311", "11211111122211", "11211111132111", "11211112112211",
+	"11211112122111", "11211113112111", "11211211112211", "11211211122111", "11221111112211",
+	"21111111122211", "21111111132111", "21111112112211", "21111112122111", "21111113112111",
+	"21111211122111", "21111212112111", "21121111122111", "21111111221211",
+}
+
+// limitedCheckValues maps a check character's widths (two bits an
+// element, first element highest) to its value plus one.
+var limitedCheckValues = func() map[uint32]int {
+	m := make(map[uint32]int, len(limitedChecks))
+	for v, s := range limitedChecks {
+		var key uint32
+		for _, c := range s {
+			key = key<<2 | uint32(c-'0')
+		}
+		m[key] = v + 1
+	}
+	return m
+}()
+
+const (
+	limitedChar   = 14 // elements of a character
+	limitedRuns   = 1 + 3*limitedChar + 2
+	limitedModule = 26 + 18 + 26 // modules of the three characters
+	// limitedLinkFlag is added to the value of a symbol that has a 2D
+	// composite component above it (ISO/IEC 24724 §6.2.3).
+	limitedLinkFlag = 2015133531096
+)
+
+// LimitedAt reads a DataBar Limited symbol whose left guard bar is dark
+// run i. Its text is the GTIN-14.
+func LimitedAt(runs []int, i int) (bars.Symbol, bool) {
+	if i+limitedRuns > len(runs) {
+		return bars.Symbol{}, false
+	}
+	// First the cheap test, made at every bar of every row: the guard
+	// bars, the right guard's space and the check character's last two
+	// elements are a module each.
+	g0, g1, g2, c0, c1 := runs[i], runs[i+43], runs[i+44], runs[i+27], runs[i+28]
+	if hi, lo := max(g0, g1, g2, c0, c1), min(g0, g1, g2, c0, c1); 2*hi > 3*lo+2 {
+		return bars.Symbol{}, false
+	}
+	chars := runs[i+1 : i+1+3*limitedChar]
+	// Each character in turn: 26, 18 and 26 modules of the guards'.
+	guard := float64(runs[i]+runs[i+43]+runs[i+44]) / 3
+	for k, modules := range [3]float64{26, 18, 26} {
+		if !bars.Near(float64(bars.Sum(chars[14*k:14*k+14])), modules*guard, 0.4) {
+			return bars.Symbol{}, false
+		}
+	}
+	module := float64(bars.Sum(chars)) / limitedModule
+	// The guards: one-module bars and the space before the right one.
+	for _, k := range []int{i, i + 43, i + 44} {
+		if !bars.Near(float64(runs[k]), module, 0.6) {
+			return bars.Symbol{}, false
+		}
+	}
+	if !bars.Quiet(runs, i-1, 0.6*module) || !bars.Quiet(runs, i+45, 3*module) {
+		return bars.Symbol{}, false
+	}
+	var left, check, right [limitedChar]int
+	if !normalize(chars[:14], 26, left[:]) || !normalize(chars[14:28], 18, check[:]) || !normalize(chars[28:], 26, right[:]) {
+		return bars.Symbol{}, false
+	}
+	var key uint32
+	for _, w := range check {
+		key = key<<2 | uint32(w)
+	}
+	c := limitedCheckValues[key] - 1
+	lv, lsum, ok1 := limitedValue(&left)
+	rv, rsum, ok2 := limitedValue(&right)
+	if c < 0 || !ok1 || !ok2 || (lsum+20*rsum)%89 != c {
+		return bars.Symbol{}, false
+	}
+	v := int64(lv)*2013571 + int64(rv)
+	if v >= limitedLinkFlag {
+		v -= limitedLinkFlag
+	}
+	if v > 1999999999999 {
+		return bars.Symbol{}, false
+	}
+	var digits [14]byte
+	for k := 12; k >= 0; k-- {
+		digits[k] = byte('0' + v%10)
+		v /= 10
+	}
+	digits[13] = gtinCheckDigit(digits[:13])
+	return bars.Symbol{Text: string(digits[:]), ID: "]e0", First: i, Last: i + 44}, true
+}
+
+// normalize turns measured widths into whole modules totalling modules,
+// each at least one: the rounding that most needs it gives way.
+func normalize(ws []int, modules int, out []int) bool {
+	scale := float64(modules) / float64(bars.Sum(ws))
+	total := 0
+	for k, w := range ws {
+		out[k] = max(1, int(math.Round(float64(w)*scale)))
+		total += out[k]
+	}
+	for total != modules {
+		step := 1
+		if total > modules {
+			step = -1
+		}
+		best, bestErr := -1, math.Inf(-1)
+		for k, w := range ws {
+			if out[k]+step < 1 {
+				continue
+			}
+			// How far the element moves toward its measured width.
+			e := float64(step) * (float64(w)*scale - float64(out[k]))
+			if e > bestErr {
+				best, bestErr = k, e
+			}
+		}
+		if best < 0 || bestErr < -0.9 {
+			return false
+		}
+		out[best] += step
+		total += step
+	}
+	return true
+}
+
+// limitedValue returns a data character's value and its part of the
+// checksum (the widths weighted 3^k modulo 89, first element k = 0).
+func limitedValue(w *[limitedChar]int) (value, checksum int, ok bool) {
+	var odd, even [7]int
+	oddModules := 0
+	weight := 1
+	for k, x := range w {
+		checksum += x * weight
+		weight = weight * 3 % 89
+		if k%2 == 0 {
+			odd[k/2] = x
+			oddModules += x
+		} else {
+			even[k/2] = x
+		}
+	}
+	for _, g := range limitedGroups {
+		if g.oddModules != oddModules {
+			continue
+		}
+		evenWidest := 9 - g.oddWidest
+		for k := range 7 {
+			if odd[k] > g.oddWidest || even[k] > evenWidest {
+				return 0, 0, false
+			}
+		}
+		vOdd := widthsValue(odd[:], g.oddWidest, false)
+		vEven := widthsValue(even[:], evenWidest, true)
+		if vEven >= g.evenCount {
+			return 0, 0, false
+		}
+		return g.base + vOdd*g.evenCount + vEven, checksum % 89, true
+	}
+	return 0, 0, false
+}
+
+// widthsValue returns the rank of a width pattern among the patterns of
+// as many elements and modules with no element wider than widest and,
+// when noNarrow, at least one element one module wide: the counting rule
+// of ISO/IEC 24724 Annex B that the DataBar characters are built on.
+func widthsValue(w []int, widest int, noNarrow bool) int {
+	n := 0
+	for _, x := range w {
+		n += x
+	}
+	elements := len(w)
+	value := 0
+	narrowMask := 0
+	for bar := 0; bar < elements-1; bar++ {
+		rest := elements - bar // elements from this one on
+		narrowMask |= 1 << bar
+		for width := 1; width < w[bar]; width++ {
+			// Count the patterns whose element bar is width wide.
+			sub := binomial(n-width-1, rest-2)
+			if noNarrow && narrowMask == 0 && n-width-(rest-1) >= rest-1 {
+				sub -= binomial(n-width-rest, rest-2)
+			}
+			if rest-1 > 1 {
+				less := 0
+				for wide := n - width - (rest - 2); wide > widest; wide-- {
+					less += binomial(n-width-wide-1, rest-3)
+				}
+				sub -= less * (rest - 1)
+			} else if n-width > widest {
+				sub--
+			}
+			value += sub
+			narrowMask &^= 1 << bar
+		}
+		n -= w[bar]
+	}
+	return value
+}

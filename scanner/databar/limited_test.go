@@ -1,0 +1,57 @@
+package databar
+
+import (
+	"fmt"
+	"github.com/scannerd/scannerd/scanner/internal/bars"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/scannerd/scannerd/scanner/internal/bars/barstest"
+)
+
+// TestLimitedZint reads DataBar Limited symbols zint draws for random
+// GTINs, which between them use every value group and check character.
+func TestLimitedZint(t *testing.T) {
+	rng := rand.New(rand.NewPCG(24, 724))
+	cases := []string{"0000000000000", "1999999999999", "1000000000000", "0999999999999"}
+	for range 120 {
+		cases = append(cases, fmt.Sprintf("%d%012d", rng.IntN(2), rng.Int64N(1e12)))
+	}
+	for i, d := range cases {
+		want := d + string(gtinCheckDigit([]byte(d)))
+		if i < 8 {
+			barstest.ReadZint(t, LimitedAt, want, false, "-b", "DBAR_LTD", "-d", d)
+			continue
+		}
+		runs := barstest.Runs(t, 1+i%3, "-b", "DBAR_LTD", "-d", d)
+		s, ok := bars.Scan(runs, LimitedAt)
+		if !ok || s.Text != want {
+			t.Errorf("%s: read %q, %v; want %q", d, s.Text, ok, want)
+		}
+	}
+}
+
+// TestLimitedChecks: the check character table holds 89 distinct
+// characters of 18 modules, their odd and even elements 9 modules each.
+func TestLimitedChecks(t *testing.T) {
+	if len(limitedCheckValues) != 89 {
+		t.Fatalf("%d distinct check characters, want 89", len(limitedCheckValues))
+	}
+	for v, s := range limitedChecks {
+		odd, even := 0, 0
+		for k, c := range s {
+			if k%2 == 0 {
+				odd += int(c - '0')
+			} else {
+				even += int(c - '0')
+			}
+		}
+		if odd != 9 || even != 9 {
+			t.Errorf("check %d %s: odd %d even %d modules", v, s, odd, even)
+		}
+	}
+}
+
+func FuzzLimited(f *testing.F) {
+	f.Fuzz(func(t *testing.T, b []byte) { barstest.Fuzz(t, LimitedAt, b) })
+}

@@ -1,0 +1,61 @@
+package pharmacode
+
+import (
+	"testing"
+
+	"github.com/makiuchi-d/gozxing"
+)
+
+// standing draws three narrow bars (3 px, spaces 6 px) of the given height
+// with a dark line a few pixels below them when underline is set.
+func standing(height int, underline bool) *gozxing.BitMatrix {
+	m, _ := gozxing.NewBitMatrix(100, 200)
+	for k := 0; k < 3; k++ {
+		x := 40 + 9*k
+		for y := 50; y < 50+height; y++ {
+			for dx := 0; dx < 3; dx++ {
+				m.Set(x+dx, y)
+			}
+		}
+	}
+	if underline {
+		for x := 10; x < 90; x++ {
+			m.Set(x, 52+height)
+		}
+	}
+	return m
+}
+
+func TestVerify(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		m      *gozxing.BitMatrix
+		accept bool
+	}{
+		{"tall bars", standing(60, false), true},
+		{"letter m", standing(15, false), false},
+		{"bars on a line", standing(60, true), true},
+	} {
+		if got := Verify(tc.m, 70, 40, 63); got != tc.accept {
+			t.Errorf("%s: Verify = %v, want %v", tc.name, got, tc.accept)
+		}
+	}
+	// Nor are bars too thin to tell apart.
+	thin, _ := gozxing.NewBitMatrix(100, 200)
+	for k := 0; k < 3; k++ {
+		for y := 50; y < 110; y++ {
+			thin.Set(40+3*k, y)
+		}
+	}
+	if Verify(thin, 70, 40, 47) {
+		t.Error("bars a pixel wide, two apart, verified")
+	}
+	// Bars that run into something wider are no symbol's bars.
+	m := standing(60, false)
+	for x := 30; x < 70; x++ {
+		m.Set(x, 110)
+	}
+	if Verify(m, 70, 40, 63) {
+		t.Error("bars joined at their foot verified")
+	}
+}

@@ -1,0 +1,190 @@
+// Package twooffive reads the non-interleaved 2 of 5 codes: Industrial 2
+// of 5 (digits in the bars alone, the spaces all narrow), IATA 2 of 5
+// (Industrial's characters between shorter start and stop patterns, on
+// airline baggage tags), and Matrix 2 of 5 (digits in three bars and two
+// spaces). In each, every digit is five elements of which exactly two are
+// wide, with weights 1, 2, 4, 7 and a parity element (0 is 4+7).
+//
+// A check digit may follow the data (modulo 10, weights 3 and 1), and
+// nothing says whether one does: the text is reported as printed.
+// (Interleaved 2 of 5 is the ITF symbology, read by the engine's other
+// readers.)
+package twooffive
+
+import "github.com/scannerd/scannerd/scanner/internal/bars"
+
+// digits maps five elements (first most significant; set where wide) to
+// a digit plus one; 0 marks no digit.
+var digits = [32]byte{
+	0b00110: 1, 0b10001: 2, 0b01001: 3, 0b11000: 4, 0b00101: 5,
+	0b10100: 6, 0b01100: 7, 0b00011: 8, 0b10010: 9, 0b01010: 10,
+}
+
+// maxDigits bounds a symbol's digits.
+const maxDigits = 48
+
+// variant describes how a code lays out its elements.
+type variant struct {
+	// start and stop are the widths of the start and stop patterns, in
+	// elements from a bar (1 narrow, 2 wide), spaces included.
+	start, stop []int8
+	// spaces: the digits use spaces too (Matrix: five elements and a
+	// narrow space, six runs), else bars only (five bars and the narrow
+	// spaces after them, ten runs).
+	spaces bool
+	// minDigits keeps out the shortest symbols, which stripes and print
+	// imitate too easily; more where the start pattern is weak.
+	minDigits int
+}
+
+var (
+	industrial = variant{start: []int8{2, 1, 2, 1, 1, 1}, stop: []int8{2, 1, 1, 1, 2}, minDigits: 2}
+	// IATA's start is two narrow bars, as common as anything.
+	iata   = variant{start: []int8{1, 1, 1, 1}, stop: []int8{2, 1, 1}, minDigits: 3}
+	matrix = variant{start: []int8{2, 1, 1, 1, 1, 1}, stop: []int8{2, 1, 1, 1, 1}, spaces: true, minDigits: 2}
+)
+
+// digitRuns is the number of runs of one digit.
+func (v variant) digitRuns() int {
+	if v.spaces {
+		return 6
+	}
+	return 10
+}
+
+// IndustrialAt reads an Industrial 2 of 5 symbol whose start pattern
+// begins with dark run i.
+func IndustrialAt(runs []int, i int) (bars.Symbol, bool) { return industrial.decodeAt(runs, i) }
+
+// IATAAt reads an IATA 2 of 5 symbol whose start pattern begins with dark
+// run i.
+func IATAAt(runs []int, i int) (bars.Symbol, bool) { return iata.decodeAt(runs, i) }
+
+// MatrixAt reads a Matrix 2 of 5 symbol whose start pattern begins with
+// dark run i.
+func MatrixAt(runs []int, i int) (bars.Symbol, bool) { return matrix.decodeAt(runs, i) }
+
+// decodeAt reads a symbol whose start pattern begins with dark run i.
+func (v variant) decodeAt(runs []int, i int) (bars.Symbol, bool) {
+	if i+len(v.start) >= len(runs) {
+		return bars.Symbol{}, false
+	}
+	narrow, wide, ok := measure(runs[i:i+len(v.start)], v.start)
+	if !ok || !bars.Quiet(runs, i-1, 5*narrow) {
+		return bars.Symbol{}, false
+	}
+	var buf [maxDigits]byte
+	n, step := 0, v.digitRuns()
+	for j := i + len(v.start); ; j += step {
+		if n >= v.minDigits && v.stopAt(runs, j, narrow, wide) {
+			return bars.Symbol{Text: string(buf[:n]), First: i, Last: j + len(v.stop) - 1}, true
+		}
+		if j+step > len(runs) || n == maxDigits {
+			return bars.Symbol{}, false
+		}
+		d, ok := v.digit(runs[j:j+step], &narrow, &wide)
+		if !ok {
+			return bars.Symbol{}, false
+		}
+		buf[n] = d
+		n++
+	}
+}
+
+// measure checks runs against a pattern of narrow (1) and wide (2)
+// elements and returns the mean narrow and wide widths; a pattern without
+// wide elements (IATA's start) takes wide as three narrow ones, the
+// common ratio, until the first digit measures it.
+func measure(runs []int, pattern []int8) (narrow, wide float64, ok bool) {
+	var nn, nw float64
+	for k, p := range pattern {
+		if p == 2 {
+			wide += float64(runs[k])
+			nw++
+		} else {
+			narrow += float64(runs[k])
+			nn++
+		}
+	}
+	narrow /= nn
+	if nw == 0 {
+		wide = 3 * narrow
+	} else {
+		wide /= nw
+	}
+	// Wide elements are two to three narrow ones; Matrix 2 of 5's start
+	// and stop bars are often four.
+	if wide < 1.8*narrow || wide > 6*narrow {
+		return 0, 0, false
+	}
+	t := (narrow + wide) / 2
+	for k, p := range pattern {
+		if (float64(runs[k]) > t) != (p == 2) {
+			return 0, 0, false
+		}
+	}
+	return narrow, wide, true
+}
+
+// digit reads the runs of one digit: the two widest of the five elements
+// that carry it are its wide ones, clearly wider than the other three, and
+// the spaces beside the elements are narrow. It updates the running
+// narrow and wide widths.
+func (v variant) digit(runs []int, narrow, wide *float64) (byte, bool) {
+	var carry [5]float64
+	n := 0
+	for k, r := range runs {
+		w := float64(r)
+		if w > 1.8**wide || w < *narrow/3 {
+			return 0, false
+		}
+		if k%2 == 0 || v.spaces && k < 5 {
+			carry[n] = w
+			n++
+		} else if w > (*narrow+*wide)/2 {
+			return 0, false // a space between bars is narrow
+		}
+	}
+	// The second widest element parts wide from narrow.
+	first, second := 0, 1
+	if carry[1] > carry[0] {
+		first, second = 1, 0
+	}
+	for k := 2; k < 5; k++ {
+		switch {
+		case carry[k] > carry[first]:
+			first, second = k, first
+		case carry[k] > carry[second]:
+			second = k
+		}
+	}
+	var p uint8
+	var sn, sw float64
+	maxNarrow := 0.0
+	for k, w := range carry {
+		p <<= 1
+		if k == first || k == second {
+			p |= 1
+			sw += w
+		} else {
+			sn += w
+			maxNarrow = max(maxNarrow, w)
+		}
+	}
+	if carry[second] < 1.4*maxNarrow {
+		return 0, false
+	}
+	*narrow = (3**narrow + sn/3) / 4
+	*wide = (3**wide + sw/2) / 4
+	return '0' + digits[p] - 1, true
+}
+
+// stopAt reports whether the stop pattern starts at dark run j and a
+// quiet zone follows it.
+func (v variant) stopAt(runs []int, j int, narrow, wide float64) bool {
+	if j+len(v.stop) > len(runs) {
+		return false
+	}
+	n, w, ok := measure(runs[j:j+len(v.stop)], v.stop)
+	return ok && bars.Near(n, narrow, 0.5) && bars.Near(w, wide, 0.5) && bars.Quiet(runs, j+len(v.stop), 5*narrow)
+}
