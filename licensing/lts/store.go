@@ -33,8 +33,10 @@ type Store interface {
 	DeviceAdmin
 	UsageReader
 	Protocol
+	Accounts
 	// Prune forgets what can no longer matter at now: report ids past their
-	// keep time and nonces past theirs.
+	// keep time, nonces past theirs, expired console sessions, and device
+	// usage older than DeviceUsageKept says.
 	Prune(ctx context.Context, now time.Time) (Pruned, error)
 	// Close releases the store. It is idempotent.
 	Close() error
@@ -90,6 +92,9 @@ type UsageReader interface {
 	// Used returns the scans counted under a handshake code in the UTC day,
 	// month and year holding now.
 	Used(ctx context.Context, code string, now time.Time) (Used, error)
+	// DeviceUsage returns the scans per device and period that q selects,
+	// sorted by handshake code, device and period (see DeviceUsageRow).
+	DeviceUsage(ctx context.Context, q DeviceUsageQuery) ([]DeviceUsageRow, error)
 }
 
 // Protocol is what serving devices needs beyond reading the catalog.
@@ -276,6 +281,10 @@ type Pruned struct {
 	Reports int
 	Nonces  int
 	Usage   int // PostgreSQL: usage partitions of months past the window
+	// Sessions are expired console sessions; DeviceUsage device totals
+	// past DeviceUsageKept.
+	Sessions    int
+	DeviceUsage int
 }
 
 // MaxTotal is the largest usage total a store keeps (per handshake code,

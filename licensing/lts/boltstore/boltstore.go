@@ -21,16 +21,22 @@ import (
 
 // Buckets of the store. Keys join their parts with a zero byte.
 var (
-	bucketMeta       = []byte("meta")        // "version" → schema version (uint64 BE)
-	bucketLicenses   = []byte("licenses")    // license id → LicenseRecord
-	bucketHandshakes = []byte("handshakes")  // code → Handshake
-	bucketDevices    = []byte("devices")     // code, device → Device
-	bucketUsage      = []byte("usage")       // code, day, symbology → count (uint64 BE)
-	bucketReports    = []byte("reports")     // device, report id → ReportRecord
-	bucketReportKeep = []byte("report-keep") // keep until (unix s, BE), device, report id → nothing
-	bucketNonces     = []byte("nonces")      // device, nonce → keep until (unix s, BE)
-	allBuckets       = [][]byte{bucketMeta, bucketLicenses, bucketHandshakes, bucketDevices, bucketUsage, bucketReports, bucketReportKeep, bucketNonces}
-	keyVersion       = []byte("version")
+	bucketMeta       = []byte("meta")             // "version" → schema version (uint64 BE)
+	bucketLicenses   = []byte("licenses")         // license id → LicenseRecord
+	bucketHandshakes = []byte("handshakes")       // code → Handshake
+	bucketDevices    = []byte("devices")          // code, device → Device
+	bucketUsage      = []byte("usage")            // code, day, symbology → count (uint64 BE)
+	bucketReports    = []byte("reports")          // device, report id → ReportRecord
+	bucketReportKeep = []byte("report-keep")      // keep until (unix s, BE), device, report id → nothing
+	bucketNonces     = []byte("nonces")           // device, nonce → keep until (unix s, BE)
+	bucketDeviceDays = []byte("device-days")      // code, day, device → count (uint64 BE)
+	bucketDeviceMons = []byte("device-months")    // code, month, device → count (uint64 BE)
+	bucketAccounts   = []byte("accounts")         // name → Account
+	bucketSessions   = []byte("sessions")         // id → Session
+	bucketAcctSess   = []byte("account-sessions") // account, id → nothing
+	allBuckets       = [][]byte{bucketMeta, bucketLicenses, bucketHandshakes, bucketDevices, bucketUsage, bucketReports, bucketReportKeep, bucketNonces,
+		bucketDeviceDays, bucketDeviceMons, bucketAccounts, bucketSessions, bucketAcctSess}
+	keyVersion = []byte("version")
 )
 
 // schemaVersion is the layout this code writes. Version 1 had no report
@@ -474,7 +480,11 @@ func (s *Store) Prune(ctx context.Context, now time.Time) (lts.Pruned, error) {
 			}
 		}
 		p.Nonces = len(expired)
-		return nil
+		if p.Sessions, err = pruneSessions(tx, now); err != nil {
+			return err
+		}
+		p.DeviceUsage, err = pruneDeviceUsage(tx, now)
+		return err
 	})
 	return p, err
 }

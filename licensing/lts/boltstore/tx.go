@@ -231,6 +231,9 @@ func (c *codeTx) record(rep *wire.UsageReport, b *lts.UsageBatch, out *lts.Recor
 			return err
 		}
 	}
+	if err := addDeviceUsage(c.tx, c.h.Code, rep, b.Now); err != nil {
+		return err
+	}
 	keep := lts.ReportKeepUntil(rep, b)
 	rec := lts.ReportRecord{Device: rep.Device, ReportID: rep.ReportID, Handshake: c.h.Code, Seq: rep.Seq, Scans: rep.Scans, Received: b.Now, KeepUntil: keep}
 	if err := putJSON(rb, rk, &rec); err != nil {

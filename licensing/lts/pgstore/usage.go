@@ -135,15 +135,31 @@ const recordStatement = `WITH locked AS (
 		INSERT INTO reports (device, report_id, handshake, seq, scans, received, keep_until)
 		SELECT device, report_id, handshake, seq, scans, $10, keep_until FROM valid WHERE recent
 		ON CONFLICT DO NOTHING RETURNING device, report_id, handshake),
-	counts AS (
-		SELECT c.handshake, c.day, c.symbology, sum(c.count) AS count
-		FROM unnest($11::text[], $12::text[], $13::text[], $14::text[]::date[], $15::text[], $16::bigint[])
+	counted AS (
+		SELECT c.* FROM unnest($11::text[], $12::text[], $13::text[], $14::text[]::date[], $15::text[], $16::bigint[])
 			AS c(device, report_id, handshake, day, symbology, count)
-		JOIN ins USING (device, report_id) GROUP BY 1, 2, 3),
+		JOIN ins USING (device, report_id)),
+	counts AS (
+		SELECT handshake, day, symbology, sum(count) AS count FROM counted GROUP BY 1, 2, 3),
 	added AS (
 		INSERT INTO usage (handshake, day, symbology, count)
 		SELECT handshake, day, symbology, count FROM counts ORDER BY 1, 2, 3
 		ON CONFLICT (handshake, day, symbology) DO UPDATE SET count = usage.count + EXCLUDED.count
+		RETURNING 1),
+	device_counts AS (
+		SELECT handshake, day, device, LEAST(sum(count), 9223372036854775807) AS count FROM counted GROUP BY 1, 2, 3),
+	device_added AS (
+		INSERT INTO device_days (handshake, day, device, count)
+		SELECT handshake, day, device, count FROM device_counts ORDER BY 1, 2, 3
+		ON CONFLICT (handshake, day, device) DO UPDATE
+			SET count = LEAST(device_days.count::numeric + EXCLUDED.count, 9223372036854775807)
+		RETURNING 1),
+	device_months_added AS (
+		INSERT INTO device_months (handshake, month, device, count)
+		SELECT handshake, date_trunc('month', day)::date, device, LEAST(sum(count), 9223372036854775807)
+		FROM device_counts GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+		ON CONFLICT (handshake, month, device) DO UPDATE
+			SET count = LEAST(device_months.count::numeric + EXCLUDED.count, 9223372036854775807)
 		RETURNING 1),
 	seen AS (
 		UPDATE devices d SET last_seen = $10
@@ -327,18 +343,27 @@ const pruneChunk = 5000
 // Prune implements lts.Store.
 func (s *Store) Prune(ctx context.Context, now time.Time) (lts.Pruned, error) {
 	var p lts.Pruned
+	var deviceDays, deviceMonths int
+	firstDay, firstMonth := lts.DeviceUsageKept(now)
+	now = now.Truncate(time.Second)
 	for _, job := range []struct {
-		n   *int
-		sql string
+		n     *int
+		sql   string
+		bound any
 	}{
 		{&p.Reports, `DELETE FROM reports WHERE (device, report_id) IN
-			(SELECT device, report_id FROM reports WHERE keep_until < $1 LIMIT $2)`},
+			(SELECT device, report_id FROM reports WHERE keep_until < $1 LIMIT $2)`, now},
 		{&p.Nonces, `DELETE FROM nonces WHERE (device, nonce) IN
-			(SELECT device, nonce FROM nonces WHERE keep_until < $1 LIMIT $2)`},
-		{new(int), `DELETE FROM attempts WHERE key IN (SELECT key FROM attempts WHERE until <= $1 LIMIT $2)`},
+			(SELECT device, nonce FROM nonces WHERE keep_until < $1 LIMIT $2)`, now},
+		{new(int), `DELETE FROM attempts WHERE key IN (SELECT key FROM attempts WHERE until <= $1 LIMIT $2)`, now},
+		{&p.Sessions, `DELETE FROM sessions WHERE id IN (SELECT id FROM sessions WHERE expires <= $1 LIMIT $2)`, now},
+		{&deviceDays, `DELETE FROM device_days WHERE (handshake, day, device) IN
+			(SELECT handshake, day, device FROM device_days WHERE day < $1::date LIMIT $2)`, dateOf(firstDay)},
+		{&deviceMonths, `DELETE FROM device_months WHERE (handshake, month, device) IN
+			(SELECT handshake, month, device FROM device_months WHERE month < $1::date LIMIT $2)`, dateOf(firstMonth)},
 	} {
 		for {
-			tag, err := s.pool.Exec(ctx, job.sql, now.Truncate(time.Second), pruneChunk)
+			tag, err := s.pool.Exec(ctx, job.sql, job.bound, pruneChunk)
 			if err != nil {
 				return p, fmt.Errorf("prune: %w", err)
 			}
@@ -347,6 +372,7 @@ func (s *Store) Prune(ctx context.Context, now time.Time) (lts.Pruned, error) {
 				break
 			}
 		}
+		p.DeviceUsage = deviceDays + deviceMonths
 	}
 	return p, nil
 }

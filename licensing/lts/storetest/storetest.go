@@ -51,6 +51,9 @@ func Run(t *testing.T, open Opener) {
 		{"AttemptsConcurrent", testAttemptsConcurrent},
 		{"AttemptsCapacity", testAttemptsCapacity},
 		{"LoadAndMigrate", testLoadAndMigrate},
+		{"Accounts", testAccounts},
+		{"Sessions", testSessions},
+		{"DeviceUsage", testDeviceUsage},
 		{"Closed", testClosed},
 	}
 	for _, tt := range tests {
