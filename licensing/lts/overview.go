@@ -19,8 +19,10 @@ type CodeOverview struct {
 	// ActiveDevices the slots taken.
 	DeviceLimit   int
 	ActiveDevices int
-	// Quota is the scan quota state (Limit 0: no scan limit).
-	Quota wire.Quota
+	// Quota is the scan quota state (Limit 0: no scan limit), its limit
+	// with the code's grace; ScanLimit is what the licenses grant, without.
+	Quota     wire.Quota
+	ScanLimit uint64
 	// Expires is the latest expiry among the valid licenses.
 	Expires time.Time
 }
@@ -59,7 +61,7 @@ func Overview(ctx context.Context, st OverviewStore, now time.Time) ([]CodeOverv
 	for i := range hs {
 		h := &hs[i]
 		t := termsOf(h, byCode[h.Code], now)
-		o := CodeOverview{Handshake: ViewOf(*h), Licenses: t.licenses, DeviceLimit: t.maxDevices, Expires: t.expires}
+		o := CodeOverview{Handshake: ViewOf(*h), Licenses: t.licenses, DeviceLimit: t.maxDevices, Expires: t.expires, ScanLimit: t.scanLimit}
 		if len(t.licenses) > 0 {
 			if o.ActiveDevices, err = st.ActiveDevices(ctx, h.Code, now.Add(-t.inactivity)); err != nil {
 				return nil, err

@@ -1,12 +1,17 @@
 package ltstest
 
 import (
+	"bytes"
+	"crypto/ecdh"
+	"crypto/rand"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/scannerd/scannerd/licensing/lts"
 	"github.com/scannerd/scannerd/licensing/wire"
 )
@@ -36,4 +41,70 @@ lts_cert_sha256 = %q
 handshake_code = %q
 `, filepath.Join(dir, "state"), mid, l.URL, l.Key.String(), l.CertSHA256, code)
 	return l, code, licenseTOML
+}
+
+// Device speaks the protocol as scannerd does, for tests outside package
+// lts that drive a test LTS: a UUID and key pair of its own, a handshake
+// code.
+type Device struct {
+	ID   string
+	Code string
+	key  *ecdh.PrivateKey
+	lts  *LTS
+}
+
+// NewDevice returns a new device of code that talks to l.
+func (l *LTS) NewDevice(code string) *Device {
+	k, _ := ecdh.X25519().GenerateKey(rand.Reader)
+	return &Device{ID: uuid.NewString(), Code: code, key: k, lts: l}
+}
+
+// Authorize asks for an authorization; a refusal is a *wire.Error.
+func (d *Device) Authorize() error {
+	req := &wire.AuthorizeRequest{Version: wire.Version, Device: d.ID, DeviceKey: d.key.PublicKey().Bytes(), Nonce: nonce(),
+		Time: d.lts.Clock.Now(), HandshakeCode: d.Code, Software: "scannerd test"}
+	_, err := d.post(wire.PathAuthorize, req, req.Nonce)
+	return err
+}
+
+// Report sends a usage report of counts per symbology at slot.
+func (d *Device) Report(id string, slot time.Time, counts map[string]uint64) error {
+	rep := &wire.UsageReport{Version: wire.Version, Device: d.ID, DeviceKey: d.key.PublicKey().Bytes(), Nonce: nonce(),
+		Time: d.lts.Clock.Now(), HandshakeCode: d.Code, ReportID: id, Seq: 1}
+	for sym, n := range counts {
+		rep.Counts = append(rep.Counts, wire.UsageCount{Slot: slot, Symbology: sym, Count: n})
+		rep.Scans += n
+	}
+	_, err := d.post(wire.PathUsage, rep, rep.Nonce)
+	return err
+}
+
+func (d *Device) post(path string, msg any, nonce []byte) (*wire.Reply, error) {
+	body, err := wire.SealRequest(d.lts.Key, d.ID, msg)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := d.lts.Client().Post(d.lts.URL+path, "application/json", bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	out, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, err
+	}
+	r, err := wire.OpenReply(d.key, []wire.LTSKey{d.lts.Key}, d.ID, nonce, out)
+	if err != nil {
+		return nil, err
+	}
+	if r.Error != nil {
+		return r, r.Error
+	}
+	return r, nil
+}
+
+func nonce() []byte {
+	n := make([]byte, wire.NonceSize)
+	rand.Read(n)
+	return n
 }

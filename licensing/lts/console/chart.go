@@ -1,0 +1,200 @@
+package console
+
+import (
+	"cmp"
+	"fmt"
+	"html/template"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// palette colours a chart's series, the last one "Other": distinct to the
+// colour-blind (after Okabe and Ito), each with 3:1 contrast on white.
+var palette = [...]string{"#0072b2", "#d55e00", "#009e73", "#cc79a7", "#b8860b", "#56b4e9", "#6b7280"}
+
+// maxSeries is how many series a chart stacks before it adds the rest up
+// as "Other".
+const maxSeries = len(palette) - 1
+
+// otherSeries names the sum of the series a chart leaves out.
+const otherSeries = "Other"
+
+// series is one stacked part of every bar.
+type series struct {
+	Name   string
+	Color  string
+	Total  uint64
+	Values []uint64 // per period
+}
+
+// chart is a stacked bar chart: one bar per period.
+type chart struct {
+	Periods []string // "2026-11-02" or "2026-11"
+	Labels  []string // what the axis says under each bar
+	Series  []series // at most maxSeries+1, largest first, Other last
+	All     []series // every series, largest first, for the tables
+}
+
+// newChart builds a chart of counts[series][period index].
+func newChart(periods, labels []string, counts map[string][]uint64) *chart {
+	ch := &chart{Periods: periods, Labels: labels}
+	for name, vals := range counts {
+		s := series{Name: name, Values: vals}
+		for _, v := range vals {
+			s.Total = AddCount(s.Total, v)
+		}
+		ch.All = append(ch.All, s)
+	}
+	slices.SortFunc(ch.All, func(a, b series) int { return cmp.Or(cmp.Compare(b.Total, a.Total), cmp.Compare(a.Name, b.Name)) })
+	for i, s := range ch.All {
+		if i < maxSeries || len(ch.All) == maxSeries+1 {
+			s.Color = palette[min(i, len(palette)-1)]
+			ch.Series = append(ch.Series, s)
+			continue
+		}
+		if i == maxSeries {
+			ch.Series = append(ch.Series, series{Name: otherSeries, Color: palette[len(palette)-1], Values: make([]uint64, len(periods))})
+		}
+		o := &ch.Series[maxSeries]
+		o.Total = AddCount(o.Total, s.Total)
+		for j, v := range s.Values {
+			o.Values[j] = AddCount(o.Values[j], v)
+		}
+	}
+	for i := range ch.All {
+		ch.All[i].Color = ""
+		if i < len(ch.Series) && ch.Series[i].Name == ch.All[i].Name {
+			ch.All[i].Color = ch.Series[i].Color
+		}
+	}
+	return ch
+}
+
+// AddCount adds counts, saturating.
+func AddCount(a, b uint64) uint64 {
+	if a+b < a {
+		return math.MaxUint64
+	}
+	return a + b
+}
+
+// Total is the sum of every series.
+func (ch *chart) Total() uint64 {
+	var t uint64
+	for _, s := range ch.All {
+		t = AddCount(t, s.Total)
+	}
+	return t
+}
+
+// PeriodTotals are the bars' heights.
+func (ch *chart) PeriodTotals() []uint64 {
+	out := make([]uint64, len(ch.Periods))
+	for _, s := range ch.Series {
+		for i, v := range s.Values {
+			out[i] = AddCount(out[i], v)
+		}
+	}
+	return out
+}
+
+// Share is the percentage of the total a series has.
+func (ch *chart) Share(s series) float64 {
+	if t := ch.Total(); t > 0 {
+		return 100 * float64(s.Total) / float64(t)
+	}
+	return 0
+}
+
+// niceStep returns a step of 1, 2 or 5 times a power of ten that divides
+// max into at most about four parts.
+func niceStep(max uint64) uint64 {
+	if max <= 4 {
+		return 1
+	}
+	raw := float64(max) / 4
+	pow := math.Pow(10, math.Floor(math.Log10(raw)))
+	for _, m := range []float64{1, 2, 5, 10} {
+		if m*pow >= raw {
+			return uint64(m * pow)
+		}
+	}
+	return uint64(10 * pow)
+}
+
+// shortCount writes an axis label: 1200 as "1.2k".
+func shortCount(n uint64) string {
+	switch {
+	case n >= 1e9:
+		return strconv.FormatFloat(float64(n)/1e9, 'f', -1, 64) + "G"
+	case n >= 1e6:
+		return strconv.FormatFloat(float64(n)/1e6, 'f', -1, 64) + "M"
+	case n >= 1e3:
+		return strconv.FormatFloat(float64(n)/1e3, 'f', -1, 64) + "k"
+	}
+	return strconv.FormatUint(n, 10)
+}
+
+// Chart geometry, in the SVG's own units: it scales to the page's width.
+const (
+	chartW, chartH           = 640, 240
+	padL, padR, padT, padB   = 44, 8, 10, 26
+	plotW, plotH             = chartW - padL - padR, chartH - padT - padB
+	maxAxisLabels            = 12
+	chartFont                = 12
+	chartTitleID, chartDesID = "chart-title", "chart-desc"
+)
+
+// SVG renders the chart. Each bar segment carries its period, series and
+// count as data attributes and as a tooltip.
+func (ch *chart) SVG(title string) template.HTML {
+	var b strings.Builder
+	esc := template.HTMLEscapeString
+	totals := ch.PeriodTotals()
+	var top uint64
+	for _, t := range totals {
+		top = max(top, t)
+	}
+	step := niceStep(top)
+	axisMax := max(step, (top+step-1)/step*step)
+	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %d %d" role="img" aria-labelledby="%s %s" preserveAspectRatio="xMidYMid meet">`, chartW, chartH, chartTitleID, chartDesID)
+	fmt.Fprintf(&b, `<title id="%s">%s</title><desc id="%s">%s scans in all; the table below has every number.</desc>`,
+		chartTitleID, esc(title), chartDesID, formatCount(ch.Total()))
+	y := func(v uint64) float64 { return padT + plotH - float64(plotH)*float64(v)/float64(axisMax) }
+	for v := uint64(0); v <= axisMax; v += step {
+		fmt.Fprintf(&b, `<line class="grid" x1="%d" x2="%d" y1="%.1f" y2="%.1f"/>`, padL, chartW-padR, y(v), y(v))
+		fmt.Fprintf(&b, `<text class="axis" x="%d" y="%.1f" text-anchor="end" font-size="%d">%s</text>`, padL-6, y(v)+4, chartFont, shortCount(v))
+		if v > math.MaxUint64-step {
+			break
+		}
+	}
+	n := len(ch.Periods)
+	if n == 0 {
+		b.WriteString(`</svg>`)
+		return template.HTML(b.String())
+	}
+	slot := float64(plotW) / float64(n)
+	barW := max(slot*0.7, 1)
+	every := (n + maxAxisLabels - 1) / maxAxisLabels
+	for i, p := range ch.Periods {
+		x := padL + slot*float64(i) + (slot-barW)/2
+		base := uint64(0)
+		for _, s := range ch.Series {
+			v := s.Values[i]
+			if v == 0 {
+				continue
+			}
+			y0, y1 := y(base), y(base+v)
+			fmt.Fprintf(&b, `<rect class="seg" x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s" data-period="%s" data-series="%s" data-count="%d"><title>%s, %s: %s scans</title></rect>`,
+				x, y1, barW, max(y0-y1, 0.5), s.Color, esc(p), esc(s.Name), v, esc(s.Name), esc(p), formatCount(v))
+			base += v
+		}
+		if i%every == 0 {
+			fmt.Fprintf(&b, `<text class="axis" x="%.1f" y="%d" text-anchor="middle" font-size="%d">%s</text>`, x+barW/2, chartH-8, chartFont, esc(ch.Labels[i]))
+		}
+	}
+	b.WriteString(`</svg>`)
+	return template.HTML(b.String())
+}
