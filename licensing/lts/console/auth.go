@@ -200,11 +200,13 @@ func (c *Console) checkPassword(ctx context.Context, name, password string) (*lt
 		return nil, ctx.Err()
 	}
 	a, err := c.store.Account(ctx, name)
-	hash := c.dummyHash
+	var hash string
 	switch {
 	case err == nil:
 		hash = a.PasswordHash
-	case !errors.Is(err, lts.ErrNotFound):
+	case errors.Is(err, lts.ErrNotFound):
+		hash = c.dummyHash()
+	default:
 		return nil, err
 	}
 	ok, err := CheckPassword(hash, password)

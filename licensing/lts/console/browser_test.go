@@ -120,8 +120,9 @@ func signInBrowser(t *testing.T, ctx context.Context, f *fixture, name string) {
 }
 
 func TestBrowserSignIn(t *testing.T) {
-	f := newFixture(t)
+	t.Parallel()
 	ctx := tab(t)
+	f := newFixture(t)
 	navigate(t, ctx, f.url)
 	if got := eval[string](t, ctx, `location.pathname`); got != "/console/sign-in" {
 		t.Fatalf("signed out, the console shows %s", got)
@@ -145,8 +146,9 @@ func TestBrowserSignIn(t *testing.T) {
 // TestBrowserTwoClicks: from the overview, one click on a customer shows
 // this month's scans by symbology and the customer's silent devices.
 func TestBrowserTwoClicks(t *testing.T) {
-	f := newFixture(t)
+	t.Parallel()
 	ctx := tab(t)
+	f := newFixture(t)
 	signInBrowser(t, ctx, f, readOnlyName)
 	clickAndLoad(t, ctx, fmt.Sprintf(`a[data-customer=%q]`, f.acme))
 	t.Log(screenshot(t, ctx, "customer-usage-1280"))
@@ -172,8 +174,9 @@ func TestBrowserTwoClicks(t *testing.T) {
 // TestBrowserChartMatchesUsage: the bars of the chart hold the numbers that
 // "ltsd usage --by day --json" prints (the admin API it reads).
 func TestBrowserChartMatchesUsage(t *testing.T) {
-	f := newFixture(t)
+	t.Parallel()
 	ctx := tab(t)
+	f := newFixture(t)
 	signInBrowser(t, ctx, f, adminName)
 	navigate(t, ctx, f.url+"usage?by=day&group=symbology&code="+f.acme)
 	bars := eval[[]struct {
@@ -211,8 +214,9 @@ func TestBrowserChartMatchesUsage(t *testing.T) {
 // TestBrowserRevoke: an admin revokes a device in the console, and the
 // device's next authorization is refused.
 func TestBrowserRevoke(t *testing.T) {
-	f := newFixture(t)
+	t.Parallel()
 	ctx := tab(t)
+	f := newFixture(t)
 	signInBrowser(t, ctx, f, adminName)
 	d := f.devices[2]
 	navigate(t, ctx, f.url+"devices?q="+d.ID)
@@ -235,8 +239,9 @@ func TestBrowserRevoke(t *testing.T) {
 // TestBrowserCrossSitePost: a page on another site that posts a form to
 // the console while the operator is signed in changes nothing.
 func TestBrowserCrossSitePost(t *testing.T) {
-	f := newFixture(t)
+	t.Parallel()
 	ctx := tab(t)
+	f := newFixture(t)
 	signInBrowser(t, ctx, f, adminName)
 	d := f.devices[1]
 	target := f.url + "devices/" + d.ID + "/revoke"
@@ -261,8 +266,9 @@ func TestBrowserCrossSitePost(t *testing.T) {
 // TestBrowserReadOnly: a read-only account sees no actions, and a POST it
 // makes anyway is refused.
 func TestBrowserReadOnly(t *testing.T) {
-	f := newFixture(t)
+	t.Parallel()
 	ctx := tab(t)
+	f := newFixture(t)
 	signInBrowser(t, ctx, f, readOnlyName)
 	for _, p := range []string{"devices", "codes", "licenses"} {
 		navigate(t, ctx, f.url+p)
@@ -294,8 +300,9 @@ func TestBrowserReadOnly(t *testing.T) {
 // TestBrowserWidths: every page fits 375 and 1280 pixels without sideways
 // scrolling.
 func TestBrowserWidths(t *testing.T) {
-	f := newFixture(t)
+	t.Parallel()
 	ctx := tab(t)
+	f := newFixture(t)
 	signInBrowser(t, ctx, f, adminName)
 	pages := map[string]string{
 		"overview": "", "usage": "usage?code=" + f.acme, "usage-devices": "usage?by=month&group=device&code=" + f.acme,

@@ -20,6 +20,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/scannerd/scannerd/licensing/lts"
@@ -77,8 +78,9 @@ type Console struct {
 	pages      map[string]*template.Template
 	hashing    chan struct{} // bounds password checks running at once
 	alerts     *alerter
-	dummyHash  string // checked for unknown accounts, so that they take as long
-	passParams PasswordParams
+	// dummyHash is checked for unknown accounts, so that they take as
+	// long as known ones; made at the first need.
+	dummyHash func() string
 }
 
 // New returns a console over an open store.
@@ -105,10 +107,11 @@ func New(o Options) (*Console, error) {
 	c := &Console{
 		store: o.Store, now: o.Now, log: o.Logger, vendors: o.VendorKeys, lifetime: o.SessionLifetime,
 		attempts: lts.AttemptRule{Window: o.SignInWindow, Max: o.SignInAttempts, Capacity: lts.DefaultAttemptCapacity},
-		pages:    pages, hashing: make(chan struct{}, 2), passParams: DefaultPasswordParams(),
-	}
-	if c.dummyHash, err = HashPassword("no such account", c.passParams); err != nil {
-		return nil, err
+		pages:    pages, hashing: make(chan struct{}, 2),
+		dummyHash: sync.OnceValue(func() string {
+			h, _ := HashPassword("no such account", DefaultPasswordParams())
+			return h
+		}),
 	}
 	c.alerts, err = newAlerter(o.Store, o.Now, o.Logger, o.Alerts)
 	if err != nil {

@@ -1,11 +1,17 @@
 package console_test
 
 import (
+	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/common/expfmt"
+	"github.com/scannerd/scannerd/licensing/lts/console"
 )
 
 func get(t testing.TB, c *http.Client, u string) (int, string) {
@@ -18,6 +24,7 @@ func get(t testing.TB, c *http.Client, u string) (int, string) {
 }
 
 func TestSignInAndPages(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	c := f.client(t)
 	if code, _ := get(t, c, f.url); code != http.StatusSeeOther {
@@ -33,5 +40,123 @@ func TestSignInAndPages(t *testing.T) {
 	code, body := get(t, c, f.url+"usage.csv?code="+url.QueryEscape(f.acme))
 	if code != http.StatusOK || !strings.HasPrefix(body, "period,handshake,symbology,scans\n") {
 		t.Errorf("csv: %d %q", code, body[:min(len(body), 200)])
+	}
+}
+
+// TestSignInAttemptLimit: five wrong passwords for an account block it, the
+// right one included, until the window passes.
+func TestSignInAttemptLimit(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	c := f.client(t)
+	try := func(pw string) int {
+		resp, err := c.PostForm(f.url+"sign-in", url.Values{"name": {adminName}, "password": {pw}})
+		must(t, err)
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	for i := range console.DefaultSignInAttempts {
+		if code := try("wrong password " + fmt.Sprint(i)); code != http.StatusUnauthorized {
+			t.Fatalf("wrong password %d: %d", i, code)
+		}
+	}
+	if code := try(password(adminName)); code != http.StatusTooManyRequests {
+		t.Fatalf("right password after the limit: %d, want 429", code)
+	}
+	f.lts.Clock.Advance(console.DefaultSignInWindow)
+	if code := try(password(adminName)); code != http.StatusSeeOther {
+		t.Fatalf("right password after the window: %d", code)
+	}
+}
+
+// TestFormsNeedTheToken: a POST without the session's form token changes
+// nothing, even from a client that sends no browser headers.
+func TestFormsNeedTheToken(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	c := f.client(t)
+	f.signIn(t, c, adminName)
+	d := f.devices[1]
+	for _, token := range []string{"", "forged"} {
+		resp, err := c.PostForm(f.url+"devices/"+d.ID+"/revoke", url.Values{"csrf": {token}})
+		must(t, err)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusForbidden {
+			t.Errorf("token %q: %d", token, resp.StatusCode)
+		}
+	}
+	must(t, d.Authorize())
+	// Signing out ends the session in the store.
+	_, body := get(t, c, f.url+"devices")
+	i := strings.Index(body, `name="csrf" value="`)
+	token := body[i+len(`name="csrf" value="`):]
+	token = token[:strings.IndexByte(token, '"')]
+	resp, err := c.PostForm(f.url+"sign-out", url.Values{"csrf": {token}})
+	must(t, err)
+	resp.Body.Close()
+	if code, _ := get(t, c, f.url); code != http.StatusSeeOther {
+		t.Errorf("after signing out: %d", code)
+	}
+}
+
+// TestAlerts: the fixture's quotas raise alerts, which the webhook gets
+// signed, and the metrics show; a new license resolves one.
+func TestAlerts(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	must(t, console.CheckAlerts(ctx, f.console))
+	got := map[string]console.AlertEvent{}
+	for range 3 {
+		ev := <-f.hooks
+		got[ev.Alert.Kind+"/"+fmt.Sprint(ev.Alert.Level)] = ev
+	}
+	for _, want := range []string{"scan_quota/80", "device_quota/100", "silent_devices/100"} {
+		ev, ok := got[want]
+		if !ok || ev.Event != "raised" {
+			t.Errorf("webhook: no %s alert raised: %v", want, got)
+			continue
+		}
+		if strings.Contains(fmt.Sprint(ev), f.acme) || strings.Contains(fmt.Sprint(ev), f.globex) {
+			t.Errorf("an alert names a handshake code: %+v", ev)
+		}
+	}
+	if ev := got["scan_quota/80"]; ev.Alert.Customer != "Acme Logistics" || ev.Alert.Used != acmeScans || ev.Alert.Limit != 7000 {
+		t.Errorf("scan alert: %+v", ev.Alert)
+	}
+	select {
+	case ev := <-f.hooks:
+		t.Errorf("a fourth alert: %+v", ev)
+	default:
+	}
+	// Checking again posts nothing new.
+	must(t, console.CheckAlerts(ctx, f.console))
+	select {
+	case ev := <-f.hooks:
+		t.Errorf("an alert posted twice: %+v", ev)
+	default:
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(f.console.Collector())
+	var out strings.Builder
+	mfs, err := reg.Gather()
+	must(t, err)
+	for _, mf := range mfs {
+		expfmt.MetricFamilyToText(&out, mf)
+	}
+	for _, want := range []string{
+		`ltsd_alert{kind="scan_quota",level="80",licenses="ACME-DEVICES,ACME-SCANS"} 1`,
+		`ltsd_alert{kind="device_quota",level="100",licenses="GLOBEX"} 1`,
+		`ltsd_devices_silent{licenses="ACME-DEVICES,ACME-SCANS"} 1`,
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("metrics lack %s:\n%s", want, out.String())
+		}
+	}
+	// The silent device reports again: its alert is resolved.
+	must(t, f.devices[0].Authorize())
+	must(t, console.CheckAlerts(ctx, f.console))
+	if ev := <-f.hooks; ev.Event != "resolved" || ev.Alert.Kind != console.AlertSilentDevices {
+		t.Errorf("after the device came back: %+v", ev)
 	}
 }

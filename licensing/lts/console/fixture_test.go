@@ -84,6 +84,13 @@ func newFixture(t testing.TB) *fixture {
 	// Acme's November: 5,740 scans of 7,000 (82 %: an 80 % alert).
 	syms := []string{"QR_CODE", "EAN_13", "CODE_128", "DATA_MATRIX"}
 	var total uint64 = 40
+	type sent struct {
+		d      *ltstest.Device
+		id     string
+		slot   time.Time
+		counts map[string]uint64
+	}
+	var reports []sent
 	for day := 1; day <= 20; day++ {
 		for i, d := range f.devices[1:] {
 			counts := map[string]uint64{}
@@ -93,10 +100,17 @@ func newFixture(t testing.TB) *fixture {
 			if day == 20 && i == 3 {
 				counts["QR_CODE"] += acmeScans - total - sum(counts)
 			}
-			slot := time.Date(2026, 11, day, 10, 0, 0, 0, time.UTC)
-			must(t, d.Report(fmt.Sprintf("nov-%d", day), slot, counts))
+			reports = append(reports, sent{d, fmt.Sprintf("nov-%d", day), time.Date(2026, 11, day, 10, 0, 0, 0, time.UTC), counts})
 			total += sum(counts)
 		}
+	}
+	// Sent at once, as a fleet would: the LTS counts them in few batches.
+	errs := make(chan error, len(reports))
+	for _, r := range reports {
+		go func() { errs <- r.d.Report(r.id, r.slot, r.counts) }()
+	}
+	for range reports {
+		must(t, <-errs)
 	}
 	if total != acmeScans {
 		t.Fatalf("fixture: acme scanned %d, want %d", total, acmeScans)
