@@ -14,6 +14,7 @@ pkgs=(
   postgresql                          # the LTS store tests run a real PostgreSQL 15
   systemd                             # systemd-analyze verify in packaging tests
   dpkg-dev lintian                    # make deb: dpkg-shlibdeps, and its checks
+  chromium fonts-dejavu-core          # the LTS console's browser tests (headless)
 )
 
 missing=()

@@ -166,8 +166,24 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 			ln.Close()
 			return fmt.Errorf("admin_listen: %w", err)
 		}
+		adminHandler, runConsole, err := m.consoleHandler(cfg, st, srv, log)
+		if err != nil {
+			ln.Close()
+			adminLn.Close()
+			return err
+		}
+		consoleCtx, stopConsole := context.WithCancel(ctx)
+		consoleDone := make(chan struct{})
+		go func() {
+			defer close(consoleDone)
+			runConsole(consoleCtx)
+		}()
+		defer func() {
+			stopConsole()
+			<-consoleDone
+		}()
 		admin := &http.Server{
-			Handler: srv.AdminHandler(), TLSConfig: tlsCfg,
+			Handler: adminHandler, TLSConfig: tlsCfg,
 			ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second,
 			MaxHeaderBytes: 16 << 10,
 			ErrorLog:       slog.NewLogLogger(log.Handler(), slog.LevelDebug),

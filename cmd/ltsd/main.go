@@ -38,6 +38,8 @@ func main() {
 // Main is the ltsd program; tests drive it in-process.
 type Main struct {
 	Stdout, Stderr io.Writer
+	// Stdin is read for passwords (ltsd admin add, passwd).
+	Stdin io.Reader
 	// Now is the clock; tests replace it.
 	Now func() time.Time
 	// Ready, when set, receives the listening address once serve listens.
@@ -46,7 +48,7 @@ type Main struct {
 
 // NewMain returns a Main writing to the given streams.
 func NewMain(stdout, stderr io.Writer) *Main {
-	return &Main{Stdout: stdout, Stderr: stderr, Now: time.Now}
+	return &Main{Stdout: stdout, Stderr: stderr, Stdin: os.Stdin, Now: time.Now}
 }
 
 type command struct {
@@ -72,6 +74,10 @@ func commands() []command {
 		{"device revoke", "[-config FILE] UUID", "refuse a device's authorization until reinstated", deviceState("revoke")},
 		{"device reinstate", "[-config FILE] UUID", "undo revoke", deviceState("reinstate")},
 		{"usage", "[-config FILE] [-by day|month|year] [-handshake CODE] [-json]", "print usage totals", (*Main).runUsage},
+		{"admin add", "[-config FILE] [-role admin|read-only] [-password-file FILE] NAME", "add a console account (password from the file or stdin)", (*Main).runAdminAdd},
+		{"admin remove", "[-config FILE] NAME", "remove a console account and end its sessions", (*Main).runAdminRemove},
+		{"admin passwd", "[-config FILE] [-password-file FILE] NAME", "set a console account's password and end its sessions", (*Main).runAdminPasswd},
+		{"admin list", "[-config FILE]", "list console accounts", (*Main).runAdminList},
 		{"version", "", "print the version", (*Main).runVersion},
 		{"help", "", "print this help", (*Main).runHelp},
 	}

@@ -33,6 +33,8 @@ type Config struct {
 	VendorKeys []string `toml:"vendor_keys"`
 	// AdminTokenFile holds the bearer token of the admin API; empty disables it.
 	AdminTokenFile string `toml:"admin_token_file"`
+	// Console configures the admin console on the admin listener.
+	Console ConsoleConfig `toml:"console"`
 	// AdminListen, when set, is the address of a second HTTPS listener
 	// (same certificate) that serves the admin API and /metrics apart from
 	// devices. Without it both are on Listen, /metrics behind the token.
@@ -49,6 +51,31 @@ type Config struct {
 	LogLevel string `toml:"log_level"`
 
 	dir string
+}
+
+// ConsoleConfig is the [console] table: the admin console that the admin
+// listener serves under /console/.
+type ConsoleConfig struct {
+	// Disabled turns the console off.
+	Disabled bool `toml:"disabled"`
+	// WebhookURL receives alerts (JSON POSTs) when set.
+	WebhookURL string `toml:"webhook_url"`
+	// WebhookSecretFile holds the key that signs each alert POST.
+	WebhookSecretFile string `toml:"webhook_secret_file"`
+	// SessionLifetime is how long a sign-in lasts (default 12h).
+	SessionLifetime Duration `toml:"session_lifetime"`
+}
+
+// WebhookSecret reads the alert webhook's signing key ("" when unset).
+func (c Config) WebhookSecret() ([]byte, error) {
+	if c.Console.WebhookSecretFile == "" {
+		return nil, nil
+	}
+	b, err := os.ReadFile(c.Path(c.Console.WebhookSecretFile))
+	if err != nil {
+		return nil, fmt.Errorf("[console] webhook_secret_file: %w", err)
+	}
+	return []byte(strings.TrimSpace(string(b))), nil
 }
 
 // StoreConfig is the [store] table: where the LTS keeps its records.

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/scannerd/scannerd/licensing/wire"
 )
 
@@ -109,6 +110,10 @@ func NewServer(o ServerOptions) *Server {
 	}}
 	return s
 }
+
+// RegisterMetrics adds a collector (the console's alerts) to the server's
+// metrics.
+func (s *Server) RegisterMetrics(c prometheus.Collector) error { return s.metrics.reg.Register(c) }
 
 // MetricsHandler serves the server's metrics in the Prometheus text format.
 func (s *Server) MetricsHandler() http.Handler { return s.metrics.h }

@@ -69,15 +69,15 @@ type Options struct {
 
 // Console serves the admin console.
 type Console struct {
-	store      Store
-	now        func() time.Time
-	log        *slog.Logger
-	vendors    []wire.VendorKey
-	lifetime   time.Duration
-	attempts   lts.AttemptRule
-	pages      map[string]*template.Template
-	hashing    chan struct{} // bounds password checks running at once
-	alerts     *alerter
+	store    Store
+	now      func() time.Time
+	log      *slog.Logger
+	vendors  []wire.VendorKey
+	lifetime time.Duration
+	attempts lts.AttemptRule
+	pages    map[string]*template.Template
+	hashing  chan struct{} // bounds password checks running at once
+	alerts   *alerter
 	// dummyHash is checked for unknown accounts, so that they take as
 	// long as known ones; made at the first need.
 	dummyHash func() string
