@@ -183,7 +183,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 			<-consoleDone
 		}()
 		admin := &http.Server{
-			Handler: adminHandler, TLSConfig: tlsCfg,
+			Handler: adminHandler, TLSConfig: tlsCfg.Clone(), // ServeTLS sets its NextProtos
 			ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second,
 			MaxHeaderBytes: 16 << 10,
 			ErrorLog:       slog.NewLogLogger(log.Handler(), slog.LevelDebug),
