@@ -39,8 +39,12 @@ type MigrationTarget interface {
 
 // Migration is what Migrate copied.
 type Migration struct {
-	Licenses, Handshakes, Devices, UsageRows, Reports int
-	Scans                                             uint64 // all usage
+	Licenses   int    `json:"licenses"`
+	Handshakes int    `json:"handshakes"`
+	Devices    int    `json:"devices"`
+	UsageRows  int    `json:"usage_totals"` // per code, day and symbology
+	Scans      uint64 `json:"scans"`        // all usage
+	Reports    int    `json:"report_ids"`
 }
 
 // reportChunk bounds the report ids one Load takes.
