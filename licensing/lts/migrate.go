@@ -20,6 +20,12 @@ type Records struct {
 	Devices    []Device
 	Usage      []UsageRow // by day (wire.PeriodDay)
 	Reports    []ReportRecord
+	// Accounts are the console's operators (their sessions are not
+	// copied: they sign in again).
+	Accounts []Account
+	// DeviceDays and DeviceMonths are the devices' totals by day and by
+	// month.
+	DeviceDays, DeviceMonths []DeviceUsageRow
 }
 
 // Loader is a store that takes records copied from another (ltsd migrate).
@@ -39,12 +45,14 @@ type MigrationTarget interface {
 
 // Migration is what Migrate copied.
 type Migration struct {
-	Licenses   int    `json:"licenses"`
-	Handshakes int    `json:"handshakes"`
-	Devices    int    `json:"devices"`
-	UsageRows  int    `json:"usage_totals"` // per code, day and symbology
-	Scans      uint64 `json:"scans"`        // all usage
-	Reports    int    `json:"report_ids"`
+	Licenses     int    `json:"licenses"`
+	Handshakes   int    `json:"handshakes"`
+	Devices      int    `json:"devices"`
+	UsageRows    int    `json:"usage_totals"` // per code, day and symbology
+	Scans        uint64 `json:"scans"`        // all usage
+	Reports      int    `json:"report_ids"`
+	Accounts     int    `json:"accounts"`
+	DeviceTotals int    `json:"device_totals"` // per device and day or month
 }
 
 // reportChunk bounds the report ids one Load takes.
@@ -93,6 +101,7 @@ func Migrate(ctx context.Context, dst MigrationTarget, src Store) (Migration, er
 		return m, fmt.Errorf("copy report ids: %w", err)
 	}
 	m.Licenses, m.Handshakes, m.Devices, m.UsageRows = len(recs.Licenses), len(recs.Handshakes), len(recs.Devices), len(recs.Usage)
+	m.Accounts, m.DeviceTotals = len(recs.Accounts), len(recs.DeviceDays)+len(recs.DeviceMonths)
 	for _, u := range recs.Usage {
 		m.Scans = addSat(m.Scans, u.Count)
 	}
@@ -109,9 +118,9 @@ func checkEmpty(ctx context.Context, st Store) error {
 	}
 	any := false
 	st.Reports(ctx, func(ReportRecord) error { any = true; return errStop })
-	if len(recs.Licenses)+len(recs.Handshakes)+len(recs.Devices)+len(recs.Usage) > 0 || any {
-		return fmt.Errorf("%w: it holds %d licenses, %d handshake codes, %d devices, %d usage totals", ErrNotEmpty,
-			len(recs.Licenses), len(recs.Handshakes), len(recs.Devices), len(recs.Usage))
+	if len(recs.Licenses)+len(recs.Handshakes)+len(recs.Devices)+len(recs.Usage)+len(recs.Accounts)+len(recs.DeviceDays)+len(recs.DeviceMonths) > 0 || any {
+		return fmt.Errorf("%w: it holds %d licenses, %d handshake codes, %d devices, %d usage totals, %d accounts", ErrNotEmpty,
+			len(recs.Licenses), len(recs.Handshakes), len(recs.Devices), len(recs.Usage), len(recs.Accounts))
 	}
 	return nil
 }
@@ -132,6 +141,15 @@ func readRecords(ctx context.Context, st Store, withReports bool) (*Records, err
 		return nil, err
 	}
 	if r.Usage, err = st.Usage(ctx, wire.PeriodDay, ""); err != nil {
+		return nil, err
+	}
+	if r.Accounts, err = st.Accounts(ctx); err != nil {
+		return nil, err
+	}
+	if r.DeviceDays, err = st.DeviceUsage(ctx, DeviceUsageQuery{Granularity: wire.PeriodDay}); err != nil {
+		return nil, err
+	}
+	if r.DeviceMonths, err = st.DeviceUsage(ctx, DeviceUsageQuery{Granularity: wire.PeriodMonth}); err != nil {
 		return nil, err
 	}
 	if withReports {
@@ -167,6 +185,9 @@ func Compare(ctx context.Context, a, b Store) error {
 		{"devices", len(ra.Devices), len(rb.Devices), ra.Devices, rb.Devices},
 		{"usage totals", len(ra.Usage), len(rb.Usage), ra.Usage, rb.Usage},
 		{"report ids", len(ra.Reports), len(rb.Reports), ra.Reports, rb.Reports},
+		{"accounts", len(ra.Accounts), len(rb.Accounts), ra.Accounts, rb.Accounts},
+		{"device totals by day", len(ra.DeviceDays), len(rb.DeviceDays), ra.DeviceDays, rb.DeviceDays},
+		{"device totals by month", len(ra.DeviceMonths), len(rb.DeviceMonths), ra.DeviceMonths, rb.DeviceMonths},
 	} {
 		if c.na != c.nb {
 			return fmt.Errorf("%d %s, against %d", c.nb, c.what, c.na)
@@ -214,6 +235,13 @@ func normalize(r *Records) {
 	slices.SortFunc(r.Reports, func(a, b ReportRecord) int {
 		return strings.Compare(a.Device+"\x00"+a.ReportID, b.Device+"\x00"+b.ReportID)
 	})
+	for i := range r.Accounts {
+		a := &r.Accounts[i]
+		a.Created, a.PasswordChanged = micro(a.Created), micro(a.PasswordChanged)
+	}
+	slices.SortFunc(r.Accounts, func(a, b Account) int { return strings.Compare(a.Name, b.Name) })
+	SortDeviceUsage(r.DeviceDays)
+	SortDeviceUsage(r.DeviceMonths)
 }
 
 func micro(t time.Time) time.Time {

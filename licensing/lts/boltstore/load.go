@@ -44,6 +44,24 @@ func (s *Store) Load(ctx context.Context, r *lts.Records) error {
 				return err
 			}
 		}
+		ab := tx.Bucket(bucketAccounts)
+		for i := range r.Accounts {
+			if err := putJSON(ab, []byte(r.Accounts[i].Name), &r.Accounts[i]); err != nil {
+				return err
+			}
+		}
+		for _, d := range []struct {
+			bucket []byte
+			rows   []lts.DeviceUsageRow
+		}{{bucketDeviceDays, r.DeviceDays}, {bucketDeviceMons, r.DeviceMonths}} {
+			b := tx.Bucket(d.bucket)
+			for _, u := range d.rows {
+				k := key(u.Handshake, u.Period, u.Device)
+				if err := b.Put(k, be64(lts.AddDeviceTotal(u64(b.Get(k)), u.Count))); err != nil {
+					return err
+				}
+			}
+		}
 		rb, kb := tx.Bucket(bucketReports), tx.Bucket(bucketReportKeep)
 		for i := range r.Reports {
 			rep := &r.Reports[i]

@@ -72,6 +72,35 @@ func (s *Store) Load(ctx context.Context, r *lts.Records) error {
 		if err != nil {
 			return fmt.Errorf("usage: %w", err)
 		}
+		for i := range r.Accounts {
+			a := &r.Accounts[i]
+			_, err := tx.Exec(ctx, `INSERT INTO accounts (`+accountColumns+`) VALUES ($1, $2, $3, $4, $5)`,
+				a.Name, string(a.Role), a.PasswordHash, a.Created, a.PasswordChanged)
+			if err != nil {
+				return fmt.Errorf("account %s: %w", a.Name, err)
+			}
+		}
+		for _, d := range []struct {
+			table, column string
+			rows          []lts.DeviceUsageRow
+		}{{"device_days", "day", r.DeviceDays}, {"device_months", "month", r.DeviceMonths}} {
+			var codes, periods, devs []string
+			var counts []int64
+			for _, u := range d.rows {
+				period := u.Period
+				if d.column == "month" {
+					period += "-01"
+				}
+				codes, periods, devs, counts = append(codes, u.Handshake), append(periods, period), append(devs, u.Device), append(counts, int64(min(u.Count, lts.MaxTotal)))
+			}
+			_, err := tx.Exec(ctx, `INSERT INTO `+d.table+` (handshake, `+d.column+`, device, count)
+				SELECT * FROM unnest($1::text[], $2::text[]::date[], $3::text[], $4::bigint[]) ORDER BY 1, 2, 3
+				ON CONFLICT (handshake, `+d.column+`, device) DO UPDATE
+					SET count = LEAST(`+d.table+`.count::numeric + EXCLUDED.count, 9223372036854775807)`, codes, periods, devs, counts)
+			if err != nil {
+				return fmt.Errorf("%s: %w", d.table, err)
+			}
+		}
 		_, err = tx.CopyFrom(ctx, pgx.Identifier{"reports"},
 			[]string{"device", "report_id", "handshake", "seq", "scans", "received", "keep_until"},
 			pgx.CopyFromSlice(len(r.Reports), func(i int) ([]any, error) {

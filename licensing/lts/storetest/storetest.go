@@ -914,6 +914,14 @@ func testLoadAndMigrate(t *testing.T, f *fixture) {
 	if err := f.st.SetDeviceState(f.ctx, d2.ID, lts.DeviceRemove, Epoch.Add(2*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
+	for _, a := range []lts.Account{
+		{Name: "ops", Role: lts.RoleAdmin, PasswordHash: "$argon2id$v=19$m=65536,t=1,p=2$c2FsdA$aGFzaA", Created: Epoch, PasswordChanged: Epoch},
+		{Name: "viewer", Role: lts.RoleReadOnly, PasswordHash: "$argon2id$v=19$m=65536,t=1,p=2$c2FsdDI$aGFzaDI", Created: Epoch, PasswordChanged: Epoch.Add(time.Hour)},
+	} {
+		if err := f.st.CreateAccount(f.ctx, &a); err != nil {
+			t.Fatal(err)
+		}
+	}
 	dst := f.open(t)
 	defer func() {
 		for _, st := range dst {
@@ -928,7 +936,7 @@ func testLoadAndMigrate(t *testing.T, f *fixture) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m != (lts.Migration{Licenses: 4, Handshakes: 2, Devices: 2, UsageRows: 3, Reports: 2, Scans: 9}) {
+	if m != (lts.Migration{Licenses: 4, Handshakes: 2, Devices: 2, UsageRows: 3, Reports: 2, Scans: 9, Accounts: 2, DeviceTotals: 4}) {
 		t.Fatalf("migrated %+v", m)
 	}
 	if err := lts.Compare(f.ctx, f.st, dst[0]); err != nil {
