@@ -38,8 +38,14 @@ type Config struct {
 	// SubscriberBuffer is how many events may wait for one slow
 	// subscriber; beyond it the oldest are dropped and it is told how many.
 	SubscriberBuffer int `toml:"subscriber_buffer"`
-	// MaxSubscribers bounds event streams and waiting scans together.
+	// MaxSubscribers bounds open event streams.
 	MaxSubscribers int `toml:"max_subscribers"`
+	// MaxScans bounds waiting POST /v1/scan requests, apart from the
+	// streams: streams that never read cannot keep a kiosk from scanning.
+	MaxScans int `toml:"max_scans"`
+	// MaxSubscribersPerPeer bounds one peer's (uid's) event streams, and
+	// separately its waiting scans.
+	MaxSubscribersPerPeer int `toml:"max_subscribers_per_peer"`
 	// LagLimit disconnects a subscriber whose buffer has kept overflowing
 	// for this long without it catching up.
 	LagLimit Duration `toml:"lag_limit"`
@@ -49,7 +55,8 @@ type Config struct {
 	// ReadHeaderTimeout bounds reading a request's headers: a client that
 	// trickles them (slow-loris) gets 408 header_timeout and is cut off.
 	ReadHeaderTimeout Duration `toml:"read_header_timeout"`
-	// BodyTimeout bounds reading an uploaded image.
+	// BodyTimeout bounds reading an uploaded image's body; a body that
+	// does not arrive in time gets 408 body_timeout.
 	BodyTimeout Duration `toml:"body_timeout"`
 	// IdleTimeout closes keep-alive connections idle for this long.
 	IdleTimeout Duration `toml:"idle_timeout"`
@@ -61,8 +68,23 @@ type Config struct {
 	// MaxImagePixels bounds an uploaded image's width × height, checked on
 	// its header before decoding.
 	MaxImagePixels int64 `toml:"max_image_pixels"`
-	// MaxDecodes bounds uploads decoded at once; more get 429 busy.
+	// MaxDecodes bounds the uploads received and waiting for, or in,
+	// decoding; more get 429 busy. A body is read before it takes a place.
 	MaxDecodes int `toml:"max_decodes"`
+	// MaxUploadMemory bounds the bytes of upload bodies held in memory at
+	// once, being received or waiting; beyond it uploads get 429 busy. A
+	// body takes memory as it arrives, so slow clients hold next to none.
+	MaxUploadMemory int64 `toml:"max_upload_memory"`
+	// Uploads says who may use POST /v1/decode: "read" (every peer that
+	// may read), "admin" (admin peers only) or "off". Uploads are metered
+	// like camera scans, so "admin" or "off" keeps local users outside the
+	// admin group from spending the license's quota.
+	Uploads string `toml:"uploads"`
+	// UploadRate, when positive, limits each peer (uid) to this many
+	// uploads a second, in bursts of UploadBurst; more get 429
+	// rate_limited.
+	UploadRate  float64 `toml:"upload_rate"`
+	UploadBurst int     `toml:"upload_burst"`
 
 	// ScanTimeout is how long POST /v1/scan waits without ?timeout=.
 	ScanTimeout Duration `toml:"scan_timeout"`
@@ -73,26 +95,31 @@ type Config struct {
 // DefaultConfig returns the configuration used for every key left unset.
 func DefaultConfig() Config {
 	return Config{
-		Socket:            "/run/scannerd/scannerd.sock",
-		SocketMode:        "0660",
-		SocketGroup:       "scannerd",
-		AdminGroup:        "scannerd-admin",
-		ResultTTL:         Duration(30 * time.Second),
-		MaxHeldResults:    10000,
-		Heartbeat:         Duration(15 * time.Second),
-		SubscriberBuffer:  256,
-		MaxSubscribers:    64,
-		LagLimit:          Duration(10 * time.Second),
-		WriteTimeout:      Duration(10 * time.Second),
-		ReadHeaderTimeout: Duration(5 * time.Second),
-		BodyTimeout:       Duration(30 * time.Second),
-		IdleTimeout:       Duration(60 * time.Second),
-		MaxHeaderBytes:    64 << 10,
-		MaxBodyBytes:      16 << 20,
-		MaxImagePixels:    25_000_000,
-		MaxDecodes:        2,
-		ScanTimeout:       Duration(10 * time.Second),
-		MaxScanTimeout:    Duration(5 * time.Minute),
+		Socket:                "/run/scannerd/scannerd.sock",
+		SocketMode:            "0660",
+		SocketGroup:           "scannerd",
+		AdminGroup:            "scannerd-admin",
+		ResultTTL:             Duration(30 * time.Second),
+		MaxHeldResults:        10000,
+		Heartbeat:             Duration(15 * time.Second),
+		SubscriberBuffer:      256,
+		MaxSubscribers:        64,
+		MaxScans:              64,
+		MaxSubscribersPerPeer: 16,
+		LagLimit:              Duration(10 * time.Second),
+		WriteTimeout:          Duration(10 * time.Second),
+		ReadHeaderTimeout:     Duration(5 * time.Second),
+		BodyTimeout:           Duration(30 * time.Second),
+		IdleTimeout:           Duration(60 * time.Second),
+		MaxHeaderBytes:        64 << 10,
+		MaxBodyBytes:          16 << 20,
+		MaxImagePixels:        25_000_000,
+		MaxDecodes:            2,
+		MaxUploadMemory:       64 << 20,
+		Uploads:               UploadsRead,
+		UploadBurst:           10,
+		ScanTimeout:           Duration(10 * time.Second),
+		MaxScanTimeout:        Duration(5 * time.Minute),
 	}
 }
 
@@ -112,6 +139,8 @@ func (c Config) withDefaults() Config {
 	setPositive(&c.Heartbeat, d.Heartbeat)
 	setPositive(&c.SubscriberBuffer, d.SubscriberBuffer)
 	setPositive(&c.MaxSubscribers, d.MaxSubscribers)
+	setPositive(&c.MaxScans, d.MaxScans)
+	setPositive(&c.MaxSubscribersPerPeer, d.MaxSubscribersPerPeer)
 	setPositive(&c.LagLimit, d.LagLimit)
 	setPositive(&c.WriteTimeout, d.WriteTimeout)
 	setPositive(&c.ReadHeaderTimeout, d.ReadHeaderTimeout)
@@ -121,6 +150,9 @@ func (c Config) withDefaults() Config {
 	setPositive(&c.MaxBodyBytes, d.MaxBodyBytes)
 	setPositive(&c.MaxImagePixels, d.MaxImagePixels)
 	setPositive(&c.MaxDecodes, d.MaxDecodes)
+	setPositive(&c.MaxUploadMemory, d.MaxUploadMemory)
+	setString(&c.Uploads, d.Uploads)
+	setPositive(&c.UploadBurst, d.UploadBurst)
 	setPositive(&c.ScanTimeout, d.ScanTimeout)
 	setPositive(&c.MaxScanTimeout, d.MaxScanTimeout)
 	return c
@@ -169,6 +201,25 @@ func (c Config) Validate() error {
 		conf.Within("max_scan_timeout", c.MaxScanTimeout, ms100, day),
 	); err != nil {
 		return err
+	}
+	if err := conf.First(
+		conf.Within("max_scans", c.MaxScans, 1, 4096),
+		conf.Within("max_subscribers_per_peer", c.MaxSubscribersPerPeer, 1, 4096),
+		conf.Within("max_upload_memory", c.MaxUploadMemory, 1<<20, 1<<34),
+		conf.Within("upload_burst", c.UploadBurst, 1, 1_000_000),
+	); err != nil {
+		return err
+	}
+	switch c.Uploads {
+	case UploadsRead, UploadsAdmin, UploadsOff:
+	default:
+		return conf.Keyf("uploads", "%q: want read, admin or off", c.Uploads)
+	}
+	if !(c.UploadRate >= 0 && c.UploadRate <= 1e6) { // NaN too
+		return conf.Keyf("upload_rate", "%v: want uploads a second from 0 (no limit) to 1e6", c.UploadRate)
+	}
+	if c.MaxUploadMemory < 2*c.MaxBodyBytes {
+		return conf.Keyf("max_upload_memory", "%d is less than twice max_body_bytes %d: an upload of the largest size needs that much while its buffer grows", c.MaxUploadMemory, c.MaxBodyBytes)
 	}
 	if c.ScanTimeout > c.MaxScanTimeout {
 		return conf.Keyf("scan_timeout", "%v exceeds max_scan_timeout %v", c.ScanTimeout, c.MaxScanTimeout)

@@ -1,13 +1,9 @@
 package api
 
 import (
-	"errors"
 	"fmt"
-	"io"
 	"mime"
 	"net/http"
-	"os"
-	"time"
 
 	"github.com/scannerd/scannerd/scanner"
 )
@@ -51,48 +47,13 @@ func checkUploadType(contentType string) (string, error) {
 	return format, nil
 }
 
-// readUpload reads and checks an uploaded image and converts it to a gray
-// frame from the server's pool. The caller owns the frame.
-func (s *Server) readUpload(w http.ResponseWriter, r *http.Request, want string) (*scanner.Frame, error) {
-	if r.ContentLength > s.cfg.MaxBodyBytes {
-		return nil, fmt.Errorf("%w: %d bytes, the limit is %d", ErrBodyTooLarge, r.ContentLength, s.cfg.MaxBodyBytes)
-	}
-	data, err := s.readBody(w, r, s.cfg.MaxBodyBytes)
-	if err != nil {
-		return nil, err
-	}
-	got := scanner.ImageFormat(data)
-	if got == "" {
-		return nil, scanner.ErrUnsupportedImage
-	}
-	if want != "" && got != want {
-		return nil, fmt.Errorf("%w: Content-Type says %s but the data is %s", ErrUnsupportedMediaType, want, got)
-	}
-	lim := scanner.Limits{MaxBytes: s.cfg.MaxBodyBytes, MaxPixels: s.cfg.MaxImagePixels}
-	return scanner.DecodeImage(data, lim, s.pool)
-}
-
-// readBody reads a request body of at most limit bytes within the body
-// timeout.
-func (s *Server) readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
-	rc := http.NewResponseController(w)
-	rc.SetReadDeadline(time.Now().Add(s.cfg.BodyTimeout.D()))
-	defer rc.SetReadDeadline(time.Time{})
-	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
-	var tooLarge *http.MaxBytesError
-	switch {
-	case errors.As(err, &tooLarge):
-		return nil, fmt.Errorf("%w: the limit is %d bytes", ErrBodyTooLarge, limit)
-	case errors.Is(err, os.ErrDeadlineExceeded):
-		return nil, fmt.Errorf("%w (%v)", ErrBodyTimeout, s.cfg.BodyTimeout)
-	case err != nil:
-		return nil, fmt.Errorf("%w: reading the body: %w", ErrBadRequest, err)
-	}
-	return data, nil
-}
-
-// handleDecode decodes an uploaded image with the live engine. Uploads are
-// not deduplicated and not published; the daemon meters them.
+// handleDecode decodes an uploaded image with the engine's background
+// worker. Each phase has its own bound: the headers read_header_timeout,
+// the body body_timeout and the memory budget (it is read before it takes
+// a place among max_decodes, so slow bodies hold nothing), the decode the
+// engine's time limit and the client's presence (a client that hangs up
+// takes its upload out of the queue), the answer write_timeout. Uploads
+// are not deduplicated and not published; the daemon meters them.
 func (s *Server) handleDecode(w http.ResponseWriter, r *http.Request) error {
 	v, err := parseRawQuery(r.URL.RawQuery)
 	if err != nil {
@@ -106,20 +67,37 @@ func (s *Server) handleDecode(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	peer, _ := peerFromContext(r.Context())
+	if err := s.mayUpload(w, peer); err != nil {
+		return err
+	}
+	body, err := s.readUploadBody(w, r, s.cfg.MaxBodyBytes)
+	if err != nil {
+		return err
+	}
+	defer body.release()
+	if err := checkUploadFormat(body.data, want); err != nil {
+		return err
+	}
 	select {
 	case s.decodes <- struct{}{}:
 		defer func() { <-s.decodes }()
 	default:
 		w.Header().Set("Retry-After", "1")
-		return fmt.Errorf("%w: %d at once", ErrBusy, cap(s.decodes))
+		return fmt.Errorf("%w: %d uploads at once", ErrBusy, cap(s.decodes))
 	}
-	f, err := s.readUpload(w, r, want)
-	if err != nil {
-		return err
-	}
-	f.Source, f.CapturedAt = UploadSource, s.clock()
-	width, height := f.Width, f.Height
-	results, err := s.daemon.Decode(r.Context(), f, opts) // the engine purges f
+	lim := scanner.Limits{MaxBytes: s.cfg.MaxBodyBytes, MaxPixels: s.cfg.MaxImagePixels}
+	var width, height int
+	results, err := s.daemon.Decode(r.Context(), func() (*scanner.Frame, error) {
+		// On the engine's background worker, when the upload's turn comes.
+		f, err := scanner.DecodeImage(body.data, lim, s.pool)
+		if err != nil {
+			return nil, err
+		}
+		f.Source, f.CapturedAt = UploadSource, s.clock()
+		width, height = f.Width, f.Height
+		return f, nil
+	}, opts)
 	if err != nil {
 		return err
 	}
@@ -131,4 +109,32 @@ func (s *Server) handleDecode(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.extendWrite(w)
 	return writeJSON(w, out)
+}
+
+// mayUpload applies the uploads setting and the peer's rate limit.
+func (s *Server) mayUpload(w http.ResponseWriter, peer Peer) error {
+	switch {
+	case s.cfg.Uploads == UploadsOff:
+		return fmt.Errorf("%w: this daemon takes no uploads (api.uploads = off)", ErrUploadsDisabled)
+	case s.cfg.Uploads == UploadsAdmin && !peer.Admin:
+		return fmt.Errorf("%w: uploads need uid 0 or the admin group here (api.uploads = admin); you are uid %d", ErrForbidden, peer.UID)
+	}
+	if ok, wait := s.limiter.allow(peer.UID); !ok {
+		w.Header().Set("Retry-After", retryAfter(wait))
+		return fmt.Errorf("%w: uid %d may upload %g images a second", ErrRateLimited, peer.UID, s.cfg.UploadRate)
+	}
+	return nil
+}
+
+// checkUploadFormat checks the data's signature against the declared
+// Content-Type before anything is decoded.
+func checkUploadFormat(data []byte, want string) error {
+	got := scanner.ImageFormat(data)
+	if got == "" {
+		return scanner.ErrUnsupportedImage
+	}
+	if want != "" && got != want {
+		return fmt.Errorf("%w: Content-Type says %s but the data is %s", ErrUnsupportedMediaType, want, got)
+	}
+	return nil
 }

@@ -44,9 +44,17 @@ var (
 	// ErrUnsupportedMediaType: a Content-Type the endpoint does not take, or
 	// one that the uploaded data contradicts.
 	ErrUnsupportedMediaType = errors.New("unsupported content type")
-	// ErrBusy: too many uploads are being decoded; retry shortly.
+	// ErrBusy: too many uploads are being decoded, or their bodies hold
+	// all the memory uploads may; retry shortly.
 	ErrBusy = errors.New("too many decodes in progress")
-	// ErrTooManySubscribers: max_subscribers streams and scans are open.
+	// ErrRateLimited: the peer has sent more uploads than upload_rate
+	// allows; retry after the Retry-After seconds.
+	ErrRateLimited = errors.New("upload rate limit reached")
+	// ErrUploadsDisabled: the daemon takes no uploads (uploads = off).
+	ErrUploadsDisabled = errors.New("uploads are disabled")
+	// ErrTooManySubscribers: max_subscribers event streams or max_scans
+	// waiting scans are open, or the peer has max_subscribers_per_peer of
+	// them.
 	ErrTooManySubscribers = errors.New("too many subscribers")
 	// ErrLicenseDisabled: the daemon runs without a license client.
 	ErrLicenseDisabled = errors.New("licensing is not enabled in this daemon")
@@ -85,6 +93,7 @@ var errorTable = []struct {
 	{scanner.ErrBadImage, http.StatusBadRequest, "bad_image"},
 	{scanner.ErrUnknownSymbology, http.StatusBadRequest, "bad_query"},
 	{ErrForbidden, http.StatusForbidden, "forbidden"},
+	{ErrUploadsDisabled, http.StatusForbidden, "uploads_disabled"},
 	{ErrBrowserRequest, http.StatusForbidden, "browser_request"},
 	{ErrNoCredentials, http.StatusForbidden, "no_credentials"},
 	{scanner.ErrRefused, http.StatusForbidden, "license_refused"},
@@ -99,6 +108,7 @@ var errorTable = []struct {
 	{scanner.ErrUnsupportedImage, http.StatusUnsupportedMediaType, "unsupported_image"},
 	{ErrBusy, http.StatusTooManyRequests, "busy"},
 	{scanner.ErrBusy, http.StatusTooManyRequests, "busy"},
+	{ErrRateLimited, http.StatusTooManyRequests, "rate_limited"},
 	{ErrTooManySubscribers, http.StatusServiceUnavailable, "too_many_subscribers"},
 	{ErrLicenseDisabled, http.StatusServiceUnavailable, "license_disabled"},
 	{ErrDebugExportDisabled, http.StatusServiceUnavailable, "debug_export_disabled"},

@@ -112,7 +112,8 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	sub, backlog, err := s.hub.subscribe(q.filter, s.cfg.SubscriberBuffer, q.replay, q.since, true)
+	peer, _ := peerFromContext(r.Context())
+	sub, backlog, err := s.hub.subscribe(subscription{filter: q.filter, uid: peer.UID, replay: q.replay, since: q.since})
 	if err != nil {
 		return err
 	}

@@ -94,8 +94,8 @@ type engineDaemon struct{ e *scanner.Engine }
 
 func (d engineDaemon) Status() Status { return Status{Engine: d.e.Stats()} }
 
-func (d engineDaemon) Decode(ctx context.Context, f *scanner.Frame, opts scanner.Options) ([]scanner.Result, error) {
-	rep, err := d.e.Decode(ctx, f, opts)
+func (d engineDaemon) Decode(ctx context.Context, load func() (*scanner.Frame, error), opts scanner.Options) ([]scanner.Result, error) {
+	rep, err := d.e.DecodeFrom(ctx, load, opts)
 	if err != nil {
 		return nil, err
 	}

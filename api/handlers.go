@@ -56,7 +56,8 @@ func (s *Server) handleScan(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	sub, _, err := s.hub.subscribe(q.filter, 1, false, 0, false)
+	peer, _ := peerFromContext(r.Context())
+	sub, _, err := s.hub.subscribe(subscription{filter: q.filter, uid: peer.UID, scan: true})
 	if err != nil {
 		return err
 	}

@@ -63,8 +63,8 @@ func (d *daemon) Status() api.Status {
 	}
 }
 
-func (d *daemon) Decode(ctx context.Context, f *scanner.Frame, opts scanner.Options) ([]scanner.Result, error) {
-	rep, err := d.engine.Decode(ctx, f, opts)
+func (d *daemon) Decode(ctx context.Context, load func() (*scanner.Frame, error), opts scanner.Options) ([]scanner.Result, error) {
+	rep, err := d.engine.DecodeFrom(ctx, load, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -148,6 +148,23 @@ func (ts *testServer) waitSubscribers(t testing.TB, n int) {
 	for ts.Subscribers() != n {
 		if time.Now().After(deadline) {
 			t.Fatalf("%d subscribers, want %d", ts.Subscribers(), n)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// waitUploadMemory waits until upload bodies hold at least n bytes, or
+// none at all when n is 0.
+func (ts *testServer) waitUploadMemory(t testing.TB, n float64) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		v := metricValue(t, ts, "scannerd_api_upload_memory_bytes", nil)
+		if n == 0 && v == 0 || n > 0 && v >= n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("uploads hold %v bytes, want %v", v, n)
 		}
 		time.Sleep(time.Millisecond)
 	}

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"fmt"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -55,8 +56,10 @@ type subscriber struct {
 	// gone is closed when the hub disconnects it; reason says why.
 	gone   chan struct{}
 	reason string
-	// notices: the subscriber also takes notices.
-	notices bool
+	// scan: a waiting scan, which takes one result and no notices (else an
+	// event stream, which takes notices too).
+	scan bool
+	uid  uint32 // the peer's
 }
 
 // caughtUp tells the hub the subscriber has emptied its buffer.
@@ -79,9 +82,11 @@ type hub struct {
 	ttl      time.Duration
 	maxHeld  int
 	bufSize  int
-	maxSubs  int
 	lagLimit time.Duration
-	m        *metrics
+	// Limits on open streams and waiting scans, each kind counted apart,
+	// overall and per peer.
+	maxStreams, maxScans, maxPerPeer int
+	m                                *metrics
 
 	mu     sync.Mutex
 	nextID uint64
@@ -93,7 +98,8 @@ type hub struct {
 func newHub(cfg Config, clock func() time.Time, m *metrics) *hub {
 	return &hub{
 		clock: clock, ttl: cfg.ResultTTL.D(), maxHeld: cfg.MaxHeldResults,
-		bufSize: cfg.SubscriberBuffer, maxSubs: cfg.MaxSubscribers, lagLimit: cfg.LagLimit.D(), m: m,
+		bufSize: cfg.SubscriberBuffer, lagLimit: cfg.LagLimit.D(), m: m,
+		maxStreams: cfg.MaxSubscribers, maxScans: cfg.MaxScans, maxPerPeer: cfg.MaxSubscribersPerPeer,
 		// IDs start from the start time so they keep increasing across
 		// restarts and a client's cursor never points into the future.
 		nextID: uint64(clock().UnixMicro()),
@@ -169,29 +175,61 @@ func (h *hub) disconnectLocked(sub *subscriber, reason string) {
 	close(sub.gone)
 }
 
-// subscribe adds a subscriber. With replay it also returns the held
-// results after since that match f, oldest first, so a reconnecting client
-// misses nothing still held and sees nothing twice. Subscribers with
-// notices also receive notices (event streams do, scan waiters do not).
-func (h *hub) subscribe(f filter, bufSize int, replay bool, since uint64, notices bool) (*subscriber, []*item, error) {
+// subscription is what a new subscriber asks for.
+type subscription struct {
+	filter filter
+	uid    uint32 // the peer's
+	scan   bool   // a waiting scan (else an event stream)
+	// replay: also return the held results after since.
+	replay bool
+	since  uint64
+}
+
+// subscribe adds a subscriber: an event stream, or a scan waiting for one
+// result. With replay it also returns the held results after since that
+// match the filter, oldest first, so a reconnecting client misses nothing
+// still held and sees nothing twice. Streams and scans are limited apart,
+// so that streams that never read cannot keep anyone from scanning, and
+// each peer (uid) may hold only its share of either.
+func (h *hub) subscribe(sp subscription) (*subscriber, []*item, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.closed {
 		return nil, nil, ErrShuttingDown
 	}
-	if len(h.subs) >= h.maxSubs {
-		return nil, nil, ErrTooManySubscribers
+	kind, limit := "event streams", h.maxStreams
+	if sp.scan {
+		kind, limit = "waiting scans", h.maxScans
+	}
+	all, peers := 0, 0
+	for sub := range h.subs {
+		if sub.scan == sp.scan {
+			all++
+			if sub.uid == sp.uid {
+				peers++
+			}
+		}
+	}
+	switch {
+	case all >= limit:
+		return nil, nil, fmt.Errorf("%w: %d %s are open", ErrTooManySubscribers, all, kind)
+	case peers >= h.maxPerPeer:
+		return nil, nil, fmt.Errorf("%w: uid %d has %d %s open, the most one peer may", ErrTooManySubscribers, sp.uid, peers, kind)
 	}
 	h.purgeLocked(h.clock())
 	var backlog []*item
-	if replay {
+	if sp.replay {
 		for _, it := range h.held {
-			if it.ID > since && f.match(it) {
+			if it.ID > sp.since && sp.filter.match(it) {
 				backlog = append(backlog, it)
 			}
 		}
 	}
-	sub := &subscriber{filter: f, ch: make(chan *item, bufSize), gone: make(chan struct{}), notices: notices}
+	bufSize := h.bufSize
+	if sp.scan {
+		bufSize = 1
+	}
+	sub := &subscriber{filter: sp.filter, ch: make(chan *item, bufSize), gone: make(chan struct{}), scan: sp.scan, uid: sp.uid}
 	h.subs[sub] = struct{}{}
 	return sub, backlog, nil
 }
@@ -212,7 +250,7 @@ func (h *hub) notify(n Notice) {
 		return
 	}
 	for sub := range h.subs {
-		if sub.notices {
+		if !sub.scan {
 			h.deliverLocked(sub, it, now)
 		}
 	}

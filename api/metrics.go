@@ -26,7 +26,7 @@ type metrics struct {
 	h             http.Handler
 }
 
-func newMetrics(status func() Status, subscribers func() int, held func() int) *metrics {
+func newMetrics(status func() Status, subscribers func() int, held func() int, uploadMemory func() int64) *metrics {
 	m := &metrics{
 		reg: prometheus.NewRegistry(),
 		frames: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -74,6 +74,10 @@ func newMetrics(status func() Status, subscribers func() int, held func() int) *
 			Name: "scannerd_api_held_results",
 			Help: "Results held in memory for /v1/results.",
 		}, func() float64 { return float64(held()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "scannerd_api_upload_memory_bytes",
+			Help: "Memory held by upload bodies being received or waiting to be decoded (at most max_upload_memory).",
+		}, func() float64 { return float64(uploadMemory()) }),
 		&statusCollector{status: status},
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),

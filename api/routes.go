@@ -2,7 +2,9 @@ package api
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -45,10 +47,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	rc := http.NewResponseController(w)
 	rc.SetWriteDeadline(time.Now().Add(s.cfg.WriteTimeout.D()))
+	body := &trackedBody{ReadCloser: r.Body}
+	r.Body = body
+	defer body.closeUnread(r, rc)
 	endpoint, err := s.serve(w, r)
 	code := "ok"
 	if err != nil {
 		_, code = classify(err)
+		// The answer gets its own write deadline: reading a slow body
+		// may have taken longer than the first.
+		s.extendWrite(w)
 		writeError(w, err)
 		level := slog.LevelDebug
 		if code == "forbidden" || code == "browser_request" || code == "internal" {
@@ -88,7 +96,43 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) (endpoint string,
 	if rt.admin && !peer.Admin {
 		return endpoint, fmt.Errorf("%w: %s %s needs uid 0 or the admin group; you are uid %d", ErrForbidden, r.Method, r.URL.Path, peer.UID)
 	}
+	// A query that does not parse (a malformed escape, or more parameters
+	// than url.ParseQuery takes) is refused here for every endpoint:
+	// r.URL.Query() would hand the handler what it parsed and hide the
+	// rest from its checks.
+	if _, err := parseRawQuery(r.URL.RawQuery); err != nil {
+		return endpoint, err
+	}
 	return endpoint, rt.h(w, r)
+}
+
+// trackedBody notes whether its handler read a request body to the end.
+type trackedBody struct {
+	io.ReadCloser
+	ended bool
+}
+
+func (b *trackedBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if errors.Is(err, io.EOF) {
+		b.ended = true
+	}
+	return n, err
+}
+
+// closeUnread closes a body its handler left unread before the answer goes
+// out, and gives r its own body back. net/http would otherwise first drain
+// it, with no deadline, from a client that may never send more: the answer
+// to a slow upload never left. The drain now ends at once with what has
+// arrived; net/http sees the body closed before its end and closes the
+// connection after the answer, so that the rest is never read as a request.
+func (b *trackedBody) closeUnread(r *http.Request, rc *http.ResponseController) {
+	r.Body = b.ReadCloser
+	if b.ended || b.ReadCloser == http.NoBody {
+		return
+	}
+	rc.SetReadDeadline(time.Now())
+	b.Close()
 }
 
 // writeJSON answers v with status 200.

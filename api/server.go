@@ -27,7 +27,9 @@ type Server struct {
 	hub     *hub
 	metrics *metrics
 	admin   adminPolicy
-	decodes chan struct{} // semaphore of uploads being decoded
+	decodes chan struct{} // semaphore of uploads waiting for or in decoding
+	budget  *memoryBudget // memory of upload bodies
+	limiter *rateLimiter  // uploads per peer
 	pool    *scanner.PlanePool
 	routes  map[string][]route
 	http    *http.Server
@@ -64,10 +66,13 @@ func NewServer(cfg Config, daemon Daemon, license License, exporter DebugExporte
 		cfg: cfg, daemon: daemon, license: license, exporter: exporter,
 		log: logger, clock: clock,
 		decodes: make(chan struct{}, cfg.MaxDecodes),
-		pool:    scanner.NewPlanePool(cfg.MaxDecodes),
+		budget:  &memoryBudget{limit: cfg.MaxUploadMemory},
+		limiter: newRateLimiter(cfg.UploadRate, cfg.UploadBurst, clock),
+		pool:    scanner.NewPlanePool(-1), // uploads come in any size: keep none
 		done:    make(chan struct{}),
 	}
-	s.metrics = newMetrics(s.status, func() int { return s.hub.subscriberCount() }, func() int { return s.hub.heldCount() })
+	s.metrics = newMetrics(s.status, func() int { return s.hub.subscriberCount() }, func() int { return s.hub.heldCount() },
+		s.budget.used.Load)
 	s.hub = newHub(cfg, clock, s.metrics)
 	var note string
 	s.admin, note = newAdminPolicy(cfg.AdminGroup)

@@ -105,9 +105,11 @@ type Status struct {
 type Daemon interface {
 	// Status returns the current state; the server fills in Subscribers.
 	Status() Status
-	// Decode decodes an uploaded image frame with the live engine (the
-	// frame is purged by the engine) and meters what it reads.
-	Decode(ctx context.Context, f *scanner.Frame, opts scanner.Options) ([]scanner.Result, error)
+	// Decode decodes an upload with the engine's background worker, which
+	// calls load for the frame once the upload's turn has come (the frame
+	// is purged by the engine), and meters what it reads. When ctx ends
+	// the upload leaves the queue or its decode stops.
+	Decode(ctx context.Context, load func() (*scanner.Frame, error), opts scanner.Options) ([]scanner.Result, error)
 }
 
 // License is the device-side license client as the API exposes it.

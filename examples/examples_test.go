@@ -25,7 +25,11 @@ func (daemon) Status() api.Status {
 	return api.Status{Version: "example", License: api.LicenseSummary{State: "authorized"}}
 }
 
-func (daemon) Decode(ctx context.Context, f *scanner.Frame, opts scanner.Options) ([]scanner.Result, error) {
+func (daemon) Decode(ctx context.Context, load func() (*scanner.Frame, error), opts scanner.Options) ([]scanner.Result, error) {
+	f, err := load()
+	if err != nil {
+		return nil, err
+	}
 	f.Purge()
 	return nil, nil
 }

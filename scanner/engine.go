@@ -114,7 +114,10 @@ const (
 )
 
 type job struct {
-	f     *Frame
+	f *Frame
+	// load makes a request's frame once a background worker takes the
+	// request (f is nil until then).
+	load  func() (*Frame, error)
 	opts  Options
 	lane  lane
 	reply chan *FrameReport // requests only
@@ -233,9 +236,11 @@ func (e *Engine) Submit(f *Frame, opts Options) {
 func (e *Engine) Queue(ctx context.Context, f *Frame, opts Options) error {
 	e.submitted.Add(1)
 	stop := context.AfterFunc(ctx, func() {
+		// Under the lock, so that a waiter that has just seen ctx alive
+		// is in Wait when the news comes.
 		e.mu.Lock()
-		e.mu.Unlock() //nolint:staticcheck // orders the broadcast after the waiter's check
 		e.cond.Broadcast()
+		e.mu.Unlock()
 	})
 	defer stop()
 	e.mu.Lock()
@@ -265,18 +270,36 @@ func (e *Engine) Queue(ctx context.Context, f *Frame, opts Options) error {
 // stops at the next checkpoint; Decode returns ctx.Err() once the engine
 // has let go of the frame.
 func (e *Engine) Decode(ctx context.Context, f *Frame, opts Options) (*FrameReport, error) {
+	return e.request(ctx, job{f: f, opts: opts})
+}
+
+// DecodeFrom is Decode for a frame that load makes once a background
+// worker takes the request, after stepping aside for live frames: an
+// upload's image is converted to gray only then, so the uploads waiting
+// hold only their encoded bytes, and no more images are being converted
+// at once than there are background workers. An error from load is
+// returned as it is.
+func (e *Engine) DecodeFrom(ctx context.Context, load func() (*Frame, error), opts Options) (*FrameReport, error) {
+	return e.request(ctx, job{load: load, opts: opts})
+}
+
+func (e *Engine) request(ctx context.Context, j job) (*FrameReport, error) {
 	reply := make(chan *FrameReport, 1)
-	j := job{f: f, opts: opts, lane: laneRequest, reply: reply, ctx: ctx}
+	j.lane, j.reply, j.ctx = laneRequest, reply, ctx
+	refuse := func(err error) (*FrameReport, error) {
+		if j.f != nil {
+			finish(j.f, err)
+		}
+		return nil, err
+	}
 	e.mu.Lock()
 	switch {
 	case e.closed:
 		e.mu.Unlock()
-		finish(f, ErrClosed)
-		return nil, ErrClosed
+		return refuse(ErrClosed)
 	case len(e.requests) >= e.cfg.BackgroundQueue:
 		e.mu.Unlock()
-		finish(f, ErrBusy)
-		return nil, fmt.Errorf("%w: %d waiting", ErrBusy, len(e.requests))
+		return refuse(fmt.Errorf("%w: %d waiting", ErrBusy, e.cfg.BackgroundQueue))
 	}
 	e.requests = append(e.requests, j)
 	e.mu.Unlock()
@@ -291,8 +314,7 @@ func (e *Engine) Decode(ctx context.Context, f *Frame, opts Options) (*FrameRepo
 		e.requests = slices.Delete(e.requests, i, i+1)
 		e.mu.Unlock()
 		e.stopped.Add(1)
-		finish(f, ctx.Err())
-		return nil, ctx.Err()
+		return refuse(ctx.Err())
 	}
 	e.mu.Unlock()
 	// A worker has it: wake a decode that steps aside for live frames, so
@@ -350,20 +372,26 @@ func (e *Engine) next(background bool) (job, bool) {
 
 // checkpoint is called by a background decode between its steps: it waits
 // while live frames wait for a worker (live video comes first), and tells
-// the decode to stop when its caller gave up or its deadline passed.
-func (e *Engine) checkpoint(j *job, deadline time.Time) error {
+// the decode to stop when its caller gave up or its deadline passed. The
+// time spent waiting moves the deadline: it bounds the work, so that a
+// file is not given up because the camera was busy.
+func (e *Engine) checkpoint(j *job, deadline *time.Time) error {
 	e.mu.Lock()
-	if len(e.live) > 0 && e.onStepAside != nil {
-		e.onStepAside()
-	}
-	for len(e.live) > 0 && !e.closed && j.ctx.Err() == nil {
-		e.cond.Wait()
+	if len(e.live) > 0 && !e.closed && j.ctx.Err() == nil {
+		if e.onStepAside != nil {
+			e.onStepAside()
+		}
+		since := e.cfg.Clock()
+		for len(e.live) > 0 && !e.closed && j.ctx.Err() == nil {
+			e.cond.Wait()
+		}
+		*deadline = deadline.Add(e.cfg.Clock().Sub(since))
 	}
 	e.mu.Unlock()
 	if err := j.ctx.Err(); err != nil {
 		return err
 	}
-	if e.cfg.Clock().After(deadline) {
+	if e.cfg.Clock().After(*deadline) {
 		return fmt.Errorf("%w (%v)", ErrDeadline, e.cfg.BackgroundTimeout)
 	}
 	return nil
@@ -380,10 +408,16 @@ func (e *Engine) work(id int, background bool) {
 		e.busySince[id].Store(e.cfg.Clock().UnixNano())
 		if background {
 			deadline := e.cfg.Clock().Add(e.cfg.BackgroundTimeout)
-			d.checkpoint = func() error { return e.checkpoint(&j, deadline) }
+			d.checkpoint = func() error { return e.checkpoint(&j, &deadline) }
+		}
+		var rep *FrameReport
+		if j.f == nil {
+			j.f, rep = e.load(d, j)
 		}
 		f := j.f
-		rep := e.process(d, j)
+		if rep == nil {
+			rep = e.process(d, j)
+		}
 		d.checkpoint = nil
 		if background {
 			// Uploads and files come in any size, and the readers keep
@@ -400,10 +434,31 @@ func (e *Engine) work(id int, background bool) {
 		case e.cfg.OnFrame != nil:
 			e.cfg.OnFrame(rep)
 		}
-		if f.Done != nil {
+		if f != nil && f.Done != nil {
 			f.Done(rep.Err)
 		}
 	}
+}
+
+// load makes a request's frame, once live frames have had their turn; on
+// failure it returns the report to send instead.
+func (e *Engine) load(d *decoder, j job) (f *Frame, rep *FrameReport) {
+	defer func() {
+		if p := recover(); p != nil {
+			e.panics.Add(1)
+			e.log.Error("image conversion panic", "panic", fmt.Sprint(p))
+			f, rep = nil, &FrameReport{Options: j.opts, Err: fmt.Errorf("%w: %v", ErrDecoderPanic, p)}
+		}
+	}()
+	if d.interrupted() {
+		e.stopped.Add(1)
+		return nil, &FrameReport{Options: j.opts, Err: d.stopped}
+	}
+	f, err := j.load()
+	if err != nil {
+		return nil, &FrameReport{Options: j.opts, Err: err}
+	}
+	return f, nil
 }
 
 // finish purges a frame the engine will not decode and tells its Done why.

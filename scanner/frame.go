@@ -1,6 +1,7 @@
 package scanner
 
 import (
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -82,12 +83,14 @@ func (f *Frame) WithColor() []byte {
 }
 
 // PlanePool hands out zeroed luminance buffers and takes them back when
-// frames are purged. It keeps a bounded number of free buffers per size, and
-// counts every buffer so tests (and /metrics) can prove that each plane handed
-// out came back zeroed.
+// frames are purged. It keeps a bounded number of free buffers of the few
+// sizes most recently returned (a camera's planes, and their colour
+// buffers), and counts every buffer so tests (and /metrics) can prove that
+// each plane handed out came back zeroed.
 type PlanePool struct {
 	mu      sync.Mutex
 	free    map[int][][]byte // by capacity
+	sizes   []int            // the capacities in free, least recently returned first
 	maxFree int
 
 	gets, puts, allocs atomic.Uint64
@@ -103,10 +106,15 @@ type PoolStats struct {
 	Outgoing uint64 // Gets - Puts: buffers not yet purged
 }
 
+// maxPoolSizes bounds the sizes a pool keeps free buffers of: images of
+// ever new sizes (uploads, files) must not each leave buffers behind.
+const maxPoolSizes = 4
+
 // NewPlanePool returns a pool that keeps up to maxFree idle buffers of each
-// size (8 when maxFree <= 0).
+// of the last few sizes returned (8 when maxFree is 0; none when it is
+// negative, for frames that are one of a kind, like uploads).
 func NewPlanePool(maxFree int) *PlanePool {
-	if maxFree <= 0 {
+	if maxFree == 0 {
 		maxFree = 8
 	}
 	return &PlanePool{free: make(map[int][][]byte), maxFree: maxFree}
@@ -136,10 +144,23 @@ func (p *PlanePool) buffer(n int) []byte {
 
 func (p *PlanePool) put(buf []byte) {
 	p.puts.Add(1)
+	if p.maxFree < 0 {
+		return
+	}
+	n := cap(buf)
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if list := p.free[cap(buf)]; len(list) < p.maxFree {
-		p.free[cap(buf)] = append(list, buf)
+	if i := slices.Index(p.sizes, n); i >= 0 {
+		p.sizes = append(slices.Delete(p.sizes, i, i+1), n)
+	} else {
+		if len(p.sizes) == maxPoolSizes {
+			delete(p.free, p.sizes[0])
+			p.sizes = slices.Delete(p.sizes, 0, 1)
+		}
+		p.sizes = append(p.sizes, n)
+	}
+	if list := p.free[n]; len(list) < p.maxFree {
+		p.free[n] = append(list, buf)
 	}
 }
 

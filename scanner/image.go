@@ -116,6 +116,9 @@ func checkImage(data []byte, lim Limits) (*imageCodec, image.Config, error) {
 	if int64(cfg.Width)*int64(cfg.Height) > lim.MaxPixels {
 		return nil, cfg, fmt.Errorf("%w: %d×%d is more than %d pixels", ErrImageTooLarge, cfg.Width, cfg.Height, lim.MaxPixels)
 	}
+	if cfg.Width > MaxFrameSide || cfg.Height > MaxFrameSide {
+		return nil, cfg, fmt.Errorf("%w: %d×%d has a side longer than %d pixels", ErrImageTooLarge, cfg.Width, cfg.Height, MaxFrameSide)
+	}
 	return codec, cfg, nil
 }
 

@@ -53,6 +53,37 @@ func TestDecodeImageRefusesHugeHeaderWithoutAllocating(t *testing.T) {
 	}
 }
 
+// A 25,000,000×1 image is within the pixel limit, but the decoders keep
+// buffers as long as a row: it took RSS to 2 GB. Its header is refused.
+func TestDecodeImageRefusesAbsurdSides(t *testing.T) {
+	pool := scanner.NewPlanePool(0)
+	for _, size := range [][2]int{{25_000_000, 1}, {1, 25_000_000}, {scanner.MaxFrameSide + 1, 100}} {
+		_, err := scanner.DecodeImage(pngHeader(uint32(size[0]), uint32(size[1])), scanner.DefaultLimits, pool)
+		if !errors.Is(err, scanner.ErrImageTooLarge) {
+			t.Errorf("%d×%d PNG: err = %v, want ErrImageTooLarge", size[0], size[1], err)
+		}
+	}
+	if pool.Stats().Gets != 0 {
+		t.Error("a frame was taken for a refused image")
+	}
+}
+
+// A pool keeps free buffers of a few sizes only, however many sizes pass
+// through it, and none at all when told so.
+func TestPlanePoolKeepsFewSizes(t *testing.T) {
+	for _, tc := range []struct{ maxFree, most int }{{2, 4 * 2}, {-1, 0}} {
+		pool := scanner.NewPlanePool(tc.maxFree)
+		for side := 10; side < 30; side++ {
+			a, b := pool.Get(side, side), pool.Get(side, side)
+			a.Purge()
+			b.Purge()
+		}
+		if st := pool.Stats(); st.Free > tc.most || st.Outgoing != 0 {
+			t.Errorf("NewPlanePool(%d) after 20 sizes: %+v, want at most %d free", tc.maxFree, st, tc.most)
+		}
+	}
+}
+
 func testImage() *image.NRGBA {
 	img := image.NewNRGBA(image.Rect(0, 0, 40, 30))
 	for y := 0; y < 30; y++ {

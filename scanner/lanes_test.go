@@ -62,6 +62,14 @@ func (g *sourceGate) Permit(_ time.Time, source string) (scanner.SymbologySet, e
 	return scanner.AllSymbologies(), nil
 }
 
+// waitEntered waits until a frame of source reaches the gate, passing
+// over the others.
+func (g *sourceGate) waitEntered(t *testing.T, source string) {
+	t.Helper()
+	for within(t, g.entered, "a frame of "+source+" at the gate") != source {
+	}
+}
+
 func (g *sourceGate) release(source string) { g.once[source].Do(func() { close(g.hold[source]) }) }
 
 func frameFrom(f *scanner.Frame, source string, seq uint64) *scanner.Frame {
@@ -374,4 +382,82 @@ func TestBackgroundWorkersDoNotKeepTheirBuffers(t *testing.T) {
 	if got := made.Load(); got != 2+3 {
 		t.Errorf("%d decoders made, want 5", got)
 	}
+}
+
+// An upload's image is converted on the background worker, once live
+// frames have had their turn; one whose caller left is never converted.
+func TestDecodeFromLoadsWhenItsTurnComes(t *testing.T) {
+	pool := scanner.NewPlanePool(0)
+	gate := newSourceGate(t, "camera", "held")
+	aside := make(chan struct{}, 8)
+	e := startEngine(t, scanner.OnStepAside(scanner.NewEngine(scanner.EngineConfig{Workers: 1, Gate: gate}), func() { aside <- struct{}{} }), gate)
+	e.Submit(frameFrom(pool.Get(8, 8), "camera", 0), scanner.Options{})
+	within(t, gate.entered, "the live worker to take frame 0")
+	e.Submit(frameFrom(pool.Get(8, 8), "camera", 1), scanner.Options{})
+	loaded := make(chan string, 4)
+	load := func(text string) func() (*scanner.Frame, error) {
+		return func() (*scanner.Frame, error) {
+			loaded <- text
+			return frameFrom(barcodeFrame(t, pool, scanner.QRCode, text), "upload", 0), nil
+		}
+	}
+	type answer struct {
+		rep *scanner.FrameReport
+		err error
+	}
+	answers := make(chan answer, 1)
+	go func() {
+		rep, err := e.DecodeFrom(context.Background(), load("converted late"), scanner.Options{})
+		answers <- answer{rep, err}
+	}()
+	within(t, aside, "the request to step aside")
+	select {
+	case text := <-loaded:
+		t.Fatalf("%q was converted while a live frame waited", text)
+	default:
+	}
+	gate.release("camera")
+	a := within(t, answers, "the request")
+	if a.err != nil || len(a.rep.Results) != 1 || a.rep.Results[0].Text != "converted late" {
+		t.Errorf("DecodeFrom: %+v, %v", a.rep, a.err)
+	}
+	<-loaded
+
+	// A load error comes back as it is.
+	errNotImage := errors.New("not an image")
+	if _, err := e.DecodeFrom(context.Background(), func() (*scanner.Frame, error) { return nil, errNotImage }, scanner.Options{}); !errors.Is(err, errNotImage) {
+		t.Errorf("failed load: %v", err)
+	}
+
+	// A request canceled while it waits is never loaded.
+	done := make(chan error, 1)
+	go func() {
+		_, err := e.DecodeFrom(context.Background(), func() (*scanner.Frame, error) { return frameFrom(pool.Get(8, 8), "held", 0), nil }, scanner.Options{})
+		done <- err
+	}()
+	gate.waitEntered(t, "held")
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		_, err := e.DecodeFrom(ctx, load("never"), scanner.Options{})
+		done <- err
+	}()
+	deadline := time.Now().Add(30 * time.Second)
+	for e.Stats().BackgroundQueued == 0 && time.Now().Before(deadline) {
+		runtime.Gosched()
+	}
+	cancel()
+	if err := within(t, done, "the canceled request"); !errors.Is(err, context.Canceled) {
+		t.Errorf("canceled request: %v", err)
+	}
+	gate.release("held")
+	if err := within(t, done, "the held request"); err != nil {
+		t.Error(err)
+	}
+	select {
+	case text := <-loaded:
+		t.Errorf("%q was loaded after its caller left", text)
+	default:
+	}
+	e.Close()
+	checkPurged(t, pool)
 }

@@ -19,9 +19,11 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/scannerd/scannerd/api"
+	"github.com/scannerd/scannerd/internal/backoff"
 )
 
 // DefaultSocket is where scannerd listens unless configured otherwise.
@@ -49,6 +51,9 @@ func (e *Error) Unwrap() error { return api.ErrorForCode(e.Code) }
 type Client struct {
 	socket string
 	hc     *http.Client
+	// pause waits before attempt to connect to a full listen queue again,
+	// and reports whether ctx is still alive (tests count the attempts).
+	pause func(ctx context.Context, attempt int) bool
 }
 
 // New returns a client for the socket at path ("" for DefaultSocket).
@@ -56,17 +61,40 @@ func New(socket string) *Client {
 	if socket == "" {
 		socket = DefaultSocket
 	}
-	var d net.Dialer
+	retry := backoff.Policy{Min: time.Millisecond, Max: 100 * time.Millisecond}
+	c := &Client{socket: socket, pause: retry.Sleep}
 	tr := &http.Transport{
 		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
-			return d.DialContext(ctx, "unix", socket)
+			return c.dial(ctx)
 		},
 		MaxIdleConns:          4,
 		IdleConnTimeout:       30 * time.Second,
 		ResponseHeaderTimeout: 0, // scans and streams wait for as long as asked
 		DisableCompression:    true,
 	}
-	return &Client{socket: socket, hc: &http.Client{Transport: tr}}
+	c.hc = &http.Client{Transport: tr}
+	return c
+}
+
+// dialAttempts bounds the attempts to connect to a full listen queue:
+// with pauses of 1, 2, … 64 ms, then 100 ms, about 2 s in all.
+const dialAttempts = 27
+
+// dial connects to the socket. connect(2) on a Unix socket whose listen
+// queue is full fails at once with EAGAIN instead of waiting its turn (a
+// flood of connections by another client does that); the connection is
+// retried with growing pauses, for about 2 s or until ctx ends.
+func (c *Client) dial(ctx context.Context) (net.Conn, error) {
+	var d net.Dialer
+	for attempt := 1; ; attempt++ {
+		conn, err := d.DialContext(ctx, "unix", c.socket)
+		if err == nil || !errors.Is(err, syscall.EAGAIN) || attempt == dialAttempts {
+			return conn, err
+		}
+		if !c.pause(ctx, attempt) {
+			return nil, ctx.Err()
+		}
+	}
 }
 
 // Socket returns the socket path the client dials.

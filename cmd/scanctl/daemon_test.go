@@ -30,7 +30,11 @@ func (daemon) Status() api.Status {
 			LastError: "post https://erp.example/scans: HTTP 503", LastErrorAt: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}}}
 }
 
-func (daemon) Decode(ctx context.Context, f *scanner.Frame, opts scanner.Options) ([]scanner.Result, error) {
+func (daemon) Decode(ctx context.Context, load func() (*scanner.Frame, error), opts scanner.Options) ([]scanner.Result, error) {
+	f, err := load()
+	if err != nil {
+		return nil, err
+	}
 	f.Purge()
 	return nil, nil
 }

@@ -24,14 +24,11 @@ func (a apiDaemon) Status() api.Status {
 	}
 }
 
-// Decode reads an uploaded image with the live engine. Uploads are
-// metered like camera scans, and not deduplicated: each upload asks on
+// Decode reads an upload with the engine's background worker. Uploads
+// are metered like camera scans, and not deduplicated: each upload asks on
 // purpose.
-func (a apiDaemon) Decode(ctx context.Context, f *scanner.Frame, opts scanner.Options) ([]scanner.Result, error) {
-	if f.Source == "" {
-		f.Source = api.UploadSource
-	}
-	rep, err := a.d.engine.Decode(ctx, f, opts)
+func (a apiDaemon) Decode(ctx context.Context, load func() (*scanner.Frame, error), opts scanner.Options) ([]scanner.Result, error) {
+	rep, err := a.d.engine.DecodeFrom(ctx, load, opts)
 	if err != nil {
 		return nil, err
 	}

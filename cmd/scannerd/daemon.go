@@ -120,7 +120,9 @@ func (m *Main) Run(ctx context.Context) error {
 	d.export.Start()
 	d.engine = scanner.NewEngine(scanner.EngineConfig{
 		Workers: cfg.Engine.Workers, QueueSize: cfg.Engine.Queue, StuckAfter: cfg.Engine.StuckAfter.D(),
-		Clock: m.Clock, Logger: log, OnFrame: d.onFrame, Gate: engineGate, Inspect: d.export.Inspect,
+		// The API bounds the uploads it hands over by max_decodes.
+		BackgroundQueue: cfg.API.MaxDecodes,
+		Clock:           m.Clock, Logger: log, OnFrame: d.onFrame, Gate: engineGate, Inspect: d.export.Inspect,
 	})
 	d.engine.Start()
 	if err := d.openSinks(cfg.Sinks); err != nil {
@@ -165,11 +167,13 @@ func (d *daemon) startSource(spec capture.Spec) error {
 	// Live video wants the newest frame; a directory's files are each read
 	// once and must not be dropped, and may be of any size: they wait for
 	// the background workers.
-	deliver := func(f *scanner.Frame) { d.engine.Submit(f, opts) }
+	// Their planes, of any size, are not kept for reuse either.
+	deliver, pool := func(f *scanner.Frame) { d.engine.Submit(f, opts) }, d.pool
 	if t, _ := capture.ParseURL(spec.URL); t.Kind == capture.KindDir {
 		deliver = func(f *scanner.Frame) { d.engine.Queue(ctx, f, opts) }
+		pool = scanner.NewPlanePool(-1)
 	}
-	sr.runner = capture.NewRunner(spec, src, d.pool, deliver, env)
+	sr.runner = capture.NewRunner(spec, src, pool, deliver, env)
 	d.mu.Lock()
 	d.sources[spec.Name] = sr
 	d.mu.Unlock()
