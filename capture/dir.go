@@ -4,37 +4,71 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/scannerd/scannerd/scanner"
 )
 
 // dirSource reads image files that another system drops into a directory,
-// each once, then deletes it or moves it away. Files appear when complete:
-// writers should create them under a name starting with '.' or ending in
-// .tmp or .part and rename them into place; such names are ignored.
+// each once, and deletes it or moves it away once it has been decoded.
+// Files appear when complete: writers should create them under a name
+// starting with '.' or ending in .tmp or .part and rename them into place;
+// such names are ignored.
+//
+// The directory is listed once for a batch of files, which are then read
+// in order of age: draining n files costs one listing, not n. A file
+// leaves the directory only when the engine is done with it (Frame.Done):
+// one that was dropped or refused by the license stays to be read again;
+// one that cannot be deleted or moved is logged once and left alone until
+// it changes.
 type dirSource struct {
 	spec  Spec
 	dir   string
 	clock func() time.Time
 	log   *slog.Logger
 	poll  time.Duration
-	// wait sleeps between polls and ends early with ctx; waitFor but in
-	// tests.
+	lim   scanner.Limits
+	seq   uint64
+	open  bool
+	// wait sleeps for d or until ctx ends: the real thing but in tests.
 	wait func(ctx context.Context, d time.Duration) error
-	lim  scanner.Limits
-	seq  uint64
-	open bool
+	// listings counts directory listings, for tests.
+	listings int
+
+	pending []string // names from the last listing, oldest first
+
+	mu       sync.Mutex // guards what follows: Done runs on engine workers
+	inflight map[string]bool
+	stuck    map[string]fileID // decoded but not disposable: left alone
+	// refusals in a row, and until when reading pauses, after the license
+	// refused a frame: the files stay, and reading resumes with backoff.
+	refusals   int
+	pauseUntil time.Time
 }
+
+// fileID tells whether a stuck file is still the one that was decoded.
+type fileID struct {
+	size int64
+	mod  time.Time
+}
+
+// Backoff after license refusals: doubling from the first to the last.
+const (
+	refusalPauseMin = time.Second
+	refusalPauseMax = time.Minute
+)
 
 func newDirSource(spec Spec, dir string, env Env) *dirSource {
 	return &dirSource{spec: spec, dir: dir, clock: env.Clock, log: env.Logger,
-		poll: 200 * time.Millisecond, wait: waitFor, lim: scanner.DefaultLimits}
+		poll: 200 * time.Millisecond, lim: scanner.DefaultLimits, wait: waitFor,
+		inflight: map[string]bool{}, stuck: map[string]fileID{}}
 }
 
 func (s *dirSource) Open(ctx context.Context) error {
@@ -50,103 +84,203 @@ func (s *dirSource) Open(ctx context.Context) error {
 			return fmt.Errorf("open %s: %w", s.spec.Name, err)
 		}
 	}
+	s.pending = nil
 	s.open = true
 	return nil
 }
 
 // Read returns the oldest waiting image, polling until one arrives. A file
-// that is not a readable image is logged and disposed of like the others,
-// so one bad file never blocks the directory.
+// that is not a readable image is logged and disposed of at once, so one
+// bad file never blocks the directory.
 func (s *dirSource) Read(ctx context.Context, pool *scanner.PlanePool) (*scanner.Frame, error) {
 	if !s.open {
 		return nil, fmt.Errorf("read %s: source not open", s.spec.Name)
 	}
 	for {
-		names, err := s.waiting()
-		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", s.spec.Name, err)
+		if d := s.paused(); d > 0 {
+			if err := s.wait(ctx, d); err != nil {
+				return nil, err
+			}
+			continue
 		}
-		for _, name := range names {
-			f, err := s.readFile(name, pool)
-			if err == nil {
-				return f, nil
+		if len(s.pending) == 0 {
+			if err := s.list(); err != nil {
+				return nil, fmt.Errorf("read %s: %w", s.spec.Name, err)
 			}
-			if errors.Is(err, os.ErrNotExist) {
-				continue // taken by someone else meanwhile
+			if len(s.pending) == 0 {
+				if err := s.wait(ctx, s.poll); err != nil {
+					return nil, err
+				}
+				continue
 			}
+		}
+		name := s.pending[0]
+		s.pending = s.pending[1:]
+		if s.taken(name) {
+			continue
+		}
+		f, err := s.readFile(name, pool)
+		if err == nil {
+			return f, nil
+		}
+		if !errors.Is(err, fs.ErrNotExist) { // else taken by someone else meanwhile
 			s.log.Warn("image file skipped", "source", s.spec.Name, "file", name, "err", err)
-		}
-		if err := s.wait(ctx, s.poll); err != nil {
-			return nil, err
 		}
 	}
 }
 
-// waiting lists the files to read, oldest first.
-func (s *dirSource) waiting() ([]string, error) {
+// paused returns how long reading waits after a license refusal.
+func (s *dirSource) paused() time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.pauseUntil.Sub(s.clock())
+}
+
+// taken reports whether a file is with the engine, or stuck.
+func (s *dirSource) taken(name string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, stuck := s.stuck[name]
+	return s.inflight[name] || stuck
+}
+
+// list reads the directory once: the files to read, oldest first, leaving
+// out those with the engine and stuck ones that have not changed.
+func (s *dirSource) list() error {
+	s.listings++
 	entries, err := os.ReadDir(s.dir)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	type item struct {
 		name string
 		mod  time.Time
 	}
 	var items []item
+	present := make(map[string]bool, len(entries))
+	s.mu.Lock()
 	for _, e := range entries {
 		n := e.Name()
 		if !e.Type().IsRegular() || strings.HasPrefix(n, ".") || strings.HasSuffix(n, ".tmp") || strings.HasSuffix(n, ".part") {
+			continue
+		}
+		present[n] = true
+		if s.inflight[n] {
 			continue
 		}
 		info, err := e.Info()
 		if err != nil {
 			continue
 		}
+		if id, ok := s.stuck[n]; ok {
+			if id == (fileID{info.Size(), info.ModTime()}) {
+				continue
+			}
+			delete(s.stuck, n) // a new file under the old name
+		}
 		items = append(items, item{n, info.ModTime()})
 	}
-	sort.Slice(items, func(i, j int) bool {
-		if !items[i].mod.Equal(items[j].mod) {
-			return items[i].mod.Before(items[j].mod)
+	for n := range s.stuck {
+		if !present[n] {
+			delete(s.stuck, n) // someone else removed it
 		}
-		return items[i].name < items[j].name
-	})
-	names := make([]string, len(items))
-	for i, it := range items {
-		names[i] = it.name
 	}
-	return names, nil
+	s.mu.Unlock()
+	slices.SortFunc(items, func(a, b item) int {
+		if c := a.mod.Compare(b.mod); c != 0 {
+			return c
+		}
+		return strings.Compare(a.name, b.name)
+	})
+	s.pending = s.pending[:0]
+	for _, it := range items {
+		s.pending = append(s.pending, it.name)
+	}
+	return nil
 }
 
+// readFile reads one file into a frame whose Done disposes of the file.
+// A file that is no image is disposed of at once.
 func (s *dirSource) readFile(name string, pool *scanner.PlanePool) (*scanner.Frame, error) {
 	path := filepath.Join(s.dir, name)
 	fh, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
-	f, readErr := scanner.ReadImage(fh, s.lim, pool)
-	fh.Close()
-	if err := s.dispose(path, name); err != nil {
-		if f != nil {
-			f.Purge()
-		}
-		return nil, fmt.Errorf("dispose of %s: %w", name, err)
+	info, err := fh.Stat()
+	if err != nil {
+		fh.Close()
+		return nil, err
 	}
-	if readErr != nil {
-		return nil, readErr
+	f, err := scanner.ReadImage(fh, s.lim, pool)
+	fh.Close()
+	id := fileID{info.Size(), info.ModTime()}
+	if err != nil {
+		s.disposeOf(name, id)
+		return nil, err
 	}
 	f.Source, f.Seq, f.CapturedAt = s.spec.Name, s.seq, s.clock()
 	s.seq++
+	s.mu.Lock()
+	s.inflight[name] = true
+	s.mu.Unlock()
+	f.Done = func(err error) { s.decoded(name, id, err) }
 	return f, nil
 }
 
-func (s *dirSource) dispose(path, name string) error {
-	if dest, ok := strings.CutPrefix(s.spec.AfterRead, "move:"); ok {
-		return os.Rename(path, filepath.Join(dest, name))
+// decoded hears how the engine finished with a file's frame.
+func (s *dirSource) decoded(name string, id fileID, err error) {
+	s.mu.Lock()
+	delete(s.inflight, name)
+	switch {
+	case errors.Is(err, scanner.ErrRefused):
+		// The license refused decoding now: keep the file for later and
+		// pause, rather than read the directory dry into refusals.
+		pause := min(refusalPauseMax, refusalPauseMin<<min(s.refusals, 16))
+		s.refusals++
+		s.pauseUntil = s.clock().Add(pause)
+		first := s.refusals == 1
+		s.mu.Unlock()
+		if first {
+			s.log.Warn("decoding refused; the files stay until it is allowed", "source", s.spec.Name, "err", err)
+		}
+		return
+	case errors.Is(err, scanner.ErrDropped), errors.Is(err, scanner.ErrClosed),
+		errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		// Not decoded: it stays and is read again.
+		s.mu.Unlock()
+		return
 	}
-	return os.Remove(path)
+	if s.refusals > 0 {
+		s.log.Info("decoding allowed again", "source", s.spec.Name)
+	}
+	s.refusals = 0
+	s.mu.Unlock()
+	s.disposeOf(name, id)
+}
+
+// disposeOf deletes or moves a file that has been read. One that cannot
+// be is logged once and left alone until it changes.
+func (s *dirSource) disposeOf(name string, id fileID) {
+	path := filepath.Join(s.dir, name)
+	var err error
+	if dest, ok := strings.CutPrefix(s.spec.AfterRead, "move:"); ok {
+		err = os.Rename(path, filepath.Join(dest, name))
+	} else {
+		err = os.Remove(path)
+	}
+	if err == nil || errors.Is(err, fs.ErrNotExist) {
+		return
+	}
+	s.mu.Lock()
+	s.stuck[name] = id
+	s.mu.Unlock()
+	s.log.Warn("image file read but cannot be disposed of; it is left alone until it changes",
+		"source", s.spec.Name, "file", name, "err", err)
 }
 
 func (s *dirSource) Close() error {
 	s.open = false
+	s.pending = nil
 	return nil
 }

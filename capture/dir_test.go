@@ -61,7 +61,7 @@ func TestDirSourceReadsEachFileOnce(t *testing.T) {
 				t.Fatal(err)
 			}
 			res, _ := scanner.NewDecoder().Decode(f, scanner.Options{})
-			f.Purge()
+			finish(f, nil)
 			if len(res) != 1 || res[0].Text != "first" {
 				t.Fatalf("decoded %+v", res)
 			}
@@ -79,7 +79,7 @@ func TestDirSourceReadsEachFileOnce(t *testing.T) {
 				t.Fatal(err)
 			}
 			res, _ = scanner.NewDecoder().Decode(f, scanner.Options{})
-			f.Purge()
+			finish(f, nil)
 			if len(res) != 1 || res[0].Text != "second" {
 				t.Fatalf("decoded %+v", res)
 			}

@@ -16,3 +16,6 @@ func PaceDemo(d *Demo, now func() time.Time, wait func(ctx context.Context, d ti
 func PaceDir(src Source, wait func(ctx context.Context, d time.Duration) error) {
 	src.(*dirSource).wait = wait
 }
+
+// DirListings counts the times the dir source src has listed its directory.
+func DirListings(src Source) int { return src.(*dirSource).listings }
