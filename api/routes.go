@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,7 +18,10 @@ import (
 type route struct {
 	method string
 	admin  bool
-	h      func(w http.ResponseWriter, r *http.Request) error
+	// asksAdmin: the handler needs to know whether the peer is an admin
+	// (uploads may be for admins only).
+	asksAdmin bool
+	h         func(w http.ResponseWriter, r *http.Request) error
 }
 
 func (s *Server) routeTable() map[string][]route {
@@ -27,7 +31,7 @@ func (s *Server) routeTable() map[string][]route {
 		"/v1/events":       {{method: http.MethodGet, h: s.handleEvents}},
 		"/v1/results":      {{method: http.MethodGet, h: s.handleResults}},
 		"/v1/scan":         {{method: http.MethodPost, h: s.handleScan}},
-		"/v1/decode":       {{method: http.MethodPost, h: s.handleDecode}},
+		"/v1/decode":       {{method: http.MethodPost, asksAdmin: true, h: s.handleDecode}},
 		"/v1/license":      {{method: http.MethodGet, h: s.handleLicense}},
 		"/v1/license/sync": {{method: http.MethodPost, admin: true, h: s.handleLicenseSync}},
 		"/v1/debug/export": {
@@ -93,6 +97,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) (endpoint string,
 		return endpoint, fmt.Errorf("%w: %s takes %s", ErrMethodNotAllowed, r.URL.Path, strings.Join(allow, ", "))
 	}
 	rt := routes[i]
+	if rt.admin || rt.asksAdmin {
+		peer.Admin = s.admin.isAdmin(peer.UID, peer.GID)
+		r = r.WithContext(context.WithValue(r.Context(), peerKey{}, peer))
+	}
 	if rt.admin && !peer.Admin {
 		return endpoint, fmt.Errorf("%w: %s %s needs uid 0 or the admin group; you are uid %d", ErrForbidden, r.Method, r.URL.Path, peer.UID)
 	}

@@ -255,7 +255,10 @@ func (s *Server) status() Status {
 	return st
 }
 
-// connContext attaches the peer's credentials to each connection.
+// connContext attaches the peer's credentials to each connection. It runs
+// in the loop that accepts connections, so it only asks the kernel
+// (SO_PEERCRED); whether the peer is an admin, which may read the group
+// database, is decided per request and only where it matters (serve).
 func (s *Server) connContext(ctx context.Context, c net.Conn) context.Context {
 	wc, _ := c.(*watchedConn)
 	if wc != nil {
@@ -267,6 +270,5 @@ func (s *Server) connContext(ctx context.Context, c net.Conn) context.Context {
 		s.log.Warn("api connection without credentials", "err", err)
 		return ctx
 	}
-	p.Admin = s.admin.isAdmin(p.UID, p.GID)
 	return context.WithValue(ctx, peerKey{}, p)
 }
