@@ -27,6 +27,10 @@ const (
 	DefaultAttemptCapacity = 100_000
 )
 
+// replyKeysKept is how many devices' reply keys a server keeps (64 bytes
+// and an AES key schedule each): a fleet's worth.
+const replyKeysKept = 100_000
+
 // MaxGuessing bounds the authorize requests of one server that are inside
 // Store.Attempt at once: guesses on one key queue in the store, and a flood
 // of them must not take every store connection.
@@ -73,6 +77,7 @@ type Server struct {
 	usage    *batcher
 	vendors  []wire.VendorKey
 	metrics  *metrics
+	replies  *wire.ReplySealer
 }
 
 // NewServer returns a server over an open store.
@@ -104,6 +109,7 @@ func NewServer(o ServerOptions) *Server {
 		guessing: make(chan struct{}, MaxGuessing), vendors: o.VendorKeys,
 	}
 	s.metrics = newMetrics(o.Store, o.Now, o.Logger)
+	s.replies = wire.NewReplySealer(o.Key, replyKeysKept)
 	s.usage = &batcher{store: o.Store, now: o.Now, window: o.UsageWindow, observe: func(n int, d time.Duration) {
 		s.metrics.batchSize.Observe(float64(n))
 		s.metrics.storeSeconds.WithLabelValues(opRecordUsage).Observe(d.Seconds())
@@ -257,7 +263,7 @@ func (s *Server) handleDevice(kind string) http.HandlerFunc {
 			reply = s.usageReport(r.Context(), rep, now)
 		}
 		reply.Device, reply.Nonce, reply.Time = env.Device, nonce, now
-		out, err := wire.SealReply(s.key, deviceKey, reply)
+		out, err := s.replies.Seal(deviceKey, reply)
 		if err != nil {
 			s.log.Error("seal reply", "device", env.Device, "err", err)
 			writeRaw(w, http.StatusInternalServerError, wire.ErrorEnvelope(env.Device, wire.CodeInternal, "cannot seal reply"))

@@ -14,8 +14,8 @@ import (
 )
 
 // LTSKey is the public identity of an LTS that devices pin: an Ed25519 key
-// that signs replies and authorizations, and an X25519 key that requests are
-// sealed to. Its text form is "lts1:" followed by the base64url encoding of
+// that signs authorizations, and an X25519 key that requests are sealed to
+// and replies are keyed with. Its text form is "lts1:" followed by the base64url encoding of
 // the two keys (32 bytes each), one copy-pasteable string.
 type LTSKey struct {
 	Sign ed25519.PublicKey

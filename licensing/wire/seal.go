@@ -2,11 +2,17 @@ package wire
 
 import (
 	"bytes"
+	"crypto/aes"
+	"crypto/cipher"
 	"crypto/ecdh"
 	"crypto/ed25519"
+	"crypto/hkdf"
 	"crypto/hpke"
+	"crypto/rand"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
+	"sync"
 )
 
 // Envelope is the body of every request to the LTS. The device UUID travels
@@ -149,26 +155,106 @@ func openRequest(key LTSPrivateKey, env *Envelope, kind string, v any) error {
 	return decodeStrict(pt, v)
 }
 
-// SealReply signs reply with the LTS key and seals it to the device key.
-func SealReply(key LTSPrivateKey, deviceKey []byte, reply *Reply) ([]byte, error) {
+// Replies are sealed with AES-256-GCM under a key the LTS and the device
+// agree on without sending anything: HKDF-SHA256 of the X25519 shared
+// secret of the LTS key and the device key, bound to the device UUID. Only
+// the holder of the LTS private key (and the device itself) can make it, so
+// a reply that opens comes from the LTS: it needs no signature of its own
+// (an authorization in it is signed, as the device keeps it). The LTS keeps
+// the key of each device it answers (ReplySealer), so a reply costs no key
+// agreement; a random 96-bit nonce per reply keeps GCM safe far past the
+// replies a device gets in its life.
+
+func replyAEAD(shared []byte, device string) (cipher.AEAD, error) {
+	key, err := hkdf.Key(sha256.New, shared, nil, string(replyInfo(device)), 32)
+	if err != nil {
+		return nil, err
+	}
+	block, err := aes.NewCipher(key)
+	if err != nil {
+		return nil, err
+	}
+	return cipher.NewGCM(block)
+}
+
+// ReplySealer seals replies with an LTS key. It keeps the reply key of up
+// to max devices, so that a device's next reply needs no key agreement.
+// It is safe for concurrent use.
+type ReplySealer struct {
+	key LTSPrivateKey
+	max int
+
+	mu   sync.Mutex
+	keys map[replyKeyID]cipher.AEAD
+}
+
+type replyKeyID struct {
+	key    [32]byte
+	device string
+}
+
+// NewReplySealer returns a sealer with key that keeps up to max device keys.
+func NewReplySealer(key LTSPrivateKey, max int) *ReplySealer {
+	return &ReplySealer{key: key, max: max, keys: map[replyKeyID]cipher.AEAD{}}
+}
+
+func (s *ReplySealer) aead(deviceKey []byte, device string) (cipher.AEAD, error) {
+	if len(deviceKey) != 32 {
+		return nil, fmt.Errorf("seal reply: %w: device key is %d bytes", ErrMalformed, len(deviceKey))
+	}
+	id := replyKeyID{key: [32]byte(deviceKey), device: device}
+	s.mu.Lock()
+	a := s.keys[id]
+	s.mu.Unlock()
+	if a != nil {
+		return a, nil
+	}
 	to, err := ecdh.X25519().NewPublicKey(deviceKey)
 	if err != nil {
 		return nil, fmt.Errorf("seal reply: %w", err)
 	}
+	shared, err := s.key.Seal.ECDH(to)
+	if err != nil {
+		return nil, fmt.Errorf("seal reply: %w", err)
+	}
+	if a, err = replyAEAD(shared, device); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	if len(s.keys) >= s.max {
+		for k := range s.keys { // full: forget one, any
+			delete(s.keys, k)
+			break
+		}
+	}
+	s.keys[id] = a
+	s.mu.Unlock()
+	return a, nil
+}
+
+// Seal seals reply to the device key.
+func (s *ReplySealer) Seal(deviceKey []byte, reply *Reply) ([]byte, error) {
+	a, err := s.aead(deviceKey, reply.Device)
+	if err != nil {
+		return nil, err
+	}
 	reply.Version = Version
-	signed, err := Sign(key.Sign, ContextReply, reply)
+	plaintext, err := json.Marshal(reply)
 	if err != nil {
 		return nil, err
 	}
-	plaintext, err := json.Marshal(signed)
-	if err != nil {
+	nonce := make([]byte, a.NonceSize(), a.NonceSize()+len(plaintext)+a.Overhead())
+	if _, err := rand.Read(nonce); err != nil {
 		return nil, err
 	}
-	sealed, err := seal(to, replyInfo(reply.Device), plaintext)
-	if err != nil {
-		return nil, err
-	}
+	sealed := a.Seal(nonce, nonce, plaintext, []byte(reply.Device))
 	return json.Marshal(&ReplyEnvelope{Version: Version, Device: reply.Device, Sealed: sealed})
+}
+
+// SealReply seals reply with the LTS key to the device key (once: a server
+// keeps a ReplySealer).
+func SealReply(key LTSPrivateKey, deviceKey []byte, reply *Reply) ([]byte, error) {
+	return NewReplySealer(key, 1).Seal(deviceKey, reply)
 }
 
 // ErrorEnvelope is the unsealed reply for a request that could not be opened.
@@ -178,7 +264,7 @@ func ErrorEnvelope(device string, code Code, message string) []byte {
 }
 
 // OpenReply opens the LTS reply to the request with the given nonce: it must
-// open with the device key, be signed by one of the pinned LTS keys, name
+// open with the key of the device key and one of the pinned LTS keys, name
 // this device and echo the nonce. An unsealed error envelope is returned as
 // an *Error (unauthenticated; see ReplyEnvelope). A sealed error reply is
 // returned as a Reply whose Error is set.
@@ -199,16 +285,12 @@ func OpenReply(deviceKey *ecdh.PrivateKey, pins []LTSKey, device string, nonce, 
 		}
 		return nil, &Error{Code: env.Error.Code, Message: truncate(env.Error.Message, maxStringLength)}
 	}
-	pt, err := open(deviceKey, replyInfo(device), env.Sealed)
+	pt, err := openReply(deviceKey, pins, device, env.Sealed)
 	if err != nil {
 		return nil, err
 	}
-	var signed Signed
-	if err := decodeStrict(pt, &signed); err != nil {
-		return nil, err
-	}
 	var reply Reply
-	if _, err := signed.Verify(signKeys(pins), ContextReply, &reply); err != nil {
+	if err := decodeStrict(pt, &reply); err != nil {
 		return nil, err
 	}
 	if reply.Version != Version {
@@ -230,6 +312,25 @@ func OpenReply(deviceKey *ecdh.PrivateKey, pins []LTSKey, device string, nonce, 
 		return nil, fmt.Errorf("%w: reply must hold exactly one of authorization, ack, error", ErrMalformed)
 	}
 	return &reply, nil
+}
+
+// openReply opens a sealed reply with the reply key of the device key and
+// each pinned LTS key in turn.
+func openReply(deviceKey *ecdh.PrivateKey, pins []LTSKey, device string, sealed []byte) ([]byte, error) {
+	for _, pin := range pins {
+		shared, err := deviceKey.ECDH(pin.Seal)
+		if err != nil {
+			continue
+		}
+		a, err := replyAEAD(shared, device)
+		if err != nil || len(sealed) < a.NonceSize() {
+			continue
+		}
+		if pt, err := a.Open(nil, sealed[:a.NonceSize()], sealed[a.NonceSize():], []byte(device)); err == nil {
+			return pt, nil
+		}
+	}
+	return nil, ErrSeal
 }
 
 // VerifyAuthorization checks an authorization against the pinned LTS keys and

@@ -13,7 +13,6 @@ import (
 const (
 	ContextLicense       = "scannerd license v1"
 	ContextAuthorization = "scannerd authorization v1"
-	ContextReply         = "scannerd reply v1"
 )
 
 // Signed is a signed document: the payload bytes exactly as signed, and an

@@ -151,7 +151,7 @@ func TestReplyChecks(t *testing.T) {
 		want  error
 	}{
 		{"replayed reply to another request", body, nonce(t), ErrReplay},
-		{"signed by an unpinned key", forgedBody, n, ErrSignature},
+		{"sealed by an unpinned LTS key", forgedBody, n, ErrSeal},
 		{"sealed to another device", otherBody, n, ErrSeal},
 		{"names another device", misnamed, n, ErrSeal},
 		{"holds nothing", empty, n, ErrMalformed},
@@ -188,9 +188,10 @@ func TestAuthorizationBinding(t *testing.T) {
 	if _, err := VerifyAuthorization(&tampered, pins, d.id, d.key.PublicKey().Bytes()); !errors.Is(err, ErrSignature) {
 		t.Fatalf("tampered authorization: %v", err)
 	}
-	// A reply signature never verifies as an authorization.
-	asReply, _ := Sign(lts.Sign, ContextReply, a)
-	if _, err := VerifyAuthorization(asReply, pins, d.id, d.key.PublicKey().Bytes()); !errors.Is(err, ErrSignature) {
+	// A signature made for another kind of document never verifies as an
+	// authorization.
+	asLicense, _ := Sign(lts.Sign, ContextLicense, a)
+	if _, err := VerifyAuthorization(asLicense, pins, d.id, d.key.PublicKey().Bytes()); !errors.Is(err, ErrSignature) {
 		t.Fatalf("cross-context signature: %v", err)
 	}
 }
@@ -247,5 +248,29 @@ func TestKeysText(t *testing.T) {
 		if _, err := ParseLTSKey(s); !errors.Is(err, ErrKey) {
 			t.Errorf("ParseLTSKey(%q) = %v", s, err)
 		}
+	}
+}
+
+// TestReplySealerKeepsKeys: a sealer's replies open for their device
+// whether its key was kept or made again, and a key is bound to the device
+// UUID: the same device key under another UUID does not open them.
+func TestReplySealerKeepsKeys(t *testing.T) {
+	lts, d, other := newLTS(t), newDevice(t), newDevice(t)
+	pins := []LTSKey{lts.Public()}
+	s := NewReplySealer(lts, 1)
+	for i, dev := range []device{d, other, d, d} { // the second device pushes the first out
+		n := nonce(t)
+		body, err := s.Seal(dev.key.PublicKey().Bytes(), &Reply{Device: dev.id, Nonce: n, Time: t0, Ack: &UsageAck{ReportID: "r"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := OpenReply(dev.key, pins, dev.id, n, body); err != nil {
+			t.Fatalf("reply %d: %v", i, err)
+		}
+	}
+	n := nonce(t)
+	body, _ := s.Seal(d.key.PublicKey().Bytes(), &Reply{Device: other.id, Nonce: n, Ack: &UsageAck{}})
+	if _, err := OpenReply(d.key, pins, d.id, n, body); !errors.Is(err, ErrSeal) {
+		t.Fatalf("reply sealed for another UUID: %v", err)
 	}
 }
