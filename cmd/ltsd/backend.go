@@ -82,7 +82,7 @@ func (b *storeBackend) AddLicenses(code string, ids []string) error {
 }
 func (b *storeBackend) Devices(code string) ([]lts.Device, error) { return b.st.Devices(b.ctx, code) }
 func (b *storeBackend) Usage(by, code string) ([]lts.UsageRow, error) {
-	return b.st.Usage(b.ctx, by, code)
+	return b.st.Usage(b.ctx, lts.UsageQuery{Granularity: by, Handshake: code})
 }
 func (b *storeBackend) Close() error { return b.st.Close() }
 

@@ -292,7 +292,7 @@ func TestStoreSurvivesKillDuringIngest(t *testing.T) {
 				kept += count(i)
 			}
 		}
-		rows, _ := st.Usage(ctx, wire.PeriodYear, code)
+		rows, _ := st.Usage(ctx, lts.UsageQuery{Granularity: wire.PeriodYear, Handshake: code})
 		var total uint64
 		for _, r := range rows {
 			total += r.Count

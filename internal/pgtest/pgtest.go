@@ -355,3 +355,51 @@ func (s *Server) CPU() time.Duration {
 	}
 	return time.Duration(ticks) * time.Second / 100 // USER_HZ is 100 on Linux
 }
+
+// CPUMeter measures the processor time of this process and of a
+// PostgreSQL server, if any: the machine's work per operation, whatever
+// else runs on it (a busy machine changes wall time, not this).
+type CPUMeter struct {
+	pg             *Server // nil: this process alone
+	start, pgStart time.Duration
+}
+
+// NewCPUMeter returns a meter of this process and of pg (nil: none),
+// started now.
+func NewCPUMeter(pg *Server) *CPUMeter {
+	m := &CPUMeter{pg: pg}
+	m.Reset()
+	return m
+}
+
+func (m *CPUMeter) now() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	t := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	if m.pg != nil {
+		t += m.pg.CPU()
+	}
+	return t
+}
+
+// Reset starts the measurement again.
+func (m *CPUMeter) Reset() {
+	m.start = m.now()
+	if m.pg != nil {
+		m.pgStart = m.pg.CPU()
+	}
+}
+
+// Report adds the CPU per operation since Reset (b.N operations), the
+// server's part of it, and the operations per second two cores could do
+// at that cost.
+func (m *CPUMeter) Report(b *testing.B, unit string) {
+	per := (m.now() - m.start) / time.Duration(b.N)
+	b.ReportMetric(float64(per.Microseconds()), "cpu-µs/"+unit)
+	if m.pg != nil {
+		b.ReportMetric(float64(((m.pg.CPU() - m.pgStart) / time.Duration(b.N)).Microseconds()), "pg-cpu-µs/"+unit)
+	}
+	if per > 0 {
+		b.ReportMetric(2*float64(time.Second)/float64(per), unit+"s/s@2cores")
+	}
+}

@@ -10,7 +10,6 @@ import (
 	"sort"
 	"strconv"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -30,50 +29,11 @@ var benchStores = []struct {
 	replicas int
 }{{"bolt", 1}, {"postgres", 2}}
 
-// cpuMeter measures the processor time of this process and of the
-// PostgreSQL server, if any: the machine's work per report, whatever else
-// runs on it.
-type cpuMeter struct {
-	pg      *pgtest.Server
-	start   time.Duration
-	pgStart time.Duration
-}
-
-func (m *cpuMeter) now() time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	t := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-	if m.pg != nil {
-		t += m.pg.CPU()
-	}
-	return t
-}
-
-func (m *cpuMeter) reset() {
-	m.start = m.now()
-	if m.pg != nil {
-		m.pgStart = m.pg.CPU()
-	}
-}
-
-// report adds the CPU per operation and the operations per second two
-// cores could do at that cost.
-func (m *cpuMeter) report(b *testing.B, unit string) {
-	per := (m.now() - m.start) / time.Duration(b.N)
-	b.ReportMetric(float64(per.Microseconds()), "cpu-µs/"+unit)
-	if m.pg != nil {
-		b.ReportMetric(float64(((m.pg.CPU() - m.pgStart) / time.Duration(b.N)).Microseconds()), "pg-cpu-µs/"+unit)
-	}
-	if per > 0 {
-		b.ReportMetric(2*float64(time.Second)/float64(per), unit+"s/s@2cores")
-	}
-}
-
 // startReplicas starts an LTS of the given store with its replicas.
-func startReplicas(b *testing.B, store string, replicas int) ([]*ltstest.LTS, *cpuMeter) {
+func startReplicas(b *testing.B, store string, replicas int) ([]*ltstest.LTS, *pgtest.CPUMeter) {
 	b.Helper()
 	if store == "bolt" {
-		return []*ltstest.LTS{ltstest.Start(b, ltstest.Options{})}, &cpuMeter{}
+		return []*ltstest.LTS{ltstest.Start(b, ltstest.Options{})}, pgtest.NewCPUMeter(nil)
 	}
 	srv := pgtest.SharedDurable(b)
 	url := srv.Database(b)
@@ -88,7 +48,7 @@ func startReplicas(b *testing.B, store string, replicas int) ([]*ltstest.LTS, *c
 	for len(out) < replicas {
 		out = append(out, out[0].Replica(b, open()))
 	}
-	return out, &cpuMeter{pg: srv}
+	return out, pgtest.NewCPUMeter(srv)
 }
 
 // devicesOn authorizes n devices spread over the replicas under a
@@ -123,7 +83,7 @@ func BenchmarkIngestUsageReports(b *testing.B) {
 			var next, worker atomic.Int64
 			b.SetParallelism(8) // × GOMAXPROCS devices sending at once
 			start := time.Now()
-			cpu.reset()
+			cpu.Reset()
 			b.ResetTimer()
 			b.RunParallel(func(pb *testing.PB) {
 				d := devs[int(worker.Add(1)-1)%len(devs)]
@@ -167,7 +127,7 @@ func BenchmarkIngestCapacity(b *testing.B) {
 			close(bodies)
 			b.SetParallelism(32) // × GOMAXPROCS connections
 			start := time.Now()
-			cpu.reset()
+			cpu.Reset()
 			b.ResetTimer()
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
@@ -192,9 +152,9 @@ func BenchmarkIngestCapacity(b *testing.B) {
 
 // finishIngest reports the rate, the CPU per report and the batch size of
 // an ingest benchmark, and checks the totals.
-func finishIngest(b *testing.B, start time.Time, cpu *cpuMeter, ls []*ltstest.LTS, code string) {
+func finishIngest(b *testing.B, start time.Time, cpu *pgtest.CPUMeter, ls []*ltstest.LTS, code string) {
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "reports/s")
-	cpu.report(b, "report")
+	cpu.Report(b, "report")
 	b.StopTimer()
 	reportBatches(b, ls)
 	checkTotals(b, ls[0], code, uint64(b.N))

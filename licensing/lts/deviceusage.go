@@ -25,18 +25,42 @@ type DeviceUsageRow struct {
 type DeviceUsageQuery struct {
 	// Granularity is wire.PeriodDay or wire.PeriodMonth.
 	Granularity string
-	// Handshake and Device, when not empty, restrict the rows to them.
+	// Handshake and Devices (UUIDs), when not empty, restrict the rows to
+	// them.
 	Handshake string
-	Device    string
+	Devices   []string
 	// From and To, when not zero, restrict the rows to the periods from
 	// the one holding From to the one holding To, both included (UTC).
 	From, To time.Time
+	// Sum adds the selected rows up (none by default).
+	Sum DeviceUsageSum
 }
 
-// Validate checks the granularity.
+// DeviceUsageSum is how DeviceUsage adds rows up.
+type DeviceUsageSum int
+
+// The ways to add device totals up. A chart of ten thousand devices shows
+// the largest few and the rest together: it needs each device's total
+// (SumPeriods), the rows of the few, and each period's total (SumDevices),
+// not every row.
+const (
+	// SumNone returns a row per code, device and period.
+	SumNone DeviceUsageSum = iota
+	// SumPeriods returns a row per code and device, its periods added up
+	// (Period empty).
+	SumPeriods
+	// SumDevices returns a row per period, every code and device added up
+	// (Handshake and Device empty).
+	SumDevices
+)
+
+// Validate checks the granularity and the sum.
 func (q *DeviceUsageQuery) Validate() error {
 	if q.Granularity != wire.PeriodDay && q.Granularity != wire.PeriodMonth {
 		return fmt.Errorf("%w: device usage by %q (want day or month)", ErrInvalid, q.Granularity)
+	}
+	if q.Sum < SumNone || q.Sum > SumDevices {
+		return fmt.Errorf("%w: device usage sum %d", ErrInvalid, q.Sum)
 	}
 	return nil
 }

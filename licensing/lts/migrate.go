@@ -140,7 +140,7 @@ func readRecords(ctx context.Context, st Store, withReports bool) (*Records, err
 	if r.Devices, err = st.Devices(ctx, ""); err != nil {
 		return nil, err
 	}
-	if r.Usage, err = st.Usage(ctx, wire.PeriodDay, ""); err != nil {
+	if r.Usage, err = st.Usage(ctx, UsageQuery{Granularity: wire.PeriodDay}); err != nil {
 		return nil, err
 	}
 	if r.Accounts, err = st.Accounts(ctx); err != nil {

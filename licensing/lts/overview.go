@@ -25,6 +25,9 @@ type CodeOverview struct {
 	ScanLimit uint64
 	// Expires is the latest expiry among the valid licenses.
 	Expires time.Time
+	// Devices counts the code's devices by state: silent past the code's
+	// offline period.
+	Devices DeviceCount
 }
 
 // LicenseLabel names the pool of a code's licenses ("A,B"): a label that
@@ -43,7 +46,8 @@ type OverviewStore interface {
 	UsageReader
 }
 
-// Overview returns the overview of every handshake code at now, by code.
+// Overview returns the overview of every handshake code at now, by code,
+// in four reads however many codes and devices there are.
 func Overview(ctx context.Context, st OverviewStore, now time.Time) ([]CodeOverview, error) {
 	hs, err := st.Handshakes(ctx)
 	if err != nil {
@@ -57,22 +61,32 @@ func Overview(ctx context.Context, st OverviewStore, now time.Time) ([]CodeOverv
 	for _, l := range ls {
 		byCode[l.Handshake] = append(byCode[l.Handshake], l)
 	}
-	out := make([]CodeOverview, 0, len(hs))
+	q := &DeviceQuery{Cutoffs: make(map[string]DeviceCutoffs, len(hs))}
+	all := make([]*terms, len(hs))
 	for i := range hs {
 		h := &hs[i]
 		t := termsOf(h, byCode[h.Code], now)
-		o := CodeOverview{Handshake: ViewOf(*h), Licenses: t.licenses, DeviceLimit: t.maxDevices, Expires: t.expires, ScanLimit: t.scanLimit}
+		all[i] = t
+		q.Cutoffs[h.Code] = DeviceCutoffs{ActiveSince: now.Add(-t.inactivity), SilentBefore: now.Add(-h.OfflinePeriod)}
+	}
+	counts, err := st.DeviceCounts(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	used, err := st.UsedByCode(ctx, now)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]CodeOverview, 0, len(hs))
+	for i := range hs {
+		h, t := &hs[i], all[i]
+		c := counts[h.Code]
+		o := CodeOverview{Handshake: ViewOf(*h), Licenses: t.licenses, DeviceLimit: t.maxDevices, Expires: t.expires, ScanLimit: t.scanLimit, Devices: c}
 		if len(t.licenses) > 0 {
-			if o.ActiveDevices, err = st.ActiveDevices(ctx, h.Code, now.Add(-t.inactivity)); err != nil {
-				return nil, err
-			}
+			o.ActiveDevices = c.Slots // without a valid license no device holds a slot
 		}
 		if t.scanLimit > 0 {
-			used, err := st.Used(ctx, h.Code, now)
-			if err != nil {
-				return nil, err
-			}
-			o.Quota = quotaOf(h, t, used, now)
+			o.Quota = quotaOf(h, t, used[h.Code], now)
 		}
 		out = append(out, o)
 	}

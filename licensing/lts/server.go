@@ -488,7 +488,7 @@ func (s *Server) adminUsage(r *http.Request) (any, error) {
 	default:
 		return nil, fmt.Errorf("%w: by=%q (want day, month or year)", ErrInvalid, by)
 	}
-	rows, err := s.store.Usage(r.Context(), by, r.URL.Query().Get("handshake"))
+	rows, err := s.store.Usage(r.Context(), UsageQuery{Granularity: by, Handshake: r.URL.Query().Get("handshake")})
 	return map[string]any{"by": by, "usage": rows}, err
 }
 

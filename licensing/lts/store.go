@@ -24,7 +24,9 @@ import (
 //
 // Readers (an admin console, metrics) use Catalog, DeviceAdmin and
 // UsageReader, and Overview for a summary per handshake code; operators'
-// changes go through Catalog and DeviceAdmin. Something new to keep per
+// changes go through Catalog and DeviceAdmin. Their reads return what a
+// page shows (counts, one page of devices, a range of usage), so that they
+// take milliseconds with tens of thousands of devices and years of usage. Something new to keep per
 // handshake code or device (per-device scan leases, say) belongs in both
 // stores behind new CodeTx methods, decided inside UpdateCode and updated
 // inside RecordUsage, with cases in storetest that every store must pass.
@@ -76,14 +78,19 @@ type DeviceAdmin interface {
 	// removed nor revoked and were last seen after since (a read: for
 	// deciding on a quota, use CodeTx.ActiveDevices).
 	ActiveDevices(ctx context.Context, code string, since time.Time) (int, error)
+	// DeviceCounts counts the devices q's Handshake and Search keep, per
+	// handshake code (codes without such devices are absent), by state at
+	// q's Cutoffs.
+	DeviceCounts(ctx context.Context, q *DeviceQuery) (map[string]DeviceCount, error)
+	// ListDevices returns one page of the devices q keeps (see DeviceQuery).
+	ListDevices(ctx context.Context, q *DeviceQuery) ([]Device, error)
 }
 
 // UsageReader reads the usage totals and the counted reports.
 type UsageReader interface {
-	// Usage returns the scans per handshake code, period and symbology,
-	// with periods of the given granularity (wire.PeriodDay, PeriodMonth or
-	// PeriodYear), sorted; a non-empty code restricts the rows to it.
-	Usage(ctx context.Context, granularity, code string) ([]UsageRow, error)
+	// Usage returns the scans per handshake code, period and symbology
+	// that q selects, sorted (see UsageQuery).
+	Usage(ctx context.Context, q UsageQuery) ([]UsageRow, error)
 	// Reports calls fn for every report id still kept, in no set order,
 	// until fn returns an error.
 	Reports(ctx context.Context, fn func(ReportRecord) error) error
@@ -92,6 +99,9 @@ type UsageReader interface {
 	// Used returns the scans counted under a handshake code in the UTC day,
 	// month and year holding now.
 	Used(ctx context.Context, code string, now time.Time) (Used, error)
+	// UsedByCode returns Used of every handshake code with scans in the
+	// UTC year holding now.
+	UsedByCode(ctx context.Context, now time.Time) (map[string]Used, error)
 	// DeviceUsage returns the scans per device and period that q selects,
 	// sorted by handshake code, device and period (see DeviceUsageRow).
 	DeviceUsage(ctx context.Context, q DeviceUsageQuery) ([]DeviceUsageRow, error)
@@ -212,6 +222,40 @@ type UsageRow struct {
 	Period    string `json:"period"` // "2026-11-29", "2026-11" or "2026"
 	Symbology string `json:"symbology"`
 	Count     uint64 `json:"count"`
+}
+
+// UsageQuery selects usage totals.
+type UsageQuery struct {
+	// Granularity is wire.PeriodDay, PeriodMonth or PeriodYear.
+	Granularity string
+	// Handshake, when not empty, restricts the rows to one code.
+	Handshake string
+	// From and To, when not zero, restrict the rows to the periods from
+	// the one holding From to the one holding To, both included (UTC).
+	From, To time.Time
+}
+
+// Validate checks the granularity.
+func (q *UsageQuery) Validate() error {
+	switch q.Granularity {
+	case wire.PeriodDay, wire.PeriodMonth, wire.PeriodYear:
+		return nil
+	}
+	return fmt.Errorf("%w: usage by %q (want day, month or year)", ErrInvalid, q.Granularity)
+}
+
+// Days returns the first and last UTC day (DayLayout) of the periods q
+// selects ("" when unbounded).
+func (q *UsageQuery) Days() (first, last string) {
+	if !q.From.IsZero() {
+		_, start, _ := periodOf(q.Granularity, q.From)
+		first = start.Format(DayLayout)
+	}
+	if !q.To.IsZero() {
+		_, _, end := periodOf(q.Granularity, q.To)
+		last = end.AddDate(0, 0, -1).Format(DayLayout)
+	}
+	return first, last
 }
 
 // ReportRecord is a counted usage report, kept to recognise it when the

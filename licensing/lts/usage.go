@@ -12,7 +12,7 @@ import (
 // Totals returns the all-time scans per symbology of a handshake code (of
 // all codes when code is empty).
 func Totals(ctx context.Context, st UsageReader, code string) (map[string]uint64, error) {
-	rows, err := st.Usage(ctx, wire.PeriodYear, code)
+	rows, err := st.Usage(ctx, UsageQuery{Granularity: wire.PeriodYear, Handshake: code})
 	out := map[string]uint64{}
 	for _, r := range rows {
 		out[r.Symbology] = addSat(out[r.Symbology], r.Count)

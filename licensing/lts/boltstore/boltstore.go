@@ -34,14 +34,15 @@ var (
 	bucketAccounts   = []byte("accounts")         // name → Account
 	bucketSessions   = []byte("sessions")         // id → Session
 	bucketAcctSess   = []byte("account-sessions") // account, id → nothing
+	bucketDeviceSums = []byte("device-summaries") // code, device → summary (devices.go)
 	allBuckets       = [][]byte{bucketMeta, bucketLicenses, bucketHandshakes, bucketDevices, bucketUsage, bucketReports, bucketReportKeep, bucketNonces,
-		bucketDeviceDays, bucketDeviceMons, bucketAccounts, bucketSessions, bucketAcctSess}
+		bucketDeviceDays, bucketDeviceMons, bucketAccounts, bucketSessions, bucketAcctSess, bucketDeviceSums}
 	keyVersion = []byte("version")
 )
 
 // schemaVersion is the layout this code writes. Version 1 had no report
-// keep times, no nonces and no meta bucket.
-const schemaVersion = 2
+// keep times, no nonces and no meta bucket; version 2 no device summaries.
+const schemaVersion = 3
 
 // Store is the LTS store in a bbolt file.
 type Store struct {
@@ -106,6 +107,11 @@ func migrate(tx *bolt.Tx) error {
 			return kb.Put(keepKey(r.KeepUntil, k), nil)
 		})
 		if err != nil {
+			return err
+		}
+	}
+	if version < 3 {
+		if err := indexDevices(tx); err != nil {
 			return err
 		}
 	}
@@ -355,7 +361,7 @@ func (s *Store) SetDeviceState(ctx context.Context, id string, action lts.Device
 			if err := action.Apply(&h.d, now); err != nil {
 				return err
 			}
-			if err := putJSON(b, h.k, &h.d); err != nil {
+			if err := putDevice(tx, &h.d); err != nil {
 				return err
 			}
 		}
@@ -385,40 +391,86 @@ func (s *Store) Used(ctx context.Context, code string, now time.Time) (lts.Used,
 	return u, err
 }
 
-// Usage implements lts.UsageReader.
-func (s *Store) Usage(ctx context.Context, granularity, code string) ([]lts.UsageRow, error) {
+// UsedByCode implements lts.UsageReader.
+func (s *Store) UsedByCode(ctx context.Context, now time.Time) (map[string]lts.Used, error) {
+	out := map[string]lts.Used{}
+	err := s.view(ctx, func(tx *bolt.Tx) error {
+		return eachCode(tx.Bucket(bucketUsage).Cursor(), func(code []byte) error {
+			u, err := usedAt(tx, string(code), now)
+			if u != (lts.Used{}) {
+				out[string(code)] = u
+			}
+			return err
+		})
+	})
+	return out, err
+}
+
+// eachCode calls fn with each handshake code that keys of c's bucket
+// start with (code, zero byte, …), skipping over the rest of the code's
+// keys: fn may move c.
+func eachCode(c *bolt.Cursor, fn func(code []byte) error) error {
+	for k, _ := c.First(); k != nil; {
+		code, _, ok := bytes.Cut(k, []byte{0})
+		if !ok {
+			return fmt.Errorf("corrupt key %q", k)
+		}
+		code = bytes.Clone(code)
+		if err := fn(code); err != nil {
+			return err
+		}
+		k, _ = c.Seek(append(code, 1)) // codes hold no byte below ' '
+	}
+	return nil
+}
+
+// Usage implements lts.UsageReader: it reads the days of q's range, code
+// by code, and adds them up into q's periods.
+func (s *Store) Usage(ctx context.Context, q lts.UsageQuery) ([]lts.UsageRow, error) {
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
 	cut := len("2006-01")
-	switch granularity {
+	switch q.Granularity {
 	case wire.PeriodDay:
 		cut = len(lts.DayLayout)
 	case wire.PeriodYear:
 		cut = len("2006")
 	}
-	type rowKey struct{ code, period, sym string }
-	sums := map[rowKey]uint64{}
-	err := s.view(ctx, func(tx *bolt.Tx) error {
-		c := tx.Bucket(bucketUsage).Cursor()
-		var prefix []byte
-		if code != "" {
-			prefix = key(code, "")
-		}
-		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-			parts := bytes.Split(k, []byte{0})
-			if len(parts) != 3 || len(v) != 8 || len(parts[1]) != len(lts.DayLayout) {
+	first, last := q.Days()
+	var rows []lts.UsageRow
+	readCode := func(c *bolt.Cursor, code []byte) error {
+		prefix := key(string(code), "")
+		index := map[string]int{} // period and symbology → row
+		var buf []byte
+		for k, v := c.Seek(append(prefix, first...)); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			rest := k[len(prefix):]
+			if len(rest) < len(lts.DayLayout)+1 || rest[len(lts.DayLayout)] != 0 || len(v) != 8 {
 				return fmt.Errorf("corrupt usage record %q", k)
 			}
-			rk := rowKey{string(parts[0]), string(parts[1][:cut]), string(parts[2])}
-			sums[rk] += u64(v) // totals are at most lts.MaxTotal: the sum of two fits
-			if sums[rk] > lts.MaxTotal {
-				sums[rk] = lts.MaxTotal
+			day, sym := rest[:len(lts.DayLayout)], rest[len(lts.DayLayout)+1:]
+			if last != "" && string(day) > last {
+				break
 			}
+			buf = append(append(append(buf[:0], day[:cut]...), 0), sym...)
+			i, ok := index[string(buf)]
+			if !ok {
+				i = len(rows)
+				index[string(buf)] = i
+				rows = append(rows, lts.UsageRow{Handshake: string(code), Period: string(day[:cut]), Symbology: string(sym)})
+			}
+			// totals are at most lts.MaxTotal: the sum of two fits
+			rows[i].Count = min(rows[i].Count+u64(v), lts.MaxTotal)
 		}
 		return nil
-	})
-	rows := make([]lts.UsageRow, 0, len(sums))
-	for k, n := range sums {
-		rows = append(rows, lts.UsageRow{Handshake: k.code, Period: k.period, Symbology: k.sym, Count: n})
 	}
+	err := s.view(ctx, func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketUsage).Cursor()
+		if q.Handshake != "" {
+			return readCode(c, []byte(q.Handshake))
+		}
+		return eachCode(c, func(code []byte) error { return readCode(c, code) })
+	})
 	lts.SortUsage(rows)
 	return rows, err
 }

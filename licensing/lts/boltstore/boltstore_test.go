@@ -27,8 +27,9 @@ func TestConformance(t *testing.T) {
 }
 
 // TestOpensAStoreOfTheFirstLayout opens a file as the first ltsd wrote it
-// (report ids without keep times, no meta bucket) and finds every report
-// kept for the default usage window after it was received.
+// (report ids without keep times, no meta bucket, no device summaries) and
+// finds every report kept for the default usage window after it was
+// received, and its devices in operators' views.
 func TestOpensAStoreOfTheFirstLayout(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "lts.db")
 	received := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
@@ -44,6 +45,8 @@ func TestOpensAStoreOfTheFirstLayout(t *testing.T) {
 		}
 		h, _ := json.Marshal(lts.Handshake{Code: "C", Licenses: []string{"L"}, OfflinePeriod: lts.DefaultOfflinePeriod})
 		tx.Bucket([]byte("handshakes")).Put([]byte("C"), h)
+		d, _ := json.Marshal(lts.Device{ID: "dev-1", Handshake: "C", Key: []byte{1}, FirstSeen: received, LastSeen: received, Domain: "scanners.example"})
+		tx.Bucket([]byte("devices")).Put([]byte("C\x00dev-1"), d)
 		rec := fmt.Sprintf(`{"handshake":"C","seq":3,"scans":7,"received":%q}`, received.Format(time.RFC3339))
 		return tx.Bucket([]byte("reports")).Put([]byte("dev-1\x00rep-1"), []byte(rec))
 	})
@@ -62,6 +65,13 @@ func TestOpensAStoreOfTheFirstLayout(t *testing.T) {
 	want := lts.ReportRecord{Device: "dev-1", ReportID: "rep-1", Handshake: "C", Seq: 3, Scans: 7, Received: received, KeepUntil: received.Add(lts.DefaultUsageWindow)}
 	if len(got) != 1 || !reflect.DeepEqual(got[0], want) {
 		t.Fatalf("reports %+v, want %+v", got, want)
+	}
+	q := &lts.DeviceQuery{Search: "SCANNERS", Cutoffs: map[string]lts.DeviceCutoffs{"C": {SilentBefore: received.Add(time.Second)}}}
+	if n, err := st.DeviceCounts(ctx, q); err != nil || n["C"] != (lts.DeviceCount{Silent: 1, Slots: 1}) {
+		t.Fatalf("device counts %+v, %v", n, err)
+	}
+	if ds, err := st.ListDevices(ctx, q); err != nil || len(ds) != 1 || ds[0].ID != "dev-1" {
+		t.Fatalf("devices listed %+v, %v", ds, err)
 	}
 	p, err := st.Prune(ctx, want.KeepUntil.Add(time.Second))
 	if err != nil || p.Reports != 1 {

@@ -31,7 +31,8 @@ func addDeviceUsage(tx *bolt.Tx, code string, rep *wire.UsageReport, now time.Ti
 	return nil
 }
 
-// DeviceUsage implements lts.UsageReader.
+// DeviceUsage implements lts.UsageReader: it reads q's range code by code
+// and adds rows up as it reads them.
 func (s *Store) DeviceUsage(ctx context.Context, q lts.DeviceUsageQuery) ([]lts.DeviceUsageRow, error) {
 	if err := q.Validate(); err != nil {
 		return nil, err
@@ -41,32 +42,55 @@ func (s *Store) DeviceUsage(ctx context.Context, q lts.DeviceUsageQuery) ([]lts.
 		bucket = bucketDeviceDays
 	}
 	from, to := q.Bounds()
+	devices := make(map[string]bool, len(q.Devices))
+	for _, d := range q.Devices {
+		devices[d] = true
+	}
 	var out []lts.DeviceUsageRow
-	err := s.view(ctx, func(tx *bolt.Tx) error {
-		c := tx.Bucket(bucket).Cursor()
-		var prefix, seek []byte
-		if q.Handshake != "" {
-			prefix = key(q.Handshake, "")
-			seek = key(q.Handshake, from)
-		}
-		for k, v := c.Seek(seek); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-			parts := bytes.SplitN(k, []byte{0}, 3)
-			if len(parts) != 3 || len(v) != 8 {
+	index := map[string]int{} // a row's key (as summed) → its place in out
+	var buf []byte
+	readCode := func(c *bolt.Cursor, code []byte) error {
+		prefix := key(string(code), "")
+		for k, v := c.Seek(append(prefix, from...)); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			period, device, ok := bytes.Cut(k[len(prefix):], []byte{0})
+			if !ok || len(v) != 8 {
 				return fmt.Errorf("corrupt device usage record %q", k)
 			}
-			period := string(parts[1])
-			if to != "" && period > to {
-				if q.Handshake != "" {
-					break
+			if to != "" && string(period) > to {
+				break
+			}
+			if len(devices) > 0 && !devices[string(device)] {
+				continue
+			}
+			switch q.Sum {
+			case lts.SumPeriods:
+				buf = append(append(append(buf[:0], code...), 0), device...)
+			case lts.SumDevices:
+				buf = append(buf[:0], period...)
+			default:
+				out = append(out, lts.DeviceUsageRow{Handshake: string(code), Period: string(period), Device: string(device), Count: u64(v)})
+				continue
+			}
+			i, ok := index[string(buf)]
+			if !ok {
+				i = len(out)
+				index[string(buf)] = i
+				r := lts.DeviceUsageRow{Handshake: string(code), Device: string(device)}
+				if q.Sum == lts.SumDevices {
+					r = lts.DeviceUsageRow{Period: string(period)}
 				}
-				continue
+				out = append(out, r)
 			}
-			if period < from || q.Device != "" && string(parts[2]) != q.Device {
-				continue
-			}
-			out = append(out, lts.DeviceUsageRow{Handshake: string(parts[0]), Period: period, Device: string(parts[2]), Count: u64(v)})
+			out[i].Count = lts.AddDeviceTotal(out[i].Count, u64(v))
 		}
 		return nil
+	}
+	err := s.view(ctx, func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucket).Cursor()
+		if q.Handshake != "" {
+			return readCode(c, []byte(q.Handshake))
+		}
+		return eachCode(c, func(code []byte) error { return readCode(c, code) })
 	})
 	lts.SortDeviceUsage(out)
 	return out, err

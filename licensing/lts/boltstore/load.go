@@ -13,7 +13,7 @@ var _ lts.Loader = (*Store)(nil)
 // Load implements lts.Loader.
 func (s *Store) Load(ctx context.Context, r *lts.Records) error {
 	return s.update(ctx, func(tx *bolt.Tx) error {
-		lb, hb, db := tx.Bucket(bucketLicenses), tx.Bucket(bucketHandshakes), tx.Bucket(bucketDevices)
+		lb, hb := tx.Bucket(bucketLicenses), tx.Bucket(bucketHandshakes)
 		for i := range r.Licenses {
 			if err := putJSON(lb, []byte(r.Licenses[i].License.ID), &r.Licenses[i]); err != nil {
 				return err
@@ -26,7 +26,7 @@ func (s *Store) Load(ctx context.Context, r *lts.Records) error {
 		}
 		for i := range r.Devices {
 			d := &r.Devices[i]
-			if err := putJSON(db, key(d.Handshake, d.ID), d); err != nil {
+			if err := putDevice(tx, d); err != nil {
 				return err
 			}
 		}

@@ -3,7 +3,6 @@ package boltstore
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -71,7 +70,7 @@ func (c *codeTx) PutDevice(d *lts.Device) error {
 	if d.Handshake != c.h.Code {
 		return fmt.Errorf("%w: device of handshake code %q put under %q", lts.ErrInvalid, d.Handshake, c.h.Code)
 	}
-	return putJSON(c.tx.Bucket(bucketDevices), key(c.h.Code, d.ID), d)
+	return putDevice(c.tx, d)
 }
 
 func (c *codeTx) ActiveDevices(since time.Time) (int, error) {
@@ -80,18 +79,13 @@ func (c *codeTx) ActiveDevices(since time.Time) (int, error) {
 
 func activeDevices(tx *bolt.Tx, code string, since time.Time) (int, error) {
 	n := 0
-	cur := tx.Bucket(bucketDevices).Cursor()
-	prefix := key(code, "")
-	for k, v := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = cur.Next() {
-		var d lts.Device
-		if err := json.Unmarshal(v, &d); err != nil {
-			return 0, fmt.Errorf("corrupt device %q: %w", k, err)
-		}
-		if !d.Removed && !d.Revoked && d.LastSeen.After(since) {
+	err := eachSummary(tx, code, func(_, _ []byte, s *summary) error {
+		if !s.removed && !s.revoked && s.lastSeen.After(since) {
 			n++
 		}
-	}
-	return n, nil
+		return nil
+	})
+	return n, err
 }
 
 func (c *codeTx) Used(now time.Time) (lts.Used, error) { return usedAt(c.tx, c.h.Code, now) }
@@ -105,16 +99,18 @@ func usedAt(tx *bolt.Tx, code string, now time.Time) (lts.Used, error) {
 	from := key(code, year.Format(lts.DayLayout))
 	to := key(code, year.AddDate(1, 0, 0).Format(lts.DayLayout))
 	for k, v := cur.Seek(from); k != nil && bytes.Compare(k, to) < 0; k, v = cur.Next() {
-		parts := bytes.SplitN(k, []byte{0}, 3)
-		if len(parts) != 3 || len(v) != 8 {
+		// code, zero byte, day, zero byte, symbology
+		d := k[len(code)+1:]
+		if len(d) < len(lts.DayLayout)+1 || len(v) != 8 {
 			return lts.Used{}, fmt.Errorf("corrupt usage record %q", k)
 		}
+		d = d[:len(lts.DayLayout)]
 		n := u64(v)
 		u.Year = satAdd(u.Year, n)
-		if bytes.Compare(parts[1], monthKey) >= 0 {
+		if bytes.Compare(d, monthKey) >= 0 {
 			u.Month = satAdd(u.Month, n)
 		}
-		if bytes.Compare(parts[1], dayKey) >= 0 {
+		if bytes.Compare(d, dayKey) >= 0 {
 			u.Day = satAdd(u.Day, n)
 		}
 	}
@@ -244,7 +240,7 @@ func (c *codeTx) record(rep *wire.UsageReport, b *lts.UsageBatch, out *lts.Recor
 	}
 	if lts.SeenAgain(d.LastSeen, b.Now) && !d.Removed {
 		d.LastSeen = b.Now
-		return putJSON(db, dk, &d)
+		return putDevice(c.tx, &d)
 	}
 	return nil
 }

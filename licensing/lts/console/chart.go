@@ -29,44 +29,79 @@ type series struct {
 	Values []uint64 // per period
 }
 
+// maxTableRows is how many series a chart's table lists; the rest are one
+// row (the CSV export has them all).
+const maxTableRows = 200
+
 // chart is a stacked bar chart: one bar per period.
 type chart struct {
 	Periods []string // "2026-11-02" or "2026-11"
 	Labels  []string // what the axis says under each bar
 	Series  []series // at most maxSeries+1, largest first, Other last
-	All     []series // every series, largest first, for the tables
+	All     []series // the largest maxTableRows series, for the tables
+	// Rest adds up the series All leaves out (none when its Name is
+	// empty): Name says how many.
+	Rest  series
+	total uint64
 }
 
 // newChart builds a chart of counts[series][period index].
 func newChart(periods, labels []string, counts map[string][]uint64) *chart {
-	ch := &chart{Periods: periods, Labels: labels}
+	totals := make(map[string]uint64, len(counts))
+	sums := make([]uint64, len(periods))
 	for name, vals := range counts {
-		s := series{Name: name, Values: vals}
-		for _, v := range vals {
-			s.Total = AddCount(s.Total, v)
-		}
-		ch.All = append(ch.All, s)
-	}
-	slices.SortFunc(ch.All, func(a, b series) int { return cmp.Or(cmp.Compare(b.Total, a.Total), cmp.Compare(a.Name, b.Name)) })
-	for i, s := range ch.All {
-		if i < maxSeries || len(ch.All) == maxSeries+1 {
-			s.Color = palette[min(i, len(palette)-1)]
-			ch.Series = append(ch.Series, s)
-			continue
-		}
-		if i == maxSeries {
-			ch.Series = append(ch.Series, series{Name: otherSeries, Color: palette[len(palette)-1], Values: make([]uint64, len(periods))})
-		}
-		o := &ch.Series[maxSeries]
-		o.Total = AddCount(o.Total, s.Total)
-		for j, v := range s.Values {
-			o.Values[j] = AddCount(o.Values[j], v)
+		for i, v := range vals {
+			totals[name] = AddCount(totals[name], v)
+			sums[i] = AddCount(sums[i], v)
 		}
 	}
-	for i := range ch.All {
-		ch.All[i].Color = ""
-		if i < len(ch.Series) && ch.Series[i].Name == ch.All[i].Name {
-			ch.All[i].Color = ch.Series[i].Color
+	return chartOf(periods, labels, totals, counts, sums)
+}
+
+// chartOf builds a chart from every series' total, the values of the
+// largest maxSeries series at least (of all, when there are no more than
+// maxSeries+1), and the periods' totals: "Other" is what the largest leave
+// of each period. So a chart of ten thousand devices needs the rows of
+// six.
+func chartOf(periods, labels []string, totals map[string]uint64, values map[string][]uint64, periodTotals []uint64) *chart {
+	ch := &chart{Periods: periods, Labels: labels}
+	all := make([]series, 0, len(totals))
+	for name, t := range totals {
+		all = append(all, series{Name: name, Total: t})
+		ch.total = AddCount(ch.total, t)
+	}
+	slices.SortFunc(all, func(a, b series) int { return cmp.Or(cmp.Compare(b.Total, a.Total), cmp.Compare(a.Name, b.Name)) })
+	valuesOf := func(name string) []uint64 {
+		if v := values[name]; v != nil {
+			return v
+		}
+		return make([]uint64, len(periods))
+	}
+	shown := len(all)
+	if shown > maxSeries+1 {
+		shown = maxSeries
+	}
+	for i := range all[:shown] {
+		all[i].Color, all[i].Values = palette[min(i, len(palette)-1)], valuesOf(all[i].Name)
+		ch.Series = append(ch.Series, all[i])
+	}
+	if shown < len(all) {
+		other := series{Name: otherSeries, Color: palette[len(palette)-1], Values: slices.Clone(periodTotals)}
+		for _, s := range ch.Series {
+			for j, v := range s.Values {
+				other.Values[j] -= min(v, other.Values[j])
+			}
+		}
+		for _, v := range other.Values {
+			other.Total = AddCount(other.Total, v)
+		}
+		ch.Series = append(ch.Series, other)
+	}
+	ch.All = all[:min(len(all), maxTableRows)]
+	if rest := all[len(ch.All):]; len(rest) > 0 {
+		ch.Rest.Name = fmt.Sprintf("%d more", len(rest))
+		for _, s := range rest {
+			ch.Rest.Total = AddCount(ch.Rest.Total, s.Total)
 		}
 	}
 	return ch
@@ -81,13 +116,7 @@ func AddCount(a, b uint64) uint64 {
 }
 
 // Total is the sum of every series.
-func (ch *chart) Total() uint64 {
-	var t uint64
-	for _, s := range ch.All {
-		t = AddCount(t, s.Total)
-	}
-	return t
-}
+func (ch *chart) Total() uint64 { return ch.total }
 
 // PeriodTotals are the bars' heights.
 func (ch *chart) PeriodTotals() []uint64 {

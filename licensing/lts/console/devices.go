@@ -1,23 +1,13 @@
 package console
 
 import (
-	"cmp"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/scannerd/scannerd/licensing/lts"
-)
-
-// Device states the devices page filters by.
-const (
-	stateActive  = "active"
-	stateSilent  = "silent"
-	stateRevoked = "revoked"
-	stateRemoved = "removed"
 )
 
 // devicePageSize is how many devices one page lists.
@@ -26,7 +16,7 @@ const devicePageSize = 50
 // deviceRow is a device as the devices page lists it.
 type deviceRow struct {
 	lts.Device
-	State    string
+	State    lts.DeviceState
 	Customer string
 }
 
@@ -38,75 +28,63 @@ type devicesPage struct {
 	Page, Pages    int
 	PrevURL        string
 	NextURL        string
-	Back           string // this page, for actions to return to
-	Counts         map[string]int
+	Back           string         // this page, for actions to return to
+	Counts         map[string]int // per state
 }
 
-func deviceState(d *lts.Device, offline time.Duration, now time.Time) string {
-	switch {
-	case d.Revoked:
-		return stateRevoked
-	case d.Removed:
-		return stateRemoved
-	case silentPast(d, offline, now):
-		return stateSilent
-	}
-	return stateActive
-}
-
+// devicesPage lists one page of the devices a search keeps: the store
+// counts and sorts them, and reads only the page's records.
 func (c *Console) devicesPage(w http.ResponseWriter, r *http.Request, s *session) {
-	now := c.now()
 	v := r.URL.Query()
 	p := &devicesPage{Q: strings.TrimSpace(v.Get("q")), Code: v.Get("code"), State: v.Get("state"), Counts: map[string]int{}}
-	switch p.State {
-	case "", stateActive, stateSilent, stateRevoked, stateRemoved:
-	default:
+	if !slices.Contains(lts.DeviceStates, lts.DeviceState(p.State)) {
 		p.State = ""
 	}
 	p.Page, _ = strconv.Atoi(v.Get("page"))
 	p.Page = max(p.Page, 1)
-	snap, err := takeSnapshot(r.Context(), c.store, now)
+	snap, err := takeSnapshot(r.Context(), c.store, c.now())
 	if err != nil {
 		c.fail(w, r, s, http.StatusInternalServerError, err)
 		return
 	}
 	p.Codes = snap.Customers
-	offline, names := map[string]time.Duration{}, map[string]string{}
+	q := snap.deviceQuery()
+	q.Handshake, q.Search = p.Code, p.Q
+	names := map[string]string{}
+	needle := strings.ToLower(p.Q)
 	for _, cu := range snap.Customers {
-		offline[cu.Code()], names[cu.Code()] = cu.Handshake.OfflinePeriod, cu.Name
+		names[cu.Code()] = cu.Name
+		if needle != "" && strings.Contains(strings.ToLower(cu.Name), needle) {
+			q.SearchCodes = append(q.SearchCodes, cu.Code())
+		}
 	}
-	devices, err := c.store.Devices(r.Context(), p.Code)
+	counts, err := c.store.DeviceCounts(r.Context(), q)
 	if err != nil {
 		c.fail(w, r, s, http.StatusInternalServerError, err)
 		return
 	}
-	needle := strings.ToLower(p.Q)
-	var rows []deviceRow
-	for i := range devices {
-		d := &devices[i]
-		if needle != "" && !matches(d, names[d.Handshake], needle) {
-			continue
-		}
-		state := deviceState(d, offline[d.Handshake], now)
-		p.Counts[state]++
-		if p.State != "" && state != p.State {
-			continue
-		}
-		rows = append(rows, deviceRow{Device: *d, State: state, Customer: names[d.Handshake]})
+	var all lts.DeviceCount
+	for _, n := range counts {
+		all = all.Plus(n)
 	}
+	for _, st := range lts.DeviceStates {
+		p.Counts[string(st)] = all.In(st)
+	}
+	p.Total = all.In(lts.DeviceState(p.State))
+	p.Pages = max(1, (p.Total+devicePageSize-1)/devicePageSize)
+	p.Page = min(p.Page, p.Pages)
 	// Longest silent first when looking at silent devices, else the most
 	// recently seen first.
-	slices.SortStableFunc(rows, func(a, b deviceRow) int {
-		if p.State == stateSilent {
-			return cmp.Compare(a.LastSeen.UnixNano(), b.LastSeen.UnixNano())
-		}
-		return cmp.Compare(b.LastSeen.UnixNano(), a.LastSeen.UnixNano())
-	})
-	p.Total = len(rows)
-	p.Pages = max(1, (len(rows)+devicePageSize-1)/devicePageSize)
-	p.Page = min(p.Page, p.Pages)
-	start := (p.Page - 1) * devicePageSize
-	p.Rows = rows[start:min(start+devicePageSize, len(rows))]
+	q.State, q.Oldest = lts.DeviceState(p.State), p.State == string(lts.DeviceSilent)
+	q.Offset, q.Limit = (p.Page-1)*devicePageSize, devicePageSize
+	devices, err := c.store.ListDevices(r.Context(), q)
+	if err != nil {
+		c.fail(w, r, s, http.StatusInternalServerError, err)
+		return
+	}
+	for _, d := range devices {
+		p.Rows = append(p.Rows, deviceRow{Device: d, State: q.StateOf(d.Handshake, d.LastSeen, d.Removed, d.Revoked), Customer: names[d.Handshake]})
+	}
 	link := func(page int) string {
 		q := url.Values{}
 		for k, val := range map[string]string{"q": p.Q, "code": p.Code, "state": p.State} {
@@ -127,17 +105,6 @@ func (c *Console) devicesPage(w http.ResponseWriter, r *http.Request, s *session
 	}
 	p.Back = link(p.Page)
 	c.render(w, r, s, http.StatusOK, "devices", p)
-}
-
-// matches reports whether a device's id, domain, address, software or
-// customer holds the lower-case needle.
-func matches(d *lts.Device, customer, needle string) bool {
-	for _, f := range []string{d.ID, d.Domain, d.Address, d.Software, d.Handshake, customer} {
-		if strings.Contains(strings.ToLower(f), needle) {
-			return true
-		}
-	}
-	return false
 }
 
 func (c *Console) deviceAction(w http.ResponseWriter, r *http.Request, s *session) {

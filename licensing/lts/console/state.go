@@ -25,7 +25,10 @@ type customer struct {
 // Code is the handshake code.
 func (c *customer) Code() string { return c.Handshake.Code }
 
-// snapshot is the state of every handshake code at one moment.
+// snapshot is the state of every handshake code at one moment. Taking one
+// costs a few reads whatever the number of devices and days of usage
+// (lts.Overview), so every page takes its own: no page shows a state older
+// than its request, also with replicas.
 type snapshot struct {
 	At        time.Time
 	Customers []customer
@@ -43,11 +46,26 @@ func (s *snapshot) Totals() (scans uint64, active, silent int) {
 	return scans, active, silent
 }
 
-// silentPast reports whether a device holding a slot has not been seen for
-// longer than the offline period its code grants: its authorization has
-// run out, so it is off, broken or cut off.
-func silentPast(d *lts.Device, offline time.Duration, now time.Time) bool {
-	return !d.Removed && !d.Revoked && now.Sub(d.LastSeen) > offline
+// deviceQuery returns a device query with every code's cutoffs: a device
+// is silent when it holds a slot and was not seen for longer than the
+// offline period its code grants (its authorization has run out).
+func (s *snapshot) deviceQuery() *lts.DeviceQuery {
+	q := &lts.DeviceQuery{Cutoffs: make(map[string]lts.DeviceCutoffs, len(s.Customers))}
+	for i := range s.Customers {
+		c := &s.Customers[i]
+		q.Cutoffs[c.Code()] = lts.DeviceCutoffs{SilentBefore: s.At.Add(-c.Handshake.OfflinePeriod)}
+	}
+	return q
+}
+
+// customer returns the customer of a code (nil when there is none).
+func (s *snapshot) customer(code string) *customer {
+	for i := range s.Customers {
+		if s.Customers[i].Code() == code {
+			return &s.Customers[i]
+		}
+	}
+	return nil
 }
 
 // takeSnapshot reads the state of every code at now.
@@ -66,24 +84,9 @@ func takeSnapshot(ctx context.Context, st Store, now time.Time) (*snapshot, erro
 			names[l.Handshake] = append(names[l.Handshake], c)
 		}
 	}
-	devices, err := st.Devices(ctx, "")
-	if err != nil {
-		return nil, fmt.Errorf("devices: %w", err)
-	}
-	offline := map[string]time.Duration{}
-	for i := range codes {
-		offline[codes[i].Handshake.Code] = codes[i].Handshake.OfflinePeriod
-	}
-	silent := map[string]int{}
-	for i := range devices {
-		d := &devices[i]
-		if silentPast(d, offline[d.Handshake], now) {
-			silent[d.Handshake]++
-		}
-	}
 	s := &snapshot{At: now}
 	for _, o := range codes {
-		c := customer{CodeOverview: o, Silent: silent[o.Handshake.Code]}
+		c := customer{CodeOverview: o, Silent: o.Devices.Silent}
 		slices.Sort(names[o.Handshake.Code])
 		c.Name = strings.Join(names[o.Handshake.Code], ", ")
 		if c.ScanLimit > 0 {

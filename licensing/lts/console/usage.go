@@ -1,9 +1,11 @@
 package console
 
 import (
+	"cmp"
 	"context"
 	"encoding/csv"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -115,7 +117,7 @@ type usageRow struct {
 	Count                uint64
 }
 
-// rows reads the counts q selects from the store.
+// usageRows reads every count q selects from the store (for the CSV).
 func (c *Console) usageRows(ctx context.Context, q *usageQuery, from, to time.Time) ([]usageRow, error) {
 	var out []usageRow
 	if q.Group == groupDevice {
@@ -125,15 +127,8 @@ func (c *Console) usageRows(ctx context.Context, q *usageQuery, from, to time.Ti
 		}
 		return out, err
 	}
-	rows, err := c.store.Usage(ctx, q.By, q.Code)
-	first, last := from.Format(lts.DayLayout), to.Format(lts.DayLayout)
-	if q.By == wire.PeriodMonth {
-		first, last = from.Format("2006-01"), to.Format("2006-01")
-	}
+	rows, err := c.store.Usage(ctx, lts.UsageQuery{Granularity: q.By, Handshake: q.Code, From: from, To: to})
 	for _, r := range rows {
-		if r.Period < first || r.Period > last {
-			continue
-		}
 		s := r.Symbology
 		if q.Group == groupCode {
 			s = r.Handshake
@@ -142,6 +137,81 @@ func (c *Console) usageRows(ctx context.Context, q *usageQuery, from, to time.Ti
 	}
 	return out, err
 }
+
+// usageChart reads what the chart of q shows. By device, the store adds
+// up each device's total and each period's, and the rows of the largest
+// devices alone are read: ten thousand devices cost ten thousand totals,
+// not a row per device and day.
+func (c *Console) usageChart(ctx context.Context, q *usageQuery, names, labels []string, from, to time.Time) (*chart, error) {
+	index := make(map[string]int, len(names))
+	for i, n := range names {
+		index[n] = i
+	}
+	add := func(counts map[string][]uint64, series, period string, n uint64) {
+		i, ok := index[period]
+		if !ok {
+			return
+		}
+		if counts[series] == nil {
+			counts[series] = make([]uint64, len(names))
+		}
+		counts[series][i] = AddCount(counts[series][i], n)
+	}
+	if q.Group != groupDevice {
+		rows, err := c.usageRows(ctx, q, from, to)
+		counts := map[string][]uint64{}
+		for _, row := range rows {
+			add(counts, row.Series, row.Period, row.Count)
+		}
+		return newChart(names, labels, counts), err
+	}
+	base := lts.DeviceUsageQuery{Granularity: q.By, Handshake: q.Code, From: from, To: to}
+	sums := base
+	sums.Sum = lts.SumPeriods
+	rows, err := c.store.DeviceUsage(ctx, sums)
+	if err != nil {
+		return nil, err
+	}
+	totals := map[string]uint64{} // a device under two codes is one series
+	for _, r := range rows {
+		totals[r.Device] = AddCount(totals[r.Device], r.Count)
+	}
+	if len(totals) > maxSeries+1 {
+		ranked := slices.Collect(maps.Keys(totals))
+		slices.SortFunc(ranked, func(a, b string) int { return cmp.Or(cmp.Compare(totals[b], totals[a]), cmp.Compare(a, b)) })
+		base.Devices = ranked[:maxSeries]
+	}
+	if rows, err = c.store.DeviceUsage(ctx, base); err != nil {
+		return nil, err
+	}
+	counts := map[string][]uint64{}
+	for _, r := range rows {
+		add(counts, r.Device, r.Period, r.Count)
+	}
+	periodTotals := make([]uint64, len(names))
+	if base.Devices == nil {
+		for _, vals := range counts {
+			for i, v := range vals {
+				periodTotals[i] = AddCount(periodTotals[i], v)
+			}
+		}
+	} else {
+		sums.Sum = lts.SumDevices
+		if rows, err = c.store.DeviceUsage(ctx, sums); err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			if i, ok := index[r.Period]; ok {
+				periodTotals[i] = r.Count
+			}
+		}
+	}
+	return chartOf(names, labels, totals, counts, periodTotals), nil
+}
+
+// silentShown is how many silent devices the usage page of a customer
+// lists; the devices page has them all.
+const silentShown = 20
 
 type usagePage struct {
 	Q          usageQuery
@@ -152,7 +222,7 @@ type usagePage struct {
 	Prev, Next string // links to the month before and after
 	CSV        string
 	Links      map[string]string
-	Silent     []lts.Device // of Q.Code
+	Silent     []lts.Device // of Q.Code, the longest silent first, at most silentShown
 	DaysKept   bool         // per-device days of the month are still kept
 	MonthLabel string
 }
@@ -169,38 +239,16 @@ func (c *Console) usagePage(w http.ResponseWriter, r *http.Request, s *session) 
 		c.fail(w, r, s, http.StatusInternalServerError, err)
 		return
 	}
-	p := &usagePage{Q: q, Codes: snap.Customers}
-	for i := range snap.Customers {
-		if snap.Customers[i].Code() == q.Code {
-			p.Customer = &snap.Customers[i]
-		}
-	}
+	p := &usagePage{Q: q, Codes: snap.Customers, Customer: snap.customer(q.Code)}
 	if q.Code != "" && p.Customer == nil {
 		c.fail(w, r, s, http.StatusNotFound, fmt.Errorf("handshake code %s: %w", q.Code, lts.ErrNotFound))
 		return
 	}
 	names, labels, from, to := q.periods(now)
-	rows, err := c.usageRows(r.Context(), &q, from, to)
-	if err != nil {
+	if p.Chart, err = c.usageChart(r.Context(), &q, names, labels, from, to); err != nil {
 		c.fail(w, r, s, http.StatusInternalServerError, err)
 		return
 	}
-	index := map[string]int{}
-	for i, n := range names {
-		index[n] = i
-	}
-	counts := map[string][]uint64{}
-	for _, row := range rows {
-		i, ok := index[row.Period]
-		if !ok {
-			continue
-		}
-		if counts[row.Series] == nil {
-			counts[row.Series] = make([]uint64, len(names))
-		}
-		counts[row.Series][i] = AddCount(counts[row.Series][i], row.Count)
-	}
-	p.Chart = newChart(names, labels, counts)
 	who := "all customers"
 	if p.Customer != nil {
 		who = p.Customer.Name
@@ -235,18 +283,13 @@ func (c *Console) usagePage(w http.ResponseWriter, r *http.Request, s *session) 
 	}
 	firstDay, _ := lts.DeviceUsageKept(now)
 	p.DaysKept = q.Group != groupDevice || q.By != wire.PeriodDay || !q.Month.Before(firstDay)
-	if p.Customer != nil {
-		ds, err := c.store.Devices(r.Context(), q.Code)
-		if err != nil {
+	if p.Customer != nil && p.Customer.Silent > 0 {
+		dq := snap.deviceQuery()
+		dq.Handshake, dq.State, dq.Oldest, dq.Limit = q.Code, lts.DeviceSilent, true, silentShown
+		if p.Silent, err = c.store.ListDevices(r.Context(), dq); err != nil {
 			c.fail(w, r, s, http.StatusInternalServerError, err)
 			return
 		}
-		for i := range ds {
-			if silentPast(&ds[i], p.Customer.Handshake.OfflinePeriod, now) {
-				p.Silent = append(p.Silent, ds[i])
-			}
-		}
-		slices.SortFunc(p.Silent, func(a, b lts.Device) int { return a.LastSeen.Compare(b.LastSeen) })
 	}
 	c.render(w, r, s, http.StatusOK, "usage", p)
 }

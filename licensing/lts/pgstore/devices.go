@@ -3,6 +3,7 @@ package pgstore
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -56,19 +57,15 @@ func putDevice(ctx context.Context, tx pgx.Tx, d *lts.Device) error {
 func (s *Store) Devices(ctx context.Context, code string) ([]lts.Device, error) {
 	rows, err := s.pool.Query(ctx, `SELECT `+deviceColumns+` FROM devices WHERE $1 = '' OR handshake = $1
 		ORDER BY first_seen, handshake COLLATE "C", id COLLATE "C"`, code)
+	return collectDevices(rows, err)
+}
+
+// collectDevices reads rows of deviceColumns (and closes them).
+func collectDevices(rows pgx.Rows, err error) ([]lts.Device, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []lts.Device
-	for rows.Next() {
-		d, err := scanDevice(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (lts.Device, error) { return scanDevice(row) })
 }
 
 // SetDeviceState implements lts.DeviceAdmin. It holds the codes of the
@@ -84,21 +81,8 @@ func (s *Store) SetDeviceState(ctx context.Context, id string, action lts.Device
 		if err != nil {
 			return err
 		}
-		rows, err := tx.Query(ctx, "SELECT "+deviceColumns+" FROM devices WHERE id = $1", id)
+		ds, err := collectDevices(tx.Query(ctx, "SELECT "+deviceColumns+" FROM devices WHERE id = $1", id))
 		if err != nil {
-			return err
-		}
-		var ds []lts.Device
-		for rows.Next() {
-			d, err := scanDevice(rows)
-			if err != nil {
-				rows.Close()
-				return err
-			}
-			ds = append(ds, d)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return err
 		}
 		if len(ds) == 0 {
@@ -114,4 +98,89 @@ func (s *Store) SetDeviceState(ctx context.Context, id string, action lts.Device
 		}
 		return nil
 	})
+}
+
+// deviceFilter is the FROM and WHERE of a device view: each device joined
+// to its code's cutoffs (c.active_since, c.silent_before: NULL for a code
+// without), kept when q's Handshake and Search keep it.
+func deviceFilter(q *lts.DeviceQuery) (string, *where) {
+	var codes []string
+	var active, silent []time.Time
+	for code, cut := range q.Cutoffs {
+		codes, active, silent = append(codes, code), append(active, cut.ActiveSince), append(silent, cut.SilentBefore)
+	}
+	w := &where{args: []any{codes, active, silent}}
+	if q.Handshake != "" {
+		w.cond("handshake = $%d", q.Handshake)
+	}
+	if needle := q.Needle(); needle != "" {
+		// lower() in the C collation changes ASCII letters only, as
+		// Needle does.
+		w.args = append(w.args, needle, q.SearchCodes)
+		n, c := len(w.args)-1, len(w.args)
+		var or []string
+		for _, col := range []string{"id", "domain", "address", "software", "handshake"} {
+			or = append(or, fmt.Sprintf(`strpos(lower(%s COLLATE "C"), $%d) > 0`, col, n))
+		}
+		w.conds = append(w.conds, fmt.Sprintf("(handshake = ANY($%d) OR %s)", c, strings.Join(or, " OR ")))
+	}
+	return ` FROM devices LEFT JOIN unnest($1::text[], $2::timestamptz[], $3::timestamptz[]) AS c (code, active_since, silent_before)
+		ON c.code = devices.handshake`, w
+}
+
+// Conditions of the device states, as lts.DeviceQuery.StateOf decides them.
+var stateConds = map[lts.DeviceState]string{
+	lts.DeviceRevoked: "revoked",
+	lts.DeviceRemoved: "removed AND NOT revoked",
+	lts.DeviceSilent:  "NOT removed AND NOT revoked AND last_seen < c.silent_before",
+	lts.DeviceActive:  "NOT removed AND NOT revoked AND (c.silent_before IS NULL OR last_seen >= c.silent_before)",
+}
+
+// DeviceCounts implements lts.DeviceAdmin.
+func (s *Store) DeviceCounts(ctx context.Context, q *lts.DeviceQuery) (map[string]lts.DeviceCount, error) {
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	from, w := deviceFilter(q)
+	rows, err := s.pool.Query(ctx, `SELECT handshake,
+			count(*) FILTER (WHERE `+stateConds[lts.DeviceActive]+`),
+			count(*) FILTER (WHERE `+stateConds[lts.DeviceSilent]+`),
+			count(*) FILTER (WHERE `+stateConds[lts.DeviceRevoked]+`),
+			count(*) FILTER (WHERE `+stateConds[lts.DeviceRemoved]+`),
+			count(*) FILTER (WHERE NOT removed AND NOT revoked AND last_seen > c.active_since)`+
+		from+w.String()+` GROUP BY handshake`, w.args...)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]lts.DeviceCount{}
+	var code string
+	var c lts.DeviceCount
+	_, err = pgx.ForEachRow(rows, []any{&code, &c.Active, &c.Silent, &c.Revoked, &c.Removed, &c.Slots}, func() error {
+		out[code] = c
+		return nil
+	})
+	return out, err
+}
+
+// ListDevices implements lts.DeviceAdmin.
+func (s *Store) ListDevices(ctx context.Context, q *lts.DeviceQuery) ([]lts.Device, error) {
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	from, w := deviceFilter(q)
+	if q.State != "" {
+		w.conds = append(w.conds, stateConds[q.State])
+	}
+	order := "DESC"
+	if q.Oldest {
+		order = "ASC"
+	}
+	var limit *int
+	if q.Limit > 0 {
+		limit = &q.Limit
+	}
+	w.args = append(w.args, q.Offset, limit)
+	return collectDevices(s.pool.Query(ctx, `SELECT `+deviceColumns+from+w.String()+`
+		ORDER BY last_seen `+order+`, handshake COLLATE "C", id COLLATE "C"`+
+		fmt.Sprintf(" OFFSET $%d LIMIT $%d", len(w.args)-1, len(w.args)), w.args...))
 }

@@ -2,8 +2,7 @@ package pgstore
 
 import (
 	"context"
-	"fmt"
-	"strings"
+	"strconv"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/scannerd/scannerd/licensing/lts"
@@ -11,7 +10,8 @@ import (
 )
 
 // DeviceUsage implements lts.UsageReader. The statement names only the
-// conditions q sets, so that each shape gets the plan its indexes allow.
+// conditions q sets, so that each shape gets the plan its indexes allow,
+// and adds rows up in the server.
 func (s *Store) DeviceUsage(ctx context.Context, q lts.DeviceUsageQuery) ([]lts.DeviceUsageRow, error) {
 	if err := q.Validate(); err != nil {
 		return nil, err
@@ -20,29 +20,31 @@ func (s *Store) DeviceUsage(ctx context.Context, q lts.DeviceUsageQuery) ([]lts.
 	if q.Granularity == wire.PeriodDay {
 		table, column, format = "device_days", "day", "YYYY-MM-DD"
 	}
-	var where []string
-	args := []any{format}
-	cond := func(sql string, v any) {
-		args = append(args, v)
-		where = append(where, fmt.Sprintf(sql, len(args)))
-	}
+	var w where
 	if q.Handshake != "" {
-		cond("handshake = $%d", q.Handshake)
+		w.cond("handshake = $%d", q.Handshake)
 	}
-	if q.Device != "" {
-		cond("device = $%d", q.Device)
+	if len(q.Devices) > 0 {
+		w.cond("device = ANY($%d)", q.Devices)
 	}
 	if !q.From.IsZero() {
-		cond(column+" >= date_trunc('"+q.Granularity+"', $%d::timestamptz AT TIME ZONE 'UTC')::date", q.From)
+		w.cond(column+" >= date_trunc('"+q.Granularity+"', $%d::timestamptz AT TIME ZONE 'UTC')::date", q.From)
 	}
 	if !q.To.IsZero() {
-		cond(column+" <= $%d::timestamptz AT TIME ZONE 'UTC'", q.To)
+		w.cond(column+" <= $%d::timestamptz AT TIME ZONE 'UTC'", q.To)
 	}
-	sql := `SELECT handshake, device, to_char(` + column + `, $1), count FROM ` + table
-	if len(where) > 0 {
-		sql += " WHERE " + strings.Join(where, " AND ")
+	period := "to_char(" + column + ", $" + strconv.Itoa(len(w.args)+1) + ")" // of the format, the last argument
+	sql := `SELECT handshake, device, ` + period + `, count FROM ` + table + w.String()
+	switch q.Sum {
+	case lts.SumPeriods:
+		sql = `SELECT handshake, device, '', LEAST(sum(count), 9223372036854775807)::bigint FROM ` + table + w.String() + ` GROUP BY 1, 2`
+	case lts.SumDevices:
+		sql = `SELECT '', '', ` + period + `, LEAST(sum(count), 9223372036854775807)::bigint FROM ` + table + w.String() + ` GROUP BY ` + column
 	}
-	rows, err := s.pool.Query(ctx, sql, args...)
+	if q.Sum != lts.SumPeriods {
+		w.args = append(w.args, format)
+	}
+	rows, err := s.pool.Query(ctx, sql, w.args...)
 	if err != nil {
 		return nil, err
 	}

@@ -96,7 +96,7 @@ func activeDevices(ctx context.Context, q querier, code string, since time.Time)
 }
 
 func used(ctx context.Context, q querier, code string, now time.Time) (lts.Used, error) {
-	rows, err := q.Query(ctx, usedQuery, usedArgs([]string{code}, now)...)
+	rows, err := q.Query(ctx, usedQuery, usedArgs(now, code)...)
 	if err != nil {
 		return lts.Used{}, err
 	}
@@ -114,18 +114,38 @@ func (s *Store) Used(ctx context.Context, code string, now time.Time) (lts.Used,
 	return used(ctx, s.pool, code, now)
 }
 
-// usedQuery sums the usage of codes ($1) in the day, month and year holding
-// a moment (usedArgs). Sums past the int64 range are capped there: no total
-// is larger.
-const usedQuery = `SELECT handshake,
-		LEAST(coalesce(sum(count) FILTER (WHERE day >= $2::date), 0), 9223372036854775807)::bigint,
-		LEAST(coalesce(sum(count) FILTER (WHERE day >= $3::date), 0), 9223372036854775807)::bigint,
-		LEAST(coalesce(sum(count), 0), 9223372036854775807)::bigint
-	FROM usage WHERE handshake = ANY($1) AND day >= $4::date AND day < $5::date GROUP BY handshake`
+// UsedByCode implements lts.UsageReader.
+func (s *Store) UsedByCode(ctx context.Context, now time.Time) (map[string]lts.Used, error) {
+	rows, err := s.pool.Query(ctx, usedAllQuery, usedArgs(now)...)
+	if err != nil {
+		return nil, err
+	}
+	return scanUsed(rows)
+}
 
-func usedArgs(codes []string, now time.Time) []any {
+// usedColumns sums usage in the day, month and year holding a moment
+// (usedArgs), per code. Sums past the int64 range are capped there: no
+// total is larger.
+const usedColumns = `SELECT handshake,
+		LEAST(coalesce(sum(count) FILTER (WHERE day >= $1::date), 0), 9223372036854775807)::bigint,
+		LEAST(coalesce(sum(count) FILTER (WHERE day >= $2::date), 0), 9223372036854775807)::bigint,
+		LEAST(coalesce(sum(count), 0), 9223372036854775807)::bigint
+	FROM usage WHERE day >= $3::date AND day < $4::date`
+
+// usedQuery sums the usage of the codes $5; usedAllQuery of every code.
+const (
+	usedQuery    = usedColumns + ` AND handshake = ANY($5) GROUP BY handshake`
+	usedAllQuery = usedColumns + ` GROUP BY handshake`
+)
+
+// usedArgs are the arguments of usedQuery (with codes) and usedAllQuery.
+func usedArgs(now time.Time, codes ...string) []any {
 	day, month, year := lts.UsedWindows(now)
-	return []any{codes, dateOf(day), dateOf(month), dateOf(year), dateOf(year.AddDate(1, 0, 0))}
+	args := []any{dateOf(day), dateOf(month), dateOf(year), dateOf(year.AddDate(1, 0, 0))}
+	if len(codes) > 0 {
+		args = append(args, codes)
+	}
+	return args
 }
 
 func scanUsed(rows pgx.Rows) (map[string]lts.Used, error) {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -253,7 +254,7 @@ func (s *Store) recordOnce(ctx context.Context, b *lts.UsageBatch) ([]lts.Record
 		return err
 	})
 	var usedByCode map[string]lts.Used
-	batch.Queue(usedQuery, usedArgs(codes, b.Now)...).Query(func(rows pgx.Rows) error {
+	batch.Queue(usedQuery, usedArgs(b.Now, codes...)...).Query(func(rows pgx.Rows) error {
 		var err error
 		usedByCode, err = scanUsed(rows)
 		return err
@@ -287,17 +288,32 @@ func (s *Store) recordOnce(ctx context.Context, b *lts.UsageBatch) ([]lts.Record
 	return out, nil
 }
 
-// Usage implements lts.UsageReader.
-func (s *Store) Usage(ctx context.Context, granularity, code string) ([]lts.UsageRow, error) {
+// Usage implements lts.UsageReader. The statement names only the
+// conditions q sets, so that each shape gets the plan its indexes allow.
+func (s *Store) Usage(ctx context.Context, q lts.UsageQuery) ([]lts.UsageRow, error) {
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
 	format := "YYYY-MM"
-	switch granularity {
+	switch q.Granularity {
 	case wire.PeriodDay:
 		format = "YYYY-MM-DD"
 	case wire.PeriodYear:
 		format = "YYYY"
 	}
-	rows, err := s.pool.Query(ctx, `SELECT handshake, to_char(day, $2), symbology, LEAST(sum(count), 9223372036854775807)::bigint
-		FROM usage WHERE $1 = '' OR handshake = $1 GROUP BY 1, 2, 3`, code, format)
+	w := where{args: []any{format}}
+	first, last := q.Days()
+	if q.Handshake != "" {
+		w.cond("handshake = $%d", q.Handshake)
+	}
+	if first != "" {
+		w.cond("day >= $%d::date", first)
+	}
+	if last != "" {
+		w.cond("day <= $%d::date", last)
+	}
+	rows, err := s.pool.Query(ctx, `SELECT handshake, to_char(day, $1), symbology, LEAST(sum(count), 9223372036854775807)::bigint
+		FROM usage`+w.String()+` GROUP BY 1, 2, 3`, w.args...)
 	if err != nil {
 		return nil, err
 	}
@@ -311,6 +327,27 @@ func (s *Store) Usage(ctx context.Context, granularity, code string) ([]lts.Usag
 	})
 	lts.SortUsage(out)
 	return out, err
+}
+
+// where builds the conditions of a statement that names only those a
+// query sets, numbering their arguments after the ones args holds.
+type where struct {
+	args  []any
+	conds []string
+}
+
+// cond adds a condition whose %d is the number of its argument v.
+func (w *where) cond(sql string, v any) {
+	w.args = append(w.args, v)
+	w.conds = append(w.conds, fmt.Sprintf(sql, len(w.args)))
+}
+
+// String is the WHERE clause, empty without conditions.
+func (w *where) String() string {
+	if len(w.conds) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(w.conds, " AND ")
 }
 
 // Reports implements lts.UsageReader.

@@ -198,8 +198,8 @@ func testDeviceUsage(t *testing.T, f *fixture) {
 		{"all days", lts.DeviceUsageQuery{Granularity: wire.PeriodDay}, days},
 		{"all months", lts.DeviceUsageQuery{Granularity: wire.PeriodMonth}, months},
 		{"one code", lts.DeviceUsageQuery{Granularity: wire.PeriodDay, Handshake: b}, []lts.DeviceUsageRow{row(b, d3, "2026-11-02", 7)}},
-		{"one device", lts.DeviceUsageQuery{Granularity: wire.PeriodMonth, Handshake: a, Device: d1.ID}, []lts.DeviceUsageRow{row(a, d1, "2026-10", 5), row(a, d1, "2026-11", 5)}},
-		{"device of all codes", lts.DeviceUsageQuery{Granularity: wire.PeriodDay, Device: d2.ID}, []lts.DeviceUsageRow{row(a, d2, "2026-10-30", 1)}},
+		{"one device", lts.DeviceUsageQuery{Granularity: wire.PeriodMonth, Handshake: a, Devices: []string{d1.ID}}, []lts.DeviceUsageRow{row(a, d1, "2026-10", 5), row(a, d1, "2026-11", 5)}},
+		{"device of all codes", lts.DeviceUsageQuery{Granularity: wire.PeriodDay, Devices: []string{d2.ID}}, []lts.DeviceUsageRow{row(a, d2, "2026-10-30", 1)}},
 		{"from a day", lts.DeviceUsageQuery{Granularity: wire.PeriodDay, Handshake: a, From: now.Add(-time.Hour)}, []lts.DeviceUsageRow{row(a, d1, "2026-11-02", 5)}},
 		{"to a day", lts.DeviceUsageQuery{Granularity: wire.PeriodDay, To: oct.Add(5 * time.Hour)}, []lts.DeviceUsageRow{row(a, d1, "2026-10-30", 5), row(a, d2, "2026-10-30", 1)}},
 		{"one month", lts.DeviceUsageQuery{Granularity: wire.PeriodMonth, From: now.AddDate(0, 0, 20), To: now.AddDate(0, 0, 20)}, []lts.DeviceUsageRow{row(a, d1, "2026-11", 5), row(b, d3, "2026-11", 7)}},
@@ -211,7 +211,7 @@ func testDeviceUsage(t *testing.T, f *fixture) {
 		}
 	}
 	// The devices' days add up to their code's days.
-	usage, err := f.st.Usage(f.ctx, wire.PeriodDay, "")
+	usage, err := f.st.Usage(f.ctx, lts.UsageQuery{Granularity: wire.PeriodDay})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -54,6 +54,10 @@ func Run(t *testing.T, open Opener) {
 		{"Accounts", testAccounts},
 		{"Sessions", testSessions},
 		{"DeviceUsage", testDeviceUsage},
+		{"DeviceUsageSums", testDeviceUsageSums},
+		{"UsageRanges", testUsageRanges},
+		{"DeviceViews", testDeviceViews},
+		{"DeviceSummariesFollowWrites", testDeviceSummariesFollowWrites},
 		{"Closed", testClosed},
 	}
 	for _, tt := range tests {
@@ -719,7 +723,7 @@ func testUsageRows(t *testing.T, f *fixture) {
 	}})
 	rows := func(by, code string) string {
 		t.Helper()
-		rs, err := f.st.Usage(f.ctx, by, code)
+		rs, err := f.st.Usage(f.ctx, lts.UsageQuery{Granularity: by, Handshake: code})
 		if err != nil {
 			t.Fatal(err)
 		}
