@@ -8,7 +8,7 @@ VERSION    ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo d
 BUILDFLAGS := -tags=$(TAGS) -trimpath -ldflags '-X main.version=$(VERSION)'
 export OPENCV_LOG_LEVEL ?= ERROR
 
-.PHONY: all deps build test test-nocv run bench lint deb clean
+.PHONY: all deps build test test-nocv run bench soak lint deb clean
 all: build
 
 deps:
@@ -47,6 +47,16 @@ run: build
 
 bench: build
 	scripts/bench.sh
+
+# The attacks of a hostile local peer, drop directory and LTS client, all at
+# once against the real scannerd and ltsd (cmd/scannerd/soak_test.go), then a
+# well-behaved client looping against the demo camera; the goal figures are
+# printed. make soak SOAK_DURATION=10m SOAK_CLIENT_DURATION=1h for the long run.
+SOAK_DURATION        ?= 2m
+SOAK_CLIENT_DURATION ?= 2m
+soak: deps
+	SOAK_DURATION=$(SOAK_DURATION) SOAK_CLIENT_DURATION=$(SOAK_CLIENT_DURATION) \
+	  $(GO) test -tags=$(TAGS),soak -run '^TestSoak' -count=1 -timeout 0 -v ./cmd/scannerd
 
 deb: deps
 	scripts/deb.sh dist
