@@ -71,6 +71,12 @@ func (s *Server) handleDecode(w http.ResponseWriter, r *http.Request) error {
 	if err := s.mayUpload(w, peer); err != nil {
 		return err
 	}
+	// Places are held only by uploads whose bodies have arrived, never by
+	// slow ones; when they are all taken, the body need not be read to be
+	// refused.
+	if len(s.decodes) == cap(s.decodes) {
+		return s.busy(w)
+	}
 	body, err := s.readUploadBody(w, r, s.cfg.MaxBodyBytes)
 	if err != nil {
 		return err
@@ -83,8 +89,7 @@ func (s *Server) handleDecode(w http.ResponseWriter, r *http.Request) error {
 	case s.decodes <- struct{}{}:
 		defer func() { <-s.decodes }()
 	default:
-		w.Header().Set("Retry-After", "1")
-		return fmt.Errorf("%w: %d uploads at once", ErrBusy, cap(s.decodes))
+		return s.busy(w)
 	}
 	lim := scanner.Limits{MaxBytes: s.cfg.MaxBodyBytes, MaxPixels: s.cfg.MaxImagePixels}
 	var width, height int
@@ -109,6 +114,13 @@ func (s *Server) handleDecode(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.extendWrite(w)
 	return writeJSON(w, out)
+}
+
+// busy refuses an upload because max_decodes uploads are waiting for or
+// in decoding.
+func (s *Server) busy(w http.ResponseWriter) error {
+	w.Header().Set("Retry-After", "1")
+	return fmt.Errorf("%w: %d uploads at once", ErrBusy, cap(s.decodes))
 }
 
 // mayUpload applies the uploads setting and the peer's rate limit.

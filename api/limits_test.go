@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/scannerd/scannerd/api"
+	"github.com/scannerd/scannerd/api/apitest"
 	"github.com/scannerd/scannerd/api/client"
 	"github.com/scannerd/scannerd/scanner"
 )
@@ -263,5 +264,62 @@ func TestUnreadBodyIsNeverReadAsARequest(t *testing.T) {
 			t.Errorf("split %v: the body was read as a request: %d %s", split, resp.StatusCode, b)
 		}
 		c.Close()
+	}
+}
+
+// heldDaemon holds every upload in Decode until released.
+type heldDaemon struct {
+	*daemon
+	entered, release chan struct{}
+}
+
+func (h *heldDaemon) Decode(ctx context.Context, load func() (*scanner.Frame, error), opts scanner.Options) ([]scanner.Result, error) {
+	h.entered <- struct{}{}
+	select {
+	case <-h.release:
+	case <-ctx.Done():
+	}
+	f, err := load()
+	if err != nil {
+		return nil, err
+	}
+	f.Purge()
+	return nil, nil
+}
+
+// With every decode place taken by uploads that have arrived, another is
+// refused before its body is read: reading bodies only to refuse them was
+// what a flood of uploads cost the daemon.
+func TestBusyUploadIsRefusedBeforeItsBody(t *testing.T) {
+	cfg := apitest.Config(t)
+	cfg.MaxDecodes = 2
+	held := &heldDaemon{daemon: newDaemon(t), entered: make(chan struct{}, 2), release: make(chan struct{})}
+	apitest.Serve(t, cfg, held, nil, nil, nil)
+	c := client.New(cfg.Socket)
+	defer c.Close()
+	img := symbolPNG(t, scanner.QRCode, "x")
+	done := make(chan error, 2)
+	for range 2 {
+		go func() {
+			_, err := c.Decode(context.Background(), bytes.NewReader(img), client.DecodeOptions{ContentType: "image/png"})
+			done <- err
+		}()
+	}
+	<-held.entered
+	<-held.entered
+	conn := slowUpload(t, cfg.Socket)
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("no answer while the places are taken: %v", err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusTooManyRequests || !strings.Contains(string(b), `"busy"`) {
+		t.Errorf("a third upload: %d %s, want 429 busy before its body", resp.StatusCode, b)
+	}
+	close(held.release)
+	for range 2 {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
 	}
 }
