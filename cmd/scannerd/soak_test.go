@@ -260,6 +260,21 @@ func (d *soakDaemon) rss(t *testing.T) int64 {
 	return 0
 }
 
+// cpu returns the CPU time the daemon has used, and the machine's load
+// average: on a shared machine the daemon's share of the cores is the
+// first thing that limits it.
+func (d *soakDaemon) cpu() (time.Duration, string) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", d.cmd.Process.Pid))
+	if err != nil {
+		return 0, ""
+	}
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+2:]))
+	utime, _ := strconv.ParseInt(f[11], 10, 64)
+	stime, _ := strconv.ParseInt(f[12], 10, 64)
+	load, _ := os.ReadFile("/proc/loadavg")
+	return time.Duration(utime+stime) * 10 * time.Millisecond, strings.Join(strings.Fields(string(load))[:3], " ")
+}
+
 // fds counts the daemon's open file descriptors.
 func (d *soakDaemon) fds() int {
 	es, _ := os.ReadDir(fmt.Sprintf("/proc/%d/fd", d.cmd.Process.Pid))
@@ -499,9 +514,12 @@ symbologies = "qr_code"
 	// A quiet minute first: the camera's share of frames without attacks.
 	quiet := min(dur/4, time.Minute)
 	c0, d0 := d.liveFrames(ctx)
+	cpu0, _ := d.cpu()
 	time.Sleep(quiet)
 	c1, d1 := d.liveFrames(ctx)
-	t.Logf("quiet %v: %.0f of %.0f live frames decoded (%.1f %%)", quiet, d1-d0, c1-c0, 100*(d1-d0)/max(1, c1-c0))
+	cpu1, load := d.cpu()
+	t.Logf("quiet %v: %.0f of %.0f live frames decoded (%.1f %%), the daemon used %.2f cores, load average %s",
+		quiet, d1-d0, c1-c0, 100*(d1-d0)/max(1, c1-c0), (cpu1-cpu0).Seconds()/quiet.Seconds(), load)
 
 	attackCtx, stop := context.WithTimeout(ctx, dur)
 	defer stop()
@@ -718,6 +736,7 @@ symbologies = "qr_code"
 	}()
 	start := time.Now()
 	cs, ds := d.liveFrames(ctx)
+	cpuStart, _ := d.cpu()
 	// Drain the pings seen so far: the gaps count from the attacks' start.
 	lastPing := start
 	for len(d.pings) > 0 {
@@ -736,6 +755,7 @@ symbologies = "qr_code"
 	}
 	maxGap = max(maxGap, time.Since(lastPing))
 	ce, de := d.liveFrames(ctx)
+	cpuEnd, loadEnd := d.cpu()
 	wg.Wait()
 	elapsed := time.Since(start)
 	kept := (de - ds) / max(1, ce-cs)
@@ -756,6 +776,7 @@ symbologies = "qr_code"
 	ne, failedExec := execStatus.count()
 	t.Logf("attacks for %v: %s", elapsed.Round(time.Second), counts)
 	t.Logf("connect flood: %d connections", connects.Load())
+	t.Logf("the daemon used %.2f cores under attack; load average %s", (cpuEnd-cpuStart).Seconds()/elapsed.Seconds(), loadEnd)
 	t.Logf("drop directory: %d codes dropped, %d files left after the run, inbox results %.0f",
 		dropped.Load(), len(left), m[`scannerd_results_total{source="inbox",symbology="QR_CODE"}`])
 	t.Logf("engine: %s", engineLine(m))
