@@ -417,14 +417,20 @@ func readStatus(c net.Conn) string {
 	return strconv.Itoa(resp.StatusCode)
 }
 
-// loop runs fn until ctx ends, in n goroutines.
-func loop(ctx context.Context, wg *sync.WaitGroup, n int, fn func(ctx context.Context, i int)) {
+// loop runs fn until ctx ends, in n goroutines, each round taking at least
+// pace: an attacker refused at once comes back soon, but the test's own
+// goroutines must not take the cores the daemon is measured on.
+func loop(ctx context.Context, wg *sync.WaitGroup, n int, pace time.Duration, fn func(ctx context.Context, i int)) {
 	for i := range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for ctx.Err() == nil {
+				start := time.Now()
 				fn(ctx, i)
+				if rest := pace - time.Since(start); rest > 0 {
+					sleepCtx(ctx, rest)
+				}
 			}
 		}()
 	}
@@ -526,7 +532,7 @@ symbologies = "qr_code"
 	var wg sync.WaitGroup
 	counts := &counters{}
 	// 1. Abandoned try-harder uploads of a 5000×5000 image, six at a time.
-	loop(attackCtx, &wg, 6, func(ctx context.Context, i int) {
+	loop(attackCtx, &wg, 6, 100*time.Millisecond, func(ctx context.Context, i int) {
 		rawPost(ctx, d.socket, "/v1/decode?try_harder=true", big, func(c net.Conn, body []byte) {
 			c.Write(body)
 			wait, cancel := context.WithTimeout(ctx, time.Duration(200+rand.IntN(2000))*time.Millisecond)
@@ -537,7 +543,7 @@ symbologies = "qr_code"
 	})
 	// 2. Extreme aspect ratios: refused at the header, and the longest side
 	// accepted, with try_harder.
-	loop(attackCtx, &wg, 2, func(ctx context.Context, i int) {
+	loop(attackCtx, &wg, 2, 100*time.Millisecond, func(ctx context.Context, i int) {
 		body, name := absurd, "aspect_25000000x1"
 		if i == 1 {
 			body, name = long, "aspect_16384x1500"
@@ -548,7 +554,7 @@ symbologies = "qr_code"
 		}, counts, name)
 	})
 	// 3. Slow bodies: a byte a second, four connections, reconnecting.
-	loop(attackCtx, &wg, 4, func(ctx context.Context, i int) {
+	loop(attackCtx, &wg, 4, time.Second, func(ctx context.Context, i int) {
 		rawPost(ctx, d.socket, "/v1/decode", big, func(c net.Conn, body []byte) {
 			answered := make(chan string, 1)
 			go func() { answered <- readStatus(c) }()
@@ -570,7 +576,7 @@ symbologies = "qr_code"
 	})
 	// 4. More than 10,000 query parameters.
 	flood := "/v1/status?" + strings.Repeat("a&", 10_001)
-	loop(attackCtx, &wg, 1, func(ctx context.Context, i int) {
+	loop(attackCtx, &wg, 1, 10*time.Millisecond, func(ctx context.Context, i int) {
 		c, err := (&net.Dialer{}).DialContext(ctx, "unix", d.socket)
 		if err != nil {
 			counts.add("query_flood:dial_error")
@@ -584,14 +590,14 @@ symbologies = "qr_code"
 	// 5. Connect and close as fast as possible, in bursts.
 	var connects atomic.Int64
 	var flooding atomic.Bool
-	loop(attackCtx, &wg, 1, func(ctx context.Context, i int) {
+	loop(attackCtx, &wg, 1, 0, func(ctx context.Context, i int) {
 		sleepCtx(ctx, floodEvery-floodFor)
 		burst, cancel := context.WithTimeout(ctx, floodFor)
 		defer cancel()
 		flooding.Store(true)
 		defer flooding.Store(false)
 		var fwg sync.WaitGroup
-		loop(burst, &fwg, 4, func(ctx context.Context, i int) {
+		loop(burst, &fwg, 4, 0, func(ctx context.Context, i int) {
 			c, err := net.Dial("unix", d.socket)
 			if err != nil {
 				counts.add("connect_flood:refused")
@@ -603,7 +609,7 @@ symbologies = "qr_code"
 		fwg.Wait()
 	})
 	// 6. Event streams that never read, 64 of them, reconnecting when cut.
-	loop(attackCtx, &wg, 64, func(ctx context.Context, i int) {
+	loop(attackCtx, &wg, 64, 0, func(ctx context.Context, i int) {
 		c, err := (&net.Dialer{}).DialContext(ctx, "unix", d.socket)
 		if err != nil {
 			counts.add("non_reader:dial_error")
@@ -625,7 +631,7 @@ symbologies = "qr_code"
 		sleepCtx(ctx, time.Second)
 	})
 	// 7. A flood of small uploads (each metered).
-	loop(attackCtx, &wg, 1, func(ctx context.Context, i int) {
+	loop(attackCtx, &wg, 1, 10*time.Millisecond, func(ctx context.Context, i int) {
 		_, err := d.client.Decode(ctx, bytes.NewReader(small), client.DecodeOptions{ContentType: "image/png"})
 		if err != nil {
 			var ce *client.Error
@@ -641,7 +647,7 @@ symbologies = "qr_code"
 	// 8. A hostile drop directory: bursts of 200 codes, a corrupt file and
 	// a 5000×5000 texture every 10 s.
 	var dropped atomic.Int64
-	loop(attackCtx, &wg, 1, func(ctx context.Context, i int) {
+	loop(attackCtx, &wg, 1, 0, func(ctx context.Context, i int) {
 		for j := range 200 {
 			name := fmt.Sprintf("b%06d", dropped.Add(1))
 			path := filepath.Join(d.inbox, name+".png")
@@ -829,7 +835,7 @@ url = "demo"
 	upload := qrPNG(t, "loop")
 	var rounds, failures atomic.Int64
 	var wg sync.WaitGroup
-	loop(ctx, &wg, 2, func(ctx context.Context, i int) {
+	loop(ctx, &wg, 2, 0, func(ctx context.Context, i int) {
 		c := client.New(d.socket)
 		defer c.Close()
 		sctx, cancel := context.WithTimeout(ctx, 3*time.Second)
