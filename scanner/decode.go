@@ -195,7 +195,7 @@ func (d *decoder) decode(f *Frame, opts Options) ([]Result, []PassTiming) {
 	var timings []PassTiming
 	areaEnabled := false
 	for _, a := range d.areaReaders {
-		areaEnabled = areaEnabled || syms.Has(a.sym)
+		areaEnabled = areaEnabled || a.reads(syms)
 	}
 	for _, p := range passes {
 		if p.needsArea && !areaEnabled {
@@ -247,7 +247,7 @@ func (d *decoder) runPass(p pass, syms SymbologySet, opts Options, results []Res
 		}
 	}
 	for _, a := range d.areaReaders {
-		if !syms.Has(a.sym) || p.areaOnly != 0 && !p.areaOnly.Has(a.sym) ||
+		if !a.reads(syms) || p.areaOnly != 0 && !a.reads(p.areaOnly) ||
 			!(p.area && !p.rowBased || a.rowBased && (p.area || p.rowBased)) {
 			continue
 		}
@@ -264,14 +264,14 @@ func (d *decoder) runPass(p pass, syms SymbologySet, opts Options, results []Res
 			d.labels.enter(p.name, stageBinarize)
 			matrix, _ = bm.GetBlackMatrix()
 		}
-		d.labels.enter(p.name, a.sym.String())
+		d.labels.enter(p.name, a.name())
 		h := hints
 		if a.costly && p.name == "hybrid" {
 			// The thorough search of the costly readers waits for the later
 			// passes: most symbols read in the first pass without it.
 			h = d.hints(false)
 		}
-		results = d.collect(a, d.readArea(a, bm, h, want), p, results, matrix)
+		results = d.collect(a, d.readArea(a, p.src, bm, h, want), p, syms, results, matrix)
 	}
 	if p.rows && !d.interrupted() {
 		d.labels.enter(p.name, stageRows)
@@ -318,8 +318,14 @@ const maxRegions = 24
 // (erase), so the readers after this one do not search it again: a QR
 // Code's finder patterns, for one, look to a Micro QR reader like three
 // symbols of its own.
-func (d *decoder) collect(a areaReader, found []*gozxing.Result, p pass, results []Result, erase *gozxing.BitMatrix) []Result {
+func (d *decoder) collect(a areaReader, found []*gozxing.Result, p pass, syms SymbologySet, results []Result, erase *gozxing.BitMatrix) []Result {
 	for _, res := range found {
+		sym := a.sym
+		if a.symOf != nil {
+			if sym = a.symOf(res); !syms.Has(sym) {
+				continue
+			}
+		}
 		pts, ok := a.corners(res)
 		if !ok {
 			continue
@@ -330,19 +336,22 @@ func (d *decoder) collect(a areaReader, found []*gozxing.Result, p pass, results
 		for i := range pts {
 			pts[i] = p.toFrame(pts[i])
 		}
-		results = addResult(results, newResult(a.sym, res, pts, p.name))
+		results = addResult(results, newResult(sym, res, pts, p.name))
 	}
 	return results
 }
 
 // readArea runs one area reader, turning a decoder panic into a miss.
-func (d *decoder) readArea(a areaReader, bm *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}, want int) (out []*gozxing.Result) {
+func (d *decoder) readArea(a areaReader, src gozxing.LuminanceSource, bm *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}, want int) (out []*gozxing.Result) {
 	defer func() {
 		if p := recover(); p != nil {
 			d.panics++
 			out = nil
 		}
 	}()
+	if a.readGray != nil {
+		return a.readGray(src, bm, want)
+	}
 	return a.read(bm, hints, want)
 }
 

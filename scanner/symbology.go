@@ -39,6 +39,12 @@ const (
 	IATA25
 	Telepen
 	DataBarLimited
+	POSTNET
+	PLANET
+	USPSIMB
+	AustraliaPost
+	RM4SCC
+	KIX
 	numSymbologies
 )
 
@@ -69,6 +75,12 @@ var symbologyNames = [numSymbologies]string{
 	IATA25:          "IATA_2_OF_5",
 	Telepen:         "TELEPEN",
 	DataBarLimited:  "DATABAR_LIMITED",
+	POSTNET:         "POSTNET",
+	PLANET:          "PLANET",
+	USPSIMB:         "USPS_IMB",
+	AustraliaPost:   "AUSTRALIA_POST",
+	RM4SCC:          "RM4SCC",
+	KIX:             "KIX",
 }
 
 // String returns the stable name, e.g. "QR_CODE".
@@ -142,6 +154,12 @@ func ParseSymbology(name string) (Symbology, error) {
 		return IATA25, nil
 	case "RSSLIMITED", "GS1DATABARLIMITED":
 		return DataBarLimited, nil
+	case "INTELLIGENTMAIL", "USPSINTELLIGENTMAIL", "IMB", "USPSIMAIL", "ONECODE":
+		return USPSIMB, nil
+	case "AUSPOST", "AUSTRALIANPOST":
+		return AustraliaPost, nil
+	case "ROYALMAIL", "ROYALMAIL4STATE":
+		return RM4SCC, nil
 	}
 	return Unknown, fmt.Errorf("%w: %q", ErrUnknownSymbology, name)
 }
@@ -169,7 +187,7 @@ func AllSymbologies() SymbologySet {
 // with "all"): simple codes without a strong check, whose patterns wood
 // grain, text, shelf edges and other texture can also make.
 const offByDefault SymbologySet = 1<<Code11 | 1<<MSI | 1<<Pharmacode |
-	1<<Industrial25 | 1<<Matrix25 | 1<<IATA25
+	1<<Industrial25 | 1<<Matrix25 | 1<<IATA25 | allPostal
 
 // DefaultSymbologies returns the symbologies read when none are named:
 // every one but those whose patterns texture easily imitates (see the

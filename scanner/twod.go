@@ -26,8 +26,14 @@ type multiReader interface {
 // stacked codes), as opposed to rowReaders that read along scan lines.
 type areaReader struct {
 	sym Symbology
+	// syms, when set, are the symbologies of a reader of several; symOf
+	// names the symbology of each of its results.
+	syms  SymbologySet
+	symOf func(res *gozxing.Result) Symbology
 	// read returns every symbol found.
 	read func(bm *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}, want int) []*gozxing.Result
+	// readGray, set in place of read, also gets the pass's gray view.
+	readGray func(src gozxing.LuminanceSource, bm *gozxing.BinaryBitmap, want int) []*gozxing.Result
 	// corners turns the reader's result points into frame corners
 	// (top-left, top-right, bottom-right, bottom-left).
 	corners func(res *gozxing.Result) ([4]Point, bool)
@@ -35,6 +41,22 @@ type areaReader struct {
 	rowBased bool
 	// costly readers search without TRY_HARDER in the first pass.
 	costly bool
+}
+
+// reads reports whether the reader reads any of syms.
+func (a *areaReader) reads(syms SymbologySet) bool {
+	if a.syms != 0 {
+		return a.syms&syms != 0
+	}
+	return syms.Has(a.sym)
+}
+
+// name names the reader in profiles.
+func (a *areaReader) name() string {
+	if a.syms != 0 {
+		return a.syms.String()
+	}
+	return a.sym.String()
 }
 
 func newAreaReaders() []areaReader {
@@ -70,6 +92,7 @@ func newAreaReaders() []areaReader {
 		{sym: DataBarExpanded, corners: cornersTLBLBRTR, read: multiple(dbx), rowBased: true, costly: true},
 		{sym: MaxiCode, corners: cornersTLBLBRTR, read: single(maxi), costly: true},
 		{sym: MicroQR, corners: cornersTLBLBRTR, read: multiple(mqr), costly: true},
+		postalReader(),
 	}
 }
 

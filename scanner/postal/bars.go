@@ -1,0 +1,210 @@
+package postal
+
+import (
+	"math"
+	"math/bits"
+
+	"github.com/makiuchi-d/gozxing"
+)
+
+// Image is a binarized image (set is dark): gozxing's BitMatrix.
+type Image interface {
+	Get(x, y int) bool
+	GetWidth() int
+	GetHeight() int
+	GetRow(y int, row *gozxing.BitArray) *gozxing.BitArray
+}
+
+// blob is a connected set of dark pixels, with the moments that give its
+// centre, direction and size.
+type blob struct {
+	n                 int
+	sx, sy            float64
+	sxx, syy, sxy     float64
+	x0, y0, x1, y1    int // bounding box
+	parent            int32
+	cx, cy            float64 // centre
+	length, thickness float64 // along and across the major axis
+	ux, uy            float64 // unit vector of the major axis, uy >= 0
+}
+
+// run is a stretch of dark pixels of one row, and its blob.
+type run struct {
+	x0, x1 int // [x0, x1)
+	blob   int32
+}
+
+// Limits that keep the search bounded whatever the image: a row with more
+// runs than maxRowRuns is noise and left out, and an image with more
+// blobs than maxBlobs is texture and given up.
+const (
+	maxRowRuns = 1 << 12
+	maxBlobs   = 1 << 17
+)
+
+// blobs labels the dark pixels of img in 8-connected blobs, row by row,
+// and returns those of at least minPixels.
+func (r *Reader) blobs(img Image, minPixels int) []blob {
+	w, h := img.GetWidth(), img.GetHeight()
+	r.all = r.all[:0]
+	prev, cur := r.prev[:0], r.cur[:0]
+	if r.row == nil || r.row.GetSize() != w {
+		r.row = gozxing.NewBitArray(w)
+	}
+	for y := 0; y < h; y++ {
+		r.row = img.GetRow(y, r.row)
+		cur = rowRuns(r.row.GetBitArray(), w, cur[:0])
+		j := 0
+		for i := range cur {
+			c := &cur[i]
+			c.blob = -1
+			// Runs of the row above that touch this one, diagonals too.
+			for j < len(prev) && prev[j].x1 < c.x0 {
+				j++
+			}
+			for k := j; k < len(prev) && prev[k].x0 <= c.x1; k++ {
+				b := r.find(prev[k].blob)
+				if c.blob < 0 {
+					c.blob = b
+				} else if b != c.blob {
+					c.blob = r.union(c.blob, b)
+				}
+			}
+			if c.blob < 0 {
+				if len(r.all) >= maxBlobs {
+					r.prev, r.cur = prev, cur
+					return nil
+				}
+				r.all = append(r.all, blob{parent: int32(len(r.all)), x0: c.x0, y0: y, x1: c.x1 - 1, y1: y})
+				c.blob = int32(len(r.all) - 1)
+			}
+			r.all[c.blob].addRun(c.x0, c.x1, y)
+		}
+		prev, cur = cur, prev
+	}
+	r.prev, r.cur = prev, cur
+	out := r.found[:0]
+	for i := range r.all {
+		b := &r.all[i]
+		if b.parent != int32(i) || b.n < minPixels {
+			continue
+		}
+		b.shape()
+		out = append(out, *b)
+	}
+	r.found = out
+	return out
+}
+
+// rowRuns appends the dark runs of a row given as 32-pixel words; a row
+// of more than maxRowRuns runs is noise and gives none.
+func rowRuns(words []uint32, width int, out []run) []run {
+	start0 := len(out)
+	start := -1
+	for i, wd := range words {
+		base := i * 32
+		if base >= width {
+			break
+		}
+		if start < 0 && wd == 0 || start >= 0 && wd == ^uint32(0) {
+			continue
+		}
+		for b := 0; b < 32 && base+b < width; {
+			dark := wd>>b&1 == 1
+			if start < 0 && dark {
+				start = base + b
+			} else if start >= 0 && !dark {
+				if len(out)-start0 == maxRowRuns {
+					return out[:start0]
+				}
+				out = append(out, run{x0: start, x1: base + b})
+				start = -1
+			}
+			// Skip to the next change within the word.
+			var rest uint32
+			if dark {
+				rest = ^wd >> b
+			} else {
+				rest = wd >> b
+			}
+			if rest == 0 {
+				break
+			}
+			b += bits.TrailingZeros32(rest)
+		}
+	}
+	if start >= 0 {
+		out = append(out, run{x0: start, x1: width})
+	}
+	return out
+}
+
+func (r *Reader) find(i int32) int32 {
+	for r.all[i].parent != i {
+		r.all[i].parent = r.all[r.all[i].parent].parent
+		i = r.all[i].parent
+	}
+	return i
+}
+
+// union merges blob b into a (both roots) and returns the root.
+func (r *Reader) union(a, b int32) int32 {
+	if r.all[a].n < r.all[b].n {
+		a, b = b, a
+	}
+	x, y := &r.all[a], &r.all[b]
+	y.parent = a
+	x.n += y.n
+	x.sx, x.sy, x.sxx, x.syy, x.sxy = x.sx+y.sx, x.sy+y.sy, x.sxx+y.sxx, x.syy+y.syy, x.sxy+y.sxy
+	x.x0, x.y0, x.x1, x.y1 = min(x.x0, y.x0), min(x.y0, y.y0), max(x.x1, y.x1), max(x.y1, y.y1)
+	return a
+}
+
+// addRun adds the pixels [x0, x1) of row y.
+func (b *blob) addRun(x0, x1, y int) {
+	n := float64(x1 - x0)
+	fy := float64(y) + 0.5
+	// Sums over the pixel centres x0+0.5 … x1-0.5.
+	sx := n * float64(x0+x1) / 2
+	sxx := 0.0
+	for x := x0; x < x1; x++ {
+		c := float64(x) + 0.5
+		sxx += c * c
+	}
+	b.n += x1 - x0
+	b.sx += sx
+	b.sy += n * fy
+	b.sxx += sxx
+	b.syy += n * fy * fy
+	b.sxy += sx * fy
+	b.x0, b.x1 = min(b.x0, x0), max(b.x1, x1-1)
+	b.y0, b.y1 = min(b.y0, y), max(b.y1, y)
+}
+
+// shape derives the centre, axis and size from the moments: a solid
+// rectangle of length l has variance l²/12 along it.
+func (b *blob) shape() {
+	n := float64(b.n)
+	b.cx, b.cy = b.sx/n, b.sy/n
+	vxx := b.sxx/n - b.cx*b.cx + 1.0/12
+	vyy := b.syy/n - b.cy*b.cy + 1.0/12
+	vxy := b.sxy/n - b.cx*b.cy
+	tr, det := vxx+vyy, vxx*vyy-vxy*vxy
+	d := math.Sqrt(math.Max(0, tr*tr/4-det))
+	l1, l2 := tr/2+d, math.Max(tr/2-d, 0)
+	b.length, b.thickness = math.Sqrt(12*l1), math.Sqrt(12*l2)
+	// The major axis: the eigenvector of l1.
+	ux, uy := vxy, l1-vxx
+	if math.Abs(ux)+math.Abs(uy) < 1e-9 {
+		ux, uy = l1-vyy, vxy
+	}
+	if math.Abs(ux)+math.Abs(uy) < 1e-9 {
+		ux, uy = 0, 1
+	}
+	norm := math.Hypot(ux, uy)
+	ux, uy = ux/norm, uy/norm
+	if uy < 0 || uy == 0 && ux < 0 {
+		ux, uy = -ux, -uy
+	}
+	b.ux, b.uy = ux, uy
+}

@@ -1,0 +1,509 @@
+package postal
+
+import (
+	"math"
+	"slices"
+	"sort"
+)
+
+// A chain is a row of bars side by side: alike in thickness and direction,
+// evenly spaced across that direction. Postal codes are chains.
+
+// isBar tells a blob that may be a bar: longer than thick, not a speck.
+// A tracker alone may stand little taller than wide once binarized.
+func isBar(b *blob) bool {
+	return b.thickness >= 0.8 && b.length >= 2.5 && b.length >= 1.15*b.thickness && b.length <= 60*b.thickness
+}
+
+// stubby tells a bar too short for its axis to say much.
+func stubby(b *blob) bool { return b.length < 2*b.thickness }
+
+// chains links the bar-like blobs into chains of at least minBars bars:
+// from each bar not yet in a chain, it walks to the nearest bar across
+// the bars' axis on either side, as long as there is one, carrying the
+// axis of the last bar that is not stubby.
+func chains(blobs []blob, minBars int) [][]*blob {
+	var bs []*blob
+	maxLen := 0.0
+	for i := range blobs {
+		if isBar(&blobs[i]) {
+			bs = append(bs, &blobs[i])
+			maxLen = math.Max(maxLen, blobs[i].length)
+		}
+	}
+	if len(bs) < minBars {
+		return nil
+	}
+	// A grid of cells a little over the longest bar finds neighbours.
+	cell := math.Max(8, maxLen)
+	key := func(x, y float64) [2]int { return [2]int{int(math.Floor(x / cell)), int(math.Floor(y / cell))} }
+	grid := map[[2]int][]int{}
+	for i, b := range bs {
+		k := key(b.cx, b.cy)
+		grid[k] = append(grid[k], i)
+	}
+	used := make([]bool, len(bs))
+	// next finds the nearest unused bar beside bar i, across the axis
+	// (ux, uy) on the side sign gives.
+	next := func(i int, ux, uy, sign float64) int {
+		b := bs[i]
+		vx, vy := -uy*sign, ux*sign
+		k := key(b.cx, b.cy)
+		found, dist := -1, math.Inf(1)
+		for gx := k[0] - 1; gx <= k[0]+1; gx++ {
+			for gy := k[1] - 1; gy <= k[1]+1; gy++ {
+				for _, j := range grid[[2]int{gx, gy}] {
+					c := bs[j]
+					if used[j] || !alike(b, c) {
+						continue
+					}
+					dx, dy := c.cx-b.cx, c.cy-b.cy
+					dv, du := dx*vx+dy*vy, dx*ux+dy*uy
+					pitch := (b.thickness + c.thickness) / 2
+					// The two bars overlap along their axis: all share
+					// the tracker.
+					if dv < 1.2*pitch || dv > 5*pitch || math.Abs(du) >= (b.length+c.length)/2 {
+						continue
+					}
+					if dv < dist {
+						found, dist = j, dv
+					}
+				}
+			}
+		}
+		return found
+	}
+	var out [][]*blob
+	for seed := range bs {
+		if used[seed] || stubby(bs[seed]) {
+			continue
+		}
+		used[seed] = true
+		chain := []*blob{bs[seed]}
+		for _, sign := range []float64{1, -1} {
+			var side []*blob
+			ux, uy := bs[seed].ux, bs[seed].uy
+			for i := seed; len(side) < 2*maxBars; {
+				j := next(i, ux, uy, sign)
+				if j < 0 {
+					break
+				}
+				used[j] = true
+				side = append(side, bs[j])
+				if !stubby(bs[j]) {
+					// Follow the bars' axis, the same way round.
+					if bs[j].ux*ux+bs[j].uy*uy >= 0 {
+						ux, uy = bs[j].ux, bs[j].uy
+					} else {
+						ux, uy = -bs[j].ux, -bs[j].uy
+					}
+				}
+				i = j
+			}
+			if sign > 0 {
+				chain = append(chain, side...)
+			} else {
+				slices.Reverse(side)
+				chain = append(side, chain...)
+			}
+		}
+		if len(chain) >= minBars {
+			out = append(out, chain)
+		}
+	}
+	return out
+}
+
+// postalLike tells a chain whose bars stand as a postal code's: about as
+// thick as each other, evenly spaced, short for their spacing (at most
+// eight times it; a 1D barcode's bars are tall, unlike in thickness and
+// spacing, and chains too).
+func postalLike(c []*blob) bool {
+	// Spacing along the chain, from its first bar to its last: bars of
+	// unlike height stand off the line through their centres.
+	dx, dy := c[len(c)-1].cx-c[0].cx, c[len(c)-1].cy-c[0].cy
+	n := math.Hypot(dx, dy)
+	if n == 0 {
+		return false
+	}
+	dx, dy = dx/n, dy/n
+	var thick, length, pitch []float64
+	for i, b := range c {
+		if !stubby(b) {
+			thick = append(thick, b.thickness)
+		}
+		length = append(length, b.length)
+		if i > 0 {
+			pitch = append(pitch, (b.cx-c[i-1].cx)*dx+(b.cy-c[i-1].cy)*dy)
+		}
+	}
+	if len(thick) < 3 {
+		return false
+	}
+	sort.Float64s(thick)
+	// The thickest but a few, against the thinnest but a few.
+	if thick[len(thick)*9/10] > 1.8*thick[len(thick)/10]+1 {
+		return false
+	}
+	p := median(append([]float64(nil), pitch...))
+	even := 0
+	for _, d := range pitch {
+		if math.Abs(d-p) < 0.3*p {
+			even++
+		}
+	}
+	return 4*even >= 3*len(pitch) && median(length) <= 8*p
+}
+
+// alike tells bars of one symbol: about as thick, and parallel. The axis
+// of a short bar (a tracker is about twice as long as thick) is known to
+// a dozen degrees only, that of a stubby one not at all.
+func alike(a, b *blob) bool {
+	if a.thickness > 2*b.thickness+1 || b.thickness > 2*a.thickness+1 {
+		return false
+	}
+	if stubby(a) || stubby(b) {
+		return true
+	}
+	cos := 0.978 // 12°
+	if min(a.length/a.thickness, b.length/b.thickness) < 3 {
+		cos = 0.906 // 25°
+	}
+	return math.Abs(a.ux*b.ux+a.uy*b.uy) > cos
+}
+
+// reading is a chain measured: each bar's place along the chain and its
+// ends across it, in a frame where the chain runs left to right.
+type reading struct {
+	ux, uy   float64 // the bars' mean axis, pointing down the symbol as read
+	vx, vy   float64 // along the chain
+	v        []float64
+	top, bot []float64  // bar ends along u, the line through the bars' middles subtracted
+	line     [2]float64 // u of that line: line[0] + line[1]·v
+	img      Image
+	// gray, when set, is the image before binarization: bars are measured
+	// on it, against a threshold each (blur breaks and joins thin bars in
+	// the binarized image).
+	gray Gray
+	// thresholds of the bars measured on gray, and their median for the
+	// probes.
+	thresholds []float64
+	threshold  float64
+	// contrasts of the bars so measured, and their median.
+	contrasts []float64
+	contrast  float64
+}
+
+// Gray gives the gray level (0 black, 255 white) of the image a
+// binarized one came from, at whole pixels; outside it, white.
+type Gray interface {
+	At(x, y int) uint8
+}
+
+// grayAt interpolates the gray level at (x, y) in pixels, pixel centres
+// at half pixels.
+func (rd *reading) grayAt(x, y float64) float64 {
+	x, y = x-0.5, y-0.5
+	x0, y0 := math.Floor(x), math.Floor(y)
+	fx, fy := x-x0, y-y0
+	ix, iy := int(x0), int(y0)
+	g := func(px, py int) float64 { return float64(rd.gray.At(px, py)) }
+	return (g(ix, iy)*(1-fx)+g(ix+1, iy)*fx)*(1-fy) + (g(ix, iy+1)*(1-fx)+g(ix+1, iy+1)*fx)*fy
+}
+
+// measure finds each bar's ends by walking along its axis in the image,
+// and the line through the bars' middles. Bars the chain missed (a bar
+// merged with its neighbour, or broken in two, by blur) are probed for
+// where the chain's spacing says they stand, between its bars and beyond
+// its ends.
+func measure(img Image, gray Gray, c []*blob) *reading {
+	// The mean axis of the bars that are not stubby, all turned the way
+	// of the first such.
+	var ux, uy float64
+	var ref *blob
+	for _, b := range c {
+		if stubby(b) {
+			continue
+		}
+		if ref == nil {
+			ref = b
+		}
+		s := 1.0
+		if b.ux*ref.ux+b.uy*ref.uy < 0 {
+			s = -1
+		}
+		ux, uy = ux+s*b.ux, uy+s*b.uy
+	}
+	if ref == nil {
+		ux, uy = c[0].ux, c[0].uy
+	}
+	n := math.Hypot(ux, uy)
+	ux, uy = ux/n, uy/n
+	// v along the chain, from its first bar to its last, and u a quarter
+	// turn clockwise from it: with v pointing right, u points down.
+	vx, vy := -uy, ux
+	if (c[len(c)-1].cx-c[0].cx)*vx+(c[len(c)-1].cy-c[0].cy)*vy < 0 {
+		vx, vy = -vx, -vy
+	}
+	ux, uy = -vy, vx
+	rd := &reading{ux: ux, uy: uy, vx: vx, vy: vy, img: img, gray: gray}
+	// A bar's ends are within the longest blob's length of its centre
+	// (its blob may be a piece of it).
+	height := 0.0
+	for _, b := range c {
+		height = math.Max(height, b.length)
+	}
+	for _, b := range c {
+		rd.add(b.cx*vx+b.cy*vy, b.cx*ux+b.cy*uy, 1.2*height)
+	}
+	rd.fit()
+	if len(rd.thresholds) > 0 {
+		rd.threshold, rd.contrast = median(rd.thresholds), median(rd.contrasts)
+	}
+	rd.complete(height)
+	rd.fit()
+	for i, v := range rd.v {
+		l := rd.line[0] + rd.line[1]*v
+		rd.top[i] -= l
+		rd.bot[i] -= l
+	}
+	return rd
+}
+
+// add measures the bar through the point (v, u) and appends it.
+func (rd *reading) add(v, u, limit float64) {
+	x, y := v*rd.vx+u*rd.ux, v*rd.vy+u*rd.uy
+	var up, down float64
+	if rd.gray != nil {
+		up, down = rd.grayExtent(x, y, limit)
+	} else {
+		up = extent(rd.img, x, y, -rd.ux, -rd.uy, limit)
+		down = extent(rd.img, x, y, rd.ux, rd.uy, limit)
+	}
+	rd.v = append(rd.v, v)
+	rd.top = append(rd.top, u-up)
+	rd.bot = append(rd.bot, u+down)
+}
+
+// grayExtent measures the bar through (x, y) along its axis on the gray
+// image: the gray profile from limit before to limit after gives the
+// bar's darkness (its darkest but for noise) and the paper's (its
+// lightest tenth); the bar reaches either way while the profile stays
+// darker than halfway between them, but for a sample or two.
+func (rd *reading) grayExtent(x, y, limit float64) (up, down float64) {
+	const step = 0.5
+	n := int(limit / step)
+	profile := make([]float64, 2*n+1)
+	for i := range profile {
+		t := float64(i-n) * step
+		profile[i] = rd.grayAt(x+t*rd.ux, y+t*rd.uy)
+	}
+	sorted := append([]float64(nil), profile...)
+	sort.Float64s(sorted)
+	// The bar may fill a small part of the profile (a tracker): its
+	// darkness is the profile's darkest but for noise.
+	dark, light := sorted[min(2, len(sorted)-1)], sorted[len(sorted)*9/10]
+	if rd.contrast > 0 && light-dark < rd.contrast/2 {
+		return 0, 0 // a blur between bars, no bar
+	}
+	thr := (dark + light) / 2
+	rd.thresholds = append(rd.thresholds, thr)
+	rd.contrasts = append(rd.contrasts, light-dark)
+	reach := func(dir int) float64 {
+		i, lightRun := n, 0
+		last := n
+		for i+dir >= 0 && i+dir < len(profile) {
+			i += dir
+			if profile[i] < thr {
+				lightRun, last = 0, i
+				continue
+			}
+			if lightRun++; lightRun > 2 {
+				break
+			}
+		}
+		return math.Abs(float64(last-n)) * step
+	}
+	if profile[n] >= thr {
+		return 0, 0
+	}
+	return reach(-1), reach(1)
+}
+
+// addProbed measures a bar that probe found and keeps it when it is as
+// tall as a tracker at least (a fifth of the bars' height).
+func (rd *reading) addProbed(v, u, height float64) bool {
+	rd.add(v, u, 1.2*height)
+	n := len(rd.v) - 1
+	if h := rd.bot[n] - rd.top[n]; h < height/5 || h > 1.5*height {
+		rd.v, rd.top, rd.bot = rd.v[:n], rd.top[:n], rd.bot[:n]
+		return false
+	}
+	return true
+}
+
+// median returns the median of xs, which it sorts.
+func median(xs []float64) float64 {
+	sort.Float64s(xs)
+	return xs[len(xs)/2]
+}
+
+// fit sets the least squares line through the bars' middles.
+func (rd *reading) fit() {
+	var sv, su, svv, svu float64
+	for i, v := range rd.v {
+		mid := (rd.top[i] + rd.bot[i]) / 2
+		sv, su, svv, svu = sv+v, su+mid, svv+v*v, svu+v*mid
+	}
+	m := float64(len(rd.v))
+	slope := 0.0
+	if d := m*svv - sv*sv; d > 0 {
+		slope = (m*svu - sv*su) / d
+	}
+	rd.line = [2]float64{(su - slope*sv) / m, slope}
+}
+
+// complete probes for the bars the chain missed, and sorts the bars along
+// the chain: the bars are a pitch apart, the median spacing of the chain.
+func (rd *reading) complete(height float64) {
+	gaps := make([]float64, 0, len(rd.v))
+	for i := 1; i < len(rd.v); i++ {
+		gaps = append(gaps, rd.v[i]-rd.v[i-1])
+	}
+	sort.Float64s(gaps)
+	pitch := gaps[len(gaps)/2]
+	if pitch < 1 {
+		return
+	}
+	var add []float64
+	for i := 1; i < len(rd.v); i++ {
+		if k := math.Round((rd.v[i] - rd.v[i-1]) / pitch); k >= 2 && k <= 4 {
+			for j := 1.0; j < k; j++ {
+				add = append(add, rd.v[i-1]+j*(rd.v[i]-rd.v[i-1])/k)
+			}
+		}
+	}
+	first, last := rd.v[0], rd.v[len(rd.v)-1]
+	for _, v := range add {
+		if v, u, ok := rd.probe(v, pitch, height); ok {
+			rd.addProbed(v, u, height)
+		}
+	}
+	// Beyond the ends, while bars stand there.
+	for _, dir := range []float64{-1, 1} {
+		v := first
+		if dir > 0 {
+			v = last
+		}
+		for range maxBars {
+			at, u, ok := rd.probe(v+dir*pitch, pitch, height)
+			if !ok || !rd.addProbed(at, u, height) {
+				break
+			}
+			v = at
+		}
+	}
+	// Sort by place along the chain.
+	idx := make([]int, len(rd.v))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.Slice(idx, func(a, b int) bool { return rd.v[idx[a]] < rd.v[idx[b]] })
+	v, top, bot := make([]float64, len(idx)), make([]float64, len(idx)), make([]float64, len(idx))
+	for i, j := range idx {
+		v[i], top[i], bot[i] = rd.v[j], rd.top[j], rd.bot[j]
+	}
+	rd.v, rd.top, rd.bot = v, top, bot
+}
+
+// probe looks for a bar crossing the line through the bars' middles near
+// v: a dark pixel within a third of a pitch along the chain and an eighth
+// of the bars' height across it. It returns the middle of the dark run
+// there along the chain, and where across.
+func (rd *reading) probe(v, pitch, height float64) (float64, float64, bool) {
+	mid := rd.line[0] + rd.line[1]*v
+	for du := 0.0; du <= height/8; du += 1 {
+		for _, u := range [2]float64{mid - du, mid + du} {
+			for dv := -pitch / 3; dv <= pitch/3; dv += 0.5 {
+				if !rd.dark(v+dv, u) {
+					continue
+				}
+				if rd.gray != nil {
+					return rd.darkest(v, u, pitch/3), u, true
+				}
+				// The run's ends along the chain.
+				a, b := v+dv, v+dv
+				for a > v-pitch && rd.dark(a-0.5, u) {
+					a -= 0.5
+				}
+				for b < v+pitch && rd.dark(b+0.5, u) {
+					b += 0.5
+				}
+				return (a + b) / 2, u, true
+			}
+		}
+	}
+	return 0, 0, false
+}
+
+// darkest returns the place within reach of v, along the chain at u,
+// where the gray image is darkest: a bar's middle, where blur has joined
+// it to its neighbours.
+func (rd *reading) darkest(v, u, reach float64) float64 {
+	best, at := math.Inf(1), v
+	for dv := -reach; dv <= reach; dv += 0.25 {
+		x, y := (v+dv)*rd.vx+u*rd.ux, (v+dv)*rd.vy+u*rd.uy
+		if g := rd.grayAt(x, y); g < best {
+			best, at = g, v+dv
+		}
+	}
+	return at
+}
+
+// dark reports whether the image is dark at (v, u): on the gray image,
+// darker than the bars' median threshold.
+func (rd *reading) dark(v, u float64) bool {
+	x, y := v*rd.vx+u*rd.ux, v*rd.vy+u*rd.uy
+	if rd.gray != nil && len(rd.thresholds) > 0 {
+		return rd.grayAt(x, y) < rd.threshold
+	}
+	px, py := int(math.Floor(x)), int(math.Floor(y))
+	return px >= 0 && py >= 0 && px < rd.img.GetWidth() && py < rd.img.GetHeight() && rd.img.Get(px, py)
+}
+
+// extent walks from (x, y) along (dx, dy) while the image is dark, and
+// returns how far (up to limit); a light pixel or two in a dark stretch
+// (a bar that blur broke) are stepped over.
+func extent(img Image, x, y, dx, dy, limit float64) float64 {
+	w, h := img.GetWidth(), img.GetHeight()
+	dark := func(t float64) bool {
+		px, py := int(math.Floor(x+t*dx)), int(math.Floor(y+t*dy))
+		return px >= 0 && py >= 0 && px < w && py < h && img.Get(px, py)
+	}
+	t := 0.0
+	for t < limit {
+		if !dark(t+0.5) && !dark(t+1.5) && !dark(t+2.5) {
+			break
+		}
+		t += 0.5
+	}
+	return t
+}
+
+// split parts values into a high and a low group at the widest gap
+// between them, when that gap is wide for spread (the bars' full height):
+// it returns the value that parts them, or false when there is one group.
+func split(values []float64, spread float64) (float64, bool) {
+	s := append([]float64(nil), values...)
+	sort.Float64s(s)
+	gap, at := 0.0, 0
+	for i := 1; i < len(s); i++ {
+		if d := s[i] - s[i-1]; d > gap {
+			gap, at = d, i
+		}
+	}
+	if gap < 0.15*spread {
+		return 0, false
+	}
+	return (s[at-1] + s[at]) / 2, true
+}

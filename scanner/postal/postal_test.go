@@ -1,0 +1,106 @@
+package postal
+
+import (
+	"fmt"
+	"image"
+	"testing"
+
+	"github.com/makiuchi-d/gozxing"
+
+	"github.com/scannerd/scannerd/internal/zint"
+)
+
+// matrix binarizes a gray image at the middle gray.
+func matrix(img *image.Gray) *gozxing.BitMatrix {
+	w, h := img.Rect.Dx(), img.Rect.Dy()
+	m, _ := gozxing.NewBitMatrix(w, h)
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			if img.Pix[y*img.Stride+x] < 128 {
+				m.Set(x, y)
+			}
+		}
+	}
+	return m
+}
+
+var zintCases = []struct {
+	kind Kind
+	args []string
+	text string
+}{
+	{POSTNET, []string{"-b", "POSTNET", "-d", "12345"}, "12345"},
+	{POSTNET, []string{"-b", "POSTNET", "-d", "123456789"}, "123456789"},
+	{POSTNET, []string{"-b", "POSTNET", "-d", "12345678901"}, "12345678901"},
+	{PLANET, []string{"-b", "PLANET", "-d", "12345678901"}, "12345678901"},
+	{PLANET, []string{"-b", "PLANET", "-d", "1234567890123"}, "1234567890123"},
+	{RM4SCC, []string{"-b", "RM4SCC", "-d", "SN34RD1A"}, "SN34RD1A"},
+	{RM4SCC, []string{"-b", "RM4SCC", "-d", "W1J0TR01"}, "W1J0TR01"},
+	{KIX, []string{"-b", "KIX", "-d", "2500GG30250"}, "2500GG30250"},
+	{KIX, []string{"-b", "KIX", "-d", "1231FZ13XHS"}, "1231FZ13XHS"},
+	{AusPost, []string{"-b", "AUSPOST", "-d", "12345678"}, "1112345678"},
+	{AusPost, []string{"-b", "AUSPOST", "-d", "1234567812345678"}, "591234567812345678"},
+	{AusPost, []string{"-b", "AUSPOST", "-d", "12345678ABCDE"}, "5912345678ABCDE"},
+	{AusPost, []string{"-b", "AUSPOST", "-d", "12345678abcdefghij"}, "6212345678abcdefghij"},
+	{IMB, []string{"-b", "USPS_IMAIL", "-d", "01234567094987654321"}, "01234567094987654321"},
+	{IMB, []string{"-b", "USPS_IMAIL", "-d", "01234567094987654321-01234"}, "0123456709498765432101234"},
+	{IMB, []string{"-b", "USPS_IMAIL", "-d", "01234567094987654321-012345678"}, "01234567094987654321012345678"},
+	{IMB, []string{"-b", "USPS_IMAIL", "-d", "01234567094987654321-01234567891"}, "0123456709498765432101234567891"},
+}
+
+// grayImage is an image.Gray as a Gray.
+type grayImage struct{ *image.Gray }
+
+func (g grayImage) At(x, y int) uint8 {
+	if !(image.Point{x, y}).In(g.Rect) {
+		return 255
+	}
+	return g.Pix[y*g.Stride+x]
+}
+
+// TestZint reads each kind from zint's drawings, turned every way,
+// measuring the bars on the binarized image and on the gray one.
+func TestZint(t *testing.T) {
+	all := NewKinds(POSTNET, PLANET, IMB, AusPost, RM4SCC, KIX)
+	var r Reader
+	for _, c := range zintCases {
+		raster := zint.Image(t, c.args...)
+		for _, angle := range []float64{0, 180, 90, 33, 211, 305} {
+			t.Run(fmt.Sprintf("%s/%.0f", c.text, angle), func(t *testing.T) {
+				img, corners := raster.Render(zint.Scene{Module: 3, Angle: angle})
+				if got := r.Read(matrix(img), nil, all); len(got) != 1 || got[0].Kind != c.kind || got[0].Text != c.text {
+					t.Fatalf("binarized: read %+v, want one %v %q", got, c.kind, c.text)
+				}
+				got := r.Read(matrix(img), grayImage{img}, all)
+				if len(got) != 1 || got[0].Kind != c.kind || got[0].Text != c.text {
+					t.Fatalf("gray: read %+v, want one %v %q", got, c.kind, c.text)
+				}
+				// The corners as read lie near those drawn (the text zint
+				// prints below POSTNET is not part of the symbol).
+				for i, p := range got[0].Corners {
+					dx, dy := p[0]-corners[i][0], p[1]-corners[i][1]
+					if dx*dx+dy*dy > 30*30 {
+						t.Errorf("corner %d at %.0f, drawn at %.0f", i, p, corners[i])
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestHugeRow: a 25-megapixel row of alternating pixels keeps the row
+// buffers bounded and reads nothing.
+func TestHugeRow(t *testing.T) {
+	const w = 25_000_000
+	m, _ := gozxing.NewBitMatrix(w, 1)
+	for x := 0; x < w; x += 2 {
+		m.Set(x, 0)
+	}
+	var r Reader
+	if got := r.Read(m, nil, NewKinds(POSTNET, IMB)); len(got) != 0 {
+		t.Fatalf("read %v", got)
+	}
+	if c := cap(r.cur) + cap(r.prev); c > 2*maxRowRuns+64 {
+		t.Errorf("row buffers grew to %d runs", c)
+	}
+}
