@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/oned"
 	"github.com/makiuchi-d/gozxing/oned/rss"
 
 	"github.com/scannerd/scannerd/scanner/internal/bitrow"
@@ -48,14 +49,16 @@ func reverseRuns(runs, out []int) []int {
 }
 
 // dataBarFinder finds what gozxing's DataBar (RSS-14) decoder needs to take
-// anything from a row: a finder pattern, whose first two elements make up
-// 9.5/12 to 12.5/14 of its four (ISO/IEC 24724), searched from the first
-// dark pixel of the row for the left half and, in the row read right to
-// left, from the first light pixel for the right half. A row without one
-// adds nothing to what the decoder has gathered from earlier rows, so
-// skipping it only spares a repeat of an earlier answer.
+// anything from a row: a finder pattern. The decoder takes the first four
+// elements whose first two make up 9.5/12 to 12.5/14 of them, searched
+// from the first dark pixel of the row for the left half and, in the row
+// read right to left, from the first light pixel for the right half, and
+// goes no further when the element before them and their first three are
+// not one of the nine finder patterns (ISO/IEC 24724 table 6). A row
+// without one adds nothing to what the decoder has gathered from earlier
+// rows, so skipping it only spares a repeat of an earlier answer.
 func dataBarFinder(runs, rev []int) bool {
-	return finderWindows(runs, 1) || finderWindows(rev, firstLight(rev))
+	return firstFinder(runs, 1) || firstFinder(rev, firstLight(rev))
 }
 
 func firstLight(runs []int) int {
@@ -65,11 +68,30 @@ func firstLight(runs []int) int {
 	return 0
 }
 
-func finderWindows(runs []int, k int) bool {
+// dataBarFinders are the first four elements of the finder patterns of
+// GS1 DataBar Omnidirectional in modules (the fifth is 1).
+var dataBarFinders = [][]int{
+	{3, 8, 2, 1}, {3, 5, 5, 1}, {3, 3, 7, 1}, {3, 1, 9, 1}, {2, 7, 4, 1},
+	{2, 5, 6, 1}, {2, 3, 8, 1}, {1, 5, 7, 1}, {1, 3, 9, 1},
+}
+
+func firstFinder(runs []int, k int) bool {
 	for ; k+4 < len(runs); k += 2 {
-		if rss.RSSReader_isFinderPattern(runs[k : k+4]) {
-			return true
+		if !rss.RSSReader_isFinderPattern(runs[k : k+4]) {
+			continue
 		}
+		if k == 0 {
+			return false // no element before it
+		}
+		// The decoder's own test, with a little slack: the row's widths
+		// here are to a sixteenth of a pixel, its own to a pixel.
+		c := []int{runs[k-1], runs[k], runs[k+1], runs[k+2]}
+		for _, p := range dataBarFinders {
+			if oned.PatternMatchVariance(c, p, 0.6) < 0.3 {
+				return true
+			}
+		}
+		return false
 	}
 	return false
 }

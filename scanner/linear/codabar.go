@@ -176,8 +176,14 @@ func (r *Reader) readCodabar(runs []int, k int) (Symbol, bool) {
 	if k+7 >= len(runs) {
 		return Symbol{}, false
 	}
-	// A start character has one wide bar and two wide spaces.
-	widths, bits, ok := twoWidthsOf(runs[k:k+7], 1, 2)
+	// A start character has one wide bar and two wide spaces: its
+	// narrowest space is narrower than the other two, checked first, the
+	// search being tried on every bar after a quiet zone.
+	w := runs[k : k+7]
+	if n := min(w[1], w[3], w[5]); 2*n >= w[1]+w[3]+w[5]-n {
+		return Symbol{}, false
+	}
+	widths, bits, ok := twoWidthsOf(w, 1, 2)
 	if !ok || codabarByWide[bits] < codabarA {
 		return Symbol{}, false
 	}

@@ -32,8 +32,14 @@ func (r *Reader) readCode39(runs []int, k int) (Symbol, bool) {
 	if k+9 >= len(runs) {
 		return Symbol{}, false
 	}
-	// "*" has two wide bars and one wide space.
-	widths, bits, ok := twoWidthsOf(runs[k:k+9], 2, 1)
+	// "*" has two wide bars, its third and fourth, and one wide space,
+	// its first: checked on their own first, the search being tried on
+	// every bar after a quiet zone.
+	w := runs[k : k+9]
+	if min(w[4], w[6]) <= max(w[0], w[2], w[8]) || w[1] <= max(w[3], w[5], w[7]) {
+		return Symbol{}, false
+	}
+	widths, bits, ok := twoWidthsOf(w, 2, 1)
 	if !ok || code39ByWide[bits] != code39Star {
 		return Symbol{}, false
 	}

@@ -102,11 +102,11 @@ type Reader struct {
 // after each symbol found.
 func (r *Reader) Read(runs []int, formats Formats, out []Symbol) []Symbol {
 	for k := 1; k+2 < len(runs); k += 2 {
-		// Every symbology starts with a bar after a quiet zone several
-		// modules wide, wider than the first few elements of its start
-		// pattern; a line's first bar may have lost its margin to the
-		// image's edge.
-		if k > 1 && 3*runs[k-1] < 2*(runs[k]+runs[k+1]+runs[k+2]) {
+		// Every symbology starts with a bar after a quiet zone at least
+		// three times as wide as the first three elements of its start
+		// pattern on average (each symbology asks for more); a line's
+		// first bar may have lost its margin to the image's edge.
+		if k > 1 && runs[k-1] < runs[k]+runs[k+1]+runs[k+2] {
 			continue
 		}
 		if s, ok := r.readAt(runs, k, formats); ok {
