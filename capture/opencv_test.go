@@ -238,3 +238,46 @@ func TestKeepColor(t *testing.T) {
 		t.Errorf("colour frame not purged: %+v", st)
 	}
 }
+
+// After each frame an OpenCV source hands out, the Mats it decoded the
+// frame into (the colour frame as captured and its gray conversion) hold
+// only zeros: the purge of a frame covers OpenCV's copies too.
+func TestOpenCVMatsZeroedAfterEachFrame(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "one.mkv")
+	writeVideo(t, path, "FFV1", 10, []*symbols.Canvas{videoFrame(t, scanner.QRCode, "wipe-me"), videoFrame(t, scanner.QRCode, "wipe-me")})
+	src, err := capture.New(capture.Spec{Name: "file", URL: "file:" + path}, capture.Env{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := src.Open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	pool := scanner.NewPlanePool(0)
+	for i := 0; i < 2; i++ {
+		f, err := src.Read(context.Background(), pool)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res, _ := scanner.NewDecoder().Decode(f, scanner.Options{}); len(res) != 1 {
+			t.Fatalf("frame %d: %v", i, res)
+		}
+		f.Purge()
+		used := 0
+		for k, m := range capture.CaptureMats(src) {
+			if m.Empty() {
+				continue
+			}
+			used++
+			b := m.ToBytes()
+			for _, v := range b {
+				if v != 0 {
+					t.Fatalf("frame %d: capture Mat %d holds image data after the frame was handed out", i, k)
+				}
+			}
+		}
+		if used == 0 {
+			t.Fatal("no capture Mat in use")
+		}
+	}
+}

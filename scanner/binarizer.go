@@ -191,6 +191,9 @@ func (b *globalBinarizer) CreateBinarizer(src gozxing.LuminanceSource) gozxing.B
 func (b *globalBinarizer) GetBlackRow(y int, row *gozxing.BitArray) (*gozxing.BitArray, error) {
 	w := b.src.GetWidth()
 	if row == nil || row.GetSize() < w {
+		if row != nil {
+			row.Clear() // a row of an earlier view, not left behind
+		}
 		row = gozxing.NewBitArray(w)
 	} else {
 		row.Clear()

@@ -24,6 +24,7 @@ type decoder struct {
 	rows               []rowReader
 	row, work, probe   *gozxing.BitArray
 	rowScan, probeScan rowScanner
+	revWords           []uint32 // scratch of reverse
 	scratch            scratch
 	normal, harder     map[gozxing.DecodeHintType]interface{}
 	panics             int
@@ -134,6 +135,7 @@ func (p *pass) guideRows(regions []region) []int {
 // purge f.
 func (d *decoder) decode(f *Frame, opts Options) ([]Result, []PassTiming) {
 	defer d.scratch.wipe()
+	defer d.wipeRows()
 	defer d.labels.leave()
 	d.regions = d.regions[:0]
 	d.stopped = nil
@@ -231,6 +233,7 @@ func (d *decoder) runPass(p pass, syms SymbologySet, opts Options, results []Res
 		return results
 	}
 	defer wipeBitmap(bm, p.area || p.rowBased)
+	defer wipeBinarizer(bin)
 	want := 0
 	if opts.ExpectedCount > 0 {
 		want = opts.ExpectedCount - len(results)
@@ -363,6 +366,16 @@ func wipeBitmap(bm *gozxing.BinaryBitmap, computed bool) {
 	}
 	if m, err := bm.GetBlackMatrix(); err == nil {
 		m.Clear()
+	}
+}
+
+// wipeBinarizer clears the row of pixels a binarizer keeps.
+func wipeBinarizer(bin gozxing.Binarizer) {
+	switch b := bin.(type) {
+	case *globalBinarizer:
+		clear(b.lum)
+	case *hybridBinarizer:
+		clear(b.lum)
 	}
 }
 

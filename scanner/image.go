@@ -8,6 +8,7 @@ import (
 	"image/jpeg"
 	"image/png"
 	"io"
+	"io/fs"
 
 	"golang.org/x/image/bmp"
 )
@@ -51,35 +52,119 @@ func ImageFormat(data []byte) string {
 }
 
 // ReadImage reads an encoded image (PNG, JPEG, GIF or BMP) of at most
-// lim.MaxBytes from r and converts it to a gray frame from pool.
+// lim.MaxBytes from r and converts it to a gray frame from pool. The bytes
+// it read are zeroed before it returns, as is every copy DecodeImage makes.
 func ReadImage(r io.Reader, lim Limits, pool *PlanePool) (*Frame, error) {
-	data, err := io.ReadAll(io.LimitReader(r, lim.MaxBytes+1))
+	data, err := ReadEncoded(r, lim.MaxBytes, 0)
+	defer clear(data)
 	if err != nil {
 		return nil, fmt.Errorf("read image: %w", err)
 	}
 	return DecodeImage(data, lim, pool)
 }
 
+// ReadEncoded reads r to its end, at most limit+1 bytes (so that a caller
+// can tell a longer input), into one buffer it grows without leaving
+// copies behind: each buffer it outgrows is zeroed. The caller zeroes the
+// result once done with it. size, when above 0, is the expected length
+// (an HTTP Content-Length); an *os.File (or anything with a Stat method)
+// gives its own.
+func ReadEncoded(r io.Reader, limit, size int64) ([]byte, error) {
+	size++ // room to see the end
+	if st, ok := r.(interface{ Stat() (fs.FileInfo, error) }); ok {
+		if fi, err := st.Stat(); err == nil && fi.Mode().IsRegular() {
+			size = fi.Size() + 1
+		}
+	}
+	buf := make([]byte, 0, int(min(max(size, 512), limit+1)))
+	for int64(len(buf)) <= limit {
+		if len(buf) == cap(buf) {
+			grown := make([]byte, len(buf), int(min(2*int64(cap(buf)), limit+1)))
+			copy(grown, buf)
+			clear(buf)
+			buf = grown
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
+	return buf, nil
+}
+
 // DecodeImage converts an encoded image (PNG, JPEG, GIF or BMP) to a gray
 // frame from pool. The header is checked against lim before the pixels are
 // decoded, so a huge declared size costs nothing; truncated or corrupt data
 // gives an error wrapping ErrBadImage.
+//
+// No copy of the pixels outlives the call but the frame: the decoded image
+// is zeroed once converted, and, in a build that erases decoder memory
+// (ErasesDecoderMemory), every buffer the format's decoder allocated is
+// zeroed by the garbage collector once unreachable. data belongs to the
+// caller, who zeroes it.
 func DecodeImage(data []byte, lim Limits, pool *PlanePool) (*Frame, error) {
 	codec, _, err := checkImage(data, lim)
 	if err != nil {
 		return nil, err
 	}
-	img, err := codec.decode(bytes.NewReader(data))
-	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %w", ErrBadImage, codec.name, err)
+	var f *Frame
+	decodeErased(func() {
+		var img image.Image
+		img, err = codec.decode(bytes.NewReader(data))
+		if err != nil {
+			err = fmt.Errorf("%w: %s: %w", ErrBadImage, codec.name, err)
+			return
+		}
+		defer wipeImage(img)
+		b := img.Bounds()
+		if b.Dx() <= 0 || b.Dy() <= 0 || int64(b.Dx())*int64(b.Dy()) > lim.MaxPixels {
+			err = fmt.Errorf("%w: decoded %s has bounds %v", ErrBadImage, codec.name, b)
+			return
+		}
+		f = pool.Get(b.Dx(), b.Dy())
+		grayInto(f, img)
+	})
+	return f, err
+}
+
+// wipeImage zeroes the pixels of a decoded image.
+func wipeImage(img image.Image) {
+	switch m := img.(type) {
+	case *image.Gray:
+		clear(m.Pix)
+	case *image.Gray16:
+		clear(m.Pix)
+	case *image.RGBA:
+		clear(m.Pix)
+	case *image.RGBA64:
+		clear(m.Pix)
+	case *image.NRGBA:
+		clear(m.Pix)
+	case *image.NRGBA64:
+		clear(m.Pix)
+	case *image.CMYK:
+		clear(m.Pix)
+	case *image.Alpha:
+		clear(m.Pix)
+	case *image.Alpha16:
+		clear(m.Pix)
+	case *image.Paletted:
+		clear(m.Pix)
+		clear(m.Palette)
+	case *image.YCbCr:
+		clear(m.Y)
+		clear(m.Cb)
+		clear(m.Cr)
+	case *image.NYCbCrA:
+		clear(m.Y)
+		clear(m.Cb)
+		clear(m.Cr)
+		clear(m.A)
 	}
-	b := img.Bounds()
-	if b.Dx() <= 0 || b.Dy() <= 0 || int64(b.Dx())*int64(b.Dy()) > lim.MaxPixels {
-		return nil, fmt.Errorf("%w: decoded %s has bounds %v", ErrBadImage, codec.name, b)
-	}
-	f := pool.Get(b.Dx(), b.Dy())
-	grayInto(f, img)
-	return f, nil
 }
 
 // CheckImage reads an encoded image's format and size from its header and

@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"math"
+	"math/bits"
 
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/oned"
@@ -25,6 +26,10 @@ type rowReader struct {
 	// start, when set, tells whether a row holds the decoder's start
 	// pattern; rows without one are not given to the decoder.
 	start startFilter
+	// copiesRows is set for gozxing decoders that reverse the row they
+	// are given with BitArray.Reverse, which leaves the row's bits behind
+	// in memory nothing can reach to zero: they run with decodeErased.
+	copiesRows bool
 }
 
 // newRowReaders returns the row readers that gozxing provides: GS1
@@ -35,7 +40,7 @@ func newRowReaders() []rowReader {
 			// gozxing counts a pair from its second sighting on, and
 			// answers once both halves have been counted twice.
 			probe: rss.NewRSS14Reader().(oned.RowDecoder), sightings: 3,
-			syms: NewSymbologySet(DataBar), start: dataBarFinder},
+			syms: NewSymbologySet(DataBar), start: dataBarFinder, copiesRows: true},
 	}
 }
 
@@ -124,6 +129,7 @@ func (d *decoder) scanRows(src gozxing.LuminanceSource, bm *gozxing.BinaryBitmap
 	if len(readers) > 0 && (d.row == nil || d.row.GetSize() != width) {
 		// Rows are reversed in place, so their size must be the image
 		// width exactly: gozxing reuses any larger row it is given.
+		d.wipeRows() // the old rows hold the previous pass's image
 		d.row = gozxing.NewBitArray(width)
 		d.probe = gozxing.NewBitArray(width)
 	}
@@ -187,13 +193,13 @@ func (d *decoder) scanRows(src gozxing.LuminanceSource, bm *gozxing.BinaryBitmap
 					}
 					d.row, got = row, true
 					if dir == 1 {
-						row.Reverse()
+						d.reverse(row)
 					}
 				}
 				hits = d.readAlongRow(src, bm, r, idx[k], y, dir == 1, hints, hits)
 			}
 			if got && dir == 0 {
-				d.row.Reverse()
+				d.reverse(d.row)
 			}
 		}
 	}
@@ -286,12 +292,15 @@ func (d *decoder) readAlongRow(src gozxing.LuminanceSource, bm *gozxing.BinaryBi
 	width := bm.GetWidth()
 	work := d.work
 	if work == nil || work.GetSize() != d.row.GetSize() {
+		if work != nil {
+			work.Clear()
+		}
 		work = gozxing.NewBitArray(d.row.GetSize())
 		d.work = work
 	}
 	copy(work.GetBitArray(), d.row.GetBitArray())
 	for attempt := 0; attempt < 4; attempt++ {
-		res, ok := d.decodeRow(r.decoder(reversed), y, work, hints)
+		res, ok := d.decodeRow(r.decoder(reversed), r.copiesRows, y, work, hints)
 		if !ok {
 			return hits
 		}
@@ -401,7 +410,7 @@ func (d *decoder) probeGozxing(bm *gozxing.BinaryBitmap, h *lineHit, y int, hint
 	}
 	d.probe = row
 	if h.reversed {
-		row.Reverse()
+		d.reverse(row)
 	}
 	r := d.rowReaders[h.reader]
 	res, ok := d.probeRow(&r, y, row, h.reversed, hints)
@@ -412,19 +421,60 @@ func (d *decoder) probeGozxing(bm *gozxing.BinaryBitmap, h *lineHit, y int, hint
 func (d *decoder) probeRow(r *rowReader, y int, row *gozxing.BitArray, reversed bool,
 	hints map[gozxing.DecodeHintType]interface{}) (*gozxing.Result, bool) {
 	if r.probe == nil {
-		return d.decodeRow(r.decoder(reversed), y, row, hints)
+		return d.decodeRow(r.decoder(reversed), r.copiesRows, y, row, hints)
 	}
 	resetDecoder(r.probe)
 	var res *gozxing.Result
 	ok := false
 	for range r.sightings {
-		res, ok = d.decodeRow(r.probe, y, row, hints)
+		res, ok = d.decodeRow(r.probe, r.copiesRows, y, row, hints)
 	}
 	return res, ok
 }
 
+// reverse reverses row in place, as gozxing's BitArray.Reverse does but
+// without leaving the row behind in a copy: the bits are image data.
+func (d *decoder) reverse(row *gozxing.BitArray) {
+	words, size := row.GetBitArray(), row.GetSize()
+	n := (size + 31) / 32
+	if cap(d.revWords) < n {
+		clear(d.revWords)
+		d.revWords = make([]uint32, n)
+	}
+	rev := d.revWords[:n]
+	for i := 0; i < n; i++ {
+		rev[n-1-i] = bits.Reverse32(words[i])
+	}
+	if shift := uint(n*32 - size); shift != 0 {
+		for i := 0; i < n-1; i++ {
+			rev[i] = rev[i]>>shift | rev[i+1]<<(32-shift)
+		}
+		rev[n-1] >>= shift
+	}
+	copy(words, rev)
+	clear(rev)
+}
+
+// wipeRows zeroes the rows the row readers keep between frames: binarized
+// rows, gray rows, their widths, and what the linear reader read.
+func (d *decoder) wipeRows() {
+	for _, r := range []*gozxing.BitArray{d.row, d.work, d.probe} {
+		if r != nil {
+			r.Clear()
+		}
+	}
+	clear(d.revWords[:cap(d.revWords)])
+	d.rowScan.wipe()
+	d.probeScan.wipe()
+	for _, a := range d.areaReaders {
+		if a.wipe != nil {
+			a.wipe()
+		}
+	}
+}
+
 // decodeRow runs one row decoder, turning a decoder panic into a miss.
-func (d *decoder) decodeRow(dec oned.RowDecoder, y int, row *gozxing.BitArray,
+func (d *decoder) decodeRow(dec oned.RowDecoder, copiesRows bool, y int, row *gozxing.BitArray,
 	hints map[gozxing.DecodeHintType]interface{}) (res *gozxing.Result, ok bool) {
 	defer func() {
 		if p := recover(); p != nil {
@@ -432,7 +482,12 @@ func (d *decoder) decodeRow(dec oned.RowDecoder, y int, row *gozxing.BitArray,
 			res, ok = nil, false
 		}
 	}()
-	res, err := dec.DecodeRow(y, row, hints)
+	var err error
+	if copiesRows {
+		decodeErased(func() { res, err = dec.DecodeRow(y, row, hints) })
+	} else {
+		res, err = dec.DecodeRow(y, row, hints)
+	}
 	return res, err == nil && res != nil
 }
 

@@ -39,6 +39,14 @@ type rowScanner struct {
 	minEdges int
 }
 
+// wipe zeroes what the scanner keeps of the last row it read: image data.
+func (s *rowScanner) wipe() {
+	clear(s.lum[:cap(s.lum)])
+	clear(s.fwd[:cap(s.fwd)])
+	clear(s.rev[:cap(s.rev)])
+	clear(s.found[:cap(s.found)])
+}
+
 // runs binarizes row y of src into s.fwd and s.rev and reports whether it
 // has enough changes to cross a barcode: the black point of the row's
 // histogram, as globalBinarizer.GetBlackRow finds it, on the row

@@ -41,6 +41,9 @@ type areaReader struct {
 	rowBased bool
 	// costly readers search without TRY_HARDER in the first pass.
 	costly bool
+	// wipe, when set, zeroes the image rows the reader keeps between
+	// frames.
+	wipe func()
 }
 
 // reads reports whether the reader reads any of syms.
@@ -89,7 +92,7 @@ func newAreaReaders() []areaReader {
 		{sym: DataMatrix, corners: cornersTLBLBRTR, read: multiple(dm), costly: true},
 		{sym: Aztec, corners: cornersTLBLBRTR, read: multiple(az), costly: true},
 		{sym: PDF417, corners: cornersTLBLBRTR, read: multiple(pdf), costly: true},
-		{sym: DataBarExpanded, corners: cornersTLBLBRTR, read: multiple(dbx), rowBased: true, costly: true},
+		{sym: DataBarExpanded, corners: cornersTLBLBRTR, read: multiple(dbx), rowBased: true, costly: true, wipe: dbx.Wipe},
 		{sym: MaxiCode, corners: cornersTLBLBRTR, read: single(maxi), costly: true},
 		{sym: MicroQR, corners: cornersTLBLBRTR, read: multiple(mqr), costly: true},
 		postalReader(),

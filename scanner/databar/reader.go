@@ -37,6 +37,18 @@ var _ gozxing.Reader = (*Reader)(nil)
 // NewReader returns a Reader.
 func NewReader() *Reader { return &Reader{} }
 
+// Wipe zeroes the binarized rows the Reader keeps from the last image it
+// read: they are image data.
+func (r *Reader) Wipe() {
+	for _, row := range []*gozxing.BitArray{r.rows.row, r.rows.above, r.rows.below} {
+		if row != nil {
+			row.Clear()
+		}
+	}
+	clear(r.rows.runs[:cap(r.rows.runs)])
+	clear(r.rows.pos[:cap(r.rows.pos)])
+}
+
 // DecodeWithoutHints decodes with default effort.
 func (r *Reader) DecodeWithoutHints(image *gozxing.BinaryBitmap) (*gozxing.Result, error) {
 	return r.Decode(image, nil)

@@ -1,0 +1,111 @@
+package scanner
+
+import (
+	"image"
+	"image/color"
+	"math/rand/v2"
+	"reflect"
+	"slices"
+	"testing"
+
+	"github.com/makiuchi-d/gozxing"
+)
+
+// The decoder reverses rows in place; the result is gozxing's.
+func TestReverseRowMatchesGozxing(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 3))
+	d := newDecoder()
+	for _, size := range []int{1, 5, 31, 32, 33, 63, 64, 65, 100, 1920} {
+		a, b := gozxing.NewBitArray(size), gozxing.NewBitArray(size)
+		for i := 0; i < size; i++ {
+			if rng.IntN(2) == 0 {
+				a.Set(i)
+				b.Set(i)
+			}
+		}
+		a.Reverse()
+		d.reverse(b)
+		if !slices.Equal(a.GetBitArray(), b.GetBitArray()) {
+			t.Fatalf("size %d: reversed %x, gozxing %x", size, b.GetBitArray(), a.GetBitArray())
+		}
+	}
+}
+
+// After a frame the decoder keeps no image data in the buffers it reuses:
+// the scratch planes and the binarized rows of its row readers.
+func TestDecoderKeepsNoRowsAfterAFrame(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 4))
+	const w, h = 1200, 500
+	pool := NewPlanePool(0)
+	f := pool.Get(w, h)
+	for i := range f.Pix {
+		f.Pix[i] = byte(rng.IntN(2) * 255)
+	}
+	d := newDecoder()
+	d.decode(f, Options{TryHarder: true, TryInverted: true, TryRotated: true})
+	f.Purge()
+	zero := func(name string, words []uint32) {
+		for _, v := range words {
+			if v != 0 {
+				t.Errorf("%s holds image data after the frame", name)
+				return
+			}
+		}
+	}
+	for name, r := range map[string]*gozxing.BitArray{"row": d.row, "work": d.work, "probe": d.probe} {
+		if r != nil {
+			zero(name, r.GetBitArray())
+		}
+	}
+	zero("reversed row", d.revWords[:cap(d.revWords)])
+	for name, b := range map[string][]byte{"matrix": d.scratch.mat, "half": d.scratch.half, "double": d.scratch.double} {
+		if slices.ContainsFunc(b[:cap(b)], func(v byte) bool { return v != 0 }) {
+			t.Errorf("scratch %s holds image data after the frame", name)
+		}
+	}
+	for _, rs := range []*rowScanner{&d.rowScan, &d.probeScan} {
+		if slices.ContainsFunc(rs.lum[:cap(rs.lum)], func(v byte) bool { return v != 0 }) {
+			t.Error("a gray row kept after the frame")
+		}
+		if slices.ContainsFunc(rs.fwd[:cap(rs.fwd)], func(v int) bool { return v != 0 }) {
+			t.Error("the widths of a row kept after the frame")
+		}
+	}
+}
+
+// wipeImage zeroes the pixels of every kind of image the decoders return.
+func TestWipeImage(t *testing.T) {
+	r := image.Rect(0, 0, 7, 5)
+	imgs := []image.Image{
+		image.NewGray(r), image.NewGray16(r), image.NewRGBA(r), image.NewRGBA64(r), image.NewNRGBA(r),
+		image.NewNRGBA64(r), image.NewCMYK(r), image.NewAlpha(r), image.NewAlpha16(r),
+		image.NewPaletted(r, color.Palette{color.Black, color.White}),
+		image.NewYCbCr(r, image.YCbCrSubsampleRatio420), image.NewNYCbCrA(r, image.YCbCrSubsampleRatio444),
+	}
+	for _, img := range imgs {
+		planes := imagePlanes(img)
+		for _, p := range planes {
+			for i := range p {
+				p[i] = 0x5a
+			}
+		}
+		wipeImage(img)
+		for _, p := range planes {
+			if slices.ContainsFunc(p, func(v byte) bool { return v != 0 }) {
+				t.Errorf("%T not wiped", img)
+			}
+		}
+	}
+}
+
+func imagePlanes(img image.Image) [][]byte {
+	switch m := img.(type) {
+	case *image.YCbCr:
+		return [][]byte{m.Y, m.Cb, m.Cr}
+	case *image.NYCbCrA:
+		return [][]byte{m.Y, m.Cb, m.Cr, m.A}
+	case *image.Paletted:
+		return [][]byte{m.Pix}
+	}
+	return [][]byte{reflect.ValueOf(img).Elem().FieldByName("Pix").Bytes()}
+}
