@@ -45,16 +45,18 @@ type Client struct {
 
 	ltsURLs *endpoints
 
-	store *store
-	id    *Identity
-	clock deviceClock
-	meter meter
-	gate  atomic.Pointer[gate]
+	store   *store
+	id      *Identity
+	clock   deviceClock
+	commits commitQueue
+	lease   leaseState // guarded by commits.mu
+	mark    marker
+	gate    atomic.Pointer[gate]
 
-	flushMu     sync.Mutex // serializes Flush and guards store for Close
-	clockSaved  time.Time
-	loggedState State      // owned by flushLoop
-	syncMu      sync.Mutex // one sync at a time
+	storeMu     sync.Mutex   // guards store for Close
+	clockSaved  atomic.Int64 // device time (unix nanos) last written to the store
+	loggedState State        // owned by tickLoop
+	syncMu      sync.Mutex   // one sync at a time
 
 	mu        sync.Mutex // guards the fields below
 	lastSync  time.Time
@@ -69,10 +71,10 @@ type Client struct {
 	closed  atomic.Bool
 }
 
-// The engine's gate (scanner.Gate) and meter.
+// The engine's gate (scanner.Gate) and the daemon's meter.
 var _ interface {
 	Permit(now time.Time, source string) (scanner.SymbologySet, error)
-	Count(scanner.Symbology)
+	Record([]scanner.Symbology) (int, error)
 } = (*Client)(nil)
 
 // New checks cfg and returns a client that is not yet open.
@@ -94,6 +96,8 @@ func New(cfg Config, o Options) (*Client, error) {
 	c := &Client{cfg: cfg, now: o.Now, log: o.Logger, http: o.HTTPClient, software: o.Software, pins: pins, syncNow: make(chan struct{}, 1)}
 	c.ltsURLs = newEndpoints(cfg.ltsURLs(), syncBackoff(time.Duration(cfg.RetryMax)))
 	c.clock.now = o.Now
+	c.commits.cond.L = &c.commits.mu
+	c.mark.path = markPath(&cfg)
 	c.gate.Store(refusedGate(StateNotAuthorized, fmt.Errorf("%w (licensing not started)", ErrNotAuthorized)))
 	if c.http == nil && cfg.Mode() == ModeLTS {
 		hc, err := httpClientFor(&cfg)
@@ -141,8 +145,10 @@ func httpClientFor(cfg *Config) (*http.Client, error) {
 }
 
 // Open opens the store, loads identity and authorization, and starts the
-// background flusher (every second) and sync loop. A corrupt store is moved
-// aside and reported in Status.
+// background work: a once-a-second tick (license state changes, the clock,
+// the rollback mark) and the sync loop. A corrupt store is moved aside and a
+// store restored from an older copy is caught up from the rollback mark;
+// Status reports both.
 func (c *Client) Open(ctx context.Context) error {
 	if err := c.open(ctx); err != nil {
 		return err
@@ -150,7 +156,7 @@ func (c *Client) Open(ctx context.Context) error {
 	bg, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	c.cancel = cancel
 	c.wg.Add(2)
-	go c.flushLoop(bg)
+	go c.tickLoop(bg)
 	go c.syncLoop(bg)
 	return nil
 }
@@ -160,17 +166,32 @@ func (c *Client) open(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	s, id, note, err := openStore(c.cfg.StateDir, c.cfg.MachineIDFile, c.now(), c.log)
+	s, id, err := openStore(c.cfg.StateDir, c.cfg.MachineIDFile, c.now(), c.log)
 	if err != nil {
 		return err
 	}
-	c.store, c.id, c.recovered = s, id, note
+	c.store, c.id = s, id
+	if err := c.checkRollback(); err != nil {
+		s.close()
+		return err
+	}
+	var rec recoveryRecord
+	if found, err := s.getJSON(bucketMeta, keyRecovery, &rec); err == nil && found {
+		c.recovered = rec.String()
+	}
 	var clk clockRecord
 	if _, err := s.getJSON(bucketMeta, keyClock, &clk); err != nil {
+		s.close()
 		return fmt.Errorf("open licensing store: %w", err)
 	}
 	c.clock.restore(clk)
-	c.clockSaved = c.clock.tick()
+	if err := c.saveClock(); err != nil {
+		s.close()
+		return err
+	}
+	if err := c.writeMark(); err != nil {
+		c.log.Error("rollback mark not written: a restored copy of the state directory would go unnoticed", "err", err)
+	}
 	var last syncRecord
 	if _, err := s.getJSON(bucketMeta, keySync, &last); err == nil {
 		c.lastSync, c.lastErr = last.Last, last.Error
@@ -183,6 +204,9 @@ func (c *Client) open(ctx context.Context) error {
 	default:
 		rec, err := c.authRecord()
 		if err != nil {
+			return err
+		}
+		if err := c.loadLease(); err != nil {
 			return err
 		}
 		c.gate.Store(c.gateFor(rec))
@@ -225,24 +249,29 @@ func (c *Client) Device() string {
 	return c.id.Device
 }
 
-// Close stops the background work, flushes the meter and closes the store.
-// It is idempotent.
+// Close stops the background work, waits for the counts being written,
+// saves the clock and the rollback mark and closes the store. It is
+// idempotent.
 func (c *Client) Close() error {
 	if !c.closed.CompareAndSwap(false, true) {
 		return nil
 	}
+	c.closeCommits()
 	if c.cancel != nil {
 		c.cancel()
 	}
 	c.wg.Wait()
 	c.syncMu.Lock() // wait for an on-demand sync to finish
 	defer c.syncMu.Unlock()
+	c.storeMu.Lock()
+	defer c.storeMu.Unlock()
 	if c.store == nil {
 		return nil
 	}
-	err := c.Flush()
-	c.flushMu.Lock()
-	defer c.flushMu.Unlock()
+	err := c.saveClock()
+	if merr := c.writeMark(); err == nil {
+		err = merr
+	}
 	if cerr := c.store.close(); err == nil {
 		err = cerr
 	}
@@ -250,7 +279,21 @@ func (c *Client) Close() error {
 	return err
 }
 
-func (c *Client) flushLoop(ctx context.Context) {
+// saveClock writes the device clock's high water mark to the store.
+func (c *Client) saveClock() error {
+	now := c.clock.tick()
+	clk := c.clock.record()
+	if err := c.store.putMeta(keyClock, &clk); err != nil {
+		return fmt.Errorf("save device clock: %w", err)
+	}
+	c.clockSaved.Store(now.UnixNano())
+	return nil
+}
+
+// tickLoop runs once a second: it logs license state changes, saves the
+// clock when a minute passed without a write that saved it, and brings the
+// rollback mark up to the store.
+func (c *Client) tickLoop(ctx context.Context) {
 	defer c.wg.Done()
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
@@ -259,10 +302,21 @@ func (c *Client) flushLoop(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if err := c.Flush(); err != nil {
-				c.log.Error("licensing flush", "err", err)
-			}
-			c.logStateChange()
 		}
+		c.logStateChange()
+		c.storeMu.Lock()
+		if c.store != nil {
+			if c.clock.tick().Sub(time.Unix(0, c.clockSaved.Load())) >= time.Minute {
+				if err := c.saveClock(); err != nil {
+					c.log.Error("licensing", "err", err)
+				}
+			}
+			if c.markBehind() {
+				if err := c.writeMark(); err != nil {
+					c.log.Error("licensing", "err", err)
+				}
+			}
+		}
+		c.storeMu.Unlock()
 	}
 }

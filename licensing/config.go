@@ -55,6 +55,11 @@ type Config struct {
 	// MachineIDFile is read to derive the device UUID; when it is missing a
 	// random UUID is made once and kept in the store.
 	MachineIDFile string `toml:"machine_id_file"`
+	// MarkFile is the rollback mark, kept outside the state directory so
+	// that a copy of the state directory put back is noticed. Default:
+	// licensing.mark in a directory beside StateDir named after it with
+	// "-mark" (/var/lib/scannerd-mark/licensing.mark).
+	MarkFile string `toml:"mark_file"`
 }
 
 // Duration is a time.Duration written as a Go duration string ("5m").

@@ -28,13 +28,15 @@ report_interval = "2m"
 retry_max = "15m"
 request_timeout = "20s"
 machine_id_file = "/etc/machine-id"
+mark_file = "/var/lib/scannerd-mark/licensing.mark"
 `
 	var c Config
 	if _, err := conf.Decode("scannerd.toml", []byte(doc), &c); err != nil {
 		t.Fatal(err)
 	}
 	if time.Duration(c.ReportInterval) != 2*time.Minute || time.Duration(c.RetryMax) != 15*time.Minute ||
-		c.HandshakeCode != "K7QF-2M9X-TR4D" || c.PasswordFile != "/etc/scannerd/lts-password" || len(c.LTSKeys) != 1 || len(c.LTSURLs) != 1 {
+		c.HandshakeCode != "K7QF-2M9X-TR4D" || c.PasswordFile != "/etc/scannerd/lts-password" || len(c.LTSKeys) != 1 || len(c.LTSURLs) != 1 ||
+		c.MarkFile != "/var/lib/scannerd-mark/licensing.mark" {
 		t.Fatalf("decoded %+v", c)
 	}
 	for _, bad := range []string{

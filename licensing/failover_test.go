@@ -25,7 +25,7 @@ func TestFailsOverBetweenLTSURLs(t *testing.T) {
 		t.Fatalf("first sync: %s via %q", st.State, st.LTSURL)
 	}
 	e.lts.Stop()
-	count(c, scanner.QRCode, 3)
+	count(t, c, scanner.QRCode, 3)
 	mustSync(t, c)
 	if st := c.Status(); st.LTSURL != second.URL || st.PendingScans != 0 {
 		t.Fatalf("with the first down: via %q, %d scans pending", st.LTSURL, st.PendingScans)
@@ -34,7 +34,7 @@ func TestFailsOverBetweenLTSURLs(t *testing.T) {
 		t.Fatalf("totals %v", got)
 	}
 	second.Stop()
-	count(c, scanner.QRCode, 2)
+	count(t, c, scanner.QRCode, 2)
 	if err := c.Sync(t.Context()); err == nil {
 		t.Fatal("sync with every replica down succeeded")
 	}

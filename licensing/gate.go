@@ -32,8 +32,12 @@ func (c *Client) Permit(now time.Time, source string) (scanner.SymbologySet, err
 	if g.err != nil {
 		return 0, g.err
 	}
-	if !c.clock.at(now).Before(g.until) {
+	dev := c.clock.at(now)
+	if !dev.Before(g.until) {
 		return 0, g.expiredErr
+	}
+	if err := c.leaseRefusal(dev); err != nil {
+		return 0, err
 	}
 	return g.allowed, nil
 }

@@ -3,7 +3,6 @@ package licensing
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -110,15 +109,29 @@ func (e *env) open(t testing.TB, cfg Config) *Client {
 // crash drops a client the way kill -9 would: nothing in memory is flushed.
 func crash(c *Client) {
 	c.closed.Store(true)
-	c.flushMu.Lock()
+	c.closeCommits()
+	c.storeMu.Lock()
 	c.store.close()
 	c.store = nil
-	c.flushMu.Unlock()
+	c.storeMu.Unlock()
 }
 
-func count(c *Client, sym scanner.Symbology, n int) {
-	for i := 0; i < n; i++ {
-		c.Count(sym)
+// count meters n scans of sym, delivered together, as the daemon does
+// before it delivers them.
+func count(t testing.TB, c *Client, sym scanner.Symbology, n int) {
+	t.Helper()
+	syms := make([]scanner.Symbology, n)
+	for i := range syms {
+		syms[i] = sym
+	}
+	record(t, c, syms...)
+}
+
+// record meters one delivery of results of the given symbologies.
+func record(t testing.TB, c *Client, syms ...scanner.Symbology) {
+	t.Helper()
+	if n, err := c.Record(syms); err != nil || n != len(syms) {
+		t.Fatalf("Record(%v) = %d, %v", syms, n, err)
 	}
 }
 
@@ -171,13 +184,4 @@ func (r replayer) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	resp.Body = io.NopCloser(bytes.NewReader(*r.recorded))
 	return resp, nil
-}
-
-func mustJSON(t *testing.T, v any) string {
-	t.Helper()
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
 }

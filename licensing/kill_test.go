@@ -22,8 +22,17 @@ import (
 // TestMain lets the test binary run as a scanning device for the kill test.
 func TestMain(m *testing.M) {
 	if dir := os.Getenv("LICENSING_TEST_DAMAGE"); dir != "" {
-		damageStores(dir)
+		if err := damageStores(dir); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
 		os.Exit(0)
+	}
+	if spec := os.Getenv("LICENSING_TEST_START"); spec != "" {
+		if err := startDevice(spec); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
 	}
 	if cfg := os.Getenv("LICENSING_TEST_DEVICE"); cfg != "" {
 		if err := runDevice(cfg); err != nil {
@@ -51,7 +60,7 @@ func runDevice(spec string) error {
 	go func() {
 		syms := []scanner.Symbology{scanner.QRCode, scanner.Aztec, scanner.UPCA}
 		for i := 0; ; i++ {
-			c.Count(syms[i%len(syms)])
+			c.Record(syms[i%len(syms) : i%len(syms)+1])
 			if i%50 == 0 {
 				time.Sleep(time.Millisecond)
 			}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -67,12 +68,11 @@ func TestEndToEnd(t *testing.T) {
 	if err != nil || set != scanner.NewSymbologySet(scanner.QRCode, scanner.EAN13, scanner.Code128) {
 		t.Fatalf("Permit = %v, %v", set, err)
 	}
-	count(c, scanner.QRCode, 40)
-	count(c, scanner.EAN13, 7)
-	c.Flush()
+	count(t, c, scanner.QRCode, 40)
+	count(t, c, scanner.EAN13, 7)
 	e.lts.Clock.Advance(2 * time.Hour) // a second slot
-	count(c, scanner.QRCode, 3)
-	count(c, scanner.Code128, 11)
+	count(t, c, scanner.QRCode, 3)
+	count(t, c, scanner.Code128, 11)
 	st := c.Status()
 	if st.PendingScans != 61 || st.Pending["QR_CODE"] != 43 {
 		t.Fatalf("pending before sync: %+v", st)
@@ -105,8 +105,8 @@ func TestOfflineForDaysThenBack(t *testing.T) {
 		if _, err := c.Permit(clock.Now(), ""); err != nil {
 			t.Fatalf("after %dh offline: %v", h+6, err)
 		}
-		count(c, scanner.QRCode, h%7+1)
-		count(c, scanner.DataMatrix, 2)
+		count(t, c, scanner.QRCode, h%7+1)
+		count(t, c, scanner.DataMatrix, 2)
 		want["QR_CODE"] += uint64(h%7 + 1)
 		want["DATA_MATRIX"] += 2
 		if err := c.Sync(context.Background()); !errors.Is(err, errLinkDown) {
@@ -149,9 +149,9 @@ func TestClockSetBackDoesNotExtendOfflinePeriod(t *testing.T) {
 	e.link.down.Store(true)
 	clock := e.lts.Clock
 	clock.Advance(4 * day)
-	c.Flush()
+	c.saveClock()
 	clock.Advance(-3 * day) // the clock is set back three days
-	c.Flush()
+	c.saveClock()
 	clock.Advance(3*day + time.Hour) // 4 real days later: 8 days since authorization
 	if _, err := c.Permit(clock.Now(), ""); !errors.Is(err, ErrExpired) {
 		t.Fatalf("8 real days with the clock set back: %v", err)
@@ -169,8 +169,17 @@ func TestRevokedAndOverQuota(t *testing.T) {
 	e := newEnv(t, wire.License{ID: "S", Type: wire.LicensePerScan, ScansPerPeriod: 100, Period: wire.PeriodDay}, lts.Handshake{})
 	c := e.open(t, e.config())
 	mustSync(t, c)
-	count(c, scanner.QRCode, 100)
-	mustSync(t, c)
+	// The device meters up to its lease, a share of the quota, and is
+	// granted more as it syncs, until the quota is used up.
+	metered := 0
+	for i := 0; i < 30; i++ {
+		n, _ := c.Record(slices.Repeat([]scanner.Symbology{scanner.QRCode}, 40))
+		metered += n
+		c.Sync(context.Background())
+	}
+	if metered != 100 {
+		t.Fatalf("metered %d scans of a quota of 100", metered)
+	}
 	if _, err := c.Permit(e.lts.Clock.Now(), ""); !errors.Is(err, ErrOverQuota) {
 		t.Fatalf("at quota: %v", err)
 	}
@@ -186,8 +195,8 @@ func TestRevokedAndOverQuota(t *testing.T) {
 	if err := e.lts.SetDeviceState(c.Device(), lts.DeviceRevoke); err != nil {
 		t.Fatal(err)
 	}
+	count(t, c, scanner.EAN13, 3)
 	e.lts.Clock.Advance(4 * day) // time to renew
-	count(c, scanner.EAN13, 3)
 	if err := c.Sync(context.Background()); !errors.Is(err, &wire.Error{Code: wire.CodeRevoked}) {
 		t.Fatalf("sync when revoked: %v", err)
 	}
@@ -234,9 +243,9 @@ func TestReplyFromAnotherRequestIsRefused(t *testing.T) {
 	var recorded []byte
 	e.link.onReply = nil
 	c.http = &http.Client{Transport: replayer{&recorded, e.link}}
-	count(c, scanner.QRCode, 1)
+	count(t, c, scanner.QRCode, 1)
 	mustSync(t, c)
-	count(c, scanner.QRCode, 1)
+	count(t, c, scanner.QRCode, 1)
 	if err := c.Sync(context.Background()); !errors.Is(err, wire.ErrReplay) {
 		t.Fatalf("replayed reply: %v", err)
 	}
@@ -368,7 +377,7 @@ func TestWrongPinnedKey(t *testing.T) {
 	cfg := e.config()
 	cfg.LTSKeys = []string{other.Public().String()}
 	c := e.open(t, cfg)
-	count(c, scanner.QRCode, 2)
+	count(t, c, scanner.QRCode, 2)
 	err := c.Sync(context.Background())
 	if err == nil || !strings.Contains(err.Error(), string(wire.CodeBadSeal)) {
 		t.Fatalf("sync with a wrong pinned key: %v", err)

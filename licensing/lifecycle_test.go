@@ -30,7 +30,7 @@ func TestOpenSyncsAtStartAndCloseFlushes(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	count(c, scanner.Aztec, 5)
+	count(t, c, scanner.Aztec, 5)
 	if err := c.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -65,5 +65,29 @@ func TestAnotherDevicesAuthorizationIsRefused(t *testing.T) {
 	}
 	if st := b.Status(); st.State != StateNotAuthorized {
 		t.Fatalf("status %+v", st)
+	}
+}
+
+// The last sync Status shows is the last time the LTS answered: a sync
+// with nothing to send still asks the LTS (it renews the authorization),
+// and fails while the LTS is down.
+func TestLastSyncIsTheLastAnswer(t *testing.T) {
+	e := newEnv(t, wire.License{}, lts.Handshake{})
+	c := e.open(t, e.config())
+	mustSync(t, c)
+	answered := c.Status().LastSync
+	e.link.down.Store(true)
+	e.lts.Clock.Advance(time.Hour)
+	if err := c.Sync(context.Background()); err == nil {
+		t.Fatal("a sync with nothing to send succeeded with the LTS down")
+	}
+	st := c.Status()
+	if !st.LastSync.Equal(answered) || st.LastSyncError == "" {
+		t.Fatalf("LTS down: last sync %v (answered %v), error %q", st.LastSync, answered, st.LastSyncError)
+	}
+	e.link.down.Store(false)
+	mustSync(t, c)
+	if st := c.Status(); !st.LastSync.After(answered) || st.LastSyncError != "" {
+		t.Fatalf("LTS back: %+v", st)
 	}
 }

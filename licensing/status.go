@@ -4,7 +4,6 @@ import (
 	"time"
 
 	"github.com/scannerd/scannerd/licensing/wire"
-	"github.com/scannerd/scannerd/scanner"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -26,6 +25,9 @@ type Status struct {
 	OfflineLeft        string      `json:"offline_left"`
 	Symbologies        []string    `json:"symbologies"`
 	Quota              *wire.Quota `json:"quota,omitempty"`
+	// Lease is the device's share of the scan quota (when there is one):
+	// what it may meter in the period, and what it metered.
+	Lease *LeaseStatus `json:"lease,omitempty"`
 
 	// Pending usage, not yet acknowledged by the LTS, per symbology.
 	Pending        map[string]uint64 `json:"pending"`
@@ -40,7 +42,23 @@ type Status struct {
 	LTSMessage    string    `json:"lts_message,omitempty"` // the LTS's last refusal, if any
 	NextSync      time.Time `json:"next_sync,omitzero"`
 
-	StoreRecovered string `json:"store_recovered,omitempty"` // set when a corrupt store was moved aside
+	// StoreRecovered says when and why the store was last rebuilt: moved
+	// aside because it did not open or verify, or caught up from the
+	// rollback mark because an older copy was put back. It stays until the
+	// next rebuild.
+	StoreRecovered string `json:"store_recovered,omitempty"`
+	// RollbackMark names the rollback mark file; RollbackMarkError says why
+	// it could not be written (then a restored copy would go unnoticed).
+	RollbackMark      string `json:"rollback_mark"`
+	RollbackMarkError string `json:"rollback_mark_error,omitempty"`
+}
+
+// LeaseStatus is the scan lease in Status.
+type LeaseStatus struct {
+	Period string    `json:"period"`
+	Ends   time.Time `json:"ends"`
+	Scans  uint64    `json:"scans"`
+	Used   uint64    `json:"used"`
 }
 
 // Status returns the current license state.
@@ -52,7 +70,7 @@ func (c *Client) Status() Status {
 	if permitErr != nil {
 		st.Message = permitErr.Error()
 		if st.State == StateAuthorized {
-			st.State = StateExpired
+			st.State = stateOf(permitErr) // run out, or the scan lease used up
 		}
 	}
 	if g.auth != nil {
@@ -77,12 +95,12 @@ func (c *Client) Status() Status {
 	for _, s := range g.allowed.All() {
 		st.Symbologies = append(st.Symbologies, s.String())
 	}
-	for i := range c.meter.counts {
-		if n := c.meter.counts[i].Load(); n > 0 {
-			st.Pending[scanner.Symbology(i).String()] += n
-		}
+	c.commits.mu.Lock()
+	if r := c.lease.rec; r != nil {
+		st.Lease = &LeaseStatus{Period: r.Period, Ends: r.End, Scans: r.Scans, Used: r.Used + c.lease.pending}
 	}
-	c.flushMu.Lock()
+	c.commits.mu.Unlock()
+	c.storeMu.Lock()
 	if c.store != nil {
 		if rec, err := c.authRecord(); err == nil && rec != nil && rec.Quota.Limit > 0 {
 			q := rec.Quota
@@ -107,7 +125,7 @@ func (c *Client) Status() Status {
 			})
 		})
 	}
-	c.flushMu.Unlock()
+	c.storeMu.Unlock()
 	for _, n := range st.Pending {
 		st.PendingScans += n
 	}
@@ -115,14 +133,19 @@ func (c *Client) Status() Status {
 	st.LastSync, st.LastSyncError, st.NextSync, st.StoreRecovered, st.LTSMessage = c.lastSync, c.lastErr, c.nextSync, c.recovered, c.ltsNote
 	c.mu.Unlock()
 	st.LTSURL, st.LTSAnswered = c.ltsURLs.lastAnswered()
+	c.mark.mu.Lock()
+	st.RollbackMark = c.mark.path
+	if c.mark.err != nil {
+		st.RollbackMarkError = c.mark.err.Error()
+	}
+	c.mark.mu.Unlock()
 	return st
 }
 
-// Totals returns the number of scans ever metered and flushed, per
-// symbology: what the LTS will have counted once every report is sent.
+// Totals returns the number of scans ever metered, per symbology: what the LTS will have counted once every report is sent.
 func (c *Client) Totals() (map[string]uint64, error) {
-	c.flushMu.Lock()
-	defer c.flushMu.Unlock()
+	c.storeMu.Lock()
+	defer c.storeMu.Unlock()
 	if c.store == nil {
 		return nil, ErrClosed
 	}

@@ -10,9 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
-	"syscall"
+	"runtime/debug"
 	"time"
 
 	"github.com/scannerd/scannerd/licensing/wire"
@@ -35,6 +33,8 @@ var (
 	keyClock    = []byte("clock")
 	keySeq      = []byte("seq")
 	keySync     = []byte("sync")
+	keyGen      = []byte("gen")      // generation: moved on by every write, see mark.go
+	keyRecovery = []byte("recovery") // the last rebuild of the store, see salvage.go
 )
 
 // store is the device's bbolt file.
@@ -79,79 +79,63 @@ type pendingReport struct {
 	Scans   uint64            `json:"scans"`
 }
 
-// openStore opens the store in dir. A store that cannot be read is moved
-// aside and a new one created; the returned note says so, and is empty
-// otherwise.
-func openStore(dir, machineIDFile string, now time.Time, log *slog.Logger) (*store, *Identity, string, error) {
+// openStore opens the store in dir. A store that fails to open or to
+// verify is moved aside, what can still be read of it (identity,
+// authorization, clock, unreported usage) is carried into a new store, and
+// the recovery is recorded in the new store, so that every later run still
+// reports it. Nothing else moves a store aside: a run killed while opening
+// leaves the store as it was.
+func openStore(dir, machineIDFile string, now time.Time, log *slog.Logger) (*store, *Identity, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, nil, "", fmt.Errorf("open licensing store: %w", err)
-	}
-	path := filepath.Join(dir, StoreFile)
-	// bbolt cannot survive every kind of damage: a page pointing outside
-	// the file faults the process, which no recover catches. The marker
-	// file lives only while the store is opened and checked, so a marker
-	// left behind means opening this store killed the previous run: the
-	// store is moved aside instead of crashing the daemon again and again.
-	marker := path + ".opening"
-	var s *store
-	var id *Identity
-	var err error
-	if pid, found := readMarker(marker); found && processAlive(pid) {
-		return nil, nil, "", fmt.Errorf("open licensing store %s: process %d is opening it", path, pid)
-	} else if found {
-		err = fmt.Errorf("%w: %s: opening it crashed the previous run", ErrStoreCorrupt, path)
-	} else {
-		s, id, err = openMarked(path, marker, machineIDFile)
-	}
-	if err == nil || !errors.Is(err, ErrStoreCorrupt) {
-		return s, id, "", err
-	}
-	aside := fmt.Sprintf("%s.corrupt-%s", path, now.UTC().Format("20060102T150405Z"))
-	if rerr := os.Rename(path, aside); rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
-		return nil, nil, "", fmt.Errorf("%w; moving it aside failed: %v", err, rerr)
-	}
-	note := fmt.Sprintf("%v; moved to %s and started a new store (usage not yet reported in it is not in the new store)", err, aside)
-	log.Error("licensing store unreadable, moved aside", "err", err, "moved_to", aside)
-	os.Remove(marker)
-	s, id, err = openMarked(path, marker, machineIDFile)
-	return s, id, note, err
-}
-
-// readMarker returns the process id written in a marker file, if it exists.
-func readMarker(marker string) (pid int, found bool) {
-	b, err := os.ReadFile(marker)
-	if err != nil {
-		return 0, !errors.Is(err, fs.ErrNotExist)
-	}
-	pid, _ = strconv.Atoi(strings.TrimSpace(string(b)))
-	return pid, true
-}
-
-// processAlive reports whether another process with this id runs.
-func processAlive(pid int) bool {
-	if pid <= 0 || pid == os.Getpid() {
-		return false
-	}
-	return syscall.Kill(pid, 0) == nil
-}
-
-func openMarked(path, marker, machineIDFile string) (*store, *Identity, error) {
-	if err := os.WriteFile(marker, []byte(strconv.Itoa(os.Getpid())+"\n"), 0o600); err != nil {
 		return nil, nil, fmt.Errorf("open licensing store: %w", err)
 	}
-	s, id, err := tryOpenStore(path, machineIDFile)
-	if rerr := os.Remove(marker); rerr != nil && err == nil {
-		s.close()
-		return nil, nil, fmt.Errorf("open licensing store: %w", rerr)
+	path := filepath.Join(dir, StoreFile)
+	os.Remove(path + ".opening") // left by versions that marked the opening
+	s, id, err := tryOpenStore(path, machineIDFile, nil)
+	if err == nil || !errors.Is(err, ErrStoreCorrupt) {
+		return s, id, err
 	}
-	return s, id, err
+	salvaged, serr := salvageStore(path)
+	aside := fmt.Sprintf("%s.corrupt-%s", path, now.UTC().Format("20060102T150405Z"))
+	if rerr := os.Rename(path, aside); rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
+		return nil, nil, fmt.Errorf("%w; moving it aside failed: %v", err, rerr)
+	}
+	rec := recoveryRecord{At: now.UTC(), Reason: err.Error(), MovedTo: aside, Scans: salvaged.scans, Reports: len(salvaged.reports)}
+	if serr != nil {
+		rec.Unreadable = serr.Error()
+	} else if len(salvaged.damage) > 0 {
+		rec.Unreadable = fmt.Sprintf("%d damaged parts skipped, the first: %v", len(salvaged.damage), salvaged.damage[0])
+	}
+	log.Error("licensing store unreadable, moved aside", "err", err, "moved_to", aside,
+		"salvaged_scans", rec.Scans, "salvaged_reports", rec.Reports, "unreadable", rec.Unreadable)
+	return tryOpenStore(path, machineIDFile, func(tx *bolt.Tx) error {
+		if err := salvaged.restore(tx); err != nil {
+			return err
+		}
+		return putJSON(tx.Bucket(bucketMeta), keyRecovery, &rec)
+	})
 }
 
-func tryOpenStore(path, machineIDFile string) (s *store, id *Identity, err error) {
-	if err := precheckStore(path); err != nil {
+// tryOpenStore opens and verifies the store at path. seed, when set, fills
+// a store that was just created before anything else is written to it.
+func tryOpenStore(path, machineIDFile string, seed func(*bolt.Tx) error) (s *store, id *Identity, err error) {
+	if err := checkStoreFile(path); err != nil {
 		return nil, nil, fmt.Errorf("%w: %s: %w", ErrStoreCorrupt, path, err)
 	}
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
+	// checkStoreFile keeps bbolt from reading outside the file; should
+	// anything it missed still fault, the fault becomes a panic that the
+	// recover below turns into ErrStoreCorrupt instead of killing the run.
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	var db *bolt.DB
+	defer func() {
+		if r := recover(); r != nil {
+			if db != nil {
+				db.Close()
+			}
+			s, id, err = nil, nil, fmt.Errorf("%w: %s: %v", ErrStoreCorrupt, path, r)
+		}
+	}()
+	db, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
 	switch {
 	case errors.Is(err, bolterrors.ErrTimeout):
 		return nil, nil, fmt.Errorf("open licensing store %s: in use by another process", path)
@@ -160,14 +144,6 @@ func tryOpenStore(path, machineIDFile string) (s *store, id *Identity, err error
 	case err != nil:
 		return nil, nil, fmt.Errorf("%w: %s: %w", ErrStoreCorrupt, path, err)
 	}
-	// bbolt may panic on pages it cannot make sense of; a corrupt file must
-	// not take the daemon down.
-	defer func() {
-		if r := recover(); r != nil {
-			db.Close()
-			s, id, err = nil, nil, fmt.Errorf("%w: %s: %v", ErrStoreCorrupt, path, r)
-		}
-	}()
 	err = db.Update(func(tx *bolt.Tx) error {
 		for cerr := range tx.Check() {
 			return cerr
@@ -176,6 +152,9 @@ func tryOpenStore(path, machineIDFile string) (s *store, id *Identity, err error
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
+		}
+		if seed != nil {
+			return seed(tx)
 		}
 		return nil
 	})
@@ -231,7 +210,7 @@ func (s *store) checkRecords() error {
 		for _, k := range []struct {
 			key []byte
 			v   any
-		}{{keyAuth, &authRecord{}}, {keyClock, &clockRecord{}}, {keySync, &syncRecord{}}} {
+		}{{keyAuth, &authRecord{}}, {keyClock, &clockRecord{}}, {keySync, &syncRecord{}}, {keyRecovery, &recoveryRecord{}}} {
 			if v := meta.Get(k.key); v != nil && json.Unmarshal(v, k.v) != nil {
 				return fmt.Errorf("%w: %s record unreadable", ErrStoreCorrupt, k.key)
 			}
@@ -270,7 +249,19 @@ func (s *store) getJSON(bucket, k []byte, v any) (bool, error) {
 }
 
 func (s *store) putMeta(k []byte, v any) error {
-	return s.db.Update(func(tx *bolt.Tx) error { return putJSON(tx.Bucket(bucketMeta), k, v) })
+	return s.update(func(tx *bolt.Tx) error { return putJSON(tx.Bucket(bucketMeta), k, v) })
+}
+
+// update runs fn in a write transaction that also moves the store's
+// generation on, so that the rollback mark can tell an older copy of the
+// store from the store itself.
+func (s *store) update(fn func(*bolt.Tx) error) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		return addU64(tx.Bucket(bucketMeta), keyGen, 1)
+	})
 }
 
 func u64(b []byte) uint64 {

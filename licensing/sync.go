@@ -21,7 +21,9 @@ import (
 // Sync authorizes when needed and sends every pending usage report, in
 // order. It is what the sync loop runs and what POST /v1/license/sync asks
 // for. With an offline license it does nothing: the device never contacts an
-// LTS.
+// LTS. A sync that had nothing to send renews the authorization instead, so
+// every successful sync has reached the LTS: the last sync time in Status is
+// the last time the LTS answered.
 func (c *Client) Sync(ctx context.Context) error {
 	c.syncMu.Lock()
 	defer c.syncMu.Unlock()
@@ -34,10 +36,10 @@ func (c *Client) Sync(ctx context.Context) error {
 	case ModeUnconfigured:
 		return fmt.Errorf("%w (no license configured)", ErrNotAuthorized)
 	}
-	if err := c.Flush(); err != nil {
-		return err
-	}
 	err := c.sync(ctx)
+	if merr := c.writeMark(); merr != nil {
+		c.log.Error("licensing", "err", merr)
+	}
 	rec := syncRecord{Error: ""}
 	c.mu.Lock()
 	if err == nil {
@@ -58,24 +60,41 @@ func (c *Client) Sync(ctx context.Context) error {
 // owes its usage); the refusal is returned after.
 func (c *Client) sync(ctx context.Context) error {
 	var authErr error
+	authorized := false
 	if c.needsAuthorization() {
 		authErr = c.authorize(ctx)
 		var refused *wire.Error
 		if authErr != nil && !errors.As(authErr, &refused) {
 			return authErr // the LTS was not reached, or its reply was bad
 		}
+		authorized = true
 	}
 	// Reports cut earlier go first, in order. Only once they are through
 	// are the counters cut into a new report: while the LTS is unreachable
 	// usage stays in the counters instead of piling up small reports.
-	if err := c.sendReports(ctx); err != nil {
+	sent, err := c.sendReports(ctx)
+	if err != nil {
 		return err
 	}
-	if err := c.cutReports(); err != nil {
+	cut, err := c.cutReports()
+	if err != nil {
 		return err
 	}
-	if err := c.sendReports(ctx); err != nil {
+	if cut {
+		// The mark must know of the new report before the LTS can count
+		// it: a rollback would otherwise cut these counts again.
+		if err := c.writeMark(); err != nil {
+			return err
+		}
+	}
+	more, err := c.sendReports(ctx)
+	if err != nil {
 		return err
+	}
+	if !authorized && sent+more == 0 {
+		// Nothing went to the LTS: renew the authorization instead, which
+		// also brings the quota state up to date.
+		return c.authorize(ctx)
 	}
 	return authErr
 }
@@ -84,7 +103,7 @@ func (c *Client) sync(ctx context.Context) error {
 // or refused for quota or revoked (both may have changed on the LTS).
 func (c *Client) needsAuthorization() bool {
 	g := c.gate.Load()
-	if g.auth == nil || g.state != StateAuthorized {
+	if g.auth == nil || g.state != StateAuthorized || c.leaseLow() {
 		return true
 	}
 	now := c.clock.tick()
@@ -102,7 +121,12 @@ func (c *Client) authorize(ctx context.Context) error {
 	req := &wire.AuthorizeRequest{
 		Version: wire.Version, Device: c.id.Device, DeviceKey: c.id.Key.PublicKey().Bytes(), Nonce: newNonce(),
 		Time: c.now(), HandshakeCode: c.cfg.HandshakeCode, Password: password, Domain: c.cfg.Domain, Software: c.software,
+		Rollback: c.rollbackToReport(),
 	}
+	if g := c.gate.Load(); g.auth != nil {
+		req.Counter = g.auth.Counter
+	}
+	req.LeasePeriod, req.PeriodScans = c.leaseUse()
 	reply, err := c.post(ctx, wire.PathAuthorize, req, req.Nonce)
 	if err != nil {
 		return fmt.Errorf("authorize: %w", err)
@@ -125,7 +149,7 @@ func (c *Client) authorize(ctx context.Context) error {
 		default:
 			return fmt.Errorf("authorize: %w", e)
 		}
-		if err := c.saveAuth(rec); err != nil {
+		if err := c.saveAuth(rec, nil); err != nil {
 			return err
 		}
 		return fmt.Errorf("authorize: %w", e)
@@ -141,16 +165,38 @@ func (c *Client) authorize(ctx context.Context) error {
 		return fmt.Errorf("authorize: %w", wire.ErrReplay)
 	}
 	c.setNote("")
-	if err := c.saveAuth(&authRecord{Signed: reply.Authorization, Received: received, Quota: a.Quota}); err != nil {
+	if err := c.saveAuth(&authRecord{Signed: reply.Authorization, Received: received, Quota: a.Quota}, a); err != nil {
 		return err
+	}
+	if req.Rollback != "" {
+		c.rollbackReported()
 	}
 	c.log.Info("licensing authorized", "handshake", a.HandshakeCode, "licenses", a.Licenses, "offline_until", c.gate.Load().until)
 	return nil
 }
 
-func (c *Client) saveAuth(rec *authRecord) error {
-	if err := c.store.putMeta(keyAuth, rec); err != nil {
+// saveAuth stores an authorization record and, when it holds a new
+// authorization (a is set), the lease that comes with it.
+func (c *Client) saveAuth(rec *authRecord, a *wire.Authorization) error {
+	var lease *leaseRecord
+	err := c.store.update(func(tx *bolt.Tx) error {
+		if err := putJSON(tx.Bucket(bucketMeta), keyAuth, rec); err != nil {
+			return err
+		}
+		if a == nil {
+			return nil
+		}
+		var err error
+		lease, err = takeLease(tx, a.Lease)
+		return err
+	})
+	if err != nil {
 		return fmt.Errorf("save authorization: %w", err)
+	}
+	if a != nil {
+		c.commits.mu.Lock()
+		c.setLease(lease)
+		c.commits.mu.Unlock()
 	}
 	c.gate.Store(c.gateFor(rec))
 	return nil
@@ -164,8 +210,10 @@ func (c *Client) setNote(msg string) {
 
 // cutReports moves the counters into pending reports with unique ids, in one
 // transaction: a count is either in the counters or in exactly one report.
-func (c *Client) cutReports() error {
-	return c.store.db.Update(func(tx *bolt.Tx) error {
+// It reports whether there was anything to cut.
+func (c *Client) cutReports() (bool, error) {
+	cut := false
+	err := c.store.update(func(tx *bolt.Tx) error {
 		cb := tx.Bucket(bucketCounters)
 		var counts []wire.UsageCount
 		var keys [][]byte
@@ -184,6 +232,7 @@ func (c *Client) cutReports() error {
 		if err != nil || len(counts) == 0 {
 			return err
 		}
+		cut = true
 		for _, k := range keys {
 			if err := cb.Delete(k); err != nil {
 				return err
@@ -205,6 +254,7 @@ func (c *Client) cutReports() error {
 		}
 		return meta.Put(keySeq, be64(seq))
 	})
+	return cut, err
 }
 
 func (c *Client) pendingReports() ([]pendingReport, error) {
@@ -223,13 +273,15 @@ func (c *Client) pendingReports() ([]pendingReport, error) {
 }
 
 // sendReports sends the pending reports oldest first and deletes each once
-// acknowledged. A report the LTS counted whose acknowledgement was lost is
-// sent again and acknowledged as a duplicate, never counted twice.
-func (c *Client) sendReports(ctx context.Context) error {
+// acknowledged; it returns how many were acknowledged. A report the LTS
+// counted whose acknowledgement was lost is sent again and acknowledged as
+// a duplicate, never counted twice.
+func (c *Client) sendReports(ctx context.Context) (int, error) {
 	reports, err := c.pendingReports()
 	if err != nil {
-		return err
+		return 0, err
 	}
+	sent := 0
 	reauthorized := false
 	for i := 0; i < len(reports); i++ {
 		r := reports[i]
@@ -239,7 +291,7 @@ func (c *Client) sendReports(ctx context.Context) error {
 		}
 		reply, err := c.post(ctx, wire.PathUsage, msg, msg.Nonce)
 		if err != nil {
-			return fmt.Errorf("report usage: %w", err)
+			return sent, fmt.Errorf("report usage: %w", err)
 		}
 		if e := reply.Error; e != nil {
 			if e.Code == wire.CodeNotAuthorized && !reauthorized {
@@ -247,21 +299,22 @@ func (c *Client) sendReports(ctx context.Context) error {
 				// or removed): authorize and send this report again.
 				reauthorized = true
 				if err := c.authorize(ctx); err != nil {
-					return err
+					return sent, err
 				}
 				i--
 				continue
 			}
-			return fmt.Errorf("report usage: %w", e)
+			return sent, fmt.Errorf("report usage: %w", e)
 		}
 		if reply.Ack == nil || reply.Ack.ReportID != r.ID {
-			return fmt.Errorf("report usage: %w: acknowledgement for another report", wire.ErrMalformed)
+			return sent, fmt.Errorf("report usage: %w: acknowledgement for another report", wire.ErrMalformed)
 		}
 		if err := c.acknowledged(r.Seq, reply.Ack.Quota); err != nil {
-			return err
+			return sent, err
 		}
+		sent++
 	}
-	return nil
+	return sent, nil
 }
 
 // acknowledged deletes an acknowledged report and records the quota state.
@@ -270,7 +323,7 @@ func (c *Client) acknowledged(seq uint64, q wire.Quota) error {
 	if err != nil {
 		return err
 	}
-	err = c.store.db.Update(func(tx *bolt.Tx) error {
+	err = c.store.update(func(tx *bolt.Tx) error {
 		if err := tx.Bucket(bucketReports).Delete(be64(seq)); err != nil {
 			return err
 		}

@@ -454,7 +454,8 @@ func (m *Main) runDeviceList(_ context.Context, args []string) error {
 			return err
 		}
 		tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "DEVICE\tHANDSHAKE\tSTATE\tFIRST SEEN\tLAST SEEN\tDOMAIN\tADDRESS")
+		fmt.Fprintln(tw, "DEVICE\tHANDSHAKE\tSTATE\tFIRST SEEN\tLAST SEEN\tDOMAIN\tADDRESS\tLEASE")
+		var rolledBack []lts.Device
 		for _, d := range ds {
 			state := "registered"
 			switch {
@@ -463,10 +464,24 @@ func (m *Main) runDeviceList(_ context.Context, args []string) error {
 			case d.Removed:
 				state = "removed"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", d.ID, d.Handshake, state,
-				d.FirstSeen.UTC().Format(time.RFC3339), d.LastSeen.UTC().Format(time.RFC3339), d.Domain, d.Address)
+			if d.Rollbacks > 0 {
+				state += fmt.Sprintf(", put back %d×", d.Rollbacks)
+				rolledBack = append(rolledBack, d)
+			}
+			lease := "-"
+			if d.LeasePeriod != "" {
+				lease = fmt.Sprintf("%d in %s", d.Leased, d.LeasePeriod)
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", d.ID, d.Handshake, state,
+				d.FirstSeen.UTC().Format(time.RFC3339), d.LastSeen.UTC().Format(time.RFC3339), d.Domain, d.Address, lease)
 		}
-		return tw.Flush()
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+		for _, d := range rolledBack {
+			fmt.Fprintf(m.Stdout, "\n%s was put back to an older copy of itself, last at %s: %s\n", d.ID, d.LastRollback.UTC().Format(time.RFC3339), d.RollbackNote)
+		}
+		return nil
 	})
 }
 

@@ -88,7 +88,13 @@ type licenseDoc struct {
 		Limit  uint64 `json:"limit"`
 		Used   uint64 `json:"used"`
 	} `json:"quota"`
-	StoreRecovered string `json:"store_recovered"`
+	Lease *struct {
+		Period string `json:"period"`
+		Scans  uint64 `json:"scans"`
+		Used   uint64 `json:"used"`
+	} `json:"lease"`
+	RollbackMarkError string `json:"rollback_mark_error"`
+	StoreRecovered    string `json:"store_recovered"`
 }
 
 // printLicense prints the license document for people; false when the
@@ -122,6 +128,9 @@ func printLicense(w io.Writer, doc []byte) bool {
 	if d.Quota != nil && d.Quota.Limit > 0 {
 		fmt.Fprintf(tw, "quota:\t%d of %d scans used in %s\n", d.Quota.Used, d.Quota.Limit, d.Quota.Period)
 	}
+	if d.Lease != nil {
+		fmt.Fprintf(tw, "this device's lease:\t%d of %d scans used in %s\n", d.Lease.Used, d.Lease.Scans, d.Lease.Period)
+	}
 	syms := make([]string, 0, len(d.Pending))
 	for s, n := range d.Pending {
 		syms = append(syms, fmt.Sprintf("%s %d", s, n))
@@ -146,6 +155,9 @@ func printLicense(w io.Writer, doc []byte) bool {
 	}
 	if d.StoreRecovered != "" {
 		fmt.Fprintf(tw, "store recovered:\t%s\n", d.StoreRecovered)
+	}
+	if d.RollbackMarkError != "" {
+		fmt.Fprintf(tw, "rollback mark:\t%s\n", d.RollbackMarkError)
 	}
 	tw.Flush()
 	return true

@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/scannerd/scannerd/api"
 	"github.com/scannerd/scannerd/debugexport"
+	"github.com/scannerd/scannerd/licensing"
 	"github.com/scannerd/scannerd/scanner"
 )
 
@@ -32,10 +34,15 @@ func (a apiDaemon) Decode(ctx context.Context, load func() (*scanner.Frame, erro
 	if err != nil {
 		return nil, err
 	}
-	for i := range rep.Results {
-		a.d.gate.count(rep.Results[i].Symbology)
+	// The answer is a delivery: its results are metered on disk first.
+	results, err := a.d.gate.record(rep.Results)
+	if len(results) == 0 && err != nil {
+		if errors.Is(err, licensing.ErrOverQuota) {
+			err = fmt.Errorf("%w: %w", scanner.ErrRefused, err)
+		}
+		return nil, err
 	}
-	return rep.Results, nil
+	return results, nil
 }
 
 // apiExporter is the debug export as the socket API sees it: the peer

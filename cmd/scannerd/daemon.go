@@ -44,7 +44,9 @@ type daemon struct {
 	api    *api.Server
 	served chan error
 	sinks  *sink.Set
-	dedup  atomic.Pointer[scanner.Dedup]
+	// delivery meters results on disk, then delivers them.
+	delivery *meteredDelivery
+	dedup    atomic.Pointer[scanner.Dedup]
 
 	ctx     context.Context
 	cancel  context.CancelFunc
@@ -118,6 +120,9 @@ func (m *Main) Run(ctx context.Context) error {
 			}
 		}})
 	d.export.Start()
+	d.delivery = newMeteredDelivery(d.gate.record, d.deliver, func(err error) {
+		d.noteRefusal(fmt.Errorf("results not delivered: %w", err))
+	})
 	d.engine = scanner.NewEngine(scanner.EngineConfig{
 		Workers: cfg.Engine.Workers, QueueSize: cfg.Engine.Queue, StuckAfter: cfg.Engine.StuckAfter.D(),
 		// The API bounds the uploads it hands over by max_decodes.
@@ -139,8 +144,9 @@ func (m *Main) Run(ctx context.Context) error {
 	log.Info("scannerd started", "version", buildVersion(), "config", name,
 		"sources", len(cfg.Sources), "workers", d.engine.Stats().Workers)
 	d.notify.Ready(d.statusLine())
-	d.wg.Add(1)
+	d.wg.Add(2)
 	go d.supervise()
+	go d.scrub()
 	return nil
 }
 
@@ -208,14 +214,11 @@ func (d *daemon) onFrame(rep *scanner.FrameReport) {
 	if len(results) == 0 {
 		return
 	}
-	d.scans.Add(uint64(len(results)))
-	for i := range results {
-		d.gate.count(results[i].Symbology)
-	}
-	d.deliver(results)
+	d.delivery.submit(results)
 }
 
 func (d *daemon) deliver(results []scanner.Result) {
+	d.scans.Add(uint64(len(results)))
 	var ids []uint64
 	if d.api != nil {
 		ids = d.api.Publish(results)
@@ -365,6 +368,7 @@ func (m *Main) Close() error {
 	}
 	if d.engine != nil {
 		d.engine.Close()
+		d.delivery.close()
 	}
 	d.closeSinks()
 	if d.api != nil {

@@ -44,11 +44,20 @@ func (g *gate) setSources(cfg *Config) {
 	g.demos.Store(&demos)
 }
 
-// count meters one delivered scan.
-func (g *gate) count(sym scanner.Symbology) {
-	if g.lic != nil {
-		g.lic.Count(sym)
+// record meters results before they are delivered and returns those that
+// may be: the first n, once their counts are on disk. Without a license
+// nothing is metered and every result may be delivered.
+func (g *gate) record(results []scanner.Result) ([]scanner.Result, error) {
+	if g.lic == nil {
+		return results, nil
 	}
+	var buf [8]scanner.Symbology
+	syms := buf[:0]
+	for i := range results {
+		syms = append(syms, results[i].Symbology)
+	}
+	n, err := g.lic.Record(syms)
+	return results[:n], err
 }
 
 // summary is the license part of /v1/status and STATUS=.

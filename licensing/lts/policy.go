@@ -180,11 +180,19 @@ func (d *Device) madeBeforeRemoval(t time.Time) bool {
 	return !t.After(removedDeviceTime)
 }
 
+// grant is what authorizeIn decided for a device.
+type grant struct {
+	auth *wire.Authorization
+	// rollback is set when the request shows the device was put back to an
+	// older copy of itself.
+	rollback string
+}
+
 // authorizeIn applies the license policy to a request whose handshake code,
 // password and domain binding were already checked, inside a transaction
 // holding the code. It registers the device and returns the authorization
 // to sign, or the refusal.
-func authorizeIn(tx CodeTx, req *wire.AuthorizeRequest, addr string, now time.Time, skew time.Duration) (*wire.Authorization, *wire.Error, error) {
+func authorizeIn(tx CodeTx, req *wire.AuthorizeRequest, addr string, now time.Time, skew time.Duration) (*grant, *wire.Error, error) {
 	h := tx.Handshake()
 	t := termsOf(h, tx.Licenses(), now)
 	if refused := t.refusal(h.Code); refused != nil {
@@ -240,8 +248,21 @@ func authorizeIn(tx CodeTx, req *wire.AuthorizeRequest, addr string, now time.Ti
 	if !known {
 		d = Device{ID: req.Device, Handshake: h.Code, FirstSeen: now}
 	}
+	g := &grant{rollback: rollbackOf(&d, req, newKey)}
+	if g.rollback != "" {
+		d.Rollbacks++
+		d.LastRollback, d.RollbackNote = now, g.rollback
+	}
+	if !newKey {
+		d.SeenCounter = max(d.SeenCounter, req.Counter)
+	}
+	d.Counter++
 	d.Key, d.Domain, d.Address, d.Software, d.LastSeen, d.Removed = req.DeviceKey, req.Domain, addr, req.Software, now, false
 	d.Authorized, d.RequestTime = now, req.Time
+	lease, err := leaseFor(tx, &d, req, q, now, t.inactivity)
+	if err != nil {
+		return nil, nil, err
+	}
 	if err := tx.PutDevice(&d); err != nil {
 		return nil, nil, err
 	}
@@ -249,9 +270,67 @@ func authorizeIn(tx CodeTx, req *wire.AuthorizeRequest, addr string, now time.Ti
 	if t.expires.Before(expires) {
 		expires = t.expires
 	}
-	return &wire.Authorization{
+	g.auth = &wire.Authorization{
 		Version: wire.Version, Device: req.Device, DeviceKey: req.DeviceKey, Nonce: req.Nonce,
 		HandshakeCode: h.Code, Licenses: t.licenses, Issued: now, Expires: expires,
-		Symbologies: t.symbologies, Quota: q,
-	}, nil, nil
+		Symbologies: t.symbologies, Quota: q, Counter: d.Counter, Lease: lease,
+	}
+	return g, nil, nil
+}
+
+// rollbackOf tells from an authorize request whether the device was put
+// back to an older copy of itself: it says so itself (it keeps a mark of
+// its state outside its state directory), or it presents an authorization
+// older than one it presented before. A new key is a new identity, with
+// nothing to compare.
+func rollbackOf(d *Device, req *wire.AuthorizeRequest, newKey bool) string {
+	switch {
+	case req.Rollback != "":
+		return "the device found its state put back from an older copy: " + req.Rollback
+	case !newKey && req.Counter != 0 && req.Counter < d.SeenCounter:
+		return fmt.Sprintf("the device presented authorization %d after it had presented %d: its state was put back from an older copy, and the usage it metered since that copy may be lost", req.Counter, d.SeenCounter)
+	}
+	return ""
+}
+
+// leaseFor grants the device its share of the code's scan quota in the
+// period holding now (nil without a quota). The leases of a period never
+// add up to more than the quota, grace included, so that the devices,
+// each stopping at its lease, never meter more together. A device is
+// topped up to a share of what is still free — half of it split among the
+// active devices, at least one scan — so that the quota goes to the devices
+// that scan, a little at a time as it runs out; what it leased stays its
+// own for the period.
+func leaseFor(tx CodeTx, d *Device, req *wire.AuthorizeRequest, q wire.Quota, now time.Time, inactivity time.Duration) (*wire.Lease, error) {
+	if q.Limit == 0 {
+		return nil, nil
+	}
+	if d.LeasePeriod != q.Period {
+		d.LeasePeriod, d.Leased = q.Period, 0
+	}
+	leased, _, err := tx.Leased(q.Period)
+	if err != nil {
+		return nil, err
+	}
+	// leased includes d's lease as stored, not as just reset.
+	if old, known, err := tx.Device(d.ID); err != nil {
+		return nil, err
+	} else if known && old.LeasePeriod == q.Period {
+		leased -= min(leased, old.Leased)
+	}
+	leased = addSat(leased, d.Leased)
+	free := q.Limit - min(q.Limit, leased)
+	active, err := tx.ActiveDevices(now.Add(-inactivity))
+	if err != nil {
+		return nil, err
+	}
+	share := max(1, free/(2*uint64(max(1, active))))
+	used := uint64(0)
+	if req.LeasePeriod == q.Period {
+		used = min(req.PeriodScans, d.Leased)
+	}
+	if left := d.Leased - used; left < share {
+		d.Leased += min(free, share-left)
+	}
+	return &wire.Lease{Period: q.Period, PeriodStart: q.PeriodStart, PeriodEnd: q.PeriodEnd, Scans: d.Leased}, nil
 }

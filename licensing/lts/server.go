@@ -311,11 +311,11 @@ func (s *Server) authorize(ctx context.Context, req *wire.AuthorizeRequest, addr
 	if !h.Allows(req.Domain, addr) {
 		return refuse(wire.CodeDomain, fmt.Sprintf("handshake code is bound to other domains or networks (device reported domain %q from %s)", req.Domain, addr))
 	}
-	var auth *wire.Authorization
+	var g *grant
 	start := time.Now()
 	err = s.store.UpdateCode(ctx, h.Code, func(tx CodeTx) error {
 		var err error
-		auth, refused, err = authorizeIn(tx, req, addr.String(), now, s.skew)
+		g, refused, err = authorizeIn(tx, req, addr.String(), now, s.skew)
 		return err
 	})
 	s.metrics.timeStore(opUpdateCode, start)
@@ -325,6 +325,10 @@ func (s *Server) authorize(ctx context.Context, req *wire.AuthorizeRequest, addr
 	}
 	if refused != nil {
 		return refuse(refused.Code, refused.Message)
+	}
+	auth := g.auth
+	if g.rollback != "" {
+		s.log.Warn("device put back to an older copy of itself", "device", req.Device, "handshake", req.HandshakeCode, "seen", g.rollback)
 	}
 	signed, err := wire.Sign(s.key.Sign, wire.ContextAuthorization, auth)
 	if err != nil {

@@ -153,6 +153,10 @@ type CodeTx interface {
 	// UseNonce records the nonce of a device's request until keepUntil. It
 	// returns false when the nonce was recorded before (a replay).
 	UseNonce(device string, nonce []byte, keepUntil time.Time) (fresh bool, err error)
+	// Leased returns the scans of quota period period leased to the code's
+	// devices (Device.Leased of those whose LeasePeriod is period), and how
+	// many devices hold such a lease.
+	Leased(period string) (scans uint64, devices int, err error)
 }
 
 // LicenseRecord is an imported license and the handshake code it is bound to.
@@ -183,6 +187,21 @@ type Device struct {
 	// device made before then never registers it again.
 	RemovedAt time.Time `json:"removed_at,omitzero"`
 	Revoked   bool      `json:"revoked,omitempty"` // refused authorization until reinstated
+	// Counter is the counter of the latest authorization issued to the
+	// device (wire.Authorization.Counter); SeenCounter the highest one the
+	// device has presented back.
+	Counter     uint64 `json:"counter,omitempty"`
+	SeenCounter uint64 `json:"seen_counter,omitempty"`
+	// Rollbacks counts the times the device came back as an older copy of
+	// itself (its state directory put back), LastRollback the latest, with
+	// what was seen.
+	Rollbacks    int       `json:"rollbacks,omitempty"`
+	LastRollback time.Time `json:"last_rollback,omitzero"`
+	RollbackNote string    `json:"rollback_note,omitempty"`
+	// Leased is the share of the code's scan quota granted to the device in
+	// quota period LeasePeriod (wire.Lease.Scans).
+	LeasePeriod string `json:"lease_period,omitempty"`
+	Leased      uint64 `json:"leased,omitempty"`
 }
 
 // DeviceAction is what an operator does to a device.

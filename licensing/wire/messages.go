@@ -37,6 +37,17 @@ type AuthorizeRequest struct {
 	Password      string    `json:"password,omitempty"`
 	Domain        string    `json:"domain,omitempty"`
 	Software      string    `json:"software,omitempty"` // e.g. "scannerd 1.2.0", for the operator
+	// Counter is the counter of the authorization the device holds (0:
+	// none): the LTS tells from it a device put back to an older copy of
+	// itself.
+	Counter uint64 `json:"counter,omitempty"`
+	// LeasePeriod and PeriodScans say how much of its scan lease the device
+	// has used: the scans it metered in that quota period.
+	LeasePeriod string `json:"lease_period,omitempty"`
+	PeriodScans uint64 `json:"period_scans,omitempty"`
+	// Rollback, when set, says the device found its state put back from an
+	// older copy, and what it did about it.
+	Rollback string `json:"rollback,omitempty"`
 }
 
 // UsageReport carries the counts a device metered since its previous report.
@@ -104,6 +115,23 @@ type Authorization struct {
 	Expires       time.Time `json:"expires"`
 	Symbologies   []string  `json:"symbologies,omitempty"` // empty: all
 	Quota         Quota     `json:"quota"`
+	// Counter grows with every authorization the LTS issues to the device.
+	Counter uint64 `json:"counter,omitempty"`
+	// Lease, set when the code has a scan quota, is the device's share of
+	// it: the device meters no more than Lease.Scans scans in the period.
+	Lease *Lease `json:"lease,omitempty"`
+}
+
+// Lease is the share of a handshake code's scan quota the LTS granted one
+// device in one quota period: the device may meter up to Scans scans in
+// the period (all it metered in the period included) and stops there
+// until it is granted more. The leases of a period never add up to more
+// than the quota, grace included.
+type Lease struct {
+	Period      string    `json:"period"` // as in Quota, e.g. "2026-11"
+	PeriodStart time.Time `json:"period_start"`
+	PeriodEnd   time.Time `json:"period_end"`
+	Scans       uint64    `json:"scans"`
 }
 
 // Validate checks the fields every authorize request must have.
@@ -114,7 +142,8 @@ func (r *AuthorizeRequest) Validate() error {
 	if err := checkString("handshake_code", r.HandshakeCode, true); err != nil {
 		return err
 	}
-	for name, v := range map[string]string{"password": r.Password, "domain": r.Domain, "software": r.Software} {
+	for name, v := range map[string]string{"password": r.Password, "domain": r.Domain, "software": r.Software,
+		"lease_period": r.LeasePeriod, "rollback": r.Rollback} {
 		if err := checkString(name, v, false); err != nil {
 			return err
 		}

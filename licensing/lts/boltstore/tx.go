@@ -88,6 +88,24 @@ func activeDevices(tx *bolt.Tx, code string, since time.Time) (int, error) {
 	return n, err
 }
 
+func (c *codeTx) Leased(period string) (uint64, int, error) {
+	var scans uint64
+	n := 0
+	cur := c.tx.Bucket(bucketDevices).Cursor()
+	prefix := key(c.h.Code, "")
+	for k, v := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = cur.Next() {
+		var d lts.Device
+		if err := json.Unmarshal(v, &d); err != nil {
+			return 0, 0, fmt.Errorf("corrupt device %q: %w", k, err)
+		}
+		if d.LeasePeriod == period && d.Leased > 0 {
+			scans = satAdd(scans, d.Leased)
+			n++
+		}
+	}
+	return scans, n, nil
+}
+
 func (c *codeTx) Used(now time.Time) (lts.Used, error) { return usedAt(c.tx, c.h.Code, now) }
 
 // usedAt sums a code's usage in the day, month and year holding now.

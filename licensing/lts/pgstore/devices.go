@@ -10,19 +10,24 @@ import (
 	"github.com/scannerd/scannerd/licensing/lts"
 )
 
-const deviceColumns = "handshake, id, key, domain, address, software, first_seen, last_seen, authorized, request_time, removed, removed_at, revoked"
+const deviceColumns = "handshake, id, key, domain, address, software, first_seen, last_seen, authorized, request_time, removed, removed_at, revoked, " +
+	"counter, seen_counter, rollbacks, last_rollback, rollback_note, lease_period, leased"
 
 // scanDevice reads a row of deviceColumns.
 func scanDevice(row pgx.Row) (lts.Device, error) {
 	var d lts.Device
-	var authorized, requestTime, removedAt *time.Time
+	var authorized, requestTime, removedAt, lastRollback *time.Time
+	var counter, seenCounter, leased int64
 	err := row.Scan(&d.Handshake, &d.ID, &d.Key, &d.Domain, &d.Address, &d.Software, &d.FirstSeen, &d.LastSeen,
-		&authorized, &requestTime, &d.Removed, &removedAt, &d.Revoked)
+		&authorized, &requestTime, &d.Removed, &removedAt, &d.Revoked,
+		&counter, &seenCounter, &d.Rollbacks, &lastRollback, &d.RollbackNote, &d.LeasePeriod, &leased)
 	if err != nil {
 		return lts.Device{}, err
 	}
 	d.FirstSeen, d.LastSeen = d.FirstSeen.UTC(), d.LastSeen.UTC()
 	d.Authorized, d.RequestTime, d.RemovedAt = utcOrZero(authorized), utcOrZero(requestTime), utcOrZero(removedAt)
+	d.LastRollback = utcOrZero(lastRollback)
+	d.Counter, d.SeenCounter, d.Leased = uint64(counter), uint64(seenCounter), uint64(leased)
 	return d, nil
 }
 
@@ -43,14 +48,28 @@ func nullTime(t time.Time) *time.Time {
 // putDevice writes every column of a device.
 func putDevice(ctx context.Context, tx pgx.Tx, d *lts.Device) error {
 	_, err := tx.Exec(ctx, `INSERT INTO devices (`+deviceColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
 		ON CONFLICT (handshake, id) DO UPDATE SET key = EXCLUDED.key, domain = EXCLUDED.domain,
 			address = EXCLUDED.address, software = EXCLUDED.software, first_seen = EXCLUDED.first_seen,
 			last_seen = EXCLUDED.last_seen, authorized = EXCLUDED.authorized, request_time = EXCLUDED.request_time,
-			removed = EXCLUDED.removed, removed_at = EXCLUDED.removed_at, revoked = EXCLUDED.revoked`,
-		d.Handshake, d.ID, d.Key, d.Domain, d.Address, d.Software, d.FirstSeen, d.LastSeen,
-		nullTime(d.Authorized), nullTime(d.RequestTime), d.Removed, nullTime(d.RemovedAt), d.Revoked)
+			removed = EXCLUDED.removed, removed_at = EXCLUDED.removed_at, revoked = EXCLUDED.revoked,
+			counter = EXCLUDED.counter, seen_counter = EXCLUDED.seen_counter, rollbacks = EXCLUDED.rollbacks,
+			last_rollback = EXCLUDED.last_rollback, rollback_note = EXCLUDED.rollback_note,
+			lease_period = EXCLUDED.lease_period, leased = EXCLUDED.leased`,
+		deviceValues(d)...)
 	return err
+}
+
+// deviceValues are a device's deviceColumns, in order.
+func deviceValues(d *lts.Device) []any {
+	key := d.Key
+	if key == nil {
+		key = []byte{}
+	}
+	return []any{d.Handshake, d.ID, key, d.Domain, d.Address, d.Software, d.FirstSeen, d.LastSeen,
+		nullTime(d.Authorized), nullTime(d.RequestTime), d.Removed, nullTime(d.RemovedAt), d.Revoked,
+		int64(min(d.Counter, lts.MaxTotal)), int64(min(d.SeenCounter, lts.MaxTotal)), d.Rollbacks, nullTime(d.LastRollback),
+		d.RollbackNote, d.LeasePeriod, int64(min(d.Leased, lts.MaxTotal))}
 }
 
 // Devices implements lts.DeviceAdmin.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -42,16 +43,8 @@ func (s *Store) Load(ctx context.Context, r *lts.Records) error {
 			}
 		}
 		_, err := tx.CopyFrom(ctx, pgx.Identifier{"devices"},
-			[]string{"handshake", "id", "key", "domain", "address", "software", "first_seen", "last_seen", "authorized", "request_time", "removed", "removed_at", "revoked"},
-			pgx.CopyFromSlice(len(r.Devices), func(i int) ([]any, error) {
-				d := &r.Devices[i]
-				key := d.Key
-				if key == nil {
-					key = []byte{}
-				}
-				return []any{d.Handshake, d.ID, key, d.Domain, d.Address, d.Software, d.FirstSeen, d.LastSeen,
-					nullTime(d.Authorized), nullTime(d.RequestTime), d.Removed, nullTime(d.RemovedAt), d.Revoked}, nil
-			}))
+			strings.Split(strings.ReplaceAll(deviceColumns, " ", ""), ","),
+			pgx.CopyFromSlice(len(r.Devices), func(i int) ([]any, error) { return deviceValues(&r.Devices[i]), nil }))
 		if err != nil {
 			return fmt.Errorf("devices: %w", err)
 		}

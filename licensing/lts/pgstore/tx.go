@@ -80,6 +80,14 @@ func (c *codeTx) ActiveDevices(since time.Time) (int, error) {
 	return activeDevices(c.ctx, c.tx, c.h.Code, since)
 }
 
+func (c *codeTx) Leased(period string) (uint64, int, error) {
+	var scans int64
+	var n int
+	err := c.tx.QueryRow(c.ctx, `SELECT coalesce(sum(leased), 0)::bigint, count(*) FROM devices
+		WHERE handshake = $1 AND lease_period = $2 AND leased > 0`, c.h.Code, period).Scan(&scans, &n)
+	return uint64(scans), n, err
+}
+
 func (c *codeTx) Used(now time.Time) (lts.Used, error) { return used(c.ctx, c.tx, c.h.Code, now) }
 
 // querier is what pgxpool.Pool and pgx.Tx both do.

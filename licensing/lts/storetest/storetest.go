@@ -37,6 +37,7 @@ func Run(t *testing.T, open Opener) {
 		{"Licenses", testLicenses},
 		{"Handshakes", testHandshakes},
 		{"Devices", testDevices},
+		{"Leases", testLeases},
 		{"DeviceStates", testDeviceStates},
 		{"UpdateCodeRollsBack", testUpdateCodeRollsBack},
 		{"UpdateCodeIsExclusive", testUpdateCodeIsExclusive},
@@ -366,6 +367,43 @@ func testDevices(t *testing.T, f *fixture) {
 	}
 	if err := f.st.UpdateCode(f.ctx, "NOPE", func(lts.CodeTx) error { return nil }); !errors.Is(err, lts.ErrNotFound) {
 		t.Fatalf("unknown code: %v", err)
+	}
+}
+
+// Leases and rollback evidence are kept with a device, and Leased sums
+// the leases of one period of one code.
+func testLeases(t *testing.T, f *fixture) {
+	a := f.code("A", wire.License{})
+	b := f.code("B", wire.License{})
+	put := func(code string, d lts.Device) {
+		if err := f.st.UpdateCode(f.ctx, code, func(tx lts.CodeTx) error { return tx.PutDevice(&d) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d1, d2, d3 := f.device(a, Epoch), f.device(a, Epoch), f.device(b, Epoch)
+	d1.LeasePeriod, d1.Leased, d1.Counter, d1.SeenCounter = "2026-11", 70, 9, 8
+	d1.Rollbacks, d1.LastRollback, d1.RollbackNote = 1, Epoch, "put back"
+	d2.LeasePeriod, d2.Leased = "2026-10", 500
+	d3.LeasePeriod, d3.Leased = "2026-11", 1000
+	put(a, d1)
+	put(a, d2)
+	put(b, d3)
+	err := f.st.UpdateCode(f.ctx, a, func(tx lts.CodeTx) error {
+		got, _, err := tx.Device(d1.ID)
+		if err != nil || got.LeasePeriod != "2026-11" || got.Leased != 70 || got.Counter != 9 || got.SeenCounter != 8 ||
+			got.Rollbacks != 1 || !got.LastRollback.Equal(Epoch) || got.RollbackNote != "put back" {
+			return fmt.Errorf("device read back as %+v, %v", got, err)
+		}
+		if n, devs, err := tx.Leased("2026-11"); n != 70 || devs != 1 || err != nil {
+			return fmt.Errorf("leased in 2026-11: %d scans, %d devices, %v", n, devs, err)
+		}
+		if n, devs, err := tx.Leased("2026-12"); n != 0 || devs != 0 || err != nil {
+			return fmt.Errorf("leased in 2026-12: %d scans, %d devices, %v", n, devs, err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -1,0 +1,39 @@
+package main
+
+import (
+	"runtime"
+	"time"
+
+	"github.com/scannerd/scannerd/scanner"
+)
+
+// scrubEvery is how often the daemon looks whether frames were decoded
+// since its last garbage collection.
+const scrubEvery = 400 * time.Millisecond
+
+// scrub has the garbage collector run soon after frames were decoded. In a
+// build that erases decoder memory (scanner.ErasesDecoderMemory), the
+// buffers image decoders left behind are zeroed when the collector finds
+// them unreachable, and an idle daemon might not collect for minutes. A
+// collection costs about a millisecond here; it runs at most every
+// scrubEvery, and only after decodes.
+func (d *daemon) scrub() {
+	defer d.wg.Done()
+	if !scanner.ErasesDecoderMemory {
+		return
+	}
+	t := time.NewTicker(scrubEvery)
+	defer t.Stop()
+	var seen uint64
+	for {
+		select {
+		case <-d.ctx.Done():
+			return
+		case <-t.C:
+		}
+		if n := d.engine.Stats().Decoded; n != seen {
+			seen = n
+			runtime.GC()
+		}
+	}
+}
