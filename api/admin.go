@@ -8,7 +8,7 @@ import (
 	"mime"
 	"net/http"
 
-	"github.com/scannerd/scannerd/debugexport"
+	"github.com/scannerd/scannerd/api/apitype"
 )
 
 func (s *Server) handleLicense(w http.ResponseWriter, r *http.Request) error {
@@ -85,20 +85,19 @@ func (s *Server) handleDebugExportPut(w http.ResponseWriter, r *http.Request) er
 }
 
 // DebugExportSettings is the body of PUT /v1/debug/export: what the debug
-// image export saves, where, and for how long (see debugexport.Settings
-// and docs/api.md). Export is off by default; images leave memory only
-// while it is enabled.
-type DebugExportSettings = debugexport.Settings
+// image export saves, where, and for how long (docs/api.md). Export is off
+// by default; images leave memory only while it is enabled.
+type DebugExportSettings = apitype.DebugExportSettings
 
 // DebugExportState is the answer of GET and PUT /v1/debug/export: the
 // settings with their defaults filled in, and what the export has done.
-type DebugExportState = debugexport.State
+type DebugExportState = apitype.DebugExportState
 
 // Debug export frame selections.
 const (
-	FramesDecoded = debugexport.FramesDecoded
-	FramesFailed  = debugexport.FramesFailed
-	FramesAll     = debugexport.FramesAll
+	FramesDecoded = apitype.FramesDecoded
+	FramesFailed  = apitype.FramesFailed
+	FramesAll     = apitype.FramesAll
 )
 
 // ParseDebugExportSettings decodes and checks a PUT /v1/debug/export body:

@@ -5,6 +5,7 @@ import (
 	"mime"
 	"net/http"
 
+	"github.com/scannerd/scannerd/api/apitype"
 	"github.com/scannerd/scannerd/scanner"
 )
 
@@ -20,15 +21,11 @@ var uploadTypes = map[string]string{
 }
 
 // Decoded is POST /v1/decode's answer. Results of uploads have ID 0 and
-// source "upload": they are not published to subscribers.
-type Decoded struct {
-	Results []Result `json:"results"`
-	Width   int      `json:"width"`
-	Height  int      `json:"height"`
-}
+// source UploadSource: they are not published to subscribers.
+type Decoded = apitype.Decoded
 
 // UploadSource is the source name of results decoded from uploads.
-const UploadSource = "upload"
+const UploadSource = apitype.UploadSource
 
 // checkUploadType returns the format the declared Content-Type requires
 // ("" for any).

@@ -7,65 +7,65 @@ import (
 	"fmt"
 	"net/http"
 
-	"github.com/scannerd/scannerd/debugexport"
+	"github.com/scannerd/scannerd/api/apitype"
 	"github.com/scannerd/scannerd/scanner"
 )
 
-// Errors the API answers with. Each has one stable code and HTTP status in
-// errorTable; the Go client turns an error response back into the matching
-// error, so callers of either side branch with errors.Is.
+// Errors the API answers with: those of package apitype, so the server
+// and the Go client share them. Each has one stable code and HTTP status
+// (apitype.Codes); errorTable says which code an error answers with.
 var (
 	// ErrBadQuery: a query parameter is unknown or its value malformed.
-	ErrBadQuery = errors.New("bad query parameter")
+	ErrBadQuery = apitype.ErrBadQuery
 	// ErrBadRequest: a request body is malformed.
-	ErrBadRequest = errors.New("bad request")
+	ErrBadRequest = apitype.ErrBadRequest
 	// ErrBadSettings: debug export settings that are malformed or that the
-	// exporter refuses; it is debugexport.ErrBadSettings.
-	ErrBadSettings = debugexport.ErrBadSettings
+	// exporter refuses; debugexport.ErrBadSettings is the same error.
+	ErrBadSettings = apitype.ErrBadSettings
 	// ErrForbidden: the endpoint needs an admin peer (uid 0 or the admin group).
-	ErrForbidden = errors.New("admin permission needed")
+	ErrForbidden = apitype.ErrForbidden
 	// ErrBrowserRequest: the request carries Origin or Referer; browsers may
 	// not reach the socket.
-	ErrBrowserRequest = errors.New("browser requests are refused")
+	ErrBrowserRequest = apitype.ErrBrowserRequest
 	// ErrNoCredentials: the peer's credentials could not be read.
-	ErrNoCredentials = errors.New("peer credentials unavailable")
+	ErrNoCredentials = apitype.ErrNoCredentials
 	// ErrNotFound: no such endpoint.
-	ErrNotFound = errors.New("no such endpoint")
+	ErrNotFound = apitype.ErrNotFound
 	// ErrMethodNotAllowed: the endpoint does not take this method.
-	ErrMethodNotAllowed = errors.New("method not allowed")
+	ErrMethodNotAllowed = apitype.ErrMethodNotAllowed
 	// ErrTimeout: POST /v1/scan saw no barcode before its timeout.
-	ErrTimeout = errors.New("no barcode before the timeout")
+	ErrTimeout = apitype.ErrTimeout
 	// ErrHeaderTimeout: the request headers did not arrive in time.
-	ErrHeaderTimeout = errors.New("request headers not received in time")
+	ErrHeaderTimeout = apitype.ErrHeaderTimeout
 	// ErrBodyTimeout: the request body did not arrive within body_timeout.
-	ErrBodyTimeout = errors.New("request body not received in time")
+	ErrBodyTimeout = apitype.ErrBodyTimeout
 	// ErrBodyTooLarge: the request body exceeds max_body_bytes.
-	ErrBodyTooLarge = errors.New("request body too large")
+	ErrBodyTooLarge = apitype.ErrBodyTooLarge
 	// ErrUnsupportedMediaType: a Content-Type the endpoint does not take, or
 	// one that the uploaded data contradicts.
-	ErrUnsupportedMediaType = errors.New("unsupported content type")
+	ErrUnsupportedMediaType = apitype.ErrUnsupportedMediaType
 	// ErrBusy: too many uploads are being decoded, or their bodies hold
 	// all the memory uploads may; retry shortly.
-	ErrBusy = errors.New("too many decodes in progress")
+	ErrBusy = apitype.ErrBusy
 	// ErrRateLimited: the peer has sent more uploads than upload_rate
 	// allows; retry after the Retry-After seconds.
-	ErrRateLimited = errors.New("upload rate limit reached")
+	ErrRateLimited = apitype.ErrRateLimited
 	// ErrUploadsDisabled: the daemon takes no uploads (uploads = off).
-	ErrUploadsDisabled = errors.New("uploads are disabled")
+	ErrUploadsDisabled = apitype.ErrUploadsDisabled
 	// ErrTooManySubscribers: max_subscribers event streams or max_scans
 	// waiting scans are open, or the peer has max_subscribers_per_peer of
 	// them.
-	ErrTooManySubscribers = errors.New("too many subscribers")
+	ErrTooManySubscribers = apitype.ErrTooManySubscribers
 	// ErrLicenseDisabled: the daemon runs without a license client.
-	ErrLicenseDisabled = errors.New("licensing is not enabled in this daemon")
+	ErrLicenseDisabled = apitype.ErrLicenseDisabled
 	// ErrSyncFailed: syncing with the License Tracking Server failed.
-	ErrSyncFailed = errors.New("license sync failed")
+	ErrSyncFailed = apitype.ErrSyncFailed
 	// ErrDebugExportDisabled: the daemon runs without a debug exporter.
-	ErrDebugExportDisabled = errors.New("debug export is not available in this daemon")
+	ErrDebugExportDisabled = apitype.ErrDebugExportDisabled
 	// ErrShuttingDown: the daemon is stopping.
-	ErrShuttingDown = errors.New("daemon shutting down")
+	ErrShuttingDown = apitype.ErrShuttingDown
 	// ErrInternal: anything else.
-	ErrInternal = errors.New("internal error")
+	ErrInternal = apitype.ErrInternal
 )
 
 // Errors from opening the socket.
@@ -79,91 +79,64 @@ var (
 	ErrServerClosed = errors.New("api server closed")
 )
 
-// errorTable maps errors to their HTTP status and stable code; the first
-// entry that matches with errors.Is wins. Codes never change once
-// published: clients branch on them.
+// errorTable maps errors to their stable code (and so to its status,
+// apitype.StatusForCode); the first entry that matches with errors.Is
+// wins. The engine's errors answer as the codes apitype names for them.
 var errorTable = []struct {
-	err    error
-	status int
-	code   string
+	err  error
+	code string
 }{
-	{ErrBadQuery, http.StatusBadRequest, "bad_query"},
-	{ErrBadRequest, http.StatusBadRequest, "bad_request"},
-	{ErrBadSettings, http.StatusBadRequest, "bad_settings"},
-	{scanner.ErrBadImage, http.StatusBadRequest, "bad_image"},
-	{scanner.ErrUnknownSymbology, http.StatusBadRequest, "bad_query"},
-	{ErrForbidden, http.StatusForbidden, "forbidden"},
-	{ErrUploadsDisabled, http.StatusForbidden, "uploads_disabled"},
-	{ErrBrowserRequest, http.StatusForbidden, "browser_request"},
-	{ErrNoCredentials, http.StatusForbidden, "no_credentials"},
-	{scanner.ErrRefused, http.StatusForbidden, "license_refused"},
-	{ErrNotFound, http.StatusNotFound, "not_found"},
-	{ErrMethodNotAllowed, http.StatusMethodNotAllowed, "method_not_allowed"},
-	{ErrTimeout, http.StatusRequestTimeout, "timeout"},
-	{ErrHeaderTimeout, http.StatusRequestTimeout, "header_timeout"},
-	{ErrBodyTimeout, http.StatusRequestTimeout, "body_timeout"},
-	{ErrBodyTooLarge, http.StatusRequestEntityTooLarge, "body_too_large"},
-	{scanner.ErrImageTooLarge, http.StatusRequestEntityTooLarge, "image_too_large"},
-	{ErrUnsupportedMediaType, http.StatusUnsupportedMediaType, "unsupported_media_type"},
-	{scanner.ErrUnsupportedImage, http.StatusUnsupportedMediaType, "unsupported_image"},
-	{ErrBusy, http.StatusTooManyRequests, "busy"},
-	{scanner.ErrBusy, http.StatusTooManyRequests, "busy"},
-	{ErrRateLimited, http.StatusTooManyRequests, "rate_limited"},
-	{ErrTooManySubscribers, http.StatusServiceUnavailable, "too_many_subscribers"},
-	{ErrLicenseDisabled, http.StatusServiceUnavailable, "license_disabled"},
-	{ErrDebugExportDisabled, http.StatusServiceUnavailable, "debug_export_disabled"},
-	{scanner.ErrDeadline, http.StatusServiceUnavailable, "decode_timeout"},
-	{ErrShuttingDown, http.StatusServiceUnavailable, "shutting_down"},
-	{scanner.ErrClosed, http.StatusServiceUnavailable, "shutting_down"},
-	{ErrSyncFailed, http.StatusBadGateway, "sync_failed"},
-	{scanner.ErrDecoderPanic, http.StatusInternalServerError, "decoder_failed"},
-	{ErrInternal, http.StatusInternalServerError, "internal"},
+	{ErrBadQuery, "bad_query"},
+	{ErrBadRequest, "bad_request"},
+	{ErrBadSettings, "bad_settings"},
+	{scanner.ErrBadImage, "bad_image"},
+	{scanner.ErrUnknownSymbology, "bad_query"},
+	{ErrForbidden, "forbidden"},
+	{ErrUploadsDisabled, "uploads_disabled"},
+	{ErrBrowserRequest, "browser_request"},
+	{ErrNoCredentials, "no_credentials"},
+	{scanner.ErrRefused, "license_refused"},
+	{ErrNotFound, "not_found"},
+	{ErrMethodNotAllowed, "method_not_allowed"},
+	{ErrTimeout, "timeout"},
+	{ErrHeaderTimeout, "header_timeout"},
+	{ErrBodyTimeout, "body_timeout"},
+	{ErrBodyTooLarge, "body_too_large"},
+	{scanner.ErrImageTooLarge, "image_too_large"},
+	{ErrUnsupportedMediaType, "unsupported_media_type"},
+	{scanner.ErrUnsupportedImage, "unsupported_image"},
+	{ErrBusy, "busy"},
+	{scanner.ErrBusy, "busy"},
+	{ErrRateLimited, "rate_limited"},
+	{ErrTooManySubscribers, "too_many_subscribers"},
+	{ErrLicenseDisabled, "license_disabled"},
+	{ErrDebugExportDisabled, "debug_export_disabled"},
+	{scanner.ErrDeadline, "decode_timeout"},
+	{ErrShuttingDown, "shutting_down"},
+	{scanner.ErrClosed, "shutting_down"},
+	{ErrSyncFailed, "sync_failed"},
+	{scanner.ErrDecoderPanic, "decoder_failed"},
+	{ErrInternal, "internal"},
 }
 
 // ErrorBody is the JSON of every error response.
-type ErrorBody struct {
-	Error ErrorDetail `json:"error"`
-}
+type ErrorBody = apitype.ErrorBody
 
 // ErrorDetail is the error inside ErrorBody.
-type ErrorDetail struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
-}
+type ErrorDetail = apitype.ErrorDetail
 
 // classify returns the status and code for err; unknown errors are
 // internal.
 func classify(err error) (status int, code string) {
 	for _, e := range errorTable {
 		if errors.Is(err, e.err) {
-			return e.status, e.code
+			return apitype.StatusForCode(e.code), e.code
 		}
 	}
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 		return http.StatusServiceUnavailable, "shutting_down"
 	}
 	return http.StatusInternalServerError, "internal"
-}
-
-// ErrorForCode returns the error a stable code stands for, or ErrInternal
-// for a code this version does not know.
-func ErrorForCode(code string) error {
-	for _, e := range errorTable {
-		if e.code == code {
-			return e.err
-		}
-	}
-	return ErrInternal
-}
-
-// StatusForCode returns the HTTP status of a stable code (500 when unknown).
-func StatusForCode(code string) int {
-	for _, e := range errorTable {
-		if e.code == code {
-			return e.status
-		}
-	}
-	return http.StatusInternalServerError
 }
 
 // writeError answers err as JSON. The status comes from errorTable, the
@@ -183,6 +156,6 @@ func writeJSONError(w http.ResponseWriter, status int, code, msg string) {
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Del("Content-Length")
 	w.WriteHeader(status)
-	b, _ := json.Marshal(ErrorBody{ErrorDetail{Code: code, Message: msg}})
+	b, _ := json.Marshal(ErrorBody{Error: ErrorDetail{Code: code, Message: msg}})
 	w.Write(append(b, '\n'))
 }

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/scannerd/scannerd/api/apitype"
 )
 
 // Stream formats of GET /v1/events.
@@ -17,17 +19,14 @@ const (
 	contentTypeNDJSON = "application/x-ndjson"
 )
 
-// Dropped is the event telling a subscriber that events were dropped
-// because it read too slowly (its buffer was full).
-type Dropped struct {
-	Dropped uint64 `json:"dropped"`
-}
+// Dropped is the event telling a subscriber that it missed results: it
+// read too slowly (its buffer was full), or it resumed after results it
+// had not seen expired.
+type Dropped = apitype.Dropped
 
 // Disconnected is the last event of a stream the server ends: reason is
 // "lagging" (the subscriber stayed behind) or "shutting_down".
-type Disconnected struct {
-	Reason string `json:"reason"`
-}
+type Disconnected = apitype.Disconnected
 
 // wantsNDJSON reads the Accept header: NDJSON when it names
 // application/x-ndjson (or application/jsonl), SSE otherwise.
@@ -88,14 +87,34 @@ func (e *eventWriter) control(name string, v any) {
 	fmt.Fprintf(e.w, "event: %s\ndata: %s\n\n", name, b)
 }
 
-// heartbeat keeps the connection visibly alive: an SSE comment, or an
-// NDJSON {"event":"heartbeat"} line.
-func (e *eventWriter) heartbeat(now time.Time) {
-	if e.ndjson {
-		e.w.WriteString(`{"event":"heartbeat"}` + "\n")
+// item writes a result, or the notice an item carries.
+func (e *eventWriter) item(it *item) {
+	if it.notice != nil {
+		e.control(it.notice.Event, it.notice.Data)
 		return
 	}
-	e.w.WriteString(": heartbeat " + now.UTC().Format(time.RFC3339) + "\n\n")
+	e.result(it)
+}
+
+// heartbeat keeps the connection visibly alive: an SSE comment, or an
+// NDJSON {"event":"heartbeat"} line. With ok it carries the stream's
+// cursor, where a client resumes without a gap: an SSE id field (which
+// sets the last event ID without dispatching an event) or the line's
+// "cursor" member.
+func (e *eventWriter) heartbeat(now time.Time, cursor uint64, ok bool) {
+	if e.ndjson {
+		if ok {
+			fmt.Fprintf(e.w, `{"event":"heartbeat","cursor":%d}`+"\n", cursor)
+		} else {
+			e.w.WriteString(`{"event":"heartbeat"}` + "\n")
+		}
+		return
+	}
+	e.w.WriteString(": heartbeat " + now.UTC().Format(time.RFC3339) + "\n")
+	if ok {
+		fmt.Fprintf(e.w, "id: %d\n", cursor)
+	}
+	e.w.WriteString("\n")
 }
 
 // handleEvents streams results as they are published. A slow reader never
@@ -108,7 +127,7 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	q, err := parseEventsQuery(v, r.Header.Get("Last-Event-ID"))
+	q, err := parseEventsQuery(v, r.Header.Get("Last-Event-ID"), s.sourceNames)
 	if err != nil {
 		return err
 	}
@@ -141,11 +160,15 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) error {
 		return true
 	}
 	for _, it := range backlog {
-		ew.result(it)
+		ew.item(it)
 		if ew.w.Buffered() > 8<<10 && !flush() {
 			return nil
 		}
 	}
+	// The first heartbeat, at once, gives the client its cursor (unless
+	// results already wait: they carry it).
+	cursor, ok := s.hub.cursor(sub)
+	ew.heartbeat(s.clock(), cursor, ok)
 	if !flush() {
 		return nil
 	}
@@ -162,7 +185,8 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) error {
 			flush()
 			return nil
 		case <-hb.C:
-			ew.heartbeat(s.clock())
+			cursor, ok := s.hub.cursor(sub)
+			ew.heartbeat(s.clock(), cursor, ok)
 			if !flush() {
 				return nil
 			}
@@ -170,13 +194,9 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) error {
 			// Write what is waiting in one go, then flush once.
 			for batch := 1; ; batch++ {
 				if n := sub.dropped.Swap(0); n > 0 {
-					ew.control("dropped", Dropped{Dropped: n})
+					ew.control(apitype.EventDropped, Dropped{Dropped: n, Reason: apitype.DroppedOverflow})
 				}
-				if it.notice != nil {
-					ew.control(it.notice.Event, it.notice.Data)
-				} else {
-					ew.result(it)
-				}
+				ew.item(it)
 				if batch == 256 {
 					break
 				}

@@ -117,6 +117,10 @@ func TestEventStreamsParseWithStandardParsers(t *testing.T) {
 			var data string
 			body := newChunkReader(t, br)
 			if tc.ctype == "application/x-ndjson" {
+				// The stream opens with a heartbeat carrying the cursor.
+				if hb := body.line(); hb != fmt.Sprintf(`{"event":"heartbeat","cursor":%d}`, at.UnixMicro()) {
+					t.Errorf("first line %s, want a heartbeat with the cursor", hb)
+				}
 				data = body.line()
 			} else {
 				var event, id string
@@ -347,7 +351,7 @@ func TestReplaySince(t *testing.T) {
 	defer cancel()
 	at := ts.clock.Now()
 	ts.Publish([]scanner.Result{result("cam0", 1, scanner.QRCode, "a", at), result("cam0", 2, scanner.QRCode, "b", at)})
-	res, err := ts.client.Results(ctx, 0, client.Filter{})
+	res, err := ts.client.Results(ctx, client.ResultsOptions{})
 	if err != nil || len(res.Results) != 2 {
 		t.Fatalf("results: %v %v", res, err)
 	}
@@ -400,11 +404,17 @@ func TestNoticesReachEventStreams(t *testing.T) {
 		defer st.Close()
 		ts.waitSubscribers(t, 1)
 		now := ts.clock.Now()
-		ts.Notify(api.Notice{Event: "debug_export", Data: map[string]any{"enabled": false, "stop_reason": "max_images reached"}})
+		ts.Notify(api.Notice{Event: "debug_export", Data: api.DebugExportState{StopReason: "max_images reached"}})
+		ts.Notify(api.Notice{Event: "future_event", Data: map[string]any{"n": 1}})
 		ts.Publish([]scanner.Result{result("cam", 1, scanner.QRCode, "after", now)})
 		ev, err := st.Next()
-		if err != nil || ev.Kind != client.EventNotice || ev.Name != "debug_export" || !strings.Contains(string(ev.Data), "max_images reached") {
-			t.Fatalf("sse=%v: got %+v %v, want the debug_export notice", sse, ev, err)
+		if err != nil || ev.Kind != client.EventDebugExport || ev.DebugExport.Enabled || ev.DebugExport.StopReason != "max_images reached" {
+			t.Fatalf("sse=%v: got %+v %v, want the debug_export event", sse, ev, err)
+		}
+		// An event this version does not know comes as a notice.
+		ev, err = st.Next()
+		if err != nil || ev.Kind != client.EventNotice || ev.Name != "future_event" || !strings.Contains(string(ev.Data), `"n":1`) {
+			t.Fatalf("sse=%v: got %+v %v, want the unknown event as a notice", sse, ev, err)
 		}
 		ev, err = st.Next()
 		if err != nil || ev.Kind != client.EventResult || ev.Result.Text != "after" {

@@ -14,8 +14,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/scannerd/scannerd/api/apitype"
 	"github.com/scannerd/scannerd/scanner"
 )
+
+// fuzzSources are the source names the fuzzed filters may name.
+func fuzzSources() []string { return []string{"cam0", "front"} }
 
 // FuzzQuery feeds raw query strings to every endpoint's parser: each
 // either accepts the query or refuses it with ErrBadQuery, never panics.
@@ -45,11 +49,11 @@ func FuzzQuery(f *testing.F) {
 		if err != nil {
 			return
 		}
-		_, err = parseEventsQuery(v, lastEventID)
+		_, err = parseEventsQuery(v, lastEventID, fuzzSources)
 		check("events", err)
-		_, err = parseResultsQuery(v, 1000)
+		_, err = parseResultsQuery(v, 1000, fuzzSources)
 		check("results", err)
-		q, err := parseScanQuery(v, 10*time.Second, time.Minute)
+		q, err := parseScanQuery(v, 10*time.Second, time.Minute, fuzzSources)
 		check("scan", err)
 		if err == nil && (q.timeout <= 0 || q.timeout > time.Minute) {
 			t.Fatalf("scan(%q): timeout %v accepted", raw, q.timeout)
@@ -92,7 +96,7 @@ func FuzzDebugExportSettings(f *testing.F) {
 // engineDaemon decodes with a real engine.
 type engineDaemon struct{ e *scanner.Engine }
 
-func (d engineDaemon) Status() Status { return Status{Engine: d.e.Stats()} }
+func (d engineDaemon) Status() Status { return Status{Engine: NewEngineStats(d.e.Stats())} }
 
 func (d engineDaemon) Decode(ctx context.Context, load func() (*scanner.Frame, error), opts scanner.Options) ([]scanner.Result, error) {
 	rep, err := d.e.DecodeFrom(ctx, load, opts)
@@ -106,7 +110,7 @@ type nullExporter struct{}
 
 func (nullExporter) State() DebugExportState { return DebugExportState{} }
 func (nullExporter) Configure(ctx context.Context, p Peer, s DebugExportSettings) (DebugExportState, error) {
-	return DebugExportState{Settings: s}, nil
+	return DebugExportState{DebugExportSettings: s}, nil
 }
 
 // FuzzRequest sends whole requests (method, path and query, Content-Type,
@@ -164,7 +168,7 @@ func FuzzRequest(f *testing.F) {
 		if err := json.Unmarshal(rec.Body.Bytes(), &eb); err != nil {
 			t.Fatalf("%s %s: status %d, body %q is not a JSON error", method, target, rec.Code, rec.Body.Bytes())
 		}
-		if !known[eb.Error.Code] || eb.Error.Code == "internal" || StatusForCode(eb.Error.Code) != rec.Code {
+		if !known[eb.Error.Code] || eb.Error.Code == "internal" || apitype.StatusForCode(eb.Error.Code) != rec.Code {
 			t.Fatalf("%s %s: %d %s %q", method, target, rec.Code, eb.Error.Code, eb.Error.Message)
 		}
 		if st := srv.pool.Stats(); st.Outgoing != 0 {

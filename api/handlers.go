@@ -4,12 +4,12 @@ import (
 	"fmt"
 	"net/http"
 	"time"
+
+	"github.com/scannerd/scannerd/api/apitype"
 )
 
 // Health is GET /v1/health's answer.
-type Health struct {
-	OK bool `json:"ok"`
-}
+type Health = apitype.Health
 
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) error {
 	if err := checkKeys(r.URL.Query(), nil); err != nil {
@@ -26,23 +26,18 @@ func (s *Server) handleStatus(w http.ResponseWriter, r *http.Request) error {
 }
 
 // Results is GET /v1/results's answer.
-type Results struct {
-	Results []Result `json:"results"`
-	// Cursor is the since= of the next call: it returns only newer results.
-	Cursor uint64 `json:"cursor"`
-}
+type Results = apitype.Results
 
 func (s *Server) handleResults(w http.ResponseWriter, r *http.Request) error {
 	v, err := parseRawQuery(r.URL.RawQuery)
 	if err != nil {
 		return err
 	}
-	q, err := parseResultsQuery(v, s.cfg.MaxHeldResults)
+	q, err := parseResultsQuery(v, s.cfg.MaxHeldResults, s.sourceNames)
 	if err != nil {
 		return err
 	}
-	res, cursor := s.hub.results(q.filter, q.since, q.limit)
-	return writeJSON(w, Results{Results: res, Cursor: cursor})
+	return writeJSON(w, s.hub.results(q.filter, q.since, q.limit))
 }
 
 // handleScan waits for the next result published after the request
@@ -52,7 +47,7 @@ func (s *Server) handleScan(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	q, err := parseScanQuery(v, s.cfg.ScanTimeout.D(), s.cfg.MaxScanTimeout.D())
+	q, err := parseScanQuery(v, s.cfg.ScanTimeout.D(), s.cfg.MaxScanTimeout.D(), s.sourceNames)
 	if err != nil {
 		return err
 	}

@@ -57,7 +57,7 @@ func newDaemon(t testing.TB) *daemon {
 
 func (d *daemon) Status() api.Status {
 	return api.Status{
-		Version: "test", Engine: d.engine.Stats(),
+		Version: "test", Engine: api.NewEngineStats(d.engine.Stats()),
 		Sources: []api.SourceStatus{{Name: "cam0", URL: "v4l2:///dev/video0", State: "running", FPS: 30, Frames: 100}},
 		License: api.LicenseSummary{State: "authorized"},
 	}
@@ -78,10 +78,15 @@ type license struct {
 	syncErr error
 }
 
-func (l *license) Document() any {
+func (l *license) Document() api.LicenseDocument {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return map[string]any{"state": "authorized", "syncs": l.syncs}
+	doc := api.LicenseDocument{State: "authorized", Mode: "lts", Device: "6f1c2d7e-0000-4000-8000-000000000001",
+		Pending: map[string]uint64{}, Symbologies: []string{"QR_CODE"}}
+	if l.syncs > 0 {
+		doc.LastSync = time.Date(2026, 3, 1, 12, 0, l.syncs, 0, time.UTC)
+	}
+	return doc
 }
 
 func (l *license) Sync(ctx context.Context) error {

@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/scannerd/scannerd/api/apitype"
 	"github.com/scannerd/scannerd/scanner"
 )
 
@@ -90,20 +91,24 @@ type hub struct {
 
 	mu     sync.Mutex
 	nextID uint64
-	held   []*item // oldest first
-	subs   map[*subscriber]struct{}
-	closed bool
+	// firstID is the first ID this hub gives; purged is the newest ID
+	// purged so far (both for the gaps of replays).
+	firstID, purged uint64
+	held            []*item // oldest first
+	subs            map[*subscriber]struct{}
+	closed          bool
 }
 
 func newHub(cfg Config, clock func() time.Time, m *metrics) *hub {
+	// IDs start from the start time so they keep increasing across
+	// restarts and a client's cursor never points into the future.
+	start := uint64(clock().UnixMicro())
 	return &hub{
 		clock: clock, ttl: cfg.ResultTTL.D(), maxHeld: cfg.MaxHeldResults,
 		bufSize: cfg.SubscriberBuffer, lagLimit: cfg.LagLimit.D(), m: m,
 		maxStreams: cfg.MaxSubscribers, maxScans: cfg.MaxScans, maxPerPeer: cfg.MaxSubscribersPerPeer,
-		// IDs start from the start time so they keep increasing across
-		// restarts and a client's cursor never points into the future.
-		nextID: uint64(clock().UnixMicro()),
-		subs:   make(map[*subscriber]struct{}),
+		nextID: start, firstID: start + 1, purged: start,
+		subs: make(map[*subscriber]struct{}),
 	}
 }
 
@@ -219,6 +224,9 @@ func (h *hub) subscribe(sp subscription) (*subscriber, []*item, error) {
 	h.purgeLocked(h.clock())
 	var backlog []*item
 	if sp.replay {
+		if n := h.expiredLocked(sp.since); n > 0 {
+			backlog = append(backlog, &item{notice: &Notice{Event: apitype.EventDropped, Data: Dropped{Dropped: n, Reason: apitype.DroppedExpired}}})
+		}
 		for _, it := range h.held {
 			if it.ID > sp.since && sp.filter.match(it) {
 				backlog = append(backlog, it)
@@ -232,6 +240,31 @@ func (h *hub) subscribe(sp subscription) (*subscriber, []*item, error) {
 	sub := &subscriber{filter: sp.filter, ch: make(chan *item, bufSize), gone: make(chan struct{}), scan: sp.scan, uid: sp.uid}
 	h.subs[sub] = struct{}{}
 	return sub, backlog, nil
+}
+
+// expiredLocked counts the results published after since that were
+// purged: a client resuming from since can no longer have them. IDs of
+// one hub follow each other, so they are counted without being kept;
+// those of an earlier run of the daemon are not known. since 0 asks for
+// whatever is held: no gap.
+func (h *hub) expiredLocked(since uint64) uint64 {
+	from := max(since, h.firstID-1)
+	if since == 0 || h.purged <= from {
+		return 0
+	}
+	return h.purged - from
+}
+
+// cursor returns the position a subscriber may resume from without a gap
+// (the newest ID published), or false while events wait in its buffer:
+// those could be lost if it resumed from there.
+func (h *hub) cursor(sub *subscriber) (uint64, bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if len(sub.ch) > 0 {
+		return 0, false
+	}
+	return h.nextID, true
 }
 
 func (h *hub) unsubscribe(sub *subscriber) {
@@ -257,22 +290,24 @@ func (h *hub) notify(n Notice) {
 }
 
 // results returns copies of the held results after since that match f,
-// and the cursor to pass next time: the newest ID returned, or the newest
-// ID published so far when none is returned.
-func (h *hub) results(f filter, since uint64, limit int) ([]Result, uint64) {
+// the cursor to pass next time (the newest ID returned, or the newest ID
+// published so far when none is returned), and how many results after
+// since expired.
+func (h *hub) results(f filter, since uint64, limit int) Results {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.purgeLocked(h.clock())
-	out := []Result{}
+	res := Results{Results: []Result{}, Cursor: h.nextID, Expired: h.expiredLocked(since)}
 	for _, it := range h.held {
 		if it.ID > since && f.match(it) {
-			if len(out) == limit {
-				return out, out[len(out)-1].ID
+			if len(res.Results) == limit {
+				res.Cursor = res.Results[len(res.Results)-1].ID
+				break
 			}
-			out = append(out, it.Result)
+			res.Results = append(res.Results, it.Result)
 		}
 	}
-	return out, h.nextID
+	return res
 }
 
 // purge drops results older than the TTL.
@@ -285,10 +320,11 @@ func (h *hub) purge() {
 func (h *hub) purgeLocked(now time.Time) {
 	n := 0
 	for n < len(h.held) && (len(h.held)-n > h.maxHeld || now.Sub(h.held[n].at) > h.ttl) {
-		h.held[n] = nil // let the result go now, not when the array is reallocated
 		n++
 	}
 	if n > 0 {
+		h.purged = h.held[n-1].ID
+		clear(h.held[:n]) // let the results go now, not when the array is reallocated
 		h.held = h.held[n:]
 		if len(h.held) == 0 {
 			h.held = nil

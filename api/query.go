@@ -3,6 +3,7 @@ package api
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -30,21 +31,56 @@ func checkKeys(v url.Values, allowed map[string]bool) error {
 	return nil
 }
 
-// parseFilter reads symbology= and source=, each a comma-separated list
-// that may also be repeated.
-func parseFilter(v url.Values) (filter, error) {
-	var f filter
-	for _, list := range v["symbology"] {
-		set, err := scanner.ParseSymbologySet(list)
-		if err != nil {
-			return filter{}, fmt.Errorf("%w: symbology: %w", ErrBadQuery, err)
-		}
-		f.syms |= set
+// filterKeys are the parameters of a result filter, with the old name of
+// symbology= that POST /v1/decode took, still accepted everywhere.
+var filterKeys = map[string]bool{"symbology": true, "symbologies": true, "source": true}
+
+// withFilterKeys adds filterKeys to the given keys (each saying whether
+// it may repeat).
+func withFilterKeys(keys map[string]bool) map[string]bool {
+	for k, rep := range filterKeys {
+		keys[k] = rep
 	}
+	return keys
+}
+
+// parseSymbologies reads symbology= (and its deprecated alias
+// symbologies=), a comma-separated list that may also be repeated; the
+// lists add up.
+func parseSymbologies(v url.Values) (scanner.SymbologySet, error) {
+	var set scanner.SymbologySet
+	for _, key := range []string{"symbology", "symbologies"} {
+		for _, list := range v[key] {
+			s, err := scanner.ParseSymbologySet(list)
+			if err != nil {
+				return 0, fmt.Errorf("%w: %s: %w", ErrBadQuery, key, err)
+			}
+			set |= s
+		}
+	}
+	return set, nil
+}
+
+// parseFilter reads symbology= and source=, each a comma-separated list
+// that may also be repeated. Sources must be among those known() names:
+// a misspelt source would otherwise match nothing, silently.
+func parseFilter(v url.Values, known func() []string) (filter, error) {
+	var f filter
+	var err error
+	if f.syms, err = parseSymbologies(v); err != nil {
+		return filter{}, err
+	}
+	var names []string
 	for _, list := range v["source"] {
 		for _, name := range strings.Split(list, ",") {
 			if err := checkSourceName(name); err != nil {
 				return filter{}, err
+			}
+			if names == nil {
+				names = known()
+			}
+			if !slices.Contains(names, name) {
+				return filter{}, fmt.Errorf("%w: unknown source %q; the daemon's sources are %s", ErrBadQuery, name, strings.Join(names, ", "))
 			}
 			f.sources = append(f.sources, name)
 		}
@@ -143,13 +179,13 @@ type eventsQuery struct {
 	replay bool
 }
 
-func parseEventsQuery(v url.Values, lastEventID string) (eventsQuery, error) {
-	if err := checkKeys(v, map[string]bool{"symbology": true, "source": true, "since": false}); err != nil {
+func parseEventsQuery(v url.Values, lastEventID string, sources func() []string) (eventsQuery, error) {
+	if err := checkKeys(v, withFilterKeys(map[string]bool{"since": false})); err != nil {
 		return eventsQuery{}, err
 	}
 	var q eventsQuery
 	var err error
-	if q.filter, err = parseFilter(v); err != nil {
+	if q.filter, err = parseFilter(v, sources); err != nil {
 		return q, err
 	}
 	// The SSE reconnection header resumes a stream; an explicit since= wins.
@@ -171,13 +207,13 @@ type resultsQuery struct {
 	limit  int
 }
 
-func parseResultsQuery(v url.Values, maxLimit int) (resultsQuery, error) {
-	if err := checkKeys(v, map[string]bool{"symbology": true, "source": true, "since": false, "limit": false}); err != nil {
+func parseResultsQuery(v url.Values, maxLimit int, sources func() []string) (resultsQuery, error) {
+	if err := checkKeys(v, withFilterKeys(map[string]bool{"since": false, "limit": false})); err != nil {
 		return resultsQuery{}, err
 	}
 	var q resultsQuery
 	var err error
-	if q.filter, err = parseFilter(v); err != nil {
+	if q.filter, err = parseFilter(v, sources); err != nil {
 		return q, err
 	}
 	if q.since, err = parseCursor("since", v.Get("since")); err != nil {
@@ -193,32 +229,30 @@ type scanQuery struct {
 	timeout time.Duration
 }
 
-func parseScanQuery(v url.Values, def, limit time.Duration) (scanQuery, error) {
-	if err := checkKeys(v, map[string]bool{"symbology": true, "source": true, "timeout": false}); err != nil {
+func parseScanQuery(v url.Values, def, limit time.Duration, sources func() []string) (scanQuery, error) {
+	if err := checkKeys(v, withFilterKeys(map[string]bool{"timeout": false})); err != nil {
 		return scanQuery{}, err
 	}
 	var q scanQuery
 	var err error
-	if q.filter, err = parseFilter(v); err != nil {
+	if q.filter, err = parseFilter(v, sources); err != nil {
 		return q, err
 	}
 	q.timeout, err = parseTimeout(v.Get("timeout"), def, limit)
 	return q, err
 }
 
-// parseDecodeQuery reads POST /v1/decode's options.
+// parseDecodeQuery reads POST /v1/decode's options. symbology= names what
+// to look for, as it names what to select elsewhere.
 func parseDecodeQuery(v url.Values) (scanner.Options, error) {
-	if err := checkKeys(v, map[string]bool{"symbologies": true, "try_harder": false, "ean_addon": false,
+	if err := checkKeys(v, map[string]bool{"symbology": true, "symbologies": true, "try_harder": false, "ean_addon": false,
 		"msi_check": false, "telepen_numeric": false}); err != nil {
 		return scanner.Options{}, err
 	}
 	opts := scanner.Options{TryRotated: true}
-	for _, list := range v["symbologies"] {
-		set, err := scanner.ParseSymbologySet(list)
-		if err != nil {
-			return opts, fmt.Errorf("%w: symbologies: %w", ErrBadQuery, err)
-		}
-		opts.Symbologies |= set
+	var err error
+	if opts.Symbologies, err = parseSymbologies(v); err != nil {
+		return opts, err
 	}
 	hard, err := parseBool("try_harder", v.Get("try_harder"))
 	if err != nil {

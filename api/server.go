@@ -249,6 +249,16 @@ func (s *Server) ObserveFrame(rep *scanner.FrameReport) {
 // Subscribers returns the number of open event streams and waiting scans.
 func (s *Server) Subscribers() int { return s.hub.subscriberCount() }
 
+// sourceNames returns the names of the daemon's sources, which result
+// filters may name.
+func (s *Server) sourceNames() []string {
+	var names []string
+	for _, src := range s.daemon.Status().Sources {
+		names = append(names, src.Name)
+	}
+	return names
+}
+
 func (s *Server) status() Status {
 	st := s.daemon.Status()
 	st.Subscribers = s.hub.subscriberCount()

@@ -9,28 +9,30 @@ package api
 import (
 	"context"
 	"encoding/base64"
-	"time"
 	"unicode/utf8"
 
+	"github.com/scannerd/scannerd/api/apitype"
 	"github.com/scannerd/scannerd/scanner"
 )
 
-// Result is one barcode as the API sends it: one JSON object, one NDJSON
-// line, one SSE data field.
-type Result struct {
-	// ID orders results; /v1/results?since=ID returns those after it.
-	ID         uint64        `json:"id"`
-	Source     string        `json:"source"`
-	Frame      uint64        `json:"frame"`
-	Symbology  string        `json:"symbology"`
-	Text       string        `json:"text"`
-	AddOn      string        `json:"addon,omitempty"` // EAN-2/EAN-5 add-on of an EAN-13, UPC-A or UPC-E symbol
-	Bytes      string        `json:"bytes,omitempty"` // base64 payload when it is not valid UTF-8
-	Points     [4][2]float64 `json:"points"`
-	CapturedAt time.Time     `json:"captured_at"`
-	DecodedAt  time.Time     `json:"decoded_at"`
-	LatencyMS  float64       `json:"latency_ms"` // capture to decoded
-}
+// The API's wire types, defined in package apitype so that the Go client
+// shares them without importing the server.
+type (
+	// Result is one barcode as the API sends it.
+	Result = apitype.Result
+	// SourceStatus describes one frame source.
+	SourceStatus = apitype.SourceStatus
+	// SinkStatus describes one result sink.
+	SinkStatus = apitype.SinkStatus
+	// LicenseSummary is the part of the license state /v1/status shows.
+	LicenseSummary = apitype.LicenseSummary
+	// Status is the daemon's state as /v1/status returns it.
+	Status = apitype.Status
+	// EngineStats are the decode engine's figures in Status.
+	EngineStats = apitype.EngineStats
+	// LicenseDocument is the full license state of /v1/license.
+	LicenseDocument = apitype.License
+)
 
 // NewResult converts an engine result; the ID is assigned by the hub.
 func NewResult(r *scanner.Result) Result {
@@ -50,56 +52,8 @@ func NewResult(r *scanner.Result) Result {
 	return out
 }
 
-// SourceStatus describes one frame source.
-type SourceStatus struct {
-	Name      string    `json:"name"`
-	URL       string    `json:"url"`   // credentials removed
-	State     string    `json:"state"` // "running", "opening", "reopening", "stopped"
-	LastError string    `json:"last_error,omitempty"`
-	Since     time.Time `json:"since"` // when State was entered
-	Frames    uint64    `json:"frames"`
-	FPS       float64   `json:"fps"`
-	Reopens   uint64    `json:"reopens"`
-}
-
-// SinkStatus describes one result sink (a [[sink]] table: webhook, MQTT
-// or serial).
-type SinkStatus struct {
-	Name   string `json:"name"`
-	Kind   string `json:"kind"`   // "webhook", "mqtt", "serial"
-	Target string `json:"target"` // URL, broker or device; no credentials
-	State  string `json:"state"`  // "ok", "failing", "stopped"
-	// Delivered, Retried (failed attempts tried again) and Dropped
-	// (never delivered; Overflow of them for a full queue) count results.
-	Delivered   uint64    `json:"delivered"`
-	Retried     uint64    `json:"retried"`
-	Dropped     uint64    `json:"dropped"`
-	Overflow    uint64    `json:"overflow"`
-	Queued      int       `json:"queued"`
-	QueueSize   int       `json:"queue_size"`
-	LastError   string    `json:"last_error,omitempty"`
-	LastErrorAt time.Time `json:"last_error_at,omitzero"`
-}
-
-// LicenseSummary is the part of the license state /v1/status shows;
-// /v1/license has the full document.
-type LicenseSummary struct {
-	State   string    `json:"state"`             // "authorized", "expired", "not_authorized", "over_quota", "revoked", "offline_license", "disabled"
-	Message string    `json:"message,omitempty"` // what is wrong and how to fix it
-	Expires time.Time `json:"expires,omitzero"`
-}
-
-// Status is the daemon's state as /v1/status returns it.
-type Status struct {
-	Version     string              `json:"version"`
-	Started     time.Time           `json:"started"`
-	Sources     []SourceStatus      `json:"sources"`
-	Engine      scanner.EngineStats `json:"engine"`
-	Subscribers int                 `json:"subscribers"`
-	License     LicenseSummary      `json:"license"`
-	DebugExport bool                `json:"debug_export"`
-	Sinks       []SinkStatus        `json:"sinks,omitempty"`
-}
+// NewEngineStats converts the engine's figures for Status.
+func NewEngineStats(st scanner.EngineStats) EngineStats { return EngineStats(st) }
 
 // Daemon is what the server needs from the rest of scannerd.
 type Daemon interface {
@@ -114,9 +68,8 @@ type Daemon interface {
 
 // License is the device-side license client as the API exposes it.
 type License interface {
-	// Document returns the full license state for /v1/license (a JSON-
-	// marshalable value).
-	Document() any
+	// Document returns the full license state for /v1/license.
+	Document() LicenseDocument
 	// Sync talks to the License Tracking Server now.
 	Sync(ctx context.Context) error
 }

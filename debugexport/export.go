@@ -22,31 +22,20 @@ import (
 	"sync"
 	"time"
 
+	"github.com/scannerd/scannerd/api/apitype"
 	"github.com/scannerd/scannerd/scanner"
 )
 
 // Errors callers branch on.
 var (
-	// ErrBadSettings: the settings are malformed or out of range.
-	ErrBadSettings = errors.New("invalid debug export settings")
+	// ErrBadSettings: the settings are malformed or out of range (the
+	// API's error of that name).
+	ErrBadSettings = apitype.ErrBadSettings
 	// ErrBadDir: the target directory cannot be used safely.
 	ErrBadDir = errors.New("unusable debug export directory")
 	// ErrClosed: the exporter was closed.
 	ErrClosed = errors.New("debug export closed")
 )
-
-// State is Settings, with the defaults filled in, plus what the export has
-// done, for GET /v1/debug/export and the status.
-type State struct {
-	Settings
-	Since      time.Time `json:"since,omitzero"`
-	Until      time.Time `json:"until,omitzero"`
-	Images     int       `json:"images"`
-	Bytes      int64     `json:"bytes"`
-	Dropped    int       `json:"dropped"` // matching frames not written: the writer was busy
-	Failed     int       `json:"failed"`  // writes that failed
-	StopReason string    `json:"stop_reason,omitempty"`
-}
 
 // queueLen bounds the frames waiting for the writer.
 const queueLen = 4
@@ -174,7 +163,7 @@ func (e *Exporter) Configure(ctx context.Context, s Settings, who string) (State
 		}
 		return st, nil
 	}
-	s = s.withDefaults()
+	s = s.WithDefaults()
 	if e.isClosed() {
 		return State{}, ErrClosed
 	}
@@ -195,7 +184,7 @@ func (e *Exporter) Configure(ctx context.Context, s Settings, who string) (State
 	e.root = root
 	e.gen++
 	e.matched = 0
-	e.st = State{Settings: s, Since: now, Until: now.Add(s.Duration.D())}
+	e.st = State{DebugExportSettings: s, Since: now, Until: now.Add(s.Duration.D())}
 	st := e.st
 	e.mu.Unlock()
 	e.log.Warn("debug export on: frames will be saved to disk", "by", who, "dir", s.Dir, "frames", s.Frames,

@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/scannerd/scannerd/api/apitype"
 	"github.com/scannerd/scannerd/debugexport"
-	"github.com/scannerd/scannerd/internal/conf"
 	"github.com/scannerd/scannerd/internal/symbols"
 	"github.com/scannerd/scannerd/scanner"
 )
@@ -212,7 +212,7 @@ func TestExportLimitsStopIt(t *testing.T) {
 	var mu sync.Mutex
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 	r2 := newRig(t, debugexport.Config{Clock: clock})
-	r2.configure(t, debugexport.Settings{Enabled: true, Frames: debugexport.FramesAll, Duration: conf.Duration(10 * time.Minute)})
+	r2.configure(t, debugexport.Settings{Enabled: true, Frames: debugexport.FramesAll, Duration: apitype.Duration(10 * time.Minute)})
 	mu.Lock()
 	now = now.Add(11 * time.Minute)
 	mu.Unlock()
@@ -276,7 +276,7 @@ func TestExportRefusesBadDirectories(t *testing.T) {
 		"frames":       {Enabled: true, Dir: "/x", Frames: "some"},
 		"negative":     {Enabled: true, Dir: "/x", MaxImages: -1},
 		"duration":     {Enabled: true, Dir: "/x", Duration: -1},
-		"too long":     {Enabled: true, Dir: "/x", Duration: conf.Duration(debugexport.MaxDuration + time.Second)},
+		"too long":     {Enabled: true, Dir: "/x", Duration: apitype.Duration(debugexport.MaxDuration + time.Second)},
 		"huge sample":  {Enabled: true, Dir: "/x", Sample: debugexport.MaxSample + 1},
 		"no directory": {Enabled: true},
 	} {
@@ -301,8 +301,8 @@ func TestExportDefaults(t *testing.T) {
 	r := newRig(t, debugexport.Config{Clock: func() time.Time { return now }})
 	st := r.configure(t, debugexport.Settings{Enabled: true, Duration: 0})
 	want := debugexport.Settings{Enabled: true, Dir: r.dir, Frames: debugexport.FramesDecoded, Sample: 1,
-		MaxImages: debugexport.DefaultMaxImages, MaxBytes: debugexport.DefaultMaxBytes, Duration: conf.Duration(debugexport.DefaultDuration)}
-	if st.Settings != want || !st.Until.Equal(now.Add(debugexport.DefaultDuration)) {
+		MaxImages: debugexport.DefaultMaxImages, MaxBytes: debugexport.DefaultMaxBytes, Duration: apitype.Duration(debugexport.DefaultDuration)}
+	if st.DebugExportSettings != want || !st.Until.Equal(now.Add(debugexport.DefaultDuration)) {
 		t.Errorf("state %+v, want settings %+v until %v", st, want, now.Add(time.Hour))
 	}
 }

@@ -88,12 +88,47 @@ func runWatcher(t *testing.T, srv *api.Server, cmd *exec.Cmd) string {
 	return out.String()
 }
 
+// maxExampleSize bounds the Go example's binary, built as a kiosk
+// developer builds it (go build, no flags): the client pulls in nothing
+// of the daemon, nor net/http.
+const maxExampleSize = 6 << 20
+
+// The Go example depends on the client, its wire types and the standard
+// library alone: none of the daemon's decoders, metrics, systemd or
+// configuration packages.
+func TestGoExampleDependencies(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", "./go").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	allowed := map[string]bool{
+		"github.com/scannerd/scannerd/examples/go":      true,
+		"github.com/scannerd/scannerd/api/client":       true,
+		"github.com/scannerd/scannerd/api/apitype":      true,
+		"github.com/scannerd/scannerd/internal/backoff": true,
+	}
+	for _, pkg := range strings.Fields(string(out)) {
+		first, _, _ := strings.Cut(pkg, "/")
+		if strings.Contains(first, ".") && !allowed[pkg] {
+			t.Errorf("examples/go depends on %s", pkg)
+		}
+		for _, banned := range []string{"gozxing", "prometheus", "go-systemd", "toml", "net/http", "crypto/tls"} {
+			if strings.Contains(pkg, banned) {
+				t.Errorf("examples/go depends on %s", pkg)
+			}
+		}
+	}
+}
+
 func TestGoExample(t *testing.T) {
 	srv, sock := startServer(t)
 	bin := filepath.Join(t.TempDir(), "example")
 	build := exec.Command("go", "build", "-o", bin, "./go")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
+	}
+	if fi, err := os.Stat(bin); err != nil || fi.Size() >= maxExampleSize {
+		t.Errorf("examples/go builds to %d bytes, want under %d (%v)", fi.Size(), maxExampleSize, err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -203,6 +238,8 @@ func TestCurlExample(t *testing.T) {
 					if line, ok = strings.CutPrefix(line, "data: "); !ok {
 						continue
 					}
+				} else if strings.Contains(line, `"event":`) {
+					continue // a heartbeat: results have no "event" member
 				}
 				var r api.Result
 				if err := json.Unmarshal([]byte(line), &r); err != nil {

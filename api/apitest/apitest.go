@@ -62,7 +62,7 @@ var _ api.DebugExporter = (*Exporter)(nil)
 func (e *Exporter) State() api.DebugExportState {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return api.DebugExportState{Settings: e.settings}
+	return api.DebugExportState{DebugExportSettings: e.settings}
 }
 
 // Configure takes new settings as the daemon's exporter does.
@@ -70,7 +70,7 @@ func (e *Exporter) Configure(_ context.Context, peer api.Peer, s api.DebugExport
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.settings, e.peer = s, peer
-	return api.DebugExportState{Settings: s}, nil
+	return api.DebugExportState{DebugExportSettings: s}, nil
 }
 
 // Last returns the settings last given and the peer that gave them.

@@ -1,29 +1,37 @@
 // Package client is the Go client of scannerd's local socket API, shared
-// by scanctl, the tests and kiosk applications written in Go.
+// by scanctl, the tests and kiosk applications written in Go. It depends
+// on the standard library and the wire types of package apitype alone, so
+// a kiosk program that imports it pulls in nothing of the daemon.
 //
-// Errors from the daemon come back as *Error, which unwraps to the api
-// package's error for its code, so callers branch with
-// errors.Is(err, api.ErrTimeout) and the like; a daemon that cannot be
-// reached gives an error wrapping ErrUnreachable.
+//	c := client.New("") // DefaultSocket
+//	for ev, err := range c.Events(ctx, client.EventsOptions{}) {
+//		if err != nil {
+//			log.Fatal(err) // ctx ended, or the daemon refused the request
+//		}
+//		if ev.Kind == client.EventResult {
+//			fmt.Println(ev.Result.Symbology, ev.Result.Text)
+//		}
+//	}
+//
+// Errors from the daemon come back as *Error, which unwraps to apitype's
+// error for its code, so callers branch with errors.Is(err,
+// apitype.ErrTimeout) and the like; a daemon that cannot be reached gives
+// an error wrapping ErrUnreachable.
 package client
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"net"
-	"net/http"
+	"net/textproto"
 	"net/url"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
-	"github.com/scannerd/scannerd/api"
-	"github.com/scannerd/scannerd/internal/backoff"
+	"github.com/scannerd/scannerd/api/apitype"
 )
 
 // DefaultSocket is where scannerd listens unless configured otherwise.
@@ -44,57 +52,35 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("%s (%s)", e.Message, e.Code)
 }
 
-// Unwrap returns the api package's error for the code.
-func (e *Error) Unwrap() error { return api.ErrorForCode(e.Code) }
+// Unwrap returns apitype's error for the code (apitype.ErrInternal for a
+// code this version does not know).
+func (e *Error) Unwrap() error { return apitype.ErrorForCode(e.Code) }
 
 // Client talks to one daemon socket. It is safe for concurrent use.
 type Client struct {
 	socket string
-	hc     *http.Client
+	idle   pool
+	hook   func(*Exchange)
 	// pause waits before attempt to connect to a full listen queue again,
 	// and reports whether ctx is still alive (tests count the attempts).
 	pause func(ctx context.Context, attempt int) bool
+	retry retryPolicy // event stream reconnection
 }
 
+// Option changes how New sets a client up.
+type Option func(*Client)
+
 // New returns a client for the socket at path ("" for DefaultSocket).
-func New(socket string) *Client {
+func New(socket string, opts ...Option) *Client {
 	if socket == "" {
 		socket = DefaultSocket
 	}
-	retry := backoff.Policy{Min: time.Millisecond, Max: 100 * time.Millisecond}
-	c := &Client{socket: socket, pause: retry.Sleep}
-	tr := &http.Transport{
-		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
-			return c.dial(ctx)
-		},
-		MaxIdleConns:          4,
-		IdleConnTimeout:       30 * time.Second,
-		ResponseHeaderTimeout: 0, // scans and streams wait for as long as asked
-		DisableCompression:    true,
+	dialRetry := retryPolicy{Min: time.Millisecond, Max: 100 * time.Millisecond}
+	c := &Client{socket: socket, pause: dialRetry.Sleep, retry: defaultRetry}
+	for _, o := range opts {
+		o(c)
 	}
-	c.hc = &http.Client{Transport: tr}
 	return c
-}
-
-// dialAttempts bounds the attempts to connect to a full listen queue:
-// with pauses of 1, 2, … 64 ms, then 100 ms, about 2 s in all.
-const dialAttempts = 27
-
-// dial connects to the socket. connect(2) on a Unix socket whose listen
-// queue is full fails at once with EAGAIN instead of waiting its turn (a
-// flood of connections by another client does that); the connection is
-// retried with growing pauses, for about 2 s or until ctx ends.
-func (c *Client) dial(ctx context.Context) (net.Conn, error) {
-	var d net.Dialer
-	for attempt := 1; ; attempt++ {
-		conn, err := d.DialContext(ctx, "unix", c.socket)
-		if err == nil || !errors.Is(err, syscall.EAGAIN) || attempt == dialAttempts {
-			return conn, err
-		}
-		if !c.pause(ctx, attempt) {
-			return nil, ctx.Err()
-		}
-	}
 }
 
 // Socket returns the socket path the client dials.
@@ -102,110 +88,112 @@ func (c *Client) Socket() string { return c.socket }
 
 // Close releases idle connections.
 func (c *Client) Close() error {
-	c.hc.CloseIdleConnections()
+	c.idle.close()
 	return nil
 }
 
-// Filter selects results by symbology names ("QR_CODE") and source names;
-// empty lists select all.
-type Filter struct {
-	Symbologies []string
-	Sources     []string
-}
-
-func (f Filter) addTo(q url.Values) {
-	if len(f.Symbologies) > 0 {
-		q.Set("symbology", strings.Join(f.Symbologies, ","))
+// addFilter adds the result filter of events, results and scans.
+func addFilter(q url.Values, symbologies, sources []string) {
+	if len(symbologies) > 0 {
+		q.Set("symbology", strings.Join(symbologies, ","))
 	}
-	if len(f.Sources) > 0 {
-		q.Set("source", strings.Join(f.Sources, ","))
+	if len(sources) > 0 {
+		q.Set("source", strings.Join(sources, ","))
 	}
 }
 
 // request sends a request and returns the response of a 2xx status; any
 // other status is turned into *Error.
-func (c *Client) request(ctx context.Context, method, path string, q url.Values, body io.Reader, header http.Header) (*http.Response, error) {
-	u := "http://scannerd" + path
-	if len(q) > 0 {
-		u += "?" + q.Encode()
-	}
-	req, err := http.NewRequestWithContext(ctx, method, u, body)
+func (c *Client) request(ctx context.Context, method, path string, q url.Values, body []byte, header textproto.MIMEHeader) (*response, error) {
+	resp, err := c.roundTrip(ctx, method, path, q, body, header)
 	if err != nil {
 		return nil, err
 	}
-	for k, v := range header {
-		req.Header[k] = v
-	}
-	resp, err := c.hc.Do(req)
-	if err != nil {
-		var op *net.OpError
-		if errors.As(err, &op) && op.Op == "dial" {
-			return nil, fmt.Errorf("%w at %s: %w", ErrUnreachable, c.socket, op.Err)
-		}
-		return nil, fmt.Errorf("%s %s: %w", method, path, err)
-	}
-	if resp.StatusCode/100 == 2 {
+	if resp.status/100 == 2 {
 		return resp, nil
 	}
-	defer resp.Body.Close()
+	defer resp.body.Close()
 	return nil, readError(resp)
 }
 
-func readError(resp *http.Response) error {
-	b, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	var eb api.ErrorBody
+func readError(resp *response) error {
+	b, _ := io.ReadAll(io.LimitReader(resp.body, 64<<10))
+	var eb apitype.ErrorBody
 	if json.Unmarshal(b, &eb) == nil && eb.Error.Code != "" {
-		return &Error{Status: resp.StatusCode, Code: eb.Error.Code, Message: eb.Error.Message}
+		return &Error{Status: resp.status, Code: eb.Error.Code, Message: eb.Error.Message}
 	}
 	msg := strings.TrimSpace(string(b))
 	if msg == "" {
-		msg = http.StatusText(resp.StatusCode)
+		msg = fmt.Sprintf("HTTP %d", resp.status)
 	}
-	return &Error{Status: resp.StatusCode, Code: "internal", Message: msg}
+	return &Error{Status: resp.status, Code: "internal", Message: msg}
 }
 
-// getJSON decodes a 2xx JSON response into v.
-func (c *Client) do(ctx context.Context, method, path string, q url.Values, body io.Reader, header http.Header, v any) error {
+// do sends a request and decodes a 2xx JSON response into v.
+func (c *Client) do(ctx context.Context, method, path string, q url.Values, body []byte, header textproto.MIMEHeader, v any) error {
 	resp, err := c.request(ctx, method, path, q, body, header)
 	if err != nil {
 		return err
 	}
-	defer resp.Body.Close()
-	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+	defer resp.body.Close()
+	if err := json.NewDecoder(resp.body).Decode(v); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
 		return fmt.Errorf("%s %s: decode response: %w", method, path, err)
 	}
+	// Read to the end, so the connection can serve the next request.
+	io.Copy(io.Discard, io.LimitReader(resp.body, 4096))
 	return nil
 }
 
 // Health checks that the daemon answers.
 func (c *Client) Health(ctx context.Context) error {
-	var h api.Health
-	return c.do(ctx, http.MethodGet, "/v1/health", nil, nil, nil, &h)
+	var h apitype.Health
+	return c.do(ctx, "GET", "/v1/health", nil, nil, nil, &h)
 }
 
-// Status returns the daemon's state.
-func (c *Client) Status(ctx context.Context) (api.Status, error) {
-	var st api.Status
-	err := c.do(ctx, http.MethodGet, "/v1/status", nil, nil, nil, &st)
+// Status returns the daemon's state: sources, engine, license summary,
+// result sinks.
+func (c *Client) Status(ctx context.Context) (apitype.Status, error) {
+	var st apitype.Status
+	err := c.do(ctx, "GET", "/v1/status", nil, nil, nil, &st)
 	return st, err
 }
 
-// Results returns the results still held in memory after the cursor
-// since (0: all of them) and the cursor for the next call.
-func (c *Client) Results(ctx context.Context, since uint64, f Filter) (api.Results, error) {
+// ResultsOptions shape a Results call.
+type ResultsOptions struct {
+	// Since is the cursor: only results after it (0: every result held).
+	Since uint64
+	// Limit returns at most this many (0: as many as are held).
+	Limit int
+	// Symbologies ("QR_CODE") and Sources select results; empty: all.
+	Symbologies []string
+	Sources     []string
+}
+
+// Results returns the results still held in memory after opts.Since and
+// the cursor for the next call.
+func (c *Client) Results(ctx context.Context, opts ResultsOptions) (apitype.Results, error) {
 	q := url.Values{}
-	if since > 0 {
-		q.Set("since", strconv.FormatUint(since, 10))
+	if opts.Since > 0 {
+		q.Set("since", strconv.FormatUint(opts.Since, 10))
 	}
-	f.addTo(q)
-	var res api.Results
-	err := c.do(ctx, http.MethodGet, "/v1/results", q, nil, nil, &res)
+	if opts.Limit > 0 {
+		q.Set("limit", strconv.Itoa(opts.Limit))
+	}
+	addFilter(q, opts.Symbologies, opts.Sources)
+	var res apitype.Results
+	err := c.do(ctx, "GET", "/v1/results", q, nil, nil, &res)
 	return res, err
 }
 
 // ScanOptions shape a Scan.
 type ScanOptions struct {
-	Filter
+	// Symbologies ("QR_CODE") and Sources select the result waited for;
+	// empty: any.
+	Symbologies []string
+	Sources     []string
 	// Timeout is how long the daemon waits (0: its default, 10 s unless
 	// configured).
 	Timeout time.Duration
@@ -213,23 +201,23 @@ type ScanOptions struct {
 
 // Scan waits for the next barcode the daemon delivers, as a kiosk's "scan
 // now" button does. When none comes in time the error wraps
-// api.ErrTimeout.
-func (c *Client) Scan(ctx context.Context, opts ScanOptions) (api.Result, error) {
+// apitype.ErrTimeout.
+func (c *Client) Scan(ctx context.Context, opts ScanOptions) (apitype.Result, error) {
 	q := url.Values{}
 	if opts.Timeout > 0 {
 		q.Set("timeout", opts.Timeout.String())
 	}
-	opts.Filter.addTo(q)
-	var r api.Result
-	err := c.do(ctx, http.MethodPost, "/v1/scan", q, nil, nil, &r)
+	addFilter(q, opts.Symbologies, opts.Sources)
+	var r apitype.Result
+	err := c.do(ctx, "POST", "/v1/scan", q, nil, nil, &r)
 	return r, err
 }
 
 // DecodeOptions shape a Decode.
 type DecodeOptions struct {
-	// Symbologies to look for, e.g. "QR_CODE,EAN_13"; empty: those on by
-	// default; "all": every one.
-	Symbologies string
+	// Symbologies to look for ("QR_CODE"; "all": every one); empty: those
+	// on by default.
+	Symbologies []string
 	// TryHarder searches more thoroughly (slower).
 	TryHarder bool
 	// EANAddOn is "read" (default when empty), "require" or "ignore": what
@@ -246,11 +234,16 @@ type DecodeOptions struct {
 }
 
 // Decode has the daemon decode an image file (PNG, JPEG, GIF or BMP) with
-// its engine. The daemon meters what it reads.
-func (c *Client) Decode(ctx context.Context, image io.Reader, opts DecodeOptions) (api.Decoded, error) {
+// its engine; the image is read into memory first. The daemon meters what
+// it reads.
+func (c *Client) Decode(ctx context.Context, image io.Reader, opts DecodeOptions) (apitype.Decoded, error) {
+	data, err := io.ReadAll(image)
+	if err != nil {
+		return apitype.Decoded{}, fmt.Errorf("read the image: %w", err)
+	}
 	q := url.Values{}
-	if opts.Symbologies != "" {
-		q.Set("symbologies", opts.Symbologies)
+	if len(opts.Symbologies) > 0 {
+		q.Set("symbology", strings.Join(opts.Symbologies, ","))
 	}
 	if opts.TryHarder {
 		q.Set("try_harder", "true")
@@ -268,53 +261,54 @@ func (c *Client) Decode(ctx context.Context, image io.Reader, opts DecodeOptions
 	if ct == "" {
 		ct = "application/octet-stream"
 	}
-	var d api.Decoded
-	err := c.do(ctx, http.MethodPost, "/v1/decode", q, image, http.Header{"Content-Type": {ct}}, &d)
+	var d apitype.Decoded
+	err = c.do(ctx, "POST", "/v1/decode", q, data, textproto.MIMEHeader{"Content-Type": {ct}}, &d)
 	return d, err
 }
 
-// License returns the daemon's license document.
-func (c *Client) License(ctx context.Context) (json.RawMessage, error) {
-	var doc json.RawMessage
-	err := c.do(ctx, http.MethodGet, "/v1/license", nil, nil, nil, &doc)
+// License returns the daemon's license state. A daemon without licensing
+// answers an error wrapping apitype.ErrLicenseDisabled.
+func (c *Client) License(ctx context.Context) (apitype.License, error) {
+	var doc apitype.License
+	err := c.do(ctx, "GET", "/v1/license", nil, nil, nil, &doc)
 	return doc, err
 }
 
 // Sync has the daemon sync with its License Tracking Server now and
-// returns the license document afterwards. Admin only.
-func (c *Client) Sync(ctx context.Context) (json.RawMessage, error) {
-	var doc json.RawMessage
-	err := c.do(ctx, http.MethodPost, "/v1/license/sync", nil, nil, nil, &doc)
+// returns the license state afterwards. Admin only.
+func (c *Client) Sync(ctx context.Context) (apitype.License, error) {
+	var doc apitype.License
+	err := c.do(ctx, "POST", "/v1/license/sync", nil, nil, nil, &doc)
 	return doc, err
 }
 
 // DebugExport returns the debug image export's settings and counters.
 // Admin only.
-func (c *Client) DebugExport(ctx context.Context) (api.DebugExportState, error) {
-	var st api.DebugExportState
-	err := c.do(ctx, http.MethodGet, "/v1/debug/export", nil, nil, nil, &st)
+func (c *Client) DebugExport(ctx context.Context) (apitype.DebugExportState, error) {
+	var st apitype.DebugExportState
+	err := c.do(ctx, "GET", "/v1/debug/export", nil, nil, nil, &st)
 	return st, err
 }
 
 // SetDebugExport changes the debug image export's settings and returns
 // them as applied, with their defaults. Admin only.
-func (c *Client) SetDebugExport(ctx context.Context, s api.DebugExportSettings) (api.DebugExportState, error) {
+func (c *Client) SetDebugExport(ctx context.Context, s apitype.DebugExportSettings) (apitype.DebugExportState, error) {
 	b, err := json.Marshal(s)
 	if err != nil {
-		return api.DebugExportState{}, err
+		return apitype.DebugExportState{}, err
 	}
-	var st api.DebugExportState
-	err = c.do(ctx, http.MethodPut, "/v1/debug/export", nil, bytes.NewReader(b), http.Header{"Content-Type": {"application/json"}}, &st)
+	var st apitype.DebugExportState
+	err = c.do(ctx, "PUT", "/v1/debug/export", nil, b, textproto.MIMEHeader{"Content-Type": {"application/json"}}, &st)
 	return st, err
 }
 
 // Metrics returns the Prometheus text exposition.
 func (c *Client) Metrics(ctx context.Context) (string, error) {
-	resp, err := c.request(ctx, http.MethodGet, "/metrics", nil, nil, nil)
+	resp, err := c.request(ctx, "GET", "/metrics", nil, nil, nil)
 	if err != nil {
 		return "", err
 	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
+	defer resp.body.Close()
+	b, err := io.ReadAll(resp.body)
 	return string(b), err
 }

@@ -58,8 +58,9 @@ func FuzzEventStreams(f *testing.F) {
 	f.Add("\r\r\n\n:\n")
 	f.Fuzz(func(t *testing.T, stream string) {
 		r := newSSEReader(strings.NewReader(stream))
+		var s Stream
 		for i := 0; ; i++ {
-			if _, err := nextSSE(r); err != nil {
+			if _, err := s.nextSSE(r); err != nil {
 				break
 			}
 			if i > len(stream) {
@@ -68,7 +69,7 @@ func FuzzEventStreams(f *testing.F) {
 		}
 		sc := bufio.NewScanner(strings.NewReader(stream))
 		for i := 0; ; i++ {
-			if _, err := nextNDJSON(sc); err != nil {
+			if _, err := s.nextNDJSON(sc); err != nil {
 				break
 			}
 			if i > len(stream) {

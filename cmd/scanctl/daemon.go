@@ -10,9 +10,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/scannerd/scannerd/api"
+	"github.com/scannerd/scannerd/api/apitype"
 	"github.com/scannerd/scannerd/api/client"
-	"github.com/scannerd/scannerd/scanner"
 )
 
 // socketEnv names the environment variable that overrides the default
@@ -91,10 +90,10 @@ func exitCode(err error) int {
 		return exitOK
 	case errors.Is(err, client.ErrUnreachable):
 		return exitNoDaemon
-	case errors.Is(err, api.ErrTimeout):
+	case errors.Is(err, apitype.ErrTimeout):
 		return exitNoResult
-	case errors.Is(err, api.ErrForbidden), errors.Is(err, scanner.ErrRefused),
-		errors.Is(err, api.ErrBrowserRequest), errors.Is(err, api.ErrNoCredentials):
+	case errors.Is(err, apitype.ErrForbidden), errors.Is(err, apitype.ErrLicenseRefused),
+		errors.Is(err, apitype.ErrBrowserRequest), errors.Is(err, apitype.ErrNoCredentials):
 		return exitRefused
 	}
 	return exitFailure

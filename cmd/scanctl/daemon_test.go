@@ -13,6 +13,7 @@ import (
 
 	"github.com/scannerd/scannerd/api"
 	"github.com/scannerd/scannerd/api/apitest"
+	"github.com/scannerd/scannerd/api/apitype"
 	"github.com/scannerd/scannerd/api/client"
 	"github.com/scannerd/scannerd/scanner"
 )
@@ -22,8 +23,8 @@ import (
 type daemon struct{}
 
 func (daemon) Status() api.Status {
-	return api.Status{Version: "1.2.3", Engine: scanner.EngineStats{Workers: 2, Decoded: 41, Dropped: 3},
-		Sources: []api.SourceStatus{{Name: "cam0", State: "running", FPS: 29.5, Frames: 1234, URL: "v4l2:///dev/video0"}},
+	return api.Status{Version: "1.2.3", Engine: api.EngineStats{Workers: 2, Decoded: 41, Dropped: 3},
+		Sources: []api.SourceStatus{{Name: "cam0", State: "running", FPS: 29.5, Frames: 1234, URL: "/dev/video0"}},
 		License: api.LicenseSummary{State: "authorized"},
 		Sinks: []api.SinkStatus{{Name: "erp", Kind: "webhook", Target: "https://erp.example/scans", State: "failing",
 			Delivered: 7, Retried: 2, Dropped: 1, Overflow: 1, Queued: 3, QueueSize: 1000,
@@ -41,11 +42,11 @@ func (daemon) Decode(ctx context.Context, load func() (*scanner.Frame, error), o
 
 type license struct{ syncs int }
 
-func (l *license) Document() any {
-	return map[string]any{"state": "authorized", "mode": "lts", "device": "71b15bbb-4b2d-54c5-8037-d38e95ee32b8",
-		"handshake_code": "AB12-CD34-EF56", "licenses": []string{"TRIAL"}, "expires": "2026-12-06T04:56:57Z",
-		"offline_left": "168h0m0s", "pending": map[string]int{"QR_CODE": 4, "EAN_13": 2}, "pending_scans": 6,
-		"last_sync": time.Date(2026, 11, 29, 4, 0, l.syncs, 0, time.UTC), "syncs": l.syncs}
+func (l *license) Document() api.LicenseDocument {
+	return api.LicenseDocument{State: "authorized", Mode: "lts", Device: "71b15bbb-4b2d-54c5-8037-d38e95ee32b8",
+		HandshakeCode: "AB12-CD34-EF56", Licenses: []string{"TRIAL"}, Expires: time.Date(2026, 12, 6, 4, 56, 57, 0, time.UTC),
+		OfflineLeft: "168h0m0s", Pending: map[string]uint64{"QR_CODE": 4, "EAN_13": 2}, PendingScans: 6,
+		Symbologies: []string{}, LastSync: time.Date(2026, 11, 29, 4, 0, l.syncs, 0, time.UTC)}
 }
 func (l *license) Sync(ctx context.Context) error { l.syncs++; return nil }
 
@@ -157,10 +158,10 @@ func TestDaemonCommands(t *testing.T) {
 				t.Errorf("license: %d, %q missing from\n%s", code, want, out)
 			}
 		}
-		if code, out, _ := run(ctx, sock, "license", "--json"); code != exitOK || !strings.Contains(out, `"syncs":0`) {
+		if code, out, _ := run(ctx, sock, "license", "--json"); code != exitOK || !strings.Contains(out, `"last_sync":"2026-11-29T04:00:00Z"`) {
 			t.Errorf("license --json: %d %s", code, out)
 		}
-		if code, out, _ := run(ctx, sock, "license", "sync", "--json"); code != exitOK || !strings.Contains(out, `"syncs":1`) {
+		if code, out, _ := run(ctx, sock, "license", "sync", "--json"); code != exitOK || !strings.Contains(out, `"last_sync":"2026-11-29T04:00:01Z"`) {
 			t.Errorf("license sync: %d %s", code, out)
 		}
 		if code, _, _ := run(ctx, sock, "license", "renew"); code != exitUsage {
@@ -173,7 +174,7 @@ func TestDaemonCommands(t *testing.T) {
 		if code != exitOK || !strings.Contains(out, "debug export on") {
 			t.Fatalf("on: %d %s %s", code, out, errOut)
 		}
-		want := api.DebugExportSettings{Enabled: true, Dir: dir, Frames: "failed", Sample: 3, Duration: api.Duration(10 * time.Minute)}
+		want := api.DebugExportSettings{Enabled: true, Dir: dir, Frames: "failed", Sample: 3, Duration: apitype.Duration(10 * time.Minute)}
 		if got, _ := exp.Last(); got != want {
 			t.Errorf("exporter got %+v, want %+v", got, want)
 		}
@@ -206,7 +207,7 @@ func TestExitCodes(t *testing.T) {
 	}{
 		{nil, exitOK},
 		{fmt.Errorf("%w at /run/x.sock: connect: no such file", client.ErrUnreachable), exitNoDaemon},
-		{&client.Error{Status: 408, Code: "timeout"}, exitNoResult},
+		{&client.Error{Status: 504, Code: "timeout"}, exitNoResult},
 		{&client.Error{Status: 403, Code: "forbidden"}, exitRefused},
 		{&client.Error{Status: 403, Code: "license_refused"}, exitRefused},
 		{&client.Error{Status: 502, Code: "sync_failed"}, exitFailure},

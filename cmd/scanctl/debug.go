@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/scannerd/scannerd/api"
+	"github.com/scannerd/scannerd/api/apitype"
 	"github.com/scannerd/scannerd/api/client"
 )
 
@@ -64,7 +65,7 @@ again. Exit status 5 when the daemon refuses.
 			return exitUsage
 		}
 		settings = &api.DebugExportSettings{Enabled: true, Dir: dir, Frames: *frames, Sample: *sample,
-			MaxImages: *maxImages, MaxBytes: *maxBytes, Duration: api.Duration(*duration), Color: *color}
+			MaxImages: *maxImages, MaxBytes: *maxBytes, Duration: apitype.Duration(*duration), Color: *color}
 		if err := settings.Validate(); err != nil {
 			fmt.Fprintf(m.Stderr, "scanctl debug export: %v\n", err)
 			return exitUsage

@@ -31,19 +31,21 @@ daemon refuses, 4 when it cannot be reached.
 	defer c.Close()
 	switch {
 	case len(rest) == 0:
-		doc, err := c.License(ctx)
+		lic, err := c.License(ctx)
 		if err != nil {
 			return m.fail("license", err)
 		}
+		doc, _ := json.Marshal(lic)
 		if df.json || !printLicense(m.Stdout, doc) {
 			m.printDoc(df.json, doc)
 		}
 		return exitOK
 	case len(rest) == 1 && rest[0] == "sync":
-		doc, err := c.Sync(ctx)
+		lic, err := c.Sync(ctx)
 		if err != nil {
 			return m.fail("license sync", err)
 		}
+		doc, _ := json.Marshal(lic)
 		if !df.json {
 			fmt.Fprintln(m.Stdout, "synced")
 		}

@@ -29,8 +29,7 @@ barcode comes within the timeout, 4 when the daemon cannot be reached.
 	}
 	c := client.New(df.socket)
 	defer c.Close()
-	r, err := c.Scan(ctx, client.ScanOptions{Timeout: *timeout,
-		Filter: client.Filter{Symbologies: splitList(*syms), Sources: splitList(*sources)}})
+	r, err := c.Scan(ctx, client.ScanOptions{Timeout: *timeout, Symbologies: splitList(*syms), Sources: splitList(*sources)})
 	if err != nil {
 		if exitCode(err) == exitNoResult {
 			fmt.Fprintf(m.Stderr, "scanctl scan: no barcode within %v\n", *timeout)

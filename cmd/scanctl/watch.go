@@ -28,7 +28,7 @@ reached, 1 when it ends the stream.
 	}
 	c := client.New(df.socket)
 	defer c.Close()
-	opts := client.EventsOptions{Filter: client.Filter{Symbologies: splitList(*syms), Sources: splitList(*sources)}}
+	opts := client.EventsOptions{Symbologies: splitList(*syms), Sources: splitList(*sources), NoReconnect: true}
 	if *recent {
 		var all uint64
 		opts.Since = &all

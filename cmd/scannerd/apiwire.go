@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/scannerd/scannerd/api"
+	"github.com/scannerd/scannerd/api/apitype"
 	"github.com/scannerd/scannerd/debugexport"
 	"github.com/scannerd/scannerd/licensing"
 	"github.com/scannerd/scannerd/scanner"
@@ -21,7 +22,7 @@ func (a apiDaemon) Status() api.Status {
 	d := a.d
 	return api.Status{
 		Version: buildVersion(), Started: d.started, Sources: d.sourceStatuses(),
-		Engine: d.engine.Stats(), License: d.gate.summary(), DebugExport: d.export.State().Enabled,
+		Engine: api.NewEngineStats(d.engine.Stats()), License: d.gate.summary(), DebugExport: d.export.State().Enabled,
 		Sinks: d.sinkStatuses(),
 	}
 }
@@ -53,4 +54,30 @@ var _ api.DebugExporter = apiExporter{}
 
 func (x apiExporter) Configure(ctx context.Context, peer api.Peer, s api.DebugExportSettings) (api.DebugExportState, error) {
 	return x.Exporter.Configure(ctx, s, fmt.Sprintf("uid=%d gid=%d pid=%d", peer.UID, peer.GID, peer.PID))
+}
+
+// apiLicense is the license client as the socket API sees it.
+type apiLicense struct{ *licensing.Client }
+
+var _ api.License = apiLicense{}
+
+// Document returns the license state as /v1/license serves it.
+func (l apiLicense) Document() api.LicenseDocument { return licenseDocument(l.Status()) }
+
+// licenseDocument converts the license client's state to the API's wire
+// type, member for member (a test checks that none is left out).
+func licenseDocument(st licensing.Status) api.LicenseDocument {
+	doc := api.LicenseDocument{
+		State: string(st.State), Message: st.Message, Mode: string(st.Mode), Device: st.Device,
+		HandshakeCode: st.HandshakeCode, Licenses: st.Licenses, Issued: st.Issued, Expires: st.Expires,
+		OfflineLeftSeconds: st.OfflineLeftSeconds, OfflineLeft: st.OfflineLeft, Symbologies: st.Symbologies,
+		Pending: st.Pending, PendingScans: st.PendingScans, PendingReports: st.PendingReports,
+		LTSURL: st.LTSURL, LTSAnswered: st.LTSAnswered, LastSync: st.LastSync, LastSyncError: st.LastSyncError,
+		LTSMessage: st.LTSMessage, NextSync: st.NextSync, StoreRecovered: st.StoreRecovered,
+	}
+	if q := st.Quota; q != nil {
+		doc.Quota = &apitype.Quota{Period: q.Period, PeriodStart: q.PeriodStart, PeriodEnd: q.PeriodEnd,
+			Limit: q.Limit, Used: q.Used, Exhausted: q.Exhausted}
+	}
+	return doc
 }

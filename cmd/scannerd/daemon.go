@@ -254,7 +254,7 @@ func (d *daemon) noteRefusal(err error) {
 func (d *daemon) startAPI(cfg api.Config, log *slog.Logger, clock func() time.Time, listen func() (net.Listener, error)) error {
 	var lic api.License
 	if d.gate.lic != nil {
-		lic = d.gate.lic
+		lic = apiLicense{d.gate.lic}
 	}
 	srv, err := api.NewServer(cfg, apiDaemon{d}, lic, apiExporter{d.export}, log, clock)
 	if err != nil {

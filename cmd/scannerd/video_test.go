@@ -233,8 +233,8 @@ loop = true
 		switch {
 		case ev.Kind == client.EventResult && ev.Result.Text == "VIA-SOCKET" && ev.Result.Source == "cam":
 			scanned = true
-		case ev.Kind == client.EventNotice && ev.Name == "debug_export":
-			notice = strings.Contains(string(ev.Data), "max_images reached")
+		case ev.Kind == client.EventDebugExport:
+			notice = !ev.DebugExport.Enabled && strings.Contains(ev.DebugExport.StopReason, "max_images reached")
 		}
 		if scanned && notice {
 			break

@@ -33,6 +33,9 @@ func main() {
 		opts.Symbologies = strings.Split(*symbology, ",")
 	}
 	seen := 0
+	// Events reconnects by itself when the daemon restarts and resumes
+	// where it left off; err is set only when ctx ends or the daemon
+	// refuses the request (a misspelt symbology or source).
 	for ev, err := range c.Events(ctx, opts) {
 		if err != nil {
 			if ctx.Err() != nil {
@@ -48,10 +51,9 @@ func main() {
 				return
 			}
 		case client.EventDropped:
-			fmt.Fprintf(os.Stderr, "example: %d barcodes dropped (reading too slowly)\n", ev.Dropped)
-		case client.EventDisconnected:
-			fmt.Fprintf(os.Stderr, "example: daemon ended the stream: %s\n", ev.Reason)
-			os.Exit(1)
+			fmt.Fprintf(os.Stderr, "example: %d barcodes missed (%s)\n", ev.Dropped, ev.Reason)
+		case client.EventReconnecting:
+			fmt.Fprintf(os.Stderr, "example: reconnecting: %v\n", ev.Err)
 		}
 	}
 }

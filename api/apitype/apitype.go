@@ -1,0 +1,60 @@
+// Package apitype holds the types of scannerd's local socket API as they
+// travel on the wire: the JSON of every answer, request body and event,
+// and the stable error codes. The server (package api) and the Go client
+// (package api/client) share them, and docs/openapi.yaml describes the
+// same JSON; tests check all three against each other.
+//
+// The package depends on the standard library alone, so a kiosk program
+// that imports the client pulls in nothing of the daemon.
+package apitype
+
+import "time"
+
+// Result is one barcode: one JSON object, one NDJSON line, one SSE data
+// field.
+type Result struct {
+	// ID increases with every result, also across daemon restarts; it is
+	// the cursor of /v1/results and the SSE event id. Uploads have ID 0.
+	ID        uint64 `json:"id"`
+	Source    string `json:"source"`
+	Frame     uint64 `json:"frame"`
+	Symbology string `json:"symbology"`
+	Text      string `json:"text"`
+	// AddOn is the EAN-2/EAN-5 add-on of an EAN-13, UPC-A or UPC-E symbol.
+	AddOn string `json:"addon,omitempty"`
+	// Bytes is the base64 payload when it is not valid UTF-8.
+	Bytes string `json:"bytes,omitempty"`
+	// Points are the symbol's corners in frame pixels (fractional):
+	// top-left, top-right, bottom-right, bottom-left as read.
+	Points     [4][2]float64 `json:"points"`
+	CapturedAt time.Time     `json:"captured_at"`
+	DecodedAt  time.Time     `json:"decoded_at"`
+	LatencyMS  float64       `json:"latency_ms"` // capture to decoded
+}
+
+// Health is GET /v1/health's answer.
+type Health struct {
+	OK bool `json:"ok"`
+}
+
+// Results is GET /v1/results's answer.
+type Results struct {
+	Results []Result `json:"results"`
+	// Cursor is the since= of the next call: it returns only newer results.
+	Cursor uint64 `json:"cursor"`
+	// Expired counts results published after the request's since= that
+	// were purged (result_ttl, max_held_results) before it came: a gap.
+	// Absent when there is none.
+	Expired uint64 `json:"expired,omitempty"`
+}
+
+// Decoded is POST /v1/decode's answer. Results of uploads have ID 0 and
+// source UploadSource: they are not published to subscribers.
+type Decoded struct {
+	Results []Result `json:"results"`
+	Width   int      `json:"width"`
+	Height  int      `json:"height"`
+}
+
+// UploadSource is the source name of results decoded from uploads.
+const UploadSource = "upload"
