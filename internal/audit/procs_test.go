@@ -21,6 +21,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/scannerd/scannerd/api/apitype"
 	"github.com/scannerd/scannerd/api/client"
 	"github.com/scannerd/scannerd/internal/symbols"
 	"github.com/scannerd/scannerd/licensing/lts"
@@ -291,28 +292,17 @@ func (s *scannerd) stop(t *testing.T) {
 	}
 }
 
-// licenseState is the part of /v1/license the tests read.
-type licenseState struct {
-	State          string            `json:"state"`
-	Pending        map[string]uint64 `json:"pending"`
-	PendingScans   uint64            `json:"pending_scans"`
-	LastSyncError  string            `json:"last_sync_error"`
-	StoreRecovered string            `json:"store_recovered"`
-}
-
-func (s *scannerd) license(t *testing.T) licenseState {
+func (s *scannerd) license(t *testing.T) apitype.License {
 	t.Helper()
-	raw, err := s.api.License(context.Background())
+	st, err := s.api.License(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	var st licenseState
-	json.Unmarshal(raw, &st)
 	return st
 }
 
 // syncAll syncs until no usage is pending.
-func (s *scannerd) syncAll(t *testing.T) licenseState {
+func (s *scannerd) syncAll(t *testing.T) apitype.License {
 	t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
 	for {
