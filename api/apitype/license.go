@@ -39,6 +39,9 @@ type License struct {
 	OfflineLeft        string   `json:"offline_left"`
 	Symbologies        []string `json:"symbologies"` // allowed; empty: none
 	Quota              *Quota   `json:"quota,omitempty"`
+	// Lease is the device's share of the scan quota, when there is one: what
+	// it may meter in the period, and what it metered.
+	Lease *Lease `json:"lease,omitempty"`
 
 	// Pending usage, not yet acknowledged by the LTS, per symbology.
 	Pending        map[string]uint64 `json:"pending"`
@@ -53,7 +56,22 @@ type License struct {
 	LTSMessage    string    `json:"lts_message,omitempty"` // the LTS's last refusal, if any
 	NextSync      time.Time `json:"next_sync,omitzero"`
 
-	StoreRecovered string `json:"store_recovered,omitempty"` // set when a corrupt store was moved aside
+	// StoreRecovered says when and why the usage store was last rebuilt:
+	// moved aside because it did not open or verify, or caught up from the
+	// rollback mark because an older copy was put back.
+	StoreRecovered string `json:"store_recovered,omitempty"`
+	// RollbackMark names the rollback mark file; RollbackMarkError says why
+	// it could not be written (then a restored copy would go unnoticed).
+	RollbackMark      string `json:"rollback_mark"`
+	RollbackMarkError string `json:"rollback_mark_error,omitempty"`
+}
+
+// Lease is the device's share of the scan quota in License.
+type Lease struct {
+	Period string    `json:"period"`
+	Ends   time.Time `json:"ends"`
+	Scans  uint64    `json:"scans"` // scans the device may meter in the period
+	Used   uint64    `json:"used"`
 }
 
 // Quota is the scan quota of the license pool, as the LTS last reported it.

@@ -74,6 +74,10 @@ func licenseDocument(st licensing.Status) api.LicenseDocument {
 		Pending: st.Pending, PendingScans: st.PendingScans, PendingReports: st.PendingReports,
 		LTSURL: st.LTSURL, LTSAnswered: st.LTSAnswered, LastSync: st.LastSync, LastSyncError: st.LastSyncError,
 		LTSMessage: st.LTSMessage, NextSync: st.NextSync, StoreRecovered: st.StoreRecovered,
+		RollbackMark: st.RollbackMark, RollbackMarkError: st.RollbackMarkError,
+	}
+	if l := st.Lease; l != nil {
+		doc.Lease = &apitype.Lease{Period: l.Period, Ends: l.Ends, Scans: l.Scans, Used: l.Used}
 	}
 	if q := st.Quota; q != nil {
 		doc.Quota = &apitype.Quota{Period: q.Period, PeriodStart: q.PeriodStart, PeriodEnd: q.PeriodEnd,
