@@ -4,7 +4,9 @@ import (
 	"crypto/pbkdf2"
 	"crypto/sha256"
 	"fmt"
+	"io"
 	"net"
+	"net/http"
 	"net/netip"
 	"sync"
 	"testing"
@@ -55,7 +57,7 @@ func TestConcurrentGuessesAreCheckedAtMostMaxTimes(t *testing.T) {
 		start := make(chan struct{})
 		for i := 0; i < guesses; i++ {
 			r := ls[i%len(ls)]
-			d := newDevice(r, r.ClientFrom(source(i)), code)
+			d := newDevice(r, connectedClient(t, r, source(i)), code)
 			d.pass = fmt.Sprint("guess-", i)
 			wg.Add(1)
 			go func() {
@@ -94,6 +96,25 @@ func TestConcurrentGuessesAreCheckedAtMostMaxTimes(t *testing.T) {
 	})
 }
 
+// connectedClient returns a client from source with its TLS connection
+// to l already made and no time limit of its own, so that a test sending
+// many requests at once depends on no timer: a hundred TLS handshakes at
+// once on a loaded machine can outlast the server's handshake timeout, and
+// a hundred guesses queued on one key the client's timeout (the test's
+// -timeout still bounds it).
+func connectedClient(t *testing.T, l *ltstest.LTS, source net.IP) *http.Client {
+	t.Helper()
+	c := l.ClientFrom(source)
+	c.Timeout = 0
+	resp, err := c.Get(l.URL + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return c
+}
+
 // TestOneAddressFleetAuthorizesAtOnce: many devices behind one address
 // (a NAT) authorizing at the same moment, with a session password, all get
 // through: their checks queue per address and code, and no store
@@ -108,7 +129,7 @@ func TestOneAddressFleetAuthorizesAtOnce(t *testing.T) {
 		start := make(chan struct{})
 		for i := 0; i < devices; i++ {
 			r := ls[i%len(ls)]
-			d := newDevice(r, r.Client(), code)
+			d := newDevice(r, connectedClient(t, r, nil), code)
 			d.pass = "pw"
 			wg.Add(1)
 			go func() {

@@ -1,11 +1,9 @@
 package lts_test
 
 import (
-	"bytes"
 	"crypto/ecdh"
 	"crypto/rand"
 	"fmt"
-	"io"
 	"net/http"
 	"testing"
 	"time"
@@ -31,12 +29,6 @@ func newDevice(l *ltstest.LTS, client *http.Client, code string) *device {
 	return &device{id: uuid.NewString(), key: k, code: code, lts: l, client: client}
 }
 
-func newNonce() []byte {
-	n := make([]byte, wire.NonceSize)
-	rand.Read(n)
-	return n
-}
-
 // post seals msg, posts it and opens the reply. A refusal comes back as *wire.Error.
 func (d *device) post(path string, msg any, nonce []byte) (*wire.Reply, error) {
 	body, err := wire.SealRequest(d.lts.Key, d.id, msg)
@@ -47,27 +39,11 @@ func (d *device) post(path string, msg any, nonce []byte) (*wire.Reply, error) {
 }
 
 func (d *device) postRaw(path string, body, nonce []byte) (*wire.Reply, error) {
-	resp, err := d.client.Post(d.lts.URL+path, "application/json", bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	out, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return nil, err
-	}
-	r, err := wire.OpenReply(d.key, []wire.LTSKey{d.lts.Key}, d.id, nonce, out)
-	if err != nil {
-		return nil, err
-	}
-	if r.Error != nil {
-		return r, r.Error
-	}
-	return r, nil
+	return d.lts.Exchange(d.client, d.key, d.id, path, body, nonce)
 }
 
 func (d *device) authorizeRequest() *wire.AuthorizeRequest {
-	return &wire.AuthorizeRequest{Version: wire.Version, Device: d.id, DeviceKey: d.key.PublicKey().Bytes(), Nonce: newNonce(),
+	return &wire.AuthorizeRequest{Version: wire.Version, Device: d.id, DeviceKey: d.key.PublicKey().Bytes(), Nonce: ltstest.Nonce(),
 		Time: d.lts.Clock.Now(), HandshakeCode: d.code, Password: d.pass, Domain: d.domain}
 }
 
@@ -92,7 +68,7 @@ func (d *device) authorize() (*wire.Authorization, error) {
 }
 
 func (d *device) usageReport(id string, counts map[string]uint64) *wire.UsageReport {
-	rep := &wire.UsageReport{Version: wire.Version, Device: d.id, DeviceKey: d.key.PublicKey().Bytes(), Nonce: newNonce(),
+	rep := &wire.UsageReport{Version: wire.Version, Device: d.id, DeviceKey: d.key.PublicKey().Bytes(), Nonce: ltstest.Nonce(),
 		Time: d.lts.Clock.Now(), HandshakeCode: d.code, ReportID: id}
 	slot := d.lts.Clock.Now().Truncate(time.Hour)
 	for sym, n := range counts {

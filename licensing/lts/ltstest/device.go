@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"testing"
@@ -61,7 +62,7 @@ func (l *LTS) NewDevice(code string) *Device {
 
 // Authorize asks for an authorization; a refusal is a *wire.Error.
 func (d *Device) Authorize() error {
-	req := &wire.AuthorizeRequest{Version: wire.Version, Device: d.ID, DeviceKey: d.key.PublicKey().Bytes(), Nonce: nonce(),
+	req := &wire.AuthorizeRequest{Version: wire.Version, Device: d.ID, DeviceKey: d.key.PublicKey().Bytes(), Nonce: Nonce(),
 		Time: d.lts.Clock.Now(), HandshakeCode: d.Code, Software: "scannerd test"}
 	_, err := d.post(wire.PathAuthorize, req, req.Nonce)
 	return err
@@ -69,7 +70,7 @@ func (d *Device) Authorize() error {
 
 // Report sends a usage report of counts per symbology at slot.
 func (d *Device) Report(id string, slot time.Time, counts map[string]uint64) error {
-	rep := &wire.UsageReport{Version: wire.Version, Device: d.ID, DeviceKey: d.key.PublicKey().Bytes(), Nonce: nonce(),
+	rep := &wire.UsageReport{Version: wire.Version, Device: d.ID, DeviceKey: d.key.PublicKey().Bytes(), Nonce: Nonce(),
 		Time: d.lts.Clock.Now(), HandshakeCode: d.Code, ReportID: id, Seq: 1}
 	for sym, n := range counts {
 		rep.Counts = append(rep.Counts, wire.UsageCount{Slot: slot, Symbology: sym, Count: n})
@@ -84,7 +85,14 @@ func (d *Device) post(path string, msg any, nonce []byte) (*wire.Reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	resp, err := d.lts.Client().Post(d.lts.URL+path, "application/json", bytes.NewReader(body))
+	return d.lts.Exchange(d.lts.Client(), d.key, d.ID, path, body, nonce)
+}
+
+// Exchange posts a sealed request body to path through client and opens
+// the reply as the device id with key, which sent nonce, would. A refusal
+// comes back as a *wire.Error.
+func (l *LTS) Exchange(client *http.Client, key *ecdh.PrivateKey, id, path string, body, nonce []byte) (*wire.Reply, error) {
+	resp, err := client.Post(l.URL+path, "application/json", bytes.NewReader(body))
 	if err != nil {
 		return nil, err
 	}
@@ -93,7 +101,7 @@ func (d *Device) post(path string, msg any, nonce []byte) (*wire.Reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	r, err := wire.OpenReply(d.key, []wire.LTSKey{d.lts.Key}, d.ID, nonce, out)
+	r, err := wire.OpenReply(key, []wire.LTSKey{l.Key}, id, nonce, out)
 	if err != nil {
 		return nil, err
 	}
@@ -103,7 +111,8 @@ func (d *Device) post(path string, msg any, nonce []byte) (*wire.Reply, error) {
 	return r, nil
 }
 
-func nonce() []byte {
+// Nonce returns a new random request nonce.
+func Nonce() []byte {
 	n := make([]byte, wire.NonceSize)
 	rand.Read(n)
 	return n
