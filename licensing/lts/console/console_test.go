@@ -1,13 +1,20 @@
 package console_test
 
 import (
+	"cmp"
 	"context"
+	"encoding/csv"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/common/expfmt"
@@ -158,5 +165,73 @@ func TestAlerts(t *testing.T) {
 	must(t, console.CheckAlerts(ctx, f.console))
 	if ev := <-f.hooks; ev.Event != "resolved" || ev.Alert.Kind != console.AlertSilentDevices {
 		t.Errorf("after the device came back: %+v", ev)
+	}
+}
+
+// TestDeviceChartMatchesCSV: the chart of a customer's scans per day by
+// device, with more devices than it stacks, shows the six largest devices
+// (by their month) day by day and the rest as Other, each day adding up to
+// what the CSV export, which lists every device and day, adds up to.
+func TestDeviceChartMatchesCSV(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	// Four more devices: nine with November scans, more than a chart stacks.
+	for i := range 4 {
+		d := f.lts.NewDevice(f.acme)
+		must(t, d.Authorize())
+		for day := 3; day <= 5+i; day++ {
+			must(t, d.Report(fmt.Sprint("extra-", day), time.Date(2026, 11, day, 9, 0, 0, 0, time.UTC), map[string]uint64{"EAN_13": uint64(10*i + day)}))
+		}
+	}
+	c := f.client(t)
+	f.signIn(t, c, adminName)
+	q := "?by=day&group=device&code=" + url.QueryEscape(f.acme)
+	code, page := get(t, c, f.url+"usage"+q)
+	if code != http.StatusOK {
+		t.Fatalf("usage: %d", code)
+	}
+	chart := map[string]map[string]uint64{} // period → series → count
+	for _, m := range regexp.MustCompile(`data-period="([^"]*)" data-series="([^"]*)" data-count="(\d+)"`).FindAllStringSubmatch(page, -1) {
+		n, _ := strconv.ParseUint(m[3], 10, 64)
+		if chart[m[1]] == nil {
+			chart[m[1]] = map[string]uint64{}
+		}
+		chart[m[1]][m[2]] += n
+	}
+	code, csvText := get(t, c, f.url+"usage.csv"+q)
+	recs, err := csv.NewReader(strings.NewReader(csvText)).ReadAll()
+	if code != http.StatusOK || err != nil || len(recs) < 2 {
+		t.Fatalf("csv: %d %v", code, err)
+	}
+	days := map[string]map[string]uint64{} // period → device → count
+	month := map[string]uint64{}
+	for _, r := range recs[1:] {
+		n, _ := strconv.ParseUint(r[3], 10, 64)
+		if days[r[0]] == nil {
+			days[r[0]] = map[string]uint64{}
+		}
+		days[r[0]][r[2]] += n
+		month[r[2]] += n
+	}
+	if len(month) != 9 {
+		t.Fatalf("%d devices with November scans in the CSV, want 9", len(month))
+	}
+	ranked := slices.Collect(maps.Keys(month))
+	slices.SortFunc(ranked, func(a, b string) int { return cmp.Or(cmp.Compare(month[b], month[a]), cmp.Compare(a, b)) })
+	want := map[string]map[string]uint64{}
+	for period, byDevice := range days {
+		want[period] = map[string]uint64{}
+		for dev, n := range byDevice {
+			series := dev
+			if !slices.Contains(ranked[:6], dev) {
+				series = "Other"
+			}
+			if n > 0 {
+				want[period][series] += n
+			}
+		}
+	}
+	if fmt.Sprint(chart) != fmt.Sprint(want) {
+		t.Errorf("chart by device:\n%v\nfrom the CSV:\n%v", chart, want)
 	}
 }

@@ -168,6 +168,12 @@ func (c *Console) usageChart(ctx context.Context, q *usageQuery, names, labels [
 	base := lts.DeviceUsageQuery{Granularity: q.By, Handshake: q.Code, From: from, To: to}
 	sums := base
 	sums.Sum = lts.SumPeriods
+	if firstDay, _ := lts.DeviceUsageKept(c.now()); q.By == wire.PeriodDay && !from.Before(firstDay) {
+		// The days of a month that are all kept add up to the month's
+		// total, counted with them: a row a device, not a row a device
+		// and day.
+		sums.Granularity = wire.PeriodMonth
+	}
 	rows, err := c.store.DeviceUsage(ctx, sums)
 	if err != nil {
 		return nil, err
@@ -196,8 +202,9 @@ func (c *Console) usageChart(ctx context.Context, q *usageQuery, names, labels [
 			}
 		}
 	} else {
-		sums.Sum = lts.SumDevices
-		if rows, err = c.store.DeviceUsage(ctx, sums); err != nil {
+		perPeriod := base
+		perPeriod.Devices, perPeriod.Sum = nil, lts.SumDevices
+		if rows, err = c.store.DeviceUsage(ctx, perPeriod); err != nil {
 			return nil, err
 		}
 		for _, r := range rows {
