@@ -172,6 +172,19 @@ func TestDecodeUploadAddOn(t *testing.T) {
 	}
 }
 
+// TestDecodeUploadSequence: a symbol of a structured append set says its
+// place in the set.
+func TestDecodeUploadSequence(t *testing.T) {
+	zint.Need(t)
+	ts := startServer(t)
+	img := zintPNG(t, "-b", "QRCODE", "--structapp=2,3,77", "-d", "second of three")
+	d, err := ts.client.Decode(context.Background(), bytes.NewReader(img), client.DecodeOptions{})
+	want := apitype.Sequence{Index: 1, Count: 3, ID: "4d"}
+	if err != nil || len(d.Results) != 1 || d.Results[0].Text != "second of three" || d.Results[0].Sequence == nil || *d.Results[0].Sequence != want {
+		t.Fatalf("got %+v, %v; want \"second of three\" with sequence %+v", d.Results, err, want)
+	}
+}
+
 // TestBadInput sends each kind of bad request and checks its JSON error,
 // then that the server still serves.
 func TestBadInput(t *testing.T) {

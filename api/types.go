@@ -24,6 +24,8 @@ type (
 	SourceStatus = apitype.SourceStatus
 	// SinkStatus describes one result sink.
 	SinkStatus = apitype.SinkStatus
+	// Sequence is a result's place in a structured append set.
+	Sequence = apitype.Sequence
 	// LicenseSummary is the part of the license state /v1/status shows.
 	LicenseSummary = apitype.LicenseSummary
 	// Status is the daemon's state as /v1/status returns it.
@@ -39,6 +41,9 @@ func NewResult(r *scanner.Result) Result {
 	out := Result{
 		Source: r.Source, Frame: r.Frame, Symbology: r.Symbology.String(), Text: r.Text, AddOn: r.AddOn,
 		CapturedAt: r.CapturedAt, DecodedAt: r.DecodedAt,
+	}
+	if s := r.Sequence; s != nil {
+		out.Sequence = &Sequence{Index: s.Index, Count: s.Count, ID: s.ID, Last: s.Last}
 	}
 	if len(r.Bytes) > 0 && !utf8.Valid(r.Bytes) {
 		out.Bytes = base64.StdEncoding.EncodeToString(r.Bytes)

@@ -218,7 +218,7 @@ func (d *decoder) decode(f *Frame, opts Options) ([]Result, []PassTiming) {
 			break
 		}
 	}
-	return results, timings
+	return joinSequences(results), timings
 }
 
 func (d *decoder) runPass(p pass, syms SymbologySet, opts Options, results []Result) []Result {
@@ -402,6 +402,7 @@ func newResult(sym Symbology, res *gozxing.Result, pts [4]Point, strategy string
 			r.Bytes = append(r.Bytes, s...)
 		}
 	}
+	r.Sequence = sequenceOf(sym, res)
 	switch {
 	case sym == Code39:
 		r.Text, _ = code39FullASCII(r.Text)

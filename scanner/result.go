@@ -119,6 +119,9 @@ type Result struct {
 	// AddOn holds the digits of an EAN-2 or EAN-5 add-on read beside an
 	// EAN-13, UPC-A or UPC-E symbol; Text is the main symbol's alone.
 	AddOn string
+	// Sequence, for a symbol of a structured append set, is its place in
+	// the set; for the symbols of a set joined in one result, the set.
+	Sequence *Sequence
 
 	Source     string    // source of the frame
 	Frame      uint64    // frame number within the source

@@ -4,7 +4,6 @@ import (
 	"math"
 
 	"github.com/makiuchi-d/gozxing"
-	"github.com/makiuchi-d/gozxing/multi/qrcode"
 	zqr "github.com/makiuchi-d/gozxing/qrcode"
 	qrdecoder "github.com/makiuchi-d/gozxing/qrcode/decoder"
 	qrdetector "github.com/makiuchi-d/gozxing/qrcode/detector"
@@ -63,7 +62,7 @@ func (a *areaReader) name() string {
 }
 
 func newAreaReaders() []areaReader {
-	qrMulti := qrcode.NewQRCodeMultiReader()
+	qrMulti := newQRMultiReader()
 	qrSingle := zqr.NewQRCodeReader()
 	dm := datamatrix.NewReader()
 	az := aztec.NewReader()

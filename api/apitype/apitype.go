@@ -22,6 +22,9 @@ type Result struct {
 	Text      string `json:"text"`
 	// AddOn is the EAN-2/EAN-5 add-on of an EAN-13, UPC-A or UPC-E symbol.
 	AddOn string `json:"addon,omitempty"`
+	// Sequence places a structured append symbol in its set, or says
+	// that the result joins a whole set; absent for other symbols.
+	Sequence *Sequence `json:"sequence,omitempty"`
 	// Bytes is the base64 payload when it is not valid UTF-8.
 	Bytes string `json:"bytes,omitempty"`
 	// Points are the symbol's corners in frame pixels (fractional):
@@ -30,6 +33,24 @@ type Result struct {
 	CapturedAt time.Time     `json:"captured_at"`
 	DecodedAt  time.Time     `json:"decoded_at"`
 	LatencyMS  float64       `json:"latency_ms"` // capture to decoded
+}
+
+// Sequence is a result's place in a structured append set (QR Code, Data
+// Matrix, Macro PDF417, MaxiCode): symbols that carry one message between
+// them. The daemon joins a set that one frame holds whole into one result
+// with Index -1.
+type Sequence struct {
+	// Index is the symbol's place in the set, from 0; -1 for a joined set.
+	Index int `json:"index"`
+	// Count is the number of symbols in the set; 0 when the symbol does
+	// not say (a Macro PDF417 segment may leave it to Last).
+	Count int `json:"count"`
+	// ID tells one set from another: QR Code's parity byte in hex, Data
+	// Matrix's two file identification codewords ("12.34"), Macro
+	// PDF417's file ID digits; empty for MaxiCode.
+	ID string `json:"id"`
+	// Last marks the last segment of a Macro PDF417 set.
+	Last bool `json:"last,omitempty"`
 }
 
 // Health is GET /v1/health's answer.

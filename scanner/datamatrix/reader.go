@@ -107,10 +107,41 @@ func newResult(d *decoded) *gozxing.Result {
 		gozxing.NewResultPoint(c[1].x, c[1].y),
 	}
 	dr := d.result
-	res := gozxing.NewResult(dr.GetText(), dr.GetRawBytes(), pts, gozxing.BarcodeFormat_DATA_MATRIX)
+	seq, fileID, ok := structuredAppend(dr.GetRawBytes())
+	if ok {
+		// The data after the structured append block, decoded alone:
+		// the codec would read the block's bytes as data.
+		if rest, err := decoder.DecodedBitStreamParser_decode(dr.GetRawBytes()[4:]); err == nil {
+			dr = rest
+		} else {
+			ok = false
+		}
+	}
+	res := gozxing.NewResult(dr.GetText(), d.result.GetRawBytes(), pts, gozxing.BarcodeFormat_DATA_MATRIX)
 	if segs := dr.GetByteSegments(); len(segs) > 0 {
 		res.PutMetadata(gozxing.ResultMetadataType_BYTE_SEGMENTS, segs)
 	}
+	if ok {
+		res.PutMetadata(gozxing.ResultMetadataType_STRUCTURED_APPEND_SEQUENCE, seq)
+		res.PutMetadata(gozxing.ResultMetadataType_STRUCTURED_APPEND_PARITY, fileID)
+	}
 	res.PutMetadata(gozxing.ResultMetadataType_SYMBOLOGY_IDENTIFIER, "]d"+strconv.Itoa(dr.GetSymbologyModifier()))
 	return res
+}
+
+// structuredAppend reads the structured append block that opens a
+// symbol's data codewords (ISO/IEC 16022 §5.6): codeword 233, the symbol
+// sequence indicator (its position m−1 in the upper four bits, 17−n for n
+// symbols in the lower), and two file identification codewords (1 to 254
+// each). It returns the position and count as QR Code's metadata has
+// them (position<<4 | count−1) and the file identification.
+func structuredAppend(raw []byte) (seq, fileID int, ok bool) {
+	if len(raw) < 4 || raw[0] != 233 {
+		return 0, 0, false
+	}
+	pos, count := int(raw[1]>>4), 17-int(raw[1]&0x0f)
+	if count < 2 || count > 16 || pos >= count || raw[2] == 0 || raw[2] == 255 || raw[3] == 0 || raw[3] == 255 {
+		return 0, 0, false
+	}
+	return pos<<4 | (count - 1), int(raw[2])<<8 | int(raw[3]), true
 }

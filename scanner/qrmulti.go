@@ -1,0 +1,58 @@
+package scanner
+
+import (
+	"strconv"
+
+	"github.com/makiuchi-d/gozxing"
+	multidetector "github.com/makiuchi-d/gozxing/multi/qrcode/detector"
+	qrdecoder "github.com/makiuchi-d/gozxing/qrcode/decoder"
+)
+
+// qrMultiReader reads every QR Code symbol gozxing's multi detector finds,
+// each as a result of its own. (gozxing's QRCodeMultiReader merges all the
+// structured append symbols it reads into one result without corners,
+// whether or not they are of one set and the set is whole; joinSequences
+// does that with the sets' identities checked.)
+type qrMultiReader struct {
+	dec *qrdecoder.Decoder
+}
+
+func newQRMultiReader() *qrMultiReader { return &qrMultiReader{dec: qrdecoder.NewDecoder()} }
+
+// DecodeMultiple returns the symbols read, with the metadata gozxing's
+// single-symbol QR Code reader gives.
+func (r *qrMultiReader) DecodeMultiple(bm *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}) ([]*gozxing.Result, error) {
+	m, err := bm.GetBlackMatrix()
+	if err != nil {
+		return nil, err
+	}
+	found, err := multidetector.NewMultiDetector(m).DetectMulti(hints)
+	if err != nil {
+		return nil, err
+	}
+	var out []*gozxing.Result
+	for _, det := range found {
+		dr, err := r.dec.Decode(det.GetBits(), hints)
+		if err != nil {
+			continue
+		}
+		pts := det.GetPoints()
+		if md, ok := dr.GetOther().(*qrdecoder.QRCodeDecoderMetaData); ok {
+			md.ApplyMirroredCorrection(pts)
+		}
+		res := gozxing.NewResult(dr.GetText(), dr.GetRawBytes(), pts, gozxing.BarcodeFormat_QR_CODE)
+		if segs := dr.GetByteSegments(); len(segs) > 0 {
+			res.PutMetadata(gozxing.ResultMetadataType_BYTE_SEGMENTS, segs)
+		}
+		if ec := dr.GetECLevel(); ec != "" {
+			res.PutMetadata(gozxing.ResultMetadataType_ERROR_CORRECTION_LEVEL, ec)
+		}
+		if dr.HasStructuredAppend() {
+			res.PutMetadata(gozxing.ResultMetadataType_STRUCTURED_APPEND_SEQUENCE, dr.GetStructuredAppendSequenceNumber())
+			res.PutMetadata(gozxing.ResultMetadataType_STRUCTURED_APPEND_PARITY, dr.GetStructuredAppendParity())
+		}
+		res.PutMetadata(gozxing.ResultMetadataType_SYMBOLOGY_IDENTIFIER, "]Q"+strconv.Itoa(dr.GetSymbologyModifier()))
+		out = append(out, res)
+	}
+	return out, nil
+}
