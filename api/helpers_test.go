@@ -107,6 +107,7 @@ type testServer struct {
 	license *license
 	export  *apitest.Exporter
 	client  *client.Client
+	engine  *scanner.Engine
 }
 
 type serverOption func(*api.Config, *serverParts)
@@ -138,7 +139,9 @@ func startServer(t testing.TB, opts ...serverOption) *testServer {
 	if parts.noExporter {
 		exp = nil
 	}
-	ts.Server = apitest.Serve(t, cfg, newDaemon(t), lic, exp, ts.clock.Now)
+	d := newDaemon(t)
+	ts.engine = d.engine
+	ts.Server = apitest.Serve(t, cfg, d, lic, exp, ts.clock.Now)
 	ts.client = client.New(cfg.Socket)
 	t.Cleanup(func() { ts.client.Close() })
 	return ts

@@ -61,8 +61,8 @@ func newMetrics(status func() Status, subscribers func() int, held func() int, u
 		}),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "scannerd_api_requests_total",
-			Help: "API requests by endpoint and outcome (ok or the error code).",
-		}, []string{"endpoint", "code"}),
+			Help: "API requests by endpoint, HTTP status (code) and, for a refused request, its error code (error; empty when it succeeded).",
+		}, []string{"endpoint", "code", "error"}),
 	}
 	m.reg.MustRegister(m.frames, m.frameErrors, m.latency, m.decodeTime, m.results,
 		m.eventsDropped, m.disconnected, m.requests,
@@ -123,8 +123,14 @@ type statusCollector struct {
 
 var (
 	descEngineCounter = prometheus.NewDesc("scannerd_engine_frames_total",
-		"Frames by what the engine did with them: submitted, decoded, dropped (queue full), refused (license), panics, stopped (a background decode canceled or past its time limit).",
+		"Frames the engine is done with (live, dir: files and uploads), each counted once by its outcome: decoded, refused (license), dropped (the queue was full, or the engine stopping).",
 		[]string{"outcome"}, nil)
+	descEngineSubmitted = prometheus.NewDesc("scannerd_engine_frames_submitted_total",
+		"Frames sources and dir: inputs handed to the engine (uploads are not counted here).", nil, nil)
+	descEnginePanics = prometheus.NewDesc("scannerd_engine_decoder_panics_total",
+		"Decoder crashes recovered (a frame may see more than one, one per strategy).", nil, nil)
+	descEngineStopped = prometheus.NewDesc("scannerd_engine_background_stopped_total",
+		"Background decodes canceled or past their time limit.", nil, nil)
 	descQueue = prometheus.NewDesc("scannerd_engine_queued_frames",
 		"Frames waiting for a decode worker, by lane: live, or background (uploads and image files).", []string{"lane"}, nil)
 	descBusy = prometheus.NewDesc("scannerd_engine_busy_workers",
@@ -155,7 +161,7 @@ var (
 )
 
 func (c *statusCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descEngineCounter, descQueue, descBusy, descWorkers,
+	for _, d := range []*prometheus.Desc{descEngineCounter, descEngineSubmitted, descEnginePanics, descEngineStopped, descQueue, descBusy, descWorkers,
 		descSourceFrames, descSourceFPS, descSourceReopens, descSourceUp, descLicense,
 		descSinkResults, descSinkRetries, descSinkQueued, descSinkUp, descSinkLastError} {
 		ch <- d
@@ -165,12 +171,19 @@ func (c *statusCollector) Describe(ch chan<- *prometheus.Desc) {
 func (c *statusCollector) Collect(ch chan<- prometheus.Metric) {
 	st := c.status()
 	e := st.Engine
+	// Decoded counts every frame a worker took, refused ones too: the
+	// outcomes are made disjoint here so that their sum counts each frame
+	// once.
+	decoded := e.Decoded - min(e.Refused, e.Decoded)
 	for _, v := range []struct {
 		outcome string
 		n       uint64
-	}{{"submitted", e.Submitted}, {"decoded", e.Decoded}, {"dropped", e.Dropped}, {"refused", e.Refused}, {"panics", e.Panics}, {"stopped", e.Stopped}} {
+	}{{"decoded", decoded}, {"refused", e.Refused}, {"dropped", e.Dropped}} {
 		ch <- prometheus.MustNewConstMetric(descEngineCounter, prometheus.CounterValue, float64(v.n), v.outcome)
 	}
+	ch <- prometheus.MustNewConstMetric(descEngineSubmitted, prometheus.CounterValue, float64(e.Submitted))
+	ch <- prometheus.MustNewConstMetric(descEnginePanics, prometheus.CounterValue, float64(e.Panics))
+	ch <- prometheus.MustNewConstMetric(descEngineStopped, prometheus.CounterValue, float64(e.Stopped))
 	for _, l := range []struct {
 		lane                  string
 		queued, busy, workers int

@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -359,6 +360,76 @@ func TestMetrics(t *testing.T) {
 			t.Errorf("%s%v = %v, want %v", tc.name, tc.labels, got, tc.want)
 		}
 	}
+}
+
+// TestEngineFramesAreCountedOnce: summing scannerd_engine_frames_total
+// over its outcomes gives each frame once (it used to add "submitted" to
+// its own parts).
+func TestEngineFramesAreCountedOnce(t *testing.T) {
+	ts := startServer(t)
+	const n = 20
+	var done sync.WaitGroup
+	done.Add(n)
+	for i := range n {
+		f := scanner.NewFrame(make([]byte, 64*64), 64, 64, 64)
+		f.Source, f.Seq = "cam0", uint64(i)
+		f.Done = func(error) { done.Done() }
+		ts.engine.Submit(f, scanner.Options{})
+	}
+	done.Wait()
+	var sum float64
+	for _, outcome := range []string{"decoded", "refused", "dropped"} {
+		sum += metricValue(t, ts, "scannerd_engine_frames_total", map[string]string{"outcome": outcome})
+	}
+	if total := metricSum(t, ts, "scannerd_engine_frames_total"); sum != n || total != n {
+		t.Errorf("frames by outcome sum to %v (all series: %v), want %d", sum, total, n)
+	}
+	if v := metricValue(t, ts, "scannerd_engine_frames_submitted_total", nil); v != n {
+		t.Errorf("scannerd_engine_frames_submitted_total = %v, want %d", v, n)
+	}
+}
+
+// TestRequestMetricsByHTTPStatus: the code label is the HTTP status, as
+// Prometheus users expect; the error label keeps the API's error code.
+func TestRequestMetricsByHTTPStatus(t *testing.T) {
+	ts := startServer(t)
+	ctx := context.Background()
+	if _, err := ts.client.Status(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if status, _, _ := ts.rawRequest(t, http.MethodPost, "/v1/status", nil, nil); status != http.StatusMethodNotAllowed {
+		t.Fatalf("POST /v1/status: %d", status)
+	}
+	for _, tc := range []struct {
+		labels map[string]string
+		want   float64
+	}{
+		{map[string]string{"endpoint": "/v1/status", "code": "200", "error": ""}, 1},
+		{map[string]string{"endpoint": "/v1/status", "code": "405", "error": "method_not_allowed"}, 1},
+	} {
+		if got := metricValue(t, ts, "scannerd_api_requests_total", tc.labels); got != tc.want {
+			t.Errorf("scannerd_api_requests_total%v = %v, want %v", tc.labels, got, tc.want)
+		}
+	}
+}
+
+// metricSum adds up every sample of a counter or gauge family.
+func metricSum(t testing.TB, ts *testServer, name string) float64 {
+	t.Helper()
+	text, err := ts.client.Metrics(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := expfmt.NewTextParser(model.UTF8Validation)
+	families, err := p.TextToMetricFamilies(strings.NewReader(text))
+	if err != nil {
+		t.Fatalf("parse /metrics: %v", err)
+	}
+	var sum float64
+	for _, m := range families[name].GetMetric() {
+		sum += m.GetCounter().GetValue() + m.GetGauge().GetValue()
+	}
+	return sum
 }
 
 // metricValue scrapes /metrics with Prometheus' own parser and returns the

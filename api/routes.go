@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -54,8 +55,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body := &trackedBody{ReadCloser: r.Body}
 	r.Body = body
 	defer body.closeUnread(r, rc)
+	sw := &statusWriter{ResponseWriter: w}
+	w = sw
 	endpoint, err := s.serve(w, r)
-	code := "ok"
+	code := ""
 	if err != nil {
 		_, code = classify(err)
 		// The answer gets its own write deadline: reading a slow body
@@ -70,7 +73,40 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.log.Log(r.Context(), level, "api request refused", "method", r.Method, "path", r.URL.Path,
 			"code", code, "err", err, "uid", peer.UID, "pid", peer.PID)
 	}
-	s.metrics.requests.WithLabelValues(endpoint, code).Inc()
+	s.metrics.requests.WithLabelValues(endpoint, strconv.Itoa(sw.status()), code).Inc()
+}
+
+// statusWriter notes the HTTP status a handler answered with, for the
+// request metrics. ResponseController reaches the writer below through
+// Unwrap.
+type statusWriter struct {
+	http.ResponseWriter
+	code int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.code == 0 {
+		w.code = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(p []byte) (int, error) {
+	if w.code == 0 {
+		w.code = http.StatusOK
+	}
+	return w.ResponseWriter.Write(p)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// status is the status sent, or 200 for a handler that wrote nothing
+// (net/http sends 200 then).
+func (w *statusWriter) status() int {
+	if w.code == 0 {
+		return http.StatusOK
+	}
+	return w.code
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) (endpoint string, err error) {

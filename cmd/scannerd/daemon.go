@@ -155,7 +155,7 @@ func newLogger(stderr io.Writer, cfg *Config) (*slog.Logger, error) {
 	if cfg.Log.Level != "" {
 		level, _ = logging.ParseLevel(cfg.Log.Level)
 	}
-	return logging.New(stderr, cfg.Log.Format, level)
+	return logging.New(stderr, "scannerd", cfg.Log.Format, level)
 }
 
 func (d *daemon) startSource(spec capture.Spec) error {

@@ -31,13 +31,15 @@ func ParseLevel(s string) (slog.Level, error) {
 	return l, nil
 }
 
-// New returns a logger writing to stderr in the given format.
-func New(stderr io.Writer, format string, level slog.Level) (*slog.Logger, error) {
+// New returns a logger writing to stderr in the given format. ident is the
+// program's name in the journal (SYSLOG_IDENTIFIER, what journalctl -t
+// selects).
+func New(stderr io.Writer, ident, format string, level slog.Level) (*slog.Logger, error) {
 	opts := &slog.HandlerOptions{Level: level}
 	switch format {
 	case "", FormatAuto:
 		if ok, _ := journal.StderrIsJournalStream(); ok && journal.Enabled() {
-			return slog.New(&journalHandler{level: level}), nil
+			return slog.New(newJournalHandler(ident, level, journal.Send)), nil
 		}
 		return slog.New(slog.NewTextHandler(stderr, opts)), nil
 	case FormatText:
@@ -48,7 +50,7 @@ func New(stderr io.Writer, format string, level slog.Level) (*slog.Logger, error
 		if !journal.Enabled() {
 			return nil, fmt.Errorf("log format journal: the journal socket is not available")
 		}
-		return slog.New(&journalHandler{level: level}), nil
+		return slog.New(newJournalHandler(ident, level, journal.Send)), nil
 	}
 	return nil, fmt.Errorf("log format %q: want auto, text, json or journal", format)
 }
@@ -57,9 +59,15 @@ func New(stderr io.Writer, format string, level slog.Level) (*slog.Logger, error
 // message and the attributes as key=value (what journalctl shows), and each
 // attribute is also a field of its own (SOURCE=front, ERR=…) for filtering.
 type journalHandler struct {
+	ident  string
+	send   func(msg string, p journal.Priority, vars map[string]string) error
 	level  slog.Level
 	attrs  []slog.Attr
 	prefix string // group path, "GROUP_"
+}
+
+func newJournalHandler(ident string, level slog.Level, send func(string, journal.Priority, map[string]string) error) *journalHandler {
+	return &journalHandler{ident: ident, send: send, level: level}
 }
 
 func (h *journalHandler) Enabled(_ context.Context, l slog.Level) bool { return l >= h.level }
@@ -82,7 +90,11 @@ func (h *journalHandler) Handle(_ context.Context, r slog.Record) error {
 		add(a)
 	}
 	r.Attrs(func(a slog.Attr) bool { add(a); return true })
-	return journal.Send(msg.String(), priority(r.Level), vars)
+	// After the attributes: an attribute cannot pass for the program.
+	if h.ident != "" {
+		vars["SYSLOG_IDENTIFIER"] = h.ident
+	}
+	return h.send(msg.String(), priority(r.Level), vars)
 }
 
 func (h *journalHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
