@@ -90,6 +90,12 @@ type Config struct {
 	ScanTimeout Duration `toml:"scan_timeout"`
 	// MaxScanTimeout is the longest ?timeout= accepted.
 	MaxScanTimeout Duration `toml:"max_scan_timeout"`
+
+	// MetricsListen, when set, opens a TCP listener that serves only
+	// GET /metrics, for Prometheus: "9464" or ":9464" listens on the
+	// loopback address, "0.0.0.0:9464" or an interface's address beyond
+	// it. Empty: off, /metrics is only on the socket.
+	MetricsListen string `toml:"metrics_listen"`
 }
 
 // DefaultConfig returns the configuration used for every key left unset.
@@ -223,6 +229,9 @@ func (c Config) Validate() error {
 	}
 	if c.ScanTimeout > c.MaxScanTimeout {
 		return conf.Keyf("scan_timeout", "%v exceeds max_scan_timeout %v", c.ScanTimeout, c.MaxScanTimeout)
+	}
+	if _, err := metricsAddress(c.MetricsListen); err != nil {
+		return &conf.KeyError{Key: "metrics_listen", Err: err}
 	}
 	return nil
 }

@@ -55,11 +55,20 @@ func newDaemon(t testing.TB) *daemon {
 	return &daemon{engine: e}
 }
 
+// The figures the test daemon's status reports.
+var (
+	testLastFrame = time.Date(2026, 3, 1, 11, 59, 59, 500e6, time.UTC)
+	testExpires   = time.Date(2026, 3, 8, 12, 0, 0, 0, time.UTC)
+	testLastSync  = time.Date(2026, 3, 1, 11, 0, 0, 0, time.UTC)
+)
+
 func (d *daemon) Status() api.Status {
 	return api.Status{
 		Version: "test", Engine: api.NewEngineStats(d.engine.Stats()),
-		Sources: []api.SourceStatus{{Name: "cam0", URL: "v4l2:///dev/video0", State: "running", FPS: 30, Frames: 100}},
-		License: api.LicenseSummary{State: "authorized"},
+		Sources: []api.SourceStatus{{Name: "cam0", URL: "v4l2:///dev/video0", State: "running", FPS: 30, Frames: 100,
+			LastFrame: testLastFrame}},
+		License: api.LicenseSummary{State: "authorized", Expires: testExpires, OfflineLeftSeconds: 3600,
+			PendingScans: 12, LastSync: testLastSync},
 	}
 }
 

@@ -3,6 +3,8 @@ package api
 import (
 	"errors"
 	"net/http"
+	"runtime"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -145,8 +147,20 @@ var (
 		"Times a source was reopened after failing.", []string{"source"}, nil)
 	descSourceUp = prometheus.NewDesc("scannerd_source_running",
 		"1 when the source is running.", []string{"source"}, nil)
+	descSourceLastFrame = prometheus.NewDesc("scannerd_source_last_frame_timestamp_seconds",
+		"When a source last captured a frame (Unix time).", []string{"source"}, nil)
 	descLicense = prometheus.NewDesc("scannerd_license_state",
 		"1 for the license's current state.", []string{"state"}, nil)
+	descLicenseExpiry = prometheus.NewDesc("scannerd_license_expiry_timestamp_seconds",
+		"When the authorization or offline license ends (Unix time).", nil, nil)
+	descLicenseOfflineLeft = prometheus.NewDesc("scannerd_license_offline_left_seconds",
+		"How long the device may still decode without reaching the License Tracking Server.", nil, nil)
+	descLicensePending = prometheus.NewDesc("scannerd_license_pending_scans",
+		"Scans metered but not yet acknowledged by the License Tracking Server.", nil, nil)
+	descLicenseLastSync = prometheus.NewDesc("scannerd_license_last_sync_timestamp_seconds",
+		"When the License Tracking Server last acknowledged a sync (Unix time).", nil, nil)
+	descBuildInfo = prometheus.NewDesc("scannerd_build_info",
+		"1, labelled with the daemon's version and the Go version it was built with.", []string{"version", "goversion"}, nil)
 	descSinkResults = prometheus.NewDesc("scannerd_sink_results_total",
 		"Results a sink handled, by outcome: delivered, dropped_overflow (its queue was full), dropped_other (refused by the target, lost mid-write, or still queued at stop).",
 		[]string{"sink", "outcome"}, nil)
@@ -162,7 +176,8 @@ var (
 
 func (c *statusCollector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{descEngineCounter, descEngineSubmitted, descEnginePanics, descEngineStopped, descQueue, descBusy, descWorkers,
-		descSourceFrames, descSourceFPS, descSourceReopens, descSourceUp, descLicense,
+		descSourceFrames, descSourceFPS, descSourceReopens, descSourceUp, descSourceLastFrame, descLicense,
+		descLicenseExpiry, descLicenseOfflineLeft, descLicensePending, descLicenseLastSync, descBuildInfo,
 		descSinkResults, descSinkRetries, descSinkQueued, descSinkUp, descSinkLastError} {
 		ch <- d
 	}
@@ -206,10 +221,12 @@ func (c *statusCollector) Collect(ch chan<- prometheus.Metric) {
 			up = 1
 		}
 		ch <- prometheus.MustNewConstMetric(descSourceUp, prometheus.GaugeValue, up, s.Name)
+		if !s.LastFrame.IsZero() {
+			ch <- prometheus.MustNewConstMetric(descSourceLastFrame, prometheus.GaugeValue, unixSeconds(s.LastFrame), s.Name)
+		}
 	}
-	if st.License.State != "" {
-		ch <- prometheus.MustNewConstMetric(descLicense, prometheus.GaugeValue, 1, st.License.State)
-	}
+	ch <- prometheus.MustNewConstMetric(descBuildInfo, prometheus.GaugeValue, 1, st.Version, runtime.Version())
+	c.collectLicense(ch, st.License)
 	for _, k := range st.Sinks {
 		for _, v := range []struct {
 			outcome string
@@ -225,7 +242,34 @@ func (c *statusCollector) Collect(ch chan<- prometheus.Metric) {
 		}
 		ch <- prometheus.MustNewConstMetric(descSinkUp, prometheus.GaugeValue, up, k.Name)
 		if !k.LastErrorAt.IsZero() {
-			ch <- prometheus.MustNewConstMetric(descSinkLastError, prometheus.GaugeValue, float64(k.LastErrorAt.UnixMilli())/1000, k.Name)
+			ch <- prometheus.MustNewConstMetric(descSinkLastError, prometheus.GaugeValue, unixSeconds(k.LastErrorAt), k.Name)
 		}
 	}
 }
+
+// collectLicense exports the license figures a fleet alerts on: the
+// offline time left before decoding stops, and what is still to sync.
+// Without a configured license only the state is shown.
+func (c *statusCollector) collectLicense(ch chan<- prometheus.Metric, l LicenseSummary) {
+	if l.State == "" {
+		return
+	}
+	ch <- prometheus.MustNewConstMetric(descLicense, prometheus.GaugeValue, 1, l.State)
+	if l.State == licenseUnconfigured {
+		return
+	}
+	if !l.Expires.IsZero() {
+		ch <- prometheus.MustNewConstMetric(descLicenseExpiry, prometheus.GaugeValue, unixSeconds(l.Expires))
+	}
+	ch <- prometheus.MustNewConstMetric(descLicenseOfflineLeft, prometheus.GaugeValue, float64(l.OfflineLeftSeconds))
+	ch <- prometheus.MustNewConstMetric(descLicensePending, prometheus.GaugeValue, float64(l.PendingScans))
+	if !l.LastSync.IsZero() {
+		ch <- prometheus.MustNewConstMetric(descLicenseLastSync, prometheus.GaugeValue, unixSeconds(l.LastSync))
+	}
+}
+
+// licenseUnconfigured is the state of a daemon without a license
+// (evaluation mode): it has no figures to show.
+const licenseUnconfigured = "unconfigured"
+
+func unixSeconds(t time.Time) float64 { return float64(t.UnixMilli()) / 1000 }

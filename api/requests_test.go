@@ -355,6 +355,12 @@ func TestMetrics(t *testing.T) {
 		{"scannerd_engine_frames_total", map[string]string{"outcome": "dropped"}, 0},
 		{"scannerd_source_fps", map[string]string{"source": "cam0"}, 30},
 		{"scannerd_license_state", map[string]string{"state": "authorized"}, 1},
+		{"scannerd_source_last_frame_timestamp_seconds", map[string]string{"source": "cam0"}, 1772366399.5},
+		{"scannerd_license_expiry_timestamp_seconds", nil, float64(testExpires.Unix())},
+		{"scannerd_license_offline_left_seconds", nil, 3600},
+		{"scannerd_license_pending_scans", nil, 12},
+		{"scannerd_license_last_sync_timestamp_seconds", nil, float64(testLastSync.Unix())},
+		{"scannerd_build_info", map[string]string{"version": "test"}, 1},
 	} {
 		if got := metricValue(t, ts, tc.name, tc.labels); got != tc.want {
 			t.Errorf("%s%v = %v, want %v", tc.name, tc.labels, got, tc.want)

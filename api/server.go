@@ -33,9 +33,12 @@ type Server struct {
 	pool    *scanner.PlanePool
 	routes  map[string][]route
 	http    *http.Server
+	// metricsHTTP serves metricsLn, the optional TCP listener for /metrics.
+	metricsHTTP *http.Server
 
 	mu        sync.Mutex
 	ln        net.Listener
+	metricsLn net.Listener
 	owned     *ownedSocket
 	closed    bool
 	serving   bool
@@ -88,13 +91,15 @@ func NewServer(cfg Config, daemon Daemon, license License, exporter DebugExporte
 		ConnContext:       s.connContext,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelDebug),
 	}
+	s.metricsHTTP = s.newMetricsServer()
 	return s, nil
 }
 
 // Listen opens the socket: ln when it is not nil (a listener systemd
 // passed, see SystemdListener; its mode and group are the socket unit's),
 // otherwise a new socket at cfg.Socket with cfg.SocketMode and
-// cfg.SocketGroup, replacing a stale socket that nothing answers on.
+// cfg.SocketGroup, replacing a stale socket that nothing answers on. With
+// cfg.MetricsListen set it also opens the TCP listener for /metrics.
 func (s *Server) Listen(ln net.Listener) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -107,13 +112,24 @@ func (s *Server) Listen(ln net.Listener) error {
 	if s.ln != nil {
 		return errors.New("api: Listen called twice")
 	}
+	mln, err := s.listenMetrics()
+	if err != nil {
+		if ln != nil {
+			ln.Close()
+		}
+		return err
+	}
 	if ln == nil {
 		uln, owned, err := listenUnix(s.cfg, s.log.Info)
 		if err != nil {
+			if mln != nil {
+				mln.Close()
+			}
 			return err
 		}
 		ln, s.owned = uln, owned
 	}
+	s.metricsLn = mln
 	s.ln = &watchedListener{Listener: ln, writeTimeout: s.cfg.WriteTimeout.D()}
 	return nil
 }
@@ -144,9 +160,16 @@ func (s *Server) Serve(ctx context.Context) error {
 		return errors.New("api: Serve called twice")
 	}
 	s.serving = true
-	ln := s.ln
+	ln, mln := s.ln, s.metricsLn
 	s.mu.Unlock()
 
+	if mln != nil {
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			s.serveMetrics(mln)
+		}()
+	}
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
@@ -201,7 +224,7 @@ func (s *Server) Close() error {
 		s.mu.Lock()
 		s.closed = true
 		owned := s.owned
-		ln := s.ln
+		ln, mln := s.ln, s.metricsLn
 		s.mu.Unlock()
 		s.hub.close()
 		ctx, cancel := context.WithTimeout(context.Background(), s.cfg.WriteTimeout.D())
@@ -209,8 +232,14 @@ func (s *Server) Close() error {
 		if err := s.http.Shutdown(ctx); err != nil {
 			s.http.Close()
 		}
+		if err := s.metricsHTTP.Shutdown(ctx); err != nil {
+			s.metricsHTTP.Close()
+		}
 		if ln != nil {
 			ln.Close() // when Serve never ran
+		}
+		if mln != nil {
+			mln.Close()
 		}
 		owned.remove()
 		close(s.done)

@@ -30,6 +30,7 @@ type Status struct {
 	Frames    uint64
 	FPS       float64
 	Reopens   uint64
+	LastFrame time.Time // capture time of the latest frame; zero before the first
 }
 
 // Runner keeps one source delivering frames for as long as the daemon
@@ -145,6 +146,7 @@ func (r *Runner) frame(at time.Time) {
 		r.log.Info("source recovered", "source", r.spec.Name)
 	}
 	r.st.Frames++
+	r.st.LastFrame = at
 	r.recent[r.nrecent%len(r.recent)] = at
 	r.nrecent++
 }

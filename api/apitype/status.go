@@ -20,6 +20,9 @@ const (
 	SourceOpening   = "opening"
 	SourceReopening = "reopening" // failed; reopened with backoff
 	SourceStopped   = "stopped"
+	// SourceUnplugged: a camera whose device node is absent; it is
+	// opened as soon as it appears.
+	SourceUnplugged = "unplugged"
 )
 
 // SourceStatus describes one frame source.
@@ -32,6 +35,7 @@ type SourceStatus struct {
 	Frames    uint64    `json:"frames"`
 	FPS       float64   `json:"fps"`
 	Reopens   uint64    `json:"reopens"`
+	LastFrame time.Time `json:"last_frame,omitzero"` // capture time of the latest frame
 }
 
 // EngineStats are the decode engine's gauges and counters.
@@ -87,4 +91,11 @@ type LicenseSummary struct {
 	State   string    `json:"state"`             // a License state, or "unconfigured" (evaluation mode)
 	Message string    `json:"message,omitempty"` // what is wrong and how to fix it
 	Expires time.Time `json:"expires,omitzero"`
+	// OfflineLeftSeconds is how long the device may still decode without
+	// reaching the LTS; PendingScans are scans not yet acknowledged by
+	// it; LastSync is when it last acknowledged a sync. Set when a license
+	// is configured.
+	OfflineLeftSeconds int64     `json:"offline_left_seconds,omitempty"`
+	PendingScans       uint64    `json:"pending_scans,omitempty"`
+	LastSync           time.Time `json:"last_sync,omitzero"`
 }

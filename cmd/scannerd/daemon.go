@@ -402,7 +402,7 @@ func (d *daemon) sourceStatuses() []api.SourceStatus {
 		}
 		st := sr.runner.Status()
 		out = append(out, api.SourceStatus{Name: st.Name, URL: st.URL, State: st.State, LastError: st.LastError,
-			Since: st.Since, Frames: st.Frames, FPS: st.FPS, Reopens: st.Reopens})
+			Since: st.Since, Frames: st.Frames, FPS: st.FPS, Reopens: st.Reopens, LastFrame: st.LastFrame})
 	}
 	return out
 }

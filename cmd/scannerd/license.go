@@ -66,7 +66,8 @@ func (g *gate) summary() api.LicenseSummary {
 		return api.LicenseSummary{State: "unconfigured", Message: errUnlicensed.Error()}
 	}
 	st := g.lic.Status()
-	return api.LicenseSummary{State: string(st.State), Message: st.Message, Expires: st.Expires}
+	return api.LicenseSummary{State: string(st.State), Message: st.Message, Expires: st.Expires,
+		OfflineLeftSeconds: st.OfflineLeftSeconds, PendingScans: st.PendingScans, LastSync: st.LastSync}
 }
 
 // line is the license part of STATUS=.

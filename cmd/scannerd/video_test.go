@@ -8,8 +8,11 @@ import (
 	"fmt"
 	"image"
 	"image/png"
+	"io"
 	"math"
+	"net/http"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -78,6 +81,9 @@ func TestPipelineDeliversEachCodeOnce(t *testing.T) {
 	// The queue holds the whole video: a loaded machine decodes slower
 	// than real time, and a dropped frame must not lose a code here.
 	m, out, _ := startMain(t, fmt.Sprintf(`
+[api]
+socket = %q
+metrics_listen = "127.0.0.1:0"
 [engine]
 queue = 64
 [dedup]
@@ -86,7 +92,7 @@ forget = "10s"
 name = "replay"
 url = "file:%s"
 realtime = true
-%s`, video, license))
+%s`, filepath.Join(t.TempDir(), "scannerd.sock"), video, license))
 	waitFor(t, "the file to end", func() bool {
 		st := m.d.sourceStatuses()
 		es := m.d.engine.Stats()
@@ -95,9 +101,29 @@ realtime = true
 	if es := m.d.engine.Stats(); es.Dropped != 0 {
 		t.Fatalf("%d frames dropped with a queue longer than the video", es.Dropped)
 	}
+	// A fleet's Prometheus sees, over TCP, the scans waiting to be
+	// reported and the offline time left, and no barcode text.
+	before := scrapeTCP(t, m)
+	if n := len(readResults(t, out.String())); before["scannerd_license_pending_scans"] != float64(n) || n == 0 {
+		t.Errorf("pending scans %v, %d delivered", before["scannerd_license_pending_scans"], n)
+	}
+	if left := before["scannerd_license_offline_left_seconds"]; left <= 0 {
+		t.Errorf("offline time left %v", left)
+	}
+	if exp := before["scannerd_license_expiry_timestamp_seconds"]; exp < float64(time.Now().Unix()) {
+		t.Errorf("license expiry %v is past", exp)
+	}
+	if at := before[`scannerd_source_last_frame_timestamp_seconds{source="replay"}`]; at <= 0 {
+		t.Errorf("no last frame time for the source: %v", at)
+	}
 	// Report the usage now rather than at the next interval.
 	if err := m.d.gate.lic.Sync(context.Background()); err != nil {
 		t.Fatal(err)
+	}
+	after := scrapeTCP(t, m)
+	if after["scannerd_license_pending_scans"] != 0 || after["scannerd_license_last_sync_timestamp_seconds"] <= 0 {
+		t.Errorf("after a sync: pending %v, last sync %v", after["scannerd_license_pending_scans"],
+			after["scannerd_license_last_sync_timestamp_seconds"])
 	}
 	pool := m.d.pool
 	m.Close()
@@ -265,4 +291,45 @@ loop = true
 	if totals["CODE_128"] != 1 || totals["QR_CODE"] < 1 {
 		t.Errorf("metered %v, want the upload and the camera scan", totals)
 	}
+}
+
+// scrapeTCP reads the daemon's /metrics from its TCP listener, as
+// Prometheus would, and returns each sample by name{labels} (labels in
+// the exposition's order). It fails the test when the text holds a
+// barcode the test videos show.
+func scrapeTCP(t *testing.T, m *Main) map[string]float64 {
+	t.Helper()
+	addr := m.d.api.MetricsAddr()
+	if addr == nil {
+		t.Fatal("no metrics listener")
+	}
+	resp, err := http.Get("http://" + addr.String() + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("scrape: %d %v", resp.StatusCode, err)
+	}
+	samples := map[string]float64{}
+	for line := range strings.Lines(string(b)) {
+		if strings.HasPrefix(line, "#") {
+			continue
+		}
+		for _, text := range []string{"TICKET-0001", "PARCEL-0002", "5901234123457"} {
+			if strings.Contains(line, text) {
+				t.Errorf("/metrics holds barcode text: %s", line)
+			}
+		}
+		i := strings.LastIndexByte(strings.TrimSpace(line), ' ')
+		if i < 0 {
+			continue
+		}
+		v, err := strconv.ParseFloat(strings.TrimSpace(line[i+1:]), 64)
+		if err == nil {
+			samples[line[:i]] = v
+		}
+	}
+	return samples
 }
