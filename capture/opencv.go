@@ -23,7 +23,9 @@ type cvSource struct {
 	clock     func() time.Time
 	log       *slog.Logger
 	keepColor func() bool
+	devices   Devices
 
+	node      string // the camera's device node while open
 	vc        *gocv.VideoCapture
 	raw, gray gocv.Mat
 	seq       uint64
@@ -32,8 +34,12 @@ type cvSource struct {
 }
 
 func newOpenCVSource(spec Spec, t Target, env Env) (Source, error) {
-	return &cvSource{spec: spec, target: t, clock: env.Clock, log: env.Logger, keepColor: env.KeepColor}, nil
+	return &cvSource{spec: spec, target: t, clock: env.Clock, log: env.Logger, keepColor: env.KeepColor, devices: env.Devices}, nil
 }
+
+// DevicePath returns the camera's device node while it is open, so that
+// the runner can tell when it vanishes.
+func (s *cvSource) DevicePath() string { return s.node }
 
 func (s *cvSource) Open(ctx context.Context) error {
 	var (
@@ -42,7 +48,14 @@ func (s *cvSource) Open(ctx context.Context) error {
 	)
 	switch s.target.Kind {
 	case KindCamera:
-		vc, err = gocv.VideoCaptureDeviceWithAPI(s.target.Device, gocv.VideoCaptureV4L2)
+		// Looked up at each opening: a camera named by link, serial or
+		// name comes back under whichever number it gets.
+		dev, rerr := s.devices.Resolve(s.target.Camera)
+		if rerr != nil {
+			return fmt.Errorf("open %s: %w", s.spec.Name, rerr)
+		}
+		s.node = dev.Node
+		vc, err = gocv.VideoCaptureDeviceWithAPI(dev.Index, gocv.VideoCaptureV4L2)
 	case KindFile:
 		vc, err = gocv.VideoCaptureFile(s.target.Path)
 	case KindGst:
@@ -93,7 +106,7 @@ func (s *cvSource) configureCamera(vc *gocv.VideoCapture) {
 	for name, v := range s.spec.Properties {
 		vc.Set(gocv.VideoCaptureProperties(propertyNames[name]), v)
 	}
-	s.log.Info("camera opened", "source", s.spec.Name, "device", s.target.Device,
+	s.log.Info("camera opened", "source", s.spec.Name, "camera", s.target.Camera.String(), "device", s.node,
 		"width", vc.Get(gocv.VideoCaptureFrameWidth), "height", vc.Get(gocv.VideoCaptureFrameHeight),
 		"fps", vc.Get(gocv.VideoCaptureFPS), "fourcc", vc.CodecString())
 }
@@ -190,6 +203,6 @@ func (s *cvSource) Close() error {
 	s.raw.Close()
 	s.gray.Close()
 	err := s.vc.Close()
-	s.vc = nil
+	s.vc, s.node = nil, ""
 	return err
 }

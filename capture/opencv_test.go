@@ -191,8 +191,8 @@ func TestMissingCameraIsRetried(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	st := r.Status()
-	if st.State != capture.StateReopening || st.LastError == "" {
-		t.Errorf("missing camera: status %+v, want reopening with the error", st)
+	if st.State != capture.StateUnplugged || st.LastError == "" {
+		t.Errorf("missing camera: status %+v, want unplugged with the error", st)
 	}
 	cancel()
 	<-done

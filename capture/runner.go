@@ -3,8 +3,11 @@ package capture
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
+	"os"
 	"sync"
 	"time"
 
@@ -18,6 +21,9 @@ const (
 	StateRunning   = "running"
 	StateReopening = "reopening"
 	StateStopped   = "stopped"
+	// StateUnplugged: a camera's device node is absent; with hot-plug the
+	// camera is opened as soon as it appears.
+	StateUnplugged = "unplugged"
 )
 
 // Status describes a running source.
@@ -44,6 +50,8 @@ type Runner struct {
 	deliver func(*scanner.Frame)
 	clock   func() time.Time
 	log     *slog.Logger
+	plug    Hotplug      // nil unless the source is a camera and hot-plug is on
+	onState func(Status) // nil: nobody listens
 
 	// Backoff spaces out the reopening of a failing source.
 	Backoff backoff.Policy
@@ -67,8 +75,13 @@ func NewRunner(spec Spec, src Source, pool *scanner.PlanePool, deliver func(*sca
 	if env.Logger == nil {
 		env.Logger = slog.Default()
 	}
+	var plug Hotplug
+	if t, err := ParseURL(spec.URL); err == nil && t.Kind == KindCamera {
+		plug = env.Hotplug
+	}
 	return &Runner{
 		spec: spec, src: src, pool: pool, deliver: deliver, clock: env.Clock, log: env.Logger,
+		plug: plug, onState: env.OnState,
 		Backoff:  backoff.Policy{Min: 250 * time.Millisecond, Max: 30 * time.Second, Jitter: 0.2},
 		MaxEmpty: 10,
 		st:       Status{Name: spec.Name, URL: Redacted(spec.URL), State: StateOpening, Since: env.Clock()},
@@ -81,20 +94,32 @@ func (r *Runner) Name() string { return r.spec.Name }
 // Spec returns the source's spec.
 func (r *Runner) Spec() Spec { return r.spec }
 
+// devicePather is a source that knows the device node it has open.
+type devicePather interface{ DevicePath() string }
+
+// errUnplugged: the open camera's device node vanished.
+var errUnplugged = errors.New("camera unplugged")
+
 // Run reads frames until ctx is canceled or a non-looping file ends.
 func (r *Runner) Run(ctx context.Context) {
+	var changes <-chan struct{}
+	if r.plug != nil {
+		var cancel func()
+		changes, cancel = r.plug.Subscribe()
+		defer cancel()
+	}
 	attempt := 0
 	for ctx.Err() == nil {
 		if err := r.src.Open(ctx); err != nil {
 			r.fail(err)
 			attempt++
-			if !r.Backoff.Sleep(ctx, attempt) {
+			if !r.wait(ctx, attempt, changes) {
 				break
 			}
 			continue
 		}
 		r.setState(StateRunning, "")
-		err := r.readLoop(ctx, &attempt)
+		err := r.readOpen(ctx, &attempt, changes)
 		r.src.Close()
 		if ctx.Err() != nil {
 			break
@@ -104,16 +129,84 @@ func (r *Runner) Run(ctx context.Context) {
 			r.setState(StateStopped, "end of input")
 			return
 		}
-		r.fail(err)
 		r.mu.Lock()
 		r.st.Reopens++
 		r.mu.Unlock()
+		if errors.Is(err, errUnplugged) {
+			// Reported already; look again at once: it may be back.
+			attempt = 0
+			continue
+		}
+		r.fail(err)
 		attempt++
-		if !r.Backoff.Sleep(ctx, attempt) {
+		if !r.wait(ctx, attempt, changes) {
 			break
 		}
 	}
 	r.setState(StateStopped, "")
+}
+
+// wait waits out the backoff before reopening, or less when a device
+// node comes or goes: a camera plugged in is opened at once. It reports
+// whether to go on (false once ctx has ended).
+func (r *Runner) wait(ctx context.Context, attempt int, changes <-chan struct{}) bool {
+	t := time.NewTimer(r.Backoff.Delay(attempt))
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-changes:
+	case <-ctx.Done():
+		return false
+	}
+	return true
+}
+
+// readOpen reads the open source. With hot-plug, a camera whose device
+// node vanishes is reported at once, and its read is stopped, rather than
+// waiting for the driver to fail it.
+func (r *Runner) readOpen(ctx context.Context, attempt *int, changes <-chan struct{}) error {
+	node := ""
+	if dp, ok := r.src.(devicePather); ok && changes != nil {
+		node = dp.DevicePath()
+	}
+	if node == "" {
+		return r.readLoop(ctx, attempt)
+	}
+	readCtx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		for {
+			select {
+			case <-readCtx.Done():
+				return
+			case <-changes:
+			}
+			if _, err := os.Stat(node); errors.Is(err, fs.ErrNotExist) {
+				err := fmt.Errorf("%w: %s is gone", errUnplugged, node)
+				r.unplugged(err)
+				cancel(err)
+				return
+			}
+		}
+	}()
+	err := r.readLoop(readCtx, attempt)
+	cancel(nil)
+	<-watched
+	if cause := context.Cause(readCtx); errors.Is(cause, errUnplugged) && ctx.Err() == nil {
+		return cause
+	}
+	return err
+}
+
+// unplugged reports a camera whose node vanished.
+func (r *Runner) unplugged(err error) {
+	r.mu.Lock()
+	r.failing = true
+	r.mu.Unlock()
+	r.log.Warn("camera unplugged; it is opened again as soon as it is back", "source", r.spec.Name, "err", err)
+	r.setState(StateUnplugged, err.Error())
 }
 
 func (r *Runner) readLoop(ctx context.Context, attempt *int) error {
@@ -159,7 +252,11 @@ func (r *Runner) fail(err error) {
 	first := !r.failing
 	r.failing = true
 	r.mu.Unlock()
-	r.setState(StateReopening, err.Error())
+	state := StateReopening
+	if errors.Is(err, ErrCameraAbsent) {
+		state = StateUnplugged
+	}
+	r.setState(state, err.Error())
 	if first {
 		r.log.Warn("source failed; reopening with backoff", "source", r.spec.Name, "err", err)
 	} else {
@@ -169,12 +266,17 @@ func (r *Runner) fail(err error) {
 
 func (r *Runner) setState(state, lastErr string) {
 	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.st.State != state {
+	changed := r.st.State != state
+	if changed {
 		r.st.State, r.st.Since = state, r.clock()
 	}
 	if lastErr != "" || state == StateRunning {
 		r.st.LastError = lastErr
+	}
+	st := r.st
+	r.mu.Unlock()
+	if changed && r.onState != nil {
+		r.onState(st)
 	}
 }
 

@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -47,7 +46,10 @@ type Spec struct {
 	// Name identifies the source in results and status.
 	Name string `toml:"name"`
 	// URL says what to open:
-	//   camera:N or /dev/videoN  a V4L2 camera
+	//   camera:N or /dev/videoN  a V4L2 camera by number
+	//   /dev/v4l/by-id/NAME      a V4L2 camera by udev link (by-path too)
+	//   camera:serial=SERIAL     a USB camera by serial number
+	//   camera:name=TEXT         a V4L2 camera by part of its name
 	//   file:PATH                a video file
 	//   gst:PIPELINE             a GStreamer pipeline ending in appsink
 	//   rtsp://…                 an RTSP stream
@@ -111,8 +113,8 @@ const (
 // Target is a parsed source URL.
 type Target struct {
 	Kind   Kind
-	Device int    // camera index
-	Path   string // file, dir, pipeline or stream URL
+	Camera CameraRef // how a camera is named
+	Path   string    // file, dir, pipeline or stream URL
 }
 
 // ParseURL parses a source URL (see Spec.URL).
@@ -120,18 +122,14 @@ func ParseURL(s string) (Target, error) {
 	switch {
 	case s == "demo":
 		return Target{Kind: KindDemo}, nil
-	case strings.HasPrefix(s, "camera:"):
-		n, err := strconv.Atoi(strings.TrimPrefix(s, "camera:"))
-		if err != nil || n < 0 {
-			return Target{}, fmt.Errorf("%w: %q: want camera:N with N a device index", ErrBadSpec, s)
+	case strings.HasPrefix(s, "camera:"), strings.HasPrefix(s, "/dev/"):
+		ref, ok, err := parseCamera(s)
+		if err != nil {
+			return Target{}, err
 		}
-		return Target{Kind: KindCamera, Device: n}, nil
-	case strings.HasPrefix(s, "/dev/video"):
-		n, err := strconv.Atoi(strings.TrimPrefix(s, "/dev/video"))
-		if err != nil || n < 0 {
-			return Target{}, fmt.Errorf("%w: %q: want /dev/videoN", ErrBadSpec, s)
+		if ok {
+			return Target{Kind: KindCamera, Camera: ref}, nil
 		}
-		return Target{Kind: KindCamera, Device: n, Path: s}, nil
 	case strings.HasPrefix(s, "file:"):
 		p := strings.TrimPrefix(s, "file:")
 		if p == "" {
@@ -156,7 +154,7 @@ func ParseURL(s string) (Target, error) {
 		}
 		return Target{Kind: KindDir, Path: p}, nil
 	}
-	return Target{}, fmt.Errorf("%w: %q: want camera:N, /dev/videoN, file:PATH, gst:PIPELINE, rtsp://…, dir:PATH or demo", ErrBadSpec, s)
+	return Target{}, fmt.Errorf("%w: %q: want camera:N, /dev/videoN, /dev/v4l/by-id/NAME, /dev/v4l/by-path/NAME, camera:serial=SERIAL, camera:name=TEXT, file:PATH, gst:PIPELINE, rtsp://…, dir:PATH or demo", ErrBadSpec, s)
 }
 
 // Redacted returns the URL without credentials, for status and logs.
@@ -280,6 +278,15 @@ type Env struct {
 	// frame's colour image beside the gray plane (a debug export of colour
 	// frames wants it); it is asked once per frame.
 	KeepColor func() bool
+	// Devices is where cameras are looked up by name (/dev and /sys by
+	// default).
+	Devices Devices
+	// Hotplug, when set, tells runners of cameras that device nodes came
+	// or went: a camera appearing is opened at once, one vanishing is
+	// reported at once.
+	Hotplug Hotplug
+	// OnState, when set, hears of every change of a source's state.
+	OnState func(Status)
 }
 
 // New returns the source a spec describes, not yet open.

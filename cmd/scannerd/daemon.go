@@ -53,6 +53,9 @@ type daemon struct {
 	wg      sync.WaitGroup
 	mu      sync.Mutex
 	sources map[string]*sourceRun
+	// hotplug watches /dev for cameras coming and going, from the first
+	// camera source on (nil before, or when inotify is unavailable).
+	hotplug *capture.Watcher
 
 	outMu sync.Mutex
 	out   io.Writer // NDJSON results, when enabled
@@ -163,7 +166,12 @@ func (d *daemon) startSource(spec capture.Spec) error {
 	if err != nil {
 		return err
 	}
-	env := capture.Env{Clock: d.clock, Logger: d.log, KeepColor: d.export.WantsColor}
+	env := capture.Env{Clock: d.clock, Logger: d.log, KeepColor: d.export.WantsColor, OnState: d.sourceChanged}
+	if t, _ := capture.ParseURL(spec.URL); t.Kind == capture.KindCamera {
+		if w := d.cameraWatcher(); w != nil {
+			env.Hotplug = w
+		}
+	}
 	src, err := capture.New(spec, env)
 	if err != nil {
 		return fmt.Errorf("source %s: %w", spec.Name, err)
@@ -188,6 +196,31 @@ func (d *daemon) startSource(spec capture.Spec) error {
 		sr.runner.Run(ctx)
 	}()
 	return nil
+}
+
+// cameraWatcher returns the hot-plug watcher, starting it on first use.
+// Without it cameras still come back, with backoff.
+func (d *daemon) cameraWatcher() *capture.Watcher {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.hotplug == nil {
+		w, err := capture.NewWatcher("/dev", d.log)
+		if err != nil {
+			d.log.Warn("no camera hot-plug: a camera plugged in is found at the next retry", "err", err)
+			return nil
+		}
+		d.hotplug = w
+	}
+	return d.hotplug
+}
+
+// sourceChanged tells event streams and systemd that a source changed
+// state: a camera unplugged shows at once.
+func (d *daemon) sourceChanged(st capture.Status) {
+	if d.api != nil {
+		d.api.Notify(api.Notice{Event: "source", Data: sourceStatus(st)})
+	}
+	d.notify.Status(d.statusLine())
 }
 
 func (d *daemon) stopSource(name string) {
@@ -366,6 +399,9 @@ func (m *Main) Close() error {
 	for _, sr := range runs {
 		<-sr.done
 	}
+	if d.hotplug != nil {
+		d.hotplug.Close()
+	}
 	if d.engine != nil {
 		d.engine.Close()
 		d.delivery.close()
@@ -400,9 +436,12 @@ func (d *daemon) sourceStatuses() []api.SourceStatus {
 		if sr == nil {
 			continue
 		}
-		st := sr.runner.Status()
-		out = append(out, api.SourceStatus{Name: st.Name, URL: st.URL, State: st.State, LastError: st.LastError,
-			Since: st.Since, Frames: st.Frames, FPS: st.FPS, Reopens: st.Reopens, LastFrame: st.LastFrame})
+		out = append(out, sourceStatus(sr.runner.Status()))
 	}
 	return out
+}
+
+func sourceStatus(st capture.Status) api.SourceStatus {
+	return api.SourceStatus{Name: st.Name, URL: st.URL, State: st.State, LastError: st.LastError,
+		Since: st.Since, Frames: st.Frames, FPS: st.FPS, Reopens: st.Reopens, LastFrame: st.LastFrame}
 }
