@@ -8,6 +8,7 @@ const (
 	EventDisconnected = "disconnected"
 	EventSinkOverflow = "sink_overflow"
 	EventDebugExport  = "debug_export"
+	EventSource       = "source"    // a source changed state; data: its SourceStatus
 	EventHeartbeat    = "heartbeat" // NDJSON only; SSE sends a comment
 )
 

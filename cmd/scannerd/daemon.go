@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/scannerd/scannerd/api"
+	"github.com/scannerd/scannerd/api/apitype"
 	"github.com/scannerd/scannerd/capture"
 	"github.com/scannerd/scannerd/debugexport"
 	"github.com/scannerd/scannerd/internal/logging"
@@ -218,7 +219,7 @@ func (d *daemon) cameraWatcher() *capture.Watcher {
 // state: a camera unplugged shows at once.
 func (d *daemon) sourceChanged(st capture.Status) {
 	if d.api != nil {
-		d.api.Notify(api.Notice{Event: "source", Data: sourceStatus(st)})
+		d.api.Notify(api.Notice{Event: apitype.EventSource, Data: sourceStatus(st)})
 	}
 	d.notify.Status(d.statusLine())
 }
