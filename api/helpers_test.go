@@ -17,6 +17,7 @@ import (
 	"github.com/scannerd/scannerd/api"
 	"github.com/scannerd/scannerd/api/apitest"
 	"github.com/scannerd/scannerd/api/client"
+	"github.com/scannerd/scannerd/debugexport"
 	"github.com/scannerd/scannerd/internal/symbols"
 	"github.com/scannerd/scannerd/internal/zint"
 	"github.com/scannerd/scannerd/scanner"
@@ -46,13 +47,21 @@ func (c *clock) Add(d time.Duration) {
 // engine.
 type daemon struct {
 	engine *scanner.Engine
+	snaps  *debugexport.Snapshots
 }
 
 func newDaemon(t testing.TB) *daemon {
-	e := scanner.NewEngine(scanner.EngineConfig{Workers: 1})
+	snaps := debugexport.NewSnapshots()
+	e := scanner.NewEngine(scanner.EngineConfig{Workers: 1, Inspect: snaps.Inspect})
 	e.Start()
 	t.Cleanup(func() { e.Close() })
-	return &daemon{engine: e}
+	return &daemon{engine: e, snaps: snaps}
+}
+
+var _ api.Snapshotter = (*daemon)(nil)
+
+func (d *daemon) Snapshot(ctx context.Context, source string) ([]byte, error) {
+	return d.snaps.Take(ctx, source)
 }
 
 // The figures the test daemon's status reports.

@@ -138,6 +138,10 @@ func TestAdminEndpointsRefuseNonAdminPeer(t *testing.T) {
 					t.Errorf("%s %s as non-admin: %d %s, want 403 forbidden", ep.method, ep.path, status, body)
 				}
 			}
+			// A snapshot shows what the camera sees: admins only.
+			if status, body := asUser(t, bin, uid, gid, ts.socket, "GET", "/v1/snapshot?source=cam0&timeout=1ms"); !tc.wantAdmin && status != http.StatusForbidden {
+				t.Errorf("snapshot as non-admin: %d %s", status, body)
+			}
 			ts.license.mu.Lock()
 			syncs := ts.license.syncs
 			ts.license.mu.Unlock()

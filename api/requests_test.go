@@ -419,6 +419,55 @@ func TestRequestMetricsByHTTPStatus(t *testing.T) {
 	}
 }
 
+// TestSnapshot: an admin gets the next decoded frame of a source as a
+// PNG; a source that does not exist, or sends nothing in time, gets a
+// clear error.
+func TestSnapshot(t *testing.T) {
+	ts := startServer(t)
+	stop := make(chan struct{})
+	fed := make(chan struct{})
+	go func() {
+		defer close(fed)
+		tick := time.NewTicker(5 * time.Millisecond)
+		defer tick.Stop()
+		for seq := uint64(0); ; seq++ {
+			f := scanner.NewFrame(make([]byte, 64*48), 64, 48, 64)
+			f.Source, f.Seq = "cam0", seq
+			ts.engine.Submit(f, scanner.Options{})
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	status, _, body := ts.rawRequest(t, http.MethodGet, "/v1/snapshot?source=cam0", nil, nil)
+	close(stop)
+	<-fed
+	if status != http.StatusOK {
+		t.Fatalf("snapshot: %d %s", status, body)
+	}
+	img, err := png.Decode(bytes.NewReader(body))
+	if err != nil || img.Bounds() != image.Rect(0, 0, 64, 48) {
+		t.Fatalf("snapshot image: %v %v", img, err)
+	}
+	for _, tc := range []struct {
+		target string
+		status int
+		code   string
+	}{
+		{"/v1/snapshot?source=cam9", http.StatusNotFound, "not_found"},
+		{"/v1/snapshot?source=cam0&timeout=20ms", http.StatusGatewayTimeout, "timeout"},
+		{"/v1/snapshot", http.StatusBadRequest, "bad_query"},
+		{"/v1/snapshot?source=cam0&timeout=2h", http.StatusBadRequest, "bad_query"},
+		{"/v1/snapshot?source=cam0&zoom=2", http.StatusBadRequest, "bad_query"},
+	} {
+		if status, code, body := ts.rawRequest(t, http.MethodGet, tc.target, nil, nil); status != tc.status || code != tc.code {
+			t.Errorf("%s: %d %s %s, want %d %s", tc.target, status, code, body, tc.status, tc.code)
+		}
+	}
+}
+
 // metricSum adds up every sample of a counter or gauge family.
 func metricSum(t testing.TB, ts *testServer, name string) float64 {
 	t.Helper()

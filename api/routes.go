@@ -39,7 +39,8 @@ func (s *Server) routeTable() map[string][]route {
 			{method: http.MethodGet, admin: true, h: s.handleDebugExportGet},
 			{method: http.MethodPut, admin: true, h: s.handleDebugExportPut},
 		},
-		"/metrics": {{method: http.MethodGet, h: s.handleMetrics}},
+		"/v1/snapshot": {{method: http.MethodGet, admin: true, h: s.handleSnapshot}},
+		"/metrics":     {{method: http.MethodGet, h: s.handleMetrics}},
 	}
 }
 

@@ -20,6 +20,15 @@ func Annotate(frame image.Image, sc *Sidecar) *image.RGBA {
 	out := image.NewRGBA(b)
 	draw.Draw(out, b, frame, b.Min, draw.Src)
 	palette := []color.RGBA{{230, 30, 30, 255}, {20, 160, 40, 255}, {30, 90, 230, 255}, {220, 140, 0, 255}, {170, 40, 200, 255}}
+	if r := sc.Options.Region; len(r) == 4 {
+		// The region of interest, thin: only inside it is decoded.
+		x0, y0, x1, y1 := float64(r[0]), float64(r[1]), float64(r[0]+r[2]), float64(r[1]+r[3])
+		roi := color.RGBA{255, 220, 0, 255}
+		line(out, x0, y0, x1, y0, roi, 1)
+		line(out, x1, y0, x1, y1, roi, 1)
+		line(out, x1, y1, x0, y1, roi, 1)
+		line(out, x0, y1, x0, y0, roi, 1)
+	}
 	for i, r := range sc.Results {
 		c := palette[i%len(palette)]
 		for k := 0; k < 4; k++ {

@@ -46,6 +46,14 @@ func (a apiDaemon) Decode(ctx context.Context, load func() (*scanner.Frame, erro
 	return results, nil
 }
 
+var _ api.Snapshotter = apiDaemon{}
+
+// Snapshot returns the next decoded frame of a source, drawn on, for an
+// admin aiming the camera.
+func (a apiDaemon) Snapshot(ctx context.Context, source string) ([]byte, error) {
+	return a.d.snaps.Take(ctx, source)
+}
+
 // apiExporter is the debug export as the socket API sees it: the peer
 // becomes the requester named in the log.
 type apiExporter struct{ *debugexport.Exporter }

@@ -41,6 +41,7 @@ type daemon struct {
 	pool   *scanner.PlanePool
 	engine *scanner.Engine
 	export *debugexport.Exporter
+	snaps  *debugexport.Snapshots // one-frame previews for admins
 	gate   *gate
 	api    *api.Server
 	served chan error
@@ -124,6 +125,7 @@ func (m *Main) Run(ctx context.Context) error {
 			}
 		}})
 	d.export.Start()
+	d.snaps = debugexport.NewSnapshots()
 	d.delivery = newMeteredDelivery(d.gate.record, d.deliver, func(err error) {
 		d.noteRefusal(fmt.Errorf("results not delivered: %w", err))
 	})
@@ -131,7 +133,11 @@ func (m *Main) Run(ctx context.Context) error {
 		Workers: cfg.Engine.Workers, QueueSize: cfg.Engine.Queue, StuckAfter: cfg.Engine.StuckAfter.D(),
 		// The API bounds the uploads it hands over by max_decodes.
 		BackgroundQueue: cfg.API.MaxDecodes,
-		Clock:           m.Clock, Logger: log, OnFrame: d.onFrame, Gate: engineGate, Inspect: d.export.Inspect,
+		Clock:           m.Clock, Logger: log, OnFrame: d.onFrame, Gate: engineGate,
+		Inspect: func(f *scanner.Frame, rep *scanner.FrameReport) {
+			d.export.Inspect(f, rep)
+			d.snaps.Inspect(f, rep)
+		},
 	})
 	d.engine.Start()
 	if err := d.openSinks(cfg.Sinks); err != nil {
