@@ -312,3 +312,30 @@ func (c *Client) Metrics(ctx context.Context) (string, error) {
 	b, err := io.ReadAll(resp.body)
 	return string(b), err
 }
+
+// maxSnapshotBytes bounds a snapshot read: a PNG of the largest frame the
+// engine decodes is well below it.
+const maxSnapshotBytes = 256 << 20
+
+// Snapshot returns the next decoded frame of source as a PNG with what
+// was read drawn on it (admin). timeout is how long the daemon waits for
+// the frame (0: its default).
+func (c *Client) Snapshot(ctx context.Context, source string, timeout time.Duration) ([]byte, error) {
+	q := url.Values{"source": {source}}
+	if timeout > 0 {
+		q.Set("timeout", timeout.String())
+	}
+	resp, err := c.request(ctx, "GET", "/v1/snapshot", q, nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.body, maxSnapshotBytes+1))
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("GET /v1/snapshot: %w", err)
+	case len(b) > maxSnapshotBytes:
+		return nil, fmt.Errorf("GET /v1/snapshot: more than %d bytes", maxSnapshotBytes)
+	}
+	return b, nil
+}
