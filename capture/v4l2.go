@@ -47,7 +47,7 @@ const (
 	iocRead  = 2
 	iocWrite = 1
 
-	vidiocQueryCap uintptr = iocRead<<30 | v4l2CapabilitySize<<16 | 'V'<<8 | 0
+	vidiocQueryCap uintptr = iocRead<<30 | v4l2CapabilitySize<<16 | 'V'<<8 // number 0
 	vidiocEnumFmt  uintptr = (iocRead|iocWrite)<<30 | v4l2FmtDescSize<<16 | 'V'<<8 | 2
 )
 
