@@ -206,3 +206,23 @@ func TestResolveWithoutSysfs(t *testing.T) {
 		t.Errorf("%+v, %v", dev, err)
 	}
 }
+
+// FuzzCameraURL: a source URL never panics the parser, and a camera's
+// name written back reads as the same camera.
+func FuzzCameraURL(f *testing.F) {
+	for _, s := range []string{"camera:0", "/dev/video3", "/dev/v4l/by-id/usb-Acme_SN42-video-index0",
+		"/dev/v4l/by-path/pci-0000:00:14.0-usb-0:2:1.0-video-index0", "camera:serial=SN42", "camera:name=C920",
+		"camera:name=", "/dev/v4l/by-id/..", "/dev/video-1", "camera:01"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		target, err := capture.ParseURL(s)
+		if err != nil || target.Kind != capture.KindCamera {
+			return
+		}
+		again, err := capture.ParseURL(target.Camera.String())
+		if err != nil || again.Camera != target.Camera {
+			t.Errorf("%q: %+v written as %q reads as %+v, %v", s, target.Camera, target.Camera.String(), again.Camera, err)
+		}
+	})
+}
