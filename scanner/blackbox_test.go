@@ -163,3 +163,33 @@ func BenchmarkBlackboxTryHarder(b *testing.B) {
 		d.decode(frames[i%len(frames)], opts)
 	}
 }
+
+// TestBlackboxNoneAllSymbologies: with every symbology on, those off by
+// default included, nothing is read in the blackbox images without a
+// barcode.
+func TestBlackboxNoneAllSymbologies(t *testing.T) {
+	if testing.Short() {
+		t.Skip("skipping the blackbox set in short mode")
+	}
+	pool := NewPlanePool(0)
+	d := newDecoder()
+	opts := Options{Symbologies: AllSymbologies(), TryRotated: true}
+	for _, img := range blackbox.Load(t) {
+		if img.Family != "none" {
+			continue
+		}
+		data, err := os.ReadFile(img.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := DecodeImage(data, DefaultLimits, pool)
+		if err != nil {
+			t.Fatalf("%s: %v", img.Rel, err)
+		}
+		res, _ := d.decode(f, opts)
+		f.Purge()
+		for _, r := range res {
+			t.Errorf("%s: false positive %v %q", img.Rel, r.Symbology, r.Text)
+		}
+	}
+}

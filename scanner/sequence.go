@@ -46,7 +46,7 @@ func sequenceOf(sym Symbology, res *gozxing.Result) *Sequence {
 			s.ID = fmt.Sprintf("%d.%d", p>>8, p&0xff)
 		}
 		return s
-	case PDF417:
+	case PDF417, MicroPDF417:
 		m, ok := md[gozxing.ResultMetadataType_PDF417_EXTRA_METADATA].(*pdf417.Metadata)
 		if !ok || m.Macro == nil {
 			return nil

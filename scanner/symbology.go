@@ -45,6 +45,7 @@ const (
 	AustraliaPost
 	RM4SCC
 	KIX
+	MicroPDF417
 	numSymbologies
 )
 
@@ -81,6 +82,7 @@ var symbologyNames = [numSymbologies]string{
 	AustraliaPost:   "AUSTRALIA_POST",
 	RM4SCC:          "RM4SCC",
 	KIX:             "KIX",
+	MicroPDF417:     "MICRO_PDF_417",
 }
 
 // String returns the stable name, e.g. "QR_CODE".
@@ -113,7 +115,7 @@ func (s *Symbology) UnmarshalText(b []byte) error {
 // locating it in two dimensions rather than along scan lines.
 func (s Symbology) Is2D() bool {
 	switch s {
-	case QRCode, DataMatrix, Aztec, PDF417, MicroQR, MaxiCode:
+	case QRCode, DataMatrix, Aztec, PDF417, MicroQR, MaxiCode, MicroPDF417:
 		return true
 	}
 	return false
@@ -132,6 +134,8 @@ func ParseSymbology(name string) (Symbology, error) {
 	switch key {
 	case "QR":
 		return QRCode, nil
+	case "MICROPDF", "MPDF417":
+		return MicroPDF417, nil
 	case "RSS14", "GS1DATABAR":
 		return DataBar, nil
 	case "RSSEXPANDED", "GS1DATABAREXPANDED", "DATABAREXPANDEDSTACKED", "RSSEXPANDEDSTACKED":
@@ -185,9 +189,11 @@ func AllSymbologies() SymbologySet {
 
 // offByDefault are the symbologies read only when asked for by name (or
 // with "all"): simple codes without a strong check, whose patterns wood
-// grain, text, shelf edges and other texture can also make.
+// grain, text, shelf edges and other texture can also make; and
+// MicroPDF417, whose search (for the left edge of its rows in four
+// orientations) costs more than the rest of a frame's 2D readers.
 const offByDefault SymbologySet = 1<<Code11 | 1<<MSI | 1<<Pharmacode |
-	1<<Industrial25 | 1<<Matrix25 | 1<<IATA25 | allPostal
+	1<<Industrial25 | 1<<Matrix25 | 1<<IATA25 | allPostal | 1<<MicroPDF417
 
 // DefaultSymbologies returns the symbologies read when none are named:
 // every one but those whose patterns texture easily imitates (see the

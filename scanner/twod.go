@@ -67,6 +67,7 @@ func newAreaReaders() []areaReader {
 	dm := datamatrix.NewReader()
 	az := aztec.NewReader()
 	pdf := pdf417.NewReader()
+	mpdf := pdf417.NewMicroReader()
 	dbx := databar.NewReader()
 	maxi := maxicode.NewReader()
 	mqr := microqr.NewReader()
@@ -91,6 +92,7 @@ func newAreaReaders() []areaReader {
 		{sym: DataMatrix, corners: cornersTLBLBRTR, read: multiple(dm), costly: true},
 		{sym: Aztec, corners: cornersTLBLBRTR, read: multiple(az), costly: true},
 		{sym: PDF417, corners: cornersTLBLBRTR, read: multiple(pdf), costly: true},
+		{sym: MicroPDF417, corners: cornersTLBLBRTR, read: multiple(mpdf), costly: true},
 		{sym: DataBarExpanded, corners: cornersTLBLBRTR, read: multiple(dbx), rowBased: true, costly: true, wipe: dbx.Wipe},
 		{sym: MaxiCode, corners: cornersTLBLBRTR, read: single(maxi), costly: true},
 		{sym: MicroQR, corners: cornersTLBLBRTR, read: multiple(mqr), costly: true},

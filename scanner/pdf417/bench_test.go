@@ -51,11 +51,14 @@ func frameWithSymbol(b *testing.B) *image.Gray {
 }
 
 func benchmarkDecode(b *testing.B, img image.Image, hints map[gozxing.DecodeHintType]interface{}, wantFound bool) {
+	benchmarkReader(b, NewReader(), img, hints, wantFound)
+}
+
+func benchmarkReader(b *testing.B, r gozxing.Reader, img image.Image, hints map[gozxing.DecodeHintType]interface{}, wantFound bool) {
 	bmp := bitmap(img)
 	if _, err := bmp.GetBlackMatrix(); err != nil { // binarize once, outside the timing
 		b.Fatal(err)
 	}
-	r := NewReader()
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -82,6 +85,12 @@ func BenchmarkDecode1080pNothing(b *testing.B) {
 
 func BenchmarkDecode1080pNothingTryHarder(b *testing.B) {
 	benchmarkDecode(b, clutterFrame(), tryHarder, false)
+}
+
+// BenchmarkMicroDecode1080pNothing is the MicroPDF417 reader's search of
+// a frame without a symbol, to compare with BenchmarkDecode1080pNothing.
+func BenchmarkMicroDecode1080pNothing(b *testing.B) {
+	benchmarkReader(b, NewMicroReader(), clutterFrame(), nil, false)
 }
 
 // BenchmarkDecodeNoBarcodePhotos decodes every blackbox photo without a

@@ -119,10 +119,17 @@ func latin1(b []byte) string {
 // decodeData interprets the data codewords of a symbol: codewords[0] is the
 // symbol length descriptor and the rest are data, without padding removed.
 func decodeData(codewords []int) (*decodedData, error) {
-	if len(codewords) < 2 {
+	return decodeDataFrom(codewords, 1)
+}
+
+// decodeDataFrom interprets the data codewords from codewords[start]:
+// PDF417 data follows the symbol length descriptor, MicroPDF417 data
+// starts at once.
+func decodeDataFrom(codewords []int, start int) (*decodedData, error) {
+	if len(codewords) < start+1 {
 		return nil, fmt.Errorf("%w: no data", errBadData)
 	}
-	p := parser{cw: codewords, pos: 1}
+	p := parser{cw: codewords, pos: start, start: start}
 	p.out.eci = defaultECI
 	if err := p.run(); err != nil {
 		return nil, err
@@ -142,6 +149,7 @@ func decodeData(codewords []int) (*decodedData, error) {
 type parser struct {
 	cw         []int
 	pos        int
+	start      int // the first data codeword
 	out        textBuilder
 	text       textDecoder
 	readerInit bool
@@ -186,7 +194,7 @@ func (p *parser) run() error {
 				return err
 			}
 		case cwReaderInit:
-			if p.pos != 2 { // only as the first data codeword (§5.6)
+			if p.pos != p.start+1 { // only as the first data codeword (§5.6)
 				return fmt.Errorf("%w: reader initialisation codeword out of place", errBadData)
 			}
 			p.readerInit = true

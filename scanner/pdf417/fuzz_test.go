@@ -122,3 +122,38 @@ func FuzzDecodeMatrix(f *testing.F) {
 		}
 	})
 }
+
+// FuzzMicroDecodeMatrix decodes arbitrary small bit matrices with the
+// MicroPDF417 reader: any error is fine, a panic or a result without text
+// is not. testdata/fuzz holds a symbol zint drew, two pixels a module.
+func FuzzMicroDecodeMatrix(f *testing.F) {
+	f.Add(uint8(40), []byte{0xff, 0x00, 0xaa, 0x55})
+	f.Fuzz(func(t *testing.T, width uint8, bits []byte) {
+		w := int(width)
+		if w == 0 || len(bits) == 0 {
+			return
+		}
+		h := (len(bits)*8 + w - 1) / w
+		if h > 400 {
+			return
+		}
+		m, err := gozxing.NewBitMatrix(w, h)
+		if err != nil {
+			return
+		}
+		for i := 0; i < w*h && i/8 < len(bits); i++ {
+			if bits[i/8]>>(i%8)&1 == 1 {
+				m.Set(i%w, i/w)
+			}
+		}
+		r := NewMicroReader()
+		for _, multiple := range []bool{false, true} {
+			found, _ := r.find(m, 1, multiple)
+			for _, s := range found {
+				if s.data == nil {
+					t.Fatal("symbol without data")
+				}
+			}
+		}
+	})
+}

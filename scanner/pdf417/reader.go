@@ -1,4 +1,5 @@
-// Package pdf417 reads PDF417 and compact PDF417 symbols (ISO/IEC 15438)
+// Package pdf417 reads PDF417 and compact PDF417 symbols (ISO/IEC 15438),
+// and with MicroReader MicroPDF417 symbols (ISO/IEC 24728),
 // from binarized images, as a gozxing.Reader.
 //
 // The reader scans rows and columns for start and stop patterns, follows
@@ -30,6 +31,7 @@ type Metadata struct {
 	ErrorsCorrected   int  // codewords read wrong and repaired
 	ErasuresCorrected int  // codewords not read at all and restored
 	Compact           bool // no right row indicator and stop pattern
+	Micro             bool // a MicroPDF417 symbol (ISO/IEC 24728)
 	ReaderInit        bool // the symbol programs the reader (codeword 921)
 	// Macro is the Macro PDF417 control block, nil when the symbol is not
 	// part of a structured append sequence.

@@ -1,0 +1,287 @@
+package pdf417
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/makiuchi-d/gozxing"
+
+	"github.com/scannerd/scannerd/scanner/internal/guard"
+	"github.com/scannerd/scannerd/scanner/internal/hint"
+)
+
+// MicroPDF417 (ISO/IEC 24728) shares PDF417's codewords, clusters,
+// Reed-Solomon code and data compaction, but has neither start nor stop
+// pattern nor row indicators. Each row is
+//
+//	left RAP, 1 or 2 codewords, [centre RAP, 2 codewords], right RAP, stop bar
+//
+// where a row address pattern (RAP) is three bars and three spaces, ten
+// modules in all, and the stop bar one module. Rows cycle through the
+// clusters as in PDF417. Only 34 sizes exist, each with its own fixed
+// number of error correction codewords, and the data begins at the first
+// codeword: there is no symbol length descriptor.
+
+// microVariant is one of the sizes of ISO/IEC 24728 Table 1.
+type microVariant struct{ cols, rows, ec int }
+
+var microVariants = [...]microVariant{
+	{1, 11, 7}, {1, 14, 7}, {1, 17, 7}, {1, 20, 8}, {1, 24, 8}, {1, 28, 8},
+	{2, 8, 8}, {2, 11, 9}, {2, 14, 9}, {2, 17, 10}, {2, 20, 11}, {2, 23, 13}, {2, 26, 15},
+	{3, 6, 12}, {3, 8, 14}, {3, 10, 16}, {3, 12, 18}, {3, 15, 21}, {3, 20, 26}, {3, 26, 32}, {3, 32, 38}, {3, 38, 44}, {3, 44, 50},
+	{4, 4, 8}, {4, 6, 12}, {4, 8, 14}, {4, 10, 16}, {4, 12, 18}, {4, 15, 21}, {4, 20, 26}, {4, 26, 32}, {4, 32, 38}, {4, 38, 44}, {4, 44, 50},
+}
+
+// microVariantOf returns the size with cols columns and rows rows.
+func microVariantOf(cols, rows int) (microVariant, bool) {
+	for _, v := range microVariants {
+		if v.cols == cols && v.rows == rows {
+			return v, true
+		}
+	}
+	return microVariant{}, false
+}
+
+// Row layouts in elements: R a row address pattern (6 elements, 10
+// modules), C a codeword (8, 17), S the stop bar (1, 1).
+var microLayouts = [5]string{1: "RCRS", 2: "RCCRS", 3: "RCRCCRS", 4: "RCCRCCRS"}
+
+const (
+	rapModules      = 10
+	rapElements     = 6
+	microMaxModules = 99
+)
+
+// microRowModules returns the width of a row of cols columns in modules.
+func microRowModules(cols int) int {
+	n := 0
+	for _, c := range microLayouts[cols] {
+		switch c {
+		case 'R':
+			n += rapModules
+		case 'C':
+			n += modulesPerCodeword
+		case 'S':
+			n++
+		}
+	}
+	return n
+}
+
+// microRowElements returns the number of bars and spaces of a row of cols
+// columns, from the first bar to the stop bar.
+func microRowElements(cols int) int {
+	n := 0
+	for _, c := range microLayouts[cols] {
+		switch c {
+		case 'R':
+			n += rapElements
+		case 'C':
+			n += elementsPerSymbol
+		case 'S':
+			n++
+		}
+	}
+	return n
+}
+
+// MicroReader decodes MicroPDF417 symbols lying in any of the four
+// right-angle orientations, tilted up to about ten degrees. It keeps
+// scratch buffers, so a MicroReader must not be used by two goroutines at
+// once.
+type MicroReader struct {
+	runs  runList
+	row   *gozxing.BitArray
+	lines []microLine
+}
+
+var _ gozxing.Reader = (*MicroReader)(nil)
+
+// NewMicroReader returns a MicroReader.
+func NewMicroReader() *MicroReader { return &MicroReader{} }
+
+// Reset does nothing: a MicroReader keeps no state between images.
+func (r *MicroReader) Reset() {}
+
+// DecodeWithoutHints decodes the first symbol found in image.
+func (r *MicroReader) DecodeWithoutHints(image *gozxing.BinaryBitmap) (*gozxing.Result, error) {
+	return r.Decode(image, nil)
+}
+
+// Decode decodes the first symbol found in image. It honours
+// gozxing.DecodeHintType_TRY_HARDER (denser scanning).
+func (r *MicroReader) Decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}) (*gozxing.Result, error) {
+	res, err := r.decode(image, hints, false)
+	if err != nil {
+		return nil, err
+	}
+	return res[0], nil
+}
+
+// DecodeMultiple returns every distinct symbol found in image.
+func (r *MicroReader) DecodeMultiple(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}) ([]*gozxing.Result, error) {
+	return r.decode(image, hints, true)
+}
+
+func (r *MicroReader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}, multiple bool) (results []*gozxing.Result, err error) {
+	defer guard.Recover("micropdf417", &results, &err)
+	m, err := guard.Matrix("micropdf417", image)
+	if err != nil {
+		return nil, err
+	}
+	step := 3
+	if hint.TryHarder(hints) {
+		step = 1
+	}
+	found, err := r.find(m, step, multiple)
+	if len(found) == 0 {
+		return nil, asReaderError(err)
+	}
+	for _, d := range found {
+		results = append(results, newMicroResult(d))
+	}
+	return results, nil
+}
+
+// find looks for symbols in the four views of m, scanning every step-th
+// row for their left edges, until one is found or, when multiple is set,
+// all of them.
+func (r *MicroReader) find(m *gozxing.BitMatrix, step int, multiple bool) ([]*decoded, error) {
+	var found []*decoded
+	var lastErr error
+	for _, rot := range []rotation{rot0, rot180, rot90, rot270} {
+		v := newView(m, rot)
+		for _, c := range r.edgeChains(v, step) {
+			d, err := r.readSymbol(v, c)
+			if err != nil {
+				lastErr = err
+				continue
+			}
+			if !duplicate(found, d) {
+				found = append(found, d)
+			}
+			if !multiple {
+				return found, nil
+			}
+		}
+	}
+	return found, lastErr
+}
+
+func newMicroResult(d *decoded) *gozxing.Result {
+	pts := make([]gozxing.ResultPoint, 4)
+	for i, p := range d.corners {
+		x, y := d.v.toImage(p.x, p.y)
+		pts[i] = gozxing.NewResultPoint(x, y)
+	}
+	res := gozxing.NewResult(d.data.text, d.data.raw, pts, gozxing.BarcodeFormat_PDF_417)
+	id := "]L2"
+	if d.data.hasECI {
+		id = "]L1"
+	}
+	res.PutMetadata(gozxing.ResultMetadataType_SYMBOLOGY_IDENTIFIER, id)
+	res.PutMetadata(gozxing.ResultMetadataType_ORIENTATION, orientationDegrees(d.v.rot))
+	res.PutMetadata(gozxing.ResultMetadataType_PDF417_EXTRA_METADATA, &Metadata{
+		Rows: d.lay.rows, Columns: d.lay.cols, Micro: true,
+		ErrorsCorrected: d.errors, ErasuresCorrected: d.erasures,
+		ReaderInit: d.data.readerInit, Macro: d.data.macro,
+	})
+	return res
+}
+
+// microLine is one row read along a sampling line.
+type microLine struct {
+	t       float64 // where the line leaves the left edge (view y)
+	cols    int
+	cluster int
+	values  [4]int // -1 where unread
+	weights [4]int
+}
+
+// complete reports whether the line read every codeword of its row.
+func (ln *microLine) complete() bool {
+	for s := range ln.cols {
+		if ln.values[s] < 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// readMicroRow reads the row whose left RAP starts at dark run i of r:
+// the number of columns (from where the stop bar and the quiet zone after
+// it fall) and each codeword the runs spell.
+func readMicroRow(r *runList, i int) (microLine, bool) {
+	var ln microLine
+	if i+rapElements > r.count() || !r.dark(i) {
+		return ln, false
+	}
+	module := float64(r.edges[i+rapElements]-r.edges[i]) / rapModules
+	if module < 0.8 {
+		return ln, false
+	}
+	for cols := 4; cols >= 1; cols-- {
+		n := microRowElements(cols)
+		if i+n > r.count() {
+			continue
+		}
+		width := float64(r.edges[i+n] - r.edges[i])
+		if math.Abs(width-float64(microRowModules(cols))*module) > 0.15*width {
+			continue
+		}
+		unit := width / float64(microRowModules(cols))
+		// The stop bar: one module, then light for two modules or more.
+		stop := float64(r.width(i + n - 1))
+		if stop > 2.5*unit || i+n < r.count() && float64(r.width(i+n)) < 2*unit || !microGroupsFit(r, i, cols, unit) {
+			continue
+		}
+		ln = microLine{cols: cols, cluster: -1}
+		j, slot, read := i, 0, 0
+		for _, c := range microLayouts[cols] {
+			switch c {
+			case 'R':
+				j += rapElements
+			case 'S':
+				j++
+			case 'C':
+				v, cl, _, w := readCodeword(r, j, ln.cluster)
+				ln.values[slot], ln.weights[slot] = -1, 0
+				if w > 0 && (ln.cluster < 0 || cl == ln.cluster) {
+					ln.values[slot], ln.weights[slot], ln.cluster = v, w, cl
+					read++
+				}
+				j += elementsPerSymbol
+				slot++
+			}
+		}
+		return ln, read > 0
+	}
+	return ln, false
+}
+
+// microGroupsFit reports whether the row's RAPs and codewords, as the
+// layout of cols columns cuts the runs from i, each have their width:
+// which tells a row from the first part of a wider one.
+func microGroupsFit(r *runList, i, cols int, unit float64) bool {
+	j := i
+	for _, c := range microLayouts[cols] {
+		var n, modules int
+		switch c {
+		case 'R':
+			n, modules = rapElements, rapModules
+		case 'C':
+			n, modules = elementsPerSymbol, modulesPerCodeword
+		default:
+			return true
+		}
+		w := float64(r.edges[j+n]-r.edges[j]) / unit
+		if math.Abs(w-float64(modules)) > 0.2*float64(modules) || c == 'R' && !rapFits(r, j, w*unit/rapModules) {
+			return false
+		}
+		j += n
+	}
+	return true
+}
+
+// errMicroLayout reports rows that do not make up a MicroPDF417 size.
+var errMicroLayout = fmt.Errorf("%w: rows and columns of no MicroPDF417 size", errBadData)
