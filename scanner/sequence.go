@@ -11,8 +11,8 @@ import (
 )
 
 // Sequence places a symbol in a structured append set (QR Code, Data
-// Matrix, Macro PDF417): up to 16 symbols (PDF417: up to 99999) that carry
-// one message between them. The engine joins the symbols of a set that
+// Matrix, MaxiCode, Macro PDF417 and MicroPDF417): up to 16 symbols (8 for
+// MaxiCode, 99999 for PDF417) that carry one message between them. The engine joins the symbols of a set that
 // one frame holds whole into one result.
 type Sequence struct {
 	// Index is the symbol's place in the set, from 0; -1 in a joined

@@ -36,8 +36,8 @@ type Result struct {
 }
 
 // Sequence is a result's place in a structured append set (QR Code, Data
-// Matrix, Macro PDF417, MaxiCode): symbols that carry one message between
-// them. The daemon joins a set that one frame holds whole into one result
+// Matrix, Macro PDF417 and MicroPDF417, MaxiCode): symbols that carry one
+// message between them. The daemon joins a set that one frame holds whole into one result
 // with Index -1.
 type Sequence struct {
 	// Index is the symbol's place in the set, from 0; -1 for a joined set.
