@@ -121,7 +121,7 @@ func TestScannerdPackage(t *testing.T) {
 	}
 
 	// The binaries run: the packaged configuration is valid.
-	out := run(t, "", filepath.Join(root, "usr/bin/scannerd"), "-check-config", "-config", filepath.Join(root, "etc/scannerd/scannerd.toml"))
+	out := run(t, "", filepath.Join(root, "usr/bin/scannerd"), "--check-config", "--config", filepath.Join(root, "etc/scannerd/scannerd.toml"))
 	if !strings.Contains(out, "ok") {
 		t.Errorf("scannerd -check-config: %s", out)
 	}
@@ -206,7 +206,7 @@ func TestLtsdPackage(t *testing.T) {
 	// The packaged binary sets up a server home and prints what devices pin.
 	home := filepath.Join(t.TempDir(), "ltsd")
 	run(t, "", filepath.Join(root, "usr/bin/ltsd"), "init", home)
-	out := run(t, "", filepath.Join(root, "usr/bin/ltsd"), "pin", "-config", filepath.Join(home, "ltsd.toml"))
+	out := run(t, "", filepath.Join(root, "usr/bin/ltsd"), "pin", "--config", filepath.Join(home, "ltsd.toml"))
 	for _, key := range []string{"lts_keys", "lts_cert_sha256"} {
 		if !strings.Contains(out, key) {
 			t.Errorf("ltsd pin prints no %s:\n%s", key, out)

@@ -43,11 +43,11 @@ while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); d
 say "1/4 License Tracking Server: keys, a trial license and a handshake code in $run/lts"
 "$bin/ltsd" init "$run/lts" >/dev/null
 sed -i "s|^listen = .*|listen = \"127.0.0.1:$port\"|" "$run/lts/ltsd.toml"
-"$bin/ltsd" license issue -vendor-key "$run/lts/vendor.key" -id TRIAL -customer "make run" \
-  -type scan -scans 100000 -period day -days 30 -o "$run/trial.lic" >/dev/null
-"$bin/ltsd" license import -config "$run/lts/ltsd.toml" "$run/trial.lic" >/dev/null
-code=$("$bin/ltsd" handshake create -config "$run/lts/ltsd.toml" -license TRIAL)
-"$bin/ltsd" serve -config "$run/lts/ltsd.toml" 2>"$run/ltsd.log" &
+"$bin/ltsd" license issue --vendor-key "$run/lts/vendor.key" --id TRIAL --customer "make run" \
+  --type scan --scans 100000 --period day --days 30 --output "$run/trial.lic" >/dev/null
+"$bin/ltsd" license import --config "$run/lts/ltsd.toml" "$run/trial.lic" >/dev/null
+code=$("$bin/ltsd" handshake create --config "$run/lts/ltsd.toml" --license TRIAL)
+"$bin/ltsd" serve --config "$run/lts/ltsd.toml" 2>"$run/ltsd.log" &
 pids+=($!)
 
 say "2/4 scannerd: the demo camera, licensed by that LTS (handshake code $code)"
@@ -65,7 +65,7 @@ state_dir = "$run/state"
 handshake_code = "$code"
 report_interval = "30s"
 TOML
-  "$bin/ltsd" pin -config "$run/lts/ltsd.toml" | grep -v '^#'
+  "$bin/ltsd" pin --config "$run/lts/ltsd.toml" | grep -v '^#'
   cat <<TOML
 
 [[source]]
@@ -74,7 +74,7 @@ url = "demo"
 fps = 15
 TOML
 } >"$run/scannerd.toml"
-"$bin/scannerd" -config "$run/scannerd.toml" 2>"$run/scannerd.log" &
+"$bin/scannerd" --config "$run/scannerd.toml" 2>"$run/scannerd.log" &
 pids+=($!)
 
 say "3/4 waiting for the daemon's socket"
@@ -91,7 +91,7 @@ done
 say "4/4 results as they are read (Ctrl-C stops everything). In another terminal:"
 echo "      $bin/scanctl status --socket $run/scannerd.sock" >&2
 echo "      $bin/scanctl license --socket $run/scannerd.sock" >&2
-echo "      $bin/ltsd usage -config $run/lts/ltsd.toml" >&2
+echo "      $bin/ltsd usage --config $run/lts/ltsd.toml" >&2
 echo "    logs: $run/scannerd.log, $run/ltsd.log" >&2
 # In the background and waited for, so a signal to this script (Ctrl-C, or
 # a kill from a supervisor) runs the trap at once.

@@ -2,46 +2,59 @@ package main
 
 import (
 	"context"
-	"crypto/ed25519"
-	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
-	"net/netip"
-	"os"
+	"path/filepath"
 	"strings"
-	"text/tabwriter"
 	"time"
 
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/scannerd/scannerd/internal/cli"
 	"github.com/scannerd/scannerd/licensing/lts"
-	"github.com/scannerd/scannerd/licensing/wire"
 )
 
-const defaultConfig = "/etc/ltsd/ltsd.toml"
+// The one layout of an ltsd installation: "ltsd init" writes the config,
+// keys and certificate into DefaultDir, the store goes beside them, and the
+// packaged service (user ltsd, StateDirectory=ltsd) reads them there.
+const (
+	DefaultDir    = "/var/lib/ltsd"
+	DefaultConfig = DefaultDir + "/" + lts.ConfigFile
+	configEnv     = "LTSD_CONFIG"
+)
 
-func splitWords(s string) []string { return strings.Fields(s) }
-func joinWords(w []string) string  { return strings.Join(w, " ") }
-
-func (m *Main) flags(name string) *flag.FlagSet {
-	fs := flag.NewFlagSet("ltsd "+name, flag.ContinueOnError)
-	fs.SetOutput(m.Stderr)
-	return fs
+// configFlag is --config of the commands that read the config.
+type configFlag struct {
+	path   string
+	getenv func(string) string
 }
 
-func configFlag(fs *flag.FlagSet) *string {
-	def := defaultConfig
-	if v := os.Getenv("LTSD_CONFIG"); v != "" {
-		def = v
+func (m *Main) addConfigFlag(fs *pflag.FlagSet) *configFlag {
+	c := &configFlag{getenv: m.Getenv}
+	fs.StringVar(&c.path, "config", "", "config `FILE` (default $"+configEnv+", else "+DefaultConfig+")")
+	return c
+}
+
+// Path is --config, else $LTSD_CONFIG, else the default.
+func (c *configFlag) Path() string {
+	if c.path != "" {
+		return c.path
 	}
-	return fs.String("config", def, "config `file`")
+	if v := c.getenv(configEnv); v != "" {
+		return v
+	}
+	return DefaultConfig
 }
 
+// listFlag is a flag of comma-separated values that may also be repeated.
 type listFlag []string
 
 func (l *listFlag) String() string { return strings.Join(*l, ",") }
+func (l *listFlag) Type() string   { return "list" }
 func (l *listFlag) Set(s string) error {
 	for _, v := range strings.Split(s, ",") {
 		if v = strings.TrimSpace(v); v != "" {
@@ -68,6 +81,11 @@ func openStore(path string) (lts.Config, lts.Store, error) {
 	if err != nil {
 		return cfg, nil, err
 	}
+	if !cfg.Store.Postgres() {
+		if err := checkUser(cfg.Path(cfg.Store.Path)); err != nil {
+			return cfg, nil, err
+		}
+	}
 	st, err := openConfigStore(context.Background(), cfg)
 	if errors.Is(err, lts.ErrStoreBusy) {
 		err = fmt.Errorf("%w: is ltsd already serving?", err)
@@ -75,59 +93,112 @@ func openStore(path string) (lts.Config, lts.Store, error) {
 	return cfg, st, err
 }
 
-func (m *Main) runInit(_ context.Context, args []string) error {
-	fs := m.flags("init")
+func (m *Main) initCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "init [--host NAME]... [DIR]",
+		Short: "Create keys, a self-signed certificate and a config for a new LTS",
+		Long: `Creates, in DIR (default: the directory of the config, ` + DefaultDir + `), a new
+LTS key pair, a trial vendor key, a self-signed certificate, an admin token
+and ltsd.toml, without overwriting anything, and prints the lines a device's
+[license] table needs.
+
+--host names the server as devices reach it: the certificate is made for it
+too, the server listens on every interface, and the URL printed (and kept as
+"url" in ltsd.toml) is https://NAME:8443. Without --host the server listens
+on 127.0.0.1 only.`,
+		Args: cobra.MaximumNArgs(1),
+	}
 	var hosts listFlag
-	fs.Var(&hosts, "host", "extra `name or address` for the certificate (repeatable)")
-	if err := fs.Parse(args); err != nil {
-		return err
+	cmd.Flags().Var(&hosts, "host", "`NAME` or address devices reach the server at (repeatable; the first is the URL's)")
+	cfg := m.addConfigFlag(cmd.Flags())
+	asJSON := cli.AddJSONFlag(cmd)
+	cmd.ValidArgsFunction = cobra.FixedCompletions(nil, cobra.ShellCompDirectiveFilterDirs)
+	cmd.RunE = func(_ *cobra.Command, args []string) error {
+		dir := filepath.Dir(cfg.Path())
+		if len(args) == 1 {
+			dir = args[0]
+		}
+		if err := checkUser(dir); err != nil {
+			return err
+		}
+		res, err := lts.Init(dir, hosts, m.Now())
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return cli.PrintJSON(m.Stdout, struct {
+				Config    string `json:"config"`
+				VendorKey string `json:"trial_vendor_key"`
+				pin
+			}{res.Config, res.VendorKey.String(), pin{res.URL, []string{res.LTSKey.String()}, res.CertSHA256}})
+		}
+		fmt.Fprintf(m.Stdout, "created %s\ntrial vendor key: %s\n\n", res.Config, res.VendorKey)
+		m.printPin(pin{res.URL, []string{res.LTSKey.String()}, res.CertSHA256})
+		return nil
 	}
-	if fs.NArg() != 1 {
-		return errors.New("usage: ltsd init [-host NAME]... DIR")
-	}
-	res, err := lts.Init(fs.Arg(0), hosts, m.Now())
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(m.Stdout, "created %s\ntrial vendor key: %s\n\n", res.Config, res.VendorKey)
-	m.printPin(lts.DefaultConfig("").Listen, res.LTSKey, res.CertSHA256)
-	return nil
+	return cmd
 }
 
-func (m *Main) printPin(listen string, key wire.LTSKey, certSHA256 string) {
+// pin is what a device's [license] table needs to talk to this server.
+type pin struct {
+	URL        string   `json:"lts_url"`
+	Keys       []string `json:"lts_keys"`
+	CertSHA256 string   `json:"lts_cert_sha256"`
+}
+
+func (m *Main) printPin(p pin) {
 	fmt.Fprintf(m.Stdout, "# Device config ([license] table of scannerd.toml):\nlts_url = %q\nlts_keys = [%q]\nlts_cert_sha256 = %q\n",
-		"https://"+listen, key.String(), certSHA256)
+		p.URL, strings.Join(p.Keys, `", "`), p.CertSHA256)
 }
 
-func (m *Main) runPin(_ context.Context, args []string) error {
-	fs := m.flags("pin")
-	cfgPath := configFlag(fs)
-	if err := fs.Parse(args); err != nil {
-		return err
+func (m *Main) pinCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "pin",
+		Short: "Print what devices pin: the LTS key and the certificate fingerprint",
+		Long: `Prints the lines a device's [license] table needs: the server's URL (the
+config's "url"), the LTS public key and the fingerprint of its certificate.`,
+		Args: cobra.NoArgs,
 	}
-	cfg, err := lts.LoadConfig(*cfgPath)
-	if err != nil {
-		return err
+	cfgPath := m.addConfigFlag(cmd.Flags())
+	asJSON := cli.AddJSONFlag(cmd)
+	cmd.RunE = func(*cobra.Command, []string) error {
+		cfg, err := lts.LoadConfig(cfgPath.Path())
+		if err != nil {
+			return err
+		}
+		key, err := cfg.LoadKey()
+		if err != nil {
+			return err
+		}
+		tlsCfg, err := cfg.TLSConfig()
+		if err != nil {
+			return err
+		}
+		p := pin{cfg.DeviceURL(), []string{key.Public().String()}, lts.CertFingerprint(tlsCfg.Certificates[0])}
+		if *asJSON {
+			return cli.PrintJSON(m.Stdout, p)
+		}
+		m.printPin(p)
+		return nil
 	}
-	key, err := cfg.LoadKey()
-	if err != nil {
-		return err
-	}
-	tlsCfg, err := cfg.TLSConfig()
-	if err != nil {
-		return err
-	}
-	m.printPin(cfg.Listen, key.Public(), lts.CertFingerprint(tlsCfg.Certificates[0]))
-	return nil
+	return cmd
 }
 
-func (m *Main) runServe(ctx context.Context, args []string) error {
-	fs := m.flags("serve")
-	cfgPath := configFlag(fs)
-	if err := fs.Parse(args); err != nil {
-		return err
+func (m *Main) serveCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the server",
+		Long: `Runs the server: HTTPS only (TLS 1.2 or later), until SIGTERM or SIGINT,
+then stops cleanly. Logs go to stderr (the journal under systemd).`,
+		Args: cobra.NoArgs,
 	}
-	cfg, st, err := openStore(*cfgPath)
+	cfgPath := m.addConfigFlag(cmd.Flags())
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error { return m.serve(cmd.Context(), cfgPath.Path()) }
+	return cmd
+}
+
+func (m *Main) serve(ctx context.Context, cfgPath string) error {
+	cfg, st, err := openStore(cfgPath)
 	if err != nil {
 		return err
 	}
@@ -229,318 +300,4 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	<-done
 	log.Info("ltsd stopped")
 	return err
-}
-
-func (m *Main) runLicenseIssue(_ context.Context, args []string) error {
-	fs := m.flags("license issue")
-	var (
-		vendorKey = fs.String("vendor-key", "", "vendor private key `file` (ltsd init writes a trial one: vendor.key)")
-		out       = fs.String("o", "", "write the license to `file` (default: stdout)")
-		l         wire.License
-		syms      listFlag
-		devices   listFlag
-		days      = fs.Int("days", 30, "validity in `days` from now")
-	)
-	fs.StringVar(&l.ID, "id", "", "license `id` (required)")
-	fs.StringVar(&l.Customer, "customer", "", "customer `name`")
-	fs.StringVar(&l.Type, "type", wire.LicensePerDevice, "license `type`: device or scan")
-	fs.IntVar(&l.MaxDevices, "max-devices", 0, "per-device license: maximum active `devices`")
-	fs.Uint64Var(&l.ScansPerPeriod, "scans", 0, "per-scan license: `scans` per period")
-	fs.StringVar(&l.Period, "period", "", "per-scan license: period: day, month or year (default month)")
-	fs.IntVar(&l.InactivityDays, "inactivity-days", 0, "`days` after which an unseen device no longer counts (default 365)")
-	fs.Var(&syms, "symbologies", "allowed symbologies, comma-separated `names` (default: all)")
-	fs.Var(&devices, "devices", "offline license: bound device `UUIDs`, comma-separated")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if *vendorKey == "" || l.ID == "" {
-		return errors.New("license issue: -vendor-key and -id are required")
-	}
-	pemData, err := os.ReadFile(*vendorKey)
-	if err != nil {
-		return err
-	}
-	key, err := wire.ParseEd25519PEM(pemData)
-	if err != nil {
-		return err
-	}
-	if l.Type == wire.LicensePerScan && l.Period == "" {
-		l.Period = wire.PeriodMonth
-	}
-	now := m.Now().UTC().Truncate(time.Second)
-	l.Symbologies, l.Devices = syms, devices
-	l.Issued, l.NotBefore, l.Expires = now, now, now.AddDate(0, 0, *days)
-	file, err := wire.IssueLicense(key, &l)
-	if err != nil {
-		return err
-	}
-	if *out == "" {
-		_, err = m.Stdout.Write(file)
-		return err
-	}
-	if err := os.WriteFile(*out, file, 0o644); err != nil {
-		return err
-	}
-	fmt.Fprintf(m.Stdout, "wrote license %s (vendor key %s) to %s\n", l.ID, wire.VendorKey(key.Public().(ed25519.PublicKey)), *out)
-	return nil
-}
-
-func (m *Main) runLicenseImport(_ context.Context, args []string) error {
-	fs := m.flags("license import")
-	cfgPath := configFlag(fs)
-	code := fs.String("handshake", "", "also bind the license to this handshake `code`")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if fs.NArg() != 1 {
-		return errors.New("usage: ltsd license import [-handshake CODE] FILE")
-	}
-	data, err := os.ReadFile(fs.Arg(0))
-	if err != nil {
-		return err
-	}
-	return m.withBackend(*cfgPath, func(b backend) error {
-		l, renewed, err := b.ImportLicense(data, *code)
-		if err != nil {
-			return err
-		}
-		verb := "imported"
-		if renewed {
-			verb = "renewed"
-		}
-		fmt.Fprintf(m.Stdout, "%s license %s (%s) valid %s to %s\n", verb, l.ID, describe(l), l.NotBefore.Format(time.DateOnly), l.Expires.Format(time.DateOnly))
-		if *code != "" {
-			fmt.Fprintf(m.Stdout, "bound to handshake code %s\n", *code)
-		}
-		return nil
-	})
-}
-
-func describe(l *wire.License) string {
-	s := fmt.Sprintf("%d devices", l.MaxDevices)
-	if l.Type == wire.LicensePerScan {
-		s = fmt.Sprintf("%d scans per %s", l.ScansPerPeriod, l.Period)
-	}
-	if len(l.Symbologies) > 0 {
-		s += ", " + strings.Join(l.Symbologies, ",")
-	}
-	return s
-}
-
-func (m *Main) runLicenseList(_ context.Context, args []string) error {
-	fs := m.flags("license list")
-	cfgPath := configFlag(fs)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	return m.withBackend(*cfgPath, func(st backend) error {
-		ls, err := st.Licenses()
-		if err != nil {
-			return err
-		}
-		tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tCUSTOMER\tTERMS\tVALID FROM\tEXPIRES\tHANDSHAKE")
-		for _, r := range ls {
-			l := r.License
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", l.ID, l.Customer, describe(&l), l.NotBefore.Format(time.DateOnly), l.Expires.Format(time.DateOnly), r.Handshake)
-		}
-		return tw.Flush()
-	})
-}
-
-func (m *Main) runHandshakeCreate(_ context.Context, args []string) error {
-	fs := m.flags("handshake create")
-	cfgPath := configFlag(fs)
-	var (
-		h        lts.Handshake
-		licenses listFlag
-		domains  listFlag
-		networks listFlag
-	)
-	fs.StringVar(&h.Code, "code", "", "the `code` (default: a random one)")
-	fs.Var(&licenses, "license", "license `ids` to bind, comma-separated (required)")
-	fs.Var(&domains, "domain", "allow only devices reporting these `domains` (or their subdomains)")
-	fs.Var(&networks, "network", "allow only devices connecting from these `CIDRs` (either binding suffices)")
-	password := fs.String("password", "", "session `password` (prefer -password-file)")
-	passwordFile := fs.String("password-file", "", "read the session password from `file`")
-	fs.DurationVar(&h.OfflinePeriod, "offline", lts.DefaultOfflinePeriod, "offline `period` an authorization grants")
-	fs.IntVar(&h.GracePercent, "grace", 0, "`percent` past the scan quota allowed before authorization is refused (0: refuse at the quota)")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if *passwordFile != "" {
-		b, err := os.ReadFile(*passwordFile)
-		if err != nil {
-			return err
-		}
-		*password = strings.TrimRight(string(b), "\r\n")
-	}
-	if *password != "" {
-		hash, err := lts.HashPassword(*password)
-		if err != nil {
-			return err
-		}
-		h.Password = hash
-	}
-	for _, n := range networks {
-		p, err := netip.ParsePrefix(n)
-		if err != nil {
-			return fmt.Errorf("-network %q: %w", n, err)
-		}
-		h.Networks = append(h.Networks, p.Masked())
-	}
-	if h.Code == "" {
-		h.Code = lts.NewHandshakeCode()
-	}
-	h.Licenses, h.Domains, h.Created = licenses, domains, m.Now()
-	return m.withBackend(*cfgPath, func(st backend) error {
-		if err := st.CreateHandshake(&h); err != nil {
-			return err
-		}
-		fmt.Fprintln(m.Stdout, h.Code)
-		return nil
-	})
-}
-
-func (m *Main) runHandshakeAdd(_ context.Context, args []string) error {
-	fs := m.flags("handshake add-license")
-	cfgPath := configFlag(fs)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if fs.NArg() < 2 {
-		return errors.New("usage: ltsd handshake add-license CODE ID…")
-	}
-	return m.withBackend(*cfgPath, func(st backend) error {
-		return st.AddLicenses(fs.Arg(0), fs.Args()[1:])
-	})
-}
-
-func (m *Main) runHandshakeList(_ context.Context, args []string) error {
-	fs := m.flags("handshake list")
-	cfgPath := configFlag(fs)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	return m.withBackend(*cfgPath, func(st backend) error {
-		hs, err := st.Handshakes()
-		if err != nil {
-			return err
-		}
-		tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "CODE\tLICENSES\tPASSWORD\tDOMAINS\tNETWORKS\tOFFLINE\tGRACE")
-		for _, h := range hs {
-			nets := make([]string, len(h.Networks))
-			for i, n := range h.Networks {
-				nets[i] = n.String()
-			}
-			fmt.Fprintf(tw, "%s\t%s\t%v\t%s\t%s\t%v\t%d%%\n", h.Code, strings.Join(h.Licenses, ","), h.HasPassword,
-				strings.Join(h.Domains, ","), strings.Join(nets, ","), h.OfflinePeriod, h.GracePercent)
-		}
-		return tw.Flush()
-	})
-}
-
-func (m *Main) runDeviceList(_ context.Context, args []string) error {
-	fs := m.flags("device list")
-	cfgPath := configFlag(fs)
-	code := fs.String("handshake", "", "only devices of this handshake `code`")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	return m.withBackend(*cfgPath, func(st backend) error {
-		ds, err := st.Devices(*code)
-		if err != nil {
-			return err
-		}
-		tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "DEVICE\tHANDSHAKE\tSTATE\tFIRST SEEN\tLAST SEEN\tDOMAIN\tADDRESS\tLEASE")
-		var rolledBack []lts.Device
-		for _, d := range ds {
-			state := "registered"
-			switch {
-			case d.Revoked:
-				state = "revoked"
-			case d.Removed:
-				state = "removed"
-			}
-			if d.Rollbacks > 0 {
-				state += fmt.Sprintf(", put back %d×", d.Rollbacks)
-				rolledBack = append(rolledBack, d)
-			}
-			lease := "-"
-			if d.LeasePeriod != "" {
-				lease = fmt.Sprintf("%d in %s", d.Leased, d.LeasePeriod)
-			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", d.ID, d.Handshake, state,
-				d.FirstSeen.UTC().Format(time.RFC3339), d.LastSeen.UTC().Format(time.RFC3339), d.Domain, d.Address, lease)
-		}
-		if err := tw.Flush(); err != nil {
-			return err
-		}
-		for _, d := range rolledBack {
-			fmt.Fprintf(m.Stdout, "\n%s was put back to an older copy of itself, last at %s: %s\n", d.ID, d.LastRollback.UTC().Format(time.RFC3339), d.RollbackNote)
-		}
-		return nil
-	})
-}
-
-func deviceState(action string) func(*Main, context.Context, []string) error {
-	return func(m *Main, _ context.Context, args []string) error {
-		fs := m.flags("device")
-		cfgPath := configFlag(fs)
-		if err := fs.Parse(args); err != nil {
-			return err
-		}
-		if fs.NArg() != 1 {
-			return errors.New("usage: ltsd device remove|revoke|reinstate UUID")
-		}
-		return m.withBackend(*cfgPath, func(st backend) error {
-			return st.SetDeviceState(fs.Arg(0), action)
-		})
-	}
-}
-
-func (m *Main) runUsage(_ context.Context, args []string) error {
-	fs := m.flags("usage")
-	cfgPath := configFlag(fs)
-	by := fs.String("by", wire.PeriodMonth, "period: day, month or year")
-	code := fs.String("handshake", "", "only this handshake `code`")
-	asJSON := fs.Bool("json", false, "print JSON")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	switch *by {
-	case wire.PeriodDay, wire.PeriodMonth, wire.PeriodYear:
-	default:
-		return fmt.Errorf("-by %q: want day, month or year", *by)
-	}
-	return m.withBackend(*cfgPath, func(st backend) error {
-		rows, err := st.Usage(*by, *code)
-		if err != nil {
-			return err
-		}
-		if *asJSON {
-			enc := json.NewEncoder(m.Stdout)
-			enc.SetIndent("", "  ")
-			return enc.Encode(map[string]any{"by": *by, "usage": rows})
-		}
-		tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "HANDSHAKE\tPERIOD\tSYMBOLOGY\tSCANS\t")
-		type total struct{ code, period string }
-		totals := map[total]uint64{}
-		var order []total
-		for _, r := range rows {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t\n", r.Handshake, r.Period, r.Symbology, r.Count)
-			k := total{r.Handshake, r.Period}
-			if _, ok := totals[k]; !ok {
-				order = append(order, k)
-			}
-			totals[k] += r.Count
-		}
-		for _, k := range order {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t\n", k.code, k.period, "(all)", totals[k])
-		}
-		return tw.Flush()
-	})
 }

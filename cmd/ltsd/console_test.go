@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -19,7 +20,7 @@ import (
 // signs in to the console ltsd serves on its admin listener; "passwd" and
 // "remove" end what came before.
 func TestConsoleAccountsAndSignIn(t *testing.T) {
-	cfg, _, _ := setup(t, "-max-devices", "5")
+	cfg, _, _ := setup(t, "--max-devices", "5")
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")
 	admin := ln.Addr().String()
 	ln.Close()
@@ -36,39 +37,41 @@ func TestConsoleAccountsAndSignIn(t *testing.T) {
 		var out, errOut bytes.Buffer
 		m := NewMain(&out, &errOut)
 		m.Stdin = strings.NewReader(stdin)
-		err := m.Run(context.Background(), append([]string{"admin"}, args...))
-		return out.String(), err
+		if code := m.Run(context.Background(), append([]string{"admin"}, args...)); code != 0 {
+			return out.String(), fmt.Errorf("exit %d: %s", code, errOut.String())
+		}
+		return out.String(), nil
 	}
-	if _, err := admin1("short\n", "add", "-config", cfg, "ann"); err == nil {
+	if _, err := admin1("short\n", "add", "--config", cfg, "ann"); err == nil {
 		t.Fatal("a short password was taken")
 	}
-	if _, err := admin1("first password\n", "add", "-config", cfg, "ann"); err != nil {
+	if _, err := admin1("first password\n", "add", "--config", cfg, "ann"); err != nil {
 		t.Fatal(err)
 	}
 	pwFile := filepath.Join(t.TempDir(), "pw")
 	must(os.WriteFile(pwFile, []byte("reader password\n"), 0o600))
-	if _, err := admin1("", "add", "-config", cfg, "-role", "read-only", "-password-file", pwFile, "rob"); err != nil {
+	if _, err := admin1("", "add", "--config", cfg, "--role", "read-only", "--password-file", pwFile, "rob"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := admin1("x password 1\n", "add", "-config", cfg, "-role", "root", "eve"); err == nil {
+	if _, err := admin1("x password 1\n", "add", "--config", cfg, "--role", "root", "eve"); err == nil {
 		t.Fatal("an unknown role was taken")
 	}
-	if out, _ := admin1("", "list", "-config", cfg); !strings.Contains(out, "ann") || !strings.Contains(out, "read-only") {
+	if out, _ := admin1("", "list", "--config", cfg); !strings.Contains(out, "ann") || !strings.Contains(out, "read-only") {
 		t.Fatalf("admin list:\n%s", out)
 	}
 
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
-	done := make(chan error, 1)
+	done := make(chan int, 1)
 	go func() {
 		m := NewMain(io.Discard, io.Discard)
 		m.Ready = ready
-		done <- m.Run(ctx, []string{"serve", "-config", cfg})
+		done <- m.Run(ctx, []string{"serve", "--config", cfg})
 	}()
 	select {
 	case <-ready:
-	case err := <-done:
-		t.Fatal(err)
+	case code := <-done:
+		t.Fatalf("serve: exit %d", code)
 	}
 	jar, _ := cookiejar.New(nil)
 	client := &http.Client{Jar: jar, Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}},
@@ -99,17 +102,19 @@ func TestConsoleAccountsAndSignIn(t *testing.T) {
 		t.Errorf("metrics lack the console's:\n%.2000s", body)
 	}
 	cancel()
-	must(<-done)
+	if code := <-done; code != 0 {
+		t.Fatalf("serve: exit %d", code)
+	}
 
 	// A new password ends the session and the old password; remove ends
 	// the account.
-	if _, err := admin1("second password\n", "passwd", "-config", cfg, "ann"); err != nil {
+	if _, err := admin1("second password\n", "passwd", "--config", cfg, "ann"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := admin1("", "remove", "-config", cfg, "rob"); err != nil {
+	if _, err := admin1("", "remove", "--config", cfg, "rob"); err != nil {
 		t.Fatal(err)
 	}
-	if out, _ := admin1("", "list", "-config", cfg); strings.Contains(out, "rob") {
+	if out, _ := admin1("", "list", "--config", cfg); strings.Contains(out, "rob") {
 		t.Fatalf("rob still listed:\n%s", out)
 	}
 }

@@ -1,12 +1,11 @@
 // Command ltsd is the scannerd License Tracking Server: it authorizes devices
 // under handshake codes, counts their usage, and has sub-commands to set it
-// up and administer it. Run "ltsd help" for the commands.
+// up and administer it. Run "ltsd --help" for the commands.
 package main
 
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -15,7 +14,10 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/scannerd/scannerd/internal/buildinfo"
+	"github.com/scannerd/scannerd/internal/cli"
 )
 
 // version is stamped at build time with -ldflags "-X main.version=…".
@@ -24,15 +26,9 @@ var version = ""
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	m := NewMain(os.Stdout, os.Stderr)
-	err := m.Run(ctx, os.Args[1:])
-	if errors.Is(err, flag.ErrHelp) {
-		os.Exit(2)
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "ltsd:", err)
-		os.Exit(1)
-	}
+	code := NewMain(os.Stdout, os.Stderr).Run(ctx, os.Args[1:])
+	stop()
+	os.Exit(code)
 }
 
 // Main is the ltsd program; tests drive it in-process.
@@ -40,6 +36,8 @@ type Main struct {
 	Stdout, Stderr io.Writer
 	// Stdin is read for passwords (ltsd admin add, passwd).
 	Stdin io.Reader
+	// Getenv reads the environment ($LTSD_CONFIG).
+	Getenv func(string) string
 	// Now is the clock; tests replace it.
 	Now func() time.Time
 	// Ready, when set, receives the listening address once serve listens.
@@ -48,69 +46,79 @@ type Main struct {
 
 // NewMain returns a Main writing to the given streams.
 func NewMain(stdout, stderr io.Writer) *Main {
-	return &Main{Stdout: stdout, Stderr: stderr, Stdin: os.Stdin, Now: time.Now}
+	return &Main{Stdout: stdout, Stderr: stderr, Stdin: os.Stdin, Getenv: os.Getenv, Now: time.Now}
 }
 
-type command struct {
-	name    string
-	args    string
-	summary string
-	run     func(m *Main, ctx context.Context, args []string) error
+// Run runs the command args name and returns the process exit code.
+func (m *Main) Run(ctx context.Context, args []string) int {
+	return cli.Program{Root: m.command(), Code: exitCode}.Execute(ctx, args, m.Stdout, m.Stderr)
 }
 
-func commands() []command {
-	return []command{
-		{"init", "[-host NAME]... DIR", "create keys, a self-signed certificate and a config for a new LTS", (*Main).runInit},
-		{"serve", "[-config FILE]", "run the server", (*Main).runServe},
-		{"pin", "[-config FILE]", "print what devices pin: the LTS key and the certificate fingerprint", (*Main).runPin},
-		{"license issue", "-vendor-key FILE -id ID -type device|scan … [-o FILE]", "sign a license with a vendor key (trials, tests)", (*Main).runLicenseIssue},
-		{"license import", "[-config FILE] [-handshake CODE] FILE", "verify and import a license file (a newer issue renews it)", (*Main).runLicenseImport},
-		{"license list", "[-config FILE]", "list imported licenses", (*Main).runLicenseList},
-		{"handshake create", "[-config FILE] -license ID[,ID] [options]", "create a handshake code and print it", (*Main).runHandshakeCreate},
-		{"handshake add-license", "[-config FILE] CODE ID...", "bind more licenses to a handshake code", (*Main).runHandshakeAdd},
-		{"handshake list", "[-config FILE]", "list handshake codes", (*Main).runHandshakeList},
-		{"device list", "[-config FILE] [-handshake CODE]", "list devices", (*Main).runDeviceList},
-		{"device remove", "[-config FILE] UUID", "free a device's slot (it registers again on its next authorization)", deviceState("remove")},
-		{"device revoke", "[-config FILE] UUID", "refuse a device's authorization until reinstated", deviceState("revoke")},
-		{"device reinstate", "[-config FILE] UUID", "undo revoke", deviceState("reinstate")},
-		{"usage", "[-config FILE] [-by day|month|year] [-handshake CODE] [-json]", "print usage totals", (*Main).runUsage},
-		{"admin add", "[-config FILE] [-role admin|read-only] [-password-file FILE] NAME", "add a console account (password from the file or stdin)", (*Main).runAdminAdd},
-		{"admin remove", "[-config FILE] NAME", "remove a console account and end its sessions", (*Main).runAdminRemove},
-		{"admin passwd", "[-config FILE] [-password-file FILE] NAME", "set a console account's password and end its sessions", (*Main).runAdminPasswd},
-		{"admin list", "[-config FILE]", "list console accounts", (*Main).runAdminList},
-		{"version", "", "print the version", (*Main).runVersion},
-		{"help", "", "print this help", (*Main).runHelp},
+// exitCode maps a command's error to the exit code.
+func exitCode(err error) int {
+	if errors.Is(err, ErrWrongUser) {
+		return cli.ExitRefused
 	}
+	return cli.ExitFailure
 }
 
-// Run runs the sub-command named by args.
-func (m *Main) Run(ctx context.Context, args []string) error {
-	if len(args) == 0 {
-		m.runHelp(ctx, nil)
-		return flag.ErrHelp
+// command returns ltsd's command tree.
+func (m *Main) command() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "ltsd",
+		Short: "The scannerd License Tracking Server",
+		Long: `ltsd is the scannerd License Tracking Server: it authorizes devices under
+handshake codes, counts their usage, and its commands set it up and
+administer it.
+
+The configuration is --config FILE, else $LTSD_CONFIG, else ` + DefaultConfig + `:
+the packaged service keeps its configuration, keys and database together in
+` + DefaultDir + `, owned by the ltsd user. Commands that open the store refuse to
+run as root on a store another user owns (run them as that user: sudo -u ltsd
+ltsd …). While "ltsd serve" runs, the administrative commands go through its
+admin API.
+
+Exit status:
+  0  success
+  1  an operation failed (a missing or bad file, the store, the admin API)
+  2  bad command line (unknown command or flag, missing or extra arguments)
+  5  refused: run as root on files another user owns`,
+		Version: buildinfo.Version(version),
+		Args:    cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return cli.Usagef("unknown command %q for %q", args[0], cmd.CommandPath())
+			}
+			fmt.Fprint(m.Stderr, cmd.UsageString())
+			return cli.Exit(cli.ExitUsage)
+		},
 	}
-	for _, c := range commands() {
-		words := len(splitWords(c.name))
-		if len(args) >= words && joinWords(args[:words]) == c.name {
-			return c.run(m, ctx, args[words:])
+	license := cli.Group(&cobra.Command{Use: "license", Short: "Issue, import and list license files"})
+	license.AddCommand(m.licenseIssueCommand(), m.licenseImportCommand(), m.licenseListCommand())
+	handshake := cli.Group(&cobra.Command{Use: "handshake", Short: "Create and list handshake codes"})
+	handshake.AddCommand(m.handshakeCreateCommand(), m.handshakeAddCommand(), m.handshakeListCommand())
+	device := cli.Group(&cobra.Command{Use: "device", Short: "List devices, free their slots, revoke and reinstate them"})
+	device.AddCommand(m.deviceListCommand(),
+		m.deviceStateCommand("remove", "Free a device's slot (it registers again on its next authorization)"),
+		m.deviceStateCommand("revoke", "Refuse a device's authorization until reinstated"),
+		m.deviceStateCommand("reinstate", "Undo revoke"))
+	root.AddCommand(m.initCommand(), m.serveCommand(), m.pinCommand(), license, handshake, device,
+		m.usageCommand(), m.adminCommand(), m.versionCommand(), cli.DocsCommand("8", buildinfo.Version(version)))
+	return root
+}
+
+func (m *Main) versionCommand() *cobra.Command {
+	cmd := &cobra.Command{Use: "version", Short: "Print the version", Args: cobra.NoArgs}
+	asJSON := cli.AddJSONFlag(cmd)
+	cmd.RunE = func(*cobra.Command, []string) error {
+		v := buildinfo.Version(version)
+		if *asJSON {
+			return cli.PrintJSON(m.Stdout, map[string]string{"program": "ltsd", "version": v})
 		}
+		_, err := fmt.Fprintln(m.Stdout, "ltsd", v)
+		return err
 	}
-	m.runHelp(ctx, nil)
-	return fmt.Errorf("unknown command %q", joinWords(args[:min(2, len(args))]))
-}
-
-func (m *Main) runHelp(context.Context, []string) error {
-	fmt.Fprintln(m.Stdout, "ltsd - the scannerd License Tracking Server\n\nUsage: ltsd COMMAND [flags] [args]\n\nCommands:")
-	for _, c := range commands() {
-		fmt.Fprintf(m.Stdout, "  %-22s %s\n  %-22s   %s\n", c.name, c.args, "", c.summary)
-	}
-	fmt.Fprintln(m.Stdout, "\nThe config defaults to", defaultConfig, "(or $LTSD_CONFIG). \"ltsd COMMAND -h\" lists a command's flags.")
-	return nil
-}
-
-func (m *Main) runVersion(context.Context, []string) error {
-	fmt.Fprintln(m.Stdout, "ltsd", buildinfo.Version(version))
-	return nil
+	return cmd
 }
 
 func (m *Main) logger(level string) *slog.Logger {

@@ -43,8 +43,8 @@ func run(t *testing.T, args ...string) string {
 	t.Helper()
 	var out, errOut bytes.Buffer
 	m := NewMain(&out, &errOut)
-	if err := m.Run(context.Background(), args); err != nil {
-		t.Fatalf("ltsd %s: %v\n%s", strings.Join(args, " "), err, errOut.String())
+	if code := m.Run(context.Background(), args); code != 0 {
+		t.Fatalf("ltsd %s: exit %d\n%s", strings.Join(args, " "), code, errOut.String())
 	}
 	return out.String()
 }
@@ -69,9 +69,9 @@ func setup(t *testing.T, licenseArgs ...string) (cfg, code string, pin map[strin
 	os.WriteFile(cfg, bytes.Replace(data, []byte(`"127.0.0.1:8443"`), []byte(`"`+addr+`"`), 1), 0o600)
 	pin["lts_url"] = "https://" + addr
 	lic := filepath.Join(dir, "trial.lic")
-	run(t, append([]string{"license", "issue", "-vendor-key", filepath.Join(dir, "vendor.key"), "-id", "TRIAL", "-o", lic}, licenseArgs...)...)
-	run(t, "license", "import", "-config", cfg, lic)
-	code = strings.TrimSpace(run(t, "handshake", "create", "-config", cfg, "-license", "TRIAL"))
+	run(t, append([]string{"license", "issue", "--vendor-key", filepath.Join(dir, "vendor.key"), "--id", "TRIAL", "--output", lic}, licenseArgs...)...)
+	run(t, "license", "import", "--config", cfg, lic)
+	code = strings.TrimSpace(run(t, "handshake", "create", "--config", cfg, "--license", "TRIAL"))
 	return cfg, code, pin
 }
 
@@ -147,19 +147,19 @@ func (d *device) report(id string, sym string, n uint64) error {
 }
 
 func TestSetUpServeAndReport(t *testing.T) {
-	cfg, code, pin := setup(t, "-type", "scan", "-scans", "1000")
+	cfg, code, pin := setup(t, "--type", "scan", "--scans", "1000")
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
-	done := make(chan error, 1)
+	done := make(chan int, 1)
 	go func() {
 		m := NewMain(io.Discard, io.Discard)
 		m.Ready = ready
-		done <- m.Run(ctx, []string{"serve", "-config", cfg})
+		done <- m.Run(ctx, []string{"serve", "--config", cfg})
 	}()
 	select {
 	case <-ready:
-	case err := <-done:
-		t.Fatal(err)
+	case code := <-done:
+		t.Fatalf("serve: exit %d", code)
 	}
 	d := newDevice(t, pin, code)
 	if err := d.authorize(); err != nil {
@@ -184,11 +184,11 @@ func TestSetUpServeAndReport(t *testing.T) {
 		t.Fatal("authorized through a certificate that does not match the pin")
 	}
 	cancel()
-	if err := <-done; err != nil {
-		t.Fatal(err)
+	if code := <-done; code != 0 {
+		t.Fatalf("serve: exit %d", code)
 	}
 	var usage struct{ Usage []lts.UsageRow }
-	json.Unmarshal([]byte(run(t, "usage", "-config", cfg, "-json")), &usage)
+	json.Unmarshal([]byte(run(t, "usage", "--config", cfg, "--json")), &usage)
 	got := map[string]uint64{}
 	for _, r := range usage.Usage {
 		got[r.Symbology] += r.Count
@@ -196,14 +196,14 @@ func TestSetUpServeAndReport(t *testing.T) {
 	if len(got) != 2 || got["QR_CODE"] != 5 || got["EAN_13"] != 2 {
 		t.Fatalf("usage %+v", usage)
 	}
-	if out := run(t, "device", "list", "-config", cfg); !strings.Contains(out, d.id) {
+	if out := run(t, "device", "list", "--config", cfg); !strings.Contains(out, d.id) {
 		t.Fatalf("device list:\n%s", out)
 	}
-	run(t, "device", "remove", "-config", cfg, d.id)
-	if out := run(t, "device", "list", "-config", cfg); !strings.Contains(out, "removed") {
+	run(t, "device", "remove", "--config", cfg, d.id)
+	if out := run(t, "device", "list", "--config", cfg); !strings.Contains(out, "removed") {
 		t.Fatalf("device list after remove:\n%s", out)
 	}
-	if out := run(t, "usage", "-config", cfg); !strings.Contains(out, "(all)") || !strings.Contains(out, "7") {
+	if out := run(t, "usage", "--config", cfg); !strings.Contains(out, "(all)") || !strings.Contains(out, "7") {
 		t.Fatalf("usage table:\n%s", out)
 	}
 }
@@ -216,10 +216,10 @@ func TestStoreSurvivesKillDuringIngest(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts processes")
 	}
-	cfg, code, pin := setup(t, "-type", "scan", "-scans", "100000000")
+	cfg, code, pin := setup(t, "--type", "scan", "--scans", "100000000")
 	d := newDevice(t, pin, code)
 	start := func() *exec.Cmd {
-		cmd := exec.Command(os.Args[0], "serve", "-config", cfg)
+		cmd := exec.Command(os.Args[0], "serve", "--config", cfg)
 		cmd.Env = append(os.Environ(), "LTSD_TEST_AS_LTSD=1")
 		stderr, _ := cmd.StderrPipe()
 		if err := cmd.Start(); err != nil {
@@ -326,20 +326,20 @@ func TestStoreSurvivesKillDuringIngest(t *testing.T) {
 // TestAdministerWhileServing runs the administrative commands while a server
 // holds the store: they go through its admin API.
 func TestAdministerWhileServing(t *testing.T) {
-	cfg, code, pin := setup(t, "-type", "device", "-max-devices", "1")
+	cfg, code, pin := setup(t, "--type", "device", "--max-devices", "1")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	ready := make(chan string, 1)
-	done := make(chan error, 1)
+	done := make(chan int, 1)
 	go func() {
 		m := NewMain(io.Discard, io.Discard)
 		m.Ready = ready
-		done <- m.Run(ctx, []string{"serve", "-config", cfg})
+		done <- m.Run(ctx, []string{"serve", "--config", cfg})
 	}()
 	select {
 	case <-ready:
-	case err := <-done:
-		t.Fatal(err)
+	case code := <-done:
+		t.Fatalf("serve: exit %d", code)
 	}
 	d := newDevice(t, pin, code)
 	if err := d.authorize(); err != nil {
@@ -352,26 +352,26 @@ func TestAdministerWhileServing(t *testing.T) {
 	// Renew with more devices through the running server.
 	dir := filepath.Dir(cfg)
 	lic := filepath.Join(dir, "more.lic")
-	run(t, "license", "issue", "-vendor-key", filepath.Join(dir, "vendor.key"), "-id", "MORE", "-type", "device", "-max-devices", "2", "-o", lic)
-	if out := run(t, "license", "import", "-config", cfg, "-handshake", code, lic); !strings.Contains(out, "imported license MORE") {
+	run(t, "license", "issue", "--vendor-key", filepath.Join(dir, "vendor.key"), "--id", "MORE", "--type", "device", "--max-devices", "2", "--output", lic)
+	if out := run(t, "license", "import", "--config", cfg, "--handshake", code, lic); !strings.Contains(out, "imported license MORE") {
 		t.Fatalf("import: %s", out)
 	}
 	if err := second.authorize(); err != nil {
 		t.Fatalf("after adding a license: %v", err)
 	}
-	run(t, "device", "revoke", "-config", cfg, d.id)
+	run(t, "device", "revoke", "--config", cfg, d.id)
 	if err := d.authorize(); !errors.Is(err, &wire.Error{Code: wire.CodeRevoked}) {
 		t.Fatalf("revoked device: %v", err)
 	}
-	if out := run(t, "device", "list", "-config", cfg); !strings.Contains(out, "revoked") {
+	if out := run(t, "device", "list", "--config", cfg); !strings.Contains(out, "revoked") {
 		t.Fatalf("device list:\n%s", out)
 	}
-	var out bytes.Buffer
-	err := NewMain(&out, io.Discard).Run(context.Background(), []string{"handshake", "create", "-config", cfg, "-license", "TRIAL", "-code", "SECOND"})
-	if err == nil || !strings.Contains(err.Error(), "bound to another handshake code") {
-		t.Fatalf("second code over a bound license: %v, %s", err, out.String())
+	var out, errOut bytes.Buffer
+	exit := NewMain(&out, &errOut).Run(context.Background(), []string{"handshake", "create", "--config", cfg, "--license", "TRIAL", "--code", "SECOND"})
+	if exit != 1 || !strings.Contains(errOut.String(), "bound to another handshake code") {
+		t.Fatalf("second code over a bound license: exit %d, %s%s", exit, out.String(), errOut.String())
 	}
-	if out := run(t, "handshake", "list", "-config", cfg); !strings.Contains(out, "TRIAL,MORE") {
+	if out := run(t, "handshake", "list", "--config", cfg); !strings.Contains(out, "TRIAL,MORE") {
 		t.Fatalf("handshake list:\n%s", out)
 	}
 }

@@ -1,44 +1,41 @@
 package main
 
 import (
-	"errors"
-	"flag"
 	"fmt"
 	"image/png"
 	"os"
 	"strings"
 
+	"github.com/spf13/cobra"
+
 	"github.com/scannerd/scannerd/debugexport"
+	"github.com/scannerd/scannerd/internal/cli"
 )
+
+func (m *Main) annotateCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "annotate [-o OUT.png] FILE.png",
+		Short: "Draw what was read onto an exported frame",
+		Long: `Draws what the engine found in an exported frame (from FILE.json, the
+sidecar beside it): each barcode's outline with its first corner marked, and
+its symbology and text.`,
+		Args: cobra.ExactArgs(1),
+	}
+	out := cmd.Flags().StringP("output", "o", "", "write the annotated image to `FILE` (default: NAME.annotated.png beside the input)")
+	asJSON := cli.AddJSONFlag(cmd)
+	cmd.ValidArgsFunction = cobra.FixedCompletions([]string{"png"}, cobra.ShellCompDirectiveFilterFileExt)
+	cmd.RunE = func(_ *cobra.Command, args []string) error {
+		if !strings.HasSuffix(args[0], ".png") {
+			return cli.Usagef("%s: want an exported .png frame", args[0])
+		}
+		return cli.Exit(m.annotate(args[0], *out, *asJSON))
+	}
+	return cmd
+}
 
 // annotate draws a debug export's sidecar onto its image: the outline of
 // every barcode read, its symbology and text, for a developer to look at.
-func (m *Main) annotate(args []string) int {
-	fs := flag.NewFlagSet("debug annotate", flag.ContinueOnError)
-	fs.SetOutput(m.Stderr)
-	out := fs.String("o", "", "write the annotated image to `FILE` (default: NAME.annotated.png beside the input)")
-	fs.Usage = func() {
-		fmt.Fprint(m.Stderr, `usage: scanctl debug annotate [-o OUT.png] FILE.png
-
-Draws what the engine found in an exported frame (from FILE.json, the sidecar
-beside it): each barcode's outline with its first corner marked, and its
-symbology and text.
-
-`)
-		fs.PrintDefaults()
-	}
-	paths, err := parseInterleaved(fs, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
-	}
-	if len(paths) != 1 || !strings.HasSuffix(paths[0], ".png") {
-		fs.Usage()
-		return exitUsage
-	}
-	in := paths[0]
+func (m *Main) annotate(in, out string, asJSON bool) int {
 	sc, err := debugexport.ReadSidecar(strings.TrimSuffix(in, ".png") + ".json")
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "scanctl debug annotate: %v\n", err)
@@ -59,10 +56,10 @@ symbology and text.
 		fmt.Fprintf(m.Stderr, "scanctl debug annotate: %s is %d×%d, its sidecar says %d×%d\n", in, b.Dx(), b.Dy(), sc.Width, sc.Height)
 		return exitFailure
 	}
-	if *out == "" {
-		*out = strings.TrimSuffix(in, ".png") + ".annotated.png"
+	if out == "" {
+		out = strings.TrimSuffix(in, ".png") + ".annotated.png"
 	}
-	dst, err := os.Create(*out)
+	dst, err := os.Create(out)
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "scanctl debug annotate: %v\n", err)
 		return exitFailure
@@ -76,6 +73,10 @@ symbology and text.
 		fmt.Fprintf(m.Stderr, "scanctl debug annotate: %v\n", err)
 		return exitFailure
 	}
-	fmt.Fprintf(m.Stdout, "%s: %d barcodes drawn\n", *out, len(sc.Results))
+	if asJSON {
+		cli.PrintJSON(m.Stdout, map[string]any{"output": out, "barcodes": len(sc.Results)})
+		return exitOK
+	}
+	fmt.Fprintf(m.Stdout, "%s: %d barcodes drawn\n", out, len(sc.Results))
 	return exitOK
 }

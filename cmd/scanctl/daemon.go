@@ -3,12 +3,13 @@ package main
 import (
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"sort"
 	"strings"
+
+	"github.com/spf13/pflag"
 
 	"github.com/scannerd/scannerd/api/apitype"
 	"github.com/scannerd/scannerd/api/client"
@@ -22,51 +23,32 @@ const socketEnv = "SCANNERD_SOCKET"
 type daemonFlags struct {
 	socket string
 	json   bool
+	getenv func(string) string
 }
 
-// newDaemonFlagSet returns a flag set with --socket and, when withJSON,
-// --json.
-func (m *Main) newDaemonFlagSet(name, usage string, withJSON bool) (*flag.FlagSet, *daemonFlags) {
-	var df daemonFlags
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(m.Stderr)
-	fs.Usage = func() {
-		fmt.Fprint(m.Stderr, usage)
-		fs.PrintDefaults()
-	}
-	def := m.Getenv(socketEnv)
-	if def == "" {
-		def = client.DefaultSocket
-	}
-	fs.StringVar(&df.socket, "socket", def, "daemon socket `path` (default from "+socketEnv+")")
+// addDaemonFlags adds --socket and, when withJSON, --json to fs.
+func (m *Main) addDaemonFlags(fs *pflag.FlagSet, withJSON bool) *daemonFlags {
+	df := &daemonFlags{getenv: m.Getenv}
+	fs.StringVar(&df.socket, "socket", "", "daemon socket `PATH` (default $"+socketEnv+", else "+client.DefaultSocket+")")
 	if withJSON {
-		fs.BoolVar(&df.json, "json", false, "print JSON for scripts")
+		fs.BoolVar(&df.json, "json", false, "print JSON for scripts (one value per line)")
 	}
-	return fs, &df
+	return df
 }
 
-// parseFlags parses interleaved flags; ok is false with the exit code to
-// return when the command should stop.
-func parseFlags(fs *flag.FlagSet, args []string) (rest []string, code int, ok bool) {
-	rest, err := parseInterleaved(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil, exitOK, false
+// socketPath is --socket, else the environment's, else the default.
+func (df *daemonFlags) socketPath() string {
+	if df.socket != "" {
+		return df.socket
 	}
-	if err != nil {
-		return nil, exitUsage, false
+	if s := df.getenv(socketEnv); s != "" {
+		return s
 	}
-	return rest, exitOK, true
+	return client.DefaultSocket
 }
 
-// parseNoArgs parses the flags of a command that takes no arguments.
-func parseNoArgs(fs *flag.FlagSet, args []string) (code int, ok bool) {
-	rest, code, ok := parseFlags(fs, args)
-	if ok && len(rest) > 0 {
-		fs.Usage()
-		return exitUsage, false
-	}
-	return code, ok
-}
+// client connects to the daemon the flags name.
+func (df *daemonFlags) client() *client.Client { return client.New(df.socketPath()) }
 
 // fail reports err and returns the exit code scripts branch on.
 func (m *Main) fail(cmd string, err error) int {
@@ -97,13 +79,6 @@ func exitCode(err error) int {
 		return exitRefused
 	}
 	return exitFailure
-}
-
-// printJSON writes v as one line of JSON.
-func printJSON(w io.Writer, v any) {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.Encode(v)
 }
 
 // printDocument prints a JSON object as "key: value" lines in key order,

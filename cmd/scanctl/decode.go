@@ -5,8 +5,6 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -19,7 +17,10 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/spf13/cobra"
+
 	"github.com/scannerd/scannerd/capture"
+	"github.com/scannerd/scannerd/internal/cli"
 	"github.com/scannerd/scannerd/scanner"
 )
 
@@ -36,78 +37,68 @@ type decodeFlags struct {
 	cpuProfile  string
 }
 
-// parseInterleaved parses flags that may come before, between or after
-// the positional arguments.
-func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
-	var rest []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		args = fs.Args()
-		if len(args) == 0 {
-			return rest, nil
-		}
-		rest = append(rest, args[0])
-		args = args[1:]
-	}
-}
-
-func (m *Main) decode(ctx context.Context, args []string) int {
+func (m *Main) decodeCommand() *cobra.Command {
 	var f decodeFlags
-	fs := flag.NewFlagSet("decode", flag.ContinueOnError)
-	fs.SetOutput(m.Stderr)
-	fs.Usage = func() {
-		fmt.Fprint(m.Stderr, `usage: scanctl decode [--tsv|--json] [--symbologies LIST] [--try-harder] [-j N] FILE|DIR...
-
-Decodes barcodes in image files (PNG, JPEG, GIF, BMP) with scannerd's engine,
+	cmd := &cobra.Command{
+		Use:   "decode [flags] FILE|DIR...",
+		Short: "Decode image files here, without a daemon",
+		Long: `Decodes barcodes in image files (PNG, JPEG, GIF, BMP) with scannerd's engine,
 in this process. Directories are walked for image files. Prints one line per
 barcode; an image without a barcode prints nothing. Unreadable files are named
-on stderr and make the exit status 1.
+on stderr and make the exit status 1.`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return m.decode(cmd.Context(), &f, args)
+		},
+	}
+	fl := cmd.Flags()
+	fl.BoolVar(&f.tsv, "tsv", false, "print path<TAB>SYMBOLOGY<TAB>text per barcode, the text escaped (\\t \\n \\r \\\\ \\xHH)")
+	fl.BoolVar(&f.json, "json", false, "print one JSON object per barcode")
+	fl.StringVar(&f.symbologies, "symbologies", "", "comma-separated `LIST` of symbologies to look for; \"all\" for every one, \"default\" for those read when none are named")
+	fl.StringVar(&f.addOn, "ean-addon", "read", "`MODE` for EAN-2/EAN-5 add-ons of EAN-13, UPC-A and UPC-E symbols: read, require or ignore")
+	fl.StringVar(&f.msiCheck, "msi-check", "none", "check digits (`SCHEME`) MSI Plessey symbols must pass: none, mod10, mod10_mod10, mod11, mod11_mod10, mod11_ncr or mod11_ncr_mod10")
+	fl.BoolVar(&f.telepenNum, "telepen-numeric", false, "read Telepen symbols as starting in numeric mode")
+	fl.BoolVar(&f.tryHarder, "try-harder", false, "search more thoroughly (more rows, inverted images, more binarizers); slower")
+	fl.IntVar(&f.expect, "expect", 0, "stop searching an image after `N` barcodes (0: all the first strategy finds)")
+	fl.IntVarP(&f.jobs, "jobs", "j", 0, "decode `N` images in parallel (0: one per CPU)")
+	fl.Int64Var(&f.maxPixels, "max-pixels", 100_000_000, "refuse images with more than `N` pixels")
+	fl.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile to `FILE`, its samples labelled by stage (go tool pprof -tags FILE)")
+	cmd.RegisterFlagCompletionFunc("symbologies", completeSymbologies)
+	cmd.RegisterFlagCompletionFunc("ean-addon", cli.CompleteWords("read", "require", "ignore"))
+	cmd.RegisterFlagCompletionFunc("msi-check", cli.CompleteWords("none", "mod10", "mod10_mod10", "mod11", "mod11_mod10", "mod11_ncr", "mod11_ncr_mod10"))
+	return cmd
+}
 
-`)
-		fs.PrintDefaults()
+// completeSymbologies completes a comma-separated list of symbology names.
+func completeSymbologies(_ *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	prefix := toComplete[:strings.LastIndex(toComplete, ",")+1]
+	out := []cobra.Completion{prefix + "all", prefix + "default"}
+	for _, s := range scanner.AllSymbologies().All() {
+		out = append(out, prefix+s.String())
 	}
-	fs.BoolVar(&f.tsv, "tsv", false, "print `path<TAB>SYMBOLOGY<TAB>text`, text escaped (\\t \\n \\r \\\\ \\xHH)")
-	fs.BoolVar(&f.json, "json", false, "print one JSON object per barcode")
-	fs.StringVar(&f.symbologies, "symbologies", "", "comma-separated `list` of symbologies to look for; \"all\" for every one, \"default\" for those read when none are named")
-	fs.StringVar(&f.addOn, "ean-addon", "read", "EAN-2/EAN-5 add-ons of EAN-13, UPC-A and UPC-E symbols: `read`, require or ignore")
-	fs.StringVar(&f.msiCheck, "msi-check", "none", "check digits MSI Plessey symbols must pass: `scheme` none, mod10, mod10_mod10, mod11, mod11_mod10, mod11_ncr or mod11_ncr_mod10")
-	fs.BoolVar(&f.telepenNum, "telepen-numeric", false, "read Telepen symbols as starting in numeric mode")
-	fs.BoolVar(&f.tryHarder, "try-harder", false, "search more thoroughly (more rows, inverted images, more binarizers); slower")
-	fs.IntVar(&f.expect, "expect", 0, "stop searching an image after `N` barcodes (0: all the first strategy finds)")
-	fs.IntVar(&f.jobs, "j", runtime.NumCPU(), "decode `N` images in parallel")
-	fs.Int64Var(&f.maxPixels, "max-pixels", 100_000_000, "refuse images with more than `N` pixels")
-	fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile to `FILE`, its samples labelled by stage (go tool pprof -tags FILE)")
-	paths, err := parseInterleaved(fs, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
-	}
+	return out, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
+}
+
+// decode decodes the files and directories paths name.
+func (m *Main) decode(ctx context.Context, f *decodeFlags, paths []string) error {
 	syms, err := scanner.ParseSymbologySet(f.symbologies)
 	if err != nil {
-		fmt.Fprintf(m.Stderr, "scanctl decode: --symbologies: %v\n", err)
-		return exitUsage
+		return cli.Usagef("--symbologies: %v", err)
 	}
 	addOns, err := scanner.ParseAddOnMode(f.addOn)
 	if err != nil {
-		fmt.Fprintf(m.Stderr, "scanctl decode: --ean-addon: %v\n", err)
-		return exitUsage
+		return cli.Usagef("--ean-addon: %v", err)
 	}
 	msiCheck, err := scanner.ParseMSICheck(f.msiCheck)
 	if err != nil {
-		fmt.Fprintf(m.Stderr, "scanctl decode: --msi-check: %v\n", err)
-		return exitUsage
+		return cli.Usagef("--msi-check: %v", err)
 	}
 	if f.tsv && f.json {
-		fmt.Fprintln(m.Stderr, "scanctl decode: --tsv and --json exclude each other")
-		return exitUsage
+		return cli.Usagef("--tsv and --json exclude each other")
 	}
-	if len(paths) == 0 {
-		fs.Usage()
-		return exitUsage
+	jobs := f.jobs
+	if jobs <= 0 {
+		jobs = runtime.NumCPU()
 	}
 	opts := scanner.Options{Symbologies: syms, TryRotated: true, ExpectedCount: f.expect, AddOns: addOns,
 		MSICheck: msiCheck, TelepenNumeric: f.telepenNum}
@@ -118,8 +109,7 @@ on stderr and make the exit status 1.
 	if f.cpuProfile != "" {
 		stop, err := startCPUProfile(f.cpuProfile)
 		if err != nil {
-			fmt.Fprintf(m.Stderr, "scanctl decode: %v\n", err)
-			return exitFailure
+			return err
 		}
 		defer func() {
 			if err := stop(); err != nil {
@@ -147,7 +137,7 @@ on stderr and make the exit status 1.
 	if m.StderrIsTerminal && len(files) > 100 {
 		progress = m.progressBar(len(files))
 	}
-	for o := range decodeFiles(ctx, files, opts, lim, max(1, f.jobs)) {
+	for o := range decodeFiles(ctx, files, opts, lim, jobs) {
 		if o.err != nil {
 			fmt.Fprintf(m.Stderr, "scanctl: %s: %v\n", o.path, o.err)
 			status = exitFailure
@@ -164,9 +154,9 @@ on stderr and make the exit status 1.
 		fmt.Fprintln(m.Stderr)
 	}
 	if ctx.Err() != nil {
-		return exitFailure
+		return cli.Exit(exitFailure)
 	}
-	return status
+	return cli.Exit(status)
 }
 
 var imageExts = map[string]bool{".png": true, ".jpg": true, ".jpeg": true, ".gif": true, ".bmp": true}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -10,52 +9,58 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/scannerd/scannerd/api/client"
+	"github.com/spf13/cobra"
+
+	"github.com/scannerd/scannerd/internal/cli"
 )
 
-func (m *Main) license(ctx context.Context, args []string) int {
-	fs, df := m.newDaemonFlagSet("license", `usage: scanctl license [--json]
-       scanctl license sync [--json]
-
-Shows the daemon's license state: authorization, offline time left,
-pending usage, last sync. "sync" makes the daemon sync with its License
-Tracking Server now (uid 0 or the admin group). Exit status 5 when the
-daemon refuses, 4 when it cannot be reached.
-
-`, true)
-	rest, code, ok := parseFlags(fs, args)
-	if !ok {
-		return code
+func (m *Main) licenseCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "license",
+		Short: "Show the license state",
+		Long: `Shows the daemon's license state: authorization, offline time left,
+pending usage, last sync. Exit status 4 when the daemon cannot be reached.`,
+		Args: cobra.NoArgs,
 	}
-	c := client.New(df.socket)
-	defer c.Close()
-	switch {
-	case len(rest) == 0:
-		lic, err := c.License(ctx)
+	df := m.addDaemonFlags(cmd.PersistentFlags(), true)
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		c := df.client()
+		defer c.Close()
+		lic, err := c.License(cmd.Context())
 		if err != nil {
-			return m.fail("license", err)
+			return cli.Exit(m.fail("license", err))
 		}
 		doc, _ := json.Marshal(lic)
 		if df.json || !printLicense(m.Stdout, doc) {
 			m.printDoc(df.json, doc)
 		}
-		return exitOK
-	case len(rest) == 1 && rest[0] == "sync":
-		lic, err := c.Sync(ctx)
-		if err != nil {
-			return m.fail("license sync", err)
-		}
-		doc, _ := json.Marshal(lic)
-		if !df.json {
-			fmt.Fprintln(m.Stdout, "synced")
-		}
-		if df.json || !printLicense(m.Stdout, doc) {
-			m.printDoc(df.json, doc)
-		}
-		return exitOK
+		return nil
 	}
-	fs.Usage()
-	return exitUsage
+	cmd.AddCommand(&cobra.Command{
+		Use:   "sync",
+		Short: "Make the daemon sync with its License Tracking Server now",
+		Long: `Makes the daemon sync with its License Tracking Server now (uid 0 or the
+admin group), then shows the license state. Exit status 5 when the daemon
+refuses, 4 when it cannot be reached.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c := df.client()
+			defer c.Close()
+			lic, err := c.Sync(cmd.Context())
+			if err != nil {
+				return cli.Exit(m.fail("license sync", err))
+			}
+			doc, _ := json.Marshal(lic)
+			if !df.json {
+				fmt.Fprintln(m.Stdout, "synced")
+			}
+			if df.json || !printLicense(m.Stdout, doc) {
+				m.printDoc(df.json, doc)
+			}
+			return nil
+		},
+	})
+	return cmd
 }
 
 func (m *Main) printDoc(asJSON bool, doc []byte) {

@@ -11,20 +11,23 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/spf13/cobra"
+
 	"github.com/scannerd/scannerd/internal/buildinfo"
+	"github.com/scannerd/scannerd/internal/cli"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
 var version = ""
 
-// Exit codes scripts can branch on.
+// Exit codes scripts can branch on (see cli: both programs share them).
 const (
-	exitOK       = 0
-	exitFailure  = 1 // an operation failed (unreadable file, daemon error)
-	exitUsage    = 2 // bad command line
-	exitNoResult = 3 // nothing was read (scan timed out)
-	exitNoDaemon = 4 // the daemon's socket could not be reached
-	exitRefused  = 5 // the daemon refused: permission or license state
+	exitOK       = cli.ExitOK
+	exitFailure  = cli.ExitFailure     // an operation failed (unreadable file, daemon error)
+	exitUsage    = cli.ExitUsage       // bad command line
+	exitNoResult = cli.ExitNoResult    // nothing was read (scan timed out)
+	exitNoDaemon = cli.ExitUnavailable // the daemon's socket could not be reached
+	exitRefused  = cli.ExitRefused     // the daemon refused: permission or license state
 )
 
 func main() {
@@ -34,7 +37,9 @@ func main() {
 	if st, err := os.Stderr.Stat(); err == nil {
 		m.StderrIsTerminal = st.Mode()&os.ModeCharDevice != 0
 	}
-	os.Exit(m.Run(ctx, os.Args[1:]))
+	code := m.Run(ctx, os.Args[1:])
+	stop()
+	os.Exit(code)
 }
 
 // Main holds what a scanctl run reads and writes, so tests drive it
@@ -48,52 +53,65 @@ type Main struct {
 	StderrIsTerminal bool
 }
 
-const usage = `usage: scanctl <command> [flags] [args]
-
-commands:
-  decode FILE|DIR...   decode image files here, without a daemon
-  watch                print barcodes as the daemon reads them
-  scan                 wait for the next barcode and print it
-  status               show the daemon's state
-  license [sync]       show the license state, or sync it now
-  debug export ...     show or change the debug image export
-  debug annotate FILE  draw what was read onto an exported frame
-  version              print the version
-
-Daemon commands take --socket PATH (default $SCANNERD_SOCKET, else
-/run/scannerd/scannerd.sock) and --json.
-
-Run "scanctl <command> -h" for a command's flags.
-`
-
 // Run executes one scanctl command and returns the process exit code.
 func (m *Main) Run(ctx context.Context, args []string) int {
-	if len(args) == 0 {
-		fmt.Fprint(m.Stderr, usage)
-		return exitUsage
+	return cli.Program{Root: m.command(), Code: exitCode}.Execute(ctx, args, m.Stdout, m.Stderr)
+}
+
+// command returns scanctl's command tree.
+func (m *Main) command() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "scanctl",
+		Short: "The scannerd client: decode image files, watch and control the daemon",
+		Long: `scanctl decodes image files with scannerd's engine, in this process, and
+talks to a running scannerd over its socket: results as they are read, the
+daemon's state, its license, the debug image export.
+
+Daemon commands take --socket PATH (default $SCANNERD_SOCKET, else
+/run/scannerd/scannerd.sock); every command that prints data takes --json.
+
+Exit status:
+  0  success
+  1  an operation failed (an unreadable file, a daemon error)
+  2  bad command line (unknown command or flag, missing or extra arguments)
+  3  nothing was read (scan timed out)
+  4  the daemon's socket could not be reached
+  5  the daemon refused: no permission (socket or admin group) or license`,
+		Version: buildVersion(),
+		Args:    cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return cli.Usagef("unknown command %q for %q", args[0], cmd.CommandPath())
+			}
+			fmt.Fprint(m.Stderr, cmd.UsageString())
+			return cli.Exit(exitUsage)
+		},
 	}
-	switch args[0] {
-	case "decode":
-		return m.decode(ctx, args[1:])
-	case "watch":
-		return m.watch(ctx, args[1:])
-	case "scan":
-		return m.scan(ctx, args[1:])
-	case "status":
-		return m.status(ctx, args[1:])
-	case "license":
-		return m.license(ctx, args[1:])
-	case "debug":
-		return m.debug(ctx, args[1:])
-	case "version", "-version", "--version":
-		fmt.Fprintln(m.Stdout, "scanctl", buildVersion())
-		return exitOK
-	case "help", "-h", "--help":
-		fmt.Fprint(m.Stdout, usage)
-		return exitOK
+	debug := cli.Group(&cobra.Command{
+		Use:   "debug",
+		Short: "The debug image export, and drawing what was read onto its images",
+	})
+	debug.AddCommand(m.debugExportCommand(), m.annotateCommand())
+	root.AddCommand(m.decodeCommand(), m.watchCommand(), m.scanCommand(), m.statusCommand(),
+		m.licenseCommand(), debug, m.versionCommand(), cli.DocsCommand("1", buildVersion()))
+	return root
+}
+
+func (m *Main) versionCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "version",
+		Short: "Print the version",
+		Args:  cobra.NoArgs,
 	}
-	fmt.Fprintf(m.Stderr, "scanctl: unknown command %q\n%s", args[0], usage)
-	return exitUsage
+	asJSON := cli.AddJSONFlag(cmd)
+	cmd.RunE = func(*cobra.Command, []string) error {
+		if *asJSON {
+			return cli.PrintJSON(m.Stdout, map[string]string{"program": "scanctl", "version": buildVersion()})
+		}
+		_, err := fmt.Fprintln(m.Stdout, "scanctl", buildVersion())
+		return err
+	}
+	return cmd
 }
 
 func buildVersion() string { return buildinfo.Version(version) }

@@ -2,47 +2,62 @@ package main
 
 import (
 	"bufio"
-	"context"
 	"fmt"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/scannerd/scannerd/api/client"
+	"github.com/scannerd/scannerd/internal/cli"
 )
 
-func (m *Main) scan(ctx context.Context, args []string) int {
-	fs, df := m.newDaemonFlagSet("scan", `usage: scanctl scan [--timeout D] [--json] [--symbology LIST] [--source LIST]
-
-Waits for the next barcode the daemon reads and prints it: source,
+func (m *Main) scanCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "scan",
+		Short: "Wait for the next barcode and print it",
+		Long: `Waits for the next barcode the daemon reads and prints it: source,
 symbology and text, or one JSON result with --json. Exit status 3 when no
-barcode comes within the timeout, 4 when the daemon cannot be reached.
-
-`, true)
-	timeout := fs.Duration("timeout", 10*time.Second, "how long to wait for a barcode")
-	syms := fs.String("symbology", "", "only these symbologies (comma-separated `list`)")
-	sources := fs.String("source", "", "only these sources (comma-separated `list`)")
-	if code, ok := parseNoArgs(fs, args); !ok {
-		return code
+barcode comes within the timeout, 4 when the daemon cannot be reached.`,
+		Args: cobra.NoArgs,
 	}
-	if *timeout <= 0 {
-		fs.Usage()
-		return exitUsage
-	}
-	c := client.New(df.socket)
-	defer c.Close()
-	r, err := c.Scan(ctx, client.ScanOptions{Timeout: *timeout, Symbologies: splitList(*syms), Sources: splitList(*sources)})
-	if err != nil {
-		if exitCode(err) == exitNoResult {
-			fmt.Fprintf(m.Stderr, "scanctl scan: no barcode within %v\n", *timeout)
-			return exitNoResult
+	df := m.addDaemonFlags(cmd.Flags(), true)
+	var filter filterFlags
+	filter.add(cmd)
+	timeout := cmd.Flags().Duration("timeout", 10*time.Second, "wait at most `DURATION` for a barcode")
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		if *timeout <= 0 {
+			return cli.Usagef("--timeout must be positive")
 		}
-		return m.fail("scan", err)
+		c := df.client()
+		defer c.Close()
+		r, err := c.Scan(cmd.Context(), client.ScanOptions{Timeout: *timeout, Symbologies: filter.symbologyList(), Sources: filter.sourceList()})
+		if err != nil {
+			if exitCode(err) == exitNoResult {
+				fmt.Fprintf(m.Stderr, "scanctl scan: no barcode within %v\n", *timeout)
+				return cli.Exit(exitNoResult)
+			}
+			return cli.Exit(m.fail("scan", err))
+		}
+		if df.json {
+			return cli.PrintJSON(m.Stdout, r)
+		}
+		out := bufio.NewWriter(m.Stdout)
+		printResult(out, &r)
+		return out.Flush()
 	}
-	if df.json {
-		printJSON(m.Stdout, r)
-		return exitOK
-	}
-	out := bufio.NewWriter(m.Stdout)
-	defer out.Flush()
-	printResult(out, &r)
-	return exitOK
+	return cmd
 }
+
+// filterFlags are --symbology and --source of the commands that receive
+// results.
+type filterFlags struct{ symbologies, sources string }
+
+func (f *filterFlags) add(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.symbologies, "symbology", "", "only these symbologies (comma-separated `LIST`)")
+	cmd.Flags().StringVar(&f.sources, "source", "", "only these sources (comma-separated `LIST`)")
+	cmd.RegisterFlagCompletionFunc("symbology", completeSymbologies)
+}
+
+func (f *filterFlags) symbologyList() []string { return splitList(f.symbologies) }
+
+func (f *filterFlags) sourceList() []string { return splitList(f.sources) }

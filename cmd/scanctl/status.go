@@ -2,40 +2,41 @@ package main
 
 import (
 	"bufio"
-	"context"
 	"fmt"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/scannerd/scannerd/api"
-	"github.com/scannerd/scannerd/api/client"
+	"github.com/scannerd/scannerd/internal/cli"
 )
 
-func (m *Main) status(ctx context.Context, args []string) int {
-	fs, df := m.newDaemonFlagSet("status", `usage: scanctl status [--json]
-
-Shows the daemon's state: version, sources and their frame rates, the
+func (m *Main) statusCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "status",
+		Short: "Show the daemon's state",
+		Long: `Shows the daemon's state: version, sources and their frame rates, the
 decode engine's counters, subscribers, the license state, and each result
-sink's counters (delivered, retried, dropped, queue) and last error. Exit status 4
-when the daemon cannot be reached.
-
-`, true)
-	if code, ok := parseNoArgs(fs, args); !ok {
-		return code
+sink's counters (delivered, retried, dropped, queue) and last error. Exit
+status 4 when the daemon cannot be reached.`,
+		Args: cobra.NoArgs,
 	}
-	c := client.New(df.socket)
-	defer c.Close()
-	st, err := c.Status(ctx)
-	if err != nil {
-		return m.fail("status", err)
+	df := m.addDaemonFlags(cmd.Flags(), true)
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		c := df.client()
+		defer c.Close()
+		st, err := c.Status(cmd.Context())
+		if err != nil {
+			return cli.Exit(m.fail("status", err))
+		}
+		if df.json {
+			return cli.PrintJSON(m.Stdout, st)
+		}
+		out := bufio.NewWriter(m.Stdout)
+		printStatus(out, &st)
+		return out.Flush()
 	}
-	if df.json {
-		printJSON(m.Stdout, st)
-		return exitOK
-	}
-	out := bufio.NewWriter(m.Stdout)
-	defer out.Flush()
-	printStatus(out, &st)
-	return exitOK
+	return cmd
 }
 
 func printStatus(w *bufio.Writer, st *api.Status) {

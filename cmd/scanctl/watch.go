@@ -6,30 +6,39 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/scannerd/scannerd/api"
 	"github.com/scannerd/scannerd/api/client"
+	"github.com/scannerd/scannerd/internal/cli"
 )
 
-func (m *Main) watch(ctx context.Context, args []string) int {
-	fs, df := m.newDaemonFlagSet("watch", `usage: scanctl watch [--json] [--recent] [--symbology LIST] [--source LIST] [--count N]
-
-Prints barcodes as the daemon delivers them, one line each, until
+func (m *Main) watchCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "watch",
+		Short: "Print barcodes as the daemon reads them",
+		Long: `Prints barcodes as the daemon delivers them, one line each, until
 interrupted: time, source, symbology and text; with --json, one result
 object per line (see docs/api.md). Exit status 4 when the daemon cannot be
-reached, 1 when it ends the stream.
-
-`, true)
-	syms := fs.String("symbology", "", "only these symbologies (comma-separated `list`)")
-	sources := fs.String("source", "", "only these sources (comma-separated `list`)")
-	count := fs.Int("count", 0, "exit after `N` barcodes (0: run until interrupted)")
-	recent := fs.Bool("recent", false, "first print the results the daemon still holds (its last result_ttl, 30 s by default)")
-	if code, ok := parseNoArgs(fs, args); !ok {
-		return code
+reached, 1 when it ends the stream.`,
+		Args: cobra.NoArgs,
 	}
-	c := client.New(df.socket)
+	df := m.addDaemonFlags(cmd.Flags(), true)
+	var filter filterFlags
+	filter.add(cmd)
+	count := cmd.Flags().Int("count", 0, "exit after `N` barcodes (0: run until interrupted)")
+	recent := cmd.Flags().Bool("recent", false, "first print the results the daemon still holds (its last result_ttl, 30 s by default)")
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		return cli.Exit(m.watch(cmd.Context(), df, &filter, *count, *recent))
+	}
+	return cmd
+}
+
+func (m *Main) watch(ctx context.Context, df *daemonFlags, filter *filterFlags, count int, recent bool) int {
+	c := df.client()
 	defer c.Close()
-	opts := client.EventsOptions{Symbologies: splitList(*syms), Sources: splitList(*sources), NoReconnect: true}
-	if *recent {
+	opts := client.EventsOptions{Symbologies: filter.symbologyList(), Sources: filter.sourceList(), NoReconnect: true}
+	if recent {
 		var all uint64
 		opts.Since = &all
 	}
@@ -46,13 +55,13 @@ reached, 1 when it ends the stream.
 		switch ev.Kind {
 		case client.EventResult:
 			if df.json {
-				printJSON(out, ev.Result)
+				cli.PrintJSON(out, ev.Result)
 			} else {
 				printResult(out, &ev.Result)
 			}
 			out.Flush()
 			seen++
-			if *count > 0 && seen >= *count {
+			if count > 0 && seen >= count {
 				return exitOK
 			}
 		case client.EventDropped:

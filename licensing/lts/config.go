@@ -5,6 +5,8 @@ import (
 	"crypto/tls"
 	"encoding/hex"
 	"fmt"
+	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,6 +21,9 @@ import (
 type Config struct {
 	// Listen is the address of the HTTPS listener.
 	Listen string `toml:"listen"`
+	// URL is where devices reach the server ("https://lts.example.com:8443"),
+	// printed for device configs; empty means https:// and Listen.
+	URL string `toml:"url"`
 	// TLSCert and TLSKey are the PEM certificate (chain) and key files.
 	TLSCert string `toml:"tls_cert"`
 	TLSKey  string `toml:"tls_key"`
@@ -156,10 +161,42 @@ func (c *Config) validate() error {
 		return conf.Keyf("store.url", "must be a postgres:// URL")
 	}
 	return conf.First(
+		c.checkURL(),
 		conf.Within("max_clock_skew", c.MaxClockSkew, Duration(time.Second), Duration(24*time.Hour)),
 		conf.Within("password_attempts", c.PasswordAttempts, 1, 1000),
 		conf.Within("password_window", c.PasswordWindow, Duration(time.Second), Duration(24*time.Hour)),
 	)
+}
+
+// checkURL refuses a device URL other than https://HOST[:PORT].
+func (c *Config) checkURL() error {
+	if c.URL == "" {
+		return nil
+	}
+	if u, err := url.Parse(c.URL); err != nil || u.Scheme != "https" || u.Host == "" {
+		return conf.Keyf("url", "%q: want https://HOST[:PORT]", c.URL)
+	}
+	return nil
+}
+
+// DeviceURL returns the URL devices reach the server at: URL when set,
+// else https:// and the listen address, with this machine's host name in
+// place of an address that listens on every interface.
+func (c Config) DeviceURL() string {
+	if c.URL != "" {
+		return c.URL
+	}
+	host, port, err := net.SplitHostPort(c.Listen)
+	if err != nil {
+		return "https://" + c.Listen
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "localhost"
+		if name, err := os.Hostname(); err == nil && name != "" {
+			host = name
+		}
+	}
+	return "https://" + net.JoinHostPort(host, port)
 }
 
 // Path resolves a path of the config relative to its directory.

@@ -28,10 +28,13 @@ func TestParseConfig(t *testing.T) {
 		{name: "not postgres", in: "[store]\nurl = \"mysql://x\"\n", wantErr: "postgres://"},
 		{name: "unknown store key", in: "[store]\nfile = \"x\"\n", wantErr: "file"},
 		{name: "store url without a table", in: "store.url = \"mysql://x\"\n", wantErr: "ltsd.toml:1: key store.url: must be a postgres:// URL"},
+		{name: "device url", in: `url = "https://lts.example.com:8443"`},
+		{name: "plain http url", in: `url = "http://lts.example.com:8443"`, wantErr: "ltsd.toml:1: key url: \"http://lts.example.com:8443\": want https://"},
+		{name: "url without host", in: `url = "https://"`, wantErr: "want https://"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, err := ParseConfig("ltsd.toml", []byte(tt.in), "/etc/ltsd")
+			c, err := ParseConfig("ltsd.toml", []byte(tt.in), "/var/lib/ltsd")
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("got %v, want error mentioning %q", err, tt.wantErr)
@@ -41,7 +44,7 @@ func TestParseConfig(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if c.Path(c.Store.Path) != "/etc/ltsd/lts.db" {
+			if c.Path(c.Store.Path) != "/var/lib/ltsd/lts.db" {
 				t.Errorf("store path %s", c.Path(c.Store.Path))
 			}
 		})
@@ -75,11 +78,32 @@ func TestDocumentedConfigParses(t *testing.T) {
 	if n := len(key.FindAll(data, -1)); n < 12 {
 		t.Fatalf("only %d documented keys found", n)
 	}
-	c, err := ParseConfig("ltsd.toml", doc, "/etc/ltsd")
+	c, err := ParseConfig("ltsd.toml", doc, "/var/lib/ltsd")
 	if err != nil {
 		t.Fatalf("%v\n%s", err, doc)
 	}
 	if !c.Store.Postgres() || c.AdminListen != "" {
 		t.Fatalf("parsed %+v", c)
+	}
+}
+
+func TestDeviceURL(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{``, "https://127.0.0.1:8443"},
+		{`url = "https://lts.example.com"`, "https://lts.example.com"},
+		{`listen = "[::1]:9443"`, "https://[::1]:9443"},
+	} {
+		c, err := ParseConfig("ltsd.toml", []byte(tt.in), "/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := c.DeviceURL(); got != tt.want {
+			t.Errorf("%q: %s, want %s", tt.in, got, tt.want)
+		}
+	}
+	// Listening on every interface, the URL names this machine.
+	c, _ := ParseConfig("ltsd.toml", []byte(`listen = ":8443"`), "/")
+	if got := c.DeviceURL(); strings.HasPrefix(got, "https://:") || !strings.HasSuffix(got, ":8443") {
+		t.Errorf("listen :8443: %s", got)
 	}
 }

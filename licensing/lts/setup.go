@@ -29,6 +29,7 @@ const (
 // InitResult is what Init made.
 type InitResult struct {
 	Config     string // path of the config file
+	URL        string // where devices reach the server, for their config
 	LTSKey     wire.LTSKey
 	VendorKey  wire.VendorKey
 	CertSHA256 string
@@ -37,6 +38,8 @@ type InitResult struct {
 // Init creates dir with a new LTS key pair, a trial vendor key pair, a
 // self-signed certificate for 127.0.0.1, ::1 and localhost (plus hosts),
 // an admin token and a config file. It refuses to overwrite existing files.
+// With hosts the config listens on every interface and names the first
+// host in its url, the URL devices are given.
 func Init(dir string, hosts []string, now time.Time) (*InitResult, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
@@ -73,10 +76,20 @@ func Init(dir string, hosts []string, now time.Time) (*InitResult, error) {
 	rand.Read(token)
 	vendor := wire.VendorKey(vendorPub)
 	c.VendorKeys = []string{vendor.String()}
+	if len(hosts) > 0 && hosts[0] != "" {
+		// Named for devices elsewhere: listen where they can reach it.
+		_, port, _ := net.SplitHostPort(c.Listen)
+		c.Listen = ":" + port
+		c.URL = "https://" + net.JoinHostPort(hosts[0], port)
+	}
+	urlLine := ""
+	if c.URL != "" {
+		urlLine = fmt.Sprintf("url = %q\n", c.URL)
+	}
 	cfg := fmt.Sprintf(`# ltsd configuration, made by "ltsd init". Every key is described in
-# packaging/ltsd.toml; relative paths are relative to this file.
+# /usr/share/doc/ltsd/ltsd.toml; relative paths are relative to this file.
 listen = %q
-tls_cert = %q
+%stls_cert = %q
 tls_key = %q
 key = %q
 store = %q
@@ -84,7 +97,7 @@ admin_token_file = %q
 # The trial vendor key made by "ltsd init"; add the vendor's key for
 # purchased licenses.
 vendor_keys = [%q]
-`, c.Listen, c.TLSCert, c.TLSKey, c.Key, c.Store.Path, c.AdminTokenFile, vendor.String())
+`, c.Listen, urlLine, c.TLSCert, c.TLSKey, c.Key, c.Store.Path, c.AdminTokenFile, vendor.String())
 	files := []struct {
 		name string
 		data []byte
@@ -97,7 +110,7 @@ vendor_keys = [%q]
 			return nil, err
 		}
 	}
-	return &InitResult{Config: filepath.Join(dir, ConfigFile), LTSKey: key.Public(), VendorKey: vendor, CertSHA256: fingerprint}, nil
+	return &InitResult{Config: filepath.Join(dir, ConfigFile), URL: c.DeviceURL(), LTSKey: key.Public(), VendorKey: vendor, CertSHA256: fingerprint}, nil
 }
 
 func selfSigned(hosts []string, now time.Time) (certPEM, keyPEM []byte, fingerprint string, err error) {
