@@ -11,7 +11,7 @@ export OPENCV_LOG_LEVEL ?= ERROR
 # Privacy section of README.md); it exists only in builds with this.
 export GOEXPERIMENT ?= runtimesecret
 
-.PHONY: all deps build test test-nocv run bench soak soak-kill soak-attack lint deb clean
+.PHONY: all deps build test test-nocv test-arm64 run bench soak soak-kill soak-attack lint deb clean
 all: build
 
 deps:
@@ -53,6 +53,13 @@ soak: soak-kill soak-attack
 soak-kill: deps
 	AUDIT_KILL_ROUNDS=200 $(GO) test -tags=$(TAGS) -count=1 -timeout 90m -run 'TestKillNineNeverLosesAScan' -v ./internal/audit
 
+# The arm64 packages: cross-built against Debian's arm64 OpenCV (a sysroot
+# scripts/deps-cross.sh fetches), checked with lintian, and their binaries
+# run under qemu. Minutes more than make test; .ci/run runs both.
+test-arm64: deps
+	scripts/deps-cross.sh arm64
+	SCANNERD_TEST_ARM64=1 $(GO) test -tags=$(TAGS) -count=1 -timeout 30m -run 'TestArm64Packages' -v ./packaging
+
 run: build
 	scripts/run.sh
 
@@ -69,8 +76,12 @@ soak-attack: deps
 	SOAK_DURATION=$(SOAK_DURATION) SOAK_CLIENT_DURATION=$(SOAK_CLIENT_DURATION) \
 	  $(GO) test -tags=$(TAGS),soak -run '^TestSoak' -count=1 -timeout 0 -v ./cmd/scannerd
 
+# make deb ARCH=arm64 cross-builds the arm64 packages (scripts/deps-cross.sh
+# fetches what that needs).
+ARCH ?= $(shell dpkg --print-architecture 2>/dev/null || $(GO) env GOARCH)
 deb: deps
-	scripts/deb.sh dist
+	@[ "$(ARCH)" = "$$(dpkg --print-architecture)" ] || scripts/deps-cross.sh $(ARCH)
+	$(GO) run ./packaging/mkdeb --arch $(ARCH) --out dist
 
 lint:
 	@test -z "$$(gofmt -l .)" || { gofmt -l .; exit 1; }

@@ -3,31 +3,140 @@ package packaging_test
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 )
 
-// The packages are built once per test run, by the first test that needs
-// them, into a directory removed at the end.
-var (
-	debOnce sync.Once
-	debs    map[string]string // package name → .deb path
-	debErr  error
-)
+// oldVersion is the version of the "previous release" the upgrade tests
+// install first: older than any version git gives.
+const oldVersion = "0.0.1~git20200101000000.0000000"
 
-type buildError struct {
-	err error
-	out string
+// built are the packages, made once per test binary by the first test that
+// needs them, into a directory removed at the end: the current version
+// (from git, compressed as make deb does) and the previous one.
+var built struct {
+	once    sync.Once
+	dir     string
+	mkdeb   string
+	current map[string]string // package name → .deb
+	old     map[string]string
+	err     error
 }
 
-func (e *buildError) Error() string { return fmt.Sprintf("scripts/deb.sh: %v\n%s", e.err, e.out) }
+type buildError struct {
+	what string
+	err  error
+	out  string
+}
+
+func (e *buildError) Error() string { return fmt.Sprintf("%s: %v\n%s", e.what, e.err, e.out) }
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	for _, d := range debs {
-		os.RemoveAll(filepath.Dir(d))
-		break
+	if built.dir != "" {
+		os.RemoveAll(built.dir)
 	}
 	os.Exit(code)
+}
+
+// debs returns the packages of the current version and of the previous
+// one, building them the first time.
+func debs(t *testing.T) (current, old map[string]string) {
+	t.Helper()
+	if !withOpenCV {
+		t.Skip("skipping: the packages are built with OpenCV, this is the nocv build")
+	}
+	need(t, "dpkg-deb", "dpkg-shlibdeps", "go", "git")
+	mkdeb := mkdebBinary(t)
+	built.once.Do(func() {
+		built.old, built.err = runMkdeb(mkdeb, filepath.Join(built.dir, "old"), "--version", oldVersion, "--compression", "zstd")
+		if built.err == nil {
+			built.current, built.err = runMkdeb(mkdeb, filepath.Join(built.dir, "current"))
+		}
+	})
+	if built.err != nil {
+		t.Fatal(built.err)
+	}
+	return built.current, built.old
+}
+
+var mkdebOnce sync.Once
+
+// mkdebBinary builds packaging/mkdeb once, into the directory that holds
+// the packages.
+func mkdebBinary(t *testing.T) string {
+	t.Helper()
+	var err error
+	mkdebOnce.Do(func() {
+		if built.dir, err = os.MkdirTemp("", "scannerd-deb-test"); err != nil {
+			return
+		}
+		built.mkdeb = filepath.Join(built.dir, "mkdeb")
+		if out, berr := command("go", "build", "-o", built.mkdeb, "./packaging/mkdeb").CombinedOutput(); berr != nil {
+			err = &buildError{"go build ./packaging/mkdeb", berr, string(out)}
+			built.mkdeb = ""
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if built.mkdeb == "" {
+		t.Fatal("packaging/mkdeb did not build (see the first test that failed)")
+	}
+	return built.mkdeb
+}
+
+// command runs in the checkout's root.
+func command(name string, args ...string) *exec.Cmd {
+	cmd := exec.Command(name, args...)
+	cmd.Dir = ".."
+	return cmd
+}
+
+func runMkdeb(mkdeb, out string, args ...string) (map[string]string, error) {
+	cmd := command(mkdeb, append([]string{"--out", out}, args...)...)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	stdout, err := cmd.Output()
+	if err != nil {
+		return nil, &buildError{"mkdeb " + strings.Join(args, " "), err, stderr.String()}
+	}
+	debs := map[string]string{}
+	for _, line := range strings.Fields(string(stdout)) {
+		if strings.HasSuffix(line, ".deb") {
+			debs[strings.SplitN(filepath.Base(line), "_", 2)[0]] = line
+		}
+	}
+	return debs, nil
+}
+
+func need(t *testing.T, cmds ...string) {
+	t.Helper()
+	for _, c := range cmds {
+		if _, err := exec.LookPath(c); err != nil {
+			t.Skipf("skipping: %s not installed (make deps installs it)", c)
+		}
+	}
+}
+
+func run(t *testing.T, dir string, name string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+// extract unpacks a package's files into a new directory.
+func extract(t *testing.T, deb string) string {
+	t.Helper()
+	root := t.TempDir()
+	run(t, "", "dpkg-deb", "-x", deb, root)
+	return root
 }

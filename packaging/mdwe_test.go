@@ -48,8 +48,8 @@ func TestMDWEExec(t *testing.T) {
 }
 
 func TestMemoryDenyWriteExecute(t *testing.T) {
-	deb := buildDebs(t)["scannerd"]
-	root := extract(t, deb)
+	current, _ := debs(t)
+	root := extract(t, current["scannerd"])
 	dir := t.TempDir()
 	video := filepath.Join(dir, "codes.avi")
 	writeVideo(t, video, "MDWE-OPENCV")
@@ -70,7 +70,7 @@ url = "gst:videotestsrc pattern=ball num-buffers=300 ! video/x-raw,width=640,hei
 	defer cancel()
 	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestMDWEExec$")
 	cmd.Env = append(os.Environ(), mdweEnv+"="+strings.Join([]string{
-		filepath.Join(root, "usr/bin/scannerd"), "-config", config, "-ndjson"}, "\x1f"), "OPENCV_LOG_LEVEL=ERROR")
+		filepath.Join(root, "usr/bin/scannerd"), "--config", config, "--ndjson"}, "\x1f"), "OPENCV_LOG_LEVEL=ERROR")
 	stdout, _ := cmd.StdoutPipe()
 	var stderr strings.Builder
 	cmd.Stderr = &stderr

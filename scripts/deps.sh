@@ -13,7 +13,7 @@ pkgs=(
   mosquitto                           # a real MQTT broker for the MQTT sink tests
   postgresql                          # the LTS store tests run a real PostgreSQL 15
   systemd                             # systemd-analyze verify in packaging tests
-  dpkg-dev lintian                    # make deb: dpkg-shlibdeps, and its checks
+  dpkg-dev lintian man-db git         # make deb: dpkg-shlibdeps, its checks, man page checks, versions
   chromium fonts-dejavu-core          # the LTS console's browser tests (headless)
 )
 
