@@ -142,6 +142,11 @@ func TestBlackboxDecodeRate(t *testing.T) {
 // beforehand, so only decoding is timed) as scanctl decode --try-harder
 // does; ns/op is per image.
 func BenchmarkBlackboxTryHarder(b *testing.B) {
+	benchmarkBlackbox(b, blackboxFrames(b), Options{TryHarder: true, TryInverted: true, TryRotated: true})
+}
+
+// blackboxFrames loads every image of the blackbox set as a frame.
+func blackboxFrames(b *testing.B) []*Frame {
 	imgs := blackbox.Load(b)
 	pool := NewPlanePool(0)
 	var frames []*Frame
@@ -156,8 +161,18 @@ func BenchmarkBlackboxTryHarder(b *testing.B) {
 		}
 		frames = append(frames, f)
 	}
+	return frames
+}
+
+// BenchmarkBlackboxAllSymbologies is BenchmarkBlackboxTryHarder with every
+// symbology on, those off by default included: the cost of "all".
+func BenchmarkBlackboxAllSymbologies(b *testing.B) {
+	frames := blackboxFrames(b)
+	benchmarkBlackbox(b, frames, Options{Symbologies: AllSymbologies(), TryHarder: true, TryInverted: true, TryRotated: true})
+}
+
+func benchmarkBlackbox(b *testing.B, frames []*Frame, opts Options) {
 	d := newDecoder()
-	opts := Options{TryHarder: true, TryInverted: true, TryRotated: true}
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
 		d.decode(frames[i%len(frames)], opts)

@@ -131,7 +131,7 @@ func (r *MicroReader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.Deco
 	}
 	step := 3
 	if hint.TryHarder(hints) {
-		step = 1
+		step = 2
 	}
 	found, err := r.find(m, step, multiple)
 	if len(found) == 0 {

@@ -221,23 +221,36 @@ func (r *MicroReader) readSymbol(v view, e *microEdge) (*decoded, error) {
 	// Most candidates are texture: a few lines through the edge's hits
 	// tell, before the symbol's whole height is sampled.
 	r.lines = r.lines[:0]
+	probes := 0
 	for i := 0; i < len(e.hits); i += max(1, len(e.hits)/8) {
 		r.readLine(v, e, e.b, float64(e.hits[i].y))
+		probes++
 	}
-	if len(r.lines) < 2 {
+	if len(r.lines) < max(2, probes/3) {
 		return nil, errMicroLayout
 	}
-	var tries []try
-	for k, turn := range [...]float64{0, 0.005, -0.005, 0.01, -0.01, 0.015, -0.015, 0.02, -0.02, 0.025, -0.025} {
-		full := r.sampleRows(v, e, e.b+turn)
-		if k == 0 && full < 3 {
-			return nil, errMicroLayout // not a symbol: rows read nowhere
-		}
-		tries = append(tries, try{turn, full})
+	// Along the edge's normal first: most symbols decode there.
+	full := r.sampleRows(v, e, e.b)
+	if full < 3 {
+		return nil, errMicroLayout // not a symbol: rows read nowhere
+	}
+	d, err := r.decodeRows(v, e, e.b)
+	if err == nil {
+		return d, nil
+	}
+	if full < 12 {
+		return nil, err // too few whole rows to be worth turning for
+	}
+	tries := []try{{0, full}}
+	for _, turn := range [...]float64{0.008, -0.008, 0.016, -0.016, 0.024, -0.024} {
+		tries = append(tries, try{turn, r.sampleRows(v, e, e.b+turn)})
 	}
 	sort.SliceStable(tries, func(i, j int) bool { return tries[i].full > tries[j].full })
-	var lastErr error
+	lastErr := err
 	for _, t := range tries[:3] {
+		if t.turn == 0 {
+			continue
+		}
 		r.sampleRows(v, e, e.b+t.turn)
 		d, err := r.decodeRows(v, e, e.b+t.turn)
 		if err == nil {
@@ -250,16 +263,28 @@ func (r *MicroReader) readSymbol(v view, e *microEdge) (*decoded, error) {
 
 // sampleRows reads rows along lines whose slope against the edge's normal
 // is slope into r.lines, one every half pixel down the edge, and returns
-// how many read a whole row.
+// how many read a whole row. Lines within the edge's hits come first: when
+// 32 of them read no whole row, the edge is texture and sampling stops.
 func (r *MicroReader) sampleRows(v view, e *microEdge, slope float64) int {
 	r.lines = r.lines[:0]
 	full := 0
 	m := e.module
-	// Beyond the edge's hits too: the RAPs of a few rows may not have shown.
-	top, bot := float64(e.top())-10*m, float64(e.bottom())+10*m
+	top, bot := float64(e.top()), float64(e.bottom())
+	n := 0
 	for t := top; t <= bot; t += 0.5 {
 		full += r.readLine(v, e, slope, t)
+		if n++; n == 32 && full == 0 {
+			return 0
+		}
 	}
+	// Beyond the edge's hits too: the RAPs of a few rows may not have shown.
+	for t := top - 0.5; t >= top-10*m; t -= 0.5 {
+		full += r.readLine(v, e, slope, t)
+	}
+	for t := bot + 0.5; t <= bot+10*m; t += 0.5 {
+		full += r.readLine(v, e, slope, t)
+	}
+	sort.Slice(r.lines, func(i, j int) bool { return r.lines[i].t < r.lines[j].t })
 	return full
 }
 
