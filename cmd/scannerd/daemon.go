@@ -153,6 +153,9 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	log.Info("scannerd started", "version", buildVersion(), "config", name,
 		"sources", len(cfg.Sources), "workers", d.engine.Stats().Workers)
+	if !scanner.ErasesDecoderMemory {
+		log.Warn(noErasureWarning)
+	}
 	d.notify.Ready(d.statusLine())
 	d.wg.Add(2)
 	go d.supervise()

@@ -392,6 +392,18 @@ func TestConfigNotARegularFile(t *testing.T) {
 	}
 }
 
+// TestStartWarnsWhenDecoderMemoryStays: a build without runtime/secret
+// (a plain go build or go install) says at start that the image decoders'
+// buffers are not erased and how to build one that erases them; the
+// Makefile's build says nothing of it.
+func TestStartWarnsWhenDecoderMemoryStays(t *testing.T) {
+	_, _, logs := startMain(t, "[[source]]\nname = \"demo\"\nurl = \"demo\"\n")
+	warned := strings.Contains(logs.String(), "GOEXPERIMENT=runtimesecret")
+	if warned == scanner.ErasesDecoderMemory {
+		t.Errorf("build erases decoder memory: %v; warned at start: %v\n%s", scanner.ErasesDecoderMemory, warned, logs)
+	}
+}
+
 // FuzzParseConfig: any config file gives a config or an error, never a
 // panic.
 func FuzzParseConfig(f *testing.F) {

@@ -7,6 +7,13 @@ import (
 	"github.com/scannerd/scannerd/scanner"
 )
 
+// noErasureWarning is what a build without runtime/secret logs at start:
+// what it keeps in memory that the Makefile's build erases, and how to build
+// that one (README.md, Privacy).
+const noErasureWarning = "this build does not erase the buffers image decoders allocate " +
+	"(the last rows of an image file or upload can stay in memory until reused): " +
+	"build with GOEXPERIMENT=runtimesecret, as make build does"
+
 // scrubEvery is how often the daemon looks whether frames were decoded
 // since its last garbage collection.
 const scrubEvery = 400 * time.Millisecond
