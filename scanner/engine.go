@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"runtime"
@@ -46,7 +47,8 @@ type EngineConfig struct {
 	Logger *slog.Logger
 	// OnFrame receives the report of every live (Submit) and batch (Queue)
 	// frame once it is decoded and purged. It runs on the worker and must
-	// not block.
+	// not block. The frame's Done runs when it returns, unless it took
+	// that over with the report's Hold.
 	OnFrame func(*FrameReport)
 	// Inspect, when set, sees each frame after decoding and before it is
 	// purged (debug export). It runs on the worker and must not block or
@@ -81,6 +83,26 @@ type FrameReport struct {
 	// decode was stopped (canceled, past its deadline). Results read
 	// before a stop are kept.
 	Err error
+
+	// done is the frame's Done while OnFrame runs, until Hold takes it.
+	done func(error)
+}
+
+// Hold, called by OnFrame, takes over telling the frame's source how the
+// frame ended: the engine does not call the frame's Done when OnFrame
+// returns, and the caller calls the function Hold returns exactly once,
+// later, with the reason the frame's results were not delivered (nil: they
+// were), which Done hears joined to Err. A dir: source deletes a file only
+// then, so that a file whose results wait for the disk, or are refused
+// there, is not gone before them. Hold returns nil for a frame without a
+// Done, and must not be called once OnFrame has returned.
+func (r *FrameReport) Hold() func(error) {
+	done, err := r.done, r.Err
+	r.done = nil
+	if done == nil {
+		return nil
+	}
+	return func(why error) { done(errors.Join(err, why)) }
 }
 
 // EngineStats counts what the engine has done since it started.
@@ -428,14 +450,20 @@ func (e *Engine) work(id int, background bool) {
 			d.scratch.trim(4 * f.Width * f.Height)
 		}
 		e.busySince[id].Store(0)
+		var done func(error)
+		if f != nil {
+			done = f.Done
+		}
 		switch {
 		case j.reply != nil:
 			j.reply <- rep
 		case e.cfg.OnFrame != nil:
+			rep.done = done
 			e.cfg.OnFrame(rep)
+			done, rep.done = rep.done, nil
 		}
-		if f != nil && f.Done != nil {
-			f.Done(rep.Err)
+		if done != nil {
+			done(rep.Err)
 		}
 	}
 }

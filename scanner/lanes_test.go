@@ -279,6 +279,51 @@ func TestBatchFramesAreNeverDropped(t *testing.T) {
 	checkPurged(t, pool)
 }
 
+// A frame whose report OnFrame holds hears nothing until the holder says
+// how its results ended (a dir: source's file stays until its results
+// are delivered), and then hears that, joined to the report's error.
+func TestOnFrameHoldsTheFramesDone(t *testing.T) {
+	pool := scanner.NewPlanePool(0)
+	held := make(chan func(error), 2)
+	e := scanner.NewEngine(scanner.EngineConfig{Workers: 1, OnFrame: func(r *scanner.FrameReport) {
+		if r.Seq == 0 {
+			held <- r.Hold()
+		} else {
+			held <- nil
+		}
+	}})
+	e.Start()
+	defer e.Close()
+	outcomes := make(chan error, 2)
+	for i := range 2 {
+		f := frameFrom(barcodeFrame(t, pool, scanner.QRCode, "held"), "inbox", uint64(i))
+		f.Done = func(err error) { outcomes <- err }
+		if err := e.Queue(context.Background(), f, scanner.Options{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	release := within(t, held, "the first frame's report")
+	if release == nil {
+		t.Fatal("Hold of a frame with a Done returned nil")
+	}
+	within(t, held, "the second frame's report")
+	// One background worker: the first frame is finished with, and the
+	// second's Done, not held, is the only one heard so far.
+	if err := within(t, outcomes, "the second frame's Done"); err != nil {
+		t.Errorf("second frame: Done(%v)", err)
+	}
+	select {
+	case err := <-outcomes:
+		t.Fatalf("a held frame's Done ran before its holder said (%v)", err)
+	default:
+	}
+	release(scanner.ErrRefused)
+	if err := within(t, outcomes, "the held frame's Done"); !errors.Is(err, scanner.ErrRefused) {
+		t.Errorf("held frame: Done(%v)", err)
+	}
+	checkPurged(t, pool)
+}
+
 func TestDoneHearsDropsAndRefusals(t *testing.T) {
 	pool := scanner.NewPlanePool(0)
 	gate := newSourceGate(t, "camera")

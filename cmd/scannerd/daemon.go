@@ -257,7 +257,7 @@ func (d *daemon) onFrame(rep *scanner.FrameReport) {
 	if len(results) == 0 {
 		return
 	}
-	d.delivery.submit(results)
+	d.delivery.submit(results, rep.Hold())
 }
 
 func (d *daemon) deliver(results []scanner.Result) {

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+
 	"github.com/scannerd/scannerd/scanner"
 )
 
@@ -9,9 +11,13 @@ import (
 // making the engine's workers wait for the disk: workers queue their
 // frames' results, and one goroutine meters everything queued at once
 // (one disk write for all the frames that finished meanwhile) and then
-// delivers it in the order it was queued.
+// delivers it in the order it was queued. A frame that came with a done
+// function (a dir: source's file, held with FrameReport.Hold) hears after
+// its results were delivered, or why they were not: the file stays until
+// then, so a crash before its count reaches disk leaves it to be read again
+// rather than gone unscanned.
 type meteredDelivery struct {
-	queue   chan []scanner.Result
+	queue   chan frameResults
 	done    chan struct{}
 	record  func([]scanner.Result) ([]scanner.Result, error) // meters; returns the results that may be delivered
 	deliver func([]scanner.Result)
@@ -23,14 +29,25 @@ type meteredDelivery struct {
 const maxQueuedFrames = 256
 
 func newMeteredDelivery(record func([]scanner.Result) ([]scanner.Result, error), deliver func([]scanner.Result), refused func(error)) *meteredDelivery {
-	m := &meteredDelivery{queue: make(chan []scanner.Result, maxQueuedFrames), done: make(chan struct{}),
+	m := &meteredDelivery{queue: make(chan frameResults, maxQueuedFrames), done: make(chan struct{}),
 		record: record, deliver: deliver, refused: refused}
 	go m.run()
 	return m
 }
 
-// submit queues one frame's results.
-func (m *meteredDelivery) submit(results []scanner.Result) { m.queue <- results }
+// frameResults are one frame's results and, when its source waits to hear
+// how they ended, the function to tell it.
+type frameResults struct {
+	results []scanner.Result
+	done    func(error)
+}
+
+// submit queues one frame's results; done, when not nil, is called once
+// they are delivered (nil) or refused (an error wrapping
+// scanner.ErrRefused: a source keeps what it holds for later).
+func (m *meteredDelivery) submit(results []scanner.Result, done func(error)) {
+	m.queue <- frameResults{results, done}
+}
 
 // close delivers what is queued and stops; nothing may be submitted after.
 func (m *meteredDelivery) close() {
@@ -40,10 +57,10 @@ func (m *meteredDelivery) close() {
 
 func (m *meteredDelivery) run() {
 	defer close(m.done)
-	var frames [][]scanner.Result
+	var frames []frameResults
 	var all []scanner.Result
 	for first := range m.queue {
-		frames, all = append(frames[:0], first), append(all[:0], first...)
+		frames, all = append(frames[:0], first), append(all[:0], first.results...)
 	more:
 		for len(frames) < maxQueuedFrames {
 			select {
@@ -51,7 +68,7 @@ func (m *meteredDelivery) run() {
 				if !ok {
 					break more
 				}
-				frames, all = append(frames, next), append(all, next...)
+				frames, all = append(frames, next), append(all, next.results...)
 			default:
 				break more
 			}
@@ -61,11 +78,20 @@ func (m *meteredDelivery) run() {
 			m.refused(err)
 		}
 		for _, f := range frames {
-			n := min(len(f), len(ok))
+			n := min(len(f.results), len(ok))
 			if n > 0 {
-				m.deliver(f[:n])
+				m.deliver(f.results[:n])
 			}
 			ok = ok[n:]
+			if f.done != nil {
+				var why error
+				if n < len(f.results) {
+					// Kept whole and read again once allowed: a result of
+					// it that was delivered is delivered again then.
+					why = fmt.Errorf("%w: %d of %d results not metered: %w", scanner.ErrRefused, len(f.results)-n, len(f.results), err)
+				}
+				f.done(why)
+			}
 		}
 		clear(all) // results hold barcode texts
 		clear(frames)

@@ -85,10 +85,11 @@ type feeder struct {
 	stop    chan struct{}
 	done    chan struct{}
 	mu      sync.Mutex
-	dropped map[string]bool // texts dropped
+	dropped map[string]string // text dropped → its symbology
+	files   map[string]string // file name → its text
 }
 
-func newFeeder() *feeder { return &feeder{dropped: map[string]bool{}} }
+func newFeeder() *feeder { return &feeder{dropped: map[string]string{}, files: map[string]string{}} }
 
 func (f *feeder) start(t *testing.T, dir string, round int, every time.Duration) {
 	f.stop, f.done = make(chan struct{}), make(chan struct{})
@@ -105,10 +106,12 @@ func (f *feeder) start(t *testing.T, dir string, round int, every time.Duration)
 			lb := label{labelSymbologies[n%len(labelSymbologies)], ""}
 			lb.text = labelText(lb.sym, round, n)
 			data := labelPNG(t, lb)
+			name := fmt.Sprintf("r%03d-%05d.png", round, n)
 			f.mu.Lock()
-			f.dropped[lb.text] = true
+			f.dropped[lb.text] = lb.sym.String()
+			f.files[name] = lb.text
 			f.mu.Unlock()
-			drop(t, dir, fmt.Sprintf("r%03d-%05d.png", round, n), data)
+			drop(t, dir, name, data)
 		}
 	}()
 }
@@ -128,7 +131,8 @@ func (f *feeder) halt() {
 // symbology: none lost, none counted twice, and no store moved aside. A scan
 // counted and never delivered is possible only if the kill falls after its
 // count reached disk and before the subscriber's socket had it; they are
-// counted and shown.
+// counted and shown. Nor may a dropped file be gone without its result
+// delivered: scannerd deletes a file only once its result is.
 func TestKillNineNeverLosesAScan(t *testing.T) {
 	t.Parallel()
 	rounds := killRounds(t)
@@ -141,6 +145,7 @@ func TestKillNineNeverLosesAScan(t *testing.T) {
 	sub := newSubscriber()
 	kinds := map[string]int{}
 	ltsdKills := max(1, rounds/10)
+	unread := map[string]bool{} // texts of files still there when scannerd was killed
 	for round := 0; round < rounds; round++ {
 		kind := []string{"start-up", "delivery", "scanning", "sync", "delivery"}[round%5]
 		if kind == "sync" && kinds["ltsd"] < ltsdKills && rng.IntN(2) == 0 {
@@ -186,6 +191,9 @@ func TestKillNineNeverLosesAScan(t *testing.T) {
 		// an empty directory, as a subscriber could not see them otherwise.
 		left, _ := filepath.Glob(filepath.Join(d.drop, "*"))
 		for _, p := range left {
+			if text, ok := f.files[filepath.Base(p)]; ok {
+				unread[text] = true
+			}
 			os.Remove(p)
 		}
 	}
@@ -221,8 +229,24 @@ func TestKillNineNeverLosesAScan(t *testing.T) {
 		if n > 1 {
 			doubled += uint64(n - 1)
 		}
-		if !f.dropped[text] {
+		if f.dropped[text] == "" {
 			t.Errorf("delivered a text that was never dropped: %q", text)
+		}
+	}
+	// A file is deleted once its result was handed to the subscribers: a
+	// kill before the subscriber's socket had it leaves a file gone whose
+	// scan was counted and not delivered, the window above. Any more gone
+	// per symbology are scans lost.
+	vanished := map[string][]string{}
+	for text, sym := range f.dropped {
+		if sub.got[text] == 0 && !unread[text] {
+			vanished[sym] = append(vanished[sym], text)
+		}
+	}
+	for sym, texts := range vanished {
+		if lt, dv := got[sym], sub.bySym[sym]; uint64(len(texts)) > lt-min(lt, dv) {
+			sort.Strings(texts)
+			t.Errorf("%s: %d dropped files gone without their result delivered, %d counted and not delivered: %q", sym, len(texts), lt-min(lt, dv), texts)
 		}
 	}
 	t.Logf("%d rounds (%v): %s; counted but not delivered: %d", rounds, kinds, strings.Join(lines, "; "), extra)
