@@ -835,7 +835,13 @@ url = "demo"
 	upload := qrPNG(t, "loop")
 	var rounds, failures atomic.Int64
 	var wg sync.WaitGroup
+	// A round holds quiet for reading: settled takes it for writing, so
+	// the daemon's descriptors and goroutines are counted between rounds,
+	// not with a connection of the clients' half open or half closed.
+	var quiet sync.RWMutex
 	loop(ctx, &wg, 2, 0, func(ctx context.Context, i int) {
+		quiet.RLock()
+		defer quiet.RUnlock()
 		c := client.New(d.socket)
 		defer c.Close()
 		sctx, cancel := context.WithTimeout(ctx, 3*time.Second)
@@ -851,42 +857,55 @@ url = "demo"
 		cancel()
 		if _, err := c.Decode(ctx, bytes.NewReader(upload), client.DecodeOptions{ContentType: "image/png"}); err != nil && ctx.Err() == nil {
 			failures.Add(1)
+			t.Logf("upload: %v", err)
 		}
 		if _, err := c.Status(ctx); err != nil && ctx.Err() == nil {
 			failures.Add(1)
+			t.Logf("status: %v", err)
 		}
 		rounds.Add(1)
 	})
-	type sample struct {
-		at              time.Duration
-		rss             int64
-		fds, goroutines int
+	// settled pauses the clients and counts the daemon's descriptors and
+	// goroutines once two readings a tenth of a second apart agree (the
+	// daemon closes its side of a connection a moment after the client).
+	settled := func() (fds, gs int) {
+		quiet.Lock()
+		defer quiet.Unlock()
+		fds, gs = -1, -1
+		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); {
+			f, g := d.fds(), int(d.metrics(context.Background())["go_goroutines"])
+			if f == fds && g == gs {
+				break
+			}
+			fds, gs = f, g
+			time.Sleep(100 * time.Millisecond) // a measurement pause, not synchronization
+		}
+		return fds, gs
 	}
-	var samples []sample
+	var rss []int64
+	f0, g0 := -1, -1
 	start := time.Now()
 	every := max(time.Second, dur/120)
 	for ctx.Err() == nil {
-		m := d.metrics(context.Background())
-		samples = append(samples, sample{time.Since(start), d.rss(t), d.fds(), int(m["go_goroutines"])})
+		rss = append(rss, d.rss(t))
+		if f0 < 0 && time.Since(start) >= dur/10 {
+			// The first tenth warms up (buffers, pools, the GC's target).
+			f0, g0 = settled()
+		}
 		sleepCtx(ctx, every)
 	}
 	wg.Wait()
-	// The first tenth warms up (buffers, pools, the GC's target); compare
-	// the second tenth with the last, by their lowest values (connections
-	// in flight come and go).
-	tenth := max(1, len(samples)/10)
-	low := func(s []sample) (rss int64, fds, gs int) {
-		rss, fds, gs = s[0].rss, s[0].fds, s[0].goroutines
-		for _, x := range s {
-			rss, fds, gs = min(rss, x.rss), min(fds, x.fds), min(gs, x.goroutines)
-		}
-		return
+	if f0 < 0 {
+		f0, g0 = settled()
 	}
-	r0, f0, g0 := low(samples[tenth : 2*tenth])
-	r1, f1, g1 := low(samples[len(samples)-tenth:])
+	f1, g1 := settled()
+	// RSS: the second tenth against the last, by their lowest values (a
+	// decode in flight comes and goes).
+	tenth := max(1, len(rss)/10)
+	r0, r1 := slices.Min(rss[tenth:2*tenth]), slices.Min(rss[len(rss)-tenth:])
 	growth := float64(r1-r0) / float64(r0)
-	t.Logf("client loop %v: %d rounds (events, upload, status), %d failures, %d samples", dur, rounds.Load(), failures.Load(), len(samples))
-	t.Logf("RSS %.1f → %.1f MB (%+.1f %%), fds %d → %d, goroutines %d → %d", float64(r0)/(1<<20), float64(r1)/(1<<20), 100*growth, f0, f1, g0, g1)
+	t.Logf("client loop %v: %d rounds (events, upload, status), %d failures, %d RSS samples", dur, rounds.Load(), failures.Load(), len(rss))
+	t.Logf("RSS %.1f → %.1f MB (%+.1f %%); with the clients paused: fds %d → %d, goroutines %d → %d", float64(r0)/(1<<20), float64(r1)/(1<<20), 100*growth, f0, f1, g0, g1)
 	if growth > goalClientGrowth {
 		t.Errorf("RSS grew %.1f %%, goal under %.0f %%", 100*growth, 100*goalClientGrowth)
 	}
