@@ -49,6 +49,10 @@ func TestCommandLineExitCodes(t *testing.T) {
 		{"debug", "export", "on"},
 		{"debug", "export", "on", tmp, "--frames", "some", "--socket", sock},
 		{"debug", "annotate", filepath.Join(tmp, "x.txt")},
+		{"cameras", "extra"},
+		{"snapshot"},
+		{"snapshot", "cam0", "--timeout", "0"},
+		{"snapshot", "cam0", "--socket", sock},
 		{"help", "nope"},
 	}, "testdata/exit-codes.txt", func(s string) string { return strings.ReplaceAll(s, tmp, "$TMP") }, update())
 }

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"image"
+	"image/png"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -29,6 +31,13 @@ func (daemon) Status() api.Status {
 		Sinks: []api.SinkStatus{{Name: "erp", Kind: "webhook", Target: "https://erp.example/scans", State: "failing",
 			Delivered: 7, Retried: 2, Dropped: 1, Overflow: 1, Queued: 3, QueueSize: 1000,
 			LastError: "post https://erp.example/scans: HTTP 503", LastErrorAt: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}}}
+}
+
+// Snapshot is a 4×3 PNG, whatever the source.
+func (daemon) Snapshot(ctx context.Context, source string) ([]byte, error) {
+	var b bytes.Buffer
+	err := png.Encode(&b, image.NewGray(image.Rect(0, 0, 4, 3)))
+	return b.Bytes(), err
 }
 
 func (daemon) Decode(ctx context.Context, load func() (*scanner.Frame, error), opts scanner.Options) ([]scanner.Result, error) {
