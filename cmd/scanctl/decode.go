@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -316,8 +317,33 @@ func readFile(path string, limit int64) ([]byte, error) {
 
 func (m *Main) textPrinter(w io.Writer) func(string, *scanner.Result) {
 	return func(path string, r *scanner.Result) {
-		fmt.Fprintf(w, "%s: %s %s%s\n", path, r.Symbology, strings.NewReplacer("\n", `\n`, "\r", `\r`).Replace(r.Text), addOnSuffix(r.AddOn))
+		fmt.Fprintf(w, "%s: %s %s%s%s\n", path, r.Symbology, strings.NewReplacer("\n", `\n`, "\r", `\r`).Replace(r.Text),
+			addOnSuffix(r.AddOn), sequenceSuffix(r.Sequence))
 	}
+}
+
+// sequenceSuffix shows a structured append symbol's place in its set, or
+// that the text joins a whole set: " (symbol 2 of 3, set 4d)", " (3
+// symbols joined, set 4d)".
+func sequenceSuffix(s *scanner.Sequence) string {
+	if s == nil {
+		return ""
+	}
+	set := ""
+	if s.ID != "" {
+		set = ", set " + s.ID
+	}
+	if s.Index < 0 {
+		return fmt.Sprintf(" (%d symbols joined%s)", s.Count, set)
+	}
+	of := "?"
+	switch {
+	case s.Count > 0:
+		of = strconv.Itoa(s.Count)
+	case s.Last:
+		of = strconv.Itoa(s.Index + 1)
+	}
+	return fmt.Sprintf(" (symbol %d of %s%s)", s.Index+1, of, set)
 }
 
 // addOnSuffix shows an EAN add-on after the main symbol's text.
@@ -365,13 +391,17 @@ type jsonResult struct {
 	Bytes       string        `json:"bytes,omitempty"`
 	Points      [4][2]float64 `json:"points"`
 	SymbologyID string        `json:"symbology_id,omitempty"`
+	// Sequence places a structured append symbol in its set, as the API
+	// does.
+	Sequence *scanner.Sequence `json:"sequence,omitempty"`
 }
 
 func jsonPrinter(w io.Writer) func(string, *scanner.Result) {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	return func(path string, r *scanner.Result) {
-		j := jsonResult{Path: path, Symbology: r.Symbology.String(), Text: r.Text, AddOn: r.AddOn, SymbologyID: r.SymbologyID}
+		j := jsonResult{Path: path, Symbology: r.Symbology.String(), Text: r.Text, AddOn: r.AddOn, SymbologyID: r.SymbologyID,
+			Sequence: r.Sequence}
 		if len(r.Bytes) > 0 && !utf8.Valid(r.Bytes) {
 			j.Bytes = base64.StdEncoding.EncodeToString(r.Bytes)
 		}

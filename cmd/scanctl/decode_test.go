@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"image"
+	"image/draw"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -77,6 +79,48 @@ func TestDecodeFilesAndDirectories(t *testing.T) {
 	}
 	if code, _, errs := runScanctl("decode", filepath.Join(dir, "missing.png")); code != exitFailure || !strings.Contains(errs, "missing.png") {
 		t.Errorf("missing file: exit %d %q", code, errs)
+	}
+}
+
+// TestDecodeSequence: a structured append symbol's place in its set
+// follows its text in the plain output and has its own member in --json;
+// a whole set in one image is one line.
+func TestDecodeSequence(t *testing.T) {
+	zint.Need(t)
+	dir := t.TempDir()
+	var imgs []*image.Gray
+	for i, part := range []string{"first, ", "second, ", "third"} {
+		img, _ := zint.Image(t, "-b", "QRCODE", fmt.Sprintf("--structapp=%d,3,77", i+1), "-d", part).Render(zint.Scene{Module: 3})
+		imgs = append(imgs, img)
+	}
+	write := func(name string, parts ...*image.Gray) string {
+		w, h := 0, 0
+		for _, p := range parts {
+			w, h = w+p.Rect.Dx(), max(h, p.Rect.Dy())
+		}
+		frame := image.NewGray(image.Rect(0, 0, w, h))
+		draw.Draw(frame, frame.Rect, image.White, image.Point{}, draw.Src)
+		x := 0
+		for _, p := range parts {
+			draw.Draw(frame, p.Rect.Add(image.Pt(x, 0)), p, image.Point{}, draw.Src)
+			x += p.Rect.Dx()
+		}
+		var b bytes.Buffer
+		png.Encode(&b, frame)
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	second := write("second.png", imgs[1])
+	whole := write("whole.png", imgs[2], imgs[0], imgs[1])
+	if code, out, _ := runScanctl("decode", second, whole); code != exitOK ||
+		out != second+": QR_CODE second,  (symbol 2 of 3, set 4d)\n"+whole+": QR_CODE first, second, third (3 symbols joined, set 4d)\n" {
+		t.Errorf("plain: exit %d %q", code, out)
+	}
+	if code, out, _ := runScanctl("decode", "--json", second); code != exitOK || !strings.Contains(out, `"sequence":{"index":1,"count":3,"id":"4d"}`) {
+		t.Errorf("--json: exit %d %q", code, out)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/scannerd/scannerd/api"
 	"github.com/scannerd/scannerd/api/client"
 	"github.com/scannerd/scannerd/internal/cli"
+	"github.com/scannerd/scannerd/scanner"
 )
 
 func (m *Main) watchCommand() *cobra.Command {
@@ -86,5 +87,10 @@ func printResult(w *bufio.Writer, r *api.Result) {
 	if at.IsZero() {
 		at = r.DecodedAt
 	}
-	fmt.Fprintf(w, "%s %s %s %s%s\n", at.Local().Format(time.TimeOnly+".000"), r.Source, r.Symbology, oneLine(r.Text), addOnSuffix(r.AddOn))
+	var seq *scanner.Sequence
+	if s := r.Sequence; s != nil {
+		seq = &scanner.Sequence{Index: s.Index, Count: s.Count, ID: s.ID, Last: s.Last}
+	}
+	fmt.Fprintf(w, "%s %s %s %s%s%s\n", at.Local().Format(time.TimeOnly+".000"), r.Source, r.Symbology, oneLine(r.Text),
+		addOnSuffix(r.AddOn), sequenceSuffix(seq))
 }
