@@ -246,7 +246,7 @@ func parseScanQuery(v url.Values, def, limit time.Duration, sources func() []str
 // to look for, as it names what to select elsewhere.
 func parseDecodeQuery(v url.Values) (scanner.Options, error) {
 	if err := checkKeys(v, map[string]bool{"symbology": true, "symbologies": true, "try_harder": false, "ean_addon": false,
-		"msi_check": false, "telepen_numeric": false}); err != nil {
+		"msi_check": false, "telepen_numeric": false, "dpm": false}); err != nil {
 		return scanner.Options{}, err
 	}
 	opts := scanner.Options{TryRotated: true}
@@ -266,6 +266,9 @@ func parseDecodeQuery(v url.Values) (scanner.Options, error) {
 		return opts, fmt.Errorf("%w: msi_check: %v", ErrBadQuery, err)
 	}
 	if opts.TelepenNumeric, err = parseBool("telepen_numeric", v.Get("telepen_numeric")); err != nil {
+		return opts, err
+	}
+	if opts.DPM, err = parseBool("dpm", v.Get("dpm")); err != nil {
 		return opts, err
 	}
 	return opts, nil

@@ -238,6 +238,7 @@ func TestBadInput(t *testing.T) {
 		{"decode bad option", "POST", "/v1/decode?try_harder=maybe", pngType, png, 400, "bad_query"},
 		{"decode bad msi_check", "POST", "/v1/decode?msi_check=mod12", pngType, png, 400, "bad_query"},
 		{"decode bad telepen_numeric", "POST", "/v1/decode?telepen_numeric=perhaps", pngType, png, 400, "bad_query"},
+		{"decode bad dpm", "POST", "/v1/decode?dpm=perhaps", pngType, png, 400, "bad_query"},
 		{"decode bad symbology", "POST", "/v1/decode?symbologies=CODE_999", pngType, png, 400, "bad_query"},
 		{"settings not JSON", "PUT", "/v1/debug/export", h("Content-Type", "application/json"), []byte("{"), 400, "bad_settings"},
 		{"settings unknown key", "PUT", "/v1/debug/export", h("Content-Type", "application/json"), []byte(`{"enabeld":true}`), 400, "bad_settings"},

@@ -151,6 +151,9 @@ func TestSpecValidation(t *testing.T) {
 			t.Errorf("%+v: err = %v, want ok=%v", tc.spec, err, tc.ok)
 		}
 	}
+	if o, err := (&capture.Spec{Name: "a", URL: "demo", DPM: true}).Options(); err != nil || !o.DPM {
+		t.Errorf("dpm = true: options %+v, %v", o, err)
+	}
 	if got := capture.Redacted("rtsp://user:secret@cam.local/stream"); got != "rtsp://xxx@cam.local/stream" {
 		t.Errorf("Redacted = %q", got)
 	}

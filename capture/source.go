@@ -93,6 +93,9 @@ type Spec struct {
 	MSICheck string `toml:"msi_check"`
 	// TelepenNumeric reads Telepen symbols as starting in numeric mode.
 	TelepenNumeric bool `toml:"telepen_numeric"`
+	// DPM also reads Data Matrix symbols of dotted modules (dot-peened,
+	// laser or ink-jet marked parts).
+	DPM bool `toml:"dpm"`
 	// Region restricts decoding to x,y,width,height of the frame.
 	Region []int `toml:"region"`
 }
@@ -251,6 +254,7 @@ func (s *Spec) Options() (scanner.Options, error) {
 		return o, badSpec("msi_check", "%s: %v", s.Name, err)
 	}
 	o.TelepenNumeric = s.TelepenNumeric
+	o.DPM = s.DPM
 	if len(s.Region) != 0 {
 		r := s.Region
 		if len(r) != 4 || r[0] < 0 || r[1] < 0 || r[2] <= 0 || r[3] <= 0 || r[2] > scanner.MaxFrameSide || r[3] > scanner.MaxFrameSide || r[0] > scanner.MaxFrameSide || r[1] > scanner.MaxFrameSide {

@@ -274,6 +274,7 @@ func (d *decoder) runPass(p pass, syms SymbologySet, opts Options, results []Res
 			// passes: most symbols read in the first pass without it.
 			h = d.hints(false)
 		}
+		h = d.withDots(h, opts.DPM && a.sym == DataMatrix)
 		results = d.collect(a, d.readArea(a, p.src, bm, h, want), p, syms, results, matrix)
 	}
 	if p.rows && !d.interrupted() {

@@ -40,6 +40,11 @@ type Options struct {
 	// (two digits a character); they start in ASCII mode by default.
 	// Nothing in a symbol says which.
 	TelepenNumeric bool
+	// DPM also reads Data Matrix symbols whose modules are separate dots
+	// (dot-peened, laser or ink-jet marked parts): when the search finds
+	// no Data Matrix symbol, it searches again with the dots joined. Off
+	// by default: that second search costs CPU on every such frame.
+	DPM bool
 }
 
 // AddOnMode says whether EAN-13, UPC-A and UPC-E symbols are read with

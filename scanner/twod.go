@@ -215,3 +215,16 @@ func qrDimension(res *gozxing.Result) int {
 	}
 	return 0
 }
+
+// withDots returns h with hint.DottedModules added when dots is set.
+func (d *decoder) withDots(h map[gozxing.DecodeHintType]interface{}, dots bool) map[gozxing.DecodeHintType]interface{} {
+	if !dots {
+		return h
+	}
+	with := make(map[gozxing.DecodeHintType]interface{}, len(h)+1)
+	for k, v := range h {
+		with[k] = v
+	}
+	with[hint.DottedModules] = true
+	return with
+}

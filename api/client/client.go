@@ -228,6 +228,8 @@ type DecodeOptions struct {
 	MSICheck string
 	// TelepenNumeric reads Telepen symbols as starting in numeric mode.
 	TelepenNumeric bool
+	// DPM also reads Data Matrix symbols of dotted modules.
+	DPM bool
 	// ContentType of the image; empty sends application/octet-stream and
 	// lets the daemon recognise the format.
 	ContentType string
@@ -256,6 +258,9 @@ func (c *Client) Decode(ctx context.Context, image io.Reader, opts DecodeOptions
 	}
 	if opts.TelepenNumeric {
 		q.Set("telepen_numeric", "true")
+	}
+	if opts.DPM {
+		q.Set("dpm", "true")
 	}
 	ct := opts.ContentType
 	if ct == "" {

@@ -31,6 +31,7 @@ type decodeFlags struct {
 	addOn       string
 	msiCheck    string
 	telepenNum  bool
+	dpm         bool
 	tryHarder   bool
 	expect      int
 	jobs        int
@@ -59,6 +60,7 @@ on stderr and make the exit status 1.`,
 	fl.StringVar(&f.addOn, "ean-addon", "read", "`MODE` for EAN-2/EAN-5 add-ons of EAN-13, UPC-A and UPC-E symbols: read, require or ignore")
 	fl.StringVar(&f.msiCheck, "msi-check", "none", "check digits (`SCHEME`) MSI Plessey symbols must pass: none, mod10, mod10_mod10, mod11, mod11_mod10, mod11_ncr or mod11_ncr_mod10")
 	fl.BoolVar(&f.telepenNum, "telepen-numeric", false, "read Telepen symbols as starting in numeric mode")
+	fl.BoolVar(&f.dpm, "dpm", false, "also read Data Matrix symbols of dotted modules (dot-peened, laser or ink-jet marked parts); slower when there is none")
 	fl.BoolVar(&f.tryHarder, "try-harder", false, "search more thoroughly (more rows, inverted images, more binarizers); slower")
 	fl.IntVar(&f.expect, "expect", 0, "stop searching an image after `N` barcodes (0: all the first strategy finds)")
 	fl.IntVarP(&f.jobs, "jobs", "j", 0, "decode `N` images in parallel (0: one per CPU)")
@@ -102,7 +104,7 @@ func (m *Main) decode(ctx context.Context, f *decodeFlags, paths []string) error
 		jobs = runtime.NumCPU()
 	}
 	opts := scanner.Options{Symbologies: syms, TryRotated: true, ExpectedCount: f.expect, AddOns: addOns,
-		MSICheck: msiCheck, TelepenNumeric: f.telepenNum}
+		MSICheck: msiCheck, TelepenNumeric: f.telepenNum, DPM: f.dpm}
 	if f.tryHarder {
 		opts.TryHarder, opts.TryInverted = true, true
 	}

@@ -7,6 +7,7 @@ import (
 	dmwriter "github.com/makiuchi-d/gozxing/datamatrix"
 
 	"github.com/scannerd/scannerd/internal/fuzzimage"
+	"github.com/scannerd/scannerd/scanner/internal/hint"
 )
 
 // symbolImage draws a symbol from gozxing's writer at scale px per module
@@ -47,5 +48,8 @@ func FuzzDecode(f *testing.F) {
 			res, err := r.DecodeMultiple(bm, hints)
 			fuzzimage.CheckOutcome(t, res, err)
 		}
+		// And the search for dotted modules.
+		res, err := r.DecodeMultiple(bm, map[gozxing.DecodeHintType]interface{}{hint.DottedModules: true})
+		fuzzimage.CheckOutcome(t, res, err)
 	})
 }

@@ -51,7 +51,9 @@ func (r *Reader) DecodeWithoutHints(image *gozxing.BinaryBitmap) (*gozxing.Resul
 }
 
 // Decode decodes the first symbol found in image. It honours
-// gozxing.DecodeHintType_TRY_HARDER: denser scanning, and mirror images.
+// gozxing.DecodeHintType_TRY_HARDER: denser scanning, and mirror images;
+// and hint.DottedModules: when nothing is found, the search again with
+// the dots of dot-peened or ink-jet modules joined.
 func (r *Reader) Decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}) (*gozxing.Result, error) {
 	res, err := r.decode(image, hints, false)
 	if err != nil {
@@ -77,6 +79,15 @@ func (r *Reader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHin
 		p.rowStep = 3
 	}
 	found := r.det.find(m, p)
+	if len(found) == 0 && hint.Dotted(hints) {
+		// Dotted (DPM) symbols: modules of round dots that do not touch
+		// read once the dots are joined.
+		for _, radius := range []int{1, 2} {
+			if found = r.det.find(closeDots(m, radius), p); len(found) > 0 {
+				break
+			}
+		}
+	}
 	if len(found) == 0 {
 		return nil, asReaderError(r.det.lastErr)
 	}

@@ -19,3 +19,13 @@ func Set(hints map[gozxing.DecodeHintType]interface{}, h gozxing.DecodeHintType)
 func TryHarder(hints map[gozxing.DecodeHintType]interface{}) bool {
 	return Set(hints, gozxing.DecodeHintType_TRY_HARDER)
 }
+
+// DottedModules is a hint of the engine's own, beyond gozxing's: the
+// Data Matrix symbols sought may have modules of separate dots
+// (dot-peened, laser or ink-jet marked parts, "DPM").
+const DottedModules gozxing.DecodeHintType = 0x4450 // "DP"
+
+// Dotted reports whether hints ask for symbols of dotted modules.
+func Dotted(hints map[gozxing.DecodeHintType]interface{}) bool {
+	return Set(hints, DottedModules)
+}
