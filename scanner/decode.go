@@ -37,6 +37,9 @@ type decoder struct {
 	checkpoint func() error
 	stopped    error
 	addOns     AddOnMode // what to do with EAN add-ons in this decode
+	// passDone, when set (by tests), sees each pass's bitmap once the
+	// pass is over, and whether its binarized image was computed.
+	passDone func(bm *gozxing.BinaryBitmap, computed bool)
 }
 
 // interrupted reports whether the decode must stop now.
@@ -232,7 +235,12 @@ func (d *decoder) runPass(p pass, syms SymbologySet, opts Options, results []Res
 	if err != nil {
 		return results
 	}
-	defer wipeBitmap(bm, p.area || p.rowBased)
+	defer func() {
+		wipeBitmap(bm, p.area || p.rowBased)
+		if d.passDone != nil {
+			d.passDone(bm, p.area || p.rowBased)
+		}
+	}()
 	defer wipeBinarizer(bin)
 	want := 0
 	if opts.ExpectedCount > 0 {

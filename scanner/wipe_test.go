@@ -109,3 +109,40 @@ func imagePlanes(img image.Image) [][]byte {
 	}
 	return [][]byte{reflect.ValueOf(img).Elem().FieldByName("Pix").Bytes()}
 }
+
+// Each pass of a decode leaves the binarized image it computed all zeros:
+// it is image data like the frame itself, and a pass's bitmap is garbage
+// nothing else would clear.
+func TestDecoderWipesEachPassesBinarizedImage(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	const w, h = 640, 360
+	pool := NewPlanePool(0)
+	f := pool.Get(w, h)
+	for i := range f.Pix {
+		f.Pix[i] = byte(rng.IntN(2) * 255)
+	}
+	d := newDecoder()
+	passes := 0
+	d.passDone = func(bm *gozxing.BinaryBitmap, computed bool) {
+		if !computed {
+			return
+		}
+		m, err := bm.GetBlackMatrix()
+		if err != nil {
+			return
+		}
+		passes++
+		for y := 0; y < m.GetHeight(); y++ {
+			for x := 0; x < m.GetWidth(); x++ {
+				if m.Get(x, y) {
+					t.Fatalf("pass %d: the binarized image holds image data after the pass", passes)
+				}
+			}
+		}
+	}
+	d.decode(f, Options{TryHarder: true, TryInverted: true, TryRotated: true})
+	f.Purge()
+	if passes == 0 {
+		t.Fatal("no pass binarized the frame")
+	}
+}
