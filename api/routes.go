@@ -165,20 +165,34 @@ func (b *trackedBody) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// closeUnread closes a body its handler left unread before the answer goes
-// out, and gives r its own body back. net/http would otherwise first drain
-// it, with no deadline, from a client that may never send more: the answer
-// to a slow upload never left. The drain now ends at once with what has
-// arrived; net/http sees the body closed before its end and closes the
-// connection after the answer, so that the rest is never read as a request.
+// closeUnread ends a body its handler left unread, and gives r its own
+// body back. net/http would otherwise first drain it, with no deadline,
+// from a client that may never send more: the answer to a slow upload
+// never left. Now what the client sends of the rest within drainWait, up
+// to drainLimit bytes, is read and dropped before the answer goes out,
+// for a socket closed with unread bytes in it sends a reset that may reach
+// the client before the answer it was sent (a refused PUT then fails with
+// "broken pipe" instead of its 403). A body that does not end by then is
+// closed before its end; net/http then closes the connection after the
+// answer, so that the rest is never read as a request.
 func (b *trackedBody) closeUnread(r *http.Request, rc *http.ResponseController) {
 	r.Body = b.ReadCloser
 	if b.ended || b.ReadCloser == http.NoBody {
 		return
 	}
-	rc.SetReadDeadline(time.Now())
-	b.Close()
+	rc.SetReadDeadline(time.Now().Add(drainWait))
+	io.Copy(io.Discard, io.LimitReader(b, drainLimit))
+	if !b.ended {
+		rc.SetReadDeadline(time.Now())
+		b.Close()
+	}
 }
+
+// How much of an unread body closeUnread takes in before it closes it.
+const (
+	drainWait  = 100 * time.Millisecond
+	drainLimit = 64 << 10
+)
 
 // writeJSON answers v with status 200.
 func writeJSON(w http.ResponseWriter, v any) error {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"time"
 
 	"gocv.io/x/gocv"
@@ -57,6 +58,10 @@ func (s *cvSource) Open(ctx context.Context) error {
 		s.node = dev.Node
 		vc, err = gocv.VideoCaptureDeviceWithAPI(dev.Index, gocv.VideoCaptureV4L2)
 	case KindFile:
+		// OpenCV says only that it failed; the file system says why.
+		if _, serr := os.Stat(s.target.Path); serr != nil {
+			return fmt.Errorf("open %s: %w", s.spec.Name, serr)
+		}
 		vc, err = gocv.VideoCaptureFile(s.target.Path)
 	case KindGst:
 		vc, err = gocv.VideoCaptureFileWithAPI(s.target.Path, gocv.VideoCaptureGstreamer)
@@ -69,7 +74,7 @@ func (s *cvSource) Open(ctx context.Context) error {
 		if vc != nil {
 			vc.Close()
 		}
-		return fmt.Errorf("open %s: cannot open %s", s.spec.Name, Redacted(s.spec.URL))
+		return fmt.Errorf("open %s: cannot open %s%s", s.spec.Name, Redacted(s.spec.URL), openHint(s.target.Kind))
 	}
 	if s.target.Kind == KindCamera {
 		s.configureCamera(vc)
@@ -205,4 +210,16 @@ func (s *cvSource) Close() error {
 	err := s.vc.Close()
 	s.vc, s.node = nil, ""
 	return err
+}
+
+// openHint says where to look when OpenCV refuses a source without saying
+// why.
+func openHint(k Kind) string {
+	switch k {
+	case KindGst:
+		return " (OpenCV's GStreamer backend refused the pipeline: gst-launch-1.0 with the same pipeline, its appsink replaced by fakesink, says why)"
+	case KindFile:
+		return " (not a video OpenCV can read)"
+	}
+	return ""
 }

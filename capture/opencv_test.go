@@ -5,7 +5,9 @@ package capture_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -173,6 +175,39 @@ func TestGStreamerPipelines(t *testing.T) {
 			t.Errorf("a pipeline of 5 frames gave 12 frames with %d reopenings", st.Reopens)
 		}
 	})
+}
+
+// A source that cannot be opened says why, where OpenCV alone says only
+// that it failed.
+func TestOpenErrorsSayWhy(t *testing.T) {
+	for url, want := range map[string]string{
+		"file:" + filepath.Join(t.TempDir(), "missing.avi"):              "no such file or directory",
+		"gst:videotestsrcc ! video/x-raw,format=BGR ! appsink":           "gst-launch-1.0",
+		"file:" + writeFile(t, "not-a-video.avi", []byte("not a video")): "not a video OpenCV can read",
+	} {
+		src, err := capture.New(capture.Spec{Name: "s", URL: url}, capture.Env{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = src.Open(context.Background())
+		if err == nil {
+			src.Close()
+			t.Errorf("%s opened", url)
+			continue
+		}
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want it to say %q", url, err, want)
+		}
+	}
+}
+
+func writeFile(t *testing.T, name string, data []byte) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
 
 func TestMissingCameraIsRetried(t *testing.T) {

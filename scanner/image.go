@@ -9,6 +9,7 @@ import (
 	"image/png"
 	"io"
 	"io/fs"
+	"strings"
 
 	"golang.org/x/image/bmp"
 )
@@ -116,7 +117,7 @@ func DecodeImage(data []byte, lim Limits, pool *PlanePool) (*Frame, error) {
 		var img image.Image
 		img, err = codec.decode(bytes.NewReader(data))
 		if err != nil {
-			err = fmt.Errorf("%w: %s: %w", ErrBadImage, codec.name, err)
+			err = badImage(codec.name, err)
 			return
 		}
 		defer wipeImage(img)
@@ -193,7 +194,7 @@ func checkImage(data []byte, lim Limits) (*imageCodec, image.Config, error) {
 	}
 	cfg, err := codec.config(bytes.NewReader(data))
 	if err != nil {
-		return nil, cfg, fmt.Errorf("%w: %s header: %w", ErrBadImage, codec.name, err)
+		return nil, cfg, badImage(codec.name+" header", err)
 	}
 	if cfg.Width <= 0 || cfg.Height <= 0 {
 		return nil, cfg, fmt.Errorf("%w: %s of %d×%d pixels", ErrBadImage, codec.name, cfg.Width, cfg.Height)
@@ -269,4 +270,14 @@ func grayInto(f *Frame, img image.Image) {
 func luminanceOf(r, g, b, a uint32) uint8 {
 	lum := (r + 2*g + b) / 4
 	return uint8(min(0xffff, lum+0xffff-a) >> 8)
+}
+
+// badImage wraps a codec's error in ErrBadImage, naming the codec once:
+// the standard library's codecs already begin their errors with it.
+func badImage(what string, err error) error {
+	name, _, _ := strings.Cut(what, " ")
+	if strings.HasPrefix(err.Error(), name+": ") {
+		return fmt.Errorf("%w: %w", ErrBadImage, err)
+	}
+	return fmt.Errorf("%w: %s: %w", ErrBadImage, what, err)
 }

@@ -11,6 +11,7 @@ import (
 	"image/jpeg"
 	"image/png"
 	"runtime"
+	"strings"
 	"testing"
 
 	"golang.org/x/image/bmp"
@@ -172,6 +173,12 @@ func TestDecodeImageBadInput(t *testing.T) {
 			if !errors.Is(err, tc.want) {
 				f.Purge()
 				t.Fatalf("err = %v, want %v", err, tc.want)
+			}
+			// The message names the format once ("bad image: png: …").
+			for _, format := range []string{"png", "jpeg", "gif", "bmp"} {
+				if strings.Count(err.Error(), format+":") > 1 {
+					t.Errorf("format named twice: %v", err)
+				}
 			}
 		})
 	}

@@ -1,6 +1,7 @@
 package apitype
 
 import (
+	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"time"
@@ -139,6 +140,19 @@ func (d *Duration) UnmarshalText(b []byte) error {
 	}
 	*d = Duration(v)
 	return nil
+}
+
+// UnmarshalJSON takes a JSON string and refuses anything else (a bare
+// number has no unit) with the same message as a string without a unit.
+func (d *Duration) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("duration %s: want a string with a unit, like \"30s\" or \"15m\"", truncate(string(b), 40))
+	}
+	return d.UnmarshalText([]byte(s))
 }
 
 // MarshalText implements encoding.TextMarshaler.

@@ -272,7 +272,11 @@ func (d *daemon) deliver(results []scanner.Result) {
 		enc := json.NewEncoder(d.out)
 		enc.SetEscapeHTML(false)
 		for i := range results {
-			enc.Encode(api.NewResult(&results[i]))
+			r := api.NewResult(&results[i])
+			if i < len(ids) {
+				r.ID = ids[i] // the id the socket API and the sinks know it by
+			}
+			enc.Encode(r)
 		}
 		d.outMu.Unlock()
 	}

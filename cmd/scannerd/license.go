@@ -21,8 +21,18 @@ type gate struct {
 
 var _ scanner.Gate = (*gate)(nil)
 
-// errUnlicensed explains evaluation mode.
-var errUnlicensed = fmt.Errorf("%w: no license is configured, so only the demo camera decodes; set lts_url, lts_keys and handshake_code (or offline_license) in the [license] table", licensing.ErrNotAuthorized)
+// errUnlicensed explains evaluation mode. It is licensing.ErrNotAuthorized
+// to errors.Is, but says only what applies without a license: the advice
+// of ErrNotAuthorized (check the LTS, run scanctl license) does not.
+var errUnlicensed error = unlicensedError{}
+
+type unlicensedError struct{}
+
+func (unlicensedError) Error() string {
+	return "evaluation mode: no license is configured, so only the demo camera decodes; set lts_url, lts_keys and handshake_code (or offline_license) in the [license] table (docs/licensing.md)"
+}
+
+func (unlicensedError) Is(target error) bool { return target == licensing.ErrNotAuthorized }
 
 func (g *gate) Permit(now time.Time, source string) (scanner.SymbologySet, error) {
 	if g.lic != nil {
