@@ -104,6 +104,11 @@ func closeDots(m *gozxing.BitMatrix, r int) *gozxing.BitMatrix {
 			line.SetBulk(32*i, word)
 		}
 		out.SetRow(y, line)
+		clear(words) // image data: nothing of it outlives the search
 	}
+	line.Clear()
+	row.Clear()
+	clear(tmp)
+	clear(prev)
 	return out
 }

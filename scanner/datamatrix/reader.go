@@ -83,7 +83,10 @@ func (r *Reader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHin
 		// Dotted (DPM) symbols: modules of round dots that do not touch
 		// read once the dots are joined.
 		for _, radius := range []int{1, 2} {
-			if found = r.det.find(closeDots(m, radius), p); len(found) > 0 {
+			closed := closeDots(m, radius)
+			found = r.det.find(closed, p)
+			closed.Clear() // a copy of the image
+			if len(found) > 0 {
 				break
 			}
 		}

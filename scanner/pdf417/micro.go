@@ -125,6 +125,7 @@ func (r *MicroReader) DecodeMultiple(image *gozxing.BinaryBitmap, hints map[gozx
 
 func (r *MicroReader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}, multiple bool) (results []*gozxing.Result, err error) {
 	defer guard.Recover("micropdf417", &results, &err)
+	defer r.wipe()
 	m, err := guard.Matrix("micropdf417", image)
 	if err != nil {
 		return nil, err
@@ -141,6 +142,16 @@ func (r *MicroReader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.Deco
 		results = append(results, newMicroResult(d))
 	}
 	return results, nil
+}
+
+// wipe clears what the reader keeps of the image between calls: the last
+// scanned row, its runs and the codewords its lines read.
+func (r *MicroReader) wipe() {
+	if r.row != nil {
+		r.row.Clear()
+	}
+	clear(r.runs.edges[:cap(r.runs.edges)])
+	clear(r.lines[:cap(r.lines)])
 }
 
 // find looks for symbols in the four views of m, scanning every step-th
