@@ -397,7 +397,11 @@ func TestNoticesReachEventStreams(t *testing.T) {
 		ts := startServer(t)
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
-		st, err := ts.client.Subscribe(ctx, client.EventsOptions{Format: format})
+		// Not ts.client, which checks answers against openapi.yaml: the
+		// future event below is one no version of the document has yet.
+		c := client.New(ts.socket)
+		defer c.Close()
+		st, err := c.Subscribe(ctx, client.EventsOptions{Format: format})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -17,6 +17,7 @@ import (
 	"github.com/scannerd/scannerd/api"
 	"github.com/scannerd/scannerd/api/apitest"
 	"github.com/scannerd/scannerd/api/client"
+	"github.com/scannerd/scannerd/api/openapitest"
 	"github.com/scannerd/scannerd/debugexport"
 	"github.com/scannerd/scannerd/internal/symbols"
 	"github.com/scannerd/scannerd/internal/zint"
@@ -160,9 +161,22 @@ func startServer(t testing.TB, opts ...serverOption) *testServer {
 	d := newDaemon(t)
 	ts.engine = d.engine
 	ts.Server = apitest.Serve(t, cfg, d, lic, exp, ts.clock.Now)
-	ts.client = client.New(cfg.Socket)
-	t.Cleanup(func() { ts.client.Close() })
+	ts.client = apiDoc(t).Client(t, cfg.Socket)
 	return ts
+}
+
+// loadDoc loads docs/openapi.yaml once for the package's tests.
+var loadDoc = sync.OnceValues(openapitest.Load)
+
+// apiDoc returns docs/openapi.yaml: the tests check every answer they get
+// against it (Doc.Client, Doc.Transport).
+func apiDoc(t testing.TB) *openapitest.Doc {
+	t.Helper()
+	d, err := loadDoc()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
 }
 
 // waitSubscribers waits until n subscribers are registered: a subscriber
@@ -200,13 +214,13 @@ func (ts *testServer) waitUploadMemory(t testing.TB, n float64) {
 // status and the decoded error code ("" for a non-error body).
 func (ts *testServer) rawRequest(t testing.TB, method, target string, header http.Header, body []byte) (int, string, []byte) {
 	t.Helper()
-	hc := &http.Client{Transport: &http.Transport{
+	hc := &http.Client{Transport: apiDoc(t).Transport(t, &http.Transport{
 		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
 			var d net.Dialer
 			return d.DialContext(ctx, "unix", ts.socket)
 		},
 		DisableKeepAlives: true,
-	}}
+	})}
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)

@@ -295,8 +295,7 @@ func TestBusyUploadIsRefusedBeforeItsBody(t *testing.T) {
 	cfg.MaxDecodes = 2
 	held := &heldDaemon{daemon: newDaemon(t), entered: make(chan struct{}, 2), release: make(chan struct{})}
 	apitest.Serve(t, cfg, held, nil, nil, nil)
-	c := client.New(cfg.Socket)
-	defer c.Close()
+	c := apiDoc(t).Client(t, cfg.Socket)
 	img := symbolPNG(t, scanner.QRCode, "x")
 	done := make(chan error, 2)
 	for range 2 {

@@ -206,3 +206,16 @@ func writeJSON(w http.ResponseWriter, v any) error {
 	w.Write(append(b, '\n'))
 	return nil
 }
+
+// Endpoints returns the methods of every path the server answers, sorted:
+// the API's tests compare them with docs/openapi.yaml.
+func (s *Server) Endpoints() map[string][]string {
+	out := make(map[string][]string, len(s.routes))
+	for p, routes := range s.routes {
+		for _, rt := range routes {
+			out[p] = append(out[p], rt.method)
+		}
+		slices.Sort(out[p])
+	}
+	return out
+}

@@ -22,6 +22,7 @@ import (
 
 	"github.com/scannerd/scannerd/api"
 	"github.com/scannerd/scannerd/api/client"
+	"github.com/scannerd/scannerd/api/openapitest"
 	"github.com/scannerd/scannerd/internal/symbols"
 	"github.com/scannerd/scannerd/scanner"
 )
@@ -143,7 +144,7 @@ name = "hook"
 [sink.webhook]
 url = %q
 %s`, socket, dir, hook.URL, license))
-			c := client.New(socket)
+			c := openapitest.NewClient(t, socket)
 			defer c.Close()
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()

@@ -15,6 +15,7 @@ import (
 
 	"github.com/scannerd/scannerd/api"
 	"github.com/scannerd/scannerd/api/client"
+	"github.com/scannerd/scannerd/api/openapitest"
 	"github.com/scannerd/scannerd/packaging"
 	"github.com/scannerd/scannerd/sink"
 )
@@ -83,7 +84,7 @@ secret_file = %q
 `, hook.srv.URL, keyFile)
 	m, _, _ := startMain(t, base)
 	t.Cleanup(func() { close(hold) }) // before the daemon stops: the stuck sink may drain
-	c := client.New(m.d.cfg.Load().API.Socket)
+	c := openapitest.NewClient(t, m.d.cfg.Load().API.Socket)
 	defer c.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()

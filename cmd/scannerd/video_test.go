@@ -21,6 +21,7 @@ import (
 
 	"github.com/scannerd/scannerd/api"
 	"github.com/scannerd/scannerd/api/client"
+	"github.com/scannerd/scannerd/api/openapitest"
 	"github.com/scannerd/scannerd/internal/symbols"
 	"github.com/scannerd/scannerd/scanner"
 )
@@ -251,7 +252,7 @@ url = "file:%s"
 realtime = true
 loop = true
 %s`, socket, video, license))
-	c := client.New(socket)
+	c := openapitest.NewClient(t, socket)
 	defer c.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()

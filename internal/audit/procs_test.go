@@ -23,6 +23,7 @@ import (
 
 	"github.com/scannerd/scannerd/api/apitype"
 	"github.com/scannerd/scannerd/api/client"
+	"github.com/scannerd/scannerd/api/openapitest"
 	"github.com/scannerd/scannerd/internal/symbols"
 	"github.com/scannerd/scannerd/licensing/lts"
 	"github.com/scannerd/scannerd/scanner"
@@ -248,7 +249,7 @@ func (d *device) start(t *testing.T, log *logFile) *scannerd {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	s := &scannerd{cmd: cmd, log: log, api: client.New(d.socket)}
+	s := &scannerd{cmd: cmd, log: log, api: openapitest.NewClient(t, d.socket)}
 	t.Cleanup(func() { s.kill() })
 	return s
 }

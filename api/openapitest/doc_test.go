@@ -1,0 +1,231 @@
+package openapitest_test
+
+import (
+	"context"
+	"encoding/json"
+	"maps"
+	"reflect"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/scannerd/scannerd/api"
+	"github.com/scannerd/scannerd/api/apitest"
+	"github.com/scannerd/scannerd/api/apitype"
+	"github.com/scannerd/scannerd/api/openapitest"
+	"github.com/scannerd/scannerd/scanner"
+)
+
+// daemon is the least a server needs: it is not asked here.
+type daemon struct{}
+
+func (daemon) Status() api.Status { return api.Status{} }
+
+func (daemon) Decode(context.Context, func() (*scanner.Frame, error), scanner.Options) ([]scanner.Result, error) {
+	return nil, nil
+}
+
+func load(t *testing.T) *openapitest.Doc {
+	t.Helper()
+	d, err := openapitest.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// The document names every path and method the server answers, and no
+// other.
+func TestDocumentNamesEveryEndpoint(t *testing.T) {
+	d := load(t)
+	srv := apitest.Serve(t, apitest.Config(t), daemon{}, nil, nil, nil)
+	got, want := d.Operations(), srv.Endpoints()
+	if !maps.EqualFunc(got, want, slices.Equal) {
+		t.Errorf("openapi.yaml describes %v\nthe server answers %v", got, want)
+	}
+}
+
+// The Error schema's codes are the API's, and every code's status is a
+// response the document lists where the code can occur.
+func TestDocumentNamesEveryErrorCode(t *testing.T) {
+	d := load(t)
+	var want []string
+	for _, c := range apitype.Codes() {
+		want = append(want, c.Code)
+	}
+	got := d.ErrorCodes()
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("openapi.yaml's error codes %v\napitype.Codes %v", got, want)
+	}
+	// Where each code's status is listed: at least one operation (or the
+	// answer to an unknown path or method).
+	for _, c := range apitype.Codes() {
+		found := false
+		for path, methods := range d.Operations() {
+			for _, m := range methods {
+				if _, err := d.Response(m, path, c.Status, "application/json"); err == nil {
+					found = true
+				}
+			}
+		}
+		if !found && c.Code != "not_found" && c.Code != "method_not_allowed" {
+			t.Errorf("code %s: no operation lists status %d", c.Code, c.Status)
+		}
+	}
+	if _, err := d.Response("GET", "/nowhere", 404, "application/json"); err != nil {
+		t.Error(err)
+	}
+	if _, err := d.Response("DELETE", "/v1/status", 405, "application/json"); err != nil {
+		t.Error(err)
+	}
+	if _, err := d.Response("GET", "/v1/status", 418, "application/json"); err == nil {
+		t.Error("a status the document does not list was accepted")
+	}
+}
+
+// The document's events are those the client and server know.
+func TestDocumentNamesEveryEvent(t *testing.T) {
+	want := []string{apitype.EventDebugExport, apitype.EventDisconnected, apitype.EventDropped,
+		apitype.EventResult, apitype.EventSinkOverflow}
+	if got := load(t).SSEEvents(); !slices.Equal(got, want) {
+		t.Errorf("openapi.yaml's SSE events %v, want %v", got, want)
+	}
+}
+
+// Every member of every wire type is in its schema, and every member a
+// schema names is in the wire type: a member added on one side only fails
+// here even before a test meets it in an answer.
+func TestSchemasMatchWireTypes(t *testing.T) {
+	d := load(t)
+	for schema, v := range map[string]any{
+		"Health":              apitype.Health{},
+		"Result":              apitype.Result{},
+		"Results":             apitype.Results{},
+		"Decoded":             apitype.Decoded{},
+		"Status":              apitype.Status{},
+		"SourceStatus":        apitype.SourceStatus{},
+		"EngineStats":         apitype.EngineStats{},
+		"LicenseSummary":      apitype.LicenseSummary{},
+		"SinkStatus":          apitype.SinkStatus{},
+		"License":             apitype.License{},
+		"Quota":               apitype.Quota{},
+		"Lease":               apitype.Lease{},
+		"DebugExportSettings": apitype.DebugExportSettings{},
+		"DebugExportState":    apitype.DebugExportState{},
+		"Dropped":             apitype.Dropped{},
+		"Disconnected":        apitype.Disconnected{},
+		"SinkOverflow":        apitype.SinkOverflow{},
+		"Error":               apitype.ErrorBody{},
+	} {
+		got := members(t, v)
+		if want := d.Properties(schema); !slices.Equal(got, want) {
+			t.Errorf("%T has the members %v\nopenapi.yaml's %s has %v", v, got, schema, want)
+		}
+	}
+}
+
+// members returns the JSON member names of v with every field set.
+func members(t *testing.T, v any) []string {
+	t.Helper()
+	p := reflect.New(reflect.TypeOf(v))
+	fill(p.Elem())
+	b, err := json.Marshal(p.Interface())
+	if err != nil {
+		t.Fatalf("%T: %v", v, err)
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatalf("%T: %v", v, err)
+	}
+	return slices.Sorted(maps.Keys(m))
+}
+
+// fill sets every field of v to a value that is not zero.
+func fill(v reflect.Value) {
+	if v.Type() == reflect.TypeFor[time.Time]() {
+		v.Set(reflect.ValueOf(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)))
+		return
+	}
+	switch v.Kind() {
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				fill(v.Field(i))
+			}
+		}
+	case reflect.Pointer:
+		v.Set(reflect.New(v.Type().Elem()))
+		fill(v.Elem())
+	case reflect.Slice:
+		v.Set(reflect.MakeSlice(v.Type(), 1, 1))
+		fill(v.Index(0))
+	case reflect.Array:
+		for i := range v.Len() {
+			fill(v.Index(i))
+		}
+	case reflect.Map:
+		v.Set(reflect.MakeMap(v.Type()))
+		k, e := reflect.New(v.Type().Key()).Elem(), reflect.New(v.Type().Elem()).Elem()
+		fill(k)
+		fill(e)
+		v.SetMapIndex(k, e)
+	case reflect.String:
+		v.SetString("x")
+	case reflect.Bool:
+		v.SetBool(true)
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		v.SetInt(1)
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		v.SetUint(1)
+	case reflect.Float32, reflect.Float64:
+		v.SetFloat(1.5)
+	}
+}
+
+// A body that breaks the schema, and a stream event that does, are caught.
+func TestChecksCatchDrift(t *testing.T) {
+	d := load(t)
+	r, err := d.Response("GET", "/v1/health", 200, "application/json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.CheckBody([]byte(`{"ok":true}`)); err != nil {
+		t.Error(err)
+	}
+	if err := r.CheckBody([]byte(`{"ok":true,"extra":1}`)); err == nil {
+		t.Error("an undocumented member passed")
+	}
+	r, err = d.Response("GET", "/v1/events", 200, "text/event-stream; charset=utf-8")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := r.Stream()
+	ok := "retry: 2000\n\n: heartbeat\nid: 7\n\nid: 8\nevent: result\ndata: " +
+		`{"id":8,"source":"cam0","frame":1,"symbology":"QR_CODE","text":"a","points":[[0.5,1],[2,1],[2,3],[0,3]],` +
+		`"captured_at":"2026-03-01T12:00:00Z","decoded_at":"2026-03-01T12:00:00.01Z","latency_ms":10}` + "\n\n" +
+		"event: dropped\ndata: {\"dropped\":3,\"reason\":\"expired\"}\n\n"
+	if err := s.Write([]byte(ok)); err != nil {
+		t.Error(err)
+	}
+	for _, bad := range []string{
+		"event: dropped\ndata: {\"dropped\":3,\"reason\":\"gone\"}\n\n",
+		"event: result\ndata: {\"id\":1}\n\n",
+		"event: surprise\ndata: {}\n\n",
+	} {
+		if err := r.Stream().Write([]byte(bad)); err == nil {
+			t.Errorf("%q passed", bad)
+		}
+	}
+	r, err = d.Response("GET", "/v1/events", 200, "application/x-ndjson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Stream().Write([]byte(`{"event":"heartbeat","cursor":7}` + "\n" + `{"event":"dropped","dropped":1,"reason":"overflow"}` + "\n")); err != nil {
+		t.Error(err)
+	}
+	if err := r.Stream().Write([]byte(`{"event":"heartbeat","cursor":-1}` + "\n")); err == nil {
+		t.Error("a negative cursor passed")
+	}
+}
