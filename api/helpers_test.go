@@ -75,7 +75,7 @@ var (
 func (d *daemon) Status() api.Status {
 	return api.Status{
 		Version: "test", Engine: api.NewEngineStats(d.engine.Stats()),
-		Sources: []api.SourceStatus{{Name: "cam0", URL: "v4l2:///dev/video0", State: "running", FPS: 30, Frames: 100,
+		Sources: []api.SourceStatus{{Name: "cam0", URL: "/dev/video0", State: "running", FPS: 30, Frames: 100,
 			LastFrame: testLastFrame}},
 		License: api.LicenseSummary{State: "authorized", Expires: testExpires, OfflineLeftSeconds: 3600,
 			PendingScans: 12, LastSync: testLastSync},

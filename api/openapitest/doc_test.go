@@ -4,8 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"maps"
+	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -228,4 +231,51 @@ func TestChecksCatchDrift(t *testing.T) {
 	if err := r.Stream().Write([]byte(`{"event":"heartbeat","cursor":-1}` + "\n")); err == nil {
 		t.Error("a negative cursor passed")
 	}
+}
+
+// Every JSON example of docs/api.md and README.md is one the document
+// allows: the prose cannot show a member or value the API does not have.
+// (Examples abridged with "…" are not JSON and are skipped.)
+func TestDocsExamplesMatchTheSchemas(t *testing.T) {
+	d := load(t)
+	schemas := []string{"Error", "Result", "Status", "License", "DebugExportSettings", "DebugExportState",
+		"Results", "Decoded", "Health"}
+	checked := 0
+	for _, file := range []string{"api.md", filepath.Join("..", "README.md")} {
+		b, err := os.ReadFile(filepath.Join(filepath.Dir(openapitest.Path()), file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, block := range jsonBlocks(string(b)) {
+			if strings.Contains(block, "…") {
+				continue
+			}
+			var errs []string
+			for _, s := range schemas {
+				err := d.CheckSchema(s, []byte(block))
+				if err == nil {
+					errs = nil
+					break
+				}
+				errs = append(errs, err.Error())
+			}
+			if errs != nil {
+				t.Errorf("%s: the example %.200s matches no schema:\n%s", file, block, strings.Join(errs, "\n"))
+			}
+			checked++
+		}
+	}
+	if checked < 5 {
+		t.Errorf("%d examples checked; the docs have more", checked)
+	}
+}
+
+// jsonBlocks returns the ```json code blocks of a Markdown text.
+func jsonBlocks(md string) []string {
+	var blocks []string
+	for _, part := range strings.Split(md, "```json\n")[1:] {
+		block, _, _ := strings.Cut(part, "```")
+		blocks = append(blocks, block)
+	}
+	return blocks
 }

@@ -375,3 +375,13 @@ func (s *Stream) line(line string) error {
 	}
 	return nil
 }
+
+// CheckSchema checks a JSON value against a component schema.
+func (d *Doc) CheckSchema(schema string, data []byte) error {
+	s, err := d.compile("#/components/schemas/" + escape(schema))
+	if err != nil {
+		return err
+	}
+	r := &Response{d: d, where: schema}
+	return r.check(s, data, "value")
+}
