@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/scannerd/scannerd/api"
+	"github.com/scannerd/scannerd/api/apitype"
 	"github.com/scannerd/scannerd/api/client"
 	"github.com/scannerd/scannerd/scanner"
 )
@@ -423,6 +424,29 @@ func TestNoticesReachEventStreams(t *testing.T) {
 		ev, err = st.Next()
 		if err != nil || ev.Kind != client.EventResult || ev.Result.Text != "after" {
 			t.Fatalf("sse=%v: got %+v %v, want the result after the notice", sse, ev, err)
+		}
+	}
+}
+
+// A source's change of state reaches streams typed, as GET /v1/status
+// shows the source (and as openapi.yaml describes it: ts.client checks).
+func TestSourceEventsAreTyped(t *testing.T) {
+	for _, format := range []client.Format{client.NDJSON, client.SSE} {
+		ts := startServer(t)
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		st, err := ts.client.Subscribe(ctx, client.EventsOptions{Format: format})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		ts.waitSubscribers(t, 1)
+		ts.Notify(api.Notice{Event: apitype.EventSource, Data: api.SourceStatus{Name: "cam0", URL: "/dev/video0",
+			State: apitype.SourceUnplugged, LastError: "no such device", Since: ts.clock.Now()}})
+		ev, err := st.Next()
+		if err != nil || ev.Kind != client.EventSource || ev.Source.Name != "cam0" || ev.Source.State != apitype.SourceUnplugged ||
+			ev.Source.LastError != "no such device" {
+			t.Fatalf("format %v: got %+v %v, want the source event", format, ev, err)
 		}
 	}
 }

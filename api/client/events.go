@@ -54,6 +54,9 @@ const (
 	// EventReconnecting: the stream ended or could not be opened (Err says
 	// why); Events waits a moment and subscribes again from its cursor.
 	EventReconnecting
+	// EventSource says a source changed state (a camera unplugged or
+	// back, a file ended): Source is its status, as in Status.
+	EventSource
 )
 
 // Event is one item of an event stream.
@@ -64,9 +67,10 @@ type Event struct {
 	Reason       string // EventDropped, EventDisconnected
 	SinkOverflow apitype.SinkOverflow
 	DebugExport  apitype.DebugExportState
-	Name         string          // EventNotice
-	Data         json.RawMessage // EventNotice
-	Err          error           // EventReconnecting
+	Source       apitype.SourceStatus // EventSource
+	Name         string               // EventNotice
+	Data         json.RawMessage      // EventNotice
+	Err          error                // EventReconnecting
 }
 
 // EventsOptions shape a subscription.
@@ -317,6 +321,8 @@ func (s *Stream) decode(name string, data []byte) (Event, error) {
 		ev.Kind, v = EventSinkOverflow, &ev.SinkOverflow
 	case apitype.EventDebugExport:
 		ev.Kind, v = EventDebugExport, &ev.DebugExport
+	case apitype.EventSource:
+		ev.Kind, v = EventSource, &ev.Source
 	default:
 		return Event{Kind: EventNotice, Name: name}, nil
 	}

@@ -91,7 +91,7 @@ func TestDocumentNamesEveryErrorCode(t *testing.T) {
 // The document's events are those the client and server know.
 func TestDocumentNamesEveryEvent(t *testing.T) {
 	want := []string{apitype.EventDebugExport, apitype.EventDisconnected, apitype.EventDropped,
-		apitype.EventResult, apitype.EventSinkOverflow}
+		apitype.EventResult, apitype.EventSinkOverflow, apitype.EventSource}
 	if got := load(t).SSEEvents(); !slices.Equal(got, want) {
 		t.Errorf("openapi.yaml's SSE events %v, want %v", got, want)
 	}
@@ -105,6 +105,7 @@ func TestSchemasMatchWireTypes(t *testing.T) {
 	for schema, v := range map[string]any{
 		"Health":              apitype.Health{},
 		"Result":              apitype.Result{},
+		"Sequence":            apitype.Sequence{},
 		"Results":             apitype.Results{},
 		"Decoded":             apitype.Decoded{},
 		"Status":              apitype.Status{},

@@ -113,6 +113,9 @@ type request struct {
 	} `json:"results"`
 	Symbology string `json:"symbology"`
 	Text      string `json:"text"`
+	Name      string `json:"name"`
+	State     string `json:"state"`
+	LastError string `json:"last_error"`
 }
 
 func (h *harness) handle(req request) (any, error) {
@@ -137,6 +140,10 @@ func (h *harness) handle(req request) (any, error) {
 				CapturedAt: at, DecodedAt: at.Add(12 * time.Millisecond)})
 		}
 		return map[string]any{"ids": h.server().Publish(rs)}, nil
+	case "notify_source":
+		h.server().Notify(api.Notice{Event: "source", Data: api.SourceStatus{Name: req.Name, URL: "rtsp://camera.local/stream",
+			State: req.State, LastError: req.LastError, Since: h.clock.Now()}})
+		return map[string]any{}, nil
 	case "advance":
 		h.clock.add(time.Duration(req.Seconds * float64(time.Second)))
 		return map[string]any{}, nil

@@ -150,6 +150,13 @@ class ClientTest(unittest.TestCase):
             self.c.decode(b"not an image", "image/png")
         self.assertIn(cm.exception.code, ("bad_image", "unsupported_media_type", "unsupported_image"))
 
+    def test_metrics_and_snapshot(self):
+        self.assertIn("scannerd_api_subscribers", self.c.metrics())
+        # The harness's daemon takes no snapshots, as one without sources.
+        with self.assertRaises(scannerd.APIError) as cm:
+            self.c.snapshot("cam0", timeout=1)
+        self.assertEqual((cm.exception.status, cm.exception.code), (404, "not_found"))
+
     def test_unreachable(self):
         c = scannerd.Client(os.path.join(tempfile.gettempdir(), "no-such-scannerd.sock"))
         with self.assertRaises(scannerd.Unreachable):
@@ -222,6 +229,17 @@ class EventsTest(unittest.TestCase):
                 publish("after")
                 self.assertEqual(col.take("result").result.text, "after")
                 events.close()
+
+    def test_other_events(self):
+        events = self.c.events(format=scannerd.SSE)
+        col = Collector(events)
+        col.take("connected")
+        control("wait_subscribers", n=1)
+        control("notify_source", name="cam1", state="unplugged", last_error="no such device")
+        ev = col.take("source")
+        self.assertEqual((ev.source.name, ev.source.state, ev.source.last_error), ("cam1", "unplugged", "no such device"))
+        self.assertIsInstance(ev.source.since, datetime.datetime)
+        events.close()
 
     def test_stream_end_without_reconnect(self):
         events = self.c.events(reconnect=False)

@@ -15,7 +15,7 @@ from typing import Any, Dict, Iterator, List, Optional, Sequence
 
 from .types import (
     Decoded, DebugExportSettings, DebugExportState, Disconnected, Dropped, License, Result,
-    Results, SinkOverflow, Status,
+    Results, SinkOverflow, SourceStatus, Status,
 )
 
 __all__ = [
@@ -89,7 +89,8 @@ class Event:
     kind is one of: "result" (result), "dropped" (dropped: count and
     reason "overflow" or "expired"), "disconnected" (reason: "lagging" or
     "shutting_down"; the daemon ends the stream), "sink_overflow",
-    "debug_export", "connected" (subscribed, results follow),
+    "debug_export", "source" (a source changed state: source, its
+    status as in Status.sources), "connected" (subscribed, results follow),
     "reconnecting" (the stream broke: error says why; the iterator waits
     and subscribes again from its cursor), or "notice", an event this
     version does not know (name and data).
@@ -101,6 +102,7 @@ class Event:
     reason: str = ""
     sink_overflow: Optional[SinkOverflow] = None
     debug_export: Optional[DebugExportState] = None
+    source: Optional[SourceStatus] = None
     name: str = ""
     data: Any = None
     error: Optional[BaseException] = None
@@ -221,6 +223,26 @@ class Client:
         body = json.dumps(settings.to_json()).encode()
         return DebugExportState.from_json(
             self._json("PUT", "/v1/debug/export", body=body, headers={"Content-Type": "application/json"}))
+
+    def snapshot(self, source: str, timeout: Optional[float] = None) -> bytes:
+        """The next decoded frame of source as a PNG with what was read
+        drawn on it (admin); timeout in seconds (None: 5 s)."""
+        q = {"source": source}
+        if timeout is not None:
+            q["timeout"] = f"{timeout:g}"
+        resp = self._open("GET", "/v1/snapshot", q, timeout=(timeout or 5.0) + self.timeout)
+        try:
+            return resp.read()
+        finally:
+            _close(resp)
+
+    def metrics(self) -> str:
+        """The Prometheus metrics, as text."""
+        resp = self._open("GET", "/metrics")
+        try:
+            return resp.read().decode("utf-8")
+        finally:
+            _close(resp)
 
     def events(self, symbologies: Optional[Sequence[str]] = None, sources: Optional[Sequence[str]] = None,
                since: Optional[int] = None, format: str = NDJSON, reconnect: bool = True,
@@ -401,4 +423,6 @@ class _Stream:
             return Event("sink_overflow", sink_overflow=SinkOverflow.from_json(obj))
         if name == "debug_export":
             return Event("debug_export", debug_export=DebugExportState.from_json(obj))
+        if name == "source":
+            return Event("source", source=SourceStatus.from_json(obj))
         return Event("notice", name=name, data=obj)
