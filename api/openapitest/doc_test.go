@@ -97,6 +97,20 @@ func TestDocumentNamesEveryEvent(t *testing.T) {
 	}
 }
 
+// The Symbology schema names every symbology the scanner reads.
+func TestDocumentNamesEverySymbology(t *testing.T) {
+	var want []string
+	for _, s := range scanner.AllSymbologies().All() {
+		want = append(want, s.String())
+	}
+	got := load(t).Enum("Symbology")
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("openapi.yaml's symbologies %v\nthe scanner's %v", got, want)
+	}
+}
+
 // Every member of every wire type is in its schema, and every member a
 // schema names is in the wire type: a member added on one side only fails
 // here even before a test meets it in an answer.

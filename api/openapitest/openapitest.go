@@ -165,6 +165,15 @@ func (d *Doc) ErrorCodes() []string {
 	return codes
 }
 
+// Enum returns the values a component schema allows.
+func (d *Doc) Enum(schema string) []string {
+	var vals []string
+	for _, v := range d.walk("components", "schemas", schema, "enum").([]any) {
+		vals = append(vals, v.(string))
+	}
+	return vals
+}
+
 // SSEEvents returns the event names GET /v1/events describes.
 func (d *Doc) SSEEvents() []string {
 	var names []string
