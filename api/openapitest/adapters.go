@@ -5,7 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"maps"
 	"net/http"
+	"net/url"
+	"slices"
 	"sync"
 	"testing"
 
@@ -16,6 +19,7 @@ import (
 // that checks every response it receives, failing t otherwise.
 func (d *Doc) Hook(t testing.TB) func(*client.Exchange) {
 	return func(ex *client.Exchange) {
+		d.checkQuery(t, ex.Method, ex.Path, ex.Status, ex.Query)
 		ex.Body = d.checking(t, ex.Method, ex.Path, ex.Status, ex.Header.Get("Content-Type"), ex.Body)
 	}
 }
@@ -43,6 +47,7 @@ func (d *Doc) Transport(t testing.TB, rt http.RoundTripper) http.RoundTripper {
 	return roundTripper(func(req *http.Request) (*http.Response, error) {
 		resp, err := rt.RoundTrip(req)
 		if err == nil {
+			d.checkQuery(t, req.Method, req.URL.Path, resp.StatusCode, req.URL.Query())
 			resp.Body = d.checking(t, req.Method, req.URL.Path, resp.StatusCode, resp.Header.Get("Content-Type"), resp.Body)
 		}
 		return resp, err
@@ -52,6 +57,16 @@ func (d *Doc) Transport(t testing.TB, rt http.RoundTripper) http.RoundTripper {
 type roundTripper func(*http.Request) (*http.Response, error)
 
 func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// checkQuery checks the query of a request the server answered 2xx.
+func (d *Doc) checkQuery(t testing.TB, method, path string, status int, q url.Values) {
+	if status/100 != 2 {
+		return
+	}
+	if err := d.CheckQuery(method, path, slices.Collect(maps.Keys(q))); err != nil {
+		t.Errorf("openapi: %v", err)
+	}
+}
 
 // checking returns body, checked as it is read: a stream event by event,
 // any other body when it has been read to its end.

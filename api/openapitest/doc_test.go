@@ -215,6 +215,12 @@ func TestChecksCatchDrift(t *testing.T) {
 	if err := r.CheckBody([]byte(`{"ok":true,"extra":1}`)); err == nil {
 		t.Error("an undocumented member passed")
 	}
+	if err := d.CheckQuery("POST", "/v1/decode", []string{"symbology", "try_harder", "dpm"}); err != nil {
+		t.Error(err)
+	}
+	if err := d.CheckQuery("GET", "/v1/results", []string{"since", "nope"}); err == nil {
+		t.Error("an undocumented query parameter passed")
+	}
 	r, err = d.Response("GET", "/v1/events", 200, "text/event-stream; charset=utf-8")
 	if err != nil {
 		t.Fatal(err)

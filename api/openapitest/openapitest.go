@@ -165,6 +165,30 @@ func (d *Doc) ErrorCodes() []string {
 	return codes
 }
 
+// CheckQuery checks that every query parameter a request the server
+// accepted carried is one the operation describes: a parameter added to
+// the server and not to the document fails the first test that uses it.
+func (d *Doc) CheckQuery(method, path string, keys []string) error {
+	op, ok := d.ops[path][method]
+	if !ok {
+		return nil // Response reports it
+	}
+	params, _ := op["parameters"].([]any)
+	var known []string
+	for _, p := range params {
+		p, _ := d.deref(p).(map[string]any)
+		if p["in"] == "query" {
+			known = append(known, p["name"].(string))
+		}
+	}
+	for _, k := range keys {
+		if !slices.Contains(known, k) {
+			return fmt.Errorf("%s %s: the server accepted the query parameter %q, which openapi.yaml does not describe", method, path, k)
+		}
+	}
+	return nil
+}
+
 // Enum returns the values a component schema allows.
 func (d *Doc) Enum(schema string) []string {
 	var vals []string
