@@ -129,7 +129,9 @@ func TestWebhookDeliversSignedResultsInOrder(t *testing.T) {
 	r := newReceiver(t)
 	s := newSet(t, sink.Env{}, r.spec("hook"))
 	deliver(s, 0, 60)
-	waitFor(t, "60 deliveries", func() bool { return r.count() == 60 })
+	// The receiver has a result before the sink has its answer: wait for
+	// both.
+	waitFor(t, "60 deliveries", func() bool { return r.count() == 60 && statusOf(t, s, "hook").Delivered == 60 })
 	inOrder(t, r.received(), texts(0, 60))
 	st := statusOf(t, s, "hook")
 	if st.Delivered != 60 || st.Dropped != 0 || st.Retried != 0 || st.State != sink.StateOK || st.Kind != sink.KindWebhook {
