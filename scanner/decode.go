@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"image"
+	"slices"
 	"strings"
 	"time"
 
@@ -30,6 +31,7 @@ type decoder struct {
 	panics             int
 	regions            []region // proposed by the frame's first pass
 	labels             stageLabels
+	steps              []passStep
 	// checkpoint, when set, is called between the steps of a decode (the
 	// passes, and the readers within a pass); an error stops the decode
 	// and is kept in stopped. The engine sets it for background decodes,
@@ -171,7 +173,7 @@ func (d *decoder) decode(f *Frame, opts Options) ([]Result, []PassTiming) {
 	if opts.TryInverted {
 		// The hybrid pass has read 1D codes light on dark already, but for
 		// GS1 DataBar, whose reader is gozxing's.
-		passes = append(passes, pass{name: "inverted", src: src.Invert(), rows: true, rowSyms: NewSymbologySet(DataBar),
+		passes = append(passes, pass{name: "inverted", src: src.Invert(), rows: true, sparseRows: true, rowSyms: NewSymbologySet(DataBar),
 			area: true, toFrame: shift})
 	}
 	if opts.TryRotated {
@@ -257,13 +259,101 @@ func (d *decoder) runPass(p pass, syms SymbologySet, opts Options, results []Res
 			matrix = m
 		}
 	}
-	for _, a := range d.areaReaders {
+	// The steps of the pass: the QR reader, the cheapest of the area
+	// readers, then the 1D rows (the guided and middle ones), then the
+	// other area readers, then, when trying harder and nothing was found,
+	// the rest of the rows. Once a step finds something, what it found is
+	// painted out of the binarized image, and the steps after it search
+	// only what is left.
+	var crops []image.Rectangle // nil: the whole view
+	for _, st := range d.passSteps(p, syms) {
+		if d.interrupted() {
+			return results
+		}
+		before := len(results)
+		if st.area == nil {
+			rs := rowSearch{thorough: opts.TryHarder, inverted: opts.TryInverted,
+				linear: AllSymbologies(), readers: AllSymbologies()}
+			if p.rowSyms != 0 {
+				rs.linear, rs.readers = p.rowSyms, p.rowSyms
+			}
+			if st.denseRows {
+				if !opts.TryHarder || p.sparseRows || want > 0 && len(results) >= want || want <= 0 && len(results) > 0 {
+					continue
+				}
+				rs.denseOnly = true
+			} else {
+				rs.sparse = true
+			}
+			d.labels.enter(p.name, stageRows)
+			for _, h := range d.scanRows(p.src, bm, syms, rs, want, len(results), p.guideRows(d.regions)) {
+				r := h.result(p.name, p.toFrame)
+				if opts.AddOns == AddOnRequire && hasAddOns(r.Symbology) && r.AddOn == "" || !finishLinear(&r, opts) {
+					continue
+				}
+				results = addResult(results, r)
+				if matrix != nil {
+					eraseQuad(matrix, h.viewCorners(), 0.1)
+				}
+			}
+		} else {
+			a := st.area
+			if matrix == nil {
+				d.labels.enter(p.name, stageBinarize)
+				matrix, _ = bm.GetBlackMatrix()
+			}
+			d.labels.enter(p.name, a.name())
+			h := hints
+			if a.costly && p.name == "hybrid" {
+				// The thorough search of the costly readers waits for the
+				// later passes: most symbols read in the first pass without
+				// it.
+				h = d.hints(false)
+			}
+			h = d.withDots(h, opts.DPM && a.sym == DataMatrix)
+			if crops == nil {
+				results = d.collect(*a, d.readArea(*a, p.src, bm, h, want), p, syms, results, matrix, image.Point{})
+			}
+			for _, c := range crops {
+				if cbm, clum, ok := croppedBitmap(p.src, matrix, c); ok {
+					results = d.collect(*a, d.readArea(*a, clum, cbm, h, want), p, syms, results, matrix, c.Min)
+					wipeBitmap(cbm, true)
+				}
+			}
+		}
+		if len(results) == before || matrix == nil {
+			continue
+		}
+		if want > 0 && len(results) >= opts.ExpectedCount {
+			return results
+		}
+		left, done := leftToSearch(matrix)
+		if done {
+			return results
+		}
+		if crops == nil {
+			crops = left
+		}
+	}
+	return results
+}
+
+// passStep is one step of a pass: an area reader, or a row search
+// (sparse, or dense).
+type passStep struct {
+	area      *areaReader
+	denseRows bool
+}
+
+// passSteps returns the steps of pass p in order: the QR reader, the
+// sparse rows, the other area readers, the dense rows.
+func (d *decoder) passSteps(p pass, syms SymbologySet) []passStep {
+	steps := d.steps[:0]
+	for i := range d.areaReaders {
+		a := &d.areaReaders[i]
 		if !a.reads(syms) || p.areaOnly != 0 && !a.reads(p.areaOnly) ||
 			!(p.area && !p.rowBased || a.rowBased && (p.area || p.rowBased)) {
 			continue
-		}
-		if d.interrupted() {
-			return results
 		}
 		if a.rowBased && p.global && !p.rotated {
 			// Rows are binarized alike by both binarizers (the hybrid one
@@ -271,36 +361,18 @@ func (d *decoder) runPass(p pass, syms SymbologySet, opts Options, results []Res
 			// row reader would only repeat the first pass.
 			continue
 		}
-		if matrix == nil {
-			d.labels.enter(p.name, stageBinarize)
-			matrix, _ = bm.GetBlackMatrix()
-		}
-		d.labels.enter(p.name, a.name())
-		h := hints
-		if a.costly && p.name == "hybrid" {
-			// The thorough search of the costly readers waits for the later
-			// passes: most symbols read in the first pass without it.
-			h = d.hints(false)
-		}
-		h = d.withDots(h, opts.DPM && a.sym == DataMatrix)
-		results = d.collect(a, d.readArea(a, p.src, bm, h, want), p, syms, results, matrix)
+		steps = append(steps, passStep{area: a})
 	}
-	if p.rows && !d.interrupted() {
-		d.labels.enter(p.name, stageRows)
-		rs := rowSearch{thorough: opts.TryHarder, sparse: p.sparseRows, inverted: opts.TryInverted,
-			linear: AllSymbologies(), readers: AllSymbologies()}
-		if p.rowSyms != 0 {
-			rs.linear, rs.readers = p.rowSyms, p.rowSyms
+	if p.rows {
+		at := 0
+		if len(steps) > 0 && steps[0].area.sym == QRCode {
+			at = 1
 		}
-		for _, h := range d.scanRows(p.src, bm, syms, rs, want, len(results), p.guideRows(d.regions)) {
-			r := h.result(p.name, p.toFrame)
-			if opts.AddOns == AddOnRequire && hasAddOns(r.Symbology) && r.AddOn == "" || !finishLinear(&r, opts) {
-				continue
-			}
-			results = addResult(results, r)
-		}
+		steps = slices.Insert(steps, at, passStep{})
+		steps = append(steps, passStep{denseRows: true})
 	}
-	return results
+	d.steps = steps
+	return steps
 }
 
 // maxUpscaled is the largest side of a frame doubled for the upscaled pass.
@@ -324,13 +396,14 @@ func (d *decoder) upscaledPass(src gozxing.LuminanceSource, w, h int, shift func
 // full of texture costs a bounded amount.
 const maxRegions = 24
 
-// collect adds an area reader's results, mapped to frame coordinates.
+// collect adds an area reader's results, mapped to frame coordinates from
+// those of the pass's view, the reader's origin in it at origin.
 //
 // Each symbol read is then painted white in the pass's binarized image
 // (erase), so the readers after this one do not search it again: a QR
 // Code's finder patterns, for one, look to a Micro QR reader like three
 // symbols of its own.
-func (d *decoder) collect(a areaReader, found []*gozxing.Result, p pass, syms SymbologySet, results []Result, erase *gozxing.BitMatrix) []Result {
+func (d *decoder) collect(a areaReader, found []*gozxing.Result, p pass, syms SymbologySet, results []Result, erase *gozxing.BitMatrix, origin image.Point) []Result {
 	for _, res := range found {
 		sym := a.sym
 		if a.symOf != nil {
@@ -341,6 +414,10 @@ func (d *decoder) collect(a areaReader, found []*gozxing.Result, p pass, syms Sy
 		pts, ok := a.corners(res)
 		if !ok {
 			continue
+		}
+		for i := range pts {
+			pts[i].X += float64(origin.X)
+			pts[i].Y += float64(origin.Y)
 		}
 		if erase != nil {
 			eraseQuad(erase, pts, 0.1)

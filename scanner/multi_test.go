@@ -114,3 +114,36 @@ func TestStrategies(t *testing.T) {
 		t.Errorf("left half: %+v", res)
 	}
 }
+
+// TestSymbolsBesideTheFirstFound: once a pass has read a symbol and
+// painted it out, its other readers search only the busy regions left;
+// the symbols there are still read, with their corners in frame
+// coordinates.
+func TestSymbolsBesideTheFirstFound(t *testing.T) {
+	items := []placed{
+		{scanner.Code128, "LABEL-0042", 480, 200},
+		{scanner.DataMatrix, "LOT 7", 130, 400},
+		{scanner.Aztec, "AZ 9", 820, 410},
+	}
+	f := scene(t, 960, 540, items)
+	res, _ := scanner.NewDecoder().Decode(f, scanner.Options{TryHarder: true})
+	for _, it := range items {
+		found := false
+		for _, r := range res {
+			c := r.Center()
+			if r.Symbology == it.sym && r.Text == it.text && abs(c.X-it.cx) < 12 && abs(c.Y-it.cy) < 12 {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("%v %q at (%.0f, %.0f) not read where it is: %+v", it.sym, it.text, it.cx, it.cy, res)
+		}
+	}
+}
+
+func abs(x float64) float64 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}

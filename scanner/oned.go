@@ -203,14 +203,16 @@ func (d *decoder) scanRows(src gozxing.LuminanceSource, bm *gozxing.BinaryBitmap
 			}
 		}
 	}
-	for _, y := range guides {
-		scan(y)
+	if !rs.denseOnly {
+		for _, y := range guides {
+			scan(y)
+		}
+		middleOut(height, max(1, height>>5), 15, func(y int) bool {
+			scan(y)
+			return !(want > 0 && enough(hits))
+		})
 	}
-	middleOut(height, max(1, height>>5), 15, func(y int) bool {
-		scan(y)
-		return !(want > 0 && enough(hits))
-	})
-	if rs.thorough && !rs.sparse && !enough(hits) {
+	if rs.thorough && !rs.sparse && (rs.denseOnly || !enough(hits)) {
 		middleOut(height, max(1, height>>8), height, func(y int) bool {
 			scan(y)
 			return !(want > 0 && enough(hits))
@@ -261,9 +263,10 @@ func truncated(hits []lineHit, i int) bool {
 
 // rowSearch says how a pass scans rows.
 type rowSearch struct {
-	thorough bool // all rows, when the first ones find nothing
-	sparse   bool // only the guided and middle rows, even when thorough
-	inverted bool // light bars on dark too
+	thorough  bool // all rows, when the first ones find nothing
+	sparse    bool // only the guided and middle rows, even when thorough
+	denseOnly bool // only all rows, the guided and middle ones read already
+	inverted  bool // light bars on dark too
 	// linear and readers limit the linear reader and the gozxing row
 	// readers to these symbologies.
 	linear, readers SymbologySet
@@ -543,6 +546,12 @@ func confirmed(hits []lineHit) int {
 		}
 	}
 	return n
+}
+
+// viewCorners returns the hit's box in the coordinates of the pass's view,
+// in any order.
+func (h *lineHit) viewCorners() [4]Point {
+	return [4]Point{{h.x0, float64(h.y0)}, {h.x1, float64(h.y0)}, {h.x1, float64(h.y1)}, {h.x0, float64(h.y1)}}
 }
 
 // corners of a 1D hit: the box spanned by its rows, as read.

@@ -58,22 +58,44 @@ func cellActivity(m *gozxing.BitMatrix, cw int, h, v []uint16) {
 	}
 }
 
-// findRegions returns candidate regions, largest first, at most limit.
+// busyCell is the activity (changes along rows plus along columns) of a
+// cell that something readable crosses: a cell of 32 columns × 16 sampled
+// rows busy with at least two changes per sampled row or column pair on
+// average.
+const busyCell = cellSize
+
+// findRegions returns candidate regions, largest first, at most limit. A
+// cluster of busy cells over most of the frame is texture, not a symbol,
+// and is left out.
 func findRegions(m *gozxing.BitMatrix, limit int) []region {
+	if m.GetWidth() < 2*cellSize-cellSize+1 || m.GetHeight() < cellSize+1 {
+		return nil // fewer than two cells across or down
+	}
+	all, cells := clusters(m)
+	out := all[:0]
+	for _, r := range all {
+		if r.cells*5 <= 3*cells {
+			out = append(out, r)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].cells > out[j].cells })
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return out
+}
+
+// clusters returns the clusters of busy cells of m, each grown by a cell,
+// and the number of cells of m.
+func clusters(m *gozxing.BitMatrix) ([]region, int) {
 	width, height := m.GetWidth(), m.GetHeight()
 	cw, ch := (width+cellSize-1)/cellSize, (height+cellSize-1)/cellSize
-	if cw < 2 || ch < 2 {
-		return nil
-	}
 	h := make([]uint16, cw*ch)
 	v := make([]uint16, cw*ch)
 	cellActivity(m, cw, h, v)
-	// A cell (32 columns × 16 sampled rows) is busy with at least two
-	// changes per sampled row or column pair on average.
-	const busy = cellSize
 	active := make([]bool, cw*ch)
 	for i := range active {
-		active[i] = int(h[i])+int(v[i]) >= busy
+		active[i] = int(h[i])+int(v[i]) >= busyCell
 	}
 	var out []region
 	seen := make([]bool, len(active))
@@ -106,9 +128,6 @@ func findRegions(m *gozxing.BitMatrix, limit int) []region {
 				}
 			}
 		}
-		if n*5 > 3*cw*ch {
-			continue // most of the frame: texture, not a symbol
-		}
 		// A 2D symbol changes colour about as often down as across; bars
 		// change along one axis only.
 		k := region2D
@@ -121,9 +140,34 @@ func findRegions(m *gozxing.BitMatrix, limit int) []region {
 			Intersect(image.Rect(0, 0, width, height))
 		out = append(out, region{rect: r, kind: k, cells: n, horizontal: sumH >= sumV})
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].cells > out[j].cells })
-	if len(out) > limit {
-		out = out[:limit]
+	return out, cw * ch
+}
+
+// maxCrops bounds the regions searched one by one once a pass has found a
+// symbol; with more, the pass goes on over the whole image.
+const maxCrops = 8
+
+// leftToSearch tells where a pass's remaining area readers should look once
+// the symbols it found are painted out of its binarized image m: nowhere
+// (done), when no cell is busy any more; in the busy regions left, when
+// they are few and cover at most half of the image; else everywhere (nil).
+// Once the one symbol of a label is read, what is left is mostly its
+// printed text, which costs a reader little to search on its own.
+func leftToSearch(m *gozxing.BitMatrix) (crops []image.Rectangle, done bool) {
+	all, _ := clusters(m)
+	if len(all) == 0 {
+		return nil, true
 	}
-	return out
+	if len(all) > maxCrops {
+		return nil, false
+	}
+	area := 0
+	for _, r := range all {
+		crops = append(crops, r.rect)
+		area += r.rect.Dx() * r.rect.Dy()
+	}
+	if 2*area > m.GetWidth()*m.GetHeight() {
+		return nil, false
+	}
+	return crops, false
 }

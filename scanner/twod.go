@@ -89,11 +89,14 @@ func newAreaReaders() []areaReader {
 			}
 			return rs
 		}},
-		{sym: DataMatrix, corners: cornersTLBLBRTR, read: multiple(dm), costly: true},
-		{sym: Aztec, corners: cornersTLBLBRTR, read: multiple(az), costly: true},
+		// The others cheapest and commonest first: a pass stops searching
+		// once what it found leaves nothing else to search, so the readers
+		// after the one that reads a frame's symbol cost it little.
+		{sym: DataBarExpanded, corners: cornersTLBLBRTR, read: multiple(dbx), rowBased: true, costly: true, wipe: dbx.Wipe},
 		{sym: PDF417, corners: cornersTLBLBRTR, read: multiple(pdf), costly: true},
 		{sym: MicroPDF417, corners: cornersTLBLBRTR, read: multiple(mpdf), costly: true},
-		{sym: DataBarExpanded, corners: cornersTLBLBRTR, read: multiple(dbx), rowBased: true, costly: true, wipe: dbx.Wipe},
+		{sym: DataMatrix, corners: cornersTLBLBRTR, read: multiple(dm), costly: true},
+		{sym: Aztec, corners: cornersTLBLBRTR, read: multiple(az), costly: true},
 		{sym: MaxiCode, corners: cornersTLBLBRTR, read: single(maxi), costly: true},
 		{sym: MicroQR, corners: cornersTLBLBRTR, read: multiple(mqr), costly: true},
 		postalReader(),
