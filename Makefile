@@ -25,13 +25,14 @@ build: deps
 # stacks of its goroutines instead of stalling CI.
 TIMEOUT    := -timeout 15m
 
-# Every test once under -race. The blackbox photos skip there (minutes of
-# decoding, no concurrency): the *Blackbox* tests alone decode them without
-# it. The Mat profile needs its own build tag.
+# Every test once under -race. The blackbox photos and the robustness suite
+# skip there (minutes of decoding, no concurrency): the *Blackbox* and
+# *Robustness* tests alone decode them without it. The Mat profile needs
+# its own build tag.
 test: deps
 	$(GO) vet -tags=$(TAGS) ./...
 	$(GO) test -tags=$(TAGS) $(TIMEOUT) -race ./...
-	$(GO) test -tags=$(TAGS) $(TIMEOUT) -run Blackbox ./scanner/...
+	$(GO) test -tags=$(TAGS) $(TIMEOUT) -run 'Blackbox|Robustness' ./scanner/... ./internal/robust
 	$(GO) test -tags=$(TAGS),matprofile $(TIMEOUT) -run MatProfile ./capture
 	$(MAKE) --no-print-directory test-nocv
 

@@ -7,7 +7,10 @@
 #     the same run; then where scannerd's CPU time goes, per pass and per
 #     stage (image load, binarize, proposals, 1D rows, each 2D reader),
 #     from the pprof labels of the same run.
-#  2. The Go benchmarks (decoder, engine, pipeline, API, licensing).
+#  2. The synthetic robustness suite's curves (internal/robust): every
+#     symbology distorted one axis at a time, the share read at each
+#     level by scannerd and by ZXingReader (ROBUST_SAMPLES per level).
+#  3. The Go benchmarks (decoder, engine, pipeline, API, licensing).
 #
 # BENCH_PATTERN runs those Go benchmarks instead of the usual set (with
 # BENCH_TIME as -benchtime). Needs bin/ built (make bench does it).
@@ -106,6 +109,10 @@ PY
 else
   echo "== blackbox comparison skipped: $shared/testdata/blackbox not found (set SCANNERD_SHARED)"
 fi
+
+echo
+echo "== synthetic robustness suite: % of samples read at each level of each distortion, scannerd/ZXingReader"
+go run -tags=gocv_specific_modules,gocv_videoio ./internal/robust/robustcurves -samples "${ROBUST_SAMPLES:-6}" -zxing
 
 echo
 echo "== Go benchmarks"

@@ -9,7 +9,7 @@ pkgs=(
   gstreamer1.0-plugins-good           # jpegenc, avimux in pipeline tests
   zbar-tools zxing-cpp-tools python3  # peers and scoring for make bench
   python3-pip                         # the Python client installs in its test (with setuptools, wheel)
-  zint                                # symbols of every symbology for the round-trip tests
+  zint                                # every symbology for the round-trip tests and the robustness suite
   curl                                # the API examples, tested
   mosquitto                           # a real MQTT broker for the MQTT sink tests
   postgresql                          # the LTS store tests run a real PostgreSQL 15

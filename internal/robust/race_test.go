@@ -1,0 +1,5 @@
+//go:build race
+
+package robust_test
+
+const raceEnabled = true
