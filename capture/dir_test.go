@@ -145,6 +145,9 @@ func TestSpecValidation(t *testing.T) {
 		{capture.Spec{Name: "a", URL: "camera:0", Width: 100000, Height: 480}, false},
 		{capture.Spec{Name: "a", URL: "camera:0", Width: 640, Height: -1}, false},
 		{capture.Spec{Name: "a", URL: "camera:0", FPS: 1e9}, false},
+		{capture.Spec{Name: "a", URL: "demo", FrameBudget: "15ms"}, true},
+		{capture.Spec{Name: "a", URL: "demo", FrameBudget: "15"}, false},
+		{capture.Spec{Name: "a", URL: "demo", FrameBudget: "-1ms"}, false},
 	} {
 		err := tc.spec.Validate()
 		if (err == nil) != tc.ok || err != nil && !errors.Is(err, capture.ErrBadSpec) {
@@ -153,6 +156,23 @@ func TestSpecValidation(t *testing.T) {
 	}
 	if o, err := (&capture.Spec{Name: "a", URL: "demo", DPM: true}).Options(); err != nil || !o.DPM {
 		t.Errorf("dpm = true: options %+v, %v", o, err)
+	}
+	// Live frames are decoded adaptively within a budget unless the
+	// source says otherwise.
+	off := false
+	for _, tc := range []struct {
+		spec     capture.Spec
+		adaptive bool
+		budget   time.Duration
+	}{
+		{capture.Spec{Name: "a", URL: "demo"}, true, capture.DefaultFrameBudget},
+		{capture.Spec{Name: "a", URL: "demo", Adaptive: &off, FrameBudget: "0s"}, false, 0},
+		{capture.Spec{Name: "a", URL: "demo", FrameBudget: "35ms"}, true, 35 * time.Millisecond},
+	} {
+		o, err := tc.spec.Options()
+		if err != nil || o.Adaptive != tc.adaptive || o.Budget != tc.budget {
+			t.Errorf("%+v: options %+v, %v; want adaptive %v, budget %v", tc.spec, o, err, tc.adaptive, tc.budget)
+		}
 	}
 	if got := capture.Redacted("rtsp://user:secret@cam.local/stream"); got != "rtsp://xxx@cam.local/stream" {
 		t.Errorf("Redacted = %q", got)

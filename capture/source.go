@@ -98,7 +98,19 @@ type Spec struct {
 	DPM bool `toml:"dpm"`
 	// Region restricts decoding to x,y,width,height of the frame.
 	Region []int `toml:"region"`
+	// Adaptive (default true) searches only where a frame looks like
+	// barcodes, and spends the thorough strategies only on the regions
+	// where the first pass read nothing (scanner.Options.Adaptive); it has
+	// no effect with TryHarder.
+	Adaptive *bool `toml:"adaptive"`
+	// FrameBudget bounds the CPU time one frame's decode may take, as a
+	// duration ("20ms"; default 20ms, "0s" for none).
+	FrameBudget string `toml:"frame_budget"`
 }
+
+// DefaultFrameBudget is the CPU time a frame's decode may take when the
+// source does not say.
+const DefaultFrameBudget = 20 * time.Millisecond
 
 // Kind is the sort of source a URL names.
 type Kind string
@@ -255,6 +267,15 @@ func (s *Spec) Options() (scanner.Options, error) {
 	}
 	o.TelepenNumeric = s.TelepenNumeric
 	o.DPM = s.DPM
+	o.Adaptive = s.Adaptive == nil || *s.Adaptive
+	o.Budget = DefaultFrameBudget
+	if s.FrameBudget != "" {
+		b, err := time.ParseDuration(s.FrameBudget)
+		if err != nil || b < 0 {
+			return o, badSpec("frame_budget", "%s: want a duration such as \"20ms\", have %q", s.Name, s.FrameBudget)
+		}
+		o.Budget = b
+	}
 	if len(s.Region) != 0 {
 		r := s.Region
 		if len(r) != 4 || r[0] < 0 || r[1] < 0 || r[2] <= 0 || r[3] <= 0 || r[2] > scanner.MaxFrameSide || r[3] > scanner.MaxFrameSide || r[0] > scanner.MaxFrameSide || r[1] > scanner.MaxFrameSide {

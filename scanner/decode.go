@@ -42,14 +42,23 @@ type decoder struct {
 	// passDone, when set (by tests), sees each pass's bitmap once the
 	// pass is over, and whether its binarized image was computed.
 	passDone func(bm *gozxing.BinaryBitmap, computed bool)
+	// A frame's decode stops once it has spent budget (0: never), as the
+	// clock tells, counting from spentFrom; overBudget says it did.
+	budget, spentFrom time.Duration
+	clock             func() time.Duration
+	overBudget        bool
 }
 
-// interrupted reports whether the decode must stop now.
+// interrupted reports whether the decode must stop now: stopped by its
+// checkpoint, or out of budget.
 func (d *decoder) interrupted() bool {
 	if d.stopped == nil && d.checkpoint != nil {
 		d.stopped = d.checkpoint()
 	}
-	return d.stopped != nil
+	if !d.overBudget && d.budget > 0 && d.clock()-d.spentFrom > d.budget {
+		d.overBudget = true
+	}
+	return d.stopped != nil || d.overBudget
 }
 
 // Decoder reads barcodes in frames in the calling goroutine, with the same
@@ -143,12 +152,13 @@ func (d *decoder) decode(f *Frame, opts Options) ([]Result, []PassTiming) {
 	defer d.wipeRows()
 	defer d.labels.leave()
 	d.regions = d.regions[:0]
-	d.stopped = nil
+	d.stopped, d.overBudget = nil, false
 	d.addOns = opts.AddOns
-	syms := opts.Symbologies
-	if syms == 0 {
-		syms = DefaultSymbologies()
+	d.budget = opts.Budget
+	if d.clock == nil {
+		d.clock = wallClock()
 	}
+	d.spentFrom = d.clock()
 	region := image.Rect(0, 0, f.Width, f.Height)
 	if !opts.Region.Empty() {
 		region = region.Intersect(opts.Region)
@@ -159,6 +169,19 @@ func (d *decoder) decode(f *Frame, opts Options) ([]Result, []PassTiming) {
 	var src gozxing.LuminanceSource = newPlaneSource(f, &d.scratch)
 	if region != image.Rect(0, 0, f.Width, f.Height) {
 		src, _ = src.Crop(region.Min.X, region.Min.Y, region.Dx(), region.Dy())
+	}
+	if opts.Adaptive && !opts.TryHarder {
+		return d.decodeAdaptive(src, region, opts)
+	}
+	return d.decodeView(src, region, opts)
+}
+
+// decodeView reads the view src of the frame, which covers region of it,
+// cheapest strategy first.
+func (d *decoder) decodeView(src gozxing.LuminanceSource, region image.Rectangle, opts Options) ([]Result, []PassTiming) {
+	syms := opts.Symbologies
+	if syms == 0 {
+		syms = DefaultSymbologies()
 	}
 	ox, oy := float64(region.Min.X), float64(region.Min.Y)
 	shift := func(p Point) Point { return Point{p.X + ox, p.Y + oy} }

@@ -422,6 +422,14 @@ func (e *Engine) checkpoint(j *job, deadline *time.Time) error {
 func (e *Engine) work(id int, background bool) {
 	defer e.wg.Done()
 	d := e.makeDecoder()
+	var clock func() time.Duration
+	if !background {
+		// A live frame's budget (Options.Budget) counts the worker's own
+		// CPU time, which needs the worker on one thread.
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		clock = threadCPUClock()
+	}
 	for {
 		j, ok := e.next(background)
 		if !ok {
@@ -438,6 +446,7 @@ func (e *Engine) work(id int, background bool) {
 		}
 		f := j.f
 		if rep == nil {
+			d.clock = clock
 			rep = e.process(d, j)
 		}
 		d.checkpoint = nil
@@ -527,6 +536,12 @@ func (e *Engine) process(d *decoder, j job) (rep *FrameReport) {
 		return rep
 	}
 	opts := j.opts
+	if j.lane != laneLive {
+		// Adaptive decoding and its budget are for live video, whose next
+		// frame comes soon; files and uploads are decoded whole with the
+		// other options asked for, bounded by BackgroundTimeout.
+		opts.Adaptive, opts.Budget = false, 0
+	}
 	if e.cfg.Gate != nil {
 		allowed, err := e.cfg.Gate.Permit(e.cfg.Clock(), f.Source)
 		if err != nil {

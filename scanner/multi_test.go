@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/scannerd/scannerd/internal/symbols"
+	"github.com/scannerd/scannerd/internal/symboltest"
 	"github.com/scannerd/scannerd/scanner"
 )
 
@@ -20,7 +21,7 @@ func scene(t testing.TB, w, h int, items []placed) *scanner.Frame {
 	t.Helper()
 	c := symbols.NewCanvas(w, h, 200)
 	for _, it := range items {
-		s, err := symbols.Encode(it.sym, it.text)
+		s, err := symboltest.Encode(it.sym, it.text)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -97,6 +97,15 @@ func clusters(m *gozxing.BitMatrix) ([]region, int) {
 	for i := range active {
 		active[i] = int(h[i])+int(v[i]) >= busyCell
 	}
+	return clusterCells(active, cw, width, height, h, v), cw * ch
+}
+
+// clusterCells returns the 8-connected clusters of the active cells of a
+// grid cw cells wide over a width×height image, each grown by a cell; h
+// and v, when given, are the cells' changes along rows and columns, which
+// tell bars from 2D symbols.
+func clusterCells(active []bool, cw, width, height int, h, v []uint16) []region {
+	ch := len(active) / cw
 	var out []region
 	seen := make([]bool, len(active))
 	stack := make([]int, 0, 64)
@@ -114,7 +123,9 @@ func clusters(m *gozxing.BitMatrix) ([]region, int) {
 			cx, cy := c%cw, c/cw
 			x0, y0, x1, y1 = min(x0, cx), min(y0, cy), max(x1, cx), max(y1, cy)
 			n++
-			sumH, sumV = sumH+int(h[c]), sumV+int(v[c])
+			if h != nil {
+				sumH, sumV = sumH+int(h[c]), sumV+int(v[c])
+			}
 			for dy := -1; dy <= 1; dy++ {
 				for dx := -1; dx <= 1; dx++ {
 					nx, ny := cx+dx, cy+dy
@@ -140,7 +151,7 @@ func clusters(m *gozxing.BitMatrix) ([]region, int) {
 			Intersect(image.Rect(0, 0, width, height))
 		out = append(out, region{rect: r, kind: k, cells: n, horizontal: sumH >= sumV})
 	}
-	return out, cw * ch
+	return out
 }
 
 // maxCrops bounds the regions searched one by one once a pass has found a
@@ -168,6 +179,48 @@ func leftToSearch(m *gozxing.BitMatrix) (crops []image.Rectangle, done bool) {
 	}
 	if 2*area > m.GetWidth()*m.GetHeight() {
 		return nil, false
+	}
+	return crops, false
+}
+
+// minCropCells is the fewest cells a proposed region needs: a symbol
+// readable in a frame, at two pixels a module or more, crosses at least
+// that many; fewer are specks of texture or noise.
+const minCropCells = 3
+
+// cropsOf turns clusters of cells (of cells in all) into the regions to
+// search: those of minCropCells or more, merged where they overlap; or
+// whole when a cluster covers most of the image or the regions cover more
+// than half of it (texture, or a symbol filling the frame): then the whole
+// image is searched.
+func cropsOf(all []region, cells, width, height int) (crops []image.Rectangle, whole bool) {
+	for _, r := range all {
+		if r.cells*5 > 3*cells {
+			return nil, true
+		}
+		if r.cells >= minCropCells {
+			crops = append(crops, r.rect)
+		}
+	}
+	for merged := true; merged; {
+		merged = false
+		for i := 0; i < len(crops) && !merged; i++ {
+			for j := i + 1; j < len(crops); j++ {
+				if crops[i].Overlaps(crops[j]) {
+					crops[i] = crops[i].Union(crops[j])
+					crops = append(crops[:j], crops[j+1:]...)
+					merged = true
+					break
+				}
+			}
+		}
+	}
+	area := 0
+	for _, c := range crops {
+		area += c.Dx() * c.Dy()
+	}
+	if len(crops) > maxCrops || 2*area > width*height {
+		return nil, true
 	}
 	return crops, false
 }

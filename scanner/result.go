@@ -45,6 +45,18 @@ type Options struct {
 	// no Data Matrix symbol, it searches again with the dots joined. Off
 	// by default: that second search costs CPU on every such frame.
 	DPM bool
+	// Adaptive, for live video, searches only where a frame looks like
+	// barcodes: the first pass reads the regions it proposes, and when it
+	// reads nothing the strategies of TryHarder, TryInverted and TryRotated
+	// run over those regions one by one (see adaptive.go). It has no effect
+	// with TryHarder, which searches the whole frame every way. The
+	// engine applies it to live frames (Submit) only.
+	Adaptive bool
+	// Budget bounds the time one frame's decode may take, 0 none: the
+	// decode stops between two steps once it is spent and returns what it
+	// read. The engine applies it to live frames only, counting the live
+	// worker's thread CPU time.
+	Budget time.Duration
 }
 
 // AddOnMode says whether EAN-13, UPC-A and UPC-E symbols are read with

@@ -10,7 +10,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/scannerd/scannerd/internal/symbols"
+	"github.com/scannerd/scannerd/internal/symboltest"
 	"github.com/scannerd/scannerd/scanner"
 )
 
@@ -74,7 +74,7 @@ func NewSymbol(sym scanner.Symbology, rng *rand.Rand) (*Symbol, error) {
 	if _, ok := zintTypes[sym]; ok {
 		return zintSymbol(sym, text, want, rng)
 	}
-	s, err := symbols.Encode(sym, text)
+	s, err := symboltest.Encode(sym, text)
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,132 @@
+package scanner
+
+import (
+	"image"
+	"time"
+
+	"github.com/makiuchi-d/gozxing"
+)
+
+// Adaptive decoding, for live video (Options.Adaptive). A camera sees the
+// same scene frame after frame, and most of a frame is not a barcode. The
+// frame is first looked at in 8×8 blocks: their darkest and lightest
+// pixels, one pass over it. Cells of 32×32 pixels where several blocks hold
+// a strong contrast (printed marks on paper) are clustered into regions,
+// and only those are binarized and searched, each as a view of its own
+// with the ordinary strategies (the first pass, and the quarter turn for
+// 1D codes when TryRotated). When that reads nothing, the thorough
+// strategies of TryHarder and TryInverted (every binarizer, every row,
+// inversion, the resampled views) run over the regions in turn, largest
+// first, until one reads something or the frame's budget is spent.
+//
+// A frame with nothing printed on it costs one look at its blocks. When
+// the contrasted cells cover most of the frame (texture, or a symbol
+// filling it) the whole frame gets the ordinary strategies, and no more.
+// A symbol printed at less than minBlockContrast gray levels of contrast
+// is not looked for.
+
+// minBlockContrast is the range of gray levels (lightest less darkest
+// pixel) of an 8×8 block that holds printed marks rather than paper, a
+// shadow or a blurred background.
+const minBlockContrast = 40
+
+// minContrastBlocks is how many of a cell's 16 blocks must hold such a
+// contrast for the cell to be looked at.
+const minContrastBlocks = 4
+
+// maxEscalations bounds the regions one frame searches thoroughly.
+const maxEscalations = 4
+
+func (d *decoder) decodeAdaptive(src gozxing.LuminanceSource, area image.Rectangle, opts Options) ([]Result, []PassTiming) {
+	crops, whole := contrastCrops(src.GetMatrix(), area.Dx(), area.Dy())
+	first := opts
+	first.TryInverted = false
+	if whole {
+		return d.decodeView(src, area, first)
+	}
+	var results []Result
+	var timings []PassTiming
+	views := make([]gozxing.LuminanceSource, len(crops))
+	for i, r := range crops {
+		if d.interrupted() {
+			return results, timings
+		}
+		view, err := src.Crop(r.Min.X, r.Min.Y, r.Dx(), r.Dy())
+		if err != nil {
+			continue
+		}
+		views[i] = view
+		found, t := d.decodeView(view, r.Add(area.Min), first)
+		timings = append(timings, t...)
+		for _, res := range found {
+			results = addResult(results, res)
+		}
+	}
+	if len(results) > 0 {
+		return results, timings
+	}
+	thorough := opts
+	thorough.TryHarder, thorough.TryInverted, thorough.TryRotated = true, true, true
+	for i, r := range crops {
+		if i == maxEscalations || d.interrupted() {
+			break
+		}
+		if views[i] == nil {
+			continue
+		}
+		start := time.Now()
+		found, _ := d.decodeView(views[i], r.Add(area.Min), thorough)
+		timings = append(timings, PassTiming{Name: "thorough", Duration: time.Since(start), Found: len(found)})
+		for _, res := range found {
+			res.Strategy = "thorough " + res.Strategy
+			results = addResult(results, res)
+		}
+		if len(results) > 0 {
+			break
+		}
+	}
+	return results, timings
+}
+
+// contrastCrops returns the regions of the w×h plane lum where printed
+// marks are, largest first, or whole when they cover most of it.
+func contrastCrops(lum []byte, w, h int) (crops []image.Rectangle, whole bool) {
+	cw, ch := (w+cellSize-1)/cellSize, (h+cellSize-1)/cellSize
+	count := make([]uint8, cw*ch)
+	for by := 0; by+blockSize <= h; by += blockSize {
+		row := (by / cellSize) * cw
+		for bx := 0; bx+blockSize <= w; bx += blockSize {
+			lo, hi := byte(255), byte(0)
+			for y := by; y < by+blockSize; y++ {
+				for _, v := range lum[y*w+bx : y*w+bx+blockSize] {
+					lo, hi = min(lo, v), max(hi, v)
+				}
+			}
+			if int(hi)-int(lo) >= minBlockContrast {
+				count[row+bx/cellSize]++
+			}
+		}
+	}
+	active := make([]bool, len(count))
+	for i, n := range count {
+		active[i] = n >= minContrastBlocks
+	}
+	all := clusterCells(active, cw, w, h, nil, nil)
+	crops, whole = cropsOf(all, cw*ch, w, h)
+	// Largest first: the thorough strategies try them in this order.
+	for i := 1; i < len(crops); i++ {
+		for j := i; j > 0 && area(crops[j]) > area(crops[j-1]); j-- {
+			crops[j], crops[j-1] = crops[j-1], crops[j]
+		}
+	}
+	return crops, whole
+}
+
+func area(r image.Rectangle) int { return r.Dx() * r.Dy() }
+
+// wallClock returns a clock of elapsed wall time, for budgets where no
+// CPU clock of the decoding thread is at hand.
+func wallClock() func() time.Duration {
+	start := time.Now()
+	return func() time.Duration { return time.Since(start) }
+}
