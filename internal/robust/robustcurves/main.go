@@ -29,7 +29,7 @@ import (
 func main() {
 	samples := flag.Int("samples", 6, "samples per level")
 	zxing := flag.Bool("zxing", false, "read the same images with ZXingReader too")
-	famList := flag.String("families", "all", "comma-separated symbologies")
+	famList := flag.String("families", "", "comma-separated symbologies (default: all of the suite's)")
 	axisList := flag.String("axes", "all", "comma-separated axes")
 	jobs := flag.Int("j", runtime.NumCPU(), "images rendered and read in parallel")
 	flag.Parse()
@@ -49,9 +49,12 @@ type outcome struct {
 }
 
 func run(ctx context.Context, w io.Writer, samples int, zxing bool, famList, axisList string, jobs int) error {
-	fams, err := scanner.ParseSymbologySet(famList)
-	if err != nil {
-		return err
+	fams := scanner.NewSymbologySet(robust.Families()...)
+	if famList != "" {
+		var err error
+		if fams, err = scanner.ParseSymbologySet(famList); err != nil {
+			return err
+		}
 	}
 	var axes []robust.Axis
 	for _, a := range robust.Axes() {
@@ -67,6 +70,7 @@ func run(ctx context.Context, w io.Writer, samples int, zxing bool, famList, axi
 	}
 	dir := ""
 	if zxing {
+		var err error
 		if dir, err = os.MkdirTemp("", "robustcurves"); err != nil {
 			return err
 		}
