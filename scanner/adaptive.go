@@ -21,7 +21,8 @@ import (
 //
 // A frame with nothing printed on it costs one look at its blocks. When
 // the contrasted cells cover most of the frame (texture, or a symbol
-// filling it) the whole frame gets the ordinary strategies, and no more.
+// filling it) the whole frame is the one region: the ordinary strategies,
+// then the thorough ones within the budget.
 // A symbol printed at less than minBlockContrast gray levels of contrast
 // is not looked for.
 
@@ -41,11 +42,13 @@ func (d *decoder) decodeAdaptive(src gozxing.LuminanceSource, area image.Rectang
 	crops, whole := contrastCrops(src.GetMatrix(), area.Dx(), area.Dy())
 	first := opts
 	first.TryInverted = false
-	if whole {
-		return d.decodeView(src, area, first)
-	}
 	var results []Result
 	var timings []PassTiming
+	if whole {
+		// The whole frame is the one region: searched with the first
+		// pass, then, when that read nothing, thoroughly.
+		crops = append(crops[:0], image.Rect(0, 0, area.Dx(), area.Dy()))
+	}
 	views := make([]gozxing.LuminanceSource, len(crops))
 	for i, r := range crops {
 		if d.interrupted() {
@@ -95,10 +98,15 @@ func contrastCrops(lum []byte, w, h int) (crops []image.Rectangle, whole bool) {
 	count := make([]uint8, cw*ch)
 	for by := 0; by+blockSize <= h; by += blockSize {
 		row := (by / cellSize) * cw
+		// A block is looked at with the first row and column of the
+		// next: an edge on the line between two blocks (modules as large
+		// as the blocks and aligned with them) still shows.
+		y1 := min(h, by+blockSize+1)
 		for bx := 0; bx+blockSize <= w; bx += blockSize {
+			x1 := min(w, bx+blockSize+1)
 			lo, hi := byte(255), byte(0)
-			for y := by; y < by+blockSize; y++ {
-				for _, v := range lum[y*w+bx : y*w+bx+blockSize] {
+			for y := by; y < y1; y++ {
+				for _, v := range lum[y*w+bx : y*w+x1] {
 					lo, hi = min(lo, v), max(hi, v)
 				}
 			}

@@ -47,3 +47,33 @@ func TestAdaptiveDecoding(t *testing.T) {
 		}
 	}
 }
+
+// A frame the code fills is searched as one region: the first pass, then,
+// when that read nothing, the thorough strategies (here light on dark).
+// Modules as large as the 8×8 blocks the frame is looked at in, and
+// aligned with them, leave no edge inside any block; the edges between
+// blocks still count.
+func TestAdaptiveFrameFilled(t *testing.T) {
+	for _, tc := range []struct {
+		sym         scanner.Symbology
+		module      float64
+		dark, light uint8
+		thorough    bool
+	}{
+		{scanner.DataMatrix, 8, 0, 255, false},
+		{scanner.QRCode, 6, 230, 30, true},
+	} {
+		s, err := symbols.Encode(tc.sym, "filled")
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := int(float64(s.Width+2*s.Quiet()) * tc.module)
+		h := int(float64(s.Height+2*s.Quiet()) * tc.module)
+		c := symbols.NewCanvas(w, h, tc.light)
+		c.Draw(s, symbols.Placement{CX: float64(w) / 2, CY: float64(h) / 2, Module: tc.module, Dark: tc.dark, Light: tc.light})
+		res, passes := scanner.NewDecoder().Decode(c.Frame(scanner.NewPlanePool(0)), live)
+		if len(res) != 1 || res[0].Text != "filled" || strings.HasPrefix(res[0].Strategy, "thorough") != tc.thorough {
+			t.Errorf("%v filling a %dx%d frame: %+v, passes %+v", tc.sym, w, h, res, passes)
+		}
+	}
+}
