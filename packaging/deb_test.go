@@ -148,6 +148,13 @@ func TestLtsdPackage(t *testing.T) {
 	if !strings.Contains(help, "else /var/lib/ltsd/ltsd.toml") {
 		t.Errorf("ltsd's default config is not /var/lib/ltsd/ltsd.toml:\n%s", help)
 	}
+	// The operator's guide the package installs, and the README, say so too.
+	for _, doc := range []string{filepath.Join(root, "usr/share/doc/ltsd/licensing.md"), "../README.md"} {
+		text, err := os.ReadFile(doc)
+		if err != nil || !strings.Contains(string(text), "/var/lib/ltsd/ltsd.toml") || strings.Contains(string(text), "/etc/ltsd") {
+			t.Errorf("%s: %v; it must name /var/lib/ltsd/ltsd.toml and never /etc/ltsd", doc, err)
+		}
+	}
 	// The packaged binary sets up a server home and prints what devices pin.
 	home := filepath.Join(t.TempDir(), "ltsd")
 	run(t, "", filepath.Join(root, "usr/bin/ltsd"), "init", home)

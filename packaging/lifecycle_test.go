@@ -59,19 +59,29 @@ func (s *system) exists(p string) bool {
 
 // owner returns the user name owning p, from the root's passwd.
 func (s *system) owner(p string) string {
+	return s.name(p, "etc/passwd", func(st *syscall.Stat_t) uint32 { return st.Uid })
+}
+
+// group returns the group name of p, from the root's group file.
+func (s *system) group(p string) string {
+	return s.name(p, "etc/group", func(st *syscall.Stat_t) uint32 { return st.Gid })
+}
+
+// name looks up the id of p that id picks in the root's passwd or group
+// file (whose third field is the id).
+func (s *system) name(p, file string, id func(*syscall.Stat_t) uint32) string {
 	st, err := os.Stat(s.path(p))
 	if err != nil {
 		return "(" + err.Error() + ")"
 	}
-	uid := st.Sys().(*syscall.Stat_t).Uid
-	passwd, _ := os.ReadFile(s.path("etc/passwd"))
-	for _, line := range strings.Split(string(passwd), "\n") {
-		f := strings.Split(line, ":")
-		if len(f) > 2 && f[2] == strconv.Itoa(int(uid)) {
+	n := strconv.Itoa(int(id(st.Sys().(*syscall.Stat_t))))
+	names, _ := os.ReadFile(s.path(file))
+	for _, line := range strings.Split(string(names), "\n") {
+		if f := strings.Split(line, ":"); len(f) > 2 && f[2] == n {
 			return f[0]
 		}
 	}
-	return strconv.Itoa(int(uid))
+	return n
 }
 
 // links lists the symbolic links below etc/systemd, as "path -> target".
@@ -122,8 +132,12 @@ func TestScannerdLifecycle(t *testing.T) {
 		!regexp.MustCompile(`(?m)^video:x:\d+:scannerd$`).Match(group) || !regexp.MustCompile(`(?m)^scannerd-admin:x:\d+:`).Match(group) {
 		t.Errorf("users and groups:\n%s\n%s", passwd, group)
 	}
-	if owner := s.owner("var/lib/scannerd/debug"); owner != "scannerd" {
-		t.Errorf("var/lib/scannerd/debug belongs to %s", owner)
+	// Debug exports land in debug/: setgid, group scannerd-admin, so what
+	// the daemon saves there is readable by the administrators who may
+	// switch the export on.
+	if st, err := os.Stat(s.path("var/lib/scannerd/debug")); err != nil || st.Mode()&(fs.ModeSetgid|fs.ModePerm) != fs.ModeSetgid|0o750 ||
+		s.owner("var/lib/scannerd/debug") != "scannerd" || s.group("var/lib/scannerd/debug") != "scannerd-admin" {
+		t.Errorf("var/lib/scannerd/debug: %v %v, owner %s, group %s", st.Mode(), err, s.owner("var/lib/scannerd/debug"), s.group("var/lib/scannerd/debug"))
 	}
 
 	// The administrator edits the configuration and keeps the socket unit

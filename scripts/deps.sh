@@ -16,6 +16,7 @@ pkgs=(
   systemd                             # systemd-analyze verify in packaging tests
   dpkg-dev lintian man-db git         # make deb: dpkg-shlibdeps, its checks, man page checks, versions
   chromium fonts-dejavu-core          # the LTS console's browser tests (headless)
+  bash-completion zsh fish            # the packaged shell completions, run in each shell
 )
 
 missing=()
