@@ -52,6 +52,8 @@ func TestCommandLineExitCodes(t *testing.T) {
 		{"admin", "add"},
 		{"admin", "add", "--config", cfg, "--role", "root", "eve"},
 		{"admin", "list", "--config", cfg},
+		{"migrate", "extra"},
+		{"migrate", "--config", cfg},
 		{"help", "device", "nope"},
 	}, "testdata/exit-codes.txt", func(s string) string { return strings.ReplaceAll(s, tmp, "$TMP") }, update())
 }

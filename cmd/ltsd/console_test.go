@@ -60,19 +60,7 @@ func TestConsoleAccountsAndSignIn(t *testing.T) {
 		t.Fatalf("admin list:\n%s", out)
 	}
 
-	ctx, cancel := context.WithCancel(context.Background())
-	ready := make(chan string, 1)
-	done := make(chan int, 1)
-	go func() {
-		m := NewMain(io.Discard, io.Discard)
-		m.Ready = ready
-		done <- m.Run(ctx, []string{"serve", "--config", cfg})
-	}()
-	select {
-	case <-ready:
-	case code := <-done:
-		t.Fatalf("serve: exit %d", code)
-	}
+	stop := serve(t, cfg)
 	jar, _ := cookiejar.New(nil)
 	client := &http.Client{Jar: jar, Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}},
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
@@ -101,10 +89,7 @@ func TestConsoleAccountsAndSignIn(t *testing.T) {
 	if !strings.Contains(string(body), "ltsd_alert_webhook_failures_total") {
 		t.Errorf("metrics lack the console's:\n%.2000s", body)
 	}
-	cancel()
-	if code := <-done; code != 0 {
-		t.Fatalf("serve: exit %d", code)
-	}
+	stop()
 
 	// A new password ends the session and the old password; remove ends
 	// the account.

@@ -103,7 +103,7 @@ Exit status:
 		m.deviceStateCommand("revoke", "Refuse a device's authorization until reinstated"),
 		m.deviceStateCommand("reinstate", "Undo revoke"))
 	root.AddCommand(m.initCommand(), m.serveCommand(), m.pinCommand(), license, handshake, device,
-		m.usageCommand(), m.adminCommand(), m.versionCommand(), cli.DocsCommand("8", buildinfo.Version(version)))
+		m.usageCommand(), m.migrateCommand(), m.adminCommand(), m.versionCommand(), cli.DocsCommand("8", buildinfo.Version(version)))
 	return root
 }
 

@@ -75,6 +75,31 @@ func setup(t *testing.T, licenseArgs ...string) (cfg, code string, pin map[strin
 	return cfg, code, pin
 }
 
+// serve runs "ltsd serve" on cfg until the returned stop is called.
+func serve(t *testing.T, cfg string) (stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan string, 1)
+	done := make(chan int, 1)
+	go func() {
+		m := NewMain(io.Discard, io.Discard)
+		m.Ready = ready
+		done <- m.Run(ctx, []string{"serve", "--config", cfg})
+	}()
+	select {
+	case <-ready:
+	case code := <-done:
+		cancel()
+		t.Fatalf("serve: exit %d", code)
+	}
+	return func() {
+		cancel()
+		if code := <-done; code != 0 {
+			t.Errorf("serve: exit %d", code)
+		}
+	}
+}
+
 type device struct {
 	id   string
 	key  *ecdh.PrivateKey
@@ -148,19 +173,7 @@ func (d *device) report(id string, sym string, n uint64) error {
 
 func TestSetUpServeAndReport(t *testing.T) {
 	cfg, code, pin := setup(t, "--type", "scan", "--scans", "1000")
-	ctx, cancel := context.WithCancel(context.Background())
-	ready := make(chan string, 1)
-	done := make(chan int, 1)
-	go func() {
-		m := NewMain(io.Discard, io.Discard)
-		m.Ready = ready
-		done <- m.Run(ctx, []string{"serve", "--config", cfg})
-	}()
-	select {
-	case <-ready:
-	case code := <-done:
-		t.Fatalf("serve: exit %d", code)
-	}
+	stop := serve(t, cfg)
 	d := newDevice(t, pin, code)
 	if err := d.authorize(); err != nil {
 		t.Fatal(err)
@@ -183,10 +196,7 @@ func TestSetUpServeAndReport(t *testing.T) {
 	if err := other.authorize(); err == nil {
 		t.Fatal("authorized through a certificate that does not match the pin")
 	}
-	cancel()
-	if code := <-done; code != 0 {
-		t.Fatalf("serve: exit %d", code)
-	}
+	stop()
 	var usage struct{ Usage []lts.UsageRow }
 	json.Unmarshal([]byte(run(t, "usage", "--config", cfg, "--json")), &usage)
 	got := map[string]uint64{}
@@ -327,20 +337,7 @@ func TestStoreSurvivesKillDuringIngest(t *testing.T) {
 // holds the store: they go through its admin API.
 func TestAdministerWhileServing(t *testing.T) {
 	cfg, code, pin := setup(t, "--type", "device", "--max-devices", "1")
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	ready := make(chan string, 1)
-	done := make(chan int, 1)
-	go func() {
-		m := NewMain(io.Discard, io.Discard)
-		m.Ready = ready
-		done <- m.Run(ctx, []string{"serve", "--config", cfg})
-	}()
-	select {
-	case <-ready:
-	case code := <-done:
-		t.Fatalf("serve: exit %d", code)
-	}
+	defer serve(t, cfg)()
 	d := newDevice(t, pin, code)
 	if err := d.authorize(); err != nil {
 		t.Fatal(err)
