@@ -132,3 +132,5 @@ bench ./api 'BenchmarkFanout' 2s
 echo "-- licensing: meter per result, LTS ingest and authorize"
 bench ./licensing 'BenchmarkMeter' 1s
 bench ./licensing/lts 'BenchmarkIngest|BenchmarkAuthorize' 2s
+echo "-- LTS console: each page over 10,000 devices and a year of usage, bbolt and PostgreSQL (fills the stores first: minutes)"
+bench ./licensing/lts/console 'BenchmarkPages' 20x
