@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/scannerd/scannerd/api"
 	"github.com/scannerd/scannerd/api/apitest"
@@ -148,7 +147,7 @@ func TestSchemasMatchWireTypes(t *testing.T) {
 func members(t *testing.T, v any) []string {
 	t.Helper()
 	p := reflect.New(reflect.TypeOf(v))
-	fill(p.Elem())
+	apitest.Fill(p.Elem())
 	b, err := json.Marshal(p.Interface())
 	if err != nil {
 		t.Fatalf("%T: %v", v, err)
@@ -158,48 +157,6 @@ func members(t *testing.T, v any) []string {
 		t.Fatalf("%T: %v", v, err)
 	}
 	return slices.Sorted(maps.Keys(m))
-}
-
-// fill sets every field of v to a value that is not zero.
-func fill(v reflect.Value) {
-	if v.Type() == reflect.TypeFor[time.Time]() {
-		v.Set(reflect.ValueOf(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)))
-		return
-	}
-	switch v.Kind() {
-	case reflect.Struct:
-		for i := range v.NumField() {
-			if v.Type().Field(i).IsExported() {
-				fill(v.Field(i))
-			}
-		}
-	case reflect.Pointer:
-		v.Set(reflect.New(v.Type().Elem()))
-		fill(v.Elem())
-	case reflect.Slice:
-		v.Set(reflect.MakeSlice(v.Type(), 1, 1))
-		fill(v.Index(0))
-	case reflect.Array:
-		for i := range v.Len() {
-			fill(v.Index(i))
-		}
-	case reflect.Map:
-		v.Set(reflect.MakeMap(v.Type()))
-		k, e := reflect.New(v.Type().Key()).Elem(), reflect.New(v.Type().Elem()).Elem()
-		fill(k)
-		fill(e)
-		v.SetMapIndex(k, e)
-	case reflect.String:
-		v.SetString("x")
-	case reflect.Bool:
-		v.SetBool(true)
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		v.SetInt(1)
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		v.SetUint(1)
-	case reflect.Float32, reflect.Float64:
-		v.SetFloat(1.5)
-	}
 }
 
 // A body that breaks the schema, and a stream event that does, are caught.

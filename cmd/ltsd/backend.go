@@ -34,7 +34,7 @@ type backend interface {
 // openBackend opens the store of the config, or, when a running ltsd holds
 // it, talks to that server's admin API.
 func (m *Main) openBackend(cfgPath string) (backend, error) {
-	cfg, st, err := openStore(cfgPath)
+	cfg, st, err := openStore(context.Background(), cfgPath)
 	if err == nil {
 		vendors, _ := cfg.Vendors()
 		return &storeBackend{ctx: context.Background(), st: st, vendors: vendors, now: m.Now}, nil

@@ -76,7 +76,7 @@ func (m *Main) withBackend(cfgPath string, run func(b backend) error) error {
 }
 
 // openStore loads the config and opens its store.
-func openStore(path string) (lts.Config, lts.Store, error) {
+func openStore(ctx context.Context, path string) (lts.Config, lts.Store, error) {
 	cfg, err := lts.LoadConfig(path)
 	if err != nil {
 		return cfg, nil, err
@@ -86,7 +86,7 @@ func openStore(path string) (lts.Config, lts.Store, error) {
 			return cfg, nil, err
 		}
 	}
-	st, err := openConfigStore(context.Background(), cfg)
+	st, err := openConfigStore(ctx, cfg)
 	if errors.Is(err, lts.ErrStoreBusy) {
 		err = fmt.Errorf("%w: is ltsd already serving?", err)
 	}
@@ -198,7 +198,7 @@ then stops cleanly. Logs go to stderr (the journal under systemd).`,
 }
 
 func (m *Main) serve(ctx context.Context, cfgPath string) error {
-	cfg, st, err := openStore(cfgPath)
+	cfg, st, err := openStore(ctx, cfgPath)
 	if err != nil {
 		return err
 	}

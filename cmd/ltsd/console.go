@@ -198,8 +198,8 @@ func (m *Main) adminListCommand() *cobra.Command {
 }
 
 // withStore opens the config's store for run.
-func (m *Main) withStore(_ context.Context, cfgPath string, run func(lts.Store) error) error {
-	_, st, err := openStore(cfgPath)
+func (m *Main) withStore(ctx context.Context, cfgPath string, run func(lts.Store) error) error {
+	_, st, err := openStore(ctx, cfgPath)
 	if err != nil {
 		return err
 	}
