@@ -61,18 +61,43 @@ func DecodeImage(data []byte, lim scanner.Limits, pool *scanner.PlanePool) (*sca
 		switch ch {
 		case 1:
 			copy(dst, src)
-		case 3: // B, G, R
-			for x := range dst {
-				p := src[3*x : 3*x+3 : 3*x+3]
-				dst[x] = uint8((uint(p[0]) + 2*uint(p[1]) + uint(p[2])) / 4)
-			}
-		case 4: // B, G, R, A: over white
-			for x := range dst {
-				p := src[4*x : 4*x+4 : 4*x+4]
-				lum, a := (uint(p[0])+2*uint(p[1])+uint(p[2]))/4, uint(p[3])
-				dst[x] = uint8((lum*a + 255*(255-a)) / 255)
-			}
+		case 3:
+			grayBGR(dst, src)
+		case 4:
+			grayBGRA(dst, src)
 		}
 	}
 	return f, nil
+}
+
+// grayBGR writes to dst the luminance (B+2G+R)/4 of the B, G, R pixels of
+// src, four at a time: with the bounds known per group, the compiler
+// checks none of the loads.
+func grayBGR(dst, src []byte) {
+	n := len(dst)
+	src = src[:3*n]
+	x := 0
+	for ; x+4 <= n; x += 4 {
+		s := src[3*x : 3*x+12 : 3*x+12]
+		d := dst[x : x+4 : x+4]
+		d[0] = uint8((uint(s[0]) + 2*uint(s[1]) + uint(s[2])) >> 2)
+		d[1] = uint8((uint(s[3]) + 2*uint(s[4]) + uint(s[5])) >> 2)
+		d[2] = uint8((uint(s[6]) + 2*uint(s[7]) + uint(s[8])) >> 2)
+		d[3] = uint8((uint(s[9]) + 2*uint(s[10]) + uint(s[11])) >> 2)
+	}
+	for ; x < n; x++ {
+		p := src[3*x : 3*x+3 : 3*x+3]
+		dst[x] = uint8((uint(p[0]) + 2*uint(p[1]) + uint(p[2])) >> 2)
+	}
+}
+
+// grayBGRA writes to dst the luminance of the B, G, R, A pixels of src
+// composited over white.
+func grayBGRA(dst, src []byte) {
+	src = src[:4*len(dst)]
+	for x := range dst {
+		p := src[4*x : 4*x+4 : 4*x+4]
+		lum, a := (uint(p[0])+2*uint(p[1])+uint(p[2]))>>2, uint(p[3])
+		dst[x] = uint8((lum*a + 255*(255-a)) / 255)
+	}
 }
