@@ -1,6 +1,8 @@
 package scanner
 
 import (
+	"encoding/binary"
+
 	"github.com/makiuchi-d/gozxing"
 )
 
@@ -77,19 +79,39 @@ func (b *hybridBinarizer) GetBlackMatrix() (*gozxing.BitMatrix, error) {
 }
 
 // thresholdRow sets in words the bits of the pixels of one row that are at
-// or below the threshold of their block, eight bits at a time and without
-// branches (pixel data defeats branch prediction).
+// or below the threshold of their block: a whole block of eight at a time
+// (darkBits), the last, narrower one pixel by pixel.
 func thresholdRow(pix []byte, words []uint32, thr []int) {
 	for bx, t := range thr {
 		x := bx << blockPower
-		p := pix[x:min(x+blockSize, len(pix))]
 		var bits uint32
-		for i, v := range p {
-			// t-v is negative, its top bit set, when the pixel is light.
-			bits |= (1 ^ uint32(uint(t-int(v))>>(bitsPerUint-1))) << i
+		if x+blockSize <= len(pix) {
+			bits = darkBits(binary.LittleEndian.Uint64(pix[x:x+blockSize]), t)
+		} else {
+			for i, v := range pix[x:] {
+				// t-v is negative, its top bit set, when the pixel is light.
+				bits |= (1 ^ uint32(uint(t-int(v))>>(bitsPerUint-1))) << i
+			}
 		}
 		words[x>>5] |= bits << (x & 31)
 	}
+}
+
+// darkBits returns one bit for each of the eight pixels packed in v, the
+// first in the lowest byte, set when the pixel is at or below t: bit i for
+// byte i. It compares them all at once and without branches (pixel data
+// defeats branch prediction): in 16-bit lanes, four pixels at a time,
+// 256+t-v keeps its bit 8 exactly when v <= t, and a multiplication
+// gathers the eight bits, each of its terms landing on a bit of its own.
+func darkBits(v uint64, t int) uint32 {
+	const gather = 0x0102040810204080 // bit 8i to bit 56+i
+	if t < 0 {
+		return 0
+	}
+	tt := uint64(min(t, 255))*lanes16 | lanes8
+	even := (tt - v&lanesFF) & lanes8   // pixels 0, 2, 4, 6 at bits 8, 24, 40, 56
+	odd := (tt - v>>8&lanesFF) & lanes8 // pixels 1, 3, 5, 7 at bits 8, 24, 40, 56
+	return uint32((even>>8 | odd) * gather >> 56)
 }
 
 const bitsPerUint = 32 << (^uint(0) >> 63)
@@ -99,21 +121,32 @@ const bitsPerUint = 32 << (^uint(0) >> 63)
 // otherwise half its darkest pixel, or, when that is darker than the black
 // points of the blocks above and to the left suggest, their weighted mean.
 // The last block row and column are moved up and left to fit the image.
+//
+// A block's sum, darkest and lightest pixel are taken eight pixels at a
+// time, the even and the odd ones in the 16-bit lanes of a word each.
 func blackPoints(lum []byte, subW, subH, w, h int) []int {
 	bp := make([]int, subW*subH)
 	for by := 0; by < subH; by++ {
 		y0 := min(by<<blockPower, h-blockSize)
 		for bx := 0; bx < subW; bx++ {
 			x0 := min(bx<<blockPower, w-blockSize)
-			sum, lo, hi := 0, 0xff, 0
+			var sum uint64
+			loE, loO, hiE, hiO := uint64(lanesFF), uint64(lanesFF), uint64(0), uint64(0)
 			for y := y0; y < y0+blockSize; y++ {
-				for _, v := range lum[y*w+x0 : y*w+x0+blockSize] {
-					p := int(v)
-					sum += p
-					lo, hi = min(lo, p), max(hi, p)
-				}
+				v := binary.LittleEndian.Uint64(lum[y*w+x0 : y*w+x0+blockSize])
+				even, odd := v&lanesFF, v>>8&lanesFF
+				sum += even + odd
+				loE, hiE = lanesMin(loE, even), lanesMax(hiE, even)
+				loO, hiO = lanesMin(loO, odd), lanesMax(hiO, odd)
 			}
-			avg := sum >> (2 * blockPower)
+			lo, hi := 0xff, 0
+			for k := 0; k < 64; k += 16 {
+				lo = min(lo, int(loE>>k&0xff), int(loO>>k&0xff))
+				hi = max(hi, int(hiE>>k&0xff), int(hiO>>k&0xff))
+			}
+			// The four lanes' sums, added into the top lane (at most
+			// 64×255, well inside it).
+			avg := int(sum*lanes16>>48) >> (2 * blockPower)
 			if hi-lo <= minDynamicRange {
 				avg = lo / 2
 				if by > 0 && bx > 0 {
@@ -128,6 +161,22 @@ func blackPoints(lum []byte, subW, subH, w, h int) []int {
 	}
 	return bp
 }
+
+// Words of four 16-bit lanes, each holding a value from 0 to 255.
+const (
+	lanes16 = 0x0001000100010001 // 1 in each lane
+	lanesFF = 0x00ff00ff00ff00ff // 255 in each lane; the even bytes of a word
+	lanes8  = 0x0100010001000100 // bit 8 of each lane
+)
+
+// lanesAtLeast returns 0xff in each lane where a's value is at least b's,
+// 0 elsewhere: 256+a-b keeps its bit 8 exactly then, and borrows from no
+// other lane.
+func lanesAtLeast(a, b uint64) uint64 { return ((a | lanes8) - b) & lanes8 >> 8 * 0xff }
+
+// lanesMin and lanesMax return the lesser and greater value of each lane.
+func lanesMin(a, b uint64) uint64 { return a ^ (a^b)&lanesAtLeast(a, b) }
+func lanesMax(a, b uint64) uint64 { return b ^ (a^b)&lanesAtLeast(a, b) }
 
 // blockThresholds returns each block's threshold: the mean black point of
 // the 5×5 blocks round it, the window held inside the image.
@@ -261,8 +310,13 @@ func (b *globalBinarizer) GetBlackMatrix() (*gozxing.BitMatrix, error) {
 	words := row.GetBitArray()
 	for y := 0; y < h; y++ {
 		clear(words)
-		for x, v := range lum[y*w : (y+1)*w] {
-			words[x>>5] |= uint32(uint(int(v)-black)>>(bitsPerUint-1)) << (x & 31)
+		pix := lum[y*w : (y+1)*w]
+		x := 0
+		for ; x+8 <= w; x += 8 {
+			words[x>>5] |= darkBits(binary.LittleEndian.Uint64(pix[x:x+8]), black-1) << (x & 31)
+		}
+		for ; x < w; x++ {
+			words[x>>5] |= uint32(uint(int(pix[x])-black)>>(bitsPerUint-1)) << (x & 31)
 		}
 		m.SetRow(y, row)
 	}

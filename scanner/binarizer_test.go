@@ -1,6 +1,7 @@
 package scanner
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -92,6 +93,33 @@ func TestBinarizersMatchGozxing(t *testing.T) {
 			sameAsGozxing(t, label+" inverted", src.Invert())
 			sc.wipe()
 			f.Purge()
+		}
+	}
+}
+
+// TestDarkBits compares the eight-at-once comparison with one pixel at a
+// time, for every threshold (and some outside the pixels' range) and
+// pixels that straddle each.
+func TestDarkBits(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 13))
+	for thr := -2; thr <= 257; thr++ {
+		for range 200 {
+			var pix [8]byte
+			for i := range pix {
+				pix[i] = uint8(max(0, min(255, thr-2+rng.IntN(5))))
+				if rng.IntN(4) == 0 {
+					pix[i] = uint8(rng.IntN(256))
+				}
+			}
+			var want uint32
+			for i, v := range pix {
+				if int(v) <= thr {
+					want |= 1 << i
+				}
+			}
+			if got := darkBits(binary.LittleEndian.Uint64(pix[:]), thr); got != want {
+				t.Fatalf("darkBits(%v, %d) = %08b, want %08b", pix, thr, got, want)
+			}
 		}
 	}
 }
