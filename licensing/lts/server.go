@@ -74,6 +74,7 @@ type Server struct {
 	skew     time.Duration
 	attempts AttemptRule
 	guessing chan struct{}
+	password *passwordCache
 	usage    *batcher
 	vendors  []wire.VendorKey
 	metrics  *metrics
@@ -106,7 +107,7 @@ func NewServer(o ServerOptions) *Server {
 	s := &Server{
 		store: o.Store, key: o.Key, now: o.Now, log: o.Logger, token: o.AdminToken, skew: o.MaxClockSkew,
 		attempts: AttemptRule{Window: o.PasswordWindow, Max: o.PasswordAttempts, Capacity: o.AttemptCapacity},
-		guessing: make(chan struct{}, MaxGuessing), vendors: o.VendorKeys,
+		guessing: make(chan struct{}, MaxGuessing), vendors: o.VendorKeys, password: newPasswordCache(PasswordCacheFor),
 	}
 	s.metrics = newMetrics(o.Store, o.Now, o.Logger)
 	s.replies = wire.NewReplySealer(o.Key, replyKeysKept)
@@ -355,7 +356,7 @@ func (s *Server) checkSecrets(ctx context.Context, req *wire.AuthorizeRequest, a
 	wrongPassword := fmt.Errorf("%w: %w", ErrGuessWrong, &wire.Error{Code: wire.CodeWrongPassword, Message: "session password missing or wrong: check the device's session password"})
 	if s.attempts.Max < 0 {
 		h, err := lookup(ctx)
-		if err == nil && h.Password != nil && !h.Password.Check(req.Password) {
+		if err == nil && h.Password != nil && !s.password.check(h.Code, h.Password, req.Password, now) {
 			err = wrongPassword
 		}
 		return h, err
@@ -380,7 +381,7 @@ func (s *Server) checkSecrets(ctx context.Context, req *wire.AuthorizeRequest, a
 		codeRule := rule
 		codeRule.Capacity = 0
 		return s.store.Attempt(ctx, []string{"code:" + h.Code}, codeRule, func(context.Context) error {
-			if !h.Password.Check(req.Password) {
+			if !s.password.check(h.Code, h.Password, req.Password, now) {
 				return wrongPassword
 			}
 			return nil
