@@ -40,6 +40,7 @@ type pgLTS struct {
 	urls    []string // the replicas' HTTPS URLs
 	admin   []string // their admin listeners
 	pin     map[string]string
+	outages dbOutages // of the database, as the test makes them
 }
 
 func freePort(t *testing.T) string {
@@ -139,22 +140,38 @@ func (r *replica) stop() {
 
 // fleetDevice speaks the protocol as a device with several LTS URLs does:
 // each request goes to the URL that answered last and on to the next while
-// one cannot be reached. It counts what it reports, and how long its
-// authorization was refused at most.
+// one cannot be reached. It counts what it reports, and its refused
+// authorizations: those it asked for while PostgreSQL was up throughout
+// (outages tells), and the others.
 type fleetDevice struct {
-	id    string
-	key   *ecdh.PrivateKey
-	lts   wire.LTSKey
-	code  string
-	urls  []string
-	http  *http.Client
-	last  int
-	sent  map[string]uint64 // scans per symbology in reports made
-	seq   uint64
-	since time.Time     // first failed authorization of the current run, zero when none
-	worst time.Duration // longest run of failed authorizations
-	why   error         // the last error of the longest run
+	id      string
+	key     *ecdh.PrivateKey
+	lts     wire.LTSKey
+	code    string
+	urls    []string
+	http    *http.Client
+	last    int
+	sent    map[string]uint64 // scans per symbology in reports made
+	seq     uint64
+	outages *dbOutages
+	// upRun counts the authorizations refused in a row although
+	// PostgreSQL was up from each request to its answer (those refused
+	// while it was down or restarting, refusedDown, neither count nor end
+	// a run); worstUpRun is the longest run, whyUp why its last was refused.
+	upRun, worstUpRun, refusedDown int
+	whyUp                          error
+	since                          time.Time     // first failed authorization of the current run, zero when none
+	worst                          time.Duration // longest run of failed authorizations (a figure for the log)
 }
+
+// dbOutages counts PostgreSQL's outages as the test makes them: odd while
+// one lasts (from before the crash until the restarted server accepts
+// connections). A device reads it before and after a request to tell
+// whether an outage touched it, without reading a clock.
+type dbOutages struct{ n atomic.Int64 }
+
+// up reports whether PostgreSQL was up all along between two readings.
+func (o *dbOutages) up(before, after int64) bool { return before == after && before%2 == 0 }
 
 func newFleetDevice(t *testing.T, p *pgLTS) *fleetDevice {
 	k, _ := ecdh.X25519().GenerateKey(rand.Reader)
@@ -172,7 +189,7 @@ func newFleetDevice(t *testing.T, p *pgLTS) *fleetDevice {
 			return nil
 		},
 	}}}
-	return &fleetDevice{id: uuid.NewString(), key: k, lts: ltsKey, code: p.code, urls: p.urls, http: client, sent: map[string]uint64{}}
+	return &fleetDevice{id: uuid.NewString(), key: k, lts: ltsKey, code: p.code, urls: p.urls, http: client, sent: map[string]uint64{}, outages: &p.outages}
 }
 
 var errAllDown = errors.New("no LTS replica answered")
@@ -214,8 +231,10 @@ func newNonce() []byte {
 	return n
 }
 
-// authorize asks for an authorization, recording how long failures last.
+// authorize asks for an authorization, counting refusals and recording
+// how long they last.
 func (d *fleetDevice) authorize() error {
+	before := d.outages.n.Load()
 	r, err := d.post(wire.PathAuthorize, func() (any, []byte) {
 		req := &wire.AuthorizeRequest{Version: wire.Version, Device: d.id, DeviceKey: d.key.PublicKey().Bytes(), Nonce: newNonce(),
 			Time: time.Now(), HandshakeCode: d.code}
@@ -225,13 +244,22 @@ func (d *fleetDevice) authorize() error {
 		err = r.Error
 	}
 	now := time.Now()
+	switch up := d.outages.up(before, d.outages.n.Load()); {
+	case err == nil:
+		d.upRun = 0
+	case up:
+		d.upRun++
+		if d.upRun >= d.worstUpRun {
+			d.worstUpRun, d.whyUp = d.upRun, err
+		}
+	default:
+		d.refusedDown++
+	}
 	if err != nil {
 		if d.since.IsZero() {
 			d.since = now
 		}
-		if now.Sub(d.since) >= d.worst {
-			d.worst, d.why = now.Sub(d.since), err
-		}
+		d.worst = max(d.worst, now.Sub(d.since))
 		return err
 	}
 	if !d.since.IsZero() {
@@ -296,14 +324,21 @@ func (d *fleetDevice) report(ctx context.Context, retry time.Duration) error {
 // replicas on one PostgreSQL and fifty devices reporting through them, kills
 // a random replica with SIGKILL twenty times during ingest (each comes back
 // on its port) and restarts PostgreSQL once. At the end the LTS totals
-// equal what the devices reported, per symbology, and no device's
-// authorization was refused for longer than a device's retry interval.
+// equal what the devices reported, per symbology, and no device was
+// refused authorization for longer than its retry interval, counted in
+// retries rather than wall time (which a loaded machine sets): while
+// PostgreSQL was up, every refused authorization was followed by an
+// authorized retry. (One can be refused: the device's kept connections to
+// the replicas that were killed since it last used them are dead, and the
+// remaining replica may be the one down; the retry connects anew.) Those
+// refused while PostgreSQL was down or restarting are counted apart, and
+// its restart ends their run: the first retry after is authorized.
 // LTS_SOAK=1 runs it ten times longer.
 func TestFleetSurvivesReplicaKillsAndADatabaseRestart(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts processes and PostgreSQL")
 	}
-	const devices, replicas, retryInterval = 50, 3, 5 * time.Second
+	const devices, replicas = 50, 3
 	kills, reportsPerKill := 20, 15
 	if os.Getenv("LTS_SOAK") != "" {
 		kills, reportsPerKill = 200, 100
@@ -382,10 +417,12 @@ func TestFleetSurvivesReplicaKillsAndADatabaseRestart(t *testing.T) {
 		r.kill()
 		if k == kills/2 {
 			t0 := time.Now()
+			p.outages.n.Add(1)
 			pg.Crash()
 			if err := pg.Restart(); err != nil {
 				t.Fatal(err)
 			}
+			p.outages.n.Add(1)
 			t.Logf("PostgreSQL crashed and restarted in %v", time.Since(t0).Round(time.Millisecond))
 		}
 		waitProgress(int64(reportsPerKill / 3))
@@ -411,14 +448,17 @@ func TestFleetSurvivesReplicaKillsAndADatabaseRestart(t *testing.T) {
 	}
 	want := map[string]uint64{}
 	var worst time.Duration
-	var why error
+	refusedDown, upRefused := 0, 0
 	for _, d := range fleet {
 		for sym, n := range d.sent {
 			want[sym] += n
 		}
-		if d.worst > worst {
-			worst, why = d.worst, d.why
+		worst = max(worst, d.worst)
+		refusedDown += d.refusedDown
+		if d.worstUpRun > 1 {
+			t.Errorf("device %s: %d authorizations refused in a row while PostgreSQL was up (a retry refused again), the last: %v", d.id, d.worstUpRun, d.whyUp)
 		}
+		upRefused += min(d.worstUpRun, 1)
 	}
 	if got["QR_CODE"] != want["QR_CODE"] || got["EAN_13"] != want["EAN_13"] || len(got) != 2 {
 		t.Fatalf("LTS totals %v, devices reported %v", got, want)
@@ -427,12 +467,9 @@ func TestFleetSurvivesReplicaKillsAndADatabaseRestart(t *testing.T) {
 	if err != nil || int64(n) != acked.Load() {
 		t.Fatalf("%d report ids kept (%v), %d reports acknowledged", n, err, acked.Load())
 	}
-	// How long a device went without an answer is a figure for the log, not
-	// a pass/fail line: on a loaded machine a replica's restart alone can
-	// take longer than the retry interval.
-	if worst >= retryInterval {
-		t.Logf("a device's authorization was refused for %v (%v), longer than its retry interval %v", worst, why, retryInterval)
-	}
-	t.Logf("%d kills, a PostgreSQL restart: %d reports, %d QR_CODE and %d EAN_13 scans counted exactly; authorization refused at most %v",
-		kills, acked.Load(), got["QR_CODE"], got["EAN_13"], worst.Round(time.Millisecond))
+	// How long a device went without an authorization is a figure for the
+	// log, not a pass/fail line: on a loaded machine PostgreSQL's restart
+	// alone can take seconds.
+	t.Logf("%d kills, a PostgreSQL restart: %d reports, %d QR_CODE and %d EAN_13 scans counted exactly; %d devices refused once while PostgreSQL was up (none twice in a row), %d refusals while it restarted; authorization refused at most %v",
+		kills, acked.Load(), got["QR_CODE"], got["EAN_13"], upRefused, refusedDown, worst.Round(time.Millisecond))
 }

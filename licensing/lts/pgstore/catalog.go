@@ -156,7 +156,15 @@ func bindLicenses(ctx context.Context, tx pgx.Tx, code string, ids []string) err
 // Handshake implements lts.Catalog.
 func (s *Store) Handshake(ctx context.Context, code string) (*lts.Handshake, error) {
 	var h lts.Handshake
-	found, err := scanJSON(s.pool.QueryRow(ctx, "SELECT record FROM handshakes WHERE code = $1", code), &h)
+	var found bool
+	// Every authorization starts here: a connection the pool kept from
+	// before a server restart fails once, and the read is tried again
+	// rather than refusing the device.
+	err := s.retry(ctx, true, func() error {
+		var err error
+		found, err = scanJSON(s.pool.QueryRow(ctx, "SELECT record FROM handshakes WHERE code = $1", code), &h)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
