@@ -163,7 +163,8 @@ func readRecords(ctx context.Context, st Store, withReports bool) (*Records, err
 
 // Compare checks that two stores hold the same records: licenses,
 // handshake codes, devices, usage totals per code, day and symbology, and
-// report ids. It names the first difference.
+// report ids; and that each one's monthly usage totals add up its daily
+// ones (CheckMonthlyUsage). It names the first difference.
 func Compare(ctx context.Context, a, b Store) error {
 	ra, err := readRecords(ctx, a, true)
 	if err != nil {
@@ -172,6 +173,11 @@ func Compare(ctx context.Context, a, b Store) error {
 	rb, err := readRecords(ctx, b, true)
 	if err != nil {
 		return err
+	}
+	for _, st := range []Store{a, b} {
+		if err := CheckMonthlyUsage(ctx, st); err != nil {
+			return err
+		}
 	}
 	normalize(ra)
 	normalize(rb)
@@ -197,6 +203,44 @@ func Compare(ctx context.Context, a, b Store) error {
 			if x, y := xs.Index(i).Interface(), ys.Index(i).Interface(); !reflect.DeepEqual(x, y) {
 				return fmt.Errorf("%s differ: %+v against %+v", c.what, y, x)
 			}
+		}
+	}
+	return nil
+}
+
+// CheckMonthlyUsage checks that a store's usage by month is its usage by
+// day added up (capped at MaxTotal), as the monthly totals it keeps beside
+// the daily ones must be. It names the first month that differs.
+func CheckMonthlyUsage(ctx context.Context, st UsageReader) error {
+	days, err := st.Usage(ctx, UsageQuery{Granularity: wire.PeriodDay})
+	if err != nil {
+		return err
+	}
+	months, err := st.Usage(ctx, UsageQuery{Granularity: wire.PeriodMonth})
+	if err != nil {
+		return err
+	}
+	var want []UsageRow
+	index := map[UsageRow]int{}
+	for _, d := range days {
+		k := UsageRow{Handshake: d.Handshake, Period: d.Period[:len("2006-01")], Symbology: d.Symbology}
+		i, ok := index[k]
+		if !ok {
+			i = len(want)
+			index[k] = i
+			want = append(want, k)
+		}
+		want[i].Count = min(addSat(want[i].Count, d.Count), MaxTotal)
+	}
+	SortUsage(want)
+	for i := range max(len(want), len(months)) {
+		switch {
+		case i >= len(months):
+			return fmt.Errorf("no monthly usage total for %+v, the sum of its days", want[i])
+		case i >= len(want):
+			return fmt.Errorf("monthly usage total %+v without days", months[i])
+		case months[i] != want[i]:
+			return fmt.Errorf("monthly usage total %+v, its days add up to %d", months[i], want[i].Count)
 		}
 	}
 	return nil

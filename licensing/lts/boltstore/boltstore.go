@@ -26,6 +26,7 @@ var (
 	bucketHandshakes = []byte("handshakes")       // code → Handshake
 	bucketDevices    = []byte("devices")          // code, device → Device
 	bucketUsage      = []byte("usage")            // code, day, symbology → count (uint64 BE)
+	bucketUsageMons  = []byte("usage-months")     // code, month, symbology → count (uint64 BE, at most lts.MaxTotal)
 	bucketReports    = []byte("reports")          // device, report id → ReportRecord
 	bucketReportKeep = []byte("report-keep")      // keep until (unix s, BE), device, report id → nothing
 	bucketNonces     = []byte("nonces")           // device, nonce → keep until (unix s, BE)
@@ -36,13 +37,14 @@ var (
 	bucketAcctSess   = []byte("account-sessions") // account, id → nothing
 	bucketDeviceSums = []byte("device-summaries") // code, device → summary (devices.go)
 	allBuckets       = [][]byte{bucketMeta, bucketLicenses, bucketHandshakes, bucketDevices, bucketUsage, bucketReports, bucketReportKeep, bucketNonces,
-		bucketDeviceDays, bucketDeviceMons, bucketAccounts, bucketSessions, bucketAcctSess, bucketDeviceSums}
+		bucketDeviceDays, bucketDeviceMons, bucketAccounts, bucketSessions, bucketAcctSess, bucketDeviceSums, bucketUsageMons}
 	keyVersion = []byte("version")
 )
 
 // schemaVersion is the layout this code writes. Version 1 had no report
-// keep times, no nonces and no meta bucket; version 2 no device summaries.
-const schemaVersion = 3
+// keep times, no nonces and no meta bucket; version 2 no device summaries;
+// version 3 no monthly usage totals.
+const schemaVersion = 4
 
 // Store is the LTS store in a bbolt file.
 type Store struct {
@@ -112,6 +114,11 @@ func migrate(tx *bolt.Tx) error {
 	}
 	if version < 3 {
 		if err := indexDevices(tx); err != nil {
+			return err
+		}
+	}
+	if version < 4 {
+		if err := sumMonths(tx); err != nil {
 			return err
 		}
 	}
@@ -424,20 +431,22 @@ func eachCode(c *bolt.Cursor, fn func(code []byte) error) error {
 	return nil
 }
 
-// Usage implements lts.UsageReader: it reads the days of q's range, code
-// by code, and adds them up into q's periods.
+// Usage implements lts.UsageReader: it reads the days of q's range (the
+// months, for months and years), code by code, and adds them up into q's
+// periods.
 func (s *Store) Usage(ctx context.Context, q lts.UsageQuery) ([]lts.UsageRow, error) {
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
-	cut := len("2006-01")
+	bucket, layout, cut := bucketUsageMons, len(monthLayout), len(monthLayout)
 	switch q.Granularity {
 	case wire.PeriodDay:
-		cut = len(lts.DayLayout)
+		bucket, layout, cut = bucketUsage, len(lts.DayLayout), len(lts.DayLayout)
 	case wire.PeriodYear:
 		cut = len("2006")
 	}
 	first, last := q.Days()
+	first, last = first[:min(len(first), layout)], last[:min(len(last), layout)]
 	var rows []lts.UsageRow
 	readCode := func(c *bolt.Cursor, code []byte) error {
 		prefix := key(string(code), "")
@@ -445,19 +454,19 @@ func (s *Store) Usage(ctx context.Context, q lts.UsageQuery) ([]lts.UsageRow, er
 		var buf []byte
 		for k, v := c.Seek(append(prefix, first...)); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 			rest := k[len(prefix):]
-			if len(rest) < len(lts.DayLayout)+1 || rest[len(lts.DayLayout)] != 0 || len(v) != 8 {
+			if len(rest) < layout+1 || rest[layout] != 0 || len(v) != 8 {
 				return fmt.Errorf("corrupt usage record %q", k)
 			}
-			day, sym := rest[:len(lts.DayLayout)], rest[len(lts.DayLayout)+1:]
-			if last != "" && string(day) > last {
+			period, sym := rest[:layout], rest[layout+1:]
+			if last != "" && string(period) > last {
 				break
 			}
-			buf = append(append(append(buf[:0], day[:cut]...), 0), sym...)
+			buf = append(append(append(buf[:0], period[:cut]...), 0), sym...)
 			i, ok := index[string(buf)]
 			if !ok {
 				i = len(rows)
 				index[string(buf)] = i
-				rows = append(rows, lts.UsageRow{Handshake: string(code), Period: string(day[:cut]), Symbology: string(sym)})
+				rows = append(rows, lts.UsageRow{Handshake: string(code), Period: string(period[:cut]), Symbology: string(sym)})
 			}
 			// totals are at most lts.MaxTotal: the sum of two fits
 			rows[i].Count = min(rows[i].Count+u64(v), lts.MaxTotal)
@@ -465,7 +474,7 @@ func (s *Store) Usage(ctx context.Context, q lts.UsageQuery) ([]lts.UsageRow, er
 		return nil
 	}
 	err := s.view(ctx, func(tx *bolt.Tx) error {
-		c := tx.Bucket(bucketUsage).Cursor()
+		c := tx.Bucket(bucket).Cursor()
 		if q.Handshake != "" {
 			return readCode(c, []byte(q.Handshake))
 		}

@@ -27,9 +27,10 @@ func TestConformance(t *testing.T) {
 }
 
 // TestOpensAStoreOfTheFirstLayout opens a file as the first ltsd wrote it
-// (report ids without keep times, no meta bucket, no device summaries) and
-// finds every report kept for the default usage window after it was
-// received, and its devices in operators' views.
+// (report ids without keep times, no meta bucket, no device summaries, no
+// monthly usage totals) and finds every report kept for the default usage
+// window after it was received, its devices in operators' views, and its
+// usage by month.
 func TestOpensAStoreOfTheFirstLayout(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "lts.db")
 	received := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
@@ -47,6 +48,9 @@ func TestOpensAStoreOfTheFirstLayout(t *testing.T) {
 		tx.Bucket([]byte("handshakes")).Put([]byte("C"), h)
 		d, _ := json.Marshal(lts.Device{ID: "dev-1", Handshake: "C", Key: []byte{1}, FirstSeen: received, LastSeen: received, Domain: "scanners.example"})
 		tx.Bucket([]byte("devices")).Put([]byte("C\x00dev-1"), d)
+		for day, n := range map[string]byte{"2026-02-27": 2, "2026-03-01": 5, "2026-03-02": 7} {
+			tx.Bucket([]byte("usage")).Put([]byte("C\x00"+day+"\x00QR_CODE"), []byte{0, 0, 0, 0, 0, 0, 0, n})
+		}
 		rec := fmt.Sprintf(`{"handshake":"C","seq":3,"scans":7,"received":%q}`, received.Format(time.RFC3339))
 		return tx.Bucket([]byte("reports")).Put([]byte("dev-1\x00rep-1"), []byte(rec))
 	})
@@ -72,6 +76,13 @@ func TestOpensAStoreOfTheFirstLayout(t *testing.T) {
 	}
 	if ds, err := st.ListDevices(ctx, q); err != nil || len(ds) != 1 || ds[0].ID != "dev-1" {
 		t.Fatalf("devices listed %+v, %v", ds, err)
+	}
+	// The monthly totals are made from the daily ones.
+	if err := lts.CheckMonthlyUsage(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	if u, err := st.Used(ctx, "C", received.Add(24*time.Hour)); err != nil || u != (lts.Used{Day: 7, Month: 12, Year: 14}) {
+		t.Fatalf("used on 2026-03-02: %+v, %v", u, err)
 	}
 	p, err := st.Prune(ctx, want.KeepUntil.Add(time.Second))
 	if err != nil || p.Reports != 1 {

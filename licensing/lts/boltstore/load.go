@@ -43,6 +43,9 @@ func (s *Store) Load(ctx context.Context, r *lts.Records) error {
 			if err := ub.Put(k, be64(sum)); err != nil {
 				return err
 			}
+			if err := addMonthUsage(tx, u.Handshake, u.Period, u.Symbology, u.Count); err != nil {
+				return err
+			}
 		}
 		ab := tx.Bucket(bucketAccounts)
 		for i := range r.Accounts {

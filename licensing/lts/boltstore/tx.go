@@ -109,33 +109,6 @@ func (c *codeTx) Leased(period string) (uint64, int, error) {
 
 func (c *codeTx) Used(now time.Time) (lts.Used, error) { return usedAt(c.tx, c.h.Code, now) }
 
-// usedAt sums a code's usage in the day, month and year holding now.
-func usedAt(tx *bolt.Tx, code string, now time.Time) (lts.Used, error) {
-	day, month, year := lts.UsedWindows(now)
-	dayKey, monthKey := []byte(day.Format(lts.DayLayout)), []byte(month.Format(lts.DayLayout))
-	var u lts.Used
-	cur := tx.Bucket(bucketUsage).Cursor()
-	from := key(code, year.Format(lts.DayLayout))
-	to := key(code, year.AddDate(1, 0, 0).Format(lts.DayLayout))
-	for k, v := cur.Seek(from); k != nil && bytes.Compare(k, to) < 0; k, v = cur.Next() {
-		// code, zero byte, day, zero byte, symbology
-		d := k[len(code)+1:]
-		if len(d) < len(lts.DayLayout)+1 || len(v) != 8 {
-			return lts.Used{}, fmt.Errorf("corrupt usage record %q", k)
-		}
-		d = d[:len(lts.DayLayout)]
-		n := u64(v)
-		u.Year = satAdd(u.Year, n)
-		if bytes.Compare(d, monthKey) >= 0 {
-			u.Month = satAdd(u.Month, n)
-		}
-		if bytes.Compare(d, dayKey) >= 0 {
-			u.Day = satAdd(u.Day, n)
-		}
-	}
-	return u, nil
-}
-
 func satAdd(a, b uint64) uint64 {
 	if a+b < a {
 		return ^uint64(0)
@@ -224,12 +197,14 @@ func (c *codeTx) record(rep *wire.UsageReport, b *lts.UsageBatch, out *lts.Recor
 	// whole or not at all.
 	ub := c.tx.Bucket(bucketUsage)
 	totals := map[string]uint64{}
-	for _, uc := range rep.Counts {
+	days := make([]string, len(rep.Counts))
+	for i, uc := range rep.Counts {
 		slot := uc.Slot.UTC()
 		if slot.After(b.Now) {
 			slot = b.Now.UTC()
 		}
-		uk := string(key(c.h.Code, slot.Format(lts.DayLayout), uc.Symbology))
+		days[i] = slot.Format(lts.DayLayout)
+		uk := string(key(c.h.Code, days[i], uc.Symbology))
 		cur, seen := totals[uk]
 		if !seen {
 			cur = u64(ub.Get([]byte(uk)))
@@ -240,6 +215,11 @@ func (c *codeTx) record(rep *wire.UsageReport, b *lts.UsageBatch, out *lts.Recor
 			return nil
 		}
 		totals[uk] = sum
+	}
+	for i, uc := range rep.Counts {
+		if err := addMonthUsage(c.tx, c.h.Code, days[i], uc.Symbology, uc.Count); err != nil {
+			return err
+		}
 	}
 	for k, v := range totals {
 		if err := ub.Put([]byte(k), be64(v)); err != nil {

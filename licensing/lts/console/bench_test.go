@@ -59,7 +59,7 @@ func BenchmarkPages(b *testing.B) {
 }
 
 // fillStore writes the benchmark's records and returns the devices.
-func fillStore(b *testing.B, st lts.Store) []lts.Device {
+func fillStore(b testing.TB, st lts.Store) []lts.Device {
 	ctx := context.Background()
 	recs := &lts.Records{}
 	var codes []string

@@ -70,7 +70,7 @@ func chartOf(periods, labels []string, totals map[string]uint64, values map[stri
 		all = append(all, series{Name: name, Total: t})
 		ch.total = AddCount(ch.total, t)
 	}
-	slices.SortFunc(all, func(a, b series) int { return cmp.Or(cmp.Compare(b.Total, a.Total), cmp.Compare(a.Name, b.Name)) })
+	largestFirst(all, maxTableRows, func(a, b series) int { return cmp.Or(cmp.Compare(b.Total, a.Total), cmp.Compare(a.Name, b.Name)) })
 	valuesOf := func(name string) []uint64 {
 		if v := values[name]; v != nil {
 			return v
@@ -105,6 +105,47 @@ func chartOf(periods, labels []string, totals map[string]uint64, values map[stri
 		}
 	}
 	return ch
+}
+
+// largestFirst puts the first n of xs in the order of before (a total
+// order) at the front of xs, in that order, and the rest after them in no
+// set order: a chart of ten thousand devices sorts the rows it lists, not
+// every device. It keeps the n first in a heap whose root is the last of
+// them.
+func largestFirst[T any](xs []T, n int, before func(a, b T) int) {
+	if n >= len(xs) {
+		slices.SortFunc(xs, before)
+		return
+	}
+	if n <= 0 {
+		return
+	}
+	h := xs[:n]
+	down := func(i int) {
+		for {
+			last := i
+			for _, c := range []int{2*i + 1, 2*i + 2} {
+				if c < n && before(h[c], h[last]) > 0 {
+					last = c
+				}
+			}
+			if last == i {
+				return
+			}
+			h[i], h[last] = h[last], h[i]
+			i = last
+		}
+	}
+	for i := n/2 - 1; i >= 0; i-- {
+		down(i)
+	}
+	for i := n; i < len(xs); i++ {
+		if before(xs[i], h[0]) < 0 {
+			xs[i], h[0] = h[0], xs[i]
+			down(0)
+		}
+	}
+	slices.SortFunc(h, before)
 }
 
 // AddCount adds counts, saturating.

@@ -184,7 +184,7 @@ func (c *Console) usageChart(ctx context.Context, q *usageQuery, names, labels [
 	}
 	if len(totals) > maxSeries+1 {
 		ranked := slices.Collect(maps.Keys(totals))
-		slices.SortFunc(ranked, func(a, b string) int { return cmp.Or(cmp.Compare(totals[b], totals[a]), cmp.Compare(a, b)) })
+		largestFirst(ranked, maxSeries, func(a, b string) int { return cmp.Or(cmp.Compare(totals[b], totals[a]), cmp.Compare(a, b)) })
 		base.Devices = ranked[:maxSeries]
 	}
 	if rows, err = c.store.DeviceUsage(ctx, base); err != nil {

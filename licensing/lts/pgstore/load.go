@@ -56,9 +56,18 @@ func (s *Store) Load(ctx context.Context, r *lts.Records) error {
 			}
 			codes, days, syms, counts = append(codes, u.Handshake), append(days, u.Period), append(syms, u.Symbology), append(counts, int64(u.Count))
 		}
-		_, err = tx.Exec(ctx, `INSERT INTO usage (handshake, day, symbology, count)
-			SELECT * FROM unnest($1::text[], $2::text[]::date[], $3::text[], $4::bigint[]) ORDER BY 1, 2, 3
-			ON CONFLICT (handshake, day, symbology) DO UPDATE SET count = usage.count + EXCLUDED.count`, codes, days, syms, counts)
+		_, err = tx.Exec(ctx, `WITH input AS (
+				SELECT * FROM unnest($1::text[], $2::text[]::date[], $3::text[], $4::bigint[]) AS u(handshake, day, symbology, count)),
+			added AS (
+				INSERT INTO usage (handshake, day, symbology, count)
+				SELECT * FROM input ORDER BY 1, 2, 3
+				ON CONFLICT (handshake, day, symbology) DO UPDATE SET count = usage.count + EXCLUDED.count
+				RETURNING 1)
+			INSERT INTO usage_months (handshake, month, symbology, count)
+			SELECT handshake, date_trunc('month', day)::date, symbology, LEAST(sum(count), 9223372036854775807)
+			FROM input GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+			ON CONFLICT (handshake, month, symbology) DO UPDATE
+				SET count = LEAST(usage_months.count::numeric + EXCLUDED.count, 9223372036854775807)`, codes, days, syms, counts)
 		if isOverflow(err) {
 			return fmt.Errorf("usage: %w", lts.ErrTotalOverflow)
 		}

@@ -102,6 +102,39 @@ func TestUsageIsPartitionedByMonth(t *testing.T) {
 	}
 }
 
+// TestMonthlyTotalsAreMadeFromTheDays: migration 4 makes the monthly usage
+// totals of a database whose usage was counted before it.
+func TestMonthlyTotalsAreMadeFromTheDays(t *testing.T) {
+	url := pgtest.Database(t)
+	st := open(t, url)
+	defer st.Close()
+	ctx := context.Background()
+	d := deviceOfCode(t, st, "5f1b0c0e-7a45-4bde-9c43-2b8c3b3f1a02")
+	rep := &wire.UsageReport{Version: wire.Version, Device: d.ID, DeviceKey: d.Key, Nonce: make([]byte, 16), Time: epoch, HandshakeCode: "C", ReportID: "r",
+		Counts: []wire.UsageCount{{Slot: epoch.AddDate(0, -1, 0), Symbology: "QR_CODE", Count: 2}, {Slot: epoch.AddDate(0, 0, -1), Symbology: "QR_CODE", Count: 3},
+			{Slot: epoch, Symbology: "QR_CODE", Count: 4}, {Slot: epoch, Symbology: "EAN_13", Count: 1}}, Scans: 10}
+	if _, err := st.RecordUsage(ctx, &lts.UsageBatch{Now: epoch, CountFrom: epoch.AddDate(-1, 0, 0), KeepFor: 400 * 24 * time.Hour, Reports: []*wire.UsageReport{rep}}); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	// Back to schema 3, its usage counted.
+	if _, err := conn.Exec(ctx, "DROP TABLE usage_months; DROP INDEX device_days_device, device_months_device; DELETE FROM schema_migrations WHERE version = 4"); err != nil {
+		t.Fatal(err)
+	}
+	migrated := open(t, url)
+	defer migrated.Close()
+	if err := lts.CheckMonthlyUsage(ctx, migrated); err != nil {
+		t.Fatal(err)
+	}
+	if u, err := migrated.Used(ctx, "C", epoch); err != nil || u != (lts.Used{Day: 5, Month: 8, Year: 10}) {
+		t.Fatalf("used: %+v, %v", u, err)
+	}
+}
+
 // TestRecordUsageWaitsOutAServerRestart: a batch sent while the server is
 // down is counted once it is back, exactly once.
 func TestRecordUsageWaitsOutAServerRestart(t *testing.T) {

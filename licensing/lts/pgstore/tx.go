@@ -131,19 +131,24 @@ func (s *Store) UsedByCode(ctx context.Context, now time.Time) (map[string]lts.U
 	return scanUsed(rows)
 }
 
-// usedColumns sums usage in the day, month and year holding a moment
-// (usedArgs), per code. Sums past the int64 range are capped there: no
-// total is larger.
-const usedColumns = `SELECT handshake,
-		LEAST(coalesce(sum(count) FILTER (WHERE day >= $1::date), 0), 9223372036854775807)::bigint,
-		LEAST(coalesce(sum(count) FILTER (WHERE day >= $2::date), 0), 9223372036854775807)::bigint,
-		LEAST(coalesce(sum(count), 0), 9223372036854775807)::bigint
-	FROM usage WHERE day >= $3::date AND day < $4::date`
-
-// usedQuery sums the usage of the codes $5; usedAllQuery of every code.
+// usedQuery sums the usage of the codes $5 in the day, month and year
+// holding a moment (usedArgs), and usedAllQuery of every code: the day
+// from the daily totals, the month and the year from the monthly ones.
+// As before the monthly ones, the day counts the days from it to the end
+// of its year, the month the months from it. Sums past the int64 range are
+// capped there: no total is larger.
 const (
-	usedQuery    = usedColumns + ` AND handshake = ANY($5) GROUP BY handshake`
-	usedAllQuery = usedColumns + ` GROUP BY handshake`
+	usedQuery    = usedMonths + ` AND handshake = ANY($5)` + usedDays + ` AND handshake = ANY($5)` + usedJoin
+	usedAllQuery = usedMonths + usedDays + usedJoin
+	usedMonths   = `WITH m AS (SELECT handshake,
+			LEAST(coalesce(sum(count) FILTER (WHERE month >= $2::date), 0), 9223372036854775807)::bigint AS month,
+			LEAST(coalesce(sum(count), 0), 9223372036854775807)::bigint AS year
+		FROM usage_months WHERE month >= $3::date AND month < $4::date`
+	usedDays = ` GROUP BY handshake),
+	d AS (SELECT handshake, LEAST(sum(count), 9223372036854775807)::bigint AS day
+		FROM usage WHERE day >= $1::date AND day < $4::date`
+	usedJoin = ` GROUP BY handshake)
+	SELECT m.handshake, coalesce(d.day, 0), m.month, m.year FROM m LEFT JOIN d USING (handshake)`
 )
 
 // usedArgs are the arguments of usedQuery (with codes) and usedAllQuery.

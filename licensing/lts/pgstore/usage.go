@@ -147,6 +147,13 @@ const recordStatement = `WITH locked AS (
 		SELECT handshake, day, symbology, count FROM counts ORDER BY 1, 2, 3
 		ON CONFLICT (handshake, day, symbology) DO UPDATE SET count = usage.count + EXCLUDED.count
 		RETURNING 1),
+	months_added AS (
+		INSERT INTO usage_months (handshake, month, symbology, count)
+		SELECT handshake, date_trunc('month', day)::date, symbology, LEAST(sum(count), 9223372036854775807)
+		FROM counts GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+		ON CONFLICT (handshake, month, symbology) DO UPDATE
+			SET count = LEAST(usage_months.count::numeric + EXCLUDED.count, 9223372036854775807)
+		RETURNING 1),
 	device_counts AS (
 		SELECT handshake, day, device, LEAST(sum(count), 9223372036854775807) AS count FROM counted GROUP BY 1, 2, 3),
 	device_added AS (
@@ -301,19 +308,25 @@ func (s *Store) Usage(ctx context.Context, q lts.UsageQuery) ([]lts.UsageRow, er
 	case wire.PeriodYear:
 		format = "YYYY"
 	}
+	// Months and years add up the monthly totals: their periods start on
+	// the first of a month, so the bounds of q's days bound the months.
+	table, column := "usage_months", "month"
+	if q.Granularity == wire.PeriodDay {
+		table, column = "usage", "day"
+	}
 	w := where{args: []any{format}}
 	first, last := q.Days()
 	if q.Handshake != "" {
 		w.cond("handshake = $%d", q.Handshake)
 	}
 	if first != "" {
-		w.cond("day >= $%d::date", first)
+		w.cond(column+" >= $%d::date", first)
 	}
 	if last != "" {
-		w.cond("day <= $%d::date", last)
+		w.cond(column+" <= $%d::date", last)
 	}
-	rows, err := s.pool.Query(ctx, `SELECT handshake, to_char(day, $1), symbology, LEAST(sum(count), 9223372036854775807)::bigint
-		FROM usage`+w.String()+` GROUP BY 1, 2, 3`, w.args...)
+	rows, err := s.pool.Query(ctx, `SELECT handshake, to_char(`+column+`, $1), symbology, LEAST(sum(count), 9223372036854775807)::bigint
+		FROM `+table+w.String()+` GROUP BY 1, 2, 3`, w.args...)
 	if err != nil {
 		return nil, err
 	}

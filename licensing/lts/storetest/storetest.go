@@ -684,6 +684,7 @@ func testRecordUsageOverflow(t *testing.T, f *fixture) {
 	if ok, _ := f.st.HasReport(f.ctx, d.ID, "b2"); ok {
 		t.Fatal("the refused report's id is kept: a resend would be acknowledged as counted")
 	}
+	f.checkMonths()
 }
 
 // testRecordUsageConcurrent records reports, each sent several times, from
@@ -746,6 +747,16 @@ func testRecordUsageConcurrent(t *testing.T, f *fixture) {
 	if got := f.totals(a); !equalCounts(got, want) || counted.Load() != reports {
 		t.Fatalf("totals %v, want %v; %d counted, want %d", got, want, counted.Load(), reports)
 	}
+	f.checkMonths()
+}
+
+// checkMonths checks that the store's monthly usage totals add up its
+// daily ones.
+func (f *fixture) checkMonths() {
+	f.t.Helper()
+	if err := lts.CheckMonthlyUsage(f.ctx, f.st); err != nil {
+		f.t.Fatal(err)
+	}
 }
 
 func testUsageRows(t *testing.T, f *fixture) {
@@ -789,6 +800,7 @@ func testUsageRows(t *testing.T, f *fixture) {
 	if used != (lts.Used{Day: 3, Month: 7, Year: 7}) {
 		t.Errorf("used on 2026-12-31: %+v", used)
 	}
+	f.checkMonths()
 	if read, err := f.st.Used(f.ctx, a, time.Date(2026, 12, 31, 12, 0, 0, 0, time.UTC)); read != used || err != nil {
 		t.Errorf("used read outside a transaction: %+v, %v", read, err)
 	}

@@ -96,6 +96,12 @@ func testUsageRanges(t *testing.T, f *fixture) {
 	if all, _ := f.st.UsedByCode(f.ctx, day("2027-02-10")); all[b] != (lts.Used{Day: 64, Month: 64, Year: 96}) {
 		t.Errorf("used by B on 2027-02-10: %+v", all[b])
 	}
+	// A day counts the days from it to the end of its year, a month the
+	// months from it (usage after now does not happen, but stores agree).
+	if all, _ := f.st.UsedByCode(f.ctx, day("2027-01-31")); all[a] != (lts.Used{Day: 24, Month: 28, Year: 28}) {
+		t.Errorf("used by A on 2027-01-31: %+v", all[a])
+	}
+	f.checkMonths()
 }
 
 func testDeviceUsageSums(t *testing.T, f *fixture) {
