@@ -60,6 +60,11 @@ type Config struct {
 	// licensing.mark in a directory beside StateDir named after it with
 	// "-mark" (/var/lib/scannerd-mark/licensing.mark).
 	MarkFile string `toml:"mark_file"`
+	// UnmeteredUploads asks that the images uploaded through the local API
+	// go unmetered. It takes effect only while the license grants the
+	// unmetered_uploads feature; otherwise uploads are metered and the
+	// license status says why (see UploadMetering).
+	UnmeteredUploads bool `toml:"unmetered_uploads"`
 }
 
 // Duration is a time.Duration written as a Go duration string ("5m").

@@ -28,6 +28,11 @@ type Status struct {
 	// Lease is the device's share of the scan quota (when there is one):
 	// what it may meter in the period, and what it metered.
 	Lease *LeaseStatus `json:"lease,omitempty"`
+	// Features are those the license grants (wire.FeatureUnmeteredUploads).
+	Features []string `json:"features,omitempty"`
+	// Uploads says whether uploads through the local API are metered, and
+	// why.
+	Uploads UploadMetering `json:"uploads"`
 
 	// Pending usage, not yet acknowledged by the LTS, per symbology.
 	Pending        map[string]uint64 `json:"pending"`
@@ -81,8 +86,12 @@ func (c *Client) Status() Status {
 		}
 	}
 	if g.offline != nil {
-		st.Licenses, st.Issued = []string{g.offline.ID}, g.offline.Issued
+		st.Licenses, st.Issued, st.Features = []string{g.offline.ID}, g.offline.Issued, g.offline.Features
 	}
+	if g.auth != nil {
+		st.Features = g.auth.Features
+	}
+	st.Uploads = c.uploadMetering(g)
 	if !g.until.IsZero() {
 		st.Expires = g.until
 		if left := g.until.Sub(c.clock.at(wall)); left > 0 {

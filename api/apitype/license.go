@@ -42,6 +42,11 @@ type License struct {
 	// Lease is the device's share of the scan quota, when there is one: what
 	// it may meter in the period, and what it metered.
 	Lease *Lease `json:"lease,omitempty"`
+	// Features are those the license grants: "unmetered_uploads".
+	Features []string `json:"features,omitempty"`
+	// Uploads says whether images uploaded through the API are metered,
+	// and why.
+	Uploads UploadMetering `json:"uploads"`
 
 	// Pending usage, not yet acknowledged by the LTS, per symbology.
 	Pending        map[string]uint64 `json:"pending"`
@@ -64,6 +69,14 @@ type License struct {
 	// it could not be written (then a restored copy would go unnoticed).
 	RollbackMark      string `json:"rollback_mark"`
 	RollbackMarkError string `json:"rollback_mark_error,omitempty"`
+}
+
+// UploadMetering says whether images uploaded through the API are metered:
+// they are unless [license] unmetered_uploads is set and the license grants
+// the unmetered_uploads feature. Reason says which applies.
+type UploadMetering struct {
+	Metered bool   `json:"metered"`
+	Reason  string `json:"reason"`
 }
 
 // Lease is the device's share of the scan quota in License.

@@ -98,4 +98,7 @@ type LicenseSummary struct {
 	OfflineLeftSeconds int64     `json:"offline_left_seconds,omitempty"`
 	PendingScans       uint64    `json:"pending_scans,omitempty"`
 	LastSync           time.Time `json:"last_sync,omitzero"`
+	// Uploads, set when [license] unmetered_uploads is, says whether the
+	// license lets uploads go unmetered, and why not.
+	Uploads *UploadMetering `json:"uploads,omitempty"`
 }

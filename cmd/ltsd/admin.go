@@ -29,6 +29,7 @@ for trials with the key "ltsd init" made, and for tests.`,
 		l         wire.License
 		syms      listFlag
 		devices   listFlag
+		features  listFlag
 		vendorKey string
 		out       string
 		days      int
@@ -46,10 +47,12 @@ for trials with the key "ltsd init" made, and for tests.`,
 	f.IntVar(&l.InactivityDays, "inactivity-days", 0, "`DAYS` after which an unseen device no longer counts (default 365)")
 	f.Var(&syms, "symbologies", "allowed symbologies, comma-separated `NAMES` (default: all)")
 	f.Var(&devices, "devices", "offline license: bound device `UUIDS`, comma-separated")
+	f.Var(&features, "features", "granted `FEATURES`, comma-separated: unmetered_uploads (the device may leave uploads unmetered)")
 	cmd.MarkFlagRequired("vendor-key")
 	cmd.MarkFlagRequired("id")
 	cmd.RegisterFlagCompletionFunc("type", cli.CompleteWords(wire.LicensePerDevice, wire.LicensePerScan))
 	cmd.RegisterFlagCompletionFunc("period", cli.CompleteWords(wire.PeriodDay, wire.PeriodMonth, wire.PeriodYear))
+	cmd.RegisterFlagCompletionFunc("features", cli.CompleteWords(wire.FeatureUnmeteredUploads))
 	asJSON := cli.AddJSONFlag(cmd)
 	cmd.RunE = func(*cobra.Command, []string) error {
 		pemData, err := os.ReadFile(vendorKey)
@@ -64,7 +67,7 @@ for trials with the key "ltsd init" made, and for tests.`,
 			l.Period = wire.PeriodMonth
 		}
 		now := m.Now().UTC().Truncate(time.Second)
-		l.Symbologies, l.Devices = syms, devices
+		l.Symbologies, l.Devices, l.Features = syms, devices, features
 		l.Issued, l.NotBefore, l.Expires = now, now, now.AddDate(0, 0, days)
 		file, err := wire.IssueLicense(key, &l)
 		if err != nil {
@@ -130,6 +133,9 @@ func describe(l *wire.License) string {
 	}
 	if len(l.Symbologies) > 0 {
 		s += ", " + strings.Join(l.Symbologies, ",")
+	}
+	if len(l.Features) > 0 {
+		s += ", grants " + strings.Join(l.Features, ",")
 	}
 	return s
 }

@@ -27,7 +27,7 @@ type daemon struct{}
 func (daemon) Status() api.Status {
 	return api.Status{Version: "1.2.3", Engine: api.EngineStats{Workers: 2, Decoded: 41, Dropped: 3},
 		Sources: []api.SourceStatus{{Name: "cam0", State: "running", FPS: 29.5, Frames: 1234, URL: "/dev/video0"}},
-		License: api.LicenseSummary{State: "authorized"},
+		License: api.LicenseSummary{State: "authorized", Uploads: &apitype.UploadMetering{Metered: true, Reason: "uploads are metered: the license does not grant it"}},
 		Sinks: []api.SinkStatus{{Name: "erp", Kind: "webhook", Target: "https://erp.example/scans", State: "failing",
 			Delivered: 7, Retried: 2, Dropped: 1, Overflow: 1, Queued: 3, QueueSize: 1000,
 			LastError: "post https://erp.example/scans: HTTP 503", LastErrorAt: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}}}
@@ -55,7 +55,8 @@ func (l *license) Document() api.LicenseDocument {
 	return api.LicenseDocument{State: "authorized", Mode: "lts", Device: "71b15bbb-4b2d-54c5-8037-d38e95ee32b8",
 		HandshakeCode: "AB12-CD34-EF56", Licenses: []string{"TRIAL"}, Expires: time.Date(2026, 12, 6, 4, 56, 57, 0, time.UTC),
 		OfflineLeft: "168h0m0s", Pending: map[string]uint64{"QR_CODE": 4, "EAN_13": 2}, PendingScans: 6,
-		Symbologies: []string{}, LastSync: time.Date(2026, 11, 29, 4, 0, l.syncs, 0, time.UTC)}
+		Symbologies: []string{}, LastSync: time.Date(2026, 11, 29, 4, 0, l.syncs, 0, time.UTC),
+		Features: []string{"unmetered_uploads"}, Uploads: apitype.UploadMetering{Reason: "uploads are not metered: the license grants it"}}
 }
 func (l *license) Sync(ctx context.Context) error { l.syncs++; return nil }
 
@@ -103,6 +104,7 @@ func TestDaemonCommands(t *testing.T) {
 		code, out, errOut := run(ctx, sock, "status")
 		if code != exitOK || !strings.Contains(out, "scannerd 1.2.3") || !strings.Contains(out, "41 decoded, 3 dropped") ||
 			!strings.Contains(out, "cam0") || !strings.Contains(out, "license:     authorized") ||
+			!strings.Contains(out, "uploads:     uploads are metered: the license does not grant it") ||
 			!strings.Contains(out, "erp          webhook failing         7 delivered     2 retried     1 dropped (1 overflow)  queue 3/1000") ||
 			!strings.Contains(out, ": post https://erp.example/scans: HTTP 503") {
 			t.Errorf("status: %d\n%s%s", code, out, errOut)
@@ -162,7 +164,8 @@ func TestDaemonCommands(t *testing.T) {
 	})
 	t.Run("license", func(t *testing.T) {
 		code, out, _ := run(ctx, sock, "license")
-		for _, want := range []string{"authorized", "AB12-CD34-EF56 (licenses TRIAL)", "offline time left 168h0m0s", "6 scans", "EAN_13 2, QR_CODE 4"} {
+		for _, want := range []string{"authorized", "AB12-CD34-EF56 (licenses TRIAL)", "offline time left 168h0m0s", "6 scans", "EAN_13 2, QR_CODE 4",
+			"features:", "unmetered_uploads", "uploads are not metered: the license grants it"} {
 			if code != exitOK || !strings.Contains(out, want) {
 				t.Errorf("license: %d, %q missing from\n%s", code, want, out)
 			}

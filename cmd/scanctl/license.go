@@ -100,8 +100,12 @@ type licenseDoc struct {
 		Scans  uint64 `json:"scans"`
 		Used   uint64 `json:"used"`
 	} `json:"lease"`
-	RollbackMarkError string `json:"rollback_mark_error"`
-	StoreRecovered    string `json:"store_recovered"`
+	RollbackMarkError string   `json:"rollback_mark_error"`
+	StoreRecovered    string   `json:"store_recovered"`
+	Features          []string `json:"features"`
+	Uploads           *struct {
+		Reason string `json:"reason"`
+	} `json:"uploads"`
 }
 
 // printLicense prints the license document for people; false when the
@@ -137,6 +141,12 @@ func printLicense(w io.Writer, doc []byte) bool {
 	}
 	if d.Lease != nil {
 		fmt.Fprintf(tw, "this device's lease:\t%d of %d scans used in %s\n", d.Lease.Used, d.Lease.Scans, d.Lease.Period)
+	}
+	if len(d.Features) > 0 {
+		fmt.Fprintf(tw, "features:\t%s\n", strings.Join(d.Features, ", "))
+	}
+	if d.Uploads != nil {
+		fmt.Fprintf(tw, "uploads:\t%s\n", d.Uploads.Reason)
 	}
 	syms := make([]string, 0, len(d.Pending))
 	for s, n := range d.Pending {

@@ -53,6 +53,9 @@ func printStatus(w *bufio.Writer, st *api.Status) {
 		lic += ": " + st.License.Message
 	}
 	fmt.Fprintf(w, "license:     %s\n", lic)
+	if u := st.License.Uploads; u != nil {
+		fmt.Fprintf(w, "uploads:     %s\n", u.Reason)
+	}
 	e := st.Engine
 	fmt.Fprintf(w, "engine:      %d workers (%d busy), queue %d/%d; background %d (%d busy, %d waiting)\n",
 		e.Workers, e.Busy, e.Queued, e.QueueSize, e.BackgroundWorkers, e.BackgroundBusy, e.BackgroundQueued)

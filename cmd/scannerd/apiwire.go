@@ -28,15 +28,15 @@ func (a apiDaemon) Status() api.Status {
 }
 
 // Decode reads an upload with the engine's background worker. Uploads
-// are metered like camera scans, and not deduplicated: each upload asks on
-// purpose.
+// are metered like camera scans (unless unmetered_uploads is set and the
+// license grants it), and not deduplicated: each upload asks on purpose.
 func (a apiDaemon) Decode(ctx context.Context, load func() (*scanner.Frame, error), opts scanner.Options) ([]scanner.Result, error) {
 	rep, err := a.d.engine.DecodeFrom(ctx, load, opts)
 	if err != nil {
 		return nil, err
 	}
 	// The answer is a delivery: its results are metered on disk first.
-	results, err := a.d.gate.record(rep.Results)
+	results, err := a.d.gate.recordUpload(rep.Results)
 	if len(results) == 0 && err != nil {
 		if errors.Is(err, licensing.ErrOverQuota) {
 			err = fmt.Errorf("%w: %w", scanner.ErrRefused, err)
@@ -83,6 +83,7 @@ func licenseDocument(st licensing.Status) api.LicenseDocument {
 		LTSURL: st.LTSURL, LTSAnswered: st.LTSAnswered, LastSync: st.LastSync, LastSyncError: st.LastSyncError,
 		LTSMessage: st.LTSMessage, NextSync: st.NextSync, StoreRecovered: st.StoreRecovered,
 		RollbackMark: st.RollbackMark, RollbackMarkError: st.RollbackMarkError,
+		Features: st.Features, Uploads: apitype.UploadMetering{Metered: st.Uploads.Metered, Reason: st.Uploads.Reason},
 	}
 	if l := st.Lease; l != nil {
 		doc.Lease = &apitype.Lease{Period: l.Period, Ends: l.Ends, Scans: l.Scans, Used: l.Used}

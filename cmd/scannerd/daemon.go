@@ -99,7 +99,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.d = d
 	d.cfg.Store(cfg)
 	d.dedup.Store(scanner.NewDedup(cfg.Dedup.Forget.D(), cfg.Dedup.ConfirmFrames))
-	d.gate = &gate{}
+	d.gate = &gate{log: log}
 	d.gate.setSources(cfg)
 	if cfg.License.Mode() != licensing.ModeUnconfigured {
 		lc, err := licensing.New(cfg.License, licensing.Options{Now: m.Clock, Logger: log, Software: "scannerd " + buildVersion()})
@@ -110,6 +110,9 @@ func (m *Main) Run(ctx context.Context) error {
 			return fmt.Errorf("license: %w", err)
 		}
 		d.gate.lic = lc
+		if lc.UnmeteredUploadsAsked() {
+			d.gate.uploadMetering() // says at once whether the license grants it
+		}
 	} else {
 		log.Warn("no license configured: evaluation mode, only the demo camera decodes")
 	}
@@ -459,3 +462,4 @@ func sourceStatus(st capture.Status) api.SourceStatus {
 	return api.SourceStatus{Name: st.Name, URL: st.URL, State: st.State, LastError: st.LastError,
 		Since: st.Since, Frames: st.Frames, FPS: st.FPS, Reopens: st.Reopens, LastFrame: st.LastFrame}
 }
+

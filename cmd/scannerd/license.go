@@ -2,10 +2,12 @@ package main
 
 import (
 	"fmt"
+	"log/slog"
 	"sync/atomic"
 	"time"
 
 	"github.com/scannerd/scannerd/api"
+	"github.com/scannerd/scannerd/api/apitype"
 	"github.com/scannerd/scannerd/licensing"
 	"github.com/scannerd/scannerd/scanner"
 )
@@ -17,6 +19,9 @@ import (
 type gate struct {
 	lic   *licensing.Client               // nil: no license configured
 	demos atomic.Pointer[map[string]bool] // names of demo sources
+	log   *slog.Logger
+	// uploads is the last upload metering reason logged.
+	uploads atomic.Pointer[string]
 }
 
 var _ scanner.Gate = (*gate)(nil)
@@ -70,14 +75,46 @@ func (g *gate) record(results []scanner.Result) ([]scanner.Result, error) {
 	return results[:n], err
 }
 
+// recordUpload meters the results of an upload, like record, unless the
+// operator asked for unmetered uploads and the license grants them. The
+// decision is logged when its reason changes, so an operator whose
+// unmetered_uploads is ignored reads why.
+func (g *gate) recordUpload(results []scanner.Result) ([]scanner.Result, error) {
+	if g.lic == nil {
+		return results, nil
+	}
+	if m := g.uploadMetering(); !m.Metered {
+		return results, nil
+	}
+	return g.record(results)
+}
+
+// uploadMetering returns the license's upload metering decision, logging
+// it when it changed and the operator asked for unmetered uploads.
+func (g *gate) uploadMetering() licensing.UploadMetering {
+	m := g.lic.UploadMetering()
+	if prev := g.uploads.Swap(&m.Reason); (prev == nil || *prev != m.Reason) && g.lic.UnmeteredUploadsAsked() {
+		if m.Metered {
+			g.log.Warn("unmetered_uploads ignored", "reason", m.Reason)
+		} else {
+			g.log.Info("unmetered uploads", "reason", m.Reason)
+		}
+	}
+	return m
+}
+
 // summary is the license part of /v1/status and STATUS=.
 func (g *gate) summary() api.LicenseSummary {
 	if g.lic == nil {
 		return api.LicenseSummary{State: "unconfigured", Message: errUnlicensed.Error()}
 	}
 	st := g.lic.Status()
-	return api.LicenseSummary{State: string(st.State), Message: st.Message, Expires: st.Expires,
+	sum := api.LicenseSummary{State: string(st.State), Message: st.Message, Expires: st.Expires,
 		OfflineLeftSeconds: st.OfflineLeftSeconds, PendingScans: st.PendingScans, LastSync: st.LastSync}
+	if g.lic.UnmeteredUploadsAsked() {
+		sum.Uploads = &apitype.UploadMetering{Metered: st.Uploads.Metered, Reason: st.Uploads.Reason}
+	}
+	return sum
 }
 
 // line is the license part of STATUS=.

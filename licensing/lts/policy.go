@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
+	"slices"
 	"sort"
 	"time"
 
@@ -49,6 +50,7 @@ type terms struct {
 	period      string // of the scan limit: the shortest among the per-scan licenses
 	allSyms     bool
 	symbologies []string
+	features    []string  // granted by any valid license, sorted
 	expires     time.Time // latest expiry among valid licenses
 	inactivity  time.Duration
 }
@@ -95,6 +97,11 @@ func termsOf(h *Handshake, licenses []LicenseRecord, now time.Time) *terms {
 		for _, s := range l.Symbologies {
 			syms[s] = true
 		}
+		for _, f := range l.Features {
+			if !slices.Contains(t.features, f) {
+				t.features = append(t.features, f)
+			}
+		}
 		if l.Expires.After(t.expires) {
 			t.expires = l.Expires
 		}
@@ -102,6 +109,7 @@ func termsOf(h *Handshake, licenses []LicenseRecord, now time.Time) *terms {
 			t.inactivity = l.Inactivity()
 		}
 	}
+	sort.Strings(t.features)
 	if !t.allSyms {
 		for s := range syms {
 			t.symbologies = append(t.symbologies, s)
@@ -273,7 +281,7 @@ func authorizeIn(tx CodeTx, req *wire.AuthorizeRequest, addr string, now time.Ti
 	g.auth = &wire.Authorization{
 		Version: wire.Version, Device: req.Device, DeviceKey: req.DeviceKey, Nonce: req.Nonce,
 		HandshakeCode: h.Code, Licenses: t.licenses, Issued: now, Expires: expires,
-		Symbologies: t.symbologies, Quota: q, Counter: d.Counter, Lease: lease,
+		Symbologies: t.symbologies, Quota: q, Counter: d.Counter, Lease: lease, Features: t.features,
 	}
 	return g, nil, nil
 }

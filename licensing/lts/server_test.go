@@ -49,6 +49,27 @@ func TestAuthorizeGrantsWhatTheLicenseSays(t *testing.T) {
 	}
 }
 
+// TestAuthorizeGrantsTheLicensesFeatures: the authorization carries the
+// features of the code's licenses valid now (any of them grants), and
+// none when no license grants one, so that the member is absent.
+func TestAuthorizeGrantsTheLicensesFeatures(t *testing.T) {
+	l := ltstest.Start(t, ltstest.Options{})
+	now := l.Clock.Now()
+	l.IssueLicense(t, wire.License{ID: "plain", Type: wire.LicensePerScan, ScansPerPeriod: 100, Period: wire.PeriodMonth})
+	l.IssueLicense(t, wire.License{ID: "uploads", Type: wire.LicensePerDevice, MaxDevices: 5, Features: []string{wire.FeatureUnmeteredUploads}})
+	l.IssueLicense(t, wire.License{ID: "lapsed", Type: wire.LicensePerDevice, MaxDevices: 5, Features: []string{"lapsed_feature"},
+		NotBefore: now.AddDate(-1, 0, 0), Expires: now.Add(-time.Hour)})
+	l.IssueLicense(t, wire.License{ID: "plain2", Type: wire.LicensePerScan, ScansPerPeriod: 100, Period: wire.PeriodMonth})
+	granting := l.Handshake(t, lts.Handshake{Licenses: []string{"plain", "uploads", "lapsed"}})
+	plain := l.Handshake(t, lts.Handshake{Licenses: []string{"plain2"}})
+	if a := mustAuthorize(t, newDevice(l, l.Client(), granting)); len(a.Features) != 1 || !a.Grants(wire.FeatureUnmeteredUploads) {
+		t.Errorf("features %v, want those of the valid licenses: [%s]", a.Features, wire.FeatureUnmeteredUploads)
+	}
+	if a := mustAuthorize(t, newDevice(l, l.Client(), plain)); a.Features != nil {
+		t.Errorf("features %v from a license that grants none", a.Features)
+	}
+}
+
 func TestAuthorizeRefusals(t *testing.T) {
 	l := ltstest.Start(t, ltstest.Options{PasswordAttempts: 100})
 	client := l.Client()

@@ -4,6 +4,7 @@ import (
 	"crypto/ed25519"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -18,6 +19,16 @@ const (
 	PeriodDay   = "day"
 	PeriodMonth = "month"
 	PeriodYear  = "year"
+)
+
+// Features a license may grant beyond decoding. A device ignores names it
+// does not know, so that a vendor may grant features a newer scannerd has.
+const (
+	// FeatureUnmeteredUploads lets the operator of a device leave the
+	// images uploaded through the local API unmetered ([license]
+	// unmetered_uploads): only the vendor can grant it, since whoever may
+	// upload could otherwise decode without counting.
+	FeatureUnmeteredUploads = "unmetered_uploads"
 )
 
 // DefaultInactivityDays is how long a device may stay unseen before it no
@@ -40,6 +51,7 @@ type License struct {
 	Expires        time.Time `json:"expires"`
 	InactivityDays int       `json:"inactivity_days,omitempty"` // 0: DefaultInactivityDays
 	Devices        []string  `json:"devices,omitempty"`         // offline license: bound device UUIDs
+	Features       []string  `json:"features,omitempty"`        // granted features, e.g. FeatureUnmeteredUploads
 }
 
 // Validate checks that the license is self-consistent.
@@ -76,7 +88,7 @@ func (l *License) Validate() error {
 	if l.InactivityDays < 0 {
 		return fmt.Errorf("license: %w: negative inactivity_days", ErrMalformed)
 	}
-	if len(l.Symbologies) > maxListLength || len(l.Devices) > 100000 {
+	if len(l.Symbologies) > maxListLength || len(l.Devices) > 100000 || len(l.Features) > maxListLength {
 		return fmt.Errorf("license: %w: list too long", ErrMalformed)
 	}
 	for _, s := range l.Symbologies {
@@ -89,8 +101,14 @@ func (l *License) Validate() error {
 			return fmt.Errorf("license: %w", err)
 		}
 	}
+	if err := checkFeatureNames(l.Features); err != nil {
+		return fmt.Errorf("license: %w", err)
+	}
 	return nil
 }
+
+// Grants reports whether the license grants a feature.
+func (l *License) Grants(feature string) bool { return slices.Contains(l.Features, feature) }
 
 // Inactivity returns the license's device inactivity period.
 func (l *License) Inactivity() time.Duration {

@@ -2,6 +2,7 @@ package wire
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -120,7 +121,14 @@ type Authorization struct {
 	// Lease, set when the code has a scan quota, is the device's share of
 	// it: the device meters no more than Lease.Scans scans in the period.
 	Lease *Lease `json:"lease,omitempty"`
+	// Features are those the licenses of the handshake code grant (see
+	// FeatureUnmeteredUploads); set only when one does, so that a device
+	// made before features existed is not sent a member it refuses.
+	Features []string `json:"features,omitempty"`
 }
+
+// Grants reports whether the authorization grants a feature.
+func (a *Authorization) Grants(feature string) bool { return slices.Contains(a.Features, feature) }
 
 // Lease is the share of a handshake code's scan quota the LTS granted one
 // device in one quota period: the device may meter up to Scans scans in
@@ -235,6 +243,28 @@ func checkSymbologyName(s string) error {
 	for _, r := range s {
 		if !(r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_') {
 			return fmt.Errorf("%w: symbology name %.40q", ErrMalformed, s)
+		}
+	}
+	return nil
+}
+
+// checkFeatureNames accepts the shape of feature names (lower-case letters,
+// digits, '_'), each once; whether a name is known is the receiver's
+// business.
+func checkFeatureNames(names []string) error {
+	if len(names) > maxListLength {
+		return fmt.Errorf("%w: %d features, at most %d", ErrMalformed, len(names), maxListLength)
+	}
+	for i, s := range names {
+		ok := s != "" && len(s) <= 32
+		for _, r := range s {
+			ok = ok && (r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_')
+		}
+		if !ok {
+			return fmt.Errorf("%w: feature name %.40q", ErrMalformed, s)
+		}
+		if slices.Contains(names[:i], s) {
+			return fmt.Errorf("%w: feature %q twice", ErrMalformed, s)
 		}
 	}
 	return nil

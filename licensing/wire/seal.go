@@ -354,6 +354,9 @@ func VerifyAuthorization(s *Signed, pins []LTSKey, device string, deviceKey []by
 			return nil, fmt.Errorf("authorization: %w", err)
 		}
 	}
+	if err := checkFeatureNames(a.Features); err != nil {
+		return nil, fmt.Errorf("authorization: %w", err)
+	}
 	return &a, nil
 }
 

@@ -1,11 +1,13 @@
 package wire
 
 import (
+	"bytes"
 	"crypto/ecdh"
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -221,6 +223,10 @@ func TestLicenseFile(t *testing.T) {
 		{ID: "a", Type: LicensePerScan, ScansPerPeriod: 1, Period: "fortnight", NotBefore: t0, Expires: t0.Add(time.Hour)},
 		{ID: "a", Type: LicensePerDevice, MaxDevices: 1, NotBefore: t0, Expires: t0},
 		{ID: "a", Type: LicensePerDevice, MaxDevices: 1, NotBefore: t0, Expires: t0.Add(time.Hour), Devices: []string{"not-a-uuid"}},
+		{ID: "a", Type: LicensePerDevice, MaxDevices: 1, NotBefore: t0, Expires: t0.Add(time.Hour), Features: []string{"Unmetered_Uploads"}},
+		{ID: "a", Type: LicensePerDevice, MaxDevices: 1, NotBefore: t0, Expires: t0.Add(time.Hour), Features: []string{""}},
+		{ID: "a", Type: LicensePerDevice, MaxDevices: 1, NotBefore: t0, Expires: t0.Add(time.Hour), Features: []string{"a", "a"}},
+		{ID: "a", Type: LicensePerDevice, MaxDevices: 1, NotBefore: t0, Expires: t0.Add(time.Hour), Features: []string{strings.Repeat("f", 33)}},
 	}
 	for i, l := range bad {
 		if _, err := IssueLicense(priv, l); !errors.Is(err, ErrMalformed) {
@@ -272,5 +278,49 @@ func TestReplySealerKeepsKeys(t *testing.T) {
 	body, _ := s.Seal(d.key.PublicKey().Bytes(), &Reply{Device: other.id, Nonce: n, Ack: &UsageAck{}})
 	if _, err := OpenReply(d.key, pins, d.id, n, body); !errors.Is(err, ErrSeal) {
 		t.Fatalf("reply sealed for another UUID: %v", err)
+	}
+}
+
+// TestFeaturesAreSigned: a feature is granted only by the signer. It
+// survives the license file and the authorization, a feature added to
+// either afterwards breaks the signature, a device reads a feature it
+// does not know as no grant, and a malformed name is refused.
+func TestFeaturesAreSigned(t *testing.T) {
+	pub, priv, _ := ed25519.GenerateKey(rand.Reader)
+	vendors := []VendorKey{VendorKey(pub)}
+	l := &License{ID: "F", Type: LicensePerDevice, MaxDevices: 1, NotBefore: t0, Expires: t0.AddDate(1, 0, 0),
+		Features: []string{FeatureUnmeteredUploads, "from_a_newer_vendor"}}
+	file, err := IssueLicense(priv, l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _, err := ParseLicense(file, vendors)
+	if err != nil || !got.Grants(FeatureUnmeteredUploads) || got.Grants("other") {
+		t.Fatalf("parsed %+v, %v", got, err)
+	}
+	plain, _ := IssueLicense(priv, &License{ID: "P", Type: LicensePerDevice, MaxDevices: 1, NotBefore: t0, Expires: t0.AddDate(1, 0, 0)})
+	if bytes.Contains(plain, []byte("features")) {
+		t.Errorf("a license without features names them: %s", plain)
+	}
+	var s Signed
+	json.Unmarshal(plain, &s)
+	s.Payload = bytes.Replace(s.Payload, []byte(`"v":`), []byte(`"features":["unmetered_uploads"],"v":`), 1)
+	forged, _ := json.Marshal(&s)
+	if _, _, err := ParseLicense(forged, vendors); !errors.Is(err, ErrSignature) {
+		t.Fatalf("a feature added to a signed license: %v", err)
+	}
+
+	lts, d := newLTS(t), newDevice(t)
+	pins := []LTSKey{lts.Public()}
+	a := &Authorization{Version: Version, Device: d.id, DeviceKey: d.key.PublicKey().Bytes(), Nonce: nonce(t),
+		HandshakeCode: "X", Licenses: []string{"F"}, Issued: t0, Expires: t0.Add(time.Hour), Features: []string{FeatureUnmeteredUploads}}
+	signed, _ := Sign(lts.Sign, ContextAuthorization, a)
+	if got, err := VerifyAuthorization(signed, pins, d.id, d.key.PublicKey().Bytes()); err != nil || !got.Grants(FeatureUnmeteredUploads) {
+		t.Fatalf("authorization %+v, %v", got, err)
+	}
+	a.Features = []string{"Bad Name"}
+	signed, _ = Sign(lts.Sign, ContextAuthorization, a)
+	if _, err := VerifyAuthorization(signed, pins, d.id, d.key.PublicKey().Bytes()); !errors.Is(err, ErrMalformed) {
+		t.Fatalf("malformed feature name: %v", err)
 	}
 }

@@ -23,9 +23,16 @@ import (
 // and machine id in a temporary directory).
 func StartTrial(t testing.TB) (l *LTS, code, licenseTOML string) {
 	t.Helper()
+	return StartTrialGranting(t)
+}
+
+// StartTrialGranting is StartTrial with a trial license that grants
+// features (wire.FeatureUnmeteredUploads).
+func StartTrialGranting(t testing.TB, features ...string) (l *LTS, code, licenseTOML string) {
+	t.Helper()
 	l = Start(t, Options{Clock: NewClock(time.Now())})
 	l.IssueLicense(t, wire.License{ID: "TRIAL", Type: wire.LicensePerScan, ScansPerPeriod: 1_000_000,
-		Period: "month", Expires: time.Now().AddDate(1, 0, 0)})
+		Period: "month", Expires: time.Now().AddDate(1, 0, 0), Features: features})
 	code = l.Handshake(t, lts.Handshake{Licenses: []string{"TRIAL"}})
 	dir := t.TempDir()
 	mid := filepath.Join(dir, "machine-id")

@@ -149,10 +149,20 @@ class EngineStats(_Wire):
 
 
 @dataclasses.dataclass
+class UploadMetering(_Wire):
+    """Whether uploads are metered: they are unless [license]
+    unmetered_uploads is set and the license grants the feature."""
+
+    metered: bool = True
+    reason: str = ""
+
+
+@dataclasses.dataclass
 class LicenseSummary(_Wire):
     state: str = ""  # as License.state, or "unconfigured"
     message: str = ""
     expires: Optional[datetime.datetime] = None
+    uploads: Optional[UploadMetering] = None  # set when unmetered_uploads is
 
 
 @dataclasses.dataclass
@@ -223,6 +233,8 @@ class License(_Wire):
     expires: Optional[datetime.datetime] = None
     quota: Optional[Quota] = None
     lease: Optional[Lease] = None
+    features: List[str] = dataclasses.field(default_factory=list)
+    uploads: UploadMetering = dataclasses.field(default_factory=UploadMetering)
     lts_url: str = ""
     lts_answered: Optional[datetime.datetime] = None
     last_sync: Optional[datetime.datetime] = None
