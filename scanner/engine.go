@@ -148,6 +148,11 @@ type job struct {
 	ctx context.Context
 }
 
+// BackgroundNice is the nice value of the background workers' threads:
+// uploads and files take the CPU the camera, the API and the rest of the
+// daemon leave.
+const BackgroundNice = 10
+
 // Engine decodes frames in two pools of workers, each worker owning its
 // readers. Live frames (Submit) wait in a bounded queue that drops the
 // oldest frame when the workers fall behind: live video wants the newest
@@ -429,6 +434,16 @@ func (e *Engine) work(id int, background bool) {
 		runtime.LockOSThread()
 		defer runtime.UnlockOSThread()
 		clock = threadCPUClock()
+	} else {
+		// Live frames win against uploads and files between the steps of
+		// a decode (checkpoint), and also while a step runs: the kernel
+		// gives the background thread the CPU last. The thread is never
+		// unlocked, so it ends with the worker and no other goroutine
+		// inherits its priority.
+		runtime.LockOSThread()
+		if err := lowerThreadPriority(BackgroundNice); err != nil {
+			e.log.Warn("background decoding keeps the daemon's CPU priority", "err", err)
+		}
 	}
 	for {
 		j, ok := e.next(background)

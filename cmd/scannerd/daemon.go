@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"reflect"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -143,6 +144,10 @@ func (m *Main) Run(ctx context.Context) error {
 		},
 	})
 	d.engine.Start()
+	st := d.engine.Stats()
+	if before, after := reserveProc(st.Workers + st.BackgroundWorkers); after != before {
+		log.Debug("one scheduler place more than decode workers", "gomaxprocs", after, "was", before)
+	}
 	if err := d.openSinks(cfg.Sinks); err != nil {
 		return err
 	}
@@ -463,3 +468,18 @@ func sourceStatus(st capture.Status) api.SourceStatus {
 		Since: st.Since, Frames: st.Frames, FPS: st.FPS, Reopens: st.Reopens, LastFrame: st.LastFrame}
 }
 
+// reserveProc makes sure the Go scheduler can run one goroutine more than
+// the decode workers at once (GOMAXPROCS), and returns the setting before
+// and after. Decode workers never block: were there as many as places,
+// they would hold every place, and the API, the watchdog and the cameras
+// would each wait for a worker's time slice to end, which on a loaded
+// machine is much longer than the slice. With a place to spare, they run
+// as soon as the kernel gives their thread the CPU.
+func reserveProc(decoders int) (before, after int) {
+	before = runtime.GOMAXPROCS(0)
+	if want := decoders + 1; before < want {
+		runtime.GOMAXPROCS(want)
+		return before, want
+	}
+	return before, before
+}
