@@ -53,7 +53,9 @@ type Client struct {
 	mark    marker
 	gate    atomic.Pointer[gate]
 
-	storeMu     sync.Mutex   // guards store for Close
+	// storeMu guards store against Close, which alone takes it to write;
+	// whoever uses the store takes it to read (bbolt orders the writes).
+	storeMu     sync.RWMutex
 	clockSaved  atomic.Int64 // device time (unix nanos) last written to the store
 	loggedState State        // owned by tickLoop
 	syncMu      sync.Mutex   // one sync at a time
@@ -304,7 +306,7 @@ func (c *Client) tickLoop(ctx context.Context) {
 		case <-t.C:
 		}
 		c.logStateChange()
-		c.storeMu.Lock()
+		c.storeMu.RLock()
 		if c.store != nil {
 			if c.clock.tick().Sub(time.Unix(0, c.clockSaved.Load())) >= time.Minute {
 				if err := c.saveClock(); err != nil {
@@ -317,6 +319,6 @@ func (c *Client) tickLoop(ctx context.Context) {
 				}
 			}
 		}
-		c.storeMu.Unlock()
+		c.storeMu.RUnlock()
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -55,9 +56,11 @@ type markFile struct {
 // over a newer one.
 type marker struct {
 	path    string
-	mu      sync.Mutex
-	written uint64 // generation last written
-	err     error  // last write's failure, for Status
+	mu      sync.Mutex // held while a write, with its fsync, runs
+	written uint64     // generation last written
+	// failed is the last write's failure (nil: it succeeded), read by
+	// Status without waiting for a write in progress.
+	failed atomic.Pointer[error]
 }
 
 func markPath(cfg *Config) string {
@@ -141,9 +144,11 @@ func (w *marker) write(m *markRecord) error {
 		return nil
 	}
 	err := w.writeFile(m)
-	w.err = err
 	if err == nil {
 		w.written = m.Gen
+		w.failed.Store(nil)
+	} else {
+		w.failed.Store(&err)
 	}
 	return err
 }

@@ -109,7 +109,10 @@ func (c *Client) Status() Status {
 		st.Lease = &LeaseStatus{Period: r.Period, Ends: r.End, Scans: r.Scans, Used: r.Used + c.lease.pending}
 	}
 	c.commits.mu.Unlock()
-	c.storeMu.Lock()
+	// A read lock: the tick loop writes the clock and the rollback mark,
+	// each with an fsync, under a read lock of its own, and Status must
+	// not wait for them.
+	c.storeMu.RLock()
 	if c.store != nil {
 		if rec, err := c.authRecord(); err == nil && rec != nil && rec.Quota.Limit > 0 {
 			q := rec.Quota
@@ -134,7 +137,7 @@ func (c *Client) Status() Status {
 			})
 		})
 	}
-	c.storeMu.Unlock()
+	c.storeMu.RUnlock()
 	for _, n := range st.Pending {
 		st.PendingScans += n
 	}
@@ -142,19 +145,17 @@ func (c *Client) Status() Status {
 	st.LastSync, st.LastSyncError, st.NextSync, st.StoreRecovered, st.LTSMessage = c.lastSync, c.lastErr, c.nextSync, c.recovered, c.ltsNote
 	c.mu.Unlock()
 	st.LTSURL, st.LTSAnswered = c.ltsURLs.lastAnswered()
-	c.mark.mu.Lock()
 	st.RollbackMark = c.mark.path
-	if c.mark.err != nil {
-		st.RollbackMarkError = c.mark.err.Error()
+	if p := c.mark.failed.Load(); p != nil {
+		st.RollbackMarkError = (*p).Error()
 	}
-	c.mark.mu.Unlock()
 	return st
 }
 
 // Totals returns the number of scans ever metered, per symbology: what the LTS will have counted once every report is sent.
 func (c *Client) Totals() (map[string]uint64, error) {
-	c.storeMu.Lock()
-	defer c.storeMu.Unlock()
+	c.storeMu.RLock()
+	defer c.storeMu.RUnlock()
 	if c.store == nil {
 		return nil, ErrClosed
 	}
