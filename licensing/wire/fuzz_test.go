@@ -69,6 +69,9 @@ func FuzzParseLicense(f *testing.F) {
 	file, _ := IssueLicense(vendor, &License{ID: "L", Type: LicensePerDevice, MaxDevices: 2, NotBefore: t0, Expires: t0.AddDate(1, 0, 0),
 		Devices: []string{fixedDevice().id}})
 	f.Add(file)
+	granting, _ := IssueLicense(vendor, &License{ID: "F", Type: LicensePerScan, ScansPerPeriod: 9, Period: PeriodDay, NotBefore: t0,
+		Expires: t0.AddDate(1, 0, 0), Features: []string{FeatureUnmeteredUploads}})
+	f.Add(granting)
 	f.Add([]byte(`{"payload":{},"signature":""}`))
 	keys := []VendorKey{VendorKey(vendor.Public().(ed25519.PublicKey))}
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -84,6 +87,10 @@ func FuzzVerifyAuthorization(f *testing.F) {
 	s, _ := Sign(lts.Sign, ContextAuthorization, &Authorization{Version: Version, Device: d.id, DeviceKey: d.key.PublicKey().Bytes(),
 		Nonce: fill(NonceSize, 1), HandshakeCode: "C", Issued: t0, Expires: t0.Add(1e9)})
 	b, _ := json.Marshal(s)
+	f.Add(b)
+	s, _ = Sign(lts.Sign, ContextAuthorization, &Authorization{Version: Version, Device: d.id, DeviceKey: d.key.PublicKey().Bytes(),
+		Nonce: fill(NonceSize, 1), HandshakeCode: "C", Issued: t0, Expires: t0.Add(1e9), Features: []string{FeatureUnmeteredUploads}})
+	b, _ = json.Marshal(s)
 	f.Add(b)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var s Signed
