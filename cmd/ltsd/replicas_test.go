@@ -331,8 +331,9 @@ func (d *fleetDevice) report(ctx context.Context, retry time.Duration) error {
 // authorized retry. (One can be refused: the device's kept connections to
 // the replicas that were killed since it last used them are dead, and the
 // remaining replica may be the one down; the retry connects anew.) Those
-// refused while PostgreSQL was down or restarting are counted apart, and
-// its restart ends their run: the first retry after is authorized.
+// refused while PostgreSQL was down or restarting are counted apart; once
+// it is back the same holds, so a device is authorized at its first or
+// second retry after the restart.
 // LTS_SOAK=1 runs it ten times longer.
 func TestFleetSurvivesReplicaKillsAndADatabaseRestart(t *testing.T) {
 	if testing.Short() {

@@ -164,7 +164,8 @@ func readRecords(ctx context.Context, st Store, withReports bool) (*Records, err
 // Compare checks that two stores hold the same records: licenses,
 // handshake codes, devices, usage totals per code, day and symbology, and
 // report ids; and that each one's monthly usage totals add up its daily
-// ones (CheckMonthlyUsage). It names the first difference.
+// ones (CheckMonthlyUsage), its sums of every device its devices' totals
+// (CheckDeviceSums). It names the first difference.
 func Compare(ctx context.Context, a, b Store) error {
 	ra, err := readRecords(ctx, a, true)
 	if err != nil {
@@ -176,6 +177,9 @@ func Compare(ctx context.Context, a, b Store) error {
 	}
 	for _, st := range []Store{a, b} {
 		if err := CheckMonthlyUsage(ctx, st); err != nil {
+			return err
+		}
+		if err := CheckDeviceSums(ctx, st); err != nil {
 			return err
 		}
 	}
@@ -241,6 +245,37 @@ func CheckMonthlyUsage(ctx context.Context, st UsageReader) error {
 			return fmt.Errorf("monthly usage total %+v without days", months[i])
 		case months[i] != want[i]:
 			return fmt.Errorf("monthly usage total %+v, its days add up to %d", months[i], want[i].Count)
+		}
+	}
+	return nil
+}
+
+// CheckDeviceSums checks that a store's sums of every device per day and
+// per month (DeviceUsage with SumDevices) add up its devices' totals, as
+// the sums it keeps beside them must. It names the first period that
+// differs.
+func CheckDeviceSums(ctx context.Context, st UsageReader) error {
+	for _, by := range []string{wire.PeriodDay, wire.PeriodMonth} {
+		rows, err := st.DeviceUsage(ctx, DeviceUsageQuery{Granularity: by})
+		if err != nil {
+			return err
+		}
+		sums, err := st.DeviceUsage(ctx, DeviceUsageQuery{Granularity: by, Sum: SumDevices})
+		if err != nil {
+			return err
+		}
+		want := map[string]uint64{}
+		for _, r := range rows {
+			want[r.Period] = AddDeviceTotal(want[r.Period], r.Count)
+		}
+		for _, s := range sums {
+			if s.Count != want[s.Period] {
+				return fmt.Errorf("every device's scans of %s add up to %d, the devices' totals to %d", s.Period, s.Count, want[s.Period])
+			}
+			delete(want, s.Period)
+		}
+		for period, n := range want {
+			return fmt.Errorf("no sum of every device's scans of %s, the devices' totals add up to %d", period, n)
 		}
 	}
 	return nil

@@ -21,30 +21,33 @@ import (
 
 // Buckets of the store. Keys join their parts with a zero byte.
 var (
-	bucketMeta       = []byte("meta")             // "version" → schema version (uint64 BE)
-	bucketLicenses   = []byte("licenses")         // license id → LicenseRecord
-	bucketHandshakes = []byte("handshakes")       // code → Handshake
-	bucketDevices    = []byte("devices")          // code, device → Device
-	bucketUsage      = []byte("usage")            // code, day, symbology → count (uint64 BE)
-	bucketUsageMons  = []byte("usage-months")     // code, month, symbology → count (uint64 BE, at most lts.MaxTotal)
-	bucketReports    = []byte("reports")          // device, report id → ReportRecord
-	bucketReportKeep = []byte("report-keep")      // keep until (unix s, BE), device, report id → nothing
-	bucketNonces     = []byte("nonces")           // device, nonce → keep until (unix s, BE)
-	bucketDeviceDays = []byte("device-days")      // code, day, device → count (uint64 BE)
-	bucketDeviceMons = []byte("device-months")    // code, month, device → count (uint64 BE)
-	bucketAccounts   = []byte("accounts")         // name → Account
-	bucketSessions   = []byte("sessions")         // id → Session
-	bucketAcctSess   = []byte("account-sessions") // account, id → nothing
-	bucketDeviceSums = []byte("device-summaries") // code, device → summary (devices.go)
+	bucketMeta       = []byte("meta")              // "version" → schema version (uint64 BE)
+	bucketLicenses   = []byte("licenses")          // license id → LicenseRecord
+	bucketHandshakes = []byte("handshakes")        // code → Handshake
+	bucketDevices    = []byte("devices")           // code, device → Device
+	bucketUsage      = []byte("usage")             // code, day, symbology → count (uint64 BE)
+	bucketUsageMons  = []byte("usage-months")      // code, month, symbology → count (uint64 BE, at most lts.MaxTotal)
+	bucketDaySums    = []byte("device-day-sums")   // code, day → every device's count (uint64 BE, at most lts.MaxTotal)
+	bucketMonthSums  = []byte("device-month-sums") // code, month → every device's count (uint64 BE, at most lts.MaxTotal)
+	bucketReports    = []byte("reports")           // device, report id → ReportRecord
+	bucketReportKeep = []byte("report-keep")       // keep until (unix s, BE), device, report id → nothing
+	bucketNonces     = []byte("nonces")            // device, nonce → keep until (unix s, BE)
+	bucketDeviceDays = []byte("device-days")       // code, day, device → count (uint64 BE)
+	bucketDeviceMons = []byte("device-months")     // code, month, device → count (uint64 BE)
+	bucketAccounts   = []byte("accounts")          // name → Account
+	bucketSessions   = []byte("sessions")          // id → Session
+	bucketAcctSess   = []byte("account-sessions")  // account, id → nothing
+	bucketDeviceSums = []byte("device-summaries")  // code, device → summary (devices.go)
 	allBuckets       = [][]byte{bucketMeta, bucketLicenses, bucketHandshakes, bucketDevices, bucketUsage, bucketReports, bucketReportKeep, bucketNonces,
-		bucketDeviceDays, bucketDeviceMons, bucketAccounts, bucketSessions, bucketAcctSess, bucketDeviceSums, bucketUsageMons}
+		bucketDeviceDays, bucketDeviceMons, bucketAccounts, bucketSessions, bucketAcctSess, bucketDeviceSums, bucketUsageMons,
+		bucketDaySums, bucketMonthSums}
 	keyVersion = []byte("version")
 )
 
 // schemaVersion is the layout this code writes. Version 1 had no report
 // keep times, no nonces and no meta bucket; version 2 no device summaries;
-// version 3 no monthly usage totals.
-const schemaVersion = 4
+// version 3 no monthly usage totals; version 4 no sums of every device.
+const schemaVersion = 5
 
 // Store is the LTS store in a bbolt file.
 type Store struct {
@@ -119,6 +122,11 @@ func migrate(tx *bolt.Tx) error {
 	}
 	if version < 4 {
 		if err := sumMonths(tx); err != nil {
+			return err
+		}
+	}
+	if version < 5 {
+		if err := sumDevices(tx); err != nil {
 			return err
 		}
 	}

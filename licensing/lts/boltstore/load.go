@@ -53,14 +53,12 @@ func (s *Store) Load(ctx context.Context, r *lts.Records) error {
 				return err
 			}
 		}
-		for _, d := range []struct {
-			bucket []byte
-			rows   []lts.DeviceUsageRow
-		}{{bucketDeviceDays, r.DeviceDays}, {bucketDeviceMons, r.DeviceMonths}} {
-			b := tx.Bucket(d.bucket)
-			for _, u := range d.rows {
-				k := key(u.Handshake, u.Period, u.Device)
-				if err := b.Put(k, be64(lts.AddDeviceTotal(u64(b.Get(k)), u.Count))); err != nil {
+		for _, rows := range [][]lts.DeviceUsageRow{r.DeviceDays, r.DeviceMonths} {
+			for _, u := range rows {
+				if len(u.Period) != len(lts.DayLayout) && len(u.Period) != len(monthLayout) {
+					return fmt.Errorf("%w: device usage of period %q", lts.ErrInvalid, u.Period)
+				}
+				if err := addDeviceTotal(tx, u.Handshake, u.Period, u.Device, min(u.Count, lts.MaxTotal)); err != nil {
 					return err
 				}
 			}

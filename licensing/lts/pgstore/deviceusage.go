@@ -16,9 +16,9 @@ func (s *Store) DeviceUsage(ctx context.Context, q lts.DeviceUsageQuery) ([]lts.
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
-	table, column, format := "device_months", "month", "YYYY-MM"
+	table, sums, column, format := "device_months", "device_month_sums", "month", "YYYY-MM"
 	if q.Granularity == wire.PeriodDay {
-		table, column, format = "device_days", "day", "YYYY-MM-DD"
+		table, sums, column, format = "device_days", "device_day_sums", "day", "YYYY-MM-DD"
 	}
 	var w where
 	if q.Handshake != "" {
@@ -39,6 +39,9 @@ func (s *Store) DeviceUsage(ctx context.Context, q lts.DeviceUsageQuery) ([]lts.
 	case lts.SumPeriods:
 		sql = `SELECT handshake, device, '', LEAST(sum(count), 9223372036854775807)::bigint FROM ` + table + w.String() + ` GROUP BY 1, 2`
 	case lts.SumDevices:
+		if len(q.Devices) == 0 {
+			table = sums // every device added up as the rows were counted
+		}
 		sql = `SELECT '', '', ` + period + `, LEAST(sum(count), 9223372036854775807)::bigint FROM ` + table + w.String() + ` GROUP BY ` + column
 	}
 	if q.Sum != lts.SumPeriods {

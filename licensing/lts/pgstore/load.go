@@ -83,9 +83,9 @@ func (s *Store) Load(ctx context.Context, r *lts.Records) error {
 			}
 		}
 		for _, d := range []struct {
-			table, column string
-			rows          []lts.DeviceUsageRow
-		}{{"device_days", "day", r.DeviceDays}, {"device_months", "month", r.DeviceMonths}} {
+			table, sums, column string
+			rows                []lts.DeviceUsageRow
+		}{{"device_days", "device_day_sums", "day", r.DeviceDays}, {"device_months", "device_month_sums", "month", r.DeviceMonths}} {
 			var codes, periods, devs []string
 			var counts []int64
 			for _, u := range d.rows {
@@ -95,10 +95,18 @@ func (s *Store) Load(ctx context.Context, r *lts.Records) error {
 				}
 				codes, periods, devs, counts = append(codes, u.Handshake), append(periods, period), append(devs, u.Device), append(counts, int64(min(u.Count, lts.MaxTotal)))
 			}
-			_, err := tx.Exec(ctx, `INSERT INTO `+d.table+` (handshake, `+d.column+`, device, count)
-				SELECT * FROM unnest($1::text[], $2::text[]::date[], $3::text[], $4::bigint[]) ORDER BY 1, 2, 3
-				ON CONFLICT (handshake, `+d.column+`, device) DO UPDATE
-					SET count = LEAST(`+d.table+`.count::numeric + EXCLUDED.count, 9223372036854775807)`, codes, periods, devs, counts)
+			_, err := tx.Exec(ctx, `WITH input AS (
+					SELECT * FROM unnest($1::text[], $2::text[]::date[], $3::text[], $4::bigint[]) AS u(handshake, period, device, count)),
+				added AS (
+					INSERT INTO `+d.table+` (handshake, `+d.column+`, device, count)
+					SELECT * FROM input ORDER BY 1, 2, 3
+					ON CONFLICT (handshake, `+d.column+`, device) DO UPDATE
+						SET count = LEAST(`+d.table+`.count::numeric + EXCLUDED.count, 9223372036854775807)
+					RETURNING 1)
+				INSERT INTO `+d.sums+` (handshake, `+d.column+`, count)
+				SELECT handshake, period, LEAST(sum(count), 9223372036854775807) FROM input GROUP BY 1, 2 ORDER BY 1, 2
+				ON CONFLICT (handshake, `+d.column+`) DO UPDATE
+					SET count = LEAST(`+d.sums+`.count::numeric + EXCLUDED.count, 9223372036854775807)`, codes, periods, devs, counts)
 			if err != nil {
 				return fmt.Errorf("%s: %w", d.table, err)
 			}

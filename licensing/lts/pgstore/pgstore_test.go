@@ -102,8 +102,9 @@ func TestUsageIsPartitionedByMonth(t *testing.T) {
 	}
 }
 
-// TestMonthlyTotalsAreMadeFromTheDays: migration 4 makes the monthly usage
-// totals of a database whose usage was counted before it.
+// TestMonthlyTotalsAreMadeFromTheDays: migrations 4 and 5 make the
+// monthly usage totals and the sums of every device of a database whose
+// usage was counted before them.
 func TestMonthlyTotalsAreMadeFromTheDays(t *testing.T) {
 	url := pgtest.Database(t)
 	st := open(t, url)
@@ -122,13 +123,20 @@ func TestMonthlyTotalsAreMadeFromTheDays(t *testing.T) {
 	}
 	defer conn.Close(ctx)
 	// Back to schema 3, its usage counted.
-	if _, err := conn.Exec(ctx, "DROP TABLE usage_months; DROP INDEX device_days_device, device_months_device; DELETE FROM schema_migrations WHERE version = 4"); err != nil {
+	if _, err := conn.Exec(ctx, `DROP TABLE usage_months, device_day_sums, device_month_sums; DROP INDEX device_days_device, device_months_device;
+		DELETE FROM schema_migrations WHERE version >= 4`); err != nil {
 		t.Fatal(err)
 	}
 	migrated := open(t, url)
 	defer migrated.Close()
 	if err := lts.CheckMonthlyUsage(ctx, migrated); err != nil {
 		t.Fatal(err)
+	}
+	if err := lts.CheckDeviceSums(ctx, migrated); err != nil {
+		t.Fatal(err)
+	}
+	if sums, err := migrated.DeviceUsage(ctx, lts.DeviceUsageQuery{Granularity: wire.PeriodMonth, Sum: lts.SumDevices}); err != nil || len(sums) != 2 {
+		t.Fatalf("sums of every device by month: %+v, %v", sums, err)
 	}
 	if u, err := migrated.Used(ctx, "C", epoch); err != nil || u != (lts.Used{Day: 5, Month: 8, Year: 10}) {
 		t.Fatalf("used: %+v, %v", u, err)

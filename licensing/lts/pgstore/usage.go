@@ -169,6 +169,18 @@ const recordStatement = `WITH locked AS (
 		ON CONFLICT (handshake, month, device) DO UPDATE
 			SET count = LEAST(device_months.count::numeric + EXCLUDED.count, 9223372036854775807)
 		RETURNING 1),
+	device_sums_added AS (
+		INSERT INTO device_day_sums (handshake, day, count)
+		SELECT handshake, day, LEAST(sum(count), 9223372036854775807) FROM device_counts GROUP BY 1, 2 ORDER BY 1, 2
+		ON CONFLICT (handshake, day) DO UPDATE
+			SET count = LEAST(device_day_sums.count::numeric + EXCLUDED.count, 9223372036854775807)
+		RETURNING 1),
+	device_month_sums_added AS (
+		INSERT INTO device_month_sums (handshake, month, count)
+		SELECT handshake, date_trunc('month', day)::date, LEAST(sum(count), 9223372036854775807) FROM device_counts GROUP BY 1, 2 ORDER BY 1, 2
+		ON CONFLICT (handshake, month) DO UPDATE
+			SET count = LEAST(device_month_sums.count::numeric + EXCLUDED.count, 9223372036854775807)
+		RETURNING 1),
 	seen AS (
 		UPDATE devices d SET last_seen = $10
 		FROM (SELECT DISTINCT handshake, device FROM ins) s
@@ -411,6 +423,10 @@ func (s *Store) Prune(ctx context.Context, now time.Time) (lts.Pruned, error) {
 			(SELECT handshake, day, device FROM device_days WHERE day < $1::date LIMIT $2)`, dateOf(firstDay)},
 		{&deviceMonths, `DELETE FROM device_months WHERE (handshake, month, device) IN
 			(SELECT handshake, month, device FROM device_months WHERE month < $1::date LIMIT $2)`, dateOf(firstMonth)},
+		{new(int), `DELETE FROM device_day_sums WHERE (handshake, day) IN
+			(SELECT handshake, day FROM device_day_sums WHERE day < $1::date LIMIT $2)`, dateOf(firstDay)},
+		{new(int), `DELETE FROM device_month_sums WHERE (handshake, month) IN
+			(SELECT handshake, month FROM device_month_sums WHERE month < $1::date LIMIT $2)`, dateOf(firstMonth)},
 	} {
 		for {
 			tag, err := s.pool.Exec(ctx, job.sql, job.bound, pruneChunk)

@@ -247,4 +247,5 @@ func testDeviceUsage(t *testing.T, f *fixture) {
 	if got := query(lts.DeviceUsageQuery{Granularity: wire.PeriodMonth}); len(got) != 2 || got[0].Period != "2026-11" || got[1].Period != "2026-11" {
 		t.Errorf("months left: %+v", got)
 	}
+	f.checkMonths()
 }

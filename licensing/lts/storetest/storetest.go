@@ -751,10 +751,13 @@ func testRecordUsageConcurrent(t *testing.T, f *fixture) {
 }
 
 // checkMonths checks that the store's monthly usage totals add up its
-// daily ones.
+// daily ones, and its sums of every device the devices' totals.
 func (f *fixture) checkMonths() {
 	f.t.Helper()
 	if err := lts.CheckMonthlyUsage(f.ctx, f.st); err != nil {
+		f.t.Fatal(err)
+	}
+	if err := lts.CheckDeviceSums(f.ctx, f.st); err != nil {
 		f.t.Fatal(err)
 	}
 }

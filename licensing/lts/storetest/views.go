@@ -157,6 +157,7 @@ func testDeviceUsageSums(t *testing.T, f *fixture) {
 	if _, err := f.st.DeviceUsage(f.ctx, lts.DeviceUsageQuery{Granularity: wire.PeriodDay, Sum: 7}); !errors.Is(err, lts.ErrInvalid) {
 		t.Errorf("an unknown sum: %v, want ErrInvalid", err)
 	}
+	f.checkMonths()
 }
 
 // viewDevices makes the devices of the device view tests: under A, one
