@@ -103,7 +103,7 @@ type apiBackend struct {
 	http  *http.Client
 }
 
-func newAPIBackend(cfg lts.Config) (*apiBackend, error) {
+func newAPIBackend(cfg Config) (*apiBackend, error) {
 	token, err := cfg.AdminToken()
 	if err != nil {
 		return nil, err

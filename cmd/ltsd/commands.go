@@ -76,8 +76,8 @@ func (m *Main) withBackend(cfgPath string, run func(b backend) error) error {
 }
 
 // openStore loads the config and opens its store.
-func openStore(ctx context.Context, path string) (lts.Config, lts.Store, error) {
-	cfg, err := lts.LoadConfig(path)
+func openStore(ctx context.Context, path string) (Config, lts.Store, error) {
+	cfg, err := LoadConfig(path)
 	if err != nil {
 		return cfg, nil, err
 	}
@@ -162,7 +162,7 @@ config's "url"), the LTS public key and the fingerprint of its certificate.`,
 	cfgPath := m.addConfigFlag(cmd.Flags())
 	asJSON := cli.AddJSONFlag(cmd)
 	cmd.RunE = func(*cobra.Command, []string) error {
-		cfg, err := lts.LoadConfig(cfgPath.Path())
+		cfg, err := LoadConfig(cfgPath.Path())
 		if err != nil {
 			return err
 		}

@@ -24,7 +24,7 @@ import (
 // /metrics and, unless [console] disabled is set, the console under
 // /console/; and what runs the console's alert checks until its context
 // ends.
-func (m *Main) consoleHandler(cfg lts.Config, st lts.Store, srv *lts.Server, log *slog.Logger) (http.Handler, func(context.Context), error) {
+func (m *Main) consoleHandler(cfg Config, st lts.Store, srv *lts.Server, log *slog.Logger) (http.Handler, func(context.Context), error) {
 	if cfg.Console.Disabled {
 		return srv.AdminHandler(), func(context.Context) {}, nil
 	}

@@ -37,7 +37,7 @@ copied: operators sign in again.`,
 	asJSON := cli.AddJSONFlag(cmd)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		ctx := cmd.Context()
-		cfg, err := lts.LoadConfig(cfgPath.Path())
+		cfg, err := LoadConfig(cfgPath.Path())
 		if err != nil {
 			return err
 		}

@@ -11,7 +11,7 @@ import (
 
 // openConfigStore opens the store a config names: the PostgreSQL database
 // of [store] url when set, else the bbolt file of [store] path.
-func openConfigStore(ctx context.Context, cfg lts.Config) (lts.Store, error) {
+func openConfigStore(ctx context.Context, cfg Config) (lts.Store, error) {
 	if cfg.Store.Postgres() {
 		st, err := pgstore.Open(ctx, cfg.Store.URL)
 		if err != nil {

@@ -5,6 +5,8 @@ import (
 	"crypto/ed25519"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/sha256"
+	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/hex"
@@ -20,11 +22,21 @@ import (
 	"github.com/scannerd/scannerd/licensing/wire"
 )
 
-// Files written by Init, relative to its directory.
+// Files written by Init, relative to its directory: the layout ltsd's
+// configuration defaults to.
 const (
-	VendorKeyFile = "vendor.key" // trial vendor private key: signs trial licenses
-	ConfigFile    = "ltsd.toml"
+	KeyFile        = "lts.key"     // the LTS key pair
+	TLSCertFile    = "tls.crt"     // the self-signed certificate
+	TLSKeyFile     = "tls.key"     // its key
+	StoreFile      = "lts.db"      // the bbolt store, made on first use
+	AdminTokenFile = "admin.token" // the admin API's bearer token
+	VendorKeyFile  = "vendor.key"  // trial vendor private key: signs trial licenses
+	ConfigFile     = "ltsd.toml"
 )
+
+// DefaultListen is the address the config Init writes listens on when it
+// names no host: loopback only.
+const DefaultListen = "127.0.0.1:8443"
 
 // InitResult is what Init made.
 type InitResult struct {
@@ -44,8 +56,7 @@ func Init(dir string, hosts []string, now time.Time) (*InitResult, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
 	}
-	c := DefaultConfig(dir)
-	for _, f := range []string{c.Key, VendorKeyFile, c.TLSCert, c.TLSKey, c.AdminTokenFile, ConfigFile} {
+	for _, f := range []string{KeyFile, VendorKeyFile, TLSCertFile, TLSKeyFile, AdminTokenFile, ConfigFile} {
 		if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
 			return nil, fmt.Errorf("init %s: %s exists: refusing to overwrite", dir, f)
 		} else if !errors.Is(err, os.ErrNotExist) {
@@ -75,16 +86,13 @@ func Init(dir string, hosts []string, now time.Time) (*InitResult, error) {
 	token := make([]byte, 24)
 	rand.Read(token)
 	vendor := wire.VendorKey(vendorPub)
-	c.VendorKeys = []string{vendor.String()}
+	listen, deviceURL, urlLine := DefaultListen, "https://"+DefaultListen, ""
 	if len(hosts) > 0 && hosts[0] != "" {
 		// Named for devices elsewhere: listen where they can reach it.
-		_, port, _ := net.SplitHostPort(c.Listen)
-		c.Listen = ":" + port
-		c.URL = "https://" + net.JoinHostPort(hosts[0], port)
-	}
-	urlLine := ""
-	if c.URL != "" {
-		urlLine = fmt.Sprintf("url = %q\n", c.URL)
+		_, port, _ := net.SplitHostPort(DefaultListen)
+		listen = ":" + port
+		deviceURL = "https://" + net.JoinHostPort(hosts[0], port)
+		urlLine = fmt.Sprintf("url = %q\n", deviceURL)
 	}
 	cfg := fmt.Sprintf(`# ltsd configuration, made by "ltsd init". Every key is described in
 # /usr/share/doc/ltsd/ltsd.toml; relative paths are relative to this file.
@@ -97,20 +105,20 @@ admin_token_file = %q
 # The trial vendor key made by "ltsd init"; add the vendor's key for
 # purchased licenses.
 vendor_keys = [%q]
-`, c.Listen, urlLine, c.TLSCert, c.TLSKey, c.Key, c.Store.Path, c.AdminTokenFile, vendor.String())
+`, listen, urlLine, TLSCertFile, TLSKeyFile, KeyFile, StoreFile, AdminTokenFile, vendor.String())
 	files := []struct {
 		name string
 		data []byte
 	}{
-		{c.Key, keyPEM}, {VendorKeyFile, vendorPEM}, {c.TLSKey, certKeyPEM}, {c.TLSCert, certPEM},
-		{c.AdminTokenFile, []byte(hex.EncodeToString(token) + "\n")}, {ConfigFile, []byte(cfg)},
+		{KeyFile, keyPEM}, {VendorKeyFile, vendorPEM}, {TLSKeyFile, certKeyPEM}, {TLSCertFile, certPEM},
+		{AdminTokenFile, []byte(hex.EncodeToString(token) + "\n")}, {ConfigFile, []byte(cfg)},
 	}
 	for _, f := range files {
 		if err := os.WriteFile(filepath.Join(dir, f.name), f.data, 0o600); err != nil {
 			return nil, err
 		}
 	}
-	return &InitResult{Config: filepath.Join(dir, ConfigFile), URL: c.DeviceURL(), LTSKey: key.Public(), VendorKey: vendor, CertSHA256: fingerprint}, nil
+	return &InitResult{Config: filepath.Join(dir, ConfigFile), URL: deviceURL, LTSKey: key.Public(), VendorKey: vendor, CertSHA256: fingerprint}, nil
 }
 
 func selfSigned(hosts []string, now time.Time) (certPEM, keyPEM []byte, fingerprint string, err error) {
@@ -144,7 +152,17 @@ func selfSigned(hosts []string, now time.Time) (certPEM, keyPEM []byte, fingerpr
 	if err != nil {
 		return nil, nil, "", err
 	}
-	sum := sha256Hex(der)
+	sum := sha256.Sum256(der)
 	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
-		pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}), "sha256:" + sum, nil
+		pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}), "sha256:" + hex.EncodeToString(sum[:]), nil
+}
+
+// CertFingerprint returns "sha256:" and the hex SHA-256 of the leaf
+// certificate, the form devices pin with lts_cert_sha256.
+func CertFingerprint(cert tls.Certificate) string {
+	if len(cert.Certificate) == 0 {
+		return ""
+	}
+	sum := sha256.Sum256(cert.Certificate[0])
+	return "sha256:" + hex.EncodeToString(sum[:])
 }

@@ -11,6 +11,7 @@ import (
 	"crypto/x509"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
@@ -97,11 +98,11 @@ func Start(t testing.TB, o Options) *LTS {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := lts.LoadConfig(res.Config)
+	keyPEM, err := os.ReadFile(filepath.Join(dir, lts.KeyFile))
 	if err != nil {
 		t.Fatal(err)
 	}
-	key, err := cfg.LoadKey()
+	key, err := wire.ParseLTSPrivateKeyPEM(keyPEM)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,10 +116,11 @@ func Start(t testing.TB, o Options) *LTS {
 			t.Fatal(err)
 		}
 	}
-	tlsCfg, err := cfg.TLSConfig()
+	cert, err := tls.LoadX509KeyPair(filepath.Join(dir, lts.TLSCertFile), filepath.Join(dir, lts.TLSKeyFile))
 	if err != nil {
 		t.Fatal(err)
 	}
+	tlsCfg := &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{cert}}
 	leaf, err := x509.ParseCertificate(tlsCfg.Certificates[0].Certificate[0])
 	if err != nil {
 		t.Fatal(err)

@@ -1,4 +1,4 @@
-package lts
+package main
 
 import (
 	"os"
@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/scannerd/scannerd/licensing/lts"
 )
 
 func TestParseConfig(t *testing.T) {
@@ -50,7 +52,7 @@ func TestParseConfig(t *testing.T) {
 		})
 	}
 	c, _ := ParseConfig("ltsd.toml", []byte(`max_clock_skew = "30m"`), "/")
-	if time.Duration(c.MaxClockSkew) != 30*time.Minute || time.Duration(c.PasswordWindow) != DefaultPasswordWindow {
+	if time.Duration(c.MaxClockSkew) != 30*time.Minute || time.Duration(c.PasswordWindow) != lts.DefaultPasswordWindow {
 		t.Errorf("durations %v %v", c.MaxClockSkew, c.PasswordWindow)
 	}
 }

@@ -1,9 +1,7 @@
-package lts
+package main
 
 import (
-	"crypto/sha256"
 	"crypto/tls"
-	"encoding/hex"
 	"fmt"
 	"net"
 	"net/url"
@@ -13,11 +11,14 @@ import (
 	"time"
 
 	"github.com/scannerd/scannerd/internal/conf"
+	"github.com/scannerd/scannerd/licensing/lts"
 	"github.com/scannerd/scannerd/licensing/wire"
 )
 
-// Config is the ltsd configuration file (TOML). Relative paths are relative
-// to the directory of the file.
+// Config is the ltsd configuration file (TOML), which packaging/ltsd.toml
+// documents: the file's schema, read here and turned into the plain
+// options of the lts packages (lts.ServerOptions, console.Options).
+// Relative paths are relative to the directory of the file.
 type Config struct {
 	// Listen is the address of the HTTPS listener.
 	Listen string `toml:"listen"`
@@ -105,13 +106,14 @@ func (s StoreConfig) Postgres() bool { return s.URL != "" }
 // "168h"); a bare number is refused.
 type Duration = conf.Duration
 
-// DefaultConfig returns the defaults, with paths relative to dir.
-func DefaultConfig(dir string) Config {
+// defaultConfig returns the defaults, with paths relative to dir: the
+// layout lts.Init writes.
+func defaultConfig(dir string) Config {
 	return Config{
-		Listen: "127.0.0.1:8443", TLSCert: "tls.crt", TLSKey: "tls.key", Key: "lts.key",
-		Store: StoreConfig{Path: "lts.db"}, AdminTokenFile: "admin.token",
-		MaxClockSkew: Duration(DefaultMaxClockSkew), PasswordAttempts: DefaultPasswordAttempts,
-		PasswordWindow: Duration(DefaultPasswordWindow), LogLevel: "info", dir: dir,
+		Listen: lts.DefaultListen, TLSCert: lts.TLSCertFile, TLSKey: lts.TLSKeyFile, Key: lts.KeyFile,
+		Store: StoreConfig{Path: lts.StoreFile}, AdminTokenFile: lts.AdminTokenFile,
+		MaxClockSkew: Duration(lts.DefaultMaxClockSkew), PasswordAttempts: lts.DefaultPasswordAttempts,
+		PasswordWindow: Duration(lts.DefaultPasswordWindow), LogLevel: "info", dir: dir,
 	}
 }
 
@@ -133,7 +135,7 @@ func LoadConfig(path string) (Config, error) {
 // ParseConfig parses config file contents over the defaults; relative paths
 // will resolve against dir. name labels errors (the file's path).
 func ParseConfig(name string, data []byte, dir string) (Config, error) {
-	c := DefaultConfig(dir)
+	c := defaultConfig(dir)
 	f, err := conf.Decode(name, data, &c)
 	if err != nil {
 		return Config{}, err
@@ -238,19 +240,4 @@ func (c Config) TLSConfig() (*tls.Config, error) {
 		return nil, fmt.Errorf("load TLS certificate: %w", err)
 	}
 	return &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{cert}}, nil
-}
-
-// CertFingerprint returns "sha256:" and the hex SHA-256 of the leaf
-// certificate, the form devices pin with lts_cert_sha256.
-func CertFingerprint(cert tls.Certificate) string {
-	if len(cert.Certificate) == 0 {
-		return ""
-	}
-	sum := sha256.Sum256(cert.Certificate[0])
-	return "sha256:" + hex.EncodeToString(sum[:])
-}
-
-func sha256Hex(b []byte) string {
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
 }
