@@ -16,13 +16,25 @@ import (
 
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+	"go.uber.org/goleak"
 )
 
 // browser is the one headless Chromium the browser tests of this binary
 // share (each test in a browser context of its own); nil without chromium.
 var browser context.Context
 
-func TestMain(m *testing.M) { os.Exit(runWithBrowser(m)) }
+// TestMain runs the tests with the shared browser, and fails them if a
+// goroutine outlives them once the browser is gone (goleak).
+func TestMain(m *testing.M) {
+	code := runWithBrowser(m)
+	if code == 0 {
+		if err := goleak.Find(); err != nil {
+			fmt.Fprintf(os.Stderr, "goleak: goroutines left after the tests: %v\n", err)
+			code = 1
+		}
+	}
+	os.Exit(code)
+}
 
 func runWithBrowser(m *testing.M) int {
 	flag.Parse()
