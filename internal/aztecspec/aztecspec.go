@@ -1,6 +1,6 @@
 // Package aztecspec holds the Aztec Code symbol geometry of ISO/IEC 24778
 // that both the reader (scanner/aztec) and the test encoder
-// (internal/testimage) follow, so that neither depends on the other.
+// (internal/symboltest) follow, so that neither depends on the other.
 package aztecspec
 
 // WordSize is the codeword size in bits of a symbol with this many data

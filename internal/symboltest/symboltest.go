@@ -1,14 +1,14 @@
-// Package symboltest encodes, for tests, every symbology that the tests
-// draw: symbols' gozxing writers, and the test encoders of testimage for
-// Aztec Code and GS1 DataBar, which gozxing cannot write and the daemon
-// never shows (so it does not link them).
+// Package symboltest holds the test encoders: it encodes, for tests, every
+// symbology that the tests draw, through symbols' gozxing writers and its
+// own encoders of Aztec Code and GS1 DataBar, which gozxing cannot write
+// and the daemon never shows (so it does not link them). Tests draw the
+// symbols with symbols.Canvas, the demo camera's renderer.
 package symboltest
 
 import (
 	"github.com/makiuchi-d/gozxing"
 
 	"github.com/scannerd/scannerd/internal/symbols"
-	"github.com/scannerd/scannerd/internal/testimage"
 	"github.com/scannerd/scannerd/scanner"
 )
 
@@ -27,9 +27,9 @@ func Encode(sym scanner.Symbology, text string) (*symbols.Symbol, error) {
 func EncodeWithHints(sym scanner.Symbology, text string, hints map[gozxing.EncodeHintType]interface{}) (*symbols.Symbol, error) {
 	switch sym {
 	case scanner.Aztec:
-		return symbols.EncodeWith(sym, text, testimage.AztecWriter{}, gozxing.BarcodeFormat_AZTEC, 0, hints)
+		return symbols.EncodeWith(sym, text, AztecWriter{}, gozxing.BarcodeFormat_AZTEC, 0, hints)
 	case scanner.DataBar:
-		return symbols.EncodeWith(sym, text, testimage.DataBarWriter{}, gozxing.BarcodeFormat_RSS_14, dataBarHeight, hints)
+		return symbols.EncodeWith(sym, text, DataBarWriter{}, gozxing.BarcodeFormat_RSS_14, dataBarHeight, hints)
 	}
 	return symbols.EncodeWithHints(sym, text, hints)
 }

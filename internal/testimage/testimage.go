@@ -1,7 +1,9 @@
-// Package testimage draws symbols into gray images for the reader
-// packages' tests, through the distortions a camera adds: rotation, shear,
-// perspective, noise and blur. It depends on nothing of scannerd, so the
-// readers' own (internal) tests can use it.
+// Package testimage draws symbols into gray images for the tests inside
+// the reader packages, through the distortions a camera adds: rotation,
+// shear, perspective, noise and blur. Those tests cannot use symbols or
+// symboltest, which import scanner and so the readers themselves; this
+// package depends on nothing of scannerd. Tests outside the readers use
+// symboltest and symbols.Canvas.
 package testimage
 
 import (

@@ -11,7 +11,6 @@ import (
 	"github.com/scannerd/scannerd/internal/readertest"
 	"github.com/scannerd/scannerd/internal/symbols"
 	"github.com/scannerd/scannerd/internal/symboltest"
-	"github.com/scannerd/scannerd/internal/testimage"
 	"github.com/scannerd/scannerd/scanner"
 	"github.com/scannerd/scannerd/scanner/aztec"
 )
@@ -259,17 +258,17 @@ func TestDecodeMultipleAnywhere(t *testing.T) {
 func TestReaderInitializationAndMirror(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
-		spec   testimage.AztecSpec
+		spec   symboltest.AztecSpec
 		mirror bool
 	}{
-		{"compact reader init", testimage.AztecSpec{Layers: -1, ReaderInit: true}, false},
-		{"full reader init", testimage.AztecSpec{Layers: 2, ReaderInit: true}, false},
-		{"compact mirrored", testimage.AztecSpec{Layers: -2}, true},
-		{"full mirrored", testimage.AztecSpec{Layers: 4}, true},
+		{"compact reader init", symboltest.AztecSpec{Layers: -1, ReaderInit: true}, false},
+		{"full reader init", symboltest.AztecSpec{Layers: 2, ReaderInit: true}, false},
+		{"compact mirrored", symboltest.AztecSpec{Layers: -2}, true},
+		{"full mirrored", symboltest.AztecSpec{Layers: 4}, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			const text = "init-test"
-			m, err := testimage.EncodeAztec(text, tc.spec)
+			m, err := symboltest.EncodeAztec(text, tc.spec)
 			if err != nil {
 				t.Fatal(err)
 			}

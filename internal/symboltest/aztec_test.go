@@ -1,4 +1,4 @@
-package testimage_test
+package symboltest_test
 
 import (
 	"errors"
@@ -9,8 +9,9 @@ import (
 	"github.com/makiuchi-d/gozxing"
 	zaztec "github.com/makiuchi-d/gozxing/aztec"
 
+	"github.com/scannerd/scannerd/internal/readertest"
 	"github.com/scannerd/scannerd/internal/symbols"
-	"github.com/scannerd/scannerd/internal/testimage"
+	"github.com/scannerd/scannerd/internal/symboltest"
 	"github.com/scannerd/scannerd/scanner"
 	"github.com/scannerd/scannerd/scanner/aztec"
 )
@@ -23,15 +24,7 @@ func pureBitmap(t *testing.T, m *gozxing.BitMatrix, scale int) *gozxing.BinaryBi
 	side := (m.GetWidth() + 8) * scale
 	c := symbols.NewCanvas(side, side, 255)
 	c.Draw(s, symbols.Placement{CX: float64(side) / 2, CY: float64(side) / 2, Module: float64(scale), Dark: 0, Light: 255})
-	src, err := gozxing.NewPlanarYUVLuminanceSource(c.Pix, side, side, 0, 0, side, side, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	bm, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return bm
+	return readertest.Bitmap(t, c)
 }
 
 // TestAztecEncoderRoundTrip reads symbols of every kind back with
@@ -40,24 +33,24 @@ func TestAztecEncoderRoundTrip(t *testing.T) {
 	long := strings.Repeat("The quick brown fox jumps over the lazy dog. 0123456789 ", 30)
 	for _, tc := range []struct {
 		text string
-		spec testimage.AztecSpec
+		spec symboltest.AztecSpec
 		dim  int // expected size in modules
 	}{
-		{"A", testimage.AztecSpec{Layers: -1}, 15},
-		{"compact two", testimage.AztecSpec{Layers: -2}, 19},
-		{"compact 3 layers, lower and UPPER", testimage.AztecSpec{Layers: -3}, 23},
-		{"compact four: 0123456789", testimage.AztecSpec{Layers: -4, ECPercent: 60}, 27},
-		{"full 1", testimage.AztecSpec{Layers: 1}, 19},
-		{"full 4 (8-bit codewords)", testimage.AztecSpec{Layers: 4}, 31},
-		{"full 5: the first reference grid lines", testimage.AztecSpec{Layers: 5}, 37},
-		{"bytes \x00\x01\u00fe\u00ff", testimage.AztecSpec{Layers: 9, ECPercent: 80}, 53},
-		{long[:600], testimage.AztecSpec{}, 0},
-		{long, testimage.AztecSpec{Layers: 23}, 113},
-		{"smallest that fits, ECI: 日本語", testimage.AztecSpec{}, 0},
-		{"", testimage.AztecSpec{}, 15},
+		{"A", symboltest.AztecSpec{Layers: -1}, 15},
+		{"compact two", symboltest.AztecSpec{Layers: -2}, 19},
+		{"compact 3 layers, lower and UPPER", symboltest.AztecSpec{Layers: -3}, 23},
+		{"compact four: 0123456789", symboltest.AztecSpec{Layers: -4, ECPercent: 60}, 27},
+		{"full 1", symboltest.AztecSpec{Layers: 1}, 19},
+		{"full 4 (8-bit codewords)", symboltest.AztecSpec{Layers: 4}, 31},
+		{"full 5: the first reference grid lines", symboltest.AztecSpec{Layers: 5}, 37},
+		{"bytes \x00\x01\u00fe\u00ff", symboltest.AztecSpec{Layers: 9, ECPercent: 80}, 53},
+		{long[:600], symboltest.AztecSpec{}, 0},
+		{long, symboltest.AztecSpec{Layers: 23}, 113},
+		{"smallest that fits, ECI: 日本語", symboltest.AztecSpec{}, 0},
+		{"", symboltest.AztecSpec{}, 15},
 	} {
 		t.Run(fmt.Sprintf("%.20s/%+v", tc.text, tc.spec), func(t *testing.T) {
-			m, err := testimage.EncodeAztec(tc.text, tc.spec)
+			m, err := symboltest.EncodeAztec(tc.text, tc.spec)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -90,23 +83,23 @@ func TestAztecEncoderErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		text string
-		spec testimage.AztecSpec
+		spec symboltest.AztecSpec
 		want error
 	}{
-		{"too long for the layers", long, testimage.AztecSpec{Layers: -1}, testimage.ErrAztecTooLong},
-		{"too long for any symbol", strings.Repeat("\u00ff", 4000), testimage.AztecSpec{}, testimage.ErrAztecTooLong},
-		{"reader initialization in 2 compact layers", "x", testimage.AztecSpec{Layers: -2, ReaderInit: true}, testimage.ErrAztecTooLong},
+		{"too long for the layers", long, symboltest.AztecSpec{Layers: -1}, symboltest.ErrAztecTooLong},
+		{"too long for any symbol", strings.Repeat("\u00ff", 4000), symboltest.AztecSpec{}, symboltest.ErrAztecTooLong},
+		{"reader initialization in 2 compact layers", "x", symboltest.AztecSpec{Layers: -2, ReaderInit: true}, symboltest.ErrAztecTooLong},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if _, err := testimage.EncodeAztec(tc.text, tc.spec); !errors.Is(err, tc.want) {
+			if _, err := symboltest.EncodeAztec(tc.text, tc.spec); !errors.Is(err, tc.want) {
 				t.Fatalf("error %v, want %v", err, tc.want)
 			}
 		})
 	}
-	if _, err := testimage.EncodeAztec("x", testimage.AztecSpec{ECPercent: 95}); err == nil {
+	if _, err := symboltest.EncodeAztec("x", symboltest.AztecSpec{ECPercent: 95}); err == nil {
 		t.Error("95% error correction accepted")
 	}
-	if _, err := testimage.EncodeAztec("\xff\xfe", testimage.AztecSpec{}); err == nil {
+	if _, err := symboltest.EncodeAztec("\xff\xfe", symboltest.AztecSpec{}); err == nil {
 		t.Error("invalid UTF-8 accepted")
 	}
 }

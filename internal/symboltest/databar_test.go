@@ -1,15 +1,14 @@
-package testimage_test
+package symboltest_test
 
 import (
 	"errors"
 	"testing"
 
-	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/oned/rss"
 
+	"github.com/scannerd/scannerd/internal/readertest"
 	"github.com/scannerd/scannerd/internal/symbols"
 	"github.com/scannerd/scannerd/internal/symboltest"
-	"github.com/scannerd/scannerd/internal/testimage"
 	"github.com/scannerd/scannerd/scanner"
 )
 
@@ -33,15 +32,7 @@ func TestDataBarRoundTrip(t *testing.T) {
 			}
 			c := symbols.NewCanvas(96*3+80, 33*3+40, 230)
 			c.Draw(s, symbols.Placement{CX: float64(c.Width) / 2, CY: float64(c.Height) / 2, Module: 3, Dark: 30, Light: 230})
-			src, err := gozxing.NewPlanarYUVLuminanceSource(c.Pix, c.Width, c.Height, 0, 0, c.Width, c.Height, false)
-			if err != nil {
-				t.Fatal(err)
-			}
-			bm, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(src))
-			if err != nil {
-				t.Fatal(err)
-			}
-			res, err := rss.NewRSS14Reader().Decode(bm, nil)
+			res, err := rss.NewRSS14Reader().Decode(readertest.Bitmap(t, c), nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -54,7 +45,7 @@ func TestDataBarRoundTrip(t *testing.T) {
 
 func TestDataBarRejectsBadInput(t *testing.T) {
 	for _, in := range []string{"", "123", "044123456789", "044123456789012", "04412345678908", "04412345678a0"} {
-		if _, err := symboltest.Encode(scanner.DataBar, in); !errors.Is(err, testimage.ErrDataBarInput) {
+		if _, err := symboltest.Encode(scanner.DataBar, in); !errors.Is(err, symboltest.ErrDataBarInput) {
 			t.Errorf("%q: error %v, want ErrDataBarInput", in, err)
 		}
 	}
@@ -71,7 +62,7 @@ func TestDataBarCharacterWidths(t *testing.T) {
 			total = 1597
 		}
 		for v := 0; v < total; v++ {
-			odd, even, g := testimage.DataBarCharacter(v, outside)
+			odd, even, g := symboltest.DataBarCharacter(v, outside)
 			if sum(odd[:])+sum(even[:]) != map[bool]int{true: 16, false: 15}[outside] {
 				t.Fatalf("value %d: widths %v %v", v, odd, even)
 			}

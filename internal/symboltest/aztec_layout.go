@@ -1,4 +1,4 @@
-package testimage
+package symboltest
 
 import (
 	"github.com/makiuchi-d/gozxing"
