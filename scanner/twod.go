@@ -80,9 +80,12 @@ func newAreaReaders() []areaReader {
 				return nil
 			}
 			rs, _ := qrMulti.DecodeMultiple(bm, hints)
-			if len(rs) == 0 && hint.TryHarder(hints) {
+			if len(rs) == 0 && hint.TryHarder(hints) && qrMulti.candidates > 0 {
 				// The single-symbol detector settles for the best finder
-				// triple where the multi detector wants clean ones.
+				// triple where the multi detector wants clean ones. (Where
+				// the multi detector saw no candidate at all, it would see
+				// none either: both scan the same rows alike until the
+				// first one.)
 				if r, err := qrSingle.Decode(bm, hints); err == nil {
 					return []*gozxing.Result{r}
 				}
@@ -141,6 +144,7 @@ func eraseQuad(m *gozxing.BitMatrix, q [4]Point, grow float64) {
 		minY, maxY = math.Min(minY, q[i].Y), math.Max(maxY, q[i].Y)
 	}
 	w, h := m.GetWidth(), m.GetHeight()
+	var row *gozxing.BitArray // a copy of a row, for the long spans
 	for y := max(0, int(minY)); y <= min(h-1, int(maxY)); y++ {
 		fy := float64(y) + 0.5
 		lo, hi := math.Inf(1), math.Inf(-1)
@@ -152,10 +156,36 @@ func eraseQuad(m *gozxing.BitMatrix, q [4]Point, grow float64) {
 			x := a.X + (fy-a.Y)*(b.X-a.X)/(b.Y-a.Y)
 			lo, hi = math.Min(lo, x), math.Max(hi, x)
 		}
-		for x := max(0, int(lo)); x <= min(w-1, int(hi)); x++ {
-			m.Unset(x, y)
+		from, to := max(0, int(lo)), min(w-1, int(hi))
+		if to-from < 64 {
+			for x := from; x <= to; x++ {
+				m.Unset(x, y)
+			}
+			continue
 		}
+		// A long span is cleared a word at a time, in a copy of the row
+		// (gozxing's matrix clears only single pixels).
+		row = m.GetRow(y, row)
+		clearSpan(row.GetBitArray(), from, to)
+		m.SetRow(y, row)
 	}
+	if row != nil {
+		row.Clear() // it held a row of the image
+	}
+}
+
+// clearSpan clears bits from to to (both included) of words.
+func clearSpan(words []uint32, from, to int) {
+	first, last := from>>5, to>>5
+	lowMask := ^uint32(0) << (from & 31)   // bits from..31 of the first word
+	highMask := ^uint32(0) >> (31 - to&31) // bits 0..to of the last word
+	if first == last {
+		words[first] &^= lowMask & highMask
+		return
+	}
+	words[first] &^= lowMask
+	clear(words[first+1 : last])
+	words[last] &^= highMask
 }
 
 // cornersTLBLBRTR reads four result points given as top-left, bottom-left,
