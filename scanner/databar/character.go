@@ -179,8 +179,11 @@ func readCharacter(x *[8]float64) charReading {
 	best := charReading{cost: math.Inf(1)}
 	for gi := range charGroups {
 		g := &charGroups[gi]
-		vo, oddCost := nearestHalf(g.odd, x, 0)
-		ve, evenCost := nearestHalf(g.even, x, 1)
+		vo, oddCost := nearestHalf(g.odd, x, 0, best.cost)
+		if oddCost >= best.cost {
+			continue
+		}
+		ve, evenCost := nearestHalf(g.even, x, 1, math.Inf(1))
 		if oddCost+evenCost >= best.cost {
 			continue
 		}
@@ -193,17 +196,26 @@ func readCharacter(x *[8]float64) charReading {
 }
 
 // nearestHalf returns the index and cost of the pattern closest to the odd
-// (parity 0) or even (parity 1) elements of x.
-func nearestHalf(patterns [][4]uint8, x *[8]float64, parity int) (int, float64) {
+// (parity 0) or even (parity 1) elements of x, when one costs less than
+// bound; otherwise a cost of at least bound. A pattern's cost only grows
+// as its elements are added, so one is given up once it reaches the best
+// so far or bound.
+func nearestHalf(patterns [][4]uint8, x *[8]float64, parity int, bound float64) (int, float64) {
 	index, cost := 0, math.Inf(1)
+	limit := bound
+	x0, x1, x2, x3 := x[parity], x[2+parity], x[4+parity], x[6+parity]
 	for i, p := range patterns {
-		c := 0.0
-		for k := 0; k < 4; k++ {
-			d := x[2*k+parity] - float64(p[k])
-			c += d * d
+		d := x0 - float64(p[0])
+		c := d * d
+		d = x1 - float64(p[1])
+		if c += d * d; c >= limit {
+			continue
 		}
-		if c < cost {
-			index, cost = i, c
+		d = x2 - float64(p[2])
+		c += d * d
+		d = x3 - float64(p[3])
+		if c += d * d; c < limit {
+			index, cost, limit = i, c, c
 		}
 	}
 	return index, cost

@@ -1,6 +1,8 @@
 package databar
 
 import (
+	"math"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/makiuchi-d/gozxing/oned/rss"
@@ -165,6 +167,41 @@ func TestMatchFinderRejects(t *testing.T) {
 			if m, ok := matchFinder(&r, firstBar); ok {
 				t.Errorf("%v (first bar %v) matched as %v, cost %g", r, firstBar, m.id, m.cost)
 			}
+		}
+	}
+}
+
+// TestReadCharacterIsNearest: the search that gives up on patterns once
+// they cost more than the best so far finds what trying every character of
+// every group finds, for measured widths near and far from any character.
+func TestReadCharacterIsNearest(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 2))
+	for n := range 3000 {
+		var x [8]float64
+		for i := range x {
+			x[i] = 1 + rng.Float64()*8
+			if n%2 == 0 {
+				x[i] = math.Round(x[i]) + rng.NormFloat64()*0.3
+			}
+		}
+		want := charReading{cost: math.Inf(1)}
+		for gi := range charGroups {
+			g := &charGroups[gi]
+			for vo, odd := range g.odd {
+				for ve, even := range g.even {
+					c := 0.0
+					for k := 0; k < 4; k++ {
+						d, e := x[2*k]-float64(odd[k]), x[2*k+1]-float64(even[k])
+						c += d*d + e*e
+					}
+					if c < want.cost-1e-9 {
+						want.value, want.cost = g.base+vo*g.evenCount+ve, c
+					}
+				}
+			}
+		}
+		if got := readCharacter(&x); got.value != want.value || math.Abs(got.cost-want.cost) > 1e-9 {
+			t.Fatalf("widths %v: character %d (cost %g), want %d (cost %g)", x, got.value, got.cost, want.value, want.cost)
 		}
 	}
 }
