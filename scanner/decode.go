@@ -398,6 +398,26 @@ func (d *decoder) passSteps(p pass, syms SymbologySet) []passStep {
 	return steps
 }
 
+// doubleRow writes dst, a row of twice the width of cur, from the source
+// row cur and the one above or below it, other: output pixels 2x and 2x+1
+// weigh cur[x] 9, other[x] 3, and cur and other at x-1 (or x+1), held
+// inside the row, 3 and 1. That is 3t[x]+t[x±1] over 16 with the column
+// sums t = 3cur+other, each computed once.
+func doubleRow(dst, cur, other []byte) {
+	w := len(cur)
+	dst, other = dst[:2*w], other[:w]
+	col := func(x int) uint { return 3*uint(cur[x]) + uint(other[x]) }
+	left, mid := col(0), col(0)
+	for x := 0; x < w-1; x++ {
+		right := col(x + 1)
+		dst[2*x] = uint8((3*mid + left + 8) >> 4)
+		dst[2*x+1] = uint8((3*mid + right + 8) >> 4)
+		left, mid = mid, right
+	}
+	dst[2*w-2] = uint8((3*mid + left + 8) >> 4)
+	dst[2*w-1] = uint8((4*mid + 8) >> 4)
+}
+
 // maxUpscaled is the largest side of a frame doubled for the upscaled pass.
 const maxUpscaled = 2048
 
@@ -597,13 +617,7 @@ func (d *decoder) doubleSource(src gozxing.LuminanceSource, w, h int) gozxing.Lu
 	for y := 0; y < h; y++ {
 		up, cur, down := row(0, y-1), row(1, y), row(2, y+1)
 		for half, other := range [2][]byte{up, down} {
-			dst := out[(2*y+half)*dw : (2*y+half+1)*dw]
-			for x := 0; x < w; x++ {
-				l, r := max(0, x-1), min(w-1, x+1)
-				c := 9*uint(cur[x]) + 3*uint(other[x])
-				dst[2*x] = uint8((c + 3*uint(cur[l]) + uint(other[l]) + 8) / 16)
-				dst[2*x+1] = uint8((c + 3*uint(cur[r]) + uint(other[r]) + 8) / 16)
-			}
+			doubleRow(out[(2*y+half)*dw:(2*y+half+1)*dw], cur[:w], other[:w])
 		}
 	}
 	for i := range bufs {

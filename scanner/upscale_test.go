@@ -1,6 +1,9 @@
 package scanner
 
-import "testing"
+import (
+	"math/rand/v2"
+	"testing"
+)
 
 // TestDoubleSource checks the double-size view: each pixel interpolated
 // from the source pixels round its centre, edges held, a cropped source
@@ -43,4 +46,25 @@ func TestDoubleSource(t *testing.T) {
 	}
 	check("whole", 0, 0, w, h)
 	check("cropped", 2, 1, 5, 4)
+}
+
+// TestDoubleRow checks each doubled pixel exactly against the 9:3:3:1
+// weights, the row's ends held, for rows of every short width and longer.
+func TestDoubleRow(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	for w := 1; w < 40; w++ {
+		cur, other, dst := make([]byte, w), make([]byte, w), make([]byte, 2*w)
+		for i := range cur {
+			cur[i], other[i] = uint8(rng.IntN(256)), uint8(rng.IntN(256))
+		}
+		doubleRow(dst, cur, other)
+		for x := 0; x < w; x++ {
+			for k, n := range [2]int{max(0, x-1), min(w-1, x+1)} {
+				want := (9*int(cur[x]) + 3*int(other[x]) + 3*int(cur[n]) + int(other[n]) + 8) / 16
+				if got := int(dst[2*x+k]); got != want {
+					t.Fatalf("width %d: pixel %d = %d, want %d", w, 2*x+k, got, want)
+				}
+			}
+		}
+	}
 }
