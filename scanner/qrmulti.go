@@ -6,6 +6,7 @@ import (
 	"github.com/makiuchi-d/gozxing"
 	multidetector "github.com/makiuchi-d/gozxing/multi/qrcode/detector"
 	qrdecoder "github.com/makiuchi-d/gozxing/qrcode/decoder"
+	qrdetector "github.com/makiuchi-d/gozxing/qrcode/detector"
 )
 
 // qrMultiReader reads every QR Code symbol gozxing's multi detector finds,
@@ -15,6 +16,9 @@ import (
 // does that with the sets' identities checked.)
 type qrMultiReader struct {
 	dec *qrdecoder.Decoder
+	// candidates is how many possible finder patterns the last search
+	// kept, confirmed or not.
+	candidates int
 }
 
 func newQRMultiReader() *qrMultiReader { return &qrMultiReader{dec: qrdecoder.NewDecoder()} }
@@ -26,12 +30,22 @@ func (r *qrMultiReader) DecodeMultiple(bm *gozxing.BinaryBitmap, hints map[gozxi
 	if err != nil {
 		return nil, err
 	}
-	found, err := multidetector.NewMultiDetector(m).DetectMulti(hints)
+	// What multidetector's DetectMulti does, keeping count of the
+	// candidates its finder saw.
+	callback, _ := hints[gozxing.DecodeHintType_NEED_RESULT_POINT_CALLBACK].(gozxing.ResultPointCallback)
+	finder := multidetector.NewMultiFinderPatternFinder(m, callback)
+	infos, err := finder.FindMulti(hints)
+	r.candidates = len(finder.GetPossibleCenters())
 	if err != nil {
 		return nil, err
 	}
+	detector := qrdetector.NewDetector(m)
 	var out []*gozxing.Result
-	for _, det := range found {
+	for _, info := range infos {
+		det, err := detector.ProcessFinderPatternInfo(info)
+		if err != nil {
+			continue
+		}
 		dr, err := r.dec.Decode(det.GetBits(), hints)
 		if err != nil {
 			continue
