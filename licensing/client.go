@@ -46,6 +46,7 @@ type Client struct {
 	ltsURLs *endpoints
 
 	store   *store
+	journal *usageJournal
 	id      *Identity
 	clock   deviceClock
 	commits commitQueue
@@ -173,7 +174,13 @@ func (c *Client) open(ctx context.Context) error {
 		return err
 	}
 	c.store, c.id = s, id
+	// The rollback check first: when the store is an older copy, the mark
+	// says which journal records it already holds.
 	if err := c.checkRollback(); err != nil {
+		s.close()
+		return err
+	}
+	if err := c.openJournal(c.now()); err != nil {
 		s.close()
 		return err
 	}
@@ -274,6 +281,9 @@ func (c *Client) Close() error {
 	if merr := c.writeMark(); err == nil {
 		err = merr
 	}
+	if cerr := c.journal.close(); err == nil {
+		err = cerr
+	}
 	if cerr := c.store.close(); err == nil {
 		err = cerr
 	}
@@ -285,16 +295,17 @@ func (c *Client) Close() error {
 func (c *Client) saveClock() error {
 	now := c.clock.tick()
 	clk := c.clock.record()
-	if err := c.store.putMeta(keyClock, &clk); err != nil {
+	if err := c.putMeta(keyClock, &clk); err != nil {
 		return fmt.Errorf("save device clock: %w", err)
 	}
 	c.clockSaved.Store(now.UnixNano())
 	return nil
 }
 
-// tickLoop runs once a second: it logs license state changes, saves the
-// clock when a minute passed without a write that saved it, and brings the
-// rollback mark up to the store.
+// tickLoop runs once a second: it logs license state changes, folds the
+// usage journal into the store, saves the clock when a minute passed
+// without a write that saved it, and brings the rollback mark up to the
+// store.
 func (c *Client) tickLoop(ctx context.Context) {
 	defer c.wg.Done()
 	t := time.NewTicker(time.Second)
@@ -308,6 +319,9 @@ func (c *Client) tickLoop(ctx context.Context) {
 		c.logStateChange()
 		c.storeMu.RLock()
 		if c.store != nil {
+			if err := c.fold(); err != nil {
+				c.log.Error("licensing", "err", err)
+			}
 			if c.clock.tick().Sub(time.Unix(0, c.clockSaved.Load())) >= time.Minute {
 				if err := c.saveClock(); err != nil {
 					c.log.Error("licensing", "err", err)

@@ -29,6 +29,7 @@ retry_max = "15m"
 request_timeout = "20s"
 machine_id_file = "/etc/machine-id"
 mark_file = "/var/lib/scannerd-mark/licensing.mark"
+meter_sync = "delivery"
 `
 	var c Config
 	if _, err := conf.Decode("scannerd.toml", []byte(doc), &c); err != nil {
@@ -36,7 +37,7 @@ mark_file = "/var/lib/scannerd-mark/licensing.mark"
 	}
 	if time.Duration(c.ReportInterval) != 2*time.Minute || time.Duration(c.RetryMax) != 15*time.Minute ||
 		c.HandshakeCode != "K7QF-2M9X-TR4D" || c.PasswordFile != "/etc/scannerd/lts-password" || len(c.LTSKeys) != 1 || len(c.LTSURLs) != 1 ||
-		c.MarkFile != "/var/lib/scannerd-mark/licensing.mark" {
+		c.MarkFile != "/var/lib/scannerd-mark/licensing.mark" || c.MeterSync != MeterSyncDelivery {
 		t.Fatalf("decoded %+v", c)
 	}
 	for _, bad := range []string{
@@ -55,6 +56,7 @@ mark_file = "/var/lib/scannerd-mark/licensing.mark"
 		{ReportInterval: Duration(48 * time.Hour)},
 		{RequestTimeout: Duration(time.Hour)},
 		{RetryMax: Duration(time.Millisecond)},
+		{MeterSync: "always"},
 	} {
 		err := c.Validate()
 		var ke *conf.KeyError

@@ -111,6 +111,7 @@ func crash(c *Client) {
 	c.closed.Store(true)
 	c.closeCommits()
 	c.storeMu.Lock()
+	c.journal.close()
 	c.store.close()
 	c.store = nil
 	c.storeMu.Unlock()

@@ -43,6 +43,10 @@ type markRecord struct {
 	Reports  []pendingReport   `json:"reports"`
 	// Lease is the scan lease and how much of it was used.
 	Lease *leaseRecord `json:"lease,omitempty"`
+	// Journal is the sequence number of the last usage journal record in
+	// the store (and so in the mark): records after it are newer than
+	// the mark.
+	Journal uint64 `json:"journal,omitempty"`
 }
 
 // markFile is the envelope on disk: the record and its checksum, so that a
@@ -101,7 +105,7 @@ func (s *store) snapshotMark(device string, now time.Time) (*markRecord, error) 
 	m := &markRecord{Device: device, Written: now, Totals: map[string]uint64{}, Counters: map[string]uint64{}, Reports: []pendingReport{}}
 	err := s.db.View(func(tx *bolt.Tx) error {
 		meta := tx.Bucket(bucketMeta)
-		m.Gen, m.Seq = u64(meta.Get(keyGen)), u64(meta.Get(keySeq))
+		m.Gen, m.Seq, m.Journal = u64(meta.Get(keyGen)), u64(meta.Get(keySeq)), u64(meta.Get(keyJournal))
 		if v := meta.Get(keyClock); v != nil {
 			if err := jsonUnmarshal(v, &m.Clock); err != nil {
 				return err
@@ -193,8 +197,12 @@ func (w *marker) writeFile(m *markRecord) error {
 	return nil
 }
 
-// writeMark copies the store's state into the mark now.
+// writeMark copies the store's state, with the usage journal folded in,
+// into the mark now.
 func (c *Client) writeMark() error {
+	if err := c.fold(); err != nil {
+		return err
+	}
 	m, err := c.store.snapshotMark(c.id.Device, c.clock.tick())
 	if err != nil {
 		return err
@@ -203,8 +211,11 @@ func (c *Client) writeMark() error {
 }
 
 // markBehind reports whether the mark holds an older generation than the
-// store has now.
+// store has now, or the journal holds usage not yet folded into either.
 func (c *Client) markBehind() bool {
+	if u := c.journal.pending(); !u.empty() {
+		return true
+	}
 	var gen uint64
 	c.store.db.View(func(tx *bolt.Tx) error {
 		gen = u64(tx.Bucket(bucketMeta).Get(keyGen))
@@ -279,6 +290,12 @@ func (c *Client) checkRollback() error {
 			}
 			restored += r.Scans
 			if err := putJSON(rb, be64(r.Seq), r); err != nil {
+				return err
+			}
+		}
+		if m.Journal > u64(meta.Get(keyJournal)) {
+			// The journal records in the mark are not folded again.
+			if err := meta.Put(keyJournal, be64(m.Journal)); err != nil {
 				return err
 			}
 		}

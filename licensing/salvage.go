@@ -116,7 +116,7 @@ func validMeta(k, v []byte) bool {
 		return json.Unmarshal(v, &clockRecord{}) == nil
 	case string(keySync):
 		return json.Unmarshal(v, &syncRecord{}) == nil
-	case string(keySeq), string(keyGen):
+	case string(keySeq), string(keyGen), string(keyJournal):
 		return len(v) == 8
 	case string(keyLease):
 		return json.Unmarshal(v, &leaseRecord{}) == nil
@@ -138,7 +138,7 @@ func (c *Client) rollbackToReport() string {
 
 // rollbackReported records that the LTS was told of the rollback.
 func (c *Client) rollbackReported() {
-	c.store.update(func(tx *bolt.Tx) error {
+	c.update(func(tx *bolt.Tx) error {
 		meta := tx.Bucket(bucketMeta)
 		var rec recoveryRecord
 		if v := meta.Get(keyRecovery); v == nil || json.Unmarshal(v, &rec) != nil {

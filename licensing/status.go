@@ -118,22 +118,28 @@ func (c *Client) Status() Status {
 			q := rec.Quota
 			st.Quota = &q
 		}
-		c.store.db.View(func(tx *bolt.Tx) error {
-			tx.Bucket(bucketCounters).ForEach(func(k, v []byte) error {
-				if len(k) > 8 {
-					st.Pending[string(k[8:])] += u64(v)
-				}
-				return nil
-			})
-			return tx.Bucket(bucketReports).ForEach(func(k, v []byte) error {
-				var r pendingReport
-				if jsonUnmarshal(v, &r) == nil {
-					st.PendingReports++
-					for _, uc := range r.Counts {
-						st.Pending[uc.Symbology] += uc.Count
+		// As the writer, so that no fold moves counts from the journal
+		// to the store between reading one and the other.
+		c.commits.exclusive(func() error {
+			u := c.journal.pending()
+			u.eachCount(func(name string, n uint64) { st.Pending[name] += n })
+			return c.store.db.View(func(tx *bolt.Tx) error {
+				tx.Bucket(bucketCounters).ForEach(func(k, v []byte) error {
+					if len(k) > 8 {
+						st.Pending[string(k[8:])] += u64(v)
 					}
-				}
-				return nil
+					return nil
+				})
+				return tx.Bucket(bucketReports).ForEach(func(k, v []byte) error {
+					var r pendingReport
+					if jsonUnmarshal(v, &r) == nil {
+						st.PendingReports++
+						for _, uc := range r.Counts {
+							st.Pending[uc.Symbology] += uc.Count
+						}
+					}
+					return nil
+				})
 			})
 		})
 	}
@@ -160,10 +166,14 @@ func (c *Client) Totals() (map[string]uint64, error) {
 		return nil, ErrClosed
 	}
 	out := map[string]uint64{}
-	err := c.store.db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketTotals).ForEach(func(k, v []byte) error {
-			out[string(k)] = u64(v)
-			return nil
+	err := c.commits.exclusive(func() error {
+		u := c.journal.pending()
+		u.eachCount(func(name string, n uint64) { out[name] += n })
+		return c.store.db.View(func(tx *bolt.Tx) error {
+			return tx.Bucket(bucketTotals).ForEach(func(k, v []byte) error {
+				out[string(k)] += u64(v)
+				return nil
+			})
 		})
 	})
 	return out, err

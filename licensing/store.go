@@ -35,6 +35,7 @@ var (
 	keySync     = []byte("sync")
 	keyGen      = []byte("gen")      // generation: moved on by every write, see mark.go
 	keyRecovery = []byte("recovery") // the last rebuild of the store, see salvage.go
+	keyJournal  = []byte("journal")  // sequence number of the last journal record folded in, see journal.go
 )
 
 // store is the device's bbolt file.
@@ -250,6 +251,11 @@ func (s *store) getJSON(bucket, k []byte, v any) (bool, error) {
 
 func (s *store) putMeta(k []byte, v any) error {
 	return s.update(func(tx *bolt.Tx) error { return putJSON(tx.Bucket(bucketMeta), k, v) })
+}
+
+// putMeta writes a meta record, folding the usage journal in with it.
+func (c *Client) putMeta(k []byte, v any) error {
+	return c.update(func(tx *bolt.Tx) error { return putJSON(tx.Bucket(bucketMeta), k, v) })
 }
 
 // update runs fn in a write transaction that also moves the store's

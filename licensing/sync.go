@@ -49,7 +49,7 @@ func (c *Client) Sync(ctx context.Context) error {
 	}
 	rec.Last, rec.Error = c.lastSync, c.lastErr
 	c.mu.Unlock()
-	if perr := c.store.putMeta(keySync, &rec); perr != nil && err == nil {
+	if perr := c.putMeta(keySync, &rec); perr != nil && err == nil {
 		err = perr
 	}
 	return err
@@ -179,7 +179,7 @@ func (c *Client) authorize(ctx context.Context) error {
 // authorization (a is set), the lease that comes with it.
 func (c *Client) saveAuth(rec *authRecord, a *wire.Authorization) error {
 	var lease *leaseRecord
-	err := c.store.update(func(tx *bolt.Tx) error {
+	err := c.update(func(tx *bolt.Tx) error {
 		if err := putJSON(tx.Bucket(bucketMeta), keyAuth, rec); err != nil {
 			return err
 		}
@@ -213,7 +213,7 @@ func (c *Client) setNote(msg string) {
 // It reports whether there was anything to cut.
 func (c *Client) cutReports() (bool, error) {
 	cut := false
-	err := c.store.update(func(tx *bolt.Tx) error {
+	err := c.update(func(tx *bolt.Tx) error {
 		cb := tx.Bucket(bucketCounters)
 		var counts []wire.UsageCount
 		var keys [][]byte
@@ -323,7 +323,7 @@ func (c *Client) acknowledged(seq uint64, q wire.Quota) error {
 	if err != nil {
 		return err
 	}
-	err = c.store.update(func(tx *bolt.Tx) error {
+	err = c.update(func(tx *bolt.Tx) error {
 		if err := tx.Bucket(bucketReports).Delete(be64(seq)); err != nil {
 			return err
 		}
