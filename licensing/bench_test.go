@@ -10,12 +10,16 @@ import (
 	"github.com/scannerd/scannerd/licensing/lts"
 	"github.com/scannerd/scannerd/licensing/wire"
 	"github.com/scannerd/scannerd/scanner"
-	bolt "go.etcd.io/bbolt"
 )
 
-func authorizedClient(b *testing.B) *Client {
+func authorizedClient(b *testing.B) *Client { return authorizedClientSync(b, "") }
+
+// authorizedClientSync is an authorized client with meter_sync set to sync.
+func authorizedClientSync(b *testing.B, sync string) *Client {
 	e := newEnvB(b)
-	c, err := New(e.config(), Options{Now: e.lts.Clock.Now, HTTPClient: e.client})
+	cfg := e.config()
+	cfg.MeterSync = sync
+	c, err := New(cfg, Options{Now: e.lts.Clock.Now, HTTPClient: e.client})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -71,12 +75,17 @@ func processCPU() time.Duration {
 // BenchmarkMeterShareOfDecode compares what licensing costs per result with
 // what decoding costs: N decodes of a QR code in a 1920×1080 gray frame
 // with gozxing, then N gate checks and N results metered one at a time —
-// the worst case for the group commit, every result a disk write of its
-// own. It reports the CPU time of each (process time, user and system, with
-// nothing else running in the process), licensing's share, and the wall
-// time a delivery waits for its count to reach disk.
+// the worst case for the group commit, every result a write of its own —
+// and one fold of the journal into the store, as the meter makes every
+// second. It reports the CPU time of each (process time, user and system,
+// with nothing else running in the process), licensing's share, the CPU of
+// the fold alone, and the wall time a delivery waits for its count.
+//
+// The sub-benchmarks are the two meter_sync settings and, for comparison
+// in the same run, "store": every result folded into the store at once,
+// one bbolt transaction per result, which is what metering cost before the
+// journal.
 func BenchmarkMeterShareOfDecode(b *testing.B) {
-	c := authorizedClient(b)
 	const w, h = 1920, 1080
 	gray := make([]byte, w*h)
 	for i := range gray {
@@ -94,50 +103,64 @@ func BenchmarkMeterShareOfDecode(b *testing.B) {
 		}
 	}
 	reader := qrcode.NewQRCodeReader()
-	now := c.now() // the test LTS clock
-	b.ResetTimer()
-	c0 := processCPU()
-	for i := 0; i < b.N; i++ {
-		src, _ := gozxing.NewPlanarYUVLuminanceSource(gray, w, h, 0, 0, w, h, false)
-		bmp, _ := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(src))
-		if _, err := reader.Decode(bmp, nil); err != nil {
-			b.Fatal(err)
-		}
+	for _, mode := range []struct {
+		name, sync  string
+		foldEachOne bool
+	}{
+		{"sync=second", MeterSyncSecond, false},
+		{"sync=delivery", MeterSyncDelivery, false},
+		{"store", MeterSyncSecond, true},
+	} {
+		b.Run(mode.name, func(b *testing.B) {
+			c := authorizedClientSync(b, mode.sync)
+			now := c.now() // the test LTS clock
+			b.ResetTimer()
+			c0 := processCPU()
+			for i := 0; i < b.N; i++ {
+				src, _ := gozxing.NewPlanarYUVLuminanceSource(gray, w, h, 0, 0, w, h, false)
+				bmp, _ := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(src))
+				if _, err := reader.Decode(bmp, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+			c1 := processCPU()
+			t1 := time.Now()
+			for i := 0; i < b.N; i++ {
+				set, err := c.Permit(now, "")
+				if err != nil || !set.Has(scanner.QRCode) {
+					b.Fatal(err)
+				}
+				if _, err := c.Record([]scanner.Symbology{scanner.QRCode}); err != nil {
+					b.Fatal(err)
+				}
+				if mode.foldEachOne {
+					if err := c.fold(); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+			wait := time.Since(t1)
+			c2 := processCPU()
+			if err := c.fold(); err != nil {
+				b.Fatal(err)
+			}
+			c3 := processCPU()
+			decode, license, fold := c1-c0, c3-c1, c3-c2
+			b.ReportMetric(float64(license.Nanoseconds())/float64(b.N), "license-cpu-ns/result")
+			b.ReportMetric(float64(decode.Nanoseconds())/float64(b.N), "decode-cpu-ns/result")
+			b.ReportMetric(100*float64(license)/float64(decode), "license-cpu-%-of-decode")
+			b.ReportMetric(float64(fold.Nanoseconds()), "fold-cpu-ns")
+			b.ReportMetric(float64(wait.Microseconds())/float64(b.N), "delivery-wait-us/result")
+		})
 	}
-	c1 := processCPU()
-	t1 := time.Now()
-	for i := 0; i < b.N; i++ {
-		set, err := c.Permit(now, "")
-		if err != nil || !set.Has(scanner.QRCode) {
-			b.Fatal(err)
-		}
-		if _, err := c.Record([]scanner.Symbology{scanner.QRCode}); err != nil {
-			b.Fatal(err)
-		}
-	}
-	wait := time.Since(t1)
-	c2 := processCPU()
-	decode, license := c1-c0, c2-c1
-	b.ReportMetric(float64(license.Nanoseconds())/float64(b.N), "license-cpu-ns/result")
-	b.ReportMetric(float64(decode.Nanoseconds())/float64(b.N), "decode-cpu-ns/result")
-	b.ReportMetric(100*float64(license)/float64(decode), "license-cpu-%-of-decode")
-	b.ReportMetric(float64(wait.Microseconds())/float64(b.N), "delivery-wait-us/result")
 }
 
 // BenchmarkRecordGroupCommit meters results from many goroutines at once,
 // as the daemon's deliveries and uploads do under load, and reports how
-// many results one disk write carries.
+// many results one journal record carries.
 func BenchmarkRecordGroupCommit(b *testing.B) {
 	c := authorizedClient(b)
-	gen := func() uint64 {
-		var g uint64
-		c.store.db.View(func(tx *bolt.Tx) error {
-			g = u64(tx.Bucket(bucketMeta).Get(keyGen))
-			return nil
-		})
-		return g
-	}
-	before := gen()
+	before := c.journal.next
 	b.SetParallelism(16)
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
@@ -148,7 +171,7 @@ func BenchmarkRecordGroupCommit(b *testing.B) {
 		}
 	})
 	b.StopTimer()
-	b.ReportMetric(float64(b.N)/float64(gen()-before), "results/write")
+	b.ReportMetric(float64(b.N)/float64(c.journal.next-before), "results/write")
 }
 
 func newEnvB(b *testing.B) *env { return newEnv(b, wire.License{}, lts.Handshake{}) }

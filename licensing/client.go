@@ -68,6 +68,12 @@ type Client struct {
 	recovered string
 	ltsNote   string // last refusal message from the LTS
 
+	// crashPoint, when set (by tests), is called at the moments a crash
+	// must not lose or double a count: "append" (a record written, its
+	// results not delivered yet), "fold" (the store committed, the journal
+	// not restarted) and "replay" (the same, at open).
+	crashPoint func(point string)
+
 	syncNow chan struct{}
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup

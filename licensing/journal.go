@@ -472,6 +472,9 @@ func (c *Client) openJournal(now time.Time) error {
 	if len(rp.records) > 0 {
 		c.log.Info("licensing usage journal folded into the store", "records", len(rp.records), "scans", u.scans)
 	}
+	if !u.empty() {
+		c.atCrashPoint("replay")
+	}
 	if rp.damaged != nil {
 		err = j.reset(c.cfg.StateDir)
 	} else {

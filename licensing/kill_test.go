@@ -34,6 +34,13 @@ func TestMain(m *testing.M) {
 			os.Exit(1)
 		}
 	}
+	if spec := os.Getenv("LICENSING_TEST_JOURNAL_DEVICE"); spec != "" {
+		if err := runJournalDevice(spec, os.Getenv("LICENSING_TEST_CRASH_AT")); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
 	if cfg := os.Getenv("LICENSING_TEST_DEVICE"); cfg != "" {
 		if err := runDevice(cfg); err != nil {
 			fmt.Fprintln(os.Stderr, err)

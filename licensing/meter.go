@@ -110,6 +110,7 @@ func (c *Client) commit(b *commitBatch) error {
 	if err != nil {
 		return fmt.Errorf("meter usage: %w", err)
 	}
+	c.atCrashPoint("append")
 	c.clockSaved.Store(now.UnixNano())
 	return nil
 }
@@ -149,6 +150,7 @@ func (c *Client) foldLocked(fn func(*bolt.Tx) error) error {
 	if err != nil || u.empty() {
 		return err
 	}
+	c.atCrashPoint("fold")
 	if err := c.journal.restart(); err != nil {
 		// The store has the counts and the journal's number; the records
 		// left in the journal are skipped at the next open. Until a
@@ -196,6 +198,12 @@ func (u *journalUsage) fold(tx *bolt.Tx) error {
 		}
 	}
 	return meta.Put(keyJournal, be64(u.last))
+}
+
+func (c *Client) atCrashPoint(point string) {
+	if c.crashPoint != nil {
+		c.crashPoint(point)
+	}
 }
 
 // exclusive runs fn as the writer: no batch is written while it runs.
