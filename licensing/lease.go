@@ -58,7 +58,7 @@ func (c *Client) admit(n int) (int, error) {
 		err = fmt.Errorf("%w (this device used its share of the scan quota of period %s, %d scans: waiting for the LTS to grant more)", ErrOverQuota, l.rec.Period, l.rec.Scans)
 		l.stop.Store(&err)
 	}
-	if left-taken < (l.rec.Grant+1)/2 {
+	if left == taken || left-taken < (l.rec.Grant+1)/2 {
 		c.RequestSync()
 	}
 	if taken < uint64(n) {
@@ -169,8 +169,8 @@ func (c *Client) leaseRefusal(now time.Time) error {
 	return nil
 }
 
-// leaseLow reports whether the lease needs renewing: ended, or less than
-// half of its last grant left.
+// leaseLow reports whether the lease needs renewing: ended, used up, or
+// less than half of its last grant left.
 func (c *Client) leaseLow() bool {
 	c.commits.mu.Lock()
 	defer c.commits.mu.Unlock()
@@ -179,7 +179,10 @@ func (c *Client) leaseLow() bool {
 		return false
 	}
 	left := l.rec.Scans - min(l.rec.Scans, l.rec.Used+l.pending)
-	return left < (l.rec.Grant+1)/2 || !c.clock.tick().Before(l.rec.End)
+	// Nothing left is low whatever the last grant was: a grant of nothing
+	// (the device used its lease up while it asked) must not stop it
+	// from asking again.
+	return left == 0 || left < (l.rec.Grant+1)/2 || !c.clock.tick().Before(l.rec.End)
 }
 
 // leaseUse returns the period and the scans metered in it, for the
