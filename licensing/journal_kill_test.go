@@ -113,23 +113,24 @@ func TestKilledDuringJournalWorkNeitherLosesNorDoubles(t *testing.T) {
 		lines := bufio.NewScanner(out)
 		started := false
 		done := make(chan struct{})
-		if point == "random" || point == "replay" {
-			// A replay kill happens at open or not at all (nothing to
-			// replay): then it ends as a random kill.
-			go func() {
-				select {
-				case <-time.After(time.Duration(50+rng.IntN(300)) * time.Millisecond):
-					cmd.Process.Signal(syscall.SIGKILL)
-				case <-done:
-				}
-			}()
-		}
 		for lines.Scan() {
-			if lines.Text() == "running" {
-				started = true
+			if lines.Text() != "running" {
+				delivered[lines.Text()]++
 				continue
 			}
-			delivered[lines.Text()]++
+			started = true
+			if point == "random" || point == "replay" {
+				// A replay kill comes at open or not at all (nothing to
+				// replay): then the round ends as a random kill.
+				delay := time.Duration(20+rng.IntN(300)) * time.Millisecond
+				go func() {
+					select {
+					case <-time.After(delay):
+						cmd.Process.Signal(syscall.SIGKILL)
+					case <-done:
+					}
+				}()
+			}
 		}
 		close(done)
 		err := cmd.Wait()
