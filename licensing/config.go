@@ -79,8 +79,8 @@ const (
 	// may lose the counts of the results delivered in the last second.
 	MeterSyncSecond = "second"
 	// MeterSyncDelivery forces each count to disk (fdatasync) before its
-	// result is delivered: a power cut loses none, for about ten times the
-	// CPU per delivery (README, Speed).
+	// result is delivered: a power cut loses none, for about twenty times
+	// the CPU per delivery (README, Speed).
 	MeterSyncDelivery = "delivery"
 )
 
