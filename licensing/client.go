@@ -184,10 +184,12 @@ func (c *Client) open(ctx context.Context) error {
 	// says which journal records it already holds.
 	if err := c.checkRollback(); err != nil {
 		s.close()
+		c.store = nil
 		return err
 	}
 	if err := c.openJournal(c.now()); err != nil {
 		s.close()
+		c.store = nil
 		return err
 	}
 	var rec recoveryRecord
@@ -196,12 +198,16 @@ func (c *Client) open(ctx context.Context) error {
 	}
 	var clk clockRecord
 	if _, err := s.getJSON(bucketMeta, keyClock, &clk); err != nil {
+		c.journal.close()
 		s.close()
+		c.store = nil
 		return fmt.Errorf("open licensing store: %w", err)
 	}
 	c.clock.restore(clk)
 	if err := c.saveClock(); err != nil {
+		c.journal.close()
 		s.close()
+		c.store = nil
 		return err
 	}
 	if err := c.writeMark(); err != nil {

@@ -461,6 +461,7 @@ func (c *Client) openJournal(now time.Time) error {
 	}
 	if err != nil {
 		j.close()
+		c.journal = nil
 		return fmt.Errorf("fold usage journal into the store: %w", err)
 	}
 	switch {
@@ -482,6 +483,7 @@ func (c *Client) openJournal(now time.Time) error {
 	}
 	if err != nil {
 		j.close()
+		c.journal = nil
 		return err
 	}
 	return nil
