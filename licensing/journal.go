@@ -296,7 +296,8 @@ func (u *journalUsage) eachCount(fn func(name string, n uint64)) {
 func openJournal(dir string, folded uint64, syncEach bool) (*usageJournal, journalReplay, error) {
 	path := filepath.Join(dir, JournalFile)
 	f, err := os.OpenFile(path, os.O_RDWR, 0)
-	if errors.Is(err, fs.ErrNotExist) {
+	missing := errors.Is(err, fs.ErrNotExist)
+	if missing {
 		f, err = createJournal(path, folded+1)
 	}
 	if err != nil {
@@ -308,7 +309,12 @@ func openJournal(dir string, folded uint64, syncEach bool) (*usageJournal, journ
 		return nil, journalReplay{}, fmt.Errorf("read usage journal %s: %w", path, err)
 	}
 	rp := readJournal(data, folded)
-	if len(data) != journalSlots*journalRecordSize && rp.damaged == nil {
+	switch {
+	case missing && folded > 0:
+		// The store folded records from a journal that is gone: whatever
+		// it held that was not folded yet is lost.
+		rp.damaged = errors.New("missing, though the store has folded records from it")
+	case len(data) != journalSlots*journalRecordSize && rp.damaged == nil:
 		rp.damaged = fmt.Errorf("%d bytes, not %d", len(data), journalSlots*journalRecordSize)
 	}
 	j := &usageJournal{f: f, syncEach: syncEach, next: max(folded, rp.last) + 1, place: 1}

@@ -83,6 +83,16 @@ func TestJournal(t *testing.T) {
 			crash(c)
 			os.Truncate(filepath.Join(cfg.StateDir, JournalFile), 3*journalRecordSize)
 		}, 2, "unreadable (768 bytes"},
+		{"a journal gone missing is reported", func(t *testing.T, cfg Config) {
+			c := e.open(t, cfg)
+			meterOneByOne(t, c, scanner.QRCode, 3)
+			if err := c.fold(); err != nil {
+				t.Fatal(err)
+			}
+			meterOneByOne(t, c, scanner.QRCode, 2)
+			crash(c)
+			os.Remove(filepath.Join(cfg.StateDir, JournalFile))
+		}, 3, "unreadable (missing, though the store has folded records from it)"},
 		{"records folded before a crash are not folded again", func(t *testing.T, cfg Config) {
 			c := e.open(t, cfg)
 			meterOneByOne(t, c, scanner.QRCode, 3)
