@@ -1,11 +1,8 @@
 package api
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"mime"
 	"net/http"
 
 	"github.com/scannerd/scannerd/api/apitype"
@@ -61,10 +58,7 @@ func (s *Server) handleDebugExportPut(w http.ResponseWriter, r *http.Request) er
 	if s.exporter == nil {
 		return ErrDebugExportDisabled
 	}
-	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
-		return fmt.Errorf("%w: send the settings as application/json", ErrUnsupportedMediaType)
-	}
-	body, err := s.readBody(w, r, maxSettingsBytes)
+	body, err := s.readJSONBody(w, r)
 	if err != nil {
 		return err
 	}
@@ -104,14 +98,9 @@ const (
 // exactly one JSON object, no unknown members (a misspelt setting is not
 // ignored), durations as strings with a unit. Refusals wrap ErrBadSettings.
 func ParseDebugExportSettings(body []byte) (DebugExportSettings, error) {
-	var st DebugExportSettings
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&st); err != nil {
-		return DebugExportSettings{}, fmt.Errorf("%w: %w", ErrBadSettings, err)
-	}
-	if dec.More() {
-		return DebugExportSettings{}, fmt.Errorf("%w: more than one JSON value", ErrBadSettings)
+	st, err := parseStrictJSON[DebugExportSettings](body, ErrBadSettings)
+	if err != nil {
+		return DebugExportSettings{}, err
 	}
 	if err := st.Validate(); err != nil {
 		return DebugExportSettings{}, err

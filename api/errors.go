@@ -22,6 +22,11 @@ var (
 	// ErrBadSettings: debug export settings that are malformed or that the
 	// exporter refuses; debugexport.ErrBadSettings is the same error.
 	ErrBadSettings = apitype.ErrBadSettings
+	// ErrBadSetup: setup page settings that are malformed or do not fit
+	// the source.
+	ErrBadSetup = apitype.ErrBadSetup
+	// ErrPreviewOff: preview frames while the preview is off.
+	ErrPreviewOff = apitype.ErrPreviewOff
 	// ErrForbidden: the endpoint needs an admin peer (uid 0 or the admin group).
 	ErrForbidden = apitype.ErrForbidden
 	// ErrBrowserRequest: the request carries Origin or Referer; browsers may
@@ -90,6 +95,7 @@ var errorTable = []struct {
 	{ErrBadRequest, "bad_request"},
 	{ErrBadSettings, "bad_settings"},
 	{scanner.ErrBadImage, "bad_image"},
+	{ErrBadSetup, "bad_setup"},
 	{scanner.ErrUnknownSymbology, "bad_query"},
 	{ErrForbidden, "forbidden"},
 	{ErrUploadsDisabled, "uploads_disabled"},
@@ -98,6 +104,7 @@ var errorTable = []struct {
 	{scanner.ErrRefused, "license_refused"},
 	{ErrNotFound, "not_found"},
 	{ErrMethodNotAllowed, "method_not_allowed"},
+	{ErrPreviewOff, "preview_off"},
 	{ErrTimeout, "timeout"},
 	{ErrHeaderTimeout, "header_timeout"},
 	{ErrBodyTimeout, "body_timeout"},

@@ -117,6 +117,37 @@ func (nullExporter) Configure(ctx context.Context, p Peer, s DebugExportSettings
 // body) through the server's handler, as an admin peer: every answer is
 // 200 or a JSON error from the table, never an internal error, and the
 // upload pool gets every frame back.
+// FuzzSetupBodies: the setup page's bodies are accepted or refused with
+// ErrBadSetup, and what is accepted is within the limits the daemon
+// relies on.
+func FuzzSetupBodies(f *testing.F) {
+	for _, s := range []string{
+		`{"source":"cam0","region":[240,100,480,340],"symbologies":["QR_CODE","EAN_13"]}`,
+		`{"source":"cam0","region":[],"symbologies":[]}`, `{"source":"cam0","region":null}`, `{"source":"cam0","region":[1,2,3]}`,
+		`{"source":"cam0","region":[-1,0,10,10]}`, `{"source":"cam0","region":[0,0,0,10]}`, `{"region":[0,0,1,1]}`,
+		`{"enabled":true,"duration":"10m"}`, `{"enabled":true,"duration":"2h"}`, `{"enabled":false}`, `{"duration":600}`,
+		`[]`, `null`, `{"x":1}`, `{} {}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		if set, err := ParseSourceSetup(body); err != nil {
+			if !errors.Is(err, ErrBadSetup) {
+				t.Fatalf("%q: %v does not wrap ErrBadSetup", body, err)
+			}
+		} else if set.Source == "" || len(set.Region) != 0 && (len(set.Region) != 4 || set.Region[2] <= 0 || set.Region[3] <= 0 || set.Region[0] < 0 || set.Region[1] < 0) {
+			t.Fatalf("%q: accepted %+v", body, set)
+		}
+		if st, err := ParsePreviewSettings(body); err != nil {
+			if !errors.Is(err, ErrBadSetup) {
+				t.Fatalf("%q: %v does not wrap ErrBadSetup", body, err)
+			}
+		} else if st.Duration.D() < 0 || st.Duration.D() > time.Hour {
+			t.Fatalf("%q: accepted %+v", body, st)
+		}
+	})
+}
+
 func FuzzRequest(f *testing.F) {
 	e := scanner.NewEngine(scanner.EngineConfig{Workers: 1})
 	e.Start()

@@ -40,7 +40,16 @@ func (s *Server) routeTable() map[string][]route {
 			{method: http.MethodPut, admin: true, h: s.handleDebugExportPut},
 		},
 		"/v1/snapshot": {{method: http.MethodGet, admin: true, h: s.handleSnapshot}},
-		"/metrics":     {{method: http.MethodGet, h: s.handleMetrics}},
+		"/v1/preview": {
+			{method: http.MethodGet, admin: true, h: s.handlePreviewGet},
+			{method: http.MethodPut, admin: true, h: s.handlePreviewPut},
+		},
+		"/v1/preview/frame": {{method: http.MethodGet, admin: true, h: s.handlePreviewFrame}},
+		"/v1/setup": {
+			{method: http.MethodGet, admin: true, h: s.handleSetupGet},
+			{method: http.MethodPut, admin: true, h: s.handleSetupPut},
+		},
+		"/metrics": {{method: http.MethodGet, h: s.handleMetrics}},
 	}
 }
 

@@ -14,7 +14,9 @@ import (
 
 // Annotate draws a sidecar's results onto its frame, for looking at: each
 // symbol's outline (its first corner marked), and its symbology and text.
-// Results are drawn in turn in a few colours so neighbours stay apart.
+// Results are drawn in turn in a few colours so neighbours stay apart. The
+// region of interest is a thin yellow frame, the regions the decoder
+// proposed thin cyan ones.
 func Annotate(frame image.Image, sc *Sidecar) *image.RGBA {
 	b := frame.Bounds()
 	out := image.NewRGBA(b)
@@ -22,12 +24,11 @@ func Annotate(frame image.Image, sc *Sidecar) *image.RGBA {
 	palette := []color.RGBA{{230, 30, 30, 255}, {20, 160, 40, 255}, {30, 90, 230, 255}, {220, 140, 0, 255}, {170, 40, 200, 255}}
 	if r := sc.Options.Region; len(r) == 4 {
 		// The region of interest, thin: only inside it is decoded.
-		x0, y0, x1, y1 := float64(r[0]), float64(r[1]), float64(r[0]+r[2]), float64(r[1]+r[3])
-		roi := color.RGBA{255, 220, 0, 255}
-		line(out, x0, y0, x1, y0, roi, 1)
-		line(out, x1, y0, x1, y1, roi, 1)
-		line(out, x1, y1, x0, y1, roi, 1)
-		line(out, x0, y1, x0, y0, roi, 1)
+		rect(out, r[0], r[1], r[2], r[3], color.RGBA{255, 220, 0, 255})
+	}
+	proposal := color.RGBA{0, 200, 220, 255}
+	for _, r := range sc.Proposals {
+		rect(out, r[0], r[1], r[2], r[3], proposal)
 	}
 	for i, r := range sc.Results {
 		c := palette[i%len(palette)]
@@ -45,6 +46,15 @@ func Annotate(frame image.Image, sc *Sidecar) *image.RGBA {
 	}
 	text(out, 4, 14, fmt.Sprintf("%s frame %d: %d read, %d candidates", sc.Source, sc.Frame, len(sc.Results), sc.Candidates), color.RGBA{255, 255, 0, 255})
 	return out
+}
+
+// rect draws the thin outline of the rectangle x, y, w, h.
+func rect(img *image.RGBA, x, y, w, h int, c color.RGBA) {
+	x0, y0, x1, y1 := float64(x), float64(y), float64(x+w), float64(y+h)
+	line(img, x0, y0, x1, y0, c, 1)
+	line(img, x1, y0, x1, y1, c, 1)
+	line(img, x1, y1, x0, y1, c, 1)
+	line(img, x0, y1, x0, y0, c, 1)
 }
 
 func line(img *image.RGBA, x0, y0, x1, y1 float64, c color.RGBA, width float64) {

@@ -26,6 +26,9 @@ type Sidecar struct {
 	Results    []SidecarResult `json:"results"`
 	Passes     []SidecarPass   `json:"passes"`
 	Candidates int             `json:"candidates"`
+	// Proposals are the regions the decoder looked at closely, each
+	// x, y, width, height in frame pixels.
+	Proposals [][4]int `json:"proposals,omitempty"`
 }
 
 // SidecarOptions are the engine options the frame was decoded with.
@@ -75,6 +78,9 @@ func newSidecar(image string, rep *scanner.FrameReport) Sidecar {
 			sr.Points[i] = [2]float64{p.X, p.Y}
 		}
 		sc.Results = append(sc.Results, sr)
+	}
+	for _, r := range rep.Proposals {
+		sc.Proposals = append(sc.Proposals, [4]int{r.Min.X, r.Min.Y, r.Dx(), r.Dy()})
 	}
 	for _, p := range rep.Passes {
 		sc.Passes = append(sc.Passes, SidecarPass{Name: p.Name, DurationMS: float64(p.Duration.Microseconds()) / 1000, Found: p.Found})

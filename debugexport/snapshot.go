@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"image"
+	"image/jpeg"
 	"image/png"
 	"sync"
 	"sync/atomic"
@@ -13,35 +14,52 @@ import (
 )
 
 // Snapshots hands single frames to an administrator aiming a camera: the
-// next frame a source's decoding finishes, as a PNG with what was read
-// drawn on it (outlines, symbology and text, the region of interest). The
-// image goes only to the one who asked; it is never written to disk.
+// next frame a source's decoding finishes, as a PNG or JPEG with what was
+// read drawn on it (outlines, symbology and text, the region of interest,
+// the proposed regions). The image goes only to the one who asked; it is
+// never written to disk.
 type Snapshots struct {
 	waiting atomic.Int32 // takers waiting, so that Inspect costs nothing otherwise
 	mu      sync.Mutex
-	takers  map[string][]chan []byte // by source
+	takers  map[string][]taker // by source
+}
+
+// taker is one request waiting for a frame.
+type taker struct {
+	ch   chan []byte
+	jpeg bool
 }
 
 // NewSnapshots returns a Snapshots with no one waiting.
-func NewSnapshots() *Snapshots { return &Snapshots{takers: map[string][]chan []byte{}} }
+func NewSnapshots() *Snapshots { return &Snapshots{takers: map[string][]taker{}} }
 
 // Take waits for the next frame of source decoded and returns it as an
 // annotated PNG, or ctx's error when none comes first.
 func (s *Snapshots) Take(ctx context.Context, source string) ([]byte, error) {
+	return s.take(ctx, source, false)
+}
+
+// TakeJPEG is Take with a JPEG: smaller, for a preview refreshed several
+// times a second.
+func (s *Snapshots) TakeJPEG(ctx context.Context, source string) ([]byte, error) {
+	return s.take(ctx, source, true)
+}
+
+func (s *Snapshots) take(ctx context.Context, source string, jpeg bool) ([]byte, error) {
 	ch := make(chan []byte, 1)
 	s.mu.Lock()
-	s.takers[source] = append(s.takers[source], ch)
+	s.takers[source] = append(s.takers[source], taker{ch: ch, jpeg: jpeg})
 	s.waiting.Add(1)
 	s.mu.Unlock()
 	select {
-	case png := <-ch:
-		return snapshotResult(png)
+	case img := <-ch:
+		return snapshotResult(img)
 	case <-ctx.Done():
 	}
 	s.mu.Lock()
 	list := s.takers[source]
 	for i, c := range list {
-		if c == ch {
+		if c.ch == ch {
 			s.takers[source] = append(list[:i:i], list[i+1:]...)
 			s.waiting.Add(-1)
 			break
@@ -49,8 +67,8 @@ func (s *Snapshots) Take(ctx context.Context, source string) ([]byte, error) {
 	}
 	s.mu.Unlock()
 	select {
-	case png := <-ch: // delivered meanwhile
-		return snapshotResult(png)
+	case img := <-ch: // delivered meanwhile
+		return snapshotResult(img)
 	default:
 		return nil, ctx.Err()
 	}
@@ -77,28 +95,52 @@ func (s *Snapshots) Inspect(f *scanner.Frame, rep *scanner.FrameReport) {
 	sc := newSidecar("", rep)
 	out := Annotate(gray, &sc)
 	clear(gray.Pix)
-	var buf bytes.Buffer
-	// Fast compression: a preview is looked at once.
-	enc := png.Encoder{CompressionLevel: png.BestSpeed}
-	err := enc.Encode(&buf, out)
-	clear(out.Pix)
-	for _, ch := range takers {
-		if err != nil {
-			ch <- nil
+	var encoded [2][]byte // PNG, JPEG: each made once, for those who want it
+	for _, t := range takers {
+		k := 0
+		if t.jpeg {
+			k = 1
+		}
+		if encoded[k] == nil {
+			encoded[k] = encodeSnapshot(out, t.jpeg)
+		}
+		if len(encoded[k]) == 0 {
+			t.ch <- nil
 			continue
 		}
-		ch <- bytes.Clone(buf.Bytes())
+		t.ch <- bytes.Clone(encoded[k])
 	}
-	b := buf.Bytes()
-	clear(b[:cap(b)])
+	clear(out.Pix)
+	for _, b := range encoded {
+		clear(b[:cap(b)])
+	}
 }
 
-// errSnapshotEncoding: the frame came but could not be made a PNG.
-var errSnapshotEncoding = errors.New("snapshot: the frame could not be encoded as PNG")
+// encodeSnapshot encodes img, or returns an empty slice when it cannot.
+// Fast settings: a preview is looked at once.
+func encodeSnapshot(img image.Image, asJPEG bool) []byte {
+	var buf bytes.Buffer
+	var err error
+	if asJPEG {
+		err = jpeg.Encode(&buf, img, &jpeg.Options{Quality: 75})
+	} else {
+		enc := png.Encoder{CompressionLevel: png.BestSpeed}
+		err = enc.Encode(&buf, img)
+	}
+	if err != nil {
+		b := buf.Bytes()
+		clear(b[:cap(b)])
+		return []byte{}
+	}
+	return buf.Bytes()
+}
 
-func snapshotResult(png []byte) ([]byte, error) {
-	if png == nil {
+// errSnapshotEncoding: the frame came but could not be encoded.
+var errSnapshotEncoding = errors.New("snapshot: the frame could not be encoded")
+
+func snapshotResult(img []byte) ([]byte, error) {
+	if img == nil {
 		return nil, errSnapshotEncoding
 	}
-	return png, nil
+	return img, nil
 }

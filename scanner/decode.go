@@ -30,8 +30,11 @@ type decoder struct {
 	normal, harder     map[gozxing.DecodeHintType]interface{}
 	panics             int
 	regions            []region // proposed by the frame's first pass
-	labels             stageLabels
-	steps              []passStep
+	// proposals are the regions of every view the frame's decode
+	// searched, in frame pixels, for the report (FrameReport.Proposals).
+	proposals []image.Rectangle
+	labels    stageLabels
+	steps     []passStep
 	// checkpoint, when set, is called between the steps of a decode (the
 	// passes, and the readers within a pass); an error stops the decode
 	// and is kept in stopped. The engine sets it for background decodes,
@@ -152,6 +155,7 @@ func (d *decoder) decode(f *Frame, opts Options) ([]Result, []PassTiming) {
 	defer d.wipeRows()
 	defer d.labels.leave()
 	d.regions = d.regions[:0]
+	d.proposals = d.proposals[:0]
 	d.stopped, d.overBudget = nil, false
 	d.addOns = opts.AddOns
 	d.budget = opts.Budget
@@ -279,6 +283,10 @@ func (d *decoder) runPass(p pass, syms SymbologySet, opts Options, results []Res
 		if m, err := bm.GetBlackMatrix(); err == nil {
 			d.labels.enter(p.name, stageProposals)
 			d.regions = findRegions(m, maxRegions)
+			for _, rg := range d.regions {
+				lo, hi := p.toFrame(Point{float64(rg.rect.Min.X), float64(rg.rect.Min.Y)}), p.toFrame(Point{float64(rg.rect.Max.X), float64(rg.rect.Max.Y)})
+				d.proposals = append(d.proposals, image.Rect(int(lo.X), int(lo.Y), int(hi.X), int(hi.Y)))
+			}
 			matrix = m
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"image"
 	"log/slog"
 	"runtime"
 	"slices"
@@ -78,6 +79,10 @@ type FrameReport struct {
 	// Candidates counts the regions that looked like barcodes: a frame
 	// with candidates but no results is a missed read worth a look.
 	Candidates int
+	// Proposals are the regions the first pass of each view proposed, in
+	// frame pixels: what the decoder looked at closely (the setup page
+	// draws them).
+	Proposals []image.Rectangle
 	// Err is set when the frame was not decoded (license refusal, a frame
 	// too large), the decoder failed (a recovered panic), or a background
 	// decode was stopped (canceled, past its deadline). Results read
@@ -581,6 +586,9 @@ func (e *Engine) process(d *decoder, j job) (rep *FrameReport) {
 	panicsBefore := d.panics
 	rep.Results, rep.Passes = d.decode(f, opts)
 	rep.Candidates = len(d.regions)
+	if len(d.proposals) > 0 {
+		rep.Proposals = slices.Clone(d.proposals)
+	}
 	if n := d.panics - panicsBefore; n > 0 {
 		e.panics.Add(uint64(n))
 	}

@@ -15,6 +15,12 @@ var (
 	// ErrBadSettings: debug export settings that are malformed or that the
 	// exporter refuses.
 	ErrBadSettings = errors.New("invalid debug export settings")
+	// ErrBadSetup: setup page settings that are malformed or do not fit
+	// the source (a region outside its frame, an unknown symbology).
+	ErrBadSetup = errors.New("invalid source settings")
+	// ErrPreviewOff: preview frames are asked for while the preview is
+	// off; an admin switches it on first (PUT /v1/preview).
+	ErrPreviewOff = errors.New("the preview is off")
 	// ErrBadImage: the uploaded image is truncated or corrupt.
 	ErrBadImage = errors.New("bad image")
 	// ErrForbidden: the endpoint needs an admin peer (uid 0 or the admin group).
@@ -92,6 +98,7 @@ func Codes() []Code {
 		{"bad_request", 400, ErrBadRequest},
 		{"bad_settings", 400, ErrBadSettings},
 		{"bad_image", 400, ErrBadImage},
+		{"bad_setup", 400, ErrBadSetup},
 		{"forbidden", 403, ErrForbidden},
 		{"uploads_disabled", 403, ErrUploadsDisabled},
 		{"browser_request", 403, ErrBrowserRequest},
@@ -99,6 +106,7 @@ func Codes() []Code {
 		{"license_refused", 403, ErrLicenseRefused},
 		{"not_found", 404, ErrNotFound},
 		{"method_not_allowed", 405, ErrMethodNotAllowed},
+		{"preview_off", 409, ErrPreviewOff},
 		{"header_timeout", 408, ErrHeaderTimeout},
 		{"body_timeout", 408, ErrBodyTimeout},
 		{"body_too_large", 413, ErrBodyTooLarge},

@@ -9,6 +9,7 @@ const (
 	EventSinkOverflow = "sink_overflow"
 	EventDebugExport  = "debug_export"
 	EventSource       = "source"    // a source changed state; data: its SourceStatus
+	EventPreview      = "preview"   // the preview went on or off; data: PreviewState
 	EventHeartbeat    = "heartbeat" // NDJSON only; SSE sends a comment
 )
 

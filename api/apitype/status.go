@@ -11,7 +11,14 @@ type Status struct {
 	Subscribers int            `json:"subscribers"` // open event streams and waiting scans
 	License     LicenseSummary `json:"license"`
 	DebugExport bool           `json:"debug_export"` // the debug image export is on
-	Sinks       []SinkStatus   `json:"sinks,omitempty"`
+	// Preview is the setup page's live preview: on only for a while, by
+	// an admin's request.
+	Preview PreviewState `json:"preview"`
+	// SetupFile holds settings saved from the setup page; SetupSources
+	// are the sources it overrides.
+	SetupFile    string       `json:"setup_file,omitempty"`
+	SetupSources []string     `json:"setup_sources,omitempty"`
+	Sinks        []SinkStatus `json:"sinks,omitempty"`
 }
 
 // Source states.

@@ -298,12 +298,8 @@ func (c *Client) DebugExport(ctx context.Context) (apitype.DebugExportState, err
 // SetDebugExport changes the debug image export's settings and returns
 // them as applied, with their defaults. Admin only.
 func (c *Client) SetDebugExport(ctx context.Context, s apitype.DebugExportSettings) (apitype.DebugExportState, error) {
-	b, err := json.Marshal(s)
-	if err != nil {
-		return apitype.DebugExportState{}, err
-	}
 	var st apitype.DebugExportState
-	err = c.do(ctx, "PUT", "/v1/debug/export", nil, b, textproto.MIMEHeader{"Content-Type": {"application/json"}}, &st)
+	err := c.putJSON(ctx, "/v1/debug/export", s, &st)
 	return st, err
 }
 
@@ -330,7 +326,12 @@ func (c *Client) Snapshot(ctx context.Context, source string, timeout time.Durat
 	if timeout > 0 {
 		q.Set("timeout", timeout.String())
 	}
-	resp, err := c.request(ctx, "GET", "/v1/snapshot", q, nil, nil)
+	return c.image(ctx, "/v1/snapshot", q)
+}
+
+// image GETs an image of at most maxSnapshotBytes.
+func (c *Client) image(ctx context.Context, path string, q url.Values) ([]byte, error) {
+	resp, err := c.request(ctx, "GET", path, q, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -338,9 +339,56 @@ func (c *Client) Snapshot(ctx context.Context, source string, timeout time.Durat
 	b, err := io.ReadAll(io.LimitReader(resp.body, maxSnapshotBytes+1))
 	switch {
 	case err != nil:
-		return nil, fmt.Errorf("GET /v1/snapshot: %w", err)
+		return nil, fmt.Errorf("GET %s: %w", path, err)
 	case len(b) > maxSnapshotBytes:
-		return nil, fmt.Errorf("GET /v1/snapshot: more than %d bytes", maxSnapshotBytes)
+		return nil, fmt.Errorf("GET %s: more than %d bytes", path, maxSnapshotBytes)
 	}
 	return b, nil
+}
+
+// Preview returns the setup page's preview state. Admin only.
+func (c *Client) Preview(ctx context.Context) (apitype.PreviewState, error) {
+	var st apitype.PreviewState
+	err := c.do(ctx, "GET", "/v1/preview", nil, nil, nil, &st)
+	return st, err
+}
+
+// SetPreview switches the preview on (for s.Duration, 10 minutes when 0)
+// or off. Admin only.
+func (c *Client) SetPreview(ctx context.Context, s apitype.PreviewSettings) (apitype.PreviewState, error) {
+	var st apitype.PreviewState
+	err := c.putJSON(ctx, "/v1/preview", s, &st)
+	return st, err
+}
+
+// PreviewFrame returns the next decoded frame of source as a JPEG with
+// what was read drawn on it, while the preview is on (apitype.ErrPreviewOff
+// otherwise). Admin only.
+func (c *Client) PreviewFrame(ctx context.Context, source string) ([]byte, error) {
+	return c.image(ctx, "/v1/preview/frame", url.Values{"source": {source}})
+}
+
+// Setup returns the sources' region of interest and symbologies, and
+// where saved settings are kept. Admin only.
+func (c *Client) Setup(ctx context.Context) (apitype.Setup, error) {
+	var st apitype.Setup
+	err := c.do(ctx, "GET", "/v1/setup", nil, nil, nil, &st)
+	return st, err
+}
+
+// SaveSetup saves a source's region and symbologies and applies them as
+// a reload does. Admin only.
+func (c *Client) SaveSetup(ctx context.Context, s apitype.SourceSetup) (apitype.Setup, error) {
+	var st apitype.Setup
+	err := c.putJSON(ctx, "/v1/setup", s, &st)
+	return st, err
+}
+
+// putJSON sends v as a JSON body with PUT and decodes the answer into out.
+func (c *Client) putJSON(ctx context.Context, path string, v, out any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return c.do(ctx, "PUT", path, nil, b, textproto.MIMEHeader{"Content-Type": {"application/json"}}, out)
 }

@@ -57,6 +57,9 @@ const (
 	// EventSource says a source changed state (a camera unplugged or
 	// back, a file ended): Source is its status, as in Status.
 	EventSource
+	// EventPreview says the setup page's preview went on or off
+	// (Preview).
+	EventPreview
 )
 
 // Event is one item of an event stream.
@@ -68,6 +71,7 @@ type Event struct {
 	SinkOverflow apitype.SinkOverflow
 	DebugExport  apitype.DebugExportState
 	Source       apitype.SourceStatus // EventSource
+	Preview      apitype.PreviewState // EventPreview
 	Name         string               // EventNotice
 	Data         json.RawMessage      // EventNotice
 	Err          error                // EventReconnecting
@@ -323,6 +327,8 @@ func (s *Stream) decode(name string, data []byte) (Event, error) {
 		ev.Kind, v = EventDebugExport, &ev.DebugExport
 	case apitype.EventSource:
 		ev.Kind, v = EventSource, &ev.Source
+	case apitype.EventPreview:
+		ev.Kind, v = EventPreview, &ev.Preview
 	default:
 		return Event{Kind: EventNotice, Name: name}, nil
 	}

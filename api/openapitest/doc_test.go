@@ -90,7 +90,7 @@ func TestDocumentNamesEveryErrorCode(t *testing.T) {
 // The document's events are those the client and server know.
 func TestDocumentNamesEveryEvent(t *testing.T) {
 	want := []string{apitype.EventDebugExport, apitype.EventDisconnected, apitype.EventDropped,
-		apitype.EventResult, apitype.EventSinkOverflow, apitype.EventSource}
+		apitype.EventPreview, apitype.EventResult, apitype.EventSinkOverflow, apitype.EventSource}
 	if got := load(t).SSEEvents(); !slices.Equal(got, want) {
 		t.Errorf("openapi.yaml's SSE events %v, want %v", got, want)
 	}
@@ -134,6 +134,11 @@ func TestSchemasMatchWireTypes(t *testing.T) {
 		"Dropped":             apitype.Dropped{},
 		"Disconnected":        apitype.Disconnected{},
 		"SinkOverflow":        apitype.SinkOverflow{},
+		"PreviewSettings":     apitype.PreviewSettings{},
+		"PreviewState":        apitype.PreviewState{},
+		"SourceSetup":         apitype.SourceSetup{},
+		"SetupSource":         apitype.SetupSource{},
+		"Setup":               apitype.Setup{},
 		"Error":               apitype.ErrorBody{},
 	} {
 		got := members(t, v)
@@ -217,7 +222,7 @@ func TestChecksCatchDrift(t *testing.T) {
 func TestDocsExamplesMatchTheSchemas(t *testing.T) {
 	d := load(t)
 	schemas := []string{"Error", "Result", "Status", "License", "DebugExportSettings", "DebugExportState",
-		"Results", "Decoded", "Health"}
+		"Results", "Decoded", "Health", "Setup", "SourceSetup", "PreviewSettings", "PreviewState"}
 	checked := 0
 	for _, file := range []string{"api.md", filepath.Join("..", "README.md")} {
 		b, err := os.ReadFile(filepath.Join(filepath.Dir(openapitest.Path()), file))

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -67,6 +68,14 @@ func printStatus(w *bufio.Writer, st *api.Status) {
 		export = "ON (images are being saved)"
 	}
 	fmt.Fprintf(w, "debug export: %s\n", export)
+	if p := st.Preview; p.Enabled {
+		fmt.Fprintf(w, "setup preview: ON until %s (%s)\n", p.Until.Local().Format(time.DateTime), p.By)
+	} else {
+		fmt.Fprintln(w, "setup preview: off")
+	}
+	if len(st.SetupSources) > 0 {
+		fmt.Fprintf(w, "setup file:  %s (region and symbologies of %s)\n", st.SetupFile, strings.Join(st.SetupSources, ", "))
+	}
 	if len(st.Sources) == 0 {
 		fmt.Fprintln(w, "sources:     none")
 	} else {

@@ -20,7 +20,9 @@ var _ api.Daemon = apiDaemon{}
 // Status returns the daemon's state; the server adds the subscribers.
 func (a apiDaemon) Status() api.Status {
 	d := a.d
+	cfg := d.cfg.Load()
 	return api.Status{
+		Preview: d.preview.State(), SetupFile: cfg.setupPath(), SetupSources: cfg.setupSources,
 		Version: buildVersion(), Started: d.started, Sources: d.sourceStatuses(),
 		Engine: api.NewEngineStats(d.engine.Stats()), License: d.gate.summary(), DebugExport: d.export.State().Enabled,
 		Sinks: d.sinkStatuses(),

@@ -40,10 +40,19 @@ type Config struct {
 		// Root is the directory debug export directories must be inside.
 		Root string `toml:"root"`
 	} `toml:"debug_export"`
+	Setup struct {
+		// File keeps the settings saved from the setup page; default
+		// setup.toml in the license's state_dir.
+		File string `toml:"file"`
+	} `toml:"setup"`
 	API     api.Config       `toml:"api"`
 	Sources []capture.Spec   `toml:"source"`
 	License licensing.Config `toml:"license"`
 	Sinks   []sink.Spec      `toml:"sink"`
+
+	// setupSources are the sources whose region and symbologies come from
+	// the setup file.
+	setupSources []string
 }
 
 // LoadConfig reads and validates a config file. An empty path means the
@@ -51,6 +60,12 @@ type Config struct {
 // (the demo camera), so the daemon runs on a machine with no set-up. Only
 // a regular file is read: a FIFO or a device is refused without waiting.
 func LoadConfig(path string) (*Config, string, error) {
+	return loadConfig(path, nil)
+}
+
+// loadConfig is LoadConfig with setup file data in place of the file's
+// when setup is not nil.
+func loadConfig(path string, setup []byte) (*Config, string, error) {
 	var data []byte
 	name := path
 	switch {
@@ -72,7 +87,36 @@ func LoadConfig(path string) (*Config, string, error) {
 		}
 	}
 	cfg, err := ParseConfig(name, data)
-	return cfg, name, err
+	if err != nil {
+		return nil, name, err
+	}
+	if setup == nil {
+		if setup, err = readSetupFile(cfg.setupPath()); err != nil {
+			return nil, name, err
+		}
+	}
+	if err := cfg.layerSetup(setup); err != nil {
+		return nil, name, err
+	}
+	return cfg, name, nil
+}
+
+// layerSetup applies setup file data over the configuration and checks
+// the result as the configuration is checked.
+func (c *Config) layerSetup(data []byte) error {
+	if data == nil {
+		return nil
+	}
+	path := c.setupPath()
+	sf, err := parseSetupFile(path, data)
+	if err != nil {
+		return err
+	}
+	c.applySetup(sf)
+	if err := c.Validate(); err != nil {
+		return fmt.Errorf("setup file %s: %w", path, err)
+	}
+	return nil
 }
 
 // ParseConfig parses and validates config data: both -check-config and
@@ -118,6 +162,9 @@ func (c *Config) Validate() error {
 		conf.Within("dedup.confirm_frames", c.Dedup.ConfirmFrames, 0, maxConfirmFrames),
 	); err != nil {
 		return err
+	}
+	if f := c.Setup.File; f != "" && !filepath.IsAbs(f) {
+		return conf.Keyf("setup.file", "%q must be an absolute path", f)
 	}
 	if r := c.DebugExport.Root; r != "" && !filepath.IsAbs(r) {
 		return conf.Keyf("debug_export.root", "%q must be an absolute path", r)

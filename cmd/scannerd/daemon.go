@@ -29,10 +29,12 @@ import (
 type daemon struct {
 	cfg     atomic.Pointer[Config]
 	cfgName string
-	log     *slog.Logger
-	clock   func() time.Time
-	started time.Time
-	notify  *notifier
+	// configPath is the -config flag, which reloads read again.
+	configPath string
+	log        *slog.Logger
+	clock      func() time.Time
+	started    time.Time
+	notify     *notifier
 	// watchdog: the real ticker unless a test drives it.
 	watchdog watchdogHooks
 	// vital hears of the failure of a component the daemon cannot run
@@ -43,10 +45,19 @@ type daemon struct {
 	engine *scanner.Engine
 	export *debugexport.Exporter
 	snaps  *debugexport.Snapshots // one-frame previews for admins
-	gate   *gate
-	api    *api.Server
-	served chan error
-	sinks  *sink.Set
+	// preview is the setup page's live preview, on only for a while.
+	preview *debugexport.Preview
+	// frameSizes holds each source's latest decoded frame size
+	// ([2]int), to check a region saved from the setup page against.
+	frameSizes sync.Map
+	// setupMu makes one setup page save at a time; reload re-reads the
+	// configuration (and the setup file) as SIGHUP does.
+	setupMu sync.Mutex
+	reload  func() error
+	gate    *gate
+	api     *api.Server
+	served  chan error
+	sinks   *sink.Set
 	// delivery meters results on disk, then delivers them.
 	delivery *meteredDelivery
 	dedup    atomic.Pointer[scanner.Dedup]
@@ -130,6 +141,15 @@ func (m *Main) Run(ctx context.Context) error {
 		}})
 	d.export.Start()
 	d.snaps = debugexport.NewSnapshots()
+	d.preview = debugexport.NewPreview(debugexport.PreviewConfig{Snapshots: d.snaps, Clock: m.Clock, AfterFunc: m.afterFunc,
+		OnChange: func(st debugexport.PreviewState) {
+			d.log.Info("setup preview", "enabled", st.Enabled, "until", st.Until, "by", st.By, "stop_reason", st.StopReason)
+			d.notify.Status(d.statusLine())
+			if d.api != nil {
+				d.api.Notify(api.Notice{Event: apitype.EventPreview, Data: st})
+			}
+		}})
+	d.reload, d.configPath = m.Reload, m.ConfigPath
 	d.delivery = newMeteredDelivery(d.gate.record, d.deliver, func(err error) {
 		d.noteRefusal(fmt.Errorf("results not delivered: %w", err))
 	})
@@ -254,6 +274,10 @@ func (d *daemon) stopSource(name string) {
 
 // onFrame runs on an engine worker for every decoded live frame.
 func (d *daemon) onFrame(rep *scanner.FrameReport) {
+	size := [2]int{rep.Width, rep.Height}
+	if old, ok := d.frameSizes.Load(rep.Source); !ok || old.([2]int) != size {
+		d.frameSizes.Store(rep.Source, size)
+	}
 	if d.api != nil {
 		d.api.ObserveFrame(rep)
 	}
@@ -435,6 +459,9 @@ func (m *Main) Close() error {
 	}
 	if d.export != nil {
 		d.export.Close()
+	}
+	if d.preview != nil {
+		d.preview.Close()
 	}
 	if d.gate.lic != nil {
 		if err := d.gate.lic.Close(); err != nil {

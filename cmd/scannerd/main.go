@@ -13,6 +13,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -47,6 +48,9 @@ func main() {
 			os.Exit(1)
 		}
 		fmt.Printf("%s: ok\n", name)
+		if len(cfg.setupSources) > 0 {
+			fmt.Printf("%s: the region and symbologies of %s, saved from the setup page\n", cfg.setupPath(), strings.Join(cfg.setupSources, ", "))
+		}
 		return
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
@@ -154,7 +158,10 @@ type Main struct {
 	// listen gives the socket's listener (tests); default: the one systemd
 	// passes, else the server makes its own.
 	listen func() (net.Listener, error)
-	vital  *vital
+	// afterFunc runs the preview's expiry (tests fire it themselves);
+	// default time.AfterFunc.
+	afterFunc func(d time.Duration, f func()) (stop func() bool)
+	vital     *vital
 }
 
 // NewMain returns a daemon writing to the process's stdout and stderr.

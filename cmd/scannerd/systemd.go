@@ -113,5 +113,8 @@ func (d *daemon) statusLine() string {
 	if ex := d.export.State(); ex.Enabled {
 		line += fmt.Sprintf("; DEBUG EXPORT ON (%d images)", ex.Images)
 	}
+	if d.preview != nil && d.preview.State().Enabled {
+		line += "; SETUP PREVIEW ON"
+	}
 	return line
 }

@@ -1,0 +1,153 @@
+package main
+
+import (
+	"bytes"
+	"cmp"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"github.com/pelletier/go-toml/v2"
+
+	"github.com/scannerd/scannerd/capture"
+	"github.com/scannerd/scannerd/internal/conf"
+	"github.com/scannerd/scannerd/licensing"
+)
+
+// The setup file keeps what the setup page saved: each source's region
+// of interest and symbologies, layered over the configuration file at
+// every load. It lives in the daemon's state directory, which the
+// packaged service may write (/etc/scannerd is read-only to it), and is
+// replaced atomically.
+
+// setupFileName is the setup file's name in the state directory, when
+// [setup] file does not name it.
+const setupFileName = "setup.toml"
+
+// setupFile is the setup file's content.
+type setupFile struct {
+	Sources []setupEntry `toml:"source"`
+}
+
+// setupEntry overrides one source's settings.
+type setupEntry struct {
+	Name        string    `toml:"name"`
+	Region      []int     `toml:"region"`
+	Symbologies conf.List `toml:"symbologies"`
+}
+
+// setupPath is where the setup file is: [setup] file, else setup.toml in
+// the license's state directory.
+func (c *Config) setupPath() string {
+	if c.Setup.File != "" {
+		return c.Setup.File
+	}
+	return filepath.Join(cmp.Or(c.License.StateDir, licensing.DefaultStateDir), setupFileName)
+}
+
+// readSetupFile reads the setup file at path; one that does not exist
+// holds nothing.
+func readSetupFile(path string) ([]byte, error) {
+	b, err := conf.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read setup file: %w", err)
+	}
+	return b, nil
+}
+
+// parseSetupFile decodes setup file data as strictly as the
+// configuration file.
+func parseSetupFile(path string, data []byte) (*setupFile, error) {
+	var sf setupFile
+	if _, err := conf.Decode(path, data, &sf); err != nil {
+		return nil, fmt.Errorf("setup file: %w", err)
+	}
+	return &sf, nil
+}
+
+// applySetup overrides the settings of the sources the setup file names
+// and notes which; entries of sources the configuration no longer has are
+// left alone (a renamed source starts again from its configured
+// settings).
+func (c *Config) applySetup(sf *setupFile) {
+	c.setupSources = nil
+	for _, e := range sf.Sources {
+		i := slices.IndexFunc(c.Sources, func(s capture.Spec) bool { return s.Name == e.Name })
+		if i < 0 {
+			continue
+		}
+		c.Sources[i].Region = slices.Clone(e.Region)
+		c.Sources[i].Symbologies = slices.Clone(e.Symbologies)
+		c.setupSources = append(c.setupSources, e.Name)
+	}
+}
+
+// with returns the setup file with source's entry replaced.
+func (sf *setupFile) with(e setupEntry) *setupFile {
+	out := &setupFile{}
+	for _, old := range sf.Sources {
+		if old.Name != e.Name {
+			out.Sources = append(out.Sources, old)
+		}
+	}
+	out.Sources = append(out.Sources, e)
+	slices.SortFunc(out.Sources, func(a, b setupEntry) int { return cmp.Compare(a.Name, b.Name) })
+	return out
+}
+
+// encode writes the setup file's TOML, with a header saying what it is.
+func (sf *setupFile) encode() ([]byte, error) {
+	var buf bytes.Buffer
+	buf.WriteString("# Saved by scannerd from the setup page (scanctl setup): each source's\n" +
+		"# region of interest and symbologies, over those of the configuration\n" +
+		"# file. Delete a [[source]] table to go back to the configured settings.\n\n")
+	enc := toml.NewEncoder(&buf)
+	enc.SetArraysMultiline(false)
+	if err := enc.Encode(sf); err != nil {
+		return nil, fmt.Errorf("encode setup file: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// writeFileAtomic replaces path with data: written to a temporary file in
+// the same directory, synced, renamed over path, and the directory
+// synced, so that a crash leaves the old file or the new one, never half
+// of one.
+func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp) // fails harmlessly once renamed
+	if err := f.Chmod(perm); err != nil {
+		f.Close()
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return err
+	}
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}
