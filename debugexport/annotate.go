@@ -22,13 +22,13 @@ func Annotate(frame image.Image, sc *Sidecar) *image.RGBA {
 	out := image.NewRGBA(b)
 	draw.Draw(out, b, frame, b.Min, draw.Src)
 	palette := []color.RGBA{{230, 30, 30, 255}, {20, 160, 40, 255}, {30, 90, 230, 255}, {220, 140, 0, 255}, {170, 40, 200, 255}}
-	if r := sc.Options.Region; len(r) == 4 {
-		// The region of interest, thin: only inside it is decoded.
-		rect(out, r[0], r[1], r[2], r[3], color.RGBA{255, 220, 0, 255})
-	}
 	proposal := color.RGBA{0, 200, 220, 255}
 	for _, r := range sc.Proposals {
 		rect(out, r[0], r[1], r[2], r[3], proposal)
+	}
+	if r := sc.Options.Region; len(r) == 4 {
+		// The region of interest, thin: only inside it is decoded.
+		rect(out, r[0], r[1], r[2], r[3], color.RGBA{255, 220, 0, 255})
 	}
 	for i, r := range sc.Results {
 		c := palette[i%len(palette)]

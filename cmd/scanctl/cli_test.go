@@ -53,6 +53,9 @@ func TestCommandLineExitCodes(t *testing.T) {
 		{"snapshot"},
 		{"snapshot", "cam0", "--timeout", "0"},
 		{"snapshot", "cam0", "--socket", sock},
+		{"setup", "extra"},
+		{"setup", "--listen", "0.0.0.0:8080", "--socket", sock},
+		{"setup", "--socket", sock},
 		{"help", "nope"},
 	}, "testdata/exit-codes.txt", func(s string) string { return strings.ReplaceAll(s, tmp, "$TMP") }, update())
 }

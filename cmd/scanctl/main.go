@@ -93,7 +93,7 @@ Exit status:
 	})
 	debug.AddCommand(m.debugExportCommand(), m.annotateCommand())
 	root.AddCommand(m.decodeCommand(), m.watchCommand(), m.scanCommand(), m.statusCommand(),
-		m.licenseCommand(), debug, m.camerasCommand(), m.snapshotCommand(), m.versionCommand(), cli.DocsCommand("1", buildVersion()))
+		m.licenseCommand(), debug, m.camerasCommand(), m.snapshotCommand(), m.setupCommand(), m.versionCommand(), cli.DocsCommand("1", buildVersion()))
 	return root
 }
 
