@@ -63,7 +63,9 @@ func startSetupDaemon(t *testing.T) *setupDaemon {
 	t.Helper()
 	dir := t.TempDir()
 	video := filepath.Join(dir, "codes.avi")
-	writeCodesVideo(t, video, [][]drawn{{{sym: scanner.QRCode, text: "AIM-HERE", cx: 480, cy: 270}}}, 10)
+	// Four empty seconds, then the code for one, looped: out of sight for
+	// longer than the dedup forget time (3 s), it is read again each time.
+	writeCodesVideo(t, video, [][]drawn{{}, {}, {}, {}, {{sym: scanner.QRCode, text: "AIM-HERE", cx: 480, cy: 270}}}, 25)
 	_, license := startLTS(t)
 	socket := filepath.Join(dir, "s.sock")
 	setupFile := filepath.Join(dir, "state", "setup.toml")
@@ -81,7 +83,6 @@ name = "cam"
 url = "file:%s"
 realtime = true
 loop = true
-fps = 10
 %s`, socket, setupFile, video, license))
 	sd := &setupDaemon{setupFile: setupFile, config: config, skew: &atomic.Int64{}, expiry: &expiryHook{}}
 	m := NewMain()
