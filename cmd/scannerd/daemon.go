@@ -54,10 +54,13 @@ type daemon struct {
 	// configuration (and the setup file) as SIGHUP does.
 	setupMu sync.Mutex
 	reload  func() error
-	gate    *gate
-	api     *api.Server
-	served  chan error
-	sinks   *sink.Set
+	// reloadMu makes one reload at a time: SIGHUP and a setup page save
+	// may ask at once.
+	reloadMu sync.Mutex
+	gate     *gate
+	api      *api.Server
+	served   chan error
+	sinks    *sink.Set
 	// delivery meters results on disk, then delivers them.
 	delivery *meteredDelivery
 	dedup    atomic.Pointer[scanner.Dedup]
@@ -369,6 +372,8 @@ func (m *Main) Reload() error {
 	if d == nil {
 		return errors.New("not running")
 	}
+	d.reloadMu.Lock()
+	defer d.reloadMu.Unlock()
 	d.notify.Reloading()
 	defer d.notify.Ready(d.statusLine())
 	cfg, name, err := LoadConfig(m.ConfigPath)
