@@ -42,3 +42,31 @@ func TestAnnotateDrawsOutlinesAndText(t *testing.T) {
 		t.Errorf("no label text drawn (%d marked pixels)", marks)
 	}
 }
+
+// The regions the decoder proposed are thin cyan frames, and the region
+// of interest a yellow one drawn over them where they meet.
+func TestAnnotateDrawsProposalsAndRegion(t *testing.T) {
+	gray := image.NewGray(image.Rect(0, 0, 200, 120))
+	for i := range gray.Pix {
+		gray.Pix[i] = 128
+	}
+	sc := &debugexport.Sidecar{Source: "cam", Width: 200, Height: 120,
+		Options:   debugexport.SidecarOptions{Region: []int{20, 30, 160, 80}},
+		Proposals: [][4]int{{20, 30, 60, 40}, {120, 70, 40, 20}}}
+	out := debugexport.Annotate(gray, sc)
+	cyan, yellow := color.RGBA{0, 200, 220, 255}, color.RGBA{255, 220, 0, 255}
+	for _, c := range []struct {
+		p    image.Point
+		want color.RGBA
+	}{
+		{image.Pt(80, 50), cyan},   // the first proposal's right side
+		{image.Pt(140, 70), cyan},  // the second's top
+		{image.Pt(20, 50), yellow}, // the region's left side, over the first proposal's
+		{image.Pt(180, 100), yellow},
+		{image.Pt(100, 60), color.RGBA{128, 128, 128, 255}}, // inside: untouched
+	} {
+		if got := out.RGBAAt(c.p.X, c.p.Y); got != c.want {
+			t.Errorf("at %v: %v, want %v", c.p, got, c.want)
+		}
+	}
+}

@@ -17,3 +17,6 @@ func (s *snapshot) Pix() []byte { return s.pix }
 
 // WriteFrame is the real writer.
 var WriteFrame = writeFrame
+
+// Waiting returns how many frame requests wait.
+func (s *Snapshots) Waiting() int { return int(s.waiting.Load()) }

@@ -2,6 +2,7 @@ package debugexport
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -40,6 +41,9 @@ type Preview struct {
 	state PreviewState
 	stop  func() bool
 	gen   uint64 // counts switches, so that a stale expiry does nothing
+	// off is closed when the preview goes off: frames being waited for
+	// are not sent then.
+	off chan struct{}
 	// notes orders OnChange calls: each holds it while telling.
 	notes sync.Mutex
 }
@@ -92,10 +96,14 @@ func (p *Preview) Set(enabled bool, d time.Duration, by string) (PreviewState, e
 			since = now
 		}
 		p.state = PreviewState{Enabled: true, Since: since, Until: now.Add(d), By: by}
+		if !was {
+			p.off = make(chan struct{})
+		}
 		gen := p.gen
 		p.stop = p.cfg.AfterFunc(d, func() { p.expire(gen) })
 	} else if was {
 		p.state = PreviewState{StopReason: apitype.PreviewSwitchedOff}
+		close(p.off)
 	}
 	st := p.state
 	p.mu.Unlock()
@@ -117,6 +125,7 @@ func (p *Preview) expire(gen uint64) {
 	p.gen++
 	p.stop = nil
 	p.state = PreviewState{StopReason: apitype.PreviewExpired}
+	close(p.off)
 	st := p.state
 	p.mu.Unlock()
 	p.tell(st)
@@ -129,12 +138,29 @@ func (p *Preview) tell(st PreviewState) {
 }
 
 // Frame returns the next decoded frame of source as an annotated JPEG,
-// or an error wrapping ErrPreviewOff while the preview is off.
+// or an error wrapping ErrPreviewOff while the preview is off, also when
+// it goes off while the frame is awaited.
 func (p *Preview) Frame(ctx context.Context, source string) ([]byte, error) {
-	if !p.State().Enabled {
+	p.mu.Lock()
+	on, off := p.state.Enabled && p.cfg.Clock().Before(p.state.Until), p.off
+	p.mu.Unlock()
+	if !on {
 		return nil, fmt.Errorf("%w: switch it on first (PUT /v1/preview, or the setup page's button)", ErrPreviewOff)
 	}
-	return p.cfg.Snapshots.TakeJPEG(ctx, source)
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	go func() {
+		select {
+		case <-off:
+			cancel(ErrPreviewOff)
+		case <-ctx.Done():
+		}
+	}()
+	img, err := p.cfg.Snapshots.TakeJPEG(ctx, source)
+	if err != nil && errors.Is(context.Cause(ctx), ErrPreviewOff) {
+		return nil, fmt.Errorf("%w: it went off", ErrPreviewOff)
+	}
+	return img, err
 }
 
 // Close stops the expiry timer; the preview is left as it is.

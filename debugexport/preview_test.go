@@ -3,6 +3,7 @@ package debugexport_test
 import (
 	"context"
 	"errors"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -86,5 +87,31 @@ func TestPreviewGoesOffByItself(t *testing.T) {
 	p.Set(false, 0, "uid=0") // already off: nothing to announce
 	if len(changes) != 3 {
 		t.Errorf("switching off an expired preview announced %+v", changes[3:])
+	}
+}
+
+// A frame awaited when the preview goes off is not sent.
+func TestPreviewOffEndsTheWait(t *testing.T) {
+	snaps := debugexport.NewSnapshots()
+	p := debugexport.NewPreview(debugexport.PreviewConfig{Snapshots: snaps})
+	defer p.Close()
+	if _, err := p.Set(true, time.Minute, "uid=0"); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	errs := make(chan error, 1)
+	go func() {
+		_, err := p.Frame(ctx, "cam") // no frame ever comes
+		errs <- err
+	}()
+	for deadline := time.Now().Add(20 * time.Second); snaps.Waiting() == 0; runtime.Gosched() {
+		if time.Now().After(deadline) {
+			t.Fatal("the frame request never waited")
+		}
+	}
+	p.Set(false, 0, "uid=0")
+	if err := <-errs; !errors.Is(err, debugexport.ErrPreviewOff) {
+		t.Errorf("the wait ended with %v", err)
 	}
 }

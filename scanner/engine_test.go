@@ -287,3 +287,32 @@ func TestEngineRefusesARegionOutsideTheFrame(t *testing.T) {
 	}
 	checkPurged(t, pool)
 }
+
+// The regions the first pass proposes are reported in frame pixels, also
+// for a frame searched only in its region of interest: the setup page
+// draws them over the frame.
+func TestReportProposalsInFramePixels(t *testing.T) {
+	e := scanner.NewEngine(scanner.EngineConfig{Workers: 1})
+	e.Start()
+	defer e.Close()
+	roi := image.Rect(160, 120, 520, 380)
+	for _, sym := range []scanner.Symbology{scanner.Code128, scanner.DataMatrix} {
+		rep, err := e.Decode(context.Background(), barcodeFrame(t, scanner.NewPlanePool(0), sym, "proposed"), scanner.Options{Region: roi})
+		if err != nil {
+			t.Fatalf("%v: %v", sym, err)
+		}
+		if len(rep.Proposals) == 0 || len(rep.Proposals) < rep.Candidates {
+			t.Fatalf("%v: %d proposals, %d candidates", sym, len(rep.Proposals), rep.Candidates)
+		}
+		centre := false
+		for _, p := range rep.Proposals {
+			if !p.In(roi) {
+				t.Errorf("%v: proposal %v outside the region %v", sym, p, roi)
+			}
+			centre = centre || image.Pt(320, 240).In(p)
+		}
+		if !centre {
+			t.Errorf("%v: no proposal covers the code at the frame's centre: %v", sym, rep.Proposals)
+		}
+	}
+}
