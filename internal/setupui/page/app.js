@@ -131,6 +131,13 @@ function newCard(src) {
 async function save(card) {
   const saved = $(card.el, ".saved");
   const symbologies = [...card.el.querySelectorAll(".symbology-list input:checked")].map((b) => b.value);
+  if (symbologies.length === 0) {
+    // The daemon reads an empty list as the default set: say so rather
+    // than save what the installer did not mean.
+    saved.className = "saved failed";
+    saved.textContent = "Tick at least one symbology.";
+    return;
+  }
   saved.className = "saved";
   saved.textContent = "Saving…";
   try {
