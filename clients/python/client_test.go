@@ -29,14 +29,17 @@ import (
 
 // daemon is the part of scannerd the server calls, around a real decode
 // engine, with two sources.
-type daemon struct{ engine *scanner.Engine }
+type daemon struct {
+	engine *scanner.Engine
+	setup  setupState
+}
 
 func (d *daemon) Status() api.Status {
 	return api.Status{
 		Version: "python-test", Engine: api.NewEngineStats(d.engine.Stats()),
 		Sources: []api.SourceStatus{{Name: "cam0", URL: "/dev/video0", State: "running", FPS: 29.5, Frames: 10},
 			{Name: "cam1", URL: "rtsp://camera.local/stream", State: "running"}},
-		License: api.LicenseSummary{State: "authorized"},
+		License: api.LicenseSummary{State: "authorized"}, Preview: d.Preview(),
 	}
 }
 

@@ -105,6 +105,25 @@ class ClientTest(unittest.TestCase):
             self.c.set_debug_export(scannerd.DebugExportSettings(enabled=True, dir="relative"))
         self.assertEqual((cm.exception.status, cm.exception.code), (400, "bad_settings"))
 
+    def test_setup_page(self):
+        with self.assertRaises(scannerd.APIError) as cm:
+            self.c.preview_frame("cam0")
+        self.assertEqual((cm.exception.status, cm.exception.code), (409, "preview_off"))
+        st = self.c.set_preview(True, "5m")
+        self.assertTrue(st.enabled)
+        self.assertEqual(st.until - st.since, datetime.timedelta(minutes=5))
+        self.assertTrue(self.c.status().preview.enabled)
+        self.assertEqual(self.c.preview_frame("cam0")[:2], b"\xff\xd8")  # a JPEG
+        self.assertEqual(self.c.set_preview(False).stop_reason, "switched off")
+
+        setup = self.c.setup()
+        self.assertEqual((setup.sources[0].source, setup.sources[0].width), ("cam0", 640))
+        saved = self.c.save_setup("cam0", region=[10, 20, 300, 200], symbologies=["QR_CODE", "EAN_13"])
+        self.assertEqual((saved.sources[0].region, saved.sources[0].saved), ([10, 20, 300, 200], True))
+        with self.assertRaises(scannerd.APIError) as cm:
+            self.c.save_setup("cam0", region=[600, 0, 100, 100])
+        self.assertEqual((cm.exception.status, cm.exception.code), (400, "bad_setup"))
+
     def test_scan(self):
         got = {}
 

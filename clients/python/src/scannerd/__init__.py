@@ -16,8 +16,8 @@ from .client import (
 )
 from .types import (
     Decoded, DebugExportSettings, DebugExportState, Disconnected, Dropped, EngineStats, Lease,
-    License, LicenseSummary, Quota, Result, Results, SinkOverflow, SinkStatus, SourceStatus,
-    Status,
+    License, LicenseSummary, PreviewState, Quota, Result, Results, Setup, SetupSource, SinkOverflow,
+    SinkStatus, SourceStatus, Status,
 )
 
 __version__ = "1.0.0"
@@ -25,6 +25,6 @@ __version__ = "1.0.0"
 __all__ = [
     "DEFAULT_SOCKET", "NDJSON", "SSE", "APIError", "Client", "Event", "EventStream", "ScanTimeout", "Unreachable",
     "Decoded", "DebugExportSettings", "DebugExportState", "Disconnected", "Dropped", "EngineStats",
-    "Lease", "License", "LicenseSummary", "Quota", "Result", "Results", "SinkOverflow", "SinkStatus",
-    "SourceStatus", "Status",
+    "Lease", "License", "LicenseSummary", "PreviewState", "Quota", "Result", "Results", "Setup",
+    "SetupSource", "SinkOverflow", "SinkStatus", "SourceStatus", "Status",
 ]

@@ -14,8 +14,8 @@ import urllib.parse
 from typing import Any, Dict, Iterator, List, Optional, Sequence
 
 from .types import (
-    Decoded, DebugExportSettings, DebugExportState, Disconnected, Dropped, License, Result,
-    Results, SinkOverflow, SourceStatus, Status,
+    Decoded, DebugExportSettings, DebugExportState, Disconnected, Dropped, License, PreviewState,
+    Result, Results, Setup, SinkOverflow, SourceStatus, Status,
 )
 
 __all__ = [
@@ -90,7 +90,8 @@ class Event:
     reason "overflow" or "expired"), "disconnected" (reason: "lagging" or
     "shutting_down"; the daemon ends the stream), "sink_overflow",
     "debug_export", "source" (a source changed state: source, its
-    status as in Status.sources), "connected" (subscribed, results follow),
+    status as in Status.sources), "preview" (the setup page's preview went
+    on or off: preview), "connected" (subscribed, results follow),
     "reconnecting" (the stream broke: error says why; the iterator waits
     and subscribes again from its cursor), or "notice", an event this
     version does not know (name and data).
@@ -103,6 +104,7 @@ class Event:
     sink_overflow: Optional[SinkOverflow] = None
     debug_export: Optional[DebugExportState] = None
     source: Optional[SourceStatus] = None
+    preview: Optional[PreviewState] = None
     name: str = ""
     data: Any = None
     error: Optional[BaseException] = None
@@ -235,6 +237,40 @@ class Client:
             return resp.read()
         finally:
             _close(resp)
+
+    def preview(self) -> PreviewState:
+        """The setup page's preview state (admin)."""
+        return PreviewState.from_json(self._json("GET", "/v1/preview"))
+
+    def set_preview(self, enabled: bool, duration: Optional[str] = None) -> PreviewState:
+        """Switch the preview on for duration ("10m", the default; at most
+        "1h") or off (admin)."""
+        body: Dict[str, Any] = {"enabled": enabled}
+        if duration is not None:
+            body["duration"] = duration
+        return PreviewState.from_json(self._json(
+            "PUT", "/v1/preview", body=json.dumps(body).encode(), headers={"Content-Type": "application/json"}))
+
+    def preview_frame(self, source: str) -> bytes:
+        """The next decoded frame of source as a JPEG with what was read,
+        the region of interest and the proposed regions drawn on it, while
+        the preview is on (admin; APIError 409 `preview_off` otherwise)."""
+        resp = self._open("GET", "/v1/preview/frame", {"source": source}, timeout=5.0 + self.timeout)
+        try:
+            return resp.read()
+        finally:
+            _close(resp)
+
+    def setup(self) -> Setup:
+        """Each source's region of interest and symbologies (admin)."""
+        return Setup.from_json(self._json("GET", "/v1/setup"))
+
+    def save_setup(self, source: str, region: Sequence[int] = (), symbologies: Sequence[str] = ()) -> Setup:
+        """Save a source's region (x, y, width, height; empty: the whole
+        frame) and symbologies (empty: the default set), applied at once
+        (admin; APIError 400 `bad_setup` for settings that do not fit)."""
+        body = json.dumps({"source": source, "region": list(region), "symbologies": list(symbologies)}).encode()
+        return Setup.from_json(self._json("PUT", "/v1/setup", body=body, headers={"Content-Type": "application/json"}))
 
     def metrics(self) -> str:
         """The Prometheus metrics, as text."""
@@ -425,4 +461,6 @@ class _Stream:
             return Event("debug_export", debug_export=DebugExportState.from_json(obj))
         if name == "source":
             return Event("source", source=SourceStatus.from_json(obj))
+        if name == "preview":
+            return Event("preview", preview=PreviewState.from_json(obj))
         return Event("notice", name=name, data=obj)

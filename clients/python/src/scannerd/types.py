@@ -17,7 +17,8 @@ from typing import Any, Dict, List, Optional, Tuple, Type, TypeVar
 __all__ = [
     "Result", "Results", "Decoded", "SourceStatus", "EngineStats", "LicenseSummary",
     "SinkStatus", "Status", "Quota", "Lease", "License", "DebugExportSettings",
-    "DebugExportState", "Dropped", "Disconnected", "SinkOverflow", "parse_time",
+    "DebugExportState", "Dropped", "Disconnected", "SinkOverflow", "PreviewState", "SetupSource",
+    "Setup", "parse_time",
 ]
 
 T = TypeVar("T")
@@ -182,6 +183,18 @@ class SinkStatus(_Wire):
 
 
 @dataclasses.dataclass
+class PreviewState(_Wire):
+    """GET and PUT /v1/preview, the preview event, and Status.preview: the
+    setup page's live preview, on for a while by an admin's request."""
+
+    enabled: bool = False
+    since: Optional[datetime.datetime] = None
+    until: Optional[datetime.datetime] = None
+    by: str = ""  # who switched it on: "uid=1000 pid=42"
+    stop_reason: str = ""  # "expired" or "switched off"
+
+
+@dataclasses.dataclass
 class Status(_Wire):
     """GET /v1/status: the daemon's state."""
 
@@ -192,6 +205,9 @@ class Status(_Wire):
     subscribers: int = 0
     license: LicenseSummary = dataclasses.field(default_factory=LicenseSummary)
     debug_export: bool = False
+    preview: PreviewState = dataclasses.field(default_factory=PreviewState)
+    setup_file: str = ""  # where the setup page's settings are kept
+    setup_sources: List[str] = dataclasses.field(default_factory=list)  # the sources it overrides
     sinks: List[SinkStatus] = dataclasses.field(default_factory=list)
 
 
@@ -305,3 +321,27 @@ class SinkOverflow(_Wire):
     dropped: int = 0
     dropped_total: int = 0
     queue_size: int = 0
+
+
+@dataclasses.dataclass
+class SetupSource(_Wire):
+    """One source in Setup: its region of interest (x, y, width, height;
+    empty, the whole frame), its symbologies, the latest frame's size, and
+    whether the setup file overrides it."""
+
+    source: str = ""
+    region: List[int] = dataclasses.field(default_factory=list)
+    symbologies: List[str] = dataclasses.field(default_factory=list)
+    width: int = 0
+    height: int = 0
+    saved: bool = False
+
+
+@dataclasses.dataclass
+class Setup(_Wire):
+    """GET and PUT /v1/setup."""
+
+    file: str = ""
+    sources: List[SetupSource] = dataclasses.field(default_factory=list)
+    symbologies: List[str] = dataclasses.field(default_factory=list)  # every one the daemon reads
+    default: List[str] = dataclasses.field(default_factory=list)
