@@ -37,7 +37,7 @@ func (a apiDaemon) Decode(ctx context.Context, load func() (*scanner.Frame, erro
 	if err != nil {
 		return nil, err
 	}
-	// The answer is a delivery: its results are metered on disk first.
+	// The answer is a delivery: its results are metered (written) first.
 	results, err := a.d.gate.recordUpload(rep.Results)
 	if len(results) == 0 && err != nil {
 		if errors.Is(err, licensing.ErrOverQuota) {

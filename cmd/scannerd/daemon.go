@@ -61,7 +61,7 @@ type daemon struct {
 	api      *api.Server
 	served   chan error
 	sinks    *sink.Set
-	// delivery meters results on disk, then delivers them.
+	// delivery meters results (writes their counts), then delivers them.
 	delivery *meteredDelivery
 	dedup    atomic.Pointer[scanner.Dedup]
 

@@ -7,15 +7,15 @@ import (
 )
 
 // meteredDelivery hands results to subscribers only once their counts are
-// on disk, so that no crash can leave a delivered scan unmetered, without
-// making the engine's workers wait for the disk: workers queue their
-// frames' results, and one goroutine meters everything queued at once
-// (one disk write for all the frames that finished meanwhile) and then
-// delivers it in the order it was queued. A frame that came with a done
-// function (a dir: source's file, held with FrameReport.Hold) hears after
-// its results were delivered, or why they were not: the file stays until
-// then, so a crash before its count reaches disk leaves it to be read again
-// rather than gone unscanned.
+// written (licensing's usage journal), so that no crash can leave a
+// delivered scan unmetered, without making the engine's workers wait for
+// the write: workers queue their frames' results, and one goroutine meters
+// everything queued at once (one write for all the frames that finished
+// meanwhile) and then delivers it in the order it was queued. A frame that
+// came with a done function (a dir: source's file, held with
+// FrameReport.Hold) hears after its results were delivered, or why they
+// were not: the file stays until then, so a crash before its count is
+// written leaves it to be read again rather than gone unscanned.
 type meteredDelivery struct {
 	queue   chan frameResults
 	done    chan struct{}

@@ -60,7 +60,7 @@ func (g *gate) setSources(cfg *Config) {
 }
 
 // record meters results before they are delivered and returns those that
-// may be: the first n, once their counts are on disk. Without a license
+// may be: the first n, once their counts are written. Without a license
 // nothing is metered and every result may be delivered.
 func (g *gate) record(results []scanner.Result) ([]scanner.Result, error) {
 	if g.lic == nil {
