@@ -55,6 +55,31 @@ func TestUnmeteredUploadsNeedTheLicense(t *testing.T) {
 	}
 }
 
+// TestUnmeteredUploadsFollowTheRenewal: the decision follows the license
+// the device holds: a renewal that drops the feature meters the next
+// upload, one that grants it again leaves it unmetered.
+func TestUnmeteredUploadsFollowTheRenewal(t *testing.T) {
+	lic := wire.License{ID: "U", Type: wire.LicensePerScan, ScansPerPeriod: 1000, Period: wire.PeriodMonth,
+		Features: []string{wire.FeatureUnmeteredUploads}}
+	e := newEnv(t, lic, lts.Handshake{})
+	cfg := e.config()
+	cfg.UnmeteredUploads = true
+	c := e.open(t, cfg)
+	for i, features := range [][]string{{wire.FeatureUnmeteredUploads}, nil, {wire.FeatureUnmeteredUploads}} {
+		if i > 0 {
+			// A newer issue of the same license renews it.
+			e.lts.Clock.Advance(time.Minute)
+			renewed := lic
+			renewed.Features, renewed.Issued, renewed.Expires = features, e.lts.Clock.Now(), e.lts.Clock.Now().AddDate(2, 0, 0)
+			e.lts.IssueLicense(t, renewed)
+		}
+		mustSync(t, c)
+		if m := c.UploadMetering(); m.Metered != (features == nil) {
+			t.Errorf("issue %d, features %v: %+v", i, features, m)
+		}
+	}
+}
+
 // TestUnmeteredUploadsOfflineLicense: an offline license grants the
 // feature the same way, by the vendor's signature.
 func TestUnmeteredUploadsOfflineLicense(t *testing.T) {
