@@ -163,21 +163,31 @@ func (d *detector) crossCheck(x, y, m float64) (centre, bool) {
 	}
 	seen := d.blob[:w*w]
 	clear(seen)
+	// The window's pixels, read once: a pixel is looked at from each of
+	// its neighbours in the flood. (Image data: cleared once done.)
+	if cap(d.window) < w*w {
+		d.window = make([]bool, w*w)
+	}
+	dark := d.window[:w*w]
+	for j := 0; j < w; j++ {
+		for i := range dark[j*w : (j+1)*w] {
+			dark[j*w+i] = d.img.m.Get(x0+i, y0+j)
+		}
+	}
 	maxArea := int(3*m*m) + 8
 	// The small blobs, nearest the hit first.
 	blobs := d.blobs[:0]
-	for j := 0; j < w; j++ {
-		for i := 0; i < w; i++ {
-			if seen[j*w+i] || !d.img.darkAt(point{float64(x0+i) + 0.5, float64(y0+j) + 0.5}) {
-				continue
-			}
-			c, area, ok := d.fillBlob(seen, x0, y0, w, i, j, maxArea)
-			if !ok || float64(area) < max(2, 0.1*m*m) {
-				continue
-			}
-			blobs = append(blobs, c)
+	for k, isDark := range dark {
+		if seen[k] || !isDark {
+			continue
 		}
+		c, area, ok := d.fillBlob(seen, dark, x0, y0, w, k%w, k/w, maxArea)
+		if !ok || float64(area) < max(2, 0.1*m*m) {
+			continue
+		}
+		blobs = append(blobs, c)
 	}
+	clear(dark)
 	d.blobs = blobs
 	hit := point{x, y}
 	for i := 1; i < len(blobs); i++ {
@@ -205,8 +215,10 @@ func (d *detector) crossCheck(x, y, m float64) (centre, bool) {
 // fillBlob floods the dark 8-connected blob at window cell (i, j) and
 // returns its centroid in image coordinates and its area, or false when it
 // is larger than maxArea or reaches the window's edge (a ring, not the
-// centre module).
-func (d *detector) fillBlob(seen []bool, x0, y0, w, i, j, maxArea int) (point, int, bool) {
+// centre module). dark holds the window's pixels, w a row.
+func (d *detector) fillBlob(seen, dark []bool, x0, y0, w, i, j, maxArea int) (point, int, bool) {
+	// The eight neighbours' offsets in the window, row by row.
+	neighbours := [8]int{-w - 1, -w, -w + 1, -1, 1, w - 1, w, w + 1}
 	stack := append(d.fill[:0], j*w+i)
 	seen[j*w+i] = true
 	var sx, sy float64
@@ -225,16 +237,11 @@ func (d *detector) fillBlob(seen []bool, x0, y0, w, i, j, maxArea int) (point, i
 			d.fill = stack[:0]
 			return point{}, area, false
 		}
-		for dj := -1; dj <= 1; dj++ {
-			for di := -1; di <= 1; di++ {
-				ni, nj := ci+di, cj+dj
-				if ni < 0 || nj < 0 || ni >= w || nj >= w || seen[nj*w+ni] {
-					continue
-				}
-				if d.img.darkAt(point{float64(x0+ni) + 0.5, float64(y0+nj) + 0.5}) {
-					seen[nj*w+ni] = true
-					stack = append(stack, nj*w+ni)
-				}
+		// Away from the window's edge, every neighbour is inside it.
+		for _, o := range neighbours {
+			if n := k + o; !seen[n] && dark[n] {
+				seen[n] = true
+				stack = append(stack, n)
 			}
 		}
 	}

@@ -21,6 +21,7 @@ type detector struct {
 	colStarts []int
 	centres   []centre
 	blob      []bool
+	window    []bool // crossCheck's pixels, cleared after each use
 	blobs     []point
 	hits      []rowHit
 	lineK     int        // symmetric extent of lineCentre's last pattern
