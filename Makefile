@@ -29,11 +29,18 @@ TIMEOUT    := -timeout 15m
 # skip there (minutes of decoding, no concurrency): the *Blackbox* and
 # *Robustness* tests alone decode them without it. The Mat profile needs
 # its own build tag.
+#
+# Beside the race build, everything make test compiles is built the way
+# the packages are (packaging/mkdeb): position-independent and trimmed.
+# go vet, the tests without -race, the binaries the audit builds and the
+# packages then share one compile of the standard library, gocv and the
+# modules, where a second flavour would cost minutes on a cold cache.
+PIE        := -trimpath -buildmode=pie
 test: deps
-	$(GO) vet -tags=$(TAGS) ./...
+	$(GO) vet -tags=$(TAGS) $(PIE) ./...
 	$(GO) test -tags=$(TAGS) $(TIMEOUT) -race ./...
-	$(GO) test -tags=$(TAGS) $(TIMEOUT) -run 'Blackbox|Robustness' ./scanner/... ./internal/robust
-	$(GO) test -tags=$(TAGS),matprofile $(TIMEOUT) -run MatProfile ./capture
+	$(GO) test -tags=$(TAGS) $(PIE) $(TIMEOUT) -run 'Blackbox|Robustness' ./scanner/... ./internal/robust
+	$(GO) test -tags=$(TAGS),matprofile $(PIE) $(TIMEOUT) -run MatProfile ./capture
 	$(MAKE) --no-print-directory test-nocv
 
 # Everything but the OpenCV code, without cgo: the build for platforms

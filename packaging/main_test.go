@@ -66,7 +66,8 @@ func debs(t *testing.T) (current, old map[string]string) {
 var mkdebOnce sync.Once
 
 // mkdebBinary builds packaging/mkdeb once, into the directory that holds
-// the packages.
+// the packages: position-independent and trimmed like the binaries it
+// builds, so that both share one compile of the standard library.
 func mkdebBinary(t *testing.T) string {
 	t.Helper()
 	var err error
@@ -75,7 +76,7 @@ func mkdebBinary(t *testing.T) string {
 			return
 		}
 		built.mkdeb = filepath.Join(built.dir, "mkdeb")
-		if out, berr := command("go", "build", "-o", built.mkdeb, "./packaging/mkdeb").CombinedOutput(); berr != nil {
+		if out, berr := command("go", "build", "-trimpath", "-buildmode=pie", "-o", built.mkdeb, "./packaging/mkdeb").CombinedOutput(); berr != nil {
 			err = &buildError{"go build ./packaging/mkdeb", berr, string(out)}
 			built.mkdeb = ""
 		}

@@ -44,8 +44,10 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// binaries builds scannerd and ltsd from this tree once per test run, with
-// the flags the Makefile builds them with, and returns their directory.
+// binaries builds scannerd and ltsd from this tree once per test run,
+// position-independent and trimmed as the packages build them (and as make
+// test builds everything but the race tests, so the compile is shared),
+// and returns their directory.
 func binaries(t *testing.T) string {
 	t.Helper()
 	if testing.Short() {
@@ -56,7 +58,7 @@ func binaries(t *testing.T) string {
 		if binErr != nil {
 			return
 		}
-		cmd := exec.Command("go", "build", "-tags", "gocv_specific_modules,gocv_videoio", "-o", binDir+"/", "./cmd/scannerd", "./cmd/ltsd")
+		cmd := exec.Command("go", "build", "-trimpath", "-buildmode=pie", "-tags", "gocv_specific_modules,gocv_videoio", "-o", binDir+"/", "./cmd/scannerd", "./cmd/ltsd")
 		cmd.Dir = "../.."
 		if out, err := cmd.CombinedOutput(); err != nil {
 			binErr = fmt.Errorf("build: %v\n%s", err, out)
