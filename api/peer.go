@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"os"
 	"os/user"
 	"slices"
 	"strconv"
@@ -45,9 +46,13 @@ func readPeer(c net.Conn) (Peer, error) {
 	return Peer{PID: cred.Pid, UID: cred.Uid, GID: cred.Gid}, nil
 }
 
-// adminPolicy decides who may use the admin endpoints: uid 0, and members
-// of the admin group by primary group or by the group database.
+// adminPolicy decides who may use the admin endpoints: uid 0, the
+// daemon's own user (who can read its memory and state anyway: a daemon
+// started by hand, as by make run, is administered by whoever started it),
+// and members of the admin group by primary group or by the group database.
 type adminPolicy struct {
+	self   uint32 // the daemon's uid
+	group  string // the admin group's name, for refusals; "" when none
 	gid    uint32 // the admin group; meaningful when hasGID
 	hasGID bool
 	// groupsOf lists a user's group ids; os/user in production.
@@ -58,24 +63,25 @@ type adminPolicy struct {
 // from the system leaves only root, which the returned note explains.
 func newAdminPolicy(group string) (p adminPolicy, note string) {
 	p.groupsOf = userGroups
+	p.self = uint32(os.Getuid())
 	if group == NoGroup {
 		return p, ""
 	}
 	g, err := user.LookupGroup(group)
 	if err != nil {
-		return p, fmt.Sprintf("admin group %q not found: only root may use the admin endpoints", group)
+		return p, fmt.Sprintf("admin group %q not found: only root and the daemon's own user may use the admin endpoints", group)
 	}
 	gid, err := strconv.ParseUint(g.Gid, 10, 32)
 	if err != nil {
-		return p, fmt.Sprintf("admin group %q has gid %q: only root may use the admin endpoints", group, g.Gid)
+		return p, fmt.Sprintf("admin group %q has gid %q: only root and the daemon's own user may use the admin endpoints", group, g.Gid)
 	}
-	p.gid, p.hasGID = uint32(gid), true
+	p.group, p.gid, p.hasGID = group, uint32(gid), true
 	return p, ""
 }
 
 // isAdmin decides for a peer's credentials.
 func (p adminPolicy) isAdmin(uid, gid uint32) bool {
-	if uid == 0 {
+	if uid == 0 || uid == p.self {
 		return true
 	}
 	if !p.hasGID {
@@ -86,6 +92,15 @@ func (p adminPolicy) isAdmin(uid, gid uint32) bool {
 	}
 	groups, err := p.groupsOf(uid)
 	return err == nil && slices.Contains(groups, p.gid)
+}
+
+// refusal says who may use an admin endpoint and how to become one of
+// them, for a peer that is not.
+func (p adminPolicy) refusal(uid uint32) string {
+	if !p.hasGID {
+		return fmt.Sprintf("needs root or the daemon's user (uid %d), and this daemon has no admin group; you are uid %d: run it with sudo", p.self, uid)
+	}
+	return fmt.Sprintf("needs root or the group %s; you are uid %d: run it with sudo, or add your user to %s (usermod -aG %s USER) and log in again", p.group, uid, p.group, p.group)
 }
 
 func userGroups(uid uint32) ([]uint32, error) {

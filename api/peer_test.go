@@ -137,6 +137,10 @@ func TestAdminEndpointsRefuseNonAdminPeer(t *testing.T) {
 				if status != http.StatusForbidden || eb.Error.Code != "forbidden" {
 					t.Errorf("%s %s as non-admin: %d %s, want 403 forbidden", ep.method, ep.path, status, body)
 				}
+				// The refusal says which group admits and what to do.
+				if !strings.Contains(eb.Error.Message, "the group "+tc.adminGroup) || !strings.Contains(eb.Error.Message, "sudo") {
+					t.Errorf("%s %s as non-admin: message %q does not name the group %s and sudo", ep.method, ep.path, eb.Error.Message, tc.adminGroup)
+				}
 			}
 			// A snapshot shows what the camera sees: admins only.
 			if status, body := asUser(t, bin, uid, gid, ts.socket, "GET", "/v1/snapshot?source=cam0&timeout=1ms"); !tc.wantAdmin && status != http.StatusForbidden {

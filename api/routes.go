@@ -148,7 +148,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) (endpoint string,
 		r = r.WithContext(context.WithValue(r.Context(), peerKey{}, peer))
 	}
 	if rt.admin && !peer.Admin {
-		return endpoint, fmt.Errorf("%w: %s %s needs uid 0 or the admin group; you are uid %d", ErrForbidden, r.Method, r.URL.Path, peer.UID)
+		return endpoint, fmt.Errorf("%w: %s %s %s", ErrForbidden, r.Method, r.URL.Path, s.admin.refusal(peer.UID))
 	}
 	// A query that does not parse (a malformed escape, or more parameters
 	// than url.ParseQuery takes) is refused here for every endpoint:
