@@ -36,9 +36,11 @@ trap 'exit 130' INT TERM
 
 say() { printf '\033[1m%s\033[0m\n' "$*" >&2; }
 
-# A free port on loopback for the LTS.
+# Free ports on loopback for the LTS and scannerd's metrics listener.
 port=18443
 while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+mport=9464
+while (exec 3<>"/dev/tcp/127.0.0.1/$mport") 2>/dev/null; do mport=$((mport + 1)); done
 
 say "1/4 License Tracking Server: keys, a trial license and a handshake code in $run/lts"
 "$bin/ltsd" init "$run/lts" >/dev/null
@@ -59,6 +61,7 @@ format = "text"
 
 [api]
 socket = "$run/scannerd.sock"
+metrics_listen = "$mport"
 
 [license]
 state_dir = "$run/state"
@@ -89,10 +92,14 @@ for _ in $(seq 1 100); do
 done
 
 say "4/4 results as they are read (Ctrl-C stops everything). In another terminal:"
+echo "      export SCANNERD_SOCKET=$run/scannerd.sock   # then scanctl needs no --socket" >&2
 echo "      $bin/scanctl status --socket $run/scannerd.sock" >&2
 echo "      $bin/scanctl license --socket $run/scannerd.sock" >&2
+echo "      $bin/scanctl setup --socket $run/scannerd.sock    # the setup page (README, \"Setting up a device\")" >&2
+echo "      $bin/scanctl snapshot demo -o demo.png --socket $run/scannerd.sock" >&2
+echo "      curl -s http://127.0.0.1:$mport/metrics" >&2
 echo "      $bin/ltsd usage --config $run/lts/ltsd.toml" >&2
-echo "    logs: $run/scannerd.log, $run/ltsd.log" >&2
+echo "    logs: $run/scannerd.log, $run/ltsd.log; settings saved from the setup page: $run/state/setup.toml" >&2
 # In the background and waited for, so a signal to this script (Ctrl-C, or
 # a kill from a supervisor) runs the trap at once.
 "$bin/scanctl" watch --recent --socket "$run/scannerd.sock" &
