@@ -22,7 +22,8 @@ its frame rate and state and its recent results; drag on the preview to set
 the region of interest, tick the symbologies to read, and save: the daemon
 applies the settings at once and keeps them in its setup file.
 
-Needs admin rights (root or the admin group). The URL carries a token that
+Needs admin rights (root, the admin group or the daemon's own user, as
+with make run). The URL carries a token that
 works once, for one browser; nothing but loopback may connect. On a machine
 without a screen, forward the port over SSH first:
   ssh -L PORT:127.0.0.1:PORT DEVICE
@@ -30,7 +31,7 @@ and open the printed URL on your own computer. Runs until Ctrl-C.`,
 		Args: cobra.NoArgs,
 	}
 	df := m.addDaemonFlags(cmd.Flags(), true)
-	listen := cmd.Flags().String("listen", "127.0.0.1:0", "loopback `ADDRESS` to listen on (port 0: a free one)")
+	listen := cmd.Flags().String("listen", "127.0.0.1:0", "loopback `ADDRESS` to listen on, or a port alone for 127.0.0.1 (port 0: a free one)")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		ctx := cmd.Context()
 		if err := setupui.CheckListen(*listen); err != nil {

@@ -16,8 +16,8 @@ func (m *Main) snapshotCommand() *cobra.Command {
 		Short: "Save what a source sees, with what was read drawn on it",
 		Long: `Asks the daemon for the next frame it decodes from SOURCE and saves it as
 a PNG, with each barcode's outline, symbology and text and the source's region
-drawn on it: to aim a camera. Needs admin rights (root or the admin group):
-the image shows what the camera sees. The file is created readable by you
+drawn on it: to aim a camera. Needs admin rights (root, the admin group or
+the daemon's own user): the image shows what the camera sees. The file is created readable by you
 only. Exit status 3 when no frame of the source is decoded in time.`,
 		Args: cobra.ExactArgs(1),
 	}

@@ -27,6 +27,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httputil"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -74,7 +75,7 @@ func Listen(addr, socket string, log *slog.Logger) (*Server, error) {
 	if err := CheckListen(addr); err != nil {
 		return nil, err
 	}
-	ln, err := net.Listen("tcp", addr)
+	ln, err := net.Listen("tcp", listenAddress(addr))
 	if err != nil {
 		return nil, err
 	}
@@ -109,10 +110,20 @@ func Listen(addr, socket string, log *slog.Logger) (*Server, error) {
 	return s, nil
 }
 
+// listenAddress reads a port alone ("8080") as that port on 127.0.0.1,
+// as [api] metrics_listen does; anything else is left as it is.
+func listenAddress(addr string) string {
+	if n, err := strconv.ParseUint(addr, 10, 16); err == nil {
+		return net.JoinHostPort("127.0.0.1", strconv.FormatUint(n, 10))
+	}
+	return addr
+}
+
 // CheckListen returns an error wrapping ErrNotLoopback unless addr is a
-// host:port whose host is a loopback address or localhost.
+// port alone (on 127.0.0.1) or a host:port whose host is a loopback
+// address or localhost.
 func CheckListen(addr string) error {
-	host, _, err := net.SplitHostPort(addr)
+	host, _, err := net.SplitHostPort(listenAddress(addr))
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrNotLoopback, err)
 	}

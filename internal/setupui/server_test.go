@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -177,6 +178,33 @@ func TestOnlyThePageItselfMayAsk(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusForbidden {
 		t.Errorf("PUT without Origin: %d", resp.StatusCode)
+	}
+}
+
+// TestListenPortAlone: --listen 8080 means 127.0.0.1:8080, as a port
+// alone does for [api] metrics_listen, rather than a refusal that says
+// "missing port in address".
+func TestListenPortAlone(t *testing.T) {
+	if err := setupui.CheckListen("8080"); err != nil {
+		t.Errorf("CheckListen(8080): %v", err)
+	}
+	srv, err := setupui.Listen("0", "/nonexistent.sock", nil)
+	if err != nil {
+		t.Fatalf("Listen(0): %v", err)
+	}
+	addr := srv.Addr().(*net.TCPAddr)
+	if !addr.IP.Equal(net.IPv4(127, 0, 0, 1)) || addr.Port == 0 {
+		t.Errorf("Listen(0) listens on %v, want 127.0.0.1 and a free port", addr)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel() // Serve stops at once and closes the listener
+	if err := srv.Serve(ctx); err != nil {
+		t.Errorf("Serve: %v", err)
+	}
+	for _, addr := range []string{"70000", "-1", "80a"} {
+		if err := setupui.CheckListen(addr); !errors.Is(err, setupui.ErrNotLoopback) {
+			t.Errorf("CheckListen(%q): %v, want a refusal", addr, err)
+		}
 	}
 }
 
