@@ -5,9 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
+	"os/user"
+	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
+	"syscall"
 
 	"github.com/spf13/pflag"
 
@@ -57,12 +62,39 @@ func (m *Main) fail(cmd string, err error) int {
 	switch {
 	case code == exitNoDaemon && errors.Is(err, os.ErrPermission):
 		code = exitRefused
-		msg += " (is your user in the socket's group?)"
+		msg += " (" + socketGroupHint(err) + ")"
 	case code == exitNoDaemon:
 		msg += " (is scannerd running? set --socket or " + socketEnv + ")"
 	}
 	fmt.Fprintf(m.Stderr, "scanctl %s: %s\n", cmd, msg)
 	return code
+}
+
+// socketGroupHint says which group a socket that refused this user admits,
+// read from the socket or, when its directory hides it, the directory.
+func socketGroupHint(err error) string {
+	const unknown = "is your user in the socket's group?"
+	var op *net.OpError
+	if !errors.As(err, &op) || op.Addr == nil {
+		return unknown
+	}
+	path := op.Addr.String()
+	fi, statErr := os.Stat(path)
+	if statErr != nil {
+		fi, statErr = os.Stat(filepath.Dir(path))
+	}
+	if statErr != nil {
+		return unknown
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok {
+		return unknown
+	}
+	g, lookErr := user.LookupGroupId(strconv.FormatUint(uint64(st.Gid), 10))
+	if lookErr != nil {
+		return fmt.Sprintf("the socket admits group id %d: add your user to it, or use sudo", st.Gid)
+	}
+	return fmt.Sprintf("the socket admits the group %s: sudo usermod -aG %s $USER and log in again, or use sudo", g.Name, g.Name)
 }
 
 // exitCode maps an error from the client to an exit code.
