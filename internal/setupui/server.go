@@ -104,7 +104,7 @@ func Listen(addr, socket string, log *slog.Logger) (*Server, error) {
 			if r.Context().Err() == nil {
 				log.Warn("setup page: the daemon did not answer", "path", r.URL.Path, "err", err)
 			}
-			refuse(w, http.StatusBadGateway, "the daemon did not answer: "+err.Error())
+			refuse(w, r, http.StatusBadGateway, "the daemon did not answer: "+err.Error())
 		},
 	}
 	return s, nil
@@ -187,7 +187,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'")
 	if msg := s.checkOrigin(r); msg != "" {
 		s.log.Info("setup page: request refused", "host", r.Host, "origin", r.Header.Get("Origin"), "path", r.URL.Path, "why", msg)
-		refuse(w, http.StatusForbidden, msg)
+		refuse(w, r, http.StatusForbidden, msg)
 		return
 	}
 	if tok := r.URL.Query().Get("token"); tok != "" && r.URL.Path == "/" {
@@ -195,7 +195,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !s.hasSession(r) {
-		refuse(w, http.StatusForbidden, "no session: open the URL that scanctl setup printed (it works once; run scanctl setup again for a new one)")
+		refuse(w, r, http.StatusForbidden, "no session: open the URL that scanctl setup printed (it works once; run scanctl setup again for a new one)")
 		return
 	}
 	if methods, ok := proxied[r.URL.Path]; ok {
@@ -206,15 +206,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		h.Set("Allow", strings.Join(methods, ", "))
-		refuse(w, http.StatusMethodNotAllowed, r.Method+" is not allowed here")
+		refuse(w, r, http.StatusMethodNotAllowed, r.Method+" is not allowed here")
 		return
 	}
 	if strings.HasPrefix(r.URL.Path, "/v1/") || strings.HasPrefix(r.URL.Path, "/metrics") {
-		refuse(w, http.StatusNotFound, "the setup page does not reach "+r.URL.Path)
+		refuse(w, r, http.StatusNotFound, "the setup page does not reach "+r.URL.Path)
 		return
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		refuse(w, http.StatusMethodNotAllowed, r.Method+" is not allowed here")
+		refuse(w, r, http.StatusMethodNotAllowed, r.Method+" is not allowed here")
 		return
 	}
 	s.static.ServeHTTP(w, r)
@@ -257,7 +257,7 @@ func (s *Server) exchange(w http.ResponseWriter, r *http.Request, tok string) {
 	s.mu.Unlock()
 	if !ok {
 		s.log.Info("setup page: a token refused", "host", r.Host)
-		refuse(w, http.StatusForbidden, "this link was used already or is wrong: run scanctl setup again for a new one")
+		refuse(w, r, http.StatusForbidden, "this link was used already or is wrong: run scanctl setup again for a new one")
 		return
 	}
 	s.log.Info("setup page: opened", "remote", r.RemoteAddr)
@@ -276,8 +276,17 @@ func (s *Server) hasSession(r *http.Request) bool {
 	return session != "" && subtle.ConstantTimeCompare([]byte(c.Value), []byte(session)) == 1
 }
 
-// refuse answers an error the page shows: JSON like the daemon's.
-func refuse(w http.ResponseWriter, status int, msg string) {
+// refuse answers an error: JSON like the daemon's for the page's own
+// requests, and the message as plain text to a browser that opened a URL
+// (a spent link, a reload without the session), which would otherwise
+// show the JSON.
+func refuse(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	if strings.Contains(r.Header.Get("Accept"), "text/html") {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(status)
+		fmt.Fprintf(w, "scannerd setup: %s\n", msg)
+		return
+	}
 	b, _ := json.Marshal(map[string]map[string]string{"error": {"code": "setup_page", "message": msg}})
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)

@@ -124,6 +124,15 @@ func TestTokenWorksOnce(t *testing.T) {
 	if code, _ := get(t, browser(t), root+"/", nil); code != http.StatusForbidden {
 		t.Errorf("the page without the cookie: %d", code)
 	}
+	// A browser opening the spent link or the page without its session
+	// is told in words, not shown JSON; the page's own requests keep JSON.
+	html := map[string]string{"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+	for _, u := range []string{link, root + "/"} {
+		if code, body := get(t, browser(t), u, html); code != http.StatusForbidden ||
+			!strings.HasPrefix(body, "scannerd setup: ") || !strings.Contains(body, "run scanctl setup again") {
+			t.Errorf("%s opened by a browser: %d %q, want the message as text", u, code, body)
+		}
+	}
 	if code, _ := get(t, &http.Client{}, root+"/v1/status", map[string]string{"Cookie": cookieName + "=forged"}); code != http.StatusForbidden {
 		t.Errorf("a forged cookie: %d", code)
 	}
