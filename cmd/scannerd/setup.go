@@ -34,11 +34,10 @@ func (a apiDaemon) PreviewFrame(ctx context.Context, source string) ([]byte, err
 func (a apiDaemon) Setup() api.Setup { return a.d.setupState() }
 
 // SaveSetup keeps a source's settings in the setup file and reloads.
-func (a apiDaemon) SaveSetup(ctx context.Context, peer api.Peer, s api.SourceSetup) (api.Setup, error) {
+func (a apiDaemon) SaveSetup(_ context.Context, _ api.Peer, s api.SourceSetup) (api.Setup, error) {
 	if err := a.d.saveSetup(s); err != nil {
 		return api.Setup{}, err
 	}
-	a.d.log.Info("setup saved", "source", s.Source, "uid", peer.UID, "pid", peer.PID)
 	return a.d.setupState(), nil
 }
 
