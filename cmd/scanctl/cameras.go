@@ -46,7 +46,7 @@ shown as such. Reads /dev and /sys; needs no daemon.`,
 			return cli.PrintJSON(m.Stdout, cams)
 		}
 		out := bufio.NewWriter(m.Stdout)
-		printCameras(out, cams)
+		printCameras(out, cams, *dev)
 		return out.Flush()
 	}
 	return cmd
@@ -77,9 +77,10 @@ func listCameras(d capture.Devices) ([]camera, error) {
 	return cams, nil
 }
 
-func printCameras(w *bufio.Writer, cams []camera) {
+func printCameras(w *bufio.Writer, cams []camera, dev string) {
 	if len(cams) == 0 {
-		fmt.Fprintln(w, "no V4L2 devices")
+		fmt.Fprintf(w, "no V4L2 devices: %s has no video* node; is the camera plugged in? "+
+			"(\"lsusb\" lists what the USB bus sees, \"journalctl -k\" what the kernel made of it)\n", dev)
 		return
 	}
 	for i, c := range cams {
@@ -114,6 +115,9 @@ func printCameras(w *bufio.Writer, cams []camera) {
 		}
 		if c.Error != "" {
 			fmt.Fprintf(w, "  error:    %s\n", c.Error)
+			if strings.Contains(c.Error, "permission denied") {
+				fmt.Fprintln(w, "            (a camera is opened by root or the group video: run with sudo, or usermod -aG video $USER)")
+			}
 		}
 		fmt.Fprintf(w, "  url:      %s\n", c.URL)
 	}

@@ -65,6 +65,13 @@ func TestCameras(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &cams); code != exitOK || err != nil || len(cams) != 2 || cams[0].Serial != "SN42" || cams[1].Number != 1 {
 		t.Errorf("--json: exit %d, %v, %+v", code, err, cams)
 	}
+	empty := filepath.Join(root, "empty")
+	if err := os.Mkdir(empty, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, _ := runScanctl("cameras", "--dev", empty, "--sys", sys); code != exitOK || !strings.Contains(out, empty+" has no video* node") {
+		t.Errorf("no cameras: exit %d\n%s", code, out)
+	}
 	if code, _, errOut := runScanctl("cameras", "--dev", filepath.Join(root, "none")); code != exitFailure || !strings.Contains(errOut, "none") {
 		t.Errorf("missing device directory: exit %d %s", code, errOut)
 	}
