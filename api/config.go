@@ -14,88 +14,88 @@ import (
 type Config struct {
 	// Socket is the path of the Unix socket the server creates when no
 	// listener is passed by systemd.
-	Socket string `toml:"socket"`
+	Socket string
 	// SocketMode is the octal permission of a socket the server creates.
 	// Connecting needs write permission, so 0660 admits the owner and the
 	// socket group.
-	SocketMode string `toml:"socket_mode"`
+	SocketMode string
 	// SocketGroup owns a socket the server creates; its members may use the
 	// read endpoints. "none" keeps the daemon's own group.
-	SocketGroup string `toml:"socket_group"`
+	SocketGroup string
 	// AdminGroup's members (by primary or supplementary group) may use the
 	// admin endpoints, as may uid 0. "none": only root. A group that does
 	// not exist on the system also leaves only root.
-	AdminGroup string `toml:"admin_group"`
+	AdminGroup string
 
 	// ResultTTL is how long delivered results stay in memory for
 	// /v1/results and event replay; they are purged afterwards.
-	ResultTTL Duration `toml:"result_ttl"`
+	ResultTTL Duration
 	// MaxHeldResults bounds the results held in memory, oldest purged first.
-	MaxHeldResults int `toml:"max_held_results"`
+	MaxHeldResults int
 
 	// Heartbeat is the interval of the keep-alive comment on event streams.
-	Heartbeat Duration `toml:"heartbeat"`
+	Heartbeat Duration
 	// SubscriberBuffer is how many events may wait for one slow
 	// subscriber; beyond it the oldest are dropped and it is told how many.
-	SubscriberBuffer int `toml:"subscriber_buffer"`
+	SubscriberBuffer int
 	// MaxSubscribers bounds open event streams.
-	MaxSubscribers int `toml:"max_subscribers"`
+	MaxSubscribers int
 	// MaxScans bounds waiting POST /v1/scan requests, apart from the
 	// streams: streams that never read cannot keep a kiosk from scanning.
-	MaxScans int `toml:"max_scans"`
+	MaxScans int
 	// MaxSubscribersPerPeer bounds one peer's (uid's) event streams, and
 	// separately its waiting scans.
-	MaxSubscribersPerPeer int `toml:"max_subscribers_per_peer"`
+	MaxSubscribersPerPeer int
 	// LagLimit disconnects a subscriber whose buffer has kept overflowing
 	// for this long without it catching up.
-	LagLimit Duration `toml:"lag_limit"`
+	LagLimit Duration
 	// WriteTimeout bounds one write to a client (one event, one response).
-	WriteTimeout Duration `toml:"write_timeout"`
+	WriteTimeout Duration
 
 	// ReadHeaderTimeout bounds reading a request's headers: a client that
 	// trickles them (slow-loris) gets 408 header_timeout and is cut off.
-	ReadHeaderTimeout Duration `toml:"read_header_timeout"`
+	ReadHeaderTimeout Duration
 	// BodyTimeout bounds reading an uploaded image's body; a body that
 	// does not arrive in time gets 408 body_timeout.
-	BodyTimeout Duration `toml:"body_timeout"`
+	BodyTimeout Duration
 	// IdleTimeout closes keep-alive connections idle for this long.
-	IdleTimeout Duration `toml:"idle_timeout"`
+	IdleTimeout Duration
 	// MaxHeaderBytes bounds a request's header block.
-	MaxHeaderBytes int `toml:"max_header_bytes"`
+	MaxHeaderBytes int
 
 	// MaxBodyBytes bounds an uploaded image file.
-	MaxBodyBytes int64 `toml:"max_body_bytes"`
+	MaxBodyBytes int64
 	// MaxImagePixels bounds an uploaded image's width × height, checked on
 	// its header before decoding.
-	MaxImagePixels int64 `toml:"max_image_pixels"`
+	MaxImagePixels int64
 	// MaxDecodes bounds the uploads received and waiting for, or in,
 	// decoding; more get 429 busy. A body is read before it takes a place.
-	MaxDecodes int `toml:"max_decodes"`
+	MaxDecodes int
 	// MaxUploadMemory bounds the bytes of upload bodies held in memory at
 	// once, being received or waiting; beyond it uploads get 429 busy. A
 	// body takes memory as it arrives, so slow clients hold next to none.
-	MaxUploadMemory int64 `toml:"max_upload_memory"`
+	MaxUploadMemory int64
 	// Uploads says who may use POST /v1/decode: "read" (every peer that
 	// may read), "admin" (admin peers only) or "off". Uploads are metered
 	// like camera scans, so "admin" or "off" keeps local users outside the
 	// admin group from spending the license's quota.
-	Uploads string `toml:"uploads"`
+	Uploads string
 	// UploadRate, when positive, limits each peer (uid) to this many
 	// uploads a second, in bursts of UploadBurst; more get 429
 	// rate_limited.
-	UploadRate  float64 `toml:"upload_rate"`
-	UploadBurst int     `toml:"upload_burst"`
+	UploadRate  float64
+	UploadBurst int
 
 	// ScanTimeout is how long POST /v1/scan waits without ?timeout=.
-	ScanTimeout Duration `toml:"scan_timeout"`
+	ScanTimeout Duration
 	// MaxScanTimeout is the longest ?timeout= accepted.
-	MaxScanTimeout Duration `toml:"max_scan_timeout"`
+	MaxScanTimeout Duration
 
 	// MetricsListen, when set, opens a TCP listener that serves only
 	// GET /metrics, for Prometheus: "9464" or ":9464" listens on the
 	// loopback address, "0.0.0.0:9464" or an interface's address beyond
 	// it. Empty: off, /metrics is only on the socket.
-	MetricsListen string `toml:"metrics_listen"`
+	MetricsListen string
 }
 
 // DefaultConfig returns the configuration used for every key left unset.

@@ -44,7 +44,7 @@ type Source interface {
 // Spec describes one source, as the [[source]] tables of the config do.
 type Spec struct {
 	// Name identifies the source in results and status.
-	Name string `toml:"name"`
+	Name string
 	// URL says what to open:
 	//   camera:N or /dev/videoN  a V4L2 camera by number
 	//   /dev/v4l/by-id/NAME      a V4L2 camera by udev link (by-path too)
@@ -55,57 +55,57 @@ type Spec struct {
 	//   rtsp://…                 an RTSP stream
 	//   dir:PATH                 a directory of image files, each read once
 	//   demo                     the built-in synthetic camera
-	URL string `toml:"url"`
+	URL string
 	// Width, Height and FPS request a capture mode from cameras (0: the
 	// device's default); FPS also paces the demo camera and real-time
 	// file replay.
-	Width  int     `toml:"width"`
-	Height int     `toml:"height"`
-	FPS    float64 `toml:"fps"`
+	Width  int
+	Height int
+	FPS    float64
 	// FourCC requests a pixel format from cameras, e.g. "MJPG".
-	FourCC string `toml:"fourcc"`
+	FourCC string
 	// Loop replays a file source from the start when it ends.
-	Loop bool `toml:"loop"`
+	Loop bool
 	// Realtime paces a file source at its frame rate instead of reading
 	// as fast as it decodes.
-	Realtime bool `toml:"realtime"`
+	Realtime bool
 	// Properties sets OpenCV capture properties on cameras by name:
 	// autofocus, focus, auto_exposure, exposure, gain, brightness,
 	// contrast, saturation, sharpness, zoom, buffer_size.
-	Properties map[string]float64 `toml:"properties"`
+	Properties map[string]float64
 	// AfterRead says what a dir source does with a file once read:
 	// "delete" (default) or "move:DIR".
-	AfterRead string `toml:"after_read"`
+	AfterRead string
 	// Options choose what the engine looks for in this source's frames.
 	// Symbologies is "all", "default" or a list, as an array (["QR_CODE",
 	// "EAN_13"]) or a comma-separated string ("QR_CODE,EAN_13"); a list
 	// may hold "default" too. Unset: the default set.
-	Symbologies conf.List `toml:"symbologies"`
-	TryHarder   bool      `toml:"try_harder"`
-	TryInverted bool      `toml:"try_inverted"`
-	TryRotated  *bool     `toml:"try_rotated"`
+	Symbologies conf.List
+	TryHarder   bool
+	TryInverted bool
+	TryRotated  *bool
 	// EANAddOn says what to do with EAN-2/EAN-5 add-ons: "read"
 	// (default), "require" or "ignore".
-	EANAddOn string `toml:"ean_addon"`
+	EANAddOn string
 	// MSICheck is the check digit scheme MSI Plessey symbols must pass:
 	// "none" (default), "mod10", "mod10_mod10", "mod11", "mod11_mod10",
 	// "mod11_ncr", "mod11_ncr_mod10".
-	MSICheck string `toml:"msi_check"`
+	MSICheck string
 	// TelepenNumeric reads Telepen symbols as starting in numeric mode.
-	TelepenNumeric bool `toml:"telepen_numeric"`
+	TelepenNumeric bool
 	// DPM also reads Data Matrix symbols of dotted modules (dot-peened,
 	// laser or ink-jet marked parts).
-	DPM bool `toml:"dpm"`
+	DPM bool
 	// Region restricts decoding to x,y,width,height of the frame.
-	Region []int `toml:"region"`
+	Region []int
 	// Adaptive (default true) searches only where a frame looks like
 	// barcodes, and spends the thorough strategies only on the regions
 	// where the first pass read nothing (scanner.Options.Adaptive); it has
 	// no effect with TryHarder.
-	Adaptive *bool `toml:"adaptive"`
+	Adaptive *bool
 	// FrameBudget bounds the CPU time one frame's decode may take, as a
 	// duration ("20ms"; default 20ms, "0s" for none).
-	FrameBudget string `toml:"frame_budget"`
+	FrameBudget string
 }
 
 // DefaultFrameBudget is the CPU time a frame's decode may take when the

@@ -17,57 +17,57 @@ import (
 type Config struct {
 	// StateDir holds the licensing store (licensing.db, mode 0600): device
 	// identity, authorization, counters and pending usage reports.
-	StateDir string `toml:"state_dir"`
+	StateDir string
 	// LTSURL is the base URL of the License Tracking Server ("https://…").
-	LTSURL string `toml:"lts_url"`
+	LTSURL string
 	// LTSURLs are more URLs of the same LTS (its replicas), tried in turn
 	// when one cannot be reached.
-	LTSURLs []string `toml:"lts_urls"`
+	LTSURLs []string
 	// LTSKeys are the pinned LTS keys ("lts1:…", from "ltsd pin"); replies
 	// must be signed by one of them. Several allow a key rotation.
-	LTSKeys []string `toml:"lts_keys"`
+	LTSKeys []string
 	// LTSCertSHA256 pins the LTS TLS certificate ("sha256:…", from
 	// "ltsd pin"), for self-signed certificates. Empty: verify the
 	// certificate against LTSCAFile or the system roots.
-	LTSCertSHA256 string `toml:"lts_cert_sha256"`
+	LTSCertSHA256 string
 	// LTSCAFile is a PEM file of CA certificates to verify the LTS with.
-	LTSCAFile string `toml:"lts_ca_file"`
+	LTSCAFile string
 	// HandshakeCode names the customer's license configuration on the LTS.
-	HandshakeCode string `toml:"handshake_code"`
+	HandshakeCode string
 	// Password is the session password of the handshake code, if it has one.
 	// Prefer PasswordFile.
-	Password string `toml:"password"`
+	Password string
 	// PasswordFile holds the session password (first line).
-	PasswordFile string `toml:"password_file"`
+	PasswordFile string
 	// Domain is the domain the device reports for domain binding.
-	Domain string `toml:"domain"`
+	Domain string
 	// OfflineLicense is a vendor-signed license file bound to this device's
 	// UUID. When set, the device never contacts an LTS.
-	OfflineLicense string `toml:"offline_license"`
+	OfflineLicense string
 	// VendorKeys verify the offline license ("ed25519:…").
-	VendorKeys []string `toml:"vendor_keys"`
+	VendorKeys []string
 	// ReportInterval is how often usage is reported to the LTS.
-	ReportInterval Duration `toml:"report_interval"`
+	ReportInterval Duration
 	// RetryMax caps the back-off between failed attempts to reach the LTS.
-	RetryMax Duration `toml:"retry_max"`
+	RetryMax Duration
 	// RequestTimeout bounds one request to the LTS.
-	RequestTimeout Duration `toml:"request_timeout"`
+	RequestTimeout Duration
 	// MachineIDFile is read to derive the device UUID; when it is missing a
 	// random UUID is made once and kept in the store.
-	MachineIDFile string `toml:"machine_id_file"`
+	MachineIDFile string
 	// MarkFile is the rollback mark, kept outside the state directory so
 	// that a copy of the state directory put back is noticed. Default:
 	// licensing.mark in a directory beside StateDir named after it with
 	// "-mark" (/var/lib/scannerd-mark/licensing.mark).
-	MarkFile string `toml:"mark_file"`
+	MarkFile string
 	// UnmeteredUploads asks that the images uploaded through the local API
 	// go unmetered. It takes effect only while the license grants the
 	// unmetered_uploads feature; otherwise uploads are metered and the
 	// license status says why (see UploadMetering).
-	UnmeteredUploads bool `toml:"unmetered_uploads"`
+	UnmeteredUploads bool
 	// MeterSync is when a delivered result's count is forced to disk:
 	// MeterSyncSecond (the default) or MeterSyncDelivery.
-	MeterSync string `toml:"meter_sync"`
+	MeterSync string
 }
 
 // The values of meter_sync. A count is written before its result is

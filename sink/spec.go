@@ -23,31 +23,31 @@ import (
 // webhook, mqtt and serial tables saying where they go.
 type Spec struct {
 	// Name identifies the sink in status, metrics and events.
-	Name string `toml:"name"`
+	Name string
 	// Sources, when not empty, takes only results from these sources.
-	Sources []string `toml:"sources"`
+	Sources []string
 	// Symbologies takes only these symbologies: "all" (the default) or a
 	// list, as an array or a comma-separated string, as for sources.
-	Symbologies conf.List `toml:"symbologies"`
+	Symbologies conf.List
 	// Text, when set, takes only results whose text matches this regular
 	// expression (RE2 syntax, unanchored).
-	Text string `toml:"text"`
+	Text string
 	// Format is "json" (the API's result object; the default for webhook
 	// and mqtt) or "template" (Template's output; the default for serial).
-	Format string `toml:"format"`
+	Format string
 	// Template is a Go text/template over Fields, for the template format.
-	Template string `toml:"template"`
+	Template string
 	// Queue bounds the results waiting for delivery; results that do not
 	// fit are dropped, counted and announced.
-	Queue int `toml:"queue"`
+	Queue int
 	// RetryMin and RetryMax bound the backoff between attempts while the
 	// target fails.
-	RetryMin conf.Duration `toml:"retry_min"`
-	RetryMax conf.Duration `toml:"retry_max"`
+	RetryMin conf.Duration
+	RetryMax conf.Duration
 
-	Webhook *WebhookSpec `toml:"webhook"`
-	MQTT    *MQTTSpec    `toml:"mqtt"`
-	Serial  *SerialSpec  `toml:"serial"`
+	Webhook *WebhookSpec
+	MQTT    *MQTTSpec
+	Serial  *SerialSpec
 }
 
 // Formats.
@@ -76,65 +76,65 @@ const (
 // WebhookSpec posts each result to an HTTPS endpoint.
 type WebhookSpec struct {
 	// URL must be https://, or http:// to a loopback address.
-	URL string `toml:"url"`
+	URL string
 	// Secret keys the HMAC-SHA256 signature header; SecretFile holds it
 	// instead (first line), so the config may stay world-readable.
-	Secret     string `toml:"secret"`
-	SecretFile string `toml:"secret_file"`
+	Secret     string
+	SecretFile string
 	// CAFile holds the CA certificates (PEM) the endpoint's certificate
 	// must chain to; empty uses the system's.
-	CAFile string `toml:"ca_file"`
+	CAFile string
 	// Timeout bounds one request.
-	Timeout conf.Duration `toml:"timeout"`
+	Timeout conf.Duration
 }
 
 // MQTTSpec publishes each result to an MQTT broker.
 type MQTTSpec struct {
 	// Broker is tcp://host:port or mqtt://… (plain), ssl://, tls:// or
 	// mqtts://… (TLS).
-	Broker string `toml:"broker"`
+	Broker string
 	// ClientID defaults to "scannerd-" and the host name.
-	ClientID string `toml:"client_id"`
-	Username string `toml:"username"`
+	ClientID string
+	Username string
 	// Password, or PasswordFile holding it (first line).
-	Password     string `toml:"password"`
-	PasswordFile string `toml:"password_file"`
+	Password     string
+	PasswordFile string
 	// CAFile holds the CA certificates (PEM) for a TLS broker.
-	CAFile string `toml:"ca_file"`
+	CAFile string
 	// QoS is 0 (at most once) or 1 (at least once).
-	QoS int `toml:"qos"`
+	QoS int
 	// Topic is a text/template over Fields; / + # in the fields become _.
-	Topic string `toml:"topic"`
+	Topic string
 	// Retain publishes results retained.
-	Retain bool `toml:"retain"`
+	Retain bool
 	// StatusTopic gets a retained "online" while connected and "offline"
 	// (the Last Will, or on stop). Defaults to scannerd/CLIENT_ID/status.
-	StatusTopic string `toml:"status_topic"`
+	StatusTopic string
 	// KeepAlive is the MQTT keep-alive interval.
-	KeepAlive conf.Duration `toml:"keep_alive"`
+	KeepAlive conf.Duration
 	// Timeout bounds connecting and waiting for a publish acknowledgement.
-	Timeout conf.Duration `toml:"timeout"`
+	Timeout conf.Duration
 }
 
 // SerialSpec writes each result to a serial port (RS-232, USB CDC).
 type SerialSpec struct {
 	// Device is the TTY's path, e.g. /dev/ttyUSB0 or /dev/serial/by-id/….
-	Device string `toml:"device"`
+	Device string
 	// Baud is the line speed (default 9600).
-	Baud int `toml:"baud"`
+	Baud int
 	// Parity is "none" (default), "even" or "odd".
-	Parity string `toml:"parity"`
+	Parity string
 	// DataBits is 7 or 8 (default), StopBits 1 (default) or 2.
-	DataBits int `toml:"data_bits"`
-	StopBits int `toml:"stop_bits"`
+	DataBits int
+	StopBits int
 	// Prefix and Suffix frame each payload; Suffix defaults to "\r\n"
 	// (suffix = "" writes none).
-	Prefix string  `toml:"prefix"`
-	Suffix *string `toml:"suffix"`
+	Prefix string
+	Suffix *string
 	// RTSCTS turns on hardware flow control.
-	RTSCTS bool `toml:"rtscts"`
+	RTSCTS bool
 	// Timeout bounds writing one result (a port held by flow control).
-	Timeout conf.Duration `toml:"timeout"`
+	Timeout conf.Duration
 }
 
 // Kind returns webhook, mqtt or serial: the one table the spec has.

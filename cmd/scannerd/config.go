@@ -20,35 +20,18 @@ import (
 // DefaultConfigPath is where the daemon looks for its configuration.
 const DefaultConfigPath = "/etc/scannerd/scannerd.toml"
 
-// Config is scannerd's configuration file; packaging/scannerd.toml
-// documents every key.
+// Config is scannerd's configuration, as its file (configFile, documented
+// by packaging/scannerd.toml) sets it.
 type Config struct {
-	Log struct {
-		Level  string `toml:"level"`
-		Format string `toml:"format"`
-	} `toml:"log"`
-	Engine struct {
-		Workers    int           `toml:"workers"`
-		Queue      int           `toml:"queue"`
-		StuckAfter conf.Duration `toml:"stuck_after"`
-	} `toml:"engine"`
-	Dedup struct {
-		Forget        conf.Duration `toml:"forget"`
-		ConfirmFrames int           `toml:"confirm_frames"`
-	} `toml:"dedup"`
-	DebugExport struct {
-		// Root is the directory debug export directories must be inside.
-		Root string `toml:"root"`
-	} `toml:"debug_export"`
-	Setup struct {
-		// File keeps the settings saved from the setup page; default
-		// setup.toml in the license's state_dir.
-		File string `toml:"file"`
-	} `toml:"setup"`
-	API     api.Config       `toml:"api"`
-	Sources []capture.Spec   `toml:"source"`
-	License licensing.Config `toml:"license"`
-	Sinks   []sink.Spec      `toml:"sink"`
+	Log         logTable
+	Engine      engineTable
+	Dedup       dedupTable
+	DebugExport debugExportTable
+	Setup       setupTable
+	API         api.Config
+	Sources     []capture.Spec
+	License     licensing.Config
+	Sinks       []sink.Spec
 
 	// setupSources are the sources whose region and symbologies come from
 	// the setup file.
@@ -123,15 +106,16 @@ func (c *Config) layerSetup(data []byte) error {
 // every reload go through it, so a file that passes the check is one the
 // daemon runs with. Errors name the key and its line.
 func ParseConfig(name string, data []byte) (*Config, error) {
-	var c Config
-	f, err := conf.Decode(name, data, &c)
+	var file configFile
+	f, err := conf.Decode(name, data, &file)
 	if err != nil {
 		return nil, err
 	}
+	c := file.config()
 	if err := f.Locate(c.Validate()); err != nil {
 		return nil, err
 	}
-	return &c, nil
+	return c, nil
 }
 
 // Limits of the [engine] and [dedup] tables.

@@ -683,13 +683,11 @@ symbologies = "qr_code"
 	for i := range 8 {
 		var cfg licensing.Config
 		toml := lts.licenseTOML(t, filepath.Join(dir, fmt.Sprint("guesser", i)), fmt.Sprint("guess-", i))
-		var wrapper struct {
-			License licensing.Config `toml:"license"`
-		}
-		if _, err := conf.Decode("guesser", []byte(toml), &wrapper); err != nil {
+		var file configFile
+		if _, err := conf.Decode("guesser", []byte(toml), &file); err != nil {
 			t.Fatal(err)
 		}
-		cfg = wrapper.License
+		cfg = file.config().License
 		lc, err := licensing.New(cfg, licensing.Options{})
 		if err != nil {
 			t.Fatal(err)
