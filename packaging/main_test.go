@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"go.uber.org/goleak"
 )
 
 // oldVersion is the version of the "previous release" the upgrade tests
@@ -34,10 +36,19 @@ type buildError struct {
 
 func (e *buildError) Error() string { return fmt.Sprintf("%s: %v\n%s", e.what, e.err, e.out) }
 
+// TestMain removes the built packages and, when every test passed, fails
+// the run if a test left a goroutine behind (the in-process LTS of the
+// lifecycle tests included).
 func TestMain(m *testing.M) {
 	code := m.Run()
 	if built.dir != "" {
 		os.RemoveAll(built.dir)
+	}
+	if code == 0 {
+		if err := goleak.Find(); err != nil {
+			fmt.Fprintf(os.Stderr, "goroutines left behind: %v\n", err)
+			code = 1
+		}
 	}
 	os.Exit(code)
 }
