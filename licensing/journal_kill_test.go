@@ -14,9 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/scannerd/scannerd/licensing/lts"
-	"github.com/scannerd/scannerd/licensing/lts/ltstest"
-	"github.com/scannerd/scannerd/licensing/wire"
 	"github.com/scannerd/scannerd/scanner"
 )
 
@@ -25,10 +22,7 @@ import (
 // device delivered. With crashAt ("append:N", "fold:N" or "replay:N") it
 // kills itself (SIGKILL) the Nth time it reaches that point.
 func runJournalDevice(spec, crashAt string) error {
-	f := strings.Split(spec, "|")
-	cfg := Config{StateDir: f[0], LTSURL: f[1], LTSKeys: []string{f[2]}, HandshakeCode: f[3], LTSCertSHA256: f[4],
-		MachineIDFile: f[5], ReportInterval: Duration(time.Minute)}
-	c, err := New(cfg, Options{})
+	c, err := New(deviceConfig(spec), Options{})
 	if err != nil {
 		return err
 	}
@@ -79,13 +73,8 @@ func TestKilledDuringJournalWorkNeitherLosesNorDoubles(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts processes")
 	}
-	l := ltstest.Start(t, ltstest.Options{Clock: ltstest.NewClock(time.Now())})
-	l.IssueLicense(t, wire.License{ID: "S", Type: wire.LicensePerScan, ScansPerPeriod: 1 << 50, Period: wire.PeriodMonth})
-	code := l.Handshake(t, lts.Handshake{Licenses: []string{"S"}})
-	dir := t.TempDir()
-	mid := dir + "/machine-id"
-	os.WriteFile(mid, []byte("0123456789abcdef0123456789abcdef\n"), 0o444)
-	spec := strings.Join([]string{dir + "/state", l.URL, l.Key.String(), code, l.CertSHA256, mid}, "|")
+	l, spec := deviceProcessEnv(t, "0123456789abcdef0123456789abcdef")
+	cfg := deviceConfig(spec)
 	rng := rand.New(rand.NewPCG(7, 9))
 	delivered := map[string]uint64{}
 	kills := map[string]int{}
@@ -148,8 +137,7 @@ func TestKilledDuringJournalWorkNeitherLosesNorDoubles(t *testing.T) {
 	if kills["replay"] == 0 {
 		t.Errorf("no kill during a replay: %v", kills)
 	}
-	c, err := New(Config{StateDir: dir + "/state", LTSURL: l.URL, LTSKeys: []string{l.Key.String()}, HandshakeCode: code,
-		LTSCertSHA256: l.CertSHA256, MachineIDFile: mid}, Options{})
+	c, err := New(cfg, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,7 +160,7 @@ func TestKilledDuringJournalWorkNeitherLosesNorDoubles(t *testing.T) {
 	if extra > rounds || len(dev) != len(delivered) {
 		t.Errorf("counted %v, delivered %v: more counted than one scan per kill", dev, delivered)
 	}
-	if got, _ := l.Totals(code); !equalCounts(got, dev) {
+	if got, _ := l.Totals(cfg.HandshakeCode); !equalCounts(got, dev) {
 		t.Errorf("LTS %v, device %v", got, dev)
 	}
 	t.Logf("kills %v; delivered %v; counted %v", kills, delivered, dev)

@@ -53,10 +53,7 @@ func TestMain(m *testing.M) {
 
 // runDevice meters scans and syncs as fast as it can until it is killed.
 func runDevice(spec string) error {
-	f := strings.Split(spec, "|")
-	cfg := Config{StateDir: f[0], LTSURL: f[1], LTSKeys: []string{f[2]}, HandshakeCode: f[3], LTSCertSHA256: f[4],
-		MachineIDFile: f[5], ReportInterval: Duration(time.Minute)}
-	c, err := New(cfg, Options{})
+	c, err := New(deviceConfig(spec), Options{})
 	if err != nil {
 		return err
 	}
@@ -79,6 +76,32 @@ func runDevice(spec string) error {
 	}
 }
 
+// deviceProcessEnv starts an LTS with an unlimited per-scan license under
+// one handshake code and returns it and the spec a device process
+// (runDevice, runJournalDevice) is started with: a state directory in a
+// temporary directory, the LTS, the code and machineID. deviceConfig turns
+// the spec back into the device's configuration.
+func deviceProcessEnv(t *testing.T, machineID string) (*ltstest.LTS, string) {
+	t.Helper()
+	l := ltstest.Start(t, ltstest.Options{Clock: ltstest.NewClock(time.Now())})
+	l.IssueLicense(t, wire.License{ID: "S", Type: wire.LicensePerScan, ScansPerPeriod: 1 << 50, Period: wire.PeriodMonth})
+	code := l.Handshake(t, lts.Handshake{Licenses: []string{"S"}})
+	dir := t.TempDir()
+	mid := dir + "/machine-id"
+	if err := os.WriteFile(mid, []byte(machineID+"\n"), 0o444); err != nil {
+		t.Fatal(err)
+	}
+	return l, strings.Join([]string{dir + "/state", l.URL, l.Key.String(), code, l.CertSHA256, mid}, "|")
+}
+
+// deviceConfig is the configuration a device process runs with, from the
+// spec deviceProcessEnv made.
+func deviceConfig(spec string) Config {
+	f := strings.Split(spec, "|")
+	return Config{StateDir: f[0], LTSURL: f[1], LTSKeys: []string{f[2]}, HandshakeCode: f[3], LTSCertSHA256: f[4],
+		MachineIDFile: f[5], ReportInterval: Duration(time.Minute)}
+}
+
 // TestKilledDeviceProcessNeverDoubleCounts kills a real device process
 // (SIGKILL) at random moments while it meters and syncs, many times over the
 // same state directory; LTS totals then equal device totals exactly.
@@ -86,13 +109,8 @@ func TestKilledDeviceProcessNeverDoubleCounts(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts processes")
 	}
-	l := ltstest.Start(t, ltstest.Options{Clock: ltstest.NewClock(time.Now())})
-	l.IssueLicense(t, wire.License{ID: "S", Type: wire.LicensePerScan, ScansPerPeriod: 1 << 50, Period: wire.PeriodMonth})
-	code := l.Handshake(t, lts.Handshake{Licenses: []string{"S"}})
-	dir := t.TempDir()
-	mid := dir + "/machine-id"
-	os.WriteFile(mid, []byte("fedcba9876543210fedcba9876543210\n"), 0o444)
-	spec := strings.Join([]string{dir + "/state", l.URL, l.Key.String(), code, l.CertSHA256, mid}, "|")
+	l, spec := deviceProcessEnv(t, "fedcba9876543210fedcba9876543210")
+	cfg := deviceConfig(spec)
 	rng := rand.New(rand.NewPCG(3, 4))
 	const rounds = 20
 	for round := 0; round < rounds; round++ {
@@ -113,8 +131,7 @@ func TestKilledDeviceProcessNeverDoubleCounts(t *testing.T) {
 		cmd.Process.Signal(syscall.SIGKILL)
 		cmd.Wait()
 	}
-	c, err := New(Config{StateDir: dir + "/state", LTSURL: l.URL, LTSKeys: []string{l.Key.String()}, HandshakeCode: code,
-		LTSCertSHA256: l.CertSHA256, MachineIDFile: mid}, Options{})
+	c, err := New(cfg, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,7 +143,7 @@ func TestKilledDeviceProcessNeverDoubleCounts(t *testing.T) {
 		t.Fatal(err)
 	}
 	dev, _ := c.Totals()
-	got, _ := l.Totals(code)
+	got, _ := l.Totals(cfg.HandshakeCode)
 	if !equalCounts(got, dev) || dev["QR_CODE"] == 0 {
 		t.Fatalf("after %d kills: LTS %v, device %v", rounds, got, dev)
 	}
