@@ -24,8 +24,13 @@ const iso646Punct = "!\"%&'()*+,-./:;<=>?_ "
 // to the end of the stream and appends it to s. FNC1 is written as GS; a
 // trailing FNC1 is dropped.
 func decodeGeneral(b *bitStream, s *strings.Builder, lenient bool) error {
+	return decodeGeneralFrom(b, s, modeNumeric, lenient)
+}
+
+// decodeGeneralFrom is decodeGeneral starting in the given mode.
+func decodeGeneralFrom(b *bitStream, s *strings.Builder, mode compactionMode, lenient bool) error {
 	start := s.Len()
-	if err := decodeGeneralRun(b, s, lenient); err != nil {
+	if err := decodeGeneralRun(b, s, mode, lenient); err != nil {
 		return err
 	}
 	if out := s.String(); len(out) > start && out[len(out)-1] == groupSeparator {
@@ -41,8 +46,7 @@ func decodeGeneral(b *bitStream, s *strings.Builder, lenient bool) error {
 // there already returns to numeric mode. After FNC1 an AI follows, whose
 // digits a numeric 7-bit value (≥ 8) carries, so a value below 8 there
 // cannot be data of a sensible encoder.
-func decodeGeneralRun(b *bitStream, s *strings.Builder, lenient bool) error {
-	mode := modeNumeric
+func decodeGeneralRun(b *bitStream, s *strings.Builder, mode compactionMode, lenient bool) error {
 	for b.left() > 0 {
 		var err error
 		switch mode {
