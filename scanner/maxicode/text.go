@@ -2,23 +2,17 @@ package maxicode
 
 import (
 	"fmt"
-	"strings"
-	"unicode/utf8"
 
 	"github.com/makiuchi-d/gozxing"
-	"github.com/makiuchi-d/gozxing/common"
+
+	"github.com/scannerd/scannerd/scanner/internal/eci"
 )
 
 // message is the decoded content of a symbol before it becomes text: bytes
 // in ISO/IEC 8859-1 unless an ECI switches the character set at an offset.
 type message struct {
 	bytes    []byte
-	switches []eciSwitch
-}
-
-type eciSwitch struct {
-	at  int // byte offset where the new character set starts
-	eci int
+	switches []eci.Switch
 }
 
 // decodeCodeSets turns symbol values into characters, following the code
@@ -52,11 +46,11 @@ func decodeCodeSets(vals []byte, m *message) error {
 			m.bytes = fmt.Appendf(m.bytes, "%09d", n)
 			i += 5
 		case v == fnECI:
-			eci, used, err := readECI(vals[i+1:])
+			n, used, err := readECI(vals[i+1:])
 			if err != nil {
 				return err
 			}
-			m.switches = append(m.switches, eciSwitch{at: len(m.bytes), eci: eci})
+			m.switches = append(m.switches, eci.Switch{At: len(m.bytes), ECI: n})
 			i += used
 		case v == fnLatchA, v == fnLatchB:
 			base, next, shiftLeft = setA, setA, 0
@@ -110,33 +104,7 @@ func readECI(v []byte) (eci, used int, err error) {
 
 // text converts the message to a Go string, byte runs in their character
 // sets. Unknown ECIs fall back to ISO/IEC 8859-1.
-func (m *message) text() string {
-	var b strings.Builder
-	start, eci := 0, 3
-	flush := func(end int) {
-		seg := m.bytes[start:end]
-		if eci != 3 && eci != 1 {
-			if cs, err := common.GetCharacterSetECIByValue(eci); err == nil && cs != nil {
-				if out, err := cs.GetCharset().NewDecoder().Bytes(seg); err == nil && utf8.Valid(out) {
-					b.Write(out)
-					return
-				}
-			}
-		}
-		for _, c := range seg {
-			b.WriteRune(rune(c))
-		}
-	}
-	for _, s := range m.switches {
-		if s.at < start || s.at > len(m.bytes) {
-			continue
-		}
-		flush(s.at)
-		start, eci = s.at, s.eci
-	}
-	flush(len(m.bytes))
-	return b.String()
-}
+func (m *message) text() string { return eci.Text(m.bytes, m.switches) }
 
 // insert puts plain ASCII text at byte offset at, moving later ECI switches.
 func (m *message) insert(at int, s string) {
@@ -145,8 +113,8 @@ func (m *message) insert(at int, s string) {
 	}
 	m.bytes = append(m.bytes[:at], append([]byte(s), m.bytes[at:]...)...)
 	for i := range m.switches {
-		if m.switches[i].at >= at && !(at == 0 && m.switches[i].at == 0) {
-			m.switches[i].at += len(s)
+		if m.switches[i].At >= at && !(at == 0 && m.switches[i].At == 0) {
+			m.switches[i].At += len(s)
 		}
 	}
 }

@@ -1,0 +1,41 @@
+package dotcode
+
+import "testing"
+
+// FuzzDecodeMessage feeds arbitrary codewords to the message decoder:
+// text or an error, never a panic.
+func FuzzDecodeMessage(f *testing.F) {
+	f.Add([]byte{106, 40, 69, 76, 76, 79})
+	f.Add([]byte{112, 1, 2, 3, 4, 5, 6, 100, 110, 33})
+	f.Add([]byte{106, 97, 33, 34, 35, 108})
+	f.Add([]byte{108, 50, 1, 2, 12, 34, 100, 1, 2, 3})
+	f.Fuzz(func(t *testing.T, in []byte) {
+		cw := make([]int, len(in))
+		for i, b := range in {
+			cw[i] = int(b) % gf
+		}
+		if m, err := decodeMessage(cw); err == nil {
+			_ = m.text()
+		}
+	})
+}
+
+// FuzzDecodeGrid decodes arbitrary dot grids: a result or an error, never
+// a panic.
+func FuzzDecodeGrid(f *testing.F) {
+	f.Add(uint8(13), []byte("some dots to start from, in a grid of thirteen columns and a few rows"))
+	f.Add(uint8(5), make([]byte, 30))
+	f.Fuzz(func(t *testing.T, w uint8, in []byte) {
+		if w == 0 || len(in) > 1<<12 {
+			return
+		}
+		h := len(in) * 8 / int(w)
+		g := &Grid{W: int(w), H: h, Dots: make([]bool, int(w)*h)}
+		for i := range g.Dots {
+			g.Dots[i] = in[i/8]>>(i%8)&1 == 1
+		}
+		if d, err := DecodeGrid(g); err == nil && d == nil {
+			t.Fatal("no error and no result")
+		}
+	})
+}
