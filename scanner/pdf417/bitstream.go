@@ -46,6 +46,7 @@ type decodedData struct {
 	hasECI     bool
 	readerInit bool
 	macro      *MacroMetadata
+	component  string // the GS1 Composite component kind, "" for none
 }
 
 // textBuilder collects decoded bytes and turns each run that shares a

@@ -23,6 +23,8 @@ type detector struct {
 	probeLine lineRead
 	cols      []runList // runs of the scanned columns
 	colDark   []bool    // colour of each scanned column at the current row
+	// composite: read GS1 Composite CC-C components instead.
+	composite bool
 }
 
 // scan looks for guard patterns on every step-th image row and column and

@@ -22,14 +22,18 @@ import (
 // number of error correction codewords, and the data begins at the first
 // codeword: there is no symbol length descriptor.
 
-// microVariant is one of the sizes of ISO/IEC 24728 Table 1.
-type microVariant struct{ cols, rows, ec int }
+// microVariant is one of the sizes of ISO/IEC 24728 Table 1, or of a
+// GS1 Composite component (kind "CC-A" or "CC-B", see composite.go).
+type microVariant struct {
+	cols, rows, ec int
+	kind           string
+}
 
 var microVariants = [...]microVariant{
-	{1, 11, 7}, {1, 14, 7}, {1, 17, 7}, {1, 20, 8}, {1, 24, 8}, {1, 28, 8},
-	{2, 8, 8}, {2, 11, 9}, {2, 14, 9}, {2, 17, 10}, {2, 20, 11}, {2, 23, 13}, {2, 26, 15},
-	{3, 6, 12}, {3, 8, 14}, {3, 10, 16}, {3, 12, 18}, {3, 15, 21}, {3, 20, 26}, {3, 26, 32}, {3, 32, 38}, {3, 38, 44}, {3, 44, 50},
-	{4, 4, 8}, {4, 6, 12}, {4, 8, 14}, {4, 10, 16}, {4, 12, 18}, {4, 15, 21}, {4, 20, 26}, {4, 26, 32}, {4, 32, 38}, {4, 38, 44}, {4, 44, 50},
+	{1, 11, 7, ""}, {1, 14, 7, ""}, {1, 17, 7, ""}, {1, 20, 8, ""}, {1, 24, 8, ""}, {1, 28, 8, ""},
+	{2, 8, 8, ""}, {2, 11, 9, ""}, {2, 14, 9, ""}, {2, 17, 10, ""}, {2, 20, 11, ""}, {2, 23, 13, ""}, {2, 26, 15, ""},
+	{3, 6, 12, ""}, {3, 8, 14, ""}, {3, 10, 16, ""}, {3, 12, 18, ""}, {3, 15, 21, ""}, {3, 20, 26, ""}, {3, 26, 32, ""}, {3, 32, 38, ""}, {3, 38, 44, ""}, {3, 44, 50, ""},
+	{4, 4, 8, ""}, {4, 6, 12, ""}, {4, 8, 14, ""}, {4, 10, 16, ""}, {4, 12, 18, ""}, {4, 15, 21, ""}, {4, 20, 26, ""}, {4, 26, 32, ""}, {4, 32, 38, ""}, {4, 38, 44, ""}, {4, 44, 50, ""},
 }
 
 // microVariantOf returns the size with cols columns and rows rows.
@@ -93,12 +97,19 @@ type MicroReader struct {
 	runs  runList
 	row   *gozxing.BitArray
 	lines []microLine
+	// composite: read GS1 Composite CC-A and CC-B components instead.
+	composite bool
 }
 
 var _ gozxing.Reader = (*MicroReader)(nil)
 
 // NewMicroReader returns a MicroReader.
 func NewMicroReader() *MicroReader { return &MicroReader{} }
+
+// NewCompositeMicroReader returns a MicroReader that reads the CC-A and
+// CC-B components of GS1 Composite symbols (ISO/IEC 24723), and nothing
+// else: its results' text is the component's element string.
+func NewCompositeMicroReader() *MicroReader { return &MicroReader{composite: true} }
 
 // Reset does nothing: a MicroReader keeps no state between images.
 func (r *MicroReader) Reset() {}
@@ -133,6 +144,9 @@ func (r *MicroReader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.Deco
 	step := 3
 	if hint.TryHarder(hints) {
 		step = 2
+	}
+	if r.composite {
+		step-- // a CC-A may be three rows of two modules
 	}
 	found, err := r.find(m, step, multiple)
 	if len(found) == 0 {
@@ -195,7 +209,7 @@ func newMicroResult(d *decoded) *gozxing.Result {
 	res.PutMetadata(gozxing.ResultMetadataType_PDF417_EXTRA_METADATA, &Metadata{
 		Rows: d.lay.rows, Columns: d.lay.cols, Micro: true,
 		ErrorsCorrected: d.errors, ErasuresCorrected: d.erasures,
-		ReaderInit: d.data.readerInit, Macro: d.data.macro,
+		ReaderInit: d.data.readerInit, Macro: d.data.macro, Component: d.data.component,
 	})
 	return res
 }

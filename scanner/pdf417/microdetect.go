@@ -35,7 +35,7 @@ func (r *MicroReader) edgeChains(v view, step int) []*microEdge {
 			for _, e := range open {
 				last := e.hits[len(e.hits)-1]
 				tol := 2*last.module + 0.25*float64(y-last.y)
-				if y-last.y <= 8*step && math.Abs(h.x-last.x) <= tol && math.Abs(h.module-e.module) < 0.3*e.module {
+				if y-last.y <= r.maxGap(step, last.module) && math.Abs(h.x-last.x) <= tol && math.Abs(h.module-e.module) < 0.3*e.module {
 					best = e
 					break
 				}
@@ -49,7 +49,7 @@ func (r *MicroReader) edgeChains(v view, step int) []*microEdge {
 		// Close edges the scan has left behind.
 		kept := open[:0]
 		for _, e := range open {
-			if y-e.bottom() > 8*step {
+			if y-e.bottom() > r.maxGap(step, e.module) {
 				done = append(done, e)
 			} else {
 				kept = append(kept, e)
@@ -58,11 +58,21 @@ func (r *MicroReader) edgeChains(v view, step int) []*microEdge {
 		open = kept
 	}
 	done = append(done, open...)
+	if r.composite {
+		done = splitComponentEdges(done)
+	}
 	out := done[:0]
 	for _, e := range done {
-		if len(e.hits) >= 3 && e.fit() {
+		if len(e.hits) >= 3 && e.fit(!r.composite) {
 			out = append(out, e)
 		}
+	}
+	if r.composite {
+		// A composite component's edge is short and ends where the
+		// linear component begins, whose bars may look like RAPs on
+		// the same line: pieces are not joined.
+		sort.Slice(out, func(i, j int) bool { return len(out[i].hits) > len(out[j].hits) })
+		return out
 	}
 	// Rows whose RAP did not show on any scan row break an edge in two:
 	// pieces on one line are joined.
@@ -73,7 +83,7 @@ func (r *MicroReader) edgeChains(v view, step int) []*microEdge {
 		for _, p := range joined {
 			if e.top() > p.bottom() && math.Abs(e.module-p.module) < 0.3*p.module && onLine(p, e) {
 				p.hits = append(p.hits, e.hits...)
-				p.fit()
+				p.fit(true)
 				merged = true
 				break
 			}
@@ -85,6 +95,39 @@ func (r *MicroReader) edgeChains(v view, step int) []*microEdge {
 	out = joined
 	sort.Slice(out, func(i, j int) bool { return len(out[i].hits) > len(out[j].hits) })
 	return out
+}
+
+// splitComponentEdges cuts edges where the hits' module or position
+// jumps: a composite component's rows sit on the linear component, whose
+// bars may look like RAPs on nearly the same line, and a line fitted to
+// both crosses the component's rows.
+func splitComponentEdges(edges []*microEdge) []*microEdge {
+	var out []*microEdge
+	for _, e := range edges {
+		from := 0
+		for i := 1; i <= len(e.hits); i++ {
+			if i < len(e.hits) {
+				p, h := e.hits[i-1], e.hits[i]
+				if math.Abs(h.module-p.module) <= 0.12*p.module && math.Abs(h.x-p.x) <= max(1.5, 0.8*p.module) {
+					continue
+				}
+			}
+			out = append(out, &microEdge{hits: e.hits[from:i], module: e.hits[from].module})
+			from = i
+		}
+	}
+	return out
+}
+
+// maxGap returns how far apart, in scan rows, two hits of one edge may
+// be: eight scan steps, or for a composite component (whose rows are two
+// modules high) six modules, so that its edge stops short of the linear
+// component below it.
+func (r *MicroReader) maxGap(step int, module float64) int {
+	if r.composite {
+		return min(8*step, max(2*step, int(6*module)))
+	}
+	return 8 * step
 }
 
 // onLine reports whether most hits of one edge lie on the line of the
@@ -157,8 +200,11 @@ func rapFits(r *runList, i int, module float64) bool {
 // fit fits the edge's line and module width to its hits: a median line
 // first (the slope the median of the slopes between hits, so that a few
 // stray hits do not tilt it), then least squares over the hits near it.
-// It reports whether enough hits remain and the edge is steep.
-func (e *microEdge) fit() bool {
+// It reports whether enough hits remain and the edge is steep. Without
+// leastSquares the median line stays: a composite component's edge has a
+// dozen hits or so, and one a pixel off tilts a least squares line
+// across its rows.
+func (e *microEdge) fit(leastSquares bool) bool {
 	ms := make([]float64, len(e.hits))
 	for i, h := range e.hits {
 		ms[i] = h.module
@@ -194,6 +240,9 @@ func (e *microEdge) fit() bool {
 	e.hits = kept
 	if len(e.hits) < 3 {
 		return false
+	}
+	if !leastSquares {
+		return math.Abs(e.b) < 0.25
 	}
 	var sy, sx, syy, sxy, n float64
 	for _, h := range e.hits {
@@ -238,7 +287,7 @@ func (r *MicroReader) readSymbol(v view, e *microEdge) (*decoded, error) {
 	if err == nil {
 		return d, nil
 	}
-	if full < 12 {
+	if full < 12 && !r.composite {
 		return nil, err // too few whole rows to be worth turning for
 	}
 	tries := []try{{0, full}}
@@ -334,7 +383,7 @@ func (r *MicroReader) decodeRows(v view, e *microEdge, slope float64) (*decoded,
 	if !ok {
 		return nil, errMicroLayout
 	}
-	d, err := decodeMicroRows(rows, cols)
+	d, err := decodeMicroRows(rows, cols, r.composite)
 	if err != nil {
 		return nil, err
 	}
@@ -476,27 +525,25 @@ func groupMicroRows(lines []microLine) (rows []microRow, cols int, pitch float64
 // decodeMicroRows corrects and interprets the codewords of the rows, with
 // rows no line read added at the top or bottom as far as a size needs
 // them.
-func decodeMicroRows(rows []microRow, cols int) (*decoded, error) {
+func decodeMicroRows(rows []microRow, cols int, composite bool) (*decoded, error) {
 	var lastErr error = errMicroLayout
 	for extra := 0; extra <= 2; extra++ {
 		for above := 0; above <= extra; above++ {
-			v, ok := microVariantOf(cols, len(rows)+extra)
-			if !ok {
-				continue
+			for _, v := range variantsOf(cols, len(rows)+extra, composite) {
+				all := make([]microRow, 0, v.rows)
+				for range above {
+					all = append(all, microRow{missing: true})
+				}
+				all = append(all, rows...)
+				for range extra - above {
+					all = append(all, microRow{missing: true})
+				}
+				d, err := decodeMicroCodewords(all, v)
+				if err == nil {
+					return d, nil
+				}
+				lastErr = err
 			}
-			all := make([]microRow, 0, v.rows)
-			for range above {
-				all = append(all, microRow{missing: true})
-			}
-			all = append(all, rows...)
-			for range extra - above {
-				all = append(all, microRow{missing: true})
-			}
-			d, err := decodeMicroCodewords(all, v)
-			if err == nil {
-				return d, nil
-			}
-			lastErr = err
 		}
 	}
 	return nil, lastErr
@@ -530,7 +577,15 @@ func decodeMicroCodewords(rows []microRow, v microVariant) (*decoded, error) {
 	if err != nil {
 		return nil, err
 	}
-	data, err := decodeDataFrom(cw[:len(cw)-v.ec], 0)
+	var data *decodedData
+	switch v.kind {
+	case ComponentA:
+		data, err = ccaData(cw[:len(cw)-v.ec])
+	case ComponentB:
+		data, err = componentData(cw[:len(cw)-v.ec], 0, ComponentB)
+	default:
+		data, err = decodeDataFrom(cw[:len(cw)-v.ec], 0)
+	}
 	if err != nil {
 		return nil, err
 	}

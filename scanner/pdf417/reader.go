@@ -36,6 +36,9 @@ type Metadata struct {
 	// Macro is the Macro PDF417 control block, nil when the symbol is not
 	// part of a structured append sequence.
 	Macro *MacroMetadata
+	// Component, from a composite reader, is the kind of GS1 Composite 2D
+	// component read: ComponentA, ComponentB or ComponentC.
+	Component string
 }
 
 // Reader decodes PDF417 symbols. It keeps scratch buffers, so a Reader must
@@ -48,6 +51,11 @@ var _ gozxing.Reader = (*Reader)(nil)
 
 // NewReader returns a Reader.
 func NewReader() *Reader { return &Reader{} }
+
+// NewCompositeReader returns a Reader that reads the CC-C components of
+// GS1 Composite symbols (ISO/IEC 24723), and nothing else: its results'
+// text is the component's element string.
+func NewCompositeReader() *Reader { return &Reader{det: detector{composite: true}} }
 
 // Reset does nothing: a Reader keeps no state between images.
 func (r *Reader) Reset() {}
@@ -123,6 +131,7 @@ func newResult(d *decoded) *gozxing.Result {
 		Rows: d.lay.rows, Columns: d.lay.cols, ECLevel: d.lay.ecLevel,
 		ErrorsCorrected: d.errors, ErasuresCorrected: d.erasures,
 		Compact: d.lay.compact, ReaderInit: d.data.readerInit, Macro: d.data.macro,
+		Component: d.data.component,
 	})
 	return res
 }

@@ -199,7 +199,12 @@ func (d *detector) decodeCandidate(c *candidate) (*decoded, error) {
 	if nData == 0 || nData > len(cw)-numEC {
 		return nil, fmt.Errorf("%w: symbol length descriptor %d", errBadData, nData)
 	}
-	data, err := decodeData(cw[:nData])
+	var data *decodedData
+	if d.composite {
+		data, err = componentData(cw[:nData], 1, ComponentC)
+	} else {
+		data, err = decodeData(cw[:nData])
+	}
 	if err != nil {
 		return nil, err
 	}
