@@ -62,11 +62,13 @@ type textOut struct {
 	gb     bool
 	eci    int
 	hasECI bool
-	// anyGB is set when a Chinese mode appears in the symbol: binary
-	// bytes without an ECI are then GB 18030 too (an encoder that must use
-	// GB 18030 for the Chinese characters uses it throughout); otherwise
-	// guessCharset decides.
-	anyGB bool
+	// binaryECI is the character set of binary bytes before any ECI:
+	// GB 18030 when a Chinese mode appears in the symbol (an encoder that
+	// must use GB 18030 for the Chinese characters uses it throughout),
+	// else what guessCharset makes of all the symbol's binary bytes.
+	binaryECI int
+	// bin collects the binary mode bytes.
+	bin []byte
 }
 
 // add appends bytes of one kind (GB 18030 or not).
@@ -86,10 +88,8 @@ func (o *textOut) flush() {
 	switch {
 	case o.gb:
 		eci = eciGB18030
-	case !o.hasECI && o.anyGB:
-		eci = eciGB18030
 	case !o.hasECI:
-		eci = guessCharset(o.run)
+		eci = o.binaryECI
 	}
 	o.sb.WriteString(decodeCharset(o.run, eci))
 	o.run = o.run[:0]
@@ -120,10 +120,10 @@ func decodeCharset(b []byte, eci int) string {
 
 // guessCharset names the character set of binary bytes without an ECI.
 // The standard's default is ISO 8859-1, but encoders (zint among them)
-// write Chinese text in binary mode as GB 18030 without saying so: bytes
-// that are all ASCII or GB 2312 pairs (both bytes 0xa1 to 0xfe) read as
-// GB 18030, valid UTF-8 with multi-byte sequences as UTF-8, the rest as
-// ISO 8859-1.
+// write Chinese text in binary mode as GB 18030 without saying so. Bytes
+// that are valid UTF-8 with multi-byte sequences read as UTF-8; bytes that
+// are valid GB 18030 with a character beyond ISO 8859-1's look (a pair of
+// bytes 0xa1 to 0xfe, or four bytes) as GB 18030; the rest as ISO 8859-1.
 func guessCharset(b []byte) int {
 	high := false
 	for _, c := range b {
@@ -132,22 +132,37 @@ func guessCharset(b []byte) int {
 			break
 		}
 	}
-	if !high {
+	switch {
+	case !high:
 		return eciLatin1
-	}
-	if utf8.Valid(b) {
+	case utf8.Valid(b):
 		return eciUTF8
 	}
+	chinese := false
 	for i := 0; i < len(b); i++ {
-		if b[i] < 0x80 {
+		c := b[i]
+		switch {
+		case c < 0x80:
 			continue
-		}
-		if b[i] < 0xa1 || b[i] == 0xff || i+1 == len(b) || b[i+1] < 0xa1 || b[i+1] == 0xff {
+		case c == 0x80 || c == 0xff || i+1 == len(b):
+			return eciLatin1
+		case b[i+1] >= 0x30 && b[i+1] <= 0x39: // four bytes
+			if i+3 >= len(b) || b[i+2] < 0x81 || b[i+2] == 0xff || b[i+3] < 0x30 || b[i+3] > 0x39 {
+				return eciLatin1
+			}
+			chinese = true
+			i += 3
+		case b[i+1] >= 0x40 && b[i+1] != 0x7f && b[i+1] != 0xff:
+			chinese = chinese || c >= 0xa1 && b[i+1] >= 0xa1
+			i++
+		default:
 			return eciLatin1
 		}
-		i++
 	}
-	return eciGB18030
+	if chinese {
+		return eciGB18030
+	}
+	return eciLatin1
 }
 
 func latin1(b []byte) string {
@@ -162,18 +177,18 @@ func latin1(b []byte) string {
 // The data end at the end-of-data mode indicator (0000) or where fewer
 // than four bits are left.
 func decodeBits(data []byte) (string, error) {
-	r := &bitReader{data: data}
-	o := &textOut{}
-	// A first pass finds whether a Chinese mode appears, which sets how
-	// binary bytes without an ECI read.
-	if err := walk(&bitReader{data: data}, &textOut{}, func(gb bool) {
-		if gb {
-			o.anyGB = true
-		}
-	}); err != nil {
+	// A first pass finds whether a Chinese mode appears and gathers the
+	// binary bytes, which sets how binary bytes without an ECI read.
+	first := &textOut{}
+	anyGB := false
+	if err := walk(&bitReader{data: data}, first, func(gb bool) { anyGB = anyGB || gb }); err != nil {
 		return "", err
 	}
-	if err := walk(r, o, nil); err != nil {
+	o := &textOut{binaryECI: eciGB18030}
+	if !anyGB {
+		o.binaryECI = guessCharset(first.bin)
+	}
+	if err := walk(&bitReader{data: data}, o, nil); err != nil {
 		return "", err
 	}
 	o.flush()
@@ -300,6 +315,7 @@ func binary(r *bitReader, o *textOut) error {
 	for range n {
 		b, _ := r.read(8)
 		o.add(false, byte(b))
+		o.bin = append(o.bin, byte(b))
 	}
 	return nil
 }

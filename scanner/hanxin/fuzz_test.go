@@ -1,6 +1,11 @@
 package hanxin
 
-import "testing"
+import (
+	"image"
+	"testing"
+
+	"github.com/makiuchi-d/gozxing"
+)
 
 // FuzzDecodeBits feeds arbitrary data codewords to the bit stream decoder:
 // it must return text or an error, never panic.
@@ -35,5 +40,28 @@ func FuzzDecodeGrid(f *testing.F) {
 			}
 		}
 		_, _, _, _ = d.decodeGrid(g)
+	})
+}
+
+// FuzzDecode runs the whole reader on arbitrary small gray images: it
+// must return results or an error, never panic.
+func FuzzDecode(f *testing.F) {
+	f.Add(uint8(8), []byte{0, 255, 0, 255, 0, 255, 0, 255, 255, 0, 255, 0, 255, 0, 255, 0})
+	f.Add(uint8(3), []byte{0, 255, 0, 255, 0, 255, 0, 255, 0})
+	r := NewReader()
+	hints := map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_TRY_HARDER: true}
+	f.Fuzz(func(t *testing.T, w uint8, pix []byte) {
+		if w == 0 || len(pix) < int(w) || len(pix) > 1<<14 {
+			return
+		}
+		h := len(pix) / int(w)
+		g := &image.Gray{Pix: pix[:int(w)*h], Stride: int(w), Rect: image.Rect(0, 0, int(w), h)}
+		bm, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(gozxing.NewLuminanceSourceFromImage(g)))
+		if err != nil {
+			return
+		}
+		if res, err := r.DecodeMultiple(bm, hints); err == nil && len(res) == 0 {
+			t.Fatal("no error and no result")
+		}
 	})
 }

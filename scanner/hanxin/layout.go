@@ -41,6 +41,9 @@ const (
 type layout struct {
 	size int
 	mod  []uint8
+	// anchors are the alignment patterns' crossings (row, col), where
+	// refine matches the grid to the image.
+	anchors [][2]int
 }
 
 // finderRows are the four finder patterns (§5.3.1), each 7 rows of 7
@@ -178,6 +181,7 @@ func (l *layout) alignment(version int) {
 			}
 			col := size - 1 - p
 			w, h := span(j), span(i)
+			l.anchors = append(l.anchors, [2]int{row, col})
 			l.set(row, col, fnDark)
 			l.set(row+1, col-1, fnLight)
 			for t := 1; t <= w; t++ {

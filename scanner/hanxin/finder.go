@@ -1,0 +1,208 @@
+package hanxin
+
+import (
+	"math"
+
+	"github.com/makiuchi-d/gozxing"
+
+	"github.com/scannerd/scannerd/scanner/internal/bitrow"
+)
+
+// candidate is a possible finder pattern: the centre of its 3 x 3 dark
+// square (which a light ring isolates) and the module size.
+type candidate struct {
+	x, y, module float64
+	hits         int
+	unit         float64
+}
+
+// matchesFinder reports whether five runs, dark first, cross a finder
+// pattern from its angles into its square (1:1:1:1:3) or the other way
+// (3:1:1:1:1), and returns the unit and the index of the square's run.
+// Any line through the square's centre that leaves through the angles
+// shows these proportions, whatever the symbol's turn.
+func matchesFinder(runs []int) (unit float64, square int, ok bool) {
+	total := 0
+	for _, r := range runs[:5] {
+		total += r
+	}
+	if total < 7 {
+		return 0, 0, false
+	}
+	unit = float64(total) / 7
+	for _, sq := range [2]int{4, 0} {
+		good := true
+		for i, r := range runs[:5] {
+			want, tol := 1.0, 0.55
+			if i == sq {
+				want, tol = 3, 1.1
+			}
+			if math.Abs(float64(r)-want*unit) > tol*unit {
+				good = false
+				break
+			}
+		}
+		if good {
+			return unit, sq, true
+		}
+	}
+	return 0, 0, false
+}
+
+// findCandidates scans every step-th row and column for the finder's
+// runs. A row crosses two of a symbol's finders through their angles
+// whatever its turn, a column the other two.
+func (r *Reader) findCandidates(bm *gozxing.BitMatrix, step int) []candidate {
+	w, h := bm.GetWidth(), bm.GetHeight()
+	r.cands = r.cands[:0]
+	var line int
+	var vertical bool
+	visit := func(win []int, mid float64) {
+		unit, sq, ok := matchesFinder(win)
+		if !ok {
+			return
+		}
+		// The middle run's centre is mid; find the square's.
+		start2 := mid - float64(win[2])/2
+		c := start2 + float64(win[2]+win[3]) + float64(win[4])/2
+		if sq == 0 {
+			c = start2 - float64(win[1]) - float64(win[0])/2
+		}
+		x, y := c, float64(line)+0.5
+		if vertical {
+			x, y = y, c
+		}
+		r.confirm(bm, x, y, unit)
+	}
+	if r.row == nil || r.row.GetSize() != w {
+		r.row = gozxing.NewBitArray(w)
+	}
+	for line = step / 2; line < h; line += step {
+		r.runs = bitrow.Windows(bm.GetRow(line, r.row), w, 5, r.runs, visit)
+	}
+	vertical = true
+	if r.col == nil || r.col.GetSize() != h {
+		r.col = gozxing.NewBitArray(h)
+	}
+	for line = step / 2; line < w; line += step {
+		r.col.Clear()
+		for y := range h {
+			if bm.Get(line, y) {
+				r.col.Set(y)
+			}
+		}
+		r.runs = bitrow.Windows(r.col, h, 5, r.runs, visit)
+	}
+	return r.cands
+}
+
+// confirm centres a hit on its dark square and keeps it when the square
+// is about 3 x 3 modules of the unit and ringed by light.
+func (r *Reader) confirm(bm *gozxing.BitMatrix, x, y, unit float64) {
+	for i := range r.cands {
+		c := &r.cands[i]
+		if math.Abs(c.x-x) < 1.5*c.module && math.Abs(c.y-y) < 1.5*c.module {
+			c.hits++
+			return
+		}
+	}
+	if !dark(bm, x, y) {
+		return
+	}
+	// Chord midpoints of a centrally symmetric shape close in on its
+	// centre.
+	var ch [4]chord
+	for range 2 {
+		var ok bool
+		if ch[0], ok = walkChord(bm, x, y, 1, 0, 6*unit); !ok {
+			return
+		}
+		x += ch[0].shift()
+		if ch[1], ok = walkChord(bm, x, y, 0, 1, 6*unit); !ok {
+			return
+		}
+		y += ch[1].shift()
+	}
+	d := math.Sqrt2 / 2
+	var ok bool
+	if ch[0], ok = walkChord(bm, x, y, 1, 0, 6*unit); !ok {
+		return
+	}
+	if ch[2], ok = walkChord(bm, x, y, d, d, 6*unit); !ok {
+		return
+	}
+	if ch[3], ok = walkChord(bm, x, y, d, -d, 6*unit); !ok {
+		return
+	}
+	// The shortest chord through a square's centre is its side; the
+	// longest, a diagonal, is at most √2 sides.
+	side, long := ch[0].length(), ch[0].length()
+	for _, c := range ch[1:] {
+		side, long = min(side, c.length()), max(long, c.length())
+	}
+	module := side / 3
+	if long > 1.7*side || module < 0.6*unit/math.Sqrt2 || module > 1.5*unit {
+		return
+	}
+	// The light ring: past each end of every chord, light for a third of
+	// a module at least (a binarizer thins light modules next to dark).
+	dark8 := 0
+	for _, c := range ch {
+		for _, s := range [2]float64{c.pos, -c.neg} {
+			t := s + math.Copysign(module/3, s)
+			if dark(bm, x+c.dx*t, y+c.dy*t) {
+				dark8++
+			}
+		}
+	}
+	if dark8 > 2 {
+		return
+	}
+	for i := range r.cands {
+		c := &r.cands[i]
+		if math.Abs(c.x-x) < 1.5*c.module && math.Abs(c.y-y) < 1.5*c.module {
+			c.hits++
+			return
+		}
+	}
+	r.cands = append(r.cands, candidate{x: x, y: y, module: module, hits: 1, unit: unit})
+}
+
+// chord is a dark run through a point along (dx, dy): it reaches pos
+// pixels forward and neg back, where the first light samples lie.
+type chord struct{ dx, dy, pos, neg float64 }
+
+func (c chord) shift() float64  { return (c.pos - c.neg) / 2 * (c.dx + c.dy) }
+func (c chord) length() float64 { return c.pos + c.neg }
+
+// walkChord walks both ways from a dark point along (dx, dy) to the
+// light, up to limit pixels.
+func walkChord(bm *gozxing.BitMatrix, x, y, dx, dy, limit float64) (chord, bool) {
+	c := chord{dx: dx, dy: dy}
+	for side, s := range [2]float64{1, -1} {
+		t := 0.0
+		for ; t < limit; t += 0.5 {
+			if !dark(bm, x+s*dx*t, y+s*dy*t) {
+				break
+			}
+		}
+		if t >= limit {
+			return c, false
+		}
+		if side == 0 {
+			c.pos = t
+		} else {
+			c.neg = t
+		}
+	}
+	return c, true
+}
+
+// dark samples the bit matrix at a point, outside counting as light.
+func dark(bm *gozxing.BitMatrix, x, y float64) bool {
+	ix, iy := int(math.Floor(x)), int(math.Floor(y))
+	if ix < 0 || iy < 0 || ix >= bm.GetWidth() || iy >= bm.GetHeight() {
+		return false
+	}
+	return bm.Get(ix, iy)
+}

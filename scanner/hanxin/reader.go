@@ -1,0 +1,400 @@
+package hanxin
+
+import (
+	"math"
+	"sort"
+
+	"github.com/makiuchi-d/gozxing"
+
+	"github.com/scannerd/scannerd/scanner/internal/geom"
+	"github.com/scannerd/scannerd/scanner/internal/guard"
+	"github.com/scannerd/scannerd/scanner/internal/hint"
+)
+
+// maxCandidates bounds the finder candidates grouped in fours (those
+// seen most often first), and maxGroups the groups that lie like a
+// symbol's finders and still fail to decode: a symbol's data and texture
+// make candidates too.
+const (
+	maxCandidates = 48
+	maxGroups     = 64
+)
+
+// Reader decodes Han Xin Code symbols. Use NewReader; a Reader keeps
+// scratch buffers and must not be shared between goroutines.
+type Reader struct {
+	dec      *decoder
+	row, col *gozxing.BitArray
+	runs     []int
+	cands    []candidate
+	g        grid
+}
+
+var _ gozxing.Reader = (*Reader)(nil)
+
+// NewReader returns a Han Xin Code reader.
+func NewReader() *Reader { return &Reader{dec: newDecoder()} }
+
+// DecodeWithoutHints decodes the first symbol found.
+func (r *Reader) DecodeWithoutHints(image *gozxing.BinaryBitmap) (*gozxing.Result, error) {
+	return r.Decode(image, nil)
+}
+
+// Reset does nothing: a Reader keeps no state between images besides
+// scratch space.
+func (r *Reader) Reset() {}
+
+// Decode finds and decodes a symbol. TRY_HARDER scans every row and
+// column instead of every other one.
+func (r *Reader) Decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}) (*gozxing.Result, error) {
+	res, err := r.decode(image, hints, false)
+	if err != nil {
+		return nil, err
+	}
+	return res[0], nil
+}
+
+// DecodeMultiple returns every symbol in the image.
+func (r *Reader) DecodeMultiple(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}) ([]*gozxing.Result, error) {
+	return r.decode(image, hints, true)
+}
+
+// Info is stored under gozxing.ResultMetadataType_OTHER: the symbol's
+// version, error correction level (1 to 4 for L1 to L4), data mask and
+// how many codewords were corrected.
+type Info struct {
+	Version, Level, Mask int
+	ErrorsCorrected      int
+}
+
+func (r *Reader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}, all bool) (out []*gozxing.Result, err error) {
+	defer guard.Recover("hanxin", &out, &err)
+	bm, err := guard.Matrix("hanxin", image)
+	if err != nil {
+		return nil, err
+	}
+	step := 2
+	if hint.TryHarder(hints) {
+		step = 1
+	}
+	cands := r.findCandidates(bm, step)
+	lastErr := error(gozxing.NewNotFoundException())
+	if len(cands) < 4 {
+		return nil, lastErr
+	}
+	sort.SliceStable(cands, func(i, j int) bool { return cands[i].hits > cands[j].hits })
+	cands = cands[:min(len(cands), maxCandidates)]
+	used := make([]bool, len(cands))
+	n := len(cands)
+	// alike reports whether two candidates could be finders of one
+	// symbol: modules alike, at least 9 modules apart (12 in version 1).
+	alike := func(i, j int) bool {
+		p, q := cands[i], cands[j]
+		if used[i] || used[j] || p.module > 1.33*q.module || q.module > 1.33*p.module {
+			return false
+		}
+		return math.Hypot(p.x-q.x, p.y-q.y) > 9*max(p.module, q.module)
+	}
+	tries := 0
+	for a := 0; a < n; a++ {
+		for b := a + 1; b < n; b++ {
+			if !alike(a, b) {
+				continue
+			}
+			for c := b + 1; c < n; c++ {
+				if !alike(a, c) || !alike(b, c) {
+					continue
+				}
+				for d := c + 1; d < n && tries < maxGroups; d++ {
+					if !alike(a, d) || !alike(b, d) || !alike(c, d) {
+						continue
+					}
+					res, err := r.tryGroup(bm, [4]candidate{cands[a], cands[b], cands[c], cands[d]})
+					if err != nil {
+						if err != errNoGroup {
+							lastErr = err
+							tries++
+						}
+						continue
+					}
+					if !all {
+						return []*gozxing.Result{res}, nil
+					}
+					out = append(out, res)
+					used[a], used[b], used[c], used[d] = true, true, true, true
+				}
+			}
+		}
+	}
+	if len(out) == 0 {
+		return nil, lastErr
+	}
+	return out, nil
+}
+
+// errNotDecoded says four candidates lie like a symbol's finders but no
+// size and orientation gave a readable symbol.
+var errNotDecoded = gozxing.NewNotFoundException("hanxin: no symbol read at the finders")
+
+// errNoGroup says four candidates do not lie as a symbol's finders do.
+var errNoGroup = gozxing.NewNotFoundException("hanxin: not a symbol's finders")
+
+// Model points: the centres of the finders' dark squares, in modules from
+// the symbol's top-left corner, clockwise from the top-left finder.
+func squareCentres(size int) [4][2]float64 {
+	s := float64(size)
+	return [4][2]float64{{5.5, 5.5}, {s - 5.5, 5.5}, {s - 5.5, s - 5.5}, {1.5, s - 1.5}}
+}
+
+// tryGroup decodes the symbol four candidates would be the finders of.
+func (r *Reader) tryGroup(bm *gozxing.BitMatrix, q [4]candidate) (*gozxing.Result, error) {
+	module := 0.0
+	for _, c := range q {
+		module += c.module / 4
+	}
+	for _, c := range q {
+		if c.module < 0.75*module || c.module > 1.33*module {
+			return nil, errNoGroup
+		}
+	}
+	// Clockwise on the screen (y down) round their centre.
+	var cx, cy float64
+	for _, c := range q {
+		cx, cy = cx+c.x/4, cy+c.y/4
+	}
+	sort.Slice(q[:], func(i, j int) bool {
+		return math.Atan2(q[i].y-cy, q[i].x-cx) < math.Atan2(q[j].y-cy, q[j].x-cx)
+	})
+	var sides [4]float64
+	for i := range 4 {
+		sides[i] = math.Hypot(q[(i+1)%4].x-q[i].x, q[(i+1)%4].y-q[i].y)
+	}
+	minSide, maxSide, sum := sides[0], sides[0], 0.0
+	for _, s := range sides {
+		minSide, maxSide, sum = min(minSide, s), max(maxSide, s), sum+s
+	}
+	est := sum/4/module + 9 // squares 12 to 16 modules in from the corners
+	if maxSide > 1.6*minSide || est < 19 || est > float64(sizeOf(maxVersion))+10 {
+		return nil, errNoGroup
+	}
+	d0 := math.Hypot(q[2].x-q[0].x, q[2].y-q[0].y)
+	d1 := math.Hypot(q[3].x-q[1].x, q[3].y-q[1].y)
+	if d0 > 1.4*d1 || d1 > 1.4*d0 {
+		return nil, errNoGroup
+	}
+	// Away from its neighbours, the bottom-left finder's square meets
+	// the quiet zone; the others' squares meet their angles, a module of
+	// light then dark. Only the odd one's two orientations (seen from the
+	// front or mirrored) are tried.
+	odd := -1
+	for i, c := range q {
+		prev, next := q[(i+3)%4], q[(i+1)%4]
+		l1 := lightAfterSquare(bm, c, 2*c.x-prev.x, 2*c.y-prev.y)
+		l2 := lightAfterSquare(bm, c, 2*c.x-next.x, 2*c.y-next.y)
+		switch {
+		case l1 >= 2 && l2 >= 2 && odd < 0:
+			odd = i
+		case l1 > 1.8 || l2 > 1.8:
+			return nil, errNoGroup
+		}
+	}
+	if odd < 0 {
+		return nil, errNoGroup
+	}
+	// The sizes and orientations (any of the four turns, seen from the
+	// front or mirrored) whose finder patterns fit best. The module size
+	// of the candidates is rough (a binarizer grows dark modules), so
+	// sizes a quarter either way are tried.
+	type layoutFit struct {
+		size  int
+		order [4]int
+		score float64
+	}
+	var fits []layoutFit
+	lo := max(sizeOf(1), int(0.75*est)-2)
+	hi := min(sizeOf(maxVersion), int(1.3*est)+2)
+	for size := lo; size <= hi; size++ {
+		if versionOf(size) == 0 {
+			continue
+		}
+		for mirror := range 2 {
+			for k := range 4 {
+				// Order i = 3 is the bottom-left finder.
+				bl := (k + 3) % 4
+				if mirror == 1 {
+					bl = (k + 1) % 4
+				}
+				if bl != odd {
+					continue
+				}
+				f := layoutFit{size: size}
+				for i := range 4 {
+					f.order[i] = (k + i) % 4
+					if mirror == 1 {
+						f.order[i] = (k - i + 4) % 4
+					}
+				}
+				h, ok := fit(q, f.order, size)
+				if !ok {
+					continue
+				}
+				if f.score = finderScore(bm, &h, size); f.score >= 0.7 {
+					fits = append(fits, f)
+				}
+			}
+		}
+	}
+	sort.SliceStable(fits, func(i, j int) bool {
+		if fits[i].score != fits[j].score {
+			return fits[i].score > fits[j].score
+		}
+		return math.Abs(float64(fits[i].size)-est) < math.Abs(float64(fits[j].size)-est)
+	})
+	var lastErr error = errNotDecoded
+	// The function information (68 modules) settles the size and the
+	// mirror image, which the finder patterns, symmetric about their
+	// diagonal and small against the symbol, may leave open. The best two
+	// fits are tried again refined if none reads.
+	read := func(h *geom.Homography, size int) (*gozxing.Result, bool) {
+		r.sample(bm, h, size, true)
+		if _, err := r.dec.readInfo(&r.g); err != nil {
+			return nil, false
+		}
+		r.sample(bm, h, size, false)
+		text, info, fixed, err := r.dec.decodeGrid(&r.g)
+		if err != nil {
+			lastErr = err
+			return nil, false
+		}
+		return result(text, info, fixed, h, size), true
+	}
+	for _, f := range fits {
+		h, _ := fit(q, f.order, f.size)
+		if res, ok := read(&h, f.size); ok {
+			return res, nil
+		}
+	}
+	for _, f := range fits[:min(len(fits), 2)] {
+		h, _ := fit(q, f.order, f.size)
+		h, ok := r.refine(bm, h, r.dec.layout(versionOf(f.size)))
+		if !ok {
+			continue
+		}
+		// Refined, then shifted a quarter module each way: small modules
+		// read at one pixel each.
+		for _, d := range [5][2]float64{{0, 0}, {0.25, 0}, {-0.25, 0}, {0, 0.25}, {0, -0.25}} {
+			hs := shifted(h, d[0], d[1])
+			if res, ok := read(&hs, f.size); ok {
+				return res, nil
+			}
+		}
+	}
+	return nil, lastErr
+}
+
+// lightAfterSquare walks from the finder's square towards (tx, ty) and
+// returns the length, in modules, of the light run past its edge (up to
+// 3).
+func lightAfterSquare(bm *gozxing.BitMatrix, c candidate, tx, ty float64) float64 {
+	dx, dy := tx-c.x, ty-c.y
+	n := math.Hypot(dx, dy)
+	if n == 0 {
+		return 0
+	}
+	dx, dy = dx/n, dy/n
+	t := 0.0
+	for ; t < 3*c.module && dark(bm, c.x+dx*t, c.y+dy*t); t += 0.5 {
+	}
+	start := t
+	for ; t < start+3*c.module && !dark(bm, c.x+dx*t, c.y+dy*t); t += 0.5 {
+	}
+	return (t - start) / c.module
+}
+
+// shifted returns h moved by (dx, dy) modules.
+func shifted(h geom.Homography, dx, dy float64) geom.Homography {
+	if dx == 0 && dy == 0 {
+		return h
+	}
+	var pts [4]geom.Correspondence
+	for i, c := range [4][2]float64{{0, 0}, {10, 0}, {10, 10}, {0, 10}} {
+		u, v := h.Apply(c[0]+dx, c[1]+dy)
+		pts[i] = geom.Correspondence{X: c[0], Y: c[1], U: u, V: v}
+	}
+	hs, ok := geom.FitHomography(pts[:])
+	if !ok {
+		return h
+	}
+	return hs
+}
+
+// fit maps the model's square centres onto the candidates in the given
+// order.
+func fit(q [4]candidate, order [4]int, size int) (geom.Homography, bool) {
+	m := squareCentres(size)
+	var pts [4]geom.Correspondence
+	for i := range 4 {
+		c := q[order[i]]
+		pts[i] = geom.Correspondence{X: m[i][0], Y: m[i][1], U: c.x, V: c.y}
+	}
+	return geom.FitHomography(pts[:])
+}
+
+// finderScore is the fraction of the finder patterns' modules and their
+// separators that show what they should through h.
+func finderScore(bm *gozxing.BitMatrix, h *geom.Homography, size int) float64 {
+	good, n := 0, 0
+	for i := range 4 {
+		r0, c0 := finderOrigin(i, size)
+		for row := range 7 {
+			for col := range 7 {
+				x, y := h.Apply(float64(c0+col)+0.5, float64(r0+row)+0.5)
+				if dark(bm, x, y) == (finderRows[i][row]&(0x40>>col) != 0) {
+					good++
+				}
+				n++
+			}
+		}
+	}
+	return float64(good) / float64(n)
+}
+
+// sample reads the grid's modules through h: only the function
+// information's when infoOnly is set.
+func (r *Reader) sample(bm *gozxing.BitMatrix, h *geom.Homography, size int, infoOnly bool) {
+	g := &r.g
+	g.size = size
+	if cap(g.dark) < size*size {
+		g.dark = make([]bool, size*size)
+	}
+	g.dark = g.dark[:size*size]
+	if infoOnly {
+		a, b := infoModules(size)
+		for _, m := range append(a[:], b[:]...) {
+			x, y := h.Apply(float64(m[1])+0.5, float64(m[0])+0.5)
+			g.dark[m[0]*size+m[1]] = dark(bm, x, y)
+		}
+		return
+	}
+	for row := range size {
+		for col := range size {
+			x, y := h.Apply(float64(col)+0.5, float64(row)+0.5)
+			g.dark[row*size+col] = dark(bm, x, y)
+		}
+	}
+}
+
+// result builds the gozxing result, its points the symbol's corners:
+// top-left, bottom-left, bottom-right, top-right.
+func result(text string, info symbolInfo, fixed int, h *geom.Homography, size int) *gozxing.Result {
+	s := float64(size)
+	var pts []gozxing.ResultPoint
+	for _, c := range [4][2]float64{{0, 0}, {0, s}, {s, s}, {s, 0}} {
+		x, y := h.Apply(c[0], c[1])
+		pts = append(pts, gozxing.NewResultPoint(x, y))
+	}
+	res := gozxing.NewResult(text, nil, pts, gozxing.BarcodeFormat_QR_CODE)
+	res.PutMetadata(gozxing.ResultMetadataType_ERROR_CORRECTION_LEVEL, "L"+string(rune('0'+info.level)))
+	res.PutMetadata(gozxing.ResultMetadataType_OTHER, Info{Version: info.version, Level: info.level, Mask: info.mask, ErrorsCorrected: fixed})
+	return res
+}
