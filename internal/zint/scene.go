@@ -55,7 +55,7 @@ func (r *Raster) Render(sc Scene) (*image.Gray, [4][2]float64) {
 		return (at(x0, y0)*(1-fx)+at(x0+1, y0)*fx)*(1-fy) + (at(x0, y0+1)*(1-fx)+at(x0+1, y0+1)*fx)*fy
 	}
 	ink := make([]float64, w*h)
-	scale := PixelsPerModule / sc.Module
+	scale := r.perModule() / sc.Module
 	for y := 0; y < h; y++ {
 		for x := 0; x < w; x++ {
 			s := 0.0

@@ -7,6 +7,7 @@ package zint
 
 import (
 	"bytes"
+	"fmt"
 	"html"
 	"image"
 	"image/png"
@@ -67,18 +68,31 @@ func Runs(modules []bool, px, margin int) []int {
 }
 
 // Raster is a symbol as zint draws it, with its human-readable text, two
-// pixels a module (zint's --scale=1), dark on light.
+// pixels a module (zint's --scale=1) unless drawn larger, dark on light.
 type Raster struct {
 	Gray *image.Gray
+	// scale is zint's --scale: 2·scale pixels a module; 0 means 1.
+	scale int
 }
 
-// PixelsPerModule is the scale of a Raster.
+// PixelsPerModule is the scale of a Raster from Image.
 const PixelsPerModule = 2
+
+// perModule returns the raster's pixels a module.
+func (r *Raster) perModule() float64 { return PixelsPerModule * float64(max(1, r.scale)) }
 
 // Image returns zint's raster image for args.
 func Image(t testing.TB, args ...string) *Raster {
 	t.Helper()
-	out := run(t, append([]string{"--direct", "--filetype=PNG", "--scale=1"}, args...))
+	return ImageAt(t, 1, args...)
+}
+
+// ImageAt returns zint's raster image for args at --scale=scale, 2·scale
+// pixels a module: symbols drawn in dots (DotCode) need a few pixels a dot
+// to keep them round.
+func ImageAt(t testing.TB, scale int, args ...string) *Raster {
+	t.Helper()
+	out := run(t, append([]string{"--direct", "--filetype=PNG", fmt.Sprintf("--scale=%d", scale)}, args...))
 	img, err := png.Decode(bytes.NewReader(out))
 	if err != nil {
 		t.Fatalf("zint %q: %v", args, err)
@@ -91,13 +105,13 @@ func Image(t testing.TB, args ...string) *Raster {
 			g.Pix[y*g.Stride+x] = uint8((299*r + 587*gg + 114*bb) / 1000 >> 8)
 		}
 	}
-	return &Raster{Gray: g}
+	return &Raster{Gray: g, scale: scale}
 }
 
 // Modules returns the raster's size in modules.
 func (r *Raster) Modules() (w, h float64) {
 	b := r.Gray.Bounds()
-	return float64(b.Dx()) / PixelsPerModule, float64(b.Dy()) / PixelsPerModule
+	return float64(b.Dx()) / r.perModule(), float64(b.Dy()) / r.perModule()
 }
 
 // Text returns the human-readable text zint prints beneath the symbol

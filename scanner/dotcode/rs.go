@@ -77,7 +77,7 @@ func (f *field) correct(cw []int, nd int, erased []int) (int, error) {
 // Forney's formula. Codeword k stands for x^(n-1-k).
 func (f *field) correctBlock(c []int, nc int, erased []int) (int, error) {
 	n := len(c)
-	if nc < 1 || len(erased) > nc {
+	if nc < 1 || len(erased) >= nc {
 		return 0, ErrCorrection
 	}
 	synd := make([]int, nc) // synd[j] = c(3^(j+1))
@@ -127,7 +127,10 @@ func (f *field) correctBlock(c []int, nc int, erased []int) (int, error) {
 		lambda = lambda[:len(lambda)-1]
 	}
 	deg := len(lambda) - 1
-	if deg != l || 2*(deg-len(erased))+len(erased) > nc {
+	// One check codeword is kept for detection: a reader that spends all
+	// of them turns a misplaced grid (a wrong extent, a fragment of a
+	// symbol) into some codeword too often.
+	if deg != l || 2*(deg-len(erased))+len(erased) >= nc {
 		return 0, ErrCorrection
 	}
 	// Ω(x) = S(x)Λ(x) mod x^nc.

@@ -1,0 +1,188 @@
+package dotcode
+
+import (
+	"math/bits"
+
+	"github.com/makiuchi-d/gozxing"
+)
+
+// blob is a connected patch of dark pixels: a dot candidate.
+type blob struct {
+	x, y       float64 // centroid
+	n          int     // pixels
+	x0, y0     int     // bounding box, inclusive
+	x1, y1     int
+	size       float64 // the larger side of the bounding box
+	nn         float64 // distance to the nearest similar blob
+	nnDX, nnDY float64 // the vector to it
+}
+
+// run is a horizontal run of dark pixels in a row, with the label of its
+// patch.
+type run struct {
+	y, x0, x1 int // x1 exclusive
+	label     int
+}
+
+// blobFinder labels the dark patches of a binarized image, reusing its
+// buffers between images.
+type blobFinder struct {
+	row    *gozxing.BitArray
+	runs   []run
+	parent []int
+	blobs  []blob
+	acc    []blobAcc
+}
+
+type blobAcc struct {
+	n, sx, sy      int
+	x0, y0, x1, y1 int
+}
+
+// maxDot is the largest dot, in pixels across, the reader looks for: a
+// module of about 50 pixels.
+const maxDot = 40
+
+// find returns the image's dark patches that could be printed dots: small,
+// about as wide as high, and filling most of their bounding box.
+func (f *blobFinder) find(bm *gozxing.BitMatrix) []blob {
+	w, h := bm.GetWidth(), bm.GetHeight()
+	f.runs, f.parent = f.runs[:0], f.parent[:0]
+	prevStart, prevEnd := 0, 0
+	for y := 0; y < h; y++ {
+		f.row = bm.GetRow(y, f.row)
+		words := f.row.GetBitArray()
+		start := len(f.runs)
+		for wi, word := range words {
+			for word != 0 {
+				lo := bits.TrailingZeros32(word)
+				rest := ^(word >> lo)
+				n := 32 - lo
+				if rest != 0 {
+					n = bits.TrailingZeros32(rest)
+				}
+				x0 := wi*32 + lo
+				x1 := x0 + n
+				// A run that reaches the word's end may continue in the
+				// next word: merge it with the previous run.
+				if k := len(f.runs) - 1; k >= start && f.runs[k].x1 == x0 {
+					f.runs[k].x1 = x1
+				} else {
+					f.runs = append(f.runs, run{y: y, x0: x0, x1: x1})
+				}
+				if lo+n >= 32 {
+					word = 0
+				} else {
+					word &^= (1<<n - 1) << lo
+				}
+			}
+		}
+		// Label this row's runs, joining those that touch a run of the row
+		// above (eight-connected).
+		p := prevStart
+		for i := start; i < len(f.runs); i++ {
+			r := &f.runs[i]
+			r.x1 = min(r.x1, w)
+			r.label = len(f.parent)
+			f.parent = append(f.parent, r.label)
+			for p < prevEnd && f.runs[p].x1 < r.x0 {
+				p++
+			}
+			for q := p; q < prevEnd && f.runs[q].x0 <= r.x1; q++ {
+				f.union(r.label, f.runs[q].label)
+			}
+		}
+		prevStart, prevEnd = start, len(f.runs)
+	}
+	// Gather each patch's pixels.
+	if cap(f.acc) < len(f.parent) {
+		f.acc = make([]blobAcc, len(f.parent))
+	}
+	f.acc = f.acc[:len(f.parent)]
+	clear(f.acc)
+	for i := range f.runs {
+		r := &f.runs[i]
+		a := &f.acc[f.root(r.label)]
+		n := r.x1 - r.x0
+		if a.n == 0 {
+			a.x0, a.y0, a.x1, a.y1 = r.x0, r.y, r.x1-1, r.y
+		}
+		a.n += n
+		a.sx += n * (r.x0 + r.x1 - 1) // twice the sum of x
+		a.sy += 2 * n * r.y
+		a.x0, a.x1 = min(a.x0, r.x0), max(a.x1, r.x1-1)
+		a.y1 = max(a.y1, r.y)
+	}
+	f.blobs = f.blobs[:0]
+	for i := range f.acc {
+		a := &f.acc[i]
+		if a.n < 2 {
+			continue
+		}
+		bw, bh := a.x1-a.x0+1, a.y1-a.y0+1
+		if bw > maxDot || bh > maxDot || bw > 2*bh+1 || bh > 2*bw+1 || 2*a.n < bw*bh {
+			continue
+		}
+		f.blobs = append(f.blobs, blob{
+			x: float64(a.sx)/float64(2*a.n) + 0.5, y: float64(a.sy)/float64(2*a.n) + 0.5,
+			n: a.n, x0: a.x0, y0: a.y0, x1: a.x1, y1: a.y1, size: float64(max(bw, bh)),
+		})
+	}
+	return f.blobs
+}
+
+func (f *blobFinder) root(i int) int {
+	for f.parent[i] != i {
+		f.parent[i] = f.parent[f.parent[i]]
+		i = f.parent[i]
+	}
+	return i
+}
+
+func (f *blobFinder) union(a, b int) {
+	ra, rb := f.root(a), f.root(b)
+	if ra != rb {
+		f.parent[max(ra, rb)] = min(ra, rb)
+	}
+}
+
+// erode writes into dst (allocated when nil or of another size) the
+// image with every dark pixel whose four neighbours are not all dark made
+// light: dots that blur or ink spread joined at their closest points come
+// apart, while their centres stay.
+func erode(src, dst *gozxing.BitMatrix, rows [3]*gozxing.BitArray) *gozxing.BitMatrix {
+	w, h := src.GetWidth(), src.GetHeight()
+	if dst == nil || dst.GetWidth() != w || dst.GetHeight() != h {
+		dst, _ = gozxing.NewBitMatrix(w, h)
+	} else {
+		dst.Clear()
+	}
+	if h < 3 {
+		return dst
+	}
+	for k := range rows {
+		rows[k] = gozxing.NewBitArray(w)
+	}
+	out := gozxing.NewBitArray(w)
+	rows[1] = src.GetRow(0, rows[1])
+	rows[2] = src.GetRow(1, rows[2])
+	for y := 1; y < h-1; y++ {
+		rows[0], rows[1], rows[2] = rows[1], rows[2], rows[0]
+		rows[2] = src.GetRow(y+1, rows[2])
+		up, mid, down := rows[0].GetBitArray(), rows[1].GetBitArray(), rows[2].GetBitArray()
+		o := out.GetBitArray()
+		for i := range o {
+			left := mid[i] << 1 // pixel x-1 moved to x
+			if i > 0 {
+				left |= mid[i-1] >> 31
+			}
+			right := mid[i] >> 1 // pixel x+1 moved to x
+			if i+1 < len(mid) {
+				right |= mid[i+1] << 31
+			}
+			o[i] = mid[i] & up[i] & down[i] & left & right
+		}
+		dst.SetRow(y, out)
+	}
+	return dst
+}

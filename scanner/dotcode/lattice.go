@@ -1,0 +1,305 @@
+package dotcode
+
+import (
+	"math"
+	"sort"
+
+	"github.com/makiuchi-d/gozxing"
+
+	"github.com/scannerd/scannerd/scanner/internal/geom"
+)
+
+// A DotCode symbol's dots lie on a checkerboard: with module X, each dot's
+// nearest possible neighbours are the four diagonal ones, √2·X away. The
+// locator finds that diagonal lattice among the blobs, walks it from blob
+// to blob to give each dot whole-number lattice coordinates, fits the map
+// from module coordinates to the image through them and takes the extent
+// of the dots as the symbol's (ISS DotCode §5.4's mask choice keeps every
+// edge lit).
+
+// minDots is the fewest blobs a symbol candidate needs: the smallest
+// symbols hold about twenty dots.
+const minDots = 12
+
+// neighbourhood indexes blobs by a coarse grid for neighbour searches.
+type neighbourhood struct {
+	cell  float64
+	cols  int
+	index map[int][]int
+}
+
+func newNeighbourhood(bs []blob, cell float64) *neighbourhood {
+	nb := &neighbourhood{cell: cell, cols: 1 << 16, index: make(map[int][]int, len(bs))}
+	for i := range bs {
+		k := nb.key(bs[i].x, bs[i].y)
+		nb.index[k] = append(nb.index[k], i)
+	}
+	return nb
+}
+
+func (nb *neighbourhood) key(x, y float64) int {
+	return int(y/nb.cell)*nb.cols + int(x/nb.cell)
+}
+
+// near calls fn for every blob within r of (x, y); r is cut to one cell.
+func (nb *neighbourhood) near(bs []blob, x, y, r float64, fn func(j int, dx, dy float64)) {
+	r = min(r, nb.cell)
+	cx, cy := int(x/nb.cell), int(y/nb.cell)
+	for gy := cy - 1; gy <= cy+1; gy++ {
+		for gx := cx - 1; gx <= cx+1; gx++ {
+			for _, j := range nb.index[gy*nb.cols+gx] {
+				dx, dy := bs[j].x-x, bs[j].y-y
+				if dx*dx+dy*dy <= r*r && (dx != 0 || dy != 0) {
+					fn(j, dx, dy)
+				}
+			}
+		}
+	}
+}
+
+// similar reports whether two blobs could be dots of one symbol.
+func similar(a, b *blob) bool {
+	return a.size <= 2*b.size+1 && b.size <= 2*a.size+1
+}
+
+// clusters groups blobs that lie close to similar blobs, largest group
+// first. It sets each blob's nearest neighbour.
+func clusters(bs []blob) [][]int {
+	if len(bs) < minDots {
+		return nil
+	}
+	// Dots are at most maxDot across, their pitch at most about 4 dots
+	// across (a dot of 0.4 module at the smallest zint draws).
+	cell := 4.0*maxDot + 8
+	nb := newNeighbourhood(bs, cell)
+	for i := range bs {
+		b := &bs[i]
+		b.nn = math.Inf(1)
+		nb.near(bs, b.x, b.y, min(cell, 4*b.size+6), func(j int, dx, dy float64) {
+			if d := math.Hypot(dx, dy); d < b.nn && similar(b, &bs[j]) {
+				b.nn, b.nnDX, b.nnDY = d, dx, dy
+			}
+		})
+	}
+	parent := make([]int, len(bs))
+	for i := range parent {
+		parent[i] = i
+	}
+	var root func(int) int
+	root = func(i int) int {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	for i := range bs {
+		b := &bs[i]
+		if math.IsInf(b.nn, 1) {
+			continue
+		}
+		// Across an empty cell the next dot is 2·X = 1.41 pitches away, a
+		// diagonal gap 2 pitches.
+		nb.near(bs, b.x, b.y, min(cell, 2.1*b.nn), func(j int, _, _ float64) {
+			if similar(b, &bs[j]) {
+				if ri, rj := root(i), root(j); ri != rj {
+					parent[max(ri, rj)] = min(ri, rj)
+				}
+			}
+		})
+	}
+	groups := map[int][]int{}
+	for i := range bs {
+		if !math.IsInf(bs[i].nn, 1) {
+			r := root(i)
+			groups[r] = append(groups[r], i)
+		}
+	}
+	var out [][]int
+	for _, g := range groups {
+		if len(g) >= minDots {
+			out = append(out, g)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if len(out[i]) != len(out[j]) {
+			return len(out[i]) > len(out[j])
+		}
+		return out[i][0] < out[j][0]
+	})
+	return out
+}
+
+// lattice is a fitted symbol candidate: its blobs' module coordinates
+// (s right, t down; s+t even on dots) and the map from module
+// coordinates to the image.
+type lattice struct {
+	h      geom.Homography
+	ox, oy float64 // image origin the map is relative to
+	module float64 // pixels
+
+	smin, smax, tmin, tmax int
+	dots                   map[[2]int]bool
+}
+
+// fitLattice fits the lattice of one cluster of blobs.
+func fitLattice(bs []blob, group []int) (*lattice, bool) {
+	// The pitch: the commonest nearest-neighbour distance (the median).
+	nns := make([]float64, len(group))
+	for k, i := range group {
+		nns[k] = bs[i].nn
+	}
+	sort.Float64s(nns)
+	pitch := nns[len(nns)/2]
+	if pitch < 2 {
+		return nil, false
+	}
+	// The diagonal axes' angle, modulo 90°: average 4·angle over the
+	// nearest-neighbour vectors a pitch long.
+	var c4, s4 float64
+	for _, i := range group {
+		b := &bs[i]
+		if math.Abs(b.nn-pitch) > 0.2*pitch {
+			continue
+		}
+		a := 4 * math.Atan2(b.nnDY, b.nnDX)
+		c4, s4 = c4+math.Cos(a), s4+math.Sin(a)
+	}
+	if math.Hypot(c4, s4) < 0.3*float64(len(group)) {
+		return nil, false // no dominant direction: not a lattice
+	}
+	theta := math.Atan2(s4, c4) / 4
+	// The diagonal basis: ea = pitch·(cos θ, sin θ), eb = ea turned -90°.
+	// Lattice point (i, j) is module (s, t) = (i+j, i-j).
+	ca, sa := math.Cos(theta), math.Sin(theta)
+	member := make(map[int]bool, len(group))
+	for _, i := range group {
+		member[i] = true
+	}
+	nb := newNeighbourhood(bs, 4.0*maxDot+8)
+	// Walk the lattice from the blob nearest the group's centre.
+	var cx, cy float64
+	for _, i := range group {
+		cx, cy = cx+bs[i].x, cy+bs[i].y
+	}
+	cx, cy = cx/float64(len(group)), cy/float64(len(group))
+	seed, best := group[0], math.Inf(1)
+	for _, i := range group {
+		if d := math.Hypot(bs[i].x-cx, bs[i].y-cy); d < best {
+			seed, best = i, d
+		}
+	}
+	coord := map[int][2]int{seed: {0, 0}}
+	taken := map[[2]int]int{{0, 0}: seed}
+	queue := []int{seed}
+	for len(queue) > 0 {
+		i := queue[0]
+		queue = queue[1:]
+		ci := coord[i]
+		nb.near(bs, bs[i].x, bs[i].y, 3.2*pitch, func(j int, dx, dy float64) {
+			if !member[j] {
+				return
+			}
+			if _, done := coord[j]; done {
+				return
+			}
+			a := (dx*ca + dy*sa) / pitch
+			b := (dx*sa - dy*ca) / pitch
+			ra, rb := math.Round(a), math.Round(b)
+			if math.Abs(a-ra) > 0.3 || math.Abs(b-rb) > 0.3 {
+				return
+			}
+			c := [2]int{ci[0] + int(ra), ci[1] + int(rb)}
+			if _, dup := taken[c]; dup {
+				return
+			}
+			coord[j], taken[c] = c, j
+			queue = append(queue, j)
+		})
+	}
+	if len(coord) < minDots {
+		return nil, false
+	}
+	l := &lattice{ox: bs[seed].x, oy: bs[seed].y, dots: make(map[[2]int]bool, len(coord))}
+	pts := make([]geom.Correspondence, 0, len(coord))
+	for i, c := range coord {
+		s, t := c[0]+c[1], c[0]-c[1]
+		pts = append(pts, geom.Correspondence{X: float64(s), Y: float64(t), U: bs[i].x - l.ox, V: bs[i].y - l.oy})
+	}
+	h, ok := geom.FitAffine(pts)
+	if !ok {
+		return nil, false
+	}
+	// Drop the blobs the affine map misplaces by more than a third of a
+	// module (specks that happened to fall near the lattice), then allow
+	// for perspective.
+	module := pitch / math.Sqrt2
+	kept := pts[:0]
+	for _, p := range pts {
+		u, v := h.Apply(p.X, p.Y)
+		if math.Hypot(u-p.U, v-p.V) < module*0.6 {
+			kept = append(kept, p)
+		}
+	}
+	if len(kept) < minDots {
+		return nil, false
+	}
+	if hh, ok := geom.FitHomography(kept); ok && len(kept) >= 40 {
+		h = hh
+	}
+	l.h, l.module = h, module
+	l.smin, l.tmin = math.MaxInt, math.MaxInt
+	l.smax, l.tmax = math.MinInt, math.MinInt
+	for _, p := range kept {
+		s, t := int(p.X), int(p.Y)
+		l.dots[[2]int{s, t}] = true
+		l.smin, l.smax = min(l.smin, s), max(l.smax, s)
+		l.tmin, l.tmax = min(l.tmin, t), max(l.tmax, t)
+	}
+	return l, true
+}
+
+// at maps module coordinates to the image.
+func (l *lattice) at(s, t float64) (float64, float64) {
+	u, v := l.h.Apply(s, t)
+	return u + l.ox, v + l.oy
+}
+
+// dot reports whether a dot shows at module (s, t): a blob was placed
+// there, or the binarized image is dark over a good part of a small
+// window round the spot (a dot the blob filter passed over, such as two
+// dots blurred together, or a faint one). The window, a fifth of a module
+// each way, stays clear of the neighbouring dots, √2 modules away.
+func (l *lattice) dot(bm *gozxing.BitMatrix, s, t int) bool {
+	if l.dots[[2]int{s, t}] {
+		return true
+	}
+	x, y := l.at(float64(s), float64(t))
+	xi, yi := int(math.Floor(x)), int(math.Floor(y))
+	rr := max(1, min(3, int(math.Round(0.2*l.module))))
+	dark, all := 0, 0
+	for py := yi - rr; py <= yi+rr; py++ {
+		for px := xi - rr; px <= xi+rr; px++ {
+			if px < 0 || py < 0 || px >= bm.GetWidth() || py >= bm.GetHeight() {
+				continue
+			}
+			all++
+			if bm.Get(px, py) {
+				dark++
+			}
+		}
+	}
+	return all > 0 && 4*dark >= all
+}
+
+// lineDots counts the blobs of l outside the extent of v (a copy of l with
+// one edge moved in).
+func (l *lattice) lineDots(v *lattice) int {
+	n := 0
+	for d := range l.dots {
+		if d[0] < v.smin || d[0] > v.smax || d[1] < v.tmin || d[1] > v.tmax {
+			n++
+		}
+	}
+	return n
+}

@@ -1,0 +1,238 @@
+package dotcode
+
+import (
+	"github.com/makiuchi-d/gozxing"
+
+	"github.com/scannerd/scannerd/scanner/internal/guard"
+	"github.com/scannerd/scannerd/scanner/internal/hint"
+)
+
+// Reader decodes DotCode symbols. Its zero value is not ready; use
+// NewReader. A Reader keeps scratch buffers and must not be shared between
+// goroutines.
+type Reader struct {
+	blobs           blobFinder
+	dec             *decoder
+	eroded, eroded2 *gozxing.BitMatrix
+	// dark, sum and lum are contrast's buffers.
+	dark *gozxing.BitMatrix
+	sum  []uint32
+	lum  []byte
+	rows [3]*gozxing.BitArray
+}
+
+var _ gozxing.Reader = (*Reader)(nil)
+
+// NewReader returns a DotCode reader.
+func NewReader() *Reader { return &Reader{dec: newDecoder()} }
+
+// Candidate dot clusters tried per image.
+const (
+	maxClusters     = 6
+	maxClustersHard = 24
+)
+
+// DecodeWithoutHints decodes the first DotCode symbol found.
+func (r *Reader) DecodeWithoutHints(image *gozxing.BinaryBitmap) (*gozxing.Result, error) {
+	return r.Decode(image, nil)
+}
+
+// Decode finds and decodes one DotCode symbol.
+func (r *Reader) Decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}) (*gozxing.Result, error) {
+	rs, err := r.decode(image, hints, 1)
+	if err != nil {
+		return nil, err
+	}
+	return rs[0], nil
+}
+
+// DecodeMultiple finds and decodes every DotCode symbol in the image.
+func (r *Reader) DecodeMultiple(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}) ([]*gozxing.Result, error) {
+	return r.decode(image, hints, 0)
+}
+
+// Reset does nothing: a Reader keeps no state between images besides
+// scratch space.
+func (r *Reader) Reset() {}
+
+func (r *Reader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}, want int) (res []*gozxing.Result, err error) {
+	defer guard.Recover("dotcode", &res, &err)
+	bm, err := guard.Matrix("dotcode", image)
+	if err != nil {
+		return nil, err
+	}
+	return r.decodeMatrix(bm, hint.TryHarder(hints), want)
+}
+
+// DecodeGray finds and decodes up to want DotCode symbols (every one for
+// want 0) in a gray image, binarizing it for dots itself (see contrast).
+// TRY_HARDER tries more dot clusters, and thins dots that touch.
+func (r *Reader) DecodeGray(src gozxing.LuminanceSource, hints map[gozxing.DecodeHintType]interface{}, want int) (res []*gozxing.Result, err error) {
+	defer guard.Recover("dotcode", &res, &err)
+	if src == nil {
+		return nil, gozxing.NewNotFoundException("dotcode: no image")
+	}
+	m := r.contrast(src)
+	defer m.Clear() // it held a picture of the frame
+	return r.decodeMatrix(m, hint.TryHarder(hints), want)
+}
+
+// decodeMatrix reads the symbols of a binarized image.
+func (r *Reader) decodeMatrix(bm *gozxing.BitMatrix, tryHarder bool, want int) ([]*gozxing.Result, error) {
+	budget := maxClusters
+	if tryHarder {
+		budget = maxClustersHard
+	}
+	res, err := r.search(bm, bm, budget, want)
+	if len(res) == 0 && tryHarder {
+		// Dots printed large or blurred touch their diagonal neighbours
+		// and fail the blob filter: thinned, they come apart.
+		r.eroded = erode(bm, r.eroded, r.rows)
+		res, err = r.search(r.eroded, bm, budget, want)
+		if len(res) == 0 {
+			r.eroded2 = erode(r.eroded, r.eroded2, r.rows)
+			res, err = r.search(r.eroded2, bm, budget, want)
+			r.eroded2.Clear()
+		}
+		r.eroded.Clear() // they held pictures of the frame
+	}
+	if len(res) == 0 {
+		return nil, err
+	}
+	return res, nil
+}
+
+// search finds the dots of find, fits lattices to them and samples the
+// lattices in sample.
+func (r *Reader) search(find, sample *gozxing.BitMatrix, budget, want int) ([]*gozxing.Result, error) {
+	var res []*gozxing.Result
+	bs := r.blobs.find(find)
+	var lastErr error = gozxing.NewNotFoundException()
+	for k, group := range clusters(bs) {
+		if k == budget {
+			break
+		}
+		l, ok := fitLattice(bs, group)
+		if !ok {
+			continue
+		}
+		found, err := r.decodeLattice(sample, l)
+		if err != nil {
+			lastErr = err
+			continue
+		}
+		res = append(res, found)
+		if want > 0 && len(res) == want {
+			break
+		}
+	}
+	return res, lastErr
+}
+
+// orientation maps a symbol's grid cell (c, r) to lattice module
+// coordinates, for one of the four quarter turns.
+type orientation struct {
+	w, h int
+	at   func(c, r int) (s, t int)
+}
+
+// orientations lists the quarter turns of a lattice's extent whose top
+// left cell can hold a dot (two of the four: a symbol's width plus height
+// is odd, so exactly two corners lie on the dots' checkerboard).
+func (l *lattice) orientations() []orientation {
+	w, h := l.smax-l.smin+1, l.tmax-l.tmin+1
+	all := []orientation{
+		{w, h, func(c, r int) (int, int) { return l.smin + c, l.tmin + r }},
+		{h, w, func(c, r int) (int, int) { return l.smin + r, l.tmax - c }},
+		{w, h, func(c, r int) (int, int) { return l.smax - c, l.tmax - r }},
+		{h, w, func(c, r int) (int, int) { return l.smax - r, l.tmin + c }},
+	}
+	var out []orientation
+	for _, o := range all {
+		if s, t := o.at(0, 0); (s+t)&1 == 0 {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// decodeLattice samples a fitted lattice in each possible orientation and
+// decodes it.
+func (r *Reader) decodeLattice(bm *gozxing.BitMatrix, l *lattice) (*gozxing.Result, error) {
+	w, h := l.smax-l.smin+1, l.tmax-l.tmin+1
+	if w < 5 || h < 5 {
+		return nil, gozxing.NewNotFoundException("dotcode: %dx%d dots is no symbol size", w, h)
+	}
+	if (w+h)%2 == 1 {
+		return r.decodeExtent(bm, l)
+	}
+	// A width plus height that is even means an edge was missed (its dots
+	// too faint) or a speck beyond an edge was taken for a dot: try each
+	// edge a module further out and in.
+	var lastErr error = gozxing.NewNotFoundException("dotcode: %dx%d dots is no symbol size", w, h)
+	for _, d := range [...][4]int{{-1, 0, 0, 0}, {0, 1, 0, 0}, {0, 0, -1, 0}, {0, 0, 0, 1}, {1, 0, 0, 0}, {0, -1, 0, 0}, {0, 0, 1, 0}, {0, 0, 0, -1}} {
+		v := *l
+		v.smin, v.smax, v.tmin, v.tmax = l.smin+d[0], l.smax+d[1], l.tmin+d[2], l.tmax+d[3]
+		if l.lineDots(&v) > 1 {
+			continue // an edge with several dots is no speck
+		}
+		res, err := r.decodeExtent(bm, &v)
+		if err == nil {
+			return res, nil
+		}
+		lastErr = err
+	}
+	return nil, lastErr
+}
+
+// decodeExtent samples the lattice over its extent in each possible
+// orientation and decodes it.
+func (r *Reader) decodeExtent(bm *gozxing.BitMatrix, l *lattice) (*gozxing.Result, error) {
+	var lastErr error = gozxing.NewNotFoundException()
+	for _, o := range l.orientations() {
+		g := &Grid{W: o.w, H: o.h, Dots: make([]bool, o.w*o.h)}
+		for row := 0; row < o.h; row++ {
+			for c := row % 2; c < o.w; c += 2 {
+				s, t := o.at(c, row)
+				g.Dots[row*o.w+c] = l.dot(bm, s, t)
+			}
+		}
+		d, err := r.dec.decode(g)
+		if err != nil {
+			lastErr = err
+			continue
+		}
+		return r.result(l, o, d), nil
+	}
+	return nil, gozxing.NewFormatException("dotcode: %v", lastErr)
+}
+
+// result builds the gozxing result, its points the symbol's corners half
+// a module out from the outer dots: top-left, bottom-left, bottom-right,
+// top-right, as the symbol reads.
+func (r *Reader) result(l *lattice, o orientation, d *Decoded) *gozxing.Result {
+	corner := func(c, row float64) gozxing.ResultPoint {
+		// Cell centres are whole numbers; a corner is half a cell out.
+		s0, t0 := o.at(0, 0)
+		s1, t1 := o.at(1, 0)
+		s2, t2 := o.at(0, 1)
+		s := float64(s0) + c*float64(s1-s0) + row*float64(s2-s0)
+		t := float64(t0) + c*float64(t1-t0) + row*float64(t2-t0)
+		x, y := l.at(s, t)
+		return gozxing.NewResultPoint(x, y)
+	}
+	wl, hl := float64(o.w)-0.5, float64(o.h)-0.5
+	points := []gozxing.ResultPoint{corner(-0.5, -0.5), corner(-0.5, hl), corner(wl, hl), corner(wl, -0.5)}
+	// gozxing has no DotCode format; the caller knows the symbology.
+	res := gozxing.NewResult(d.Text, d.Raw, points, gozxing.BarcodeFormat(-1))
+	res.PutMetadata(gozxing.ResultMetadataType_SYMBOLOGY_IDENTIFIER, d.SymbologyID())
+	res.PutMetadata(gozxing.ResultMetadataType_OTHER, ErrorsCorrected(d.Corrected))
+	if d.SACount > 0 {
+		res.PutMetadata(gozxing.ResultMetadataType_STRUCTURED_APPEND_SEQUENCE, (d.SAIndex-1)<<4|(d.SACount-1))
+	}
+	return res
+}
+
+// ErrorsCorrected is the number of codewords Reed–Solomon corrected,
+// stored under gozxing.ResultMetadataType_OTHER.
+type ErrorsCorrected int

@@ -1,0 +1,107 @@
+package dotcode
+
+import (
+	"fmt"
+	"image"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/makiuchi-d/gozxing"
+
+	"github.com/scannerd/scannerd/internal/zint"
+)
+
+// decodeGray reads the first symbol of a gray image as the scanner does.
+func decodeGray(img *image.Gray, tryHarder bool) (*gozxing.Result, error) {
+	var hints map[gozxing.DecodeHintType]interface{}
+	if tryHarder {
+		hints = map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_TRY_HARDER: true}
+	}
+	rs, err := NewReader().DecodeGray(gozxing.NewLuminanceSourceFromImage(img), hints, 1)
+	if err != nil {
+		return nil, err
+	}
+	return rs[0], nil
+}
+
+func binarize(t testing.TB, img *image.Gray) *gozxing.BinaryBitmap {
+	t.Helper()
+	bmp, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(gozxing.NewLuminanceSourceFromImage(img)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bmp
+}
+
+// zintScenes are the round trips make test runs: a few sizes, dot sizes,
+// turns and blurs.
+var zintScenes = []struct {
+	text  string
+	args  []string
+	scene zint.Scene
+}{
+	{"Hello World", nil, zint.Scene{Module: 6}},
+	{"Hello World", nil, zint.Scene{Module: 6, Angle: 33}},
+	{"[)>\x1e05\x1dMACRO\x1e\x04", []string{"--esc"}, zint.Scene{Module: 8, Angle: 75, Blur: 0.6}},
+	{"0123456789ABCDEF", []string{"--dotsize=0.5"}, zint.Scene{Module: 7, Angle: 117, Blur: 1}},
+	{"DotCode at 200 degrees", []string{"--cols=30"}, zint.Scene{Module: 5, Angle: 200, Blur: 0.8}},
+	{"https://example.com/dotcode?x=1234567890", nil, zint.Scene{Module: 5, Angle: 291, Blur: 1.2, Noise: 8}},
+}
+
+func TestZintRoundTrips(t *testing.T) {
+	zint.Need(t)
+	t.Parallel()
+	for _, tc := range zintScenes {
+		name := fmt.Sprintf("%s/%v/%.0f°", tc.text, tc.args, tc.scene.Angle)
+		t.Run(name, func(t *testing.T) {
+			args := append([]string{"-b", "DOTCODE", "-d", tc.text}, tc.args...)
+			img, _ := zint.ImageAt(t, 3, args...).Render(tc.scene)
+			res, err := decodeGray(img, false)
+			if err != nil {
+				t.Fatalf("%v", err)
+			}
+			if res.GetText() != tc.text {
+				t.Fatalf("text %q, want %q", res.GetText(), tc.text)
+			}
+			// The gozxing interface, on a block binarizer's image.
+			if res, err := NewReader().Decode(binarize(t, img), nil); err != nil || res.GetText() != tc.text {
+				t.Errorf("Decode: %v %v", res, err)
+			}
+		})
+	}
+}
+
+// TestRandomLatticesDoNotRead draws dot lattices of DotCode sizes with
+// random dots: the reader finds the lattice, and error correction must
+// refuse what it samples.
+func TestRandomLatticesDoNotRead(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(1, 4))
+	for k := 0; k < 20; k++ {
+		w := 10 + 2*rng.IntN(10)
+		h := 5 + 2*rng.IntN(8) // w even, h odd: a symbol size
+		const px = 6
+		img := image.NewGray(image.Rect(0, 0, (w+6)*px, (h+6)*px))
+		for i := range img.Pix {
+			img.Pix[i] = 220
+		}
+		for r := 0; r < h; r++ {
+			for c := r % 2; c < w; c += 2 {
+				if rng.IntN(9) >= 5 && !(r == 0 || c == 0 || r == h-1 || c >= w-2) {
+					continue
+				}
+				cx, cy := (c+3)*px+px/2, (r+3)*px+px/2
+				for y := cy - 2; y <= cy+2; y++ {
+					for x := cx - 2; x <= cx+2; x++ {
+						if (x-cx)*(x-cx)+(y-cy)*(y-cy) <= 5 {
+							img.Pix[y*img.Stride+x] = 30
+						}
+					}
+				}
+			}
+		}
+		if res, err := decodeGray(img, true); err == nil {
+			t.Errorf("random %dx%d lattice read as %q", w, h, res.GetText())
+		}
+	}
+}
