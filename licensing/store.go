@@ -146,7 +146,17 @@ func tryOpenStore(path, machineIDFile string, seed func(*bolt.Tx) error) (s *sto
 		return nil, nil, fmt.Errorf("%w: %s: %w", ErrStoreCorrupt, path, err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for cerr := range tx.Check() {
+		// Check walks the store in a goroutine of its own until it closes
+		// the channel: read to the end, or the transaction would close
+		// under it (a race, and on a damaged store a fault outside the
+		// recover below).
+		var cerr error
+		for e := range tx.Check() {
+			if cerr == nil {
+				cerr = e
+			}
+		}
+		if cerr != nil {
 			return cerr
 		}
 		for _, b := range storeBuckets {

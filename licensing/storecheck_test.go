@@ -95,13 +95,22 @@ func TestDamagedStoresNeverKillTheProcess(t *testing.T) {
 	cmd.Env = append(os.Environ(), "LICENSING_TEST_DAMAGE="+dir)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
-		t.Fatalf("the process opening damaged stores died: %v\n%s", err, tail(string(out), 3000))
+		// The first report (a race report names both goroutines at its
+		// start) and the last lines (the error or panic that ended it).
+		t.Fatalf("the process opening damaged stores died: %v\n%s\n…\n%s", err, head(string(out), 6000), tail(string(out), 3000))
 	}
 	var opened, moved int
 	if _, err := fmt.Sscanf(string(out), "%d opened, %d moved aside", &opened, &moved); err != nil || moved == 0 || opened == 0 {
 		t.Fatalf("want some stores opened and some moved aside: %q", out)
 	}
 	t.Logf("%d damaged stores: %d opened, %d moved aside", damagedStoreRounds, opened, moved)
+}
+
+func head(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
 }
 
 func tail(s string, n int) string {
