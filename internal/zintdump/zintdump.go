@@ -19,7 +19,7 @@ import (
 var update = flag.Bool("update", false, "regenerate testdata/zint from the zint command")
 
 // Dump returns zint's --dump output for args.
-func Dump(t *testing.T, args []string) string {
+func Dump(t testing.TB, args []string) string {
 	t.Helper()
 	sum := sha256.Sum256([]byte(strings.Join(args, "\x00")))
 	path := filepath.Join("testdata", "zint", hex.EncodeToString(sum[:8])+".dump")

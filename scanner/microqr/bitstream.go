@@ -4,7 +4,8 @@ import (
 	"strings"
 
 	"github.com/makiuchi-d/gozxing"
-	"github.com/makiuchi-d/gozxing/common"
+
+	"github.com/scannerd/scannerd/scanner/internal/qrtext"
 )
 
 // Data encodation of Micro QR (ISO/IEC 18004:2015 §7.4): the mode
@@ -26,8 +27,6 @@ var countBits = [4][4]int{
 	{0, 0, 3, 4},
 }
 
-const alphanumericChars = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
-
 // bitReader reads bits most significant first from data codewords whose
 // total length is limited to n bits.
 type bitReader struct {
@@ -36,10 +35,10 @@ type bitReader struct {
 	n    int
 }
 
-func (b *bitReader) left() int { return b.n - b.pos }
+func (b *bitReader) Left() int { return b.n - b.pos }
 
-func (b *bitReader) read(k int) (int, error) {
-	if k > b.left() {
+func (b *bitReader) Read(k int) (int, error) {
+	if k > b.Left() {
 		return 0, gozxing.NewFormatException("microqr: data ends early")
 	}
 	v := 0
@@ -60,15 +59,15 @@ func decodeBits(data []byte, s symbolInfo) (string, error) {
 	modeLen := s.version - 1
 	term := 2*s.version + 1
 	var text strings.Builder
-	for br.left() > 0 {
+	for br.Left() > 0 {
 		// The terminator, or a stream ending before one fits, ends data.
-		k := min(term, br.left())
-		if v, _ := (&bitReader{data: data, pos: br.pos, n: br.n}).read(k); v == 0 {
+		k := min(term, br.Left())
+		if v, _ := (&bitReader{data: data, pos: br.pos, n: br.n}).Read(k); v == 0 {
 			break
 		}
 		mode := modeNumeric
 		if modeLen > 0 {
-			m, err := br.read(modeLen)
+			m, err := br.Read(modeLen)
 			if err != nil {
 				return "", err
 			}
@@ -81,120 +80,23 @@ func decodeBits(data []byte, s symbolInfo) (string, error) {
 		if cb == 0 {
 			return "", gozxing.NewFormatException("microqr: mode %d not in M%d", mode, s.version)
 		}
-		count, err := br.read(cb)
+		count, err := br.Read(cb)
 		if err != nil {
 			return "", err
 		}
 		switch mode {
 		case modeNumeric:
-			err = decodeNumeric(br, count, &text)
+			err = qrtext.Numeric(br, count, &text)
 		case modeAlphanumeric:
-			err = decodeAlphanumeric(br, count, &text)
+			err = qrtext.Alphanumeric(br, count, false, &text)
 		case modeByte:
-			err = decodeByte(br, count, &text)
+			_, err = qrtext.Byte(br, count, nil, &text)
 		case modeKanji:
-			err = decodeKanji(br, count, &text)
+			err = qrtext.Kanji(br, count, &text)
 		}
 		if err != nil {
 			return "", err
 		}
 	}
 	return text.String(), nil
-}
-
-func decodeNumeric(br *bitReader, count int, out *strings.Builder) error {
-	for count > 0 {
-		n, bits, limit := min(count, 3), 10, 1000
-		switch n {
-		case 2:
-			bits, limit = 7, 100
-		case 1:
-			bits, limit = 4, 10
-		}
-		v, err := br.read(bits)
-		if err != nil {
-			return err
-		}
-		if v >= limit {
-			return gozxing.NewFormatException("microqr: bad numeric value %d", v)
-		}
-		s := []byte{byte('0' + v/100), byte('0' + v/10%10), byte('0' + v%10)}
-		out.Write(s[3-n:])
-		count -= n
-	}
-	return nil
-}
-
-func decodeAlphanumeric(br *bitReader, count int, out *strings.Builder) error {
-	for count > 1 {
-		v, err := br.read(11)
-		if err != nil {
-			return err
-		}
-		if v >= 45*45 {
-			return gozxing.NewFormatException("microqr: bad alphanumeric value %d", v)
-		}
-		out.WriteByte(alphanumericChars[v/45])
-		out.WriteByte(alphanumericChars[v%45])
-		count -= 2
-	}
-	if count == 1 {
-		v, err := br.read(6)
-		if err != nil {
-			return err
-		}
-		if v >= 45 {
-			return gozxing.NewFormatException("microqr: bad alphanumeric value %d", v)
-		}
-		out.WriteByte(alphanumericChars[v])
-	}
-	return nil
-}
-
-// decodeByte reads 8-bit bytes; without an ECI (Micro QR has none) their
-// character set is guessed as gozxing does for QR Code.
-func decodeByte(br *bitReader, count int, out *strings.Builder) error {
-	if 8*count > br.left() {
-		return gozxing.NewFormatException("microqr: byte segment past the end")
-	}
-	b := make([]byte, count)
-	for i := range b {
-		v, _ := br.read(8)
-		b[i] = byte(v)
-	}
-	enc, err := common.StringUtils_guessCharset(b, nil)
-	if err == nil && enc != nil {
-		if s, err := enc.NewDecoder().Bytes(b); err == nil {
-			out.Write(s)
-			return nil
-		}
-	}
-	for _, c := range b {
-		out.WriteRune(rune(c))
-	}
-	return nil
-}
-
-// decodeKanji reads 13-bit Shift JIS characters (ISO/IEC 18004:2015 §7.4.6).
-func decodeKanji(br *bitReader, count int, out *strings.Builder) error {
-	if 13*count > br.left() {
-		return gozxing.NewFormatException("microqr: kanji segment past the end")
-	}
-	b := make([]byte, 0, 2*count)
-	for i := 0; i < count; i++ {
-		v, _ := br.read(13)
-		w := (v/0xc0)<<8 | v%0xc0
-		if w < 0x1f00 {
-			w += 0x8140
-		} else {
-			w += 0xc140
-		}
-		b = append(b, byte(w>>8), byte(w))
-	}
-	s, err := common.CharacterSetECI_SJIS.GetCharset().NewDecoder().Bytes(b)
-	if err != nil {
-		return gozxing.NewFormatException("microqr: bad kanji")
-	}
-	out.Write(s)
-	return nil
 }

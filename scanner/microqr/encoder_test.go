@@ -6,6 +6,8 @@ import (
 
 	"github.com/makiuchi-d/gozxing/common"
 	"github.com/makiuchi-d/gozxing/common/reedsolomon"
+
+	"github.com/scannerd/scannerd/scanner/internal/qrtext"
 )
 
 // A test encoder written from ISO/IEC 18004:2015, independent of the
@@ -51,9 +53,9 @@ func encodeSymbol(segs []segment, sym, mask int) ([][]bool, error) {
 		case modeAlphanumeric:
 			w.put(len(sg.data), cb)
 			for i := 0; i < len(sg.data); i += 2 {
-				a := strings.IndexByte(alphanumericChars, sg.data[i])
+				a := strings.IndexByte(qrtext.AlphanumericChars, sg.data[i])
 				if i+1 < len(sg.data) {
-					w.put(a*45+strings.IndexByte(alphanumericChars, sg.data[i+1]), 11)
+					w.put(a*45+strings.IndexByte(qrtext.AlphanumericChars, sg.data[i+1]), 11)
 				} else {
 					w.put(a, 6)
 				}

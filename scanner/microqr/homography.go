@@ -1,6 +1,9 @@
 package microqr
 
-import "github.com/scannerd/scannerd/scanner/internal/geom"
+import (
+	"github.com/scannerd/scannerd/scanner/internal/geom"
+	"github.com/scannerd/scannerd/scanner/internal/qrfinder"
+)
 
 // homography maps symbol coordinates (x = column, y = row, in modules, the
 // symbol's top-left corner at 0,0) to image coordinates.
@@ -13,3 +16,6 @@ var (
 	fitHomography = geom.FitHomography
 	fitAffine     = geom.FitAffine
 )
+
+// dark samples the bit matrix at a point, outside counting as light.
+var dark = qrfinder.Dark

@@ -16,15 +16,14 @@ import (
 
 	"github.com/scannerd/scannerd/scanner/internal/guard"
 	"github.com/scannerd/scannerd/scanner/internal/hint"
+	"github.com/scannerd/scannerd/scanner/internal/qrfinder"
 )
 
 // Reader decodes Micro QR symbols. Use NewReader; a Reader keeps scratch
 // buffers and must not be shared between goroutines.
 type Reader struct {
 	rs      *reedsolomon.ReedSolomonDecoder
-	row     *gozxing.BitArray
-	runs    []int
-	finders []finder
+	finders qrfinder.Scanner
 	grid    moduleGrid
 	cw      []byte
 	ints    []int
@@ -69,47 +68,7 @@ func (r *Reader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHin
 		return nil, err
 	}
 	tryHarder := hint.TryHarder(hints)
-	step := 2
-	if tryHarder {
-		step = 1
-	}
-	lastErr := error(gozxing.NewNotFoundException())
-	for _, f := range r.findFinders(bm, step) {
-		res, err := r.decodeFinder(bm, f, tryHarder)
-		if err != nil {
-			lastErr = err
-			continue
-		}
-		if !all {
-			return []*gozxing.Result{res}, nil
-		}
-		if !duplicate(out, res) {
-			out = append(out, res)
-		}
-	}
-	if len(out) == 0 {
-		return nil, lastErr
-	}
-	return out, nil
-}
-
-// duplicate reports whether a result repeats one already found: the same
-// text with its first corner inside the other's outline.
-func duplicate(have []*gozxing.Result, res *gozxing.Result) bool {
-	p := res.GetResultPoints()[0]
-	for _, h := range have {
-		if h.GetText() != res.GetText() {
-			continue
-		}
-		q := h.GetResultPoints()
-		minX, maxX, minY, maxY := q[0].GetX(), q[0].GetX(), q[0].GetY(), q[0].GetY()
-		for _, c := range q[1:] {
-			minX, maxX = min(minX, c.GetX()), max(maxX, c.GetX())
-			minY, maxY = min(minY, c.GetY()), max(maxY, c.GetY())
-		}
-		if p.GetX() >= minX && p.GetX() <= maxX && p.GetY() >= minY && p.GetY() <= maxY {
-			return true
-		}
-	}
-	return false
+	return r.finders.Each(bm, tryHarder, all, func(f qrfinder.Finder) (*gozxing.Result, error) {
+		return r.decodeFinder(bm, f, tryHarder)
+	})
 }

@@ -1,52 +1,22 @@
 package microqr
 
 import (
-	"math"
-	"sort"
-
 	"github.com/makiuchi-d/gozxing"
+
+	"github.com/scannerd/scannerd/scanner/internal/qrfinder"
 )
 
-// orientation is one way to lay the symbol over the finder's corners.
-type orientation struct {
-	h     homography
-	score float64
-}
-
 // decodeFinder tries the orientations of a finder's corners, best first.
-func (r *Reader) decodeFinder(bm *gozxing.BitMatrix, f finder, tryHarder bool) (*gozxing.Result, error) {
-	corners, ok := finderCorners(bm, f)
+func (r *Reader) decodeFinder(bm *gozxing.BitMatrix, f qrfinder.Finder, tryHarder bool) (*gozxing.Result, error) {
+	corners, ok := qrfinder.Corners(bm, f)
 	if !ok {
 		return nil, gozxing.NewNotFoundException()
 	}
-	var cands []orientation
-	mirrors := []bool{false}
-	if tryHarder {
-		mirrors = append(mirrors, true)
-	}
-	for _, mirror := range mirrors {
-		for k := 0; k < 4; k++ {
-			var pts [4]correspondence
-			for i, m := range [4][2]float64{{0, 0}, {7, 0}, {7, 7}, {0, 7}} {
-				j := (k + i) % 4
-				if mirror {
-					j = (k - i + 4) % 4
-				}
-				pts[i] = correspondence{X: m[0], Y: m[1], U: corners[j][0], V: corners[j][1]}
-			}
-			h, ok := fitHomography(pts[:])
-			if !ok {
-				continue
-			}
-			if s := frameScore(bm, &h); s >= 0.85 {
-				cands = append(cands, orientation{h, s})
-			}
-		}
-	}
-	sort.Slice(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
+	score := func(h *homography) float64 { return frameScore(bm, h) }
+	cands := qrfinder.Orientations(corners, tryHarder, score, 0.85)
 	var lastErr error = gozxing.NewNotFoundException()
-	for _, c := range cands {
-		res, err := r.decodeOriented(bm, c.h, corners)
+	for _, h := range cands {
+		res, err := r.decodeOriented(bm, h, corners)
 		if err == nil {
 			return res, nil
 		}
@@ -189,80 +159,9 @@ func (r *Reader) refine(bm *gozxing.BitMatrix, h homography, size int) (homograp
 }
 
 // locateTiming finds the centre of dark timing module k of row 0 (or
-// column 0): the middle of its dark run along the row, moved to half a
-// module inside the symbol's outer edge.
+// column 0).
 func locateTiming(bm *gozxing.BitMatrix, h *homography, k int, alongRow bool) (correspondence, bool) {
-	pt := func(a, b float64) (float64, float64) {
-		if alongRow {
-			return h.Apply(a, b)
-		}
-		return h.Apply(b, a)
-	}
-	ck := float64(k) + 0.5
-	// Along the row: the dark run nearest the predicted centre.
-	x0, y0 := pt(ck-1, 0.5)
-	x1, y1 := pt(ck+1, 0.5)
-	length := math.Hypot(x1-x0, y1-y0)
-	if length < 2 {
-		return correspondence{}, false
-	}
-	steps := int(length * 2)
-	at := func(i int) bool {
-		t := float64(i) / float64(steps)
-		return dark(bm, x0+(x1-x0)*t, y0+(y1-y0)*t)
-	}
-	// The dark sample nearest the prediction, within 0.8 module, then
-	// the whole dark run around it.
-	seed := -1
-	for d := 0; d <= steps*2/5 && seed < 0; d++ {
-		for _, i := range [2]int{steps/2 - d, steps/2 + d} {
-			if i >= 0 && i <= steps && at(i) {
-				seed = i
-				break
-			}
-		}
-	}
-	if seed < 0 {
-		return correspondence{}, false
-	}
-	start, end := seed, seed
-	for start > 0 && at(start-1) {
-		start--
-	}
-	for end < steps && at(end+1) {
-		end++
-	}
-	if start == 0 || end == steps {
-		return correspondence{}, false
-	}
-	mid := (float64(start+end) / 2) / float64(steps) // 0..1 over two modules
-	along := ck - 1 + 2*mid
-	// Across: from inside the module outward to the quiet zone.
-	xa, ya := pt(along, 0.9)
-	xb, yb := pt(along, -0.9)
-	length = math.Hypot(xb-xa, yb-ya)
-	steps = int(length * 2)
-	if steps < 2 {
-		return correspondence{}, false
-	}
-	edge := -1.0
-	for i := 0; i <= steps; i++ {
-		t := float64(i) / float64(steps)
-		if !dark(bm, xa+(xb-xa)*t, ya+(yb-ya)*t) {
-			edge = 0.9 - 1.8*t
-			break
-		}
-	}
-	if edge < -0.6 || edge > 0.6 {
-		return correspondence{}, false
-	}
-	// The edge is row 0's outer boundary; the centre lies half a module in.
-	// The measured centre is where module k's centre really is.
-	cx, cy := pt(along, 0.5+edge)
-	if alongRow {
-		return correspondence{X: ck, Y: 0.5, U: cx, V: cy}, true
-	}
-	return correspondence{X: 0.5, Y: ck, U: cx, V: cy}, true
+	return qrfinder.LocateEdgeModule(bm, h, qrfinder.Edge{Horizontal: alongRow, Outward: -1}, k)
 }
 
 // quietAround checks that the symbol ends where its size says: light

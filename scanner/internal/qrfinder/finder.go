@@ -1,4 +1,9 @@
-package microqr
+// Package qrfinder finds the finder pattern of the QR family (ISO/IEC
+// 18004 §6.3.3; Micro QR and rMQR have one such pattern, ISO/IEC 23941
+// §6.3.2) in a binarized image and fits the outer corners of its dark
+// ring, from which each symbology's reader tries the orientations of its
+// own grid.
+package qrfinder
 
 import (
 	"math"
@@ -9,12 +14,20 @@ import (
 	"github.com/scannerd/scannerd/scanner/internal/bitrow"
 )
 
-// finder is a candidate finder pattern: the 7x7 square of ISO/IEC 18004
+// Finder is a candidate finder pattern: the 7x7 square of ISO/IEC 18004
 // §6.3.3, dark ring, light ring, dark 3x3 centre, 1:1:3:1:1 along any line
 // through its centre.
-type finder struct {
-	x, y   float64
-	module float64 // module size in pixels
+type Finder struct {
+	X, Y   float64 // centre in pixels
+	Module float64 // module size in pixels
+}
+
+// Scanner finds finder patterns, keeping its scratch space between
+// images; one Scanner serves one goroutine.
+type Scanner struct {
+	row     *gozxing.BitArray
+	runs    []int
+	finders []Finder
 }
 
 // matchesFinder reports whether five runs, dark first, are 1:1:3:1:1.
@@ -39,9 +52,10 @@ func matchesFinder(runs []int) (float64, bool) {
 	return unit, true
 }
 
-// findFinders scans every step-th row for the finder's runs and confirms
-// each hit vertically, horizontally and diagonally.
-func (r *Reader) findFinders(bm *gozxing.BitMatrix, step int) []finder {
+// Find scans every step-th row for the finder's runs and confirms each hit
+// vertically, horizontally and diagonally. The result is valid until the
+// next call.
+func (r *Scanner) Find(bm *gozxing.BitMatrix, step int) []Finder {
 	w, h := bm.GetWidth(), bm.GetHeight()
 	r.finders = r.finders[:0]
 	if r.row == nil || r.row.GetSize() != w {
@@ -59,9 +73,9 @@ func (r *Reader) findFinders(bm *gozxing.BitMatrix, step int) []finder {
 	return r.finders
 }
 
-func (r *Reader) confirmFinder(bm *gozxing.BitMatrix, cx, cy, unit float64) {
+func (r *Scanner) confirmFinder(bm *gozxing.BitMatrix, cx, cy, unit float64) {
 	for _, f := range r.finders {
-		if math.Abs(f.x-cx) < 2*f.module && math.Abs(f.y-cy) < 2*f.module {
+		if math.Abs(f.X-cx) < 2*f.Module && math.Abs(f.Y-cy) < 2*f.Module {
 			return
 		}
 	}
@@ -78,18 +92,18 @@ func (r *Reader) confirmFinder(bm *gozxing.BitMatrix, cx, cy, unit float64) {
 		return
 	}
 	for _, f := range r.finders {
-		if math.Abs(f.x-x) < 2*f.module && math.Abs(f.y-y) < 2*f.module {
+		if math.Abs(f.X-x) < 2*f.Module && math.Abs(f.Y-y) < 2*f.Module {
 			return
 		}
 	}
-	r.finders = append(r.finders, finder{x: x, y: y, module: (ux + uy) / 2})
+	r.finders = append(r.finders, Finder{X: x, Y: y, Module: (ux + uy) / 2})
 }
 
 // crossFinder walks both ways from a point in the finder's centre along
 // (dx, dy) and checks the 1:1:3:1:1 runs, returning the refined centre
 // coordinate (x for a horizontal walk, y for vertical) and the unit.
 func crossFinder(bm *gozxing.BitMatrix, x, y, dx, dy, unit float64) (float64, float64, bool) {
-	if !dark(bm, x, y) {
+	if !Dark(bm, x, y) {
 		return 0, 0, false
 	}
 	limit := unit * 8
@@ -102,7 +116,7 @@ func crossFinder(bm *gozxing.BitMatrix, x, y, dx, dy, unit float64) (float64, fl
 		want := false
 		k := 0
 		for t := 0.0; t < limit && k < 3; t += 0.5 {
-			if dark(bm, x+sx*t, y+sy*t) == want {
+			if Dark(bm, x+sx*t, y+sy*t) == want {
 				out[k] = t
 				k++
 				want = !want
@@ -128,10 +142,10 @@ func crossFinder(bm *gozxing.BitMatrix, x, y, dx, dy, unit float64) (float64, fl
 	return x + shift, u / 2, true
 }
 
-// finderCorners finds the outer corners of a finder pattern, in order of
-// angle around its centre (clockwise on screen), by fitting lines to the
-// outer edge of its dark ring.
-func finderCorners(bm *gozxing.BitMatrix, f finder) ([4][2]float64, bool) {
+// Corners finds the outer corners of a finder pattern, in order of angle
+// around its centre (clockwise on screen), by fitting lines to the outer
+// edge of its dark ring.
+func Corners(bm *gozxing.BitMatrix, f Finder) ([4][2]float64, bool) {
 	const rays = 64
 	var pts [][3]float64 // x, y, angle
 	for i := 0; i < rays; i++ {
@@ -139,13 +153,13 @@ func finderCorners(bm *gozxing.BitMatrix, f finder) ([4][2]float64, bool) {
 		dx, dy := math.Cos(a), math.Sin(a)
 		k := 0
 		want := false
-		for t := 0.0; t < f.module*7 && k < 3; t += 0.25 {
-			if dark(bm, f.x+dx*t, f.y+dy*t) == want {
+		for t := 0.0; t < f.Module*7 && k < 3; t += 0.25 {
+			if Dark(bm, f.X+dx*t, f.Y+dy*t) == want {
 				k++
 				want = !want
 				if k == 3 {
 					t -= 0.125
-					pts = append(pts, [3]float64{f.x + dx*t, f.y + dy*t, a})
+					pts = append(pts, [3]float64{f.X + dx*t, f.Y + dy*t, a})
 				}
 			}
 		}
@@ -156,7 +170,7 @@ func finderCorners(bm *gozxing.BitMatrix, f finder) ([4][2]float64, bool) {
 	dist := func(i int, x, y float64) float64 { return math.Hypot(pts[i][0]-x, pts[i][1]-y) }
 	c1 := 0
 	for i := range pts {
-		if dist(i, f.x, f.y) > dist(c1, f.x, f.y) {
+		if dist(i, f.X, f.Y) > dist(c1, f.X, f.Y) {
 			c1 = i
 		}
 	}
@@ -206,7 +220,7 @@ func finderCorners(bm *gozxing.BitMatrix, f finder) ([4][2]float64, bool) {
 		if len(side) < 2 {
 			side = [][2]float64{{pts[idx[s]][0], pts[idx[s]][1]}, {pts[idx[(s+1)%4]][0], pts[idx[(s+1)%4]][1]}}
 		}
-		lines[s] = fitLineRobust(side, 0.25*f.module)
+		lines[s] = fitLineRobust(side, 0.25*f.Module)
 	}
 	var out [4][2]float64
 	for s := 0; s < 4; s++ {
@@ -216,7 +230,7 @@ func finderCorners(bm *gozxing.BitMatrix, f finder) ([4][2]float64, bool) {
 			return out, false
 		}
 		out[s] = [2]float64{(l1[2]*l2[1] - l1[1]*l2[2]) / det, (l1[0]*l2[2] - l1[2]*l2[0]) / det}
-		if math.Hypot(out[s][0]-pts[idx[s]][0], out[s][1]-pts[idx[s]][1]) > 2*f.module {
+		if math.Hypot(out[s][0]-pts[idx[s]][0], out[s][1]-pts[idx[s]][1]) > 2*f.Module {
 			out[s] = [2]float64{pts[idx[s]][0], pts[idx[s]][1]}
 		}
 	}
@@ -245,8 +259,8 @@ func fitLine(p [][2]float64) [3]float64 {
 	return [3]float64{a, b, a*mx + b*my}
 }
 
-// dark samples the bit matrix at a point, outside counting as light.
-func dark(bm *gozxing.BitMatrix, x, y float64) bool {
+// Dark samples the bit matrix at a point, outside counting as light.
+func Dark(bm *gozxing.BitMatrix, x, y float64) bool {
 	ix, iy := int(math.Floor(x)), int(math.Floor(y))
 	if ix < 0 || iy < 0 || ix >= bm.GetWidth() || iy >= bm.GetHeight() {
 		return false
@@ -272,4 +286,25 @@ func fitLineRobust(p [][2]float64, tol float64) [3]float64 {
 		l = fitLine(p)
 	}
 	return l
+}
+
+// Repeats reports whether a result repeats one already found: the same
+// text with its first corner inside the other's outline.
+func Repeats(have []*gozxing.Result, res *gozxing.Result) bool {
+	p := res.GetResultPoints()[0]
+	for _, h := range have {
+		if h.GetText() != res.GetText() {
+			continue
+		}
+		q := h.GetResultPoints()
+		minX, maxX, minY, maxY := q[0].GetX(), q[0].GetX(), q[0].GetY(), q[0].GetY()
+		for _, c := range q[1:] {
+			minX, maxX = min(minX, c.GetX()), max(maxX, c.GetX())
+			minY, maxY = min(minY, c.GetY()), max(maxY, c.GetY())
+		}
+		if p.GetX() >= minX && p.GetX() <= maxX && p.GetY() >= minY && p.GetY() <= maxY {
+			return true
+		}
+	}
+	return false
 }
