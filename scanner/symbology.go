@@ -46,6 +46,7 @@ const (
 	RM4SCC
 	KIX
 	MicroPDF417
+	RMQR
 	numSymbologies
 )
 
@@ -83,6 +84,7 @@ var symbologyNames = [numSymbologies]string{
 	RM4SCC:          "RM4SCC",
 	KIX:             "KIX",
 	MicroPDF417:     "MICRO_PDF_417",
+	RMQR:            "RMQR",
 }
 
 // String returns the stable name, e.g. "QR_CODE".
@@ -115,7 +117,7 @@ func (s *Symbology) UnmarshalText(b []byte) error {
 // locating it in two dimensions rather than along scan lines.
 func (s Symbology) Is2D() bool {
 	switch s {
-	case QRCode, DataMatrix, Aztec, PDF417, MicroQR, MaxiCode, MicroPDF417:
+	case QRCode, DataMatrix, Aztec, PDF417, MicroQR, MaxiCode, MicroPDF417, RMQR:
 		return true
 	}
 	return false
@@ -144,6 +146,8 @@ func ParseSymbology(name string) (Symbology, error) {
 		return ITF, nil
 	case "MICROQRCODE":
 		return MicroQR, nil
+	case "RECTANGULARMICROQRCODE", "RMQRCODE":
+		return RMQR, nil
 	case "USD8":
 		return Code11, nil
 	case "MSI", "MODIFIEDPLESSEY":

@@ -14,6 +14,7 @@ import (
 	"github.com/scannerd/scannerd/scanner/maxicode"
 	"github.com/scannerd/scannerd/scanner/microqr"
 	"github.com/scannerd/scannerd/scanner/pdf417"
+	"github.com/scannerd/scannerd/scanner/rmqr"
 )
 
 // multiReader finds every symbol it can in a binarized image.
@@ -71,6 +72,7 @@ func newAreaReaders() []areaReader {
 	dbx := databar.NewReader()
 	maxi := maxicode.NewReader()
 	mqr := microqr.NewReader()
+	rmqrReader := rmqr.NewReader()
 	return []areaReader{
 		{sym: QRCode, corners: qrCorners, read: func(bm *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}, want int) []*gozxing.Result {
 			if want == 1 {
@@ -102,6 +104,7 @@ func newAreaReaders() []areaReader {
 		{sym: Aztec, corners: cornersTLBLBRTR, read: multiple(az), costly: true},
 		{sym: MaxiCode, corners: cornersTLBLBRTR, read: single(maxi), costly: true},
 		{sym: MicroQR, corners: cornersTLBLBRTR, read: multiple(mqr), costly: true},
+		{sym: RMQR, corners: cornersTLBLBRTR, read: multiple(rmqrReader), costly: true},
 		postalReader(),
 	}
 }

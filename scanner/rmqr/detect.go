@@ -25,7 +25,7 @@ func (r *Reader) decodeFinder(bm *gozxing.BitMatrix, f qrfinder.Finder, tryHarde
 		return nil, gozxing.NewNotFoundException()
 	}
 	score := func(h *homography) float64 { return frameScore(bm, h) }
-	cands := qrfinder.Orientations(corners, tryHarder, score, 0.85)
+	cands := qrfinder.Orientations(corners, tryHarder, score, 0.75)
 	var lastErr error = gozxing.NewNotFoundException()
 	for _, h := range cands {
 		res, err := r.decodeOriented(bm, h)
@@ -130,7 +130,79 @@ func (r *Reader) fitGrid(bm *gozxing.BitMatrix, h homography, v version) (homogr
 			h = hp
 		}
 	}
-	return h, ok
+	if !ok {
+		return h, false
+	}
+	// The finder sub-pattern, the corner finder pattern and the alignment
+	// patterns, matched where the map puts them, anchor its far end.
+	n := len(r.pts)
+	for _, w := range anchorWindows(v) {
+		if p, found := anchor(bm, &h, v, w); found {
+			r.pts = append(r.pts, p)
+		}
+	}
+	if len(r.pts) > n {
+		if hp, fits := geom.FitHomography(r.pts); fits && r.consistent(&hp) {
+			return hp, true
+		}
+		r.pts = r.pts[:n]
+	}
+	return h, true
+}
+
+// window is a rectangle of modules, rows r0 to r1 and columns c0 to c1.
+type window struct{ r0, r1, c0, c1 int }
+
+// anchorWindows lists the function patterns away from the finder whose
+// position steadies the grid: the finder sub-pattern, the top-right
+// corner finder pattern and the alignment patterns at the top and bottom.
+func anchorWindows(v version) []window {
+	h, w := v.height, v.width
+	out := []window{{h - 5, h - 1, w - 5, w - 1}, {0, 2, w - 3, w - 1}}
+	for _, c := range alignmentColumns(w) {
+		out = append(out, window{0, 2, c - 1, c + 1}, window{h - 3, h - 1, c - 1, c + 1})
+	}
+	return out
+}
+
+// anchor finds the offset, within half a module, at which the function
+// modules of a window and the quiet zone beside it best match what the
+// symbol has there, and returns the window's centre seen there.
+func anchor(bm *gozxing.BitMatrix, h *homography, v version, w window) (correspondence, bool) {
+	best, zero, total := -1, 0, 0
+	var bx, by float64
+	for oy := -0.5; oy <= 0.501; oy += 0.125 {
+		for ox := -0.5; ox <= 0.501; ox += 0.125 {
+			score, n := 0, 0
+			for r := w.r0 - 1; r <= w.r1+1; r++ {
+				for c := w.c0 - 1; c <= w.c1+1; c++ {
+					inside := r >= 0 && r < v.height && c >= 0 && c < v.width
+					if inside && (r < w.r0 || r > w.r1 || c < w.c0 || c > w.c1 || !v.isFunction(r, c) || isVersionModule(v, r, c)) {
+						continue // data, or outside the window but inside the symbol
+					}
+					want := inside && v.functionDark(r, c)
+					x, y := h.Apply(float64(c)+0.5+ox, float64(r)+0.5+oy)
+					if dark(bm, x, y) == want {
+						score++
+					}
+					n++
+				}
+			}
+			total = n
+			if ox == 0 && oy == 0 {
+				zero = score
+			}
+			if score > best || score == best && math.Hypot(ox, oy) < math.Hypot(bx, by) {
+				best, bx, by = score, ox, oy
+			}
+		}
+	}
+	if best < zero || best*10 < total*9 {
+		return correspondence{}, false
+	}
+	cx, cy := float64(w.c0+w.c1+1)/2, float64(w.r0+w.r1+1)/2
+	u, vv := h.Apply(cx+bx, cy+by)
+	return correspondence{X: cx, Y: cy, U: u, V: vv}, true
 }
 
 // followEdges locates the dark modules along edges, up to position limit,
@@ -270,7 +342,21 @@ func quietAround(bm *gozxing.BitMatrix, h *homography, v version) bool {
 		look(rw, v.width)
 		look(rw, -1)
 	}
-	return float64(light) >= 0.85*float64(n)
+	return float64(light) >= 0.75*float64(n)
+}
+
+// sampleModule reads a module as the majority of its centre and four
+// points a fifth of a module from it: one stray pixel of noise or an edge
+// moved by blur does not flip it.
+func sampleModule(bm *gozxing.BitMatrix, h *homography, row, col int) bool {
+	cx, cy := float64(col)+0.5, float64(row)+0.5
+	n := 0
+	for _, d := range [5][2]float64{{0, 0}, {-0.2, 0}, {0.2, 0}, {0, -0.2}, {0, 0.2}} {
+		if x, y := h.Apply(cx+d[0], cy+d[1]); dark(bm, x, y) {
+			n++
+		}
+	}
+	return n >= 3
 }
 
 // decodeWith samples every module through h, checks the function patterns
@@ -280,11 +366,10 @@ func (r *Reader) decodeWith(bm *gozxing.BitMatrix, h *homography, v version, lev
 	g.height, g.width = v.height, v.width
 	for row := 0; row < v.height; row++ {
 		for col := 0; col < v.width; col++ {
-			x, y := h.Apply(float64(col)+0.5, float64(row)+0.5)
-			g.dark[row][col] = dark(bm, x, y)
+			g.dark[row][col] = sampleModule(bm, h, row, col)
 		}
 	}
-	if bad, n := g.functionErrors(v); bad*10 > n {
+	if bad, n := g.functionErrors(v); bad*6 > n {
 		return nil, gozxing.NewNotFoundException()
 	}
 	// The copy beside the sub-pattern, read now the grid is known, must

@@ -63,28 +63,44 @@ func LocateEdgeModule(bm *gozxing.BitMatrix, h *geom.Homography, e Edge, k int) 
 		return geom.Correspondence{}, false
 	}
 	along := ck - 1 + 2*(float64(start+end)/2)/float64(steps)
-	// Across: from inside the module outward to the quiet zone.
-	xa, ya := pt(along, cl-0.4*e.Outward)
-	xb, yb := pt(along, cl+1.4*e.Outward)
-	length = math.Hypot(xb-xa, yb-ya)
-	steps = int(length * 2)
-	if steps < 2 {
+	// Across: from the centre line outward to the quiet zone, and inward
+	// to the next module. Where that one is light too, the module's
+	// centre lies midway between its two edges, whatever blur and the
+	// binarizer's threshold took off both; else half a module inside the
+	// outer edge.
+	outer, ok := firstLight(bm, pt, along, cl, e.Outward, 1.4)
+	if !ok || outer > 1.1 {
 		return geom.Correspondence{}, false
 	}
-	edgeAt := math.NaN()
-	for i := 0; i <= steps; i++ {
-		t := float64(i) / float64(steps)
-		if !Dark(bm, xa+(xb-xa)*t, ya+(yb-ya)*t) {
-			edgeAt = -0.4 + 1.8*t // across offset from the centre line, outward positive
-			break
-		}
+	centre := outer - 0.5
+	if inner, ok := firstLight(bm, pt, along, cl, -e.Outward, 0.9); ok {
+		centre = (outer - inner) / 2
 	}
-	if math.IsNaN(edgeAt) || math.Abs(edgeAt-0.5) > 0.6 {
+	if math.Abs(centre) > 0.6 {
 		return geom.Correspondence{}, false
 	}
-	cx, cy := pt(along, cl+(edgeAt-0.5)*e.Outward)
+	cx, cy := pt(along, cl+centre*e.Outward)
 	if e.Horizontal {
 		return geom.Correspondence{X: ck, Y: cl, U: cx, V: cy}, true
 	}
 	return geom.Correspondence{X: cl, Y: ck, U: cx, V: cy}, true
+}
+
+// firstLight walks from the centre line at along in direction dir (+1 or
+// -1 across the edge) up to limit modules and returns how far the first
+// light sample lies.
+func firstLight(bm *gozxing.BitMatrix, pt func(along, across float64) (float64, float64), along, cl, dir, limit float64) (float64, bool) {
+	x0, y0 := pt(along, cl)
+	x1, y1 := pt(along, cl+limit*dir)
+	steps := int(math.Hypot(x1-x0, y1-y0) * 2)
+	if steps < 2 {
+		return 0, false
+	}
+	for i := 0; i <= steps; i++ {
+		t := float64(i) / float64(steps)
+		if !Dark(bm, x0+(x1-x0)*t, y0+(y1-y0)*t) {
+			return limit * t, true
+		}
+	}
+	return 0, false
 }

@@ -40,10 +40,13 @@ func matchesFinder(runs []int) (float64, bool) {
 		return 0, false
 	}
 	unit := float64(total) / 7
+	// Binarization moves an edge by a pixel either way, which at two or
+	// three pixels a module is half a module: the slack is a pixel and a
+	// half at least.
 	for i, want := range [5]float64{1, 1, 3, 1, 1} {
-		tol := 0.5 * unit
+		tol := max(0.5*unit, 1.5)
 		if i == 2 {
-			tol = 1.2 * unit
+			tol = max(1.2*unit, 2)
 		}
 		if math.Abs(float64(runs[i])-want*unit) > tol {
 			return 0, false
@@ -87,9 +90,13 @@ func (r *Scanner) confirmFinder(bm *gozxing.BitMatrix, cx, cy, unit float64) {
 	if !ok {
 		return
 	}
+	// One diagonal must show the pattern too: at two or three pixels a
+	// module, blur closes the light ring at a corner now and then.
 	d := math.Sqrt2 / 2
 	if _, _, ok := crossFinder(bm, x, y, d, d, (ux+uy)/2); !ok {
-		return
+		if _, _, ok := crossFinder(bm, x, y, d, -d, (ux+uy)/2); !ok {
+			return
+		}
 	}
 	for _, f := range r.finders {
 		if math.Abs(f.X-x) < 2*f.Module && math.Abs(f.Y-y) < 2*f.Module {

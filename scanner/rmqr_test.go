@@ -1,0 +1,25 @@
+package scanner_test
+
+import (
+	"testing"
+
+	"github.com/scannerd/scannerd/scanner"
+)
+
+// rmqrCases are rMQR symbols of every height and several widths, at both
+// error correction levels, with numeric, alphanumeric, byte, kanji and
+// GS1 data.
+var rmqrCases = []zintCase{
+	{sym: scanner.RMQR, args: []string{"-b", "RMQR", "--vers=1", "-d", "0123456"}, text: "0123456", anyAngle: true},
+	{sym: scanner.RMQR, args: []string{"-b", "RMQR", "--vers=7", "--secure=4", "-d", "LOT 42A"}, text: "LOT 42A", anyAngle: true},
+	{sym: scanner.RMQR, args: []string{"-b", "RMQR", "--vers=11", "-d", "R11x27"}, text: "R11x27", anyAngle: true},
+	{sym: scanner.RMQR, args: []string{"-b", "RMQR", "--vers=20", "-d", "Expires 2027-03-31"}, text: "Expires 2027-03-31", anyAngle: true},
+	{sym: scanner.RMQR, args: []string{"-b", "RMQR", "--vers=26", "--secure=4", "-d", "漢字 and bytes: Zürich"}, text: "漢字 and bytes: Zürich", anyAngle: true},
+	{sym: scanner.RMQR, args: []string{"-b", "RMQR", "--vers=32", "--gs1", "-d", "[01]09501101530003[17]270331[10]AB-12"}, text: "01095011015300031727033110AB-12", anyAngle: true},
+}
+
+// TestZintRMQR reads rMQR symbols from zint's drawings at several sizes,
+// any turn, and blurs.
+func TestZintRMQR(t *testing.T) {
+	roundTrip(t, rmqrCases)
+}
