@@ -8,6 +8,7 @@ import (
 	"github.com/makiuchi-d/gozxing"
 
 	"github.com/scannerd/scannerd/internal/testimage"
+	"github.com/scannerd/scannerd/scanner/dxfilmedge/dxtest"
 )
 
 // render draws the clock track above the data track, each three modules
@@ -59,7 +60,7 @@ func TestRoundTrip(t *testing.T) {
 		{Module: 6, Angle: -2.5, Noise: 10, Blur: true},
 	}
 	for _, c := range cases {
-		clk, data := encode(c.dx1, c.dx2, c.frame, c.half, c.withFrame)
+		clk, data := dxtest.Tracks(c.dx1, c.dx2, c.frame, c.half, c.withFrame)
 		for i, sc := range scenes {
 			t.Run(fmt.Sprintf("%s/%d", c.want, i), func(t *testing.T) {
 				sc.Width, sc.Height, sc.Seed = int(float64(len(clk)+10)*sc.Module), int(20*sc.Module), int64(i)
@@ -75,7 +76,7 @@ func TestRoundTrip(t *testing.T) {
 // TestDecodeRejects: a data track with its parity, start, stop or a
 // separator wrong reads as nothing.
 func TestDecodeRejects(t *testing.T) {
-	_, data := encode(115, 10, 11, true, true)
+	_, data := dxtest.Tracks(115, 10, 11, true, true)
 	if text, ok := Decode(data); !ok || text != "115-10/11A" {
 		t.Fatalf("the valid track reads %q %v", text, ok)
 	}
@@ -90,7 +91,7 @@ func TestDecodeRejects(t *testing.T) {
 
 // FuzzDecode: any track decodes to text or nothing, never panics.
 func FuzzDecode(f *testing.F) {
-	_, data := encode(115, 10, 11, true, true)
+	_, data := dxtest.Tracks(115, 10, 11, true, true)
 	seed := make([]byte, len(data))
 	for i, b := range data {
 		if b {

@@ -1,11 +1,14 @@
-package dxfilmedge
+// Package dxtest draws DX film edge barcodes for tests: an encoder written
+// from the layout in package dxfilmedge's comment, independent of its
+// decoder (zint 2.11 does not write DX film edge).
+package dxtest
 
 import "fmt"
 
-// A test encoder written from the layout in the package comment,
-// independent of the decoder: the clock track and the data track, left
-// to right, true for a bar.
-func encode(dx1, dx2, frame int, half, withFrame bool) (clockTrack, data []bool) {
+// Tracks returns the clock track and the data track of a DX film edge
+// barcode, left to right, true for a bar; the frame number and half-frame
+// flag only withFrame.
+func Tracks(dx1, dx2, frame int, half, withFrame bool) (clockTrack, data []bool) {
 	bitsOf := func(s string) []bool {
 		out := make([]bool, len(s))
 		for i, c := range s {
