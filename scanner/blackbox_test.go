@@ -146,7 +146,7 @@ func BenchmarkBlackboxTryHarder(b *testing.B) {
 }
 
 // blackboxFrames loads every image of the blackbox set as a frame.
-func blackboxFrames(b *testing.B) []*Frame {
+func blackboxFrames(b testing.TB) []*Frame {
 	imgs := blackbox.Load(b)
 	pool := NewPlanePool(0)
 	var frames []*Frame

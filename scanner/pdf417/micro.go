@@ -89,8 +89,7 @@ func microRowElements(cols int) int {
 	return n
 }
 
-// MicroReader decodes MicroPDF417 symbols lying in any of the four
-// right-angle orientations, tilted up to about ten degrees. It keeps
+// MicroReader decodes MicroPDF417 symbols lying at any angle. It keeps
 // scratch buffers, so a MicroReader must not be used by two goroutines at
 // once.
 type MicroReader struct {
@@ -99,6 +98,13 @@ type MicroReader struct {
 	lines []microLine
 	// composite: read GS1 Composite CC-A and CC-B components instead.
 	composite bool
+	// cells and pair are the scratch of turnedRegions.
+	cells []cellChanges
+	pair  [2]*gozxing.BitArray
+	// backHits are the RAPs edgeChains found reading rows backwards,
+	// those of scan row i from backRows[i] on.
+	backHits []microHit
+	backRows []int
 }
 
 var _ gozxing.Reader = (*MicroReader)(nil)
@@ -161,37 +167,56 @@ func (r *MicroReader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.Deco
 // wipe clears what the reader keeps of the image between calls: the last
 // scanned row, its runs and the codewords its lines read.
 func (r *MicroReader) wipe() {
-	if r.row != nil {
-		r.row.Clear()
+	for _, row := range [...]*gozxing.BitArray{r.row, r.pair[0], r.pair[1]} {
+		if row != nil {
+			row.Clear()
+		}
 	}
 	clear(r.runs.edges[:cap(r.runs.edges)])
 	clear(r.lines[:cap(r.lines)])
+	clear(r.cells)
 }
 
-// find looks for symbols in the four views of m, scanning every step-th
-// row for their left edges, until one is found or, when multiple is set,
-// all of them.
+// find looks for symbols in the clusters of barred cells of m (see
+// turnedRegions), each seen turned to its angle and turned round, scanning
+// every step-th row of those views for their left edges, until one is
+// found or, when multiple is set, all of them.
 func (r *MicroReader) find(m *gozxing.BitMatrix, step int, multiple bool) ([]*decoded, error) {
 	var found []*decoded
 	var lastErr error
-	for _, rot := range []rotation{rot0, rot180, rot90, rot270} {
-		v := newView(m, rot)
-		for _, c := range r.edgeChains(v, step) {
-			d, err := r.readSymbol(v, c)
-			if err != nil {
-				lastErr = err
-				continue
+	for _, rg := range r.turnedRegions(m) {
+		v, back := rg.view(m, 0), rg.view(m, math.Pi)
+		edges, backEdges := r.edgeChains(v, step)
+		for k, v := range [...]view{v, back} {
+			chains := edges
+			if k == 1 {
+				chains = backEdges
 			}
-			if !duplicate(found, d) {
-				found = append(found, d)
+			if !r.composite {
+				chains = chains[:min(len(chains), microMaxEdges)]
 			}
-			if !multiple {
-				return found, nil
+			for _, c := range chains {
+				d, err := r.readSymbol(v, c)
+				if err != nil {
+					lastErr = err
+					continue
+				}
+				if !duplicate(found, d) {
+					found = append(found, d)
+				}
+				if !multiple {
+					return found, nil
+				}
 			}
 		}
 	}
 	return found, lastErr
 }
+
+// microMaxEdges bounds the edges read per view of a cluster, tallest
+// first: a symbol's left edge is one of its cluster's tallest, and
+// texture whose bars happen to hold RAPs makes many short ones.
+const microMaxEdges = 6
 
 func newMicroResult(d *decoded) *gozxing.Result {
 	pts := make([]gozxing.ResultPoint, 4)
@@ -205,7 +230,7 @@ func newMicroResult(d *decoded) *gozxing.Result {
 		id = "]L1"
 	}
 	res.PutMetadata(gozxing.ResultMetadataType_SYMBOLOGY_IDENTIFIER, id)
-	res.PutMetadata(gozxing.ResultMetadataType_ORIENTATION, orientationDegrees(d.v.rot))
+	res.PutMetadata(gozxing.ResultMetadataType_ORIENTATION, d.v.degrees())
 	res.PutMetadata(gozxing.ResultMetadataType_PDF417_EXTRA_METADATA, &Metadata{
 		Rows: d.lay.rows, Columns: d.lay.cols, Micro: true,
 		ErrorsCorrected: d.errors, ErasuresCorrected: d.erasures,

@@ -2,6 +2,7 @@ package pdf417
 
 import (
 	"math"
+	"slices"
 	"sort"
 )
 
@@ -24,50 +25,83 @@ type microEdge struct {
 func (e *microEdge) top() int    { return e.hits[0].y }
 func (e *microEdge) bottom() int { return e.hits[len(e.hits)-1].y }
 
-// edgeChains scans every step-th row of the view for left RAPs and chains
-// them into edges, tallest first.
-func (r *MicroReader) edgeChains(v view, step int) []*microEdge {
-	var open, done []*microEdge
+// edgeChains scans every step-th row of the view v for left RAPs, and
+// the same rows read backwards for those of back, the view turned round
+// (which shows the rows' right ends as left ones), and chains them into
+// the edges of each view, tallest first.
+func (r *MicroReader) edgeChains(v view, step int) (edges, backEdges []*microEdge) {
+	fwd, rev := chainer{composite: r.composite}, chainer{composite: r.composite}
+	r.backHits, r.backRows = r.backHits[:0], r.backRows[:0]
 	for y := step / 2; y < v.h; y += step {
 		r.viewRow(v, y)
-		for _, h := range leftRAPs(&r.runs, y) {
-			var best *microEdge
-			for _, e := range open {
-				last := e.hits[len(e.hits)-1]
-				tol := 2*last.module + 0.25*float64(y-last.y)
-				if y-last.y <= r.maxGap(step, last.module) && math.Abs(h.x-last.x) <= tol && math.Abs(h.module-e.module) < 0.3*e.module {
-					best = e
-					break
-				}
-			}
-			if best == nil {
-				best = &microEdge{module: h.module}
-				open = append(open, best)
-			}
-			best.hits = append(best.hits, h)
-		}
-		// Close edges the scan has left behind.
-		kept := open[:0]
-		for _, e := range open {
-			if y-e.bottom() > r.maxGap(step, e.module) {
-				done = append(done, e)
-			} else {
-				kept = append(kept, e)
-			}
-		}
-		open = kept
+		fwd.add(leftRAPs(&r.runs, y, nil), y, step)
+		r.runs.reverse()
+		r.backRows = append(r.backRows, len(r.backHits))
+		r.backHits = leftRAPs(&r.runs, v.h-1-y, r.backHits)
 	}
-	done = append(done, open...)
-	if r.composite {
+	// The turned view's rows, top to bottom, are the scanned rows last to
+	// first.
+	for i := len(r.backRows) - 1; i >= 0; i-- {
+		end := len(r.backHits)
+		if i+1 < len(r.backRows) {
+			end = r.backRows[i+1]
+		}
+		y := v.h - 1 - (step/2 + i*step)
+		rev.add(r.backHits[r.backRows[i]:end], y, step)
+	}
+	return fwd.edges(), rev.edges()
+}
+
+// chainer chains the left RAPs found on successive scan rows into edges.
+type chainer struct {
+	open, done []*microEdge
+	composite  bool // chaining the edges of GS1 Composite components
+}
+
+// add chains the hits of scan row y.
+func (c *chainer) add(hits []microHit, y, step int) {
+	for _, h := range hits {
+		var best *microEdge
+		for _, e := range c.open {
+			last := e.hits[len(e.hits)-1]
+			tol := 2*last.module + 0.25*float64(y-last.y)
+			if y-last.y <= c.maxGap(step, last.module) && math.Abs(h.x-last.x) <= tol && math.Abs(h.module-e.module) < 0.3*e.module {
+				best = e
+				break
+			}
+		}
+		if best == nil {
+			best = &microEdge{module: h.module}
+			c.open = append(c.open, best)
+		}
+		best.hits = append(best.hits, h)
+	}
+	// Close edges the scan has left behind.
+	kept := c.open[:0]
+	for _, e := range c.open {
+		if y-e.bottom() > c.maxGap(step, e.module) {
+			c.done = append(c.done, e)
+		} else {
+			kept = append(kept, e)
+		}
+	}
+	c.open = kept
+}
+
+// edges returns the chains of three hits or more that fit a steep line,
+// tallest first.
+func (c *chainer) edges() []*microEdge {
+	done := append(c.done, c.open...)
+	if c.composite {
 		done = splitComponentEdges(done)
 	}
 	out := done[:0]
 	for _, e := range done {
-		if len(e.hits) >= 3 && e.fit(!r.composite) {
+		if len(e.hits) >= 3 && e.fit(!c.composite) {
 			out = append(out, e)
 		}
 	}
-	if r.composite {
+	if c.composite {
 		// A composite component's edge is short and ends where the
 		// linear component begins, whose bars may look like RAPs on
 		// the same line: pieces are not joined.
@@ -123,8 +157,8 @@ func splitComponentEdges(edges []*microEdge) []*microEdge {
 // be: eight scan steps, or for a composite component (whose rows are two
 // modules high) six modules, so that its edge stops short of the linear
 // component below it.
-func (r *MicroReader) maxGap(step int, module float64) int {
-	if r.composite {
+func (c *chainer) maxGap(step int, module float64) int {
+	if c.composite {
 		return min(8*step, max(2*step, int(6*module)))
 	}
 	return 8 * step
@@ -156,16 +190,26 @@ func (r *MicroReader) viewRow(v view, y int) {
 		r.row = v.m.GetRow(v.ih-1-y, r.row)
 		r.runs.fromBitArray(r.row, v.w)
 		r.runs.reverse()
+	case rotFree:
+		// The nearest pixel to each sample, stepping along the row: the
+		// search for RAPs needs no more.
+		x0, y0 := v.toImage(0.5, float64(y)+0.5)
+		r.runs.fromFunc(v.w, func(x int) bool {
+			ix, iy := x0+float64(x)*v.ux, y0+float64(x)*v.uy
+			if ix < 0 || iy < 0 || ix >= float64(v.iw) || iy >= float64(v.ih) {
+				return false
+			}
+			return v.m.Get(int(ix), int(iy))
+		})
 	default:
 		r.runs.fromFunc(v.w, func(x int) bool { return v.get(x, y) })
 	}
 }
 
-// leftRAPs finds on one row the patterns that may start a MicroPDF417 row:
-// a light run of two modules or more, then three bars and three spaces
-// of ten modules.
-func leftRAPs(r *runList, y int) []microHit {
-	var out []microHit
+// leftRAPs appends to out the patterns on one row that may start a
+// MicroPDF417 row: a light run of two modules or more, then three bars and
+// three spaces of ten modules.
+func leftRAPs(r *runList, y int, out []microHit) []microHit {
 	for i := 1; i+rapElements+elementsPerSymbol <= r.count(); i++ {
 		if !r.dark(i) {
 			continue
@@ -257,12 +301,74 @@ func (e *microEdge) fit(leastSquares bool) bool {
 }
 
 // readSymbol samples the rows of the symbol whose left edge is e along
-// lines across it, one every half pixel down the edge, and decodes what
+// lines across it, eight or more a row down the edge, and decodes what
 // they read. The rows are taken at right angles to the edge; but the
 // edge's slope is known only to a pixel or so over its height, which
-// across a wide symbol may be half a row. So nearby angles are tried, and
-// decoded in the order of how many lines read a whole row along them.
+// across a wide symbol may be half a row. So other angles are tried: the
+// view's rows (the angle its cells' bars gave, which for a symbol of a few
+// rows is closer than its edge's slope), then, where lines read rows, a
+// degree either way of the edge's normal (the lines of one angle may all
+// cross a row boundary where those of the next do not) and, for a short
+// edge, up to three degrees either way of the view's rows; each with the
+// turns of readSymbolAt. Texture seldom reads a row, so it costs one or
+// two tries.
 func (r *MicroReader) readSymbol(v view, e *microEdge) (*decoded, error) {
+	d, err, readSome := r.readSymbolAt(v, e, e.b)
+	if err == nil {
+		return d, nil
+	}
+	tried := []float64{e.b}
+	if math.Abs(e.b) >= microRetryTurn/2 {
+		// The view's rows, whatever the first lines read: a short edge's
+		// slope may be far off.
+		var some bool
+		if d, err, some = r.readSymbolAt(v, e, 0); err == nil {
+			return d, nil
+		}
+		readSome = readSome || some
+		tried = append(tried, 0)
+	}
+	if !readSome {
+		return nil, err
+	}
+	slopes := []float64{e.b + microRetryTurn, e.b - microRetryTurn}
+	if len(e.hits) < microShortEdge {
+		for k := 1; k <= 3; k++ {
+			slopes = append(slopes, float64(k)*microRetryTurn, -float64(k)*microRetryTurn)
+		}
+	}
+	for _, slope := range slopes {
+		if slices.ContainsFunc(tried, func(t float64) bool { return math.Abs(t-slope) < microRetryTurn/2 }) {
+			continue
+		}
+		tried = append(tried, slope)
+		var e2 error
+		if d, e2, _ = r.readSymbolAt(v, e, slope); e2 == nil {
+			return d, nil
+		}
+		err = e2
+	}
+	return nil, err
+}
+
+// microShortEdge is the number of hits under which an edge's slope is
+// too rough to go by: readSymbol then tries more angles.
+const microShortEdge = 8
+
+// microRetryTurn is the step between the angles readSymbol tries (a
+// degree, as a slope).
+const microRetryTurn = 0.0175
+
+// readSymbolAt reads the symbol along lines of the slope, and of slopes
+// near it, decoded in the order of how many lines read a whole row along
+// them. It also reports whether any line read a row.
+func (r *MicroReader) readSymbolAt(v view, e *microEdge, slope float64) (d *decoded, err error, readSome bool) {
+	d, err = r.readSymbolAlong(v, e, slope)
+	return d, err, len(r.lines) >= 2
+}
+
+// readSymbolAlong is readSymbolAt but for what the lines read.
+func (r *MicroReader) readSymbolAlong(v view, e *microEdge, slope float64) (*decoded, error) {
 	type try struct {
 		turn float64
 		full int
@@ -270,20 +376,20 @@ func (r *MicroReader) readSymbol(v view, e *microEdge) (*decoded, error) {
 	// Most candidates are texture: a few lines through the edge's hits
 	// tell, before the symbol's whole height is sampled.
 	r.lines = r.lines[:0]
-	probes := 0
+	probes, complete := 0, 0
 	for i := 0; i < len(e.hits); i += max(1, len(e.hits)/8) {
-		r.readLine(v, e, e.b, float64(e.hits[i].y))
+		complete += r.readLine(v, e, slope, float64(e.hits[i].y))
 		probes++
 	}
-	if len(r.lines) < max(2, probes/3) {
+	if len(r.lines) < max(2, probes/3) || complete == 0 || sameRow(r.lines) {
 		return nil, errMicroLayout
 	}
 	// Along the edge's normal first: most symbols decode there.
-	full := r.sampleRows(v, e, e.b)
+	full := r.sampleRows(v, e, slope)
 	if full < 3 {
 		return nil, errMicroLayout // not a symbol: rows read nowhere
 	}
-	d, err := r.decodeRows(v, e, e.b)
+	d, err := r.decodeRows(v, e, slope)
 	if err == nil {
 		return d, nil
 	}
@@ -292,7 +398,7 @@ func (r *MicroReader) readSymbol(v view, e *microEdge) (*decoded, error) {
 	}
 	tries := []try{{0, full}}
 	for _, turn := range [...]float64{0.008, -0.008, 0.016, -0.016, 0.024, -0.024} {
-		tries = append(tries, try{turn, r.sampleRows(v, e, e.b+turn)})
+		tries = append(tries, try{turn, r.sampleRows(v, e, slope+turn)})
 	}
 	sort.SliceStable(tries, func(i, j int) bool { return tries[i].full > tries[j].full })
 	lastErr := err
@@ -300,8 +406,8 @@ func (r *MicroReader) readSymbol(v view, e *microEdge) (*decoded, error) {
 		if t.turn == 0 {
 			continue
 		}
-		r.sampleRows(v, e, e.b+t.turn)
-		d, err := r.decodeRows(v, e, e.b+t.turn)
+		r.sampleRows(v, e, slope+t.turn)
+		d, err := r.decodeRows(v, e, slope+t.turn)
 		if err == nil {
 			return d, nil
 		}
@@ -310,27 +416,59 @@ func (r *MicroReader) readSymbol(v view, e *microEdge) (*decoded, error) {
 	return nil, lastErr
 }
 
+// sameRow reports whether the lines all read the same codewords: lines
+// across the bars of a 1D barcode that happen to read as a row, where
+// those across a symbol's edge cross rows of other codewords.
+func sameRow(lines []microLine) bool {
+	for _, ln := range lines[1:] {
+		if ln.cluster != lines[0].cluster || ln.values != lines[0].values {
+			return false
+		}
+	}
+	return true
+}
+
+// severalClusters reports whether the lines read rows of more than one
+// cluster: a symbol's rows cycle through three, where the bars of a 1D
+// barcode that happen to read as a row read as the same row on every line.
+func severalClusters(lines []microLine) bool {
+	for _, ln := range lines[1:] {
+		if ln.cluster != lines[0].cluster {
+			return true
+		}
+	}
+	return false
+}
+
 // sampleRows reads rows along lines whose slope against the edge's normal
-// is slope into r.lines, one every half pixel down the edge, and returns
-// how many read a whole row. Lines within the edge's hits come first: when
-// 32 of them read no whole row, the edge is texture and sampling stops.
+// is slope into r.lines, eight or more a row (half a pixel to a pixel
+// apart) down the edge, and returns how many read a whole row. Lines
+// within the edge's hits come first: when fewer than one in 16 of them
+// read a whole row, or 32 pixels of them read rows of one cluster only,
+// the edge is texture and sampling stops.
 func (r *MicroReader) sampleRows(v view, e *microEdge, slope float64) int {
 	r.lines = r.lines[:0]
 	full := 0
 	m := e.module
 	top, bot := float64(e.top()), float64(e.bottom())
+	// Eight lines or more per row (rows are two modules high or more).
+	dt := min(1, max(0.5, m/4))
 	n := 0
-	for t := top; t <= bot; t += 0.5 {
+	for t := top; t <= bot; t += dt {
 		full += r.readLine(v, e, slope, t)
-		if n++; n == 32 && full == 0 {
+		// Lines across a symbol read whole rows often (a row is many
+		// lines high); across bars that happen to hold RAPs and
+		// codewords, seldom.
+		if n++; n%32 == 0 && (full*16 < n || float64(n)*dt >= 32 && len(r.lines) >= 16 && !severalClusters(r.lines)) {
 			return 0
 		}
 	}
+
 	// Beyond the edge's hits too: the RAPs of a few rows may not have shown.
-	for t := top - 0.5; t >= top-10*m; t -= 0.5 {
+	for t := top - dt; t >= top-10*m; t -= dt {
 		full += r.readLine(v, e, slope, t)
 	}
-	for t := bot + 0.5; t <= bot+10*m; t += 0.5 {
+	for t := bot + dt; t <= bot+10*m; t += dt {
 		full += r.readLine(v, e, slope, t)
 	}
 	sort.Slice(r.lines, func(i, j int) bool { return r.lines[i].t < r.lines[j].t })
@@ -344,37 +482,48 @@ func (r *MicroReader) readLine(v view, e *microEdge, slope, t float64) int {
 	n := math.Hypot(slope, 1)
 	rx, ry := 1/n, -slope/n // along the rows
 	m := e.module
-	length := int(math.Ceil((microMaxModules + 12) * m))
+	// The edge's module may be a fifth short (a few RAPs, sampled at an
+	// angle): the line reaches past the widest row's stop bar even so.
+	length := int(math.Ceil((microMaxModules + 12) * 1.2 * m))
 	margin := 3 * m
 	// The point of the edge on scan row t (whose pixels' centres are at
 	// t+0.5), then back into the quiet zone; samples at the centres of
 	// unit steps.
 	ex, ey := e.a+e.b*t, t+0.5
 	sx, sy := ex-margin*rx, ey-margin*ry
-	r.runs.fromFunc(length, func(i int) bool {
+	pixel := func(i int) bool {
 		d := float64(i) + 0.5
 		return v.get(int(math.Floor(sx+d*rx)), int(math.Floor(sy+d*ry)))
-	})
-	// The first dark run near the edge.
+	}
+	r.runs.fromFunc(length, pixel)
+	i := r.firstDarkRun(margin, m)
+	if i < 0 {
+		return 0
+	}
+	ln, ok := readMicroRow(&r.runs, i)
+	if !ok {
+		return 0
+	}
+	ln.t = t
+	r.lines = append(r.lines, ln)
+	if ln.complete() {
+		return 1
+	}
+	return 0
+}
+
+// firstDarkRun returns the first dark run of r.runs that starts within
+// 1.5 modules of margin, or -1.
+func (r *MicroReader) firstDarkRun(margin, m float64) int {
 	for i := 0; i < r.runs.count(); i++ {
 		if float64(r.runs.edges[i]) > margin+1.5*m {
 			break
 		}
-		if !r.runs.dark(i) || float64(r.runs.edges[i]) < margin-1.5*m {
-			continue
+		if r.runs.dark(i) && float64(r.runs.edges[i]) >= margin-1.5*m {
+			return i
 		}
-		ln, ok := readMicroRow(&r.runs, i)
-		if !ok {
-			return 0
-		}
-		ln.t = t
-		r.lines = append(r.lines, ln)
-		if ln.complete() {
-			return 1
-		}
-		return 0
 	}
-	return 0
+	return -1
 }
 
 // decodeRows decodes the rows in r.lines, read along lines of the slope.
@@ -549,6 +698,12 @@ func decodeMicroRows(rows []microRow, cols int, composite bool) (*decoded, error
 	return nil, lastErr
 }
 
+// microReserve is how many of a MicroPDF417 symbol's check codewords a
+// repair leaves unused, to detect a miscorrection: a reader that tries
+// many angles, groupings and sizes of a symbol's rows would otherwise now
+// and then repair a wrong guess into a valid but wrong message.
+const microReserve = 2
+
 // decodeMicroCodewords takes each codeword's most voted value, repairs them
 // with the size's Reed-Solomon check codewords and interprets the data.
 func decodeMicroCodewords(rows []microRow, v microVariant) (*decoded, error) {
@@ -576,6 +731,12 @@ func decodeMicroCodewords(rows []microRow, v microVariant) (*decoded, error) {
 	nerr, err := correctErrors(cw, erasures, v.ec)
 	if err != nil {
 		return nil, err
+	}
+	if v.kind == "" && 2*nerr+len(erasures) > v.ec-microReserve {
+		// Rows grouped or sized wrongly can be "corrected" into another
+		// valid codeword sequence: a repair that uses up the check
+		// codewords proves little.
+		return nil, errUncorrectable
 	}
 	var data *decodedData
 	switch v.kind {

@@ -126,7 +126,7 @@ func newResult(d *decoded) *gozxing.Result {
 	}
 	res.PutMetadata(gozxing.ResultMetadataType_SYMBOLOGY_IDENTIFIER, id)
 	res.PutMetadata(gozxing.ResultMetadataType_ERROR_CORRECTION_LEVEL, strconv.Itoa(d.lay.ecLevel))
-	res.PutMetadata(gozxing.ResultMetadataType_ORIENTATION, orientationDegrees(d.v.rot))
+	res.PutMetadata(gozxing.ResultMetadataType_ORIENTATION, d.v.degrees())
 	res.PutMetadata(gozxing.ResultMetadataType_PDF417_EXTRA_METADATA, &Metadata{
 		Rows: d.lay.rows, Columns: d.lay.cols, ECLevel: d.lay.ecLevel,
 		ErrorsCorrected: d.errors, ErasuresCorrected: d.erasures,
@@ -134,10 +134,6 @@ func newResult(d *decoded) *gozxing.Result {
 		Component: d.data.component,
 	})
 	return res
-}
-
-func orientationDegrees(r rotation) int {
-	return [...]int{0, 90, 180, 270}[r]
 }
 
 // find scans the image and decodes candidates in every view until one

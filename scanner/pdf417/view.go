@@ -1,6 +1,10 @@
 package pdf417
 
-import "github.com/makiuchi-d/gozxing"
+import (
+	"math"
+
+	"github.com/makiuchi-d/gozxing"
+)
 
 // rotation names the four ways a symbol can lie in an image. The detector
 // always looks for an upright symbol (start pattern on the left, rows
@@ -12,6 +16,7 @@ const (
 	rot90                  // rows run down the image: see toImage
 	rot180                 // upside down
 	rot270
+	rotFree // any angle: see newTurnedView
 )
 
 // view is the image seen turned by a rotation, without copying it.
@@ -20,6 +25,27 @@ type view struct {
 	rot    rotation
 	w, h   int // view size
 	iw, ih int // image size
+	// For rotFree: the view's origin in the image, and its x axis, a unit
+	// vector (its y axis is the x axis turned a quarter clockwise).
+	ox, oy, ux, uy float64
+}
+
+// newTurnedView returns the w×h view of m whose origin is the image point
+// (ox, oy) and whose rows run at angle (radians, clockwise from the
+// image's x axis, y pointing down) through the image.
+func newTurnedView(m *gozxing.BitMatrix, ox, oy, angle float64, w, h int) view {
+	return view{m: m, rot: rotFree, w: w, h: h, iw: m.GetWidth(), ih: m.GetHeight(),
+		ox: ox, oy: oy, ux: math.Cos(angle), uy: math.Sin(angle)}
+}
+
+// degrees returns the angle of the view's rows in the image, clockwise
+// from its x axis: 0, 90, 180 or 270 for the quarter turns.
+func (v view) degrees() int {
+	if v.rot != rotFree {
+		return [...]int{0, 90, 180, 270}[v.rot]
+	}
+	d := int(math.Round(math.Atan2(v.uy, v.ux) * 180 / math.Pi))
+	return (d + 360) % 360
 }
 
 func newView(m *gozxing.BitMatrix, rot rotation) view {
@@ -42,6 +68,8 @@ func (v view) toImage(x, y float64) (float64, float64) {
 		return float64(v.iw) - x, float64(v.ih) - y
 	case rot270:
 		return y, float64(v.ih) - x
+	case rotFree:
+		return v.ox + x*v.ux - y*v.uy, v.oy + x*v.uy + y*v.ux
 	}
 	return x, y
 }
@@ -58,6 +86,29 @@ func (v view) get(x, y int) bool {
 		return v.m.Get(v.iw-1-x, v.ih-1-y)
 	case rot270:
 		return v.m.Get(y, v.ih-1-x)
+	case rotFree:
+		return v.between(v.toImage(float64(x)+0.5, float64(y)+0.5))
 	}
 	return v.m.Get(x, y)
+}
+
+// between reports whether the image is dark at the point (x, y) (pixel
+// centres at half units), interpolating bilinearly between the four
+// pixels nearest it: a line sampled across a turned symbol then sees its
+// edges where they lie between pixels, not on the staircase of the
+// pixels' own edges. Outside the image is light.
+func (v view) between(x, y float64) bool {
+	x, y = x-0.5, y-0.5
+	x0, y0 := math.Floor(x), math.Floor(y)
+	fx, fy := x-x0, y-y0
+	ix, iy := int(x0), int(y0)
+	at := func(x, y int) float64 {
+		if x < 0 || y < 0 || x >= v.iw || y >= v.ih || !v.m.Get(x, y) {
+			return 0
+		}
+		return 1
+	}
+	top := at(ix, iy)*(1-fx) + at(ix+1, iy)*fx
+	bottom := at(ix, iy+1)*(1-fx) + at(ix+1, iy+1)*fx
+	return top*(1-fy)+bottom*fy >= 0.5
 }

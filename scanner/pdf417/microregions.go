@@ -1,0 +1,249 @@
+package pdf417
+
+import (
+	"math"
+	"math/bits"
+	"sort"
+
+	"github.com/makiuchi-d/gozxing"
+)
+
+// Where to look for MicroPDF417 symbols, and at which angle. A symbol has
+// no start or stop pattern to find it by; what it has everywhere is bars:
+// along its rows the image changes colour often, across them seldom. So
+// the binarized image is looked at in cells of 32×32 pixels (one word of a
+// matrix row), and in each the colour changes between neighbouring pixels
+// are counted along four directions ψ: rows (0°), the diagonal down to the
+// right (45°), columns (90°) and the other diagonal (135°). A line of
+// direction ψ crosses bars whose rows run at angle φ |cos(ψ−φ)| times as
+// often as a line along the rows, so the four counts, summed as vectors of
+// doubled angle 2ψ, point to 2φ: within 1.6° for four directions (the
+// counts along the diagonals scaled by 1/√2, their steps being √2 long).
+// Cells with many changes are clustered with their neighbours; each
+// cluster whose cells' changes clearly run more one way than the other is
+// searched, in a view of the image turned to the cluster's angle and in
+// that view turned round, for the left edges of the symbol's rows. A frame
+// without bars costs one pass over its words; the row readers then search
+// only the clusters, at any angle.
+
+const microCell = 32 // pixels; one word of a matrix row
+
+// A sampled row of a cell counts only if it changes colour at least
+// microBarChanges times along the row or down the columns: bars, not the
+// single edge of an object's outline, a shadow or a gradient (nor that
+// edge's pixel staircase, which a line along it crosses often). A cell is
+// busy when it has, over such rows, at least microBusy changes (about four
+// rows' worth). A cluster of busy cells is searched at an angle when its
+// cells' vectors, projected on that angle's, sum to at least microCoherent
+// of the cluster's changes: bars alone give 0.3 to 0.4, a MicroPDF417
+// symbol, whose rows change colour across too where they meet, 0.07 and
+// more (more where its rows are taller than two modules), and evenly
+// scattered texture about 0.
+const (
+	microBarChanges = 3
+	microBusy       = 24
+	microCoherent   = 0.04
+)
+
+// microAngleBins is the number of bins of the histogram of a cluster's
+// angles (6° each), and microPeak the share of its highest bin a second
+// angle must reach to be searched too (a symbol beside another symbol or
+// text: the cluster holds both).
+const (
+	microAngleBins = 30
+	microPeak      = 0.5
+)
+
+// microReach is how far apart, in cells, two busy cells of one cluster
+// may be.
+const microReach = 1
+
+// microMargin is how far a cluster's bounds reach beyond its cells: a cell
+// a symbol covers only in part (its quiet zone, the ends of its rows) may
+// not count as barred.
+const microMargin = microCell
+
+// microMaxRegions bounds the clusters searched per image, largest first, so
+// that an image full of striped texture costs a bounded amount.
+const microMaxRegions = 16
+
+// cellChanges are the colour changes counted in one cell along rows (h),
+// columns (v), the 45° diagonal (d) and the 135° one (a).
+type cellChanges struct{ h, v, d, a int32 }
+
+// vector returns the cell's doubled-angle vector and its total of
+// changes.
+func (c cellChanges) vector() (x, y, total float64) {
+	diag := float64(c.d+c.a) / math.Sqrt2
+	return float64(c.h - c.v), float64(c.d-c.a) / math.Sqrt2, float64(c.h+c.v) + diag
+}
+
+// turnedRegion is a cluster of barred cells: its bounds in pixels, grown
+// by a cell, and the angle its rows run at (radians, clockwise from the
+// image's x axis, in [-π/2, π/2)).
+type turnedRegion struct {
+	x0, y0, x1, y1 int
+	angle          float64
+	cells          int
+}
+
+// view returns the region seen with its rows horizontal, turned further by
+// turn radians (π for the other way round).
+func (rg turnedRegion) view(m *gozxing.BitMatrix, turn float64) view {
+	a := rg.angle + turn
+	cx, cy := float64(rg.x0+rg.x1)/2, float64(rg.y0+rg.y1)/2
+	dx, dy := float64(rg.x1-rg.x0), float64(rg.y1-rg.y0)
+	ux, uy := math.Cos(a), math.Sin(a)
+	// Whole pixels, so that the view turned round samples the same points
+	// as this one, its rows read backwards.
+	w := math.Ceil(dx*math.Abs(ux) + dy*math.Abs(uy))
+	h := math.Ceil(dx*math.Abs(uy) + dy*math.Abs(ux))
+	ox := cx - w/2*ux + h/2*uy
+	oy := cy - w/2*uy - h/2*ux
+	return newTurnedView(m, ox, oy, a, int(w), int(h))
+}
+
+// countChanges fills r.cells with the changes of each cell of m, over the
+// row pairs (y, y+1) for even y, a word of each row at a time; it returns
+// the grid's width in cells.
+func (r *MicroReader) countChanges(m *gozxing.BitMatrix) int {
+	w, h := m.GetWidth(), m.GetHeight()
+	cw, ch := (w+microCell-1)/microCell, (h+microCell-1)/microCell
+	r.cells = append(r.cells[:0], make([]cellChanges, cw*ch)...)
+	if r.pair[0] == nil || r.pair[0].GetSize() != w {
+		r.pair[0], r.pair[1] = gozxing.NewBitArray(w), gozxing.NewBitArray(w)
+	}
+	for y := 0; y+1 < h; y += 2 {
+		r.pair[0] = m.GetRow(y, r.pair[0])
+		r.pair[1] = m.GetRow(y+1, r.pair[1])
+		a, b := r.pair[0].GetBitArray(), r.pair[1].GetBitArray()
+		cells := r.cells[(y/microCell)*cw : (y/microCell+1)*cw]
+		for i := range a {
+			wa, wb := a[i], b[i]
+			var na, nb uint32 // the first pixel of the next word
+			if i+1 < len(a) {
+				na, nb = a[i+1]&1, b[i+1]&1
+			}
+			// Bit k of a word is pixel 32i+k; shifted right, pixel x+1.
+			sa, sb := wa>>1|na<<31, wb>>1|nb<<31
+			h, v := int32(bits.OnesCount32(wa^sa)), int32(bits.OnesCount32(wa^wb))
+			d, an := int32(bits.OnesCount32(wa^sb)), int32(bits.OnesCount32(sa^wb))
+			if max(h, v) < microBarChanges {
+				continue
+			}
+			c := &cells[i]
+			c.h, c.v, c.d, c.a = c.h+h, c.v+v, c.d+d, c.a+an
+		}
+	}
+	return cw
+}
+
+// turnedRegions returns the clusters of barred cells of m, largest first,
+// at most microMaxRegions: one per angle its cells show (see clusterAngles).
+func (r *MicroReader) turnedRegions(m *gozxing.BitMatrix) []turnedRegion {
+	cw := r.countChanges(m)
+	if cw == 0 {
+		return nil
+	}
+	ch := len(r.cells) / cw
+	barred := make([]bool, len(r.cells))
+	for i, c := range r.cells {
+		_, _, total := c.vector()
+		barred[i] = total >= microBusy
+	}
+	seen := make([]bool, len(barred))
+	var out []turnedRegion
+	var stack, members []int
+	total := 0.0 // the cluster's changes
+	w, h := m.GetWidth(), m.GetHeight()
+	for start, b := range barred {
+		if seen[start] || !b {
+			continue
+		}
+		seen[start] = true
+		stack = append(stack[:0], start)
+		members, total = members[:0], 0
+		cx0, cy0, cx1, cy1 := cw, ch, -1, -1
+		for len(stack) > 0 {
+			i := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			members = append(members, i)
+			_, _, t := r.cells[i].vector()
+			total += t
+			x, y := i%cw, i/cw
+			cx0, cy0, cx1, cy1 = min(cx0, x), min(cy0, y), max(cx1, x), max(cy1, y)
+			for ny := max(0, y-microReach); ny <= min(ch-1, y+microReach); ny++ {
+				for nx := max(0, x-microReach); nx <= min(cw-1, x+microReach); nx++ {
+					if j := ny*cw + nx; barred[j] && !seen[j] {
+						seen[j] = true
+						stack = append(stack, j)
+					}
+				}
+			}
+		}
+		rg := turnedRegion{
+			x0: max(0, cx0*microCell-microMargin), y0: max(0, cy0*microCell-microMargin),
+			x1: min(w, (cx1+1)*microCell+microMargin), y1: min(h, (cy1+1)*microCell+microMargin),
+			cells: len(members),
+		}
+		for _, a := range r.clusterAngles(members, microCoherent*total) {
+			rg.angle = a
+			out = append(out, rg)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].cells > out[j].cells })
+	if len(out) > microMaxRegions {
+		out = out[:microMaxRegions]
+	}
+	return out
+}
+
+// clusterAngles returns the angles the rows of a cluster's cells run at:
+// the peaks of the histogram of their angles, each cell weighing as much
+// as its bars (the length of its vector), and each peak's angle that of
+// the summed vectors of the cells in its bin and the bins beside it, when
+// the cluster's vectors projected on it sum to at least least.
+func (r *MicroReader) clusterAngles(members []int, least float64) []float64 {
+	var hist [microAngleBins]float64
+	bin := func(x, y float64) int {
+		a := math.Atan2(y, x) // doubled angle, in [-π, π]
+		return int((a+math.Pi)/(2*math.Pi)*microAngleBins) % microAngleBins
+	}
+	for _, i := range members {
+		x, y, _ := r.cells[i].vector()
+		hist[bin(x, y)] += math.Hypot(x, y)
+	}
+	var smooth [microAngleBins]float64
+	top := 0.0
+	for b := range hist {
+		smooth[b] = hist[(b+microAngleBins-1)%microAngleBins] + 2*hist[b] + hist[(b+1)%microAngleBins]
+		top = max(top, smooth[b])
+	}
+	var angles []float64
+	for b := range smooth {
+		prev, next := smooth[(b+microAngleBins-1)%microAngleBins], smooth[(b+1)%microAngleBins]
+		if smooth[b] < microPeak*top || smooth[b] < prev || smooth[b] <= next || len(angles) == 2 {
+			continue
+		}
+		var sx, sy float64
+		for _, i := range members {
+			x, y, _ := r.cells[i].vector()
+			if d := (bin(x, y) - b + microAngleBins) % microAngleBins; d <= 1 || d == microAngleBins-1 {
+				sx, sy = sx+x, sy+y
+			}
+		}
+		// How strongly the whole cluster's bars run at that angle: its
+		// cells' vectors projected on the peak's (cells of other angles,
+		// their vectors scattered by noise, add or take away a little).
+		n := math.Hypot(sx, sy)
+		strength := 0.0
+		for _, i := range members {
+			x, y, _ := r.cells[i].vector()
+			strength += (x*sx + y*sy) / n
+		}
+		if strength >= least {
+			angles = append(angles, math.Atan2(sy, sx)/2)
+		}
+	}
+	return angles
+}
