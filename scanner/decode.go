@@ -30,6 +30,9 @@ type decoder struct {
 	normal, harder     map[gozxing.DecodeHintType]interface{}
 	panics             int
 	regions            []region // proposed by the frame's first pass
+	// unpromising are the symbologies of the readers with a promising
+	// signal whose search in the view's first pass found no candidate.
+	unpromising SymbologySet
 	// proposals are the regions of every view the frame's decode
 	// searched, in frame pixels, for the report (FrameReport.Proposals).
 	proposals []image.Rectangle
@@ -119,6 +122,10 @@ type pass struct {
 	// view maps a rectangle of the (cropped) frame into the pass's view;
 	// nil means the same coordinates.
 	view func(image.Rectangle) image.Rectangle
+	// again: the pass binarizes the first pass's pixels another way (the
+	// global histogram, or inverted), so the readers whose first search
+	// found no candidate there are skipped (decoder.unpromising).
+	again bool
 }
 
 // fromFrame maps a rectangle in region coordinates (the first pass's
@@ -195,13 +202,13 @@ func (d *decoder) decodeView(src gozxing.LuminanceSource, region image.Rectangle
 		{name: "hybrid", src: src, rows: true, area: true, toFrame: shift},
 	}
 	if opts.TryHarder {
-		passes = append(passes, pass{name: "global", src: src, global: true, area: true, toFrame: shift, needsArea: true})
+		passes = append(passes, pass{name: "global", src: src, global: true, area: true, toFrame: shift, needsArea: true, again: true})
 	}
 	if opts.TryInverted {
 		// The hybrid pass has read 1D codes light on dark already, but for
 		// GS1 DataBar, whose reader is gozxing's.
 		passes = append(passes, pass{name: "inverted", src: src.Invert(), rows: true, sparseRows: true, rowSyms: NewSymbologySet(DataBar),
-			area: true, toFrame: shift})
+			area: true, toFrame: shift, again: true})
 	}
 	if opts.TryRotated {
 		rot, err := src.RotateCounterClockwise()
@@ -227,6 +234,7 @@ func (d *decoder) decodeView(src gozxing.LuminanceSource, region image.Rectangle
 
 	var results []Result
 	var timings []PassTiming
+	d.unpromising = 0
 	areaEnabled := false
 	for _, a := range d.areaReaders {
 		areaEnabled = areaEnabled || a.reads(syms)
@@ -342,14 +350,20 @@ func (d *decoder) runPass(p pass, syms SymbologySet, opts Options, results []Res
 				h = d.hints(false)
 			}
 			h = d.withDots(h, opts.DPM && a.sym == DataMatrix)
+			promising := false
 			if crops == nil {
 				results = d.collect(*a, d.readArea(*a, p.src, bm, h, want), p, syms, results, matrix, image.Point{})
+				promising = a.promising != nil && a.promising()
 			}
 			for _, c := range crops {
 				if cbm, clum, ok := croppedBitmap(p.src, matrix, c); ok {
 					results = d.collect(*a, d.readArea(*a, clum, cbm, h, want), p, syms, results, matrix, c.Min)
+					promising = promising || a.promising != nil && a.promising()
 					wipeBitmap(cbm, true)
 				}
+			}
+			if a.promising != nil && !promising && p.name == "hybrid" {
+				d.unpromising |= a.symbols()
 			}
 		}
 		if len(results) == before || matrix == nil {
@@ -385,6 +399,9 @@ func (d *decoder) passSteps(p pass, syms SymbologySet) []passStep {
 		if !a.reads(syms) || p.areaOnly != 0 && !a.reads(p.areaOnly) ||
 			!(p.area && !p.rowBased || a.rowBased && (p.area || p.rowBased)) {
 			continue
+		}
+		if p.again && a.promising != nil && a.symbols()&d.unpromising != 0 {
+			continue // its search of these pixels found no candidate
 		}
 		if a.rowBased && p.global && !p.rotated {
 			// Rows are binarized alike by both binarizers (the hybrid one

@@ -21,7 +21,7 @@ const allPostal = 1<<POSTNET | 1<<PLANET | 1<<USPSIMB | 1<<AustraliaPost | 1<<RM
 func postalReader() areaReader {
 	r := &postal.Reader{}
 	all := postal.NewKinds(postal.POSTNET, postal.PLANET, postal.IMB, postal.AusPost, postal.RM4SCC, postal.KIX)
-	return areaReader{syms: allPostal, symOf: symbologyOfPostal, corners: cornersAsGiven,
+	return areaReader{syms: allPostal, symOf: symbologyOfPostal, corners: cornersAsGiven, promising: r.Promising,
 		readGray: func(src gozxing.LuminanceSource, bm *gozxing.BinaryBitmap, want int) (out []*gozxing.Result) {
 			var err error
 			defer guard.Recover("postal", &out, &err)

@@ -51,3 +51,28 @@ func TestDecodeLabelsStages(t *testing.T) {
 		t.Errorf("labels after decoding: %q, want none", got)
 	}
 }
+
+// A reader that says its first search found no candidate is skipped by
+// the passes that binarize the same pixels again (global, inverted); one
+// that found a candidate it could not read runs in them too.
+func TestDecodeSkipsUnpromisingReader(t *testing.T) {
+	for _, promising := range []bool{false, true} {
+		d := newDecoder()
+		var passes []string
+		d.areaReaders = []areaReader{{sym: MicroPDF417, corners: cornersTLBLBRTR,
+			read: func(*gozxing.BinaryBitmap, map[gozxing.DecodeHintType]interface{}, int) []*gozxing.Result {
+				passes = append(passes, goroutineLabels(t))
+				return nil
+			},
+			promising: func() bool { return promising }}}
+		f := NewFrame(make([]byte, 64*64), 64, 64, 64)
+		d.decode(f, Options{Symbologies: NewSymbologySet(MicroPDF417), TryHarder: true, TryInverted: true})
+		want := []string{`{"pass":"hybrid", "stage":"MICRO_PDF_417"}`}
+		if promising {
+			want = append(want, `{"pass":"global", "stage":"MICRO_PDF_417"}`, `{"pass":"inverted", "stage":"MICRO_PDF_417"}`)
+		}
+		if strings.Join(passes, " ") != strings.Join(want, " ") {
+			t.Errorf("promising %v: read in %q, want %q", promising, passes, want)
+		}
+	}
+}

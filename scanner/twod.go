@@ -44,6 +44,11 @@ type areaReader struct {
 	// wipe, when set, zeroes the image rows the reader keeps between
 	// frames.
 	wipe func()
+	// promising, when set, tells after a search whether it found a
+	// candidate it could not read; when the first pass of a view found
+	// none, the passes that binarize the same pixels another way skip
+	// the reader (see pass.again).
+	promising func() bool
 }
 
 // reads reports whether the reader reads any of syms.
@@ -52,6 +57,14 @@ func (a *areaReader) reads(syms SymbologySet) bool {
 		return a.syms&syms != 0
 	}
 	return syms.Has(a.sym)
+}
+
+// symbols returns the symbologies the reader reads.
+func (a *areaReader) symbols() SymbologySet {
+	if a.syms != 0 {
+		return a.syms
+	}
+	return NewSymbologySet(a.sym)
 }
 
 // name names the reader in profiles.
@@ -99,7 +112,7 @@ func newAreaReaders() []areaReader {
 		// after the one that reads a frame's symbol cost it little.
 		{sym: DataBarExpanded, corners: cornersTLBLBRTR, read: multiple(dbx), rowBased: true, costly: true, wipe: dbx.Wipe},
 		{sym: PDF417, corners: cornersTLBLBRTR, read: multiple(pdf), costly: true},
-		{sym: MicroPDF417, corners: cornersTLBLBRTR, read: multiple(mpdf), costly: true},
+		{sym: MicroPDF417, corners: cornersTLBLBRTR, read: multiple(mpdf), costly: true, promising: mpdf.Promising},
 		{sym: DataMatrix, corners: cornersTLBLBRTR, read: multiple(dm), costly: true},
 		{sym: Aztec, corners: cornersTLBLBRTR, read: multiple(az), costly: true},
 		{sym: MaxiCode, corners: cornersTLBLBRTR, read: single(maxi), costly: true},

@@ -105,6 +105,9 @@ type MicroReader struct {
 	// those of scan row i from backRows[i] on.
 	backHits []microHit
 	backRows []int
+	// promising is set when the last search read rows of a symbol it
+	// could not decode (see Promising).
+	promising bool
 }
 
 var _ gozxing.Reader = (*MicroReader)(nil)
@@ -143,6 +146,7 @@ func (r *MicroReader) DecodeMultiple(image *gozxing.BinaryBitmap, hints map[gozx
 func (r *MicroReader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}, multiple bool) (results []*gozxing.Result, err error) {
 	defer guard.Recover("micropdf417", &results, &err)
 	defer r.wipe()
+	r.promising = false
 	m, err := guard.Matrix("micropdf417", image)
 	if err != nil {
 		return nil, err
@@ -163,6 +167,13 @@ func (r *MicroReader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.Deco
 	}
 	return results, nil
 }
+
+// Promising reports whether the last search found rows of a symbol that
+// it could not decode: lines across one of its candidates read three rows
+// or more, of clusters that cycle as a symbol's do. Where it found none,
+// the image holds no symbol this reader sees, and searching it again
+// (binarized another way, say) is seldom worth its cost.
+func (r *MicroReader) Promising() bool { return r.promising }
 
 // wipe clears what the reader keeps of the image between calls: the last
 // scanned row, its runs and the codewords its lines read.

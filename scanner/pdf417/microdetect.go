@@ -393,8 +393,18 @@ func (r *MicroReader) readSymbolAlong(v view, e *microEdge, slope float64) (*dec
 	if err == nil {
 		return d, nil
 	}
+	rows, _, _, grouped := groupMicroRows(r.lines)
+	if grouped && len(rows) >= 3 {
+		r.promising = true
+	}
 	if full < 12 && !r.composite {
 		return nil, err // too few whole rows to be worth turning for
+	}
+	if !grouped || len(rows) < 3 {
+		// Lines that do not group into rows of cycling clusters crossed
+		// bars that happen to hold RAPs and codewords, not a symbol:
+		// turning them would not make one.
+		return nil, err
 	}
 	tries := []try{{0, full}}
 	for _, turn := range [...]float64{0.008, -0.008, 0.016, -0.016, 0.024, -0.024} {

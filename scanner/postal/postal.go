@@ -71,7 +71,16 @@ type Reader struct {
 	prev, cur []run
 	found     []blob
 	row       *gozxing.BitArray
+	// promising is set when the last Read measured a chain of postal
+	// bars it could not read (see Promising).
+	promising bool
 }
+
+// Promising reports whether the last Read found a chain of bars spaced
+// and shaped as a postal symbol's that it could not read. Where it found
+// none, the image holds no postal symbol it sees, and reading it again
+// (binarized another way, say) is seldom worth its cost.
+func (r *Reader) Promising() bool { return r.promising }
 
 // minChainBars is the fewest bars a chain needs to be measured: blur
 // joins and breaks bars and so breaks a symbol's chain in parts, and the
@@ -91,10 +100,12 @@ var trims = [...][2]int{{0, 0}, {1, 0}, {0, 1}, {1, 1}, {2, 0}, {0, 2}, {2, 1}, 
 // when that is not nil.
 func (r *Reader) Read(img Image, gray Gray, kinds Kinds) []Symbol {
 	var out []Symbol
+	r.promising = false
 	for _, c := range chains(r.blobs(img, 3), minChainBars) {
 		if len(c) > maxBars || !postalLike(c) {
 			continue
 		}
+		read := false
 		// A chain may hold a glyph or speck beside the symbol at either
 		// end: a few bars are let go there when the whole does not read.
 	trims:
@@ -106,9 +117,11 @@ func (r *Reader) Read(img Image, gray Gray, kinds Kinds) []Symbol {
 				if !seen(out, s) {
 					out = append(out, s)
 				}
+				read = true
 				break trims
 			}
 		}
+		r.promising = r.promising || !read
 	}
 	return out
 }
