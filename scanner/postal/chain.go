@@ -24,18 +24,22 @@ func stubby(b *blob) bool { return b.length < 2*b.thickness }
 // axis of the last bar that is not stubby.
 func chains(blobs []blob, minBars int) [][]*blob {
 	var bs []*blob
-	maxLen := 0.0
+	var lengths []float64
 	for i := range blobs {
 		if isBar(&blobs[i]) {
 			bs = append(bs, &blobs[i])
-			maxLen = math.Max(maxLen, blobs[i].length)
+			lengths = append(lengths, blobs[i].length)
 		}
 	}
 	if len(bs) < minBars {
 		return nil
 	}
-	// A grid of cells a little over the longest bar finds neighbours.
-	cell := math.Max(8, maxLen)
+	// A grid of cells as long as most bars finds neighbours: a chain's
+	// bars stand side by side, as long as each other. (Cells as long as
+	// the longest bar of all, an object's outline or a 1D barcode's bar,
+	// would put most of a busy image's bars in the cells around each.)
+	slices.Sort(lengths)
+	cell := math.Max(8, lengths[len(lengths)*9/10])
 	key := func(x, y float64) [2]int { return [2]int{int(math.Floor(x / cell)), int(math.Floor(y / cell))} }
 	grid := map[[2]int][]int{}
 	for i, b := range bs {
