@@ -39,7 +39,7 @@ PIE        := -trimpath -buildmode=pie
 test: deps
 	$(GO) vet -tags=$(TAGS) $(PIE) ./...
 	$(GO) test -tags=$(TAGS) $(TIMEOUT) -race ./...
-	$(GO) test -tags=$(TAGS) $(PIE) $(TIMEOUT) -run 'Blackbox|Robustness' ./scanner/... ./internal/robust
+	$(GO) test -tags=$(TAGS) $(PIE) $(TIMEOUT) -run 'Blackbox|Robustness' ./scanner/... ./internal/robust ./capture
 	$(GO) test -tags=$(TAGS),matprofile $(PIE) $(TIMEOUT) -run MatProfile ./capture
 	$(MAKE) --no-print-directory test-nocv
 

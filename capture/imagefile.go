@@ -2,8 +2,16 @@
 
 package capture
 
+// #cgo pkg-config: opencv4
+// #cgo CXXFLAGS: --std=c++11 -O3 -DNDEBUG
+// #include "imagefile.h"
+import "C"
+
 import (
+	"bytes"
+	"encoding/binary"
 	"fmt"
+	"unsafe"
 
 	"gocv.io/x/gocv"
 
@@ -14,90 +22,98 @@ import (
 // with OpenCV's codecs (libpng, libjpeg-turbo), which decode large photos
 // several times faster than Go's. The header is checked against lim by
 // scanner.CheckImage first, as scanner.DecodeImage does; GIF, which
-// OpenCV does not read, goes to scanner.DecodeImage. For local files
-// (scanctl decode); uploads from other processes go through the pure-Go
-// decoder.
+// OpenCV does not read, and 16-bit images go to scanner.DecodeImage.
+//
+// cv::imdecode reads data where it lies and writes into the frame's
+// plane: a JPEG as its luma channel, as Go's decoder gives it, a gray PNG
+// or BMP as it is; colour images decode into a buffer that is turned gray
+// the way scanner.DecodeImage does ((R+2G+B)/4 over white), so both
+// decoders hand the engine the same pixels, and zeroed before it is
+// freed, as is every buffer OpenCV allocates for the pixels, whether the
+// decode succeeds or not. data belongs to the caller, who zeroes it. The
+// codec libraries' own working memory (libpng's rows, zlib's window,
+// libjpeg's buffers) is freed without being zeroed: for local files
+// (scanctl decode); files the daemon reads and uploads go through the
+// pure-Go decoder, whose buffers runtime/secret erases.
 func DecodeImage(data []byte, lim scanner.Limits, pool *scanner.PlanePool) (*scanner.Frame, error) {
+	f, _, err := decodeImage(data, lim, pool)
+	return f, err
+}
+
+// decodeImage is DecodeImage, also returning how many bytes of OpenCV's
+// buffers it zeroed.
+func decodeImage(data []byte, lim scanner.Limits, pool *scanner.PlanePool) (*scanner.Frame, int, error) {
 	format, cfg, err := scanner.CheckImage(data, lim)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if format == "gif" {
-		return scanner.DecodeImage(data, lim, pool)
+		f, err := scanner.DecodeImage(data, lim, pool)
+		return f, 0, err
 	}
-	// JPEG decodes straight to its luma channel, as Go's decoder gives it;
-	// PNG and BMP keep their channels, turned gray below the way
-	// scanner.DecodeImage does ((R+2G+B)/4 over white), so both decoders
-	// hand the engine the same pixels.
-	flag := gocv.IMReadUnchanged
-	if format == "jpeg" {
-		flag = gocv.IMReadGrayScale
-	}
-	m, err := gocv.IMDecode(data, flag)
-	if err != nil || m.Empty() {
-		m.Close()
-		return nil, fmt.Errorf("%w: %s: OpenCV could not decode it", scanner.ErrBadImage, format)
-	}
-	defer func() {
-		m.SetTo(gocv.NewScalar(0, 0, 0, 0))
-		m.Close()
-	}()
-	w, h, ch := m.Cols(), m.Rows(), m.Channels()
-	if w != cfg.Width || h != cfg.Height {
-		return nil, fmt.Errorf("%w: %s decoded to %d×%d, its header says %d×%d", scanner.ErrBadImage, format, w, h, cfg.Width, cfg.Height)
-	}
-	if m.Type() != gocv.MatTypeCV8UC1 && m.Type() != gocv.MatTypeCV8UC3 && m.Type() != gocv.MatTypeCV8UC4 {
-		// 16-bit images and the like: the Go decoder handles every kind.
-		return scanner.DecodeImage(data, lim, pool)
-	}
-	pix, err := m.DataPtrUint8()
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", scanner.ErrBadImage, err)
-	}
-	f := pool.Get(w, h)
-	step := m.Step()
-	for y := 0; y < h; y++ {
-		src, dst := pix[y*step:y*step+w*ch], f.Pix[y*w:(y+1)*w]
-		switch ch {
-		case 1:
-			copy(dst, src)
-		case 3:
-			grayBGR(dst, src)
-		case 4:
-			grayBGRA(dst, src)
+	flags, palette := C.int(gocv.IMReadUnchanged), C.int(0)
+	switch format {
+	case "jpeg":
+		// Its luma, as Go's decoder gives it: the header's size, not
+		// turned by an EXIF orientation Go's decoder does not apply.
+		flags = C.int(gocv.IMReadGrayScale | gocv.IMReadIgnoreOrientation)
+	case "png":
+		colorType, transparent := pngLayout(data)
+		if colorType == pngGray && transparent {
+			// OpenCV ignores a gray image's transparent shade, which Go's
+			// decoder composites over white.
+			f, err := scanner.DecodeImage(data, lim, pool)
+			return f, 0, err
+		}
+		if colorType == pngPalette {
+			palette = 1
+		}
+	case "bmp":
+		if len(data) > 29 && binary.LittleEndian.Uint16(data[28:]) <= 8 {
+			palette = 1 // 1 to 8 bits a pixel index a palette
 		}
 	}
-	return f, nil
+	f := pool.Get(cfg.Width, cfg.Height)
+	var wiped C.size_t
+	rc := C.scannerd_decode_gray((*C.uchar)(unsafe.Pointer(&data[0])), C.size_t(len(data)), flags, palette,
+		(*C.uchar)(unsafe.Pointer(&f.Pix[0])), C.int(f.Width), C.int(f.Height), C.int(f.Stride), &wiped)
+	switch rc {
+	case C.SCANNERD_DECODED:
+		return f, int(wiped), nil
+	case C.SCANNERD_UNSUPPORTED:
+		// 16-bit images and the like: the Go decoder handles every kind.
+		f.Purge()
+		g, err := scanner.DecodeImage(data, lim, pool)
+		return g, int(wiped), err
+	case C.SCANNERD_WRONG_SIZE:
+		err = fmt.Errorf("%w: %s decoded to another size than its header's %d×%d", scanner.ErrBadImage, format, cfg.Width, cfg.Height)
+	default:
+		err = fmt.Errorf("%w: %s: OpenCV could not decode it", scanner.ErrBadImage, format)
+	}
+	f.Purge()
+	return nil, int(wiped), err
 }
 
-// grayBGR writes to dst the luminance (B+2G+R)/4 of the B, G, R pixels of
-// src, four at a time: with the bounds known per group, the compiler
-// checks none of the loads.
-func grayBGR(dst, src []byte) {
-	n := len(dst)
-	src = src[:3*n]
-	x := 0
-	for ; x+4 <= n; x += 4 {
-		s := src[3*x : 3*x+12 : 3*x+12]
-		d := dst[x : x+4 : x+4]
-		d[0] = uint8((uint(s[0]) + 2*uint(s[1]) + uint(s[2])) >> 2)
-		d[1] = uint8((uint(s[3]) + 2*uint(s[4]) + uint(s[5])) >> 2)
-		d[2] = uint8((uint(s[6]) + 2*uint(s[7]) + uint(s[8])) >> 2)
-		d[3] = uint8((uint(s[9]) + 2*uint(s[10]) + uint(s[11])) >> 2)
-	}
-	for ; x < n; x++ {
-		p := src[3*x : 3*x+3 : 3*x+3]
-		dst[x] = uint8((uint(p[0]) + 2*uint(p[1]) + uint(p[2])) >> 2)
-	}
-}
+// PNG colour types (the PNG specification, 11.2.2).
+const (
+	pngGray    = 0
+	pngPalette = 3
+)
 
-// grayBGRA writes to dst the luminance of the B, G, R, A pixels of src
-// composited over white.
-func grayBGRA(dst, src []byte) {
-	src = src[:4*len(dst)]
-	for x := range dst {
-		p := src[4*x : 4*x+4 : 4*x+4]
-		lum, a := (uint(p[0])+2*uint(p[1])+uint(p[2]))>>2, uint(p[3])
-		dst[x] = uint8((lum*a + 255*(255-a)) / 255)
+// pngLayout returns a PNG's colour type, from its header, and whether a
+// tRNS chunk gives it transparency: the chunks before the image data are
+// walked. data has passed scanner.CheckImage, so the header is whole.
+func pngLayout(data []byte) (colorType byte, transparent bool) {
+	colorType = data[25] // signature 8, IHDR length and type 8, width and height 8, depth 1
+	for at := 8; at+8 <= len(data); {
+		n, kind := binary.BigEndian.Uint32(data[at:]), data[at+4:at+8]
+		if bytes.Equal(kind, []byte("IDAT")) || n > uint32(len(data)) {
+			break
+		}
+		if bytes.Equal(kind, []byte("tRNS")) {
+			return colorType, true
+		}
+		at += 12 + int(n)
 	}
+	return colorType, false
 }

@@ -10,11 +10,13 @@ import (
 	"image/gif"
 	"image/jpeg"
 	"image/png"
+	"os"
 	"testing"
 
 	"golang.org/x/image/bmp"
 
 	"github.com/scannerd/scannerd/capture"
+	"github.com/scannerd/scannerd/internal/blackbox"
 	"github.com/scannerd/scannerd/scanner"
 )
 
@@ -122,4 +124,131 @@ func FuzzDecodeImageOpenCV(f *testing.F) {
 			t.Fatal("frame left behind")
 		}
 	})
+}
+
+// TestDecodeImageMatchesGoOnBlackbox: over the real photos and scans of
+// the shared set, OpenCV's codecs give the engine exactly the gray plane
+// Go's decoders give it.
+func TestDecodeImageMatchesGoOnBlackbox(t *testing.T) {
+	pool := scanner.NewPlanePool(0)
+	for _, img := range blackbox.Load(t) {
+		data, err := os.ReadFile(img.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := scanner.DecodeImage(data, scanner.DefaultLimits, pool)
+		if err != nil {
+			t.Errorf("%s: Go: %v", img.Rel, err)
+			continue
+		}
+		got, err := capture.DecodeImage(data, scanner.DefaultLimits, pool)
+		if err != nil {
+			t.Errorf("%s: OpenCV: %v", img.Rel, err)
+		} else {
+			if got.Width != want.Width || got.Height != want.Height {
+				t.Errorf("%s: %d×%d, Go's decoder gives %d×%d", img.Rel, got.Width, got.Height, want.Width, want.Height)
+			} else if i := firstDifference(got, want); i >= 0 {
+				t.Errorf("%s: pixel %d is %d, Go's decoder gives %d", img.Rel, i, got.Pix[i], want.Pix[i])
+			}
+			got.Purge()
+		}
+		want.Purge()
+	}
+}
+
+func firstDifference(a, b *scanner.Frame) int {
+	for y := 0; y < a.Height; y++ {
+		ra, rb := a.Pix[y*a.Stride:y*a.Stride+a.Width], b.Pix[y*b.Stride:y*b.Stride+b.Width]
+		for x := range ra {
+			if ra[x] != rb[x] {
+				return y*a.Width + x
+			}
+		}
+	}
+	return -1
+}
+
+// TestDecodeImageZeroesOpenCVBuffers: a gray image decodes straight into
+// the frame, with no buffer between; a colour one decodes into a buffer
+// that is zeroed before it is freed, also when the file breaks off
+// mid-image (OpenCV then frees the half-written image itself). The
+// encoded bytes are left as they were, for their owner to zero.
+func TestDecodeImageZeroesOpenCVBuffers(t *testing.T) {
+	t.Parallel()
+	imgs := sampleImages(t)
+	// A colour PNG that breaks off in its pixels: each row is decoded
+	// before the error comes.
+	noisy := image.NewNRGBA(image.Rect(0, 0, 64, 64))
+	for i := range noisy.Pix {
+		noisy.Pix[i] = byte(i*7919>>3) | 3
+	}
+	for i := 3; i < len(noisy.Pix); i += 4 {
+		noisy.Pix[i] = 255
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, noisy); err != nil {
+		t.Fatal(err)
+	}
+	broken := b.Bytes()[:b.Len()*3/4]
+	pool := scanner.NewPlanePool(0)
+	for _, tc := range []struct {
+		name   string
+		data   []byte
+		wiped  int
+		broken bool
+	}{
+		{"gray.png", imgs["gray.png"], 0, false},
+		{"rgb.jpeg", imgs["rgb.jpeg"], 0, false}, // its luma, straight into the frame
+		{"rgb.png", imgs["rgb.png"], 47 * 31 * 3, false},
+		{"rgba.png", imgs["rgba.png"], 48 * 32 * 4, false},
+		{"cut-off rgb.png", broken, 64 * 64 * 3, true},
+	} {
+		data := bytes.Clone(tc.data)
+		f, wiped, err := capture.DecodeImageWiped(data, scanner.DefaultLimits, pool)
+		if tc.broken != (err != nil) {
+			t.Fatalf("%s: err = %v", tc.name, err)
+		}
+		if err == nil {
+			f.Purge()
+		}
+		if wiped != tc.wiped {
+			t.Errorf("%s: %d bytes of OpenCV's buffers zeroed, want %d", tc.name, wiped, tc.wiped)
+		}
+		if !bytes.Equal(data, tc.data) {
+			t.Errorf("%s: the encoded bytes changed", tc.name)
+		}
+	}
+	if st := pool.Stats(); st.Outgoing != 0 {
+		t.Errorf("frames left: %+v", st)
+	}
+}
+
+// BenchmarkDecodeImageBlackbox decodes every image of the shared set, with
+// OpenCV's codecs (as scanctl decode does) and with Go's (as the daemon
+// does for files and uploads); ns/op is per image.
+func BenchmarkDecodeImageBlackbox(b *testing.B) {
+	imgs := blackbox.Load(b)
+	files := make([][]byte, len(imgs))
+	for i, img := range imgs {
+		data, err := os.ReadFile(img.Path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		files[i] = data
+	}
+	pool := scanner.NewPlanePool(0)
+	for _, dec := range []struct {
+		name   string
+		decode func([]byte, scanner.Limits, *scanner.PlanePool) (*scanner.Frame, error)
+	}{{"opencv", capture.DecodeImage}, {"go", scanner.DecodeImage}} {
+		b.Run(dec.name, func(b *testing.B) {
+			for i := 0; b.Loop(); i++ {
+				f, err := dec.decode(files[i%len(files)], scanner.DefaultLimits, pool)
+				if err != nil {
+					b.Fatal(err)
+				}
+				f.Purge()
+			}
+		})
+	}
 }

@@ -9,3 +9,7 @@ func CaptureMats(s Source) []gocv.Mat {
 	cv := s.(*cvSource)
 	return []gocv.Mat{cv.raw, cv.gray}
 }
+
+// DecodeImageWiped is DecodeImage, also returning how many bytes of
+// OpenCV's buffers it zeroed before freeing them.
+var DecodeImageWiped = decodeImage

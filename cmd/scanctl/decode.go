@@ -300,18 +300,21 @@ func startCPUProfile(path string) (stop func() error, err error) {
 	}, nil
 }
 
-// readFile reads a file of at most limit bytes.
+// readFile reads a file of at most limit bytes into one buffer sized by
+// the file's length, leaving no other copy behind; the caller zeroes it.
 func readFile(path string, limit int64) ([]byte, error) {
 	fh, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer fh.Close()
-	data, err := io.ReadAll(io.LimitReader(fh, limit+1))
+	data, err := scanner.ReadEncoded(fh, limit, 0)
 	if err != nil {
+		clear(data)
 		return nil, err
 	}
 	if int64(len(data)) > limit {
+		clear(data)
 		return nil, fmt.Errorf("%w: more than %d bytes", scanner.ErrImageTooLarge, limit)
 	}
 	return data, nil
