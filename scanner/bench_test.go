@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/scannerd/scannerd/internal/symbols"
+	"github.com/scannerd/scannerd/internal/symboltest"
 	"github.com/scannerd/scannerd/scanner"
 )
 
@@ -42,4 +43,20 @@ func BenchmarkDecodeEAN13_1080p(b *testing.B) {
 	c := symbols.NewCanvas(1920, 1080, 230)
 	c.Draw(s, symbols.Placement{CX: 900, CY: 500, Module: 3, Dark: 20, Light: 230})
 	benchDecode(b, scanner.NewFrame(c.Pix, 1920, 1080, 1920), scanner.Options{})
+}
+
+// A small symbol in a large quiet frame, read by a reader that comes late
+// in a pass: the readers before it search only where the frame is busy.
+func BenchmarkDecodeAztec1080p(b *testing.B) {
+	s, err := symboltest.Encode(scanner.Aztec, "https://example.com/ticket/4711?seat=12C")
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := symbols.NewCanvas(1920, 1080, 230)
+	c.Draw(s, symbols.Placement{CX: 1200, CY: 350, Module: 4, Angle: 27, Dark: 30, Light: 220})
+	f := scanner.NewFrame(c.Pix, 1920, 1080, 1920)
+	if rs := scanner.DecodeFrame(f, scanner.Options{}); len(rs) != 1 {
+		b.Fatalf("read %d symbols, want the Aztec code", len(rs))
+	}
+	benchDecode(b, f, scanner.Options{})
 }

@@ -36,8 +36,11 @@ type decoder struct {
 	// proposals are the regions of every view the frame's decode
 	// searched, in frame pixels, for the report (FrameReport.Proposals).
 	proposals []image.Rectangle
-	labels    stageLabels
-	steps     []passStep
+	// searchIn are the regions of the first pass's view when they hold
+	// every busy cell of it: the Data Matrix finder starts from them only.
+	searchIn []image.Rectangle
+	labels   stageLabels
+	steps    []passStep
 	// checkpoint, when set, is called between the steps of a decode (the
 	// passes, and the readers within a pass); an error stops the decode
 	// and is kept in stopped. The engine sets it for background decodes,
@@ -288,9 +291,16 @@ func (d *decoder) runPass(p pass, syms SymbologySet, opts Options, results []Res
 	if p.name == "hybrid" {
 		// The first pass proposes the regions every later pass uses.
 		d.labels.enter(p.name, stageBinarize)
+		d.searchIn = d.searchIn[:0]
 		if m, err := bm.GetBlackMatrix(); err == nil {
 			d.labels.enter(p.name, stageProposals)
-			d.regions = findRegions(m, maxRegions)
+			var complete bool
+			d.regions, complete = findRegions(m, maxRegions)
+			if complete {
+				for _, rg := range d.regions {
+					d.searchIn = append(d.searchIn, rg.rect)
+				}
+			}
 			for _, rg := range d.regions {
 				lo, hi := p.toFrame(Point{float64(rg.rect.Min.X), float64(rg.rect.Min.Y)}), p.toFrame(Point{float64(rg.rect.Max.X), float64(rg.rect.Max.Y)})
 				d.proposals = append(d.proposals, image.Rect(int(lo.X), int(lo.Y), int(hi.X), int(hi.Y)))
@@ -352,7 +362,14 @@ func (d *decoder) runPass(p pass, syms SymbologySet, opts Options, results []Res
 			h = d.withDots(h, opts.DPM && a.sym == DataMatrix)
 			promising := false
 			if crops == nil {
-				results = d.collect(*a, d.readArea(*a, p.src, bm, h, want), p, syms, results, matrix, image.Point{})
+				wh := h
+				if a.sym == DataMatrix && p.name == "hybrid" && len(d.searchIn) > 0 {
+					// Its finder starts only from the busy regions, which
+					// hold every busy cell of the view. (The crops below
+					// are regions already, in their own coordinates.)
+					wh = d.withRegions(h, d.searchIn)
+				}
+				results = d.collect(*a, d.readArea(*a, p.src, bm, wh, want), p, syms, results, matrix, image.Point{})
 				promising = a.promising != nil && a.promising()
 			}
 			for _, c := range crops {

@@ -66,10 +66,12 @@ const busyCell = cellSize
 
 // findRegions returns candidate regions, largest first, at most limit. A
 // cluster of busy cells over most of the frame is texture, not a symbol,
-// and is left out.
-func findRegions(m *gozxing.BitMatrix, limit int) []region {
+// and is left out. complete reports that the regions hold every busy cell
+// of m: none was left out, as texture or over the limit, and m is large
+// enough to be cut into cells at all.
+func findRegions(m *gozxing.BitMatrix, limit int) (regions []region, complete bool) {
 	if m.GetWidth() < 2*cellSize-cellSize+1 || m.GetHeight() < cellSize+1 {
-		return nil // fewer than two cells across or down
+		return nil, false // fewer than two cells across or down
 	}
 	all, cells := clusters(m)
 	out := all[:0]
@@ -78,11 +80,12 @@ func findRegions(m *gozxing.BitMatrix, limit int) []region {
 			out = append(out, r)
 		}
 	}
+	complete = len(out) == len(all) && len(out) <= limit
 	sort.Slice(out, func(i, j int) bool { return out[i].cells > out[j].cells })
 	if len(out) > limit {
 		out = out[:limit]
 	}
-	return out
+	return out, complete
 }
 
 // clusters returns the clusters of busy cells of m, each grown by a cell,

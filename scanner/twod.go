@@ -1,6 +1,7 @@
 package scanner
 
 import (
+	"image"
 	"math"
 
 	"github.com/makiuchi-d/gozxing"
@@ -270,10 +271,20 @@ func (d *decoder) withDots(h map[gozxing.DecodeHintType]interface{}, dots bool) 
 	if !dots {
 		return h
 	}
+	return withHint(h, hint.DottedModules, true)
+}
+
+// withRegions returns h with hint.Regions set to rs.
+func (d *decoder) withRegions(h map[gozxing.DecodeHintType]interface{}, rs []image.Rectangle) map[gozxing.DecodeHintType]interface{} {
+	return withHint(h, hint.Regions, rs)
+}
+
+// withHint returns a copy of h with k set to v.
+func withHint(h map[gozxing.DecodeHintType]interface{}, k gozxing.DecodeHintType, v interface{}) map[gozxing.DecodeHintType]interface{} {
 	with := make(map[gozxing.DecodeHintType]interface{}, len(h)+1)
-	for k, v := range h {
-		with[k] = v
+	for key, val := range h {
+		with[key] = val
 	}
-	with[hint.DottedModules] = true
+	with[k] = v
 	return with
 }

@@ -2,6 +2,8 @@ package datamatrix
 
 import (
 	"errors"
+	"image"
+	"slices"
 
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/common"
@@ -55,6 +57,9 @@ type scanParams struct {
 	rowStep  int  // rows between seed scans
 	multiple bool // find every symbol, not just the first
 	harder   bool // try more geometry and mirror images
+	// within, when set, are the only places a contour is started from
+	// (the engine's region proposals); a symbol's outline may leave them.
+	within []image.Rectangle
 }
 
 // find scans the image for symbols.
@@ -91,10 +96,13 @@ func (d *detector) find(m *gozxing.BitMatrix, p scanParams) []*decoded {
 			}
 			continue
 		}
+		if p.within != nil && !crosses(p.within, y) {
+			continue
+		}
 		d.row = m.GetRow(y, d.row)
 		d.seeds = rowSeeds(d.row, d.img.w, d.seeds[:0])
 		for _, x := range d.seeds {
-			if d.seen.has(x, y) || d.insideFound(x, y) {
+			if p.within != nil && !inside(p.within, x, y) || d.seen.has(x, y) || d.insideFound(x, y) {
 				continue
 			}
 			var area int
@@ -116,6 +124,21 @@ func (d *detector) find(m *gozxing.BitMatrix, p scanParams) []*decoded {
 		}
 	}
 	return d.found
+}
+
+// crosses reports whether row y crosses one of rs.
+func crosses(rs []image.Rectangle, y int) bool {
+	for _, r := range rs {
+		if y >= r.Min.Y && y < r.Max.Y {
+			return true
+		}
+	}
+	return false
+}
+
+// inside reports whether pixel x, y lies in one of rs.
+func inside(rs []image.Rectangle, x, y int) bool {
+	return slices.ContainsFunc(rs, func(r image.Rectangle) bool { return image.Pt(x, y).In(r) })
 }
 
 func (d *detector) insideFound(x, y int) bool {

@@ -52,7 +52,8 @@ func (r *Reader) DecodeWithoutHints(image *gozxing.BinaryBitmap) (*gozxing.Resul
 
 // Decode decodes the first symbol found in image. It honours
 // gozxing.DecodeHintType_TRY_HARDER: denser scanning, and mirror images;
-// and hint.DottedModules: when nothing is found, the search again with
+// hint.Regions: symbols are looked for from those regions only; and
+// hint.DottedModules: when nothing is found, the search again with
 // the dots of dot-peened or ink-jet modules joined.
 func (r *Reader) Decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}) (*gozxing.Result, error) {
 	res, err := r.decode(image, hints, false)
@@ -74,7 +75,7 @@ func (r *Reader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHin
 		return nil, err
 	}
 	harder := hint.TryHarder(hints)
-	p := scanParams{rowStep: 6, multiple: multiple, harder: harder}
+	p := scanParams{rowStep: 6, multiple: multiple, harder: harder, within: hint.RegionsOf(hints)}
 	if harder {
 		p.rowStep = 3
 	}

@@ -2,8 +2,10 @@ package datamatrix_test
 
 import (
 	"fmt"
+	"image"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
@@ -13,6 +15,7 @@ import (
 	"github.com/scannerd/scannerd/internal/symbols"
 	"github.com/scannerd/scannerd/scanner"
 	"github.com/scannerd/scannerd/scanner/datamatrix"
+	"github.com/scannerd/scannerd/scanner/internal/hint"
 )
 
 var harder = map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_TRY_HARDER: true}
@@ -285,5 +288,41 @@ func TestNoSymbol(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// With hint.Regions the finder starts only from the regions given: a
+// symbol outside them is not looked for, one the regions reach only in
+// part is read whole.
+func TestRegionsHintBoundsTheSearch(t *testing.T) {
+	t.Parallel()
+	c := symbols.NewCanvas(800, 400, 220)
+	for _, p := range []symbols.Placement{{CX: 200, CY: 200}, {CX: 600, CY: 200}} {
+		p.Module, p.Angle, p.Dark, p.Light = 4, 10, 30, 220
+		c.Draw(encode(t, fmt.Sprintf("at %g", p.CX), false), p)
+	}
+	for _, tc := range []struct {
+		name    string
+		regions []image.Rectangle
+		want    []string
+	}{
+		{"no hint", nil, []string{"at 200", "at 600"}},
+		{"around the left one", []image.Rectangle{image.Rect(100, 100, 300, 300)}, []string{"at 200"}},
+		{"over the right one's left edge", []image.Rectangle{image.Rect(520, 0, 580, 400)}, []string{"at 600"}},
+		{"away from both", []image.Rectangle{image.Rect(350, 0, 450, 400)}, nil},
+	} {
+		hints := map[gozxing.DecodeHintType]interface{}{}
+		if tc.regions != nil {
+			hints[hint.Regions] = tc.regions
+		}
+		res, _ := datamatrix.NewReader().DecodeMultiple(readertest.Bitmap(t, c), hints)
+		var got []string
+		for _, r := range res {
+			got = append(got, r.GetText())
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%s: read %q, want %q", tc.name, got, tc.want)
+		}
 	}
 }

@@ -2,7 +2,11 @@
 // the engine.
 package hint
 
-import "github.com/makiuchi-d/gozxing"
+import (
+	"image"
+
+	"github.com/makiuchi-d/gozxing"
+)
 
 // Set reports whether h is given in hints and not given as false (gozxing
 // takes any other value, or none, as set).
@@ -28,4 +32,17 @@ const DottedModules gozxing.DecodeHintType = 0x4450 // "DP"
 // Dotted reports whether hints ask for symbols of dotted modules.
 func Dotted(hints map[gozxing.DecodeHintType]interface{}) bool {
 	return Set(hints, DottedModules)
+}
+
+// Regions is a hint of the engine's own: the value, an []image.Rectangle
+// in the image's pixels, bounds where a reader need look for a symbol to
+// start (the engine's region proposals); a symbol found there may reach
+// outside them.
+const Regions gozxing.DecodeHintType = 0x5247 // "RG"
+
+// RegionsOf returns the regions hints bound the search to, or nil for
+// the whole image.
+func RegionsOf(hints map[gozxing.DecodeHintType]interface{}) []image.Rectangle {
+	r, _ := hints[Regions].([]image.Rectangle)
+	return r
 }
