@@ -2,7 +2,7 @@
 
 package capture
 
-// #cgo pkg-config: opencv4
+// #cgo !customenv,!opencvstatic pkg-config: opencv4
 // #cgo CXXFLAGS: --std=c++11 -O3 -DNDEBUG
 // #include "imagefile.h"
 import "C"
