@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/scannerd/scannerd/internal/blackbox"
 )
@@ -206,5 +208,51 @@ func TestBlackboxNoneAllSymbologies(t *testing.T) {
 		for _, r := range res {
 			t.Errorf("%s: false positive %v %q", img.Rel, r.Symbology, r.Text)
 		}
+	}
+}
+
+// BenchmarkBlackboxModes decodes the whole blackbox set once per
+// iteration (use -benchtime 1x) in the engine's three ways: the live
+// default (adaptive, within a 20 ms budget per frame), without adaptive
+// decoding, and as scanctl decode --try-harder does. It reports the
+// images read, the false positives and the decoding's CPU milliseconds
+// per image (the thread's CPU time; loading the images is not counted).
+func BenchmarkBlackboxModes(b *testing.B) {
+	imgs := blackbox.Load(b)
+	frames := blackboxFrames(b)
+	for _, mode := range []struct {
+		name string
+		opts Options
+	}{
+		{"live", Options{TryRotated: true, Adaptive: true, Budget: 20 * time.Millisecond}},
+		{"notadaptive", Options{TryRotated: true}},
+		{"tryharder", Options{TryHarder: true, TryInverted: true, TryRotated: true}},
+	} {
+		b.Run(mode.name, func(b *testing.B) {
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			cpu := threadCPUClock()
+			d := newDecoder()
+			var spent time.Duration
+			read, falsePos, n := 0, 0, 0
+			for b.Loop() {
+				for i, f := range frames {
+					start := cpu()
+					res, _ := d.decode(f, mode.opts)
+					spent += cpu() - start
+					n++
+					if imgs[i].Family == "none" {
+						falsePos += min(1, len(res))
+						continue
+					}
+					if slices.ContainsFunc(res, func(r Result) bool { return blackbox.Matches(r.Text, imgs[i].Expected) }) {
+						read++
+					}
+				}
+			}
+			b.ReportMetric(float64(read)*float64(len(frames))/float64(n), "read")
+			b.ReportMetric(float64(falsePos)*float64(len(frames))/float64(n), "falsepos")
+			b.ReportMetric(spent.Seconds()*1000/float64(n), "cpu-ms/img")
+		})
 	}
 }
