@@ -18,10 +18,13 @@ public:
 
 	cv::UMatData *allocate(int dims, const int *sizes, int type, void *data, size_t *step,
 		cv::AccessFlag, cv::UMatUsageFlags) const override {
-		// Rows without padding, as Mat::create asks for them.
+		// Rows without padding, as Mat::create asks for them; a caller's
+		// own buffer keeps its steps.
 		size_t total = CV_ELEM_SIZE(type);
 		for (int i = dims - 1; i >= 0; i--) {
-			if (step)
+			if (step && data && step[i] != 0)
+				total = step[i];
+			else if (step)
 				step[i] = total;
 			total *= sizes[i];
 		}
