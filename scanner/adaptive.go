@@ -65,7 +65,7 @@ func (d *decoder) decodeAdaptive(src gozxing.LuminanceSource, area image.Rectang
 			results = addResult(results, res)
 		}
 	}
-	if len(results) > 0 {
+	if anyReported(results) {
 		return results, timings
 	}
 	thorough := opts
@@ -84,7 +84,7 @@ func (d *decoder) decodeAdaptive(src gozxing.LuminanceSource, area image.Rectang
 			res.Strategy = "thorough " + res.Strategy
 			results = addResult(results, res)
 		}
-		if len(results) > 0 {
+		if anyReported(results) {
 			break
 		}
 	}

@@ -184,10 +184,27 @@ func (d *decoder) decode(f *Frame, opts Options) ([]Result, []PassTiming) {
 	if region != image.Rect(0, 0, f.Width, f.Height) {
 		src, _ = src.Crop(region.Min.X, region.Min.Y, region.Dx(), region.Dy())
 	}
-	if opts.Adaptive && !opts.TryHarder {
-		return d.decodeAdaptive(src, region, opts)
+	asked := opts.Symbologies
+	if asked == 0 {
+		asked = DefaultSymbologies()
 	}
-	return d.decodeView(src, region, opts)
+	if asked.Has(GS1Composite) {
+		// The linear components are read too; and a composite is two
+		// symbols until they are joined.
+		opts.Symbologies = asked | compositeLinears
+		opts.ExpectedCount *= 2
+	}
+	var results []Result
+	var timings []PassTiming
+	if opts.Adaptive && !opts.TryHarder {
+		results, timings = d.decodeAdaptive(src, region, opts)
+	} else {
+		results, timings = d.decodeView(src, region, opts)
+	}
+	if asked.Has(GS1Composite) {
+		results = joinComposites(results, asked)
+	}
+	return results, timings
 }
 
 // decodeView reads the view src of the frame, which covers region of it,
@@ -257,7 +274,7 @@ func (d *decoder) decodeView(src gozxing.LuminanceSource, region image.Rectangle
 		before := len(results)
 		results = d.runPass(p, syms, opts, results)
 		timings = append(timings, PassTiming{Name: p.name, Duration: time.Since(start), Found: len(results) - before})
-		if opts.ExpectedCount > 0 && len(results) >= opts.ExpectedCount || opts.ExpectedCount <= 0 && len(results) > 0 {
+		if opts.ExpectedCount > 0 && len(results) >= opts.ExpectedCount || opts.ExpectedCount <= 0 && anyReported(results) {
 			break
 		}
 	}
@@ -327,7 +344,7 @@ func (d *decoder) runPass(p pass, syms SymbologySet, opts Options, results []Res
 				rs.linear, rs.readers = p.rowSyms, p.rowSyms
 			}
 			if st.denseRows {
-				if !opts.TryHarder || p.sparseRows || want > 0 && len(results) >= want || want <= 0 && len(results) > 0 {
+				if !opts.TryHarder || p.sparseRows || want > 0 && len(results) >= want || want <= 0 && anyReported(results) {
 					continue
 				}
 				rs.denseOnly = true
@@ -341,7 +358,7 @@ func (d *decoder) runPass(p pass, syms SymbologySet, opts Options, results []Res
 					continue
 				}
 				results = addResult(results, r)
-				if matrix != nil {
+				if matrix != nil && !keepForComposite(syms, r.Symbology) {
 					eraseQuad(matrix, h.viewCorners(), 0.1)
 				}
 			}
@@ -504,7 +521,7 @@ func (d *decoder) collect(a areaReader, found []*gozxing.Result, p pass, syms Sy
 			pts[i].X += float64(origin.X)
 			pts[i].Y += float64(origin.Y)
 		}
-		if erase != nil {
+		if erase != nil && !keepForComposite(syms, sym) {
 			eraseQuad(erase, pts, 0.1)
 		}
 		for i := range pts {
@@ -550,6 +567,17 @@ func wipeBinarizer(bin gozxing.Binarizer) {
 	}
 }
 
+// anyReported reports whether results hold a symbol to report: not only
+// GS1 Composite 2D components, which wait for their linear components.
+func anyReported(results []Result) bool {
+	for i := range results {
+		if !results[i].component {
+			return true
+		}
+	}
+	return false
+}
+
 func addResult(results []Result, r Result) []Result {
 	for i := range results {
 		if sameSymbol(&results[i], &r) {
@@ -574,6 +602,7 @@ func newResult(sym Symbology, res *gozxing.Result, pts [4]Point, strategy string
 		}
 	}
 	r.Sequence = sequenceOf(sym, res)
+	r.component = sym == GS1Composite
 	switch {
 	case sym == Code39:
 		r.Text, _ = code39FullASCII(r.Text)

@@ -70,8 +70,31 @@ func finishLinear(r *Result, opts Options) bool {
 		text, err := telepen.Text(r.Text, opts.TelepenNumeric)
 		r.Text = text
 		return err == nil
+	case DataBar:
+		r.Text = withoutLinkage(r.Text)
 	}
 	return true
+}
+
+// withoutLinkage returns the GTIN of a GS1 DataBar symbol whose linkage
+// flag is set (a 2D component is printed above it): the flag adds 10^13
+// to the symbol's value (ISO/IEC 24724 §7.2.3), which gozxing's reader
+// reads as a leading 1 before the thirteen digits, and a check digit
+// computed over all fourteen.
+func withoutLinkage(text string) string {
+	if len(text) != 15 || text[0] != '1' || !isDigits(text) {
+		return text
+	}
+	digits := []byte(text[1:14])
+	sum := 0
+	for i := range digits {
+		v := int(digits[len(digits)-1-i] - '0')
+		if i%2 == 0 {
+			v *= 3
+		}
+		sum += v
+	}
+	return string(digits) + string(rune('0'+(10-sum%10)%10))
 }
 
 // MSICheck is the check digit scheme MSI Plessey symbols must carry;

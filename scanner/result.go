@@ -139,6 +139,9 @@ type Result struct {
 	// Sequence, for a symbol of a structured append set, is its place in
 	// the set; for the symbols of a set joined in one result, the set.
 	Sequence *Sequence
+	// component marks a GS1 Composite 2D component read alone, before it
+	// is joined with its linear component (see joinComposites).
+	component bool
 
 	Source     string    // source of the frame
 	Frame      uint64    // frame number within the source

@@ -119,6 +119,7 @@ func newAreaReaders() []areaReader {
 		{sym: MaxiCode, corners: cornersTLBLBRTR, read: single(maxi), costly: true},
 		{sym: MicroQR, corners: cornersTLBLBRTR, read: multiple(mqr), costly: true},
 		{sym: RMQR, corners: cornersTLBLBRTR, read: multiple(rmqrReader), costly: true},
+		compositeReader(),
 		postalReader(),
 	}
 }

@@ -29,6 +29,8 @@ type zintCase struct {
 	upright bool
 	// opts are the options beyond the symbology.
 	opts scanner.Options
+	// floor is the share of reads the symbology must make; 99 % when 0.
+	floor float64
 }
 
 // zintScene is one way a camera sees a case.
@@ -91,7 +93,8 @@ func readZint(t *testing.T, r *zint.Raster, c zintCase, s zintScene, seed uint64
 }
 
 // roundTrip reads every case in several scenes and fails when more than
-// 1 % of a symbology's reads miss. Under the race detector it reads two
+// 1 % of a symbology's reads miss (or its cases' floor says), or, outside
+// the sweep, when a case without a floor misses one. Under the race detector it reads two
 // scenes a case; -zint-sweep reads 200.
 func roundTrip(t *testing.T, cases []zintCase) {
 	zint.Need(t)
@@ -102,7 +105,10 @@ func roundTrip(t *testing.T, cases []zintCase) {
 	case blackbox.RaceEnabled():
 		n = 2
 	}
-	type tally struct{ ok, all int }
+	type tally struct {
+		ok, all int
+		floor   float64
+	}
 	tallies := map[scanner.Symbology]*tally{}
 	for i, c := range cases {
 		r := zint.Image(t, c.args...)
@@ -112,8 +118,11 @@ func roundTrip(t *testing.T, cases []zintCase) {
 		rng := rand.New(rand.NewPCG(uint64(i), 14))
 		tl := tallies[c.sym]
 		if tl == nil {
-			tl = &tally{}
+			tl = &tally{floor: 0.99}
 			tallies[c.sym] = tl
+		}
+		if c.floor > 0 {
+			tl.floor = min(tl.floor, c.floor)
 		}
 		for k, s := range c.scenes(n, rng) {
 			ok, got := readZint(t, r, c, s, uint64(k))
@@ -121,7 +130,7 @@ func roundTrip(t *testing.T, cases []zintCase) {
 			switch {
 			case ok:
 				tl.ok++
-			case !*zintSweep:
+			case !*zintSweep && c.floor == 0:
 				t.Errorf("%v %q+%q at %v: read %s", c.sym, c.text, c.addOn, s, got)
 			default:
 				t.Logf("missed %v %q+%q at %v: read %s", c.sym, c.text, c.addOn, s, got)
@@ -131,8 +140,8 @@ func roundTrip(t *testing.T, cases []zintCase) {
 	for sym, tl := range tallies {
 		rate := float64(tl.ok) / float64(tl.all)
 		t.Logf("%v: %d/%d (%.1f %%)", sym, tl.ok, tl.all, 100*rate)
-		if rate < 0.99 {
-			t.Errorf("%v: read %d of %d zint symbols (%.1f %%), want at least 99 %%", sym, tl.ok, tl.all, 100*rate)
+		if rate < tl.floor {
+			t.Errorf("%v: read %d of %d zint symbols (%.1f %%), want at least %.0f %%", sym, tl.ok, tl.all, 100*rate, 100*tl.floor)
 		}
 	}
 }
