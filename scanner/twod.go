@@ -11,6 +11,7 @@ import (
 	"github.com/scannerd/scannerd/scanner/aztec"
 	"github.com/scannerd/scannerd/scanner/databar"
 	"github.com/scannerd/scannerd/scanner/datamatrix"
+	"github.com/scannerd/scannerd/scanner/hanxin"
 	"github.com/scannerd/scannerd/scanner/internal/hint"
 	"github.com/scannerd/scannerd/scanner/maxicode"
 	"github.com/scannerd/scannerd/scanner/microqr"
@@ -87,6 +88,7 @@ func newAreaReaders() []areaReader {
 	maxi := maxicode.NewReader()
 	mqr := microqr.NewReader()
 	rmqrReader := rmqr.NewReader()
+	hx := hanxin.NewReader()
 	return []areaReader{
 		{sym: QRCode, corners: qrCorners, read: func(bm *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}, want int) []*gozxing.Result {
 			if want == 1 {
@@ -120,6 +122,7 @@ func newAreaReaders() []areaReader {
 		{sym: MicroQR, corners: cornersTLBLBRTR, read: multiple(mqr), costly: true},
 		{sym: RMQR, corners: cornersTLBLBRTR, read: multiple(rmqrReader), costly: true},
 		compositeReader(),
+		{sym: HanXin, corners: cornersTLBLBRTR, read: multiple(hx), costly: true},
 		postalReader(),
 	}
 }

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/makiuchi-d/gozxing/common"
+	"github.com/scannerd/scannerd/scanner/internal/eci"
 )
 
 // errBadData is wrapped by every failure to interpret the data bits.
@@ -30,7 +30,6 @@ const (
 	eciLatin1  = 3
 	eciUTF8    = 26
 	eciGB18030 = 29
-	eciBinary  = 899
 )
 
 // bitReader reads big-endian bit fields from the data codewords.
@@ -53,69 +52,33 @@ func (r *bitReader) read(n int) (int, error) {
 	return v, nil
 }
 
-// textOut gathers the decoded bytes, each run with its character set.
+// textOut gathers the decoded bytes and where their character set
+// changes: the Chinese modes' bytes are GB 18030, the others in the ECI in
+// force.
 type textOut struct {
-	sb  strings.Builder
-	run []byte
-	// gb marks a run of GB 18030 bytes (the Chinese modes), others follow
-	// the ECI in force.
-	gb     bool
-	eci    int
-	hasECI bool
-	// binaryECI is the character set of binary bytes before any ECI:
+	msg []byte
+	sw  []eci.Switch
+	// eci is the ECI in force, at first the guess for binary bytes:
 	// GB 18030 when a Chinese mode appears in the symbol (an encoder that
 	// must use GB 18030 for the Chinese characters uses it throughout),
 	// else what guessCharset makes of all the symbol's binary bytes.
-	binaryECI int
+	eci  int
+	last int // the character set of the bytes so far
 	// bin collects the binary mode bytes.
 	bin []byte
 }
 
-// add appends bytes of one kind (GB 18030 or not).
+// add appends bytes, GB 18030 ones or in the ECI in force.
 func (o *textOut) add(gb bool, b ...byte) {
-	if gb != o.gb && len(o.run) > 0 {
-		o.flush()
+	cs := o.eci
+	if gb {
+		cs = eciGB18030
 	}
-	o.gb = gb
-	o.run = append(o.run, b...)
-}
-
-func (o *textOut) flush() {
-	if len(o.run) == 0 {
-		return
+	if cs != o.last {
+		o.sw = append(o.sw, eci.Switch{At: len(o.msg), ECI: cs})
+		o.last = cs
 	}
-	eci := o.eci
-	switch {
-	case o.gb:
-		eci = eciGB18030
-	case !o.hasECI:
-		eci = o.binaryECI
-	}
-	o.sb.WriteString(decodeCharset(o.run, eci))
-	o.run = o.run[:0]
-}
-
-// decodeCharset turns bytes in the character set of an ECI into text;
-// bytes the set does not map read as ISO 8859-1.
-func decodeCharset(b []byte, eci int) string {
-	switch eci {
-	case eciLatin1, 1, eciBinary:
-		return latin1(b)
-	case eciUTF8:
-		if utf8.Valid(b) {
-			return string(b)
-		}
-		return latin1(b)
-	}
-	cs, err := common.GetCharacterSetECIByValue(eci)
-	if err != nil || cs == nil {
-		return latin1(b)
-	}
-	out, err := cs.GetCharset().NewDecoder().Bytes(b)
-	if err != nil || !utf8.Valid(out) || strings.ContainsRune(string(out), utf8.RuneError) {
-		return latin1(b)
-	}
-	return string(out)
+	o.msg = append(o.msg, b...)
 }
 
 // guessCharset names the character set of binary bytes without an ECI.
@@ -165,13 +128,8 @@ func guessCharset(b []byte) int {
 	return eciLatin1
 }
 
-func latin1(b []byte) string {
-	r := make([]rune, len(b))
-	for i, c := range b {
-		r[i] = rune(c)
-	}
-	return string(r)
-}
+// latin1 reads bytes as ISO 8859-1.
+func latin1(b []byte) string { return eci.Text(b, nil) }
 
 // decodeBits interprets the data codewords of a symbol as text (UTF-8).
 // The data end at the end-of-data mode indicator (0000) or where fewer
@@ -184,15 +142,14 @@ func decodeBits(data []byte) (string, error) {
 	if err := walk(&bitReader{data: data}, first, func(gb bool) { anyGB = anyGB || gb }); err != nil {
 		return "", err
 	}
-	o := &textOut{binaryECI: eciGB18030}
+	o := &textOut{eci: eciGB18030, last: eciLatin1}
 	if !anyGB {
-		o.binaryECI = guessCharset(first.bin)
+		o.eci = guessCharset(first.bin)
 	}
 	if err := walk(&bitReader{data: data}, o, nil); err != nil {
 		return "", err
 	}
-	o.flush()
-	return o.sb.String(), nil
+	return eci.Text(o.msg, o.sw), nil
 }
 
 // walk reads the segments one after the other into o; seen, when set,
@@ -220,7 +177,7 @@ func walk(r *bitReader, o *textOut, seen func(gb bool)) error {
 		case modeFourByte:
 			err = fourByte(r, o)
 		case modeECI:
-			err = eci(r, o)
+			err = readECI(r, o)
 		default:
 			// Unicode, GS1 and URI modes (§5.4.10 to §5.4.12) are not read.
 			err = fmt.Errorf("%w: mode %04b", errBadData, mode)
@@ -401,9 +358,9 @@ func fourByte(r *bitReader, o *textOut) error {
 	return nil
 }
 
-// eci reads an ECI assignment number in 8, 16 or 24 bits (§5.4.9), as in
+// readECI reads an ECI assignment number in 8, 16 or 24 bits (§5.4.9), as in
 // QR Code: 0 then 7 bits, 10 then 14 bits, 110 then 21 bits.
-func eci(r *bitReader, o *textOut) error {
+func readECI(r *bitReader, o *textOut) error {
 	first, err := r.read(8)
 	if err != nil {
 		return err
@@ -427,7 +384,6 @@ func eci(r *bitReader, o *textOut) error {
 	default:
 		return fmt.Errorf("%w: ECI designator %#x", errBadData, first)
 	}
-	o.flush()
-	o.eci, o.hasECI = v, true
+	o.eci = v
 	return nil
 }

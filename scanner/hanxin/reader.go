@@ -23,11 +23,13 @@ const (
 // Reader decodes Han Xin Code symbols. Use NewReader; a Reader keeps
 // scratch buffers and must not be shared between goroutines.
 type Reader struct {
-	dec      *decoder
-	row, col *gozxing.BitArray
-	runs     []int
-	cands    []candidate
-	g        grid
+	dec   *decoder
+	row   *gozxing.BitArray
+	band  [32]*gozxing.BitArray // 32 rows being transposed
+	cols  []*gozxing.BitArray   // the image's columns
+	runs  []int
+	cands []candidate
+	g     grid
 }
 
 var _ gozxing.Reader = (*Reader)(nil)
@@ -86,6 +88,12 @@ func (r *Reader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHin
 	cands = cands[:min(len(cands), maxCandidates)]
 	used := make([]bool, len(cands))
 	n := len(cands)
+	dist := make([]float64, n*n)
+	for i := range n {
+		for j := range n {
+			dist[i*n+j] = math.Hypot(cands[i].x-cands[j].x, cands[i].y-cands[j].y)
+		}
+	}
 	// alike reports whether two candidates could be finders of one
 	// symbol: modules alike, at least 9 modules apart (12 in version 1).
 	alike := func(i, j int) bool {
@@ -93,7 +101,7 @@ func (r *Reader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHin
 		if used[i] || used[j] || p.module > 1.33*q.module || q.module > 1.33*p.module {
 			return false
 		}
-		return math.Hypot(p.x-q.x, p.y-q.y) > 9*max(p.module, q.module)
+		return dist[i*n+j] > 9*max(p.module, q.module)
 	}
 	tries := 0
 	for a := 0; a < n; a++ {
@@ -102,11 +110,11 @@ func (r *Reader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHin
 				continue
 			}
 			for c := b + 1; c < n; c++ {
-				if !alike(a, c) || !alike(b, c) {
+				if !alike(a, c) || !alike(b, c) || !rightish(dist, n, a, b, c) {
 					continue
 				}
 				for d := c + 1; d < n && tries < maxGroups; d++ {
-					if !alike(a, d) || !alike(b, d) || !alike(c, d) {
+					if !alike(a, d) || !alike(b, d) || !alike(c, d) || !squarish(dist, n, a, b, c, d) {
 						continue
 					}
 					res, err := r.tryGroup(bm, [4]candidate{cands[a], cands[b], cands[c], cands[d]})
@@ -130,6 +138,38 @@ func (r *Reader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHin
 		return nil, lastErr
 	}
 	return out, nil
+}
+
+// rightish reports whether three points lie about as three corners of a
+// square do: two sides alike and a diagonal not too long (in a small
+// symbol, the odd finder makes a triangle of three about alike).
+func rightish(dist []float64, n, a, b, c int) bool {
+	d0, d1, d2 := dist[a*n+b], dist[a*n+c], dist[b*n+c]
+	if d0 > d1 {
+		d0, d1 = d1, d0
+	}
+	if d1 > d2 {
+		d1, d2 = d2, d1
+	}
+	if d0 > d1 {
+		d0, d1 = d1, d0
+	}
+	return d1 < 1.7*d0 && d2 < 2*d0
+}
+
+// squarish reports whether four points lie about as a square's corners
+// do: of their six distances, the four shortest (the sides) alike, the two
+// longest (the diagonals) alike and longer than the shortest side. (The
+// bottom-left finder's square, off the others' square, makes two sides of
+// a small symbol about as long as a diagonal.)
+func squarish(dist []float64, n, a, b, c, d int) bool {
+	ds := [6]float64{dist[a*n+b], dist[a*n+c], dist[a*n+d], dist[b*n+c], dist[b*n+d], dist[c*n+d]}
+	for i := 1; i < 6; i++ { // insertion sort
+		for j := i; j > 0 && ds[j] < ds[j-1]; j-- {
+			ds[j], ds[j-1] = ds[j-1], ds[j]
+		}
+	}
+	return ds[3] < 1.6*ds[0] && ds[5] < 1.4*ds[4] && ds[4] > 1.2*ds[0]
 }
 
 // errNotDecoded says four candidates lie like a symbol's finders but no
@@ -162,9 +202,16 @@ func (r *Reader) tryGroup(bm *gozxing.BitMatrix, q [4]candidate) (*gozxing.Resul
 	for _, c := range q {
 		cx, cy = cx+c.x/4, cy+c.y/4
 	}
-	sort.Slice(q[:], func(i, j int) bool {
-		return math.Atan2(q[i].y-cy, q[i].x-cx) < math.Atan2(q[j].y-cy, q[j].x-cx)
-	})
+	var angle [4]float64
+	for i, c := range q {
+		angle[i] = math.Atan2(c.y-cy, c.x-cx)
+	}
+	for i := 1; i < 4; i++ { // insertion sort by angle
+		for j := i; j > 0 && angle[j] < angle[j-1]; j-- {
+			angle[j], angle[j-1] = angle[j-1], angle[j]
+			q[j], q[j-1] = q[j-1], q[j]
+		}
+	}
 	var sides [4]float64
 	for i := range 4 {
 		sides[i] = math.Hypot(q[(i+1)%4].x-q[i].x, q[(i+1)%4].y-q[i].y)
