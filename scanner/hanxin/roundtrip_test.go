@@ -84,3 +84,31 @@ func TestReadZintImages(t *testing.T) {
 		t.Errorf("read %d of %d, want at least 99 %%", ok, all)
 	}
 }
+
+// TestReadMirrored reads a symbol seen from behind (printed on film, or
+// through a mirror): the odd finder then lies the other way round.
+func TestReadMirrored(t *testing.T) {
+	zint.Need(t)
+	t.Parallel()
+	ras := zint.Image(t, "-b", "HANXIN", "--vers=6", "-d", "汉信码 mirrored")
+	g := ras.Gray
+	w := g.Rect.Dx()
+	for y := range g.Rect.Dy() {
+		row := g.Pix[y*g.Stride : y*g.Stride+w]
+		for i, j := 0, w-1; i < j; i, j = i+1, j-1 {
+			row[i], row[j] = row[j], row[i]
+		}
+	}
+	r := NewReader()
+	for _, angle := range []float64{0, 130} {
+		img, _ := ras.Render(zint.Scene{Module: 3, Angle: angle, Noise: 6})
+		bm, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(gozxing.NewLuminanceSourceFromImage(img)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := r.DecodeMultiple(bm, nil)
+		if len(res) != 1 || res[0].GetText() != "汉信码 mirrored" {
+			t.Errorf("mirrored at %v°: %v %v", angle, res, err)
+		}
+	}
+}
