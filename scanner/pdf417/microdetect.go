@@ -12,6 +12,10 @@ type microHit struct {
 	y      int
 	x      float64
 	module float64
+	rap    uint16 // the pattern: its six runs' module counts, 2 bits each
+	// cw is the codeword after the RAP on the scan row, -1 when it is not
+	// one or not read (it is read for composite components only).
+	cw int16
 }
 
 // microEdge is the left edge of a candidate symbol: hits on successive
@@ -34,10 +38,10 @@ func (r *MicroReader) edgeChains(v view, step int) (edges, backEdges []*microEdg
 	r.backHits, r.backRows = r.backHits[:0], r.backRows[:0]
 	for y := step / 2; y < v.h; y += step {
 		r.viewRow(v, y)
-		fwd.add(leftRAPs(&r.runs, y, nil), y, step)
+		fwd.add(leftRAPs(&r.runs, y, nil, r.composite), y, step)
 		r.runs.reverse()
 		r.backRows = append(r.backRows, len(r.backHits))
-		r.backHits = leftRAPs(&r.runs, v.h-1-y, r.backHits)
+		r.backHits = leftRAPs(&r.runs, v.h-1-y, r.backHits, r.composite)
 	}
 	// The turned view's rows, top to bottom, are the scanned rows last to
 	// first.
@@ -208,8 +212,9 @@ func (r *MicroReader) viewRow(v view, y int) {
 
 // leftRAPs appends to out the patterns on one row that may start a
 // MicroPDF417 row: a light run of two modules or more, then three bars and
-// three spaces of ten modules.
-func leftRAPs(r *runList, y int, out []microHit) []microHit {
+// three spaces of ten modules; with codewords set, with the codeword after
+// each.
+func leftRAPs(r *runList, y int, out []microHit, codewords bool) []microHit {
 	for i := 1; i+rapElements+elementsPerSymbol <= r.count(); i++ {
 		if !r.dark(i) {
 			continue
@@ -218,11 +223,61 @@ func leftRAPs(r *runList, y int, out []microHit) []microHit {
 		if module < 0.8 || float64(r.width(i-1)) < 2*module {
 			continue
 		}
-		if rapFits(r, i, module) {
-			out = append(out, microHit{y: y, x: float64(r.edges[i]), module: module})
+		if !rapFits(r, i, module) {
+			continue
 		}
+		h := microHit{y: y, x: float64(r.edges[i]), module: module, cw: -1}
+		if codewords {
+			h.rap = rapPattern(r, i, module)
+			if v, _, _, w := readCodeword(r, i+rapElements, -1); w > 0 {
+				h.cw = int16(v)
+			}
+		}
+		out = append(out, h)
 	}
 	return out
+}
+
+// rapPattern returns the module counts of the six runs from i, 1 to 4,
+// two bits each.
+func rapPattern(r *runList, i int, module float64) uint16 {
+	var p uint16
+	for k := i; k < i+rapElements; k++ {
+		n := min(4, max(1, int(math.Round(float64(r.width(k))/module))))
+		p = p<<2 | uint16(n-1)
+	}
+	return p
+}
+
+// rowsDiffer reports whether a composite component's edge shows rows: two
+// RAP patterns, each on two scan rows or more, and no codeword after them
+// that stays the same over more than two rows' height. Consecutive rows of
+// a symbol have different RAPs and first codewords of different clusters,
+// while the bars of a 1D symbol, which a RAP and a codeword may look like,
+// are the same on every scan row. It costs nothing but the hits: most
+// edges beside a composite's linear component are its bars.
+func (e *microEdge) rowsDiffer() bool {
+	from := 0
+	for i, h := range e.hits {
+		if h.cw < 0 {
+			continue
+		}
+		if e.hits[from].cw != h.cw {
+			from = i
+		} else if float64(h.y-e.hits[from].y) > 4.5*e.module {
+			return false
+		}
+	}
+	counts := map[uint16]int{}
+	twice := 0
+	for _, h := range e.hits {
+		if counts[h.rap]++; counts[h.rap] == 2 {
+			if twice++; twice == 2 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // rapFits reports whether the six runs from i are a row address pattern
@@ -313,6 +368,9 @@ func (e *microEdge) fit(leastSquares bool) bool {
 // turns of readSymbolAt. Texture seldom reads a row, so it costs one or
 // two tries.
 func (r *MicroReader) readSymbol(v view, e *microEdge) (*decoded, error) {
+	if r.composite && !e.rowsDiffer() {
+		return nil, errMicroLayout
+	}
 	d, err, readSome := r.readSymbolAt(v, e, e.b)
 	if err == nil {
 		return d, nil
