@@ -49,6 +49,7 @@ const (
 	RMQR
 	GS1Composite
 	HanXin
+	DXFilmEdge
 	numSymbologies
 )
 
@@ -89,6 +90,7 @@ var symbologyNames = [numSymbologies]string{
 	RMQR:            "RMQR",
 	GS1Composite:    "GS1_COMPOSITE",
 	HanXin:          "HAN_XIN",
+	DXFilmEdge:      "DX_FILM_EDGE",
 }
 
 // String returns the stable name, e.g. "QR_CODE".
@@ -156,6 +158,8 @@ func ParseSymbology(name string) (Symbology, error) {
 		return MicroQR, nil
 	case "RECTANGULARMICROQRCODE", "RMQRCODE":
 		return RMQR, nil
+	case "DX", "DXFILM", "DXEDGE":
+		return DXFilmEdge, nil
 	case "USD8":
 		return Code11, nil
 	case "MSI", "MODIFIEDPLESSEY":
@@ -206,12 +210,13 @@ func AllSymbologies() SymbologySet {
 // orientations) costs more than the rest of a frame's 2D readers; and
 // rMQR, whose finder search, a second one beside Micro QR's, adds about
 // 1 % to the CPU time of a frame without one; GS1 Composite, whose 2D
-// components are searched for as MicroPDF417's are, more finely; and Han
-// Xin Code, whose search of every row and column for its finders adds
-// about 7 %.
+// components are searched for as MicroPDF417's are, more finely; Han Xin
+// Code, whose search of every row and column for its finders adds about
+// 7 %; and DX film edge, which only film scanners meet and whose data
+// track has a single parity bit.
 const offByDefault SymbologySet = 1<<Code11 | 1<<MSI | 1<<Pharmacode |
 	1<<Industrial25 | 1<<Matrix25 | 1<<IATA25 | allPostal | 1<<MicroPDF417 | 1<<RMQR | 1<<GS1Composite |
-	1<<HanXin
+	1<<HanXin | 1<<DXFilmEdge
 
 // DefaultSymbologies returns the symbologies read when none are named:
 // every one but those whose patterns texture easily imitates (see the

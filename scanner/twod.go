@@ -124,6 +124,7 @@ func newAreaReaders() []areaReader {
 		compositeReader(),
 		{sym: HanXin, corners: cornersTLBLBRTR, read: multiple(hx), costly: true},
 		postalReader(),
+		dxFilmEdgeReader(),
 	}
 }
 

@@ -49,6 +49,9 @@ type clock struct {
 	x0, x1   float64 // its ends in pixels
 	n        int     // modules
 	reversed bool    // read right to left (the symbol turned half round)
+	// centres are the x of each module's centre, left to right, from the
+	// clock's own edges: every module of its middle is a run of its own.
+	centres [longLength]float64
 }
 
 // Read returns every DX film edge barcode found along the image's rows.
@@ -101,8 +104,22 @@ func findClocks(l []int, y int) []clock {
 				if c, ok := matchClock(l[i-1:i+runs+1], n); ok {
 					c.y = y
 					c.x0 = float64(x)
-					c.x1 = float64(x)
-					for _, v := range l[i : i+runs] {
+					c.x1 = c.x0
+					// The first and last runs hold several modules each,
+					// spread evenly; the others one.
+					k := 0
+					for j, v := range l[i : i+runs] {
+						mods := 1
+						if j == 0 || j == runs-1 {
+							mods = 5
+							if (j == 0) == c.reversed {
+								mods = 3
+							}
+						}
+						for m := 0; m < mods; m++ {
+							c.centres[k] = c.x1 + (float64(m)+0.5)*float64(v)/float64(mods)
+							k++
+						}
 						c.x1 += float64(v)
 					}
 					out = append(out, c)
@@ -126,7 +143,7 @@ func matchClock(win []int, n int) (clock, bool) {
 	if u < 1 {
 		return clock{}, false
 	}
-	fits := func(v int, want float64) bool { return math.Abs(float64(v)-want*u) <= 0.5*u+0.5 }
+	fits := func(v int, want float64) bool { return math.Abs(float64(v)-want*u) <= 0.7*u+0.5 }
 	var c clock
 	first, last := runs[0], runs[len(runs)-1]
 	switch {
@@ -148,65 +165,139 @@ func matchClock(win []int, n int) (clock, bool) {
 	return c, true
 }
 
-// readData looks for the data track beside a clock track, on either side,
-// sampling each row there at the clock's module centres; two rows must
-// read alike.
+// readData looks for the data track beside a clock track, on either side.
+// The clock track's end bars give its centre line and height, so the data
+// track is read along a line parallel to it, a track's height away,
+// whatever the tilt; two such lines a third of a track apart must read
+// alike.
 func (r *Reader) readData(m *gozxing.BitMatrix, c clock) (Symbol, bool) {
 	u := (c.x1 - c.x0) / float64(c.n)
+	// Measure the clock's bars where the data track beside them is light
+	// (modules 1 and n-2, either way round), so the two tracks' bars do
+	// not run together.
+	xl, xr := c.centres[1], c.centres[c.n-2]
+	tl, bl, okL := barExtent(m, xl, c.y)
+	tr, br, okR := barExtent(m, xr, c.y)
+	if !okL || !okR {
+		return Symbol{}, false
+	}
+	height := ((bl - tl) + (br - tr)) / 2
+	if height < u {
+		return Symbol{}, false
+	}
+	centre := func(x float64) float64 { // the clock track's centre line
+		return (tl+bl)/2 + ((tr+br)/2-(tl+bl)/2)*(x-xl)/(xr-xl)
+	}
 	for _, dir := range [2]float64{1, -1} {
-		var first string
-		var firstY float64
-		for d := 1.5 * u; d <= 7*u; d++ {
-			y := float64(c.y) + dir*d
-			if y < 0 || int(y) >= m.GetHeight() {
-				break
-			}
-			text, ok := r.decodeRow(m, c, u, int(y))
-			if !ok {
-				continue
-			}
-			if first == "" {
-				first, firstY = text, y
-				continue
-			}
-			if text != first {
-				continue
-			}
-			// The rows run downwards, so the first to cross the clock
-			// track crosses its top; each track is about three modules.
-			top, bottom := float64(c.y)-0.5*u, firstY+3*u
-			if dir < 0 {
-				top, bottom = firstY-3*u, float64(c.y)+3*u
-			}
-			corners := [4][2]float64{{c.x0, top}, {c.x1, top}, {c.x1, bottom}, {c.x0, bottom}}
-			if c.reversed {
-				corners = [4][2]float64{{c.x1, bottom}, {c.x0, bottom}, {c.x0, top}, {c.x1, top}}
-			}
-			return Symbol{Text: first, Corners: corners}, true
+		var texts [3]string
+		for i, off := range [3]float64{0.75, 1, 1.25} {
+			line := func(x float64) int { return int(centre(x) + dir*off*height) }
+			texts[i], _ = r.decodeLine(m, c, u, line)
 		}
+		text := ""
+		switch {
+		case texts[0] != "" && (texts[0] == texts[1] || texts[0] == texts[2]):
+			text = texts[0]
+		case texts[1] != "" && texts[1] == texts[2]:
+			text = texts[1]
+		}
+		if text == "" {
+			continue
+		}
+		// Corners from the clock track's outer edge to the data track's.
+		outer := func(x float64) float64 { return centre(x) - dir*height/2 }
+		far := func(x float64) float64 { return centre(x) + dir*1.5*height }
+		a, b := [2]float64{c.x0, outer(c.x0)}, [2]float64{c.x1, outer(c.x1)}
+		cc, d := [2]float64{c.x1, far(c.x1)}, [2]float64{c.x0, far(c.x0)}
+		corners := [4][2]float64{a, b, cc, d} // data below the clock
+		if dir < 0 {
+			corners = [4][2]float64{d, cc, b, a}
+		}
+		if c.reversed {
+			corners = [4][2]float64{corners[2], corners[3], corners[0], corners[1]}
+		}
+		return Symbol{Text: text, Corners: corners}, true
 	}
 	return Symbol{}, false
 }
 
-// decodeRow samples a data track row at the clock's module centres and
-// decodes it.
-func (r *Reader) decodeRow(m *gozxing.BitMatrix, c clock, u float64, y int) (string, bool) {
+// barExtent walks up and down from a dark pixel of a bar to its ends.
+func barExtent(m *gozxing.BitMatrix, x float64, y int) (top, bottom float64, ok bool) {
+	ix := int(x)
+	if ix < 0 || ix >= m.GetWidth() || !m.Get(ix, y) {
+		return 0, 0, false
+	}
+	t, b := y, y
+	for t > 0 && m.Get(ix, t-1) {
+		t--
+	}
+	for b < m.GetHeight()-1 && m.Get(ix, b+1) {
+		b++
+	}
+	return float64(t), float64(b + 1), true
+}
+
+// decodeLine samples a data track along a line (its row at each x) at the
+// clock's module centres and decodes it, checking the samples against the
+// runs along the line.
+func (r *Reader) decodeLine(m *gozxing.BitMatrix, c clock, u float64, line func(x float64) int) (string, bool) {
+	get := func(x int) bool {
+		y := line(float64(x))
+		return x >= 0 && y >= 0 && x < m.GetWidth() && y < m.GetHeight() && m.Get(x, y)
+	}
 	r.bits = r.bits[:0]
 	for i := 0; i < c.n; i++ {
 		k := i
 		if c.reversed {
 			k = c.n - 1 - i
 		}
-		x := int(c.x0 + (float64(k)+0.5)*u)
-		r.bits = append(r.bits, m.Get(x, y))
+		r.bits = append(r.bits, get(int(c.centres[k])))
 	}
 	// Light on both sides.
-	for _, x := range [2]float64{c.x0 - u, c.x1 + u} {
-		if x >= 0 && int(x) < m.GetWidth() && m.Get(int(x), y) {
-			return "", false
-		}
+	if get(int(c.x0-u)) || get(int(c.x1+u)) {
+		return "", false
 	}
-	return Decode(r.bits)
+	text, ok := Decode(r.bits)
+	if !ok || !r.runsAgree(get, c, u) {
+		return "", false
+	}
+	return text, true
+}
+
+// runsAgree checks the sampled modules against the runs along the line:
+// each run must be about as many modules long as the samples have of its
+// colour there, so a bar that blur thinned away or a space it closed does
+// not pass as data.
+func (r *Reader) runsAgree(get func(x int) bool, c clock, u float64) bool {
+	x0, x1 := int(c.x0-0.5*u), int(c.x1+0.5*u)
+	k := 0 // modules matched so far, left to right
+	at := func(i int) bool {
+		if c.reversed {
+			return r.bits[c.n-1-i]
+		}
+		return r.bits[i]
+	}
+	for x := x0; x < x1; {
+		d := get(x)
+		start := x
+		for x < x1 && get(x) == d {
+			x++
+		}
+		if !d && (start == x0 || x == x1) {
+			continue // the quiet zones
+		}
+		// As many modules of this colour as the samples have here, give
+		// or take most of a module for blur.
+		mods := 0
+		for k+mods < c.n && at(k+mods) == d {
+			mods++
+		}
+		if mods == 0 || math.Abs(float64(x-start)/u-float64(mods)) > 0.8 {
+			return false
+		}
+		k += mods
+	}
+	return k == c.n
 }
 
 // Decode reads the modules of a data track (true for a bar), left to
