@@ -212,7 +212,7 @@ func AllSymbologies() SymbologySet {
 // 1 % to the CPU time of a frame without one; GS1 Composite, whose 2D
 // components are searched for as MicroPDF417's are, more finely; Han Xin
 // Code, whose search of every row and column for its finders adds about
-// 7 %; and DX film edge, which only film scanners meet and whose data
+// 6 %; and DX film edge, which only film scanners meet and whose data
 // track has a single parity bit.
 const offByDefault SymbologySet = 1<<Code11 | 1<<MSI | 1<<Pharmacode |
 	1<<Industrial25 | 1<<Matrix25 | 1<<IATA25 | allPostal | 1<<MicroPDF417 | 1<<RMQR | 1<<GS1Composite |

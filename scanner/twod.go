@@ -122,7 +122,7 @@ func newAreaReaders() []areaReader {
 		{sym: MicroQR, corners: cornersTLBLBRTR, read: multiple(mqr), costly: true},
 		{sym: RMQR, corners: cornersTLBLBRTR, read: multiple(rmqrReader), costly: true},
 		compositeReader(),
-		{sym: HanXin, corners: cornersTLBLBRTR, read: multiple(hx), costly: true},
+		{sym: HanXin, corners: cornersTLBLBRTR, read: multiple(hx), costly: true, promising: hx.Promising},
 		postalReader(),
 		dxFilmEdgeReader(),
 	}

@@ -30,6 +30,8 @@ type Reader struct {
 	runs  []int
 	cands []candidate
 	g     grid
+	// promising is set when the last search found finder candidates.
+	promising bool
 }
 
 var _ gozxing.Reader = (*Reader)(nil)
@@ -61,6 +63,11 @@ func (r *Reader) DecodeMultiple(image *gozxing.BinaryBitmap, hints map[gozxing.D
 	return r.decode(image, hints, true)
 }
 
+// Promising reports whether the last search found finder candidates:
+// where it found none, the same pixels binarized another way rarely show
+// a symbol.
+func (r *Reader) Promising() bool { return r.promising }
+
 // Info is stored under gozxing.ResultMetadataType_OTHER: the symbol's
 // version, error correction level (1 to 4 for L1 to L4), data mask and
 // how many codewords were corrected.
@@ -71,6 +78,7 @@ type Info struct {
 
 func (r *Reader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}, all bool) (out []*gozxing.Result, err error) {
 	defer guard.Recover("hanxin", &out, &err)
+	r.promising = false
 	bm, err := guard.Matrix("hanxin", image)
 	if err != nil {
 		return nil, err
@@ -80,6 +88,8 @@ func (r *Reader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHin
 		step = 1
 	}
 	cands := r.findCandidates(bm, step)
+	// A symbol shows rows at least two of its finders, whatever its turn.
+	r.promising = len(cands) >= 2
 	lastErr := error(gozxing.NewNotFoundException())
 	if len(cands) < 4 {
 		return nil, lastErr
