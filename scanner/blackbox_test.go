@@ -287,3 +287,34 @@ func BenchmarkBlackboxComposite(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkBlackboxDotCode decodes the whole blackbox set once per
+// iteration (use -benchtime 1x) with the default symbologies and with
+// DotCode added, as the engine does without adaptive decoding, and reports
+// the decoding's CPU milliseconds per image (the thread's CPU time): what
+// searching every frame for a dot lattice costs.
+func BenchmarkBlackboxDotCode(b *testing.B) {
+	frames := blackboxFrames(b)
+	for _, c := range []struct {
+		name string
+		syms SymbologySet
+	}{{"default", DefaultSymbologies()}, {"default+dotcode", DefaultSymbologies().With(DotCode)}} {
+		b.Run(c.name, func(b *testing.B) {
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			cpu := threadCPUClock()
+			d := newDecoder()
+			var spent time.Duration
+			n := 0
+			for b.Loop() {
+				for _, f := range frames {
+					start := cpu()
+					d.decode(f, Options{Symbologies: c.syms, TryRotated: true})
+					spent += cpu() - start
+					n++
+				}
+			}
+			b.ReportMetric(spent.Seconds()*1000/float64(n), "cpu-ms/img")
+		})
+	}
+}

@@ -541,7 +541,7 @@ func (d *decoder) readArea(a areaReader, src gozxing.LuminanceSource, bm *gozxin
 		}
 	}()
 	if a.readGray != nil {
-		return a.readGray(src, bm, want)
+		return a.readGray(src, bm, hints, want)
 	}
 	return a.read(bm, hints, want)
 }

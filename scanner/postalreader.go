@@ -22,7 +22,7 @@ func postalReader() areaReader {
 	r := &postal.Reader{}
 	all := postal.NewKinds(postal.POSTNET, postal.PLANET, postal.IMB, postal.AusPost, postal.RM4SCC, postal.KIX)
 	return areaReader{syms: allPostal, symOf: symbologyOfPostal, corners: cornersAsGiven, promising: r.Promising,
-		readGray: func(src gozxing.LuminanceSource, bm *gozxing.BinaryBitmap, want int) (out []*gozxing.Result) {
+		readGray: func(src gozxing.LuminanceSource, bm *gozxing.BinaryBitmap, _ map[gozxing.DecodeHintType]interface{}, want int) (out []*gozxing.Result) {
 			var err error
 			defer guard.Recover("postal", &out, &err)
 			m, err := guard.Matrix("postal", bm)

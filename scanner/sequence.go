@@ -11,8 +11,9 @@ import (
 )
 
 // Sequence places a symbol in a structured append set (QR Code, Data
-// Matrix, MaxiCode, Macro PDF417 and MicroPDF417): up to 16 symbols (8 for
-// MaxiCode, 99999 for PDF417) that carry one message between them. The engine joins the symbols of a set that
+// Matrix, MaxiCode, DotCode, Macro PDF417 and MicroPDF417): up to 16
+// symbols (8 for MaxiCode, 35 for DotCode, 99999 for PDF417) that carry
+// one message between them. The engine joins the symbols of a set that
 // one frame holds whole into one result.
 type Sequence struct {
 	// Index is the symbol's place in the set, from 0; -1 in a joined
@@ -33,6 +34,13 @@ type Sequence struct {
 func sequenceOf(sym Symbology, res *gozxing.Result) *Sequence {
 	md := res.GetResultMetadata()
 	switch sym {
+	case DotCode:
+		// Up to 35 symbols: the index and count minus one, a byte each.
+		seq, ok := md[gozxing.ResultMetadataType_STRUCTURED_APPEND_SEQUENCE].(int)
+		if !ok || seq < 0 {
+			return nil
+		}
+		return &Sequence{Index: seq >> 8, Count: seq&0xff + 1}
 	case QRCode, DataMatrix, MaxiCode:
 		seq, ok := md[gozxing.ResultMetadataType_STRUCTURED_APPEND_SEQUENCE].(int)
 		if !ok || seq < 0 {

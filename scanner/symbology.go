@@ -50,6 +50,7 @@ const (
 	GS1Composite
 	HanXin
 	DXFilmEdge
+	DotCode
 	numSymbologies
 )
 
@@ -91,6 +92,7 @@ var symbologyNames = [numSymbologies]string{
 	GS1Composite:    "GS1_COMPOSITE",
 	HanXin:          "HAN_XIN",
 	DXFilmEdge:      "DX_FILM_EDGE",
+	DotCode:         "DOTCODE",
 }
 
 // String returns the stable name, e.g. "QR_CODE".
@@ -123,7 +125,7 @@ func (s *Symbology) UnmarshalText(b []byte) error {
 // locating it in two dimensions rather than along scan lines.
 func (s Symbology) Is2D() bool {
 	switch s {
-	case QRCode, DataMatrix, Aztec, PDF417, MicroQR, MaxiCode, MicroPDF417, RMQR, GS1Composite, HanXin:
+	case QRCode, DataMatrix, Aztec, PDF417, MicroQR, MaxiCode, MicroPDF417, RMQR, GS1Composite, HanXin, DotCode:
 		return true
 	}
 	return false
@@ -212,11 +214,12 @@ func AllSymbologies() SymbologySet {
 // 1 % to the CPU time of a frame without one; GS1 Composite, whose 2D
 // components are searched for as MicroPDF417's are, more finely; Han Xin
 // Code, whose search of every row and column for its finders adds about
-// 6 %; and DX film edge, which only film scanners meet and whose data
-// track has a single parity bit.
+// 6 %; DX film edge, which only film scanners meet and whose data track
+// has a single parity bit; and DotCode, which has no finder pattern: its
+// reader looks for a lattice among every small dark patch of the frame.
 const offByDefault SymbologySet = 1<<Code11 | 1<<MSI | 1<<Pharmacode |
 	1<<Industrial25 | 1<<Matrix25 | 1<<IATA25 | allPostal | 1<<MicroPDF417 | 1<<RMQR | 1<<GS1Composite |
-	1<<HanXin | 1<<DXFilmEdge
+	1<<HanXin | 1<<DXFilmEdge | 1<<DotCode
 
 // DefaultSymbologies returns the symbologies read when none are named:
 // every one but those whose patterns texture easily imitates (see the

@@ -11,6 +11,7 @@ import (
 	"github.com/scannerd/scannerd/scanner/aztec"
 	"github.com/scannerd/scannerd/scanner/databar"
 	"github.com/scannerd/scannerd/scanner/datamatrix"
+	"github.com/scannerd/scannerd/scanner/dotcode"
 	"github.com/scannerd/scannerd/scanner/hanxin"
 	"github.com/scannerd/scannerd/scanner/internal/hint"
 	"github.com/scannerd/scannerd/scanner/maxicode"
@@ -35,7 +36,7 @@ type areaReader struct {
 	// read returns every symbol found.
 	read func(bm *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}, want int) []*gozxing.Result
 	// readGray, set in place of read, also gets the pass's gray view.
-	readGray func(src gozxing.LuminanceSource, bm *gozxing.BinaryBitmap, want int) []*gozxing.Result
+	readGray func(src gozxing.LuminanceSource, bm *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}, want int) []*gozxing.Result
 	// corners turns the reader's result points into frame corners
 	// (top-left, top-right, bottom-right, bottom-left).
 	corners func(res *gozxing.Result) ([4]Point, bool)
@@ -89,6 +90,7 @@ func newAreaReaders() []areaReader {
 	mqr := microqr.NewReader()
 	rmqrReader := rmqr.NewReader()
 	hx := hanxin.NewReader()
+	dot := dotcode.NewReader()
 	return []areaReader{
 		{sym: QRCode, corners: qrCorners, read: func(bm *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}, want int) []*gozxing.Result {
 			if want == 1 {
@@ -125,6 +127,11 @@ func newAreaReaders() []areaReader {
 		{sym: HanXin, corners: cornersTLBLBRTR, read: multiple(hx), costly: true, promising: hx.Promising},
 		postalReader(),
 		dxFilmEdgeReader(),
+		// DotCode binarizes the gray view for dots itself.
+		{sym: DotCode, corners: cornersTLBLBRTR, costly: true, readGray: func(src gozxing.LuminanceSource, _ *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}, want int) []*gozxing.Result {
+			rs, _ := dot.DecodeGray(src, hints, want)
+			return rs
+		}},
 	}
 }
 

@@ -31,6 +31,11 @@ type zintCase struct {
 	opts scanner.Options
 	// floor is the share of reads the symbology must make; 99 % when 0.
 	floor float64
+	// scale is zint's --scale for the drawing (2·scale pixels a module;
+	// 1 when 0), and minModule the smallest module the scenes take
+	// (pixels; 2 when 0, up to twice as large): dots need a few pixels.
+	scale     int
+	minModule float64
 }
 
 // zintScene is one way a camera sees a case.
@@ -43,8 +48,9 @@ func (s zintScene) String() string {
 }
 
 // scenes returns the scenes a case is read in: sizes of 2 to 4 pixels a
-// module, turns, and sharp or moderately blurred (a Gaussian of a third of
-// a module). The sweep takes n scenes at random; otherwise a fixed few.
+// module (or of minModule to twice that), turns, and sharp or moderately
+// blurred (a Gaussian of a third of a module). The sweep takes n scenes at
+// random; otherwise a fixed few.
 func (c zintCase) scenes(n int, rng *rand.Rand) []zintScene {
 	angle := func() float64 {
 		if c.anyAngle {
@@ -61,8 +67,12 @@ func (c zintCase) scenes(n int, rng *rand.Rand) []zintScene {
 		return turn + (2*rng.Float64()-1)*tilt
 	}
 	var out []zintScene
+	least := c.minModule
+	if least == 0 {
+		least = 2
+	}
 	for i := range n {
-		m := 2 + rng.Float64()*2
+		m := least * (1 + rng.Float64())
 		blur := 0.0
 		if i%2 == 1 {
 			blur = m / 3
@@ -111,7 +121,7 @@ func roundTrip(t *testing.T, cases []zintCase) {
 	}
 	tallies := map[scanner.Symbology]*tally{}
 	for i, c := range cases {
-		r := zint.Image(t, c.args...)
+		r := zint.ImageAt(t, max(1, c.scale), c.args...)
 		if c.text == "" {
 			c.text = zint.Text(t, c.args...)
 		}

@@ -10,7 +10,8 @@
 #  2. The synthetic robustness suite's curves (internal/robust): every
 #     symbology distorted one axis at a time, the share read at each
 #     level by scannerd and by ZXingReader (ROBUST_SAMPLES per level).
-#  3. The Go benchmarks (decoder, engine, pipeline, API, licensing).
+#  3. The Go benchmarks (decoder, engine, pipeline, API, licensing), and
+#     DotCode's sweeps of generated symbols.
 #
 # BENCH_PATTERN runs those Go benchmarks instead of the usual set (with
 # BENCH_TIME as -benchtime). Needs bin/ built (make bench does it).
@@ -126,6 +127,10 @@ if [ -n "${BENCH_PATTERN:-}" ]; then
 fi
 echo "-- engine: one frame (ns/op), the whole daemon on a 1080p 30 fps replay"
 bench ./scanner 'BenchmarkDecode' 20x
+echo "-- DotCode (off by default): CPU per blackbox image off and on; generated symbols read"
+bench ./scanner 'BenchmarkBlackboxDotCode' 330x
+DOTCODE_SWEEP=1000 go test -tags=$tags -count=1 -run '^TestZintSweep$' ./scanner/dotcode 2>&1 | grep -E 'sweep|FAIL' || true
+go test -tags=$tags -count=1 -run '^TestZintDotCode$' -v ./scanner -args -zint-sweep 2>&1 | grep -E 'DOTCODE:|FAIL' || true
 bench ./cmd/scannerd 'BenchmarkPipeline1080p' 1x
 echo "-- local socket API: fan-out to 1, 10, 100 subscribers"
 bench ./api 'BenchmarkFanout' 2s

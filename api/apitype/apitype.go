@@ -36,7 +36,7 @@ type Result struct {
 }
 
 // Sequence is a result's place in a structured append set (QR Code, Data
-// Matrix, Macro PDF417 and MicroPDF417, MaxiCode): symbols that carry one
+// Matrix, Macro PDF417 and MicroPDF417, MaxiCode, DotCode): symbols that carry one
 // message between them. The daemon joins a set that one frame holds whole into one result
 // with Index -1.
 type Sequence struct {
@@ -47,7 +47,7 @@ type Sequence struct {
 	Count int `json:"count"`
 	// ID tells one set from another: QR Code's parity byte in hex, Data
 	// Matrix's two file identification codewords ("12.34"), Macro
-	// PDF417's file ID digits; empty for MaxiCode.
+	// PDF417's file ID digits; empty for MaxiCode and DotCode.
 	ID string `json:"id"`
 	// Last marks the last segment of a Macro PDF417 set.
 	Last bool `json:"last,omitempty"`

@@ -2,66 +2,169 @@ package dotcode
 
 import "github.com/makiuchi-d/gozxing"
 
-// contrastRadius is the half-width of the window a pixel is compared
-// with: wide enough to hold a few dots and the paper between them.
-const contrastRadius = 8
+// The dot binarizer compares each pixel with the window around its block:
+// contrastSpan×contrastSpan blocks of contrastBlock pixels (20 pixels
+// across), wide enough to hold a few dots and the paper between them.
+const (
+	contrastBlock = 4
+	contrastSpan  = 5
+)
 
-// contrast binarizes a gray image for dots: a pixel is dark when it is
-// darker than the mean of the window around it by a margin. Small faint
-// dots, blurred or far from other ink, keep their centres where a block
-// binarizer, seeing mostly paper, drops them. The buffers are the
-// reader's, reused between images.
-func (r *Reader) contrast(src gozxing.LuminanceSource) *gozxing.BitMatrix {
+// grayView holds a gray image's window statistics, from which the dot
+// binarizations are made. Its buffers are the reader's, reused between
+// images; wipe clears the row it keeps.
+type grayView struct {
+	src          gozxing.LuminanceSource
+	w, h, bw, bh int
+	row          []byte
+	sum          []uint32 // block sums, then their integral image
+	blockMin     []byte
+	rowMin       []byte  // the least of blockMin along a window's row
+	mean, low    []int16 // per block: the window's mean and darkest pixel
+	dark, core   []int16 // per block column: the two thresholds
+	out          *gozxing.BitArray
+}
+
+// load measures src's windows: the mean of each and its darkest pixel,
+// from every other row (enough for both, and half the reading).
+func (g *grayView) load(src gozxing.LuminanceSource) bool {
 	w, h := src.GetWidth(), src.GetHeight()
-	if r.dark == nil || r.dark.GetWidth() != w || r.dark.GetHeight() != h {
-		r.dark, _ = gozxing.NewBitMatrix(w, h)
-	} else {
-		r.dark.Clear()
+	bw, bh := (w+contrastBlock-1)/contrastBlock, (h+contrastBlock-1)/contrastBlock
+	g.src, g.w, g.h, g.bw, g.bh = src, w, h, bw, bh
+	stride := bw + 1
+	g.sum = grow(g.sum, stride*(bh+1))
+	g.blockMin = grow(g.blockMin, bw*bh)
+	for i := range g.blockMin {
+		g.blockMin[i] = 255
 	}
-	// Integral image: sum[y*(w+1)+x] holds the sum of the pixels above
-	// and left of (x, y).
-	stride := w + 1
-	if n := stride * (h + 1); cap(r.sum) < n {
-		r.sum = make([]uint32, n)
-	} else {
-		r.sum = r.sum[:n]
-		clear(r.sum[:stride])
-	}
-	if cap(r.lum) < w*h {
-		r.lum = make([]byte, w*h)
-	}
-	lum := r.lum[:w*h]
-	for y := 0; y < h; y++ {
-		row, err := src.GetRow(y, lum[y*w:(y+1)*w])
-		if err != nil {
-			return r.dark
+	full := w / contrastBlock * contrastBlock
+	for y := 0; y < h; y += 2 {
+		row, err := src.GetRow(y, g.row)
+		if err != nil || len(row) < w {
+			return false
 		}
-		copy(lum[y*w:(y+1)*w], row)
+		g.row = row
+		sums := g.sum[(y/contrastBlock+1)*stride+1:]
+		mins := g.blockMin[(y/contrastBlock)*bw:]
+		for x := 0; x < full; x += contrastBlock {
+			a, b, c, d := row[x], row[x+1], row[x+2], row[x+3]
+			sums[x/contrastBlock] += uint32(a) + uint32(b) + uint32(c) + uint32(d)
+			mins[x/contrastBlock] = min(mins[x/contrastBlock], a, b, c, d)
+		}
+		for x := full; x < w; x++ {
+			sums[x/contrastBlock] += uint32(row[x])
+			mins[x/contrastBlock] = min(mins[x/contrastBlock], row[x])
+		}
+	}
+	for by := 1; by <= bh; by++ {
 		var acc uint32
-		base := (y + 1) * stride
-		r.sum[base] = 0
-		for x := 0; x < w; x++ {
-			acc += uint32(row[x])
-			r.sum[base+x+1] = r.sum[base-stride+x+1] + acc
+		for bx := 1; bx <= bw; bx++ {
+			acc += g.sum[by*stride+bx]
+			g.sum[by*stride+bx] = g.sum[(by-1)*stride+bx] + acc
 		}
 	}
-	out := gozxing.NewBitArray(w)
-	words := out.GetBitArray()
-	for y := 0; y < h; y++ {
-		y0, y1 := max(0, y-contrastRadius), min(h, y+contrastRadius+1)
-		clear(words)
-		for x := 0; x < w; x++ {
-			x0, x1 := max(0, x-contrastRadius), min(w, x+contrastRadius+1)
-			s := r.sum[y1*stride+x1] - r.sum[y0*stride+x1] - r.sum[y1*stride+x0] + r.sum[y0*stride+x0]
-			n := uint32((y1 - y0) * (x1 - x0))
-			v := uint32(lum[y*w+x])
-			// Darker than the mean by 10 levels and by 1/12 of the mean.
-			if 12*(v+10)*n < 11*s {
-				words[x>>5] |= 1 << (x & 31)
+	g.mean = grow(g.mean, bw*bh)
+	g.low = grow(g.low, bw*bh)
+	const half = contrastSpan / 2
+	// The windows' darkest pixels, a minimum along rows of blocks, then
+	// down the columns of those.
+	g.rowMin = grow(g.rowMin, bw*bh)
+	for by := 0; by < bh; by++ {
+		mins := g.blockMin[by*bw : (by+1)*bw]
+		for bx := range mins {
+			low := byte(255)
+			for _, m := range mins[max(0, bx-half):min(bw, bx+half+1)] {
+				low = min(low, m)
+			}
+			g.rowMin[by*bw+bx] = low
+		}
+	}
+	for by := 0; by < bh; by++ {
+		y0, y1 := max(0, by-half), min(bh, by+half+1)
+		// Rows read: the even ones of the window's pixel rows.
+		py := (min(h, y1*contrastBlock) - y0*contrastBlock + 1) / 2
+		for bx := 0; bx < bw; bx++ {
+			x0, x1 := max(0, bx-half), min(bw, bx+half+1)
+			px := min(w, x1*contrastBlock) - x0*contrastBlock
+			s := g.sum[y1*stride+x1] - g.sum[y0*stride+x1] - g.sum[y1*stride+x0] + g.sum[y0*stride+x0]
+			g.mean[by*bw+bx] = int16(int(s) / (px * py))
+			low := byte(255)
+			for yy := y0; yy < y1; yy++ {
+				low = min(low, g.rowMin[yy*bw+bx])
+			}
+			g.low[by*bw+bx] = int16(low)
+		}
+	}
+	return true
+}
+
+// binarize writes into dark the pixels darker than their window's mean by
+// 1/24 of it and at least 12 levels (more than sensor noise; a small dot
+// blurred by a third of a module keeps only about a quarter of its ink at
+// its centre), and into cores those darker than halfway from the mean to
+// the window's darkest pixel too: dots that blur joined come apart there,
+// each keeping its darker centre. Either matrix is allocated when nil or
+// of another size.
+func (g *grayView) binarize(dark, cores *gozxing.BitMatrix) (*gozxing.BitMatrix, *gozxing.BitMatrix) {
+	if dark == nil || dark.GetWidth() != g.w || dark.GetHeight() != g.h {
+		dark, _ = gozxing.NewBitMatrix(g.w, g.h)
+	}
+	if cores == nil || cores.GetWidth() != g.w || cores.GetHeight() != g.h {
+		cores, _ = gozxing.NewBitMatrix(g.w, g.h)
+	}
+	g.dark, g.core = grow(g.dark, g.bw), grow(g.core, g.bw)
+	if g.out == nil || g.out.GetSize() != g.w {
+		g.out = gozxing.NewBitArray(g.w)
+	}
+	words := g.out.GetBitArray()
+	coreWords := make([]uint32, len(words))
+	for y := 0; y < g.h; y++ {
+		if y%contrastBlock == 0 {
+			by := y / contrastBlock
+			for bx := range g.dark {
+				mean := g.mean[by*g.bw+bx]
+				t := mean - max(12, mean/24)
+				g.dark[bx] = t
+				g.core[bx] = min(t, (mean+g.low[by*g.bw+bx])/2)
 			}
 		}
-		r.dark.SetRow(y, out)
+		row, err := g.src.GetRow(y, g.row)
+		if err != nil || len(row) < g.w {
+			break
+		}
+		g.row = row
+		clear(words)
+		clear(coreWords)
+		for x, v := range row[:g.w] {
+			if int16(v) < g.dark[x/contrastBlock] {
+				words[x>>5] |= 1 << (x & 31)
+				if int16(v) < g.core[x/contrastBlock] {
+					coreWords[x>>5] |= 1 << (x & 31)
+				}
+			}
+		}
+		dark.SetRow(y, g.out)
+		copy(words, coreWords)
+		cores.SetRow(y, g.out)
 	}
-	clear(lum) // a copy of the frame
-	return r.dark
+	clear(words)
+	clear(coreWords)
+	return dark, cores
+}
+
+// wipe clears the row of the image it keeps and forgets the image.
+func (g *grayView) wipe() {
+	clear(g.row)
+	clear(g.blockMin)
+	clear(g.rowMin)
+	g.src = nil
+}
+
+func grow[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	s = s[:n]
+	clear(s)
+	return s
 }

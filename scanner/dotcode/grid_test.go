@@ -53,6 +53,8 @@ var gridCases = []struct {
 	{"macro 05", []string{"--esc", "-d", "[)>\\R05\\GABC123\\R\\E"}, "[)>\x1e05\x1dABC123\x1e\x04", false, [2]int{}},
 	{"macro other", []string{"--esc", "-d", "[)>\\R07ABCdef\\E"}, "[)>\x1e07ABCdef\x04", false, [2]int{}},
 	{"structured append", []string{"--structapp=2,3", "-d", "PART2"}, "PART2", false, [2]int{2, 3}},
+	{"structured append after padding", []string{"--structapp=2,3", "-d", "PART TWO"}, "PART TWO", false, [2]int{2, 3}},
+	{"structured append of 35", []string{"--structapp=12,35", "-d", "1234"}, "1234", false, [2]int{12, 35}},
 	{"wide", []string{"--cols=40", "-d", "WIDE 123"}, "WIDE 123", false, [2]int{}},
 	{"narrow", []string{"--cols=9", "-d", "Narrow symbol"}, "Narrow symbol", false, [2]int{}},
 	{"mask 0", []string{"--mask=0", "-d", "mask"}, "mask", false, [2]int{}},

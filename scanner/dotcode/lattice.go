@@ -21,36 +21,53 @@ import (
 // symbols hold about twenty dots.
 const minDots = 12
 
-// neighbourhood indexes blobs by a coarse grid for neighbour searches.
+// neighbourhood indexes blobs by a coarse grid of cells for neighbour
+// searches: the blobs of cell k are order[start[k]:start[k+1]].
 type neighbourhood struct {
-	cell  float64
-	cols  int
-	index map[int][]int
+	cell       float64
+	cols, rows int
+	start      []int32
+	order      []int32
 }
 
 func newNeighbourhood(bs []blob, cell float64) *neighbourhood {
-	nb := &neighbourhood{cell: cell, cols: 1 << 16, index: make(map[int][]int, len(bs))}
+	maxX, maxY := 0.0, 0.0
+	for i := range bs {
+		maxX, maxY = max(maxX, bs[i].x), max(maxY, bs[i].y)
+	}
+	nb := &neighbourhood{cell: cell, cols: int(maxX/cell) + 1, rows: int(maxY/cell) + 1}
+	nb.start = make([]int32, nb.cols*nb.rows+1)
+	for i := range bs {
+		nb.start[nb.key(bs[i].x, bs[i].y)+1]++
+	}
+	for k := 1; k < len(nb.start); k++ {
+		nb.start[k] += nb.start[k-1]
+	}
+	nb.order = make([]int32, len(bs))
+	fill := append([]int32(nil), nb.start[:len(nb.start)-1]...)
 	for i := range bs {
 		k := nb.key(bs[i].x, bs[i].y)
-		nb.index[k] = append(nb.index[k], i)
+		nb.order[fill[k]] = int32(i)
+		fill[k]++
 	}
 	return nb
 }
 
 func (nb *neighbourhood) key(x, y float64) int {
-	return int(y/nb.cell)*nb.cols + int(x/nb.cell)
+	return int(max(0, y)/nb.cell)*nb.cols + int(max(0, x)/nb.cell)
 }
 
 // near calls fn for every blob within r of (x, y); r is cut to one cell.
 func (nb *neighbourhood) near(bs []blob, x, y, r float64, fn func(j int, dx, dy float64)) {
 	r = min(r, nb.cell)
-	cx, cy := int(x/nb.cell), int(y/nb.cell)
-	for gy := cy - 1; gy <= cy+1; gy++ {
-		for gx := cx - 1; gx <= cx+1; gx++ {
-			for _, j := range nb.index[gy*nb.cols+gx] {
+	cx, cy := int(max(0, x)/nb.cell), int(max(0, y)/nb.cell)
+	for gy := max(0, cy-1); gy <= min(nb.rows-1, cy+1); gy++ {
+		for gx := max(0, cx-1); gx <= min(nb.cols-1, cx+1); gx++ {
+			k := gy*nb.cols + gx
+			for _, j := range nb.order[nb.start[k]:nb.start[k+1]] {
 				dx, dy := bs[j].x-x, bs[j].y-y
 				if dx*dx+dy*dy <= r*r && (dx != 0 || dy != 0) {
-					fn(j, dx, dy)
+					fn(int(j), dx, dy)
 				}
 			}
 		}

@@ -41,6 +41,20 @@ type message struct {
 // included). Padding (latches at the end) decodes to nothing.
 func decodeMessage(cw []int) (*message, error) {
 	m := &message{}
+	// A final FNC2 closes a structured append trailer (§5.2.6): the two
+	// codewords before it are the symbol's position and the count, '1' to
+	// '9' then 'A' to 'Z' for 10 to 35, as code sets A and B (alike for
+	// these) write them. They are read by value: an encoder's padding may
+	// have latched to another set before them (zint 2.11 pads with
+	// latches between the data and the trailer).
+	if n := len(cw); n >= 3 && cw[n-1] == cwFNC2 {
+		idx, cnt := saPosition(cw[n-3]), saPosition(cw[n-2])
+		if idx == 0 || cnt < 2 || idx > cnt {
+			return nil, ErrMessage
+		}
+		m.saIndex, m.saCount = idx, cnt
+		cw = cw[:n-3]
+	}
 	d := &msgDecoder{m: m, cw: cw}
 	if err := d.run(); err != nil {
 		return nil, err
@@ -89,11 +103,6 @@ func (d *msgDecoder) run() error {
 	for d.i < len(d.cw) {
 		v := d.cw[d.i]
 		d.i++
-		// A final FNC2 closes a structured append trailer: the two
-		// characters before it are the symbol's position and the count.
-		if v == cwFNC2 && d.i == len(d.cw) {
-			return d.structuredAppend()
-		}
 		var err error
 		switch d.set {
 		case setC:
@@ -118,28 +127,16 @@ func (d *msgDecoder) finish() {
 	}
 }
 
-func (d *msgDecoder) structuredAppend() error {
-	b := d.m.bytes
-	if len(b) < 2 {
-		return ErrMessage
+// saPosition reads a structured append position codeword: 1 to 35, 0 for
+// none.
+func saPosition(v int) int {
+	switch {
+	case v >= 17 && v <= 25: // '1'..'9'
+		return v - 16
+	case v >= 33 && v <= 58: // 'A'..'Z'
+		return v - 33 + 10
 	}
-	pos := func(c byte) int {
-		switch {
-		case c >= '1' && c <= '9':
-			return int(c - '0')
-		case c >= 'A' && c <= 'Z':
-			return int(c-'A') + 10
-		}
-		return 0
-	}
-	idx, cnt := pos(b[len(b)-2]), pos(b[len(b)-1])
-	if idx == 0 || cnt < 2 || idx > cnt {
-		return ErrMessage
-	}
-	d.m.bytes = b[:len(b)-2]
-	d.m.saIndex, d.m.saCount = idx, cnt
-	d.finish()
-	return nil
+	return 0
 }
 
 // common handles the codewords 107..112, shared by code sets A, B and C.
@@ -356,9 +353,6 @@ func (d *msgDecoder) binaryRun() error {
 	}
 	for d.i < len(d.cw) {
 		v := d.cw[d.i]
-		if v == cwFNC2 && d.i == len(d.cw)-1 {
-			break // a structured append trailer the caller reads
-		}
 		d.i++
 		switch {
 		case v < 103:

@@ -14,11 +14,9 @@ type Reader struct {
 	blobs           blobFinder
 	dec             *decoder
 	eroded, eroded2 *gozxing.BitMatrix
-	// dark, sum and lum are contrast's buffers.
-	dark *gozxing.BitMatrix
-	sum  []uint32
-	lum  []byte
-	rows [3]*gozxing.BitArray
+	gray            grayView
+	dark, cores     *gozxing.BitMatrix
+	rows            [3]*gozxing.BitArray
 }
 
 var _ gozxing.Reader = (*Reader)(nil)
@@ -65,16 +63,37 @@ func (r *Reader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHin
 }
 
 // DecodeGray finds and decodes up to want DotCode symbols (every one for
-// want 0) in a gray image, binarizing it for dots itself (see contrast).
-// TRY_HARDER tries more dot clusters, and thins dots that touch.
+// want 0) in a gray image, binarizing it for dots itself (see
+// grayView.binarize). TRY_HARDER tries more dot clusters, and then
+// thinned dots.
 func (r *Reader) DecodeGray(src gozxing.LuminanceSource, hints map[gozxing.DecodeHintType]interface{}, want int) (res []*gozxing.Result, err error) {
 	defer guard.Recover("dotcode", &res, &err)
 	if src == nil {
 		return nil, gozxing.NewNotFoundException("dotcode: no image")
 	}
-	m := r.contrast(src)
-	defer m.Clear() // it held a picture of the frame
-	return r.decodeMatrix(m, hint.TryHarder(hints), want)
+	// The binarized images and the copy are pictures of the frame.
+	defer r.gray.wipe()
+	if !r.gray.load(src) {
+		return nil, gozxing.NewNotFoundException("dotcode: unreadable image")
+	}
+	tryHarder := hint.TryHarder(hints)
+	r.dark, r.cores = r.gray.binarize(r.dark, r.cores)
+	defer r.dark.Clear()
+	defer r.cores.Clear()
+	budget := maxClusters
+	if tryHarder {
+		budget = maxClustersHard
+	}
+	// The dots are found among the dark centres (where blur joined dots,
+	// each keeps its darker centre), and sampled with their whole ink.
+	res, err = r.search(r.cores, r.dark, budget, want)
+	switch {
+	case len(res) > 0:
+		return res, nil
+	case !tryHarder:
+		return nil, err
+	}
+	return r.decodeMatrix(r.dark, true, want)
 }
 
 // decodeMatrix reads the symbols of a binarized image.
@@ -228,7 +247,8 @@ func (r *Reader) result(l *lattice, o orientation, d *Decoded) *gozxing.Result {
 	res.PutMetadata(gozxing.ResultMetadataType_SYMBOLOGY_IDENTIFIER, d.SymbologyID())
 	res.PutMetadata(gozxing.ResultMetadataType_OTHER, ErrorsCorrected(d.Corrected))
 	if d.SACount > 0 {
-		res.PutMetadata(gozxing.ResultMetadataType_STRUCTURED_APPEND_SEQUENCE, (d.SAIndex-1)<<4|(d.SACount-1))
+		// Up to 35 symbols: the index and count minus one, a byte each.
+		res.PutMetadata(gozxing.ResultMetadataType_STRUCTURED_APPEND_SEQUENCE, (d.SAIndex-1)<<8|(d.SACount-1))
 	}
 	return res
 }

@@ -43,6 +43,7 @@ func TestZintSweep(t *testing.T) {
 			res, err = decodeGray(img, true)
 			if err == nil {
 				hard++
+				t.Logf("only trying harder: dotsize %s %+v", dotsize, sc)
 			}
 		}
 		switch {
