@@ -94,6 +94,9 @@ func (f *blobFinder) find(bm *gozxing.BitMatrix) []blob {
 		}
 		prevStart, prevEnd = start, len(f.runs)
 	}
+	if f.row != nil {
+		f.row.Clear() // a row of the image
+	}
 	// Gather each patch's pixels.
 	if cap(f.acc) < len(f.parent) {
 		f.acc = make([]blobAcc, len(f.parent))
@@ -150,7 +153,7 @@ func (f *blobFinder) union(a, b int) {
 // image with every dark pixel whose four neighbours are not all dark made
 // light: dots that blur or ink spread joined at their closest points come
 // apart, while their centres stay.
-func erode(src, dst *gozxing.BitMatrix, rows [3]*gozxing.BitArray) *gozxing.BitMatrix {
+func erode(src, dst *gozxing.BitMatrix) *gozxing.BitMatrix {
 	w, h := src.GetWidth(), src.GetHeight()
 	if dst == nil || dst.GetWidth() != w || dst.GetHeight() != h {
 		dst, _ = gozxing.NewBitMatrix(w, h)
@@ -160,10 +163,17 @@ func erode(src, dst *gozxing.BitMatrix, rows [3]*gozxing.BitArray) *gozxing.BitM
 	if h < 3 {
 		return dst
 	}
+	// Rows of the image, cleared before returning.
+	var rows [3]*gozxing.BitArray
 	for k := range rows {
 		rows[k] = gozxing.NewBitArray(w)
 	}
 	out := gozxing.NewBitArray(w)
+	defer func() {
+		for _, r := range append(rows[:], out) {
+			r.Clear()
+		}
+	}()
 	rows[1] = src.GetRow(0, rows[1])
 	rows[2] = src.GetRow(1, rows[2])
 	for y := 1; y < h-1; y++ {

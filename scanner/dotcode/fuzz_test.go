@@ -1,6 +1,12 @@
 package dotcode
 
-import "testing"
+import (
+	"bytes"
+	"image"
+	"testing"
+
+	"github.com/makiuchi-d/gozxing"
+)
 
 // FuzzDecodeMessage feeds arbitrary codewords to the message decoder:
 // text or an error, never a panic.
@@ -35,6 +41,23 @@ func FuzzDecodeGrid(f *testing.F) {
 			g.Dots[i] = in[i/8]>>(i%8)&1 == 1
 		}
 		if d, err := DecodeGrid(g); err == nil && d == nil {
+			t.Fatal("no error and no result")
+		}
+	})
+}
+
+// FuzzDecodeGray runs the whole reader on arbitrary small gray images.
+func FuzzDecodeGray(f *testing.F) {
+	f.Add(uint8(8), []byte{0, 255, 0, 255, 255, 0, 255, 0, 0, 255, 0, 255, 255, 0, 255, 0})
+	f.Add(uint8(40), bytes.Repeat([]byte{220, 220, 30, 220}, 400))
+	f.Fuzz(func(t *testing.T, w uint8, pix []byte) {
+		if w == 0 || len(pix) < int(w) || len(pix) > 1<<14 {
+			return
+		}
+		h := len(pix) / int(w)
+		img := &image.Gray{Pix: pix[:int(w)*h], Stride: int(w), Rect: image.Rect(0, 0, int(w), h)}
+		hints := map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_TRY_HARDER: true}
+		if res, err := NewReader().DecodeGray(gozxing.NewLuminanceSourceFromImage(img), hints, 0); err == nil && len(res) == 0 {
 			t.Fatal("no error and no result")
 		}
 	})

@@ -16,7 +16,6 @@ type Reader struct {
 	eroded, eroded2 *gozxing.BitMatrix
 	gray            grayView
 	dark, cores     *gozxing.BitMatrix
-	rows            [3]*gozxing.BitArray
 }
 
 var _ gozxing.Reader = (*Reader)(nil)
@@ -106,10 +105,10 @@ func (r *Reader) decodeMatrix(bm *gozxing.BitMatrix, tryHarder bool, want int) (
 	if len(res) == 0 && tryHarder {
 		// Dots printed large or blurred touch their diagonal neighbours
 		// and fail the blob filter: thinned, they come apart.
-		r.eroded = erode(bm, r.eroded, r.rows)
+		r.eroded = erode(bm, r.eroded)
 		res, err = r.search(r.eroded, bm, budget, want)
 		if len(res) == 0 {
-			r.eroded2 = erode(r.eroded, r.eroded2, r.rows)
+			r.eroded2 = erode(r.eroded, r.eroded2)
 			res, err = r.search(r.eroded2, bm, budget, want)
 			r.eroded2.Clear()
 		}

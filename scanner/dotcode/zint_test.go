@@ -105,3 +105,42 @@ func TestRandomLatticesDoNotRead(t *testing.T) {
 		}
 	}
 }
+
+// TestKeepsNoImage: after a read, the reader's reused buffers hold no
+// picture of the frame.
+func TestKeepsNoImage(t *testing.T) {
+	zint.Need(t)
+	t.Parallel()
+	img, _ := zint.ImageAt(t, 3, "-b", "DOTCODE", "--dotsize=1", "-d", "wipe me").Render(zint.Scene{Module: 6, Blur: 2})
+	r := NewReader()
+	hard := map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_TRY_HARDER: true}
+	r.DecodeGray(gozxing.NewLuminanceSourceFromImage(img), hard, 1)
+	// Noise makes the reader try everything, and ends with dark pixels
+	// in its last row.
+	rng := rand.New(rand.NewPCG(5, 5))
+	noise := image.NewGray(img.Rect)
+	for i := range noise.Pix {
+		noise.Pix[i] = byte(rng.IntN(256))
+	}
+	r.DecodeGray(gozxing.NewLuminanceSourceFromImage(noise), hard, 1)
+	r.DecodeGray(gozxing.NewLuminanceSourceFromImage(noise), nil, 1)
+	for name, m := range map[string]*gozxing.BitMatrix{"dark": r.dark, "cores": r.cores, "eroded": r.eroded, "eroded2": r.eroded2} {
+		if m != nil && m.GetEnclosingRectangle() != nil {
+			t.Errorf("%s holds image data", name)
+		}
+	}
+	if row := r.blobs.row; row != nil {
+		for _, w := range row.GetBitArray() {
+			if w != 0 {
+				t.Fatal("the blob finder's row holds image data")
+			}
+		}
+	}
+	for _, b := range [][]byte{r.gray.row, r.gray.blockMin, r.gray.rowMin} {
+		for _, v := range b {
+			if v != 0 {
+				t.Fatal("the gray view holds image data")
+			}
+		}
+	}
+}
