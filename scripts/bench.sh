@@ -128,7 +128,7 @@ fi
 echo "-- engine: one frame (ns/op), the whole daemon on a 1080p 30 fps replay"
 bench ./scanner 'BenchmarkDecode' 20x
 echo "-- DotCode (off by default): CPU per blackbox image off and on; generated symbols read"
-bench ./scanner 'BenchmarkBlackboxDotCode' 330x
+bench ./scanner 'BenchmarkBlackboxDotCode' 1x
 DOTCODE_SWEEP=1000 go test -tags=$tags -count=1 -run '^TestZintSweep$' ./scanner/dotcode 2>&1 | grep -E 'sweep|FAIL' || true
 go test -tags=$tags -count=1 -run '^TestZintDotCode$' -v ./scanner -args -zint-sweep 2>&1 | grep -E 'DOTCODE:|FAIL' || true
 bench ./cmd/scannerd 'BenchmarkPipeline1080p' 1x
