@@ -173,6 +173,27 @@ func TestDecodeUploadAddOn(t *testing.T) {
 	}
 }
 
+// TestDecodeUploadSymbologyID: a result carries the AIM identifier its
+// symbol announced, which tells GS1 data from plain text in the same
+// symbology.
+func TestDecodeUploadSymbologyID(t *testing.T) {
+	zint.Need(t)
+	ts := startServer(t)
+	ctx := context.Background()
+	for _, c := range []struct {
+		args           []string
+		text, id, desc string
+	}{
+		{[]string{"-b", "GS1_128", "-d", "[01]09521234543213"}, "0109521234543213", "]C1", "GS1-128"},
+		{[]string{"-b", "CODE128", "-d", "0109521234543213"}, "0109521234543213", "]C0", "plain Code 128"},
+	} {
+		d, err := ts.client.Decode(ctx, bytes.NewReader(zintPNG(t, c.args...)), client.DecodeOptions{})
+		if err != nil || len(d.Results) != 1 || d.Results[0].Text != c.text || d.Results[0].SymbologyID != c.id {
+			t.Errorf("%s: got %+v, %v; want %s with symbology_id %s", c.desc, d.Results, err, c.text, c.id)
+		}
+	}
+}
+
 // TestDecodeUploadSequence: a symbol of a structured append set says its
 // place in the set.
 func TestDecodeUploadSequence(t *testing.T) {

@@ -40,7 +40,8 @@ type (
 func NewResult(r *scanner.Result) Result {
 	out := Result{
 		Source: r.Source, Frame: r.Frame, Symbology: r.Symbology.String(), Text: r.Text, AddOn: r.AddOn,
-		CapturedAt: r.CapturedAt, DecodedAt: r.DecodedAt,
+		SymbologyID: r.SymbologyID,
+		CapturedAt:  r.CapturedAt, DecodedAt: r.DecodedAt,
 	}
 	if s := r.Sequence; s != nil {
 		out.Sequence = &Sequence{Index: s.Index, Count: s.Count, ID: s.ID, Last: s.Last}

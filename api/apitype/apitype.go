@@ -22,6 +22,10 @@ type Result struct {
 	Text      string `json:"text"`
 	// AddOn is the EAN-2/EAN-5 add-on of an EAN-13, UPC-A or UPC-E symbol.
 	AddOn string `json:"addon,omitempty"`
+	// SymbologyID is the AIM symbology identifier ("]Q1", "]C1", "]e0",
+	// …) the symbol announced, which tells GS1 data (]C1, ]e0, ]Q3, ]d2,
+	// ]J1) from plain text; absent when the reader reports none.
+	SymbologyID string `json:"symbology_id,omitempty"`
 	// Sequence places a structured append symbol in its set, or says
 	// that the result joins a whole set; absent for other symbols.
 	Sequence *Sequence `json:"sequence,omitempty"`

@@ -98,6 +98,7 @@ class Result(_Wire):
     decoded_at: Optional[datetime.datetime] = None
     latency_ms: float = 0.0
     addon: str = ""  # an EAN-2/EAN-5 add-on
+    symbology_id: str = ""  # the AIM symbology identifier, e.g. "]C1" for GS1-128
     bytes: str = ""  # base64 of the payload when it is not UTF-8
 
 
