@@ -596,6 +596,7 @@ func newResult(sym Symbology, res *gozxing.Result, pts [4]Point, strategy string
 	if id, ok := md[gozxing.ResultMetadataType_SYMBOLOGY_IDENTIFIER].(string); ok {
 		r.SymbologyID = id
 	}
+	r.Text, r.SymbologyID = leadingFNC1(sym, r.Text, r.SymbologyID)
 	if segs, ok := md[gozxing.ResultMetadataType_BYTE_SEGMENTS].([][]byte); ok && len(segs) > 0 {
 		for _, s := range segs {
 			r.Bytes = append(r.Bytes, s...)
@@ -695,4 +696,23 @@ func (d *decoder) doubleSource(src gozxing.LuminanceSource, w, h int) gozxing.Lu
 		clear(bufs[i])
 	}
 	return &planeSource{pix: out, stride: dw, width: dw, height: 2 * h, scratch: &d.scratch}
+}
+
+// leadingFNC1 drops the group separator that the Data Matrix and Aztec
+// decoders put for an FNC1 in first position. That FNC1 marks the data as
+// GS1 and is not transmitted: the symbology identifier says it (]d2, ]d5
+// with ECI, and ]z1; ISO/IEC 16022 Annex N, ISO/IEC 24778 Annex F), as
+// QR Code's ]Q3 and GS1-128's ]C1 do, whose text never starts with one.
+// The Aztec decoder reports no modifier, so its ]z0 becomes ]z1.
+func leadingFNC1(sym Symbology, text, id string) (string, string) {
+	if !strings.HasPrefix(text, "\x1d") {
+		return text, id
+	}
+	switch {
+	case sym == DataMatrix && (id == "]d2" || id == "]d5"):
+		return text[1:], id
+	case sym == Aztec && id == "]z0":
+		return text[1:], "]z1"
+	}
+	return text, id
 }
