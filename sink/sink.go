@@ -438,8 +438,8 @@ func (k *sink) run(ctx, idle context.Context) {
 			p, err := k.format.encode(&it, k.env.Encode, k.env.Host)
 			if err != nil {
 				k.q.pop()
-				k.dropped.Add(1)
 				k.failed(fmt.Errorf("payload: %w", err), false)
+				k.dropped.Add(1)
 				continue
 			}
 			payload = p
@@ -451,19 +451,21 @@ func (k *sink) run(ctx, idle context.Context) {
 			k.q.pop()
 			payload = nil
 			attempt = 0
-			k.delivered.Add(1)
 			k.succeeded()
+			k.delivered.Add(1)
 		case errors.As(err, &final):
 			k.q.pop()
 			payload = nil
-			k.dropped.Add(1)
 			k.failed(err, false)
+			k.dropped.Add(1)
 		default:
 			if ctx.Err() != nil {
 				return
 			}
-			k.retried.Add(1)
+			// The state and error first: a status that counts this
+			// retry shows its error too.
 			k.failed(err, true)
+			k.retried.Add(1)
 			attempt++
 			if !k.retry.Sleep(ctx, attempt) {
 				return
