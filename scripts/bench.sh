@@ -11,7 +11,9 @@
 #     symbology distorted one axis at a time, the share read at each
 #     level by scannerd and by ZXingReader (ROBUST_SAMPLES per level).
 #  3. The Go benchmarks (decoder, engine, pipeline, API, licensing), and
-#     DotCode's sweeps of generated symbols.
+#     DotCode's sweeps of generated symbols, and the CPU per blackbox
+#     image with every symbology on against the default ones
+#     (COST_ROUNDS rounds, 2 by default).
 #
 # BENCH_PATTERN runs those Go benchmarks instead of the usual set (with
 # BENCH_TIME as -benchtime). Needs bin/ built (make bench does it).
@@ -125,6 +127,8 @@ if [ -n "${BENCH_PATTERN:-}" ]; then
   go test -tags=$tags -run '^$' -bench "$BENCH_PATTERN" -benchtime "${BENCH_TIME:-1s}" ./... 2>&1 | grep -E '^(Benchmark|ok|FAIL|---)' || true
   exit 0
 fi
+echo "-- CPU per blackbox image with the default symbologies and with all of them (try-harder, and a live source's defaults)"
+SCANNERD_BLACKBOX="$shared/testdata/blackbox" SCANNERD_COST="${COST_ROUNDS:-2}" go test -tags=$tags -run '^TestBlackboxCost$' -count=1 -v ./scanner 2>&1 | grep -E '(default|all) +[0-9.]+ ms/image' || true
 echo "-- engine: one frame (ns/op), the whole daemon on a 1080p 30 fps replay"
 bench ./scanner 'BenchmarkDecode' 20x
 echo "-- DotCode (off by default): CPU per blackbox image off and on; generated symbols read"

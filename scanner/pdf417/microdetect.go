@@ -364,14 +364,14 @@ func (e *microEdge) fit(leastSquares bool) bool {
 // rows is closer than its edge's slope), then, where lines read rows, a
 // degree either way of the edge's normal (the lines of one angle may all
 // cross a row boundary where those of the next do not) and, for a short
-// edge, up to three degrees either way of the view's rows; each with the
-// turns of readSymbolAt. Texture seldom reads a row, so it costs one or
-// two tries.
+// edge, up to three degrees either way of the view's rows. The first four
+// also try the small turns of readSymbolAt. Texture seldom reads a row,
+// so it costs one or two tries.
 func (r *MicroReader) readSymbol(v view, e *microEdge) (*decoded, error) {
 	if r.composite && !e.rowsDiffer() {
 		return nil, errMicroLayout
 	}
-	d, err, readSome := r.readSymbolAt(v, e, e.b)
+	d, err, readSome := r.readSymbolAt(v, e, e.b, true)
 	if err == nil {
 		return d, nil
 	}
@@ -380,7 +380,7 @@ func (r *MicroReader) readSymbol(v view, e *microEdge) (*decoded, error) {
 		// The view's rows, whatever the first lines read: a short edge's
 		// slope may be far off.
 		var some bool
-		if d, err, some = r.readSymbolAt(v, e, 0); err == nil {
+		if d, err, some = r.readSymbolAt(v, e, 0, true); err == nil {
 			return d, nil
 		}
 		readSome = readSome || some
@@ -395,13 +395,15 @@ func (r *MicroReader) readSymbol(v view, e *microEdge) (*decoded, error) {
 			slopes = append(slopes, float64(k)*microRetryTurn, -float64(k)*microRetryTurn)
 		}
 	}
-	for _, slope := range slopes {
+	for i, slope := range slopes {
 		if slices.ContainsFunc(tried, func(t float64) bool { return math.Abs(t-slope) < microRetryTurn/2 }) {
 			continue
 		}
 		tried = append(tried, slope)
 		var e2 error
-		if d, e2, _ = r.readSymbolAt(v, e, slope); e2 == nil {
+		// The small turns about the edge's normal's neighbours; the
+		// coarser sweep of a short edge goes without.
+		if d, e2, _ = r.readSymbolAt(v, e, slope, i < 2); e2 == nil {
 			return d, nil
 		}
 		err = e2
@@ -417,16 +419,16 @@ const microShortEdge = 8
 // degree, as a slope).
 const microRetryTurn = 0.0175
 
-// readSymbolAt reads the symbol along lines of the slope, and of slopes
-// near it, decoded in the order of how many lines read a whole row along
-// them. It also reports whether any line read a row.
-func (r *MicroReader) readSymbolAt(v view, e *microEdge, slope float64) (d *decoded, err error, readSome bool) {
-	d, err = r.readSymbolAlong(v, e, slope)
+// readSymbolAt reads the symbol along lines of the slope, and, with turns,
+// of slopes near it, decoded in the order of how many lines read a whole
+// row along them. It also reports whether two lines or more read a row.
+func (r *MicroReader) readSymbolAt(v view, e *microEdge, slope float64, turns bool) (d *decoded, err error, readSome bool) {
+	d, err = r.readSymbolAlong(v, e, slope, turns)
 	return d, err, len(r.lines) >= 2
 }
 
 // readSymbolAlong is readSymbolAt but for what the lines read.
-func (r *MicroReader) readSymbolAlong(v view, e *microEdge, slope float64) (*decoded, error) {
+func (r *MicroReader) readSymbolAlong(v view, e *microEdge, slope float64, turns bool) (*decoded, error) {
 	type try struct {
 		turn float64
 		full int
@@ -434,11 +436,7 @@ func (r *MicroReader) readSymbolAlong(v view, e *microEdge, slope float64) (*dec
 	// Most candidates are texture: a few lines through the edge's hits
 	// tell, before the symbol's whole height is sampled.
 	r.lines = r.lines[:0]
-	probes, complete := 0, 0
-	for i := 0; i < len(e.hits); i += max(1, len(e.hits)/8) {
-		complete += r.readLine(v, e, slope, float64(e.hits[i].y))
-		probes++
-	}
+	complete, probes := r.probe(v, e, slope)
 	if len(r.lines) < max(2, probes/3) || complete == 0 || sameRow(r.lines) {
 		return nil, errMicroLayout
 	}
@@ -455,7 +453,7 @@ func (r *MicroReader) readSymbolAlong(v view, e *microEdge, slope float64) (*dec
 	if grouped && len(rows) >= 3 {
 		r.promising = true
 	}
-	if full < 12 && !r.composite {
+	if !turns || full < 12 && !r.composite {
 		return nil, err // too few whole rows to be worth turning for
 	}
 	if !grouped || len(rows) < 3 {
@@ -464,9 +462,12 @@ func (r *MicroReader) readSymbolAlong(v view, e *microEdge, slope float64) (*dec
 		// turning them would not make one.
 		return nil, err
 	}
-	tries := []try{{0, full}}
+	// The turns are ranked by their probes' whole rows, and the best
+	// sampled.
+	tries := []try{{0, complete}}
 	for _, turn := range [...]float64{0.008, -0.008, 0.016, -0.016, 0.024, -0.024} {
-		tries = append(tries, try{turn, r.sampleRows(v, e, slope+turn)})
+		n, _ := r.probe(v, e, slope+turn)
+		tries = append(tries, try{turn, n})
 	}
 	sort.SliceStable(tries, func(i, j int) bool { return tries[i].full > tries[j].full })
 	lastErr := err
@@ -494,6 +495,18 @@ func sameRow(lines []microLine) bool {
 		}
 	}
 	return true
+}
+
+// probe reads lines of the slope through about eight of the edge's hits
+// into r.lines, and returns how many read a whole row, of how many lines:
+// a few lines that tell texture from a symbol, and a good angle from a
+// worse one, before a symbol's whole height is sampled.
+func (r *MicroReader) probe(v view, e *microEdge, slope float64) (complete, lines int) {
+	for i := 0; i < len(e.hits); i += max(1, len(e.hits)/8) {
+		complete += r.readLine(v, e, slope, float64(e.hits[i].y))
+		lines++
+	}
+	return complete, lines
 }
 
 // severalClusters reports whether the lines read rows of more than one
@@ -527,7 +540,7 @@ func (r *MicroReader) sampleRows(v view, e *microEdge, slope float64) int {
 		// Lines across a symbol read whole rows often (a row is many
 		// lines high); across bars that happen to hold RAPs and
 		// codewords, seldom.
-		if n++; n%32 == 0 && (full*16 < n || float64(n)*dt >= 32 && len(r.lines) >= 16 && !severalClusters(r.lines)) {
+		if n++; n%32 == 0 && (full*8 < n || float64(n)*dt >= 32 && len(r.lines) >= 16 && !severalClusters(r.lines)) {
 			return 0
 		}
 	}
