@@ -3,6 +3,7 @@ package scanner_test
 import (
 	"testing"
 
+	"github.com/scannerd/scannerd/internal/zint"
 	"github.com/scannerd/scannerd/scanner"
 )
 
@@ -19,4 +20,23 @@ var microPDFCases = []zintCase{
 // several sizes, quarter turns with tilts, and blurs.
 func TestZintMicroPDF417(t *testing.T) {
 	roundTrip(t, microPDFCases)
+}
+
+// TestMicroPDF417AtExactQuarterTurns reads MicroPDF417 symbols turned
+// exactly a quarter and three quarters, as a portrait scan gives them:
+// with modules of an even number of pixels every edge lies between the
+// same two rows of a pixel pair, where counting the changes of every
+// other pair of rows saw no bars at all.
+func TestMicroPDF417AtExactQuarterTurns(t *testing.T) {
+	for _, c := range microPDFCases[:2] {
+		r := zint.Image(t, c.args...)
+		for _, module := range []float64{3, 4} {
+			for _, angle := range []float64{90, 270} {
+				ok, got := readZint(t, r, c, zintScene{module: module, angle: angle}, 1)
+				if !ok {
+					t.Errorf("%q at %v px a module turned %v°: read %s", c.text, module, angle, got)
+				}
+			}
+		}
+	}
 }

@@ -100,7 +100,7 @@ type MicroReader struct {
 	composite bool
 	// cells and pair are the scratch of turnedRegions.
 	cells []cellChanges
-	pair  [2]*gozxing.BitArray
+	pair  [3]*gozxing.BitArray
 	// backHits are the RAPs edgeChains found reading rows backwards,
 	// those of scan row i from backRows[i] on.
 	backHits []microHit
@@ -178,7 +178,7 @@ func (r *MicroReader) Promising() bool { return r.promising }
 // wipe clears what the reader keeps of the image between calls: the last
 // scanned row, its runs and the codewords its lines read.
 func (r *MicroReader) wipe() {
-	for _, row := range [...]*gozxing.BitArray{r.row, r.pair[0], r.pair[1]} {
+	for _, row := range [...]*gozxing.BitArray{r.row, r.pair[0], r.pair[1], r.pair[2]} {
 		if row != nil {
 			row.Clear()
 		}

@@ -41,7 +41,7 @@ const microCell = 32 // pixels; one word of a matrix row
 // scattered texture about 0.
 const (
 	microBarChanges = 3
-	microBusy       = 24
+	microBusy       = 2 * 24 // the counts are doubled
 	microCoherent   = 0.04
 )
 
@@ -68,7 +68,7 @@ const microMargin = microCell
 const microMaxRegions = 16
 
 // cellChanges are the colour changes counted in one cell along rows (h),
-// columns (v), the 45° diagonal (d) and the 135° one (a).
+// columns (v), the 45° diagonal (d) and the 135° one (a), doubled.
 type cellChanges struct{ h, v, d, a int32 }
 
 // vector returns the cell's doubled-angle vector and its total of
@@ -95,9 +95,13 @@ func (rg turnedRegion) view(m *gozxing.BitMatrix, turn float64) view {
 	dx, dy := float64(rg.x1-rg.x0), float64(rg.y1-rg.y0)
 	ux, uy := math.Cos(a), math.Sin(a)
 	// Whole pixels, so that the view turned round samples the same points
-	// as this one, its rows read backwards.
-	w := math.Ceil(dx*math.Abs(ux) + dy*math.Abs(uy))
-	h := math.Ceil(dx*math.Abs(uy) + dy*math.Abs(ux))
+	// as this one, its rows read backwards. Not a pixel more for the
+	// rounding error of a cosine or sine that should be 0 (cos π/2 is
+	// 6e-17): a quarter turn's view one pixel wider would sample halfway
+	// between pixels, where every edge is a tie.
+	const rounding = 1e-9
+	w := math.Ceil(dx*math.Abs(ux) + dy*math.Abs(uy) - rounding)
+	h := math.Ceil(dx*math.Abs(uy) + dy*math.Abs(ux) - rounding)
 	ox := cx - w/2*ux + h/2*uy
 	oy := cy - w/2*uy - h/2*ux
 	return newTurnedView(m, ox, oy, a, int(w), int(h))
@@ -105,18 +109,34 @@ func (rg turnedRegion) view(m *gozxing.BitMatrix, turn float64) view {
 
 // countChanges fills r.cells with the changes of each cell of m, over the
 // row pairs (y, y+1) for even y, a word of each row at a time; it returns
-// the grid's width in cells.
+// the grid's width in cells. Down the columns it takes the mean of the
+// changes from row y to y+1 and from y+1 to y+2: bars turned exactly a
+// quarter, with modules of an even number of pixels (a portrait scan
+// turned upright), have every edge between an odd row and the next, which
+// the pair alone never sees, and where edges fall anywhere the mean counts
+// as many as the pair did. The counts are kept doubled, to keep the half.
 func (r *MicroReader) countChanges(m *gozxing.BitMatrix) int {
 	w, h := m.GetWidth(), m.GetHeight()
 	cw, ch := (w+microCell-1)/microCell, (h+microCell-1)/microCell
 	r.cells = append(r.cells[:0], make([]cellChanges, cw*ch)...)
 	if r.pair[0] == nil || r.pair[0].GetSize() != w {
-		r.pair[0], r.pair[1] = gozxing.NewBitArray(w), gozxing.NewBitArray(w)
+		for k := range r.pair {
+			r.pair[k] = gozxing.NewBitArray(w)
+		}
+	}
+	if h > 0 {
+		r.pair[2] = m.GetRow(0, r.pair[2])
 	}
 	for y := 0; y+1 < h; y += 2 {
-		r.pair[0] = m.GetRow(y, r.pair[0])
+		// The row below the last pair is this pair's first.
+		r.pair[0], r.pair[2] = r.pair[2], r.pair[0]
 		r.pair[1] = m.GetRow(y+1, r.pair[1])
-		a, b := r.pair[0].GetBitArray(), r.pair[1].GetBitArray()
+		next := r.pair[1] // below the last pair, no change
+		if y+2 < h {
+			r.pair[2] = m.GetRow(y+2, r.pair[2])
+			next = r.pair[2]
+		}
+		a, b, below := r.pair[0].GetBitArray(), r.pair[1].GetBitArray(), next.GetBitArray()
 		cells := r.cells[(y/microCell)*cw : (y/microCell+1)*cw]
 		for i := range a {
 			wa, wb := a[i], b[i]
@@ -126,9 +146,10 @@ func (r *MicroReader) countChanges(m *gozxing.BitMatrix) int {
 			}
 			// Bit k of a word is pixel 32i+k; shifted right, pixel x+1.
 			sa, sb := wa>>1|na<<31, wb>>1|nb<<31
-			h, v := int32(bits.OnesCount32(wa^sa)), int32(bits.OnesCount32(wa^wb))
-			d, an := int32(bits.OnesCount32(wa^sb)), int32(bits.OnesCount32(sa^wb))
-			if max(h, v) < microBarChanges {
+			h := 2 * int32(bits.OnesCount32(wa^sa))
+			v := int32(bits.OnesCount32(wa^wb) + bits.OnesCount32(wb^below[i]))
+			d, an := 2*int32(bits.OnesCount32(wa^sb)), 2*int32(bits.OnesCount32(sa^wb))
+			if max(h, v) < 2*microBarChanges {
 				continue
 			}
 			c := &cells[i]
