@@ -36,10 +36,13 @@ TIMEOUT    := -timeout 15m
 # packages then share one compile of the standard library, gocv and the
 # modules, where a second flavour would cost minutes on a cold cache.
 PIE        := -trimpath -buildmode=pie
+# The packages with Blackbox or Robustness tests: only their test binaries
+# are linked a second time, without -race.
+BLACKBOX_PKGS = $$(grep -rlE '^func Test[A-Za-z0-9_]*(Blackbox|Robustness)' --include='*_test.go' scanner internal/robust capture | xargs -n1 dirname | sort -u | sed 's|^|./|')
 test: deps
 	$(GO) vet -tags=$(TAGS) $(PIE) ./...
 	$(GO) test -tags=$(TAGS) $(TIMEOUT) -race ./...
-	$(GO) test -tags=$(TAGS) $(PIE) $(TIMEOUT) -run 'Blackbox|Robustness' ./scanner/... ./internal/robust ./capture
+	$(GO) test -tags=$(TAGS) $(PIE) $(TIMEOUT) -run 'Blackbox|Robustness' $(BLACKBOX_PKGS)
 	$(GO) test -tags=$(TAGS),matprofile $(PIE) $(TIMEOUT) -run MatProfile ./capture
 	$(MAKE) --no-print-directory test-nocv
 
