@@ -35,6 +35,10 @@ type Metadata struct {
 // Reader decodes Aztec symbols. It keeps scratch buffers, so a Reader must
 // not be used by two goroutines at once.
 type Reader struct {
+	// The adapter's Decode decodes the first symbol found in image. It honours
+	// gozxing.DecodeHintType_TRY_HARDER (every other row is scanned for the
+	// bull's-eye instead of every third).
+	guard.Adapter
 	det detector
 }
 
@@ -42,34 +46,12 @@ var _ gozxing.Reader = (*Reader)(nil)
 
 // NewReader returns a Reader.
 func NewReader() *Reader {
-	return &Reader{det: detector{
+	r := &Reader{det: detector{
 		rs:  reedsolomon.NewReedSolomonDecoder(reedsolomon.GenericGF_AZTEC_PARAM),
 		dec: decoder.NewDecoder(),
 	}}
-}
-
-// Reset does nothing: a Reader keeps no state between images.
-func (r *Reader) Reset() {}
-
-// DecodeWithoutHints decodes the first symbol found in image.
-func (r *Reader) DecodeWithoutHints(image *gozxing.BinaryBitmap) (*gozxing.Result, error) {
-	return r.Decode(image, nil)
-}
-
-// Decode decodes the first symbol found in image. It honours
-// gozxing.DecodeHintType_TRY_HARDER (every other row is scanned for the
-// bull's-eye instead of every third).
-func (r *Reader) Decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}) (*gozxing.Result, error) {
-	res, err := r.decode(image, hints, false)
-	if err != nil {
-		return nil, err
-	}
-	return res[0], nil
-}
-
-// DecodeMultiple returns every distinct symbol found in image.
-func (r *Reader) DecodeMultiple(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}) ([]*gozxing.Result, error) {
-	return r.decode(image, hints, true)
+	r.Find = r.decode
+	return r
 }
 
 func (r *Reader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}, multiple bool) (results []*gozxing.Result, err error) {

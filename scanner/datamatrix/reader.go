@@ -32,6 +32,12 @@ import (
 // Reader decodes Data Matrix symbols. It keeps scratch buffers, so a Reader
 // must not be used by two goroutines at once.
 type Reader struct {
+	// The adapter's Decode decodes the first symbol found in image. It honours
+	// gozxing.DecodeHintType_TRY_HARDER: denser scanning, and mirror images;
+	// hint.Regions: symbols are looked for from those regions only; and
+	// hint.DottedModules: when nothing is found, the search again with
+	// the dots of dot-peened or ink-jet modules joined.
+	guard.Adapter
 	det detector
 }
 
@@ -39,33 +45,9 @@ var _ gozxing.Reader = (*Reader)(nil)
 
 // NewReader returns a Reader.
 func NewReader() *Reader {
-	return &Reader{det: detector{dec: decoder.NewDecoder()}}
-}
-
-// Reset does nothing: a Reader keeps no state between images.
-func (r *Reader) Reset() {}
-
-// DecodeWithoutHints decodes the first symbol found in image.
-func (r *Reader) DecodeWithoutHints(image *gozxing.BinaryBitmap) (*gozxing.Result, error) {
-	return r.Decode(image, nil)
-}
-
-// Decode decodes the first symbol found in image. It honours
-// gozxing.DecodeHintType_TRY_HARDER: denser scanning, and mirror images;
-// hint.Regions: symbols are looked for from those regions only; and
-// hint.DottedModules: when nothing is found, the search again with
-// the dots of dot-peened or ink-jet modules joined.
-func (r *Reader) Decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}) (*gozxing.Result, error) {
-	res, err := r.decode(image, hints, false)
-	if err != nil {
-		return nil, err
-	}
-	return res[0], nil
-}
-
-// DecodeMultiple returns every distinct symbol found in image.
-func (r *Reader) DecodeMultiple(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}) ([]*gozxing.Result, error) {
-	return r.decode(image, hints, true)
+	r := &Reader{det: detector{dec: decoder.NewDecoder()}}
+	r.Find = r.decode
+	return r
 }
 
 func (r *Reader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}, multiple bool) (results []*gozxing.Result, err error) {

@@ -23,6 +23,9 @@ const (
 // Reader decodes Han Xin Code symbols. Use NewReader; a Reader keeps
 // scratch buffers and must not be shared between goroutines.
 type Reader struct {
+	// The adapter's Decode finds and decodes a symbol. TRY_HARDER scans every row and
+	// column instead of every other one.
+	guard.Adapter
 	dec   *decoder
 	row   *gozxing.BitArray
 	band  [32]*gozxing.BitArray // 32 rows being transposed
@@ -37,30 +40,10 @@ type Reader struct {
 var _ gozxing.Reader = (*Reader)(nil)
 
 // NewReader returns a Han Xin Code reader.
-func NewReader() *Reader { return &Reader{dec: newDecoder()} }
-
-// DecodeWithoutHints decodes the first symbol found.
-func (r *Reader) DecodeWithoutHints(image *gozxing.BinaryBitmap) (*gozxing.Result, error) {
-	return r.Decode(image, nil)
-}
-
-// Reset does nothing: a Reader keeps no state between images besides
-// scratch space.
-func (r *Reader) Reset() {}
-
-// Decode finds and decodes a symbol. TRY_HARDER scans every row and
-// column instead of every other one.
-func (r *Reader) Decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}) (*gozxing.Result, error) {
-	res, err := r.decode(image, hints, false)
-	if err != nil {
-		return nil, err
-	}
-	return res[0], nil
-}
-
-// DecodeMultiple returns every symbol in the image.
-func (r *Reader) DecodeMultiple(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}) ([]*gozxing.Result, error) {
-	return r.decode(image, hints, true)
+func NewReader() *Reader {
+	r := &Reader{dec: newDecoder()}
+	r.Find = r.decode
+	return r
 }
 
 // Promising reports whether the last search found finder candidates:

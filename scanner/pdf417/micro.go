@@ -93,6 +93,9 @@ func microRowElements(cols int) int {
 // scratch buffers, so a MicroReader must not be used by two goroutines at
 // once.
 type MicroReader struct {
+	// The adapter's Decode decodes the first symbol found in image. It honours
+	// gozxing.DecodeHintType_TRY_HARDER (denser scanning).
+	guard.Adapter
 	runs  runList
 	row   *gozxing.BitArray
 	lines []microLine
@@ -113,34 +116,16 @@ type MicroReader struct {
 var _ gozxing.Reader = (*MicroReader)(nil)
 
 // NewMicroReader returns a MicroReader.
-func NewMicroReader() *MicroReader { return &MicroReader{} }
+func NewMicroReader() *MicroReader { return withMicroFind(&MicroReader{}) }
 
 // NewCompositeMicroReader returns a MicroReader that reads the CC-A and
 // CC-B components of GS1 Composite symbols (ISO/IEC 24723), and nothing
 // else: its results' text is the component's element string.
-func NewCompositeMicroReader() *MicroReader { return &MicroReader{composite: true} }
+func NewCompositeMicroReader() *MicroReader { return withMicroFind(&MicroReader{composite: true}) }
 
-// Reset does nothing: a MicroReader keeps no state between images.
-func (r *MicroReader) Reset() {}
-
-// DecodeWithoutHints decodes the first symbol found in image.
-func (r *MicroReader) DecodeWithoutHints(image *gozxing.BinaryBitmap) (*gozxing.Result, error) {
-	return r.Decode(image, nil)
-}
-
-// Decode decodes the first symbol found in image. It honours
-// gozxing.DecodeHintType_TRY_HARDER (denser scanning).
-func (r *MicroReader) Decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}) (*gozxing.Result, error) {
-	res, err := r.decode(image, hints, false)
-	if err != nil {
-		return nil, err
-	}
-	return res[0], nil
-}
-
-// DecodeMultiple returns every distinct symbol found in image.
-func (r *MicroReader) DecodeMultiple(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}) ([]*gozxing.Result, error) {
-	return r.decode(image, hints, true)
+func withMicroFind(r *MicroReader) *MicroReader {
+	r.Find = r.decode
+	return r
 }
 
 func (r *MicroReader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}, multiple bool) (results []*gozxing.Result, err error) {

@@ -44,40 +44,25 @@ type Metadata struct {
 // Reader decodes PDF417 symbols. It keeps scratch buffers, so a Reader must
 // not be used by two goroutines at once.
 type Reader struct {
+	// The adapter's Decode decodes the first symbol found in image. It honours
+	// gozxing.DecodeHintType_TRY_HARDER (denser scanning).
+	guard.Adapter
 	det detector
 }
 
 var _ gozxing.Reader = (*Reader)(nil)
 
 // NewReader returns a Reader.
-func NewReader() *Reader { return &Reader{} }
+func NewReader() *Reader { return withFind(&Reader{}) }
 
 // NewCompositeReader returns a Reader that reads the CC-C components of
 // GS1 Composite symbols (ISO/IEC 24723), and nothing else: its results'
 // text is the component's element string.
-func NewCompositeReader() *Reader { return &Reader{det: detector{composite: true}} }
+func NewCompositeReader() *Reader { return withFind(&Reader{det: detector{composite: true}}) }
 
-// Reset does nothing: a Reader keeps no state between images.
-func (r *Reader) Reset() {}
-
-// DecodeWithoutHints decodes the first symbol found in image.
-func (r *Reader) DecodeWithoutHints(image *gozxing.BinaryBitmap) (*gozxing.Result, error) {
-	return r.Decode(image, nil)
-}
-
-// Decode decodes the first symbol found in image. It honours
-// gozxing.DecodeHintType_TRY_HARDER (denser scanning).
-func (r *Reader) Decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}) (*gozxing.Result, error) {
-	res, err := r.decode(image, hints, false)
-	if err != nil {
-		return nil, err
-	}
-	return res[0], nil
-}
-
-// DecodeMultiple returns every distinct symbol found in image.
-func (r *Reader) DecodeMultiple(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}) ([]*gozxing.Result, error) {
-	return r.decode(image, hints, true)
+func withFind(r *Reader) *Reader {
+	r.Find = r.decode
+	return r
 }
 
 func (r *Reader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}, multiple bool) (results []*gozxing.Result, err error) {

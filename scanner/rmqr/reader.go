@@ -25,6 +25,9 @@ import (
 // Reader decodes rMQR symbols. Use NewReader; a Reader keeps scratch
 // buffers and must not be shared between goroutines.
 type Reader struct {
+	// The adapter's Decode finds and decodes an rMQR symbol. TRY_HARDER scans every row and
+	// also tries mirrored symbols.
+	guard.Adapter
 	rs      *reedsolomon.ReedSolomonDecoder
 	finders qrfinder.Scanner
 	grid    moduleGrid
@@ -38,31 +41,9 @@ var _ gozxing.Reader = (*Reader)(nil)
 
 // NewReader returns an rMQR reader.
 func NewReader() *Reader {
-	return &Reader{rs: reedsolomon.NewReedSolomonDecoder(reedsolomon.GenericGF_QR_CODE_FIELD_256)}
-}
-
-// DecodeWithoutHints decodes the first rMQR symbol found.
-func (r *Reader) DecodeWithoutHints(image *gozxing.BinaryBitmap) (*gozxing.Result, error) {
-	return r.Decode(image, nil)
-}
-
-// Reset does nothing: a Reader keeps no state between images besides
-// scratch space.
-func (r *Reader) Reset() {}
-
-// Decode finds and decodes an rMQR symbol. TRY_HARDER scans every row and
-// also tries mirrored symbols.
-func (r *Reader) Decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}) (*gozxing.Result, error) {
-	res, err := r.decode(image, hints, false)
-	if err != nil {
-		return nil, err
-	}
-	return res[0], nil
-}
-
-// DecodeMultiple returns every distinct rMQR symbol in the image.
-func (r *Reader) DecodeMultiple(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}) ([]*gozxing.Result, error) {
-	return r.decode(image, hints, true)
+	r := &Reader{rs: reedsolomon.NewReedSolomonDecoder(reedsolomon.GenericGF_QR_CODE_FIELD_256)}
+	r.Find = r.decode
+	return r
 }
 
 func (r *Reader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}, all bool) (out []*gozxing.Result, err error) {

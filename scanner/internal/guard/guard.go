@@ -28,3 +28,35 @@ func Matrix(reader string, image *gozxing.BinaryBitmap) (*gozxing.BitMatrix, err
 	}
 	return m, nil
 }
+
+// Adapter gives a reader that finds its symbols in one function the
+// methods of gozxing.Reader and gozxing's MultipleBarcodeReader: a reader
+// embeds it and sets Find to that function.
+type Adapter struct {
+	// Find returns the first symbol found in image (all false) or every
+	// one (all true); an error when there is none.
+	Find func(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}, all bool) ([]*gozxing.Result, error)
+}
+
+// DecodeWithoutHints decodes the first symbol found.
+func (a Adapter) DecodeWithoutHints(image *gozxing.BinaryBitmap) (*gozxing.Result, error) {
+	return a.Decode(image, nil)
+}
+
+// Decode decodes the first symbol found.
+func (a Adapter) Decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}) (*gozxing.Result, error) {
+	res, err := a.Find(image, hints, false)
+	if err != nil {
+		return nil, err
+	}
+	return res[0], nil
+}
+
+// DecodeMultiple returns every distinct symbol found.
+func (a Adapter) DecodeMultiple(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}) ([]*gozxing.Result, error) {
+	return a.Find(image, hints, true)
+}
+
+// Reset does nothing: such a reader keeps no state between images
+// besides scratch space.
+func (a Adapter) Reset() {}
