@@ -1,15 +1,13 @@
 package scanner
 
 import (
-	"fmt"
-	"sort"
-
-	"github.com/scannerd/scannerd/internal/blackbox"
-	"os"
 	"runtime"
+	"sort"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/scannerd/scannerd/internal/blackbox"
 )
 
 // costConfigs are the option sets whose CPU per dev image the cost
@@ -27,18 +25,14 @@ var costConfigs = []struct {
 	{"live all", Options{Symbologies: AllSymbologies(), Adaptive: true, TryRotated: true}},
 }
 
-// TestBlackboxCost prints the CPU time per image of the blackbox set for
-// each of costConfigs, the configurations interleaved image by image so
-// that the machine's load weighs on each alike, and each all-symbologies
-// figure as a ratio of its default's. It runs when SCANNERD_COST names the
-// rounds (make bench sets it); it asserts nothing: timings are figures,
-// not pass/fail.
-func TestBlackboxCost(t *testing.T) {
-	rounds := 0
-	if _, err := fmt.Sscan(os.Getenv("SCANNERD_COST"), &rounds); err != nil || rounds <= 0 {
-		t.Skip("set SCANNERD_COST=N to measure the CPU per blackbox image over N rounds")
-	}
-	frames := blackboxFrames(t)
+// BenchmarkBlackboxCostRatio reports the CPU time per image of the
+// blackbox set for each of costConfigs (the decoding thread's own time),
+// the configurations interleaved image by image so that the machine's
+// load weighs on each alike, and each all-symbologies figure as a ratio of
+// its default's; one op is one round over the set. With -v it logs the
+// images whose cost all symbologies raise the most.
+func BenchmarkBlackboxCostRatio(b *testing.B) {
+	frames := blackboxFrames(b)
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	clock := threadCPUClock()
@@ -48,7 +42,7 @@ func TestBlackboxCost(t *testing.T) {
 	for i := range perImage {
 		perImage[i] = make([]time.Duration, len(frames))
 	}
-	for range rounds {
+	for b.Loop() {
 		for fi, f := range frames {
 			for i, c := range costConfigs {
 				start := clock()
@@ -59,28 +53,24 @@ func TestBlackboxCost(t *testing.T) {
 			}
 		}
 	}
-	var b strings.Builder
-	n := float64(rounds * len(frames))
+	n := float64(b.N * len(frames))
 	for i, c := range costConfigs {
-		ms := float64(spent[i].Microseconds()) / 1000 / n
-		fmt.Fprintf(&b, "%-20s %7.2f ms/image", c.name, ms)
+		name := strings.ReplaceAll(c.name, " ", "-")
+		b.ReportMetric(float64(spent[i].Microseconds())/1000/n, "ms/image-"+name)
 		if i%2 == 1 {
-			fmt.Fprintf(&b, "  %.3f× default", float64(spent[i])/float64(spent[i-1]))
+			b.ReportMetric(float64(spent[i])/float64(spent[i-1]), "x-default-"+name)
 		}
-		b.WriteByte('\n')
 	}
-	t.Logf("CPU per blackbox image, %d images × %d rounds:\n%s", len(frames), rounds, b.String())
 	if testing.Verbose() {
-		// The images whose cost all symbologies raise the most.
 		order := make([]int, len(frames))
 		for i := range order {
 			order[i] = i
 		}
 		extra := func(i int) time.Duration { return perImage[1][i] - perImage[0][i] + perImage[3][i] - perImage[2][i] }
-		sort.Slice(order, func(a, b int) bool { return extra(order[a]) > extra(order[b]) })
-		imgs := blackbox.Load(t)
+		sort.Slice(order, func(a, c int) bool { return extra(order[a]) > extra(order[c]) })
+		imgs := blackbox.Load(b)
 		for _, i := range order[:min(10, len(order))] {
-			t.Logf("%s: +%v", imgs[i].Rel, extra(i)/time.Duration(rounds))
+			b.Logf("%s: +%v", imgs[i].Rel, extra(i)/time.Duration(b.N))
 		}
 	}
 }

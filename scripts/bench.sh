@@ -128,7 +128,7 @@ if [ -n "${BENCH_PATTERN:-}" ]; then
   exit 0
 fi
 echo "-- CPU per blackbox image with the default symbologies and with all of them (try-harder, and a live source's defaults)"
-SCANNERD_BLACKBOX="$shared/testdata/blackbox" SCANNERD_COST="${COST_ROUNDS:-2}" go test -tags=$tags -run '^TestBlackboxCost$' -count=1 -v ./scanner 2>&1 | grep -E '(default|all) +[0-9.]+ ms/image' || true
+SCANNERD_BLACKBOX="$shared/testdata/blackbox" bench ./scanner '^BenchmarkBlackboxCostRatio$' "${COST_ROUNDS:-2}x"
 echo "-- engine: one frame (ns/op), the whole daemon on a 1080p 30 fps replay"
 bench ./scanner 'BenchmarkDecode' 20x
 echo "-- DotCode (off by default): CPU per blackbox image off and on; generated symbols read"
