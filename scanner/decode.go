@@ -332,9 +332,34 @@ func (d *decoder) runPass(p pass, syms SymbologySet, opts Options, results []Res
 	// painted out of the binarized image, and the steps after it search
 	// only what is left.
 	var crops []image.Rectangle // nil: the whole view
-	for _, st := range d.passSteps(p, syms) {
+	steps := d.passSteps(p, syms)
+	// The GS1 Composite reader looks for 2D components on the linear
+	// symbols the pass reads: those stay in a copy of the binarized image,
+	// made when the first is read, which only that reader searches, while
+	// the other readers search the image with them painted out, as they do
+	// without composites: a pass that read an EAN-13 symbol no longer has
+	// MicroPDF417, DotCode and the rest search its bars.
+	cs := compositeSearch{pending: slices.ContainsFunc(steps, func(st passStep) bool {
+		return st.area != nil && st.area.sym == GS1Composite
+	})}
+	defer cs.wipe()
+	erase := func(q [4]Point, sym Symbology) {
+		if matrix == nil {
+			return
+		}
+		if cs.pending && keepForComposite(syms, sym) {
+			cs.keep(p.src, matrix, crops)
+		} else if cs.matrix != nil {
+			eraseQuad(cs.matrix, q, 0.1)
+		}
+		eraseQuad(matrix, q, 0.1)
+	}
+	for _, st := range steps {
 		if d.interrupted() {
 			return results
+		}
+		if cs.othersDone && (st.area == nil || st.area.sym != GS1Composite) {
+			continue // nothing left for them; the composite reader's copy holds more
 		}
 		before := len(results)
 		if st.area == nil {
@@ -358,9 +383,7 @@ func (d *decoder) runPass(p pass, syms SymbologySet, opts Options, results []Res
 					continue
 				}
 				results = addResult(results, r)
-				if matrix != nil && !keepForComposite(syms, r.Symbology) {
-					eraseQuad(matrix, h.viewCorners(), 0.1)
-				}
+				erase(h.viewCorners(), r.Symbology)
 			}
 		} else {
 			a := st.area
@@ -378,7 +401,14 @@ func (d *decoder) runPass(p pass, syms SymbologySet, opts Options, results []Res
 			}
 			h = d.withDots(h, opts.DPM && a.sym == DataMatrix)
 			promising := false
-			if crops == nil {
+			abm, amatrix, acrops := bm, matrix, crops
+			if a.sym == GS1Composite {
+				if cs.matrix != nil {
+					abm, amatrix, acrops = cs.bm, cs.matrix, cs.crops
+				}
+				cs.pending = false
+			}
+			if acrops == nil {
 				wh := h
 				if a.sym == DataMatrix && p.name == "hybrid" && len(d.searchIn) > 0 {
 					// Its finder starts only from the busy regions, which
@@ -386,12 +416,12 @@ func (d *decoder) runPass(p pass, syms SymbologySet, opts Options, results []Res
 					// are regions already, in their own coordinates.)
 					wh = d.withRegions(h, d.searchIn)
 				}
-				results = d.collect(*a, d.readArea(*a, p.src, bm, wh, want), p, syms, results, matrix, image.Point{})
+				results = d.collect(*a, d.readArea(*a, p.src, abm, wh, want), p, syms, results, erase, image.Point{})
 				promising = a.promising != nil && a.promising()
 			}
-			for _, c := range crops {
-				if cbm, clum, ok := croppedBitmap(p.src, matrix, c); ok {
-					results = d.collect(*a, d.readArea(*a, clum, cbm, h, want), p, syms, results, matrix, c.Min)
+			for _, c := range acrops {
+				if cbm, clum, ok := croppedBitmap(p.src, amatrix, c); ok {
+					results = d.collect(*a, d.readArea(*a, clum, cbm, h, want), p, syms, results, erase, c.Min)
 					promising = promising || a.promising != nil && a.promising()
 					wipeBitmap(cbm, true)
 				}
@@ -407,6 +437,13 @@ func (d *decoder) runPass(p pass, syms SymbologySet, opts Options, results []Res
 			return results
 		}
 		left, done := leftToSearch(matrix)
+		if cs.pending && cs.matrix != nil {
+			cleft, cdone := leftToSearch(cs.matrix)
+			if cs.crops == nil {
+				cs.crops = cleft
+			}
+			done, cs.othersDone = done && cdone, done
+		}
 		if done {
 			return results
 		}
@@ -415,6 +452,50 @@ func (d *decoder) runPass(p pass, syms SymbologySet, opts Options, results []Res
 		}
 	}
 	return results
+}
+
+// compositeSearch is the GS1 Composite reader's part of a pass: its copy
+// of the binarized image, in which the linear symbols read stay.
+type compositeSearch struct {
+	// pending: the composite reader has yet to run in the pass.
+	pending bool
+	matrix  *gozxing.BitMatrix // nil until a symbol is kept
+	bm      *gozxing.BinaryBitmap
+	crops   []image.Rectangle // nil: the whole view
+	// othersDone: the other readers have nothing left to search.
+	othersDone bool
+}
+
+// keep makes the copy of m, when not made yet, before a symbol the
+// composite reader needs is painted out of m; crops are m's so far.
+func (cs *compositeSearch) keep(src gozxing.LuminanceSource, m *gozxing.BitMatrix, crops []image.Rectangle) {
+	if cs.matrix != nil {
+		return
+	}
+	c, err := gozxing.NewBitMatrix(m.GetWidth(), m.GetHeight())
+	if err != nil {
+		return
+	}
+	var row *gozxing.BitArray
+	for y := range m.GetHeight() {
+		row = m.GetRow(y, row)
+		c.SetRow(y, row)
+	}
+	if row != nil {
+		clear(row.GetBitArray()) // image data, as the frame is
+	}
+	bm, err := gozxing.NewBinaryBitmap(&matrixBinarizer{src: src, m: c})
+	if err != nil {
+		return
+	}
+	cs.matrix, cs.bm, cs.crops = c, bm, slices.Clone(crops)
+}
+
+// wipe clears the copy, which is image data like the frame itself.
+func (cs *compositeSearch) wipe() {
+	if cs.matrix != nil {
+		cs.matrix.Clear()
+	}
 }
 
 // passStep is one step of a pass: an area reader, or a row search
@@ -505,7 +586,7 @@ const maxRegions = 24
 // (erase), so the readers after this one do not search it again: a QR
 // Code's finder patterns, for one, look to a Micro QR reader like three
 // symbols of its own.
-func (d *decoder) collect(a areaReader, found []*gozxing.Result, p pass, syms SymbologySet, results []Result, erase *gozxing.BitMatrix, origin image.Point) []Result {
+func (d *decoder) collect(a areaReader, found []*gozxing.Result, p pass, syms SymbologySet, results []Result, erase func([4]Point, Symbology), origin image.Point) []Result {
 	for _, res := range found {
 		sym := a.sym
 		if a.symOf != nil {
@@ -521,8 +602,8 @@ func (d *decoder) collect(a areaReader, found []*gozxing.Result, p pass, syms Sy
 			pts[i].X += float64(origin.X)
 			pts[i].Y += float64(origin.Y)
 		}
-		if erase != nil && !keepForComposite(syms, sym) {
-			eraseQuad(erase, pts, 0.1)
+		if erase != nil {
+			erase(pts, sym)
 		}
 		for i := range pts {
 			pts[i] = p.toFrame(pts[i])
