@@ -135,10 +135,26 @@ func (g *grayView) binarize(dark, cores *gozxing.BitMatrix) (*gozxing.BitMatrix,
 		g.row = row
 		clear(words)
 		clear(coreWords)
-		for x, v := range row[:g.w] {
-			if int16(v) < g.dark[x/contrastBlock] {
+		// A word of each matrix row at a time, from its eight blocks: a
+		// pixel's bit is the sign of its difference from the threshold.
+		// (A core pixel is dark too: its threshold is no higher.)
+		whole := g.w / 32
+		for wi := range whole {
+			var d, c uint32
+			px := row[wi*32 : wi*32+32]
+			dark, core := g.dark[wi*8:wi*8+8], g.core[wi*8:wi*8+8]
+			for k := range 32 {
+				v := int16(px[k])
+				d |= uint32(uint16(v-dark[k/contrastBlock])>>15) << k
+				c |= uint32(uint16(v-core[k/contrastBlock])>>15) << k
+			}
+			words[wi], coreWords[wi] = d, c
+		}
+		for x := whole * 32; x < g.w; x++ {
+			v := int16(row[x])
+			if v < g.dark[x/contrastBlock] {
 				words[x>>5] |= 1 << (x & 31)
-				if int16(v) < g.core[x/contrastBlock] {
+				if v < g.core[x/contrastBlock] {
 					coreWords[x>>5] |= 1 << (x & 31)
 				}
 			}
