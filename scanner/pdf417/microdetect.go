@@ -572,11 +572,7 @@ func (r *MicroReader) readLine(v view, e *microEdge, slope, t float64) int {
 	// unit steps.
 	ex, ey := e.a+e.b*t, t+0.5
 	sx, sy := ex-margin*rx, ey-margin*ry
-	pixel := func(i int) bool {
-		d := float64(i) + 0.5
-		return v.get(int(math.Floor(sx+d*rx)), int(math.Floor(sy+d*ry)))
-	}
-	r.runs.fromFunc(length, pixel)
+	v.sampleLine(&r.runs, length, sx, sy, rx, ry)
 	i := r.firstDarkRun(margin, m)
 	if i < 0 {
 		return 0
