@@ -41,6 +41,9 @@ type decoder struct {
 	searchIn []image.Rectangle
 	labels   stageLabels
 	steps    []passStep
+	boxes    []image.Rectangle // scratch of the rMQR reader's second look
+	// doubled are the boxes of the view read at double size so far.
+	doubled []image.Rectangle
 	// checkpoint, when set, is called between the steps of a decode (the
 	// passes, and the readers within a pass); an error stops the decode
 	// and is kept in stopped. The engine sets it for background decodes,
@@ -86,12 +89,13 @@ func (d *Decoder) Decode(f *Frame, opts Options) ([]Result, []PassTiming) {
 }
 
 func newDecoder() *decoder {
-	return &decoder{
-		rowReaders:  newRowReaders(),
-		areaReaders: newAreaReaders(),
-		normal:      map[gozxing.DecodeHintType]interface{}{},
-		harder:      map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_TRY_HARDER: true},
+	d := &decoder{
+		rowReaders: newRowReaders(),
+		normal:     map[gozxing.DecodeHintType]interface{}{},
+		harder:     map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_TRY_HARDER: true},
 	}
+	d.areaReaders = newAreaReaders(d)
+	return d
 }
 
 func (d *decoder) hints(tryHarder bool) map[gozxing.DecodeHintType]interface{} {
@@ -255,6 +259,7 @@ func (d *decoder) decodeView(src gozxing.LuminanceSource, region image.Rectangle
 	var results []Result
 	var timings []PassTiming
 	d.unpromising = 0
+	d.doubled = d.doubled[:0]
 	areaEnabled := false
 	for _, a := range d.areaReaders {
 		areaEnabled = areaEnabled || a.reads(syms)
@@ -760,8 +765,12 @@ func (d *decoder) halfSource(src gozxing.LuminanceSource, w, h int) gozxing.Lumi
 // samples, which places each edge to half a pixel, where on the source
 // pixels a blurred module may vanish or merge with its neighbour.
 func (d *decoder) doubleSource(src gozxing.LuminanceSource, w, h int) gozxing.LuminanceSource {
+	return d.doubleInto(d.scratch.doublePlane(4*w*h), src, w, h)
+}
+
+// doubleInto is doubleSource into out, of 4·w·h bytes.
+func (d *decoder) doubleInto(out []byte, src gozxing.LuminanceSource, w, h int) gozxing.LuminanceSource {
 	dw := 2 * w
-	out := d.scratch.doublePlane(dw * 2 * h)
 	var bufs [3][]byte
 	row := func(i, y int) []byte {
 		bufs[i], _ = src.GetRow(max(0, min(h-1, y)), bufs[i])

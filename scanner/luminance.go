@@ -119,7 +119,10 @@ type scratch struct {
 	mat    []byte
 	half   []byte
 	double []byte
-	used   bool
+	// box holds the double-size copy of a box of a view that a reader
+	// reads again (see decoder.readDoubled).
+	box  []byte
+	used bool
 }
 
 func (s *scratch) matrix(n int) []byte {
@@ -146,6 +149,14 @@ func (s *scratch) doublePlane(n int) []byte {
 	return s.double[:n]
 }
 
+func (s *scratch) boxPlane(n int) []byte {
+	if cap(s.box) < n {
+		s.box = make([]byte, n)
+	}
+	s.used = true
+	return s.box[:n]
+}
+
 func (s *scratch) wipe() {
 	if !s.used {
 		return
@@ -153,6 +164,7 @@ func (s *scratch) wipe() {
 	clear(s.mat[:cap(s.mat)])
 	clear(s.half[:cap(s.half)])
 	clear(s.double[:cap(s.double)])
+	clear(s.box[:cap(s.box)])
 	s.used = false
 }
 
@@ -161,7 +173,7 @@ func (s *scratch) wipe() {
 // buffers a frame of the usual size needs stay for the next one. The
 // buffers must have been wiped.
 func (s *scratch) trim(keep int) {
-	for _, b := range []*[]byte{&s.mat, &s.half, &s.double} {
+	for _, b := range []*[]byte{&s.mat, &s.half, &s.double, &s.box} {
 		if cap(*b) > keep {
 			*b = nil
 		}

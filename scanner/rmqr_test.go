@@ -3,6 +3,7 @@ package scanner_test
 import (
 	"testing"
 
+	"github.com/scannerd/scannerd/internal/zint"
 	"github.com/scannerd/scannerd/scanner"
 )
 
@@ -22,4 +23,29 @@ var rmqrCases = []zintCase{
 // any turn, and blurs.
 func TestZintRMQR(t *testing.T) {
 	roundTrip(t, rmqrCases)
+}
+
+// TestZintRMQRSmallModules reads rMQR symbols of 2.2 pixels a module, a
+// third of a module blurred, at turns off the axes: the size at which the
+// binarized timing patterns and version information come out too ragged
+// to follow, and the reader looks again at double size.
+func TestZintRMQRSmallModules(t *testing.T) {
+	zint.Need(t)
+	ok, all := 0, 0
+	for i, c := range rmqrCases {
+		r := zint.ImageAt(t, 1, c.args...)
+		for k, angle := range []float64{4, 97, 188, 281, 333} {
+			s := zintScene{module: 2.2, angle: angle + float64(i), blur: 2.2 / 3}
+			read, got := readZint(t, r, c, s, uint64(k))
+			all++
+			if read {
+				ok++
+			} else {
+				t.Logf("missed %q at %v: read %s", c.text, s, got)
+			}
+		}
+	}
+	if ok*10 < all*8 {
+		t.Errorf("read %d of %d rMQR symbols of 2.2 px modules, want at least 80 %%", ok, all)
+	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/scannerd/scannerd/scanner/dotcode"
 	"github.com/scannerd/scannerd/scanner/hanxin"
 	"github.com/scannerd/scannerd/scanner/internal/hint"
+	"github.com/scannerd/scannerd/scanner/internal/qrfinder"
 	"github.com/scannerd/scannerd/scanner/maxicode"
 	"github.com/scannerd/scannerd/scanner/microqr"
 	"github.com/scannerd/scannerd/scanner/pdf417"
@@ -78,7 +79,7 @@ func (a *areaReader) name() string {
 	return a.sym.String()
 }
 
-func newAreaReaders() []areaReader {
+func newAreaReaders(d *decoder) []areaReader {
 	qrMulti := newQRMultiReader()
 	qrSingle := zqr.NewQRCodeReader()
 	dm := datamatrix.NewReader()
@@ -122,7 +123,27 @@ func newAreaReaders() []areaReader {
 		{sym: Aztec, corners: cornersTLBLBRTR, read: multiple(az), costly: true},
 		{sym: MaxiCode, corners: cornersTLBLBRTR, read: single(maxi), costly: true},
 		{sym: MicroQR, corners: cornersTLBLBRTR, read: multiple(mqr), costly: true},
-		{sym: RMQR, corners: cornersTLBLBRTR, read: multiple(rmqrReader), costly: true},
+		// rMQR reads again, at double size, the boxes round finders of
+		// small modules whose symbol did not decode (rmqr.Reader.Small).
+		{sym: RMQR, corners: cornersTLBLBRTR, costly: true, readGray: func(src gozxing.LuminanceSource, bm *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}, want int) []*gozxing.Result {
+			rs := multiple(rmqrReader)(bm, hints, want)
+			boxes := append(d.boxes[:0], rmqrReader.Small()...)
+			d.boxes = boxes
+			for _, b := range boxes {
+				if want > 0 && len(rs) >= want {
+					break
+				}
+				if d.doubledBefore(b) {
+					continue // an earlier pass of the view read it
+				}
+				for _, res := range d.readDoubled(rmqrReader, src, b, hints) {
+					if !qrfinder.Repeats(rs, res) {
+						rs = append(rs, res)
+					}
+				}
+			}
+			return rs
+		}},
 		compositeReader(),
 		{sym: HanXin, corners: cornersTLBLBRTR, read: multiple(hx), costly: true, promising: hx.Promising},
 		postalReader(),
@@ -299,4 +320,54 @@ func withHint(h map[gozxing.DecodeHintType]interface{}, k gozxing.DecodeHintType
 	}
 	with[k] = v
 	return with
+}
+
+// readDoubled reads box b of the view src at double size with reader r,
+// and returns its results in the view's pixels.
+func (d *decoder) readDoubled(r multiReader, src gozxing.LuminanceSource, b image.Rectangle, hints map[gozxing.DecodeHintType]interface{}) []*gozxing.Result {
+	if !src.IsCropSupported() {
+		return nil
+	}
+	b = b.Intersect(image.Rect(0, 0, src.GetWidth(), src.GetHeight()))
+	if b.Empty() {
+		return nil
+	}
+	crop, err := src.Crop(b.Min.X, b.Min.Y, b.Dx(), b.Dy())
+	if err != nil {
+		return nil
+	}
+	w, h := b.Dx(), b.Dy()
+	dbl := d.doubleInto(d.scratch.boxPlane(4*w*h), crop, w, h)
+	bin := newHybridBinarizer(dbl)
+	defer wipeBinarizer(bin)
+	bm, err := gozxing.NewBinaryBitmap(bin)
+	if err != nil {
+		return nil
+	}
+	defer wipeBitmap(bm, true)
+	found, _ := r.DecodeMultiple(bm, hints)
+	out := found[:0]
+	for _, res := range found {
+		pts := res.GetResultPoints()
+		mapped := make([]gozxing.ResultPoint, len(pts))
+		for i, p := range pts {
+			mapped[i] = gozxing.NewResultPoint(p.GetX()/2-0.25+float64(b.Min.X), p.GetY()/2-0.25+float64(b.Min.Y))
+		}
+		m := gozxing.NewResult(res.GetText(), res.GetRawBytes(), mapped, res.GetBarcodeFormat())
+		m.PutAllMetadata(res.GetResultMetadata())
+		out = append(out, m)
+	}
+	return out
+}
+
+// doubledBefore reports whether a box holding b was read at double size
+// in the view already, and notes b otherwise.
+func (d *decoder) doubledBefore(b image.Rectangle) bool {
+	for _, t := range d.doubled {
+		if b.In(t) {
+			return true
+		}
+	}
+	d.doubled = append(d.doubled, b)
+	return false
 }

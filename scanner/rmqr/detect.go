@@ -34,6 +34,18 @@ func (r *Reader) decodeFinder(bm *gozxing.BitMatrix, f qrfinder.Finder, tryHarde
 		}
 		lastErr = err
 	}
+	// The finder's module along the image rows grows to √2 times its
+	// size at 45°: the corners tell the size itself.
+	side := 0.0
+	for i := range corners {
+		j := (i + 1) % 4
+		side += math.Hypot(corners[j][0]-corners[i][0], corners[j][1]-corners[i][1]) / 4
+	}
+	if side/7 < smallModule {
+		for i := range cands {
+			r.noteSmall(bm, &cands[i])
+		}
+	}
 	return nil, lastErr
 }
 

@@ -14,6 +14,9 @@
 package rmqr
 
 import (
+	"image"
+	"math"
+
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/common/reedsolomon"
 
@@ -35,6 +38,9 @@ type Reader struct {
 	ints    []int
 	pts     []correspondence
 	near    []correspondence
+	// small are the boxes round the finders of small modules whose
+	// symbol did not decode, in the image searched last (see Small).
+	small []image.Rectangle
 }
 
 var _ gozxing.Reader = (*Reader)(nil)
@@ -53,6 +59,7 @@ func (r *Reader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHin
 		return nil, err
 	}
 	tryHarder := hint.TryHarder(hints)
+	r.small = r.small[:0]
 	return r.finders.Each(bm, tryHarder, all, func(f qrfinder.Finder) (*gozxing.Result, error) {
 		return r.decodeFinder(bm, f, tryHarder)
 	})
@@ -63,4 +70,58 @@ func (r *Reader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHin
 type Info struct {
 	Version         string
 	ErrorsCorrected int
+}
+
+// smallModule is the module size, in pixels, under which a finder whose
+// symbol did not decode is worth reading again at double size. With
+// modules of two or three pixels, the binarized image places each edge to
+// a pixel, a third to a half of a module: the version information and
+// the timing patterns, one module wide, come out too ragged to follow,
+// where at double size the threshold falls between interpolated samples.
+const smallModule = 4
+
+// maxSmall bounds the boxes of one image, so that a texture full of
+// finder-like squares costs a bounded amount.
+const maxSmall = 8
+
+// Small returns the boxes, in pixels of the image searched last, that
+// hold the symbols of its finders with modules under smallModule pixels
+// which did not decode although an orientation's frame fits (quiet zone,
+// separator, timing): what a reading of these boxes at double size may
+// still decode. The slice is the Reader's, valid until its next search.
+func (r *Reader) Small() []image.Rectangle { return r.small }
+
+// noteSmall keeps the box round the largest symbol that finder f could
+// belong to in orientation h, clipped to the image.
+func (r *Reader) noteSmall(bm *gozxing.BitMatrix, h *homography) {
+	if len(r.small) >= maxSmall {
+		return
+	}
+	// The map is fitted to the finder alone: its perspective, carried a
+	// hundred modules on, may fold the plane. The box takes the affine
+	// map of the finder's edges instead.
+	ox, oy := h.Apply(0, 0)
+	rx, ry := h.Apply(7, 0)
+	dx, dy := h.Apply(0, 7)
+	ux, uy, vx, vy := (rx-ox)/7, (ry-oy)/7, (dx-ox)/7, (dy-oy)/7
+	minX, minY, maxX, maxY := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
+	const quiet = 2
+	for _, c := range [4][2]float64{{-quiet, -quiet}, {maxWidth + quiet, -quiet}, {maxWidth + quiet, maxHeight + quiet}, {-quiet, maxHeight + quiet}} {
+		x, y := ox+c[0]*ux+c[1]*vx, oy+c[0]*uy+c[1]*vy
+		minX, minY, maxX, maxY = min(minX, x), min(minY, y), max(maxX, x), max(maxY, y)
+	}
+	if math.IsNaN(minX + minY + maxX + maxY) {
+		return
+	}
+	box := image.Rect(int(max(minX, -1)), int(max(minY, -1)), int(min(maxX, 1e6))+1, int(min(maxY, 1e6))+1).
+		Intersect(image.Rect(0, 0, bm.GetWidth(), bm.GetHeight()))
+	if box.Dx() < 8 || box.Dy() < 8 {
+		return
+	}
+	for _, b := range r.small {
+		if box.In(b) {
+			return
+		}
+	}
+	r.small = append(r.small, box)
 }
