@@ -92,6 +92,7 @@ func newAreaReaders(d *decoder) []areaReader {
 	rmqrReader := rmqr.NewReader()
 	hx := hanxin.NewReader()
 	dot := dotcode.NewReader()
+	dot.ReuseViews() // the global pass reads the hybrid pass's view again
 	return []areaReader{
 		{sym: QRCode, corners: qrCorners, read: func(bm *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}, want int) []*gozxing.Result {
 			if want == 1 {
@@ -149,7 +150,7 @@ func newAreaReaders(d *decoder) []areaReader {
 		postalReader(),
 		dxFilmEdgeReader(),
 		// DotCode binarizes the gray view for dots itself.
-		{sym: DotCode, corners: cornersTLBLBRTR, costly: true, readGray: func(src gozxing.LuminanceSource, _ *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}, want int) []*gozxing.Result {
+		{sym: DotCode, corners: cornersTLBLBRTR, costly: true, wipe: dot.Wipe, readGray: func(src gozxing.LuminanceSource, _ *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}, want int) []*gozxing.Result {
 			rs, _ := dot.DecodeGray(src, hints, want)
 			return rs
 		}},

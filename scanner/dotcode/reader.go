@@ -1,6 +1,8 @@
 package dotcode
 
 import (
+	"reflect"
+
 	"github.com/makiuchi-d/gozxing"
 
 	"github.com/scannerd/scannerd/scanner/internal/guard"
@@ -16,6 +18,10 @@ type Reader struct {
 	eroded, eroded2 *gozxing.BitMatrix
 	gray            grayView
 	dark, cores     *gozxing.BitMatrix
+	// reuse: dark and cores are kept, binarized from view, until Wipe
+	// (see ReuseViews).
+	reuse bool
+	view  gozxing.LuminanceSource
 }
 
 var _ gozxing.Reader = (*Reader)(nil)
@@ -71,14 +77,22 @@ func (r *Reader) DecodeGray(src gozxing.LuminanceSource, hints map[gozxing.Decod
 		return nil, gozxing.NewNotFoundException("dotcode: no image")
 	}
 	// The binarized images and the copy are pictures of the frame.
-	defer r.gray.wipe()
-	if !r.gray.load(src) {
-		return nil, gozxing.NewNotFoundException("dotcode: unreadable image")
+	if !r.reuse {
+		defer r.Wipe()
+	}
+	if !r.reuse || !sameView(r.view, src) {
+		r.view = nil
+		ok := r.gray.load(src)
+		if ok {
+			r.dark, r.cores = r.gray.binarize(r.dark, r.cores)
+		}
+		r.gray.wipe()
+		if !ok {
+			return nil, gozxing.NewNotFoundException("dotcode: unreadable image")
+		}
+		r.view = src
 	}
 	tryHarder := hint.TryHarder(hints)
-	r.dark, r.cores = r.gray.binarize(r.dark, r.cores)
-	defer r.dark.Clear()
-	defer r.cores.Clear()
 	budget := maxClusters
 	if tryHarder {
 		budget = maxClustersHard
@@ -93,6 +107,34 @@ func (r *Reader) DecodeGray(src gozxing.LuminanceSource, hints map[gozxing.Decod
 		return nil, err
 	}
 	return r.decodeMatrix(r.dark, true, want)
+}
+
+// ReuseViews makes DecodeGray keep the dot binarization of the view it
+// read last, and binarize that view again only when called with another:
+// a caller that reads one view with and without TRY_HARDER (binarized two
+// ways for its other readers) binarizes it for dots once. The caller then
+// calls Wipe once done with the view, which must not change meanwhile.
+func (r *Reader) ReuseViews() { r.reuse = true }
+
+// Wipe clears the binarized images and the rows the reader keeps, which
+// are pictures of the image, and forgets the view.
+func (r *Reader) Wipe() {
+	r.gray.wipe()
+	for _, m := range [...]*gozxing.BitMatrix{r.dark, r.cores} {
+		if m != nil {
+			m.Clear()
+		}
+	}
+	r.view = nil
+}
+
+// sameView reports whether a and b are the same view: the same pointer
+// (a view of another type is never taken for the same).
+func sameView(a, b gozxing.LuminanceSource) bool {
+	if a == nil || b == nil || reflect.TypeOf(a).Kind() != reflect.Pointer {
+		return false
+	}
+	return a == b
 }
 
 // decodeMatrix reads the symbols of a binarized image.

@@ -112,9 +112,7 @@ func TestKeepsNoImage(t *testing.T) {
 	zint.Need(t)
 	t.Parallel()
 	img, _ := zint.ImageAt(t, 3, "-b", "DOTCODE", "--dotsize=1", "-d", "wipe me").Render(zint.Scene{Module: 6, Blur: 2})
-	r := NewReader()
 	hard := map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_TRY_HARDER: true}
-	r.DecodeGray(gozxing.NewLuminanceSourceFromImage(img), hard, 1)
 	// Noise makes the reader try everything, and ends with dark pixels
 	// in its last row.
 	rng := rand.New(rand.NewPCG(5, 5))
@@ -122,8 +120,28 @@ func TestKeepsNoImage(t *testing.T) {
 	for i := range noise.Pix {
 		noise.Pix[i] = byte(rng.IntN(256))
 	}
+	r := NewReader()
+	r.DecodeGray(gozxing.NewLuminanceSourceFromImage(img), hard, 1)
 	r.DecodeGray(gozxing.NewLuminanceSourceFromImage(noise), hard, 1)
 	r.DecodeGray(gozxing.NewLuminanceSourceFromImage(noise), nil, 1)
+	keepsNoImage(t, r)
+	// A reader that reuses a view's binarization keeps it until Wipe,
+	// and reads the view again as it did the first time.
+	r = NewReader()
+	r.ReuseViews()
+	src := gozxing.NewLuminanceSourceFromImage(img)
+	for _, h := range []map[gozxing.DecodeHintType]interface{}{nil, hard} {
+		if res, err := r.DecodeGray(src, h, 1); err != nil || res[0].GetText() != "wipe me" {
+			t.Errorf("reusing the view (hints %v): read %v, %v", h, res, err)
+		}
+	}
+	r.DecodeGray(gozxing.NewLuminanceSourceFromImage(noise), hard, 1)
+	r.Wipe()
+	keepsNoImage(t, r)
+}
+
+func keepsNoImage(t *testing.T, r *Reader) {
+	t.Helper()
 	for name, m := range map[string]*gozxing.BitMatrix{"dark": r.dark, "cores": r.cores, "eroded": r.eroded, "eroded2": r.eroded2} {
 		if m != nil && m.GetEnclosingRectangle() != nil {
 			t.Errorf("%s holds image data", name)
