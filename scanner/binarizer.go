@@ -18,12 +18,22 @@ import (
 type hybridBinarizer struct {
 	*globalBinarizer
 	matrix *gozxing.BitMatrix
+	// s, when set, lends the blocks' arrays and the matrix, kept from
+	// pass to pass and frame to frame (and wiped with it) instead of
+	// allocated each time.
+	s *scratch
 }
 
 var _ gozxing.Binarizer = (*hybridBinarizer)(nil)
 
 func newHybridBinarizer(src gozxing.LuminanceSource) gozxing.Binarizer {
 	return &hybridBinarizer{globalBinarizer: newGlobalBinarizer(src).(*globalBinarizer)}
+}
+
+// newPassBinarizer is newHybridBinarizer with its arrays lent by s: for
+// one pass's image at a time, whose matrix is cleared when the pass ends.
+func newPassBinarizer(src gozxing.LuminanceSource, s *scratch) gozxing.Binarizer {
+	return &hybridBinarizer{globalBinarizer: &globalBinarizer{src: src, s: s}, s: s}
 }
 
 // CreateBinarizer returns a binarizer of the same kind for src.
@@ -55,11 +65,19 @@ func (b *hybridBinarizer) GetBlackMatrix() (*gozxing.BitMatrix, error) {
 	}
 	lum := src.GetMatrix()
 	subW, subH := (w+blockSize-1)>>blockPower, (h+blockSize-1)>>blockPower
-	thr := blockThresholds(blackPoints(lum, subW, subH, w, h), subW, subH)
-	m, err := gozxing.NewBitMatrix(w, h)
+	var bp, thr []int
+	var m *gozxing.BitMatrix
+	var err error
+	if b.s != nil {
+		bp, thr = b.s.ints(&b.s.blackPts, subW*subH), b.s.ints(&b.s.thresholds, subW*subH)
+	} else {
+		bp, thr = make([]int, subW*subH), make([]int, subW*subH)
+	}
+	m, err = b.newMatrix(w, h)
 	if err != nil {
 		return nil, err
 	}
+	blockThresholds(thr, blackPoints(bp, lum, subW, subH, w, h), subW, subH)
 	// gozxing thresholds the last block row and column moved up and left
 	// to fit the image, over the pixels of the row and column before them
 	// too; but their thresholds are those of the row and column before
@@ -116,16 +134,15 @@ func darkBits(v uint64, t int) uint32 {
 
 const bitsPerUint = 32 << (^uint(0) >> 63)
 
-// blackPoints returns the black point of each block (row-major, subW per
-// row): the block's average when its pixels span more than minDynamicRange;
+// blackPoints sets bp, of subW·subH, to the black point of each block
+// (row-major, subW per row), and returns it: the block's average when its pixels span more than minDynamicRange;
 // otherwise half its darkest pixel, or, when that is darker than the black
 // points of the blocks above and to the left suggest, their weighted mean.
 // The last block row and column are moved up and left to fit the image.
 //
 // A block's sum, darkest and lightest pixel are taken eight pixels at a
 // time, the even and the odd ones in the 16-bit lanes of a word each.
-func blackPoints(lum []byte, subW, subH, w, h int) []int {
-	bp := make([]int, subW*subH)
+func blackPoints(bp []int, lum []byte, subW, subH, w, h int) []int {
 	for by := 0; by < subH; by++ {
 		y0 := min(by<<blockPower, h-blockSize)
 		for bx := 0; bx < subW; bx++ {
@@ -178,10 +195,9 @@ func lanesAtLeast(a, b uint64) uint64 { return ((a | lanes8) - b) & lanes8 >> 8 
 func lanesMin(a, b uint64) uint64 { return a ^ (a^b)&lanesAtLeast(a, b) }
 func lanesMax(a, b uint64) uint64 { return b ^ (a^b)&lanesAtLeast(a, b) }
 
-// blockThresholds returns each block's threshold: the mean black point of
+// blockThresholds sets thr to each block's threshold, and returns it: the mean black point of
 // the 5×5 blocks round it, the window held inside the image.
-func blockThresholds(bp []int, subW, subH int) []int {
-	thr := make([]int, subW*subH)
+func blockThresholds(thr, bp []int, subW, subH int) []int {
 	clampTo := func(v, lo, hi int) int { return max(lo, min(v, hi)) }
 	for by := 0; by < subH; by++ {
 		top := clampTo(by, 2, subH-3)
@@ -210,6 +226,8 @@ type globalBinarizer struct {
 	src     gozxing.LuminanceSource
 	lum     []byte
 	buckets [histogramBuckets]int
+	// s, when set, lends the matrix (see newPassBinarizer).
+	s *scratch
 }
 
 var _ gozxing.Binarizer = (*globalBinarizer)(nil)
@@ -225,6 +243,21 @@ var errNoContrast = gozxing.NewNotFoundException("no contrast")
 
 func newGlobalBinarizer(src gozxing.LuminanceSource) gozxing.Binarizer {
 	return &globalBinarizer{src: src}
+}
+
+// newPassGlobalBinarizer is newGlobalBinarizer with its matrix lent by s,
+// as newPassBinarizer's.
+func newPassGlobalBinarizer(src gozxing.LuminanceSource, s *scratch) gozxing.Binarizer {
+	return &globalBinarizer{src: src, s: s}
+}
+
+// newMatrix returns a w×h matrix for the binarized image: lent by the
+// scratch space when there is one, its rows to be set every one.
+func (b *globalBinarizer) newMatrix(w, h int) (*gozxing.BitMatrix, error) {
+	if b.s != nil {
+		return b.s.bitMatrix(w, h)
+	}
+	return gozxing.NewBitMatrix(w, h)
 }
 
 func (b *globalBinarizer) GetLuminanceSource() gozxing.LuminanceSource { return b.src }
@@ -284,10 +317,6 @@ func (b *globalBinarizer) GetBlackRow(y int, row *gozxing.BitArray) (*gozxing.Bi
 // rows' middle three fifths.
 func (b *globalBinarizer) GetBlackMatrix() (*gozxing.BitMatrix, error) {
 	w, h := b.src.GetWidth(), b.src.GetHeight()
-	m, err := gozxing.NewBitMatrix(w, h)
-	if err != nil {
-		return nil, err
-	}
 	if len(b.lum) < w {
 		b.lum = make([]byte, w)
 	}
@@ -304,6 +333,10 @@ func (b *globalBinarizer) GetBlackMatrix() (*gozxing.BitMatrix, error) {
 	black, ok := blackPointOf(&b.buckets)
 	if !ok {
 		return nil, errNoContrast
+	}
+	m, err := b.newMatrix(w, h)
+	if err != nil {
+		return nil, err
 	}
 	lum := b.src.GetMatrix()
 	row := gozxing.NewBitArray(w)

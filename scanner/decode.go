@@ -289,9 +289,9 @@ func (d *decoder) decodeView(src gozxing.LuminanceSource, region image.Rectangle
 func (d *decoder) runPass(p pass, syms SymbologySet, opts Options, results []Result) []Result {
 	var bin gozxing.Binarizer
 	if p.global {
-		bin = newGlobalBinarizer(p.src)
+		bin = newPassGlobalBinarizer(p.src, &d.scratch)
 	} else {
-		bin = newHybridBinarizer(p.src)
+		bin = newPassBinarizer(p.src, &d.scratch)
 	}
 	bm, err := gozxing.NewBinaryBitmap(bin)
 	if err != nil {

@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"errors"
+	"slices"
 
 	"github.com/makiuchi-d/gozxing"
 )
@@ -121,8 +122,49 @@ type scratch struct {
 	double []byte
 	// box holds the double-size copy of a box of a view that a reader
 	// reads again (see decoder.readDoubled).
-	box  []byte
-	used bool
+	box []byte
+	// The hybrid binarizer's black point and threshold per block, and the
+	// binarized images of the passes, by size (see binarizer.go).
+	blackPts, thresholds []int
+	bits                 []*gozxing.BitMatrix
+	used                 bool
+}
+
+// ints returns (*b)[:n], growing *b as needed.
+func (s *scratch) ints(b *[]int, n int) []int {
+	if cap(*b) < n {
+		*b = make([]int, n)
+	}
+	s.used = true
+	return (*b)[:n]
+}
+
+// maxBitMatrices bounds the binarized images kept: the frame's, and its
+// quarter turn's and half size's.
+const maxBitMatrices = 3
+
+// bitMatrix returns a w×h bit matrix kept from an earlier pass or frame,
+// or a new one. Its bits are left as they are: the caller sets every row.
+func (s *scratch) bitMatrix(w, h int) (*gozxing.BitMatrix, error) {
+	s.used = true
+	for i, m := range s.bits {
+		if m.GetWidth() == w && m.GetHeight() == h {
+			// The latest used first.
+			copy(s.bits[1:i+1], s.bits[:i])
+			s.bits[0] = m
+			return m, nil
+		}
+	}
+	m, err := gozxing.NewBitMatrix(w, h)
+	if err != nil {
+		return nil, err
+	}
+	if len(s.bits) < maxBitMatrices {
+		s.bits = append(s.bits, nil)
+	}
+	copy(s.bits[1:], s.bits)
+	s.bits[0] = m
+	return m, nil
 }
 
 func (s *scratch) matrix(n int) []byte {
@@ -165,6 +207,11 @@ func (s *scratch) wipe() {
 	clear(s.half[:cap(s.half)])
 	clear(s.double[:cap(s.double)])
 	clear(s.box[:cap(s.box)])
+	clear(s.blackPts[:cap(s.blackPts)])
+	clear(s.thresholds[:cap(s.thresholds)])
+	for _, m := range s.bits {
+		m.Clear()
+	}
 	s.used = false
 }
 
@@ -178,4 +225,10 @@ func (s *scratch) trim(keep int) {
 			*b = nil
 		}
 	}
+	for _, b := range []*[]int{&s.blackPts, &s.thresholds} {
+		if cap(*b)*8 > keep {
+			*b = nil
+		}
+	}
+	s.bits = slices.DeleteFunc(s.bits, func(m *gozxing.BitMatrix) bool { return m.GetRowSize()*m.GetHeight()*4 > keep })
 }
