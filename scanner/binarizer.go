@@ -36,6 +36,13 @@ func newPassBinarizer(src gozxing.LuminanceSource, s *scratch) gozxing.Binarizer
 	return &hybridBinarizer{globalBinarizer: &globalBinarizer{src: src, s: s}, s: s}
 }
 
+// newCropBinarizer is newHybridBinarizer with the blocks' arrays lent by
+// s (wiped with it) and a matrix of its own, of a crop's size, which its
+// user clears: for a crop of a pass's view binarized on its own.
+func newCropBinarizer(src gozxing.LuminanceSource, s *scratch) gozxing.Binarizer {
+	return &hybridBinarizer{globalBinarizer: &globalBinarizer{src: src}, s: s}
+}
+
 // CreateBinarizer returns a binarizer of the same kind for src.
 func (b *hybridBinarizer) CreateBinarizer(src gozxing.LuminanceSource) gozxing.Binarizer {
 	return newHybridBinarizer(src)

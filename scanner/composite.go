@@ -1,6 +1,7 @@
 package scanner
 
 import (
+	"image"
 	"math"
 	"strings"
 
@@ -26,24 +27,179 @@ import (
 const compositeLinears SymbologySet = 1<<EAN13 | 1<<EAN8 | 1<<UPCA | 1<<UPCE |
 	1<<DataBar | 1<<DataBarLimited | 1<<DataBarExpanded | 1<<Code128
 
-// keepForComposite reports whether a symbol of sym read in a pass that
-// reads syms stays in the pass's binarized image: when composites are
-// read, a linear component or a 2D component, which sit so close to each
-// other that painting one out would take the edge of the other.
-func keepForComposite(syms SymbologySet, sym Symbology) bool {
-	return syms.Has(GS1Composite) && (compositeLinears.Has(sym) || sym == GS1Composite)
-}
-
-// compositeReader reads the 2D components: CC-A and CC-B, then CC-C.
+// compositeReader reads the 2D components: CC-A and CC-B, then CC-C. It
+// searches only beside the linear components a decode has read (see
+// componentBoxes): a 2D component alone is never reported, so a frame
+// without a linear symbol that could carry one costs it nothing.
 func compositeReader() areaReader {
 	ab := pdf417.NewCompositeMicroReader()
 	c := pdf417.NewCompositeReader()
-	return areaReader{sym: GS1Composite, corners: cornersTLBLBRTR, costly: true,
+	return areaReader{sym: GS1Composite, corners: cornersTLBLBRTR, costly: true, besideLinears: true,
 		read: func(bm *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}, _ int) []*gozxing.Result {
 			found, _ := ab.DecodeMultiple(bm, hints)
 			more, _ := c.DecodeMultiple(bm, hints)
 			return append(found, more...)
 		}}
+}
+
+// How far beyond a linear component, in lengths of it, its 2D component
+// may reach, in the linear component's own orientation. Above it lie the
+// rest of its bars (up to about three quarters of its length for
+// EAN/UPC; its corners span only the rows that read it) and the
+// component: a CC-C above a wide GS1-128 is at most about half as high as
+// the linear component is long, a CC-A above EAN-13 a third; a CC-B of
+// many rows may be as high. Beside it the component sticks out at most a
+// few modules (UPC-E's CC-A); below it is only the quiet zone.
+const (
+	reachAbove  = 1.5
+	reachBeside = 0.25
+	reachBelow  = 0.1
+)
+
+// dataBarReach is how far a GS1 DataBar (Omnidirectional, Stacked)
+// linear component's 2D component may reach on every side, in lengths of
+// what its corners span: they are those of its finder patterns, which on
+// the two rows of a stacked symbol lie a finder's width (15 modules of
+// its 50) apart, and in an order that does not tell which side is above.
+const dataBarReach = 4
+
+// componentBoxes returns the rectangles of the frame where the 2D
+// components of the linear components in results may lie, those already
+// joined to a component read left out: round each linear component, the
+// box that holds it and the reach of a component above it, the boxes
+// that overlap merged.
+func componentBoxes(results []Result) []image.Rectangle {
+	var boxes []image.Rectangle
+	for i := range results {
+		l := &results[i]
+		if l.component || !compositeLinears.Has(l.Symbology) || !mayCarryComponent(l) || hasComponent(results, l) {
+			continue
+		}
+		boxes = mergeBox(boxes, componentBox(l))
+	}
+	return boxes
+}
+
+// componentBox returns the box round the linear result l and the reach of
+// a 2D component above it.
+func componentBox(l *Result) image.Rectangle {
+	q := l.Points
+	// u along the rows of l, its length long; n at right angles, up.
+	ux, uy := (q[1].X-q[0].X+q[2].X-q[3].X)/2, (q[1].Y-q[0].Y+q[2].Y-q[3].Y)/2
+	length := math.Hypot(ux, uy)
+	var corners [4]Point
+	if l.Symbology == DataBar || length == 0 {
+		g := dataBarReach * length
+		lo, hi := q[0], q[0]
+		for _, p := range q[1:] {
+			lo.X, lo.Y = math.Min(lo.X, p.X), math.Min(lo.Y, p.Y)
+			hi.X, hi.Y = math.Max(hi.X, p.X), math.Max(hi.Y, p.Y)
+		}
+		corners = [4]Point{{lo.X - g, lo.Y - g}, {hi.X + g, hi.Y + g}, {lo.X - g, lo.Y - g}, {hi.X + g, hi.Y + g}}
+	} else {
+		ux, uy = ux/length, uy/length
+		nx, ny := uy, -ux // a quarter turn back from u: up, y growing down
+		at := func(p Point, along, up float64) Point {
+			return Point{p.X + along*length*ux + up*length*nx, p.Y + along*length*uy + up*length*ny}
+		}
+		corners = [4]Point{
+			at(q[0], -reachBeside, reachAbove), at(q[1], reachBeside, reachAbove),
+			at(q[2], reachBeside, -reachBelow), at(q[3], -reachBeside, -reachBelow),
+		}
+	}
+	lo, hi := corners[0], corners[0]
+	for _, p := range corners[1:] {
+		lo.X, lo.Y = math.Min(lo.X, p.X), math.Min(lo.Y, p.Y)
+		hi.X, hi.Y = math.Max(hi.X, p.X), math.Max(hi.Y, p.Y)
+	}
+	return image.Rect(int(math.Floor(lo.X)), int(math.Floor(lo.Y)), int(math.Ceil(hi.X)), int(math.Ceil(hi.Y)))
+}
+
+// mergeBox adds b to boxes, as the union of b and every box it overlaps.
+func mergeBox(boxes []image.Rectangle, b image.Rectangle) []image.Rectangle {
+	for {
+		merged := false
+		for i, o := range boxes {
+			if o.Overlaps(b) {
+				b = b.Union(o)
+				boxes = append(boxes[:i], boxes[i+1:]...)
+				merged = true
+				break
+			}
+		}
+		if !merged {
+			return append(boxes, b)
+		}
+	}
+}
+
+// mayCarryComponent reports whether the linear result l can be the linear
+// component of a composite: its data are GS1 data (a Code 128 symbol is
+// GS1-128), and if it is a GS1 DataBar symbol whose reader tells its
+// linkage flag (Omnidirectional, Stacked, Expanded), the flag is set.
+func mayCarryComponent(l *Result) bool {
+	_, ok := linearElements(l)
+	return ok && !l.unlinked
+}
+
+// hasComponent reports whether a 2D component in results lies above the
+// linear result l.
+func hasComponent(results []Result, l *Result) bool {
+	for i := range results {
+		if results[i].component {
+			if _, ok := below(&results[i], l); ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// readComponents runs the composite reader a over the boxes round the
+// linear components in results (componentBoxes), each cropped from pass
+// p's view and binarized on its own, as p binarizes. The quarter-turned
+// view cannot be cropped: there the boxes are cropped from the first
+// pass's view, unturned, which the reader reads at every quarter turn.
+func (d *decoder) readComponents(a areaReader, p pass, syms SymbologySet, results []Result, hints map[gozxing.DecodeHintType]interface{}) []Result {
+	boxes := componentBoxes(results)
+	if len(boxes) == 0 {
+		return results
+	}
+	src, global := p.src, p.global
+	if p.rotated {
+		src, global = d.view, false
+		origin := d.viewMin
+		p.view = nil
+		p.toFrame = func(q Point) Point { return Point{q.X + float64(origin.X), q.Y + float64(origin.Y)} }
+	}
+	bounds := image.Rect(0, 0, src.GetWidth(), src.GetHeight())
+	for _, b := range boxes {
+		if d.interrupted() {
+			break
+		}
+		r := alignToBlocks(p.fromFrame(b.Sub(d.viewMin)), bounds)
+		if r.Empty() || !src.IsCropSupported() {
+			continue
+		}
+		lum, err := src.Crop(r.Min.X, r.Min.Y, r.Dx(), r.Dy())
+		if err != nil {
+			continue
+		}
+		var bin gozxing.Binarizer
+		if global {
+			bin = newGlobalBinarizer(lum)
+		} else {
+			bin = newCropBinarizer(lum, &d.scratch)
+		}
+		bm, err := gozxing.NewBinaryBitmap(bin)
+		if err != nil {
+			continue
+		}
+		results = d.collect(a, d.readArea(a, lum, bm, hints, 0), p, syms, results, nil, r.Min)
+		wipeBitmap(bm, true)
+		wipeBinarizer(bin)
+	}
+	return results
 }
 
 // joinComposites joins each 2D component in results with the linear
@@ -194,4 +350,21 @@ func upcEToA(e string) (string, bool) {
 		body = d[:5] + "0000" + d[5:6]
 	}
 	return e[:1] + body + e[7:], true
+}
+
+// alignToBlocks returns r within bounds, grown to the hybrid binarizer's
+// blocks of the whole view (which start at its top-left corner; the
+// last, where it does not fit, ends at its edge): the crop binarizes as
+// the view would, but for the blocks near its edges. A crop shifted from
+// the blocks moves every threshold, which at two pixels a module reads a
+// symbol the view did not, or misses one it read.
+func alignToBlocks(r, bounds image.Rectangle) image.Rectangle {
+	r = r.Intersect(bounds)
+	if r.Empty() {
+		return r
+	}
+	r.Min.X, r.Min.Y = r.Min.X&^(blockSize-1), r.Min.Y&^(blockSize-1)
+	r.Max.X = min(bounds.Max.X, (r.Max.X+blockSize-1)&^(blockSize-1))
+	r.Max.Y = min(bounds.Max.Y, (r.Max.Y+blockSize-1)&^(blockSize-1))
+	return r
 }

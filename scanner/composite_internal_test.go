@@ -1,6 +1,11 @@
 package scanner
 
-import "testing"
+import (
+	"image"
+	"testing"
+
+	"github.com/scannerd/scannerd/internal/zint"
+)
 
 func TestUPCEToA(t *testing.T) {
 	for _, tc := range []struct{ e, a string }{
@@ -17,6 +22,94 @@ func TestUPCEToA(t *testing.T) {
 	for _, bad := range []string{"", "1234567", "21234565", "0123456x"} {
 		if got, ok := upcEToA(bad); ok {
 			t.Errorf("upcEToA(%q) = %q, want refusal", bad, got)
+		}
+	}
+}
+
+// readComposite reads a zint drawing at module pixels a module, turned
+// angle degrees, with the composite reader, and returns every result
+// before the components are joined to their linear components.
+func readComposite(t *testing.T, module, angle float64, args ...string) []Result {
+	t.Helper()
+	img, _ := zint.Image(t, args...).Render(zint.Scene{Module: module, Angle: angle, Noise: 6})
+	f := NewFrame(img.Pix, img.Rect.Dx(), img.Rect.Dy(), img.Stride)
+	defer f.Purge()
+	d := newDecoder()
+	defer d.scratch.wipe()
+	res, _ := d.decodeView(newPlaneSource(f, &d.scratch), img.Rect,
+		Options{Symbologies: compositeLinears.With(GS1Composite), TryRotated: true})
+	return res
+}
+
+// TestComponentBox: the box the composite reader searches round a linear
+// component holds its 2D component, whichever way the symbol is turned.
+func TestComponentBox(t *testing.T) {
+	zint.Need(t)
+	t.Parallel()
+	for _, args := range [][]string{
+		{"-b", "EANX_CC", "--mode=1", "--primary=331234567890", "-d", "[99]1234-abcd"},
+		{"-b", "UPCE_CC", "--mode=1", "--primary=0123456", "-d", "[10]LOT7"},
+		{"-b", "DBAR_OMN_CC", "--mode=1", "--primary=0952123454321", "-d", "[17]201231[10]ABC123"},
+		{"-b", "DBAR_EXP_CC", "--mode=1", "--primary=[01]09521234543213[3103]001234", "-d", "[11]250101"},
+		{"-b", "GS1_128_CC", "--mode=3", "--primary=[01]09521234543213", "-d", "[17]201231[10]ABC123"},
+	} {
+		for _, angle := range []float64{2, 88, 182, 268} {
+			res := readComposite(t, 3.3, angle, args...)
+			var linear, comp *Result
+			for i := range res {
+				if res[i].component {
+					comp = &res[i]
+				} else if compositeLinears.Has(res[i].Symbology) {
+					linear = &res[i]
+				}
+			}
+			if linear == nil || comp == nil {
+				t.Errorf("%s at %v°: read %d results, want a linear component and a 2D component", args[1], angle, len(res))
+				continue
+			}
+			box := componentBox(linear)
+			for _, p := range comp.Points {
+				if !(image.Point{int(p.X), int(p.Y)}).In(box) {
+					t.Errorf("%s at %v°: the 2D component's corner %v lies outside the box %v searched round its linear component %v",
+						args[1], angle, p, box, linear.Points)
+				}
+			}
+		}
+	}
+}
+
+// TestComponentBoxes: the composite reader searches beside the linear
+// symbols that may carry a 2D component only: not beside a Code 128
+// symbol that is not GS1-128, nor a GS1 DataBar symbol whose linkage flag
+// says it has none.
+func TestComponentBoxes(t *testing.T) {
+	zint.Need(t)
+	t.Parallel()
+	for _, tc := range []struct {
+		args   []string
+		search bool
+	}{
+		{[]string{"-b", "EANX", "-d", "331234567890"}, true},
+		{[]string{"-b", "GS1_128", "-d", "[01]09521234543213"}, true},
+		{[]string{"-b", "CODE128", "-d", "ABC-123"}, false},
+		{[]string{"-b", "DBAR_OMN", "-d", "0952123454321"}, false},
+		{[]string{"-b", "DBAR_EXP", "-d", "[01]09521234543213[3103]001234"}, false},
+		{[]string{"-b", "DBAR_OMN_CC", "--mode=1", "--primary=0952123454321", "-d", "[10]ABC"}, true},
+	} {
+		res := readComposite(t, 3, 0, tc.args...)
+		if len(res) == 0 {
+			t.Errorf("%s: read nothing", tc.args[1])
+			continue
+		}
+		// The linear symbols alone: a 2D component read stops the search.
+		var linear []Result
+		for _, r := range res {
+			if !r.component {
+				linear = append(linear, r)
+			}
+		}
+		if got := len(componentBoxes(linear)) > 0; got != tc.search {
+			t.Errorf("%s: searched for a 2D component: %v, want %v", tc.args[1], got, tc.search)
 		}
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/makiuchi-d/gozxing"
+
+	"github.com/scannerd/scannerd/scanner/databar"
 )
 
 // PassTiming records one decode strategy's run over a frame.
@@ -44,6 +46,10 @@ type decoder struct {
 	boxes    []image.Rectangle // scratch of the rMQR reader's second look
 	// doubled are the boxes of the view read at double size so far.
 	doubled []image.Rectangle
+	// view is the view of the frame decodeView reads, unturned, and
+	// viewMin its top-left corner in the frame.
+	view    gozxing.LuminanceSource
+	viewMin image.Point
 	// checkpoint, when set, is called between the steps of a decode (the
 	// passes, and the readers within a pass); an error stops the decode
 	// and is kept in stopped. The engine sets it for background decodes,
@@ -168,6 +174,7 @@ func (d *decoder) decode(f *Frame, opts Options) ([]Result, []PassTiming) {
 	defer d.scratch.wipe()
 	defer d.wipeRows()
 	defer d.labels.leave()
+	defer func() { d.view = nil }() // the frame's pixels
 	d.regions = d.regions[:0]
 	d.proposals = d.proposals[:0]
 	d.stopped, d.overBudget = nil, false
@@ -218,6 +225,7 @@ func (d *decoder) decodeView(src gozxing.LuminanceSource, region image.Rectangle
 	if syms == 0 {
 		syms = DefaultSymbologies()
 	}
+	d.view, d.viewMin = src, region.Min
 	ox, oy := float64(region.Min.X), float64(region.Min.Y)
 	shift := func(p Point) Point { return Point{p.X + ox, p.Y + oy} }
 	w, h := region.Dx(), region.Dy()
@@ -337,34 +345,11 @@ func (d *decoder) runPass(p pass, syms SymbologySet, opts Options, results []Res
 	// painted out of the binarized image, and the steps after it search
 	// only what is left.
 	var crops []image.Rectangle // nil: the whole view
-	steps := d.passSteps(p, syms)
-	// The GS1 Composite reader looks for 2D components on the linear
-	// symbols the pass reads: those stay in a copy of the binarized image,
-	// made when the first is read, which only that reader searches, while
-	// the other readers search the image with them painted out, as they do
-	// without composites: a pass that read an EAN-13 symbol no longer has
-	// MicroPDF417, DotCode and the rest search its bars.
-	cs := compositeSearch{pending: slices.ContainsFunc(steps, func(st passStep) bool {
-		return st.area != nil && st.area.sym == GS1Composite
-	})}
-	defer cs.wipe()
-	erase := func(q [4]Point, sym Symbology) {
-		if matrix == nil {
-			return
-		}
-		if cs.pending && keepForComposite(syms, sym) {
-			cs.keep(p.src, matrix, crops)
-		} else if cs.matrix != nil {
-			eraseQuad(cs.matrix, q, 0.1)
-		}
-		eraseQuad(matrix, q, 0.1)
-	}
+	steps, components := d.passSteps(p, syms)
+search:
 	for _, st := range steps {
 		if d.interrupted() {
-			return results
-		}
-		if cs.othersDone && (st.area == nil || st.area.sym != GS1Composite) {
-			continue // nothing left for them; the composite reader's copy holds more
+			break
 		}
 		before := len(results)
 		if st.area == nil {
@@ -388,7 +373,9 @@ func (d *decoder) runPass(p pass, syms SymbologySet, opts Options, results []Res
 					continue
 				}
 				results = addResult(results, r)
-				erase(h.viewCorners(), r.Symbology)
+				if matrix != nil {
+					eraseQuad(matrix, h.viewCorners(), 0.1)
+				}
 			}
 		} else {
 			a := st.area
@@ -406,14 +393,7 @@ func (d *decoder) runPass(p pass, syms SymbologySet, opts Options, results []Res
 			}
 			h = d.withDots(h, opts.DPM && a.sym == DataMatrix)
 			promising := false
-			abm, amatrix, acrops := bm, matrix, crops
-			if a.sym == GS1Composite {
-				if cs.matrix != nil {
-					abm, amatrix, acrops = cs.bm, cs.matrix, cs.crops
-				}
-				cs.pending = false
-			}
-			if acrops == nil {
+			if crops == nil {
 				wh := h
 				if a.sym == DataMatrix && p.name == "hybrid" && len(d.searchIn) > 0 {
 					// Its finder starts only from the busy regions, which
@@ -421,12 +401,12 @@ func (d *decoder) runPass(p pass, syms SymbologySet, opts Options, results []Res
 					// are regions already, in their own coordinates.)
 					wh = d.withRegions(h, d.searchIn)
 				}
-				results = d.collect(*a, d.readArea(*a, p.src, abm, wh, want), p, syms, results, erase, image.Point{})
+				results = d.collect(*a, d.readArea(*a, p.src, bm, wh, want), p, syms, results, matrix, image.Point{})
 				promising = a.promising != nil && a.promising()
 			}
-			for _, c := range acrops {
-				if cbm, clum, ok := croppedBitmap(p.src, amatrix, c); ok {
-					results = d.collect(*a, d.readArea(*a, clum, cbm, h, want), p, syms, results, erase, c.Min)
+			for _, c := range crops {
+				if cbm, clum, ok := croppedBitmap(p.src, matrix, c); ok {
+					results = d.collect(*a, d.readArea(*a, clum, cbm, h, want), p, syms, results, matrix, c.Min)
 					promising = promising || a.promising != nil && a.promising()
 					wipeBitmap(cbm, true)
 				}
@@ -442,65 +422,24 @@ func (d *decoder) runPass(p pass, syms SymbologySet, opts Options, results []Res
 			return results
 		}
 		left, done := leftToSearch(matrix)
-		if cs.pending && cs.matrix != nil {
-			cleft, cdone := leftToSearch(cs.matrix)
-			if cs.crops == nil {
-				cs.crops = cleft
-			}
-			done, cs.othersDone = done && cdone, done
-		}
 		if done {
-			return results
+			break search
 		}
 		if crops == nil {
 			crops = left
 		}
 	}
+	// Last, whatever the steps read: the 2D components of GS1 Composite
+	// symbols, beside the linear symbols read.
+	if components != nil && !d.interrupted() {
+		h := hints
+		if p.name == "hybrid" {
+			h = d.hints(false) // as for the costly readers
+		}
+		d.labels.enter(p.name, components.name())
+		results = d.readComponents(*components, p, syms, results, h)
+	}
 	return results
-}
-
-// compositeSearch is the GS1 Composite reader's part of a pass: its copy
-// of the binarized image, in which the linear symbols read stay.
-type compositeSearch struct {
-	// pending: the composite reader has yet to run in the pass.
-	pending bool
-	matrix  *gozxing.BitMatrix // nil until a symbol is kept
-	bm      *gozxing.BinaryBitmap
-	crops   []image.Rectangle // nil: the whole view
-	// othersDone: the other readers have nothing left to search.
-	othersDone bool
-}
-
-// keep makes the copy of m, when not made yet, before a symbol the
-// composite reader needs is painted out of m; crops are m's so far.
-func (cs *compositeSearch) keep(src gozxing.LuminanceSource, m *gozxing.BitMatrix, crops []image.Rectangle) {
-	if cs.matrix != nil {
-		return
-	}
-	c, err := gozxing.NewBitMatrix(m.GetWidth(), m.GetHeight())
-	if err != nil {
-		return
-	}
-	var row *gozxing.BitArray
-	for y := range m.GetHeight() {
-		row = m.GetRow(y, row)
-		c.SetRow(y, row)
-	}
-	if row != nil {
-		clear(row.GetBitArray()) // image data, as the frame is
-	}
-	bm, err := gozxing.NewBinaryBitmap(&matrixBinarizer{src: src, m: c})
-	if err != nil {
-		return
-	}
-	cs.matrix, cs.bm, cs.crops = c, bm, slices.Clone(crops)
-}
-
-// wipe clears the copy, which is image data like the frame itself.
-func (cs *compositeSearch) wipe() {
-	if cs.matrix != nil {
-		cs.matrix.Clear()
-	}
 }
 
 // passStep is one step of a pass: an area reader, or a row search
@@ -511,11 +450,23 @@ type passStep struct {
 }
 
 // passSteps returns the steps of pass p in order: the QR reader, the
-// sparse rows, the other area readers, the dense rows.
-func (d *decoder) passSteps(p pass, syms SymbologySet) []passStep {
+// sparse rows, the other area readers, the dense rows; and the reader
+// that searches beside the linear symbols read once they are done, nil
+// when p has none.
+func (d *decoder) passSteps(p pass, syms SymbologySet) ([]passStep, *areaReader) {
 	steps := d.steps[:0]
+	var beside *areaReader
 	for i := range d.areaReaders {
 		a := &d.areaReaders[i]
+		if a.besideLinears {
+			// Every pass that reads linear symbols may read a linear
+			// component; the quarter-turned one too, though the reader
+			// is not row-based.
+			if a.reads(syms) && (p.rows || p.area) {
+				beside = a
+			}
+			continue
+		}
 		if !a.reads(syms) || p.areaOnly != 0 && !a.reads(p.areaOnly) ||
 			!(p.area && !p.rowBased || a.rowBased && (p.area || p.rowBased)) {
 			continue
@@ -540,7 +491,7 @@ func (d *decoder) passSteps(p pass, syms SymbologySet) []passStep {
 		steps = append(steps, passStep{denseRows: true})
 	}
 	d.steps = steps
-	return steps
+	return steps, beside
 }
 
 // doubleRow writes dst, a row of twice the width of cur, from the source
@@ -591,7 +542,7 @@ const maxRegions = 24
 // (erase), so the readers after this one do not search it again: a QR
 // Code's finder patterns, for one, look to a Micro QR reader like three
 // symbols of its own.
-func (d *decoder) collect(a areaReader, found []*gozxing.Result, p pass, syms SymbologySet, results []Result, erase func([4]Point, Symbology), origin image.Point) []Result {
+func (d *decoder) collect(a areaReader, found []*gozxing.Result, p pass, syms SymbologySet, results []Result, erase *gozxing.BitMatrix, origin image.Point) []Result {
 	for _, res := range found {
 		sym := a.sym
 		if a.symOf != nil {
@@ -608,7 +559,7 @@ func (d *decoder) collect(a areaReader, found []*gozxing.Result, p pass, syms Sy
 			pts[i].Y += float64(origin.Y)
 		}
 		if erase != nil {
-			erase(pts, sym)
+			eraseQuad(erase, pts, 0.1)
 		}
 		for i := range pts {
 			pts[i] = p.toFrame(pts[i])
@@ -690,6 +641,9 @@ func newResult(sym Symbology, res *gozxing.Result, pts [4]Point, strategy string
 	}
 	r.Sequence = sequenceOf(sym, res)
 	r.component = sym == GS1Composite
+	if info, ok := md[gozxing.ResultMetadataType_OTHER].(databar.Info); ok {
+		r.unlinked = !info.Linked
+	}
 	switch {
 	case sym == Code39:
 		r.Text, _ = code39FullASCII(r.Text)

@@ -71,7 +71,9 @@ func finishLinear(r *Result, opts Options) bool {
 		r.Text = text
 		return err == nil
 	case DataBar:
-		r.Text = withoutLinkage(r.Text)
+		gtin := withoutLinkage(r.Text)
+		r.unlinked = gtin == r.Text
+		r.Text = gtin
 	}
 	return true
 }

@@ -142,6 +142,9 @@ type Result struct {
 	// component marks a GS1 Composite 2D component read alone, before it
 	// is joined with its linear component (see joinComposites).
 	component bool
+	// unlinked marks a GS1 DataBar symbol whose linkage flag is clear: no
+	// 2D component is printed with it.
+	unlinked bool
 
 	Source     string    // source of the frame
 	Frame      uint64    // frame number within the source

@@ -45,6 +45,9 @@ type areaReader struct {
 	rowBased bool
 	// costly readers search without TRY_HARDER in the first pass.
 	costly bool
+	// besideLinears readers search only round the linear symbols read
+	// (readComponents), once a pass's other steps are done.
+	besideLinears bool
 	// wipe, when set, zeroes the image rows the reader keeps between
 	// frames.
 	wipe func()

@@ -23,6 +23,11 @@ import (
 	"github.com/scannerd/scannerd/scanner/internal/guard"
 )
 
+// Info is stored under gozxing.ResultMetadataType_OTHER. Linked is the
+// symbol's linkage flag, the first bit of its data: set when a GS1
+// Composite 2D component is printed above it.
+type Info struct{ Linked bool }
+
 // Reader decodes DataBar Expanded (single-row and stacked) symbols. It
 // keeps scratch buffers, so one Reader serves one goroutine at a time.
 type Reader struct {

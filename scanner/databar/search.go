@@ -268,5 +268,7 @@ func (s *search) decodeCluster(c *cluster) (*gozxing.Result, error) {
 	}
 	c.decoded = true
 	c = s.measureHeight(c)
-	return s.result(c, text, element), nil
+	res := s.result(c, text, element)
+	res.PutMetadata(gozxing.ResultMetadataType_OTHER, Info{Linked: data[0]>>11&1 == 1})
+	return res, nil
 }
