@@ -12,10 +12,11 @@ type slotRead struct {
 
 // lineRead is what one sampling line across a symbol yielded.
 type lineRead struct {
-	reads  []slotRead
-	stopAt int     // slot at which the stop pattern began; -1 when not seen
-	s      float64 // where the line meets the start edge, 0 top to 1 bottom
-	row    int     // the row the line was laid along; -1 when not known
+	reads   []slotRead
+	stopAt  int     // slot at which the stop pattern began; -1 when not seen
+	started bool    // the line crossed the start pattern
+	s       float64 // where the line meets the start edge, 0 top to 1 bottom
+	row     int     // the row the line was laid along; -1 when not known
 }
 
 type point struct{ x, y float64 }
@@ -28,6 +29,7 @@ type point struct{ x, y float64 }
 func (d *detector) readLine(v view, a, b point, module, moduleEnd float64, out *lineRead) {
 	out.reads = out.reads[:0]
 	out.stopAt = -1
+	out.started = false
 	dx, dy := b.x-a.x, b.y-a.y
 	if dx <= 1 {
 		return
@@ -58,6 +60,7 @@ func (d *detector) readLine(v view, a, b point, module, moduleEnd float64, out *
 			}
 		}
 	}
+	out.started = j >= 0
 	if j < 0 {
 		// No start pattern here (damaged, or beyond the part of the edge
 		// that was traced): take the bar edge where the left row

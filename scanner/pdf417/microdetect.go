@@ -138,7 +138,8 @@ func (c *chainer) edges() []*microEdge {
 // splitComponentEdges cuts edges where the hits' module or position
 // jumps: a composite component's rows sit on the linear component, whose
 // bars may look like RAPs on nearly the same line, and a line fitted to
-// both crosses the component's rows.
+// both crosses the component's rows. The hits that end a piece without a
+// codeword after their RAP are dropped.
 func splitComponentEdges(edges []*microEdge) []*microEdge {
 	var out []*microEdge
 	for _, e := range edges {
@@ -150,7 +151,16 @@ func splitComponentEdges(edges []*microEdge) []*microEdge {
 					continue
 				}
 			}
-			out = append(out, &microEdge{hits: e.hits[from:i], module: e.hits[from].module})
+			// The separator below the component's last row, the
+			// linear component's bars turned light for dark, may hold a
+			// RAP on the edge's line, but no codeword after it.
+			end := i
+			for end > from && e.hits[end-1].cw < 0 {
+				end--
+			}
+			if end > from {
+				out = append(out, &microEdge{hits: e.hits[from:end], module: e.hits[from].module})
+			}
 			from = i
 		}
 	}
@@ -549,8 +559,19 @@ func (r *MicroReader) sampleRows(v view, e *microEdge, slope float64) int {
 	for t := top - dt; t >= top-10*m; t -= dt {
 		full += r.readLine(v, e, slope, t)
 	}
+	missed := 0.0 // the height of the lines just below that read nothing
 	for t := bot + dt; t <= bot+10*m; t += dt {
+		n := len(r.lines)
 		full += r.readLine(v, e, slope, t)
+		if missed += dt; len(r.lines) > n {
+			missed = 0
+		}
+		if r.composite && missed >= 0.75*m {
+			// Below a composite component's last row lies the
+			// separator, a module high, then the linear component,
+			// whose bars may read as a row.
+			break
+		}
 	}
 	sort.Slice(r.lines, func(i, j int) bool { return r.lines[i].t < r.lines[j].t })
 	return full

@@ -133,7 +133,14 @@ func (d *detector) readLines(c *candidate, lines []lineRead) []lineRead {
 		read(k)
 	}
 	for k, empty := n, 0; empty < quiet && k < 2*n; k++ {
-		if len(read(k).reads) == 0 {
+		ln := read(k)
+		if d.composite && !ln.started {
+			// Below a composite component's edge lies its linear
+			// component, whose bars may read as codewords.
+			lines = lines[:len(lines)-1]
+			break
+		}
+		if len(ln.reads) == 0 {
 			empty++
 		} else {
 			empty = 0
