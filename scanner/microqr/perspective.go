@@ -3,6 +3,8 @@ package microqr
 import (
 	"math"
 
+	"github.com/scannerd/scannerd/scanner/internal/qrfinder"
+
 	"github.com/makiuchi-d/gozxing"
 )
 
@@ -58,4 +60,39 @@ func patchOffset(bm *gozxing.BitMatrix, h *homography, row, col, size int) (floa
 		}
 	}
 	return bx, by, best > zero || (bx == 0 && by == 0 && best > 0)
+}
+
+// traceEdges follows the symbol's far edges, its last row and column
+// against the quiet zone, from the timing patterns' ends outward: each
+// dark module there shows where the edge runs. A homography through
+// the timing points and these follows a steep tilt to the far corner,
+// which nothing near the finder shows.
+// The points found join r.pts.
+func (r *Reader) traceEdges(bm *gozxing.BitMatrix, h homography, size int) (homography, bool) {
+	pts := r.pts
+	found := 0
+	for k := 1; k < size; k++ {
+		for _, e := range [2]qrfinder.Edge{{Horizontal: true, Line: size - 1, Outward: 1}, {Line: size - 1, Outward: 1}} {
+			x, y := float64(k)+0.5, float64(size)-0.5
+			if !e.Horizontal {
+				x, y = y, x
+			}
+			if u, v := h.Apply(x, y); !dark(bm, u, v) {
+				continue
+			}
+			p, ok := qrfinder.LocateBoundary(bm, &h, e, k)
+			if !ok {
+				continue
+			}
+			pts = append(pts, p)
+			found++
+			if found >= 2 {
+				if nh, ok := fitHomography(pts); ok {
+					h = nh
+				}
+			}
+		}
+	}
+	r.pts = pts
+	return h, found >= 3
 }

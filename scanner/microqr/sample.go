@@ -62,19 +62,37 @@ func (r *Reader) decodeOriented(bm *gozxing.BitMatrix, h0 homography, corners [4
 	if !ok {
 		h = h0 // too small or noisy to follow: trust the finder
 	}
-	sym, mask, ok := readFormat(bm, &h)
-	if !ok {
-		if sym, mask, ok = readFormat(bm, &h0); !ok {
-			return nil, gozxing.NewFormatException("microqr: bad format information")
+	// The format information through the refined grid, and through the
+	// finder's alone where that reads another: a grid drawn off by a
+	// timing module it lost reads a valid but wrong one now and then.
+	var formats [][2]int
+	for _, g := range []*homography{&h, &h0} {
+		if sym, mask, ok := readFormat(bm, g); ok && (len(formats) == 0 || formats[0] != [2]int{sym, mask}) {
+			formats = append(formats, [2]int{sym, mask})
 		}
 	}
-	s := symbols[sym]
-	size := s.size()
-	if size < 17 {
-		// Refit to this symbol's timing modules only.
-		if hs, ok := r.refine(bm, h0, size); ok {
-			h = hs
+	if len(formats) == 0 {
+		return nil, gozxing.NewFormatException("microqr: bad format information")
+	}
+	var lastErr error = gozxing.NewNotFoundException()
+	for _, fm := range formats {
+		res, err := r.decodeFormat(bm, h0, h, symbols[fm[0]], fm[1])
+		if err == nil {
+			return res, nil
 		}
+		lastErr = err
+	}
+	return nil, lastErr
+}
+
+// decodeFormat samples a symbol of the format read through the grids
+// fitted to the finder (h0) and along the timing patterns (h), and decodes
+// it.
+func (r *Reader) decodeFormat(bm *gozxing.BitMatrix, h0, h homography, s symbolInfo, mask int) (*gozxing.Result, error) {
+	size := s.size()
+	// Refit to this symbol's timing modules only.
+	if hs, ok := r.refine(bm, h0, size); ok {
+		h = hs
 	}
 	var lastErr error = gozxing.NewNotFoundException()
 	try := func(h *homography) *gozxing.Result {
@@ -91,7 +109,25 @@ func (r *Reader) decodeOriented(bm *gozxing.BitMatrix, h0 homography, corners [4
 	if res := try(&h); res != nil {
 		return res, nil
 	}
-	if hp, ok := r.perspective(bm, h, size); ok {
+	// Seen at an angle, the timing modules' spacing shrinks towards the
+	// far end: a projective map through them follows it where the affine
+	// one drifts, and the far edges traced from there pin the far corner.
+	hf := h
+	if len(r.pts) >= 6 {
+		if hp, ok := fitHomography(r.pts); ok {
+			if res := try(&hp); res != nil {
+				return res, nil
+			}
+			hf = hp
+		}
+	}
+	if he, ok := r.traceEdges(bm, hf, size); ok {
+		if res := try(&he); res != nil {
+			return res, nil
+		}
+		hf = he
+	}
+	if hp, ok := r.perspective(bm, hf, size); ok {
 		if res := try(&hp); res != nil {
 			return res, nil
 		}

@@ -104,3 +104,29 @@ func firstLight(bm *gozxing.BitMatrix, pt func(along, across float64) (float64, 
 	}
 	return 0, false
 }
+
+// LocateBoundary finds where the quiet zone begins beyond module k of an
+// edge, dark through h, walking out across the edge from the module's
+// centre: a point of the symbol's outline, with its place along the edge
+// as h has it. Where the modules along an edge are not lone dark ones (a
+// row of data), it shows where the edge runs, if not where its modules
+// are.
+func LocateBoundary(bm *gozxing.BitMatrix, h *geom.Homography, e Edge, k int) (geom.Correspondence, bool) {
+	pt := func(along, across float64) (float64, float64) {
+		if e.Horizontal {
+			return h.Apply(along, across)
+		}
+		return h.Apply(across, along)
+	}
+	ck, cl := float64(k)+0.5, float64(e.Line)+0.5
+	outer, ok := firstLight(bm, pt, ck, cl, e.Outward, 1.4)
+	if !ok || outer < 0.1 || outer > 1.1 {
+		return geom.Correspondence{}, false
+	}
+	u, v := pt(ck, cl+outer*e.Outward)
+	edge := cl + 0.5*e.Outward
+	if e.Horizontal {
+		return geom.Correspondence{X: ck, Y: edge, U: u, V: v}, true
+	}
+	return geom.Correspondence{X: edge, Y: ck, U: u, V: v}, true
+}

@@ -30,8 +30,10 @@ type Scanner struct {
 	finders []Finder
 }
 
-// matchesFinder reports whether five runs, dark first, are 1:1:3:1:1.
-func matchesFinder(runs []int) (float64, bool) {
+// matchesFinder reports whether five runs, dark first, are 1:1:3:1:1;
+// pixel is how long a pixel's shift of an edge makes a run, in the runs'
+// units.
+func matchesFinder(runs []int, pixel float64) (float64, bool) {
 	total := 0
 	for _, r := range runs[:5] {
 		total += r
@@ -44,9 +46,9 @@ func matchesFinder(runs []int) (float64, bool) {
 	// three pixels a module is half a module: the slack is a pixel and a
 	// half at least.
 	for i, want := range [5]float64{1, 1, 3, 1, 1} {
-		tol := max(0.5*unit, 1.5)
+		tol := max(0.5*unit, 1.5*pixel)
 		if i == 2 {
-			tol = max(1.2*unit, 2)
+			tol = max(1.2*unit, 2*pixel)
 		}
 		if math.Abs(float64(runs[i])-want*unit) > tol {
 			return 0, false
@@ -66,7 +68,7 @@ func (r *Scanner) Find(bm *gozxing.BitMatrix, step int) []Finder {
 	}
 	var y int
 	visit := func(win []int, cx float64) {
-		if unit, ok := matchesFinder(win); ok {
+		if unit, ok := matchesFinder(win, 1); ok {
 			r.confirmFinder(bm, cx, float64(y), unit)
 		}
 	}
@@ -138,7 +140,9 @@ func crossFinder(bm *gozxing.BitMatrix, x, y, dx, dy, unit float64) (float64, fl
 		int(2 * (back[0] + fwd[0])),
 		int(2 * (fwd[1] - fwd[0])), int(2 * (fwd[2] - fwd[1])),
 	}
-	u, ok := matchesFinder(runs)
+	// The runs are in half pixels; across a diagonal line, an edge a
+	// pixel off moves by up to a pixel along each axis.
+	u, ok := matchesFinder(runs, 2/math.Max(math.Abs(dx), math.Abs(dy)))
 	if !ok {
 		return 0, 0, false
 	}
@@ -239,6 +243,73 @@ func Corners(bm *gozxing.BitMatrix, f Finder) ([4][2]float64, bool) {
 		out[s] = [2]float64{(l1[2]*l2[1] - l1[1]*l2[2]) / det, (l1[0]*l2[2] - l1[2]*l2[0]) / det}
 		if math.Hypot(out[s][0]-pts[idx[s]][0], out[s][1]-pts[idx[s]][1]) > 2*f.Module {
 			out[s] = [2]float64{pts[idx[s]][0], pts[idx[s]][1]}
+		}
+	}
+	if better, ok := refineSides(bm, f, out); ok {
+		return better, true
+	}
+	return out, true
+}
+
+// refineSides fits each side of the ring again to edge points spread
+// evenly along it. Rays at even angles fall on a finder seen at a steep
+// angle unevenly: its short sides get a handful, from their middles,
+// which cannot show how the side slants.
+func refineSides(bm *gozxing.BitMatrix, f Finder, c [4][2]float64) ([4][2]float64, bool) {
+	var lines [4][3]float64
+	for s := 0; s < 4; s++ {
+		a, b := c[s], c[(s+1)%4]
+		ex, ey := b[0]-a[0], b[1]-a[1]
+		length := math.Hypot(ex, ey)
+		if length < 3 {
+			return c, false
+		}
+		// The outward normal, and the module across this side: the centre
+		// lies 3.5 modules in.
+		nx, ny := ey/length, -ex/length
+		mx, my := (a[0]+b[0])/2, (a[1]+b[1])/2
+		dist := nx*(mx-f.X) + ny*(my-f.Y)
+		if dist < 0 {
+			nx, ny, dist = -nx, -ny, -dist
+		}
+		module := dist / 3.5
+		if module < 0.5 {
+			return c, false
+		}
+		const n = 12
+		var side [][2]float64
+		for j := 0; j < n; j++ {
+			t := 0.15 + 0.7*float64(j)/(n-1)
+			px, py := a[0]+ex*t, a[1]+ey*t
+			// Out from inside the ring (or the light ring inside it) to
+			// the first light pixel past its dark.
+			seen := false
+			for u := -0.9 * module; u <= 1.5*module; u += 0.25 {
+				d := Dark(bm, px+nx*u, py+ny*u)
+				if d {
+					seen = true
+				} else if seen {
+					u -= 0.125
+					side = append(side, [2]float64{px + nx*u, py + ny*u})
+					break
+				}
+			}
+		}
+		if len(side) < n/2 {
+			return c, false
+		}
+		lines[s] = fitLineRobust(side, max(0.5, 0.2*module))
+	}
+	var out [4][2]float64
+	for s := 0; s < 4; s++ {
+		l1, l2 := lines[(s+3)%4], lines[s]
+		det := l1[0]*l2[1] - l1[1]*l2[0]
+		if math.Abs(det) < 1e-9 {
+			return c, false
+		}
+		out[s] = [2]float64{(l1[2]*l2[1] - l1[1]*l2[2]) / det, (l1[0]*l2[2] - l1[2]*l2[0]) / det}
+		if math.Hypot(out[s][0]-c[s][0], out[s][1]-c[s][1]) > f.Module {
+			return c, false
 		}
 	}
 	return out, true
