@@ -18,6 +18,7 @@ import (
 	"github.com/scannerd/scannerd/scanner/maxicode"
 	"github.com/scannerd/scannerd/scanner/microqr"
 	"github.com/scannerd/scannerd/scanner/pdf417"
+	"github.com/scannerd/scannerd/scanner/qrlocate"
 	"github.com/scannerd/scannerd/scanner/rmqr"
 )
 
@@ -85,6 +86,7 @@ func (a *areaReader) name() string {
 func newAreaReaders(d *decoder) []areaReader {
 	qrMulti := newQRMultiReader()
 	qrSingle := zqr.NewQRCodeReader()
+	qrTilted := qrlocate.NewReader()
 	dm := datamatrix.NewReader()
 	az := aztec.NewReader()
 	pdf := pdf417.NewReader()
@@ -114,6 +116,12 @@ func newAreaReaders(d *decoder) []areaReader {
 				if r, err := qrSingle.Decode(bm, hints); err == nil {
 					return []*gozxing.Result{r}
 				}
+			}
+			if len(rs) == 0 && hint.TryHarder(hints) {
+				// Seen at a steep angle, the finders are too squashed for
+				// gozxing's detector, or its affine grid drifts off the
+				// far corner: locate by the finders' outlines.
+				rs, _ = qrTilted.DecodeMultiple(bm, hints)
 			}
 			return rs
 		}},

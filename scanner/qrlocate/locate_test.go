@@ -1,0 +1,110 @@
+package qrlocate_test
+
+import (
+	"image"
+	"testing"
+
+	"github.com/makiuchi-d/gozxing"
+	zqr "github.com/makiuchi-d/gozxing/qrcode"
+
+	"github.com/scannerd/scannerd/internal/robust"
+	"github.com/scannerd/scannerd/scanner"
+	"github.com/scannerd/scannerd/scanner/qrlocate"
+)
+
+var tryHarder = map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_TRY_HARDER: true}
+
+func binarize(t testing.TB, img *image.Gray) *gozxing.BinaryBitmap {
+	bmp, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(gozxing.NewLuminanceSourceFromImage(img)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bmp
+}
+
+// QR Codes seen from 45 to 60 degrees off square, whose squashed
+// finders gozxing's detector turns down, are read, with their own text,
+// and their points on the finders.
+func TestReadsSteeplyTiltedSymbols(t *testing.T) {
+	tilt, _ := robust.AxisNamed("tilt")
+	r := qrlocate.NewReader()
+	read, n, gozxingRead := 0, 0, 0
+	for _, c := range robust.Cases(scanner.QRCode, tilt, 4, 1) {
+		if c.Level < 45 {
+			continue
+		}
+		s, img, err := c.Image()
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+		if res, err := zqr.NewQRCodeReader().Decode(binarize(t, img), tryHarder); err == nil && s.Matches(res.GetText()) {
+			gozxingRead++
+		}
+		res, err := r.DecodeMultiple(binarize(t, img), tryHarder)
+		if err != nil {
+			t.Logf("%v degrees, sample %d: %v", c.Level, c.Index, err)
+			continue
+		}
+		if len(res) != 1 || !s.Matches(res[0].GetText()) {
+			t.Errorf("%v degrees, sample %d: read %d symbols, the first %q", c.Level, c.Index, len(res), res[0].GetText())
+			continue
+		}
+		// The symbol is drawn in the image's middle: its finders lie
+		// round it, the top ones wider apart than the bottom-left one is
+		// from the top-left one (the far side is squashed).
+		p := res[0].GetResultPoints()
+		bl, tl, tr := p[0], p[1], p[2]
+		mid := float64(img.Rect.Dx()) / 2
+		if tl.GetX() > mid || tr.GetX() < mid || tl.GetY() > mid || bl.GetY() < mid ||
+			tr.GetX()-tl.GetX() <= bl.GetY()-tl.GetY() {
+			t.Errorf("%v degrees, sample %d: finders at %v, %v, %v in a %d-pixel image", c.Level, c.Index, bl, tl, tr, img.Rect.Dx())
+		}
+		read++
+	}
+	t.Logf("read %d of %d (gozxing's reader %d)", read, n, gozxingRead)
+	if read < n*3/4 {
+		t.Errorf("read %d of %d symbols tilted 45 to 60 degrees", read, n)
+	}
+}
+
+// An image without a QR Code gives an error, not a result: finders of
+// Micro QR symbols and a QR Code's lone finder do not make a symbol.
+func TestNoSymbolNoResult(t *testing.T) {
+	rotation, _ := robust.AxisNamed("rotation")
+	for _, c := range robust.Cases(scanner.MicroQR, rotation, 1, 6) {
+		_, img, err := c.Image()
+		if err != nil {
+			t.Skip(err)
+		}
+		if res, err := qrlocate.NewReader().DecodeMultiple(binarize(t, img), tryHarder); err == nil {
+			t.Errorf("%v degrees: read %q from a Micro QR symbol", c.Level, res[0].GetText())
+		}
+	}
+}
+
+// FuzzDecode runs the reader on arbitrary small gray images: a result or
+// an error, never a panic.
+func FuzzDecode(f *testing.F) {
+	tilt, _ := robust.AxisNamed("tilt")
+	_, img, err := robust.Cases(scanner.QRCode, tilt, 1, 3)[1].Image()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(uint16(img.Rect.Dx()), img.Pix)
+	f.Add(uint16(3), []byte{0, 255, 0, 255, 0, 255, 0, 255, 0})
+	f.Fuzz(func(t *testing.T, w uint16, pix []byte) {
+		if w == 0 || len(pix) < int(w) || len(pix) > 1<<16 {
+			return
+		}
+		h := len(pix) / int(w)
+		g := &image.Gray{Pix: pix[:int(w)*h], Stride: int(w), Rect: image.Rect(0, 0, int(w), h)}
+		bmp, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(gozxing.NewLuminanceSourceFromImage(g)))
+		if err != nil {
+			return
+		}
+		if res, err := qrlocate.NewReader().DecodeMultiple(bmp, tryHarder); err == nil && len(res) == 0 {
+			t.Fatal("no error and no result")
+		}
+	})
+}
