@@ -122,17 +122,29 @@ func (v *view) sampleLine(r *runList, n int, sx, sy, rx, ry float64) {
 	if n <= 0 {
 		return
 	}
-	var prev bool
+	var prev, inside bool
 	for i := range n {
 		d := float64(i) + 0.5
 		x, y := int(math.Floor(sx+d*rx)), int(math.Floor(sy+d*ry))
 		var p bool
 		switch {
 		case x < 0 || y < 0 || x >= v.w || y >= v.h:
+			if inside {
+				// Each coordinate moves one way along the line, so
+				// the samples inside the view are one stretch: the
+				// rest are light too.
+				if prev {
+					r.edges = append(r.edges, i)
+				}
+				r.edges = append(r.edges, n)
+				return
+			}
 		case v.rot == rotFree:
+			inside = true
 			px, py := float64(x)+0.5, float64(y)+0.5
 			p = v.between(v.ox+px*v.ux-py*v.uy, v.oy+px*v.uy+py*v.ux)
 		default:
+			inside = true
 			p = v.get(x, y)
 		}
 		if i == 0 {
