@@ -11,6 +11,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"image"
 	"unsafe"
 
 	"gocv.io/x/gocv"
@@ -19,10 +20,13 @@ import (
 )
 
 // DecodeImage converts an encoded image file to a gray frame from pool
-// with OpenCV's codecs (libpng, libjpeg-turbo), which decode large photos
-// several times faster than Go's. The header is checked against lim by
+// with decoders several times faster than Go's on large photos: PNGs
+// with capture's own reader (decodePNG, libdeflate), the rest and the
+// PNGs it leaves (interlaced) with OpenCV's codecs (libpng,
+// libjpeg-turbo). The header is checked against lim by
 // scanner.CheckImage first, as scanner.DecodeImage does; GIF, which
-// OpenCV does not read, and 16-bit images go to scanner.DecodeImage.
+// OpenCV does not read, and 16-bit images OpenCV gets go to
+// scanner.DecodeImage.
 //
 // cv::imdecode reads data where it lies and writes into the frame's
 // plane: a JPEG as its luma channel, as Go's decoder gives it, a gray PNG
@@ -30,23 +34,37 @@ import (
 // the way scanner.DecodeImage does ((R+2G+B)/4 over white), so both
 // decoders hand the engine the same pixels, and zeroed before it is
 // freed, as is every buffer OpenCV allocates for the pixels, whether the
-// decode succeeds or not. data belongs to the caller, who zeroes it. The
-// codec libraries' own working memory (libpng's rows, zlib's window,
-// libjpeg's buffers) is freed without being zeroed: for local files
-// (scanctl decode); files the daemon reads and uploads go through the
-// pure-Go decoder, whose buffers runtime/secret erases.
+// decode succeeds or not; the PNG reader zeroes its buffers likewise.
+// data belongs to the caller, who zeroes it. The codec libraries' own
+// working memory (libpng's rows, zlib's window, libjpeg's buffers,
+// libdeflate's code tables) is freed without being zeroed: for local
+// files (scanctl decode); files the daemon reads and uploads go through
+// the pure-Go decoder, whose buffers runtime/secret erases.
 func DecodeImage(data []byte, lim scanner.Limits, pool *scanner.PlanePool) (*scanner.Frame, error) {
 	f, _, err := decodeImage(data, lim, pool)
 	return f, err
 }
 
-// decodeImage is DecodeImage, also returning how many bytes of OpenCV's
-// buffers it zeroed.
+// decodeImage is DecodeImage, also returning how many bytes of the
+// buffers that held pixels it zeroed.
 func decodeImage(data []byte, lim scanner.Limits, pool *scanner.PlanePool) (*scanner.Frame, int, error) {
 	format, cfg, err := scanner.CheckImage(data, lim)
 	if err != nil {
 		return nil, 0, err
 	}
+	if format == "png" {
+		f, wiped, err := decodePNG(data, pool)
+		if err != errPNGElsewhere {
+			return f, wiped, err
+		}
+	}
+	return decodeOpenCV(data, format, cfg, lim, pool)
+}
+
+// decodeOpenCV decodes an image that has passed scanner.CheckImage with
+// OpenCV's codecs, or with scanner.DecodeImage where those would give
+// other pixels than Go's decoders.
+func decodeOpenCV(data []byte, format string, cfg image.Config, lim scanner.Limits, pool *scanner.PlanePool) (*scanner.Frame, int, error) {
 	if format == "gif" {
 		f, err := scanner.DecodeImage(data, lim, pool)
 		return f, 0, err
@@ -75,6 +93,7 @@ func decodeImage(data []byte, lim scanner.Limits, pool *scanner.PlanePool) (*sca
 	}
 	f := pool.Get(cfg.Width, cfg.Height)
 	var wiped C.size_t
+	var err error
 	rc := C.scannerd_decode_gray((*C.uchar)(unsafe.Pointer(&data[0])), C.size_t(len(data)), flags, palette,
 		(*C.uchar)(unsafe.Pointer(&f.Pix[0])), C.int(f.Width), C.int(f.Height), C.int(f.Stride), &wiped)
 	switch rc {

@@ -5,8 +5,9 @@
 #  - the cross compilers and qemu-user-static, installed with apt when
 #    missing (for this machine's architecture; nothing is removed: apt's
 #    plan is checked first);
-#  - Debian's OpenCV for ARCH, in a sysroot: Debian's ARCH packages of the
-#    four OpenCV modules gocv's capture needs and everything they depend on,
+#  - Debian's OpenCV and libdeflate for ARCH, in a sysroot: Debian's ARCH
+#    packages of the four OpenCV modules gocv's capture needs, of libdeflate
+#    (capture's PNG reader) and of everything they depend on,
 #    downloaded with apt (private state, the machine's sources) and unpacked
 #    into $SCANNERD_SYSROOT (default ~/.cache/scannerd/sysroot-ARCH): root/
 #    holds them all, for the compiler and qemu; pkgs/NAME/ the control files
@@ -24,7 +25,7 @@ arm64) triplet=aarch64-linux-gnu qemu=qemu-aarch64-static ;;
 *) echo "deps-cross: no cross build for $arch" >&2; exit 2 ;;
 esac
 sysroot=${SCANNERD_SYSROOT:-${XDG_CACHE_HOME:-$HOME/.cache}/scannerd/sysroot-$arch}
-cv=(libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-videoio-dev)
+libs=(libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-videoio-dev libdeflate-dev)
 
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
@@ -51,7 +52,7 @@ command -v "$qemu" >/dev/null
 
 # 2. The sysroot, made once (delete it to make it again).
 stamp="$sysroot/.complete"
-[ -f "$stamp" ] && [ "$(cat "$stamp")" = "${cv[*]}" ] && exit 0
+[ -f "$stamp" ] && [ "$(cat "$stamp")" = "${libs[*]}" ] && exit 0
 echo "deps-cross: making the $arch sysroot in $sysroot" >&2
 work=$(mktemp -d "${TMPDIR:-/tmp}/scannerd-sysroot.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -61,7 +62,7 @@ apt=(apt-get -q -o Dir::State="$work/state" -o Dir::State::status="$work/status"
   -o Dir::Cache="$work/cache" -o APT::Architecture="$arch" -o APT::Architectures::="$arch"
   -o Debug::NoLocking=1 -o APT::Sandbox::User=root)
 "${apt[@]}" update >/dev/null
-"${apt[@]}" install -y --download-only --no-install-recommends "${cv[@]}" >/dev/null
+"${apt[@]}" install -y --download-only --no-install-recommends "${libs[@]}" >/dev/null
 rm -rf "$sysroot"
 mkdir -p "$sysroot/root" "$sysroot/pkgs"
 for deb in "$work/cache/archives/"*.deb; do
@@ -72,5 +73,5 @@ for deb in "$work/cache/archives/"*.deb; do
   dpkg-deb -e "$deb" "$sysroot/pkgs/$name/DEBIAN"
   dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$sysroot/pkgs/$name" --wildcards '*.so*' 2>/dev/null || true
 done
-echo "${cv[*]}" >"$stamp"
+echo "${libs[*]}" >"$stamp"
 echo "deps-cross: $(ls "$sysroot/pkgs" | wc -l) packages in $sysroot" >&2

@@ -117,7 +117,7 @@ func (w *workspace) compile(ctx context.Context) error {
 		env, tags = append(env, cross...), tags+",customenv"
 	}
 	// Linked --as-needed, the binaries depend on the four OpenCV libraries
-	// they use, not all that libopencv-dev names; relro and now: the
+	// they use (and libdeflate), not all that libopencv-dev names; relro and now: the
 	// hardening Debian expects of a daemon.
 	cvLD := ldflags + " -extldflags '-Wl,--as-needed -Wl,-z,relro -Wl,-z,now'"
 	if err := w.goBuild(ctx, env, "-tags="+tags, "-ldflags="+cvLD, "-o", filepath.Join(w.dir, "bin")+"/", "./cmd/scannerd", "./cmd/scanctl"); err != nil {
@@ -137,10 +137,10 @@ func (w *workspace) goBuild(ctx context.Context, env []string, args ...string) e
 	return nil
 }
 
-// crossCgoEnv returns the environment that compiles gocv against the
-// target's OpenCV in the sysroot: with the customenv tag gocv takes its
-// flags from CGO_* instead of pkg-config (which the build cache would not
-// see change).
+// crossCgoEnv returns the environment that compiles gocv and capture
+// against the target's OpenCV and libdeflate in the sysroot: with the
+// customenv tag they take their flags from CGO_* instead of pkg-config
+// (which the build cache would not see change).
 func (w *workspace) crossCgoEnv() ([]string, error) {
 	sysroot, err := w.t.Sysroot()
 	if err != nil {
@@ -152,18 +152,22 @@ func (w *workspace) crossCgoEnv() ([]string, error) {
 	// machine's: the rest are the same for every architecture (Multi-Arch:
 	// same packages), and opencv.hpp includes those of every module Debian
 	// built, not only of the four in the sysroot. So the versions must match.
-	if err := sameVersion(sysroot, "libopencv-core-dev"); err != nil {
-		return nil, err
+	// libdeflate.h is the sysroot's, searched after the cross compiler's
+	// own C library headers, which the sysroot's must not replace.
+	for _, dev := range []string{"libopencv-core-dev", "libdeflate-dev"} {
+		if err := sameVersion(sysroot, dev); err != nil {
+			return nil, err
+		}
 	}
-	// The four libraries by path (the sysroot's library directory on -L
+	// The libraries by path (the sysroot's library directory on -L
 	// would also give the linker its libc.so, whose paths only the cross
 	// compiler's own libc.so gets right); what they need is found through
 	// rpath-link.
 	var ldflags []string
-	for _, m := range cvModules {
+	for _, m := range append(cvModules, "deflate") {
 		lib := filepath.Join(libdir, "lib"+m+".so")
 		if _, err := os.Stat(lib); err != nil {
-			return nil, fmt.Errorf("OpenCV for %s is not in %s (scripts/deps-cross.sh %s puts it there): %w", w.t.Deb, sysroot, w.t.Deb, err)
+			return nil, fmt.Errorf("lib%s for %s is not in %s (scripts/deps-cross.sh %s puts it there): %w", m, w.t.Deb, sysroot, w.t.Deb, err)
 		}
 		ldflags = append(ldflags, lib)
 	}
@@ -172,7 +176,7 @@ func (w *workspace) crossCgoEnv() ([]string, error) {
 	}
 	return []string{
 		"CC=" + w.t.Triplet + "-gcc", "CXX=" + w.t.Triplet + "-g++",
-		"CGO_CPPFLAGS=-I" + filepath.Join(root, "usr", "include", w.t.Triplet, "opencv4") + " -I/usr/include/opencv4",
+		"CGO_CPPFLAGS=-I" + filepath.Join(root, "usr", "include", w.t.Triplet, "opencv4") + " -I/usr/include/opencv4 -idirafter " + filepath.Join(root, "usr", "include"),
 		"CGO_CXXFLAGS=--std=c++11 -DNDEBUG", // what gocv's cgo.go sets
 		"CGO_LDFLAGS=" + strings.Join(ldflags, " "),
 	}, nil
