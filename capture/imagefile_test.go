@@ -129,10 +129,14 @@ func FuzzDecodeImageOpenCV(f *testing.F) {
 }
 
 // TestDecodeImageMatchesGoOnBlackbox: over the real photos and scans of
-// the shared set, OpenCV's codecs give the engine exactly the gray plane
-// Go's decoders give it.
+// the shared set (all PNGs), the PNG reader and OpenCV's codecs each give
+// the engine exactly the gray plane Go's decoders give it.
 func TestDecodeImageMatchesGoOnBlackbox(t *testing.T) {
 	pool := scanner.NewPlanePool(0)
+	opencv := func(data []byte, lim scanner.Limits, pool *scanner.PlanePool) (*scanner.Frame, error) {
+		f, _, err := capture.DecodeImageOpenCV(data, lim, pool)
+		return f, err
+	}
 	for _, img := range blackbox.Load(t) {
 		data, err := os.ReadFile(img.Path)
 		if err != nil {
@@ -143,14 +147,19 @@ func TestDecodeImageMatchesGoOnBlackbox(t *testing.T) {
 			t.Errorf("%s: Go: %v", img.Rel, err)
 			continue
 		}
-		got, err := capture.DecodeImage(data, scanner.DefaultLimits, pool)
-		if err != nil {
-			t.Errorf("%s: OpenCV: %v", img.Rel, err)
-		} else {
+		for _, dec := range []struct {
+			name   string
+			decode func([]byte, scanner.Limits, *scanner.PlanePool) (*scanner.Frame, error)
+		}{{"capture.DecodeImage", capture.DecodeImage}, {"OpenCV", opencv}} {
+			got, err := dec.decode(data, scanner.DefaultLimits, pool)
+			if err != nil {
+				t.Errorf("%s: %s: %v", img.Rel, dec.name, err)
+				continue
+			}
 			if got.Width != want.Width || got.Height != want.Height {
-				t.Errorf("%s: %d×%d, Go's decoder gives %d×%d", img.Rel, got.Width, got.Height, want.Width, want.Height)
+				t.Errorf("%s: %s: %d×%d, Go's decoder gives %d×%d", img.Rel, dec.name, got.Width, got.Height, want.Width, want.Height)
 			} else if i := firstDifference(got, want); i >= 0 {
-				t.Errorf("%s: pixel %d is %d, Go's decoder gives %d", img.Rel, i, got.Pix[i], want.Pix[i])
+				t.Errorf("%s: %s: pixel %d is %d, Go's decoder gives %d", img.Rel, dec.name, i, got.Pix[i], want.Pix[i])
 			}
 			got.Purge()
 		}
