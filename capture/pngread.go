@@ -317,26 +317,26 @@ func decodePNG(data []byte, pool *scanner.PlanePool) (f *scanner.Frame, wiped in
 	if p.interlaced {
 		return nil, 0, errPNGElsewhere
 	}
-	z := p.idat[0]
-	if len(p.idat) > 1 {
-		n := 0
-		for _, c := range p.idat {
-			n += len(c)
-		}
-		z = make([]byte, 0, n)
-		for _, c := range p.idat {
-			z = append(z, c...)
-		}
-		defer func() { clear(z); wiped += len(z) }()
+	n := 0
+	for _, c := range p.idat {
+		n += len(c)
 	}
-	if len(z) == 0 {
+	if n == 0 {
 		return nil, 0, pngError("no image data")
 	}
 	// A bomb of few bytes declaring many pixels is refused before the
 	// rows' buffer is allocated.
 	rowBytes := (uint64(p.depth)*uint64(p.samples())*uint64(p.width) + 7) / 8
-	if need := uint64(p.height) * (1 + rowBytes); need > maxDeflateRatio*uint64(len(z)) {
-		return nil, 0, pngError("%d bytes of image data cannot hold the %d of %d×%d pixels", len(z), need, p.width, p.height)
+	if need := uint64(p.height) * (1 + rowBytes); need > maxDeflateRatio*uint64(n) {
+		return nil, 0, pngError("%d bytes of image data cannot hold the %d of %d×%d pixels", n, need, p.width, p.height)
+	}
+	z := p.idat[0]
+	if len(p.idat) > 1 {
+		z = make([]byte, 0, n)
+		for _, c := range p.idat {
+			z = append(z, c...)
+		}
+		defer func() { clear(z); wiped += len(z) }()
 	}
 	l := p.layout()
 	f = pool.Get(p.width, p.height)

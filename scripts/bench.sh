@@ -10,7 +10,8 @@
 #  2. The synthetic robustness suite's curves (internal/robust): every
 #     symbology distorted one axis at a time, the share read at each
 #     level by scannerd and by ZXingReader (ROBUST_SAMPLES per level).
-#  3. The Go benchmarks (decoder, engine, pipeline, API, licensing), and
+#  3. The Go benchmarks (image loading, decoder, engine, pipeline, API,
+#     licensing), and
 #     DotCode's sweeps of generated symbols, and the CPU per blackbox
 #     image with every symbology on against the default ones
 #     (COST_ROUNDS rounds, 2 by default).
@@ -129,6 +130,8 @@ if [ -n "${BENCH_PATTERN:-}" ]; then
 fi
 echo "-- CPU per blackbox image with the default symbologies and with all of them (try-harder, and a live source's defaults)"
 SCANNERD_BLACKBOX="$shared/testdata/blackbox" bench ./scanner '^BenchmarkBlackboxCostRatio$' "${COST_ROUNDS:-2}x"
+echo "-- image loading: CPU per blackbox image with scanctl decode's loaders (capture: the PNG reader; opencv: OpenCV's codecs alone) and Go's decoders"
+SCANNERD_BLACKBOX="$shared/testdata/blackbox" bench ./capture '^BenchmarkDecodeImageBlackbox$' 1262x
 echo "-- engine: one frame (ns/op), the whole daemon on a 1080p 30 fps replay"
 bench ./scanner 'BenchmarkDecode' 20x
 echo "-- DotCode (off by default): CPU per blackbox image off and on; generated symbols read"
