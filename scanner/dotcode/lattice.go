@@ -17,6 +17,15 @@ import (
 // of the dots as the symbol's (ISS DotCode §5.4's mask choice keeps every
 // edge lit).
 
+// nearCell is the side of the cells the blobs are indexed by for the
+// neighbour searches, in pixels; reach is how far a search looks at most:
+// dots are at most maxDot across, their pitch at most about 4 dots across
+// (a dot of 0.4 module at the smallest zint draws).
+const (
+	nearCell = 24
+	reach    = 4*maxDot + 8
+)
+
 // minDots is the fewest blobs a symbol candidate needs: the smallest
 // symbols hold about twenty dots.
 const minDots = 12
@@ -57,12 +66,13 @@ func (nb *neighbourhood) key(x, y float64) int {
 	return int(max(0, y)/nb.cell)*nb.cols + int(max(0, x)/nb.cell)
 }
 
-// near calls fn for every blob within r of (x, y); r is cut to one cell.
+// near calls fn for every blob within r of (x, y) but those right on
+// it, cell by cell (the cells the square of side 2r round it touches).
 func (nb *neighbourhood) near(bs []blob, x, y, r float64, fn func(j int, dx, dy float64)) {
-	r = min(r, nb.cell)
-	cx, cy := int(max(0, x)/nb.cell), int(max(0, y)/nb.cell)
-	for gy := max(0, cy-1); gy <= min(nb.rows-1, cy+1); gy++ {
-		for gx := max(0, cx-1); gx <= min(nb.cols-1, cx+1); gx++ {
+	x0, y0 := int(max(0, x-r)/nb.cell), int(max(0, y-r)/nb.cell)
+	x1, y1 := min(nb.cols-1, int(max(0, x+r)/nb.cell)), min(nb.rows-1, int(max(0, y+r)/nb.cell))
+	for gy := y0; gy <= y1; gy++ {
+		for gx := x0; gx <= x1; gx++ {
 			k := gy*nb.cols + gx
 			for _, j := range nb.order[nb.start[k]:nb.start[k+1]] {
 				dx, dy := bs[j].x-x, bs[j].y-y
@@ -85,17 +95,36 @@ func clusters(bs []blob) [][]int {
 	if len(bs) < minDots {
 		return nil
 	}
-	// Dots are at most maxDot across, their pitch at most about 4 dots
-	// across (a dot of 0.4 module at the smallest zint draws).
-	cell := 4.0*maxDot + 8
-	nb := newNeighbourhood(bs, cell)
+	// The blobs are indexed in cells of a few small dots' pitch, so that
+	// the search round a small dot, among the many specks of a textured
+	// frame, looks at the cells near it only.
+	nb := newNeighbourhood(bs, nearCell)
+	// Of the nearest similar blobs, the one of the lowest place in cells
+	// of reach across (row by row) and then of the lowest index: the
+	// first of them a search of those cells' blobs in order meets.
+	cols := 1
+	for i := range bs {
+		cols = max(cols, int(bs[i].x/reach)+1)
+	}
+	place := func(j int) int { return int(max(0, bs[j].y)/reach)*cols + int(max(0, bs[j].x)/reach) }
 	for i := range bs {
 		b := &bs[i]
 		b.nn = math.Inf(1)
-		nb.near(bs, b.x, b.y, min(cell, 4*b.size+6), func(j int, dx, dy float64) {
-			if d := math.Hypot(dx, dy); d < b.nn && similar(b, &bs[j]) {
-				b.nn, b.nnDX, b.nnDY = d, dx, dy
+		best, bestPlace := -1, 0
+		nb.near(bs, b.x, b.y, min(reach, 4*b.size+6), func(j int, dx, dy float64) {
+			if !similar(b, &bs[j]) {
+				return
 			}
+			d := math.Hypot(dx, dy)
+			if d > b.nn {
+				return
+			}
+			p := place(j)
+			if d == b.nn && (p > bestPlace || p == bestPlace && j > best) {
+				return
+			}
+			b.nn, b.nnDX, b.nnDY = d, dx, dy
+			best, bestPlace = j, p
 		})
 	}
 	parent := make([]int, len(bs))
@@ -116,7 +145,7 @@ func clusters(bs []blob) [][]int {
 		}
 		// Across an empty cell the next dot is 2·X = 1.41 pitches away, a
 		// diagonal gap 2 pitches.
-		nb.near(bs, b.x, b.y, min(cell, 2.1*b.nn), func(j int, _, _ float64) {
+		nb.near(bs, b.x, b.y, min(reach, 2.1*b.nn), func(j int, _, _ float64) {
 			if similar(b, &bs[j]) {
 				if ri, rj := root(i), root(j); ri != rj {
 					parent[max(ri, rj)] = min(ri, rj)
@@ -192,7 +221,7 @@ func fitLattice(bs []blob, group []int) (*lattice, bool) {
 	for _, i := range group {
 		member[i] = true
 	}
-	nb := newNeighbourhood(bs, 4.0*maxDot+8)
+	nb := newNeighbourhood(bs, reach)
 	// Walk the lattice from the blob nearest the group's centre.
 	var cx, cy float64
 	for _, i := range group {
@@ -212,7 +241,7 @@ func fitLattice(bs []blob, group []int) (*lattice, bool) {
 		i := queue[0]
 		queue = queue[1:]
 		ci := coord[i]
-		nb.near(bs, bs[i].x, bs[i].y, 3.2*pitch, func(j int, dx, dy float64) {
+		nb.near(bs, bs[i].x, bs[i].y, min(reach, 3.2*pitch), func(j int, dx, dy float64) {
 			if !member[j] {
 				return
 			}
