@@ -249,12 +249,12 @@ func leftRAPs(r *runList, y int, out []microHit, codewords bool) []microHit {
 }
 
 // rapPattern returns the module counts of the six runs from i, 1 to 4,
-// two bits each.
+// two bits each, as rapCounts reads them.
 func rapPattern(r *runList, i int, module float64) uint16 {
+	t, _ := rapCounts(r, i, module)
 	var p uint16
-	for k := i; k < i+rapElements; k++ {
-		n := min(4, max(1, int(math.Round(float64(r.width(k))/module))))
-		p = p<<2 | uint16(n-1)
+	for _, n := range t {
+		p = p<<2 | uint16(min(4, max(1, n))-1)
 	}
 	return p
 }
@@ -291,19 +291,75 @@ func (e *microEdge) rowsDiffer() bool {
 }
 
 // rapFits reports whether the six runs from i are a row address pattern
-// of the given module: whole modules, one to four each, ten in all, give
-// or take one for a run's rounding. Evenly spaced stripes are not (ten
-// modules do not split into six equal runs: each rounds to two).
+// of the given module (see rapCounts).
 func rapFits(r *runList, i int, module float64) bool {
+	_, ok := rapCounts(r, i, module)
+	return ok
+}
+
+// rapCounts reads the module counts of the six runs from i as a row
+// address pattern of the given module, and reports whether they are one:
+// whole modules, one to four each, ten in all, give or take one for a
+// run's rounding. Evenly spaced stripes are not (ten modules do not split
+// into six equal runs: each rounds to two).
+//
+// Where the runs do not round so, the pattern is read from its
+// edge-to-similar-edge distances, as PDF417's reference decode reads
+// codewords (ISO/IEC 15438 §10): a bar and the space beside it span whole
+// modules whatever the threshold or the blur took from one and gave the
+// other, which at two pixels a module can turn a one-module space into
+// half a module or less. The five pairs must span ten modules in
+// bar-space pairs (the first, third and fifth) and fit counts of one to
+// four; of the counts that fit, those whose runs differ from them most
+// evenly (bars all grown, spaces all shrunk by one amount) are taken.
+func rapCounts(r *runList, i int, module float64) (t [rapElements]int, ok bool) {
 	sum := 0
-	for k := i; k < i+rapElements; k++ {
-		n := int(math.Round(float64(r.width(k)) / module))
-		if n < 1 || n > 4 {
-			return false
+	ok = true
+	for k := range t {
+		t[k] = int(math.Round(float64(r.width(i+k)) / module))
+		if t[k] < 1 || t[k] > 4 {
+			ok = false
 		}
-		sum += n
+		sum += t[k]
 	}
-	return sum >= rapModules-1 && sum <= rapModules+1
+	if ok && sum >= rapModules-1 && sum <= rapModules+1 {
+		return t, true
+	}
+	var pair [rapElements - 1]int
+	for k := range pair {
+		pair[k] = int(math.Round(float64(r.edges[i+k+2]-r.edges[i+k]) / module))
+	}
+	if pair[0]+pair[2]+pair[4] != rapModules {
+		return t, false
+	}
+	best := math.Inf(1)
+	for first := 1; first <= 4; first++ {
+		var c [rapElements]int
+		c[0] = first
+		fits := true
+		for k := 1; k < rapElements && fits; k++ {
+			c[k] = pair[k-1] - c[k-1]
+			fits = c[k] >= 1 && c[k] <= 4
+		}
+		if !fits {
+			continue
+		}
+		// The spread of the runs' excess over the counts, bars' taken as
+		// they are and spaces' turned round: one amount for all when the
+		// counts are right.
+		lo, hi := math.Inf(1), math.Inf(-1)
+		for k := range c {
+			d := float64(r.width(i+k)) - float64(c[k])*module
+			if k%2 == 1 {
+				d = -d
+			}
+			lo, hi = math.Min(lo, d), math.Max(hi, d)
+		}
+		if hi-lo < best {
+			best, t = hi-lo, c
+		}
+	}
+	return t, !math.IsInf(best, 1)
 }
 
 // fit fits the edge's line and module width to its hits: a median line

@@ -1,0 +1,37 @@
+package pdf417
+
+import "testing"
+
+// runsOf returns the runs of the widths given, the first dark or not.
+func runsOf(firstDark bool, widths ...int) *runList {
+	r := &runList{firstDark: firstDark, edges: []int{0}}
+	for _, w := range widths {
+		r.edges = append(r.edges, r.edges[len(r.edges)-1]+w)
+	}
+	return r
+}
+
+// TestRAPInkSpread: a row address pattern whose bars the threshold or
+// the blur grew (at three pixels a module, two pixels each, a one-module
+// space left a pixel wide) is read for its counts from its
+// edge-to-similar-edge distances, and found on a scan row; evenly spaced
+// stripes still are not a pattern.
+func TestRAPInkSpread(t *testing.T) {
+	want := [rapElements]int{3, 1, 2, 1, 1, 2}
+	// Quiet zone, then the pattern: bars 2 px wider, spaces 2 px narrower.
+	r := runsOf(false, 12, 11, 1, 8, 1, 5, 4, 6, 6, 6, 6, 6, 6, 6, 9, 30) // then a codeword's eight runs
+	got, ok := rapCounts(r, 1, 3)
+	if !ok || got != want {
+		t.Errorf("grown bars: counts %v, %v; want %v", got, ok, want)
+	}
+	if hits := leftRAPs(r, 0, nil, false); len(hits) != 1 || hits[0].x != 12 {
+		t.Errorf("grown bars: found %v on the row, want the pattern at 12", hits)
+	}
+	// Unspread, the runs read as they are.
+	if got, ok := rapCounts(runsOf(true, 9, 3, 6, 3, 3, 6), 0, 3); !ok || got != want {
+		t.Errorf("exact runs: counts %v, %v; want %v", got, ok, want)
+	}
+	if _, ok := rapCounts(runsOf(true, 5, 5, 5, 5, 5, 5), 0, 3); ok {
+		t.Error("evenly spaced stripes read as a row address pattern")
+	}
+}
