@@ -6,8 +6,9 @@
 package qrfinder
 
 import (
+	"cmp"
 	"math"
-	"sort"
+	"slices"
 
 	"github.com/makiuchi-d/gozxing"
 
@@ -20,7 +21,17 @@ import (
 type Finder struct {
 	X, Y   float64 // centre in pixels
 	Module float64 // module size in pixels
+	// off is how far its runs strayed from 1:1:3:1:1, as a share of the
+	// slack allowed: 0 for a perfect pattern, up to 1.
+	off float64
 }
+
+// maxFinders bounds the finders Find returns: the largest, then the best
+// fitting. A photo's frame holds a few dozen finder-like patches at
+// most (49 in the worst of the development set's 631 images), where a
+// frame of noise holds thousands, each of which would cost its readers an
+// outline and a decode.
+const maxFinders = 96
 
 // Scanner finds finder patterns, keeping its scratch space between
 // images; one Scanner serves one goroutine.
@@ -28,20 +39,33 @@ type Scanner struct {
 	row     *gozxing.BitArray
 	runs    []int
 	finders []Finder
+	// foundOn is the row each finder was found on (rows go down the
+	// image, so it never decreases), and reach the farthest any finder
+	// lies from its row plus twice its module: how far up a finder that
+	// repeats a new one can have been found.
+	foundOn []int
+	reach   float64
 }
 
 // matchesFinder reports whether five runs, dark first, are 1:1:3:1:1;
 // pixel is how long a pixel's shift of an edge makes a run, in the runs'
 // units.
 func matchesFinder(runs []int, pixel float64) (float64, bool) {
+	unit, _, ok := fitFinder(runs, pixel)
+	return unit, ok
+}
+
+// fitFinder is matchesFinder, also telling how far the worst run strays
+// from its length, as a share of its slack.
+func fitFinder(runs []int, pixel float64) (unit, off float64, ok bool) {
 	total := 0
 	for _, r := range runs[:5] {
 		total += r
 	}
 	if total < 7 {
-		return 0, false
+		return 0, 0, false
 	}
-	unit := float64(total) / 7
+	unit = float64(total) / 7
 	// Binarization moves an edge by a pixel either way, which at two or
 	// three pixels a module is half a module: the slack is a pixel and a
 	// half at least.
@@ -50,11 +74,13 @@ func matchesFinder(runs []int, pixel float64) (float64, bool) {
 		if i == 2 {
 			tol = max(1.2*unit, 2*pixel)
 		}
-		if math.Abs(float64(runs[i])-want*unit) > tol {
-			return 0, false
+		d := math.Abs(float64(runs[i])-want*unit) / tol
+		if d > 1 {
+			return 0, 0, false
 		}
+		off = max(off, d)
 	}
-	return unit, true
+	return unit, off, true
 }
 
 // Find scans every step-th row for the finder's runs and confirms each hit
@@ -66,6 +92,7 @@ func (r *Scanner) Find(bm *gozxing.BitMatrix, step int) []Finder {
 	if r.row == nil || r.row.GetSize() != w {
 		r.row = gozxing.NewBitArray(w)
 	}
+	r.foundOn, r.reach = r.foundOn[:0], 0
 	var y int
 	visit := func(win []int, cx float64) {
 		if unit, ok := matchesFinder(win, 1); ok {
@@ -75,45 +102,72 @@ func (r *Scanner) Find(bm *gozxing.BitMatrix, step int) []Finder {
 	for y = step / 2; y < h; y += step {
 		r.runs = bitrow.Windows(bm.GetRow(y, r.row), w, 5, r.runs, visit)
 	}
+	if len(r.finders) > maxFinders {
+		// The largest first, the best fitting among alike: texture and
+		// noise make specks of a pixel a module by the thousand, which
+		// fit the pattern as well as any symbol's but are the least
+		// likely to be one, and the least readable if they were.
+		slices.SortStableFunc(r.finders, func(a, b Finder) int {
+			return cmp.Or(-cmp.Compare(math.Round(2*a.Module), math.Round(2*b.Module)), cmp.Compare(a.off, b.off))
+		})
+		r.finders = r.finders[:maxFinders]
+	}
 	return r.finders
 }
 
-func (r *Scanner) confirmFinder(bm *gozxing.BitMatrix, cx, cy, unit float64) {
-	for _, f := range r.finders {
-		if math.Abs(f.X-cx) < 2*f.Module && math.Abs(f.Y-cy) < 2*f.Module {
-			return
+// repeats reports whether a finder already found lies within two of its
+// modules of (x, y). Only those found on the rows within reach above are
+// looked at: a texture can hold thousands of finder-like blobs, which
+// looked at all for each would cost time square in their number.
+func (r *Scanner) repeats(x, y float64) bool {
+	for i := len(r.finders) - 1; i >= 0; i-- {
+		if float64(r.foundOn[i]) < y-r.reach {
+			break
+		}
+		f := &r.finders[i]
+		if math.Abs(f.X-x) < 2*f.Module && math.Abs(f.Y-y) < 2*f.Module {
+			return true
 		}
 	}
-	y, uy, ok := crossFinder(bm, cx, cy, 0, 1, unit)
+	return false
+}
+
+func (r *Scanner) confirmFinder(bm *gozxing.BitMatrix, cx, cy, unit float64) {
+	if r.repeats(cx, cy) {
+		return
+	}
+	y, uy, offV, ok := crossFinder(bm, cx, cy, 0, 1, unit)
 	if !ok {
 		return
 	}
-	x, ux, ok := crossFinder(bm, cx, y, 1, 0, unit)
+	x, ux, offH, ok := crossFinder(bm, cx, y, 1, 0, unit)
 	if !ok {
 		return
 	}
 	// One diagonal must show the pattern too: at two or three pixels a
 	// module, blur closes the light ring at a corner now and then.
 	d := math.Sqrt2 / 2
-	if _, _, ok := crossFinder(bm, x, y, d, d, (ux+uy)/2); !ok {
-		if _, _, ok := crossFinder(bm, x, y, d, -d, (ux+uy)/2); !ok {
+	_, _, offD, ok := crossFinder(bm, x, y, d, d, (ux+uy)/2)
+	if !ok {
+		if _, _, offD, ok = crossFinder(bm, x, y, d, -d, (ux+uy)/2); !ok {
 			return
 		}
 	}
-	for _, f := range r.finders {
-		if math.Abs(f.X-x) < 2*f.Module && math.Abs(f.Y-y) < 2*f.Module {
-			return
-		}
+	if r.repeats(x, y) {
+		return
 	}
-	r.finders = append(r.finders, Finder{X: x, Y: y, Module: (ux + uy) / 2})
+	f := Finder{X: x, Y: y, Module: (ux + uy) / 2, off: max(offV, offH, offD)}
+	r.finders = append(r.finders, f)
+	r.foundOn = append(r.foundOn, int(cy))
+	r.reach = max(r.reach, math.Abs(f.Y-cy)+2*f.Module+1)
 }
 
 // crossFinder walks both ways from a point in the finder's centre along
 // (dx, dy) and checks the 1:1:3:1:1 runs, returning the refined centre
 // coordinate (x for a horizontal walk, y for vertical) and the unit.
-func crossFinder(bm *gozxing.BitMatrix, x, y, dx, dy, unit float64) (float64, float64, bool) {
+func crossFinder(bm *gozxing.BitMatrix, x, y, dx, dy, unit float64) (float64, float64, float64, bool) {
 	if !Dark(bm, x, y) {
-		return 0, 0, false
+		return 0, 0, 0, false
 	}
 	limit := unit * 8
 	var fwd, back [3]float64
@@ -132,7 +186,7 @@ func crossFinder(bm *gozxing.BitMatrix, x, y, dx, dy, unit float64) (float64, fl
 			}
 		}
 		if k < 3 {
-			return 0, 0, false
+			return 0, 0, 0, false
 		}
 	}
 	runs := []int{
@@ -142,15 +196,15 @@ func crossFinder(bm *gozxing.BitMatrix, x, y, dx, dy, unit float64) (float64, fl
 	}
 	// The runs are in half pixels; across a diagonal line, an edge a
 	// pixel off moves by up to a pixel along each axis.
-	u, ok := matchesFinder(runs, 2/math.Max(math.Abs(dx), math.Abs(dy)))
+	u, off, ok := fitFinder(runs, 2/math.Max(math.Abs(dx), math.Abs(dy)))
 	if !ok {
-		return 0, 0, false
+		return 0, 0, 0, false
 	}
 	shift := (fwd[2] - back[2]) / 2
 	if dx == 0 {
-		return y + shift, u / 2, true
+		return y + shift, u / 2, off, true
 	}
-	return x + shift, u / 2, true
+	return x + shift, u / 2, off, true
 }
 
 // Corners finds the outer corners of a finder pattern, in order of angle
@@ -158,7 +212,8 @@ func crossFinder(bm *gozxing.BitMatrix, x, y, dx, dy, unit float64) (float64, fl
 // edge of its dark ring.
 func Corners(bm *gozxing.BitMatrix, f Finder) ([4][2]float64, bool) {
 	const rays = 64
-	var pts [][3]float64 // x, y, angle
+	var ptsBuf [rays][3]float64
+	pts := ptsBuf[:0] // x, y, angle
 	for i := 0; i < rays; i++ {
 		a := 2 * math.Pi * float64(i) / rays
 		dx, dy := math.Cos(a), math.Sin(a)
@@ -207,18 +262,23 @@ func Corners(bm *gozxing.BitMatrix, f Finder) ([4][2]float64, bool) {
 	if c2 < 0 || c4 < 0 {
 		return [4][2]float64{}, false
 	}
-	idx := []int{c1, c2, c3, c4}
-	sort.Slice(idx, func(i, j int) bool { return pts[idx[i]][2] < pts[idx[j]][2] })
+	idx := [4]int{c1, c2, c3, c4}
+	for i := 1; i < 4; i++ { // by angle
+		for j := i; j > 0 && pts[idx[j]][2] < pts[idx[j-1]][2]; j-- {
+			idx[j], idx[j-1] = idx[j-1], idx[j]
+		}
+	}
 	// Fit a line to the edge points between each pair of corners, away
 	// from the corners, and intersect neighbouring lines.
 	var lines [4][3]float64
+	var sideBuf [rays][2]float64
 	for s := 0; s < 4; s++ {
 		a0, a1 := pts[idx[s]][2], pts[idx[(s+1)%4]][2]
 		if a1 <= a0 {
 			a1 += 2 * math.Pi
 		}
 		margin := (a1 - a0) * 0.2
-		var side [][2]float64
+		side := sideBuf[:0]
 		for _, p := range pts {
 			a := p[2]
 			if a < a0 {
@@ -229,7 +289,7 @@ func Corners(bm *gozxing.BitMatrix, f Finder) ([4][2]float64, bool) {
 			}
 		}
 		if len(side) < 2 {
-			side = [][2]float64{{pts[idx[s]][0], pts[idx[s]][1]}, {pts[idx[(s+1)%4]][0], pts[idx[(s+1)%4]][1]}}
+			side = append(sideBuf[:0], [2]float64{pts[idx[s]][0], pts[idx[s]][1]}, [2]float64{pts[idx[(s+1)%4]][0], pts[idx[(s+1)%4]][1]})
 		}
 		lines[s] = fitLineRobust(side, 0.25*f.Module)
 	}
@@ -277,7 +337,8 @@ func refineSides(bm *gozxing.BitMatrix, f Finder, c [4][2]float64) ([4][2]float6
 			return c, false
 		}
 		const n = 12
-		var side [][2]float64
+		var sideBuf [n][2]float64
+		side := sideBuf[:0]
 		for j := 0; j < n; j++ {
 			t := 0.15 + 0.7*float64(j)/(n-1)
 			px, py := a[0]+ex*t, a[1]+ey*t
@@ -347,11 +408,12 @@ func Dark(bm *gozxing.BitMatrix, x, y float64) bool {
 }
 
 // fitLineRobust fits a line, then refits twice without the points lying
-// farther than tol from it (rays that stopped early on noise).
+// farther than tol from it (rays that stopped early on noise). It drops
+// those points from p in place.
 func fitLineRobust(p [][2]float64, tol float64) [3]float64 {
 	l := fitLine(p)
 	for pass := 0; pass < 2; pass++ {
-		kept := p[:0:0]
+		kept := p[:0]
 		for _, q := range p {
 			if math.Abs(l[0]*q[0]+l[1]*q[1]-l[2]) <= tol {
 				kept = append(kept, q)
