@@ -120,7 +120,14 @@ func contrastCrops(lum []byte, w, h int) (crops []image.Rectangle, whole bool) {
 		active[i] = n >= minContrastBlocks
 	}
 	all := clusterCells(active, cw, w, h, nil, nil)
-	crops, whole = cropsOf(all, cw*ch, w, h)
+	// Whether the marks cover most of the frame is judged among the cells
+	// that hold a whole block: in a frame a few pixels wider than a
+	// multiple of cellSize (a tight crop of a small symbol, 38 pixels
+	// square) the last column and row of cells hold none, and can never
+	// show marks.
+	perCell := cellSize / blockSize
+	looked := ((w/blockSize + perCell - 1) / perCell) * ((h/blockSize + perCell - 1) / perCell)
+	crops, whole = cropsOf(all, looked, w, h)
 	// Largest first: the thorough strategies try them in this order.
 	for i := 1; i < len(crops); i++ {
 		for j := i; j > 0 && area(crops[j]) > area(crops[j-1]); j-- {

@@ -53,7 +53,7 @@ func DecodeAt(runs []int, i int) (bars.Symbol, bool) {
 		}
 	}
 	module := (w.narrow[0] + w.narrow[1]) / 2
-	if !bars.Quiet(runs, i-1, 5*module) {
+	if !bars.QuietOrEdge(runs, i-1, 5*module) {
 		return bars.Symbol{}, false
 	}
 	if p, ok := w.pattern(st); !ok || p != startStop {
@@ -70,7 +70,7 @@ func DecodeAt(runs []int, i int) (bars.Symbol, bool) {
 			return bars.Symbol{}, false
 		}
 		if p == startStop {
-			if len(vals) == 0 || !bars.Quiet(runs, j+5, 5*module) {
+			if len(vals) == 0 || !bars.QuietOrEdge(runs, j+5, 5*module) {
 				return bars.Symbol{}, false
 			}
 			return symbol(vals, i, j+4)

@@ -104,6 +104,12 @@ type MicroReader struct {
 	// cells and pair are the scratch of turnedRegions.
 	cells []cellChanges
 	pair  [3]*gozxing.BitArray
+	// barred and coarseBarred are the cells with bars of the fine and
+	// the coarse count; coarse and coarseRow the image sampled for the
+	// coarse count (see coarseRegions).
+	barred, coarseBarred []bool
+	coarse               *gozxing.BitMatrix
+	coarseRow            *gozxing.BitArray
 	// backHits are the RAPs edgeChains found reading rows backwards,
 	// those of scan row i from backRows[i] on.
 	backHits []microHit
@@ -163,10 +169,13 @@ func (r *MicroReader) Promising() bool { return r.promising }
 // wipe clears what the reader keeps of the image between calls: the last
 // scanned row, its runs and the codewords its lines read.
 func (r *MicroReader) wipe() {
-	for _, row := range [...]*gozxing.BitArray{r.row, r.pair[0], r.pair[1], r.pair[2]} {
+	for _, row := range [...]*gozxing.BitArray{r.row, r.pair[0], r.pair[1], r.pair[2], r.coarseRow} {
 		if row != nil {
 			row.Clear()
 		}
+	}
+	if r.coarse != nil {
+		r.coarse.Clear()
 	}
 	clear(r.runs.edges[:cap(r.runs.edges)])
 	clear(r.lines[:cap(r.lines)])

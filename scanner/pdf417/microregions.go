@@ -63,6 +63,13 @@ const microReach = 1
 // not count as barred.
 const microMargin = microCell
 
+// microBeyond is how far a cluster's bounds reach beyond the image's edge:
+// the two modules of light a row's RAP needs before it, for modules of up
+// to 4 pixels. (Reaching as far as microMargin would cost a tenth more
+// samples on the development set's images, whose symbols often lie near
+// an edge.)
+const microBeyond = 8
+
 // microMaxRegions bounds the clusters searched per image, largest first, so
 // that an image full of striped texture costs a bounded amount.
 const microMaxRegions = 16
@@ -85,14 +92,20 @@ type turnedRegion struct {
 	x0, y0, x1, y1 int
 	angle          float64
 	cells          int
+	// scale is the image pixels a pixel of the count that found the
+	// cluster stood for, 1 or microCoarse; the region is seen at that
+	// scale (see view).
+	scale int
 }
 
 // view returns the region seen with its rows horizontal, turned further by
-// turn radians (π for the other way round).
+// turn radians (π for the other way round), a view pixel every rg.scale
+// image pixels.
 func (rg turnedRegion) view(m *gozxing.BitMatrix, turn float64) view {
 	a := rg.angle + turn
+	scale := float64(max(1, rg.scale))
 	cx, cy := float64(rg.x0+rg.x1)/2, float64(rg.y0+rg.y1)/2
-	dx, dy := float64(rg.x1-rg.x0), float64(rg.y1-rg.y0)
+	dx, dy := float64(rg.x1-rg.x0)/scale, float64(rg.y1-rg.y0)/scale
 	ux, uy := math.Cos(a), math.Sin(a)
 	// Whole pixels, so that the view turned round samples the same points
 	// as this one, its rows read backwards. Not a pixel more for the
@@ -102,9 +115,9 @@ func (rg turnedRegion) view(m *gozxing.BitMatrix, turn float64) view {
 	const rounding = 1e-9
 	w := math.Ceil(dx*math.Abs(ux) + dy*math.Abs(uy) - rounding)
 	h := math.Ceil(dx*math.Abs(uy) + dy*math.Abs(ux) - rounding)
-	ox := cx - w/2*ux + h/2*uy
-	oy := cy - w/2*uy - h/2*ux
-	return newTurnedView(m, ox, oy, a, int(w), int(h))
+	ox := cx - scale*(w/2*ux-h/2*uy)
+	oy := cy - scale*(w/2*uy+h/2*ux)
+	return newTurnedView(m, ox, oy, a, scale, int(w), int(h))
 }
 
 // countChanges fills r.cells with the changes of each cell of m, over the
@@ -161,22 +174,40 @@ func (r *MicroReader) countChanges(m *gozxing.BitMatrix) int {
 
 // turnedRegions returns the clusters of barred cells of m, largest first,
 // at most microMaxRegions: one per angle its cells show (see clusterAngles).
+// Then, after those, the clusters of the coarse count (see coarseRegions).
 func (r *MicroReader) turnedRegions(m *gozxing.BitMatrix) []turnedRegion {
 	cw := r.countChanges(m)
 	if cw == 0 {
 		return nil
 	}
-	ch := len(r.cells) / cw
-	barred := make([]bool, len(r.cells))
+	w, h := m.GetWidth(), m.GetHeight()
+	r.barred = r.barredCells(r.barred)
+	out := r.clusters(r.barred, cw, 1, w, h, nil)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].cells > out[j].cells })
+	out = out[:min(len(out), microMaxRegions)]
+	return r.coarseRegions(m, cw, out)
+}
+
+// barredCells sets in barred (resized to r.cells) the cells of r.cells
+// that hold bars: microBusy changes or more.
+func (r *MicroReader) barredCells(barred []bool) []bool {
+	barred = append(barred[:0], make([]bool, len(r.cells))...)
 	for i, c := range r.cells {
 		_, _, total := c.vector()
 		barred[i] = total >= microBusy
 	}
+	return barred
+}
+
+// clusters appends to out the clusters of the barred cells of r.cells, a
+// grid cw cells wide of a count made every scale-th pixel of a w×h
+// image, with their bounds in that image's pixels.
+func (r *MicroReader) clusters(barred []bool, cw, scale, w, h int, out []turnedRegion) []turnedRegion {
+	ch := len(r.cells) / cw
 	seen := make([]bool, len(barred))
-	var out []turnedRegion
 	var stack, members []int
 	total := 0.0 // the cluster's changes
-	w, h := m.GetWidth(), m.GetHeight()
+	cell := microCell * scale
 	for start, b := range barred {
 		if seen[start] || !b {
 			continue
@@ -202,19 +233,20 @@ func (r *MicroReader) turnedRegions(m *gozxing.BitMatrix) []turnedRegion {
 				}
 			}
 		}
+		// The bounds reach microBeyond beyond the image, which the view sees
+		// as light: a symbol drawn without a quiet zone, its bars at the
+		// image's edge, then has the light margin its rows need before the
+		// left RAP (and after the stop bar) all the same.
+		margin, edge := microMargin*scale, microBeyond*scale
 		rg := turnedRegion{
-			x0: max(0, cx0*microCell-microMargin), y0: max(0, cy0*microCell-microMargin),
-			x1: min(w, (cx1+1)*microCell+microMargin), y1: min(h, (cy1+1)*microCell+microMargin),
-			cells: len(members),
+			x0: max(-edge, cx0*cell-margin), y0: max(-edge, cy0*cell-margin),
+			x1: min(w+edge, (cx1+1)*cell+margin), y1: min(h+edge, (cy1+1)*cell+margin),
+			cells: len(members), scale: scale,
 		}
 		for _, a := range r.clusterAngles(members, microCoherent*total) {
 			rg.angle = a
 			out = append(out, rg)
 		}
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].cells > out[j].cells })
-	if len(out) > microMaxRegions {
-		out = out[:microMaxRegions]
 	}
 	return out
 }

@@ -25,17 +25,19 @@ type view struct {
 	rot    rotation
 	w, h   int // view size
 	iw, ih int // image size
-	// For rotFree: the view's origin in the image, and its x axis, a unit
-	// vector (its y axis is the x axis turned a quarter clockwise).
+	// For rotFree: the view's origin in the image, and its x axis, a
+	// vector as long as a view pixel is in image pixels (its y axis is
+	// the x axis turned a quarter clockwise).
 	ox, oy, ux, uy float64
 }
 
 // newTurnedView returns the w×h view of m whose origin is the image point
 // (ox, oy) and whose rows run at angle (radians, clockwise from the
-// image's x axis, y pointing down) through the image.
-func newTurnedView(m *gozxing.BitMatrix, ox, oy, angle float64, w, h int) view {
+// image's x axis, y pointing down) through the image, each view pixel
+// scale image pixels wide (1 but for large modules: see coarseRegions).
+func newTurnedView(m *gozxing.BitMatrix, ox, oy, angle, scale float64, w, h int) view {
 	return view{m: m, rot: rotFree, w: w, h: h, iw: m.GetWidth(), ih: m.GetHeight(),
-		ox: ox, oy: oy, ux: math.Cos(angle), uy: math.Sin(angle)}
+		ox: ox, oy: oy, ux: scale * math.Cos(angle), uy: scale * math.Sin(angle)}
 }
 
 // degrees returns the angle of the view's rows in the image, clockwise

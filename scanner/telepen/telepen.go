@@ -53,7 +53,7 @@ func DecodeAt(runs []int, i int) (bars.Symbol, bool) {
 		}
 	}
 	module := (narrow[0] + narrow[1]) / 2
-	if !bars.Quiet(runs, i-1, 5*module) {
+	if !bars.QuietOrEdge(runs, i-1, 5*module) {
 		return bars.Symbol{}, false
 	}
 	var bits bitStream
@@ -66,7 +66,7 @@ func DecodeAt(runs []int, i int) (bars.Symbol, bool) {
 		wideBar := bar > (narrow[0]+wide[0])/2
 		// The last bar is followed by the quiet zone, which stands for
 		// the narrow space of the stop character's last pair.
-		last := j+1 >= len(runs) || bars.Quiet(runs, j+1, 5*module)
+		last := j+1 >= len(runs) || bars.QuietOrEdge(runs, j+1, 5*module)
 		wideSpace := false
 		if !last {
 			space := float64(runs[j+1])

@@ -47,6 +47,18 @@ func Quiet(runs []int, i int, width float64) bool {
 	return float64(runs[i]) >= width
 }
 
+// QuietOrEdge is Quiet for the decoders whose check characters tell a
+// whole symbol from a part of one, or from other bars (Code 11 and
+// Telepen): the line's ends count as quiet whatever their width. The
+// line is a row of the image, and a symbol drawn or cropped without its
+// margins (zint's default drawing) has its first and last bars at the
+// image's edges, beyond which lies nothing to read. (Without such a
+// check, bars of another symbol at the image's edge read as a short
+// symbol of the 2 of 5 codes now and then: they keep Quiet.)
+func QuietOrEdge(runs []int, i int, width float64) bool {
+	return i <= 0 || i >= len(runs)-1 || float64(runs[i]) >= width
+}
+
 // Sum returns the total of ws.
 func Sum(ws []int) int {
 	s := 0
