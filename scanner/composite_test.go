@@ -112,3 +112,25 @@ func TestCompositeZintDrawing(t *testing.T) {
 		}
 	}
 }
+
+// TestCompositeTilted: CC-A components of three rows over DataBar
+// Omnidirectional and Expanded, sharp, at 2.5 to 3.5 pixels a module, a
+// quarter turn and 4° either way, read. The component's left edge is a
+// few scan rows high, too short to measure its slope, and the view's
+// angle is the linear component's, which may be a degree off; no line at
+// either angle reads a whole row, and other angles must be tried.
+func TestCompositeTilted(t *testing.T) {
+	zint.Need(t)
+	t.Parallel()
+	for _, c := range []zintCase{compositeCases[0], compositeCases[2]} {
+		r := zint.Image(t, c.args...)
+		for _, m := range []float64{2.5, 3, 3.5} {
+			for _, a := range []float64{-4, 4, 86, 94, 176, 184, 266, 274} {
+				s := zintScene{module: m, angle: a}
+				if ok, got := readZint(t, r, c, s, 1); !ok {
+					t.Errorf("%q at %v: read %s", c.text, s, got)
+				}
+			}
+		}
+	}
+}

@@ -432,7 +432,12 @@ func (e *microEdge) fit(leastSquares bool) bool {
 // cross a row boundary where those of the next do not) and, for a short
 // edge, up to three degrees either way of the view's rows. The first four
 // also try the small turns of readSymbolAt. Texture seldom reads a row,
-// so it costs one or two tries.
+// so it costs one or two tries. A composite component's edge is short
+// (three rows of two modules, say, across a hundred modules), and the
+// view's angle comes from the linear component beside it: a degree off,
+// no line across its rows reads one whole, so its edges (those that show
+// rows, beside a linear symbol read) try every angle whatever the first
+// lines read.
 func (r *MicroReader) readSymbol(v view, e *microEdge) (*decoded, error) {
 	if r.composite && !e.rowsDiffer() {
 		return nil, errMicroLayout
@@ -452,11 +457,11 @@ func (r *MicroReader) readSymbol(v view, e *microEdge) (*decoded, error) {
 		readSome = readSome || some
 		tried = append(tried, 0)
 	}
-	if !readSome {
+	if !readSome && !r.composite {
 		return nil, err
 	}
 	slopes := []float64{e.b + microRetryTurn, e.b - microRetryTurn}
-	if len(e.hits) < microShortEdge {
+	if len(e.hits) < microShortEdge || r.composite {
 		for k := 1; k <= 3; k++ {
 			slopes = append(slopes, float64(k)*microRetryTurn, -float64(k)*microRetryTurn)
 		}
