@@ -38,7 +38,7 @@ var compositeCases = []zintCase{
 // small modules blurred by a third of a module and tilted defeat the 2D
 // component's search or the linear reader (-zint-sweep measures the rate;
 // see the README).
-const compositeFloor = 0.85
+const compositeFloor = 0.93
 
 func TestCompositeRoundTrip(t *testing.T) {
 	t.Parallel()

@@ -147,7 +147,12 @@ func (r *MicroReader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.Deco
 		step = 2
 	}
 	if r.composite {
-		step-- // a CC-A may be three rows of two modules
+		// Every row: a component's rows are two modules high, at two
+		// pixels a module four scan rows, and its edge needs each of
+		// two rows' RAPs on two scan rows; every other row, one of the
+		// two falls on a row's blurred border as often as not. The
+		// search is confined to the boxes beside linear symbols read.
+		step = 1
 	}
 	found, err := r.find(m, step, multiple)
 	if len(found) == 0 {
