@@ -42,6 +42,8 @@ func TestCommandLineExitCodes(t *testing.T) {
 		{"status", "-socket", sock, "-json"},
 		{"status", "--socket=" + sock, "extra"},
 		{"scan", "--timeout", "0"},
+		{"scan", "--symbology", "NOPE", "--socket", sock},
+		{"watch", "--symbology", "QR_CODE,NOPE", "--socket", sock},
 		{"license", "renew"},
 		{"license", "sync", "--socket", sock},
 		{"debug"},

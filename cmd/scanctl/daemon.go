@@ -136,9 +136,30 @@ func printDocument(w io.Writer, doc json.RawMessage) {
 	}
 }
 
-// oneLine makes decoded text printable on one line.
+// oneLine makes decoded text printable on one line of a terminal: newline,
+// carriage return and tab become \n \r \t, the other control characters
+// \xHH (C0 and DEL) or \u00HH (C1), so that a barcode cannot move the
+// cursor, recolour the screen or set the window title with an escape
+// sequence. The rest, backslashes included, is left as it is.
 func oneLine(s string) string {
-	return strings.NewReplacer("\n", `\n`, "\r", `\r`, "\t", `\t`).Replace(s)
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		case r >= 0x80 && r <= 0x9f:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 // splitList splits a comma-separated flag value, dropping empty items.

@@ -322,7 +322,7 @@ func readFile(path string, limit int64) ([]byte, error) {
 
 func (m *Main) textPrinter(w io.Writer) func(string, *scanner.Result) {
 	return func(path string, r *scanner.Result) {
-		fmt.Fprintf(w, "%s: %s %s%s%s\n", path, r.Symbology, strings.NewReplacer("\n", `\n`, "\r", `\r`).Replace(r.Text),
+		fmt.Fprintf(w, "%s: %s %s%s%s\n", path, r.Symbology, oneLine(r.Text),
 			addOnSuffix(r.AddOn), sequenceSuffix(r.Sequence))
 	}
 }

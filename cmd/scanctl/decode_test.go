@@ -168,6 +168,27 @@ func TestEscapeText(t *testing.T) {
 	}
 }
 
+// A barcode cannot reach the terminal with control characters: the plain
+// output of decode (and watch) shows them escaped, so an escape sequence
+// in a symbol cannot recolour the screen or retitle the window.
+func TestPlainOutputEscapesControls(t *testing.T) {
+	for in, want := range map[string]string{
+		"plain": "plain", "a\tb": `a\tb`, "l1\nl2\r": `l1\nl2\r`, `back\slash`: `back\slash`,
+		"\x1b[31mred": `\x1b[31mred`, "gs\x1dsep": `gs\x1dsep`, "del\x7f": `del\x7f`,
+		"csi\u009b2J": `csi\u009b2J`, "ünïcode": "ünïcode",
+	} {
+		if got := oneLine(in); got != want {
+			t.Errorf("oneLine(%q) = %q, want %q", in, got, want)
+		}
+	}
+	img := filepath.Join(t.TempDir(), "esc.png")
+	writeCodePNG(t, img, scanner.QRCode, "a\x1b]0;pwned\x07\x1b[31mRED")
+	code, out, errs := runScanctl("decode", img)
+	if code != exitOK || !strings.Contains(out, `a\x1b]0;pwned\x07\x1b[31mRED`) || strings.ContainsAny(out, "\x1b\x07") {
+		t.Errorf("exit %d %q %q", code, out, errs)
+	}
+}
+
 func TestDebugAnnotate(t *testing.T) {
 	dir := t.TempDir()
 	img := filepath.Join(dir, "cam-1.png")

@@ -9,6 +9,7 @@ import (
 
 	"github.com/scannerd/scannerd/api/client"
 	"github.com/scannerd/scannerd/internal/cli"
+	"github.com/scannerd/scannerd/scanner"
 )
 
 func (m *Main) scanCommand() *cobra.Command {
@@ -27,6 +28,9 @@ barcode comes within the timeout, 4 when the daemon cannot be reached.`,
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		if *timeout <= 0 {
 			return cli.Usagef("--timeout must be positive")
+		}
+		if err := filter.check(); err != nil {
+			return err
 		}
 		c := df.client()
 		defer c.Close()
@@ -59,5 +63,17 @@ func (f *filterFlags) add(cmd *cobra.Command) {
 }
 
 func (f *filterFlags) symbologyList() []string { return splitList(f.symbologies) }
+
+// check refuses a --symbology list naming no symbology scannerd knows, as
+// a bad flag value (exit 2), before the daemon is asked.
+func (f *filterFlags) check() error {
+	if f.symbologies == "" {
+		return nil
+	}
+	if _, err := scanner.ParseSymbologySet(f.symbologies); err != nil {
+		return cli.Usagef("--symbology: %v", err)
+	}
+	return nil
+}
 
 func (f *filterFlags) sourceList() []string { return splitList(f.sources) }

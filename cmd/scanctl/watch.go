@@ -30,6 +30,9 @@ reached, 1 when it ends the stream.`,
 	count := cmd.Flags().Int("count", 0, "exit after `N` barcodes (0: run until interrupted)")
 	recent := cmd.Flags().Bool("recent", false, "first print the results the daemon still holds (its last result_ttl, 30 s by default)")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		if err := filter.check(); err != nil {
+			return err
+		}
 		return cli.Exit(m.watch(cmd.Context(), df, &filter, *count, *recent))
 	}
 	return cmd
