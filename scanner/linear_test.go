@@ -34,6 +34,11 @@ var linearCases = []zintCase{
 	{sym: scanner.Telepen, args: []string{"-b", "TELEPEN_NUM", "-d", "98765X"}, opts: scanner.Options{TelepenNumeric: true}},
 	{sym: scanner.DataBarLimited, args: []string{"-b", "DBAR_LTD", "-d", "1501234567890"}, text: "15012345678907"},
 	{sym: scanner.DataBarLimited, args: []string{"-b", "DBAR_LTD", "-d", "0000000000000"}, text: "00000000000000"},
+	// ITF-14 in zint's bearer frame, as on shipping cartons: the frame's
+	// vertical bars end the quiet zones, ten narrow elements wide, so ink
+	// spread and blur, which widen the bars, narrow the zones as measured.
+	{sym: scanner.ITF, args: []string{"-b", "ITF14", "-d", "1071234500000"}, text: "10712345000009"},
+	{sym: scanner.ITF, args: []string{"-b", "ITF14", "-d", "0000000000000"}, text: "00000000000000"},
 }
 
 // TestZintLinear reads each of scannerd's own 1D symbologies from zint's

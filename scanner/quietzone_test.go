@@ -112,3 +112,29 @@ func TestZintLargeModules(t *testing.T) {
 		}
 	}
 }
+
+// TestZintITF14BearerFrame reads ITF-14 as zint draws it by default, in a
+// bearer frame whose vertical bars end the quiet zones on the image's
+// edge, as on shipping cartons (GS1 General Specifications 5.3.2.4). The
+// zones are ten narrow elements wide, the least ITF asks for, and the
+// bars on both sides of each, grown a little by the row's threshold as
+// every bar is, took a little of it: the symbol was not read at all.
+func TestZintITF14BearerFrame(t *testing.T) {
+	zint.Need(t)
+	t.Parallel()
+	for _, c := range []drawnCase{
+		{sym: scanner.ITF, args: []string{"-b", "ITF14", "-d", "1071234500000"}, text: "10712345000009"},
+		{sym: scanner.ITF, args: []string{"-b", "ITF14", "-d", "0000000000000"}, text: "00000000000000"},
+	} {
+		for _, s := range []int{1, 3} {
+			for _, o := range []struct {
+				name string
+				opts scanner.Options
+			}{{"decode", decodeDefaults}, {"live", liveDefaults}} {
+				if got, ok := readDrawn(t, c, s, o.opts); !ok {
+					t.Errorf("%v %s at --scale=%d with %s defaults: %s", c.sym, c.args, s, o.name, got)
+				}
+			}
+		}
+	}
+}

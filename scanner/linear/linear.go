@@ -166,6 +166,23 @@ func quietAfter(runs []int, j int, need float64) bool {
 	return j+2 >= len(runs) || float64(runs[j+1]) >= need
 }
 
+// quietBeforeGrown and quietAfterGrown are quietBefore and quietAfter for
+// a symbology whose quiet zone is asked for at its nominal width (ITF's
+// ten narrow elements). A light run that is not the line's end ends in a
+// bar on its far side too — on a shipping carton the vertical bar of the
+// bearer frame (GS1 General Specifications 5.3.2.4) — and ink spread or
+// blur widens that bar and the symbol's by grow (a bar's width less its
+// nominal width, as the symbol's bars and spaces show it), half of it at
+// each of the run's two edges: the run is measured grow short of what was
+// printed, and gets it back.
+func quietBeforeGrown(runs []int, k int, need, grow float64) bool {
+	return k == 1 || float64(runs[k-1])+grow >= need
+}
+
+func quietAfterGrown(runs []int, j int, need, grow float64) bool {
+	return j+2 >= len(runs) || float64(runs[j+1])+grow >= need
+}
+
 func sum(xs []int) int {
 	s := 0
 	for _, x := range xs {
