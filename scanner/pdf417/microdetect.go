@@ -435,9 +435,10 @@ func (e *microEdge) fit(leastSquares bool) bool {
 // so it costs one or two tries. A composite component's edge is short
 // (three rows of two modules, say, across a hundred modules), and the
 // view's angle comes from the linear component beside it: a degree off,
-// no line across its rows reads one whole, so its edges (those that show
-// rows, beside a linear symbol read) try every angle whatever the first
-// lines read.
+// one line across its rows may read a row and no other, so its edges
+// (those that show rows, beside a linear symbol read) try every angle
+// where one line read one. Most edges beside an EAN/UPC symbol's bars
+// read none and stop there.
 func (r *MicroReader) readSymbol(v view, e *microEdge) (*decoded, error) {
 	if r.composite && !e.rowsDiffer() {
 		return nil, errMicroLayout
@@ -446,6 +447,7 @@ func (r *MicroReader) readSymbol(v view, e *microEdge) (*decoded, error) {
 	if err == nil {
 		return d, nil
 	}
+	readOne := len(r.lines) > 0
 	tried := []float64{e.b}
 	if math.Abs(e.b) >= microRetryTurn/2 {
 		// The view's rows, whatever the first lines read: a short edge's
@@ -455,9 +457,10 @@ func (r *MicroReader) readSymbol(v view, e *microEdge) (*decoded, error) {
 			return d, nil
 		}
 		readSome = readSome || some
+		readOne = readOne || len(r.lines) > 0
 		tried = append(tried, 0)
 	}
-	if !readSome && !r.composite {
+	if !readSome && !(r.composite && readOne) {
 		return nil, err
 	}
 	slopes := []float64{e.b + microRetryTurn, e.b - microRetryTurn}
