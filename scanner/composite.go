@@ -87,32 +87,29 @@ func componentBox(l *Result) image.Rectangle {
 	// u along the rows of l, its length long; n at right angles, up.
 	ux, uy := (q[1].X-q[0].X+q[2].X-q[3].X)/2, (q[1].Y-q[0].Y+q[2].Y-q[3].Y)/2
 	length := math.Hypot(ux, uy)
-	var corners [4]Point
 	if l.Symbology == DataBar || length == 0 {
-		g := dataBarReach * length
-		lo, hi := q[0], q[0]
-		for _, p := range q[1:] {
-			lo.X, lo.Y = math.Min(lo.X, p.X), math.Min(lo.Y, p.Y)
-			hi.X, hi.Y = math.Max(hi.X, p.X), math.Max(hi.Y, p.Y)
-		}
-		corners = [4]Point{{lo.X - g, lo.Y - g}, {hi.X + g, hi.Y + g}, {lo.X - g, lo.Y - g}, {hi.X + g, hi.Y + g}}
-	} else {
-		ux, uy = ux/length, uy/length
-		nx, ny := uy, -ux // a quarter turn back from u: up, y growing down
-		at := func(p Point, along, up float64) Point {
-			return Point{p.X + along*length*ux + up*length*nx, p.Y + along*length*uy + up*length*ny}
-		}
-		corners = [4]Point{
-			at(q[0], -reachBeside, reachAbove), at(q[1], reachBeside, reachAbove),
-			at(q[2], reachBeside, -reachBelow), at(q[3], -reachBeside, -reachBelow),
-		}
+		return boundsOf(q, dataBarReach*length)
 	}
-	lo, hi := corners[0], corners[0]
-	for _, p := range corners[1:] {
+	ux, uy = ux/length, uy/length
+	nx, ny := uy, -ux // a quarter turn back from u: up, y growing down
+	at := func(p Point, along, up float64) Point {
+		return Point{p.X + along*length*ux + up*length*nx, p.Y + along*length*uy + up*length*ny}
+	}
+	return boundsOf([4]Point{
+		at(q[0], -reachBeside, reachAbove), at(q[1], reachBeside, reachAbove),
+		at(q[2], reachBeside, -reachBelow), at(q[3], -reachBeside, -reachBelow),
+	}, 0)
+}
+
+// boundsOf returns the smallest rectangle of whole pixels holding q grown
+// by g on every side.
+func boundsOf(q [4]Point, g float64) image.Rectangle {
+	lo, hi := q[0], q[0]
+	for _, p := range q[1:] {
 		lo.X, lo.Y = math.Min(lo.X, p.X), math.Min(lo.Y, p.Y)
 		hi.X, hi.Y = math.Max(hi.X, p.X), math.Max(hi.Y, p.Y)
 	}
-	return image.Rect(int(math.Floor(lo.X)), int(math.Floor(lo.Y)), int(math.Ceil(hi.X)), int(math.Ceil(hi.Y)))
+	return image.Rect(int(math.Floor(lo.X-g)), int(math.Floor(lo.Y-g)), int(math.Ceil(hi.X+g)), int(math.Ceil(hi.Y+g)))
 }
 
 // mergeBox adds b to boxes, as the union of b and every box it overlaps.

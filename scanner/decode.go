@@ -43,7 +43,6 @@ type decoder struct {
 	searchIn []image.Rectangle
 	labels   stageLabels
 	steps    []passStep
-	boxes    []image.Rectangle // scratch of the rMQR reader's second look
 	// doubled are the boxes of the view read at double size so far.
 	doubled []image.Rectangle
 	// view is the view of the frame decodeView reads, unturned, and
@@ -514,6 +513,11 @@ func doubleRow(dst, cur, other []byte) {
 	dst[2*w-1] = uint8((4*mid + 8) >> 4)
 }
 
+// fromDouble maps a point of a double-size copy (doubleSource) back to
+// the source: a doubled pixel's centre lies a quarter pixel from its
+// source pixel's.
+func fromDouble(p Point) Point { return Point{p.X/2 - 0.25, p.Y/2 - 0.25} }
+
 // maxUpscaled is the largest side of a frame doubled for the upscaled pass.
 const maxUpscaled = 2048
 
@@ -525,7 +529,7 @@ const maxUpscaled = 2048
 func (d *decoder) upscaledPass(src gozxing.LuminanceSource, w, h int, shift func(Point) Point) pass {
 	return pass{name: "upscaled", makeSrc: func() gozxing.LuminanceSource { return d.doubleSource(src, w, h) },
 		rows: true, sparseRows: true, area: true, areaOnly: NewSymbologySet(PDF417),
-		toFrame: func(p Point) Point { return shift(Point{p.X/2 - 0.25, p.Y/2 - 0.25}) },
+		toFrame: func(p Point) Point { return shift(fromDouble(p)) },
 		view: func(r image.Rectangle) image.Rectangle {
 			return image.Rect(2*r.Min.X, 2*r.Min.Y, 2*r.Max.X, 2*r.Max.Y)
 		}}

@@ -1,12 +1,12 @@
 package scanner
 
 import (
-	"strconv"
-
 	"github.com/makiuchi-d/gozxing"
 	multidetector "github.com/makiuchi-d/gozxing/multi/qrcode/detector"
 	qrdecoder "github.com/makiuchi-d/gozxing/qrcode/decoder"
 	qrdetector "github.com/makiuchi-d/gozxing/qrcode/detector"
+
+	"github.com/scannerd/scannerd/scanner/qrlocate"
 )
 
 // qrMultiReader reads every QR Code symbol gozxing's multi detector finds,
@@ -50,22 +50,7 @@ func (r *qrMultiReader) DecodeMultiple(bm *gozxing.BinaryBitmap, hints map[gozxi
 		if err != nil {
 			continue
 		}
-		pts := det.GetPoints()
-		if md, ok := dr.GetOther().(*qrdecoder.QRCodeDecoderMetaData); ok {
-			md.ApplyMirroredCorrection(pts)
-		}
-		res := gozxing.NewResult(dr.GetText(), dr.GetRawBytes(), pts, gozxing.BarcodeFormat_QR_CODE)
-		if segs := dr.GetByteSegments(); len(segs) > 0 {
-			res.PutMetadata(gozxing.ResultMetadataType_BYTE_SEGMENTS, segs)
-		}
-		if ec := dr.GetECLevel(); ec != "" {
-			res.PutMetadata(gozxing.ResultMetadataType_ERROR_CORRECTION_LEVEL, ec)
-		}
-		if dr.HasStructuredAppend() {
-			res.PutMetadata(gozxing.ResultMetadataType_STRUCTURED_APPEND_SEQUENCE, dr.GetStructuredAppendSequenceNumber())
-			res.PutMetadata(gozxing.ResultMetadataType_STRUCTURED_APPEND_PARITY, dr.GetStructuredAppendParity())
-		}
-		res.PutMetadata(gozxing.ResultMetadataType_SYMBOLOGY_IDENTIFIER, "]Q"+strconv.Itoa(dr.GetSymbologyModifier()))
+		res := qrlocate.NewResult(dr, det.GetPoints())
 		out = append(out, res)
 	}
 	return out, nil

@@ -3,6 +3,7 @@ package scanner
 import (
 	"image"
 	"math"
+	"slices"
 
 	"github.com/makiuchi-d/gozxing"
 	zqr "github.com/makiuchi-d/gozxing/qrcode"
@@ -139,9 +140,8 @@ func newAreaReaders(d *decoder) []areaReader {
 		// small modules whose symbol did not decode (rmqr.Reader.Small).
 		{sym: RMQR, corners: cornersTLBLBRTR, costly: true, readGray: func(src gozxing.LuminanceSource, bm *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}, want int) []*gozxing.Result {
 			rs := multiple(rmqrReader)(bm, hints, want)
-			boxes := append(d.boxes[:0], rmqrReader.Small()...)
-			d.boxes = boxes
-			for _, b := range boxes {
+			// A copy: the second look searches again with the same reader.
+			for _, b := range slices.Clone(rmqrReader.Small()) {
 				if want > 0 && len(rs) >= want {
 					break
 				}
@@ -350,7 +350,7 @@ func (d *decoder) readDoubled(r multiReader, src gozxing.LuminanceSource, b imag
 	}
 	w, h := b.Dx(), b.Dy()
 	dbl := d.doubleInto(d.scratch.boxPlane(4*w*h), crop, w, h)
-	bin := newHybridBinarizer(dbl)
+	bin := newCropBinarizer(dbl, &d.scratch)
 	defer wipeBinarizer(bin)
 	bm, err := gozxing.NewBinaryBitmap(bin)
 	if err != nil {
@@ -363,7 +363,8 @@ func (d *decoder) readDoubled(r multiReader, src gozxing.LuminanceSource, b imag
 		pts := res.GetResultPoints()
 		mapped := make([]gozxing.ResultPoint, len(pts))
 		for i, p := range pts {
-			mapped[i] = gozxing.NewResultPoint(p.GetX()/2-0.25+float64(b.Min.X), p.GetY()/2-0.25+float64(b.Min.Y))
+			q := fromDouble(Point{p.GetX(), p.GetY()})
+			mapped[i] = gozxing.NewResultPoint(q.X+float64(b.Min.X), q.Y+float64(b.Min.Y))
 		}
 		m := gozxing.NewResult(res.GetText(), res.GetRawBytes(), mapped, res.GetBarcodeFormat())
 		m.PutAllMetadata(res.GetResultMetadata())

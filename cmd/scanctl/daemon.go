@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"unicode/utf8"
 
 	"github.com/spf13/pflag"
 
@@ -141,16 +142,24 @@ func printDocument(w io.Writer, doc json.RawMessage) {
 // \xHH (C0 and DEL) or \u00HH (C1), so that a barcode cannot move the
 // cursor, recolour the screen or set the window title with an escape
 // sequence. The rest, backslashes included, is left as it is.
-func oneLine(s string) string {
+func oneLine(s string) string { return escapeControls(s, false) }
+
+// escapeControls escapes the control characters of s as oneLine says,
+// and backslash too when backslash is set.
+func escapeControls(s string, backslash bool) string {
 	var b strings.Builder
-	for _, r := range s {
+	for i, r := range s {
 		switch {
+		case r == utf8.RuneError && !strings.HasPrefix(s[i:], "\uFFFD"):
+			b.WriteByte(s[i]) // a byte that is not UTF-8, as it is
 		case r == '\n':
 			b.WriteString(`\n`)
 		case r == '\r':
 			b.WriteString(`\r`)
 		case r == '\t':
 			b.WriteString(`\t`)
+		case r == '\\' && backslash:
+			b.WriteString(`\\`)
 		case r < 0x20 || r == 0x7f:
 			fmt.Fprintf(&b, `\x%02x`, r)
 		case r >= 0x80 && r <= 0x9f:

@@ -365,28 +365,9 @@ func tsvPrinter(w io.Writer) func(string, *scanner.Result) {
 	}
 }
 
-// escapeText makes text safe for one TSV field: tab, newline, carriage
-// return and backslash become \t \n \r \\, other control bytes \xHH.
-func escapeText(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c == '\t':
-			b.WriteString(`\t`)
-		case c == '\n':
-			b.WriteString(`\n`)
-		case c == '\r':
-			b.WriteString(`\r`)
-		case c == '\\':
-			b.WriteString(`\\`)
-		case c < 0x20 || c == 0x7f:
-			fmt.Fprintf(&b, `\x%02x`, c)
-		default:
-			b.WriteByte(c)
-		}
-	}
-	return b.String()
-}
+// escapeText makes text safe for one TSV field: oneLine's escapes, and
+// backslash as \\.
+func escapeText(s string) string { return escapeControls(s, true) }
 
 type jsonResult struct {
 	Path        string        `json:"path"`

@@ -160,7 +160,7 @@ func TestDecodeAddOn(t *testing.T) {
 func TestEscapeText(t *testing.T) {
 	for in, want := range map[string]string{
 		"plain": "plain", "a\tb": `a\tb`, "l1\nl2\r": `l1\nl2\r`, `back\slash`: `back\\slash`,
-		"gs\x1dsep": `gs\x1dsep`, "del\x7f": `del\x7f`, "ünïcode": "ünïcode",
+		"gs\x1dsep": `gs\x1dsep`, "del\x7f": `del\x7f`, "ünïcode": "ünïcode", "raw\xff": "raw\xff",
 	} {
 		if got := escapeText(in); got != want {
 			t.Errorf("escapeText(%q) = %q, want %q", in, got, want)

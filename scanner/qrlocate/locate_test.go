@@ -7,6 +7,7 @@ import (
 	"github.com/makiuchi-d/gozxing"
 	zqr "github.com/makiuchi-d/gozxing/qrcode"
 
+	"github.com/scannerd/scannerd/internal/fuzzimage"
 	"github.com/scannerd/scannerd/internal/robust"
 	"github.com/scannerd/scannerd/scanner"
 	"github.com/scannerd/scannerd/scanner/qrlocate"
@@ -83,28 +84,33 @@ func TestNoSymbolNoResult(t *testing.T) {
 	}
 }
 
-// FuzzDecode runs the reader on arbitrary small gray images: a result or
-// an error, never a panic.
+// FuzzDecode runs the reader on arbitrary small binary images (the
+// shared fuzz image format, seeds in testdata/fuzz): results or a gozxing
+// exception, never a panic.
 func FuzzDecode(f *testing.F) {
 	tilt, _ := robust.AxisNamed("tilt")
 	_, img, err := robust.Cases(scanner.QRCode, tilt, 1, 3)[1].Image()
 	if err != nil {
 		f.Fatal(err)
 	}
-	f.Add(uint16(img.Rect.Dx()), img.Pix)
-	f.Add(uint16(3), []byte{0, 255, 0, 255, 0, 255, 0, 255, 0})
-	f.Fuzz(func(t *testing.T, w uint16, pix []byte) {
-		if w == 0 || len(pix) < int(w) || len(pix) > 1<<16 {
+	// The tilted symbol, its middle cut to the format's 167 pixels.
+	w, h := min(img.Rect.Dx(), 167), min(img.Rect.Dy(), 167)
+	x0, y0 := (img.Rect.Dx()-w)/2, (img.Rect.Dy()-h)/2
+	pix := make([]byte, w*h)
+	for y := range h {
+		copy(pix[y*w:(y+1)*w], img.Pix[(y0+y)*img.Stride+x0:])
+	}
+	f.Add(fuzzimage.Bytes(pix, w, h))
+	f.Add([]byte{0, 0, 0x55})
+	r := qrlocate.NewReader()
+	f.Fuzz(func(t *testing.T, b []byte) {
+		bm, ok := fuzzimage.Bitmap(t, b)
+		if !ok {
 			return
 		}
-		h := len(pix) / int(w)
-		g := &image.Gray{Pix: pix[:int(w)*h], Stride: int(w), Rect: image.Rect(0, 0, int(w), h)}
-		bmp, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(gozxing.NewLuminanceSourceFromImage(g)))
-		if err != nil {
-			return
-		}
-		if res, err := qrlocate.NewReader().DecodeMultiple(bmp, tryHarder); err == nil && len(res) == 0 {
-			t.Fatal("no error and no result")
+		for _, h := range fuzzimage.Hints {
+			res, err := r.DecodeMultiple(bm, h)
+			fuzzimage.CheckOutcome(t, res, err)
 		}
 	})
 }

@@ -20,12 +20,7 @@ type Edge struct {
 // along the edge, the middle of its dark run; across, half a module inside
 // the boundary with the quiet zone.
 func LocateEdgeModule(bm *gozxing.BitMatrix, h *geom.Homography, e Edge, k int) (geom.Correspondence, bool) {
-	pt := func(along, across float64) (float64, float64) {
-		if e.Horizontal {
-			return h.Apply(along, across)
-		}
-		return h.Apply(across, along)
-	}
+	pt := func(along, across float64) (float64, float64) { return e.apply(h, along, across) }
 	ck, cl := float64(k)+0.5, float64(e.Line)+0.5
 	x0, y0 := pt(ck-1, cl)
 	x1, y1 := pt(ck+1, cl)
@@ -112,12 +107,7 @@ func firstLight(bm *gozxing.BitMatrix, pt func(along, across float64) (float64, 
 // row of data), it shows where the edge runs, if not where its modules
 // are.
 func LocateBoundary(bm *gozxing.BitMatrix, h *geom.Homography, e Edge, k int) (geom.Correspondence, bool) {
-	pt := func(along, across float64) (float64, float64) {
-		if e.Horizontal {
-			return h.Apply(along, across)
-		}
-		return h.Apply(across, along)
-	}
+	pt := func(along, across float64) (float64, float64) { return e.apply(h, along, across) }
 	ck, cl := float64(k)+0.5, float64(e.Line)+0.5
 	outer, ok := firstLight(bm, pt, ck, cl, e.Outward, 1.4)
 	if !ok || outer < 0.1 || outer > 1.1 {
@@ -129,4 +119,12 @@ func LocateBoundary(bm *gozxing.BitMatrix, h *geom.Homography, e Edge, k int) (g
 		return geom.Correspondence{X: ck, Y: edge, U: u, V: v}, true
 	}
 	return geom.Correspondence{X: edge, Y: ck, U: u, V: v}, true
+}
+
+// apply maps a point given along and across the edge, in modules, through h.
+func (e Edge) apply(h *geom.Homography, along, across float64) (float64, float64) {
+	if e.Horizontal {
+		return h.Apply(along, across)
+	}
+	return h.Apply(across, along)
 }

@@ -22,8 +22,10 @@ type Finder struct {
 	X, Y   float64 // centre in pixels
 	Module float64 // module size in pixels
 	// off is how far its runs strayed from 1:1:3:1:1, as a share of the
-	// slack allowed: 0 for a perfect pattern, up to 1.
+	// slack allowed: 0 for a perfect pattern, up to 1; row is the image
+	// row Find found it on.
 	off float64
+	row int
 }
 
 // maxFinders bounds the finders Find returns: the largest, then the best
@@ -39,24 +41,16 @@ type Scanner struct {
 	row     *gozxing.BitArray
 	runs    []int
 	finders []Finder
-	// foundOn is the row each finder was found on (rows go down the
-	// image, so it never decreases), and reach the farthest any finder
-	// lies from its row plus twice its module: how far up a finder that
-	// repeats a new one can have been found.
-	foundOn []int
-	reach   float64
+	// reach is the farthest any finder lies from the row it was found on
+	// plus twice its module: how far up a finder that repeats a new one
+	// can have been found (rows go down the image).
+	reach float64
 }
 
-// matchesFinder reports whether five runs, dark first, are 1:1:3:1:1;
-// pixel is how long a pixel's shift of an edge makes a run, in the runs'
-// units.
-func matchesFinder(runs []int, pixel float64) (float64, bool) {
-	unit, _, ok := fitFinder(runs, pixel)
-	return unit, ok
-}
-
-// fitFinder is matchesFinder, also telling how far the worst run strays
-// from its length, as a share of its slack.
+// fitFinder reports whether five runs, dark first, are 1:1:3:1:1, their
+// unit, and how far the worst run strays from its length, as a share of
+// its slack; pixel is how long a pixel's shift of an edge makes a run, in
+// the runs' units.
 func fitFinder(runs []int, pixel float64) (unit, off float64, ok bool) {
 	total := 0
 	for _, r := range runs[:5] {
@@ -92,10 +86,10 @@ func (r *Scanner) Find(bm *gozxing.BitMatrix, step int) []Finder {
 	if r.row == nil || r.row.GetSize() != w {
 		r.row = gozxing.NewBitArray(w)
 	}
-	r.foundOn, r.reach = r.foundOn[:0], 0
+	r.reach = 0
 	var y int
 	visit := func(win []int, cx float64) {
-		if unit, ok := matchesFinder(win, 1); ok {
+		if unit, _, ok := fitFinder(win, 1); ok {
 			r.confirmFinder(bm, cx, float64(y), unit)
 		}
 	}
@@ -121,10 +115,10 @@ func (r *Scanner) Find(bm *gozxing.BitMatrix, step int) []Finder {
 // looked at all for each would cost time square in their number.
 func (r *Scanner) repeats(x, y float64) bool {
 	for i := len(r.finders) - 1; i >= 0; i-- {
-		if float64(r.foundOn[i]) < y-r.reach {
+		f := &r.finders[i]
+		if float64(f.row) < y-r.reach {
 			break
 		}
-		f := &r.finders[i]
 		if math.Abs(f.X-x) < 2*f.Module && math.Abs(f.Y-y) < 2*f.Module {
 			return true
 		}
@@ -156,9 +150,8 @@ func (r *Scanner) confirmFinder(bm *gozxing.BitMatrix, cx, cy, unit float64) {
 	if r.repeats(x, y) {
 		return
 	}
-	f := Finder{X: x, Y: y, Module: (ux + uy) / 2, off: max(offV, offH, offD)}
+	f := Finder{X: x, Y: y, Module: (ux + uy) / 2, off: max(offV, offH, offD), row: int(cy)}
 	r.finders = append(r.finders, f)
-	r.foundOn = append(r.foundOn, int(cy))
 	r.reach = max(r.reach, math.Abs(f.Y-cy)+2*f.Module+1)
 }
 
