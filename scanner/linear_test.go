@@ -32,6 +32,8 @@ var linearCases = []zintCase{
 	{sym: scanner.Telepen, args: []string{"-b", "TELEPEN", "-d", "a"}},
 	{sym: scanner.Telepen, args: []string{"-b", "TELEPEN_NUM", "-d", "0123456789"}, opts: scanner.Options{TelepenNumeric: true}},
 	{sym: scanner.Telepen, args: []string{"-b", "TELEPEN_NUM", "-d", "98765X"}, opts: scanner.Options{TelepenNumeric: true}},
+	{sym: scanner.DataBar, args: []string{"-b", "DBAR_OMN", "-d", "0952123454321"}, text: "09521234543213"},
+	{sym: scanner.DataBar, args: []string{"-b", "DBAR_OMN", "-d", "9999999999999"}, text: "99999999999997"},
 	{sym: scanner.DataBarLimited, args: []string{"-b", "DBAR_LTD", "-d", "1501234567890"}, text: "15012345678907"},
 	{sym: scanner.DataBarLimited, args: []string{"-b", "DBAR_LTD", "-d", "0000000000000"}, text: "00000000000000"},
 	// ITF-14 in zint's bearer frame, as on shipping cartons: the frame's
@@ -45,6 +47,31 @@ var linearCases = []zintCase{
 // drawings at several sizes, turns and blurs.
 func TestZintLinear(t *testing.T) {
 	roundTrip(t, linearCases)
+}
+
+// TestDataBarPhase: a DataBar Omnidirectional symbol at four pixels a
+// module reads wherever its edges fall between pixels, sharp or blurred
+// by a third of a module. gozxing's reader of rows binarized pixel by
+// pixel, where a module-wide element is three pixels or five at some
+// phases, read 4 of these 16.
+func TestDataBarPhase(t *testing.T) {
+	zint.Need(t)
+	t.Parallel()
+	r := zint.Image(t, "-b", "DBAR_OMN", "-d", "0952123454321")
+	for _, blur := range []float64{0, 4.0 / 3} {
+		for q := range 8 {
+			// A sixteenth of a module more margin moves the symbol's
+			// edges by a quarter of a pixel.
+			sc := zint.Scene{Module: 4, Blur: blur, Noise: 4, Seed: uint64(q), Margin: 10 + float64(q)/16}
+			img, _ := r.Render(sc)
+			f := scanner.NewFrame(img.Pix, img.Rect.Dx(), img.Rect.Dy(), img.Stride)
+			res := scanner.DecodeFrame(f, scanner.Options{Symbologies: scanner.NewSymbologySet(scanner.DataBar)})
+			f.Purge()
+			if len(res) != 1 || res[0].Text != "09521234543213" {
+				t.Errorf("margin %.4f modules, blur %.2f px: read %v", sc.Margin, blur, res)
+			}
+		}
+	}
 }
 
 // TestOffByDefault: the symbologies that texture imitates are read only

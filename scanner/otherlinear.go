@@ -30,6 +30,9 @@ var otherLinear = [...]struct {
 	{IATA25, linear.IATA25, 26},
 	{Telepen, linear.Telepen, 38}, // start, check and stop characters
 	{DataBarLimited, linear.DataBarLimited, 45},
+	// DataBar Omnidirectional is read by gozxing's row reader too, which
+	// reads the stacked forms.
+	{DataBar, linear.DataBar, 45},
 }
 
 // fewestEdges returns the fewest black/white changes a row must have to

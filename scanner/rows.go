@@ -13,8 +13,10 @@ import (
 // dark bars on light and light bars on dark. So one pass reads 1D codes
 // in every orientation along its rows, inverted ones included, from one
 // binarization of each row, and a row without a symbol costs no
-// allocation. GS1 DataBar, read by gozxing's row decoder, gets the
-// row's bits only when the widths hold its finder pattern.
+// allocation. GS1 DataBar Omnidirectional is read from the widths too
+// (scanner/databar's OmniAt); gozxing's row decoder, which also reads its
+// stacked forms, gets the row's bits only when the widths hold its finder
+// pattern.
 
 // subpixel is the unit of the run widths: a sixteenth of a pixel.
 const subpixel = 16

@@ -1,5 +1,7 @@
 // Package databar reads GS1 DataBar Expanded and DataBar Expanded Stacked
-// symbols (ISO/IEC 24724) as a gozxing.Reader.
+// symbols (ISO/IEC 24724) as a gozxing.Reader, and DataBar
+// Omnidirectional and Limited symbols along one line of run widths
+// (OmniAt, LimitedAt) for the linear reader.
 //
 // The reader scans image rows for finder patterns, reads the characters
 // beside each, and assembles symbols from the pairs by finder identity, so

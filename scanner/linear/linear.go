@@ -46,11 +46,12 @@ const (
 	IATA25
 	Telepen
 	DataBarLimited
+	DataBar // GS1 DataBar Omnidirectional and Truncated
 	numFormats
 )
 
 var formatNames = [numFormats]string{"", "Code 128", "Code 39", "Code 93", "Codabar", "ITF", "EAN-13", "EAN-8", "UPC-E",
-	"Code 11", "MSI Plessey", "Pharmacode", "Industrial 2 of 5", "Matrix 2 of 5", "IATA 2 of 5", "Telepen", "DataBar Limited"}
+	"Code 11", "MSI Plessey", "Pharmacode", "Industrial 2 of 5", "Matrix 2 of 5", "IATA 2 of 5", "Telepen", "DataBar Limited", "DataBar"}
 
 func (f Format) String() string {
 	if f < numFormats {

@@ -24,6 +24,7 @@ var others = [numFormats]bars.Decoder{
 	IATA25:         twooffive.IATAAt,
 	Telepen:        telepen.DecodeAt,
 	DataBarLimited: databar.LimitedAt,
+	DataBar:        databar.OmniAt,
 }
 
 // TextureProne are the formats whose symbols texture imitates along one
@@ -35,7 +36,7 @@ const TextureProne = Formats(1<<Code11 | 1<<MSI | 1<<Pharmacode | 1<<Industrial2
 
 // otherFormats is the set of the formats in others.
 const otherFormats = Formats(1<<Code11 | 1<<MSI | 1<<Pharmacode | 1<<Industrial25 | 1<<Matrix25 | 1<<IATA25 |
-	1<<Telepen | 1<<DataBarLimited)
+	1<<Telepen | 1<<DataBarLimited | 1<<DataBar)
 
 // readOthers reads a symbol of one of the other formats whose first bar
 // is run k.

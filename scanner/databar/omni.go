@@ -1,0 +1,258 @@
+package databar
+
+import (
+	"strconv"
+
+	"github.com/scannerd/scannerd/scanner/internal/bars"
+)
+
+// GS1 DataBar Omnidirectional and Truncated (ISO/IEC 24724 §5.2), read
+// along one line: 96 modules in 46 elements, a guard (space, bar), the
+// left pair (outside data character 1 of 16 modules, a finder pattern of
+// 15, inside data character 2 of 15), the right pair mirrored (inside
+// character 4, finder, outside character 3), and a guard (space, bar).
+// Each character's elements are counted from its end away from its
+// finder: an outside character's outer edge, an inside character's edge
+// at the symbol's centre. The four values make the symbol's value
+// (1597·v1 + v2)·4537077 + 1597·v3 + v4; one of 10^13 or more carries
+// the linkage flag. The finders' values tell the checksum, modulo 79, of
+// the elements weighted 3^j, j counted across characters 1, 2, 3, 4.
+//
+// The widths a line gives are those of the linear reader, whose edges are
+// placed to a fraction of a pixel on the gray row: at three pixels a
+// module, blurred, a module-wide element keeps its width there, where a
+// row binarized pixel by pixel makes it two pixels or four.
+
+// omniGroup is one value group of the data characters (ISO/IEC 24724
+// Tables 2 and 3): the odd elements (1st, 3rd, ... counted as above) take
+// oddModules, none wider than oddWidest, the even ones the rest, none
+// wider than 9 − oddWidest. An outside character's value is base +
+// vOdd·evenCount + vEven, an inside one's base + vEven·oddCount + vOdd.
+type omniGroup struct {
+	base, oddModules, oddWidest int
+	oddCount, evenCount         int
+	odd, even                   [][4]uint8
+}
+
+// omniOutside and omniInside are the groups of the outside (16 module)
+// and inside (15 module) characters.
+var omniOutside, omniInside = buildOmniGroups()
+
+func buildOmniGroups() (outside, inside [5]omniGroup) {
+	build := func(modules int, spec []omniGroup, oddNarrow bool) [5]omniGroup {
+		var gs [5]omniGroup
+		for i, g := range spec {
+			for v := range g.oddCount {
+				g.odd = append(g.odd, subsetWidths(v, g.oddModules, g.oddWidest, oddNarrow))
+			}
+			for v := range g.evenCount {
+				g.even = append(g.even, subsetWidths(v, modules-g.oddModules, 9-g.oddWidest, !oddNarrow))
+			}
+			gs[i] = g
+		}
+		return gs
+	}
+	outside = build(16, []omniGroup{
+		{base: 0, oddModules: 12, oddWidest: 8, oddCount: 161, evenCount: 1},
+		{base: 161, oddModules: 10, oddWidest: 6, oddCount: 80, evenCount: 10},
+		{base: 961, oddModules: 8, oddWidest: 4, oddCount: 31, evenCount: 34},
+		{base: 2015, oddModules: 6, oddWidest: 3, oddCount: 10, evenCount: 70},
+		{base: 2715, oddModules: 4, oddWidest: 1, oddCount: 1, evenCount: 126},
+	}, false)
+	inside = build(15, []omniGroup{
+		{base: 0, oddModules: 5, oddWidest: 2, oddCount: 4, evenCount: 84},
+		{base: 336, oddModules: 7, oddWidest: 4, oddCount: 20, evenCount: 35},
+		{base: 1036, oddModules: 9, oddWidest: 6, oddCount: 48, evenCount: 10},
+		{base: 1516, oddModules: 11, oddWidest: 8, oddCount: 81, evenCount: 1},
+	}, true)
+	return outside, inside
+}
+
+// omniFinders are the nine finder patterns by value, as the left finder
+// reads left to right (space first); the right finder is their mirror.
+var omniFinders = [9][5]float64{
+	{3, 8, 2, 1, 1}, {3, 5, 5, 1, 1}, {3, 3, 7, 1, 1}, {3, 1, 9, 1, 1}, {2, 7, 4, 1, 1},
+	{2, 5, 6, 1, 1}, {2, 3, 8, 1, 1}, {1, 5, 7, 1, 1}, {1, 3, 9, 1, 1},
+}
+
+const (
+	omniLast = 44 // runs from the left guard's bar to the right guard's
+	// omniLinkFlag is added to the value of a symbol with a 2D composite
+	// component above it (ISO/IEC 24724 §6.2.3).
+	omniLinkFlag = 10000000000000
+	// maxOmniCharCost bounds the squared module error of a character.
+	maxOmniCharCost = 2.0
+)
+
+// OmniAt reads a DataBar Omnidirectional (or Truncated) symbol whose left
+// guard bar is dark run i. Its text is the symbol's value as thirteen
+// digits, with a leading 1 when the linkage flag is set, and a GS1 check
+// digit over them: the form gozxing's RSS-14 reader gives, which the
+// engine takes apart (the GTIN and whether a 2D component is linked).
+func OmniAt(runs []int, i int) (bars.Symbol, bool) {
+	if i+omniLast >= len(runs) {
+		return bars.Symbol{}, false
+	}
+	// First the cheap test, made at every bar of every row: the finders
+	// are as wide as each other, and the pairs of one-module elements
+	// (each finder's, the right guard) are as wide as each other and
+	// 2/15 of a finder. A pair's bar and space grow and shrink together.
+	fl := runs[i+9] + runs[i+10] + runs[i+11] + runs[i+12] + runs[i+13]
+	fr := runs[i+30] + runs[i+31] + runs[i+32] + runs[i+33] + runs[i+34]
+	if 4*fl > 5*fr || 4*fr > 5*fl {
+		return bars.Symbol{}, false
+	}
+	p0, p1, p2 := runs[i+12]+runs[i+13], runs[i+30]+runs[i+31], runs[i+43]+runs[i+44]
+	if hi, lo := max(p0, p1, p2), min(p0, p1, p2); 2*hi > 3*lo {
+		return bars.Symbol{}, false
+	}
+	if p, f := 5*(p0+p1+p2), fl+fr; 20*p < 13*f || 2*p > 3*f {
+		return bars.Symbol{}, false
+	}
+	left, ok := omniFinder(runs[i+9:i+14], false)
+	if !ok {
+		return bars.Symbol{}, false
+	}
+	right, ok := omniFinder(runs[i+30:i+35], true)
+	if !ok {
+		return bars.Symbol{}, false
+	}
+	module := (left.module + right.module) / 2
+	spread := (left.spread + right.spread) / 2
+	if !bars.Quiet(runs, i-1, 0.5*module) {
+		return bars.Symbol{}, false
+	}
+	// The characters in their element order; runs at odd offsets from
+	// the guard bar are spaces, at even ones bars.
+	var v [4]int
+	check := 0
+	weight := 1
+	for c, at := range [4]struct {
+		first, step int
+		outside     bool
+	}{{i + 1, 1, true}, {i + 21, -1, false}, {i + 42, -1, true}, {i + 22, 1, false}} {
+		var x [8]float64
+		total := 0.0
+		for j := range x {
+			k := at.first + j*at.step
+			w := float64(runs[k])
+			if (k-i)%2 == 0 {
+				w -= spread
+			} else {
+				w += spread
+			}
+			x[j] = w
+			total += w
+		}
+		modules := 15.0
+		if at.outside {
+			modules = 16
+		}
+		if !bars.Near(total, modules*module, 0.25) {
+			return bars.Symbol{}, false
+		}
+		for j := range x {
+			x[j] *= modules / total
+		}
+		value, widths, ok := readOmniCharacter(&x, at.outside)
+		if !ok {
+			return bars.Symbol{}, false
+		}
+		v[c] = value
+		for _, w := range widths {
+			check += w * weight
+			weight = weight * 3 % 79
+		}
+	}
+	want := 9*left.value + right.value
+	if want > 72 {
+		want--
+	}
+	if want > 8 {
+		want--
+	}
+	if check%79 != want {
+		return bars.Symbol{}, false
+	}
+	value := (1597*int64(v[0])+int64(v[1]))*4537077 + 1597*int64(v[2]) + int64(v[3])
+	if value >= 2*omniLinkFlag {
+		return bars.Symbol{}, false
+	}
+	digits := strconv.AppendInt(nil, value, 10)
+	for len(digits) < 13 {
+		digits = append([]byte{'0'}, digits...)
+	}
+	digits = append(digits, gtinCheckDigit(digits))
+	return bars.Symbol{Text: string(digits), ID: "]e0", First: i, Last: i + omniLast}, true
+}
+
+// omniFinderMatch is a finder pattern read on a line.
+type omniFinderMatch struct {
+	value          int
+	module, spread float64
+}
+
+// omniFinder matches five runs, left to right, against the finder
+// patterns: the left finder's (space first), or mirrored the right
+// finder's (bar first).
+func omniFinder(r []int, mirrored bool) (omniFinderMatch, bool) {
+	var x, sign [5]float64
+	for j := range x {
+		x[j] = float64(r[j])
+		sign[j] = -1 // a space
+		if (j%2 == 1) != mirrored {
+			sign[j] = 1
+		}
+	}
+	best, bestCost := omniFinderMatch{}, maxFinderCost
+	found := false
+	for value, p := range omniFinders {
+		var q [5]float64
+		for j := range q {
+			if mirrored {
+				q[j] = p[4-j]
+			} else {
+				q[j] = p[j]
+			}
+		}
+		m, spread, cost, ok := fitWidths(x[:], q[:], sign[:])
+		if ok && cost < bestCost {
+			best, bestCost, found = omniFinderMatch{value: value, module: m, spread: spread}, cost, true
+		}
+	}
+	return best, found
+}
+
+// readOmniCharacter finds the character whose widths are closest (least
+// squares, in modules) to x, scaled to its modules, and returns its value
+// and widths.
+func readOmniCharacter(x *[8]float64, outside bool) (int, [8]int, bool) {
+	groups := omniInside[:4]
+	if outside {
+		groups = omniOutside[:]
+	}
+	bestCost := maxOmniCharCost
+	value, found := 0, false
+	var widths [8]int
+	for gi := range groups {
+		g := &groups[gi]
+		vo, oddCost := nearestHalf(g.odd, x, 0, bestCost)
+		if oddCost >= bestCost {
+			continue
+		}
+		ve, evenCost := nearestHalf(g.even, x, 1, bestCost-oddCost)
+		if oddCost+evenCost >= bestCost {
+			continue
+		}
+		bestCost, found = oddCost+evenCost, true
+		if outside {
+			value = g.base + vo*g.evenCount + ve
+		} else {
+			value = g.base + ve*g.oddCount + vo
+		}
+		for j := range 4 {
+			widths[2*j], widths[2*j+1] = int(g.odd[vo][j]), int(g.even[ve][j])
+		}
+	}
+	return value, widths, found
+}
