@@ -2,6 +2,7 @@ package maxicode
 
 import (
 	"math"
+	"slices"
 
 	"github.com/makiuchi-d/gozxing"
 
@@ -22,32 +23,52 @@ type bullseye struct {
 
 // matchesBullseye reports whether eleven runs, dark first, have the
 // bullseye's proportions, and returns the width of one ring.
+//
+// A binarization threshold off the middle of the ink and paper levels
+// widens every dark run by the amount it narrows every light one; at two
+// or three pixels a ring that bias is as large as a ring's tolerance, so
+// the runs are compared with the mean of their own colour, and the bias
+// (half the difference of the means) is bounded on its own.
 func matchesBullseye(runs []int) (float64, bool) {
 	// The outer ring may touch a dark module beyond it, so only the inner
 	// eight runs set the unit, and the outer two need only be wide enough.
-	sum := 0
+	darkSum, lightSum := 0, 0
 	for i := 1; i < 10; i++ {
-		if i != 5 {
-			sum += runs[i]
+		switch {
+		case i == 5:
+		case i%2 == 0:
+			darkSum += runs[i]
+		default:
+			lightSum += runs[i]
 		}
 	}
+	sum := darkSum + lightSum
 	if sum < 8 {
 		return 0, false
 	}
 	unit := float64(sum) / 8
+	darkMean, lightMean := float64(darkSum)/4, float64(lightSum)/4
+	bias := (darkMean - lightMean) / 2 // how much each dark run was widened
+	if math.Abs(bias) > 0.4*unit {
+		return 0, false
+	}
 	for i, r := range runs {
-		d := float64(r) - unit
-		switch i {
-		case 5:
-			if c := float64(r); c < 0.8*unit || c > 4*unit {
+		switch {
+		case i == 5:
+			// The centre, one and a half to three rings wide, is light.
+			if c := float64(r) + bias; c < 0.8*unit || c > 4*unit {
 				return 0, false
 			}
-		case 0, 10:
-			if d < -0.5*unit || d > 3*unit {
+		case i == 0 || i == 10:
+			if d := float64(r) - bias - unit; d < -0.5*unit || d > 3*unit {
+				return 0, false
+			}
+		case i%2 == 0:
+			if math.Abs(float64(r)-darkMean) > 0.5*unit {
 				return 0, false
 			}
 		default:
-			if d < -0.5*unit || d > 0.5*unit {
+			if math.Abs(float64(r)-lightMean) > 0.5*unit {
 				return 0, false
 			}
 		}
@@ -77,16 +98,22 @@ func (r *Reader) findBullseyes(bm *gozxing.BitMatrix, step int) []bullseye {
 	for y = step / 2; y < h; y += step {
 		r.runs = bitrow.Windows(bm.GetRow(y, r.row), w, 11, r.runs, visit)
 	}
+	slices.SortStableFunc(r.found, func(a, b bullseye) int { return b.hits - a.hits })
 	return r.found
 }
 
 // confirm checks a row hit along the column and back along the row,
 // refining the centre, and records it unless already known.
+//
+// A row just off the centre can pass for one through it (a light ring
+// crossed where the centre would be), and its cross-checks then settle
+// on a point of that ring, a ring or two from the true centre. So hits
+// are merged only within a ring of each other, and the candidate the most
+// rows confirmed is tried first.
 func (r *Reader) confirm(bm *gozxing.BitMatrix, cx, cy, unit float64) {
-	for _, b := range r.found {
-		if math.Abs(b.x-cx) < 2*b.unit && math.Abs(b.y-cy) < 2*b.unit {
-			return
-		}
+	if i := r.near(cx, cy); i >= 0 {
+		r.found[i].hits++
+		return
 	}
 	y, uy, ok := crossCheck(bm, cx, cy, 0, 1, unit)
 	if !ok {
@@ -96,20 +123,40 @@ func (r *Reader) confirm(bm *gozxing.BitMatrix, cx, cy, unit float64) {
 	if !ok {
 		return
 	}
-	// A diagonal must agree too: rings are round, data is not.
-	d := math.Sqrt2 / 2
-	t, _, ok := crossCheck(bm, x, y, d, d, (ux+uy)/2)
-	if !ok || math.Abs(t) > 2*unit {
+	// A diagonal must agree too: rings are round, data is not. One of the
+	// two will do: at two or three pixels a ring, a thin light ring seen
+	// along a diagonal of the pixel grid can close up, and a data module
+	// touching the outer ring can break the count on one side.
+	if !r.diagonalAgrees(bm, x, y, (ux+uy)/2) {
 		return
 	}
-	for i := range r.found {
-		b := &r.found[i]
-		if math.Abs(b.x-x) < 2*b.unit && math.Abs(b.y-y) < 2*b.unit {
-			b.hits++
-			return
-		}
+	if i := r.near(x, y); i >= 0 {
+		r.found[i].hits++
+		return
 	}
 	r.found = append(r.found, bullseye{x: x, y: y, unit: (ux + uy) / 2, hits: 1})
+}
+
+// near returns the index of the finder found within a ring of (x, y), or -1.
+func (r *Reader) near(x, y float64) int {
+	for i, b := range r.found {
+		if math.Abs(b.x-x) < b.unit && math.Abs(b.y-y) < b.unit {
+			return i
+		}
+	}
+	return -1
+}
+
+// diagonalAgrees reports whether either diagonal through (x, y) crosses
+// the rings centred within two rings of it.
+func (r *Reader) diagonalAgrees(bm *gozxing.BitMatrix, x, y, unit float64) bool {
+	d := math.Sqrt2 / 2
+	for _, dy := range [2]float64{d, -d} {
+		if t, _, ok := crossCheck(bm, x, y, d, dy, unit); ok && math.Abs(t) <= 2*unit {
+			return true
+		}
+	}
+	return false
 }
 
 // crossCheck walks from (x, y) both ways along direction (dx, dy), expecting

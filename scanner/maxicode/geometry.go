@@ -61,15 +61,21 @@ func (f *frame) corners() []gozxing.ResultPoint {
 	return out
 }
 
-// fitEllipse casts rays from a bullseye centre, finds the middle of each
-// dark ring along them and fits the ellipse through them (all scaled to
-// the outer ring), refining the centre. It returns false when too few rays
-// cross all three rings.
+// fitEllipse casts rays from a bullseye centre, finds the outer edge of
+// the outer ring along each and fits the ellipse through those points,
+// refining the centre. It returns false when too few rays cross all three
+// rings, or too few of their edges lie on the fitted ellipse.
+//
+// The second test is what tells rings from other things that cross a ray
+// six times: square rings (an Aztec finder) put the edges of the diagonal
+// rays 40 % farther out than those of the axial ones, and texture puts
+// them anywhere; a circle seen in perspective puts them all on an ellipse.
+// An edge more than half a ring off the first fit (a data module touching
+// the ring where the test below missed it) is dropped and the ellipse
+// fitted again without it.
 func fitEllipse(bm *gozxing.BitMatrix, b bullseye) (cx, cy float64, s [2][2]float64, ok bool) {
 	const rays = 32
-	// Accumulate the normal equations of a x² + b xy + c y² + d x + e y = 1.
-	var ata [5][5]float64
-	var atb [5]float64
+	var pts [rays][2]float64
 	n := 0
 	limit := b.unit * 16
 	for i := 0; i < rays; i++ {
@@ -88,51 +94,89 @@ func fitEllipse(bm *gozxing.BitMatrix, b bullseye) (cx, cy float64, s [2][2]floa
 		if k < 6 {
 			continue
 		}
-		{
-			// The outer edge, unless a module beyond touches the ring: then
-			// its inner edge plus the middle ring's width.
-			t := edge[5]
-			if w := edge[3] - edge[2]; edge[5]-edge[4] > 1.6*w {
-				t = edge[4] + w
-			}
-			x, y := dx*t, dy*t
-			row := [5]float64{x * x, x * y, y * y, x, y}
-			for p := 0; p < 5; p++ {
-				for q := 0; q < 5; q++ {
-					ata[p][q] += row[p] * row[q]
-				}
-				atb[p] += row[p]
-			}
+		// The outer edge, unless a module beyond touches the ring: then
+		// its inner edge plus the middle ring's width.
+		t := edge[5]
+		if w := edge[3] - edge[2]; edge[5]-edge[4] > 1.6*w {
+			t = edge[4] + w
 		}
+		pts[n] = [2]float64{dx * t, dy * t}
 		n++
 	}
-	if n < rays*3/4 { // few rays crossed all rings
+	need := rays * 3 / 4
+	if n < need { // few rays crossed all rings
 		return 0, 0, s, false
+	}
+	x0, y0, m, ok := fitConic(pts[:n])
+	if !ok {
+		return 0, 0, s, false
+	}
+	// Keep the edges within half a ring (and a pixel, the edges' own
+	// precision) of the ellipse, and fit again through them alone.
+	tol := math.Max(b.unit/2, 1)
+	in := 0
+	for _, p := range pts[:n] {
+		dx, dy := p[0]-x0, p[1]-y0
+		q := dx*(m[0][0]*dx+m[0][1]*dy) + dy*(m[1][0]*dx+m[1][1]*dy)
+		if q <= 0 {
+			continue
+		}
+		if d := math.Hypot(dx, dy); math.Abs(d-d/math.Sqrt(q)) <= tol {
+			pts[in] = p
+			in++
+		}
+	}
+	if in < need {
+		return 0, 0, s, false
+	}
+	if in < n {
+		if x0, y0, m, ok = fitConic(pts[:in]); !ok {
+			return 0, 0, s, false
+		}
+	}
+	s, ok = invSqrt(m)
+	return b.x + x0, b.y + y0, s, ok
+}
+
+// fitConic fits the ellipse a x² + b xy + c y² + d x + e y = 1 through
+// points by least squares, and returns its centre and the matrix M with
+// (p-centre)ᵀ M (p-centre) = 1 on it.
+func fitConic(pts [][2]float64) (x0, y0 float64, m [2][2]float64, ok bool) {
+	var ata [5][5]float64
+	var atb [5]float64
+	for _, p := range pts {
+		x, y := p[0], p[1]
+		row := [5]float64{x * x, x * y, y * y, x, y}
+		for i := 0; i < 5; i++ {
+			for j := 0; j < 5; j++ {
+				ata[i][j] += row[i] * row[j]
+			}
+			atb[i] += row[i]
+		}
 	}
 	if !geom.Solve(ata[:], atb[:], 1e-12) {
-		return 0, 0, s, false
+		return 0, 0, m, false
 	}
 	sol := atb
-	m := [2][2]float64{{sol[0], sol[1] / 2}, {sol[1] / 2, sol[2]}}
+	m = [2][2]float64{{sol[0], sol[1] / 2}, {sol[1] / 2, sol[2]}}
 	det := m[0][0]*m[1][1] - m[0][1]*m[1][0]
 	if det <= 0 || m[0][0] <= 0 {
-		return 0, 0, s, false
+		return 0, 0, m, false
 	}
 	// Centre: solve 2 M x0 = -g.
 	gx, gy := sol[3], sol[4]
-	x0 := -(m[1][1]*gx - m[0][1]*gy) / (2 * det)
-	y0 := -(-m[1][0]*gx + m[0][0]*gy) / (2 * det)
+	x0 = -(m[1][1]*gx - m[0][1]*gy) / (2 * det)
+	y0 = -(-m[1][0]*gx + m[0][0]*gy) / (2 * det)
 	k := 1 + x0*(m[0][0]*x0+m[0][1]*y0) + y0*(m[1][0]*x0+m[1][1]*y0)
 	if k <= 0 {
-		return 0, 0, s, false
+		return 0, 0, m, false
 	}
 	for i := range m {
 		for j := range m[i] {
 			m[i][j] /= k
 		}
 	}
-	s, ok = invSqrt(m)
-	return b.x + x0, b.y + y0, s, ok
+	return x0, y0, m, true
 }
 
 // invSqrt returns M^(-1/2) of a symmetric positive definite 2x2 matrix.
