@@ -252,7 +252,7 @@ func (d *detector) fillBlob(seen, dark []bool, x0, y0, w, i, j, maxArea int) (po
 	return point{sx / float64(area), sy / float64(area)}, area, true
 }
 
-// lineCentre samples the line through p along dir (a unit axis vector)
+// lineCentre samples the line through p along dir ((1, 0) or (0, 1))
 // within eight modules either way and finds the run nearest p that has the
 // ring pattern round it. It returns the coordinate of the run's middle
 // along dir, the module size, and whether the run is the dark centre
@@ -261,12 +261,14 @@ func (d *detector) lineCentre(p, dir point, m float64) (float64, float64, bool, 
 	reach := int(8*m) + 2
 	runs := d.colRuns[:0]
 	starts := d.colStarts[:0]
-	// Runs of whole pixels along the line, starting light.
+	// Runs of whole pixels along the line, starting light. The line is a
+	// row or a column of pixels: dir is an axis.
 	px, py := math.Floor(p.x), math.Floor(p.y)
+	ix, iy, sx, sy := int(px), int(py), int(dir.x), int(dir.y)
 	prev := false
 	runStart := -reach
 	for t := -reach; t <= reach; t++ {
-		v := d.img.darkAt(point{px + dir.x*float64(t) + 0.5, py + dir.y*float64(t) + 0.5})
+		v := d.img.m.Get(ix+sx*t, iy+sy*t) // false outside the image
 		if t == -reach {
 			prev = v
 			if v {

@@ -73,13 +73,7 @@ func simplify(c []pixel, eps float64, stack [][2]int, out []int, keep []bool) ([
 		if s[1]-s[0] < 2 {
 			continue
 		}
-		l := lineThrough(at(s[0]), at(s[1]))
-		best, bestD := -1, eps
-		for i := s[0] + 1; i < s[1]; i++ {
-			if d := math.Abs(l.dist(at(i))); d > bestD {
-				best, bestD = i, d
-			}
-		}
+		best := farthestFromChord(c, a, s[0], s[1], eps, at)
 		if best < 0 {
 			continue
 		}
@@ -98,6 +92,85 @@ func simplify(c []pixel, eps float64, stack [][2]int, out []int, keep []bool) ([
 		}
 	}
 	return out, stack, keep
+}
+
+// farthestFromChord returns the index in from+1..to-1 (counted from a
+// round the closed contour c) of the pixel farthest from the line through
+// pixels from and to, the first of equals, or -1 when none lies more than
+// eps from it. at gives a pixel's centre by such an index.
+//
+// The distances are compared as whole numbers, twice the area of the
+// triangle each pixel makes with the chord's ends, which order them as
+// the distances do, exactly; only the farthest pixels' distances are then
+// computed in floating point, as the line's, which is what decides
+// between pixels at the same distance and against eps.
+func farthestFromChord(c []pixel, a, from, to int, eps float64, at func(int) point) int {
+	n := len(c)
+	wrap := func(i int) int {
+		if i += a; i >= n {
+			i -= n
+		}
+		return i
+	}
+	p0, p1 := c[wrap(from)], c[wrap(to)]
+	x0, y0 := int(p0.x), int(p0.y)
+	dx, dy := int(p1.x)-x0, int(p1.y)-y0
+	if dx == 0 && dy == 0 {
+		// A contour that comes back to a pixel: the line is the
+		// horizontal through it.
+		l := lineThrough(at(from), at(to))
+		best, bestD := -1, eps
+		for i := from + 1; i < to; i++ {
+			if d := math.Abs(l.dist(at(i))); d > bestD {
+				best, bestD = i, d
+			}
+		}
+		return best
+	}
+	// The contour indices of from+1..to-1: a run up to the end of c and
+	// one from its start.
+	first, ties, maxArea := -1, false, -1
+	scan := func(lo, hi, base int) {
+		for j := lo; j < hi; j++ {
+			q := c[j]
+			area := dx*(int(q.y)-y0) - dy*(int(q.x)-x0)
+			if area < 0 {
+				area = -area
+			}
+			if area > maxArea {
+				first, ties, maxArea = j-base, false, area
+			} else if area == maxArea {
+				ties = true
+			}
+		}
+	}
+	lo, hi := from+1+a, to+a
+	scan(lo, min(hi, n), a)
+	if hi > n {
+		scan(max(lo, n)-n, hi-n, a-n)
+	}
+	if first < 0 {
+		return -1
+	}
+	l := lineThrough(at(from), at(to))
+	if !ties {
+		if math.Abs(l.dist(at(first))) > eps {
+			return first
+		}
+		return -1
+	}
+	best, bestD := -1, eps
+	for i := first; i < to; i++ {
+		q := c[wrap(i)]
+		area := dx*(int(q.y)-y0) - dy*(int(q.x)-x0)
+		if area != maxArea && area != -maxArea {
+			continue
+		}
+		if d := math.Abs(l.dist(at(i))); d > bestD {
+			best, bestD = i, d
+		}
+	}
+	return best
 }
 
 // segmentsOf turns polygon vertices into segments, merging neighbours that

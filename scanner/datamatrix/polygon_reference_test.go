@@ -1,0 +1,136 @@
+package datamatrix
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/makiuchi-d/gozxing"
+)
+
+// simplifyReference is simplify written plainly: every split measures
+// each pixel's distance from the chord in floating point.
+func simplifyReference(c []pixel, eps float64) []int {
+	var out []int
+	n := len(c)
+	if n < 4 {
+		return out
+	}
+	farthest := func(from int) int {
+		x0, y0 := c[from].x, c[from].y
+		far, farD := from, int64(-1)
+		for i, q := range c {
+			dx, dy := int64(q.x-x0), int64(q.y-y0)
+			if d := dx*dx + dy*dy; d > farD {
+				far, farD = i, d
+			}
+		}
+		return far
+	}
+	a := farthest(0)
+	b := farthest(a)
+	if a == b {
+		return out
+	}
+	far := (b - a + n) % n
+	keep := make([]bool, n+1)
+	keep[0], keep[far], keep[n] = true, true, true
+	at := func(i int) point { return pixelPoint(c[(i+a)%n]) }
+	stack := [][2]int{{0, far}, {far, n}}
+	for len(stack) > 0 {
+		s := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if s[1]-s[0] < 2 {
+			continue
+		}
+		l := lineThrough(at(s[0]), at(s[1]))
+		best, bestD := -1, eps
+		for i := s[0] + 1; i < s[1]; i++ {
+			if d := math.Abs(l.dist(at(i))); d > bestD {
+				best, bestD = i, d
+			}
+		}
+		if best < 0 {
+			continue
+		}
+		keep[best] = true
+		stack = append(stack, [2]int{s[0], best}, [2]int{best, s[1]})
+	}
+	for i := n - a; i < n; i++ {
+		if keep[i] {
+			out = append(out, i+a-n)
+		}
+	}
+	for i := 0; i < n-a; i++ {
+		if keep[i] {
+			out = append(out, i+a)
+		}
+	}
+	return out
+}
+
+// TestSimplify: simplify keeps the same vertices as the plain form on the
+// contours of random blobs, where pixels at equal distances from a chord
+// abound, and of random rotated squares.
+func TestSimplify(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	var stack [][2]int
+	var verts []int
+	var keep []bool
+	contours := 0
+	for trial := range 60 {
+		w, h := 40+rng.IntN(60), 40+rng.IntN(60)
+		m, _ := gozxing.NewBitMatrix(w, h)
+		if trial%2 == 0 {
+			// Random blobs.
+			for range 4 + rng.IntN(20) {
+				cx, cy, r := rng.IntN(w), rng.IntN(h), 1+rng.IntN(12)
+				for y := max(0, cy-r); y < min(h, cy+r); y++ {
+					for x := max(0, cx-r); x < min(w, cx+r); x++ {
+						if (x-cx)*(x-cx)+(y-cy)*(y-cy) <= r*r && rng.IntN(8) > 0 {
+							m.Set(x, y)
+						}
+					}
+				}
+			}
+		} else {
+			// A square turned by a random angle.
+			th := rng.Float64() * math.Pi / 2
+			side := 10 + rng.Float64()*25
+			cx, cy := float64(w)/2, float64(h)/2
+			for y := range h {
+				for x := range w {
+					dx, dy := float64(x)-cx, float64(y)-cy
+					u, v := dx*math.Cos(th)+dy*math.Sin(th), -dx*math.Sin(th)+dy*math.Cos(th)
+					if math.Abs(u) < side/2 && math.Abs(v) < side/2 {
+						m.Set(x, y)
+					}
+				}
+			}
+		}
+		img := bitImage{m: m, w: w, h: h}
+		var seen visited
+		seen.reset(w, h)
+		row := gozxing.NewBitArray(w)
+		var c []pixel
+		for y := range h {
+			row = m.GetRow(y, row)
+			for _, x := range rowSeeds(row, w, nil) {
+				if seen.has(x, y) {
+					continue
+				}
+				c, _, _ = traceContour(&img, &seen, x, y, 1<<16, c[:0])
+				want := simplifyReference(c, 1.5)
+				verts, stack, keep = simplify(c, 1.5, stack, verts, keep)
+				if !slices.Equal(verts, want) {
+					t.Fatalf("trial %d, contour at (%d, %d) of %d pixels: vertices %v, want %v", trial, x, y, len(c), verts, want)
+				}
+				contours++
+			}
+		}
+	}
+	if contours < 100 {
+		t.Fatalf("only %d contours compared", contours)
+	}
+}
