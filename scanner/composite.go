@@ -65,14 +65,21 @@ const dataBarReach = 4
 
 // componentBoxes returns the rectangles of the frame where the 2D
 // components of the linear components in results may lie, those already
-// joined to a component read left out: round each linear component, the
-// box that holds it and the reach of a component above it, the boxes
-// that overlap merged.
-func componentBoxes(results []Result) []image.Rectangle {
+// joined to a component read left out, and those the view shows none
+// above (above, which looks once a result; see componentAbove): round
+// each linear component, the box that holds it and the reach of a
+// component above it, the boxes that overlap merged.
+func componentBoxes(results []Result, above func(*Result) bool) []image.Rectangle {
 	var boxes []image.Rectangle
 	for i := range results {
 		l := &results[i]
 		if l.component || !compositeLinears.Has(l.Symbology) || !mayCarryComponent(l) || hasComponent(results, l) {
+			continue
+		}
+		if !l.signLooked {
+			l.signLooked, l.noSign = true, !above(l)
+		}
+		if l.noSign {
 			continue
 		}
 		boxes = mergeBox(boxes, componentBox(l))
@@ -158,7 +165,7 @@ func hasComponent(results []Result, l *Result) bool {
 // view cannot be cropped: there the boxes are cropped from the first
 // pass's view, unturned, which the reader reads at every quarter turn.
 func (d *decoder) readComponents(a areaReader, p pass, syms SymbologySet, results []Result, hints map[gozxing.DecodeHintType]interface{}) []Result {
-	boxes := componentBoxes(results)
+	boxes := componentBoxes(results, d.componentAbove)
 	if len(boxes) == 0 {
 		return results
 	}

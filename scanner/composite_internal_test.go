@@ -81,7 +81,8 @@ func TestComponentBox(t *testing.T) {
 // TestComponentBoxes: the composite reader searches beside the linear
 // symbols that may carry a 2D component only: not beside a Code 128
 // symbol that is not GS1-128, nor a GS1 DataBar symbol whose linkage flag
-// says it has none.
+// says it has none, nor an EAN/UPC symbol with nothing printed above its
+// bars, turned or not.
 func TestComponentBoxes(t *testing.T) {
 	zint.Need(t)
 	t.Parallel()
@@ -89,27 +90,39 @@ func TestComponentBoxes(t *testing.T) {
 		args   []string
 		search bool
 	}{
-		{[]string{"-b", "EANX", "-d", "331234567890"}, true},
+		{[]string{"-b", "EANX", "-d", "331234567890"}, false},
+		{[]string{"-b", "UPCE", "-d", "0123456"}, false},
+		{[]string{"-b", "EANX_CC", "--mode=1", "--primary=331234567890", "-d", "[99]1234-abcd"}, true},
+		{[]string{"-b", "UPCA_CC", "--mode=2", "--primary=01234567890", "-d", "[90]3AB12[21]77"}, true},
+		{[]string{"-b", "UPCE_CC", "--mode=1", "--primary=0123456", "-d", "[10]LOT7"}, true},
+		{[]string{"-b", "EANX_CC", "--mode=1", "--primary=1234567", "-d", "[21]A1"}, true},
 		{[]string{"-b", "GS1_128", "-d", "[01]09521234543213"}, true},
 		{[]string{"-b", "CODE128", "-d", "ABC-123"}, false},
 		{[]string{"-b", "DBAR_OMN", "-d", "0952123454321"}, false},
 		{[]string{"-b", "DBAR_EXP", "-d", "[01]09521234543213[3103]001234"}, false},
 		{[]string{"-b", "DBAR_OMN_CC", "--mode=1", "--primary=0952123454321", "-d", "[10]ABC"}, true},
 	} {
-		res := readComposite(t, 3, 0, tc.args...)
-		if len(res) == 0 {
-			t.Errorf("%s: read nothing", tc.args[1])
-			continue
-		}
-		// The linear symbols alone: a 2D component read stops the search.
-		var linear []Result
-		for _, r := range res {
-			if !r.component {
-				linear = append(linear, r)
+		for _, angle := range []float64{4, 93, 176, 268} {
+			img, _ := zint.Image(t, tc.args...).Render(zint.Scene{Module: 2.5, Angle: angle, Blur: 0.6, Noise: 6})
+			f := NewFrame(img.Pix, img.Rect.Dx(), img.Rect.Dy(), img.Stride)
+			d := newDecoder()
+			res, _ := d.decodeView(newPlaneSource(f, &d.scratch), img.Rect,
+				Options{Symbologies: compositeLinears.With(GS1Composite), TryRotated: true})
+			// The linear symbols alone: a 2D component read stops the search.
+			var linear []Result
+			for _, r := range res {
+				if !r.component {
+					linear = append(linear, r)
+				}
 			}
-		}
-		if got := len(componentBoxes(linear)) > 0; got != tc.search {
-			t.Errorf("%s: searched for a 2D component: %v, want %v", tc.args[1], got, tc.search)
+			switch got := len(componentBoxes(linear, d.componentAbove)) > 0; {
+			case len(linear) == 0:
+				t.Errorf("%s at %v°: read no linear symbol", tc.args[1], angle)
+			case got != tc.search:
+				t.Errorf("%s at %v°: searched for a 2D component: %v, want %v", tc.args[1], angle, got, tc.search)
+			}
+			d.scratch.wipe()
+			f.Purge()
 		}
 	}
 }

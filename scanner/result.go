@@ -145,6 +145,10 @@ type Result struct {
 	// unlinked marks a GS1 DataBar symbol whose linkage flag is clear: no
 	// 2D component is printed with it.
 	unlinked bool
+	// signLooked marks a linear result the composite reader looked above
+	// for the sign of a 2D component (see componentAbove), and noSign
+	// that it saw none.
+	signLooked, noSign bool
 
 	Source     string    // source of the frame
 	Frame      uint64    // frame number within the source

@@ -1,0 +1,270 @@
+package scanner
+
+import (
+	"math"
+	"slices"
+)
+
+// An EAN/UPC symbol carries no flag that says a 2D component is printed
+// with it, as GS1 DataBar's linkage flag does; but a CC-A or CC-B above it
+// leaves a sign no plain EAN/UPC symbol does (ISO/IEC 24723, the
+// EAN/UPC composite's separator pattern): its rows begin a few modules
+// above the tops of the bars (the separator's rows, light between the
+// guards), over the whole width of the linear component, where a plain
+// symbol has its quiet zone or whatever is printed above. componentAbove looks there, along lines parallel to the
+// symbol's rows, before the composite reader searches the much larger box
+// round the symbol (componentBox) for a component's rows.
+
+// How componentAbove walks up a linear symbol, in its modules: each step
+// half a module; a component's rows must show within componentGap
+// modules of the first line past the bars (in zint's composites, turned
+// and blurred, they show 5.5 to 7 modules past it). The bars' lean is
+// measured over slopeLag modules first.
+const (
+	slopeLag     = 8
+	componentGap = 8
+	// A line agreeing with the rows' own line (along the bars) on this
+	// share of its samples still crosses the bars; or on driftAgree of
+	// them with the line driftLag modules below it, on the bars.
+	barsAgree  = 0.75
+	driftAgree = 0.9
+	driftLag   = 2
+	// A line with this many edges (with hysteresis) crosses something
+	// printed; the rows of a component, tens of bars across the inner
+	// part of the symbol, have several times as many, even blurred.
+	busyEdges = 6
+	// The bars' direction is searched within this slope of the rows'
+	// normal (about 11°): beyond, the component's reader does not read
+	// the rows (see compositeCases), and the sign is not looked for.
+	maxBarSlope = 0.2
+)
+
+// eanModules is how many modules wide EAN/UPC symbols are, guards
+// included, which componentAbove's steps are measured in.
+var eanModules = map[Symbology]float64{EAN13: 95, UPCA: 95, EAN8: 67, UPCE: 51}
+
+// componentAbove reports whether a 2D component may be printed above the
+// EAN/UPC symbol l, as the first pass's view shows it (see the comment
+// above): false only when the sign is looked for and absent. Symbols of
+// the other linear symbologies are never ruled out here.
+func (d *decoder) componentAbove(l *Result) bool {
+	modules, ok := eanModules[l.Symbology]
+	ps, isPlane := d.view.(*planeSource)
+	if !ok || !isPlane || ps.rotated {
+		return true
+	}
+	q := l.Points
+	// u along the rows as read, n at right angles, up; c the middle of
+	// the rows that read it.
+	ux, uy := (q[1].X-q[0].X+q[2].X-q[3].X)/2, (q[1].Y-q[0].Y+q[2].Y-q[3].Y)/2
+	length := math.Hypot(ux, uy)
+	if length < modules {
+		return true
+	}
+	ux, uy = ux/length, uy/length
+	nx, ny := uy, -ux
+	var c Point
+	for _, p := range q {
+		c.X += p.X/4 - float64(d.viewMin.X)
+		c.Y += p.Y/4 - float64(d.viewMin.Y)
+	}
+	module := length / modules // pixels, along the rows as read
+	step := max(1, module/2)
+	// The samples: the inner four fifths of the symbol's width (not its
+	// guards, where the separator pattern has bars), a pixel apart; the
+	// lines kept, the rows' own and the one looked at.
+	s := signSampler{ps: ps, n: int(0.8 * length), ring: make([][]byte, 2+int(math.Round(driftLag*module/step)))}
+	defer s.wipe()
+	line := func(i int, up, slope float64) ([]byte, bool) {
+		// Along the rows of a symbol whose bars lean by slope: the line's
+		// centre moves along the bars, its direction turns with them.
+		bx, by := nx+slope*ux, ny+slope*uy
+		norm := math.Hypot(bx, by)
+		bx, by = bx/norm, by/norm
+		rx, ry := -by, bx
+		half := float64(s.n) / 2
+		return s.line(i, c.X+up*bx-rx*half, c.Y+up*by-ry*half, rx, ry)
+	}
+	ref, ok := line(0, 0, 0)
+	if !ok || !s.threshold(ref) {
+		return true
+	}
+	// The bars' lean: the slope whose line slopeLag modules up (or down,
+	// where the rows were read near the tops of the bars) agrees best
+	// with the rows' own; then refined to the pixel over twice and four
+	// times the distance, where the bars reach as far.
+	slope, best := 0.0, -1.0
+	for _, dir := range []float64{1, -1} {
+		far := dir * slopeLag * module
+		reach := int(maxBarSlope * slopeLag * module)
+		slope, best = s.lean(line, far, 0, -reach, reach)
+		if best >= barsAgree {
+			for _, f := range []float64{2, 4} {
+				sl, a := s.lean(line, f*far, slope, -2, 2)
+				if a < barsAgree {
+					break
+				}
+				slope = sl
+			}
+			break
+		}
+	}
+	if best < barsAgree {
+		return true // no bars above the rows read to follow
+	}
+	// Walk up along the bars to where they end (or the view does), then
+	// look for a component's rows within componentGap modules of there.
+	// A line crosses the bars where it agrees with the rows' own line
+	// (with the bars' lean), and has edges like it: the rows of a
+	// component, or the quiet zone, agree about as often as not.
+	anchor, _ := line(0, 0, slope)
+	barEdges := s.edges(anchor)
+	// Line i lies in ring slot 1 + i mod lagSteps+1; bars tells which of
+	// those crossed the bars.
+	lagSteps := max(1, int(math.Round(driftLag*module/step)))
+	bars := make([]bool, lagSteps+1)
+	at := func(i int) int { return i % (lagSteps + 1) }
+	ended := -1.0
+	for i := 1; float64(i)*step <= reachAbove*length; i++ {
+		up := float64(i) * step
+		cur, ok := line(1+at(i), up, slope)
+		if !ok {
+			// Off the view: a component cut by its edge is not read.
+			return false
+		}
+		edges := s.edges(cur)
+		// The bars agree with the rows' own line; or where they drift
+		// from it (seen in perspective, or on a curved pack), closely
+		// with the line driftLag modules below, itself on the bars. A
+		// component's first rows lie farther from the bars than that.
+		below := i - lagSteps
+		bars[at(i)] = 2*edges >= barEdges && (s.agreement(anchor, cur, 1) >= barsAgree ||
+			below > 0 && bars[at(below)] && s.agreement(s.ring[1+at(below)], cur, 1) >= driftAgree)
+		if bars[at(i)] {
+			ended = -1 // the bars, or where a highlight or crease crossed them, the bars again
+			continue
+		}
+		if ended < 0 {
+			ended = up
+		}
+		if up-ended >= 2*module && edges >= busyEdges {
+			return true // the tops of the bars passed, blurred
+		}
+		if up-ended > componentGap*module {
+			return false
+		}
+	}
+	return true
+}
+
+// signSampler samples lines of a view for componentAbove, and compares
+// them binarized at the symbol's own mid gray. The lines it keeps are
+// pictures of the frame: wipe clears them.
+type signSampler struct {
+	ps        *planeSource
+	n         int // samples a line
+	mid, band int // the threshold, and half its hysteresis band
+	ring      [][]byte
+}
+
+// line samples n pixels into ring slot i, from (x, y) a pixel apart along
+// (dx, dy), the nearest pixel each; false when the line leaves the view.
+func (s *signSampler) line(i int, x, y, dx, dy float64) ([]byte, bool) {
+	ps, n := s.ps, s.n
+	ex, ey := x+dx*float64(n-1), y+dy*float64(n-1)
+	if min(x, ex, y, ey) < 0 || max(x, ex) >= float64(ps.width) || max(y, ey) >= float64(ps.height) {
+		return nil, false
+	}
+	if len(s.ring[i]) != n {
+		s.ring[i] = make([]byte, n)
+	}
+	out := s.ring[i]
+	for k := range out {
+		px, py := int(x+dx*float64(k)), int(y+dy*float64(k))
+		v := ps.pix[(ps.top+py)*ps.stride+ps.left+px]
+		if ps.invert {
+			v = 255 - v
+		}
+		out[k] = v
+	}
+	return out, true
+}
+
+// lean returns the slope of the bars, and its agreement, that best
+// aligns the line far (pixels) along them with the line of the rows
+// read (ring slot 0): of the slopes that shift it by the whole pixels
+// from lo to hi round the slope guess.
+func (s *signSampler) lean(line func(i int, up, slope float64) ([]byte, bool), far, guess float64, lo, hi int) (float64, float64) {
+	slope, best := guess, -1.0
+	for k := lo; k <= hi; k++ {
+		sl := guess + float64(k)/math.Abs(far)
+		if math.Abs(sl) > maxBarSlope {
+			continue
+		}
+		probe, ok := line(1, far, sl)
+		if !ok {
+			continue
+		}
+		if a := s.agreement(s.ring[0], probe, 0); a > best {
+			slope, best = sl, a
+		}
+	}
+	return slope, best
+}
+
+// minSignContrast is the least difference of gray between the bars and
+// spaces of the rows read for componentAbove to judge their lines.
+const minSignContrast = 24
+
+// threshold sets the mid gray and hysteresis from the line of the rows
+// read: halfway between its darkest and lightest samples, and a sixth of
+// their difference either side. False when their contrast is too low.
+func (s *signSampler) threshold(ref []byte) bool {
+	lo, hi := slices.Min(ref), slices.Max(ref)
+	s.mid, s.band = (int(lo)+int(hi))/2, (int(hi)-int(lo))/6
+	return int(hi)-int(lo) >= minSignContrast
+}
+
+// agreement returns the share of samples of a and b on the same side of
+// the threshold, the best of b as it is and shifted up to slack pixels
+// either way.
+func (s *signSampler) agreement(a, b []byte, slack int) float64 {
+	best := 0
+	for shift := -slack; shift <= slack; shift++ {
+		same := 0
+		for k := max(0, -shift); k < min(len(a), len(b)-shift); k++ {
+			if (int(a[k]) < s.mid) == (int(b[k+shift]) < s.mid) {
+				same++
+			}
+		}
+		best = max(best, same)
+	}
+	return float64(best) / float64(len(a))
+}
+
+// edges counts the changes between dark and light along g, each past the
+// hysteresis band round the threshold.
+func (s *signSampler) edges(g []byte) int {
+	n, state := 0, 0 // state: -1 dark, 1 light, 0 not yet known
+	for _, v := range g {
+		switch {
+		case int(v) < s.mid-s.band && state != -1:
+			if state != 0 {
+				n++
+			}
+			state = -1
+		case int(v) > s.mid+s.band && state != 1:
+			if state != 0 {
+				n++
+			}
+			state = 1
+		}
+	}
+	return n
+}
+
+func (s *signSampler) wipe() {
+	for _, k := range s.ring {
+		clear(k)
+	}
+}
