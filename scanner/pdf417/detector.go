@@ -2,6 +2,7 @@ package pdf417
 
 import (
 	"math"
+	"math/bits"
 
 	"github.com/makiuchi-d/gozxing"
 )
@@ -22,7 +23,9 @@ type detector struct {
 	rowLines  []lineRead
 	probeLine lineRead
 	cols      []runList // runs of the scanned columns
-	colDark   []bool    // colour of each scanned column at the current row
+	// colMask has the bits of the scanned columns set; prevRow is the
+	// row above the one being scanned.
+	colMask, prevRow []uint32
 	// composite: read GS1 Composite CC-C components instead.
 	composite bool
 }
@@ -49,6 +52,8 @@ func (d *detector) scan(m *gozxing.BitMatrix, step int) {
 	}
 	// Columns: one pass over the rows collects the runs of every scanned
 	// column, far cheaper than reading the matrix bit by bit down columns.
+	// A row differs from the one above it in few of the scanned columns:
+	// the two rows' words XORed, masked to those columns, name them.
 	nCols := 0
 	for x := step / 2; x < w; x += step {
 		nCols++
@@ -57,28 +62,34 @@ func (d *detector) scan(m *gozxing.BitMatrix, step int) {
 		d.cols = append(d.cols, runList{})
 	}
 	cols := d.cols[:nCols]
-	if cap(d.colDark) < nCols {
-		d.colDark = make([]bool, nCols)
+	d.row = m.GetRow(0, d.row)
+	words := d.row.GetBitArray()
+	nWords := (w + 31) / 32
+	if cap(d.colMask) < nWords {
+		d.colMask = make([]uint32, nWords)
+		d.prevRow = make([]uint32, nWords)
 	}
-	prev := d.colDark[:nCols]
-	for y := 0; y < h; y++ {
+	mask, prev := d.colMask[:nWords], d.prevRow[:nWords]
+	clear(mask)
+	for i := range cols {
+		x := step/2 + i*step
+		mask[x>>5] |= 1 << (x & 31)
+		cols[i].reset()
+		cols[i].firstDark = words[x>>5]>>(x&31)&1 != 0
+		cols[i].edges = append(cols[i].edges, 0)
+	}
+	copy(prev, words[:nWords])
+	for y := 1; y < h; y++ {
 		d.row = m.GetRow(y, d.row)
-		words := d.row.GetBitArray()
-		if y == 0 {
-			for i := range cols {
-				x := step/2 + i*step
-				dark := words[x>>5]>>(x&31)&1 != 0
-				cols[i].reset()
-				cols[i].firstDark = dark
-				cols[i].edges = append(cols[i].edges, 0)
-				prev[i] = dark
-			}
-			continue
-		}
-		for i, x := 0, step/2; i < len(cols); i, x = i+1, x+step {
-			if dark := words[x>>5]>>(x&31)&1 != 0; dark != prev[i] {
-				prev[i] = dark
-				cols[i].edges = append(cols[i].edges, y)
+		words := d.row.GetBitArray()[:nWords]
+		for k, word := range words {
+			changed := (word ^ prev[k]) & mask[k]
+			prev[k] = word
+			for changed != 0 {
+				x := k<<5 | bits.TrailingZeros32(changed)
+				changed &= changed - 1
+				c := &cols[(x-step/2)/step]
+				c.edges = append(c.edges, y)
 			}
 		}
 	}

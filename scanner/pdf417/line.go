@@ -38,10 +38,7 @@ func (d *detector) readLine(v view, a, b point, module, moduleEnd float64, out *
 	margin := math.Ceil(3*module + 2)
 	x0 := math.Floor(a.x - margin)
 	n := int(math.Ceil(b.x+margin-x0)) + 1
-	d.runs.fromFunc(n, func(i int) bool {
-		x := x0 + float64(i) + 0.5
-		return v.get(int(x), int(math.Floor(a.y+(x-a.x)*slope)))
-	})
+	v.sampleSlant(&d.runs, n, x0, a, slope)
 	r := &d.runs
 	want := a.x - x0
 	// The start pattern.

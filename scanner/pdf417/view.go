@@ -159,3 +159,42 @@ func (v *view) sampleLine(r *runList, n int, sx, sy, rx, ry float64) {
 	}
 	r.edges = append(r.edges, n)
 }
+
+// sampleSlant fills r with the runs of n samples of the view along the
+// line through a of the given slope: sample i is the view pixel
+// (int(x), ⌊a.y+(x−a.x)·slope⌋) at x = x0+i+½. It reads what get would,
+// without a call per sample: readLine samples every codeword line so,
+// most of them in the upright and upside-down views, which read the
+// matrix directly.
+func (v *view) sampleSlant(r *runList, n int, x0 float64, a point, slope float64) {
+	r.reset()
+	if n <= 0 {
+		return
+	}
+	prev := false
+	for i := range n {
+		x := x0 + float64(i) + 0.5
+		yf := a.y + (x-a.x)*slope
+		y := int(yf) // ⌊yf⌋, without a call
+		if float64(y) > yf {
+			y--
+		}
+		var p bool
+		switch xi := int(x); v.rot {
+		case rot0:
+			p = v.m.Get(xi, y)
+		case rot180:
+			p = v.m.Get(v.iw-1-xi, v.ih-1-y)
+		default:
+			p = v.get(xi, y)
+		}
+		if i == 0 {
+			r.firstDark = p
+			r.edges = append(r.edges, 0)
+		} else if p != prev {
+			r.edges = append(r.edges, i)
+		}
+		prev = p
+	}
+	r.edges = append(r.edges, n)
+}
