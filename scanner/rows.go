@@ -34,8 +34,10 @@ type rowScanner struct {
 	// left, each after a slot of width 0 that turns light bars on dark
 	// into dark on light (fwd[1:] is the row as it is).
 	fwd, rev []int
-	lin      linear.Reader
-	found    []linear.Symbol
+	// edgeAt holds the pixels where a row's edges are.
+	edgeAt []int32
+	lin    linear.Reader
+	found  []linear.Symbol
 	// minEdges is the fewest changes a row needs to be read (see
 	// fewestEdges).
 	minEdges int
@@ -46,6 +48,7 @@ func (s *rowScanner) wipe() {
 	clear(s.lum[:cap(s.lum)])
 	clear(s.fwd[:cap(s.fwd)])
 	clear(s.rev[:cap(s.rev)])
+	clear(s.edgeAt[:cap(s.edgeAt)])
 	clear(s.found[:cap(s.found)])
 }
 
@@ -63,37 +66,52 @@ func (s *rowScanner) runs(src gozxing.LuminanceSource, y int) bool {
 	}
 	s.lum = lum
 	lum = lum[:w]
-	s.buckets = [histogramBuckets]int{}
-	for _, v := range lum {
-		s.buckets[v>>histogramShift]++
-	}
+	rowHistogram(lum, &s.buckets)
 	black, ok := blackPointOf(&s.buckets)
 	if !ok {
 		return false
 	}
+	// The pixels where the sharpened row crosses the black point, found
+	// without a branch per pixel (in a textured row which way one goes is
+	// anyone's guess), then each edge placed between its pixel and the one
+	// before.
+	if cap(s.edgeAt) < w {
+		s.edgeAt = make([]int32, w)
+	}
+	edgeAt := s.edgeAt[:w]
+	n, dark := 0, 0
+	for x := 1; x < w-1; x++ {
+		f := (4*int(lum[x]) - int(lum[x-1]) - int(lum[x+1])) / 2
+		d := int(uint(f-black) >> (bitsPerUint - 1)) // f < black
+		edgeAt[n] = int32(x)
+		n += d ^ dark
+		dark = d
+	}
+	edgeAt[n] = int32(w - 1) // the last pixel counts as light
+	n += dark
 	fwd := append(s.fwd[:0], 0)
 	last := 0 // the last edge, in subpixels
-	// The first pixel counts as light, its sharpened value taken one-sided.
-	prev := max(black, (3*int(lum[0])-int(lum[1]))/2)
-	dark := false
-	for x := 1; x < w; x++ {
-		f := black // the last pixel counts as light
+	for _, e := range edgeAt[:n] {
+		x := int(e)
+		// The first pixel counts as light, its sharpened value taken
+		// one-sided.
+		prev := max(black, (3*int(lum[0])-int(lum[1]))/2)
+		if x > 1 {
+			prev = (4*int(lum[x-1]) - int(lum[x-2]) - int(lum[x])) / 2
+		}
+		f := black
 		if x < w-1 {
 			f = (4*int(lum[x]) - int(lum[x-1]) - int(lum[x+1])) / 2
 		}
-		if d := f < black; d != dark {
-			// prev and f lie on either side of the black point; the edge
-			// is where the line between the pixel centres crosses it.
-			pos := max(last, (x-1)*subpixel+subpixel/2+subpixel*(black-prev)/(f-prev))
-			fwd = append(fwd, pos-last)
-			last = pos
-			dark = d
-			if len(fwd) > maxRowRuns {
-				s.fwd = fwd[:0]
-				return false
-			}
+		// prev and f lie on either side of the black point; the edge
+		// is where the line between the pixel centres crosses it.
+		pos := max(last, (x-1)*subpixel+subpixel/2+subpixel*(black-prev)/(f-prev))
+		fwd = append(fwd, pos-last)
+		last = pos
+		if len(fwd) > maxRowRuns {
+			s.fwd = fwd[:0]
+			return false
 		}
-		prev = f
 	}
 	fwd = append(fwd, w*subpixel-last)
 	s.fwd = fwd
