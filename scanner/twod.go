@@ -161,7 +161,7 @@ func newAreaReaders(d *decoder) []areaReader {
 		postalReader(),
 		dxFilmEdgeReader(),
 		// DotCode binarizes the gray view for dots itself.
-		{sym: DotCode, corners: cornersTLBLBRTR, costly: true, wipe: dot.Wipe, readGray: func(src gozxing.LuminanceSource, _ *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}, want int) []*gozxing.Result {
+		{sym: DotCode, corners: cornersTLBLBRTR, costly: true, wipe: dot.Wipe, promising: dot.Promising, readGray: func(src gozxing.LuminanceSource, _ *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}, want int) []*gozxing.Result {
 			rs, _ := dot.DecodeGray(src, hints, want)
 			return rs
 		}},

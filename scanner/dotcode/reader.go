@@ -22,6 +22,8 @@ type Reader struct {
 	// (see ReuseViews).
 	reuse bool
 	view  gozxing.LuminanceSource
+	// promising: the last decode fitted a lattice to a cluster of dots.
+	promising bool
 }
 
 var _ gozxing.Reader = (*Reader)(nil)
@@ -34,6 +36,13 @@ const (
 	maxClusters     = 6
 	maxClustersHard = 24
 )
+
+// Promising reports whether the last decode found a cluster of dots that
+// a lattice fits, read or not. Where it found none, the image holds no
+// symbol whose dots stand apart, and the same pixels binarized another
+// way (or the thinned dots of TRY_HARDER) seldom show one: of the blackbox
+// set's searches, one in twelve fits a lattice.
+func (r *Reader) Promising() bool { return r.promising }
 
 // DecodeWithoutHints decodes the first DotCode symbol found.
 func (r *Reader) DecodeWithoutHints(image *gozxing.BinaryBitmap) (*gozxing.Result, error) {
@@ -60,6 +69,7 @@ func (r *Reader) Reset() {}
 
 func (r *Reader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}, want int) (res []*gozxing.Result, err error) {
 	defer guard.Recover("dotcode", &res, &err)
+	r.promising = false
 	bm, err := guard.Matrix("dotcode", image)
 	if err != nil {
 		return nil, err
@@ -73,6 +83,7 @@ func (r *Reader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHin
 // thinned dots.
 func (r *Reader) DecodeGray(src gozxing.LuminanceSource, hints map[gozxing.DecodeHintType]interface{}, want int) (res []*gozxing.Result, err error) {
 	defer guard.Recover("dotcode", &res, &err)
+	r.promising = false
 	if src == nil {
 		return nil, gozxing.NewNotFoundException("dotcode: no image")
 	}
@@ -176,6 +187,7 @@ func (r *Reader) search(find, sample *gozxing.BitMatrix, budget, want int) ([]*g
 		if !ok {
 			continue
 		}
+		r.promising = true
 		found, err := r.decodeLattice(sample, l)
 		if err != nil {
 			lastErr = err
