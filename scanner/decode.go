@@ -28,6 +28,7 @@ type decoder struct {
 	row, work, probe   *gozxing.BitArray
 	rowScan, probeScan rowScanner
 	revWords           []uint32 // scratch of reverse
+	scannedRows        []uint64 // scratch of scanRows
 	scratch            scratch
 	normal, harder     map[gozxing.DecodeHintType]interface{}
 	panics             int

@@ -139,13 +139,20 @@ func (d *decoder) scanRows(src gozxing.LuminanceSource, bm *gozxing.BinaryBitmap
 		return want > 0 && n >= want || want <= 0 && n > 0
 	}
 	var hits []lineHit
-	scanned := make(map[int]bool, 64)
+	// Which rows were scanned, a bit each: a dense scan visits most of
+	// them.
+	words := (height + 63) / 64
+	if cap(d.scannedRows) < words {
+		d.scannedRows = make([]uint64, words)
+	}
+	scanned := d.scannedRows[:words]
+	clear(scanned)
 	rows := &d.rowScan
 	scan := func(y int) {
-		if y < 0 || y >= height || scanned[y] || rowCovered(hits, y) {
+		if y < 0 || y >= height || scanned[y>>6]&(1<<(y&63)) != 0 || rowCovered(hits, y) {
 			return
 		}
-		scanned[y] = true
+		scanned[y>>6] |= 1 << (y & 63)
 		if !rows.runs(src, y) {
 			return
 		}
