@@ -38,3 +38,7 @@ func DecodePNG(data []byte, pool *scanner.PlanePool) (f *scanner.Frame, elsewher
 	}
 	return f, false, err
 }
+
+// UsePNGBaselineLoops makes the PNG reader use the loops built for the
+// baseline CPU only, or not.
+var UsePNGBaselineLoops = usePNGBaselineLoops

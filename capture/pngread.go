@@ -367,6 +367,16 @@ func decodePNG(data []byte, pool *scanner.PlanePool) (f *scanner.Frame, wiped in
 	return f, wiped, nil
 }
 
+// usePNGBaselineLoops makes the PNG reader unfilter rows with the loops
+// built for the baseline CPU only (on), or with the fastest the CPU runs:
+// tests compare both with Go's decoder.
+func usePNGBaselineLoops(on bool) {
+	C.scannerd_png_baseline = 0
+	if on {
+		C.scannerd_png_baseline = 1
+	}
+}
+
 // endsAChunk says the zlib stream, used bytes of the IDAT chunks' data,
 // ends where one of them ends: the chunks after it (empty or not) Go's
 // decoder ignores; bytes after it in its own chunk it may or may not

@@ -51,6 +51,10 @@ typedef struct {
 // writes their gray bytes to plane (rows stride bytes apart). *used is
 // set to the bytes of z the stream took, *wiped to the bytes of the
 // buffer it zeroed before freeing it, whatever the outcome.
+// scannerd_png_baseline, when set, keeps scannerd_png_gray to the loops
+// built for the baseline CPU where it would choose faster ones: for tests.
+extern int scannerd_png_baseline;
+
 int scannerd_png_gray(const uint8_t *z, size_t zlen, const scannerd_png_layout *l,
 	uint8_t *plane, size_t stride, size_t *used, size_t *wiped);
 

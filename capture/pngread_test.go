@@ -264,6 +264,15 @@ func pngKinds(t testing.TB) map[string][]byte {
 // gray plane Go's decoder and scanner.DecodeImage give, for every colour
 // type and bit depth.
 func TestPNGReaderMatchesGo(t *testing.T) {
+	t.Run("fastest", func(t *testing.T) { testPNGReaderMatchesGo(t) })
+	// The loops the reader runs where the CPU lacks the extensions the
+	// fastest ones use.
+	capture.UsePNGBaselineLoops(true)
+	defer capture.UsePNGBaselineLoops(false)
+	t.Run("baseline", func(t *testing.T) { testPNGReaderMatchesGo(t) })
+}
+
+func testPNGReaderMatchesGo(t *testing.T) {
 	pool := scanner.NewPlanePool(0)
 	for name, data := range pngKinds(t) {
 		t.Run(name, func(t *testing.T) {
