@@ -93,6 +93,7 @@ func newAreaReaders(d *decoder) []areaReader {
 	pdf := pdf417.NewReader()
 	mpdf := pdf417.NewMicroReader()
 	dbx := databar.NewReader()
+	dbxLines := &grayLines{}
 	maxi := maxicode.NewReader()
 	mqr := microqr.NewReader()
 	rmqrReader := rmqr.NewReader()
@@ -129,7 +130,25 @@ func newAreaReaders(d *decoder) []areaReader {
 		// The others cheapest and commonest first: a pass stops searching
 		// once what it found leaves nothing else to search, so the readers
 		// after the one that reads a frame's symbol cost it little.
-		{sym: DataBarExpanded, corners: cornersTLBLBRTR, read: multiple(dbx), rowBased: true, costly: true, wipe: dbx.Wipe},
+		{sym: DataBarExpanded, corners: cornersTLBLBRTR, rowBased: true, costly: true,
+			readGray: func(src gozxing.LuminanceSource, bm *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}, want int) []*gozxing.Result {
+				// Rows measured on the gray levels first; the binarized
+				// rows where that found a candidate but no symbol: blurred
+				// by two thirds of a module, a narrow element's gray levels
+				// may not cross the row's threshold, and sometimes its
+				// binarized pixels still show it.
+				dbxLines.src = src
+				rs, _ := dbx.DecodeMultipleLines(bm, dbxLines, hints)
+				dbxLines.src = nil
+				if len(rs) == 0 && dbx.Candidates() {
+					rs, _ = dbx.DecodeMultiple(bm, hints)
+				}
+				if want > 0 && len(rs) > want {
+					rs = rs[:want]
+				}
+				return rs
+			},
+			wipe: func() { dbx.Wipe(); dbxLines.wipe() }},
 		{sym: PDF417, corners: cornersTLBLBRTR, read: multiple(pdf), costly: true},
 		{sym: MicroPDF417, corners: cornersTLBLBRTR, read: multiple(mpdf), costly: true, promising: mpdf.Promising},
 		{sym: DataMatrix, corners: cornersTLBLBRTR, read: multiple(dm), costly: true},

@@ -65,7 +65,7 @@ func (r *Reader) DecodeWithoutHints(image *gozxing.BinaryBitmap) (*gozxing.Resul
 // more scan lines and more exploration around candidates; PURE_BARCODE
 // needs nothing special, the search covers that case at once.
 func (r *Reader) Decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}) (*gozxing.Result, error) {
-	results, err := r.search(image, hints, false)
+	results, err := r.search(image, nil, hints, false)
 	if err != nil {
 		return nil, err
 	}
@@ -74,7 +74,25 @@ func (r *Reader) Decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHin
 
 // DecodeMultiple returns every distinct symbol found in the image.
 func (r *Reader) DecodeMultiple(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}) ([]*gozxing.Result, error) {
-	return r.search(image, hints, true)
+	return r.search(image, nil, hints, true)
+}
+
+// DecodeMultipleLines is DecodeMultiple with the rows measured by lines
+// on the image's gray levels rather than binarized.
+func (r *Reader) DecodeMultipleLines(image *gozxing.BinaryBitmap, lines Lines, hints map[gozxing.DecodeHintType]interface{}) ([]*gozxing.Result, error) {
+	return r.search(image, lines, hints, true)
+}
+
+// Candidates reports whether the last decode found a candidate symbol it
+// did not read: finder patterns with the same character beside them on
+// two lines, which texture seldom shows.
+func (r *Reader) Candidates() bool {
+	for _, c := range r.clusters {
+		if c.mergedInto == nil && !c.decoded && c.confirmed() {
+			return true
+		}
+	}
+	return false
 }
 
 // Reset drops the scratch state of the last decode.
@@ -83,12 +101,12 @@ func (r *Reader) Reset() {
 }
 
 // search scans the image and returns at least one result or an error.
-func (r *Reader) search(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}, multiple bool) (res []*gozxing.Result, err error) {
+func (r *Reader) search(image *gozxing.BinaryBitmap, lines Lines, hints map[gozxing.DecodeHintType]interface{}, multiple bool) (res []*gozxing.Result, err error) {
 	if image == nil {
 		return nil, gozxing.NewNotFoundException("no image")
 	}
 	defer guard.Recover("databar", &res, &err)
-	s := newSearch(r, image, hints)
+	s := newSearch(r, image, lines, hints)
 	var results []*gozxing.Result
 	var failure error
 	seen := map[string]bool{}

@@ -34,20 +34,49 @@ type pairObs struct {
 // maxCharCost bounds the squared module error of an accepted character.
 const maxCharCost = 2.5
 
+// Lines measures an image's rows on its gray levels: the widths of a
+// row's light and dark runs, light first (0 wide when the row starts
+// dark), in LineUnits, each edge placed between pixels where the gray
+// levels cross a threshold; with smooth set, those of rows y-1, y and y+1
+// averaged. At three pixels a module and blurred, a one-module element
+// keeps its width there, where a row binarized pixel by pixel makes it
+// two pixels or four depending on where its edges fall.
+type Lines interface {
+	Line(y int, smooth bool, buf []int) ([]int, bool)
+}
+
+// LineUnit is the unit of the widths Lines gives: a sixteenth of a pixel.
+const LineUnit = 16
+
 // rowScanner turns image rows into pair observations. It keeps scratch
 // buffers between rows.
 type rowScanner struct {
 	row, above, below *gozxing.BitArray
-	runs              []int // run lengths, runs[0] is white (possibly empty)
-	pos               []int // pixel start of each run
-	reads             int   // rows binarized so far, for benchmarks
+	runs              []int   // run lengths, runs[0] is white (possibly empty)
+	pos               []int   // start of each run, in the runs' unit
+	unit              float64 // of the runs: 1 a pixel, or LineUnit
+	reads             int     // rows binarized so far, for benchmarks
 }
 
-// loadRow binarizes row y and splits it into runs. With smooth set, each
-// pixel takes the majority of rows y-1, y and y+1: bars run across rows
-// and speckle does not, so noise thins out at triple the cost.
-func (s *rowScanner) loadRow(img *gozxing.BinaryBitmap, y int, smooth bool) bool {
+// loadRow measures row y's runs with lines, or when lines is nil
+// binarizes it and splits it into runs. With smooth set, each pixel takes
+// the majority of rows y-1, y and y+1 (lines average them): bars run
+// across rows and speckle does not, so noise thins out at triple the
+// cost.
+func (s *rowScanner) loadRow(img *gozxing.BinaryBitmap, lines Lines, y int, smooth bool) bool {
 	s.reads++
+	if lines != nil {
+		runs, ok := lines.Line(y, smooth, s.runs)
+		if !ok {
+			return false
+		}
+		if smooth {
+			s.reads += 2
+		}
+		s.runs, s.unit = runs, LineUnit
+		s.positions()
+		return true
+	}
 	row, err := img.GetBlackRow(y, s.row)
 	if err != nil {
 		return false
@@ -67,18 +96,25 @@ func (s *rowScanner) loadRow(img *gozxing.BinaryBitmap, y int, smooth bool) bool
 			a[i] = a[i]&b[i] | a[i]&c[i] | b[i]&c[i]
 		}
 	}
-	s.runs, s.pos = bitrow.Lengths(row, img.GetWidth(), s.runs), s.pos[:0]
+	s.runs, s.unit = bitrow.Lengths(row, img.GetWidth(), s.runs), 1
+	s.positions()
+	return true
+}
+
+// positions sets where each run starts.
+func (s *rowScanner) positions() {
+	s.pos = s.pos[:0]
 	x := 0
 	for _, r := range s.runs {
 		s.pos = append(s.pos, x)
 		x += r
 	}
-	return true
 }
 
-// scanRow appends the pairs found on row y to obs; smooth as for loadRow.
-func (s *rowScanner) scanRow(img *gozxing.BinaryBitmap, y int, smooth bool, obs []pairObs) []pairObs {
-	if !s.loadRow(img, y, smooth) {
+// scanRow appends the pairs found on row y to obs; lines and smooth as
+// for loadRow.
+func (s *rowScanner) scanRow(img *gozxing.BinaryBitmap, lines Lines, y int, smooth bool, obs []pairObs) []pairObs {
+	if !s.loadRow(img, lines, y, smooth) {
 		return obs
 	}
 	start := len(obs)
@@ -95,7 +131,7 @@ func (s *rowScanner) findPairs(y int, obs []pairObs) []pairObs {
 	for k := 1; k+5 < len(runs); k++ {
 		firstBar := k%2 == 1
 		total := runs[k] + runs[k+1] + runs[k+2] + runs[k+3] + runs[k+4]
-		if total < finderModules {
+		if float64(total) < finderModules*s.unit {
 			continue
 		}
 		for _, rtl := range [2]bool{false, true} {
@@ -155,9 +191,9 @@ func keepBestPairs(line []pairObs) []pairObs {
 
 // readPair reads the characters beside the finder at runs k..k+4.
 func (s *rowScanner) readPair(k int, rtl bool, m finderMatch, y int) (pairObs, bool) {
-	p := pairObs{finder: m.id, y: y, rtl: rtl, module: m.module, run: k, cost: m.cost + 2*missingCharCost}
-	p.x0 = float64(s.pos[k])
-	p.x1 = float64(s.pos[k+4] + s.runs[k+4])
+	p := pairObs{finder: m.id, y: y, rtl: rtl, module: m.module / s.unit, run: k, cost: m.cost + 2*missingCharCost}
+	p.x0 = float64(s.pos[k]) / s.unit
+	p.x1 = float64(s.pos[k+4]+s.runs[k+4]) / s.unit
 	before, after := k-8, k+5 // first run of the character before / after
 	for side := 0; side < 2; side++ {
 		// In reading order the left character comes first; its outer
@@ -176,9 +212,9 @@ func (s *rowScanner) readPair(k int, rtl bool, m finderMatch, y int) (pairObs, b
 		p.chars[side] = c
 		p.cost += c.cost - missingCharCost
 		if start < k {
-			p.x0 = float64(s.pos[start])
+			p.x0 = float64(s.pos[start]) / s.unit
 		} else {
-			p.x1 = float64(s.pos[start+7] + s.runs[start+7])
+			p.x1 = float64(s.pos[start+7]+s.runs[start+7]) / s.unit
 		}
 	}
 	return p, p.chars[0].ok || p.chars[1].ok

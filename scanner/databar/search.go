@@ -35,8 +35,9 @@ const (
 type search struct {
 	r            *Reader
 	img          *gozxing.BinaryBitmap
+	lines        Lines // nil: binarized rows of img
 	height       int
-	lines        int  // coarse line count
+	coarse       int  // coarse line count
 	step         int  // coarse line spacing
 	hard         bool // TRY_HARDER
 	explorations int
@@ -44,14 +45,14 @@ type search struct {
 	extra        int // row reads left for probes and exploration
 }
 
-func newSearch(r *Reader, img *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}) *search {
-	s := &search{r: r, img: img, height: img.GetHeight(), lines: coarseLines, extra: extraReads}
+func newSearch(r *Reader, img *gozxing.BinaryBitmap, lines Lines, hints map[gozxing.DecodeHintType]interface{}) *search {
+	s := &search{r: r, img: img, lines: lines, height: img.GetHeight(), coarse: coarseLines, extra: extraReads}
 	if hint.TryHarder(hints) {
-		s.lines = coarseLinesHard
+		s.coarse = coarseLinesHard
 		s.hard = true
 		s.extra = extraReadsHard
 	}
-	s.step = max(1, s.height/s.lines)
+	s.step = max(1, s.height/s.coarse)
 	if cap(r.scanned) < s.height {
 		r.scanned = make([]bool, s.height)
 	}
@@ -86,7 +87,7 @@ func (s *search) scan(y int, smooth bool) []*cluster {
 		return nil
 	}
 	r.scanned[y] = true
-	r.obs = r.rows.scanRow(s.img, y, smooth, r.obs[:0])
+	r.obs = r.rows.scanRow(s.img, s.lines, y, smooth, r.obs[:0])
 	var touched []*cluster
 	for i := range r.obs {
 		touched = append(touched, s.file(&r.obs[i]))
