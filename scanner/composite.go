@@ -139,8 +139,7 @@ func mergeBox(boxes []image.Rectangle, b image.Rectangle) []image.Rectangle {
 
 // mayCarryComponent reports whether the linear result l can be the linear
 // component of a composite: its data are GS1 data (a Code 128 symbol is
-// GS1-128), and if it is a GS1 DataBar symbol whose reader tells its
-// linkage flag (Omnidirectional, Stacked, Expanded), the flag is set.
+// GS1-128), and if it is a GS1 DataBar symbol, its linkage flag is set.
 func mayCarryComponent(l *Result) bool {
 	_, ok := linearElements(l)
 	return ok && !l.unlinked

@@ -101,6 +101,8 @@ func TestComponentBoxes(t *testing.T) {
 		{[]string{"-b", "DBAR_OMN", "-d", "0952123454321"}, false},
 		{[]string{"-b", "DBAR_EXP", "-d", "[01]09521234543213[3103]001234"}, false},
 		{[]string{"-b", "DBAR_OMN_CC", "--mode=1", "--primary=0952123454321", "-d", "[10]ABC"}, true},
+		{[]string{"-b", "DBAR_LTD", "-d", "1501234567890"}, false},
+		{[]string{"-b", "DBAR_LTD_CC", "--mode=1", "--primary=1501234567890", "-d", "[10]ABC"}, true},
 	} {
 		for _, angle := range []float64{4, 93, 176, 268} {
 			img, _ := zint.Image(t, tc.args...).Render(zint.Scene{Module: 2.5, Angle: angle, Blur: 0.6, Noise: 6})

@@ -67,6 +67,7 @@ type lineHit struct {
 	format   linear.Format
 	raw, id  string
 	inverted bool
+	linked   bool // a DataBar Limited symbol's linkage flag
 	// Read by a gozxing row reader (DataBar): the reader and its result.
 	reader     int
 	res        *gozxing.Result
@@ -90,7 +91,8 @@ func (h *lineHit) result(strategy string, toFrame func(Point) Point) Result {
 	if h.res != nil {
 		return newResult(h.sym, h.res, pts, strategy)
 	}
-	return Result{Symbology: h.sym, Text: h.text, Points: pts, SymbologyID: h.id, Strategy: strategy, AddOn: h.confirmedAddOn()}
+	return Result{Symbology: h.sym, Text: h.text, Points: pts, SymbologyID: h.id, Strategy: strategy, AddOn: h.confirmedAddOn(),
+		unlinked: h.format == linear.DataBarLimited && !h.linked}
 }
 
 // scanRows reads 1D barcodes along rows of src (binarized as bm for the
@@ -173,7 +175,7 @@ func (d *decoder) scanRows(src gozxing.LuminanceSource, bm *gozxing.BinaryBitmap
 						continue
 					}
 					x0, x1 := v.span(ls.First, ls.Last, width)
-					h := lineHit{sym: sym, text: text, format: ls.Format, raw: ls.Text, id: ls.ID,
+					h := lineHit{sym: sym, text: text, format: ls.Format, raw: ls.Text, id: ls.ID, linked: ls.Linked,
 						inverted: v.inverted, x0: x0, x1: x1, y0: y, y1: y, rows: 1, reversed: v.reversed}
 					h.voteAddOn(d.readAddOn(sym, v.runs, ls))
 					hits = d.addLineHit(src, bm, hits, h, hints)

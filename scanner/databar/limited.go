@@ -126,7 +126,8 @@ func LimitedAt(runs []int, i int) (bars.Symbol, bool) {
 		return bars.Symbol{}, false
 	}
 	v := int64(lv)*2013571 + int64(rv)
-	if v >= limitedLinkFlag {
+	linked := v >= limitedLinkFlag
+	if linked {
 		v -= limitedLinkFlag
 	}
 	if v > 1999999999999 {
@@ -138,7 +139,7 @@ func LimitedAt(runs []int, i int) (bars.Symbol, bool) {
 		v /= 10
 	}
 	digits[13] = gtinCheckDigit(digits[:13])
-	return bars.Symbol{Text: string(digits[:]), ID: "]e0", First: i, Last: i + 44}, true
+	return bars.Symbol{Text: string(digits[:]), ID: "]e0", First: i, Last: i + 44, Linked: linked}, true
 }
 
 // normalize turns measured widths into whole modules totalling modules,

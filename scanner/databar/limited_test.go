@@ -2,10 +2,11 @@ package databar
 
 import (
 	"fmt"
-	"github.com/scannerd/scannerd/scanner/internal/bars"
 	"math/rand/v2"
 	"testing"
 
+	"github.com/scannerd/scannerd/internal/zint"
+	"github.com/scannerd/scannerd/scanner/internal/bars"
 	"github.com/scannerd/scannerd/scanner/internal/bars/barstest"
 )
 
@@ -27,6 +28,25 @@ func TestLimitedZint(t *testing.T) {
 		s, ok := bars.Scan(runs, LimitedAt)
 		if !ok || s.Text != want {
 			t.Errorf("%s: read %q, %v; want %q", d, s.Text, ok, want)
+		}
+	}
+}
+
+// TestLimitedLinkage: the linear row of a composite reads the same GTIN
+// as the symbol alone, its linkage flag set.
+func TestLimitedLinkage(t *testing.T) {
+	zint.Need(t)
+	for _, tc := range []struct {
+		args   []string
+		linked bool
+	}{
+		{[]string{"-b", "DBAR_LTD", "-d", "1501234567890"}, false},
+		{[]string{"-b", "DBAR_LTD_CC", "--mode=1", "--primary=1501234567890", "-d", "[10]ABC"}, true},
+	} {
+		rows := zint.Dump(t, tc.args...)
+		s, ok := bars.Scan(zint.Runs(rows[len(rows)-1], 2, 10), LimitedAt)
+		if !ok || s.Text != "15012345678907" || s.Linked != tc.linked {
+			t.Errorf("%s: read %q, linked %v, %v; want 15012345678907, linked %v", tc.args[1], s.Text, s.Linked, ok, tc.linked)
 		}
 	}
 }

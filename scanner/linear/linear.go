@@ -89,6 +89,9 @@ type Symbol struct {
 	ID string
 	// First and Last index the runs of the symbol's first and last bar.
 	First, Last int
+	// Linked is a DataBar Limited symbol's linkage flag (a 2D composite
+	// component is printed above it).
+	Linked bool
 }
 
 // Reader decodes lines. It keeps scratch space, so one Reader serves one

@@ -44,7 +44,7 @@ func readOthers(runs []int, k int, formats Formats) (Symbol, bool) {
 	for fs := formats & otherFormats; fs != 0; fs &= fs - 1 {
 		f := Format(bits.TrailingZeros32(uint32(fs)))
 		if s, ok := others[f](runs, k); ok {
-			return Symbol{Format: f, Text: s.Text, ID: s.ID, First: s.First, Last: s.Last}, true
+			return Symbol{Format: f, Text: s.Text, ID: s.ID, First: s.First, Last: s.Last, Linked: s.Linked}, true
 		}
 	}
 	return Symbol{}, false

@@ -17,6 +17,9 @@ type Symbol struct {
 	ID string
 	// First and Last index the runs of the symbol's first and last bar.
 	First, Last int
+	// Linked is a GS1 DataBar Limited symbol's linkage flag: a GS1
+	// Composite 2D component is printed above it.
+	Linked bool
 }
 
 // Decoder reads a symbol whose first bar is dark run k of runs.
