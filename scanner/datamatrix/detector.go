@@ -19,8 +19,7 @@ type detector struct {
 	seeds   []int
 	contour []pixel
 	verts   []int
-	keep    []bool
-	stack   [][2]int
+	poly    polygonScratch
 	segs    []segment
 	corners []finderCorner
 	thick   []float64
@@ -170,7 +169,7 @@ func (d *detector) tryContour(p scanParams) *decoded {
 	if maxX-minX < minSide/2 || maxY-minY < minSide/2 {
 		return nil
 	}
-	d.verts, d.stack, d.keep = simplify(c, 1.5, d.stack, d.verts, d.keep)
+	d.verts = simplify(c, d.verts, &d.poly)
 	d.segs = segmentsOf(c, d.verts, d.segs)
 	d.corners = finderCorners(d.segs, minSide*2/3, d.corners)
 	for i, f := range d.corners {
@@ -203,7 +202,7 @@ func (d *detector) read(o outline, p scanParams) *decoded {
 		if i >= 3 {
 			break
 		}
-		if c.score < 0.65 || c.timing < 0.6 {
+		if c.score < minSizeScore || c.timing < 0.6 {
 			continue
 		}
 		// The grid as aligned on the fixed pattern, then as refined on
@@ -212,7 +211,8 @@ func (d *detector) read(o outline, p scanParams) *decoded {
 		// binarizer places at random within a pixel.
 		size := c.size
 		aligned := d.align(o, &size)
-		if g := newGrid(&aligned, &size); !fixedFits(d.fixedScore(&g)) {
+		g := newGrid(&aligned, &size)
+		if all, timing, ok := d.fixedScore(&g, minFixedShare, 0); !ok || !fixedFits(all, timing) {
 			continue
 		}
 		refined := d.refineGrid(aligned, &size)
@@ -225,10 +225,18 @@ func (d *detector) read(o outline, p scanParams) *decoded {
 	return nil
 }
 
+// minSizeScore is the least fixed-pattern score of a symbol size worth
+// sampling.
+const minSizeScore = 0.65
+
 // fixedFits tells whether a grid's fixed-pattern scores are those of a
 // symbol (most modules right, timing patterns included) rather than of a
 // bar or a printed box that the detector took for a finder.
-func fixedFits(all, timing float64) bool { return all >= 0.8 && timing >= 0.75 }
+func fixedFits(all, timing float64) bool { return all >= minFixedShare && timing >= 0.75 }
+
+// minFixedShare is the share of the fixed pattern's modules a symbol's
+// grid reads right.
+const minFixedShare = 0.8
 
 // decodeGrid samples the grid of outline o for size s and decodes it, and
 // with TRY_HARDER its mirror image too (only that for a turned size).

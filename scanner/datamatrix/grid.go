@@ -35,32 +35,45 @@ func (g *grid) at(u, v float64) point {
 // timing patterns of every data region) that read as they must, sampled at
 // their centres, and the share of the timing patterns' modules alone: the
 // finder bars read dark on anything the detector took for a symbol, the
-// timing patterns tell a symbol from a dark bar or box.
-func (d *detector) fixedScore(g *grid) (all, timing float64) {
+// timing patterns tell a symbol from a dark bar or box. It gives up,
+// reporting false, once the share less penalty can no longer reach floor:
+// most sizes tried on an outline are far from its own, and it takes about
+// half their modules to tell.
+func (d *detector) fixedScore(g *grid, floor, penalty float64) (all, timing float64, ok bool) {
 	s := g.size
-	var match, total, tMatch, tTotal int
-	check := func(x, y int) {
+	total := s.fixedModules()
+	if total == 0 {
+		return 0, 0, true
+	}
+	// need is the fewest matches whose share reaches floor, in the
+	// floating-point arithmetic of the callers' comparisons.
+	need := max(0, int((floor+penalty)*float64(total))-2)
+	for need <= total && float64(need)/float64(total)-penalty < floor {
+		need++
+	}
+	var match, seen, tMatch, tTotal int
+	ok = s.eachFixed(func(x, y int) bool {
 		k := s.kind(x, y)
-		if k == dataModule {
-			return
-		}
-		ok := d.img.darkAt(g.at(float64(x)+0.5, float64(y)+0.5)) == k.dark()
-		total++
-		if ok {
+		right := d.img.darkAt(g.at(float64(x)+0.5, float64(y)+0.5)) == k.dark()
+		seen++
+		if right {
 			match++
 		}
 		if k != finderModule {
 			tTotal++
-			if ok {
+			if right {
 				tMatch++
 			}
 		}
+		return match+total-seen >= need
+	})
+	if !ok {
+		return 0, 0, false
 	}
-	s.eachFixed(check)
-	if total == 0 || tTotal == 0 {
-		return 0, 0
+	if tTotal == 0 {
+		return 0, 0, true
 	}
-	return float64(match) / float64(total), float64(tMatch) / float64(tTotal)
+	return float64(match) / float64(total), float64(tMatch) / float64(tTotal), true
 }
 
 // sizeCandidates returns the symbol sizes whose timing patterns agree
@@ -82,9 +95,19 @@ func (d *detector) sizeCandidates(o *outline, mirrored bool) []scoredSize {
 			return
 		}
 		g := newGrid(o, &s)
-		score, timing := d.fixedScore(&g)
+		penalty := 0.0
 		if !close(s.cols, o.colsSeen) || !close(s.rows, o.rowsSeen) {
-			score -= 0.05
+			penalty = 0.05
+		}
+		// read tries only sizes that score minSizeScore or more, and
+		// those sort before all the others: leaving the others out
+		// changes nothing.
+		score, timing, ok := d.fixedScore(&g, minSizeScore, penalty)
+		if !ok {
+			return
+		}
+		if penalty != 0 {
+			score -= penalty
 		}
 		out = append(out, scoredSize{size: s, score: score, timing: timing, turned: turned})
 	}
@@ -160,10 +183,11 @@ var moduleSamples = [...]point{{0, 0}, {-0.2, -0.2}, {0.2, -0.2}, {-0.2, 0.2}, {
 func (d *detector) fixedMatches(g *grid) int {
 	s := g.size
 	match := 0
-	s.eachFixed(func(x, y int) {
+	s.eachFixed(func(x, y int) bool {
 		if k := s.kind(x, y); d.img.darkAt(g.at(float64(x)+0.5, float64(y)+0.5)) == k.dark() {
 			match++
 		}
+		return true
 	})
 	return match
 }

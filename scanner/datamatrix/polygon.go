@@ -24,14 +24,29 @@ func (s segment) dir() point {
 
 func pixelPoint(p pixel) point { return point{float64(p.x) + 0.5, float64(p.y) + 0.5} }
 
+// simplifyEps is how far, in pixels, the polygon simplify makes may pass
+// from the contour: 3/2.
+const (
+	simplifyEpsNum = 3
+	simplifyEpsDen = 2
+	simplifyEps    = float64(simplifyEpsNum) / simplifyEpsDen
+)
+
+// polygonScratch is the scratch space of simplify, kept for reuse.
+type polygonScratch struct {
+	stack [][2]int
+	keep  []bool
+	ring  []pixel // the contour, from the first split point round
+}
+
 // simplify returns the vertices (contour indices, ascending) of a polygon
-// that follows the closed contour within eps pixels. keep is scratch
-// space, returned for reuse.
-func simplify(c []pixel, eps float64, stack [][2]int, out []int, keep []bool) ([]int, [][2]int, []bool) {
+// that follows the closed contour within simplifyEps pixels
+// (Ramer-Douglas-Peucker), appended to out[:0].
+func simplify(c []pixel, out []int, sc *polygonScratch) []int {
 	out = out[:0]
 	n := len(c)
 	if n < 4 {
-		return out, stack, keep
+		return out
 	}
 	// Split the closed contour at two points far apart (the ends of a
 	// diameter, nearly), which are corners rather than the middle of a
@@ -50,36 +65,35 @@ func simplify(c []pixel, eps float64, stack [][2]int, out []int, keep []bool) ([
 	a := farthest(0)
 	b := farthest(a)
 	if a == b {
-		return out, stack, keep
+		return out
 	}
-	// Indices run from a round to a again (n stands for a).
+	// Indices run from a round to a again (n stands for a): ring holds
+	// the contour in that order.
+	ring := append(append(sc.ring[:0], c[a:]...), c[:a]...)
+	ring = append(ring, c[a])
+	sc.ring = ring
 	far := (b - a + n) % n
-	if cap(keep) < n+1 {
-		keep = make([]bool, n+1)
+	if cap(sc.keep) < n+1 {
+		sc.keep = make([]bool, n+1)
 	}
-	keep = keep[:n+1]
+	keep := sc.keep[:n+1]
 	clear(keep)
 	keep[0], keep[far], keep[n] = true, true, true
-	at := func(i int) point {
-		if i += a; i >= n {
-			i -= n
-		}
-		return pixelPoint(c[i])
-	}
-	stack = append(stack[:0], [2]int{0, far}, [2]int{far, n})
+	stack := append(sc.stack[:0], [2]int{0, far}, [2]int{far, n})
 	for len(stack) > 0 {
 		s := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
 		if s[1]-s[0] < 2 {
 			continue
 		}
-		best := farthestFromChord(c, a, s[0], s[1], eps, at)
+		best := farthestFromChord(ring, s[0], s[1])
 		if best < 0 {
 			continue
 		}
 		keep[best] = true
 		stack = append(stack, [2]int{s[0], best}, [2]int{best, s[1]})
 	}
+	sc.stack = stack
 	// Ascending contour indices: those past the wrap first.
 	for i := n - a; i < n; i++ {
 		if keep[i] {
@@ -91,82 +105,81 @@ func simplify(c []pixel, eps float64, stack [][2]int, out []int, keep []bool) ([
 			out = append(out, i+a)
 		}
 	}
-	return out, stack, keep
+	return out
 }
 
-// farthestFromChord returns the index in from+1..to-1 (counted from a
-// round the closed contour c) of the pixel farthest from the line through
-// pixels from and to, the first of equals, or -1 when none lies more than
-// eps from it. at gives a pixel's centre by such an index.
+// farthestFromChord returns the index in from+1..to-1 of the pixel of
+// ring farthest from the line through pixels from and to, the first of
+// equals, or -1 when none lies more than simplifyEps from it.
 //
 // The distances are compared as whole numbers, twice the area of the
-// triangle each pixel makes with the chord's ends, which order them as
-// the distances do, exactly; only the farthest pixels' distances are then
-// computed in floating point, as the line's, which is what decides
-// between pixels at the same distance and against eps.
-func farthestFromChord(c []pixel, a, from, to int, eps float64, at func(int) point) int {
-	n := len(c)
-	wrap := func(i int) int {
-		if i += a; i >= n {
-			i -= n
-		}
-		return i
-	}
-	p0, p1 := c[wrap(from)], c[wrap(to)]
+// triangle each pixel makes with the chord's ends, which orders them as
+// the distances, exactly, and the farthest is held against simplifyEps
+// the same way. Only where pixels lie at the same distance, or exactly
+// simplifyEps away, does the floating-point distance from the line
+// decide, as it did before whole numbers took over the rest, so the
+// polygon is the same.
+func farthestFromChord(ring []pixel, from, to int) int {
+	p0, p1 := ring[from], ring[to]
 	x0, y0 := int(p0.x), int(p0.y)
 	dx, dy := int(p1.x)-x0, int(p1.y)-y0
-	if dx == 0 && dy == 0 {
-		// A contour that comes back to a pixel: the line is the
-		// horizontal through it.
-		l := lineThrough(at(from), at(to))
-		best, bestD := -1, eps
-		for i := from + 1; i < to; i++ {
-			if d := math.Abs(l.dist(at(i))); d > bestD {
-				best, bestD = i, d
-			}
-		}
-		return best
+	chord2 := dx*dx + dy*dy
+	if chord2 == 0 || chord2 > maxExactChord2 {
+		// A contour that comes back to a pixel (whose line is the
+		// horizontal through it), or a long chord.
+		return farthestFromLine(ring, from, to)
 	}
-	// The contour indices of from+1..to-1: a run up to the end of c and
-	// one from its start.
 	first, ties, maxArea := -1, false, -1
-	scan := func(lo, hi, base int) {
-		for j := lo; j < hi; j++ {
-			q := c[j]
-			area := dx*(int(q.y)-y0) - dy*(int(q.x)-x0)
-			if area < 0 {
-				area = -area
-			}
-			if area > maxArea {
-				first, ties, maxArea = j-base, false, area
-			} else if area == maxArea {
-				ties = true
-			}
+	for j := from + 1; j < to; j++ {
+		q := ring[j]
+		area := dx*(int(q.y)-y0) - dy*(int(q.x)-x0)
+		if area < 0 {
+			area = -area
 		}
-	}
-	lo, hi := from+1+a, to+a
-	scan(lo, min(hi, n), a)
-	if hi > n {
-		scan(max(lo, n)-n, hi-n, a-n)
+		if area > maxArea {
+			first, ties, maxArea = j, false, area
+		} else if area == maxArea {
+			ties = true
+		}
 	}
 	if first < 0 {
 		return -1
 	}
-	l := lineThrough(at(from), at(to))
-	if !ties {
-		if math.Abs(l.dist(at(first))) > eps {
-			return first
-		}
+	// The distance is area/√chord2: against simplifyEps, compare squares.
+	switch over := simplifyEpsDen*simplifyEpsDen*maxArea*maxArea - simplifyEpsNum*simplifyEpsNum*chord2; {
+	case over < 0:
 		return -1
+	case over > 0 && !ties:
+		return first
 	}
-	best, bestD := -1, eps
-	for i := first; i < to; i++ {
-		q := c[wrap(i)]
-		area := dx*(int(q.y)-y0) - dy*(int(q.x)-x0)
-		if area != maxArea && area != -maxArea {
+	// The floating-point distances of the farthest pixels decide.
+	l := lineThrough(pixelPoint(p0), pixelPoint(p1))
+	best, bestD := -1, simplifyEps
+	for j := first; j < to; j++ {
+		q := ring[j]
+		if area := dx*(int(q.y)-y0) - dy*(int(q.x)-x0); area != maxArea && area != -maxArea {
 			continue
 		}
-		if d := math.Abs(l.dist(at(i))); d > bestD {
+		if d := math.Abs(l.dist(pixelPoint(q))); d > bestD {
+			best, bestD = j, d
+		}
+	}
+	return best
+}
+
+// maxExactChord2 bounds the squared chord length for which
+// farthestFromChord's whole-number comparisons stand for the
+// floating-point ones: below it, two different distances, or a distance
+// and simplifyEps, differ by far more than the rounding of the
+// floating-point distance.
+const maxExactChord2 = 1 << 26
+
+// farthestFromLine is farthestFromChord in floating point.
+func farthestFromLine(ring []pixel, from, to int) int {
+	l := lineThrough(pixelPoint(ring[from]), pixelPoint(ring[to]))
+	best, bestD := -1, simplifyEps
+	for i := from + 1; i < to; i++ {
+		if d := math.Abs(l.dist(pixelPoint(ring[i]))); d > bestD {
 			best, bestD = i, d
 		}
 	}

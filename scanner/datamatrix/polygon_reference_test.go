@@ -75,9 +75,8 @@ func simplifyReference(c []pixel, eps float64) []int {
 // abound, and of random rotated squares.
 func TestSimplify(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 11))
-	var stack [][2]int
 	var verts []int
-	var keep []bool
+	var sc polygonScratch
 	contours := 0
 	for trial := range 60 {
 		w, h := 40+rng.IntN(60), 40+rng.IntN(60)
@@ -121,8 +120,8 @@ func TestSimplify(t *testing.T) {
 					continue
 				}
 				c, _, _ = traceContour(&img, &seen, x, y, 1<<16, c[:0])
-				want := simplifyReference(c, 1.5)
-				verts, stack, keep = simplify(c, 1.5, stack, verts, keep)
+				want := simplifyReference(c, simplifyEps)
+				verts = simplify(c, verts, &sc)
 				if !slices.Equal(verts, want) {
 					t.Fatalf("trial %d, contour at (%d, %d) of %d pixels: vertices %v, want %v", trial, x, y, len(c), verts, want)
 				}

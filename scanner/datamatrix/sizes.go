@@ -66,19 +66,33 @@ func (s *symbolSize) kind(x, y int) moduleKind {
 }
 
 // eachFixed calls f with every module of the fixed pattern: the rows and
-// columns that border the data regions.
-func (s *symbolSize) eachFixed(f func(x, y int)) {
+// columns that border the data regions, row by row, until f returns
+// false; it reports whether f never did.
+func (s *symbolSize) eachFixed(f func(x, y int) bool) bool {
 	for y := 0; y < s.rows; y++ {
 		yr := y % (s.regionRows + 2)
 		if yr == 0 || yr == s.regionRows+1 {
 			for x := 0; x < s.cols; x++ {
-				f(x, y)
+				if !f(x, y) {
+					return false
+				}
 			}
 			continue
 		}
 		for x := 0; x < s.cols; x += s.regionCols + 2 {
-			f(x, y)
-			f(x+s.regionCols+1, y)
+			if !f(x, y) || !f(x+s.regionCols+1, y) {
+				return false
+			}
 		}
 	}
+	return true
+}
+
+// fixedModules is the number of modules eachFixed visits: the full rows
+// above and below every data region, and the two columns beside each
+// region in the rows between.
+func (s *symbolSize) fixedModules() int {
+	full := 2 * (s.rows / (s.regionRows + 2))
+	across := (s.cols + s.regionCols + 1) / (s.regionCols + 2)
+	return full*s.cols + (s.rows-full)*2*across
 }
