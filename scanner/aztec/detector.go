@@ -124,12 +124,22 @@ func (d *detector) decodeSymbol(sm symbolMap, mode modeMessage, module float64) 
 	dim := mode.dimension()
 	// The map from the rings first; if that does not decode, the map
 	// refined on the whole symbol.
-	f := d.decodeWith(sm, mode)
+	bits := d.sample(sm, dim)
+	f := d.decodeWith(bits, sm, mode)
 	rm, ok := d.refineMap(sm, dim, module)
 	if !ok {
 		return f
 	}
-	g := d.decodeWith(rm, mode)
+	var g *decoded
+	if refined := d.sample(rm, dim); equalBits(refined, bits) {
+		// The same modules decode the same way (or fail alike): only
+		// the corners differ.
+		if f != nil {
+			g = &decoded{result: f.result, corners: symbolCorners(rm, dim), mode: mode}
+		}
+	} else {
+		g = d.decodeWith(refined, rm, mode)
+	}
 	switch {
 	case f == nil:
 		return g
@@ -141,9 +151,8 @@ func (d *detector) decodeSymbol(sm symbolMap, mode modeMessage, module float64) 
 	return f
 }
 
-// decodeWith samples the symbol through sm and decodes it.
-func (d *detector) decodeWith(sm symbolMap, mode modeMessage) *decoded {
-	dim := mode.dimension()
+// sample reads the dim×dim modules of the symbol through sm.
+func (d *detector) sample(sm symbolMap, dim int) *gozxing.BitMatrix {
 	bitsM, _ := gozxing.NewSquareBitMatrix(dim)
 	half := dim / 2
 	for y := 0; y < dim; y++ {
@@ -153,15 +162,40 @@ func (d *detector) decodeWith(sm symbolMap, mode modeMessage) *decoded {
 			}
 		}
 	}
+	return bitsM
+}
+
+// equalBits reports whether two square matrices of the same size hold
+// the same modules.
+func equalBits(a, b *gozxing.BitMatrix) bool {
+	dim := a.GetWidth()
+	for y := 0; y < dim; y++ {
+		for x := 0; x < dim; x++ {
+			if a.Get(x, y) != b.Get(x, y) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// symbolCorners returns the corners of the dim×dim symbol through sm:
+// top-left, top-right, bottom-right, bottom-left.
+func symbolCorners(sm symbolMap, dim int) [4]point {
 	e := float64(dim) / 2
-	corners := [4]point{sm.at(-e, -e), sm.at(e, -e), sm.at(e, e), sm.at(-e, e)}
+	return [4]point{sm.at(-e, -e), sm.at(e, -e), sm.at(e, e), sm.at(-e, e)}
+}
+
+// decodeWith decodes the modules bits sampled through sm.
+func (d *detector) decodeWith(bits *gozxing.BitMatrix, sm symbolMap, mode modeMessage) *decoded {
+	corners := symbolCorners(sm, mode.dimension())
 	pts := []gozxing.ResultPoint{
 		gozxing.NewResultPoint(corners[0].x, corners[0].y),
 		gozxing.NewResultPoint(corners[3].x, corners[3].y),
 		gozxing.NewResultPoint(corners[2].x, corners[2].y),
 		gozxing.NewResultPoint(corners[1].x, corners[1].y),
 	}
-	res, err := d.dec.Decode(azdetector.NewAztecDetectorResult(bitsM, pts, mode.compact, mode.words, mode.layers))
+	res, err := d.dec.Decode(azdetector.NewAztecDetectorResult(bits, pts, mode.compact, mode.words, mode.layers))
 	if err != nil {
 		d.lastErr = err
 		return nil

@@ -57,25 +57,45 @@ func (d *detector) fitInverse(sm *symbolMap, radius float64, origin point, scale
 	var ata [n][n]float64
 	var atb [n]float64
 	count := 0
-	add := func(row [n]float64, rhs float64) {
-		for i := range row {
-			for j := range row {
-				ata[i][j] += row[i] * row[j]
+	// An equation's row has six unknowns that are not zero: g11 g12 g13
+	// g31 g32 δu along rows, g21 g22 g23 g31 g32 δv down columns. Only
+	// those enter the normal equations; the others would add zeros.
+	unknowns := [2][6]int{{0, 1, 2, 6, 7, 8}, {3, 4, 5, 6, 7, 9}}
+	add := func(k *[6]int, row [6]float64, rhs float64) {
+		for a, i := range k {
+			for b, j := range k {
+				ata[i][j] += row[a] * row[b]
 			}
-			atb[i] += row[i] * rhs
+			atb[i] += row[a] * rhs
 		}
 		count++
+	}
+	// The orientation takes (x, y) to (±x or ±y, ±y or ±x): where each
+	// comes from, in the map's symbol coordinates.
+	axes := sm.o.apply(point{1, 2})
+	pick := func(axis, x, y float64) float64 {
+		switch axis {
+		case 1:
+			return x
+		case -1:
+			return -x
+		case 2:
+			return y
+		}
+		return -y
 	}
 	lines := int(radius)
 	for pass := 0; pass < 2; pass++ {
 		alongRows := pass == 0
+		k := &unknowns[pass]
 		for j := -lines; j <= lines; j++ {
 			across := float64(j)
 			pos := func(t float64) point {
-				if alongRows {
-					return sm.at(t, across)
+				x, y := t, across
+				if !alongRows {
+					x, y = across, t
 				}
-				return sm.at(across, t)
+				return sm.h.apply(pick(axes.x, x, y), pick(axes.y, x, y))
 			}
 			length := pos(-radius).sub(pos(radius)).norm()
 			if length == 0 {
@@ -99,13 +119,8 @@ func (d *detector) fitInverse(sm *symbolMap, radius float64, origin point, scale
 				if v {
 					sign = 1
 				}
-				var row [n]float64
-				if alongRows { // u(p) = b + δu·s
-					row = [n]float64{p.x, p.y, 1, 0, 0, 0, -b * p.x, -b * p.y, -sign, 0}
-				} else { // v(p) = b + δv·s
-					row = [n]float64{0, 0, 0, p.x, p.y, 1, -b * p.x, -b * p.y, 0, -sign}
-				}
-				add(row, b)
+				// u(p) = b + δu·s along rows, v(p) = b + δv·s down columns.
+				add(k, [6]float64{p.x, p.y, 1, -b * p.x, -b * p.y, -sign}, b)
 			}
 		}
 	}
