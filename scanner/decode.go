@@ -1,6 +1,7 @@
 package scanner
 
 import (
+	"encoding/binary"
 	"image"
 	"slices"
 	"strings"
@@ -502,9 +503,23 @@ func (d *decoder) passSteps(p pass, syms SymbologySet) ([]passStep, *areaReader)
 func doubleRow(dst, cur, other []byte) {
 	w := len(cur)
 	dst, other = dst[:2*w], other[:w]
-	col := func(x int) uint { return 3*uint(cur[x]) + uint(other[x]) }
-	left, mid := col(0), col(0)
-	for x := 0; x < w-1; x++ {
+	col := func(x int) uint64 { return 3*uint64(cur[x]) + uint64(other[x]) }
+	left, x := col(0), 0
+	// Four pixels at a time, the column sums of four neighbours in the
+	// 16-bit lanes of a word (at most 4·255, and 3t[x]+t[x±1]+8 at most
+	// 16·255+8: no lane overflows), their eight doubled pixels stored at
+	// once, each lane's two bytes in order.
+	for ; x+8 <= w; x += 4 {
+		mid := 3*spreadBytes(binary.LittleEndian.Uint32(cur[x:])) + spreadBytes(binary.LittleEndian.Uint32(other[x:]))
+		lefts := mid<<16 | left
+		rights := mid>>16 | col(x+4)<<48
+		even := (3*mid + lefts + 8*lanes16) >> 4 & lanesFF
+		odd := (3*mid + rights + 8*lanes16) >> 4 & lanesFF
+		binary.LittleEndian.PutUint64(dst[2*x:], even|odd<<8)
+		left = mid >> 48
+	}
+	mid := col(x)
+	for ; x < w-1; x++ {
 		right := col(x + 1)
 		dst[2*x] = uint8((3*mid + left + 8) >> 4)
 		dst[2*x+1] = uint8((3*mid + right + 8) >> 4)
@@ -512,6 +527,14 @@ func doubleRow(dst, cur, other []byte) {
 	}
 	dst[2*w-2] = uint8((3*mid + left + 8) >> 4)
 	dst[2*w-1] = uint8((4*mid + 8) >> 4)
+}
+
+// spreadBytes puts the four bytes of v, the first in the lowest, in the
+// four 16-bit lanes of a word.
+func spreadBytes(v uint32) uint64 {
+	x := uint64(v)
+	x = (x | x<<16) & 0x0000ffff0000ffff
+	return (x | x<<8) & lanesFF
 }
 
 // fromDouble maps a point of a double-size copy (doubleSource) back to
@@ -730,16 +753,21 @@ func (d *decoder) doubleSource(src gozxing.LuminanceSource, w, h int) gozxing.Lu
 // doubleInto is doubleSource into out, of 4·w·h bytes.
 func (d *decoder) doubleInto(out []byte, src gozxing.LuminanceSource, w, h int) gozxing.LuminanceSource {
 	dw := 2 * w
+	// The rows above, at and below y, each read from src once: bufs[y%3]
+	// holds row y.
 	var bufs [3][]byte
-	row := func(i, y int) []byte {
+	row := func(y int) []byte {
+		i := (y + 3) % 3
 		bufs[i], _ = src.GetRow(max(0, min(h-1, y)), bufs[i])
 		return bufs[i]
 	}
+	up, cur := row(-1), row(0)
 	for y := 0; y < h; y++ {
-		up, cur, down := row(0, y-1), row(1, y), row(2, y+1)
+		down := row(y + 1)
 		for half, other := range [2][]byte{up, down} {
 			doubleRow(out[(2*y+half)*dw:(2*y+half+1)*dw], cur[:w], other[:w])
 		}
+		up, cur = cur, down
 	}
 	for i := range bufs {
 		clear(bufs[i])
