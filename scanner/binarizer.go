@@ -202,20 +202,42 @@ func lanesAtLeast(a, b uint64) uint64 { return ((a | lanes8) - b) & lanes8 >> 8 
 func lanesMin(a, b uint64) uint64 { return a ^ (a^b)&lanesAtLeast(a, b) }
 func lanesMax(a, b uint64) uint64 { return b ^ (a^b)&lanesAtLeast(a, b) }
 
-// blockThresholds sets thr to each block's threshold, and returns it: the mean black point of
-// the 5×5 blocks round it, the window held inside the image.
+// blockThresholds sets thr to each block's threshold, and returns it: the
+// mean black point of the 5×5 blocks round it, the window held inside the
+// image. The windows' sums are running sums, along the rows and then down
+// the columns, where summing each window anew took 25 reads a block; bp
+// (at least 5×5 blocks) is overwritten on the way.
 func blockThresholds(thr, bp []int, subW, subH int) []int {
-	clampTo := func(v, lo, hi int) int { return max(lo, min(v, hi)) }
+	// The sums of five blocks along each row, at the window centres
+	// 2 … subW-3, in thr.
 	for by := 0; by < subH; by++ {
-		top := clampTo(by, 2, subH-3)
-		for bx := 0; bx < subW; bx++ {
-			left := clampTo(bx, 2, subW-3)
-			sum := 0
-			for z := -2; z <= 2; z++ {
-				r := bp[(top+z)*subW : (top+z+1)*subW]
-				sum += r[left-2] + r[left-1] + r[left] + r[left+1] + r[left+2]
-			}
-			thr[by*subW+bx] = sum / 25
+		r, sums := bp[by*subW:(by+1)*subW], thr[by*subW:(by+1)*subW]
+		sum := r[0] + r[1] + r[2] + r[3] + r[4]
+		sums[2] = sum
+		for bx := 3; bx <= subW-3; bx++ {
+			sum += r[bx+2] - r[bx-3]
+			sums[bx] = sum
+		}
+	}
+	// Five of those down each column: the windows' means, at the centres
+	// 2 … subH-3 of those columns, in bp.
+	for bx := 2; bx <= subW-3; bx++ {
+		sum := 0
+		for by := 0; by < 5; by++ {
+			sum += thr[by*subW+bx]
+		}
+		bp[2*subW+bx] = sum / 25
+		for by := 3; by <= subH-3; by++ {
+			sum += thr[(by+2)*subW+bx] - thr[(by-3)*subW+bx]
+			bp[by*subW+bx] = sum / 25
+		}
+	}
+	// Each block's window is the nearest one held inside.
+	for by := 0; by < subH; by++ {
+		centre := bp[max(2, min(by, subH-3))*subW:]
+		out := thr[by*subW : (by+1)*subW]
+		for bx := range out {
+			out[bx] = centre[max(2, min(bx, subW-3))]
 		}
 	}
 	return thr
