@@ -50,6 +50,9 @@ func (d *decoder) decodeAdaptive(src gozxing.LuminanceSource, area image.Rectang
 		crops = append(crops[:0], image.Rect(0, 0, area.Dx(), area.Dy()))
 	}
 	views := make([]gozxing.LuminanceSource, len(crops))
+	// The readers whose search of a view found no candidate: the thorough
+	// look's first pass is the same as the first look's, and skips them.
+	unpromising := make([]SymbologySet, len(crops))
 	for i, r := range crops {
 		if d.interrupted() {
 			return results, timings
@@ -60,6 +63,7 @@ func (d *decoder) decodeAdaptive(src gozxing.LuminanceSource, area image.Rectang
 		}
 		views[i] = view
 		found, t := d.decodeView(view, r.Add(area.Min), first)
+		unpromising[i] = d.unpromising
 		timings = append(timings, t...)
 		for _, res := range found {
 			results = addResult(results, res)
@@ -78,6 +82,7 @@ func (d *decoder) decodeAdaptive(src gozxing.LuminanceSource, area image.Rectang
 			continue
 		}
 		start := time.Now()
+		d.unpromisingBefore = unpromising[i]
 		found, _ := d.decodeView(views[i], r.Add(area.Min), thorough)
 		timings = append(timings, PassTiming{Name: "thorough", Duration: time.Since(start), Found: len(found)})
 		for _, res := range found {

@@ -37,6 +37,11 @@ type decoder struct {
 	// unpromising are the symbologies of the readers with a promising
 	// signal whose search in the view's first pass found no candidate.
 	unpromising SymbologySet
+	// unpromisingBefore, set by the caller of decodeView, are those of
+	// an earlier decode of the same view, whose first pass was the same:
+	// the next decode's first pass skips them too (decodeAdaptive's
+	// thorough look at a region its first look read nothing in).
+	unpromisingBefore SymbologySet
 	// proposals are the regions of every view the frame's decode
 	// searched, in frame pixels, for the report (FrameReport.Proposals).
 	proposals []image.Rectangle
@@ -267,7 +272,7 @@ func (d *decoder) decodeView(src gozxing.LuminanceSource, region image.Rectangle
 
 	var results []Result
 	var timings []PassTiming
-	d.unpromising = 0
+	d.unpromising, d.unpromisingBefore = d.unpromisingBefore, 0
 	d.doubled = d.doubled[:0]
 	areaEnabled := false
 	for _, a := range d.areaReaders {
@@ -472,8 +477,10 @@ func (d *decoder) passSteps(p pass, syms SymbologySet) ([]passStep, *areaReader)
 			!(p.area && !p.rowBased || a.rowBased && (p.area || p.rowBased)) {
 			continue
 		}
-		if p.again && a.promising != nil && a.symbols()&d.unpromising != 0 {
-			continue // its search of these pixels found no candidate
+		if (p.again || p.name == "hybrid") && a.promising != nil && a.symbols()&d.unpromising != 0 {
+			// Its search of these pixels found no candidate (in the first
+			// pass, of an earlier decode of the view).
+			continue
 		}
 		if a.rowBased && p.global && !p.rotated {
 			// Rows are binarized alike by both binarizers (the hybrid one

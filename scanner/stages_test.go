@@ -3,6 +3,7 @@ package scanner
 import (
 	"bytes"
 	"runtime/pprof"
+	"slices"
 	"strings"
 	"testing"
 
@@ -70,6 +71,43 @@ func TestDecodeSkipsUnpromisingReader(t *testing.T) {
 		want := []string{`{"pass":"hybrid", "stage":"MICRO_PDF_417"}`}
 		if promising {
 			want = append(want, `{"pass":"global", "stage":"MICRO_PDF_417"}`, `{"pass":"inverted", "stage":"MICRO_PDF_417"}`)
+		}
+		if strings.Join(passes, " ") != strings.Join(want, " ") {
+			t.Errorf("promising %v: read in %q, want %q", promising, passes, want)
+		}
+	}
+}
+
+// A live decode looks at a region thoroughly when its first look read
+// nothing: the thorough look's first pass is the first look's again, and
+// skips the reader whose search there found no candidate, as its passes
+// that binarize the same pixels again do.
+func TestAdaptiveDecodeSkipsUnpromisingReader(t *testing.T) {
+	// Stripes over the whole frame: printed contrast everywhere, no symbol.
+	const size = 128
+	pix := make([]byte, size*size)
+	for y := range size {
+		for x := range size {
+			if (x/8+y/8)%2 == 0 {
+				pix[y*size+x] = 255
+			}
+		}
+	}
+	for _, promising := range []bool{false, true} {
+		d := newDecoder()
+		var passes []string
+		d.areaReaders = []areaReader{{sym: MicroPDF417, corners: cornersTLBLBRTR,
+			read: func(*gozxing.BinaryBitmap, map[gozxing.DecodeHintType]interface{}, int) []*gozxing.Result {
+				passes = append(passes, goroutineLabels(t))
+				return nil
+			},
+			promising: func() bool { return promising }}}
+		f := NewFrame(slices.Clone(pix), size, size, size)
+		d.decode(f, Options{Symbologies: NewSymbologySet(MicroPDF417), Adaptive: true})
+		want := []string{`{"pass":"hybrid", "stage":"MICRO_PDF_417"}`}
+		if promising {
+			want = append(want, `{"pass":"hybrid", "stage":"MICRO_PDF_417"}`,
+				`{"pass":"global", "stage":"MICRO_PDF_417"}`, `{"pass":"inverted", "stage":"MICRO_PDF_417"}`)
 		}
 		if strings.Join(passes, " ") != strings.Join(want, " ") {
 			t.Errorf("promising %v: read in %q, want %q", promising, passes, want)
