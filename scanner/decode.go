@@ -28,8 +28,9 @@ type decoder struct {
 	rows               []rowReader
 	row, work, probe   *gozxing.BitArray
 	rowScan, probeScan rowScanner
-	revWords           []uint32 // scratch of reverse
-	scannedRows        []uint64 // scratch of scanRows
+	pairs              dataBarPairs // scratch of scanRows
+	revWords           []uint32     // scratch of reverse
+	scannedRows        []uint64     // scratch of scanRows
 	scratch            scratch
 	normal, harder     map[gozxing.DecodeHintType]interface{}
 	panics             int

@@ -8,6 +8,7 @@ import (
 	"github.com/makiuchi-d/gozxing/oned"
 	"github.com/makiuchi-d/gozxing/oned/rss"
 
+	"github.com/scannerd/scannerd/scanner/databar"
 	"github.com/scannerd/scannerd/scanner/linear"
 )
 
@@ -136,6 +137,8 @@ func (d *decoder) scanRows(src gozxing.LuminanceSource, bm *gozxing.BinaryBitmap
 		d.probe = gozxing.NewBitArray(width)
 	}
 	hints := d.hints(rs.thorough)
+	stackedDataBar := syms.Has(DataBar) && rs.linear.Has(DataBar)
+	d.pairs.reset()
 	enough := func(hits []lineHit) bool {
 		n := found + confirmed(hits)
 		return want > 0 && n >= want || want <= 0 && n > 0
@@ -179,6 +182,11 @@ func (d *decoder) scanRows(src gozxing.LuminanceSource, bm *gozxing.BinaryBitmap
 						inverted: v.inverted, x0: x0, x1: x1, y0: y, y1: y, rows: 1, reversed: v.reversed}
 					h.voteAddOn(d.readAddOn(sym, v.runs, ls))
 					hits = d.addLineHit(src, bm, hits, h, hints)
+				}
+				if stackedDataBar {
+					for _, h := range d.pairs.read(v, y, width) {
+						hits = d.addLineHit(src, bm, hits, h, hints)
+					}
 				}
 			}
 		}
@@ -478,6 +486,7 @@ func (d *decoder) wipeRows() {
 	clear(d.revWords[:cap(d.revWords)])
 	d.rowScan.wipe()
 	d.probeScan.wipe()
+	clear(d.pairs.seen[:cap(d.pairs.seen)])
 	for _, a := range d.areaReaders {
 		if a.wipe != nil {
 			a.wipe()
@@ -571,4 +580,104 @@ func (h *lineHit) corners() [4]Point {
 		return [4]Point{br, bl, tl, tr}
 	}
 	return [4]Point{tl, tr, br, bl}
+}
+
+// dataBarPairs joins the pairs of GS1 DataBar Stacked and Stacked
+// Omnidirectional symbols read on one scan's rows (databar.OmniLeftAt,
+// OmniRightAt): a left pair above a right one, each read on two rows at
+// least, whose checksum agrees with their finders, is a symbol. gozxing's
+// reader, which joins them too, takes only the first finder pattern of
+// a row from either end, from rows binarized pixel by pixel.
+type dataBarPairs struct {
+	seen []seenPair
+}
+
+// seenPair is a pair read on one or more rows, one way.
+type seenPair struct {
+	p                  databar.OmniPair
+	x0, x1             float64
+	y0, y1, rows       int
+	reversed, inverted bool
+}
+
+func (s *dataBarPairs) reset() { s.seen = s.seen[:0] }
+
+// read notes the pairs of view v of row y, and returns the symbols they
+// make with the pairs seen before as hits read on the rows of both.
+func (s *dataBarPairs) read(v rowView, y, width int) []lineHit {
+	var out []lineHit
+	runs := v.runs
+	for k := 1; k+21 < len(runs); k += 2 {
+		for right := range 2 {
+			var p databar.OmniPair
+			ok := false
+			if right == 0 {
+				p, ok = databar.OmniLeftAt(runs, k)
+			} else {
+				p, ok = databar.OmniRightAt(runs, k)
+			}
+			if !ok {
+				continue
+			}
+			x0, x1 := v.span(p.First, p.Last, width)
+			i := s.note(seenPair{p: p, x0: x0, x1: x1, y0: y, y1: y, rows: 1, reversed: v.reversed, inverted: v.inverted})
+			if h, ok := s.join(i); ok {
+				out = append(out, h)
+			}
+		}
+	}
+	return out
+}
+
+// note adds a pair read on a row to the same pair read before near it,
+// or records it, and returns its index.
+func (s *dataBarPairs) note(n seenPair) int {
+	for i := range s.seen {
+		o := &s.seen[i]
+		if o.p.Right != n.p.Right || o.p.Finder != n.p.Finder || o.p.Value != n.p.Value || o.p.Check != n.p.Check ||
+			o.reversed != n.reversed || o.inverted != n.inverted || n.x0 > o.x1 || o.x0 > n.x1 ||
+			float64(n.y0-o.y1) > (o.x1-o.x0)/2 || float64(o.y0-n.y0) > (o.x1-o.x0)/2 {
+			continue
+		}
+		if n.y0 < o.y0 || n.y0 > o.y1 {
+			o.rows++
+		}
+		o.y0, o.y1 = min(o.y0, n.y0), max(o.y1, n.y0)
+		return i
+	}
+	s.seen = append(s.seen, n)
+	return len(s.seen) - 1
+}
+
+// join returns the symbol pair i makes with a pair of the other side read
+// the same way: both read on two rows, overlapping along the rows by half
+// their length, the left one above the right one in the symbol's own
+// orientation and at most one and a half lengths away.
+func (s *dataBarPairs) join(i int) (lineHit, bool) {
+	a := s.seen[i]
+	if a.rows < 2 {
+		return lineHit{}, false
+	}
+	for _, b := range s.seen {
+		if b.rows < 2 || b.p.Right == a.p.Right || b.reversed != a.reversed || b.inverted != a.inverted {
+			continue
+		}
+		l, r := a, b
+		if l.p.Right {
+			l, r = b, a
+		}
+		length := min(l.x1-l.x0, r.x1-r.x0)
+		if min(l.x1, r.x1)-max(l.x0, r.x0) < length/2 || (l.y1 < r.y0) == l.reversed ||
+			float64(max(r.y0-l.y1, l.y0-r.y1)) > 1.5*length {
+			continue
+		}
+		text, ok := databar.JoinOmni(l.p, r.p)
+		if !ok {
+			continue
+		}
+		return lineHit{sym: DataBar, text: text, format: linear.DataBar, raw: text, id: "]e0", inverted: a.inverted,
+			x0: min(l.x0, r.x0), x1: max(l.x1, r.x1), y0: min(l.y0, r.y0), y1: max(l.y1, r.y1), rows: l.rows + r.rows,
+			reversed: a.reversed}, true
+	}
+	return lineHit{}, false
 }

@@ -15,9 +15,9 @@ import (
 // in every orientation along its rows, inverted ones included, from one
 // binarization of each row, and a row without a symbol costs no
 // allocation. GS1 DataBar Omnidirectional is read from the widths too
-// (scanner/databar's OmniAt); gozxing's row decoder, which also reads its
-// stacked forms, gets the row's bits only when the widths hold its finder
-// pattern.
+// (scanner/databar's OmniAt, and the pairs of its stacked forms' rows,
+// joined across rows: dataBarPairs); gozxing's row decoder gets the
+// row's bits only when the widths hold its finder pattern.
 
 // subpixel is the unit of the run widths: a sixteenth of a pixel.
 const subpixel = 16

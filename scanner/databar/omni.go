@@ -122,49 +122,90 @@ func OmniAt(runs []int, i int) (bars.Symbol, bool) {
 	if !bars.Quiet(runs, i-1, 0.5*module) {
 		return bars.Symbol{}, false
 	}
-	// The characters in their element order; runs at odd offsets from
-	// the guard bar are spaces, at even ones bars.
 	var v [4]int
 	check := 0
-	weight := 1
-	for c, at := range [4]struct {
-		first, step int
-		outside     bool
-	}{{i + 1, 1, true}, {i + 21, -1, false}, {i + 42, -1, true}, {i + 22, 1, false}} {
-		var x [8]float64
-		total := 0.0
-		for j := range x {
-			k := at.first + j*at.step
-			w := float64(runs[k])
-			if (k-i)%2 == 0 {
-				w -= spread
-			} else {
-				w += spread
-			}
-			x[j] = w
-			total += w
-		}
-		modules := 15.0
-		if at.outside {
-			modules = 16
-		}
-		if !bars.Near(total, modules*module, 0.25) {
-			return bars.Symbol{}, false
-		}
-		for j := range x {
-			x[j] *= modules / total
-		}
-		value, widths, ok := readOmniCharacter(&x, at.outside)
+	for c, at := range [4]omniCharAt{{i + 1, 1, true}, {i + 21, -1, false}, {i + 42, -1, true}, {i + 22, 1, false}} {
+		value, sum, ok := at.read(runs, module, spread, 8*c, false)
 		if !ok {
 			return bars.Symbol{}, false
 		}
 		v[c] = value
-		for _, w := range widths {
-			check += w * weight
-			weight = weight * 3 % 79
-		}
+		check += sum
 	}
-	want := 9*left.value + right.value
+	text, ok := omniText(1597*v[0]+v[1], 1597*v[2]+v[3], left.value, right.value, check)
+	if !ok {
+		return bars.Symbol{}, false
+	}
+	return bars.Symbol{Text: text, ID: "]e0", First: i, Last: i + omniLast}, true
+}
+
+// omniCharAt is where a character lies in a line: its runs from first on,
+// step +1 or -1, in its element order.
+type omniCharAt struct {
+	first, step int
+	outside     bool
+}
+
+// read reads the character, its widths corrected by spread (bars, at odd
+// indexes, print that much wider) and scaled to its modules, and returns
+// its value and its part of the checksum: its elements weighted 3^j,
+// j counted from weight0. With guessFirst set, its first element is
+// taken as the rest of its modules (it runs into a space beyond the
+// character in the line).
+func (at omniCharAt) read(runs []int, module, spread float64, weight0 int, guessFirst bool) (int, int, bool) {
+	modules := 15.0
+	if at.outside {
+		modules = 16
+	}
+	var x [8]float64
+	total := 0.0
+	for j := range x {
+		k := at.first + j*at.step
+		w := float64(runs[k])
+		if j == 0 && guessFirst {
+			w = modules * module
+			for n := 1; n < 8; n++ {
+				w -= float64(runs[k+n*at.step])
+			}
+			if w < 0.5*module || w > float64(runs[k])+0.5*module {
+				return 0, 0, false
+			}
+		}
+		if k%2 == 1 {
+			w -= spread
+		} else {
+			w += spread
+		}
+		x[j] = w
+		total += w
+	}
+	if !bars.Near(total, modules*module, 0.25) {
+		return 0, 0, false
+	}
+	for j := range x {
+		x[j] *= modules / total
+	}
+	value, widths, ok := readOmniCharacter(&x, at.outside)
+	if !ok {
+		return 0, 0, false
+	}
+	weight := 1
+	for range weight0 {
+		weight = weight * 3 % 79
+	}
+	sum := 0
+	for _, w := range widths {
+		sum += w * weight
+		weight = weight * 3 % 79
+	}
+	return value, sum, true
+}
+
+// omniText checks the checksum of a symbol whose pairs have the values
+// left and right (1597·outside + inside) and the finders lf and rf, and
+// returns its text (see OmniAt).
+func omniText(left, right, lf, rf, check int) (string, bool) {
+	want := 9*lf + rf
 	if want > 72 {
 		want--
 	}
@@ -172,18 +213,121 @@ func OmniAt(runs []int, i int) (bars.Symbol, bool) {
 		want--
 	}
 	if check%79 != want {
-		return bars.Symbol{}, false
+		return "", false
 	}
-	value := (1597*int64(v[0])+int64(v[1]))*4537077 + 1597*int64(v[2]) + int64(v[3])
+	value := int64(left)*4537077 + int64(right)
 	if value >= 2*omniLinkFlag {
-		return bars.Symbol{}, false
+		return "", false
 	}
 	digits := strconv.AppendInt(nil, value, 10)
 	for len(digits) < 13 {
 		digits = append([]byte{'0'}, digits...)
 	}
 	digits = append(digits, gtinCheckDigit(digits))
-	return bars.Symbol{Text: string(digits), ID: "]e0", First: i, Last: i + omniLast}, true
+	return string(digits), true
+}
+
+// OmniPair is one pair of a GS1 DataBar Omnidirectional symbol, an outside
+// character, a finder and an inside character, read on a line: what a
+// line across one row of a DataBar Stacked or Stacked Omnidirectional
+// symbol shows (ISO/IEC 24724 §5.2.2, §5.2.3), the left pair on the top
+// row and the right pair below it. JoinOmni makes a symbol of a left and
+// a right pair.
+type OmniPair struct {
+	Right  bool
+	Finder int // the finder's value
+	Value  int // 1597·outside + inside
+	Check  int // the pair's part of the checksum
+	// First and Last index the runs of the pair's first and last bar.
+	First, Last int
+}
+
+// OmniLeftAt reads a left pair whose guard bar is dark run i: the guard
+// bar, the outside character (space first), the finder, the inside
+// character, whose last space may run into the space after the row.
+func OmniLeftAt(runs []int, i int) (OmniPair, bool) {
+	if i+21 >= len(runs) {
+		return OmniPair{}, false
+	}
+	f, ok := pairFinder(runs, i+9, false)
+	if !ok || 15*2*runs[i] > 3*f || !near15(runs[i+1:i+9], 16, f) {
+		return OmniPair{}, false
+	}
+	fm, ok := omniFinder(runs[i+9:i+14], false)
+	if !ok {
+		return OmniPair{}, false
+	}
+	outside, c1, ok := omniCharAt{i + 1, 1, true}.read(runs, fm.module, fm.spread, 0, false)
+	if !ok {
+		return OmniPair{}, false
+	}
+	inside, c2, ok := omniCharAt{i + 21, -1, false}.read(runs, fm.module, fm.spread, 8, true)
+	if !ok {
+		return OmniPair{}, false
+	}
+	return OmniPair{Finder: fm.value, Value: 1597*outside + inside, Check: c1 + c2, First: i, Last: i + 20}, true
+}
+
+// OmniRightAt reads a right pair whose inside character's first bar is
+// dark run i: the inside character (bar first), the finder mirrored, the
+// outside character, ending with a bar.
+func OmniRightAt(runs []int, i int) (OmniPair, bool) {
+	if i+21 >= len(runs) {
+		return OmniPair{}, false
+	}
+	f, ok := pairFinder(runs, i+8, true)
+	if !ok || !near15(runs[i:i+8], 15, f) || !near15(runs[i+13:i+21], 16, f) {
+		return OmniPair{}, false
+	}
+	fm, ok := omniFinder(runs[i+8:i+13], true)
+	if !ok {
+		return OmniPair{}, false
+	}
+	inside, c4, ok := omniCharAt{i, 1, false}.read(runs, fm.module, fm.spread, 24, false)
+	if !ok {
+		return OmniPair{}, false
+	}
+	outside, c3, ok := omniCharAt{i + 20, -1, true}.read(runs, fm.module, fm.spread, 16, false)
+	if !ok {
+		return OmniPair{}, false
+	}
+	return OmniPair{Right: true, Finder: fm.value, Value: 1597*outside + inside, Check: c3 + c4, First: i, Last: i + 20}, true
+}
+
+// pairFinder is the cheap test of a pair's finder at runs i to i+4, made
+// at every bar of every row: its two one-module elements (at its end
+// toward the inside character) are 2/15 of it, its two middle elements
+// 10 to 12/15. It returns the finder's width.
+func pairFinder(runs []int, i int, mirrored bool) (int, bool) {
+	n, w, outer := runs[i+3]+runs[i+4], runs[i+1]+runs[i+2], runs[i]
+	if mirrored {
+		n, w, outer = runs[i]+runs[i+1], runs[i+2]+runs[i+3], runs[i+4]
+	}
+	// The middle elements are 5 to 12 times the narrow ones' mean.
+	if 2*w < 5*n || w > 6*n {
+		return 0, false
+	}
+	f := n + w + outer
+	return f, 15*n >= f && 15*n <= 3*f && 15*w >= 9*f && 15*w <= 13*f
+}
+
+// near15 reports whether runs are within a fifth of modules fifteenths
+// of f wide.
+func near15(runs []int, modules, f int) bool {
+	s := 0
+	for _, r := range runs {
+		s += r
+	}
+	return 5*15*s >= 4*modules*f && 5*15*s <= 6*modules*f
+}
+
+// JoinOmni returns the text (see OmniAt) of the symbol of pairs left and
+// right, when their checksum agrees with their finders.
+func JoinOmni(left, right OmniPair) (string, bool) {
+	if left.Right || !right.Right {
+		return "", false
+	}
+	return omniText(left.Value, right.Value, left.Finder, right.Finder, left.Check+right.Check)
 }
 
 // omniFinderMatch is a finder pattern read on a line.

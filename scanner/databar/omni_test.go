@@ -40,6 +40,60 @@ func TestOmniZint(t *testing.T) {
 	}
 }
 
+// TestOmniPairs: the rows of zint's DataBar Stacked and Stacked
+// Omnidirectional symbols hold a left pair above a right one, which join
+// into the symbol's text; a full row's pairs join as OmniAt reads it.
+func TestOmniPairs(t *testing.T) {
+	zint.Need(t)
+	const want = "09521234543213"
+	for _, kind := range []string{"DBAR_STK", "DBAR_OMNSTK", "DBAR_OMN"} {
+		rows := zint.Dump(t, "-b", kind, "-d", "0952123454321")
+		var left, right []OmniPair
+		if len(rows) > 1 {
+			rows = [][]bool{rows[0], rows[len(rows)-1]}
+		}
+		for _, row := range rows {
+			runs := zint.Runs(row, 2, 10)
+			for k := 1; k < len(runs); k += 2 {
+				if p, ok := OmniLeftAt(runs, k); ok {
+					left = append(left, p)
+				}
+				if p, ok := OmniRightAt(runs, k); ok {
+					right = append(right, p)
+				}
+			}
+		}
+		if len(left) != 1 || len(right) != 1 {
+			t.Errorf("%s: %d left and %d right pairs, want one each", kind, len(left), len(right))
+			continue
+		}
+		if text, ok := JoinOmni(left[0], right[0]); !ok || text != want {
+			t.Errorf("%s: joined %q, %v; want %q", kind, text, ok, want)
+		}
+		other := left[0]
+		other.Check++
+		if _, ok := JoinOmni(other, right[0]); ok {
+			t.Errorf("%s: pairs of another checksum joined", kind)
+		}
+	}
+}
+
+func FuzzOmniPairs(f *testing.F) {
+	f.Fuzz(func(t *testing.T, b []byte) {
+		runs := make([]int, len(b)+1)
+		for i, v := range b {
+			runs[i+1] = int(v)
+		}
+		for k := 1; k < len(runs); k += 2 {
+			for _, read := range []func([]int, int) (OmniPair, bool){OmniLeftAt, OmniRightAt} {
+				if p, ok := read(runs, k); ok && (p.First != k || p.Last >= len(runs) || p.Last%2 == 0) {
+					t.Fatalf("pair %+v at %d of %d runs", p, k, len(runs))
+				}
+			}
+		}
+	})
+}
+
 func FuzzOmni(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) { barstest.Fuzz(t, OmniAt, b) })
 }
