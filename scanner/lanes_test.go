@@ -407,7 +407,8 @@ func TestEngineRefusesFramesWithAbsurdSides(t *testing.T) {
 // The readers keep buffers sized by the frames they read, so a worker that
 // kept its readers after a large upload would hold that memory for good
 // (917 MB after two 25,000,000×1 uploads). Live workers keep theirs, sized
-// by the camera's frames; background workers start afresh for each job.
+// by the camera's frames; background workers keep theirs after frames no
+// larger than 1080p, and start afresh after a larger one.
 func TestBackgroundWorkersDoNotKeepTheirBuffers(t *testing.T) {
 	var made atomic.Int64
 	e := scanner.CountDecoders(scanner.NewEngine(scanner.EngineConfig{Workers: 1}), &made)
@@ -424,10 +425,17 @@ func TestBackgroundWorkersDoNotKeepTheirBuffers(t *testing.T) {
 		e.Submit(f, scanner.Options{})
 		within(t, done, "a live frame")
 	}
-	// One decoder per worker at the start, and a fresh one after each of
-	// the three requests; the live worker kept its own.
-	if got := made.Load(); got != 2+3 {
-		t.Errorf("%d decoders made, want 5", got)
+	// One decoder per worker at the start, kept through the three small
+	// requests, as the live worker kept its own.
+	if got := made.Load(); got != 2 {
+		t.Errorf("%d decoders made for small frames, want 2", got)
+	}
+	// A fresh one after a frame larger than 1080p.
+	if _, err := e.Decode(context.Background(), pool.Get(2000, 1100), scanner.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if got := made.Load(); got != 3 {
+		t.Errorf("%d decoders made after a large frame, want 3", got)
 	}
 }
 
