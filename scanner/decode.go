@@ -398,6 +398,12 @@ search:
 				// it.
 				h = d.hints(false)
 			}
+			if a.sym == MaxiCode && p.name == "upscaled" {
+				// Its thorough search scans every row; every other row of
+				// the doubled view, as without it, is every row of the
+				// frame, where that search ran already.
+				h = d.hints(false)
+			}
 			h = d.withDots(h, opts.DPM && a.sym == DataMatrix)
 			promising := false
 			if crops == nil {
@@ -555,12 +561,13 @@ const maxUpscaled = 2048
 
 // upscaledPass reads the frame at double size, for symbols whose modules
 // are under two pixels: PDF417, whose narrowest elements blur away first,
-// and the 1D codes along the guided and middle rows. (The other 2D readers
-// gain nothing there on the test images, at the cost of a search four
-// times the size.)
+// MaxiCode, whose bullseye rings (four fifths of a module) merge in the
+// frame's binarization, and the 1D codes along the guided and middle
+// rows. (The other 2D readers gain nothing there on the test images, at
+// the cost of a search four times the size.)
 func (d *decoder) upscaledPass(src gozxing.LuminanceSource, w, h int, shift func(Point) Point) pass {
 	return pass{name: "upscaled", makeSrc: func() gozxing.LuminanceSource { return d.doubleSource(src, w, h) },
-		rows: true, sparseRows: true, area: true, areaOnly: NewSymbologySet(PDF417),
+		rows: true, sparseRows: true, area: true, areaOnly: NewSymbologySet(PDF417, MaxiCode),
 		toFrame: func(p Point) Point { return shift(fromDouble(p)) },
 		view: func(r image.Rectangle) image.Rectangle {
 			return image.Rect(2*r.Min.X, 2*r.Min.Y, 2*r.Max.X, 2*r.Max.Y)

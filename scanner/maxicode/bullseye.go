@@ -26,30 +26,32 @@ type bullseye struct {
 //
 // A binarization threshold off the middle of the ink and paper levels
 // widens every dark run by the amount it narrows every light one; at two
-// or three pixels a ring that bias is as large as a ring's tolerance, so
-// the runs are compared with the mean of their own colour, and the bias
-// (half the difference of the means) is bounded on its own.
+// or three pixels a ring that bias is as large as a ring's tolerance. It
+// cancels in the rings' period, a dark run and the light one beside it,
+// which is tested first; each run is then compared with the mean of its
+// own colour, and the bias (half the difference of the means) is bounded
+// on its own. Every row of the image passes through here, so the tests
+// that reject most windows come first, in integers.
 func matchesBullseye(runs []int) (float64, bool) {
 	// The outer ring may touch a dark module beyond it, so only the inner
 	// eight runs set the unit, and the outer two need only be wide enough.
-	darkSum, lightSum := 0, 0
-	for i := 1; i < 10; i++ {
-		switch {
-		case i == 5:
-		case i%2 == 0:
-			darkSum += runs[i]
-		default:
-			lightSum += runs[i]
-		}
-	}
-	sum := darkSum + lightSum
-	if sum < 8 {
+	left := runs[1] + runs[2] + runs[3] + runs[4]
+	right := runs[6] + runs[7] + runs[8] + runs[9]
+	sum := left + right
+	if sum < 8 || 4*abs(left-right) > sum {
 		return 0, false
 	}
+	// Periods within half a ring of two rings: |8 period - 2 sum| <= sum/2.
+	for _, i := range [6]int{1, 2, 3, 6, 7, 8} {
+		if 2*abs(8*(runs[i]+runs[i+1])-2*sum) > sum {
+			return 0, false
+		}
+	}
 	unit := float64(sum) / 8
-	darkMean, lightMean := float64(darkSum)/4, float64(lightSum)/4
+	darkSum := runs[2] + runs[4] + runs[6] + runs[8]
+	darkMean, lightMean := float64(darkSum)/4, float64(sum-darkSum)/4
 	bias := (darkMean - lightMean) / 2 // how much each dark run was widened
-	if math.Abs(bias) > 0.4*unit {
+	if math.Abs(bias) >= 0.5*unit {
 		return 0, false
 	}
 	for i, r := range runs {
@@ -73,12 +75,14 @@ func matchesBullseye(runs []int) (float64, bool) {
 			}
 		}
 	}
-	left := runs[1] + runs[2] + runs[3] + runs[4]
-	right := runs[6] + runs[7] + runs[8] + runs[9]
-	if math.Abs(float64(left-right)) > 0.25*float64(sum) {
-		return 0, false
-	}
 	return unit, true
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
 }
 
 // findBullseyes scans every step-th row for the run pattern, confirms each
