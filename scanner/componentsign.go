@@ -46,12 +46,16 @@ var eanModules = map[Symbology]float64{EAN13: 95, UPCA: 95, EAN8: 67, UPCE: 51}
 // componentAbove reports whether a 2D component may be printed above the
 // EAN/UPC symbol l, as the first pass's view shows it (see the comment
 // above): false only when the sign is looked for and absent. Symbols of
-// the other linear symbologies are never ruled out here.
-func (d *decoder) componentAbove(l *Result) bool {
+// the other linear symbologies are never ruled out here. Where it saw the
+// sign, it also returns how far above the middle of the rows read (in
+// pixels, at right angles to them) the component's rows may begin at the
+// lowest: at the tops of the bars, less a margin; known is false where
+// that is not known.
+func (d *decoder) componentAbove(l *Result) (may bool, from float64, known bool) {
 	modules, ok := eanModules[l.Symbology]
 	ps, isPlane := d.view.(*planeSource)
 	if !ok || !isPlane || ps.rotated {
-		return true
+		return true, 0, false
 	}
 	q := l.Points
 	// u along the rows as read, n at right angles, up; c the middle of
@@ -59,7 +63,7 @@ func (d *decoder) componentAbove(l *Result) bool {
 	ux, uy := (q[1].X-q[0].X+q[2].X-q[3].X)/2, (q[1].Y-q[0].Y+q[2].Y-q[3].Y)/2
 	length := math.Hypot(ux, uy)
 	if length < modules {
-		return true
+		return true, 0, false
 	}
 	ux, uy = ux/length, uy/length
 	nx, ny := uy, -ux
@@ -87,7 +91,7 @@ func (d *decoder) componentAbove(l *Result) bool {
 	}
 	ref, ok := line(0, 0, 0)
 	if !ok || !s.threshold(ref) {
-		return true
+		return true, 0, false
 	}
 	// The bars' lean: the slope whose line slopeLag modules up (or down,
 	// where the rows were read near the tops of the bars) agrees best
@@ -110,7 +114,7 @@ func (d *decoder) componentAbove(l *Result) bool {
 		}
 	}
 	if best < barsAgree {
-		return true // no bars above the rows read to follow
+		return true, 0, false // no bars above the rows read to follow
 	}
 	// Walk up along the bars to where they end (or the view does), then
 	// look for a component's rows within componentGap modules of there.
@@ -130,7 +134,7 @@ func (d *decoder) componentAbove(l *Result) bool {
 		cur, ok := line(1+at(i), up, slope)
 		if !ok {
 			// Off the view: a component cut by its edge is not read.
-			return false
+			return false, 0, false
 		}
 		edges := s.edges(cur)
 		// The bars agree with the rows' own line; or where they drift
@@ -148,13 +152,20 @@ func (d *decoder) componentAbove(l *Result) bool {
 			ended = up
 		}
 		if up-ended >= 2*module && edges >= busyEdges {
-			return true // the tops of the bars passed, blurred
+			// The tops of the bars passed, blurred: the line where they
+			// ended, at its lowest across the symbol, less two modules
+			// and three of the binarizer's blocks (the crop searched
+			// binarizes the component's rows as the view does).
+			bx, by := nx+slope*ux, ny+slope*uy
+			norm := math.Hypot(bx, by)
+			lowest := ended/norm - 0.5*length*math.Abs(slope)/norm
+			return true, lowest - 2*module - 3*blockSize, true
 		}
 		if up-ended > componentGap*module {
-			return false
+			return false, 0, false
 		}
 	}
-	return true
+	return true, 0, false
 }
 
 // signSampler samples lines of a view for componentAbove, and compares

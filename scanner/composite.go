@@ -69,7 +69,7 @@ const dataBarReach = 4
 // above (above, which looks once a result; see componentAbove): round
 // each linear component, the box that holds it and the reach of a
 // component above it, the boxes that overlap merged.
-func componentBoxes(results []Result, above func(*Result) bool) []image.Rectangle {
+func componentBoxes(results []Result, above func(*Result) (bool, float64, bool)) []image.Rectangle {
 	var boxes []image.Rectangle
 	for i := range results {
 		l := &results[i]
@@ -77,7 +77,9 @@ func componentBoxes(results []Result, above func(*Result) bool) []image.Rectangl
 			continue
 		}
 		if !l.signLooked {
-			l.signLooked, l.noSign = true, !above(l)
+			var may bool
+			may, l.componentFrom, l.fromKnown = above(l)
+			l.signLooked, l.noSign = true, !may
 		}
 		if l.noSign {
 			continue
@@ -88,7 +90,8 @@ func componentBoxes(results []Result, above func(*Result) bool) []image.Rectangl
 }
 
 // componentBox returns the box round the linear result l and the reach of
-// a 2D component above it.
+// a 2D component above it; from where its component may begin, where
+// that is known (componentAbove), not from below it.
 func componentBox(l *Result) image.Rectangle {
 	q := l.Points
 	// u along the rows of l, its length long; n at right angles, up.
@@ -102,9 +105,18 @@ func componentBox(l *Result) image.Rectangle {
 	at := func(p Point, along, up float64) Point {
 		return Point{p.X + along*length*ux + up*length*nx, p.Y + along*length*uy + up*length*ny}
 	}
+	bottom := [2]Point{at(q[2], reachBeside, -reachBelow), at(q[3], -reachBeside, -reachBelow)}
+	if l.fromKnown {
+		// The bars up to where they end hold no component.
+		var c Point
+		for _, p := range q {
+			c.X, c.Y = c.X+p.X/4, c.Y+p.Y/4
+		}
+		from := Point{c.X + l.componentFrom*nx - 0.5*length*ux, c.Y + l.componentFrom*ny - 0.5*length*uy}
+		bottom = [2]Point{at(from, 1+reachBeside, 0), at(from, -reachBeside, 0)}
+	}
 	return boundsOf([4]Point{
-		at(q[0], -reachBeside, reachAbove), at(q[1], reachBeside, reachAbove),
-		at(q[2], reachBeside, -reachBelow), at(q[3], -reachBeside, -reachBelow),
+		at(q[0], -reachBeside, reachAbove), at(q[1], reachBeside, reachAbove), bottom[0], bottom[1],
 	}, 0)
 }
 

@@ -149,6 +149,10 @@ type Result struct {
 	// for the sign of a 2D component (see componentAbove), and noSign
 	// that it saw none.
 	signLooked, noSign bool
+	// componentFrom is how far above the middle of its rows (in pixels)
+	// its component may begin, where fromKnown.
+	componentFrom float64
+	fromKnown     bool
 
 	Source     string    // source of the frame
 	Frame      uint64    // frame number within the source
