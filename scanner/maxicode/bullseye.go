@@ -62,7 +62,7 @@ func matchesBullseye(runs []int) (float64, bool) {
 				return 0, false
 			}
 		case i == 0 || i == 10:
-			if d := float64(r) - bias - unit; d < -0.5*unit || d > 3*unit {
+			if d := float64(r) - bias - unit; d < -0.5*unit {
 				return 0, false
 			}
 		case i%2 == 0:
