@@ -37,6 +37,8 @@ func TestCommandLineExitCodes(t *testing.T) {
 		{"decode", "--tsv", "--json", png},
 		{"decode", "--jobs", "two", png},
 		{"decode", "-j", "2", "--json", png},
+		{"decode", "-j", "100000", png},
+		{"decode", "--max-pixels", "0", png},
 		{"decode", filepath.Join(tmp, "missing.png")},
 		{"status", "--socket", sock},
 		{"status", "-socket", sock, "-json"},

@@ -25,6 +25,11 @@ import (
 	"github.com/scannerd/scannerd/scanner"
 )
 
+// maxJobs bounds --jobs as scannerd bounds engine.workers: each job is a
+// goroutine that may hold an OS thread in OpenCV, and far more of them
+// than that exhaust the runtime's threads without decoding any faster.
+const maxJobs = 256
+
 type decodeFlags struct {
 	tsv, json   bool
 	symbologies string
@@ -63,7 +68,7 @@ on stderr and make the exit status 1.`,
 	fl.BoolVar(&f.dpm, "dpm", false, "also read Data Matrix symbols of dotted modules (dot-peened, laser or ink-jet marked parts); slower when there is none")
 	fl.BoolVar(&f.tryHarder, "try-harder", false, "search more thoroughly (more rows, inverted images, more binarizers); slower")
 	fl.IntVar(&f.expect, "expect", 0, "stop searching an image after `N` barcodes (0: all the first strategy finds)")
-	fl.IntVarP(&f.jobs, "jobs", "j", 0, "decode `N` images in parallel (0: one per CPU)")
+	fl.IntVarP(&f.jobs, "jobs", "j", 0, "decode `N` images in parallel, 0 to 256 (0: one per CPU)")
 	fl.Int64Var(&f.maxPixels, "max-pixels", 100_000_000, "refuse images with more than `N` pixels")
 	fl.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile to `FILE`, its samples labelled by stage (go tool pprof -tags FILE)")
 	cmd.RegisterFlagCompletionFunc("symbologies", completeSymbologies)
@@ -99,8 +104,17 @@ func (m *Main) decode(ctx context.Context, f *decodeFlags, paths []string) error
 	if f.tsv && f.json {
 		return cli.Usagef("--tsv and --json exclude each other")
 	}
+	if f.jobs < 0 || f.jobs > maxJobs {
+		return cli.Usagef("--jobs %d: want 0 (one per CPU) to %d", f.jobs, maxJobs)
+	}
+	if f.expect < 0 {
+		return cli.Usagef("--expect %d: want 0 (all the first strategy finds) or more", f.expect)
+	}
+	if f.maxPixels <= 0 {
+		return cli.Usagef("--max-pixels %d: want 1 or more", f.maxPixels)
+	}
 	jobs := f.jobs
-	if jobs <= 0 {
+	if jobs == 0 {
 		jobs = runtime.NumCPU()
 	}
 	opts := scanner.Options{Symbologies: syms, TryRotated: true, ExpectedCount: f.expect, AddOns: addOns,

@@ -230,3 +230,22 @@ func TestDecodeCPUProfile(t *testing.T) {
 		t.Errorf("unwritable profile: exit %d %q", code, errs)
 	}
 }
+
+// TestDecodeRefusesBadNumbers: a --jobs, --expect or --max-pixels out of
+// range is a usage error named on stderr, before any image is read; -j
+// 100000 used to exhaust the runtime's threads.
+func TestDecodeRefusesBadNumbers(t *testing.T) {
+	img := filepath.Join(t.TempDir(), "a.png")
+	writeCodePNG(t, img, scanner.QRCode, "bounded")
+	for _, args := range [][]string{
+		{"-j", "100000"}, {"-j", "257"}, {"-j", "-1"}, {"--expect", "-1"}, {"--max-pixels", "0"}, {"--max-pixels", "-1"},
+	} {
+		code, out, errs := runScanctl(append(append([]string{"decode"}, args...), img)...)
+		if code != exitUsage || out != "" || !strings.Contains(errs, strings.TrimLeft(args[0], "-")) || !strings.Contains(errs, args[1]) {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want %d and the flag named", args, code, out, errs, exitUsage)
+		}
+	}
+	if code, out, _ := runScanctl("decode", "-j", "256", "--expect", "1", "--max-pixels", "153600", img); code != exitOK || !strings.Contains(out, "bounded") {
+		t.Errorf("-j 256 --expect 1 --max-pixels 153600: exit %d %q", code, out)
+	}
+}
