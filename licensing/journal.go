@@ -39,18 +39,26 @@ const JournalFile = "licensing.journal"
 //	header: crc32c(4) magic "SJH1"(4) version(4) record size(4) lap start(8)
 //	record: crc32c(4) magic "SJR1"(4) seq(8) slot(8, unix seconds)
 //	        clock high water(8, unix ns) clock offset(8, ns) scans(8)
-//	        counts(maxSymbology × 4, by symbology number)
+//	        counts(4 each, by symbology number, to the end of the record)
 //
 // The checksum (CRC-32C) covers the rest of its block. A record's scans are
 // the sum of its counts; they are also the scans used of the lease. The
 // header's lap start is the first sequence number written since the journal
 // last started again: records of an earlier lap, still in the file further
 // on, are below it.
+//
+// A record has room for 52 counts. A symbology added to the scanner takes
+// a count that was zero in every record written before it, so records of
+// an earlier version read the same; the array length below stops the
+// build once the symbologies outgrow the record.
 const (
 	journalRecordSize = 256
 	journalSlots      = 4096 // 1 MiB: the header and 4095 records
 	journalVersion    = 1
+	journalCountsAt   = 48
 )
+
+var _ [journalRecordSize - journalCountsAt - 4*maxSymbology]struct{}
 
 var (
 	journalHeaderMagic = [4]byte{'S', 'J', 'H', '1'}
@@ -79,7 +87,7 @@ func (r *journalRecord) encode(b *[journalRecordSize]byte) {
 	le.PutUint64(b[32:], uint64(r.Clock.Offset))
 	le.PutUint64(b[40:], r.Scans)
 	for i, n := range r.Counts {
-		le.PutUint32(b[48+4*i:], n)
+		le.PutUint32(b[journalCountsAt+4*i:], n)
 	}
 	le.PutUint32(b[0:], crc32.Checksum(b[4:], crc32c))
 }
@@ -113,7 +121,7 @@ func decodeRecord(b []byte) (journalRecord, blockState) {
 	r.Scans = le.Uint64(b[40:])
 	var sum uint64
 	for i := range r.Counts {
-		r.Counts[i] = le.Uint32(b[48+4*i:])
+		r.Counts[i] = le.Uint32(b[journalCountsAt+4*i:])
 		sum += uint64(r.Counts[i])
 	}
 	if sum != r.Scans || r.Seq == 0 || r.Slot%int64(SlotLength/time.Second) != 0 || r.Counts[0] != 0 {

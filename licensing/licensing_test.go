@@ -93,6 +93,35 @@ func TestEndToEnd(t *testing.T) {
 	}
 }
 
+// Every symbology the scanner reads is metered under its name, on the
+// device and at the LTS: a scan of one that had no count was admitted
+// against the lease and reported nowhere.
+func TestEverySymbologyIsMetered(t *testing.T) {
+	e := newEnv(t, wire.License{ID: "L", Type: wire.LicensePerScan, ScansPerPeriod: 10000, Period: wire.PeriodMonth}, lts.Handshake{})
+	c := e.open(t, e.config())
+	mustSync(t, c)
+	want := map[string]uint64{}
+	var total uint64
+	for i, s := range scanner.AllSymbologies().All() {
+		count(t, c, s, i+1)
+		want[s.String()] = uint64(i + 1)
+		total += uint64(i + 1)
+	}
+	if st := c.Status(); st.PendingScans != total || !equalCounts(st.Pending, want) {
+		t.Fatalf("pending %d %v, want %d %v", st.PendingScans, st.Pending, total, want)
+	}
+	mustSync(t, c)
+	if got := ltsTotals(t, e); !equalCounts(got, want) {
+		t.Fatalf("LTS totals %v, want %v", got, want)
+	}
+	if dev, _ := c.Totals(); !equalCounts(dev, want) {
+		t.Fatalf("device totals %v, want %v", dev, want)
+	}
+	if st := c.Status(); st.Quota == nil || st.Quota.Used != total {
+		t.Fatalf("quota after sync: %+v, want %d used", st.Quota, total)
+	}
+}
+
 func TestOfflineForDaysThenBack(t *testing.T) {
 	e := newEnv(t, wire.License{}, lts.Handshake{})
 	c := e.open(t, e.config())

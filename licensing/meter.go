@@ -13,8 +13,9 @@ import (
 // SlotLength is the length of a usage time slot.
 const SlotLength = time.Hour
 
-// maxSymbology bounds the symbology numbers a batch counts.
-const maxSymbology = 32
+// maxSymbology bounds the symbology numbers a batch counts: every one the
+// scanner reads has its count.
+const maxSymbology = scanner.SymbologyCount
 
 // commitQueue is the group commit of the meter: each Record adds its counts
 // to the batch being filled and waits until that batch is written. One

@@ -54,6 +54,10 @@ const (
 	numSymbologies
 )
 
+// SymbologyCount is one more than the highest Symbology number: every
+// symbology, Unknown included, is below it.
+const SymbologyCount = int(numSymbologies)
+
 var symbologyNames = [numSymbologies]string{
 	Unknown:         "UNKNOWN",
 	QRCode:          "QR_CODE",
