@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 	"unicode/utf8"
 
@@ -135,7 +136,10 @@ func (m *Main) decode(ctx context.Context, f *decodeFlags, paths []string) error
 		}()
 	}
 	status := exitOK
-	files, walkErrs := collectImages(paths)
+	files, skipped, walkErrs := collectImages(paths)
+	for _, err := range skipped {
+		fmt.Fprintf(m.Stderr, "scanctl: %v\n", err)
+	}
 	for _, err := range walkErrs {
 		fmt.Fprintf(m.Stderr, "scanctl: %v\n", err)
 		status = exitFailure
@@ -178,9 +182,29 @@ func (m *Main) decode(ctx context.Context, f *decodeFlags, paths []string) error
 
 var imageExts = map[string]bool{".png": true, ".jpg": true, ".jpeg": true, ".gif": true, ".bmp": true}
 
+// notRegular says what a file that is not a regular file is.
+func notRegular(mode fs.FileMode) error {
+	kind := "not a regular file"
+	switch t := mode.Type(); {
+	case t&fs.ModeDir != 0:
+		kind = "a directory"
+	case t&fs.ModeNamedPipe != 0:
+		kind = "a named pipe"
+	case t&fs.ModeSocket != 0:
+		kind = "a socket"
+	case t&fs.ModeDevice != 0:
+		kind = "a device"
+	}
+	return fmt.Errorf("not a regular file: %s", kind)
+}
+
 // collectImages expands directories into the image files below them, in
 // lexical order; files named explicitly are kept whatever their name.
-func collectImages(paths []string) (files []string, errs []error) {
+// Below a directory, a symbolic link to a regular file counts as that
+// file; an entry with an image's name that is not a regular file (a named
+// pipe, a socket, a device) is skipped and named in skipped, since reading
+// it could block or never end.
+func collectImages(paths []string) (files []string, skipped, errs []error) {
 	for _, p := range paths {
 		st, err := os.Stat(p)
 		if err != nil {
@@ -196,16 +220,30 @@ func collectImages(paths []string) (files []string, errs []error) {
 				errs = append(errs, err)
 				return nil
 			}
-			if d.Type().IsRegular() && imageExts[strings.ToLower(filepath.Ext(path))] {
-				files = append(files, path)
+			if d.IsDir() || !imageExts[strings.ToLower(filepath.Ext(path))] {
+				return nil
 			}
+			mode := d.Type()
+			if mode&fs.ModeSymlink != 0 {
+				st, err := os.Stat(path)
+				if err != nil {
+					skipped = append(skipped, fmt.Errorf("%s: skipped: %w", path, err))
+					return nil
+				}
+				mode = st.Mode()
+			}
+			if !mode.IsRegular() {
+				skipped = append(skipped, fmt.Errorf("%s: skipped: %w", path, notRegular(mode)))
+				return nil
+			}
+			files = append(files, path)
 			return nil
 		})
 		if err != nil {
 			errs = append(errs, err)
 		}
 	}
-	return files, errs
+	return files, skipped, errs
 }
 
 type outcome struct {
@@ -316,12 +354,25 @@ func startCPUProfile(path string) (stop func() error, err error) {
 
 // readFile reads a file of at most limit bytes into one buffer sized by
 // the file's length, leaving no other copy behind; the caller zeroes it.
+// Only a regular file is read: a named pipe or a device is refused, as
+// scannerd refuses one for its configuration, instead of blocking forever
+// in open or read where no signal reaches.
 func readFile(path string, limit int64) ([]byte, error) {
-	fh, err := os.Open(path)
+	// O_NONBLOCK: opening a FIFO without a writer returns at once, and the
+	// mode is checked on what was opened, not on the name before; reading
+	// a regular file is not affected.
+	fh, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, err
 	}
 	defer fh.Close()
+	st, err := fh.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, notRegular(st.Mode())
+	}
 	data, err := scanner.ReadEncoded(fh, limit, 0)
 	if err != nil {
 		clear(data)

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/scannerd/scannerd/internal/symbols"
@@ -247,5 +248,31 @@ func TestDecodeRefusesBadNumbers(t *testing.T) {
 	}
 	if code, out, _ := runScanctl("decode", "-j", "256", "--expect", "1", "--max-pixels", "153600", img); code != exitOK || !strings.Contains(out, "bounded") {
 		t.Errorf("-j 256 --expect 1 --max-pixels 153600: exit %d %q", code, out)
+	}
+}
+
+// TestDecodeRefusesNonRegularFiles: a named pipe given on the command line
+// is refused at once, not waited on forever (open blocks until a writer
+// comes, and no signal ends it); one below a directory with an image's
+// name is named on stderr as skipped, and a symbolic link to an image is
+// read.
+func TestDecodeRefusesNonRegularFiles(t *testing.T) {
+	dir := t.TempDir()
+	writeCodePNG(t, filepath.Join(dir, "a.png"), scanner.QRCode, "regular")
+	fifo := filepath.Join(dir, "pipe.png")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skipf("no named pipes here: %v", err)
+	}
+	if err := os.Symlink("a.png", filepath.Join(dir, "link.png")); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := runScanctl("decode", "--tsv", fifo)
+	if code != exitFailure || out != "" || !strings.Contains(errs, fifo+": not a regular file: a named pipe") {
+		t.Errorf("a named pipe: exit %d, stdout %q, stderr %q; want 1 and the pipe named", code, out, errs)
+	}
+	code, out, errs = runScanctl("decode", "--tsv", dir)
+	want := dir + "/a.png\tQR_CODE\tregular\n" + dir + "/link.png\tQR_CODE\tregular\n"
+	if code != exitOK || out != want || !strings.Contains(errs, fifo+": skipped: not a regular file: a named pipe") {
+		t.Errorf("a directory with a pipe: exit %d, stdout %q, stderr %q; want 0, both images and the pipe named", code, out, errs)
 	}
 }
