@@ -53,6 +53,8 @@ func (d *decoder) decodeAdaptive(src gozxing.LuminanceSource, area image.Rectang
 	// The readers whose search of a view found no candidate: the thorough
 	// look's first pass is the same as the first look's, and skips them.
 	unpromising := make([]SymbologySet, len(crops))
+	// And those whose very search of it read nothing (areaReader.sameSearch).
+	readNothing := make([]SymbologySet, len(crops))
 	for i, r := range crops {
 		if d.interrupted() {
 			return results, timings
@@ -63,7 +65,7 @@ func (d *decoder) decodeAdaptive(src gozxing.LuminanceSource, area image.Rectang
 		}
 		views[i] = view
 		found, t := d.decodeView(view, r.Add(area.Min), first)
-		unpromising[i] = d.unpromising
+		unpromising[i], readNothing[i] = d.unpromising, d.readNothing
 		timings = append(timings, t...)
 		for _, res := range found {
 			results = addResult(results, res)
@@ -82,7 +84,7 @@ func (d *decoder) decodeAdaptive(src gozxing.LuminanceSource, area image.Rectang
 			continue
 		}
 		start := time.Now()
-		d.unpromisingBefore = unpromising[i]
+		d.unpromisingBefore, d.readNothingBefore = unpromising[i], readNothing[i]
 		found, _ := d.decodeView(views[i], r.Add(area.Min), thorough)
 		timings = append(timings, PassTiming{Name: "thorough", Duration: time.Since(start), Found: len(found)})
 		for _, res := range found {

@@ -43,6 +43,13 @@ type decoder struct {
 	// the next decode's first pass skips them too (decodeAdaptive's
 	// thorough look at a region its first look read nothing in).
 	unpromisingBefore SymbologySet
+	// readNothing are the symbologies of the readers marked sameSearch
+	// whose search in the view's first pass read nothing, searching the
+	// whole binarized image before anything was painted out of it.
+	// readNothingBefore, set by the caller of decodeView, are those of an
+	// earlier decode of the same view, whose first pass was the same: such
+	// a search there, of the same pixels with the same hints, is skipped.
+	readNothing, readNothingBefore SymbologySet
 	// proposals are the regions of every view the frame's decode
 	// searched, in frame pixels, for the report (FrameReport.Proposals).
 	proposals []image.Rectangle
@@ -274,6 +281,7 @@ func (d *decoder) decodeView(src gozxing.LuminanceSource, region image.Rectangle
 	var results []Result
 	var timings []PassTiming
 	d.unpromising, d.unpromisingBefore = d.unpromisingBefore, 0
+	d.readNothing, d.readNothingBefore = d.readNothingBefore, 0
 	d.doubled = d.doubled[:0]
 	areaEnabled := false
 	for _, a := range d.areaReaders {
@@ -390,6 +398,12 @@ search:
 				d.labels.enter(p.name, stageBinarize)
 				matrix, _ = bm.GetBlackMatrix()
 			}
+			// The whole view, as binarized: nothing read in the pass yet
+			// (the first pass of a view starts with no results).
+			whole := p.name == "hybrid" && crops == nil && len(results) == 0
+			if a.sameSearch && whole && a.symbols()&d.readNothing != 0 {
+				continue // this very search of an earlier decode read nothing
+			}
 			d.labels.enter(p.name, a.name())
 			h := hints
 			if a.costly && p.name == "hybrid" {
@@ -414,7 +428,15 @@ search:
 					// are regions already, in their own coordinates.)
 					wh = d.withRegions(h, d.searchIn)
 				}
-				results = d.collect(*a, d.readArea(*a, p.src, bm, wh, want), p, syms, results, matrix, image.Point{})
+				found := d.readArea(*a, p.src, bm, wh, want)
+				if a.sameSearch && whole {
+					if len(found) == 0 {
+						d.readNothing |= a.symbols()
+					} else {
+						d.readNothing &^= a.symbols()
+					}
+				}
+				results = d.collect(*a, found, p, syms, results, matrix, image.Point{})
 				promising = a.promising != nil && a.promising()
 			}
 			for _, c := range crops {

@@ -114,3 +114,43 @@ func TestAdaptiveDecodeSkipsUnpromisingReader(t *testing.T) {
 		}
 	}
 }
+
+// The Data Matrix and Aztec searches depend on the binarized pixels and
+// the hints alone: a live decode's thorough look at a region does not
+// search its first pass again with them where the first look's same
+// search read nothing, and searches its other passes as before.
+func TestAdaptiveDecodeSkipsRepeatedSearch(t *testing.T) {
+	// Stripes over the whole frame: printed contrast everywhere, no symbol.
+	const size = 128
+	pix := make([]byte, size*size)
+	for y := range size {
+		for x := range size {
+			if (x/8+y/8)%2 == 0 {
+				pix[y*size+x] = 255
+			}
+		}
+	}
+	d := newDecoder()
+	searched := map[string]int{}
+	for i := range d.areaReaders {
+		a := &d.areaReaders[i]
+		if a.sym != DataMatrix && a.sym != Aztec {
+			continue
+		}
+		read := a.read
+		a.read = func(bm *gozxing.BinaryBitmap, h map[gozxing.DecodeHintType]interface{}, want int) []*gozxing.Result {
+			searched[goroutineLabels(t)]++
+			return read(bm, h, want)
+		}
+	}
+	f := NewFrame(slices.Clone(pix), size, size, size)
+	d.decode(f, Options{Symbologies: NewSymbologySet(DataMatrix, Aztec), Adaptive: true})
+	for _, stage := range []string{"DATA_MATRIX", "AZTEC"} {
+		for pass, want := range map[string]int{"hybrid": 1, "global": 1, "inverted": 1} {
+			label := `{"pass":"` + pass + `", "stage":"` + stage + `"}`
+			if searched[label] != want {
+				t.Errorf("%s searched %d times, want %d (searches %v)", label, searched[label], want, searched)
+			}
+		}
+	}
+}

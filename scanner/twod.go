@@ -58,6 +58,12 @@ type areaReader struct {
 	// none, the passes that binarize the same pixels another way skip
 	// the reader (see pass.again).
 	promising func() bool
+	// sameSearch readers search a binarized image the same way every
+	// time they get the same hints (no state kept between searches), and
+	// are costly, so every first pass gives them the same hints: when a
+	// view's first pass read nothing searching it whole, the first pass
+	// of a later decode of the same view skips them (decoder.readNothing).
+	sameSearch bool
 }
 
 // reads reports whether the reader reads any of syms.
@@ -151,8 +157,8 @@ func newAreaReaders(d *decoder) []areaReader {
 			wipe: func() { dbx.Wipe(); dbxLines.wipe() }},
 		{sym: PDF417, corners: cornersTLBLBRTR, read: multiple(pdf), costly: true},
 		{sym: MicroPDF417, corners: cornersTLBLBRTR, read: multiple(mpdf), costly: true, promising: mpdf.Promising},
-		{sym: DataMatrix, corners: cornersTLBLBRTR, read: multiple(dm), costly: true},
-		{sym: Aztec, corners: cornersTLBLBRTR, read: multiple(az), costly: true},
+		{sym: DataMatrix, corners: cornersTLBLBRTR, read: multiple(dm), costly: true, sameSearch: true},
+		{sym: Aztec, corners: cornersTLBLBRTR, read: multiple(az), costly: true, sameSearch: true},
 		{sym: MaxiCode, corners: cornersTLBLBRTR, read: single(maxi), costly: true},
 		{sym: MicroQR, corners: cornersTLBLBRTR, read: multiple(mqr), costly: true},
 		// rMQR reads again, at double size, the boxes round finders of
