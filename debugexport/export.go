@@ -20,6 +20,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/scannerd/scannerd/api/apitype"
@@ -72,6 +73,10 @@ type Exporter struct {
 	closed  bool // no more frames, notices or settings
 	pending int  // frames queued or being written
 	idle    chan struct{}
+	// writing is the frame being written, nil between writes. A change
+	// of settings abandons it (its files are removed) and waits for it,
+	// so no file appears once the export is off.
+	writing *snapshot
 
 	queue    chan *snapshot
 	stops    chan State // notices for OnStop
@@ -83,11 +88,15 @@ type Exporter struct {
 
 // snapshot is a frame copied for export, with its report.
 type snapshot struct {
-	gen    int
-	pix    []byte // gray, or B, G, R per pixel when color
-	color  bool
-	w, h   int
-	report scanner.FrameReport
+	gen int
+	// abandon is set when the settings change while the frame is being
+	// written: the write stops at its next step and its files go.
+	abandon atomic.Bool
+	done    chan struct{} // closed once written or removed
+	pix     []byte        // gray, or B, G, R per pixel when color
+	color   bool
+	w, h    int
+	report  scanner.FrameReport
 }
 
 // New returns an exporter that is off.
@@ -156,8 +165,13 @@ func (e *Exporter) Configure(ctx context.Context, s Settings, who string) (State
 		e.mu.Lock()
 		was := e.st.Enabled
 		e.stopLocked("turned off")
-		st := e.st
 		e.mu.Unlock()
+		// The frame being written is abandoned: once it is gone, no file
+		// appears any more and the counts are those of the files there.
+		if err := e.waitWriting(ctx); err != nil {
+			return e.State(), err
+		}
+		st := e.State()
 		if was {
 			e.log.Info("debug export off", "by", who, "images", st.Images, "bytes", st.Bytes)
 		}
@@ -178,15 +192,18 @@ func (e *Exporter) Configure(ctx context.Context, s Settings, who string) (State
 		root.Close()
 		return State{}, ErrClosed
 	}
-	if e.root != nil {
-		e.root.Close()
-	}
+	old := e.root
 	e.root = root
-	e.gen++
+	e.bumpLocked()
 	e.matched = 0
 	e.st = State{DebugExportSettings: s, Since: now, Until: now.Add(s.Duration.D())}
 	st := e.st
 	e.mu.Unlock()
+	if old != nil {
+		// A frame of the old settings may still be removing its files.
+		e.waitWriting(context.Background())
+		old.Close()
+	}
 	e.log.Warn("debug export on: frames will be saved to disk", "by", who, "dir", s.Dir, "frames", s.Frames,
 		"sample", s.Sample, "max_images", s.MaxImages, "max_bytes", s.MaxBytes, "until", st.Until.Format(time.RFC3339))
 	return st, nil
@@ -322,7 +339,33 @@ func (e *Exporter) stopLocked(reason string) {
 	}
 	e.st.Enabled = false
 	e.st.StopReason = reason
+	e.bumpLocked()
+}
+
+// bumpLocked starts a new generation of settings: frames queued under the
+// old one are dropped and the one being written is abandoned.
+func (e *Exporter) bumpLocked() {
 	e.gen++
+	if e.writing != nil {
+		e.writing.abandon.Store(true)
+	}
+}
+
+// waitWriting waits until the frame being written, if any, is written or
+// abandoned and removed, or ctx ends.
+func (e *Exporter) waitWriting(ctx context.Context) error {
+	e.mu.Lock()
+	w := e.writing
+	e.mu.Unlock()
+	if w == nil {
+		return nil
+	}
+	select {
+	case <-w.done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("debug export off, but a frame is still being written (its files will be removed): %w", ctx.Err())
+	}
 }
 
 // notifyStopLocked logs a stop and hands it to the notifier: OnStop runs
@@ -354,12 +397,13 @@ func (e *Exporter) writer() {
 	for snap := range e.queue {
 		e.mu.Lock()
 		root, current := e.root, snap.gen == e.gen && e.st.Enabled
+		if current {
+			snap.done = make(chan struct{})
+			e.writing = snap
+		}
 		e.mu.Unlock()
 		if current {
-			base := fmt.Sprintf("%s-%s-%06d", safeName(snap.report.Source),
-				snap.report.CapturedAt.UTC().Format("20060102T150405.000"), snap.report.Seq)
-			n, err := e.cfg.write(root, base, snap)
-			e.account(snap.gen, n, err)
+			e.writeOne(root, snap)
 		}
 		clear(snap.pix)
 		e.mu.Lock()
@@ -406,13 +450,34 @@ func (e *Exporter) Flush(ctx context.Context) error {
 	}
 }
 
-// account counts a write and stops the export at a limit.
-func (e *Exporter) account(gen int, n int64, err error) {
+// writeOne writes a frame and counts it, or, when the settings changed
+// meanwhile, removes what it wrote: a frame counts only when its files
+// were all in place while the export was on with the settings it was
+// taken under. Either way the frame's done is closed last.
+func (e *Exporter) writeOne(root *os.Root, snap *snapshot) {
+	base := fmt.Sprintf("%s-%s-%06d", safeName(snap.report.Source),
+		snap.report.CapturedAt.UTC().Format("20060102T150405.000"), snap.report.Seq)
+	n, err := e.cfg.write(root, base, snap)
 	e.mu.Lock()
-	defer e.mu.Unlock()
-	if gen != e.gen {
+	if !snap.abandon.Load() {
+		e.account(n, err)
+		e.writing = nil
+		e.mu.Unlock()
+		close(snap.done)
 		return
 	}
+	e.mu.Unlock()
+	// Abandoned: remove whatever of it reached the directory (outside the
+	// lock: Inspect never waits for the disk).
+	removeFrame(root, base)
+	e.mu.Lock()
+	e.writing = nil
+	e.mu.Unlock()
+	close(snap.done)
+}
+
+// account counts a write and stops the export at a limit; mu is held.
+func (e *Exporter) account(n int64, err error) {
 	if err != nil {
 		e.st.Failed++
 		e.log.Error("debug export write failed", "err", err)

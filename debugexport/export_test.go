@@ -7,6 +7,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -234,6 +235,92 @@ func TestExportOffWritesNothing(t *testing.T) {
 	if n := len(r.written(t)); n != 0 {
 		t.Errorf("export off: %d files written", n)
 	}
+}
+
+// TestExportOffLeavesNothingBehind: once turning the export off has
+// returned, no file appears or goes in its directory, and the images it
+// reports are the frames there (an image and its sidecar each). A frame
+// whose write is under way when the export goes off, whether it has
+// reached the disk yet or not, is abandoned and removed.
+func TestExportOffLeavesNothingBehind(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		writeFirst bool // the slow frame is written before off is seen, or after
+	}{{"writes, then waits for off", true}, {"waits for off, then writes", false}} {
+		t.Run(tc.name, func(t *testing.T) {
+			var r *rig
+			var writes atomic.Int32
+			// The last frame's write is slow: it finishes only once the
+			// export has been told to go off, as on a slow disk.
+			cfg := debugexport.WithWriter(debugexport.Config{}, func(root *os.Root, base string, s *debugexport.Snapshot) (int64, error) {
+				if writes.Add(1) < 3 {
+					return debugexport.WriteFrame(root, base, s)
+				}
+				var n int64
+				var err error
+				if tc.writeFirst {
+					n, err = debugexport.WriteFrame(root, base, s)
+				}
+				for r.exp.State().Enabled {
+					time.Sleep(time.Millisecond)
+				}
+				if !tc.writeFirst {
+					n, err = debugexport.WriteFrame(root, base, s)
+				}
+				return n, err
+			})
+			r = newRig(t, cfg)
+			r.configure(t, debugexport.Settings{Enabled: true, Frames: debugexport.FramesAll})
+			r.feed(t, frames[:2])
+			// Frames keep flowing while the export goes off.
+			stop := make(chan struct{})
+			fed := make(chan struct{})
+			go func() {
+				defer close(fed)
+				for i := 2; ; i++ {
+					select {
+					case <-stop:
+						return
+					default:
+					}
+					if _, err := r.engine.Decode(context.Background(), makeFrame(t, r.pool, i, frameSpec{text: "flow"}), scanner.Options{}); err != nil {
+						t.Error(err)
+						return
+					}
+				}
+			}()
+			for writes.Load() < 3 {
+				time.Sleep(time.Millisecond)
+			}
+			st := r.configure(t, debugexport.Settings{})
+			before := listDir(t, r.dir)
+			close(stop)
+			<-fed
+			r.waitWritten(t)
+			r.exp.Close()
+			after := listDir(t, r.dir)
+			if !slices.Equal(after, before) {
+				t.Errorf("after off returned the directory went from %v to %v", before, after)
+			}
+			if len(after) != 2*st.Images || st.Images != 2 {
+				t.Errorf("off reported %d images, and %d files are there (%v); want 2 images, 4 files", st.Images, len(after), after)
+			}
+		})
+	}
+}
+
+// listDir names every entry in dir, hidden ones too.
+func listDir(t *testing.T, dir string) []string {
+	t.Helper()
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range ents {
+		names = append(names, e.Name())
+	}
+	return names
 }
 
 func TestExportRefusesBadDirectories(t *testing.T) {

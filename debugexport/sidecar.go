@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"image"
 	"image/png"
@@ -88,10 +89,17 @@ func newSidecar(image string, rep *scanner.FrameReport) Sidecar {
 	return sc
 }
 
+// errAbandoned: the settings changed while the frame was being written.
+var errAbandoned = errors.New("debug export frame abandoned")
+
 // writeFrame writes base.png then base.json, each to a temporary name
 // first and renamed into place, so a reader never sees half a file and a
-// sidecar always has its image.
+// sidecar always has its image; when the sidecar cannot be written the
+// image goes too. It stops between steps once the frame is abandoned.
 func writeFrame(root *os.Root, base string, s *snapshot) (int64, error) {
+	if s.abandon.Load() {
+		return 0, errAbandoned
+	}
 	var img image.Image = &image.Gray{Pix: s.pix, Stride: s.w, Rect: image.Rect(0, 0, s.w, s.h)}
 	if s.color {
 		rgba := image.NewRGBA(image.Rect(0, 0, s.w, s.h))
@@ -105,17 +113,36 @@ func writeFrame(root *os.Root, base string, s *snapshot) (int64, error) {
 	if err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&buf, img); err != nil {
 		return 0, fmt.Errorf("encode %s.png: %w", base, err)
 	}
+	if s.abandon.Load() {
+		clear(buf.Bytes())
+		return 0, errAbandoned
+	}
 	n1, err := writeAtomic(root, base+".png", buf.Bytes())
 	clear(buf.Bytes())
 	if err != nil {
 		return 0, err
 	}
 	side, err := json.MarshalIndent(newSidecar(base+".png", &s.report), "", "  ")
-	if err != nil {
-		return n1, err
+	if err == nil && s.abandon.Load() {
+		err = errAbandoned
 	}
-	n2, err := writeAtomic(root, base+".json", append(side, '\n'))
-	return n1 + n2, err
+	var n2 int64
+	if err == nil {
+		n2, err = writeAtomic(root, base+".json", append(side, '\n'))
+	}
+	if err != nil {
+		root.Remove(base + ".png")
+		return 0, err
+	}
+	return n1 + n2, nil
+}
+
+// removeFrame removes a frame's files and their temporary names, those
+// that exist.
+func removeFrame(root *os.Root, base string) {
+	for _, name := range []string{base + ".json", "." + base + ".json.tmp", base + ".png", "." + base + ".png.tmp"} {
+		root.Remove(name)
+	}
 }
 
 func writeAtomic(root *os.Root, name string, data []byte) (int64, error) {
