@@ -52,6 +52,7 @@ func TestCommandLineExitCodes(t *testing.T) {
 		{"debug", "nope"},
 		{"debug", "export", "on"},
 		{"debug", "export", "on", tmp, "--frames", "some", "--socket", sock},
+		{"debug", "export", "on", "run1", "--socket", sock},
 		{"debug", "annotate", filepath.Join(tmp, "x.txt")},
 		{"cameras", "extra"},
 		{"snapshot"},

@@ -199,6 +199,11 @@ func TestDaemonCommands(t *testing.T) {
 		if code, _, _ := run(ctx, sock, "debug", "export", "on", dir, "--frames", "some"); code != exitUsage {
 			t.Errorf("bad --frames: exit %d", code)
 		}
+		// A relative directory is refused before the daemon is asked:
+		// it would name a directory relative to this shell, not the daemon.
+		if code, _, errOut := run(ctx, sock, "debug", "export", "on", "run1"); code != exitUsage || !strings.Contains(errOut, "relative") || exp.State().Enabled {
+			t.Errorf("relative dir: exit %d, %s, settings %+v", code, errOut, exp.State())
+		}
 	})
 }
 

@@ -42,14 +42,18 @@ refuses, 4 when it cannot be reached.`,
 		Use:   "on DIR",
 		Short: "Start saving frames to DIR",
 		Long: `Starts saving frames to DIR (an absolute path below the daemon's export
-root; the packaged service may write only below /var/lib/scannerd).`,
+root; the packaged service may write only below /var/lib/scannerd). A
+relative DIR is refused (exit status 2): the daemon does not run in this
+directory.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			dir, err := filepath.Abs(args[0])
-			if err != nil {
-				return cli.Usagef("%v", err)
+			// The daemon runs as another user in another directory: a
+			// relative path would mean whatever directory this shell is
+			// in, so it is refused, as the API refuses it.
+			if !filepath.IsAbs(args[0]) {
+				return cli.Usagef("DIR %q is a relative path; give an absolute one (the daemon writes there, not in this directory)", args[0])
 			}
-			s.Enabled, s.Dir, s.Duration = true, dir, apitype.Duration(duration)
+			s.Enabled, s.Dir, s.Duration = true, args[0], apitype.Duration(duration)
 			if err := s.Validate(); err != nil {
 				return cli.Usagef("%v", err)
 			}
