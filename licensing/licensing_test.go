@@ -415,3 +415,45 @@ func TestWrongPinnedKey(t *testing.T) {
 		t.Fatalf("status: %+v", st)
 	}
 }
+
+// A device that scans between syncs always has usage to send, so its syncs
+// are usage reports, not renewals: the acknowledgement must tell it of a
+// revocation, which then stops decoding at once and outlasts a restart,
+// while the usage it sent is still counted.
+func TestRevokedWhileScanningStopsAtNextSync(t *testing.T) {
+	e := newEnv(t, wire.License{}, lts.Handshake{})
+	c := e.open(t, e.config())
+	count(t, c, scanner.QRCode, 2)
+	mustSync(t, c)
+	if err := e.lts.SetDeviceState(c.Device(), lts.DeviceRevoke); err != nil {
+		t.Fatal(err)
+	}
+	count(t, c, scanner.QRCode, 3) // usage pending: the sync sends it, no renewal
+	e.lts.Clock.Advance(time.Minute)
+	if err := c.Sync(context.Background()); !errors.Is(err, &wire.Error{Code: wire.CodeRevoked}) {
+		t.Fatalf("sync with usage after the device was revoked: %v", err)
+	}
+	if _, err := c.Permit(e.lts.Clock.Now(), ""); !errors.Is(err, ErrRevoked) {
+		t.Fatalf("decoding after the revocation reached the device: %v", err)
+	}
+	if st := c.Status(); st.State != StateRevoked || st.PendingReports != 0 {
+		t.Fatalf("status: %+v", st)
+	}
+	if got := ltsTotals(t, e); got["QR_CODE"] != 5 {
+		t.Fatalf("usage sent with the revocation's sync: LTS counted %v, want 5 QR_CODE", got)
+	}
+	// The revocation is in the store: a restart does not decode again.
+	c.Close()
+	c = e.open(t, e.config())
+	if _, err := c.Permit(e.lts.Clock.Now(), ""); !errors.Is(err, ErrRevoked) {
+		t.Fatalf("decoding after a restart of a revoked device: %v", err)
+	}
+	// Only a new authorization undoes it.
+	if err := e.lts.SetDeviceState(c.Device(), lts.DeviceReinstate); err != nil {
+		t.Fatal(err)
+	}
+	mustSync(t, c)
+	if _, err := c.Permit(e.lts.Clock.Now(), ""); err != nil {
+		t.Fatalf("reinstated: %v", err)
+	}
+}

@@ -2,6 +2,7 @@ package licensing
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	crand "crypto/rand"
 	"encoding/binary"
@@ -72,7 +73,7 @@ func (c *Client) sync(ctx context.Context) error {
 	// Reports cut earlier go first, in order. Only once they are through
 	// are the counters cut into a new report: while the LTS is unreachable
 	// usage stays in the counters instead of piling up small reports.
-	sent, err := c.sendReports(ctx)
+	sent, revoked, err := c.sendReports(ctx)
 	if err != nil {
 		return err
 	}
@@ -87,7 +88,7 @@ func (c *Client) sync(ctx context.Context) error {
 			return err
 		}
 	}
-	more, err := c.sendReports(ctx)
+	more, revokedLater, err := c.sendReports(ctx)
 	if err != nil {
 		return err
 	}
@@ -95,6 +96,9 @@ func (c *Client) sync(ctx context.Context) error {
 		// Nothing went to the LTS: renew the authorization instead, which
 		// also brings the quota state up to date.
 		return c.authorize(ctx)
+	}
+	if authErr == nil {
+		authErr = cmp.Or(revokedLater, revoked)
 	}
 	return authErr
 }
@@ -275,13 +279,15 @@ func (c *Client) pendingReports() ([]pendingReport, error) {
 // sendReports sends the pending reports oldest first and deletes each once
 // acknowledged; it returns how many were acknowledged. A report the LTS
 // counted whose acknowledgement was lost is sent again and acknowledged as
-// a duplicate, never counted twice.
-func (c *Client) sendReports(ctx context.Context) (int, error) {
+// a duplicate, never counted twice. An acknowledgement that says the
+// device is revoked revokes it at once, in the transaction that deletes
+// the report, and the rest of the reports still go (a revoked device still
+// owes its usage); the revocation is returned as revoked.
+func (c *Client) sendReports(ctx context.Context) (sent int, revoked error, err error) {
 	reports, err := c.pendingReports()
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
-	sent := 0
 	reauthorized := false
 	for i := 0; i < len(reports); i++ {
 		r := reports[i]
@@ -291,7 +297,7 @@ func (c *Client) sendReports(ctx context.Context) (int, error) {
 		}
 		reply, err := c.post(ctx, wire.PathUsage, msg, msg.Nonce)
 		if err != nil {
-			return sent, fmt.Errorf("report usage: %w", err)
+			return sent, revoked, fmt.Errorf("report usage: %w", err)
 		}
 		if e := reply.Error; e != nil {
 			if e.Code == wire.CodeNotAuthorized && !reauthorized {
@@ -299,36 +305,53 @@ func (c *Client) sendReports(ctx context.Context) (int, error) {
 				// or removed): authorize and send this report again.
 				reauthorized = true
 				if err := c.authorize(ctx); err != nil {
-					return sent, err
+					return sent, revoked, err
 				}
 				i--
 				continue
 			}
-			return sent, fmt.Errorf("report usage: %w", e)
+			return sent, revoked, fmt.Errorf("report usage: %w", e)
 		}
 		if reply.Ack == nil || reply.Ack.ReportID != r.ID {
-			return sent, fmt.Errorf("report usage: %w: acknowledgement for another report", wire.ErrMalformed)
+			return sent, revoked, fmt.Errorf("report usage: %w: acknowledgement for another report", wire.ErrMalformed)
 		}
-		if err := c.acknowledged(r.Seq, reply.Ack.Quota); err != nil {
-			return sent, err
+		isRevoked := reply.Ack.Standing == wire.StandingRevoked
+		if err := c.acknowledged(r.Seq, reply.Ack.Quota, isRevoked); err != nil {
+			return sent, revoked, err
+		}
+		if isRevoked && revoked == nil {
+			const msg = "the device was revoked"
+			c.setNote(msg)
+			c.log.Warn("licensing revoked", "by", "usage acknowledgement")
+			revoked = fmt.Errorf("report usage: %w", &wire.Error{Code: wire.CodeRevoked, Message: msg})
 		}
 		sent++
 	}
-	return sent, nil
+	return sent, revoked, nil
 }
 
-// acknowledged deletes an acknowledged report and records the quota state.
-func (c *Client) acknowledged(seq uint64, q wire.Quota) error {
+// acknowledged deletes an acknowledged report and records the quota state,
+// or the revocation the acknowledgement carried: a revoked device keeps no
+// authorization, so a restart does not decode again.
+func (c *Client) acknowledged(seq uint64, q wire.Quota, revoked bool) error {
 	rec, err := c.authRecord()
 	if err != nil {
 		return err
+	}
+	changed := false
+	switch {
+	case revoked:
+		if rec == nil || !rec.Revoked {
+			rec, changed = &authRecord{Revoked: true}, true
+		}
+	case rec != nil && rec.Signed != nil && rec.Quota != q:
+		rec.Quota, changed = q, true
 	}
 	err = c.update(func(tx *bolt.Tx) error {
 		if err := tx.Bucket(bucketReports).Delete(be64(seq)); err != nil {
 			return err
 		}
-		if rec != nil && rec.Signed != nil && rec.Quota != q {
-			rec.Quota = q
+		if changed {
 			return putJSON(tx.Bucket(bucketMeta), keyAuth, rec)
 		}
 		return nil
@@ -336,7 +359,7 @@ func (c *Client) acknowledged(seq uint64, q wire.Quota) error {
 	if err != nil {
 		return fmt.Errorf("delete acknowledged report: %w", err)
 	}
-	if rec != nil && rec.Signed != nil {
+	if changed || rec != nil && rec.Signed != nil {
 		c.gate.Store(c.gateFor(rec))
 	}
 	return nil
@@ -393,6 +416,7 @@ func (c *Client) postTo(ctx context.Context, base, path string, body, nonce []by
 		return nil, err
 	}
 	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set(wire.AcceptHeader, wire.AcceptStanding)
 	resp, err := c.http.Do(req)
 	if err != nil {
 		return nil, err

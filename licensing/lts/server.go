@@ -261,7 +261,7 @@ func (s *Server) handleDevice(kind string) http.HandlerFunc {
 				return
 			}
 			deviceKey, nonce = rep.DeviceKey, rep.Nonce
-			reply = s.usageReport(r.Context(), rep, now)
+			reply = s.usageReport(r.Context(), rep, now, acceptsStanding(r))
 		}
 		reply.Device, reply.Nonce, reply.Time = env.Device, nonce, now
 		out, err := s.replies.Seal(deviceKey, reply)
@@ -404,7 +404,23 @@ func AddressKey(addr netip.Addr) string {
 	return "addr:" + addr.String()
 }
 
-func (s *Server) usageReport(ctx context.Context, rep *wire.UsageReport, now time.Time) *wire.Reply {
+// acceptsStanding reports whether the device named the standing member of
+// usage acknowledgements among those it understands (wire.AcceptHeader).
+func acceptsStanding(r *http.Request) bool {
+	for _, v := range r.Header.Values(wire.AcceptHeader) {
+		for name := range strings.SplitSeq(v, ",") {
+			if strings.TrimSpace(name) == wire.AcceptStanding {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// usageReport counts a report. With standing set, the acknowledgement says
+// whether the device is revoked, so that a device that always has usage to
+// send learns of a revocation at its next sync.
+func (s *Server) usageReport(ctx context.Context, rep *wire.UsageReport, now time.Time, standing bool) *wire.Reply {
 	if refused := checkReport(rep, now); refused != nil {
 		s.log.Warn("usage report refused", "device", rep.Device, "report", rep.ReportID, "err", refused.Message)
 		s.metrics.reject(wire.KindUsage, refused.Code)
@@ -425,7 +441,14 @@ func (s *Server) usageReport(ctx context.Context, rep *wire.UsageReport, now tim
 		result = "duplicate"
 	}
 	s.metrics.reports.WithLabelValues(result).Inc()
-	return &wire.Reply{Ack: &wire.UsageAck{ReportID: rep.ReportID, Duplicate: rec.Duplicate, Quota: rec.Code.QuotaState(now)}}
+	ack := &wire.UsageAck{ReportID: rep.ReportID, Duplicate: rec.Duplicate, Quota: rec.Code.QuotaState(now)}
+	if standing {
+		ack.Standing = wire.StandingActive
+		if rec.Revoked {
+			ack.Standing = wire.StandingRevoked
+		}
+	}
+	return &wire.Reply{Ack: ack}
 }
 
 func remoteAddr(r *http.Request) netip.Addr {

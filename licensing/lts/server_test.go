@@ -471,3 +471,67 @@ func TestAdminAPI(t *testing.T) {
 		}
 	}
 }
+
+// acceptHeader adds the wire.AcceptHeader a current device sends.
+type acceptHeader struct{ next http.RoundTripper }
+
+func (a acceptHeader) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set(wire.AcceptHeader, wire.AcceptStanding)
+	return a.next.RoundTrip(r)
+}
+
+// TestUsageAckCarriesStanding: a usage acknowledgement says whether the
+// device is revoked, to a device that names the member; a device that does
+// not (made before it existed, whose strict decoding would refuse the
+// reply) gets the acknowledgement it always had. A revoked device's usage
+// is counted either way.
+func TestUsageAckCarriesStanding(t *testing.T) {
+	withStores(t, ltstest.Options{}, 1, func(t *testing.T, ls []*ltstest.LTS) {
+		l := ls[0]
+		l.IssueLicense(t, wire.License{ID: "L", Type: wire.LicensePerDevice, MaxDevices: 5})
+		code := l.Handshake(t, lts.Handshake{Licenses: []string{"L"}})
+		base := l.Client()
+		current := newDevice(l, &http.Client{Transport: acceptHeader{base.Transport}}, code)
+		older := newDevice(l, base, code)
+		mustAuthorize(t, current)
+		mustAuthorize(t, older)
+		ack := func(d *device, id string) *wire.UsageAck {
+			t.Helper()
+			a, err := d.report(id, map[string]uint64{"QR_CODE": 2})
+			if err != nil {
+				t.Fatalf("report %s: %v", id, err)
+			}
+			return a
+		}
+		if a := ack(current, "c1"); a.Standing != wire.StandingActive {
+			t.Errorf("standing of an active device: %q", a.Standing)
+		}
+		if a := ack(older, "o1"); a.Standing != "" {
+			t.Errorf("standing sent to a device that did not name it: %q", a.Standing)
+		}
+		for _, d := range []*device{current, older} {
+			if err := l.SetDeviceState(d.id, lts.DeviceRevoke); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if a := ack(current, "c2"); a.Standing != wire.StandingRevoked || a.Duplicate {
+			t.Errorf("acknowledgement of a revoked device: %+v", a)
+		}
+		if a := ack(current, "c2"); a.Standing != wire.StandingRevoked || !a.Duplicate {
+			t.Errorf("acknowledgement of a revoked device's resent report: %+v", a)
+		}
+		if a := ack(older, "o2"); a.Standing != "" {
+			t.Errorf("standing sent to a device that did not name it: %q", a.Standing)
+		}
+		if got, err := lts.Totals(ctx, l.Store, code); err != nil || got["QR_CODE"] != 8 {
+			t.Fatalf("totals %v, %v: want 8 QR_CODE, revoked devices' usage included", got, err)
+		}
+		if err := l.SetDeviceState(current.id, lts.DeviceReinstate); err != nil {
+			t.Fatal(err)
+		}
+		if a := ack(current, "c3"); a.Standing != wire.StandingActive {
+			t.Errorf("standing of a reinstated device: %q", a.Standing)
+		}
+	})
+}

@@ -317,6 +317,8 @@ type Recorded struct {
 	// take a total past MaxTotal.
 	Refused   *wire.Error
 	Duplicate bool // acknowledged without counting (seen before, or too old)
+	// Revoked: the device is revoked (its usage is counted all the same).
+	Revoked bool
 	// Code is the report's handshake code after the batch; reports of one
 	// code share it. Nil when Refused.
 	Code *CodeState

@@ -54,12 +54,17 @@ func FuzzOpenReply(f *testing.F) {
 	n := fill(NonceSize, 7)
 	b, _ := SealReply(lts, d.key.PublicKey().Bytes(), &Reply{Device: d.id, Nonce: n, Time: t0, Ack: &UsageAck{ReportID: "r"}})
 	f.Add(b)
+	rb, _ := SealReply(lts, d.key.PublicKey().Bytes(), &Reply{Device: d.id, Nonce: n, Time: t0, Ack: &UsageAck{ReportID: "r", Standing: StandingRevoked}})
+	f.Add(rb)
 	f.Add(ErrorEnvelope(d.id, CodeBadSeal, "x"))
 	f.Add([]byte(`{"v":1}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		r, err := OpenReply(d.key, []LTSKey{lts.Public()}, d.id, n, body)
 		if err == nil && (r.Device != d.id || string(r.Nonce) != string(n)) {
 			t.Fatalf("accepted a reply for another device or request")
+		}
+		if err == nil && r.Ack != nil && r.Ack.Standing != "" && r.Ack.Standing != StandingActive && r.Ack.Standing != StandingRevoked {
+			t.Fatalf("accepted standing %q", r.Ack.Standing)
 		}
 	})
 }

@@ -91,7 +91,30 @@ type UsageAck struct {
 	ReportID  string `json:"report_id"`
 	Duplicate bool   `json:"duplicate,omitempty"`
 	Quota     Quota  `json:"quota"`
+	// Standing is the device's standing on the LTS as the report was
+	// taken (StandingActive or StandingRevoked). The LTS sets it only for
+	// a request posted with AcceptHeader naming AcceptStanding: a device
+	// made before the member existed refuses a reply that holds it.
+	Standing string `json:"standing,omitempty"`
 }
+
+// Standings of a device in a usage acknowledgement. A revoked device's
+// usage is still counted (and acknowledged); the device stops decoding.
+// Only a new authorization undoes a revocation: StandingActive changes
+// nothing on the device.
+const (
+	StandingActive  = "active"
+	StandingRevoked = "revoked"
+)
+
+// AcceptHeader is the HTTP request header by which a device names the
+// optional reply members it understands, comma-separated. It only widens
+// what the reply may hold: the reply itself is sealed and authenticated as
+// any other, so the header decides nothing about the device's license.
+const (
+	AcceptHeader   = "Scannerd-Accept"
+	AcceptStanding = "standing"
+)
 
 // Quota is the scan quota state of a handshake code in the current period.
 type Quota struct {

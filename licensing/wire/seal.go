@@ -311,6 +311,13 @@ func OpenReply(deviceKey *ecdh.PrivateKey, pins []LTSKey, device string, nonce, 
 	if set != 1 {
 		return nil, fmt.Errorf("%w: reply must hold exactly one of authorization, ack, error", ErrMalformed)
 	}
+	if a := reply.Ack; a != nil {
+		switch a.Standing {
+		case "", StandingActive, StandingRevoked:
+		default:
+			return nil, fmt.Errorf("%w: standing %.40q", ErrMalformed, a.Standing)
+		}
+	}
 	return &reply, nil
 }
 

@@ -146,6 +146,9 @@ func TestReplyChecks(t *testing.T) {
 	otherBody, _ := SealReply(lts, other.key.PublicKey().Bytes(), &Reply{Device: other.id, Nonce: n, Ack: &UsageAck{}})
 	misnamed, _ := SealReply(lts, d.key.PublicKey().Bytes(), &Reply{Device: other.id, Nonce: n, Ack: &UsageAck{}})
 	empty, _ := SealReply(lts, d.key.PublicKey().Bytes(), &Reply{Device: d.id, Nonce: n})
+	revoking := &Reply{Device: d.id, Nonce: n, Ack: &UsageAck{ReportID: "r1", Standing: StandingRevoked}}
+	forgedRevoking, _ := SealReply(forged, d.key.PublicKey().Bytes(), revoking)
+	strange, _ := SealReply(lts, d.key.PublicKey().Bytes(), &Reply{Device: d.id, Nonce: n, Ack: &UsageAck{ReportID: "r1", Standing: "suspended"}})
 	tests := []struct {
 		name  string
 		body  []byte
@@ -157,6 +160,8 @@ func TestReplyChecks(t *testing.T) {
 		{"sealed to another device", otherBody, n, ErrSeal},
 		{"names another device", misnamed, n, ErrSeal},
 		{"holds nothing", empty, n, ErrMalformed},
+		{"revocation sealed by an unpinned LTS key", forgedRevoking, n, ErrSeal},
+		{"standing the device does not know", strange, n, ErrMalformed},
 		{"truncated", body[:len(body)/2], n, ErrMalformed},
 		{"unsealed error", ErrorEnvelope(d.id, CodeBadSeal, "no"), n, &Error{Code: CodeBadSeal}},
 	}

@@ -186,6 +186,7 @@ func (c *codeTx) record(rep *wire.UsageReport, b *lts.UsageBatch, out *lts.Recor
 		out.Refused = &wire.Error{Code: wire.CodeNotAuthorized, Message: "device is not registered with this key: authorize first"}
 		return nil
 	}
+	out.Revoked = d.Revoked
 	rb := c.tx.Bucket(bucketReports)
 	rk := key(rep.Device, rep.ReportID)
 	newest := lts.NewestSlot(rep)

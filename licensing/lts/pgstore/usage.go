@@ -122,14 +122,14 @@ func (s *Store) ensurePartitions(ctx context.Context, months []time.Time) error 
 // returns, for each report of the batch (by ordinal), whether its code
 // exists, whether its device is registered with its key, and whether its
 // id was inserted now (a valid report not inserted is a duplicate, or too
-// old to count).
+// old to count), and whether its device is revoked.
 const recordStatement = `WITH locked AS (
 		SELECT code FROM handshakes WHERE code = ANY($1) ORDER BY code FOR SHARE),
 	input AS (
 		SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::bytea[], $6::bigint[], $7::bigint[], $8::timestamptz[], $9::boolean[])
 			WITH ORDINALITY AS i(device, report_id, handshake, key, seq, scans, keep_until, recent, n)),
 	valid AS (
-		SELECT i.* FROM input i
+		SELECT i.*, d.revoked FROM input i
 		JOIN locked l ON l.code = i.handshake
 		JOIN devices d ON d.handshake = i.handshake AND d.id = i.device AND d.key = i.key),
 	ins AS (
@@ -186,7 +186,7 @@ const recordStatement = `WITH locked AS (
 		FROM (SELECT DISTINCT handshake, device FROM ins) s
 		WHERE d.handshake = s.handshake AND d.id = s.device AND NOT d.removed AND d.last_seen <= $17
 		RETURNING 1)
-	SELECT i.n, l.code IS NOT NULL, v.n IS NOT NULL, s.device IS NOT NULL
+	SELECT i.n, l.code IS NOT NULL, v.n IS NOT NULL, s.device IS NOT NULL, COALESCE(v.revoked, false)
 	FROM input i
 	LEFT JOIN locked l ON l.code = i.handshake
 	LEFT JOIN valid v ON v.n = i.n
@@ -228,7 +228,7 @@ func (s *Store) recordOnce(ctx context.Context, b *lts.UsageBatch) ([]lts.Record
 	}
 	sort.Strings(codes)
 
-	type status struct{ code, device, inserted bool }
+	type status struct{ code, device, inserted, revoked bool }
 	got := make([]status, len(sent))
 	states := map[string]*lts.CodeState{}
 	batch := &pgx.Batch{}
@@ -236,7 +236,7 @@ func (s *Store) recordOnce(ctx context.Context, b *lts.UsageBatch) ([]lts.Record
 		cDevs, cIDs, cCodes, cDays, cSyms, cCounts, b.Now.Add(-lts.LastSeenResolution)).Query(func(rows pgx.Rows) error {
 		var n int
 		var st status
-		_, err := pgx.ForEachRow(rows, []any{&n, &st.code, &st.device, &st.inserted}, func() error {
+		_, err := pgx.ForEachRow(rows, []any{&n, &st.code, &st.device, &st.inserted, &st.revoked}, func() error {
 			if n < 1 || n > len(got) {
 				return fmt.Errorf("record usage: report %d of %d", n, len(got))
 			}
@@ -293,7 +293,7 @@ func (s *Store) recordOnce(ctx context.Context, b *lts.UsageBatch) ([]lts.Record
 		case !st.device:
 			out[i].Refused = &wire.Error{Code: wire.CodeNotAuthorized, Message: "device is not registered with this key: authorize first"}
 		default:
-			out[i] = lts.Recorded{Duplicate: !st.inserted, Code: states[b.Reports[i].HandshakeCode]}
+			out[i] = lts.Recorded{Duplicate: !st.inserted, Revoked: st.revoked, Code: states[b.Reports[i].HandshakeCode]}
 		}
 	}
 	for i, rep := range b.Reports {
