@@ -47,10 +47,11 @@ var (
 
 // TestZintWithoutQuietZone reads symbols as zint draws them by default:
 // without quiet zones, the first and last bars, or a 2D symbol's edge, on
-// the image's edge. The image's outside counts as light: the Code 11 and
-// Telepen readers take a line's ends for quiet zones (the symbologies
-// without a check character of their own, MSI Plessey, the 2 of 5 codes
-// and Pharmacode, still need half theirs at one end), and the
+// the image's edge. The image's outside counts as light: the Code 11,
+// Telepen and Pharmacode readers take a line's ends for quiet zones (the
+// symbologies without a check character of their own, MSI Plessey and
+// the 2 of 5 codes, still need half theirs at one end; Pharmacode's bars
+// are checked in two dimensions, and end at the image's top and bottom), and the
 // MicroPDF417 search (and that of GS1 Composite 2D components) looks at
 // its clusters with the light margin its rows need beyond the image.
 // (The Aztec symbol failed otherwise: see contrastCrops.)
@@ -63,6 +64,11 @@ func TestZintWithoutQuietZone(t *testing.T) {
 			text: "(01)09521234543213(10)ABC123"},
 		{sym: scanner.Code11, args: []string{"-b", "CODE11", "-d", "12345"}},
 		{sym: scanner.Telepen, args: []string{"-b", "TELEPEN", "-d", "Hello"}, text: "Hello"},
+		// Pharmacode's bars reach the image's top and bottom too, with
+		// --quietzones as without (zint adds none above and below).
+		{sym: scanner.Pharmacode, args: []string{"-b", "PHARMA", "-d", "1234"}, text: "1234"},
+		{sym: scanner.Pharmacode, args: []string{"-b", "PHARMA", "--quietzones", "-d", "1234"}, text: "1234"},
+		{sym: scanner.Pharmacode, args: []string{"-b", "PHARMA", "-d", "7"}, text: "7"},
 		// 38 pixels square: the live search's contrast cells of the last
 		// column and row hold no whole block, and the one cell that does
 		// was taken for a speck.

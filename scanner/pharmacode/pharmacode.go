@@ -42,8 +42,13 @@ func DecodeAt(runs []int, i int) (bars.Symbol, bool) {
 	}
 	space /= float64(count - 1)
 	// The quiet zones are six spaces wide (6 mm); the end of many a
-	// barcode is three bars after four narrow spaces.
-	if !bars.Quiet(runs, i-1, 5.5*space) || !bars.Quiet(runs, last+1, 5.5*space) {
+	// barcode is three bars after four narrow spaces. The line's ends
+	// count as quiet whatever their width, as for the symbologies with a
+	// check character: a symbol drawn or cropped without its margins
+	// ends at the image's edge, and what a check character tells of a
+	// whole symbol, the shape of its bars in two dimensions tells here
+	// (Verify).
+	if !bars.QuietOrEdge(runs, i-1, 5.5*space) || !bars.QuietOrEdge(runs, last+1, 5.5*space) {
 		return bars.Symbol{}, false
 	}
 	// A bar and the space beside it are three units when the bar is

@@ -108,13 +108,15 @@ func Verify(img Image, y int, x0, x1 float64) bool {
 
 // trace follows a bar from its run [a, b] on row y, one row at a time in
 // direction dir, showing visit each row's run, and returns the last row
-// it reaches, or -1 when it runs off the image or into something wider.
+// it reaches, or -1 when it runs into something wider. The image's
+// outside counts as light: a bar drawn or cropped to the image's edge
+// ends there.
 func trace(img Image, a, b, y, dir int, visit func(y, a, b int)) int {
 	w, h := img.GetWidth(), img.GetHeight()
 	for {
 		ny := y + dir
 		if ny < 0 || ny >= h {
-			return -1
+			return y
 		}
 		// The dark run of row ny that overlaps [a-1, b+1].
 		na, nb := -1, -1

@@ -50,6 +50,19 @@ func TestVerify(t *testing.T) {
 	if Verify(thin, 70, 40, 47) {
 		t.Error("bars a pixel wide, two apart, verified")
 	}
+	// Bars drawn or cropped to the image's top and bottom end there: the
+	// image's outside counts as light.
+	cropped, _ := gozxing.NewBitMatrix(63, 60)
+	for k := 0; k < 3; k++ {
+		for y := 0; y < 60; y++ {
+			for dx := 0; dx < 3; dx++ {
+				cropped.Set(30+9*k+dx, y)
+			}
+		}
+	}
+	if !Verify(cropped, 30, 30, 53) {
+		t.Error("bars from the image's top to its bottom not verified")
+	}
 	// Bars that run into something wider are no symbol's bars.
 	m := standing(60, false)
 	for x := 30; x < 70; x++ {
