@@ -512,10 +512,19 @@ const microRetryTurn = 0.0175
 
 // readSymbolAt reads the symbol along lines of the slope, and, with turns,
 // of slopes near it, decoded in the order of how many lines read a whole
-// row along them. It also reports whether two lines or more read a row.
+// row along them. When it does not decode, it also reports whether the
+// last lines read rows worth other angles: for a composite component, two
+// lines or more that read a row; for MicroPDF417, rows of two clusters or
+// more, as lines across a symbol's rows a degree or two off do, since its
+// rows cycle through three. Lines across the bars of an EAN/UPC symbol
+// seen in perspective, or beside its add-on, that read as rows mostly read
+// rows of one cluster, and other angles read them again to no end.
 func (r *MicroReader) readSymbolAt(v view, e *microEdge, slope float64, turns bool) (d *decoded, err error, readSome bool) {
 	d, err = r.readSymbolAlong(v, e, slope, turns)
-	return d, err, len(r.lines) >= 2
+	if err == nil || r.composite || len(r.lines) < 2 {
+		return d, err, len(r.lines) >= 2
+	}
+	return d, err, severalClusters(r.lines)
 }
 
 // readSymbolAlong is readSymbolAt but for what the lines read.
