@@ -27,8 +27,11 @@ TIMEOUT    := -timeout 15m
 
 # Every test once under -race. The blackbox photos and the robustness suite
 # skip there (minutes of decoding, no concurrency): the *Blackbox* and
-# *Robustness* tests alone decode them without it. The Mat profile needs
-# its own build tag.
+# *Robustness* tests alone decode them without it. The sweeps of generated
+# cases (internal/sweep: round trips at every angle and size, rounds of
+# damaged stores) run a sample of their cases under -race; the *Sweep*
+# tests run once more without it, where every case runs. The Mat profile
+# needs its own build tag.
 #
 # Beside the race build, everything make test compiles is built the way
 # the packages are (packaging/mkdeb): position-independent and trimmed.
@@ -36,13 +39,14 @@ TIMEOUT    := -timeout 15m
 # packages then share one compile of the standard library, gocv and the
 # modules, where a second flavour would cost minutes on a cold cache.
 PIE        := -trimpath -buildmode=pie
-# The packages with Blackbox or Robustness tests: only their test binaries
-# are linked a second time, without -race.
-BLACKBOX_PKGS = $$(grep -rlE '^func Test[A-Za-z0-9_]*(Blackbox|Robustness)' --include='*_test.go' scanner internal/robust capture | xargs -n1 dirname | sort -u | sed 's|^|./|')
+# The packages with Blackbox or Robustness tests or with sweeps: only their
+# test binaries are linked a second time, without -race.
+NORACE_PKGS = $$({ grep -rlE '^func Test[A-Za-z0-9_]*(Blackbox|Robustness)' --include='*_test.go' .; \
+	grep -rl '"github.com/scannerd/scannerd/internal/sweep"' --include='*_test.go' .; } | xargs -n1 dirname | sort -u)
 test: deps
 	$(GO) vet -tags=$(TAGS) $(PIE) ./...
 	$(GO) test -tags=$(TAGS) $(TIMEOUT) -race ./...
-	$(GO) test -tags=$(TAGS) $(PIE) $(TIMEOUT) -run 'Blackbox|Robustness' $(BLACKBOX_PKGS)
+	$(GO) test -tags=$(TAGS) $(PIE) $(TIMEOUT) -run 'Blackbox|Robustness|Sweep' $(NORACE_PKGS)
 	$(GO) test -tags=$(TAGS),matprofile $(PIE) $(TIMEOUT) -run MatProfile ./capture
 	$(MAKE) --no-print-directory test-nocv
 

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -22,7 +23,8 @@ import (
 // TestMain lets the test binary run as a scanning device for the kill test.
 func TestMain(m *testing.M) {
 	if dir := os.Getenv("LICENSING_TEST_DAMAGE"); dir != "" {
-		if err := damageStores(dir); err != nil {
+		rounds, _ := strconv.Atoi(os.Getenv("LICENSING_TEST_DAMAGE_ROUNDS"))
+		if err := damageStores(dir, rounds); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}

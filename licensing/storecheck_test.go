@@ -12,24 +12,26 @@ import (
 	"testing"
 	"time"
 
+	"github.com/scannerd/scannerd/internal/sweep"
 	"github.com/scannerd/scannerd/licensing/lts"
 	"github.com/scannerd/scannerd/licensing/wire"
 	"github.com/scannerd/scannerd/scanner"
 )
 
-// damagedStoreRounds is how many damaged stores the child opens.
+// damagedStoreRounds is how many damaged stores the child opens (under
+// -race a sample of them: see internal/sweep).
 const damagedStoreRounds = 1500
 
 // damageStores is run in a child process: it damages the store in dir at
-// random places, opens it and uses it, again and again. Any damage that
+// random places, opens it and uses it, rounds times over. Any damage that
 // makes bbolt read outside the file would kill the process (bbolt maps the
 // file); each store must instead either open and work, or be moved aside
 // with its recovery recorded.
-func damageStores(dir string) error {
+func damageStores(dir string, rounds int) error {
 	valid, _ := os.ReadFile(filepath.Join(dir, "valid.db"))
 	rng := rand.New(rand.NewPCG(1, 1))
 	opened, moved := 0, 0
-	for i := 0; i < damagedStoreRounds; i++ {
+	for i := 0; i < rounds; i++ {
 		data := append([]byte{}, valid...)
 		for k := 0; k < 1+rng.IntN(4); k++ {
 			data[2*4096+rng.IntN(len(data)-2*4096)] ^= byte(rng.IntN(255) + 1)
@@ -80,19 +82,20 @@ func fastTempDir(t *testing.T) string {
 	return t.TempDir()
 }
 
-// TestDamagedStoresNeverKillTheProcess damages a store at random places
-// many times over in a real process, opening and using each: bbolt faults
-// on some such stores (it maps the file and trusts its page numbers). No
-// store may kill the process; each opens and works or is moved aside with
-// its recovery recorded.
-func TestDamagedStoresNeverKillTheProcess(t *testing.T) {
+// TestDamagedStoreSweepNeverKillsTheProcess damages a store at random
+// places many times over in a real process, opening and using each: bbolt
+// faults on some such stores (it maps the file and trusts its page
+// numbers). No store may kill the process; each opens and works or is
+// moved aside with its recovery recorded.
+func TestDamagedStoreSweepNeverKillsTheProcess(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts processes")
 	}
 	dir := fastTempDir(t)
 	os.WriteFile(filepath.Join(dir, "valid.db"), validStore(t), 0o600)
+	rounds := sweep.Count(t, damagedStoreRounds)
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), "LICENSING_TEST_DAMAGE="+dir)
+	cmd.Env = append(os.Environ(), "LICENSING_TEST_DAMAGE="+dir, fmt.Sprintf("LICENSING_TEST_DAMAGE_ROUNDS=%d", rounds))
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		// The first report (a race report names both goroutines at its
@@ -103,7 +106,10 @@ func TestDamagedStoresNeverKillTheProcess(t *testing.T) {
 	if _, err := fmt.Sscanf(string(out), "%d opened, %d moved aside", &opened, &moved); err != nil || moved == 0 || opened == 0 {
 		t.Fatalf("want some stores opened and some moved aside: %q", out)
 	}
-	t.Logf("%d damaged stores: %d opened, %d moved aside", damagedStoreRounds, opened, moved)
+	if opened+moved != rounds {
+		t.Fatalf("%d damaged stores opened or moved aside, want %d", opened+moved, rounds)
+	}
+	t.Logf("%d damaged stores: %d opened, %d moved aside", rounds, opened, moved)
 }
 
 func head(s string, n int) string {

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/scannerd/scannerd/internal/sweep"
 	"github.com/scannerd/scannerd/internal/symbols"
 	"github.com/scannerd/scannerd/internal/symboltest"
 	"github.com/scannerd/scannerd/scanner"
@@ -56,13 +57,19 @@ func render(t testing.TB, sym scanner.Symbology, text string, angle, module floa
 	return c.Frame(scanner.NewPlanePool(0)), corners
 }
 
-func TestRoundTripEverySymbologyAndOrientation(t *testing.T) {
+// TestRoundTripEverySymbologyAndOrientationSweep reads every sample at
+// every angle (under -race a sample of them: see internal/sweep).
+func TestRoundTripEverySymbologyAndOrientationSweep(t *testing.T) {
+	cases := sweep.New(t)
 	for _, s := range samples {
 		// Each quarter turn, and a slight tilt as from a hand-held label.
 		// (Row scanning reads 1D codes tilted up to the angle at which one
 		// row still crosses every bar; larger tilts are for the tilted
 		// scan lines of a later engine.)
 		for _, angle := range []float64{0, 90, 180, 270, 3} {
+			if !cases.Next() {
+				continue
+			}
 			t.Run(fmt.Sprintf("%v/%v", s.sym, angle), func(t *testing.T) {
 				const module = 3
 				f, corners := render(t, s.sym, s.text, angle, module, 8)

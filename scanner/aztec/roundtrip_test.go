@@ -9,6 +9,7 @@ import (
 	"github.com/makiuchi-d/gozxing"
 
 	"github.com/scannerd/scannerd/internal/readertest"
+	"github.com/scannerd/scannerd/internal/sweep"
 	"github.com/scannerd/scannerd/internal/symbols"
 	"github.com/scannerd/scannerd/internal/symboltest"
 	"github.com/scannerd/scannerd/scanner"
@@ -101,7 +102,10 @@ func quad(c ...float64) [4]scanner.Point {
 	return q
 }
 
-func TestRoundTripRotations(t *testing.T) {
+// TestRoundTripRotationSweep reads every spec at every module size and
+// angle step (under -race a sample: see internal/sweep).
+func TestRoundTripRotationSweep(t *testing.T) {
+	cases := sweep.New(t)
 	for _, sp := range specs {
 		s := encode(t, sp.text, sp.layers, sp.ec)
 		for _, module := range []float64{2, 2.5, 3, 4, 6} {
@@ -115,6 +119,9 @@ func TestRoundTripRotations(t *testing.T) {
 				step = 35
 			}
 			for angle := 0.0; angle < 360; angle += step {
+				if !cases.Next() {
+					continue
+				}
 				t.Run(fmt.Sprintf("%s/%gpx/%g°", sp.name, module, angle), func(t *testing.T) {
 					side := int(float64(s.Width)*module*math.Sqrt2) + 40
 					c := symbols.NewCanvas(side+60, side+20, 230)
@@ -140,7 +147,9 @@ func TestRoundTripRotations(t *testing.T) {
 	}
 }
 
-func TestRoundTripPerspective(t *testing.T) {
+// TestRoundTripPerspectiveSweep reads every spec drawn into every quad
+// (under -race a sample: see internal/sweep).
+func TestRoundTripPerspectiveSweep(t *testing.T) {
 	quads := [][4]scanner.Point{
 		quad(100, 80, 420, 120, 400, 400, 90, 360),   // leaning back on the right
 		quad(150, 60, 380, 60, 470, 420, 60, 420),    // seen from below
@@ -149,6 +158,7 @@ func TestRoundTripPerspective(t *testing.T) {
 		quad(60, 200, 300, 100, 520, 210, 280, 330),  // flat, strongly skewed
 		quad(200, 150, 330, 170, 320, 290, 190, 280), // small
 	}
+	cases := sweep.New(t)
 	for _, sp := range specs {
 		s := encode(t, sp.text, sp.layers, sp.ec)
 		for i, q := range quads {
@@ -159,6 +169,9 @@ func TestRoundTripPerspective(t *testing.T) {
 			}
 			if short < 2 {
 				continue // modules under 2 px: not a case a camera should read
+			}
+			if !cases.Next() {
+				continue
 			}
 			t.Run(fmt.Sprintf("%s/%d", sp.name, i), func(t *testing.T) {
 				c := symbols.NewCanvas(600, 500, 225)

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
+
+	"github.com/scannerd/scannerd/internal/sweep"
 )
 
 func decodeImage(t testing.TB, r *Reader, img image.Image, hints map[gozxing.DecodeHintType]interface{}) (*gozxing.Result, error) {
@@ -47,7 +49,9 @@ func joinSegments(segs []segment) string {
 	return s
 }
 
-func TestRoundTrip(t *testing.T) {
+// TestRoundTripSweep reads every symbol number with every mask in every
+// scene (under -race a sample: see internal/sweep).
+func TestRoundTripSweep(t *testing.T) {
 	r := NewReader()
 	scenes := []scene{
 		{Module: 6, Angle: 0},
@@ -59,6 +63,7 @@ func TestRoundTrip(t *testing.T) {
 		{Module: 9, Angle: 45, Shear: -0.1, Blur: true},
 		{Module: 6, Angle: 25, Tilt: 0.003},
 	}
+	cases := sweep.New(t)
 	for sym := 0; sym < 8; sym++ {
 		segs := roundTripContents[sym]
 		want := joinSegments(segs)
@@ -68,6 +73,9 @@ func TestRoundTrip(t *testing.T) {
 				t.Fatalf("encode %d: %v", sym, err)
 			}
 			for i, sc := range scenes {
+				if !cases.Next() {
+					continue
+				}
 				s := symbols[sym]
 				name := fmt.Sprintf("M%d%s/mask%d/scene%d", s.version, s.ecLevel, mask, i)
 				t.Run(name, func(t *testing.T) {
