@@ -24,6 +24,11 @@ build: deps
 # Every go test run has an explicit bound: a hung test fails with the
 # stacks of its goroutines instead of stalling CI.
 TIMEOUT    := -timeout 15m
+# go test runs a subset of go vet's checks on the packages it tests unless
+# told not to; where go vet has just checked the same packages and tests
+# with the same tags, -vet=off keeps it from doing that work again (the
+# race build adds only files tagged //go:build race, each one constant).
+NOVET      := -vet=off
 
 # Every test once under -race. The blackbox photos and the robustness suite
 # skip there (minutes of decoding, no concurrency): the *Blackbox* and
@@ -45,8 +50,8 @@ NORACE_PKGS = $$({ grep -rlE '^func Test[A-Za-z0-9_]*(Blackbox|Robustness)' --in
 	grep -rl '"github.com/scannerd/scannerd/internal/sweep"' --include='*_test.go' .; } | xargs -n1 dirname | sort -u)
 test: deps
 	$(GO) vet -tags=$(TAGS) $(PIE) ./...
-	$(GO) test -tags=$(TAGS) $(TIMEOUT) -race ./...
-	$(GO) test -tags=$(TAGS) $(PIE) $(TIMEOUT) -run 'Blackbox|Robustness|Sweep' $(NORACE_PKGS)
+	$(GO) test -tags=$(TAGS) $(NOVET) $(TIMEOUT) -race ./...
+	$(GO) test -tags=$(TAGS) $(PIE) $(NOVET) $(TIMEOUT) -run 'Blackbox|Robustness|Sweep' $(NORACE_PKGS)
 	$(GO) test -tags=$(TAGS),matprofile $(PIE) $(TIMEOUT) -run MatProfile ./capture
 	$(MAKE) --no-print-directory test-nocv
 
@@ -60,7 +65,7 @@ test: deps
 NOCV_PKGS   = $$($(GO) list -tags=$(TAGS) -f '{{.ImportPath}} {{join .Deps " "}} {{join .TestImports " "}} {{join .XTestImports " "}}' ./... | awk '/gocv.io\/x\/gocv|scannerd\/capture|os\/user/ {print $$1}')
 test-nocv:
 	GOEXPERIMENT= CGO_ENABLED=0 $(GO) vet -tags nocv ./...
-	GOEXPERIMENT= CGO_ENABLED=0 $(GO) test -tags nocv $(TIMEOUT) -short $(NOCV_PKGS)
+	GOEXPERIMENT= CGO_ENABLED=0 $(GO) test -tags nocv $(NOVET) $(TIMEOUT) -short $(NOCV_PKGS)
 
 # make soak runs both long checks below.
 soak: soak-kill soak-attack
