@@ -78,7 +78,7 @@ func newEnv(t testing.TB, lic wire.License, h lts.Handshake) *env {
 	code := l.Handshake(t, h)
 	base := l.Client()
 	lk := &link{next: base.Transport}
-	dir := t.TempDir()
+	dir := fastTempDir(t)
 	mid := filepath.Join(dir, "machine-id")
 	os.WriteFile(mid, []byte("0123456789abcdef0123456789abcdef\n"), 0o444)
 	return &env{lts: l, code: code, link: lk, client: &http.Client{Transport: lk}, dir: filepath.Join(dir, "state"), mid: mid}

@@ -71,8 +71,10 @@ func damageStores(dir string, rounds int) error {
 }
 
 // fastTempDir is a temporary directory in memory where there is one: the
-// damage rounds write and sync a store many times over.
-func fastTempDir(t *testing.T) string {
+// damage rounds, and the tests' state directories, write and sync a store
+// many times over (a process killed or a client dropped leaves the same
+// files there as on a disk).
+func fastTempDir(t testing.TB) string {
 	if fi, err := os.Stat("/dev/shm"); err == nil && fi.IsDir() {
 		if dir, err := os.MkdirTemp("/dev/shm", "licensing-test-"); err == nil {
 			t.Cleanup(func() { os.RemoveAll(dir) })
