@@ -44,13 +44,19 @@ NOVET      := -vet=off
 # packages then share one compile of the standard library, gocv and the
 # modules, where a second flavour would cost minutes on a cold cache.
 PIE        := -trimpath -buildmode=pie
+# The race run's longest packages wait more than they compute (packages
+# built, installed and checked by lintian, browsers, processes started and
+# killed, PostgreSQL): listed first, go test starts each as soon as it is
+# built, and with two programs per core (-p 4) it compiles and tests the
+# rest beside them instead of after them.
+RACE_FIRST := ./packaging ./internal/audit ./licensing/lts/console ./licensing ./cmd/ltsd ./cmd/scannerd ./api
 # The packages with Blackbox or Robustness tests or with sweeps: only their
 # test binaries are linked a second time, without -race.
 NORACE_PKGS = $$({ grep -rlE '^func Test[A-Za-z0-9_]*(Blackbox|Robustness)' --include='*_test.go' .; \
 	grep -rl '"github.com/scannerd/scannerd/internal/sweep"' --include='*_test.go' .; } | xargs -n1 dirname | sort -u)
 test: deps
 	$(GO) vet -tags=$(TAGS) $(PIE) ./...
-	$(GO) test -tags=$(TAGS) $(NOVET) $(TIMEOUT) -race ./...
+	$(GO) test -tags=$(TAGS) $(NOVET) $(TIMEOUT) -race -p 4 $(RACE_FIRST) ./...
 	$(GO) test -tags=$(TAGS) $(PIE) $(NOVET) $(TIMEOUT) -run 'Blackbox|Robustness|Sweep' $(NORACE_PKGS)
 	$(GO) test -tags=$(TAGS),matprofile $(PIE) $(TIMEOUT) -run MatProfile ./capture
 	$(MAKE) --no-print-directory test-nocv
