@@ -256,6 +256,11 @@ func ParseSymbologySet(list string) (SymbologySet, error) {
 	for _, name := range strings.Split(list, ",") {
 		name = strings.TrimSpace(name)
 		switch {
+		case name == "":
+			// Refused rather than skipped, so that a list cut short
+			// ("qr_code,") is noticed; said plainly, since `unknown
+			// symbology ""` does not point at the comma.
+			return 0, fmt.Errorf("%w: an empty name in %q (a comma too many?)", ErrUnknownSymbology, list)
 		case strings.EqualFold(name, "all"):
 			set |= AllSymbologies()
 		case strings.EqualFold(name, "default"):

@@ -2,6 +2,7 @@ package scanner_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/scannerd/scannerd/scanner"
@@ -31,10 +32,14 @@ func TestParseSymbologySet(t *testing.T) {
 			t.Errorf("ParseSymbologySet(%q) = %v, %v; want %v", tt.list, got, err, tt.want)
 		}
 	}
-	for _, bad := range []string{"qr_code,", "nope", "all,nope"} {
+	for _, bad := range []string{"qr_code,", "nope", "all,nope", "default,", ",qr_code", "qr_code,,ean_13"} {
 		if _, err := scanner.ParseSymbologySet(bad); !errors.Is(err, scanner.ErrUnknownSymbology) {
 			t.Errorf("ParseSymbologySet(%q): err %v, want ErrUnknownSymbology", bad, err)
 		}
+	}
+	// A stray comma is named as such, not as a symbology called "".
+	if _, err := scanner.ParseSymbologySet("default,"); err == nil || !strings.Contains(err.Error(), "empty name") || strings.Contains(err.Error(), `symbology ""`) {
+		t.Errorf(`ParseSymbologySet("default,"): %v, want the empty name pointed out`, err)
 	}
 }
 
