@@ -31,8 +31,7 @@ func main() {
 		if errors.Is(err, flag.ErrHelp) {
 			os.Exit(0)
 		}
-		fmt.Fprintln(os.Stderr, "scannerd:", err)
-		os.Exit(2)
+		os.Exit(2) // ParseFlags has said why
 	}
 	if m.ShowVersion {
 		fmt.Println("scannerd", buildVersion())
@@ -169,7 +168,8 @@ func NewMain() *Main {
 	return &Main{Stdout: os.Stdout, Stderr: os.Stderr, Clock: time.Now}
 }
 
-// ParseFlags reads the command line.
+// ParseFlags reads the command line. It reports an error it returns on
+// m.Stderr itself, once: the flag package prints its own with the usage.
 func (m *Main) ParseFlags(args []string) error {
 	fs := flag.NewFlagSet("scannerd", flag.ContinueOnError)
 	fs.SetOutput(m.Stderr)
@@ -181,7 +181,9 @@ func (m *Main) ParseFlags(args []string) error {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+		err := fmt.Errorf("unexpected argument %q", fs.Arg(0))
+		fmt.Fprintln(m.Stderr, "scannerd:", err)
+		return err
 	}
 	return nil
 }

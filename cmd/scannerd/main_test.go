@@ -5,9 +5,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -25,7 +27,13 @@ import (
 
 // TestMain fails the package's tests if a goroutine outlives them: every
 // daemon a test starts must stop completely.
+// With SCANNERD_TEST_MAIN set, the test binary is scannerd itself, for
+// tests of what the process prints and exits with.
 func TestMain(m *testing.M) {
+	if os.Getenv("SCANNERD_TEST_MAIN") != "" {
+		main()
+		os.Exit(0)
+	}
 	os.Setenv("OPENCV_LOG_LEVEL", "ERROR")
 	goleak.VerifyTestMain(m)
 }
@@ -413,4 +421,23 @@ func FuzzParseConfig(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		ParseConfig("fuzz.toml", data)
 	})
+}
+
+// TestBadCommandLine: a wrong command line is said once on stderr, with
+// exit status 2 (the flag package's message used to be printed twice).
+func TestBadCommandLine(t *testing.T) {
+	for _, tc := range []struct{ arg, want string }{
+		{"--bogus", "flag provided but not defined: -bogus"},
+		{"extra", `unexpected argument "extra"`},
+	} {
+		cmd := exec.Command(os.Args[0], tc.arg)
+		cmd.Env = append(os.Environ(), "SCANNERD_TEST_MAIN=1")
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		err := cmd.Run()
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) || exit.ExitCode() != 2 || strings.Count(stderr.String(), tc.want) != 1 || stdout.Len() != 0 {
+			t.Errorf("scannerd %s: %v, stdout %q, stderr %q; want exit 2 and %q once on stderr", tc.arg, err, stdout.String(), stderr.String(), tc.want)
+		}
+	}
 }
