@@ -34,6 +34,7 @@ func TestCommandLineExitCodes(t *testing.T) {
 		{"decode"},
 		{"decode", "--nope", png},
 		{"decode", "--symbologies", "QR_CODE,NONSENSE", png},
+		{"decode", "--symbologies", "default,", png},
 		{"decode", "--tsv", "--json", png},
 		{"decode", "--jobs", "two", png},
 		{"decode", "-j", "2", "--json", png},

@@ -161,6 +161,11 @@ func TestDaemonCommands(t *testing.T) {
 		if o.code != exitOK || len(lines) != 2 || !strings.HasSuffix(lines[0], "cam0 QR_CODE one") || !strings.HasSuffix(lines[1], `QR_CODE two\nlines`) {
 			t.Errorf("watch: %d %q %s", o.code, o.out, o.err)
 		}
+		// A source the daemon does not have is its answer, not a bad
+		// command line: exit 1 (README, exit status), the source named.
+		if code, out, errOut := run(ctx, sock, "watch", "--source", "nosuch"); code != exitFailure || out != "" || !strings.Contains(errOut, "nosuch") {
+			t.Errorf("watch --source nosuch: exit %d %q %q; want %d", code, out, errOut, exitFailure)
+		}
 	})
 	t.Run("license", func(t *testing.T) {
 		code, out, _ := run(ctx, sock, "license")

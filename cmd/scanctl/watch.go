@@ -21,7 +21,8 @@ func (m *Main) watchCommand() *cobra.Command {
 		Long: `Prints barcodes as the daemon delivers them, one line each, until
 interrupted: time, source, symbology and text; with --json, one result
 object per line (see docs/api.md). Exit status 4 when the daemon cannot be
-reached, 1 when it ends the stream.`,
+reached, 1 when it ends the stream or has no --source of that name, 2 for
+a --symbology no daemon knows.`,
 		Args: cobra.NoArgs,
 	}
 	df := m.addDaemonFlags(cmd.Flags(), true)
