@@ -70,7 +70,7 @@ func (s *Server) handleDebugExportPut(w http.ResponseWriter, r *http.Request) er
 	s.log.Info("debug export settings changed", "uid", peer.UID, "pid", peer.PID, "settings", settings)
 	st, err := s.exporter.Configure(r.Context(), peer, settings)
 	if err != nil {
-		if errors.Is(err, ErrBadSettings) {
+		if errors.Is(err, ErrBadSettings) || errors.Is(err, ErrDebugExportOn) {
 			return err
 		}
 		return fmt.Errorf("%w: %w", ErrBadSettings, err)

@@ -27,6 +27,8 @@ var (
 	ErrBadSetup = apitype.ErrBadSetup
 	// ErrPreviewOff: preview frames while the preview is off.
 	ErrPreviewOff = apitype.ErrPreviewOff
+	// ErrDebugExportOn: the debug export is switched on while it is on.
+	ErrDebugExportOn = apitype.ErrDebugExportOn
 	// ErrForbidden: the endpoint needs an admin peer (uid 0 or the admin group).
 	ErrForbidden = apitype.ErrForbidden
 	// ErrBrowserRequest: the request carries Origin or Referer; browsers may
@@ -105,6 +107,7 @@ var errorTable = []struct {
 	{ErrNotFound, "not_found"},
 	{ErrMethodNotAllowed, "method_not_allowed"},
 	{ErrPreviewOff, "preview_off"},
+	{ErrDebugExportOn, "debug_export_on"},
 	{ErrTimeout, "timeout"},
 	{ErrHeaderTimeout, "header_timeout"},
 	{ErrBodyTimeout, "body_timeout"},

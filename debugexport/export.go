@@ -34,6 +34,10 @@ var (
 	ErrBadSettings = apitype.ErrBadSettings
 	// ErrBadDir: the target directory cannot be used safely.
 	ErrBadDir = errors.New("unusable debug export directory")
+	// ErrAlreadyOn: the export is switched on while it is on; it goes off
+	// first, so that no one's settings are replaced unnoticed (the API's
+	// debug_export_on).
+	ErrAlreadyOn = apitype.ErrDebugExportOn
 	// ErrClosed: the exporter was closed.
 	ErrClosed = errors.New("debug export closed")
 )
@@ -156,7 +160,9 @@ func (e *Exporter) State() State {
 // Configure applies settings. who names the requester (uid and pid) for
 // the log. Invalid settings are refused with ErrBadSettings, a directory
 // that is a symlink, not a directory, outside the allowed root or not
-// writable with ErrBadDir; either way the previous settings stay.
+// writable with ErrBadDir, settings that turn it on while it is on with
+// ErrAlreadyOn (nothing is created then); each way the previous settings
+// stay. Turning it off is always accepted.
 func (e *Exporter) Configure(ctx context.Context, s Settings, who string) (State, error) {
 	if err := s.Validate(); err != nil {
 		return State{}, err
@@ -178,8 +184,8 @@ func (e *Exporter) Configure(ctx context.Context, s Settings, who string) (State
 		return st, nil
 	}
 	s = s.WithDefaults()
-	if e.isClosed() {
-		return State{}, ErrClosed
+	if err := e.canStart(); err != nil {
+		return State{}, err
 	}
 	root, err := e.openDir(s.Dir)
 	if err != nil {
@@ -187,10 +193,10 @@ func (e *Exporter) Configure(ctx context.Context, s Settings, who string) (State
 	}
 	now := e.cfg.Clock()
 	e.mu.Lock()
-	if e.closed {
+	if err := e.canStartLocked(); err != nil { // changed while the directory was opened
 		e.mu.Unlock()
 		root.Close()
-		return State{}, ErrClosed
+		return State{}, err
 	}
 	old := e.root
 	e.root = root
@@ -209,10 +215,20 @@ func (e *Exporter) Configure(ctx context.Context, s Settings, who string) (State
 	return st, nil
 }
 
-func (e *Exporter) isClosed() bool {
+func (e *Exporter) canStart() error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return e.closed
+	return e.canStartLocked()
+}
+
+func (e *Exporter) canStartLocked() error {
+	if e.closed {
+		return ErrClosed
+	}
+	if e.expireLocked(); e.st.Enabled {
+		return fmt.Errorf("%w (saving to %s until %s)", ErrAlreadyOn, e.st.Dir, e.st.Until.UTC().Format(time.RFC3339))
+	}
+	return nil
 }
 
 // openDir creates the directory (0750) when missing and opens it as a root

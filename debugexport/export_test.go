@@ -309,6 +309,33 @@ func TestExportOffLeavesNothingBehind(t *testing.T) {
 	}
 }
 
+// TestExportOnWhileOnIsRefused: a second "on" is refused, creates
+// nothing and leaves the running export's settings; after off it is taken.
+func TestExportOnWhileOnIsRefused(t *testing.T) {
+	r := newRig(t, debugexport.Config{})
+	first := r.configure(t, debugexport.Settings{Enabled: true, Frames: debugexport.FramesAll, MaxImages: 5})
+	other := filepath.Join(filepath.Dir(r.dir), "other")
+	_, err := r.exp.Configure(context.Background(), debugexport.Settings{Enabled: true, Dir: other, Frames: debugexport.FramesFailed}, "uid=0 pid=2")
+	if !errors.Is(err, debugexport.ErrAlreadyOn) || !errors.Is(err, apitype.ErrDebugExportOn) {
+		t.Fatalf("on while on: %v", err)
+	}
+	if _, serr := os.Stat(other); !errors.Is(serr, os.ErrNotExist) {
+		t.Errorf("the refused directory was created: %v", serr)
+	}
+	if st := r.exp.State(); st != first {
+		t.Errorf("settings after the refusal %+v, want %+v", st, first)
+	}
+	r.feed(t, frames[:1])
+	if n := len(r.written(t)); n != 1 {
+		t.Errorf("the running export saved %d frames after the refusal, want 1", n)
+	}
+	r.configure(t, debugexport.Settings{})
+	st, err := r.exp.Configure(context.Background(), debugexport.Settings{Enabled: true, Dir: other}, "uid=0 pid=2")
+	if err != nil || !st.Enabled || st.Dir != other {
+		t.Errorf("on after off: %+v %v", st, err)
+	}
+}
+
 // listDir names every entry in dir, hidden ones too.
 func listDir(t *testing.T, dir string) []string {
 	t.Helper()

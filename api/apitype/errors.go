@@ -67,6 +67,10 @@ var (
 	ErrTooManySubscribers = errors.New("too many subscribers")
 	// ErrLicenseDisabled: the daemon runs without a license client.
 	ErrLicenseDisabled = errors.New("licensing is not enabled in this daemon")
+	// ErrDebugExportOn: the debug export is asked to go on while it is on
+	// already; it is turned off first, so that settings are never
+	// replaced unnoticed.
+	ErrDebugExportOn = errors.New("the debug export is already on; turn it off first")
 	// ErrDebugExportDisabled: the daemon runs without a debug exporter.
 	ErrDebugExportDisabled = errors.New("debug export is not available in this daemon")
 	// ErrDecodeTimeout: decoding the upload took longer than its limit.
@@ -107,6 +111,7 @@ func Codes() []Code {
 		{"not_found", 404, ErrNotFound},
 		{"method_not_allowed", 405, ErrMethodNotAllowed},
 		{"preview_off", 409, ErrPreviewOff},
+		{"debug_export_on", 409, ErrDebugExportOn},
 		{"header_timeout", 408, ErrHeaderTimeout},
 		{"body_timeout", 408, ErrBodyTimeout},
 		{"body_too_large", 413, ErrBodyTooLarge},

@@ -44,7 +44,9 @@ refuses, 4 when it cannot be reached.`,
 		Long: `Starts saving frames to DIR (an absolute path below the daemon's export
 root; the packaged service may write only below /var/lib/scannerd). A
 relative DIR is refused (exit status 2): the daemon does not run in this
-directory.`,
+directory. While the export is on already, the daemon refuses (exit
+status 1, debug_export_on) and the running export goes on unchanged: turn
+it off first.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			// The daemon runs as another user in another directory: a

@@ -221,7 +221,8 @@ class Client:
         return DebugExportState.from_json(self._json("GET", "/v1/debug/export"))
 
     def set_debug_export(self, settings: DebugExportSettings) -> DebugExportState:
-        """Turn the debug image export on or off (admin)."""
+        """Turn the debug image export on or off (admin). Turning it on while
+        it is on raises APIError 409 `debug_export_on`: turn it off first."""
         body = json.dumps(settings.to_json()).encode()
         return DebugExportState.from_json(
             self._json("PUT", "/v1/debug/export", body=body, headers={"Content-Type": "application/json"}))
