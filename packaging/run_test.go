@@ -15,7 +15,9 @@ import (
 
 // TestMakeRun runs make run's script as a user would: results stream in,
 // and Ctrl-C (SIGINT to the terminal's process group) stops everything,
-// leaving no process behind.
+// leaving no process behind. It runs twice in one SCANNERD_RUN_DIR, as the
+// README says the directory is kept for: the second run reuses the LTS and
+// the device's enrolment (it used to stop at ltsd init's "lts.key exists").
 func TestMakeRun(t *testing.T) {
 	need(t, "bash")
 	// The packaged binaries: make run's script is what is tested, and the
@@ -27,6 +29,14 @@ func TestMakeRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	runDir := filepath.Join(t.TempDir(), "run")
+	for _, run := range []string{"first", "again"} {
+		t.Run(run, func(t *testing.T) { makeRun(t, bin, runDir) })
+	}
+}
+
+// makeRun runs make run's script in runDir until results stream in, then
+// stops it with Ctrl-C.
+func makeRun(t *testing.T, bin, runDir string) {
 	cmd := exec.Command("bash", "../scripts/run.sh")
 	cmd.Env = append(os.Environ(), "BIN="+bin, "SCANNERD_RUN_DIR="+runDir)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // its own group, like a terminal's job

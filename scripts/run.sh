@@ -8,7 +8,8 @@
 # (scanctl watch) until Ctrl-C, which stops all of it.
 #
 # BIN: where the binaries are (default bin/); SCANNERD_RUN_DIR: the scratch
-# directory (default: a new temporary one, removed at the end).
+# directory (default: a new temporary one, removed at the end), kept and
+# reused by the next run with the same one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=$(realpath "${BIN:-bin}")
@@ -42,13 +43,36 @@ while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); d
 mport=9464
 while (exec 3<>"/dev/tcp/127.0.0.1/$mport") 2>/dev/null; do mport=$((mport + 1)); done
 
-say "1/4 License Tracking Server: keys, a trial license and a handshake code in $run/lts"
-"$bin/ltsd" init "$run/lts" >/dev/null
-sed -i "s|^listen = .*|listen = \"127.0.0.1:$port\"|" "$run/lts/ltsd.toml"
-"$bin/ltsd" license issue --vendor-key "$run/lts/vendor.key" --id TRIAL --customer "make run" \
-  --type scan --scans 100000 --period day --days 30 --output "$run/trial.lic" >/dev/null
+# A kept directory (SCANNERD_RUN_DIR) is reused by the next run: its LTS
+# keys, license and handshake code, and the device's enrolment in
+# $run/state, which a new LTS would not know. Each step is done only if a
+# run before did not do it.
+if [ -e "$run/lts/ltsd.toml" ]; then
+  say "1/4 License Tracking Server: reusing the keys, trial license and handshake code in $run/lts"
+else
+  say "1/4 License Tracking Server: keys, a trial license and a handshake code in $run/lts"
+  "$bin/ltsd" init "$run/lts" >/dev/null
+fi
+if [ ! -s "$run/trial.lic" ]; then
+  rm -f "$run/trial.lic.tmp"
+  "$bin/ltsd" license issue --vendor-key "$run/lts/vendor.key" --id TRIAL --customer "make run" \
+    --type scan --scans 100000 --period day --days 30 --output "$run/trial.lic.tmp" >/dev/null
+  mv "$run/trial.lic.tmp" "$run/trial.lic"
+fi
+# Importing the same license again renews it: harmless, and it completes
+# a run stopped between issuing and importing.
 "$bin/ltsd" license import --config "$run/lts/ltsd.toml" "$run/trial.lic" >/dev/null
-code=$("$bin/ltsd" handshake create --config "$run/lts/ltsd.toml" --license TRIAL)
+if [ ! -s "$run/handshake.code" ]; then
+  # The code the device enrolled with, from a directory an earlier
+  # version of this script kept, else a new one.
+  code=$(sed -n 's/^handshake_code = "\(.*\)"$/\1/p' "$run/scannerd.toml" 2>/dev/null || true)
+  if [ -z "$code" ]; then
+    code=$("$bin/ltsd" handshake create --config "$run/lts/ltsd.toml" --license TRIAL)
+  fi
+  echo "$code" >"$run/handshake.code"
+fi
+code=$(cat "$run/handshake.code")
+sed -i "s|^listen = .*|listen = \"127.0.0.1:$port\"|" "$run/lts/ltsd.toml"
 "$bin/ltsd" serve --config "$run/lts/ltsd.toml" 2>"$run/ltsd.log" &
 pids+=($!)
 
