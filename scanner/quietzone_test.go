@@ -107,6 +107,9 @@ func TestZintLargeModules(t *testing.T) {
 			text: "MicroPDF417 at large modules"}, []int{5}},
 		{drawnCase{sym: scanner.GS1Composite, args: []string{"-b", "DBAR_OMN_CC", "--mode=1", "--quietzones", "--primary=0952123454321", "-d", "[10]ABC123"},
 			text: "(01)09521234543213(10)ABC123"}, []int{5, 8}},
+		// Without quiet zones, the light its rows need before their left
+		// RAPs lies beyond the image: two modules, 12, 40 and 64 pixels.
+		{drawnCase{sym: scanner.MicroPDF417, args: []string{"-b", "MICROPDF417", "-d", "Hello World 123"}, text: "Hello World 123"}, []int{3, 10, 16}},
 		// These read before.
 		{drawnCase{sym: scanner.QRCode, args: []string{"-b", "QRCODE", "--quietzones", "-d", "Hello World 123"}, text: "Hello World 123"}, []int{8}},
 		{drawnCase{sym: scanner.Code128, args: []string{"-b", "CODE128", "--quietzones", "-d", "Hello123"}}, []int{8}},

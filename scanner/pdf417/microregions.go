@@ -63,12 +63,15 @@ const microReach = 1
 // not count as barred.
 const microMargin = microCell
 
-// microBeyond is how far a cluster's bounds reach beyond the image's edge:
-// the two modules of light a row's RAP needs before it, for modules of up
-// to 4 pixels. (Reaching as far as microMargin would cost a tenth more
-// samples on the development set's images, whose symbols often lie near
-// an edge.)
-const microBeyond = 8
+// microBeyond is how far a cluster's bounds reach beyond the image's edge,
+// in the pixels of its count: the two modules of light a row's RAP needs
+// before it, for modules of up to 8 pixels, the largest the fine count
+// finds (32 for the coarse count's, every fourth pixel). At 8 pixels,
+// modules over 4 pixels (zint --scale 3) and over 16 (--scale 9 and up)
+// were not read without a quiet zone. (Reaching as far as microMargin
+// would cost a tenth more samples on the development set's images, whose
+// symbols often lie near an edge.)
+const microBeyond = 16
 
 // microMaxRegions bounds the clusters searched per image, largest first, so
 // that an image full of striped texture costs a bounded amount.
