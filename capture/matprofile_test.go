@@ -1,4 +1,4 @@
-//go:build matprofile && !nocv
+//go:build matprofile && !nocv && (gocv_videoio || !gocv_specific_modules)
 
 package capture_test
 

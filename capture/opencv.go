@@ -1,4 +1,4 @@
-//go:build !nocv
+//go:build !nocv && (gocv_videoio || !gocv_specific_modules)
 
 package capture
 

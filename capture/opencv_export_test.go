@@ -3,16 +3,8 @@
 package capture
 
 import (
-	"gocv.io/x/gocv"
-
 	"github.com/scannerd/scannerd/scanner"
 )
-
-// CaptureMats returns the Mats an OpenCV source reads frames into.
-func CaptureMats(s Source) []gocv.Mat {
-	cv := s.(*cvSource)
-	return []gocv.Mat{cv.raw, cv.gray}
-}
 
 // DecodeImageWiped is DecodeImage, also returning how many bytes of the
 // buffers that held pixels (OpenCV's, the PNG reader's) it zeroed before

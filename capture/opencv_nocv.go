@@ -1,4 +1,4 @@
-//go:build nocv
+//go:build nocv || (gocv_specific_modules && !gocv_videoio)
 
 package capture
 

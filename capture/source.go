@@ -3,7 +3,10 @@
 //
 // OpenCV (gocv) is used only here, in files built without the nocv tag;
 // with -tags nocv the OpenCV sources report ErrNoOpenCV and the rest (the
-// demo camera, directories, the runner) work in pure Go.
+// demo camera, directories, the runner) work in pure Go. Built with
+// gocv_specific_modules but without gocv_videoio (as scanctl is, which
+// only decodes image files), OpenCV's video input is left out and the
+// OpenCV sources report ErrNoOpenCV too.
 package capture
 
 import (
@@ -21,8 +24,9 @@ import (
 
 // Errors callers branch on.
 var (
-	// ErrNoOpenCV: the binary was built without OpenCV (-tags nocv).
-	ErrNoOpenCV = errors.New("built without OpenCV: camera, file, gst and rtsp sources are unavailable")
+	// ErrNoOpenCV: the binary was built without OpenCV (-tags nocv) or
+	// without its video input (gocv_specific_modules without gocv_videoio).
+	ErrNoOpenCV = errors.New("built without OpenCV's video input: camera, file, gst and rtsp sources are unavailable")
 	// ErrBadSpec: a source description that cannot work.
 	ErrBadSpec = errors.New("invalid source")
 	// ErrNoFrame: the source returned an empty frame.

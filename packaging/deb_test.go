@@ -2,10 +2,12 @@ package packaging_test
 
 import (
 	"bufio"
+	"debug/elf"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -86,7 +88,30 @@ func TestScannerdPackage(t *testing.T) {
 			t.Errorf("%s %s: %q, want version %s", bin, args[0], out, version)
 		}
 	}
+	videoIOOnlyInDaemon(t, root)
 	manDescribesEveryFlag(t, root)
+}
+
+// videoIOOnlyInDaemon: scannerd links OpenCV's videoio (cameras, video
+// files, streams); scanctl, which decodes image files only, does not, and
+// so starts without loading GStreamer, FFmpeg and their libraries.
+func videoIOOnlyInDaemon(t *testing.T, root string) {
+	t.Helper()
+	for bin, want := range map[string]bool{"scannerd": true, "scanctl": false} {
+		f, err := elf.Open(filepath.Join(root, "usr/bin", bin))
+		if err != nil {
+			t.Fatal(err)
+		}
+		libs, err := f.ImportedLibraries()
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		videoio := slices.ContainsFunc(libs, func(l string) bool { return strings.HasPrefix(l, "libopencv_videoio.") })
+		if videoio != want || !slices.ContainsFunc(libs, func(l string) bool { return strings.HasPrefix(l, "libopencv_imgcodecs.") }) {
+			t.Errorf("%s links %v: want libopencv_imgcodecs, and libopencv_videoio only in scannerd", bin, libs)
+		}
+	}
 }
 
 // manDescribesEveryFlag: scannerd's man page, written by hand, describes

@@ -1,0 +1,11 @@
+//go:build !nocv && (gocv_videoio || !gocv_specific_modules)
+
+package capture
+
+import "gocv.io/x/gocv"
+
+// CaptureMats returns the Mats an OpenCV source reads frames into.
+func CaptureMats(s Source) []gocv.Mat {
+	cv := s.(*cvSource)
+	return []gocv.Mat{cv.raw, cv.gray}
+}
