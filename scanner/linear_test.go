@@ -74,6 +74,30 @@ func TestDataBarPhase(t *testing.T) {
 	}
 }
 
+// TestDataBarLimitedBlur: a DataBar Limited symbol at three and four
+// pixels a module, blurred by a third of a module, reads wherever its
+// edges fall between pixels. Blurred so, its bars print a quarter of a
+// module wider than its spaces, which the reader's first test of the
+// one-module elements, bars against spaces, took for no symbol: none of
+// these 16 read.
+func TestDataBarLimitedBlur(t *testing.T) {
+	zint.Need(t)
+	t.Parallel()
+	r := zint.Image(t, "-b", "DBAR_LTD", "-d", "0000000000000")
+	for _, module := range []float64{3, 4} {
+		for q := range 8 {
+			sc := zint.Scene{Module: module, Blur: module / 3, Noise: 4, Seed: uint64(q), Margin: 10 + float64(q)/16}
+			img, _ := r.Render(sc)
+			f := scanner.NewFrame(img.Pix, img.Rect.Dx(), img.Rect.Dy(), img.Stride)
+			res := scanner.DecodeFrame(f, scanner.Options{Symbologies: scanner.NewSymbologySet(scanner.DataBarLimited)})
+			f.Purge()
+			if len(res) != 1 || res[0].Text != "00000000000000" {
+				t.Errorf("%.0f px a module, margin %.4f modules: read %v", module, sc.Margin, res)
+			}
+		}
+	}
+}
+
 // TestOffByDefault: the symbologies that texture imitates are read only
 // when asked for, those on by default without asking.
 func TestOffByDefault(t *testing.T) {

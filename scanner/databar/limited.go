@@ -88,14 +88,27 @@ func LimitedAt(runs []int, i int) (bars.Symbol, bool) {
 	}
 	// First the cheap test, made at every bar of every row: the guard
 	// bars, the right guard's space and the check character's last two
-	// elements are a module each.
+	// elements are a module each. Bars print wider than spaces as much
+	// as each other (blurred at three or four pixels a module, by a
+	// quarter of a module), so bars are compared with bars, spaces with
+	// spaces, and a space and a bar with a space and a bar.
 	g0, g1, g2, c0, c1 := runs[i], runs[i+43], runs[i+44], runs[i+27], runs[i+28]
-	if hi, lo := max(g0, g1, g2, c0, c1), min(g0, g1, g2, c0, c1); 2*hi > 3*lo+2 {
+	if hi, lo := max(g0, g2, c1), min(g0, g2, c1); 2*hi > 3*lo+2 {
+		return bars.Symbol{}, false
+	}
+	if hi, lo := max(g1, c0), min(g1, c0); 2*hi > 3*lo+2 {
+		return bars.Symbol{}, false
+	}
+	pair := g1 + g2
+	if hi, lo := max(pair, c0+c1), min(pair, c0+c1); 4*hi > 5*lo+2 {
+		return bars.Symbol{}, false
+	}
+	if 4*g0 > 3*pair || 4*g0 < pair {
 		return bars.Symbol{}, false
 	}
 	chars := runs[i+1 : i+1+3*limitedChar]
 	// Each character in turn: 26, 18 and 26 modules of the guards'.
-	guard := float64(runs[i]+runs[i+43]+runs[i+44]) / 3
+	guard := float64(g1+g2+c0+c1) / 4
 	for k, modules := range [3]float64{26, 18, 26} {
 		if !bars.Near(float64(bars.Sum(chars[14*k:14*k+14])), modules*guard, 0.4) {
 			return bars.Symbol{}, false
@@ -111,21 +124,15 @@ func LimitedAt(runs []int, i int) (bars.Symbol, bool) {
 	if !bars.Quiet(runs, i-1, 0.6*module) || !bars.Quiet(runs, i+45, 3*module) {
 		return bars.Symbol{}, false
 	}
-	var left, check, right [limitedChar]int
-	if !normalize(chars[:14], 26, left[:]) || !normalize(chars[14:28], 18, check[:]) || !normalize(chars[28:], 26, right[:]) {
-		return bars.Symbol{}, false
+	v, ok := limitedRounded(chars)
+	if !ok {
+		// Blurred at three or four pixels a module, a module-wide element
+		// beside wide ones prints narrower than a module, and rounding
+		// the widths one by one misses: read the nearest characters.
+		if v, ok = limitedNearest(runs, i, module); !ok {
+			return bars.Symbol{}, false
+		}
 	}
-	var key uint32
-	for _, w := range check {
-		key = key<<2 | uint32(w)
-	}
-	c := limitedCheckValues[key] - 1
-	lv, lsum, ok1 := limitedValue(&left)
-	rv, rsum, ok2 := limitedValue(&right)
-	if c < 0 || !ok1 || !ok2 || (lsum+20*rsum)%89 != c {
-		return bars.Symbol{}, false
-	}
-	v := int64(lv)*2013571 + int64(rv)
 	linked := v >= limitedLinkFlag
 	if linked {
 		v -= limitedLinkFlag
@@ -140,6 +147,185 @@ func LimitedAt(runs []int, i int) (bars.Symbol, bool) {
 	}
 	digits[13] = gtinCheckDigit(digits[:13])
 	return bars.Symbol{Text: string(digits[:]), ID: "]e0", First: i, Last: i + 44, Linked: linked}, true
+}
+
+// limitedRounded reads the three characters of a symbol by rounding
+// their widths to whole modules, and returns the symbol's value.
+func limitedRounded(chars []int) (int64, bool) {
+	var left, check, right [limitedChar]int
+	if !normalize(chars[:14], 26, left[:]) || !normalize(chars[14:28], 18, check[:]) || !normalize(chars[28:], 26, right[:]) {
+		return 0, false
+	}
+	var key uint32
+	for _, w := range check {
+		key = key<<2 | uint32(w)
+	}
+	return limitedJoin(&left, &right, limitedCheckValues[key]-1)
+}
+
+// limitedJoin returns the value of the symbol of the data characters
+// left and right and the check character of value c, when the checksum
+// agrees.
+func limitedJoin(left, right *[limitedChar]int, c int) (int64, bool) {
+	lv, lsum, ok1 := limitedValue(left)
+	rv, rsum, ok2 := limitedValue(right)
+	if c < 0 || !ok1 || !ok2 || (lsum+20*rsum)%89 != c {
+		return 0, false
+	}
+	return int64(lv)*2013571 + int64(rv), true
+}
+
+// maxLimitedCost bounds the squared module error of a character read by
+// limitedNearest.
+const maxLimitedCost = 2.0
+
+// limitedNearest reads the three characters of the symbol whose left
+// guard bar is run i as the characters nearest their widths (least
+// squares, in modules), as OmniAt does: the widths first corrected for
+// how much wider than spaces the bars print, measured on the one-module
+// elements (the guards and the check character's last two), and each
+// character scaled to its modules.
+func limitedNearest(runs []int, i int, module float64) (int64, bool) {
+	bar := float64(runs[i]+runs[i+28]+runs[i+44]) / 3
+	space := float64(runs[i+27]+runs[i+43]) / 2
+	spread := (bar - space) / 2
+	if spread > 0.6*module || spread < -0.6*module {
+		return 0, false
+	}
+	scaled := func(first, modules int) ([limitedChar]float64, bool) {
+		var x [limitedChar]float64
+		total := 0.0
+		for j := range x {
+			w := float64(runs[first+j])
+			if j%2 == 1 { // a bar: each character starts with a space
+				w -= spread
+			} else {
+				w += spread
+			}
+			x[j] = w
+			total += w
+		}
+		if !bars.Near(total, float64(modules)*module, 0.25) {
+			return x, false
+		}
+		for j := range x {
+			x[j] *= float64(modules) / total
+		}
+		return x, true
+	}
+	var chars [3][limitedChar]int
+	c := -1
+	for k, modules := range [3]int{26, 18, 26} {
+		x, ok := scaled(i+1+limitedChar*k, modules)
+		if !ok {
+			return 0, false
+		}
+		if k == 1 {
+			c = nearestLimitedCheck(&x)
+			if c < 0 {
+				return 0, false
+			}
+			continue
+		}
+		if chars[k], ok = nearestLimitedData(&x); !ok {
+			return 0, false
+		}
+	}
+	return limitedJoin(&chars[0], &chars[2], c)
+}
+
+// nearestLimitedCheck returns the value of the check character nearest
+// x, or -1 when none is within maxLimitedCost.
+func nearestLimitedCheck(x *[limitedChar]float64) int {
+	best, bestCost := -1, maxLimitedCost
+	for v, s := range limitedChecks {
+		cost := 0.0
+		for j := range x {
+			d := x[j] - float64(s[j]-'0')
+			cost += d * d
+		}
+		if cost < bestCost {
+			best, bestCost = v, cost
+		}
+	}
+	return best
+}
+
+// nearestLimitedData returns the widths of the data character nearest x
+// among those of every value group (ISO/IEC 24724 Table 6): for each, the
+// nearest odd and the nearest even elements, chosen apart since the
+// group fixes the modules of each.
+func nearestLimitedData(x *[limitedChar]float64) ([limitedChar]int, bool) {
+	var best [limitedChar]int
+	bestCost := maxLimitedCost
+	for _, g := range limitedGroups {
+		odd, oddCost := nearestWidths(x, 0, g.oddModules, g.oddWidest, false)
+		if oddCost >= bestCost {
+			continue
+		}
+		even, evenCost := nearestWidths(x, 1, 26-g.oddModules, 9-g.oddWidest, true)
+		if oddCost+evenCost >= bestCost {
+			continue
+		}
+		bestCost = oddCost + evenCost
+		for j := range 7 {
+			best[2*j], best[2*j+1] = odd[j], even[j]
+		}
+	}
+	return best, bestCost < maxLimitedCost
+}
+
+// nearestWidths returns the seven whole widths, totalling modules, none
+// wider than widest and, when narrow, one of them a module wide, nearest
+// the odd (parity 0) or even (parity 1) elements of x, and their squared
+// distance; by dynamic programming over the elements and the modules
+// they take.
+func nearestWidths(x *[limitedChar]float64, parity, modules, widest int, narrow bool) ([7]int, float64) {
+	const most = 26
+	// cost[j][m][n]: the least cost of elements j… taking m modules, n
+	// telling whether one of them still has to be narrow.
+	var cost [8][most + 1][2]float64
+	var pick [7][most + 1][2]int8
+	for m := range most + 1 {
+		cost[7][m] = [2]float64{math.Inf(1), math.Inf(1)}
+	}
+	cost[7][0][0] = 0
+	for j := 6; j >= 0; j-- {
+		for m := range most + 1 {
+			for n := range 2 {
+				c, p := math.Inf(1), int8(0)
+				for w := 1; w <= widest && w <= m; w++ {
+					rest := n
+					if w == 1 {
+						rest = 0
+					}
+					d := x[2*j+parity] - float64(w)
+					if t := cost[j+1][m-w][rest] + d*d; t < c {
+						c, p = t, int8(w)
+					}
+				}
+				cost[j][m][n], pick[j][m][n] = c, p
+			}
+		}
+	}
+	n := 0
+	if narrow {
+		n = 1
+	}
+	var w [7]int
+	total := cost[0][modules][n]
+	if math.IsInf(total, 1) {
+		return w, total
+	}
+	m := modules
+	for j := range 7 {
+		w[j] = int(pick[j][m][n])
+		m -= w[j]
+		if w[j] == 1 {
+			n = 0
+		}
+	}
+	return w, total
 }
 
 // normalize turns measured widths into whole modules totalling modules,

@@ -32,6 +32,40 @@ func TestLimitedZint(t *testing.T) {
 	}
 }
 
+// TestLimitedSpread reads DataBar Limited symbols whose bars print 3/8
+// of a module wider than their spaces and whose elements are each up to
+// a sixth of a module off besides, as blur leaves them at three or four
+// pixels a module: at least 60 of 100 read (82 do), none misread.
+// Rounding each width to whole modules read 23.
+func TestLimitedSpread(t *testing.T) {
+	const px = 32 // pixels a module
+	rng := rand.New(rand.NewPCG(1, 2))
+	read := 0
+	for range 100 {
+		d := fmt.Sprintf("%d%012d", rng.IntN(2), rng.Int64N(1e12))
+		want := d + string(gtinCheckDigit([]byte(d)))
+		runs := barstest.Runs(t, px, "-b", "DBAR_LTD", "-d", d)
+		for k := 1; k < len(runs)-1; k++ {
+			w := 3*px/8 + rng.IntN(px/3+1) - px/6
+			if k%2 == 1 { // a bar
+				runs[k] += w
+			} else {
+				runs[k] -= w
+			}
+		}
+		s, ok := bars.Scan(runs, LimitedAt)
+		switch {
+		case ok && s.Text == want:
+			read++
+		case ok:
+			t.Errorf("%s read as %s", want, s.Text)
+		}
+	}
+	if read < 60 {
+		t.Errorf("read %d of 100, want at least 60", read)
+	}
+}
+
 // TestLimitedLinkage: the linear row of a composite reads the same GTIN
 // as the symbol alone, its linkage flag set.
 func TestLimitedLinkage(t *testing.T) {
