@@ -60,12 +60,7 @@ func TestDecodeSkipsUnpromisingReader(t *testing.T) {
 	for _, promising := range []bool{false, true} {
 		d := newDecoder()
 		var passes []string
-		d.areaReaders = []areaReader{{sym: MicroPDF417, corners: cornersTLBLBRTR,
-			read: func(*gozxing.BinaryBitmap, map[gozxing.DecodeHintType]interface{}, int) []*gozxing.Result {
-				passes = append(passes, goroutineLabels(t))
-				return nil
-			},
-			promising: func() bool { return promising }}}
+		d.areaReaders = []areaReader{labelRecorder(t, &passes, promising)}
 		f := NewFrame(make([]byte, 64*64), 64, 64, 64)
 		d.decode(f, Options{Symbologies: NewSymbologySet(MicroPDF417), TryHarder: true, TryInverted: true})
 		want := []string{`{"pass":"hybrid", "stage":"MICRO_PDF_417"}`}
@@ -83,25 +78,12 @@ func TestDecodeSkipsUnpromisingReader(t *testing.T) {
 // skips the reader whose search there found no candidate, as its passes
 // that binarize the same pixels again do.
 func TestAdaptiveDecodeSkipsUnpromisingReader(t *testing.T) {
-	// Stripes over the whole frame: printed contrast everywhere, no symbol.
 	const size = 128
-	pix := make([]byte, size*size)
-	for y := range size {
-		for x := range size {
-			if (x/8+y/8)%2 == 0 {
-				pix[y*size+x] = 255
-			}
-		}
-	}
+	pix := checkerFrame(size)
 	for _, promising := range []bool{false, true} {
 		d := newDecoder()
 		var passes []string
-		d.areaReaders = []areaReader{{sym: MicroPDF417, corners: cornersTLBLBRTR,
-			read: func(*gozxing.BinaryBitmap, map[gozxing.DecodeHintType]interface{}, int) []*gozxing.Result {
-				passes = append(passes, goroutineLabels(t))
-				return nil
-			},
-			promising: func() bool { return promising }}}
+		d.areaReaders = []areaReader{labelRecorder(t, &passes, promising)}
 		f := NewFrame(slices.Clone(pix), size, size, size)
 		d.decode(f, Options{Symbologies: NewSymbologySet(MicroPDF417), Adaptive: true})
 		want := []string{`{"pass":"hybrid", "stage":"MICRO_PDF_417"}`}
@@ -120,16 +102,8 @@ func TestAdaptiveDecodeSkipsUnpromisingReader(t *testing.T) {
 // search its first pass again with them where the first look's same
 // search read nothing, and searches its other passes as before.
 func TestAdaptiveDecodeSkipsRepeatedSearch(t *testing.T) {
-	// Stripes over the whole frame: printed contrast everywhere, no symbol.
 	const size = 128
-	pix := make([]byte, size*size)
-	for y := range size {
-		for x := range size {
-			if (x/8+y/8)%2 == 0 {
-				pix[y*size+x] = 255
-			}
-		}
-	}
+	pix := checkerFrame(size)
 	d := newDecoder()
 	searched := map[string]int{}
 	for i := range d.areaReaders {
@@ -153,4 +127,30 @@ func TestAdaptiveDecodeSkipsRepeatedSearch(t *testing.T) {
 			}
 		}
 	}
+}
+
+// checkerFrame is a size×size frame of 8-pixel squares: printed contrast
+// everywhere, no symbol.
+func checkerFrame(size int) []byte {
+	pix := make([]byte, size*size)
+	for y := range size {
+		for x := range size {
+			if (x/8+y/8)%2 == 0 {
+				pix[y*size+x] = 255
+			}
+		}
+	}
+	return pix
+}
+
+// labelRecorder is a MicroPDF417 reader that reads nothing, adds the pprof
+// labels it runs under to passes, and says whether its search was
+// promising.
+func labelRecorder(t *testing.T, passes *[]string, promising bool) areaReader {
+	return areaReader{sym: MicroPDF417, corners: cornersTLBLBRTR,
+		read: func(*gozxing.BinaryBitmap, map[gozxing.DecodeHintType]interface{}, int) []*gozxing.Result {
+			*passes = append(*passes, goroutineLabels(t))
+			return nil
+		},
+		promising: func() bool { return promising }}
 }
