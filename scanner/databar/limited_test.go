@@ -18,18 +18,7 @@ func TestLimitedZint(t *testing.T) {
 	for range 120 {
 		cases = append(cases, fmt.Sprintf("%d%012d", rng.IntN(2), rng.Int64N(1e12)))
 	}
-	for i, d := range cases {
-		want := d + string(gtinCheckDigit([]byte(d)))
-		if i < 8 {
-			barstest.ReadZint(t, LimitedAt, want, false, "-b", "DBAR_LTD", "-d", d)
-			continue
-		}
-		runs := barstest.Runs(t, 1+i%3, "-b", "DBAR_LTD", "-d", d)
-		s, ok := bars.Scan(runs, LimitedAt)
-		if !ok || s.Text != want {
-			t.Errorf("%s: read %q, %v; want %q", d, s.Text, ok, want)
-		}
-	}
+	readZintGTINs(t, LimitedAt, "DBAR_LTD", 8, cases)
 }
 
 // TestLimitedSpread reads DataBar Limited symbols whose bars print 3/8

@@ -20,18 +20,7 @@ func TestOmniZint(t *testing.T) {
 	for range 150 {
 		cases = append(cases, fmt.Sprintf("%013d", rng.Int64N(1e13)))
 	}
-	for i, d := range cases {
-		want := d + string(gtinCheckDigit([]byte(d)))
-		if i < 4 {
-			barstest.ReadZint(t, OmniAt, want, false, "-b", "DBAR_OMN", "-d", d)
-			continue
-		}
-		runs := barstest.Runs(t, 1+i%3, "-b", "DBAR_OMN", "-d", d)
-		s, ok := bars.Scan(runs, OmniAt)
-		if !ok || s.Text != want {
-			t.Errorf("%s: read %q, %v; want %q", d, s.Text, ok, want)
-		}
-	}
+	readZintGTINs(t, OmniAt, "DBAR_OMN", 4, cases)
 	rows := zint.Dump(t, "-b", "DBAR_OMN_CC", "--mode=1", "--primary=0952123454321", "-d", "[10]ABC")
 	linked := "10952123454321"
 	linked += string(gtinCheckDigit([]byte(linked)))
@@ -96,4 +85,23 @@ func FuzzOmniPairs(f *testing.F) {
 
 func FuzzOmni(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) { barstest.Fuzz(t, OmniAt, b) })
+}
+
+// readZintGTINs reads zint's drawings (of the given barcode type) of each
+// GTIN with decode, which must give it with its check digit: the first
+// images of them through barstest.ReadZint, the rest from their runs at
+// one to three pixels a module.
+func readZintGTINs(t *testing.T, decode bars.Decoder, barcode string, images int, gtins []string) {
+	t.Helper()
+	for i, d := range gtins {
+		want := d + string(gtinCheckDigit([]byte(d)))
+		if i < images {
+			barstest.ReadZint(t, decode, want, false, "-b", barcode, "-d", d)
+			continue
+		}
+		s, ok := bars.Scan(barstest.Runs(t, 1+i%3, "-b", barcode, "-d", d), decode)
+		if !ok || s.Text != want {
+			t.Errorf("%s: read %q, %v; want %q", d, s.Text, ok, want)
+		}
+	}
 }
