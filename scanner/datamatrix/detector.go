@@ -32,6 +32,9 @@ type detector struct {
 	dec     *decoder.Decoder
 
 	steps int // boundary pixels followed in the last image
+	// varied and traced count the finder candidates of the last image
+	// whose interior varies and those whose timing patterns were traced.
+	varied, traced int
 
 	found []*decoded
 	// lastErr is the most telling failure so far: a symbol that was found
@@ -67,6 +70,7 @@ func (d *detector) find(m *gozxing.BitMatrix, p scanParams) []*decoded {
 	d.seen.reset(d.img.w, d.img.h)
 	d.found = d.found[:0]
 	d.steps = 0
+	d.varied, d.traced = 0, 0
 	d.lastErr = errNotFound
 	if d.row == nil || d.row.GetSize() < d.img.w {
 		d.row = gozxing.NewBitArray(d.img.w)

@@ -101,6 +101,14 @@ func (d *detector) finderOutline(f finderCorner) (outline, bool) {
 	if !d.interiorVaries(bl, alongB, lenB, alongL, lenL, m) {
 		return outline{}, false
 	}
+	d.varied++
+	// The timing patterns' probes come in through the quiet zone beyond
+	// the top and right sides; where a module out from them is mostly
+	// dark, there is none, and no edge for the probes to find.
+	if !d.quietBeyond(tl, alongB, alongL, lenB, m) || !d.quietBeyond(br, alongL, alongB, lenL, m) {
+		return outline{}, false
+	}
+	d.traced++
 	// Follow the timing patterns from the bars' ends, then fit them once
 	// more between the corners found.
 	// The boundary point farthest from the finder's corner, inside the
@@ -268,6 +276,28 @@ func (d *detector) barEnd(corner, dir, in point, m, hint float64) (point, bool) 
 		return point{}, false
 	}
 	return corner.add(dir.scale(last + 0.5)), true
+}
+
+// quietBeyond tells whether the line a module out from a side of a
+// candidate, the side that starts at the corner from and runs along for
+// length, is at least half light: the quiet zone a symbol has round it
+// (ISO/IEC 16022 §5.4: one module at least). The line runs parallel to the
+// opposite bar, as the timing trace starts; where perspective turns the
+// side away from it, the line crosses into the symbol's modules, about
+// half of them dark, and still passes. Texture next to a finder-like
+// corner — print, shadows, the bars of other codes — darkens it; the
+// corners that interiorVaries lets through in textured frames mostly fail
+// here, before the timing patterns are traced (see BenchmarkClutter).
+func (d *detector) quietBeyond(from, along, out point, length, m float64) bool {
+	n, dark := 0, 0
+	base := from.add(out.scale(m))
+	for t := 0.0; t < length; t += 0.5 {
+		n++
+		if d.img.darkAt(base.add(along.scale(t))) {
+			dark++
+		}
+	}
+	return 2*dark <= n
 }
 
 // inwardNormal is the unit normal of a→b that points towards c.
