@@ -1,4 +1,4 @@
-package aztec_test
+package aztec
 
 import (
 	"testing"

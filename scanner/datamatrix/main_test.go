@@ -1,4 +1,4 @@
-package datamatrix_test
+package datamatrix
 
 import (
 	"testing"

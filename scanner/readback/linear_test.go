@@ -1,4 +1,4 @@
-package linear_test
+package readback_test
 
 import (
 	"fmt"
@@ -12,9 +12,9 @@ import (
 	"github.com/scannerd/scannerd/scanner/linear"
 )
 
-// cases are symbols written by gozxing's encoders, and what the reader
+// linearCases are symbols written by gozxing's encoders, and what the reader
 // reports for them.
-var cases = []struct {
+var linearCases = []struct {
 	sym    scanner.Symbology
 	text   string
 	format linear.Format
@@ -124,8 +124,8 @@ func readBothWays(t *testing.T, runs []int, formats linear.Formats) []linear.Sym
 	return r.Read(reversed(runs), formats, r.Read(runs, formats, nil))
 }
 
-func TestReadEveryFormatAtEverySizeAndBlur(t *testing.T) {
-	for _, c := range cases {
+func TestLinearReadsEveryFormatAtEverySizeAndBlur(t *testing.T) {
+	for _, c := range linearCases {
 		s, err := symbols.Encode(c.sym, c.text)
 		if err != nil {
 			t.Fatal(err)
@@ -155,7 +155,7 @@ func TestReadEveryFormatAtEverySizeAndBlur(t *testing.T) {
 
 // A symbol's position is given by its first and last bar, and light bars
 // on dark read like dark on light once a light run of width 0 goes first.
-func TestSymbolBoundsAndInversion(t *testing.T) {
+func TestLinearSymbolBoundsAndInversion(t *testing.T) {
 	s, _ := symbols.Encode(scanner.Code128, "BOUNDS")
 	runs := line(s, 3, 0, 0.5, 0, nil)
 	got := readOne(t, runs, linear.AllFormats)
@@ -178,7 +178,7 @@ func TestSymbolBoundsAndInversion(t *testing.T) {
 // zones — hold no symbol, and the reader finds none (but of the formats
 // that texture imitates, which the engine reads only when several rows
 // agree).
-func TestNoSymbolsInTexture(t *testing.T) {
+func TestLinearNoSymbolsInTexture(t *testing.T) {
 	rng := rand.New(rand.NewPCG(13, 13))
 	var r linear.Reader
 	var out []linear.Symbol
@@ -199,7 +199,7 @@ func TestNoSymbolsInTexture(t *testing.T) {
 
 // A line holding a symbol costs no allocation but the symbol's text; one
 // holding none costs nothing.
-func TestReadAllocations(t *testing.T) {
+func TestLinearReadAllocations(t *testing.T) {
 	s, _ := symbols.Encode(scanner.Code128, "ALLOC")
 	runs := line(s, 2, 0, 0.5, 0, nil)
 	var r linear.Reader
@@ -216,7 +216,7 @@ func TestReadAllocations(t *testing.T) {
 	}
 }
 
-func BenchmarkReadTexture(b *testing.B) {
+func BenchmarkLinearReadTexture(b *testing.B) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	runs := make([]int, 640)
 	for j := range runs {
@@ -230,10 +230,10 @@ func BenchmarkReadTexture(b *testing.B) {
 	}
 }
 
-// FuzzRead reads arbitrary lines, a byte a run: whatever the widths, the
+// FuzzLinearRead reads arbitrary lines, a byte a run: whatever the widths, the
 // reader returns symbols within the line and of the formats asked for.
-func FuzzRead(f *testing.F) {
-	for _, c := range cases {
+func FuzzLinearRead(f *testing.F) {
+	for _, c := range linearCases {
 		s, err := symbols.Encode(c.sym, c.text)
 		if err != nil {
 			f.Fatal(err)

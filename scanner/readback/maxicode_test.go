@@ -1,4 +1,4 @@
-package maxicode_test
+package readback_test
 
 import (
 	"testing"
@@ -15,7 +15,7 @@ import (
 // and one diagonal through the rings can close up; the finder allows for
 // both, and the ellipse fit, not the run counts, rejects what is not
 // round.
-func TestReadsSmallSymbolsAtEveryRotation(t *testing.T) {
+func TestMaxiCodeReadsSmallSymbolsAtEveryRotation(t *testing.T) {
 	rotation, _ := robust.AxisNamed("rotation")
 	cases := robust.Cases(scanner.MaxiCode, rotation, 2, 1)
 	read, n := robust.ReadCases(t, cases, robust.RawReader(maxicode.NewReader()))

@@ -1,4 +1,4 @@
-package datamatrix_test
+package readback_test
 
 import (
 	"fmt"
@@ -19,11 +19,9 @@ import (
 	"github.com/scannerd/scannerd/scanner/internal/hint"
 )
 
-var harder = map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_TRY_HARDER: true}
-
-// texts covers single-region square symbols, multi-region ones (2×2 and
+// dmTexts covers single-region square symbols, multi-region ones (2×2 and
 // 4×4 data regions) and rectangular ones.
-var texts = []struct {
+var dmTexts = []struct {
 	name, text string
 	rect       bool
 }{
@@ -34,7 +32,7 @@ var texts = []struct {
 	{"12x36", "RECT 12345", true},
 }
 
-func encode(t testing.TB, text string, rect bool) *symbols.Symbol {
+func encodeDataMatrix(t testing.TB, text string, rect bool) *symbols.Symbol {
 	t.Helper()
 	var hints map[gozxing.EncodeHintType]interface{}
 	if rect {
@@ -47,57 +45,12 @@ func encode(t testing.TB, text string, rect bool) *symbols.Symbol {
 	return s
 }
 
-// globalBitmap binarizes a canvas with one threshold for the whole image.
-func globalBitmap(t testing.TB, c *symbols.Canvas) *gozxing.BinaryBitmap {
-	t.Helper()
-	src, err := gozxing.NewPlanarYUVLuminanceSource(c.Pix, c.Width, c.Height, 0, 0, c.Width, c.Height, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	bm, err := gozxing.NewBinaryBitmap(gozxing.NewGlobalHistgramBinarizer(src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return bm
-}
-
-// corners returns a result's points in drawing order (top-left, top-right,
-// bottom-right, bottom-left); results list top-left, bottom-left,
-// bottom-right, top-right.
-func corners(t testing.TB, r *gozxing.Result) [4]scanner.Point {
-	t.Helper()
-	p := r.GetResultPoints()
-	if len(p) != 4 {
-		t.Fatalf("%d result points, want 4", len(p))
-	}
-	pt := func(i int) scanner.Point { return scanner.Point{X: p[i].GetX(), Y: p[i].GetY()} }
-	return [4]scanner.Point{pt(0), pt(3), pt(2), pt(1)}
-}
-
-// quad lists four corners as x, y pairs.
-func quad(c ...float64) [4]scanner.Point {
-	var q [4]scanner.Point
-	for i := range q {
-		q[i] = scanner.Point{X: c[2*i], Y: c[2*i+1]}
-	}
-	return q
-}
-
-func checkCorners(t testing.TB, got, want [4]scanner.Point, module float64) {
-	t.Helper()
-	for i := range got {
-		if d := math.Hypot(got[i].X-want[i].X, got[i].Y-want[i].Y); d > module {
-			t.Errorf("corner %d at (%.1f, %.1f), drawn at (%.1f, %.1f): %.1f px off", i, got[i].X, got[i].Y, want[i].X, want[i].Y, d)
-		}
-	}
-}
-
-// TestRoundTripRotationSweep reads every text at every module size and
+// TestDataMatrixRotationSweep reads every text at every module size and
 // angle step (under -race a sample: see internal/sweep).
-func TestRoundTripRotationSweep(t *testing.T) {
+func TestDataMatrixRotationSweep(t *testing.T) {
 	cases := sweep.New(t)
-	for _, tc := range texts {
-		s := encode(t, tc.text, tc.rect)
+	for _, tc := range dmTexts {
+		s := encodeDataMatrix(t, tc.text, tc.rect)
 		for _, module := range []float64{2, 2.5, 3, 4, 6} {
 			step := 15.0
 			if module > 3 || s.Width > 40 {
@@ -126,9 +79,9 @@ func TestRoundTripRotationSweep(t *testing.T) {
 	}
 }
 
-// TestRoundTripPerspectiveSweep reads every text drawn into every quad
+// TestDataMatrixPerspectiveSweep reads every text drawn into every quad
 // (under -race a sample: see internal/sweep).
-func TestRoundTripPerspectiveSweep(t *testing.T) {
+func TestDataMatrixPerspectiveSweep(t *testing.T) {
 	quads := [][4]scanner.Point{
 		quad(100, 80, 420, 120, 400, 400, 90, 360),   // leaning back on the right
 		quad(150, 60, 380, 60, 470, 420, 60, 420),    // seen from below
@@ -138,8 +91,8 @@ func TestRoundTripPerspectiveSweep(t *testing.T) {
 		quad(200, 150, 330, 170, 320, 290, 190, 280), // small
 	}
 	cases := sweep.New(t)
-	for _, tc := range texts {
-		s := encode(t, tc.text, tc.rect)
+	for _, tc := range dmTexts {
+		s := encodeDataMatrix(t, tc.text, tc.rect)
 		for i, q := range quads {
 			// The smallest modules the quad leaves must be 2 px at least:
 			// smaller ones are not a case a camera should read.
@@ -172,7 +125,7 @@ func TestRoundTripPerspectiveSweep(t *testing.T) {
 	}
 }
 
-func TestRoundTripContrastBlurNoise(t *testing.T) {
+func TestDataMatrixContrastBlurNoise(t *testing.T) {
 	cases := []struct {
 		name        string
 		dark, light uint8
@@ -185,9 +138,9 @@ func TestRoundTripContrastBlurNoise(t *testing.T) {
 		{"dim and blurred", 70, 150, 1, 6, 5},
 	}
 	for _, tc := range cases {
-		for _, txt := range texts {
+		for _, txt := range dmTexts {
 			t.Run(tc.name+"/"+txt.name, func(t *testing.T) {
-				s := encode(t, txt.text, txt.rect)
+				s := encodeDataMatrix(t, txt.text, txt.rect)
 				// The symbol fills a good part of the image, as in a
 				// scanner's view: binarizers judge contrast block by block.
 				side := max(160, int(2*tc.module*float64(max(s.Width, s.Height))))
@@ -212,7 +165,7 @@ func TestRoundTripContrastBlurNoise(t *testing.T) {
 	}
 }
 
-func TestDecodeMultipleAnywhere(t *testing.T) {
+func TestDataMatrixDecodeMultipleAnywhere(t *testing.T) {
 	c := symbols.NewCanvas(1920, 1080, 220)
 	want := map[string]bool{}
 	places := []symbols.Placement{
@@ -225,7 +178,7 @@ func TestDecodeMultipleAnywhere(t *testing.T) {
 	for i, p := range places {
 		text := fmt.Sprintf("symbol %d of %d at (%g, %g)", i+1, len(places), p.CX, p.CY)
 		p.Dark, p.Light = 30, 220
-		c.Draw(encode(t, text, false), p)
+		c.Draw(encodeDataMatrix(t, text, false), p)
 		want[text] = true
 	}
 	c.Noise(rand.New(rand.NewPCG(5, 6)), 6)
@@ -252,9 +205,9 @@ func TestDecodeMultipleAnywhere(t *testing.T) {
 	}
 }
 
-func TestMirroredSymbolWithTryHarder(t *testing.T) {
+func TestDataMatrixMirroredWithTryHarder(t *testing.T) {
 	text := "seen through the glass"
-	s := encode(t, text, false)
+	s := encodeDataMatrix(t, text, false)
 	c := symbols.NewCanvas(400, 400, 230)
 	// Corners in mirrored order: the symbol's left edge drawn on the right.
 	w, h := float64(s.Width)*5, float64(s.Height)*5
@@ -272,7 +225,7 @@ func TestMirroredSymbolWithTryHarder(t *testing.T) {
 	}
 }
 
-func TestNoSymbol(t *testing.T) {
+func TestDataMatrixNoSymbol(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 9))
 	blank := symbols.NewCanvas(640, 480, 200)
 	noise := symbols.NewCanvas(640, 480, 128)
@@ -304,12 +257,12 @@ func TestNoSymbol(t *testing.T) {
 // With hint.Regions the finder starts only from the regions given: a
 // symbol outside them is not looked for, one the regions reach only in
 // part is read whole.
-func TestRegionsHintBoundsTheSearch(t *testing.T) {
+func TestDataMatrixRegionsHintBoundsTheSearch(t *testing.T) {
 	t.Parallel()
 	c := symbols.NewCanvas(800, 400, 220)
 	for _, p := range []symbols.Placement{{CX: 200, CY: 200}, {CX: 600, CY: 200}} {
 		p.Module, p.Angle, p.Dark, p.Light = 4, 10, 30, 220
-		c.Draw(encode(t, fmt.Sprintf("at %g", p.CX), false), p)
+		c.Draw(encodeDataMatrix(t, fmt.Sprintf("at %g", p.CX), false), p)
 	}
 	for _, tc := range []struct {
 		name    string
@@ -335,4 +288,37 @@ func TestRegionsHintBoundsTheSearch(t *testing.T) {
 			t.Errorf("%s: read %q, want %q", tc.name, got, tc.want)
 		}
 	}
+}
+
+// TestDataMatrixReadersInParallel runs one Reader per goroutine, as the decode
+// engine's workers do; -race checks that readers share no state.
+func TestDataMatrixReadersInParallel(t *testing.T) {
+	readertest.ReadInParallel(t, func() gozxing.Reader { return datamatrix.NewReader() }, func(w int) (*symbols.Symbol, string) {
+		text := fmt.Sprintf("worker %d", w)
+		return encodeDataMatrix(t, text, false), text
+	})
+}
+
+func BenchmarkDataMatrixDecode1080pNoSymbol(b *testing.B) {
+	readertest.BenchDecode(b, datamatrix.NewReader(), readertest.Parcel1080(b, scanner.DataMatrix, ""), nil, false)
+}
+
+func BenchmarkDataMatrixDecode1080pNoSymbolTryHarder(b *testing.B) {
+	readertest.BenchDecode(b, datamatrix.NewReader(), readertest.Parcel1080(b, scanner.DataMatrix, ""), harder, false)
+}
+
+func BenchmarkDataMatrixDecode1080pSymbol(b *testing.B) {
+	readertest.BenchDecode(b, datamatrix.NewReader(), readertest.Parcel1080(b, scanner.DataMatrix, "https://example.com/track?id=0123456789"), nil, true)
+}
+
+func BenchmarkDataMatrixDecode1080pSymbolTryHarder(b *testing.B) {
+	readertest.BenchDecode(b, datamatrix.NewReader(), readertest.Parcel1080(b, scanner.DataMatrix, "https://example.com/track?id=0123456789"), harder, true)
+}
+
+func BenchmarkDataMatrixDecode1080pNoise(b *testing.B) {
+	readertest.BenchDecode(b, datamatrix.NewReader(), readertest.Noise1080(), nil, false)
+}
+
+func BenchmarkDataMatrixDecode1080pNoiseTryHarder(b *testing.B) {
+	readertest.BenchDecode(b, datamatrix.NewReader(), readertest.Noise1080(), harder, false)
 }

@@ -1,4 +1,4 @@
-package aztec_test
+package readback_test
 
 import (
 	"fmt"
@@ -16,11 +16,9 @@ import (
 	"github.com/scannerd/scannerd/scanner/aztec"
 )
 
-var harder = map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_TRY_HARDER: true}
-
-// specs covers compact and full-range symbols, small and large, and the
+// aztecSpecs covers compact and full-range symbols, small and large, and the
 // error correction levels.
-var specs = []struct {
+var aztecSpecs = []struct {
 	name   string
 	text   string
 	layers int // 0: smallest that fits; <0 compact
@@ -44,7 +42,7 @@ func longText(n int) string {
 	return string(b)
 }
 
-func encode(t testing.TB, text string, layers, ec int) *symbols.Symbol {
+func encodeAztec(t testing.TB, text string, layers, ec int) *symbols.Symbol {
 	t.Helper()
 	hints := map[gozxing.EncodeHintType]interface{}{gozxing.EncodeHintType_AZTEC_LAYERS: layers}
 	if ec != 0 {
@@ -57,57 +55,12 @@ func encode(t testing.TB, text string, layers, ec int) *symbols.Symbol {
 	return s
 }
 
-// globalBitmap binarizes a canvas with one threshold for the whole image.
-func globalBitmap(t testing.TB, c *symbols.Canvas) *gozxing.BinaryBitmap {
-	t.Helper()
-	src, err := gozxing.NewPlanarYUVLuminanceSource(c.Pix, c.Width, c.Height, 0, 0, c.Width, c.Height, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	bm, err := gozxing.NewBinaryBitmap(gozxing.NewGlobalHistgramBinarizer(src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return bm
-}
-
-// corners returns a result's points in drawing order (top-left, top-right,
-// bottom-right, bottom-left); results list top-left, bottom-left,
-// bottom-right, top-right.
-func corners(t testing.TB, r *gozxing.Result) [4]scanner.Point {
-	t.Helper()
-	p := r.GetResultPoints()
-	if len(p) != 4 {
-		t.Fatalf("%d result points, want 4", len(p))
-	}
-	pt := func(i int) scanner.Point { return scanner.Point{X: p[i].GetX(), Y: p[i].GetY()} }
-	return [4]scanner.Point{pt(0), pt(3), pt(2), pt(1)}
-}
-
-func checkCorners(t testing.TB, got, want [4]scanner.Point, tol float64) {
-	t.Helper()
-	for i := range got {
-		if d := math.Hypot(got[i].X-want[i].X, got[i].Y-want[i].Y); d > tol {
-			t.Errorf("corner %d at (%.1f, %.1f), drawn at (%.1f, %.1f): %.1f px off", i, got[i].X, got[i].Y, want[i].X, want[i].Y, d)
-		}
-	}
-}
-
-// quad lists four corners as x, y pairs.
-func quad(c ...float64) [4]scanner.Point {
-	var q [4]scanner.Point
-	for i := range q {
-		q[i] = scanner.Point{X: c[2*i], Y: c[2*i+1]}
-	}
-	return q
-}
-
-// TestRoundTripRotationSweep reads every spec at every module size and
+// TestAztecRotationSweep reads every spec at every module size and
 // angle step (under -race a sample: see internal/sweep).
-func TestRoundTripRotationSweep(t *testing.T) {
+func TestAztecRotationSweep(t *testing.T) {
 	cases := sweep.New(t)
-	for _, sp := range specs {
-		s := encode(t, sp.text, sp.layers, sp.ec)
+	for _, sp := range aztecSpecs {
+		s := encodeAztec(t, sp.text, sp.layers, sp.ec)
 		for _, module := range []float64{2, 2.5, 3, 4, 6} {
 			if module < 2.5 && s.Width > 60 {
 				// At 2 px the hybrid binarizer breaks up the rings of a
@@ -147,9 +100,9 @@ func TestRoundTripRotationSweep(t *testing.T) {
 	}
 }
 
-// TestRoundTripPerspectiveSweep reads every spec drawn into every quad
+// TestAztecPerspectiveSweep reads every spec drawn into every quad
 // (under -race a sample: see internal/sweep).
-func TestRoundTripPerspectiveSweep(t *testing.T) {
+func TestAztecPerspectiveSweep(t *testing.T) {
 	quads := [][4]scanner.Point{
 		quad(100, 80, 420, 120, 400, 400, 90, 360),   // leaning back on the right
 		quad(150, 60, 380, 60, 470, 420, 60, 420),    // seen from below
@@ -159,8 +112,8 @@ func TestRoundTripPerspectiveSweep(t *testing.T) {
 		quad(200, 150, 330, 170, 320, 290, 190, 280), // small
 	}
 	cases := sweep.New(t)
-	for _, sp := range specs {
-		s := encode(t, sp.text, sp.layers, sp.ec)
+	for _, sp := range aztecSpecs {
+		s := encodeAztec(t, sp.text, sp.layers, sp.ec)
 		for i, q := range quads {
 			short := math.Inf(1)
 			for j := range q {
@@ -190,7 +143,7 @@ func TestRoundTripPerspectiveSweep(t *testing.T) {
 	}
 }
 
-func TestRoundTripContrastBlurNoise(t *testing.T) {
+func TestAztecContrastBlurNoise(t *testing.T) {
 	cases := []struct {
 		name        string
 		dark, light uint8
@@ -203,9 +156,9 @@ func TestRoundTripContrastBlurNoise(t *testing.T) {
 		{"dim and blurred", 70, 150, 1, 6, 5},
 	}
 	for _, tc := range cases {
-		for _, sp := range specs {
+		for _, sp := range aztecSpecs {
 			t.Run(tc.name+"/"+sp.name, func(t *testing.T) {
-				s := encode(t, sp.text, sp.layers, sp.ec)
+				s := encodeAztec(t, sp.text, sp.layers, sp.ec)
 				side := max(160, int(2*tc.module*float64(s.Width)))
 				c := symbols.NewCanvas(side, side, tc.light)
 				c.Draw(s, symbols.Placement{CX: float64(side) / 2, CY: float64(side) / 2, Module: tc.module, Angle: 17, Dark: tc.dark, Light: tc.light})
@@ -228,7 +181,7 @@ func TestRoundTripContrastBlurNoise(t *testing.T) {
 	}
 }
 
-func TestDecodeMultipleAnywhere(t *testing.T) {
+func TestAztecDecodeMultipleAnywhere(t *testing.T) {
 	c := symbols.NewCanvas(1920, 1080, 220)
 	want := map[string]bool{}
 	places := []symbols.Placement{
@@ -241,7 +194,7 @@ func TestDecodeMultipleAnywhere(t *testing.T) {
 	for i, p := range places {
 		text := fmt.Sprintf("symbol %d of %d at (%g, %g)", i+1, len(places), p.CX, p.CY)
 		p.Dark, p.Light = 30, 220
-		c.Draw(encode(t, text, 0, 0), p)
+		c.Draw(encodeAztec(t, text, 0, 0), p)
 		want[text] = true
 	}
 	c.Noise(rand.New(rand.NewPCG(5, 6)), 6)
@@ -268,7 +221,7 @@ func TestDecodeMultipleAnywhere(t *testing.T) {
 	}
 }
 
-func TestReaderInitializationAndMirror(t *testing.T) {
+func TestAztecReaderInitializationAndMirror(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
 		spec   symboltest.AztecSpec
@@ -311,7 +264,7 @@ func TestReaderInitializationAndMirror(t *testing.T) {
 	}
 }
 
-func TestNoSymbol(t *testing.T) {
+func TestAztecNoSymbol(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 9))
 	blank := symbols.NewCanvas(640, 480, 200)
 	noise := symbols.NewCanvas(640, 480, 128)
@@ -338,4 +291,37 @@ func TestNoSymbol(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestAztecReadersInParallel runs one Reader per goroutine, as the decode
+// engine's workers do; -race checks that readers share no state.
+func TestAztecReadersInParallel(t *testing.T) {
+	readertest.ReadInParallel(t, func() gozxing.Reader { return aztec.NewReader() }, func(w int) (*symbols.Symbol, string) {
+		text := fmt.Sprintf("worker %d", w)
+		return encodeAztec(t, text, 0, 0), text
+	})
+}
+
+func BenchmarkAztecDecode1080pNoSymbol(b *testing.B) {
+	readertest.BenchDecode(b, aztec.NewReader(), readertest.Parcel1080(b, scanner.Aztec, ""), nil, false)
+}
+
+func BenchmarkAztecDecode1080pNoSymbolTryHarder(b *testing.B) {
+	readertest.BenchDecode(b, aztec.NewReader(), readertest.Parcel1080(b, scanner.Aztec, ""), harder, false)
+}
+
+func BenchmarkAztecDecode1080pSymbol(b *testing.B) {
+	readertest.BenchDecode(b, aztec.NewReader(), readertest.Parcel1080(b, scanner.Aztec, "https://example.com/track?id=0123456789"), nil, true)
+}
+
+func BenchmarkAztecDecode1080pSymbolTryHarder(b *testing.B) {
+	readertest.BenchDecode(b, aztec.NewReader(), readertest.Parcel1080(b, scanner.Aztec, "https://example.com/track?id=0123456789"), harder, true)
+}
+
+func BenchmarkAztecDecode1080pNoise(b *testing.B) {
+	readertest.BenchDecode(b, aztec.NewReader(), readertest.Noise1080(), nil, false)
+}
+
+func BenchmarkAztecDecode1080pNoiseTryHarder(b *testing.B) {
+	readertest.BenchDecode(b, aztec.NewReader(), readertest.Noise1080(), harder, false)
 }
