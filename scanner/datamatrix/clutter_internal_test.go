@@ -1,4 +1,4 @@
-package datamatrix_test
+package datamatrix
 
 import (
 	"fmt"
@@ -7,49 +7,72 @@ import (
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
-
-	"github.com/scannerd/scannerd/internal/readertest"
-	"github.com/scannerd/scannerd/internal/symbols"
-	"github.com/scannerd/scannerd/scanner/datamatrix"
+	writer "github.com/makiuchi-d/gozxing/datamatrix"
 )
 
-// clutterCanvas draws a 640×480 frame of texture: dark squares 2 to 10
-// pixels wide, density of them per 10,000 pixels, scattered at random on a
-// light ground, where they overlap into blobs whose corners look like a
-// finder's and whose insides vary as a symbol's do. With sym, the symbol is
-// drawn in the middle first and the texture kept quiet modules clear of
-// it.
-func clutterCanvas(seed uint64, density float64, sym *symbols.Symbol, quiet float64) *symbols.Canvas {
-	const w, h = 640, 480
-	c := symbols.NewCanvas(w, h, 210)
-	rng := rand.New(rand.NewPCG(seed, 17))
-	p := symbols.Placement{CX: w / 2, CY: h / 2, Module: 4, Angle: 17, Dark: 30, Light: 220}
+const clutterText = "scannerd 0123456789 ABC"
+
+// clutterMatrix draws a binarized 640×480 frame of texture: dark squares 2
+// to 10 pixels wide, density of them per 10,000 pixels, scattered at random,
+// where they overlap into blobs whose corners look like a finder's and
+// whose insides vary as a symbol's do. With symbol, clutterText's symbol
+// is drawn in the middle, 4 pixels a module and turned 17°, and the
+// texture kept quiet modules clear of it.
+func clutterMatrix(t testing.TB, seed uint64, density float64, symbol bool, quiet float64) *gozxing.BitMatrix {
+	t.Helper()
+	const w, h, module = 640, 480, 4.0
+	m, _ := gozxing.NewBitMatrix(w, h)
 	clear := func(x, y int) bool { return true }
-	if sym != nil {
-		c.Draw(sym, p)
-		// The symbol's module coordinates of a pixel, as Draw maps them.
-		sin, cos := math.Sincos(-p.Angle * math.Pi / 180)
-		hw, hh := float64(sym.Width)/2, float64(sym.Height)/2
+	if symbol {
+		s, err := writer.NewDataMatrixWriter().Encode(clutterText, gozxing.BarcodeFormat_DATA_MATRIX, 0, 0,
+			map[gozxing.EncodeHintType]interface{}{gozxing.EncodeHintType_MARGIN: 0})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The symbol's module coordinates of a pixel's centre.
+		sin, cos := math.Sincos(17 * math.Pi / 180)
+		cols, rows := float64(s.GetWidth()), float64(s.GetHeight())
+		at := func(x, y int) (float64, float64) {
+			dx, dy := float64(x)+0.5-w/2, float64(y)+0.5-h/2
+			return (dx*cos+dy*sin)/module + cols/2, (-dx*sin+dy*cos)/module + rows/2
+		}
+		for y := range h {
+			for x := range w {
+				if u, v := at(x, y); u >= 0 && v >= 0 && u < cols && v < rows && s.Get(int(u), int(v)) {
+					m.Set(x, y)
+				}
+			}
+		}
 		clear = func(x, y int) bool {
-			dx, dy := float64(x)+0.5-p.CX, float64(y)+0.5-p.CY
-			u := (dx*cos+dy*sin)/p.Module + hw
-			v := (-dx*sin+dy*cos)/p.Module + hh
-			return u < -quiet || v < -quiet || u >= float64(sym.Width)+quiet || v >= float64(sym.Height)+quiet
+			u, v := at(x, y)
+			return u < -quiet || v < -quiet || u >= cols+quiet || v >= rows+quiet
 		}
 	}
+	rng := rand.New(rand.NewPCG(seed, 17))
 	for range int(density * w * h / 10000) {
 		side := 2 + rng.IntN(9)
 		x0, y0 := rng.IntN(w-side), rng.IntN(h-side)
 		for y := y0; y < y0+side; y++ {
 			for x := x0; x < x0+side; x++ {
 				if clear(x, y) {
-					c.Pix[y*w+x] = 40
+					m.Set(x, y)
 				}
 			}
 		}
 	}
-	c.Noise(rng, 6)
-	return c
+	return m
+}
+
+// clutterParams are the reader's with TRY_HARDER, finding every symbol.
+var clutterParams = scanParams{rowStep: 3, multiple: true, harder: true}
+
+// readClutter searches m and returns the texts read.
+func readClutter(d *detector, m *gozxing.BitMatrix) []string {
+	var texts []string
+	for _, f := range d.find(m, clutterParams) {
+		texts = append(texts, f.result.GetText())
+	}
+	return texts
 }
 
 // Texture next to finder-like corners leaves them no quiet zone: the
@@ -59,16 +82,14 @@ func clutterCanvas(seed uint64, density float64, sym *symbols.Symbol, quiet floa
 // zone too.)
 func TestClutterCornersWithoutQuietZoneAreNotTraced(t *testing.T) {
 	t.Parallel()
-	sym := encode(t, "scannerd 0123456789 ABC", false)
-	r := datamatrix.NewReader()
+	d := &NewReader().det
 	varied, traced := 0, 0
 	for seed := range uint64(4) {
-		res, err := r.DecodeMultiple(readertest.Bitmap(t, clutterCanvas(seed, 80, sym, 4)), harder)
-		if err != nil || len(res) != 1 || res[0].GetText() != sym.Text {
-			t.Fatalf("frame %d: read %v, %v; want %q", seed, res, err, sym.Text)
+		m := clutterMatrix(t, seed, 80, true, 4)
+		if got := readClutter(d, m); len(got) != 1 || got[0] != clutterText {
+			t.Fatalf("frame %d: read %q, want %q", seed, got, clutterText)
 		}
-		v, tr := datamatrix.Candidates(r)
-		varied, traced = varied+v, traced+tr
+		varied, traced = varied+d.varied, traced+d.traced
 	}
 	t.Logf("%d candidates with a varied interior, %d traced", varied, traced)
 	if varied < 40 || traced*4 > varied*3 {
@@ -83,7 +104,6 @@ func TestClutterCornersWithoutQuietZoneAreNotTraced(t *testing.T) {
 // false reads, and, per frame, the finder candidates whose interior
 // varies and those whose timing patterns were traced; ns/op is one frame.
 func BenchmarkClutter(b *testing.B) {
-	sym := encode(b, "scannerd 0123456789 ABC", false)
 	type level struct {
 		name           string
 		density, quiet float64
@@ -101,30 +121,21 @@ func BenchmarkClutter(b *testing.B) {
 	const frames = 8
 	for _, l := range levels {
 		b.Run(l.name, func(b *testing.B) {
-			var bms []*gozxing.BinaryBitmap
+			var ms []*gozxing.BitMatrix
 			for seed := range uint64(frames) {
-				s := sym
-				if !l.symbol {
-					s = nil
-				}
-				bms = append(bms, readertest.Bitmap(b, clutterCanvas(seed, l.density, s, l.quiet)))
-				if _, err := bms[len(bms)-1].GetBlackMatrix(); err != nil {
-					b.Fatal(err)
-				}
+				ms = append(ms, clutterMatrix(b, seed, l.density, l.symbol, l.quiet))
 			}
-			r := datamatrix.NewReader()
+			d := &NewReader().det
 			read, wrong, varied, traced, n := 0, 0, 0, 0, 0
 			for i := 0; b.Loop(); i++ {
-				res, _ := r.DecodeMultiple(bms[i%frames], harder)
-				for _, x := range res {
-					if l.symbol && x.GetText() == sym.Text {
+				for _, text := range readClutter(d, ms[i%frames]) {
+					if l.symbol && text == clutterText {
 						read++
 					} else {
 						wrong++
 					}
 				}
-				v, tr := datamatrix.Candidates(r)
-				varied, traced, n = varied+v, traced+tr, n+1
+				varied, traced, n = varied+d.varied, traced+d.traced, n+1
 			}
 			if l.symbol {
 				b.ReportMetric(float64(read)/float64(n), "read/frame")
