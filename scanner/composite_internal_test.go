@@ -52,6 +52,8 @@ func TestComponentBoxSweep(t *testing.T) {
 	for _, args := range [][]string{
 		{"-b", "EANX_CC", "--mode=1", "--primary=331234567890", "-d", "[99]1234-abcd"},
 		{"-b", "UPCE_CC", "--mode=1", "--primary=0123456", "-d", "[10]LOT7"},
+		{"-b", "EANX_CC", "--mode=1", "--primary=1234567", "-d", "[21]A1"},
+		{"-b", "DBAR_LTD_CC", "--mode=1", "--primary=1501234567890", "-d", "[17]201231[10]ABC123"},
 		{"-b", "DBAR_OMN_CC", "--mode=1", "--primary=0952123454321", "-d", "[17]201231[10]ABC123"},
 		{"-b", "DBAR_EXP_CC", "--mode=1", "--primary=[01]09521234543213[3103]001234", "-d", "[11]250101"},
 		{"-b", "GS1_128_CC", "--mode=3", "--primary=[01]09521234543213", "-d", "[17]201231[10]ABC123"},

@@ -32,6 +32,12 @@ var compositeCases = []zintCase{
 		text: "(01)09521234543213(17)201231(10)ABC123", maxTilt: 5, floor: compositeFloor},
 	{sym: scanner.GS1Composite, args: []string{"-b", "GS1_128_CC", "--mode=2", "--primary=[00]095212345678901234", "-d", "[400]PO-1234"},
 		text: "(00)095212345678901234(400)PO-1234", maxTilt: 5, floor: compositeFloor},
+	// CC-A of three columns, whose rows have no left RAP, above EAN-8 and
+	// DataBar Limited.
+	{sym: scanner.GS1Composite, args: []string{"-b", "EANX_CC", "--mode=1", "--primary=1234567", "-d", "[21]A1"},
+		text: "(01)00000012345670(21)A1", maxTilt: 5, floor: compositeFloor},
+	{sym: scanner.GS1Composite, args: []string{"-b", "DBAR_LTD_CC", "--mode=1", "--primary=1501234567890", "-d", "[17]201231[10]ABC123"},
+		text: "(01)15012345678907(17)201231(10)ABC123", maxTilt: 5, floor: compositeFloor},
 }
 
 // compositeFloor is the share of composite reads the round trip wants:

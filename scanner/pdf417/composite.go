@@ -11,7 +11,7 @@ import (
 // PDF417's codewords:
 //
 //   - CC-A: rows like MicroPDF417's, two to four columns (three without a
-//     left RAP), sizes and error correction of their own (Table 8), and
+//     left RAP: cca3Layout), sizes and error correction of their own, and
 //     the bit string in base 928, 69 bits to 7 codewords (§5.2).
 //   - CC-B: a MicroPDF417 symbol whose data start with codeword 920, then
 //     the bit string in byte compaction (§5.1).
@@ -31,8 +31,9 @@ const (
 	ComponentC = "CC-C"
 )
 
-// ccaVariants are the CC-A sizes (ISO/IEC 24723 Table 8): 2 columns of 5
-// to 12 rows, 3 of 4 to 8, 4 of 3 to 7.
+// ccaVariants are the CC-A sizes and their error correction codewords
+// (ISO/IEC 24723 clause 8): 2 columns of 5 to 12 rows, 3 of 4 to 8, 4 of
+// 3 to 7.
 var ccaVariants = [...]microVariant{
 	{2, 5, 4, ComponentA}, {2, 6, 4, ComponentA}, {2, 7, 5, ComponentA}, {2, 8, 5, ComponentA},
 	{2, 9, 6, ComponentA}, {2, 10, 6, ComponentA}, {2, 12, 7, ComponentA},
@@ -40,23 +41,30 @@ var ccaVariants = [...]microVariant{
 	{4, 3, 4, ComponentA}, {4, 4, 5, ComponentA}, {4, 5, 6, ComponentA}, {4, 6, 7, ComponentA}, {4, 7, 8, ComponentA},
 }
 
-// variantsOf returns the sizes of cols columns and rows rows the reader
-// decodes: MicroPDF417's, or for the composite reader CC-B's (the
-// MicroPDF417 sizes of two columns or more) and CC-A's.
-func variantsOf(cols, rows int, composite bool) []microVariant {
+// variantsOf returns the sizes of rows rows in the layout (see
+// microLayouts) the reader decodes: MicroPDF417's, or for the composite
+// reader CC-B's (the MicroPDF417 sizes of two columns or more) and
+// CC-A's, whose rows of three columns are in a layout of their own.
+func variantsOf(layout, rows int, composite bool) []microVariant {
 	var out []microVariant
-	if v, ok := microVariantOf(cols, rows); ok {
+	if layout == cca3Layout {
+		if !composite {
+			return nil
+		}
+	} else if v, ok := microVariantOf(layout, rows); ok {
 		if !composite {
 			return []microVariant{v}
 		}
-		if cols >= 2 {
+		if layout >= 2 {
 			v.kind = ComponentB
 			out = append(out, v)
 		}
 	}
 	if composite {
+		cols := layoutCols(layout)
 		for _, v := range ccaVariants {
-			if v.cols == cols && v.rows == rows {
+			// A CC-A of three columns has no left RAP.
+			if v.cols == cols && v.rows == rows && (cols == 3) == (layout == cca3Layout) {
 				out = append(out, v)
 			}
 		}

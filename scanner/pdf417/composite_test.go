@@ -23,6 +23,10 @@ func TestCompositeComponents(t *testing.T) {
 		{[]string{"-b", "DBAR_OMN_CC", "--mode=1", "--primary=0952123454321", "-d", "[17]201231[10]ABC123"}, ComponentA, "1720123110ABC123"},
 		{[]string{"-b", "DBAR_STK_CC", "--mode=1", "--primary=0952123454321", "-d", "[21]A12"}, ComponentA, "21A12"},
 		{[]string{"-b", "EANX_CC", "--mode=1", "--primary=331234567890", "-d", "[99]1234-abcd"}, ComponentA, "991234-abcd"},
+		// Three columns: CC-A without a left RAP, CC-B with one.
+		{[]string{"-b", "EANX_CC", "--mode=1", "--primary=1234567", "-d", "[21]A1"}, ComponentA, "21A1"},
+		{[]string{"-b", "DBAR_LTD_CC", "--mode=1", "--primary=1501234567890", "-d", "[17]201231[10]ABC123"}, ComponentA, "1720123110ABC123"},
+		{[]string{"-b", "DBAR_LTD_CC", "--mode=2", "--primary=1501234567890", "-d", "[10]ABC"}, ComponentB, "10ABC"},
 		{[]string{"-b", "EANX_CC", "--mode=2", "--primary=331234567890", "-d", "[90]3AB12[21]77"}, ComponentB, "903AB12\x1d2177"},
 		{[]string{"-b", "UPCE_CC", "--mode=2", "--primary=0123456", "-d", "[10]LOT7[11]250101"}, ComponentB, "10LOT7\x1d11250101"},
 		{[]string{"-b", "GS1_128_CC", "--mode=3", "--primary=[01]09521234543213", "-d", "[17]201231[10]ABC123"}, ComponentC, "1720123110ABC123"},
@@ -49,40 +53,51 @@ func TestCompositeComponents(t *testing.T) {
 	}
 }
 
-// TestCompositeSizes: zint's CC-A components of two and four columns, of
-// every size, read back, which checks the table of their error correction
-// codewords; and longer data in CC-B.
+// TestCompositeSizes: zint's CC-A components of two, three and four
+// columns, of every size, read back, which checks the table of their
+// error correction codewords; and longer data in CC-B.
 func TestCompositeSizes(t *testing.T) {
 	zint.Need(t)
 	t.Parallel()
 	seen := map[microVariant]bool{}
-	for _, linear := range []string{"DBAR_STK_CC", "DBAR_OMN_CC"} {
-		for n := 1; n <= 60; n += 4 {
+	var every4 []int
+	for n := 1; n <= 60; n += 4 {
+		every4 = append(every4, n)
+	}
+	for _, tc := range []struct {
+		linear  string
+		lengths []int
+	}{
+		{"DBAR_STK_CC", every4},
+		{"DBAR_OMN_CC", every4},
+		// Three columns: the lengths that make 4, 5, 6, 7 and 8 rows.
+		{"DBAR_LTD_CC", []int{1, 21, 29, 33, 41}},
+	} {
+		linear := tc.linear
+		for k, n := range tc.lengths {
 			data := "[91]" + strings.Repeat("1234567890", 6)[:n]
 			r := zint.Image(t, "-b", linear, "--mode=1", "--primary=0952123454321", "-d", data)
-			img, _ := r.Render(zint.Scene{Module: 2.5, Angle: float64(90 * (n % 4)), Noise: 4})
+			angle := 90 * (n % 4)
+			if linear == "DBAR_LTD_CC" {
+				angle = 90 * (k % 4) // its few sizes at every quarter turn
+			}
+			img, _ := r.Render(zint.Scene{Module: 2.5, Angle: float64(angle), Noise: 4})
 			res, err := NewCompositeMicroReader().Decode(bitmap(img), nil)
 			if err != nil {
-				t.Fatalf("%s %s at %d°: %v", linear, data, 90*(n%4), err)
+				t.Fatalf("%s %s at %d°: %v", linear, data, angle, err)
 			}
 			md := res.GetResultMetadata()[gozxing.ResultMetadataType_PDF417_EXTRA_METADATA].(*Metadata)
 			if want := "91" + data[4:]; res.GetText() != want {
 				t.Fatalf("%s %s: read %q, want %q", linear, data, res.GetText(), want)
 			}
-			for _, v := range variantsOf(md.Columns, md.Rows, true) {
-				if v.kind == md.Component {
+			for _, v := range ccaVariants {
+				if md.Component == ComponentA && v.cols == md.Columns && v.rows == md.Rows {
 					seen[v] = true
 				}
 			}
 		}
 	}
-	a := 0
-	for v := range seen {
-		if v.kind == ComponentA {
-			a++
-		}
-	}
-	if want := 12; a != want { // the two- and four-column sizes
+	if a, want := len(seen), len(ccaVariants); a != want {
 		t.Errorf("read %d CC-A sizes, want %d: %v", a, want, seen)
 	}
 }

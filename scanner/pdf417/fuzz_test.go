@@ -124,8 +124,10 @@ func FuzzDecodeMatrix(f *testing.F) {
 }
 
 // FuzzMicroDecodeMatrix decodes arbitrary small bit matrices with the
-// MicroPDF417 reader: any error is fine, a panic or a result without text
-// is not. testdata/fuzz holds a symbol zint drew, two pixels a module.
+// MicroPDF417 reader and the composite reader of CC-A and CC-B: any error
+// is fine, a panic or a result without text is not. testdata/fuzz holds
+// symbols zint drew, two pixels a module: a MicroPDF417 of two columns,
+// and an EAN-8 composite whose CC-A of three columns has no left RAP.
 func FuzzMicroDecodeMatrix(f *testing.F) {
 	f.Add(uint8(40), []byte{0xff, 0x00, 0xaa, 0x55})
 	f.Fuzz(func(t *testing.T, width uint8, bits []byte) {
@@ -146,12 +148,13 @@ func FuzzMicroDecodeMatrix(f *testing.F) {
 				m.Set(i%w, i/w)
 			}
 		}
-		r := NewMicroReader()
-		for _, multiple := range []bool{false, true} {
-			found, _ := r.find(m, 1, multiple)
-			for _, s := range found {
-				if s.data == nil {
-					t.Fatal("symbol without data")
+		for _, r := range []*MicroReader{NewMicroReader(), NewCompositeMicroReader()} {
+			for _, multiple := range []bool{false, true} {
+				found, _ := r.find(m, 1, multiple)
+				for _, s := range found {
+					if s.data == nil {
+						t.Fatal("symbol without data")
+					}
 				}
 			}
 		}

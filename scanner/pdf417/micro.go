@@ -3,6 +3,7 @@ package pdf417
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/makiuchi-d/gozxing"
 
@@ -47,8 +48,14 @@ func microVariantOf(cols, rows int) (microVariant, bool) {
 }
 
 // Row layouts in elements: R a row address pattern (6 elements, 10
-// modules), C a codeword (8, 17), S the stop bar (1, 1).
-var microLayouts = [5]string{1: "RCRS", 2: "RCCRS", 3: "RCRCCRS", 4: "RCCRCCRS"}
+// modules), C a codeword (8, 17), S the stop bar (1, 1). A layout's index
+// is its number of columns, but for cca3Layout: the rows of a CC-A of
+// three columns (ISO/IEC 24723 clause 8), which have no left RAP and start
+// with a codeword, where those of a CC-B or MicroPDF417 of three columns
+// start with their left RAP.
+var microLayouts = [...]string{1: "RCRS", 2: "RCCRS", 3: "RCRCCRS", 4: "RCCRCCRS", cca3Layout: "CRCCRS"}
+
+const cca3Layout = 5
 
 const (
 	rapModules      = 10
@@ -56,10 +63,15 @@ const (
 	microMaxModules = 99
 )
 
-// microRowModules returns the width of a row of cols columns in modules.
-func microRowModules(cols int) int {
+// layoutCols returns the number of columns of a layout: its codewords.
+func layoutCols(layout int) int {
+	return strings.Count(microLayouts[layout], "C")
+}
+
+// microRowModules returns the width of a row of the layout in modules.
+func microRowModules(layout int) int {
 	n := 0
-	for _, c := range microLayouts[cols] {
+	for _, c := range microLayouts[layout] {
 		switch c {
 		case 'R':
 			n += rapModules
@@ -72,11 +84,11 @@ func microRowModules(cols int) int {
 	return n
 }
 
-// microRowElements returns the number of bars and spaces of a row of cols
-// columns, from the first bar to the stop bar.
-func microRowElements(cols int) int {
+// microRowElements returns the number of bars and spaces of a row of the
+// layout, from the first bar to the stop bar.
+func microRowElements(layout int) int {
 	n := 0
-	for _, c := range microLayouts[cols] {
+	for _, c := range microLayouts[layout] {
 		switch c {
 		case 'R':
 			n += rapElements
@@ -252,6 +264,7 @@ func newMicroResult(d *decoded) *gozxing.Result {
 // microLine is one row read along a sampling line.
 type microLine struct {
 	t       float64 // where the line leaves the left edge (view y)
+	layout  int     // the row's layout (see microLayouts)
 	cols    int
 	cluster int
 	values  [4]int // -1 where unread
@@ -268,36 +281,49 @@ func (ln *microLine) complete() bool {
 	return true
 }
 
-// readMicroRow reads the row whose left RAP starts at dark run i of r:
-// the number of columns (from where the stop bar and the quiet zone after
-// it fall) and each codeword the runs spell.
-func readMicroRow(r *runList, i int) (microLine, bool) {
+// The layouts readMicroRow tries: of the rows that start with a left RAP,
+// widest first (a row may start like a wider one); of those that start
+// with a codeword, a CC-A's of three columns.
+var (
+	microRowLayouts = [...]int{4, 3, 2, 1}
+	cca3RowLayouts  = [...]int{cca3Layout}
+)
+
+// readMicroRow reads the row of one of the layouts whose first bar is dark
+// run i of r: the layout (from where the stop bar and the quiet zone
+// after it fall) and each codeword the runs spell.
+func readMicroRow(r *runList, i int, layouts []int) (microLine, bool) {
 	var ln microLine
-	if i+rapElements > r.count() || !r.dark(i) {
+	if !r.dark(i) {
 		return ln, false
 	}
-	module := float64(r.edges[i+rapElements]-r.edges[i]) / rapModules
-	if module < 0.8 {
-		return ln, false
-	}
-	for cols := 4; cols >= 1; cols-- {
-		n := microRowElements(cols)
+	for _, layout := range layouts {
+		n := microRowElements(layout)
 		if i+n > r.count() {
 			continue
 		}
-		width := float64(r.edges[i+n] - r.edges[i])
-		if math.Abs(width-float64(microRowModules(cols))*module) > 0.15*width {
+		// The module, from the row's first group.
+		first, firstModules := rapElements, rapModules
+		if microLayouts[layout][0] == 'C' {
+			first, firstModules = elementsPerSymbol, modulesPerCodeword
+		}
+		module := float64(r.edges[i+first]-r.edges[i]) / float64(firstModules)
+		if module < 0.8 {
 			continue
 		}
-		unit := width / float64(microRowModules(cols))
+		width := float64(r.edges[i+n] - r.edges[i])
+		if math.Abs(width-float64(microRowModules(layout))*module) > 0.15*width {
+			continue
+		}
+		unit := width / float64(microRowModules(layout))
 		// The stop bar: one module, then light for two modules or more.
 		stop := float64(r.width(i + n - 1))
-		if stop > 2.5*unit || i+n < r.count() && float64(r.width(i+n)) < 2*unit || !microGroupsFit(r, i, cols, unit) {
+		if stop > 2.5*unit || i+n < r.count() && float64(r.width(i+n)) < 2*unit || !microGroupsFit(r, i, layout, unit) {
 			continue
 		}
-		ln = microLine{cols: cols, cluster: -1}
+		ln = microLine{layout: layout, cols: layoutCols(layout), cluster: -1}
 		j, slot, read := i, 0, 0
-		for _, c := range microLayouts[cols] {
+		for _, c := range microLayouts[layout] {
 			switch c {
 			case 'R':
 				j += rapElements
@@ -320,11 +346,11 @@ func readMicroRow(r *runList, i int) (microLine, bool) {
 }
 
 // microGroupsFit reports whether the row's RAPs and codewords, as the
-// layout of cols columns cuts the runs from i, each have their width:
-// which tells a row from the first part of a wider one.
-func microGroupsFit(r *runList, i, cols int, unit float64) bool {
+// layout cuts the runs from i, each have their width: which tells a row
+// from the first part of a wider one.
+func microGroupsFit(r *runList, i, layout int, unit float64) bool {
 	j := i
-	for _, c := range microLayouts[cols] {
+	for _, c := range microLayouts[layout] {
 		var n, modules int
 		switch c {
 		case 'R':

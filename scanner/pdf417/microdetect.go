@@ -7,23 +7,29 @@ import (
 )
 
 // microHit is a left row address pattern found on a scan row of a view:
-// the leading edge of its first bar, after a quiet zone.
+// the leading edge of its first bar, after a quiet zone. For the
+// composite reader it may also be the first codeword of a CC-A row of
+// three columns, which has no left RAP, followed by its centre RAP.
 type microHit struct {
 	y      int
 	x      float64
 	module float64
 	rap    uint16 // the pattern: its six runs' module counts, 2 bits each
-	// cw is the codeword after the RAP on the scan row, -1 when it is not
-	// one.
+	// cw is the codeword after the RAP on the scan row (before it, for a
+	// CC-A's first codeword), -1 when it is not one.
 	cw int16
+	// cca3: the hit is a CC-A's first codeword, not a left RAP.
+	cca3 bool
 }
 
 // microEdge is the left edge of a candidate symbol: hits on successive
-// scan rows, fitted by x = a + b·y.
+// scan rows, fitted by x = a + b·y; of one kind, left RAPs or (cca3) the
+// first codewords of a CC-A of three columns.
 type microEdge struct {
 	hits   []microHit
 	a, b   float64
 	module float64
+	cca3   bool
 }
 
 func (e *microEdge) top() int    { return e.hits[0].y }
@@ -38,10 +44,17 @@ func (r *MicroReader) edgeChains(v view, step int) (edges, backEdges []*microEdg
 	r.backHits, r.backRows = r.backHits[:0], r.backRows[:0]
 	for y := step / 2; y < v.h; y += step {
 		r.viewRow(v, y)
-		fwd.add(leftRAPs(&r.runs, y, nil), y, step)
+		hits := leftRAPs(&r.runs, y, nil)
+		if r.composite {
+			hits = cca3Starts(&r.runs, y, hits)
+		}
+		fwd.add(hits, y, step)
 		r.runs.reverse()
 		r.backRows = append(r.backRows, len(r.backHits))
 		r.backHits = leftRAPs(&r.runs, v.h-1-y, r.backHits)
+		if r.composite {
+			r.backHits = cca3Starts(&r.runs, v.h-1-y, r.backHits)
+		}
 	}
 	// The turned view's rows, top to bottom, are the scanned rows last to
 	// first.
@@ -69,13 +82,13 @@ func (c *chainer) add(hits []microHit, y, step int) {
 		for _, e := range c.open {
 			last := e.hits[len(e.hits)-1]
 			tol := 2*last.module + 0.25*float64(y-last.y)
-			if y-last.y <= c.maxGap(step, last.module) && math.Abs(h.x-last.x) <= tol && math.Abs(h.module-e.module) < 0.3*e.module {
+			if e.cca3 == h.cca3 && y-last.y <= c.maxGap(step, last.module) && math.Abs(h.x-last.x) <= tol && math.Abs(h.module-e.module) < 0.3*e.module {
 				best = e
 				break
 			}
 		}
 		if best == nil {
-			best = &microEdge{module: h.module}
+			best = &microEdge{module: h.module, cca3: h.cca3}
 			c.open = append(c.open, best)
 		}
 		best.hits = append(best.hits, h)
@@ -159,7 +172,7 @@ func splitComponentEdges(edges []*microEdge) []*microEdge {
 				end--
 			}
 			if end > from {
-				out = append(out, &microEdge{hits: e.hits[from:end], module: e.hits[from].module})
+				out = append(out, &microEdge{hits: e.hits[from:end], module: e.hits[from].module, cca3: e.cca3})
 			}
 			from = i
 		}
@@ -240,6 +253,39 @@ func leftRAPs(r *runList, y int, out []microHit) []microHit {
 			h.cw = int16(v)
 		}
 		out = append(out, h)
+	}
+	return out
+}
+
+// cca3Starts appends to out the patterns on one row that may start a row
+// of a CC-A of three columns: a light run of two modules or more, then a
+// codeword, then the centre RAP. A row of that CC-A has no left RAP; the
+// rows of a CC-B or MicroPDF417 of three columns, which have one, read
+// the same from their first codeword on, and are left out where a RAP
+// ends in the light run.
+func cca3Starts(r *runList, y int, out []microHit) []microHit {
+	const n = elementsPerSymbol + rapElements
+	for i := 1; i+n <= r.count(); i++ {
+		if !r.dark(i) {
+			continue
+		}
+		module := float64(r.edges[i+elementsPerSymbol]-r.edges[i]) / modulesPerCodeword
+		if module < 0.8 || float64(r.width(i-1)) < 2*module {
+			continue
+		}
+		rap := float64(r.edges[i+n]-r.edges[i+elementsPerSymbol]) / rapModules
+		if math.Abs(rap-module) > 0.2*module || !rapFits(r, i+elementsPerSymbol, rap) {
+			continue
+		}
+		if i >= rapElements && rapFits(r, i-rapElements, rap) {
+			continue
+		}
+		v, _, _, w := readCodeword(r, i, -1)
+		if w == 0 {
+			continue
+		}
+		out = append(out, microHit{y: y, x: float64(r.edges[i]), module: module, cw: int16(v),
+			rap: rapPattern(r, i+elementsPerSymbol, rap), cca3: true})
 	}
 	return out
 }
@@ -688,7 +734,11 @@ func (r *MicroReader) readLine(v view, e *microEdge, slope, t float64) int {
 	if i < 0 {
 		return 0
 	}
-	ln, ok := readMicroRow(&r.runs, i)
+	layouts := microRowLayouts[:]
+	if e.cca3 {
+		layouts = cca3RowLayouts[:]
+	}
+	ln, ok := readMicroRow(&r.runs, i, layouts)
 	if !ok {
 		return 0
 	}
@@ -716,11 +766,11 @@ func (r *MicroReader) firstDarkRun(margin, m float64) int {
 
 // decodeRows decodes the rows in r.lines, read along lines of the slope.
 func (r *MicroReader) decodeRows(v view, e *microEdge, slope float64) (*decoded, error) {
-	rows, cols, pitch, ok := groupMicroRows(r.lines)
+	rows, layout, pitch, ok := groupMicroRows(r.lines)
 	if !ok {
 		return nil, errMicroLayout
 	}
-	d, err := decodeMicroRows(rows, cols, r.composite)
+	d, err := decodeMicroRows(rows, layout, r.composite)
 	if err != nil {
 		return nil, err
 	}
@@ -729,7 +779,7 @@ func (r *MicroReader) decodeRows(v view, e *microEdge, slope float64) (*decoded,
 	m := e.module
 	// Corners: the edge at the first and last rows' outer bounds, and the
 	// row width along the rows.
-	w := float64(microRowModules(cols)) * m
+	w := float64(microRowModules(layout)) * m
 	t0, t1 := rows[0].t-pitch/2, rows[len(rows)-1].t+pitch/2
 	tl := point{e.a + e.b*t0, t0 + 0.5}
 	bl := point{e.a + e.b*t1, t1 + 0.5}
@@ -749,20 +799,21 @@ type microRow struct {
 // groupMicroRows sorts lines into rows: successive lines of one cluster
 // are one row, and the rows no line read are put back where the spacing
 // and the cluster cycle say they were. It returns the rows top to bottom,
-// the number of columns, and the row pitch.
-func groupMicroRows(lines []microLine) (rows []microRow, cols int, pitch float64, ok bool) {
-	var count [5]int
+// the layout most lines read, and the row pitch.
+func groupMicroRows(lines []microLine) (rows []microRow, layout int, pitch float64, ok bool) {
+	var count [len(microLayouts)]int
 	for _, ln := range lines {
-		count[ln.cols]++
+		count[ln.layout]++
 	}
-	for c := 1; c <= 4; c++ {
-		if count[c] > count[cols] {
-			cols = c
+	for l := 1; l < len(count); l++ {
+		if count[l] > count[layout] {
+			layout = l
 		}
 	}
-	if cols == 0 {
+	if layout == 0 {
 		return nil, 0, 0, false
 	}
+	cols := layoutCols(layout)
 	type group struct {
 		t0, t1  float64
 		cluster int
@@ -770,7 +821,7 @@ func groupMicroRows(lines []microLine) (rows []microRow, cols int, pitch float64
 	}
 	var groups []group
 	for _, ln := range lines {
-		if ln.cols != cols {
+		if ln.layout != layout {
 			continue
 		}
 		if g := len(groups) - 1; g >= 0 && groups[g].cluster == ln.cluster && ln.t-groups[g].t1 < 3 {
@@ -856,17 +907,17 @@ func groupMicroRows(lines []microLine) (rows []microRow, cols int, pitch float64
 		}
 		rows = append(rows, row)
 	}
-	return rows, cols, pitch, true
+	return rows, layout, pitch, true
 }
 
 // decodeMicroRows corrects and interprets the codewords of the rows, with
 // rows no line read added at the top or bottom as far as a size needs
 // them.
-func decodeMicroRows(rows []microRow, cols int, composite bool) (*decoded, error) {
+func decodeMicroRows(rows []microRow, layout int, composite bool) (*decoded, error) {
 	var lastErr error = errMicroLayout
 	for extra := 0; extra <= 2; extra++ {
 		for above := 0; above <= extra; above++ {
-			for _, v := range variantsOf(cols, len(rows)+extra, composite) {
+			for _, v := range variantsOf(layout, len(rows)+extra, composite) {
 				all := make([]microRow, 0, v.rows)
 				for range above {
 					all = append(all, microRow{missing: true})

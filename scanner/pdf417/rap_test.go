@@ -35,3 +35,35 @@ func TestRAPInkSpread(t *testing.T) {
 		t.Error("evenly spaced stripes read as a row address pattern")
 	}
 }
+
+// TestCCA3Start: a row of a CC-A of three columns starts with a codeword,
+// its centre RAP after it: found after a quiet zone, as that kind of
+// start (never chained with left RAPs), with the codeword read; not
+// without the quiet zone, nor where a left RAP starts the row.
+func TestCCA3Start(t *testing.T) {
+	const px = 3
+	k := 1*fieldSize + 245 // cluster 3 (the second), codeword 245
+	var widths []int
+	for _, w := range patterns.widths[k] {
+		widths = append(widths, px*int(w))
+	}
+	rap := []int{3 * px, 1 * px, 2 * px, 1 * px, 1 * px, 2 * px}
+	row := func(quiet int) *runList {
+		w := append([]int{quiet}, widths...)
+		w = append(w, rap...)
+		return runsOf(false, append(w, widths...)...) // then the next codeword
+	}
+	hits := cca3Starts(row(12), 0, nil)
+	if len(hits) != 1 || hits[0].x != 12 || hits[0].cw != 245 || !hits[0].cca3 {
+		t.Errorf("found %+v, want the codeword 245 at 12 starting a CC-A row", hits)
+	}
+	if hits := cca3Starts(row(px), 0, nil); len(hits) != 0 {
+		t.Errorf("found %+v after a light run of one module", hits)
+	}
+	// A left RAP, a codeword, the next RAP: no CC-A start there.
+	w := append([]int{12}, rap...)
+	w = append(append(w, widths...), rap...)
+	if hits := cca3Starts(runsOf(false, append(w, widths...)...), 0, nil); len(hits) != 0 {
+		t.Errorf("found %+v where a left RAP starts the row", hits)
+	}
+}
