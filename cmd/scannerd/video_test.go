@@ -258,7 +258,9 @@ loop = true
 %s`, socket, video, license))
 	c := openapitest.NewClient(t, socket)
 	defer c.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	// A bound for a daemon that never answers, not a measure of speed: on
+	// a loaded machine under -race the first scans take many seconds.
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 
 	// Debug export on: two images, then it stops itself.
@@ -269,7 +271,7 @@ loop = true
 	var scanned, notice bool
 	for ev, err := range c.Events(ctx, client.EventsOptions{}) {
 		if err != nil {
-			t.Fatal(err)
+			t.Fatalf("event stream ended (%v) with scan %v, export notice %v", err, scanned, notice)
 		}
 		switch {
 		case ev.Kind == client.EventResult && ev.Result.Text == "VIA-SOCKET" && ev.Result.Source == "cam":
