@@ -81,62 +81,11 @@ func (r *Reader) findCandidates(bm *gozxing.BitMatrix, step int) []candidate {
 		r.runs = bitrow.Windows(bm.GetRow(line, r.row), w, 5, r.runs, visit)
 	}
 	vertical = true
-	cols := r.transpose(bm)
+	cols := r.cols.Of(bm)
 	for line = step / 2; line < w; line += step {
 		r.runs = bitrow.Windows(cols[line], h, 5, r.runs, visit)
 	}
 	return r.cands
-}
-
-// transpose returns the image's columns as bit arrays, made a 32 x 32
-// block of pixels at a time.
-func (r *Reader) transpose(bm *gozxing.BitMatrix) []*gozxing.BitArray {
-	w, h := bm.GetWidth(), bm.GetHeight()
-	if len(r.cols) != w || r.cols[0].GetSize() != h {
-		r.cols = make([]*gozxing.BitArray, w)
-		for x := range r.cols {
-			r.cols[x] = gozxing.NewBitArray(h)
-		}
-	}
-	for i := range r.band {
-		if r.band[i] == nil || r.band[i].GetSize() != w {
-			r.band[i] = gozxing.NewBitArray(w)
-		}
-	}
-	var blk [32]uint32
-	for by := 0; by*32 < h; by++ {
-		for i := range 32 {
-			if y := by*32 + i; y < h {
-				bm.GetRow(y, r.band[i])
-			} else {
-				r.band[i].Clear()
-			}
-		}
-		for wx := 0; wx*32 < w; wx++ {
-			for i := range 32 {
-				blk[i] = r.band[i].GetBitArray()[wx]
-			}
-			transpose32(&blk)
-			for c := 0; c < 32 && wx*32+c < w; c++ {
-				r.cols[wx*32+c].GetBitArray()[by] = blk[c]
-			}
-		}
-	}
-	return r.cols
-}
-
-// transpose32 transposes a 32 x 32 bit matrix, bit c of word i (least
-// significant first) going to bit i of word c, by swapping ever smaller
-// off-diagonal blocks.
-func transpose32(a *[32]uint32) {
-	m := uint32(0x0000ffff)
-	for j := 16; j != 0; j, m = j>>1, m^(m<<(j>>1)) {
-		for k := 0; k < 32; k = (k + j + 1) &^ j {
-			t := (a[k]>>j ^ a[k+j]) & m
-			a[k] ^= t << j
-			a[k+j] ^= t
-		}
-	}
 }
 
 // confirm centres a hit on its dark square and keeps it when the square

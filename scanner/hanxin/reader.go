@@ -6,6 +6,7 @@ import (
 
 	"github.com/makiuchi-d/gozxing"
 
+	"github.com/scannerd/scannerd/scanner/internal/bitrow"
 	"github.com/scannerd/scannerd/scanner/internal/geom"
 	"github.com/scannerd/scannerd/scanner/internal/guard"
 	"github.com/scannerd/scannerd/scanner/internal/hint"
@@ -28,8 +29,7 @@ type Reader struct {
 	guard.Adapter
 	dec   *decoder
 	row   *gozxing.BitArray
-	band  [32]*gozxing.BitArray // 32 rows being transposed
-	cols  []*gozxing.BitArray   // the image's columns
+	cols  bitrow.Columns
 	runs  []int
 	cands []candidate
 	g     grid
