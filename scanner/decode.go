@@ -10,6 +10,7 @@ import (
 	"github.com/makiuchi-d/gozxing"
 
 	"github.com/scannerd/scannerd/scanner/databar"
+	"github.com/scannerd/scannerd/scanner/internal/hint"
 )
 
 // PassTiming records one decode strategy's run over a frame.
@@ -419,6 +420,9 @@ search:
 				h = d.hints(false)
 			}
 			h = d.withDots(h, opts.DPM && a.sym == DataMatrix)
+			if a.turnsItself && opts.TryRotated {
+				h = withHint(h, hint.QuarterTurns, true)
+			}
 			promising := false
 			if crops == nil {
 				wh := h
@@ -510,6 +514,9 @@ func (d *decoder) passSteps(p pass, syms SymbologySet) ([]passStep, *areaReader)
 			// Its search of these pixels found no candidate (in the first
 			// pass, of an earlier decode of the view).
 			continue
+		}
+		if a.turnsItself && p.rotated {
+			continue // it read the turned symbols in the other passes
 		}
 		if a.rowBased && p.global && !p.rotated {
 			// Rows are binarized alike by both binarizers (the hybrid one

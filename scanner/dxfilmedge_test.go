@@ -34,7 +34,7 @@ func dxRaster(dx1, dx2, frame int, half, withFrame bool) *zint.Raster {
 
 // TestDXFilmEdge reads DX film edge barcodes of both lengths at several
 // sizes, quarter turns tilted up to 3°, and blurs, never as another
-// number, and at least 80 % of them (-zint-sweep reads 200 scenes a case).
+// number, and at least 99 % of them (-zint-sweep reads 200 scenes a case).
 func TestDXFilmEdge(t *testing.T) {
 	cases := []struct {
 		dx1, dx2, frame int
@@ -70,9 +70,37 @@ func TestDXFilmEdge(t *testing.T) {
 	}
 	rate := float64(ok) / float64(all)
 	t.Logf("DX_FILM_EDGE: %d/%d (%.1f %%)", ok, all, 100*rate)
-	// The floor: what the reader reads now of these scenes (86.9 % in the
-	// sweep of 800), so that a change that reads fewer fails.
-	if rate < 0.8 {
-		t.Errorf("read %d of %d DX film edge symbols (%.1f %%), want at least 80 %%", ok, all, 100*rate)
+	// The goal of every symbology zint draws (the sweep of 800 reads them
+	// all).
+	if rate < 0.99 {
+		t.Errorf("read %d of %d DX film edge symbols (%.1f %%), want at least 99 %%", ok, all, 100*rate)
+	}
+}
+
+// TestDXFilmEdgeSmallBlurred reads the symbols of both lengths at 2.2
+// pixels a module, blurred by a third of a module, at each quarter turn
+// tilted 2°: binarized, their lone one-module spaces and bars close and
+// thin away, most of all under the one threshold of the quarter-turned
+// pass, so the data track is read on the gray levels.
+func TestDXFilmEdgeSmallBlurred(t *testing.T) {
+	cases := []struct {
+		dx1, dx2, frame int
+		half, withFrame bool
+		text            string
+	}{
+		{115, 10, 0, false, false, "115-10"},
+		{18, 5, 0, false, false, "18-5"},
+		{127, 15, 11, true, true, "127-15/11A"},
+		{79, 7, 62, false, true, "79-7/62"},
+	}
+	for _, c := range cases {
+		r := dxRaster(c.dx1, c.dx2, c.frame, c.half, c.withFrame)
+		zc := zintCase{sym: scanner.DXFilmEdge, text: c.text}
+		for turn := 0; turn < 360; turn += 90 {
+			s := zintScene{module: 2.2, angle: float64(turn) + 2, blur: 2.2 / 3}
+			if read, got := readZint(t, r, zc, s, uint64(turn)); !read {
+				t.Errorf("%q at %v: read %s", c.text, s, got)
+			}
+		}
 	}
 }

@@ -45,6 +45,11 @@ type areaReader struct {
 	corners func(res *gozxing.Result) ([4]Point, bool)
 	// rowBased readers also run on the quarter-turned image.
 	rowBased bool
+	// turnsItself readers read the symbols turned a quarter in each
+	// pass's own image (along its columns, on its binarization) when
+	// hint.QuarterTurns is set, as it is with TryRotated, and skip the
+	// quarter-turned pass.
+	turnsItself bool
 	// costly readers search without TRY_HARDER in the first pass.
 	costly bool
 	// besideLinears readers search only round the linear symbols read

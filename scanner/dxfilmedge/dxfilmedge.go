@@ -35,50 +35,116 @@ type Symbol struct {
 	Corners [4][2]float64
 }
 
-// Reader finds DX film edge barcodes in a binarized image. Its zero value
-// is ready; it keeps scratch space and serves one goroutine.
+// Gray is the gray image a binarized one was made from: the reader finds
+// clock tracks on the binarized rows and reads the data track on the gray
+// levels. At is the gray level of pixel (x, y), 255 outside the image.
+type Gray interface {
+	At(x, y int) uint8
+}
+
+// Reader finds DX film edge barcodes in a binarized image and its gray
+// one. Its zero value is ready; it keeps scratch space (image data until
+// Wipe) and serves one goroutine.
 type Reader struct {
 	row     *gozxing.BitArray
 	lengths []int
+	sums    []int
 	bits    []bool
+	gray    grayView
+	cols    bitrow.Columns
+	used    bool // cols, since the last Wipe
+	from    int  // the first symbol read along the lines being read
 }
 
-// clock is a clock track found on a row.
+// clock is a clock track found on a row (or a column: a row of the
+// mirrored image).
 type clock struct {
 	y        int
 	x0, x1   float64 // its ends in pixels
 	n        int     // modules
 	reversed bool    // read right to left (the symbol turned half round)
-	// centres are the x of each module's centre, left to right, from the
-	// clock's own edges: every module of its middle is a run of its own.
+	// centres are the x of each module's centre on row y, left to right:
+	// a line fitted to the centres of the one-module runs, which blur and
+	// the binarizer's threshold widen or narrow alike on both sides.
 	centres [longLength]float64
 }
 
-// Read returns every DX film edge barcode found along the image's rows.
-func (r *Reader) Read(m *gozxing.BitMatrix) []Symbol {
+// module returns the x of the centre of module i in reading order.
+func (c *clock) module(i int) float64 {
+	if c.reversed {
+		return c.centres[c.n-1-i]
+	}
+	return c.centres[i]
+}
+
+// Read returns every DX film edge barcode found along the image's rows,
+// and with columns along its columns too (symbols turned a quarter); g is
+// the gray image m was binarized from.
+func (r *Reader) Read(m *gozxing.BitMatrix, g Gray, columns bool) []Symbol {
 	w, h := m.GetWidth(), m.GetHeight()
 	if r.row == nil || r.row.GetSize() != w {
 		r.row = gozxing.NewBitArray(w)
 	}
+	r.gray = grayView{src: g}
+	defer func() { r.gray = grayView{} }()
 	var out []Symbol
+	r.from = 0
 	for y := 0; y < h; y += 2 {
-		r.lengths = bitrow.Lengths(m.GetRow(y, r.row), w, r.lengths)
-		for _, c := range findClocks(r.lengths, y) {
-			if seen(out, c) {
-				continue
-			}
-			if s, ok := r.readData(m, c); ok {
-				out = append(out, s)
-			}
+		out = r.readLine(m.GetRow(y, r.row), w, y, out)
+	}
+	if !columns {
+		return out
+	}
+	// The columns are the rows of the image mirrored about its diagonal:
+	// a symbol there reads as one mirrored does, which the reader takes
+	// as it takes one turned half round (the clock's five- and
+	// three-module bars give the reading direction, and the data track is
+	// looked for on both sides). Its corners, mirrored back, run the
+	// other way round.
+	r.gray.mirrored = true
+	r.used = true
+	r.from = len(out)
+	cols := r.cols.Of(m)
+	for x := 0; x < w; x += 2 {
+		out = r.readLine(cols[x], h, x, out)
+	}
+	for i := r.from; i < len(out); i++ {
+		c := out[i].Corners
+		for k, p := range c {
+			out[i].Corners[3-k] = [2]float64{p[1], p[0]}
 		}
 	}
 	return out
 }
 
-// seen reports whether a clock lies inside a symbol already read.
-func seen(have []Symbol, c clock) bool {
+// readLine reads the symbols whose clock tracks cross line y (a row, or a
+// column of the mirrored image), adding them to out.
+func (r *Reader) readLine(line *gozxing.BitArray, width, y int, out []Symbol) []Symbol {
+	r.lengths = bitrow.Lengths(line, width, r.lengths)
+	for _, c := range r.findClocks(r.lengths, y) {
+		if r.seen(out, c) {
+			continue
+		}
+		if s, ok := r.readData(c); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Wipe zeroes the image columns the reader keeps.
+func (r *Reader) Wipe() {
+	if r.used {
+		r.cols.Wipe()
+		r.used = false
+	}
+}
+
+// seen reports whether a clock lies inside a symbol already read along
+// the same lines (rows, or columns).
+func (r *Reader) seen(have []Symbol, c clock) bool {
 	mid := (c.x0 + c.x1) / 2
-	for _, s := range have {
+	for _, s := range have[r.from:] {
 		minX, maxX := math.Min(s.Corners[0][0], s.Corners[2][0]), math.Max(s.Corners[0][0], s.Corners[2][0])
 		minY, maxY := math.Min(s.Corners[0][1], s.Corners[2][1]), math.Max(s.Corners[0][1], s.Corners[2][1])
 		if mid >= minX && mid <= maxX && float64(c.y) >= minY-2 && float64(c.y) <= maxY+2 {
@@ -90,55 +156,76 @@ func seen(have []Symbol, c clock) bool {
 
 // findClocks finds clock tracks in a row's runs (light first, as
 // bitrow.Lengths gives them): 5, then 1-module runs, then 3, in either
-// direction, with quiet zones of two modules on both sides.
-func findClocks(l []int, y int) []clock {
+// direction, with quiet zones of two modules (at least 2·total/n pixels)
+// on both sides.
+func (r *Reader) findClocks(l []int, y int) []clock {
+	// Sums of the runs before each, for a window's length at once.
+	sums := append(r.sums[:0], 0)
+	for _, v := range l {
+		sums = append(sums, sums[len(sums)-1]+v)
+	}
+	r.sums = sums
 	var out []clock
-	x := 0
-	for i := 0; i < len(l); i++ {
-		if i%2 == 1 { // a dark run
-			for _, n := range [2]int{shortLength, longLength} {
-				runs := n - 6 // 5 and 3 modules, the rest one each
-				if i+runs > len(l)-1 {
-					continue
-				}
-				if c, ok := matchClock(l[i-1:i+runs+1], n); ok {
-					c.y = y
-					c.x0 = float64(x)
-					c.x1 = c.x0
-					// The first and last runs hold several modules each,
-					// spread evenly; the others one.
-					k := 0
-					for j, v := range l[i : i+runs] {
-						mods := 1
-						if j == 0 || j == runs-1 {
-							mods = 5
-							if (j == 0) == c.reversed {
-								mods = 3
-							}
-						}
-						for m := 0; m < mods; m++ {
-							c.centres[k] = c.x1 + (float64(m)+0.5)*float64(v)/float64(mods)
-							k++
-						}
-						c.x1 += float64(v)
-					}
-					out = append(out, c)
-				}
+	for i := 1; i < len(l); i += 2 { // the dark runs
+		for _, n := range [2]int{shortLength, longLength} {
+			end := i + n - 6 // 5 and 3 modules, the rest one each
+			if end > len(l)-1 {
+				break
+			}
+			// The quiet zones first, which most runs of text and texture
+			// fail at once.
+			total := sums[end] - sums[i]
+			if 2*total > n*l[i-1] || 2*total > n*l[end] {
+				continue
+			}
+			if c, ok := matchClock(l[i:end], total, n); ok && c.fit(l[i:end], sums[i]) {
+				c.y = y
+				out = append(out, c)
 			}
 		}
-		x += l[i]
 	}
 	return out
 }
 
-// matchClock checks runs: a quiet zone, the clock's runs dark first, a
-// quiet zone.
-func matchClock(win []int, n int) (clock, bool) {
-	quietBefore, runs, quietAfter := win[0], win[1:len(win)-1], win[len(win)-1]
-	total := 0
-	for _, v := range runs {
-		total += v
+// fit places the clock's modules from its runs, the first starting at x:
+// on the least-squares line through the centres of its one-module runs
+// (module k's centre at a + u·(k+½), left to right). Where a binarized
+// edge falls puts each run's centre up to a pixel off, a third of a module
+// or more at two to three pixels a module; the line through all of them
+// is much closer.
+func (c *clock) fit(runs []int, x int) bool {
+	first := 5 // modules of the leftmost bar
+	if c.reversed {
+		first = 3
 	}
+	var n, sk, sx, skk, skx float64
+	at := float64(x + runs[0])
+	for j, v := range runs[1 : len(runs)-1] {
+		k := float64(first + j)
+		mid := at + float64(v)/2
+		n++
+		sk += k
+		sx += mid
+		skk += k * k
+		skx += k * mid
+		at += float64(v)
+	}
+	u := (n*skx - sk*sx) / (n*skk - sk*sk)
+	total := at + float64(runs[len(runs)-1]) - float64(x)
+	if u < 1 || math.Abs(u*float64(c.n)-total) > 0.15*total {
+		return false
+	}
+	a := (sx-u*sk)/n - u/2 // the left edge
+	for k := 0; k < c.n; k++ {
+		c.centres[k] = a + (float64(k)+0.5)*u
+	}
+	c.x0, c.x1 = a, a+float64(c.n)*u
+	return true
+}
+
+// matchClock checks a clock's runs, dark first, total pixels long, whose
+// quiet zones findClocks checked.
+func matchClock(runs []int, total, n int) (clock, bool) {
 	u := float64(total) / float64(n)
 	if u < 1 {
 		return clock{}, false
@@ -158,146 +245,8 @@ func matchClock(win []int, n int) (clock, bool) {
 			return clock{}, false
 		}
 	}
-	if float64(quietBefore) < 2*u || float64(quietAfter) < 2*u {
-		return clock{}, false
-	}
 	c.n = n
 	return c, true
-}
-
-// readData looks for the data track beside a clock track, on either side.
-// The clock track's end bars give its centre line and height, so the data
-// track is read along a line parallel to it, a track's height away,
-// whatever the tilt; two such lines a third of a track apart must read
-// alike.
-func (r *Reader) readData(m *gozxing.BitMatrix, c clock) (Symbol, bool) {
-	u := (c.x1 - c.x0) / float64(c.n)
-	// Measure the clock's bars where the data track beside them is light
-	// (modules 1 and n-2, either way round), so the two tracks' bars do
-	// not run together.
-	xl, xr := c.centres[1], c.centres[c.n-2]
-	tl, bl, okL := barExtent(m, xl, c.y)
-	tr, br, okR := barExtent(m, xr, c.y)
-	if !okL || !okR {
-		return Symbol{}, false
-	}
-	height := ((bl - tl) + (br - tr)) / 2
-	if height < u {
-		return Symbol{}, false
-	}
-	centre := func(x float64) float64 { // the clock track's centre line
-		return (tl+bl)/2 + ((tr+br)/2-(tl+bl)/2)*(x-xl)/(xr-xl)
-	}
-	for _, dir := range [2]float64{1, -1} {
-		var texts [3]string
-		for i, off := range [3]float64{0.75, 1, 1.25} {
-			line := func(x float64) int { return int(centre(x) + dir*off*height) }
-			texts[i], _ = r.decodeLine(m, c, u, line)
-		}
-		text := ""
-		switch {
-		case texts[0] != "" && (texts[0] == texts[1] || texts[0] == texts[2]):
-			text = texts[0]
-		case texts[1] != "" && texts[1] == texts[2]:
-			text = texts[1]
-		}
-		if text == "" {
-			continue
-		}
-		// Corners from the clock track's outer edge to the data track's.
-		outer := func(x float64) float64 { return centre(x) - dir*height/2 }
-		far := func(x float64) float64 { return centre(x) + dir*1.5*height }
-		a, b := [2]float64{c.x0, outer(c.x0)}, [2]float64{c.x1, outer(c.x1)}
-		cc, d := [2]float64{c.x1, far(c.x1)}, [2]float64{c.x0, far(c.x0)}
-		corners := [4][2]float64{a, b, cc, d} // data below the clock
-		if dir < 0 {
-			corners = [4][2]float64{d, cc, b, a}
-		}
-		if c.reversed {
-			corners = [4][2]float64{corners[2], corners[3], corners[0], corners[1]}
-		}
-		return Symbol{Text: text, Corners: corners}, true
-	}
-	return Symbol{}, false
-}
-
-// barExtent walks up and down from a dark pixel of a bar to its ends.
-func barExtent(m *gozxing.BitMatrix, x float64, y int) (top, bottom float64, ok bool) {
-	ix := int(x)
-	if ix < 0 || ix >= m.GetWidth() || !m.Get(ix, y) {
-		return 0, 0, false
-	}
-	t, b := y, y
-	for t > 0 && m.Get(ix, t-1) {
-		t--
-	}
-	for b < m.GetHeight()-1 && m.Get(ix, b+1) {
-		b++
-	}
-	return float64(t), float64(b + 1), true
-}
-
-// decodeLine samples a data track along a line (its row at each x) at the
-// clock's module centres and decodes it, checking the samples against the
-// runs along the line.
-func (r *Reader) decodeLine(m *gozxing.BitMatrix, c clock, u float64, line func(x float64) int) (string, bool) {
-	get := func(x int) bool {
-		y := line(float64(x))
-		return x >= 0 && y >= 0 && x < m.GetWidth() && y < m.GetHeight() && m.Get(x, y)
-	}
-	r.bits = r.bits[:0]
-	for i := 0; i < c.n; i++ {
-		k := i
-		if c.reversed {
-			k = c.n - 1 - i
-		}
-		r.bits = append(r.bits, get(int(c.centres[k])))
-	}
-	// Light on both sides.
-	if get(int(c.x0-u)) || get(int(c.x1+u)) {
-		return "", false
-	}
-	text, ok := Decode(r.bits)
-	if !ok || !r.runsAgree(get, c, u) {
-		return "", false
-	}
-	return text, true
-}
-
-// runsAgree checks the sampled modules against the runs along the line:
-// each run must be about as many modules long as the samples have of its
-// colour there, so a bar that blur thinned away or a space it closed does
-// not pass as data.
-func (r *Reader) runsAgree(get func(x int) bool, c clock, u float64) bool {
-	x0, x1 := int(c.x0-0.5*u), int(c.x1+0.5*u)
-	k := 0 // modules matched so far, left to right
-	at := func(i int) bool {
-		if c.reversed {
-			return r.bits[c.n-1-i]
-		}
-		return r.bits[i]
-	}
-	for x := x0; x < x1; {
-		d := get(x)
-		start := x
-		for x < x1 && get(x) == d {
-			x++
-		}
-		if !d && (start == x0 || x == x1) {
-			continue // the quiet zones
-		}
-		// As many modules of this colour as the samples have here, give
-		// or take most of a module for blur.
-		mods := 0
-		for k+mods < c.n && at(k+mods) == d {
-			mods++
-		}
-		if mods == 0 || math.Abs(float64(x-start)/u-float64(mods)) > 0.8 {
-			return false
-		}
-		k += mods
-	}
-	return k == c.n
 }
 
 // Decode reads the modules of a data track (true for a bar), left to

@@ -3,6 +3,7 @@ package dxfilmedge
 import (
 	"fmt"
 	"image"
+	"math"
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
@@ -28,7 +29,17 @@ func render(clockTrack, data []bool, sc testimage.Scene) *image.Gray {
 	})
 }
 
-func read(t *testing.T, img image.Image) []Symbol {
+// grayImage is a gray image as the reader samples it: white outside.
+type grayImage struct{ img *image.Gray }
+
+func (g grayImage) At(x, y int) uint8 {
+	if !(image.Point{x, y}.In(g.img.Rect)) {
+		return 255
+	}
+	return g.img.GrayAt(x, y).Y
+}
+
+func read(t *testing.T, img *image.Gray) []Symbol {
 	t.Helper()
 	bmp, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(gozxing.NewLuminanceSourceFromImage(img)))
 	if err != nil {
@@ -38,11 +49,12 @@ func read(t *testing.T, img image.Image) []Symbol {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return (&Reader{}).Read(m)
+	return (&Reader{}).Read(m, grayImage{img}, true)
 }
 
-// TestRoundTrip reads symbols of both lengths, upright and turned half
-// round, tilted a little, blurred and noisy.
+// TestRoundTrip reads symbols of both lengths at each quarter turn,
+// tilted a little, blurred and noisy, and places their corners: the clock
+// track's outer edge at the start of the reading first.
 func TestRoundTrip(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
@@ -57,16 +69,27 @@ func TestRoundTrip(t *testing.T) {
 	}
 	scenes := []testimage.Scene{
 		{Module: 4}, {Module: 3, Angle: 180}, {Module: 5, Angle: 2, Blur: true}, {Module: 4, Angle: 181, Noise: 20},
-		{Module: 6, Angle: -2.5, Noise: 10, Blur: true},
+		{Module: 6, Angle: -2.5, Noise: 10, Blur: true}, {Module: 4, Angle: 90}, {Module: 3, Angle: 272, Blur: true},
 	}
 	for _, c := range cases {
 		clk, data := dxtest.Tracks(c.dx1, c.dx2, c.frame, c.half, c.withFrame)
 		for i, sc := range scenes {
 			t.Run(fmt.Sprintf("%s/%d", c.want, i), func(t *testing.T) {
-				sc.Width, sc.Height, sc.Seed = int(float64(len(clk)+10)*sc.Module), int(20*sc.Module), int64(i)
+				side := int(float64(len(clk)+10) * sc.Module)
+				sc.Width, sc.Height, sc.Seed = side, side, int64(i)
 				got := read(t, render(clk, data, sc))
 				if len(got) != 1 || got[0].Text != c.want {
 					t.Fatalf("read %v, want %q", got, c.want)
+				}
+				// Where render puts the corners of the two tracks.
+				a := sc.Angle * math.Pi / 180
+				half := float64(len(clk)) / 2
+				for k, uv := range [4][2]float64{{-half, -3}, {half, -3}, {half, 3}, {-half, 3}} {
+					x := float64(side)/2 + sc.Module*(math.Cos(a)*uv[0]-math.Sin(a)*uv[1])
+					y := float64(side)/2 + sc.Module*(math.Sin(a)*uv[0]+math.Cos(a)*uv[1])
+					if p := got[0].Corners[k]; math.Hypot(p[0]-x, p[1]-y) > 1.5*sc.Module {
+						t.Errorf("corner %d at (%.1f, %.1f), want (%.1f, %.1f)", k, p[0], p[1], x, y)
+					}
 				}
 			})
 		}

@@ -46,3 +46,7 @@ func RegionsOf(hints map[gozxing.DecodeHintType]interface{}) []image.Rectangle {
 	r, _ := hints[Regions].([]image.Rectangle)
 	return r
 }
+
+// QuarterTurns is a hint of the engine's own: a reader that reads along
+// rows also reads along columns, the symbols turned a quarter.
+const QuarterTurns gozxing.DecodeHintType = 0x5154 // "QT"
