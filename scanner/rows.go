@@ -42,6 +42,11 @@ type rowScanner struct {
 	// minEdges is the fewest changes a row needs to be read (see
 	// fewestEdges).
 	minEdges int
+	// local has rows binarized with a black point for each pixel
+	// (localBlackPoints), kept in black, where their light is uneven
+	// enough to need it; unevenOnly has the others not measured at all.
+	local, unevenOnly bool
+	black             []int32
 }
 
 // wipe zeroes what the scanner keeps of the last row it read: image data.
@@ -50,6 +55,7 @@ func (s *rowScanner) wipe() {
 	clear(s.fwd[:cap(s.fwd)])
 	clear(s.rev[:cap(s.rev)])
 	clear(s.edgeAt[:cap(s.edgeAt)])
+	clear(s.black[:cap(s.black)])
 	clear(s.found[:cap(s.found)])
 }
 
@@ -70,6 +76,8 @@ func (s *rowScanner) runs(src gozxing.LuminanceSource, y int) bool {
 }
 
 // measure is runs for the row of gray levels lum, at least 3 pixels.
+// With s.local set the black point is the row's own only where the light
+// varies little along it (localBlackPoints).
 func (s *rowScanner) measure(lum []byte) bool {
 	w := len(lum)
 	rowHistogram(lum, &s.buckets)
@@ -77,14 +85,19 @@ func (s *rowScanner) measure(lum []byte) bool {
 	if !ok {
 		return false
 	}
-	// The pixels where the sharpened row crosses the black point, found
-	// without a branch per pixel (in a textured row which way one goes is
-	// anyone's guess), then each edge placed between its pixel and the one
-	// before.
 	if cap(s.edgeAt) < w {
 		s.edgeAt = make([]int32, w)
 	}
 	edgeAt := s.edgeAt[:w]
+	if s.local {
+		if ok, uneven := s.measureLocal(lum, black); uneven || s.unevenOnly {
+			return ok
+		}
+	}
+	// The pixels where the sharpened row crosses the black point, found
+	// without a branch per pixel (in a textured row which way one goes is
+	// anyone's guess), then each edge placed between its pixel and the one
+	// before.
 	n, dark := 0, 0
 	for x := 1; x < w-1; x++ {
 		f := (4*int(lum[x]) - int(lum[x-1]) - int(lum[x+1])) / 2
@@ -119,6 +132,12 @@ func (s *rowScanner) measure(lum []byte) bool {
 			return false
 		}
 	}
+	return s.finish(fwd, last, w)
+}
+
+// finish closes the row's widths fwd, whose last edge is at last
+// subpixels of a row w pixels wide, and makes the reversed ones.
+func (s *rowScanner) finish(fwd []int, last, w int) bool {
 	fwd = append(fwd, w*subpixel-last)
 	s.fwd = fwd
 	if len(fwd)-2 < s.minEdges {
@@ -131,6 +150,158 @@ func (s *rowScanner) measure(lum []byte) bool {
 	}
 	s.rev = rev
 	return true
+}
+
+// measureLocal is measure with a black point for each pixel
+// (localBlackPoints): the edges are where the sharpened row crosses it.
+// It measures nothing, and reports it, when the row's one black point
+// would do as well.
+func (s *rowScanner) measureLocal(lum []byte, black int) (ok, uneven bool) {
+	w := len(lum)
+	thr, uneven := localBlackPoints(lum, black, s.black)
+	if !uneven {
+		return false, false
+	}
+	s.black = thr
+	// sharp is the sharpened value at x less its black point: dark where
+	// negative. The first and last pixels count as light.
+	sharp := func(x int) int {
+		switch x {
+		case 0:
+			return max(0, (3*int(lum[0])-int(lum[1]))/2-int(thr[0]))
+		case w - 1:
+			return 0
+		}
+		return (4*int(lum[x])-int(lum[x-1])-int(lum[x+1]))/2 - int(thr[x])
+	}
+	edgeAt := s.edgeAt[:w]
+	n, dark := 0, 0
+	for x := 1; x < w-1; x++ {
+		f := (4*int(lum[x])-int(lum[x-1])-int(lum[x+1]))/2 - int(thr[x])
+		d := int(uint(f) >> (bitsPerUint - 1)) // f < 0
+		edgeAt[n] = int32(x)
+		n += d ^ dark
+		dark = d
+	}
+	edgeAt[n] = int32(w - 1)
+	n += dark
+	fwd := append(s.fwd[:0], 0)
+	last := 0
+	for _, e := range edgeAt[:n] {
+		x := int(e)
+		prev, f := sharp(x-1), sharp(x)
+		pos := max(last, (x-1)*subpixel+subpixel/2+subpixel*(-prev)/(f-prev))
+		fwd = append(fwd, pos-last)
+		last = pos
+		if len(fwd) > maxRowRuns {
+			s.fwd = fwd[:0]
+			return false, true
+		}
+	}
+	return s.finish(fwd, last, w), true
+}
+
+// localBlock is the width of the blocks localBlackPoints measures the light
+// in, as a share of the row's width (at least minLocalBlock pixels): three
+// blocks, the span each black point is taken from, hold a bar and a space
+// of a symbol whose modules are up to a hundredth of the row wide.
+const (
+	localBlockShare = 64
+	minLocalBlock   = 8
+)
+
+// minLocalRange is the least range of gray levels, darkest to lightest,
+// three blocks must span for their middle's black point to be their own:
+// less is paper, or the inside of a bar.
+const minLocalRange = 24
+
+// localBlackPoints returns, in buf, a black point for each pixel of the
+// row lum whose histogram gives black, and whether it differs from black
+// where it matters (when not, buf is empty): a row lit unevenly along its
+// length (a label in a shadow that ends halfway, a lamp's falloff) has its
+// light ground darker at one end than its ink at the other, and no one
+// black point separates them. Each block of the row takes the mid-gray between
+// the darkest and lightest pixels of it and its two neighbours, when these
+// differ by minLocalRange, and the row's black point when not; between
+// block centres the black point goes linearly, so that it has no steps to
+// move an edge. (The hybrid binarizer takes the same approach in two
+// dimensions, for the area readers.)
+func localBlackPoints(lum []byte, black int, buf []int32) (_ []int32, differs bool) {
+	w := len(lum)
+	size := max(minLocalBlock, w/localBlockShare)
+	blocks := (w + size - 1) / size
+	var lo, hi [2 * localBlockShare]uint8
+	if blocks > len(lo) {
+		return buf[:0], false
+	}
+	for b := range blocks {
+		mn, mx := uint8(255), uint8(0)
+		for _, v := range lum[b*size : min(w, (b+1)*size)] {
+			mn, mx = min(mn, v), max(mx, v)
+		}
+		lo[b], hi[b] = mn, mx
+	}
+	// mid is each block's black point, -1 for a block too flat to have
+	// one of its own.
+	var mid [2 * localBlockShare]int
+	for b := range blocks {
+		mn, mx := lo[b], hi[b]
+		if b > 0 {
+			mn, mx = min(mn, lo[b-1]), max(mx, hi[b-1])
+		}
+		if b+1 < blocks {
+			mn, mx = min(mn, lo[b+1]), max(mx, hi[b+1])
+		}
+		mid[b] = -1
+		if int(mx)-int(mn) >= minLocalRange {
+			mid[b] = (int(mn) + int(mx)) / 2
+			// Where the row's black point lies within the range it
+			// finds the edges there too, if off the middle: a uniform
+			// growth of the bars moves no edge-to-similar-edge
+			// distance. Where it lies outside, the blocks are one run.
+			differs = differs || black < int(mn) || black > int(mx)
+		}
+	}
+	if !differs {
+		return buf[:0], false
+	}
+	// A flat block (a quiet zone, the inside of a wide bar) takes the
+	// black point of the blocks with contrast on either side of it,
+	// weighted by their nearness: paper in a shadow is light beside the
+	// symbol in the same shadow.
+	last := -1 // the last block with a black point of its own
+	for b := 0; b <= blocks; b++ {
+		if b < blocks && mid[b] < 0 {
+			continue
+		}
+		for f := last + 1; f < b; f++ {
+			switch {
+			case last < 0:
+				mid[f] = mid[b]
+			case b == blocks:
+				mid[f] = mid[last]
+			default:
+				mid[f] = (mid[last]*(b-f) + mid[b]*(f-last)) / (b - last)
+			}
+		}
+		last = b
+	}
+	if cap(buf) < w {
+		buf = make([]int32, w)
+	}
+	buf = buf[:w]
+	for x := range buf {
+		// Between the centres of blocks b and b+1.
+		c := x - size/2
+		b := max(0, min(blocks-1, c/size))
+		if c < 0 || b+1 >= blocks {
+			buf[x] = int32(mid[b])
+			continue
+		}
+		t := c - b*size
+		buf[x] = int32((mid[b]*(size-t) + mid[b+1]*t) / size)
+	}
+	return buf, true
 }
 
 // views returns the four ways to read the row: left to right, right to
