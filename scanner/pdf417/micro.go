@@ -129,6 +129,9 @@ type MicroReader struct {
 	// promising is set when the last search read rows of a symbol it
 	// could not decode (see Promising).
 	promising bool
+	// linesSampled counts the lines the last search sampled across
+	// candidate edges (readLine).
+	linesSampled int
 }
 
 var _ gozxing.Reader = (*MicroReader)(nil)
@@ -149,7 +152,7 @@ func withMicroFind(r *MicroReader) *MicroReader {
 func (r *MicroReader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}, multiple bool) (results []*gozxing.Result, err error) {
 	defer guard.Recover("micropdf417", &results, &err)
 	defer r.wipe()
-	r.promising = false
+	r.promising, r.linesSampled = false, 0
 	m, err := guard.Matrix("micropdf417", image)
 	if err != nil {
 		return nil, err
@@ -293,9 +296,39 @@ var (
 // run i of r: the layout (from where the stop bar and the quiet zone
 // after it fall) and each codeword the runs spell.
 func readMicroRow(r *runList, i int, layouts []int) (microLine, bool) {
-	var ln microLine
+	layout := microRowLayout(r, i, layouts, true)
+	if layout == 0 {
+		return microLine{}, false
+	}
+	ln := microLine{layout: layout, cols: layoutCols(layout), cluster: -1}
+	j, slot, read := i, 0, 0
+	for _, c := range microLayouts[layout] {
+		switch c {
+		case 'R':
+			j += rapElements
+		case 'S':
+			j++
+		case 'C':
+			v, cl, _, w := readCodeword(r, j, ln.cluster)
+			ln.values[slot], ln.weights[slot] = -1, 0
+			if w > 0 && (ln.cluster < 0 || cl == ln.cluster) {
+				ln.values[slot], ln.weights[slot], ln.cluster = v, w, cl
+				read++
+			}
+			j += elementsPerSymbol
+			slot++
+		}
+	}
+	return ln, read > 0
+}
+
+// microRowLayout returns the first of the layouts whose row, its first bar
+// dark run i of r, the runs hold: from where its stop bar and the quiet
+// zone after it fall, and the widths of its RAPs and codewords (see
+// microGroupsFit for raps); 0 when they hold none.
+func microRowLayout(r *runList, i int, layouts []int, raps bool) int {
 	if !r.dark(i) {
-		return ln, false
+		return 0
 	}
 	for _, layout := range layouts {
 		n := microRowElements(layout)
@@ -318,37 +351,19 @@ func readMicroRow(r *runList, i int, layouts []int) (microLine, bool) {
 		unit := width / float64(microRowModules(layout))
 		// The stop bar: one module, then light for two modules or more.
 		stop := float64(r.width(i + n - 1))
-		if stop > 2.5*unit || i+n < r.count() && float64(r.width(i+n)) < 2*unit || !microGroupsFit(r, i, layout, unit) {
+		if stop > 2.5*unit || i+n < r.count() && float64(r.width(i+n)) < 2*unit || !microGroupsFit(r, i, layout, unit, raps) {
 			continue
 		}
-		ln = microLine{layout: layout, cols: layoutCols(layout), cluster: -1}
-		j, slot, read := i, 0, 0
-		for _, c := range microLayouts[layout] {
-			switch c {
-			case 'R':
-				j += rapElements
-			case 'S':
-				j++
-			case 'C':
-				v, cl, _, w := readCodeword(r, j, ln.cluster)
-				ln.values[slot], ln.weights[slot] = -1, 0
-				if w > 0 && (ln.cluster < 0 || cl == ln.cluster) {
-					ln.values[slot], ln.weights[slot], ln.cluster = v, w, cl
-					read++
-				}
-				j += elementsPerSymbol
-				slot++
-			}
-		}
-		return ln, read > 0
+		return layout
 	}
-	return ln, false
+	return 0
 }
 
 // microGroupsFit reports whether the row's RAPs and codewords, as the
 // layout cuts the runs from i, each have their width: which tells a row
-// from the first part of a wider one.
-func microGroupsFit(r *runList, i, layout int, unit float64) bool {
+// from the first part of a wider one. With raps, the RAPs' runs must also
+// fit a RAP's (rapFits).
+func microGroupsFit(r *runList, i, layout int, unit float64, raps bool) bool {
 	j := i
 	for _, c := range microLayouts[layout] {
 		var n, modules int
@@ -361,7 +376,7 @@ func microGroupsFit(r *runList, i, layout int, unit float64) bool {
 			return true
 		}
 		w := float64(r.edges[j+n]-r.edges[j]) / unit
-		if math.Abs(w-float64(modules)) > 0.2*float64(modules) || c == 'R' && !rapFits(r, j, w*unit/rapModules) {
+		if math.Abs(w-float64(modules)) > 0.2*float64(modules) || raps && c == 'R' && !rapFits(r, j, w*unit/rapModules) {
 			return false
 		}
 		j += n
