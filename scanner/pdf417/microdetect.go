@@ -225,13 +225,7 @@ func (r *MicroReader) viewRow(v view, y int) {
 		// The nearest pixel to each sample, stepping along the row: the
 		// search for RAPs needs no more.
 		x0, y0 := v.toImage(0.5, float64(y)+0.5)
-		r.runs.fromFunc(v.w, func(x int) bool {
-			ix, iy := x0+float64(x)*v.ux, y0+float64(x)*v.uy
-			if ix < 0 || iy < 0 || ix >= float64(v.iw) || iy >= float64(v.ih) {
-				return false
-			}
-			return v.m.Get(int(ix), int(iy))
-		})
+		r.runs.fromNearest(v.m, v.w, x0, y0, v.ux, v.uy)
 	default:
 		r.runs.fromFunc(v.w, func(x int) bool { return v.get(x, y) })
 	}
@@ -467,10 +461,10 @@ func (e *microEdge) fit(leastSquares bool) bool {
 	for i, h := range e.hits {
 		ms[i] = h.module
 	}
-	sort.Float64s(ms)
-	e.module = ms[len(ms)/2]
+	e.module = middle(ms)
 	stride := max(1, len(e.hits)/40)
-	var slopes []float64
+	used := (len(e.hits) + stride - 1) / stride
+	slopes := make([]float64, 0, used*(used-1)/2)
 	for i := 0; i < len(e.hits); i += stride {
 		for j := i + stride; j < len(e.hits); j += stride {
 			if dy := e.hits[j].y - e.hits[i].y; dy > 0 {
@@ -481,14 +475,12 @@ func (e *microEdge) fit(leastSquares bool) bool {
 	if len(slopes) == 0 {
 		return false
 	}
-	sort.Float64s(slopes)
-	e.b = slopes[len(slopes)/2]
-	offsets := make([]float64, len(e.hits))
+	e.b = middle(slopes)
+	offsets := ms // the modules' median is taken
 	for i, h := range e.hits {
 		offsets[i] = h.x - e.b*float64(h.y)
 	}
-	sort.Float64s(offsets)
-	e.a = offsets[len(offsets)/2]
+	e.a = middle(offsets)
 	kept := e.hits[:0]
 	for _, h := range e.hits {
 		if math.Abs(h.x-(e.a+e.b*float64(h.y))) <= 1.5*e.module {
@@ -512,6 +504,41 @@ func (e *microEdge) fit(leastSquares bool) bool {
 		e.a = (sx - e.b*sy) / n
 	}
 	return math.Abs(e.b) < 0.25
+}
+
+// middle returns the element of xs that sorting them would put at
+// len(xs)/2, the median of fit, reordering xs: Hoare's selection, in
+// linear time where a sort of an edge's hundreds of slopes took most of
+// the fit's.
+func middle(xs []float64) float64 {
+	k := len(xs) / 2
+	lo, hi := 0, len(xs)-1
+	for lo < hi {
+		p := xs[lo+(hi-lo)/2]
+		i, j := lo, hi
+		for i <= j {
+			for xs[i] < p {
+				i++
+			}
+			for xs[j] > p {
+				j--
+			}
+			if i <= j {
+				xs[i], xs[j] = xs[j], xs[i]
+				i, j = i+1, j-1
+			}
+		}
+		// xs[lo..j] ≤ p ≤ xs[i..hi], and what lies between equals p.
+		switch {
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
+		default:
+			return xs[k]
+		}
+	}
+	return xs[k]
 }
 
 // readSymbol samples the rows of the symbol whose left edge is e along

@@ -80,3 +80,28 @@ func (r *runList) reverse() {
 		r.firstDark = !r.firstDark
 	}
 }
+
+// fromNearest fills r with the runs of n samples of m along a line: sample
+// i is the pixel holding the point (x0, y0) + i·(ux, uy), light outside
+// m. It is fromFunc for that, without a call per sample (the MicroPDF417
+// search reads every other or third row of its turned views so).
+func (r *runList) fromNearest(m *gozxing.BitMatrix, n int, x0, y0, ux, uy float64) {
+	r.reset()
+	if n <= 0 {
+		return
+	}
+	w, h := float64(m.GetWidth()), float64(m.GetHeight())
+	var prev bool
+	for i := range n {
+		x, y := x0+float64(i)*ux, y0+float64(i)*uy
+		p := x >= 0 && y >= 0 && x < w && y < h && m.Get(int(x), int(y))
+		if i == 0 {
+			r.firstDark = p
+			r.edges = append(r.edges, 0)
+		} else if p != prev {
+			r.edges = append(r.edges, i)
+		}
+		prev = p
+	}
+	r.edges = append(r.edges, n)
+}

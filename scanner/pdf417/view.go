@@ -102,17 +102,21 @@ func (v *view) get(x, y int) bool {
 func (v *view) between(x, y float64) bool {
 	x, y = x-0.5, y-0.5
 	x0, y0 := math.Floor(x), math.Floor(y)
-	fx, fy := x-x0, y-y0
 	ix, iy := int(x0), int(y0)
 	// Get is false outside the image.
-	at := func(x, y int) float64 {
-		if v.m.Get(x, y) {
+	tl, tr, bl, br := v.m.Get(ix, iy), v.m.Get(ix+1, iy), v.m.Get(ix, iy+1), v.m.Get(ix+1, iy+1)
+	if tl == tr && tl == bl && tl == br {
+		return tl // most samples, away from edges: no weighing
+	}
+	at := func(dark bool) float64 {
+		if dark {
 			return 1
 		}
 		return 0
 	}
-	top := at(ix, iy)*(1-fx) + at(ix+1, iy)*fx
-	bottom := at(ix, iy+1)*(1-fx) + at(ix+1, iy+1)*fx
+	fx, fy := x-x0, y-y0
+	top := at(tl)*(1-fx) + at(tr)*fx
+	bottom := at(bl)*(1-fx) + at(br)*fx
 	return top*(1-fy)+bottom*fy >= 0.5
 }
 
