@@ -21,7 +21,7 @@ type grayView struct {
 	blockMin     []byte
 	rowMin       []byte  // the least of blockMin along a window's row
 	mean, low    []int16 // per block: the window's mean and darkest pixel
-	dark, core   []int16 // per block column: the two thresholds
+	dark         []int16 // per block column: the threshold
 	out          *gozxing.BitArray
 }
 
@@ -98,74 +98,63 @@ func (g *grayView) load(src gozxing.LuminanceSource) bool {
 	return true
 }
 
-// binarize writes into dark the pixels darker than their window's mean by
-// 1/24 of it and at least 12 levels (more than sensor noise; a small dot
-// blurred by a third of a module keeps only about a quarter of its ink at
-// its centre), and into cores those darker than halfway from the mean to
-// the window's darkest pixel too: dots that blur joined come apart there,
-// each keeping its darker centre. Either matrix is allocated when nil or
-// of another size.
-func (g *grayView) binarize(dark, cores *gozxing.BitMatrix) (*gozxing.BitMatrix, *gozxing.BitMatrix) {
-	if dark == nil || dark.GetWidth() != g.w || dark.GetHeight() != g.h {
-		dark, _ = gozxing.NewBitMatrix(g.w, g.h)
+// binarize writes into m (allocated when nil or of another size) the
+// pixels of src darker than their window's mean by 1/24 of it and at
+// least 12 levels (more than sensor noise; a small dot blurred by a third
+// of a module keeps only about a quarter of its ink at its centre): the
+// dark image, whose dots are sampled. With cores, only those darker than
+// halfway from the mean to the window's darkest pixel too: dots that blur
+// joined come apart there, each keeping its darker centre, and they are
+// found among those. src is the image load measured; the row g keeps is
+// left to wipe.
+func (g *grayView) binarize(src gozxing.LuminanceSource, m *gozxing.BitMatrix, cores bool) *gozxing.BitMatrix {
+	if m == nil || m.GetWidth() != g.w || m.GetHeight() != g.h {
+		m, _ = gozxing.NewBitMatrix(g.w, g.h)
 	}
-	if cores == nil || cores.GetWidth() != g.w || cores.GetHeight() != g.h {
-		cores, _ = gozxing.NewBitMatrix(g.w, g.h)
-	}
-	g.dark, g.core = grow(g.dark, g.bw), grow(g.core, g.bw)
+	g.dark = grow(g.dark, g.bw)
 	if g.out == nil || g.out.GetSize() != g.w {
 		g.out = gozxing.NewBitArray(g.w)
 	}
 	words := g.out.GetBitArray()
-	coreWords := make([]uint32, len(words))
 	for y := 0; y < g.h; y++ {
 		if y%contrastBlock == 0 {
 			by := y / contrastBlock
 			for bx := range g.dark {
 				mean := g.mean[by*g.bw+bx]
 				t := mean - max(12, mean/24)
+				if cores {
+					t = min(t, (mean+g.low[by*g.bw+bx])/2)
+				}
 				g.dark[bx] = t
-				g.core[bx] = min(t, (mean+g.low[by*g.bw+bx])/2)
 			}
 		}
-		row, err := g.src.GetRow(y, g.row)
+		row, err := src.GetRow(y, g.row)
 		if err != nil || len(row) < g.w {
 			break
 		}
 		g.row = row
 		clear(words)
-		clear(coreWords)
 		// A word of each matrix row at a time, from its eight blocks: a
 		// pixel's bit is the sign of its difference from the threshold.
-		// (A core pixel is dark too: its threshold is no higher.)
 		whole := g.w / 32
 		for wi := range whole {
-			var d, c uint32
+			var d uint32
 			px := row[wi*32 : wi*32+32]
-			dark, core := g.dark[wi*8:wi*8+8], g.core[wi*8:wi*8+8]
+			dark := g.dark[wi*8 : wi*8+8]
 			for k := range 32 {
-				v := int16(px[k])
-				d |= uint32(uint16(v-dark[k/contrastBlock])>>15) << k
-				c |= uint32(uint16(v-core[k/contrastBlock])>>15) << k
+				d |= uint32(uint16(int16(px[k])-dark[k/contrastBlock])>>15) << k
 			}
-			words[wi], coreWords[wi] = d, c
+			words[wi] = d
 		}
 		for x := whole * 32; x < g.w; x++ {
-			v := int16(row[x])
-			if v < g.dark[x/contrastBlock] {
+			if int16(row[x]) < g.dark[x/contrastBlock] {
 				words[x>>5] |= 1 << (x & 31)
-				if v < g.core[x/contrastBlock] {
-					coreWords[x>>5] |= 1 << (x & 31)
-				}
 			}
 		}
-		dark.SetRow(y, g.out)
-		copy(words, coreWords)
-		cores.SetRow(y, g.out)
+		m.SetRow(y, g.out)
 	}
 	clear(words)
-	clear(coreWords)
-	return dark, cores
+	return m
 }
 
 // wipe clears the row of the image it keeps and forgets the image.

@@ -18,6 +18,9 @@ type Reader struct {
 	eroded, eroded2 *gozxing.BitMatrix
 	gray            grayView
 	dark, cores     *gozxing.BitMatrix
+	// darkMade: dark holds view's dark pixels. It is binarized only once
+	// wanted (see darkOf): most searches fit no lattice to sample.
+	darkMade bool
 	// reuse: dark and cores are kept, binarized from view, until Wipe
 	// (see ReuseViews).
 	reuse bool
@@ -92,10 +95,10 @@ func (r *Reader) DecodeGray(src gozxing.LuminanceSource, hints map[gozxing.Decod
 		defer r.Wipe()
 	}
 	if !r.reuse || !sameView(r.view, src) {
-		r.view = nil
+		r.view, r.darkMade = nil, false
 		ok := r.gray.load(src)
 		if ok {
-			r.dark, r.cores = r.gray.binarize(r.dark, r.cores)
+			r.cores = r.gray.binarize(src, r.cores, true)
 		}
 		r.gray.wipe()
 		if !ok {
@@ -110,14 +113,25 @@ func (r *Reader) DecodeGray(src gozxing.LuminanceSource, hints map[gozxing.Decod
 	}
 	// The dots are found among the dark centres (where blur joined dots,
 	// each keeps its darker centre), and sampled with their whole ink.
-	res, err = r.search(r.cores, r.dark, budget, want)
+	res, err = r.search(r.cores, r.viewDark, budget, want)
 	switch {
 	case len(res) > 0:
 		return res, nil
 	case !tryHarder:
 		return nil, err
 	}
-	return r.decodeMatrix(r.dark, true, want)
+	return r.decodeMatrix(r.viewDark(), true, want)
+}
+
+// viewDark returns the dark pixels of the view the cores were binarized
+// from, binarizing them the first time.
+func (r *Reader) viewDark() *gozxing.BitMatrix {
+	if !r.darkMade {
+		r.dark = r.gray.binarize(r.view, r.dark, false)
+		r.gray.wipe()
+		r.darkMade = true
+	}
+	return r.dark
 }
 
 // ReuseViews makes DecodeGray keep the dot binarization of the view it
@@ -136,7 +150,7 @@ func (r *Reader) Wipe() {
 			m.Clear()
 		}
 	}
-	r.view = nil
+	r.view, r.darkMade = nil, false
 }
 
 // sameView reports whether a and b are the same view: the same pointer
@@ -154,15 +168,16 @@ func (r *Reader) decodeMatrix(bm *gozxing.BitMatrix, tryHarder bool, want int) (
 	if tryHarder {
 		budget = maxClustersHard
 	}
-	res, err := r.search(bm, bm, budget, want)
+	matrix := func() *gozxing.BitMatrix { return bm }
+	res, err := r.search(bm, matrix, budget, want)
 	if len(res) == 0 && tryHarder {
 		// Dots printed large or blurred touch their diagonal neighbours
 		// and fail the blob filter: thinned, they come apart.
 		r.eroded = erode(bm, r.eroded)
-		res, err = r.search(r.eroded, bm, budget, want)
+		res, err = r.search(r.eroded, matrix, budget, want)
 		if len(res) == 0 {
 			r.eroded2 = erode(r.eroded, r.eroded2)
-			res, err = r.search(r.eroded2, bm, budget, want)
+			res, err = r.search(r.eroded2, matrix, budget, want)
 			r.eroded2.Clear()
 		}
 		r.eroded.Clear() // they held pictures of the frame
@@ -174,8 +189,8 @@ func (r *Reader) decodeMatrix(bm *gozxing.BitMatrix, tryHarder bool, want int) (
 }
 
 // search finds the dots of find, fits lattices to them and samples the
-// lattices in sample.
-func (r *Reader) search(find, sample *gozxing.BitMatrix, budget, want int) ([]*gozxing.Result, error) {
+// lattices in the image sample returns, called once a lattice fits.
+func (r *Reader) search(find *gozxing.BitMatrix, sample func() *gozxing.BitMatrix, budget, want int) ([]*gozxing.Result, error) {
 	var res []*gozxing.Result
 	bs := r.blobs.find(find)
 	var lastErr error = gozxing.NewNotFoundException()
@@ -188,7 +203,7 @@ func (r *Reader) search(find, sample *gozxing.BitMatrix, budget, want int) ([]*g
 			continue
 		}
 		r.promising = true
-		found, err := r.decodeLattice(sample, l)
+		found, err := r.decodeLattice(sample(), l)
 		if err != nil {
 			lastErr = err
 			continue

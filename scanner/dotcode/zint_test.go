@@ -162,3 +162,36 @@ func keepsNoImage(t *testing.T, r *Reader) {
 		}
 	}
 }
+
+// TestDarkImageOnlyForLattices: the dark pixels a lattice is sampled in
+// are binarized only once a lattice fits the dots found among the dark
+// centres: a search of stripes, which hold no dots, makes none, and a
+// search of a symbol makes them and reads it.
+func TestDarkImageOnlyForLattices(t *testing.T) {
+	zint.Need(t)
+	stripes := image.NewGray(image.Rect(0, 0, 320, 240))
+	for y := range 240 {
+		for x := range 320 {
+			stripes.Pix[y*stripes.Stride+x] = byte(200 - 160*((x/5)%2))
+		}
+	}
+	r := NewReader()
+	r.ReuseViews()
+	if res, err := r.DecodeGray(gozxing.NewLuminanceSourceFromImage(stripes), nil, 0); err == nil {
+		t.Errorf("stripes read as %d symbols", len(res))
+	}
+	if r.promising || r.dark != nil {
+		t.Errorf("stripes: a lattice fitted (%v) or the dark image made (%v)", r.promising, r.dark != nil)
+	}
+	r.Wipe()
+	img, _ := zint.ImageAt(t, 3, "-b", "DOTCODE", "-d", "lazy").Render(zint.Scene{Module: 6, Angle: 20})
+	res, err := r.DecodeGray(gozxing.NewLuminanceSourceFromImage(img), nil, 1)
+	if err != nil || res[0].GetText() != "lazy" {
+		t.Fatalf("read %v, %v", res, err)
+	}
+	if !r.darkMade {
+		t.Error("a symbol read without its dark image")
+	}
+	r.Wipe()
+	keepsNoImage(t, r)
+}
