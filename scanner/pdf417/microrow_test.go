@@ -10,7 +10,9 @@ import (
 // painted over past their first codeword keeps its left edge (RAPs, after
 // a quiet zone, each followed by a codeword that differs from row to
 // row), but no scan row reads on to a stop bar where a row of some width
-// puts it: the reader samples no line across the edge, and reads nothing.
+// puts it: the reader samples no line across the edge, and reads nothing;
+// nor does the composite reader, whose components' rows are laid out
+// alike.
 // The whole symbol, upright and turned, is sampled and read.
 func TestMicroEdgeWithoutRowsNotProbed(t *testing.T) {
 	zint.Need(t)
@@ -34,6 +36,12 @@ func TestMicroEdgeWithoutRowsNotProbed(t *testing.T) {
 		}
 		if reader.linesSampled != 0 {
 			t.Errorf("cut at %v°: sampled %d lines across an edge whose scan rows read no row", angle, reader.linesSampled)
+		}
+		// The composite reader's rows have the same layouts.
+		component := NewCompositeMicroReader()
+		component.DecodeMultiple(bitmap(img), nil)
+		if component.linesSampled != 0 {
+			t.Errorf("cut at %v°: the composite reader sampled %d lines", angle, component.linesSampled)
 		}
 		img, _ = (&zint.Raster{Gray: &whole}).Render(zint.Scene{Module: 3, Angle: angle})
 		res, err := reader.Decode(bitmap(img), nil)
