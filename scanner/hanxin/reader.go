@@ -33,7 +33,8 @@ type Reader struct {
 	runs  []int
 	cands []candidate
 	g     grid
-	// promising is set when the last search found finder candidates.
+	// promising is set when the last search found finder candidates
+	// that could pair.
 	promising bool
 }
 
@@ -46,9 +47,9 @@ func NewReader() *Reader {
 	return r
 }
 
-// Promising reports whether the last search found finder candidates:
-// where it found none, the same pixels binarized another way rarely show
-// a symbol.
+// Promising reports whether the last search found two finder candidates
+// that could be one symbol's: where it found none, the same pixels
+// binarized another way rarely show a symbol.
 func (r *Reader) Promising() bool { return r.promising }
 
 // Info is stored under gozxing.ResultMetadataType_OTHER: the symbol's
@@ -71,8 +72,9 @@ func (r *Reader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHin
 		step = 1
 	}
 	cands := r.findCandidates(bm, step)
-	// A symbol shows rows at least two of its finders, whatever its turn.
-	r.promising = len(cands) >= 2
+	// A symbol shows at least two of its finders, whatever its turn, and
+	// any two of them could pair (see pairable).
+	r.promising = anyPairable(cands)
 	lastErr := error(gozxing.NewNotFoundException())
 	if len(cands) < 4 {
 		return nil, lastErr
@@ -87,14 +89,10 @@ func (r *Reader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHin
 			dist[i*n+j] = math.Hypot(cands[i].x-cands[j].x, cands[i].y-cands[j].y)
 		}
 	}
-	// alike reports whether two candidates could be finders of one
-	// symbol: modules alike, at least 9 modules apart (12 in version 1).
+	// alike reports whether two candidates not yet read could be
+	// finders of one symbol.
 	alike := func(i, j int) bool {
-		p, q := cands[i], cands[j]
-		if used[i] || used[j] || p.module > 1.33*q.module || q.module > 1.33*p.module {
-			return false
-		}
-		return dist[i*n+j] > 9*max(p.module, q.module)
+		return !used[i] && !used[j] && pairable(cands[i], cands[j], dist[i*n+j])
 	}
 	tries := 0
 	for a := 0; a < n; a++ {
@@ -131,6 +129,31 @@ func (r *Reader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHin
 		return nil, lastErr
 	}
 	return out, nil
+}
+
+// pairable reports whether two candidates dist apart could be finders of
+// one symbol: modules alike, at least 9 modules apart (12 in version 1).
+func pairable(p, q candidate, dist float64) bool {
+	if p.module > 1.33*q.module || q.module > 1.33*p.module {
+		return false
+	}
+	return dist > 9*max(p.module, q.module)
+}
+
+// anyPairable reports whether two of cands could be finders of one
+// symbol. Where none could, this binarization of the image shows no two
+// finders of a symbol, and the finder patterns that texture imitates are
+// no sign that another binarization of the same pixels would (see
+// Promising).
+func anyPairable(cands []candidate) bool {
+	for i, p := range cands {
+		for _, q := range cands[i+1:] {
+			if pairable(p, q, math.Hypot(p.x-q.x, p.y-q.y)) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // rightish reports whether three points lie about as three corners of a
