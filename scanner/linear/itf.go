@@ -21,7 +21,8 @@ var itfByWide = func() (t [32]int8) {
 
 // itfDigit classifies five bars or five spaces (w[0], w[2], …, w[8]) by
 // their two widest, which must be two to three narrow widths wide where
-// the others are one.
+// the others are one, narrow being the narrow width of the pair of digits
+// they belong to.
 func itfDigit(w []int, narrow float64) int {
 	bits, ratio := wideRanks(w, 2, 5, 2)
 	if ratio < 1.5 {
@@ -38,6 +39,33 @@ func itfDigit(w []int, narrow float64) int {
 		rev = rev<<1 | bits>>j&1
 	}
 	return int(itfByWide[rev])
+}
+
+// itfPair reads the pair of digits whose bars and spaces interleave in the
+// ten elements w, and returns them with the pair's narrow width: the mean
+// of its six narrow elements, which the pair's wide ones are measured
+// against. A pair's narrow width follows the one before, narrow, within
+// the change of a module's size along a tilted or curved symbol: at the
+// ends of a label wrapped round a can the modules grow by a third from one
+// pair to the next, and the start pattern, four narrow elements measured
+// at the very edge, is narrower still than the first pair's.
+func itfPair(w []int, narrow float64) (a, b int, own float64) {
+	bars, ratio := wideRanks(w, 2, 5, 2)
+	spaces, ratio2 := wideRanks(w[1:], 2, 5, 2)
+	if ratio < 1.5 || ratio2 < 1.5 {
+		return -1, -1, 0
+	}
+	sum := 0
+	for j, v := range w {
+		if [2]int{bars, spaces}[j%2]&(1<<(j/2)) == 0 {
+			sum += v
+		}
+	}
+	own = float64(sum) / 6
+	if r := own / narrow; r < 0.6 || r > 1.6 {
+		return -1, -1, 0
+	}
+	return itfDigit(w, own), itfDigit(w[1:], own), own
 }
 
 // itfQuiet is the quiet zone ITF asks for, in narrow elements: ten as
@@ -81,21 +109,13 @@ func (r *Reader) readITF(runs []int, k int) (Symbol, bool) {
 		if i+10 > len(runs) {
 			break
 		}
-		w := runs[i : i+10]
-		a, b := itfDigit(w, narrow), itfDigit(w[1:], narrow)
+		a, b, own := itfPair(runs[i:i+10], narrow)
 		if a < 0 || b < 0 {
 			break
 		}
 		out = append(out, byte('0'+a), byte('0'+b))
 		// The narrow width moves with the symbol's perspective.
-		narrowSum, n := 0, 0
-		for j, v := range w {
-			if itfWide[[2]int{a, b}[j%2]]&(1<<(4-j/2)) == 0 {
-				narrowSum += v
-				n++
-			}
-		}
-		narrow = (narrow + float64(narrowSum)/float64(n)) / 2
+		narrow = (narrow + own) / 2
 	}
 	return Symbol{}, false
 }

@@ -1,0 +1,72 @@
+package linear
+
+import (
+	"math"
+	"testing"
+)
+
+// onCylinder returns the run widths, in sixteenths of a pixel, of a line
+// across modules (element widths in modules, bars first, quiet zones of
+// quiet modules added) printed at px pixels a module round a cylinder on
+// which the symbol's half-width spans half radians, seen from far away:
+// a module at angle θ from the line of sight looks cos θ as wide.
+func onCylinder(modules []int, quiet int, px, half float64) []int {
+	total := 2 * quiet
+	for _, m := range modules {
+		total += m
+	}
+	radius := float64(total-2*quiet) / 2 / half
+	seen := func(x int) float64 { // module boundary x, from the symbol's left
+		u := float64(x-total/2) / radius
+		return radius * math.Sin(math.Max(-math.Pi/2, math.Min(math.Pi/2, u))) * px * 16
+	}
+	runs := []int{int(math.Round(seen(quiet) - seen(0)))}
+	x, last := quiet, seen(quiet)
+	for _, m := range modules {
+		x += m
+		runs = append(runs, int(math.Round(seen(x)-last)))
+		last = seen(x)
+	}
+	return append(runs, int(math.Round(seen(total)-last)))
+}
+
+// itfModules returns the element widths of ITF encoding digits, wide
+// elements three narrow ones.
+func itfModules(digits string) []int {
+	out := []int{1, 1, 1, 1}
+	w := func(d byte, j int) int {
+		if itfWide[d-'0']&(1<<(4-j)) != 0 {
+			return 3
+		}
+		return 1
+	}
+	for i := 0; i+1 < len(digits); i += 2 {
+		for j := 0; j < 5; j++ {
+			out = append(out, w(digits[i], j), w(digits[i+1], j))
+		}
+	}
+	return append(out, 3, 1, 1)
+}
+
+// TestITFOnCylinder: ITF round a can reads. Toward the symbol's ends its
+// modules shrink, most from one pair of digits to the next: its start
+// pattern is narrower than the first pair's narrow elements by more than a
+// quarter, and each pair is measured against its own narrow width.
+func TestITFOnCylinder(t *testing.T) {
+	for _, c := range []struct {
+		digits string
+		half   float64
+	}{
+		{"4728241426", 0.9},
+		{"653169", 0.9},
+		{"32260195676166", 0.9},
+		{"99664851", 0.6},
+	} {
+		var r Reader
+		runs := onCylinder(itfModules(c.digits), 10, 3, c.half)
+		got := r.Read(runs, NewFormats(ITF), nil)
+		if len(got) != 1 || got[0].Text != c.digits {
+			t.Errorf("%s on %.1f radians: read %+v", c.digits, c.half, got)
+		}
+	}
+}
