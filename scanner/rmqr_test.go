@@ -49,3 +49,22 @@ func TestZintRMQRSmallModules(t *testing.T) {
 		t.Errorf("read %d of %d rMQR symbols of 2.2 px modules, want at least 80 %%", ok, all)
 	}
 }
+
+// TestZintRMQRBlurredFinders reads an rMQR symbol at quarter turns, of
+// 2.4 and 2.8 pixels a module blurred by a third of a module: the
+// binarized finder's dark runs widen until its light ring is a pixel wide
+// along the rows or columns through its centre, which the finder search
+// must still take for 1:1:3:1:1.
+func TestZintRMQRBlurredFinders(t *testing.T) {
+	zint.Need(t)
+	c := rmqrCases[2]
+	r := zint.ImageAt(t, 1, c.args...)
+	for _, m := range []float64{2.4, 2.8} {
+		for _, angle := range []float64{0, 90, 180, 270} {
+			s := zintScene{module: m, angle: angle, blur: m / 3}
+			if read, got := readZint(t, r, c, s, 1); !read {
+				t.Errorf("%q at %v: read %s", c.text, s, got)
+			}
+		}
+	}
+}

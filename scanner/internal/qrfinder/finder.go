@@ -77,6 +77,46 @@ func fitFinder(runs []int, pixel float64) (unit, off float64, ok bool) {
 	return unit, off, true
 }
 
+// fitSpread is fitFinder for a blurred pattern whose dark runs the
+// threshold has widened at the light runs' expense. A finder sits at a
+// symbol's corner, against its quiet zone, so the binarizer's threshold
+// there, taken from a neighbourhood the paper lightens, lies nearer the
+// paper's gray than the ink's; blurred by a third of a module, every edge
+// then moves out of the ink by as much, and at two or three pixels a
+// module the light ring closes to a pixel, past fitFinder's slack. Each
+// dark run is its modules plus the spread, each light run its module
+// less it: the unit and the spread are fitted to the dark and light
+// totals (five units plus three spreads, two units less two), the spread
+// may reach half a module, and every run must then fit as in fitFinder.
+func fitSpread(runs []int, pixel float64) (unit, off float64, ok bool) {
+	dark := float64(runs[0] + runs[2] + runs[4])
+	light := float64(runs[1] + runs[3])
+	unit = (2*dark + 3*light) / 16
+	spread := (dark - 5*unit) / 3
+	if unit < 1 || spread < 0 || spread > 0.5*unit {
+		return 0, 0, false
+	}
+	off = spread / (0.5 * unit)
+	for i, want := range [5]float64{1, 1, 3, 1, 1} {
+		want *= unit
+		tol := max(0.5*unit, 1.5*pixel)
+		if i == 2 {
+			tol = max(1.2*unit, 2*pixel)
+		}
+		if i%2 == 0 {
+			want += spread
+		} else {
+			want -= spread
+		}
+		d := math.Abs(float64(runs[i])-want) / tol
+		if d > 1 {
+			return 0, 0, false
+		}
+		off = max(off, d)
+	}
+	return unit, off, true
+}
+
 // Find scans every step-th row for the finder's runs and confirms each hit
 // vertically, horizontally and diagonally. The result is valid until the
 // next call.
@@ -188,8 +228,15 @@ func crossFinder(bm *gozxing.BitMatrix, x, y, dx, dy, unit float64) (float64, fl
 		int(2 * (fwd[1] - fwd[0])), int(2 * (fwd[2] - fwd[1])),
 	}
 	// The runs are in half pixels; across a diagonal line, an edge a
-	// pixel off moves by up to a pixel along each axis.
-	u, off, ok := fitFinder(runs, 2/math.Max(math.Abs(dx), math.Abs(dy)))
+	// pixel off moves by up to a pixel along each axis. Only the
+	// crossings of a candidate take the dark runs' spread (fitSpread):
+	// the row scan, which fits every window of every row, keeps to
+	// fitFinder, lest texture make more candidates.
+	pixel := 2 / math.Max(math.Abs(dx), math.Abs(dy))
+	u, off, ok := fitFinder(runs, pixel)
+	if !ok {
+		u, off, ok = fitSpread(runs, pixel)
+	}
 	if !ok {
 		return 0, 0, 0, false
 	}

@@ -47,3 +47,27 @@ func TestFindBoundsFindersInNoise(t *testing.T) {
 		}
 	}
 }
+
+// A blurred finder's dark runs, widened alike at its light ring's
+// expense, fit 1:1:3:1:1 with the spread; light runs widened, or dark
+// ones widened past half a module, do not.
+func TestFitSpread(t *testing.T) {
+	for _, c := range []struct {
+		runs []int
+		ok   bool
+		unit float64
+	}{
+		{[]int{4, 1, 10, 2, 3}, true, 2.6875}, // 2.9 px modules blurred by a third
+		{[]int{6, 2, 13, 2, 6}, true, 3.875},  // 4 px modules, edges a pixel out of the ink
+		{[]int{1, 4, 6, 4, 1}, false, 0},      // the light runs widened
+		{[]int{6, 1, 13, 1, 6}, false, 0},     // spread past half a module
+	} {
+		if _, _, ok := fitFinder(c.runs, 1); ok {
+			t.Errorf("%v fits 1:1:3:1:1 unspread: the case tests nothing", c.runs)
+		}
+		unit, _, ok := fitSpread(c.runs, 1)
+		if ok != c.ok || ok && math.Abs(unit-c.unit) > 1e-9 {
+			t.Errorf("fitSpread(%v) = unit %v, %v; want %v, %v", c.runs, unit, ok, c.unit, c.ok)
+		}
+	}
+}
