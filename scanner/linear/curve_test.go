@@ -70,3 +70,53 @@ func TestITFOnCylinder(t *testing.T) {
 		}
 	}
 }
+
+// ean13Modules returns the element widths of the EAN-13 symbol of the
+// thirteen digits.
+func ean13Modules(digits string) []int {
+	parity := -1
+	for p, d := range ean13First {
+		if int(d) == int(digits[0]-'0') {
+			parity = p
+		}
+	}
+	out := []int{1, 1, 1}
+	for i := 0; i < 6; i++ {
+		set := int(digits[1+i] - '0')
+		if parity&(1<<(5-i)) != 0 {
+			set += 10
+		}
+		for _, w := range upceanDigits[set] {
+			out = append(out, int(w))
+		}
+	}
+	out = append(out, 1, 1, 1, 1, 1)
+	for i := 7; i < 13; i++ {
+		for _, w := range upceanDigits[digits[i]-'0'] {
+			out = append(out, int(w))
+		}
+	}
+	return append(out, 1, 1, 1)
+}
+
+// TestEAN13OnCylinder: EAN-13 and UPC-A round a can read. Toward the
+// symbol's ends its modules shrink: the closing guard's elements are half
+// the right half's mean module, and are measured against the last digit's.
+func TestEAN13OnCylinder(t *testing.T) {
+	for _, c := range []struct {
+		digits string
+		half   float64
+	}{
+		{"0999054262741", 1.2},
+		{"7116891613908", 1.2},
+		{"5901234123457", 0.9},
+		{"9784872348880", 0.6},
+	} {
+		var r Reader
+		runs := onCylinder(ean13Modules(c.digits), 11, 2, c.half)
+		got := r.Read(runs, NewFormats(EAN13), nil)
+		if len(got) != 1 || got[0].Text != c.digits {
+			t.Errorf("%s on %.1f radians: read %+v", c.digits, c.half, got)
+		}
+	}
+}

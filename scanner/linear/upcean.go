@@ -165,7 +165,9 @@ func (r *Reader) readEAN13(runs []int, k int, digits [12]byte, parity int) (Symb
 		digits[d] = byte('0' + v)
 		i += 4
 	}
-	module = float64(sum(runs[i-24:i])) / 42
+	// The closing guard is measured against the digit beside it (module,
+	// the last digit's): toward the ends of a label round a can the
+	// modules shrink, the guard's by half from the right half's mean.
 	if !guard(runs, i, 3, module) || !quietAfter(runs, i+2, 2.5*module) {
 		return Symbol{}, false
 	}
@@ -196,7 +198,7 @@ func (r *Reader) readEAN8(runs []int, k int, digits [12]byte) (Symbol, bool) {
 		digits[d] = byte('0' + v)
 		i += 4
 	}
-	module = float64(sum(runs[i-16:i])) / 28
+	// As EAN-13's, against the last digit.
 	if !guard(runs, i, 3, module) || !quietAfter(runs, i+2, 2.5*module) || !checkDigitOK(digits[:8]) {
 		return Symbol{}, false
 	}
