@@ -789,8 +789,18 @@ func (r *MicroReader) readLine(v view, e *microEdge, slope, t float64) int {
 	// unit steps.
 	ex, ey := e.a+e.b*t, t+0.5
 	sx, sy := ex-margin*rx, ey-margin*ry
-	v.sampleLine(&r.runs, length, sx, sy, rx, ry)
 	r.linesSampled++
+	// The samples up to where the row's first bar may start first: the
+	// line reads no row where none starts there (about one line in
+	// eight, most of them those past a symbol's first and last rows),
+	// and the samples of a line that does are taken again whole.
+	if head := int(margin+1.5*m) + 2; head < length {
+		v.sampleLine(&r.runs, head, sx, sy, rx, ry)
+		if r.firstDarkRun(margin, m) < 0 {
+			return 0
+		}
+	}
+	v.sampleLine(&r.runs, length, sx, sy, rx, ry)
 	i := r.firstDarkRun(margin, m)
 	if i < 0 {
 		return 0

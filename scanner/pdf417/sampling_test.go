@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
+
+	"github.com/scannerd/scannerd/internal/zint"
 )
 
 // TestMiddle: middle picks what sorting puts at len/2, repeated values,
@@ -79,5 +81,54 @@ func TestFromNearest(t *testing.T) {
 		if v.between(px, py) != (w >= 0.5) {
 			t.Fatalf("between(%.3f, %.3f) = %v, weighs %.3f", px, py, !(w >= 0.5), w)
 		}
+	}
+}
+
+// TestReadLineHead: a line whose first samples hold no bar where a row's
+// first bar would start is sampled no further, and every line reads what
+// sampling it whole reads, over a symbol and the paper round it.
+func TestReadLineHead(t *testing.T) {
+	zint.Need(t)
+	img, _ := zint.Image(t, "-b", "MICROPDF417", "--cols=2", "-d", "head of the line").Render(zint.Scene{Module: 3, Angle: 7, Blur: 0.6})
+	m, err := bitmap(img).GetBlackMatrix()
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := newTurnedView(m, 0, 0, 0.12, 1, m.GetWidth(), m.GetHeight())
+	rng := rand.New(rand.NewPCG(7, 8))
+	var r MicroReader
+	headOnly, rows := 0, 0
+	for range 400 {
+		e := &microEdge{a: rng.Float64() * float64(m.GetWidth()) / 2, b: rng.Float64()*0.1 - 0.05, module: 2 + rng.Float64()*2}
+		slope, y := rng.Float64()*0.04-0.02, rng.Float64()*float64(m.GetHeight())
+		r.lines = r.lines[:0]
+		full := r.readLine(v, e, slope, y)
+		got := slices.Clone(r.lines)
+		if length := int(math.Ceil((microMaxModules + 12) * 1.2 * e.module)); r.runs.edges[len(r.runs.edges)-1] < length {
+			headOnly++
+		}
+		// The line sampled whole, as readLine did before.
+		n := math.Hypot(slope, 1)
+		rx, ry := 1/n, -slope/n
+		margin := 3 * e.module
+		v.sampleLine(&r.runs, int(math.Ceil((microMaxModules+12)*1.2*e.module)), e.a+e.b*y-margin*rx, y+0.5-margin*ry, rx, ry)
+		var want []microLine
+		wantFull := 0
+		if i := r.firstDarkRun(margin, e.module); i >= 0 {
+			if ln, ok := readMicroRow(&r.runs, i, microRowLayouts[:]); ok {
+				ln.t = y
+				want = append(want, ln)
+				if ln.complete() {
+					wantFull = 1
+				}
+			}
+		}
+		if full != wantFull || !slices.Equal(got, want) {
+			t.Fatalf("edge %+v, slope %.3f at %.1f: read %v (%d), sampled whole %v (%d)", *e, slope, y, got, full, want, wantFull)
+		}
+		rows += len(got)
+	}
+	if headOnly == 0 || rows == 0 {
+		t.Errorf("of 400 lines, %d sampled no further than their head, %d read a row", headOnly, rows)
 	}
 }
