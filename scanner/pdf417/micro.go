@@ -126,6 +126,8 @@ type MicroReader struct {
 	// those of scan row i from backRows[i] on.
 	backHits []microHit
 	backRows []int
+	// probeAt is the scratch of probeHeights.
+	probeAt []float64
 	// promising is set when the last search read rows of a symbol it
 	// could not decode (see Promising).
 	promising bool
