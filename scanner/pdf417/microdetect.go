@@ -662,10 +662,17 @@ func (r *MicroReader) readSymbolAlong(v view, e *microEdge, slope float64, turns
 	if !turns || full < 12 && !r.composite {
 		return nil, err // too few whole rows to be worth turning for
 	}
-	if !grouped || len(rows) < 3 {
-		// Lines that do not group into rows of cycling clusters crossed
-		// bars that happen to hold RAPs and codewords, not a symbol:
-		// turning them would not make one.
+	// Lines that do not group into rows of cycling clusters crossed bars
+	// that happen to hold RAPs and codewords, not a symbol: turning them
+	// would not make one. A composite component's edge, which shows rows
+	// (rowsDiffer), may be three rows high (a CC-A of four columns):
+	// lines a degree off its rows, blurred at two pixels a module, group
+	// into two of them.
+	least := 3
+	if r.composite {
+		least = 2
+	}
+	if !grouped || len(rows) < least {
 		return nil, err
 	}
 	// The turns are ranked by their probes' whole rows, and the best
