@@ -144,30 +144,6 @@ func TestCompositeStacked(t *testing.T) {
 	}
 }
 
-// TestCompositeTallUpsideDown: a CC-B of 17 rows over DataBar Stacked
-// (zint's CC-A, too small for the data, grown to a CC-B), at 2.5 pixels a
-// module, at every quarter turn. Upside down, the first lines drawn
-// across its left edge, through every tenth of the edge's scan rows,
-// fell each on a border between two rows, which at that size no line
-// reads: the edge was taken for texture. (TryHarder: the stacked linear
-// component's short rows lie below the frame's middle.)
-func TestCompositeTallUpsideDown(t *testing.T) {
-	zint.Need(t)
-	t.Parallel()
-	r := zint.Image(t, "-b", "DBAR_STK_CC", "--mode=1", "--primary=0952123454321",
-		"-d", "[91]123456789012345678901234567890123456789012345678901234567")
-	const want = "(01)09521234543213(91)123456789012345678901234567890123456789012345678901234567"
-	for _, a := range []float64{0, 90, 180, 270} {
-		img, _ := r.Render(zint.Scene{Module: 2.5, Angle: a, Noise: 4})
-		f := scanner.NewFrame(img.Pix, img.Rect.Dx(), img.Rect.Dy(), img.Stride)
-		res := scanner.DecodeFrame(f, scanner.Options{Symbologies: scanner.NewSymbologySet(scanner.GS1Composite), TryRotated: true, TryHarder: true})
-		f.Purge()
-		if len(res) != 1 || res[0].Text != want {
-			t.Errorf("%v°: read %v", a, res)
-		}
-	}
-}
-
 // TestCompositeThreeRowsBlurred: a CC-A of three rows and four columns
 // over DataBar Expanded, blurred by a third of a module at 2.2 and 2.3
 // pixels a module, upside down: two scenes of the -zint-sweep it missed.

@@ -102,6 +102,31 @@ func TestCompositeSizes(t *testing.T) {
 	}
 }
 
+// TestCompositeTallComponent: a CC-B of 17 rows over DataBar Stacked
+// (zint's CC-A, too small for the data, grown to a CC-B), at 2.5 pixels a
+// module, at every quarter turn. Upside down, the first lines drawn across
+// its left edge, through every tenth of the edge's scan rows, fell each on
+// a border between two rows, which at that size no line reads: the edge
+// was taken for texture.
+func TestCompositeTallComponent(t *testing.T) {
+	zint.Need(t)
+	t.Parallel()
+	const digits = "12345678901234567890123456789012345678901234567890123456789"
+	r := zint.Image(t, "-b", "DBAR_STK_CC", "--mode=1", "--primary=0952123454321", "-d", "[91]"+digits[:57])
+	for q := range 4 {
+		img, _ := r.Render(zint.Scene{Module: 2.5, Angle: float64(90 * q), Noise: 4})
+		res, err := NewCompositeMicroReader().Decode(bitmap(img), nil)
+		if err != nil {
+			t.Errorf("at %d°: %v", 90*q, err)
+			continue
+		}
+		md := res.GetResultMetadata()[gozxing.ResultMetadataType_PDF417_EXTRA_METADATA].(*Metadata)
+		if want := "91" + digits[:57]; res.GetText() != want || md.Component != ComponentB || md.Rows != 17 {
+			t.Errorf("at %d°: read %q as %s of %d rows, want %q as CC-B of 17", 90*q, res.GetText(), md.Component, md.Rows, want)
+		}
+	}
+}
+
 // FuzzComponentData feeds arbitrary codewords to the CC-A and the
 // CC-B/CC-C interpretations: no panic, and what they accept has text.
 func FuzzComponentData(f *testing.F) {
