@@ -29,16 +29,17 @@ type decoder struct {
 	rows               []rowReader
 	row, work, probe   *gozxing.BitArray
 	rowScan, probeScan rowScanner
-	// localScan binarizes the rows that rowScan's read nothing along with
-	// a black point for each pixel.
-	localScan      rowScanner
-	pairs          dataBarPairs // scratch of scanRows
-	revWords       []uint32     // scratch of reverse
-	scannedRows    []uint64     // scratch of scanRows
-	scratch        scratch
-	normal, harder map[gozxing.DecodeHintType]interface{}
-	panics         int
-	regions        []region // proposed by the frame's first pass
+	// localScan and smoothScan measure again the rows that rowScan's read
+	// nothing along: with a black point for each pixel, and averaged with
+	// the rows beside them.
+	localScan, smoothScan rowScanner
+	pairs                 dataBarPairs // scratch of scanRows
+	revWords              []uint32     // scratch of reverse
+	scannedRows           []uint64     // scratch of scanRows
+	scratch               scratch
+	normal, harder        map[gozxing.DecodeHintType]interface{}
+	panics                int
+	regions               []region // proposed by the frame's first pass
 	// unpromising are the symbologies of the readers with a promising
 	// signal whose search in the view's first pass found no candidate.
 	unpromising SymbologySet

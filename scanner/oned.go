@@ -76,10 +76,10 @@ type lineHit struct {
 	y0, y1   int     // first and last row where it was read
 	rows     int     // rows that read it
 	reversed bool    // read right to left (upside down)
-	// local is set for a linear read of a row binarized with a black
-	// point for each pixel (localBlackPoints), which the rows probed
-	// for it are too.
-	local      bool
+	// look is how the row a linear read came from was measured, and the
+	// rows probed for it are: as it is, with local black points, or
+	// averaged with the rows beside it.
+	look       rowLook
 	rowsProbed bool
 	// addOn is the EAN add-on most rows read, ahead of any other by
 	// addOnVotes rows.
@@ -158,22 +158,26 @@ func (d *decoder) scanRows(src gozxing.LuminanceSource, bm *gozxing.BinaryBitmap
 	clear(scanned)
 	rows := &d.rowScan
 	d.localScan.minEdges, d.localScan.local, d.localScan.unevenOnly = d.rowScan.minEdges, true, true
-	// localLook says whether the row being read is read again with local
-	// black points when its own black point reads no linear symbol: every
-	// guided and middle row is, and every localStride-th dense row.
-	localLook := true
+	d.smoothScan.minEdges, d.smoothScan.smooth = d.rowScan.minEdges, smoothRows
+	// again says whether the row being read is looked at again when it
+	// reads no linear symbol (averaged with its neighbours when noisy,
+	// with local black points when unevenly lit): every guided and middle
+	// row is, and every againStride-th dense row.
+	again := true
 	var y int // the row being read
 	// readLinear reads the linear symbols along one view of row y, the
-	// row binarized with local black points or not, and tells whether it
-	// read any.
-	readLinear := func(v rowView, local bool) bool {
+	// row measured as look says, and tells whether it read any.
+	readLinear := func(v rowView, look rowLook) bool {
 		fs := formats
 		if v.reversed {
 			fs &^= forwardOnly
 		}
 		lin := &rows.lin
-		if local {
+		switch look {
+		case lookLocal:
 			lin = &d.localScan.lin
+		case lookSmooth:
+			lin = &d.smoothScan.lin
 		}
 		found := lin.Read(v.runs, fs, rows.found[:0])
 		rows.found = found
@@ -185,11 +189,25 @@ func (d *decoder) scanRows(src gozxing.LuminanceSource, bm *gozxing.BinaryBitmap
 			}
 			x0, x1 := v.span(ls.First, ls.Last, width)
 			h := lineHit{sym: sym, text: text, format: ls.Format, raw: ls.Text, id: ls.ID, linked: ls.Linked,
-				inverted: v.inverted, x0: x0, x1: x1, y0: y, y1: y, rows: 1, reversed: v.reversed, local: local}
+				inverted: v.inverted, x0: x0, x1: x1, y0: y, y1: y, rows: 1, reversed: v.reversed, look: look}
 			h.voteAddOn(d.readAddOn(sym, v.runs, ls))
 			hits = d.addLineHit(src, bm, hits, h, hints)
 		}
 		return len(found) > 0
+	}
+	// lookAgain reads row y measured by s, as look says, and tells
+	// whether it read a linear symbol.
+	lookAgain := func(s *rowScanner, look rowLook) bool {
+		if !s.runs(src, y) {
+			return false
+		}
+		read := false
+		for _, v := range s.views() {
+			if !v.inverted || rs.inverted {
+				read = readLinear(v, look) || read
+			}
+		}
+		return read
 	}
 	scan := func(row int) {
 		y = row
@@ -206,21 +224,22 @@ func (d *decoder) scanRows(src gozxing.LuminanceSource, bm *gozxing.BinaryBitmap
 				if v.inverted && !rs.inverted {
 					continue
 				}
-				read = readLinear(v, false) || read
+				read = readLinear(v, lookPlain) || read
 				if stackedDataBar {
 					for _, h := range d.pairs.read(v, y, width) {
 						hits = d.addLineHit(src, bm, hits, h, hints)
 					}
 				}
 			}
-			if !read && localLook && d.localScan.runs(src, y) {
-				// The row's one black point read nothing, and the light
-				// changes along it (localBlackPoints).
-				for _, v := range d.localScan.views() {
-					if !v.inverted || rs.inverted {
-						readLinear(v, true)
-					}
-				}
+			if !read && again && noisyRow(rows.fwd) {
+				// Sensor noise the sharpening doubles splits the row's
+				// runs: the rows beside it average it out along the bars.
+				read = lookAgain(&d.smoothScan, lookSmooth)
+			}
+			if !read && again {
+				// The row's one black point read nothing: the light may
+				// change along it (localBlackPoints).
+				lookAgain(&d.localScan, lookLocal)
 			}
 		}
 		if len(readers) == 0 {
@@ -265,7 +284,7 @@ func (d *decoder) scanRows(src gozxing.LuminanceSource, bm *gozxing.BinaryBitmap
 	if rs.thorough && !rs.sparse && (rs.denseOnly || !enough(hits)) {
 		n := 0
 		middleOut(height, max(1, height>>8), height, func(y int) bool {
-			localLook = n%localStride == 0
+			again = n%againStride == 0
 			n++
 			scan(y)
 			return !(want > 0 && enough(hits))
@@ -314,13 +333,22 @@ func truncated(hits []lineHit, i int) bool {
 	return false
 }
 
-// localStride is how many dense rows apart the rows are that are read again
-// with local black points: a symbol under uneven light still has several,
-// and rows probed round the first that reads it, while a frame without one
-// costs a quarter of what every row would (about 1% more CPU per image of
-// the dev set than none, against 9% for every row, which read 14 more
-// images where these read 11).
-const localStride = 4
+// againStride is how many dense rows apart the rows are that are looked at
+// again: a symbol under uneven light or in noise still has several, and
+// rows probed round the first that reads it, while a frame without one
+// costs a quarter of what every row would (local black points on every
+// row cost 9% more CPU per image of the dev set, and read 14 more images
+// where every fourth row read 11, for about 1%).
+const againStride = 4
+
+// rowLook is how a row is measured.
+type rowLook uint8
+
+const (
+	lookPlain  rowLook = iota
+	lookLocal          // local black points (localBlackPoints)
+	lookSmooth         // averaged with the rows beside it (smoothRows)
+)
 
 // rowSearch says how a pass scans rows.
 type rowSearch struct {
@@ -416,8 +444,11 @@ func (d *decoder) addLineHit(src gozxing.LuminanceSource, bm *gozxing.BinaryBitm
 func (d *decoder) probeRows(src gozxing.LuminanceSource, bm *gozxing.BinaryBitmap, h *lineHit, hints map[gozxing.DecodeHintType]interface{}) {
 	height := src.GetHeight()
 	step := max(2, int((h.x1-h.x0)/20))
-	d.probeScan.local = h.local
-	defer func() { d.probeScan.local = false }()
+	d.probeScan.local = h.look == lookLocal
+	if h.look == lookSmooth {
+		d.probeScan.smooth = smoothRows
+	}
+	defer func() { d.probeScan.local, d.probeScan.smooth = false, 0 }()
 	for _, dir := range []int{-1, 1} {
 		misses := 0
 		for y := h.y0 + dir*step; y >= 0 && y < height && misses < 2; y += dir * step {
@@ -533,6 +564,7 @@ func (d *decoder) wipeRows() {
 	d.rowScan.wipe()
 	d.probeScan.wipe()
 	d.localScan.wipe()
+	d.smoothScan.wipe()
 	clear(d.pairs.seen[:cap(d.pairs.seen)])
 	for _, a := range d.areaReaders {
 		if a.wipe != nil {

@@ -47,6 +47,12 @@ type rowScanner struct {
 	// enough to need it; unevenOnly has the others not measured at all.
 	local, unevenOnly bool
 	black             []int32
+	// smooth, when set, has each row measured as the mean of that many
+	// rows from it down (up, at the image's bottom), summed in sum and
+	// kept in avg.
+	smooth int
+	sum    []uint16
+	avg    []byte
 }
 
 // wipe zeroes what the scanner keeps of the last row it read: image data.
@@ -56,6 +62,8 @@ func (s *rowScanner) wipe() {
 	clear(s.rev[:cap(s.rev)])
 	clear(s.edgeAt[:cap(s.edgeAt)])
 	clear(s.black[:cap(s.black)])
+	clear(s.sum[:cap(s.sum)])
+	clear(s.avg[:cap(s.avg)])
 	clear(s.found[:cap(s.found)])
 }
 
@@ -72,7 +80,86 @@ func (s *rowScanner) runs(src gozxing.LuminanceSource, y int) bool {
 		return false
 	}
 	s.lum = lum
+	if s.smooth > 1 {
+		return s.measureSmoothed(src, y, lum[:w])
+	}
 	return s.measure(lum[:w])
+}
+
+// smoothRows is how many rows a noisy row is averaged over: the noise's
+// deviation falls to about a third, and a symbol's bars, which cross the
+// rows, stay sharp unless turned by more than a module over the eight rows.
+// The robustness suite's Code 39 and Code 128 under noise of 48 gray
+// levels' deviation read 8 of 8 samples with it, none without.
+const smoothRows = 8
+
+// measureSmoothed is measure for the mean of s.smooth rows from row y,
+// whose gray levels are lum.
+func (s *rowScanner) measureSmoothed(src gozxing.LuminanceSource, y int, lum []byte) bool {
+	w, h := len(lum), src.GetHeight()
+	n := min(s.smooth, h)
+	first := min(y, h-n)
+	if cap(s.sum) < w {
+		s.sum, s.avg = make([]uint16, w), make([]byte, w)
+	}
+	sum := s.sum[:w]
+	// Row y first: the other rows are read into its buffer.
+	for x, v := range lum {
+		sum[x] = uint16(v)
+	}
+	for r := first; r < first+n; r++ {
+		if r == y {
+			continue
+		}
+		row, err := src.GetRow(r, s.lum)
+		if err != nil {
+			return false
+		}
+		s.lum = row
+		for x, v := range row[:w] {
+			sum[x] += uint16(v)
+		}
+	}
+	avg := s.avg[:w]
+	for x, v := range sum {
+		avg[x] = byte(int(v) / n)
+	}
+	if !s.measure(avg) {
+		return false
+	}
+	// What noise is left crosses the black point and back within an
+	// element now and then, the sharpening doubling it: a run narrower
+	// than half a pixel joins the runs either side of it, as grayLines
+	// has them.
+	fwd := s.fwd[:2]
+	for _, r := range s.fwd[2:] {
+		if n := len(fwd); n >= 3 && fwd[n-1] < minRunWidth {
+			fwd[n-2] += fwd[n-1] + r
+			fwd = fwd[:n-1]
+			continue
+		}
+		fwd = append(fwd, r)
+	}
+	s.fwd = fwd
+	rev := s.rev[:1]
+	for i := len(fwd) - 1; i >= 1; i-- {
+		rev = append(rev, fwd[i])
+	}
+	s.rev = rev
+	return len(fwd)-2 >= s.minEdges
+}
+
+// noisyRow tells whether the widths fwd (as rowScanner keeps them) are
+// split by noise: a quarter of the runs narrower than a pixel, which no
+// readable symbol has.
+func noisyRow(fwd []int) bool {
+	thin := 0
+	for _, r := range fwd[1:] {
+		if r < subpixel {
+			thin++
+		}
+	}
+	return 4*thin >= len(fwd)-1
 }
 
 // measure is runs for the row of gray levels lum, at least 3 pixels.
