@@ -35,7 +35,8 @@ TIMEOUT    := -timeout 15m
 # go test runs a subset of go vet's checks on the packages it tests unless
 # told not to; where go vet has just checked the same packages and tests
 # with the same tags, -vet=off keeps it from doing that work again (the
-# race build adds only files tagged //go:build race, each one constant).
+# race build adds only files tagged //go:build race, each one constant,
+# and capture's Mat profile test, one function).
 NOVET      := -vet=off
 
 # Every test once under -race. The blackbox photos and the robustness suite
@@ -43,8 +44,12 @@ NOVET      := -vet=off
 # *Robustness* tests alone decode them without it. The sweeps of generated
 # cases (internal/sweep: round trips at every angle and size, rounds of
 # damaged stores) run a sample of their cases under -race; the *Sweep*
-# tests run once more without it, where every case runs. The Mat profile
-# needs its own build tag.
+# tests run once more without it, where every case runs.
+#
+# The race build is also the one with gocv's Mat profile (-tags
+# matprofile: each Mat made is counted until closed), so capture's
+# TestMatProfileBackToZero runs there instead of in a gocv build of its
+# own; the binaries tests build and run are built apart, without it.
 #
 # Beside the race build, everything make test compiles is built the way
 # the packages are (packaging/mkdeb): position-independent and trimmed.
@@ -64,9 +69,8 @@ NORACE_PKGS = $$({ grep -rlE '^func Test[A-Za-z0-9_]*(Blackbox|Robustness)' --in
 	grep -rl '"github.com/scannerd/scannerd/internal/sweep"' --include='*_test.go' .; } | xargs -n1 dirname | sort -u)
 test: deps
 	$(GO) vet -tags=$(TAGS) $(PIE) ./...
-	$(GO) test -tags=$(TAGS) $(NOVET) $(TIMEOUT) -race -p 4 $(RACE_FIRST) ./...
+	$(GO) test -tags=$(TAGS),matprofile $(NOVET) $(TIMEOUT) -race -p 4 $(RACE_FIRST) ./...
 	$(GO) test -tags=$(TAGS) $(PIE) $(NOVET) $(TIMEOUT) -run 'Blackbox|Robustness|Sweep' $(NORACE_PKGS)
-	$(GO) test -tags=$(TAGS),matprofile $(PIE) $(TIMEOUT) -run MatProfile ./capture
 	$(MAKE) --no-print-directory test-nocv
 
 # Everything but the OpenCV code, without cgo: the build for platforms
