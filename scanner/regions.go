@@ -56,6 +56,8 @@ func cellActivity(m *gozxing.BitMatrix, cw int, h, v []uint16) {
 			v[row+i] += uint16(bits.OnesCount32(w ^ b[i]))
 		}
 	}
+	cur.Clear() // rows of the image
+	prev.Clear()
 }
 
 // busyCell is the activity (changes along rows plus along columns) of a

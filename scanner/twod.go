@@ -187,7 +187,7 @@ func newAreaReaders(d *decoder) []areaReader {
 			return rs
 		}},
 		compositeReader(),
-		{sym: HanXin, corners: cornersTLBLBRTR, read: multiple(hx), costly: true, promising: hx.Promising},
+		{sym: HanXin, corners: cornersTLBLBRTR, read: multiple(hx), costly: true, wipe: hx.Wipe, promising: hx.Promising},
 		postalReader(),
 		dxFilmEdgeReader(),
 		// DotCode binarizes the gray view for dots itself.

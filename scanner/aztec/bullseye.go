@@ -105,6 +105,9 @@ func (d *detector) findCentres(step, budget int) []centre {
 		}
 	}
 	d.hits = hits
+	if d.row != nil {
+		d.row.Clear() // a row of the image
+	}
 	out := d.centres[:0]
 	for score := maxScore; score >= 0 && budget > 0; score-- {
 		for _, h := range hits {

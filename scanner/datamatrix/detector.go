@@ -75,6 +75,7 @@ func (d *detector) find(m *gozxing.BitMatrix, p scanParams) []*decoded {
 	if d.row == nil || d.row.GetSize() < d.img.w {
 		d.row = gozxing.NewBitArray(d.img.w)
 	}
+	defer func() { d.row.Clear() }() // a row of the image
 	// A contour longer than this is a large dark area, not a symbol. A
 	// symbol's boundary winds in and out between its modules, so it can
 	// be many times its perimeter.

@@ -85,6 +85,7 @@ func (r *Reader) Read(m *gozxing.BitMatrix, g Gray, columns bool) []Symbol {
 	if r.row == nil || r.row.GetSize() != w {
 		r.row = gozxing.NewBitArray(w)
 	}
+	defer r.row.Clear() // a row of the image
 	r.gray = grayView{src: g}
 	defer func() { r.gray = grayView{} }()
 	var out []Symbol

@@ -47,6 +47,21 @@ func NewReader() *Reader {
 	return r
 }
 
+// Wipe zeroes what the Reader keeps from the last image it read: the
+// binarized row and columns and their runs (image data), and the modules
+// and codewords of the last symbol sampled (its content).
+func (r *Reader) Wipe() {
+	if r.row != nil {
+		r.row.Clear()
+	}
+	r.cols.Wipe()
+	clear(r.runs[:cap(r.runs)])
+	clear(r.g.dark[:cap(r.g.dark)])
+	clear(r.dec.ints[:cap(r.dec.ints)])
+	clear(r.dec.cw[:cap(r.dec.cw)])
+	clear(r.dec.placed[:cap(r.dec.placed)])
+}
+
 // Promising reports whether the last search found two finder candidates
 // that could be one symbol's: where it found none, the same pixels
 // binarized another way rarely show a symbol.

@@ -102,6 +102,7 @@ func (r *Reader) findBullseyes(bm *gozxing.BitMatrix, step int) []bullseye {
 	for y = step / 2; y < h; y += step {
 		r.runs = bitrow.Windows(bm.GetRow(y, r.row), w, 11, r.runs, visit)
 	}
+	r.row.Clear() // a row of the image
 	slices.SortStableFunc(r.found, func(a, b bullseye) int { return b.hits - a.hits })
 	return r.found
 }

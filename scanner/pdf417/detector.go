@@ -103,6 +103,8 @@ func (d *detector) scan(m *gozxing.BitMatrix, step int) {
 		s = &d.sets[rot270]
 		s.starts, s.stops = findGuards(c, x, s.starts, s.stops)
 	}
+	d.row.Clear() // rows of the image
+	clear(prev)
 }
 
 // chains follows every hit of one kind into a chain, skipping hits that an

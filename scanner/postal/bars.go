@@ -51,6 +51,7 @@ func (r *Reader) blobs(img Image, minPixels int) []blob {
 	if r.row == nil || r.row.GetSize() != w {
 		r.row = gozxing.NewBitArray(w)
 	}
+	defer func() { r.row.Clear() }() // a row of the image
 	for y := 0; y < h; y++ {
 		r.row = img.GetRow(y, r.row)
 		cur = rowRuns(r.row.GetBitArray(), w, cur[:0])

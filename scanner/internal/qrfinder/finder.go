@@ -136,6 +136,7 @@ func (r *Scanner) Find(bm *gozxing.BitMatrix, step int) []Finder {
 	for y = step / 2; y < h; y += step {
 		r.runs = bitrow.Windows(bm.GetRow(y, r.row), w, 5, r.runs, visit)
 	}
+	r.row.Clear() // a row of the image
 	if len(r.finders) > maxFinders {
 		// The largest first, the best fitting among alike: texture and
 		// noise make specks of a pixel a module by the thousand, which
