@@ -41,7 +41,9 @@ func (s *Server) handleResults(w http.ResponseWriter, r *http.Request) error {
 }
 
 // handleScan waits for the next result published after the request
-// arrived that passes the filter: the kiosk's "scan now" button.
+// arrived that passes the filter: the kiosk's "scan now" button. When none
+// comes and the license refused live frames of the filter's sources in the
+// wait, it answers the refusal (license_refused), not timeout.
 func (s *Server) handleScan(w http.ResponseWriter, r *http.Request) error {
 	v, err := parseRawQuery(r.URL.RawQuery)
 	if err != nil {
@@ -52,6 +54,7 @@ func (s *Server) handleScan(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	peer, _ := peerFromContext(r.Context())
+	mark := s.refused.mark()
 	sub, _, err := s.hub.subscribe(subscription{filter: q.filter, uid: peer.UID, scan: true})
 	if err != nil {
 		return err
@@ -65,6 +68,11 @@ func (s *Server) handleScan(w http.ResponseWriter, r *http.Request) error {
 		return writeJSON(w, it.Result)
 	case <-t.C:
 		s.extendWrite(w)
+		if err := s.refused.since(mark, q.filter.sources); err != nil {
+			// Nothing was read because the license refused the frames:
+			// say so, as POST /v1/decode does, rather than "timeout".
+			return fmt.Errorf("%w (no barcode within %v)", err, q.timeout)
+		}
 		return fmt.Errorf("%w (%v)", ErrTimeout, q.timeout)
 	case <-sub.gone:
 		s.extendWrite(w)

@@ -129,6 +129,53 @@ func TestScanWaitsForTheNextMatchingBarcode(t *testing.T) {
 	}
 }
 
+// TestScanAnswersALicenseRefusal: a scan that read nothing because the
+// license refused the frames says so (403 license_refused, as
+// POST /v1/decode does), not 504 timeout; a refusal of another source's
+// frames, or one before the scan began, leaves it a timeout.
+func TestScanAnswersALicenseRefusal(t *testing.T) {
+	ts := startServer(t)
+	ctx := context.Background()
+	refusal := func(source string) *scanner.FrameReport {
+		return &scanner.FrameReport{Source: source, Err: fmt.Errorf("%w: device revoked", scanner.ErrRefused)}
+	}
+	ts.ObserveFrame(refusal("cam0")) // before the scan: not its concern
+
+	for _, tc := range []struct {
+		name    string
+		sources []string // the scan's filter
+		refused string   // the source of the frame refused in the wait; "" for none
+		want    string
+	}{
+		{"any source", nil, "cam0", "license_refused"},
+		{"the refused source", []string{"cam0"}, "cam0", "license_refused"},
+		{"another source", []string{"cam0"}, "dock", "timeout"},
+		{"no refusal in the wait", nil, "", "timeout"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := make(chan error, 1)
+			go func() {
+				_, err := ts.client.Scan(ctx, client.ScanOptions{Timeout: 500 * time.Millisecond, Sources: tc.sources})
+				got <- err
+			}()
+			ts.waitSubscribers(t, 1)
+			if tc.refused != "" {
+				ts.ObserveFrame(refusal(tc.refused))
+			}
+			err := <-got
+			if code(err) != tc.want {
+				t.Fatalf("scan: %v, want %s", err, tc.want)
+			}
+			var ce *client.Error
+			if tc.want == "license_refused" && (!errors.As(err, &ce) || ce.Status != http.StatusForbidden ||
+				!strings.Contains(ce.Message, "device revoked")) {
+				t.Errorf("scan: %v, want 403 naming the gate's reason", err)
+			}
+			ts.waitSubscribers(t, 0)
+		})
+	}
+}
+
 func TestDecodeUpload(t *testing.T) {
 	ts := startServer(t)
 	ctx := context.Background()

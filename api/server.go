@@ -26,6 +26,7 @@ type Server struct {
 
 	hub     *hub
 	metrics *metrics
+	refused refusals // live frames the license refused, for /v1/scan
 	admin   adminPolicy
 	decodes chan struct{} // semaphore of uploads waiting for or in decoding
 	budget  *memoryBudget // memory of upload bodies
@@ -268,10 +269,14 @@ func (s *Server) Publish(results []scanner.Result) []uint64 {
 // members with "event": n.Event. It never blocks.
 func (s *Server) Notify(n Notice) { s.hub.notify(n) }
 
-// ObserveFrame records a live frame's report in the metrics.
+// ObserveFrame records a live frame's report in the metrics, and a frame
+// the license refused for the scans waiting (see handleScan).
 func (s *Server) ObserveFrame(rep *scanner.FrameReport) {
 	if rep != nil {
 		s.metrics.observeFrame(rep)
+		if errors.Is(rep.Err, scanner.ErrRefused) {
+			s.refused.note(rep.Source, rep.Err)
+		}
 	}
 }
 

@@ -142,6 +142,18 @@ func TestDaemonCommands(t *testing.T) {
 		if code != exitNoResult || !strings.Contains(errOut, "no barcode") {
 			t.Errorf("scan timeout: exit %d %s", code, errOut)
 		}
+		// A revoked device's scan reads nothing because the license
+		// refuses the frames: exit 5 saying so, not 3 "no barcode".
+		go func() {
+			code, out, errOut := run(ctx, sock, "scan", "--timeout", "500ms")
+			got <- outcome{code, out, errOut}
+		}()
+		waitSubscribers(t, srv, 1)
+		srv.ObserveFrame(&scanner.FrameReport{Source: "cam0", Err: fmt.Errorf("%w: device revoked", scanner.ErrRefused)})
+		o = <-got
+		if o.code != exitRefused || !strings.Contains(o.err, "device revoked") {
+			t.Errorf("scan while the license refuses: exit %d %s", o.code, o.err)
+		}
 	})
 	t.Run("watch", func(t *testing.T) {
 		type outcome struct {

@@ -18,7 +18,8 @@ func (m *Main) scanCommand() *cobra.Command {
 		Short: "Wait for the next barcode and print it",
 		Long: `Waits for the next barcode the daemon reads and prints it: source,
 symbology and text, or one JSON result with --json. Exit status 3 when no
-barcode comes within the timeout, 4 when the daemon cannot be reached.`,
+barcode comes within the timeout, 5 when none came because the license
+refused the frames, 4 when the daemon cannot be reached.`,
 		Args: cobra.NoArgs,
 	}
 	df := m.addDaemonFlags(cmd.Flags(), true)
