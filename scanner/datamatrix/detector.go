@@ -15,7 +15,6 @@ import (
 type detector struct {
 	img     bitImage
 	seen    visited
-	row     *gozxing.BitArray
 	seeds   []int
 	contour []pixel
 	verts   []int
@@ -66,16 +65,13 @@ type scanParams struct {
 
 // find scans the image for symbols.
 func (d *detector) find(m *gozxing.BitMatrix, p scanParams) []*decoded {
-	d.img = bitImage{m: m, w: m.GetWidth(), h: m.GetHeight()}
+	d.img.load(m)
 	d.seen.reset(d.img.w, d.img.h)
 	d.found = d.found[:0]
 	d.steps = 0
 	d.varied, d.traced = 0, 0
 	d.lastErr = errNotFound
-	if d.row == nil || d.row.GetSize() < d.img.w {
-		d.row = gozxing.NewBitArray(d.img.w)
-	}
-	defer func() { d.row.Clear() }() // a row of the image
+	defer d.img.wipe() // a copy of the image
 	// A contour longer than this is a large dark area, not a symbol. A
 	// symbol's boundary winds in and out between its modules, so it can
 	// be many times its perimeter.
@@ -103,8 +99,7 @@ func (d *detector) find(m *gozxing.BitMatrix, p scanParams) []*decoded {
 		if p.within != nil && !crosses(p.within, y) {
 			continue
 		}
-		d.row = m.GetRow(y, d.row)
-		d.seeds = rowSeeds(d.row, d.img.w, d.seeds[:0])
+		d.seeds = rowSeeds(d.img.rowWords(y), d.img.w, d.seeds[:0])
 		for _, x := range d.seeds {
 			if p.within != nil && !inside(p.within, x, y) || d.seen.has(x, y) || d.insideFound(x, y) {
 				continue

@@ -108,14 +108,13 @@ func TestSimplify(t *testing.T) {
 				}
 			}
 		}
-		img := bitImage{m: m, w: w, h: h}
+		var img bitImage
+		img.load(m)
 		var seen visited
 		seen.reset(w, h)
-		row := gozxing.NewBitArray(w)
 		var c []pixel
 		for y := range h {
-			row = m.GetRow(y, row)
-			for _, x := range rowSeeds(row, w, nil) {
+			for _, x := range rowSeeds(img.rowWords(y), w, nil) {
 				if seen.has(x, y) {
 					continue
 				}

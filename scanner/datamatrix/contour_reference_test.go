@@ -1,0 +1,168 @@
+package datamatrix
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/datamatrix/decoder"
+)
+
+// traceContourReference is traceContour written plainly: each neighbour is
+// read from the bit matrix on its own, clockwise from the last light one.
+func traceContourReference(m *gozxing.BitMatrix, x, y, limit int) ([]pixel, int, bool) {
+	sx, sy := x, y
+	cx, cy := x, y
+	dir := 4
+	out := []pixel{{int32(cx), int32(cy)}}
+	area2, returns := 0, 0
+	for range limit {
+		moved := false
+		for k := 1; k <= 8; k++ {
+			d := (dir + k) & 7
+			nx, ny := cx+ring8[d][0], cy+ring8[d][1]
+			if !m.Get(nx, ny) {
+				continue
+			}
+			pd := (d + 7) & 7
+			bx, by := cx+ring8[pd][0], cy+ring8[pd][1]
+			area2 += cx*ny - nx*cy
+			cx, cy = nx, ny
+			dir = ringIndex[by-cy+1][bx-cx+1]
+			moved = true
+			break
+		}
+		if !moved {
+			return out, 0, true
+		}
+		if cx == sx && cy == sy {
+			returns++
+			if dir == 4 || returns > 2 {
+				return out, area2, true
+			}
+		}
+		out = append(out, pixel{int32(cx), int32(cy)})
+	}
+	return out, area2, false
+}
+
+// randomMatrix draws blobs, noise and pixels on the image's edges, in a
+// matrix whose width is or is not a whole number of words; flipped, the
+// bits past the width are set as well.
+func randomMatrix(rng *rand.Rand) *gozxing.BitMatrix {
+	w, h := 1+rng.IntN(100), 1+rng.IntN(70)
+	if rng.IntN(3) == 0 {
+		w = 32 * (1 + rng.IntN(3))
+	}
+	m, _ := gozxing.NewBitMatrix(w, h)
+	density := rng.Float64()
+	for y := range h {
+		for x := range w {
+			if rng.Float64() < density {
+				m.Set(x, y)
+			}
+		}
+	}
+	for range rng.IntN(4) {
+		cx, cy, r := rng.Float64()*float64(w), rng.Float64()*float64(h), 2+rng.Float64()*20
+		for y := range h {
+			for x := range w {
+				if math.Hypot(float64(x)-cx, float64(y)-cy) < r {
+					m.Flip(x, y)
+				}
+			}
+		}
+	}
+	if rng.IntN(4) == 0 {
+		m.FlipAll()
+	}
+	return m
+}
+
+// The contours traced on the words copied from the bit matrix are those
+// traced on the bit matrix pixel by pixel, and the image reads the same.
+func TestTraceContourReference(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 2))
+	var img bitImage
+	var seen visited
+	var c []pixel
+	contours := 0
+	for trial := range 150 {
+		m := randomMatrix(rng)
+		w, h := m.GetWidth(), m.GetHeight()
+		img.load(m)
+		if img.w != w || img.h != h {
+			t.Fatalf("trial %d: image %d×%d, want %d×%d", trial, img.w, img.h, w, h)
+		}
+		for range 200 {
+			p := point{rng.Float64()*float64(w+8) - 4, rng.Float64()*float64(h+8) - 4}
+			want := p.x >= 0 && p.y >= 0 && m.Get(int(p.x), int(p.y))
+			if img.darkAt(p) != want {
+				t.Fatalf("trial %d: darkAt(%v) = %v, want %v", trial, p, !want, want)
+			}
+		}
+		seen.reset(w, h)
+		row := gozxing.NewBitArray(w)
+		for y := range h {
+			row = m.GetRow(y, row)
+			var want []int
+			for x := range w {
+				if m.Get(x, y) && !m.Get(x-1, y) && !m.Get(x-2, y) {
+					want = append(want, x)
+				}
+			}
+			if got := rowSeeds(img.rowWords(y), w, nil); !slices.Equal(got, want) {
+				t.Fatalf("trial %d, row %d: seeds %v, want %v", trial, y, got, want)
+			}
+			for _, x := range want {
+				limit := 1 << 12
+				if rng.IntN(4) == 0 {
+					limit = rng.IntN(40)
+				}
+				var area int
+				var closed bool
+				c, area, closed = traceContour(&img, &seen, x, y, limit, c[:0])
+				wantC, wantArea, wantClosed := traceContourReference(m, x, y, limit)
+				if !slices.Equal(c, wantC) || area != wantArea || closed != wantClosed {
+					t.Fatalf("trial %d, contour at (%d, %d): %d pixels, area %d, closed %v; want %d, %d, %v",
+						trial, x, y, len(c), area, closed, len(wantC), wantArea, wantClosed)
+				}
+				for _, q := range c {
+					if !seen.has(int(q.x), int(q.y)) {
+						t.Fatalf("trial %d: contour pixel %v not marked", trial, q)
+					}
+				}
+				contours++
+			}
+		}
+	}
+	if contours < 1000 {
+		t.Fatalf("only %d contours compared", contours)
+	}
+}
+
+// The copy of the image that the contours are traced on is cleared when
+// the search ends: image data does not stay behind in the detector.
+func TestFindWipesImageCopy(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 3))
+	d := detector{dec: decoder.NewDecoder()}
+	for range 5 {
+		m := randomMatrix(rng)
+		d.find(m, scanParams{rowStep: 1, harder: true})
+		if len(d.img.words) == 0 {
+			t.Fatal("no copy of the image was made")
+		}
+		for i, w := range d.img.words {
+			if w != 0 {
+				t.Fatalf("word %d of the image copy is %#x after the search", i, w)
+			}
+		}
+		for i, w := range d.img.row.GetBitArray() {
+			if w != 0 {
+				t.Fatalf("word %d of the row is %#x after the search", i, w)
+			}
+		}
+	}
+}
