@@ -129,22 +129,11 @@ func farthestFromChord(ring []pixel, from, to int) int {
 		// horizontal through it), or a long chord.
 		return farthestFromLine(ring, from, to)
 	}
-	first, ties, maxArea := -1, false, -1
-	for j := from + 1; j < to; j++ {
-		q := ring[j]
-		area := dx*(int(q.y)-y0) - dy*(int(q.x)-x0)
-		if area < 0 {
-			area = -area
-		}
-		if area > maxArea {
-			first, ties, maxArea = j, false, area
-		} else if area == maxArea {
-			ties = true
-		}
-	}
+	first, maxArea, ties := farthestArea(ring[from+1:to], dx, dy, dx*y0-dy*x0)
 	if first < 0 {
 		return -1
 	}
+	first += from + 1
 	// The distance is area/√chord2: against simplifyEps, compare squares.
 	switch over := simplifyEpsDen*simplifyEpsDen*maxArea*maxArea - simplifyEpsNum*simplifyEpsNum*chord2; {
 	case over < 0:
@@ -165,6 +154,31 @@ func farthestFromChord(ring []pixel, from, to int) int {
 		}
 	}
 	return best
+}
+
+// farthestArea returns the largest of |dx*q.y - dy*q.x - c| over the
+// pixels q of qs, twice the area of the triangle q makes with a chord
+// along (dx, dy), the index of the first pixel where it is reached, and
+// whether another pixel reaches it too; first is -1 when qs is empty. It
+// is farthestFromChord's loop, on its own so that its few values stay in
+// registers (inlined, they would not).
+//
+//go:noinline
+func farthestArea(qs []pixel, dx, dy, c int) (first, maxArea int, ties bool) {
+	first, maxArea = -1, -1
+	for k := range qs {
+		a := dx*int(qs[k].y) - dy*int(qs[k].x) - c
+		a = max(a, -a)
+		if a < maxArea {
+			continue
+		}
+		if a == maxArea {
+			ties = true
+			continue
+		}
+		first, maxArea, ties = k, a, false
+	}
+	return first, maxArea, ties
 }
 
 // maxExactChord2 bounds the squared chord length for which
