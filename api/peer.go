@@ -97,6 +97,10 @@ func (p adminPolicy) isAdmin(uid, gid uint32) bool {
 // refusal says who may use an admin endpoint and how to become one of
 // them, for a peer that is not.
 func (p adminPolicy) refusal(uid uint32) string {
+	if p.hasGID && p.gid == 0 {
+		// Never advise joining root's group: it grants far more than this.
+		return fmt.Sprintf("needs root or the group %s; you are uid %d: run it with sudo, or set admin_group to a group of its own", p.group, uid)
+	}
 	if !p.hasGID {
 		return fmt.Sprintf("needs root or the daemon's user (uid %d), and this daemon has no admin group; you are uid %d: run it with sudo", p.self, uid)
 	}

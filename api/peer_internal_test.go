@@ -60,6 +60,12 @@ func TestAdminRefusal(t *testing.T) {
 			t.Errorf("refusal = %q, want it to contain %q", got, want)
 		}
 	}
+	// admin_group = "root": joining root's group is never the advice.
+	rootGroup := adminPolicy{self: 998, group: "root", gid: 0, hasGID: true}
+	if got := rootGroup.refusal(1001); strings.Contains(got, "usermod") || !strings.Contains(got, "sudo") ||
+		!strings.Contains(got, "admin_group") {
+		t.Errorf("refusal with the root group = %q, want sudo or admin_group, not usermod", got)
+	}
 	noGroup := adminPolicy{self: 1500}
 	for _, want := range []string{"the daemon's user (uid 1500)", "no admin group", "you are uid 1001", "sudo"} {
 		if got := noGroup.refusal(1001); !strings.Contains(got, want) {

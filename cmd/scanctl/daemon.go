@@ -91,6 +91,12 @@ func socketGroupHint(err error) string {
 	if !ok {
 		return unknown
 	}
+	if st.Gid == 0 {
+		// The daemon found no group to give the socket (no scannerd
+		// group): joining root's group would hand out far more than
+		// the socket, so never advise it.
+		return "the socket admits only root's group: use sudo, or give the socket a group of its own (socket_group in scannerd.toml's [api] section, default scannerd)"
+	}
 	g, lookErr := user.LookupGroupId(strconv.FormatUint(uint64(st.Gid), 10))
 	if lookErr != nil {
 		return fmt.Sprintf("the socket admits group id %d: add your user to it, or use sudo", st.Gid)

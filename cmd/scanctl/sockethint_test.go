@@ -26,9 +26,20 @@ func TestSocketRefusalNamesTheGroup(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ln.Close()
-	g, err := user.LookupGroupId(strconv.Itoa(os.Getgid()))
+	gid := os.Getgid()
+	if gid == 0 {
+		// Root's group gets other advice (see the test below): run as
+		// root, give the socket and its directory the group nogroup.
+		gid = 65534
+		for _, p := range []string{sock, dir} {
+			if err := os.Chown(p, -1, gid); err != nil {
+				t.Skipf("chown: %v", err)
+			}
+		}
+	}
+	g, err := user.LookupGroupId(strconv.Itoa(gid))
 	if err != nil {
-		t.Skipf("this process's group has no name: %v", err)
+		t.Skipf("the socket's group has no name: %v", err)
 	}
 	// The client's error when connect(2) says EACCES, as it does for a user
 	// outside the socket's group.
@@ -47,5 +58,28 @@ func TestSocketRefusalNamesTheGroup(t *testing.T) {
 		if !strings.Contains(stderr.String(), want) {
 			t.Errorf("%s: %q does not say %q", path, stderr.String(), want)
 		}
+	}
+}
+
+// TestSocketOfRootsGroupIsNotAdvisedToJoin: a socket left in root's group
+// (the daemon found no scannerd group) must not lead to "usermod -aG
+// root": the advice is sudo, or giving the socket a group (socket_group).
+func TestSocketOfRootsGroupIsNotAdvisedToJoin(t *testing.T) {
+	// A socket missing from / is reported with /'s group, root's.
+	var st syscall.Stat_t
+	if err := syscall.Stat("/", &st); err != nil || st.Gid != 0 {
+		t.Skip("/ is not in root's group here")
+	}
+	path := "/scannerd-absent.sock"
+	op := &net.OpError{Op: "dial", Net: "unix", Addr: &net.UnixAddr{Name: path, Net: "unix"},
+		Err: os.NewSyscallError("connect", syscall.EACCES)}
+	var stderr bytes.Buffer
+	m := &Main{Stderr: &stderr}
+	if code := m.fail("status", fmt.Errorf("%w at %s: %w", client.ErrUnreachable, path, op)); code != exitRefused {
+		t.Errorf("exit %d, want %d", code, exitRefused)
+	}
+	got := stderr.String()
+	if strings.Contains(got, "usermod") || !strings.Contains(got, "sudo") || !strings.Contains(got, "socket_group") {
+		t.Errorf("%q: want sudo or socket_group, never usermod into root's group", got)
 	}
 }
