@@ -55,6 +55,21 @@ for trials with the key "ltsd init" made, and for tests.`,
 	cmd.RegisterFlagCompletionFunc("features", cli.CompleteWords(wire.FeatureUnmeteredUploads))
 	asJSON := cli.AddJSONFlag(cmd)
 	cmd.RunE = func(*cobra.Command, []string) error {
+		if l.Type == wire.LicensePerScan && l.Period == "" {
+			l.Period = wire.PeriodMonth
+		}
+		now := m.Now().UTC().Truncate(time.Second)
+		l.Symbologies, l.Devices, l.Features = syms, devices, features
+		l.Issued, l.NotBefore, l.Expires = now, now, now.AddDate(0, 0, days)
+		l.Version = wire.Version
+		// Every field comes from a flag: a value out of range is a bad
+		// command line (exit 2), found before the key file is read.
+		if err := checkIssueFlags(&l, days); err != nil {
+			return err
+		}
+		if err := l.Validate(); err != nil {
+			return cli.Usagef("%v", err)
+		}
 		pemData, err := os.ReadFile(vendorKey)
 		if err != nil {
 			return err
@@ -63,12 +78,6 @@ for trials with the key "ltsd init" made, and for tests.`,
 		if err != nil {
 			return err
 		}
-		if l.Type == wire.LicensePerScan && l.Period == "" {
-			l.Period = wire.PeriodMonth
-		}
-		now := m.Now().UTC().Truncate(time.Second)
-		l.Symbologies, l.Devices, l.Features = syms, devices, features
-		l.Issued, l.NotBefore, l.Expires = now, now, now.AddDate(0, 0, days)
 		file, err := wire.IssueLicense(key, &l)
 		if err != nil {
 			return err
@@ -88,6 +97,30 @@ for trials with the key "ltsd init" made, and for tests.`,
 		return nil
 	}
 	return cmd
+}
+
+// checkIssueFlags refuses the license issue flags out of range, naming
+// the flag, as a bad command line (exit 2).
+func checkIssueFlags(l *wire.License, days int) error {
+	if days <= 0 {
+		return cli.Usagef("--days %d: want at least 1", days)
+	}
+	switch l.Type {
+	case wire.LicensePerDevice:
+		if l.MaxDevices <= 0 {
+			return cli.Usagef("--max-devices %d: a device license needs at least 1", l.MaxDevices)
+		}
+	case wire.LicensePerScan:
+		if l.ScansPerPeriod == 0 {
+			return cli.Usagef("--scans 0: a scan license needs at least 1")
+		}
+	default:
+		return cli.Usagef("--type %q: want device or scan", l.Type)
+	}
+	if l.InactivityDays < 0 {
+		return cli.Usagef("--inactivity-days %d: want 0 or more", l.InactivityDays)
+	}
+	return nil
 }
 
 func (m *Main) licenseImportCommand() *cobra.Command {
@@ -220,6 +253,18 @@ within the code's password and domain or network bindings.`,
 			h.Code = lts.NewHandshakeCode()
 		}
 		h.Licenses, h.Domains, h.Created = licenses, domains, m.Now()
+		// What Validate checks all comes from flags (--offline, --grace,
+		// --code, --domain): a value out of range is a bad command line
+		// (exit 2), found before the store is opened.
+		if h.OfflinePeriod < lts.MinOfflinePeriod || h.OfflinePeriod > lts.MaxOfflinePeriod {
+			return cli.Usagef("--offline %v: allowed from 1h to 366 days (%v)", h.OfflinePeriod, lts.MaxOfflinePeriod)
+		}
+		if h.GracePercent < 0 || h.GracePercent > lts.MaxGracePercent {
+			return cli.Usagef("--grace %d: allowed from 0 to %d", h.GracePercent, lts.MaxGracePercent)
+		}
+		if err := h.Validate(); err != nil {
+			return cli.Usagef("%v", err)
+		}
 		return m.withBackend(cfgPath.Path(), func(st backend) error {
 			if err := st.CreateHandshake(&h); err != nil {
 				return err

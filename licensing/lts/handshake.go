@@ -64,6 +64,13 @@ func (p *PasswordHash) Check(password string) bool {
 	return err == nil && subtle.ConstantTimeCompare(h, p.Hash) == 1
 }
 
+// The ranges Validate allows.
+const (
+	MinOfflinePeriod = time.Hour
+	MaxOfflinePeriod = 366 * 24 * time.Hour
+	MaxGracePercent  = 1000
+)
+
 // Validate checks a handshake before it is stored.
 func (h *Handshake) Validate() error {
 	if h.Code == "" || len(h.Code) > 64 || strings.ContainsFunc(h.Code, func(r rune) bool { return r <= ' ' || r == '/' || r == 0x7f }) {
@@ -72,10 +79,10 @@ func (h *Handshake) Validate() error {
 	if len(h.Licenses) == 0 {
 		return fmt.Errorf("%w: a handshake code needs at least one license", ErrInvalid)
 	}
-	if h.OfflinePeriod < time.Hour || h.OfflinePeriod > 366*24*time.Hour {
+	if h.OfflinePeriod < MinOfflinePeriod || h.OfflinePeriod > MaxOfflinePeriod {
 		return fmt.Errorf("%w: offline period %v (allowed: 1h to 366 days)", ErrInvalid, h.OfflinePeriod)
 	}
-	if h.GracePercent < 0 || h.GracePercent > 1000 {
+	if h.GracePercent < 0 || h.GracePercent > MaxGracePercent {
 		return fmt.Errorf("%w: grace percent %d (allowed: 0 to 1000)", ErrInvalid, h.GracePercent)
 	}
 	for _, d := range h.Domains {
