@@ -21,6 +21,7 @@ func TestLinearInHeavyNoise(t *testing.T) {
 		{scanner.Code128, "LOT-4711-B"},
 		{scanner.ITF, "12345670"},
 		{scanner.Code93, "SHELF 12"},
+		{scanner.Code39, "BIN-0427"},
 	} {
 		t.Run(c.sym.String(), func(t *testing.T) {
 			canvas := symbols.NewCanvas(480, 300, 215)
