@@ -584,7 +584,17 @@ func (d *decoder) decodeRow(dec oned.RowDecoder, copiesRows bool, y int, row *go
 	}()
 	var err error
 	if copiesRows {
-		decodeErased(func() { res, err = dec.DecodeRow(y, row, hints) })
+		decodeErased(func() {
+			// gozxing's DataBar reader turns its row round by giving it a
+			// new array of words: handed the decoder's row, the words the
+			// row had (allocated outside, not erased) would be dropped
+			// with the image's row in them. It reads a copy made here,
+			// whose every array is erased once dropped.
+			c := gozxing.NewBitArray(row.GetSize())
+			copy(c.GetBitArray(), row.GetBitArray())
+			res, err = dec.DecodeRow(y, c, hints)
+			c.Clear()
+		})
 	} else {
 		res, err = dec.DecodeRow(y, row, hints)
 	}

@@ -193,8 +193,13 @@ type device struct {
 }
 
 // newDevice writes a scannerd config licensed by l with a dir: source and
-// the local socket in a temporary directory; extra is appended to it.
+// the local socket in a temporary directory; extra is appended to the
+// source's table. The source reads four symbologies unless extra names
+// its own.
 func newDevice(t *testing.T, l *ltsd, machineID, extra string) *device {
+	if !strings.Contains(extra, "symbologies =") {
+		extra = "symbologies = \"QR_CODE,CODE_128,EAN_13,DATA_MATRIX\"\n" + extra
+	}
 	dir := t.TempDir()
 	d := &device{dir: dir, config: filepath.Join(dir, "scannerd.toml"), socket: filepath.Join(dir, "scannerd.sock"), drop: filepath.Join(dir, "drop")}
 	os.MkdirAll(d.drop, 0o700)
@@ -226,7 +231,6 @@ retry_max = "10s"
 [[source]]
 name = "drop"
 url = "dir:%s"
-symbologies = "QR_CODE,CODE_128,EAN_13,DATA_MATRIX"
 %s`, d.socket, admin, filepath.Join(dir, "state"), filepath.Join(dir, "mark", "licensing.mark"), mid,
 		l.url, l.key, l.pin, l.code, d.drop, extra)
 	if err := os.WriteFile(d.config, []byte(cfg), 0o600); err != nil {
