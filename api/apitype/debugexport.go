@@ -83,11 +83,15 @@ func (s DebugExportSettings) Validate() error {
 		{"sample", int64(s.Sample), MaxSample},
 		{"max_images", int64(s.MaxImages), MaxMaxImages},
 		{"max_bytes", s.MaxBytes, MaxMaxBytes},
-		{"duration", int64(s.Duration), int64(MaxDuration)},
 	} {
 		if f.v < 0 || f.v > f.max {
 			return fmt.Errorf("%w: %s must be from 0 (the default) to %d", ErrBadSettings, f.name, f.max)
 		}
+	}
+	if s.Duration < 0 || s.Duration.D() > MaxDuration {
+		// Said in hours as the documentation says it, not in nanoseconds.
+		return fmt.Errorf("%w: duration %v: at most %s (0: the default, %s)", ErrBadSettings,
+			s.Duration.D(), hours(MaxDuration), hours(DefaultDuration))
 	}
 	if s.Enabled {
 		if s.Dir == "" {
@@ -171,3 +175,7 @@ func truncate(s string, n int) string {
 	}
 	return s[:n] + "…"
 }
+
+// hours writes a whole number of hours as "168h" (time.Duration writes
+// "168h0m0s").
+func hours(d time.Duration) string { return fmt.Sprintf("%dh", d/time.Hour) }

@@ -30,3 +30,17 @@ func TestDurationJSON(t *testing.T) {
 		t.Errorf("null: %v", err)
 	}
 }
+
+// TestDurationLimitInHours: a duration past the limit is refused with the
+// limit in hours, as the documentation gives it, not in nanoseconds.
+func TestDurationLimitInHours(t *testing.T) {
+	s := apitype.DebugExportSettings{Duration: apitype.Duration(2000 * time.Hour)}
+	err := s.Validate()
+	if err == nil || !strings.Contains(err.Error(), "at most 168h") || strings.Contains(err.Error(), "604800") {
+		t.Errorf("duration 2000h: %v, want \"at most 168h\"", err)
+	}
+	s.Duration = apitype.Duration(apitype.MaxDuration)
+	if err := s.Validate(); err != nil {
+		t.Errorf("duration 168h: %v", err)
+	}
+}

@@ -53,6 +53,7 @@ func TestCommandLineExitCodes(t *testing.T) {
 		{"debug", "nope"},
 		{"debug", "export", "on"},
 		{"debug", "export", "on", tmp, "--frames", "some", "--socket", sock},
+		{"debug", "export", "on", tmp, "--for", "2000h", "--socket", sock},
 		{"debug", "export", "on", "run1", "--socket", sock},
 		{"debug", "annotate", filepath.Join(tmp, "x.txt")},
 		{"cameras", "extra"},
