@@ -67,13 +67,18 @@ func (s *Server) handleDebugExportPut(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	peer, _ := peerFromContext(r.Context())
-	s.log.Info("debug export settings changed", "uid", peer.UID, "pid", peer.PID, "settings", settings)
+	before := s.exporter.State().DebugExportSettings
 	st, err := s.exporter.Configure(r.Context(), peer, settings)
 	if err != nil {
+		// Refused: nothing changed, and the audit log must not say it did.
+		s.log.Info("debug export settings refused", "uid", peer.UID, "pid", peer.PID, "settings", settings, "err", err)
 		if errors.Is(err, ErrBadSettings) || errors.Is(err, ErrDebugExportOn) {
 			return err
 		}
 		return fmt.Errorf("%w: %w", ErrBadSettings, err)
+	}
+	if st.DebugExportSettings != before {
+		s.log.Info("debug export settings changed", "uid", peer.UID, "pid", peer.PID, "settings", st.DebugExportSettings)
 	}
 	return writeJSON(w, st)
 }

@@ -310,6 +310,8 @@ func TestBadInput(t *testing.T) {
 		{"decode bad symbology", "POST", "/v1/decode?symbologies=CODE_999", pngType, png, 400, "bad_query"},
 		{"settings not JSON", "PUT", "/v1/debug/export", h("Content-Type", "application/json"), []byte("{"), 400, "bad_settings"},
 		{"settings unknown key", "PUT", "/v1/debug/export", h("Content-Type", "application/json"), []byte(`{"enabeld":true}`), 400, "bad_settings"},
+		{"settings null", "PUT", "/v1/debug/export", h("Content-Type", "application/json"), []byte(" null\n"), 400, "bad_settings"},
+		{"settings an array", "PUT", "/v1/debug/export", h("Content-Type", "application/json"), []byte(`[]`), 400, "bad_settings"},
 		{"settings relative dir", "PUT", "/v1/debug/export", h("Content-Type", "application/json"), []byte(`{"enabled":true,"dir":"tmp"}`), 400, "bad_settings"},
 		{"settings bad frames", "PUT", "/v1/debug/export", h("Content-Type", "application/json"), []byte(`{"frames":"some"}`), 400, "bad_settings"},
 		{"settings duration without unit", "PUT", "/v1/debug/export", h("Content-Type", "application/json"), []byte(`{"enabled":true,"dir":"/x","duration":600}`), 400, "bad_settings"},

@@ -243,6 +243,11 @@ func ParseSourceSetup(body []byte) (SourceSetup, error) {
 // (a misspelt setting is not ignored); refusals wrap bad.
 func parseStrictJSON[T any](body []byte, bad error) (T, error) {
 	var v T
+	// json.Decode takes null as "nothing to do": a body must be an
+	// object, null is as malformed as [] or 1.
+	if b := bytes.TrimLeft(body, " \t\r\n"); len(b) > 0 && b[0] != '{' {
+		return v, fmt.Errorf("%w: the body must be a JSON object", bad)
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&v); err != nil {

@@ -254,6 +254,11 @@ func (e *Exporter) openDir(dir string) (*os.Root, error) {
 	defer top.Close()
 	if rel != "." {
 		if err := top.MkdirAll(rel, 0o750); err != nil {
+			if link := symlinkOn(top, base, rel); link != "" {
+				// os.Root says "path escapes from parent" about a path
+				// relative to base: name the link instead.
+				return nil, fmt.Errorf("%w: %s: %s is a symbolic link leading out of %s", ErrBadDir, dir, link, base)
+			}
 			return nil, fmt.Errorf("%w: %s: %w", ErrBadDir, dir, err)
 		}
 		st, err := top.Lstat(rel)
@@ -280,6 +285,23 @@ func (e *Exporter) openDir(dir string) (*os.Root, error) {
 	f.Close()
 	root.Remove(probe)
 	return root, nil
+}
+
+// symlinkOn returns the first symbolic link on the path rel below top
+// (opened at base), as an absolute path, or "" when there is none.
+func symlinkOn(top *os.Root, base, rel string) string {
+	p := ""
+	for _, c := range strings.Split(rel, string(filepath.Separator)) {
+		p = filepath.Join(p, c)
+		st, err := top.Lstat(p)
+		if err != nil {
+			return ""
+		}
+		if st.Mode()&os.ModeSymlink != 0 {
+			return filepath.Join(base, p)
+		}
+	}
+	return ""
 }
 
 // Inspect is the engine's hook: it runs on a worker after decoding and

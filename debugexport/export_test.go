@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -385,6 +386,17 @@ func TestExportRefusesBadDirectories(t *testing.T) {
 	}
 	if left, _ := os.ReadDir(outside); len(left) != 0 {
 		t.Errorf("directories made outside the allowed root: %v", left)
+	}
+	// A symbolic link leading out is named, with its absolute path, rather
+	// than os.Root's "path escapes from parent" about a relative path.
+	for dir, link := range map[string]string{
+		filepath.Join(base, "abs", "export"): filepath.Join(base, "abs"),
+		filepath.Join(base, "out", "a", "b"): filepath.Join(base, "out"),
+	} {
+		_, err := exp.Configure(context.Background(), debugexport.Settings{Enabled: true, Dir: dir}, "test")
+		if err == nil || !strings.Contains(err.Error(), link+" is a symbolic link") || strings.Contains(err.Error(), "escapes") {
+			t.Errorf("%s: %v, want it to name the link %s", dir, err, link)
+		}
 	}
 	for name, s := range map[string]debugexport.Settings{
 		"frames":       {Enabled: true, Dir: "/x", Frames: "some"},
