@@ -144,81 +144,21 @@ func TestAztecPerspectiveSweep(t *testing.T) {
 }
 
 func TestAztecContrastBlurNoise(t *testing.T) {
-	cases := []struct {
-		name        string
-		dark, light uint8
-		blur, noise int
-		module      float64
-	}{
-		{"low contrast", 110, 160, 0, 4, 3},
-		{"blurred", 30, 230, 1, 4, 4},
-		{"noisy", 40, 220, 0, 16, 4},
-		{"dim and blurred", 70, 150, 1, 6, 5},
-	}
-	for _, tc := range cases {
-		for _, sp := range aztecSpecs {
-			t.Run(tc.name+"/"+sp.name, func(t *testing.T) {
-				s := encodeAztec(t, sp.text, sp.layers, sp.ec)
-				side := max(160, int(2*tc.module*float64(s.Width)))
-				c := symbols.NewCanvas(side, side, tc.light)
-				c.Draw(s, symbols.Placement{CX: float64(side) / 2, CY: float64(side) / 2, Module: tc.module, Angle: 17, Dark: tc.dark, Light: tc.light})
-				c.Blur(tc.blur)
-				c.Noise(rand.New(rand.NewPCG(3, 4)), tc.noise)
-				// As the decode engine does with TRY_HARDER: the hybrid
-				// binarizer first, then the global histogram one.
-				res, err := aztec.NewReader().Decode(readertest.Bitmap(t, c), harder)
-				if err != nil {
-					res, err = aztec.NewReader().Decode(globalBitmap(t, c), harder)
-				}
-				if err != nil {
-					t.Fatal(err)
-				}
-				if res.GetText() != sp.text {
-					t.Fatalf("read %q, want %q", res.GetText(), sp.text)
-				}
-			})
-		}
+	for _, sp := range aztecSpecs {
+		readDegraded(t, sp.name, func() gozxing.Reader { return aztec.NewReader() }, func(t *testing.T) (*symbols.Symbol, string) {
+			return encodeAztec(t, sp.text, sp.layers, sp.ec), sp.text
+		})
 	}
 }
 
 func TestAztecDecodeMultipleAnywhere(t *testing.T) {
-	c := symbols.NewCanvas(1920, 1080, 220)
-	want := map[string]bool{}
-	places := []symbols.Placement{
+	readEverywhere(t, aztec.NewReader(), []symbols.Placement{
 		{CX: 80, CY: 80, Module: 3, Angle: 0},
 		{CX: 1840, CY: 90, Module: 2.5, Angle: 33},
 		{CX: 960, CY: 540, Module: 4, Angle: 200},
 		{CX: 150, CY: 990, Module: 3, Angle: 280},
 		{CX: 1700, CY: 900, Module: 5, Angle: 95},
-	}
-	for i, p := range places {
-		text := fmt.Sprintf("symbol %d of %d at (%g, %g)", i+1, len(places), p.CX, p.CY)
-		p.Dark, p.Light = 30, 220
-		c.Draw(encodeAztec(t, text, 0, 0), p)
-		want[text] = true
-	}
-	c.Noise(rand.New(rand.NewPCG(5, 6)), 6)
-	res, err := aztec.NewReader().DecodeMultiple(readertest.Bitmap(t, c), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := map[string]bool{}
-	for _, r := range res {
-		if got[r.GetText()] {
-			t.Errorf("%q reported twice", r.GetText())
-		}
-		got[r.GetText()] = true
-	}
-	for text := range want {
-		if !got[text] {
-			t.Errorf("missed %q", text)
-		}
-	}
-	for text := range got {
-		if !want[text] {
-			t.Errorf("read %q, which is not in the image", text)
-		}
-	}
+	}, func(text string) *symbols.Symbol { return encodeAztec(t, text, 0, 0) })
 }
 
 func TestAztecReaderInitializationAndMirror(t *testing.T) {

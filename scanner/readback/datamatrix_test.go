@@ -126,83 +126,21 @@ func TestDataMatrixPerspectiveSweep(t *testing.T) {
 }
 
 func TestDataMatrixContrastBlurNoise(t *testing.T) {
-	cases := []struct {
-		name        string
-		dark, light uint8
-		blur, noise int
-		module      float64
-	}{
-		{"low contrast", 110, 160, 0, 4, 3},
-		{"blurred", 30, 230, 1, 4, 4},
-		{"noisy", 40, 220, 0, 16, 4},
-		{"dim and blurred", 70, 150, 1, 6, 5},
-	}
-	for _, tc := range cases {
-		for _, txt := range dmTexts {
-			t.Run(tc.name+"/"+txt.name, func(t *testing.T) {
-				s := encodeDataMatrix(t, txt.text, txt.rect)
-				// The symbol fills a good part of the image, as in a
-				// scanner's view: binarizers judge contrast block by block.
-				side := max(160, int(2*tc.module*float64(max(s.Width, s.Height))))
-				c := symbols.NewCanvas(side, side, tc.light)
-				c.Draw(s, symbols.Placement{CX: float64(side) / 2, CY: float64(side) / 2, Module: tc.module, Angle: 17, Dark: tc.dark, Light: tc.light})
-				c.Blur(tc.blur)
-				c.Noise(rand.New(rand.NewPCG(3, 4)), tc.noise)
-				// As the decode engine does with TRY_HARDER: the hybrid
-				// binarizer first, then the global histogram one.
-				res, err := datamatrix.NewReader().Decode(readertest.Bitmap(t, c), harder)
-				if err != nil {
-					res, err = datamatrix.NewReader().Decode(globalBitmap(t, c), harder)
-				}
-				if err != nil {
-					t.Fatal(err)
-				}
-				if res.GetText() != txt.text {
-					t.Fatalf("read %q, want %q", res.GetText(), txt.text)
-				}
-			})
-		}
+	for _, txt := range dmTexts {
+		readDegraded(t, txt.name, func() gozxing.Reader { return datamatrix.NewReader() }, func(t *testing.T) (*symbols.Symbol, string) {
+			return encodeDataMatrix(t, txt.text, txt.rect), txt.text
+		})
 	}
 }
 
 func TestDataMatrixDecodeMultipleAnywhere(t *testing.T) {
-	c := symbols.NewCanvas(1920, 1080, 220)
-	want := map[string]bool{}
-	places := []symbols.Placement{
+	readEverywhere(t, datamatrix.NewReader(), []symbols.Placement{
 		{CX: 90, CY: 80, Module: 3, Angle: 0},      // top-left corner
 		{CX: 1830, CY: 90, Module: 2.5, Angle: 33}, // top-right corner
 		{CX: 960, CY: 540, Module: 4, Angle: 200},  // centre
 		{CX: 150, CY: 980, Module: 3, Angle: 280},  // bottom-left
 		{CX: 1700, CY: 900, Module: 5, Angle: 95},  // bottom-right
-	}
-	for i, p := range places {
-		text := fmt.Sprintf("symbol %d of %d at (%g, %g)", i+1, len(places), p.CX, p.CY)
-		p.Dark, p.Light = 30, 220
-		c.Draw(encodeDataMatrix(t, text, false), p)
-		want[text] = true
-	}
-	c.Noise(rand.New(rand.NewPCG(5, 6)), 6)
-	res, err := datamatrix.NewReader().DecodeMultiple(readertest.Bitmap(t, c), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := map[string]bool{}
-	for _, r := range res {
-		if got[r.GetText()] {
-			t.Errorf("%q reported twice", r.GetText())
-		}
-		got[r.GetText()] = true
-	}
-	for text := range want {
-		if !got[text] {
-			t.Errorf("missed %q", text)
-		}
-	}
-	for text := range got {
-		if !want[text] {
-			t.Errorf("read %q, which is not in the image", text)
-		}
-	}
+	}, func(text string) *symbols.Symbol { return encodeDataMatrix(t, text, false) })
 }
 
 func TestDataMatrixMirroredWithTryHarder(t *testing.T) {

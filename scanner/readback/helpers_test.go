@@ -1,11 +1,14 @@
 package readback_test
 
 import (
+	"fmt"
 	"math"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
 
+	"github.com/scannerd/scannerd/internal/readertest"
 	"github.com/scannerd/scannerd/internal/symbols"
 	"github.com/scannerd/scannerd/scanner"
 )
@@ -55,4 +58,82 @@ func quad(c ...float64) [4]scanner.Point {
 		q[i] = scanner.Point{X: c[2*i], Y: c[2*i+1]}
 	}
 	return q
+}
+
+// readDegraded reads one symbol drawn dim, blurred and noisy, as the
+// decode engine does with TRY_HARDER: the hybrid binarizer first, then
+// the global histogram one.
+func readDegraded(t *testing.T, name string, newReader func() gozxing.Reader, draw func(t *testing.T) (*symbols.Symbol, string)) {
+	for _, tc := range []struct {
+		name        string
+		dark, light uint8
+		blur, noise int
+		module      float64
+	}{
+		{"low contrast", 110, 160, 0, 4, 3},
+		{"blurred", 30, 230, 1, 4, 4},
+		{"noisy", 40, 220, 0, 16, 4},
+		{"dim and blurred", 70, 150, 1, 6, 5},
+	} {
+		t.Run(tc.name+"/"+name, func(t *testing.T) {
+			s, text := draw(t)
+			// The symbol fills a good part of the image, as in a
+			// scanner's view: binarizers judge contrast block by block.
+			side := max(160, int(2*tc.module*float64(max(s.Width, s.Height))))
+			c := symbols.NewCanvas(side, side, tc.light)
+			c.Draw(s, symbols.Placement{CX: float64(side) / 2, CY: float64(side) / 2, Module: tc.module, Angle: 17, Dark: tc.dark, Light: tc.light})
+			c.Blur(tc.blur)
+			c.Noise(rand.New(rand.NewPCG(3, 4)), tc.noise)
+			res, err := newReader().Decode(readertest.Bitmap(t, c), harder)
+			if err != nil {
+				res, err = newReader().Decode(globalBitmap(t, c), harder)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.GetText() != text {
+				t.Fatalf("read %q, want %q", res.GetText(), text)
+			}
+		})
+	}
+}
+
+// multiReader reads every symbol of an image.
+type multiReader interface {
+	DecodeMultiple(*gozxing.BinaryBitmap, map[gozxing.DecodeHintType]interface{}) ([]*gozxing.Result, error)
+}
+
+// readEverywhere draws a symbol at each place of a 1080p frame, its text
+// naming the place, and checks that r reads each once and nothing else.
+func readEverywhere(t *testing.T, r multiReader, places []symbols.Placement, encode func(text string) *symbols.Symbol) {
+	c := symbols.NewCanvas(1920, 1080, 220)
+	want := map[string]bool{}
+	for i, p := range places {
+		text := fmt.Sprintf("symbol %d of %d at (%g, %g)", i+1, len(places), p.CX, p.CY)
+		p.Dark, p.Light = 30, 220
+		c.Draw(encode(text), p)
+		want[text] = true
+	}
+	c.Noise(rand.New(rand.NewPCG(5, 6)), 6)
+	res, err := r.DecodeMultiple(readertest.Bitmap(t, c), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for _, r := range res {
+		if got[r.GetText()] {
+			t.Errorf("%q reported twice", r.GetText())
+		}
+		got[r.GetText()] = true
+	}
+	for text := range want {
+		if !got[text] {
+			t.Errorf("missed %q", text)
+		}
+	}
+	for text := range got {
+		if !want[text] {
+			t.Errorf("read %q, which is not in the image", text)
+		}
+	}
 }
