@@ -86,6 +86,22 @@ func (d *Dedup) Filter(rep *FrameReport) []Result {
 	return out
 }
 
+// Undeliver tells the filter that results of source it returned were not
+// delivered (the meter refused them): it forgets having delivered them, so
+// that the next frame that reads one delivers it instead of taking it for
+// a duplicate of a scan nobody received. A file read again after such a
+// refusal would otherwise be disposed of with its result lost.
+func (d *Dedup) Undeliver(source string, results []Result) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, r := range results {
+		// A sighting whose add-on changed since is a newer scan: it stays.
+		if s := d.seen[dedupKey{source, r.Symbology, r.Text}]; s != nil && s.addOn == r.AddOn {
+			s.delivered = false
+		}
+	}
+}
+
 // Len returns how many barcodes the filter currently remembers.
 func (d *Dedup) Len() int {
 	d.mu.Lock()

@@ -288,11 +288,15 @@ func (d *daemon) onFrame(rep *scanner.FrameReport) {
 		d.noteRefusal(rep.Err)
 		return
 	}
-	results := d.dedup.Load().Filter(rep)
+	dedup := d.dedup.Load()
+	results := dedup.Filter(rep)
 	if len(results) == 0 {
 		return
 	}
-	d.delivery.submit(results, rep.Hold())
+	// A result the meter refuses is not remembered as delivered: a file
+	// kept for it, read again, must deliver it.
+	source := rep.Source
+	d.delivery.submit(results, func(refused []scanner.Result) { dedup.Undeliver(source, refused) }, rep.Hold())
 }
 
 func (d *daemon) deliver(results []scanner.Result) {

@@ -15,7 +15,10 @@ import (
 // came with a done function (a dir: source's file, held with
 // FrameReport.Hold) hears after its results were delivered, or why they
 // were not: the file stays until then, so a crash before its count is
-// written leaves it to be read again rather than gone unscanned.
+// written leaves it to be read again rather than gone unscanned. Results
+// the meter refused are handed back to the frame's undelivered function
+// (the dedup filter's Undeliver) before its source hears, so that the file
+// read again delivers them rather than being dropped as a duplicate.
 type meteredDelivery struct {
 	queue   chan frameResults
 	done    chan struct{}
@@ -35,18 +38,21 @@ func newMeteredDelivery(record func([]scanner.Result) ([]scanner.Result, error),
 	return m
 }
 
-// frameResults are one frame's results and, when its source waits to hear
-// how they ended, the function to tell it.
+// frameResults are one frame's results, the function that hears which of
+// them the meter refused, and, when its source waits to hear how they
+// ended, the function to tell it.
 type frameResults struct {
-	results []scanner.Result
-	done    func(error)
+	results     []scanner.Result
+	undelivered func([]scanner.Result)
+	done        func(error)
 }
 
-// submit queues one frame's results; done, when not nil, is called once
-// they are delivered (nil) or refused (an error wrapping
+// submit queues one frame's results. undelivered, when not nil, hears the
+// results the meter refused, before done; done, when not nil, is called
+// once they are delivered (nil) or refused (an error wrapping
 // scanner.ErrRefused: a source keeps what it holds for later).
-func (m *meteredDelivery) submit(results []scanner.Result, done func(error)) {
-	m.queue <- frameResults{results, done}
+func (m *meteredDelivery) submit(results []scanner.Result, undelivered func([]scanner.Result), done func(error)) {
+	m.queue <- frameResults{results, undelivered, done}
 }
 
 // close delivers what is queued and stops; nothing may be submitted after.
@@ -83,6 +89,9 @@ func (m *meteredDelivery) run() {
 				m.deliver(f.results[:n])
 			}
 			ok = ok[n:]
+			if n < len(f.results) && f.undelivered != nil {
+				f.undelivered(f.results[n:])
+			}
 			if f.done != nil {
 				var why error
 				if n < len(f.results) {

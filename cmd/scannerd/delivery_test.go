@@ -43,7 +43,11 @@ func TestDeliveryTellsEachFrameAfterItsResults(t *testing.T) {
 		for _, text := range texts {
 			results = append(results, scanner.Result{Symbology: scanner.QRCode, Text: text})
 		}
-		m.submit(results, func(err error) {
+		m.submit(results, func(refused []scanner.Result) {
+			for _, r := range refused {
+				log("undelivered %s", r.Text)
+			}
+		}, func(err error) {
 			log("done %s", name)
 			mu.Lock()
 			outcomes[name] = err
@@ -68,6 +72,20 @@ func TestDeliveryTellsEachFrameAfterItsResults(t *testing.T) {
 	}
 	if _, ok := want["deliver b2"]; ok {
 		t.Errorf("a result past the lease was delivered: %v", events)
+	}
+	// The refused results are handed back (to the dedup filter) before the
+	// frame's source hears, and read again it delivers them.
+	for _, f := range []struct{ done, refused string }{{"b", "b2"}, {"c", "c1"}} {
+		d, ok1 := want["done "+f.done]
+		u, ok2 := want["undelivered "+f.refused]
+		if !ok1 || !ok2 || d < u {
+			t.Errorf("frame %s: refused %s not handed back before the frame heard: %v", f.done, f.refused, events)
+		}
+	}
+	for _, e := range events {
+		if e == "undelivered a1" || e == "undelivered a2" || e == "undelivered b1" {
+			t.Errorf("a delivered result handed back as refused: %v", events)
+		}
 	}
 	if err := outcomes["a"]; err != nil {
 		t.Errorf("frame a, delivered: %v", err)

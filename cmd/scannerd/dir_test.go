@@ -8,9 +8,14 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/scannerd/scannerd/internal/symbols"
+	"github.com/scannerd/scannerd/licensing"
+	"github.com/scannerd/scannerd/licensing/lts/ltstest"
+	"github.com/scannerd/scannerd/licensing/wire"
 	"github.com/scannerd/scannerd/scanner"
 )
 
@@ -108,5 +113,74 @@ url = "dir:%s"
 	m.Close()
 	if got := pngsIn(t, inbox); got != 5 {
 		t.Errorf("%d of 5 refused files left in the inbox", got)
+	}
+}
+
+// A file whose result the meter refuses (the device's scan lease used up)
+// stays in the inbox; read again, it is delivered or stays again, never
+// moved away undelivered. The dedup filter marked the result delivered
+// before the meter refused it, so the file read again within dedup.forget
+// gave a duplicate of a scan nobody received, and was moved away with its
+// result neither delivered nor metered. The license is real (a real LTS over TLS,
+// with a scan quota of 1, the device's lease from the start, and the
+// device's bbolt store); the engine's gate permits every frame, as the
+// real one does for frames that start decoding before the lease runs out,
+// so that the refusals are the meter's.
+func TestDirFilesRefusedByTheMeterStay(t *testing.T) {
+	const quota, n = 1, 2
+	_, _, license := ltstest.StartLicensed(t, wire.License{ID: "SMALL", Type: wire.LicensePerScan,
+		ScansPerPeriod: quota, Period: "month", Expires: time.Now().AddDate(1, 0, 0)})
+	inbox, done := t.TempDir(), t.TempDir()
+	m := NewMain()
+	out, logs := &syncBuffer{}, &syncBuffer{}
+	m.Stdout, m.Stderr = out, logs
+	m.gate = &holdGate{}
+	m.ParseFlags([]string{"-ndjson", "-config", writeConfig(t, fmt.Sprintf(`
+[dedup]
+forget = "1m"
+[[source]]
+name = "inbox"
+url = "dir:%s"
+after_read = "move:%s"
+symbologies = "qr_code"
+%s`, inbox, done, license))})
+	if err := m.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	// Files dropped once the device holds its lease.
+	waitFor(t, "the license", func() bool { return m.d.gate.lic.Status().State == licensing.StateAuthorized })
+	want := dropPNGs(t, inbox, n)
+	// Every file read once, and at least one refused file read again.
+	waitFor(t, "a refused file to be read again", func() bool { return m.d.engine.Stats().Decoded > n })
+	m.Close()
+	if !strings.Contains(logs.String(), "results not delivered") {
+		t.Fatalf("the meter refused nothing; log:\n%s", logs.String())
+	}
+	delivered := map[string]int{}
+	for _, r := range readResults(t, out.String()) {
+		delivered[r.Text]++
+	}
+	moved := 0
+	for i := range n {
+		name := fmt.Sprintf("%04d.png", i)
+		text := fmt.Sprintf("parcel %04d", i)
+		_, errIn := os.Stat(filepath.Join(inbox, name))
+		_, errDone := os.Stat(filepath.Join(done, name))
+		switch {
+		case !want[text]:
+			t.Fatalf("no file %s made", name)
+		case errDone == nil && delivered[text] != 1:
+			t.Errorf("%s moved away with its result delivered %d times", name, delivered[text])
+		case errDone == nil:
+			moved++
+		case errIn != nil:
+			t.Errorf("%s neither in the inbox nor moved: %v", name, errIn)
+		case delivered[text] != 0:
+			t.Errorf("%s still in the inbox with its result delivered", name)
+		}
+	}
+	if moved != quota {
+		t.Errorf("%d files delivered and moved, want the quota, %d", moved, quota)
 	}
 }

@@ -30,10 +30,18 @@ func StartTrial(t testing.TB) (l *LTS, code, licenseTOML string) {
 // features (wire.FeatureUnmeteredUploads).
 func StartTrialGranting(t testing.TB, features ...string) (l *LTS, code, licenseTOML string) {
 	t.Helper()
-	l = Start(t, Options{Clock: NewClock(time.Now())})
-	l.IssueLicense(t, wire.License{ID: "TRIAL", Type: wire.LicensePerScan, ScansPerPeriod: 1_000_000,
+	return StartLicensed(t, wire.License{ID: "TRIAL", Type: wire.LicensePerScan, ScansPerPeriod: 1_000_000,
 		Period: "month", Expires: time.Now().AddDate(1, 0, 0), Features: features})
-	code = l.Handshake(t, lts.Handshake{Licenses: []string{"TRIAL"}})
+}
+
+// StartLicensed is StartTrial with the license lic (its ID names it under
+// the handshake code): a small ScansPerPeriod gives the device small scan
+// leases that run out.
+func StartLicensed(t testing.TB, lic wire.License) (l *LTS, code, licenseTOML string) {
+	t.Helper()
+	l = Start(t, Options{Clock: NewClock(time.Now())})
+	l.IssueLicense(t, lic)
+	code = l.Handshake(t, lts.Handshake{Licenses: []string{lic.ID}})
 	dir := t.TempDir()
 	mid := filepath.Join(dir, "machine-id")
 	if err := os.WriteFile(mid, []byte("00112233445566778899aabbccddeeff\n"), 0o444); err != nil {
