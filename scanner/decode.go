@@ -76,9 +76,10 @@ type decoder struct {
 	checkpoint func() error
 	stopped    error
 	addOns     AddOnMode // what to do with EAN add-ons in this decode
-	// passDone, when set (by tests), sees each pass's bitmap once the
-	// pass is over, and whether its binarized image was computed.
-	passDone func(bm *gozxing.BinaryBitmap, computed bool)
+	// passDone, when set (by tests), sees each pass's bitmap and
+	// binarizer once the pass is over and they are wiped, and whether its
+	// binarized image was computed.
+	passDone func(bm *gozxing.BinaryBitmap, bin gozxing.Binarizer, computed bool)
 	// A frame's decode stops once it has spent budget (0: never), as the
 	// clock tells, counting from spentFrom; overBudget says it did.
 	budget, spentFrom time.Duration
@@ -327,11 +328,14 @@ func (d *decoder) runPass(p pass, syms SymbologySet, opts Options, results []Res
 	}
 	defer func() {
 		wipeBitmap(bm, p.area || p.rowBased)
+		// After the bitmap: when no step of the pass binarized its view,
+		// wipeBitmap has it binarized now, which reads rows of the view
+		// into the binarizer's row buffer.
+		wipeBinarizer(bin)
 		if d.passDone != nil {
-			d.passDone(bm, p.area || p.rowBased)
+			d.passDone(bm, bin, p.area || p.rowBased)
 		}
 	}()
-	defer wipeBinarizer(bin)
 	want := 0
 	if opts.ExpectedCount > 0 {
 		want = opts.ExpectedCount - len(results)
