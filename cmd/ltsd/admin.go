@@ -138,18 +138,20 @@ func (m *Main) licenseImportCommand() *cobra.Command {
 			return err
 		}
 		return m.withBackend(cfgPath.Path(), func(b backend) error {
-			l, renewed, err := b.ImportLicense(data, *code)
+			l, outcome, err := b.ImportLicense(data, *code)
 			if err != nil {
 				return err
 			}
 			if *asJSON {
-				return cli.PrintJSON(m.Stdout, map[string]any{"license": l, "renewed": renewed, "handshake": *code})
+				return cli.PrintJSON(m.Stdout, map[string]any{"license": l, "renewed": outcome == lts.LicenseRenewed,
+					"unchanged": outcome == lts.LicenseUnchanged, "handshake": *code})
 			}
-			verb := "imported"
-			if renewed {
-				verb = "renewed"
+			if outcome == lts.LicenseUnchanged {
+				// Only a newer issue renews: the same file again changes nothing.
+				fmt.Fprintf(m.Stdout, "license %s is already imported (unchanged; only a newer issue renews it)\n", l.ID)
+			} else {
+				fmt.Fprintf(m.Stdout, "%s license %s (%s) valid %s to %s\n", outcome, l.ID, describe(l), l.NotBefore.Format(time.DateOnly), l.Expires.Format(time.DateOnly))
 			}
-			fmt.Fprintf(m.Stdout, "%s license %s (%s) valid %s to %s\n", verb, l.ID, describe(l), l.NotBefore.Format(time.DateOnly), l.Expires.Format(time.DateOnly))
 			if *code != "" {
 				fmt.Fprintf(m.Stdout, "bound to handshake code %s\n", *code)
 			}

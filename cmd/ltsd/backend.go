@@ -20,7 +20,7 @@ import (
 // backend is what the administrative commands act on: the store file when no
 // server holds it, else the admin API of the running server.
 type backend interface {
-	ImportLicense(data []byte, code string) (*wire.License, bool, error)
+	ImportLicense(data []byte, code string) (*wire.License, lts.ImportOutcome, error)
 	Licenses() ([]lts.LicenseRecord, error)
 	CreateHandshake(h *lts.Handshake) error
 	AddLicenses(code string, ids []string) error
@@ -57,16 +57,16 @@ type storeBackend struct {
 	now     func() time.Time
 }
 
-func (b *storeBackend) ImportLicense(data []byte, code string) (*wire.License, bool, error) {
+func (b *storeBackend) ImportLicense(data []byte, code string) (*wire.License, lts.ImportOutcome, error) {
 	l, signed, err := wire.ParseLicense(data, b.vendors)
 	if err != nil {
-		return nil, false, err
+		return nil, lts.LicenseImported, err
 	}
-	renewed, err := b.st.ImportLicense(b.ctx, l, signed, b.now())
+	outcome, err := b.st.ImportLicense(b.ctx, l, signed, b.now())
 	if err == nil && code != "" {
 		err = b.st.AddLicenses(b.ctx, code, []string{l.ID})
 	}
-	return l, renewed, err
+	return l, outcome, err
 }
 
 func (b *storeBackend) Licenses() ([]lts.LicenseRecord, error) { return b.st.Licenses(b.ctx) }
@@ -168,13 +168,21 @@ func (a *apiBackend) do(method, path string, body io.Reader, out any) error {
 	return json.Unmarshal(data, out)
 }
 
-func (a *apiBackend) ImportLicense(data []byte, code string) (*wire.License, bool, error) {
+func (a *apiBackend) ImportLicense(data []byte, code string) (*wire.License, lts.ImportOutcome, error) {
 	var out struct {
-		License *wire.License `json:"license"`
-		Renewed bool          `json:"renewed"`
+		License   *wire.License `json:"license"`
+		Renewed   bool          `json:"renewed"`
+		Unchanged bool          `json:"unchanged"`
 	}
 	err := a.do("POST", "/admin/v1/licenses?handshake="+url.QueryEscape(code), bytes.NewReader(data), &out)
-	return out.License, out.Renewed, err
+	outcome := lts.LicenseImported
+	switch {
+	case out.Unchanged:
+		outcome = lts.LicenseUnchanged
+	case out.Renewed:
+		outcome = lts.LicenseRenewed
+	}
+	return out.License, outcome, err
 }
 
 func (a *apiBackend) Licenses() ([]lts.LicenseRecord, error) {

@@ -173,6 +173,10 @@ func (d *device) report(id string, sym string, n uint64) error {
 
 func TestSetUpServeAndReport(t *testing.T) {
 	cfg, code, pin := setup(t, "--type", "scan", "--scans", "1000")
+	// The same file again (straight into the store) renews nothing.
+	if out := run(t, "license", "import", "--config", cfg, filepath.Join(filepath.Dir(cfg), "trial.lic")); !strings.Contains(out, "license TRIAL is already imported (unchanged") {
+		t.Fatalf("the same license again: %s", out)
+	}
 	stop := serve(t, cfg)
 	d := newDevice(t, pin, code)
 	if err := d.authorize(); err != nil {
@@ -352,6 +356,10 @@ func TestAdministerWhileServing(t *testing.T) {
 	run(t, "license", "issue", "--vendor-key", filepath.Join(dir, "vendor.key"), "--id", "MORE", "--type", "device", "--max-devices", "2", "--output", lic)
 	if out := run(t, "license", "import", "--config", cfg, "--handshake", code, lic); !strings.Contains(out, "imported license MORE") {
 		t.Fatalf("import: %s", out)
+	}
+	// Again, through the running server: unchanged, not "renewed".
+	if out := run(t, "license", "import", "--config", cfg, "--handshake", code, lic); !strings.Contains(out, "license MORE is already imported (unchanged") {
+		t.Fatalf("the same license again: %s", out)
 	}
 	if err := second.authorize(); err != nil {
 		t.Fatalf("after adding a license: %v", err)

@@ -21,7 +21,7 @@ func (s *Server) adminImportLicense(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	renewed, err := s.store.ImportLicense(r.Context(), l, signed, s.now())
+	outcome, err := s.store.ImportLicense(r.Context(), l, signed, s.now())
 	if err != nil {
 		return nil, err
 	}
@@ -30,8 +30,8 @@ func (s *Server) adminImportLicense(r *http.Request) (any, error) {
 			return nil, err
 		}
 	}
-	s.log.Info("license imported", "license", l.ID, "renewed", renewed)
-	return map[string]any{"license": l, "renewed": renewed}, nil
+	s.log.Info("license imported", "license", l.ID, "outcome", outcome.String())
+	return map[string]any{"license": l, "renewed": outcome == LicenseRenewed, "unchanged": outcome == LicenseUnchanged}, nil
 }
 
 func (s *Server) adminCreateHandshake(r *http.Request) (any, error) {

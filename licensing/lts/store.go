@@ -1,6 +1,7 @@
 package lts
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"time"
@@ -48,9 +49,10 @@ type Store interface {
 type Catalog interface {
 	// ImportLicense stores a verified license. A license with the same id
 	// is replaced by a newer issue of it (renewal) and keeps its handshake
-	// binding, so devices change nothing; an older issue is refused with
+	// binding, so devices change nothing; the issue already held leaves
+	// it as it is (LicenseUnchanged); an older issue is refused with
 	// ErrLicenseOlder, an offline license with ErrOfflineLicense.
-	ImportLicense(ctx context.Context, l *wire.License, signed *wire.Signed, now time.Time) (renewed bool, err error)
+	ImportLicense(ctx context.Context, l *wire.License, signed *wire.Signed, now time.Time) (ImportOutcome, error)
 	// Licenses returns every imported license, by id.
 	Licenses(ctx context.Context) ([]LicenseRecord, error)
 	// CreateHandshake validates and stores a new handshake code and binds
@@ -377,23 +379,54 @@ func addSat(a, b uint64) uint64 {
 	return a + b
 }
 
+// ImportOutcome is what importing a license did.
+type ImportOutcome int
+
+// The outcomes of ImportLicense.
+const (
+	// LicenseImported: the license was new.
+	LicenseImported ImportOutcome = iota
+	// LicenseRenewed: a newer issue replaced the one held.
+	LicenseRenewed
+	// LicenseUnchanged: the very issue held was imported again.
+	LicenseUnchanged
+)
+
+// String is "imported", "renewed" or "unchanged".
+func (o ImportOutcome) String() string {
+	switch o {
+	case LicenseRenewed:
+		return "renewed"
+	case LicenseUnchanged:
+		return "unchanged"
+	}
+	return "imported"
+}
+
 // ImportedLicense is the record a store keeps when it imports l at now,
 // given the record it holds of the same id (nil: none): a newer issue
-// renews the license and keeps its handshake binding; an older one is
-// refused with ErrLicenseOlder, an offline license with ErrOfflineLicense.
-func ImportedLicense(old *LicenseRecord, l *wire.License, signed *wire.Signed, now time.Time) (rec LicenseRecord, renewed bool, err error) {
+// renews the license and keeps its handshake binding; the same issue,
+// signed alike, leaves the record as it is; an older one is refused with
+// ErrLicenseOlder, an offline license with ErrOfflineLicense.
+func ImportedLicense(old *LicenseRecord, l *wire.License, signed *wire.Signed, now time.Time) (LicenseRecord, ImportOutcome, error) {
 	if len(l.Devices) > 0 {
-		return LicenseRecord{}, false, ErrOfflineLicense
+		return LicenseRecord{}, LicenseImported, ErrOfflineLicense
 	}
-	rec = LicenseRecord{License: *l, Signed: signed, Imported: now}
+	rec := LicenseRecord{License: *l, Signed: signed, Imported: now}
 	if old == nil {
-		return rec, false, nil
+		return rec, LicenseImported, nil
 	}
 	if l.Issued.Before(old.License.Issued) {
-		return LicenseRecord{}, false, fmt.Errorf("license %s: %w", l.ID, ErrLicenseOlder)
+		return LicenseRecord{}, LicenseImported, fmt.Errorf("license %s: %w", l.ID, ErrLicenseOlder)
+	}
+	if l.Issued.Equal(old.License.Issued) && signed != nil && old.Signed != nil && bytes.Equal(signed.Signature, old.Signed.Signature) {
+		// Ed25519 signatures are deterministic: the same signature is the
+		// same payload under the same key (the payload bytes themselves
+		// differ in layout between a file and the store).
+		return *old, LicenseUnchanged, nil
 	}
 	rec.Handshake = old.Handshake
-	return rec, true, nil
+	return rec, LicenseRenewed, nil
 }
 
 // BindLicenses binds the licenses ids to a handshake code through a

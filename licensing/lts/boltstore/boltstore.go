@@ -205,7 +205,7 @@ func (s *Store) update(ctx context.Context, fn func(*bolt.Tx) error) error {
 }
 
 // ImportLicense implements lts.Catalog.
-func (s *Store) ImportLicense(ctx context.Context, l *wire.License, signed *wire.Signed, now time.Time) (renewed bool, err error) {
+func (s *Store) ImportLicense(ctx context.Context, l *wire.License, signed *wire.Signed, now time.Time) (outcome lts.ImportOutcome, err error) {
 	err = s.update(ctx, func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketLicenses)
 		var old lts.LicenseRecord
@@ -218,12 +218,12 @@ func (s *Store) ImportLicense(ctx context.Context, l *wire.License, signed *wire
 			prev = nil
 		}
 		var rec lts.LicenseRecord
-		if rec, renewed, err = lts.ImportedLicense(prev, l, signed, now); err != nil {
+		if rec, outcome, err = lts.ImportedLicense(prev, l, signed, now); err != nil {
 			return err
 		}
 		return putJSON(b, []byte(l.ID), &rec)
 	})
-	return renewed, err
+	return outcome, err
 }
 
 // Licenses implements lts.Catalog.

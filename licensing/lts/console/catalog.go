@@ -186,9 +186,9 @@ func (c *Console) importLicense(w http.ResponseWriter, r *http.Request, s *sessi
 		return
 	}
 	l, signed, err := wire.ParseLicense(data, c.vendors)
-	var renewed bool
+	var outcome lts.ImportOutcome
 	if err == nil {
-		renewed, err = c.store.ImportLicense(r.Context(), l, signed, c.now())
+		outcome, err = c.store.ImportLicense(r.Context(), l, signed, c.now())
 	}
 	if code := r.PostFormValue("code"); err == nil && code != "" {
 		err = c.store.AddLicenses(r.Context(), code, []string{l.ID})
@@ -202,10 +202,6 @@ func (c *Console) importLicense(w http.ResponseWriter, r *http.Request, s *sessi
 		c.renderLicenses(w, r, s, status, "The license was not imported: "+err.Error())
 		return
 	}
-	c.log.Info("console: license imported", "license", l.ID, "renewed", renewed, "account", s.account.Name)
-	done := "imported"
-	if renewed {
-		done = "renewed"
-	}
-	http.Redirect(w, r, withDone(Prefix+"licenses", done), http.StatusSeeOther)
+	c.log.Info("console: license imported", "license", l.ID, "outcome", outcome.String(), "account", s.account.Name)
+	http.Redirect(w, r, withDone(Prefix+"licenses", outcome.String()), http.StatusSeeOther)
 }

@@ -104,6 +104,7 @@ var flashes = map[string]string{
 	"bound":     "License bound to the handshake code.",
 	"imported":  "License imported.",
 	"renewed":   "License renewed.",
+	"unchanged": "License already imported (unchanged).",
 }
 
 // formatCount writes n with thin spaces between thousands.

@@ -14,8 +14,8 @@ import (
 )
 
 // ImportLicense implements lts.Catalog.
-func (s *Store) ImportLicense(ctx context.Context, l *wire.License, signed *wire.Signed, now time.Time) (bool, error) {
-	var renewed bool
+func (s *Store) ImportLicense(ctx context.Context, l *wire.License, signed *wire.Signed, now time.Time) (lts.ImportOutcome, error) {
+	var outcome lts.ImportOutcome
 	err := s.inTx(ctx, false, func(tx pgx.Tx) error {
 		var old lts.LicenseRecord
 		found, err := scanJSON(tx.QueryRow(ctx, "SELECT record FROM licenses WHERE id = $1 FOR UPDATE", l.ID), &old)
@@ -27,12 +27,12 @@ func (s *Store) ImportLicense(ctx context.Context, l *wire.License, signed *wire
 			prev = nil
 		}
 		var rec lts.LicenseRecord
-		if rec, renewed, err = lts.ImportedLicense(prev, l, signed, now); err != nil {
+		if rec, outcome, err = lts.ImportedLicense(prev, l, signed, now); err != nil {
 			return err
 		}
 		return putLicense(ctx, tx, &rec)
 	})
-	return renewed, err
+	return outcome, err
 }
 
 // putLicense writes a license record.

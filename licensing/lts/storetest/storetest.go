@@ -245,7 +245,7 @@ func testLicenses(t *testing.T, f *fixture) {
 	}
 	// A newer issue renews; an older one is refused; an offline one too.
 	renewed, err := f.st.ImportLicense(f.ctx, ptr(withIssued(*l1, Epoch.Add(time.Hour))), nil, Epoch)
-	if err != nil || !renewed {
+	if err != nil || renewed != lts.LicenseRenewed {
 		t.Fatalf("renewal: %v, %v", renewed, err)
 	}
 	if _, err := f.st.ImportLicense(f.ctx, ptr(withIssued(*l1, Epoch)), nil, Epoch); !errors.Is(err, lts.ErrLicenseOlder) {
@@ -254,6 +254,19 @@ func testLicenses(t *testing.T, f *fixture) {
 	off, signed := f.sign(wire.License{ID: "OFF", Devices: []string{uuid.NewString()}})
 	if _, err := f.st.ImportLicense(f.ctx, off, signed, Epoch); !errors.Is(err, lts.ErrOfflineLicense) {
 		t.Fatalf("offline license: %v", err)
+	}
+	// The same issue imported again is unchanged, not a renewal: the
+	// record keeps its import time and handshake binding.
+	c, signed := f.sign(wire.License{ID: "C"})
+	if outcome, err := f.st.ImportLicense(f.ctx, c, signed, Epoch); err != nil || outcome != lts.LicenseImported {
+		t.Fatalf("new license: %v, %v", outcome, err)
+	}
+	if outcome, err := f.st.ImportLicense(f.ctx, c, signed, Epoch.Add(time.Hour)); err != nil || outcome != lts.LicenseUnchanged {
+		t.Fatalf("the same issue again: %v, %v, want unchanged", outcome, err)
+	}
+	ls, err = f.st.Licenses(f.ctx)
+	if err != nil || len(ls) != 3 || ls[2].License.ID != "C" || !ls[2].Imported.Equal(Epoch) {
+		t.Fatalf("after importing C twice: %+v, %v", ls, err)
 	}
 }
 
