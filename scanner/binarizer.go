@@ -257,6 +257,8 @@ type globalBinarizer struct {
 	buckets [histogramBuckets]int
 	// s, when set, lends the matrix (see newPassBinarizer).
 	s *scratch
+	// built is set once GetBlackMatrix made a matrix.
+	built bool
 }
 
 var _ gozxing.Binarizer = (*globalBinarizer)(nil)
@@ -380,6 +382,7 @@ func (b *globalBinarizer) GetBlackMatrix() (*gozxing.BitMatrix, error) {
 		m.SetRow(y, row)
 	}
 	clear(words)
+	b.built = true
 	return m, nil
 }
 

@@ -327,13 +327,15 @@ func (d *decoder) runPass(p pass, syms SymbologySet, opts Options, results []Res
 		return results
 	}
 	defer func() {
-		wipeBitmap(bm, p.area || p.rowBased)
-		// After the bitmap: when no step of the pass binarized its view,
-		// wipeBitmap has it binarized now, which reads rows of the view
-		// into the binarizer's row buffer.
+		// A pass whose steps never binarized the whole view (rows only,
+		// or nothing to search) has no matrix to clear: asking for one
+		// would binarize the view just to clear it, and leave rows of
+		// the view in the binarizer's row buffer.
+		built := (p.area || p.rowBased) && matrixBuilt(bin)
+		wipeBitmap(bm, built)
 		wipeBinarizer(bin)
 		if d.passDone != nil {
-			d.passDone(bm, bin, p.area || p.rowBased)
+			d.passDone(bm, bin, built)
 		}
 	}()
 	want := 0
@@ -672,6 +674,18 @@ func wipeBitmap(bm *gozxing.BinaryBitmap, computed bool) {
 	if m, err := bm.GetBlackMatrix(); err == nil {
 		m.Clear()
 	}
+}
+
+// matrixBuilt reports whether bin made the binarized image of its whole
+// view; true for a binarizer that cannot tell.
+func matrixBuilt(bin gozxing.Binarizer) bool {
+	switch b := bin.(type) {
+	case *hybridBinarizer:
+		return b.matrix != nil || b.built
+	case *globalBinarizer:
+		return b.built
+	}
+	return true
 }
 
 // wipeBinarizer clears the row of pixels a binarizer keeps.
