@@ -171,6 +171,24 @@ func TestOfflineForDaysThenBack(t *testing.T) {
 	}
 }
 
+// The offline time left in words is rounded down: it never shows more
+// time than is left.
+func TestOfflineLeftRoundsDown(t *testing.T) {
+	e := newEnv(t, wire.License{}, lts.Handshake{})
+	c := e.open(t, e.config())
+	mustSync(t, c)
+	e.link.down.Store(true)
+	for _, tc := range []struct {
+		left time.Duration
+		want string
+	}{{3579 * time.Second, "59m0s"}, {59 * time.Second, "59s"}} {
+		e.lts.Clock.Advance(c.Status().Expires.Sub(e.lts.Clock.Now()) - tc.left)
+		if st := c.Status(); st.OfflineLeftSeconds != int64(tc.left/time.Second) || st.OfflineLeft != tc.want {
+			t.Errorf("%v left: offline_left %q (%d s), want %q", tc.left, st.OfflineLeft, st.OfflineLeftSeconds, tc.want)
+		}
+	}
+}
+
 func TestClockSetBackDoesNotExtendOfflinePeriod(t *testing.T) {
 	e := newEnv(t, wire.License{}, lts.Handshake{})
 	c := e.open(t, e.config())

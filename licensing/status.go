@@ -96,7 +96,7 @@ func (c *Client) Status() Status {
 		st.Expires = g.until
 		if left := g.until.Sub(c.clock.at(wall)); left > 0 {
 			st.OfflineLeftSeconds = int64(left / time.Second)
-			st.OfflineLeft = left.Round(time.Minute).String()
+			st.OfflineLeft = offlineLeftWords(left)
 		} else {
 			st.OfflineLeft = "0s"
 		}
@@ -182,3 +182,13 @@ func (c *Client) Totals() (map[string]uint64, error) {
 // Document returns Status as the full license document the local API serves
 // at /v1/license.
 func (c *Client) Document() any { return c.Status() }
+
+// offlineLeftWords is the offline time left in words, rounded down so it
+// never shows more time than is left: to the minute, or to the second
+// in the last minute.
+func offlineLeftWords(left time.Duration) string {
+	if left < time.Minute {
+		return left.Truncate(time.Second).String()
+	}
+	return left.Truncate(time.Minute).String()
+}
