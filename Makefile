@@ -74,15 +74,19 @@ test: deps
 	$(MAKE) --no-print-directory test-nocv
 
 # Everything but the OpenCV code, without cgo: the build for platforms
-# without OpenCV. Every package and test compiles (vet); the tests run for
-# the packages whose build differs: those that reach OpenCV (through
-# capture) or os/user in their code or tests. The rest is the same pure Go
-# that make test runs already. It is also the plain build, without
-# GOEXPERIMENT=runtimesecret, as go install makes it: it must compile and
-# keep every guarantee that does not need runtime/secret.
+# without OpenCV. go vet checks every package that can compile differently
+# there: those with a file the two builds choose differently, and all that
+# import one, in code or tests (scripts/nocv-pkgs.sh); the others compile
+# from the same files against the same packages, and make test's go vet
+# has checked them. The tests run for the packages whose build differs:
+# those that reach OpenCV (through capture) or os/user in their code or
+# tests. The rest is the same pure Go that make test runs already. It is
+# also the plain build, without GOEXPERIMENT=runtimesecret, as go install
+# makes it: it must compile and keep every guarantee that does not need
+# runtime/secret.
 NOCV_PKGS   = $$($(GO) list -tags=$(TAGS) -f '{{.ImportPath}} {{join .Deps " "}} {{join .TestImports " "}} {{join .XTestImports " "}}' ./... | awk '/gocv.io\/x\/gocv|scannerd\/capture|os\/user/ {print $$1}')
 test-nocv:
-	GOEXPERIMENT= CGO_ENABLED=0 $(GO) vet -tags nocv ./...
+	GOEXPERIMENT= CGO_ENABLED=0 $(GO) vet -tags nocv $$(GO=$(GO) scripts/nocv-pkgs.sh $(TAGS))
 	GOEXPERIMENT= CGO_ENABLED=0 $(GO) test -tags nocv $(NOVET) $(TIMEOUT) -short $(NOCV_PKGS)
 
 # make soak runs both long checks below.
