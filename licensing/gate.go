@@ -63,11 +63,16 @@ func refusedGate(state State, err error) *gate {
 
 // gateFor derives the gate from the stored authorization record.
 func (c *Client) gateFor(rec *authRecord) *gate {
-	if rec == nil || (rec.Signed == nil && !rec.Revoked) {
-		return refusedGate(StateNotAuthorized, fmt.Errorf("%w (no authorization received yet)", ErrNotAuthorized))
-	}
-	if rec.Revoked {
+	if rec != nil && rec.Revoked {
 		return refusedGate(StateRevoked, ErrRevoked)
+	}
+	if rec != nil && rec.Signed == nil && rec.Quota.Exhausted {
+		// Refused for quota with no authorization held (a reinstated
+		// device, or a first authorization).
+		return refusedGate(StateOverQuota, ErrOverQuota)
+	}
+	if rec == nil || rec.Signed == nil {
+		return refusedGate(StateNotAuthorized, fmt.Errorf("%w (no authorization received yet)", ErrNotAuthorized))
 	}
 	a, err := wire.VerifyAuthorization(rec.Signed, c.pins, c.id.Device, c.id.Key.PublicKey().Bytes())
 	if err != nil {

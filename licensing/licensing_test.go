@@ -260,6 +260,41 @@ func TestRevokedAndOverQuota(t *testing.T) {
 	}
 }
 
+// A revoked device that is reinstated while its quota is used up learns
+// at the next sync that it is no longer revoked, only over quota.
+func TestReinstatedWhileOverQuota(t *testing.T) {
+	e := newEnv(t, wire.License{ID: "S", Type: wire.LicensePerScan, ScansPerPeriod: 100, Period: wire.PeriodDay}, lts.Handshake{})
+	c := e.open(t, e.config())
+	mustSync(t, c)
+	for i := 0; i < 30; i++ {
+		c.Record(slices.Repeat([]scanner.Symbology{scanner.QRCode}, 40))
+		c.Sync(context.Background())
+	}
+	if err := e.lts.SetDeviceState(c.Device(), lts.DeviceRevoke); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Sync(context.Background()); !errors.Is(err, &wire.Error{Code: wire.CodeRevoked}) {
+		t.Fatalf("sync when revoked: %v", err)
+	}
+	if err := e.lts.SetDeviceState(c.Device(), lts.DeviceReinstate); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Sync(context.Background()); !errors.Is(err, &wire.Error{Code: wire.CodeScanQuota}) {
+		t.Fatalf("sync when reinstated at quota: %v", err)
+	}
+	if _, err := c.Permit(e.lts.Clock.Now(), ""); !errors.Is(err, ErrOverQuota) {
+		t.Fatalf("reinstated at quota: %v", err)
+	}
+	if st := c.Status(); st.State != StateOverQuota || !strings.Contains(st.Message, "quota") {
+		t.Fatalf("status reinstated at quota: %+v", st)
+	}
+	e.lts.Clock.Advance(day) // a fresh quota
+	mustSync(t, c)
+	if _, err := c.Permit(e.lts.Clock.Now(), ""); err != nil {
+		t.Fatalf("next day: %v", err)
+	}
+}
+
 func TestRefusalsAreReported(t *testing.T) {
 	hash, _ := lts.HashPassword("right")
 	e := newEnv(t, wire.License{}, lts.Handshake{Password: hash})

@@ -149,6 +149,11 @@ func (c *Client) authorize(ctx context.Context) error {
 		case wire.CodeRevoked:
 			rec = &authRecord{Revoked: true}
 		case wire.CodeScanQuota:
+			// A refusal for quota, not revocation: a revoked device that
+			// was reinstated is no longer revoked, only over quota.
+			if rec.Revoked {
+				rec = &authRecord{}
+			}
 			rec.Quota.Exhausted = true
 		default:
 			return fmt.Errorf("authorize: %w", e)

@@ -131,7 +131,15 @@ func printLicense(w io.Writer, doc []byte) bool {
 	case "offline_license":
 		fmt.Fprintf(tw, "license:\toffline license file, until %s\n", when(d.Expires))
 	default:
-		fmt.Fprintf(tw, "handshake code:\t%s (licenses %s)\n", d.HandshakeCode, strings.Join(d.Licenses, ", "))
+		// A device without an authorization (revoked, or not yet
+		// authorized) has neither to show.
+		if d.HandshakeCode != "" {
+			fmt.Fprintf(tw, "handshake code:\t%s", d.HandshakeCode)
+			if len(d.Licenses) > 0 {
+				fmt.Fprintf(tw, " (licenses %s)", strings.Join(d.Licenses, ", "))
+			}
+			fmt.Fprintln(tw)
+		}
 		if !d.Expires.IsZero() {
 			fmt.Fprintf(tw, "authorized until:\t%s (offline time left %s)\n", when(d.Expires), d.OfflineLeft)
 		}
