@@ -290,7 +290,11 @@ func (m *Main) handshakeAddCommand() *cobra.Command {
 	cfgPath := m.addConfigFlag(cmd.Flags())
 	cmd.RunE = func(_ *cobra.Command, args []string) error {
 		return m.withBackend(cfgPath.Path(), func(st backend) error {
-			return st.AddLicenses(args[0], args[1:])
+			if err := st.AddLicenses(args[0], args[1:]); err != nil {
+				return err
+			}
+			fmt.Fprintf(m.Stdout, "bound license %s to handshake code %s\n", strings.Join(args[1:], ", "), args[0])
+			return nil
 		})
 	}
 	return cmd
@@ -378,10 +382,27 @@ func (m *Main) deviceStateCommand(action, short string) *cobra.Command {
 	cfgPath := m.addConfigFlag(cmd.Flags())
 	cmd.RunE = func(_ *cobra.Command, args []string) error {
 		return m.withBackend(cfgPath.Path(), func(st backend) error {
-			return st.SetDeviceState(args[0], action)
+			if err := st.SetDeviceState(args[0], action); err != nil {
+				return err
+			}
+			fmt.Fprintln(m.Stdout, deviceStateDone(action, args[0]))
+			return nil
 		})
 	}
 	return cmd
+}
+
+// deviceStateDone says what a device command did, on one line.
+func deviceStateDone(action, id string) string {
+	switch action {
+	case "remove":
+		return fmt.Sprintf("removed device %s: its slot is free; it registers again on its next authorization", id)
+	case "revoke":
+		return fmt.Sprintf("revoked device %s: it stops decoding at its next sync (ltsd device reinstate %s undoes this)", id, id)
+	case "reinstate":
+		return fmt.Sprintf("reinstated device %s: it decodes again after its next sync", id)
+	}
+	return fmt.Sprintf("%s device %s: done", action, id)
 }
 
 func (m *Main) usageCommand() *cobra.Command {

@@ -213,12 +213,21 @@ func TestSetUpServeAndReport(t *testing.T) {
 	if out := run(t, "device", "list", "--config", cfg); !strings.Contains(out, d.id) {
 		t.Fatalf("device list:\n%s", out)
 	}
-	run(t, "device", "remove", "--config", cfg, d.id)
+	if out := run(t, "device", "remove", "--config", cfg, d.id); !strings.HasPrefix(out, "removed device "+d.id+":") {
+		t.Fatalf("device remove printed %q", out)
+	}
 	if out := run(t, "device", "list", "--config", cfg); !strings.Contains(out, "removed") {
 		t.Fatalf("device list after remove:\n%s", out)
 	}
 	if out := run(t, "usage", "--config", cfg); !strings.Contains(out, "(all)") || !strings.Contains(out, "7") {
 		t.Fatalf("usage table:\n%s", out)
+	}
+	dir := filepath.Dir(cfg)
+	lic := filepath.Join(dir, "extra.lic")
+	run(t, "license", "issue", "--vendor-key", filepath.Join(dir, "vendor.key"), "--id", "EXTRA", "--type", "scan", "--scans", "1000", "--output", lic)
+	run(t, "license", "import", "--config", cfg, lic)
+	if out := run(t, "handshake", "add-license", "--config", cfg, code, "EXTRA"); out != "bound license EXTRA to handshake code "+code+"\n" {
+		t.Fatalf("handshake add-license printed %q", out)
 	}
 }
 
@@ -364,12 +373,17 @@ func TestAdministerWhileServing(t *testing.T) {
 	if err := second.authorize(); err != nil {
 		t.Fatalf("after adding a license: %v", err)
 	}
-	run(t, "device", "revoke", "--config", cfg, d.id)
+	if out := run(t, "device", "revoke", "--config", cfg, d.id); !strings.HasPrefix(out, "revoked device "+d.id+":") {
+		t.Fatalf("device revoke printed %q", out)
+	}
 	if err := d.authorize(); !errors.Is(err, &wire.Error{Code: wire.CodeRevoked}) {
 		t.Fatalf("revoked device: %v", err)
 	}
 	if out := run(t, "device", "list", "--config", cfg); !strings.Contains(out, "revoked") {
 		t.Fatalf("device list:\n%s", out)
+	}
+	if out := run(t, "device", "reinstate", "--config", cfg, d.id); !strings.HasPrefix(out, "reinstated device "+d.id+":") {
+		t.Fatalf("device reinstate printed %q", out)
 	}
 	var out, errOut bytes.Buffer
 	exit := NewMain(&out, &errOut).Run(context.Background(), []string{"handshake", "create", "--config", cfg, "--license", "TRIAL", "--code", "SECOND"})
