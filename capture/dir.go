@@ -27,7 +27,10 @@ import (
 // leaves the directory only when the engine is done with it (Frame.Done):
 // one that was dropped or refused by the license stays to be read again;
 // one that cannot be deleted or moved is logged once and left alone until
-// it changes.
+// it changes. After a refusal the directory is listed again, and files are
+// read one at a time until one is decoded, so that the refused file, the
+// oldest, is read again before any newer one; only the files read ahead,
+// already with the engine, can overtake it, if the license allows them.
 type dirSource struct {
 	spec  Spec
 	dir   string
@@ -51,6 +54,9 @@ type dirSource struct {
 	// refused a frame: the files stay, and reading resumes with backoff.
 	refusals   int
 	pauseUntil time.Time
+	// relist: a file was handed back (refused, dropped): the names
+	// pending after it must not be read before it, so list again.
+	relist bool
 }
 
 // fileID tells whether a stuck file is still the one that was decoded.
@@ -103,6 +109,18 @@ func (s *dirSource) Read(ctx context.Context, pool *scanner.PlanePool) (*scanner
 			}
 			continue
 		}
+		if s.held() {
+			// After a refusal, one file at a time until one is decoded:
+			// a file already with the engine may yet be refused and must
+			// then be read again before any newer one.
+			if err := s.wait(ctx, s.poll); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if s.takeRelist() {
+			s.pending = s.pending[:0]
+		}
 		if len(s.pending) == 0 {
 			if err := s.list(); err != nil {
 				return nil, fmt.Errorf("read %s: %w", s.spec.Name, err)
@@ -134,6 +152,24 @@ func (s *dirSource) paused() time.Duration {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.pauseUntil.Sub(s.clock())
+}
+
+// held reports whether reading waits for the files with the engine: after
+// a refusal, until a file is decoded.
+func (s *dirSource) held() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.refusals > 0 && len(s.inflight) > 0
+}
+
+// takeRelist reports, once, that a file was handed back since the last
+// listing.
+func (s *dirSource) takeRelist() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r := s.relist
+	s.relist = false
+	return r
 }
 
 // taken reports whether a file is with the engine, or stuck.
@@ -239,6 +275,7 @@ func (s *dirSource) decoded(name string, id fileID, err error) {
 		pause := min(refusalPauseMax, refusalPauseMin<<min(s.refusals, 16))
 		s.refusals++
 		s.pauseUntil = s.clock().Add(pause)
+		s.relist = true
 		first := s.refusals == 1
 		s.mu.Unlock()
 		if first {
@@ -247,7 +284,8 @@ func (s *dirSource) decoded(name string, id fileID, err error) {
 		return
 	case errors.Is(err, scanner.ErrDropped), errors.Is(err, scanner.ErrClosed),
 		errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		// Not decoded: it stays and is read again.
+		// Not decoded: it stays and is read again, before newer files.
+		s.relist = true
 		s.mu.Unlock()
 		return
 	}

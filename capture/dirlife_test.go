@@ -245,3 +245,70 @@ func TestDirSourceDrainsABatchWithOneListing(t *testing.T) {
 		t.Errorf("%d listings for %d files, want 1", got, n)
 	}
 }
+
+// After a refusal the refused file, the oldest, is read again before any
+// newer one, as README promises (oldest first, by time then name). The
+// names listed before the refusal used to be read on after the pause: a
+// 3-scan license and six files delivered t1, t4, t6, and t2, t3, t5 only
+// once a license was added.
+func TestDirSourceReadsARefusedFileBeforeNewerOnes(t *testing.T) {
+	in := openInbox(t, "delete")
+	for i := 1; i <= 6; i++ {
+		name := fmt.Sprintf("t%d.png", i)
+		in.drop(t, name, name)
+		mod := time.Unix(2_000_000+int64(i), 0)
+		if err := os.Chtimes(filepath.Join(in.dir, name), mod, mod); err != nil {
+			t.Fatal(err)
+		}
+	}
+	refused := fmt.Errorf("%w: over_quota", scanner.ErrRefused)
+	var order []string
+	read := func() *scanner.Frame {
+		f, text := in.read(t)
+		order = append(order, text)
+		return f
+	}
+	finish(read(), nil)
+	// t2 and t3 are with the engine (the source reads ahead) when t2 is
+	// refused. While t3 is still there, nothing newer is read: it may be
+	// refused too, and must then be read before the newer files.
+	f2, f3 := read(), read()
+	finish(f2, refused)
+	ctx, cancel := context.WithCancel(in.ctx)
+	defer cancel()
+	giveUp := in.clock.Now().Add(10 * time.Second)
+	capture.PaceDir(in.src, func(c context.Context, d time.Duration) error {
+		if in.clock.Now().After(giveUp) {
+			cancel()
+		}
+		return in.clock.wait(c, d)
+	})
+	if f, err := in.src.Read(ctx, in.pool); err == nil {
+		res, _ := scanner.NewDecoder().Decode(f, scanner.Options{})
+		for _, r := range res {
+			t.Errorf("read %s while t3, read before the refusal, was still with the engine", r.Text)
+		}
+		t.FailNow()
+	}
+	capture.PaceDir(in.src, in.clock.wait)
+	finish(f3, refused)
+	// Allowed again: the refused files first, then the newer ones.
+	finish(read(), nil) // t2
+	finish(read(), nil) // t3
+	// t4 refused while t5 is with the engine, which then delivers it (the
+	// license allowed it meanwhile): t4 is read again before t6.
+	f4, f5 := read(), read()
+	finish(f4, refused)
+	finish(f5, nil)
+	finish(read(), nil) // t4
+	finish(read(), nil) // t6
+	want := "t1.png t2.png t3.png t2.png t3.png t4.png t5.png t4.png t6.png"
+	if got := strings.Join(order, " "); got != want {
+		t.Errorf("read %s\nwant %s", got, want)
+	}
+	for i := 1; i <= 6; i++ {
+		if in.exists(fmt.Sprintf("t%d.png", i)) {
+			t.Errorf("t%d.png stayed after it was decoded", i)
+		}
+	}
+}

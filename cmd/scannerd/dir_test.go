@@ -3,12 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	"image/png"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -182,5 +185,71 @@ symbologies = "qr_code"
 	}
 	if moved != quota {
 		t.Errorf("%d files delivered and moved, want the quota, %d", moved, quota)
+	}
+}
+
+// refuseGate refuses every frame while refusing is set, as the license
+// does with its scan quota used up, and permits every frame otherwise.
+type refuseGate struct{ refusing atomic.Bool }
+
+func (g *refuseGate) Permit(time.Time, string) (scanner.SymbologySet, error) {
+	if g.refusing.Load() {
+		return 0, errors.New("scan quota of this period used up")
+	}
+	return scanner.AllSymbologies(), nil
+}
+
+// Files refused by the license are delivered oldest first once it allows
+// decoding again: the source lists the directory again after a refusal,
+// rather than reading on from the names it listed before. With a 3-scan
+// license, six files used to be delivered in the order 1, 4, 6, and 2, 3,
+// 5 once a license was added; here the files read ahead of the refusal
+// (the background queue's worth) were delivered after those read after
+// the pause.
+//
+// It takes 2–4 s, waiting out the source's pause after the refusals of the
+// files with the engine (1 s doubling), and runs in parallel.
+func TestDirFilesRefusedAreDeliveredOldestFirst(t *testing.T) {
+	t.Parallel()
+	const n = 12
+	inbox := t.TempDir()
+	dropPNGs(t, inbox, n)
+	m := NewMain()
+	out := &syncBuffer{}
+	m.Stdout, m.Stderr = out, &syncBuffer{}
+	gate := &refuseGate{}
+	gate.refusing.Store(true)
+	m.gate = gate
+	m.ParseFlags([]string{"-ndjson", "-config", writeConfig(t, fmt.Sprintf(`
+[dedup]
+forget = "0s"
+[api]
+max_decodes = 1
+[[source]]
+name = "inbox"
+url = "dir:%s"
+symbologies = "qr_code"
+`, inbox))})
+	if err := m.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	// Allowed again once the source has paused and the engine has
+	// finished with every file it was given.
+	waitFor(t, "the refused files to come back", func() bool {
+		st := m.d.engine.Stats()
+		return st.Refused > 0 && st.BackgroundBusy == 0 && st.BackgroundQueued == 0 &&
+			st.Submitted == st.Decoded+st.Dropped
+	})
+	gate.refusing.Store(false)
+	waitFor(t, "every file to be delivered", func() bool { return len(readResults(t, out.String())) >= n })
+	m.Close()
+	var got, want []string
+	for i, r := range readResults(t, out.String()) {
+		got = append(got, r.Text)
+		want = append(want, fmt.Sprintf("parcel %04d", i))
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("delivered %q\nwant %q", got, want)
 	}
 }
