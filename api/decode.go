@@ -140,6 +140,9 @@ func (s *Server) mayUpload(w http.ResponseWriter, peer Peer) error {
 func checkUploadFormat(data []byte, want string) error {
 	got := scanner.ImageFormat(data)
 	if got == "" {
+		if len(data) == 0 {
+			return fmt.Errorf("%w: empty upload (0 bytes)", scanner.ErrBadImage)
+		}
 		return scanner.ErrUnsupportedImage
 	}
 	if want != "" && got != want {

@@ -299,6 +299,7 @@ func TestBadInput(t *testing.T) {
 		{"decode type mismatch", "POST", "/v1/decode", pngType, gifData.Bytes(), 415, "unsupported_media_type"},
 		{"decode not an image", "POST", "/v1/decode", h("Content-Type", "application/octet-stream"), []byte("hello world"), 415, "unsupported_image"},
 		{"decode truncated", "POST", "/v1/decode", pngType, png[:len(png)/2], 400, "bad_image"},
+		{"decode empty", "POST", "/v1/decode", pngType, nil, 400, "bad_image"},
 		{"decode body too large", "POST", "/v1/decode", pngType, append(bytes.Clone(png), make([]byte, 64<<10)...), 413, "body_too_large"},
 		{"decode too many pixels", "POST", "/v1/decode", pngType, big, 413, "image_too_large"},
 		{"decode bad option", "POST", "/v1/decode?try_harder=maybe", pngType, png, 400, "bad_query"},

@@ -183,6 +183,9 @@ func checkImage(data []byte, lim Limits) (*imageCodec, image.Config, error) {
 	if int64(len(data)) > lim.MaxBytes {
 		return nil, image.Config{}, fmt.Errorf("%w: more than %d bytes", ErrImageTooLarge, lim.MaxBytes)
 	}
+	if len(data) == 0 {
+		return nil, image.Config{}, errEmptyImage
+	}
 	var codec *imageCodec
 	for i := range imageCodecs {
 		if bytes.HasPrefix(data, []byte(imageCodecs[i].magic)) {
@@ -271,6 +274,10 @@ func luminanceOf(r, g, b, a uint32) uint8 {
 	lum := (r + 2*g + b) / 4
 	return uint8(min(0xffff, lum+0xffff-a) >> 8)
 }
+
+// errEmptyImage: no bytes at all say nothing of a format; the file (or
+// upload) is empty, which is what to tell.
+var errEmptyImage = fmt.Errorf("%w: empty file (0 bytes)", ErrBadImage)
 
 // badImage wraps a codec's error in ErrBadImage, naming the codec once:
 // the standard library's codecs already begin their errors with it.

@@ -155,7 +155,7 @@ func TestDecodeImageBadInput(t *testing.T) {
 		lim  scanner.Limits
 		want error
 	}{
-		"empty":           {nil, scanner.DefaultLimits, scanner.ErrUnsupportedImage},
+		"empty":           {nil, scanner.DefaultLimits, scanner.ErrBadImage},
 		"text":            {[]byte("hello, world"), scanner.DefaultLimits, scanner.ErrUnsupportedImage},
 		"webp":            {[]byte("RIFF\x00\x00\x00\x00WEBPVP8 "), scanner.DefaultLimits, scanner.ErrUnsupportedImage},
 		"truncated png":   {all["png"][:len(all["png"])/2], scanner.DefaultLimits, scanner.ErrBadImage},

@@ -276,3 +276,15 @@ func TestDecodeRefusesNonRegularFiles(t *testing.T) {
 		t.Errorf("a directory with a pipe: exit %d, stdout %q, stderr %q; want 0, both images and the pipe named", code, out, errs)
 	}
 }
+
+// An empty file is named as empty, not as of an unsupported format.
+func TestDecodeNamesAnEmptyFile(t *testing.T) {
+	empty := filepath.Join(t.TempDir(), "empty.png")
+	if err := os.WriteFile(empty, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := runScanctl("decode", "--tsv", empty)
+	if code != exitFailure || out != "" || !strings.Contains(errs, "empty file") || strings.Contains(errs, "unsupported") {
+		t.Errorf("an empty .png: exit %d, stdout %q, stderr %q; want 1 and \"empty file\"", code, out, errs)
+	}
+}
