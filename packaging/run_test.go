@@ -15,7 +15,7 @@ import (
 
 // TestMakeRun runs make run's script as a user would: results stream in,
 // and Ctrl-C (SIGINT to the terminal's process group) stops everything,
-// leaving no process behind. It runs twice in one SCANNERD_RUN_DIR, as the
+// quietly and with exit status 0, leaving no process behind. It runs twice in one SCANNERD_RUN_DIR, as the
 // README says the directory is kept for: the second run reuses the LTS and
 // the device's enrolment (it used to stop at ltsd init's "lts.key exists").
 func TestMakeRun(t *testing.T) {
@@ -77,7 +77,16 @@ func makeRun(t *testing.T, bin, runDir string) {
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 	select {
-	case <-done:
+	case err := <-done:
+		// A normal stop: exit status 0 (make would say "Error"
+		// otherwise), and scanctl watch does not report the daemon
+		// shutting down.
+		if err != nil {
+			t.Errorf("make run stopped by Ctrl-C: %v, want exit status 0:\n%s", err, stderr.String())
+		}
+		if strings.Contains(stderr.String(), "scanctl watch:") {
+			t.Errorf("make run stopped by Ctrl-C reports an error:\n%s", stderr.String())
+		}
 	case <-time.After(30 * time.Second):
 		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 		t.Fatalf("make run did not stop on Ctrl-C:\n%s", stderr.String())

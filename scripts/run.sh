@@ -24,16 +24,22 @@ else
   keep=0
 fi
 pids=()
+# Stops what was started, the last first: scanctl watch ends before
+# scannerd, so it does not report the daemon shutting down.
 stop() {
   trap - EXIT INT TERM
-  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
+    kill -TERM "${pids[i]}" 2>/dev/null || true
+    wait "${pids[i]}" 2>/dev/null || true
+  done
   [ "$keep" = 1 ] || rm -rf "$run"
   echo >&2
   echo "stopped." >&2
 }
 trap stop EXIT
-trap 'exit 130' INT TERM
+# Ctrl-C (or a TERM from a supervisor) is how this is meant to stop: a
+# normal end, exit status 0.
+trap 'exit 0' INT TERM
 
 say() { printf '\033[1m%s\033[0m\n' "$*" >&2; }
 
@@ -73,7 +79,9 @@ if [ ! -s "$run/handshake.code" ]; then
 fi
 code=$(cat "$run/handshake.code")
 sed -i "s|^listen = .*|listen = \"127.0.0.1:$port\"|" "$run/lts/ltsd.toml"
-"$bin/ltsd" serve --config "$run/lts/ltsd.toml" 2>"$run/ltsd.log" &
+# The daemons run in sessions of their own, so Ctrl-C reaches only this
+# script and scanctl watch, and stop() ends them in order.
+setsid "$bin/ltsd" serve --config "$run/lts/ltsd.toml" 2>"$run/ltsd.log" &
 pids+=($!)
 
 say "2/4 scannerd: the demo camera, licensed by that LTS (handshake code $code)"
@@ -101,7 +109,7 @@ url = "demo"
 fps = 15
 TOML
 } >"$run/scannerd.toml"
-"$bin/scannerd" --config "$run/scannerd.toml" 2>"$run/scannerd.log" &
+setsid "$bin/scannerd" --config "$run/scannerd.toml" 2>"$run/scannerd.log" &
 pids+=($!)
 
 say "3/4 waiting for the daemon's socket"

@@ -73,6 +73,9 @@ func (m *Main) watch(ctx context.Context, df *daemonFlags, filter *filterFlags, 
 			fmt.Fprintf(m.Stderr, "scanctl watch: %d results dropped: this terminal reads too slowly\n", ev.Dropped)
 		case client.EventDisconnected:
 			out.Flush()
+			if ctx.Err() != nil {
+				return exitOK // interrupted, as the daemon stopped too
+			}
 			fmt.Fprintf(m.Stderr, "scanctl watch: the daemon ended the stream (%s)\n", ev.Reason)
 			return exitFailure
 		}
