@@ -478,8 +478,15 @@ func (m *Main) Close() error {
 		}
 	}
 	d.wg.Wait()
+	// frames: the frames decoded, as the status's engine.decoded counts
+	// them (a dir: source's files and uploads too, which the frame pool
+	// does not hand out).
+	var frames uint64
+	if d.engine != nil {
+		frames = d.engine.Stats().Decoded
+	}
 	st := d.pool.Stats()
-	d.log.Info("scannerd stopped", "frames", st.Gets, "scans", d.scans.Load(), "unpurged", st.Outgoing)
+	d.log.Info("scannerd stopped", "frames", frames, "scans", d.scans.Load(), "unpurged", st.Outgoing)
 	return nil
 }
 

@@ -70,7 +70,8 @@ func TestDirBurstLosesNoFile(t *testing.T) {
 	want := dropPNGs(t, inbox, n)
 	m := NewMain()
 	out := &syncBuffer{}
-	m.Stdout, m.Stderr = out, &syncBuffer{}
+	logs := &syncBuffer{}
+	m.Stdout, m.Stderr = out, logs
 	m.gate = &holdGate{}
 	m.ParseFlags([]string{"-ndjson", "-config", writeConfig(t, fmt.Sprintf(`
 [engine]
@@ -99,6 +100,10 @@ symbologies = "qr_code"
 	}
 	if len(got) != n {
 		t.Errorf("%d distinct results, want %d", len(got), n)
+	}
+	// The stop summary counts the files decoded, as the status does.
+	if !strings.Contains(logs.String(), fmt.Sprintf("frames=%d ", n)) {
+		t.Errorf("stop summary does not count %d frames:\n%s", n, logs.String())
 	}
 }
 
