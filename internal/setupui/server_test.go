@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -184,9 +185,19 @@ func TestOnlyThePageItselfMayAsk(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	var refusal struct{ Error struct{ Code string } }
+	json.NewDecoder(resp.Body).Decode(&refusal)
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusForbidden {
 		t.Errorf("PUT without Origin: %d", resp.StatusCode)
+	}
+	// Its error code is in the API's table of error codes.
+	doc, err := os.ReadFile("../../docs/api.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if row := "\n| `" + refusal.Error.Code + "` |"; refusal.Error.Code == "" || !strings.Contains(string(doc), row) {
+		t.Errorf("PUT without Origin: error code %q is not in docs/api.md's table", refusal.Error.Code)
 	}
 }
 
