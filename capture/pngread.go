@@ -297,10 +297,6 @@ func luminance(c color.Color) uint8 {
 	return uint8(min(0xffff, (r+2*g+b)/4+0xffff-a) >> 8)
 }
 
-// maxDeflateRatio bounds what a byte of deflate data can expand to: a
-// 258-byte match takes at least two bits (RFC 1951, 3.2.5).
-const maxDeflateRatio = 1032
-
 // decodePNG reads a PNG (which scanner.CheckImage has passed against
 // limits) into a gray frame from pool: its chunks walked in Go, its image
 // data inflated in one call with libdeflate into a buffer of exactly the
@@ -326,8 +322,9 @@ func decodePNG(data []byte, pool *scanner.PlanePool) (f *scanner.Frame, wiped in
 	}
 	// A bomb of few bytes declaring many pixels is refused before the
 	// rows' buffer is allocated.
-	rowBytes := (uint64(p.depth)*uint64(p.samples())*uint64(p.width) + 7) / 8
-	if need := uint64(p.height) * (1 + rowBytes); need > maxDeflateRatio*uint64(n) {
+	// scanner.CheckImage has counted every IDAT chunk; this reader takes
+	// the first run of them only.
+	if need := scanner.PNGImageBytes(p.width, p.height, int(p.depth), p.samples(), false); need > scanner.MaxDeflateRatio*uint64(n) {
 		return nil, 0, pngError("%d bytes of image data cannot hold the %d of %d×%d pixels", n, need, p.width, p.height)
 	}
 	z := p.idat[0]

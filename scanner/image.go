@@ -169,8 +169,9 @@ func wipeImage(img image.Image) {
 }
 
 // CheckImage reads an encoded image's format and size from its header and
-// checks them against lim, without decoding pixels: what DecodeImage does
-// first, for other decoders to do the same.
+// checks them against lim, and the size of its data against the pixels
+// the header declares (a decompression bomb is refused), without decoding
+// pixels: what DecodeImage does first, for other decoders to do the same.
 func CheckImage(data []byte, lim Limits) (format string, cfg image.Config, err error) {
 	codec, cfg, err := checkImage(data, lim)
 	if err != nil {
@@ -207,6 +208,9 @@ func checkImage(data []byte, lim Limits) (*imageCodec, image.Config, error) {
 	}
 	if cfg.Width > MaxFrameSide || cfg.Height > MaxFrameSide {
 		return nil, cfg, fmt.Errorf("%w: %d×%d has a side longer than %d pixels", ErrImageTooLarge, cfg.Width, cfg.Height, MaxFrameSide)
+	}
+	if err := checkImageData(codec.name, data, cfg); err != nil {
+		return nil, cfg, err
 	}
 	return codec, cfg, nil
 }

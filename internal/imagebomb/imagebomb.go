@@ -1,0 +1,89 @@
+// Package imagebomb writes small image files whose headers declare far
+// more pixels than their data can hold (decompression bombs), for the
+// tests of the decoders that must refuse them before making a buffer for
+// those pixels. It depends on nothing of scannerd.
+package imagebomb
+
+import (
+	"bytes"
+	"compress/zlib"
+	"encoding/binary"
+	"hash/crc32"
+)
+
+// PNG colour types (the PNG specification, 2nd edition, 11.2.2).
+const (
+	Gray = 0
+	RGB  = 2
+	RGBA = 6
+)
+
+// PNG returns a PNG declaring w×h pixels of colour type colorType at depth
+// bits a sample, interlaced (Adam7) or not, whose one IDAT chunk holds
+// the zlib stream of raw zero bytes (a few dozen bytes for 64 KiB),
+// far less than its pixels need: the file is whole and its CRCs right.
+func PNG(w, h uint32, depth, colorType byte, interlaced bool, raw int) []byte {
+	var b bytes.Buffer
+	b.WriteString("\x89PNG\r\n\x1a\n")
+	ihdr := make([]byte, 13)
+	binary.BigEndian.PutUint32(ihdr, w)
+	binary.BigEndian.PutUint32(ihdr[4:], h)
+	ihdr[8], ihdr[9] = depth, colorType
+	if interlaced {
+		ihdr[12] = 1
+	}
+	chunk(&b, "IHDR", ihdr)
+	var z bytes.Buffer
+	zw, _ := zlib.NewWriterLevel(&z, zlib.BestCompression)
+	zw.Write(make([]byte, raw))
+	zw.Close()
+	chunk(&b, "IDAT", z.Bytes())
+	chunk(&b, "IEND", nil)
+	return b.Bytes()
+}
+
+func chunk(b *bytes.Buffer, kind string, data []byte) {
+	binary.Write(b, binary.BigEndian, uint32(len(data)))
+	c := append([]byte(kind), data...)
+	b.Write(c)
+	binary.Write(b, binary.BigEndian, crc32.ChecksumIEEE(c))
+}
+
+// BMP returns the 54 bytes of an uncompressed 24-bit BMP's file and info
+// headers declaring w×h pixels, and no pixels.
+func BMP(w, h int32) []byte {
+	b := make([]byte, 54)
+	copy(b, "BM")
+	binary.LittleEndian.PutUint32(b[2:], 54)
+	binary.LittleEndian.PutUint32(b[10:], 54) // pixels' offset
+	binary.LittleEndian.PutUint32(b[14:], 40) // BITMAPINFOHEADER
+	binary.LittleEndian.PutUint32(b[18:], uint32(w))
+	binary.LittleEndian.PutUint32(b[22:], uint32(h))
+	binary.LittleEndian.PutUint16(b[26:], 1)  // planes
+	binary.LittleEndian.PutUint16(b[28:], 24) // bits a pixel
+	return b
+}
+
+// ProgressiveJPEG returns a progressive JPEG (ITU T.81, Annex G) declaring
+// w×h gray pixels: a quantisation table, the frame header, a DC Huffman
+// table, the header of its first (DC) scan and two bytes of it, and the
+// end of the image.
+func ProgressiveJPEG(w, h uint16) []byte {
+	var b bytes.Buffer
+	b.WriteString("\xff\xd8")
+	segment := func(marker byte, data []byte) {
+		b.Write([]byte{0xff, marker})
+		binary.Write(&b, binary.BigEndian, uint16(len(data)+2))
+		b.Write(data)
+	}
+	dqt := append([]byte{0}, bytes.Repeat([]byte{1}, 64)...)
+	segment(0xdb, dqt)
+	sof := []byte{8, byte(h >> 8), byte(h), byte(w >> 8), byte(w), 1, 1, 0x11, 0}
+	segment(0xc2, sof)
+	dht := append([]byte{0x00, 1}, make([]byte, 15)...) // one 1-bit code: category 0
+	dht = append(dht, 0)
+	segment(0xc4, dht)
+	segment(0xda, []byte{1, 1, 0x00, 0, 0, 0}) // component 1, DC first scan
+	b.Write([]byte{0x00, 0x00, 0xff, 0xd9})
+	return b.Bytes()
+}

@@ -1,0 +1,145 @@
+package scanner_test
+
+import (
+	"bytes"
+	"errors"
+	"image"
+	"image/jpeg"
+	"image/png"
+	"strings"
+	"testing"
+
+	"golang.org/x/image/bmp"
+
+	"github.com/scannerd/scannerd/internal/imagebomb"
+	"github.com/scannerd/scannerd/scanner"
+)
+
+// bombs are files of a few dozen bytes whose headers declare hundreds of
+// megabytes of pixels, within the pixel limit scanctl decode applies
+// (100 megapixels), and the refusal each must get from the header check.
+func bombs() []struct {
+	name string
+	data []byte
+	want string
+} {
+	return []struct {
+		name string
+		data []byte
+		want string
+	}{
+		// The daemon's decoder allocated 200 MB for it (RGBA64).
+		{"png 5000×5000 16-bit RGBA", imagebomb.PNG(5000, 5000, 16, imagebomb.RGBA, false, 64<<10),
+			"bytes of image data cannot hold the 200005000 of 5000×5000 pixels"},
+		// Left to OpenCV, which allocated 368 MB and printed libpng's error.
+		{"png 10000×10000 RGB interlaced", imagebomb.PNG(10000, 10000, 8, imagebomb.RGB, true, 16),
+			"bytes of image data cannot hold the 300018750 of 10000×10000 pixels"},
+		{"bmp 10000×10000 header only", imagebomb.BMP(10000, 10000),
+			"bmp: 0 bytes of pixel data cannot hold the 300000000 of 10000×10000 pixels"},
+		{"progressive jpeg 10000×10000", imagebomb.ProgressiveJPEG(10000, 10000),
+			"bytes cannot hold the 1562500 blocks of 10000×10000 pixels"},
+	}
+}
+
+// A decompression bomb is refused by the header check, before a frame or
+// the decoder's image is made, with an error that says why; its bytes are
+// left as they were.
+func TestDecodeImageRefusesBombs(t *testing.T) {
+	lim := scanner.Limits{MaxBytes: 1 << 20, MaxPixels: 100_000_000}
+	for _, tc := range bombs() {
+		t.Run(tc.name, func(t *testing.T) {
+			if len(tc.data) > 200 {
+				t.Fatalf("the bomb is %d bytes", len(tc.data))
+			}
+			sent := bytes.Clone(tc.data)
+			if _, _, err := scanner.CheckImage(tc.data, lim); !errors.Is(err, scanner.ErrBadImage) || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("CheckImage: %v, want %q", err, tc.want)
+			}
+			pool := scanner.NewPlanePool(0)
+			if _, err := scanner.DecodeImage(tc.data, lim, pool); !errors.Is(err, scanner.ErrBadImage) || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("DecodeImage: %v, want %q", err, tc.want)
+			}
+			if pool.Stats().Gets != 0 {
+				t.Error("a frame was taken for a bomb")
+			}
+			if !bytes.Equal(tc.data, sent) {
+				t.Error("the data changed")
+			}
+		})
+	}
+}
+
+// The bound is what each format's best compression reaches, so images as
+// small as their encoders make them are read: blank images from Go's
+// encoders at their strongest, and PNGs whose image data is exactly as
+// long as the header asks, deflated as far as zlib goes (zeros), where
+// the size the check computes must match the decoder's to the byte.
+func TestDecodeImageReadsWellCompressedImages(t *testing.T) {
+	blank := image.NewGray(image.Rect(0, 0, 800, 600))
+	files := map[string][]byte{}
+	var b bytes.Buffer
+	enc := png.Encoder{CompressionLevel: png.BestCompression}
+	if err := enc.Encode(&b, blank); err != nil {
+		t.Fatal(err)
+	}
+	files["blank png"] = bytes.Clone(b.Bytes())
+	b.Reset()
+	if err := jpeg.Encode(&b, blank, &jpeg.Options{Quality: 1}); err != nil {
+		t.Fatal(err)
+	}
+	files["blank jpeg"] = bytes.Clone(b.Bytes())
+	b.Reset()
+	if err := bmp.Encode(&b, image.NewGray(image.Rect(0, 0, 13, 7))); err != nil {
+		t.Fatal(err)
+	}
+	files["bmp with padded rows"] = bytes.Clone(b.Bytes())
+	for _, c := range []struct {
+		w, h             int
+		depth, colorType byte
+		interlaced       bool
+	}{
+		{700, 500, 8, imagebomb.Gray, false},
+		{397, 301, 16, imagebomb.RGBA, false},
+		{500, 300, 8, imagebomb.RGB, true},
+		{13, 5, 1, imagebomb.Gray, true}, // passes of one column, and empty ones
+		{3, 2, 16, imagebomb.RGBA, true},
+	} {
+		samples := map[byte]int{imagebomb.Gray: 1, imagebomb.RGB: 3, imagebomb.RGBA: 4}[c.colorType]
+		need := scanner.PNGImageBytes(c.w, c.h, int(c.depth), samples, c.interlaced)
+		name := "png " + image.Rect(0, 0, c.w, c.h).Size().String()
+		if c.interlaced {
+			name += " interlaced"
+		}
+		files[name] = imagebomb.PNG(uint32(c.w), uint32(c.h), c.depth, c.colorType, c.interlaced, int(need))
+	}
+	pool := scanner.NewPlanePool(0)
+	for name, data := range files {
+		f, err := scanner.DecodeImage(data, scanner.DefaultLimits, pool)
+		if err != nil {
+			t.Errorf("%s (%d bytes): %v", name, len(data), err)
+			continue
+		}
+		f.Purge()
+	}
+	checkPurged(t, pool)
+}
+
+func TestDecodeMemory(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		data []byte
+		want int64
+	}{
+		{"16-bit RGBA png", imagebomb.PNG(50, 40, 16, imagebomb.RGBA, false, 1), 9 * 2000},
+		{"8-bit gray png", imagebomb.PNG(50, 40, 8, imagebomb.Gray, false, 1), 2 * 2000},
+		{"24-bit bmp", imagebomb.BMP(50, 40), 5 * 2000},
+	} {
+		cfg, _, err := image.DecodeConfig(bytes.NewReader(tc.data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := scanner.DecodeMemory(cfg); got != tc.want {
+			t.Errorf("%s: %d bytes, want %d", tc.name, got, tc.want)
+		}
+	}
+}
