@@ -72,8 +72,9 @@ type Config struct {
 	// decoding; more get 429 busy. A body is read before it takes a place.
 	MaxDecodes int
 	// MaxUploadMemory bounds the bytes of upload bodies held in memory at
-	// once, being received or waiting; beyond it uploads get 429 busy. A
-	// body takes memory as it arrives, so slow clients hold next to none.
+	// once, being received, waiting or decoded, and of their decodes'
+	// images; beyond it uploads get 429 busy. A body takes memory as it
+	// arrives, so slow clients hold next to none.
 	MaxUploadMemory int64
 	// Uploads says who may use POST /v1/decode: "read" (every peer that
 	// may read), "admin" (admin peers only) or "off". Uploads are metered

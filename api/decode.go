@@ -1,7 +1,9 @@
 package api
 
 import (
+	"errors"
 	"fmt"
+	"image"
 	"mime"
 	"net/http"
 
@@ -90,8 +92,19 @@ func (s *Server) handleDecode(w http.ResponseWriter, r *http.Request) error {
 	}
 	lim := scanner.Limits{MaxBytes: s.cfg.MaxBodyBytes, MaxPixels: s.cfg.MaxImagePixels}
 	var width, height int
+	var reserved int64 // the decode's memory, given back once the engine lets go of the frame
+	defer func() { s.budget.give(reserved) }()
 	results, err := s.daemon.Decode(r.Context(), func() (*scanner.Frame, error) {
 		// On the engine's background worker, when the upload's turn comes.
+		// The header and the data's size are checked before the decode's
+		// memory is taken: a bomb is refused here, at no cost.
+		_, cfg, err := scanner.CheckImage(body.data, lim)
+		if err != nil {
+			return nil, err
+		}
+		if reserved, err = s.reserveDecode(cfg, int64(cap(body.data))); err != nil {
+			return nil, err
+		}
 		f, err := scanner.DecodeImage(body.data, lim, s.pool)
 		if err != nil {
 			return nil, err
@@ -100,6 +113,9 @@ func (s *Server) handleDecode(w http.ResponseWriter, r *http.Request) error {
 		width, height = f.Width, f.Height
 		return f, nil
 	}, opts)
+	if errors.Is(err, ErrBusy) {
+		w.Header().Set("Retry-After", "1")
+	}
 	if err != nil {
 		return err
 	}
@@ -111,6 +127,20 @@ func (s *Server) handleDecode(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.extendWrite(w)
 	return writeJSON(w, out)
+}
+
+// reserveDecode takes from the upload memory budget what decoding an
+// image whose header says cfg allocates (scanner.DecodeMemory), beside
+// the body bytes the upload holds already. An image larger than the
+// whole budget takes all of it: it is decoded alone, other uploads
+// answered 429 busy meanwhile, rather than never.
+func (s *Server) reserveDecode(cfg image.Config, body int64) (int64, error) {
+	need := min(scanner.DecodeMemory(cfg), s.budget.limit-body)
+	if !s.budget.take(need) {
+		return 0, fmt.Errorf("%w: decoding %d×%d pixels takes %d bytes; uploads hold %d of %d bytes of memory",
+			ErrBusy, cfg.Width, cfg.Height, need, s.budget.used.Load(), s.budget.limit)
+	}
+	return need, nil
 }
 
 // busy refuses an upload because max_decodes uploads are waiting for or

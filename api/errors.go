@@ -51,8 +51,8 @@ var (
 	// ErrUnsupportedMediaType: a Content-Type the endpoint does not take, or
 	// one that the uploaded data contradicts.
 	ErrUnsupportedMediaType = apitype.ErrUnsupportedMediaType
-	// ErrBusy: too many uploads are being decoded, or their bodies hold
-	// all the memory uploads may; retry shortly.
+	// ErrBusy: too many uploads are being decoded, or their bodies and
+	// decodes hold all the memory uploads may; retry shortly.
 	ErrBusy = apitype.ErrBusy
 	// ErrRateLimited: the peer has sent more uploads than upload_rate
 	// allows; retry after the Retry-After seconds.

@@ -78,7 +78,7 @@ func newMetrics(status func() Status, subscribers func() int, held func() int, u
 		}, func() float64 { return float64(held()) }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "scannerd_api_upload_memory_bytes",
-			Help: "Memory held by upload bodies being received or waiting to be decoded (at most max_upload_memory).",
+			Help: "Memory held by upload bodies being received, waiting or decoded, and by their decodes (at most max_upload_memory).",
 		}, func() float64 { return float64(uploadMemory()) }),
 		&statusCollector{status: status},
 		collectors.NewGoCollector(),

@@ -52,8 +52,8 @@ var (
 	ErrUnsupportedMediaType = errors.New("unsupported content type")
 	// ErrUnsupportedImage: the upload is not PNG, JPEG, GIF or BMP.
 	ErrUnsupportedImage = errors.New("unsupported image format")
-	// ErrBusy: too many uploads are being decoded, or their bodies hold
-	// all the memory uploads may; retry after the Retry-After seconds.
+	// ErrBusy: too many uploads are being decoded, or their bodies and
+	// decodes hold all the memory uploads may; retry after the Retry-After seconds.
 	ErrBusy = errors.New("too many decodes in progress")
 	// ErrRateLimited: the peer has sent more uploads than upload_rate
 	// allows; retry after the Retry-After seconds.
