@@ -66,11 +66,8 @@ func MatrixAt(runs []int, i int) (bars.Symbol, bool) { return matrix.decodeAt(ru
 
 // decodeAt reads a symbol whose start pattern begins with dark run i.
 func (v variant) decodeAt(runs []int, i int) (bars.Symbol, bool) {
-	if i+len(v.start) >= len(runs) {
-		return bars.Symbol{}, false
-	}
-	narrow, wide, ok := measure(runs[i:i+len(v.start)], v.start)
-	if !ok || !bars.Quiet(runs, i-1, 5*narrow) {
+	narrow, wide, ok, _ := v.startAt(runs, i)
+	if !ok {
 		return bars.Symbol{}, false
 	}
 	var buf [maxDigits]byte
@@ -89,6 +86,28 @@ func (v variant) decodeAt(runs []int, i int) (bars.Symbol, bool) {
 		buf[n] = d
 		n++
 	}
+}
+
+// startAt measures the start pattern at dark run i and the quiet zone
+// before it, and tells whether it measured at all: measure takes a wide
+// element wider and a narrow one narrower than the mean of the two
+// widths, so where two neighbouring runs are the wrong way round for the
+// pattern, or a narrow run is as wide as the first, wide, one (an
+// Industrial or Matrix start's first bar no wider than the space after
+// it, as at most bars of most rows), no start can be there.
+func (v variant) startAt(runs []int, i int) (narrow, wide float64, ok, measured bool) {
+	if i+len(v.start) >= len(runs) {
+		return 0, 0, false, false
+	}
+	r := runs[i : i+len(v.start)]
+	for k := 1; k < len(r); k++ {
+		if v.start[k-1] > v.start[k] && r[k-1] <= r[k] || v.start[k-1] < v.start[k] && r[k-1] >= r[k] ||
+			v.start[0] > v.start[k] && r[0] <= r[k] {
+			return 0, 0, false, false
+		}
+	}
+	narrow, wide, ok = measure(r, v.start)
+	return narrow, wide, ok && bars.Quiet(runs, i-1, 5*narrow), true
 }
 
 // measure checks runs against a pattern of narrow (1) and wide (2)

@@ -1,6 +1,7 @@
 package twooffive
 
 import (
+	"math/rand/v2"
 	"testing"
 
 	"github.com/scannerd/scannerd/scanner/internal/bars"
@@ -39,6 +40,37 @@ func TestShortest(t *testing.T) {
 			if _, ok := bars.Scan(barstest.Runs(t, 3, "-b", kind, "-d", data), decode); ok != want {
 				t.Errorf("%s %q: read %v, want %v", kind, data, ok, want)
 			}
+		}
+	}
+}
+
+// TestStartSkip: a start is measured only where its neighbouring runs
+// are the right way round for the pattern, which turns away most places
+// on a line of random widths (each start ordering three pairs, a fifth of
+// them or fewer remain) and never a start that measures.
+func TestStartSkip(t *testing.T) {
+	rng := rand.New(rand.NewPCG(2, 5))
+	runs := make([]int, 20000)
+	for k := range runs {
+		runs[k] = 1 + rng.IntN(12)
+	}
+	for name, v := range map[string]variant{"industrial": industrial, "matrix": matrix, "iata": iata} {
+		measured, tried := 0, 0
+		for i := 1; i+len(v.start) < len(runs); i += 2 {
+			n, w, ok, m := v.startAt(runs, i)
+			wn, ww, wok := measure(runs[i:i+len(v.start)], v.start)
+			wok = wok && bars.Quiet(runs, i-1, 5*wn)
+			if ok != wok || ok && (n != wn || w != ww) {
+				t.Fatalf("%s at %d: %v %v %v, measured alone %v %v %v", name, i, n, w, ok, wn, ww, wok)
+			}
+			if m {
+				measured++
+			}
+			tried++
+		}
+		t.Logf("%s: %d of %d starts measured", name, measured, tried)
+		if v.start[0] == 2 && 5*measured > tried {
+			t.Errorf("%s: %d of %d starts measured, want at most a fifth", name, measured, tried)
 		}
 	}
 }
