@@ -256,14 +256,46 @@ func nearestLimitedCheck(x *[limitedChar]float64) int {
 // nearest odd and the nearest even elements, chosen apart since the
 // group fixes the modules of each.
 func nearestLimitedData(x *[limitedChar]float64) ([limitedChar]int, bool) {
+	best, ok, _ := nearestLimitedDataCounted(x)
+	return best, ok
+}
+
+// nearestLimitedDataCounted is nearestLimitedData, also returning how
+// many times it solved for the nearest widths. A group is solved for only
+// when a lower bound of its cost is below the best cost so far: most
+// widths limitedNearest is given are texture's, and the bound alone
+// turns nearly every group of theirs away.
+func nearestLimitedDataCounted(x *[limitedChar]float64) ([limitedChar]int, bool, int) {
 	var best [limitedChar]int
 	bestCost := maxLimitedCost
+	var lbOdd, lbEven [10]float64 // by widest: the bound of the clamped elements
+	var sumOdd, sumEven float64
+	for j := range 7 {
+		sumOdd += x[2*j]
+		sumEven += x[2*j+1]
+	}
+	for w := 1; w <= 8; w++ {
+		lbOdd[w], lbEven[w] = clampCost(x, 0, w), clampCost(x, 1, w)
+	}
+	solved := 0
 	for _, g := range limitedGroups {
+		evenModules, evenWidest := 26-g.oddModules, 9-g.oddWidest
+		// Each element at least its distance to the widths allowed, and
+		// the seven together (Cauchy–Schwarz) at least the square of
+		// their total's distance to the modules, over seven.
+		dOdd, dEven := sumOdd-float64(g.oddModules), sumEven-float64(evenModules)
+		lo := max(lbOdd[g.oddWidest], dOdd*dOdd/7)
+		le := max(lbEven[evenWidest], dEven*dEven/7)
+		if lo+le > bestCost+1e-9 {
+			continue
+		}
+		solved++
 		odd, oddCost := nearestWidths(x, 0, g.oddModules, g.oddWidest, false)
 		if oddCost >= bestCost {
 			continue
 		}
-		even, evenCost := nearestWidths(x, 1, 26-g.oddModules, 9-g.oddWidest, true)
+		solved++
+		even, evenCost := nearestWidths(x, 1, evenModules, evenWidest, true)
 		if oddCost+evenCost >= bestCost {
 			continue
 		}
@@ -272,7 +304,20 @@ func nearestLimitedData(x *[limitedChar]float64) ([limitedChar]int, bool) {
 			best[2*j], best[2*j+1] = odd[j], even[j]
 		}
 	}
-	return best, bestCost < maxLimitedCost
+	return best, bestCost < maxLimitedCost, solved
+}
+
+// clampCost is the least squared distance of the odd (parity 0) or even
+// (parity 1) elements of x to whole widths of one to widest modules, each
+// on its own.
+func clampCost(x *[limitedChar]float64, parity, widest int) float64 {
+	c := 0.0
+	for j := range 7 {
+		v := x[2*j+parity]
+		w := math.Min(math.Max(math.Round(v), 1), float64(widest))
+		c += (v - w) * (v - w)
+	}
+	return c
 }
 
 // nearestWidths returns the seven whole widths, totalling modules, none

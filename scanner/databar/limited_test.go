@@ -98,3 +98,84 @@ func TestLimitedChecks(t *testing.T) {
 func FuzzLimited(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) { barstest.Fuzz(t, LimitedAt, b) })
 }
+
+// unboundedLimitedData is nearestLimitedData solving every value group.
+func unboundedLimitedData(x *[limitedChar]float64) ([limitedChar]int, bool) {
+	var best [limitedChar]int
+	bestCost := maxLimitedCost
+	for _, g := range limitedGroups {
+		odd, oddCost := nearestWidths(x, 0, g.oddModules, g.oddWidest, false)
+		even, evenCost := nearestWidths(x, 1, 26-g.oddModules, 9-g.oddWidest, true)
+		if oddCost+evenCost < bestCost {
+			bestCost = oddCost + evenCost
+			for j := range 7 {
+				best[2*j], best[2*j+1] = odd[j], even[j]
+			}
+		}
+	}
+	return best, bestCost < maxLimitedCost
+}
+
+// TestNearestLimitedDataBound: the groups the lower bound turns away
+// never hold the nearest character, whether the widths are a character's
+// blurred or texture's; and for texture (random widths scaled to a
+// character's 26 modules, as limitedNearest scales them) the bound leaves
+// fewer than half of the 14 solves the seven groups take (about 4 do).
+func TestNearestLimitedDataBound(t *testing.T) {
+	rng := rand.New(rand.NewPCG(14, 26))
+	solved, n := 0, 0
+	for range 500 {
+		var x [limitedChar]float64
+		texture := rng.IntN(2) == 0
+		if texture {
+			total := 0.0
+			for j := range x {
+				x[j] = 0.3 + 4*rng.Float64()
+				total += x[j]
+			}
+			for j := range x {
+				x[j] *= 26 / total
+			}
+		} else {
+			// A character of a random group, each element up to 0.4
+			// of a module off.
+			g := limitedGroups[rng.IntN(len(limitedGroups))]
+			odd := randomWidths(rng, g.oddModules, g.oddWidest)
+			even := randomWidths(rng, 26-g.oddModules, 9-g.oddWidest)
+			for j := range 7 {
+				x[2*j] = float64(odd[j]) + 0.8*rng.Float64() - 0.4
+				x[2*j+1] = float64(even[j]) + 0.8*rng.Float64() - 0.4
+			}
+		}
+		got, ok, s := nearestLimitedDataCounted(&x)
+		want, wantOK := unboundedLimitedData(&x)
+		if ok != wantOK || ok && got != want {
+			t.Fatalf("%v: bounded %v %v, unbounded %v %v", x, got, ok, want, wantOK)
+		}
+		if texture {
+			solved += s
+			n++
+		}
+	}
+	t.Logf("texture: %d solves in %d characters", solved, n)
+	if solved > 6*n {
+		t.Errorf("texture: %d solves in %d characters, want at most %d", solved, n, 6*n)
+	}
+}
+
+// randomWidths returns seven widths of one to widest modules totalling
+// modules, or fewer when none fit (the test then compares nonetheless).
+func randomWidths(rng *rand.Rand, modules, widest int) [7]int {
+	var w [7]int
+	for j := range w {
+		w[j] = 1
+	}
+	for left := modules - 7; left > 0; {
+		j := rng.IntN(7)
+		if w[j] < widest {
+			w[j]++
+			left--
+		}
+	}
+	return w
+}
