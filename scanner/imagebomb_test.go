@@ -15,54 +15,28 @@ import (
 	"github.com/scannerd/scannerd/scanner"
 )
 
-// bombs are files of a few dozen bytes whose headers declare hundreds of
-// megabytes of pixels, within the pixel limit scanctl decode applies
-// (100 megapixels), and the refusal each must get from the header check.
-func bombs() []struct {
-	name string
-	data []byte
-	want string
-} {
-	return []struct {
-		name string
-		data []byte
-		want string
-	}{
-		// The daemon's decoder allocated 200 MB for it (RGBA64).
-		{"png 5000×5000 16-bit RGBA", imagebomb.PNG(5000, 5000, 16, imagebomb.RGBA, false, 64<<10),
-			"bytes of image data cannot hold the 200005000 of 5000×5000 pixels"},
-		// Left to OpenCV, which allocated 368 MB and printed libpng's error.
-		{"png 10000×10000 RGB interlaced", imagebomb.PNG(10000, 10000, 8, imagebomb.RGB, true, 16),
-			"bytes of image data cannot hold the 300018750 of 10000×10000 pixels"},
-		{"bmp 10000×10000 header only", imagebomb.BMP(10000, 10000),
-			"bmp: 0 bytes of pixel data cannot hold the 300000000 of 10000×10000 pixels"},
-		{"progressive jpeg 10000×10000", imagebomb.ProgressiveJPEG(10000, 10000),
-			"bytes cannot hold the 1562500 blocks of 10000×10000 pixels"},
-	}
-}
-
 // A decompression bomb is refused by the header check, before a frame or
 // the decoder's image is made, with an error that says why; its bytes are
 // left as they were.
 func TestDecodeImageRefusesBombs(t *testing.T) {
 	lim := scanner.Limits{MaxBytes: 1 << 20, MaxPixels: 100_000_000}
-	for _, tc := range bombs() {
-		t.Run(tc.name, func(t *testing.T) {
-			if len(tc.data) > 200 {
-				t.Fatalf("the bomb is %d bytes", len(tc.data))
+	for _, tc := range imagebomb.Known() {
+		t.Run(tc.Name, func(t *testing.T) {
+			if len(tc.Data) > 200 {
+				t.Fatalf("the bomb is %d bytes", len(tc.Data))
 			}
-			sent := bytes.Clone(tc.data)
-			if _, _, err := scanner.CheckImage(tc.data, lim); !errors.Is(err, scanner.ErrBadImage) || !strings.Contains(err.Error(), tc.want) {
-				t.Errorf("CheckImage: %v, want %q", err, tc.want)
+			sent := bytes.Clone(tc.Data)
+			if _, _, err := scanner.CheckImage(tc.Data, lim); !errors.Is(err, scanner.ErrBadImage) || !strings.Contains(err.Error(), tc.Want) {
+				t.Errorf("CheckImage: %v, want %q", err, tc.Want)
 			}
 			pool := scanner.NewPlanePool(0)
-			if _, err := scanner.DecodeImage(tc.data, lim, pool); !errors.Is(err, scanner.ErrBadImage) || !strings.Contains(err.Error(), tc.want) {
-				t.Errorf("DecodeImage: %v, want %q", err, tc.want)
+			if _, err := scanner.DecodeImage(tc.Data, lim, pool); !errors.Is(err, scanner.ErrBadImage) || !strings.Contains(err.Error(), tc.Want) {
+				t.Errorf("DecodeImage: %v, want %q", err, tc.Want)
 			}
 			if pool.Stats().Gets != 0 {
 				t.Error("a frame was taken for a bomb")
 			}
-			if !bytes.Equal(tc.data, sent) {
+			if !bytes.Equal(tc.Data, sent) {
 				t.Error("the data changed")
 			}
 		})

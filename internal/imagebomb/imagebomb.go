@@ -87,3 +87,28 @@ func ProgressiveJPEG(w, h uint16) []byte {
 	b.Write([]byte{0x00, 0x00, 0xff, 0xd9})
 	return b.Bytes()
 }
+
+// Case is a bomb and the words the refusal of it must contain.
+type Case struct {
+	Name string
+	Data []byte
+	Want string
+}
+
+// Known are the bombs found to cost hundreds of megabytes before the
+// header check (files of a few dozen bytes, within the 100 megapixels
+// scanctl decode allows), with the refusal each must get.
+func Known() []Case {
+	return []Case{
+		// The daemon's decoder allocated 200 MB for it (RGBA64).
+		{"png 5000×5000 16-bit RGBA", PNG(5000, 5000, 16, RGBA, false, 64<<10),
+			"bytes of image data cannot hold the 200005000 of 5000×5000 pixels"},
+		// Left to OpenCV, which allocated 368 MB and printed libpng's error.
+		{"png 10000×10000 RGB interlaced", PNG(10000, 10000, 8, RGB, true, 16),
+			"bytes of image data cannot hold the 300018750 of 10000×10000 pixels"},
+		{"bmp 10000×10000 header only", BMP(10000, 10000),
+			"bmp: 0 bytes of pixel data cannot hold the 300000000 of 10000×10000 pixels"},
+		{"progressive jpeg 10000×10000", ProgressiveJPEG(10000, 10000),
+			"bytes cannot hold the 1562500 blocks of 10000×10000 pixels"},
+	}
+}
