@@ -11,6 +11,7 @@ import (
 
 	"github.com/scannerd/scannerd/scanner/databar"
 	"github.com/scannerd/scannerd/scanner/internal/hint"
+	"github.com/scannerd/scannerd/scanner/internal/qrfinder"
 )
 
 // PassTiming records one decode strategy's run over a frame.
@@ -63,6 +64,11 @@ type decoder struct {
 	searchIn []image.Rectangle
 	labels   stageLabels
 	steps    []passStep
+	// finders are the QR family's finder searches of the pass's
+	// binarized image, which its readers share (hint.Finders): bound to
+	// it before each read of the whole of it, reset at each pass and
+	// whenever a symbol is painted out of it.
+	finders qrfinder.Shared
 	// doubled are the boxes of the view read at double size so far.
 	doubled []image.Rectangle
 	// view is the view of the frame decodeView reads, unturned, and
@@ -117,9 +123,9 @@ func (d *Decoder) Decode(f *Frame, opts Options) ([]Result, []PassTiming) {
 func newDecoder() *decoder {
 	d := &decoder{
 		rowReaders: newRowReaders(),
-		normal:     map[gozxing.DecodeHintType]interface{}{},
-		harder:     map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_TRY_HARDER: true},
 	}
+	d.normal = map[gozxing.DecodeHintType]interface{}{hint.Finders: &d.finders}
+	d.harder = map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_TRY_HARDER: true, hint.Finders: &d.finders}
 	d.areaReaders = newAreaReaders(d)
 	return d
 }
@@ -322,11 +328,13 @@ func (d *decoder) runPass(p pass, syms SymbologySet, opts Options, results []Res
 	} else {
 		bin = newPassBinarizer(p.src, &d.scratch)
 	}
+	d.finders.Reset() // a new image, though maybe the last one's matrix
 	bm, err := gozxing.NewBinaryBitmap(bin)
 	if err != nil {
 		return results
 	}
 	defer func() {
+		d.finders.Reset()
 		// A pass whose steps never binarized the whole view (rows only,
 		// or nothing to search) has no matrix to clear: asking for one
 		// would binarize the view just to clear it, and leave rows of
@@ -401,6 +409,7 @@ search:
 				results = addResult(results, r)
 				if matrix != nil {
 					eraseQuad(matrix, h.viewCorners(), 0.1)
+					d.finders.Reset()
 				}
 			}
 		} else {
@@ -441,6 +450,9 @@ search:
 					// hold every busy cell of the view. (The crops below
 					// are regions already, in their own coordinates.)
 					wh = d.withRegions(h, d.searchIn)
+				}
+				if matrix != nil {
+					d.finders.Bind(matrix)
 				}
 				found := d.readArea(*a, p.src, bm, wh, want)
 				if a.sameSearch && whole {
@@ -642,6 +654,7 @@ func (d *decoder) collect(a areaReader, found []*gozxing.Result, p pass, syms Sy
 		}
 		if erase != nil {
 			eraseQuad(erase, pts, 0.1)
+			d.finders.Reset()
 		}
 		for i := range pts {
 			pts[i] = p.toFrame(pts[i])

@@ -49,7 +49,7 @@ func (r *Reader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHin
 		return nil, err
 	}
 	tryHarder := hint.TryHarder(hints)
-	return r.finders.Each(bm, tryHarder, all, func(f qrfinder.Finder) (*gozxing.Result, error) {
+	return r.finders.Each(bm, hints, tryHarder, all, func(f qrfinder.Finder) (*gozxing.Result, error) {
 		return r.decodeFinder(bm, f, tryHarder)
 	})
 }

@@ -71,7 +71,7 @@ func (r *Reader) DecodeMultiple(image *gozxing.BinaryBitmap, hints map[gozxing.D
 	// Every other row: a finder's dark middle, three modules tall, spans
 	// three rows or more down to a pixel a module, squashed or not.
 	const step = 2
-	fs := r.finders.Find(bm, step)
+	fs := r.finders.FindShared(bm, step, hints)
 	if len(fs) < 3 {
 		return nil, gozxing.NewNotFoundException()
 	}

@@ -50,3 +50,9 @@ func RegionsOf(hints map[gozxing.DecodeHintType]interface{}) []image.Rectangle {
 // QuarterTurns is a hint of the engine's own: a reader that reads along
 // rows also reads along columns, the symbols turned a quarter.
 const QuarterTurns gozxing.DecodeHintType = 0x5154 // "QT"
+
+// Finders is a hint of the engine's own: the value, a
+// *qrfinder.Shared, holds the finder pattern searches of the QR family
+// already run on the binarized image the engine binds it to, so that the
+// readers of that family search it once between them.
+const Finders gozxing.DecodeHintType = 0x4650 // "FP"

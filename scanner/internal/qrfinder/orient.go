@@ -54,15 +54,16 @@ func Orientations(corners [4][2]float64, mirrored bool, score func(*geom.Homogra
 
 // Each finds the finder patterns (every row with tryHarder, else every
 // other) and runs decode on each: it returns the first result or, with
-// all, every distinct one, and else the last error.
-func (r *Scanner) Each(bm *gozxing.BitMatrix, tryHarder, all bool, decode func(Finder) (*gozxing.Result, error)) ([]*gozxing.Result, error) {
+// all, every distinct one, and else the last error. The search is the
+// one hints carry when it is of bm (see FindShared).
+func (r *Scanner) Each(bm *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]interface{}, tryHarder, all bool, decode func(Finder) (*gozxing.Result, error)) ([]*gozxing.Result, error) {
 	step := 2
 	if tryHarder {
 		step = 1
 	}
 	var out []*gozxing.Result
 	lastErr := error(gozxing.NewNotFoundException())
-	for _, f := range r.Find(bm, step) {
+	for _, f := range r.FindShared(bm, step, hints) {
 		res, err := decode(f)
 		if err != nil {
 			lastErr = err

@@ -1,0 +1,53 @@
+package scanner
+
+import (
+	"testing"
+
+	"github.com/makiuchi-d/gozxing"
+)
+
+// In a thorough decode of a frame with finder patterns and no symbol,
+// the tilted-QR locator and the Micro QR reader, both searching the first
+// pass's binarized image every other row, search it once between them;
+// no pass searches more than once at each row step.
+func TestPassSharesFinderSearch(t *testing.T) {
+	const mod, side = 4, 50
+	w := side * mod
+	pix := make([]byte, w*w)
+	for i := range pix {
+		pix[i] = 255
+	}
+	for _, at := range [3][2]int{{6, 6}, {37, 6}, {6, 37}} {
+		for v := range 7 {
+			for u := range 7 {
+				if max(u-3, 3-u, v-3, 3-v) == 2 {
+					continue // the light ring
+				}
+				for y := range mod {
+					for x := range mod {
+						pix[((at[1]+v)*mod+y)*w+(at[0]+u)*mod+x] = 0
+					}
+				}
+			}
+		}
+	}
+	d := newDecoder()
+	var perPass []int
+	last := 0
+	d.passDone = func(*gozxing.BinaryBitmap, gozxing.Binarizer, bool) {
+		perPass = append(perPass, d.finders.Searches-last)
+		last = d.finders.Searches
+	}
+	res, timings := d.decode(NewFrame(pix, w, w, w), Options{TryHarder: true, Symbologies: NewSymbologySet(QRCode, MicroQR)})
+	if len(res) != 0 {
+		t.Fatalf("read %v from finders alone", res)
+	}
+	if len(perPass) == 0 || perPass[0] != 1 {
+		t.Fatalf("shared finder searches per pass %v, want 1 in the first (%v)", perPass, timings)
+	}
+	for i, n := range perPass {
+		if n > 2 {
+			t.Errorf("pass %d (%s) ran %d finder searches, want at most one a step", i, timings[i].Name, n)
+		}
+	}
+}

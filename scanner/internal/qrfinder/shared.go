@@ -1,0 +1,76 @@
+package qrfinder
+
+import (
+	"github.com/makiuchi-d/gozxing"
+
+	"github.com/scannerd/scannerd/scanner/internal/hint"
+)
+
+// Shared holds the finder searches of one binarized image, at each row
+// step, for every reader of the QR family that searches that image: the
+// tilted-QR locator, Micro QR and rMQR all look for the same 1:1:3:1:1
+// pattern, and each would otherwise scan the image again for it.
+//
+// Its owner, the engine, binds it to an image (Bind) before the readers
+// read the whole of it, and resets it (Reset) whenever that image changes
+// (a new pass, or a symbol painted out of it): an image's pointer alone
+// does not identify it, as the engine reuses its matrices between passes
+// and frames. A reader given another image, a crop or a doubled box,
+// searches it itself. One Shared serves one goroutine.
+type Shared struct {
+	bm    *gozxing.BitMatrix // the image bound; nil: none
+	w, h  int
+	scans [2]Scanner // at steps 1 and 2
+	found [2][]Finder
+	done  [2]bool
+	// Searches counts the searches run.
+	Searches int
+}
+
+// Reset forgets the image bound and what was found in it.
+func (s *Shared) Reset() {
+	s.bm = nil
+	s.done = [2]bool{}
+}
+
+// Bind makes bm the image the searches are of, unless it is already: the
+// caller vouches that bm has not changed since it was bound (or Reset
+// since).
+func (s *Shared) Bind(bm *gozxing.BitMatrix) {
+	if s.bm == bm && bm != nil {
+		return
+	}
+	s.Reset()
+	s.bm, s.w, s.h = bm, bm.GetWidth(), bm.GetHeight()
+}
+
+// find returns the finders of bm at step, and false when bm is not the
+// image bound or step is neither 1 nor 2.
+func (s *Shared) find(bm *gozxing.BitMatrix, step int) ([]Finder, bool) {
+	if s == nil || bm == nil || s.bm != bm || step < 1 || step > 2 || bm.GetWidth() != s.w || bm.GetHeight() != s.h {
+		return nil, false
+	}
+	i := step - 1
+	if !s.done[i] {
+		s.found[i] = s.scans[i].Find(bm, step)
+		s.done[i] = true
+		s.Searches++
+	}
+	// Capped: a reader that appends to its share gets a copy, and never
+	// writes over what the next reader is given.
+	f := s.found[i]
+	return f[:len(f):len(f)], true
+}
+
+// FindShared is Find, answered from the search hints carry (hint.Finders)
+// when it is of bm at this step. Either way, the finders are only to be
+// read, not changed, and are valid until the next call to Find or
+// FindShared.
+func (r *Scanner) FindShared(bm *gozxing.BitMatrix, step int, hints map[gozxing.DecodeHintType]interface{}) []Finder {
+	if s, ok := hints[hint.Finders].(*Shared); ok {
+		if f, ok := s.find(bm, step); ok {
+			return f
+		}
+	}
+	return r.Find(bm, step)
+}

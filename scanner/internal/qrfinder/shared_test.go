@@ -1,0 +1,116 @@
+package qrfinder_test
+
+import (
+	"image"
+	"image/color"
+	"reflect"
+	"testing"
+
+	"github.com/makiuchi-d/gozxing"
+
+	"github.com/scannerd/scannerd/scanner/internal/hint"
+	"github.com/scannerd/scannerd/scanner/internal/qrfinder"
+	"github.com/scannerd/scannerd/scanner/microqr"
+	"github.com/scannerd/scannerd/scanner/qrlocate"
+	"github.com/scannerd/scannerd/scanner/rmqr"
+)
+
+// threeFinders draws three finder patterns of 4-pixel modules where a QR
+// Code's would be, and no symbol: every reader of the family searches
+// the whole image and reads nothing.
+func threeFinders(t *testing.T) *gozxing.BinaryBitmap {
+	t.Helper()
+	const mod = 4
+	img := image.NewGray(image.Rect(0, 0, 50*mod, 50*mod))
+	for i := range img.Pix {
+		img.Pix[i] = 255
+	}
+	for _, at := range [3][2]int{{6, 6}, {37, 6}, {6, 37}} {
+		for v := 0; v < 7; v++ {
+			for u := 0; u < 7; u++ {
+				ring := max(abs(u-3), abs(v-3))
+				if ring == 2 {
+					continue
+				}
+				for y := 0; y < mod; y++ {
+					for x := 0; x < mod; x++ {
+						img.SetGray((at[0]+u)*mod+x, (at[1]+v)*mod+y, color.Gray{})
+					}
+				}
+			}
+		}
+	}
+	bmp, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(gozxing.NewLuminanceSourceFromImage(img)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bmp
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// The tilted-QR locator, Micro QR and rMQR, reading the image the engine
+// bound, search it for finders once between them at each row step, and
+// each gets the very finders a search of its own finds; an image not
+// bound, or one whose search was reset, each reader searches itself.
+func TestSharedSearchRunsOncePerImageAndStep(t *testing.T) {
+	bmp := threeFinders(t)
+	m, err := bmp.GetBlackMatrix()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fresh qrfinder.Scanner
+	if n := len(fresh.Find(m, 2)); n != 3 {
+		t.Fatalf("the image has %d finders, want 3", n)
+	}
+	var s qrfinder.Shared
+	s.Bind(m)
+	normal := map[gozxing.DecodeHintType]interface{}{hint.Finders: &s}
+	harder := map[gozxing.DecodeHintType]interface{}{hint.Finders: &s, gozxing.DecodeHintType_TRY_HARDER: true}
+
+	qrlocate.NewReader().DecodeMultiple(bmp, harder) // every other row, always
+	microqr.NewReader().DecodeMultiple(bmp, normal)  // every other row
+	rmqr.NewReader().DecodeMultiple(bmp, normal)
+	if s.Searches != 1 {
+		t.Fatalf("three readers at one step ran %d shared searches, want 1", s.Searches)
+	}
+	microqr.NewReader().DecodeMultiple(bmp, harder) // every row
+	rmqr.NewReader().DecodeMultiple(bmp, harder)
+	if s.Searches != 2 {
+		t.Fatalf("after the searches of every row: %d shared searches, want 2", s.Searches)
+	}
+
+	// Exactly what a search of its own finds, and a reader appending to
+	// its share does not change the next one's.
+	var own qrfinder.Scanner
+	for _, step := range []int{1, 2} {
+		want := append([]qrfinder.Finder(nil), fresh.Find(m, step)...)
+		got := own.FindShared(m, step, normal)
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("step %d: shared finders %v, want %v", step, got, want)
+		}
+		_ = append(got, qrfinder.Finder{X: -1})
+		if again := own.FindShared(m, step, normal); !reflect.DeepEqual(again, want) {
+			t.Errorf("step %d: after an append, shared finders %v, want %v", step, again, want)
+		}
+	}
+
+	// Another image (a crop, a doubled box) is searched by the reader.
+	other := threeFinders(t)
+	microqr.NewReader().DecodeMultiple(other, normal)
+	s.Reset()
+	microqr.NewReader().DecodeMultiple(bmp, normal)
+	if s.Searches != 2 {
+		t.Errorf("images not bound ran %d shared searches, want none (2 in all)", s.Searches-2)
+	}
+	s.Bind(m)
+	microqr.NewReader().DecodeMultiple(bmp, normal)
+	if s.Searches != 3 {
+		t.Errorf("bound again: %d shared searches in all, want 3", s.Searches)
+	}
+}
