@@ -128,6 +128,10 @@ type MicroReader struct {
 	backRows []int
 	// probeAt is the scratch of probeHeights.
 	probeAt []float64
+	// words is a copy of the matrix searched, stride words a row, for
+	// the turned views' samples (see view).
+	words  []uint32
+	stride int
 	// promising is set when the last search read rows of a symbol it
 	// could not decode (see Promising).
 	promising bool
@@ -202,6 +206,8 @@ func (r *MicroReader) wipe() {
 	clear(r.runs.edges[:cap(r.runs.edges)])
 	clear(r.lines[:cap(r.lines)])
 	clear(r.cells)
+	clear(r.words)
+	r.words = r.words[:0]
 }
 
 // find looks for symbols in the clusters of barred cells of m (see
@@ -211,8 +217,13 @@ func (r *MicroReader) wipe() {
 func (r *MicroReader) find(m *gozxing.BitMatrix, step int, multiple bool) ([]*decoded, error) {
 	var found []*decoded
 	var lastErr error
-	for _, rg := range r.turnedRegions(m) {
+	for k, rg := range r.turnedRegions(m) {
+		if k == 0 {
+			r.words, r.stride, r.row = copyWords(m, r.row, r.words)
+		}
 		v, back := rg.view(m, 0), rg.view(m, math.Pi)
+		v.words, v.stride = r.words, r.stride
+		back.words, back.stride = r.words, r.stride
 		edges, backEdges := r.edgeChains(v, step)
 		for k, v := range [...]view{v, back} {
 			chains := edges

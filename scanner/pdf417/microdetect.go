@@ -225,7 +225,7 @@ func (r *MicroReader) viewRow(v view, y int) {
 		// The nearest pixel to each sample, stepping along the row: the
 		// search for RAPs needs no more.
 		x0, y0 := v.toImage(0.5, float64(y)+0.5)
-		r.runs.fromNearest(v.m, v.w, x0, y0, v.ux, v.uy)
+		r.runs.fromNearest(&v, v.w, x0, y0, v.ux, v.uy)
 	default:
 		r.runs.fromFunc(v.w, func(x int) bool { return v.get(x, y) })
 	}
@@ -834,12 +834,14 @@ func (r *MicroReader) readLine(v view, e *microEdge, slope, t float64) int {
 	// eight, most of them those past a symbol's first and last rows),
 	// and the samples of a line that does are taken again whole.
 	if head := int(margin+1.5*m) + 2; head < length {
-		v.sampleLine(&r.runs, head, sx, sy, rx, ry)
+		end := v.sampleLine(&r.runs, head, sx, sy, rx, ry)
 		if r.firstDarkRun(margin, m) < 0 {
 			return 0
 		}
+		v.extendLine(&r.runs, end, length, sx, sy, rx, ry)
+	} else {
+		v.sampleLine(&r.runs, length, sx, sy, rx, ry)
 	}
-	v.sampleLine(&r.runs, length, sx, sy, rx, ry)
 	i := r.firstDarkRun(margin, m)
 	if i < 0 {
 		return 0

@@ -81,20 +81,27 @@ func (r *runList) reverse() {
 	}
 }
 
-// fromNearest fills r with the runs of n samples of m along a line: sample
-// i is the pixel holding the point (x0, y0) + i·(ux, uy), light outside
-// m. It is fromFunc for that, without a call per sample (the MicroPDF417
+// fromNearest fills r with the runs of n samples of the image under v
+// along a line: sample i is the image pixel holding the point
+// (x0, y0) + i·(ux, uy), light outside the image. It is fromFunc for that, without a call per sample (the MicroPDF417
 // search reads every other or third row of its turned views so).
-func (r *runList) fromNearest(m *gozxing.BitMatrix, n int, x0, y0, ux, uy float64) {
+func (r *runList) fromNearest(v *view, n int, x0, y0, ux, uy float64) {
 	r.reset()
 	if n <= 0 {
 		return
 	}
-	w, h := float64(m.GetWidth()), float64(m.GetHeight())
+	w, h := float64(v.iw), float64(v.ih)
 	var prev bool
 	for i := range n {
 		x, y := x0+float64(i)*ux, y0+float64(i)*uy
-		p := x >= 0 && y >= 0 && x < w && y < h && m.Get(int(x), int(y))
+		p := x >= 0 && y >= 0 && x < w && y < h
+		if p {
+			if xi, yi := int(x), int(y); v.words != nil {
+				p = v.words[yi*v.stride+xi>>5]>>uint(xi&31)&1 != 0
+			} else {
+				p = v.m.Get(xi, yi)
+			}
+		}
 		if i == 0 {
 			r.firstDark = p
 			r.edges = append(r.edges, 0)

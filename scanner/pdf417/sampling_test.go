@@ -41,8 +41,11 @@ func TestMiddle(t *testing.T) {
 
 // TestFromNearest: the runs of a turned line read a sample at a time are
 // those of the pixel reads they stand for, lines leaving and entering the
-// matrix included; and between weighs the four pixels round a point as
-// bilinear interpolation does.
+// matrix included; between weighs the four pixels round a point as
+// bilinear interpolation does; both the same whether they read the matrix
+// or a copy of its words (70 pixels wide: pairs across word boundaries);
+// and a line sampled in two goes (extendLine) has the runs of one sampled
+// whole.
 func TestFromNearest(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	m, _ := gozxing.NewBitMatrix(70, 50)
@@ -53,13 +56,20 @@ func TestFromNearest(t *testing.T) {
 			}
 		}
 	}
-	var got, want runList
+	words, stride, _ := copyWords(m, nil, nil)
+	plain := view{m: m, iw: 70, ih: 50}
+	copied := view{m: m, iw: 70, ih: 50, words: words, stride: stride}
+	var got, want, whole runList
 	for range 500 {
 		a := rng.Float64() * 2 * math.Pi
 		x0, y0 := rng.Float64()*90-10, rng.Float64()*70-10
 		ux, uy := math.Cos(a), math.Sin(a)
 		n := rng.IntN(120)
-		got.fromNearest(m, n, x0, y0, ux, uy)
+		vw := &plain
+		if rng.IntN(2) == 0 {
+			vw = &copied
+		}
+		got.fromNearest(vw, n, x0, y0, ux, uy)
 		want.fromFunc(n, func(i int) bool {
 			x, y := x0+float64(i)*ux, y0+float64(i)*uy
 			return x >= 0 && y >= 0 && x < 70 && y < 50 && m.Get(int(x), int(y))
@@ -67,7 +77,6 @@ func TestFromNearest(t *testing.T) {
 		if !slices.Equal(got.edges, want.edges) || n > 0 && got.firstDark != want.firstDark {
 			t.Fatalf("line from (%.2f, %.2f) at %.3f rad, %d samples: runs %v %v, want %v %v", x0, y0, a, n, got.firstDark, got.edges, want.firstDark, want.edges)
 		}
-		v := view{m: m}
 		px, py := rng.Float64()*72-1, rng.Float64()*52-1
 		fx, fy := px-0.5-math.Floor(px-0.5), py-0.5-math.Floor(py-0.5)
 		ix, iy := int(math.Floor(px-0.5)), int(math.Floor(py-0.5))
@@ -78,8 +87,20 @@ func TestFromNearest(t *testing.T) {
 			return 0
 		}
 		w := (at(ix, iy)*(1-fx)+at(ix+1, iy)*fx)*(1-fy) + (at(ix, iy+1)*(1-fx)+at(ix+1, iy+1)*fx)*fy
-		if v.between(px, py) != (w >= 0.5) {
-			t.Fatalf("between(%.3f, %.3f) = %v, weighs %.3f", px, py, !(w >= 0.5), w)
+		for _, v := range [...]*view{&plain, &copied} {
+			if v.between(px, py) != (w >= 0.5) {
+				t.Fatalf("between(%.3f, %.3f), words %v: %v, weighs %.3f", px, py, v.words != nil, !(w >= 0.5), w)
+			}
+		}
+		tv := newTurnedView(m, rng.Float64()*70, rng.Float64()*50, rng.Float64()*2*math.Pi, 1, 40+rng.IntN(40), 40+rng.IntN(40))
+		tv.words, tv.stride = words, stride
+		vx, vy := rng.Float64()*100-20, rng.Float64()*100-20
+		head := 1 + rng.IntN(30)
+		tv.sampleLine(&whole, n+head, vx, vy, ux, uy)
+		end := tv.sampleLine(&got, head, vx, vy, ux, uy)
+		tv.extendLine(&got, end, n+head, vx, vy, ux, uy)
+		if !slices.Equal(got.edges, whole.edges) || got.firstDark != whole.firstDark {
+			t.Fatalf("line from (%.2f, %.2f) at %.3f rad, %d samples then %d: runs %v %v, whole %v %v", vx, vy, a, head, n+head, got.firstDark, got.edges, whole.firstDark, whole.edges)
 		}
 	}
 }

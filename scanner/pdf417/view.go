@@ -29,6 +29,24 @@ type view struct {
 	// vector as long as a view pixel is in image pixels (its y axis is
 	// the x axis turned a quarter clockwise).
 	ox, oy, ux, uy float64
+	// words, when set, is a copy of m's bits, stride words a row (see
+	// copyWords): between and fromNearest read it without Get's bounds
+	// checks and call per pixel.
+	words  []uint32
+	stride int
+}
+
+// copyWords copies the bits of m into words (grown as needed), a row of
+// stride words for each row of m, as BitMatrix keeps them.
+func copyWords(m *gozxing.BitMatrix, row *gozxing.BitArray, words []uint32) ([]uint32, int, *gozxing.BitArray) {
+	w, h := m.GetWidth(), m.GetHeight()
+	stride := (w + 31) / 32
+	words = words[:0]
+	for y := range h {
+		row = m.GetRow(y, row)
+		words = append(words, row.GetBitArray()[:stride]...)
+	}
+	return words, stride, row
 }
 
 // newTurnedView returns the w×h view of m whose origin is the image point
@@ -103,8 +121,19 @@ func (v *view) between(x, y float64) bool {
 	x, y = x-0.5, y-0.5
 	x0, y0 := math.Floor(x), math.Floor(y)
 	ix, iy := int(x0), int(y0)
-	// Get is false outside the image.
-	tl, tr, bl, br := v.m.Get(ix, iy), v.m.Get(ix+1, iy), v.m.Get(ix, iy+1), v.m.Get(ix+1, iy+1)
+	var tl, tr, bl, br bool
+	if v.words != nil && ix >= 0 && iy >= 0 && ix+1 < v.iw && iy+1 < v.ih {
+		k, sh := iy*v.stride+ix>>5, uint(ix&31)
+		top, bottom := v.words[k]>>sh, v.words[k+v.stride]>>sh
+		if sh == 31 {
+			top |= v.words[k+1] << 1
+			bottom |= v.words[k+v.stride+1] << 1
+		}
+		tl, tr, bl, br = top&1 != 0, top&2 != 0, bottom&1 != 0, bottom&2 != 0
+	} else {
+		// Get is false outside the image.
+		tl, tr, bl, br = v.m.Get(ix, iy), v.m.Get(ix+1, iy), v.m.Get(ix, iy+1), v.m.Get(ix+1, iy+1)
+	}
 	if tl == tr && tl == bl && tl == br {
 		return tl // most samples, away from edges: no weighing
 	}
@@ -122,14 +151,45 @@ func (v *view) between(x, y float64) bool {
 
 // sampleLine fills r with the runs of n samples of the view along a
 // line: sample i is the view pixel holding the point (sx, sy) + (i+½)·(rx, ry).
-// It reads what get would, without a call per sample.
-func (v *view) sampleLine(r *runList, n int, sx, sy, rx, ry float64) {
+// It reads what get would, without a call per sample. The line's end it
+// returns lets extendLine sample it further.
+func (v *view) sampleLine(r *runList, n int, sx, sy, rx, ry float64) lineEnd {
 	r.reset()
 	if n <= 0 {
-		return
+		return lineEnd{}
 	}
-	var prev, inside bool
-	for i := range n {
+	return v.sampleFrom(r, 0, n, false, lineEnd{}, sx, sy, rx, ry)
+}
+
+// lineEnd is where sampleLine left a line: whether a sample fell inside
+// the view, and whether the line had left it again, all further samples
+// being light.
+type lineEnd struct{ inside, left bool }
+
+// extendLine extends the runs in r of a line's first samples, as
+// sampleLine (or extendLine) left them and end, to n samples of the same
+// line: the runs sampleLine would fill for n, without sampling the first
+// ones again.
+func (v *view) extendLine(r *runList, end lineEnd, n int, sx, sy, rx, ry float64) lineEnd {
+	last := len(r.edges) - 1
+	from := r.edges[last]
+	if n <= from {
+		return end
+	}
+	if end.left {
+		r.edges[last] = n
+		return end
+	}
+	prev := r.dark(last - 1)
+	r.edges = r.edges[:last]
+	return v.sampleFrom(r, from, n, prev, end, sx, sy, rx, ry)
+}
+
+// sampleFrom samples a line from sample from (> 0 when r holds the runs of
+// the samples before it, the last one prev) to n.
+func (v *view) sampleFrom(r *runList, from, n int, prev bool, end lineEnd, sx, sy, rx, ry float64) lineEnd {
+	inside := end.inside
+	for i := from; i < n; i++ {
 		d := float64(i) + 0.5
 		x, y := int(math.Floor(sx+d*rx)), int(math.Floor(sy+d*ry))
 		var p bool
@@ -143,7 +203,7 @@ func (v *view) sampleLine(r *runList, n int, sx, sy, rx, ry float64) {
 					r.edges = append(r.edges, i)
 				}
 				r.edges = append(r.edges, n)
-				return
+				return lineEnd{inside: true, left: true}
 			}
 		case v.rot == rotFree:
 			inside = true
@@ -162,6 +222,7 @@ func (v *view) sampleLine(r *runList, n int, sx, sy, rx, ry float64) {
 		prev = p
 	}
 	r.edges = append(r.edges, n)
+	return lineEnd{inside: inside}
 }
 
 // sampleSlant fills r with the runs of n samples of the view along the
