@@ -61,6 +61,17 @@ func (p *planeSource) GetRow(y int, row []byte) ([]byte, error) {
 	return row, nil
 }
 
+// LendRow returns row y of the view as the plane's own bytes, without
+// copying, or nil when the view is rotated or inverted (its rows are not
+// the plane's) or y is out of range. Callers never write to it.
+func (p *planeSource) LendRow(y int) []byte {
+	if p.rotated || p.invert || y < 0 || y >= p.height {
+		return nil
+	}
+	off := (p.top+y)*p.stride + p.left
+	return p.pix[off : off+p.width : off+p.width]
+}
+
 // GetMatrix returns the view as a tightly packed plane. A plain, uncropped,
 // tightly packed view returns the frame's own bytes; callers never write to it.
 func (p *planeSource) GetMatrix() []byte {

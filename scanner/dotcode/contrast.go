@@ -18,11 +18,34 @@ type grayView struct {
 	w, h, bw, bh int
 	row          []byte
 	sum          []uint32 // block sums, then their integral image
-	blockMin     []byte
-	rowMin       []byte  // the least of blockMin along a window's row
-	mean, low    []int16 // per block: the window's mean and darkest pixel
-	dark         []int16 // per block column: the threshold
+	blockMin     []byte   // per block its darkest pixel, then its window's
+	rowMin       []byte   // the least of blockMin along a window's row
+	mean, low    []int16  // per block: the window's mean and darkest pixel
+	dark         []int16  // per block column: the threshold
 	out          *gozxing.BitArray
+}
+
+// rowLender is a luminance source that can lend its rows without copying
+// them (the scanner's upright frame views); LendRow returns nil for a row
+// it cannot lend, which is then copied with GetRow.
+type rowLender interface {
+	LendRow(y int) []byte
+}
+
+// readRow returns row y of src: lent when src can, else copied into the
+// row g keeps (to wipe).
+func (g *grayView) readRow(src gozxing.LuminanceSource, y int) ([]byte, bool) {
+	if l, ok := src.(rowLender); ok {
+		if row := l.LendRow(y); len(row) >= g.w {
+			return row, true
+		}
+	}
+	row, err := src.GetRow(y, g.row)
+	if err != nil || len(row) < g.w {
+		return nil, false
+	}
+	g.row = row
+	return row, true
 }
 
 // load measures src's windows: the mean of each and its darkest pixel,
@@ -39,11 +62,10 @@ func (g *grayView) load(src gozxing.LuminanceSource) bool {
 	}
 	full := w / contrastBlock * contrastBlock
 	for y := 0; y < h; y += 2 {
-		row, err := src.GetRow(y, g.row)
-		if err != nil || len(row) < w {
+		row, ok := g.readRow(src, y)
+		if !ok {
 			return false
 		}
-		g.row = row
 		sums := g.sum[(y/contrastBlock+1)*stride+1:]
 		mins := g.blockMin[(y/contrastBlock)*bw:]
 		for x := 0; x < full; x += contrastBlock {
@@ -70,13 +92,19 @@ func (g *grayView) load(src gozxing.LuminanceSource) bool {
 	// down the columns of those.
 	g.rowMin = grow(g.rowMin, bw*bh)
 	for by := 0; by < bh; by++ {
-		mins := g.blockMin[by*bw : (by+1)*bw]
-		for bx := range mins {
-			low := byte(255)
-			for _, m := range mins[max(0, bx-half):min(bw, bx+half+1)] {
-				low = min(low, m)
+		windowMin(g.rowMin[by*bw:(by+1)*bw], g.blockMin[by*bw:(by+1)*bw])
+	}
+	// Down the columns, a row of blocks at a time: the least of the rows
+	// of rowMin a window spans, kept in blockMin (read no more).
+	for by := 0; by < bh; by++ {
+		y0, y1 := max(0, by-half), min(bh, by+half+1)
+		low := g.blockMin[by*bw : (by+1)*bw]
+		copy(low, g.rowMin[y0*bw:(y0+1)*bw])
+		for yy := y0 + 1; yy < y1; yy++ {
+			next := g.rowMin[yy*bw : (yy+1)*bw]
+			for bx := range low {
+				low[bx] = min(low[bx], next[bx])
 			}
-			g.rowMin[by*bw+bx] = low
 		}
 	}
 	for by := 0; by < bh; by++ {
@@ -88,11 +116,7 @@ func (g *grayView) load(src gozxing.LuminanceSource) bool {
 			px := min(w, x1*contrastBlock) - x0*contrastBlock
 			s := g.sum[y1*stride+x1] - g.sum[y0*stride+x1] - g.sum[y1*stride+x0] + g.sum[y0*stride+x0]
 			g.mean[by*bw+bx] = int16(int(s) / (px * py))
-			low := byte(255)
-			for yy := y0; yy < y1; yy++ {
-				low = min(low, g.rowMin[yy*bw+bx])
-			}
-			g.low[by*bw+bx] = int16(low)
+			g.low[by*bw+bx] = int16(g.blockMin[by*bw+bx])
 		}
 	}
 	return true
@@ -128,21 +152,24 @@ func (g *grayView) binarize(src gozxing.LuminanceSource, m *gozxing.BitMatrix, c
 				g.dark[bx] = t
 			}
 		}
-		row, err := src.GetRow(y, g.row)
-		if err != nil || len(row) < g.w {
+		row, ok := g.readRow(src, y)
+		if !ok {
 			break
 		}
-		g.row = row
 		clear(words)
 		// A word of each matrix row at a time, from its eight blocks: a
 		// pixel's bit is the sign of its difference from the threshold.
 		whole := g.w / 32
 		for wi := range whole {
 			var d uint32
-			px := row[wi*32 : wi*32+32]
-			dark := g.dark[wi*8 : wi*8+8]
-			for k := range 32 {
-				d |= uint32(uint16(int16(px[k])-dark[k/contrastBlock])>>15) << k
+			px := row[wi*32 : wi*32+32 : wi*32+32]
+			dark := g.dark[wi*8 : wi*8+8 : wi*8+8]
+			for b, t := range dark {
+				p := px[b*contrastBlock : b*contrastBlock+4 : b*contrastBlock+4]
+				d |= (uint32(uint16(int16(p[0])-t)>>15) |
+					uint32(uint16(int16(p[1])-t)>>15)<<1 |
+					uint32(uint16(int16(p[2])-t)>>15)<<2 |
+					uint32(uint16(int16(p[3])-t)>>15)<<3) << (b * contrastBlock)
 			}
 			words[wi] = d
 		}
@@ -155,6 +182,32 @@ func (g *grayView) binarize(src gozxing.LuminanceSource, m *gozxing.BitMatrix, c
 	}
 	clear(words)
 	return m
+}
+
+// windowMin sets each dst[i] to the least of src[i-half..i+half] (within
+// src), half = contrastSpan/2 = 2: the inner elements unrolled, the two
+// at each end apart.
+func windowMin(dst, src []byte) {
+	const half = contrastSpan / 2
+	n := len(src)
+	if n < contrastSpan {
+		for i := range dst[:n] {
+			low := byte(255)
+			for _, m := range src[max(0, i-half):min(n, i+half+1)] {
+				low = min(low, m)
+			}
+			dst[i] = low
+		}
+		return
+	}
+	dst[0] = min(src[0], src[1], src[2])
+	dst[1] = min(dst[0], src[3])
+	for i := half; i < n-half; i++ {
+		w := src[i-half : i+half+1 : i+half+1]
+		dst[i] = min(w[0], w[1], w[2], w[3], w[4])
+	}
+	dst[n-1] = min(src[n-1], src[n-2], src[n-3])
+	dst[n-2] = min(dst[n-1], src[n-4])
 }
 
 // wipe clears the row of the image it keeps and forgets the image.

@@ -146,3 +146,25 @@ func TestPatterns(t *testing.T) {
 		}
 	}
 }
+
+// windowMin must give each element the least of the five around it,
+// clipped at the ends, for every length.
+func TestWindowMin(t *testing.T) {
+	for n := 1; n <= 12; n++ {
+		src := make([]byte, n)
+		for i := range src {
+			src[i] = byte((i*151 + n*29) % 251)
+		}
+		dst := make([]byte, n)
+		windowMin(dst, src)
+		for i := range n {
+			want := byte(255)
+			for _, m := range src[max(0, i-2):min(n, i+3)] {
+				want = min(want, m)
+			}
+			if dst[i] != want {
+				t.Errorf("n=%d: window %d least %d, want %d", n, i, dst[i], want)
+			}
+		}
+	}
+}
