@@ -119,8 +119,8 @@ func (v *view) get(x, y int) bool {
 // pixels' own edges. Outside the image is light.
 func (v *view) between(x, y float64) bool {
 	x, y = x-0.5, y-0.5
-	x0, y0 := math.Floor(x), math.Floor(y)
-	ix, iy := int(x0), int(y0)
+	ix, iy := floorInt(x), floorInt(y)
+	x0, y0 := float64(ix), float64(iy)
 	var tl, tr, bl, br bool
 	if v.words != nil && ix >= 0 && iy >= 0 && ix+1 < v.iw && iy+1 < v.ih {
 		k, sh := iy*v.stride+ix>>5, uint(ix&31)
@@ -191,7 +191,7 @@ func (v *view) sampleFrom(r *runList, from, n int, prev bool, end lineEnd, sx, s
 	inside := end.inside
 	for i := from; i < n; i++ {
 		d := float64(i) + 0.5
-		x, y := int(math.Floor(sx+d*rx)), int(math.Floor(sy+d*ry))
+		x, y := floorInt(sx+d*rx), floorInt(sy+d*ry)
 		var p bool
 		switch {
 		case x < 0 || y < 0 || x >= v.w || y >= v.h:
@@ -223,6 +223,16 @@ func (v *view) sampleFrom(r *runList, from, n int, prev bool, end lineEnd, sx, s
 	}
 	r.edges = append(r.edges, n)
 	return lineEnd{inside: inside}
+}
+
+// floorInt is int(math.Floor(f)) for the coordinates of a line's samples,
+// without a call.
+func floorInt(f float64) int {
+	i := int(f)
+	if float64(i) > f {
+		i--
+	}
+	return i
 }
 
 // sampleSlant fills r with the runs of n samples of the view along the
