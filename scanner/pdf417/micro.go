@@ -206,7 +206,7 @@ func (r *MicroReader) wipe() {
 	clear(r.runs.edges[:cap(r.runs.edges)])
 	clear(r.lines[:cap(r.lines)])
 	clear(r.cells)
-	clear(r.words)
+	clear(r.words[:cap(r.words)])
 	r.words = r.words[:0]
 }
 

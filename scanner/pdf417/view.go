@@ -41,10 +41,17 @@ type view struct {
 func copyWords(m *gozxing.BitMatrix, row *gozxing.BitArray, words []uint32) ([]uint32, int, *gozxing.BitArray) {
 	w, h := m.GetWidth(), m.GetHeight()
 	stride := (w + 31) / 32
-	words = words[:0]
+	if need := h * stride; cap(words) < need {
+		// Made at its full size at once: an array append outgrew would be
+		// dropped with rows of the image in it, which nothing clears.
+		clear(words[:cap(words)])
+		words = make([]uint32, need)
+	} else {
+		words = words[:need]
+	}
 	for y := range h {
 		row = m.GetRow(y, row)
-		words = append(words, row.GetBitArray()[:stride]...)
+		copy(words[y*stride:(y+1)*stride], row.GetBitArray()[:stride])
 	}
 	return words, stride, row
 }
