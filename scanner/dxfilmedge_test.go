@@ -32,20 +32,24 @@ func dxRaster(dx1, dx2, frame int, half, withFrame bool) *zint.Raster {
 	return &zint.Raster{Gray: g}
 }
 
+// dxCases are symbols of both lengths, with and without a frame number,
+// and what each reads as.
+var dxCases = []struct {
+	dx1, dx2, frame int
+	half, withFrame bool
+	text            string
+}{
+	{115, 10, 0, false, false, "115-10"},
+	{18, 5, 0, false, false, "18-5"},
+	{127, 15, 11, true, true, "127-15/11A"},
+	{79, 7, 62, false, true, "79-7/62"},
+}
+
 // TestDXFilmEdge reads DX film edge barcodes of both lengths at several
 // sizes, quarter turns tilted up to 3°, and blurs, never as another
 // number, and at least 99 % of them (-zint-sweep reads 200 scenes a case).
 func TestDXFilmEdge(t *testing.T) {
-	cases := []struct {
-		dx1, dx2, frame int
-		half, withFrame bool
-		text            string
-	}{
-		{115, 10, 0, false, false, "115-10"},
-		{18, 5, 0, false, false, "18-5"},
-		{127, 15, 11, true, true, "127-15/11A"},
-		{79, 7, 62, false, true, "79-7/62"},
-	}
+	cases := dxCases
 	n := 6 // race detector or not: the scenes are cheap
 	if *zintSweep {
 		n = 200
@@ -83,16 +87,7 @@ func TestDXFilmEdge(t *testing.T) {
 // thin away, most of all under the one threshold of the quarter-turned
 // pass, so the data track is read on the gray levels.
 func TestDXFilmEdgeSmallBlurred(t *testing.T) {
-	cases := []struct {
-		dx1, dx2, frame int
-		half, withFrame bool
-		text            string
-	}{
-		{115, 10, 0, false, false, "115-10"},
-		{18, 5, 0, false, false, "18-5"},
-		{127, 15, 11, true, true, "127-15/11A"},
-		{79, 7, 62, false, true, "79-7/62"},
-	}
+	cases := dxCases
 	for _, c := range cases {
 		r := dxRaster(c.dx1, c.dx2, c.frame, c.half, c.withFrame)
 		zc := zintCase{sym: scanner.DXFilmEdge, text: c.text}

@@ -102,13 +102,20 @@ func (r *runList) fromNearest(v *view, n int, x0, y0, ux, uy float64) {
 				p = v.m.Get(xi, yi)
 			}
 		}
-		if i == 0 {
-			r.firstDark = p
-			r.edges = append(r.edges, 0)
-		} else if p != prev {
-			r.edges = append(r.edges, i)
-		}
+		r.sample(i, p, prev)
 		prev = p
 	}
 	r.edges = append(r.edges, n)
+}
+
+// sample adds sample i of a line, dark when p, to the runs: the first
+// sample starts them, and one of another colour than the sample before
+// it, prev, starts a new run.
+func (r *runList) sample(i int, p, prev bool) {
+	if i == 0 {
+		r.firstDark = p
+		r.edges = append(r.edges, 0)
+	} else if p != prev {
+		r.edges = append(r.edges, i)
+	}
 }

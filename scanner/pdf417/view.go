@@ -220,12 +220,7 @@ func (v *view) sampleFrom(r *runList, from, n int, prev bool, end lineEnd, sx, s
 			inside = true
 			p = v.get(x, y)
 		}
-		if i == 0 {
-			r.firstDark = p
-			r.edges = append(r.edges, 0)
-		} else if p != prev {
-			r.edges = append(r.edges, i)
-		}
+		r.sample(i, p, prev)
 		prev = p
 	}
 	r.edges = append(r.edges, n)
@@ -270,12 +265,7 @@ func (v *view) sampleSlant(r *runList, n int, x0 float64, a point, slope float64
 		default:
 			p = v.get(xi, y)
 		}
-		if i == 0 {
-			r.firstDark = p
-			r.edges = append(r.edges, 0)
-		} else if p != prev {
-			r.edges = append(r.edges, i)
-		}
+		r.sample(i, p, prev)
 		prev = p
 	}
 	r.edges = append(r.edges, n)
