@@ -160,26 +160,6 @@ func bitNeedles(name string, p *plane, r image.Rectangle, block int, invert bool
 	return out
 }
 
-// columnNeedles are one column of each band of block columns of p in r,
-// binarized (dark is set) as the readers that search columns keep them
-// (scanner/internal/bitrow.Columns): bit y%32 of word y/32, little-endian
-// words, the column's words in a row. r.Min.Y and r.Dy() are multiples of
-// 32.
-func columnNeedles(name string, p *plane, r image.Rectangle, block int, invert bool) []needle {
-	var out []needle
-	for x := r.Min.X + block/2; x < r.Max.X; x += block {
-		col := make([]byte, r.Dy()/8)
-		for y := r.Min.Y; y < r.Max.Y; y++ {
-			if (p.at(x, y) < 128) != invert {
-				i := y - r.Min.Y
-				col[i/32*4+i%32/8] |= 1 << (i % 8)
-			}
-		}
-		out = append(out, needle{name: fmt.Sprintf("%s bits column %d", name, x), first: col})
-	}
-	return out
-}
-
 // needlesOf are the needles for every copy the engine makes of a frame p
 // decoded with every strategy (copies), and for the frame's own pixels
 // (direct), named after what holds them.
@@ -190,12 +170,14 @@ func needlesOf(what string, p *plane, small bool) (direct, copies []needle) {
 	copies = append(copies, bitNeedles(what+" frame", p, b, 4, false)...)
 	copies = append(copies, grayNeedles(what+" inverted copy", p.inverted(), g, 8, 48)...)
 	copies = append(copies, bitNeedles(what+" inverted", p, b, 4, true)...)
-	copies = append(copies, columnNeedles(what+" frame", p, b, 4, false)...)
-	copies = append(copies, columnNeedles(what+" inverted", p, b, 4, true)...)
 	rot := p.rotated()
 	turn := func(r image.Rectangle) image.Rectangle { return image.Rect(r.Min.Y, p.w-r.Max.X, r.Max.Y, p.w-r.Min.X) }
 	copies = append(copies, grayNeedles(what+" turned copy", rot, turn(g), 8, 48)...)
+	// The turned copy's rows are the frame's columns as the readers that
+	// search columns hold them (bitrow.Columns): these needles find those
+	// too, and the inverted ones the inverted pass's columns.
 	copies = append(copies, bitNeedles(what+" turned", rot, turn(b), 4, false)...)
+	copies = append(copies, bitNeedles(what+" inverted turned", rot, turn(b), 4, true)...)
 	if small {
 		d := p.doubled()
 		copies = append(copies, grayNeedles(what+" doubled copy", d, image.Rect(2*g.Min.X, 2*g.Min.Y, 2*g.Max.X, 2*g.Max.Y), 16, 64)...)
