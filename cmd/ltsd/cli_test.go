@@ -154,3 +154,61 @@ func TestRootRefusesAnotherUsersStore(t *testing.T) {
 func TestDocs(t *testing.T) {
 	clitest.Docs(t, NewMain(nil, nil).command(), runLtsd, "8")
 }
+
+// TestInitConfigRefersToFilesThatExist: the config "init" writes refers
+// to the documented example of every key, and that file is there, beside
+// it, from a checkout as from the package: it used to name
+// /usr/share/doc/ltsd/ltsd.toml, which only the package installs. The
+// example is packaging/ltsd.toml and reads as a valid config.
+func TestInitConfigRefersToFilesThatExist(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "lts")
+	run(t, "init", dir)
+	cfg, err := os.ReadFile(filepath.Join(dir, "ltsd.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	referred := 0
+	for _, line := range strings.Split(string(cfg), "\n") {
+		if !strings.HasPrefix(line, "#") {
+			continue
+		}
+		for _, word := range strings.Fields(line) {
+			word = strings.TrimRight(word, ".,;:)")
+			if !strings.HasSuffix(word, ".toml") && !strings.HasPrefix(word, "/") {
+				continue
+			}
+			referred++
+			path := word
+			if !filepath.IsAbs(path) {
+				path = filepath.Join(dir, path)
+			}
+			if _, err := os.Stat(path); err != nil {
+				t.Errorf("ltsd.toml refers to %s: %v", word, err)
+			}
+		}
+	}
+	if referred == 0 {
+		t.Errorf("ltsd.toml refers to no description of its keys:\n%s", cfg)
+	}
+	example, err := os.ReadFile(filepath.Join(dir, "ltsd.example.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	documented, err := os.ReadFile("../../packaging/ltsd.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(example, documented) {
+		t.Error("ltsd.example.toml is not packaging/ltsd.toml")
+	}
+	if _, err := ParseConfig("ltsd.example.toml", example, dir); err != nil {
+		t.Errorf("the example does not parse: %v", err)
+	}
+	// Run again, init refuses to overwrite the example as it does the rest.
+	if err := os.Remove(filepath.Join(dir, "ltsd.toml")); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := runLtsd([]string{"init", dir}); code == 0 || !strings.Contains(errOut, "exists") {
+		t.Errorf("init over an existing directory: exit %d %s", code, errOut)
+	}
+}

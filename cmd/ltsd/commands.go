@@ -16,6 +16,7 @@ import (
 
 	"github.com/scannerd/scannerd/internal/cli"
 	"github.com/scannerd/scannerd/licensing/lts"
+	"github.com/scannerd/scannerd/packaging"
 )
 
 // The one layout of an ltsd installation: "ltsd init" writes the config,
@@ -98,8 +99,9 @@ func (m *Main) initCommand() *cobra.Command {
 		Use:   "init [--host NAME]... [DIR]",
 		Short: "Create keys, a self-signed certificate and a config for a new LTS",
 		Long: `Creates, in DIR (default: the directory of the config, ` + DefaultDir + `), a new
-LTS key pair, a trial vendor key, a self-signed certificate, an admin token
-and ltsd.toml, without overwriting anything, and prints the lines a device's
+LTS key pair, a trial vendor key, a self-signed certificate, an admin token,
+ltsd.toml and, beside it, ltsd.example.toml (every key described, with its
+default), without overwriting anything, and prints the lines a device's
 [license] table needs.
 
 --host names the server as devices reach it: the certificate is made for it
@@ -121,7 +123,7 @@ on 127.0.0.1 only.`,
 		if err := checkUser(dir); err != nil {
 			return err
 		}
-		res, err := lts.Init(dir, hosts, m.Now())
+		res, err := lts.Init(dir, hosts, packaging.LTSDConfigExample, m.Now())
 		if err != nil {
 			return err
 		}

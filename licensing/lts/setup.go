@@ -32,6 +32,11 @@ const (
 	AdminTokenFile = "admin.token" // the admin API's bearer token
 	VendorKeyFile  = "vendor.key"  // trial vendor private key: signs trial licenses
 	ConfigFile     = "ltsd.toml"
+	// ExampleFile is the documented configuration (packaging/ltsd.toml:
+	// every key with its default), which the config refers to. Written
+	// beside it rather than referred to where a package installs it, so
+	// that the reference holds without the package too.
+	ExampleFile = "ltsd.example.toml"
 )
 
 // DefaultListen is the address the config Init writes listens on when it
@@ -49,14 +54,16 @@ type InitResult struct {
 
 // Init creates dir with a new LTS key pair, a trial vendor key pair, a
 // self-signed certificate for 127.0.0.1, ::1 and localhost (plus hosts),
-// an admin token and a config file. It refuses to overwrite existing files.
+// an admin token, a config file and example, the documented configuration
+// the config refers to (ExampleFile). It refuses to overwrite existing
+// files.
 // With hosts the config listens on every interface and names the first
 // host in its url, the URL devices are given.
-func Init(dir string, hosts []string, now time.Time) (*InitResult, error) {
+func Init(dir string, hosts []string, example []byte, now time.Time) (*InitResult, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
 	}
-	for _, f := range []string{KeyFile, VendorKeyFile, TLSCertFile, TLSKeyFile, AdminTokenFile, ConfigFile} {
+	for _, f := range []string{KeyFile, VendorKeyFile, TLSCertFile, TLSKeyFile, AdminTokenFile, ConfigFile, ExampleFile} {
 		if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
 			return nil, fmt.Errorf("init %s: %s exists: refusing to overwrite", dir, f)
 		} else if !errors.Is(err, os.ErrNotExist) {
@@ -94,8 +101,9 @@ func Init(dir string, hosts []string, now time.Time) (*InitResult, error) {
 		deviceURL = "https://" + net.JoinHostPort(hosts[0], port)
 		urlLine = fmt.Sprintf("url = %q\n", deviceURL)
 	}
-	cfg := fmt.Sprintf(`# ltsd configuration, made by "ltsd init". Every key is described in
-# /usr/share/doc/ltsd/ltsd.toml; relative paths are relative to this file.
+	cfg := fmt.Sprintf(`# ltsd configuration, made by "ltsd init". Every key is described, with
+# its default, in %s beside this file; relative paths are relative to
+# this file.
 listen = %q
 %stls_cert = %q
 tls_key = %q
@@ -105,13 +113,13 @@ admin_token_file = %q
 # The trial vendor key made by "ltsd init"; add the vendor's key for
 # purchased licenses.
 vendor_keys = [%q]
-`, listen, urlLine, TLSCertFile, TLSKeyFile, KeyFile, StoreFile, AdminTokenFile, vendor.String())
+`, ExampleFile, listen, urlLine, TLSCertFile, TLSKeyFile, KeyFile, StoreFile, AdminTokenFile, vendor.String())
 	files := []struct {
 		name string
 		data []byte
 	}{
 		{KeyFile, keyPEM}, {VendorKeyFile, vendorPEM}, {TLSKeyFile, certKeyPEM}, {TLSCertFile, certPEM},
-		{AdminTokenFile, []byte(hex.EncodeToString(token) + "\n")}, {ConfigFile, []byte(cfg)},
+		{AdminTokenFile, []byte(hex.EncodeToString(token) + "\n")}, {ExampleFile, example}, {ConfigFile, []byte(cfg)},
 	}
 	for _, f := range files {
 		if err := os.WriteFile(filepath.Join(dir, f.name), f.data, 0o600); err != nil {

@@ -21,6 +21,7 @@ import (
 	"github.com/scannerd/scannerd/licensing/lts"
 	"github.com/scannerd/scannerd/licensing/lts/boltstore"
 	"github.com/scannerd/scannerd/licensing/wire"
+	"github.com/scannerd/scannerd/packaging"
 )
 
 // Clock is a settable clock, safe for concurrent use.
@@ -94,7 +95,7 @@ func Start(t testing.TB, o Options) *LTS {
 	if o.Clock == nil {
 		o.Clock = NewClock(Epoch)
 	}
-	res, err := lts.Init(dir, nil, o.Clock.Now())
+	res, err := lts.Init(dir, nil, packaging.LTSDConfigExample, o.Clock.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
