@@ -103,25 +103,7 @@ func (d *decoder) decodeAdaptive(src gozxing.LuminanceSource, area image.Rectang
 func contrastCrops(lum []byte, w, h int) (crops []image.Rectangle, whole bool) {
 	cw, ch := (w+cellSize-1)/cellSize, (h+cellSize-1)/cellSize
 	count := make([]uint8, cw*ch)
-	for by := 0; by+blockSize <= h; by += blockSize {
-		row := (by / cellSize) * cw
-		// A block is looked at with the first row and column of the
-		// next: an edge on the line between two blocks (modules as large
-		// as the blocks and aligned with them) still shows.
-		y1 := min(h, by+blockSize+1)
-		for bx := 0; bx+blockSize <= w; bx += blockSize {
-			x1 := min(w, bx+blockSize+1)
-			lo, hi := byte(255), byte(0)
-			for y := by; y < y1; y++ {
-				for _, v := range lum[y*w+bx : y*w+x1] {
-					lo, hi = min(lo, v), max(hi, v)
-				}
-			}
-			if int(hi)-int(lo) >= minBlockContrast {
-				count[row+bx/cellSize]++
-			}
-		}
-	}
+	countContrastBlocks(lum, w, h, count, cw)
 	active := make([]bool, len(count))
 	for i, n := range count {
 		active[i] = n >= minContrastBlocks
