@@ -45,18 +45,25 @@ func withFilterKeys(keys map[string]bool) map[string]bool {
 }
 
 // parseSymbologies reads symbology= (and its deprecated alias
-// symbologies=), a comma-separated list that may also be repeated; the
-// lists add up.
+// symbologies=), a comma-separated list that may also be repeated: the
+// lists are read as one, in order, so that a name taken out in a later
+// one ("symbology=all&symbology=-qr_code") is taken out of the earlier.
 func parseSymbologies(v url.Values) (scanner.SymbologySet, error) {
-	var set scanner.SymbologySet
+	var lists []string
 	for _, key := range []string{"symbology", "symbologies"} {
 		for _, list := range v[key] {
-			s, err := scanner.ParseSymbologySet(list)
-			if err != nil {
-				return 0, fmt.Errorf("%w: %s: %w", ErrBadQuery, key, err)
+			if strings.TrimSpace(list) == "" {
+				list = "default" // what an empty list means
 			}
-			set |= s
+			lists = append(lists, list)
 		}
+	}
+	if len(lists) == 0 {
+		return 0, nil
+	}
+	set, err := scanner.ParseSymbologySet(strings.Join(lists, ","))
+	if err != nil {
+		return 0, fmt.Errorf("%w: symbology: %w", ErrBadQuery, err)
 	}
 	return set, nil
 }

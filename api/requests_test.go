@@ -53,6 +53,12 @@ func TestResultsAreGoneAfterTTL(t *testing.T) {
 	if f, _ := ts.client.Results(ctx, client.ResultsOptions{Symbologies: []string{"EAN_13"}}); len(f.Results) != 1 {
 		t.Errorf("symbology filter: %+v", f.Results)
 	}
+	// A name taken out.
+	for _, syms := range [][]string{{"all,-qr_code"}, {"all", "-qr_code"}} {
+		if f, err := ts.client.Results(ctx, client.ResultsOptions{Symbologies: syms}); err != nil || len(f.Results) != 1 || f.Results[0].Symbology != "EAN_13" {
+			t.Errorf("symbology filter %q: %+v, %v", syms, f.Results, err)
+		}
+	}
 
 	ts.clock.Add(11 * time.Second) // "old" is 31 s old, the other 11 s
 	res, err = ts.client.Results(ctx, client.ResultsOptions{})
@@ -287,6 +293,8 @@ func TestBadInput(t *testing.T) {
 		{"malformed since", "GET", "/v1/results?since=-1", nil, nil, 400, "bad_query"},
 		{"malformed escape", "GET", "/v1/results?since=%zz", nil, nil, 400, "bad_query"},
 		{"unknown symbology", "GET", "/v1/events?symbology=QR_CODE,NOPE", nil, nil, 400, "bad_query"},
+		{"unknown symbology taken out", "GET", "/v1/results?symbology=all,-NOPE", nil, nil, 400, "bad_query"},
+		{"no symbology left", "GET", "/v1/results?symbology=QR_CODE&symbology=-QR_CODE", nil, nil, 400, "bad_query"},
 		{"repeated since", "GET", "/v1/events?since=1&since=2", nil, nil, 400, "bad_query"},
 		{"empty source", "GET", "/v1/events?source=", nil, nil, 400, "bad_query"},
 		{"limit zero", "GET", "/v1/results?limit=0", nil, nil, 400, "bad_query"},

@@ -11,6 +11,9 @@ import "errors"
 var (
 	// ErrUnknownSymbology: a symbology name that scannerd does not know.
 	ErrUnknownSymbology = errors.New("unknown symbology")
+	// ErrBadSymbologyList: a list of symbologies that leaves none, or
+	// that takes a name out ("-QR_CODE") before anything is in it.
+	ErrBadSymbologyList = errors.New("bad symbology list")
 	// ErrRegion: Options.Region is not inside the frame.
 	ErrRegion = errors.New("region outside the frame")
 	// ErrBadAddOnMode: an add-on mode other than read, require or ignore.

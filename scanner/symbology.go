@@ -246,32 +246,63 @@ func NewSymbologySet(syms ...Symbology) SymbologySet {
 
 // ParseSymbologySet parses a comma-separated list of names ("qr_code,ean_13").
 // An empty string is the default symbologies; in a list, "all" stands for
-// every symbology and "default" for the default ones ("default,code_11").
+// every symbology and "default" for the default ones ("default,code_11"),
+// and a name after "-" is taken out of what the items before it make
+// ("all,-qr_code", "default,-ean_8,code_11", "all,-default"). Items apply
+// from left to right, so a name added after it was taken out is in the
+// set. Refused, wrapping ErrUnknownSymbology: a name scannerd does not know
+// (after "-" too) and an empty item (a comma too many); wrapping
+// ErrBadSymbologyList: a list that begins by taking out, and one that
+// leaves no symbology at all.
 func ParseSymbologySet(list string) (SymbologySet, error) {
 	list = strings.TrimSpace(list)
 	if list == "" {
 		return DefaultSymbologies(), nil
 	}
 	var set SymbologySet
-	for _, name := range strings.Split(list, ",") {
+	for i, item := range strings.Split(list, ",") {
+		item = strings.TrimSpace(item)
+		name, out := strings.CutPrefix(item, "-")
 		name = strings.TrimSpace(name)
-		switch {
-		case name == "":
+		if out && strings.HasPrefix(name, "-") {
+			// ParseSymbology would read "--qr_code" as QR_CODE.
+			return 0, fmt.Errorf("%w: %q", ErrUnknownSymbology, item)
+		}
+		if name == "" {
 			// Refused rather than skipped, so that a list cut short
 			// ("qr_code,") is noticed; said plainly, since `unknown
 			// symbology ""` does not point at the comma.
 			return 0, fmt.Errorf("%w: an empty name in %q (a comma too many?)", ErrUnknownSymbology, list)
+		}
+		var these SymbologySet
+		switch {
 		case strings.EqualFold(name, "all"):
-			set |= AllSymbologies()
+			these = AllSymbologies()
 		case strings.EqualFold(name, "default"):
-			set |= DefaultSymbologies()
+			these = DefaultSymbologies()
 		default:
 			s, err := ParseSymbology(name)
 			if err != nil {
+				if out {
+					return 0, fmt.Errorf("%w (taken out by %q)", err, item)
+				}
 				return 0, err
 			}
-			set = set.With(s)
+			these = these.With(s)
 		}
+		switch {
+		case !out:
+			set |= these
+		case i == 0:
+			// Taking out of nothing would leave nothing: the list must
+			// say what it takes the name out of.
+			return 0, fmt.Errorf("%w: %q takes out of nothing; begin with what to take it out of, as in \"all,%s\" or \"default,%s\"", ErrBadSymbologyList, item, item, item)
+		default:
+			set &^= these
+		}
+	}
+	if set == 0 {
+		return 0, fmt.Errorf("%w: %q leaves no symbology", ErrBadSymbologyList, list)
 	}
 	return set, nil
 }

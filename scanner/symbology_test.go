@@ -25,6 +25,15 @@ func TestParseSymbologySet(t *testing.T) {
 		{"qr_code, ean-13", scanner.NewSymbologySet(scanner.QRCode, scanner.EAN13)},
 		{"default,all", all},
 		{"default,qrcode", def},
+		// A name after "-" is taken out of what the items before it make.
+		{"all,-qr_code", all &^ scanner.NewSymbologySet(scanner.QRCode)},
+		{"ALL, -QR_CODE", all &^ scanner.NewSymbologySet(scanner.QRCode)},
+		{"all,- qr-code", all &^ scanner.NewSymbologySet(scanner.QRCode)},
+		{"default,-ean_8,code_11", def&^scanner.NewSymbologySet(scanner.EAN8) | scanner.NewSymbologySet(scanner.Code11)},
+		{"all,-default", all &^ def},
+		{"all,-qr_code,qr_code", all},
+		{"qr_code,ean_13,-ean-13", scanner.NewSymbologySet(scanner.QRCode)},
+		{"qr_code,-ean_13", scanner.NewSymbologySet(scanner.QRCode)},
 	}
 	for _, tt := range tests {
 		got, err := scanner.ParseSymbologySet(tt.list)
@@ -35,6 +44,23 @@ func TestParseSymbologySet(t *testing.T) {
 	for _, bad := range []string{"qr_code,", "nope", "all,nope", "default,", ",qr_code", "qr_code,,ean_13"} {
 		if _, err := scanner.ParseSymbologySet(bad); !errors.Is(err, scanner.ErrUnknownSymbology) {
 			t.Errorf("ParseSymbologySet(%q): err %v, want ErrUnknownSymbology", bad, err)
+		}
+	}
+	// An unknown name after "-" is refused, naming it; "--" is not read
+	// as "-" (names ignore punctuation).
+	for _, bad := range []string{"all,-klingon", "default,-qr_code,-klingon", "all,--qr_code", "all,-"} {
+		_, err := scanner.ParseSymbologySet(bad)
+		if !errors.Is(err, scanner.ErrUnknownSymbology) {
+			t.Errorf("ParseSymbologySet(%q): err %v, want ErrUnknownSymbology", bad, err)
+		}
+		if name := bad[strings.LastIndex(bad, "-")+1:]; err != nil && name != "" && !strings.Contains(err.Error(), name) {
+			t.Errorf("ParseSymbologySet(%q): %v does not name %q", bad, err, name)
+		}
+	}
+	// A list that leaves nothing, or takes out before anything is in it.
+	for _, bad := range []string{"all,-all", "default,-default", "qr_code,-qr_code", "qr_code,ean_8,-default", "-qr_code", "-qr_code,all"} {
+		if set, err := scanner.ParseSymbologySet(bad); !errors.Is(err, scanner.ErrBadSymbologyList) || set != 0 {
+			t.Errorf("ParseSymbologySet(%q) = %v, %v; want ErrBadSymbologyList", bad, set, err)
 		}
 	}
 	// A stray comma is named as such, not as a symbology called "".
@@ -61,4 +87,39 @@ func TestSymbologyNamesRoundTrip(t *testing.T) {
 			t.Errorf("ParseSymbologySet(%q) = %v, %v", set.String(), got, err)
 		}
 	}
+}
+
+// FuzzParseSymbologySet: any list either parses to a set that is not
+// empty, holds only symbologies scannerd reads and reads back from its
+// String form, or is refused with one of the documented errors; a name
+// taken out last is never in the set.
+func FuzzParseSymbologySet(f *testing.F) {
+	for _, s := range []string{
+		"", "all", "default", "qr_code,ean_13", "all,-qr_code", "default,-ean_8,code_11", "all,-default",
+		"-qr_code", "all,-all", "all,--qr_code", "all,-", "qr_code,", ",", " - ", "all,-klingon", "ALL , - QR-CODE",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, list string) {
+		set, err := scanner.ParseSymbologySet(list)
+		if err != nil {
+			if set != 0 || !(errors.Is(err, scanner.ErrUnknownSymbology) || errors.Is(err, scanner.ErrBadSymbologyList)) {
+				t.Fatalf("ParseSymbologySet(%q) = %v, %v", list, set, err)
+			}
+			return
+		}
+		if set == 0 || set&^scanner.AllSymbologies() != 0 {
+			t.Fatalf("ParseSymbologySet(%q) = %#x", list, uint64(set))
+		}
+		if again, err := scanner.ParseSymbologySet(set.String()); err != nil || again != set {
+			t.Fatalf("ParseSymbologySet(%q) = %v, which reads back as %v, %v", list, set, again, err)
+		}
+		items := strings.Split(list, ",")
+		last := strings.TrimSpace(items[len(items)-1])
+		if name, out := strings.CutPrefix(last, "-"); out {
+			if s, err := scanner.ParseSymbology(name); err == nil && set.Has(s) {
+				t.Fatalf("ParseSymbologySet(%q) = %v, holding %v, taken out last", list, set, s)
+			}
+		}
+	})
 }

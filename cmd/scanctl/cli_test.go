@@ -35,6 +35,9 @@ func TestCommandLineExitCodes(t *testing.T) {
 		{"decode", "--nope", png},
 		{"decode", "--symbologies", "QR_CODE,NONSENSE", png},
 		{"decode", "--symbologies", "default,", png},
+		{"decode", "--symbologies", "all,-NONSENSE", png},
+		{"decode", "--symbologies=-qr_code", png},
+		{"decode", "--symbologies", "qr_code,-qr_code", png},
 		{"decode", "--tsv", "--json", png},
 		{"decode", "--jobs", "two", png},
 		{"decode", "-j", "2", "--json", png},
@@ -103,6 +106,7 @@ func TestCompletion(t *testing.T) {
 	}{
 		{[]string{"__complete", "deb"}, "debug"},
 		{[]string{"__complete", "decode", "--symbologies", "QR_CODE,EA"}, "QR_CODE,EAN_13"},
+		{[]string{"__complete", "decode", "--symbologies", "all,-QR"}, "all,-QR_CODE"},
 		{[]string{"__complete", "debug", "export", "on", "--frames", ""}, "failed"},
 		{[]string{"__complete", "help", "li"}, "license"},
 	} {

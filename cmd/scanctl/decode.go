@@ -62,7 +62,7 @@ on stderr and make the exit status 1.`,
 	fl := cmd.Flags()
 	fl.BoolVar(&f.tsv, "tsv", false, "print path<TAB>SYMBOLOGY<TAB>text per barcode, the text escaped (\\t \\n \\r \\\\ \\xHH)")
 	fl.BoolVar(&f.json, "json", false, "print one JSON object per barcode")
-	fl.StringVar(&f.symbologies, "symbologies", "", "comma-separated `LIST` of symbologies to look for; \"all\" for every one, \"default\" for those read when none are named")
+	fl.StringVar(&f.symbologies, "symbologies", "", "comma-separated `LIST` of symbologies to look for; \"all\" for every one, \"default\" for those read when none are named; -NAME takes one out (\"all,-qr_code\")")
 	fl.StringVar(&f.addOn, "ean-addon", "read", "`MODE` for EAN-2/EAN-5 add-ons of EAN-13, UPC-A and UPC-E symbols: read, require or ignore")
 	fl.StringVar(&f.msiCheck, "msi-check", "none", "check digits (`SCHEME`) MSI Plessey symbols must pass: none, mod10, mod10_mod10, mod11, mod11_mod10, mod11_ncr or mod11_ncr_mod10")
 	fl.BoolVar(&f.telepenNum, "telepen-numeric", false, "read Telepen symbols as starting in numeric mode")
@@ -78,9 +78,13 @@ on stderr and make the exit status 1.`,
 	return cmd
 }
 
-// completeSymbologies completes a comma-separated list of symbology names.
+// completeSymbologies completes a comma-separated list of symbology names,
+// a name taken out ("-QR_CODE") too.
 func completeSymbologies(_ *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
 	prefix := toComplete[:strings.LastIndex(toComplete, ",")+1]
+	if strings.HasPrefix(toComplete[len(prefix):], "-") {
+		prefix += "-"
+	}
 	out := []cobra.Completion{prefix + "all", prefix + "default"}
 	for _, s := range scanner.AllSymbologies().All() {
 		out = append(out, prefix+s.String())

@@ -58,7 +58,7 @@ refused the frames, 4 when the daemon cannot be reached.`,
 type filterFlags struct{ symbologies, sources string }
 
 func (f *filterFlags) add(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&f.symbologies, "symbology", "", "only these symbologies (comma-separated `LIST`)")
+	cmd.Flags().StringVar(&f.symbologies, "symbology", "", "only these symbologies (comma-separated `LIST`; -NAME takes one out: \"all,-qr_code\")")
 	cmd.Flags().StringVar(&f.sources, "source", "", "only these sources (comma-separated `LIST`)")
 	cmd.RegisterFlagCompletionFunc("symbology", completeSymbologies)
 }

@@ -361,6 +361,23 @@ func TestConfigErrors(t *testing.T) {
 			t.Errorf("symbologies = %s: %v, want %v", list, opts.Symbologies, want)
 		}
 	}
+	// A name after "-" is taken out, in either form; QR_CODE used to stay in.
+	for _, list := range []string{`["all", "-QR_CODE"]`, `"all,-QR_CODE"`, `"all, ,-qr_code"`} {
+		cfg, err := ParseConfig("test.toml", []byte("[[source]]\nname = \"demo\"\nurl = \"demo\"\nsymbologies = "+list+"\n"))
+		if err != nil {
+			t.Fatalf("symbologies = %s: %v", list, err)
+		}
+		opts, _ := cfg.Sources[0].Options()
+		if want := scanner.AllSymbologies() &^ scanner.NewSymbologySet(scanner.QRCode); opts.Symbologies != want {
+			t.Errorf("symbologies = %s: %v, want %v", list, opts.Symbologies, want)
+		}
+	}
+	for _, list := range []string{`["all", "-KLINGON"]`, `"QR_CODE,-QR_CODE"`} {
+		_, err := ParseConfig("test.toml", []byte("[[source]]\nname = \"demo\"\nurl = \"demo\"\nsymbologies = "+list+"\n"))
+		if err == nil || !strings.Contains(err.Error(), "symbologies") {
+			t.Errorf("symbologies = %s: %v, want it refused", list, err)
+		}
+	}
 }
 
 // TestConfigNotARegularFile: a FIFO (or a device) as the config is refused

@@ -179,6 +179,8 @@ func TestSetupPreviewAndSave(t *testing.T) {
 		"region outside the frame": {Source: "cam", Region: []int{900, 0, 100, 100}},
 		"region of 3 numbers":      {Source: "cam", Region: []int{0, 0, 100}},
 		"unknown symbology":        {Source: "cam", Symbologies: []string{"QR_CODE", "NOPE"}},
+		"unknown symbology out":    {Source: "cam", Symbologies: []string{"all", "-NOPE"}},
+		"no symbology left":        {Source: "cam", Symbologies: []string{"QR_CODE", "-QR_CODE"}},
 		"unknown source":           {Source: "nope", Symbologies: []string{"QR_CODE"}},
 	} {
 		if _, err := c.SaveSetup(ctx, bad); !errors.Is(err, apitype.ErrBadSetup) {
