@@ -239,38 +239,98 @@ func TestMissingCameraIsRetried(t *testing.T) {
 // TestKeepColor: when asked, OpenCV sources hand the colour frame along
 // with the gray plane, and purging returns and zeroes both.
 func TestKeepColor(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "c.avi")
-	writeVideo(t, path, "FFV1", 10, []*symbols.Canvas{videoFrame(t, scanner.QRCode, "colour")})
-	spec := capture.Spec{Name: "file", URL: "file:" + path}
-	keep := true
-	src, err := capture.New(spec, capture.Env{KeepColor: func() bool { return keep }})
+	for _, codec := range []struct{ fourcc, ext string }{{"FFV1", "mkv"}, {"MJPG", "avi"}} {
+		t.Run(codec.fourcc, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "c."+codec.ext)
+			writeVideo(t, path, codec.fourcc, 10, []*symbols.Canvas{videoFrame(t, scanner.QRCode, "colour")})
+			spec := capture.Spec{Name: "file", URL: "file:" + path}
+			keep := true
+			src, err := capture.New(spec, capture.Env{KeepColor: func() bool { return keep }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx := context.Background()
+			if err := src.Open(ctx); err != nil {
+				t.Fatal(err)
+			}
+			defer src.Close()
+			pool := scanner.NewPlanePool(0)
+			f, err := src.Read(ctx, pool)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(f.Color) != 3*f.Width*f.Height {
+				t.Fatalf("colour buffer of %d bytes for %d×%d", len(f.Color), f.Width, f.Height)
+			}
+			for _, i := range []int{0, f.Width*f.Height/2 + 7, f.Width*f.Height - 1} {
+				g := int(f.Pix[i])
+				for c := 0; c < 3; c++ {
+					if v := int(f.Color[3*i+c]); v < g-3 || v > g+3 {
+						t.Fatalf("pixel %d: colour %d, gray %d", i, v, g)
+					}
+				}
+			}
+			f.Purge()
+			if st := pool.Stats(); st.Outgoing != 0 || !pool.FreeBuffersZeroed() {
+				t.Errorf("colour frame not purged: %+v", st)
+			}
+		})
+	}
+}
+
+// TestMotionJPEGFileReadAsJPEG: the frames of a Motion-JPEG file are read
+// as JPEG files and decoded gray by capture (OpenCV's raw mode), with the
+// pixels OpenCV's own BGR frames give once turned gray.
+func TestMotionJPEGFileReadAsJPEG(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "m.avi")
+	c := videoFrame(t, scanner.QRCode, "mjpeg")
+	for y := 0; y < 40; y++ { // a ramp of every gray level, above the code
+		for x := 0; x < 512; x++ {
+			c.Pix[y*c.Width+64+x] = byte(x / 2)
+		}
+	}
+	writeVideo(t, path, "MJPG", 10, []*symbols.Canvas{c})
+	src, err := capture.New(capture.Spec{Name: "file", URL: "file:" + path}, capture.Env{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx := context.Background()
-	if err := src.Open(ctx); err != nil {
+	if err := src.Open(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	defer src.Close()
-	pool := scanner.NewPlanePool(0)
-	f, err := src.Read(ctx, pool)
+	if !capture.ReadsRawJPEG(src) {
+		t.Fatal("a Motion-JPEG file is read as OpenCV's BGR frames")
+	}
+	f, err := src.Read(context.Background(), scanner.NewPlanePool(0))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(f.Color) != 3*f.Width*f.Height {
-		t.Fatalf("colour buffer of %d bytes for %d×%d", len(f.Color), f.Width, f.Height)
+	defer f.Purge()
+	vc, err := gocv.VideoCaptureFile(path)
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, i := range []int{0, f.Width*f.Height/2 + 7, f.Width*f.Height - 1} {
-		g := int(f.Pix[i])
-		for c := 0; c < 3; c++ {
-			if v := int(f.Color[3*i+c]); v < g-3 || v > g+3 {
-				t.Fatalf("pixel %d: colour %d, gray %d", i, v, g)
-			}
-		}
+	defer vc.Close()
+	bgr, gray := gocv.NewMat(), gocv.NewMat()
+	defer bgr.Close()
+	defer gray.Close()
+	if !vc.Read(&bgr) {
+		t.Fatal("OpenCV read no frame")
 	}
-	f.Purge()
-	if st := pool.Stats(); st.Outgoing != 0 || !pool.FreeBuffersZeroed() {
-		t.Errorf("colour frame not purged: %+v", st)
+	gocv.CvtColor(bgr, &gray, gocv.ColorBGRToGray)
+	want, _ := gray.DataPtrUint8()
+	if f.Width != gray.Cols() || f.Height != gray.Rows() {
+		t.Fatalf("frame of %d×%d, OpenCV's %d×%d", f.Width, f.Height, gray.Cols(), gray.Rows())
+	}
+	worst := 0
+	for i, v := range f.Pix {
+		worst = max(worst, int(v)-int(want[i]), int(want[i])-int(v))
+	}
+	if worst > 3 {
+		t.Errorf("gray levels differ from OpenCV's by up to %d", worst)
+	}
+	if res, _ := scanner.NewDecoder().Decode(f, scanner.Options{}); len(res) != 1 || res[0].Text != "mjpeg" {
+		t.Errorf("decoded %v", res)
 	}
 }
 
@@ -278,8 +338,14 @@ func TestKeepColor(t *testing.T) {
 // frame into (the colour frame as captured and its gray conversion) hold
 // only zeros: the purge of a frame covers OpenCV's copies too.
 func TestOpenCVMatsZeroedAfterEachFrame(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "one.mkv")
-	writeVideo(t, path, "FFV1", 10, []*symbols.Canvas{videoFrame(t, scanner.QRCode, "wipe-me"), videoFrame(t, scanner.QRCode, "wipe-me")})
+	for _, codec := range []struct{ fourcc, ext string }{{"FFV1", "mkv"}, {"MJPG", "avi"}} {
+		t.Run(codec.fourcc, func(t *testing.T) { testMatsZeroed(t, codec.fourcc, codec.ext) })
+	}
+}
+
+func testMatsZeroed(t *testing.T, fourcc, ext string) {
+	path := filepath.Join(t.TempDir(), "one."+ext)
+	writeVideo(t, path, fourcc, 10, []*symbols.Canvas{videoFrame(t, scanner.QRCode, "wipe-me"), videoFrame(t, scanner.QRCode, "wipe-me")})
 	src, err := capture.New(capture.Spec{Name: "file", URL: "file:" + path}, capture.Env{})
 	if err != nil {
 		t.Fatal(err)
