@@ -41,9 +41,12 @@ func (s *Server) handleResults(w http.ResponseWriter, r *http.Request) error {
 }
 
 // handleScan waits for the next result published after the request
-// arrived that passes the filter: the kiosk's "scan now" button. When none
-// comes and the license refused live frames of the filter's sources in the
-// wait, it answers the refusal (license_refused), not timeout.
+// arrived that passes the filter: the kiosk's "scan now" button. When the
+// license refuses a live frame of the filter's sources, or the meter a
+// result the filter takes, it answers the refusal (license_refused) at
+// once: what the scan waited for will not come. A refusal noticed only
+// at the timeout (one that came as the scan began) is answered then,
+// rather than timeout.
 func (s *Server) handleScan(w http.ResponseWriter, r *http.Request) error {
 	v, err := parseRawQuery(r.URL.RawQuery)
 	if err != nil {
@@ -66,6 +69,14 @@ func (s *Server) handleScan(w http.ResponseWriter, r *http.Request) error {
 	case it := <-sub.ch:
 		s.extendWrite(w)
 		return writeJSON(w, it.Result)
+	case err := <-sub.refused:
+		s.extendWrite(w)
+		select {
+		case it := <-sub.ch: // a result came with the refusal of others
+			return writeJSON(w, it.Result)
+		default:
+			return err
+		}
 	case <-t.C:
 		s.extendWrite(w)
 		if err := s.refused.since(mark, q.filter.sources); err != nil {

@@ -42,6 +42,18 @@ func (f filter) match(it *item) bool {
 	return len(f.sources) == 0 || slices.Contains(f.sources, it.Source)
 }
 
+// takes reports whether the filter takes a result of source of one of
+// syms, or, when syms is empty, of any symbology.
+func (f filter) takes(source string, syms []scanner.Symbology) bool {
+	if len(f.sources) > 0 && !slices.Contains(f.sources, source) {
+		return false
+	}
+	if f.syms == 0 || len(syms) == 0 {
+		return true
+	}
+	return slices.ContainsFunc(syms, f.syms.Has)
+}
+
 // subscriber is one event stream or waiting scan. The hub is its only
 // sender and never blocks on it: when its buffer is full the oldest event
 // is dropped and counted, and a subscriber that stays behind longer than
@@ -60,7 +72,10 @@ type subscriber struct {
 	// scan: a waiting scan, which takes one result and no notices (else an
 	// event stream, which takes notices too).
 	scan bool
-	uid  uint32 // the peer's
+	// refused hears, for a waiting scan, that the license refused what
+	// would have answered it (see hub.refuse); nil for event streams.
+	refused chan error
+	uid     uint32 // the peer's
 }
 
 // caughtUp tells the hub the subscriber has emptied its buffer.
@@ -238,6 +253,9 @@ func (h *hub) subscribe(sp subscription) (*subscriber, []*item, error) {
 		bufSize = 1
 	}
 	sub := &subscriber{filter: sp.filter, ch: make(chan *item, bufSize), gone: make(chan struct{}), scan: sp.scan, uid: sp.uid}
+	if sp.scan {
+		sub.refused = make(chan error, 1)
+	}
 	h.subs[sub] = struct{}{}
 	return sub, backlog, nil
 }
@@ -271,6 +289,23 @@ func (h *hub) unsubscribe(sub *subscriber) {
 	h.mu.Lock()
 	delete(h.subs, sub)
 	h.mu.Unlock()
+}
+
+// refuse tells each waiting scan whose filter takes results of source
+// (of one of syms; of any symbology when syms is empty, for a frame
+// refused before it was decoded) that the license refused them, so that
+// it answers err now rather than at its timeout. It never blocks.
+func (h *hub) refuse(source string, syms []scanner.Symbology, err error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for sub := range h.subs {
+		if sub.scan && sub.filter.takes(source, syms) {
+			select {
+			case sub.refused <- err:
+			default: // it has heard of a refusal already
+			}
+		}
+	}
 }
 
 // notify delivers a notice to every subscriber that takes notices.

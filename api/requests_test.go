@@ -135,45 +135,70 @@ func TestScanWaitsForTheNextMatchingBarcode(t *testing.T) {
 	}
 }
 
-// TestScanAnswersALicenseRefusal: a scan that read nothing because the
-// license refused the frames says so (403 license_refused, as
-// POST /v1/decode does), not 504 timeout; a refusal of another source's
-// frames, or one before the scan began, leaves it a timeout.
+// TestScanAnswersALicenseRefusal: a scan that the license keeps from
+// reading anything says so (403 license_refused, as POST /v1/decode does)
+// as soon as it is refused, not 504 timeout (nor 403 at its timeout, as it
+// used to): the gate refused a live frame of its sources, or the meter a
+// result it would take. A refusal of another source's frames, one before
+// the scan began, and the meter's refusal of a result of another
+// symbology leave it a timeout. The scans refused wait 5 minutes: one that
+// answers only at its timeout fails the test at receive's deadline.
 func TestScanAnswersALicenseRefusal(t *testing.T) {
 	ts := startServer(t)
 	ctx := context.Background()
-	refusal := func(source string) *scanner.FrameReport {
-		return &scanner.FrameReport{Source: source, Err: fmt.Errorf("%w: device revoked", scanner.ErrRefused)}
+	refusal := func(source string) func() {
+		return func() {
+			ts.ObserveFrame(&scanner.FrameReport{Source: source, Err: fmt.Errorf("%w: device revoked", scanner.ErrRefused)})
+		}
 	}
-	ts.ObserveFrame(refusal("cam0")) // before the scan: not its concern
+	meter := func(source string, sym scanner.Symbology) func() {
+		return func() {
+			ts.RefuseResults([]scanner.Result{result(source, 1, sym, "refused", ts.clock.Now())}, errors.New("scan lease used up"))
+		}
+	}
+	refusal("cam0")() // before the scan: not its concern
 
 	for _, tc := range []struct {
 		name    string
 		sources []string // the scan's filter
-		refused string   // the source of the frame refused in the wait
+		syms    []string
+		refuse  func() // in the wait
 		want    string
+		reason  string
 	}{
-		{"any source", nil, "cam0", "license_refused"},
-		{"the refused source", []string{"cam0"}, "cam0", "license_refused"},
+		{"any source", nil, nil, refusal("cam0"), "license_refused", "device revoked"},
+		{"the refused source", []string{"cam0"}, nil, refusal("cam0"), "license_refused", "device revoked"},
+		{"the meter", []string{"cam0"}, []string{"QR_CODE"}, meter("cam0", scanner.QRCode), "license_refused", "scan lease used up"},
 		// cam0's refusals above came before this scan: not its concern.
-		{"another source", []string{"cam0"}, "dock", "timeout"},
+		{"another source", []string{"cam0"}, nil, refusal("dock"), "timeout", ""},
+		{"the meter, another source", []string{"cam0"}, nil, meter("dock", scanner.QRCode), "timeout", ""},
+		{"the meter, another symbology", nil, []string{"EAN_13"}, meter("cam0", scanner.QRCode), "timeout", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			timeout := 5 * time.Minute
+			if tc.want == "timeout" {
+				timeout = 300 * time.Millisecond
+			}
 			got := make(chan error, 1)
 			go func() {
-				_, err := ts.client.Scan(ctx, client.ScanOptions{Timeout: 500 * time.Millisecond, Sources: tc.sources})
+				_, err := ts.client.Scan(ctx, client.ScanOptions{Timeout: timeout, Sources: tc.sources, Symbologies: tc.syms})
 				got <- err
 			}()
 			ts.waitSubscribers(t, 1)
-			ts.ObserveFrame(refusal(tc.refused))
-			err := <-got
+			tc.refuse()
+			var err error
+			select {
+			case err = <-got:
+			case <-time.After(30 * time.Second):
+				t.Fatalf("no answer 30 s after the refusal; the scan waits %v", timeout)
+			}
 			if code(err) != tc.want {
 				t.Fatalf("scan: %v, want %s", err, tc.want)
 			}
 			var ce *client.Error
 			if tc.want == "license_refused" && (!errors.As(err, &ce) || ce.Status != http.StatusForbidden ||
-				!strings.Contains(ce.Message, "device revoked")) {
-				t.Errorf("scan: %v, want 403 naming the gate's reason", err)
+				!strings.Contains(ce.Message, tc.reason)) {
+				t.Errorf("scan: %v, want 403 naming the reason, %q", err, tc.reason)
 			}
 			ts.waitSubscribers(t, 0)
 		})

@@ -270,13 +270,37 @@ func (s *Server) Publish(results []scanner.Result) []uint64 {
 func (s *Server) Notify(n Notice) { s.hub.notify(n) }
 
 // ObserveFrame records a live frame's report in the metrics, and a frame
-// the license refused for the scans waiting (see handleScan).
+// the license refused for the scans waiting (see handleScan): a scan that
+// takes its source's results answers the refusal at once.
 func (s *Server) ObserveFrame(rep *scanner.FrameReport) {
 	if rep != nil {
 		s.metrics.observeFrame(rep)
 		if errors.Is(rep.Err, scanner.ErrRefused) {
 			s.refused.note(rep.Source, rep.Err)
+			s.hub.refuse(rep.Source, nil, rep.Err)
 		}
+	}
+}
+
+// RefuseResults tells the waiting scans that the license refused to
+// deliver results (the meter: the device's scans used up): a scan whose
+// filter takes one of them answers 403 license_refused at once, since
+// what it waited for was read and will not come. err says why; it is
+// wrapped in scanner.ErrRefused when it is not already. Nothing of the
+// results is kept.
+func (s *Server) RefuseResults(results []scanner.Result, err error) {
+	if len(results) == 0 {
+		return
+	}
+	if !errors.Is(err, scanner.ErrRefused) {
+		err = fmt.Errorf("%w: %w", scanner.ErrRefused, err)
+	}
+	bySource := map[string][]scanner.Symbology{}
+	for i := range results {
+		bySource[results[i].Source] = append(bySource[results[i].Source], results[i].Symbology)
+	}
+	for source, syms := range bySource {
+		s.hub.refuse(source, syms, err)
 	}
 }
 

@@ -153,8 +153,12 @@ func (m *Main) Run(ctx context.Context) error {
 			}
 		}})
 	d.reload, d.configPath = m.Reload, m.ConfigPath
-	d.delivery = newMeteredDelivery(d.gate.record, d.deliver, func(err error) {
+	d.delivery = newMeteredDelivery(d.gate.record, d.deliver, func(err error, notMetered []scanner.Result) {
 		d.noteRefusal(fmt.Errorf("results not delivered: %w", err))
+		if d.api != nil {
+			// A scan waiting for one of them answers now.
+			d.api.RefuseResults(notMetered, err)
+		}
 	})
 	d.engine = scanner.NewEngine(scanner.EngineConfig{
 		Workers: cfg.Engine.Workers, QueueSize: cfg.Engine.Queue, StuckAfter: cfg.Engine.StuckAfter.D(),

@@ -24,14 +24,14 @@ type meteredDelivery struct {
 	done    chan struct{}
 	record  func([]scanner.Result) ([]scanner.Result, error) // meters; returns the results that may be delivered
 	deliver func([]scanner.Result)
-	refused func(error)
+	refused func(err error, notMetered []scanner.Result) // why, and the results not delivered
 }
 
 // maxQueuedFrames bounds the frames whose results wait for the disk; a
 // worker with more to queue waits for it.
 const maxQueuedFrames = 256
 
-func newMeteredDelivery(record func([]scanner.Result) ([]scanner.Result, error), deliver func([]scanner.Result), refused func(error)) *meteredDelivery {
+func newMeteredDelivery(record func([]scanner.Result) ([]scanner.Result, error), deliver func([]scanner.Result), refused func(error, []scanner.Result)) *meteredDelivery {
 	m := &meteredDelivery{queue: make(chan frameResults, maxQueuedFrames), done: make(chan struct{}),
 		record: record, deliver: deliver, refused: refused}
 	go m.run()
@@ -80,17 +80,18 @@ func (m *meteredDelivery) run() {
 			}
 		}
 		ok, err := m.record(all)
-		if err != nil {
-			m.refused(err)
-		}
+		var notMetered []scanner.Result
 		for _, f := range frames {
 			n := min(len(f.results), len(ok))
 			if n > 0 {
 				m.deliver(f.results[:n])
 			}
 			ok = ok[n:]
-			if n < len(f.results) && f.undelivered != nil {
-				f.undelivered(f.results[n:])
+			if n < len(f.results) {
+				notMetered = append(notMetered, f.results[n:]...)
+				if f.undelivered != nil {
+					f.undelivered(f.results[n:])
+				}
 			}
 			if f.done != nil {
 				var why error
@@ -102,6 +103,12 @@ func (m *meteredDelivery) run() {
 				f.done(why)
 			}
 		}
+		if err != nil {
+			// After the deliveries, so that a scan the meter refused
+			// others for has its own result already.
+			m.refused(err, notMetered)
+		}
+		clear(notMetered)
 		clear(all) // results hold barcode texts
 		clear(frames)
 	}

@@ -36,7 +36,7 @@ func TestDeliveryTellsEachFrameAfterItsResults(t *testing.T) {
 		for _, r := range results {
 			log("deliver %s", r.Text)
 		}
-	}, func(error) {})
+	}, func(error, []scanner.Result) {})
 	outcomes := map[string]error{}
 	frame := func(name string, texts ...string) {
 		var results []scanner.Result

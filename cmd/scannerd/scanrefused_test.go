@@ -1,0 +1,90 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"image/png"
+	"net/http"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/scannerd/scannerd/api/client"
+	"github.com/scannerd/scannerd/api/openapitest"
+	"github.com/scannerd/scannerd/internal/symbols"
+	"github.com/scannerd/scannerd/licensing"
+	"github.com/scannerd/scannerd/licensing/lts/ltstest"
+	"github.com/scannerd/scannerd/licensing/wire"
+	"github.com/scannerd/scannerd/scanner"
+)
+
+// TestScanAnswersTheMetersRefusalAtOnce: a /v1/scan waiting when the
+// meter refuses the result that would answer it (the device's scans used
+// up) answers 403 license_refused as soon as the meter has refused, not
+// 504 timeout when its timeout ends, which is what it used to do: the
+// refused result was never published and the meter's refusal reached only
+// the log. The parts are real: an LTS over TLS on loopback with a scan
+// quota of 1, the device's bbolt store, the daemon's Unix socket. An upload
+// uses the quota; the engine's gate permits every frame (as the real one
+// does for a frame that starts decoding before the lease runs out), so
+// that the refusal is the meter's.
+func TestScanAnswersTheMetersRefusalAtOnce(t *testing.T) {
+	_, _, license := ltstest.StartLicensed(t, wire.License{ID: "ONE", Type: wire.LicensePerScan,
+		ScansPerPeriod: 1, Period: "month", Expires: time.Now().AddDate(1, 0, 0)})
+	inbox := t.TempDir()
+	socket := filepath.Join(t.TempDir(), "s.sock")
+	m := NewMain()
+	m.Stdout, m.Stderr = &syncBuffer{}, &syncBuffer{}
+	m.gate = &holdGate{}
+	if err := m.ParseFlags([]string{"-ndjson", "-config", writeConfig(t, fmt.Sprintf(`
+[api]
+socket = %q
+socket_group = "none"
+[[source]]
+name = "inbox"
+url = "dir:%s"
+symbologies = "qr_code"
+%s`, socket, inbox, license))}); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	waitFor(t, "the license", func() bool { return m.d.gate.lic.Status().State == licensing.StateAuthorized })
+	c := openapitest.NewClient(t, socket)
+	defer c.Close()
+	ctx := context.Background()
+
+	// The one scan of the quota goes to an upload.
+	s, err := symbols.Encode(scanner.QRCode, "uploaded")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cv := symbols.NewCanvas(200, 200, 230)
+	cv.Draw(s, symbols.Placement{CX: 100, CY: 100, Module: 3, Dark: 20, Light: 235})
+	var img bytes.Buffer
+	png.Encode(&img, &image.Gray{Pix: cv.Pix, Stride: cv.Width, Rect: image.Rect(0, 0, cv.Width, cv.Height)})
+	if dec, err := c.Decode(ctx, &img, client.DecodeOptions{}); err != nil || len(dec.Results) != 1 {
+		t.Fatalf("upload: %+v, %v", dec, err)
+	}
+
+	got := make(chan error, 1)
+	go func() {
+		_, err := c.Scan(ctx, client.ScanOptions{Timeout: 20 * time.Second, Sources: []string{"inbox"}})
+		got <- err
+	}()
+	waitFor(t, "the scan to wait", func() bool { return m.d.api.Subscribers() == 1 })
+	dropPNGs(t, inbox, 1) // read, and refused by the meter
+	err = receive(t, got, "the scan's answer")
+	var ce *client.Error
+	if !errors.As(err, &ce) || ce.Status != http.StatusForbidden || ce.Code != "license_refused" {
+		t.Fatalf("scan: %v, want 403 license_refused", err)
+	}
+	if totals, _ := m.d.gate.lic.Totals(); totals["QR_CODE"] != 1 {
+		t.Errorf("metered %v, want the upload's QR_CODE only", totals)
+	}
+}
