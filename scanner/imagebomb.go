@@ -42,8 +42,10 @@ func PNGImageBytes(width, height, depth, samples int, interlaced bool) uint64 {
 // themselves for BMP (which is read uncompressed only), and half a bit
 // for each 8×8 block for JPEG (a block's DC code takes at least a bit
 // in the scan that first codes it; half, for components sampled below
-// the image's size). GIF is not checked: its decoder's buffer is a byte
-// a pixel, no more than the frame it fills.
+// the image's size), and LZW's best for GIF (GIFLZWPixels): its first
+// image (the one decoded, whose whole buffer Go's decoder makes before it
+// reads a code) against its own data, and its logical screen (the size
+// an upload's memory is reserved for) against all the images' data.
 func checkImageData(format string, data []byte, cfg image.Config) error {
 	w, h := uint64(cfg.Width), uint64(cfg.Height)
 	switch format {
@@ -76,11 +78,84 @@ func checkImageData(format string, data []byte, cfg image.Config) error {
 		if need > n {
 			return fmt.Errorf("%w: bmp: %d bytes of pixel data cannot hold the %d of %d×%d pixels", ErrBadImage, n, need, cfg.Width, cfg.Height)
 		}
+	case "gif":
+		return checkGIFData(data, w, h)
 	case "jpeg":
 		blocks := ((w + 7) / 8) * ((h + 7) / 8)
 		if need := blocks / 16; need > uint64(len(data)) {
 			return fmt.Errorf("%w: jpeg: %d bytes cannot hold the %d blocks of %d×%d pixels", ErrBadImage, len(data), blocks, cfg.Width, cfg.Height)
 		}
+	}
+	return nil
+}
+
+// GIFLZWPixels is the most pixels n bytes of GIF image data can hold. A
+// code (at most 12 bits) stands for a string of the code table, and each
+// entry of the table is at most one pixel longer than the one before it:
+// a code of w bits stands for at most 2^w pixels, so no code gives more
+// than 4096 pixels for 12 bits, 2730⅔ a byte (the GIF89a specification,
+// appendix F; T. A. Welch, "A technique for high-performance data
+// compression", IEEE Computer 17(6), 1984).
+func GIFLZWPixels(n uint64) uint64 { return n * 8 * 4096 / 12 }
+
+// checkGIFData checks a GIF's logical screen (w×h, from its header) and
+// its first image against the LZW data that follows (GIF89a, 18 to 23):
+// the blocks are walked by their lengths as far as data goes.
+func checkGIFData(data []byte, w, h uint64) error {
+	at := 13 // signature and version 6, logical screen descriptor 7
+	if len(data) < at {
+		return nil // the header decoder has refused it
+	}
+	if data[10]&0x80 != 0 {
+		at += 3 << (data[10]&7 + 1) // the global colour table
+	}
+	// subBlocks skips the sub-blocks from at and returns the bytes of
+	// data they hold.
+	subBlocks := func() uint64 {
+		var n uint64
+		for at < len(data) {
+			size := int(data[at])
+			at++
+			if size == 0 {
+				break
+			}
+			body := min(size, len(data)-at)
+			n += uint64(body)
+			at += body
+		}
+		return n
+	}
+	var all uint64
+	images := 0
+	for at < len(data) {
+		switch data[at] {
+		case 0x21: // extension: its label, then sub-blocks
+			at += 2
+			subBlocks()
+		case 0x2c: // image descriptor, a local colour table, the LZW code size, the data
+			if at+10 > len(data) {
+				at = len(data)
+				break
+			}
+			fw, fh := uint64(binary.LittleEndian.Uint16(data[at+5:])), uint64(binary.LittleEndian.Uint16(data[at+7:]))
+			packed := data[at+9]
+			at += 10
+			if packed&0x80 != 0 {
+				at += 3 << (packed&7 + 1)
+			}
+			at++ // LZW minimum code size
+			n := subBlocks()
+			all += n
+			images++
+			if images == 1 && fw*fh > GIFLZWPixels(n) {
+				return fmt.Errorf("%w: gif: %d bytes of image data cannot hold the %d of its first image's %d×%d pixels", ErrBadImage, n, fw*fh, fw, fh)
+			}
+		default: // the trailer (0x3b), or what the decoder refuses
+			at = len(data)
+		}
+	}
+	if w*h > GIFLZWPixels(all) {
+		return fmt.Errorf("%w: gif: %d bytes of image data cannot hold the %d of the %d×%d pixels of its logical screen", ErrBadImage, all, w*h, w, h)
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"image"
+	"image/gif"
 	"image/jpeg"
 	"image/png"
 	"strings"
@@ -67,6 +68,13 @@ func TestDecodeImageReadsWellCompressedImages(t *testing.T) {
 		t.Fatal(err)
 	}
 	files["bmp with padded rows"] = bytes.Clone(b.Bytes())
+	b.Reset()
+	if err := gif.Encode(&b, blank, nil); err != nil {
+		t.Fatal(err)
+	}
+	files["blank gif"] = bytes.Clone(b.Bytes())
+	files["gif 700×500"] = imagebomb.GIF(700, 500, 700*500)
+	files["gif 1×1"] = imagebomb.GIF(1, 1, 1)
 	for _, c := range []struct {
 		w, h             int
 		depth, colorType byte
@@ -116,4 +124,52 @@ func TestDecodeMemory(t *testing.T) {
 			t.Errorf("%s: %d bytes, want %d", tc.name, got, tc.want)
 		}
 	}
+}
+
+// TestGIFLZWBound: the bound is 4096 pixels for every 12 bits of codes,
+// the most a code can stand for, and the check refuses an image just over
+// it (2731 pixels in one byte of codes) and passes one at it, whatever
+// its shape.
+func TestGIFLZWBound(t *testing.T) {
+	if got := scanner.GIFLZWPixels(3); got != 8192 {
+		t.Errorf("GIFLZWPixels(3) = %d, want 8192: 4096 pixels for each 12 bits", got)
+	}
+	lim := scanner.Limits{MaxBytes: 1 << 20, MaxPixels: 1 << 30}
+	// One byte of data (a clear code and the end code, 3 bits each):
+	// at most 2730 pixels.
+	for _, tc := range []struct {
+		w, h uint16
+		ok   bool
+	}{{2730, 1, true}, {2731, 1, false}, {65, 42, true}, {1, 2731, false}} {
+		data := imagebomb.GIF(tc.w, tc.h, 0)
+		_, _, err := scanner.CheckImage(data, lim)
+		if (err == nil) != tc.ok || err != nil && !strings.Contains(err.Error(), "1 bytes of image data") {
+			t.Errorf("%d×%d of one byte of codes: %v, want refused %v", tc.w, tc.h, err, !tc.ok)
+		}
+	}
+}
+
+// FuzzCheckGIF: a GIF Go's decoder reads whole is never refused as a
+// bomb: the bound is LZW's best, so any refusal of a readable image is a
+// bound wrong.
+func FuzzCheckGIF(f *testing.F) {
+	f.Add(imagebomb.GIF(40, 30, 1200))
+	f.Add(imagebomb.GIF(40, 30, 5))
+	f.Add(imagebomb.GIF(1, 1, 1))
+	var b bytes.Buffer
+	gif.Encode(&b, testImage(), nil)
+	f.Add(b.Bytes())
+	lim := scanner.Limits{MaxBytes: 1 << 20, MaxPixels: 1 << 20}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		cfg, err := gif.DecodeConfig(bytes.NewReader(data))
+		if err != nil || cfg.Width*cfg.Height > 1<<20 {
+			return
+		}
+		if _, err := gif.Decode(bytes.NewReader(data)); err != nil {
+			return
+		}
+		if _, _, err := scanner.CheckImage(data, lim); err != nil {
+			t.Fatalf("a GIF Go's decoder reads (%d×%d screen) is refused: %v", cfg.Width, cfg.Height, err)
+		}
+	})
 }

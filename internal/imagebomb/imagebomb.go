@@ -6,6 +6,7 @@ package imagebomb
 
 import (
 	"bytes"
+	"compress/lzw"
 	"compress/zlib"
 	"encoding/binary"
 	"hash/crc32"
@@ -88,6 +89,33 @@ func ProgressiveJPEG(w, h uint16) []byte {
 	return b.Bytes()
 }
 
+// GIF returns a GIF89a whose logical screen and one image are w×h pixels
+// of a two-colour global table, the image's data the LZW codes (minimum
+// code size 2) of raw pixels of colour 0, in sub-blocks of 255 bytes:
+// whole and decodable when raw is w×h, a bomb when raw is far less.
+func GIF(w, h uint16, raw int) []byte {
+	var b bytes.Buffer
+	b.WriteString("GIF89a")
+	binary.Write(&b, binary.LittleEndian, [2]uint16{w, h})
+	b.Write([]byte{0x80, 0, 0})                // a global table of 2 colours
+	b.Write([]byte{0, 0, 0, 0xff, 0xff, 0xff}) // black, white
+	b.WriteByte(0x2c)
+	binary.Write(&b, binary.LittleEndian, [4]uint16{0, 0, w, h})
+	b.Write([]byte{0, 2}) // no local table; LZW minimum code size
+	var z bytes.Buffer
+	zw := lzw.NewWriter(&z, lzw.LSB, 2)
+	zw.Write(make([]byte, raw))
+	zw.Close()
+	for codes := z.Bytes(); len(codes) > 0; {
+		n := min(len(codes), 255)
+		b.WriteByte(byte(n))
+		b.Write(codes[:n])
+		codes = codes[n:]
+	}
+	b.Write([]byte{0, 0x3b}) // the block terminator, the trailer
+	return b.Bytes()
+}
+
 // Case is a bomb and the words the refusal of it must contain.
 type Case struct {
 	Name string
@@ -110,5 +138,8 @@ func Known() []Case {
 			"bmp: 0 bytes of pixel data cannot hold the 300000000 of 10000×10000 pixels"},
 		{"progressive jpeg 10000×10000", ProgressiveJPEG(10000, 10000),
 			"bytes cannot hold the 1562500 blocks of 10000×10000 pixels"},
+		// Go's decoder made the image's 100 MB buffer before it read a code.
+		{"gif 10000×10000", GIF(10000, 10000, 16),
+			"gif: 4 bytes of image data cannot hold the 100000000 of its first image's 10000×10000 pixels"},
 	}
 }
