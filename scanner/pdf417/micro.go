@@ -132,6 +132,13 @@ type MicroReader struct {
 	// the turned views' samples (see view).
 	words  []uint32
 	stride int
+	// blocks is the map of the matrix's uniform blocks, bstride a row
+	// (see uniformBlocks).
+	blocks  []uint8
+	bstride int
+	// seen keeps the samples of a cluster's view and of the view turned
+	// round (see samples).
+	seen [2]samples
 	// promising is set when the last search read rows of a symbol it
 	// could not decode (see Promising).
 	promising bool
@@ -208,6 +215,10 @@ func (r *MicroReader) wipe() {
 	clear(r.cells)
 	clear(r.words[:cap(r.words)])
 	r.words = r.words[:0]
+	clear(r.blocks[:cap(r.blocks)])
+	r.blocks = r.blocks[:0]
+	r.seen[0].wipe()
+	r.seen[1].wipe()
 }
 
 // find looks for symbols in the clusters of barred cells of m (see
@@ -220,10 +231,16 @@ func (r *MicroReader) find(m *gozxing.BitMatrix, step int, multiple bool) ([]*de
 	for k, rg := range r.turnedRegions(m) {
 		if k == 0 {
 			r.words, r.stride, r.row = copyWords(m, r.row, r.words)
+			r.blocks, r.bstride = uniformBlocks(r.words, r.stride, m.GetWidth(), m.GetHeight(), r.blocks)
 		}
 		v, back := rg.view(m, 0), rg.view(m, math.Pi)
 		v.words, v.stride = r.words, r.stride
 		back.words, back.stride = r.words, r.stride
+		v.blocks, v.bstride = r.blocks, r.bstride
+		back.blocks, back.bstride = r.blocks, r.bstride
+		// Made ready for each view where its first line is sampled.
+		r.seen[0].ready, r.seen[1].ready = false, false
+		v.seen, back.seen = &r.seen[0], &r.seen[1]
 		edges, backEdges := r.edgeChains(v, step)
 		for k, v := range [...]view{v, back} {
 			chains := edges

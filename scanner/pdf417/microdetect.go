@@ -243,10 +243,11 @@ func leftRAPs(r *runList, y int, out []microHit) []microHit {
 		if module < 0.8 || float64(r.width(i-1)) < 2*module {
 			continue
 		}
-		if !rapFits(r, i, module) {
+		t, ok := rapCounts(r, i, module)
+		if !ok {
 			continue
 		}
-		h := microHit{y: y, x: float64(r.edges[i]), module: module, cw: -1, rap: rapPattern(r, i, module)}
+		h := microHit{y: y, x: float64(r.edges[i]), module: module, cw: -1, rap: rapPattern(t)}
 		if v, _, _, w := readCodeword(r, i+rapElements, -1); w > 0 {
 			h.cw = int16(v)
 		}
@@ -273,7 +274,11 @@ func cca3Starts(r *runList, y int, out []microHit) []microHit {
 			continue
 		}
 		rap := float64(r.edges[i+n]-r.edges[i+elementsPerSymbol]) / rapModules
-		if math.Abs(rap-module) > 0.2*module || !rapFits(r, i+elementsPerSymbol, rap) {
+		if math.Abs(rap-module) > 0.2*module {
+			continue
+		}
+		t, ok := rapCounts(r, i+elementsPerSymbol, rap)
+		if !ok {
 			continue
 		}
 		if i >= rapElements && rapFits(r, i-rapElements, rap) {
@@ -284,16 +289,15 @@ func cca3Starts(r *runList, y int, out []microHit) []microHit {
 			continue
 		}
 		out = append(out, microHit{y: y, x: float64(r.edges[i]), module: module, cw: int16(v),
-			rap: rapPattern(r, i+elementsPerSymbol, rap), cca3: true,
+			rap: rapPattern(t), cca3: true,
 			row: microRowLayout(r, i, cca3RowLayouts[:], false) != 0})
 	}
 	return out
 }
 
-// rapPattern returns the module counts of the six runs from i, 1 to 4,
-// two bits each, as rapCounts reads them.
-func rapPattern(r *runList, i int, module float64) uint16 {
-	t, _ := rapCounts(r, i, module)
+// rapPattern returns the module counts of a RAP's six runs, as
+// rapCounts reads them, 1 to 4, two bits each.
+func rapPattern(t [rapElements]int) uint16 {
 	var p uint16
 	for _, n := range t {
 		p = p<<2 | uint16(min(4, max(1, n))-1)
@@ -829,14 +833,31 @@ func (r *MicroReader) readLine(v view, e *microEdge, slope, t float64) int {
 	ex, ey := e.a+e.b*t, t+0.5
 	sx, sy := ex-margin*rx, ey-margin*ry
 	r.linesSampled++
+	if v.seen != nil && !v.seen.ready {
+		v.seen.prepare(v.w, v.h)
+	}
 	// The samples up to where the row's first bar may start first: the
 	// line reads no row where none starts there (about one line in
 	// eight, most of them those past a symbol's first and last rows),
 	// and the samples of a line that does are taken again whole.
 	if head := int(margin+1.5*m) + 2; head < length {
 		end := v.sampleLine(&r.runs, head, sx, sy, rx, ry)
-		if r.firstDarkRun(margin, m) < 0 {
+		i := r.firstDarkRun(margin, m)
+		if i < 0 {
 			return 0
+		}
+		if !e.cca3 {
+			// Then up to where the row's first RAP, and then its first
+			// codeword, end: most lines that start a row there cross
+			// bars of text or of a 1D symbol, whose runs are no RAP or
+			// no codeword of the RAP's module, and read no row of any
+			// width (see rowStartFits).
+			for _, modules := range [...]float64{rapModules, rapModules + modulesPerCodeword} {
+				end = v.extendLine(&r.runs, end, min(length, head+int(math.Ceil(1.3*modules*m))), sx, sy, rx, ry)
+				if !rowStartFits(&r.runs, i) {
+					return 0
+				}
+			}
 		}
 		v.extendLine(&r.runs, end, length, sx, sy, rx, ry)
 	} else {
@@ -860,6 +881,33 @@ func (r *MicroReader) readLine(v view, e *microEdge, slope, t float64) int {
 		return 1
 	}
 	return 0
+}
+
+// rowStartFits reports whether the runs of a line's first samples, its
+// row's first bar dark run i, may start a row of a layout that begins
+// with a left RAP (microRowLayout): false only where every layout fails
+// whatever the samples after them, so that the rest of the line need not
+// be sampled. Runs the samples do not yet show in full pass. The first
+// RAP's runs must fit a RAP of their own module (microGroupsFit's test of
+// it, which the row's unit does not change), and the codeword after it
+// must be 17 of the row's units wide, give or take a fifth, where the
+// unit is within 15 % of that module (microRowLayout's test of the row's
+// width): between 13.6/1.15 and 20.4/0.85 modules.
+func rowStartFits(r *runList, i int) bool {
+	real := r.count() - 1 // edges before this one are where runs start
+	if i+rapElements > real {
+		return true
+	}
+	module := float64(r.edges[i+rapElements]-r.edges[i]) / rapModules
+	if module < 0.8 || !rapFits(r, i, module) {
+		return false
+	}
+	j := i + rapElements
+	if j+elementsPerSymbol > real {
+		return true
+	}
+	w := float64(r.edges[j+elementsPerSymbol]-r.edges[j]) / module
+	return w >= 13.6/1.15*0.999 && w <= 20.4/0.85*1.001
 }
 
 // firstDarkRun returns the first dark run of r.runs that starts within

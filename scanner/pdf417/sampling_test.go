@@ -45,13 +45,26 @@ func TestMiddle(t *testing.T) {
 // bilinear interpolation does; both the same whether they read the matrix
 // or a copy of its words (70 pixels wide: pairs across word boundaries);
 // and a line sampled in two goes (extendLine) has the runs of one sampled
-// whole.
+// whole. The matrix holds bars, a dark block and noise, so that the
+// lines that step over uniform blocks (uniformBlocks) step over light and
+// dark ones, into and out of the matrix.
 func TestFromNearest(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	m, _ := gozxing.NewBitMatrix(70, 50)
+	bars := make([]bool, 70)
+	for x := 0; x < 70; {
+		w := 1 + rng.IntN(12)
+		for k := x; k < min(70, x+w); k++ {
+			bars[k] = rng.IntN(2) == 0
+		}
+		x += w
+	}
 	for y := range 50 {
 		for x := range 70 {
-			if rng.IntN(3) == 0 {
+			switch {
+			case x < 36 && y >= 10 && bars[x],
+				x >= 40 && x < 66 && y >= 20 && y < 45,
+				x >= 36 && y < 16 && rng.IntN(3) == 0:
 				m.Set(x, y)
 			}
 		}
@@ -59,16 +72,38 @@ func TestFromNearest(t *testing.T) {
 	words, stride, _ := copyWords(m, nil, nil)
 	plain := view{m: m, iw: 70, ih: 50}
 	copied := view{m: m, iw: 70, ih: 50, words: words, stride: stride}
+	blocks, bstride := uniformBlocks(words, stride, 70, 50, nil)
+	uniform := 0
+	for by := range (50 + blockSide - 1) / blockSide {
+		for bx := range bstride {
+			want := [2]bool{true, true} // all light, all dark
+			for y := by * blockSide; y < min(50, (by+1)*blockSide); y++ {
+				for x := bx * blockSide; x < (bx+1)*blockSide; x++ {
+					dark := x < 70 && m.Get(x, y)
+					want[0], want[1] = want[0] && !dark, want[1] && dark
+				}
+			}
+			if got := blocks[by*bstride+bx]; got != blockLight && want[0] || got != blockDark && want[1] || got != blockMixed && !want[0] && !want[1] {
+				t.Fatalf("block (%d, %d): %d, want light %v, dark %v", bx, by, got, want[0], want[1])
+			}
+			if !want[0] && !want[1] {
+				continue
+			}
+			uniform++
+		}
+	}
+	if uniform < 10 || slices.Index(blocks, blockDark) < 0 {
+		t.Fatalf("%d uniform blocks, dark ones %v: the lines step over too few", uniform, slices.Contains(blocks, blockDark))
+	}
+	stepping := copied
+	stepping.blocks, stepping.bstride = blocks, bstride
 	var got, want, whole runList
 	for range 500 {
 		a := rng.Float64() * 2 * math.Pi
 		x0, y0 := rng.Float64()*90-10, rng.Float64()*70-10
 		ux, uy := math.Cos(a), math.Sin(a)
 		n := rng.IntN(120)
-		vw := &plain
-		if rng.IntN(2) == 0 {
-			vw = &copied
-		}
+		vw := [...]*view{&plain, &copied, &stepping}[rng.IntN(3)]
 		got.fromNearest(vw, n, x0, y0, ux, uy)
 		want.fromFunc(n, func(i int) bool {
 			x, y := x0+float64(i)*ux, y0+float64(i)*uy
@@ -116,6 +151,10 @@ func TestReadLineHead(t *testing.T) {
 		t.Fatal(err)
 	}
 	v := newTurnedView(m, 0, 0, 0.12, 1, m.GetWidth(), m.GetHeight())
+	// The same view keeping its samples (see samples), for every line:
+	// the later lines cross pixels the earlier ones weighed.
+	kept := v
+	kept.seen = &samples{}
 	rng := rand.New(rand.NewPCG(7, 8))
 	var r MicroReader
 	headOnly, rows := 0, 0
@@ -123,8 +162,14 @@ func TestReadLineHead(t *testing.T) {
 		e := &microEdge{a: rng.Float64() * float64(m.GetWidth()) / 2, b: rng.Float64()*0.1 - 0.05, module: 2 + rng.Float64()*2}
 		slope, y := rng.Float64()*0.04-0.02, rng.Float64()*float64(m.GetHeight())
 		r.lines = r.lines[:0]
+		keptFull := r.readLine(kept, e, slope, y)
+		keptLines := slices.Clone(r.lines)
+		r.lines = r.lines[:0]
 		full := r.readLine(v, e, slope, y)
 		got := slices.Clone(r.lines)
+		if keptFull != full || !slices.Equal(keptLines, got) {
+			t.Fatalf("edge %+v, slope %.3f at %.1f: read %v (%d) with the samples kept, %v (%d) without", *e, slope, y, keptLines, keptFull, got, full)
+		}
 		if length := int(math.Ceil((microMaxModules + 12) * 1.2 * e.module)); r.runs.edges[len(r.runs.edges)-1] < length {
 			headOnly++
 		}

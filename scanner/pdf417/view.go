@@ -34,6 +34,54 @@ type view struct {
 	// checks and call per pixel.
 	words  []uint32
 	stride int
+	// blocks, when set with words, tells the 8×8 blocks of the image
+	// that are all light or all dark (see uniformBlocks), bstride a row
+	// of blocks: fromNearest steps over them.
+	blocks  []uint8
+	bstride int
+	// seen, when set, keeps what sampleFrom read at each view pixel of a
+	// turned view (see samples).
+	seen *samples
+}
+
+// samples keeps the colour of the view pixels a turned view's lines have
+// sampled, so that a pixel is weighed between its image pixels (between)
+// once: the lines across a candidate symbol are half a pixel to a pixel
+// apart, and the other angles tried for it (readSymbol) cross the same
+// pixels again, so most pixels are sampled two to four times (three
+// quarters of the weighings on the development set). states holds two
+// bits a view pixel, stride words a row: 0 not sampled yet, else
+// sampleLight or sampleDark.
+type samples struct {
+	states []uint32
+	stride int
+	ready  bool // states is cleared for the view
+}
+
+const (
+	sampleLight = 1
+	sampleDark  = 3
+)
+
+// prepare sizes the states for a w×h view and marks every pixel not
+// sampled.
+func (s *samples) prepare(w, h int) {
+	s.stride = (w + 15) / 16
+	need := h * s.stride
+	if cap(s.states) < need {
+		// Made at its full size at once, as copyWords' words are.
+		clear(s.states[:cap(s.states)])
+		s.states = make([]uint32, need)
+	}
+	s.states = s.states[:need]
+	clear(s.states)
+	s.ready = true
+}
+
+// wipe clears the colours kept.
+func (s *samples) wipe() {
+	clear(s.states[:cap(s.states)])
+	s.ready = false
 }
 
 // copyWords copies the bits of m into words (grown as needed), a row of
@@ -54,6 +102,59 @@ func copyWords(m *gozxing.BitMatrix, row *gozxing.BitArray, words []uint32) ([]u
 		copy(words[y*stride:(y+1)*stride], row.GetBitArray()[:stride])
 	}
 	return words, stride, row
+}
+
+// The colours of an 8×8 block of the image in uniformBlocks' map.
+const (
+	blockMixed uint8 = iota
+	blockLight
+	blockDark
+)
+
+// blockSide is the side of uniformBlocks' blocks: a byte of a word of
+// each of eight rows.
+const blockSide = 8
+
+// uniformBlocks fills blocks (grown as needed) with the colour of each
+// blockSide×blockSide block of the w×h image whose words copyWords made:
+// blockLight or blockDark where all its pixels inside the image are, else
+// blockMixed. It returns the map and its stride, blocks a row. A block
+// the image's right edge cuts is never dark (words holds the pixels
+// beyond the edge light); one its bottom edge cuts may be, and
+// fromNearest's steps stop at that edge.
+func uniformBlocks(words []uint32, stride, w, h int, blocks []uint8) ([]uint8, int) {
+	bw, bh := (w+blockSide-1)/blockSide, (h+blockSide-1)/blockSide
+	need := bw * bh
+	if cap(blocks) < need {
+		clear(blocks[:cap(blocks)])
+		blocks = make([]uint8, need)
+	}
+	blocks = blocks[:need]
+	for by := range bh {
+		y0, y1 := by*blockSide, min(h, (by+1)*blockSide)
+		for k := range stride {
+			or, and := uint32(0), ^uint32(0)
+			for y := y0; y < y1; y++ {
+				or |= words[y*stride+k]
+				and &= words[y*stride+k]
+			}
+			for b := range 32 / blockSide {
+				bx := k*(32/blockSide) + b
+				if bx >= bw {
+					break
+				}
+				c := blockMixed
+				switch sh := uint(b * blockSide); {
+				case or>>sh&0xff == 0:
+					c = blockLight
+				case and>>sh&0xff == 0xff && (bx+1)*blockSide <= w:
+					c = blockDark
+				}
+				blocks[by*bw+bx] = c
+			}
+		}
+	}
+	return blocks, bw
 }
 
 // newTurnedView returns the w×h view of m whose origin is the image point
@@ -196,12 +297,11 @@ func (v *view) extendLine(r *runList, end lineEnd, n int, sx, sy, rx, ry float64
 // the samples before it, the last one prev) to n.
 func (v *view) sampleFrom(r *runList, from, n int, prev bool, end lineEnd, sx, sy, rx, ry float64) lineEnd {
 	inside := end.inside
+	w, h := float64(v.w), float64(v.h)
 	for i := from; i < n; i++ {
 		d := float64(i) + 0.5
-		x, y := floorInt(sx+d*rx), floorInt(sy+d*ry)
-		var p bool
-		switch {
-		case x < 0 || y < 0 || x >= v.w || y >= v.h:
+		fx, fy := sx+d*rx, sy+d*ry
+		if fx < 0 || fy < 0 || fx >= w || fy >= h {
 			if inside {
 				// Each coordinate moves one way along the line, so
 				// the samples inside the view are one stretch: the
@@ -212,13 +312,33 @@ func (v *view) sampleFrom(r *runList, from, n int, prev bool, end lineEnd, sx, s
 				r.edges = append(r.edges, n)
 				return lineEnd{inside: true, left: true}
 			}
-		case v.rot == rotFree:
-			inside = true
+			r.sample(i, false, prev)
+			prev = false
+			continue
+		}
+		// The view pixel: ⌊fx⌋, ⌊fy⌋, both ≥ 0.
+		x, y := int(fx), int(fy)
+		inside = true
+		var p bool
+		switch s := v.seen; {
+		case v.rot != rotFree:
+			p = v.get(x, y)
+		case s != nil:
+			k, sh := y*s.stride+x>>4, uint(x&15)*2
+			if st := s.states[k] >> sh & 3; st != 0 {
+				p = st == sampleDark
+				break
+			}
 			px, py := float64(x)+0.5, float64(y)+0.5
 			p = v.between(v.ox+px*v.ux-py*v.uy, v.oy+px*v.uy+py*v.ux)
+			st := uint32(sampleLight)
+			if p {
+				st = sampleDark
+			}
+			s.states[k] |= st << sh
 		default:
-			inside = true
-			p = v.get(x, y)
+			px, py := float64(x)+0.5, float64(y)+0.5
+			p = v.between(v.ox+px*v.ux-py*v.uy, v.oy+px*v.uy+py*v.ux)
 		}
 		r.sample(i, p, prev)
 		prev = p
@@ -227,7 +347,7 @@ func (v *view) sampleFrom(r *runList, from, n int, prev bool, end lineEnd, sx, s
 	return lineEnd{inside: inside}
 }
 
-// floorInt is int(math.Floor(f)) for the coordinates of a line's samples,
+// floorInt is int(math.Floor(f)) for the points between weighs,
 // without a call.
 func floorInt(f float64) int {
 	i := int(f)
