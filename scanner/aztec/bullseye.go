@@ -161,36 +161,33 @@ func (d *detector) crossCheck(x, y, m float64) (centre, bool) {
 	r := int(3*m) + 2
 	x0, y0 := int(x)-r, int(y)-r
 	w := 2*r + 1
-	if cap(d.blob) < w*w {
-		d.blob = make([]bool, w*w)
-	}
-	seen := d.blob[:w*w]
-	clear(seen)
 	// The window's pixels, read once: a pixel is looked at from each of
-	// its neighbours in the flood. (Image data: cleared once done.)
+	// its neighbours in the flood. open holds the dark ones the flood has
+	// not reached yet, so that a neighbour takes one look. (Image data:
+	// cleared once done.)
 	if cap(d.window) < w*w {
 		d.window = make([]bool, w*w)
 	}
-	dark := d.window[:w*w]
+	open := d.window[:w*w]
 	for j := 0; j < w; j++ {
-		for i := range dark[j*w : (j+1)*w] {
-			dark[j*w+i] = d.img.m.Get(x0+i, y0+j)
+		for i := range open[j*w : (j+1)*w] {
+			open[j*w+i] = d.img.m.Get(x0+i, y0+j)
 		}
 	}
 	maxArea := int(3*m*m) + 8
 	// The small blobs, nearest the hit first.
 	blobs := d.blobs[:0]
-	for k, isDark := range dark {
-		if seen[k] || !isDark {
+	for k, isOpen := range open {
+		if !isOpen {
 			continue
 		}
-		c, area, ok := d.fillBlob(seen, dark, x0, y0, w, k%w, k/w, maxArea)
+		c, area, ok := d.fillBlob(open, x0, y0, w, k%w, k/w, maxArea)
 		if !ok || float64(area) < max(2, 0.1*m*m) {
 			continue
 		}
 		blobs = append(blobs, c)
 	}
-	clear(dark)
+	clear(open)
 	d.blobs = blobs
 	hit := point{x, y}
 	for i := 1; i < len(blobs); i++ {
@@ -218,15 +215,15 @@ func (d *detector) crossCheck(x, y, m float64) (centre, bool) {
 // fillBlob floods the dark 8-connected blob at window cell (i, j) and
 // returns its centroid in image coordinates and its area, or false when it
 // is larger than maxArea or reaches the window's edge (a ring, not the
-// centre module). dark holds the window's pixels, w a row.
-func (d *detector) fillBlob(seen, dark []bool, x0, y0, w, i, j, maxArea int) (point, int, bool) {
+// centre module). open holds the window's dark pixels not flooded yet, w
+// a row; the flood clears those it reaches.
+func (d *detector) fillBlob(open []bool, x0, y0, w, i, j, maxArea int) (point, int, bool) {
 	// The eight neighbours' offsets in the window, row by row.
 	neighbours := [8]int{-w - 1, -w, -w + 1, -1, 1, w - 1, w, w + 1}
 	stack := append(d.fill[:0], j*w+i)
-	seen[j*w+i] = true
+	open[j*w+i] = false
 	var sx, sy float64
 	area := 0
-	ok := true
 	for len(stack) > 0 {
 		k := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
@@ -242,14 +239,14 @@ func (d *detector) fillBlob(seen, dark []bool, x0, y0, w, i, j, maxArea int) (po
 		}
 		// Away from the window's edge, every neighbour is inside it.
 		for _, o := range neighbours {
-			if n := k + o; !seen[n] && dark[n] {
-				seen[n] = true
+			if n := k + o; open[n] {
+				open[n] = false
 				stack = append(stack, n)
 			}
 		}
 	}
 	d.fill = stack
-	if !ok || area == 0 {
+	if area == 0 {
 		return point{}, area, false
 	}
 	return point{sx / float64(area), sy / float64(area)}, area, true

@@ -20,7 +20,6 @@ type detector struct {
 	colRuns   []int
 	colStarts []int
 	centres   []centre
-	blob      []bool
 	window    []bool // crossCheck's pixels, cleared after each use
 	blobs     []point
 	hits      []rowHit

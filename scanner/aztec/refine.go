@@ -73,29 +73,32 @@ func (d *detector) fitInverse(sm *symbolMap, radius float64, origin point, scale
 	// The orientation takes (x, y) to (±x or ±y, ±y or ±x): where each
 	// comes from, in the map's symbol coordinates.
 	axes := sm.o.apply(point{1, 2})
-	pick := func(axis, x, y float64) float64 {
-		switch axis {
-		case 1:
-			return x
-		case -1:
-			return -x
-		case 2:
-			return y
-		}
-		return -y
-	}
+	h := &sm.h
 	lines := int(radius)
 	for pass := 0; pass < 2; pass++ {
 		alongRows := pass == 0
 		k := &unknowns[pass]
+		// Along the line, u and v are each ±t (the position along it) or
+		// ±across (the line's own), as pick would have them: uT says u
+		// is ±t, uSign its sign.
+		uT := (math.Abs(axes.x) == 1) == alongRows
+		vT := (math.Abs(axes.y) == 1) == alongRows
+		uSign, vSign := math.Copysign(1, axes.x), math.Copysign(1, axes.y)
 		for j := -lines; j <= lines; j++ {
 			across := float64(j)
+			uA, vA := pickAxis(axes.x, across), pickAxis(axes.y, across)
+			// pos is the image position at t along the line: sm.h
+			// applied to (u, v) as symbolMap.at does, in its very
+			// operations, so that every sample lands where it did.
 			pos := func(t float64) point {
-				x, y := t, across
-				if !alongRows {
-					x, y = across, t
+				u, v := uA, vA
+				if uT {
+					u = pickAxis(axes.x, t)
 				}
-				return sm.h.apply(pick(axes.x, x, y), pick(axes.y, x, y))
+				if vT {
+					v = pickAxis(axes.y, t)
+				}
+				return h.apply(u, v)
 			}
 			length := pos(-radius).sub(pos(radius)).norm()
 			if length == 0 {
@@ -104,11 +107,25 @@ func (d *detector) fitInverse(sm *symbolMap, radius float64, origin point, scale
 			step := 2 * radius / (length * 4) // a quarter pixel
 			prev := d.img.darkAt(pos(-radius))
 			for t := -radius + step; t <= radius; t += step {
-				v := d.img.darkAt(pos(t))
-				if v == prev {
+				// pos(t) and darkAt, inlined: this loop is most of the
+				// refinement's time.
+				u, v := uA, vA
+				if uT {
+					u = uSign * t
+				}
+				if vT {
+					v = vSign * t
+				}
+				w := h.g*u + h.h*v + 1
+				if w == 0 {
+					w = 1e-12
+				}
+				px, py := (h.a*u+h.b*v+h.c)/w, (h.d*u+h.e*v+h.f)/w
+				dark := px >= 0 && py >= 0 && d.img.m.Get(int(px), int(py))
+				if dark == prev {
 					continue
 				}
-				prev = v
+				prev = dark
 				at := t - step/2
 				b := math.Round(at+0.5) - 0.5 // nearest boundary between modules
 				if math.Abs(at-b) > 0.4 || math.Abs(b) > radius-0.5 {
@@ -116,7 +133,7 @@ func (d *detector) fitInverse(sm *symbolMap, radius float64, origin point, scale
 				}
 				p := pos(at).sub(origin).scale(scale)
 				sign := -1.0
-				if v {
+				if dark {
 					sign = 1
 				}
 				// u(p) = b + δu·s along rows, v(p) = b + δv·s down columns.
@@ -132,6 +149,16 @@ func (d *detector) fitInverse(sm *symbolMap, radius float64, origin point, scale
 	}
 	x := atb
 	return projective{a: x[0], b: x[1], c: x[2], d: x[3], e: x[4], f: x[5], g: x[6], h: x[7]}, true
+}
+
+// pickAxis is the symbol coordinate that axis (±1 or ±2, as
+// orientation.apply turns (1, 2)) takes from the one value that moves: its
+// value c, or -c.
+func pickAxis(axis, c float64) float64 {
+	if axis < 0 {
+		return -c
+	}
+	return c
 }
 
 // inverse returns the map that undoes t.
