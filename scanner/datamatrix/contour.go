@@ -66,12 +66,19 @@ func (b *bitImage) rowWords(y int) []uint32 {
 	return b.words[o : o+b.stride-2]
 }
 
-// darkAt samples the pixel under p.
+// darkAt samples the pixel under p, from the copy: the finder samples
+// the image point by point, millions of times in a busy frame, and the
+// copy's margins leave one bounds check where the matrix makes four.
 func (b *bitImage) darkAt(p point) bool {
 	if p.x < 0 || p.y < 0 {
 		return false
 	}
-	return b.m.Get(int(p.x), int(p.y))
+	x, y := int(p.x), int(p.y) // negative past the range of int, or NaN
+	if x < 0 || y < 0 || x >= b.w || y >= b.h {
+		return false
+	}
+	i := uint((y+1)*b.stride*32 + 32 + x)
+	return b.words[i>>5]>>(i&31)&1 != 0
 }
 
 // aroundBits[n] turns the nine pixels of a 3×3 block, bit 3*row+column of

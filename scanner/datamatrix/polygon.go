@@ -233,14 +233,22 @@ func segmentsOf(c []pixel, verts []int, out []segment) []segment {
 // the same direction, or a joint that lies close to the line from a's
 // start to b's end (pixel steps along a slightly tilted edge).
 func continues(a, b segment) bool {
-	if a.dir().dot(b.dir()) > math.Cos(12*math.Pi/180) {
+	cos := a.dir().dot(b.dir())
+	if cos > cos12 {
 		return true
 	}
-	if a.dir().dot(b.dir()) < math.Cos(35*math.Pi/180) {
+	if cos < cos35 {
 		return false
 	}
 	return math.Abs(lineThrough(a.a, b.b).dist(a.b)) <= 1.5
 }
+
+// The cosines continues compares with, worked out once: it runs for
+// every side of every contour's polygon.
+var (
+	cos12 = math.Cos(12 * math.Pi / 180)
+	cos35 = math.Cos(35 * math.Pi / 180)
+)
 
 // finderCorner is a candidate for the corner of the finder pattern: two
 // long contour stretches meeting at a convex corner.
