@@ -154,10 +154,35 @@ func blackPoints(bp []int, lum []byte, subW, subH, w, h int) []int {
 		y0 := min(by<<blockPower, h-blockSize)
 		for bx := 0; bx < subW; bx++ {
 			x0 := min(bx<<blockPower, w-blockSize)
-			var sum uint64
-			loE, loO, hiE, hiO := uint64(lanesFF), uint64(lanesFF), uint64(0), uint64(0)
-			for y := y0; y < y0+blockSize; y++ {
-				v := binary.LittleEndian.Uint64(lum[y*w+x0 : y*w+x0+blockSize])
+			at := y0*w + x0
+			v := binary.LittleEndian.Uint64(lum[at : at+blockSize])
+			loE, loO := v&lanesFF, v>>8&lanesFF
+			hiE, hiO := loE, loO
+			sum := loE + loO
+			at += w
+			v = binary.LittleEndian.Uint64(lum[at : at+blockSize])
+			even, odd := v&lanesFF, v>>8&lanesFF
+			sum += even + odd
+			loE, hiE = lanesMin(loE, even), lanesMax(hiE, even)
+			loO, hiO = lanesMin(loO, odd), lanesMax(hiO, odd)
+			if spreadOver(hiE, loE)|spreadOver(hiO, loO)|spreadOver(hiE, loO)|spreadOver(hiO, loE) != 0 {
+				// Two pixels of the first two rows, one above the
+				// other or side by side, differ by more than
+				// minDynamicRange: the block is not flat, and its black
+				// point is its average, which needs no darkest and
+				// lightest pixel. (Most blocks that are not flat show it
+				// there: edges and texture.)
+				for y := 2; y < blockSize; y++ {
+					at += w
+					v := binary.LittleEndian.Uint64(lum[at : at+blockSize])
+					sum += v&lanesFF + v>>8&lanesFF
+				}
+				bp[by*subW+bx] = int(sum*lanes16>>48) >> (2 * blockPower)
+				continue
+			}
+			for y := 2; y < blockSize; y++ {
+				at += w
+				v := binary.LittleEndian.Uint64(lum[at : at+blockSize])
 				even, odd := v&lanesFF, v>>8&lanesFF
 				sum += even + odd
 				loE, hiE = lanesMin(loE, even), lanesMax(hiE, even)
@@ -186,11 +211,20 @@ func blackPoints(bp []int, lum []byte, subW, subH, w, h int) []int {
 	return bp
 }
 
+// spreadOver returns, in bit 9 of a lane, whether hi's value exceeds lo's
+// by more than minDynamicRange there: hi−lo+512−minDynamicRange−1 lies
+// between 256 and 1022, at least 512 exactly then, and borrows from no
+// other lane.
+func spreadOver(hi, lo uint64) uint64 {
+	return (hi + (512-minDynamicRange-1)*lanes16 - lo) & lanes9
+}
+
 // Words of four 16-bit lanes, each holding a value from 0 to 255.
 const (
 	lanes16 = 0x0001000100010001 // 1 in each lane
 	lanesFF = 0x00ff00ff00ff00ff // 255 in each lane; the even bytes of a word
 	lanes8  = 0x0100010001000100 // bit 8 of each lane
+	lanes9  = 0x0200020002000200 // bit 9 of each lane
 )
 
 // lanesAtLeast returns 0xff in each lane where a's value is at least b's,

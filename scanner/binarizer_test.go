@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
@@ -77,6 +78,15 @@ func TestBinarizersMatchGozxing(t *testing.T) {
 			return uint8(200 + rng.IntN(10))
 		},
 		"dark": func(x, y int) uint8 { return uint8(rng.IntN(12)) },
+		// Blocks whose range is about minDynamicRange, flat or not by
+		// a level, in the first two rows or below them.
+		"nearly flat": func(x, y int) uint8 { return uint8(150 + rng.IntN(minDynamicRange+2)) },
+		"step below": func(x, y int) uint8 {
+			if y%blockSize >= 2 && x%5 == 0 {
+				return uint8(150 + minDynamicRange + rng.IntN(3))
+			}
+			return uint8(150 + rng.IntN(2))
+		},
 	}
 	for _, s := range sizes {
 		for name, fill := range fills {
@@ -141,5 +151,47 @@ func TestBinarizersMatchGozxingBlackbox(t *testing.T) {
 		sameAsGozxing(t, img.Rel, newPlaneSource(f, &sc))
 		sc.wipe()
 		f.Purge()
+	}
+}
+
+// TestSharpEdgesMatchDivision compares the edges sharpEdges finds with
+// those of the sharpened values halved and compared with the black point
+// one pixel at a time, as the row measurement defines them: rows of noise,
+// of two levels and flat ones, narrow and short ones, black points from
+// below 0 to above 255.
+func TestSharpEdgesMatchDivision(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 5))
+	want := func(lum []byte, black int) []int32 {
+		var edges []int32
+		dark := false
+		for x := 1; x < len(lum)-1; x++ {
+			f := (4*int(lum[x]) - int(lum[x-1]) - int(lum[x+1])) / 2
+			if d := f < black; d != dark {
+				edges = append(edges, int32(x))
+				dark = d
+			}
+		}
+		return edges
+	}
+	for i := range 3000 {
+		lum := make([]byte, rng.IntN(40))
+		lo, hi := rng.IntN(256), rng.IntN(256)
+		for x := range lum {
+			switch i % 3 {
+			case 0:
+				lum[x] = byte(rng.IntN(256))
+			case 1:
+				lum[x] = byte([2]int{lo, hi}[rng.IntN(2)])
+			default:
+				lum[x] = byte(lo)
+			}
+		}
+		black := rng.IntN(300) - 20
+		edgeAt := make([]int32, len(lum)+1)
+		n, dark := sharpEdges(lum, black, edgeAt)
+		w := want(lum, black)
+		if !slices.Equal(edgeAt[:n], w) || (dark == 1) != (len(w)%2 == 1) {
+			t.Fatalf("row %v, black %d: edges %v (ending dark %d), want %v", lum, black, edgeAt[:n], dark, w)
+		}
 	}
 }

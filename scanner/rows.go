@@ -187,14 +187,7 @@ func (s *rowScanner) measure(lum []byte) bool {
 	// without a branch per pixel (in a textured row which way one goes is
 	// anyone's guess), then each edge placed between its pixel and the one
 	// before.
-	n, dark := 0, 0
-	for x := 1; x < w-1; x++ {
-		f := (4*int(lum[x]) - int(lum[x-1]) - int(lum[x+1])) / 2
-		d := int(uint(f-black) >> (bitsPerUint - 1)) // f < black
-		edgeAt[n] = int32(x)
-		n += d ^ dark
-		dark = d
-	}
+	n, dark := sharpEdges(lum, black, edgeAt)
 	edgeAt[n] = int32(w - 1) // the last pixel counts as light
 	n += dark
 	fwd := append(s.fwd[:0], 0)
@@ -222,6 +215,40 @@ func (s *rowScanner) measure(lum []byte) bool {
 		}
 	}
 	return s.finish(fwd, last, w)
+}
+
+// sharpEdges sets edgeAt[0:n] to the pixels x of lum (1 ≤ x < len−1)
+// where the sharpened row, (4·lum[x]−lum[x−1]−lum[x+1])/2, goes from at
+// least black to below it or back, starting light, and returns n and
+// whether (1) or not (0) the row is dark at its last such pixel.
+func sharpEdges(lum []byte, black int, edgeAt []int32) (n, dark int) {
+	if black < 1 {
+		for x := 1; x < len(lum)-1; x++ {
+			f := (4*int(lum[x]) - int(lum[x-1]) - int(lum[x+1])) / 2
+			d := int(uint(f-black) >> (bitsPerUint - 1)) // f < black
+			edgeAt[n] = int32(x)
+			n += d ^ dark
+			dark = d
+		}
+		return n, dark
+	}
+	// With black at least 1, the halved value (rounded towards zero) is
+	// below black exactly when the whole one is below 2·black: the
+	// three pixels slide along in registers, and nothing is divided.
+	twice := 2 * black
+	if len(lum) < 3 {
+		return 0, 0
+	}
+	a, b := int(lum[0]), int(lum[1])
+	for x, v := range lum[2:] {
+		c := int(v)
+		d := int(uint(4*b-a-c-twice) >> (bitsPerUint - 1)) // below black
+		edgeAt[n] = int32(x + 1)
+		n += d ^ dark
+		dark = d
+		a, b = b, c
+	}
+	return n, dark
 }
 
 // finish closes the row's widths fwd, whose last edge is at last
