@@ -40,6 +40,14 @@ func (p *planeSource) GetRow(y int, row []byte) ([]byte, error) {
 		row = make([]byte, p.width)
 	}
 	row = row[:p.width]
+	if p.scratch != nil && (p.rotated || p.scratch.viewOf == p) {
+		// A quarter-turned view's rows are the plane's columns, read a
+		// pixel a stride apart; the view is turned once, and its rows
+		// copied from there (as an inverted view's are, once its matrix
+		// was asked for).
+		copy(row, p.turned()[y*p.width:(y+1)*p.width])
+		return row, nil
+	}
 	if p.rotated {
 		// Row y of the counter-clockwise view is plane column (pw-1-y),
 		// read downwards, where pw is the plane width (the view's height).
@@ -79,11 +87,63 @@ func (p *planeSource) GetMatrix() []byte {
 		len(p.pix) >= p.width*p.height {
 		return p.pix[:p.width*p.height]
 	}
+	if p.scratch != nil && (p.rotated || p.invert) {
+		return p.turned()
+	}
 	out := p.scratch.matrix(p.width * p.height)
 	for y := 0; y < p.height; y++ {
 		p.GetRow(y, out[y*p.width:(y+1)*p.width])
 	}
 	return out
+}
+
+// turned returns the whole of a rotated or inverted view as a tightly
+// packed plane, made once in the scratch buffer kept for it (whose view
+// it is, viewOf says); callers never write to it.
+func (p *planeSource) turned() []byte {
+	s := p.scratch
+	n := p.width * p.height
+	if s.viewOf == p {
+		return s.view[:n]
+	}
+	if cap(s.view) < n {
+		s.view = make([]byte, n)
+	}
+	s.used = true
+	s.viewOf = nil // p.GetRow reads the plane while it is made
+	out := s.view[:n]
+	if p.rotated {
+		p.turnInto(out)
+	} else {
+		for y := 0; y < p.height; y++ {
+			p.GetRow(y, out[y*p.width:(y+1)*p.width])
+		}
+	}
+	s.viewOf = p
+	return out
+}
+
+// turnInto writes the quarter-turned view into out, a block of rows at a
+// time: view row y is plane column left+height-1-y read downwards, so the
+// plane is read along its rows, a few columns at a time, instead of down
+// each column for each row.
+func (p *planeSource) turnInto(out []byte) {
+	const block = 16
+	w, h := p.width, p.height // of the view: the plane region is h wide, w tall
+	for y0 := 0; y0 < h; y0 += block {
+		y1 := min(y0+block, h)
+		for x := 0; x < w; x++ {
+			// Plane row top+x, the columns of view rows y0..y1-1.
+			src := p.pix[(p.top+x)*p.stride+p.left:]
+			for y := y0; y < y1; y++ {
+				v := src[p.height-1-y]
+				if p.invert {
+					v = 255 - v
+				}
+				out[y*w+x] = v
+			}
+		}
+	}
 }
 
 func (p *planeSource) IsCropSupported() bool { return !p.rotated }
@@ -138,7 +198,11 @@ type scratch struct {
 	// binarized images of the passes, by size (see binarizer.go).
 	blackPts, thresholds []int
 	bits                 []*gozxing.BitMatrix
-	used                 bool
+	// view holds the whole of viewOf, a rotated or inverted view, as a
+	// plane (see planeSource.turned).
+	view   []byte
+	viewOf *planeSource
+	used   bool
 }
 
 // ints returns (*b)[:n], growing *b as needed.
@@ -218,6 +282,8 @@ func (s *scratch) wipe() {
 	clear(s.half[:cap(s.half)])
 	clear(s.double[:cap(s.double)])
 	clear(s.box[:cap(s.box)])
+	clear(s.view[:cap(s.view)])
+	s.viewOf = nil
 	clear(s.blackPts[:cap(s.blackPts)])
 	clear(s.thresholds[:cap(s.thresholds)])
 	for _, m := range s.bits {
@@ -231,7 +297,7 @@ func (s *scratch) wipe() {
 // buffers a frame of the usual size needs stay for the next one. The
 // buffers must have been wiped.
 func (s *scratch) trim(keep int) {
-	for _, b := range []*[]byte{&s.mat, &s.half, &s.double, &s.box} {
+	for _, b := range []*[]byte{&s.mat, &s.half, &s.double, &s.box, &s.view} {
 		if cap(*b) > keep {
 			*b = nil
 		}

@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"bytes"
+	"slices"
 	"testing"
 )
 
@@ -37,5 +38,79 @@ func TestPlaneSourceLendRow(t *testing.T) {
 	}
 	if src.Invert().(*planeSource).LendRow(0) != nil {
 		t.Error("an inverted view lent a plane row")
+	}
+}
+
+// A rotated or inverted view is made whole once and its rows copied from
+// there: every row and the matrix must be the view's, whichever of them
+// is asked for first, and after another view took the buffer over.
+func TestPlaneSourceTurnedViews(t *testing.T) {
+	const w, h, stride = 37, 21, 40
+	f := &Frame{Pix: make([]byte, stride*h), Width: w, Height: h, Stride: stride}
+	for i := range f.Pix {
+		f.Pix[i] = byte(i*73 + i/7)
+	}
+	// at is pixel (x, y) of a view of the plane region from (left, top),
+	// w×h, turned (the region's column left+w-1-y as row y) and inverted.
+	at := func(left, top, rw, x, y int, turned, inverted bool) byte {
+		px, py := left+x, top+y
+		if turned {
+			px, py = left+rw-1-y, top+x
+		}
+		v := f.Pix[py*stride+px]
+		if inverted {
+			v = 255 - v
+		}
+		return v
+	}
+	var sc scratch
+	src := newPlaneSource(f, &sc)
+	crop, _ := src.Crop(3, 2, 30, 15)
+	rot, _ := src.RotateCounterClockwise()
+	invRot, _ := src.Invert().RotateCounterClockwise()
+	type view struct {
+		name             string
+		v                *planeSource
+		left, top, rw    int
+		turned, inverted bool
+	}
+	views := []view{
+		{"rotated", rot.(*planeSource), 0, 0, w, true, false},
+		{"inverted", src.Invert().(*planeSource), 0, 0, w, false, true},
+		{"inverted rotated", invRot.(*planeSource), 0, 0, w, true, true},
+		{"inverted crop", crop.Invert().(*planeSource), 3, 2, 30, false, true},
+	}
+	check := func(name string, c view) {
+		t.Helper()
+		for y := range c.v.GetHeight() {
+			row, err := c.v.GetRow(y, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for x, got := range row {
+				if want := at(c.left, c.top, c.rw, x, y, c.turned, c.inverted); got != want {
+					t.Fatalf("%s %s: row %d pixel %d is %d, want %d", c.name, name, y, x, got, want)
+				}
+			}
+		}
+		m := c.v.GetMatrix()
+		for y := range c.v.GetHeight() {
+			for x := range c.v.GetWidth() {
+				if got, want := m[y*c.v.GetWidth()+x], at(c.left, c.top, c.rw, x, y, c.turned, c.inverted); got != want {
+					t.Fatalf("%s %s: matrix (%d,%d) is %d, want %d", c.name, name, x, y, got, want)
+				}
+			}
+		}
+	}
+	for i, c := range views {
+		check("first", c)
+		check("again", c)
+		// Another view takes the buffer; this one must still read right.
+		views[(i+1)%len(views)].v.GetMatrix()
+		check("after another", c)
+	}
+	sc.wipe()
+	if sc.viewOf != nil || slices.ContainsFunc(sc.view[:cap(sc.view)], func(v byte) bool { return v != 0 }) {
+		t.Error("the turned view outlived the wipe")
 	}
 }

@@ -58,7 +58,7 @@ func TestDecoderKeepsNoRowsAfterAFrame(t *testing.T) {
 		}
 	}
 	zero("reversed row", d.revWords[:cap(d.revWords)])
-	for name, b := range map[string][]byte{"matrix": d.scratch.mat, "half": d.scratch.half, "double": d.scratch.double} {
+	for name, b := range map[string][]byte{"matrix": d.scratch.mat, "half": d.scratch.half, "double": d.scratch.double, "view": d.scratch.view} {
 		if slices.ContainsFunc(b[:cap(b)], func(v byte) bool { return v != 0 }) {
 			t.Errorf("scratch %s holds image data after the frame", name)
 		}
