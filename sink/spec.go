@@ -26,8 +26,12 @@ type Spec struct {
 	Name string
 	// Sources, when not empty, takes only results from these sources.
 	Sources []string
-	// Symbologies takes only these symbologies: "all" (the default) or a
-	// list, as an array or a comma-separated string, as for sources.
+	// Symbologies, when not empty, takes only these symbologies: a list
+	// as for a source, an array or a comma-separated string, with "all",
+	// "default" and "-NAME" (see scanner.ParseSymbologySet). Empty takes
+	// every symbology: unlike a source's empty list it does not mean the
+	// default ones, which would drop the results of a symbology a source
+	// reads only because it names it (CODE_11, MICRO_PDF_417, …).
 	Symbologies conf.List
 	// Text, when set, takes only results whose text matches this regular
 	// expression (RE2 syntax, unanchored).
@@ -227,11 +231,13 @@ func (s *Spec) filter() (filter, error) {
 			return f, errors.New("sources: an empty name")
 		}
 	}
-	syms, err := scanner.ParseSymbologySet(s.Symbologies.String())
-	if err != nil {
-		return f, fmt.Errorf("symbologies: %w", err)
+	if len(s.Symbologies) > 0 {
+		syms, err := scanner.ParseSymbologySet(s.Symbologies.String())
+		if err != nil {
+			return f, fmt.Errorf("symbologies: %w", err)
+		}
+		f.syms = syms
 	}
-	f.syms = syms
 	if s.Text != "" {
 		re, err := regexp.Compile(s.Text)
 		if err != nil {

@@ -1,8 +1,10 @@
 package sink_test
 
 import (
+	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/scannerd/scannerd/internal/conf"
 	"github.com/scannerd/scannerd/scanner"
@@ -77,23 +79,45 @@ func TestSpecErrors(t *testing.T) {
 }
 
 // TestFilters: each sink takes only the results its sources, symbologies
-// and text pattern select.
+// and text pattern select; a sink without filters takes every result,
+// those of symbologies read only when a source names them too, and one
+// with symbologies = "default" only those on by default.
 func TestFilters(t *testing.T) {
 	t.Parallel()
 	r := newReceiver(t)
-	all, some := r.spec("all"), r.spec("some")
+	all, some, defaults := r.spec("all"), r.spec("some"), r.spec("defaults")
+	defaults.Symbologies = conf.List{"default"}
 	some.Sources = []string{"dock"}
 	some.Symbologies = conf.List{"EAN_13", "CODE_128"}
 	some.Text = "^400[0-9]+$"
-	s := newSet(t, sink.Env{}, all, some)
+	s := newSet(t, sink.Env{}, all, some, defaults)
 	s.Deliver(nil, []scanner.Result{
 		{Source: "dock", Symbology: scanner.EAN13, Text: "4006381333931"},  // taken by both
 		{Source: "gate", Symbology: scanner.EAN13, Text: "4006381333931"},  // other source
 		{Source: "dock", Symbology: scanner.QRCode, Text: "4006381333931"}, // other symbology
 		{Source: "dock", Symbology: scanner.Code128, Text: "X4001"},        // text does not match
 		{Source: "dock", Symbology: scanner.Code128, Text: "40012"},        // taken by both
+		{Source: "gate", Symbology: scanner.Code11, Text: "123-455"},       // off by default
+		{Source: "gate", Symbology: scanner.MicroPDF417, Text: "4001"},     // off by default
 	})
-	waitFor(t, "the deliveries", func() bool { return statusOf(t, s, "all").Delivered == 5 && statusOf(t, s, "some").Delivered == 2 })
+	want := map[string]uint64{"all": 7, "some": 2, "defaults": 5}
+	waitFor(t, "the deliveries", func() bool {
+		for name, n := range want {
+			if statusOf(t, s, name).Delivered < n {
+				return false
+			}
+		}
+		return true
+	})
+	// Closing drains the queues: no sink has more to deliver after.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	s.Close(ctx)
+	for name, n := range want {
+		if st := statusOf(t, s, name); st.Delivered != n || st.Dropped != 0 {
+			t.Errorf("sink %s delivered %d, dropped %d; want %d, none dropped", name, st.Delivered, st.Dropped, n)
+		}
+	}
 }
 
 // TestApplyKeepsUnchangedSinksAndRefusesBadSpecs: a reload with the same

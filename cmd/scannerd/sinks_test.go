@@ -1,22 +1,30 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"image"
+	"image/png"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/makiuchi-d/gozxing"
+
 	"github.com/scannerd/scannerd/api"
 	"github.com/scannerd/scannerd/api/client"
 	"github.com/scannerd/scannerd/api/openapitest"
+	"github.com/scannerd/scannerd/internal/symbols"
 	"github.com/scannerd/scannerd/packaging"
+	"github.com/scannerd/scannerd/scanner"
 	"github.com/scannerd/scannerd/sink"
 )
 
@@ -228,4 +236,134 @@ func TestCheckFilesReadsSinkSecrets(t *testing.T) {
 			t.Errorf("%s: %v, want %q", tc.table, err, tc.want)
 		}
 	}
+}
+
+// TestSinkWithoutSymbologiesTakesEveryResult runs the daemon with a source
+// that reads Code 11, a symbology off by default, and a webhook sink with
+// no symbologies key: the Code 11 result reaches the webhook, in order
+// before the QR code delivered after it. The sink used to take the default
+// symbologies only, dropping it unannounced.
+func TestSinkWithoutSymbologiesTakesEveryResult(t *testing.T) {
+	t.Parallel()
+	hook := newHookReceiver(t, "daemon-hook-key")
+	keyFile := writeFile(t, "hook.key", "daemon-hook-key\n")
+	inbox := t.TempDir()
+	m := NewMain()
+	out := &syncBuffer{}
+	m.Stdout, m.Stderr = out, &syncBuffer{}
+	m.gate = &holdGate{} // permits every symbology, without a license server
+	m.ParseFlags([]string{"-ndjson", "-config", writeConfig(t, fmt.Sprintf(`
+[[source]]
+name = "inbox"
+url = "dir:%s"
+symbologies = "default,code_11"
+
+[[sink]]
+name = "hook"
+[sink.webhook]
+url = "%s/scans"
+secret_file = %q
+`, inbox, hook.srv.URL, keyFile))})
+	if err := m.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+
+	s, err := symbols.EncodeWith(scanner.Code11, "123-45", code11Writer{}, gozxing.BarcodeFormat_CODABAR, 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dropSymbol(t, inbox, "code11.png", s, 3)
+	waitFor(t, "the Code 11 result", func() bool { return len(readResults(t, out.String())) > 0 })
+	if s, err = symbols.Encode(scanner.QRCode, "after"); err != nil {
+		t.Fatal(err)
+	}
+	dropSymbol(t, inbox, "qr.png", s, 3)
+	// The sink delivers in order: once it has the QR code, it had
+	// every result delivered before.
+	waitFor(t, "the QR code at the webhook", func() bool {
+		got := hook.results()
+		return len(got) > 0 && got[len(got)-1].Symbology == "QR_CODE"
+	})
+	delivered := readResults(t, out.String())
+	got := hook.results()
+	if len(got) != 2 || len(delivered) != 2 {
+		t.Fatalf("the daemon delivered %+v; the webhook got %+v", delivered, got)
+	}
+	if r := got[0]; r.Symbology != "CODE_11" || r.Text != "123-455" || r.ID != delivered[0].ID {
+		t.Errorf("webhook got %+v first; want the Code 11 result (with its check character) the daemon delivered: %+v", r, delivered[0])
+	}
+}
+
+// dropSymbol draws s with modules of module pixels into a PNG named name
+// in dir, written as a writer to a dir: source should (renamed complete).
+func dropSymbol(t *testing.T, dir, name string, s *symbols.Symbol, module float64) {
+	t.Helper()
+	w, h := int(float64(s.Width+2*s.Quiet())*module)+20, int(float64(s.Height+2*s.Quiet())*module)+20
+	c := symbols.NewCanvas(w, h, 230)
+	c.Draw(s, symbols.Placement{CX: float64(w) / 2, CY: float64(h) / 2, Module: module, Dark: 20, Light: 235})
+	var b bytes.Buffer
+	if err := png.Encode(&b, &image.Gray{Pix: c.Pix, Stride: c.Width, Rect: image.Rect(0, 0, c.Width, c.Height)}); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path+".part", b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(path+".part", path); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// code11Writer draws Code 11 (USD-8): a start character, the data and its
+// check character C (modulo 11, weights 1 to 10 from the right), a stop
+// character; each character three bars and two spaces, narrow one module
+// wide and wide two, and a narrow space between characters.
+type code11Writer struct{}
+
+// code11Patterns are the elements of 0–9, the dash (10) and start/stop
+// (11), bar first; a set bit is wide.
+var code11Patterns = [12]uint8{0b00001, 0b10001, 0b01001, 0b11000, 0b00101, 0b10100,
+	0b01100, 0b00011, 0b10010, 0b10000, 0b00100, 0b00110}
+
+func (w code11Writer) EncodeWithoutHint(text string, f gozxing.BarcodeFormat, width, height int) (*gozxing.BitMatrix, error) {
+	return w.Encode(text, f, width, height, nil)
+}
+
+func (code11Writer) Encode(text string, _ gozxing.BarcodeFormat, _, _ int, _ map[gozxing.EncodeHintType]interface{}) (*gozxing.BitMatrix, error) {
+	vals := make([]int, 0, len(text)+1)
+	for _, r := range text {
+		v := strings.IndexRune("0123456789-", r)
+		if v < 0 {
+			return nil, fmt.Errorf("code 11: %q is not a digit or a dash", r)
+		}
+		vals = append(vals, v)
+	}
+	c := 0
+	for k := range vals {
+		c += vals[len(vals)-1-k] * (k%10 + 1)
+	}
+	vals = append(vals, c%11)
+	var modules []bool
+	for _, v := range append(append([]int{11}, vals...), 11) {
+		if len(modules) > 0 {
+			modules = append(modules, false)
+		}
+		for e := range 5 {
+			n := 1 + int(code11Patterns[v]>>(4-e)&1)
+			for range n {
+				modules = append(modules, e%2 == 0)
+			}
+		}
+	}
+	m, err := gozxing.NewBitMatrix(len(modules), 1)
+	if err != nil {
+		return nil, err
+	}
+	for x, dark := range modules {
+		if dark {
+			m.Set(x, 0)
+		}
+	}
+	return m, nil
 }
