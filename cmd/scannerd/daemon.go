@@ -135,31 +135,27 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.gate != nil {
 		engineGate = m.gate
 	}
+	// The parts are all made before any of them starts, so that the
+	// fields the daemon's goroutines read are set before those run, and
+	// never written after: the API server is read by the engine's
+	// workers, the delivery goroutine, the sinks' overflow notices and the
+	// debug export's and the preview's notices; the engine and the preview
+	// by the status line those notices write; the sinks by the delivery
+	// goroutine.
 	d.export = debugexport.New(debugexport.Config{AllowedRoot: cfg.DebugExport.Root, Clock: m.Clock, Logger: log,
 		OnStop: func(st debugexport.State) {
 			d.notify.Status(d.statusLine())
-			if d.api != nil {
-				d.api.Notify(api.Notice{Event: "debug_export", Data: st})
-			}
+			d.api.Notify(api.Notice{Event: "debug_export", Data: st})
 		}})
-	d.export.Start()
 	d.snaps = debugexport.NewSnapshots()
 	d.preview = debugexport.NewPreview(debugexport.PreviewConfig{Snapshots: d.snaps, Clock: m.Clock, AfterFunc: m.afterFunc,
 		OnChange: func(st debugexport.PreviewState) {
 			d.log.Info("setup preview", "enabled", st.Enabled, "until", st.Until, "by", st.By, "stop_reason", st.StopReason)
 			d.notify.Status(d.statusLine())
-			if d.api != nil {
-				d.api.Notify(api.Notice{Event: apitype.EventPreview, Data: st})
-			}
+			d.api.Notify(api.Notice{Event: apitype.EventPreview, Data: st})
 		}})
 	d.reload, d.configPath = m.Reload, m.ConfigPath
-	d.delivery = newMeteredDelivery(d.gate.record, d.deliver, func(err error, notMetered []scanner.Result) {
-		d.noteRefusal(fmt.Errorf("results not delivered: %w", err))
-		if d.api != nil {
-			// A scan waiting for one of them answers now.
-			d.api.RefuseResults(notMetered, err)
-		}
-	})
+	d.sinks = d.newSinks()
 	d.engine = scanner.NewEngine(scanner.EngineConfig{
 		Workers: cfg.Engine.Workers, QueueSize: cfg.Engine.Queue, StuckAfter: cfg.Engine.StuckAfter.D(),
 		// The API bounds the uploads it hands over by max_decodes.
@@ -170,15 +166,25 @@ func (m *Main) Run(ctx context.Context) error {
 			d.snaps.Inspect(f, rep)
 		},
 	})
+	if d.api, err = d.newAPI(cfg.API, log, m.Clock); err != nil {
+		return err
+	}
+	// Then they start, each after those it hands results to.
+	d.export.Start()
+	if err := d.sinks.Apply(cfg.Sinks); err != nil {
+		return fmt.Errorf("sinks: %w", err)
+	}
+	d.delivery = newMeteredDelivery(d.gate.record, d.deliver, func(err error, notMetered []scanner.Result) {
+		d.noteRefusal(fmt.Errorf("results not delivered: %w", err))
+		// A scan waiting for one of them answers now.
+		d.api.RefuseResults(notMetered, err)
+	})
 	d.engine.Start()
 	st := d.engine.Stats()
 	if before, after := reserveProc(st.Workers + st.BackgroundWorkers); after != before {
 		log.Debug("one scheduler place more than decode workers", "gomaxprocs", after, "was", before)
 	}
-	if err := d.openSinks(cfg.Sinks); err != nil {
-		return err
-	}
-	if err := d.startAPI(cfg.API, log, m.Clock, m.listen); err != nil {
+	if err := d.serveAPI(m.listen); err != nil {
 		return err
 	}
 	for _, spec := range cfg.Sources {
@@ -262,9 +268,7 @@ func (d *daemon) cameraWatcher() *capture.Watcher {
 // sourceChanged tells event streams and systemd that a source changed
 // state: a camera unplugged shows at once.
 func (d *daemon) sourceChanged(st capture.Status) {
-	if d.api != nil {
-		d.api.Notify(api.Notice{Event: apitype.EventSource, Data: sourceStatus(st)})
-	}
+	d.api.Notify(api.Notice{Event: apitype.EventSource, Data: sourceStatus(st)})
 	d.notify.Status(d.statusLine())
 }
 
@@ -285,9 +289,7 @@ func (d *daemon) onFrame(rep *scanner.FrameReport) {
 	if old, ok := d.frameSizes.Load(rep.Source); !ok || old.([2]int) != size {
 		d.frameSizes.Store(rep.Source, size)
 	}
-	if d.api != nil {
-		d.api.ObserveFrame(rep)
-	}
+	d.api.ObserveFrame(rep)
 	if rep.Err != nil {
 		d.noteRefusal(rep.Err)
 		return
@@ -305,10 +307,7 @@ func (d *daemon) onFrame(rep *scanner.FrameReport) {
 
 func (d *daemon) deliver(results []scanner.Result) {
 	d.scans.Add(uint64(len(results)))
-	var ids []uint64
-	if d.api != nil {
-		ids = d.api.Publish(results)
-	}
+	ids := d.api.Publish(results)
 	d.sinks.Deliver(ids, results) // never blocks: each sink has its own queue
 	if d.out != nil {
 		d.outMu.Lock()
@@ -338,18 +337,24 @@ func (d *daemon) noteRefusal(err error) {
 	}
 }
 
-// startAPI opens the local socket (the one systemd passes, when socket
-// activated, or what listen gives) and serves it. The daemon cannot run
-// without its socket: when serving fails, the daemon fails.
-func (d *daemon) startAPI(cfg api.Config, log *slog.Logger, clock func() time.Time, listen func() (net.Listener, error)) error {
+// newAPI makes the socket API's server; serveAPI opens its socket and
+// serves it.
+func (d *daemon) newAPI(cfg api.Config, log *slog.Logger, clock func() time.Time) (*api.Server, error) {
 	var lic api.License
 	if d.gate.lic != nil {
 		lic = apiLicense{d.gate.lic}
 	}
 	srv, err := api.NewServer(cfg, apiDaemon{d}, lic, apiExporter{d.export}, log, clock)
 	if err != nil {
-		return fmt.Errorf("api: %w", err)
+		return nil, fmt.Errorf("api: %w", err)
 	}
+	return srv, nil
+}
+
+// serveAPI opens the local socket (the one systemd passes, when socket
+// activated, or what listen gives) and serves it. The daemon cannot run
+// without its socket: when serving fails, the daemon fails.
+func (d *daemon) serveAPI(listen func() (net.Listener, error)) error {
 	if listen == nil {
 		listen = func() (net.Listener, error) { return api.SystemdListener("scannerd.socket") }
 	}
@@ -357,17 +362,17 @@ func (d *daemon) startAPI(cfg api.Config, log *slog.Logger, clock func() time.Ti
 	if err != nil {
 		return fmt.Errorf("api: %w", err)
 	}
-	if err := srv.Listen(ln); err != nil {
+	if err := d.api.Listen(ln); err != nil {
 		return fmt.Errorf("api: %w", err)
 	}
-	d.api = srv
-	d.served = make(chan error, 1)
+	served := make(chan error, 1)
+	d.served = served
 	go func() {
-		err := srv.Serve(d.ctx)
+		err := d.api.Serve(d.ctx)
 		if err != nil {
 			d.vital.fail(fmt.Errorf("api: %w", err))
 		}
-		d.served <- err
+		served <- err
 	}()
 	return nil
 }
@@ -463,11 +468,15 @@ func (m *Main) Close() error {
 	}
 	if d.engine != nil {
 		d.engine.Close()
+	}
+	if d.delivery != nil {
 		d.delivery.close()
 	}
 	d.closeSinks()
 	if d.api != nil {
 		d.api.Close()
+	}
+	if d.served != nil {
 		<-d.served // a failure was reported through vital
 	}
 	if d.export != nil {

@@ -221,3 +221,51 @@ func uploadImage(t *testing.T) []byte {
 	}
 	return buf.Bytes()
 }
+
+// TestResultDecodedAtStartReachesTheAPI: a frame decoded as soon as the
+// engine runs (here handed to it while the daemon opens its socket, the
+// step before its sources start) is delivered under an API id and held
+// for /v1/results. The socket API's server used to be set only once the
+// socket was open, while the engine's workers and the delivery goroutine,
+// already running, read it: a data race, through which such a result went
+// out without an id and was never held.
+func TestResultDecodedAtStartReachesTheAPI(t *testing.T) {
+	t.Parallel()
+	s, err := symbols.Encode(scanner.QRCode, "early")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cv := symbols.NewCanvas(200, 200, 230)
+	cv.Draw(s, symbols.Placement{CX: 100, CY: 100, Module: 3, Dark: 20, Light: 235})
+	m := NewMain()
+	out := &syncBuffer{}
+	m.Stdout, m.Stderr = out, &syncBuffer{}
+	m.gate = &holdGate{}
+	m.listen = func() (net.Listener, error) {
+		f := scanner.NewFrame(cv.Pix, cv.Width, cv.Height, cv.Width)
+		f.Source, f.Seq, f.CapturedAt = "early", 1, time.Now()
+		m.d.engine.Submit(f, scanner.Options{})
+		waitFor(t, "the early result's delivery", func() bool { return len(readResults(t, out.String())) > 0 })
+		return nil, nil // the server opens the configured socket
+	}
+	m.ParseFlags([]string{"-ndjson", "-config", writeConfig(t, "")})
+	if err := m.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	delivered := readResults(t, out.String())
+	if len(delivered) != 1 || delivered[0].Text != "early" || delivered[0].ID == 0 {
+		t.Fatalf("delivered %+v; want the early QR code under an API id", delivered)
+	}
+	c := openapitest.NewClient(t, m.d.cfg.Load().API.Socket)
+	defer c.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	held, err := c.Results(ctx, client.ResultsOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(held.Results) != 1 || held.Results[0].ID != delivered[0].ID || held.Results[0].Text != "early" {
+		t.Errorf("the API holds %+v; want the early result, id %d", held.Results, delivered[0].ID)
+	}
+}

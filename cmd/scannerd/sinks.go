@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"os"
 	"time"
 
@@ -15,23 +14,17 @@ import (
 // deliver what they still hold.
 const sinkDrain = 5 * time.Second
 
-// openSinks starts the configured [[sink]] tables. Their overflow notices
-// go to the API's event streams.
-func (d *daemon) openSinks(specs []sink.Spec) error {
+// newSinks returns the set of result sinks, none started yet (Apply
+// starts them). Their overflow notices go to the API's event streams.
+func (d *daemon) newSinks() *sink.Set {
 	host, _ := os.Hostname()
-	d.sinks = sink.NewSet(sink.Env{
+	return sink.NewSet(sink.Env{
 		Logger: d.log, Clock: d.clock, Host: host, UserAgent: "scannerd/" + buildVersion(),
 		Encode: encodeSinkResult,
 		OnOverflow: func(o sink.Overflow) {
-			if d.api != nil {
-				d.api.Notify(api.Notice{Event: "sink_overflow", Data: o})
-			}
+			d.api.Notify(api.Notice{Event: "sink_overflow", Data: o})
 		},
 	})
-	if err := d.sinks.Apply(specs); err != nil {
-		return fmt.Errorf("sinks: %w", err)
-	}
-	return nil
 }
 
 // encodeSinkResult writes a result as the API does (with its API id).
