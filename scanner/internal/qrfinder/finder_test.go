@@ -71,3 +71,29 @@ func TestFitSpread(t *testing.T) {
 		}
 	}
 }
+
+// Dark reads the pixel a point lies in (rounding down, as math.Floor),
+// and light anywhere outside the matrix: left of or above it by any
+// fraction, past its far edges, at infinities and NaN.
+func TestDarkOutsideIsLight(t *testing.T) {
+	bm, _ := gozxing.NewBitMatrix(3, 2)
+	for y := range 2 {
+		for x := range 3 {
+			bm.Set(x, y)
+		}
+	}
+	inf, nan := math.Inf(1), math.NaN()
+	for _, c := range []struct {
+		x, y float64
+		dark bool
+	}{
+		{0, 0, true}, {math.Copysign(0, -1), 0, true}, {2.99, 1.99, true}, {0.5, 1.5, true},
+		{-0.01, 0, false}, {0, -0.5, false}, {-1, -1, false},
+		{3, 0, false}, {0, 2, false}, {inf, 0, false}, {0, inf, false}, {-inf, 0, false},
+		{nan, 0, false}, {0, nan, false}, {1e300, 1, false},
+	} {
+		if got := Dark(bm, c.x, c.y); got != c.dark {
+			t.Errorf("Dark(%v, %v) = %v, want %v", c.x, c.y, got, c.dark)
+		}
+	}
+}
