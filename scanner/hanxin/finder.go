@@ -22,6 +22,12 @@ type candidate struct {
 // Any line through the square's centre that leaves through the angles
 // shows these proportions, whatever the symbol's turn.
 func matchesFinder(runs []int) (unit float64, square int, ok bool) {
+	// The square's run, at least 1.9 units, is longer than any other,
+	// at most 1.55: a window where neither end run is the longest fails
+	// the proportions below whatever the unit.
+	if inner := max(runs[1], runs[2], runs[3]); runs[0] <= inner && runs[4] <= inner {
+		return 0, 0, false
+	}
 	total := 0
 	for _, r := range runs[:5] {
 		total += r
@@ -120,18 +126,27 @@ func (r *Reader) confirm(bm *gozxing.BitMatrix, x, y, unit float64) {
 	if ch[0], ok = walkChord(bm, x, y, 1, 0, 6*unit); !ok {
 		return
 	}
+	// The shortest chord through a square's centre is its side; the
+	// longest, a diagonal, is at most √2 sides. The side is at most the
+	// shortest of the chords walked so far and the longest at least
+	// their longest, so chords too unlike, or one too short, already
+	// fail the test below: the diagonals are walked only where they
+	// could pass it.
+	side, long := min(ch[0].length(), ch[1].length()), max(ch[0].length(), ch[1].length())
+	if long > 1.7*side || side/3 < 0.6*unit/math.Sqrt2 {
+		return
+	}
 	if ch[2], ok = walkChord(bm, x, y, d, d, 6*unit); !ok {
+		return
+	}
+	side, long = min(side, ch[2].length()), max(long, ch[2].length())
+	if long > 1.7*side || side/3 < 0.6*unit/math.Sqrt2 {
 		return
 	}
 	if ch[3], ok = walkChord(bm, x, y, d, -d, 6*unit); !ok {
 		return
 	}
-	// The shortest chord through a square's centre is its side; the
-	// longest, a diagonal, is at most √2 sides.
-	side, long := ch[0].length(), ch[0].length()
-	for _, c := range ch[1:] {
-		side, long = min(side, c.length()), max(long, c.length())
-	}
+	side, long = min(side, ch[3].length()), max(long, ch[3].length())
 	module := side / 3
 	if long > 1.7*side || module < 0.6*unit/math.Sqrt2 || module > 1.5*unit {
 		return
@@ -171,6 +186,12 @@ func (c chord) length() float64 { return c.pos + c.neg }
 // light, up to limit pixels.
 func walkChord(bm *gozxing.BitMatrix, x, y, dx, dy, limit float64) (chord, bool) {
 	c := chord{dx: dx, dy: dy}
+	switch {
+	case dx == 1 && dy == 0:
+		return walkAxis(bm, x, y, false, limit, c)
+	case dx == 0 && dy == 1:
+		return walkAxis(bm, y, x, true, limit, c)
+	}
 	for side, s := range [2]float64{1, -1} {
 		t := 0.0
 		for ; t < limit; t += 0.5 {
@@ -180,6 +201,58 @@ func walkChord(bm *gozxing.BitMatrix, x, y, dx, dy, limit float64) (chord, bool)
 		}
 		if t >= limit {
 			return c, false
+		}
+		if side == 0 {
+			c.pos = t
+		} else {
+			c.neg = t
+		}
+	}
+	return c, true
+}
+
+// walkAxis is walkChord along a row (or, with column, a column): from p
+// along it, at q across it. Its half-pixel steps sample each pixel twice,
+// so it visits each pixel once at the first step that samples it: from
+// p's pixel i0 = ⌊p⌋, pixel i0+m (m ≥ 1) is first sampled m pixels on, or
+// m−½ when p's fraction is ½ or more; back, pixel i0−m is first sampled
+// m pixels back, or m−½ when the fraction is under ½.
+func walkAxis(bm *gozxing.BitMatrix, p, q float64, column bool, limit float64, c chord) (chord, bool) {
+	fi := math.Floor(p)
+	i0, j := int(fi), int(math.Floor(q))
+	n, across := bm.GetWidth(), bm.GetHeight()
+	if column {
+		n, across = across, n
+	}
+	upper := math.Floor(p+0.5) > fi // the fraction is ½ or more
+	darkAt := func(i int) bool {
+		if i < 0 || i >= n || j < 0 || j >= across {
+			return false
+		}
+		if column {
+			return bm.Get(j, i)
+		}
+		return bm.Get(i, j)
+	}
+	for side := range 2 {
+		step, early := 1, upper
+		if side == 1 {
+			step, early = -1, !upper
+		}
+		t := 0.0
+		for m := 0; ; m++ {
+			if m > 0 {
+				t = float64(m)
+				if early {
+					t -= 0.5
+				}
+			}
+			if t >= limit {
+				return c, false
+			}
+			if !darkAt(i0 + step*m) {
+				break
+			}
 		}
 		if side == 0 {
 			c.pos = t

@@ -82,7 +82,11 @@ func (r *Reader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHin
 	if err != nil {
 		return nil, err
 	}
-	step := 2
+	// Every third line: a finder's square, 3 modules across, is 6 pixels
+	// or more at the 2-pixel modules of the smallest symbols read, so
+	// lines 3 pixels apart cross it at least twice at any turn (zint's
+	// sweep reads all it read with every other line, and one more).
+	step := 3
 	if hint.TryHarder(hints) {
 		step = 1
 	}

@@ -1,0 +1,107 @@
+package hanxin
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/makiuchi-d/gozxing"
+)
+
+// stepChord is walkChord's definition: half-pixel steps both ways.
+func stepChord(bm *gozxing.BitMatrix, x, y, dx, dy, limit float64) (chord, bool) {
+	c := chord{dx: dx, dy: dy}
+	for side, s := range [2]float64{1, -1} {
+		t := 0.0
+		for ; t < limit; t += 0.5 {
+			if !dark(bm, x+s*dx*t, y+s*dy*t) {
+				break
+			}
+		}
+		if t >= limit {
+			return c, false
+		}
+		if side == 0 {
+			c.pos = t
+		} else {
+			c.neg = t
+		}
+	}
+	return c, true
+}
+
+// TestWalkAxisStepsHalfPixels: the chords along rows and columns, walked
+// a pixel at a time, end where half-pixel steps end them, at any point,
+// near the edges and past them too.
+func TestWalkAxisStepsHalfPixels(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	bm, _ := gozxing.NewBitMatrix(23, 17)
+	for y := range 17 {
+		for x := range 23 {
+			if rng.IntN(4) != 0 { // long dark runs
+				bm.Set(x, y)
+			}
+		}
+	}
+	for range 20000 {
+		x, y := rng.Float64()*27-2, rng.Float64()*21-2
+		if rng.IntN(4) == 0 {
+			x = float64(rng.IntN(25)-1) + float64(rng.IntN(2))/2 // on a pixel's edge or middle
+		}
+		limit := rng.Float64() * 12
+		for _, d := range [2][2]float64{{1, 0}, {0, 1}} {
+			got, gotOK := walkChord(bm, x, y, d[0], d[1], limit)
+			want, wantOK := stepChord(bm, x, y, d[0], d[1], limit)
+			if gotOK != wantOK || gotOK && got != want {
+				t.Fatalf("(%v, %v) along %v, limit %v: %+v %v, want %+v %v", x, y, d, limit, got, gotOK, want, wantOK)
+			}
+		}
+	}
+}
+
+// proportions is matchesFinder's definition, without its shortcut.
+func proportions(runs []int) (float64, int, bool) {
+	total := 0
+	for _, r := range runs[:5] {
+		total += r
+	}
+	if total < 7 {
+		return 0, 0, false
+	}
+	unit := float64(total) / 7
+	for _, sq := range [2]int{4, 0} {
+		good := true
+		for i, r := range runs[:5] {
+			want, tol := 1.0, 0.55
+			if i == sq {
+				want, tol = 3, 1.1
+			}
+			if math.Abs(float64(r)-want*unit) > tol*unit {
+				good = false
+				break
+			}
+		}
+		if good {
+			return unit, sq, true
+		}
+	}
+	return 0, 0, false
+}
+
+// TestMatchesFinderShortcut: the shortcut that skips windows whose end
+// runs are no longer than the inner ones drops no window of the
+// finder's proportions.
+func TestMatchesFinderShortcut(t *testing.T) {
+	const most = 13
+	var runs [5]int
+	for n := range most * most * most * most * most {
+		for i, k := 0, n; i < 5; i, k = i+1, k/most {
+			runs[i] = k%most + 1
+		}
+		u, sq, ok := matchesFinder(runs[:])
+		wu, wsq, wok := proportions(runs[:])
+		if u != wu || sq != wsq || ok != wok {
+			t.Fatalf("runs %v: %v %v %v, want %v %v %v", runs, u, sq, ok, wu, wsq, wok)
+		}
+	}
+}
