@@ -1,6 +1,10 @@
 package dotcode
 
-import "github.com/makiuchi-d/gozxing"
+import (
+	"encoding/binary"
+
+	"github.com/makiuchi-d/gozxing"
+)
 
 // The dot binarizer compares each pixel with the window around its block:
 // contrastSpan×contrastSpan blocks of contrastBlock pixels (20 pixels
@@ -22,6 +26,7 @@ type grayView struct {
 	rowMin       []byte   // the least of blockMin along a window's row
 	mean, low    []int16  // per block: the window's mean and darkest pixel
 	dark         []int16  // per block column: the threshold
+	pairs        []uint64 // per two block columns: their thresholds in lanes (see darkBits)
 	out          *gozxing.BitArray
 }
 
@@ -68,7 +73,23 @@ func (g *grayView) load(src gozxing.LuminanceSource) bool {
 		}
 		sums := g.sum[(y/contrastBlock+1)*stride+1:]
 		mins := g.blockMin[(y/contrastBlock)*bw:]
-		for x := 0; x < full; x += contrastBlock {
+		// Two blocks at a time: their pixels' pairs summed and their
+		// lesser taken in the 16-bit lanes of a word, then the lanes'
+		// pairs, the first block's in the low two lanes.
+		x := 0
+		for ; x+2*contrastBlock <= full; x += 2 * contrastBlock {
+			v := binary.LittleEndian.Uint64(row[x : x+8 : x+8])
+			even, odd := v&lanesFF, v>>8&lanesFF
+			pairs := even + odd
+			low := lanesMin(even, odd)
+			low = lanesMin(low, low>>16)
+			k := x / contrastBlock
+			sums[k] += uint32(pairs&0xffff + pairs>>16&0xffff)
+			sums[k+1] += uint32(pairs>>32&0xffff + pairs>>48)
+			mins[k] = min(mins[k], byte(low))
+			mins[k+1] = min(mins[k+1], byte(low>>32))
+		}
+		for ; x < full; x += contrastBlock {
 			a, b, c, d := row[x], row[x+1], row[x+2], row[x+3]
 			sums[x/contrastBlock] += uint32(a) + uint32(b) + uint32(c) + uint32(d)
 			mins[x/contrastBlock] = min(mins[x/contrastBlock], a, b, c, d)
@@ -136,6 +157,7 @@ func (g *grayView) binarize(src gozxing.LuminanceSource, m *gozxing.BitMatrix, c
 		m, _ = gozxing.NewBitMatrix(g.w, g.h)
 	}
 	g.dark = grow(g.dark, g.bw)
+	g.pairs = grow(g.pairs, (g.bw+1)/2)
 	if g.out == nil || g.out.GetSize() != g.w {
 		g.out = gozxing.NewBitArray(g.w)
 	}
@@ -151,27 +173,29 @@ func (g *grayView) binarize(src gozxing.LuminanceSource, m *gozxing.BitMatrix, c
 				}
 				g.dark[bx] = t
 			}
+			for i := range g.pairs {
+				a, b := uint64(clampLevel(g.dark[2*i])), uint64(0)
+				if 2*i+1 < len(g.dark) {
+					b = uint64(clampLevel(g.dark[2*i+1]))
+				}
+				g.pairs[i] = a*lanesLow | b*lanesHigh
+			}
 		}
 		row, ok := g.readRow(src, y)
 		if !ok {
 			break
 		}
 		clear(words)
-		// A word of each matrix row at a time, from its eight blocks: a
-		// pixel's bit is the sign of its difference from the threshold.
+		// A word of each matrix row at a time, from its eight blocks, two
+		// at a time (see darkBits).
 		whole := g.w / 32
 		for wi := range whole {
-			var d uint32
 			px := row[wi*32 : wi*32+32 : wi*32+32]
-			dark := g.dark[wi*8 : wi*8+8 : wi*8+8]
-			for b, t := range dark {
-				p := px[b*contrastBlock : b*contrastBlock+4 : b*contrastBlock+4]
-				d |= (uint32(uint16(int16(p[0])-t)>>15) |
-					uint32(uint16(int16(p[1])-t)>>15)<<1 |
-					uint32(uint16(int16(p[2])-t)>>15)<<2 |
-					uint32(uint16(int16(p[3])-t)>>15)<<3) << (b * contrastBlock)
-			}
-			words[wi] = d
+			pairs := g.pairs[wi*4 : wi*4+4 : wi*4+4]
+			words[wi] = darkBits(binary.LittleEndian.Uint64(px[0:8]), pairs[0]) |
+				darkBits(binary.LittleEndian.Uint64(px[8:16]), pairs[1])<<8 |
+				darkBits(binary.LittleEndian.Uint64(px[16:24]), pairs[2])<<16 |
+				darkBits(binary.LittleEndian.Uint64(px[24:32]), pairs[3])<<24
 		}
 		for x := whole * 32; x < g.w; x++ {
 			if int16(row[x]) < g.dark[x/contrastBlock] {
@@ -182,6 +206,40 @@ func (g *grayView) binarize(src gozxing.LuminanceSource, m *gozxing.BitMatrix, c
 	}
 	clear(words)
 	return m
+}
+
+// Words of four 16-bit lanes, each holding a value from 0 to 255.
+const (
+	lanesLow  = 0x0000000000010001 // 1 in the two low lanes
+	lanesHigh = 0x0001000100000000 // 1 in the two high lanes
+	lanesFF   = 0x00ff00ff00ff00ff // 255 in each lane; the even bytes of a word
+	lanes8    = 0x0100010001000100 // bit 8 of each lane
+	lanesBit0 = 0x0101010101010101 // bit 0 of each byte
+)
+
+// lanesMin returns the lesser value of each lane of a and b: 256+a-b
+// keeps its bit 8 exactly where a >= b, and borrows from no other lane.
+func lanesMin(a, b uint64) uint64 {
+	atLeast := ((a | lanes8) - b) & lanes8 >> 8 * 0xff
+	return a ^ (a^b)&atLeast
+}
+
+// clampLevel returns threshold t within the gray levels: a threshold of 0
+// or below leaves every pixel light, as t does.
+func clampLevel(t int16) int16 { return min(max(t, 0), 255) }
+
+// darkBits returns one bit for each of the eight pixels packed in v (the
+// first in the lowest byte), set when the pixel is darker than its
+// block's threshold: tt holds the first block's (pixels 0 to 3) in its two
+// low lanes, the second's in its two high ones. It compares four pixels
+// at a time without branches: in 16-bit lanes, 256+v-t keeps its bit 8
+// exactly when v >= t, and borrows from no other lane; a multiplication
+// gathers the eight bits, each of its terms landing on a bit of its own.
+func darkBits(v, tt uint64) uint32 {
+	const gather = 0x0102040810204080              // bit 8i to bit 56+i
+	even := ((v&lanesFF | lanes8) - tt) & lanes8   // pixels 0, 2, 4, 6 at bits 8, 24, 40, 56
+	odd := ((v>>8&lanesFF | lanes8) - tt) & lanes8 // pixels 1, 3, 5, 7 at bits 8, 24, 40, 56
+	return uint32(((even>>8 | odd) ^ lanesBit0) * gather >> 56)
 }
 
 // windowMin sets each dst[i] to the least of src[i-half..i+half] (within
