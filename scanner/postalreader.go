@@ -80,10 +80,20 @@ type lazyGray struct {
 
 var _ postal.Gray = (*lazyGray)(nil)
 
+var _ postal.Plane = (*lazyGray)(nil)
+
+// Plane returns the view's pixels, fetching them the first time.
+func (g *lazyGray) Plane() ([]byte, int, int) {
+	if g.pix == nil {
+		g.pix, g.w, g.h = g.src.GetMatrix(), g.src.GetWidth(), g.src.GetHeight()
+	}
+	return g.pix, g.w, g.h
+}
+
 // At returns the gray level at (x, y), white outside the view.
 func (g *lazyGray) At(x, y int) uint8 {
 	if g.pix == nil {
-		g.pix, g.w, g.h = g.src.GetMatrix(), g.src.GetWidth(), g.src.GetHeight()
+		g.Plane()
 	}
 	if x < 0 || y < 0 || x >= g.w || y >= g.h {
 		return 255

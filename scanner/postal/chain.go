@@ -189,6 +189,10 @@ type reading struct {
 	// on it, against a threshold each (blur breaks and joins thin bars in
 	// the binarized image).
 	gray Gray
+	// plane is gray's pixels row by row, pw by ph, when gray lends them
+	// (see Plane).
+	plane  []byte
+	pw, ph int
 	// thresholds of the bars measured on gray, and their median for the
 	// probes.
 	thresholds []float64
@@ -204,6 +208,13 @@ type Gray interface {
 	At(x, y int) uint8
 }
 
+// Plane is a Gray that lends its pixels, row by row, w by h: the bars'
+// profiles read them without a call for each.
+type Plane interface {
+	Gray
+	Plane() (pix []byte, w, h int)
+}
+
 // grayAt interpolates the gray level at (x, y) in pixels, pixel centres
 // at half pixels.
 func (rd *reading) grayAt(x, y float64) float64 {
@@ -211,6 +222,12 @@ func (rd *reading) grayAt(x, y float64) float64 {
 	x0, y0 := math.Floor(x), math.Floor(y)
 	fx, fy := x-x0, y-y0
 	ix, iy := int(x0), int(y0)
+	if rd.plane != nil && ix >= 0 && iy >= 0 && ix+1 < rd.pw && iy+1 < rd.ph {
+		i := iy*rd.pw + ix
+		a, b := float64(rd.plane[i]), float64(rd.plane[i+1])
+		c, d := float64(rd.plane[i+rd.pw]), float64(rd.plane[i+rd.pw+1])
+		return (a*(1-fx)+b*fx)*(1-fy) + (c*(1-fx)+d*fx)*fy
+	}
 	g := func(px, py int) float64 { return float64(rd.gray.At(px, py)) }
 	return (g(ix, iy)*(1-fx)+g(ix+1, iy)*fx)*(1-fy) + (g(ix, iy+1)*(1-fx)+g(ix+1, iy+1)*fx)*fy
 }
@@ -251,6 +268,12 @@ func measure(img Image, gray Gray, c []*blob) *reading {
 	}
 	ux, uy = -vy, vx
 	rd := &reading{ux: ux, uy: uy, vx: vx, vy: vy, img: img, gray: gray}
+	if p, ok := gray.(Plane); ok {
+		rd.plane, rd.pw, rd.ph = p.Plane()
+		if len(rd.plane) < rd.pw*rd.ph {
+			rd.plane = nil // not the whole image: ask At
+		}
+	}
 	// A bar's ends are within the longest blob's length of its centre
 	// (its blob may be a piece of it).
 	height := 0.0
