@@ -106,8 +106,27 @@ func (v variant) startAt(runs []int, i int) (narrow, wide float64, ok, measured 
 			return 0, 0, false, false
 		}
 	}
+	// The quiet zone, five of the start's narrow elements wide, turns
+	// away most of the rest first (IATA's start, all narrow, orders no
+	// pair): measure takes their mean as this.
+	if !bars.Quiet(runs, i-1, 5*narrowMean(r, v.start)) {
+		return 0, 0, false, false
+	}
 	narrow, wide, ok = measure(r, v.start)
-	return narrow, wide, ok && bars.Quiet(runs, i-1, 5*narrow), true
+	return narrow, wide, ok, true
+}
+
+// narrowMean is the mean width of the narrow elements of pattern, as
+// measure takes it.
+func narrowMean(runs []int, pattern []int8) float64 {
+	var narrow, nn float64
+	for k, p := range pattern {
+		if p != 2 {
+			narrow += float64(runs[k])
+			nn++
+		}
+	}
+	return narrow / nn
 }
 
 // measure checks runs against a pattern of narrow (1) and wide (2)

@@ -45,9 +45,10 @@ func TestShortest(t *testing.T) {
 }
 
 // TestStartSkip: a start is measured only where its neighbouring runs
-// are the right way round for the pattern, which turns away most places
-// on a line of random widths (each start ordering three pairs, a fifth of
-// them or fewer remain) and never a start that measures.
+// are the right way round for the pattern and the light run before it is
+// a quiet zone for its narrow elements, which turns away most places on a
+// line of random widths (a fifth of them or fewer remain, IATA's too,
+// whose start orders no pair) and never a start that measures.
 func TestStartSkip(t *testing.T) {
 	rng := rand.New(rand.NewPCG(2, 5))
 	runs := make([]int, 20000)
@@ -69,7 +70,7 @@ func TestStartSkip(t *testing.T) {
 			tried++
 		}
 		t.Logf("%s: %d of %d starts measured", name, measured, tried)
-		if v.start[0] == 2 && 5*measured > tried {
+		if 5*measured > tried {
 			t.Errorf("%s: %d of %d starts measured, want at most a fifth", name, measured, tried)
 		}
 	}
