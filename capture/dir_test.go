@@ -148,6 +148,9 @@ func TestSpecValidation(t *testing.T) {
 		{capture.Spec{Name: "a", URL: "demo", FrameBudget: "15ms"}, true},
 		{capture.Spec{Name: "a", URL: "demo", FrameBudget: "15"}, false},
 		{capture.Spec{Name: "a", URL: "demo", FrameBudget: "-1ms"}, false},
+		{capture.Spec{Name: "a", URL: "demo", Rescan: "2s"}, true},
+		{capture.Spec{Name: "a", URL: "demo", Rescan: "2"}, false},
+		{capture.Spec{Name: "a", URL: "demo", Rescan: "-1s"}, false},
 	} {
 		err := tc.spec.Validate()
 		if (err == nil) != tc.ok || err != nil && !errors.Is(err, capture.ErrBadSpec) {
@@ -161,17 +164,17 @@ func TestSpecValidation(t *testing.T) {
 	// source says otherwise.
 	off := false
 	for _, tc := range []struct {
-		spec     capture.Spec
-		adaptive bool
-		budget   time.Duration
+		spec           capture.Spec
+		adaptive       bool
+		budget, rescan time.Duration
 	}{
-		{capture.Spec{Name: "a", URL: "demo"}, true, capture.DefaultFrameBudget},
-		{capture.Spec{Name: "a", URL: "demo", Adaptive: &off, FrameBudget: "0s"}, false, 0},
-		{capture.Spec{Name: "a", URL: "demo", FrameBudget: "35ms"}, true, 35 * time.Millisecond},
+		{capture.Spec{Name: "a", URL: "demo"}, true, capture.DefaultFrameBudget, capture.DefaultRescan},
+		{capture.Spec{Name: "a", URL: "demo", Adaptive: &off, FrameBudget: "0s", Rescan: "0s"}, false, 0, 0},
+		{capture.Spec{Name: "a", URL: "demo", FrameBudget: "35ms", Rescan: "2s"}, true, 35 * time.Millisecond, 2 * time.Second},
 	} {
 		o, err := tc.spec.Options()
-		if err != nil || o.Adaptive != tc.adaptive || o.Budget != tc.budget {
-			t.Errorf("%+v: options %+v, %v; want adaptive %v, budget %v", tc.spec, o, err, tc.adaptive, tc.budget)
+		if err != nil || o.Adaptive != tc.adaptive || o.Budget != tc.budget || o.Rescan != tc.rescan {
+			t.Errorf("%+v: options %+v, %v; want adaptive %v, budget %v, rescan %v", tc.spec, o, err, tc.adaptive, tc.budget, tc.rescan)
 		}
 	}
 	if got := capture.Redacted("rtsp://user:secret@cam.local/stream"); got != "rtsp://xxx@cam.local/stream" {

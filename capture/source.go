@@ -110,11 +110,21 @@ type Spec struct {
 	// FrameBudget bounds the CPU time one frame's decode may take, as a
 	// duration ("20ms"; default 20ms, "0s" for none).
 	FrameBudget string
+	// Rescan, with Adaptive, searches a frame only where it changed
+	// since it was last searched there (or where a code was read), and
+	// the whole frame again at least this often, as a duration ("500ms";
+	// default 500ms, "0s" to search every frame whole)
+	// (scanner.Options.Rescan).
+	Rescan string
 }
 
 // DefaultFrameBudget is the CPU time a frame's decode may take when the
 // source does not say.
 const DefaultFrameBudget = 20 * time.Millisecond
+
+// DefaultRescan is how often a live frame is searched whole when the
+// source does not say; between, only what changed is.
+const DefaultRescan = 500 * time.Millisecond
 
 // Kind is the sort of source a URL names.
 type Kind string
@@ -279,6 +289,14 @@ func (s *Spec) Options() (scanner.Options, error) {
 			return o, badSpec("frame_budget", "%s: want a duration such as \"20ms\", have %q", s.Name, s.FrameBudget)
 		}
 		o.Budget = b
+	}
+	o.Rescan = DefaultRescan
+	if s.Rescan != "" {
+		r, err := time.ParseDuration(s.Rescan)
+		if err != nil || r < 0 {
+			return o, badSpec("rescan", "%s: want a duration such as \"500ms\", have %q", s.Name, s.Rescan)
+		}
+		o.Rescan = r
 	}
 	if len(s.Region) != 0 {
 		r := s.Region

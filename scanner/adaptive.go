@@ -38,12 +38,56 @@ const minContrastBlocks = 4
 // maxEscalations bounds the regions one frame searches thoroughly.
 const maxEscalations = 4
 
+// adaptiveScene is what the engine hands a live worker's decoder for a
+// frame of a source with Options.Rescan: the source's memory and when the
+// frame was captured. The decode sets unchanged.
+type adaptiveScene struct {
+	memory *sceneMemory
+	at     time.Time
+	// unchanged is the share of the frame's contrasted cells the decode
+	// left because they did not change (FrameReport.Unchanged).
+	unchanged float64
+}
+
 func (d *decoder) decodeAdaptive(src gozxing.LuminanceSource, area image.Rectangle, opts Options) ([]Result, []PassTiming) {
-	crops, whole := contrastCrops(src.GetMatrix(), area.Dx(), area.Dy())
+	w, h := area.Dx(), area.Dy()
+	var crops []image.Rectangle
+	var whole bool
+	var look *sceneLook
+	if sc := d.scene; sc != nil && sc.memory != nil && opts.Rescan > 0 {
+		look = &sceneLook{stats: frameBlockStats(src.GetMatrix(), w, h), at: sc.at}
+		look.active = activeCells(look.stats.count)
+		sc.memory.look(look, w, h, opts.Rescan)
+		crops, whole = cropsOfCells(look.search, look.stats.cw, w, h)
+		contrasted, left := 0, 0
+		for c, on := range look.active {
+			if on {
+				contrasted++
+				if !look.search[c] {
+					left++
+				}
+			}
+		}
+		if contrasted > 0 {
+			sc.unchanged = float64(left) / float64(contrasted)
+		}
+	} else {
+		crops, whole = contrastCrops(src.GetMatrix(), w, h)
+	}
+	results, timings, firstLookDone := d.searchCrops(src, area, opts, crops, whole)
+	if look != nil && firstLookDone {
+		d.scene.memory.remember(look, w, h, crops, whole, results, area.Min)
+	}
+	return results, timings
+}
+
+// searchCrops searches the crops of the view src of the frame (area of
+// it), or all of it when whole: the first look, and when that reads
+// nothing, the thorough one. firstLookDone says the first look searched
+// every crop before the decode was interrupted.
+func (d *decoder) searchCrops(src gozxing.LuminanceSource, area image.Rectangle, opts Options, crops []image.Rectangle, whole bool) (results []Result, timings []PassTiming, firstLookDone bool) {
 	first := opts
 	first.TryInverted = false
-	var results []Result
-	var timings []PassTiming
 	if whole {
 		// The whole frame is the one region: searched with the first
 		// pass, then, when that read nothing, thoroughly.
@@ -57,7 +101,7 @@ func (d *decoder) decodeAdaptive(src gozxing.LuminanceSource, area image.Rectang
 	readNothing := make([]SymbologySet, len(crops))
 	for i, r := range crops {
 		if d.interrupted() {
-			return results, timings
+			return results, timings, false
 		}
 		view, err := src.Crop(r.Min.X, r.Min.Y, r.Dx(), r.Dy())
 		if err != nil {
@@ -72,7 +116,7 @@ func (d *decoder) decodeAdaptive(src gozxing.LuminanceSource, area image.Rectang
 		}
 	}
 	if anyReported(results) {
-		return results, timings
+		return results, timings, true
 	}
 	thorough := opts
 	thorough.TryHarder, thorough.TryInverted, thorough.TryRotated = true, true, true
@@ -95,7 +139,7 @@ func (d *decoder) decodeAdaptive(src gozxing.LuminanceSource, area image.Rectang
 			break
 		}
 	}
-	return results, timings
+	return results, timings, true
 }
 
 // contrastCrops returns the regions of the w×h plane lum where printed
@@ -103,11 +147,34 @@ func (d *decoder) decodeAdaptive(src gozxing.LuminanceSource, area image.Rectang
 func contrastCrops(lum []byte, w, h int) (crops []image.Rectangle, whole bool) {
 	cw, ch := (w+cellSize-1)/cellSize, (h+cellSize-1)/cellSize
 	count := make([]uint8, cw*ch)
-	countContrastBlocks(lum, w, h, count, cw)
+	countContrastBlocks(lum, w, h, count, cw, nil, nil)
+	return cropsOfCells(activeCells(count), cw, w, h)
+}
+
+// frameBlockStats looks at the blocks of the w×h plane lum: the contrast
+// counts of its cells, and each block's mean and span.
+func frameBlockStats(lum []byte, w, h int) blockStats {
+	cw, ch := (w+cellSize-1)/cellSize, (h+cellSize-1)/cellSize
+	nb := (w / blockSize) * (h / blockSize)
+	st := blockStats{count: make([]uint8, cw*ch), cw: cw, means: make([]uint8, nb), spans: make([]uint8, nb)}
+	countContrastBlocks(lum, w, h, st.count, cw, st.means, st.spans)
+	return st
+}
+
+// activeCells returns which cells hold enough contrasted blocks to be
+// looked at.
+func activeCells(count []uint8) []bool {
 	active := make([]bool, len(count))
 	for i, n := range count {
 		active[i] = n >= minContrastBlocks
 	}
+	return active
+}
+
+// cropsOfCells returns the regions round the active cells of the w×h
+// plane (cw cells a row), largest first, or whole when they cover most of
+// it.
+func cropsOfCells(active []bool, cw, w, h int) (crops []image.Rectangle, whole bool) {
 	all := clusterCells(active, cw, w, h, nil, nil)
 	// Whether the marks cover most of the frame is judged among the cells
 	// that hold a whole block: in a frame a few pixels wider than a

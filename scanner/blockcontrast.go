@@ -28,35 +28,66 @@ func bytesMinMax(a, b uint64) (lo, hi uint64) {
 	return b&m | a&^m, a&m | b&^m
 }
 
+// lowBytes selects the even bytes of a word, as four 16-bit lanes.
+const lowBytes = 0x00FF00FF00FF00FF
+
+// blockStats is what one pass over a plane tells of its blocks.
+type blockStats struct {
+	// count has one entry per cellSize×cellSize cell, cw cells a row:
+	// how many of its blocks hold a contrast (countContrastBlocks).
+	count []uint8
+	cw    int
+	// means and spans have one entry per whole block, w/blockSize a row:
+	// its pixels' mean, and the gray levels from its darkest to its
+	// lightest pixel (with the first row and column of the next block).
+	means, spans []uint8
+}
+
 // countContrastBlocks adds to count, one entry per cellSize×cellSize cell
 // of the w×h plane lum (cw cells a row), its blocks of blockSize pixels
 // whose pixels, with the first row and column of the next block (an edge
 // on the line between two blocks, modules as large as the blocks and
 // aligned with them, still shows), span at least minBlockContrast gray
-// levels. Only whole blocks are looked at.
-func countContrastBlocks(lum []byte, w, h int, count []uint8, cw int) {
+// levels. Only whole blocks are looked at. means and spans, when not nil,
+// receive for each whole block (w/blockSize a row) its own 64 pixels'
+// mean and the gray levels its pixels so span.
+func countContrastBlocks(lum []byte, w, h int, count []uint8, cw int, means, spans []uint8) {
 	// lo and hi hold each column's darkest and lightest pixel over the
-	// rows of one block row, in words of 8 columns where a row has them.
+	// rows of one block row, in words of 8 columns where a row has them;
+	// even and odd the sums of the block's own rows, its even and odd
+	// columns in 16-bit lanes, a word of them per block.
 	words := w / 8
 	lo, hi := make([]byte, w), make([]byte, w)
+	even, odd := make([]uint64, words), make([]uint64, words)
 	for by := 0; by+blockSize <= h; by += blockSize {
 		y1 := min(h, by+blockSize+1)
-		copy(lo, lum[by*w:by*w+w])
+		first := lum[by*w : by*w+w]
+		copy(lo, first)
 		copy(hi, lo)
+		for i := range even {
+			v := binary.LittleEndian.Uint64(first[8*i:])
+			even[i], odd[i] = v&lowBytes, v>>8&lowBytes
+		}
 		for y := by + 1; y < y1; y++ {
 			row := lum[y*w : y*w+w]
+			own := y < by+blockSize
 			for i := 0; i < words; i++ {
 				v := binary.LittleEndian.Uint64(row[8*i:])
 				l, _ := bytesMinMax(binary.LittleEndian.Uint64(lo[8*i:]), v)
 				_, g := bytesMinMax(binary.LittleEndian.Uint64(hi[8*i:]), v)
 				binary.LittleEndian.PutUint64(lo[8*i:], l)
 				binary.LittleEndian.PutUint64(hi[8*i:], g)
+				if own {
+					even[i] += v & lowBytes
+					odd[i] += v >> 8 & lowBytes
+				}
 			}
 			for x := 8 * words; x < w; x++ {
 				lo[x], hi[x] = min(lo[x], row[x]), max(hi[x], row[x])
 			}
 		}
 		cells := count[(by/cellSize)*cw:]
+		blocks := (by / blockSize) * words
 		for bx := 0; bx+blockSize <= w; bx += blockSize {
 			l, g := lo[bx], hi[bx]
 			for x := bx + 1; x < min(w, bx+blockSize+1); x++ {
@@ -64,6 +95,14 @@ func countContrastBlocks(lum []byte, w, h int, count []uint8, cw int) {
 			}
 			if int(g)-int(l) >= minBlockContrast {
 				cells[bx/cellSize]++
+			}
+			if means != nil {
+				// The four lanes of both words, the block's 64 pixels,
+				// summed into the top lane: at most 64×255, so no lane
+				// overflows.
+				sum := (even[bx/8] + odd[bx/8]) * 0x0001000100010001 >> 48
+				means[blocks+bx/8] = uint8((sum + 32) / 64)
+				spans[blocks+bx/8] = g - l
 			}
 		}
 	}

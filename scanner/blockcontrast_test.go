@@ -34,7 +34,7 @@ func TestBytesMinMaxEveryPair(t *testing.T) {
 
 // countContrastBlocksByPixel is countContrastBlocks one pixel at a time,
 // as the definition reads.
-func countContrastBlocksByPixel(lum []byte, w, h int, count []uint8, cw int) {
+func countContrastBlocksByPixel(lum []byte, w, h int, count []uint8, cw int, means, spans []uint8) {
 	for by := 0; by+blockSize <= h; by += blockSize {
 		for bx := 0; bx+blockSize <= w; bx += blockSize {
 			lo, hi := byte(255), byte(0)
@@ -46,13 +46,22 @@ func countContrastBlocksByPixel(lum []byte, w, h int, count []uint8, cw int) {
 			if int(hi)-int(lo) >= minBlockContrast {
 				count[(by/cellSize)*cw+bx/cellSize]++
 			}
+			sum := 0
+			for y := by; y < by+blockSize; y++ {
+				for x := bx; x < bx+blockSize; x++ {
+					sum += int(lum[y*w+x])
+				}
+			}
+			i := (by/blockSize)*(w/blockSize) + bx/blockSize
+			means[i], spans[i] = uint8((sum+32)/64), hi-lo
 		}
 	}
 }
 
 // TestCountContrastBlocksMatchesPixelLoop: the word-wide pass counts the
-// same blocks as the pixel loop, on planes of every width modulo 8 and
-// heights that end inside a block, with contrasts about the threshold.
+// same blocks as the pixel loop, and gives each block the same mean and
+// span, on planes of every width modulo 8 and heights that end inside a
+// block, with contrasts about the threshold.
 func TestCountContrastBlocksMatchesPixelLoop(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	for _, size := range [][2]int{{8, 8}, {9, 9}, {64, 40}, {65, 41}, {70, 33}, {101, 77}, {131, 67}, {200, 96}} {
@@ -64,13 +73,21 @@ func TestCountContrastBlocksMatchesPixelLoop(t *testing.T) {
 			if rng.IntN(50) == 0 {
 				lum[i] = byte(rng.IntN(256))
 			}
+			if i%w < 8 && i/w < 8 {
+				lum[i] = 255 // a block of the brightest sums
+			}
 		}
 		cw, ch := (w+cellSize-1)/cellSize, (h+cellSize-1)/cellSize
 		got, want := make([]uint8, cw*ch), make([]uint8, cw*ch)
-		countContrastBlocks(lum, w, h, got, cw)
-		countContrastBlocksByPixel(lum, w, h, want, cw)
+		nb := (w / blockSize) * (h / blockSize)
+		means, spans, wantMeans, wantSpans := make([]uint8, nb), make([]uint8, nb), make([]uint8, nb), make([]uint8, nb)
+		countContrastBlocks(lum, w, h, got, cw, means, spans)
+		countContrastBlocksByPixel(lum, w, h, want, cw, wantMeans, wantSpans)
 		if !slices.Equal(got, want) {
 			t.Errorf("%d×%d: counted %v, want %v", w, h, got, want)
+		}
+		if !slices.Equal(means, wantMeans) || !slices.Equal(spans, wantSpans) {
+			t.Errorf("%d×%d: block means %v and spans %v, want %v and %v", w, h, means, spans, wantMeans, wantSpans)
 		}
 	}
 }

@@ -91,6 +91,10 @@ type decoder struct {
 	budget, spentFrom time.Duration
 	clock             func() time.Duration
 	overBudget        bool
+
+	// scene, when set (by the engine, for a live frame), lets an
+	// adaptive decode search only what changed (adaptiveScene).
+	scene *adaptiveScene
 }
 
 // interrupted reports whether the decode must stop now: stopped by its

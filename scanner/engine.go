@@ -83,6 +83,10 @@ type FrameReport struct {
 	// frame pixels: what the decoder looked at closely (the setup page
 	// draws them).
 	Proposals []image.Rectangle
+	// Unchanged is the share of the frame's contrasted area that a live
+	// adaptive decode left because it had not changed since it was last
+	// searched (Options.Rescan): 0 when the whole frame was searched.
+	Unchanged float64
 	// Err is set when the frame was not decoded (license refusal, a frame
 	// too large), the decoder failed (a recovered panic), or a background
 	// decode was stopped (canceled, past its deadline). Results read
@@ -181,6 +185,10 @@ type Engine struct {
 	wg        sync.WaitGroup
 	once      sync.Once
 
+	// scenes are the live sources' scene memories (Options.Rescan), by
+	// source name; under mu.
+	scenes map[string]*sceneMemory
+
 	makeDecoder func() *decoder
 	// onStepAside, when set (by tests), is called each time a background
 	// decode starts waiting for live frames.
@@ -218,7 +226,7 @@ func NewEngine(cfg EngineConfig) *Engine {
 	if cfg.StuckAfter <= 0 {
 		cfg.StuckAfter = 10 * time.Second
 	}
-	e := &Engine{cfg: cfg, log: cfg.Logger, makeDecoder: newDecoder,
+	e := &Engine{cfg: cfg, log: cfg.Logger, makeDecoder: newDecoder, scenes: make(map[string]*sceneMemory),
 		busySince: make([]atomic.Int64, cfg.Workers+cfg.BackgroundWorkers)}
 	e.cond = sync.NewCond(&e.mu)
 	return e
@@ -569,7 +577,7 @@ func (e *Engine) process(d *decoder, j job) (rep *FrameReport) {
 		// Adaptive decoding and its budget are for live video, whose next
 		// frame comes soon; files and uploads are decoded whole with the
 		// other options asked for, bounded by BackgroundTimeout.
-		opts.Adaptive, opts.Budget = false, 0
+		opts.Adaptive, opts.Budget, opts.Rescan = false, 0, 0
 	}
 	if e.cfg.Gate != nil {
 		allowed, err := e.cfg.Gate.Permit(e.cfg.Clock(), f.Source)
@@ -593,7 +601,14 @@ func (e *Engine) process(d *decoder, j job) (rep *FrameReport) {
 		return rep
 	}
 	panicsBefore := d.panics
+	if opts.Adaptive && opts.Rescan > 0 && !opts.TryHarder {
+		d.scene = &adaptiveScene{memory: e.scene(f.Source), at: f.CapturedAt}
+		defer func() { d.scene = nil }()
+	}
 	rep.Results, rep.Passes = d.decode(f, opts)
+	if d.scene != nil {
+		rep.Unchanged = d.scene.unchanged
+	}
 	rep.Candidates = len(d.regions)
 	if len(d.proposals) > 0 {
 		rep.Proposals = slices.Clone(d.proposals)
@@ -610,6 +625,18 @@ func (e *Engine) process(d *decoder, j job) (rep *FrameReport) {
 		r.Source, r.Frame, r.CapturedAt = f.Source, f.Seq, f.CapturedAt
 	}
 	return rep
+}
+
+// scene returns the scene memory of the named live source.
+func (e *Engine) scene(source string) *sceneMemory {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	m := e.scenes[source]
+	if m == nil {
+		m = &sceneMemory{}
+		e.scenes[source] = m
+	}
+	return m
 }
 
 // Stats returns the engine's counters.

@@ -57,6 +57,13 @@ type Options struct {
 	// read. The engine applies it to live frames only, counting the live
 	// worker's thread CPU time.
 	Budget time.Duration
+	// Rescan, with Adaptive, lets the engine search a live frame only
+	// where it changed since the source's earlier frames were searched
+	// there, or where a symbol was read there, and search the whole frame
+	// again once Rescan has passed since it last did (see scene.go); 0
+	// searches every frame whole. The engine applies it to live frames
+	// only, remembering each source's scene.
+	Rescan time.Duration
 }
 
 // AddOnMode says whether EAN-13, UPC-A and UPC-E symbols are read with

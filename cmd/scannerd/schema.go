@@ -133,6 +133,7 @@ type sourceTable struct {
 	Region         []int              `toml:"region"`
 	Adaptive       *bool              `toml:"adaptive"`
 	FrameBudget    string             `toml:"frame_budget"`
+	Rescan         string             `toml:"rescan"`
 }
 
 // licenseTable is [license]: licensing.Config, whose fields document the
