@@ -100,7 +100,14 @@ func (d *decoder) searchCrops(src gozxing.LuminanceSource, area image.Rectangle,
 	// And those whose very search of it read nothing (areaReader.sameSearch).
 	readNothing := make([]SymbologySet, len(crops))
 	for i, r := range crops {
+		// The first look at the largest region completes whatever the
+		// budget: on a device slower than the budget assumes (or a
+		// textured frame whose block pass alone spends it) the live
+		// default would otherwise never read anything; the budget bounds
+		// the looks after it.
+		d.budgetWaived = i == 0
 		if d.interrupted() {
+			d.budgetWaived = false
 			return results, timings, false
 		}
 		view, err := src.Crop(r.Min.X, r.Min.Y, r.Dx(), r.Dy())
@@ -109,6 +116,7 @@ func (d *decoder) searchCrops(src gozxing.LuminanceSource, area image.Rectangle,
 		}
 		views[i] = view
 		found, t := d.decodeView(view, r.Add(area.Min), first)
+		d.budgetWaived = false
 		unpromising[i], readNothing[i] = d.unpromising, d.readNothing
 		timings = append(timings, t...)
 		for _, res := range found {

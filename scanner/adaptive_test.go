@@ -46,6 +46,13 @@ func TestAdaptiveDecoding(t *testing.T) {
 			t.Errorf("thorough strategies ran past the budget: %+v, %+v", passes, res)
 		}
 	}
+	// The first look at the largest region is not given up, however
+	// small the budget: a device slower than the budget assumes still
+	// reads what that look reads.
+	res, _ = scanner.NewDecoder().Decode(f, tight)
+	if len(res) != 1 || res[0].Text != "ADAPTIVE-1" {
+		t.Errorf("label within a spent budget: %+v", res)
+	}
 }
 
 // A frame the code fills is searched as one region: the first pass, then,

@@ -91,6 +91,10 @@ type decoder struct {
 	budget, spentFrom time.Duration
 	clock             func() time.Duration
 	overBudget        bool
+	// budgetWaived, while set, keeps the budget from interrupting: an
+	// adaptive decode's first look at its largest region always
+	// completes (searchCrops).
+	budgetWaived bool
 
 	// scene, when set (by the engine, for a live frame), lets an
 	// adaptive decode search only what changed (adaptiveScene).
@@ -103,7 +107,7 @@ func (d *decoder) interrupted() bool {
 	if d.stopped == nil && d.checkpoint != nil {
 		d.stopped = d.checkpoint()
 	}
-	if !d.overBudget && d.budget > 0 && d.clock()-d.spentFrom > d.budget {
+	if !d.overBudget && !d.budgetWaived && d.budget > 0 && d.clock()-d.spentFrom > d.budget {
 		d.overBudget = true
 	}
 	return d.stopped != nil || d.overBudget
@@ -207,7 +211,7 @@ func (d *decoder) decode(f *Frame, opts Options) ([]Result, []PassTiming) {
 	defer func() { d.view = nil }() // the frame's pixels
 	d.regions = d.regions[:0]
 	d.proposals = d.proposals[:0]
-	d.stopped, d.overBudget = nil, false
+	d.stopped, d.overBudget, d.budgetWaived = nil, false, false
 	d.addOns = opts.AddOns
 	d.budget = opts.Budget
 	if d.clock == nil {

@@ -54,8 +54,9 @@ type Options struct {
 	Adaptive bool
 	// Budget bounds the time one frame's decode may take, 0 none: the
 	// decode stops between two steps once it is spent and returns what it
-	// read. The engine applies it to live frames only, counting the live
-	// worker's thread CPU time.
+	// read. An adaptive decode's first look at its largest region always
+	// completes. The engine applies it to live frames only, counting the
+	// live worker's thread CPU time.
 	Budget time.Duration
 	// Rescan, with Adaptive, lets the engine search a live frame only
 	// where it changed since the source's earlier frames were searched
