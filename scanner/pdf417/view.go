@@ -296,6 +296,9 @@ func (v *view) extendLine(r *runList, end lineEnd, n int, sx, sy, rx, ry float64
 // sampleFrom samples a line from sample from (> 0 when r holds the runs of
 // the samples before it, the last one prev) to n.
 func (v *view) sampleFrom(r *runList, from, n int, prev bool, end lineEnd, sx, sy, rx, ry float64) lineEnd {
+	if v.rot == rotFree && v.seen != nil {
+		return v.sampleSeen(r, from, n, prev, end, sx, sy, rx, ry)
+	}
 	inside := end.inside
 	w, h := float64(v.w), float64(v.h)
 	for i := from; i < n; i++ {
@@ -320,26 +323,54 @@ func (v *view) sampleFrom(r *runList, from, n int, prev bool, end lineEnd, sx, s
 		x, y := int(fx), int(fy)
 		inside = true
 		var p bool
-		switch s := v.seen; {
-		case v.rot != rotFree:
-			p = v.get(x, y)
-		case s != nil:
-			k, sh := y*s.stride+x>>4, uint(x&15)*2
-			if st := s.states[k] >> sh & 3; st != 0 {
-				p = st == sampleDark
-				break
-			}
+		if v.rot == rotFree {
 			px, py := float64(x)+0.5, float64(y)+0.5
 			p = v.between(v.ox+px*v.ux-py*v.uy, v.oy+px*v.uy+py*v.ux)
-			st := uint32(sampleLight)
-			if p {
+		} else {
+			p = v.get(x, y)
+		}
+		r.sample(i, p, prev)
+		prev = p
+	}
+	r.edges = append(r.edges, n)
+	return lineEnd{inside: inside}
+}
+
+// sampleSeen is sampleFrom for a turned view that keeps its samples (see
+// samples): the loop most of MicroPDF417's and GS1 Composite's lines are
+// sampled by, without a test of the view's kind a sample.
+func (v *view) sampleSeen(r *runList, from, n int, prev bool, end lineEnd, sx, sy, rx, ry float64) lineEnd {
+	inside := end.inside
+	w, h := float64(v.w), float64(v.h)
+	states, stride := v.seen.states, v.seen.stride
+	for i := from; i < n; i++ {
+		d := float64(i) + 0.5
+		fx, fy := sx+d*rx, sy+d*ry
+		if fx < 0 || fy < 0 || fx >= w || fy >= h {
+			if inside {
+				if prev {
+					r.edges = append(r.edges, i)
+				}
+				r.edges = append(r.edges, n)
+				return lineEnd{inside: true, left: true}
+			}
+			r.sample(i, false, prev)
+			prev = false
+			continue
+		}
+		x, y := int(fx), int(fy)
+		inside = true
+		k, sh := y*stride+x>>4, uint(x&15)*2
+		st := states[k] >> sh & 3
+		if st == 0 {
+			px, py := float64(x)+0.5, float64(y)+0.5
+			st = sampleLight
+			if v.between(v.ox+px*v.ux-py*v.uy, v.oy+px*v.uy+py*v.ux) {
 				st = sampleDark
 			}
-			s.states[k] |= st << sh
-		default:
-			px, py := float64(x)+0.5, float64(y)+0.5
-			p = v.between(v.ox+px*v.ux-py*v.uy, v.oy+px*v.uy+py*v.ux)
+			states[k] |= st << sh
 		}
+		p := st == sampleDark
 		r.sample(i, p, prev)
 		prev = p
 	}
