@@ -26,6 +26,7 @@ import (
 	"gocv.io/x/gocv"
 
 	"github.com/scannerd/scannerd/api"
+	"github.com/scannerd/scannerd/capture"
 	"github.com/scannerd/scannerd/internal/blackbox"
 	"github.com/scannerd/scannerd/internal/symbols"
 	"github.com/scannerd/scannerd/scanner"
@@ -109,6 +110,19 @@ func BenchmarkPipeline1080pTwoPhotoStreams(b *testing.B) {
 	benchPipeline(b, []string{photoVideo(b, imgs, 0, 10), photoVideo(b, imgs, 1, 10)}, "", nil)
 }
 
+// BenchmarkPipeline1080pTwoPhotoStreamsCost is
+// BenchmarkPipeline1080pTwoPhotoStreams on 3 seconds of video replayed at
+// a sixth of the frame rate (5 frames a second each, rescan six times as
+// long, so that as many frames pass between two whole searches), which a
+// shared, loaded machine keeps up with: every frame is decoded, and its
+// cost, capture and decode, is what a frame costs at the full rate.
+// cores-at-30fps is the share of one core the two streams take at 30
+// frames a second at that cost.
+func BenchmarkPipeline1080pTwoPhotoStreamsCost(b *testing.B) {
+	imgs := blackbox.Manifest(b)
+	benchPipelineAt(b, []string{photoVideo(b, imgs, 0, 3), photoVideo(b, imgs, 1, 3)}, 5, "", nil)
+}
+
 // BenchmarkPipeline1080pHungWebhook is BenchmarkPipeline1080p with two
 // webhook sinks: one whose target accepts connections and never answers,
 // one with a working receiver. Decoding must not slow down, and the
@@ -188,10 +202,27 @@ func waitForB(b *testing.B, what string, cond func() bool) {
 // stops with the number of results delivered. Peak RSS is the daemon's:
 // the high-water mark is reset once the videos are made.
 func benchPipeline(b *testing.B, videos []string, extra string, after func(m *Main, results int)) {
+	benchPipelineAt(b, videos, 0, extra, after)
+}
+
+// rescanKnown: the source table has the rescan key (false to measure
+// builds from before it).
+const rescanKnown = true
+
+// benchPipelineAt is benchPipeline with the videos replayed at fps frames
+// a second (0: their own rate, 30) and rescan as many frames apart as the
+// default's 500 ms at 30; with fps set it also reports cores-at-30fps.
+func benchPipelineAt(b *testing.B, videos []string, fps float64, extra string, after func(m *Main, results int)) {
 	_, license := startLTS(b)
 	var sources strings.Builder
 	for i, v := range videos {
 		fmt.Fprintf(&sources, "[[source]]\nname = \"bench%d\"\nurl = \"file:%s\"\nrealtime = true\n", i, v)
+		if fps > 0 {
+			fmt.Fprintf(&sources, "fps = %g\n", fps)
+			if rescanKnown {
+				fmt.Fprintf(&sources, "rescan = \"%v\"\n", time.Duration(float64(capture.DefaultRescan)*30/fps))
+			}
+		}
 	}
 	for b.Loop() {
 		out := &syncBuffer{}
@@ -244,7 +275,11 @@ func benchPipeline(b *testing.B, videos []string, extra string, after func(m *Ma
 		b.ReportMetric(100*cpu.Seconds()/elapsed.Seconds(), "cpu-%")
 		// CPU per frame captured: with none dropped, what each frame
 		// costs, capture and decode, whatever else the machine runs.
-		b.ReportMetric(cpu.Seconds()*1000/float64(max(1, es.Decoded+es.Dropped)), "cpu-ms/frame")
+		perFrame := cpu.Seconds() * 1000 / float64(max(1, es.Decoded+es.Dropped))
+		b.ReportMetric(perFrame, "cpu-ms/frame")
+		if fps > 0 {
+			b.ReportMetric(float64(len(videos))*30*perFrame/1000, "cores-at-30fps")
+		}
 		b.ReportMetric(peakRSS(b), "peak-RSS-MiB")
 		b.ReportMetric(goMiB, "go-MiB")
 	}
