@@ -16,17 +16,51 @@ import (
 // that pattern, a candidate is checked down its column, and the centre is
 // then taken from the run pattern in both directions.
 
-// bitImage reads the binarized image; everything outside it is light.
+// bitImage reads the binarized image; everything outside it is light. It
+// holds a copy of the matrix's rows as words (rowSize a row), which the
+// detector samples point by point — millions of times in a busy frame —
+// with one bounds check, where the matrix's Get makes four and a signed
+// division.
 type bitImage struct {
-	m    *gozxing.BitMatrix
-	w, h int
+	m       *gozxing.BitMatrix
+	w, h    int
+	rowSize int
+	words   []uint32 // pixel (x, y) is bit x%32 of words[y*rowSize+x/32]
+}
+
+// load copies m, reusing the words of the image before; row is scratch
+// for a row of m.
+func (b *bitImage) load(m *gozxing.BitMatrix, row *gozxing.BitArray) {
+	b.m, b.w, b.h = m, m.GetWidth(), m.GetHeight()
+	b.rowSize = (b.w + 31) / 32
+	n := b.rowSize * b.h
+	if cap(b.words) < n {
+		b.words = make([]uint32, n)
+	}
+	b.words = b.words[:n]
+	for y := range b.h {
+		row = m.GetRow(y, row)
+		copy(b.words[y*b.rowSize:(y+1)*b.rowSize], row.GetBitArray())
+	}
+	row.Clear()
+}
+
+// wipe clears the copy of the image.
+func (b *bitImage) wipe() { clear(b.words[:cap(b.words)]) }
+
+// get reads pixel (x, y), light outside the image.
+func (b *bitImage) get(x, y int) bool {
+	if uint(x) >= uint(b.w) || uint(y) >= uint(b.h) {
+		return false
+	}
+	return b.words[y*b.rowSize+x>>5]>>(x&31)&1 != 0
 }
 
 func (b *bitImage) darkAt(p point) bool {
 	if p.x < 0 || p.y < 0 {
 		return false
 	}
-	return b.m.Get(int(p.x), int(p.y))
+	return b.get(int(p.x), int(p.y))
 }
 
 // centre is a bull's-eye candidate: its centre and module size in pixels.
@@ -171,7 +205,7 @@ func (d *detector) crossCheck(x, y, m float64) (centre, bool) {
 	open := d.window[:w*w]
 	for j := 0; j < w; j++ {
 		for i := range open[j*w : (j+1)*w] {
-			open[j*w+i] = d.img.m.Get(x0+i, y0+j)
+			open[j*w+i] = d.img.get(x0+i, y0+j)
 		}
 	}
 	maxArea := int(3*m*m) + 8
@@ -268,7 +302,7 @@ func (d *detector) lineCentre(p, dir point, m float64) (float64, float64, bool, 
 	prev := false
 	runStart := -reach
 	for t := -reach; t <= reach; t++ {
-		v := d.img.m.Get(ix+sx*t, iy+sy*t) // false outside the image
+		v := d.img.get(ix+sx*t, iy+sy*t) // false outside the image
 		if t == -reach {
 			prev = v
 			if v {

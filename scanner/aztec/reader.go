@@ -65,11 +65,12 @@ func (r *Reader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHin
 		step, budget = 2, 4*maxChecks
 	}
 	d := &r.det
-	d.img = bitImage{m: m, w: m.GetWidth(), h: m.GetHeight()}
 	d.lastErr = errNotFound
-	if d.row == nil || d.row.GetSize() < d.img.w {
-		d.row = gozxing.NewBitArray(d.img.w)
+	if d.row == nil || d.row.GetSize() < m.GetWidth() {
+		d.row = gozxing.NewBitArray(m.GetWidth())
 	}
+	d.img.load(m, d.row)
+	defer d.img.wipe() // a copy of the image
 	for _, c := range d.findCentres(step, budget) {
 		f := d.read(c)
 		if f == nil {

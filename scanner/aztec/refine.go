@@ -121,7 +121,7 @@ func (d *detector) fitInverse(sm *symbolMap, radius float64, origin point, scale
 					w = 1e-12
 				}
 				px, py := (h.a*u+h.b*v+h.c)/w, (h.d*u+h.e*v+h.f)/w
-				dark := px >= 0 && py >= 0 && d.img.m.Get(int(px), int(py))
+				dark := px >= 0 && py >= 0 && d.img.get(int(px), int(py))
 				if dark == prev {
 					continue
 				}
