@@ -53,57 +53,83 @@ type blockStats struct {
 // mean and the gray levels its pixels so span.
 func countContrastBlocks(lum []byte, w, h int, count []uint8, cw int, means, spans []uint8) {
 	// lo and hi hold each column's darkest and lightest pixel over the
-	// rows of one block row, in words of 8 columns where a row has them;
-	// even and odd the sums of the block's own rows, its even and odd
-	// columns in 16-bit lanes, a word of them per block.
+	// rows of one block row, a word of 8 columns each, and loTail and
+	// hiTail those of the columns after the last whole word; even and odd
+	// the sums of the block's own rows, its even and odd columns in 16-bit
+	// lanes, a word of them per block. Words rather than bytes: a row is
+	// read and the minima written a word at a time (and, under the race
+	// detector, checked so too).
 	words := w / 8
-	lo, hi := make([]byte, w), make([]byte, w)
+	lo, hi := make([]uint64, words), make([]uint64, words)
+	var loTail, hiTail [8]byte
 	even, odd := make([]uint64, words), make([]uint64, words)
 	for by := 0; by+blockSize <= h; by += blockSize {
 		y1 := min(h, by+blockSize+1)
 		first := lum[by*w : by*w+w]
-		copy(lo, first)
-		copy(hi, lo)
-		for i := range even {
+		for i := range lo {
 			v := binary.LittleEndian.Uint64(first[8*i:])
+			lo[i], hi[i] = v, v
 			even[i], odd[i] = v&lowBytes, v>>8&lowBytes
 		}
+		copy(loTail[:], first[8*words:])
+		copy(hiTail[:], first[8*words:])
 		for y := by + 1; y < y1; y++ {
 			row := lum[y*w : y*w+w]
 			own := y < by+blockSize
-			for i := 0; i < words; i++ {
+			for i := range lo {
 				v := binary.LittleEndian.Uint64(row[8*i:])
-				l, _ := bytesMinMax(binary.LittleEndian.Uint64(lo[8*i:]), v)
-				_, g := bytesMinMax(binary.LittleEndian.Uint64(hi[8*i:]), v)
-				binary.LittleEndian.PutUint64(lo[8*i:], l)
-				binary.LittleEndian.PutUint64(hi[8*i:], g)
+				lo[i], _ = bytesMinMax(lo[i], v)
+				_, hi[i] = bytesMinMax(hi[i], v)
 				if own {
 					even[i] += v & lowBytes
 					odd[i] += v >> 8 & lowBytes
 				}
 			}
 			for x := 8 * words; x < w; x++ {
-				lo[x], hi[x] = min(lo[x], row[x]), max(hi[x], row[x])
+				loTail[x-8*words], hiTail[x-8*words] = min(loTail[x-8*words], row[x]), max(hiTail[x-8*words], row[x])
 			}
 		}
 		cells := count[(by/cellSize)*cw:]
 		blocks := (by / blockSize) * words
-		for bx := 0; bx+blockSize <= w; bx += blockSize {
-			l, g := lo[bx], hi[bx]
-			for x := bx + 1; x < min(w, bx+blockSize+1); x++ {
-				l, g = min(l, lo[x]), max(g, hi[x])
+		for i := range lo {
+			// The block's eight columns, then the first of the next
+			// block's when the plane has it.
+			l, g := lowestByte(lo[i]), highestByte(hi[i])
+			switch {
+			case i+1 < words:
+				l, g = min(l, byte(lo[i+1])), max(g, byte(hi[i+1]))
+			case 8*words < w:
+				l, g = min(l, loTail[0]), max(g, hiTail[0])
 			}
 			if int(g)-int(l) >= minBlockContrast {
-				cells[bx/cellSize]++
+				cells[8*i/cellSize]++
 			}
 			if means != nil {
 				// The four lanes of both words, the block's 64 pixels,
 				// summed into the top lane: at most 64×255, so no lane
 				// overflows.
-				sum := (even[bx/8] + odd[bx/8]) * 0x0001000100010001 >> 48
-				means[blocks+bx/8] = uint8((sum + 32) / 64)
-				spans[blocks+bx/8] = g - l
+				sum := (even[i] + odd[i]) * 0x0001000100010001 >> 48
+				means[blocks+i] = uint8((sum + 32) / 64)
+				spans[blocks+i] = g - l
 			}
 		}
 	}
+}
+
+// lowestByte returns the least of the eight bytes of a word: halves,
+// quarters, then bytes compared at once (the upper lanes, compared with
+// zeros shifted in, are left unread).
+func lowestByte(v uint64) byte {
+	v, _ = bytesMinMax(v, v>>32)
+	v, _ = bytesMinMax(v, v>>16)
+	v, _ = bytesMinMax(v, v>>8)
+	return byte(v)
+}
+
+// highestByte returns the greatest of the eight bytes of a word.
+func highestByte(v uint64) byte {
+	_, v = bytesMinMax(v, v>>32)
+	_, v = bytesMinMax(v, v>>16)
+	_, v = bytesMinMax(v, v>>8)
+	return byte(v)
 }
