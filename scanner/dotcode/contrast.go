@@ -123,7 +123,13 @@ func (g *grayView) load(src gozxing.LuminanceSource) bool {
 		copy(low, g.rowMin[y0*bw:(y0+1)*bw])
 		for yy := y0 + 1; yy < y1; yy++ {
 			next := g.rowMin[yy*bw : (yy+1)*bw]
-			for bx := range low {
+			bx := 0
+			for ; bx+8 <= len(low); bx += 8 { // eight blocks at once
+				a := binary.LittleEndian.Uint64(low[bx : bx+8 : bx+8])
+				b := binary.LittleEndian.Uint64(next[bx : bx+8 : bx+8])
+				binary.LittleEndian.PutUint64(low[bx:bx+8:bx+8], bytesMin(a, b))
+			}
+			for ; bx < len(low); bx++ {
 				low[bx] = min(low[bx], next[bx])
 			}
 		}
@@ -132,12 +138,14 @@ func (g *grayView) load(src gozxing.LuminanceSource) bool {
 		y0, y1 := max(0, by-half), min(bh, by+half+1)
 		// Rows read: the even ones of the window's pixel rows.
 		py := (min(h, y1*contrastBlock) - y0*contrastBlock + 1) / 2
-		for bx := 0; bx < bw; bx++ {
+		top, bottom := g.sum[y0*stride:(y0+1)*stride], g.sum[y1*stride:(y1+1)*stride]
+		means, lows := g.mean[by*bw:(by+1)*bw], g.low[by*bw:(by+1)*bw]
+		for bx, low := range g.blockMin[by*bw : (by+1)*bw] {
 			x0, x1 := max(0, bx-half), min(bw, bx+half+1)
 			px := min(w, x1*contrastBlock) - x0*contrastBlock
-			s := g.sum[y1*stride+x1] - g.sum[y0*stride+x1] - g.sum[y1*stride+x0] + g.sum[y0*stride+x0]
-			g.mean[by*bw+bx] = int16(int(s) / (px * py))
-			g.low[by*bw+bx] = int16(g.blockMin[by*bw+bx])
+			s := bottom[x1] - top[x1] - bottom[x0] + top[x0]
+			means[bx] = int16(int(s) / (px * py))
+			lows[bx] = int16(low)
 		}
 	}
 	return true
@@ -165,20 +173,22 @@ func (g *grayView) binarize(src gozxing.LuminanceSource, m *gozxing.BitMatrix, c
 	for y := 0; y < g.h; y++ {
 		if y%contrastBlock == 0 {
 			by := y / contrastBlock
-			for bx := range g.dark {
-				mean := g.mean[by*g.bw+bx]
+			means := g.mean[by*g.bw : (by+1)*g.bw]
+			lows := g.low[by*g.bw : (by+1)*g.bw]
+			dark := g.dark[:len(means)]
+			for bx, mean := range means {
 				t := mean - max(12, mean/24)
 				if cores {
-					t = min(t, (mean+g.low[by*g.bw+bx])/2)
+					t = min(t, (mean+lows[bx])/2)
 				}
-				g.dark[bx] = t
+				dark[bx] = t
 			}
 			for i := range g.pairs {
-				a, b := uint64(clampLevel(g.dark[2*i])), uint64(0)
-				if 2*i+1 < len(g.dark) {
-					b = uint64(clampLevel(g.dark[2*i+1]))
+				b := uint64(0)
+				if 2*i+1 < len(dark) {
+					b = uint64(clampLevel(dark[2*i+1]))
 				}
-				g.pairs[i] = a*lanesLow | b*lanesHigh
+				g.pairs[i] = uint64(clampLevel(dark[2*i]))*lanesLow | b*lanesHigh
 			}
 		}
 		row, ok := g.readRow(src, y)
@@ -222,6 +232,12 @@ const (
 func lanesMin(a, b uint64) uint64 {
 	atLeast := ((a | lanes8) - b) & lanes8 >> 8 * 0xff
 	return a ^ (a^b)&atLeast
+}
+
+// bytesMin returns the lesser of each byte of a and b, the even and the
+// odd bytes compared in lanes apart.
+func bytesMin(a, b uint64) uint64 {
+	return lanesMin(a&lanesFF, b&lanesFF) | lanesMin(a>>8&lanesFF, b>>8&lanesFF)<<8
 }
 
 // clampLevel returns threshold t within the gray levels: a threshold of 0
