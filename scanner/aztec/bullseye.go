@@ -299,18 +299,16 @@ func (d *detector) lineCentre(p, dir point, m float64) (float64, float64, bool, 
 	// row or a column of pixels: dir is an axis.
 	px, py := math.Floor(p.x), math.Floor(p.y)
 	ix, iy, sx, sy := int(px), int(py), int(dir.x), int(dir.y)
-	prev := false
+	x, y := ix-sx*reach, iy-sy*reach
+	prev := d.img.get(x, y) // false outside the image
+	if prev {
+		runs = append(runs, 0)
+		starts = append(starts, -reach)
+	}
 	runStart := -reach
-	for t := -reach; t <= reach; t++ {
-		v := d.img.get(ix+sx*t, iy+sy*t) // false outside the image
-		if t == -reach {
-			prev = v
-			if v {
-				runs = append(runs, 0)
-				starts = append(starts, t)
-			}
-			continue
-		}
+	for t := -reach + 1; t <= reach; t++ {
+		x, y = x+sx, y+sy
+		v := d.img.get(x, y)
 		if v != prev {
 			runs = append(runs, t-runStart)
 			starts = append(starts, runStart)
