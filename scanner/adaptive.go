@@ -56,6 +56,7 @@ func (d *decoder) decodeAdaptive(src gozxing.LuminanceSource, area image.Rectang
 	var look *sceneLook
 	if sc := d.scene; sc != nil && sc.memory != nil && opts.Rescan > 0 {
 		look = &sceneLook{stats: frameBlockStats(src.GetMatrix(), w, h), at: sc.at}
+		defer look.stats.wipe()
 		look.active = activeCells(look.stats.count)
 		sc.memory.look(look, w, h, opts.Rescan)
 		crops, whole = cropsOfCells(look.search, look.stats.cw, w, h)

@@ -43,6 +43,13 @@ type blockStats struct {
 	means, spans []uint8
 }
 
+// wipe zeroes the blocks' means and spans, a picture of the plane at an
+// eighth of its size.
+func (s *blockStats) wipe() {
+	clear(s.means)
+	clear(s.spans)
+}
+
 // countContrastBlocks adds to count, one entry per cellSize×cellSize cell
 // of the w×h plane lum (cw cells a row), its blocks of blockSize pixels
 // whose pixels, with the first row and column of the next block (an edge

@@ -186,7 +186,8 @@ type Engine struct {
 	once      sync.Once
 
 	// scenes are the live sources' scene memories (Options.Rescan), by
-	// source name; under mu.
+	// source name; under mu. Each is a picture of its scene at an eighth
+	// of its size, zeroed by Close.
 	scenes map[string]*sceneMemory
 
 	makeDecoder func() *decoder
@@ -364,8 +365,9 @@ func (e *Engine) request(ctx context.Context, j job) (*FrameReport, error) {
 	return nil, ctx.Err()
 }
 
-// Close stops taking frames, lets the workers finish the queued ones and
-// waits for them. It is safe to call more than once.
+// Close stops taking frames, lets the workers finish the queued ones,
+// waits for them and zeroes the live sources' scene memories. It is safe
+// to call more than once.
 func (e *Engine) Close() error {
 	e.once.Do(func() {
 		e.mu.Lock()
@@ -373,6 +375,12 @@ func (e *Engine) Close() error {
 		e.mu.Unlock()
 		e.cond.Broadcast()
 		e.wg.Wait()
+		e.mu.Lock()
+		for name, m := range e.scenes {
+			m.wipe()
+			delete(e.scenes, name)
+		}
+		e.mu.Unlock()
 	})
 	return nil
 }

@@ -135,6 +135,7 @@ func (m *sceneMemory) remember(l *sceneLook, w, h int, searched []image.Rectangl
 		if !l.full {
 			return // a look at an older size: nothing of it fits
 		}
+		m.wipeLocked() // the old size's blocks are the scene's, in small
 		m.w, m.h = w, h
 		m.means, m.spans = make([]uint8, len(l.stats.means)), make([]uint8, len(l.stats.spans))
 		m.contrasted, m.held = make([]bool, len(l.active)), make([]bool, len(l.active))
@@ -176,6 +177,23 @@ func (m *sceneMemory) remember(l *sceneLook, w, h int, searched []image.Rectangl
 	if l.full {
 		m.full = l.at
 	}
+}
+
+// wipe zeroes what the memory holds: its blocks' means and spans are a
+// picture of the scene at an eighth of its size.
+func (m *sceneMemory) wipe() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.wipeLocked()
+}
+
+func (m *sceneMemory) wipeLocked() {
+	clear(m.means)
+	clear(m.spans)
+	clear(m.contrasted)
+	clear(m.held)
+	m.means, m.spans, m.contrasted, m.held = nil, nil, nil, nil
+	m.w, m.h, m.full = 0, 0, time.Time{}
 }
 
 // markCells sets the cells of a grid cw cells wide that r, in pixels,

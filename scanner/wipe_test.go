@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/makiuchi-d/gozxing"
 )
@@ -176,5 +177,53 @@ func TestDecoderWipesEachPassesBinarizedImage(t *testing.T) {
 				t.Fatal("no pass binarized the frame")
 			}
 		})
+	}
+}
+
+// TestEngineWipesSceneMemory: the blocks' means and spans a live source's
+// scene memory keeps (Options.Rescan) are a small picture of the scene:
+// those of an older frame size are zeroed when a frame of another size
+// replaces them, and the rest when the engine closes.
+func TestEngineWipesSceneMemory(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 8))
+	pool := NewPlanePool(0)
+	done := make(chan struct{}, 2)
+	e := NewEngine(EngineConfig{Workers: 1, QueueSize: 2, OnFrame: func(*FrameReport) { done <- struct{}{} }})
+	e.Start()
+	defer e.Close()
+	held := func() [][]uint8 {
+		m := e.scene("cam")
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		return [][]uint8{m.means, m.spans}
+	}
+	zeroed := func(bufs [][]uint8) bool {
+		for _, b := range bufs {
+			if len(b) == 0 || slices.ContainsFunc(b, func(v uint8) bool { return v != 0 }) {
+				return false
+			}
+		}
+		return true
+	}
+	for i, size := range []image.Point{{128, 96}, {96, 64}} {
+		before := held()
+		f := pool.Get(size.X, size.Y)
+		for j := range f.Pix {
+			f.Pix[j] = byte(40 + rng.IntN(180)) // contrasted all over
+		}
+		f.Source, f.Seq, f.CapturedAt = "cam", uint64(i), time.Unix(1_700_000_000+int64(i), 0)
+		e.Submit(f, Options{Adaptive: true, Rescan: time.Hour})
+		<-done
+		if i > 0 && !zeroed(before) {
+			t.Error("the first frame size's blocks kept after a frame of another size")
+		}
+	}
+	last := held()
+	if zeroed(last) {
+		t.Fatal("the scene memory learnt nothing from the frame")
+	}
+	e.Close()
+	if !zeroed(last) {
+		t.Error("the scene memory's blocks kept after the engine closed")
 	}
 }
