@@ -192,6 +192,13 @@ func walkChord(bm *gozxing.BitMatrix, x, y, dx, dy, limit float64) (chord, bool)
 	case dx == 0 && dy == 1:
 		return walkAxis(bm, y, x, true, limit, c)
 	}
+	return stepChord(bm, x, y, dx, dy, limit)
+}
+
+// stepChord is walkChord by its definition, in any direction: half-pixel
+// steps both ways.
+func stepChord(bm *gozxing.BitMatrix, x, y, dx, dy, limit float64) (chord, bool) {
+	c := chord{dx: dx, dy: dy}
 	for side, s := range [2]float64{1, -1} {
 		t := 0.0
 		for ; t < limit; t += 0.5 {

@@ -8,28 +8,6 @@ import (
 	"github.com/makiuchi-d/gozxing"
 )
 
-// stepChord is walkChord's definition: half-pixel steps both ways.
-func stepChord(bm *gozxing.BitMatrix, x, y, dx, dy, limit float64) (chord, bool) {
-	c := chord{dx: dx, dy: dy}
-	for side, s := range [2]float64{1, -1} {
-		t := 0.0
-		for ; t < limit; t += 0.5 {
-			if !dark(bm, x+s*dx*t, y+s*dy*t) {
-				break
-			}
-		}
-		if t >= limit {
-			return c, false
-		}
-		if side == 0 {
-			c.pos = t
-		} else {
-			c.neg = t
-		}
-	}
-	return c, true
-}
-
 // TestWalkAxisStepsHalfPixels: the chords along rows and columns, walked
 // a pixel at a time, end where half-pixel steps end them, at any point,
 // near the edges and past them too.
