@@ -28,6 +28,12 @@ func matchesFinder(runs []int) (unit float64, square int, ok bool) {
 	if inner := max(runs[1], runs[2], runs[3]); runs[0] <= inner && runs[4] <= inner {
 		return 0, 0, false
 	}
+	return finderProportions(runs)
+}
+
+// finderProportions is matchesFinder without its shortcut: the
+// proportions measured.
+func finderProportions(runs []int) (unit float64, square int, ok bool) {
 	total := 0
 	for _, r := range runs[:5] {
 		total += r

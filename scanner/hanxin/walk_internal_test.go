@@ -1,7 +1,6 @@
 package hanxin
 
 import (
-	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -37,35 +36,6 @@ func TestWalkAxisStepsHalfPixels(t *testing.T) {
 	}
 }
 
-// proportions is matchesFinder's definition, without its shortcut.
-func proportions(runs []int) (float64, int, bool) {
-	total := 0
-	for _, r := range runs[:5] {
-		total += r
-	}
-	if total < 7 {
-		return 0, 0, false
-	}
-	unit := float64(total) / 7
-	for _, sq := range [2]int{4, 0} {
-		good := true
-		for i, r := range runs[:5] {
-			want, tol := 1.0, 0.55
-			if i == sq {
-				want, tol = 3, 1.1
-			}
-			if math.Abs(float64(r)-want*unit) > tol*unit {
-				good = false
-				break
-			}
-		}
-		if good {
-			return unit, sq, true
-		}
-	}
-	return 0, 0, false
-}
-
 // TestMatchesFinderShortcut: the shortcut that skips windows whose end
 // runs are no longer than the inner ones drops no window of the
 // finder's proportions.
@@ -77,7 +47,7 @@ func TestMatchesFinderShortcut(t *testing.T) {
 			runs[i] = k%most + 1
 		}
 		u, sq, ok := matchesFinder(runs[:])
-		wu, wsq, wok := proportions(runs[:])
+		wu, wsq, wok := finderProportions(runs[:])
 		if u != wu || sq != wsq || ok != wok {
 			t.Fatalf("runs %v: %v %v %v, want %v %v %v", runs, u, sq, ok, wu, wsq, wok)
 		}
