@@ -138,6 +138,14 @@ func (s *dirSource) Read(ctx context.Context, pool *scanner.PlanePool) (*scanner
 			continue
 		}
 		f, err := s.readFile(name, pool)
+		if err == nil && s.paused() > 0 {
+			// A refusal came while the file was read: it stays, to be
+			// read again before newer files once reading resumes,
+			// rather than going to the engine after the refused ones.
+			f.Purge()
+			f.Done(scanner.ErrDropped)
+			continue
+		}
 		if err == nil {
 			return f, nil
 		}
