@@ -104,8 +104,12 @@ test-arm64: deps
 	scripts/deps-cross.sh arm64
 	SCANNERD_TEST_ARM64=1 $(GO) test -tags=$(TAGS) -count=1 -timeout 30m -run 'TestArm64Packages' -v ./packaging
 
+# On a terminal the script runs as a job of its own (bash -m), the
+# terminal's foreground: Ctrl-C reaches it alone, it stops everything and
+# exits 0, and make, which would otherwise die of the same SIGINT (status
+# 130), reports that.
 run: build
-	scripts/run.sh
+	@if [ -t 0 ] && [ -t 1 ]; then bash -mc "scripts/run.sh; exit \$$?"; else scripts/run.sh; fi
 
 bench: build
 	scripts/bench.sh
