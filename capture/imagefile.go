@@ -20,13 +20,19 @@ import (
 )
 
 // DecodeImage converts an encoded image file to a gray frame from pool
-// with decoders several times faster than Go's on large photos: PNGs
-// with capture's own reader (decodePNG, libdeflate), the rest and the
-// PNGs it leaves (interlaced) with OpenCV's codecs (libpng,
-// libjpeg-turbo). The header is checked against lim by
-// scanner.CheckImage first, as scanner.DecodeImage does; GIF, which
-// OpenCV does not read, and 16-bit images OpenCV gets go to
-// scanner.DecodeImage.
+// with decoders several times faster than Go's on large images: PNGs
+// with capture's own reader (decodePNG, libdeflate), BMPs and the PNGs
+// it leaves (interlaced) with OpenCV's codecs (libpng). The header is
+// checked against lim by scanner.CheckImage first, as scanner.DecodeImage
+// does; GIF, which OpenCV does not read, and 16-bit images OpenCV gets go
+// to scanner.DecodeImage.
+//
+// So does a JPEG file, as the daemon reads it: libjpeg only warns on
+// stderr about a file that is cut short or corrupt and fills the rest in
+// grey, where Go's decoder refuses it, and a damaged photo must be an
+// error, the same one the daemon gives for the same bytes. (A
+// Motion-JPEG video's frames, which a damaged one costs nothing but
+// itself, keep libjpeg-turbo: decodeImage.)
 //
 // cv::imdecode reads data where it lies and writes into the frame's
 // plane: a JPEG as its luma channel, as Go's decoder gives it, a gray PNG
@@ -41,11 +47,17 @@ import (
 // files (scanctl decode); files the daemon reads and uploads go through
 // the pure-Go decoder, whose buffers runtime/secret erases.
 func DecodeImage(data []byte, lim scanner.Limits, pool *scanner.PlanePool) (*scanner.Frame, error) {
+	if bytes.HasPrefix(data, []byte(jpegMagic)) {
+		return scanner.DecodeImage(data, lim, pool)
+	}
 	f, _, err := decodeImage(data, lim, pool)
 	return f, err
 }
 
-// decodeImage is DecodeImage, also returning how many bytes of the
+// jpegMagic begins every JPEG file (the SOI marker).
+const jpegMagic = "\xff\xd8"
+
+// decodeImage is DecodeImage, with libjpeg-turbo for JPEGs, also returning how many bytes of the
 // buffers that held pixels it zeroed.
 func decodeImage(data []byte, lim scanner.Limits, pool *scanner.PlanePool) (*scanner.Frame, int, error) {
 	format, cfg, err := scanner.CheckImage(data, lim)

@@ -282,3 +282,49 @@ func BenchmarkDecodeImageBlackbox(b *testing.B) {
 		})
 	}
 }
+
+// TestDecodeImageRefusesCorruptJPEG: a JPEG cut short, missing its end
+// marker or with garbage written into its middle is refused, with the
+// error the daemon (scanner.DecodeImage) gives for the same bytes, where
+// libjpeg would only warn on stderr and hand over a half-grey image.
+func TestDecodeImageRefusesCorruptJPEG(t *testing.T) {
+	t.Parallel()
+	img := image.NewGray(image.Rect(0, 0, 160, 120))
+	for i := range img.Pix {
+		img.Pix[i] = byte(i*7919>>5) ^ byte(i/160*37)
+	}
+	var b bytes.Buffer
+	if err := jpeg.Encode(&b, img, &jpeg.Options{Quality: 90}); err != nil {
+		t.Fatal(err)
+	}
+	whole := b.Bytes()
+	garbage := bytes.Clone(whole)
+	mid := len(garbage) / 2
+	for i := 0; i < 4000 && mid+i < len(garbage)-2; i++ {
+		garbage[mid+i] = byte((i*2654435761)>>13) | 1
+	}
+	pool := scanner.NewPlanePool(0)
+	for name, data := range map[string][]byte{
+		"60% of it":         whole[:len(whole)*6/10],
+		"no EOI marker":     whole[:len(whole)-2],
+		"garbage in middle": garbage,
+	} {
+		want, werr := scanner.DecodeImage(data, scanner.DefaultLimits, pool)
+		if werr == nil {
+			want.Purge()
+			t.Fatalf("%s: Go's decoder takes it", name)
+		}
+		f, err := capture.DecodeImage(data, scanner.DefaultLimits, pool)
+		if err == nil {
+			f.Purge()
+			t.Errorf("%s: decoded, want %v", name, werr)
+			continue
+		}
+		if !errors.Is(err, scanner.ErrBadImage) || err.Error() != werr.Error() {
+			t.Errorf("%s: err = %v, want %v", name, err, werr)
+		}
+	}
+	if st := pool.Stats(); st.Outgoing != 0 {
+		t.Errorf("frames left: %+v", st)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image"
 	"image/draw"
+	"image/jpeg"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -286,5 +287,33 @@ func TestDecodeNamesAnEmptyFile(t *testing.T) {
 	code, out, errs := runScanctl("decode", "--tsv", empty)
 	if code != exitFailure || out != "" || !strings.Contains(errs, "empty file") || strings.Contains(errs, "unsupported") {
 		t.Errorf("an empty .png: exit %d, stdout %q, stderr %q; want 1 and \"empty file\"", code, out, errs)
+	}
+}
+
+// TestDecodeRefusesTruncatedJPEG: a photo cut short is an error naming
+// what is wrong, the one the daemon gives for it, not a result from
+// libjpeg's grey-filled remainder.
+func TestDecodeRefusesTruncatedJPEG(t *testing.T) {
+	dir := t.TempDir()
+	c := symbols.NewCanvas(320, 240, 230)
+	s, err := symbols.Encode(scanner.EAN13, "4006381333931")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Draw(s, symbols.Placement{CX: 160, CY: 120, Module: 2, Dark: 20, Light: 240})
+	var b bytes.Buffer
+	if err := jpeg.Encode(&b, &image.Gray{Pix: c.Pix, Stride: c.Width, Rect: image.Rect(0, 0, c.Width, c.Height)}, &jpeg.Options{Quality: 90}); err != nil {
+		t.Fatal(err)
+	}
+	whole := filepath.Join(dir, "whole.jpg")
+	cut := filepath.Join(dir, "cut.jpg")
+	os.WriteFile(whole, b.Bytes(), 0o644)
+	os.WriteFile(cut, b.Bytes()[:b.Len()*6/10], 0o644)
+	if code, out, errs := runScanctl("decode", "--tsv", whole); code != exitOK || !strings.Contains(out, "4006381333931") {
+		t.Fatalf("the whole file: exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+	code, out, errs := runScanctl("decode", "--tsv", cut)
+	if code != exitFailure || out != "" || !strings.Contains(errs, "cut.jpg") || !strings.Contains(errs, "corrupt image: jpeg: invalid JPEG format: short Huffman data") {
+		t.Errorf("60%% of a JPEG: exit %d, stdout %q, stderr %q; want 1 and the daemon's error", code, out, errs)
 	}
 }
