@@ -204,11 +204,23 @@ func TestInitConfigRefersToFilesThatExist(t *testing.T) {
 	if _, err := ParseConfig("ltsd.example.toml", example, dir); err != nil {
 		t.Errorf("the example does not parse: %v", err)
 	}
-	// Run again, init refuses to overwrite the example as it does the rest.
-	if err := os.Remove(filepath.Join(dir, "ltsd.toml")); err != nil {
+	// Run again with the example alone left, init refuses to overwrite it
+	// as it does the rest, and writes nothing.
+	entries, err := os.ReadDir(dir)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if code, _, errOut := runLtsd([]string{"init", dir}); code == 0 || !strings.Contains(errOut, "exists") {
-		t.Errorf("init over an existing directory: exit %d %s", code, errOut)
+	for _, e := range entries {
+		if e.Name() != "ltsd.example.toml" {
+			if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if code, _, errOut := runLtsd([]string{"init", dir}); code == 0 || !strings.Contains(errOut, "ltsd.example.toml exists") {
+		t.Errorf("init beside an existing example: exit %d %s", code, errOut)
+	}
+	if entries, err := os.ReadDir(dir); err != nil || len(entries) != 1 {
+		t.Errorf("init refused, yet the directory holds %d files: %v", len(entries), err)
 	}
 }
