@@ -205,10 +205,6 @@ func benchPipeline(b *testing.B, videos []string, extra string, after func(m *Ma
 	benchPipelineAt(b, videos, 0, extra, after)
 }
 
-// rescanKnown: the source table has the rescan key (false to measure
-// builds from before it).
-const rescanKnown = true
-
 // benchPipelineAt is benchPipeline with the videos replayed at fps frames
 // a second (0: their own rate, 30) and rescan as many frames apart as the
 // default's 500 ms at 30; with fps set it also reports cores-at-30fps.
@@ -219,9 +215,7 @@ func benchPipelineAt(b *testing.B, videos []string, fps float64, extra string, a
 		fmt.Fprintf(&sources, "[[source]]\nname = \"bench%d\"\nurl = \"file:%s\"\nrealtime = true\n", i, v)
 		if fps > 0 {
 			fmt.Fprintf(&sources, "fps = %g\n", fps)
-			if rescanKnown {
-				fmt.Fprintf(&sources, "rescan = \"%v\"\n", time.Duration(float64(capture.DefaultRescan)*30/fps))
-			}
+			fmt.Fprintf(&sources, "rescan = \"%v\"\n", time.Duration(float64(capture.DefaultRescan)*30/fps))
 		}
 	}
 	for b.Loop() {
