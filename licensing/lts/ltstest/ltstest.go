@@ -168,7 +168,11 @@ func (l *LTS) serve(t testing.TB) {
 	}
 	l.ln = tls.NewListener(ln, l.tlsCfg)
 	l.URL = "https://" + ln.Addr().String()
-	l.srv = &http.Server{Handler: l.Server.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	// The header bound is also the server's TLS handshake deadline
+	// (net/http takes the least of its timeouts): generous, so that only a
+	// hung client meets it, not a fleet of handshakes on a loaded machine
+	// (10 s failed fixtures sending 80 reports at once under -race).
+	l.srv = &http.Server{Handler: l.Server.Handler(), ReadHeaderTimeout: hangBound}
 	l.wg.Add(1)
 	go func() {
 		defer l.wg.Done()
@@ -190,6 +194,10 @@ func (l *LTS) Stop() {
 	l.srv = nil
 }
 
+// hangBound bounds a test server's wait for a request and a test client's
+// for a reply: long enough that it only matters when something hangs.
+const hangBound = 2 * time.Minute
+
 // Client returns an HTTP client that trusts the server's certificate.
 func (l *LTS) Client() *http.Client { return l.ClientFrom(nil) }
 
@@ -204,7 +212,7 @@ func (l *LTS) ClientFrom(source net.IP) *http.Client {
 		dialer.LocalAddr = &net.TCPAddr{IP: source}
 	}
 	return &http.Client{
-		Timeout: 30 * time.Second,
+		Timeout: hangBound,
 		Transport: &http.Transport{
 			TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}, MaxIdleConnsPerHost: 64,
 			DialContext: dialer.DialContext,
