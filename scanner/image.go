@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"image"
 	"image/gif"
@@ -197,6 +198,11 @@ func checkImage(data []byte, lim Limits) (*imageCodec, image.Config, error) {
 		return nil, image.Config{}, ErrUnsupportedImage
 	}
 	cfg, err := codec.config(bytes.NewReader(data))
+	if errors.Is(err, bmp.ErrUnsupported) {
+		// A valid BMP of a kind the reader does not take (run-length
+		// encoded, say): unsupported, not corrupt.
+		return nil, cfg, errUnsupportedBMP
+	}
 	if err != nil {
 		return nil, cfg, badImage(codec.name+" header", err)
 	}
@@ -278,6 +284,12 @@ func luminanceOf(r, g, b, a uint32) uint8 {
 	lum := (r + 2*g + b) / 4
 	return uint8(min(0xffff, lum+0xffff-a) >> 8)
 }
+
+// errUnsupportedBMP: the BMP reader takes uncompressed BMPs of 1, 2, 4,
+// 8, 24 and 32 bits a pixel (32 also with the default BI_BITFIELDS
+// masks); a compressed one (RLE4, RLE8, embedded JPEG or PNG), 16-bit or
+// with other masks is refused as a format it does not read.
+var errUnsupportedBMP = fmt.Errorf("%w: bmp: a compressed (RLE, JPEG, PNG), 16-bit or bit-field BMP; only uncompressed BMPs of 1, 2, 4, 8, 24 or 32 bits a pixel are read", ErrUnsupportedImage)
 
 // errEmptyImage: no bytes at all say nothing of a format; the file (or
 // upload) is empty, which is what to tell.

@@ -317,3 +317,22 @@ func TestDecodeRefusesTruncatedJPEG(t *testing.T) {
 		t.Errorf("60%% of a JPEG: exit %d, stdout %q, stderr %q; want 1 and the daemon's error", code, out, errs)
 	}
 }
+
+// TestDecodeSaysCompressedBMPIsUnsupported: a valid run-length encoded
+// BMP is an unsupported kind of image, not a corrupt one.
+func TestDecodeSaysCompressedBMPIsUnsupported(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "rle8.bmp")
+	bmp := "BM\x48\x00\x00\x00\x00\x00\x00\x00\x3e\x00\x00\x00" + // file header: size 72, pixels at 62
+		"\x28\x00\x00\x00\x04\x00\x00\x00\x02\x00\x00\x00\x01\x00\x08\x00" + // 40-byte info header: 4×2, 1 plane, 8 bits
+		"\x01\x00\x00\x00\x0a\x00\x00\x00\x13\x0b\x00\x00\x13\x0b\x00\x00" + // compression 1 (RLE8), 10 bytes of pixels
+		"\x02\x00\x00\x00\x00\x00\x00\x00" + // 2 colours used
+		"\x00\x00\x00\x00\xff\xff\xff\x00" + // palette: black, white
+		"\x04\x00\x00\x00\x04\x01\x00\x00\x00\x01" // 4 of black, end of line, 4 of white, end of line, end of bitmap
+	if err := os.WriteFile(path, []byte(bmp), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs := runScanctl("decode", path)
+	if code != exitFailure || !strings.Contains(errs, "unsupported image format") || !strings.Contains(errs, "compressed") || strings.Contains(errs, "corrupt") {
+		t.Errorf("exit %d, stderr %q; want 1 and an unsupported (compressed) BMP", code, errs)
+	}
+}
