@@ -207,6 +207,19 @@ func badSpec(key, format string, args ...any) error {
 	return &conf.KeyError{Key: key, Err: fmt.Errorf("%w: "+format, append([]any{ErrBadSpec}, args...)...)}
 }
 
+// duration reads the value of the duration key, def when it is empty:
+// a duration with its unit, not negative.
+func (s *Spec) duration(key, value string, def time.Duration) (time.Duration, error) {
+	if value == "" {
+		return def, nil
+	}
+	d, err := time.ParseDuration(value)
+	if err != nil || d < 0 {
+		return 0, badSpec(key, "%s: want a duration such as \"%v\", have %q", s.Name, def, value)
+	}
+	return d, nil
+}
+
 // Validate checks a spec without opening anything. Errors are
 // conf.KeyErrors naming the key at fault, wrapping ErrBadSpec.
 func (s *Spec) Validate() error {
@@ -282,21 +295,11 @@ func (s *Spec) Options() (scanner.Options, error) {
 	o.TelepenNumeric = s.TelepenNumeric
 	o.DPM = s.DPM
 	o.Adaptive = s.Adaptive == nil || *s.Adaptive
-	o.Budget = DefaultFrameBudget
-	if s.FrameBudget != "" {
-		b, err := time.ParseDuration(s.FrameBudget)
-		if err != nil || b < 0 {
-			return o, badSpec("frame_budget", "%s: want a duration such as \"20ms\", have %q", s.Name, s.FrameBudget)
-		}
-		o.Budget = b
+	if o.Budget, err = s.duration("frame_budget", s.FrameBudget, DefaultFrameBudget); err != nil {
+		return o, err
 	}
-	o.Rescan = DefaultRescan
-	if s.Rescan != "" {
-		r, err := time.ParseDuration(s.Rescan)
-		if err != nil || r < 0 {
-			return o, badSpec("rescan", "%s: want a duration such as \"500ms\", have %q", s.Name, s.Rescan)
-		}
-		o.Rescan = r
+	if o.Rescan, err = s.duration("rescan", s.Rescan, DefaultRescan); err != nil {
+		return o, err
 	}
 	if len(s.Region) != 0 {
 		r := s.Region
