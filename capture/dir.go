@@ -138,10 +138,12 @@ func (s *dirSource) Read(ctx context.Context, pool *scanner.PlanePool) (*scanner
 			continue
 		}
 		f, err := s.readFile(name, pool)
-		if err == nil && s.paused() > 0 {
-			// A refusal came while the file was read: it stays, to be
-			// read again before newer files once reading resumes,
-			// rather than going to the engine after the refused ones.
+		if err == nil && s.handedBack() {
+			// A file was refused (or dropped) while this one was read:
+			// this one stays, to be read again after it once reading
+			// resumes, rather than going to the engine after it. Asked
+			// of the hand-back, not of the pause, which a read slower
+			// than the pause would outlast.
 			f.Purge()
 			f.Done(scanner.ErrDropped)
 			continue
@@ -178,6 +180,14 @@ func (s *dirSource) takeRelist() bool {
 	r := s.relist
 	s.relist = false
 	return r
+}
+
+// handedBack reports whether a file was handed back since the last
+// listing, leaving that to the next takeRelist.
+func (s *dirSource) handedBack() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.relist
 }
 
 // taken reports whether a file is with the engine, or stuck.

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -311,4 +313,70 @@ func TestDirSourceReadsARefusedFileBeforeNewerOnes(t *testing.T) {
 			t.Errorf("t%d.png stayed after it was decoded", i)
 		}
 	}
+}
+
+// A file refused while the next one is being read keeps its turn even when
+// that read outlasts the source's pause: the file read meanwhile is handed
+// back and read after it. The source used to ask whether it was paused, and
+// a read slower than the pause (a big image on a loaded machine) sent the
+// newer file to the engine first.
+func TestDirSourceReadsARefusedFileBeforeOneReadDuringItsRefusal(t *testing.T) {
+	dir := t.TempDir()
+	clock := &manualClock{now: time.Unix(1_000_000, 0)}
+	var hook atomic.Pointer[func()]
+	calls := 0
+	now := func() time.Time {
+		// The second call of a Read once armed is the one in the middle
+		// of reading a file (the first asks whether reading is paused).
+		if h := hook.Load(); h != nil {
+			if calls++; calls == 2 && hook.CompareAndSwap(h, nil) {
+				(*h)()
+			}
+		}
+		return clock.Now()
+	}
+	spec := capture.Spec{Name: "inbox", URL: "dir:" + dir, AfterRead: "delete"}
+	src, err := capture.New(spec, capture.Env{Clock: now, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	capture.PaceDir(src, clock.wait)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := src.Open(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	in := &inbox{dir: dir, src: src, clock: clock, pool: scanner.NewPlanePool(-1), ctx: ctx}
+	for i := 1; i <= 2; i++ {
+		name := fmt.Sprintf("t%d.png", i)
+		in.drop(t, name, name)
+		mod := time.Unix(2_000_000+int64(i), 0)
+		if err := os.Chtimes(filepath.Join(dir, name), mod, mod); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f1, text := in.read(t)
+	if text != "t1.png" {
+		t.Fatalf("read %s first, want t1.png", text)
+	}
+	// While t2 is read, t1 is refused, and the read takes longer than
+	// the pause that follows.
+	refuse := func() {
+		finish(f1, fmt.Errorf("%w: over_quota", scanner.ErrRefused))
+		clock.wait(ctx, time.Hour)
+	}
+	hook.Store(&refuse)
+	f, text := in.read(t)
+	if hook.Load() != nil {
+		t.Fatal("no file was read while t1 was refused")
+	}
+	if text != "t1.png" {
+		t.Errorf("read %s after t1 was refused, want t1.png again", text)
+	}
+	finish(f, nil)
+	if f, text = in.read(t); text != "t2.png" {
+		t.Errorf("read %s after t1 was decoded, want t2.png", text)
+	}
+	finish(f, nil)
 }
