@@ -60,13 +60,16 @@ type Client struct {
 	clockSaved  atomic.Int64 // device time (unix nanos) last written to the store
 	loggedState State        // owned by tickLoop
 	syncMu      sync.Mutex   // one sync at a time
+	flightMu    sync.Mutex   // guards inflight
+	inflight    *syncCall    // the sync under way, which a Sync asked for meanwhile joins
 
 	mu        sync.Mutex // guards the fields below
 	lastSync  time.Time
 	lastErr   string
 	nextSync  time.Time
 	recovered string
-	ltsNote   string // last refusal message from the LTS
+	ltsNote   string    // last refusal message from the LTS
+	ltsCode   wire.Code // last refusal code from the LTS
 
 	// crashPoint, when set (by tests), is called at the moments a crash
 	// must not lose or double a count: "append" (a record written, its

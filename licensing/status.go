@@ -1,6 +1,7 @@
 package licensing
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/scannerd/scannerd/licensing/wire"
@@ -149,6 +150,12 @@ func (c *Client) Status() Status {
 	}
 	c.mu.Lock()
 	st.LastSync, st.LastSyncError, st.NextSync, st.StoreRecovered, st.LTSMessage = c.lastSync, c.lastErr, c.nextSync, c.recovered, c.ltsNote
+	if st.State == StateNotAuthorized && c.ltsCode != "" {
+		// The LTS said why: that, not the generic advice, is what to do.
+		if advice := refusalAdvice(c.ltsCode); advice != "" {
+			st.Message = advice
+		}
+	}
 	c.mu.Unlock()
 	st.LTSURL, st.LTSAnswered = c.ltsURLs.lastAnswered()
 	st.RollbackMark = c.mark.path
@@ -191,4 +198,36 @@ func offlineLeftWords(left time.Duration) string {
 		return left.Truncate(time.Second).String()
 	}
 	return left.Truncate(time.Minute).String()
+}
+
+// refusalAdvice says what to do about the LTS refusing to authorize the
+// device, by the LTS's reason; "" for reasons with nothing better to say
+// than the generic advice.
+func refusalAdvice(code wire.Code) string {
+	var what string
+	switch code {
+	case wire.CodeDeviceQuota:
+		what = "the LTS has no free device slot for this device: an LTS operator frees one (ltsd device list, ltsd device remove UUID) or adds a license to the handshake code (ltsd handshake add-license)"
+	case wire.CodeUnknownCode:
+		what = "the LTS knows no such handshake code: check handshake_code in the [license] config"
+	case wire.CodeWrongPassword:
+		what = "the handshake code's session password is missing or wrong: check password or password_file in the [license] config"
+	case wire.CodeRateLimited:
+		what = "the LTS refuses for now after too many failures from this device or address: fix the cause (scanctl license shows the last sync error), wait, then sync"
+	case wire.CodeDomain:
+		what = "the handshake code's domain binding refuses this device: check domain in the [license] config, or ask the LTS operator"
+	case wire.CodeNoLicense:
+		what = "no license of the handshake code is valid now: an LTS operator adds one (ltsd handshake add-license)"
+	case wire.CodeExpired:
+		what = "every license of the handshake code has expired: an LTS operator adds a valid one (ltsd handshake add-license)"
+	case wire.CodeClockSkew:
+		what = "the device clock is too far from the LTS's: set the device clock (NTP)"
+	case wire.CodeBadSeal:
+		what = "the LTS cannot open the device's requests: check that lts_keys in the [license] config holds this LTS's key"
+	case wire.CodeBadVersion:
+		what = "the LTS does not speak this scannerd's protocol version: update the LTS or scannerd"
+	default:
+		return ""
+	}
+	return fmt.Sprintf("%s (the LTS refused: %s); then scanctl license sync", what, code)
 }

@@ -25,7 +25,49 @@ import (
 // LTS. A sync that had nothing to send renews the authorization instead, so
 // every successful sync has reached the LTS: the last sync time in Status is
 // the last time the LTS answered.
+//
+// A Sync asked for while another is under way (the sync loop's, or another
+// caller's) waits for that one. When that one could not reach the LTS, it
+// returns the same error rather than trying again straight after; otherwise
+// it syncs in turn, so that what was counted meanwhile goes too. A sync stops
+// at the first request that fails, so with the LTS unreachable or frozen a
+// Sync returns within request_timeout per LTS URL, however it was asked for.
 func (c *Client) Sync(ctx context.Context) error {
+	for {
+		c.flightMu.Lock()
+		f := c.inflight
+		if f == nil {
+			break
+		}
+		c.flightMu.Unlock()
+		select {
+		case <-f.done:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		var refused *wire.Error
+		if f.err != nil && !errors.As(f.err, &refused) {
+			return f.err
+		}
+	}
+	f := &syncCall{done: make(chan struct{})}
+	c.inflight = f
+	c.flightMu.Unlock()
+	f.err = c.syncOnce(ctx)
+	c.flightMu.Lock()
+	c.inflight = nil
+	c.flightMu.Unlock()
+	close(f.done)
+	return f.err
+}
+
+// syncCall is one sync under way; done is closed once err is set.
+type syncCall struct {
+	done chan struct{}
+	err  error
+}
+
+func (c *Client) syncOnce(ctx context.Context) error {
 	c.syncMu.Lock()
 	defer c.syncMu.Unlock()
 	if c.closed.Load() || c.store == nil {
@@ -144,7 +186,7 @@ func (c *Client) authorize(ctx context.Context) error {
 		rec = &authRecord{}
 	}
 	if e := reply.Error; e != nil {
-		c.setNote(e.Message)
+		c.setNote(e.Code, e.Message)
 		switch e.Code {
 		case wire.CodeRevoked:
 			rec = &authRecord{Revoked: true}
@@ -173,7 +215,7 @@ func (c *Client) authorize(ctx context.Context) error {
 	if !bytes.Equal(a.Nonce, req.Nonce) {
 		return fmt.Errorf("authorize: %w", wire.ErrReplay)
 	}
-	c.setNote("")
+	c.setNote("", "")
 	if err := c.saveAuth(&authRecord{Signed: reply.Authorization, Received: received, Quota: a.Quota}, a); err != nil {
 		return err
 	}
@@ -211,9 +253,9 @@ func (c *Client) saveAuth(rec *authRecord, a *wire.Authorization) error {
 	return nil
 }
 
-func (c *Client) setNote(msg string) {
+func (c *Client) setNote(code wire.Code, msg string) {
 	c.mu.Lock()
-	c.ltsNote = msg
+	c.ltsNote, c.ltsCode = msg, code
 	c.mu.Unlock()
 }
 
@@ -326,7 +368,7 @@ func (c *Client) sendReports(ctx context.Context) (sent int, revoked error, err 
 		}
 		if isRevoked && revoked == nil {
 			const msg = "the device was revoked"
-			c.setNote(msg)
+			c.setNote(wire.CodeRevoked, msg)
 			c.log.Warn("licensing revoked", "by", "usage acknowledgement")
 			revoked = fmt.Errorf("report usage: %w", &wire.Error{Code: wire.CodeRevoked, Message: msg})
 		}

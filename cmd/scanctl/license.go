@@ -40,8 +40,11 @@ pending usage, last sync. Exit status 4 when the daemon cannot be reached.`,
 		Use:   "sync",
 		Short: "Make the daemon sync with its License Tracking Server now",
 		Long: `Makes the daemon sync with its License Tracking Server now (uid 0 or the
-admin group), then shows the license state. Exit status 5 when the daemon
-refuses, 4 when it cannot be reached.`,
+admin group), then shows the license state. With the LTS unreachable it
+fails within request_timeout (30 s by default) per lts_url; asked while a
+sync is already under way that cannot reach the LTS either, it fails with
+that sync's error rather than starting another attempt after it.
+Exit status 5 when the daemon refuses, 4 when it cannot be reached.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			c := df.client()
