@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/cobra/doc"
+	"github.com/spf13/pflag"
 )
 
 // DocsCommandName is the hidden command that writes a program's man pages
@@ -49,11 +51,56 @@ func WriteDocs(root *cobra.Command, section, version, dir string) error {
 	if err := os.MkdirAll(man, 0o755); err != nil {
 		return err
 	}
+	defer escapeFlagUsage(root)()
 	header := &doc.GenManHeader{Section: section, Source: name + " " + version, Manual: "scannerd manual"}
 	if err := doc.GenManTree(root, header, man); err != nil {
 		return fmt.Errorf("man pages: %w", err)
 	}
 	return nil
+}
+
+// markdownEscape backslash-escapes every character Markdown gives a meaning
+// (CommonMark's backslash escapes, which go-md2man's parser takes) but the
+// backquote: a flag's help text is plain text, which the man page
+// generator renders as Markdown, where "path<TAB>text" lost its "<TAB>" as
+// an HTML tag and "\\" became one backslash. A backquoted word is pflag's
+// name for the flag's value ("the device `DIR`"), which --help shows
+// without the backquotes and Markdown as code, as it did before.
+var markdownEscape = func() *strings.Replacer {
+	var pairs []string
+	for _, c := range "\\*_{}[]()#+-.!:|&<>~" {
+		pairs = append(pairs, string(c), "\\"+string(c))
+	}
+	return strings.NewReplacer(pairs...)
+}()
+
+// escapeFlagUsage escapes the help text of every flag of root's tree for
+// Markdown, for the man pages, and returns the function that puts it back
+// as --help shows it. A flag inherited by subcommands is one *pflag.Flag,
+// escaped once.
+func escapeFlagUsage(root *cobra.Command) (restore func()) {
+	saved := map[*pflag.Flag]string{}
+	escape := func(f *pflag.Flag) {
+		if _, done := saved[f]; !done {
+			saved[f] = f.Usage
+			f.Usage = markdownEscape.Replace(f.Usage)
+		}
+	}
+	var walk func(*cobra.Command)
+	walk = func(c *cobra.Command) {
+		c.Flags().VisitAll(escape)
+		c.PersistentFlags().VisitAll(escape)
+		c.InheritedFlags().VisitAll(escape)
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(root)
+	return func() {
+		for f, usage := range saved {
+			f.Usage = usage
+		}
+	}
 }
 
 func writeFile(path string, gen func(*os.File) error) error {
