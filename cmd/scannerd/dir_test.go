@@ -33,22 +33,36 @@ func dropPNGs(t *testing.T, dir string, n int) map[string]bool {
 		if err != nil {
 			t.Fatal(err)
 		}
-		c := symbols.NewCanvas(200, 200, 230)
-		c.Draw(s, symbols.Placement{CX: 100, CY: 100, Module: 3, Dark: 20, Light: 235})
-		var b bytes.Buffer
-		if err := png.Encode(&b, &image.Gray{Pix: c.Pix, Stride: c.Width, Rect: image.Rect(0, 0, c.Width, c.Height)}); err != nil {
-			t.Fatal(err)
-		}
-		path := filepath.Join(dir, fmt.Sprintf("%04d.png", i))
-		if err := os.WriteFile(path+".part", b.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.Rename(path+".part", path); err != nil {
-			t.Fatal(err)
-		}
+		dropFile(t, dir, fmt.Sprintf("%04d.png", i), symbolPNG(t, s, 200, 200, 3))
 		texts[text] = true
 	}
 	return texts
+}
+
+// symbolPNG draws s, modules of module pixels, in the middle of a w×h
+// light canvas, as a PNG.
+func symbolPNG(t testing.TB, s *symbols.Symbol, w, h int, module float64) []byte {
+	t.Helper()
+	c := symbols.NewCanvas(w, h, 230)
+	c.Draw(s, symbols.Placement{CX: float64(w) / 2, CY: float64(h) / 2, Module: module, Dark: 20, Light: 235})
+	var b bytes.Buffer
+	if err := png.Encode(&b, &image.Gray{Pix: c.Pix, Stride: c.Width, Rect: image.Rect(0, 0, c.Width, c.Height)}); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// dropFile writes data into dir as name, as a writer to a dir: source
+// should: under a .part name, renamed into place once complete.
+func dropFile(t testing.TB, dir, name string, data []byte) {
+	t.Helper()
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path+".part", data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(path+".part", path); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func pngsIn(t *testing.T, dir string) int {

@@ -5,8 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"image"
-	"image/png"
 	"net/http"
 	"path/filepath"
 	"testing"
@@ -64,11 +62,7 @@ symbologies = "qr_code"
 	if err != nil {
 		t.Fatal(err)
 	}
-	cv := symbols.NewCanvas(200, 200, 230)
-	cv.Draw(s, symbols.Placement{CX: 100, CY: 100, Module: 3, Dark: 20, Light: 235})
-	var img bytes.Buffer
-	png.Encode(&img, &image.Gray{Pix: cv.Pix, Stride: cv.Width, Rect: image.Rect(0, 0, cv.Width, cv.Height)})
-	if dec, err := c.Decode(ctx, &img, client.DecodeOptions{}); err != nil || len(dec.Results) != 1 {
+	if dec, err := c.Decode(ctx, bytes.NewReader(symbolPNG(t, s, 200, 200, 3)), client.DecodeOptions{}); err != nil || len(dec.Results) != 1 {
 		t.Fatalf("upload: %+v, %v", dec, err)
 	}
 

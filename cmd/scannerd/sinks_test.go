@@ -1,17 +1,13 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"image"
-	"image/png"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -295,24 +291,12 @@ secret_file = %q
 	}
 }
 
-// dropSymbol draws s with modules of module pixels into a PNG named name
-// in dir, written as a writer to a dir: source should (renamed complete).
+// dropSymbol drops a PNG of s, modules of module pixels, named name into
+// dir.
 func dropSymbol(t *testing.T, dir, name string, s *symbols.Symbol, module float64) {
 	t.Helper()
 	w, h := int(float64(s.Width+2*s.Quiet())*module)+20, int(float64(s.Height+2*s.Quiet())*module)+20
-	c := symbols.NewCanvas(w, h, 230)
-	c.Draw(s, symbols.Placement{CX: float64(w) / 2, CY: float64(h) / 2, Module: module, Dark: 20, Light: 235})
-	var b bytes.Buffer
-	if err := png.Encode(&b, &image.Gray{Pix: c.Pix, Stride: c.Width, Rect: image.Rect(0, 0, c.Width, c.Height)}); err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(dir, name)
-	if err := os.WriteFile(path+".part", b.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Rename(path+".part", path); err != nil {
-		t.Fatal(err)
-	}
+	dropFile(t, dir, name, symbolPNG(t, s, w, h, module))
 }
 
 // code11Writer draws Code 11 (USD-8): a start character, the data and its
