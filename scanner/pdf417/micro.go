@@ -128,6 +128,9 @@ type MicroReader struct {
 	backRows []int
 	// probeAt is the scratch of probeHeights.
 	probeAt []float64
+	// probed is how many of the last angle's probe lines read a whole
+	// row (readSymbolAlong).
+	probed int
 	// words is a copy of the matrix searched, stride words a row, for
 	// the turned views' samples (see view).
 	words  []uint32

@@ -1,6 +1,7 @@
 package pdf417
 
 import (
+	"errors"
 	"math"
 	"slices"
 	"sort"
@@ -564,15 +565,27 @@ func middle(xs []float64) float64 {
 // view's angle comes from the linear component beside it: a degree off,
 // one line across its rows may read a row and no other, so its edges
 // (those that show rows, beside a linear symbol read) try every angle
-// where one line read one. Most edges beside an EAN/UPC symbol's bars
-// read none and stop there.
+// where one line read one; of those angles, only the one whose probe
+// lines read the most whole rows is sampled in full. Most edges beside an
+// EAN/UPC symbol's bars read none and stop there.
 func (r *MicroReader) readSymbol(v view, e *microEdge) (*decoded, error) {
 	if r.composite && !e.rowsDiffer() || !r.composite && !e.codewordsDiffer() || !e.readsRow() {
 		return nil, errMicroLayout
 	}
+	// gridProbe is the most whole rows the probe of an angle read whose
+	// lines, sampled in full, formed rows of a MicroPDF417 size that
+	// failed to decode (their error correction, mostly): another angle
+	// whose probe reads no more whole rows is not worth sampling. Not so
+	// for a composite component, whose three or four rows a degree off
+	// may group into a size by chance (the GS1 Composite sweep lost two
+	// reads of 2000 to it).
+	gridProbe := -1
 	d, err, readSome := r.readSymbolAt(v, e, e.b, true)
 	if err == nil {
 		return d, nil
+	}
+	if !r.composite && !errors.Is(err, errMicroLayout) {
+		gridProbe = r.probed
 	}
 	readOne := len(r.lines) > 0
 	tried := []float64{e.b}
@@ -582,6 +595,9 @@ func (r *MicroReader) readSymbol(v view, e *microEdge) (*decoded, error) {
 		var some bool
 		if d, err, some = r.readSymbolAt(v, e, 0, true); err == nil {
 			return d, nil
+		}
+		if !r.composite && !errors.Is(err, errMicroLayout) {
+			gridProbe = max(gridProbe, r.probed)
 		}
 		readSome = readSome || some
 		readOne = readOne || len(r.lines) > 0
@@ -596,21 +612,47 @@ func (r *MicroReader) readSymbol(v view, e *microEdge) (*decoded, error) {
 			slopes = append(slopes, float64(k)*microRetryTurn, -float64(k)*microRetryTurn)
 		}
 	}
+	// Every other angle's probe first (readSymbolAlong's first lines,
+	// which it takes again for the angle it samples): of the angles whose
+	// probes could be a symbol's, only the microRetries whose probes read
+	// the most whole rows are sampled in full. Beside an EAN/UPC symbol's
+	// bars most angles' probes read a few rows of something, and sampling
+	// each in full, with its turns, cost a thousand lines or more an
+	// edge; the zint sweeps read as many symbols with the best one alone.
+	type retry struct {
+		slope    float64
+		turns    bool
+		complete int
+	}
+	var retries []retry
 	for i, slope := range slopes {
 		if slices.ContainsFunc(tried, func(t float64) bool { return math.Abs(t-slope) < microRetryTurn/2 }) {
 			continue
 		}
 		tried = append(tried, slope)
-		var e2 error
+		r.lines = r.lines[:0]
+		complete, probes := r.probe(v, e, slope)
+		if !r.probeReads(complete, probes) || complete <= gridProbe {
+			continue
+		}
 		// The small turns about the edge's normal's neighbours; the
 		// coarser sweep of a short edge goes without.
-		if d, e2, _ = r.readSymbolAt(v, e, slope, i < 2); e2 == nil {
+		retries = append(retries, retry{slope, i < 2, complete})
+	}
+	sort.SliceStable(retries, func(i, j int) bool { return retries[i].complete > retries[j].complete })
+	for _, t := range retries[:min(len(retries), microRetries)] {
+		var e2 error
+		if d, e2, _ = r.readSymbolAt(v, e, t.slope, t.turns); e2 == nil {
 			return d, nil
 		}
 		err = e2
 	}
 	return nil, err
 }
+
+// microRetries is how many of the other angles readSymbol tries, ranked
+// by their probes, an edge's first angles read no symbol along.
+const microRetries = 1
 
 // microShortEdge is the number of hits under which an edge's slope is
 // too rough to go by: readSymbol then tries more angles.
@@ -647,7 +689,8 @@ func (r *MicroReader) readSymbolAlong(v view, e *microEdge, slope float64, turns
 	// tell, before the symbol's whole height is sampled.
 	r.lines = r.lines[:0]
 	complete, probes := r.probe(v, e, slope)
-	if len(r.lines) < max(2, probes/3) || complete == 0 || sameRow(r.lines) {
+	r.probed = complete
+	if !r.probeReads(complete, probes) {
 		return nil, errMicroLayout
 	}
 	// Along the edge's normal first: most symbols decode there.
@@ -700,6 +743,13 @@ func (r *MicroReader) readSymbolAlong(v view, e *microEdge, slope float64, turns
 		lastErr = err
 	}
 	return nil, lastErr
+}
+
+// probeReads reports whether a probe's lines, complete of probes reading
+// a whole row and the rows read in r.lines, may be a symbol's: a third of
+// them or more read rows, one a whole row, not all the same codewords.
+func (r *MicroReader) probeReads(complete, probes int) bool {
+	return len(r.lines) >= max(2, probes/3) && complete > 0 && !sameRow(r.lines)
 }
 
 // sameRow reports whether the lines all read the same codewords: lines
