@@ -23,6 +23,7 @@ import (
 	"github.com/scannerd/scannerd/api"
 	"github.com/scannerd/scannerd/api/apitype"
 	"github.com/scannerd/scannerd/api/client"
+	"github.com/scannerd/scannerd/internal/imagebomb"
 	"github.com/scannerd/scannerd/internal/zint"
 	"github.com/scannerd/scannerd/scanner"
 )
@@ -285,15 +286,6 @@ func TestDecodeUploadSequence(t *testing.T) {
 
 // TestBadInput sends each kind of bad request and checks its JSON error,
 // then that the server still serves.
-// rle8BMP is a valid 4×2 BMP whose 8-bit pixels are run-length encoded
-// (BI_RLE8): a kind of BMP the decoder does not take.
-const rle8BMP = "BM\x48\x00\x00\x00\x00\x00\x00\x00\x3e\x00\x00\x00" + // file header: size 72, pixels at 62
-	"\x28\x00\x00\x00\x04\x00\x00\x00\x02\x00\x00\x00\x01\x00\x08\x00" + // 40-byte info header: 4×2, 1 plane, 8 bits
-	"\x01\x00\x00\x00\x0a\x00\x00\x00\x13\x0b\x00\x00\x13\x0b\x00\x00" + // compression 1 (RLE8), 10 bytes of pixels
-	"\x02\x00\x00\x00\x00\x00\x00\x00" + // 2 colours used
-	"\x00\x00\x00\x00\xff\xff\xff\x00" + // palette: black, white
-	"\x04\x00\x00\x00\x04\x01\x00\x00\x00\x01" // 4 of black, end of line, 4 of white, end of line, end of bitmap
-
 func TestBadInput(t *testing.T) {
 	ts := startServer(t, withConfig(func(c *api.Config) {
 		c.MaxBodyBytes = 64 << 10
@@ -341,7 +333,7 @@ func TestBadInput(t *testing.T) {
 		{"decode type mismatch", "POST", "/v1/decode", pngType, gifData.Bytes(), 415, "unsupported_media_type"},
 		{"decode not an image", "POST", "/v1/decode", h("Content-Type", "application/octet-stream"), []byte("hello world"), 415, "unsupported_image"},
 		{"decode truncated", "POST", "/v1/decode", pngType, png[:len(png)/2], 400, "bad_image"},
-		{"decode RLE8 BMP", "POST", "/v1/decode", h("Content-Type", "image/bmp"), []byte(rle8BMP), 415, "unsupported_image"},
+		{"decode RLE8 BMP", "POST", "/v1/decode", h("Content-Type", "image/bmp"), []byte(imagebomb.RLE8BMP), 415, "unsupported_image"},
 		{"decode empty", "POST", "/v1/decode", pngType, nil, 400, "bad_image"},
 		{"decode body too large", "POST", "/v1/decode", pngType, append(bytes.Clone(png), make([]byte, 64<<10)...), 413, "body_too_large"},
 		{"decode too many pixels", "POST", "/v1/decode", pngType, big, 413, "image_too_large"},

@@ -62,6 +62,7 @@ type Client struct {
 	syncMu      sync.Mutex   // one sync at a time
 	flightMu    sync.Mutex   // guards inflight
 	inflight    *syncCall    // the sync under way, which a Sync asked for meanwhile joins
+	onJoin      func()       // when set (by tests), called as a Sync joins the one under way
 
 	mu        sync.Mutex // guards the fields below
 	lastSync  time.Time

@@ -117,6 +117,52 @@ func TestSyncFrozenLTSIsBoundedByRequestTimeout(t *testing.T) {
 	}
 }
 
+// A sync that joined one whose caller gave up (its context canceled) does
+// not return that caller's cancellation: it makes its own attempt, which
+// the frozen LTS times out.
+func TestSyncJoiningACanceledSyncTriesItself(t *testing.T) {
+	e := newEnv(t, wire.License{}, lts.Handshake{})
+	frozen := startFrozenLTS(t)
+	cfg := e.config()
+	cfg.LTSURL = "https://" + frozen.ln.Addr().String()
+	short := cfg
+	short.RequestTimeout = Duration(400 * time.Millisecond)
+	hc, err := httpClientFor(&short)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := New(cfg, Options{Now: e.lts.Clock.Now, HTTPClient: hc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	joined := make(chan struct{}, 1)
+	c.onJoin = func() { joined <- struct{}{} }
+	t.Cleanup(func() { c.Close() })
+
+	ctx, cancel := context.WithCancel(context.Background())
+	first := make(chan error, 1)
+	go func() { first <- c.Sync(ctx) }()
+	<-frozen.accepted // the first sync is stuck in the TLS handshake
+	second := make(chan error, 1)
+	go func() { second <- c.Sync(context.Background()) }()
+	<-joined
+	cancel()
+	if err := <-first; !errors.Is(err, context.Canceled) {
+		t.Fatalf("the canceled sync: %v", err)
+	}
+	err = <-second
+	var ne net.Error
+	if errors.Is(err, context.Canceled) || !errors.As(err, &ne) || !ne.Timeout() {
+		t.Errorf("the sync that joined a canceled one: %v, want its own attempt's timeout", err)
+	}
+	if n := frozen.count(); n != 2 {
+		t.Errorf("the frozen LTS was connected to %d times, want 2", n)
+	}
+}
+
 // A device the LTS refuses is told what to do about the LTS's reason, not
 // the generic advice to check the [license] keys and the network.
 func TestRefusedDeviceIsToldTheLTSReason(t *testing.T) {

@@ -40,13 +40,16 @@ func (c *Client) Sync(ctx context.Context) error {
 			break
 		}
 		c.flightMu.Unlock()
+		if c.onJoin != nil {
+			c.onJoin()
+		}
 		select {
 		case <-f.done:
 		case <-ctx.Done():
 			return ctx.Err()
 		}
 		var refused *wire.Error
-		if f.err != nil && !errors.As(f.err, &refused) {
+		if f.err != nil && !f.abandoned && !errors.As(f.err, &refused) {
 			return f.err
 		}
 	}
@@ -54,6 +57,7 @@ func (c *Client) Sync(ctx context.Context) error {
 	c.inflight = f
 	c.flightMu.Unlock()
 	f.err = c.syncOnce(ctx)
+	f.abandoned = ctx.Err() != nil
 	c.flightMu.Lock()
 	c.inflight = nil
 	c.flightMu.Unlock()
@@ -65,6 +69,10 @@ func (c *Client) Sync(ctx context.Context) error {
 type syncCall struct {
 	done chan struct{}
 	err  error
+	// abandoned: the context of the Sync that made it ended during it, so
+	// its error may be that caller's giving up, not the LTS's: a Sync
+	// that joined it makes its own attempt.
+	abandoned bool
 }
 
 func (c *Client) syncOnce(ctx context.Context) error {

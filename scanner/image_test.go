@@ -16,17 +16,9 @@ import (
 
 	"golang.org/x/image/bmp"
 
+	"github.com/scannerd/scannerd/internal/imagebomb"
 	"github.com/scannerd/scannerd/scanner"
 )
-
-// rle8BMP is a valid 4×2 BMP whose 8-bit pixels are run-length encoded
-// (BI_RLE8): a kind of BMP the reader does not take.
-const rle8BMP = "BM\x48\x00\x00\x00\x00\x00\x00\x00\x3e\x00\x00\x00" + // file header: size 72, pixels at 62
-	"\x28\x00\x00\x00\x04\x00\x00\x00\x02\x00\x00\x00\x01\x00\x08\x00" + // 40-byte info header: 4×2, 1 plane, 8 bits
-	"\x01\x00\x00\x00\x0a\x00\x00\x00\x13\x0b\x00\x00\x13\x0b\x00\x00" + // compression 1 (RLE8), 10 bytes of pixels
-	"\x02\x00\x00\x00\x00\x00\x00\x00" + // 2 colours used
-	"\x00\x00\x00\x00\xff\xff\xff\x00" + // palette: black, white
-	"\x04\x00\x00\x00\x04\x01\x00\x00\x00\x01" // 4 of black, end of line, 4 of white, end of line, end of bitmap
 
 // pngHeader returns a PNG signature and IHDR chunk declaring w×h 8-bit gray
 // pixels, followed by nothing: what an attacker sends to make a server
@@ -171,7 +163,7 @@ func TestDecodeImageBadInput(t *testing.T) {
 		"truncated jpeg":  {all["jpeg"][:len(all["jpeg"])/2], scanner.DefaultLimits, scanner.ErrBadImage},
 		"truncated gif":   {all["gif"][:len(all["gif"])/2], scanner.DefaultLimits, scanner.ErrBadImage},
 		"truncated bmp":   {all["bmp"][:len(all["bmp"])/2], scanner.DefaultLimits, scanner.ErrBadImage},
-		"rle8 bmp":        {[]byte(rle8BMP), scanner.DefaultLimits, scanner.ErrUnsupportedImage},
+		"rle8 bmp":        {[]byte(imagebomb.RLE8BMP), scanner.DefaultLimits, scanner.ErrUnsupportedImage},
 		"header only":     {all["png"][:20], scanner.DefaultLimits, scanner.ErrBadImage},
 		"zero size":       {pngHeader(0, 10), scanner.DefaultLimits, scanner.ErrBadImage},
 		"too many bytes":  {all["png"], scanner.Limits{MaxBytes: 100, MaxPixels: 1 << 20}, scanner.ErrImageTooLarge},

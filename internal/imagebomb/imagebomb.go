@@ -1,7 +1,8 @@
 // Package imagebomb writes small image files whose headers declare far
 // more pixels than their data can hold (decompression bombs), for the
 // tests of the decoders that must refuse them before making a buffer for
-// those pixels. It depends on nothing of scannerd.
+// those pixels, and holds a valid file of a kind they do not take
+// (RLE8BMP). It depends on nothing of scannerd.
 package imagebomb
 
 import (
@@ -143,3 +144,12 @@ func Known() []Case {
 			"gif: 4 bytes of image data cannot hold the 100000000 of its first image's 10000×10000 pixels"},
 	}
 }
+
+// RLE8BMP is a valid 4×2 BMP whose 8-bit pixels are run-length encoded
+// (BI_RLE8): a kind of BMP the decoders do not take.
+const RLE8BMP = "BM\x48\x00\x00\x00\x00\x00\x00\x00\x3e\x00\x00\x00" + // file header: size 72, pixels at 62
+	"\x28\x00\x00\x00\x04\x00\x00\x00\x02\x00\x00\x00\x01\x00\x08\x00" + // 40-byte info header: 4×2, 1 plane, 8 bits
+	"\x01\x00\x00\x00\x0a\x00\x00\x00\x13\x0b\x00\x00\x13\x0b\x00\x00" + // compression 1 (RLE8), 10 bytes of pixels
+	"\x02\x00\x00\x00\x00\x00\x00\x00" + // 2 colours used
+	"\x00\x00\x00\x00\xff\xff\xff\x00" + // palette: black, white
+	"\x04\x00\x00\x00\x04\x01\x00\x00\x00\x01" // 4 of black, end of line, 4 of white, end of line, end of bitmap
