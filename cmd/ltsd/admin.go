@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/netip"
 	"os"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -290,10 +291,33 @@ func (m *Main) handshakeAddCommand() *cobra.Command {
 	cfgPath := m.addConfigFlag(cmd.Flags())
 	cmd.RunE = func(_ *cobra.Command, args []string) error {
 		return m.withBackend(cfgPath.Path(), func(st backend) error {
+			had := map[string]bool{}
+			if hs, err := st.Handshakes(); err == nil {
+				for _, h := range hs {
+					if h.Code == args[0] {
+						for _, id := range h.Licenses {
+							had[id] = true
+						}
+					}
+				}
+			}
 			if err := st.AddLicenses(args[0], args[1:]); err != nil {
 				return err
 			}
-			fmt.Fprintf(m.Stdout, "bound license %s to handshake code %s\n", strings.Join(args[1:], ", "), args[0])
+			var added, already []string
+			for _, id := range args[1:] {
+				if had[id] {
+					already = append(already, id)
+				} else if !slices.Contains(added, id) {
+					added = append(added, id)
+				}
+			}
+			if len(added) > 0 {
+				fmt.Fprintf(m.Stdout, "bound license %s to handshake code %s\n", strings.Join(added, ", "), args[0])
+			}
+			if len(already) > 0 {
+				fmt.Fprintf(m.Stdout, "license %s already bound to handshake code %s (unchanged)\n", strings.Join(already, ", "), args[0])
+			}
 			return nil
 		})
 	}
@@ -382,8 +406,17 @@ func (m *Main) deviceStateCommand(action, short string) *cobra.Command {
 	cfgPath := m.addConfigFlag(cmd.Flags())
 	cmd.RunE = func(_ *cobra.Command, args []string) error {
 		return m.withBackend(cfgPath.Path(), func(st backend) error {
+			ds, err := st.Devices("")
+			if err != nil {
+				return err
+			}
+			changed := lts.DeviceActionChanges(lts.DeviceAction(action), args[0], ds)
 			if err := st.SetDeviceState(args[0], action); err != nil {
 				return err
+			}
+			if !changed {
+				fmt.Fprintln(m.Stdout, deviceStateUnchanged(action, args[0]))
+				return nil
 			}
 			fmt.Fprintln(m.Stdout, deviceStateDone(action, args[0]))
 			return nil
@@ -400,9 +433,22 @@ func deviceStateDone(action, id string) string {
 	case "revoke":
 		return fmt.Sprintf("revoked device %s: it stops decoding at its next sync (ltsd device reinstate %s undoes this)", id, id)
 	case "reinstate":
-		return fmt.Sprintf("reinstated device %s: it decodes again after its next sync", id)
+		return fmt.Sprintf("reinstated device %s: its next sync authorizes it again; it decodes again unless its handshake code's scan quota for this period is used up (then it stays over_quota until the next period or a license is added)", id)
 	}
 	return fmt.Sprintf("%s device %s: done", action, id)
+}
+
+// deviceStateUnchanged says that a device command found nothing to change.
+func deviceStateUnchanged(action, id string) string {
+	switch action {
+	case "remove":
+		return fmt.Sprintf("device %s is already removed (unchanged)", id)
+	case "revoke":
+		return fmt.Sprintf("device %s is already revoked (unchanged)", id)
+	case "reinstate":
+		return fmt.Sprintf("device %s is not revoked (unchanged)", id)
+	}
+	return fmt.Sprintf("%s device %s: unchanged", action, id)
 }
 
 func (m *Main) usageCommand() *cobra.Command {

@@ -200,6 +200,9 @@ func (m *Main) adminListCommand() *cobra.Command {
 // withStore opens the config's store for run.
 func (m *Main) withStore(ctx context.Context, cfgPath string, run func(lts.Store) error) error {
 	_, st, err := openStore(ctx, cfgPath)
+	if errors.Is(err, lts.ErrStoreBusy) {
+		return fmt.Errorf("%w\nltsd admin opens the store itself, not through the admin API: stop ltsd serve first (a PostgreSQL store is shared and needs no stop)", err)
+	}
 	if err != nil {
 		return err
 	}

@@ -75,8 +75,10 @@ The configuration is --config FILE, else $LTSD_CONFIG, else ` + DefaultConfig + 
 the packaged service keeps its configuration, keys and database together in
 ` + DefaultDir + `, owned by the ltsd user. Commands that open the store refuse to
 run as root on a store another user owns (run them as that user: sudo -u ltsd
-ltsd …). While "ltsd serve" runs, the administrative commands go through its
-admin API.
+ltsd …). While "ltsd serve" runs, the license, handshake, device and usage
+commands go through its admin API; "ltsd admin" (console accounts) opens
+the store itself, so with a bbolt store stop "ltsd serve" first (a
+PostgreSQL store is shared).
 
 Exit status:
   0  success

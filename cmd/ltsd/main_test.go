@@ -78,11 +78,17 @@ func setup(t *testing.T, licenseArgs ...string) (cfg, code string, pin map[strin
 // serve runs "ltsd serve" on cfg until the returned stop is called.
 func serve(t *testing.T, cfg string) (stop func()) {
 	t.Helper()
+	return serveLogging(t, cfg, io.Discard)
+}
+
+// serveLogging is serve with the server's log (its stderr) going to logw.
+func serveLogging(t *testing.T, cfg string, logw io.Writer) (stop func()) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
 	done := make(chan int, 1)
 	go func() {
-		m := NewMain(io.Discard, io.Discard)
+		m := NewMain(io.Discard, logw)
 		m.Ready = ready
 		done <- m.Run(ctx, []string{"serve", "--config", cfg})
 	}()
@@ -350,7 +356,8 @@ func TestStoreSurvivesKillDuringIngest(t *testing.T) {
 // holds the store: they go through its admin API.
 func TestAdministerWhileServing(t *testing.T) {
 	cfg, code, pin := setup(t, "--type", "device", "--max-devices", "1")
-	defer serve(t, cfg)()
+	var log lockedBuffer
+	defer serveLogging(t, cfg, &log)()
 	d := newDevice(t, pin, code)
 	if err := d.authorize(); err != nil {
 		t.Fatal(err)
@@ -376,6 +383,10 @@ func TestAdministerWhileServing(t *testing.T) {
 	if out := run(t, "device", "revoke", "--config", cfg, d.id); !strings.HasPrefix(out, "revoked device "+d.id+":") {
 		t.Fatalf("device revoke printed %q", out)
 	}
+	// Again: nothing changes, and the command says so.
+	if out := run(t, "device", "revoke", "--config", cfg, d.id); out != "device "+d.id+" is already revoked (unchanged)\n" {
+		t.Errorf("revoking a revoked device printed %q", out)
+	}
 	if err := d.authorize(); !errors.Is(err, &wire.Error{Code: wire.CodeRevoked}) {
 		t.Fatalf("revoked device: %v", err)
 	}
@@ -385,6 +396,26 @@ func TestAdministerWhileServing(t *testing.T) {
 	if out := run(t, "device", "reinstate", "--config", cfg, d.id); !strings.HasPrefix(out, "reinstated device "+d.id+":") {
 		t.Fatalf("device reinstate printed %q", out)
 	}
+	// Console accounts are not administered through the admin API: the
+	// command says to stop the server rather than only that the store is busy.
+	var aout, aerr bytes.Buffer
+	if exit := NewMain(&aout, &aerr).Run(context.Background(), []string{"admin", "list", "--config", cfg}); exit != 1 || !strings.Contains(aerr.String(), "stop ltsd serve first") {
+		t.Errorf("ltsd admin list while serving: exit %d, %s", exit, aerr.String())
+	}
+	logged := strings.Count(log.String(), "device state changed")
+	if out := run(t, "device", "reinstate", "--config", cfg, d.id); out != "device "+d.id+" is not revoked (unchanged)\n" {
+		t.Errorf("reinstating a device that is not revoked printed %q", out)
+	}
+	if n := strings.Count(log.String(), "device state changed"); n != logged {
+		t.Errorf("the server logged a state change for a reinstate that changed nothing:\n%s", log.String())
+	}
+	if out := run(t, "handshake", "add-license", "--config", cfg, code, "MORE"); out != "license MORE already bound to handshake code "+code+" (unchanged)\n" {
+		t.Errorf("binding a bound license printed %q", out)
+	}
+	run(t, "device", "remove", "--config", cfg, second.id)
+	if out := run(t, "device", "remove", "--config", cfg, second.id); out != "device "+second.id+" is already removed (unchanged)\n" {
+		t.Errorf("removing a removed device printed %q", out)
+	}
 	var out, errOut bytes.Buffer
 	exit := NewMain(&out, &errOut).Run(context.Background(), []string{"handshake", "create", "--config", cfg, "--license", "TRIAL", "--code", "SECOND"})
 	if exit != 1 || !strings.Contains(errOut.String(), "bound to another handshake code") {
@@ -393,4 +424,22 @@ func TestAdministerWhileServing(t *testing.T) {
 	if out := run(t, "handshake", "list", "--config", cfg); !strings.Contains(out, "TRIAL,MORE") {
 		t.Fatalf("handshake list:\n%s", out)
 	}
+}
+
+// lockedBuffer is a bytes.Buffer safe for a server's log and a test.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }

@@ -74,9 +74,16 @@ func (s *Server) adminDeviceState(r *http.Request) (any, error) {
 	if err := DeviceAction(action).Apply(&Device{}, s.now()); err != nil {
 		return nil, err
 	}
+	ds, err := s.store.Devices(r.Context(), "")
+	if err != nil {
+		return nil, err
+	}
+	changed := DeviceActionChanges(DeviceAction(action), id, ds)
 	if err := s.store.SetDeviceState(r.Context(), id, DeviceAction(action), s.now()); err != nil {
 		return nil, err
 	}
-	s.log.Info("device state changed", "device", id, "action", action)
-	return map[string]string{"device": id, "action": action}, nil
+	if changed {
+		s.log.Info("device state changed", "device", id, "action", action)
+	}
+	return map[string]any{"device": id, "action": action, "changed": changed}, nil
 }

@@ -236,6 +236,32 @@ func (a DeviceAction) Apply(d *Device, now time.Time) error {
 	return nil
 }
 
+// Changes reports whether applying a to d would change it: revoking a
+// revoked device, reinstating one that is not revoked or removing a removed
+// one changes nothing.
+func (a DeviceAction) Changes(d *Device) bool {
+	switch a {
+	case DeviceRemove:
+		return !d.Removed
+	case DeviceRevoke:
+		return !d.Revoked
+	case DeviceReinstate:
+		return d.Revoked
+	}
+	return false
+}
+
+// DeviceActionChanges reports whether a would change any of the
+// registrations of device id in ds; false too when there is none.
+func DeviceActionChanges(a DeviceAction, id string, ds []Device) bool {
+	for i := range ds {
+		if ds[i].ID == id && a.Changes(&ds[i]) {
+			return true
+		}
+	}
+	return false
+}
+
 // UsageRow is the number of scans of one symbology under one handshake code
 // in one period.
 type UsageRow struct {
