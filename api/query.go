@@ -53,7 +53,10 @@ func parseSymbologies(v url.Values) (scanner.SymbologySet, error) {
 	for _, key := range []string{"symbology", "symbologies"} {
 		for _, list := range v[key] {
 			if strings.TrimSpace(list) == "" {
-				list = "default" // what an empty list means
+				// "?symbology=" names nothing: refused, as on the
+				// command line; leaving it out is the default.
+				_, err := scanner.ParseSymbologyList(list)
+				return 0, fmt.Errorf("%w: %s: %w", ErrBadQuery, key, err)
 			}
 			lists = append(lists, list)
 		}

@@ -22,7 +22,7 @@ func TestRepeatedSymbologyListsReadAsOne(t *testing.T) {
 		{"symbology=all&symbology=-qr_code", noQR},
 		{"symbology=all,-qr_code", noQR},
 		{"symbology=all&symbologies=-qr_code", noQR},
-		{"symbology=&symbology=code_11", scanner.DefaultSymbologies().With(scanner.Code11)},
+		{"symbology=default&symbology=code_11", scanner.DefaultSymbologies().With(scanner.Code11)},
 		{"symbology=qr_code&symbology=ean_13", scanner.NewSymbologySet(scanner.QRCode, scanner.EAN13)},
 	} {
 		v, _ := url.ParseQuery(tc.query)
@@ -31,7 +31,9 @@ func TestRepeatedSymbologyListsReadAsOne(t *testing.T) {
 			t.Errorf("%q: %v, %v; want %v", tc.query, got, err, tc.want)
 		}
 	}
-	for _, q := range []string{"symbology=qr_code&symbology=-qr_code", "symbology=-qr_code", "symbology=all&symbology=-nope"} {
+	// An empty value names nothing: refused, as on the command line.
+	for _, q := range []string{"symbology=qr_code&symbology=-qr_code", "symbology=-qr_code", "symbology=all&symbology=-nope",
+		"symbology=", "symbologies=%20", "symbology=&symbology=code_11"} {
 		v, _ := url.ParseQuery(q)
 		if _, err := parseSymbologies(v); !errors.Is(err, ErrBadQuery) {
 			t.Errorf("%q: %v, want ErrBadQuery", q, err)

@@ -342,6 +342,8 @@ func TestBadInput(t *testing.T) {
 		{"decode bad telepen_numeric", "POST", "/v1/decode?telepen_numeric=perhaps", pngType, png, 400, "bad_query"},
 		{"decode bad dpm", "POST", "/v1/decode?dpm=perhaps", pngType, png, 400, "bad_query"},
 		{"decode bad symbology", "POST", "/v1/decode?symbologies=CODE_999", pngType, png, 400, "bad_query"},
+		{"decode empty symbology", "POST", "/v1/decode?symbology=", pngType, png, 400, "bad_query"},
+		{"decode nothing after -", "POST", "/v1/decode?symbology=all,-", pngType, png, 400, "bad_query"},
 		{"settings not JSON", "PUT", "/v1/debug/export", h("Content-Type", "application/json"), []byte("{"), 400, "bad_settings"},
 		{"settings unknown key", "PUT", "/v1/debug/export", h("Content-Type", "application/json"), []byte(`{"enabeld":true}`), 400, "bad_settings"},
 		{"settings null", "PUT", "/v1/debug/export", h("Content-Type", "application/json"), []byte(" null\n"), 400, "bad_settings"},

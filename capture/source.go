@@ -277,7 +277,7 @@ func bounded[T int | float64](key string, v, lo, hi T) error {
 func (s *Spec) Options() (scanner.Options, error) {
 	var o scanner.Options
 	if len(s.Symbologies) > 0 {
-		set, err := scanner.ParseSymbologySet(s.Symbologies.String())
+		set, err := scanner.ParseSymbologyItems(s.Symbologies)
 		if err != nil {
 			return o, &conf.KeyError{Key: "symbologies", Err: fmt.Errorf("%w: %s: %w", ErrBadSpec, s.Name, err)}
 		}

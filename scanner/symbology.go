@@ -3,6 +3,7 @@ package scanner
 import (
 	"fmt"
 	"math/bits"
+	"strconv"
 	"strings"
 )
 
@@ -268,6 +269,9 @@ func ParseSymbologySet(list string) (SymbologySet, error) {
 			// ParseSymbology would read "--qr_code" as QR_CODE.
 			return 0, fmt.Errorf("%w: %q", ErrUnknownSymbology, item)
 		}
+		if name == "" && out {
+			return 0, fmt.Errorf("%w: a name is missing after \"-\" in %q", ErrUnknownSymbology, list)
+		}
 		if name == "" {
 			// Refused rather than skipped, so that a list cut short
 			// ("qr_code,") is noticed; said plainly, since `unknown
@@ -305,6 +309,35 @@ func ParseSymbologySet(list string) (SymbologySet, error) {
 		return 0, fmt.Errorf("%w: %q leaves no symbology", ErrBadSymbologyList, list)
 	}
 	return set, nil
+}
+
+// ParseSymbologyList is ParseSymbologySet for a list given explicitly, on
+// the command line or in a query: an empty one is refused (wrapping
+// ErrBadSymbologyList) rather than read as the default symbologies, which
+// leaving the list out, or "default", asks for.
+func ParseSymbologyList(list string) (SymbologySet, error) {
+	if strings.TrimSpace(list) == "" {
+		return 0, fmt.Errorf("%w: an empty list; name the symbologies, or \"default\" (or leave the list out) for the default ones", ErrBadSymbologyList)
+	}
+	return ParseSymbologySet(list)
+}
+
+// ParseSymbologyItems is ParseSymbologySet for a list given as items (a
+// configuration array, ["all", "-QR_CODE"]), each of which may itself be a
+// comma-separated list. No items are the default symbologies; an empty
+// item is refused, wrapping ErrUnknownSymbology, by its place in the
+// array.
+func ParseSymbologyItems(items []string) (SymbologySet, error) {
+	for i, item := range items {
+		if strings.TrimSpace(item) == "" {
+			quoted := make([]string, len(items))
+			for j, it := range items {
+				quoted[j] = strconv.Quote(it)
+			}
+			return 0, fmt.Errorf("%w: item %d of [%s] is empty", ErrUnknownSymbology, i+1, strings.Join(quoted, ", "))
+		}
+	}
+	return ParseSymbologySet(strings.Join(items, ","))
 }
 
 // With returns the set with s added.

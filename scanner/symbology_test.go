@@ -63,9 +63,45 @@ func TestParseSymbologySet(t *testing.T) {
 			t.Errorf("ParseSymbologySet(%q) = %v, %v; want ErrBadSymbologyList", bad, set, err)
 		}
 	}
+	// "-" with no name after it says so, not "a comma too many".
+	for _, bad := range []string{"all,-", "-", "all, - ,qr_code"} {
+		_, err := scanner.ParseSymbologySet(bad)
+		if !errors.Is(err, scanner.ErrUnknownSymbology) || !strings.Contains(err.Error(), `a name is missing after "-"`) || strings.Contains(err.Error(), "comma") {
+			t.Errorf("ParseSymbologySet(%q): %v, want the missing name after \"-\" pointed out", bad, err)
+		}
+	}
 	// A stray comma is named as such, not as a symbology called "".
 	if _, err := scanner.ParseSymbologySet("default,"); err == nil || !strings.Contains(err.Error(), "empty name") || strings.Contains(err.Error(), `symbology ""`) {
 		t.Errorf(`ParseSymbologySet("default,"): %v, want the empty name pointed out`, err)
+	}
+}
+
+// TestParseSymbologyListRefusesEmpty: a list given explicitly (a flag, a
+// query parameter) must name something; only leaving it out means the
+// default symbologies.
+func TestParseSymbologyListRefusesEmpty(t *testing.T) {
+	for _, empty := range []string{"", "  "} {
+		if set, err := scanner.ParseSymbologyList(empty); !errors.Is(err, scanner.ErrBadSymbologyList) || set != 0 || !strings.Contains(err.Error(), "empty list") {
+			t.Errorf("ParseSymbologyList(%q) = %v, %v; want ErrBadSymbologyList", empty, set, err)
+		}
+	}
+	if set, err := scanner.ParseSymbologyList("default,-ean_8"); err != nil || set != scanner.DefaultSymbologies()&^scanner.NewSymbologySet(scanner.EAN8) {
+		t.Errorf("ParseSymbologyList(\"default,-ean_8\") = %v, %v", set, err)
+	}
+}
+
+// TestParseSymbologyItems: a configuration array's items; an empty one is
+// pointed out as such, not as a comma the array does not have.
+func TestParseSymbologyItems(t *testing.T) {
+	if set, err := scanner.ParseSymbologyItems(nil); err != nil || set != scanner.DefaultSymbologies() {
+		t.Errorf("no items: %v, %v; want the default symbologies", set, err)
+	}
+	if set, err := scanner.ParseSymbologyItems([]string{"all", "-QR_CODE"}); err != nil || set != scanner.AllSymbologies()&^scanner.NewSymbologySet(scanner.QRCode) {
+		t.Errorf("[all, -QR_CODE]: %v, %v", set, err)
+	}
+	_, err := scanner.ParseSymbologyItems([]string{"QR_CODE", ""})
+	if !errors.Is(err, scanner.ErrUnknownSymbology) || !strings.Contains(err.Error(), `item 2 of ["QR_CODE", ""] is empty`) || strings.Contains(err.Error(), "comma") {
+		t.Errorf(`["QR_CODE", ""]: %v, want the empty item pointed out`, err)
 	}
 }
 

@@ -232,7 +232,7 @@ func (s *Spec) filter() (filter, error) {
 		}
 	}
 	if len(s.Symbologies) > 0 {
-		syms, err := scanner.ParseSymbologySet(s.Symbologies.String())
+		syms, err := scanner.ParseSymbologyItems(s.Symbologies)
 		if err != nil {
 			return f, fmt.Errorf("symbologies: %w", err)
 		}

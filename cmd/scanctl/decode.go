@@ -34,15 +34,17 @@ const maxJobs = 256
 type decodeFlags struct {
 	tsv, json   bool
 	symbologies string
-	addOn       string
-	msiCheck    string
-	telepenNum  bool
-	dpm         bool
-	tryHarder   bool
-	expect      int
-	jobs        int
-	maxPixels   int64
-	cpuProfile  string
+	// symbologiesSet: --symbologies was given, so it must name something.
+	symbologiesSet bool
+	addOn          string
+	msiCheck       string
+	telepenNum     bool
+	dpm            bool
+	tryHarder      bool
+	expect         int
+	jobs           int
+	maxPixels      int64
+	cpuProfile     string
 }
 
 func (m *Main) decodeCommand() *cobra.Command {
@@ -56,6 +58,7 @@ barcode; an image without a barcode prints nothing. Unreadable files are named
 on stderr and make the exit status 1.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			f.symbologiesSet = cmd.Flags().Changed("symbologies")
 			return m.decode(cmd.Context(), &f, args)
 		},
 	}
@@ -94,7 +97,11 @@ func completeSymbologies(_ *cobra.Command, _ []string, toComplete string) ([]cob
 
 // decode decodes the files and directories paths name.
 func (m *Main) decode(ctx context.Context, f *decodeFlags, paths []string) error {
-	syms, err := scanner.ParseSymbologySet(f.symbologies)
+	parse := scanner.ParseSymbologySet
+	if f.symbologiesSet {
+		parse = scanner.ParseSymbologyList
+	}
+	syms, err := parse(f.symbologies)
 	if err != nil {
 		return cli.Usagef("--symbologies: %v", err)
 	}

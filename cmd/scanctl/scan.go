@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/scannerd/scannerd/api/client"
 	"github.com/scannerd/scannerd/internal/cli"
@@ -55,9 +56,13 @@ refused the frames, 4 when the daemon cannot be reached.`,
 
 // filterFlags are --symbology and --source of the commands that receive
 // results.
-type filterFlags struct{ symbologies, sources string }
+type filterFlags struct {
+	symbologies, sources string
+	flags                *pflag.FlagSet
+}
 
 func (f *filterFlags) add(cmd *cobra.Command) {
+	f.flags = cmd.Flags()
 	cmd.Flags().StringVar(&f.symbologies, "symbology", "", "only these symbologies (comma-separated `LIST`; -NAME takes one out: \"all,-qr_code\")")
 	cmd.Flags().StringVar(&f.sources, "source", "", "only these sources (comma-separated `LIST`)")
 	cmd.RegisterFlagCompletionFunc("symbology", completeSymbologies)
@@ -68,10 +73,10 @@ func (f *filterFlags) symbologyList() []string { return splitList(f.symbologies)
 // check refuses a --symbology list naming no symbology scannerd knows, as
 // a bad flag value (exit 2), before the daemon is asked.
 func (f *filterFlags) check() error {
-	if f.symbologies == "" {
+	if !f.flags.Changed("symbology") {
 		return nil
 	}
-	if _, err := scanner.ParseSymbologySet(f.symbologies); err != nil {
+	if _, err := scanner.ParseSymbologyList(f.symbologies); err != nil {
 		return cli.Usagef("--symbology: %v", err)
 	}
 	return nil

@@ -335,6 +335,8 @@ func TestConfigErrors(t *testing.T) {
 		// Lists: an array, or a comma-separated string; nothing else.
 		{"[[source]]\nname = \"demo\"\nurl = \"demo\"\nsymbologies = [\"QR_CODE\", 5]\n", "test.toml:4: key source[1].symbologies: want a list of strings"},
 		{"[[source]]\nname = \"demo\"\nurl = \"demo\"\nsymbologies = [\"QR_CODE\", \"KLINGON\"]\n", "test.toml:4: key source[1].symbologies: invalid source: demo: unknown symbology"},
+		{"[[source]]\nname = \"demo\"\nurl = \"demo\"\nsymbologies = [\"QR_CODE\", \"\"]\n", `test.toml:4: key source[1].symbologies: invalid source: demo: unknown symbology: item 2 of ["QR_CODE", ""] is empty`},
+		{"[[sink]]\nname = \"a\"\nsymbologies = [\"\"]\n[sink.serial]\ndevice = \"/dev/ttyS0\"\n", `item 1 of [""] is empty`},
 		{"[[sink]]\nname = \"a\"\n[sink.webhook]\nurl = \"https://h/\"\nsecrt = \"x\"\n", `test.toml:5: unknown key "sink[1].webhook.secrt"`},
 		{"[[sink]]\nname = \"a\"\nsources = [\"cam\"]\n[sink.webhook]\nurl = \"https://h/\"\n", `no [[source]] is named "cam"`},
 		{"[[sink]]\nname = \"a\"\n[sink.serial]\ndevice = \"/dev/ttyS0\"\n[[sink]]\nname = \"a\"\n[sink.serial]\ndevice = \"/dev/ttyS1\"\n", "used twice"},

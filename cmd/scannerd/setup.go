@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/scannerd/scannerd/api"
 	"github.com/scannerd/scannerd/internal/conf"
@@ -92,7 +91,7 @@ func (d *daemon) saveSetup(s api.SourceSetup) error {
 	d.setupMu.Lock()
 	defer d.setupMu.Unlock()
 	if len(s.Symbologies) > 0 {
-		if _, err := scanner.ParseSymbologySet(strings.Join(s.Symbologies, ",")); err != nil {
+		if _, err := scanner.ParseSymbologyItems(s.Symbologies); err != nil {
 			return fmt.Errorf("%w: %w", api.ErrBadSetup, err)
 		}
 	}
