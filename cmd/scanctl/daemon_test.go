@@ -253,3 +253,33 @@ func TestExitCodes(t *testing.T) {
 		}
 	}
 }
+
+// evalDaemon runs in evaluation mode: no license client, and /v1/status
+// says so.
+type evalDaemon struct{ daemon }
+
+func (evalDaemon) Status() api.Status {
+	st := daemon{}.Status()
+	st.License = api.LicenseSummary{State: apitype.LicenseUnconfigured,
+		Message: "evaluation mode: no license is configured, so only the demo camera decodes; set lts_url, lts_keys and handshake_code (or offline_license) in the [license] table (docs/licensing.md)"}
+	return st
+}
+
+// scanctl license in evaluation mode says so and what to configure, as
+// scanctl status does, not that licensing is not enabled; it still exits 1.
+func TestLicenseInEvaluationMode(t *testing.T) {
+	cfg := apitest.Config(t)
+	apitest.Serve(t, cfg, evalDaemon{}, nil, &apitest.Exporter{}, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	for _, args := range [][]string{{"license"}, {"license", "sync"}} {
+		code, out, errOut := run(ctx, cfg.Socket, args...)
+		if code != exitFailure || !strings.Contains(out, "state:       unconfigured") ||
+			!strings.Contains(out, "what to do:  evaluation mode: no license is configured") || strings.Contains(out+errOut, "not enabled") {
+			t.Errorf("scanctl %s in evaluation mode: exit %d\n%s%s", strings.Join(args, " "), code, out, errOut)
+		}
+	}
+	if code, out, _ := run(ctx, cfg.Socket, "license", "--json"); code != exitFailure || !strings.Contains(out, `"state":"unconfigured"`) {
+		t.Errorf("scanctl license --json in evaluation mode: exit %d\n%s", code, out)
+	}
+}

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -11,6 +13,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/scannerd/scannerd/api/apitype"
+	"github.com/scannerd/scannerd/api/client"
 	"github.com/scannerd/scannerd/internal/cli"
 )
 
@@ -19,7 +23,10 @@ func (m *Main) licenseCommand() *cobra.Command {
 		Use:   "license",
 		Short: "Show the license state",
 		Long: `Shows the daemon's license state: authorization, offline time left,
-pending usage, last sync. Exit status 4 when the daemon cannot be reached.`,
+pending usage, last sync. Exit status 4 when the daemon cannot be reached.
+In evaluation mode (no [license] table: only the demo camera decodes) it
+says so and what to configure, as scanctl status does, and exits with
+status 1, so that scripts can tell an unlicensed daemon.`,
 		Args: cobra.NoArgs,
 	}
 	df := m.addDaemonFlags(cmd.PersistentFlags(), true)
@@ -27,6 +34,9 @@ pending usage, last sync. Exit status 4 when the daemon cannot be reached.`,
 		c := df.client()
 		defer c.Close()
 		lic, err := c.License(cmd.Context())
+		if m.evaluationMode(cmd.Context(), c, df.json, err) {
+			return cli.Exit(exitFailure)
+		}
 		if err != nil {
 			return cli.Exit(m.fail("license", err))
 		}
@@ -50,6 +60,9 @@ Exit status 5 when the daemon refuses, 4 when it cannot be reached.`,
 			c := df.client()
 			defer c.Close()
 			lic, err := c.Sync(cmd.Context())
+			if m.evaluationMode(cmd.Context(), c, df.json, err) {
+				return cli.Exit(exitFailure)
+			}
 			if err != nil {
 				return cli.Exit(m.fail("license sync", err))
 			}
@@ -109,6 +122,30 @@ type licenseDoc struct {
 	Uploads           *struct {
 		Reason string `json:"reason"`
 	} `json:"uploads"`
+}
+
+// evaluationMode reports whether err says the daemon runs without a license
+// client and, if so, prints the license state as /v1/status has it
+// ("unconfigured": evaluation mode, and what to configure).
+func (m *Main) evaluationMode(ctx context.Context, c *client.Client, asJSON bool, err error) bool {
+	if !errors.Is(err, apitype.ErrLicenseDisabled) {
+		return false
+	}
+	st, serr := c.Status(ctx)
+	if serr != nil || st.License.State != apitype.LicenseUnconfigured {
+		return false
+	}
+	if asJSON {
+		cli.PrintJSON(m.Stdout, st.License)
+		return true
+	}
+	tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "state:\t%s\n", st.License.State)
+	if st.License.Message != "" {
+		fmt.Fprintf(tw, "what to do:\t%s\n", st.License.Message)
+	}
+	tw.Flush()
+	return true
 }
 
 // printLicense prints the license document for people; false when the
