@@ -14,6 +14,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/scannerd/scannerd/internal/imagebomb"
 	"github.com/scannerd/scannerd/internal/symbols"
 	"github.com/scannerd/scannerd/internal/zint"
 	"github.com/scannerd/scannerd/scanner"
@@ -322,13 +323,7 @@ func TestDecodeRefusesTruncatedJPEG(t *testing.T) {
 // BMP is an unsupported kind of image, not a corrupt one.
 func TestDecodeSaysCompressedBMPIsUnsupported(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "rle8.bmp")
-	bmp := "BM\x48\x00\x00\x00\x00\x00\x00\x00\x3e\x00\x00\x00" + // file header: size 72, pixels at 62
-		"\x28\x00\x00\x00\x04\x00\x00\x00\x02\x00\x00\x00\x01\x00\x08\x00" + // 40-byte info header: 4×2, 1 plane, 8 bits
-		"\x01\x00\x00\x00\x0a\x00\x00\x00\x13\x0b\x00\x00\x13\x0b\x00\x00" + // compression 1 (RLE8), 10 bytes of pixels
-		"\x02\x00\x00\x00\x00\x00\x00\x00" + // 2 colours used
-		"\x00\x00\x00\x00\xff\xff\xff\x00" + // palette: black, white
-		"\x04\x00\x00\x00\x04\x01\x00\x00\x00\x01" // 4 of black, end of line, 4 of white, end of line, end of bitmap
-	if err := os.WriteFile(path, []byte(bmp), 0o644); err != nil {
+	if err := os.WriteFile(path, []byte(imagebomb.RLE8BMP), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	code, _, errs := runScanctl("decode", path)
