@@ -2,6 +2,7 @@ package scanner_test
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -138,6 +139,23 @@ func FuzzParseSymbologySet(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, list string) {
 		set, err := scanner.ParseSymbologySet(list)
+		// The command line's and the configuration array's parsers read
+		// what it reads, but for an empty list or item, which they refuse.
+		if got, lerr := scanner.ParseSymbologyList(list); strings.TrimSpace(list) == "" {
+			if lerr == nil || got != 0 || !errors.Is(lerr, scanner.ErrBadSymbologyList) {
+				t.Fatalf("ParseSymbologyList(%q) = %v, %v; want the empty list refused", list, got, lerr)
+			}
+		} else if got != set || (lerr == nil) != (err == nil) {
+			t.Fatalf("ParseSymbologyList(%q) = %v, %v; ParseSymbologySet gives %v, %v", list, got, lerr, set, err)
+		}
+		array := strings.Split(list, ";")
+		if got, ierr := scanner.ParseSymbologyItems(array); slices.ContainsFunc(array, func(it string) bool { return strings.TrimSpace(it) == "" }) {
+			if ierr == nil || got != 0 {
+				t.Fatalf("ParseSymbologyItems(%q) = %v, %v; want the empty item refused", array, got, ierr)
+			}
+		} else if want, werr := scanner.ParseSymbologySet(strings.Join(array, ",")); got != want || (ierr == nil) != (werr == nil) {
+			t.Fatalf("ParseSymbologyItems(%q) = %v, %v; the joined list gives %v, %v", array, got, ierr, want, werr)
+		}
 		if err != nil {
 			if set != 0 || !(errors.Is(err, scanner.ErrUnknownSymbology) || errors.Is(err, scanner.ErrBadSymbologyList)) {
 				t.Fatalf("ParseSymbologySet(%q) = %v, %v", list, set, err)
