@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -247,6 +248,14 @@ func (s *Spec) Validate() error {
 	}
 	if t.Kind == KindDir && s.AfterRead != "" && s.AfterRead != "delete" && !strings.HasPrefix(s.AfterRead, "move:") {
 		return badSpec("after_read", "%s: %q: want delete or move:DIR", s.Name, s.AfterRead)
+	}
+	if dest, ok := strings.CutPrefix(s.AfterRead, "move:"); ok && t.Kind == KindDir && !filepath.IsAbs(dest) {
+		// A relative directory would be relative to wherever the daemon
+		// was started (/ under systemd).
+		return badSpec("after_read", "%s: %q: DIR must be an absolute path", s.Name, s.AfterRead)
+	}
+	if s.Loop && t.Kind != KindFile {
+		return badSpec("loop", "%s: loop replays a file: source, and %s is a %s source", s.Name, s.URL, t.Kind)
 	}
 	if _, err := s.Options(); err != nil {
 		return err

@@ -111,6 +111,12 @@ func ParseConfig(name string, data []byte) (*Config, error) {
 	if err != nil {
 		return nil, err
 	}
+	for i, k := range file.Sinks {
+		if k.Queue != nil && *k.Queue == 0 {
+			// 0 is the sink package's "default"; written out, it is a mistake.
+			return nil, f.Locate(conf.Keyf(fmt.Sprintf("sink[%d].queue", i+1), "0: want 1 to %d (leave queue out for %d)", sink.MaxQueue, sink.DefaultQueue))
+		}
+	}
 	c := file.config()
 	if err := f.Locate(c.Validate()); err != nil {
 		return nil, err

@@ -342,6 +342,10 @@ func TestConfigErrors(t *testing.T) {
 		{"[[sink]]\nname = \"a\"\n[sink.serial]\ndevice = \"/dev/ttyS0\"\n[[sink]]\nname = \"a\"\n[sink.serial]\ndevice = \"/dev/ttyS1\"\n", "used twice"},
 		{"[[sink]]\nname = \"a\"\nretry_max = \"1d\"\n[sink.mqtt]\nbroker = \"tcp://h:1883\"\n", "duration"},
 		{"[[sink]]\nname = \"a\"\n[sink.mqtt]\nbroker = \"tcp://h:1883\"\ntopic = \"{{.Txt}}\"\n", "Txt"},
+		// Silently accepted before: refused with the key and its line.
+		{"[[sink]]\nname = \"a\"\nqueue = 0\n[sink.serial]\ndevice = \"/dev/ttyS0\"\n", "test.toml:3: key sink[1].queue: 0: want 1 to 1000000"},
+		{"[[source]]\nname = \"demo\"\nurl = \"demo\"\nloop = true\n", "test.toml:4: key source[1].loop: invalid source: demo: loop replays a file: source"},
+		{"[[source]]\nname = \"in\"\nurl = \"dir:/srv/in\"\nafter_read = \"move:relative\"\n", `test.toml:4: key source[1].after_read: invalid source: in: "move:relative": DIR must be an absolute path`},
 	} {
 		_, err := ParseConfig("test.toml", []byte(tc.body))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {

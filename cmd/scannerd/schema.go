@@ -168,7 +168,7 @@ type sinkTable struct {
 	Text        string        `toml:"text"`
 	Format      string        `toml:"format"`
 	Template    string        `toml:"template"`
-	Queue       int           `toml:"queue"`
+	Queue       *int          `toml:"queue"` // nil: the default; 0 set is refused
 	RetryMin    conf.Duration `toml:"retry_min"`
 	RetryMax    conf.Duration `toml:"retry_max"`
 
@@ -186,7 +186,7 @@ func (t *sinkTable) spec() sink.Spec {
 		Text:        t.Text,
 		Format:      t.Format,
 		Template:    t.Template,
-		Queue:       t.Queue,
+		Queue:       deref(t.Queue),
 		RetryMin:    t.RetryMin,
 		RetryMax:    t.RetryMax,
 		Webhook:     (*sink.WebhookSpec)(t.Webhook),
@@ -231,4 +231,13 @@ type serialTable struct {
 	Suffix   *string       `toml:"suffix"`
 	RTSCTS   bool          `toml:"rtscts"`
 	Timeout  conf.Duration `toml:"timeout"`
+}
+
+// deref is *p, or zero when p is nil.
+func deref[T any](p *T) T {
+	var v T
+	if p != nil {
+		v = *p
+	}
+	return v
 }
