@@ -143,6 +143,10 @@ func (c *checker) keyValue(e *unstable.Node, t reflect.Type, tablePath string) {
 			}
 			continue
 		}
+		if line, dup := c.lines[path]; dup {
+			c.fail(first, path, "already set on line %d", line)
+			return
+		}
 		c.lines[path] = c.line(first)
 		c.value(e.Value(), first, deref(ft), path)
 	}

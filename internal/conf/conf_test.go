@@ -103,6 +103,9 @@ func TestDecodeErrors(t *testing.T) {
 		{"inner.size = 1\ninner.color = 2\n", `x.toml:2: unknown key "inner.color"`},
 		{"store = 5\n", `x.toml:1: key store: want a string or a table, got the integer 5`},
 		{"[store]\nfile = \"x\"\n", `x.toml:2: unknown key "store.file"`},
+		// A key set twice: named in full, with both lines.
+		{"[inner]\nsize = 1\n\nsize = 2\n", `x.toml:4: key inner.size: already set on line 2`},
+		{"[[source]]\nname = \"a\"\n[[source]]\nname = \"b\"\nname = \"c\"\n", `x.toml:5: key source[2].name: already set on line 4`},
 	} {
 		var s sample
 		_, err := Decode("x.toml", []byte(tc.in), &s)
