@@ -182,20 +182,27 @@ func (s *Spec) Validate() error {
 // CheckFiles reads what starting the sink reads: its secret or password
 // file and its CA file. Validate does not, so that a config can be checked
 // away from its device; scannerd -check-config runs both.
+//
+// Its errors are conf.KeyErrors naming the key of the file (e.g.
+// webhook.secret_file), so that the daemon can point at its line.
 func (s *Spec) CheckFiles() error {
-	var err error
+	check := func(table, secret, value, file, caFile string) error {
+		if _, err := readSecret(secret, value, file); err != nil {
+			return &conf.KeyError{Key: table + "." + secret + "_file", Err: fmt.Errorf("sink %q: %w", s.Name, err)}
+		}
+		if caFile == "" {
+			return nil
+		}
+		if _, err := clientTLS(caFile); err != nil {
+			return &conf.KeyError{Key: table + ".ca_file", Err: fmt.Errorf("sink %q: %w", s.Name, err)}
+		}
+		return nil
+	}
 	switch {
 	case s.Webhook != nil:
-		if _, err = readSecret("secret", s.Webhook.Secret, s.Webhook.SecretFile); err == nil {
-			_, err = clientTLS(s.Webhook.CAFile)
-		}
+		return check("webhook", "secret", s.Webhook.Secret, s.Webhook.SecretFile, s.Webhook.CAFile)
 	case s.MQTT != nil:
-		if _, err = readSecret("password", s.MQTT.Password, s.MQTT.PasswordFile); err == nil && s.MQTT.CAFile != "" {
-			_, err = clientTLS(s.MQTT.CAFile)
-		}
-	}
-	if err != nil {
-		return fmt.Errorf("sink %q: %w", s.Name, err)
+		return check("mqtt", "password", s.MQTT.Password, s.MQTT.PasswordFile, s.MQTT.CAFile)
 	}
 	return nil
 }
@@ -296,17 +303,21 @@ func (s *Spec) retry() backoff.Policy {
 func parseTemplate(name, text string) (*template.Template, error) {
 	t, err := template.New(name).Option("missingkey=error").Parse(text)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		// text/template says "template: NAME:LINE:COL: what": the key
+		// names the template, the position is within it.
+		msg := strings.TrimPrefix(err.Error(), "template: "+name+":")
+		return nil, &conf.KeyError{Key: name, Err: fmt.Errorf("at %s", msg)}
 	}
 	// A range over a number, or templates calling each other, could keep
 	// a sink busy for a long time per result; Fields has nothing to range
 	// over anyway.
 	if len(t.Templates()) > 1 || loops(t.Tree.Root) {
-		return nil, fmt.Errorf("%s: range, define, block and template are not allowed", name)
+		return nil, &conf.KeyError{Key: name, Err: errors.New("range, define, block and template are not allowed")}
 	}
 	var sample strings.Builder
 	if err := t.Execute(&sample, sampleFields()); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		msg := strings.TrimPrefix(err.Error(), "template: "+name+":")
+		return nil, &conf.KeyError{Key: name, Err: fmt.Errorf("at %s", msg)}
 	}
 	return t, nil
 }
@@ -368,7 +379,7 @@ func (m *MQTTSpec) validate() error {
 	}
 	if m.Topic != "" {
 		if _, err := parseTemplate("topic", m.Topic); err != nil {
-			return err
+			return conf.InTable("mqtt", err)
 		}
 	}
 	if strings.ContainsAny(m.StatusTopic, "+#\x00") {

@@ -36,6 +36,8 @@ type Config struct {
 	// setupSources are the sources whose region and symbologies come from
 	// the setup file.
 	setupSources []string
+	// file knows the lines of the file's keys, for errors found later.
+	file *conf.File
 }
 
 // LoadConfig reads and validates a config file. An empty path means the
@@ -118,6 +120,7 @@ func ParseConfig(name string, data []byte) (*Config, error) {
 		}
 	}
 	c := file.config()
+	c.file = f
 	if err := f.Locate(c.Validate()); err != nil {
 		return nil, err
 	}
@@ -188,6 +191,10 @@ func (c *Config) Validate() error {
 func (c *Config) CheckFiles() error {
 	for i := range c.Sinks {
 		if err := c.Sinks[i].CheckFiles(); err != nil {
+			err = conf.InTable(fmt.Sprintf("sink[%d]", i+1), err)
+			if c.file != nil {
+				return c.file.Locate(err)
+			}
 			return err
 		}
 	}

@@ -171,6 +171,11 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	// Then they start, each after those it hands results to.
 	d.export.Start()
+	// The files the sinks read, first, so that an error names the key
+	// and its line.
+	if err := cfg.CheckFiles(); err != nil {
+		return err
+	}
 	if err := d.sinks.Apply(cfg.Sinks); err != nil {
 		return fmt.Errorf("sinks: %w", err)
 	}

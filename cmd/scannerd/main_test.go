@@ -342,6 +342,8 @@ func TestConfigErrors(t *testing.T) {
 		{"[[sink]]\nname = \"a\"\n[sink.serial]\ndevice = \"/dev/ttyS0\"\n[[sink]]\nname = \"a\"\n[sink.serial]\ndevice = \"/dev/ttyS1\"\n", "used twice"},
 		{"[[sink]]\nname = \"a\"\nretry_max = \"1d\"\n[sink.mqtt]\nbroker = \"tcp://h:1883\"\n", "duration"},
 		{"[[sink]]\nname = \"a\"\n[sink.mqtt]\nbroker = \"tcp://h:1883\"\ntopic = \"{{.Txt}}\"\n", "Txt"},
+		{"[[sink]]\nname = \"a\"\nformat = \"template\"\ntemplate = \"{{\"\n[sink.webhook]\nurl = \"https://h/\"\n", "test.toml:4: key sink[1].template: at 1: unclosed action"},
+		{"[[sink]]\nname = \"a\"\n[sink.mqtt]\nbroker = \"tcp://h:1883\"\ntopic = \"{{.Txt}}\"\n", "test.toml:5: key sink[1].mqtt.topic: at 1:2: executing"},
 		// Silently accepted before: refused with the key and its line.
 		{"[[sink]]\nname = \"a\"\nqueue = 0\n[sink.serial]\ndevice = \"/dev/ttyS0\"\n", "test.toml:3: key sink[1].queue: 0: want 1 to 1000000"},
 		{"[[source]]\nname = \"demo\"\nurl = \"demo\"\nloop = true\n", "test.toml:4: key source[1].loop: invalid source: demo: loop replays a file: source"},

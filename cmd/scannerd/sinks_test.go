@@ -206,7 +206,7 @@ func TestSinkThatCannotBeSetUpStopsTheStart(t *testing.T) {
 	m.Stdout, m.Stderr = &syncBuffer{}, &syncBuffer{}
 	m.ParseFlags([]string{"-config", writeConfig(t, "[[sink]]\nname = \"erp\"\n[sink.webhook]\nurl = \"https://erp.example/\"\nsecret_file = \"/nonexistent/erp.key\"\n")})
 	err := m.Run(context.Background())
-	if err == nil || !strings.Contains(err.Error(), `sink "erp": read secret_file`) {
+	if err == nil || !strings.Contains(err.Error(), `: key sink[1].webhook.secret_file: sink "erp": read secret_file`) {
 		t.Errorf("start with an unreadable secret file: %v", err)
 	}
 	m.Close()
@@ -219,9 +219,9 @@ func TestCheckFilesReadsSinkSecrets(t *testing.T) {
 	key := writeFile(t, "hook.key", "k\n")
 	for _, tc := range []struct{ table, want string }{
 		{fmt.Sprintf("[sink.webhook]\nurl = \"https://h/\"\nsecret_file = %q\n", key), ""},
-		{"[sink.webhook]\nurl = \"https://h/\"\nsecret_file = \"/nonexistent/hook.key\"\n", "read secret_file"},
-		{fmt.Sprintf("[sink.webhook]\nurl = \"https://h/\"\nca_file = %q\n", key), "no PEM certificate"},
-		{"[sink.mqtt]\nbroker = \"tcp://h:1883\"\nusername = \"u\"\npassword_file = \"/nonexistent/pw\"\n", "read password_file"},
+		{"[sink.webhook]\nurl = \"https://h/\"\nsecret_file = \"/nonexistent/hook.key\"\n", `t.toml:5: key sink[1].webhook.secret_file: sink "s": read secret_file`},
+		{fmt.Sprintf("[sink.webhook]\nurl = \"https://h/\"\nca_file = %q\n", key), "t.toml:5: key sink[1].webhook.ca_file: "},
+		{"[sink.mqtt]\nbroker = \"tcp://h:1883\"\nusername = \"u\"\npassword_file = \"/nonexistent/pw\"\n", "t.toml:6: key sink[1].mqtt.password_file: sink \"s\": read password_file"},
 	} {
 		cfg, err := ParseConfig("t.toml", []byte("[[sink]]\nname = \"s\"\n"+tc.table))
 		if err != nil {
