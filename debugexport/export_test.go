@@ -202,7 +202,7 @@ func TestExportLimitsStopIt(t *testing.T) {
 		if s.Enabled || s.StopReason != "max_images reached" || s.Images != 2 {
 			t.Errorf("stop state %+v", s)
 		}
-	case <-time.After(10 * time.Second):
+	case <-time.After(2 * time.Minute):
 		t.Fatal("no stop notification")
 	}
 	if st := r.exp.State(); st.Enabled {

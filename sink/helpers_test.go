@@ -66,7 +66,7 @@ func newSet(t testing.TB, env sink.Env, specs ...sink.Spec) *sink.Set {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), hangBound)
 		defer cancel()
 		s.Close(ctx)
 		if strings.Contains(logs.String(), textPrefix) {
@@ -75,6 +75,12 @@ func newSet(t testing.TB, env sink.Env, specs ...sink.Spec) *sink.Set {
 	})
 	return s
 }
+
+// hangBound bounds a test's wait for something that should happen soon:
+// a sink closing once its queue is delivered, a broker answering. It only
+// ends a test that hangs, so it is generous; a loaded machine stays far
+// below it.
+const hangBound = 2 * time.Minute
 
 const textPrefix = "SECRET-TEXT-"
 

@@ -15,7 +15,7 @@ const statusTopic = "scannerd/scannerd-testhost/status"
 
 func mqttSpec(name, broker string, qos int) sink.Spec {
 	return sink.Spec{Name: name, RetryMin: dur(time.Millisecond), RetryMax: dur(50 * time.Millisecond),
-		MQTT: &sink.MQTTSpec{Broker: broker, Username: brokerUser, Password: brokerPassword, QoS: qos, Timeout: dur(5 * time.Second)}}
+		MQTT: &sink.MQTTSpec{Broker: broker, Username: brokerUser, Password: brokerPassword, QoS: qos, Timeout: dur(hangBound)}}
 }
 
 // resultTexts returns the texts of the JSON results published on topic.
@@ -64,7 +64,7 @@ func TestMQTTOverTLSWithPasswordFileTopicsAndStatus(t *testing.T) {
 		t.Errorf("status %+v", st)
 	}
 
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), hangBound)
 	defer cancel()
 	s.Close(ctx)
 	waitFor(t, "the offline status", func() bool { return sub.last(statusTopic) == sink.StatusOffline })

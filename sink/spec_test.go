@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/scannerd/scannerd/internal/conf"
 	"github.com/scannerd/scannerd/scanner"
@@ -110,7 +109,7 @@ func TestFilters(t *testing.T) {
 		return true
 	})
 	// Closing drains the queues: no sink has more to deliver after.
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), hangBound)
 	defer cancel()
 	s.Close(ctx)
 	for name, n := range want {

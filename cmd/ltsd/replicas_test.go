@@ -180,7 +180,7 @@ func newFleetDevice(t *testing.T, p *pgLTS) *fleetDevice {
 		t.Fatal(err)
 	}
 	want := p.pin["lts_cert_sha256"]
-	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{
+	client := &http.Client{Timeout: hangBound, Transport: &http.Transport{TLSClientConfig: &tls.Config{
 		InsecureSkipVerify: true,
 		VerifyConnection: func(cs tls.ConnectionState) error {
 			if got := lts.CertFingerprint(tls.Certificate{Certificate: [][]byte{cs.PeerCertificates[0].Raw}}); got != want {

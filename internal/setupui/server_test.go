@@ -51,7 +51,7 @@ func startPage(t *testing.T) (*setupui.Server, string) {
 			if err != nil {
 				t.Error(err)
 			}
-		case <-time.After(10 * time.Second):
+		case <-time.After(2 * time.Minute):
 			t.Error("the setup page did not stop")
 		}
 	})
