@@ -75,17 +75,16 @@ func (f *frozenLTS) count() int {
 	return len(f.conns)
 }
 
-// A sync asked for while the sync loop's is stuck on a frozen LTS waits for
-// that one instead of starting another after it: `scanctl license sync`
-// fails within request_timeout, not after the loop's request timed out and
-// then its own did too.
-func TestSyncFrozenLTSIsBoundedByRequestTimeout(t *testing.T) {
+// clientOfFrozenLTS returns an open client of an LTS that accepts
+// connections and never answers, through the real HTTPS client with a
+// request_timeout (400 ms) below the configurable minimum to keep the
+// tests short.
+func clientOfFrozenLTS(t *testing.T) (*Client, *frozenLTS) {
+	t.Helper()
 	e := newEnv(t, wire.License{}, lts.Handshake{})
 	frozen := startFrozenLTS(t)
 	cfg := e.config()
 	cfg.LTSURL = "https://" + frozen.ln.Addr().String()
-	// The real HTTPS client, with a request_timeout below the configurable
-	// minimum to keep the test short.
 	short := cfg
 	short.RequestTimeout = Duration(400 * time.Millisecond)
 	hc, err := httpClientFor(&short)
@@ -100,6 +99,15 @@ func TestSyncFrozenLTSIsBoundedByRequestTimeout(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close() })
+	return c, frozen
+}
+
+// A sync asked for while the sync loop's is stuck on a frozen LTS waits for
+// that one instead of starting another after it: `scanctl license sync`
+// fails within request_timeout, not after the loop's request timed out and
+// then its own did too.
+func TestSyncFrozenLTSIsBoundedByRequestTimeout(t *testing.T) {
+	c, frozen := clientOfFrozenLTS(t)
 
 	first := make(chan error, 1)
 	go func() { first <- c.Sync(context.Background()) }()
@@ -121,26 +129,9 @@ func TestSyncFrozenLTSIsBoundedByRequestTimeout(t *testing.T) {
 // not return that caller's cancellation: it makes its own attempt, which
 // the frozen LTS times out.
 func TestSyncJoiningACanceledSyncTriesItself(t *testing.T) {
-	e := newEnv(t, wire.License{}, lts.Handshake{})
-	frozen := startFrozenLTS(t)
-	cfg := e.config()
-	cfg.LTSURL = "https://" + frozen.ln.Addr().String()
-	short := cfg
-	short.RequestTimeout = Duration(400 * time.Millisecond)
-	hc, err := httpClientFor(&short)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := New(cfg, Options{Now: e.lts.Clock.Now, HTTPClient: hc})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := c.open(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	c, frozen := clientOfFrozenLTS(t)
 	joined := make(chan struct{}, 1)
 	c.onJoin = func() { joined <- struct{}{} }
-	t.Cleanup(func() { c.Close() })
 
 	ctx, cancel := context.WithCancel(context.Background())
 	first := make(chan error, 1)
@@ -153,7 +144,7 @@ func TestSyncJoiningACanceledSyncTriesItself(t *testing.T) {
 	if err := <-first; !errors.Is(err, context.Canceled) {
 		t.Fatalf("the canceled sync: %v", err)
 	}
-	err = <-second
+	err := <-second
 	var ne net.Error
 	if errors.Is(err, context.Canceled) || !errors.As(err, &ne) || !ne.Timeout() {
 		t.Errorf("the sync that joined a canceled one: %v, want its own attempt's timeout", err)
