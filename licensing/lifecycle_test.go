@@ -20,7 +20,7 @@ func TestOpenSyncsAtStartAndCloseFlushes(t *testing.T) {
 	if err := c.Open(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(2 * time.Minute)
 	for {
 		if _, err := c.Permit(e.lts.Clock.Now(), ""); err == nil {
 			break

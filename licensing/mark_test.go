@@ -125,7 +125,7 @@ func TestMarkFollowsTheStore(t *testing.T) {
 	backup := filepath.Join(t.TempDir(), "backup")
 	copyDir(t, cfg.StateDir, backup)
 	count(t, c, scanner.Aztec, 12)
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(2 * time.Minute)
 	for c.markBehind() {
 		if time.Now().After(deadline) {
 			t.Fatal("the mark did not catch up with the store")

@@ -105,7 +105,7 @@ func (b *broker) start() {
 	b.cmd = cmd
 	b.mu.Unlock()
 	for _, addr := range []string{b.plain, b.tls} {
-		deadline := time.Now().Add(10 * time.Second)
+		deadline := time.Now().Add(hangBound)
 		for {
 			c, err := net.Dial("tcp", addr)
 			if err == nil {
@@ -166,10 +166,10 @@ func (b *broker) subscribe(t testing.TB, id, topic string) *subscriber {
 	// subscription is made again on a reconnect: one handler for all.
 	opts.SetDefaultPublishHandler(func(_ mqtt.Client, m mqtt.Message) { s.add(m) })
 	s.c = mqtt.NewClient(opts)
-	if tok := s.c.Connect(); !tok.WaitTimeout(10*time.Second) || tok.Error() != nil {
+	if tok := s.c.Connect(); !tok.WaitTimeout(hangBound) || tok.Error() != nil {
 		t.Fatalf("subscriber: connect: %v\n%s", tok.Error(), b.log)
 	}
-	if tok := s.c.Subscribe(topic, 1, nil); !tok.WaitTimeout(10*time.Second) || tok.Error() != nil {
+	if tok := s.c.Subscribe(topic, 1, nil); !tok.WaitTimeout(hangBound) || tok.Error() != nil {
 		t.Fatalf("subscriber: subscribe: %v", tok.Error())
 	}
 	t.Cleanup(func() { s.c.Disconnect(0) })

@@ -50,7 +50,7 @@ func TestSetupPrintsAOneTimeURLAndStops(t *testing.T) {
 	if !strings.HasPrefix(link, "http://127.0.0.1:") || !strings.Contains(link, "/?token=") {
 		t.Fatalf("printed %q", line)
 	}
-	c := &http.Client{Timeout: 10 * time.Second}
+	c := &http.Client{Timeout: 2 * time.Minute}
 	for i, want := range []int{http.StatusSeeOther, http.StatusForbidden} {
 		c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 		resp, err := c.Get(link)

@@ -63,7 +63,7 @@ func browser(t *testing.T) *http.Client {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &http.Client{Jar: jar, Timeout: 10 * time.Second}
+	return &http.Client{Jar: jar, Timeout: 2 * time.Minute}
 }
 
 func get(t *testing.T, c *http.Client, u string, header map[string]string) (int, string) {
