@@ -35,13 +35,8 @@ func TestReverseRowMatchesGozxing(t *testing.T) {
 // After a frame the decoder keeps no image data in the buffers it reuses:
 // the scratch planes and the binarized rows of its row readers.
 func TestDecoderKeepsNoRowsAfterAFrame(t *testing.T) {
-	rng := rand.New(rand.NewPCG(4, 4))
 	const w, h = 1200, 500
-	pool := NewPlanePool(0)
-	f := pool.Get(w, h)
-	for i := range f.Pix {
-		f.Pix[i] = byte(rng.IntN(2) * 255)
-	}
+	f := noiseFrame(w, h, 4)
 	d := newDecoder()
 	d.decode(f, Options{TryHarder: true, TryInverted: true, TryRotated: true})
 	f.Purge()
@@ -129,13 +124,8 @@ func TestDecoderWipesEachPassesBinarizedImage(t *testing.T) {
 		{"CODE_128", NewSymbologySet(Code128), true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			rng := rand.New(rand.NewPCG(5, 5))
 			const w, h = 640, 360
-			pool := NewPlanePool(0)
-			f := pool.Get(w, h)
-			for i := range f.Pix {
-				f.Pix[i] = byte(rng.IntN(2) * 255)
-			}
+			f := noiseFrame(w, h, 5)
 			d := newDecoder()
 			passes, unbuilt := 0, 0
 			d.passDone = func(bm *gozxing.BinaryBitmap, bin gozxing.Binarizer, computed bool) {
@@ -226,4 +216,16 @@ func TestEngineWipesSceneMemory(t *testing.T) {
 	if !zeroed(last) {
 		t.Error("the scene memory's blocks kept after the engine closed")
 	}
+}
+
+// noiseFrame returns a pooled w×h frame of black and white pixels drawn
+// at random from seed: every reader finds candidates in it, and nothing
+// decodes.
+func noiseFrame(w, h int, seed uint64) *Frame {
+	rng := rand.New(rand.NewPCG(seed, seed))
+	f := NewPlanePool(0).Get(w, h)
+	for i := range f.Pix {
+		f.Pix[i] = byte(rng.IntN(2) * 255)
+	}
+	return f
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"image"
@@ -82,12 +81,7 @@ func TestDirBurstLosesNoFile(t *testing.T) {
 	inbox := t.TempDir()
 	const n = 40
 	want := dropPNGs(t, inbox, n)
-	m := NewMain()
-	out := &syncBuffer{}
-	logs := &syncBuffer{}
-	m.Stdout, m.Stderr = out, logs
-	m.gate = &holdGate{}
-	m.ParseFlags([]string{"-ndjson", "-config", writeConfig(t, fmt.Sprintf(`
+	m, out, logs := startMainWith(t, fmt.Sprintf(`
 [engine]
 workers = 1
 queue = 1
@@ -95,11 +89,7 @@ queue = 1
 name = "inbox"
 url = "dir:%s"
 symbologies = "qr_code"
-`, inbox))})
-	if err := m.Run(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
+`, inbox), func(m *Main) { m.gate = &holdGate{} })
 	waitFor(t, "every file to be decoded", func() bool { return len(readResults(t, out.String())) >= n })
 	waitFor(t, "the inbox to empty", func() bool { return pngsIn(t, inbox) == 0 })
 	m.Close()
@@ -153,11 +143,7 @@ func TestDirFilesRefusedByTheMeterStay(t *testing.T) {
 	_, _, license := ltstest.StartLicensed(t, wire.License{ID: "SMALL", Type: wire.LicensePerScan,
 		ScansPerPeriod: quota, Period: "month", Expires: time.Now().AddDate(1, 0, 0)})
 	inbox, done := t.TempDir(), t.TempDir()
-	m := NewMain()
-	out, logs := &syncBuffer{}, &syncBuffer{}
-	m.Stdout, m.Stderr = out, logs
-	m.gate = &holdGate{}
-	m.ParseFlags([]string{"-ndjson", "-config", writeConfig(t, fmt.Sprintf(`
+	m, out, logs := startMainWith(t, fmt.Sprintf(`
 [dedup]
 forget = "1m"
 [[source]]
@@ -165,11 +151,7 @@ name = "inbox"
 url = "dir:%s"
 after_read = "move:%s"
 symbologies = "qr_code"
-%s`, inbox, done, license))})
-	if err := m.Run(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
+%s`, inbox, done, license), func(m *Main) { m.gate = &holdGate{} })
 	// Files dropped once the device holds its lease.
 	waitFor(t, "the license", func() bool { return m.d.gate.lic.Status().State == licensing.StateAuthorized })
 	want := dropPNGs(t, inbox, n)
@@ -241,13 +223,9 @@ func TestDirFilesRefusedAreDeliveredOldestFirst(t *testing.T) {
 	const n = 12
 	inbox := t.TempDir()
 	dropPNGs(t, inbox, n)
-	m := NewMain()
-	out, logs := &syncBuffer{}, &syncBuffer{}
-	m.Stdout, m.Stderr = out, logs
 	gate := &refuseGate{}
 	gate.refusing.Store(true)
-	m.gate = gate
-	m.ParseFlags([]string{"-ndjson", "-config", writeConfig(t, fmt.Sprintf(`
+	m, out, logs := startMainWith(t, fmt.Sprintf(`
 [dedup]
 forget = "0s"
 [api]
@@ -256,11 +234,7 @@ max_decodes = 1
 name = "inbox"
 url = "dir:%s"
 symbologies = "qr_code"
-`, inbox))})
-	if err := m.Run(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
+`, inbox), func(m *Main) { m.gate = gate })
 	// Allowed again from the first file read after every file read
 	// before the refusal has been refused. Once the source has heard of
 	// a refusal (it logs the first) and the engine has finished with

@@ -75,8 +75,16 @@ func writeConfig(t testing.TB, body string) string {
 // startMain runs the daemon in-process on a config file.
 func startMain(t *testing.T, config string) (*Main, *syncBuffer, *syncBuffer) {
 	t.Helper()
+	return startMainWith(t, config, func(*Main) {})
+}
+
+// startMainWith is startMain with setup applied to the daemon before its
+// flags are read (a test's license gate, say).
+func startMainWith(t *testing.T, config string, setup func(*Main)) (*Main, *syncBuffer, *syncBuffer) {
+	t.Helper()
 	out, logs := &syncBuffer{}, &syncBuffer{}
 	m := NewMain()
+	setup(m)
 	m.Stdout, m.Stderr = out, logs
 	if err := m.ParseFlags([]string{"-config", writeConfig(t, config), "-ndjson"}); err != nil {
 		t.Fatal(err)
