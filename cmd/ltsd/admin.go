@@ -406,12 +406,8 @@ func (m *Main) deviceStateCommand(action, short string) *cobra.Command {
 	cfgPath := m.addConfigFlag(cmd.Flags())
 	cmd.RunE = func(_ *cobra.Command, args []string) error {
 		return m.withBackend(cfgPath.Path(), func(st backend) error {
-			ds, err := st.Devices("")
+			changed, err := st.SetDeviceState(args[0], action)
 			if err != nil {
-				return err
-			}
-			changed := lts.DeviceActionChanges(lts.DeviceAction(action), args[0], ds)
-			if err := st.SetDeviceState(args[0], action); err != nil {
 				return err
 			}
 			if !changed {

@@ -26,7 +26,8 @@ type backend interface {
 	AddLicenses(code string, ids []string) error
 	Handshakes() ([]lts.HandshakeView, error)
 	Devices(code string) ([]lts.Device, error)
-	SetDeviceState(id, action string) error
+	// SetDeviceState reports whether the action changed the device.
+	SetDeviceState(id, action string) (changed bool, err error)
 	Usage(by, code string) ([]lts.UsageRow, error)
 	Close() error
 }
@@ -91,7 +92,7 @@ func (b *storeBackend) Handshakes() ([]lts.HandshakeView, error) {
 	return out, err
 }
 
-func (b *storeBackend) SetDeviceState(id, action string) error {
+func (b *storeBackend) SetDeviceState(id, action string) (bool, error) {
 	return b.st.SetDeviceState(b.ctx, id, lts.DeviceAction(action), b.now())
 }
 
@@ -221,8 +222,12 @@ func (a *apiBackend) Devices(code string) ([]lts.Device, error) {
 	return out.Devices, err
 }
 
-func (a *apiBackend) SetDeviceState(id, action string) error {
-	return a.do("POST", "/admin/v1/devices/"+url.PathEscape(id)+"/"+action, nil, nil)
+func (a *apiBackend) SetDeviceState(id, action string) (bool, error) {
+	var out struct {
+		Changed bool `json:"changed"`
+	}
+	err := a.do("POST", "/admin/v1/devices/"+url.PathEscape(id)+"/"+action, nil, &out)
+	return out.Changed, err
 }
 
 func (a *apiBackend) Usage(by, code string) ([]lts.UsageRow, error) {

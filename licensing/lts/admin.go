@@ -71,15 +71,8 @@ func (s *Server) adminAddLicenses(r *http.Request) (any, error) {
 
 func (s *Server) adminDeviceState(r *http.Request) (any, error) {
 	id, action := r.PathValue("id"), r.PathValue("action")
-	if err := DeviceAction(action).Apply(&Device{}, s.now()); err != nil {
-		return nil, err
-	}
-	ds, err := s.store.Devices(r.Context(), "")
+	changed, err := s.store.SetDeviceState(r.Context(), id, DeviceAction(action), s.now())
 	if err != nil {
-		return nil, err
-	}
-	changed := DeviceActionChanges(DeviceAction(action), id, ds)
-	if err := s.store.SetDeviceState(r.Context(), id, DeviceAction(action), s.now()); err != nil {
 		return nil, err
 	}
 	if changed {

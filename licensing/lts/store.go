@@ -73,9 +73,10 @@ type DeviceAdmin interface {
 	// when code is empty, oldest first.
 	Devices(ctx context.Context, code string) ([]Device, error)
 	// SetDeviceState applies an operator's action to every registration of
-	// the device UUID (ErrNotFound when there is none). Usage from the
-	// device is still counted whatever its state.
-	SetDeviceState(ctx context.Context, id string, action DeviceAction, now time.Time) error
+	// the device UUID (ErrNotFound when there is none), and reports whether
+	// that changed any of them, decided in the same transaction. Usage from
+	// the device is still counted whatever its state.
+	SetDeviceState(ctx context.Context, id string, action DeviceAction, now time.Time) (changed bool, err error)
 	// ActiveDevices counts the devices of a handshake code that are neither
 	// removed nor revoked and were last seen after since (a read: for
 	// deciding on a quota, use CodeTx.ActiveDevices).
@@ -247,17 +248,6 @@ func (a DeviceAction) Changes(d *Device) bool {
 		return !d.Revoked
 	case DeviceReinstate:
 		return d.Revoked
-	}
-	return false
-}
-
-// DeviceActionChanges reports whether a would change any of the
-// registrations of device id in ds; false too when there is none.
-func DeviceActionChanges(a DeviceAction, id string, ds []Device) bool {
-	for i := range ds {
-		if ds[i].ID == id && a.Changes(&ds[i]) {
-			return true
-		}
 	}
 	return false
 }

@@ -346,8 +346,9 @@ func (s *Store) Devices(ctx context.Context, code string) ([]lts.Device, error) 
 }
 
 // SetDeviceState implements lts.DeviceAdmin.
-func (s *Store) SetDeviceState(ctx context.Context, id string, action lts.DeviceAction, now time.Time) error {
-	return s.update(ctx, func(tx *bolt.Tx) error {
+func (s *Store) SetDeviceState(ctx context.Context, id string, action lts.DeviceAction, now time.Time) (changed bool, err error) {
+	err = s.update(ctx, func(tx *bolt.Tx) error {
+		changed = false // a retried transaction decides again
 		b := tx.Bucket(bucketDevices)
 		type hit struct {
 			k []byte
@@ -373,6 +374,7 @@ func (s *Store) SetDeviceState(ctx context.Context, id string, action lts.Device
 			return fmt.Errorf("device %s: %w", id, lts.ErrNotFound)
 		}
 		for _, h := range hits {
+			changed = changed || action.Changes(&h.d)
 			if err := action.Apply(&h.d, now); err != nil {
 				return err
 			}
@@ -382,6 +384,7 @@ func (s *Store) SetDeviceState(ctx context.Context, id string, action lts.Device
 		}
 		return nil
 	})
+	return changed && err == nil, err
 }
 
 // ActiveDevices implements lts.DeviceAdmin.

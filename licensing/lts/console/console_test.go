@@ -106,6 +106,41 @@ func TestFormsNeedTheToken(t *testing.T) {
 	}
 }
 
+// TestDeviceActionThatChangesNothing: revoking a device that is already
+// revoked says so on the page and leaves no "changed" line in the log, so
+// that the log is an audit trail of real changes.
+func TestDeviceActionThatChangesNothing(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	c := f.client(t)
+	f.signIn(t, c, adminName)
+	_, body := get(t, c, f.url+"devices")
+	i := strings.Index(body, `name="csrf" value="`)
+	token := body[i+len(`name="csrf" value="`):]
+	token = token[:strings.IndexByte(token, '"')]
+	d := f.devices[2]
+	revoke := func() (flash string) {
+		t.Helper()
+		resp, err := c.PostForm(f.url+"devices/"+d.ID+"/revoke", url.Values{"csrf": {token}, "back": {console.Prefix + "devices"}})
+		must(t, err)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("revoke: %s", resp.Status)
+		}
+		_, page := get(t, c, f.srv.URL+resp.Header.Get("Location"))
+		return page
+	}
+	if page := revoke(); !strings.Contains(page, "Device revoked") {
+		t.Errorf("the first revoke did not say the device was revoked")
+	}
+	if page := revoke(); !strings.Contains(page, "Nothing changed") || strings.Contains(page, "Device revoked") {
+		t.Errorf("revoking a revoked device did not say that nothing changed")
+	}
+	if n := strings.Count(f.log.String(), "device state changed"); n != 1 {
+		t.Errorf("%d state changes logged for one real change:\n%s", n, f.log.String())
+	}
+}
+
 // TestAlerts: the fixture's quotas raise alerts, which the webhook gets
 // signed, and the metrics show; a new license resolves one.
 func TestAlerts(t *testing.T) {

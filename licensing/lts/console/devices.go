@@ -113,12 +113,17 @@ func (c *Console) deviceAction(w http.ResponseWriter, r *http.Request, s *sessio
 		c.fail(w, r, s, http.StatusBadRequest, err)
 		return
 	}
-	if err := c.store.SetDeviceState(r.Context(), id, action, c.now()); err != nil {
+	changed, err := c.store.SetDeviceState(r.Context(), id, action, c.now())
+	if err != nil {
 		c.fail(w, r, s, statusOf(err), err)
 		return
 	}
-	c.log.Info("console: device state changed", "device", id, "action", action, "account", s.account.Name)
-	http.Redirect(w, r, withDone(r.PostFormValue("back"), string(action)), http.StatusSeeOther)
+	done := "device-unchanged"
+	if changed {
+		done = string(action)
+		c.log.Info("console: device state changed", "device", id, "action", action, "account", s.account.Name)
+	}
+	http.Redirect(w, r, withDone(r.PostFormValue("back"), done), http.StatusSeeOther)
 }
 
 // withDone returns a console URL to go back to after an action, with the

@@ -1,14 +1,17 @@
 package console_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/ed25519"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"sync"
 	"testing"
 	"time"
 
@@ -43,6 +46,25 @@ type fixture struct {
 	devices  []*ltstest.Device // of acme; devices[0] is silent
 	gdevices []*ltstest.Device // of globex
 	hooks    chan console.AlertEvent
+	log      *lockedBuffer // the console's log
+}
+
+// lockedBuffer is a log destination tests read while the server runs.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // quick password costs for tests: the console reads them from the hash.
@@ -52,7 +74,7 @@ func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	clock := ltstest.NewClock(now.AddDate(0, 0, -12)) // Nov 8
 	l := ltstest.Start(t, ltstest.Options{Clock: clock})
-	f := &fixture{lts: l, hooks: make(chan console.AlertEvent, 64)}
+	f := &fixture{lts: l, hooks: make(chan console.AlertEvent, 64), log: &lockedBuffer{}}
 	l.IssueLicense(t, wire.License{ID: "ACME-SCANS", Customer: "Acme Logistics", Type: wire.LicensePerScan, ScansPerPeriod: 7_000, Period: wire.PeriodMonth,
 		Expires: now.AddDate(1, 0, 0)})
 	l.IssueLicense(t, wire.License{ID: "ACME-DEVICES", Customer: "Acme Logistics", Type: wire.LicensePerDevice, MaxDevices: 10,
@@ -134,7 +156,7 @@ func newFixture(t testing.TB) *fixture {
 		}
 	}))
 	t.Cleanup(hook.Close)
-	c, err := console.New(console.Options{Store: l.Store, Now: clock.Now, VendorKeys: []wire.VendorKey{wire.VendorKey(l.Vendor.Public().(ed25519.PublicKey))},
+	c, err := console.New(console.Options{Store: l.Store, Now: clock.Now, Logger: slog.New(slog.NewTextHandler(f.log, nil)), VendorKeys: []wire.VendorKey{wire.VendorKey(l.Vendor.Public().(ed25519.PublicKey))},
 		Alerts: console.AlertOptions{WebhookURL: hook.URL, WebhookSecret: []byte("hook-secret")}})
 	must(t, err)
 	f.console = c

@@ -97,14 +97,15 @@ func (c *Console) render(w http.ResponseWriter, r *http.Request, s *session, cod
 // flashes are the messages a page shows after an action redirected to it
 // (?done=KEY): fixed texts, so that no link can put words on the page.
 var flashes = map[string]string{
-	"revoke":    "Device revoked: its next authorization will be refused.",
-	"reinstate": "Device reinstated.",
-	"remove":    "Device removed: its slot is free.",
-	"code":      "Handshake code created.",
-	"bound":     "License bound to the handshake code.",
-	"imported":  "License imported.",
-	"renewed":   "License renewed.",
-	"unchanged": "License already imported (unchanged).",
+	"revoke":           "Device revoked: its next authorization will be refused.",
+	"reinstate":        "Device reinstated.",
+	"remove":           "Device removed: its slot is free.",
+	"device-unchanged": "Nothing changed: the device was already in that state.",
+	"code":             "Handshake code created.",
+	"bound":            "License bound to the handshake code.",
+	"imported":         "License imported.",
+	"renewed":          "License renewed.",
+	"unchanged":        "License already imported (unchanged).",
 }
 
 // formatCount writes n with thin spaces between thousands.

@@ -274,5 +274,6 @@ func (l *LTS) ReportCount() (int, error) { return lts.ReportCount(context.Backgr
 
 // SetDeviceState applies an operator's action to a device.
 func (l *LTS) SetDeviceState(id string, action lts.DeviceAction) error {
-	return l.Store.SetDeviceState(context.Background(), id, action, l.Clock.Now())
+	_, err := l.Store.SetDeviceState(context.Background(), id, action, l.Clock.Now())
+	return err
 }

@@ -90,11 +90,12 @@ func collectDevices(rows pgx.Rows, err error) ([]lts.Device, error) {
 // SetDeviceState implements lts.DeviceAdmin. It holds the codes of the
 // device exclusively, as UpdateCode does, so that an authorization in
 // flight cannot write back a state the operator just changed.
-func (s *Store) SetDeviceState(ctx context.Context, id string, action lts.DeviceAction, now time.Time) error {
+func (s *Store) SetDeviceState(ctx context.Context, id string, action lts.DeviceAction, now time.Time) (changed bool, err error) {
 	if err := action.Apply(&lts.Device{}, now); err != nil {
-		return err
+		return false, err
 	}
-	return s.inTx(ctx, false, func(tx pgx.Tx) error {
+	err = s.inTx(ctx, false, func(tx pgx.Tx) error {
+		changed = false // a retried transaction decides again
 		_, err := tx.Exec(ctx, `SELECT 1 FROM handshakes WHERE code IN (SELECT handshake FROM devices WHERE id = $1)
 			ORDER BY code FOR UPDATE`, id)
 		if err != nil {
@@ -108,6 +109,7 @@ func (s *Store) SetDeviceState(ctx context.Context, id string, action lts.Device
 			return fmt.Errorf("device %s: %w", id, lts.ErrNotFound)
 		}
 		for i := range ds {
+			changed = changed || action.Changes(&ds[i])
 			if err := action.Apply(&ds[i], now); err != nil {
 				return err
 			}
@@ -117,6 +119,7 @@ func (s *Store) SetDeviceState(ctx context.Context, id string, action lts.Device
 		}
 		return nil
 	})
+	return changed && err == nil, err
 }
 
 // deviceFilter is the FROM and WHERE of a device view: each device joined

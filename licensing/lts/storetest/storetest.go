@@ -429,12 +429,22 @@ func testDeviceStates(t *testing.T, f *fixture) {
 	db.Handshake = b
 	f.st.UpdateCode(f.ctx, b, func(tx lts.CodeTx) error { return tx.PutDevice(&db) })
 	at := Epoch.Add(time.Hour)
-	if err := f.st.SetDeviceState(f.ctx, d.ID, lts.DeviceRemove, at); err != nil {
-		t.Fatal(err)
+	// Each action reports whether it changed the device: an operator's
+	// tools say "unchanged" and log nothing from this answer alone.
+	setState := func(action lts.DeviceAction, want bool) {
+		t.Helper()
+		changed, err := f.st.SetDeviceState(f.ctx, d.ID, action, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if changed != want {
+			t.Errorf("%s: changed = %v, want %v", action, changed, want)
+		}
 	}
-	if err := f.st.SetDeviceState(f.ctx, d.ID, lts.DeviceRevoke, at); err != nil {
-		t.Fatal(err)
-	}
+	setState(lts.DeviceRemove, true)
+	setState(lts.DeviceRemove, false)
+	setState(lts.DeviceRevoke, true)
+	setState(lts.DeviceRevoke, false)
 	ds, _ := f.st.Devices(f.ctx, "")
 	for _, got := range ds {
 		switch got.ID {
@@ -448,20 +458,19 @@ func testDeviceStates(t *testing.T, f *fixture) {
 			}
 		}
 	}
-	if err := f.st.SetDeviceState(f.ctx, d.ID, lts.DeviceReinstate, at); err != nil {
-		t.Fatal(err)
-	}
+	setState(lts.DeviceReinstate, true)
+	setState(lts.DeviceReinstate, false)
 	ds, _ = f.st.Devices(f.ctx, a)
 	for _, got := range ds {
 		if got.ID == d.ID && (got.Revoked || !got.Removed) {
 			t.Errorf("reinstate should undo revoke only: %+v", got)
 		}
 	}
-	if err := f.st.SetDeviceState(f.ctx, uuid.NewString(), lts.DeviceRemove, at); !errors.Is(err, lts.ErrNotFound) {
-		t.Fatalf("unknown device: %v", err)
+	if changed, err := f.st.SetDeviceState(f.ctx, uuid.NewString(), lts.DeviceRemove, at); !errors.Is(err, lts.ErrNotFound) || changed {
+		t.Fatalf("unknown device: %v (changed %v)", err, changed)
 	}
-	if err := f.st.SetDeviceState(f.ctx, d.ID, "explode", at); !errors.Is(err, lts.ErrInvalid) {
-		t.Fatalf("unknown action: %v", err)
+	if changed, err := f.st.SetDeviceState(f.ctx, d.ID, "explode", at); !errors.Is(err, lts.ErrInvalid) || changed {
+		t.Fatalf("unknown action: %v (changed %v)", err, changed)
 	}
 }
 
@@ -981,7 +990,7 @@ func testLoadAndMigrate(t *testing.T, f *fixture) {
 	d1, d2 := f.device(a, Epoch), f.device(a, Epoch.Add(time.Minute))
 	f.record(batch(Epoch.Add(time.Hour), report(d1, "1", Epoch, map[string]uint64{"QR_CODE": 3, "EAN_13": 1}),
 		report(d2, "2", Epoch.AddDate(0, 0, -3), map[string]uint64{"QR_CODE": 5})))
-	if err := f.st.SetDeviceState(f.ctx, d2.ID, lts.DeviceRemove, Epoch.Add(2*time.Hour)); err != nil {
+	if _, err := f.st.SetDeviceState(f.ctx, d2.ID, lts.DeviceRemove, Epoch.Add(2*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	for _, a := range []lts.Account{

@@ -182,7 +182,7 @@ func (f *fixture) viewDevices(now time.Time) (a, b string, ds map[string]lts.Dev
 	ds["other"] = other
 	for name, actions := range map[string][]lts.DeviceAction{"revoked": {lts.DeviceRevoke}, "removed": {lts.DeviceRemove}, "both": {lts.DeviceRemove, lts.DeviceRevoke}} {
 		for _, act := range actions {
-			if err := f.st.SetDeviceState(f.ctx, ds[name].ID, act, now); err != nil {
+			if _, err := f.st.SetDeviceState(f.ctx, ds[name].ID, act, now); err != nil {
 				f.t.Fatal(err)
 			}
 		}
@@ -325,16 +325,16 @@ func testDeviceSummariesFollowWrites(t *testing.T, f *fixture) {
 	if err != nil || len(listed) != 1 || !listed[0].LastSeen.Equal(now) {
 		t.Fatalf("listed after a report: %+v, %v", listed, err)
 	}
-	if err := f.st.SetDeviceState(f.ctx, d.ID, lts.DeviceRevoke, now); err != nil {
+	if _, err := f.st.SetDeviceState(f.ctx, d.ID, lts.DeviceRevoke, now); err != nil {
 		t.Fatal(err)
 	}
 	if got := counts(); got != (lts.DeviceCount{Revoked: 1}) {
 		t.Fatalf("after a revocation: %+v", got)
 	}
-	if err := f.st.SetDeviceState(f.ctx, d.ID, lts.DeviceReinstate, now); err != nil {
+	if _, err := f.st.SetDeviceState(f.ctx, d.ID, lts.DeviceReinstate, now); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.st.SetDeviceState(f.ctx, d.ID, lts.DeviceRemove, now); err != nil {
+	if _, err := f.st.SetDeviceState(f.ctx, d.ID, lts.DeviceRemove, now); err != nil {
 		t.Fatal(err)
 	}
 	if got := counts(); got != (lts.DeviceCount{Removed: 1}) {
