@@ -10,6 +10,7 @@ import (
 	"github.com/makiuchi-d/gozxing"
 
 	"github.com/scannerd/scannerd/scanner/databar"
+	"github.com/scannerd/scannerd/scanner/internal/bitrow"
 	"github.com/scannerd/scannerd/scanner/internal/hint"
 	"github.com/scannerd/scannerd/scanner/internal/qrfinder"
 )
@@ -69,6 +70,10 @@ type decoder struct {
 	// it before each read of the whole of it, reset at each pass and
 	// whenever a symbol is painted out of it.
 	finders qrfinder.Shared
+	// columns are the columns of the pass's binarized image, which the
+	// readers that search along columns share (hint.Columns), bound and
+	// reset as finders are.
+	columns bitrow.SharedColumns
 	// doubled are the boxes of the view read at double size so far.
 	doubled []image.Rectangle
 	// view is the view of the frame decodeView reads, unturned, and
@@ -132,10 +137,17 @@ func newDecoder() *decoder {
 	d := &decoder{
 		rowReaders: newRowReaders(),
 	}
-	d.normal = map[gozxing.DecodeHintType]interface{}{hint.Finders: &d.finders}
-	d.harder = map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_TRY_HARDER: true, hint.Finders: &d.finders}
+	d.normal = map[gozxing.DecodeHintType]interface{}{hint.Finders: &d.finders, hint.Columns: &d.columns}
+	d.harder = map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_TRY_HARDER: true, hint.Finders: &d.finders, hint.Columns: &d.columns}
 	d.areaReaders = newAreaReaders(d)
 	return d
+}
+
+// resetShared forgets the searches of the pass's binarized image the
+// readers share: the image changed, or another is binarized.
+func (d *decoder) resetShared() {
+	d.finders.Reset()
+	d.columns.Reset()
 }
 
 func (d *decoder) hints(tryHarder bool) map[gozxing.DecodeHintType]interface{} {
@@ -336,13 +348,13 @@ func (d *decoder) runPass(p pass, syms SymbologySet, opts Options, results []Res
 	} else {
 		bin = newPassBinarizer(p.src, &d.scratch)
 	}
-	d.finders.Reset() // a new image, though maybe the last one's matrix
+	d.resetShared() // a new image, though maybe the last one's matrix
 	bm, err := gozxing.NewBinaryBitmap(bin)
 	if err != nil {
 		return results
 	}
 	defer func() {
-		d.finders.Reset()
+		d.resetShared()
 		// A pass whose steps never binarized the whole view (rows only,
 		// or nothing to search) has no matrix to clear: asking for one
 		// would binarize the view just to clear it, and leave rows of
@@ -417,7 +429,7 @@ search:
 				results = addResult(results, r)
 				if matrix != nil {
 					eraseQuad(matrix, h.viewCorners(), 0.1)
-					d.finders.Reset()
+					d.resetShared()
 				}
 			}
 		} else {
@@ -461,6 +473,7 @@ search:
 				}
 				if matrix != nil {
 					d.finders.Bind(matrix)
+					d.columns.Bind(matrix)
 				}
 				found := d.readArea(*a, p.src, bm, wh, want)
 				if a.sameSearch && whole {
@@ -662,7 +675,7 @@ func (d *decoder) collect(a areaReader, found []*gozxing.Result, p pass, syms Sy
 		}
 		if erase != nil {
 			eraseQuad(erase, pts, 0.1)
-			d.finders.Reset()
+			d.resetShared()
 		}
 		for i := range pts {
 			pts[i] = p.toFrame(pts[i])

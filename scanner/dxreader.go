@@ -5,7 +5,6 @@ import (
 
 	"github.com/scannerd/scannerd/scanner/dxfilmedge"
 	"github.com/scannerd/scannerd/scanner/internal/guard"
-	"github.com/scannerd/scannerd/scanner/internal/hint"
 )
 
 var _ dxfilmedge.Gray = (*lazyGray)(nil)
@@ -23,7 +22,7 @@ func dxFilmEdgeReader() areaReader {
 			if err != nil {
 				return nil
 			}
-			for _, s := range r.Read(m, &lazyGray{src: src}, hint.Set(hints, hint.QuarterTurns)) {
+			for _, s := range r.Read(m, &lazyGray{src: src}, hints) {
 				pts := make([]gozxing.ResultPoint, 4)
 				for i, c := range s.Corners {
 					pts[i] = gozxing.NewResultPoint(c[0], c[1])

@@ -51,3 +51,38 @@ func TestPassSharesFinderSearch(t *testing.T) {
 		}
 	}
 }
+
+// In a thorough decode, turned symbols too, of a frame with no symbol,
+// Han Xin's finder search and the DX film edge reader, both along the
+// columns of the first pass's binarized image, transpose it once between
+// them.
+func TestPassSharesColumns(t *testing.T) {
+	const w, h = 160, 120
+	pix := make([]byte, w*h)
+	for i := range pix {
+		pix[i] = 255
+		if x, y := i%w, i/w; (x/5+y/7)%3 == 0 {
+			pix[i] = 0 // texture, so that the image is binarized
+		}
+	}
+	d := newDecoder()
+	var perPass [][2]int // transposed, served
+	var last [2]int
+	d.passDone = func(*gozxing.BinaryBitmap, gozxing.Binarizer, bool) {
+		now := [2]int{d.columns.Transposed, d.columns.Served}
+		perPass = append(perPass, [2]int{now[0] - last[0], now[1] - last[1]})
+		last = now
+	}
+	res, timings := d.decode(NewFrame(pix, w, h, w), Options{TryHarder: true, TryRotated: true, Symbologies: NewSymbologySet(HanXin, DXFilmEdge)})
+	if len(res) != 0 {
+		t.Fatalf("read %v from texture", res)
+	}
+	if len(perPass) == 0 || perPass[0] != [2]int{1, 2} {
+		t.Fatalf("shared columns per pass (transposed, served) %v, want 1 and 2 in the first (%v)", perPass, timings)
+	}
+	for i, n := range perPass {
+		if n[0] > 1 {
+			t.Errorf("pass %d (%s) transposed its image %d times, want at most once", i, timings[i].Name, n[0])
+		}
+	}
+}

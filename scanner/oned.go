@@ -553,7 +553,8 @@ func (d *decoder) reverse(row *gozxing.BitArray) {
 }
 
 // wipeRows zeroes the rows the row readers keep between frames: binarized
-// rows, gray rows, their widths, and what the linear reader read.
+// rows, gray rows, their widths, and what the linear reader read; and the
+// columns the area readers share and what each of them keeps.
 func (d *decoder) wipeRows() {
 	for _, r := range []*gozxing.BitArray{d.row, d.work, d.probe} {
 		if r != nil {
@@ -566,6 +567,7 @@ func (d *decoder) wipeRows() {
 	d.localScan.wipe()
 	d.smoothScan.wipe()
 	clear(d.pairs.seen[:cap(d.pairs.seen)])
+	d.columns.Wipe()
 	for _, a := range d.areaReaders {
 		if a.wipe != nil {
 			a.wipe()

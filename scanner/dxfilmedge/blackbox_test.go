@@ -24,7 +24,7 @@ func TestBlackboxNoFalsePositives(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, s := range r.Read(m, grayImage{gray}, true) {
+			for _, s := range r.Read(m, grayImage{gray}, quarterTurns) {
 				t.Errorf("%s (%s): false DX film edge %q", im.Rel, im.Family, s.Text)
 			}
 		}

@@ -19,6 +19,7 @@ import (
 	"github.com/makiuchi-d/gozxing"
 
 	"github.com/scannerd/scannerd/scanner/internal/bitrow"
+	"github.com/scannerd/scannerd/scanner/internal/hint"
 )
 
 // Track lengths in modules: without and with the frame number.
@@ -78,9 +79,10 @@ func (c *clock) module(i int) float64 {
 }
 
 // Read returns every DX film edge barcode found along the image's rows,
-// and with columns along its columns too (symbols turned a quarter); g is
-// the gray image m was binarized from.
-func (r *Reader) Read(m *gozxing.BitMatrix, g Gray, columns bool) []Symbol {
+// and with hint.QuarterTurns along its columns too (symbols turned a
+// quarter), those hints share (hint.Columns) when they are of m; g is the
+// gray image m was binarized from.
+func (r *Reader) Read(m *gozxing.BitMatrix, g Gray, hints map[gozxing.DecodeHintType]interface{}) []Symbol {
 	w, h := m.GetWidth(), m.GetHeight()
 	if r.row == nil || r.row.GetSize() != w {
 		r.row = gozxing.NewBitArray(w)
@@ -93,7 +95,7 @@ func (r *Reader) Read(m *gozxing.BitMatrix, g Gray, columns bool) []Symbol {
 	for y := 0; y < h; y += 2 {
 		out = r.readLine(m.GetRow(y, r.row), w, y, out)
 	}
-	if !columns {
+	if !hint.Set(hints, hint.QuarterTurns) {
 		return out
 	}
 	// The columns are the rows of the image mirrored about its diagonal:
@@ -105,7 +107,7 @@ func (r *Reader) Read(m *gozxing.BitMatrix, g Gray, columns bool) []Symbol {
 	r.gray.mirrored = true
 	r.used = true
 	r.from = len(out)
-	cols := r.cols.Of(m)
+	cols := r.cols.OfShared(m, hints)
 	for x := 0; x < w; x += 2 {
 		out = r.readLine(cols[x], h, x, out)
 	}

@@ -10,7 +10,11 @@ import (
 
 	"github.com/scannerd/scannerd/internal/testimage"
 	"github.com/scannerd/scannerd/scanner/dxfilmedge/dxtest"
+	"github.com/scannerd/scannerd/scanner/internal/hint"
 )
+
+// quarterTurns asks Read to read along the columns too.
+var quarterTurns = map[gozxing.DecodeHintType]interface{}{hint.QuarterTurns: true}
 
 // render draws the clock track above the data track, each three modules
 // tall, centred in the scene.
@@ -49,7 +53,7 @@ func read(t *testing.T, img *image.Gray) []Symbol {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return (&Reader{}).Read(m, grayImage{img}, true)
+	return (&Reader{}).Read(m, grayImage{img}, quarterTurns)
 }
 
 // TestRoundTrip reads symbols of both lengths at each quarter turn,

@@ -63,8 +63,9 @@ func finderProportions(runs []int) (unit float64, square int, ok bool) {
 
 // findCandidates scans every step-th row and column for the finder's
 // runs. A row crosses two of a symbol's finders through their angles
-// whatever its turn, a column the other two.
-func (r *Reader) findCandidates(bm *gozxing.BitMatrix, step int) []candidate {
+// whatever its turn, a column the other two. The columns are those hints
+// share (hint.Columns) when they are of bm.
+func (r *Reader) findCandidates(bm *gozxing.BitMatrix, step int, hints map[gozxing.DecodeHintType]interface{}) []candidate {
 	w, h := bm.GetWidth(), bm.GetHeight()
 	r.cands = r.cands[:0]
 	var line int
@@ -93,7 +94,7 @@ func (r *Reader) findCandidates(bm *gozxing.BitMatrix, step int) []candidate {
 		r.runs = bitrow.Windows(bm.GetRow(line, r.row), w, 5, r.runs, visit)
 	}
 	vertical = true
-	cols := r.cols.Of(bm)
+	cols := r.cols.OfShared(bm, hints)
 	for line = step / 2; line < w; line += step {
 		r.runs = bitrow.Windows(cols[line], h, 5, r.runs, visit)
 	}

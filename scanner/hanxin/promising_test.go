@@ -36,7 +36,7 @@ func TestPromisingWantsPairableFinders(t *testing.T) {
 		bm, _ := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(gozxing.NewLuminanceSourceFromImage(img)))
 		r := NewReader()
 		m, _ := bm.GetBlackMatrix()
-		cands = len(r.findCandidates(m, 2))
+		cands = len(r.findCandidates(m, 2, nil))
 		r.Decode(bm, nil)
 		return cands, r.Promising()
 	}

@@ -90,7 +90,7 @@ func (r *Reader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHin
 	if hint.TryHarder(hints) {
 		step = 1
 	}
-	cands := r.findCandidates(bm, step)
+	cands := r.findCandidates(bm, step, hints)
 	// A symbol shows at least two of its finders, whatever its turn, and
 	// any two of them could pair (see pairable).
 	r.promising = anyPairable(cands)

@@ -21,7 +21,7 @@ func TestWipeClearsWhatTheSearchKept(t *testing.T) {
 		}
 	}
 	r := NewReader()
-	r.findCandidates(m, 2)
+	r.findCandidates(m, 2, nil)
 	if !slices.ContainsFunc(r.row.GetBitArray(), func(w uint32) bool { return w != 0 }) {
 		t.Fatal("the search kept no row: nothing for the test to see wiped")
 	}

@@ -56,3 +56,9 @@ const QuarterTurns gozxing.DecodeHintType = 0x5154 // "QT"
 // already run on the binarized image the engine binds it to, so that the
 // readers of that family search it once between them.
 const Finders gozxing.DecodeHintType = 0x4650 // "FP"
+
+// Columns is a hint of the engine's own: the value, a
+// *bitrow.SharedColumns, holds the columns of the binarized image the
+// engine binds it to, so that the readers that search that image along
+// its columns transpose it once between them.
+const Columns gozxing.DecodeHintType = 0x434c // "CL"
