@@ -17,6 +17,8 @@ type bitImage struct {
 	stride int      // words per row, margins included
 	words  []uint32 // row y's pixel x is bit 32+x of row y+1
 	row    *gozxing.BitArray
+	// rowBits is stride in bits; origin, the bit of pixel 0, 0.
+	rowBits, origin uint
 }
 
 // load copies m, reusing the buffers of the image before.
@@ -24,6 +26,8 @@ func (b *bitImage) load(m *gozxing.BitMatrix) {
 	b.m, b.w, b.h = m, m.GetWidth(), m.GetHeight()
 	rowSize := (b.w + 31) / 32
 	b.stride = rowSize + 2
+	b.rowBits = uint(b.stride) * 32
+	b.origin = b.rowBits + 32
 	n := b.stride * (b.h + 2)
 	if cap(b.words) < n {
 		b.words = make([]uint32, n)
@@ -73,11 +77,13 @@ func (b *bitImage) darkAt(p point) bool {
 	if p.x < 0 || p.y < 0 {
 		return false
 	}
-	x, y := int(p.x), int(p.y) // negative past the range of int, or NaN
-	if x < 0 || y < 0 || x >= b.w || y >= b.h {
+	// Past the range of int, or NaN, the conversion gives the least int,
+	// out of range as a uint.
+	x, y := uint(int(p.x)), uint(int(p.y))
+	if x >= uint(b.w) || y >= uint(b.h) {
 		return false
 	}
-	i := uint((y+1)*b.stride*32 + 32 + x)
+	i := b.origin + y*b.rowBits + x
 	return b.words[i>>5]>>(i&31)&1 != 0
 }
 

@@ -51,22 +51,7 @@ func (d *detector) fixedScore(g *grid, floor, penalty float64) (all, timing floa
 	for need <= total && float64(need)/float64(total)-penalty < floor {
 		need++
 	}
-	var match, seen, tMatch, tTotal int
-	ok = s.eachFixed(func(x, y int) bool {
-		k := s.kind(x, y)
-		right := d.img.darkAt(g.at(float64(x)+0.5, float64(y)+0.5)) == k.dark()
-		seen++
-		if right {
-			match++
-		}
-		if k != finderModule {
-			tTotal++
-			if right {
-				tMatch++
-			}
-		}
-		return match+total-seen >= need
-	})
+	match, tMatch, tTotal, ok := d.fixedCount(g, need)
 	if !ok {
 		return 0, 0, false
 	}
@@ -74,6 +59,93 @@ func (d *detector) fixedScore(g *grid, floor, penalty float64) (all, timing floa
 		return 0, 0, true
 	}
 	return float64(match) / float64(total), float64(tMatch) / float64(tTotal), true
+}
+
+// fixedCount samples the modules of the fixed pattern at their centres,
+// row by row, and counts those that read as they must (match), and among
+// the timing patterns' modules (tTotal of them), those that do (tMatch).
+// It gives up, reporting false, once fewer than need matches are left
+// within reach.
+//
+// Each data region has its own finder (left column, bottom row, solid) and
+// timing pattern (top row and right column, alternating, dark at the
+// finder's ends), ISO/IEC 16022:2006 §5.3.4: the fixed modules are the
+// rows above and below every region and the columns beside it. It runs
+// for every size tried on every candidate, so it walks them directly
+// rather than asking what each module is.
+func (d *detector) fixedCount(g *grid, need int) (match, tMatch, tTotal int, ok bool) {
+	s := g.size
+	total := s.fixedModules()
+	seen := 0
+	periodX, periodY := s.regionCols+2, s.regionRows+2
+	// sample reads the module at column x of row v (its centre's row).
+	sample := func(x int, v float64, dark bool) bool {
+		return d.img.darkAt(g.at(float64(x)+0.5, v)) == dark
+	}
+	for y := 0; y < s.rows; y++ {
+		v := float64(y) + 0.5
+		yr := y % periodY
+		if yr == periodY-1 {
+			// A region's finder row: dark throughout.
+			for x := 0; x < s.cols; x++ {
+				seen++
+				if sample(x, v, true) {
+					match++
+				}
+				if match+total-seen < need {
+					return match, tMatch, tTotal, false
+				}
+			}
+			continue
+		}
+		if yr == 0 {
+			// A region's timing row: the finder's column, then modules
+			// alternating from light, dark where xr is even.
+			xr := 0
+			for x := 0; x < s.cols; x++ {
+				seen++
+				if xr == 0 {
+					if sample(x, v, true) {
+						match++
+					}
+				} else {
+					tTotal++
+					if sample(x, v, xr%2 == 0) {
+						match++
+						tMatch++
+					}
+				}
+				if match+total-seen < need {
+					return match, tMatch, tTotal, false
+				}
+				if xr++; xr == periodX {
+					xr = 0
+				}
+			}
+			continue
+		}
+		// The finder's column and the timing column of every region,
+		// dark in the rows of odd yr.
+		for x := 0; x < s.cols; x += periodX {
+			seen++
+			if sample(x, v, true) {
+				match++
+			}
+			if match+total-seen < need {
+				return match, tMatch, tTotal, false
+			}
+			seen++
+			tTotal++
+			if sample(x+periodX-1, v, yr%2 == 1) {
+				match++
+				tMatch++
+			}
+			if match+total-seen < need {
+				return match, tMatch, tTotal, false
+			}
+		}
+	}
+	return match, tMatch, tTotal, true
 }
 
 // sizeCandidates returns the symbol sizes whose timing patterns agree
@@ -181,14 +253,7 @@ var moduleSamples = [...]point{{0, 0}, {-0.2, -0.2}, {0.2, -0.2}, {-0.2, 0.2}, {
 // timing patterns of every data region) that read as they must at their
 // centres.
 func (d *detector) fixedMatches(g *grid) int {
-	s := g.size
-	match := 0
-	s.eachFixed(func(x, y int) bool {
-		if k := s.kind(x, y); d.img.darkAt(g.at(float64(x)+0.5, float64(y)+0.5)) == k.dark() {
-			match++
-		}
-		return true
-	})
+	match, _, _, _ := d.fixedCount(g, 0)
 	return match
 }
 

@@ -28,67 +28,7 @@ var symbolSizes = [...]symbolSize{
 	{26, 48, 24, 22}, {26, 64, 24, 14},
 }
 
-// moduleKind tells what a module of the fixed pattern must be.
-type moduleKind uint8
-
-const (
-	dataModule   moduleKind = iota // carries data
-	finderModule                   // part of a finder bar: dark
-	timingDark                     // dark module of a timing pattern
-	timingLight                    // light module of a timing pattern
-)
-
-// dark reports whether a module of the fixed pattern is dark.
-func (k moduleKind) dark() bool { return k == finderModule || k == timingDark }
-
-// kind returns what module (x, y) is, x from the left, y from the top.
-// Each data region has its own finder (left column, bottom row, solid) and
-// timing pattern (top row and right column, alternating, dark at the
-// finder's ends), ISO/IEC 16022:2006 §5.3.4.
-func (s *symbolSize) kind(x, y int) moduleKind {
-	xr := x % (s.regionCols + 2)
-	yr := y % (s.regionRows + 2)
-	switch {
-	case xr == 0 || yr == s.regionRows+1:
-		return finderModule
-	case yr == 0:
-		if xr%2 == 0 {
-			return timingDark
-		}
-		return timingLight
-	case xr == s.regionCols+1:
-		if yr%2 == 1 {
-			return timingDark
-		}
-		return timingLight
-	}
-	return dataModule
-}
-
-// eachFixed calls f with every module of the fixed pattern: the rows and
-// columns that border the data regions, row by row, until f returns
-// false; it reports whether f never did.
-func (s *symbolSize) eachFixed(f func(x, y int) bool) bool {
-	for y := 0; y < s.rows; y++ {
-		yr := y % (s.regionRows + 2)
-		if yr == 0 || yr == s.regionRows+1 {
-			for x := 0; x < s.cols; x++ {
-				if !f(x, y) {
-					return false
-				}
-			}
-			continue
-		}
-		for x := 0; x < s.cols; x += s.regionCols + 2 {
-			if !f(x, y) || !f(x+s.regionCols+1, y) {
-				return false
-			}
-		}
-	}
-	return true
-}
-
-// fixedModules is the number of modules eachFixed visits: the full rows
+// fixedModules is the number of modules of the fixed pattern: the full rows
 // above and below every data region, and the two columns beside each
 // region in the rows between.
 func (s *symbolSize) fixedModules() int {
