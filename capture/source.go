@@ -113,7 +113,8 @@ type Spec struct {
 	FrameBudget string
 	// Rescan, with Adaptive, searches a frame only where it changed
 	// since it was last searched there (or where a code was read), and
-	// the whole frame again at least this often, as a duration ("500ms";
+	// every part of it again at least this often, a part each frame, as
+	// a duration ("500ms";
 	// default 500ms, "0s" to search every frame whole)
 	// (scanner.Options.Rescan).
 	Rescan string
@@ -123,8 +124,8 @@ type Spec struct {
 // source does not say.
 const DefaultFrameBudget = 20 * time.Millisecond
 
-// DefaultRescan is how often a live frame is searched whole when the
-// source does not say; between, only what changed is.
+// DefaultRescan is how often every part of a live frame is searched
+// when the source does not say; between, only what changed is.
 const DefaultRescan = 500 * time.Millisecond
 
 // Kind is the sort of source a URL names.

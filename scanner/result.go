@@ -60,10 +60,10 @@ type Options struct {
 	Budget time.Duration
 	// Rescan, with Adaptive, lets the engine search a live frame only
 	// where it changed since the source's earlier frames were searched
-	// there, or where a symbol was read there, and search the whole frame
-	// again once Rescan has passed since it last did (see scene.go); 0
-	// searches every frame whole. The engine applies it to live frames
-	// only, remembering each source's scene.
+	// there, or where a symbol was read there, and search every part of
+	// it again at least once every Rescan, a part each frame (see
+	// scene.go); 0 searches every frame whole. The engine applies it to
+	// live frames only, remembering each source's scene.
 	Rescan time.Duration
 }
 

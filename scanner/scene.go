@@ -19,9 +19,22 @@ import (
 // (a code held in front of the camera is read in every frame, as the
 // dedup filter expects), each with the cells round it. The rest of the
 // frame is left: a textured background costs one look at its blocks, not
-// a search by every reader. Every Rescan the whole frame is searched
-// again, so that what a search could not read (a frame given up past its
-// budget, a label that reads only now and then) is tried again.
+// a search by every reader.
+//
+// Every part of the frame is searched again at least once every Rescan,
+// so that what a search could not read (a frame given up past its budget,
+// a label that reads only now and then) is tried again. Searching the
+// whole frame again at once would make one frame in every Rescan cost a
+// whole search (at 30 frames a second and the default 500 ms, one in 15
+// costs twice or more what the others cost). The search is spread over
+// the period instead: a sweep runs over the frame once a Rescan, in the
+// order of its cells (row by row, by the frame's capture time modulo
+// Rescan), and each frame also searches the regions of contrasted cells
+// (clustered as adaptive decoding clusters them, so that a label is never
+// cut in two) whose centre the sweep passed since the frame before. A
+// region left out of the sweep (one that grew or split since) is searched
+// whole once a cell of it has gone unsearched for a Rescan. A scene
+// contrasted all over is one region, searched whole once a period.
 
 // sceneMeanChange and sceneSpanChange are the changes of a block's mean
 // and span, in gray levels, that count as a change of the scene: above a
@@ -55,8 +68,12 @@ type sceneMemory struct {
 	// contrasted and held are, per cell, whether it held a contrast, and
 	// whether a symbol was read over it, when it was last searched.
 	contrasted, held []bool
-	// full is when the whole frame was last searched; zero: never.
-	full time.Time
+	// searched is, per cell, the capture time (Unix nanoseconds) of the
+	// frame that last searched it.
+	searched []int64
+	// swept is the capture time of the last frame looked at: the sweep
+	// has passed every cell order position up to it.
+	swept time.Time
 }
 
 // sceneLook is one frame's look at its blocks, compared with the memory.
@@ -64,25 +81,28 @@ type sceneLook struct {
 	stats  blockStats
 	active []bool // contrasted cells
 	search []bool // the contrasted cells to search
-	full   bool   // every contrasted cell is searched (no memory, or Rescan due)
+	full   bool   // every contrasted cell is searched: no memory of this size
 	at     time.Time
 }
 
 // look compares a frame's blocks with the memory: the cells to search are
 // the contrasted ones that changed, became contrasted or were held, and
 // the contrasted cells beside those (the rest of a symbol whose part
-// changed, its quiet zone); all of them when the memory is of another
-// size, or its last full search is rescan or more before at.
+// changed, its quiet zone); with them, the regions the rescan sweep passed
+// since the last frame and those with a cell unsearched for rescan or
+// more; all of them when the memory is of another size.
 func (m *sceneMemory) look(l *sceneLook, w, h int, rescan time.Duration) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	cw := l.stats.cw
 	l.search = make([]bool, len(l.active))
-	if m.w != w || m.h != h || m.full.IsZero() || l.at.Sub(m.full) >= rescan || l.at.Before(m.full) {
+	if m.w != w || m.h != h || m.means == nil {
 		copy(l.search, l.active)
 		l.full = true
+		m.swept = l.at
 		return
 	}
+	m.rescanRegions(l, rescan)
 	bw := w / blockSize
 	changed := make([]bool, len(l.active))
 	for c, on := range l.active {
@@ -135,11 +155,12 @@ func (m *sceneMemory) remember(l *sceneLook, w, h int, searched []image.Rectangl
 		if !l.full {
 			return // a look at an older size: nothing of it fits
 		}
+		swept := m.swept
 		m.wipeLocked() // the old size's blocks are the scene's, in small
-		m.w, m.h = w, h
+		m.w, m.h, m.swept = w, h, swept
 		m.means, m.spans = make([]uint8, len(l.stats.means)), make([]uint8, len(l.stats.spans))
 		m.contrasted, m.held = make([]bool, len(l.active)), make([]bool, len(l.active))
-		m.full = time.Time{}
+		m.searched = make([]int64, len(l.active))
 	}
 	in := make([]bool, len(l.active))
 	for c := range in {
@@ -167,15 +188,13 @@ func (m *sceneMemory) remember(l *sceneLook, w, h int, searched []image.Rectangl
 			continue
 		}
 		m.contrasted[c], m.held[c] = l.active[c], held[c]
+		m.searched[c] = max(m.searched[c], l.at.UnixNano())
 		cx, cy := c%cw, c/cw
 		for by := cy * per; by < min(h/blockSize, (cy+1)*per); by++ {
 			for bx := cx * per; bx < min(bw, (cx+1)*per); bx++ {
 				m.means[by*bw+bx], m.spans[by*bw+bx] = l.stats.means[by*bw+bx], l.stats.spans[by*bw+bx]
 			}
 		}
-	}
-	if l.full {
-		m.full = l.at
 	}
 }
 
@@ -192,8 +211,105 @@ func (m *sceneMemory) wipeLocked() {
 	clear(m.spans)
 	clear(m.contrasted)
 	clear(m.held)
-	m.means, m.spans, m.contrasted, m.held = nil, nil, nil, nil
-	m.w, m.h, m.full = 0, 0, time.Time{}
+	clear(m.searched)
+	m.means, m.spans, m.contrasted, m.held, m.searched = nil, nil, nil, nil, nil
+	m.w, m.h, m.swept = 0, 0, time.Time{}
+}
+
+// rescanRegions marks for search in l the regions of contrasted cells
+// whose centre the rescan sweep passed since the last frame looked at
+// (all of them when that was rescan or more before), and those with a
+// contrasted cell last searched rescan or more before l.at.
+func (m *sceneMemory) rescanRegions(l *sceneLook, rescan time.Duration) {
+	at := l.at.UnixNano()
+	var from, to float64 // the sweep's positions at the last frame and this one, in [0, 1)
+	all := l.at.Sub(m.swept) >= rescan
+	none := !l.at.After(m.swept)
+	if !all && !none {
+		from, to = sweepPosition(m.swept, rescan), sweepPosition(l.at, rescan)
+		m.swept = l.at
+	} else if all {
+		m.swept = l.at
+	}
+	passed := func(p float64) bool {
+		switch {
+		case all:
+			return true
+		case none:
+			return false
+		case from <= to:
+			return from < p && p <= to
+		default: // the sweep went round the end of the frame
+			return p > from || p <= to
+		}
+	}
+	cw := l.stats.cw
+	label, centres := cellClusters(l.active, cw)
+	due := make([]bool, len(centres))
+	for i, c := range centres {
+		due[i] = passed(float64(c) / float64(len(l.active)))
+	}
+	for c, k := range label {
+		// A cell unsearched for a period (or searched, by the clock, more
+		// than a period in the future: the clock was set back) is due.
+		if k >= 0 && !due[k] && (at-m.searched[c] >= int64(rescan) || m.searched[c]-at >= int64(rescan)) {
+			due[k] = true
+		}
+	}
+	for c, k := range label {
+		if k >= 0 && due[k] {
+			l.search[c] = true
+		}
+	}
+}
+
+// sweepPosition is where the rescan sweep is at t: the share of the
+// period rescan gone by, in [0, 1).
+func sweepPosition(t time.Time, rescan time.Duration) float64 {
+	p := t.UnixNano() % int64(rescan)
+	if p < 0 {
+		p += int64(rescan)
+	}
+	return float64(p) / float64(rescan)
+}
+
+// cellClusters labels the active cells of a grid cw cells wide by the
+// cluster of touching active cells (sideways or diagonally, as
+// clusterCells joins them) each belongs to, -1 for the others, and
+// returns for each cluster the index of the cell at the centre of its
+// bounding box.
+func cellClusters(active []bool, cw int) (label []int, centres []int) {
+	ch := len(active) / cw
+	label = make([]int, len(active))
+	for i := range label {
+		label[i] = -1
+	}
+	var stack []int
+	for start, on := range active {
+		if !on || label[start] >= 0 {
+			continue
+		}
+		k := len(centres)
+		x0, y0, x1, y1 := cw, ch, -1, -1
+		label[start] = k
+		stack = append(stack[:0], start)
+		for len(stack) > 0 {
+			c := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			cx, cy := c%cw, c/cw
+			x0, y0, x1, y1 = min(x0, cx), min(y0, cy), max(x1, cx), max(y1, cy)
+			for y := max(0, cy-1); y <= min(ch-1, cy+1); y++ {
+				for x := max(0, cx-1); x <= min(cw-1, cx+1); x++ {
+					if j := y*cw + x; active[j] && label[j] < 0 {
+						label[j] = k
+						stack = append(stack, j)
+					}
+				}
+			}
+		}
+		centres = append(centres, (y0+y1)/2*cw+(x0+x1)/2)
+	}
+	return label, centres
 }
 
 // markCells sets the cells of a grid cw cells wide that r, in pixels,

@@ -46,8 +46,10 @@ func texturedScene(t *testing.T, noise uint64, items []placed) *symbols.Canvas {
 // where a code was read: a code held still is read in every frame, a new
 // label is read in the first frame it is in, though it lies on a part of
 // the scene left unsearched in the frames before, the textured background
-// is left, and the whole frame is searched again once Rescan has passed.
-// Without Rescan every frame is searched whole.
+// is left, and, contrasted all over, one region, it is searched whole
+// again once Rescan has passed (TestEngineSpreadsRescan: a scene of
+// several regions is searched again a region at a time). Without Rescan
+// every frame is searched whole.
 func TestEngineSearchesWhatChanged(t *testing.T) {
 	a := placed{scanner.QRCode, "HELD STILL", 200, 270}
 	b := placed{scanner.Code128, "NEW-LABEL", 700, 300}
