@@ -87,6 +87,10 @@ type FrameReport struct {
 	// adaptive decode left because it had not changed since it was last
 	// searched (Options.Rescan): 0 when the whole frame was searched.
 	Unchanged float64
+	// CPU is the CPU time a live frame's decode took, counted as its
+	// budget is (the live worker's own thread time); 0 for uploads and
+	// files.
+	CPU time.Duration
 	// Err is set when the frame was not decoded (license refusal, a frame
 	// too large), the decoder failed (a recovered panic), or a background
 	// decode was stopped (canceled, past its deadline). Results read
@@ -614,6 +618,9 @@ func (e *Engine) process(d *decoder, j job) (rep *FrameReport) {
 		defer func() { d.scene = nil }()
 	}
 	rep.Results, rep.Passes = d.decode(f, opts)
+	if j.lane == laneLive {
+		rep.CPU = d.clock() - d.spentFrom
+	}
 	if d.scene != nil {
 		rep.Unchanged = d.scene.unchanged
 	}

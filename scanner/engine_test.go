@@ -57,12 +57,18 @@ func TestEngineDecodesAndPurgesEveryFrame(t *testing.T) {
 	if err != nil || len(rep.Results) != 1 || rep.Results[0].Text != "direct" {
 		t.Fatalf("Decode: %v, %+v", err, rep)
 	}
+	if rep.CPU != 0 {
+		t.Errorf("a direct request reports %v of a live worker's CPU time", rep.CPU)
+	}
 	e.Close()
 	if len(reports) != len(texts) {
 		t.Fatalf("got %d reports, want %d", len(reports), len(texts))
 	}
 	got := map[string]bool{}
 	for _, r := range reports {
+		if r.CPU <= 0 {
+			t.Errorf("frame %d: the decode's CPU time not reported (%v)", r.Seq, r.CPU)
+		}
 		for _, res := range r.Results {
 			got[res.Text] = true
 			if res.Source != "test" || res.DecodedAt.IsZero() {

@@ -224,6 +224,17 @@ func benchPipelineAt(b *testing.B, videos []string, fps float64, extra string, a
 		m.Stdout, m.Stderr = out, &syncBuffer{}
 		cfgPath := writeConfig(b, fmt.Sprintf("[log]\nlevel = \"warn\"\n%s%s%s", sources.String(), license, extra))
 		m.ParseFlags([]string{"-config", cfgPath, "-ndjson"})
+		type frameKey struct {
+			source string
+			seq    uint64
+		}
+		var costMu sync.Mutex
+		cost := map[frameKey]time.Duration{}
+		m.inspect = func(r *scanner.FrameReport) {
+			costMu.Lock()
+			cost[frameKey{r.Source, r.Seq}] = r.CPU
+			costMu.Unlock()
+		}
 		runtime.GC()
 		resetPeakRSS()
 		cpu0, start := cpuTime(), time.Now()
@@ -276,6 +287,27 @@ func benchPipelineAt(b *testing.B, videos []string, fps float64, extra string, a
 		}
 		b.ReportMetric(peakRSS(b), "peak-RSS-MiB")
 		b.ReportMetric(goMiB, "go-MiB")
+		// What the frames' decodes cost, counted as their budget is (each
+		// worker's own CPU time, which other processes on the machine
+		// change little, unlike the latency): the costliest frames, and
+		// the costliest of those whose results were delivered, which
+		// the latency's tail follows on a quiet machine.
+		costMu.Lock()
+		var all []float64
+		for _, c := range cost {
+			all = append(all, float64(c.Microseconds())/1000)
+		}
+		read := 0.0
+		for _, r := range results {
+			read = max(read, float64(cost[frameKey{r.Source, r.Frame}].Microseconds())/1000)
+		}
+		costMu.Unlock()
+		sort.Float64s(all)
+		if len(all) > 0 {
+			b.ReportMetric(all[len(all)*99/100], "frame-cpu-p99-ms")
+			b.ReportMetric(all[len(all)-1], "frame-cpu-max-ms")
+		}
+		b.ReportMetric(read, "read-frame-cpu-max-ms")
 	}
 }
 

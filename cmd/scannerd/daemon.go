@@ -164,6 +164,9 @@ func (m *Main) Run(ctx context.Context) error {
 		Inspect: func(f *scanner.Frame, rep *scanner.FrameReport) {
 			d.export.Inspect(f, rep)
 			d.snaps.Inspect(f, rep)
+			if m.inspect != nil {
+				m.inspect(rep)
+			}
 		},
 	})
 	if d.api, err = d.newAPI(cfg.API, log, m.Clock); err != nil {

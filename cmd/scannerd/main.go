@@ -160,7 +160,9 @@ type Main struct {
 	// afterFunc runs the preview's expiry (tests fire it themselves);
 	// default time.AfterFunc.
 	afterFunc func(d time.Duration, f func()) (stop func() bool)
-	vital     *vital
+	// inspect sees the report of each frame decoded (benchmarks).
+	inspect func(*scanner.FrameReport)
+	vital   *vital
 }
 
 // NewMain returns a daemon writing to the process's stdout and stderr.
