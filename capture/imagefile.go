@@ -57,17 +57,23 @@ func DecodeImage(data []byte, lim scanner.Limits, pool *scanner.PlanePool) (*sca
 // jpegMagic begins every JPEG file (the SOI marker).
 const jpegMagic = "\xff\xd8"
 
-// decodeImage is DecodeImage, with libjpeg-turbo for JPEGs, also returning how many bytes of the
-// buffers that held pixels it zeroed.
+// decodeImage is DecodeImage, with libjpeg-turbo for JPEGs (called
+// directly, decodeJPEGLuma, not through OpenCV), also returning how many
+// bytes of the buffers that held pixels it zeroed.
 func decodeImage(data []byte, lim scanner.Limits, pool *scanner.PlanePool) (*scanner.Frame, int, error) {
 	format, cfg, err := scanner.CheckImage(data, lim)
 	if err != nil {
 		return nil, 0, err
 	}
-	if format == "png" {
+	switch format {
+	case "png":
 		f, wiped, err := decodePNG(data, pool)
 		if err != errPNGElsewhere {
 			return f, wiped, err
+		}
+	case "jpeg":
+		if f, ok, err := decodeJPEGLuma(data, cfg, pool); ok {
+			return f, 0, err
 		}
 	}
 	return decodeOpenCV(data, format, cfg, lim, pool)

@@ -47,7 +47,7 @@ func TestArm64Packages(t *testing.T) {
 		}
 	}
 	depends := run(t, "", "dpkg-deb", "-f", arm["scannerd"], "Depends")
-	for _, lib := range []string{"libopencv-core406", "libopencv-imgproc406", "libopencv-imgcodecs406", "libopencv-videoio406", "libdeflate0", "libc6", "libstdc++6"} {
+	for _, lib := range []string{"libopencv-core406", "libopencv-imgproc406", "libopencv-imgcodecs406", "libopencv-videoio406", "libdeflate0", "libjpeg62-turbo", "libc6", "libstdc++6"} {
 		if !strings.Contains(depends, lib) {
 			t.Errorf("arm64 Depends lacks %s: %s", lib, depends)
 		}

@@ -55,10 +55,11 @@ func TestScannerdPackage(t *testing.T) {
 		"usr/share/lintian/overrides/scannerd":             0o644,
 	})
 
-	// Depends: the runtime libraries the binaries link (OpenCV, libdeflate),
+	// Depends: the runtime libraries the binaries link (OpenCV, libdeflate,
+	// libjpeg),
 	// nothing more.
 	depends := run(t, "", "dpkg-deb", "-f", deb, "Depends")
-	for _, lib := range []string{"libopencv-core406", "libopencv-imgproc406", "libopencv-imgcodecs406", "libopencv-videoio406", "libdeflate0", "libc6", "adduser"} {
+	for _, lib := range []string{"libopencv-core406", "libopencv-imgproc406", "libopencv-imgcodecs406", "libopencv-videoio406", "libdeflate0", "libjpeg62-turbo", "libc6", "adduser"} {
 		if !strings.Contains(depends, lib) {
 			t.Errorf("Depends lacks %s: %s", lib, depends)
 		}

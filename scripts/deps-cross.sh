@@ -7,7 +7,8 @@
 #    plan is checked first);
 #  - Debian's OpenCV and libdeflate for ARCH, in a sysroot: Debian's ARCH
 #    packages of the four OpenCV modules gocv's capture needs, of libdeflate
-#    (capture's PNG reader) and of everything they depend on,
+#    (capture's PNG reader), of libjpeg-turbo (its Motion-JPEG frame reader)
+#    and of everything they depend on,
 #    downloaded with apt (private state, the machine's sources) and unpacked
 #    into $SCANNERD_SYSROOT (default ~/.cache/scannerd/sysroot-ARCH): root/
 #    holds them all, for the compiler and qemu; pkgs/NAME/ the control files
@@ -25,7 +26,7 @@ arm64) triplet=aarch64-linux-gnu qemu=qemu-aarch64-static ;;
 *) echo "deps-cross: no cross build for $arch" >&2; exit 2 ;;
 esac
 sysroot=${SCANNERD_SYSROOT:-${XDG_CACHE_HOME:-$HOME/.cache}/scannerd/sysroot-$arch}
-libs=(libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-videoio-dev libdeflate-dev)
+libs=(libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-videoio-dev libdeflate-dev libjpeg62-turbo-dev)
 
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"

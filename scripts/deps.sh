@@ -6,6 +6,7 @@ set -euo pipefail
 pkgs=(
   libopencv-dev pkg-config            # gocv: core, imgproc, imgcodecs, videoio
   libdeflate-dev                      # capture's PNG reader inflates with it
+  libjpeg62-turbo-dev                 # capture's Motion-JPEG frame reader (libjpeg-turbo, as OpenCV's)
   gstreamer1.0-plugins-base           # videotestsrc, appsink for gst: sources and tests
   gstreamer1.0-plugins-good           # jpegenc, avimux in pipeline tests
   zbar-tools zxing-cpp-tools python3  # peers and scoring for make bench

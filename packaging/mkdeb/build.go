@@ -124,7 +124,7 @@ func (w *workspace) compile(ctx context.Context) error {
 		env, extra = append(env, cross...), ",customenv"
 	}
 	// Linked --as-needed, the binaries depend on the OpenCV libraries they
-	// use (and libdeflate), not all that libopencv-dev names: scannerd on
+	// use (and libdeflate, libjpeg), not all that libopencv-dev names: scannerd on
 	// the four, scanctl on the three without videoio; relro and now: the
 	// hardening Debian expects of a daemon.
 	cvLD := ldflags + " -extldflags '-Wl,--as-needed -Wl,-z,relro -Wl,-z,now'"
@@ -148,7 +148,7 @@ func (w *workspace) goBuild(ctx context.Context, env []string, args ...string) e
 }
 
 // crossCgoEnv returns the environment that compiles gocv and capture
-// against the target's OpenCV and libdeflate in the sysroot: with the
+// against the target's OpenCV, libdeflate and libjpeg in the sysroot: with the
 // customenv tag they take their flags from CGO_* instead of pkg-config
 // (which the build cache would not see change).
 func (w *workspace) crossCgoEnv() ([]string, error) {
@@ -162,9 +162,10 @@ func (w *workspace) crossCgoEnv() ([]string, error) {
 	// machine's: the rest are the same for every architecture (Multi-Arch:
 	// same packages), and opencv.hpp includes those of every module Debian
 	// built, not only of the four in the sysroot. So the versions must match.
-	// libdeflate.h is the sysroot's, searched after the cross compiler's
-	// own C library headers, which the sysroot's must not replace.
-	for _, dev := range []string{"libopencv-core-dev", "libdeflate-dev"} {
+	// libdeflate.h and jpeglib.h are the sysroot's, searched after the
+	// cross compiler's own C library headers, which the sysroot's must not
+	// replace (jpeglib.h's jconfig.h is in the target's own directory).
+	for _, dev := range []string{"libopencv-core-dev", "libdeflate-dev", "libjpeg62-turbo-dev"} {
 		if err := sameVersion(sysroot, dev); err != nil {
 			return nil, err
 		}
@@ -174,7 +175,7 @@ func (w *workspace) crossCgoEnv() ([]string, error) {
 	// compiler's own libc.so gets right); what they need is found through
 	// rpath-link.
 	var ldflags []string
-	for _, m := range append(cvModules, "deflate") {
+	for _, m := range append(cvModules, "deflate", "jpeg") {
 		lib := filepath.Join(libdir, "lib"+m+".so")
 		if _, err := os.Stat(lib); err != nil {
 			return nil, fmt.Errorf("lib%s for %s is not in %s (scripts/deps-cross.sh %s puts it there): %w", m, w.t.Deb, sysroot, w.t.Deb, err)
@@ -186,7 +187,8 @@ func (w *workspace) crossCgoEnv() ([]string, error) {
 	}
 	return []string{
 		"CC=" + w.t.Triplet + "-gcc", "CXX=" + w.t.Triplet + "-g++",
-		"CGO_CPPFLAGS=-I" + filepath.Join(root, "usr", "include", w.t.Triplet, "opencv4") + " -I/usr/include/opencv4 -idirafter " + filepath.Join(root, "usr", "include"),
+		"CGO_CPPFLAGS=-I" + filepath.Join(root, "usr", "include", w.t.Triplet, "opencv4") + " -I/usr/include/opencv4 -idirafter " + filepath.Join(root, "usr", "include") +
+			" -idirafter " + filepath.Join(root, "usr", "include", w.t.Triplet),
 		"CGO_CXXFLAGS=--std=c++11 -DNDEBUG", // what gocv's cgo.go sets
 		"CGO_LDFLAGS=" + strings.Join(ldflags, " "),
 	}, nil
