@@ -255,6 +255,7 @@ func benchPipelineAt(b *testing.B, videos []string, fps float64, extra string, a
 		}
 		elapsed, cpu := time.Since(start), cpuTime()-cpu0
 		goMiB := goMemoryMiB()
+		planes := m.d.pool.Stats().Allocs
 		es := m.d.engine.Stats()
 		results := readResults(b, out.String())
 		if after != nil {
@@ -308,6 +309,9 @@ func benchPipelineAt(b *testing.B, videos []string, fps float64, extra string, a
 			b.ReportMetric(all[len(all)-1], "frame-cpu-max-ms")
 		}
 		b.ReportMetric(read, "read-frame-cpu-max-ms")
+		// Planes the pool made: what frames in flight and the pool's
+		// free ones hold at most (each the size of a frame).
+		b.ReportMetric(float64(planes), "planes")
 	}
 }
 
