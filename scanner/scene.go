@@ -188,7 +188,7 @@ func (m *sceneMemory) remember(l *sceneLook, w, h int, searched []image.Rectangl
 			continue
 		}
 		m.contrasted[c], m.held[c] = l.active[c], held[c]
-		m.searched[c] = max(m.searched[c], l.at.UnixNano())
+		m.searched[c] = l.at.UnixNano()
 		cx, cy := c%cw, c/cw
 		for by := cy * per; by < min(h/blockSize, (cy+1)*per); by++ {
 			for bx := cx * per; bx < min(bw, (cx+1)*per); bx++ {
@@ -223,8 +223,11 @@ func (m *sceneMemory) wipeLocked() {
 func (m *sceneMemory) rescanRegions(l *sceneLook, rescan time.Duration) {
 	at := l.at.UnixNano()
 	var from, to float64 // the sweep's positions at the last frame and this one, in [0, 1)
-	all := l.at.Sub(m.swept) >= rescan
-	none := !l.at.After(m.swept)
+	// A period or more since the last frame, or before it (the clock was
+	// set back): every region. Not after it (frames decoded out of order
+	// by two workers): none but those due.
+	all := l.at.Sub(m.swept) >= rescan || m.swept.Sub(l.at) >= rescan
+	none := !all && !l.at.After(m.swept)
 	if !all && !none {
 		from, to = sweepPosition(m.swept, rescan), sweepPosition(l.at, rescan)
 		m.swept = l.at

@@ -11,7 +11,8 @@ import (
 // that the rescan sweep did not search (it passed while the region was
 // elsewhere, or of another shape) is searched whole once a cell of it has
 // gone unsearched for Rescan, whether or not the sweep passes it; the
-// sweep searches each region when it passes the region's centre.
+// sweep searches each region when it passes the region's centre; a clock
+// set back has everything searched once, then the sweep goes on.
 func TestSceneMemoryRescansWhatTheSweepLeft(t *testing.T) {
 	const w, h, rescan = 256, 128, 500 * time.Millisecond
 	cw := w / cellSize
@@ -65,10 +66,19 @@ func TestSceneMemoryRescansWhatTheSweepLeft(t *testing.T) {
 		{320 * time.Millisecond, nil},
 		{340 * time.Millisecond, b},
 		{510 * time.Millisecond, a},
+		// The clock set back an hour: everything, once.
+		{-time.Hour, append(slices.Clone(a), b...)},
+		{-time.Hour + 20*time.Millisecond, nil},
 	} {
-		if l := look(m, step.at); !slices.Equal(cellsOn(l.search), step.want) {
+		l := look(m, step.at)
+		if !slices.Equal(cellsOn(l.search), step.want) {
 			t.Errorf("at %v: cells %v searched, want %v", step.at, cellsOn(l.search), step.want)
 		}
+		var rects []image.Rectangle // what a decode of the cells searched searches
+		for _, c := range cellsOn(l.search) {
+			rects = append(rects, image.Rect(c%cw*cellSize, c/cw*cellSize, (c%cw+1)*cellSize, (c/cw+1)*cellSize))
+		}
+		m.remember(l, w, h, rects, false, nil, image.Point{})
 	}
 }
 
