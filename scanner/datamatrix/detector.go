@@ -3,6 +3,7 @@ package datamatrix
 import (
 	"errors"
 	"image"
+	"math"
 	"slices"
 
 	"github.com/makiuchi-d/gozxing"
@@ -212,7 +213,7 @@ func (d *detector) read(o outline, p scanParams) *decoded {
 		size := c.size
 		aligned := d.align(o, &size)
 		g := newGrid(&aligned, &size)
-		if all, timing, ok := d.fixedScore(&g, minFixedShare, 0); !ok || !fixedFits(all, timing) {
+		if all, timing, ok := d.fixedScore(&g, minFixedShare, 0, math.Inf(-1)); !ok || !fixedFits(all, timing) {
 			continue
 		}
 		refined := d.refineGrid(aligned, &size)

@@ -36,20 +36,24 @@ func (g *grid) at(u, v float64) point {
 // their centres, and the share of the timing patterns' modules alone: the
 // finder bars read dark on anything the detector took for a symbol, the
 // timing patterns tell a symbol from a dark bar or box. It gives up,
-// reporting false, once the share less penalty can no longer reach floor:
-// most sizes tried on an outline are far from its own, and it takes about
-// half their modules to tell.
-func (d *detector) fixedScore(g *grid, floor, penalty float64) (all, timing float64, ok bool) {
+// reporting false, once the share less penalty can no longer reach floor,
+// or no longer exceed above: most sizes tried on an outline are far from
+// its own, and it takes about half their modules to tell.
+func (d *detector) fixedScore(g *grid, floor, penalty, above float64) (all, timing float64, ok bool) {
 	s := g.size
 	total := s.fixedModules()
 	if total == 0 {
 		return 0, 0, true
 	}
-	// need is the fewest matches whose share reaches floor, in the
-	// floating-point arithmetic of the callers' comparisons.
-	need := max(0, int((floor+penalty)*float64(total))-2)
-	for need <= total && float64(need)/float64(total)-penalty < floor {
+	// need is the fewest matches whose share reaches floor and exceeds
+	// above, in the floating-point arithmetic of the callers'
+	// comparisons.
+	need := max(0, int((max(floor, above)+penalty)*float64(total))-2)
+	for need <= total && (float64(need)/float64(total)-penalty < floor || float64(need)/float64(total)-penalty <= above) {
 		need++
+	}
+	if need > total {
+		return 0, 0, false
 	}
 	match, tMatch, tTotal, ok := d.fixedCount(g, need)
 	if !ok {
@@ -161,6 +165,11 @@ func (d *detector) sizeCandidates(o *outline, mirrored bool) []scoredSize {
 	}
 	width := math.Min(o.tr.sub(o.tl).norm(), o.br.sub(o.bl).norm())
 	height := math.Min(o.bl.sub(o.tl).norm(), o.br.sub(o.tr).norm())
+	// read tries the first three sizes only. A size that cannot score
+	// above the third best score so far stays out of them: it sorts after
+	// three sizes that came before it (an equal score too, the sort being
+	// stable), so the search of its fixed pattern stops once that shows.
+	best := [3]float64{math.Inf(-1), math.Inf(-1), math.Inf(-1)}
 	add := func(s symbolSize, turned bool) {
 		// Modules smaller than a pixel cannot be read.
 		if width/float64(s.cols) < 1 || height/float64(s.rows) < 1 {
@@ -174,7 +183,7 @@ func (d *detector) sizeCandidates(o *outline, mirrored bool) []scoredSize {
 		// read tries only sizes that score minSizeScore or more, and
 		// those sort before all the others: leaving the others out
 		// changes nothing.
-		score, timing, ok := d.fixedScore(&g, minSizeScore, penalty)
+		score, timing, ok := d.fixedScore(&g, minSizeScore, penalty, best[2])
 		if !ok {
 			return
 		}
@@ -182,6 +191,13 @@ func (d *detector) sizeCandidates(o *outline, mirrored bool) []scoredSize {
 			score -= penalty
 		}
 		out = append(out, scoredSize{size: s, score: score, timing: timing, turned: turned})
+		for i := range best {
+			if score > best[i] {
+				copy(best[i+1:], best[i:2])
+				best[i] = score
+				break
+			}
+		}
 	}
 	for _, s := range symbolSizes {
 		add(s, false)
@@ -249,14 +265,6 @@ func (d *detector) sample(g *grid, mirror bool) *gozxing.BitMatrix {
 // moduleSamples are the offsets, in modules, at which a module is read.
 var moduleSamples = [...]point{{0, 0}, {-0.2, -0.2}, {0.2, -0.2}, {-0.2, 0.2}, {0.2, 0.2}}
 
-// fixedMatches counts the modules of the fixed pattern (finders and
-// timing patterns of every data region) that read as they must at their
-// centres.
-func (d *detector) fixedMatches(g *grid) int {
-	match, _, _, _ := d.fixedCount(g, 0)
-	return match
-}
-
 // align moves the outline's corners, a fraction of a module at a time,
 // while more of the fixed pattern reads right at the module centres. On
 // small modules only the pixel under a module's centre is the module's
@@ -264,7 +272,7 @@ func (d *detector) fixedMatches(g *grid) int {
 // random in places.
 func (d *detector) align(o outline, s *symbolSize) outline {
 	g := newGrid(&o, s)
-	best := d.fixedMatches(&g)
+	best, _, _, _ := d.fixedCount(&g, 0)
 	m := g.modulePixels()
 	for _, step := range [...]float64{0.3 * m, 0.15 * m} {
 		for round := 0; round < 3; round++ {
@@ -275,7 +283,9 @@ func (d *detector) align(o outline, s *symbolSize) outline {
 					p := t.corner(c)
 					*p = p.add(dir.scale(step))
 					g := newGrid(&t, s)
-					if sc := d.fixedMatches(&g); sc > best {
+					// Only a grid that reads more of the pattern right
+					// counts: its count stops once it cannot.
+					if sc, _, _, ok := d.fixedCount(&g, best+1); ok {
 						o, best, improved = t, sc, true
 					}
 				}
