@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"os"
@@ -18,9 +19,12 @@ import (
 
 // dirSource reads image files that another system drops into a directory,
 // each once, and deletes it or moves it away once it has been decoded.
-// Files appear when complete: writers should create them under a name
-// starting with '.' or ending in .tmp or .part and rename them into place;
-// such names are ignored.
+// Files should appear when complete: writers should create them under a
+// name starting with '.' or ending in .tmp or .part and rename them into
+// place; such names are ignored. A file that is written in place (scp, cp,
+// a network share) may be read before it is complete: one that reads as
+// cut short is left where it is until it has not changed for dirSettle,
+// and only then, still cut short, is it taken for a bad file.
 //
 // The directory is listed once for a batch of files, which are then read
 // in order of age: draining n files costs one listing, not n. A file
@@ -50,6 +54,11 @@ type dirSource struct {
 	mu       sync.Mutex // guards what follows: Done runs on engine workers
 	inflight map[string]bool
 	stuck    map[string]fileID // decoded but not disposable: left alone
+	// settling holds the files that read as cut short, perhaps still
+	// being written: each is read again once it has kept the same size
+	// and time for dirSettle. Used by Read alone; an entry a file, gone
+	// with the file.
+	settling map[string]settlingFile
 	// refusals in a row, and until when reading pauses, after the license
 	// refused a frame: the files stay, and reading resumes with backoff.
 	refusals   int
@@ -65,6 +74,22 @@ type fileID struct {
 	mod  time.Time
 }
 
+// settlingFile is a file that read as cut short, as it was when seen
+// last, and since when it has been so by the source's clock. The file's
+// own time is not compared with the clock: a network share's clock may
+// be off by minutes.
+type settlingFile struct {
+	id    fileID
+	since time.Time
+}
+
+// dirSettle is how long a file that reads as cut short must stay the same
+// before it is taken to be complete, and so bad.
+const dirSettle = 5 * time.Second
+
+// errSettling: a file read as cut short and is left to settle.
+var errSettling = errors.New("cut short; left until it has not changed for " + dirSettle.String())
+
 // Backoff after license refusals: doubling from the first to the last.
 const (
 	refusalPauseMin = time.Second
@@ -74,7 +99,7 @@ const (
 func newDirSource(spec Spec, dir string, env Env) *dirSource {
 	return &dirSource{spec: spec, dir: dir, clock: env.Clock, log: env.Logger,
 		poll: 200 * time.Millisecond, lim: scanner.DefaultLimits, wait: waitFor,
-		inflight: map[string]bool{}, stuck: map[string]fileID{}}
+		inflight: map[string]bool{}, stuck: map[string]fileID{}, settling: map[string]settlingFile{}}
 }
 
 func (s *dirSource) Open(ctx context.Context) error {
@@ -151,6 +176,10 @@ func (s *dirSource) Read(ctx context.Context, pool *scanner.PlanePool) (*scanner
 		if err == nil {
 			return f, nil
 		}
+		if errors.Is(err, errSettling) {
+			s.log.Debug("image file incomplete", "source", s.spec.Name, "file", name, "err", err)
+			continue
+		}
 		if !errors.Is(err, fs.ErrNotExist) { // else taken by someone else meanwhile
 			s.log.Warn("image file skipped", "source", s.spec.Name, "file", name, "err", err)
 		}
@@ -199,9 +228,11 @@ func (s *dirSource) taken(name string) bool {
 }
 
 // list reads the directory once: the files to read, oldest first, leaving
-// out those with the engine and stuck ones that have not changed.
+// out those with the engine, stuck ones that have not changed, and cut
+// short ones that have not yet been the same for dirSettle.
 func (s *dirSource) list() error {
 	s.listings++
+	now := s.clock()
 	entries, err := os.ReadDir(s.dir)
 	if err != nil {
 		return err
@@ -232,11 +263,25 @@ func (s *dirSource) list() error {
 			}
 			delete(s.stuck, n) // a new file under the old name
 		}
+		if sf, ok := s.settling[n]; ok {
+			if id := (fileID{info.Size(), info.ModTime()}); id != sf.id {
+				s.settling[n] = settlingFile{id, now} // still being written
+				continue
+			}
+			if now.Sub(sf.since) < dirSettle {
+				continue
+			}
+		}
 		items = append(items, item{n, info.ModTime()})
 	}
 	for n := range s.stuck {
 		if !present[n] {
 			delete(s.stuck, n) // someone else removed it
+		}
+	}
+	for n := range s.settling {
+		if !present[n] {
+			delete(s.settling, n)
 		}
 	}
 	s.mu.Unlock()
@@ -254,7 +299,9 @@ func (s *dirSource) list() error {
 }
 
 // readFile reads one file into a frame whose Done disposes of the file.
-// A file that is no image is disposed of at once.
+// A file that is no image is disposed of at once, unless it reads as cut
+// short and has not yet been the same for dirSettle: it is left to
+// settle (errSettling).
 func (s *dirSource) readFile(name string, pool *scanner.PlanePool) (*scanner.Frame, error) {
 	path := filepath.Join(s.dir, name)
 	fh, err := os.Open(path)
@@ -270,9 +317,22 @@ func (s *dirSource) readFile(name string, pool *scanner.PlanePool) (*scanner.Fra
 	fh.Close()
 	id := fileID{info.Size(), info.ModTime()}
 	if err != nil {
+		if cutShort(err, info.Size()) {
+			now := s.clock()
+			sf, ok := s.settling[name]
+			if !ok || sf.id != id {
+				s.settling[name] = settlingFile{id, now}
+				return nil, fmt.Errorf("%w: %w", errSettling, err)
+			}
+			if now.Sub(sf.since) < dirSettle {
+				return nil, fmt.Errorf("%w: %w", errSettling, err)
+			}
+		}
+		delete(s.settling, name)
 		s.disposeOf(name, id)
 		return nil, err
 	}
+	delete(s.settling, name)
 	f.Source, f.Seq, f.CapturedAt = s.spec.Name, s.seq, s.clock()
 	s.seq++
 	s.mu.Lock()
@@ -333,6 +393,37 @@ func (s *dirSource) disposeOf(name string, id fileID) {
 	s.mu.Unlock()
 	s.log.Warn("image file read but cannot be disposed of; it is left alone until it changes",
 		"source", s.spec.Name, "file", name, "err", err)
+}
+
+// cutShort reports whether a file of size bytes that failed to decode with
+// err may be an image still being written: empty, shorter than any
+// signature, or ending before the data its header announces. The standard
+// library's decoders do not export these errors, so their texts are
+// matched (the tests cut each format short at many points); corrupt data
+// (a bad checksum, chunks out of order) is not cut short.
+func cutShort(err error, size int64) bool {
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return true
+	}
+	if size < 8 && (errors.Is(err, scanner.ErrBadImage) || errors.Is(err, scanner.ErrUnsupportedImage)) {
+		return true // empty, or no more than a signature's first bytes
+	}
+	if !errors.Is(err, scanner.ErrBadImage) {
+		return false
+	}
+	msg := err.Error()
+	for _, short := range [...]string{
+		"not enough pixel data", // png
+		"not enough image data", // gif
+		"short Huffman data",    // jpeg
+		"unexpected EOF",        // gif, which does not wrap io.ErrUnexpectedEOF
+		"cannot hold",           // scanner's image bomb check: less data than the header's pixels need
+	} {
+		if strings.Contains(msg, short) {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *dirSource) Close() error {

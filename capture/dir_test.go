@@ -53,7 +53,9 @@ func TestDirSourceReadsEachFileOnce(t *testing.T) {
 			}
 			defer src.Close()
 			writePNG(t, filepath.Join(dir, "a.png"), videoCanvas(t, scanner.QRCode, "first"))
-			os.WriteFile(filepath.Join(dir, "broken.png"), []byte("\x89PNG\r\n\x1a\nnot really"), 0o644)
+			// Corrupt, not cut short (an end before any image data),
+			// so skipped at once rather than left to settle.
+			os.WriteFile(filepath.Join(dir, "broken.png"), []byte(brokenPNG), 0o644)
 			os.WriteFile(filepath.Join(dir, ".hidden.png"), []byte("ignored"), 0o644)
 			pool := scanner.NewPlanePool(0)
 			f, err := src.Read(ctx, pool)

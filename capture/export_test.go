@@ -19,3 +19,10 @@ func PaceDir(src Source, wait func(ctx context.Context, d time.Duration) error) 
 
 // DirListings counts the times the dir source src has listed its directory.
 func DirListings(src Source) int { return src.(*dirSource).listings }
+
+// CutShort reports whether a dir source takes a file of size bytes that
+// failed to decode with err for one perhaps still being written.
+func CutShort(err error, size int64) bool { return cutShort(err, size) }
+
+// DirSettle is how long a dir source leaves a file that reads as cut short.
+const DirSettle = dirSettle
