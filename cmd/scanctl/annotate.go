@@ -38,22 +38,22 @@ its symbology and text.`,
 func (m *Main) annotate(in, out string, asJSON bool) int {
 	sc, err := debugexport.ReadSidecar(strings.TrimSuffix(in, ".png") + ".json")
 	if err != nil {
-		fmt.Fprintf(m.Stderr, "scanctl debug annotate: %v\n", err)
+		fmt.Fprintf(m.Stderr, "scanctl debug annotate: %s\n", oneLine(err.Error()))
 		return exitFailure
 	}
 	fh, err := os.Open(in)
 	if err != nil {
-		fmt.Fprintf(m.Stderr, "scanctl debug annotate: %v\n", err)
+		fmt.Fprintf(m.Stderr, "scanctl debug annotate: %s\n", oneLine(err.Error()))
 		return exitFailure
 	}
 	img, err := png.Decode(fh)
 	fh.Close()
 	if err != nil {
-		fmt.Fprintf(m.Stderr, "scanctl debug annotate: %s: %v\n", in, err)
+		fmt.Fprintf(m.Stderr, "scanctl debug annotate: %s: %s\n", oneLine(in), oneLine(err.Error()))
 		return exitFailure
 	}
 	if b := img.Bounds(); b.Dx() != sc.Width || b.Dy() != sc.Height {
-		fmt.Fprintf(m.Stderr, "scanctl debug annotate: %s is %d×%d, its sidecar says %d×%d\n", in, b.Dx(), b.Dy(), sc.Width, sc.Height)
+		fmt.Fprintf(m.Stderr, "scanctl debug annotate: %s is %d×%d, its sidecar says %d×%d\n", oneLine(in), b.Dx(), b.Dy(), sc.Width, sc.Height)
 		return exitFailure
 	}
 	if out == "" {
@@ -61,22 +61,22 @@ func (m *Main) annotate(in, out string, asJSON bool) int {
 	}
 	dst, err := os.Create(out)
 	if err != nil {
-		fmt.Fprintf(m.Stderr, "scanctl debug annotate: %v\n", err)
+		fmt.Fprintf(m.Stderr, "scanctl debug annotate: %s\n", oneLine(err.Error()))
 		return exitFailure
 	}
 	if err := png.Encode(dst, debugexport.Annotate(img, sc)); err != nil {
 		dst.Close()
-		fmt.Fprintf(m.Stderr, "scanctl debug annotate: %v\n", err)
+		fmt.Fprintf(m.Stderr, "scanctl debug annotate: %s\n", oneLine(err.Error()))
 		return exitFailure
 	}
 	if err := dst.Close(); err != nil {
-		fmt.Fprintf(m.Stderr, "scanctl debug annotate: %v\n", err)
+		fmt.Fprintf(m.Stderr, "scanctl debug annotate: %s\n", oneLine(err.Error()))
 		return exitFailure
 	}
 	if asJSON {
 		cli.PrintJSON(m.Stdout, map[string]any{"output": out, "barcodes": len(sc.Results)})
 		return exitOK
 	}
-	fmt.Fprintf(m.Stdout, "%s: %d barcodes drawn\n", out, len(sc.Results))
+	fmt.Fprintf(m.Stdout, "%s: %d barcodes drawn\n", oneLine(out), len(sc.Results))
 	return exitOK
 }

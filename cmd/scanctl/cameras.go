@@ -39,7 +39,7 @@ shown as such. Reads /dev and /sys; needs no daemon.`,
 	cmd.RunE = func(*cobra.Command, []string) error {
 		cams, err := listCameras(capture.Devices{Dev: *dev, Sys: *sys})
 		if err != nil {
-			fmt.Fprintf(m.Stderr, "scanctl cameras: %v\n", err)
+			fmt.Fprintf(m.Stderr, "scanctl cameras: %s\n", oneLine(err.Error()))
 			return cli.Exit(exitFailure)
 		}
 		if *asJSON {

@@ -13,12 +13,12 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
-	"unicode/utf8"
 
 	"github.com/spf13/pflag"
 
 	"github.com/scannerd/scannerd/api/apitype"
 	"github.com/scannerd/scannerd/api/client"
+	"github.com/scannerd/scannerd/internal/cli"
 )
 
 // socketEnv names the environment variable that overrides the default
@@ -67,7 +67,7 @@ func (m *Main) fail(cmd string, err error) int {
 	case code == exitNoDaemon:
 		msg += " (is scannerd running? set --socket or " + socketEnv + ")"
 	}
-	fmt.Fprintf(m.Stderr, "scanctl %s: %s\n", cmd, msg)
+	fmt.Fprintf(m.Stderr, "scanctl %s: %s\n", cmd, oneLine(msg))
 	return code
 }
 
@@ -136,46 +136,17 @@ func printDocument(w io.Writer, doc json.RawMessage) {
 	for _, k := range keys {
 		var s string
 		if json.Unmarshal(m[k], &s) == nil {
-			fmt.Fprintf(w, "%s: %s\n", k, s)
+			fmt.Fprintf(w, "%s: %s\n", k, oneLine(s))
 			continue
 		}
 		fmt.Fprintf(w, "%s: %s\n", k, m[k])
 	}
 }
 
-// oneLine makes decoded text printable on one line of a terminal: newline,
-// carriage return and tab become \n \r \t, the other control characters
-// \xHH (C0 and DEL) or \u00HH (C1), so that a barcode cannot move the
-// cursor, recolour the screen or set the window title with an escape
-// sequence. The rest, backslashes included, is left as it is.
-func oneLine(s string) string { return escapeControls(s, false) }
-
-// escapeControls escapes the control characters of s as oneLine says,
-// and backslash too when backslash is set.
-func escapeControls(s string, backslash bool) string {
-	var b strings.Builder
-	for i, r := range s {
-		switch {
-		case r == utf8.RuneError && !strings.HasPrefix(s[i:], "\uFFFD"):
-			b.WriteByte(s[i]) // a byte that is not UTF-8, as it is
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r == '\\' && backslash:
-			b.WriteString(`\\`)
-		case r < 0x20 || r == 0x7f:
-			fmt.Fprintf(&b, `\x%02x`, r)
-		case r >= 0x80 && r <= 0x9f:
-			fmt.Fprintf(&b, `\u%04x`, r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
+// oneLine makes decoded text or a file name printable on one line of a
+// terminal (see cli.OneLine): a barcode or a file name cannot send an
+// escape sequence to the terminal.
+func oneLine(s string) string { return cli.OneLine(s) }
 
 // splitList splits a comma-separated flag value, dropping empty items.
 func splitList(s string) []string {

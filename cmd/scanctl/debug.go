@@ -97,7 +97,7 @@ func (m *Main) setDebugExport(cmd *cobra.Command, df *daemonFlags, settings api.
 	}
 	doc, _ := json.Marshal(st)
 	if !df.json {
-		fmt.Fprintf(m.Stdout, "debug export %s\n", state)
+		fmt.Fprintf(m.Stdout, "debug export %s\n", oneLine(state))
 	}
 	m.printDoc(df.json, doc)
 	return nil

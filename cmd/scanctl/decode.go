@@ -63,7 +63,7 @@ on stderr and make the exit status 1.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.BoolVar(&f.tsv, "tsv", false, "print path<TAB>SYMBOLOGY<TAB>text per barcode, the text escaped (\\t \\n \\r \\\\ \\xHH)")
+	fl.BoolVar(&f.tsv, "tsv", false, "print path<TAB>SYMBOLOGY<TAB>text per barcode, the path and text escaped (\\t \\n \\r \\\\ \\xHH)")
 	fl.BoolVar(&f.json, "json", false, "print one JSON object per barcode")
 	fl.StringVar(&f.symbologies, "symbologies", "", "comma-separated `LIST` of symbologies to look for; \"all\" for every one, \"default\" for those read when none are named; -NAME takes one out (\"all,-qr_code\")")
 	fl.StringVar(&f.addOn, "ean-addon", "read", "`MODE` for EAN-2/EAN-5 add-ons of EAN-13, UPC-A and UPC-E symbols: read, require or ignore")
@@ -142,17 +142,17 @@ func (m *Main) decode(ctx context.Context, f *decodeFlags, paths []string) error
 		}
 		defer func() {
 			if err := stop(); err != nil {
-				fmt.Fprintf(m.Stderr, "scanctl decode: %v\n", err)
+				fmt.Fprintf(m.Stderr, "scanctl decode: %s\n", oneLine(err.Error()))
 			}
 		}()
 	}
 	status := exitOK
 	files, skipped, walkErrs := collectImages(paths)
 	for _, err := range skipped {
-		fmt.Fprintf(m.Stderr, "scanctl: %v\n", err)
+		fmt.Fprintf(m.Stderr, "scanctl: %s\n", oneLine(err.Error()))
 	}
 	for _, err := range walkErrs {
-		fmt.Fprintf(m.Stderr, "scanctl: %v\n", err)
+		fmt.Fprintf(m.Stderr, "scanctl: %s\n", oneLine(err.Error()))
 		status = exitFailure
 	}
 	out := bufio.NewWriter(m.Stdout)
@@ -171,7 +171,7 @@ func (m *Main) decode(ctx context.Context, f *decodeFlags, paths []string) error
 	}
 	for o := range decodeFiles(ctx, files, opts, lim, jobs) {
 		if o.err != nil {
-			fmt.Fprintf(m.Stderr, "scanctl: %s: %v\n", o.path, o.err)
+			fmt.Fprintf(m.Stderr, "scanctl: %s: %s\n", oneLine(o.path), oneLine(o.err.Error()))
 			status = exitFailure
 		}
 		for _, r := range o.results {
@@ -398,7 +398,7 @@ func readFile(path string, limit int64) ([]byte, error) {
 
 func (m *Main) textPrinter(w io.Writer) func(string, *scanner.Result) {
 	return func(path string, r *scanner.Result) {
-		fmt.Fprintf(w, "%s: %s %s%s%s\n", path, r.Symbology, oneLine(r.Text),
+		fmt.Fprintf(w, "%s: %s %s%s%s\n", oneLine(path), r.Symbology, oneLine(r.Text),
 			addOnSuffix(r.AddOn), sequenceSuffix(r.Sequence))
 	}
 }
@@ -437,13 +437,13 @@ func addOnSuffix(addOn string) string {
 
 func tsvPrinter(w io.Writer) func(string, *scanner.Result) {
 	return func(path string, r *scanner.Result) {
-		fmt.Fprintf(w, "%s\t%s\t%s\n", path, r.Symbology, escapeText(r.Text))
+		fmt.Fprintf(w, "%s\t%s\t%s\n", escapeText(path), r.Symbology, escapeText(r.Text))
 	}
 }
 
-// escapeText makes text safe for one TSV field: oneLine's escapes, and
-// backslash as \\.
-func escapeText(s string) string { return escapeControls(s, true) }
+// escapeText makes text or a path safe for one TSV field: oneLine's
+// escapes, and backslash as \\.
+func escapeText(s string) string { return cli.TSVField(s) }
 
 type jsonResult struct {
 	Path        string        `json:"path"`

@@ -192,6 +192,35 @@ func TestPlainOutputEscapesControls(t *testing.T) {
 	}
 }
 
+// A file name is escaped as barcode text is: a tab or newline in it cannot
+// add a TSV column or split a record, and an escape sequence in it cannot
+// reach the terminal, on stdout or in an error on stderr.
+func TestDecodeEscapesPaths(t *testing.T) {
+	dir := t.TempDir()
+	name := "a\tb\nc\x1b[31md\\e.png"
+	writeCodePNG(t, filepath.Join(dir, name), scanner.Code128, "X1")
+	os.WriteFile(filepath.Join(dir, "bad\x1b]0;t\x07.png"), []byte("\x89PNG\r\n"), 0o644)
+
+	code, out, errs := runScanctl("decode", "--tsv", "-j", "1", dir)
+	want := dir + `/a\tb\nc\x1b[31md\\e.png` + "\tCODE_128\tX1\n"
+	if code != exitFailure || out != want {
+		t.Errorf("--tsv: exit %d\n%q\nwant\n%q", code, out, want)
+	}
+	if !strings.Contains(errs, `bad\x1b]0;t\x07.png`) || strings.ContainsAny(errs, "\x1b\x07") {
+		t.Errorf("stderr %q: want the unreadable file named, escaped", errs)
+	}
+	code, out, errs = runScanctl("decode", "-j", "1", dir)
+	want = dir + `/a\tb\nc\x1b[31md\e.png` + ": CODE_128 X1\n"
+	if code != exitFailure || out != want || strings.ContainsAny(errs, "\x1b\x07") {
+		t.Errorf("plain: exit %d\n%q\nwant\n%q\nstderr %q", code, out, want, errs)
+	}
+	// An error from the command line names the file escaped too.
+	code, _, errs = runScanctl("debug", "annotate", filepath.Join(dir, "x\x1b[2J.png"))
+	if code != exitFailure || !strings.Contains(errs, `x\x1b[2J`) || strings.Contains(errs, "\x1b") {
+		t.Errorf("annotate: exit %d, stderr %q", code, errs)
+	}
+}
+
 func TestDebugAnnotate(t *testing.T) {
 	dir := t.TempDir()
 	img := filepath.Join(dir, "cam-1.png")

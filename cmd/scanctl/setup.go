@@ -46,7 +46,7 @@ and open the printed URL on your own computer. Runs until Ctrl-C.`,
 		}
 		srv, err := setupui.Listen(*listen, df.socketPath(), slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
 		if err != nil {
-			fmt.Fprintf(m.Stderr, "scanctl setup: %v\n", err)
+			fmt.Fprintf(m.Stderr, "scanctl setup: %s\n", oneLine(err.Error()))
 			return cli.Exit(exitFailure)
 		}
 		if df.json {
@@ -59,7 +59,7 @@ and open the printed URL on your own computer. Runs until Ctrl-C.`,
 				srv.URL(), port(srv), port(srv))
 		}
 		if err := srv.Serve(ctx); err != nil {
-			fmt.Fprintf(m.Stderr, "scanctl setup: %v\n", err)
+			fmt.Fprintf(m.Stderr, "scanctl setup: %s\n", oneLine(err.Error()))
 			return cli.Exit(exitFailure)
 		}
 		return nil

@@ -40,13 +40,13 @@ only. Exit status 3 when no frame of the source is decoded in time.`,
 			return cli.Exit(m.fail("snapshot", err))
 		}
 		if err := os.WriteFile(path, png, 0o600); err != nil {
-			fmt.Fprintf(m.Stderr, "scanctl snapshot: %v\n", err)
+			fmt.Fprintf(m.Stderr, "scanctl snapshot: %s\n", oneLine(err.Error()))
 			return cli.Exit(exitFailure)
 		}
 		if df.json {
 			return cli.PrintJSON(m.Stdout, map[string]any{"output": path, "bytes": len(png)})
 		}
-		_, err = fmt.Fprintf(m.Stdout, "%s: a frame of %s\n", path, source)
+		_, err = fmt.Fprintf(m.Stdout, "%s: a frame of %s\n", oneLine(path), oneLine(source))
 		return err
 	}
 	return cmd

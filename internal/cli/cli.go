@@ -91,7 +91,8 @@ type Program struct {
 
 // Execute runs the command args name and returns the exit code. Help
 // (-h, --help, "help CMD") goes to stdout and exits 0; errors go to stderr
-// as "PROGRAM COMMAND: message".
+// as "PROGRAM COMMAND: message", its control characters escaped (see
+// OneLine) but for the newlines between its lines.
 func (p Program) Execute(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	root := p.Root
 	Prepare(root)
@@ -109,14 +110,14 @@ func (p Program) Execute(ctx context.Context, args []string, stdout, stderr io.W
 	switch {
 	case errors.As(err, &exit):
 		if exit.Err != nil {
-			fmt.Fprintf(stderr, "%s: %v\n", cmd.CommandPath(), exit.Err)
+			fmt.Fprintf(stderr, "%s: %s\n", cmd.CommandPath(), printableLines(exit.Err.Error()))
 		}
 		return exit.Code
 	case errors.As(err, &usage) || !errors.As(err, &ran):
-		fmt.Fprintf(stderr, "%s: %v\nRun '%s --help' for usage.\n", cmd.CommandPath(), err, cmd.CommandPath())
+		fmt.Fprintf(stderr, "%s: %s\nRun '%s --help' for usage.\n", cmd.CommandPath(), printableLines(err.Error()), cmd.CommandPath())
 		return ExitUsage
 	}
-	fmt.Fprintf(stderr, "%s: %v\n", cmd.CommandPath(), ran.err)
+	fmt.Fprintf(stderr, "%s: %s\n", cmd.CommandPath(), printableLines(ran.err.Error()))
 	if p.Code == nil {
 		return ExitFailure
 	}

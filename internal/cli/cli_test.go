@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -26,6 +27,8 @@ func program(ran *[]string) Program {
 			return Usagef("bad %s", "value")
 		case "quiet":
 			return Exit(ExitNoResult)
+		case "a\x1b[2J\tb":
+			return fmt.Errorf("%s: unreadable\nsecond line", args[0])
 		}
 		return nil
 	}}
@@ -57,6 +60,10 @@ func TestExecuteExitCodes(t *testing.T) {
 		{args: []string{"get", "refuse"}, code: ExitRefused, stderr: "prog get: refused\n", ran: []string{"refuse", ""}},
 		{args: []string{"get", "usage"}, code: ExitUsage, stderr: "prog get: bad value\nRun 'prog get --help' for usage.\n", ran: []string{"usage", ""}},
 		{args: []string{"get", "quiet"}, code: ExitNoResult, ran: []string{"quiet", ""}},
+		// A message names a file as it is: its control characters are
+		// escaped, so that it cannot send an escape sequence to the
+		// terminal; the lines of a message of several stay lines.
+		{args: []string{"get", "a\x1b[2J\tb"}, code: ExitFailure, stderr: "prog get: a\\x1b[2J\\tb: unreadable\nsecond line\n", ran: []string{"a\x1b[2J\tb", ""}},
 		{args: []string{"get"}, code: ExitUsage, stderr: "prog get: accepts 1 arg(s), received 0\nRun 'prog get --help' for usage.\n"},
 		{args: []string{"get", "--nope", "x"}, code: ExitUsage, stderr: "prog get: unknown flag: --nope\nRun 'prog get --help' for usage.\n"},
 		{args: []string{"nope"}, code: ExitUsage, stderr: "prog: unknown command \"nope\" for \"prog\"\nRun 'prog --help' for usage.\n"},
