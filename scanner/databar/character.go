@@ -176,14 +176,35 @@ type charReading struct {
 // Within a group the odd and even halves are independent, so the best of
 // each half makes the best character of the group.
 func readCharacter(x *[8]float64) charReading {
-	best := charReading{cost: math.Inf(1)}
+	return readCharacterBelow(x, math.Inf(1))
+}
+
+// readCharacterBelow is readCharacter for a reading that costs less than
+// bound: it returns a cost of at least bound when there is none. The
+// patterns costing more are given up sooner.
+func readCharacterBelow(x *[8]float64, bound float64) charReading {
+	best := charReading{cost: bound}
+	odd, even := x[0]+x[2]+x[4]+x[6], x[1]+x[3]+x[5]+x[7]
 	for gi := range charGroups {
 		g := &charGroups[gi]
-		vo, oddCost := nearestHalf(g.odd, x, 0, best.cost)
+		// Four widths that differ from a half's patterns by d in total
+		// cost at least d²/4 (the least squares of four numbers of a
+		// given sum): a group whose modules lie far from the halves' can
+		// be given up on at once, with a margin far above rounding.
+		do, de := odd-float64(g.oddModules), even-float64(g.evenModules)
+		if (do*do+de*de)/4-1e-9 >= best.cost {
+			continue
+		}
+		// And an odd half costing best.cost less the even half's least
+		// or more.
+		vo, oddCost := nearestHalf(g.odd, x, 0, best.cost-de*de/4+1e-9)
 		if oddCost >= best.cost {
 			continue
 		}
-		ve, evenCost := nearestHalf(g.even, x, 1, math.Inf(1))
+		// An even half costing best.cost-oddCost or more leaves the
+		// character no better than the best so far: given up on, with a
+		// margin far above the rounding of the subtraction.
+		ve, evenCost := nearestHalf(g.even, x, 1, best.cost-oddCost+1e-9)
 		if oddCost+evenCost >= best.cost {
 			continue
 		}

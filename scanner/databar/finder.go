@@ -90,22 +90,11 @@ func matchFinder(r *[5]float64, firstBar bool) (finderMatch, bool) {
 	if n0*15 > 2.2*total || n1*15 > 2.2*total || outer*15 > 4.2*total || outer*15 < 0.4*total {
 		return finderMatch{}, false
 	}
-	sign := [5]float64{-1, 1, -1, 1, -1} // +1 bar, -1 space
-	if firstBar {
-		sign = [5]float64{1, -1, 1, -1, 1}
-	}
 	best := finderMatch{cost: maxFinderCost}
 	found := false
 	for p := range finderWidths {
-		var q [5]float64
-		for i := 0; i < 5; i++ {
-			if version == 1 {
-				q[i] = float64(finderWidths[p][i])
-			} else {
-				q[i] = float64(finderWidths[p][4-i])
-			}
-		}
-		m, spread, cost, ok := fitWidths(r[:], q[:], sign[:])
+		fit := &finderFits[version-1][p]
+		m, spread, cost, ok := fitWidths(r, fit, best.cost)
 		if ok && cost < best.cost {
 			best = finderMatch{id: makeFinderID(p, version), module: m, spread: spread, cost: cost}
 			found = true
@@ -114,31 +103,76 @@ func matchFinder(r *[5]float64, firstBar bool) (finderMatch, bool) {
 	return best, found
 }
 
-// fitWidths fits measured widths r to nominal module counts q as
+// finderProportions is matchFinder's first test in integers, for the
+// widths of a finder's two narrow elements together (narrow), of the two
+// wide ones beside them (wide) and of all five (total): false only where
+// matchFinder's test fails too. The narrow pair's bounds (0.9 to 3.4
+// modules) are a tenth of a module wider here, far more than the
+// rounding of the floating-point test at any width a line has.
+func finderProportions(narrow, wide, total int) bool {
+	return 150*narrow <= 35*total && 150*narrow >= 8*total && 15*wide >= 8*total
+}
+
+// widthsFit is what fitWidths fits a pattern by that depends on the
+// pattern alone: its module counts q, the sign of each element (+1 a bar,
+// -1 a space), and the sums of their products, which are whole numbers.
+type widthsFit struct {
+	q, sign       [5]float64
+	sqq, sqs, sss float64
+	det           float64
+}
+
+func newWidthsFit(q, sign [5]float64) widthsFit {
+	f := widthsFit{q: q, sign: sign}
+	for i := range q {
+		f.sqq += q[i] * q[i]
+		f.sqs += q[i] * sign[i]
+		f.sss += sign[i] * sign[i]
+	}
+	f.det = f.sqq*f.sss - f.sqs*f.sqs
+	return f
+}
+
+// finderFits are the finders A to F as version 1 (space first) and 2
+// (mirrored, bar first) read them.
+var finderFits = func() (fs [2][len(finderWidths)]widthsFit) {
+	for p, w := range finderWidths {
+		var q1, q2 [5]float64
+		for i := range w {
+			q1[i], q2[i] = float64(w[i]), float64(w[4-i])
+		}
+		fs[0][p] = newWidthsFit(q1, [5]float64{-1, 1, -1, 1, -1})
+		fs[1][p] = newWidthsFit(q2, [5]float64{1, -1, 1, -1, 1})
+	}
+	return fs
+}()
+
+// fitWidths fits measured widths r to the pattern f as
 // r ≈ q·m + sign·spread (bars grow by spread, spaces shrink by it) by
 // least squares and returns the residual in modules². ok is false when the
-// fit is implausible.
-func fitWidths(r, q, sign []float64) (m, spread, cost float64, ok bool) {
-	var sqq, sqs, sss, sqr, ssr float64
+// fit is implausible, or its residual at least bound.
+func fitWidths(r *[5]float64, f *widthsFit, bound float64) (m, spread, cost float64, ok bool) {
+	q, sign := &f.q, &f.sign
+	var sqr, ssr float64
 	for i := range r {
-		sqq += q[i] * q[i]
-		sqs += q[i] * sign[i]
-		sss += sign[i] * sign[i]
 		sqr += q[i] * r[i]
 		ssr += sign[i] * r[i]
 	}
-	det := sqq*sss - sqs*sqs
-	if det == 0 {
+	sqq, sqs, sss := f.sqq, f.sqs, f.sss
+	if f.det == 0 {
 		return 0, 0, 0, false
 	}
-	m = (sqr*sss - sqs*ssr) / det
-	spread = (sqq*ssr - sqs*sqr) / det
+	m = (sqr*sss - sqs*ssr) / f.det
+	spread = (sqq*ssr - sqs*sqr) / f.det
 	if m <= 0 || spread > 0.6*m || spread < -0.6*m {
 		return 0, 0, 0, false
 	}
 	for i := range r {
 		d := (r[i] - q[i]*m - sign[i]*spread) / m
-		cost += d * d
+		// The residual only grows.
+		if cost += d * d; cost >= bound {
+			return 0, 0, 0, false
+		}
 	}
 	return m, spread, cost, true
 }

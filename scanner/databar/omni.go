@@ -294,6 +294,27 @@ func OmniRightAt(runs []int, i int) (OmniPair, bool) {
 	return OmniPair{Right: true, Finder: fm.value, Value: 1597*outside + inside, Check: c3 + c4, First: i, Last: i + 20}, true
 }
 
+// OmniPairs calls found with each pair OmniLeftAt or OmniRightAt reads at
+// a dark run of the line, left pairs before right ones at each. Most bars
+// are given up on at once: both pairs' finders have their two widest
+// elements two runs beyond the bar that starts their inside character's
+// test (see pairFinder), which is shared.
+func OmniPairs(runs []int, found func(OmniPair)) {
+	for i := 1; i+21 < len(runs); i += 2 {
+		w := runs[i+10] + runs[i+11]
+		if n := runs[i+12] + runs[i+13]; 2*w >= 5*n && w <= 6*n {
+			if p, ok := OmniLeftAt(runs, i); ok {
+				found(p)
+			}
+		}
+		if n := runs[i+8] + runs[i+9]; 2*w >= 5*n && w <= 6*n {
+			if p, ok := OmniRightAt(runs, i); ok {
+				found(p)
+			}
+		}
+	}
+}
+
 // pairFinder is the cheap test of a pair's finder at runs i to i+4, made
 // at every bar of every row: its two one-module elements (at its end
 // toward the inside character) are 2/15 of it, its two middle elements
@@ -340,32 +361,38 @@ type omniFinderMatch struct {
 // patterns: the left finder's (space first), or mirrored the right
 // finder's (bar first).
 func omniFinder(r []int, mirrored bool) (omniFinderMatch, bool) {
-	var x, sign [5]float64
+	var x [5]float64
 	for j := range x {
 		x[j] = float64(r[j])
-		sign[j] = -1 // a space
-		if (j%2 == 1) != mirrored {
-			sign[j] = 1
-		}
+	}
+	fits := &omniFits[0]
+	if mirrored {
+		fits = &omniFits[1]
 	}
 	best, bestCost := omniFinderMatch{}, maxFinderCost
 	found := false
-	for value, p := range omniFinders {
-		var q [5]float64
-		for j := range q {
-			if mirrored {
-				q[j] = p[4-j]
-			} else {
-				q[j] = p[j]
-			}
-		}
-		m, spread, cost, ok := fitWidths(x[:], q[:], sign[:])
+	for value := range fits {
+		m, spread, cost, ok := fitWidths(&x, &fits[value], bestCost)
 		if ok && cost < bestCost {
 			best, bestCost, found = omniFinderMatch{value: value, module: m, spread: spread}, cost, true
 		}
 	}
 	return best, found
 }
+
+// omniFits are the finder patterns as omniFinder matches them: the left
+// finder's (space first), and mirrored the right finder's (bar first).
+var omniFits = func() (fs [2][len(omniFinders)]widthsFit) {
+	for value, p := range omniFinders {
+		var mirror [5]float64
+		for j := range p {
+			mirror[j] = p[4-j]
+		}
+		fs[0][value] = newWidthsFit(p, [5]float64{-1, 1, -1, 1, -1})
+		fs[1][value] = newWidthsFit(mirror, [5]float64{1, -1, 1, -1, 1})
+	}
+	return fs
+}()
 
 // readOmniCharacter finds the character whose widths are closest (least
 // squares, in modules) to x, scaled to its modules, and returns its value

@@ -134,7 +134,15 @@ func (s *rowScanner) findPairs(y int, obs []pairObs) []pairObs {
 		if float64(total) < finderModules*s.unit {
 			continue
 		}
+		// The two narrow elements at one end or the other, as each way
+		// of reading the runs has them, and the two wide ones beside
+		// them (matchFinder's first test).
+		front := finderProportions(runs[k]+runs[k+1], runs[k+2]+runs[k+3], total)
+		back := finderProportions(runs[k+3]+runs[k+4], runs[k+1]+runs[k+2], total)
 		for _, rtl := range [2]bool{false, true} {
+			if firstBar != rtl && !front || firstBar == rtl && !back {
+				continue
+			}
 			for i := 0; i < 5; i++ {
 				if rtl {
 					r[i] = float64(runs[k+4-i])
@@ -246,7 +254,7 @@ func (s *rowScanner) readChar(start int, ascending bool, m finderMatch, row int)
 	for i := range x {
 		x[i] /= mod
 	}
-	best := readCharacter(&x)
+	best := readCharacterBelow(&x, math.Nextafter(maxCharCost, math.Inf(1)))
 	if best.cost > maxCharCost {
 		return charObs{}, false
 	}
