@@ -238,8 +238,11 @@ func (d *decoder) scanRows(src gozxing.LuminanceSource, bm *gozxing.BinaryBitmap
 			}
 			if !read && again {
 				// The row's one black point read nothing: the light may
-				// change along it (localBlackPoints).
+				// change along it (localBlackPoints). Its black point is
+				// the one just found.
+				d.localScan.given, d.localScan.givenBlack = true, rows.lastBlack
 				lookAgain(&d.localScan, lookLocal)
+				d.localScan.given = false
 			}
 		}
 		if len(readers) == 0 {
@@ -697,26 +700,13 @@ func (s *dataBarPairs) reset() { s.seen = s.seen[:0] }
 // make with the pairs seen before as hits read on the rows of both.
 func (s *dataBarPairs) read(v rowView, y, width int) []lineHit {
 	var out []lineHit
-	runs := v.runs
-	for k := 1; k+21 < len(runs); k += 2 {
-		for right := range 2 {
-			var p databar.OmniPair
-			ok := false
-			if right == 0 {
-				p, ok = databar.OmniLeftAt(runs, k)
-			} else {
-				p, ok = databar.OmniRightAt(runs, k)
-			}
-			if !ok {
-				continue
-			}
-			x0, x1 := v.span(p.First, p.Last, width)
-			i := s.note(seenPair{p: p, x0: x0, x1: x1, y0: y, y1: y, rows: 1, reversed: v.reversed, inverted: v.inverted})
-			if h, ok := s.join(i); ok {
-				out = append(out, h)
-			}
+	databar.OmniPairs(v.runs, func(p databar.OmniPair) {
+		x0, x1 := v.span(p.First, p.Last, width)
+		i := s.note(seenPair{p: p, x0: x0, x1: x1, y0: y, y1: y, rows: 1, reversed: v.reversed, inverted: v.inverted})
+		if h, ok := s.join(i); ok {
+			out = append(out, h)
 		}
-	}
+	})
 	return out
 }
 

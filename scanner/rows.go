@@ -53,6 +53,11 @@ type rowScanner struct {
 	smooth int
 	sum    []uint16
 	avg    []byte
+	// lastBlack is the black point of the row measured last; with given set,
+	// the next row's is givenBlack, not measured again (the same row,
+	// looked at again another way).
+	lastBlack, givenBlack int
+	given                 bool
 }
 
 // wipe zeroes what the scanner keeps of the last row it read: image data.
@@ -65,6 +70,7 @@ func (s *rowScanner) wipe() {
 	clear(s.sum[:cap(s.sum)])
 	clear(s.avg[:cap(s.avg)])
 	clear(s.found[:cap(s.found)])
+	s.lastBlack = 0
 }
 
 // runs binarizes row y of src into s.fwd and s.rev and reports whether it
@@ -169,11 +175,15 @@ func noisyRow(fwd []int) bool {
 // varies little along it (localBlackPoints).
 func (s *rowScanner) measure(lum []byte) bool {
 	w := len(lum)
-	rowHistogram(lum, &s.buckets)
-	black, ok := blackPointOf(&s.buckets)
-	if !ok {
-		return false
+	black := s.givenBlack
+	if !s.given {
+		rowHistogram(lum, &s.buckets)
+		var ok bool
+		if black, ok = blackPointOf(&s.buckets); !ok {
+			return false
+		}
 	}
+	s.lastBlack = black
 	if cap(s.edgeAt) < w {
 		s.edgeAt = make([]int32, w)
 	}
@@ -190,13 +200,27 @@ func (s *rowScanner) measure(lum []byte) bool {
 	n, dark := sharpEdges(lum, black, edgeAt)
 	edgeAt[n] = int32(w - 1) // the last pixel counts as light
 	n += dark
-	fwd := append(s.fwd[:0], 0)
+	// A run for each edge and one after the last: too few to cross a
+	// symbol, or too many, and the row is given up on before its edges
+	// are placed.
+	if n < s.minEdges || n+1 > maxRowRuns {
+		s.fwd = s.fwd[:0]
+		return false
+	}
+	fwd := s.fwd[:0]
+	if cap(fwd) < n+2 {
+		clear(fwd[:cap(fwd)]) // the widths of an earlier row
+		fwd = make([]int, 0, n+2)
+	}
+	fwd = fwd[:n+1]
+	fwd[0] = 0
+	// The first pixel counts as light, its sharpened value taken
+	// one-sided.
+	first := max(black, (3*int(lum[0])-int(lum[1]))/2)
 	last := 0 // the last edge, in subpixels
-	for _, e := range edgeAt[:n] {
+	for i, e := range edgeAt[:n] {
 		x := int(e)
-		// The first pixel counts as light, its sharpened value taken
-		// one-sided.
-		prev := max(black, (3*int(lum[0])-int(lum[1]))/2)
+		prev := first
 		if x > 1 {
 			prev = (4*int(lum[x-1]) - int(lum[x-2]) - int(lum[x])) / 2
 		}
@@ -207,12 +231,8 @@ func (s *rowScanner) measure(lum []byte) bool {
 		// prev and f lie on either side of the black point; the edge
 		// is where the line between the pixel centres crosses it.
 		pos := max(last, (x-1)*subpixel+subpixel/2+subpixel*(black-prev)/(f-prev))
-		fwd = append(fwd, pos-last)
+		fwd[i+1] = pos - last
 		last = pos
-		if len(fwd) > maxRowRuns {
-			s.fwd = fwd[:0]
-			return false
-		}
 	}
 	return s.finish(fwd, last, w)
 }
@@ -260,9 +280,15 @@ func (s *rowScanner) finish(fwd []int, last, w int) bool {
 		return false
 	}
 	// Right to left: the row's last run, light, comes first.
-	rev := append(s.rev[:0], 0)
-	for i := len(fwd) - 1; i >= 1; i-- {
-		rev = append(rev, fwd[i])
+	rev := s.rev[:0]
+	if cap(rev) < len(fwd) {
+		clear(rev[:cap(rev)])
+		rev = make([]int, 0, cap(fwd))
+	}
+	rev = rev[:len(fwd)]
+	rev[0] = 0
+	for i, r := range fwd[1:] {
+		rev[len(fwd)-1-i] = r
 	}
 	s.rev = rev
 	return true
@@ -406,16 +432,25 @@ func localBlackPoints(lum []byte, black int, buf []int32) (_ []int32, differs bo
 		buf = make([]int32, w)
 	}
 	buf = buf[:w]
-	for x := range buf {
-		// Between the centres of blocks b and b+1.
-		c := x - size/2
-		b := max(0, min(blocks-1, c/size))
-		if c < 0 || b+1 >= blocks {
-			buf[x] = int32(mid[b])
-			continue
+	// Before the first block's centre and after the last one's, the
+	// black point of that block; between the centres of blocks b and
+	// b+1, t pixels past b's, the one between theirs.
+	half := size / 2
+	for x := range min(half, w) {
+		buf[x] = int32(mid[0])
+	}
+	for b := 0; b+1 < blocks; b++ {
+		from := b*size + half
+		if from >= w {
+			break
 		}
-		t := c - b*size
-		buf[x] = int32((mid[b]*(size-t) + mid[b+1]*t) / size)
+		m0, m1 := mid[b], mid[b+1]
+		for t, x := 0, from; x < min(w, from+size); t, x = t+1, x+1 {
+			buf[x] = int32((m0*(size-t) + m1*t) / size)
+		}
+	}
+	for x := max(half, (blocks-1)*size+half); x < w; x++ {
+		buf[x] = int32(mid[blocks-1])
 	}
 	return buf, true
 }

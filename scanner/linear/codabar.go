@@ -183,6 +183,36 @@ func (r *Reader) readCodabar(runs []int, k int) (Symbol, bool) {
 	if n := min(w[1], w[3], w[5]); 2*n >= w[1]+w[3]+w[5]-n {
 		return Symbol{}, false
 	}
+	// twoWidthsOf asks the widest bar to be 1.4 times the next, and the
+	// second widest space 1.4 times the narrowest; in integers first,
+	// which most bars fail (a ratio below 14/10 is below 1.4 as a float
+	// too: runs are far too narrow for rounding to bridge a tenth over
+	// their width).
+	if b1, b2 := top2(w[0], w[2], w[4], w[6]); 10*b1 < 14*b2 {
+		return Symbol{}, false
+	}
+	if s := w[1] + w[3] + w[5] - max(w[1], w[3], w[5]); 10*(s-min(w[1], w[3], w[5])) < 14*min(w[1], w[3], w[5]) {
+		return Symbol{}, false
+	}
+	// Where both ratios hold, the widest bar and the narrowest space are
+	// each clearly so, and they name the character: a start character has
+	// its wide bar second, third or fourth, and its narrow space first,
+	// or third after the fourth bar.
+	bar := 0
+	for j := 2; j < 7; j += 2 {
+		if w[j] > w[bar] {
+			bar = j
+		}
+	}
+	space := 1
+	for j := 3; j < 7; j += 2 {
+		if w[j] < w[space] {
+			space = j
+		}
+	}
+	if !(space == 1 && bar > 0 || space == 5 && bar == 6) {
+		return Symbol{}, false
+	}
 	widths, bits, ok := twoWidthsOf(w, 1, 2)
 	if !ok || codabarByWide[bits] < codabarA {
 		return Symbol{}, false
@@ -222,4 +252,17 @@ func (r *Reader) readCodabar(runs []int, k int) (Symbol, bool) {
 		return Symbol{Format: Codabar, Text: string(out), ID: "]F0", First: k, Last: last}, true
 	}
 	return Symbol{}, false
+}
+
+// top2 returns the widest of four widths and the next widest.
+func top2(a, b, c, d int) (first, second int) {
+	first, second = max(a, b), min(a, b)
+	for _, v := range [2]int{c, d} {
+		if v > first {
+			first, second = v, first
+		} else if v > second {
+			second = v
+		}
+	}
+	return first, second
 }

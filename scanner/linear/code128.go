@@ -52,6 +52,14 @@ func code128Char(runs []int, i int) int {
 // character, or -1. It is tried on every bar after a quiet zone, so it
 // looks at the three start characters only.
 func code128Start(runs []int, i int) int {
+	// Every start character has the edge distances 3 and 2 modules
+	// first, and is taken within a module of them: in integers first, a
+	// tenth of a module wider, which most bars fail.
+	w := runs[i : i+6]
+	s := w[0] + w[1] + w[2] + w[3] + w[4] + w[5]
+	if e0, e1 := 110*(w[0]+w[1]), 110*(w[1]+w[2]); e0 < 19*s || e0 > 41*s || e1 < 9*s || e1 > 31*s {
+		return -1
+	}
 	var buf [5]float64
 	e := edges(runs[i:i+6], 11, buf[:])
 	if v := code128Edges.lookup(e[:4]); v >= c128StartA && v <= c128StartC {

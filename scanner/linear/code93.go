@@ -35,7 +35,14 @@ func (r *Reader) readCode93(runs []int, k int) (Symbol, bool) {
 	if k+6 >= len(runs) {
 		return Symbol{}, false
 	}
-	// Tried on every bar after a quiet zone: "*" only.
+	// Tried on every bar after a quiet zone: "*" only, whose edge
+	// distances are 2, 2, 2 and 5 modules, taken within a module of them:
+	// in integers first, a tenth of a module wider, which most bars fail.
+	w := runs[k : k+6]
+	s := w[0] + w[1] + w[2] + w[3] + w[4] + w[5]
+	if 90*(w[3]+w[4]) < 39*s || 90*(w[0]+w[1]) > 31*s || 90*(w[1]+w[2]) > 31*s || 90*(w[2]+w[3]) > 31*s {
+		return Symbol{}, false
+	}
 	var buf [5]float64
 	if e := edges(runs[k:k+6], 9, buf[:]); code93Edges.lookup(e[:4]) != code93Star && edgeMatch(e[:4], code93Patterns[code93Star]) > 1 {
 		return Symbol{}, false

@@ -122,8 +122,11 @@ func (r *Reader) readUPCEAN(runs []int, k int, formats Formats) (Symbol, bool) {
 	var digits [12]byte
 	parity, n := 0, 0
 	for i := k + 3; n < 6; i += 4 {
+		if !digitWidthOK(runs, i, module) {
+			break
+		}
 		v := upceanDigit(runs, i, false)
-		if v < 0 || !digitWidthOK(runs, i, module) {
+		if v < 0 {
 			break
 		}
 		module = float64(sum(runs[i:i+4])) / 7
@@ -157,8 +160,11 @@ func (r *Reader) readEAN13(runs []int, k int, digits [12]byte, parity int) (Symb
 	i += 5
 	module := float64(sum(runs[i-9:i-5])) / 7
 	for d := 6; d < 12; d++ {
+		if !digitWidthOK(runs, i, module) {
+			return Symbol{}, false
+		}
 		v := upceanDigit(runs, i, true)
-		if v < 0 || !digitWidthOK(runs, i, module) {
+		if v < 0 {
 			return Symbol{}, false
 		}
 		module = float64(sum(runs[i:i+4])) / 7
@@ -190,8 +196,11 @@ func (r *Reader) readEAN8(runs []int, k int, digits [12]byte) (Symbol, bool) {
 	i += 5
 	module := float64(sum(runs[i-9:i-5])) / 7
 	for d := 4; d < 8; d++ {
+		if !digitWidthOK(runs, i, module) {
+			return Symbol{}, false
+		}
 		v := upceanDigit(runs, i, true)
-		if v < 0 || !digitWidthOK(runs, i, module) {
+		if v < 0 {
 			return Symbol{}, false
 		}
 		module = float64(sum(runs[i:i+4])) / 7
