@@ -186,14 +186,11 @@ func (c *statusCollector) Describe(ch chan<- *prometheus.Desc) {
 func (c *statusCollector) Collect(ch chan<- prometheus.Metric) {
 	st := c.status()
 	e := st.Engine
-	// Decoded counts every frame a worker took, refused ones too: the
-	// outcomes are made disjoint here so that their sum counts each frame
-	// once.
-	decoded := e.Decoded - min(e.Refused, e.Decoded)
+	// The engine counts each frame once, so the outcomes' sum does too.
 	for _, v := range []struct {
 		outcome string
 		n       uint64
-	}{{"decoded", decoded}, {"refused", e.Refused}, {"dropped", e.Dropped}} {
+	}{{"decoded", e.Decoded}, {"refused", e.Refused}, {"dropped", e.Dropped}} {
 		ch <- prometheus.MustNewConstMetric(descEngineCounter, prometheus.CounterValue, float64(v.n), v.outcome)
 	}
 	ch <- prometheus.MustNewConstMetric(descEngineSubmitted, prometheus.CounterValue, float64(e.Submitted))

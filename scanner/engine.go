@@ -126,18 +126,24 @@ type EngineStats struct {
 	QueueSize int `json:"queue_size"`
 	// BackgroundWorkers decode uploads and image files; BackgroundBusy of
 	// them are at work, BackgroundQueued jobs wait.
-	BackgroundWorkers int    `json:"background_workers"`
-	BackgroundBusy    int    `json:"background_busy"`
-	BackgroundQueued  int    `json:"background_queued"`
-	Submitted         uint64 `json:"submitted"`
-	Decoded           uint64 `json:"decoded"`
-	Dropped           uint64 `json:"dropped"`
-	Refused           uint64 `json:"refused"`
-	Panics            uint64 `json:"panics"`
-	Results           uint64 `json:"results"`
+	BackgroundWorkers int `json:"background_workers"`
+	BackgroundBusy    int `json:"background_busy"`
+	BackgroundQueued  int `json:"background_queued"`
+	// Each frame the engine is done with counts once, as Decoded, Refused
+	// (by the license gate) or Dropped.
+	Submitted uint64 `json:"submitted"`
+	Decoded   uint64 `json:"decoded"`
+	Dropped   uint64 `json:"dropped"`
+	Refused   uint64 `json:"refused"`
+	Panics    uint64 `json:"panics"`
+	Results   uint64 `json:"results"`
 	// Stopped counts background decodes canceled or past their deadline.
 	Stopped uint64 `json:"stopped"`
 }
+
+// Finished counts the frames the engine is done with: decoded, refused or
+// dropped, each once.
+func (s EngineStats) Finished() uint64 { return s.Decoded + s.Refused + s.Dropped }
 
 // lane says which queue a job came from.
 type lane uint8
@@ -577,7 +583,10 @@ func (e *Engine) process(d *decoder, j job) (rep *FrameReport) {
 			e.cfg.Inspect(f, rep)
 		}
 		f.Purge()
-		e.decoded.Add(1)
+		// Each frame is counted once: refused (by the gate) or decoded.
+		if !errors.Is(rep.Err, ErrRefused) {
+			e.decoded.Add(1)
+		}
 		e.results.Add(uint64(len(rep.Results)))
 	}()
 	if f.Width > MaxFrameSide || f.Height > MaxFrameSide {

@@ -173,8 +173,10 @@ func TestEngineAsksTheGate(t *testing.T) {
 	if !errors.Is(err, scanner.ErrRefused) || !errors.Is(err, errExpired) {
 		t.Errorf("refused decode: err = %v, want ErrRefused wrapping the gate's reason", err)
 	}
-	if e.Stats().Refused != 1 {
-		t.Errorf("refusals not counted: %+v", e.Stats())
+	// A refused frame counts as refused, not as decoded too: the status's
+	// counters each count a frame once.
+	if st := e.Stats(); st.Refused != 1 || st.Decoded != 0 {
+		t.Errorf("one refused frame: %+v", st)
 	}
 	e.Close()
 
@@ -189,6 +191,9 @@ func TestEngineAsksTheGate(t *testing.T) {
 		scanner.Options{Symbologies: scanner.NewSymbologySet(scanner.Code128)})
 	if !errors.Is(err, scanner.ErrRefused) {
 		t.Errorf("asking only for unlicensed symbologies: err = %v, want ErrRefused", err)
+	}
+	if st := e.Stats(); st.Decoded != 1 || st.Refused != 1 {
+		t.Errorf("one frame decoded and one refused: %+v", st)
 	}
 	checkPurged(t, pool)
 }

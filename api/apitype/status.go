@@ -57,7 +57,7 @@ type EngineStats struct {
 	BackgroundBusy    int    `json:"background_busy"`
 	BackgroundQueued  int    `json:"background_queued"`
 	Submitted         uint64 `json:"submitted"`
-	Decoded           uint64 `json:"decoded"`
+	Decoded           uint64 `json:"decoded"` // not refused: each frame counts once
 	Dropped           uint64 `json:"dropped"` // live frames dropped for a full queue
 	Refused           uint64 `json:"refused"` // by the license
 	Panics            uint64 `json:"panics"`  // recovered decoder crashes

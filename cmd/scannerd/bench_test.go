@@ -248,7 +248,7 @@ func benchPipelineAt(b *testing.B, videos []string, fps float64, extra string, a
 				frames += st.Frames
 				stopped = stopped && st.State == "stopped"
 			}
-			if stopped && es.Decoded+es.Dropped == frames {
+			if stopped && es.Finished() == frames {
 				break
 			}
 			time.Sleep(10 * time.Millisecond)
@@ -281,7 +281,7 @@ func benchPipelineAt(b *testing.B, videos []string, fps float64, extra string, a
 		b.ReportMetric(100*cpu.Seconds()/elapsed.Seconds(), "cpu-%")
 		// CPU per frame captured: with none dropped, what each frame
 		// costs, capture and decode, whatever else the machine runs.
-		perFrame := cpu.Seconds() * 1000 / float64(max(1, es.Decoded+es.Dropped))
+		perFrame := cpu.Seconds() * 1000 / float64(max(1, es.Finished()))
 		b.ReportMetric(perFrame, "cpu-ms/frame")
 		if fps > 0 {
 			b.ReportMetric(float64(len(videos))*30*perFrame/1000, "cores-at-30fps")

@@ -156,7 +156,7 @@ symbologies = "qr_code"
 	waitFor(t, "the license", func() bool { return m.d.gate.lic.Status().State == licensing.StateAuthorized })
 	want := dropPNGs(t, inbox, n)
 	// Every file read once, and at least one refused file read again.
-	waitFor(t, "a refused file to be read again", func() bool { return m.d.engine.Stats().Decoded > n })
+	waitFor(t, "a refused file to be read again", func() bool { st := m.d.engine.Stats(); return st.Decoded+st.Refused > n })
 	m.Close()
 	if !strings.Contains(logs.String(), "results not delivered") {
 		t.Fatalf("the meter refused nothing; log:\n%s", logs.String())
@@ -251,7 +251,7 @@ symbologies = "qr_code"
 		st := m.d.engine.Stats()
 		quiet = time.Now()
 		return heard && st.Refused > 0 && st.BackgroundBusy == 0 && st.BackgroundQueued == 0 &&
-			st.Submitted == st.Decoded+st.Dropped
+			st.Submitted == st.Finished()
 	})
 	m.d.mu.Lock()
 	runner := m.d.sources["inbox"].runner

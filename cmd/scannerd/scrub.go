@@ -38,8 +38,10 @@ func (d *daemon) scrub() {
 			return
 		case <-t.C:
 		}
-		if n := d.engine.Stats().Decoded; n != seen {
-			seen = n
+		// A refused frame was an image too (an upload's or a file's,
+		// decoded before the license refused it).
+		if st := d.engine.Stats(); st.Decoded+st.Refused != seen {
+			seen = st.Decoded + st.Refused
 			runtime.GC()
 		}
 	}

@@ -101,7 +101,7 @@ frame_budget = "0s"
 	waitFor(t, "the file to end", func() bool {
 		st := m.d.sourceStatuses()
 		es := m.d.engine.Stats()
-		return len(st) == 1 && st[0].State == "stopped" && es.Decoded+es.Dropped == st[0].Frames
+		return len(st) == 1 && st[0].State == "stopped" && es.Finished() == st[0].Frames
 	})
 	if es := m.d.engine.Stats(); es.Dropped != 0 {
 		t.Fatalf("%d frames dropped with a queue longer than the video", es.Dropped)
