@@ -88,7 +88,9 @@ func TestVersion(t *testing.T) {
 func TestAcceptSingleDashLongFlags(t *testing.T) {
 	ctx := context.Background()
 	sock := filepath.Join(t.TempDir(), "absent.sock")
-	for _, args := range [][]string{{"status", "-socket", sock}, {"status", "-socket=" + sock, "-json"}} {
+	for _, args := range [][]string{{"status", "-socket", sock}, {"status", "-socket=" + sock, "-json"},
+		// Before the command, as the README says flags may be.
+		{"-socket", sock, "status"}, {"--json", "--socket", sock, "status"}, {"-json", "debug", "-socket=" + sock, "export"}} {
 		code, _, errOut := run(ctx, "", args...)
 		if code != exitNoDaemon || !strings.Contains(errOut, sock) {
 			t.Errorf("%q: exit %d, %s", args, code, errOut)

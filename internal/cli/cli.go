@@ -89,14 +89,16 @@ type Program struct {
 	Code func(error) int
 }
 
-// Execute runs the command args name and returns the exit code. Help
+// Execute runs the command args name and returns the exit code. Flags
+// may come before the command's name and take one dash (see commandFirst
+// and acceptSingleDash). Help
 // (-h, --help, "help CMD") goes to stdout and exits 0; errors go to stderr
 // as "PROGRAM COMMAND: message", its control characters escaped (see
 // OneLine) but for the newlines between its lines.
 func (p Program) Execute(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	root := p.Root
 	Prepare(root)
-	root.SetArgs(acceptSingleDash(root, args))
+	root.SetArgs(acceptSingleDash(root, commandFirst(root, args)))
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetIn(nil)

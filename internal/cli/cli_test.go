@@ -70,6 +70,11 @@ func TestExecuteExitCodes(t *testing.T) {
 		{args: []string{"group", "nope"}, code: ExitUsage, stderr: "prog group: unknown command \"nope\" for \"prog group\"\nRun 'prog group --help' for usage.\n"},
 		{args: []string{"help", "nope"}, code: ExitUsage, stderr: "prog help: unknown command \"nope\" for \"prog\"\nRun 'prog help --help' for usage.\n"},
 		{args: []string{"get", "--help"}, code: ExitOK},
+		// Flags before the command's name are the command's, as after it.
+		{args: []string{"--json", "-name", "a", "get", "x"}, code: ExitOK, ran: []string{"x", "a"}},
+		{args: []string{"-n", "get", "--json", "get", "x"}, code: ExitOK, ran: []string{"x", "get"}},
+		{args: []string{"--name=a", "get", "x"}, code: ExitOK, ran: []string{"x", "a"}},
+		{args: []string{"--nope", "get", "x"}, code: ExitUsage, stderr: "prog get: unknown flag: --nope\nRun 'prog get --help' for usage.\n"},
 		{args: []string{"group"}, code: ExitUsage, noUsage: true},
 	} {
 		var ran []string
