@@ -36,6 +36,8 @@ type Config struct {
 	// setupSources are the sources whose region and symbologies come from
 	// the setup file.
 	setupSources []string
+	// setupWarnings are the parts of the setup file the load left out.
+	setupWarnings []setupWarning
 	// file knows the lines of the file's keys, for errors found later.
 	file *conf.File
 }

@@ -104,6 +104,7 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	m.log = log
+	cfg.warnSetup(log)
 	m.vital = newVital()
 	d := &daemon{cfgName: name, log: log, clock: m.Clock, started: m.Clock(), notify: newNotifier(log),
 		pool: scanner.NewPlanePool(0), sources: map[string]*sourceRun{}, watchdog: m.watchdog, vital: m.vital}
@@ -402,6 +403,7 @@ func (m *Main) Reload() error {
 		d.log.Error("reload refused: keeping the running configuration", "err", err)
 		return err
 	}
+	cfg.warnSetup(d.log)
 	if err := d.sinks.Apply(cfg.Sinks); err != nil {
 		d.log.Error("reload refused: keeping the running configuration", "err", err)
 		return err

@@ -46,6 +46,9 @@ func main() {
 			fmt.Fprintln(os.Stderr, "scannerd:", err)
 			os.Exit(1)
 		}
+		for _, w := range cfg.setupWarnings {
+			fmt.Fprintf(os.Stderr, "scannerd: warning: setup file %s: %s\n", cfg.setupPath(), w)
+		}
 		fmt.Printf("%s: ok\n", name)
 		if len(cfg.setupSources) > 0 {
 			fmt.Printf("%s: the region and symbologies of %s, saved from the setup page\n", cfg.setupPath(), strings.Join(cfg.setupSources, ", "))

@@ -125,6 +125,13 @@ func (d *daemon) saveSetup(s api.SourceSetup) error {
 	if err != nil {
 		return fmt.Errorf("%w: %w", api.ErrBadSetup, err)
 	}
+	// A setting the load would leave out is refused here, where someone
+	// is there to see it.
+	for _, w := range next.setupWarnings {
+		if w.Source == s.Source && w.Setting != "" {
+			return fmt.Errorf("%w: %w", api.ErrBadSetup, w.Err)
+		}
+	}
 	if !slices.Contains(next.setupSources, s.Source) {
 		return fmt.Errorf("%w: the configuration file has no source named %q now", api.ErrBadSetup, s.Source)
 	}

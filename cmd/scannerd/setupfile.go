@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -71,19 +72,78 @@ func parseSetupFile(path string, data []byte) (*setupFile, error) {
 }
 
 // applySetup overrides the settings of the sources the setup file names
-// and notes which; entries of sources the configuration no longer has are
-// left alone (a renamed source starts again from its configured
-// settings).
+// and notes which. A device must keep running on a setup file its
+// configuration has moved away from, so what no longer fits is left out
+// and noted (setupWarnings), never a reason to refuse the load: an entry
+// of a source the configuration does not have (renamed or removed: it
+// starts again from its configured settings), and a setting the source
+// would refuse, such as a region outside the frame size the configuration
+// now asks for (the configured region is kept: a region clipped to a
+// different frame would cover a part of the view no one chose).
 func (c *Config) applySetup(sf *setupFile) {
-	c.setupSources = nil
+	c.setupSources, c.setupWarnings = nil, nil
 	for _, e := range sf.Sources {
 		i := slices.IndexFunc(c.Sources, func(s capture.Spec) bool { return s.Name == e.Name })
 		if i < 0 {
+			c.setupWarnings = append(c.setupWarnings, setupWarning{Source: e.Name, Err: errSetupNoSource})
 			continue
 		}
-		c.Sources[i].Region = slices.Clone(e.Region)
-		c.Sources[i].Symbologies = slices.Clone(e.Symbologies)
-		c.setupSources = append(c.setupSources, e.Name)
+		s := &c.Sources[i]
+		took := false
+		// The configured spec is valid, so an error once a setting is
+		// taken is that setting's.
+		region := s.Region
+		s.Region = slices.Clone(e.Region)
+		if err := s.Validate(); err != nil {
+			s.Region = region
+			c.setupWarnings = append(c.setupWarnings, setupWarning{Source: e.Name, Setting: "region", Value: fmt.Sprint(e.Region), Err: err})
+		} else {
+			took = true
+		}
+		syms := s.Symbologies
+		s.Symbologies = slices.Clone(e.Symbologies)
+		if err := s.Validate(); err != nil {
+			s.Symbologies = syms
+			c.setupWarnings = append(c.setupWarnings, setupWarning{Source: e.Name, Setting: "symbologies", Value: fmt.Sprint([]string(e.Symbologies)), Err: err})
+		} else {
+			took = true
+		}
+		if took {
+			c.setupSources = append(c.setupSources, e.Name)
+		}
+	}
+}
+
+// errSetupNoSource: the setup file has an entry for a source the
+// configuration does not have.
+var errSetupNoSource = errors.New("the configuration has no source of this name; its setup entry is unused")
+
+// setupWarning is a part of the setup file that a load left out.
+type setupWarning struct {
+	Source  string
+	Setting string // "" for the whole entry
+	Value   string
+	Err     error
+}
+
+// String says what was left out and why, for -check-config.
+func (w setupWarning) String() string {
+	if w.Setting == "" {
+		return fmt.Sprintf("source %q: %v", w.Source, w.Err)
+	}
+	return fmt.Sprintf("source %q: %s = %s left out, the configuration file's is used: %v", w.Source, w.Setting, w.Value, w.Err)
+}
+
+// warnSetup logs what the load left out of the setup file, each part once.
+func (c *Config) warnSetup(log *slog.Logger) {
+	for _, w := range c.setupWarnings {
+		if w.Setting == "" {
+			log.Warn("setup file names a source the configuration does not have; its entry is unused",
+				"file", c.setupPath(), "source", w.Source)
+			continue
+		}
+		log.Warn("setup file setting left out; the configuration file's is used",
+			"file", c.setupPath(), "source", w.Source, w.Setting, w.Value, "err", w.Err)
 	}
 }
 
