@@ -94,6 +94,10 @@ func makeRun(t *testing.T, bin, runDir string) {
 	if !strings.Contains(stderr.String(), "stopped.") {
 		t.Errorf("no orderly stop:\n%s", stderr.String())
 	}
+	// Written to a pipe, as into a log: no terminal escapes.
+	if strings.Contains(stderr.String(), "\x1b") {
+		t.Errorf("terminal escapes in make run's output to a pipe:\n%q", stderr.String())
+	}
 	// Nothing started by the script is left: no process mentions its
 	// scratch directory or runs its binaries (a child the script waited
 	// for may still be leaving the process table).

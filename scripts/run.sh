@@ -41,7 +41,12 @@ trap stop EXIT
 # normal end, exit status 0.
 trap 'exit 0' INT TERM
 
-say() { printf '\033[1m%s\033[0m\n' "$*" >&2; }
+# Bold on a terminal; plain text in a log or a pipe.
+if [ -t 2 ]; then
+  say() { printf '\033[1m%s\033[0m\n' "$*" >&2; }
+else
+  say() { printf '%s\n' "$*" >&2; }
+fi
 
 # Free ports on loopback for the LTS and scannerd's metrics listener.
 port=18443
