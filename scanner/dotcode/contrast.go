@@ -20,7 +20,7 @@ const (
 type grayView struct {
 	src          gozxing.LuminanceSource
 	w, h, bw, bh int
-	row          []byte
+	row, row2    []byte   // rows copied from a source that lends none
 	sum          []uint32 // block sums, then their integral image
 	blockMin     []byte   // per block its darkest pixel, then its window's
 	rowMin       []byte   // the least of blockMin along a window's row
@@ -40,16 +40,22 @@ type rowLender interface {
 // readRow returns row y of src: lent when src can, else copied into the
 // row g keeps (to wipe).
 func (g *grayView) readRow(src gozxing.LuminanceSource, y int) ([]byte, bool) {
+	return g.readRowInto(src, y, &g.row)
+}
+
+// readRowInto returns row y of src: lent when src can, else copied into
+// *buf, one of the rows g keeps.
+func (g *grayView) readRowInto(src gozxing.LuminanceSource, y int, buf *[]byte) ([]byte, bool) {
 	if l, ok := src.(rowLender); ok {
 		if row := l.LendRow(y); len(row) >= g.w {
 			return row, true
 		}
 	}
-	row, err := src.GetRow(y, g.row)
+	row, err := src.GetRow(y, *buf)
 	if err != nil || len(row) < g.w {
 		return nil, false
 	}
-	g.row = row
+	*buf = row
 	return row, true
 }
 
@@ -62,48 +68,66 @@ func (g *grayView) load(src gozxing.LuminanceSource) bool {
 	stride := bw + 1
 	g.sum = grow(g.sum, stride*(bh+1))
 	g.blockMin = grow(g.blockMin, bw*bh)
-	for i := range g.blockMin {
-		g.blockMin[i] = 255
-	}
 	full := w / contrastBlock * contrastBlock
-	for y := 0; y < h; y += 2 {
-		row, ok := g.readRow(src, y)
+	for by := 0; by < bh; by++ {
+		// The block row's two rows read (its first and third), combined
+		// before its blocks are: each block is written once.
+		top, ok := g.readRowInto(src, by*contrastBlock, &g.row)
 		if !ok {
 			return false
 		}
-		sums := g.sum[(y/contrastBlock+1)*stride+1:]
-		mins := g.blockMin[(y/contrastBlock)*bw:]
-		// Two blocks at a time: their pixels' pairs summed and their
-		// lesser taken in the 16-bit lanes of a word, then the lanes'
-		// pairs, the first block's in the low two lanes.
+		second, both := top, by*contrastBlock+2 < h
+		if both {
+			if second, ok = g.readRowInto(src, by*contrastBlock+2, &g.row2); !ok {
+				return false
+			}
+		}
+		sums := g.sum[(by+1)*stride+1 : (by+2)*stride]
+		mins := g.blockMin[by*bw : (by+1)*bw]
+		// Two blocks at a time: the pixels' pairs of both rows summed and
+		// their least taken in the 16-bit lanes of a word, then the
+		// lanes' pairs, the first block's in the low two lanes.
 		x := 0
 		for ; x+2*contrastBlock <= full; x += 2 * contrastBlock {
-			v := binary.LittleEndian.Uint64(row[x : x+8 : x+8])
-			even, odd := v&lanesFF, v>>8&lanesFF
-			pairs := even + odd
-			low := lanesMin(even, odd)
+			a := binary.LittleEndian.Uint64(top[x : x+8 : x+8])
+			b := binary.LittleEndian.Uint64(second[x : x+8 : x+8])
+			ae, ao, be, bo := a&lanesFF, a>>8&lanesFF, b&lanesFF, b>>8&lanesFF
+			pairs := ae + ao
+			low := lanesMin(ae, ao)
+			if both {
+				pairs += be + bo
+				low = lanesMin(low, lanesMin(be, bo))
+			}
 			low = lanesMin(low, low>>16)
 			k := x / contrastBlock
-			sums[k] += uint32(pairs&0xffff + pairs>>16&0xffff)
-			sums[k+1] += uint32(pairs>>32&0xffff + pairs>>48)
-			mins[k] = min(mins[k], byte(low))
-			mins[k+1] = min(mins[k+1], byte(low>>32))
+			sums[k] = uint32(pairs&0xffff + pairs>>16&0xffff)
+			sums[k+1] = uint32(pairs>>32&0xffff + pairs>>48)
+			mins[k] = byte(low)
+			mins[k+1] = byte(low >> 32)
 		}
-		for ; x < full; x += contrastBlock {
-			a, b, c, d := row[x], row[x+1], row[x+2], row[x+3]
-			sums[x/contrastBlock] += uint32(a) + uint32(b) + uint32(c) + uint32(d)
-			mins[x/contrastBlock] = min(mins[x/contrastBlock], a, b, c, d)
+		rows := [2][]byte{top, second}
+		n := 1
+		if both {
+			n = 2
 		}
-		for x := full; x < w; x++ {
-			sums[x/contrastBlock] += uint32(row[x])
-			mins[x/contrastBlock] = min(mins[x/contrastBlock], row[x])
+		for ; x < w; x += contrastBlock {
+			k, end := x/contrastBlock, min(w, x+contrastBlock)
+			sum, low := uint32(0), byte(255)
+			for _, row := range rows[:n] {
+				for _, v := range row[x:end] {
+					sum += uint32(v)
+					low = min(low, v)
+				}
+			}
+			sums[k], mins[k] = sum, low
 		}
 	}
 	for by := 1; by <= bh; by++ {
 		var acc uint32
+		above, here := g.sum[(by-1)*stride:by*stride], g.sum[by*stride:(by+1)*stride]
 		for bx := 1; bx <= bw; bx++ {
-			acc += g.sum[by*stride+bx]
-			g.sum[by*stride+bx] = g.sum[(by-1)*stride+bx] + acc
+			acc += here[bx]
+			here[bx] = above[bx] + acc
 		}
 	}
 	g.mean = grow(g.mean, bw*bh)
@@ -134,17 +158,42 @@ func (g *grayView) load(src gozxing.LuminanceSource) bool {
 			}
 		}
 	}
+	// The blocks whose window lies whole within the image, of
+	// contrastSpan blocks of contrastBlock pixels each way (rows read: every
+	// other), are divided by a constant.
+	const inner = contrastSpan * contrastBlock * (contrastSpan * contrastBlock / 2)
+	innerX0, innerX1 := half, min(bw, w/contrastBlock)-half // window [bx-half, bx+half] of whole blocks
 	for by := 0; by < bh; by++ {
 		y0, y1 := max(0, by-half), min(bh, by+half+1)
 		// Rows read: the even ones of the window's pixel rows.
 		py := (min(h, y1*contrastBlock) - y0*contrastBlock + 1) / 2
 		top, bottom := g.sum[y0*stride:(y0+1)*stride], g.sum[y1*stride:(y1+1)*stride]
 		means, lows := g.mean[by*bw:(by+1)*bw], g.low[by*bw:(by+1)*bw]
-		for bx, low := range g.blockMin[by*bw : (by+1)*bw] {
+		window := func(bx int) {
 			x0, x1 := max(0, bx-half), min(bw, bx+half+1)
 			px := min(w, x1*contrastBlock) - x0*contrastBlock
 			s := bottom[x1] - top[x1] - bottom[x0] + top[x0]
 			means[bx] = int16(int(s) / (px * py))
+		}
+		if py != inner/(contrastSpan*contrastBlock) || innerX1 <= innerX0 {
+			for bx := range means {
+				window(bx)
+			}
+		} else {
+			for bx := range innerX0 {
+				window(bx)
+			}
+			tl, tr := top[:bw+1-2*half-1], top[contrastSpan:]
+			bl, br := bottom[:bw+1-2*half-1], bottom[contrastSpan:]
+			for bx := innerX0; bx < innerX1; bx++ {
+				i := bx - half
+				means[bx] = int16((br[i] - tr[i] - bl[i] + tl[i]) / inner)
+			}
+			for bx := innerX1; bx < bw; bx++ {
+				window(bx)
+			}
+		}
+		for bx, low := range g.blockMin[by*bw : (by+1)*bw] {
 			lows[bx] = int16(low)
 		}
 	}
@@ -287,6 +336,7 @@ func windowMin(dst, src []byte) {
 // wipe clears the row of the image it keeps and forgets the image.
 func (g *grayView) wipe() {
 	clear(g.row)
+	clear(g.row2)
 	clear(g.blockMin)
 	clear(g.rowMin)
 	g.src = nil

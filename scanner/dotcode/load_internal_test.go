@@ -1,0 +1,51 @@
+package dotcode
+
+import (
+	"image"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/makiuchi-d/gozxing"
+)
+
+// TestLoadMeasuresEachWindow: the windows' means and darkest pixels that
+// load takes from blocks and pairs of rows are those of the pixels
+// themselves (the even rows of each window), at every image size, edges
+// and partial blocks included.
+func TestLoadMeasuresEachWindow(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 14))
+	var g grayView
+	for k := range 40 {
+		w, h := 1+rng.IntN(70), 1+rng.IntN(70)
+		if k < 4 {
+			w, h = []int{1, 8, 33, 64}[k], []int{1, 3, 2, 45}[k]
+		}
+		img := image.NewGray(image.Rect(0, 0, w, h))
+		for i := range img.Pix {
+			img.Pix[i] = byte(rng.IntN(256))
+			if rng.IntN(3) == 0 {
+				img.Pix[i] = 255 - byte(rng.IntN(8))
+			}
+		}
+		src := gozxing.NewLuminanceSourceFromImage(img)
+		if !g.load(src) {
+			t.Fatalf("%dx%d: not loaded", w, h)
+		}
+		const half = contrastSpan / 2
+		for by := range g.bh {
+			for bx := range g.bw {
+				sum, n, low := 0, 0, 255
+				for y := max(0, by-half) * contrastBlock; y < min(h, (by+half+1)*contrastBlock); y += 2 {
+					for x := max(0, bx-half) * contrastBlock; x < min(w, (bx+half+1)*contrastBlock); x++ {
+						v := int(img.Pix[y*img.Stride+x])
+						sum, n, low = sum+v, n+1, min(low, v)
+					}
+				}
+				i := by*g.bw + bx
+				if int(g.mean[i]) != sum/n || int(g.low[i]) != low {
+					t.Fatalf("%dx%d block (%d, %d): mean %d low %d, want %d and %d", w, h, bx, by, g.mean[i], g.low[i], sum/n, low)
+				}
+			}
+		}
+	}
+}
