@@ -47,12 +47,14 @@ const maxDot = 40
 // about as wide as high, and filling most of their bounding box.
 func (f *blobFinder) find(bm *gozxing.BitMatrix) []blob {
 	w, h := bm.GetWidth(), bm.GetHeight()
-	f.runs, f.parent = f.runs[:0], f.parent[:0]
+	// runs and parent are the finder's, kept in locals while they grow
+	// (through f they would be loaded again at every use).
+	runs, parent := f.runs[:0], f.parent[:0]
 	prevStart, prevEnd := 0, 0
 	for y := 0; y < h; y++ {
 		f.row = bm.GetRow(y, f.row)
 		words := f.row.GetBitArray()
-		start := len(f.runs)
+		start := len(runs)
 		for wi, word := range words {
 			for word != 0 {
 				lo := bits.TrailingZeros32(word)
@@ -65,10 +67,10 @@ func (f *blobFinder) find(bm *gozxing.BitMatrix) []blob {
 				x1 := x0 + n
 				// A run that reaches the word's end may continue in the
 				// next word: merge it with the previous run.
-				if k := len(f.runs) - 1; k >= start && f.runs[k].x1 == x0 {
-					f.runs[k].x1 = x1
+				if k := len(runs) - 1; k >= start && runs[k].x1 == x0 {
+					runs[k].x1 = x1
 				} else {
-					f.runs = append(f.runs, run{y: y, x0: x0, x1: x1})
+					runs = append(runs, run{y: y, x0: x0, x1: x1})
 				}
 				if lo+n >= 32 {
 					word = 0
@@ -78,34 +80,54 @@ func (f *blobFinder) find(bm *gozxing.BitMatrix) []blob {
 			}
 		}
 		// Label this row's runs, joining those that touch a run of the row
-		// above (eight-connected).
-		p := prevStart
-		for i := start; i < len(f.runs); i++ {
-			r := &f.runs[i]
+		// above (eight-connected). A run that touches one takes its patch's
+		// label; only a run that touches none starts a patch. A patch's
+		// label is the least of its runs' (union keeps the lesser root), so
+		// each patch's label is its first run's in reading order, as when
+		// every run started one.
+		above := runs[prevStart:prevEnd]
+		p := 0
+		for i := start; i < len(runs); i++ {
+			r := &runs[i]
 			r.x1 = min(r.x1, w)
-			r.label = len(f.parent)
-			f.parent = append(f.parent, r.label)
-			for p < prevEnd && f.runs[p].x1 < r.x0 {
+			for p < len(above) && above[p].x1 < r.x0 {
 				p++
 			}
-			for q := p; q < prevEnd && f.runs[q].x0 <= r.x1; q++ {
-				f.union(r.label, f.runs[q].label)
+			label := -1
+			for q := p; q < len(above) && above[q].x0 <= r.x1; q++ {
+				if label < 0 {
+					label = root(parent, above[q].label)
+				} else {
+					label = union(parent, label, above[q].label)
+				}
 			}
+			if label < 0 {
+				label = len(parent)
+				parent = append(parent, label)
+			}
+			r.label = label
 		}
-		prevStart, prevEnd = start, len(f.runs)
+		prevStart, prevEnd = start, len(runs)
 	}
+	f.runs, f.parent = runs, parent
 	if f.row != nil {
 		f.row.Clear() // a row of the image
 	}
-	// Gather each patch's pixels.
-	if cap(f.acc) < len(f.parent) {
-		f.acc = make([]blobAcc, len(f.parent))
+	// Every label to its patch's: a label's parent is never above it, so
+	// in increasing order each parent's parent is its root already.
+	for i, pa := range parent {
+		parent[i] = parent[pa]
 	}
-	f.acc = f.acc[:len(f.parent)]
+	// Gather each patch's pixels.
+	if cap(f.acc) < len(parent) {
+		f.acc = make([]blobAcc, len(parent))
+	}
+	f.acc = f.acc[:len(parent)]
 	clear(f.acc)
-	for i := range f.runs {
-		r := &f.runs[i]
-		a := &f.acc[f.root(r.label)]
+	acc := f.acc
+	for i := range runs {
+		r := &runs[i]
+		a := &acc[parent[r.label]]
 		n := r.x1 - r.x0
 		if a.n == 0 {
 			a.x0, a.y0, a.x1, a.y1 = r.x0, r.y, r.x1-1, r.y
@@ -134,19 +156,22 @@ func (f *blobFinder) find(bm *gozxing.BitMatrix) []blob {
 	return f.blobs
 }
 
-func (f *blobFinder) root(i int) int {
-	for f.parent[i] != i {
-		f.parent[i] = f.parent[f.parent[i]]
-		i = f.parent[i]
+// root returns the root of label i, halving its path.
+func root(parent []int, i int) int {
+	for parent[i] != i {
+		parent[i] = parent[parent[i]]
+		i = parent[i]
 	}
 	return i
 }
 
-func (f *blobFinder) union(a, b int) {
-	ra, rb := f.root(a), f.root(b)
-	if ra != rb {
-		f.parent[max(ra, rb)] = min(ra, rb)
-	}
+// union joins the patches of labels a and b under the lesser root, and
+// returns it.
+func union(parent []int, a, b int) int {
+	ra, rb := root(parent, a), root(parent, b)
+	lo := min(ra, rb)
+	parent[max(ra, rb)] = lo
+	return lo
 }
 
 // erode writes into dst (allocated when nil or of another size) the

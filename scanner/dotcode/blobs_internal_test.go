@@ -1,0 +1,91 @@
+package dotcode
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/makiuchi-d/gozxing"
+)
+
+// TestFindLabelsEachPatch: the blobs found from runs are the dot-like
+// eight-connected patches of dark pixels, in the order of their first
+// pixel in reading order, as a flood fill pixel by pixel finds them, at
+// densities from specks to a mesh and across word boundaries.
+func TestFindLabelsEachPatch(t *testing.T) {
+	rng := rand.New(rand.NewPCG(14, 6))
+	var f blobFinder
+	for k := range 60 {
+		w, h := 1+rng.IntN(130), 1+rng.IntN(60)
+		m, _ := gozxing.NewBitMatrix(w, h)
+		density := []float64{0.05, 0.2, 0.45, 0.6}[k%4]
+		for y := range h {
+			for x := range w {
+				if rng.Float64() < density {
+					m.Set(x, y)
+				}
+			}
+		}
+		// Some blocks, dots as the finder keeps them.
+		for range rng.IntN(6) {
+			x0, y0, s := rng.IntN(w), rng.IntN(h), 1+rng.IntN(5)
+			for y := y0; y < min(h, y0+s); y++ {
+				for x := x0; x < min(w, x0+s); x++ {
+					m.Set(x, y)
+				}
+			}
+		}
+		got := f.find(m)
+		want := floodBlobs(m)
+		if len(got) != len(want) {
+			t.Fatalf("%dx%d density %.2f: %d blobs, want %d", w, h, density, len(got), len(want))
+		}
+		for i := range want {
+			if got[i] != want[i] {
+				t.Fatalf("%dx%d density %.2f: blob %d is %+v, want %+v", w, h, density, i, got[i], want[i])
+			}
+		}
+	}
+}
+
+// floodBlobs finds the patches of m pixel by pixel and keeps those find
+// keeps, each as find describes it.
+func floodBlobs(m *gozxing.BitMatrix) []blob {
+	w, h := m.GetWidth(), m.GetHeight()
+	seen := make([]bool, w*h)
+	var out []blob
+	for y := range h {
+		for x := range w {
+			if !m.Get(x, y) || seen[y*w+x] {
+				continue
+			}
+			n, sx, sy := 0, 0, 0
+			x0, y0, x1, y1 := x, y, x, y
+			stack := [][2]int{{x, y}}
+			seen[y*w+x] = true
+			for len(stack) > 0 {
+				p := stack[len(stack)-1]
+				stack = stack[:len(stack)-1]
+				n, sx, sy = n+1, sx+p[0], sy+p[1]
+				x0, y0, x1, y1 = min(x0, p[0]), min(y0, p[1]), max(x1, p[0]), max(y1, p[1])
+				for dy := -1; dy <= 1; dy++ {
+					for dx := -1; dx <= 1; dx++ {
+						qx, qy := p[0]+dx, p[1]+dy
+						if qx >= 0 && qy >= 0 && qx < w && qy < h && !seen[qy*w+qx] && m.Get(qx, qy) {
+							seen[qy*w+qx] = true
+							stack = append(stack, [2]int{qx, qy})
+						}
+					}
+				}
+			}
+			bw, bh := x1-x0+1, y1-y0+1
+			if n < 2 || bw > maxDot || bh > maxDot || bw > 2*bh+1 || bh > 2*bw+1 || 2*n < bw*bh {
+				continue
+			}
+			out = append(out, blob{
+				x: float64(2*sx)/float64(2*n) + 0.5, y: float64(2*sy)/float64(2*n) + 0.5,
+				n: n, x0: x0, y0: y0, x1: x1, y1: y1, size: float64(max(bw, bh)),
+			})
+		}
+	}
+	return out
+}
