@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -49,10 +50,14 @@ func (daemon) Decode(ctx context.Context, load func() (*scanner.Frame, error), o
 	return nil, nil
 }
 
-type license struct{ syncs int }
+type license struct {
+	syncs int
+	state string // "authorized" when empty
+}
 
 func (l *license) Document() api.LicenseDocument {
-	return api.LicenseDocument{State: "authorized", Mode: "lts", Device: "71b15bbb-4b2d-54c5-8037-d38e95ee32b8",
+	state := cmp.Or(l.state, "authorized")
+	return api.LicenseDocument{State: state, Mode: "lts", Device: "71b15bbb-4b2d-54c5-8037-d38e95ee32b8",
 		HandshakeCode: "AB12-CD34-EF56", Licenses: []string{"TRIAL"}, Expires: time.Date(2026, 12, 6, 4, 56, 57, 0, time.UTC),
 		OfflineLeft: "168h0m0s", Pending: map[string]uint64{"QR_CODE": 4, "EAN_13": 2}, PendingScans: 6,
 		Symbologies: []string{}, LastSync: time.Date(2026, 11, 29, 4, 0, l.syncs, 0, time.UTC),
@@ -195,6 +200,18 @@ func TestDaemonCommands(t *testing.T) {
 		}
 		if code, _, _ := run(ctx, sock, "license", "renew"); code != exitUsage {
 			t.Errorf("license renew: exit %d", code)
+		}
+	})
+	// A device whose license stopped it decoding: the state is shown and the
+	// exit status is 5, so that a monitoring script needs no parsing.
+	t.Run("license refusing", func(t *testing.T) {
+		cfg := apitest.Config(t)
+		apitest.Serve(t, cfg, daemon{}, &license{state: "over_quota"}, &apitest.Exporter{}, nil)
+		for _, args := range [][]string{{"license"}, {"license", "--json"}, {"license", "sync"}} {
+			code, out, _ := run(ctx, cfg.Socket, args...)
+			if code != exitRefused || !strings.Contains(out, "over_quota") {
+				t.Errorf("%v while over quota: exit %d, want %d:\n%s", args, code, exitRefused, out)
+			}
 		}
 	})
 	t.Run("debug export", func(t *testing.T) {

@@ -23,10 +23,12 @@ func (m *Main) licenseCommand() *cobra.Command {
 		Use:   "license",
 		Short: "Show the license state",
 		Long: `Shows the daemon's license state: authorization, offline time left,
-pending usage, last sync. Exit status 4 when the daemon cannot be reached.
-In evaluation mode (no [license] table: only the demo camera decodes) it
-says so and what to configure, as scanctl status does, and exits with
-status 1, so that scripts can tell an unlicensed daemon.`,
+pending usage, last sync. Exit status 5 when the state is not authorized
+(expired, not_authorized, over_quota, revoked: the daemon does not decode),
+4 when the daemon cannot be reached. In evaluation mode (no [license]
+table: only the demo camera decodes) it says so and what to configure, as
+scanctl status does, and exits with status 1, so that scripts can tell an
+unlicensed daemon.`,
 		Args: cobra.NoArgs,
 	}
 	df := m.addDaemonFlags(cmd.PersistentFlags(), true)
@@ -44,7 +46,7 @@ status 1, so that scripts can tell an unlicensed daemon.`,
 		if df.json || !printLicense(m.Stdout, doc) {
 			m.printDoc(df.json, doc)
 		}
-		return nil
+		return refusing(lic)
 	}
 	cmd.AddCommand(&cobra.Command{
 		Use:   "sync",
@@ -54,7 +56,8 @@ admin group), then shows the license state. With the LTS unreachable it
 fails within request_timeout (30 s by default) per lts_url; asked while a
 sync is already under way that cannot reach the LTS either, it fails with
 that sync's error rather than starting another attempt after it.
-Exit status 5 when the daemon refuses, 4 when it cannot be reached.`,
+Exit status 5 when the daemon refuses or the state after the sync is not
+authorized, 4 when it cannot be reached.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			c := df.client()
@@ -73,10 +76,20 @@ Exit status 5 when the daemon refuses, 4 when it cannot be reached.`,
 			if df.json || !printLicense(m.Stdout, doc) {
 				m.printDoc(df.json, doc)
 			}
-			return nil
+			return refusing(lic)
 		},
 	})
 	return cmd
+}
+
+// refusing is exit status 5 for a license state in which the daemon does
+// not decode, after the state has been shown: a monitoring script tells a
+// device that stopped decoding from the exit status alone.
+func refusing(lic apitype.License) error {
+	if lic.State != apitype.LicenseAuthorized {
+		return cli.Exit(exitRefused)
+	}
+	return nil
 }
 
 func (m *Main) printDoc(asJSON bool, doc []byte) {
