@@ -76,7 +76,7 @@ func (c *Client) gateFor(rec *authRecord) *gate {
 	}
 	a, err := wire.VerifyAuthorization(rec.Signed, c.pins, c.id.Device, c.id.Key.PublicKey().Bytes())
 	if err != nil {
-		return refusedGate(StateNotAuthorized, fmt.Errorf("%w (stored authorization does not verify: %v)", ErrNotAuthorized, err))
+		return refusedGate(StateNotAuthorized, fmt.Errorf("%w (stored authorization does not verify: %v)", ErrNotAuthorized, pinHint(err)))
 	}
 	g := &gate{
 		state:   StateAuthorized,

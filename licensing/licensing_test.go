@@ -469,6 +469,24 @@ func TestWrongPinnedKey(t *testing.T) {
 	}
 }
 
+// A device pinning a key whose signing half is not the LTS's (its sealing
+// half is, so the LTS answers) refuses the authorization, and says what to
+// check, as the LTS's refusals do.
+func TestWrongPinnedSigningKeySaysWhatToCheck(t *testing.T) {
+	e := newEnv(t, wire.License{}, lts.Handshake{})
+	other, _ := wire.GenerateLTSKey()
+	cfg := e.config()
+	cfg.LTSKeys = []string{wire.LTSKey{Sign: other.Public().Sign, Seal: e.lts.Key.Seal}.String()}
+	c := e.open(t, cfg)
+	err := c.Sync(context.Background())
+	if !errors.Is(err, wire.ErrSignature) || !strings.Contains(err.Error(), "check that lts_keys") {
+		t.Fatalf("sync with a wrong pinned signing key: %v", err)
+	}
+	if st := c.Status(); st.State != StateNotAuthorized || !strings.Contains(st.LastSyncError, "lts_keys") {
+		t.Fatalf("status: %+v", st)
+	}
+}
+
 // A device that scans between syncs always has usage to send, so its syncs
 // are usage reports, not renewals: the acknowledgement must tell it of a
 // revocation, which then stops decoding at once and outlasts a restart,

@@ -218,7 +218,7 @@ func (c *Client) authorize(ctx context.Context) error {
 	}
 	a, err := wire.VerifyAuthorization(reply.Authorization, c.pins, c.id.Device, c.id.Key.PublicKey().Bytes())
 	if err != nil {
-		return err
+		return pinHint(err)
 	}
 	if !bytes.Equal(a.Nonce, req.Nonce) {
 		return fmt.Errorf("authorize: %w", wire.ErrReplay)
@@ -482,6 +482,7 @@ func (c *Client) postTo(ctx context.Context, base, path string, body, nonce []by
 		return nil, err
 	}
 	reply, err := wire.OpenReply(c.id.Key, c.pins, c.id.Device, nonce, out)
+	err = pinHint(err)
 	var unsealed *wire.Error
 	switch {
 	case errors.As(err, &unsealed):
@@ -491,6 +492,17 @@ func (c *Client) postTo(ctx context.Context, base, path string, body, nonce []by
 		return nil, fmt.Errorf("LTS answered HTTP %d: %w", resp.StatusCode, err)
 	}
 	return reply, err
+}
+
+// pinHint adds what to check to an error of an LTS reply or authorization
+// that no pinned key opens or verifies: the usual cause is lts_keys holding
+// another LTS's key, or a key of this LTS from before it was set up again,
+// and it says so, as the LTS's own refusals say what to do.
+func pinHint(err error) error {
+	if errors.Is(err, wire.ErrSignature) || errors.Is(err, wire.ErrSeal) {
+		return fmt.Errorf("%w (check that lts_keys in the [license] config holds this LTS's key: ltsd pin on the LTS prints it)", err)
+	}
+	return err
 }
 
 func newNonce() []byte {
