@@ -36,7 +36,8 @@ var (
 	ErrBrowserRequest = apitype.ErrBrowserRequest
 	// ErrNoCredentials: the peer's credentials could not be read.
 	ErrNoCredentials = apitype.ErrNoCredentials
-	// ErrNotFound: no such endpoint.
+	// ErrNotFound: no such endpoint, or no such thing at one (a source, a
+	// daemon's preview); see notFoundf.
 	ErrNotFound = apitype.ErrNotFound
 	// ErrMethodNotAllowed: the endpoint does not take this method.
 	ErrMethodNotAllowed = apitype.ErrMethodNotAllowed
@@ -128,6 +129,18 @@ var errorTable = []struct {
 	{scanner.ErrDecoderPanic, "decoder_failed"},
 	{ErrInternal, "internal"},
 }
+
+// notFoundf is ErrNotFound for something other than an endpoint: its
+// message says only what is missing ("no source is named \"cam9\""),
+// where ErrNotFound's own text, "no such endpoint", would be wrong.
+func notFoundf(format string, args ...any) error {
+	return &notFoundError{fmt.Sprintf(format, args...)}
+}
+
+type notFoundError struct{ msg string }
+
+func (e *notFoundError) Error() string        { return e.msg }
+func (e *notFoundError) Is(target error) bool { return target == ErrNotFound }
 
 // ErrorBody is the JSON of every error response.
 type ErrorBody = apitype.ErrorBody

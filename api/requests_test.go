@@ -581,6 +581,10 @@ func TestSnapshot(t *testing.T) {
 			t.Errorf("%s: %d %s %s, want %d %s", tc.target, status, code, body, tc.status, tc.code)
 		}
 	}
+	// The message says what is missing: a source, not an endpoint.
+	if _, _, body := ts.rawRequest(t, http.MethodGet, "/v1/snapshot?source=cam9", nil, nil); !strings.Contains(string(body), `"message":"no source is named \"cam9\""`) {
+		t.Errorf("a source the daemon does not have: %s", body)
+	}
 }
 
 // metricSum adds up every sample of a counter or gauge family.

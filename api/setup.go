@@ -63,7 +63,7 @@ const previewFrameTimeout = 5 * time.Second
 func (s *Server) previewer() (Previewer, error) {
 	p, ok := s.daemon.(Previewer)
 	if !ok {
-		return nil, fmt.Errorf("%w: this daemon has no preview", ErrNotFound)
+		return nil, notFoundf("this daemon has no preview")
 	}
 	return p, nil
 }
@@ -71,7 +71,7 @@ func (s *Server) previewer() (Previewer, error) {
 func (s *Server) configurer() (Configurer, error) {
 	c, ok := s.daemon.(Configurer)
 	if !ok {
-		return nil, fmt.Errorf("%w: this daemon has no setup settings", ErrNotFound)
+		return nil, notFoundf("this daemon has no setup settings")
 	}
 	return c, nil
 }
@@ -132,7 +132,7 @@ func (s *Server) handlePreviewFrame(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	if !slices.Contains(s.sourceNames(), source) {
-		return fmt.Errorf("%w: no source is named %q", ErrNotFound, source)
+		return notFoundf("no source is named %q", source)
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), previewFrameTimeout)
 	defer cancel()

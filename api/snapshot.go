@@ -45,10 +45,10 @@ func (s *Server) handleSnapshot(w http.ResponseWriter, r *http.Request) error {
 	}
 	sn, ok := s.daemon.(Snapshotter)
 	if !ok {
-		return fmt.Errorf("%w: this daemon takes no snapshots", ErrNotFound)
+		return notFoundf("this daemon takes no snapshots")
 	}
 	if !slices.Contains(s.sourceNames(), source) {
-		return fmt.Errorf("%w: no source is named %q", ErrNotFound, source)
+		return notFoundf("no source is named %q", source)
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), timeout)
 	defer cancel()
