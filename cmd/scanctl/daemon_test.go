@@ -233,6 +233,15 @@ func TestDaemonCommands(t *testing.T) {
 		if code, _, _ := run(ctx, sock, "debug", "export", "on", dir, "--frames", "some"); code != exitUsage {
 			t.Errorf("bad --frames: exit %d", code)
 		}
+		// Without --sample, or with --sample 0, the daemon's default
+		// applies, as for --max-images, --max-bytes and --for.
+		for _, args := range [][]string{{}, {"--sample", "0"}} {
+			code, out, errOut := run(ctx, sock, append([]string{"debug", "export", "on", dir}, args...)...)
+			if s, _ := exp.Last(); code != exitOK || s.Sample != 0 || s.MaxImages != 0 {
+				t.Errorf("%q: exit %d %s %s, sent %+v: want 0, the daemon's default", args, code, out, errOut, s)
+			}
+			run(ctx, sock, "debug", "export", "off")
+		}
 		// A relative directory is refused before the daemon is asked:
 		// it would name a directory relative to this shell, not the daemon.
 		if code, _, errOut := run(ctx, sock, "debug", "export", "on", "run1"); code != exitUsage || !strings.Contains(errOut, "relative") || exp.State().Enabled {

@@ -68,7 +68,7 @@ it off first.`,
 	}
 	f := on.Flags()
 	f.StringVar(&s.Frames, "frames", api.FramesDecoded, "save `WHICH` frames: decoded, failed (regions that looked like barcodes, nothing read) or all")
-	f.IntVar(&s.Sample, "sample", 1, "save one frame in `N`")
+	f.IntVar(&s.Sample, "sample", 0, "save one frame in `N` (0: the daemon's default, every one)")
 	f.IntVar(&s.MaxImages, "max-images", 0, "stop after `N` images (0: the daemon's default)")
 	f.Int64Var(&s.MaxBytes, "max-bytes", 0, "stop after `N` bytes (0: the daemon's default)")
 	f.DurationVar(&duration, "for", 0, "turn the export off after `DURATION` (0: the daemon's default)")
