@@ -174,15 +174,31 @@ func NewMain() *Main {
 }
 
 // ParseFlags reads the command line. It reports an error it returns on
-// m.Stderr itself, once: the flag package prints its own with the usage.
+// m.Stderr itself, once, with the usage. Help asked for (-h, --help) is
+// printed on m.Stdout, as scanctl and ltsd print theirs, and returns
+// flag.ErrHelp: the caller exits 0.
 func (m *Main) ParseFlags(args []string) error {
 	fs := flag.NewFlagSet("scannerd", flag.ContinueOnError)
 	fs.SetOutput(m.Stderr)
+	// The flag package prints the error, then calls Usage, for help too:
+	// where the usage goes is decided below, once the error is known.
+	fs.Usage = func() {}
+	usage := func(w io.Writer) {
+		fmt.Fprintf(w, "Usage of %s:\n", fs.Name())
+		fs.SetOutput(w)
+		fs.PrintDefaults()
+		fs.SetOutput(m.Stderr)
+	}
 	fs.StringVar(&m.ConfigPath, "config", "", "configuration `file` (default "+DefaultConfigPath+", or the built-in demo configuration when that does not exist)")
 	fs.BoolVar(&m.CheckOnly, "check-config", false, "validate the configuration and exit")
 	fs.BoolVar(&m.ShowVersion, "version", false, "print the version and exit")
 	fs.BoolVar(&m.NDJSON, "ndjson", false, "also print delivered results as JSON lines on stdout")
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			usage(m.Stdout)
+		} else {
+			usage(m.Stderr)
+		}
 		return err
 	}
 	if fs.NArg() > 0 {

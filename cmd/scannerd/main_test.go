@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"net"
 	"os"
@@ -471,6 +472,31 @@ func TestBadCommandLine(t *testing.T) {
 		var exit *exec.ExitError
 		if !errors.As(err, &exit) || exit.ExitCode() != 2 || strings.Count(stderr.String(), tc.want) != 1 || stdout.Len() != 0 {
 			t.Errorf("scannerd %s: %v, stdout %q, stderr %q; want exit 2 and %q once on stderr", tc.arg, err, stdout.String(), stderr.String(), tc.want)
+		}
+	}
+}
+
+// Help asked for goes to stdout and ends in flag.ErrHelp (exit status 0),
+// as scanctl's and ltsd's does; the usage after a bad flag stays on
+// stderr with the error.
+func TestHelpOnStdout(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		help bool
+	}{
+		{[]string{"--help"}, true},
+		{[]string{"-h"}, true},
+		{[]string{"-nope"}, false},
+	} {
+		var out, errOut bytes.Buffer
+		m := &Main{Stdout: &out, Stderr: &errOut, Clock: time.Now}
+		err := m.ParseFlags(tc.args)
+		switch {
+		case tc.help && (!errors.Is(err, flag.ErrHelp) || !strings.Contains(out.String(), "-config file") || errOut.Len() > 0):
+			t.Errorf("%q: %v, stdout %q, stderr %q: want the usage on stdout only", tc.args, err, out.String(), errOut.String())
+		case !tc.help && (err == nil || errors.Is(err, flag.ErrHelp) || out.Len() > 0 ||
+			!strings.Contains(errOut.String(), "not defined: -nope") || !strings.Contains(errOut.String(), "-config file")):
+			t.Errorf("%q: %v, stdout %q, stderr %q: want the error and the usage on stderr", tc.args, err, out.String(), errOut.String())
 		}
 	}
 }
