@@ -153,6 +153,13 @@ func TestSpecValidation(t *testing.T) {
 		{capture.Spec{Name: "a", URL: "demo", Rescan: "2s"}, true},
 		{capture.Spec{Name: "a", URL: "demo", Rescan: "2"}, false},
 		{capture.Spec{Name: "a", URL: "demo", Rescan: "-1s"}, false},
+		{capture.Spec{Name: "a", URL: "demo", FrameBudget: "10s", Rescan: "1h"}, true},
+		{capture.Spec{Name: "a", URL: "demo", FrameBudget: "100h"}, false}, // "100ms" mistyped
+		{capture.Spec{Name: "a", URL: "demo", FrameBudget: "11s"}, false},
+		{capture.Spec{Name: "a", URL: "demo", Rescan: "48h"}, false},
+		{capture.Spec{Name: "a", URL: "dir:/srv/in"}, true},
+		{capture.Spec{Name: "a", URL: "dir:relative"}, false}, // relative to / under systemd
+		{capture.Spec{Name: "a", URL: "dir:./in", AfterRead: "move:/srv/done"}, false},
 	} {
 		err := tc.spec.Validate()
 		if (err == nil) != tc.ok || err != nil && !errors.Is(err, capture.ErrBadSpec) {

@@ -128,6 +128,16 @@ const DefaultFrameBudget = 20 * time.Millisecond
 // when the source does not say; between, only what changed is.
 const DefaultRescan = 500 * time.Millisecond
 
+// MaxFrameBudget and MaxRescan bound frame_budget and rescan: a live
+// frame's decode longer than the engine's default stuck_after (10 s) is
+// taken for a stuck worker, and a label at rest unread waits up to rescan
+// to be tried again, an hour of which is as good as never; longer is a
+// typo ("100h" for "100ms").
+const (
+	MaxFrameBudget = 10 * time.Second
+	MaxRescan      = time.Hour
+)
+
 // Kind is the sort of source a URL names.
 type Kind string
 
@@ -210,14 +220,17 @@ func badSpec(key, format string, args ...any) error {
 }
 
 // duration reads the value of the duration key, def when it is empty:
-// a duration with its unit, not negative.
-func (s *Spec) duration(key, value string, def time.Duration) (time.Duration, error) {
+// a duration with its unit, from 0 to limit.
+func (s *Spec) duration(key, value string, def, limit time.Duration) (time.Duration, error) {
 	if value == "" {
 		return def, nil
 	}
 	d, err := time.ParseDuration(value)
 	if err != nil || d < 0 {
 		return 0, badSpec(key, "%s: want a duration such as \"%v\", have %q", s.Name, def, value)
+	}
+	if d > limit {
+		return 0, badSpec(key, "%s: %v is outside 0s to %v", s.Name, d, limit)
 	}
 	return d, nil
 }
@@ -246,6 +259,11 @@ func (s *Spec) Validate() error {
 		if _, ok := propertyNames[k]; !ok {
 			return badSpec("properties", "%s: unknown camera property %q", s.Name, k)
 		}
+	}
+	if t.Kind == KindDir && !filepath.IsAbs(t.Path) {
+		// Relative to wherever the daemon was started (/ under
+		// systemd), as a relative after_read = "move:DIR" would be.
+		return badSpec("url", "%s: %q: PATH must be an absolute path", s.Name, s.URL)
 	}
 	if t.Kind == KindDir && s.AfterRead != "" && s.AfterRead != "delete" && !strings.HasPrefix(s.AfterRead, "move:") {
 		return badSpec("after_read", "%s: %q: want delete or move:DIR", s.Name, s.AfterRead)
@@ -305,10 +323,10 @@ func (s *Spec) Options() (scanner.Options, error) {
 	o.TelepenNumeric = s.TelepenNumeric
 	o.DPM = s.DPM
 	o.Adaptive = s.Adaptive == nil || *s.Adaptive
-	if o.Budget, err = s.duration("frame_budget", s.FrameBudget, DefaultFrameBudget); err != nil {
+	if o.Budget, err = s.duration("frame_budget", s.FrameBudget, DefaultFrameBudget, MaxFrameBudget); err != nil {
 		return o, err
 	}
-	if o.Rescan, err = s.duration("rescan", s.Rescan, DefaultRescan); err != nil {
+	if o.Rescan, err = s.duration("rescan", s.Rescan, DefaultRescan, MaxRescan); err != nil {
 		return o, err
 	}
 	if len(s.Region) != 0 {

@@ -357,6 +357,11 @@ func TestConfigErrors(t *testing.T) {
 		{"[[sink]]\nname = \"a\"\nqueue = 0\n[sink.serial]\ndevice = \"/dev/ttyS0\"\n", "test.toml:3: key sink[1].queue: 0: want 1 to 1000000"},
 		{"[[source]]\nname = \"demo\"\nurl = \"demo\"\nloop = true\n", "test.toml:4: key source[1].loop: invalid source: demo: loop replays a file: source"},
 		{"[[source]]\nname = \"in\"\nurl = \"dir:/srv/in\"\nafter_read = \"move:relative\"\n", `test.toml:4: key source[1].after_read: invalid source: in: "move:relative": DIR must be an absolute path`},
+		// Looser than README said: durations have upper bounds, and a
+		// drop directory's path is absolute as its move:DIR is.
+		{"[[source]]\nname = \"cam\"\nurl = \"demo\"\nframe_budget = \"100h\"\n", "test.toml:4: key source[1].frame_budget: invalid source: cam: 100h0m0s is outside 0s to 10s"},
+		{"[[source]]\nname = \"cam\"\nurl = \"demo\"\n\nrescan = \"48h\"\n", "test.toml:5: key source[1].rescan: invalid source: cam: 48h0m0s is outside 0s to 1h0m0s"},
+		{"[[source]]\nname = \"in\"\nurl = \"dir:relative\"\n", `test.toml:3: key source[1].url: invalid source: in: "dir:relative": PATH must be an absolute path`},
 	} {
 		_, err := ParseConfig("test.toml", []byte(tc.body))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
