@@ -45,7 +45,7 @@ var (
 )
 
 // digitRuns is the number of runs of one digit.
-func (v variant) digitRuns() int {
+func (v *variant) digitRuns() int {
 	if v.spaces {
 		return 6
 	}
@@ -65,7 +65,7 @@ func IATAAt(runs []int, i int) (bars.Symbol, bool) { return iata.decodeAt(runs, 
 func MatrixAt(runs []int, i int) (bars.Symbol, bool) { return matrix.decodeAt(runs, i) }
 
 // decodeAt reads a symbol whose start pattern begins with dark run i.
-func (v variant) decodeAt(runs []int, i int) (bars.Symbol, bool) {
+func (v *variant) decodeAt(runs []int, i int) (bars.Symbol, bool) {
 	narrow, wide, ok, _ := v.startAt(runs, i)
 	if !ok {
 		return bars.Symbol{}, false
@@ -95,7 +95,7 @@ func (v variant) decodeAt(runs []int, i int) (bars.Symbol, bool) {
 // pattern, or a narrow run is as wide as the first, wide, one (an
 // Industrial or Matrix start's first bar no wider than the space after
 // it, as at most bars of most rows), no start can be there.
-func (v variant) startAt(runs []int, i int) (narrow, wide float64, ok, measured bool) {
+func (v *variant) startAt(runs []int, i int) (narrow, wide float64, ok, measured bool) {
 	if i+len(v.start) >= len(runs) {
 		return 0, 0, false, false
 	}
@@ -168,7 +168,7 @@ func measure(runs []int, pattern []int8) (narrow, wide float64, ok bool) {
 // that carry it are its wide ones, clearly wider than the other three, and
 // the spaces beside the elements are narrow. It updates the running
 // narrow and wide widths.
-func (v variant) digit(runs []int, narrow, wide *float64) (byte, bool) {
+func (v *variant) digit(runs []int, narrow, wide *float64) (byte, bool) {
 	var carry [5]float64
 	n := 0
 	for k, r := range runs {
@@ -219,7 +219,7 @@ func (v variant) digit(runs []int, narrow, wide *float64) (byte, bool) {
 
 // stopAt reports whether the stop pattern starts at dark run j and a
 // quiet zone follows it.
-func (v variant) stopAt(runs []int, j int, narrow, wide float64) bool {
+func (v *variant) stopAt(runs []int, j int, narrow, wide float64) bool {
 	if j+len(v.stop) > len(runs) {
 		return false
 	}
