@@ -76,6 +76,10 @@ type decoder struct {
 	columns bitrow.SharedColumns
 	// doubled are the boxes of the view read at double size so far.
 	doubled []image.Rectangle
+	// barLook tells where in the view bars lie across its rows and
+	// columns, once barsLooked (decoder.bars).
+	barLook    barLook
+	barsLooked bool
 	// view is the view of the frame decodeView reads, unturned, and
 	// viewMin its top-left corner in the frame.
 	view    gozxing.LuminanceSource
@@ -315,6 +319,7 @@ func (d *decoder) decodeView(src gozxing.LuminanceSource, region image.Rectangle
 	d.unpromising, d.unpromisingBefore = d.unpromisingBefore, 0
 	d.readNothing, d.readNothingBefore = d.readNothingBefore, 0
 	d.doubled = d.doubled[:0]
+	d.barsLooked = false
 	areaEnabled := false
 	for _, a := range d.areaReaders {
 		areaEnabled = areaEnabled || a.reads(syms)
@@ -417,6 +422,15 @@ search:
 					continue
 				}
 				rs.denseOnly = true
+				// Only the lines that cross bars (decoder.bars): the
+				// turned view's rows are the view's columns, the last
+				// first.
+				switch {
+				case p.rotated:
+					rs.denseIn = inBands(d.bars().cols, p.src.GetHeight(), true)
+				case p.view == nil:
+					rs.denseIn = inBands(d.bars().rows, p.src.GetHeight(), false)
+				}
 			} else {
 				rs.sparse = true
 			}

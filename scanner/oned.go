@@ -289,6 +289,9 @@ func (d *decoder) scanRows(src gozxing.LuminanceSource, bm *gozxing.BinaryBitmap
 		middleOut(height, max(1, height>>8), height, func(y int) bool {
 			again = n%againStride == 0
 			n++
+			if rs.denseIn != nil && !rs.denseIn(y) {
+				return true
+			}
 			scan(y)
 			return !(want > 0 && enough(hits))
 		})
@@ -359,6 +362,8 @@ type rowSearch struct {
 	sparse    bool // only the guided and middle rows, even when thorough
 	denseOnly bool // only all rows, the guided and middle ones read already
 	inverted  bool // light bars on dark too
+	// denseIn, when set, says which rows the dense scan reads.
+	denseIn func(y int) bool
 	// linear and readers limit the linear reader and the gozxing row
 	// readers to these symbologies.
 	linear, readers SymbologySet

@@ -1,0 +1,100 @@
+package scanner
+
+import (
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+// stripes returns a w×h plane of paper with a patch of dark and light
+// stripes from x0 to x1 and y0 to y1, each stripe period pixels thick,
+// lying across the columns (across) or down them, contrast levels apart.
+func stripes(w, h, x0, x1, y0, y1, period, contrast int, across bool) []byte {
+	pix := make([]byte, w*h)
+	for i := range pix {
+		pix[i] = 200
+	}
+	for y := y0; y < y1; y++ {
+		for x := x0; x < x1; x++ {
+			t := x
+			if across {
+				t = y
+			}
+			if t/period%2 == 0 {
+				pix[y*w+x] = byte(200 - contrast)
+			}
+		}
+	}
+	return pix
+}
+
+// noisy adds Gaussian noise of sigma gray levels to pix.
+func noisy(pix []byte, sigma float64) []byte {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i, v := range pix {
+		pix[i] = byte(max(0, min(255, float64(v)+rng.NormFloat64()*sigma)))
+	}
+	return pix
+}
+
+// speckles returns a w×h plane of blobs of 3×3 pixels of random gray, as
+// of texture.
+func speckles(w, h int) []byte {
+	pix := make([]byte, w*h)
+	rng := rand.New(rand.NewPCG(3, 4))
+	for by := 0; by < h; by += 3 {
+		for bx := 0; bx < w; bx += 3 {
+			v := byte(rng.IntN(256))
+			for y := by; y < min(h, by+3); y++ {
+				for x := bx; x < min(w, bx+3); x++ {
+					pix[y*w+x] = v
+				}
+			}
+		}
+	}
+	return pix
+}
+
+func TestBarLook(t *testing.T) {
+	const w, h = 128, 96 // 4 bands of columns, 3 of rows
+	var s scratch
+	none := []bool{false, false, false}
+	for _, tc := range []struct {
+		name       string
+		pix        []byte
+		cols, rows []bool
+	}{
+		// (The ends of the bars are edges across the rows: not checked.)
+		{"turned bars in the second band", stripes(w, h, 32, 64, 16, 80, 3, 160, true), []bool{false, true, false, false}, nil},
+		{"turned bars of 15 gray levels", stripes(w, h, 32, 64, 16, 80, 3, 15, true), []bool{false, true, false, false}, nil},
+		{"turned bars of 2 pixels in noise of 48 levels", noisy(stripes(w, h, 64, 128, 0, 96, 2, 160, true), 48), []bool{false, false, true, true}, none},
+		{"upright bars in the last band of rows", stripes(w, h, 0, 128, 64, 96, 3, 160, false), []bool{false, false, false, false}, []bool{false, false, true}},
+		{"paper and noise", noisy(stripes(w, h, 0, 0, 0, 0, 1, 0, true), 8), []bool{false, false, false, false}, none},
+		{"speckles", speckles(w, h), []bool{false, false, false, false}, none},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var b barLook
+			b.look(newPlaneSource(NewFrame(tc.pix, w, h, w), &s))
+			if !slices.Equal(b.cols, tc.cols) || tc.rows != nil && !slices.Equal(b.rows, tc.rows) {
+				t.Errorf("bars across the columns %v, across the rows %v; want %v, %v", b.cols, b.rows, tc.cols, tc.rows)
+			}
+		})
+	}
+}
+
+func TestInBands(t *testing.T) {
+	bands := []bool{false, false, true, false, false, false} // 192 lines
+	in := inBands(bands, 192, false)
+	for y, want := range map[int]bool{0: false, 31: false, 32: true, 64: true, 127: true, 128: false, 191: false} {
+		if in(y) != want {
+			t.Errorf("line %d: %v, want %v", y, in(y), want)
+		}
+	}
+	// Counted from the end: line 191-y.
+	rev := inBands(bands, 192, true)
+	for y, want := range map[int]bool{0: false, 63: false, 64: true, 159: true, 160: false} {
+		if rev(y) != want {
+			t.Errorf("reversed line %d: %v, want %v", y, rev(y), want)
+		}
+	}
+}
