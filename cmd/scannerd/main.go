@@ -38,20 +38,8 @@ func main() {
 		return
 	}
 	if m.CheckOnly {
-		cfg, name, err := LoadConfig(m.ConfigPath)
-		if err == nil {
-			err = cfg.CheckFiles()
-		}
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "scannerd:", err)
-			os.Exit(1)
-		}
-		for _, w := range cfg.setupWarnings {
-			fmt.Fprintf(os.Stderr, "scannerd: warning: setup file %s: %s\n", cfg.setupPath(), w)
-		}
-		fmt.Printf("%s: ok\n", name)
-		if len(cfg.setupSources) > 0 {
-			fmt.Printf("%s: the region and symbologies of %s, saved from the setup page\n", cfg.setupPath(), strings.Join(cfg.setupSources, ", "))
+		if code := m.CheckConfig(); code != 0 {
+			os.Exit(code)
 		}
 		return
 	}
@@ -62,6 +50,29 @@ func main() {
 	code := m.Serve(ctx, hup)
 	stop()
 	os.Exit(code)
+}
+
+// CheckConfig loads the configuration and the setup file as a start
+// would, and reads the files they name, for -check-config: it says on
+// Stdout that the file is fine, on Stderr what is wrong (exit status 1)
+// or what of the setup file a start would leave out (still 0).
+func (m *Main) CheckConfig() int {
+	cfg, name, err := LoadConfig(m.ConfigPath)
+	if err == nil {
+		err = cfg.CheckFiles()
+	}
+	if err != nil {
+		fmt.Fprintln(m.Stderr, "scannerd:", err)
+		return 1
+	}
+	for _, w := range cfg.setupWarnings {
+		fmt.Fprintf(m.Stderr, "scannerd: warning: setup file %s: %s\n", cfg.setupPath(), w)
+	}
+	fmt.Fprintf(m.Stdout, "%s: ok\n", name)
+	if len(cfg.setupSources) > 0 {
+		fmt.Fprintf(m.Stdout, "%s: the region and symbologies of %s, saved from the setup page\n", cfg.setupPath(), strings.Join(cfg.setupSources, ", "))
+	}
+	return 0
 }
 
 // Serve runs the daemon until ctx ends (SIGINT or SIGTERM) or a component

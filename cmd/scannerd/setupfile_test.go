@@ -118,3 +118,23 @@ func TestDaemonWarnsOfItsSetupFile(t *testing.T) {
 		t.Errorf("no warning of the unused entry:\n%s", logs.String())
 	}
 }
+
+// TestCheckConfigWarnsOfItsSetupFile: scannerd -check-config passes a
+// configuration whose setup file holds a region outside the frame (it
+// used to exit 1), and prints what is left out.
+func TestCheckConfigWarnsOfItsSetupFile(t *testing.T) {
+	setup := filepath.Join(t.TempDir(), "setup.toml")
+	os.WriteFile(setup, []byte("[[source]]\nname = \"cam\"\nregion = [1200, 600, 200, 200]\n"), 0o600)
+	config := writeConfig(t, fmt.Sprintf("[setup]\nfile = %q\n[[source]]\nname = \"cam\"\nurl = \"demo\"\n", setup))
+	m := NewMain()
+	var stdout, stderr bytes.Buffer
+	m.Stdout, m.Stderr = &stdout, &stderr
+	if err := m.ParseFlags([]string{"-check-config", "-config", config}); err != nil {
+		t.Fatal(err)
+	}
+	code := m.CheckConfig()
+	want := fmt.Sprintf(`scannerd: warning: setup file %s: source "cam": region = [1200 600 200 200] left out`, setup)
+	if code != 0 || !strings.Contains(stdout.String(), config+": ok") || !strings.Contains(stderr.String(), want) {
+		t.Errorf("scannerd -check-config: exit %d, stdout %q, stderr %q; want ok and %q", code, stdout.String(), stderr.String(), want)
+	}
+}
