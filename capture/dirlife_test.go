@@ -1,7 +1,6 @@
 package capture_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"github.com/scannerd/scannerd/capture"
+	"github.com/scannerd/scannerd/internal/syncbuf"
 	"github.com/scannerd/scannerd/scanner"
 )
 
@@ -41,29 +41,11 @@ func (c *manualClock) wait(ctx context.Context, d time.Duration) error {
 	return nil
 }
 
-// lockedBuffer collects log lines from the source and the test.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 type inbox struct {
 	dir   string
 	src   capture.Source
 	clock *manualClock
-	logs  *lockedBuffer
+	logs  *syncbuf.Buffer
 	pool  *scanner.PlanePool
 	ctx   context.Context
 }
@@ -71,7 +53,7 @@ type inbox struct {
 func openInbox(t *testing.T, afterRead string) *inbox {
 	t.Helper()
 	dir := t.TempDir()
-	in := &inbox{dir: dir, clock: &manualClock{now: time.Unix(1_000_000, 0)}, logs: &lockedBuffer{}, pool: scanner.NewPlanePool(-1)}
+	in := &inbox{dir: dir, clock: &manualClock{now: time.Unix(1_000_000, 0)}, logs: &syncbuf.Buffer{}, pool: scanner.NewPlanePool(-1)}
 	spec := capture.Spec{Name: "inbox", URL: "dir:" + dir, AfterRead: afterRead}
 	src, err := capture.New(spec, capture.Env{Clock: in.clock.Now, Logger: slog.New(slog.NewTextHandler(in.logs, nil))})
 	if err != nil {

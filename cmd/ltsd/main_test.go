@@ -24,6 +24,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/scannerd/scannerd/internal/pgtest"
+	"github.com/scannerd/scannerd/internal/syncbuf"
 	"github.com/scannerd/scannerd/licensing/lts"
 	"github.com/scannerd/scannerd/licensing/lts/boltstore"
 	"github.com/scannerd/scannerd/licensing/wire"
@@ -361,7 +362,7 @@ func TestStoreSurvivesKillDuringIngest(t *testing.T) {
 // holds the store: they go through its admin API.
 func TestAdministerWhileServing(t *testing.T) {
 	cfg, code, pin := setup(t, "--type", "device", "--max-devices", "1")
-	var log lockedBuffer
+	var log syncbuf.Buffer
 	defer serveLogging(t, cfg, &log)()
 	d := newDevice(t, pin, code)
 	if err := d.authorize(); err != nil {
@@ -429,22 +430,4 @@ func TestAdministerWhileServing(t *testing.T) {
 	if out := run(t, "handshake", "list", "--config", cfg); !strings.Contains(out, "TRIAL,MORE") {
 		t.Fatalf("handshake list:\n%s", out)
 	}
-}
-
-// lockedBuffer is a bytes.Buffer safe for a server's log and a test.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }

@@ -29,6 +29,7 @@ import (
 	"github.com/scannerd/scannerd/capture"
 	"github.com/scannerd/scannerd/internal/blackbox"
 	"github.com/scannerd/scannerd/internal/symbols"
+	"github.com/scannerd/scannerd/internal/syncbuf"
 	"github.com/scannerd/scannerd/scanner"
 )
 
@@ -219,9 +220,9 @@ func benchPipelineAt(b *testing.B, videos []string, fps float64, extra string, a
 		}
 	}
 	for b.Loop() {
-		out := &syncBuffer{}
+		out := &syncbuf.Buffer{}
 		m := NewMain()
-		m.Stdout, m.Stderr = out, &syncBuffer{}
+		m.Stdout, m.Stderr = out, &syncbuf.Buffer{}
 		cfgPath := writeConfig(b, fmt.Sprintf("[log]\nlevel = \"warn\"\n%s%s%s", sources.String(), license, extra))
 		m.ParseFlags([]string{"-config", cfgPath, "-ndjson"})
 		type frameKey struct {

@@ -24,6 +24,7 @@ import (
 	"github.com/scannerd/scannerd/api/client"
 	"github.com/scannerd/scannerd/api/openapitest"
 	"github.com/scannerd/scannerd/internal/symbols"
+	"github.com/scannerd/scannerd/internal/syncbuf"
 	"github.com/scannerd/scannerd/scanner"
 )
 
@@ -49,7 +50,7 @@ func (l *failingListener) Accept() (net.Conn, error) {
 func TestServeExitStatus(t *testing.T) {
 	t.Run("stopped by a signal", func(t *testing.T) {
 		m := NewMain()
-		m.Stdout, m.Stderr = &syncBuffer{}, &syncBuffer{}
+		m.Stdout, m.Stderr = &syncbuf.Buffer{}, &syncbuf.Buffer{}
 		path := writeConfig(t, "[[source]]\nname = \"demo\"\nurl = \"demo\"\nfps = 5\n")
 		m.ParseFlags([]string{"-config", path})
 		ctx, cancel := context.WithCancelCause(context.Background())
@@ -66,14 +67,14 @@ func TestServeExitStatus(t *testing.T) {
 		if c := receive(t, code, "Serve to return"); c != 0 {
 			t.Errorf("exit status %d after a signal, want 0", c)
 		}
-		logs := m.Stderr.(*syncBuffer).String()
+		logs := m.Stderr.(*syncbuf.Buffer).String()
 		if !strings.Contains(logs, "configuration reloaded") || !strings.Contains(logs, "SIGTERM") {
 			t.Errorf("no reload or no stop cause in the log:\n%s", logs)
 		}
 	})
 	t.Run("cannot start", func(t *testing.T) {
 		m := NewMain()
-		m.Stdout, m.Stderr = &syncBuffer{}, &syncBuffer{}
+		m.Stdout, m.Stderr = &syncbuf.Buffer{}, &syncbuf.Buffer{}
 		notDir := filepath.Join(t.TempDir(), "file")
 		os.WriteFile(notDir, nil, 0o600)
 		m.ParseFlags([]string{"-config", writeConfig(t, fmt.Sprintf("[api]\nsocket = %q\n", filepath.Join(notDir, "s.sock")))})
@@ -83,7 +84,7 @@ func TestServeExitStatus(t *testing.T) {
 	})
 	t.Run("the socket API fails", func(t *testing.T) {
 		m := NewMain()
-		m.Stdout, m.Stderr = &syncBuffer{}, &syncBuffer{}
+		m.Stdout, m.Stderr = &syncbuf.Buffer{}, &syncbuf.Buffer{}
 		real, err := net.Listen("unix", filepath.Join(t.TempDir(), "s.sock"))
 		if err != nil {
 			t.Fatal(err)
@@ -238,8 +239,8 @@ func TestResultDecodedAtStartReachesTheAPI(t *testing.T) {
 	cv := symbols.NewCanvas(200, 200, 230)
 	cv.Draw(s, symbols.Placement{CX: 100, CY: 100, Module: 3, Dark: 20, Light: 235})
 	m := NewMain()
-	out := &syncBuffer{}
-	m.Stdout, m.Stderr = out, &syncBuffer{}
+	out := &syncbuf.Buffer{}
+	m.Stdout, m.Stderr = out, &syncbuf.Buffer{}
 	m.gate = &holdGate{}
 	m.listen = func() (net.Listener, error) {
 		f := scanner.NewFrame(cv.Pix, cv.Width, cv.Height, cv.Width)

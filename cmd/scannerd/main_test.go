@@ -21,6 +21,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/scannerd/scannerd/api"
+	"github.com/scannerd/scannerd/internal/syncbuf"
 	"github.com/scannerd/scannerd/licensing/lts/ltstest"
 	"github.com/scannerd/scannerd/packaging"
 	"github.com/scannerd/scannerd/scanner"
@@ -39,25 +40,6 @@ func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
 }
 
-// syncBuffer is a bytes.Buffer safe for the daemon's writers and the
-// test's reader.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // writeConfig writes a daemon config with its socket in a temporary
 // directory (unless body sets one).
 func writeConfig(t testing.TB, body string) string {
@@ -74,16 +56,16 @@ func writeConfig(t testing.TB, body string) string {
 }
 
 // startMain runs the daemon in-process on a config file.
-func startMain(t *testing.T, config string) (*Main, *syncBuffer, *syncBuffer) {
+func startMain(t *testing.T, config string) (*Main, *syncbuf.Buffer, *syncbuf.Buffer) {
 	t.Helper()
 	return startMainWith(t, config, func(*Main) {})
 }
 
 // startMainWith is startMain with setup applied to the daemon before its
 // flags are read (a test's license gate, say).
-func startMainWith(t *testing.T, config string, setup func(*Main)) (*Main, *syncBuffer, *syncBuffer) {
+func startMainWith(t *testing.T, config string, setup func(*Main)) (*Main, *syncbuf.Buffer, *syncbuf.Buffer) {
 	t.Helper()
-	out, logs := &syncBuffer{}, &syncBuffer{}
+	out, logs := &syncbuf.Buffer{}, &syncbuf.Buffer{}
 	m := NewMain()
 	setup(m)
 	m.Stdout, m.Stderr = out, logs
@@ -245,7 +227,7 @@ height = 360
 `
 	path := writeConfig(t, config)
 	m := NewMain()
-	m.Stdout, m.Stderr = &syncBuffer{}, &syncBuffer{}
+	m.Stdout, m.Stderr = &syncbuf.Buffer{}, &syncbuf.Buffer{}
 	m.Clock = clock.Now
 	m.gate = gate
 	m.watchdog = watchdogHooks{tick: ticks, pinged: func(ok bool) { pinged <- ok }}
@@ -420,7 +402,7 @@ func TestConfigNotARegularFile(t *testing.T) {
 	}
 	path := writeConfig(t, "[[source]]\nname = \"demo\"\nurl = \"demo\"\n")
 	m := NewMain()
-	m.Stdout, m.Stderr = &syncBuffer{}, &syncBuffer{}
+	m.Stdout, m.Stderr = &syncbuf.Buffer{}, &syncbuf.Buffer{}
 	m.ParseFlags([]string{"-config", path})
 	if err := m.Run(context.Background()); err != nil {
 		t.Fatal(err)

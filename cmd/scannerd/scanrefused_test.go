@@ -13,6 +13,7 @@ import (
 	"github.com/scannerd/scannerd/api/client"
 	"github.com/scannerd/scannerd/api/openapitest"
 	"github.com/scannerd/scannerd/internal/symbols"
+	"github.com/scannerd/scannerd/internal/syncbuf"
 	"github.com/scannerd/scannerd/licensing"
 	"github.com/scannerd/scannerd/licensing/lts/ltstest"
 	"github.com/scannerd/scannerd/licensing/wire"
@@ -35,7 +36,7 @@ func TestScanAnswersTheMetersRefusalAtOnce(t *testing.T) {
 	inbox := t.TempDir()
 	socket := filepath.Join(t.TempDir(), "s.sock")
 	m := NewMain()
-	m.Stdout, m.Stderr = &syncBuffer{}, &syncBuffer{}
+	m.Stdout, m.Stderr = &syncbuf.Buffer{}, &syncbuf.Buffer{}
 	m.gate = &holdGate{}
 	if err := m.ParseFlags([]string{"-ndjson", "-config", writeConfig(t, fmt.Sprintf(`
 [api]

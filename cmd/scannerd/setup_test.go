@@ -20,6 +20,7 @@ import (
 	"github.com/scannerd/scannerd/api/apitype"
 	"github.com/scannerd/scannerd/api/client"
 	"github.com/scannerd/scannerd/api/openapitest"
+	"github.com/scannerd/scannerd/internal/syncbuf"
 	"github.com/scannerd/scannerd/scanner"
 )
 
@@ -87,7 +88,7 @@ loop = true
 %s`, socket, setupFile, video, license))
 	sd := &setupDaemon{setupFile: setupFile, config: config, skew: &atomic.Int64{}, expiry: &expiryHook{}}
 	m := NewMain()
-	m.Stdout, m.Stderr = &syncBuffer{}, &syncBuffer{}
+	m.Stdout, m.Stderr = &syncbuf.Buffer{}, &syncbuf.Buffer{}
 	m.Clock = func() time.Time { return time.Now().Add(time.Duration(sd.skew.Load())) }
 	m.afterFunc = sd.expiry.afterFunc
 	if err := m.ParseFlags([]string{"-config", config}); err != nil {

@@ -19,6 +19,7 @@ import (
 	"github.com/scannerd/scannerd/api/client"
 	"github.com/scannerd/scannerd/api/openapitest"
 	"github.com/scannerd/scannerd/internal/symbols"
+	"github.com/scannerd/scannerd/internal/syncbuf"
 	"github.com/scannerd/scannerd/packaging"
 	"github.com/scannerd/scannerd/scanner"
 	"github.com/scannerd/scannerd/sink"
@@ -203,7 +204,7 @@ func TestDocumentedSinkExamples(t *testing.T) {
 func TestSinkThatCannotBeSetUpStopsTheStart(t *testing.T) {
 	t.Parallel()
 	m := NewMain()
-	m.Stdout, m.Stderr = &syncBuffer{}, &syncBuffer{}
+	m.Stdout, m.Stderr = &syncbuf.Buffer{}, &syncbuf.Buffer{}
 	m.ParseFlags([]string{"-config", writeConfig(t, "[[sink]]\nname = \"erp\"\n[sink.webhook]\nurl = \"https://erp.example/\"\nsecret_file = \"/nonexistent/erp.key\"\n")})
 	err := m.Run(context.Background())
 	if err == nil || !strings.Contains(err.Error(), `: key sink[1].webhook.secret_file: sink "erp": read secret_file`) {
@@ -245,8 +246,8 @@ func TestSinkWithoutSymbologiesTakesEveryResult(t *testing.T) {
 	keyFile := writeFile(t, "hook.key", "daemon-hook-key\n")
 	inbox := t.TempDir()
 	m := NewMain()
-	out := &syncBuffer{}
-	m.Stdout, m.Stderr = out, &syncBuffer{}
+	out := &syncbuf.Buffer{}
+	m.Stdout, m.Stderr = out, &syncbuf.Buffer{}
 	m.gate = &holdGate{} // permits every symbology, without a license server
 	m.ParseFlags([]string{"-ndjson", "-config", writeConfig(t, fmt.Sprintf(`
 [[source]]

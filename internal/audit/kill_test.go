@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/scannerd/scannerd/api/client"
+	"github.com/scannerd/scannerd/internal/syncbuf"
 )
 
 // killRounds is how many times the kill test kills scannerd.
@@ -141,7 +142,7 @@ func TestKillNineNeverLosesAScan(t *testing.T) {
 	d := newDevice(t, l, "5ca1ab1e5ca1ab1e5ca1ab1e5ca1ab1e", "")
 	f := newFeeder()
 	rng := rand.New(rand.NewPCG(uint64(rounds), 23))
-	var log logFile
+	var log syncbuf.Buffer
 	sub := newSubscriber()
 	kinds := map[string]int{}
 	ltsdKills := max(1, rounds/10)

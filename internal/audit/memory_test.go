@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/scannerd/scannerd/api/client"
+	"github.com/scannerd/scannerd/internal/syncbuf"
 	"github.com/scannerd/scannerd/scanner"
 )
 
@@ -301,7 +302,7 @@ func TestNoPixelsStayInMemory(t *testing.T) {
 	// DX film edge, DotCode, the postal codes: some keep binarized rows
 	// or columns between frames).
 	d := newDevice(t, l, "feedf00dfeedf00dfeedf00dfeedf00d", "try_harder = true\ntry_inverted = true\ntry_rotated = true\nsymbologies = \"all\"\n")
-	var log logFile
+	var log syncbuf.Buffer
 	s := d.start(t, &log)
 	s.ready(t)
 	waitAuthorized(t, s)

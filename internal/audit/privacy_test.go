@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/scannerd/scannerd/api/client"
+	"github.com/scannerd/scannerd/internal/syncbuf"
 	"github.com/scannerd/scannerd/licensing/lts"
 	"github.com/scannerd/scannerd/licensing/wire"
 )
@@ -112,7 +113,7 @@ func TestNoBarcodeTextLeavesTheDevice(t *testing.T) {
 	cfg = bytes.ReplaceAll(cfg, []byte(l.pin), []byte(lts.CertFingerprint(rec.srv.TLS.Certificates[0])))
 	os.WriteFile(d.config, cfg, 0o600)
 
-	var log logFile
+	var log syncbuf.Buffer
 	s := d.start(t, &log)
 	s.ready(t)
 	sub := newSubscriber()
@@ -190,7 +191,7 @@ func TestNoBarcodeTextLeavesTheDevice(t *testing.T) {
 	t.Logf("%d texts searched in %d files, logs and bodies (%d bytes)", len(texts), len(blobs), totalBytes(blobs))
 }
 
-func waitDelivered(t *testing.T, sub *subscriber, n int, log *logFile) {
+func waitDelivered(t *testing.T, sub *subscriber, n int, log *syncbuf.Buffer) {
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		sub.mu.Lock()

@@ -25,6 +25,7 @@ import (
 	"github.com/scannerd/scannerd/api/client"
 	"github.com/scannerd/scannerd/api/openapitest"
 	"github.com/scannerd/scannerd/internal/symbols"
+	"github.com/scannerd/scannerd/internal/syncbuf"
 	"github.com/scannerd/scannerd/licensing/lts"
 	"github.com/scannerd/scannerd/scanner"
 )
@@ -70,31 +71,13 @@ func binaries(t *testing.T) string {
 	return binDir
 }
 
-// logFile collects a process's output, safe to read while it is written.
-type logFile struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logFile) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logFile) Bytes() []byte {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return bytes.Clone(l.b.Bytes())
-}
-
 // ltsd is a real License Tracking Server process and its directory.
 type ltsd struct {
 	bin, dir, cfg string
 	url, key, pin string
 	code          string
 	cmd           *exec.Cmd
-	log           logFile
+	log           syncbuf.Buffer
 }
 
 // newLTSD sets up an LTS directory with a license (issued with the given
@@ -242,13 +225,13 @@ url = "dir:%s"
 // scannerd is a running scannerd process.
 type scannerd struct {
 	cmd     *exec.Cmd
-	log     *logFile
+	log     *syncbuf.Buffer
 	api     *client.Client
 	endOnce sync.Once
 }
 
 // start runs scannerd on the device's config, its log going to log.
-func (d *device) start(t *testing.T, log *logFile) *scannerd {
+func (d *device) start(t *testing.T, log *syncbuf.Buffer) *scannerd {
 	t.Helper()
 	cmd := exec.Command(filepath.Join(binaries(t), "scannerd"), "-config", d.config)
 	cmd.Stdout, cmd.Stderr = log, log

@@ -1,7 +1,6 @@
 package console_test
 
 import (
-	"bytes"
 	"context"
 	"crypto/ed25519"
 	"encoding/json"
@@ -11,10 +10,10 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/scannerd/scannerd/internal/syncbuf"
 	"github.com/scannerd/scannerd/licensing/lts"
 	"github.com/scannerd/scannerd/licensing/lts/console"
 	"github.com/scannerd/scannerd/licensing/lts/ltstest"
@@ -46,25 +45,7 @@ type fixture struct {
 	devices  []*ltstest.Device // of acme; devices[0] is silent
 	gdevices []*ltstest.Device // of globex
 	hooks    chan console.AlertEvent
-	log      *lockedBuffer // the console's log
-}
-
-// lockedBuffer is a log destination tests read while the server runs.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
+	log      *syncbuf.Buffer // the console's log
 }
 
 // quick password costs for tests: the console reads them from the hash.
@@ -74,7 +55,7 @@ func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	clock := ltstest.NewClock(now.AddDate(0, 0, -12)) // Nov 8
 	l := ltstest.Start(t, ltstest.Options{Clock: clock})
-	f := &fixture{lts: l, hooks: make(chan console.AlertEvent, 64), log: &lockedBuffer{}}
+	f := &fixture{lts: l, hooks: make(chan console.AlertEvent, 64), log: &syncbuf.Buffer{}}
 	l.IssueLicense(t, wire.License{ID: "ACME-SCANS", Customer: "Acme Logistics", Type: wire.LicensePerScan, ScansPerPeriod: 7_000, Period: wire.PeriodMonth,
 		Expires: now.AddDate(1, 0, 0)})
 	l.IssueLicense(t, wire.License{ID: "ACME-DEVICES", Customer: "Acme Logistics", Type: wire.LicensePerDevice, MaxDevices: 10,
