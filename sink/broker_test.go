@@ -21,6 +21,8 @@ import (
 	"time"
 
 	mqtt "github.com/eclipse/paho.mqtt.golang"
+
+	"github.com/scannerd/scannerd/internal/syncbuf"
 )
 
 const (
@@ -39,7 +41,7 @@ type broker struct {
 	conf       string
 	plain, tls string // host:port
 	ca         string // PEM file of the CA that signed the TLS certificate
-	log        *logBuffer
+	log        *syncbuf.Buffer
 
 	mu  sync.Mutex
 	cmd *exec.Cmd
@@ -59,7 +61,7 @@ func startBroker(t testing.TB) *broker {
 		t.Skip("skipping: mosquitto_passwd is not installed (scripts/deps.sh installs mosquitto)")
 	}
 	dir := t.TempDir()
-	b := &broker{t: t, bin: bin, dir: dir, conf: filepath.Join(dir, "mosquitto.conf"), log: &logBuffer{},
+	b := &broker{t: t, bin: bin, dir: dir, conf: filepath.Join(dir, "mosquitto.conf"), log: &syncbuf.Buffer{},
 		plain: freePort(t), tls: freePort(t)}
 	pwFile := filepath.Join(dir, "passwd")
 	if out, err := exec.Command(passwd, "-c", "-b", pwFile, brokerUser, brokerPassword).CombinedOutput(); err != nil {

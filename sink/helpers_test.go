@@ -1,7 +1,6 @@
 package sink_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -9,33 +8,14 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/scannerd/scannerd/internal/conf"
+	"github.com/scannerd/scannerd/internal/syncbuf"
 	"github.com/scannerd/scannerd/scanner"
 	"github.com/scannerd/scannerd/sink"
 )
-
-// logBuffer collects a set's log lines, to check no barcode text reaches
-// them (the journal is on disk).
-type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // payload is the JSON document the tests' encoder writes.
 type payload struct {
@@ -53,7 +33,7 @@ func encode(it *sink.Item) ([]byte, error) {
 // the test, checking that nothing it logged holds a barcode's text.
 func newSet(t testing.TB, env sink.Env, specs ...sink.Spec) *sink.Set {
 	t.Helper()
-	logs := &logBuffer{}
+	logs := &syncbuf.Buffer{}
 	env.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	if env.Encode == nil {
 		env.Encode = encode
