@@ -135,6 +135,14 @@ func TestSerialFailedWriteIsNotRepeated(t *testing.T) {
 	deliver(s, 0, 1)
 	readLines(t, bufio.NewReader(master), 1)
 	master.Close()
+	// The port is gone once the kernel hangs up its other side: until then
+	// (a process forked elsewhere in the test binary can hold the master
+	// for the moment before it execs) a write still succeeds.
+	waitFor(t, "the port to hang up", func() bool {
+		fds := []unix.PollFd{{Fd: int32(tty.Fd()), Events: unix.POLLOUT}}
+		n, err := unix.Poll(fds, 0)
+		return err == nil && n == 1 && fds[0].Revents&unix.POLLHUP != 0
+	})
 	deliver(s, 1, 1)
 	waitFor(t, "the failed write", func() bool { return statusOf(t, s, "plc").Dropped == 1 })
 	if st := statusOf(t, s, "plc"); st.Delivered != 1 || st.Queued != 0 || !strings.Contains(st.LastError, "write") {
