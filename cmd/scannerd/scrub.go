@@ -40,8 +40,9 @@ func (d *daemon) scrub() {
 		}
 		// A refused frame was an image too (an upload's or a file's,
 		// decoded before the license refused it).
-		if st := d.engine.Stats(); st.Decoded+st.Refused != seen {
-			seen = st.Decoded + st.Refused
+		st := d.engine.Stats()
+		if n := st.Decoded + st.Refused; n != seen {
+			seen = n
 			runtime.GC()
 		}
 	}

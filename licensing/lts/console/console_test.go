@@ -95,9 +95,7 @@ func TestFormsNeedTheToken(t *testing.T) {
 	must(t, d.Authorize())
 	// Signing out ends the session in the store.
 	_, body := get(t, c, f.url+"devices")
-	i := strings.Index(body, `name="csrf" value="`)
-	token := body[i+len(`name="csrf" value="`):]
-	token = token[:strings.IndexByte(token, '"')]
+	token := csrfToken(t, body)
 	resp, err := c.PostForm(f.url+"sign-out", url.Values{"csrf": {token}})
 	must(t, err)
 	resp.Body.Close()
@@ -115,9 +113,7 @@ func TestDeviceActionThatChangesNothing(t *testing.T) {
 	c := f.client(t)
 	f.signIn(t, c, adminName)
 	_, body := get(t, c, f.url+"devices")
-	i := strings.Index(body, `name="csrf" value="`)
-	token := body[i+len(`name="csrf" value="`):]
-	token = token[:strings.IndexByte(token, '"')]
+	token := csrfToken(t, body)
 	d := f.devices[2]
 	revoke := func() (flash string) {
 		t.Helper()
@@ -139,6 +135,18 @@ func TestDeviceActionThatChangesNothing(t *testing.T) {
 	if n := strings.Count(f.log.String(), "device state changed"); n != 1 {
 		t.Errorf("%d state changes logged for one real change:\n%s", n, f.log.String())
 	}
+}
+
+// csrfToken is the form token a console page carries.
+func csrfToken(t *testing.T, page string) string {
+	t.Helper()
+	const attr = `name="csrf" value="`
+	_, rest, ok := strings.Cut(page, attr)
+	end := strings.IndexByte(rest, '"')
+	if !ok || end < 0 {
+		t.Fatal("no form token on the page")
+	}
+	return rest[:end]
 }
 
 // TestAlerts: the fixture's quotas raise alerts, which the webhook gets
