@@ -189,3 +189,30 @@ func TestMotionJPEGFramesLeaveOpenCVCodecsAlone(t *testing.T) {
 		t.Errorf("decoding frames made %d KiB of libgdal resident, OpenCV's codecs %d KiB more", grew>>10, avoided>>10)
 	}
 }
+
+// FuzzMotionJPEGFrame: whatever bytes a Motion-JPEG file or camera hands
+// over, the reader that calls libjpeg itself gives a frame of the header's
+// size or an error, and leaves no frame behind.
+func FuzzMotionJPEGFrame(f *testing.F) {
+	for name, data := range sampleImages(f) {
+		if strings.HasSuffix(name, ".jpeg") {
+			f.Add(data)
+			f.Add(data[:len(data)/2])
+		}
+	}
+	lim := scanner.Limits{MaxBytes: 1 << 20, MaxPixels: 1 << 18}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		pool := scanner.NewPlanePool(0)
+		fr, _, err := capture.DecodeImageWiped(data, lim, pool)
+		if err == nil {
+			cfg, cerr := jpeg.DecodeConfig(bytes.NewReader(data))
+			if cerr == nil && (fr.Width != cfg.Width || fr.Height != cfg.Height) {
+				t.Errorf("frame %d×%d, header %d×%d", fr.Width, fr.Height, cfg.Width, cfg.Height)
+			}
+			fr.Purge()
+		}
+		if pool.Stats().Outgoing != 0 {
+			t.Fatal("frame left behind")
+		}
+	})
+}
