@@ -24,10 +24,13 @@ type barLook struct {
 	// rows and cols are the bands of cell rows and cell columns where
 	// marks lie across the rows and across the columns.
 	rows, cols []bool
-	// The last barSpan rows of the view, and sums of them: scratch,
-	// cleared after each look.
-	ring         [barSpan][]byte
-	sums, before []int
+	// Scratch, cleared after each look: the last barSpan rows of the view
+	// and a buffer for the next; each column's sum over those rows; each
+	// run of barSpan pixels' sum in the last row.
+	ring    [barSpan][]byte
+	next    []byte
+	colSums []int32
+	runSums []int32
 }
 
 // barSpan is how many pixels along a line's crossing of a cell each
@@ -42,7 +45,9 @@ type barLook struct {
 // barSpan·tan θ pixels, one at 15°.
 const barSpan = 4
 
-// look measures the view src.
+// look measures the view src. It reads each row once and makes one pass
+// over it for the changes down the columns, one for those along the row,
+// summing a cell's share of a line before adding it to the cell.
 func (b *barLook) look(src gozxing.LuminanceSource) {
 	w, h := src.GetWidth(), src.GetHeight()
 	b.cw, b.ch = (w+cellSize-1)/cellSize, (h+cellSize-1)/cellSize
@@ -54,55 +59,74 @@ func (b *barLook) look(src gozxing.LuminanceSource) {
 	for i := range b.ring {
 		b.ring[i] = slices.Grow(b.ring[i][:0], w)[:w]
 	}
-	b.sums = slices.Grow(b.sums[:0], 2*w)[:2*w]
-	clear(b.sums)
-	// cols[x] sums pixel x of the last barSpan rows, rows[x] pixels x to
-	// x+barSpan-1 of the last row; before, those of the row before it.
-	cols, rows := b.sums[:w], b.sums[w:]
-	before := b.before[:0]
+	b.next = slices.Grow(b.next[:0], w)[:w]
+	b.colSums = slices.Grow(b.colSums[:0], w)[:w]
+	b.runSums = slices.Grow(b.runSums[:0], w)[:w]
+	cols, runs := b.colSums, b.runSums
+	clear(cols)
+	// runs counts the runs of barSpan pixels in a row.
+	nruns := max(0, w-barSpan+1)
 	for y := 0; y < h; y++ {
-		row := b.ring[y%barSpan]
+		// cols[x] sums pixel x of rows y-barSpan+1 to y (of those there
+		// are, above row barSpan-1).
+		old := b.ring[y%barSpan]
+		row, _ := src.GetRow(y, b.next)
+		row = row[:w]
 		if y >= barSpan {
 			for x, v := range row {
-				cols[x] -= int(v)
+				cols[x] += int32(v) - int32(old[x])
+			}
+		} else {
+			for x, v := range row {
+				cols[x] += int32(v)
 			}
 		}
-		row, _ = src.GetRow(y, row)
-		b.ring[y%barSpan] = row
-		for x, v := range row[:w] {
-			cols[x] += int(v)
-		}
-		before = append(before[:0], rows...)
-		sum := 0
-		for x := 0; x < w; x++ {
-			sum += int(row[x])
-			if x >= barSpan {
-				sum -= int(row[x-barSpan])
-			}
-			if x >= barSpan-1 {
-				rows[x-barSpan+1] = sum
-			}
-		}
-		along, down := b.along[y/cellSize*b.cw:], b.down[y/cellSize*b.cw:]
-		if y >= 1 {
-			for x := 0; x+barSpan <= w; x++ {
-				d := rows[x] - before[x]
-				down[x/cellSize] += max(d, -d)
-			}
-		}
+		b.ring[y%barSpan], b.next = row, old
+		along, down := b.along[y/cellSize*b.cw:][:b.cw], b.down[y/cellSize*b.cw:][:b.cw]
 		if y >= barSpan-1 {
-			for x := 0; x+1 < w; x++ {
-				a := cols[x+1] - cols[x]
-				along[x/cellSize] += max(a, -a)
+			// Changes along the row: between the column sums of
+			// neighbouring pixels.
+			for c := range along {
+				x0, x1 := c*cellSize, min(c*cellSize+cellSize, w-1)
+				sum := int32(0)
+				for x := x0; x < x1; x++ {
+					a := cols[x+1] - cols[x]
+					sum += max(a, -a)
+				}
+				along[c] += int(sum)
+			}
+		}
+		if nruns == 0 {
+			continue
+		}
+		// Changes down the columns: between each run's sum in this row
+		// and in the row above.
+		run := int32(0)
+		for _, v := range row[:barSpan] {
+			run += int32(v)
+		}
+		for c := range down {
+			x0, x1 := c*cellSize, min(c*cellSize+cellSize, nruns)
+			sum := int32(0)
+			for x := x0; x < x1; x++ {
+				d := run - runs[x]
+				sum += max(d, -d)
+				runs[x] = run
+				if x+barSpan < w {
+					run += int32(row[x+barSpan]) - int32(row[x])
+				}
+			}
+			if y >= 1 {
+				down[c] += int(sum)
 			}
 		}
 	}
-	b.before = before
 	for i := range b.ring {
 		clear(b.ring[i])
 	}
-	clear(b.sums)
-	clear(b.before)
+	clear(b.next)
+	clear(cols)
+	clear(runs)
 	b.rows = slices.Grow(b.rows[:0], b.ch)[:b.ch]
 	b.cols = slices.Grow(b.cols[:0], b.cw)[:b.cw]
 	clear(b.rows)
