@@ -202,8 +202,9 @@ func (g *grayView) load(src gozxing.LuminanceSource) bool {
 
 // binarize writes into m (allocated when nil or of another size) the
 // pixels of src darker than their window's mean by 1/24 of it and at
-// least 12 levels (more than sensor noise; a small dot blurred by a third
-// of a module keeps only about a quarter of its ink at its centre): the
+// least 12 levels, so by 12 as a mean is at most 255 (more than sensor
+// noise; a small dot blurred by a third of a module keeps only about a
+// quarter of its ink at its centre): the
 // dark image, whose dots are sampled. With cores, only those darker than
 // halfway from the mean to the window's darkest pixel too: dots that blur
 // joined come apart there, each keeping its darker centre, and they are
@@ -223,21 +224,26 @@ func (g *grayView) binarize(src gozxing.LuminanceSource, m *gozxing.BitMatrix, c
 		if y%contrastBlock == 0 {
 			by := y / contrastBlock
 			means := g.mean[by*g.bw : (by+1)*g.bw]
-			lows := g.low[by*g.bw : (by+1)*g.bw]
-			dark := g.dark[:len(means)]
-			for bx, mean := range means {
-				t := mean - max(12, mean/24)
-				if cores {
-					t = min(t, (mean+lows[bx])/2)
+			lows := g.low[by*g.bw : (by+1)*g.bw : (by+1)*g.bw]
+			dark := g.dark[:len(means):len(means)]
+			// A mean is at most 255, whose 24th is under 12: the
+			// threshold is the mean less 12 levels. It is at most 255,
+			// so only its floor needs clamping (see clampLevel).
+			if cores {
+				for bx, mean := range means {
+					dark[bx] = max(0, min(mean-12, (mean+lows[bx])/2))
 				}
-				dark[bx] = t
+			} else {
+				for bx, mean := range means {
+					dark[bx] = max(0, mean-12)
+				}
 			}
-			for i := range g.pairs {
-				b := uint64(0)
-				if 2*i+1 < len(dark) {
-					b = uint64(clampLevel(dark[2*i+1]))
-				}
-				g.pairs[i] = uint64(clampLevel(dark[2*i]))*lanesLow | b*lanesHigh
+			pairs := g.pairs[:len(dark)/2]
+			for i := range pairs {
+				pairs[i] = uint64(dark[2*i])*lanesLow | uint64(dark[2*i+1])*lanesHigh
+			}
+			if len(dark)%2 == 1 {
+				g.pairs[len(dark)/2] = uint64(dark[len(dark)-1]) * lanesLow
 			}
 		}
 		row, ok := g.readRow(src, y)
