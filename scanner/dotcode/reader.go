@@ -19,12 +19,18 @@ type Reader struct {
 	gray            grayView
 	dark, cores     *gozxing.BitMatrix
 	// darkMade: dark holds view's dark pixels. It is binarized only once
-	// wanted (see darkOf): most searches fit no lattice to sample.
+	// wanted (see viewDark): most searches fit no lattice to sample.
 	darkMade bool
+	// darkHeld: dark holds a picture, of view or an earlier one, not yet
+	// cleared (Wipe clears it only then: eleven searches in twelve leave
+	// it clear).
+	darkHeld bool
 	// reuse: dark and cores are kept, binarized from view, until Wipe
 	// (see ReuseViews).
 	reuse bool
 	view  gozxing.LuminanceSource
+	// light is a row of no dark pixels, which clear copies.
+	light *gozxing.BitArray
 	// promising: the last decode fitted a lattice to a cluster of dots.
 	promising bool
 }
@@ -129,7 +135,7 @@ func (r *Reader) viewDark() *gozxing.BitMatrix {
 	if !r.darkMade {
 		r.dark = r.gray.binarize(r.view, r.dark, false)
 		r.gray.wipe()
-		r.darkMade = true
+		r.darkMade, r.darkHeld = true, true
 	}
 	return r.dark
 }
@@ -145,12 +151,26 @@ func (r *Reader) ReuseViews() { r.reuse = true }
 // are pictures of the image, and forgets the view.
 func (r *Reader) Wipe() {
 	r.gray.wipe()
-	for _, m := range [...]*gozxing.BitMatrix{r.dark, r.cores} {
-		if m != nil {
-			m.Clear()
-		}
+	if r.cores != nil {
+		r.clear(r.cores)
+	}
+	if r.darkHeld {
+		r.clear(r.dark)
+		r.darkHeld = false
 	}
 	r.view, r.darkMade = nil, false
+}
+
+// clear zeroes m a row at a time, each row copied from a light one
+// (BitMatrix.Clear zeroes it a word at a time, four times the
+// instructions).
+func (r *Reader) clear(m *gozxing.BitMatrix) {
+	if w := m.GetWidth(); r.light == nil || r.light.GetSize() != w {
+		r.light = gozxing.NewBitArray(w)
+	}
+	for y := range m.GetHeight() {
+		m.SetRow(y, r.light)
+	}
 }
 
 // sameView reports whether a and b are the same view: the same pointer
