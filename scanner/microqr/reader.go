@@ -2,8 +2,9 @@
 // M1 to M4) for scannerd. It finds the single finder pattern, fits its
 // corners, picks the orientation whose timing patterns and quiet zone fit,
 // reads the format information, refines the grid along the timing
-// patterns, corrects errors with Reed–Solomon over GF(256) and decodes
-// numeric, alphanumeric, byte and kanji data.
+// patterns (seen at an angle, fits it to the symbol's four edges),
+// corrects errors with Reed–Solomon over GF(256) and decodes numeric,
+// alphanumeric, byte and kanji data.
 //
 // The Reader implements gozxing.Reader; one Reader serves one goroutine.
 // A QR Code's finder patterns are not Micro QR symbols: the timing pattern,
@@ -31,6 +32,7 @@ type Reader struct {
 	cw      []byte
 	ints    []int
 	pts     []correspondence
+	side    [][2]float64
 }
 
 var _ gozxing.Reader = (*Reader)(nil)

@@ -109,6 +109,19 @@ func (r *Reader) decodeFormat(bm *gozxing.BitMatrix, h0, h homography, s symbolI
 	if res := try(&h); res != nil {
 		return res, nil
 	}
+	// Seen at an angle, the grid's far corner is where the far edges
+	// meet: the outline fitted from the finder's map, and once more from
+	// that one's.
+	ho := h0
+	for range 2 {
+		var ok bool
+		if ho, ok = r.outline(bm, ho, size); !ok {
+			break
+		}
+		if res := try(&ho); res != nil {
+			return res, nil
+		}
+	}
 	// Seen at an angle, the timing modules' spacing shrinks towards the
 	// far end: a projective map through them follows it where the affine
 	// one drifts, and the far edges traced from there pin the far corner.

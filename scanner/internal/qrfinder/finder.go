@@ -336,12 +336,11 @@ func Corners(bm *gozxing.BitMatrix, f Finder) ([4][2]float64, bool) {
 	}
 	var out [4][2]float64
 	for s := 0; s < 4; s++ {
-		l1, l2 := lines[(s+3)%4], lines[s]
-		det := l1[0]*l2[1] - l1[1]*l2[0]
-		if math.Abs(det) < 1e-9 {
+		p, ok := Intersect(lines[(s+3)%4], lines[s])
+		if !ok {
 			return out, false
 		}
-		out[s] = [2]float64{(l1[2]*l2[1] - l1[1]*l2[2]) / det, (l1[0]*l2[2] - l1[2]*l2[0]) / det}
+		out[s] = p
 		if math.Hypot(out[s][0]-pts[idx[s]][0], out[s][1]-pts[idx[s]][1]) > 2*f.Module {
 			out[s] = [2]float64{pts[idx[s]][0], pts[idx[s]][1]}
 		}
@@ -404,12 +403,11 @@ func refineSides(bm *gozxing.BitMatrix, f Finder, c [4][2]float64) ([4][2]float6
 	}
 	var out [4][2]float64
 	for s := 0; s < 4; s++ {
-		l1, l2 := lines[(s+3)%4], lines[s]
-		det := l1[0]*l2[1] - l1[1]*l2[0]
-		if math.Abs(det) < 1e-9 {
+		p, ok := Intersect(lines[(s+3)%4], lines[s])
+		if !ok {
 			return c, false
 		}
-		out[s] = [2]float64{(l1[2]*l2[1] - l1[1]*l2[2]) / det, (l1[0]*l2[2] - l1[2]*l2[0]) / det}
+		out[s] = p
 		if math.Hypot(out[s][0]-c[s][0], out[s][1]-c[s][1]) > f.Module {
 			return c, false
 		}
@@ -491,4 +489,19 @@ func Repeats(have []*gozxing.Result, res *gozxing.Result) bool {
 		}
 	}
 	return false
+}
+
+// FitLine fits a x + b y = c (a² + b² = 1) to points by total least
+// squares, refitting without the points lying farther than tol from the
+// line. It reorders p.
+func FitLine(p [][2]float64, tol float64) [3]float64 { return fitLineRobust(p, tol) }
+
+// Intersect returns where lines a x + b y = c meet, false when they are
+// parallel.
+func Intersect(l1, l2 [3]float64) ([2]float64, bool) {
+	det := l1[0]*l2[1] - l1[1]*l2[0]
+	if math.Abs(det) < 1e-9 {
+		return [2]float64{}, false
+	}
+	return [2]float64{(l1[2]*l2[1] - l1[1]*l2[2]) / det, (l1[0]*l2[2] - l1[2]*l2[0]) / det}, true
 }
