@@ -111,15 +111,20 @@ func (r *Reader) decodeFormat(bm *gozxing.BitMatrix, h0, h homography, s symbolI
 	}
 	// Seen at an angle, the grid's far corner is where the far edges
 	// meet: the outline fitted from the finder's map, and once more from
-	// that one's.
-	ho := h0
-	for range 2 {
-		var ok bool
-		if ho, ok = r.outline(bm, ho, size); !ok {
+	// that one's; then likewise from the timing patterns' map, which
+	// shows where to look when the finder's corners were fitted askew.
+	for i, ho := range [2]homography{h0, h} {
+		if i == 1 && h == h0 {
 			break
 		}
-		if res := try(&ho); res != nil {
-			return res, nil
+		for range 2 {
+			var ok bool
+			if ho, ok = r.outline(bm, ho, size); !ok {
+				break
+			}
+			if res := try(&ho); res != nil {
+				return res, nil
+			}
 		}
 	}
 	// Seen at an angle, the timing modules' spacing shrinks towards the
