@@ -2,6 +2,7 @@ package hanxin
 
 import (
 	"math"
+	"math/bits"
 
 	"github.com/makiuchi-d/gozxing"
 
@@ -90,11 +91,14 @@ func (r *Reader) findCandidates(bm *gozxing.BitMatrix, step int, hints map[gozxi
 	if r.row == nil || r.row.GetSize() != w {
 		r.row = gozxing.NewBitArray(w)
 	}
+	// The columns, read by the search along them, serve the walks
+	// along columns of both searches.
+	cols := r.cols.OfShared(bm, hints)
+	r.lines.bind(bm, cols)
 	for line = step / 2; line < h; line += step {
 		r.runs = bitrow.Windows(bm.GetRow(line, r.row), w, 5, r.runs, visit)
 	}
 	vertical = true
-	cols := r.cols.OfShared(bm, hints)
 	for line = step / 2; line < w; line += step {
 		r.runs = bitrow.Windows(cols[line], h, 5, r.runs, visit)
 	}
@@ -119,18 +123,18 @@ func (r *Reader) confirm(bm *gozxing.BitMatrix, x, y, unit float64) {
 	var ch [4]chord
 	for range 2 {
 		var ok bool
-		if ch[0], ok = walkChord(bm, x, y, 1, 0, 6*unit); !ok {
+		if ch[0], ok = r.lines.walkChord(x, y, 1, 0, 6*unit); !ok {
 			return
 		}
 		x += ch[0].shift()
-		if ch[1], ok = walkChord(bm, x, y, 0, 1, 6*unit); !ok {
+		if ch[1], ok = r.lines.walkChord(x, y, 0, 1, 6*unit); !ok {
 			return
 		}
 		y += ch[1].shift()
 	}
 	d := math.Sqrt2 / 2
 	var ok bool
-	if ch[0], ok = walkChord(bm, x, y, 1, 0, 6*unit); !ok {
+	if ch[0], ok = r.lines.walkChord(x, y, 1, 0, 6*unit); !ok {
 		return
 	}
 	// The shortest chord through a square's centre is its side; the
@@ -143,14 +147,14 @@ func (r *Reader) confirm(bm *gozxing.BitMatrix, x, y, unit float64) {
 	if long > 1.7*side || side/3 < 0.6*unit/math.Sqrt2 {
 		return
 	}
-	if ch[2], ok = walkChord(bm, x, y, d, d, 6*unit); !ok {
+	if ch[2], ok = r.lines.walkChord(x, y, d, d, 6*unit); !ok {
 		return
 	}
 	side, long = min(side, ch[2].length()), max(long, ch[2].length())
 	if long > 1.7*side || side/3 < 0.6*unit/math.Sqrt2 {
 		return
 	}
-	if ch[3], ok = walkChord(bm, x, y, d, -d, 6*unit); !ok {
+	if ch[3], ok = r.lines.walkChord(x, y, d, -d, 6*unit); !ok {
 		return
 	}
 	side, long = min(side, ch[3].length()), max(long, ch[3].length())
@@ -190,16 +194,16 @@ func (c chord) shift() float64  { return (c.pos - c.neg) / 2 * (c.dx + c.dy) }
 func (c chord) length() float64 { return c.pos + c.neg }
 
 // walkChord walks both ways from a dark point along (dx, dy) to the
-// light, up to limit pixels.
-func walkChord(bm *gozxing.BitMatrix, x, y, dx, dy, limit float64) (chord, bool) {
+// light, up to limit pixels, in the image l serves.
+func (l *lines) walkChord(x, y, dx, dy, limit float64) (chord, bool) {
 	c := chord{dx: dx, dy: dy}
 	switch {
 	case dx == 1 && dy == 0:
-		return walkAxis(bm, x, y, false, limit, c)
+		return l.walkAxis(x, y, false, limit, c)
 	case dx == 0 && dy == 1:
-		return walkAxis(bm, y, x, true, limit, c)
+		return l.walkAxis(y, x, true, limit, c)
 	}
-	return stepChord(bm, x, y, dx, dy, limit)
+	return stepChord(l.bm, x, y, dx, dy, limit)
 }
 
 // stepChord is walkChord by its definition, in any direction: half-pixel
@@ -225,56 +229,162 @@ func stepChord(bm *gozxing.BitMatrix, x, y, dx, dy, limit float64) (chord, bool)
 	return c, true
 }
 
+// lines gives the words of a binarized image's rows and columns (a
+// pixel a bit, set when dark) to the walks along them: the columns the
+// finder search reads, and the rows copied from the image the first time
+// a walk asks for one. They are image data: Wipe clears them.
+type lines struct {
+	bm      *gozxing.BitMatrix
+	w, h    int
+	cols    []*gozxing.BitArray
+	rowSize int
+	rows    []uint32 // row y at rows[y*rowSize:], once copied
+	copied  []uint32 // copied[y] == stamp: row y is
+	stamp   uint32
+	fetch   *gozxing.BitArray
+	anyRows bool // rows hold pixels since the last wipe
+}
+
+// bind makes l serve bm, whose columns cols are.
+func (l *lines) bind(bm *gozxing.BitMatrix, cols []*gozxing.BitArray) {
+	l.bm, l.cols = bm, cols
+	l.w, l.h = bm.GetWidth(), bm.GetHeight()
+	l.rowSize = (l.w + 31) / 32
+	if n := l.rowSize * l.h; cap(l.rows) < n {
+		l.rows = make([]uint32, n)
+	} else {
+		l.rows = l.rows[:n]
+	}
+	if cap(l.copied) < l.h {
+		l.copied = make([]uint32, l.h)
+		l.stamp = 0
+	}
+	l.copied = l.copied[:l.h]
+	l.stamp++
+	if l.stamp == 0 { // wrapped: no stamp may match a row of before
+		clear(l.copied)
+		l.stamp = 1
+	}
+}
+
+// row returns the words of row y (0 <= y < h).
+func (l *lines) row(y int) []uint32 {
+	words := l.rows[y*l.rowSize : (y+1)*l.rowSize]
+	if l.copied[y] != l.stamp {
+		if l.fetch == nil || l.fetch.GetSize() != l.w {
+			l.fetch = gozxing.NewBitArray(l.w)
+		}
+		copy(words, l.bm.GetRow(y, l.fetch).GetBitArray())
+		l.copied[y] = l.stamp
+		l.anyRows = true
+	}
+	return words
+}
+
+// wipe zeroes the rows copied and forgets the image.
+func (l *lines) wipe() {
+	if l.anyRows {
+		clear(l.rows[:cap(l.rows)])
+		clear(l.copied[:cap(l.copied)])
+		l.anyRows = false
+	}
+	if l.fetch != nil {
+		l.fetch.Clear()
+	}
+	l.bm, l.cols = nil, nil
+}
+
 // walkAxis is walkChord along a row (or, with column, a column): from p
-// along it, at q across it. Its half-pixel steps sample each pixel twice,
-// so it visits each pixel once at the first step that samples it: from
-// p's pixel i0 = ⌊p⌋, pixel i0+m (m ≥ 1) is first sampled m pixels on, or
-// m−½ when p's fraction is ½ or more; back, pixel i0−m is first sampled
-// m pixels back, or m−½ when the fraction is under ½.
-func walkAxis(bm *gozxing.BitMatrix, p, q float64, column bool, limit float64, c chord) (chord, bool) {
+// along it, at q across it, in the image l serves. Its half-pixel steps
+// sample each pixel twice, so it looks at each pixel once, at the first
+// step that samples it: from p's pixel i0 = ⌊p⌋, pixel i0+m (m ≥ 1) is
+// first sampled m pixels on, or m−½ when p's fraction is ½ or more; back,
+// pixel i0−m is first sampled m pixels back, or m−½ when the fraction is
+// under ½. The pixels are looked at 32 at a time, in the words of the row
+// or column.
+func (l *lines) walkAxis(p, q float64, column bool, limit float64, c chord) (chord, bool) {
 	fi := math.Floor(p)
 	i0, j := int(fi), int(math.Floor(q))
-	n, across := bm.GetWidth(), bm.GetHeight()
+	n, across := l.w, l.h
 	if column {
 		n, across = across, n
 	}
 	upper := math.Floor(p+0.5) > fi // the fraction is ½ or more
-	darkAt := func(i int) bool {
-		if i < 0 || i >= n || j < 0 || j >= across {
-			return false
-		}
+	var words []uint32
+	if j >= 0 && j < across {
 		if column {
-			return bm.Get(j, i)
+			words = l.cols[j].GetBitArray()
+		} else {
+			words = l.row(j)
 		}
-		return bm.Get(i, j)
 	}
 	for side := range 2 {
-		step, early := 1, upper
+		early := upper
 		if side == 1 {
-			step, early = -1, !upper
+			early = !upper
 		}
-		t := 0.0
-		for m := 0; ; m++ {
-			if m > 0 {
-				t = float64(m)
-				if early {
-					t -= 0.5
-				}
+		// at is the step at which pixel m on is first sampled.
+		at := func(m int) float64 {
+			if m == 0 {
+				return 0
 			}
-			if t >= limit {
-				return c, false
+			if early {
+				return float64(m) - 0.5
 			}
-			if !darkAt(i0 + step*m) {
-				break
-			}
+			return float64(m)
+		}
+		// most: the first m sampled at limit or beyond; the walk fails
+		// unless a pixel before it is light.
+		most := max(0, int(limit)-1)
+		for most > 0 && at(most-1) >= limit {
+			most--
+		}
+		for at(most) < limit {
+			most++
+		}
+		var m int
+		switch {
+		case words == nil || i0 < 0 || i0 >= n:
+			m = 0 // outside the image: light
+		case side == 0:
+			m = lightAfter(words, n, i0, most)
+		default:
+			m = lightBefore(words, i0, most)
+		}
+		if m >= most {
+			return c, false
 		}
 		if side == 0 {
-			c.pos = t
+			c.pos = at(m)
 		} else {
-			c.neg = t
+			c.neg = at(m)
 		}
 	}
 	return c, true
+}
+
+// lightAfter returns the least m with pixel i0+m of words light, looking
+// at m < most only (most if none is); the pixels from n on are light.
+func lightAfter(words []uint32, n, i0, most int) int {
+	end := min(n, i0+most) // pixel end is light or m = most
+	for i := i0; i < end; i = i&^31 + 32 {
+		if light := ^words[i>>5] >> (i & 31); light != 0 {
+			return min(i+bits.TrailingZeros32(light), end) - i0
+		}
+	}
+	return end - i0
+}
+
+// lightBefore returns the least m with pixel i0−m of words light, looking
+// at m < most only (most if none is); the pixels before 0 are light.
+func lightBefore(words []uint32, i0, most int) int {
+	end := max(-1, i0-most) // pixel end is light or m = most
+	for i := i0; i > end; i = i&^31 - 1 {
+		if light := ^words[i>>5] << (31 - i&31); light != 0 {
+			return i0 - max(i-bits.LeadingZeros32(light), end)
+		}
+	}
+	return i0 - end
 }
 
 // dark samples the bit matrix at a point, outside counting as light.

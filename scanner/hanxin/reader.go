@@ -30,6 +30,7 @@ type Reader struct {
 	dec   *decoder
 	row   *gozxing.BitArray
 	cols  bitrow.Columns
+	lines lines
 	runs  []int
 	cands []candidate
 	g     grid
@@ -55,6 +56,7 @@ func (r *Reader) Wipe() {
 		r.row.Clear()
 	}
 	r.cols.Wipe()
+	r.lines.wipe()
 	clear(r.runs[:cap(r.runs)])
 	clear(r.g.dark[:cap(r.g.dark)])
 	clear(r.dec.ints[:cap(r.dec.ints)])

@@ -5,33 +5,51 @@ import (
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
+
+	"github.com/scannerd/scannerd/scanner/internal/bitrow"
 )
 
 // TestWalkAxisStepsHalfPixels: the chords along rows and columns, walked
-// a pixel at a time, end where half-pixel steps end them, at any point,
-// near the edges and past them too.
+// a word of pixels at a time, end where half-pixel steps end them, at any
+// point, near the edges and past them too, in images narrower and wider
+// than a word, with runs shorter and longer than one.
 func TestWalkAxisStepsHalfPixels(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	bm, _ := gozxing.NewBitMatrix(23, 17)
-	for y := range 17 {
-		for x := range 23 {
-			if rng.IntN(4) != 0 { // long dark runs
-				bm.Set(x, y)
+	var cols bitrow.Columns
+	var l lines
+	for _, sz := range [][3]int{{23, 17, 4}, {70, 45, 12}, {100, 33, 40}, {64, 96, 3}} {
+		w, h, dark := sz[0], sz[1], sz[2]
+		bm, _ := gozxing.NewBitMatrix(w, h)
+		for y := range h {
+			for x := range w {
+				if rng.IntN(dark) != 0 { // long dark runs
+					bm.Set(x, y)
+				}
+			}
+		}
+		l.bind(bm, cols.Of(bm))
+		for range 10000 {
+			x, y := rng.Float64()*float64(w+4)-2, rng.Float64()*float64(h+4)-2
+			if rng.IntN(4) == 0 {
+				x = float64(rng.IntN(w+2)-1) + float64(rng.IntN(2))/2 // on a pixel's edge or middle
+			}
+			limit := rng.Float64() * float64(2*dark+8)
+			if rng.IntN(8) == 0 {
+				limit = float64(rng.IntN(2*dark+8)) / 2 // on a step
+			}
+			for _, d := range [2][2]float64{{1, 0}, {0, 1}} {
+				got, gotOK := l.walkChord(x, y, d[0], d[1], limit)
+				want, wantOK := stepChord(bm, x, y, d[0], d[1], limit)
+				if gotOK != wantOK || gotOK && got != want {
+					t.Fatalf("%dx%d: (%v, %v) along %v, limit %v: %+v %v, want %+v %v", w, h, x, y, d, limit, got, gotOK, want, wantOK)
+				}
 			}
 		}
 	}
-	for range 20000 {
-		x, y := rng.Float64()*27-2, rng.Float64()*21-2
-		if rng.IntN(4) == 0 {
-			x = float64(rng.IntN(25)-1) + float64(rng.IntN(2))/2 // on a pixel's edge or middle
-		}
-		limit := rng.Float64() * 12
-		for _, d := range [2][2]float64{{1, 0}, {0, 1}} {
-			got, gotOK := walkChord(bm, x, y, d[0], d[1], limit)
-			want, wantOK := stepChord(bm, x, y, d[0], d[1], limit)
-			if gotOK != wantOK || gotOK && got != want {
-				t.Fatalf("(%v, %v) along %v, limit %v: %+v %v, want %+v %v", x, y, d, limit, got, gotOK, want, wantOK)
-			}
+	l.wipe()
+	for _, v := range l.rows[:cap(l.rows)] {
+		if v != 0 {
+			t.Fatal("the rows copied hold pixels after wipe")
 		}
 	}
 }
