@@ -218,6 +218,9 @@ func squarish(dist []float64, n, a, b, c, d int) bool {
 	return ds[3] < 1.6*ds[0] && ds[5] < 1.4*ds[4] && ds[4] > 1.2*ds[0]
 }
 
+// minFinderScore is the least finderScore of a fit tried.
+const minFinderScore = 0.7
+
 // errNotDecoded says four candidates lie like a symbol's finders but no
 // size and orientation gave a readable symbol.
 var errNotDecoded = gozxing.NewNotFoundException("hanxin: no symbol read at the finders")
@@ -331,7 +334,7 @@ func (r *Reader) tryGroup(bm *gozxing.BitMatrix, q [4]candidate) (*gozxing.Resul
 				if !ok {
 					continue
 				}
-				if f.score = finderScore(bm, &h, size); f.score >= 0.7 {
+				if f.score = finderScore(bm, &h, size, minFinderScore); f.score >= minFinderScore {
 					fits = append(fits, f)
 				}
 			}
@@ -434,9 +437,14 @@ func fit(q [4]candidate, order [4]int, size int) (geom.Homography, bool) {
 }
 
 // finderScore is the fraction of the finder patterns' modules and their
-// separators that show what they should through h.
-func finderScore(bm *gozxing.BitMatrix, h *geom.Homography, size int) float64 {
-	good, n := 0, 0
+// separators that show what they should through h, or some fraction
+// under least once too many modules have failed for it to reach least:
+// most fits of candidates that are no symbol's finders fail fast.
+func finderScore(bm *gozxing.BitMatrix, h *geom.Homography, size int, least float64) float64 {
+	const n = 4 * 7 * 7
+	// More failures than n − ⌈least·n⌉ leave good below least·n.
+	maxBad := n - int(math.Ceil(least*n))
+	good, bad := 0, 0
 	for i := range 4 {
 		r0, c0 := finderOrigin(i, size)
 		for row := range 7 {
@@ -444,12 +452,13 @@ func finderScore(bm *gozxing.BitMatrix, h *geom.Homography, size int) float64 {
 				x, y := h.Apply(float64(c0+col)+0.5, float64(r0+row)+0.5)
 				if dark(bm, x, y) == (finderRows[i][row]&(0x40>>col) != 0) {
 					good++
+				} else if bad++; bad > maxBad {
+					return float64(good) / n
 				}
-				n++
 			}
 		}
 	}
-	return float64(good) / float64(n)
+	return float64(good) / n
 }
 
 // sample reads the grid's modules through h: only the function
