@@ -23,13 +23,35 @@ type candidate struct {
 // Any line through the square's centre that leaves through the angles
 // shows these proportions, whatever the symbol's turn.
 func matchesFinder(runs []int) (unit float64, square int, ok bool) {
-	// The square's run, at least 1.9 units, is longer than any other,
-	// at most 1.55: a window where neither end run is the longest fails
-	// the proportions below whatever the unit.
-	if inner := max(runs[1], runs[2], runs[3]); runs[0] <= inner && runs[4] <= inner {
+	if !endRunLongest(runs) {
 		return 0, 0, false
 	}
 	return finderProportions(runs)
+}
+
+// endRunLongest reports whether an end run of five is longer than the
+// inner three. The square's run, at least 1.9 units, is longer than any
+// other, at most 1.55: a window where neither end run is the longest
+// fails the finder's proportions whatever the unit.
+func endRunLongest(runs []int) bool {
+	inner := max(runs[1], runs[2], runs[3])
+	return runs[0] > inner || runs[4] > inner
+}
+
+// finderWindows calls visit with every window of five runs of the row's
+// first width pixels, dark first, whose end run is the longest (see
+// endRunLongest), and the pixel its first run starts at: the windows of
+// bitrow.Windows that could match the finder, the others skipped before
+// any call. It returns buf for reuse.
+func finderWindows(row *gozxing.BitArray, width int, buf []int, visit func(win []int, start int)) []int {
+	pos, runs := bitrow.Runs(row, width, buf)
+	for i := 0; i+5 <= len(runs); i += 2 {
+		if win := runs[i : i+5 : i+5]; endRunLongest(win) {
+			visit(win, pos)
+		}
+		pos += runs[i] + runs[i+1]
+	}
+	return runs
 }
 
 // finderProportions is matchesFinder without its shortcut: the
@@ -71,13 +93,13 @@ func (r *Reader) findCandidates(bm *gozxing.BitMatrix, step int, hints map[gozxi
 	r.cands = r.cands[:0]
 	var line int
 	var vertical bool
-	visit := func(win []int, mid float64) {
-		unit, sq, ok := matchesFinder(win)
+	visit := func(win []int, start int) {
+		unit, sq, ok := finderProportions(win)
 		if !ok {
 			return
 		}
-		// The middle run's centre is mid; find the square's.
-		start2 := mid - float64(win[2])/2
+		// The middle run starts at start2; find the square's centre.
+		start2 := float64(start + win[0] + win[1])
 		c := start2 + float64(win[2]+win[3]) + float64(win[4])/2
 		if sq == 0 {
 			c = start2 - float64(win[1]) - float64(win[0])/2
@@ -96,11 +118,11 @@ func (r *Reader) findCandidates(bm *gozxing.BitMatrix, step int, hints map[gozxi
 	cols := r.cols.OfShared(bm, hints)
 	r.lines.bind(bm, cols)
 	for line = step / 2; line < h; line += step {
-		r.runs = bitrow.Windows(bm.GetRow(line, r.row), w, 5, r.runs, visit)
+		r.runs = finderWindows(bm.GetRow(line, r.row), w, r.runs, visit)
 	}
 	vertical = true
 	for line = step / 2; line < w; line += step {
-		r.runs = bitrow.Windows(cols[line], h, 5, r.runs, visit)
+		r.runs = finderWindows(cols[line], h, r.runs, visit)
 	}
 	return r.cands
 }

@@ -2,6 +2,7 @@ package hanxin
 
 import (
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
@@ -69,5 +70,54 @@ func TestMatchesFinderShortcut(t *testing.T) {
 		if u != wu || sq != wsq || ok != wok {
 			t.Fatalf("runs %v: %v %v %v, want %v %v %v", runs, u, sq, ok, wu, wsq, wok)
 		}
+	}
+}
+
+// TestFinderWindowsMatchAsWindows: the windows finderWindows passes on
+// match the finder exactly where bitrow.Windows's windows do, at the
+// same place, on random rows of runs of every length round a finder's.
+func TestFinderWindowsMatchAsWindows(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	type hit struct {
+		unit   float64
+		sq     int
+		middle float64 // the middle run's centre
+	}
+	var buf []int
+	matched := 0
+	for range 300 {
+		width := 1 + rng.IntN(300)
+		row := gozxing.NewBitArray(width)
+		unit := 1 + rng.IntN(6)
+		for x, dark := 0, rng.IntN(2) == 0; x < width; dark = !dark {
+			n := unit * (1 + rng.IntN(3))
+			if rng.IntN(3) == 0 {
+				n = 1 + rng.IntN(4*unit)
+			}
+			for k := x; k < min(width, x+n); k++ {
+				if dark {
+					row.Set(k)
+				}
+			}
+			x += n
+		}
+		var want, got []hit
+		bitrow.Windows(row, width, 5, nil, func(win []int, mid float64) {
+			if u, sq, ok := matchesFinder(win); ok {
+				want = append(want, hit{u, sq, mid})
+			}
+		})
+		buf = finderWindows(row, width, buf, func(win []int, start int) {
+			if u, sq, ok := finderProportions(win); ok {
+				got = append(got, hit{u, sq, float64(start+win[0]+win[1]) + float64(win[2])/2})
+			}
+		})
+		if !slices.Equal(got, want) {
+			t.Fatalf("row %v: %v, want %v", row, got, want)
+		}
+		matched += len(want)
+	}
+	if matched < 50 {
+		t.Fatalf("%d windows matched: the rows test too few", matched)
 	}
 }
