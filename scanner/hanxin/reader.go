@@ -2,6 +2,7 @@ package hanxin
 
 import (
 	"math"
+	"math/bits"
 	"sort"
 
 	"github.com/makiuchi-d/gozxing"
@@ -111,7 +112,6 @@ func (r *Reader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHin
 	}
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].hits > cands[j].hits })
 	cands = cands[:min(len(cands), maxCandidates)]
-	used := make([]bool, len(cands))
 	n := len(cands)
 	dist := make([]float64, n*n)
 	for i := range n {
@@ -119,46 +119,76 @@ func (r *Reader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHin
 			dist[i*n+j] = math.Hypot(cands[i].x-cands[j].x, cands[i].y-cands[j].y)
 		}
 	}
-	// alike reports whether two candidates not yet read could be
-	// finders of one symbol.
-	alike := func(i, j int) bool {
-		return !used[i] && !used[j] && pairable(cands[i], cands[j], dist[i*n+j])
-	}
 	tries := 0
-	for a := 0; a < n; a++ {
-		for b := a + 1; b < n; b++ {
-			if !alike(a, b) {
-				continue
+	forGroups(cands, dist, func(a, b, c, d int) (taken, stop bool) {
+		res, err := r.tryGroup(bm, [4]candidate{cands[a], cands[b], cands[c], cands[d]})
+		if err != nil {
+			if err != errNoGroup {
+				lastErr = err
+				tries++
 			}
-			for c := b + 1; c < n; c++ {
-				if !alike(a, c) || !alike(b, c) || !rightish(dist, n, a, b, c) {
-					continue
-				}
-				for d := c + 1; d < n && tries < maxGroups; d++ {
-					if !alike(a, d) || !alike(b, d) || !alike(c, d) || !squarish(dist, n, a, b, c, d) {
-						continue
-					}
-					res, err := r.tryGroup(bm, [4]candidate{cands[a], cands[b], cands[c], cands[d]})
-					if err != nil {
-						if err != errNoGroup {
-							lastErr = err
-							tries++
-						}
-						continue
-					}
-					if !all {
-						return []*gozxing.Result{res}, nil
-					}
-					out = append(out, res)
-					used[a], used[b], used[c], used[d] = true, true, true, true
-				}
-			}
+			return false, tries == maxGroups
 		}
-	}
+		out = append(out, res)
+		return true, !all
+	})
 	if len(out) == 0 {
 		return nil, lastErr
 	}
 	return out, nil
+}
+
+// forGroups calls try with the fours of candidates (a < b < c < d) that
+// could be one symbol's finders: pairable two by two, three lying as a
+// square's corners do (rightish) and the four as its corners
+// (squarish), in the order of their indexes, as nested loops testing
+// each pair met would. A group try reports taken (read) takes its
+// candidates out of the groups after it; forGroups returns once try
+// reports stop. dist holds the candidates' distances, n by n.
+func forGroups(cands []candidate, dist []float64, try func(a, b, c, d int) (taken, stop bool)) {
+	n := len(cands)
+	// pairs[i]: the candidates pairable with candidate i, bit j for
+	// candidate j (n <= maxCandidates <= 64), each pair tested once.
+	var pairs [maxCandidates]uint64
+	for i := range n {
+		for j := range n {
+			if j != i && pairable(cands[i], cands[j], dist[i*n+j]) {
+				pairs[i] |= 1 << j
+			}
+		}
+	}
+	free := uint64(1)<<n - 1
+	after := func(i int) uint64 { return ^uint64(0) << (i + 1) } // the candidates after i
+	for a := range n {
+		if free&(1<<a) == 0 {
+			continue
+		}
+	group:
+		for bs := pairs[a] & free & after(a); bs != 0; bs &= bs - 1 {
+			b := bits.TrailingZeros64(bs)
+			for cs := pairs[a] & pairs[b] & free & after(b); cs != 0; cs &= cs - 1 {
+				c := bits.TrailingZeros64(cs)
+				if !rightish(dist, n, a, b, c) {
+					continue
+				}
+				for ds := pairs[a] & pairs[b] & pairs[c] & free & after(c); ds != 0; ds &= ds - 1 {
+					d := bits.TrailingZeros64(ds)
+					if !squarish(dist, n, a, b, c, d) {
+						continue
+					}
+					taken, stop := try(a, b, c, d)
+					if stop {
+						return
+					}
+					if taken {
+						// No group left holds a.
+						free &^= 1<<a | 1<<b | 1<<c | 1<<d
+						break group
+					}
+				}
+			}
+		}
+	}
 }
 
 // pairable reports whether two candidates dist apart could be finders of
