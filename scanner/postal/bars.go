@@ -98,43 +98,39 @@ func (r *Reader) blobs(img Image, minPixels int) []blob {
 }
 
 // rowRuns appends the dark runs of a row given as 32-pixel words; a row
-// of more than maxRowRuns runs is noise and gives none.
+// of more than maxRowRuns runs is noise and gives none. It visits only
+// the pixels where the row changes, a word at a time: bit j of
+// w ^ (w<<1 | carry) is set where pixel j differs from the one before.
 func rowRuns(words []uint32, width int, out []run) []run {
 	start0 := len(out)
-	start := -1
+	dark := false
+	start := 0
 	for i, wd := range words {
 		base := i * 32
 		if base >= width {
 			break
 		}
-		if start < 0 && wd == 0 || start >= 0 && wd == ^uint32(0) {
-			continue
+		var carry uint32
+		if dark {
+			carry = 1
 		}
-		for b := 0; b < 32 && base+b < width; {
-			dark := wd>>b&1 == 1
-			if start < 0 && dark {
-				start = base + b
-			} else if start >= 0 && !dark {
+		for t := wd ^ (wd<<1 | carry); t != 0; t &= t - 1 {
+			x := base + bits.TrailingZeros32(t)
+			if x >= width {
+				break
+			}
+			if dark {
 				if len(out)-start0 == maxRowRuns {
 					return out[:start0]
 				}
-				out = append(out, run{x0: start, x1: base + b})
-				start = -1
-			}
-			// Skip to the next change within the word.
-			var rest uint32
-			if dark {
-				rest = ^wd >> b
+				out = append(out, run{x0: start, x1: x})
 			} else {
-				rest = wd >> b
+				start = x
 			}
-			if rest == 0 {
-				break
-			}
-			b += bits.TrailingZeros32(rest)
+			dark = !dark
 		}
 	}
-	if start >= 0 {
+	if dark {
 		out = append(out, run{x0: start, x1: width})
 	}
 	return out

@@ -200,6 +200,8 @@ type reading struct {
 	// contrasts of the bars so measured, and their median.
 	contrasts []float64
 	contrast  float64
+	// scratch holds a profile's levels while they are ordered.
+	scratch []float64
 }
 
 // Gray gives the gray level (0 black, 255 white) of the image a
@@ -325,11 +327,17 @@ func (rd *reading) grayExtent(x, y, limit float64) (up, down float64) {
 		t := float64(i-n) * step
 		profile[i] = rd.grayAt(x+t*rd.ux, y+t*rd.uy)
 	}
-	sorted := append([]float64(nil), profile...)
-	sort.Float64s(sorted)
 	// The bar may fill a small part of the profile (a tracker): its
-	// darkness is the profile's darkest but for noise.
-	dark, light := sorted[min(2, len(sorted)-1)], sorted[len(sorted)*9/10]
+	// darkness is the profile's darkest but for noise. Both levels are
+	// order statistics of the profile, selected without sorting it.
+	sorted := append(rd.scratch[:0], profile...)
+	rd.scratch = sorted
+	di, li := min(2, len(sorted)-1), len(sorted)*9/10
+	dark := selectKth(sorted, di)
+	light := dark
+	if li > di {
+		light = selectKth(sorted[di+1:], li-di-1)
+	}
 	if rd.contrast > 0 && light-dark < rd.contrast/2 {
 		return 0, 0 // a blur between bars, no bar
 	}
@@ -367,6 +375,52 @@ func (rd *reading) addProbed(v, u, height float64) bool {
 		return false
 	}
 	return true
+}
+
+// selectKth returns the k-th smallest of xs (from 0), which it reorders:
+// every value before index k is then at most it, every one after at
+// least it (Hoare's FIND, with the median of three as pivot).
+func selectKth(xs []float64, k int) float64 {
+	lo, hi := 0, len(xs)-1
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		// Order xs[lo], xs[mid], xs[hi]: the middle one is the pivot,
+		// and the other two stop the scans below.
+		if xs[mid] < xs[lo] {
+			xs[mid], xs[lo] = xs[lo], xs[mid]
+		}
+		if xs[hi] < xs[lo] {
+			xs[hi], xs[lo] = xs[lo], xs[hi]
+		}
+		if xs[hi] < xs[mid] {
+			xs[hi], xs[mid] = xs[mid], xs[hi]
+		}
+		p := xs[mid]
+		i, j := lo, hi
+		for i <= j {
+			for xs[i] < p {
+				i++
+			}
+			for p < xs[j] {
+				j--
+			}
+			if i <= j {
+				xs[i], xs[j] = xs[j], xs[i]
+				i++
+				j--
+			}
+		}
+		// Now xs[lo..j] <= p <= xs[i..hi], and any between equal p.
+		switch {
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
+		default:
+			return xs[k]
+		}
+	}
+	return xs[k]
 }
 
 // median returns the median of xs, which it sorts.
