@@ -52,17 +52,58 @@ func (v *variant) digitRuns() int {
 	return 10
 }
 
+// The readers are tried at every bar after a quiet zone of a line, and
+// at nearly all no start is there: each first makes the test of startAt
+// that turns most bars away, on the runs themselves, before a call.
+
 // IndustrialAt reads an Industrial 2 of 5 symbol whose start pattern
 // begins with dark run i.
-func IndustrialAt(runs []int, i int) (bars.Symbol, bool) { return industrial.decodeAt(runs, i) }
+func IndustrialAt(runs []int, i int) (bars.Symbol, bool) {
+	if !wideThenNarrow(runs, i, len(industrial.start)) {
+		return bars.Symbol{}, false
+	}
+	return industrial.decodeAt(runs, i)
+}
 
 // IATAAt reads an IATA 2 of 5 symbol whose start pattern begins with dark
 // run i.
-func IATAAt(runs []int, i int) (bars.Symbol, bool) { return iata.decodeAt(runs, i) }
+func IATAAt(runs []int, i int) (bars.Symbol, bool) {
+	if !iataStart(runs, i) {
+		return bars.Symbol{}, false
+	}
+	return iata.decodeAt(runs, i)
+}
 
 // MatrixAt reads a Matrix 2 of 5 symbol whose start pattern begins with
 // dark run i.
-func MatrixAt(runs []int, i int) (bars.Symbol, bool) { return matrix.decodeAt(runs, i) }
+func MatrixAt(runs []int, i int) (bars.Symbol, bool) {
+	if !wideThenNarrow(runs, i, len(matrix.start)) {
+		return bars.Symbol{}, false
+	}
+	return matrix.decodeAt(runs, i)
+}
+
+// wideThenNarrow is the first test of startAt for a start pattern of n
+// elements that opens with a wide bar and a narrow space (Industrial's
+// and Matrix's): the pattern and a run after it fit in the line, and its
+// first bar is wider than the space after it.
+func wideThenNarrow(runs []int, i, n int) bool {
+	return i+n < len(runs) && runs[i] > runs[i+1]
+}
+
+// iataStart is the test of startAt and measure for IATA's start, four
+// narrow elements, in whole pixels: the pattern and a run after it fit in
+// the line, the quiet zone before it (unless the line's first run) is
+// five of their mean width, 5s/4, and none is wider than twice the mean,
+// s/2, which measure takes as halfway to a wide element of three.
+func iataStart(runs []int, i int) bool {
+	if i+4 >= len(runs) {
+		return false
+	}
+	r0, r1, r2, r3 := runs[i], runs[i+1], runs[i+2], runs[i+3]
+	s := r0 + r1 + r2 + r3
+	return (i <= 1 || 4*runs[i-1] >= 5*s) && 2*max(r0, r1, r2, r3) <= s
+}
 
 // decodeAt reads a symbol whose start pattern begins with dark run i.
 func (v *variant) decodeAt(runs []int, i int) (bars.Symbol, bool) {

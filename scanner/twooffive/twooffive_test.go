@@ -87,3 +87,56 @@ func FuzzIATA(f *testing.F) {
 func FuzzMatrix(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) { barstest.Fuzz(t, MatrixAt, b) })
 }
+
+// TestGatesAreExact: the tests each reader makes before its call turn
+// away only places where its start does not measure (IATA's test is its
+// whole start), so each reads what its variant's decodeAt reads, at every
+// place of random lines with widths of one to a few pixels (where equal
+// widths and quiet zones just wide enough are common) and of zint's
+// symbols.
+func TestGatesAreExact(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(9, 4))
+	lines := [][]int{}
+	for n := range 60 {
+		runs := make([]int, 1+rng.IntN(300))
+		for k := range runs {
+			runs[k] = 1 + rng.IntN(2+n%6)
+		}
+		lines = append(lines, runs)
+	}
+	for kind := range decoders {
+		lines = append(lines, barstest.Runs(t, 3, "-b", kind, "-d", "0123456789"))
+	}
+	gates := map[string]struct {
+		v    *variant
+		gate func(runs []int, i int) bool
+		at   bars.Decoder
+	}{
+		"industrial": {&industrial, func(runs []int, i int) bool { return wideThenNarrow(runs, i, len(industrial.start)) }, IndustrialAt},
+		"matrix":     {&matrix, func(runs []int, i int) bool { return wideThenNarrow(runs, i, len(matrix.start)) }, MatrixAt},
+		"iata":       {&iata, iataStart, IATAAt},
+	}
+	for name, c := range gates {
+		starts := 0
+		for n, runs := range lines {
+			for i := 0; i < len(runs); i++ {
+				_, _, ok, _ := c.v.startAt(runs, i)
+				if g := c.gate(runs, i); ok && !g || c.v == &iata && g != ok {
+					t.Fatalf("%s, line %d at %d: gate %v, start measures %v", name, n, i, g, ok)
+				}
+				if ok {
+					starts++
+				}
+				ws, wok := c.v.decodeAt(runs, i)
+				gs, gok := c.at(runs, i)
+				if gok != wok || gs != ws {
+					t.Fatalf("%s, line %d at %d: %+v %v, decodeAt %+v %v", name, n, i, gs, gok, ws, wok)
+				}
+			}
+		}
+		if starts == 0 {
+			t.Errorf("%s: no start measured on the lines", name)
+		}
+	}
+}
