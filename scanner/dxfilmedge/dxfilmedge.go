@@ -15,6 +15,7 @@ package dxfilmedge
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/makiuchi-d/gozxing"
 
@@ -162,14 +163,19 @@ func (r *Reader) seen(have []Symbol, c clock) bool {
 // direction, with quiet zones of two modules (at least 2·total/n pixels)
 // on both sides.
 func (r *Reader) findClocks(l []int, y int) []clock {
+	// A clock and its quiet zones span shortLength-4 runs at least.
+	if len(l) < shortLength-4 {
+		return nil
+	}
 	// Sums of the runs before each, for a window's length at once.
-	sums := append(r.sums[:0], 0)
-	for _, v := range l {
-		sums = append(sums, sums[len(sums)-1]+v)
+	sums := slices.Grow(r.sums[:0], len(l)+1)[:len(l)+1]
+	sums[0] = 0
+	for k, v := range l {
+		sums[k+1] = sums[k] + v
 	}
 	r.sums = sums
 	var out []clock
-	for i := 1; i < len(l); i += 2 { // the dark runs
+	for i := 1; i+shortLength-6 < len(l); i += 2 { // the dark runs
 		for _, n := range [2]int{shortLength, longLength} {
 			end := i + n - 6 // 5 and 3 modules, the rest one each
 			if end > len(l)-1 {
@@ -181,9 +187,11 @@ func (r *Reader) findClocks(l []int, y int) []clock {
 			if 2*total > n*l[i-1] || 2*total > n*l[end] {
 				continue
 			}
-			if c, ok := matchClock(l[i:end], total, n); ok && c.fit(l[i:end], sums[i]) {
-				c.y = y
-				out = append(out, c)
+			if reversed, ok := matchClock(l[i:end], total, n); ok {
+				c := clock{y: y, n: n, reversed: reversed}
+				if c.fit(l[i:end], sums[i]) {
+					out = append(out, c)
+				}
 			}
 		}
 	}
@@ -227,29 +235,28 @@ func (c *clock) fit(runs []int, x int) bool {
 }
 
 // matchClock checks a clock's runs, dark first, total pixels long, whose
-// quiet zones findClocks checked.
-func matchClock(runs []int, total, n int) (clock, bool) {
+// quiet zones findClocks checked, and tells which way it reads: reversed
+// when its three-module bar comes first.
+func matchClock(runs []int, total, n int) (reversed, ok bool) {
 	u := float64(total) / float64(n)
 	if u < 1 {
-		return clock{}, false
+		return false, false
 	}
 	fits := func(v int, want float64) bool { return math.Abs(float64(v)-want*u) <= 0.7*u+0.5 }
-	var c clock
 	first, last := runs[0], runs[len(runs)-1]
 	switch {
 	case fits(first, 5) && fits(last, 3):
 	case fits(first, 3) && fits(last, 5):
-		c.reversed = true
+		reversed = true
 	default:
-		return clock{}, false
+		return false, false
 	}
 	for _, v := range runs[1 : len(runs)-1] {
 		if !fits(v, 1) {
-			return clock{}, false
+			return false, false
 		}
 	}
-	c.n = n
-	return c, true
+	return reversed, true
 }
 
 // Decode reads the modules of a data track (true for a bar), left to
