@@ -19,7 +19,8 @@ func (s *Server) handleLicense(w http.ResponseWriter, r *http.Request) error {
 }
 
 // handleLicenseSync talks to the License Tracking Server now and answers
-// with the license state afterwards.
+// with the license state afterwards; a refusal by the LTS answers
+// sync_refused, any other failure sync_failed.
 func (s *Server) handleLicenseSync(w http.ResponseWriter, r *http.Request) error {
 	if err := checkKeys(r.URL.Query(), nil); err != nil {
 		return err
@@ -30,6 +31,9 @@ func (s *Server) handleLicenseSync(w http.ResponseWriter, r *http.Request) error
 	peer, _ := peerFromContext(r.Context())
 	s.log.Info("license sync requested", "uid", peer.UID, "pid", peer.PID)
 	if err := s.license.Sync(r.Context()); err != nil {
+		if errors.Is(err, ErrSyncRefused) {
+			return err
+		}
 		return fmt.Errorf("%w: %w", ErrSyncFailed, err)
 	}
 	s.extendWrite(w)

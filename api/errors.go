@@ -66,8 +66,13 @@ var (
 	ErrTooManySubscribers = apitype.ErrTooManySubscribers
 	// ErrLicenseDisabled: the daemon runs without a license client.
 	ErrLicenseDisabled = apitype.ErrLicenseDisabled
-	// ErrSyncFailed: syncing with the License Tracking Server failed.
+	// ErrSyncFailed: syncing with the License Tracking Server failed (not
+	// reached, or it failed itself).
 	ErrSyncFailed = apitype.ErrSyncFailed
+	// ErrSyncRefused: the License Tracking Server answered and refused the
+	// device. A License's Sync returns it (wrapped) for a refusal, so that
+	// the API answers it apart from a server it could not reach.
+	ErrSyncRefused = apitype.ErrSyncRefused
 	// ErrDebugExportDisabled: the daemon runs without a debug exporter.
 	ErrDebugExportDisabled = apitype.ErrDebugExportDisabled
 	// ErrShuttingDown: the daemon is stopping.
@@ -125,6 +130,7 @@ var errorTable = []struct {
 	{scanner.ErrDeadline, "decode_timeout"},
 	{ErrShuttingDown, "shutting_down"},
 	{scanner.ErrClosed, "shutting_down"},
+	{ErrSyncRefused, "sync_refused"},
 	{ErrSyncFailed, "sync_failed"},
 	{scanner.ErrDecoderPanic, "decoder_failed"},
 	{ErrInternal, "internal"},

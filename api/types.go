@@ -76,7 +76,9 @@ type Daemon interface {
 type License interface {
 	// Document returns the full license state for /v1/license.
 	Document() LicenseDocument
-	// Sync talks to the License Tracking Server now.
+	// Sync talks to the License Tracking Server now. An error that wraps
+	// ErrSyncRefused says the server answered and refused the device; any
+	// other, that the sync failed.
 	Sync(ctx context.Context) error
 }
 

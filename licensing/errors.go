@@ -35,6 +35,20 @@ var (
 	ErrClosed = errors.New("licensing client closed")
 )
 
+// ErrLTSRefused matches, with errors.Is, a Sync error that is the LTS's
+// answer refusing the device (revoked, scan quota used up, wrong password,
+// unknown handshake code, ...), as opposed to an LTS that could not be
+// reached or failed itself. The error's message is the LTS's.
+var ErrLTSRefused = errors.New("the LTS refused the device")
+
+// refusal marks an error that holds an LTS refusal: its message is the
+// error's own, and errors.Is matches it to ErrLTSRefused too.
+type refusal struct{ err error }
+
+func (r refusal) Error() string        { return r.err.Error() }
+func (r refusal) Unwrap() error        { return r.err }
+func (r refusal) Is(target error) bool { return target == ErrLTSRefused }
+
 // State is a license state, as named in Status and the API.
 type State string
 

@@ -24,7 +24,8 @@ import (
 // for. With an offline license it does nothing: the device never contacts an
 // LTS. A sync that had nothing to send renews the authorization instead, so
 // every successful sync has reached the LTS: the last sync time in Status is
-// the last time the LTS answered.
+// the last time the LTS answered. An error that is the LTS's answer refusing
+// the device (rather than an LTS not reached) matches ErrLTSRefused.
 //
 // A Sync asked for while another is under way (the sync loop's, or another
 // caller's) waits for that one. When that one could not reach the LTS, it
@@ -103,7 +104,19 @@ func (c *Client) syncOnce(ctx context.Context) error {
 	if perr := c.putMeta(keySync, &rec); perr != nil && err == nil {
 		err = perr
 	}
-	return err
+	return markRefusal(err)
+}
+
+// markRefusal marks err as an LTS refusal when it holds the LTS's signed
+// answer refusing the device. An LTS that answers it failed (internal) has
+// not refused anything; a reply nobody signed never gets here as a
+// wire.Error (postTo makes it a transport failure).
+func markRefusal(err error) error {
+	var e *wire.Error
+	if err == nil || !errors.As(err, &e) || e.Code == wire.CodeInternal {
+		return err
+	}
+	return refusal{err}
 }
 
 // sync authorizes if needed and reports usage. Usage is reported even when

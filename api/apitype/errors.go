@@ -77,8 +77,13 @@ var (
 	ErrDecodeTimeout = errors.New("decoding took too long")
 	// ErrShuttingDown: the daemon is stopping.
 	ErrShuttingDown = errors.New("daemon shutting down")
-	// ErrSyncFailed: syncing with the License Tracking Server failed.
+	// ErrSyncFailed: syncing with the License Tracking Server failed: it
+	// could not be reached, or failed itself.
 	ErrSyncFailed = errors.New("license sync failed")
+	// ErrSyncRefused: the License Tracking Server answered the sync and
+	// refused the device (revoked, scan quota used up, wrong password, ...);
+	// the message has the LTS's reason.
+	ErrSyncRefused = errors.New("the License Tracking Server refused the sync")
 	// ErrDecoderFailed: the decoder crashed on the upload (it was recovered).
 	ErrDecoderFailed = errors.New("decoder failed")
 	// ErrInternal: anything else, and codes this version does not know.
@@ -112,6 +117,7 @@ func Codes() []Code {
 		{"method_not_allowed", 405, ErrMethodNotAllowed},
 		{"preview_off", 409, ErrPreviewOff},
 		{"debug_export_on", 409, ErrDebugExportOn},
+		{"sync_refused", 409, ErrSyncRefused},
 		{"header_timeout", 408, ErrHeaderTimeout},
 		{"body_timeout", 408, ErrBodyTimeout},
 		{"body_too_large", 413, ErrBodyTooLarge},

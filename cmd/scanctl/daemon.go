@@ -113,7 +113,7 @@ func exitCode(err error) int {
 		return exitNoDaemon
 	case errors.Is(err, apitype.ErrTimeout):
 		return exitNoResult
-	case errors.Is(err, apitype.ErrForbidden), errors.Is(err, apitype.ErrLicenseRefused),
+	case errors.Is(err, apitype.ErrForbidden), errors.Is(err, apitype.ErrLicenseRefused), errors.Is(err, apitype.ErrSyncRefused),
 		errors.Is(err, apitype.ErrBrowserRequest), errors.Is(err, apitype.ErrNoCredentials):
 		return exitRefused
 	}

@@ -51,8 +51,9 @@ func (daemon) Decode(ctx context.Context, load func() (*scanner.Frame, error), o
 }
 
 type license struct {
-	syncs int
-	state string // "authorized" when empty
+	syncs   int
+	state   string // "authorized" when empty
+	syncErr error  // what Sync returns
 }
 
 func (l *license) Document() api.LicenseDocument {
@@ -63,7 +64,13 @@ func (l *license) Document() api.LicenseDocument {
 		Symbologies: []string{}, LastSync: time.Date(2026, 11, 29, 4, 0, l.syncs, 0, time.UTC),
 		Features: []string{"unmetered_uploads"}, Uploads: apitype.UploadMetering{Reason: "uploads are not metered: the license grants it"}}
 }
-func (l *license) Sync(ctx context.Context) error { l.syncs++; return nil }
+func (l *license) Sync(ctx context.Context) error {
+	if l.syncErr != nil {
+		return l.syncErr
+	}
+	l.syncs++
+	return nil
+}
 
 func startDaemon(t *testing.T) (*api.Server, string, *apitest.Exporter) {
 	t.Helper()
@@ -271,6 +278,7 @@ func TestExitCodes(t *testing.T) {
 		{&client.Error{Status: 403, Code: "forbidden"}, exitRefused},
 		{&client.Error{Status: 403, Code: "license_refused"}, exitRefused},
 		{&client.Error{Status: 502, Code: "sync_failed"}, exitFailure},
+		{&client.Error{Status: 409, Code: "sync_refused"}, exitRefused},
 		{&client.Error{Status: 500, Code: "some_future_code"}, exitFailure},
 		{errors.New("anything"), exitFailure},
 	} {
@@ -307,5 +315,35 @@ func TestLicenseInEvaluationMode(t *testing.T) {
 	}
 	if code, out, _ := run(ctx, cfg.Socket, "license", "--json"); code != exitFailure || !strings.Contains(out, `"state":"unconfigured"`) {
 		t.Errorf("scanctl license --json in evaluation mode: exit %d\n%s", code, out)
+	}
+}
+
+// scanctl license sync exits 5 when the LTS refuses the device, as its help
+// and the README promise, printing the LTS's reason and the state it left;
+// it used to exit 1, as for an LTS not reached, which still does.
+func TestLicenseSyncRefused(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		err     error
+		state   string
+		code    int
+		stderr  string
+		showing string
+	}{
+		{"refused", fmt.Errorf("%w: authorize: lts: device_revoked: the device was revoked", api.ErrSyncRefused), "revoked",
+			exitRefused, "device_revoked: the device was revoked (sync_refused)", "state: revoked"},
+		{"unreachable", errors.New("authorize: dial tcp 127.0.0.1:1: connection refused"), "",
+			exitFailure, "connection refused (sync_failed)", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := apitest.Config(t)
+			apitest.Serve(t, cfg, daemon{}, &license{syncErr: tc.err, state: tc.state}, &apitest.Exporter{}, nil)
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			code, out, errOut := run(ctx, cfg.Socket, "license", "sync")
+			if code != tc.code || !strings.Contains(errOut, tc.stderr) || !strings.Contains(strings.Join(strings.Fields(out), " "), tc.showing) || strings.Contains(out, "synced") {
+				t.Errorf("exit %d, want %d\nstdout:\n%sstderr:\n%s", code, tc.code, out, errOut)
+			}
+		})
 	}
 }

@@ -56,8 +56,11 @@ admin group), then shows the license state. With the LTS unreachable it
 fails within request_timeout (30 s by default) per lts_url; asked while a
 sync is already under way that cannot reach the LTS either, it fails with
 that sync's error rather than starting another attempt after it.
-Exit status 5 when the daemon refuses or the state after the sync is not
-authorized, 4 when it cannot be reached.`,
+When the LTS answers and refuses the device (revoked, scan quota used up,
+wrong password, unknown handshake code) it prints the LTS's reason and the
+state it left. Exit status 5 when the daemon or the LTS refuses or the state
+after the sync is not authorized, 1 when the LTS could not be reached or
+failed, 4 when the daemon cannot be reached.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			c := df.client()
@@ -65,6 +68,18 @@ authorized, 4 when it cannot be reached.`,
 			lic, err := c.Sync(cmd.Context())
 			if m.evaluationMode(cmd.Context(), c, df.json, err) {
 				return cli.Exit(exitFailure)
+			}
+			if errors.Is(err, apitype.ErrSyncRefused) {
+				// The LTS answered: say why it refused, then the state
+				// that refusal left (and what to do about it).
+				code := m.fail("license sync", err)
+				if lic, lerr := c.License(cmd.Context()); lerr == nil {
+					doc, _ := json.Marshal(lic)
+					if df.json || !printLicense(m.Stdout, doc) {
+						m.printDoc(df.json, doc)
+					}
+				}
+				return cli.Exit(code)
 			}
 			if err != nil {
 				return cli.Exit(m.fail("license sync", err))

@@ -74,6 +74,16 @@ var _ api.License = apiLicense{}
 // Document returns the license state as /v1/license serves it.
 func (l apiLicense) Document() api.LicenseDocument { return licenseDocument(l.Status()) }
 
+// Sync syncs now; the LTS's refusal of the device is api.ErrSyncRefused,
+// so that the API answers it apart from an LTS it could not reach.
+func (l apiLicense) Sync(ctx context.Context) error {
+	err := l.Client.Sync(ctx)
+	if errors.Is(err, licensing.ErrLTSRefused) {
+		return fmt.Errorf("%w: %w", api.ErrSyncRefused, err)
+	}
+	return err
+}
+
 // licenseDocument converts the license client's state to the API's wire
 // type, member for member (a test checks that none is left out).
 func licenseDocument(st licensing.Status) api.LicenseDocument {

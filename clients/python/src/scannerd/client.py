@@ -213,7 +213,9 @@ class Client:
         return License.from_json(self._json("GET", "/v1/license"))
 
     def sync(self) -> License:
-        """Sync with the License Tracking Server now (admin)."""
+        """Sync with the License Tracking Server now (admin). APIError 409
+        `sync_refused` when the LTS refused the device (revoked, quota used
+        up), 502 `sync_failed` when it could not be reached."""
         return License.from_json(self._json("POST", "/v1/license/sync", body=b""))
 
     def debug_export(self) -> DebugExportState:
