@@ -92,10 +92,19 @@ func (b *hybridBinarizer) GetBlackMatrix() (*gozxing.BitMatrix, error) {
 	// thresholded by the block it lies in.
 	row := gozxing.NewBitArray(w)
 	words := row.GetBitArray()
+	var tv thresholdVectors
+	defer tv.wipe()
 	for y := 0; y < h; y++ {
 		clear(words)
 		by := y >> blockPower
-		thresholdRow(lum[y*w:(y+1)*w], words, thr[by*subW:(by+1)*subW])
+		t := thr[by*subW : (by+1)*subW]
+		if y&(blockSize-1) == 0 {
+			tv.set(t, w)
+		}
+		// The pixels in whole groups of 32 in vector registers where
+		// there are, the rest a block at a time.
+		done := tv.row(lum[y*w:(y+1)*w], words)
+		thresholdRow(lum[y*w:(y+1)*w], words, t, done>>blockPower)
 		m.SetRow(y, row)
 	}
 	clear(words)
@@ -104,10 +113,11 @@ func (b *hybridBinarizer) GetBlackMatrix() (*gozxing.BitMatrix, error) {
 }
 
 // thresholdRow sets in words the bits of the pixels of one row that are at
-// or below the threshold of their block: a whole block of eight at a time
-// (darkBits), the last, narrower one pixel by pixel.
-func thresholdRow(pix []byte, words []uint32, thr []int) {
-	for bx, t := range thr {
+// or below the threshold of their block, from block from on: a whole block
+// of eight at a time (darkBits), the last, narrower one pixel by pixel.
+func thresholdRow(pix []byte, words []uint32, thr []int, from int) {
+	for bx := from; bx < len(thr); bx++ {
+		t := thr[bx]
 		x := bx << blockPower
 		var bits uint32
 		if x+blockSize <= len(pix) {
@@ -147,9 +157,54 @@ const bitsPerUint = 32 << (^uint(0) >> 63)
 // points of the blocks above and to the left suggest, their weighted mean.
 // The last block row and column are moved up and left to fit the image.
 //
-// A block's sum, darkest and lightest pixel are taken eight pixels at a
-// time, the even and the odd ones in the 16-bit lanes of a word each.
+// It reads a block row at once where vector registers do it
+// (blackPointsRows), or word by word (blackPointsWords).
 func blackPoints(bp []int, lum []byte, subW, subH, w, h int) []int {
+	if blockRowVectors {
+		return blackPointsRows(bp, lum, subW, subH, w, h)
+	}
+	return blackPointsWords(bp, lum, subW, subH, w, h)
+}
+
+// blackPointsRows is blackPoints a block row at a time (blockRow).
+func blackPointsRows(bp []int, lum []byte, subW, subH, w, h int) []int {
+	// The whole blocks from the left edge, then the last one moved left
+	// when the width is no multiple of the block's.
+	words := w >> blockPower
+	mins, maxs, sums := make([]byte, subW), make([]byte, subW), make([]uint16, subW)
+	var sc blockRowScratch
+	defer sc.wipe()
+	for by := 0; by < subH; by++ {
+		y0 := min(by<<blockPower, h-blockSize)
+		blockRow(lum, w, w, 0, y0, blockSize, false, mins[:words], maxs[:words], sums[:words], &sc)
+		if subW > words {
+			blockRow(lum, w, w, w-blockSize, y0, blockSize, false, mins[words:], maxs[words:], sums[words:], &sc)
+		}
+		for bx := range subW {
+			lo, hi := int(mins[bx]), int(maxs[bx])
+			avg := int(sums[bx]) >> (2 * blockPower)
+			if hi-lo <= minDynamicRange {
+				avg = lo / 2
+				if by > 0 && bx > 0 {
+					nb := (bp[(by-1)*subW+bx] + 2*bp[by*subW+bx-1] + bp[(by-1)*subW+bx-1]) / 4
+					if lo < nb {
+						avg = nb
+					}
+				}
+			}
+			bp[by*subW+bx] = avg
+		}
+	}
+	clear(mins)
+	clear(maxs)
+	clear(sums)
+	return bp
+}
+
+// blackPointsWords is blackPoints a block at a time. A block's sum,
+// darkest and lightest pixel are taken eight pixels at a time, the even
+// and the odd ones in the 16-bit lanes of a word each.
+func blackPointsWords(bp []int, lum []byte, subW, subH, w, h int) []int {
 	for by := 0; by < subH; by++ {
 		y0 := min(by<<blockPower, h-blockSize)
 		for bx := 0; bx < subW; bx++ {

@@ -62,8 +62,22 @@ func sameMatrix(t *testing.T, name string, ours, theirs gozxing.Binarizer) {
 // TestBinarizersMatchGozxing compares them bit for bit: sizes
 // that are and are not multiples of the block size, and too small for
 // blocks; noise, flat areas (where black points come from the
-// neighbours), gradients and sharp edges.
+// neighbours), gradients and sharp edges; with vector registers, where
+// the build and the processor have them, and without.
 func TestBinarizersMatchGozxing(t *testing.T) {
+	have := blockRowVectors
+	defer func() { blockRowVectors = have }()
+	for _, vectors := range []bool{false, true} {
+		if vectors && !have {
+			t.Log("no vector registers in this build or on this processor: the word-at-a-time path alone is checked")
+			continue
+		}
+		blockRowVectors = vectors
+		binarizersMatchGozxing(t)
+	}
+}
+
+func binarizersMatchGozxing(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 8))
 	pool := NewPlanePool(0)
 	sizes := [][2]int{{1, 9}, {2, 40}, {3, 45}, {40, 40}, {41, 47}, {64, 64}, {63, 65}, {100, 37}, {39, 200}, {333, 129}, {640, 480}, {97, 1000}}

@@ -1,0 +1,23 @@
+//go:build !(amd64 && goexperiment.simd)
+
+package scanner
+
+// Without vector registers (the build has no GOEXPERIMENT=simd, or the
+// processor is not amd64), blockRow reads every word itself.
+
+func blockRowWide(lum []byte, stride, x0, y0, rows int, lo, hi []byte, sums []uint16) int {
+	return 0
+}
+
+func blockRowReduceWide(lo, hi []byte, edge bool, mins, maxs []byte) int { return 0 }
+
+// blockRowVectors tells whether blockRow uses vector registers.
+var blockRowVectors = false
+
+// thresholdVectors thresholds rows in vector registers; without them it
+// does nothing and leaves every pixel to thresholdRow.
+type thresholdVectors struct{}
+
+func (*thresholdVectors) set(thr []int, w int)               {}
+func (*thresholdVectors) row(pix []byte, words []uint32) int { return 0 }
+func (*thresholdVectors) wipe()                              {}

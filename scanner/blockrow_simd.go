@@ -1,0 +1,132 @@
+//go:build amd64 && goexperiment.simd
+
+package scanner
+
+import (
+	"encoding/binary"
+	"simd/archsimd"
+)
+
+// blockRowVectors tells whether blockRow uses vector registers: AVX2's
+// 32-byte minima, maxima and sums of absolute differences, four words of
+// 8 columns at once.
+var blockRowVectors = archsimd.X86.AVX2()
+
+// blockRowWide does blockRow's first part, the minima, maxima and sums of
+// the words, for the words in whole groups of four; it returns how many
+// words it did.
+func blockRowWide(lum []byte, stride, x0, y0, rows int, lo, hi []byte, sums []uint16) int {
+	if !blockRowVectors {
+		return 0
+	}
+	groups := len(sums) / 4
+	var zero archsimd.Uint8x32
+	var s4 [4]uint64
+	for g := range groups {
+		at := y0*stride + x0 + 32*g
+		v := archsimd.LoadUint8x32Slice(lum[at : at+32])
+		l, h := v, v
+		// The sums of each word's 8 pixels, in 16-bit lanes 0, 4, 8
+		// and 12 (the distances from zero).
+		s := v.SumAbsDiff(zero)
+		for r := 1; r < rows; r++ {
+			at += stride
+			v = archsimd.LoadUint8x32Slice(lum[at : at+32])
+			l, h = l.Min(v), h.Max(v)
+			if r < blockSize {
+				s = s.Add(v.SumAbsDiff(zero))
+			}
+		}
+		l.StoreSlice(lo[32*g:])
+		h.StoreSlice(hi[32*g:])
+		s.AsUint64x4().StoreSlice(s4[:])
+		for k, v := range s4 {
+			sums[4*g+k] = uint16(v)
+		}
+	}
+	return 4 * groups
+}
+
+// blockRowReduceWide does blockRow's second part, each word's darkest and
+// lightest pixel (with the byte after it when edge is set), for the words
+// in whole groups of four; it returns how many words it did.
+func blockRowReduceWide(lo, hi []byte, edge bool, mins, maxs []byte) int {
+	if !blockRowVectors {
+		return 0
+	}
+	groups := len(mins) / 4
+	var l4, h4 [4]uint64
+	for g := range groups {
+		l := archsimd.LoadUint8x32Slice(lo[32*g : 32*g+32])
+		h := archsimd.LoadUint8x32Slice(hi[32*g : 32*g+32])
+		if edge {
+			l = l.Min(archsimd.LoadUint8x32Slice(lo[32*g+1 : 32*g+33]))
+			h = h.Max(archsimd.LoadUint8x32Slice(hi[32*g+1 : 32*g+33]))
+		}
+		// Halves, quarters, then bytes of each word: its lowest byte
+		// ends up holding the least (greatest) of all eight.
+		for _, shift := range [3]uint64{32, 16, 8} {
+			l = l.Min(l.AsUint64x4().ShiftAllRight(shift).AsUint8x32())
+			h = h.Max(h.AsUint64x4().ShiftAllRight(shift).AsUint8x32())
+		}
+		l.AsUint64x4().StoreSlice(l4[:])
+		h.AsUint64x4().StoreSlice(h4[:])
+		for k := range 4 {
+			mins[4*g+k], maxs[4*g+k] = byte(l4[k]), byte(h4[k])
+		}
+	}
+	return 4 * groups
+}
+
+// thresholdVectors thresholds the pixels of a block row's rows 32 at a
+// time: for each group of 32 columns, a vector of the four blocks'
+// thresholds, 8 bytes each, and which of those blocks' thresholds are
+// negative (no pixel is at or below them).
+type thresholdVectors struct {
+	thr      []byte
+	negative []uint32
+	groups   int
+}
+
+// set takes the thresholds of the blocks of a block row of a plane w
+// pixels wide.
+func (v *thresholdVectors) set(thr []int, w int) {
+	v.groups = 0
+	if !blockRowVectors {
+		return
+	}
+	v.groups = w / 32
+	if cap(v.thr) < 32*v.groups {
+		v.thr, v.negative = make([]byte, 32*v.groups), make([]uint32, v.groups)
+	}
+	v.thr, v.negative = v.thr[:32*v.groups], v.negative[:v.groups]
+	for g := range v.groups {
+		v.negative[g] = 0
+		for k, t := range thr[4*g : 4*g+4] {
+			if t < 0 {
+				v.negative[g] |= 0xff << (8 * k)
+			}
+			b := uint64(min(max(t, 0), 255))
+			binary.LittleEndian.PutUint64(v.thr[32*g+8*k:], b*0x0101010101010101)
+		}
+	}
+}
+
+// row sets in words the bits of the pixels of one row, in whole groups of
+// 32, that are at or below their block's threshold (as thresholdRow does);
+// it returns how many pixels it did.
+func (v *thresholdVectors) row(pix []byte, words []uint32) int {
+	for g := range v.groups {
+		p := archsimd.LoadUint8x32Slice(pix[32*g : 32*g+32])
+		t := archsimd.LoadUint8x32Slice(v.thr[32*g : 32*g+32])
+		// A pixel is at or below the threshold when it is the lesser.
+		words[g] = p.Min(t).Equal(p).ToBits() &^ v.negative[g]
+	}
+	return 32 * v.groups
+}
+
+// wipe zeroes the thresholds.
+func (v *thresholdVectors) wipe() {
+	clear(v.thr)
+	clear(v.negative)
+}
