@@ -32,7 +32,7 @@ type Config struct {
 	// X25519 key requests are sealed to. Devices pin its public half.
 	Key string `toml:"key"`
 	// Store is where the records are kept: the [store] table ("store =
-	// FILE" is short for its path).
+	// FILE" is short for its path, "store = "postgres://…"" for its url).
 	Store StoreConfig `toml:"store"`
 	// VendorKeys are the public keys ("ed25519:…") that license files must
 	// be signed with.
@@ -93,10 +93,19 @@ type StoreConfig struct {
 	URL string `toml:"url"`
 }
 
-// UnmarshalText reads the short form, "store = FILE".
+// UnmarshalText reads the short forms: "store = FILE" for [store] path,
+// and "store = "postgres://…"" for [store] url.
 func (s *StoreConfig) UnmarshalText(b []byte) error {
-	s.Path = string(b)
+	if v := string(b); isPostgresURL(v) {
+		s.URL = v
+	} else {
+		s.Path = v
+	}
 	return nil
+}
+
+func isPostgresURL(s string) bool {
+	return strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://")
 }
 
 // Postgres reports whether the store is a PostgreSQL database.
@@ -159,7 +168,7 @@ func (c *Config) validate() error {
 			return conf.Keyf(k.key, "must not be empty")
 		}
 	}
-	if u := c.Store.URL; u != "" && !strings.HasPrefix(u, "postgres://") && !strings.HasPrefix(u, "postgresql://") {
+	if u := c.Store.URL; u != "" && !isPostgresURL(u) {
 		return conf.Keyf("store.url", "must be a postgres:// URL")
 	}
 	return conf.First(

@@ -22,7 +22,9 @@ usage totals, the ids of usage reports already counted, console accounts and
 the devices' totals) into the PostgreSQL database that [store] url of the
 config names, then reads both back and checks that they hold the same: every
 usage total per handshake code, day and symbology, and every report id. It
-prints what it copied.
+prints what it copied. In the ltsd.toml that ltsd init writes, the [store]
+table replaces the last line, store = "lts.db" (a table takes every key
+after it); store = "postgres://..." is short for it.
 
 --from is the bbolt file (default: [store] path of the config, lts.db beside
 it). Stop the ltsd that serves it first. The database must be empty: ltsd

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -115,4 +116,84 @@ func micros(t *testing.T, js string) string {
 	}
 	out, _ := json.Marshal(walk(v))
 	return string(out)
+}
+
+// TestPostgresRecipeEditsTheInitConfig: the edit docs/licensing.md gives
+// for moving to PostgreSQL ("replace store = "lts.db" with [store] url =
+// …"), made literally on the config ltsd init writes, gives a config on
+// that database that keeps every other key. It used to fail: init wrote
+// store mid-file, and the [store] table put in its place took the keys
+// after it (ltsd.toml:11: unknown key "store.admin_token_file"). A config
+// laid out that way now says why, and "store = URL" is the table's short
+// form. (Running the migration itself needs PostgreSQL:
+// TestMigrateBoltToPostgres.)
+func TestPostgresRecipeEditsTheInitConfig(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/licensing.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, recipe, ok := strings.Cut(string(doc), "### Moving a bbolt store to PostgreSQL")
+	recipe, _, _ = strings.Cut(recipe, "\n## ")
+	replaced, table := "", ""
+	for _, line := range strings.Split(recipe, "\n") {
+		if _, after, found := strings.Cut(line, "replace its last line,"); found {
+			replaced, _, _ = strings.Cut(after, ",  with")
+			replaced = strings.TrimSpace(replaced)
+			continue
+		}
+		if replaced != "" && table != "" && !strings.HasPrefix(line, "#   ") {
+			break
+		}
+		if replaced != "" && strings.HasPrefix(line, "#   ") {
+			table += strings.TrimPrefix(line, "#   ") + "\n"
+		}
+	}
+	if !ok || replaced == "" || !strings.HasPrefix(table, "[store]\nurl = ") {
+		t.Fatalf("no recipe in docs/licensing.md: replace %q with %q", replaced, table)
+	}
+
+	dir := t.TempDir()
+	run(t, "init", dir)
+	path := filepath.Join(dir, "ltsd.toml")
+	written, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimRight(string(written), "\n"), "\n")
+	if last := lines[len(lines)-1]; last != replaced {
+		t.Fatalf("the last line of the config init writes is %q, the recipe replaces %q", last, replaced)
+	}
+	edited := strings.Join(lines[:len(lines)-1], "\n") + "\n" + table
+	if err := os.WriteFile(path, []byte(edited), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	before, err := ParseConfig(path, written, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, err := LoadConfig(path)
+	if err != nil {
+		t.Fatalf("the config after the recipe's edit: %v\n%s", err, edited)
+	}
+	if !after.Store.Postgres() || !strings.Contains(table, after.Store.URL) || after.AdminTokenFile != before.AdminTokenFile ||
+		!slices.Equal(after.VendorKeys, before.VendorKeys) || after.Listen != before.Listen {
+		t.Errorf("after the edit: %+v\nbefore: %+v", after, before)
+	}
+
+	// A config with keys after the table: the error names the misplaced key
+	// and what to do; the short form works wherever the line is.
+	url := after.Store.URL
+	for _, tc := range []struct{ in, wantErr string }{
+		{"[store]\nurl = \"" + url + "\"\nadmin_token_file = \"admin.token\"\n",
+			`ltsd.toml:3: unknown key "store.admin_token_file" (admin_token_file is a top-level key: a [table] takes every key after it, so top-level keys go before the first table)`},
+		{"store = \"" + url + "\"\nadmin_token_file = \"admin.token\"\n", ""},
+	} {
+		c, err := ParseConfig("ltsd.toml", []byte(tc.in), dir)
+		switch {
+		case tc.wantErr != "" && (err == nil || err.Error() != tc.wantErr):
+			t.Errorf("%q: %v, want %s", tc.in, err, tc.wantErr)
+		case tc.wantErr == "" && (err != nil || c.Store.URL != url || c.AdminTokenFile != "admin.token"):
+			t.Errorf("%q: %+v, %v", tc.in, c.Store, err)
+		}
+	}
 }

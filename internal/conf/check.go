@@ -20,6 +20,8 @@ type checker struct {
 	lines map[string]int
 	// arrays counts the [[tables]] seen per key path, for their index.
 	arrays map[string]int
+	// root is the type of the whole document.
+	root reflect.Type
 }
 
 const maxErrors = 20
@@ -52,7 +54,7 @@ func (c *checker) line(n *unstable.Node) int {
 // check checks data against the type of v (a pointer to a struct).
 func (c *checker) check(data []byte, t reflect.Type) error {
 	c.p.Reset(data)
-	c.lines, c.arrays = map[string]int{}, map[string]int{}
+	c.lines, c.arrays, c.root = map[string]int{}, map[string]int{}, t
 	table, tablePath := t, ""
 	for c.p.NextExpression() {
 		e := c.p.Expression()
@@ -132,6 +134,11 @@ func (c *checker) keyValue(e *unstable.Node, t reflect.Type, tablePath string) {
 		path = join(path, k)
 		ft, ok := field(t, k)
 		if !ok {
+			if _, top := field(c.root, k); top && i == 0 && tablePath != "" {
+				// A top-level key written below a [table] header.
+				c.fail(first, "", "unknown key %q (%s is a top-level key: a [table] takes every key after it, so top-level keys go before the first table)", path, k)
+				return
+			}
 			c.fail(first, "", "unknown key %q", path)
 			return
 		}

@@ -103,6 +103,8 @@ func TestDecodeErrors(t *testing.T) {
 		{"inner.size = 1\ninner.color = 2\n", `x.toml:2: unknown key "inner.color"`},
 		{"store = 5\n", `x.toml:1: key store: want a string or a table, got the integer 5`},
 		{"[store]\nfile = \"x\"\n", `x.toml:2: unknown key "store.file"`},
+		// A top-level key below a table: what TOML made of it, and why.
+		{"[inner]\nsize = 1\nforget = \"3s\"\n", `x.toml:3: unknown key "inner.forget" (forget is a top-level key: a [table] takes every key after it, so top-level keys go before the first table)`},
 		// A key set twice: named in full, with both lines.
 		{"[inner]\nsize = 1\n\nsize = 2\n", `x.toml:4: key inner.size: already set on line 2`},
 		{"[[source]]\nname = \"a\"\n[[source]]\nname = \"b\"\nname = \"c\"\n", `x.toml:5: key source[2].name: already set on line 4`},

@@ -108,12 +108,16 @@ listen = %q
 %stls_cert = %q
 tls_key = %q
 key = %q
-store = %q
 admin_token_file = %q
 # The trial vendor key made by "ltsd init"; add the vendor's key for
 # purchased licenses.
 vendor_keys = [%q]
-`, ExampleFile, listen, urlLine, TLSCertFile, TLSKeyFile, KeyFile, StoreFile, AdminTokenFile, vendor.String())
+# The store, last: to move to PostgreSQL, replace the line below with
+#   [store]
+#   url = "postgres://..."
+# (a [table] takes every key after it, so tables go after the keys above).
+store = %q
+`, ExampleFile, listen, urlLine, TLSCertFile, TLSKeyFile, KeyFile, AdminTokenFile, vendor.String(), StoreFile)
 	files := []struct {
 		name string
 		data []byte
