@@ -29,7 +29,7 @@ var floors = map[scanner.Symbology]map[string]int{
 	scanner.DataMatrix:      {"rotation": 11, "tilt": 5, "blur": 3, "motion": 3, "jpeg": 5, "noise": 3, "contrast": 4, "light": 4, "module": 5, "curve": 2, "inversion": 1},
 	scanner.EAN13:           {"rotation": 3, "tilt": 4, "blur": 2, "motion": 1, "jpeg": 5, "noise": 3, "contrast": 4, "light": 3, "module": 4, "curve": 3, "inversion": 1},
 	scanner.EAN8:            {"rotation": 3, "tilt": 5, "blur": 3, "motion": 2, "jpeg": 5, "noise": 5, "contrast": 4, "light": 3, "module": 5, "curve": 4, "inversion": 1},
-	scanner.ITF:             {"rotation": 3, "tilt": 5, "blur": 3, "motion": 2, "jpeg": 5, "noise": 4, "contrast": 4, "light": 3, "module": 5, "curve": 3, "inversion": 1},
+	scanner.ITF:             {"rotation": 3, "tilt": 5, "blur": 3, "motion": 2, "jpeg": 5, "noise": 4, "contrast": 4, "light": 3, "module": 5, "curve": 4, "inversion": 1},
 	scanner.MaxiCode:        {"rotation": 11, "tilt": 4, "blur": 2, "motion": 2, "jpeg": 5, "noise": 4, "contrast": 4, "light": 4, "module": 4, "curve": 2, "inversion": 1},
 	scanner.MicroQR:         {"rotation": 11, "tilt": 5, "blur": 2, "motion": 2, "jpeg": 5, "noise": 4, "contrast": 3, "light": 4, "module": 5, "curve": 3, "inversion": 1},
 	scanner.PDF417:          {"rotation": 11, "tilt": 5, "blur": 4, "motion": 3, "jpeg": 5, "noise": 5, "contrast": 3, "light": 4, "module": 5, "curve": 2, "inversion": 1},

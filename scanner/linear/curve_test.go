@@ -51,7 +51,10 @@ func itfModules(digits string) []int {
 // TestITFOnCylinder: ITF round a can reads. Toward the symbol's ends its
 // modules shrink, most from one pair of digits to the next: its start
 // pattern is narrower than the first pair's narrow elements by more than a
-// quarter, and each pair is measured against its own narrow width.
+// quarter, and each pair is measured against its own narrow width. At 1.2
+// radians the modules of the pair at either end double along it, and the
+// pair is measured against a narrow width that changes along it: with one
+// narrow width a pair, none of the three read.
 func TestITFOnCylinder(t *testing.T) {
 	for _, c := range []struct {
 		digits string
@@ -61,6 +64,9 @@ func TestITFOnCylinder(t *testing.T) {
 		{"653169", 0.9},
 		{"32260195676166", 0.9},
 		{"99664851", 0.6},
+		{"425610", 1.2},
+		{"99664851", 1.2},
+		{"19394377301759", 1.2},
 	} {
 		var r Reader
 		runs := onCylinder(itfModules(c.digits), 10, 3, c.half)
