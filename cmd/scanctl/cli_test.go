@@ -53,6 +53,7 @@ func TestCommandLineExitCodes(t *testing.T) {
 		{"scan", "--symbology", "NOPE", "--socket", sock},
 		{"watch", "--symbology", "QR_CODE,NOPE", "--socket", sock},
 		{"watch", "--symbology", "", "--socket", sock},
+		{"watch", "--count", "-1", "--socket", sock},
 		{"license", "renew"},
 		{"license", "sync", "--socket", sock},
 		{"debug"},

@@ -22,7 +22,7 @@ func (m *Main) watchCommand() *cobra.Command {
 interrupted: time, source, symbology and text; with --json, one result
 object per line (see docs/api.md). Exit status 4 when the daemon cannot be
 reached, 1 when it ends the stream or has no --source of that name, 2 for
-a --symbology no daemon knows.`,
+a --symbology no daemon knows or a negative --count.`,
 		Args: cobra.NoArgs,
 	}
 	df := m.addDaemonFlags(cmd.Flags(), true)
@@ -33,6 +33,9 @@ a --symbology no daemon knows.`,
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		if err := filter.check(); err != nil {
 			return err
+		}
+		if *count < 0 {
+			return cli.Usagef("--count %d: want 0 (run until interrupted) or more", *count)
 		}
 		return cli.Exit(m.watch(cmd.Context(), df, &filter, *count, *recent))
 	}
