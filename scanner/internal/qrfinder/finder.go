@@ -77,6 +77,28 @@ func fitFinder(runs []int, pixel float64) (unit, off float64, ok bool) {
 	return unit, off, true
 }
 
+// mayFit reports whether five runs may pass fitFinder with runs a pixel
+// long: its comparisons multiplied out by 7 (and by 2 or 5) in whole
+// numbers, a run refused only where it lies beyond its slack, so that
+// fitFinder alone decides at the slack's very edge. Most windows of runs
+// on a row are refused here, without floating point.
+func mayFit(runs []int) bool {
+	t := runs[0] + runs[1] + runs[2] + runs[3] + runs[4]
+	if t < 7 {
+		return false
+	}
+	// Outer runs: |r − t/7| ≤ max(t/14, 1.5).
+	outer := max(t, 21)
+	for _, r := range [4]int{runs[0], runs[1], runs[3], runs[4]} {
+		if d := 7*r - t; 2*max(d, -d) > outer {
+			return false
+		}
+	}
+	// The centre: |r − 3t/7| ≤ max(1.2·t/7, 2).
+	d := 7*runs[2] - 3*t
+	return 5*max(d, -d) <= max(6*t, 70)
+}
+
 // fitSpread is fitFinder for a blurred pattern whose dark runs the
 // threshold has widened at the light runs' expense. A finder sits at a
 // symbol's corner, against its quiet zone, so the binarizer's threshold
@@ -129,6 +151,9 @@ func (r *Scanner) Find(bm *gozxing.BitMatrix, step int) []Finder {
 	r.reach = 0
 	var y int
 	visit := func(win []int, cx float64) {
+		if !mayFit(win) {
+			return
+		}
 		if unit, _, ok := fitFinder(win, 1); ok {
 			r.confirmFinder(bm, cx, float64(y), unit)
 		}

@@ -97,3 +97,48 @@ func TestDarkOutsideIsLight(t *testing.T) {
 		}
 	}
 }
+
+// TestMayFitRefusesOnlyWhatFitFinderRefuses runs every window of five
+// runs up to 8 pixels (the centre to 24), and random ones about the
+// pattern at units to 40, through both: whatever mayFit refuses,
+// fitFinder refuses too.
+func TestMayFitRefusesOnlyWhatFitFinderRefuses(t *testing.T) {
+	refused := 0
+	check := func(runs []int) {
+		_, _, ok := fitFinder(runs, 1)
+		if !mayFit(runs) {
+			refused++
+			if ok {
+				t.Fatalf("runs %v: mayFit refuses what fitFinder passes", runs)
+			}
+		}
+	}
+	for a := 1; a <= 8; a++ {
+		for b := 1; b <= 8; b++ {
+			for c := 1; c <= 24; c++ {
+				for d := 1; d <= 8; d++ {
+					for e := 1; e <= 8; e++ {
+						check([]int{a, b, c, d, e})
+					}
+				}
+			}
+		}
+	}
+	// Near the pattern at larger units, where the slack's edges lie.
+	rng := rand.New(rand.NewPCG(1, 7))
+	for range 100000 {
+		k := 1 + rng.IntN(40)
+		runs := []int{k, k, 3 * k, k, k}
+		for i := range runs {
+			spread := k
+			if i == 2 {
+				spread = 2 * k
+			}
+			runs[i] = max(1, runs[i]+rng.IntN(2*spread+3)-spread-1)
+		}
+		check(runs)
+	}
+	if refused == 0 {
+		t.Error("mayFit refused nothing")
+	}
+}
