@@ -467,10 +467,36 @@ func (k *sink) run(ctx, idle context.Context) {
 			k.failed(err, true)
 			k.retried.Add(1)
 			attempt++
-			if !k.retry.Sleep(ctx, attempt) {
+			if !sleep(ctx, retryDelay(k.retry, err, attempt)) {
 				return
 			}
 		}
+	}
+}
+
+// retryDelay is the wait before retry number attempt after err: the
+// backoff's, or longer when the receiver asked for longer (Retry-After),
+// but never longer than the backoff's cap (retry_max), so a receiver cannot
+// hold a sink for hours.
+func retryDelay(p backoff.Policy, err error, attempt int) time.Duration {
+	d := p.Delay(attempt)
+	var ra *retryAfterError
+	if errors.As(err, &ra) && ra.after > d {
+		d = min(ra.after, p.Max)
+	}
+	return d
+}
+
+// sleep waits d, or less when ctx ends first; it reports whether the whole
+// wait passed.
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
 	}
 }
 

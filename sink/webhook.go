@@ -110,7 +110,13 @@ func (h *webhook) send(ctx context.Context, it *Item, payload []byte) error {
 	switch c := resp.StatusCode; {
 	case c >= 200 && c < 300:
 		return nil
-	case c == http.StatusRequestTimeout, c == http.StatusTooEarly, c == http.StatusTooManyRequests, c >= 500:
+	case c == http.StatusTooManyRequests, c == http.StatusServiceUnavailable:
+		err := fmt.Errorf("post %s: HTTP %d", h.shown, c)
+		if after, ok := parseRetryAfter(resp.Header.Get("Retry-After"), h.clock()); ok {
+			return &retryAfterError{fmt.Errorf("%w (Retry-After %v)", err, after), after}
+		}
+		return err
+	case c == http.StatusRequestTimeout, c == http.StatusTooEarly, c >= 500:
 		return fmt.Errorf("post %s: HTTP %d", h.shown, c)
 	default:
 		return lost(fmt.Errorf("post %s: HTTP %d: refused, not retried", h.shown, c))
@@ -118,6 +124,34 @@ func (h *webhook) send(ctx context.Context, it *Item, payload []byte) error {
 }
 
 func (h *webhook) close(context.Context) { h.client.CloseIdleConnections() }
+
+// retryAfterError is a failed delivery whose receiver asked, with
+// Retry-After on a 429 or 503, to wait at least after before the next
+// attempt (the sink waits that long, but never longer than retry_max).
+type retryAfterError struct {
+	err   error
+	after time.Duration
+}
+
+func (e *retryAfterError) Error() string { return e.err.Error() }
+func (e *retryAfterError) Unwrap() error { return e.err }
+
+// parseRetryAfter reads a Retry-After value (RFC 9110, 10.2.3): a number
+// of seconds, or an HTTP-date, taken relative to now. A date in the past
+// is no wait; a malformed value is ignored.
+func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if n, err := strconv.ParseUint(v, 10, 32); err == nil {
+		return time.Duration(n) * time.Second, true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return max(t.Sub(now), 0), true
+	}
+	return 0, false
+}
 
 // Sign returns the hex HMAC-SHA256 of timestamp "." body, keyed with
 // secret: the value of HeaderSignature after "sha256=".

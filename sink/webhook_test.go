@@ -1,6 +1,7 @@
 package sink_test
 
 import (
+	"cmp"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -39,6 +40,8 @@ type receiver struct {
 	badSigs  int
 	// hang, when set, holds every request until it is closed.
 	hang chan struct{}
+	// header is added to every answer.
+	header http.Header
 	// accepted, when set, is called with each result accepted.
 	accepted func(payload)
 }
@@ -92,6 +95,9 @@ func (r *receiver) serve(w http.ResponseWriter, req *http.Request) {
 		if r.accepted != nil {
 			r.accepted(p)
 		}
+	}
+	for k, v := range r.header {
+		w.Header()[k] = v
 	}
 	w.WriteHeader(status)
 }
@@ -275,5 +281,45 @@ func TestCloseDrainsThenGivesUp(t *testing.T) {
 	s.Deliver(ids(30, 1), results(30, 1)) // ignored
 	if st := statusOf(t, s, "up"); st.Dropped != 0 || st.Overflow != 0 {
 		t.Errorf("a result delivered after Close was counted: %+v", st)
+	}
+}
+
+// A receiver that answers 429 or 503 with Retry-After, in seconds or as an
+// HTTP-date, is not tried again before then, and never later than the
+// sink's retry_max; without it, or on another status, the sink's own
+// backoff holds. It used to retry after its backoff whatever the receiver
+// asked (0.47 s after "Retry-After: 1").
+func TestWebhookHonoursRetryAfter(t *testing.T) {
+	t.Parallel()
+	now := time.Now().Truncate(time.Second)
+	env := &sink.Env{Clock: func() time.Time { return now }, UserAgent: "scannerd-test"}
+	for _, tc := range []struct {
+		status     int
+		retryAfter string
+		want       time.Duration // 0: the backoff's, at most retry_min·1.2
+	}{
+		{http.StatusTooManyRequests, "7", 7 * time.Second},
+		{http.StatusServiceUnavailable, "7", 7 * time.Second},
+		{http.StatusServiceUnavailable, now.Add(10 * time.Second).UTC().Format(http.TimeFormat), 10 * time.Second},
+		{http.StatusTooManyRequests, "3600", 30 * time.Second}, // retry_max
+		{http.StatusTooManyRequests, now.Add(-time.Hour).UTC().Format(http.TimeFormat), 0},
+		{http.StatusTooManyRequests, "soon", 0},
+		{http.StatusTooManyRequests, "", 0},
+		{http.StatusBadGateway, "7", 0},
+	} {
+		r := newReceiver(t)
+		r.answer = func(int) (int, bool) { return tc.status, false }
+		r.header = http.Header{"Retry-After": {tc.retryAfter}}
+		spec := r.spec("hook")
+		spec.RetryMin, spec.RetryMax = dur(time.Millisecond), dur(30*time.Second)
+		body, _ := json.Marshal(payload{ID: 1, Text: "t"})
+		wait, err := sink.WebhookAttempt(context.Background(), &spec, env, &sink.Item{ID: 1}, body)
+		ok := err != nil && (tc.want == 0 && wait <= 2*time.Millisecond || wait == tc.want)
+		r.mu.Lock()
+		bad := r.badSigs
+		r.mu.Unlock()
+		if !ok || bad != 0 {
+			t.Errorf("HTTP %d, Retry-After %q: wait %v (%v), want %v", tc.status, tc.retryAfter, wait, err, cmp.Or(tc.want, time.Millisecond))
+		}
 	}
 }
