@@ -54,7 +54,8 @@ func (v *variant) digitRuns() int {
 
 // The readers are tried at every bar after a quiet zone of a line, and
 // at nearly all no start is there: each first makes the test of startAt
-// that turns most bars away, on the runs themselves, before a call.
+// that turns most bars away, on the runs themselves, before a call
+// (IATA's, whose start orders no pair, the whole of it).
 
 // IndustrialAt reads an Industrial 2 of 5 symbol whose start pattern
 // begins with dark run i.
@@ -68,10 +69,11 @@ func IndustrialAt(runs []int, i int) (bars.Symbol, bool) {
 // IATAAt reads an IATA 2 of 5 symbol whose start pattern begins with dark
 // run i.
 func IATAAt(runs []int, i int) (bars.Symbol, bool) {
-	if !iataStart(runs, i) {
+	narrow, wide, ok := iataStart(runs, i)
+	if !ok {
 		return bars.Symbol{}, false
 	}
-	return iata.decodeAt(runs, i)
+	return iata.digitsAt(runs, i, narrow, wide)
 }
 
 // MatrixAt reads a Matrix 2 of 5 symbol whose start pattern begins with
@@ -91,18 +93,23 @@ func wideThenNarrow(runs []int, i, n int) bool {
 	return i+n < len(runs) && runs[i] > runs[i+1]
 }
 
-// iataStart is the test of startAt and measure for IATA's start, four
-// narrow elements, in whole pixels: the pattern and a run after it fit in
-// the line, the quiet zone before it (unless the line's first run) is
+// iataStart is startAt and measure for IATA's start, four narrow
+// elements, in whole pixels: the pattern and a run after it fit in the
+// line, the quiet zone before it (unless the line's first light run) is
 // five of their mean width, 5s/4, and none is wider than twice the mean,
-// s/2, which measure takes as halfway to a wide element of three.
-func iataStart(runs []int, i int) bool {
+// s/2, which measure takes as halfway to a wide element of three. It
+// returns the widths measure returns: the mean, and three times it.
+func iataStart(runs []int, i int) (narrow, wide float64, ok bool) {
 	if i+4 >= len(runs) {
-		return false
+		return 0, 0, false
 	}
 	r0, r1, r2, r3 := runs[i], runs[i+1], runs[i+2], runs[i+3]
 	s := r0 + r1 + r2 + r3
-	return (i <= 1 || 4*runs[i-1] >= 5*s) && 2*max(r0, r1, r2, r3) <= s
+	if i > 1 && 4*runs[i-1] < 5*s || 2*max(r0, r1, r2, r3) > s {
+		return 0, 0, false
+	}
+	narrow = float64(s) / 4
+	return narrow, 3 * narrow, true
 }
 
 // decodeAt reads a symbol whose start pattern begins with dark run i.
@@ -111,6 +118,12 @@ func (v *variant) decodeAt(runs []int, i int) (bars.Symbol, bool) {
 	if !ok {
 		return bars.Symbol{}, false
 	}
+	return v.digitsAt(runs, i, narrow, wide)
+}
+
+// digitsAt reads the digits and stop pattern after a start at dark run i
+// that measured narrow and wide.
+func (v *variant) digitsAt(runs []int, i int, narrow, wide float64) (bars.Symbol, bool) {
 	var buf [maxDigits]byte
 	n, step := 0, v.digitRuns()
 	for j := i + len(v.start); ; j += step {

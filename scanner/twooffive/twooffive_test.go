@@ -90,7 +90,8 @@ func FuzzMatrix(f *testing.F) {
 
 // TestGatesAreExact: the tests each reader makes before its call turn
 // away only places where its start does not measure (IATA's test is its
-// whole start), so each reads what its variant's decodeAt reads, at every
+// whole start, with the widths startAt measures), so each reads what its
+// variant's decodeAt reads, at every
 // place of random lines with widths of one to a few pixels (where equal
 // widths and quiet zones just wide enough are common) and of zint's
 // symbols.
@@ -115,7 +116,13 @@ func TestGatesAreExact(t *testing.T) {
 	}{
 		"industrial": {&industrial, func(runs []int, i int) bool { return wideThenNarrow(runs, i, len(industrial.start)) }, IndustrialAt},
 		"matrix":     {&matrix, func(runs []int, i int) bool { return wideThenNarrow(runs, i, len(matrix.start)) }, MatrixAt},
-		"iata":       {&iata, iataStart, IATAAt},
+		"iata": {&iata, func(runs []int, i int) bool {
+			n, w, ok := iataStart(runs, i)
+			if mn, mw, mok, _ := iata.startAt(runs, i); ok && (n != mn || w != mw) {
+				t.Fatalf("IATA at %d: start of %v and %v, startAt measures %v %v %v", i, n, w, mn, mw, mok)
+			}
+			return ok
+		}, IATAAt},
 	}
 	for name, c := range gates {
 		starts := 0
