@@ -18,6 +18,15 @@ func isBar(b *blob) bool {
 // stubby tells a bar too short for its axis to say much.
 func stubby(b *blob) bool { return b.length < 2*b.thickness }
 
+// cellKey packs bar i of a search in the cell (gx, gy) of its grid in
+// one number that sorts by gx, then gy, then i. Cells are at least 8
+// pixels and bars fewer than maxBlobs, so the fields do not overlap in
+// any image under 2^24 pixels a side.
+func cellKey(gx, gy, i int) uint64 { return uint64(gx)<<42 | uint64(gy)<<21 | uint64(i) }
+
+// cellIndexMask takes the bar's index out of a cellKey.
+const cellIndexMask = 1<<21 - 1
+
 // chains links the bar-like blobs into chains of at least minBars bars:
 // from each bar not yet in a chain, it walks to the nearest bar across
 // the bars' axis on either side, as long as there is one, carrying the
@@ -40,12 +49,23 @@ func chains(blobs []blob, minBars int) [][]*blob {
 	// would put most of a busy image's bars in the cells around each.)
 	slices.Sort(lengths)
 	cell := math.Max(8, lengths[len(lengths)*9/10])
-	key := func(x, y float64) [2]int { return [2]int{int(math.Floor(x / cell)), int(math.Floor(y / cell))} }
-	grid := map[[2]int][]int{}
+	// Cells counted from the first column and row that hold a bar.
+	x0, y0 := math.Inf(1), math.Inf(1)
+	for _, b := range bs {
+		x0, y0 = math.Min(x0, math.Floor(b.cx/cell)), math.Min(y0, math.Floor(b.cy/cell))
+	}
+	key := func(x, y float64) [2]int {
+		return [2]int{int(math.Floor(x/cell) - x0), int(math.Floor(y/cell) - y0)}
+	}
+	// The bars by cell, column by column and down each, in their order
+	// within a cell, as sorted keys (cellKey): the three cells of a
+	// column round a bar's are one stretch, found by a binary search.
+	grid := make([]uint64, len(bs))
 	for i, b := range bs {
 		k := key(b.cx, b.cy)
-		grid[k] = append(grid[k], i)
+		grid[i] = cellKey(k[0], k[1], i)
 	}
+	slices.Sort(grid)
 	used := make([]bool, len(bs))
 	// next finds the nearest unused bar beside bar i, across the axis
 	// (ux, uy) on the side sign gives.
@@ -54,24 +74,37 @@ func chains(blobs []blob, minBars int) [][]*blob {
 		vx, vy := -uy*sign, ux*sign
 		k := key(b.cx, b.cy)
 		found, dist := -1, math.Inf(1)
-		for gx := k[0] - 1; gx <= k[0]+1; gx++ {
-			for gy := k[1] - 1; gy <= k[1]+1; gy++ {
-				for _, j := range grid[[2]int{gx, gy}] {
-					c := bs[j]
-					if used[j] || !alike(b, c) {
-						continue
-					}
-					dx, dy := c.cx-b.cx, c.cy-b.cy
-					dv, du := dx*vx+dy*vy, dx*ux+dy*uy
-					pitch := (b.thickness + c.thickness) / 2
-					// The two bars overlap along their axis: all share
-					// the tracker.
-					if dv < 1.2*pitch || dv > 5*pitch || math.Abs(du) >= (b.length+c.length)/2 {
-						continue
-					}
-					if dv < dist {
-						found, dist = j, dv
-					}
+		for gx := max(k[0]-1, 0); gx <= k[0]+1; gx++ {
+			// The first key at or after cell (gx, gy-1), and the first
+			// past cell (gx, gy+1).
+			lo, end := cellKey(gx, max(k[1]-1, 0), 0), cellKey(gx, k[1]+2, 0)
+			from, to := 0, len(grid)
+			for from < to {
+				if m := int(uint(from+to) >> 1); grid[m] < lo {
+					from = m + 1
+				} else {
+					to = m
+				}
+			}
+			for _, gk := range grid[from:] {
+				if gk >= end {
+					break
+				}
+				j := int(gk & cellIndexMask)
+				c := bs[j]
+				if used[j] || !alike(b, c) {
+					continue
+				}
+				dx, dy := c.cx-b.cx, c.cy-b.cy
+				dv, du := dx*vx+dy*vy, dx*ux+dy*uy
+				pitch := (b.thickness + c.thickness) / 2
+				// The two bars overlap along their axis: all share
+				// the tracker.
+				if dv < 1.2*pitch || dv > 5*pitch || math.Abs(du) >= (b.length+c.length)/2 {
+					continue
+				}
+				if dv < dist {
+					found, dist = j, dv
 				}
 			}
 		}

@@ -1,0 +1,171 @@
+package postal
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+// randomBars returns blobs shaped as bars: rows of evenly spaced bars of
+// one size and turn, with bars left out, shifted, of other sizes and turns
+// and at the same places (equal distances), among specks.
+func randomBars(rng *rand.Rand) []blob {
+	var out []blob
+	add := func(cx, cy, length, thickness, angle float64) {
+		out = append(out, blob{cx: cx, cy: cy, length: length, thickness: thickness,
+			ux: math.Cos(angle), uy: math.Abs(math.Sin(angle)), n: 10})
+	}
+	for range 1 + rng.IntN(4) {
+		x, y := rng.Float64()*300, rng.Float64()*300
+		angle := rng.Float64() * math.Pi
+		pitch, length, thick := 2+rng.Float64()*6, 4+rng.Float64()*30, 0.8+rng.Float64()*3
+		// Upright, on whole pixels and without jitter, so that equal
+		// distances occur: a bar broken in two pieces side by side along
+		// its axis puts two at the same distance across it.
+		jitter := 0.05
+		if rng.IntN(2) == 0 {
+			angle, pitch, jitter = 0, math.Round(pitch), 0
+			x, y = math.Round(x), math.Round(y)
+		}
+		for k := range 10 + rng.IntN(60) {
+			if rng.IntN(10) == 0 {
+				continue
+			}
+			l := length * (0.4 + 0.6*float64(rng.IntN(3))/2)
+			bx, by := x+float64(k)*pitch*math.Sin(angle), y-float64(k)*pitch*math.Cos(angle)
+			a := angle + rng.NormFloat64()*jitter
+			add(bx, by, l, thick, a)
+			if jitter == 0 && rng.IntN(3) == 0 {
+				add(bx+float64(1+rng.IntN(3)), by, l, thick, a)
+			}
+		}
+	}
+	for range rng.IntN(200) {
+		add(rng.Float64()*300, rng.Float64()*300, 1+rng.Float64()*20, 0.5+rng.Float64()*3, rng.Float64()*math.Pi)
+	}
+	return out
+}
+
+// TestChainsMatchMap: the chains linked through the sorted grid of cells
+// are those the grid as a map of cells linked, in the same order, bar for
+// bar, on random rows of bars among specks.
+func TestChainsMatchMap(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(11, 12))
+	linked := 0
+	for trial := range 40 {
+		blobs := randomBars(rng)
+		got, want := chains(blobs, minChainBars), chainsByMap(blobs, minChainBars)
+		linked += len(got)
+		if len(got) != len(want) {
+			t.Fatalf("trial %d: %d chains, want %d", trial, len(got), len(want))
+		}
+		for i := range got {
+			if !slices.Equal(got[i], want[i]) {
+				t.Fatalf("trial %d: chain %d differs", trial, i)
+			}
+		}
+	}
+	if linked < 40 {
+		t.Errorf("%d chains in all, want rows of bars linked", linked)
+	}
+}
+
+// chainsByMap is chains as it kept its grid in a map of cells, the
+// reference the sorted grid must agree with.
+func chainsByMap(blobs []blob, minBars int) [][]*blob {
+	var bs []*blob
+	var lengths []float64
+	for i := range blobs {
+		if isBar(&blobs[i]) {
+			bs = append(bs, &blobs[i])
+			lengths = append(lengths, blobs[i].length)
+		}
+	}
+	if len(bs) < minBars {
+		return nil
+	}
+	// A grid of cells as long as most bars finds neighbours: a chain's
+	// bars stand side by side, as long as each other. (Cells as long as
+	// the longest bar of all, an object's outline or a 1D barcode's bar,
+	// would put most of a busy image's bars in the cells around each.)
+	slices.Sort(lengths)
+	cell := math.Max(8, lengths[len(lengths)*9/10])
+	key := func(x, y float64) [2]int { return [2]int{int(math.Floor(x / cell)), int(math.Floor(y / cell))} }
+	grid := map[[2]int][]int{}
+	for i, b := range bs {
+		k := key(b.cx, b.cy)
+		grid[k] = append(grid[k], i)
+	}
+	used := make([]bool, len(bs))
+	// next finds the nearest unused bar beside bar i, across the axis
+	// (ux, uy) on the side sign gives.
+	next := func(i int, ux, uy, sign float64) int {
+		b := bs[i]
+		vx, vy := -uy*sign, ux*sign
+		k := key(b.cx, b.cy)
+		found, dist := -1, math.Inf(1)
+		for gx := k[0] - 1; gx <= k[0]+1; gx++ {
+			for gy := k[1] - 1; gy <= k[1]+1; gy++ {
+				for _, j := range grid[[2]int{gx, gy}] {
+					c := bs[j]
+					if used[j] || !alike(b, c) {
+						continue
+					}
+					dx, dy := c.cx-b.cx, c.cy-b.cy
+					dv, du := dx*vx+dy*vy, dx*ux+dy*uy
+					pitch := (b.thickness + c.thickness) / 2
+					// The two bars overlap along their axis: all share
+					// the tracker.
+					if dv < 1.2*pitch || dv > 5*pitch || math.Abs(du) >= (b.length+c.length)/2 {
+						continue
+					}
+					if dv < dist {
+						found, dist = j, dv
+					}
+				}
+			}
+		}
+		return found
+	}
+	var out [][]*blob
+	for seed := range bs {
+		if used[seed] || stubby(bs[seed]) {
+			continue
+		}
+		used[seed] = true
+		chain := []*blob{bs[seed]}
+		for _, sign := range []float64{1, -1} {
+			var side []*blob
+			ux, uy := bs[seed].ux, bs[seed].uy
+			for i := seed; len(side) < 2*maxBars; {
+				j := next(i, ux, uy, sign)
+				if j < 0 {
+					break
+				}
+				used[j] = true
+				side = append(side, bs[j])
+				if !stubby(bs[j]) {
+					// Follow the bars' axis, the same way round.
+					if bs[j].ux*ux+bs[j].uy*uy >= 0 {
+						ux, uy = bs[j].ux, bs[j].uy
+					} else {
+						ux, uy = -bs[j].ux, -bs[j].uy
+					}
+				}
+				i = j
+			}
+			if sign > 0 {
+				chain = append(chain, side...)
+			} else {
+				slices.Reverse(side)
+				chain = append(side, chain...)
+			}
+		}
+		if len(chain) >= minBars {
+			out = append(out, chain)
+		}
+	}
+	return out
+}
