@@ -32,7 +32,8 @@ func (c *Columns) Of(bm *gozxing.BitMatrix) []*gozxing.BitArray {
 			c.band[i] = gozxing.NewBitArray(w)
 		}
 	}
-	var blk [32]uint32
+	var blk [16]uint64 // a block's rows (then columns) 2i and 2i+1 in word i
+	var band [32][]uint32
 	for by := 0; by*32 < h; by++ {
 		for i := range 32 {
 			if y := by*32 + i; y < h {
@@ -40,18 +41,27 @@ func (c *Columns) Of(bm *gozxing.BitMatrix) []*gozxing.BitArray {
 			} else {
 				c.band[i].Clear()
 			}
+			band[i] = c.band[i].GetBitArray()
 		}
 		for wx := 0; wx*32 < w; wx++ {
-			var any uint32
-			for i := range 32 {
-				blk[i] = c.band[i].GetBitArray()[wx]
+			var any uint64
+			for i := range blk {
+				blk[i] = uint64(band[2*i][wx]) | uint64(band[2*i+1][wx])<<32
 				any |= blk[i]
 			}
 			if any != 0 { // a block all light, the commonest, stays so
 				transpose32(&blk)
 			}
-			for k := 0; k < 32 && wx*32+k < w; k++ {
-				cols[wx*32+k].GetBitArray()[by] = blk[k]
+			if x := wx * 32; x+32 <= w {
+				dst := cols[x : x+32 : x+32]
+				for i, v := range blk {
+					dst[2*i].GetBitArray()[by] = uint32(v)
+					dst[2*i+1].GetBitArray()[by] = uint32(v >> 32)
+				}
+			} else {
+				for k := 0; x+k < w; k++ {
+					cols[x+k].GetBitArray()[by] = uint32(blk[k/2] >> (32 * (k % 2)))
+				}
 			}
 		}
 	}
@@ -70,16 +80,38 @@ func (c *Columns) Wipe() {
 	}
 }
 
-// transpose32 transposes a 32 x 32 bit matrix, bit c of word i (least
-// significant first) going to bit i of word c, by swapping ever smaller
-// off-diagonal blocks.
-func transpose32(a *[32]uint32) {
-	m := uint32(0x0000ffff)
-	for j := 16; j != 0; j, m = j>>1, m^(m<<(j>>1)) {
-		for k := 0; k < 32; k = (k + j + 1) &^ j {
-			t := (a[k]>>j ^ a[k+j]) & m
-			a[k] ^= t << j
-			a[k+j] ^= t
+// transpose32 transposes a 32 x 32 bit matrix held two rows a word (row
+// 2i in the low half of word i, 2i+1 in the high half; bit c of a row
+// its column c): row i's bit c goes to row c's bit i. It swaps ever
+// smaller off-diagonal blocks, 16 x 16, then 8 x 8 within those, down to
+// single bits, two rows' swaps at once (a 64-bit shift carries bits from
+// the high half into the low, where the mask, the low bits of each
+// 2j, drops them), and the single bits of a word's two rows within it.
+// Each size is a step of its own, its shift a constant, its indexes
+// masked to the array (no bounds checks).
+func transpose32(a *[16]uint64) {
+	swapBlocks(a, 16, 0x0000ffff0000ffff)
+	swapBlocks(a, 8, 0x00ff00ff00ff00ff)
+	swapBlocks(a, 4, 0x0f0f0f0f0f0f0f0f)
+	swapBlocks(a, 2, 0x3333333333333333)
+	// Rows 2i and 2i+1, in one word: the high bit of each pair of the
+	// low row with the low bit of the high row's.
+	for i := range a {
+		t := (a[i]>>1 ^ a[i]>>32) & 0x55555555
+		a[i] ^= t<<1 | t<<32
+	}
+}
+
+// swapBlocks swaps, in each 2j x 2j block on the diagonal (j >= 2), its
+// two j x j blocks off the diagonal: the high j bits (of each 2j, m
+// masking the low ones) of rows r with the low j bits of rows r+j, two
+// rows a word.
+func swapBlocks(a *[16]uint64, j uint, m uint64) {
+	for k := uint(0); k < 16; k += j {
+		for i := k; i < k+j/2; i++ {
+			t := (a[i&15]>>j ^ a[(i+j/2)&15]) & m
+			a[i&15] ^= t << j
+			a[(i+j/2)&15] ^= t
 		}
 	}
 }

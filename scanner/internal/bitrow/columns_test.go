@@ -47,3 +47,38 @@ func TestColumns(t *testing.T) {
 		}
 	}
 }
+
+// TestTranspose32: bit c of row i goes to bit i of row c, two rows a
+// word, in blocks of random bits, all dark and all light.
+func TestTranspose32(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for n := range 500 {
+		var rows, want [32]uint32
+		for i := range rows {
+			switch n {
+			case 0:
+			case 1:
+				rows[i] = ^uint32(0)
+			default:
+				rows[i] = rng.Uint32()
+			}
+		}
+		for i := range 32 {
+			for c := range 32 {
+				want[c] |= (rows[i] >> c & 1) << i
+			}
+		}
+		var blk [16]uint64
+		for i := range blk {
+			blk[i] = uint64(rows[2*i]) | uint64(rows[2*i+1])<<32
+		}
+		transpose32(&blk)
+		var got [32]uint32
+		for c := range got {
+			got[c] = uint32(blk[c/2] >> (32 * (c % 2)))
+		}
+		if got != want {
+			t.Fatalf("%08x transposed: %08x, want %08x", rows, got, want)
+		}
+	}
+}
