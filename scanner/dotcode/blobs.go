@@ -46,14 +46,26 @@ const maxDot = 40
 // find returns the image's dark patches that could be printed dots: small,
 // about as wide as high, and filling most of their bounding box.
 func (f *blobFinder) find(bm *gozxing.BitMatrix) []blob {
-	w, h := bm.GetWidth(), bm.GetHeight()
+	return f.findRows(bm.GetWidth(), bm.GetHeight(), func(y int) []uint32 {
+		f.row = bm.GetRow(y, f.row)
+		return f.row.GetBitArray()
+	})
+}
+
+// findWords is find on an image held as words, its rows read in place.
+func (f *blobFinder) findWords(m *wordImage) []blob {
+	return f.findRows(m.w, m.h, m.row)
+}
+
+// findRows is find on the w by h image whose row y's words (pixel x bit
+// x%32 of word x/32, set when dark; none past w) row returns.
+func (f *blobFinder) findRows(w, h int, row func(y int) []uint32) []blob {
 	// runs and parent are the finder's, kept in locals while they grow
 	// (through f they would be loaded again at every use).
 	runs, parent := f.runs[:0], f.parent[:0]
 	prevStart, prevEnd := 0, 0
 	for y := 0; y < h; y++ {
-		f.row = bm.GetRow(y, f.row)
-		words := f.row.GetBitArray()
+		words := row(y)
 		start := len(runs)
 		for wi, word := range words {
 			for word != 0 {

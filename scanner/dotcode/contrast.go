@@ -214,12 +214,26 @@ func (g *grayView) binarize(src gozxing.LuminanceSource, m *gozxing.BitMatrix, c
 	if m == nil || m.GetWidth() != g.w || m.GetHeight() != g.h {
 		m, _ = gozxing.NewBitMatrix(g.w, g.h)
 	}
-	g.dark = grow(g.dark, g.bw)
-	g.pairs = grow(g.pairs, (g.bw+1)/2)
 	if g.out == nil || g.out.GetSize() != g.w {
 		g.out = gozxing.NewBitArray(g.w)
 	}
 	words := g.out.GetBitArray()
+	g.binarizeRows(src, cores, func(int) []uint32 { return words }, func(y int) { m.SetRow(y, g.out) })
+	clear(words)
+	return m
+}
+
+// binarizeWords is binarize into a wordImage (resized to the image).
+func (g *grayView) binarizeWords(src gozxing.LuminanceSource, m *wordImage, cores bool) {
+	m.resize(g.w, g.h)
+	g.binarizeRows(src, cores, m.row, nil)
+}
+
+// binarizeRows binarizes src (see binarize) a row at a time: into the
+// words rowOf returns for row y, then handed to done (when not nil).
+func (g *grayView) binarizeRows(src gozxing.LuminanceSource, cores bool, rowOf func(y int) []uint32, done func(y int)) {
+	g.dark = grow(g.dark, g.bw)
+	g.pairs = grow(g.pairs, (g.bw+1)/2)
 	for y := 0; y < g.h; y++ {
 		if y%contrastBlock == 0 {
 			by := y / contrastBlock
@@ -250,6 +264,7 @@ func (g *grayView) binarize(src gozxing.LuminanceSource, m *gozxing.BitMatrix, c
 		if !ok {
 			break
 		}
+		words := rowOf(y)
 		clear(words)
 		// A word of each matrix row at a time, from its eight blocks, two
 		// at a time (see darkBits).
@@ -267,11 +282,38 @@ func (g *grayView) binarize(src gozxing.LuminanceSource, m *gozxing.BitMatrix, c
 				words[x>>5] |= 1 << (x & 31)
 			}
 		}
-		m.SetRow(y, g.out)
+		if done != nil {
+			done(y)
+		}
 	}
-	clear(words)
-	return m
 }
+
+// wordImage is a binarized image held as words, pixel (x, y) bit x%32 of
+// row y's word x/32, set when dark: the dot cores, whose rows the blob
+// finder reads in place. Its zero value is an empty image.
+type wordImage struct {
+	w, h, rowSize int
+	words         []uint32
+}
+
+// resize makes m w by h pixels, its words kept when they suffice; the
+// rows are then to be written whole.
+func (m *wordImage) resize(w, h int) {
+	m.w, m.h, m.rowSize = w, h, (w+31)/32
+	if n := m.rowSize * h; cap(m.words) < n {
+		m.words = make([]uint32, n)
+	} else {
+		m.words = m.words[:n]
+	}
+}
+
+// row returns the words of row y.
+func (m *wordImage) row(y int) []uint32 {
+	return m.words[y*m.rowSize : (y+1)*m.rowSize : (y+1)*m.rowSize]
+}
+
+// clear zeroes m's words, all it has held.
+func (m *wordImage) clear() { clear(m.words[:cap(m.words)]) }
 
 // Words of four 16-bit lanes, each holding a value from 0 to 255.
 const (

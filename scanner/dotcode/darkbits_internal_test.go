@@ -3,6 +3,7 @@ package dotcode
 import (
 	"image"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
@@ -48,11 +49,14 @@ func TestDarkBitsComparesEachPixel(t *testing.T) {
 // TestBinarizeByDefinition: the dot binarizations, their windows measured
 // and compared two blocks and eight pixels at a time, mark exactly the
 // pixels darker than binarize's thresholds over windows summed pixel by
-// pixel (the even rows of each), in images of any width and height.
+// pixel (the even rows of each), in images of any width and height; as
+// words too, in which the blob finder finds the same blobs.
 func TestBinarizeByDefinition(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	var g grayView
 	var m *gozxing.BitMatrix
+	var words wordImage
+	var blobsOf blobFinder
 	for k := range 40 {
 		w, h := 5+rng.IntN(90), 5+rng.IntN(60)
 		img := image.NewGray(image.Rect(0, 0, w, h))
@@ -72,6 +76,20 @@ func TestBinarizeByDefinition(t *testing.T) {
 		bw, bh := (w+3)/4, (h+3)/4
 		for _, cores := range []bool{false, true} {
 			m = g.binarize(src, m, cores)
+			// Into words, the same image, nothing past its width, and
+			// the same blobs found in it.
+			g.binarizeWords(src, &words, cores)
+			for y := range h {
+				for x := range words.rowSize * 32 {
+					if got, want := words.row(y)[x/32]>>(x%32)&1 == 1, x < w && m.Get(x, y); got != want {
+						t.Fatalf("%dx%d, cores %v: words' pixel (%d, %d) dark %v, want %v", w, h, cores, x, y, got, want)
+					}
+				}
+			}
+			a, b := blobsOf.find(m), slices.Clone(blobsOf.findWords(&words))
+			if !slices.Equal(a, b) {
+				t.Fatalf("%dx%d, cores %v: blobs in words %v, want %v", w, h, cores, b, a)
+			}
 			for y := range h {
 				by := y / 4
 				for x := range w {

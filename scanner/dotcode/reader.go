@@ -17,7 +17,8 @@ type Reader struct {
 	dec             *decoder
 	eroded, eroded2 *gozxing.BitMatrix
 	gray            grayView
-	dark, cores     *gozxing.BitMatrix
+	dark            *gozxing.BitMatrix
+	cores           wordImage
 	// darkMade: dark holds view's dark pixels. It is binarized only once
 	// wanted (see viewDark): most searches fit no lattice to sample.
 	darkMade bool
@@ -104,7 +105,7 @@ func (r *Reader) DecodeGray(src gozxing.LuminanceSource, hints map[gozxing.Decod
 		r.view, r.darkMade = nil, false
 		ok := r.gray.load(src)
 		if ok {
-			r.cores = r.gray.binarize(src, r.cores, true)
+			r.gray.binarizeWords(src, &r.cores, true)
 		}
 		r.gray.wipe()
 		if !ok {
@@ -119,7 +120,7 @@ func (r *Reader) DecodeGray(src gozxing.LuminanceSource, hints map[gozxing.Decod
 	}
 	// The dots are found among the dark centres (where blur joined dots,
 	// each keeps its darker centre), and sampled with their whole ink.
-	res, err = r.search(r.cores, r.viewDark, budget, want)
+	res, err = r.search(r.blobs.findWords(&r.cores), r.viewDark, budget, want)
 	switch {
 	case len(res) > 0:
 		return res, nil
@@ -151,9 +152,7 @@ func (r *Reader) ReuseViews() { r.reuse = true }
 // are pictures of the image, and forgets the view.
 func (r *Reader) Wipe() {
 	r.gray.wipe()
-	if r.cores != nil {
-		r.clear(r.cores)
-	}
+	r.cores.clear()
 	if r.darkHeld {
 		r.clear(r.dark)
 		r.darkHeld = false
@@ -189,15 +188,15 @@ func (r *Reader) decodeMatrix(bm *gozxing.BitMatrix, tryHarder bool, want int) (
 		budget = maxClustersHard
 	}
 	matrix := func() *gozxing.BitMatrix { return bm }
-	res, err := r.search(bm, matrix, budget, want)
+	res, err := r.search(r.blobs.find(bm), matrix, budget, want)
 	if len(res) == 0 && tryHarder {
 		// Dots printed large or blurred touch their diagonal neighbours
 		// and fail the blob filter: thinned, they come apart.
 		r.eroded = erode(bm, r.eroded)
-		res, err = r.search(r.eroded, matrix, budget, want)
+		res, err = r.search(r.blobs.find(r.eroded), matrix, budget, want)
 		if len(res) == 0 {
 			r.eroded2 = erode(r.eroded, r.eroded2)
-			res, err = r.search(r.eroded2, matrix, budget, want)
+			res, err = r.search(r.blobs.find(r.eroded2), matrix, budget, want)
 			r.eroded2.Clear()
 		}
 		r.eroded.Clear() // they held pictures of the frame
@@ -208,11 +207,10 @@ func (r *Reader) decodeMatrix(bm *gozxing.BitMatrix, tryHarder bool, want int) (
 	return res, nil
 }
 
-// search finds the dots of find, fits lattices to them and samples the
-// lattices in the image sample returns, called once a lattice fits.
-func (r *Reader) search(find *gozxing.BitMatrix, sample func() *gozxing.BitMatrix, budget, want int) ([]*gozxing.Result, error) {
+// search fits lattices to the dots bs the blob finder found and samples
+// the lattices in the image sample returns, called once a lattice fits.
+func (r *Reader) search(bs []blob, sample func() *gozxing.BitMatrix, budget, want int) ([]*gozxing.Result, error) {
 	var res []*gozxing.Result
-	bs := r.blobs.find(find)
 	var lastErr error = gozxing.NewNotFoundException()
 	for k, group := range clusters(bs) {
 		if k == budget {
