@@ -356,7 +356,7 @@ func (m *Main) handshakeListCommand() *cobra.Command {
 func (m *Main) deviceListCommand() *cobra.Command {
 	cmd := &cobra.Command{Use: "list", Short: "List devices with first and last seen, domain and address", Args: cobra.NoArgs}
 	cfgPath := m.addConfigFlag(cmd.Flags())
-	code := cmd.Flags().String("handshake", "", "only devices of this handshake `CODE`")
+	code := cmd.Flags().String("handshake", "", "only devices of this handshake `CODE` (one the LTS does not have is an error)")
 	asJSON := cli.AddJSONFlag(cmd)
 	cmd.RunE = func(*cobra.Command, []string) error {
 		return m.withBackend(cfgPath.Path(), func(st backend) error {
@@ -455,7 +455,7 @@ func (m *Main) usageCommand() *cobra.Command {
 	}
 	cfgPath := m.addConfigFlag(cmd.Flags())
 	by := cmd.Flags().String("by", wire.PeriodMonth, "`PERIOD`: day, month or year")
-	code := cmd.Flags().String("handshake", "", "only this handshake `CODE`")
+	code := cmd.Flags().String("handshake", "", "only this handshake `CODE` (one the LTS does not have is an error)")
 	cmd.RegisterFlagCompletionFunc("by", cli.CompleteWords(wire.PeriodDay, wire.PeriodMonth, wire.PeriodYear))
 	asJSON := cli.AddJSONFlag(cmd)
 	cmd.RunE = func(*cobra.Command, []string) error {

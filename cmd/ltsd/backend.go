@@ -77,8 +77,16 @@ func (b *storeBackend) CreateHandshake(h *lts.Handshake) error {
 func (b *storeBackend) AddLicenses(code string, ids []string) error {
 	return b.st.AddLicenses(b.ctx, code, ids)
 }
-func (b *storeBackend) Devices(code string) ([]lts.Device, error) { return b.st.Devices(b.ctx, code) }
+func (b *storeBackend) Devices(code string) ([]lts.Device, error) {
+	if err := lts.KnownHandshake(b.ctx, b.st, code); err != nil {
+		return nil, err
+	}
+	return b.st.Devices(b.ctx, code)
+}
 func (b *storeBackend) Usage(by, code string) ([]lts.UsageRow, error) {
+	if err := lts.KnownHandshake(b.ctx, b.st, code); err != nil {
+		return nil, err
+	}
 	return b.st.Usage(b.ctx, lts.UsageQuery{Granularity: by, Handshake: code})
 }
 func (b *storeBackend) Close() error { return b.st.Close() }

@@ -212,7 +212,21 @@ func TestSetUpServeAndReport(t *testing.T) {
 	if err := other.authorize(); err == nil {
 		t.Fatal("authorized through a certificate that does not match the pin")
 	}
+	// A handshake code the LTS does not have is an error, through the
+	// running server's admin API and straight from the store alike, not
+	// an empty table.
+	unknownCode := func(how string) {
+		t.Helper()
+		for _, cmd := range [][]string{{"usage"}, {"device", "list"}} {
+			exit, out, errOut := runLtsd(append(cmd, "--config", cfg, "--handshake", "NOPE-NOPE-NOPE"))
+			if exit != 1 || out != "" || !strings.Contains(errOut, `no handshake code "NOPE-NOPE-NOPE"`) {
+				t.Errorf("%s: ltsd %s --handshake NOPE-NOPE-NOPE: exit %d\n%s%s", how, strings.Join(cmd, " "), exit, out, errOut)
+			}
+		}
+	}
+	unknownCode("server running")
 	stop()
+	unknownCode("server stopped")
 	var usage struct{ Usage []lts.UsageRow }
 	json.Unmarshal([]byte(run(t, "usage", "--config", cfg, "--json")), &usage)
 	got := map[string]uint64{}

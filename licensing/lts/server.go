@@ -152,7 +152,7 @@ func (s *Server) Handler() http.Handler {
 	s.deviceRoutes(mux)
 	s.adminRoutes(mux)
 	mux.Handle("GET /metrics", s.admin(nil, s.metrics.h))
-	return mux
+	return jsonMisses(mux)
 }
 
 // DeviceHandler serves the device protocol only, for a listener that
@@ -160,7 +160,7 @@ func (s *Server) Handler() http.Handler {
 func (s *Server) DeviceHandler() http.Handler {
 	mux := http.NewServeMux()
 	s.deviceRoutes(mux)
-	return mux
+	return jsonMisses(mux)
 }
 
 // AdminHandler serves the admin API (behind the admin token) and /metrics,
@@ -169,7 +169,7 @@ func (s *Server) AdminHandler() http.Handler {
 	mux := http.NewServeMux()
 	s.adminRoutes(mux)
 	mux.Handle("GET /metrics", s.metrics.h)
-	return mux
+	return jsonMisses(mux)
 }
 
 func (s *Server) deviceRoutes(mux *http.ServeMux) {
@@ -472,7 +472,7 @@ func (s *Server) admin(h func(*http.Request) (any, error), raw http.Handler) htt
 	return func(w http.ResponseWriter, r *http.Request) {
 		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 		if s.token == "" || !ok || subtle.ConstantTimeCompare([]byte(got), []byte(s.token)) != 1 {
-			writeJSON(w, http.StatusUnauthorized, map[string]any{"error": map[string]string{"code": "unauthorized", "message": "admin API needs the bearer token"}})
+			writeAdminError(w, http.StatusUnauthorized, "unauthorized", "admin API needs the bearer token")
 			return
 		}
 		if raw != nil {
@@ -482,22 +482,78 @@ func (s *Server) admin(h func(*http.Request) (any, error), raw http.Handler) htt
 		r.Body = http.MaxBytesReader(w, r.Body, wire.MaxBodyBytes)
 		v, err := h(r)
 		if err != nil {
-			code := http.StatusInternalServerError
-			switch {
-			case errors.Is(err, ErrInvalid), errors.Is(err, wire.ErrMalformed), errors.Is(err, wire.ErrSignature),
-				errors.Is(err, wire.ErrVersion), errors.Is(err, ErrOfflineLicense), errors.Is(err, ErrLicenseOlder):
-				code = http.StatusBadRequest
-			case errors.Is(err, ErrNotFound):
-				code = http.StatusNotFound
-			case errors.Is(err, ErrExists), errors.Is(err, ErrLicenseBound):
-				code = http.StatusConflict
-			}
-			writeJSON(w, code, map[string]any{"error": map[string]string{"code": "failed", "message": err.Error()}})
+			status, code := adminErrorCode(err)
+			writeAdminError(w, status, code, err.Error())
 			return
 		}
 		writeJSON(w, http.StatusOK, v)
 	}
 }
+
+// adminErrors maps the admin API's errors to their HTTP status and stable
+// code (docs/licensing.md, Admin HTTP API); the first that matches with
+// errors.Is wins, and anything else is 500 internal.
+var adminErrors = []struct {
+	err    error
+	status int
+	code   string
+}{
+	{ErrNotFound, http.StatusNotFound, "not_found"},
+	{ErrExists, http.StatusConflict, "exists"},
+	{ErrLicenseBound, http.StatusConflict, "license_bound"},
+	{ErrLicenseOlder, http.StatusConflict, "license_older"},
+	{ErrOfflineLicense, http.StatusBadRequest, "offline_license"},
+	{wire.ErrSignature, http.StatusBadRequest, "bad_signature"},
+	{wire.ErrVersion, http.StatusBadRequest, "bad_version"},
+	{ErrInvalid, http.StatusBadRequest, "invalid"},
+	{wire.ErrMalformed, http.StatusBadRequest, "invalid"},
+}
+
+func adminErrorCode(err error) (status int, code string) {
+	for _, e := range adminErrors {
+		if errors.Is(err, e.err) {
+			return e.status, e.code
+		}
+	}
+	return http.StatusInternalServerError, "internal"
+}
+
+// writeAdminError answers {"error": {"code": …, "message": …}}.
+func writeAdminError(w http.ResponseWriter, status int, code, msg string) {
+	writeJSON(w, status, map[string]any{"error": map[string]string{"code": code, "message": msg}})
+}
+
+// jsonMisses answers a request that no route of mux takes as JSON, 404
+// not_found or 405 method_not_allowed (with its Allow header), as every
+// other error of the listener is, where ServeMux answers plain text.
+func jsonMisses(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h, pattern := mux.Handler(r)
+		if pattern != "" {
+			mux.ServeHTTP(w, r)
+			return
+		}
+		// ServeMux's own answer says which of the two it is.
+		rec := &statusRecorder{header: http.Header{}}
+		h.ServeHTTP(rec, r)
+		if rec.status == http.StatusMethodNotAllowed {
+			w.Header().Set("Allow", rec.header.Get("Allow"))
+			writeAdminError(w, http.StatusMethodNotAllowed, "method_not_allowed", fmt.Sprintf("%s is not allowed on %s", r.Method, r.URL.Path))
+			return
+		}
+		writeAdminError(w, http.StatusNotFound, "not_found", fmt.Sprintf("no such endpoint: %s", r.URL.Path))
+	})
+}
+
+// statusRecorder keeps the status and headers of an answer, not its body.
+type statusRecorder struct {
+	header http.Header
+	status int
+}
+
+func (s *statusRecorder) Header() http.Header         { return s.header }
+func (s *statusRecorder) Write(b []byte) (int, error) { return len(b), nil }
+func (s *statusRecorder) WriteHeader(status int)      { s.status = status }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {
 	w.Header().Set("Content-Type", "application/json")
@@ -516,13 +572,38 @@ func (s *Server) adminUsage(r *http.Request) (any, error) {
 	default:
 		return nil, fmt.Errorf("%w: by=%q (want day, month or year)", ErrInvalid, by)
 	}
-	rows, err := s.store.Usage(r.Context(), UsageQuery{Granularity: by, Handshake: r.URL.Query().Get("handshake")})
+	code := r.URL.Query().Get("handshake")
+	if err := KnownHandshake(r.Context(), s.store, code); err != nil {
+		return nil, err
+	}
+	rows, err := s.store.Usage(r.Context(), UsageQuery{Granularity: by, Handshake: code})
 	return map[string]any{"by": by, "usage": rows}, err
 }
 
 func (s *Server) adminDevices(r *http.Request) (any, error) {
-	ds, err := s.store.Devices(r.Context(), r.URL.Query().Get("handshake"))
+	code := r.URL.Query().Get("handshake")
+	if err := KnownHandshake(r.Context(), s.store, code); err != nil {
+		return nil, err
+	}
+	ds, err := s.store.Devices(r.Context(), code)
 	return map[string]any{"devices": ds}, err
+}
+
+// KnownHandshake returns ErrNotFound, naming code, when the store has no
+// such handshake code: asked for the usage or devices of a code it does not
+// have, the admin API and ltsd say so rather than answer an empty list.
+// The empty code (every code) is known.
+func KnownHandshake(ctx context.Context, st Catalog, code string) error {
+	if code == "" {
+		return nil
+	}
+	if _, err := st.Handshake(ctx, code); err != nil {
+		if errors.Is(err, ErrNotFound) {
+			return fmt.Errorf("no handshake code %q: %w (ltsd handshake list)", code, ErrNotFound)
+		}
+		return err
+	}
+	return nil
 }
 
 func (s *Server) adminHandshakes(r *http.Request) (any, error) {

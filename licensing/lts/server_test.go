@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/netip"
 	"strings"
 	"sync"
@@ -449,8 +450,44 @@ func TestAdminAPI(t *testing.T) {
 	if status != 200 || len(devs) != 1 || devs[0].ID != d.id {
 		t.Fatalf("devices %d %s", status, out["devices"])
 	}
-	if status, _ := get("/admin/v1/usage?by=week", l.AdminToken); status != http.StatusBadRequest {
-		t.Errorf("by=week: %d", status)
+	// Errors are JSON with a stable code, misses of the router too.
+	for _, tc := range []struct {
+		method, path string
+		status       int
+		code         string
+	}{
+		{"GET", "/admin/v1/usage?by=week", http.StatusBadRequest, "invalid"},
+		{"GET", "/admin/v1/usage?handshake=NOPE-NOPE-NOPE", http.StatusNotFound, "not_found"},
+		{"GET", "/admin/v1/devices?handshake=NOPE-NOPE-NOPE", http.StatusNotFound, "not_found"},
+		{"POST", "/admin/v1/devices/6f1c2d7e-0000-4000-8000-00000000dead/revoke", http.StatusNotFound, "not_found"},
+		{"GET", "/admin/v1/nowhere", http.StatusNotFound, "not_found"},
+		{"DELETE", "/admin/v1/usage", http.StatusMethodNotAllowed, "method_not_allowed"},
+		{"GET", wire.PathAuthorize, http.StatusMethodNotAllowed, "method_not_allowed"},
+		{"GET", "/v2/nowhere", http.StatusNotFound, "not_found"},
+	} {
+		req, _ := http.NewRequest(tc.method, l.URL+tc.path, nil)
+		req.Header.Set("Authorization", "Bearer "+l.AdminToken)
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var body struct {
+			Error struct{ Code, Message string }
+		}
+		derr := json.NewDecoder(resp.Body).Decode(&body)
+		resp.Body.Close()
+		if resp.StatusCode != tc.status || derr != nil || body.Error.Code != tc.code || body.Error.Message == "" ||
+			resp.Header.Get("Content-Type") != "application/json" || (tc.status == http.StatusMethodNotAllowed && resp.Header.Get("Allow") == "") {
+			t.Errorf("%s %s: %d %s %+v (%v), want %d %s", tc.method, tc.path, resp.StatusCode, resp.Header.Get("Content-Type"), body, derr, tc.status, tc.code)
+		}
+	}
+	// The listeners of their own answer their misses as JSON too.
+	for name, h := range map[string]http.Handler{"device": l.Server.DeviceHandler(), "admin": l.Server.AdminHandler()} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", "/nowhere", nil))
+		if rec.Code != http.StatusNotFound || !strings.Contains(rec.Body.String(), `"code": "not_found"`) {
+			t.Errorf("%s listener: %d %s", name, rec.Code, rec.Body)
+		}
 	}
 	status, out = get("/admin/v1/handshakes", l.AdminToken)
 	if status != 200 || len(out["handshakes"]) == 0 {
