@@ -172,8 +172,22 @@ func TestBinarizersMatchGozxingBlackbox(t *testing.T) {
 // those of the sharpened values halved and compared with the black point
 // one pixel at a time, as the row measurement defines them: rows of noise,
 // of two levels and flat ones, narrow and short ones, black points from
-// below 0 to above 255.
+// below 0 to above 255; with vector registers, where the build and the
+// processor have them, and without.
 func TestSharpEdgesMatchDivision(t *testing.T) {
+	have := blockRowVectors
+	defer func() { blockRowVectors = have }()
+	for _, vectors := range []bool{false, true} {
+		if vectors && !have {
+			t.Log("no vector registers in this build or on this processor: the pixel-at-a-time path alone is checked")
+			continue
+		}
+		blockRowVectors = vectors
+		sharpEdgesMatchDivision(t)
+	}
+}
+
+func sharpEdgesMatchDivision(t *testing.T) {
 	rng := rand.New(rand.NewPCG(13, 5))
 	want := func(lum []byte, black int) []int32 {
 		var edges []int32
@@ -188,7 +202,7 @@ func TestSharpEdgesMatchDivision(t *testing.T) {
 		return edges
 	}
 	for i := range 3000 {
-		lum := make([]byte, rng.IntN(40))
+		lum := make([]byte, rng.IntN([2]int{40, 120}[i%2]))
 		lo, hi := rng.IntN(256), rng.IntN(256)
 		for x := range lum {
 			switch i % 3 {

@@ -259,11 +259,14 @@ func sharpEdges(lum []byte, black int, edgeAt []int32) (n, dark int) {
 	if len(lum) < 3 {
 		return 0, 0
 	}
-	a, b := int(lum[0]), int(lum[1])
-	for x, v := range lum[2:] {
+	// 16 pixels at a time in vector registers where there are, then
+	// one at a time.
+	n, dark, from := sharpEdgesWide(lum, twice, edgeAt)
+	a, b := int(lum[from-1]), int(lum[from])
+	for i, v := range lum[from+1:] {
 		c := int(v)
 		d := int(uint(4*b-a-c-twice) >> (bitsPerUint - 1)) // below black
-		edgeAt[n] = int32(x + 1)
+		edgeAt[n] = int32(from + i)
 		n += d ^ dark
 		dark = d
 		a, b = b, c
