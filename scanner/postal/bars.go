@@ -55,31 +55,51 @@ func (r *Reader) blobs(img Image, minPixels int) []blob {
 	for y := 0; y < h; y++ {
 		r.row = img.GetRow(y, r.row)
 		cur = rowRuns(r.row.GetBitArray(), w, cur[:0])
+		fy := float64(y) + 0.5
 		j := 0
 		for i := range cur {
-			c := &cur[i]
-			c.blob = -1
+			x0, x1 := cur[i].x0, cur[i].x1
+			id := int32(-1)
 			// Runs of the row above that touch this one, diagonals too.
-			for j < len(prev) && prev[j].x1 < c.x0 {
+			for j < len(prev) && prev[j].x1 < x0 {
 				j++
 			}
-			for k := j; k < len(prev) && prev[k].x0 <= c.x1; k++ {
+			for k := j; k < len(prev) && prev[k].x0 <= x1; k++ {
 				b := r.find(prev[k].blob)
-				if c.blob < 0 {
-					c.blob = b
-				} else if b != c.blob {
-					c.blob = r.union(c.blob, b)
+				if id < 0 {
+					id = b
+				} else if b != id {
+					id = r.union(id, b)
 				}
 			}
-			if c.blob < 0 {
+			if id < 0 {
 				if len(r.all) >= maxBlobs {
 					r.prev, r.cur = prev, cur
 					return nil
 				}
-				r.all = append(r.all, blob{parent: int32(len(r.all)), x0: c.x0, y0: y, x1: c.x1 - 1, y1: y})
-				c.blob = int32(len(r.all) - 1)
+				id = int32(len(r.all))
+				r.all = append(r.all, blob{parent: id, x0: x0, y0: y, x1: x1 - 1, y1: y})
 			}
-			r.all[c.blob].addRun(c.x0, c.x1, y)
+			cur[i].blob = id
+			// The run's pixels in the blob's moments, its pixels' centres
+			// x0+0.5 … x1-0.5 on row y's, fy. (Inline: a call a run cost
+			// more than the sums.) Σ (a+k)² for k < n, a = x0+0.5, is in
+			// closed form: n·a² + a·n(n-1) + (n-1)n(2n-1)/6. Every term is
+			// a multiple of 1/4 well below 2⁵³, so each sum is exact, as
+			// adding the pixels one by one was. The rows come in order, so
+			// y is the blob's last row.
+			b := &r.all[id]
+			n := float64(x1 - x0)
+			sx := n * float64(x0+x1) / 2
+			a := float64(x0) + 0.5
+			b.n += x1 - x0
+			b.sx += sx
+			b.sy += n * fy
+			b.sxx += n*a*a + a*n*(n-1) + (n-1)*n*(2*n-1)/6
+			b.syy += n * fy * fy
+			b.sxy += sx * fy
+			b.x0, b.x1 = min(b.x0, x0), max(b.x1, x1-1)
+			b.y1 = y
 		}
 		prev, cur = cur, prev
 	}
@@ -155,27 +175,6 @@ func (r *Reader) union(a, b int32) int32 {
 	x.sx, x.sy, x.sxx, x.syy, x.sxy = x.sx+y.sx, x.sy+y.sy, x.sxx+y.sxx, x.syy+y.syy, x.sxy+y.sxy
 	x.x0, x.y0, x.x1, x.y1 = min(x.x0, y.x0), min(x.y0, y.y0), max(x.x1, y.x1), max(x.y1, y.y1)
 	return a
-}
-
-// addRun adds the pixels [x0, x1) of row y.
-func (b *blob) addRun(x0, x1, y int) {
-	n := float64(x1 - x0)
-	fy := float64(y) + 0.5
-	// Sums over the pixel centres x0+0.5 … x1-0.5.
-	sx := n * float64(x0+x1) / 2
-	// Σ (a+k)² for k < n, a = x0+0.5, in closed form: n·a² + a·n(n-1) +
-	// (n-1)n(2n-1)/6. Every term is a multiple of 1/4 well below 2⁵³, so
-	// the sum is exact, as adding the pixels one by one was.
-	a := float64(x0) + 0.5
-	sxx := n*a*a + a*n*(n-1) + (n-1)*n*(2*n-1)/6
-	b.n += x1 - x0
-	b.sx += sx
-	b.sy += n * fy
-	b.sxx += sxx
-	b.syy += n * fy * fy
-	b.sxy += sx * fy
-	b.x0, b.x1 = min(b.x0, x0), max(b.x1, x1-1)
-	b.y0, b.y1 = min(b.y0, y), max(b.y1, y)
 }
 
 // shape derives the centre, axis and size from the moments: a solid
