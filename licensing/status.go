@@ -16,10 +16,15 @@ type Status struct {
 	Mode    Mode   `json:"mode"`
 	Device  string `json:"device"`
 
-	HandshakeCode string    `json:"handshake_code,omitempty"`
-	Licenses      []string  `json:"licenses,omitempty"`
-	Issued        time.Time `json:"issued,omitzero"`
-	Expires       time.Time `json:"expires,omitzero"` // device time the authorization or offline license ends
+	// HandshakeCode is the configured handshake code. When the
+	// authorization (its licenses, quota and state) was granted under
+	// another, one the config has changed since, AuthorizedHandshakeCode
+	// names that one until the LTS authorizes the configured code.
+	HandshakeCode           string    `json:"handshake_code,omitempty"`
+	AuthorizedHandshakeCode string    `json:"authorized_handshake_code,omitempty"`
+	Licenses                []string  `json:"licenses,omitempty"`
+	Issued                  time.Time `json:"issued,omitzero"`
+	Expires                 time.Time `json:"expires,omitzero"` // device time the authorization or offline license ends
 	// OfflineLeft is how long the device may still decode without reaching
 	// the LTS, in seconds and in words.
 	OfflineLeftSeconds int64       `json:"offline_left_seconds"`
@@ -79,8 +84,12 @@ func (c *Client) Status() Status {
 			st.State = stateOf(permitErr) // run out, or the scan lease used up
 		}
 	}
+	st.HandshakeCode = c.cfg.HandshakeCode
 	if g.auth != nil {
-		st.HandshakeCode, st.Licenses, st.Issued = g.auth.HandshakeCode, g.auth.Licenses, g.auth.Issued
+		st.Licenses, st.Issued = g.auth.Licenses, g.auth.Issued
+		if g.auth.HandshakeCode != c.cfg.HandshakeCode {
+			st.AuthorizedHandshakeCode = g.auth.HandshakeCode
+		}
 		if g.auth.Quota.Limit > 0 {
 			q := g.auth.Quota
 			st.Quota = &q

@@ -167,10 +167,11 @@ func (c *Client) sync(ctx context.Context) error {
 }
 
 // needsAuthorization: no authorization, or half its offline period gone,
-// or refused for quota or revoked (both may have changed on the LTS).
+// or refused for quota or revoked (both may have changed on the LTS), or
+// granted under a handshake code other than the configured one.
 func (c *Client) needsAuthorization() bool {
 	g := c.gate.Load()
-	if g.auth == nil || g.state != StateAuthorized || c.leaseLow() {
+	if g.auth == nil || g.state != StateAuthorized || c.leaseLow() || g.auth.HandshakeCode != c.cfg.HandshakeCode {
 		return true
 	}
 	now := c.clock.tick()

@@ -29,10 +29,15 @@ type License struct {
 	Mode    string `json:"mode"`              // LicenseModeLTS or LicenseModeOffline
 	Device  string `json:"device"`            // the device UUID
 
-	HandshakeCode string    `json:"handshake_code,omitempty"`
-	Licenses      []string  `json:"licenses,omitempty"`
-	Issued        time.Time `json:"issued,omitzero"`
-	Expires       time.Time `json:"expires,omitzero"` // device time the authorization or offline license ends
+	// HandshakeCode is the configured handshake code;
+	// AuthorizedHandshakeCode, when set, is the one the authorization (and
+	// so the state, licenses and quota) belongs to: the config changed the
+	// code since, and the LTS has not authorized the new one yet.
+	HandshakeCode           string    `json:"handshake_code,omitempty"`
+	AuthorizedHandshakeCode string    `json:"authorized_handshake_code,omitempty"`
+	Licenses                []string  `json:"licenses,omitempty"`
+	Issued                  time.Time `json:"issued,omitzero"`
+	Expires                 time.Time `json:"expires,omitzero"` // device time the authorization or offline license ends
 	// OfflineLeft is how long the device may still decode without reaching
 	// the LTS, in seconds and in words.
 	OfflineLeftSeconds int64    `json:"offline_left_seconds"`

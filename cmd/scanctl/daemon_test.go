@@ -54,12 +54,15 @@ type license struct {
 	syncs   int
 	state   string // "authorized" when empty
 	syncErr error  // what Sync returns
+	// authorizedCode is the handshake code of the authorization when
+	// not the configured one.
+	authorizedCode string
 }
 
 func (l *license) Document() api.LicenseDocument {
 	state := cmp.Or(l.state, "authorized")
 	return api.LicenseDocument{State: state, Mode: "lts", Device: "71b15bbb-4b2d-54c5-8037-d38e95ee32b8",
-		HandshakeCode: "AB12-CD34-EF56", Licenses: []string{"TRIAL"}, Expires: time.Date(2026, 12, 6, 4, 56, 57, 0, time.UTC),
+		HandshakeCode: "AB12-CD34-EF56", AuthorizedHandshakeCode: l.authorizedCode, Licenses: []string{"TRIAL"}, Expires: time.Date(2026, 12, 6, 4, 56, 57, 0, time.UTC),
 		OfflineLeft: "168h0m0s", Pending: map[string]uint64{"QR_CODE": 4, "EAN_13": 2}, PendingScans: 6,
 		Symbologies: []string{}, LastSync: time.Date(2026, 11, 29, 4, 0, l.syncs, 0, time.UTC),
 		Features: []string{"unmetered_uploads"}, Uploads: apitype.UploadMetering{Reason: "uploads are not metered: the license grants it"}}
@@ -345,5 +348,37 @@ func TestLicenseSyncRefused(t *testing.T) {
 				t.Errorf("exit %d, want %d\nstdout:\n%sstderr:\n%s", code, tc.code, out, errOut)
 			}
 		})
+	}
+}
+
+// scanctl license shows the configured handshake code, and when the state
+// shown is still that of the code the config had before, says so: it used
+// to show the previous code as the device's, with its state and advice.
+func TestLicenseShowsTheConfiguredHandshakeCode(t *testing.T) {
+	for _, tc := range []struct {
+		authorized string
+		want, not  []string
+	}{
+		{"", []string{"handshake code: AB12-CD34-EF56 (licenses TRIAL)"}, []string{"state of:", "not authorized yet"}},
+		{"R1NV-OLD0-CODE", []string{"handshake code: AB12-CD34-EF56 (configured, not authorized yet)",
+			"state of: the previous handshake code R1NV-OLD0-CODE (licenses TRIAL)"}, nil},
+	} {
+		cfg := apitest.Config(t)
+		apitest.Serve(t, cfg, daemon{}, &license{authorizedCode: tc.authorized}, &apitest.Exporter{}, nil)
+		code, out, errOut := run(t.Context(), cfg.Socket, "license")
+		flat := strings.Join(strings.Fields(out), " ")
+		for _, w := range tc.want {
+			if !strings.Contains(flat, w) {
+				t.Errorf("authorized under %q: no %q in\n%s%s", tc.authorized, w, out, errOut)
+			}
+		}
+		for _, w := range tc.not {
+			if strings.Contains(flat, w) {
+				t.Errorf("authorized under %q: %q in\n%s", tc.authorized, w, out)
+			}
+		}
+		if code != exitOK {
+			t.Errorf("exit %d", code)
+		}
 	}
 }

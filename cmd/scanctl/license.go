@@ -122,6 +122,7 @@ type licenseDoc struct {
 	Mode           string            `json:"mode"`
 	Device         string            `json:"device"`
 	HandshakeCode  string            `json:"handshake_code"`
+	AuthorizedCode string            `json:"authorized_handshake_code"`
 	Licenses       []string          `json:"licenses"`
 	Expires        time.Time         `json:"expires"`
 	OfflineLeft    string            `json:"offline_left"`
@@ -201,7 +202,17 @@ func printLicense(w io.Writer, doc []byte) bool {
 	default:
 		// A device without an authorization (revoked, or not yet
 		// authorized) has neither to show.
-		if d.HandshakeCode != "" {
+		switch {
+		case d.AuthorizedCode != "":
+			// The config changed the code: what is shown below is the
+			// previous code's until the LTS authorizes this one.
+			fmt.Fprintf(tw, "handshake code:\t%s (configured, not authorized yet)\n", d.HandshakeCode)
+			fmt.Fprintf(tw, "state of:\tthe previous handshake code %s", d.AuthorizedCode)
+			if len(d.Licenses) > 0 {
+				fmt.Fprintf(tw, " (licenses %s)", strings.Join(d.Licenses, ", "))
+			}
+			fmt.Fprintln(tw)
+		case d.HandshakeCode != "":
 			fmt.Fprintf(tw, "handshake code:\t%s", d.HandshakeCode)
 			if len(d.Licenses) > 0 {
 				fmt.Fprintf(tw, " (licenses %s)", strings.Join(d.Licenses, ", "))

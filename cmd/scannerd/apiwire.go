@@ -89,7 +89,7 @@ func (l apiLicense) Sync(ctx context.Context) error {
 func licenseDocument(st licensing.Status) api.LicenseDocument {
 	doc := api.LicenseDocument{
 		State: string(st.State), Message: st.Message, Mode: string(st.Mode), Device: st.Device,
-		HandshakeCode: st.HandshakeCode, Licenses: st.Licenses, Issued: st.Issued, Expires: st.Expires,
+		HandshakeCode: st.HandshakeCode, AuthorizedHandshakeCode: st.AuthorizedHandshakeCode, Licenses: st.Licenses, Issued: st.Issued, Expires: st.Expires,
 		OfflineLeftSeconds: st.OfflineLeftSeconds, OfflineLeft: st.OfflineLeft, Symbologies: st.Symbologies,
 		Pending: st.Pending, PendingScans: st.PendingScans, PendingReports: st.PendingReports,
 		LTSURL: st.LTSURL, LTSAnswered: st.LTSAnswered, LastSync: st.LastSync, LastSyncError: st.LastSyncError,

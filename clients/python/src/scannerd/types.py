@@ -245,6 +245,7 @@ class License(_Wire):
     pending_reports: int = 0
     message: str = ""
     handshake_code: str = ""
+    authorized_handshake_code: str = ""
     licenses: List[str] = dataclasses.field(default_factory=list)
     issued: Optional[datetime.datetime] = None
     expires: Optional[datetime.datetime] = None
