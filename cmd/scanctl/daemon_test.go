@@ -57,11 +57,12 @@ type license struct {
 	// authorizedCode is the handshake code of the authorization when
 	// not the configured one.
 	authorizedCode string
+	mode           string // "lts" when empty
 }
 
 func (l *license) Document() api.LicenseDocument {
 	state := cmp.Or(l.state, "authorized")
-	return api.LicenseDocument{State: state, Mode: "lts", Device: "71b15bbb-4b2d-54c5-8037-d38e95ee32b8",
+	return api.LicenseDocument{State: state, Mode: cmp.Or(l.mode, "lts"), Device: "71b15bbb-4b2d-54c5-8037-d38e95ee32b8",
 		HandshakeCode: "AB12-CD34-EF56", AuthorizedHandshakeCode: l.authorizedCode, Licenses: []string{"TRIAL"}, Expires: time.Date(2026, 12, 6, 4, 56, 57, 0, time.UTC),
 		OfflineLeft: "168h0m0s", Pending: map[string]uint64{"QR_CODE": 4, "EAN_13": 2}, PendingScans: 6,
 		Symbologies: []string{}, LastSync: time.Date(2026, 11, 29, 4, 0, l.syncs, 0, time.UTC),
@@ -380,5 +381,17 @@ func TestLicenseShowsTheConfiguredHandshakeCode(t *testing.T) {
 		if code != exitOK {
 			t.Errorf("exit %d", code)
 		}
+	}
+}
+
+// scanctl license sync with an offline license says there is no server to
+// sync with and that its usage is never sent; it used to print "synced".
+func TestLicenseSyncOfflineLicense(t *testing.T) {
+	cfg := apitest.Config(t)
+	apitest.Serve(t, cfg, daemon{}, &license{mode: "offline_license"}, &apitest.Exporter{}, nil)
+	code, out, errOut := run(t.Context(), cfg.Socket, "license", "sync")
+	if code != exitOK || !strings.HasPrefix(out, offlineNotSynced+"\n") || strings.Contains(out, "synced\n") ||
+		!strings.Contains(out, "license:") {
+		t.Errorf("exit %d\n%s%s", code, out, errOut)
 	}
 }

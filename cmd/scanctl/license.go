@@ -56,9 +56,10 @@ admin group), then shows the license state. With the LTS unreachable it
 fails within request_timeout (30 s by default) per lts_url; asked while a
 sync is already under way that cannot reach the LTS either, it fails with
 that sync's error rather than starting another attempt after it.
-When the LTS answers and refuses the device (revoked, scan quota used up,
-wrong password, unknown handshake code) it prints the LTS's reason and the
-state it left. Exit status 5 when the daemon or the LTS refuses or the state
+With an offline license there is no LTS: it says so, and that the usage
+metered is never sent, and shows the state. When the LTS answers and
+refuses the device (revoked, scan quota used up, wrong password, unknown
+handshake code) it prints the LTS's reason and the state it left. Exit status 5 when the daemon or the LTS refuses or the state
 after the sync is not authorized, 1 when the LTS could not be reached or
 failed, 4 when the daemon cannot be reached.`,
 		Args: cobra.NoArgs,
@@ -85,7 +86,12 @@ failed, 4 when the daemon cannot be reached.`,
 				return cli.Exit(m.fail("license sync", err))
 			}
 			doc, _ := json.Marshal(lic)
-			if !df.json {
+			switch {
+			case df.json:
+			case lic.Mode == apitype.LicenseModeOffline:
+				// Nothing was contacted: say so rather than "synced".
+				fmt.Fprintln(m.Stdout, offlineNotSynced)
+			default:
 				fmt.Fprintln(m.Stdout, "synced")
 			}
 			if df.json || !printLicense(m.Stdout, doc) {
@@ -96,6 +102,10 @@ failed, 4 when the daemon cannot be reached.`,
 	})
 	return cmd
 }
+
+// offlineNotSynced is what license sync says for an offline license.
+const offlineNotSynced = "not synced: an offline license has no License Tracking Server to sync with; " +
+	"usage is metered on this device only and never sent (the pending usage below only grows)"
 
 // refusing is exit status 5 for a license state in which the daemon does
 // not decode, after the state has been shown: a monitoring script tells a
