@@ -70,9 +70,29 @@ func (m *Main) CheckConfig() int {
 	}
 	fmt.Fprintf(m.Stdout, "%s: ok\n", name)
 	if len(cfg.setupSources) > 0 {
-		fmt.Fprintf(m.Stdout, "%s: the region and symbologies of %s, saved from the setup page\n", cfg.setupPath(), strings.Join(cfg.setupSources, ", "))
+		fmt.Fprintf(m.Stdout, "%s: %s, saved from the setup page\n", cfg.setupPath(), cfg.setupInUse())
 	}
 	return 0
+}
+
+// setupInUse says what of the setup file the load took, per source: a
+// setting it left out (setupWarnings) is not claimed.
+func (c *Config) setupInUse() string {
+	parts := make([]string, 0, len(c.setupSources))
+	for _, src := range c.setupSources {
+		what := "the region and symbologies"
+		for _, w := range c.setupWarnings {
+			switch {
+			case w.Source != src:
+			case w.Setting == "region":
+				what = "the symbologies"
+			case w.Setting == "symbologies":
+				what = "the region"
+			}
+		}
+		parts = append(parts, what+" of "+src)
+	}
+	return strings.Join(parts, "; ")
 }
 
 // Serve runs the daemon until ctx ends (SIGINT or SIGTERM) or a component

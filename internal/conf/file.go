@@ -3,6 +3,7 @@ package conf
 import (
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"syscall"
 )
@@ -26,7 +27,7 @@ func ReadFile(path string) ([]byte, error) {
 		return nil, err
 	}
 	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s is not a regular file (%v)", path, st.Mode().Type())
+		return nil, fmt.Errorf("%s is not a regular file (%s)", path, fileKind(st.Mode()))
 	}
 	if st.Size() > MaxFileBytes {
 		return nil, fmt.Errorf("%s is larger than %d bytes", path, MaxFileBytes)
@@ -39,4 +40,20 @@ func ReadFile(path string) ([]byte, error) {
 		return nil, fmt.Errorf("%s is larger than %d bytes", path, MaxFileBytes)
 	}
 	return b, nil
+}
+
+// fileKind says what a file that is not a regular file is, in words: a
+// mode's type alone prints as "d---------".
+func fileKind(mode fs.FileMode) string {
+	switch t := mode.Type(); {
+	case t&fs.ModeDir != 0:
+		return "it is a directory"
+	case t&fs.ModeNamedPipe != 0:
+		return "it is a named pipe"
+	case t&fs.ModeSocket != 0:
+		return "it is a socket"
+	case t&fs.ModeDevice != 0:
+		return "it is a device"
+	}
+	return "mode " + mode.String()
 }
