@@ -178,7 +178,7 @@ func (c *Config) Validate() error {
 			return bad("offline_license needs vendor_keys")
 		}
 		if _, err := c.vendorKeys(); err != nil {
-			return bad("vendor_keys: %v", err)
+			return &conf.KeyError{Key: "vendor_keys", Err: bad("vendor_keys: %v", err)}
 		}
 	case ModeLTS:
 		if c.LTSURL == "" && len(c.LTSURLs) == 0 {
@@ -186,23 +186,27 @@ func (c *Config) Validate() error {
 		}
 		for _, u := range c.ltsURLs() {
 			if !strings.HasPrefix(u, "https://") {
-				return bad("LTS URL %q must be an https:// URL", u)
+				key := "lts_urls"
+				if u == c.LTSURL {
+					key = "lts_url"
+				}
+				return &conf.KeyError{Key: key, Err: bad("LTS URL %q must be an https:// URL", u)}
 			}
 		}
 		if len(c.LTSKeys) == 0 {
 			return bad("lts_keys is empty: pin the LTS key printed by \"ltsd pin\"")
 		}
 		if _, err := c.ltsKeys(); err != nil {
-			return bad("lts_keys: %v", err)
+			return &conf.KeyError{Key: "lts_keys", Err: bad("lts_keys: %v", err)}
 		}
 		if c.HandshakeCode == "" {
 			return bad("handshake_code is empty")
 		}
 		if c.LTSCertSHA256 != "" && !strings.HasPrefix(c.LTSCertSHA256, "sha256:") {
-			return bad("lts_cert_sha256 %q must start with sha256:", c.LTSCertSHA256)
+			return &conf.KeyError{Key: "lts_cert_sha256", Err: bad("lts_cert_sha256 %q must start with sha256:", c.LTSCertSHA256)}
 		}
 		if c.Password != "" && c.PasswordFile != "" {
-			return bad("set password or password_file, not both")
+			return &conf.KeyError{Key: "password_file", Err: bad("set password or password_file, not both")}
 		}
 	}
 	return nil

@@ -215,10 +215,14 @@ func (s *Spec) validate() error {
 		return err
 	}
 	if s.Queue < 0 || s.Queue > MaxQueue {
-		return fmt.Errorf("queue %d: want 1 to %d (0: %d)", s.Queue, MaxQueue, DefaultQueue)
+		return atKey("queue", fmt.Errorf("queue %d: want 1 to %d (0: %d)", s.Queue, MaxQueue, DefaultQueue))
 	}
 	if p := s.retry(); p.Min < time.Millisecond || p.Max < p.Min || p.Max > time.Hour {
-		return fmt.Errorf("retry_min %v, retry_max %v: want 1ms ≤ retry_min ≤ retry_max ≤ 1h", p.Min, p.Max)
+		key := "retry_min"
+		if s.RetryMax != 0 {
+			key = "retry_max"
+		}
+		return atKey(key, fmt.Errorf("retry_min %v, retry_max %v: want 1ms ≤ retry_min ≤ retry_max ≤ 1h", p.Min, p.Max))
 	}
 	switch {
 	case s.Webhook != nil:
@@ -235,20 +239,20 @@ func (s *Spec) filter() (filter, error) {
 	f := filter{sources: slices.Clone(s.Sources)}
 	for _, src := range s.Sources {
 		if src == "" {
-			return f, errors.New("sources: an empty name")
+			return f, atKey("sources", errors.New("sources: an empty name"))
 		}
 	}
 	if len(s.Symbologies) > 0 {
 		syms, err := scanner.ParseSymbologyItems(s.Symbologies)
 		if err != nil {
-			return f, fmt.Errorf("symbologies: %w", err)
+			return f, atKey("symbologies", fmt.Errorf("symbologies: %w", err))
 		}
 		f.syms = syms
 	}
 	if s.Text != "" {
 		re, err := regexp.Compile(s.Text)
 		if err != nil {
-			return f, fmt.Errorf("text: %w", err)
+			return f, atKey("text", fmt.Errorf("text: %w", err))
 		}
 		f.text = re
 	}
@@ -340,42 +344,42 @@ func loops(n parse.Node) bool {
 func (w *WebhookSpec) validate() error {
 	u, err := url.Parse(w.URL)
 	if err != nil || u.Host == "" {
-		return fmt.Errorf("webhook url %q: want https://host/path", w.URL)
+		return atKey("webhook.url", fmt.Errorf("webhook url %q: want https://host/path", w.URL))
 	}
 	switch u.Scheme {
 	case "https":
 	case "http":
 		if !isLoopback(u.Hostname()) {
-			return fmt.Errorf("webhook url %q: plain http only to a loopback address; use https", w.URL)
+			return atKey("webhook.url", fmt.Errorf("webhook url %q: plain http only to a loopback address; use https", w.URL))
 		}
 	default:
-		return fmt.Errorf("webhook url %q: want https://host/path", w.URL)
+		return atKey("webhook.url", fmt.Errorf("webhook url %q: want https://host/path", w.URL))
 	}
 	if u.User != nil {
-		return fmt.Errorf("webhook url: no credentials in the URL; results are signed with secret or secret_file")
+		return atKey("webhook.url", errors.New("webhook url: no credentials in the URL; results are signed with secret or secret_file"))
 	}
 	if err := secretKeys("secret", w.Secret, w.SecretFile); err != nil {
-		return err
+		return conf.InTable("webhook", err)
 	}
-	return checkFile("ca_file", w.CAFile)
+	return conf.InTable("webhook", checkFile("ca_file", w.CAFile))
 }
 
 func (m *MQTTSpec) validate() error {
 	u, err := url.Parse(m.Broker)
 	if err != nil || u.Host == "" || u.Port() == "" {
-		return fmt.Errorf("mqtt broker %q: want tcp://host:port or mqtts://host:port", m.Broker)
+		return atKey("mqtt.broker", fmt.Errorf("mqtt broker %q: want tcp://host:port or mqtts://host:port", m.Broker))
 	}
 	if _, ok := mqttSchemes[u.Scheme]; !ok {
-		return fmt.Errorf("mqtt broker %q: scheme %q: want tcp, mqtt, ssl, tls or mqtts", m.Broker, u.Scheme)
+		return atKey("mqtt.broker", fmt.Errorf("mqtt broker %q: scheme %q: want tcp, mqtt, ssl, tls or mqtts", m.Broker, u.Scheme))
 	}
 	if u.User != nil {
-		return errors.New("mqtt broker: put the user in username and the password in password_file, not in the URL")
+		return atKey("mqtt.broker", errors.New("mqtt broker: put the user in username and the password in password_file, not in the URL"))
 	}
 	if m.QoS != 0 && m.QoS != 1 {
-		return fmt.Errorf("mqtt qos %d: want 0 or 1", m.QoS)
+		return atKey("mqtt.qos", fmt.Errorf("mqtt qos %d: want 0 or 1", m.QoS))
 	}
 	if strings.ContainsRune(m.ClientID, 0) {
-		return errors.New("mqtt client_id holds a NUL")
+		return atKey("mqtt.client_id", errors.New("mqtt client_id holds a NUL"))
 	}
 	if m.Topic != "" {
 		if _, err := parseTemplate("topic", m.Topic); err != nil {
@@ -383,51 +387,56 @@ func (m *MQTTSpec) validate() error {
 		}
 	}
 	if strings.ContainsAny(m.StatusTopic, "+#\x00") {
-		return fmt.Errorf("mqtt status_topic %q: no wildcards", m.StatusTopic)
+		return atKey("mqtt.status_topic", fmt.Errorf("mqtt status_topic %q: no wildcards", m.StatusTopic))
 	}
 	if err := secretKeys("password", m.Password, m.PasswordFile); err != nil {
-		return err
+		return conf.InTable("mqtt", err)
 	}
 	if (m.Password != "" || m.PasswordFile != "") && m.Username == "" {
-		return errors.New("mqtt password without a username")
+		return atKey("mqtt.username", errors.New("mqtt password without a username"))
 	}
-	return checkFile("ca_file", m.CAFile)
+	return conf.InTable("mqtt", checkFile("ca_file", m.CAFile))
 }
 
 func (p *SerialSpec) validate() error {
 	if !filepath.IsAbs(p.Device) {
-		return fmt.Errorf("serial device %q: want an absolute path such as /dev/ttyUSB0", p.Device)
+		return atKey("serial.device", fmt.Errorf("serial device %q: want an absolute path such as /dev/ttyUSB0", p.Device))
 	}
 	if _, ok := baudRates[p.baud()]; !ok {
-		return fmt.Errorf("serial baud %d: want one of %s", p.Baud, baudList())
+		return atKey("serial.baud", fmt.Errorf("serial baud %d: want one of %s", p.Baud, baudList()))
 	}
 	switch p.Parity {
 	case "", "none", "even", "odd":
 	default:
-		return fmt.Errorf("serial parity %q: want none, even or odd", p.Parity)
+		return atKey("serial.parity", fmt.Errorf("serial parity %q: want none, even or odd", p.Parity))
 	}
 	if p.DataBits != 0 && p.DataBits != 7 && p.DataBits != 8 {
-		return fmt.Errorf("serial data_bits %d: want 7 or 8", p.DataBits)
+		return atKey("serial.data_bits", fmt.Errorf("serial data_bits %d: want 7 or 8", p.DataBits))
 	}
 	if p.StopBits != 0 && p.StopBits != 1 && p.StopBits != 2 {
-		return fmt.Errorf("serial stop_bits %d: want 1 or 2", p.StopBits)
+		return atKey("serial.stop_bits", fmt.Errorf("serial stop_bits %d: want 1 or 2", p.StopBits))
 	}
 	return nil
 }
 
 func secretKeys(key, value, file string) error {
 	if value != "" && file != "" {
-		return fmt.Errorf("set %s or %s_file, not both", key, key)
+		return atKey(key+"_file", fmt.Errorf("set %s or %s_file, not both", key, key))
 	}
 	return checkFile(key+"_file", file)
 }
 
 func checkFile(key, path string) error {
 	if path != "" && !filepath.IsAbs(path) {
-		return fmt.Errorf("%s %q must be an absolute path", key, path)
+		return atKey(key, fmt.Errorf("%s %q must be an absolute path", key, path))
 	}
 	return nil
 }
+
+// atKey places a validation error at the key of the sink's table that it
+// is about ("webhook.url"), so that the daemon names that key's line of the
+// config file rather than the [[sink]] line.
+func atKey(key string, err error) error { return &conf.KeyError{Key: key, Err: err} }
 
 func isLoopback(host string) bool {
 	if host == "localhost" {

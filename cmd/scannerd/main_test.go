@@ -335,6 +335,12 @@ func TestConfigErrors(t *testing.T) {
 		{"[[sink]]\nname = \"a\"\n[sink.mqtt]\nbroker = \"tcp://h:1883\"\ntopic = \"{{.Txt}}\"\n", "Txt"},
 		{"[[sink]]\nname = \"a\"\nformat = \"template\"\ntemplate = \"{{\"\n[sink.webhook]\nurl = \"https://h/\"\n", "test.toml:4: key sink[1].template: at 1: unclosed action"},
 		{"[[sink]]\nname = \"a\"\n[sink.mqtt]\nbroker = \"tcp://h:1883\"\ntopic = \"{{.Txt}}\"\n", "test.toml:5: key sink[1].mqtt.topic: at 1:2: executing"},
+		// The key's line, not the table's: these named the [[sink]] or
+		// [license] line.
+		{"[[sink]]\nname = \"a\"\ntext = \"([0-9]\"\n[sink.serial]\ndevice = \"/dev/ttyS0\"\n", "test.toml:3: key sink[1].text: text: error parsing regexp"},
+		{"[[sink]]\nname = \"a\"\n[sink.webhook]\n\nurl = \"ftp://h/\"\n", `test.toml:5: key sink[1].webhook.url: webhook url "ftp://h/": want https://host/path`},
+		{"[[sink]]\nname = \"a\"\n[sink.mqtt]\nbroker = \"tcp://h:1883\"\nqos = 2\n", "test.toml:5: key sink[1].mqtt.qos: mqtt qos 2: want 0 or 1"},
+		{"[license]\nlts_url = \"https://lts.example.com:8443\"\nhandshake_code = \"X\"\nlts_keys = [\"nope\"]\n", "test.toml:4: key license.lts_keys: license config: lts_keys: "},
 		// Silently accepted before: refused with the key and its line.
 		{"[[sink]]\nname = \"a\"\nqueue = 0\n[sink.serial]\ndevice = \"/dev/ttyS0\"\n", "test.toml:3: key sink[1].queue: 0: want 1 to 1000000"},
 		{"[[source]]\nname = \"demo\"\nurl = \"demo\"\nloop = true\n", "test.toml:4: key source[1].loop: invalid source: demo: loop replays a file: source"},
