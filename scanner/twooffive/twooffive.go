@@ -60,7 +60,7 @@ func (v *variant) digitRuns() int {
 // IndustrialAt reads an Industrial 2 of 5 symbol whose start pattern
 // begins with dark run i.
 func IndustrialAt(runs []int, i int) (bars.Symbol, bool) {
-	if !wideThenNarrow(runs, i, len(industrial.start)) {
+	if !industrialOrder(runs, i) {
 		return bars.Symbol{}, false
 	}
 	return industrial.decodeAt(runs, i)
@@ -79,18 +79,33 @@ func IATAAt(runs []int, i int) (bars.Symbol, bool) {
 // MatrixAt reads a Matrix 2 of 5 symbol whose start pattern begins with
 // dark run i.
 func MatrixAt(runs []int, i int) (bars.Symbol, bool) {
-	if !wideThenNarrow(runs, i, len(matrix.start)) {
+	if !matrixOrder(runs, i) {
 		return bars.Symbol{}, false
 	}
 	return matrix.decodeAt(runs, i)
 }
 
-// wideThenNarrow is the first test of startAt for a start pattern of n
-// elements that opens with a wide bar and a narrow space (Industrial's
-// and Matrix's): the pattern and a run after it fit in the line, and its
-// first bar is wider than the space after it.
-func wideThenNarrow(runs []int, i, n int) bool {
-	return i+n < len(runs) && runs[i] > runs[i+1]
+// industrialOrder is the first test of startAt for Industrial's start,
+// wide, narrow, wide, then three narrow elements: the pattern and a run
+// after it fit in the line, each neighbour is the wrong way round for
+// none, and the first bar is wider than every narrow element.
+func industrialOrder(runs []int, i int) bool {
+	if i+6 >= len(runs) {
+		return false
+	}
+	r := runs[i : i+6 : i+6]
+	return r[0] > r[1] && r[1] < r[2] && r[2] > r[3] && r[0] > r[3] && r[0] > r[4] && r[0] > r[5]
+}
+
+// matrixOrder is the first test of startAt for Matrix's start, a wide
+// bar and five narrow elements: the pattern and a run after it fit in
+// the line, and the first bar is wider than each of the others.
+func matrixOrder(runs []int, i int) bool {
+	if i+6 >= len(runs) {
+		return false
+	}
+	r := runs[i : i+6 : i+6]
+	return r[0] > r[1] && r[0] > r[2] && r[0] > r[3] && r[0] > r[4] && r[0] > r[5]
 }
 
 // iataStart is startAt and measure for IATA's start, four narrow

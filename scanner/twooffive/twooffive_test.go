@@ -114,8 +114,8 @@ func TestGatesAreExact(t *testing.T) {
 		gate func(runs []int, i int) bool
 		at   bars.Decoder
 	}{
-		"industrial": {&industrial, func(runs []int, i int) bool { return wideThenNarrow(runs, i, len(industrial.start)) }, IndustrialAt},
-		"matrix":     {&matrix, func(runs []int, i int) bool { return wideThenNarrow(runs, i, len(matrix.start)) }, MatrixAt},
+		"industrial": {&industrial, industrialOrder, IndustrialAt},
+		"matrix":     {&matrix, matrixOrder, MatrixAt},
 		"iata": {&iata, func(runs []int, i int) bool {
 			n, w, ok := iataStart(runs, i)
 			if mn, mw, mok, _ := iata.startAt(runs, i); ok && (n != mn || w != mw) {
