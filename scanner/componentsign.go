@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"math"
+	"math/bits"
 	"slices"
 )
 
@@ -77,7 +78,8 @@ func (d *decoder) componentAbove(l *Result) (may bool, from float64, known bool)
 	// The samples: the inner four fifths of the symbol's width (not its
 	// guards, where the separator pattern has bars), a pixel apart; the
 	// lines kept, the rows' own and the one looked at.
-	s := signSampler{ps: ps, n: int(0.8 * length), ring: make([][]byte, 2+int(math.Round(driftLag*module/step)))}
+	slots := 2 + int(math.Round(driftLag*module/step))
+	s := signSampler{ps: ps, n: int(0.8 * length), ring: make([][]byte, slots), dark: make([][]uint64, slots), packed: make([]bool, slots)}
 	defer s.wipe()
 	line := func(i int, up, slope float64) ([]byte, bool) {
 		// Along the rows of a symbol whose bars lean by slope: the line's
@@ -121,7 +123,7 @@ func (d *decoder) componentAbove(l *Result) (may bool, from float64, known bool)
 	// A line crosses the bars where it agrees with the rows' own line
 	// (with the bars' lean), and has edges like it: the rows of a
 	// component, or the quiet zone, agree about as often as not.
-	anchor, _ := line(0, 0, slope)
+	anchor, anchored := line(0, 0, slope)
 	barEdges := s.edges(anchor)
 	// Line i lies in ring slot 1 + i mod lagSteps+1; bars tells which of
 	// those crossed the bars.
@@ -142,8 +144,8 @@ func (d *decoder) componentAbove(l *Result) (may bool, from float64, known bool)
 		// with the line driftLag modules below, itself on the bars. A
 		// component's first rows lie farther from the bars than that.
 		below := i - lagSteps
-		bars[at(i)] = 2*edges >= barEdges && (s.agreement(anchor, cur, 1) >= barsAgree ||
-			below > 0 && bars[at(below)] && s.agreement(s.ring[1+at(below)], cur, 1) >= driftAgree)
+		bars[at(i)] = 2*edges >= barEdges && (anchored && s.agreement(0, 1+at(i), 1) >= barsAgree ||
+			below > 0 && bars[at(below)] && s.agreement(1+at(below), 1+at(i), 1) >= driftAgree)
 		if bars[at(i)] {
 			ended = -1 // the bars, or where a highlight or crease crossed them, the bars again
 			continue
@@ -176,6 +178,10 @@ type signSampler struct {
 	n         int // samples a line
 	mid, band int // the threshold, and half its hysteresis band
 	ring      [][]byte
+	// dark holds ring slot i's samples darker than mid, a bit each, 64
+	// a word, once packed[i] (see agreement).
+	dark   [][]uint64
+	packed []bool
 }
 
 // line samples n pixels into ring slot i, from (x, y) a pixel apart along
@@ -189,6 +195,7 @@ func (s *signSampler) line(i int, x, y, dx, dy float64) ([]byte, bool) {
 	if len(s.ring[i]) != n {
 		s.ring[i] = make([]byte, n)
 	}
+	s.packed[i] = false
 	out := s.ring[i]
 	for k := range out {
 		px, py := int(x+dx*float64(k)), int(y+dy*float64(k))
@@ -212,11 +219,10 @@ func (s *signSampler) lean(line func(i int, up, slope float64) ([]byte, bool), f
 		if math.Abs(sl) > maxBarSlope {
 			continue
 		}
-		probe, ok := line(1, far, sl)
-		if !ok {
+		if _, ok := line(1, far, sl); !ok {
 			continue
 		}
-		if a := s.agreement(s.ring[0], probe, 0); a > best {
+		if a := s.agreement(0, 1, 0); a > best {
 			slope, best = sl, a
 		}
 	}
@@ -236,21 +242,61 @@ func (s *signSampler) threshold(ref []byte) bool {
 	return int(hi)-int(lo) >= minSignContrast
 }
 
-// agreement returns the share of samples of a and b on the same side of
-// the threshold, the best of b as it is and shifted up to slack pixels
-// either way.
-func (s *signSampler) agreement(a, b []byte, slack int) float64 {
+// agreement returns the share of the samples of ring slots i and j on
+// the same side of the threshold, the best of j's as they are and
+// shifted up to slack pixels either way. It compares the slots' dark
+// bits 64 samples at a time: the walk up a symbol compares each line
+// with two others at three shifts, which sample by sample took half of
+// componentAbove's instructions.
+func (s *signSampler) agreement(i, j, slack int) float64 {
+	a, b := s.darkBits(i), s.darkBits(j)
+	n := s.n
 	best := 0
 	for shift := -slack; shift <= slack; shift++ {
 		same := 0
-		for k := max(0, -shift); k < min(len(a), len(b)-shift); k++ {
-			if (int(a[k]) < s.mid) == (int(b[k+shift]) < s.mid) {
-				same++
+		for k, hi := max(0, -shift), min(n, n-shift); k < hi; k += 64 {
+			w := min(64, hi-k)
+			x := bitsFrom(a, k) ^ bitsFrom(b, k+shift)
+			if w < 64 {
+				x &= 1<<w - 1
 			}
+			same += w - bits.OnesCount64(x)
 		}
 		best = max(best, same)
 	}
-	return float64(best) / float64(len(a))
+	return float64(best) / float64(n)
+}
+
+// darkBits returns ring slot i's samples darker than the threshold, a
+// bit each, packed once for each line sampled there.
+func (s *signSampler) darkBits(i int) []uint64 {
+	if s.packed[i] {
+		return s.dark[i]
+	}
+	g := s.ring[i]
+	d := s.dark[i][:0]
+	for k := 0; k < len(g); k += 64 {
+		var w uint64
+		for b, v := range g[k:min(len(g), k+64)] {
+			if int(v) < s.mid {
+				w |= 1 << b
+			}
+		}
+		d = append(d, w)
+	}
+	s.dark[i], s.packed[i] = d, true
+	return d
+}
+
+// bitsFrom returns the 64 bits of bs from bit off on (those past its end
+// 0).
+func bitsFrom(bs []uint64, off int) uint64 {
+	w, sh := off>>6, uint(off&63)
+	v := bs[w] >> sh
+	if sh != 0 && w+1 < len(bs) {
+		v |= bs[w+1] << (64 - sh)
+	}
+	return v
 }
 
 // edges counts the changes between dark and light along g, each past the
@@ -276,6 +322,9 @@ func (s *signSampler) edges(g []byte) int {
 
 func (s *signSampler) wipe() {
 	for _, k := range s.ring {
+		clear(k)
+	}
+	for _, k := range s.dark {
 		clear(k)
 	}
 }
