@@ -2,12 +2,14 @@ package scanner
 
 import (
 	"image"
+	"maps"
 	"math"
 	"strings"
 
 	"github.com/makiuchi-d/gozxing"
 
 	"github.com/scannerd/scannerd/scanner/databar"
+	"github.com/scannerd/scannerd/scanner/internal/hint"
 	"github.com/scannerd/scannerd/scanner/pdf417"
 )
 
@@ -69,8 +71,8 @@ const dataBarReach = 4
 // above (above, which looks once a result; see componentAbove): round
 // each linear component, the box that holds it and the reach of a
 // component above it, the boxes that overlap merged.
-func componentBoxes(results []Result, above func(*Result) (bool, float64, bool)) []image.Rectangle {
-	var boxes []image.Rectangle
+func componentBoxes(results []Result, above func(*Result) (bool, float64, bool)) []componentSearch {
+	var boxes []componentSearch
 	for i := range results {
 		l := &results[i]
 		if l.component || !compositeLinears.Has(l.Symbology) || !mayCarryComponent(l) || hasComponent(results, l) {
@@ -84,9 +86,33 @@ func componentBoxes(results []Result, above func(*Result) (bool, float64, bool))
 		if l.noSign {
 			continue
 		}
-		boxes = mergeBox(boxes, componentBox(l))
+		lo, hi := math.Inf(1), math.Inf(1)
+		if m := linearModule(l); m > 0 {
+			lo, hi = m, m
+		}
+		boxes = mergeBox(boxes, componentSearch{componentBox(l), lo, hi})
 	}
 	return boxes
+}
+
+// componentSearch is a box of the frame searched for 2D components, and
+// the least and greatest module (frame pixels) of the linear components
+// whose box it is; +Inf both where one of their modules is not known.
+type componentSearch struct {
+	box    image.Rectangle
+	lo, hi float64
+}
+
+// linearModule returns the module of the linear result l in frame
+// pixels, along its rows, where its symbology's width in modules is
+// fixed (EAN/UPC); else 0.
+func linearModule(l *Result) float64 {
+	modules, ok := eanModules[l.Symbology]
+	if !ok {
+		return 0
+	}
+	q := l.Points
+	return math.Hypot(q[1].X-q[0].X+q[2].X-q[3].X, q[1].Y-q[0].Y+q[2].Y-q[3].Y) / 2 / modules
 }
 
 // componentBox returns the box round the linear result l and the reach of
@@ -131,13 +157,19 @@ func boundsOf(q [4]Point, g float64) image.Rectangle {
 	return image.Rect(int(math.Floor(lo.X-g)), int(math.Floor(lo.Y-g)), int(math.Ceil(hi.X+g)), int(math.Ceil(hi.Y+g)))
 }
 
-// mergeBox adds b to boxes, as the union of b and every box it overlaps.
-func mergeBox(boxes []image.Rectangle, b image.Rectangle) []image.Rectangle {
+// mergeBox adds b to boxes, as the union of b and every box it overlaps,
+// with the modules of both.
+func mergeBox(boxes []componentSearch, b componentSearch) []componentSearch {
 	for {
 		merged := false
 		for i, o := range boxes {
-			if o.Overlaps(b) {
-				b = b.Union(o)
+			if o.box.Overlaps(b.box) {
+				b.box = b.box.Union(o.box)
+				if math.IsInf(o.lo, 1) || math.IsInf(b.lo, 1) {
+					b.lo, b.hi = math.Inf(1), math.Inf(1)
+				} else {
+					b.lo, b.hi = min(b.lo, o.lo), max(b.hi, o.hi)
+				}
 				boxes = append(boxes[:i], boxes[i+1:]...)
 				merged = true
 				break
@@ -188,11 +220,14 @@ func (d *decoder) readComponents(a areaReader, p pass, syms SymbologySet, result
 		p.toFrame = func(q Point) Point { return Point{q.X + float64(origin.X), q.Y + float64(origin.Y)} }
 	}
 	bounds := image.Rect(0, 0, src.GetWidth(), src.GetHeight())
+	// The view's pixels a frame pixel (2 in the upscaled pass).
+	const unit = 1 << 10
+	scale := float64(p.fromFrame(image.Rect(0, 0, unit, unit)).Dx()) / unit
 	for _, b := range boxes {
 		if d.interrupted() {
 			break
 		}
-		r := alignToBlocks(p.fromFrame(b.Sub(d.viewMin)), bounds)
+		r := alignToBlocks(p.fromFrame(b.box.Sub(d.viewMin)), bounds)
 		if r.Empty() || !src.IsCropSupported() {
 			continue
 		}
@@ -210,7 +245,12 @@ func (d *decoder) readComponents(a areaReader, p pass, syms SymbologySet, result
 		if err != nil {
 			continue
 		}
-		results = d.collect(a, d.readArea(a, lum, bm, hints, 0), p, syms, results, nil, r.Min)
+		h := hints
+		if !math.IsInf(b.lo, 1) {
+			h = maps.Clone(hints)
+			h[hint.Modules] = [2]float64{b.lo * scale, b.hi * scale}
+		}
+		results = d.collect(a, d.readArea(a, lum, bm, h, 0), p, syms, results, nil, r.Min)
 		wipeBitmap(bm, true)
 		wipeBinarizer(bin)
 	}

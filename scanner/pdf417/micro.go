@@ -148,6 +148,10 @@ type MicroReader struct {
 	// linesSampled counts the lines the last search sampled across
 	// candidate edges (readLine).
 	linesSampled int
+	// modLo and modHi bound the module of the linear components beside
+	// which the composite reader searches, where modKnown (hint.Modules).
+	modLo, modHi float64
+	modKnown     bool
 }
 
 var _ gozxing.Reader = (*MicroReader)(nil)
@@ -169,6 +173,7 @@ func (r *MicroReader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.Deco
 	defer guard.Recover("micropdf417", &results, &err)
 	defer r.wipe()
 	r.promising, r.linesSampled = false, 0
+	r.modLo, r.modHi, r.modKnown = hint.ModulesOf(hints)
 	m, err := guard.Matrix("micropdf417", image)
 	if err != nil {
 		return nil, err

@@ -47,18 +47,19 @@ func (e *microEdge) bottom() int { return e.hits[len(e.hits)-1].y }
 func (r *MicroReader) edgeChains(v view, step int) (edges, backEdges []*microEdge) {
 	fwd, rev := chainer{composite: r.composite}, chainer{composite: r.composite}
 	r.backHits, r.backRows = r.backHits[:0], r.backRows[:0]
+	win := r.moduleWindow(v)
 	for y := step / 2; y < v.h; y += step {
 		r.viewRow(v, y)
-		hits := leftRAPs(&r.runs, y, nil)
+		hits := leftRAPs(&r.runs, y, win, nil)
 		if r.composite {
-			hits = cca3Starts(&r.runs, y, hits)
+			hits = cca3Starts(&r.runs, y, win, hits)
 		}
 		fwd.add(hits, y, step)
 		r.runs.reverse()
 		r.backRows = append(r.backRows, len(r.backHits))
-		r.backHits = leftRAPs(&r.runs, v.h-1-y, r.backHits)
+		r.backHits = leftRAPs(&r.runs, v.h-1-y, win, r.backHits)
 		if r.composite {
-			r.backHits = cca3Starts(&r.runs, v.h-1-y, r.backHits)
+			r.backHits = cca3Starts(&r.runs, v.h-1-y, win, r.backHits)
 		}
 	}
 	// The turned view's rows, top to bottom, are the scanned rows last to
@@ -232,16 +233,57 @@ func (r *MicroReader) viewRow(v view, y int) {
 	}
 }
 
+// moduleWindow bounds the module (view pixels) of the RAPs a search
+// finds: from 0.8 pixels up; for the composite reader, given the module
+// of the linear components it searches beside (hint.Modules), within
+// componentModuleSpread of theirs. A 2D component's module is its linear
+// component's (ISO/IEC 24723: both share one X dimension); in zint's
+// composites the edges that read a component measure it within 4 % of
+// the linear component's. The window leaves out the RAP-like runs of
+// other sizes (text, graphics, the linear component's wider bars) before
+// their codewords and rows are read: beside the EAN/UPC symbols of the
+// development set, an eighth of the instructions of the search's scan
+// rows.
+type moduleWindow struct{ lo, hi float64 }
+
+// anyModule is the window of every module from 0.8 pixels up.
+var anyModule = moduleWindow{0.8, math.Inf(1)}
+
+// componentModuleSpread is how far a 2D component's module measured on
+// its RAPs may lie from its linear component's, as a factor either way:
+// room for the view's sampling and perspective.
+const componentModuleSpread = 1.4
+
+// moduleWindow returns the window of the modules of the RAPs sought in
+// view v.
+func (r *MicroReader) moduleWindow(v view) moduleWindow {
+	w := anyModule
+	if !r.composite || !r.modKnown {
+		return w
+	}
+	scale := 1.0 // image pixels a view pixel
+	if v.rot == rotFree {
+		scale = math.Hypot(v.ux, v.uy)
+	}
+	w.lo = max(w.lo, r.modLo/componentModuleSpread/scale)
+	w.hi = r.modHi * componentModuleSpread / scale
+	return w
+}
+
+// fits reports whether module lies in the window.
+func (w moduleWindow) fits(module float64) bool { return module >= w.lo && module <= w.hi }
+
 // leftRAPs appends to out the patterns on one row that may start a
 // MicroPDF417 row: a light run of two modules or more, then three bars and
-// three spaces of ten modules; with the codeword after each.
-func leftRAPs(r *runList, y int, out []microHit) []microHit {
+// three spaces of ten modules, of a module in win; with the codeword after
+// each.
+func leftRAPs(r *runList, y int, win moduleWindow, out []microHit) []microHit {
 	for i := 1; i+rapElements+elementsPerSymbol <= r.count(); i++ {
 		if !r.dark(i) {
 			continue
 		}
 		module := float64(r.edges[i+rapElements]-r.edges[i]) / rapModules
-		if module < 0.8 || float64(r.width(i-1)) < 2*module {
+		if !win.fits(module) || float64(r.width(i-1)) < 2*module {
 			continue
 		}
 		t, ok := rapCounts(r, i, module)
@@ -263,15 +305,15 @@ func leftRAPs(r *runList, y int, out []microHit) []microHit {
 // codeword, then the centre RAP. A row of that CC-A has no left RAP; the
 // rows of a CC-B or MicroPDF417 of three columns, which have one, read
 // the same from their first codeword on, and are left out where a RAP
-// ends in the light run.
-func cca3Starts(r *runList, y int, out []microHit) []microHit {
+// ends in the light run. Its module must lie in win.
+func cca3Starts(r *runList, y int, win moduleWindow, out []microHit) []microHit {
 	const n = elementsPerSymbol + rapElements
 	for i := 1; i+n <= r.count(); i++ {
 		if !r.dark(i) {
 			continue
 		}
 		module := float64(r.edges[i+elementsPerSymbol]-r.edges[i]) / modulesPerCodeword
-		if module < 0.8 || float64(r.width(i-1)) < 2*module {
+		if !win.fits(module) || float64(r.width(i-1)) < 2*module {
 			continue
 		}
 		rap := float64(r.edges[i+n]-r.edges[i+elementsPerSymbol]) / rapModules
@@ -639,6 +681,7 @@ func (r *MicroReader) readSymbol(v view, e *microEdge) (*decoded, error) {
 	if !readSome && !(r.composite && readOne) || r.composite && e.rapStays() {
 		return nil, err
 	}
+
 	slopes := []float64{e.b + microRetryTurn, e.b - microRetryTurn}
 	if len(e.hits) < microShortEdge || r.composite {
 		for k := 1; k <= 3; k++ {

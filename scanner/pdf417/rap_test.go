@@ -24,7 +24,7 @@ func TestRAPInkSpread(t *testing.T) {
 	if !ok || got != want {
 		t.Errorf("grown bars: counts %v, %v; want %v", got, ok, want)
 	}
-	if hits := leftRAPs(r, 0, nil); len(hits) != 1 || hits[0].x != 12 {
+	if hits := leftRAPs(r, 0, anyModule, nil); len(hits) != 1 || hits[0].x != 12 {
 		t.Errorf("grown bars: found %v on the row, want the pattern at 12", hits)
 	}
 	// Unspread, the runs read as they are.
@@ -53,17 +53,17 @@ func TestCCA3Start(t *testing.T) {
 		w = append(w, rap...)
 		return runsOf(false, append(w, widths...)...) // then the next codeword
 	}
-	hits := cca3Starts(row(12), 0, nil)
+	hits := cca3Starts(row(12), 0, anyModule, nil)
 	if len(hits) != 1 || hits[0].x != 12 || hits[0].cw != 245 || !hits[0].cca3 {
 		t.Errorf("found %+v, want the codeword 245 at 12 starting a CC-A row", hits)
 	}
-	if hits := cca3Starts(row(px), 0, nil); len(hits) != 0 {
+	if hits := cca3Starts(row(px), 0, anyModule, nil); len(hits) != 0 {
 		t.Errorf("found %+v after a light run of one module", hits)
 	}
 	// A left RAP, a codeword, the next RAP: no CC-A start there.
 	w := append([]int{12}, rap...)
 	w = append(append(w, widths...), rap...)
-	if hits := cca3Starts(runsOf(false, append(w, widths...)...), 0, nil); len(hits) != 0 {
+	if hits := cca3Starts(runsOf(false, append(w, widths...)...), 0, anyModule, nil); len(hits) != 0 {
 		t.Errorf("found %+v where a left RAP starts the row", hits)
 	}
 }

@@ -62,3 +62,16 @@ const Finders gozxing.DecodeHintType = 0x4650 // "FP"
 // engine binds it to, so that the readers that search that image along
 // its columns transpose it once between them.
 const Columns gozxing.DecodeHintType = 0x434c // "CL"
+
+// Modules is a hint of the engine's own: the value, a [2]float64, bounds
+// the module (in the image's pixels) of the symbols sought, from below
+// and above; for the GS1 Composite reader, the module of the linear
+// components beside which it searches, which a 2D component shares.
+const Modules gozxing.DecodeHintType = 0x4d44 // "MD"
+
+// ModulesOf returns the least and the greatest module hints give, and
+// whether they give them.
+func ModulesOf(hints map[gozxing.DecodeHintType]interface{}) (lo, hi float64, ok bool) {
+	m, ok := hints[Modules].([2]float64)
+	return m[0], m[1], ok
+}
