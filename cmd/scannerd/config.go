@@ -78,7 +78,7 @@ func loadConfig(path string, setup []byte) (*Config, string, error) {
 		return nil, name, err
 	}
 	if setup == nil {
-		if setup, err = readSetupFile(cfg.setupPath()); err != nil {
+		if setup, err = cfg.readSetup(); err != nil {
 			return nil, name, err
 		}
 	}

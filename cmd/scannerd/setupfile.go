@@ -48,6 +48,27 @@ func (c *Config) setupPath() string {
 	return filepath.Join(cmp.Or(c.License.StateDir, licensing.DefaultStateDir), setupFileName)
 }
 
+// readSetup reads the configuration's setup file (readSetupFile). When it
+// is the default one, in state_dir, and the trouble is the directory (not
+// one, or not readable by this user), the error names state_dir: the
+// licensing store, opened next, would fail on it too.
+func (c *Config) readSetup() ([]byte, error) {
+	path := c.setupPath()
+	b, err := readSetupFile(path)
+	if err == nil || c.Setup.File != "" {
+		return b, err
+	}
+	dir := filepath.Dir(path)
+	if st, serr := os.Stat(dir); serr == nil && st.IsDir() && !errors.Is(err, os.ErrPermission) {
+		return nil, err // the file's own trouble
+	}
+	hint := ""
+	if errors.Is(err, os.ErrPermission) {
+		hint = fmt.Sprintf(" (scannerd runs as uid %d: state_dir must be searchable, and its files readable, by that user)", os.Geteuid())
+	}
+	return nil, fmt.Errorf("state_dir %s ([license]; it holds the setup file and the licensing store): %w%s", dir, err, hint)
+}
+
 // readSetupFile reads the setup file at path; one that does not exist
 // holds nothing.
 func readSetupFile(path string) ([]byte, error) {

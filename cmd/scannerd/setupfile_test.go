@@ -141,3 +141,17 @@ func TestCheckConfigWarnsOfItsSetupFile(t *testing.T) {
 		t.Errorf("scannerd -check-config: exit %d, stdout %q, stderr %q; want ok and %q", code, stdout.String(), stderr.String(), want)
 	}
 }
+
+// TestStateDirThatCannotBeRead: a state_dir the daemon cannot use (here a
+// file; an unreadable directory takes the same path, with a hint of the
+// user) is named as state_dir, not as a setup file it could not read.
+func TestStateDirThatCannotBeRead(t *testing.T) {
+	notDir := filepath.Join(t.TempDir(), "state")
+	if err := os.WriteFile(notDir, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := LoadConfig(writeConfig(t, fmt.Sprintf("[license]\nstate_dir = %q\n[[source]]\nname = \"d\"\nurl = \"demo\"\n", notDir)))
+	if err == nil || !strings.HasPrefix(err.Error(), "state_dir "+notDir+" ([license]") || !strings.Contains(err.Error(), "not a directory") {
+		t.Errorf("state_dir that is a file: %v", err)
+	}
+}
