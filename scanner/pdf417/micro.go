@@ -113,19 +113,28 @@ type MicroReader struct {
 	lines []microLine
 	// composite: read GS1 Composite CC-A and CC-B components instead.
 	composite bool
-	// cells and pair are the scratch of turnedRegions.
+	// cells is the scratch of turnedRegions.
 	cells []cellChanges
-	pair  [3]*gozxing.BitArray
 	// barred and coarseBarred are the cells with bars of the fine and
 	// the coarse count; coarse and coarseRow the image sampled for the
 	// coarse count (see coarseRegions).
 	barred, coarseBarred []bool
 	coarse               *gozxing.BitMatrix
 	coarseRow            *gozxing.BitArray
+	// coarseWords is coarse's word copy, coarseStride words a row, which
+	// the coarse count reads (see countChanges).
+	coarseWords  []uint32
+	coarseStride int
 	// backHits are the RAPs edgeChains found reading rows backwards,
 	// those of scan row i from backRows[i] on.
 	backHits []microHit
 	backRows []int
+	// rowHits are the RAPs of the scan row read forwards; hitRuns the
+	// run edges leftRAPs keeps of the hits' scan rows (see
+	// settleCodeword), of which hitRunsUsed the most a view has used.
+	rowHits     []microHit
+	hitRuns     []int
+	hitRunsUsed int
 	// probeAt is the scratch of probeHeights.
 	probeAt []float64
 	// probed is how many of the last angle's probe lines read a whole
@@ -210,7 +219,7 @@ func (r *MicroReader) Promising() bool { return r.promising }
 // wipe clears what the reader keeps of the image between calls: the last
 // scanned row, its runs and the codewords its lines read.
 func (r *MicroReader) wipe() {
-	for _, row := range [...]*gozxing.BitArray{r.row, r.pair[0], r.pair[1], r.pair[2], r.coarseRow} {
+	for _, row := range [...]*gozxing.BitArray{r.row, r.coarseRow} {
 		if row != nil {
 			row.Clear()
 		}
@@ -220,9 +229,13 @@ func (r *MicroReader) wipe() {
 	}
 	clear(r.runs.edges[:cap(r.runs.edges)])
 	clear(r.lines[:cap(r.lines)])
+	clear(r.hitRuns[:min(cap(r.hitRuns), max(r.hitRunsUsed, len(r.hitRuns)))])
+	r.hitRunsUsed = 0
 	clear(r.cells)
 	clear(r.words[:cap(r.words)])
 	r.words = r.words[:0]
+	clear(r.coarseWords[:cap(r.coarseWords)])
+	r.coarseWords = r.coarseWords[:0]
 	clear(r.blocks[:cap(r.blocks)])
 	r.blocks = r.blocks[:0]
 	r.seen[0].wipe()
@@ -238,7 +251,6 @@ func (r *MicroReader) find(m *gozxing.BitMatrix, step int, multiple bool) ([]*de
 	var lastErr error
 	for k, rg := range r.turnedRegions(m) {
 		if k == 0 {
-			r.words, r.stride, r.row = copyWords(m, r.row, r.words)
 			r.blocks, r.bstride = uniformBlocks(r.words, r.stride, m.GetWidth(), m.GetHeight(), r.blocks)
 		}
 		v, back := rg.view(m, 0), rg.view(m, math.Pi)

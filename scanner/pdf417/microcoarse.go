@@ -48,7 +48,8 @@ func (r *MicroReader) coarseRegions(m *gozxing.BitMatrix, cw int, out []turnedRe
 	if c == nil {
 		return out
 	}
-	ccw := r.countChanges(c)
+	r.coarseWords, r.coarseStride, r.coarseRow = copyWords(c, r.coarseRow, r.coarseWords)
+	ccw := r.countChanges(r.coarseWords, r.coarseStride, c.GetWidth(), c.GetHeight())
 	if ccw == 0 {
 		return out
 	}

@@ -123,36 +123,24 @@ func (rg turnedRegion) view(m *gozxing.BitMatrix, turn float64) view {
 	return newTurnedView(m, ox, oy, a, scale, int(w), int(h))
 }
 
-// countChanges fills r.cells with the changes of each cell of m, over the
-// row pairs (y, y+1) for even y, a word of each row at a time; it returns
-// the grid's width in cells. Down the columns it takes the mean of the
+// countChanges fills r.cells with the changes of each cell of the w×h
+// image whose words copyWords made, stride words a row, over the row
+// pairs (y, y+1) for even y, a word of each row at a time; it returns the
+// grid's width in cells. Down the columns it takes the mean of the
 // changes from row y to y+1 and from y+1 to y+2: bars turned exactly a
 // quarter, with modules of an even number of pixels (a portrait scan
 // turned upright), have every edge between an odd row and the next, which
 // the pair alone never sees, and where edges fall anywhere the mean counts
 // as many as the pair did. The counts are kept doubled, to keep the half.
-func (r *MicroReader) countChanges(m *gozxing.BitMatrix) int {
-	w, h := m.GetWidth(), m.GetHeight()
+func (r *MicroReader) countChanges(words []uint32, stride, w, h int) int {
 	cw, ch := (w+microCell-1)/microCell, (h+microCell-1)/microCell
 	r.cells = append(r.cells[:0], make([]cellChanges, cw*ch)...)
-	if r.pair[0] == nil || r.pair[0].GetSize() != w {
-		for k := range r.pair {
-			r.pair[k] = gozxing.NewBitArray(w)
-		}
-	}
-	if h > 0 {
-		r.pair[2] = m.GetRow(0, r.pair[2])
-	}
 	for y := 0; y+1 < h; y += 2 {
-		// The row below the last pair is this pair's first.
-		r.pair[0], r.pair[2] = r.pair[2], r.pair[0]
-		r.pair[1] = m.GetRow(y+1, r.pair[1])
-		next := r.pair[1] // below the last pair, no change
+		a, b := words[y*stride:(y+1)*stride], words[(y+1)*stride:(y+2)*stride]
+		below := b // below the last pair, no change
 		if y+2 < h {
-			r.pair[2] = m.GetRow(y+2, r.pair[2])
-			next = r.pair[2]
+			below = words[(y+2)*stride : (y+3)*stride]
 		}
-		a, b, below := r.pair[0].GetBitArray(), r.pair[1].GetBitArray(), next.GetBitArray()
 		cells := r.cells[(y/microCell)*cw : (y/microCell+1)*cw]
 		for i := range a {
 			wa, wb := a[i], b[i]
@@ -179,11 +167,14 @@ func (r *MicroReader) countChanges(m *gozxing.BitMatrix) int {
 // at most microMaxRegions: one per angle its cells show (see clusterAngles).
 // Then, after those, the clusters of the coarse count (see coarseRegions).
 func (r *MicroReader) turnedRegions(m *gozxing.BitMatrix) []turnedRegion {
-	cw := r.countChanges(m)
+	// The word copy the turned views read too (see view): the count reads
+	// it rather than each row again.
+	r.words, r.stride, r.row = copyWords(m, r.row, r.words)
+	w, h := m.GetWidth(), m.GetHeight()
+	cw := r.countChanges(r.words, r.stride, w, h)
 	if cw == 0 {
 		return nil
 	}
-	w, h := m.GetWidth(), m.GetHeight()
 	r.barred = r.barredCells(r.barred)
 	out := r.clusters(r.barred, cw, 1, w, h, nil)
 	sort.SliceStable(out, func(i, j int) bool { return out[i].cells > out[j].cells })

@@ -24,7 +24,7 @@ func TestRAPInkSpread(t *testing.T) {
 	if !ok || got != want {
 		t.Errorf("grown bars: counts %v, %v; want %v", got, ok, want)
 	}
-	if hits := leftRAPs(r, 0, anyModule, nil); len(hits) != 1 || hits[0].x != 12 {
+	if hits := leftRAPs(r, 0, anyModule, nil, nil); len(hits) != 1 || hits[0].x != 12 {
 		t.Errorf("grown bars: found %v on the row, want the pattern at 12", hits)
 	}
 	// Unspread, the runs read as they are.

@@ -92,7 +92,8 @@ func (r *runList) reverse() {
 // other or third row of its turned views so). Where the view has the
 // image's uniform blocks, the samples that stay in a block of one colour,
 // or outside the image, are stepped over: they add no run (over half the
-// samples of the development set's views).
+// samples of the development set's views); and those that stay in a
+// block of both colours are read without the map's test a sample.
 func (r *runList) fromNearest(v *view, n int, x0, y0, ux, uy float64) {
 	r.reset()
 	if n <= 0 {
@@ -114,7 +115,20 @@ func (r *runList) fromNearest(v *view, n int, x0, y0, ux, uy float64) {
 			xi, yi := int(x), int(y)
 			switch v.blocks[yi/blockSide*v.bstride+xi/blockSide] {
 			case blockMixed:
-				p = v.words[yi*v.stride+xi>>5]>>uint(xi&31)&1 != 0
+				// The samples that stay in the block read its pixels
+				// without looking the block up again, each as the first.
+				last := i + min(n-1-i, stepsWithin(x, ux, xi/blockSide*blockSide, w), stepsWithin(y, uy, yi/blockSide*blockSide, h))
+				for {
+					p = v.words[yi*v.stride+xi>>5]>>uint(xi&31)&1 != 0
+					if i == last {
+						break
+					}
+					r.sample(i, p, prev)
+					prev = p
+					i++
+					x, y = x0+float64(i)*ux, y0+float64(i)*uy
+					xi, yi = int(x), int(y)
+				}
 			case blockLight:
 				p = false
 				skip = min(n-1-i, stepsWithin(x, ux, xi/blockSide*blockSide, w), stepsWithin(y, uy, yi/blockSide*blockSide, h))

@@ -104,6 +104,19 @@ func copyWords(m *gozxing.BitMatrix, row *gozxing.BitArray, words []uint32) ([]u
 	return words, stride, row
 }
 
+// growCleared returns s with room for n more elements, grown into a new
+// array where it has none and the old one cleared: an array append outgrew
+// would be dropped with what it held of the image, which nothing clears.
+func growCleared(s []int, n int) []int {
+	if len(s)+n <= cap(s) {
+		return s
+	}
+	grown := make([]int, len(s), 2*cap(s)+n)
+	copy(grown, s)
+	clear(s[:cap(s)])
+	return grown
+}
+
 // The colours of an 8×8 block of the image in uniformBlocks' map.
 const (
 	blockMixed uint8 = iota
