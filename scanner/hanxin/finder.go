@@ -409,11 +409,10 @@ func lightBefore(words []uint32, i0, most int) int {
 	return i0 - end
 }
 
-// dark samples the bit matrix at a point, outside counting as light.
+// dark samples the bit matrix at a point, outside counting as light. A
+// point left of or above the image is outside; at or right of and below
+// its corner, the pixel's indexes are the coordinates truncated (their
+// floor), which Get tests against the image's size.
 func dark(bm *gozxing.BitMatrix, x, y float64) bool {
-	ix, iy := int(math.Floor(x)), int(math.Floor(y))
-	if ix < 0 || iy < 0 || ix >= bm.GetWidth() || iy >= bm.GetHeight() {
-		return false
-	}
-	return bm.Get(ix, iy)
+	return x >= 0 && y >= 0 && bm.Get(int(x), int(y))
 }

@@ -1,6 +1,7 @@
 package hanxin
 
 import (
+	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -119,5 +120,39 @@ func TestFinderWindowsMatchAsWindows(t *testing.T) {
 	}
 	if matched < 50 {
 		t.Fatalf("%d windows matched: the rows test too few", matched)
+	}
+}
+
+// TestDarkSamplesFloor: a point is sampled at the pixel of its
+// coordinates' floor, points outside the image (on either side, by less
+// than a pixel too) and not numbers counting as light.
+func TestDarkSamplesFloor(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	bm, _ := gozxing.NewBitMatrix(37, 21)
+	for y := range 21 {
+		for x := range 37 {
+			if rng.IntN(2) == 0 {
+				bm.Set(x, y)
+			}
+		}
+	}
+	byFloor := func(x, y float64) bool {
+		ix, iy := int(math.Floor(x)), int(math.Floor(y))
+		return ix >= 0 && iy >= 0 && ix < 37 && iy < 21 && bm.Get(ix, iy)
+	}
+	odd := []float64{math.NaN(), math.Inf(1), math.Inf(-1), -0.5, math.Copysign(0, -1), 37, 36.999, 1e300, -1e300}
+	for range 100000 {
+		x, y := rng.Float64()*41-2, rng.Float64()*25-2
+		switch rng.IntN(8) {
+		case 0:
+			x = float64(rng.IntN(41) - 2)
+		case 1:
+			y = odd[rng.IntN(len(odd))]
+		case 2:
+			x = odd[rng.IntN(len(odd))]
+		}
+		if got, want := dark(bm, x, y), byFloor(x, y) && !math.IsNaN(x) && !math.IsNaN(y); got != want {
+			t.Fatalf("(%v, %v): dark %v, want %v", x, y, got, want)
+		}
 	}
 }
