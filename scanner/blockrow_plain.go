@@ -2,6 +2,8 @@
 
 package scanner
 
+import "github.com/makiuchi-d/gozxing"
+
 // Without vector registers (the build has no GOEXPERIMENT=simd, or the
 // processor is not amd64), blockRow reads every word itself.
 
@@ -23,3 +25,5 @@ func (*thresholdVectors) row(pix []byte, words []uint32) int { return 0 }
 func (*thresholdVectors) wipe()                              {}
 
 func sharpEdgesWide(lum []byte, twice int, edgeAt []int32) (n, dark, next int) { return 0, 0, 1 }
+
+func (b *barLook) sumsWide(src gozxing.LuminanceSource, w, h int) bool { return false }

@@ -6,6 +6,9 @@ import (
 	"encoding/binary"
 	"math/bits"
 	"simd/archsimd"
+	"slices"
+
+	"github.com/makiuchi-d/gozxing"
 )
 
 // blockRowVectors tells whether blockRow uses vector registers: AVX2's
@@ -163,4 +166,109 @@ func sharpEdgesWide(lum []byte, twice int, edgeAt []int32) (n, dark, next int) {
 		dark = d >> 15
 	}
 	return n, dark, x
+}
+
+// sumsWide makes barLook's sums (look) with vector registers, 16 pixels
+// at a time in 16-bit lanes, for planes at least 32 pixels wide; it
+// reports false, having done nothing, where it cannot. A cell's changes
+// gather in 16 lanes of their own over a band of rows and are added up
+// when the band is done: a lane takes at most 2040 a row, 65280 a band.
+func (b *barLook) sumsWide(src gozxing.LuminanceSource, w, h int) bool {
+	if !blockRowVectors || w < 2*16 {
+		return false
+	}
+	cw := b.cw
+	b.cols16 = slices.Grow(b.cols16[:0], w)[:w]
+	b.runs16 = slices.Grow(b.runs16[:0], w)[:w]
+	b.acc16 = slices.Grow(b.acc16[:0], 32*cw)[:32*cw]
+	cols, runs, accA, accD := b.cols16, b.runs16, b.acc16[:16*cw], b.acc16[16*cw:]
+	clear(cols)
+	clear(b.acc16)
+	nruns := w - barSpan + 1
+	// The cells whose 32 changes along a row, and whose 32 runs, lie
+	// wholly in the plane; the rest are summed a pixel at a time.
+	fullA, fullD := (w-1)/cellSize, nruns/cellSize
+	flush := func(band int) {
+		along, down := b.along[band*cw:][:cw], b.down[band*cw:][:cw]
+		for c := range cw {
+			for _, v := range accA[16*c : 16*c+16] {
+				along[c] += int(v)
+			}
+			for _, v := range accD[16*c : 16*c+16] {
+				down[c] += int(v)
+			}
+		}
+		clear(b.acc16)
+	}
+	ext := func(p []byte) archsimd.Int16x16 {
+		return archsimd.LoadUint8x16Slice(p[:16]).ExtendToUint16().AsInt16x16()
+	}
+	load := func(s []uint16) archsimd.Int16x16 { return archsimd.LoadUint16x16Slice(s[:16]).AsInt16x16() }
+	add := func(acc []uint16, v archsimd.Int16x16) {
+		archsimd.LoadUint16x16Slice(acc[:16]).Add(v.AsUint16x16()).StoreSlice(acc[:16])
+	}
+	for y := 0; y < h; y++ {
+		if y > 0 && y%cellSize == 0 {
+			flush(y/cellSize - 1)
+		}
+		// cols[x] sums pixel x of the last barSpan rows (the ring's
+		// rows start zeroed).
+		old := b.ring[y%barSpan]
+		row, _ := src.GetRow(y, b.next)
+		row = row[:w]
+		x := 0
+		for ; x+16 <= w; x += 16 {
+			load(cols[x:]).Add(ext(row[x:])).Sub(ext(old[x:])).AsUint16x16().StoreSlice(cols[x : x+16])
+		}
+		for ; x < w; x++ {
+			cols[x] += uint16(row[x]) - uint16(old[x])
+		}
+		b.ring[y%barSpan], b.next = row, old
+		along, down := b.along[y/cellSize*cw:][:cw], b.down[y/cellSize*cw:][:cw]
+		if y >= barSpan-1 {
+			for c := range fullA {
+				x0 := c * cellSize
+				a0 := load(cols[x0+1:]).Sub(load(cols[x0:])).Abs()
+				a1 := load(cols[x0+17:]).Sub(load(cols[x0+16:])).Abs()
+				add(accA[16*c:], a0.Add(a1))
+			}
+			for c := fullA; c < cw; c++ {
+				sum := 0
+				for x := c * cellSize; x < min(c*cellSize+cellSize, w-1); x++ {
+					a := int(cols[x+1]) - int(cols[x])
+					sum += max(a, -a)
+				}
+				along[c] += sum
+			}
+		}
+		// runs[x] sums pixels x to x+barSpan-1 of the row; the change
+		// from the row above is summed from row 1 on.
+		for c := range fullD {
+			for x0 := c * cellSize; x0 < c*cellSize+cellSize; x0 += 16 {
+				r := ext(row[x0:]).Add(ext(row[x0+1:])).Add(ext(row[x0+2:])).Add(ext(row[x0+3:]))
+				if y >= 1 {
+					add(accD[16*c:], r.Sub(load(runs[x0:])).Abs())
+				}
+				r.AsUint16x16().StoreSlice(runs[x0 : x0+16])
+			}
+		}
+		for c := fullD; c < cw; c++ {
+			sum := 0
+			for x := c * cellSize; x < min(c*cellSize+cellSize, nruns); x++ {
+				r := uint16(row[x]) + uint16(row[x+1]) + uint16(row[x+2]) + uint16(row[x+3])
+				d := int(r) - int(runs[x])
+				sum += max(d, -d)
+				runs[x] = r
+			}
+			if y >= 1 {
+				down[c] += sum
+			}
+		}
+	}
+	if h > 0 {
+		flush((h - 1) / cellSize)
+	}
+	clear(cols)
+	clear(runs)
+	return true
 }

@@ -31,6 +31,9 @@ type barLook struct {
 	next    []byte
 	colSums []int32
 	runSums []int32
+	// The same in 16-bit lanes, and each cell's lanes of changes over a
+	// band of rows, along and down (sumsWide).
+	cols16, runs16, acc16 []uint16
 }
 
 // barSpan is how many pixels along a line's crossing of a cell each
@@ -66,7 +69,8 @@ func (b *barLook) look(src gozxing.LuminanceSource) {
 	clear(cols)
 	// runs counts the runs of barSpan pixels in a row.
 	nruns := max(0, w-barSpan+1)
-	for y := 0; y < h; y++ {
+	wide := b.sumsWide(src, w, h)
+	for y := 0; y < h && !wide; y++ {
 		// cols[x] sums pixel x of rows y-barSpan+1 to y (of those there
 		// are, above row barSpan-1).
 		old := b.ring[y%barSpan]

@@ -133,12 +133,27 @@ func referenceBarSums(pix []byte, w, h int) (along, down []int) {
 }
 
 // TestBarLookSums checks barLook's sums against the pixel-by-pixel
-// reference on random planes of many shapes, the same barLook reused.
+// reference on random planes of many shapes, the same barLook reused;
+// with vector registers, where the build and the processor have them,
+// and without.
 func TestBarLookSums(t *testing.T) {
+	have := blockRowVectors
+	defer func() { blockRowVectors = have }()
+	for _, vectors := range []bool{false, true} {
+		if vectors && !have {
+			t.Log("no vector registers in this build or on this processor: the pixel-at-a-time path alone is checked")
+			continue
+		}
+		blockRowVectors = vectors
+		barLookSums(t)
+	}
+}
+
+func barLookSums(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 11))
 	var s scratch
 	var b barLook
-	for _, size := range [][2]int{{1, 1}, {3, 7}, {4, 4}, {5, 3}, {31, 33}, {32, 32}, {33, 65}, {64, 5}, {100, 71}, {97, 130}} {
+	for _, size := range [][2]int{{1, 1}, {3, 7}, {4, 4}, {5, 3}, {31, 33}, {32, 32}, {33, 65}, {64, 5}, {100, 71}, {97, 130}, {35, 3}, {200, 97}, {48, 64}, {96, 33}} {
 		w, h := size[0], size[1]
 		pix := make([]byte, w*h)
 		for i := range pix {
@@ -148,6 +163,25 @@ func TestBarLookSums(t *testing.T) {
 		along, down := referenceBarSums(pix, w, h)
 		if !slices.Equal(b.along, along) || !slices.Equal(b.down, down) {
 			t.Errorf("%d×%d: sums along %v down %v, want %v %v", w, h, b.along, b.down, along, down)
+		}
+	}
+	// The largest changes there are, every pixel and every row from black
+	// to white: the most a cell's sums take.
+	const w, h = 96, 70
+	for name, at := range map[string]func(x, y int) bool{
+		"columns": func(x, y int) bool { return x%2 == 0 },
+		"rows":    func(x, y int) bool { return y%2 == 0 },
+	} {
+		pix := make([]byte, w*h)
+		for i := range pix {
+			if at(i%w, i/w) {
+				pix[i] = 255
+			}
+		}
+		b.look(newPlaneSource(NewFrame(pix, w, h, w), &s))
+		along, down := referenceBarSums(pix, w, h)
+		if !slices.Equal(b.along, along) || !slices.Equal(b.down, down) {
+			t.Errorf("alternating %s: sums along %v down %v, want %v %v", name, b.along, b.down, along, down)
 		}
 	}
 }
