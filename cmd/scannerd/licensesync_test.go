@@ -24,26 +24,8 @@ import (
 // loopback, the device's bbolt store, the daemon's Unix socket.
 func TestLicenseSyncTellsARefusalFromAnLTSNotReached(t *testing.T) {
 	l, license := startLTS(t)
-	socket := filepath.Join(t.TempDir(), "s.sock")
 	m := NewMain()
-	m.Stdout, m.Stderr = &syncbuf.Buffer{}, &syncbuf.Buffer{}
-	if err := m.ParseFlags([]string{"-ndjson", "-config", writeConfig(t, fmt.Sprintf(`
-[api]
-socket = %q
-socket_group = "none"
-[[source]]
-name = "inbox"
-url = "dir:%s"
-%s`, socket, t.TempDir(), license))}); err != nil {
-		t.Fatal(err)
-	}
-	if err := m.Run(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
-	waitFor(t, "the license", func() bool { return m.d.gate.lic.Status().State == licensing.StateAuthorized })
-	c := openapitest.NewClient(t, socket)
-	defer c.Close()
+	c := runLicensedInbox(t, m, t.TempDir(), "", license)
 	ctx := context.Background()
 
 	if err := l.SetDeviceState(m.d.gate.lic.Status().Device, lts.DeviceRevoke); err != nil {
@@ -63,4 +45,34 @@ url = "dir:%s"
 	if !errors.As(err, &ce) || ce.Status != http.StatusBadGateway || ce.Code != "sync_failed" {
 		t.Fatalf("sync with the LTS stopped: %v, want 502 sync_failed", err)
 	}
+}
+
+// runLicensedInbox runs m, whose output is kept, with a dir source named
+// inbox reading the directory inbox (its other settings, if any, in
+// source), the license settings license and a socket of its own; it waits
+// until the LTS has authorized the device and returns a client of the
+// socket. Both are closed when the test ends.
+func runLicensedInbox(t *testing.T, m *Main, inbox, source, license string) *client.Client {
+	t.Helper()
+	socket := filepath.Join(t.TempDir(), "s.sock")
+	m.Stdout, m.Stderr = &syncbuf.Buffer{}, &syncbuf.Buffer{}
+	if err := m.ParseFlags([]string{"-ndjson", "-config", writeConfig(t, fmt.Sprintf(`
+[api]
+socket = %q
+socket_group = "none"
+[[source]]
+name = "inbox"
+url = "dir:%s"
+%s
+%s`, socket, inbox, source, license))}); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Close() })
+	waitFor(t, "the license", func() bool { return m.d.gate.lic.Status().State == licensing.StateAuthorized })
+	c := openapitest.NewClient(t, socket)
+	t.Cleanup(func() { c.Close() })
+	return c
 }

@@ -4,17 +4,12 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/scannerd/scannerd/api/client"
-	"github.com/scannerd/scannerd/api/openapitest"
 	"github.com/scannerd/scannerd/internal/symbols"
-	"github.com/scannerd/scannerd/internal/syncbuf"
-	"github.com/scannerd/scannerd/licensing"
 	"github.com/scannerd/scannerd/licensing/lts/ltstest"
 	"github.com/scannerd/scannerd/licensing/wire"
 	"github.com/scannerd/scannerd/scanner"
@@ -34,28 +29,9 @@ func TestScanAnswersTheMetersRefusalAtOnce(t *testing.T) {
 	_, _, license := ltstest.StartLicensed(t, wire.License{ID: "ONE", Type: wire.LicensePerScan,
 		ScansPerPeriod: 1, Period: "month", Expires: time.Now().AddDate(1, 0, 0)})
 	inbox := t.TempDir()
-	socket := filepath.Join(t.TempDir(), "s.sock")
 	m := NewMain()
-	m.Stdout, m.Stderr = &syncbuf.Buffer{}, &syncbuf.Buffer{}
 	m.gate = &holdGate{}
-	if err := m.ParseFlags([]string{"-ndjson", "-config", writeConfig(t, fmt.Sprintf(`
-[api]
-socket = %q
-socket_group = "none"
-[[source]]
-name = "inbox"
-url = "dir:%s"
-symbologies = "qr_code"
-%s`, socket, inbox, license))}); err != nil {
-		t.Fatal(err)
-	}
-	if err := m.Run(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
-	waitFor(t, "the license", func() bool { return m.d.gate.lic.Status().State == licensing.StateAuthorized })
-	c := openapitest.NewClient(t, socket)
-	defer c.Close()
+	c := runLicensedInbox(t, m, inbox, `symbologies = "qr_code"`, license)
 	ctx := context.Background()
 
 	// The one scan of the quota goes to an upload.
