@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -128,13 +129,23 @@ func (w *workspace) compile(ctx context.Context) error {
 	// the four, scanctl on the three without videoio; relro and now: the
 	// hardening Debian expects of a daemon.
 	cvLD := ldflags + " -extldflags '-Wl,--as-needed -Wl,-z,relro -Wl,-z,now'"
-	for _, b := range []struct{ tags, pkg string }{{cvTags, "./cmd/scannerd"}, {ctlTags, "./cmd/scanctl"}} {
-		if err := w.goBuild(ctx, env, "-tags="+b.tags+extra, "-ldflags="+cvLD, "-o", filepath.Join(w.dir, "bin")+"/", b.pkg); err != nil {
-			return err
-		}
+	cv := func(tags, pkg string) error {
+		return w.goBuild(ctx, env, "-tags="+tags+extra, "-ldflags="+cvLD, "-o", filepath.Join(w.dir, "bin")+"/", pkg)
 	}
+	if err := cv(cvTags, "./cmd/scannerd"); err != nil {
+		return err
+	}
+	// scannerd compiles most of what the three share. What scanctl has
+	// left (gocv and capture without videoio: C++ compiled one file after
+	// another, one core busy) and what ltsd has (the packages that differ
+	// without cgo) have next to nothing in common, so the two builds run
+	// at once rather than one after the other.
 	pure := []string{"GOOS=linux", "GOARCH=" + w.t.GOARCH, "CGO_ENABLED=0"}
-	return w.goBuild(ctx, pure, "-tags=nocv", "-ldflags="+ldflags, "-o", w.bin("ltsd"), "./cmd/ltsd")
+	ltsd := make(chan error, 1)
+	go func() {
+		ltsd <- w.goBuild(ctx, pure, "-tags=nocv", "-ldflags="+ldflags, "-o", w.bin("ltsd"), "./cmd/ltsd")
+	}()
+	return errors.Join(cv(ctlTags, "./cmd/scanctl"), <-ltsd)
 }
 
 func (w *workspace) goBuild(ctx context.Context, env []string, args ...string) error {
