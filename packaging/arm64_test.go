@@ -36,7 +36,7 @@ func TestArm64Packages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	current, _ := debs(t)
+	current := debs(t)
 	arm, err := runMkdeb(mkdebBinary(t), filepath.Join(built.dir, "arm64"), "--arch", "arm64")
 	if err != nil {
 		t.Fatal(err)

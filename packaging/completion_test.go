@@ -15,7 +15,7 @@ import (
 // (zsh's script goes through the same binary requests; clitest checks it
 // parses.)
 func TestShellCompletion(t *testing.T) {
-	current, _ := debs(t)
+	current := debs(t)
 	roots := map[string]string{"scanctl": extract(t, current["scannerd"]), "ltsd": extract(t, current["ltsd"])}
 	cases := []struct {
 		line string // completed at its end

@@ -111,9 +111,11 @@ func (s *system) version(args ...string) string {
 // administrator changes, upgrades, removes and purges, and checks the
 // system after each step.
 func TestScannerdLifecycle(t *testing.T) {
-	current, old := debs(t)
+	current := debs(t)
 	s := newSystem(t)
+	waitOld := previous(t)
 	t.Parallel()
+	old := waitOld()
 	wantLinks := []string{
 		"etc/systemd/system/multi-user.target.wants/scannerd.service -> /lib/systemd/system/scannerd.service",
 		"etc/systemd/system/sockets.target.wants/scannerd.socket -> /lib/systemd/system/scannerd.socket",
@@ -198,9 +200,11 @@ func TestScannerdLifecycle(t *testing.T) {
 // TestLtsdLifecycle: the server's package through install, upgrade, remove
 // and purge; its one directory belongs to its user.
 func TestLtsdLifecycle(t *testing.T) {
-	current, old := debs(t)
+	current := debs(t)
 	s := newSystem(t)
+	waitOld := previous(t)
 	t.Parallel()
+	old := waitOld()
 	wantLinks := []string{"etc/systemd/system/multi-user.target.wants/ltsd.service -> /lib/systemd/system/ltsd.service"}
 	s.dpkg("-i", old["ltsd"])
 	st, err := os.Stat(s.path("var/lib/ltsd"))
@@ -239,7 +243,7 @@ func must[T any](v T, err error) T {
 // /run/systemd/system exists, with stand-ins for systemctl and the
 // deb-systemd tools that record their arguments.
 func TestMaintainerScriptsUnderSystemd(t *testing.T) {
-	current, _ := debs(t)
+	current := debs(t)
 	if os.Geteuid() != 0 {
 		t.Skip("skipping: needs a mount namespace")
 	}

@@ -48,7 +48,7 @@ func TestMDWEExec(t *testing.T) {
 }
 
 func TestMemoryDenyWriteExecute(t *testing.T) {
-	current, _ := debs(t)
+	current := debs(t)
 	root := extract(t, current["scannerd"])
 	dir := t.TempDir()
 	video := filepath.Join(dir, "codes.avi")

@@ -22,7 +22,7 @@ func TestMakeRun(t *testing.T) {
 	need(t, "bash")
 	// The packaged binaries: make run's script is what is tested, and the
 	// packages are built for the other tests anyway.
-	current, _ := debs(t)
+	current := debs(t)
 	bin := filepath.Join(extract(t, current["scannerd"]), "usr", "bin")
 	ltsd := filepath.Join(extract(t, current["ltsd"]), "usr", "bin", "ltsd")
 	if err := os.Symlink(ltsd, filepath.Join(bin, "ltsd")); err != nil {
