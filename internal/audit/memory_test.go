@@ -10,6 +10,7 @@ import (
 	"image/png"
 	"math/rand/v2"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -320,7 +321,11 @@ func TestNoPixelsStayInMemory(t *testing.T) {
 		}
 		waitDecoded(t, s, uint64(2+i))
 	}
-	time.Sleep(time.Second) // the moment the audit looks: a second after the last decode
+	// The moment the audit looks: a second after the last decode, and
+	// once the collection the daemon runs after decodes (scrub) has run
+	// since it, which on a loaded machine can come later.
+	time.Sleep(time.Second)
+	waitScrubbed(t, &log, 3)
 
 	ld, lc := needlesOf("dropped", large, false)
 	sd, smc := needlesOf("uploaded", small, true)
@@ -346,6 +351,24 @@ func waitAuthorized(t *testing.T, s *scannerd) {
 }
 
 // waitDecoded waits until the engine has decoded n frames.
+// waitScrubbed waits until scannerd's log (at debug level) says it ran
+// its collection after decodes with at least n frames done.
+func waitScrubbed(t *testing.T, log *syncbuf.Buffer, n uint64) {
+	re := regexp.MustCompile(`memory scrubbed.*frames[=":]+([0-9]+)`)
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		for _, m := range re.FindAllStringSubmatch(log.String(), -1) {
+			if k, err := strconv.ParseUint(m[1], 10, 64); err == nil && k >= n {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("scannerd did not log its collection after %d frames", n)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 func waitDecoded(t *testing.T, s *scannerd, n uint64) {
 	deadline := time.Now().Add(60 * time.Second)
 	for {
