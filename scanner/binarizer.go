@@ -166,6 +166,23 @@ func blackPoints(bp []int, lum []byte, subW, subH, w, h int) []int {
 	return blackPointsWords(bp, lum, subW, subH, w, h)
 }
 
+// blackPoint is the black point of block (bx, by), whose pixels average
+// avg and go from lo to hi, the blocks before it in bp (subW a row): avg
+// when the block is not flat; otherwise half its darkest pixel, or the
+// weighted mean of the black points above and to the left when that is
+// lighter.
+func blackPoint(bp []int, subW, bx, by, lo, hi, avg int) int {
+	if hi-lo > minDynamicRange {
+		return avg
+	}
+	if by > 0 && bx > 0 {
+		if nb := (bp[(by-1)*subW+bx] + 2*bp[by*subW+bx-1] + bp[(by-1)*subW+bx-1]) / 4; lo < nb {
+			return nb
+		}
+	}
+	return lo / 2
+}
+
 // blackPointsRows is blackPoints a block row at a time (blockRow).
 func blackPointsRows(bp []int, lum []byte, subW, subH, w, h int) []int {
 	// The whole blocks from the left edge, then the last one moved left
@@ -183,16 +200,7 @@ func blackPointsRows(bp []int, lum []byte, subW, subH, w, h int) []int {
 		for bx := range subW {
 			lo, hi := int(mins[bx]), int(maxs[bx])
 			avg := int(sums[bx]) >> (2 * blockPower)
-			if hi-lo <= minDynamicRange {
-				avg = lo / 2
-				if by > 0 && bx > 0 {
-					nb := (bp[(by-1)*subW+bx] + 2*bp[by*subW+bx-1] + bp[(by-1)*subW+bx-1]) / 4
-					if lo < nb {
-						avg = nb
-					}
-				}
-			}
-			bp[by*subW+bx] = avg
+			bp[by*subW+bx] = blackPoint(bp, subW, bx, by, lo, hi, avg)
 		}
 	}
 	clear(mins)
@@ -251,16 +259,7 @@ func blackPointsWords(bp []int, lum []byte, subW, subH, w, h int) []int {
 			// The four lanes' sums, added into the top lane (at most
 			// 64×255, well inside it).
 			avg := int(sum*lanes16>>48) >> (2 * blockPower)
-			if hi-lo <= minDynamicRange {
-				avg = lo / 2
-				if by > 0 && bx > 0 {
-					nb := (bp[(by-1)*subW+bx] + 2*bp[by*subW+bx-1] + bp[(by-1)*subW+bx-1]) / 4
-					if lo < nb {
-						avg = nb
-					}
-				}
-			}
-			bp[by*subW+bx] = avg
+			bp[by*subW+bx] = blackPoint(bp, subW, bx, by, lo, hi, avg)
 		}
 	}
 	return bp

@@ -65,16 +65,7 @@ func sameMatrix(t *testing.T, name string, ours, theirs gozxing.Binarizer) {
 // neighbours), gradients and sharp edges; with vector registers, where
 // the build and the processor have them, and without.
 func TestBinarizersMatchGozxing(t *testing.T) {
-	have := blockRowVectors
-	defer func() { blockRowVectors = have }()
-	for _, vectors := range []bool{false, true} {
-		if vectors && !have {
-			t.Log("no vector registers in this build or on this processor: the word-at-a-time path alone is checked")
-			continue
-		}
-		blockRowVectors = vectors
-		binarizersMatchGozxing(t)
-	}
+	withAndWithoutVectors(t, binarizersMatchGozxing)
 }
 
 func binarizersMatchGozxing(t *testing.T) {
@@ -175,16 +166,7 @@ func TestBinarizersMatchGozxingBlackbox(t *testing.T) {
 // below 0 to above 255; with vector registers, where the build and the
 // processor have them, and without.
 func TestSharpEdgesMatchDivision(t *testing.T) {
-	have := blockRowVectors
-	defer func() { blockRowVectors = have }()
-	for _, vectors := range []bool{false, true} {
-		if vectors && !have {
-			t.Log("no vector registers in this build or on this processor: the pixel-at-a-time path alone is checked")
-			continue
-		}
-		blockRowVectors = vectors
-		sharpEdgesMatchDivision(t)
-	}
+	withAndWithoutVectors(t, sharpEdgesMatchDivision)
 }
 
 func sharpEdgesMatchDivision(t *testing.T) {

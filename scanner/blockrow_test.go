@@ -94,3 +94,19 @@ func TestBlockRowUsers(t *testing.T) {
 		}
 	}
 }
+
+// withAndWithoutVectors runs check with the word- and pixel-at-a-time
+// paths, then with the vector paths where the build and the processor
+// have them.
+func withAndWithoutVectors(t *testing.T, check func(t *testing.T)) {
+	have := blockRowVectors
+	defer func() { blockRowVectors = have }()
+	for _, vectors := range []bool{false, true} {
+		if vectors && !have {
+			t.Log("no vector registers in this build or on this processor: the other path alone is checked")
+			continue
+		}
+		blockRowVectors = vectors
+		check(t)
+	}
+}

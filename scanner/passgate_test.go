@@ -137,16 +137,7 @@ func referenceBarSums(pix []byte, w, h int) (along, down []int) {
 // with vector registers, where the build and the processor have them,
 // and without.
 func TestBarLookSums(t *testing.T) {
-	have := blockRowVectors
-	defer func() { blockRowVectors = have }()
-	for _, vectors := range []bool{false, true} {
-		if vectors && !have {
-			t.Log("no vector registers in this build or on this processor: the pixel-at-a-time path alone is checked")
-			continue
-		}
-		blockRowVectors = vectors
-		barLookSums(t)
-	}
+	withAndWithoutVectors(t, barLookSums)
 }
 
 func barLookSums(t *testing.T) {
