@@ -84,7 +84,11 @@ func (b *hybridBinarizer) GetBlackMatrix() (*gozxing.BitMatrix, error) {
 	if err != nil {
 		return nil, err
 	}
-	blockThresholds(thr, blackPoints(bp, lum, subW, subH, w, h), subW, subH)
+	bb := &blockBuffers{}
+	if b.s != nil {
+		bb = &b.s.blocks
+	}
+	blockThresholds(thr, blackPoints(bp, lum, subW, subH, w, h, bb), subW, subH)
 	// gozxing thresholds the last block row and column moved up and left
 	// to fit the image, over the pixels of the row and column before them
 	// too; but their thresholds are those of the row and column before
@@ -92,7 +96,7 @@ func (b *hybridBinarizer) GetBlackMatrix() (*gozxing.BitMatrix, error) {
 	// thresholded by the block it lies in.
 	row := gozxing.NewBitArray(w)
 	words := row.GetBitArray()
-	var tv thresholdVectors
+	tv := &bb.thr
 	defer tv.wipe()
 	for y := 0; y < h; y++ {
 		clear(words)
@@ -159,9 +163,9 @@ const bitsPerUint = 32 << (^uint(0) >> 63)
 //
 // It reads a block row at once where vector registers do it
 // (blackPointsRows), or word by word (blackPointsWords).
-func blackPoints(bp []int, lum []byte, subW, subH, w, h int) []int {
+func blackPoints(bp []int, lum []byte, subW, subH, w, h int, bb *blockBuffers) []int {
 	if blockRowVectors {
-		return blackPointsRows(bp, lum, subW, subH, w, h)
+		return blackPointsRows(bp, lum, subW, subH, w, h, bb)
 	}
 	return blackPointsWords(bp, lum, subW, subH, w, h)
 }
@@ -184,18 +188,18 @@ func blackPoint(bp []int, subW, bx, by, lo, hi, avg int) int {
 }
 
 // blackPointsRows is blackPoints a block row at a time (blockRow).
-func blackPointsRows(bp []int, lum []byte, subW, subH, w, h int) []int {
+func blackPointsRows(bp []int, lum []byte, subW, subH, w, h int, bb *blockBuffers) []int {
 	// The whole blocks from the left edge, then the last one moved left
 	// when the width is no multiple of the block's.
 	words := w >> blockPower
-	mins, maxs, sums := make([]byte, subW), make([]byte, subW), make([]uint16, subW)
-	var sc blockRowScratch
+	mins, maxs, sums := bb.rows(subW)
+	sc := &bb.row
 	defer sc.wipe()
 	for by := 0; by < subH; by++ {
 		y0 := min(by<<blockPower, h-blockSize)
-		blockRow(lum, w, w, 0, y0, blockSize, false, mins[:words], maxs[:words], sums[:words], &sc)
+		blockRow(lum, w, w, 0, y0, blockSize, false, mins[:words], maxs[:words], sums[:words], sc)
 		if subW > words {
-			blockRow(lum, w, w, w-blockSize, y0, blockSize, false, mins[words:], maxs[words:], sums[words:], &sc)
+			blockRow(lum, w, w, w-blockSize, y0, blockSize, false, mins[words:], maxs[words:], sums[words:], sc)
 		}
 		for bx := range subW {
 			lo, hi := int(mins[bx]), int(maxs[bx])

@@ -15,6 +15,23 @@ type blockRowScratch struct {
 	lo, hi []byte
 }
 
+// blockBuffers are the hybrid binarizer's buffers for its block rows,
+// kept by a decoder from frame to frame (scratch) and wiped after each use.
+type blockBuffers struct {
+	row        blockRowScratch
+	mins, maxs []byte
+	sums       []uint16
+	thr        thresholdVectors
+}
+
+// rows returns the minima, maxima and sums of a block row of n blocks.
+func (b *blockBuffers) rows(n int) (mins, maxs []byte, sums []uint16) {
+	if cap(b.sums) < n {
+		b.mins, b.maxs, b.sums = make([]byte, n), make([]byte, n), make([]uint16, n)
+	}
+	return b.mins[:n], b.maxs[:n], b.sums[:n]
+}
+
 // bytes returns the scratch for n words.
 func (s *blockRowScratch) bytes(n int) (lo, hi []byte) {
 	need := 8*n + 40

@@ -78,7 +78,7 @@ func TestBlockRowUsers(t *testing.T) {
 			lum[i] = byte(min(255, base+rng.IntN(spread)))
 		}
 		subW, subH := (w+blockSize-1)>>blockPower, (h+blockSize-1)>>blockPower
-		rows := blackPointsRows(make([]int, subW*subH), lum, subW, subH, w, h)
+		rows := blackPointsRows(make([]int, subW*subH), lum, subW, subH, w, h, &blockBuffers{})
 		words := blackPointsWords(make([]int, subW*subH), lum, subW, subH, w, h)
 		if !slices.Equal(rows, words) {
 			t.Fatalf("trial %d, %d×%d: black points a block row at a time differ from a word at a time", trial, w, h)

@@ -198,6 +198,8 @@ type scratch struct {
 	// binarized images of the passes, by size (see binarizer.go).
 	blackPts, thresholds []int
 	bits                 []*gozxing.BitMatrix
+	// The binarizer's block rows (wiped after each use).
+	blocks blockBuffers
 	// view holds the whole of viewOf, a rotated or inverted view, as a
 	// plane (see planeSource.turned).
 	view   []byte

@@ -467,7 +467,7 @@ func (k *sink) run(ctx, idle context.Context) {
 			k.failed(err, true)
 			k.retried.Add(1)
 			attempt++
-			if !sleep(ctx, retryDelay(k.retry, err, attempt)) {
+			if !backoff.Wait(ctx, retryDelay(k.retry, err, attempt)) {
 				return
 			}
 		}
@@ -485,19 +485,6 @@ func retryDelay(p backoff.Policy, err error, attempt int) time.Duration {
 		d = min(ra.after, p.Max)
 	}
 	return d
-}
-
-// sleep waits d, or less when ctx ends first; it reports whether the whole
-// wait passed.
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
 }
 
 // failed records an error, retried or not; the first of a run of failures

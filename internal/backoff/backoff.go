@@ -42,7 +42,13 @@ func (p Policy) Delay(attempt int) time.Duration {
 // Sleep waits Delay(attempt), or less when ctx ends first; it reports
 // whether the whole wait passed.
 func (p Policy) Sleep(ctx context.Context, attempt int) bool {
-	t := time.NewTimer(p.Delay(attempt))
+	return Wait(ctx, p.Delay(attempt))
+}
+
+// Wait waits d, or less when ctx ends first; it reports whether the whole
+// wait passed.
+func Wait(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-t.C:

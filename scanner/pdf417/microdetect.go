@@ -5,6 +5,8 @@ import (
 	"math"
 	"slices"
 	"sort"
+
+	"github.com/scannerd/scannerd/scanner/internal/order"
 )
 
 // microHit is a left row address pattern found on a scan row of a view:
@@ -648,7 +650,7 @@ func (e *microEdge) fit(leastSquares bool) bool {
 	for i, h := range e.hits {
 		ms[i] = h.module
 	}
-	e.module = middle(ms)
+	e.module = order.Select(ms, len(ms)/2)
 	stride := max(1, len(e.hits)/40)
 	used := (len(e.hits) + stride - 1) / stride
 	slopes := make([]float64, 0, used*(used-1)/2)
@@ -662,12 +664,12 @@ func (e *microEdge) fit(leastSquares bool) bool {
 	if len(slopes) == 0 {
 		return false
 	}
-	e.b = middle(slopes)
+	e.b = order.Select(slopes, len(slopes)/2)
 	offsets := ms // the modules' median is taken
 	for i, h := range e.hits {
 		offsets[i] = h.x - e.b*float64(h.y)
 	}
-	e.a = middle(offsets)
+	e.a = order.Select(offsets, len(offsets)/2)
 	kept := e.hits[:0]
 	for _, h := range e.hits {
 		if math.Abs(h.x-(e.a+e.b*float64(h.y))) <= 1.5*e.module {
@@ -691,41 +693,6 @@ func (e *microEdge) fit(leastSquares bool) bool {
 		e.a = (sx - e.b*sy) / n
 	}
 	return math.Abs(e.b) < 0.25
-}
-
-// middle returns the element of xs that sorting them would put at
-// len(xs)/2, the median of fit, reordering xs: Hoare's selection, in
-// linear time where a sort of an edge's hundreds of slopes took most of
-// the fit's.
-func middle(xs []float64) float64 {
-	k := len(xs) / 2
-	lo, hi := 0, len(xs)-1
-	for lo < hi {
-		p := xs[lo+(hi-lo)/2]
-		i, j := lo, hi
-		for i <= j {
-			for xs[i] < p {
-				i++
-			}
-			for xs[j] > p {
-				j--
-			}
-			if i <= j {
-				xs[i], xs[j] = xs[j], xs[i]
-				i, j = i+1, j-1
-			}
-		}
-		// xs[lo..j] ≤ p ≤ xs[i..hi], and what lies between equals p.
-		switch {
-		case k <= j:
-			hi = j
-		case k >= i:
-			lo = i
-		default:
-			return xs[k]
-		}
-	}
-	return xs[k]
 }
 
 // readSymbol samples the rows of the symbol whose left edge is e along

@@ -11,34 +11,6 @@ import (
 	"github.com/scannerd/scannerd/internal/zint"
 )
 
-// TestMiddle: middle picks what sorting puts at len/2, repeated values,
-// sorted and reversed input included.
-func TestMiddle(t *testing.T) {
-	rng := rand.New(rand.NewPCG(3, 4))
-	for n := 1; n <= 60; n++ {
-		for trial := range 20 {
-			xs := make([]float64, n)
-			for i := range xs {
-				switch trial % 4 {
-				case 0:
-					xs[i] = rng.Float64()
-				case 1:
-					xs[i] = float64(rng.IntN(3)) // many ties
-				case 2:
-					xs[i] = float64(i)
-				default:
-					xs[i] = float64(n - i)
-				}
-			}
-			want := slices.Clone(xs)
-			slices.Sort(want)
-			if got := middle(xs); got != want[n/2] {
-				t.Fatalf("%d values, trial %d: middle %v, want %v", n, trial, got, want[n/2])
-			}
-		}
-	}
-}
-
 // TestFromNearest: the runs of a turned line read a sample at a time are
 // those of the pixel reads they stand for, lines leaving and entering the
 // matrix included; between weighs the four pixels round a point as

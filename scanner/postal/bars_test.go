@@ -160,33 +160,3 @@ func TestBlobsMatchFloodFill(t *testing.T) {
 		}
 	}
 }
-
-// TestSelectKth: the k-th smallest selected is the k-th of the sorted
-// values, for every k, with many equal values and few, and the values
-// before it are at most it, those after at least it.
-func TestSelectKth(t *testing.T) {
-	t.Parallel()
-	rng := rand.New(rand.NewPCG(7, 8))
-	for trial := range 200 {
-		n := 1 + rng.IntN(70)
-		levels := 1 + rng.IntN(300)
-		xs := make([]float64, n)
-		for i := range xs {
-			xs[i] = float64(rng.IntN(levels)) / 3
-		}
-		sorted := slices.Clone(xs)
-		slices.Sort(sorted)
-		for k := range n {
-			ys := slices.Clone(xs)
-			got := selectKth(ys, k)
-			if got != sorted[k] || ys[k] != got {
-				t.Fatalf("trial %d, k %d of %v: %v, want %v", trial, k, xs, got, sorted[k])
-			}
-			for i, y := range ys {
-				if i < k && y > got || i > k && y < got {
-					t.Fatalf("trial %d, k %d: %v not split at %v", trial, k, ys, got)
-				}
-			}
-		}
-	}
-}

@@ -4,6 +4,8 @@ import (
 	"math"
 	"slices"
 	"sort"
+
+	"github.com/scannerd/scannerd/scanner/internal/order"
 )
 
 // A chain is a row of bars side by side: alike in thickness and direction,
@@ -32,23 +34,10 @@ const cellIndexMask = 1<<21 - 1
 // the bars' axis on either side, as long as there is one, carrying the
 // axis of the last bar that is not stubby.
 func chains(blobs []blob, minBars int) [][]*blob {
-	var bs []*blob
-	var lengths []float64
-	for i := range blobs {
-		if isBar(&blobs[i]) {
-			bs = append(bs, &blobs[i])
-			lengths = append(lengths, blobs[i].length)
-		}
-	}
+	bs, cell := barsOf(blobs)
 	if len(bs) < minBars {
 		return nil
 	}
-	// A grid of cells as long as most bars finds neighbours: a chain's
-	// bars stand side by side, as long as each other. (Cells as long as
-	// the longest bar of all, an object's outline or a 1D barcode's bar,
-	// would put most of a busy image's bars in the cells around each.)
-	slices.Sort(lengths)
-	cell := math.Max(8, lengths[len(lengths)*9/10])
 	// Cells counted from the first column and row that hold a bar.
 	x0, y0 := math.Inf(1), math.Inf(1)
 	for _, b := range bs {
@@ -67,49 +56,69 @@ func chains(blobs []blob, minBars int) [][]*blob {
 	}
 	slices.Sort(grid)
 	used := make([]bool, len(bs))
-	// next finds the nearest unused bar beside bar i, across the axis
-	// (ux, uy) on the side sign gives.
 	next := func(i int, ux, uy, sign float64) int {
-		b := bs[i]
-		vx, vy := -uy*sign, ux*sign
-		k := key(b.cx, b.cy)
+		k := key(bs[i].cx, bs[i].cy)
 		found, dist := -1, math.Inf(1)
 		for gx := max(k[0]-1, 0); gx <= k[0]+1; gx++ {
-			// The first key at or after cell (gx, gy-1), and the first
-			// past cell (gx, gy+1).
-			lo, end := cellKey(gx, max(k[1]-1, 0), 0), cellKey(gx, k[1]+2, 0)
-			from, to := 0, len(grid)
-			for from < to {
-				if m := int(uint(from+to) >> 1); grid[m] < lo {
-					from = m + 1
-				} else {
-					to = m
-				}
-			}
+			// From the first key at or after cell (gx, gy-1) to the
+			// first past cell (gx, gy+1).
+			from, _ := slices.BinarySearch(grid, cellKey(gx, max(k[1]-1, 0), 0))
+			end := cellKey(gx, k[1]+2, 0)
 			for _, gk := range grid[from:] {
 				if gk >= end {
 					break
 				}
 				j := int(gk & cellIndexMask)
-				c := bs[j]
-				if used[j] || !alike(b, c) {
-					continue
-				}
-				dx, dy := c.cx-b.cx, c.cy-b.cy
-				dv, du := dx*vx+dy*vy, dx*ux+dy*uy
-				pitch := (b.thickness + c.thickness) / 2
-				// The two bars overlap along their axis: all share
-				// the tracker.
-				if dv < 1.2*pitch || dv > 5*pitch || math.Abs(du) >= (b.length+c.length)/2 {
-					continue
-				}
-				if dv < dist {
+				if dv, ok := beside(bs[i], bs[j], ux, uy, sign); ok && !used[j] && dv < dist {
 					found, dist = j, dv
 				}
 			}
 		}
 		return found
 	}
+	return link(bs, used, minBars, next)
+}
+
+// barsOf returns the bar-like blobs and the size of the cells that find
+// their neighbours: as long as most bars, as a chain's bars stand side by
+// side, as long as each other. (Cells as long as the longest bar of all,
+// an object's outline or a 1D barcode's bar, would put most of a busy
+// image's bars in the cells around each.)
+func barsOf(blobs []blob) ([]*blob, float64) {
+	var bs []*blob
+	var lengths []float64
+	for i := range blobs {
+		if isBar(&blobs[i]) {
+			bs = append(bs, &blobs[i])
+			lengths = append(lengths, blobs[i].length)
+		}
+	}
+	if len(bs) == 0 {
+		return nil, 0
+	}
+	slices.Sort(lengths)
+	return bs, math.Max(8, lengths[len(lengths)*9/10])
+}
+
+// beside returns how far bar c lies from bar b across b's axis (ux, uy),
+// on the side sign gives, and whether c may be b's neighbour in a chain:
+// alike, 1.2 to 5 pitches away, the two overlapping along their axis.
+func beside(b, c *blob, ux, uy, sign float64) (float64, bool) {
+	if !alike(b, c) {
+		return 0, false
+	}
+	vx, vy := -uy*sign, ux*sign
+	dx, dy := c.cx-b.cx, c.cy-b.cy
+	dv, du := dx*vx+dy*vy, dx*ux+dy*uy
+	pitch := (b.thickness + c.thickness) / 2
+	// The two bars overlap along their axis: all share the tracker.
+	return dv, dv >= 1.2*pitch && dv <= 5*pitch && math.Abs(du) < (b.length+c.length)/2
+}
+
+// link makes the chains of bars bs, used marking those taken: next finds
+// the nearest unused bar beside bar i across the axis (ux, uy), on the
+// side sign gives, or -1.
+func link(bs []*blob, used []bool, minBars int, next func(i int, ux, uy, sign float64) int) [][]*blob {
 	var out [][]*blob
 	for seed := range bs {
 		if used[seed] || stubby(bs[seed]) {
@@ -366,10 +375,10 @@ func (rd *reading) grayExtent(x, y, limit float64) (up, down float64) {
 	sorted := append(rd.scratch[:0], profile...)
 	rd.scratch = sorted
 	di, li := min(2, len(sorted)-1), len(sorted)*9/10
-	dark := selectKth(sorted, di)
+	dark := order.Select(sorted, di)
 	light := dark
 	if li > di {
-		light = selectKth(sorted[di+1:], li-di-1)
+		light = order.Select(sorted[di+1:], li-di-1)
 	}
 	if rd.contrast > 0 && light-dark < rd.contrast/2 {
 		return 0, 0 // a blur between bars, no bar
@@ -408,52 +417,6 @@ func (rd *reading) addProbed(v, u, height float64) bool {
 		return false
 	}
 	return true
-}
-
-// selectKth returns the k-th smallest of xs (from 0), which it reorders:
-// every value before index k is then at most it, every one after at
-// least it (Hoare's FIND, with the median of three as pivot).
-func selectKth(xs []float64, k int) float64 {
-	lo, hi := 0, len(xs)-1
-	for lo < hi {
-		mid := lo + (hi-lo)/2
-		// Order xs[lo], xs[mid], xs[hi]: the middle one is the pivot,
-		// and the other two stop the scans below.
-		if xs[mid] < xs[lo] {
-			xs[mid], xs[lo] = xs[lo], xs[mid]
-		}
-		if xs[hi] < xs[lo] {
-			xs[hi], xs[lo] = xs[lo], xs[hi]
-		}
-		if xs[hi] < xs[mid] {
-			xs[hi], xs[mid] = xs[mid], xs[hi]
-		}
-		p := xs[mid]
-		i, j := lo, hi
-		for i <= j {
-			for xs[i] < p {
-				i++
-			}
-			for p < xs[j] {
-				j--
-			}
-			if i <= j {
-				xs[i], xs[j] = xs[j], xs[i]
-				i++
-				j--
-			}
-		}
-		// Now xs[lo..j] <= p <= xs[i..hi], and any between equal p.
-		switch {
-		case k <= j:
-			hi = j
-		case k >= i:
-			lo = i
-		default:
-			return xs[k]
-		}
-	}
-	return xs[k]
 }
 
 // median returns the median of xs, which it sorts.

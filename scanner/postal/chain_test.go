@@ -75,23 +75,10 @@ func TestChainsMatchMap(t *testing.T) {
 // chainsByMap is chains as it kept its grid in a map of cells, the
 // reference the sorted grid must agree with.
 func chainsByMap(blobs []blob, minBars int) [][]*blob {
-	var bs []*blob
-	var lengths []float64
-	for i := range blobs {
-		if isBar(&blobs[i]) {
-			bs = append(bs, &blobs[i])
-			lengths = append(lengths, blobs[i].length)
-		}
-	}
+	bs, cell := barsOf(blobs)
 	if len(bs) < minBars {
 		return nil
 	}
-	// A grid of cells as long as most bars finds neighbours: a chain's
-	// bars stand side by side, as long as each other. (Cells as long as
-	// the longest bar of all, an object's outline or a 1D barcode's bar,
-	// would put most of a busy image's bars in the cells around each.)
-	slices.Sort(lengths)
-	cell := math.Max(8, lengths[len(lengths)*9/10])
 	key := func(x, y float64) [2]int { return [2]int{int(math.Floor(x / cell)), int(math.Floor(y / cell))} }
 	grid := map[[2]int][]int{}
 	for i, b := range bs {
@@ -99,29 +86,13 @@ func chainsByMap(blobs []blob, minBars int) [][]*blob {
 		grid[k] = append(grid[k], i)
 	}
 	used := make([]bool, len(bs))
-	// next finds the nearest unused bar beside bar i, across the axis
-	// (ux, uy) on the side sign gives.
 	next := func(i int, ux, uy, sign float64) int {
-		b := bs[i]
-		vx, vy := -uy*sign, ux*sign
-		k := key(b.cx, b.cy)
+		k := key(bs[i].cx, bs[i].cy)
 		found, dist := -1, math.Inf(1)
 		for gx := k[0] - 1; gx <= k[0]+1; gx++ {
 			for gy := k[1] - 1; gy <= k[1]+1; gy++ {
 				for _, j := range grid[[2]int{gx, gy}] {
-					c := bs[j]
-					if used[j] || !alike(b, c) {
-						continue
-					}
-					dx, dy := c.cx-b.cx, c.cy-b.cy
-					dv, du := dx*vx+dy*vy, dx*ux+dy*uy
-					pitch := (b.thickness + c.thickness) / 2
-					// The two bars overlap along their axis: all share
-					// the tracker.
-					if dv < 1.2*pitch || dv > 5*pitch || math.Abs(du) >= (b.length+c.length)/2 {
-						continue
-					}
-					if dv < dist {
+					if dv, ok := beside(bs[i], bs[j], ux, uy, sign); ok && !used[j] && dv < dist {
 						found, dist = j, dv
 					}
 				}
@@ -129,43 +100,5 @@ func chainsByMap(blobs []blob, minBars int) [][]*blob {
 		}
 		return found
 	}
-	var out [][]*blob
-	for seed := range bs {
-		if used[seed] || stubby(bs[seed]) {
-			continue
-		}
-		used[seed] = true
-		chain := []*blob{bs[seed]}
-		for _, sign := range []float64{1, -1} {
-			var side []*blob
-			ux, uy := bs[seed].ux, bs[seed].uy
-			for i := seed; len(side) < 2*maxBars; {
-				j := next(i, ux, uy, sign)
-				if j < 0 {
-					break
-				}
-				used[j] = true
-				side = append(side, bs[j])
-				if !stubby(bs[j]) {
-					// Follow the bars' axis, the same way round.
-					if bs[j].ux*ux+bs[j].uy*uy >= 0 {
-						ux, uy = bs[j].ux, bs[j].uy
-					} else {
-						ux, uy = -bs[j].ux, -bs[j].uy
-					}
-				}
-				i = j
-			}
-			if sign > 0 {
-				chain = append(chain, side...)
-			} else {
-				slices.Reverse(side)
-				chain = append(side, chain...)
-			}
-		}
-		if len(chain) >= minBars {
-			out = append(out, chain)
-		}
-	}
-	return out
+	return link(bs, used, minBars, next)
 }
