@@ -27,6 +27,7 @@ type grayView struct {
 	mean, low    []int16  // per block: the window's mean and darkest pixel
 	dark         []int16  // per block column: the threshold
 	pairs        []uint64 // per two block columns: their thresholds in lanes (see darkBits)
+	thr          []byte   // per pixel of the whole words: its block's threshold (see setWide)
 	out          *gozxing.BitArray
 }
 
@@ -84,10 +85,11 @@ func (g *grayView) load(src gozxing.LuminanceSource) bool {
 		}
 		sums := g.sum[(by+1)*stride+1 : (by+2)*stride]
 		mins := g.blockMin[by*bw : (by+1)*bw]
-		// Two blocks at a time: the pixels' pairs of both rows summed and
+		// Eight blocks at a time in vector registers (blocksWide), then
+		// two at a time: the pixels' pairs of both rows summed and
 		// their least taken in the 16-bit lanes of a word, then the
 		// lanes' pairs, the first block's in the low two lanes.
-		x := 0
+		x := blocksWide(top, second, both, full, sums, mins)
 		for ; x+2*contrastBlock <= full; x += 2 * contrastBlock {
 			a := binary.LittleEndian.Uint64(top[x : x+8 : x+8])
 			b := binary.LittleEndian.Uint64(second[x : x+8 : x+8])
@@ -252,12 +254,16 @@ func (g *grayView) binarizeRows(src gozxing.LuminanceSource, cores bool, rowOf f
 					dark[bx] = max(0, mean-12)
 				}
 			}
-			pairs := g.pairs[:len(dark)/2]
-			for i := range pairs {
-				pairs[i] = uint64(dark[2*i])*lanesLow | uint64(dark[2*i+1])*lanesHigh
-			}
-			if len(dark)%2 == 1 {
-				g.pairs[len(dark)/2] = uint64(dark[len(dark)-1]) * lanesLow
+			if vectors {
+				g.setWide(dark)
+			} else {
+				pairs := g.pairs[:len(dark)/2]
+				for i := range pairs {
+					pairs[i] = uint64(dark[2*i])*lanesLow | uint64(dark[2*i+1])*lanesHigh
+				}
+				if len(dark)%2 == 1 {
+					g.pairs[len(dark)/2] = uint64(dark[len(dark)-1]) * lanesLow
+				}
 			}
 		}
 		row, ok := g.readRow(src, y)
@@ -266,10 +272,11 @@ func (g *grayView) binarizeRows(src gozxing.LuminanceSource, cores bool, rowOf f
 		}
 		words := rowOf(y)
 		clear(words)
-		// A word of each matrix row at a time, from its eight blocks, two
-		// at a time (see darkBits).
+		// 32 pixels at a time in vector registers (darkWide), or a word
+		// of each matrix row at a time, from its eight blocks, two at a
+		// time (see darkBits).
 		whole := g.w / 32
-		for wi := range whole {
+		for wi := g.darkWide(row, words); wi < whole; wi++ {
 			px := row[wi*32 : wi*32+32 : wi*32+32]
 			pairs := g.pairs[wi*4 : wi*4+4 : wi*4+4]
 			words[wi] = darkBits(binary.LittleEndian.Uint64(px[0:8]), pairs[0]) |

@@ -52,6 +52,10 @@ func TestDarkBitsComparesEachPixel(t *testing.T) {
 // pixel (the even rows of each), in images of any width and height; as
 // words too, in which the blob finder finds the same blobs.
 func TestBinarizeByDefinition(t *testing.T) {
+	withAndWithoutVectors(t, binarizeByDefinition)
+}
+
+func binarizeByDefinition(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	var g grayView
 	var m *gozxing.BitMatrix

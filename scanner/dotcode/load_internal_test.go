@@ -13,6 +13,10 @@ import (
 // themselves (the even rows of each window), at every image size, edges
 // and partial blocks included.
 func TestLoadMeasuresEachWindow(t *testing.T) {
+	withAndWithoutVectors(t, loadMeasuresEachWindow)
+}
+
+func loadMeasuresEachWindow(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 14))
 	var g grayView
 	for k := range 40 {
@@ -47,5 +51,20 @@ func TestLoadMeasuresEachWindow(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// withAndWithoutVectors runs check with the word-at-a-time code, then
+// with the vector code where the build and the processor have it.
+func withAndWithoutVectors(t *testing.T, check func(t *testing.T)) {
+	have := vectors
+	defer func() { vectors = have }()
+	for _, v := range []bool{false, true} {
+		if v && !have {
+			t.Log("no vector registers in this build or on this processor: the word code alone is checked")
+			continue
+		}
+		vectors = v
+		check(t)
 	}
 }

@@ -1,0 +1,16 @@
+//go:build !(amd64 && goexperiment.simd)
+
+package dotcode
+
+// Without vector registers (the build has no GOEXPERIMENT=simd, or the
+// processor is not amd64), the word code does every pixel.
+
+var vectors = false
+
+func blocksWide(top, second []byte, both bool, limit int, sums []uint32, mins []byte) int {
+	return 0
+}
+
+func (g *grayView) setWide(dark []int16) {}
+
+func (g *grayView) darkWide(row []byte, words []uint32) int { return 0 }

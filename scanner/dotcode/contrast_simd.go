@@ -1,0 +1,83 @@
+//go:build amd64 && goexperiment.simd
+
+package dotcode
+
+import (
+	"encoding/binary"
+	"simd/archsimd"
+)
+
+// vectors tells whether load and the binarizations work 32 pixels at a
+// time in AVX2's vector registers; the word code does the rest, and all
+// of it where vectors is false.
+var vectors = archsimd.X86.AVX2()
+
+// blocksWide does load's block pass for a row of blocks, 32 pixels (8
+// blocks) at a time, up to limit: each block's sum over the rows top and,
+// when both, second, and its darkest pixel of them. It returns the first
+// pixel not done.
+func blocksWide(top, second []byte, both bool, limit int, sums []uint32, mins []byte) int {
+	if !vectors {
+		return 0
+	}
+	ones8 := archsimd.BroadcastInt8x32(1)
+	ones16 := archsimd.BroadcastInt16x16(1)
+	var low [8]uint32
+	x := 0
+	for ; x+32 <= limit; x += 32 {
+		a := archsimd.LoadUint8x32Slice(top[x : x+32])
+		m := a
+		// Pairs of pixels summed in 16-bit lanes (at most 4·255), then
+		// pairs of lanes in 32-bit ones: a block's four pixels each.
+		s := a.DotProductPairsSaturated(ones8)
+		if both {
+			b := archsimd.LoadUint8x32Slice(second[x : x+32])
+			m = m.Min(b)
+			s = s.Add(b.DotProductPairsSaturated(ones8))
+		}
+		k := x / contrastBlock
+		s.DotProductPairs(ones16).AsUint32x8().StoreSlice(sums[k : k+8])
+		// The least byte of each 32-bit lane in its lowest: the lanes'
+		// bytes shifted down by one, then by two.
+		m = m.Min(m.AsUint32x8().ShiftAllRight(8).AsUint8x32())
+		m = m.Min(m.AsUint32x8().ShiftAllRight(16).AsUint8x32())
+		m.AsUint32x8().StoreSlice(low[:])
+		for i, v := range low {
+			mins[k+i] = byte(v)
+		}
+	}
+	return x
+}
+
+// setWide keeps the thresholds dark of a row of blocks for darkWide, a
+// byte for each pixel of the whole groups of 32 (the thresholds are from
+// 0 to 243).
+func (g *grayView) setWide(dark []int16) {
+	if !vectors {
+		return
+	}
+	n := g.w / 32 * 32
+	if cap(g.thr) < n {
+		g.thr = make([]byte, n)
+	}
+	g.thr = g.thr[:n]
+	for bx := range n / contrastBlock {
+		binary.LittleEndian.PutUint32(g.thr[4*bx:], uint32(dark[bx])*0x01010101)
+	}
+}
+
+// darkWide sets words' bits for row's pixels darker than their threshold
+// (setWide's), in whole groups of 32; it returns the words done.
+func (g *grayView) darkWide(row []byte, words []uint32) int {
+	if !vectors {
+		return 0
+	}
+	n := len(g.thr) / 32
+	for wi := range n {
+		p := archsimd.LoadUint8x32Slice(row[32*wi : 32*wi+32])
+		t := archsimd.LoadUint8x32Slice(g.thr[32*wi : 32*wi+32])
+		// At or above the threshold where the pixel is the greater.
+		words[wi] = ^p.Max(t).Equal(p).ToBits()
+	}
+	return n
+}
