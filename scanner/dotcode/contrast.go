@@ -149,7 +149,7 @@ func (g *grayView) load(src gozxing.LuminanceSource) bool {
 		copy(low, g.rowMin[y0*bw:(y0+1)*bw])
 		for yy := y0 + 1; yy < y1; yy++ {
 			next := g.rowMin[yy*bw : (yy+1)*bw]
-			bx := 0
+			bx := minWide(low, next)          // 32 blocks at once in vector registers
 			for ; bx+8 <= len(low); bx += 8 { // eight blocks at once
 				a := binary.LittleEndian.Uint64(low[bx : bx+8 : bx+8])
 				b := binary.LittleEndian.Uint64(next[bx : bx+8 : bx+8])
@@ -363,8 +363,9 @@ func darkBits(v, tt uint64) uint32 {
 }
 
 // windowMin sets each dst[i] to the least of src[i-half..i+half] (within
-// src), half = contrastSpan/2 = 2: the inner elements unrolled, the two
-// at each end apart.
+// src), half = contrastSpan/2 = 2: the inner elements 32 at a time in
+// vector registers (windowMinWide) and then unrolled, the two at each end
+// apart.
 func windowMin(dst, src []byte) {
 	const half = contrastSpan / 2
 	n := len(src)
@@ -380,7 +381,7 @@ func windowMin(dst, src []byte) {
 	}
 	dst[0] = min(src[0], src[1], src[2])
 	dst[1] = min(dst[0], src[3])
-	for i := half; i < n-half; i++ {
+	for i := windowMinWide(dst, src, half); i < n-half; i++ {
 		w := src[i-half : i+half+1 : i+half+1]
 		dst[i] = min(w[0], w[1], w[2], w[3], w[4])
 	}

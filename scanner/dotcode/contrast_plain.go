@@ -14,3 +14,7 @@ func blocksWide(top, second []byte, both bool, limit int, sums []uint32, mins []
 func (g *grayView) setWide(dark []int16) {}
 
 func (g *grayView) darkWide(row []byte, words []uint32) int { return 0 }
+
+func minWide(low, next []byte) int { return 0 }
+
+func windowMinWide(dst, src []byte, from int) int { return from }

@@ -81,3 +81,36 @@ func (g *grayView) darkWide(row []byte, words []uint32) int {
 	}
 	return n
 }
+
+// minWide sets low[i] to the lesser of low[i] and next[i], 32 at a time,
+// for the whole groups of 32; it returns how many it did.
+func minWide(low, next []byte) int {
+	if !vectors {
+		return 0
+	}
+	n := min(len(low), len(next)) / 32 * 32
+	for i := 0; i < n; i += 32 {
+		a := archsimd.LoadUint8x32Slice(low[i : i+32])
+		a.Min(archsimd.LoadUint8x32Slice(next[i : i+32])).StoreSlice(low[i : i+32])
+	}
+	return n
+}
+
+// windowMinWide does windowMin's inner elements from from on, 32 at a
+// time while the window of the group's last lies within src; it returns
+// the first element not done.
+func windowMinWide(dst, src []byte, from int) int {
+	const half = contrastSpan / 2
+	i := from
+	if !vectors {
+		return i
+	}
+	for ; i+32+half <= len(src); i += 32 {
+		m := archsimd.LoadUint8x32Slice(src[i-half : i-half+32])
+		for d := 1 - half; d <= half; d++ {
+			m = m.Min(archsimd.LoadUint8x32Slice(src[i+d : i+d+32]))
+		}
+		m.StoreSlice(dst[i : i+32])
+	}
+	return i
+}

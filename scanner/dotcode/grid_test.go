@@ -148,9 +148,14 @@ func TestPatterns(t *testing.T) {
 }
 
 // windowMin must give each element the least of the five around it,
-// clipped at the ends, for every length.
+// clipped at the ends, for every length, with and without vector
+// registers (32 elements at a time).
 func TestWindowMin(t *testing.T) {
-	for n := 1; n <= 12; n++ {
+	withAndWithoutVectors(t, windowMinOfFive)
+}
+
+func windowMinOfFive(t *testing.T) {
+	for n := 1; n <= 100; n++ {
 		src := make([]byte, n)
 		for i := range src {
 			src[i] = byte((i*151 + n*29) % 251)

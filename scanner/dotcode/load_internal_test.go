@@ -21,8 +21,9 @@ func loadMeasuresEachWindow(t *testing.T) {
 	var g grayView
 	for k := range 40 {
 		w, h := 1+rng.IntN(70), 1+rng.IntN(70)
-		if k < 4 {
-			w, h = []int{1, 8, 33, 64}[k], []int{1, 3, 2, 45}[k]
+		if k < 6 {
+			// Wide enough for blocks in whole groups of 32 too.
+			w, h = []int{1, 8, 33, 64, 131, 160}[k], []int{1, 3, 2, 45, 30, 23}[k]
 		}
 		img := image.NewGray(image.Rect(0, 0, w, h))
 		for i := range img.Pix {
