@@ -4,6 +4,7 @@ import (
 	"image"
 	"maps"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/makiuchi-d/gozxing"
@@ -90,7 +91,7 @@ func componentBoxes(results []Result, above func(*Result) (bool, float64, bool))
 		if m := linearModule(l); m > 0 {
 			lo, hi = m, m
 		}
-		boxes = mergeBox(boxes, componentSearch{componentBox(l), lo, hi})
+		boxes = mergeBox(boxes, componentSearch{componentBox(l), lo, hi, linearFacing(l)})
 	}
 	return boxes
 }
@@ -101,6 +102,25 @@ func componentBoxes(results []Result, above func(*Result) (bool, float64, bool))
 type componentSearch struct {
 	box    image.Rectangle
 	lo, hi float64
+	// facing are the directions the rows of those linear components
+	// run in, read left to right (unit vectors, frame pixels); nil where
+	// one of them does not tell (see linearFacing).
+	facing [][2]float64
+}
+
+// linearFacing returns the direction the rows of the linear result l run
+// in, read left to right, as its corners give it: a 2D component's rows
+// run the same way, above it (ISO/IEC 24723). Nil for a GS1 DataBar
+// (Omnidirectional, Stacked) symbol, whose corners do not tell which
+// side is above (see dataBarReach).
+func linearFacing(l *Result) [][2]float64 {
+	q := l.Points
+	ux, uy := q[1].X-q[0].X+q[2].X-q[3].X, q[1].Y-q[0].Y+q[2].Y-q[3].Y
+	n := math.Hypot(ux, uy)
+	if l.Symbology == DataBar || n == 0 {
+		return nil
+	}
+	return [][2]float64{{ux / n, uy / n}}
 }
 
 // linearModule returns the module of the linear result l in frame
@@ -158,7 +178,7 @@ func boundsOf(q [4]Point, g float64) image.Rectangle {
 }
 
 // mergeBox adds b to boxes, as the union of b and every box it overlaps,
-// with the modules of both.
+// with the modules and the directions of both.
 func mergeBox(boxes []componentSearch, b componentSearch) []componentSearch {
 	for {
 		merged := false
@@ -169,6 +189,11 @@ func mergeBox(boxes []componentSearch, b componentSearch) []componentSearch {
 					b.lo, b.hi = math.Inf(1), math.Inf(1)
 				} else {
 					b.lo, b.hi = min(b.lo, o.lo), max(b.hi, o.hi)
+				}
+				if o.facing == nil || b.facing == nil {
+					b.facing = nil
+				} else {
+					b.facing = append(slices.Clip(b.facing), o.facing...)
 				}
 				boxes = append(boxes[:i], boxes[i+1:]...)
 				merged = true
@@ -246,9 +271,16 @@ func (d *decoder) readComponents(a areaReader, p pass, syms SymbologySet, result
 			continue
 		}
 		h := hints
-		if !math.IsInf(b.lo, 1) {
+		if !math.IsInf(b.lo, 1) || b.facing != nil {
 			h = maps.Clone(hints)
+		}
+		if !math.IsInf(b.lo, 1) {
 			h[hint.Modules] = [2]float64{b.lo * scale, b.hi * scale}
+		}
+		if b.facing != nil {
+			// The crop is the view unturned, at its scale: the
+			// directions are the frame's.
+			h[hint.Facing] = b.facing
 		}
 		results = d.collect(a, d.readArea(a, lum, bm, h, 0), p, syms, results, nil, r.Min)
 		wipeBitmap(bm, true)

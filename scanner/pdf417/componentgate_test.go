@@ -29,7 +29,7 @@ func componentEdges(t *testing.T, img gozxing.BinaryBitmap, module float64) []*m
 		}
 		v := rg.view(m, 0)
 		v.words, v.stride, v.blocks, v.bstride = r.words, r.stride, r.blocks, r.bstride
-		edges, back := r.edgeChains(v, 1)
+		edges, back := r.edgeChains(v, 1, true, true)
 		for _, e := range append(edges, back...) {
 			if e.rowsDiffer() && e.readsRow(r.hitRuns) {
 				out = append(out, e)
@@ -99,5 +99,31 @@ func TestComponentModuleWindow(t *testing.T) {
 	v := view{rot: rotFree, ux: 4 * math.Cos(0.3), uy: 4 * math.Sin(0.3)}
 	if w := r.moduleWindow(v); !w.fits(2) || w.fits(2*componentModuleSpread+0.1) || w.fits(2/componentModuleSpread-0.1) {
 		t.Errorf("module 8 seen 4 image pixels a view pixel: window %+v, want it round 2", w)
+	}
+}
+
+// TestComponentFacing: given the direction the linear component's rows
+// run in (hint.Facing), the composite reader reads a 2D component whose
+// rows run that way, at any angle, and not one whose rows run the other
+// way: the only view that shows it upright is not searched.
+func TestComponentFacing(t *testing.T) {
+	zint.Need(t)
+	t.Parallel()
+	raster := zint.Image(t, "-b", "EANX_CC", "--mode=1", "--primary=331234567890", "-d", "[99]1234-abcd")
+	for _, angle := range []float64{3, 91, 178, 268} {
+		img, _ := raster.Render(zint.Scene{Module: 2.5, Angle: angle, Noise: 4})
+		a := angle * math.Pi / 180
+		rows := [2]float64{math.Cos(a), math.Sin(a)}
+		for _, tc := range []struct {
+			facing [2]float64
+			read   bool
+		}{{rows, true}, {[2]float64{-rows[0], -rows[1]}, false}} {
+			r := NewCompositeMicroReader()
+			hints := map[gozxing.DecodeHintType]interface{}{hint.Facing: [][2]float64{tc.facing}}
+			res, err := r.Decode(bitmap(img), hints)
+			if read := err == nil && res.GetText() == "991234-abcd"; read != tc.read {
+				t.Errorf("turned %v°, facing %.2f: read %v (%v), want %v", angle, tc.facing, read, err, tc.read)
+			}
+		}
 	}
 }

@@ -161,6 +161,10 @@ type MicroReader struct {
 	// which the composite reader searches, where modKnown (hint.Modules).
 	modLo, modHi float64
 	modKnown     bool
+	// facing are the directions the rows of the symbols sought run in
+	// (hint.Facing), nil for any: the views that face away from all of
+	// them are not searched.
+	facing [][2]float64
 }
 
 var _ gozxing.Reader = (*MicroReader)(nil)
@@ -183,6 +187,7 @@ func (r *MicroReader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.Deco
 	defer r.wipe()
 	r.promising, r.linesSampled = false, 0
 	r.modLo, r.modHi, r.modKnown = hint.ModulesOf(hints)
+	r.facing = hint.FacingOf(hints)
 	m, err := guard.Matrix("micropdf417", image)
 	if err != nil {
 		return nil, err
@@ -254,6 +259,14 @@ func (r *MicroReader) find(m *gozxing.BitMatrix, step int, multiple bool) ([]*de
 			r.blocks, r.bstride = uniformBlocks(r.words, r.stride, m.GetWidth(), m.GetHeight(), r.blocks)
 		}
 		v, back := rg.view(m, 0), rg.view(m, math.Pi)
+		// A view that faces away from every direction the symbols' rows
+		// run in shows them upside down, where their rows read as no
+		// row (a row's end is its stop bar, not a left RAP); of the
+		// other, only the hits are left out.
+		fwdOn, backOn := r.faces(rg.angle), r.faces(rg.angle+math.Pi)
+		if !fwdOn && !backOn {
+			continue
+		}
 		v.words, v.stride = r.words, r.stride
 		back.words, back.stride = r.words, r.stride
 		v.blocks, v.bstride = r.blocks, r.bstride
@@ -261,7 +274,7 @@ func (r *MicroReader) find(m *gozxing.BitMatrix, step int, multiple bool) ([]*de
 		// Made ready for each view where its first line is sampled.
 		r.seen[0].ready, r.seen[1].ready = false, false
 		v.seen, back.seen = &r.seen[0], &r.seen[1]
-		edges, backEdges := r.edgeChains(v, step)
+		edges, backEdges := r.edgeChains(v, step, fwdOn, backOn)
 		for k, v := range [...]view{v, back} {
 			chains := edges
 			if k == 1 {
@@ -286,6 +299,23 @@ func (r *MicroReader) find(m *gozxing.BitMatrix, step int, multiple bool) ([]*de
 		}
 	}
 	return found, lastErr
+}
+
+// faces reports whether a view whose rows run at angle a (radians,
+// clockwise from the image's x axis) faces within a quarter turn of one
+// of the directions the symbols' rows run in (hint.Facing); true when
+// they are not given.
+func (r *MicroReader) faces(a float64) bool {
+	if r.facing == nil {
+		return true
+	}
+	ux, uy := math.Cos(a), math.Sin(a)
+	for _, f := range r.facing {
+		if ux*f[0]+uy*f[1] > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // microMaxEdges bounds the edges read per view of a cluster, tallest

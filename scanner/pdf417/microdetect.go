@@ -100,8 +100,9 @@ func (e *microEdge) bottom() int { return int(e.hits[len(e.hits)-1].y) }
 // edgeChains scans every step-th row of the view v for left RAPs, and
 // the same rows read backwards for those of back, the view turned round
 // (which shows the rows' right ends as left ones), and chains them into
-// the edges of each view, tallest first.
-func (r *MicroReader) edgeChains(v view, step int) (edges, backEdges []*microEdge) {
+// the edges of each view, tallest first; only those of the views fwdOn
+// and backOn ask for.
+func (r *MicroReader) edgeChains(v view, step int, fwdOn, backOn bool) (edges, backEdges []*microEdge) {
 	fwd, rev := chainer{composite: r.composite}, chainer{composite: r.composite}
 	r.backHits, r.backRows = r.backHits[:0], r.backRows[:0]
 	win := r.moduleWindow(v)
@@ -114,13 +115,18 @@ func (r *MicroReader) edgeChains(v view, step int) (edges, backEdges []*microEdg
 	}
 	for y := step / 2; y < v.h; y += step {
 		r.viewRow(v, y)
-		r.rowHits = leftRAPs(&r.runs, y, win, r.rowHits[:0], keep)
-		if r.composite {
-			r.rowHits = cca3Starts(&r.runs, y, win, r.rowHits)
+		if fwdOn {
+			r.rowHits = leftRAPs(&r.runs, y, win, r.rowHits[:0], keep)
+			if r.composite {
+				r.rowHits = cca3Starts(&r.runs, y, win, r.rowHits)
+			}
+			fwd.add(r.rowHits, y, step)
 		}
-		fwd.add(r.rowHits, y, step)
-		r.runs.reverse()
 		r.backRows = append(r.backRows, len(r.backHits))
+		if !backOn {
+			continue
+		}
+		r.runs.reverse()
 		r.backHits = leftRAPs(&r.runs, v.h-1-y, win, r.backHits, keep)
 		if r.composite {
 			r.backHits = cca3Starts(&r.runs, v.h-1-y, win, r.backHits)

@@ -65,7 +65,7 @@ func TestMicroHitsReadWhenAsked(t *testing.T) {
 				}
 				// The edges' tests, as find asks them, read the hits
 				// they need.
-				edges, back := r.edgeChains(v, 3)
+				edges, back := r.edgeChains(v, 3, true, true)
 				for _, e := range append(edges[:min(len(edges), microMaxEdges)], back[:min(len(back), microMaxEdges)]...) {
 					if e.codewordsDiffer(r.hitRuns) && e.readsRow(r.hitRuns) {
 						passed++

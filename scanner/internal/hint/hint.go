@@ -75,3 +75,18 @@ func ModulesOf(hints map[gozxing.DecodeHintType]interface{}) (lo, hi float64, ok
 	m, ok := hints[Modules].([2]float64)
 	return m[0], m[1], ok
 }
+
+// Facing is a hint of the engine's own: the value, a [][2]float64 of
+// unit vectors in the image's pixels, gives the directions the rows of
+// the symbols sought run in, read left to right; a reader that searches
+// views of the image turned every way may leave out those that face away
+// from all of them. For the GS1 Composite reader, the directions of the
+// linear components beside which it searches: a 2D component's rows run
+// as its linear component's, above it (ISO/IEC 24723).
+const Facing gozxing.DecodeHintType = 0x4644 // "FD"
+
+// FacingOf returns the directions hints give, or nil for any.
+func FacingOf(hints map[gozxing.DecodeHintType]interface{}) [][2]float64 {
+	f, _ := hints[Facing].([][2]float64)
+	return f
+}
