@@ -148,11 +148,16 @@ func (c Curve) Add(a Axis, level float64, ok bool) {
 	}
 }
 
-// ReadScannerd reads img with d as scanctl decode --try-harder does and
-// reports whether s was among what it read.
+// ReadScannerd reads img with d as scanctl decode --try-harder does (with
+// s's symbology asked for, where it is off by default) and reports
+// whether s was among what it read.
 func ReadScannerd(d *scanner.Decoder, s *Symbol, img *image.Gray) bool {
 	f := scanner.NewFrame(img.Pix, img.Rect.Dx(), img.Rect.Dy(), img.Stride)
-	res, _ := d.Decode(f, scanner.Options{TryHarder: true, TryInverted: true, TryRotated: true})
+	// The default symbologies, and the symbol's own where it is off by
+	// default (MicroPDF417): the others' readers search as they do for
+	// a user who asks for it.
+	syms := scanner.DefaultSymbologies() | scanner.NewSymbologySet(s.Sym)
+	res, _ := d.Decode(f, scanner.Options{Symbologies: syms, TryHarder: true, TryInverted: true, TryRotated: true})
 	for _, r := range res {
 		if r.Symbology == s.Sym && s.Matches(r.Text) {
 			return true

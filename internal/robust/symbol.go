@@ -63,6 +63,7 @@ var zintTypes = map[scanner.Symbology]int{
 	scanner.PDF417:          55,
 	scanner.MicroQR:         97,
 	scanner.MaxiCode:        57,
+	scanner.MicroPDF417:     84,
 	scanner.DataBarExpanded: 31, // 81 for the stacked form
 }
 
@@ -152,6 +153,10 @@ func randomText(sym scanner.Symbology, rng *rand.Rand) (text string, want []stri
 	switch sym {
 	case scanner.QRCode, scanner.DataMatrix, scanner.Aztec, scanner.PDF417:
 		t := from(text2D, 8, 40)
+		return t, []string{t}
+	case scanner.MicroPDF417:
+		// From one column (a few characters) to four.
+		t := from(text2D, 4, 40)
 		return t, []string{t}
 	case scanner.MaxiCode:
 		t := from(upper+" ", 8, 30)
