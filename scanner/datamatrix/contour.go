@@ -2,6 +2,7 @@ package datamatrix
 
 import (
 	"math/bits"
+	"slices"
 
 	"github.com/makiuchi-d/gozxing"
 )
@@ -19,6 +20,8 @@ type bitImage struct {
 	row    *gozxing.BitArray
 	// rowBits is stride in bits; origin, the bit of pixel 0, 0.
 	rowBits, origin uint
+	// bitStep[d] moves a bit index one pixel towards ring8[d].
+	bitStep [8]uint
 }
 
 // load copies m, reusing the buffers of the image before.
@@ -28,6 +31,9 @@ func (b *bitImage) load(m *gozxing.BitMatrix) {
 	b.stride = rowSize + 2
 	b.rowBits = uint(b.stride) * 32
 	b.origin = b.rowBits + 32
+	for d, o := range ring8 {
+		b.bitStep[d] = uint(o[1])*b.rowBits + uint(o[0])
+	}
 	n := b.stride * (b.h + 2)
 	if cap(b.words) < n {
 		b.words = make([]uint32, n)
@@ -87,19 +93,12 @@ func (b *bitImage) darkAt(p point) bool {
 	return b.words[i>>5]>>(i&31)&1 != 0
 }
 
-// aroundBits[n] turns the nine pixels of a 3×3 block, bit 3*row+column of
-// n (rows and columns from the top left), into the bits of a pixel's eight
-// neighbours: bit d is set when the neighbour at ring8[d] is dark.
-var aroundBits = func() (t [512]uint8) {
-	for n := range t {
-		for d, o := range ring8 {
-			if n>>(3*(o[1]+1)+o[0]+1)&1 != 0 {
-				t[n] |= 1 << d
-			}
-		}
-	}
-	return t
-}()
+// ring8 holds the eight neighbours of a pixel, clockwise on screen from
+// east.
+var ring8 = [8][2]int{{1, 0}, {1, 1}, {0, 1}, {-1, 1}, {-1, 0}, {-1, -1}, {0, -1}, {1, -1}}
+
+// ringIndex[dy+1][dx+1] is the index in ring8 of the offset (dx, dy).
+var ringIndex = [3][3]int{{5, 6, 7}, {4, -1, 0}, {3, 2, 1}}
 
 // backDir[d] is the direction, from the pixel entered by a step towards
 // ring8[d], of the light pixel checked just before it.
@@ -111,90 +110,203 @@ var backDir = func() (t [8]int) {
 	return t
 }()
 
-// The eight neighbours of a pixel, clockwise on screen from east.
-var ring8 = [8][2]int{{1, 0}, {1, 1}, {0, 1}, {-1, 1}, {-1, 0}, {-1, -1}, {0, -1}, {1, -1}}
+// nextStep[dir<<9 | n] is the step traceContour takes from a pixel whose
+// 3×3 block is n (bit 3*row+column, rows and columns from the top left)
+// when its light neighbour last checked lies towards ring8[dir]: the
+// first dark neighbour clockwise after dir, or noStep when the pixel has
+// none.
+var nextStep = func() (t [8 << 9]uint8) {
+	for dir := range 8 {
+		for n := range 512 {
+			t[dir<<9|n] = noStep
+			for k := 1; k <= 8; k++ {
+				d := (dir + k) & 7
+				o := ring8[d]
+				if n>>(3*(o[1]+1)+o[0]+1)&1 != 0 {
+					t[dir<<9|n] = uint8(d)
+					break
+				}
+			}
+		}
+	}
+	return t
+}()
 
-// ringIndex[dy+1][dx+1] is the index in ring8 of the offset (dx, dy).
-var ringIndex = [3][3]int{{5, 6, 7}, {4, -1, 0}, {3, 2, 1}}
+// noStep is nextStep's entry for a pixel without dark neighbours.
+const noStep = 8
 
 // pixel is a pixel position.
 type pixel struct{ x, y int32 }
 
 // visited marks pixels that a traced contour went through, so that a seed
-// on a contour already followed is not followed again.
+// on a contour already followed is not followed again. Pixel x, y is its
+// bit y*rowBits + x + seenOrigin (rowBits as in the image copy): the
+// bit in the image copy of the top left of the pixel's 3×3 block.
 type visited struct {
-	bits []uint64
-	w    int
+	bits    []uint64
+	rowBits int
 }
 
-func (v *visited) reset(w, h int) {
-	n := (w*h + 63) / 64
+// seenOrigin is the bit of pixel 0, 0 in visited.
+const seenOrigin = 31
+
+// reset clears the marks and takes the layout of img.
+func (v *visited) reset(img *bitImage) {
+	n := (int(img.rowBits)*(img.h+2) + 63) / 64
 	if cap(v.bits) < n {
 		v.bits = make([]uint64, n)
 	} else {
 		v.bits = v.bits[:n]
 		clear(v.bits)
 	}
-	v.w = w
-}
-
-func (v *visited) mark(x, y int) {
-	i := y*v.w + x
-	v.bits[i>>6] |= 1 << (i & 63)
+	v.rowBits = int(img.rowBits)
 }
 
 func (v *visited) has(x, y int) bool {
-	i := y*v.w + x
+	i := uint(seenOrigin + y*v.rowBits + x)
 	return v.bits[i>>6]&(1<<(i&63)) != 0
 }
 
 // traceContour follows the boundary of the dark 8-connected region that
 // contains the dark pixel (x, y), whose west neighbour is light (Moore
 // neighbour tracing, stopping when the start pixel is entered again from
-// the same side). It appends the boundary pixels to out and returns them
-// with the signed area the boundary encloses: positive for the outer
-// boundary of a dark region, negative for the boundary of a hole. It gives
-// up after limit steps and reports false.
+// the same side). It appends the boundary pixels to out, marks them in
+// seen (which must have been reset for img), and returns them with the
+// signed area the boundary encloses: positive for the outer boundary of a
+// dark region, negative for the boundary of a hole. It gives up after
+// limit steps and reports false.
+//
+// A busy frame takes millions of steps, so each does little: the bit of
+// the top left of the pixel's 3×3 block in the image copy (and of the
+// pixel in seen) moves with the step, the block's three rows index
+// nextStep, which gives the step, the position moves as one word, x in
+// its low half and y in its high half, and the steps run in a function
+// that calls nothing (tracer.steps), so that the loop's values stay in
+// registers. The area is summed afterwards.
 func traceContour(img *bitImage, seen *visited, x, y, limit int, out []pixel) ([]pixel, int, bool) {
-	sx, sy := x, y
-	cx, cy := x, y
-	dir := 4 // towards the light west neighbour
-	startDir := dir
-	out = append(out, pixel{int32(cx), int32(cy)})
-	seen.mark(cx, cy)
-	area2 := 0
-	returns := 0
-	words, stride := img.words, img.stride
-	for step := 0; step < limit; step++ {
-		// The pixel's eight neighbours, read from the three rows
-		// through it: bit i of the padded row above is the pixel
-		// above and to the left.
-		i := cy*stride*32 + 31 + cx
-		o, sh := i>>5, uint(i&31)
-		w := words[o : o+2*stride+2]
-		up := uint((uint64(w[0])|uint64(w[1])<<32)>>sh) & 7
-		mid := uint((uint64(w[stride])|uint64(w[stride+1])<<32)>>sh) & 7
-		down := uint((uint64(w[2*stride])|uint64(w[2*stride+1])<<32)>>sh) & 7
-		nb := aroundBits[up|mid<<3|down<<6]
-		if nb == 0 {
-			return out, 0, true // a lone pixel
-		}
-		// The first dark neighbour clockwise after dir.
-		d := (dir + 1 + bits.TrailingZeros8(bits.RotateLeft8(nb, -(dir+1)))) & 7
-		nx, ny := cx+ring8[d][0], cy+ring8[d][1]
-		area2 += cx*ny - nx*cy
-		cx, cy = nx, ny
-		dir = backDir[d]
-		if cx == sx && cy == sy {
-			returns++
-			if dir == startDir || returns > 2 {
-				return out, area2, true
-			}
-		}
-		out = append(out, pixel{int32(cx), int32(cy)})
-		seen.mark(cx, cy)
+	t := tracer{
+		words: img.words, marks: seen.bits, stride: uint(img.stride), bitStep: &img.bitStep,
+		at:  uint(seenOrigin + y*int(img.rowBits) + x),
+		xy:  uint(y<<32 + x),
+		dir: 4 << 9, // towards the light west neighbour
 	}
-	return out, area2, false
+	t.start = t.at
+	from := len(out)
+	end := from + 1 + limit
+	out = append(out, pixel{int32(x), int32(y)})
+	seen.bits[t.at>>6] |= 1 << (t.at & 63)
+	closed := false
+	for len(out) < end {
+		if len(out) == cap(out) {
+			out = slices.Grow(out, min(end-len(out), max(len(out), 256)))
+		}
+		k, stop := t.steps(out[len(out):min(cap(out), end)])
+		out = out[:len(out)+k]
+		if stop == stopLone {
+			closed = true
+			break
+		}
+		if stop == stopStart {
+			if t.dir == 4<<9 || returnedTwice(out[from:]) {
+				closed = true
+				break
+			}
+			out = append(out, out[from])
+			seen.bits[t.at>>6] |= 1 << (t.at & 63)
+		}
+	}
+	c := out[from:]
+	area2 := 0
+	p := c[0]
+	for _, q := range c[1:] {
+		area2 += int(p.x)*int(q.y) - int(q.x)*int(p.y)
+		p = q
+	}
+	if closed && len(c) > 1 {
+		q := c[0]
+		area2 += int(p.x)*int(q.y) - int(q.x)*int(p.y)
+	}
+	return out, area2, closed
+}
+
+// tracer is traceContour's position: the bit in the image copy of the top
+// left of the current pixel's 3×3 block, the pixel (y<<32 + x), and the
+// direction of the light neighbour last checked (as it indexes nextStep).
+type tracer struct {
+	words     []uint32
+	marks     []uint64
+	stride    uint
+	bitStep   *[8]uint
+	at, start uint
+	xy, dir   uint
+}
+
+// How tracer.steps stops, when not for want of room.
+const (
+	stopRoom  = iota
+	stopLone  // the pixel has no dark neighbour
+	stopStart // the step came back to the start pixel
+)
+
+// steps takes steps until room is full or the contour comes back to its
+// start, and stores the pixels it enters in room. It calls nothing, so
+// that the loop's values stay in registers.
+func (t *tracer) steps(room []pixel) (int, int) {
+	words, marks, stride, bitStep := t.words, t.marks, t.stride, t.bitStep
+	at, start, xy, dir := t.at, t.start, t.xy, t.dir
+	stop := stopRoom
+	k := 0
+	for ; k < len(room); k++ {
+		// The block's rows: bits sh to sh+2 of two words from o on.
+		o, sh := at>>5, at&31
+		r := (*[2]uint32)(words[o : o+2])
+		up := uint((uint64(r[0]) | uint64(r[1])<<32) >> sh)
+		o += stride
+		r = (*[2]uint32)(words[o : o+2])
+		mid := uint((uint64(r[0]) | uint64(r[1])<<32) >> sh)
+		o += stride
+		r = (*[2]uint32)(words[o : o+2])
+		down := uint((uint64(r[0]) | uint64(r[1])<<32) >> sh)
+		d := nextStep[dir|up&7|(mid&7)<<3|(down&7)<<6]
+		if d == noStep {
+			stop = stopLone
+			break
+		}
+		d &= 7
+		at += bitStep[d]
+		xy += xyStep[d]
+		dir = backStep[d]
+		if at == start {
+			stop = stopStart
+			break
+		}
+		room[k] = pixel{int32(xy), int32(xy >> 32)}
+		marks[at>>6] |= 1 << (at & 63)
+	}
+	t.at, t.xy, t.dir = at, xy, dir
+	return k, stop
+}
+
+// xyStep[d] moves traceContour's position, y<<32 + x, one step towards
+// ring8[d]; backStep[d] is backDir[d] as it indexes nextStep.
+var xyStep, backStep = func() (xy, back [8]uint) {
+	for d, o := range ring8 {
+		xy[d] = uint(o[1]<<32 + o[0])
+		back[d] = uint(backDir[d]) << 9
+	}
+	return xy, back
+}()
+
+// returnedTwice tells whether contour c, which has just come back to its
+// first pixel once more, has come back to it twice before.
+func returnedTwice(c []pixel) bool {
+	n := 0
+	for _, q := range c[1:] {
+		if q == c[0] {
+			n++
+		}
+	}
+	return n >= 2
 }
 
 // rowSeeds appends to out the x of every dark pixel in a row (bit x of

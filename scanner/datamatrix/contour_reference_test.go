@@ -103,7 +103,7 @@ func TestTraceContourReference(t *testing.T) {
 				t.Fatalf("trial %d: darkAt(%v) = %v, want %v", trial, p, !want, want)
 			}
 		}
-		seen.reset(w, h)
+		seen.reset(&img)
 		row := gozxing.NewBitArray(w)
 		for y := range h {
 			row = m.GetRow(y, row)

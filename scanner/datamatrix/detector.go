@@ -67,7 +67,7 @@ type scanParams struct {
 // find scans the image for symbols.
 func (d *detector) find(m *gozxing.BitMatrix, p scanParams) []*decoded {
 	d.img.load(m)
-	d.seen.reset(d.img.w, d.img.h)
+	d.seen.reset(&d.img)
 	d.found = d.found[:0]
 	d.steps = 0
 	d.varied, d.traced = 0, 0

@@ -111,7 +111,7 @@ func TestSimplify(t *testing.T) {
 		var img bitImage
 		img.load(m)
 		var seen visited
-		seen.reset(w, h)
+		seen.reset(&img)
 		var c []pixel
 		for y := range h {
 			for _, x := range rowSeeds(img.rowWords(y), w, nil) {
