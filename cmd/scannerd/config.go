@@ -133,6 +133,7 @@ func ParseConfig(name string, data []byte) (*Config, error) {
 const (
 	maxWorkers       = 256
 	maxQueue         = 256 // live video wants the newest frame: a long queue only holds memory
+	maxGCPercent     = 1000
 	maxConfirmFrames = 100
 )
 
@@ -153,6 +154,7 @@ func (c *Config) Validate() error {
 		conf.Within("engine.workers", c.Engine.Workers, 0, maxWorkers),
 		conf.Within("engine.queue", c.Engine.Queue, 0, maxQueue),
 		optional("engine.stuck_after", c.Engine.StuckAfter, 100*time.Millisecond, time.Hour),
+		conf.Within("engine.gc_percent", c.Engine.GCPercent, 0, maxGCPercent),
 		conf.Within("dedup.forget", c.Dedup.Forget, 0, conf.Duration(24*time.Hour)),
 		conf.Within("dedup.confirm_frames", c.Dedup.ConfirmFrames, 0, maxConfirmFrames),
 	); err != nil {

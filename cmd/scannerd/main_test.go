@@ -317,6 +317,7 @@ func TestConfigErrors(t *testing.T) {
 		// Values out of range.
 		{"[engine]\nqueue = 100000\n", "test.toml:2: key engine.queue: 100000 is outside 0 to 256"},
 		{"[engine]\nworkers = -1\n", "test.toml:2: key engine.workers: -1 is outside 0 to 256"},
+		{"[engine]\ngc_percent = -1\n", "test.toml:2: key engine.gc_percent: -1 is outside 0 to 1000"},
 		{"[api]\nsubscriber_buffer = 1000000000000\n", "test.toml:2: key api.subscriber_buffer: 1000000000000 is outside 1 to 65536"},
 		{"[api]\nmax_decodes = 100000000000\n", "test.toml:2: key api.max_decodes: 100000000000 is outside 1 to 64"},
 		{"[api]\n\nwrite_timeout = \"1us\"\n", "test.toml:3: key api.write_timeout: 1µs is outside 100ms to 1h0m0s"},

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"runtime"
+	"runtime/debug"
 	"testing"
 )
 
@@ -15,5 +16,34 @@ func TestDecodeWorkersLeaveASchedulerPlace(t *testing.T) {
 	st := m.d.engine.Stats()
 	if got, want := runtime.GOMAXPROCS(0), st.Workers+st.BackgroundWorkers+1; st.Workers != workers || got < want {
 		t.Errorf("GOMAXPROCS %d with %d live and %d background workers, want at least %d", got, st.Workers, st.BackgroundWorkers, want)
+	}
+}
+
+// TestGCPercent: the daemon runs the garbage collector at its own target
+// (engine.gc_percent, 25 when unset) unless GOGC says otherwise, and puts
+// the one it found back when it stops.
+func TestGCPercent(t *testing.T) {
+	for _, tc := range []struct {
+		name, config, gogc string
+		want               int
+	}{
+		{"default", "", "", defaultGCPercent},
+		{"configured", "[engine]\ngc_percent = 60\n", "", 60},
+		{"GOGC wins", "[engine]\ngc_percent = 60\n", "150", 150},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := debug.SetGCPercent(150)
+			defer debug.SetGCPercent(before)
+			t.Setenv("GOGC", tc.gogc)
+			m, _, _ := startMain(t, tc.config)
+			if got := debug.SetGCPercent(-1); got != tc.want {
+				t.Errorf("running: GC target %d %%, want %d", got, tc.want)
+			}
+			debug.SetGCPercent(tc.want)
+			m.Close()
+			if got := debug.SetGCPercent(150); got != 150 {
+				t.Errorf("stopped: GC target %d %%, want the 150 it found", got)
+			}
+		})
 	}
 }

@@ -57,6 +57,7 @@ type engineTable struct {
 	Workers    int           `toml:"workers"`
 	Queue      int           `toml:"queue"`
 	StuckAfter conf.Duration `toml:"stuck_after"`
+	GCPercent  int           `toml:"gc_percent"`
 }
 
 // dedupTable is [dedup].
