@@ -70,35 +70,43 @@ type centre struct {
 }
 
 // ringPattern looks at runs[i] as the middle run of a bull's-eye crossing
-// and returns the module size the runs next to it suggest, or false.
-func ringPattern(runs []int, i int) (float64, bool) {
+// and returns four times the module size the runs next to it suggest (the
+// sum of those four runs), or false. The tests are on the module size m =
+// s/4, in integers: each bound below is the float comparison it stands for
+// multiplied out (m < 1.5 is s < 6, w < 0.5·m is 8w < s, …), exact for any
+// run an image can hold.
+func ringPattern(runs []int, i int) (int, bool) {
 	if i < 2 || i+2 >= len(runs) {
 		return 0, false
 	}
-	l1, l2, r1, r2 := float64(runs[i-1]), float64(runs[i-2]), float64(runs[i+1]), float64(runs[i+2])
-	m := (l1 + l2 + r1 + r2) / 4
-	if m < 1.5 {
+	l1, l2, r1, r2 := runs[i-1], runs[i-2], runs[i+1], runs[i+2]
+	s := l1 + l2 + r1 + r2
+	if s < 6 {
 		return 0, false // modules too small to read
 	}
-	for _, w := range [...]float64{l1, l2, r1, r2} {
-		if w < 0.5*m || w > 1.5*m {
+	for _, w := range [...]int{l1, l2, r1, r2} {
+		if 8*w < s || 8*w > 3*s { // w < 0.5·m or w > 1.5·m
 			return 0, false
 		}
 	}
-	c := float64(runs[i])
-	if c < 0.25*m || c > 5.5*m || math.Abs((l1+l2)-(r1+r2)) > 0.5*m+1 {
+	// The middle run within 0.25·m … 5.5·m, the two sides within 0.5·m+1
+	// of each other.
+	c, skew := runs[i], (l1+l2)-(r1+r2)
+	if 16*c < s || 8*c > 11*s || 8*max(skew, -skew) > s+8 {
 		return 0, false
 	}
-	return m, true
+	return s, true
 }
 
 // symmetricExtent counts the pairs of runs round runs[i] that are about a
-// module wide and as wide as each other, out to the first pair that is not.
-func symmetricExtent(runs []int, i int, m float64) int {
+// module wide and as wide as each other, out to the first pair that is
+// not; s is four times the module size, as ringPattern gives it, and the
+// bounds are ringPattern's.
+func symmetricExtent(runs []int, i int, s int) int {
 	k := 0
 	for ; k < 16 && i-k-1 >= 0 && i+k+1 < len(runs); k++ {
-		l, r := float64(runs[i-k-1]), float64(runs[i+k+1])
-		if math.Abs(l-r) > 0.5*m+1 || min(l, r) < 0.5*m || max(l, r) > 1.5*m {
+		l, r := runs[i-k-1], runs[i+k+1]
+		if 8*max(l-r, r-l) > s+8 || 8*min(l, r) < s || 8*max(l, r) > 3*s {
 			break
 		}
 	}
@@ -127,11 +135,12 @@ func (d *detector) findCentres(step, budget int) []centre {
 		for i, r := range d.runs {
 			start := x
 			x += r
-			m, ok := ringPattern(d.runs, i)
+			s, ok := ringPattern(d.runs, i)
 			if !ok {
 				continue
 			}
-			score := symmetricExtent(d.runs, i, m)
+			m := float64(s) / 4
+			score := symmetricExtent(d.runs, i, s)
 			if i%2 == 1 && float64(r) <= 1.6*m {
 				score += 2
 			}
@@ -246,6 +255,53 @@ func (d *detector) crossCheck(x, y, m float64) (centre, bool) {
 	return centre{}, false
 }
 
+// axisRuns returns the runs of whole pixels along the row (alongRow) or
+// the column through pixel (x, y), from reach pixels before it to reach
+// after, starting light (a first run of 0 when the first pixel is dark),
+// and where each starts, relative to (x, y). Everything outside the image
+// is light: only the part of the line inside it is read, a word of the
+// image at a time, without a bounds check per pixel.
+func (d *detector) axisRuns(x, y int, alongRow bool, reach int) (runs, starts []int) {
+	b := &d.img
+	runs, starts = d.colRuns[:0], d.colStarts[:0]
+	// lo…hi: the positions along the line inside the image.
+	lo, hi := 1, 0
+	switch {
+	case alongRow && y >= 0 && y < b.h:
+		lo, hi = max(-reach, -x), min(reach, b.w-1-x)
+	case !alongRow && x >= 0 && x < b.w:
+		lo, hi = max(-reach, -y), min(reach, b.h-1-y)
+	}
+	prev, runStart := false, -reach
+	if lo <= hi {
+		if alongRow {
+			row := b.words[y*b.rowSize : (y+1)*b.rowSize]
+			for t, px := lo, x+lo; t <= hi; t, px = t+1, px+1 {
+				if v := row[px>>5]>>(px&31)&1 != 0; v != prev {
+					runs, starts = append(runs, t-runStart), append(starts, runStart)
+					runStart, prev = t, v
+				}
+			}
+		} else {
+			col, shift := b.words[x>>5:], x&31
+			i := (y + lo) * b.rowSize
+			for t := lo; t <= hi; t, i = t+1, i+b.rowSize {
+				if v := col[i]>>shift&1 != 0; v != prev {
+					runs, starts = append(runs, t-runStart), append(starts, runStart)
+					runStart, prev = t, v
+				}
+			}
+		}
+		if prev && hi < reach { // light again past the image's edge
+			runs, starts = append(runs, hi+1-runStart), append(starts, runStart)
+			runStart = hi + 1
+		}
+	}
+	runs, starts = append(runs, reach+1-runStart), append(starts, runStart)
+	d.colRuns, d.colStarts = runs, starts
+	return runs, starts
+}
+
 // fillBlob floods the dark 8-connected blob at window cell (i, j) and
 // returns its centroid in image coordinates and its area, or false when it
 // is larger than maxArea or reaches the window's edge (a ring, not the
@@ -293,31 +349,8 @@ func (d *detector) fillBlob(open []bool, x0, y0, w, i, j, maxArea int) (point, i
 // module (dark and about a module wide).
 func (d *detector) lineCentre(p, dir point, m float64) (float64, float64, bool, bool) {
 	reach := int(8*m) + 2
-	runs := d.colRuns[:0]
-	starts := d.colStarts[:0]
-	// Runs of whole pixels along the line, starting light. The line is a
-	// row or a column of pixels: dir is an axis.
 	px, py := math.Floor(p.x), math.Floor(p.y)
-	ix, iy, sx, sy := int(px), int(py), int(dir.x), int(dir.y)
-	x, y := ix-sx*reach, iy-sy*reach
-	prev := d.img.get(x, y) // false outside the image
-	if prev {
-		runs = append(runs, 0)
-		starts = append(starts, -reach)
-	}
-	runStart := -reach
-	for t := -reach + 1; t <= reach; t++ {
-		x, y = x+sx, y+sy
-		v := d.img.get(x, y)
-		if v != prev {
-			runs = append(runs, t-runStart)
-			starts = append(starts, runStart)
-			runStart, prev = t, v
-		}
-	}
-	runs = append(runs, reach+1-runStart)
-	starts = append(starts, runStart)
-	d.colRuns, d.colStarts = runs, starts
+	runs, starts := d.axisRuns(int(px), int(py), dir.x != 0, reach)
 	along := px*dir.x + py*dir.y
 	here := p.x*dir.x + p.y*dir.y
 	// The centre module: a dark run about a module wide with at least
@@ -327,29 +360,31 @@ func (d *detector) lineCentre(p, dir point, m float64) (float64, float64, bool, 
 	best, bestK, bestD := -1, 0, math.Inf(1)
 	centreRun, centreD := -1, math.Inf(1)
 	var bestM, centreM float64
+	var bestS, centreS int
 	for i := range runs {
-		mm, ok := ringPattern(runs, i)
+		s, ok := ringPattern(runs, i)
 		if !ok {
 			continue
 		}
-		k := symmetricExtent(runs, i, mm)
+		mm := float64(s) / 4
+		k := symmetricExtent(runs, i, s)
 		mid := along + float64(starts[i]) + float64(runs[i])/2
 		dd := math.Abs(mid - here)
 		if i%2 == 1 && k >= 3 && float64(runs[i]) <= 1.6*mm && dd < centreD {
-			centreRun, centreD, centreM = i, dd, mm
+			centreRun, centreD, centreM, centreS = i, dd, mm, s
 		}
 		if k > bestK || k == bestK && dd < bestD {
-			best, bestK, bestD, bestM = i, k, dd, mm
+			best, bestK, bestD, bestM, bestS = i, k, dd, mm, s
 		}
 	}
 	if centreRun >= 0 && centreD <= 3*m {
-		best, bestD, bestM = centreRun, centreD, centreM
+		best, bestD, bestM, bestS = centreRun, centreD, centreM, centreS
 	}
 	if best < 0 || bestD > 4*m {
 		return 0, 0, false, false
 	}
 	mid := along + float64(starts[best]) + float64(runs[best])/2
 	centreModule := best%2 == 1 && float64(runs[best]) <= 1.6*bestM
-	d.lineK = symmetricExtent(runs, best, bestM)
+	d.lineK = symmetricExtent(runs, best, bestS)
 	return mid, bestM, centreModule, true
 }

@@ -1,0 +1,130 @@
+package aztec
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/makiuchi-d/gozxing"
+)
+
+// The bull's-eye search's integer tests and word-at-a-time sampling stand
+// for the plain float comparisons and pixel-by-pixel reads they replaced,
+// kept here as the reference: the two must agree on every input.
+
+// ringPatternRef is ringPattern as the float comparisons it multiplies out.
+func ringPatternRef(runs []int, i int) (float64, bool) {
+	if i < 2 || i+2 >= len(runs) {
+		return 0, false
+	}
+	l1, l2, r1, r2 := float64(runs[i-1]), float64(runs[i-2]), float64(runs[i+1]), float64(runs[i+2])
+	m := (l1 + l2 + r1 + r2) / 4
+	if m < 1.5 {
+		return 0, false
+	}
+	for _, w := range [...]float64{l1, l2, r1, r2} {
+		if w < 0.5*m || w > 1.5*m {
+			return 0, false
+		}
+	}
+	c := float64(runs[i])
+	if c < 0.25*m || c > 5.5*m || math.Abs((l1+l2)-(r1+r2)) > 0.5*m+1 {
+		return 0, false
+	}
+	return m, true
+}
+
+// symmetricExtentRef is symmetricExtent on the module size m.
+func symmetricExtentRef(runs []int, i int, m float64) int {
+	k := 0
+	for ; k < 16 && i-k-1 >= 0 && i+k+1 < len(runs); k++ {
+		l, r := float64(runs[i-k-1]), float64(runs[i+k+1])
+		if math.Abs(l-r) > 0.5*m+1 || min(l, r) < 0.5*m || max(l, r) > 1.5*m {
+			break
+		}
+	}
+	return k
+}
+
+// axisRunsRef is axisRuns read a pixel at a time through bitImage.get.
+func axisRunsRef(b *bitImage, x, y int, alongRow bool, reach int) (runs, starts []int) {
+	sx, sy := 0, 1
+	if alongRow {
+		sx, sy = 1, 0
+	}
+	px, py := x-sx*reach, y-sy*reach
+	prev := b.get(px, py)
+	if prev {
+		runs, starts = append(runs, 0), append(starts, -reach)
+	}
+	runStart := -reach
+	for t := -reach + 1; t <= reach; t++ {
+		px, py = px+sx, py+sy
+		if v := b.get(px, py); v != prev {
+			runs, starts = append(runs, t-runStart), append(starts, runStart)
+			runStart, prev = t, v
+		}
+	}
+	return append(runs, reach+1-runStart), append(starts, runStart)
+}
+
+func TestRingPatternMatchesFloat(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	runs := make([]int, 40)
+	for n := 0; n < 5000; n++ {
+		// Runs round a module size, small and large, so that every bound
+		// is met on both sides of it.
+		m := 1 + rng.IntN(40)
+		for i := range runs {
+			runs[i] = max(0, m+rng.IntN(m+2)-(m+2)/2)
+			if rng.IntN(8) == 0 {
+				runs[i] = rng.IntN(6*m + 2)
+			}
+		}
+		for i := range runs {
+			s, ok := ringPattern(runs, i)
+			want, wantOK := ringPatternRef(runs, i)
+			if ok != wantOK || ok && float64(s)/4 != want {
+				t.Fatalf("ringPattern(%v, %d) = %d, %v; the float comparisons give %v, %v", runs, i, s, ok, want, wantOK)
+			}
+			if !ok {
+				continue
+			}
+			if k, want := symmetricExtent(runs, i, s), symmetricExtentRef(runs, i, want); k != want {
+				t.Fatalf("symmetricExtent(%v, %d, %d) = %d, the float comparisons %d", runs, i, s, k, want)
+			}
+		}
+	}
+}
+
+func TestAxisRunsMatchPixels(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, size := range [][2]int{{1, 1}, {31, 7}, {32, 33}, {70, 45}} {
+		w, h := size[0], size[1]
+		m, _ := gozxing.NewBitMatrix(w, h)
+		for y := range h {
+			for x := 0; x < w; {
+				n := 1 + rng.IntN(6) // runs of a few pixels, either colour
+				if rng.IntN(2) == 0 {
+					for ; n > 0 && x < w; n, x = n-1, x+1 {
+						m.Set(x, y)
+					}
+				}
+				x += n
+			}
+		}
+		d := &detector{}
+		d.img.load(m, gozxing.NewBitArray(w))
+		for n := 0; n < 2000; n++ {
+			x, y := rng.IntN(w+20)-10, rng.IntN(h+20)-10
+			reach, alongRow := rng.IntN(40), rng.IntN(2) == 0
+			runs, starts := d.axisRuns(x, y, alongRow, reach)
+			wantRuns, wantStarts := axisRunsRef(&d.img, x, y, alongRow, reach)
+			if !slices.Equal(runs, wantRuns) || !slices.Equal(starts, wantStarts) {
+				t.Fatalf("%dx%d image, axisRuns(%d, %d, %v, %d) = %v from %v; pixel by pixel %v from %v",
+					w, h, x, y, alongRow, reach, runs, starts, wantRuns, wantStarts)
+			}
+		}
+	}
+}
