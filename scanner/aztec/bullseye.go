@@ -2,6 +2,7 @@ package aztec
 
 import (
 	"math"
+	"math/bits"
 
 	"github.com/makiuchi-d/gozxing"
 
@@ -61,6 +62,33 @@ func (b *bitImage) darkAt(p point) bool {
 		return false
 	}
 	return b.get(int(p.x), int(p.y))
+}
+
+// markDark sets win[j*w+i] for each dark pixel (x0+i, y0+j) of the w×w
+// window at (x0, y0), leaving the others as they are. It visits the dark
+// pixels only, a word of a row at a time.
+func (b *bitImage) markDark(win []bool, x0, y0, w int) {
+	xa, xb := max(x0, 0), min(x0+w, b.w) // the columns inside the image
+	if xa >= xb {
+		return
+	}
+	for j := max(0, -y0); j < w && y0+j < b.h; j++ {
+		row := b.words[(y0+j)*b.rowSize : (y0+j+1)*b.rowSize]
+		out := win[j*w : (j+1)*w]
+		for wi := xa >> 5; wi<<5 < xb; wi++ {
+			v := row[wi]
+			if lo := wi << 5; lo < xa {
+				v &^= 1<<(xa-lo) - 1
+			}
+			if hi := wi<<5 + 32; hi > xb {
+				v &= 1<<(32-(hi-xb)) - 1
+			}
+			for v != 0 {
+				out[wi<<5+bits.TrailingZeros32(v)-x0] = true
+				v &= v - 1
+			}
+		}
+	}
 }
 
 // centre is a bull's-eye candidate: its centre and module size in pixels.
@@ -211,12 +239,8 @@ func (d *detector) crossCheck(x, y, m float64) (centre, bool) {
 	if cap(d.window) < w*w {
 		d.window = make([]bool, w*w)
 	}
-	open := d.window[:w*w]
-	for j := 0; j < w; j++ {
-		for i := range open[j*w : (j+1)*w] {
-			open[j*w+i] = d.img.get(x0+i, y0+j)
-		}
-	}
+	open := d.window[:w*w] // all false: cleared after each use
+	d.img.markDark(open, x0, y0, w)
 	maxArea := int(3*m*m) + 8
 	// The small blobs, nearest the hit first.
 	blobs := d.blobs[:0]

@@ -69,6 +69,8 @@ func axisRunsRef(b *bitImage, x, y int, alongRow bool, reach int) (runs, starts 
 	return append(runs, reach+1-runStart), append(starts, runStart)
 }
 
+// TestRingPatternMatchesFloat checks the integer bounds against the float
+// comparisons on runs round module sizes from 1 to 40 pixels.
 func TestRingPatternMatchesFloat(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	runs := make([]int, 40)
@@ -98,6 +100,8 @@ func TestRingPatternMatchesFloat(t *testing.T) {
 	}
 }
 
+// TestAxisRunsMatchPixels checks axisRuns, and the window markDark fills,
+// against the image read pixel by pixel.
 func TestAxisRunsMatchPixels(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	for _, size := range [][2]int{{1, 1}, {31, 7}, {32, 33}, {70, 45}} {
@@ -116,6 +120,17 @@ func TestAxisRunsMatchPixels(t *testing.T) {
 		}
 		d := &detector{}
 		d.img.load(m, gozxing.NewBitArray(w))
+		for n := 0; n < 300; n++ {
+			ww := 1 + rng.IntN(80)
+			x0, y0 := rng.IntN(w+2*ww)-ww, rng.IntN(h+2*ww)-ww
+			win := make([]bool, ww*ww)
+			d.img.markDark(win, x0, y0, ww)
+			for k, dark := range win {
+				if want := d.img.get(x0+k%ww, y0+k/ww); dark != want {
+					t.Fatalf("%dx%d image, %d-pixel window at (%d, %d): pixel %d marked %v, is %v", w, h, ww, x0, y0, k, dark, want)
+				}
+			}
+		}
 		for n := 0; n < 2000; n++ {
 			x, y := rng.IntN(w+20)-10, rng.IntN(h+20)-10
 			reach, alongRow := rng.IntN(40), rng.IntN(2) == 0
