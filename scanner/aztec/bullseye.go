@@ -157,7 +157,8 @@ func (d *detector) findCentres(step, budget int) []centre {
 	img := &d.img
 	hits := d.hits[:0]
 	for y := step / 2; y < img.h; y += step {
-		d.row = img.m.GetRow(y, d.row)
+		// The row, from the copy of the image (decode sized d.row to it).
+		copy(d.row.GetBitArray(), img.words[y*img.rowSize:(y+1)*img.rowSize])
 		d.runs = bitrow.Lengths(d.row, img.w, d.runs)
 		x := 0
 		for i, r := range d.runs {
@@ -336,15 +337,17 @@ func (d *detector) fillBlob(open []bool, x0, y0, w, i, j, maxArea int) (point, i
 	neighbours := [8]int{-w - 1, -w, -w + 1, -1, 1, w - 1, w, w + 1}
 	stack := append(d.fill[:0], j*w+i)
 	open[j*w+i] = false
-	var sx, sy float64
+	// The sums of the pixels' window coordinates: the centroid is their
+	// mean, offset to the pixels' centres in the image.
+	sx, sy := 0, 0
 	area := 0
 	for len(stack) > 0 {
 		k := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
 		ci, cj := k%w, k/w
 		area++
-		sx += float64(x0+ci) + 0.5
-		sy += float64(y0+cj) + 0.5
+		sx += ci
+		sy += cj
 		if ci == 0 || cj == 0 || ci == w-1 || cj == w-1 || area > maxArea {
 			// A ring or a large dark area: stop here; what is left of it
 			// is flooded, and given up, from the next pixel on.
@@ -363,7 +366,16 @@ func (d *detector) fillBlob(open []bool, x0, y0, w, i, j, maxArea int) (point, i
 	if area == 0 {
 		return point{}, area, false
 	}
-	return point{sx / float64(area), sy / float64(area)}, area, true
+	return point{blobMean(sx, x0, area), blobMean(sy, y0, area)}, area, true
+}
+
+// blobMean is the mean of the pixel centres a0+c+½ over a blob's area
+// pixels whose window coordinates c sum to sum, as the sum of those
+// centres, added in floats one by one, divided by area. Every partial sum
+// is a multiple of ½ far below 2⁵³, so each float addition was exact and
+// the sum is (2·(sum + area·a0) + area)/2 exactly.
+func blobMean(sum, a0, area int) float64 {
+	return float64(2*(sum+area*a0)+area) / 2 / float64(area)
 }
 
 // lineCentre samples the line through p along dir ((1, 0) or (0, 1))

@@ -61,10 +61,13 @@ func (d *detector) fitInverse(sm *symbolMap, radius float64, origin point, scale
 	// g31 g32 δu along rows, g21 g22 g23 g31 g32 δv down columns. Only
 	// those enter the normal equations; the others would add zeros.
 	unknowns := [2][6]int{{0, 1, 2, 6, 7, 8}, {3, 4, 5, 6, 7, 9}}
+	// The normal matrix is symmetric: each row adds its products to the
+	// upper triangle only (k is ascending), which is mirrored once at the
+	// end; both halves would have received the same sums.
 	add := func(k *[6]int, row [6]float64, rhs float64) {
 		for a, i := range k {
-			for b, j := range k {
-				ata[i][j] += row[a] * row[b]
+			for b := a; b < len(k); b++ {
+				ata[i][k[b]] += row[a] * row[b]
 			}
 			atb[i] += row[a] * rhs
 		}
@@ -143,6 +146,11 @@ func (d *detector) fitInverse(sm *symbolMap, radius float64, origin point, scale
 	}
 	if count < 24 {
 		return projective{}, false
+	}
+	for i := range n {
+		for j := i + 1; j < n; j++ {
+			ata[j][i] = ata[i][j]
+		}
 	}
 	if !geom.Solve(ata[:], atb[:], 1e-9) {
 		return projective{}, false

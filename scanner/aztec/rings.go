@@ -222,14 +222,21 @@ type ringPoint struct {
 // Chebyshev radius divided by its boundary's half-size is the module
 // size, the same for every point when the angle is right.
 func ringAngle(pts []ringPoint, c point) float64 {
+	// Each point's offset from the centre and its boundary's half-size,
+	// worked out once for the 90 angles.
+	var buf [rayCount * 8]struct{ x, y, half float64 }
+	qs := buf[:0]
+	for _, p := range pts {
+		q := p.p.sub(c)
+		qs = append(qs, struct{ x, y, half float64 }{q.x, q.y, float64(p.ring) - 0.5})
+	}
 	best, bestVar := 0.0, math.Inf(1)
 	for deg := 0.0; deg < 90; deg += 1 {
 		sin, cos := math.Sincos(deg * math.Pi / 180)
 		var s, ss float64
-		for _, p := range pts {
-			q := p.p.sub(c)
+		for _, q := range qs {
 			x, y := q.x*cos+q.y*sin, -q.x*sin+q.y*cos
-			r := math.Max(math.Abs(x), math.Abs(y)) / (float64(p.ring) - 0.5)
+			r := math.Max(math.Abs(x), math.Abs(y)) / q.half
 			s += r
 			ss += r * r
 		}
