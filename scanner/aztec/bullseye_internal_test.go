@@ -143,3 +143,64 @@ func TestAxisRunsMatchPixels(t *testing.T) {
 		}
 	}
 }
+
+// fillBlobRef is fillBlob as the neighbour loop and float sums it unrolled.
+func fillBlobRef(open []bool, x0, y0, w, i, j, maxArea int) (point, int, bool) {
+	neighbours := [8]int{-w - 1, -w, -w + 1, -1, 1, w - 1, w, w + 1}
+	stack := []int{j*w + i}
+	open[j*w+i] = false
+	var sx, sy float64
+	area := 0
+	for len(stack) > 0 {
+		k := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		ci, cj := k%w, k/w
+		area++
+		sx += float64(x0+ci) + 0.5
+		sy += float64(y0+cj) + 0.5
+		if ci == 0 || cj == 0 || ci == w-1 || cj == w-1 || area > maxArea {
+			return point{}, area, false
+		}
+		for _, o := range neighbours {
+			if n := k + o; open[n] {
+				open[n] = false
+				stack = append(stack, n)
+			}
+		}
+	}
+	return point{sx / float64(area), sy / float64(area)}, area, true
+}
+
+// TestFillBlobMatchesReference floods random windows as crossCheck does,
+// every open pixel in turn, and checks each flood's outcome and what it
+// leaves open against the reference. The windows' edges are mostly light,
+// as round a bull's-eye, so that floods grow inside before they stop.
+func TestFillBlobMatchesReference(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	d := &detector{}
+	for n := 0; n < 200; n++ {
+		w := 3 + rng.IntN(40)
+		x0, y0 := rng.IntN(200)-100, rng.IntN(200)-100
+		maxArea := 1 + rng.IntN(80)
+		open := make([]bool, w*w)
+		density := 0.3 + 0.5*rng.Float64()
+		for k := range open {
+			edge := k%w == 0 || k/w == 0 || k%w == w-1 || k/w == w-1
+			open[k] = rng.Float64() < density && (!edge || rng.IntN(8) == 0)
+		}
+		ref := slices.Clone(open)
+		for k := range open {
+			if !open[k] {
+				continue
+			}
+			c, area, ok := d.fillBlob(open, x0, y0, w, k%w, k/w, maxArea)
+			wantC, wantArea, wantOK := fillBlobRef(ref, x0, y0, w, k%w, k/w, maxArea)
+			if area != wantArea || ok != wantOK || ok && c != wantC {
+				t.Fatalf("window %d, flood from %d: %v, %d, %v; the reference %v, %d, %v", n, k, c, area, ok, wantC, wantArea, wantOK)
+			}
+			if !slices.Equal(open, ref) {
+				t.Fatalf("window %d, flood from %d: left open %v, the reference %v", n, k, open, ref)
+			}
+		}
+	}
+}
