@@ -126,6 +126,18 @@ func ringPattern(runs []int, i int) (int, bool) {
 	return s, true
 }
 
+// mayRing is ringPattern's cheapest necessary condition, small enough to
+// be inlined where every run of a line is tried: the runs either side of
+// runs[i] both lie within s/8 … 3s/8, so neither is over three times the
+// other.
+func mayRing(runs []int, i int) bool {
+	if i < 2 || i+2 >= len(runs) {
+		return false
+	}
+	l, r := runs[i-1], runs[i+1]
+	return 3*l >= r && 3*r >= l
+}
+
 // symmetricExtent counts the pairs of runs round runs[i] that are about a
 // module wide and as wide as each other, out to the first pair that is
 // not; s is four times the module size, as ringPattern gives it, and the
@@ -164,6 +176,9 @@ func (d *detector) findCentres(step, budget int) []centre {
 		for i, r := range d.runs {
 			start := x
 			x += r
+			if !mayRing(d.runs, i) {
+				continue
+			}
 			s, ok := ringPattern(d.runs, i)
 			if !ok {
 				continue
@@ -426,6 +441,9 @@ func (d *detector) lineCentre(p, dir point, m float64) (float64, float64, bool, 
 	var bestM, centreM float64
 	var bestS, centreS int
 	for i := range runs {
+		if !mayRing(runs, i) {
+			continue
+		}
 		s, ok := ringPattern(runs, i)
 		if !ok {
 			continue

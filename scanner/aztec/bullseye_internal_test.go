@@ -87,6 +87,9 @@ func TestRingPatternMatchesFloat(t *testing.T) {
 		for i := range runs {
 			s, ok := ringPattern(runs, i)
 			want, wantOK := ringPatternRef(runs, i)
+			if ok && !mayRing(runs, i) {
+				t.Fatalf("mayRing(%v, %d) refuses what ringPattern accepts", runs, i)
+			}
 			if ok != wantOK || ok && float64(s)/4 != want {
 				t.Fatalf("ringPattern(%v, %d) = %d, %v; the float comparisons give %v, %v", runs, i, s, ok, want, wantOK)
 			}
