@@ -27,6 +27,12 @@ type bitImage struct {
 	w, h    int
 	rowSize int
 	words   []uint32 // pixel (x, y) is bit x%32 of words[y*rowSize+x/32]
+	// The image's columns, made a 32×32 block at a time as lines down
+	// them are read (see column): pixel (x, y) is bit y%32 of
+	// cols[x*colSize+y/32] once block (x/32, y/32) is done.
+	colSize int
+	cols    []uint32
+	done    []bool // block (bx, by) at done[by*rowSize+bx]
 }
 
 // load copies m, reusing the words of the image before; row is scratch
@@ -44,10 +50,23 @@ func (b *bitImage) load(m *gozxing.BitMatrix, row *gozxing.BitArray) {
 		copy(b.words[y*b.rowSize:(y+1)*b.rowSize], row.GetBitArray())
 	}
 	row.Clear()
+	b.colSize = (b.h + 31) / 32
+	if cap(b.cols) < 32*b.rowSize*b.colSize {
+		b.cols = make([]uint32, 32*b.rowSize*b.colSize)
+	}
+	b.cols = b.cols[:32*b.rowSize*b.colSize]
+	if cap(b.done) < b.rowSize*b.colSize {
+		b.done = make([]bool, b.rowSize*b.colSize)
+	}
+	b.done = b.done[:b.rowSize*b.colSize]
+	clear(b.done)
 }
 
-// wipe clears the copy of the image.
-func (b *bitImage) wipe() { clear(b.words[:cap(b.words)]) }
+// wipe clears the copies of the image.
+func (b *bitImage) wipe() {
+	clear(b.words[:cap(b.words)])
+	clear(b.cols[:cap(b.cols)])
+}
 
 // get reads pixel (x, y), light outside the image.
 func (b *bitImage) get(x, y int) bool {
@@ -293,53 +312,6 @@ func (d *detector) crossCheck(x, y, m float64) (centre, bool) {
 		return centre{p: point{(cx + c.x) / 2, (cy + c.y) / 2}, module: (mv + mh) / 2}, true
 	}
 	return centre{}, false
-}
-
-// axisRuns returns the runs of whole pixels along the row (alongRow) or
-// the column through pixel (x, y), from reach pixels before it to reach
-// after, starting light (a first run of 0 when the first pixel is dark),
-// and where each starts, relative to (x, y). Everything outside the image
-// is light: only the part of the line inside it is read, a word of the
-// image at a time, without a bounds check per pixel.
-func (d *detector) axisRuns(x, y int, alongRow bool, reach int) (runs, starts []int) {
-	b := &d.img
-	runs, starts = d.colRuns[:0], d.colStarts[:0]
-	// lo…hi: the positions along the line inside the image.
-	lo, hi := 1, 0
-	switch {
-	case alongRow && y >= 0 && y < b.h:
-		lo, hi = max(-reach, -x), min(reach, b.w-1-x)
-	case !alongRow && x >= 0 && x < b.w:
-		lo, hi = max(-reach, -y), min(reach, b.h-1-y)
-	}
-	prev, runStart := false, -reach
-	if lo <= hi {
-		if alongRow {
-			row := b.words[y*b.rowSize : (y+1)*b.rowSize]
-			for t, px := lo, x+lo; t <= hi; t, px = t+1, px+1 {
-				if v := row[px>>5]>>(px&31)&1 != 0; v != prev {
-					runs, starts = append(runs, t-runStart), append(starts, runStart)
-					runStart, prev = t, v
-				}
-			}
-		} else {
-			col, shift := b.words[x>>5:], x&31
-			i := (y + lo) * b.rowSize
-			for t := lo; t <= hi; t, i = t+1, i+b.rowSize {
-				if v := col[i]>>shift&1 != 0; v != prev {
-					runs, starts = append(runs, t-runStart), append(starts, runStart)
-					runStart, prev = t, v
-				}
-			}
-		}
-		if prev && hi < reach { // light again past the image's edge
-			runs, starts = append(runs, hi+1-runStart), append(starts, runStart)
-			runStart = hi + 1
-		}
-	}
-	runs, starts = append(runs, reach+1-runStart), append(starts, runStart)
-	d.colRuns, d.colStarts = runs, starts
-	return runs, starts
 }
 
 // fillBlob floods the dark 8-connected blob at window cell (i, j) and

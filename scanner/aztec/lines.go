@@ -1,0 +1,111 @@
+package aztec
+
+import "math/bits"
+
+// The bull's-eye search reads rows and columns of pixels round each
+// candidate, thousands of them an image, most of them down columns. A
+// column read pixel by pixel takes a word of the image per pixel; read
+// from the image's columns, the runs come a word of 32 pixels at a time,
+// as along a row. The columns are made as they are first read, a block
+// of 32×32 pixels at a time, so that an image pays only for the parts
+// the search looks at.
+
+// column returns the words of column x (pixel (x, y) is bit y%32 of word
+// y/32) with the blocks of rows y0…y1 made.
+func (b *bitImage) column(x, y0, y1 int) []uint32 {
+	bx := x >> 5
+	for by := y0 >> 5; by <= y1>>5; by++ {
+		if k := by*b.rowSize + bx; !b.done[k] {
+			b.transposeBlock(bx, by)
+			b.done[k] = true
+		}
+	}
+	return b.cols[x*b.colSize : (x+1)*b.colSize]
+}
+
+// transposeBlock makes block (bx, by) of the columns from the rows.
+func (b *bitImage) transposeBlock(bx, by int) {
+	var a [32]uint32 // rows, then columns, of the block
+	var any uint32
+	for i := range a {
+		if y := by<<5 + i; y < b.h {
+			a[i] = b.words[y*b.rowSize+bx]
+			any |= a[i]
+		}
+	}
+	if any != 0 {
+		transpose32(&a)
+	}
+	for j := range min(32, b.w-bx<<5) {
+		b.cols[(bx<<5+j)*b.colSize+by] = a[j]
+	}
+}
+
+// transpose32 transposes a 32×32 bit matrix, row i in a[i] with column j
+// at bit j: block by block, the top-right and bottom-left quarters of
+// every block of side 2j swap, for j = 16, 8, 4, 2, 1.
+func transpose32(a *[32]uint32) {
+	for j, m := 16, uint32(0x0000FFFF); j != 0; j, m = j>>1, m^(m<<(j>>1)) {
+		for k := 0; k < 32; k = (k + j + 1) &^ j {
+			t := (a[k]>>j ^ a[k+j]) & m
+			a[k+j] ^= t
+			a[k] ^= t << j
+		}
+	}
+}
+
+// axisRuns returns the runs of whole pixels along the row (alongRow) or
+// the column through pixel (x, y), from reach pixels before it to reach
+// after, starting light (a first run of 0 when the first pixel is dark),
+// and where each starts, relative to (x, y). Everything outside the image
+// is light: only the part of the line inside it is read, a word of 32
+// pixels at a time.
+func (d *detector) axisRuns(x, y int, alongRow bool, reach int) (runs, starts []int) {
+	b := &d.img
+	runs, starts = d.colRuns[:0], d.colStarts[:0]
+	runStart := -reach
+	// The line's words, the pixels a…b of them inside the image, and
+	// the pixel (x, y) is at off.
+	var line []uint32
+	var a, e, off int
+	switch {
+	case alongRow && y >= 0 && y < b.h:
+		line, off = b.words[y*b.rowSize:(y+1)*b.rowSize], x
+		a, e = max(x-reach, 0), min(x+reach, b.w-1)
+	case !alongRow && x >= 0 && x < b.w:
+		off = y
+		a, e = max(y-reach, 0), min(y+reach, b.h-1)
+		if a <= e {
+			line = b.column(x, a, e)
+		}
+	}
+	if a <= e && line != nil {
+		// Bit j of t is set where pixel j differs from the one before,
+		// light before a; past e the line leaves the image (or ends).
+		var carry uint32
+		for wi := a >> 5; wi <= e>>5; wi++ {
+			v, base := line[wi], wi<<5
+			if base < a {
+				v &^= 1<<(a-base) - 1
+			}
+			t := v ^ (v<<1 | carry)
+			carry = v >> 31
+			if base+31 > e {
+				t &= 1<<(e-base+1) - 1
+			}
+			for t != 0 {
+				p := base + bits.TrailingZeros32(t) - off
+				t &= t - 1
+				runs, starts = append(runs, p-runStart), append(starts, runStart)
+				runStart = p
+			}
+		}
+		if hi := e - off; line[e>>5]>>(e&31)&1 != 0 && hi < reach { // light again past the image's edge
+			runs, starts = append(runs, hi+1-runStart), append(starts, runStart)
+			runStart = hi + 1
+		}
+	}
+	runs, starts = append(runs, reach+1-runStart), append(starts, runStart)
+	d.colRuns, d.colStarts = runs, starts
+	return runs, starts
+}
