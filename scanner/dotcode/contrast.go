@@ -245,18 +245,19 @@ func (g *grayView) binarizeRows(src gozxing.LuminanceSource, cores bool, rowOf f
 			// A mean is at most 255, whose 24th is under 12: the
 			// threshold is the mean less 12 levels. It is at most 255,
 			// so only its floor needs clamping (see clampLevel).
+			// The blocks of whole groups of 32 pixels in vector
+			// registers (setWide), the rest here.
+			from := g.setWide(means, lows, cores)
 			if cores {
-				for bx, mean := range means {
-					dark[bx] = max(0, min(mean-12, (mean+lows[bx])/2))
+				for bx := from; bx < len(means); bx++ {
+					dark[bx] = max(0, min(means[bx]-12, (means[bx]+lows[bx])/2))
 				}
 			} else {
-				for bx, mean := range means {
-					dark[bx] = max(0, mean-12)
+				for bx := from; bx < len(means); bx++ {
+					dark[bx] = max(0, means[bx]-12)
 				}
 			}
-			if vectors {
-				g.setWide(dark)
-			} else {
+			if !vectors {
 				pairs := g.pairs[:len(dark)/2]
 				for i := range pairs {
 					pairs[i] = uint64(dark[2*i])*lanesLow | uint64(dark[2*i+1])*lanesHigh

@@ -11,7 +11,7 @@ func blocksWide(top, second []byte, both bool, limit int, sums []uint32, mins []
 	return 0
 }
 
-func (g *grayView) setWide(dark []int16) {}
+func (g *grayView) setWide(means, lows []int16, cores bool) int { return 0 }
 
 func (g *grayView) darkWide(row []byte, words []uint32) int { return 0 }
 

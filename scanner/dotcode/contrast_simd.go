@@ -2,10 +2,7 @@
 
 package dotcode
 
-import (
-	"encoding/binary"
-	"simd/archsimd"
-)
+import "simd/archsimd"
 
 // vectors tells whether load and the binarizations work 32 pixels at a
 // time in AVX2's vector registers; the word code does the rest, and all
@@ -49,21 +46,43 @@ func blocksWide(top, second []byte, both bool, limit int, sums []uint32, mins []
 	return x
 }
 
-// setWide keeps the thresholds dark of a row of blocks for darkWide, a
-// byte for each pixel of the whole groups of 32 (the thresholds are from
-// 0 to 243).
-func (g *grayView) setWide(dark []int16) {
+// spread4 repeats the low bytes of eight 16-bit lanes, copied to both
+// 128-bit halves, each over four bytes: the first four lanes' in the low
+// half, the last four's in the high one.
+var spread4 = [32]int8{
+	0, 0, 0, 0, 2, 2, 2, 2, 4, 4, 4, 4, 6, 6, 6, 6,
+	8, 8, 8, 8, 10, 10, 10, 10, 12, 12, 12, 12, 14, 14, 14, 14,
+}
+
+// setWide makes the thresholds of a row of blocks from their windows'
+// means and darkest pixels, as binarizeRows does, for darkWide: a byte
+// for each pixel of the whole groups of 32 (the thresholds are from 0 to
+// 243), eight blocks at a time. It returns the blocks done, whose
+// thresholds are left out of binarizeRows' own.
+func (g *grayView) setWide(means, lows []int16, cores bool) int {
 	if !vectors {
-		return
+		return 0
 	}
-	n := g.w / 32 * 32
-	if cap(g.thr) < n {
-		g.thr = make([]byte, n)
+	n := g.w / 32
+	if cap(g.thr) < 32*n {
+		g.thr = make([]byte, 32*n)
 	}
-	g.thr = g.thr[:n]
-	for bx := range n / contrastBlock {
-		binary.LittleEndian.PutUint32(g.thr[4*bx:], uint32(dark[bx])*0x01010101)
+	g.thr = g.thr[:32*n]
+	idx := archsimd.LoadInt8x32(&spread4)
+	twelve := archsimd.BroadcastInt16x8(12)
+	var zero archsimd.Int16x8
+	var v archsimd.Uint8x32
+	for k := range n {
+		m := archsimd.LoadInt16x8Slice(means[8*k : 8*k+8])
+		t := m.Sub(twelve)
+		if cores {
+			l := archsimd.LoadInt16x8Slice(lows[8*k : 8*k+8])
+			t = t.Min(m.Add(l).ShiftAllRight(1))
+		}
+		b := t.Max(zero).AsUint8x16()
+		v.SetLo(b).SetHi(b).PermuteOrZeroGrouped(idx).StoreSlice(g.thr[32*k : 32*k+32])
 	}
+	return 8 * n
 }
 
 // darkWide sets words' bits for row's pixels darker than their threshold
