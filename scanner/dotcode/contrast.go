@@ -187,7 +187,9 @@ func (g *grayView) load(src gozxing.LuminanceSource) bool {
 			}
 			tl, tr := top[:bw+1-2*half-1], top[contrastSpan:]
 			bl, br := bottom[:bw+1-2*half-1], bottom[contrastSpan:]
-			for bx := innerX0; bx < innerX1; bx++ {
+			// Eight at a time in vector registers (meansWide), then
+			// one by one.
+			for bx := innerX0 + meansWide(means[innerX0:innerX1], tl, tr, bl, br); bx < innerX1; bx++ {
 				i := bx - half
 				means[bx] = int16((br[i] - tr[i] - bl[i] + tl[i]) / inner)
 			}
@@ -195,8 +197,9 @@ func (g *grayView) load(src gozxing.LuminanceSource) bool {
 				window(bx)
 			}
 		}
-		for bx, low := range g.blockMin[by*bw : (by+1)*bw] {
-			lows[bx] = int16(low)
+		mins := g.blockMin[by*bw : (by+1)*bw]
+		for bx := lowsWide(lows, mins); bx < bw; bx++ {
+			lows[bx] = int16(mins[bx])
 		}
 	}
 	return true

@@ -18,3 +18,7 @@ func (g *grayView) darkWide(row []byte, words []uint32) int { return 0 }
 func minWide(low, next []byte) int { return 0 }
 
 func windowMinWide(dst, src []byte, from int) int { return from }
+
+func meansWide(means []int16, tl, tr, bl, br []uint32) int { return 0 }
+
+func lowsWide(lows []int16, mins []byte) int { return 0 }

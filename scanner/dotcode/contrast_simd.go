@@ -133,3 +133,41 @@ func windowMinWide(dst, src []byte, from int) int {
 	}
 	return i
 }
+
+// meansWide sets means[k], eight at a time while eight are left, to the
+// whole windows' sums from the integral image's corners, br[k] - tr[k] -
+// bl[k] + tl[k] (at most 200·255), divided by their 200 pixels; it
+// returns how many it set. The quotient is exact in single precision:
+// the sum is, and it lies at least 1/200 from any whole number but the
+// quotient itself, far beyond a rounding of the division.
+func meansWide(means []int16, tl, tr, bl, br []uint32) int {
+	if !vectors {
+		return 0
+	}
+	const inner = contrastSpan * contrastBlock * (contrastSpan * contrastBlock / 2)
+	div := archsimd.BroadcastFloat32x8(inner)
+	var q [8]int32
+	k := 0
+	for ; k+8 <= len(means); k += 8 {
+		s := archsimd.LoadUint32x8Slice(br[k : k+8]).Sub(archsimd.LoadUint32x8Slice(tr[k : k+8])).
+			Sub(archsimd.LoadUint32x8Slice(bl[k : k+8])).Add(archsimd.LoadUint32x8Slice(tl[k : k+8]))
+		s.AsInt32x8().ConvertToFloat32().Div(div).ConvertToInt32().StoreSlice(q[:])
+		for i, v := range q {
+			means[k+i] = int16(v)
+		}
+	}
+	return k
+}
+
+// lowsWide widens the darkest pixels mins into lows, sixteen at a time
+// while sixteen are left; it returns how many it did.
+func lowsWide(lows []int16, mins []byte) int {
+	if !vectors {
+		return 0
+	}
+	k := 0
+	for ; k+16 <= len(lows); k += 16 {
+		archsimd.LoadUint8x16Slice(mins[k : k+16]).ExtendToUint16().AsInt16x16().StoreSlice(lows[k : k+16])
+	}
+	return k
+}

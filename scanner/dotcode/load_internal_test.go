@@ -69,3 +69,29 @@ func withAndWithoutVectors(t *testing.T, check func(t *testing.T)) {
 		check(t)
 	}
 }
+
+// TestMeansWideDividesExactly: the windows' means divided in single
+// precision are the integer quotients, for every sum a whole window can
+// have (200 pixels of 0 to 255).
+func TestMeansWideDividesExactly(t *testing.T) {
+	if !vectors {
+		t.Skip("no vector registers in this build or on this processor")
+	}
+	const inner = contrastSpan * contrastBlock * (contrastSpan * contrastBlock / 2)
+	n := inner*255 + 1
+	br := make([]uint32, n+7) // sums, with a few past the last
+	for s := range br {
+		br[s] = uint32(s)
+	}
+	zero := make([]uint32, len(br))
+	means := make([]int16, len(br))
+	done := meansWide(means, zero, zero, zero, br)
+	if done < n {
+		t.Fatalf("did %d of %d", done, n)
+	}
+	for s := range n {
+		if int(means[s]) != s/inner {
+			t.Fatalf("sum %d: mean %d, want %d", s, means[s], s/inner)
+		}
+	}
+}
