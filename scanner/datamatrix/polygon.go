@@ -1,6 +1,9 @@
 package datamatrix
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // A Data Matrix symbol's finder pattern is an L of two solid bars along the
 // symbol's left and bottom edges. On the outer boundary of the dark region
@@ -37,6 +40,11 @@ type polygonScratch struct {
 	stack [][2]int
 	keep  []bool
 	ring  []pixel // the contour, from the first split point round
+	// flat holds ring's coordinates, x and y in turn, for
+	// farthestAreaWide (only when areaVectors is set); maxX and maxY
+	// bound them.
+	flat       []int32
+	maxX, maxY int
 }
 
 // simplify returns the vertices (contour indices, ascending) of a polygon
@@ -72,6 +80,9 @@ func simplify(c []pixel, out []int, sc *polygonScratch) []int {
 	ring := append(append(sc.ring[:0], c[a:]...), c[:a]...)
 	ring = append(ring, c[a])
 	sc.ring = ring
+	if areaVectors {
+		sc.flattenRing()
+	}
 	far := (b - a + n) % n
 	if cap(sc.keep) < n+1 {
 		sc.keep = make([]bool, n+1)
@@ -86,7 +97,7 @@ func simplify(c []pixel, out []int, sc *polygonScratch) []int {
 		if s[1]-s[0] < 2 {
 			continue
 		}
-		best := farthestFromChord(ring, s[0], s[1])
+		best := farthestFromChord(sc, s[0], s[1])
 		if best < 0 {
 			continue
 		}
@@ -119,7 +130,8 @@ func simplify(c []pixel, out []int, sc *polygonScratch) []int {
 // simplifyEps away, does the floating-point distance from the line
 // decide, as it did before whole numbers took over the rest, so the
 // polygon is the same.
-func farthestFromChord(ring []pixel, from, to int) int {
+func farthestFromChord(sc *polygonScratch, from, to int) int {
+	ring := sc.ring
 	p0, p1 := ring[from], ring[to]
 	x0, y0 := int(p0.x), int(p0.y)
 	dx, dy := int(p1.x)-x0, int(p1.y)-y0
@@ -129,7 +141,13 @@ func farthestFromChord(ring []pixel, from, to int) int {
 		// horizontal through it), or a long chord.
 		return farthestFromLine(ring, from, to)
 	}
-	first, maxArea, ties := farthestArea(ring[from+1:to], dx, dy, dx*y0-dy*x0)
+	c := dx*y0 - dy*x0
+	var done, first, maxArea int
+	var ties bool
+	if areaVectors && to-from > minWideArea {
+		done, first, maxArea, ties = farthestAreaWide(sc.flat[2*(from+1):2*to], dx, dy, c, sc.maxX, sc.maxY)
+	}
+	first, maxArea, ties = farthestArea(ring[from+1:to], done, dx, dy, c, first, maxArea, ties)
 	if first < 0 {
 		return -1
 	}
@@ -156,17 +174,34 @@ func farthestFromChord(ring []pixel, from, to int) int {
 	return best
 }
 
+// minWideArea is the fewest pixels farthestFromChord hands to
+// farthestAreaWide: for fewer the call and the lanes' reduction cost
+// about what the vector steps save.
+const minWideArea = 24
+
+// flattenRing copies ring's coordinates into flat and bounds them.
+func (sc *polygonScratch) flattenRing() {
+	flat := slices.Grow(sc.flat[:0], 2*len(sc.ring))[:2*len(sc.ring)]
+	var maxX, maxY int32
+	for i, q := range sc.ring {
+		flat[2*i], flat[2*i+1] = q.x, q.y
+		maxX, maxY = max(maxX, q.x), max(maxY, q.y)
+	}
+	sc.flat, sc.maxX, sc.maxY = flat, int(maxX), int(maxY)
+}
+
 // farthestArea returns the largest of |dx*q.y - dy*q.x - c| over the
 // pixels q of qs, twice the area of the triangle q makes with a chord
 // along (dx, dy), the index of the first pixel where it is reached, and
 // whether another pixel reaches it too; first is -1 when qs is empty. It
-// is farthestFromChord's loop, on its own so that its few values stay in
+// goes on from pixel from, first, maxArea and ties being the results for
+// the pixels before it (-1, -1 and false when from is 0). It is
+// farthestFromChord's loop, on its own so that its few values stay in
 // registers (inlined, they would not).
 //
 //go:noinline
-func farthestArea(qs []pixel, dx, dy, c int) (first, maxArea int, ties bool) {
-	first, maxArea = -1, -1
-	for k := range qs {
+func farthestArea(qs []pixel, from, dx, dy, c, first, maxArea int, ties bool) (int, int, bool) {
+	for k := from; k < len(qs); k++ {
 		a := dx*int(qs[k].y) - dy*int(qs[k].x) - c
 		a = max(a, -a)
 		if a < maxArea {

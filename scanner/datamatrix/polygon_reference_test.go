@@ -132,3 +132,46 @@ func TestSimplify(t *testing.T) {
 		t.Fatalf("only %d contours compared", contours)
 	}
 }
+
+// farthestArea gives the same pixel, area and ties whether it starts
+// where farthestAreaWide left off (in vector registers, where the build
+// and processor have them) or does every pixel itself: pixels on a small
+// grid, so that many lie at the same distance, and chords of every
+// direction.
+func TestFarthestAreaWide(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 5))
+	var qs []pixel
+	var flat []int32
+	wide := 0
+	for trial := range 3000 {
+		n := rng.IntN(70)
+		span := 2 + rng.IntN(40)
+		if trial%10 == 0 {
+			span = 1 << (10 + rng.IntN(8))
+		}
+		qs, flat = qs[:0], flat[:0]
+		maxX, maxY := 0, 0
+		for range n {
+			q := pixel{int32(rng.IntN(span)), int32(rng.IntN(span))}
+			qs = append(qs, q)
+			flat = append(flat, q.x, q.y)
+			maxX, maxY = max(maxX, int(q.x)), max(maxY, int(q.y))
+		}
+		x0, y0 := rng.IntN(span), rng.IntN(span)
+		dx, dy := rng.IntN(2*span+1)-span, rng.IntN(2*span+1)-span
+		c := dx*y0 - dy*x0
+		wantFirst, wantArea, wantTies := farthestArea(qs, 0, dx, dy, c, -1, -1, false)
+		done, first, area, ties := farthestAreaWide(flat, dx, dy, c, maxX, maxY)
+		if done > 0 {
+			wide++
+		}
+		first, area, ties = farthestArea(qs, done, dx, dy, c, first, area, ties)
+		if first != wantFirst || area != wantArea || ties != wantTies {
+			t.Fatalf("trial %d: %d pixels, chord (%d, %d): pixel %d, area %d, ties %v; want %d, %d, %v",
+				trial, n, dx, dy, first, area, ties, wantFirst, wantArea, wantTies)
+		}
+	}
+	if areaVectors && wide < 1000 {
+		t.Fatalf("only %d cases in vector registers", wide)
+	}
+}
