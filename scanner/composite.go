@@ -136,8 +136,9 @@ func linearModule(l *Result) float64 {
 }
 
 // componentBox returns the box round the linear result l and the reach of
-// a 2D component above it; from where its component may begin, where
-// that is known (componentAbove), not from below it.
+// a 2D component above it, from below it; for an EAN/UPC symbol, from
+// the top of the rows that read it (a margin below), or from where its
+// component may begin where that is known (componentAbove) and higher.
 func componentBox(l *Result) image.Rectangle {
 	q := l.Points
 	// u along the rows of l, its length long; n at right angles, up.
@@ -152,13 +153,26 @@ func componentBox(l *Result) image.Rectangle {
 		return Point{p.X + along*length*ux + up*length*nx, p.Y + along*length*uy + up*length*ny}
 	}
 	bottom := [2]Point{at(q[2], reachBeside, -reachBelow), at(q[3], -reachBeside, -reachBelow)}
-	if l.fromKnown {
-		// The bars up to where they end hold no component.
+	module := linearModule(l)
+	if l.fromKnown || module > 0 {
+		// The bars hold no component: an EAN/UPC symbol's rows that read
+		// them lie below it, and so do the bars up to where they end,
+		// where that is known. The box reaches below the rows' top by
+		// two modules and three of the binarizer's blocks, as
+		// componentAbove's reaches below the bars' end (the crop
+		// binarizes the component's rows as the view does).
 		var c Point
 		for _, p := range q {
 			c.X, c.Y = c.X+p.X/4, c.Y+p.Y/4
 		}
-		from := Point{c.X + l.componentFrom*nx - 0.5*length*ux, c.Y + l.componentFrom*ny - 0.5*length*uy}
+		up := math.Inf(-1)
+		if module > 0 {
+			up = ((q[0].X+q[1].X)/2-c.X)*nx + ((q[0].Y+q[1].Y)/2-c.Y)*ny - 2*module - 3*blockSize
+		}
+		if l.fromKnown {
+			up = max(up, l.componentFrom)
+		}
+		from := Point{c.X + up*nx - 0.5*length*ux, c.Y + up*ny - 0.5*length*uy}
 		bottom = [2]Point{at(from, 1+reachBeside, 0), at(from, -reachBeside, 0)}
 	}
 	return boundsOf([4]Point{
