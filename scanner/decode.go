@@ -65,6 +65,9 @@ type decoder struct {
 	searchIn []image.Rectangle
 	labels   stageLabels
 	steps    []passStep
+	// barsRow and barSpans are the scratch of barsOf.
+	barsRow  *gozxing.BitArray
+	barSpans [3][]uint32
 	// finders are the QR family's finder searches of the pass's
 	// binarized image, which its readers share (hint.Finders): bound to
 	// it before each read of the whole of it, reset at each pass and
@@ -404,6 +407,11 @@ func (d *decoder) runPass(p pass, syms SymbologySet, opts Options, results []Res
 	// painted out of the binarized image, and the steps after it search
 	// only what is left.
 	var crops []image.Rectangle // nil: the whole view
+	// bars are the rectangles of the view the bars of the 1D symbols the
+	// pass read cover (barsOf), which the MicroPDF417 reader leaves out;
+	// followed only when it searches.
+	var bars []image.Rectangle
+	followBars := syms.Has(MicroPDF417) && p.area && !p.rowBased
 	steps, components := d.passSteps(p, syms)
 search:
 	for _, st := range steps {
@@ -442,6 +450,13 @@ search:
 				}
 				results = addResult(results, r)
 				if matrix != nil {
+					if followBars {
+						var b image.Rectangle
+						b, d.barsRow = barsOf(matrix, h.x0, h.x1, h.y0, h.y1, d.barsRow, &d.barSpans)
+						if !b.Empty() {
+							bars = append(bars, b)
+						}
+					}
 					eraseQuad(matrix, h.viewCorners(), 0.1)
 					d.resetShared()
 				}
@@ -473,6 +488,9 @@ search:
 				h = d.hints(false)
 			}
 			h = d.withDots(h, opts.DPM && a.sym == DataMatrix)
+			if a.sym == MicroPDF417 && len(bars) > 0 {
+				h = withHint(h, hint.Erase, bars)
+			}
 			if a.turnsItself && opts.TryRotated {
 				h = withHint(h, hint.QuarterTurns, true)
 			}
@@ -502,7 +520,18 @@ search:
 			}
 			for _, c := range crops {
 				if cbm, clum, ok := croppedBitmap(p.src, matrix, c); ok {
-					results = d.collect(*a, d.readArea(*a, clum, cbm, h, want), p, syms, results, matrix, c.Min)
+					ch := h
+					if a.sym == MicroPDF417 && len(bars) > 0 {
+						// In the crop's own pixels.
+						in := make([]image.Rectangle, 0, len(bars))
+						for _, b := range bars {
+							if b.Overlaps(c) {
+								in = append(in, b.Intersect(c).Sub(c.Min))
+							}
+						}
+						ch = withHint(h, hint.Erase, in)
+					}
+					results = d.collect(*a, d.readArea(*a, clum, cbm, ch, want), p, syms, results, matrix, c.Min)
 					promising = promising || a.promising != nil && a.promising()
 					wipeBitmap(cbm, true)
 				}

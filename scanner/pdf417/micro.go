@@ -2,6 +2,7 @@ package pdf417
 
 import (
 	"fmt"
+	"image"
 	"math"
 	"strings"
 
@@ -165,6 +166,9 @@ type MicroReader struct {
 	// (hint.Facing), nil for any: the views that face away from all of
 	// them are not searched.
 	facing [][2]float64
+	// erase are the rectangles of the image taken as light (hint.Erase):
+	// the bars of the 1D symbols read already.
+	erase []image.Rectangle
 }
 
 var _ gozxing.Reader = (*MicroReader)(nil)
@@ -188,6 +192,7 @@ func (r *MicroReader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.Deco
 	r.promising, r.linesSampled = false, 0
 	r.modLo, r.modHi, r.modKnown = hint.ModulesOf(hints)
 	r.facing = hint.FacingOf(hints)
+	r.erase = hint.EraseOf(hints)
 	m, err := guard.Matrix("micropdf417", image)
 	if err != nil {
 		return nil, err

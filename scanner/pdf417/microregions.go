@@ -1,6 +1,7 @@
 package pdf417
 
 import (
+	"image"
 	"math"
 	"math/bits"
 	"sort"
@@ -171,6 +172,9 @@ func (r *MicroReader) turnedRegions(m *gozxing.BitMatrix) []turnedRegion {
 	// it rather than each row again.
 	r.words, r.stride, r.row = copyWords(m, r.row, r.words)
 	w, h := m.GetWidth(), m.GetHeight()
+	for _, e := range r.erase {
+		clearRect(r.words, r.stride, e.Intersect(image.Rect(0, 0, w, h)))
+	}
 	cw := r.countChanges(r.words, r.stride, w, h)
 	if cw == 0 {
 		return nil
@@ -293,4 +297,24 @@ func (r *MicroReader) clusterAngles(members []int, least float64) []float64 {
 		}
 	}
 	return angles
+}
+
+// clearRect clears the bits of rectangle e in words, stride words a row.
+func clearRect(words []uint32, stride int, e image.Rectangle) {
+	if e.Empty() {
+		return
+	}
+	first, last := e.Min.X>>5, (e.Max.X-1)>>5
+	lowMask := ^uint32(0) << uint(e.Min.X&31)         // bits from Min.X on
+	highMask := ^uint32(0) >> uint(31-(e.Max.X-1)&31) // bits to Max.X-1
+	for y := e.Min.Y; y < e.Max.Y; y++ {
+		row := words[y*stride : (y+1)*stride]
+		if first == last {
+			row[first] &^= lowMask & highMask
+			continue
+		}
+		row[first] &^= lowMask
+		clear(row[first+1 : last])
+		row[last] &^= highMask
+	}
 }

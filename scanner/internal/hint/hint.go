@@ -90,3 +90,14 @@ func FacingOf(hints map[gozxing.DecodeHintType]interface{}) [][2]float64 {
 	f, _ := hints[Facing].([][2]float64)
 	return f
 }
+
+// Erase is a hint of the engine's own: the value, an []image.Rectangle
+// in the image's pixels, covers what a reader may take as light: the bars
+// of the 1D symbols read already, on which no other symbol is printed.
+const Erase gozxing.DecodeHintType = 0x4552 // "ER"
+
+// EraseOf returns the rectangles hints give to take as light.
+func EraseOf(hints map[gozxing.DecodeHintType]interface{}) []image.Rectangle {
+	r, _ := hints[Erase].([]image.Rectangle)
+	return r
+}
