@@ -72,6 +72,7 @@ type FrameReport struct {
 	Seq           uint64
 	Width, Height int
 	CapturedAt    time.Time
+	StartedAt     time.Time // a worker took the frame: before, its way to the engine and its wait in the queue; after, its decode
 	DecodedAt     time.Time
 	Options       Options
 	Results       []Result
@@ -566,7 +567,7 @@ func finish(f *Frame, err error) {
 func (e *Engine) process(d *decoder, j job) (rep *FrameReport) {
 	f := j.f
 	rep = &FrameReport{Source: f.Source, Seq: f.Seq, Width: f.Width, Height: f.Height,
-		CapturedAt: f.CapturedAt, Options: j.opts}
+		CapturedAt: f.CapturedAt, StartedAt: e.cfg.Clock(), Options: j.opts}
 	defer func() {
 		if p := recover(); p != nil {
 			e.panics.Add(1)

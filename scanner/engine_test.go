@@ -327,3 +327,28 @@ func TestReportProposalsInFramePixels(t *testing.T) {
 		}
 	}
 }
+
+// TestEngineReportsWhenAWorkerTookTheFrame: a frame's report splits its
+// time from capture to result at the moment a worker took it (its way to
+// the engine and its wait in the queue before, its decode after).
+func TestEngineReportsWhenAWorkerTookTheFrame(t *testing.T) {
+	var mu sync.Mutex
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	clock := func() time.Time { // a step a call: every reading is later
+		mu.Lock()
+		defer mu.Unlock()
+		now = now.Add(time.Millisecond)
+		return now
+	}
+	reports := make(chan *scanner.FrameReport, 1)
+	e := scanner.NewEngine(scanner.EngineConfig{Workers: 1, Clock: clock, OnFrame: func(r *scanner.FrameReport) { reports <- r }})
+	e.Start()
+	defer e.Close()
+	f := barcodeFrame(t, scanner.NewPlanePool(1), scanner.QRCode, "queued")
+	f.Source, f.CapturedAt = "test", clock()
+	e.Submit(f, scanner.Options{})
+	r := <-reports
+	if !r.CapturedAt.Before(r.StartedAt) || !r.StartedAt.Before(r.DecodedAt) {
+		t.Errorf("captured %v, taken by a worker %v, decoded %v: want them in that order", r.CapturedAt, r.StartedAt, r.DecodedAt)
+	}
+}

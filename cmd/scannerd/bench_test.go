@@ -231,9 +231,14 @@ func benchPipelineAt(b *testing.B, videos []string, fps float64, extra string, a
 		}
 		var costMu sync.Mutex
 		cost := map[frameKey]time.Duration{}
+		// How long each frame took to reach a worker (its JPEG decode
+		// and its wait in the queue) and its decode took, by the clock.
+		toWorker, decoding := map[frameKey]time.Duration{}, map[frameKey]time.Duration{}
 		m.inspect = func(r *scanner.FrameReport) {
 			costMu.Lock()
 			cost[frameKey{r.Source, r.Seq}] = r.CPU
+			toWorker[frameKey{r.Source, r.Seq}] = r.StartedAt.Sub(r.CapturedAt)
+			decoding[frameKey{r.Source, r.Seq}] = r.DecodedAt.Sub(r.StartedAt)
 			costMu.Unlock()
 		}
 		runtime.GC()
@@ -303,13 +308,31 @@ func benchPipelineAt(b *testing.B, videos []string, fps float64, extra string, a
 		for _, r := range results {
 			read = max(read, float64(cost[frameKey{r.Source, r.Frame}].Microseconds())/1000)
 		}
-		costMu.Unlock()
 		sort.Float64s(all)
 		if len(all) > 0 {
 			b.ReportMetric(all[len(all)*99/100], "frame-cpu-p99-ms")
 			b.ReportMetric(all[len(all)-1], "frame-cpu-max-ms")
 		}
 		b.ReportMetric(read, "read-frame-cpu-max-ms")
+		// The capture-to-result latency of the results split where a
+		// worker took their frame: what of the tail is the way to a
+		// worker, what the decode (each the 99th percentile of its own).
+		var waits, decodes []float64
+		for _, r := range results {
+			k := frameKey{r.Source, r.Frame}
+			waits = append(waits, float64(toWorker[k].Microseconds())/1000)
+			decodes = append(decodes, float64(decoding[k].Microseconds())/1000)
+		}
+		costMu.Unlock()
+		for _, d := range []struct {
+			name string
+			v    []float64
+		}{{"to-worker-p99-ms", waits}, {"decoding-p99-ms", decodes}} {
+			if len(d.v) > 0 {
+				sort.Float64s(d.v)
+				b.ReportMetric(d.v[min(len(d.v)-1, len(d.v)*99/100)], d.name)
+			}
+		}
 		// Planes the pool made: what frames in flight and the pool's
 		// free ones hold at most (each the size of a frame).
 		b.ReportMetric(float64(planes), "planes")
