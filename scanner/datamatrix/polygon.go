@@ -40,11 +40,11 @@ type polygonScratch struct {
 	stack [][2]int
 	keep  []bool
 	ring  []pixel // the contour, from the first split point round
-	// flat holds ring's coordinates, x and y in turn, for
-	// farthestAreaWide (only when areaVectors is set); maxX and maxY
-	// bound them.
-	flat       []int32
-	maxX, maxY int
+	// flatC and flat hold the contour's and ring's coordinates, x and
+	// y in turn, for farthestWide and farthestAreaWide (only when
+	// areaVectors is set); maxX and maxY bound them.
+	flatC, flat []int32
+	maxX, maxY  int
 }
 
 // simplify returns the vertices (contour indices, ascending) of a polygon
@@ -59,10 +59,18 @@ func simplify(c []pixel, out []int, sc *polygonScratch) []int {
 	// Split the closed contour at two points far apart (the ends of a
 	// diameter, nearly), which are corners rather than the middle of a
 	// side: a vertex is never dropped, whatever the sides next to it.
+	if areaVectors {
+		sc.flatten(c)
+	}
 	farthest := func(from int) int {
 		x0, y0 := c[from].x, c[from].y
 		far, farD := from, int64(-1)
-		for i, q := range c {
+		done := 0
+		if areaVectors {
+			done, far, farD = farthestWide(sc.flatC, int(x0), int(y0), sc.maxX, sc.maxY)
+		}
+		for i := done; i < len(c); i++ {
+			q := c[i]
 			dx, dy := int64(q.x-x0), int64(q.y-y0)
 			if d := dx*dx + dy*dy; d > farD {
 				far, farD = i, d
@@ -81,7 +89,8 @@ func simplify(c []pixel, out []int, sc *polygonScratch) []int {
 	ring = append(ring, c[a])
 	sc.ring = ring
 	if areaVectors {
-		sc.flattenRing()
+		sc.flat = append(append(sc.flat[:0], sc.flatC[2*a:]...), sc.flatC[:2*a]...)
+		sc.flat = append(sc.flat, sc.flatC[2*a:2*a+2]...)
 	}
 	far := (b - a + n) % n
 	if cap(sc.keep) < n+1 {
@@ -142,27 +151,26 @@ func farthestFromChord(sc *polygonScratch, from, to int) int {
 		return farthestFromLine(ring, from, to)
 	}
 	c := dx*y0 - dy*x0
-	var done, first, maxArea int
-	var ties bool
+	done, first, last, maxArea := 0, -1, -1, -1
 	if areaVectors && to-from > minWideArea {
-		done, first, maxArea, ties = farthestAreaWide(sc.flat[2*(from+1):2*to], dx, dy, c, sc.maxX, sc.maxY)
+		done, first, last, maxArea = farthestAreaWide(sc.flat[2*(from+1):2*to], dx, dy, c, sc.maxX, sc.maxY)
 	}
-	first, maxArea, ties = farthestArea(ring[from+1:to], done, dx, dy, c, first, maxArea, ties)
+	first, last, maxArea = farthestArea(ring[from+1:to], done, dx, dy, c, first, last, maxArea)
 	if first < 0 {
 		return -1
 	}
-	first += from + 1
+	first, last = first+from+1, last+from+1
 	// The distance is area/√chord2: against simplifyEps, compare squares.
 	switch over := simplifyEpsDen*simplifyEpsDen*maxArea*maxArea - simplifyEpsNum*simplifyEpsNum*chord2; {
 	case over < 0:
 		return -1
-	case over > 0 && !ties:
+	case over > 0 && first == last:
 		return first
 	}
 	// The floating-point distances of the farthest pixels decide.
 	l := lineThrough(pixelPoint(p0), pixelPoint(p1))
 	best, bestD := -1, simplifyEps
-	for j := first; j < to; j++ {
+	for j := first; j <= last; j++ {
 		q := ring[j]
 		if area := dx*(int(q.y)-y0) - dy*(int(q.x)-x0); area != maxArea && area != -maxArea {
 			continue
@@ -179,28 +187,28 @@ func farthestFromChord(sc *polygonScratch, from, to int) int {
 // about what the vector steps save.
 const minWideArea = 24
 
-// flattenRing copies ring's coordinates into flat and bounds them.
-func (sc *polygonScratch) flattenRing() {
-	flat := slices.Grow(sc.flat[:0], 2*len(sc.ring))[:2*len(sc.ring)]
+// flatten copies the coordinates of contour c into flatC and bounds them.
+func (sc *polygonScratch) flatten(c []pixel) {
+	flat := slices.Grow(sc.flatC[:0], 2*len(c))[:2*len(c)]
 	var maxX, maxY int32
-	for i, q := range sc.ring {
+	for i, q := range c {
 		flat[2*i], flat[2*i+1] = q.x, q.y
 		maxX, maxY = max(maxX, q.x), max(maxY, q.y)
 	}
-	sc.flat, sc.maxX, sc.maxY = flat, int(maxX), int(maxY)
+	sc.flatC, sc.maxX, sc.maxY = flat, int(maxX), int(maxY)
 }
 
 // farthestArea returns the largest of |dx*q.y - dy*q.x - c| over the
 // pixels q of qs, twice the area of the triangle q makes with a chord
-// along (dx, dy), the index of the first pixel where it is reached, and
-// whether another pixel reaches it too; first is -1 when qs is empty. It
-// goes on from pixel from, first, maxArea and ties being the results for
-// the pixels before it (-1, -1 and false when from is 0). It is
-// farthestFromChord's loop, on its own so that its few values stay in
-// registers (inlined, they would not).
+// along (dx, dy), and the indices of the first and the last pixel where
+// it is reached; first and last are -1 when qs is empty. It goes on from
+// pixel from, first, last and maxArea being the results for the pixels
+// before it (-1, -1 and -1 when from is 0). It is farthestFromChord's
+// loop, on its own so that its few values stay in registers (inlined,
+// they would not).
 //
 //go:noinline
-func farthestArea(qs []pixel, from, dx, dy, c, first, maxArea int, ties bool) (int, int, bool) {
+func farthestArea(qs []pixel, from, dx, dy, c, first, last, maxArea int) (int, int, int) {
 	for k := from; k < len(qs); k++ {
 		a := dx*int(qs[k].y) - dy*int(qs[k].x) - c
 		a = max(a, -a)
@@ -208,12 +216,12 @@ func farthestArea(qs []pixel, from, dx, dy, c, first, maxArea int, ties bool) (i
 			continue
 		}
 		if a == maxArea {
-			ties = true
+			last = k
 			continue
 		}
-		first, maxArea, ties = k, a, false
+		first, last, maxArea = k, k, a
 	}
-	return first, maxArea, ties
+	return first, last, maxArea
 }
 
 // maxExactChord2 bounds the squared chord length for which

@@ -7,6 +7,11 @@ package datamatrix
 var areaVectors = false
 
 // farthestAreaWide does nothing here: farthestArea does every pixel.
-func farthestAreaWide(flat []int32, dx, dy, c, maxX, maxY int) (done, first, maxArea int, ties bool) {
-	return 0, -1, -1, false
+func farthestAreaWide(flat []int32, dx, dy, c, maxX, maxY int) (done, first, last, maxArea int) {
+	return 0, -1, -1, -1
+}
+
+// farthestWide does nothing here: simplify does every pixel.
+func farthestWide(flat []int32, x0, y0, maxX, maxY int) (done, far int, farD int64) {
+	return 0, -1, -1
 }

@@ -133,10 +133,11 @@ func TestSimplify(t *testing.T) {
 	}
 }
 
-// farthestArea gives the same pixel, area and ties whether it starts
+// farthestArea gives the same pixels and area whether it starts
 // where farthestAreaWide left off (in vector registers, where the build
-// and processor have them) or does every pixel itself: pixels on a small
-// grid, so that many lie at the same distance, and chords of every
+// and processor have them) or does every pixel itself, and farthestWide
+// finds the first of the pixels farthest from one of them: pixels on a
+// small grid, so that many lie at the same distance, and chords of every
 // direction.
 func TestFarthestAreaWide(t *testing.T) {
 	rng := rand.New(rand.NewPCG(13, 5))
@@ -160,18 +161,52 @@ func TestFarthestAreaWide(t *testing.T) {
 		x0, y0 := rng.IntN(span), rng.IntN(span)
 		dx, dy := rng.IntN(2*span+1)-span, rng.IntN(2*span+1)-span
 		c := dx*y0 - dy*x0
-		wantFirst, wantArea, wantTies := farthestArea(qs, 0, dx, dy, c, -1, -1, false)
-		done, first, area, ties := farthestAreaWide(flat, dx, dy, c, maxX, maxY)
+		// Plainly: the largest area, then where it comes first and last.
+		wantFirst, wantLast, wantArea := -1, -1, -1
+		for _, q := range qs {
+			wantArea = max(wantArea, abs(dx*int(q.y)-dy*int(q.x)-c))
+		}
+		for k, q := range qs {
+			if abs(dx*int(q.y)-dy*int(q.x)-c) == wantArea {
+				wantLast = k
+				if wantFirst < 0 {
+					wantFirst = k
+				}
+			}
+		}
+		done, first, last, area := farthestAreaWide(flat, dx, dy, c, maxX, maxY)
 		if done > 0 {
 			wide++
 		}
-		first, area, ties = farthestArea(qs, done, dx, dy, c, first, area, ties)
-		if first != wantFirst || area != wantArea || ties != wantTies {
-			t.Fatalf("trial %d: %d pixels, chord (%d, %d): pixel %d, area %d, ties %v; want %d, %d, %v",
-				trial, n, dx, dy, first, area, ties, wantFirst, wantArea, wantTies)
+		first, last, area = farthestArea(qs, done, dx, dy, c, first, last, area)
+		if first != wantFirst || last != wantLast || area != wantArea {
+			t.Fatalf("trial %d: %d pixels, chord (%d, %d): pixels %d to %d, area %d; want %d to %d, %d",
+				trial, n, dx, dy, first, last, area, wantFirst, wantLast, wantArea)
+		}
+		if n == 0 {
+			continue
+		}
+		from := qs[rng.IntN(n)]
+		want, wantD := -1, int64(-1)
+		for i, q := range qs {
+			if d := int64(q.x-from.x)*int64(q.x-from.x) + int64(q.y-from.y)*int64(q.y-from.y); d > wantD {
+				want, wantD = i, d
+			}
+		}
+		done, far, farD := farthestWide(flat, int(from.x), int(from.y), maxX, maxY)
+		for i := done; i < n; i++ {
+			q := qs[i]
+			if d := int64(q.x-from.x)*int64(q.x-from.x) + int64(q.y-from.y)*int64(q.y-from.y); d > farD {
+				far, farD = i, d
+			}
+		}
+		if far != want || farD != wantD {
+			t.Fatalf("trial %d: %d pixels, farthest from %v: %d at %d, want %d at %d", trial, n, from, far, farD, want, wantD)
 		}
 	}
 	if areaVectors && wide < 1000 {
 		t.Fatalf("only %d cases in vector registers", wide)
 	}
 }
+
+func abs(a int) int { return max(a, -a) }

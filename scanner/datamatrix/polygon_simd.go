@@ -17,19 +17,19 @@ var areaLanes = [8]int32{0, 1, 4, 5, 2, 3, 6, 7}
 // in turn) in whole groups of eight, as long as the areas and every
 // step to them fit in 32 bits (maxX and maxY bound the coordinates): it
 // returns how many pixels it did and their farthestArea results.
-func farthestAreaWide(flat []int32, dx, dy, c, maxX, maxY int) (done, first, maxArea int, ties bool) {
-	first, maxArea = -1, -1
+func farthestAreaWide(flat []int32, dx, dy, c, maxX, maxY int) (done, first, last, maxArea int) {
+	first, last, maxArea = -1, -1, -1
 	n := len(flat) / 2 / 8 * 8
 	if !areaVectors || n == 0 || max(dx, -dx)*maxY+max(dy, -dy)*maxX >= 1<<31 {
-		return 0, first, maxArea, false
+		return 0, first, last, maxArea
 	}
 	// Each pixel's area is dx*y - dy*x - c, in 32 bits: the products
 	// and differences wrap, but the area itself fits.
 	k := archsimd.LoadInt32x8(&[8]int32{int32(-dy), int32(dx), int32(-dy), int32(dx), int32(-dy), int32(dx), int32(-dy), int32(dx)})
 	cv := archsimd.BroadcastInt32x8(int32(c))
 	mx := archsimd.BroadcastInt32x8(-1)
-	idx := archsimd.BroadcastInt32x8(0)
-	tie := archsimd.BroadcastInt32x8(0)
+	firsts := archsimd.BroadcastInt32x8(0)
+	lasts := firsts
 	at := archsimd.LoadInt32x8(&areaLanes)
 	eight := archsimd.BroadcastInt32x8(8)
 	for i := 0; i < n; i += 8 {
@@ -37,27 +37,64 @@ func farthestAreaWide(flat []int32, dx, dy, c, maxX, maxY int) (done, first, max
 		hi := archsimd.LoadInt32x8Slice(flat[2*i+8 : 2*i+16]).Mul(k)
 		a := lo.AddPairsGrouped(hi).Sub(cv).Abs()
 		gt := a.Greater(mx)
-		eq := a.Equal(mx).ToInt32x8()
+		firsts = at.Merge(firsts, gt)
+		lasts = at.Merge(lasts, gt.Or(a.Equal(mx)))
 		mx = mx.Max(a)
-		idx = at.Merge(idx, gt)
-		tie = tie.AndNot(gt.ToInt32x8()).Or(eq)
 		at = at.Add(eight)
 	}
-	// Each lane holds its largest area, where it first came, and
-	// whether it came again; the largest of all comes first in the lane
-	// with the least index, and ties where two lanes or more reach it or
-	// one reaches it twice.
-	var m, f, t [8]int32
+	// Each lane holds its largest area and where it came first and
+	// last; the largest of all comes first and last among the lanes
+	// that reach it.
+	var m, f, l [8]int32
 	mx.Store(&m)
-	idx.Store(&f)
-	tie.Store(&t)
-	for l := range 8 {
-		switch a := int(m[l]); {
+	firsts.Store(&f)
+	lasts.Store(&l)
+	for j := range 8 {
+		switch a := int(m[j]); {
 		case a > maxArea:
-			first, maxArea, ties = int(f[l]), a, t[l] != 0
+			first, last, maxArea = int(f[j]), int(l[j]), a
 		case a == maxArea:
-			first, ties = min(first, int(f[l])), true
+			first, last = min(first, int(f[j])), max(last, int(l[j]))
 		}
 	}
-	return n, first, maxArea, ties
+	return n, first, last, maxArea
+}
+
+// farthestWide is simplify's search for the contour pixel farthest from
+// x0, y0 over the first pixels of flat (x and y in turn) in whole groups
+// of eight, as long as the squared distances fit in 32 bits (maxX and
+// maxY bound the coordinates, x0 and y0 among them): it returns how many
+// pixels it did, the first of them farthest away, and its squared
+// distance.
+func farthestWide(flat []int32, x0, y0, maxX, maxY int) (done, far int, farD int64) {
+	far, farD = -1, -1
+	n := len(flat) / 2 / 8 * 8
+	if !areaVectors || n == 0 || maxX*maxX+maxY*maxY >= 1<<31 {
+		return 0, far, farD
+	}
+	o := archsimd.LoadInt32x8(&[8]int32{int32(x0), int32(y0), int32(x0), int32(y0), int32(x0), int32(y0), int32(x0), int32(y0)})
+	mx := archsimd.BroadcastInt32x8(-1)
+	idx := archsimd.BroadcastInt32x8(0)
+	at := archsimd.LoadInt32x8(&areaLanes)
+	eight := archsimd.BroadcastInt32x8(8)
+	for i := 0; i < n; i += 8 {
+		lo := archsimd.LoadInt32x8Slice(flat[2*i : 2*i+8]).Sub(o)
+		hi := archsimd.LoadInt32x8Slice(flat[2*i+8 : 2*i+16]).Sub(o)
+		d := lo.Mul(lo).AddPairsGrouped(hi.Mul(hi))
+		idx = at.Merge(idx, d.Greater(mx))
+		mx = mx.Max(d)
+		at = at.Add(eight)
+	}
+	var m, f [8]int32
+	mx.Store(&m)
+	idx.Store(&f)
+	for l := range 8 {
+		switch d := int64(m[l]); {
+		case d > farD:
+			far, farD = int(f[l]), d
+		case d == farD:
+			far = min(far, int(f[l]))
+		}
+	}
+	return n, far, farD
 }
