@@ -1,6 +1,10 @@
 package aztec
 
-import "math/bits"
+import (
+	"math/bits"
+
+	"github.com/scannerd/scannerd/scanner/internal/bitrow"
+)
 
 // The bull's-eye search reads rows and columns of pixels round each
 // candidate, thousands of them an image, most of them down columns. A
@@ -25,32 +29,24 @@ func (b *bitImage) column(x, y0, y1 int) []uint32 {
 
 // transposeBlock makes block (bx, by) of the columns from the rows.
 func (b *bitImage) transposeBlock(bx, by int) {
-	var a [32]uint32 // rows, then columns, of the block
-	var any uint32
-	for i := range a {
-		if y := by<<5 + i; y < b.h {
-			a[i] = b.words[y*b.rowSize+bx]
-			any |= a[i]
+	var blk [16]uint64 // rows (then columns) 2i and 2i+1 in word i
+	var any uint64
+	for i := range blk {
+		var lo, hi uint32
+		if y := by<<5 + 2*i; y < b.h {
+			lo = b.words[y*b.rowSize+bx]
+			if y+1 < b.h {
+				hi = b.words[(y+1)*b.rowSize+bx]
+			}
 		}
+		blk[i] = uint64(lo) | uint64(hi)<<32
+		any |= blk[i]
 	}
 	if any != 0 {
-		transpose32(&a)
+		bitrow.Transpose32(&blk)
 	}
 	for j := range min(32, b.w-bx<<5) {
-		b.cols[(bx<<5+j)*b.colSize+by] = a[j]
-	}
-}
-
-// transpose32 transposes a 32×32 bit matrix, row i in a[i] with column j
-// at bit j: block by block, the top-right and bottom-left quarters of
-// every block of side 2j swap, for j = 16, 8, 4, 2, 1.
-func transpose32(a *[32]uint32) {
-	for j, m := 16, uint32(0x0000FFFF); j != 0; j, m = j>>1, m^(m<<(j>>1)) {
-		for k := 0; k < 32; k = (k + j + 1) &^ j {
-			t := (a[k]>>j ^ a[k+j]) & m
-			a[k+j] ^= t
-			a[k] ^= t << j
-		}
+		b.cols[(bx<<5+j)*b.colSize+by] = uint32(blk[j>>1] >> (32 * (j & 1)))
 	}
 }
 

@@ -50,7 +50,7 @@ func (c *Columns) Of(bm *gozxing.BitMatrix) []*gozxing.BitArray {
 				any |= blk[i]
 			}
 			if any != 0 { // a block all light, the commonest, stays so
-				transpose32(&blk)
+				Transpose32(&blk)
 			}
 			if x := wx * 32; x+32 <= w {
 				dst := cols[x : x+32 : x+32]
@@ -80,7 +80,7 @@ func (c *Columns) Wipe() {
 	}
 }
 
-// transpose32 transposes a 32 x 32 bit matrix held two rows a word (row
+// Transpose32 transposes a 32 x 32 bit matrix held two rows a word (row
 // 2i in the low half of word i, 2i+1 in the high half; bit c of a row
 // its column c): row i's bit c goes to row c's bit i. It swaps ever
 // smaller off-diagonal blocks, 16 x 16, then 8 x 8 within those, down to
@@ -89,7 +89,7 @@ func (c *Columns) Wipe() {
 // 2j, drops them), and the single bits of a word's two rows within it.
 // Each size is a step of its own, its shift a constant, its indexes
 // masked to the array (no bounds checks).
-func transpose32(a *[16]uint64) {
+func Transpose32(a *[16]uint64) {
 	swapBlocks(a, 16, 0x0000ffff0000ffff)
 	swapBlocks(a, 8, 0x00ff00ff00ff00ff)
 	swapBlocks(a, 4, 0x0f0f0f0f0f0f0f0f)

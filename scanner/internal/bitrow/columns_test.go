@@ -72,7 +72,7 @@ func TestTranspose32(t *testing.T) {
 		for i := range blk {
 			blk[i] = uint64(rows[2*i]) | uint64(rows[2*i+1])<<32
 		}
-		transpose32(&blk)
+		Transpose32(&blk)
 		var got [32]uint32
 		for c := range got {
 			got[c] = uint32(blk[c/2] >> (32 * (c % 2)))
