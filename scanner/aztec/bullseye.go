@@ -126,20 +126,13 @@ func ringPattern(runs []int, i int) (int, bool) {
 	if i < 2 || i+2 >= len(runs) {
 		return 0, false
 	}
-	l1, l2, r1, r2 := runs[i-1], runs[i-2], runs[i+1], runs[i+2]
-	s := l1 + l2 + r1 + r2
-	if s < 6 {
-		return 0, false // modules too small to read
-	}
-	for _, w := range [...]int{l1, l2, r1, r2} {
-		if 8*w < s || 8*w > 3*s { // w < 0.5·m or w > 1.5·m
-			return 0, false
-		}
-	}
-	// The middle run within 0.25·m … 5.5·m, the two sides within 0.5·m+1
-	// of each other.
-	c, skew := runs[i], (l1+l2)-(r1+r2)
-	if 16*c < s || 8*c > 11*s || 8*max(skew, -skew) > s+8 {
+	l1, l2, r1, r2, c := runs[i-1], runs[i-2], runs[i+1], runs[i+2], runs[i]
+	s, skew := l1+l2+r1+r2, (l1+l2)-(r1+r2)
+	// m ≥ 1.5 (modules too small to read otherwise); each of the four
+	// within 0.5·m … 1.5·m; the middle run within 0.25·m … 5.5·m; the
+	// two sides within 0.5·m+1 of each other.
+	if s < 6 || 8*min(l1, l2, r1, r2) < s || 8*max(l1, l2, r1, r2) > 3*s ||
+		16*c < s || 8*c > 11*s || 8*max(skew, -skew) > s+8 {
 		return 0, false
 	}
 	return s, true
@@ -214,17 +207,25 @@ func (d *detector) findCentres(step, budget int) []centre {
 	if d.row != nil {
 		d.row.Clear() // a row of the image
 	}
+	// The hits by score, best first, in row order within a score.
+	var first [maxScore + 2]int // first[maxScore-score]: where that score's hits start
+	for _, h := range hits {
+		first[maxScore-h.score+1]++
+	}
+	for k := 1; k < len(first); k++ {
+		first[k] += first[k-1]
+	}
+	if cap(d.sorted) < len(hits) {
+		d.sorted = make([]rowHit, len(hits))
+	}
+	sorted := d.sorted[:len(hits)]
+	for _, h := range hits {
+		sorted[first[maxScore-h.score]] = h
+		first[maxScore-h.score]++
+	}
 	out := d.centres[:0]
-	for score := maxScore; score >= 0 && budget > 0; score-- {
-		for _, h := range hits {
-			if h.score != score {
-				continue
-			}
-			if budget--; budget < 0 {
-				break
-			}
-			out = d.checkHit(h, out)
-		}
+	for _, h := range sorted[:min(len(sorted), max(budget, 0))] {
+		out = d.checkHit(h, out)
 	}
 	d.centres = out
 	return out

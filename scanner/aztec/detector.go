@@ -23,6 +23,7 @@ type detector struct {
 	window    []bool // crossCheck's pixels, cleared after each use
 	blobs     []point
 	hits      []rowHit
+	sorted    []rowHit   // hits, best first
 	lineK     int        // symmetric extent of lineCentre's last pattern
 	persp     projective // the rings fitted as a projective map
 	perspOK   bool
