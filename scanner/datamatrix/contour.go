@@ -93,6 +93,41 @@ func (b *bitImage) darkAt(p point) bool {
 	return b.words[i>>5]>>(i&31)&1 != 0
 }
 
+// holds tells whether every point within r (along x and along y) of the
+// segment a–c lies inside the image, with a pixel to spare for the
+// rounding of points computed along it: darkIn may read them.
+func (b *bitImage) holds(a, c point, r float64) bool {
+	r++
+	return min(a.x, c.x)-r >= 0 && min(a.y, c.y)-r >= 0 &&
+		max(a.x, c.x)+r < float64(b.w) && max(a.y, c.y)+r < float64(b.h)
+}
+
+// darkIn is darkAt for a point that holds has found inside the image,
+// without darkAt's range tests: the finders' probes read millions.
+func (b *bitImage) darkIn(p point) bool {
+	i := b.origin + uint(int(p.y))*b.rowBits + uint(int(p.x))
+	return b.words[i>>5]>>(i&31)&1 != 0
+}
+
+// probe returns the first dark point of base + dir·s for s = band, band −
+// 0.5, … down to above −band (dir a unit vector), as darkAt reads them.
+func (b *bitImage) probe(base, dir point, band float64) (point, bool) {
+	if !b.holds(base.add(dir.scale(band)), base.add(dir.scale(-band)), 0) {
+		for s := band; s > -band; s -= 0.5 {
+			if p := base.add(dir.scale(s)); b.darkAt(p) {
+				return p, true
+			}
+		}
+		return point{}, false
+	}
+	for s := band; s > -band; s -= 0.5 {
+		if p := base.add(dir.scale(s)); b.darkIn(p) {
+			return p, true
+		}
+	}
+	return point{}, false
+}
+
 // ring8 holds the eight neighbours of a pixel, clockwise on screen from
 // east.
 var ring8 = [8][2]int{{1, 0}, {1, 1}, {0, 1}, {-1, 1}, {-1, 0}, {-1, -1}, {0, -1}, {1, -1}}

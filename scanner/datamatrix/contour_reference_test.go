@@ -166,3 +166,36 @@ func TestFindWipesImageCopy(t *testing.T) {
 		}
 	}
 }
+
+// A probe finds the first dark point that darkAt finds along it, whether
+// it lies inside the image or crosses its edges.
+func TestProbeReference(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 4))
+	var img bitImage
+	probes := 0
+	for trial := range 100 {
+		m := randomMatrix(rng)
+		img.load(m)
+		w, h := float64(img.w), float64(img.h)
+		for range 100 {
+			base := point{rng.Float64()*(w+10) - 5, rng.Float64()*(h+10) - 5}
+			a := rng.Float64() * 2 * math.Pi
+			dir := point{math.Cos(a), math.Sin(a)}
+			band := 2 + rng.Float64()*8
+			want, wantOK := point{}, false
+			for s := band; s > -band; s -= 0.5 {
+				if p := base.add(dir.scale(s)); img.darkAt(p) {
+					want, wantOK = p, true
+					break
+				}
+			}
+			if got, ok := img.probe(base, dir, band); got != want || ok != wantOK {
+				t.Fatalf("trial %d: probe from %v along %v, band %.2f: %v, %v; want %v, %v", trial, base, dir, band, got, ok, want, wantOK)
+			}
+			probes++
+		}
+	}
+	if probes < 1000 {
+		t.Fatalf("only %d probes", probes)
+	}
+}

@@ -215,9 +215,16 @@ func (d *detector) barThickness(corner, dirB point, bottom line, lenB float64, d
 			p := corner.add(dir.scale(t)).add(l.n.scale(l.dist(corner.add(dir.scale(t))) * -1))
 			// p lies on the edge line; find the bar's first dark pixel
 			// near it and step inwards through the bar.
+			inside := d.img.holds(p.add(in.scale(-1)), p.add(in.scale(1.5+limit)), 0)
+			dark := func(q point) bool {
+				if inside {
+					return d.img.darkIn(q)
+				}
+				return d.img.darkAt(q)
+			}
 			start := math.NaN()
 			for s := -1.0; s <= 1.5; s += 0.25 {
-				if d.img.darkAt(p.add(in.scale(s))) {
+				if dark(p.add(in.scale(s))) {
 					start = s
 					break
 				}
@@ -227,7 +234,7 @@ func (d *detector) barThickness(corner, dirB point, bottom line, lenB float64, d
 			}
 			end := start
 			for s := start; s < start+limit; s += 0.25 {
-				if !d.img.darkAt(p.add(in.scale(s))) {
+				if !dark(p.add(in.scale(s))) {
 					break
 				}
 				end = s
@@ -254,11 +261,12 @@ func (d *detector) barEnd(corner, dir, in point, m, hint float64) (point, bool) 
 	last := 0.0
 	gap := 0.0
 	maxLen := hint*1.5 + 4*m
+	inside := d.img.holds(corner, corner.add(dir.scale(maxLen)), m+0.25)
 	for t := 0.0; t < maxLen; t += 0.5 {
 		p := corner.add(dir.scale(t))
 		dark := false
 		for s := 0.25; s <= m+0.25; s += 0.5 {
-			if d.img.darkAt(p.add(in.scale(s))) {
+			if q := p.add(in.scale(s)); inside && d.img.darkIn(q) || !inside && d.img.darkAt(q) {
 				dark = true
 				break
 			}

@@ -19,14 +19,10 @@ func (d *detector) traceTiming(from, dir, inside point, m, maxLen float64) (l li
 		for tt := t; tt < t+chunk; tt += 0.5 {
 			base := from.add(dir.scale(tt))
 			base = base.add(l.n.scale(-l.dist(base)))
-			for s := band; s > -band; s -= 0.5 {
-				p := base.add(l.n.scale(s))
-				if d.img.darkAt(p) {
-					hits = append(hits, p)
-					found = true
-					reach = tt
-					break
-				}
+			if p, ok := d.img.probe(base, l.n, band); ok {
+				hits = append(hits, p)
+				found = true
+				reach = tt
 			}
 		}
 		if !found {
