@@ -452,9 +452,18 @@ search:
 				if matrix != nil {
 					if followBars {
 						var b image.Rectangle
-						b, d.barsRow = barsOf(matrix, h.x0, h.x1, h.y0, h.y1, d.barsRow, &d.barSpans)
+						b, d.barsRow = barsOf(matrix, h.x0, h.x1, h.y0, h.y1, barsEdges, d.barsRow, &d.barSpans)
 						if !b.Empty() {
 							bars = append(bars, b)
+						}
+						if a := r.AddOn; a != "" {
+							// Its add-on's bars too, read on the same rows.
+							if lo, hi, ok := addOnSpan(h.sym, h.x0, h.x1, h.reversed, len(a)); ok {
+								b, d.barsRow = barsOf(matrix, lo, hi, h.y0, h.y1, addOnEdges, d.barsRow, &d.barSpans)
+								if !b.Empty() {
+									bars = append(bars, b)
+								}
+							}
 						}
 					}
 					eraseQuad(matrix, h.viewCorners(), 0.1)

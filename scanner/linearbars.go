@@ -29,15 +29,20 @@ const (
 	barsDiffer = 0.25
 )
 
+// An EAN-2 add-on has seven bars, fourteen changes across it: its bars
+// are followed from addOnEdges up.
+const addOnEdges = 12
+
 // barsOf returns the rectangle of m the bars of the 1D symbol read on
 // rows y0 to y1 (included), from x0 to x1, cover: those rows, and the
-// rows above and below them whose bars run on from them (see barsEdges),
-// at most as many again as the symbol is long each way.
-func barsOf(m *gozxing.BitMatrix, x0, x1 float64, y0, y1 int, row *gozxing.BitArray, spans *[3][]uint32) (image.Rectangle, *gozxing.BitArray) {
+// rows above and below them whose bars run on from them (see barsEdges;
+// minEdges changes or more across), at most as many again as the
+// symbol is long each way.
+func barsOf(m *gozxing.BitMatrix, x0, x1 float64, y0, y1, minEdges int, row *gozxing.BitArray, spans *[3][]uint32) (image.Rectangle, *gozxing.BitArray) {
 	w, h := m.GetWidth(), m.GetHeight()
 	from, to := max(1, int(x0)), min(w-1, int(x1)+1)
 	y0, y1 = max(0, y0), min(h-1, y1)
-	if to-from < barsEdges || y0 > y1 {
+	if to-from < minEdges || y0 > y1 {
 		return image.Rectangle{}, row
 	}
 	n := to - from
@@ -66,7 +71,7 @@ func barsOf(m *gozxing.BitMatrix, x0, x1 float64, y0, y1 int, row *gozxing.BitAr
 			row = m.GetRow(next, row)
 			copyBits(spans[1], row.GetBitArray(), from, n)
 			edges := changes(spans[1], n)
-			if edges < barsEdges {
+			if edges < minEdges {
 				break
 			}
 			best := n
@@ -118,4 +123,27 @@ func differ(a, b []uint32) int {
 		d += bits.OnesCount32(a[i] ^ b[i])
 	}
 	return d
+}
+
+// addOnSpan returns where along the rows the bars of the EAN-2 or EAN-5
+// add-on (add-on digits long) of the EAN/UPC symbol read from x0 to x1
+// lie: after its right guard, in its own orientation (before x0 where
+// it was read right to left), 7 to 12 modules from it (ISO/IEC 15420),
+// 20 or 47 modules wide; false for other symbologies.
+func addOnSpan(sym Symbology, x0, x1 float64, reversed bool, digits int) (float64, float64, bool) {
+	modules, ok := eanModules[sym]
+	if !ok || x1 <= x0 {
+		return 0, 0, false
+	}
+	module := (x1 - x0) / modules
+	width := 47.0
+	if digits == 2 {
+		width = 20
+	}
+	// A module of slack either way for the module's measure.
+	near, far := 6*module, (13+width)*module
+	if reversed {
+		return x0 - far, x0 - near, true
+	}
+	return x1 + near, x1 + far, true
 }

@@ -32,7 +32,7 @@ func TestBarsOf(t *testing.T) {
 	}
 	var row *gozxing.BitArray
 	var spans [3][]uint32
-	got, _ := barsOf(m, 20, 170, 55, 60, row, &spans)
+	got, _ := barsOf(m, 20, 170, 55, 60, barsEdges, row, &spans)
 	if want := image.Rect(20, 30, 171, 90); got != want {
 		t.Errorf("barsOf = %v, want %v", got, want)
 	}
