@@ -27,6 +27,7 @@ type detector struct {
 	obs     []observation
 	binBest []point
 	binDist []float64
+	bins    []int
 	fitPts  []point
 	sizes   []scoredSize
 	dec     *decoder.Decoder

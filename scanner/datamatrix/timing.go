@@ -1,6 +1,9 @@
 package datamatrix
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // traceTiming follows the outer edge of a timing pattern from the end of
 // a finder bar, starting along dir: probes come in from outside, square to
@@ -66,8 +69,12 @@ func (d *detector) traceTiming(from, dir, inside point, m, maxLen float64) (l li
 func (d *detector) envelope(hits []point, from, dir, inside point, m float64) (line, bool) {
 	bin := m
 	nb := 1
-	for _, p := range hits {
-		nb = max(nb, int(p.sub(from).dot(dir)/bin)+1)
+	// Each hit's bin, worked out once for both loops.
+	bins := slices.Grow(d.bins[:0], len(hits))[:len(hits)]
+	d.bins = bins
+	for k, p := range hits {
+		bins[k] = int(p.sub(from).dot(dir) / bin)
+		nb = max(nb, bins[k]+1)
 	}
 	if cap(d.binBest) < nb {
 		d.binBest = make([]point, nb)
@@ -78,8 +85,8 @@ func (d *detector) envelope(hits []point, from, dir, inside point, m float64) (l
 		bestD[i] = math.Inf(-1)
 	}
 	l := lineThroughDir(from, dir, inside)
-	for _, p := range hits {
-		i := int(p.sub(from).dot(dir) / bin)
+	for k, p := range hits {
+		i := bins[k]
 		if i < 0 || i >= nb {
 			continue
 		}
