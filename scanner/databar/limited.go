@@ -80,25 +80,28 @@ const (
 	limitedLinkFlag = 2015133531096
 )
 
+// LimitedMayStartAt is LimitedAt's first test, the cheap one, small
+// enough to be made inline at every bar of every row: the symbol fits in
+// the line, and the guard bars, the right guard's space and the check
+// character's last two elements are a module each. Bars print wider than
+// spaces as much as each other (blurred at three or four pixels a module,
+// by a quarter of a module), so bars are compared with bars, spaces with
+// spaces, and a space and a bar with a space and a bar.
+func LimitedMayStartAt(runs []int, i int) bool {
+	if i+limitedRuns > len(runs) {
+		return false
+	}
+	g0, g1, g2, c0, c1 := runs[i], runs[i+43], runs[i+44], runs[i+27], runs[i+28]
+	return 2*max(g0, g2, c1) <= 3*min(g0, g2, c1)+2 && 2*max(g1, c0) <= 3*min(g1, c0)+2
+}
+
 // LimitedAt reads a DataBar Limited symbol whose left guard bar is dark
 // run i. Its text is the GTIN-14.
 func LimitedAt(runs []int, i int) (bars.Symbol, bool) {
-	if i+limitedRuns > len(runs) {
+	if !LimitedMayStartAt(runs, i) {
 		return bars.Symbol{}, false
 	}
-	// First the cheap test, made at every bar of every row: the guard
-	// bars, the right guard's space and the check character's last two
-	// elements are a module each. Bars print wider than spaces as much
-	// as each other (blurred at three or four pixels a module, by a
-	// quarter of a module), so bars are compared with bars, spaces with
-	// spaces, and a space and a bar with a space and a bar.
 	g0, g1, g2, c0, c1 := runs[i], runs[i+43], runs[i+44], runs[i+27], runs[i+28]
-	if hi, lo := max(g0, g2, c1), min(g0, g2, c1); 2*hi > 3*lo+2 {
-		return bars.Symbol{}, false
-	}
-	if hi, lo := max(g1, c0), min(g1, c0); 2*hi > 3*lo+2 {
-		return bars.Symbol{}, false
-	}
 	pair := g1 + g2
 	if hi, lo := max(pair, c0+c1), min(pair, c0+c1); 4*hi > 5*lo+2 {
 		return bars.Symbol{}, false

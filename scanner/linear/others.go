@@ -43,6 +43,36 @@ const otherFormats = Formats(1<<Code11 | 1<<MSI | 1<<Pharmacode | 1<<Industrial2
 func readOthers(runs []int, k int, formats Formats) (Symbol, bool) {
 	for fs := formats & otherFormats; fs != 0; fs &= fs - 1 {
 		f := Format(bits.TrailingZeros32(uint32(fs)))
+		// The decoders' first tests, made here inline (and again by the
+		// decoders): at nearly every dark run of every line they fail,
+		// and the call is saved. Code 11's, Pharmacode's and DataBar's are
+		// not small enough.
+		switch f {
+		case MSI:
+			if !msi.MayStartAt(runs, k) {
+				continue
+			}
+		case Industrial25:
+			if !twooffive.IndustrialMayStartAt(runs, k) {
+				continue
+			}
+		case Matrix25:
+			if !twooffive.MatrixMayStartAt(runs, k) {
+				continue
+			}
+		case IATA25:
+			if !twooffive.IATAMayStartAt(runs, k) {
+				continue
+			}
+		case Telepen:
+			if !telepen.MayStartAt(runs, k) {
+				continue
+			}
+		case DataBarLimited:
+			if !databar.LimitedMayStartAt(runs, k) {
+				continue
+			}
+		}
 		if s, ok := others[f](runs, k); ok {
 			return Symbol{Format: f, Text: s.Text, ID: s.ID, First: s.First, Last: s.Last, Linked: s.Linked}, true
 		}

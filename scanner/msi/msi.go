@@ -22,16 +22,25 @@ import (
 // maxDigits bounds a symbol's digits.
 const maxDigits = 48
 
+// MayStartAt is DecodeAt's first test, small enough to be made inline
+// at every bar of every row: the start (a wide bar, a narrow space) and
+// a few runs after it fit in the line, and its bar is 1.3 to 4 times its
+// space.
+func MayStartAt(runs []int, i int) bool {
+	if i+5 >= len(runs) {
+		return false
+	}
+	bar, space := float64(runs[i]), float64(runs[i+1])
+	return bar >= 1.3*space && bar <= 4*space
+}
+
 // DecodeAt reads an MSI Plessey symbol whose start bar is dark run i. It
 // needs at least two digits.
 func DecodeAt(runs []int, i int) (bars.Symbol, bool) {
-	if i+5 >= len(runs) {
+	if !MayStartAt(runs, i) {
 		return bars.Symbol{}, false
 	}
 	bar, space := float64(runs[i]), float64(runs[i+1])
-	if bar < 1.3*space || bar > 4*space {
-		return bars.Symbol{}, false
-	}
 	pair := bar + space // three modules
 	if !bars.Quiet(runs, i-1, 2*pair) {
 		return bars.Symbol{}, false

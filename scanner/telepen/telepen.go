@@ -28,18 +28,23 @@ const (
 	maxChars  = 64
 )
 
+// MayStartAt is DecodeAt's first test, small enough to be made inline
+// at every bar of every row: the start character fits in the line, and
+// its wide bar and space come after five narrow pairs.
+func MayStartAt(runs []int, i int) bool {
+	if i+12 >= len(runs) {
+		return false
+	}
+	wb, ws := runs[i+10], runs[i+11]
+	return 2*wb >= 3*max(runs[i], runs[i+8])+2 && 2*ws >= 3*max(runs[i+1], runs[i+9])+2
+}
+
 // DecodeAt reads a Telepen symbol whose start character begins with dark
 // run i: five narrow bar and space pairs, then a wide bar and a wide
 // space. Its text is the data characters as they are (ASCII mode); Text
 // turns them into the text a reader setting asks for.
 func DecodeAt(runs []int, i int) (bars.Symbol, bool) {
-	if i+12 >= len(runs) {
-		return bars.Symbol{}, false
-	}
-	// First the cheap test, made at every bar of every row: a wide bar
-	// and space after five narrow pairs.
-	wb, ws := runs[i+10], runs[i+11]
-	if 2*wb < 3*max(runs[i], runs[i+8])+2 || 2*ws < 3*max(runs[i+1], runs[i+9])+2 {
+	if !MayStartAt(runs, i) {
 		return bars.Symbol{}, false
 	}
 	var narrow, wide [2]float64 // bars, spaces

@@ -66,6 +66,25 @@ func IndustrialAt(runs []int, i int) (bars.Symbol, bool) {
 	return industrial.decodeAt(runs, i)
 }
 
+// IndustrialMayStartAt, MatrixMayStartAt and IATAMayStartAt are the first
+// tests of IndustrialAt, MatrixAt and IATAAt, small enough to be made
+// inline at every bar of every row (see industrialOrder, matrixOrder and
+// iataStart).
+func IndustrialMayStartAt(runs []int, i int) bool { return industrialOrder(runs, i) }
+
+// MatrixMayStartAt: see IndustrialMayStartAt.
+func MatrixMayStartAt(runs []int, i int) bool { return matrixOrder(runs, i) }
+
+// IATAMayStartAt: see IndustrialMayStartAt.
+func IATAMayStartAt(runs []int, i int) bool {
+	if i+4 >= len(runs) {
+		return false
+	}
+	r0, r1, r2, r3 := runs[i], runs[i+1], runs[i+2], runs[i+3]
+	s := r0 + r1 + r2 + r3
+	return !(i > 1 && 4*runs[i-1] < 5*s || 2*max(r0, r1, r2, r3) > s)
+}
+
 // IATAAt reads an IATA 2 of 5 symbol whose start pattern begins with dark
 // run i.
 func IATAAt(runs []int, i int) (bars.Symbol, bool) {
@@ -115,15 +134,10 @@ func matrixOrder(runs []int, i int) bool {
 // s/2, which measure takes as halfway to a wide element of three. It
 // returns the widths measure returns: the mean, and three times it.
 func iataStart(runs []int, i int) (narrow, wide float64, ok bool) {
-	if i+4 >= len(runs) {
+	if !IATAMayStartAt(runs, i) {
 		return 0, 0, false
 	}
-	r0, r1, r2, r3 := runs[i], runs[i+1], runs[i+2], runs[i+3]
-	s := r0 + r1 + r2 + r3
-	if i > 1 && 4*runs[i-1] < 5*s || 2*max(r0, r1, r2, r3) > s {
-		return 0, 0, false
-	}
-	narrow = float64(s) / 4
+	narrow = float64(runs[i]+runs[i+1]+runs[i+2]+runs[i+3]) / 4
 	return narrow, 3 * narrow, true
 }
 
