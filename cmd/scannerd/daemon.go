@@ -8,10 +8,8 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"os"
 	"reflect"
 	"runtime"
-	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -82,10 +80,7 @@ type daemon struct {
 	scans       atomic.Uint64
 	lastRefusal atomic.Pointer[string]
 
-	// gcPercentBefore is the garbage collector's target before the daemon
-	// set its own (gcPercentSet), which Close puts back.
-	gcPercentBefore int
-	gcPercentSet    bool
+	gc gcTarget
 }
 
 type sourceRun struct {
@@ -200,9 +195,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if before, after := reserveProc(st.Workers + st.BackgroundWorkers); after != before {
 		log.Debug("one scheduler place more than decode workers", "gomaxprocs", after, "was", before)
 	}
-	if before, set := setGCPercent(cfg.Engine.GCPercent); set {
-		d.gcPercentBefore, d.gcPercentSet = before, true
-	}
+	d.startGCTarget(cfg.Engine.GCPercent)
 	if err := d.serveAPI(m.listen); err != nil {
 		return err
 	}
@@ -489,9 +482,6 @@ func (m *Main) Close() error {
 	if d.engine != nil {
 		d.engine.Close()
 	}
-	if d.gcPercentSet {
-		debug.SetGCPercent(d.gcPercentBefore)
-	}
 	if d.delivery != nil {
 		d.delivery.close()
 	}
@@ -514,6 +504,7 @@ func (m *Main) Close() error {
 		}
 	}
 	d.wg.Wait()
+	d.restoreGCTarget()
 	// frames: the frames decoded, as the status's engine.decoded counts
 	// them (a dir: source's files and uploads too, which the frame pool
 	// does not hand out).
@@ -545,31 +536,6 @@ func (d *daemon) sourceStatuses() []api.SourceStatus {
 func sourceStatus(st capture.Status) api.SourceStatus {
 	return api.SourceStatus{Name: st.Name, URL: st.URL, State: st.State, LastError: st.LastError,
 		Since: st.Since, Frames: st.Frames, FPS: st.FPS, Reopens: st.Reopens, LastFrame: st.LastFrame}
-}
-
-// defaultGCPercent is the Go garbage collector's target (GOGC) the daemon
-// runs with unless engine.gc_percent or the GOGC environment variable
-// sets another. Most of the heap is the frames in flight and the
-// decoders' buffers, which live as long as the daemon; what a decode
-// leaves behind is a few MiB a second. With Go's default of 100 the heap
-// could grow to twice its live part before a collection, and the
-// collections that scrub runs every 400 ms bound it instead: two 1080p
-// photo streams peaked 3 to 5 MiB higher (README.md, Memory) for no
-// measurable CPU (15.9 and 15.2 ms a frame against 15.8 and 15.1 with
-// 25; 10 cost 17.5).
-const defaultGCPercent = 25
-
-// setGCPercent sets the garbage collector's target to percent (0 means
-// defaultGCPercent) unless the GOGC environment variable sets one, and
-// returns the target before and whether it set one.
-func setGCPercent(percent int) (before int, set bool) {
-	if os.Getenv("GOGC") != "" {
-		return 0, false
-	}
-	if percent == 0 {
-		percent = defaultGCPercent
-	}
-	return debug.SetGCPercent(percent), true
 }
 
 // reserveProc makes sure the Go scheduler can run one goroutine more than

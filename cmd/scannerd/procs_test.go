@@ -19,27 +19,55 @@ func TestDecodeWorkersLeaveASchedulerPlace(t *testing.T) {
 	}
 }
 
-// TestGCPercent: the daemon runs the garbage collector at its own target
-// (engine.gc_percent, 25 when unset) unless GOGC says otherwise, and puts
+// TestGCPercentFor: the collector's target is engine.gc_percent once the
+// live heap is large enough that the heap may grow by 4 MiB before a
+// collection, and higher while it is smaller, up to Go's default.
+func TestGCPercentFor(t *testing.T) {
+	const mib = 1 << 20
+	for _, tc := range []struct {
+		percent int
+		live    uint64
+		want    int
+	}{
+		{25, 0, 100},       // nothing known yet
+		{25, 2 * mib, 100}, // 4 MiB would be 200 %: Go's default at most
+		{25, 8 * mib, 50},
+		{25, 16 * mib, 25},
+		{25, 26 * mib, 25}, // two 1080p streams
+		{60, 26 * mib, 60},
+		{200, 1 * mib, 200}, // a larger target is kept
+	} {
+		if got := gcPercentFor(tc.percent, tc.live); got != tc.want {
+			t.Errorf("gcPercentFor(%d, %d MiB) = %d, want %d", tc.percent, tc.live/mib, got, tc.want)
+		}
+	}
+}
+
+// TestGCPercent: the daemon sets the collector's target from
+// engine.gc_percent (25 when unset) unless GOGC says otherwise, and puts
 // the one it found back when it stops.
 func TestGCPercent(t *testing.T) {
 	for _, tc := range []struct {
 		name, config, gogc string
-		want               int
+		want               int // the percent the daemon follows; 0: none
 	}{
 		{"default", "", "", defaultGCPercent},
 		{"configured", "[engine]\ngc_percent = 60\n", "", 60},
-		{"GOGC wins", "[engine]\ngc_percent = 60\n", "150", 150},
+		{"GOGC wins", "[engine]\ngc_percent = 60\n", "150", 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			before := debug.SetGCPercent(150)
 			defer debug.SetGCPercent(before)
 			t.Setenv("GOGC", tc.gogc)
 			m, _, _ := startMain(t, tc.config)
-			if got := debug.SetGCPercent(-1); got != tc.want {
-				t.Errorf("running: GC target %d %%, want %d", got, tc.want)
+			running := debug.SetGCPercent(-1)
+			debug.SetGCPercent(running)
+			switch {
+			case tc.want == 0 && (m.d.gc.set || running != 150):
+				t.Errorf("with GOGC set the daemon set the target to %d %%", running)
+			case tc.want != 0 && (m.d.gc.percent != tc.want || running != gcPercentFor(tc.want, liveHeap()) && running != 100):
+				t.Errorf("running: target %d %% following %d, want %d", running, m.d.gc.percent, tc.want)
 			}
-			debug.SetGCPercent(tc.want)
 			m.Close()
 			if got := debug.SetGCPercent(150); got != 150 {
 				t.Errorf("stopped: GC target %d %%, want the 150 it found", got)

@@ -24,11 +24,11 @@ const scrubEvery = 400 * time.Millisecond
 // them unreachable, and an idle daemon might not collect for minutes. A
 // collection costs about a millisecond here; it runs at most every
 // scrubEvery, and only after decodes.
+//
+// It also has the collector's target follow the live heap
+// (tuneGCTarget), in every build.
 func (d *daemon) scrub() {
 	defer d.wg.Done()
-	if !scanner.ErasesDecoderMemory {
-		return
-	}
 	t := time.NewTicker(scrubEvery)
 	defer t.Stop()
 	var seen uint64
@@ -37,6 +37,10 @@ func (d *daemon) scrub() {
 		case <-d.ctx.Done():
 			return
 		case <-t.C:
+		}
+		d.tuneGCTarget()
+		if !scanner.ErasesDecoderMemory {
+			continue
 		}
 		// A refused frame was an image too (an upload's or a file's,
 		// decoded before the license refused it).
