@@ -60,16 +60,24 @@ func Runs(row *gozxing.BitArray, width int, buf []int) (first int, runs []int) {
 // Windows calls visit for every window of n consecutive runs of the row
 // (as Runs gives them) that starts with a dark run, with the x of the
 // middle of its middle run (n is odd): the candidates of a finder pattern
-// that a row crosses through its centre. It returns buf for reuse.
+// that a row crosses through its centre. visit must not change win. It
+// returns buf for reuse.
 func Windows(row *gozxing.BitArray, width, n int, buf []int, visit func(win []int, centre float64)) []int {
 	pos, runs := Runs(row, width, buf)
+	if n > len(runs) {
+		return runs
+	}
+	// start is where the window's middle run starts: pos and the runs
+	// before the middle, kept as the window moves on two runs.
+	start := pos
+	for _, r := range runs[:n/2] {
+		start += r
+	}
 	for i := 0; i+n <= len(runs); i += 2 {
-		start := pos
-		for _, r := range runs[i : i+n/2] {
-			start += r
-		}
 		visit(runs[i:i+n], float64(start)+float64(runs[i+n/2])/2)
-		pos += runs[i] + runs[i+1]
+		if i+n/2+1 < len(runs) {
+			start += runs[i+n/2] + runs[i+n/2+1]
+		}
 	}
 	return runs
 }

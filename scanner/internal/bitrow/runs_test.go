@@ -1,6 +1,7 @@
 package bitrow
 
 import (
+	"math/rand/v2"
 	"slices"
 	"testing"
 
@@ -83,6 +84,39 @@ func TestWindows(t *testing.T) {
 	for i := range want {
 		if !slices.Equal(got[i].win, want[i].win) || got[i].centre != want[i].centre {
 			t.Errorf("window %d: %v, want %v", i, got[i], want[i])
+		}
+	}
+}
+
+// TestWindowsCentres checks each window's centre, which Windows keeps as
+// the window moves, against the runs before it summed afresh, on random
+// rows and window lengths.
+func TestWindowsCentres(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 11))
+	for n := 0; n < 200; n++ {
+		width := 1 + rng.IntN(150)
+		row := gozxing.NewBitArray(width)
+		for x := range width {
+			if rng.IntN(3) == 0 {
+				row.Set(x)
+			}
+		}
+		k := 1 + 2*rng.IntN(6)
+		pos, runs := Runs(row, width, nil)
+		runs = slices.Clone(runs)
+		i := 0
+		Windows(row, width, k, nil, func(win []int, centre float64) {
+			start := pos
+			for _, r := range runs[:i+k/2] {
+				start += r
+			}
+			if want := float64(start) + float64(runs[i+k/2])/2; !slices.Equal(win, runs[i:i+k]) || centre != want {
+				t.Fatalf("row %d, window %d of %d runs: %v at %v, want %v at %v", n, i, k, win, centre, runs[i:i+k], want)
+			}
+			i += 2
+		})
+		if want := max(0, (len(runs)-k)/2+1); len(runs) < k && i != 0 || len(runs) >= k && i != 2*want {
+			t.Fatalf("row %d: %d windows of %d runs among %d", n, i/2, k, len(runs))
 		}
 	}
 }
