@@ -83,19 +83,28 @@ func fitFinder(runs []int, pixel float64) (unit, off float64, ok bool) {
 // fitFinder alone decides at the slack's very edge. Most windows of runs
 // on a row are refused here, without floating point.
 func mayFit(runs []int) bool {
-	t := runs[0] + runs[1] + runs[2] + runs[3] + runs[4]
+	r0, r1, r2, r3, r4 := runs[0], runs[1], runs[2], runs[3], runs[4]
+	t := r0 + r1 + r2 + r3 + r4
 	if t < 7 {
 		return false
 	}
-	// Outer runs: |r − t/7| ≤ max(t/14, 1.5).
+	// Outer runs: |r − t/7| ≤ max(t/14, 1.5), each in turn (most windows
+	// fail the first).
 	outer := max(t, 21)
-	for _, r := range [4]int{runs[0], runs[1], runs[3], runs[4]} {
-		if d := 7*r - t; 2*max(d, -d) > outer {
-			return false
-		}
+	if d := 7*r0 - t; 2*max(d, -d) > outer {
+		return false
+	}
+	if d := 7*r1 - t; 2*max(d, -d) > outer {
+		return false
+	}
+	if d := 7*r3 - t; 2*max(d, -d) > outer {
+		return false
+	}
+	if d := 7*r4 - t; 2*max(d, -d) > outer {
+		return false
 	}
 	// The centre: |r − 3t/7| ≤ max(1.2·t/7, 2).
-	d := 7*runs[2] - 3*t
+	d := 7*r2 - 3*t
 	return 5*max(d, -d) <= max(6*t, 70)
 }
 
