@@ -57,16 +57,26 @@ __attribute__((constructor)) static void dropLoadPages(void) {
 	int candidate = 0;
 	char line[4096];
 	while (fgets(line, sizeof line, f) != NULL) {
-		unsigned long s, e;
-		char perms[8];
-		unsigned long long off;
-		int pathAt = 0;
-		if (sscanf(line, "%lx-%lx %7s %llx %*s %*s %n", &s, &e, perms, &off, &pathAt) == 4 && pathAt > 0) {
-			// A new mapping: a private one of a file (a path), never
-			// writable.
-			start = s;
-			end = e;
-			candidate = line[pathAt] == '/' && strlen(perms) == 4 && perms[1] != 'w' && perms[3] == 'p';
+		// A mapping's first line starts with its address in lower-case
+		// hex ("start-end perms offset dev inode path"); the lines of its
+		// fields with a capital letter.
+		if ((line[0] >= '0' && line[0] <= '9') || (line[0] >= 'a' && line[0] <= 'f')) {
+			char *p;
+			start = strtoul(line, &p, 16);
+			end = *p == '-' ? strtoul(p + 1, &p, 16) : 0;
+			const char *perms = p + 1;
+			int fields = 0; // perms, offset, device, inode
+			while (*p == ' ' && fields < 4) {
+				while (*p == ' ')
+					p++;
+				while (*p != ' ' && *p != '\n' && *p != '\0')
+					p++;
+				fields++;
+			}
+			while (*p == ' ')
+				p++;
+			// A private mapping of a file (a path), never writable.
+			candidate = fields == 4 && end > start && *p == '/' && perms[4] == ' ' && perms[1] != 'w' && perms[3] == 'p';
 			anon = -1;
 			resident = 0;
 			continue;
