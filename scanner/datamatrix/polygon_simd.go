@@ -6,6 +6,10 @@ import "simd/archsimd"
 
 // areaVectors tells whether farthestArea works in vector registers: AVX2's
 // 32-bit products, absolute values and maxima of eight pixels at once.
+// The functions that use them clear the registers' upper halves before
+// they return (VZEROUPPER): left set, they slow the scalar floating-point
+// code that follows, all of the detector's geometry, by more than the
+// vectors save.
 var areaVectors = archsimd.X86.AVX2()
 
 // areaLanes[l] is the pixel, of the eight a step of farthestAreaWide
@@ -49,6 +53,7 @@ func farthestAreaWide(flat []int32, dx, dy, c, maxX, maxY int) (done, first, las
 	mx.Store(&m)
 	firsts.Store(&f)
 	lasts.Store(&l)
+	archsimd.ClearAVXUpperBits()
 	for j := range 8 {
 		switch a := int(m[j]); {
 		case a > maxArea:
@@ -88,6 +93,7 @@ func farthestWide(flat []int32, x0, y0, maxX, maxY int) (done, far int, farD int
 	var m, f [8]int32
 	mx.Store(&m)
 	idx.Store(&f)
+	archsimd.ClearAVXUpperBits()
 	for l := range 8 {
 		switch d := int64(m[l]); {
 		case d > farD:
