@@ -155,14 +155,14 @@ func mayRing(runs []int, i int) bool {
 // not; s is four times the module size, as ringPattern gives it, and the
 // bounds are ringPattern's.
 func symmetricExtent(runs []int, i int, s int) int {
-	k := 0
-	for ; k < 16 && i-k-1 >= 0 && i+k+1 < len(runs); k++ {
+	n := min(16, i, len(runs)-1-i) // the pairs there are, up to 16
+	for k := 0; k < n; k++ {
 		l, r := runs[i-k-1], runs[i+k+1]
 		if 8*max(l-r, r-l) > s+8 || 8*min(l, r) < s || 8*max(l, r) > 3*s {
-			break
+			return k
 		}
 	}
-	return k
+	return max(n, 0)
 }
 
 // rowHit is a run in a row that has the ring pattern round it.
