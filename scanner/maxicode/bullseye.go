@@ -41,11 +41,11 @@ func matchesBullseye(runs []int) (float64, bool) {
 	if sum < 8 || 4*abs(left-right) > sum {
 		return 0, false
 	}
-	// Periods within half a ring of two rings: |8 period - 2 sum| <= sum/2.
-	for _, i := range [6]int{1, 2, 3, 6, 7, 8} {
-		if 2*abs(8*(runs[i]+runs[i+1])-2*sum) > sum {
-			return 0, false
-		}
+	// Periods within half a ring of two rings, those starting at runs 1,
+	// 2, 3, 6, 7 and 8 (written out: every row window passes here).
+	if !periodFits(runs, 1, sum) || !periodFits(runs, 2, sum) || !periodFits(runs, 3, sum) ||
+		!periodFits(runs, 6, sum) || !periodFits(runs, 7, sum) || !periodFits(runs, 8, sum) {
+		return 0, false
 	}
 	unit := float64(sum) / 8
 	darkSum := runs[2] + runs[4] + runs[6] + runs[8]
@@ -76,6 +76,13 @@ func matchesBullseye(runs []int) (float64, bool) {
 		}
 	}
 	return unit, true
+}
+
+// periodFits reports whether runs i and i+1, a dark and a light ring, are
+// within half a ring of two rings' width, sum/8 each: |8 period − 2 sum| ≤
+// sum/2.
+func periodFits(runs []int, i, sum int) bool {
+	return 2*abs(8*(runs[i]+runs[i+1])-2*sum) <= sum
 }
 
 func abs(x int) int {
