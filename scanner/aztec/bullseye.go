@@ -27,13 +27,20 @@ type bitImage struct {
 	w, h    int
 	rowSize int
 	words   []uint32 // pixel (x, y) is bit x%32 of words[y*rowSize+x/32]
-	// The image's columns, made a 32×32 block at a time as lines down
-	// them are read (see column): pixel (x, y) is bit y%32 of
-	// cols[x*colSize+y/32] once block (x/32, y/32) is done.
-	colSize int
-	cols    []uint32
-	done    []bool // block (bx, by) at done[by*rowSize+bx]
+	// Blocks of 32×32 pixels turned into columns as lines down them are
+	// read (see column), each kept in the slot its place picks until
+	// another block takes it: block (bx, by) in blocks[s] when tags[s] is
+	// by*rowSize+bx+1, pixel (32bx+j, 32by+i) bit i of blocks[s][j].
+	blocks  [blockSlots][32]uint32
+	tags    [blockSlots]int32
+	colSize int      // words in a column
+	col     []uint32 // the column column gathers
 }
+
+// blockSlots is how many transposed blocks a bitImage keeps: 128 KiB
+// whatever the image's size (a 1080p frame has 2040 blocks, of which the
+// search reads far fewer, most of them several times).
+const blockSlots = 1024
 
 // load copies m, reusing the words of the image before; row is scratch
 // for a row of m.
@@ -51,21 +58,18 @@ func (b *bitImage) load(m *gozxing.BitMatrix, row *gozxing.BitArray) {
 	}
 	row.Clear()
 	b.colSize = (b.h + 31) / 32
-	if cap(b.cols) < 32*b.rowSize*b.colSize {
-		b.cols = make([]uint32, 32*b.rowSize*b.colSize)
+	if cap(b.col) < b.colSize {
+		b.col = make([]uint32, b.colSize)
 	}
-	b.cols = b.cols[:32*b.rowSize*b.colSize]
-	if cap(b.done) < b.rowSize*b.colSize {
-		b.done = make([]bool, b.rowSize*b.colSize)
-	}
-	b.done = b.done[:b.rowSize*b.colSize]
-	clear(b.done)
+	b.col = b.col[:b.colSize]
+	clear(b.tags[:]) // the blocks are of the image before
 }
 
 // wipe clears the copies of the image.
 func (b *bitImage) wipe() {
 	clear(b.words[:cap(b.words)])
-	clear(b.cols[:cap(b.cols)])
+	clear(b.blocks[:])
+	clear(b.col[:cap(b.col)])
 }
 
 // get reads pixel (x, y), light outside the image.

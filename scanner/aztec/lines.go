@@ -9,26 +9,31 @@ import (
 // The bull's-eye search reads rows and columns of pixels round each
 // candidate, thousands of them an image, most of them down columns. A
 // column read pixel by pixel takes a word of the image per pixel; read
-// from the image's columns, the runs come a word of 32 pixels at a time,
-// as along a row. The columns are made as they are first read, a block
-// of 32×32 pixels at a time, so that an image pays only for the parts
-// the search looks at.
+// from the image turned, the runs come a word of 32 pixels at a time, as
+// along a row. The image is turned a block of 32×32 pixels at a time as
+// the lines down it are read, so that an image pays only for the parts
+// the search looks at, and the blocks are kept in a few slots, which
+// serve the crossings near each other (of the rows of one bull's-eye, of
+// one stretch of texture) and bound the memory they take.
 
 // column returns the words of column x (pixel (x, y) is bit y%32 of word
-// y/32) with the blocks of rows y0…y1 made.
+// y/32) from the row y0 to y1; the others are left as they were.
 func (b *bitImage) column(x, y0, y1 int) []uint32 {
 	bx := x >> 5
 	for by := y0 >> 5; by <= y1>>5; by++ {
-		if k := by*b.rowSize + bx; !b.done[k] {
-			b.transposeBlock(bx, by)
-			b.done[k] = true
+		s := uint(bx*37+by) % blockSlots // a column's blocks in consecutive slots
+		if id := int32(by*b.rowSize + bx + 1); b.tags[s] != id {
+			b.transposeBlock(bx, by, &b.blocks[s])
+			b.tags[s] = id
 		}
+		b.col[by] = b.blocks[s][x&31]
 	}
-	return b.cols[x*b.colSize : (x+1)*b.colSize]
+	return b.col
 }
 
-// transposeBlock makes block (bx, by) of the columns from the rows.
-func (b *bitImage) transposeBlock(bx, by int) {
+// transposeBlock turns block (bx, by) of the rows into columns: out[j] is
+// column 32bx+j's, its bit i the pixel of row 32by+i.
+func (b *bitImage) transposeBlock(bx, by int, out *[32]uint32) {
 	var blk [16]uint64 // rows (then columns) 2i and 2i+1 in word i
 	var any uint64
 	for i := range blk {
@@ -45,8 +50,8 @@ func (b *bitImage) transposeBlock(bx, by int) {
 	if any != 0 {
 		bitrow.Transpose32(&blk)
 	}
-	for j := range min(32, b.w-bx<<5) {
-		b.cols[(bx<<5+j)*b.colSize+by] = uint32(blk[j>>1] >> (32 * (j & 1)))
+	for j := range out {
+		out[j] = uint32(blk[j>>1] >> (32 * (j & 1)))
 	}
 }
 
