@@ -111,7 +111,8 @@ var mkdebOnce sync.Once
 
 // mkdebBinary builds packaging/mkdeb once, into the directory that holds
 // the packages: position-independent and trimmed like the binaries it
-// builds, so that both share one compile of the standard library.
+// builds, so that both share one compile of the standard library
+// (without DWARF, as they are: most of a link is writing it).
 func mkdebBinary(t *testing.T) string {
 	t.Helper()
 	var err error
@@ -120,7 +121,7 @@ func mkdebBinary(t *testing.T) string {
 			return
 		}
 		built.mkdeb = filepath.Join(built.dir, "mkdeb")
-		if out, berr := command("go", "build", "-trimpath", "-buildmode=pie", "-o", built.mkdeb, "./packaging/mkdeb").CombinedOutput(); berr != nil {
+		if out, berr := command("go", "build", "-trimpath", "-buildmode=pie", "-ldflags=-w", "-o", built.mkdeb, "./packaging/mkdeb").CombinedOutput(); berr != nil {
 			err = &buildError{"go build ./packaging/mkdeb", berr, string(out)}
 			built.mkdeb = ""
 		}

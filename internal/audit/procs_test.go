@@ -48,7 +48,8 @@ func TestMain(m *testing.M) {
 // binaries builds scannerd and ltsd from this tree once per test run,
 // position-independent and trimmed as the packages build them (and as make
 // test builds everything but the race tests, so the compile is shared),
-// and returns their directory.
+// without the DWARF no one here reads (the packages strip it too), and
+// returns their directory.
 func binaries(t *testing.T) string {
 	t.Helper()
 	if testing.Short() {
@@ -59,7 +60,7 @@ func binaries(t *testing.T) string {
 		if binErr != nil {
 			return
 		}
-		cmd := exec.Command("go", "build", "-trimpath", "-buildmode=pie", "-tags", "gocv_specific_modules,gocv_videoio", "-o", binDir+"/", "./cmd/scannerd", "./cmd/ltsd")
+		cmd := exec.Command("go", "build", "-trimpath", "-buildmode=pie", "-ldflags=-w", "-tags", "gocv_specific_modules,gocv_videoio", "-o", binDir+"/", "./cmd/scannerd", "./cmd/ltsd")
 		cmd.Dir = "../.."
 		if out, err := cmd.CombinedOutput(); err != nil {
 			binErr = fmt.Errorf("build: %v\n%s", err, out)

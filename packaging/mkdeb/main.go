@@ -1,6 +1,6 @@
 // Command mkdeb builds the Debian packages of scannerd (make deb): scannerd
 // (the daemon and scanctl, for scanner devices) and ltsd (the License
-// Tracking Server), for amd64 or, cross-built, arm64, with nfpm.
+// Tracking Server), for amd64 or, cross-built, arm64, with dpkg-deb.
 //
 //	go run ./packaging/mkdeb [--arch amd64|arm64] [--version V] [--out DIR]
 //

@@ -3,17 +3,16 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/md5"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"text/template"
-
-	"github.com/goreleaser/nfpm/v2"
-	"github.com/goreleaser/nfpm/v2/deb"
-	"github.com/goreleaser/nfpm/v2/files"
 
 	"github.com/scannerd/scannerd/packaging/debversion"
 )
@@ -97,76 +96,164 @@ Its configuration, keys and database live in /var/lib/ltsd.`,
 	}}
 }
 
-// pack builds one package into out and returns its path.
+// pack builds one package into out and returns its path: its files are
+// laid out in a tree of their own below the workspace, with the control
+// files in its DEBIAN directory, and dpkg-deb makes the package of it
+// (deb(5): owned by root, every time stamp the commit's).
 func (w *workspace) pack(ctx context.Context, p pkg, out, compression string) (string, error) {
 	stage := filepath.Join(w.dir, "stage", p.name)
-	if err := os.MkdirAll(stage, 0o755); err != nil {
+	root := filepath.Join(stage, "root")
+	if err := os.MkdirAll(filepath.Join(root, "DEBIAN"), 0o755); err != nil {
 		return "", err
 	}
-	var contents files.Contents
-	add := func(src, dst string, mode os.FileMode, typ string) {
-		contents = append(contents, &files.Content{Source: src, Destination: dst, Type: typ,
-			FileInfo: &files.ContentFileInfo{Owner: "root", Group: "root", Mode: mode, MTime: w.mtime}})
+	var (
+		contents  []content
+		conffiles []string
+		bins      []string
+	)
+	add := func(src, dst string, mode os.FileMode) {
+		contents = append(contents, content{src, dst, mode})
 	}
-	var bins []string
 	for _, b := range p.binaries {
-		add(w.bin(b), "/usr/bin/"+b, 0o755, files.TypeFile)
+		add(w.bin(b), "/usr/bin/"+b, 0o755)
 		bins = append(bins, w.bin(b))
 	}
 	for _, f := range p.files {
-		typ := files.TypeFile
 		if f.conffile {
-			typ = files.TypeConfig
+			conffiles = append(conffiles, f.dst)
 		}
-		add(filepath.Join(w.root, f.src), f.dst, f.mode, typ)
+		add(filepath.Join(w.root, f.src), f.dst, f.mode)
 	}
-	add(filepath.Join(w.root, "packaging", "debian", "copyright"), "/usr/share/doc/"+p.name+"/copyright", 0o644, files.TypeFile)
-	add(filepath.Join(w.root, "packaging", "debian", p.name+".lintian-overrides"), "/usr/share/lintian/overrides/"+p.name, 0o644, files.TypeFile)
+	add(filepath.Join(w.root, "packaging", "debian", "copyright"), "/usr/share/doc/"+p.name+"/copyright", 0o644)
+	add(filepath.Join(w.root, "packaging", "debian", p.name+".lintian-overrides"), "/usr/share/lintian/overrides/"+p.name, 0o644)
 	changelog := filepath.Join(stage, "changelog.Debian.gz")
 	if err := w.changelog(p.name, changelog); err != nil {
 		return "", err
 	}
-	add(changelog, "/usr/share/doc/"+p.name+"/changelog.Debian.gz", 0o644, files.TypeFile)
+	add(changelog, "/usr/share/doc/"+p.name+"/changelog.Debian.gz", 0o644)
 	docs, err := w.shippedDocs(p, stage)
 	if err != nil {
 		return "", err
 	}
 	for dst, src := range docs {
-		add(src, dst, 0o644, files.TypeFile)
+		add(src, dst, 0o644)
 	}
-	scripts, err := w.scripts(p, stage)
+	sort.Slice(contents, func(i, j int) bool { return contents[i].dst < contents[j].dst })
+	sums, size, err := lay(root, contents)
 	if err != nil {
+		return "", err
+	}
+	if err := w.scripts(p, filepath.Join(root, "DEBIAN")); err != nil {
 		return "", err
 	}
 	depends, err := w.shlibDepends(ctx, bins)
 	if err != nil {
 		return "", err
 	}
-	info := &nfpm.Info{
-		Name: p.name, Arch: w.t.Deb, Platform: "linux",
-		Version: w.version, VersionSchema: "none", Release: debversion.Revision,
-		Section: "misc", Priority: "optional", Maintainer: maintainer,
-		Homepage: "https://github.com/scannerd/scannerd", Description: p.description,
-		MTime: w.mtime,
-		Overridables: nfpm.Overridables{
-			Depends:  append(depends, p.depends...),
-			Contents: contents,
-			Umask:    0o022,
-			Scripts:  scripts,
-			Deb:      nfpm.Deb{Compression: compression},
-		},
+	control := w.control(p, append(depends, p.depends...), size)
+	for name, text := range map[string]string{"control": control, "md5sums": sums, "conffiles": lines(conffiles)} {
+		if text == "" {
+			continue
+		}
+		if err := os.WriteFile(filepath.Join(root, "DEBIAN", name), []byte(text), 0o644); err != nil {
+			return "", err
+		}
 	}
 	path := filepath.Join(out, fmt.Sprintf("%s_%s-%s_%s.deb", p.name, w.version, debversion.Revision, w.t.Deb))
-	f, err := os.Create(path)
-	if err != nil {
-		return "", err
-	}
-	if err := deb.Default.Package(nfpm.WithDefaults(info), f); err != nil {
-		f.Close()
+	cmd := exec.CommandContext(ctx, "dpkg-deb", "--root-owner-group", "-Z"+compression, "--build", root, path)
+	// dpkg-deb stamps the archive with SOURCE_DATE_EPOCH and clamps every
+	// file's time to it: the files laid out just now all get the commit's.
+	cmd.Env = append(os.Environ(), "SOURCE_DATE_EPOCH="+strconv.FormatInt(w.mtime.Unix(), 10))
+	if out, err := cmd.CombinedOutput(); err != nil {
 		os.Remove(path)
-		return "", err
+		return "", fmt.Errorf("dpkg-deb: %w\n%s", err, out)
 	}
-	return path, f.Close()
+	return path, nil
+}
+
+// content is one file of a package: src installed at dst with mode.
+type content struct {
+	src, dst string
+	mode     os.FileMode
+}
+
+// lay copies the files into the package's tree with their modes, whatever
+// the umask, and
+// returns the md5sums control file and the installed size in KiB, counted
+// as dpkg-gencontrol counts it: each file rounded up to whole KiB, one for
+// each directory.
+func lay(root string, contents []content) (sums string, kib int64, err error) {
+	var b strings.Builder
+	dirs := map[string]bool{}
+	for _, c := range contents {
+		dst := filepath.Join(root, c.dst)
+		for d := filepath.Dir(dst); d != root && !dirs[d]; d = filepath.Dir(d) {
+			dirs[d] = true
+		}
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			return "", 0, err
+		}
+		if err := place(c.src, dst); err != nil {
+			return "", 0, err
+		}
+		if err := os.Chmod(dst, c.mode); err != nil {
+			return "", 0, err
+		}
+		data, err := os.ReadFile(dst)
+		if err != nil {
+			return "", 0, err
+		}
+		fmt.Fprintf(&b, "%x  %s\n", md5.Sum(data), strings.TrimPrefix(c.dst, "/"))
+		kib += (int64(len(data)) + 1023) / 1024
+	}
+	for d := range dirs {
+		if err := os.Chmod(d, 0o755); err != nil {
+			return "", 0, err
+		}
+	}
+	return b.String(), kib + int64(len(dirs)), nil
+}
+
+// place copies src to dst.
+func place(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.Create(dst)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+// control is p's control file (deb-control(5)).
+func (w *workspace) control(p pkg, depends []string, kib int64) string {
+	synopsis, long, _ := strings.Cut(p.description, "\n")
+	var desc strings.Builder
+	for _, l := range strings.Split(long, "\n") {
+		if l = strings.TrimRight(l, " "); l == "" {
+			l = "."
+		}
+		desc.WriteString("\n " + l)
+	}
+	return fmt.Sprintf("Package: %s\nVersion: %s-%s\nSection: misc\nPriority: optional\nArchitecture: %s\n"+
+		"Maintainer: %s\nInstalled-Size: %d\nDepends: %s\nHomepage: https://github.com/scannerd/scannerd\n"+
+		"Description: %s%s\n",
+		p.name, w.version, debversion.Revision, w.t.Deb, maintainer, kib, strings.Join(depends, ", "), synopsis, desc.String())
+}
+
+// lines is one line for each of s, or nothing.
+func lines(s []string) string {
+	if len(s) == 0 {
+		return ""
+	}
+	return strings.Join(s, "\n") + "\n"
 }
 
 // shippedDocs gzips the man pages of p's programs and picks their
@@ -213,34 +300,30 @@ func (w *workspace) changelog(name, path string) error {
 }
 
 // scripts writes the maintainer scripts of p from the templates in
-// packaging/debian.
-func (w *workspace) scripts(p pkg, stage string) (nfpm.Scripts, error) {
+// packaging/debian into dir.
+func (w *workspace) scripts(p pkg, dir string) error {
 	data := struct {
 		Package, Units, AddUsers, MakeDirs string
 		StateDirs                          []string
 	}{p.name, strings.Join(p.units, " "), p.addUsers, p.makeDirs, p.stateDirs}
-	write := func(name string) (string, error) {
+	for _, name := range []string{"postinst", "prerm", "postrm"} {
 		tmpl, err := template.ParseFiles(filepath.Join(w.root, "packaging", "debian", name))
 		if err != nil {
-			return "", err
+			return err
 		}
 		var b bytes.Buffer
 		if err := tmpl.Execute(&b, data); err != nil {
-			return "", err
+			return err
 		}
-		path := filepath.Join(stage, name)
-		return path, os.WriteFile(path, b.Bytes(), 0o755)
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, b.Bytes(), 0o755); err != nil {
+			return err
+		}
+		if err := os.Chmod(path, 0o755); err != nil {
+			return err
+		}
 	}
-	var s nfpm.Scripts
-	var err error
-	if s.PostInstall, err = write("postinst"); err != nil {
-		return s, err
-	}
-	if s.PreRemove, err = write("prerm"); err != nil {
-		return s, err
-	}
-	s.PostRemove, err = write("postrm")
-	return s, err
+	return nil
 }
 
 // shlibDepends asks dpkg-shlibdeps which packages the binaries' libraries
