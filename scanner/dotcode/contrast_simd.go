@@ -9,6 +9,11 @@ import "simd/archsimd"
 // of it where vectors is false.
 var vectors = archsimd.X86.AVX2()
 
+// The functions here clear the vector registers' upper halves before they
+// return (archsimd.ClearAVXUpperBits, VZEROUPPER), as scanner's do: left
+// set, they make the scalar floating-point code that runs after them wait
+// on false dependencies.
+
 // blocksWide does load's block pass for a row of blocks, 32 pixels (8
 // blocks) at a time, up to limit: each block's sum over the rows top and,
 // when both, second, and its darkest pixel of them. It returns the first
@@ -43,6 +48,7 @@ func blocksWide(top, second []byte, both bool, limit int, sums []uint32, mins []
 			mins[k+i] = byte(v)
 		}
 	}
+	archsimd.ClearAVXUpperBits()
 	return x
 }
 
@@ -82,6 +88,7 @@ func (g *grayView) setWide(means, lows []int16, cores bool) int {
 		b := t.Max(zero).AsUint8x16()
 		v.SetLo(b).SetHi(b).PermuteOrZeroGrouped(idx).StoreSlice(g.thr[32*k : 32*k+32])
 	}
+	archsimd.ClearAVXUpperBits()
 	return 8 * n
 }
 
@@ -98,6 +105,7 @@ func (g *grayView) darkWide(row []byte, words []uint32) int {
 		// At or above the threshold where the pixel is the greater.
 		words[wi] = ^p.Max(t).Equal(p).ToBits()
 	}
+	archsimd.ClearAVXUpperBits()
 	return n
 }
 
@@ -112,6 +120,7 @@ func minWide(low, next []byte) int {
 		a := archsimd.LoadUint8x32Slice(low[i : i+32])
 		a.Min(archsimd.LoadUint8x32Slice(next[i : i+32])).StoreSlice(low[i : i+32])
 	}
+	archsimd.ClearAVXUpperBits()
 	return n
 }
 
@@ -131,6 +140,7 @@ func windowMinWide(dst, src []byte, from int) int {
 		}
 		m.StoreSlice(dst[i : i+32])
 	}
+	archsimd.ClearAVXUpperBits()
 	return i
 }
 
@@ -156,6 +166,7 @@ func meansWide(means []int16, tl, tr, bl, br []uint32) int {
 			means[k+i] = int16(v)
 		}
 	}
+	archsimd.ClearAVXUpperBits()
 	return k
 }
 
@@ -169,5 +180,6 @@ func lowsWide(lows []int16, mins []byte) int {
 	for ; k+16 <= len(lows); k += 16 {
 		archsimd.LoadUint8x16Slice(mins[k : k+16]).ExtendToUint16().AsInt16x16().StoreSlice(lows[k : k+16])
 	}
+	archsimd.ClearAVXUpperBits()
 	return k
 }
