@@ -3,6 +3,7 @@ package packaging_test
 import (
 	"bufio"
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -40,6 +41,8 @@ func makeRun(t *testing.T, bin, runDir string) {
 	cmd := exec.Command("bash", "../scripts/run.sh")
 	cmd.Env = append(os.Environ(), "BIN="+bin, "SCANNERD_RUN_DIR="+runDir)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // its own group, like a terminal's job
+	// Wait returns even if a process left behind still holds the output.
+	cmd.WaitDelay = 10 * time.Second
 	stdout, _ := cmd.StdoutPipe()
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -69,6 +72,7 @@ func makeRun(t *testing.T, bin, runDir string) {
 			}
 		case <-deadline:
 			syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+			cmd.Wait()
 			t.Fatalf("no results from make run:\n%s", stderr.String())
 		}
 	}
@@ -88,8 +92,12 @@ func makeRun(t *testing.T, bin, runDir string) {
 			t.Errorf("make run stopped by Ctrl-C reports an error:\n%s", stderr.String())
 		}
 	case <-time.After(30 * time.Second):
+		// What is still running, and where each waits, before it goes.
+		left := leftProcesses(runDir, bin+"/")
 		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		t.Fatalf("make run did not stop on Ctrl-C:\n%s", stderr.String())
+		<-done
+		t.Fatalf("make run did not stop on Ctrl-C within 30 s; still running:\n%s\n%s\nscannerd.log ends:\n%s\nltsd.log ends:\n%s",
+			strings.Join(left, "\n"), stderr.String(), logEnd(runDir, "scannerd.log"), logEnd(runDir, "ltsd.log"))
 	}
 	if !strings.Contains(stderr.String(), "stopped.") {
 		t.Errorf("no orderly stop:\n%s", stderr.String())
@@ -110,7 +118,8 @@ func makeRun(t *testing.T, bin, runDir string) {
 	}
 }
 
-// leftProcesses returns the command lines that mention any of marks.
+// leftProcesses returns the processes whose command lines mention any of
+// marks: each one's pid, state, kernel wait and command line.
 func leftProcesses(marks ...string) []string {
 	var out []string
 	procs, _ := filepath.Glob("/proc/[0-9]*/cmdline")
@@ -121,10 +130,28 @@ func leftProcesses(marks ...string) []string {
 		}
 		for _, m := range marks {
 			if strings.Contains(string(b), m) {
-				out = append(out, strings.ReplaceAll(string(b), "\x00", " "))
+				// Its state and the kernel function it waits in, if any.
+				dir := filepath.Dir(p)
+				stat, _ := os.ReadFile(filepath.Join(dir, "stat"))
+				state := ""
+				if _, after, ok := strings.Cut(string(stat), ") "); ok && after != "" {
+					state = after[:1]
+				}
+				wchan, _ := os.ReadFile(filepath.Join(dir, "wchan"))
+				out = append(out, fmt.Sprintf("%s [%s %s] %s", filepath.Base(dir), state, wchan, strings.ReplaceAll(string(b), "\x00", " ")))
 				break
 			}
 		}
 	}
 	return out
+}
+
+// logEnd is the last lines of the log name in dir, for a failure's message.
+func logEnd(dir, name string) string {
+	b, err := os.ReadFile(filepath.Join(dir, name))
+	if err != nil {
+		return err.Error()
+	}
+	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+	return strings.Join(lines[max(0, len(lines)-15):], "\n")
 }
