@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -43,17 +44,33 @@ func makeRun(t *testing.T, bin, runDir string) {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // its own group, like a terminal's job
 	// Wait returns even if a process left behind still holds the output.
 	cmd.WaitDelay = 10 * time.Second
+	// The daemons run in sessions of their own: whatever a failure leaves
+	// running goes with the test, not with the next run.
+	t.Cleanup(func() {
+		for _, line := range leftProcesses(runDir, bin+"/") {
+			if pid, _, ok := strings.Cut(line, " "); ok {
+				if n, err := strconv.Atoi(pid); err == nil {
+					syscall.Kill(n, syscall.SIGKILL)
+				}
+			}
+		}
+	})
 	stdout, _ := cmd.StdoutPipe()
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	lines := make(chan string)
+	// Its output is read to the end, as a terminal would: a writer
+	// blocked on a full pipe could not stop.
+	lines, enough := make(chan string), make(chan struct{})
 	go func() {
 		sc := bufio.NewScanner(stdout)
 		for sc.Scan() {
-			lines <- sc.Text()
+			select {
+			case lines <- sc.Text():
+			case <-enough:
+			}
 		}
 		close(lines)
 	}()
@@ -76,6 +93,7 @@ func makeRun(t *testing.T, bin, runDir string) {
 			t.Fatalf("no results from make run:\n%s", stderr.String())
 		}
 	}
+	close(enough)
 	// Ctrl-C.
 	syscall.Kill(-cmd.Process.Pid, syscall.SIGINT)
 	done := make(chan error, 1)
