@@ -65,8 +65,13 @@ func TestGCPercent(t *testing.T) {
 			switch {
 			case tc.want == 0 && (m.d.gc.set || running != 150):
 				t.Errorf("with GOGC set the daemon set the target to %d %%", running)
-			case tc.want != 0 && (m.d.gc.percent != tc.want || running != gcPercentFor(tc.want, liveHeap()) && running != 100):
-				t.Errorf("running: target %d %% following %d, want %d", running, m.d.gc.percent, tc.want)
+			// The target follows the live heap as the daemon last read it
+			// (scrub reads it again every scrubEvery, and collections
+			// elsewhere in the process move it), so the test cannot know
+			// the exact figure (TestGCPercentFor checks it): at least the
+			// configured percent, at most Go's default or that percent.
+			case tc.want != 0 && (m.d.gc.percent != tc.want || running < tc.want || running > max(tc.want, 100)):
+				t.Errorf("running: target %d %% following %d, want %d to %d", running, m.d.gc.percent, tc.want, max(tc.want, 100))
 			}
 			m.Close()
 			if got := debug.SetGCPercent(150); got != 150 {
