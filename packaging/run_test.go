@@ -47,12 +47,8 @@ func makeRun(t *testing.T, bin, runDir string) {
 	// The daemons run in sessions of their own: whatever a failure leaves
 	// running goes with the test, not with the next run.
 	t.Cleanup(func() {
-		for _, line := range leftProcesses(runDir, bin+"/") {
-			if pid, _, ok := strings.Cut(line, " "); ok {
-				if n, err := strconv.Atoi(pid); err == nil {
-					syscall.Kill(n, syscall.SIGKILL)
-				}
-			}
+		for _, p := range leftProcesses(runDir, bin+"/") {
+			syscall.Kill(p.pid, syscall.SIGKILL)
 		}
 	})
 	stdout, _ := cmd.StdoutPipe()
@@ -114,8 +110,8 @@ func makeRun(t *testing.T, bin, runDir string) {
 		left := leftProcesses(runDir, bin+"/")
 		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 		<-done
-		t.Fatalf("make run did not stop on Ctrl-C within 30 s; still running:\n%s\n%s\nscannerd.log ends:\n%s\nltsd.log ends:\n%s",
-			strings.Join(left, "\n"), stderr.String(), logEnd(runDir, "scannerd.log"), logEnd(runDir, "ltsd.log"))
+		t.Fatalf("make run did not stop on Ctrl-C within 30 s; still running: %v\n%s\nscannerd.log ends:\n%s\nltsd.log ends:\n%s",
+			left, stderr.String(), logEnd(runDir, "scannerd.log"), logEnd(runDir, "ltsd.log"))
 	}
 	if !strings.Contains(stderr.String(), "stopped.") {
 		t.Errorf("no orderly stop:\n%s", stderr.String())
@@ -136,10 +132,19 @@ func makeRun(t *testing.T, bin, runDir string) {
 	}
 }
 
+// leftProcess is a process left running: its pid, and what a failure
+// says of it (pid, state, kernel wait, command line).
+type leftProcess struct {
+	pid  int
+	desc string
+}
+
+func (p leftProcess) String() string { return p.desc }
+
 // leftProcesses returns the processes whose command lines mention any of
-// marks: each one's pid, state, kernel wait and command line.
-func leftProcesses(marks ...string) []string {
-	var out []string
+// marks.
+func leftProcesses(marks ...string) []leftProcess {
+	var out []leftProcess
 	procs, _ := filepath.Glob("/proc/[0-9]*/cmdline")
 	for _, p := range procs {
 		b, err := os.ReadFile(p)
@@ -150,13 +155,14 @@ func leftProcesses(marks ...string) []string {
 			if strings.Contains(string(b), m) {
 				// Its state and the kernel function it waits in, if any.
 				dir := filepath.Dir(p)
+				pid, _ := strconv.Atoi(filepath.Base(dir))
 				stat, _ := os.ReadFile(filepath.Join(dir, "stat"))
 				state := ""
 				if _, after, ok := strings.Cut(string(stat), ") "); ok && after != "" {
 					state = after[:1]
 				}
 				wchan, _ := os.ReadFile(filepath.Join(dir, "wchan"))
-				out = append(out, fmt.Sprintf("%s [%s %s] %s", filepath.Base(dir), state, wchan, strings.ReplaceAll(string(b), "\x00", " ")))
+				out = append(out, leftProcess{pid, fmt.Sprintf("%d [%s %s] %s", pid, state, wchan, strings.ReplaceAll(string(b), "\x00", " "))})
 				break
 			}
 		}

@@ -193,18 +193,15 @@ func lay(root string, contents []content) (sums string, kib int64, err error) {
 		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 			return "", 0, err
 		}
-		if err := place(c.src, dst); err != nil {
+		sum, size, err := place(c.src, dst)
+		if err != nil {
 			return "", 0, err
 		}
 		if err := os.Chmod(dst, c.mode); err != nil {
 			return "", 0, err
 		}
-		data, err := os.ReadFile(dst)
-		if err != nil {
-			return "", 0, err
-		}
-		fmt.Fprintf(&b, "%x  %s\n", md5.Sum(data), strings.TrimPrefix(c.dst, "/"))
-		kib += (int64(len(data)) + 1023) / 1024
+		fmt.Fprintf(&b, "%x  %s\n", sum, strings.TrimPrefix(c.dst, "/"))
+		kib += (size + 1023) / 1024
 	}
 	for d := range dirs {
 		if err := os.Chmod(d, 0o755); err != nil {
@@ -214,22 +211,24 @@ func lay(root string, contents []content) (sums string, kib int64, err error) {
 	return b.String(), kib + int64(len(dirs)), nil
 }
 
-// place copies src to dst.
-func place(src, dst string) error {
+// place copies src to dst, and returns the MD5 sum and size of what it
+// copied, read once.
+func place(src, dst string) (sum []byte, size int64, err error) {
 	in, err := os.Open(src)
 	if err != nil {
-		return err
+		return nil, 0, err
 	}
 	defer in.Close()
 	out, err := os.Create(dst)
 	if err != nil {
-		return err
+		return nil, 0, err
 	}
-	if _, err := io.Copy(out, in); err != nil {
+	h := md5.New()
+	if size, err = io.Copy(io.MultiWriter(out, h), in); err != nil {
 		out.Close()
-		return err
+		return nil, 0, err
 	}
-	return out.Close()
+	return h.Sum(nil), size, out.Close()
 }
 
 // control is p's control file (deb-control(5)).
