@@ -8,6 +8,8 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"slices"
+	"sync"
 	"time"
 
 	"gocv.io/x/gocv"
@@ -32,6 +34,8 @@ type cvSource struct {
 	log       *slog.Logger
 	keepColor func() bool
 	devices   Devices
+	encoded   bool // Env.Encoded
+	jpegs     jpegBuffers
 
 	node      string // the camera's device node while open
 	vc        *gocv.VideoCapture
@@ -47,7 +51,8 @@ type cvSource struct {
 }
 
 func newOpenCVSource(spec Spec, t Target, env Env) (Source, error) {
-	return &cvSource{spec: spec, target: t, clock: env.Clock, log: env.Logger, keepColor: env.KeepColor, devices: env.Devices}, nil
+	return &cvSource{spec: spec, target: t, clock: env.Clock, log: env.Logger, keepColor: env.KeepColor, devices: env.Devices,
+		encoded: env.Encoded}, nil
 }
 
 // DevicePath returns the camera's device node while it is open, so that
@@ -224,6 +229,9 @@ func (s *cvSource) decodeJPEG(pool *scanner.PlanePool, captured time.Time) (*sca
 	if err != nil || len(data) == 0 {
 		return nil, fmt.Errorf("read %s: %w", s.spec.Name, ErrNoFrame)
 	}
+	if s.encoded && (s.keepColor == nil || !s.keepColor()) {
+		return s.encodedJPEG(data, pool, captured)
+	}
 	f, _, err := decodeImage(data, scanner.DefaultLimits, pool)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w: %w", s.spec.Name, ErrNoFrame, err)
@@ -242,6 +250,73 @@ func (s *cvSource) decodeJPEG(pool *scanner.PlanePool, captured time.Time) (*sca
 	f.Source, f.Seq, f.CapturedAt = s.spec.Name, s.seq, captured
 	s.seq++
 	return f, nil
+}
+
+// encodedJPEG makes the encoded frame of a Motion-JPEG frame (Env.Encoded):
+// its JPEG copied out of OpenCV's buffer, decoded as decodeJPEG would when
+// the frame's Decode is called. A JPEG whose header does not pass
+// scanner.CheckImage is ErrNoFrame at once, as in decodeJPEG.
+func (s *cvSource) encodedJPEG(data []byte, pool *scanner.PlanePool, captured time.Time) (*scanner.Frame, error) {
+	_, cfg, err := scanner.CheckImage(data, scanner.DefaultLimits)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w: %w", s.spec.Name, ErrNoFrame, err)
+	}
+	buf := s.jpegs.get(len(data))
+	copy(buf, data)
+	name, jpegs := s.spec.Name, &s.jpegs
+	f := scanner.NewEncodedFrame(cfg.Width, cfg.Height, func() (*scanner.Frame, error) {
+		f, _, err := decodeImage(buf, scanner.DefaultLimits, pool)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", name, err)
+		}
+		return f, nil
+	}, func() { jpegs.put(buf) })
+	f.Source, f.Seq, f.CapturedAt = s.spec.Name, s.seq, captured
+	s.seq++
+	return f, nil
+}
+
+// jpegBuffers keeps the buffers of the encoded frames' JPEGs for reuse,
+// zeroed, as the plane pool keeps planes: a few, each as large as the
+// largest JPEG it held. Frames in the engine's queue hand them back from
+// its workers.
+type jpegBuffers struct {
+	mu   sync.Mutex
+	free [][]byte
+}
+
+// maxFreeJPEGs bounds the idle buffers kept: the frames of one source in
+// flight at once (being read, queued, being decoded).
+const maxFreeJPEGs = 4
+
+func (b *jpegBuffers) get(n int) []byte {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for i, buf := range b.free {
+		if cap(buf) >= n {
+			b.free = slices.Delete(b.free, i, i+1)
+			return buf[:n]
+		}
+	}
+	if len(b.free) > 0 {
+		// None is large enough: let the smallest go rather than keep
+		// one more.
+		b.free = slices.Delete(b.free, 0, 1)
+	}
+	// Some room above this JPEG's size, so that the next, a little
+	// larger, fits.
+	return make([]byte, n, n+n/4)
+}
+
+// put zeroes buf and keeps it, largest last, unless enough are kept.
+func (b *jpegBuffers) put(buf []byte) {
+	clear(buf[:cap(buf)])
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if len(b.free) < maxFreeJPEGs {
+		i, _ := slices.BinarySearchFunc(b.free, cap(buf), func(x []byte, n int) int { return cap(x) - n })
+		b.free = slices.Insert(b.free, i, buf)
+	}
 }
 
 // wipe zeroes the capture Mats: the purge covers OpenCV's buffers too.

@@ -3,6 +3,7 @@
 package capture_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -380,5 +381,64 @@ func testMatsZeroed(t *testing.T, fourcc, ext string) {
 		if used == 0 {
 			t.Fatal("no capture Mat in use")
 		}
+	}
+}
+
+// TestMotionJPEGFileEncodedFrames: with Env.Encoded a Motion-JPEG file's
+// frames are handed out as their JPEGs, to be decoded later, into the
+// pixels the frame read at once has; the JPEG's copy is zeroed once the
+// frame is decoded or purged undecoded.
+func TestMotionJPEGFileEncodedFrames(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "m.avi")
+	writeVideo(t, path, "MJPG", 10, []*symbols.Canvas{videoFrame(t, scanner.QRCode, "later"), videoFrame(t, scanner.QRCode, "later")})
+	open := func(env capture.Env) capture.Source {
+		src, err := capture.New(capture.Spec{Name: "file", URL: "file:" + path}, env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := src.Open(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { src.Close() })
+		return src
+	}
+	now, later := open(capture.Env{}), open(capture.Env{Encoded: true})
+	pool := scanner.NewPlanePool(0)
+	want, err := now.Read(context.Background(), pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer want.Purge()
+	f, err := later.Read(context.Background(), pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !f.Encoded() || f.Pix != nil || f.Width != want.Width || f.Height != want.Height || f.Seq != 0 || f.CapturedAt.IsZero() {
+		t.Fatalf("encoded frame %dx%d, seq %d, captured %v, encoded %v", f.Width, f.Height, f.Seq, f.CapturedAt, f.Encoded())
+	}
+	if err := f.Decode(); err != nil {
+		t.Fatal(err)
+	}
+	if f.Encoded() || !bytes.Equal(f.Pix, want.Pix) {
+		t.Error("the encoded frame decodes to other pixels than the frame read at once")
+	}
+	if kept, zeroed := capture.JPEGBuffersZeroed(later); kept != 1 || !zeroed {
+		t.Errorf("after decoding: %d JPEG buffers kept, zeroed %v", kept, zeroed)
+	}
+	f.Purge()
+	g, err := later.Read(context.Background(), pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if kept, _ := capture.JPEGBuffersZeroed(later); kept != 0 {
+		t.Errorf("the next frame's JPEG not copied into the buffer kept (%d kept)", kept)
+	}
+	g.Purge()
+	if kept, zeroed := capture.JPEGBuffersZeroed(later); kept != 1 || !zeroed {
+		t.Errorf("after purging a frame undecoded: %d JPEG buffers kept, zeroed %v", kept, zeroed)
+	}
+	want.Purge()
+	if st := pool.Stats(); st.Outgoing != 0 || !pool.FreeBuffersZeroed() {
+		t.Errorf("planes not purged: %+v", st)
 	}
 }

@@ -13,3 +13,19 @@ func CaptureMats(s Source) []gocv.Mat {
 // ReadsRawJPEG reports whether an open OpenCV source reads its frames as
 // JPEG files, decoded by capture itself.
 func ReadsRawJPEG(s Source) bool { return s.(*cvSource).rawJPEG }
+
+// JPEGBuffersZeroed reports whether an OpenCV source keeps JPEG buffers
+// for encoded frames and every one it keeps holds only zeros.
+func JPEGBuffersZeroed(s Source) (kept int, zeroed bool) {
+	b := &s.(*cvSource).jpegs
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, buf := range b.free {
+		for _, v := range buf[:cap(buf)] {
+			if v != 0 {
+				return len(b.free), false
+			}
+		}
+	}
+	return len(b.free), true
+}

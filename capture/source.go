@@ -365,6 +365,12 @@ type Env struct {
 	Hotplug Hotplug
 	// OnState, when set, hears of every change of a source's state.
 	OnState func(Status)
+	// Encoded lets sources hand out frames whose pixels are made later,
+	// by the frame's Decode (scanner.NewEncodedFrame), where that costs
+	// nothing: a Motion-JPEG file's frames (without KeepColor), each then
+	// held as its JPEG until an engine worker decodes it. Whoever reads
+	// the source must call Decode before reading Pix; the engine does.
+	Encoded bool
 }
 
 // New returns the source a spec describes, not yet open.

@@ -622,6 +622,13 @@ func (e *Engine) process(d *decoder, j job) (rep *FrameReport) {
 		rep.Err = err
 		return rep
 	}
+	// An encoded frame (a Motion-JPEG frame) is decoded only now, by
+	// the worker that took it: in the queue it held its JPEG, not a
+	// plane.
+	if err := f.Decode(); err != nil {
+		rep.Err = err
+		return rep
+	}
 	panicsBefore := d.panics
 	if opts.Adaptive && opts.Rescan > 0 && !opts.TryHarder {
 		d.scene = &adaptiveScene{memory: e.scene(f.Source), at: f.CapturedAt}

@@ -3,6 +3,7 @@ package scanner_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"image"
 	"sync"
 	"testing"
@@ -351,4 +352,66 @@ func TestEngineReportsWhenAWorkerTookTheFrame(t *testing.T) {
 	if !r.CapturedAt.Before(r.StartedAt) || !r.StartedAt.Before(r.DecodedAt) {
 		t.Errorf("captured %v, taken by a worker %v, decoded %v: want them in that order", r.CapturedAt, r.StartedAt, r.DecodedAt)
 	}
+}
+
+// TestEngineDecodesEncodedFramesWhenTaken: an encoded frame's pixels are
+// made by the worker that takes it; one dropped from the queue is never
+// decoded, and each lets go of its encoded image exactly once either way.
+// A frame that fails to decode is reported with the error and counted.
+func TestEngineDecodesEncodedFramesWhenTaken(t *testing.T) {
+	pool := scanner.NewPlanePool(0)
+	gate := newBlockingGate()
+	var mu sync.Mutex
+	reports := map[uint64]*scanner.FrameReport{}
+	e := scanner.NewEngine(scanner.EngineConfig{Workers: 1, QueueSize: 2, Gate: gate, OnFrame: func(r *scanner.FrameReport) {
+		mu.Lock()
+		reports[r.Seq] = r
+		mu.Unlock()
+	}})
+	e.Start()
+	errCorrupt := errors.New("corrupt JPEG")
+	var decoded, released [6]int
+	frame := func(seq int) *scanner.Frame {
+		f := scanner.NewEncodedFrame(640, 480, func() (*scanner.Frame, error) {
+			mu.Lock()
+			decoded[seq]++
+			mu.Unlock()
+			if seq == 5 {
+				return nil, errCorrupt
+			}
+			return barcodeFrame(t, pool, scanner.QRCode, fmt.Sprint("frame ", seq)), nil
+		}, func() {
+			mu.Lock()
+			released[seq]++
+			mu.Unlock()
+		})
+		f.Source, f.Seq = "test", uint64(seq)
+		return f
+	}
+	// Frame 0 is taken (the worker waits in the gate), 1 to 3 are
+	// dropped as 4 and 5 come.
+	e.Submit(frame(0), scanner.Options{})
+	gate.held(t)
+	for seq := 1; seq < 6; seq++ {
+		e.Submit(frame(seq), scanner.Options{})
+	}
+	close(gate.release)
+	e.Close()
+	for seq, want := range []int{1, 0, 0, 0, 1, 1} {
+		if decoded[seq] != want || released[seq] != 1 {
+			t.Errorf("frame %d: decoded %d times (want %d), released %d (want 1)", seq, decoded[seq], want, released[seq])
+		}
+	}
+	for _, seq := range []uint64{0, 4} {
+		if r := reports[seq]; r == nil || r.Err != nil || len(r.Results) != 1 || r.Results[0].Text != fmt.Sprint("frame ", seq) {
+			t.Errorf("frame %d: report %+v", seq, r)
+		}
+	}
+	if r := reports[5]; r == nil || !errors.Is(r.Err, errCorrupt) {
+		t.Errorf("the frame that did not decode: report %+v", r)
+	}
+	if st := e.Stats(); st.Decoded != 3 || st.Dropped != 3 || st.Finished() != 6 {
+		t.Errorf("stats %+v", st)
+	}
+	checkPurged(t, pool)
 }

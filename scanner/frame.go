@@ -38,6 +38,45 @@ type Frame struct {
 	Done func(err error)
 
 	pool *PlanePool
+	// decode and release, set on an encoded frame (NewEncodedFrame)
+	// until Decode or Purge.
+	decode  func() (*Frame, error)
+	release func()
+}
+
+// NewEncodedFrame returns a frame of width×height whose pixels are not
+// made yet: decode makes them, a frame from a pool, when Decode is called
+// (the engine calls it on the worker that takes the frame), and release
+// then lets go of the encoded image it read (zeroing it). A live frame
+// waiting in the engine's queue then holds its encoded bytes, a Motion-JPEG
+// frame's JPEG of some 100 KB, rather than a plane (2 MiB at 1080p), and
+// one dropped there is never decoded. release is called exactly once: by
+// Decode, or by Purge for a frame purged undecoded.
+func NewEncodedFrame(width, height int, decode func() (*Frame, error), release func()) *Frame {
+	return &Frame{Width: width, Height: height, Stride: width, decode: decode, release: release}
+}
+
+// Encoded reports whether the frame's pixels are still to be made by
+// Decode.
+func (f *Frame) Encoded() bool { return f.decode != nil }
+
+// Decode makes an encoded frame's pixels (NewEncodedFrame); on a frame
+// that has them it does nothing. The frame keeps its source, sequence
+// number, capture time and Done. When decoding fails the frame is left
+// without pixels (Purge still does what it must) and the error returned.
+func (f *Frame) Decode() error {
+	if f.decode == nil {
+		return nil
+	}
+	decode, release := f.decode, f.release
+	f.decode, f.release = nil, nil
+	g, err := decode()
+	release()
+	if err != nil {
+		return err
+	}
+	f.Pix, f.Width, f.Height, f.Stride, f.Color, f.pool = g.Pix, g.Width, g.Height, g.Stride, g.Color, g.pool
+	return nil
 }
 
 // NewFrame wraps an existing plane (not pooled). Purge still zeroes it.
@@ -49,7 +88,15 @@ func NewFrame(pix []byte, width, height, stride int) *Frame {
 // from. The frame must not be used afterwards. Purge of a nil or already
 // purged frame does nothing.
 func (f *Frame) Purge() {
-	if f == nil || f.Pix == nil {
+	if f == nil {
+		return
+	}
+	if f.release != nil {
+		release := f.release
+		f.decode, f.release = nil, nil
+		release()
+	}
+	if f.Pix == nil {
 		return
 	}
 	pix := f.Pix[:cap(f.Pix)]

@@ -231,8 +231,9 @@ func benchPipelineAt(b *testing.B, videos []string, fps float64, extra string, a
 		}
 		var costMu sync.Mutex
 		cost := map[frameKey]time.Duration{}
-		// How long each frame took to reach a worker (its JPEG decode
-		// and its wait in the queue) and its decode took, by the clock.
+		// How long each frame took to reach a worker (its wait in the
+		// queue) and its decode took (its JPEG's decode, done by the
+		// worker, and the search), by the clock.
 		toWorker, decoding := map[frameKey]time.Duration{}, map[frameKey]time.Duration{}
 		m.inspect = func(r *scanner.FrameReport) {
 			costMu.Lock()

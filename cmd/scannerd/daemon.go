@@ -229,7 +229,10 @@ func (d *daemon) startSource(spec capture.Spec) error {
 	if err != nil {
 		return err
 	}
-	env := capture.Env{Clock: d.clock, Logger: d.log, KeepColor: d.export.WantsColor, OnState: d.sourceChanged}
+	// Encoded: the engine's workers decode a Motion-JPEG file's frames,
+	// so that the frames waiting in the queue hold their JPEGs, not
+	// planes.
+	env := capture.Env{Clock: d.clock, Logger: d.log, KeepColor: d.export.WantsColor, OnState: d.sourceChanged, Encoded: true}
 	if t, _ := capture.ParseURL(spec.URL); t.Kind == capture.KindCamera {
 		if w := d.cameraWatcher(); w != nil {
 			env.Hotplug = w
