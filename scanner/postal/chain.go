@@ -69,7 +69,10 @@ func chains(blobs []blob, minBars int) [][]*blob {
 					break
 				}
 				j := int(gk & cellIndexMask)
-				if dv, ok := beside(bs[i], bs[j], ux, uy, sign); ok && !used[j] && dv < dist {
+				if used[j] {
+					continue
+				}
+				if dv, ok := beside(bs[i], bs[j], ux, uy, sign); ok && dv < dist {
 					found, dist = j, dv
 				}
 			}
@@ -103,16 +106,18 @@ func barsOf(blobs []blob) ([]*blob, float64) {
 // beside returns how far bar c lies from bar b across b's axis (ux, uy),
 // on the side sign gives, and whether c may be b's neighbour in a chain:
 // alike, 1.2 to 5 pitches away, the two overlapping along their axis.
+// The places are tested first: most bars of a cell round b are too far
+// from it, or on its other side, and alike costs more.
 func beside(b, c *blob, ux, uy, sign float64) (float64, bool) {
-	if !alike(b, c) {
-		return 0, false
-	}
 	vx, vy := -uy*sign, ux*sign
 	dx, dy := c.cx-b.cx, c.cy-b.cy
-	dv, du := dx*vx+dy*vy, dx*ux+dy*uy
+	dv := dx*vx + dy*vy
 	pitch := (b.thickness + c.thickness) / 2
+	if !(dv >= 1.2*pitch && dv <= 5*pitch) {
+		return dv, false
+	}
 	// The two bars overlap along their axis: all share the tracker.
-	return dv, dv >= 1.2*pitch && dv <= 5*pitch && math.Abs(du) < (b.length+c.length)/2
+	return dv, math.Abs(dx*ux+dy*uy) < (b.length+c.length)/2 && alike(b, c)
 }
 
 // link makes the chains of bars bs, used marking those taken: next finds

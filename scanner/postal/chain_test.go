@@ -72,7 +72,8 @@ func TestChainsMatchMap(t *testing.T) {
 	}
 }
 
-// chainsByMap is chains as it kept its grid in a map of cells, the
+// chainsByMap is chains as it kept its grid in a map of cells and tested
+// the bars round each (besideAsBefore, every candidate, used or not), the
 // reference the sorted grid must agree with.
 func chainsByMap(blobs []blob, minBars int) [][]*blob {
 	bs, cell := barsOf(blobs)
@@ -92,7 +93,7 @@ func chainsByMap(blobs []blob, minBars int) [][]*blob {
 		for gx := k[0] - 1; gx <= k[0]+1; gx++ {
 			for gy := k[1] - 1; gy <= k[1]+1; gy++ {
 				for _, j := range grid[[2]int{gx, gy}] {
-					if dv, ok := beside(bs[i], bs[j], ux, uy, sign); ok && !used[j] && dv < dist {
+					if dv, ok := besideAsBefore(bs[i], bs[j], ux, uy, sign); ok && !used[j] && dv < dist {
 						found, dist = j, dv
 					}
 				}
@@ -101,4 +102,17 @@ func chainsByMap(blobs []blob, minBars int) [][]*blob {
 		return found
 	}
 	return link(bs, used, minBars, next)
+}
+
+// besideAsBefore is beside as it tested the bars alike first, then their
+// places.
+func besideAsBefore(b, c *blob, ux, uy, sign float64) (float64, bool) {
+	if !alike(b, c) {
+		return 0, false
+	}
+	vx, vy := -uy*sign, ux*sign
+	dx, dy := c.cx-b.cx, c.cy-b.cy
+	dv, du := dx*vx+dy*vy, dx*ux+dy*uy
+	pitch := (b.thickness + c.thickness) / 2
+	return dv, dv >= 1.2*pitch && dv <= 5*pitch && math.Abs(du) < (b.length+c.length)/2
 }
