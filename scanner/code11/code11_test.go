@@ -41,3 +41,10 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte{20, 2, 2, 6, 6, 2, 2, 6, 2, 2, 2, 6, 2, 2, 2, 2, 6, 6, 2, 20})
 	f.Fuzz(func(t *testing.T, b []byte) { barstest.Fuzz(t, DecodeAt, b) })
 }
+
+// TestGateIsExact: MayStartAt, made before the rest, turns away only
+// places where the rest reads nothing.
+func TestGateIsExact(t *testing.T) {
+	lines := barstest.GateLines(t, 11, []string{"-b", "CODE11", "-d", "123-45"}, []string{"-b", "CODE11", "--vers=1", "-d", "8"})
+	barstest.CheckGate(t, lines, decodeAt, DecodeAt)
+}

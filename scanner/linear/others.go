@@ -1,8 +1,6 @@
 package linear
 
 import (
-	"math/bits"
-
 	"github.com/scannerd/scannerd/scanner/code11"
 	"github.com/scannerd/scannerd/scanner/databar"
 	"github.com/scannerd/scannerd/scanner/internal/bars"
@@ -14,18 +12,7 @@ import (
 
 // The less common linear symbologies have decoders in packages of their
 // own, which read the same lines: each looks for its symbol at a dark
-// run, as the readers here do.
-var others = [numFormats]bars.Decoder{
-	Code11:         code11.DecodeAt,
-	MSI:            msi.DecodeAt,
-	Pharmacode:     pharmacode.DecodeAt,
-	Industrial25:   twooffive.IndustrialAt,
-	Matrix25:       twooffive.MatrixAt,
-	IATA25:         twooffive.IATAAt,
-	Telepen:        telepen.DecodeAt,
-	DataBarLimited: databar.LimitedAt,
-	DataBar:        databar.OmniAt,
-}
+// run, as the readers here do (readOthers).
 
 // TextureProne are the formats whose symbols texture imitates along one
 // line now and then: they have no start pattern or check strong enough
@@ -34,48 +21,66 @@ var others = [numFormats]bars.Decoder{
 // dimensions too.
 const TextureProne = Formats(1<<Code11 | 1<<MSI | 1<<Pharmacode | 1<<Industrial25 | 1<<Matrix25 | 1<<IATA25)
 
-// otherFormats is the set of the formats in others.
+// otherFormats is the set of the formats readOthers reads.
 const otherFormats = Formats(1<<Code11 | 1<<MSI | 1<<Pharmacode | 1<<Industrial25 | 1<<Matrix25 | 1<<IATA25 |
 	1<<Telepen | 1<<DataBarLimited | 1<<DataBar)
 
 // readOthers reads a symbol of one of the other formats whose first bar
-// is run k.
+// is run k, trying the formats in their order. Each decoder's first test
+// (its MayStartAt: the start pattern's proportions, and for most the
+// quiet zone before it, in integers) is made here inline, and again by
+// the decoder: at nearly every dark run of every line they fail, and the
+// call is saved. DataBar's is not small enough.
 func readOthers(runs []int, k int, formats Formats) (Symbol, bool) {
-	for fs := formats & otherFormats; fs != 0; fs &= fs - 1 {
-		f := Format(bits.TrailingZeros32(uint32(fs)))
-		// The decoders' first tests, made here inline (and again by the
-		// decoders): at nearly every dark run of every line they fail,
-		// and the call is saved. Code 11's, Pharmacode's and DataBar's are
-		// not small enough.
-		switch f {
-		case MSI:
-			if !msi.MayStartAt(runs, k) {
-				continue
-			}
-		case Industrial25:
-			if !twooffive.IndustrialMayStartAt(runs, k) {
-				continue
-			}
-		case Matrix25:
-			if !twooffive.MatrixMayStartAt(runs, k) {
-				continue
-			}
-		case IATA25:
-			if !twooffive.IATAMayStartAt(runs, k) {
-				continue
-			}
-		case Telepen:
-			if !telepen.MayStartAt(runs, k) {
-				continue
-			}
-		case DataBarLimited:
-			if !databar.LimitedMayStartAt(runs, k) {
-				continue
-			}
+	fs := formats & otherFormats
+	if fs.Has(Code11) && code11.MayStartAt(runs, k) {
+		if s, ok := code11.DecodeAt(runs, k); ok {
+			return symbolOf(Code11, s), true
 		}
-		if s, ok := others[f](runs, k); ok {
-			return Symbol{Format: f, Text: s.Text, ID: s.ID, First: s.First, Last: s.Last, Linked: s.Linked}, true
+	}
+	if fs.Has(MSI) && msi.MayStartAt(runs, k) {
+		if s, ok := msi.DecodeAt(runs, k); ok {
+			return symbolOf(MSI, s), true
+		}
+	}
+	if fs.Has(Pharmacode) && pharmacode.MayStartAt(runs, k) {
+		if s, ok := pharmacode.DecodeAt(runs, k); ok {
+			return symbolOf(Pharmacode, s), true
+		}
+	}
+	if fs.Has(Industrial25) && twooffive.IndustrialMayStartAt(runs, k) {
+		if s, ok := twooffive.IndustrialAt(runs, k); ok {
+			return symbolOf(Industrial25, s), true
+		}
+	}
+	if fs.Has(Matrix25) && twooffive.MatrixMayStartAt(runs, k) {
+		if s, ok := twooffive.MatrixAt(runs, k); ok {
+			return symbolOf(Matrix25, s), true
+		}
+	}
+	if fs.Has(IATA25) && twooffive.IATAMayStartAt(runs, k) {
+		if s, ok := twooffive.IATAAt(runs, k); ok {
+			return symbolOf(IATA25, s), true
+		}
+	}
+	if fs.Has(Telepen) && telepen.MayStartAt(runs, k) {
+		if s, ok := telepen.DecodeAt(runs, k); ok {
+			return symbolOf(Telepen, s), true
+		}
+	}
+	if fs.Has(DataBarLimited) && databar.LimitedMayStartAt(runs, k) {
+		if s, ok := databar.LimitedAt(runs, k); ok {
+			return symbolOf(DataBarLimited, s), true
+		}
+	}
+	if fs.Has(DataBar) {
+		if s, ok := databar.OmniAt(runs, k); ok {
+			return symbolOf(DataBar, s), true
 		}
 	}
 	return Symbol{}, false
+}
+
+func symbolOf(f Format, s bars.Symbol) Symbol {
+	return Symbol{Format: f, Text: s.Text, ID: s.ID, First: s.First, Last: s.Last, Linked: s.Linked}
 }

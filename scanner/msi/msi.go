@@ -24,9 +24,16 @@ const maxDigits = 48
 
 // MayStartAt is DecodeAt's first test, small enough to be made inline
 // at every bar of every row: the start (a wide bar, a narrow space) and
-// a few runs after it fit in the line, and its bar is 1.3 to 4 times its
-// space.
+// a few runs after it fit in the line, and the light run before it is a
+// quiet zone of twice the two (in integers, as DecodeAt measures it), or
+// the line's first run, and its bar is 1.3 to 4 times its space.
 func MayStartAt(runs []int, i int) bool {
+	return (i <= 1 || i+5 < len(runs) && runs[i-1] >= 2*(runs[i]+runs[i+1])) && startAt(runs, i)
+}
+
+// startAt is the start's test: it fits, and its bar is 1.3 to 4 times its
+// space.
+func startAt(runs []int, i int) bool {
 	if i+5 >= len(runs) {
 		return false
 	}
@@ -38,6 +45,14 @@ func MayStartAt(runs []int, i int) bool {
 // needs at least two digits.
 func DecodeAt(runs []int, i int) (bars.Symbol, bool) {
 	if !MayStartAt(runs, i) {
+		return bars.Symbol{}, false
+	}
+	return decodeAt(runs, i)
+}
+
+// decodeAt is DecodeAt without the quiet zone in its first test.
+func decodeAt(runs []int, i int) (bars.Symbol, bool) {
+	if !startAt(runs, i) {
 		return bars.Symbol{}, false
 	}
 	bar, space := float64(runs[i]), float64(runs[i+1])

@@ -59,3 +59,10 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte{4, 2, 2, 4, 4, 2, 2, 4, 2, 4, 2, 4, 2, 4, 4, 2, 2, 4, 2, 20})
 	f.Fuzz(func(t *testing.T, b []byte) { barstest.Fuzz(t, DecodeAt, b) })
 }
+
+// TestGateIsExact: MayStartAt's quiet zone, tested before the rest, turns
+// away only places where the rest reads nothing.
+func TestGateIsExact(t *testing.T) {
+	lines := barstest.GateLines(t, 13, []string{"-b", "MSI_PLESSEY", "-d", "0123456789"}, []string{"-b", "MSI_PLESSEY", "-d", "42"})
+	barstest.CheckGate(t, lines, decodeAt, DecodeAt)
+}

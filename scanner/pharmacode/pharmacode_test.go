@@ -55,3 +55,12 @@ func TestBackwards(t *testing.T) {
 func FuzzDecode(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) { barstest.Fuzz(t, DecodeAt, b) })
 }
+
+// TestGateIsExact: MayStartAt, made before the rest, turns away only
+// places where the rest reads nothing, among them symbols of three and of
+// sixteen bars (the most spaces whose mean its quiet zone bounds).
+func TestGateIsExact(t *testing.T) {
+	lines := barstest.GateLines(t, 12, []string{"-b", "PHARMA", "-d", "7"}, []string{"-b", "PHARMA", "-d", "1234"},
+		[]string{"-b", "PHARMA", "-d", "131070"}, []string{"-b", "PHARMA", "-d", "65535"})
+	barstest.CheckGate(t, lines, decodeAt, DecodeAt)
+}

@@ -69,11 +69,19 @@ func IndustrialAt(runs []int, i int) (bars.Symbol, bool) {
 // IndustrialMayStartAt, MatrixMayStartAt and IATAMayStartAt are the first
 // tests of IndustrialAt, MatrixAt and IATAAt, small enough to be made
 // inline at every bar of every row (see industrialOrder, matrixOrder and
-// iataStart).
-func IndustrialMayStartAt(runs []int, i int) bool { return industrialOrder(runs, i) }
+// iataStart). Industrial's and Matrix's test the quiet zone too, in
+// integers, as startAt measures it: five of the start's narrow elements'
+// mean (Matrix's a little short of that, the mean of its five being no
+// whole number of sixteenths: a width one less than five of them is
+// short however the division rounds).
+func IndustrialMayStartAt(runs []int, i int) bool {
+	return industrialOrder(runs, i) && (i <= 1 || 4*runs[i-1] >= 5*(runs[i+1]+runs[i+3]+runs[i+4]+runs[i+5]))
+}
 
 // MatrixMayStartAt: see IndustrialMayStartAt.
-func MatrixMayStartAt(runs []int, i int) bool { return matrixOrder(runs, i) }
+func MatrixMayStartAt(runs []int, i int) bool {
+	return matrixOrder(runs, i) && (i <= 1 || runs[i-1] >= runs[i+1]+runs[i+2]+runs[i+3]+runs[i+4]+runs[i+5])
+}
 
 // IATAMayStartAt: see IndustrialMayStartAt.
 func IATAMayStartAt(runs []int, i int) bool {

@@ -114,8 +114,8 @@ func TestGatesAreExact(t *testing.T) {
 		gate func(runs []int, i int) bool
 		at   bars.Decoder
 	}{
-		"industrial": {&industrial, industrialOrder, IndustrialAt},
-		"matrix":     {&matrix, matrixOrder, MatrixAt},
+		"industrial": {&industrial, IndustrialMayStartAt, IndustrialAt},
+		"matrix":     {&matrix, MatrixMayStartAt, MatrixAt},
 		"iata": {&iata, func(runs []int, i int) bool {
 			n, w, ok := iataStart(runs, i)
 			if mn, mw, mok, _ := iata.startAt(runs, i); ok && (n != mn || w != mw) {

@@ -4,6 +4,7 @@
 package barstest
 
 import (
+	"math/rand/v2"
 	"slices"
 	"testing"
 
@@ -60,5 +61,71 @@ func Fuzz(t *testing.T, decode bars.Decoder, b []byte) {
 	}
 	if s.Text == "" || s.First < 1 || s.Last >= len(runs) || s.Last < s.First || s.First%2 == 0 || s.Last%2 == 0 {
 		t.Fatalf("read %+v from %v", s, runs)
+	}
+}
+
+// GateLines returns lines to check a decoder's first test on: random
+// lines of widths of one to a few units, where equal widths and quiet
+// zones just wide enough are common, and zint's symbols for each of
+// symbols at one to three pixels a module, their widths in sixteenths of
+// a pixel jittered by up to a few, at a line's start and after light runs
+// of many widths.
+func GateLines(t testing.TB, seed uint64, symbols ...[]string) [][]int {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(seed, 14))
+	var lines [][]int
+	for n := range 80 {
+		runs := make([]int, 1+rng.IntN(300))
+		for k := range runs {
+			runs[k] = 1 + rng.IntN(2+n%7)
+		}
+		lines = append(lines, runs)
+	}
+	for _, args := range symbols {
+		for px := 1; px <= 3; px++ {
+			base := Runs(t, px, args...)
+			for j := range 6 {
+				runs := make([]int, len(base))
+				for k, r := range base {
+					runs[k] = 16*r + rng.IntN(1+2*j) - j
+				}
+				lines = append(lines, runs)
+			}
+			// After a bar, the light run before the symbol from one
+			// module wide to twelve, an eighth of a module apart: quiet
+			// zones just wide enough, and just too narrow.
+			for q := 16 * px; q <= 16*12*px; q += 2 * px {
+				runs := []int{48 * px, 16 * px, q}
+				for _, r := range base[1:] {
+					runs = append(runs, 16*r+rng.IntN(5)-2)
+				}
+				lines = append(lines, runs)
+			}
+		}
+	}
+	return lines
+}
+
+// CheckGate checks that a decoder with a first test made before it, gated,
+// reads what the decoder without it, decode, reads at every dark run of
+// lines: the test turns away only places where decode reads nothing. It
+// fails when decode reads nothing on the lines.
+func CheckGate(t *testing.T, lines [][]int, decode, gated bars.Decoder) {
+	t.Helper()
+	reads := 0
+	for n, runs := range lines {
+		for i := 1; i < len(runs); i += 2 {
+			want, wok := decode(runs, i)
+			got, gok := gated(runs, i)
+			if gok != wok || got != want {
+				t.Fatalf("line %d at %d: read %+v %v with the first test, %+v %v without", n, i, got, gok, want, wok)
+			}
+			if wok {
+				reads++
+			}
+		}
+	}
+	if reads == 0 {
+		t.Error("nothing read on the lines")
 	}
 }
