@@ -85,7 +85,7 @@ func (r *Reader) DecodeMultiple(image *gozxing.BinaryBitmap, hints map[gozxing.D
 	outlined := func(i int) bool {
 		if state[i] == 0 {
 			state[i] = -1
-			if c, ok := qrfinder.Corners(bm, fs[i]); ok {
+			if c, ok := qrfinder.CornersShared(bm, fs[i], hints); ok {
 				outs[i], state[i] = newOutline(fs[i], c), 1
 			}
 		}

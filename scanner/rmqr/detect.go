@@ -19,8 +19,8 @@ type correspondence = geom.Correspondence
 var dark = qrfinder.Dark
 
 // decodeFinder tries the orientations of a finder's corners, best first.
-func (r *Reader) decodeFinder(bm *gozxing.BitMatrix, f qrfinder.Finder, tryHarder bool) (*gozxing.Result, error) {
-	corners, ok := qrfinder.Corners(bm, f)
+func (r *Reader) decodeFinder(bm *gozxing.BitMatrix, f qrfinder.Finder, hints map[gozxing.DecodeHintType]interface{}, tryHarder bool) (*gozxing.Result, error) {
+	corners, ok := qrfinder.CornersShared(bm, f, hints)
 	if !ok {
 		return nil, gozxing.NewNotFoundException()
 	}

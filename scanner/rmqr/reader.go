@@ -61,7 +61,7 @@ func (r *Reader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHin
 	tryHarder := hint.TryHarder(hints)
 	r.small = r.small[:0]
 	return r.finders.Each(bm, hints, tryHarder, all, func(f qrfinder.Finder) (*gozxing.Result, error) {
-		return r.decodeFinder(bm, f, tryHarder)
+		return r.decodeFinder(bm, f, hints, tryHarder)
 	})
 }
 

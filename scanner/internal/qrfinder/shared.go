@@ -23,14 +23,28 @@ type Shared struct {
 	scans [2]Scanner // at steps 1 and 2
 	found [2][]Finder
 	done  [2]bool
-	// Searches counts the searches run.
-	Searches int
+	// outlines are the corners of the finders outlined in the image
+	// bound (see CornersShared), at most maxOutlines.
+	outlines []outline
+	// Searches counts the searches run, Outlines the finders outlined.
+	Searches, Outlines int
 }
+
+// outline is a finder's corners, as Corners found them.
+type outline struct {
+	f       Finder
+	corners [4][2]float64
+	ok      bool
+}
+
+// maxOutlines bounds the outlines kept: every finder of both searches.
+const maxOutlines = 2 * maxFinders
 
 // Reset forgets the image bound and what was found in it.
 func (s *Shared) Reset() {
 	s.bm = nil
 	s.done = [2]bool{}
+	s.outlines = s.outlines[:0]
 }
 
 // Bind makes bm the image the searches are of, unless it is already: the
@@ -44,10 +58,15 @@ func (s *Shared) Bind(bm *gozxing.BitMatrix) {
 	s.bm, s.w, s.h = bm, bm.GetWidth(), bm.GetHeight()
 }
 
+// bound reports whether bm is the image bound.
+func (s *Shared) bound(bm *gozxing.BitMatrix) bool {
+	return s != nil && bm != nil && s.bm == bm && bm.GetWidth() == s.w && bm.GetHeight() == s.h
+}
+
 // find returns the finders of bm at step, and false when bm is not the
 // image bound or step is neither 1 nor 2.
 func (s *Shared) find(bm *gozxing.BitMatrix, step int) ([]Finder, bool) {
-	if s == nil || bm == nil || s.bm != bm || step < 1 || step > 2 || bm.GetWidth() != s.w || bm.GetHeight() != s.h {
+	if !s.bound(bm) || step < 1 || step > 2 {
 		return nil, false
 	}
 	i := step - 1
@@ -73,4 +92,28 @@ func (r *Scanner) FindShared(bm *gozxing.BitMatrix, step int, hints map[gozxing.
 		}
 	}
 	return r.Find(bm, step)
+}
+
+// CornersShared is Corners, answered from the outline of the same finder
+// that another reader of the family took in the same image, the one
+// bound in the search hints carry (hint.Finders): Micro QR and rMQR
+// outline every finder the search found, and the tilted-QR locator those
+// of its triples. Corners depends on the image and the finder alone, and
+// the image bound does not change until Reset.
+func CornersShared(bm *gozxing.BitMatrix, f Finder, hints map[gozxing.DecodeHintType]interface{}) ([4][2]float64, bool) {
+	s, _ := hints[hint.Finders].(*Shared)
+	if !s.bound(bm) {
+		return Corners(bm, f)
+	}
+	for i := range s.outlines {
+		if s.outlines[i].f == f {
+			return s.outlines[i].corners, s.outlines[i].ok
+		}
+	}
+	c, ok := Corners(bm, f)
+	s.Outlines++
+	if len(s.outlines) < maxOutlines {
+		s.outlines = append(s.outlines, outline{f: f, corners: c, ok: ok})
+	}
+	return c, ok
 }

@@ -79,6 +79,9 @@ func TestSharedSearchRunsOncePerImageAndStep(t *testing.T) {
 	if s.Searches != 1 {
 		t.Fatalf("three readers at one step ran %d shared searches, want 1", s.Searches)
 	}
+	if s.Outlines != 3 {
+		t.Fatalf("three readers at one step outlined %d finders, want each of the 3 once", s.Outlines)
+	}
 	microqr.NewReader().DecodeMultiple(bmp, harder) // every row
 	rmqr.NewReader().DecodeMultiple(bmp, harder)
 	if s.Searches != 2 {
@@ -113,4 +116,56 @@ func TestSharedSearchRunsOncePerImageAndStep(t *testing.T) {
 	if s.Searches != 3 {
 		t.Errorf("bound again: %d shared searches in all, want 3", s.Searches)
 	}
+}
+
+// CornersShared gives what Corners gives, for every finder of the image
+// bound, outlined first or again; and, once the image changed (a symbol
+// painted out of it) and the search was reset, what Corners gives in the
+// new image, not the old outlines.
+func TestCornersSharedAreCorners(t *testing.T) {
+	m, err := threeFinders(t).GetBlackMatrix()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s qrfinder.Shared
+	s.Bind(m)
+	hints := map[gozxing.DecodeHintType]interface{}{hint.Finders: &s}
+	var own qrfinder.Scanner
+	fs := append([]qrfinder.Finder(nil), own.FindShared(m, 2, hints)...)
+	if len(fs) != 3 {
+		t.Fatalf("%d finders, want 3", len(fs))
+	}
+	check := func(when string) {
+		t.Helper()
+		for _, f := range fs {
+			wc, wok := qrfinder.Corners(m, f)
+			for range 2 {
+				if c, ok := qrfinder.CornersShared(m, f, hints); c != wc || ok != wok {
+					t.Errorf("%s: finder at (%.1f, %.1f): shared corners %v %v, want %v %v", when, f.X, f.Y, c, ok, wc, wok)
+				}
+			}
+		}
+	}
+	check("bound")
+	if s.Outlines != len(fs) {
+		t.Errorf("outlined %d times, want each finder once (%d)", s.Outlines, len(fs))
+	}
+	// Paint the first finder's outer ring out: its corners move, or it
+	// has none.
+	f := fs[0]
+	r := int(3.5 * f.Module)
+	for y := int(f.Y) - r - 2; y <= int(f.Y)+r+2; y++ {
+		for x := int(f.X) - r - 2; x <= int(f.X)+r+2; x++ {
+			if max(abs(x-int(f.X)), abs(y-int(f.Y))) >= r-int(f.Module) {
+				m.Unset(x, y)
+			}
+		}
+	}
+	before, _ := qrfinder.CornersShared(m, f, hints)
+	if after, ok := qrfinder.Corners(m, f); ok && after == before {
+		t.Fatal("painting the ring out did not change the finder's corners")
+	}
+	s.Reset()
+	s.Bind(m)
+	check("painted and reset")
 }
