@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
+
+	"github.com/scannerd/scannerd/internal/sweep"
 )
 
 // withCheck completes a 13-digit GTIN body with its check digit.
@@ -178,7 +180,11 @@ func TestRoundTripImages(t *testing.T) {
 	}
 }
 
-func TestDistortedImages(t *testing.T) {
+// TestDistortedImagesSweep reads symbols of one, two and three pairs a
+// row at three module sizes, turned, skewed, noisy, faint, blurred and
+// small in a large frame.
+func TestDistortedImagesSweep(t *testing.T) {
+	cases := sweep.New(t)
 	const hri = "(01)98898765432106(3202)012345(15)991231"
 	type distortion struct {
 		name      string
@@ -201,7 +207,7 @@ func TestDistortedImages(t *testing.T) {
 	for _, perRow := range []int{0, 2, 3} {
 		for _, module := range []float64{1.5, 2, 3.3} {
 			for _, d := range distortions {
-				if module < d.minModule {
+				if module < d.minModule || !cases.Next() {
 					continue
 				}
 				name := fmt.Sprintf("pairs-per-row-%d/module-%.1f/%s", perRow, module, d.name)
