@@ -65,6 +65,12 @@ func decodeImage(data []byte, lim scanner.Limits, pool *scanner.PlanePool) (*sca
 	if err != nil {
 		return nil, 0, err
 	}
+	return decodeChecked(data, format, cfg, lim, pool)
+}
+
+// decodeChecked is decodeImage for data that has passed
+// scanner.CheckImage, which found format and cfg.
+func decodeChecked(data []byte, format string, cfg image.Config, lim scanner.Limits, pool *scanner.PlanePool) (*scanner.Frame, int, error) {
 	switch format {
 	case "png":
 		f, wiped, err := decodePNG(data, pool)

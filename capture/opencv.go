@@ -255,9 +255,11 @@ func (s *cvSource) decodeJPEG(pool *scanner.PlanePool, captured time.Time) (*sca
 // encodedJPEG makes the encoded frame of a Motion-JPEG frame (Env.Encoded):
 // its JPEG copied out of OpenCV's buffer, decoded as decodeJPEG would when
 // the frame's Decode is called. A JPEG whose header does not pass
-// scanner.CheckImage is ErrNoFrame at once, as in decodeJPEG.
+// scanner.CheckImage is ErrNoFrame at once, as in decodeJPEG; one that
+// does is not checked again (Go's jpeg.DecodeConfig allocates some 10 KB
+// each time).
 func (s *cvSource) encodedJPEG(data []byte, pool *scanner.PlanePool, captured time.Time) (*scanner.Frame, error) {
-	_, cfg, err := scanner.CheckImage(data, scanner.DefaultLimits)
+	format, cfg, err := scanner.CheckImage(data, scanner.DefaultLimits)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w: %w", s.spec.Name, ErrNoFrame, err)
 	}
@@ -265,7 +267,7 @@ func (s *cvSource) encodedJPEG(data []byte, pool *scanner.PlanePool, captured ti
 	copy(buf, data)
 	name, jpegs := s.spec.Name, &s.jpegs
 	f := scanner.NewEncodedFrame(cfg.Width, cfg.Height, func() (*scanner.Frame, error) {
-		f, _, err := decodeImage(buf, scanner.DefaultLimits, pool)
+		f, _, err := decodeChecked(buf, format, cfg, scanner.DefaultLimits, pool)
 		if err != nil {
 			return nil, fmt.Errorf("read %s: %w", name, err)
 		}
