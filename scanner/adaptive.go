@@ -55,7 +55,7 @@ func (d *decoder) decodeAdaptive(src gozxing.LuminanceSource, area image.Rectang
 	var whole bool
 	var look *sceneLook
 	if sc := d.scene; sc != nil && sc.memory != nil && opts.Rescan > 0 {
-		look = &sceneLook{stats: frameBlockStats(src.GetMatrix(), w, h), at: sc.at}
+		look = &sceneLook{stats: frameBlockStats(&d.blockStats, src.GetMatrix(), w, h), at: sc.at}
 		defer look.stats.wipe()
 		look.active = activeCells(look.stats.count)
 		sc.memory.look(look, w, h, opts.Rescan)
@@ -161,13 +161,25 @@ func contrastCrops(lum []byte, w, h int) (crops []image.Rectangle, whole bool) {
 }
 
 // frameBlockStats looks at the blocks of the w×h plane lum: the contrast
-// counts of its cells, and each block's mean and span.
-func frameBlockStats(lum []byte, w, h int) blockStats {
+// counts of its cells, and each block's mean and span. The stats are made
+// in keep's buffers, grown as needed and kept there for the next frame
+// (a live worker's decoder keeps them: 65 KB a 1080p frame otherwise
+// allocated for each); they are the caller's until the next call, and
+// wiped by it (blockStats.wipe) once it is done with them.
+func frameBlockStats(keep *blockStats, lum []byte, w, h int) blockStats {
 	cw, ch := (w+cellSize-1)/cellSize, (h+cellSize-1)/cellSize
 	nb := (w / blockSize) * (h / blockSize)
-	st := blockStats{count: make([]uint8, cw*ch), cw: cw, means: make([]uint8, nb), spans: make([]uint8, nb)}
-	countContrastBlocks(lum, w, h, st.count, cw, st.means, st.spans)
-	return st
+	grow := func(b []uint8, n int) []uint8 {
+		if cap(b) < n {
+			return make([]uint8, n)
+		}
+		return b[:n]
+	}
+	keep.count, keep.cw = grow(keep.count, cw*ch), cw
+	keep.means, keep.spans = grow(keep.means, nb), grow(keep.spans, nb)
+	clear(keep.count) // counted into
+	countContrastBlocks(lum, w, h, keep.count, cw, keep.means, keep.spans)
+	return *keep
 }
 
 // activeCells returns which cells hold enough contrasted blocks to be

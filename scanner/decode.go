@@ -111,6 +111,9 @@ type decoder struct {
 	// scene, when set (by the engine, for a live frame), lets an
 	// adaptive decode search only what changed (adaptiveScene).
 	scene *adaptiveScene
+	// blockStats holds the buffers of the live frames' block stats
+	// (frameBlockStats), kept from frame to frame and wiped after each.
+	blockStats blockStats
 }
 
 // interrupted reports whether the decode must stop now: stopped by its
