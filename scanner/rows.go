@@ -447,9 +447,29 @@ func localBlackPoints(lum []byte, black int, buf []int32) (_ []int32, differs bo
 		if from >= w {
 			break
 		}
+		// (m0·(size−t) + m1·t)/size, none of it negative, stepped a
+		// pixel at a time as a quotient q and remainder r of size: each
+		// step adds m1−m0, dq sizes and dr.
 		m0, m1 := mid[b], mid[b+1]
-		for t, x := 0, from; x < min(w, from+size); t, x = t+1, x+1 {
-			buf[x] = int32((m0*(size-t) + m1*t) / size)
+		end := min(w, from+size)
+		if m0 == m1 {
+			for x := from; x < end; x++ {
+				buf[x] = int32(m0)
+			}
+			continue
+		}
+		d := m1 - m0
+		dq, dr := d/size, d%size
+		if dr < 0 {
+			dq, dr = dq-1, dr+size
+		}
+		q, r := m0, 0
+		for x := from; x < end; x++ {
+			buf[x] = int32(q)
+			q, r = q+dq, r+dr
+			if r >= size {
+				q, r = q+1, r-size
+			}
 		}
 	}
 	for x := max(half, (blocks-1)*size+half); x < w; x++ {
