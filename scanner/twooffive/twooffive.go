@@ -74,13 +74,30 @@ func IndustrialAt(runs []int, i int) (bars.Symbol, bool) {
 // mean (Matrix's a little short of that, the mean of its five being no
 // whole number of sixteenths: a width one less than five of them is
 // short however the division rounds).
+//
+// Both test the widths as measure does, in integers: every wide element
+// wider than every narrow one (measure's threshold lies between them),
+// and the wide ones' mean 1.76 to 6 (Matrix's to 6.05) times the narrow ones' (measure asks
+// 1.8 to 6).
 func IndustrialMayStartAt(runs []int, i int) bool {
-	return industrialOrder(runs, i) && (i <= 1 || 4*runs[i-1] >= 5*(runs[i+1]+runs[i+3]+runs[i+4]+runs[i+5]))
+	if !industrialOrder(runs, i) {
+		return false
+	}
+	r := runs[i : i+6 : i+6]
+	sw, sn := r[0]+r[2], r[1]+r[3]+r[4]+r[5]
+	// wide = sw/2, narrow = sn/4.
+	return r[2] > r[4] && r[2] > r[5] && 25*sw >= 22*sn && sw <= 3*sn &&
+		(i <= 1 || 4*runs[i-1] >= 5*sn)
 }
 
 // MatrixMayStartAt: see IndustrialMayStartAt.
 func MatrixMayStartAt(runs []int, i int) bool {
-	return matrixOrder(runs, i) && (i <= 1 || runs[i-1] >= runs[i+1]+runs[i+2]+runs[i+3]+runs[i+4]+runs[i+5])
+	if !matrixOrder(runs, i) {
+		return false
+	}
+	sn := runs[i+1] + runs[i+2] + runs[i+3] + runs[i+4] + runs[i+5]
+	// wide = runs[i], narrow = sn/5.
+	return 125*runs[i] >= 44*sn && 100*runs[i] <= 121*sn && (i <= 1 || runs[i-1] >= sn)
 }
 
 // IATAMayStartAt: see IndustrialMayStartAt.

@@ -109,6 +109,25 @@ func TestGatesAreExact(t *testing.T) {
 	for kind := range decoders {
 		lines = append(lines, barstest.Runs(t, 3, "-b", kind, "-d", "0123456789"))
 	}
+	// Starts whose wide elements lie about the least and the most
+	// measure takes, 1.8 and 6 narrow ones, after light runs about five
+	// narrow ones wide.
+	for range 20000 {
+		n := 8 + rng.IntN(40)
+		runs := []int{0, n * (40 + rng.IntN(21)) / 10}
+		for _, p := range [6]int{2, 1, 1 + rng.IntN(2), 1, 1, 1} {
+			w := n + rng.IntN(3)
+			if p == 2 {
+				ratio := 1.7 + 0.35*rng.Float64()
+				if rng.IntN(2) == 0 {
+					ratio = 5.8 + 0.5*rng.Float64()
+				}
+				w = int(ratio * float64(n))
+			}
+			runs = append(runs, w)
+		}
+		lines = append(lines, append(runs, n, n))
+	}
 	gates := map[string]struct {
 		v    *variant
 		gate func(runs []int, i int) bool
