@@ -65,6 +65,12 @@ var zintTypes = map[scanner.Symbology]int{
 	scanner.MaxiCode:        57,
 	scanner.MicroPDF417:     84,
 	scanner.DataBarExpanded: 31, // 81 for the stacked form
+	scanner.POSTNET:         40,
+	scanner.PLANET:          82,
+	scanner.USPSIMB:         85,
+	scanner.AustraliaPost:   63,
+	scanner.RM4SCC:          70,
+	scanner.KIX:             90,
 }
 
 // NewSymbol makes a symbol of sym with random data from rng: by the test
@@ -199,6 +205,36 @@ func randomText(sym scanner.Symbology, rng *rand.Rand) (text string, want []stri
 	case scanner.DataBar:
 		d := digits(13)
 		return d, []string{d + string(gs1Check(d))}
+	case scanner.POSTNET:
+		// ZIP, ZIP+4, ZIP+4 and delivery point; read without the check
+		// digit.
+		t := digits([]int{5, 9, 11}[rng.IntN(3)])
+		return t, []string{t}
+	case scanner.PLANET:
+		t := digits(11 + 2*rng.IntN(2))
+		return t, []string{t}
+	case scanner.USPSIMB:
+		// The tracking code (barcode identifier, its second digit 0 to 4;
+		// service type, mailer identifier and serial number, 18 digits)
+		// and a routing code of 0, 5, 9 or 11 digits; read as one number.
+		track := digits(1) + string(byte('0'+rng.IntN(5))) + digits(18)
+		route := digits([]int{0, 5, 9, 11}[rng.IntN(4)])
+		return track + "-" + route, []string{track + route}
+	case scanner.AustraliaPost:
+		// The standard customer barcode (FCC 11): a DPID of 8 digits.
+		t := digits(8)
+		return t, []string{"11" + t}
+	case scanner.RM4SCC:
+		// A postcode and delivery point; read without the check
+		// character.
+		t := from(upper, 5, 9)
+		return t, []string{t}
+	case scanner.KIX:
+		// A Dutch postcode (four digits, the first not 0, and two
+		// letters) and a house number: without start and stop, the
+		// postcode first is what tells the reading direction.
+		t := string(byte('1'+rng.IntN(9))) + digits(3) + from(upper[:26], 2, 2) + digits(1+rng.IntN(5))
+		return t, []string{t}
 	case scanner.DataBarExpanded:
 		gtin := digits(13)
 		gtin += string(gs1Check(gtin))
