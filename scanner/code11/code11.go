@@ -37,25 +37,30 @@ type widths struct {
 
 // MayStartAt is DecodeAt's first test, small enough to be made inline at
 // every bar of every row, in integers: the start character and a run
-// after it fit in the line, its wide bar is at least 1.2 and at most 5
-// times its narrow bars' mean, its wide space 1.2 to 5 times its narrow
-// space (DecodeAt asks 1.3 to 5 of both), and the light run before it is
-// a quiet zone of five modules, as DecodeAt measures them, or the line's
-// first run. It turns away only places where DecodeAt reads nothing.
+// after it fit in the line, and its wide bar is at least 1.2 times its
+// narrow bars' mean, its wide space 1.2 times its narrow space (DecodeAt
+// asks 1.3). It turns away only places where DecodeAt reads nothing.
 func MayStartAt(runs []int, i int) bool {
 	if i+5 >= len(runs) {
 		return false
 	}
+	return 5*runs[i+2] >= 3*(runs[i]+runs[i+4]) && 5*runs[i+3] >= 6*runs[i+1]
+}
+
+// startFits is DecodeAt's next test, in integers too: the start's wide
+// elements are at most 5 times its narrow ones, and the light run before
+// it is a quiet zone of five modules, as decodeAt measures them, or the
+// line's first run.
+func startFits(runs []int, i int) bool {
 	st := runs[i : i+5 : i+5]
 	nb := st[0] + st[4] // twice the narrow bars' mean
-	return 5*st[2] >= 3*nb && 2*st[2] <= 5*nb && 5*st[3] >= 6*st[1] && st[3] <= 5*st[1] &&
-		(i <= 1 || 4*runs[i-1] >= 5*(nb+2*st[1]))
+	return 2*st[2] <= 5*nb && st[3] <= 5*st[1] && (i <= 1 || 4*runs[i-1] >= 5*(nb+2*st[1]))
 }
 
 // DecodeAt reads a Code 11 symbol whose start character begins with dark
 // run i.
 func DecodeAt(runs []int, i int) (bars.Symbol, bool) {
-	if !MayStartAt(runs, i) {
+	if !MayStartAt(runs, i) || !startFits(runs, i) {
 		return bars.Symbol{}, false
 	}
 	return decodeAt(runs, i)

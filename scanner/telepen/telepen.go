@@ -29,29 +29,9 @@ const (
 )
 
 // MayStartAt is DecodeAt's first test, small enough to be made inline
-// at every bar of every row: the start character fits in the line, its
-// wide bar and space come after five narrow pairs, and the light run
-// before it is a quiet zone as DecodeAt measures it, or the line's first.
+// at every bar of every row: the start character fits in the line, and
+// its wide bar and space come after five narrow pairs.
 func MayStartAt(runs []int, i int) bool {
-	if !startAt(runs, i) {
-		return false
-	}
-	// The quiet zone before it, five modules (the mean of a narrow bar and
-	// a narrow space, each the mean of five): half the ten narrow runs
-	// together, less a unit for DecodeAt's rounding.
-	if i > 1 {
-		s := 0
-		for _, r := range runs[i : i+10 : i+10] {
-			s += r
-		}
-		return 2*runs[i-1]+2 > s
-	}
-	return true
-}
-
-// startAt is the start character's test: it fits, and its wide bar and
-// space come after five narrow pairs.
-func startAt(runs []int, i int) bool {
 	if i+12 >= len(runs) {
 		return false
 	}
@@ -65,14 +45,6 @@ func startAt(runs []int, i int) bool {
 // turns them into the text a reader setting asks for.
 func DecodeAt(runs []int, i int) (bars.Symbol, bool) {
 	if !MayStartAt(runs, i) {
-		return bars.Symbol{}, false
-	}
-	return decodeAt(runs, i)
-}
-
-// decodeAt is DecodeAt without the quiet zone in its first test.
-func decodeAt(runs []int, i int) (bars.Symbol, bool) {
-	if !startAt(runs, i) {
 		return bars.Symbol{}, false
 	}
 	var narrow, wide [2]float64 // bars, spaces

@@ -73,10 +73,3 @@ func TestText(t *testing.T) {
 func FuzzDecode(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) { barstest.Fuzz(t, DecodeAt, b) })
 }
-
-// TestGateIsExact: MayStartAt's quiet zone, tested before the rest, turns
-// away only places where the rest reads nothing.
-func TestGateIsExact(t *testing.T) {
-	lines := barstest.GateLines(t, 15, []string{"-b", "TELEPEN", "-d", "Telepen 1972!"}, []string{"-b", "TELEPEN", "-d", "a"})
-	barstest.CheckGate(t, lines, decodeAt, DecodeAt)
-}

@@ -60,7 +60,7 @@ func (v *variant) digitRuns() int {
 // IndustrialAt reads an Industrial 2 of 5 symbol whose start pattern
 // begins with dark run i.
 func IndustrialAt(runs []int, i int) (bars.Symbol, bool) {
-	if !industrialOrder(runs, i) {
+	if !industrialOrder(runs, i) || !industrialWidths(runs, i) {
 		return bars.Symbol{}, false
 	}
 	return industrial.decodeAt(runs, i)
@@ -69,34 +69,29 @@ func IndustrialAt(runs []int, i int) (bars.Symbol, bool) {
 // IndustrialMayStartAt, MatrixMayStartAt and IATAMayStartAt are the first
 // tests of IndustrialAt, MatrixAt and IATAAt, small enough to be made
 // inline at every bar of every row (see industrialOrder, matrixOrder and
-// iataStart). Industrial's and Matrix's test the quiet zone too, in
-// integers, as startAt measures it: five of the start's narrow elements'
-// mean (Matrix's a little short of that, the mean of its five being no
-// whole number of sixteenths: a width one less than five of them is
-// short however the division rounds).
-//
-// Both test the widths as measure does, in integers: every wide element
-// wider than every narrow one (measure's threshold lies between them),
-// and the wide ones' mean 1.76 to 6 (Matrix's to 6.05) times the narrow ones' (measure asks
-// 1.8 to 6).
-func IndustrialMayStartAt(runs []int, i int) bool {
-	if !industrialOrder(runs, i) {
-		return false
-	}
-	r := runs[i : i+6 : i+6]
-	sw, sn := r[0]+r[2], r[1]+r[3]+r[4]+r[5]
-	// wide = sw/2, narrow = sn/4.
-	return r[2] > r[4] && r[2] > r[5] && 25*sw >= 22*sn && sw <= 3*sn &&
-		(i <= 1 || 4*runs[i-1] >= 5*sn)
-}
+// iataStart).
+func IndustrialMayStartAt(runs []int, i int) bool { return industrialOrder(runs, i) }
 
 // MatrixMayStartAt: see IndustrialMayStartAt.
-func MatrixMayStartAt(runs []int, i int) bool {
-	if !matrixOrder(runs, i) {
-		return false
-	}
-	sn := runs[i+1] + runs[i+2] + runs[i+3] + runs[i+4] + runs[i+5]
-	// wide = runs[i], narrow = sn/5.
+func MatrixMayStartAt(runs []int, i int) bool { return matrixOrder(runs, i) }
+
+// industrialWidths and matrixWidths are startAt's tests of the widths of a
+// start whose order passed, made in integers before its measure in
+// floating point: every wide element wider than every narrow one
+// (measure's threshold lies between them), the wide ones' mean 1.76 to 6
+// times the narrow ones' (measure asks 1.8 to 6; Matrix's bound is 6.05,
+// its narrow mean a fifth), and the light run before the start, unless
+// the line's first, five of the narrow mean (Matrix's a unit short: a
+// width one less than five of the mean of five is short however the
+// division rounds).
+func industrialWidths(runs []int, i int) bool {
+	r := runs[i : i+6 : i+6]
+	sw, sn := r[0]+r[2], r[1]+r[3]+r[4]+r[5] // wide = sw/2, narrow = sn/4
+	return r[2] > r[4] && r[2] > r[5] && 25*sw >= 22*sn && sw <= 3*sn && (i <= 1 || 4*runs[i-1] >= 5*sn)
+}
+
+func matrixWidths(runs []int, i int) bool {
+	sn := runs[i+1] + runs[i+2] + runs[i+3] + runs[i+4] + runs[i+5] // wide = runs[i], narrow = sn/5
 	return 125*runs[i] >= 44*sn && 100*runs[i] <= 121*sn && (i <= 1 || runs[i-1] >= sn)
 }
 
@@ -123,7 +118,7 @@ func IATAAt(runs []int, i int) (bars.Symbol, bool) {
 // MatrixAt reads a Matrix 2 of 5 symbol whose start pattern begins with
 // dark run i.
 func MatrixAt(runs []int, i int) (bars.Symbol, bool) {
-	if !matrixOrder(runs, i) {
+	if !matrixOrder(runs, i) || !matrixWidths(runs, i) {
 		return bars.Symbol{}, false
 	}
 	return matrix.decodeAt(runs, i)

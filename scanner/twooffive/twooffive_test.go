@@ -133,8 +133,8 @@ func TestGatesAreExact(t *testing.T) {
 		gate func(runs []int, i int) bool
 		at   bars.Decoder
 	}{
-		"industrial": {&industrial, IndustrialMayStartAt, IndustrialAt},
-		"matrix":     {&matrix, MatrixMayStartAt, MatrixAt},
+		"industrial": {&industrial, func(runs []int, i int) bool { return IndustrialMayStartAt(runs, i) && industrialWidths(runs, i) }, IndustrialAt},
+		"matrix":     {&matrix, func(runs []int, i int) bool { return MatrixMayStartAt(runs, i) && matrixWidths(runs, i) }, MatrixAt},
 		"iata": {&iata, func(runs []int, i int) bool {
 			n, w, ok := iataStart(runs, i)
 			if mn, mw, mok, _ := iata.startAt(runs, i); ok && (n != mn || w != mw) {
