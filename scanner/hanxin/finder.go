@@ -64,6 +64,19 @@ func finderProportions(runs []int) (unit float64, square int, ok bool) {
 	if total < 7 {
 		return 0, 0, false
 	}
+	// Whole-number bounds first, a hundredth of a unit looser than the
+	// test below (far more than its rounding): the three inner runs, a
+	// unit in either orientation, within 0.44 to 1.56 units, and the
+	// longer end run at least 1.89 (a square's 3 less 1.1). Most windows
+	// of a textured frame fail them.
+	for _, r := range runs[1:4] {
+		if 700*r < 44*total || 700*r > 156*total {
+			return 0, 0, false
+		}
+	}
+	if 700*max(runs[0], runs[4]) < 189*total {
+		return 0, 0, false
+	}
 	unit = float64(total) / 7
 	for _, sq := range [2]int{4, 0} {
 		good := true

@@ -74,6 +74,78 @@ func TestMatchesFinderShortcut(t *testing.T) {
 	}
 }
 
+// TestFinderProportionsBounds: the whole-number bounds finderProportions
+// tests first drop no window that the proportions measured alone pass,
+// on every window of runs up to 13 pixels and on random ones of runs up
+// to 2000.
+func TestFinderProportionsBounds(t *testing.T) {
+	passed := 0
+	check := func(runs []int) {
+		u, sq, ok := finderProportions(runs)
+		wu, wsq, wok := measuredProportions(runs)
+		if u != wu || sq != wsq || ok != wok {
+			t.Fatalf("runs %v: %v %v %v, want %v %v %v", runs, u, sq, ok, wu, wsq, wok)
+		}
+		if ok {
+			passed++
+		}
+	}
+	const most = 13
+	var runs [5]int
+	for n := range most * most * most * most * most {
+		for i, k := 0, n; i < 5; i, k = i+1, k/most {
+			runs[i] = k%most + 1
+		}
+		check(runs[:])
+	}
+	rng := rand.New(rand.NewPCG(11, 12))
+	for range 40000 {
+		unit := 1 + rng.IntN(400)
+		for i := range runs {
+			// Round a finder's proportions, at their bounds often.
+			want := 1.0
+			if i == 0 || i == 4 {
+				want = []float64{1, 3}[rng.IntN(2)]
+			}
+			runs[i] = max(1, int((want+(rng.Float64()-0.5)*2.4)*float64(unit)))
+		}
+		check(runs[:])
+	}
+	if passed < 5000 {
+		t.Fatalf("%d windows passed: the windows test too few finders", passed)
+	}
+}
+
+// measuredProportions is finderProportions without its whole-number
+// bounds: the proportions measured alone.
+func measuredProportions(runs []int) (unit float64, square int, ok bool) {
+	total := 0
+	for _, r := range runs[:5] {
+		total += r
+	}
+	if total < 7 {
+		return 0, 0, false
+	}
+	unit = float64(total) / 7
+	for _, sq := range [2]int{4, 0} {
+		good := true
+		for i, r := range runs[:5] {
+			want, tol := 1.0, 0.55
+			if i == sq {
+				want, tol = 3, 1.1
+			}
+			if math.Abs(float64(r)-want*unit) > tol*unit {
+				good = false
+				break
+			}
+		}
+		if good {
+			return unit, sq, true
+		}
+	}
+	return 0, 0, false
+}
+
 // TestFinderWindowsMatchAsWindows: the windows finderWindows passes on
 // match the finder exactly where bitrow.Windows's windows do, at the
 // same place, on random rows of runs of every length round a finder's.
