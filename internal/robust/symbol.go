@@ -64,6 +64,7 @@ var zintTypes = map[scanner.Symbology]int{
 	scanner.MicroQR:         97,
 	scanner.MaxiCode:        57,
 	scanner.MicroPDF417:     84,
+	scanner.HanXin:          116,
 	scanner.DataBarExpanded: 31, // 81 for the stacked form
 	scanner.POSTNET:         40,
 	scanner.PLANET:          82,
@@ -163,6 +164,10 @@ func randomText(sym scanner.Symbology, rng *rand.Rand) (text string, want []stri
 	case scanner.MicroPDF417:
 		// From one column (a few characters) to four.
 		t := from(text2D, 4, 40)
+		return t, []string{t}
+	case scanner.HanXin:
+		// Versions 1 to about 5, zint's choice for the text.
+		t := from(text2D, 8, 40)
 		return t, []string{t}
 	case scanner.MaxiCode:
 		t := from(upper+" ", 8, 30)
