@@ -25,7 +25,7 @@ func (r *Reader) decodeFinder(bm *gozxing.BitMatrix, f qrfinder.Finder, hints ma
 		return nil, gozxing.NewNotFoundException()
 	}
 	score := func(h *homography) float64 { return frameScore(bm, h) }
-	cands := qrfinder.Orientations(corners, tryHarder, score, 0.75)
+	cands := qrfinder.OrientationsShared(bm, f, hints, corners, tryHarder, score, 0.75)
 	var lastErr error = gozxing.NewNotFoundException()
 	for _, h := range cands {
 		res, err := r.decodeOriented(bm, h)

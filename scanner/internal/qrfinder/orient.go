@@ -6,6 +6,7 @@ import (
 	"github.com/makiuchi-d/gozxing"
 
 	"github.com/scannerd/scannerd/scanner/internal/geom"
+	"github.com/scannerd/scannerd/scanner/internal/hint"
 )
 
 // Square is the finder pattern's outline in symbol coordinates, the
@@ -16,32 +17,67 @@ var Square = [4][2]float64{{0, 0}, {7, 0}, {7, 7}, {0, 7}}
 // four turns (and, when mirrored, their mirror images) and returns the
 // maps whose score reaches minScore, best first.
 func Orientations(corners [4][2]float64, mirrored bool, score func(*geom.Homography) float64, minScore float64) []geom.Homography {
+	return orientations(corners, mirrored, score, minScore, nil)
+}
+
+// OrientationsShared is Orientations of the corners CornersShared gave
+// for finder f of bm: the square's fits to them, which depend on the
+// corners alone, are kept with them for the other readers of the family
+// (Micro QR and rMQR score the same fits, each against its own symbol).
+func OrientationsShared(bm *gozxing.BitMatrix, f Finder, hints map[gozxing.DecodeHintType]interface{}, corners [4][2]float64, mirrored bool, score func(*geom.Homography) float64, minScore float64) []geom.Homography {
+	s, _ := hints[hint.Finders].(*Shared)
+	return orientations(corners, mirrored, score, minScore, s.outlineOf(bm, f, corners))
+}
+
+// turns are the square's turns over a finder's corners: four, and their
+// four mirror images.
+const turns = 8
+
+// fitTurn fits the finder's square to its corners in turn i: the square's
+// first corner on corners[i], clockwise for i < 4, and anticlockwise from
+// corners[i-4] (mirrored) after.
+func fitTurn(corners [4][2]float64, i int) (geom.Homography, bool) {
+	mirror, k := i >= 4, i%4
+	var pts [4]geom.Correspondence
+	for n, m := range Square {
+		j := (k + n) % 4
+		if mirror {
+			j = (k - n + 4) % 4
+		}
+		pts[n] = geom.Correspondence{X: m[0], Y: m[1], U: corners[j][0], V: corners[j][1]}
+	}
+	return geom.FitHomography(pts[:])
+}
+
+// orientations is Orientations, taking the fits from o and keeping them
+// there when o is not nil.
+func orientations(corners [4][2]float64, mirrored bool, score func(*geom.Homography) float64, minScore float64, o *outline) []geom.Homography {
 	type cand struct {
 		h     geom.Homography
 		score float64
 	}
 	var cands []cand
-	mirrors := []bool{false}
+	n := turns / 2
 	if mirrored {
-		mirrors = append(mirrors, true)
+		n = turns
 	}
-	for _, mirror := range mirrors {
-		for k := 0; k < 4; k++ {
-			var pts [4]geom.Correspondence
-			for i, m := range Square {
-				j := (k + i) % 4
-				if mirror {
-					j = (k - i + 4) % 4
-				}
-				pts[i] = geom.Correspondence{X: m[0], Y: m[1], U: corners[j][0], V: corners[j][1]}
+	for i := range n {
+		var h geom.Homography
+		var ok bool
+		if o != nil {
+			if o.fitted&(1<<i) == 0 {
+				o.fits[i], o.fitOK[i] = fitTurn(corners, i)
+				o.fitted |= 1 << i
 			}
-			h, ok := geom.FitHomography(pts[:])
-			if !ok {
-				continue
-			}
-			if s := score(&h); s >= minScore {
-				cands = append(cands, cand{h, s})
-			}
+			h, ok = o.fits[i], o.fitOK[i]
+		} else {
+			h, ok = fitTurn(corners, i)
+		}
+		if !ok {
+			continue
+		}
+		if s := score(&h); s >= minScore {
+			cands = append(cands, cand{h, s})
 		}
 	}
 	sort.Slice(cands, func(i, j int) bool { return cands[i].score > cands[j].score })

@@ -3,6 +3,7 @@ package qrfinder
 import (
 	"github.com/makiuchi-d/gozxing"
 
+	"github.com/scannerd/scannerd/scanner/internal/geom"
 	"github.com/scannerd/scannerd/scanner/internal/hint"
 )
 
@@ -30,11 +31,32 @@ type Shared struct {
 	Searches, Outlines int
 }
 
-// outline is a finder's corners, as Corners found them.
+// outline is a finder's corners, as Corners found them, and the fits of
+// its square to them that Orientations made (fitted: a bit a turn).
 type outline struct {
 	f       Finder
 	corners [4][2]float64
 	ok      bool
+	fitted  uint8
+	fits    [turns]geom.Homography
+	fitOK   [turns]bool
+}
+
+// outlineOf returns the outline kept of finder f in bm, when bm is the
+// image bound and the outline's corners are these; else nil.
+func (s *Shared) outlineOf(bm *gozxing.BitMatrix, f Finder, corners [4][2]float64) *outline {
+	if !s.bound(bm) {
+		return nil
+	}
+	for i := range s.outlines {
+		if o := &s.outlines[i]; o.f == f {
+			if o.ok && o.corners == corners {
+				return o
+			}
+			return nil
+		}
+	}
+	return nil
 }
 
 // maxOutlines bounds the outlines kept: every finder of both searches.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/makiuchi-d/gozxing"
 
+	"github.com/scannerd/scannerd/scanner/internal/geom"
 	"github.com/scannerd/scannerd/scanner/internal/hint"
 	"github.com/scannerd/scannerd/scanner/internal/qrfinder"
 	"github.com/scannerd/scannerd/scanner/microqr"
@@ -135,13 +136,26 @@ func TestCornersSharedAreCorners(t *testing.T) {
 	if len(fs) != 3 {
 		t.Fatalf("%d finders, want 3", len(fs))
 	}
+	// A score that tells the turns apart: where the square's centre falls.
+	score := func(h *geom.Homography) float64 {
+		x, y := h.Apply(3.5, 3.5)
+		return x + 0.001*y
+	}
 	check := func(when string) {
 		t.Helper()
 		for _, f := range fs {
 			wc, wok := qrfinder.Corners(m, f)
-			for range 2 {
-				if c, ok := qrfinder.CornersShared(m, f, hints); c != wc || ok != wok {
+			for _, mirrored := range []bool{false, true, false, true} {
+				c, ok := qrfinder.CornersShared(m, f, hints)
+				if c != wc || ok != wok {
 					t.Errorf("%s: finder at (%.1f, %.1f): shared corners %v %v, want %v %v", when, f.X, f.Y, c, ok, wc, wok)
+				}
+				if !ok {
+					continue
+				}
+				want := qrfinder.Orientations(wc, mirrored, score, 0)
+				if got := qrfinder.OrientationsShared(m, f, hints, c, mirrored, score, 0); !reflect.DeepEqual(got, want) {
+					t.Errorf("%s: finder at (%.1f, %.1f), mirrored %v: shared orientations %v, want %v", when, f.X, f.Y, mirrored, got, want)
 				}
 			}
 		}
