@@ -176,7 +176,9 @@ func (r *Reader) findClocks(l []int, y int) []clock {
 	r.sums = sums
 	var out []clock
 	for i := 1; i+shortLength-6 < len(l); i += 2 { // the dark runs
-		for _, n := range [2]int{shortLength, longLength} {
+		// Both lengths, the short one first, counted (a range over the
+		// pair copied it at every run).
+		for n := shortLength; n <= longLength; n += longLength - shortLength {
 			end := i + n - 6 // 5 and 3 modules, the rest one each
 			if end > len(l)-1 {
 				break
