@@ -5,6 +5,7 @@ package capture_test
 import (
 	"bufio"
 	"os"
+	"os/user"
 	"strconv"
 	"strings"
 	"testing"
@@ -64,4 +65,43 @@ func TestLoadPagesLeftToPageCache(t *testing.T) {
 	if largest.rss > largest.size/4 {
 		t.Errorf("%s: %d of the %d KiB of its symbol tables and relocations are resident, want at most a quarter", largest.path, largest.rss, largest.size)
 	}
+}
+
+// TestLoadPagesStayLeftAfterAGroupLookup: a group or user lookup the
+// files do not answer (the daemon's socket and admin groups when they are
+// missing, a peer's groups) does not bring back the libraries' symbol
+// tables: the name service's modules were loaded before the pages were
+// dropped, so none is loaded, and relocated against every library, then.
+func TestLoadPagesStayLeftAfterAGroupLookup(t *testing.T) {
+	if os.Getenv("SCANNERD_KEEP_LOAD_PAGES") != "" {
+		t.Skip("SCANNERD_KEEP_LOAD_PAGES keeps the pages loading touched")
+	}
+	before := libraryFirstSegmentsKiB(t)
+	user.LookupGroup("scannerd-test-no-such-group")
+	user.LookupId("4000000000")
+	if after := libraryFirstSegmentsKiB(t); after-before > 1024 {
+		t.Errorf("a group and a user lookup brought back %d KiB of the libraries' first read-only segments (%d KiB resident, %d before)", after-before, after, before)
+	}
+}
+
+// libraryFirstSegmentsKiB sums the resident KiB of every library's first
+// read-only segment (its symbol tables and relocations).
+func libraryFirstSegmentsKiB(t *testing.T) int {
+	t.Helper()
+	data, err := os.ReadFile("/proc/self/smaps")
+	if err != nil {
+		t.Skip(err)
+	}
+	total, first := 0, false
+	for _, line := range strings.Split(string(data), "\n") {
+		fields := strings.Fields(line)
+		switch {
+		case len(fields) >= 5 && strings.Contains(fields[0], "-") && !strings.HasSuffix(fields[0], ":"):
+			first = len(fields) == 6 && fields[1] == "r--p" && fields[2] == "00000000" && strings.Contains(fields[5], ".so")
+		case first && len(fields) >= 2 && fields[0] == "Rss:":
+			kib, _ := strconv.Atoi(fields[1])
+			total += kib
+		}
+	}
+	return total
 }
