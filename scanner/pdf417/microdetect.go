@@ -1039,40 +1039,40 @@ func (r *MicroReader) readLine(v view, e *microEdge, slope, t float64) int {
 	if v.seen != nil && !v.seen.ready {
 		v.seen.prepare(v.w, v.h)
 	}
+	layouts := microRowLayouts[:]
+	if e.cca3 {
+		layouts = cca3RowLayouts[:]
+	}
 	// The samples up to where the row's first bar may start first: the
 	// line reads no row where none starts there (about one line in
-	// eight, most of them those past a symbol's first and last rows),
-	// and the samples of a line that does are taken again whole.
+	// eight, most of them those past a symbol's first and last rows).
+	// Then a RAP's width at a time, as long as the runs so far may still
+	// be the start of a row of one of the layouts (rowFit): most
+	// lines that start a row there cross bars of text, of a 1D symbol
+	// or of texture, whose runs soon fit no row of any width; five in
+	// six of those that passed the row's first RAP and codeword were
+	// sampled to the end and read no row.
 	if head := int(margin+1.5*m) + 2; head < length {
 		end := v.sampleLine(&r.runs, head, sx, sy, rx, ry)
 		i := r.firstDarkRun(margin, m)
 		if i < 0 {
 			return 0
 		}
-		if !e.cca3 {
-			// Then up to where the row's first RAP, and then its first
-			// codeword, end: most lines that start a row there cross
-			// bars of text or of a 1D symbol, whose runs are no RAP or
-			// no codeword of the RAP's module, and read no row of any
-			// width (see rowStartFits).
-			for _, modules := range [...]float64{rapModules, rapModules + modulesPerCodeword} {
-				end = v.extendLine(&r.runs, end, min(length, head+int(math.Ceil(1.3*modules*m))), sx, sy, rx, ry)
-				if !rowStartFits(&r.runs, i) {
-					return 0
-				}
+		fit := newRowFit(i, layouts)
+		stride := max(1, int(math.Ceil(rapModules*m)))
+		for n := head; n < length; {
+			n = min(length, n+stride)
+			end = v.extendLine(&r.runs, end, n, sx, sy, rx, ry)
+			if !fit.may(&r.runs) {
+				return 0
 			}
 		}
-		v.extendLine(&r.runs, end, length, sx, sy, rx, ry)
 	} else {
 		v.sampleLine(&r.runs, length, sx, sy, rx, ry)
 	}
 	i := r.firstDarkRun(margin, m)
 	if i < 0 {
 		return 0
-	}
-	layouts := microRowLayouts[:]
-	if e.cca3 {
-		layouts = cca3RowLayouts[:]
 	}
 	ln, ok := readMicroRow(&r.runs, i, layouts)
 	if !ok {
@@ -1086,31 +1086,135 @@ func (r *MicroReader) readLine(v view, e *microEdge, slope, t float64) int {
 	return 0
 }
 
-// rowStartFits reports whether the runs of a line's first samples, its
-// row's first bar dark run i, may start a row of a layout that begins
-// with a left RAP (microRowLayout): false only where every layout fails
-// whatever the samples after them, so that the rest of the line need not
-// be sampled. Runs the samples do not yet show in full pass. The first
-// RAP's runs must fit a RAP of their own module (microGroupsFit's test of
-// it, which the row's unit does not change), and the codeword after it
-// must be 17 of the row's units wide, give or take a fifth, where the
-// unit is within 15 % of that module (microRowLayout's test of the row's
-// width): between 13.6/1.15 and 20.4/0.85 modules.
-func rowStartFits(r *runList, i int) bool {
-	real := r.count() - 1 // edges before this one are where runs start
-	if i+rapElements > real {
+// rowFit tells, as a line is sampled, whether its runs so far, its row's
+// first bar dark run i, may still turn out a row of one of the layouts
+// once the line is sampled to its end (microRowLayout with raps): it
+// turns a layout away only where it fails whatever the samples still to
+// come, so that a line all of whose layouts failed need not be sampled
+// further. The last run may go on: a group of runs that ends there, or
+// has not ended, is at least as wide as it is so far.
+//
+// What microRowLayout asks of a layout bounds the row's unit (its width
+// over its modules): within 15 % of the module of its first group, from
+// module/1.15 to module/0.85; each group of M modules and width g within a
+// fifth of M units, from g/(1.2·M) to g/(0.8·M); the stop bar at most 2.5
+// units and the light after it, where the line goes on past it, at least
+// 2. A layout whose runs leave no unit fails (the bounds loosened by a
+// thousandth, far more than the rounding of the divisions they stand
+// for). As readLine's test of a row's first RAP and codeword did, a
+// layout that starts with a RAP also fails where that RAP's runs fit no
+// RAP of their own module. Each group is looked at once: a layout keeps
+// where its next group starts.
+type rowFit struct {
+	i       int
+	layouts []int
+	module  float64 // of the first group; 0 until it is seen
+	alive   [len(microRowLayouts)]bool
+	next    [len(microRowLayouts)]int // the first run of the layout's next group
+	group   [len(microRowLayouts)]int // and its index in the layout
+	lo, hi  [len(microRowLayouts)]float64
+}
+
+// rowFitSlack loosens rowFit's bounds on the unit.
+const rowFitSlack = 1e-3
+
+func newRowFit(i int, layouts []int) rowFit {
+	f := rowFit{i: i, layouts: layouts}
+	for k := range layouts {
+		f.alive[k], f.next[k] = true, i
+	}
+	return f
+}
+
+// may reports whether the runs of r, the samples of the line so far, may
+// still be a row of one of the layouts.
+func (f *rowFit) may(r *runList) bool {
+	last := len(r.edges) - 1 // where the samples so far end
+	if f.module == 0 {
+		first, firstModules := rapElements, rapModules
+		startsRAP := microLayouts[f.layouts[0]][0] == 'R'
+		if !startsRAP {
+			first, firstModules = elementsPerSymbol, modulesPerCodeword
+		}
+		if !r.dark(f.i) {
+			return false
+		}
+		if f.i+first >= last {
+			return true // the first group's end, which gives the module, not seen yet
+		}
+		module := float64(r.edges[f.i+first]-r.edges[f.i]) / float64(firstModules)
+		if module < 0.8 || startsRAP && !rapFits(r, f.i, module) {
+			return false
+		}
+		f.module = module
+		for k := range f.layouts {
+			f.lo[k], f.hi[k] = module/1.15*(1-rowFitSlack), module/0.85*(1+rowFitSlack)
+		}
+	}
+	any := false
+	for k, layout := range f.layouts {
+		if f.alive[k] {
+			f.alive[k] = f.layoutMay(r, k, layout, last)
+			any = any || f.alive[k]
+		}
+	}
+	return any
+}
+
+// layoutMay is may for the k-th layout, the runs to edge last seen.
+func (f *rowFit) layoutMay(r *runList, k, layout, last int) bool {
+	groups := microLayouts[layout]
+	for j := f.next[k]; f.group[k] < len(groups); f.group[k]++ {
+		var n int
+		var modules float64
+		switch groups[f.group[k]] {
+		case 'R':
+			n, modules = rapElements, rapModules
+		case 'C':
+			n, modules = elementsPerSymbol, modulesPerCodeword
+		default: // the stop bar, run j, which ends the row
+			return f.stopMay(r, k, j, layout, last)
+		}
+		if j >= last {
+			return true
+		}
+		w := float64(r.edges[min(j+n, last)] - r.edges[j])
+		f.lo[k] = max(f.lo[k], w/(1.2*modules)*(1-rowFitSlack))
+		if j+n < last {
+			f.hi[k] = min(f.hi[k], w/(0.8*modules)*(1+rowFitSlack))
+		}
+		if f.lo[k] > f.hi[k] {
+			return false
+		}
+		if j+n >= last {
+			return true // the group may go on
+		}
+		j += n
+		f.next[k] = j
+	}
+	return true
+}
+
+// stopMay is layoutMay for the stop bar, run j, and the width of the row
+// it ends.
+func (f *rowFit) stopMay(r *runList, k, j, layout, last int) bool {
+	if j >= last {
 		return true
 	}
-	module := float64(r.edges[i+rapElements]-r.edges[i]) / rapModules
-	if module < 0.8 || !rapFits(r, i, module) {
-		return false
+	modules := float64(microRowModules(layout))
+	// The stop bar, and the row, at least as wide as they are so far.
+	stop := float64(r.edges[min(j+1, last)] - r.edges[j])
+	width := float64(r.edges[min(j+1, last)] - r.edges[f.i])
+	f.lo[k] = max(f.lo[k], stop/2.5*(1-rowFitSlack), width/modules*(1-rowFitSlack))
+	if j+1 < last {
+		// The row's end seen: its unit is known.
+		f.hi[k] = min(f.hi[k], width/modules*(1+rowFitSlack))
+		if j+2 < last {
+			// The light after it, whole.
+			f.hi[k] = min(f.hi[k], float64(r.edges[j+2]-r.edges[j+1])/2*(1+rowFitSlack))
+		}
 	}
-	j := i + rapElements
-	if j+elementsPerSymbol > real {
-		return true
-	}
-	w := float64(r.edges[j+elementsPerSymbol]-r.edges[j]) / module
-	return w >= 13.6/1.15*0.999 && w <= 20.4/0.85*1.001
+	return f.lo[k] <= f.hi[k]
 }
 
 // firstDarkRun returns the first dark run of r.runs that starts within

@@ -170,3 +170,123 @@ func TestReadLineHead(t *testing.T) {
 		t.Errorf("of 400 lines, %d sampled no further than their head, %d read a row", headOnly, rows)
 	}
 }
+
+// TestRowFit: rowFit, which readLine asks as it samples a line a
+// RAP's width at a time, never turns away the samples so far of a line
+// whose whole runs microRowLayout reads as a row, of any layout; and it
+// does turn away most lines of runs that are no row.
+func TestRowFit(t *testing.T) {
+	rng := rand.New(rand.NewPCG(24728, 1))
+	var rows, cut, other int
+	for k := range 1000 {
+		layouts := microRowLayouts[:]
+		if k%4 == 3 {
+			layouts = cca3RowLayouts[:]
+		}
+		// The widths of the runs from the quiet zone on: a row of a
+		// random layout with its widths jittered, or random runs.
+		module := 0.8 + rng.Float64()*5
+		widths := []float64{2 + rng.Float64()*8}
+		if k%2 == 0 {
+			layout := layouts[rng.IntN(len(layouts))]
+			for _, c := range microLayouts[layout] {
+				switch c {
+				case 'R':
+					widths = append(widths, randomRAP(rng)...)
+				case 'C':
+					for _, ch := range barSpaceWidths[rng.IntN(3)][rng.IntN(fieldSize)] {
+						widths = append(widths, float64(ch-'0'))
+					}
+				case 'S':
+					widths = append(widths, 1)
+				}
+			}
+			widths = append(widths, 2+rng.Float64()*8)
+		}
+		for len(widths) < 80 {
+			widths = append(widths, 1+rng.Float64()*3)
+		}
+		var whole runList
+		whole.firstDark = false
+		x := 0.0
+		for _, w := range widths {
+			e := int(math.Round(x))
+			if n := len(whole.edges); n > 0 {
+				e = max(e, whole.edges[n-1]+1)
+			}
+			whole.edges = append(whole.edges, e)
+			x = float64(e) + w*module*(1+0.3*(rng.Float64()-0.5))
+		}
+		length := int(math.Round(x)) - rng.IntN(int(40*module)+1)
+		// Runs the line's end cuts off are dropped, and the last one cut
+		// short, as sampling the line to length leaves them.
+		whole = prefixRuns(whole, length)
+		if whole.count() < 2 {
+			continue
+		}
+		fits := microRowLayout(&whole, 1, layouts, true) != 0
+		if fits {
+			rows++
+		} else {
+			other++
+		}
+		rejected := false
+		fit := newRowFit(1, layouts)
+		// As readLine asks, every few samples (here a module's), and
+		// at the end.
+		for n := 1; ; n = min(length, n+max(1, int(module))) {
+			p := prefixRuns(whole, n)
+			if p.count() < 2 {
+				continue
+			}
+			if !fit.may(&p) {
+				if fits {
+					t.Fatalf("the first %d of %d samples, runs %v, fit no row, but all of them, %v, read as one", n, length, p.edges, whole.edges)
+				}
+				rejected = true
+				break
+			}
+			if n == length {
+				break
+			}
+		}
+		if rejected {
+			cut++
+		}
+	}
+	t.Logf("%d lines read as rows; of the %d that did not, %d were turned away", rows, other, cut)
+	if rows < 200 || 2*cut < other {
+		t.Errorf("%d lines read as rows; of the %d that did not, %d were turned away", rows, other, cut)
+	}
+}
+
+// randomRAP returns the module counts of a random RAP: six runs of one
+// to four modules, ten in all.
+func randomRAP(rng *rand.Rand) []float64 {
+	for {
+		var w []float64
+		sum := 0
+		for range rapElements {
+			n := 1 + rng.IntN(4)
+			w = append(w, float64(n))
+			sum += n
+		}
+		if sum == rapModules {
+			return w
+		}
+	}
+}
+
+// prefixRuns returns the runs of the first n samples of the line whose
+// runs are r, as sampling it to n leaves them.
+func prefixRuns(r runList, n int) runList {
+	p := runList{firstDark: r.firstDark}
+	for _, e := range r.edges {
+		if e >= n {
+			break
+		}
+		p.edges = append(p.edges, e)
+	}
+	p.edges = append(p.edges, n)
+	return p
+}
