@@ -114,7 +114,7 @@ func readExact(r *runList, i int) (value, cluster, length int, ok bool) {
 	scale := float64(modulesPerCodeword) / float64(total)
 	var key edgeKey
 	for k := 0; k < 6; k++ {
-		m := int(math.Round(float64(e[k+2]-e[k]) * scale))
+		m := roundNonNeg(float64(e[k+2]-e[k]) * scale)
 		if m < 2 || m > 9 {
 			return sampleCodeword(e, total)
 		}

@@ -593,7 +593,7 @@ func rapCounts(r *runList, i int, module float64) (t [rapElements]int, ok bool) 
 	sum := 0
 	ok = true
 	for k := range t {
-		t[k] = int(math.Round(float64(r.width(i+k)) / module))
+		t[k] = roundNonNeg(float64(r.width(i+k)) / module)
 		if t[k] < 1 || t[k] > 4 {
 			ok = false
 			break // the pairs decide
@@ -606,13 +606,13 @@ func rapCounts(r *runList, i int, module float64) (t [rapElements]int, ok bool) 
 	// The bar-space pairs first: most runs that are no RAP fail there.
 	var pair [rapElements - 1]int
 	for k := 0; k < len(pair); k += 2 {
-		pair[k] = int(math.Round(float64(r.edges[i+k+2]-r.edges[i+k]) / module))
+		pair[k] = roundNonNeg(float64(r.edges[i+k+2]-r.edges[i+k]) / module)
 	}
 	if pair[0]+pair[2]+pair[4] != rapModules {
 		return t, false
 	}
 	for k := 1; k < len(pair); k += 2 {
-		pair[k] = int(math.Round(float64(r.edges[i+k+2]-r.edges[i+k]) / module))
+		pair[k] = roundNonNeg(float64(r.edges[i+k+2]-r.edges[i+k]) / module)
 	}
 	best := math.Inf(1)
 	for first := 1; first <= 4; first++ {
@@ -635,13 +635,25 @@ func rapCounts(r *runList, i int, module float64) (t [rapElements]int, ok bool) 
 			if k%2 == 1 {
 				d = -d
 			}
-			lo, hi = math.Min(lo, d), math.Max(hi, d)
+			lo, hi = min(lo, d), max(hi, d)
 		}
 		if hi-lo < best {
 			best, t = hi-lo, c
 		}
 	}
 	return t, !math.IsInf(best, 1)
+}
+
+// roundNonNeg is int(math.Round(x)) for x ≥ 0 (halves away from zero),
+// in a few instructions: x less its whole part is exact (the whole part is
+// at most x and over half of it, or 0), so the half is told exactly. The
+// RAP test rounds every run of every candidate so.
+func roundNonNeg(x float64) int {
+	n := int(x)
+	if x-float64(n) >= 0.5 {
+		n++
+	}
+	return n
 }
 
 // fit fits the edge's line and module width to its hits: a median line

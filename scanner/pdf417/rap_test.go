@@ -1,6 +1,10 @@
 package pdf417
 
-import "testing"
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
 
 // runsOf returns the runs of the widths given, the first dark or not.
 func runsOf(firstDark bool, widths ...int) *runList {
@@ -65,5 +69,27 @@ func TestCCA3Start(t *testing.T) {
 	w = append(append(w, widths...), rap...)
 	if hits := cca3Starts(runsOf(false, append(w, widths...)...), 0, anyModule, nil); len(hits) != 0 {
 		t.Errorf("found %+v where a left RAP starts the row", hits)
+	}
+}
+
+// TestRoundNonNeg: roundNonNeg rounds as math.Round does every value the
+// RAP and codeword tests round, halves and their neighbours among them.
+func TestRoundNonNeg(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 24728))
+	var xs []float64
+	for n := range 64 {
+		half := float64(n) + 0.5
+		xs = append(xs, float64(n), half, math.Nextafter(half, 0), math.Nextafter(half, math.Inf(1)),
+			math.Nextafter(float64(n), 0), math.Nextafter(float64(n), math.Inf(1)))
+	}
+	for range 10000 {
+		w, module := 1+rng.IntN(400), 0.8+rng.Float64()*20
+		xs = append(xs, float64(w)/module, float64(w)*module, rng.Float64()*1e6)
+	}
+	xs = append(xs, 0, math.SmallestNonzeroFloat64, 0.49999999999999994, 1<<52+0.5, 1<<53, 1e18)
+	for _, x := range xs {
+		if got, want := roundNonNeg(x), int(math.Round(x)); got != want {
+			t.Errorf("roundNonNeg(%v) = %d, math.Round %d", x, got, want)
+		}
 	}
 }
