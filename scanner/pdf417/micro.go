@@ -130,6 +130,8 @@ type MicroReader struct {
 	// those of scan row i from backRows[i] on.
 	backHits []microHit
 	backRows []int
+	// edgePool keeps the edges the chainers made (see edgePool).
+	edgePool edgePool
 	// rowHits are the RAPs of the scan row read forwards; hitRuns the
 	// run edges leftRAPs keeps of the hits' scan rows (see
 	// settleCodeword), of which hitRunsUsed the most a view has used.
@@ -250,6 +252,7 @@ func (r *MicroReader) wipe() {
 	r.blocks = r.blocks[:0]
 	r.seen[0].wipe()
 	r.seen[1].wipe()
+	r.edgePool.wipe()
 }
 
 // find looks for symbols in the clusters of barred cells of m (see

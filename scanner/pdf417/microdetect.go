@@ -103,7 +103,8 @@ func (e *microEdge) bottom() int { return int(e.hits[len(e.hits)-1].y) }
 // the edges of each view, tallest first; only those of the views fwdOn
 // and backOn ask for.
 func (r *MicroReader) edgeChains(v view, step int, fwdOn, backOn bool) (edges, backEdges []*microEdge) {
-	fwd, rev := chainer{composite: r.composite}, chainer{composite: r.composite}
+	r.edgePool.used = 0 // the last region's edges are done with
+	fwd, rev := chainer{composite: r.composite, pool: &r.edgePool}, chainer{composite: r.composite, pool: &r.edgePool}
 	r.backHits, r.backRows = r.backHits[:0], r.backRows[:0]
 	win := r.moduleWindow(v)
 	// The composite reader chains its hits by their codewords (see
@@ -150,6 +151,7 @@ func (r *MicroReader) edgeChains(v view, step int, fwdOn, backOn bool) (edges, b
 type chainer struct {
 	open, done []*microEdge
 	composite  bool // chaining the edges of GS1 Composite components
+	pool       *edgePool
 	// oldest is at most the lowest bottom of the open edges: while no
 	// edge's gap can be exceeded, none is looked at to be closed.
 	oldest int
@@ -171,7 +173,7 @@ func (c *chainer) add(hits []microHit, y, step int) {
 			}
 		}
 		if best == nil {
-			best = &microEdge{module: h.module, cca3: h.cca3}
+			best = c.pool.edge(h.module, h.cca3)
 			if len(c.open) == 0 {
 				c.oldest = y
 			}
@@ -206,7 +208,7 @@ func (c *chainer) edges() []*microEdge {
 	}
 	out := done[:0]
 	for _, e := range done {
-		if len(e.hits) >= 3 && e.fit(!c.composite) {
+		if len(e.hits) >= 3 && e.fit(!c.composite, c.pool) {
 			out = append(out, e)
 		}
 	}
@@ -226,7 +228,7 @@ func (c *chainer) edges() []*microEdge {
 		for _, p := range joined {
 			if e.top() > p.bottom() && math.Abs(e.module-p.module) < 0.3*p.module && onLine(p, e) {
 				p.hits = append(p.hits, e.hits...)
-				p.fit(true)
+				p.fit(true, c.pool)
 				merged = true
 				break
 			}
@@ -270,6 +272,53 @@ func splitComponentEdges(edges []*microEdge) []*microEdge {
 		}
 	}
 	return out
+}
+
+// edgePool keeps the edges a reader's chainers made, with their hits'
+// arrays, and fit's scratch, for the next region's: a region's scan rows
+// through texture start thousands of edges of a few hits each, and
+// allocating them (and growing their hits) was a third of the chainer's
+// instructions on the development set's photos. Nil allocates.
+type edgePool struct {
+	edges []*microEdge
+	used  int // edges handed out since the last region's scan began
+	buf   []float64
+}
+
+// edge returns an edge without hits of the module and kind.
+func (p *edgePool) edge(module float64, cca3 bool) *microEdge {
+	if p == nil {
+		return &microEdge{module: module, cca3: cca3}
+	}
+	if p.used == len(p.edges) {
+		p.edges = append(p.edges, &microEdge{})
+	}
+	e := p.edges[p.used]
+	p.used++
+	*e = microEdge{hits: e.hits[:0], module: module, cca3: cca3}
+	return e
+}
+
+// floats returns scratch room for n floats.
+func (p *edgePool) floats(n int) []float64 {
+	if p == nil {
+		return make([]float64, n)
+	}
+	if cap(p.buf) < n {
+		clear(p.buf)
+		p.buf = make([]float64, n)
+	}
+	return p.buf[:n]
+}
+
+// wipe clears what the pool keeps of the last image: its edges' hits.
+func (p *edgePool) wipe() {
+	for _, e := range p.edges {
+		clear(e.hits[:cap(e.hits)])
+		*e = microEdge{hits: e.hits[:0]}
+	}
+	clear(p.buf)
+	p.used = 0
 }
 
 // maxGap returns how far apart, in scan rows, two hits of one edge may
@@ -663,15 +712,16 @@ func roundNonNeg(x float64) int {
 // leastSquares the median line stays: a composite component's edge has a
 // dozen hits or so, and one a pixel off tilts a least squares line
 // across its rows.
-func (e *microEdge) fit(leastSquares bool) bool {
-	ms := make([]float64, len(e.hits))
+func (e *microEdge) fit(leastSquares bool, pool *edgePool) bool {
+	stride := max(1, len(e.hits)/40)
+	used := (len(e.hits) + stride - 1) / stride
+	buf := pool.floats(len(e.hits) + used*(used-1)/2)
+	ms := buf[:len(e.hits)]
 	for i, h := range e.hits {
 		ms[i] = h.module
 	}
 	e.module = order.Select(ms, len(ms)/2)
-	stride := max(1, len(e.hits)/40)
-	used := (len(e.hits) + stride - 1) / stride
-	slopes := make([]float64, 0, used*(used-1)/2)
+	slopes := buf[len(e.hits):len(e.hits)]
 	for i := 0; i < len(e.hits); i += stride {
 		for j := i + stride; j < len(e.hits); j += stride {
 			if dy := e.hits[j].y - e.hits[i].y; dy > 0 {

@@ -1,6 +1,10 @@
 package pdf417
 
 import (
+	"cmp"
+	"math/rand/v2"
+	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/scannerd/scannerd/internal/zint"
@@ -87,6 +91,66 @@ func TestMicroHitsReadWhenAsked(t *testing.T) {
 				t.Errorf("%s at %v°: the tests read %d of the edges' %d hits", sc.name, angle, read, hits)
 			}
 			t.Logf("%s at %v°: %d hits on the scan rows, %d reading on as rows; %d edges pass, %d of their %d hits read", sc.name, angle, found, rows, passed, read, hits)
+		}
+	}
+}
+
+// TestEdgePool: the chainers chain the same edges from the edges and hit
+// arrays an earlier region's scan left in the pool as from new ones, for
+// MicroPDF417's and GS1 Composite's chaining alike.
+func TestEdgePool(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 14))
+	var pool edgePool
+	for round := range 40 {
+		composite := round%2 == 1
+		// Scan rows of hits: a few steep edges, their hits a little off
+		// the line, and scattered hits of texture.
+		rows := make([][]microHit, 60+rng.IntN(60))
+		for k := range 3 + rng.IntN(5) {
+			x0, slope, module := rng.Float64()*300, rng.Float64()*0.2-0.1, 1+rng.Float64()*3
+			from := rng.IntN(len(rows))
+			for y := from; y < min(len(rows), from+5+rng.IntN(40)); y++ {
+				if rng.IntN(5) > 0 {
+					rows[y] = append(rows[y], microHit{y: int32(2 * y), x: x0 + slope*float64(2*y) + rng.Float64(),
+						module: module * (1 + 0.05*rng.Float64()), rap: uint16(k + y/4), cw: int16(rng.IntN(929))})
+				}
+			}
+		}
+		for y := range rows {
+			for range rng.IntN(6) {
+				rows[y] = append(rows[y], microHit{y: int32(2 * y), x: rng.Float64() * 400, module: 1 + rng.Float64()*4, cw: int16(rng.IntN(929) - 100)})
+			}
+			slices.SortFunc(rows[y], func(a, b microHit) int { return cmp.Compare(a.x, b.x) })
+		}
+		chain := func(p *edgePool) []microEdge {
+			if p != nil {
+				p.used = 0 // as edgeChains begins a region's scan
+			}
+			c := chainer{composite: composite, pool: p}
+			for y, hits := range rows {
+				c.add(hits, 2*y+1, 2)
+			}
+			var out []microEdge
+			for _, e := range c.edges() {
+				out = append(out, microEdge{hits: slices.Clone(e.hits), a: e.a, b: e.b, module: e.module, cca3: e.cca3})
+			}
+			return out
+		}
+		want, got := chain(nil), chain(&pool)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("round %d: chained %d edges from the pool, %d new: %+v, want %+v", round, len(got), len(want), got, want)
+		}
+		if round == 0 && len(want) == 0 {
+			t.Fatal("no edges chained")
+		}
+	}
+	if len(pool.edges) == 0 {
+		t.Error("the pool kept no edges")
+	}
+	pool.wipe()
+	for _, e := range pool.edges {
+		if slices.ContainsFunc(e.hits[:cap(e.hits)], func(h microHit) bool { return h != microHit{} }) {
+			t.Fatal("wipe left hits in the pool")
 		}
 	}
 }
