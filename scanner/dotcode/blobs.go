@@ -20,8 +20,8 @@ type blob struct {
 // run is a horizontal run of dark pixels in a row, with the label of its
 // patch.
 type run struct {
-	y, x0, x1 int // x1 exclusive
-	label     int
+	x0, x1 int // x1 exclusive
+	label  int
 }
 
 // blobFinder labels the dark patches of a binarized image, reusing its
@@ -31,7 +31,7 @@ type blobFinder struct {
 	runs   []run
 	parent []int
 	blobs  []blob
-	acc    []blobAcc
+	acc    []blobAcc // per label, its patch's pixels while it is a root
 }
 
 type blobAcc struct {
@@ -60,9 +60,9 @@ func (f *blobFinder) findWords(m *wordImage) []blob {
 // findRows is find on the w by h image whose row y's words (pixel x bit
 // x%32 of word x/32, set when dark; none past w) row returns.
 func (f *blobFinder) findRows(w, h int, row func(y int) []uint32) []blob {
-	// runs and parent are the finder's, kept in locals while they grow
-	// (through f they would be loaded again at every use).
-	runs, parent := f.runs[:0], f.parent[:0]
+	// runs, parent and acc are the finder's, kept in locals while they
+	// grow (through f they would be loaded again at every use).
+	runs, parent, acc := f.runs[:0], f.parent[:0], f.acc[:0]
 	prevStart, prevEnd := 0, 0
 	for y := 0; y < h; y++ {
 		words := row(y)
@@ -82,7 +82,7 @@ func (f *blobFinder) findRows(w, h int, row func(y int) []uint32) []blob {
 				if k := len(runs) - 1; k >= start && runs[k].x1 == x0 {
 					runs[k].x1 = x1
 				} else {
-					runs = append(runs, run{y: y, x0: x0, x1: x1})
+					runs = append(runs, run{x0: x0, x1: x1})
 				}
 				if lo+n >= 32 {
 					word = 0
@@ -94,9 +94,11 @@ func (f *blobFinder) findRows(w, h int, row func(y int) []uint32) []blob {
 		// Label this row's runs, joining those that touch a run of the row
 		// above (eight-connected). A run that touches one takes its patch's
 		// label; only a run that touches none starts a patch. A patch's
-		// label is the least of its runs' (union keeps the lesser root), so
+		// label is the least of its runs' (a join keeps the lesser root), so
 		// each patch's label is its first run's in reading order, as when
-		// every run started one.
+		// every run started one. Each patch's pixels are gathered under
+		// its label as its runs are labelled, and added to the lesser
+		// label's when two patches join.
 		above := runs[prevStart:prevEnd]
 		p := 0
 		for i := start; i < len(runs); i++ {
@@ -109,52 +111,40 @@ func (f *blobFinder) findRows(w, h int, row func(y int) []uint32) []blob {
 			for q := p; q < len(above) && above[q].x0 <= r.x1; q++ {
 				if label < 0 {
 					label = root(parent, above[q].label)
-				} else {
-					label = union(parent, label, above[q].label)
+				} else if rq := root(parent, above[q].label); rq != label {
+					// Two patches join: the lesser root keeps both's
+					// pixels.
+					lo, hi := min(label, rq), max(label, rq)
+					parent[hi] = lo
+					acc[lo].merge(&acc[hi])
+					label = lo
 				}
 			}
+			n := r.x1 - r.x0
 			if label < 0 {
 				label = len(parent)
 				parent = append(parent, label)
+				acc = append(acc, blobAcc{x0: r.x0, y0: y, x1: r.x1 - 1, y1: y})
 			}
 			r.label = label
+			a := &acc[label]
+			a.n += n
+			a.sx += n * (r.x0 + r.x1 - 1) // twice the sum of x
+			a.sy += 2 * n * y
+			a.x0, a.x1 = min(a.x0, r.x0), max(a.x1, r.x1-1)
+			a.y1 = y
 		}
 		prevStart, prevEnd = start, len(runs)
 	}
-	f.runs, f.parent = runs, parent
+	f.runs, f.parent, f.acc = runs, parent, acc
 	if f.row != nil {
 		f.row.Clear() // a row of the image
 	}
-	// Every label to its patch's: a label's parent is never above it, so
-	// in increasing order each parent's parent is its root already.
-	for i, pa := range parent {
-		parent[i] = parent[pa]
-	}
-	// Gather each patch's pixels.
-	if cap(f.acc) < len(parent) {
-		f.acc = make([]blobAcc, len(parent))
-	}
-	f.acc = f.acc[:len(parent)]
-	clear(f.acc)
-	acc := f.acc
-	for i := range runs {
-		r := &runs[i]
-		a := &acc[parent[r.label]]
-		n := r.x1 - r.x0
-		if a.n == 0 {
-			a.x0, a.y0, a.x1, a.y1 = r.x0, r.y, r.x1-1, r.y
-		}
-		a.n += n
-		a.sx += n * (r.x0 + r.x1 - 1) // twice the sum of x
-		a.sy += 2 * n * r.y
-		a.x0, a.x1 = min(a.x0, r.x0), max(a.x1, r.x1-1)
-		a.y1 = max(a.y1, r.y)
-	}
 	f.blobs = f.blobs[:0]
-	for i := range f.acc {
-		a := &f.acc[i]
-		if a.n < 2 {
-			continue
+	for i := range acc {
+		a := &acc[i]
+		if parent[i] != i || a.n < 2 {
+			continue // joined to a patch of a lesser label, or a speck
 		}
 		bw, bh := a.x1-a.x0+1, a.y1-a.y0+1
 		if bw > maxDot || bh > maxDot || bw > 2*bh+1 || bh > 2*bw+1 || 2*a.n < bw*bh {
@@ -177,13 +167,11 @@ func root(parent []int, i int) int {
 	return i
 }
 
-// union joins the patches of labels a and b under the lesser root, and
-// returns it.
-func union(parent []int, a, b int) int {
-	ra, rb := root(parent, a), root(parent, b)
-	lo := min(ra, rb)
-	parent[max(ra, rb)] = lo
-	return lo
+// merge adds the pixels of patch b to a's.
+func (a *blobAcc) merge(b *blobAcc) {
+	a.n, a.sx, a.sy = a.n+b.n, a.sx+b.sx, a.sy+b.sy
+	a.x0, a.y0 = min(a.x0, b.x0), min(a.y0, b.y0)
+	a.x1, a.y1 = max(a.x1, b.x1), max(a.y1, b.y1)
 }
 
 // erode writes into dst (allocated when nil or of another size) the

@@ -14,8 +14,11 @@ import (
 func TestFindLabelsEachPatch(t *testing.T) {
 	rng := rand.New(rand.NewPCG(14, 6))
 	var f blobFinder
-	for k := range 60 {
+	for k := range 72 {
 		w, h := 1+rng.IntN(130), 1+rng.IntN(60)
+		if k >= 60 {
+			w = 200 + rng.IntN(200) // many words a row
+		}
 		m, _ := gozxing.NewBitMatrix(w, h)
 		density := []float64{0.05, 0.2, 0.45, 0.6}[k%4]
 		for y := range h {
