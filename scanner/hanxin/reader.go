@@ -10,7 +10,6 @@ import (
 	"github.com/scannerd/scannerd/scanner/internal/bitrow"
 	"github.com/scannerd/scannerd/scanner/internal/geom"
 	"github.com/scannerd/scannerd/scanner/internal/guard"
-	"github.com/scannerd/scannerd/scanner/internal/hint"
 )
 
 // maxCandidates bounds the finder candidates grouped in fours (those
@@ -25,8 +24,8 @@ const (
 // Reader decodes Han Xin Code symbols. Use NewReader; a Reader keeps
 // scratch buffers and must not be shared between goroutines.
 type Reader struct {
-	// The adapter's Decode finds and decodes a symbol. TRY_HARDER scans every
-	// other row and column instead of every third.
+	// The adapter's Decode finds and decodes a symbol, scanning every
+	// third row and column, with TRY_HARDER too.
 	guard.Adapter
 	dec   *decoder
 	row   *gozxing.BitArray
@@ -90,18 +89,17 @@ func (r *Reader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHin
 	// lines 3 pixels apart cross it at least twice at any turn (zint's
 	// sweep reads all it read with every other line, and one more). The
 	// thorough search, of the passes that binarize or scale the frame
-	// another way, takes every other line: they cross such a square three
-	// times, and squares down to 4 pixels (modules of 1.3 pixels, finer
-	// than any symbol read) twice. Every line, as it took before, cost
-	// half of all Han Xin's instructions on the frames whose text made
-	// pairable finder candidates, and read nothing more: zint's sweep,
+	// another way, takes every third line too. It took every other line,
+	// and every line before that, and read nothing more: zint's sweep,
 	// and the same sweep with modules from 1.2 pixels, read the same
 	// symbols with the thorough search at every line, every other line
-	// and none at all.
-	step := 3
-	if hint.TryHarder(hints) {
-		step = 2
-	}
+	// and none at all, and Han Xin's synthetic curves (internal/robust,
+	// 24 samples a level on every axis, 96 on module size, blur and
+	// contrast, all passes) the same with every other line and every
+	// third. Those passes search photos whose texture makes pairable
+	// finder candidates (see Promising) twice, and cost more than the
+	// first.
+	const step = 3
 	cands := r.findCandidates(bm, step, hints)
 	// A symbol shows at least two of its finders, whatever its turn, and
 	// any two of them could pair (see pairable).
