@@ -196,9 +196,10 @@ func (d *decoder) scanRows(src gozxing.LuminanceSource, bm *gozxing.BinaryBitmap
 		return len(found) > 0
 	}
 	// lookAgain reads row y measured by s, as look says, and tells
-	// whether it read a linear symbol.
+	// whether it read a linear symbol. The row's gray levels are those
+	// rows has read.
 	lookAgain := func(s *rowScanner, look rowLook) bool {
-		if !s.runs(src, y) {
+		if !s.runsOf(src, y, rows.lum[:width]) {
 			return false
 		}
 		read := false

@@ -1,6 +1,8 @@
 package scanner
 
 import (
+	"math/bits"
+
 	"github.com/makiuchi-d/gozxing"
 
 	"github.com/scannerd/scannerd/scanner/databar"
@@ -86,10 +88,16 @@ func (s *rowScanner) runs(src gozxing.LuminanceSource, y int) bool {
 		return false
 	}
 	s.lum = lum
+	return s.runsOf(src, y, lum[:w])
+}
+
+// runsOf is runs for row y of src whose gray levels lum, at least 3, were
+// read already (by another scanner: the row looked at again).
+func (s *rowScanner) runsOf(src gozxing.LuminanceSource, y int, lum []byte) bool {
 	if s.smooth > 1 {
-		return s.measureSmoothed(src, y, lum[:w])
+		return s.measureSmoothed(src, y, lum)
 	}
-	return s.measure(lum[:w])
+	return s.measure(lum)
 }
 
 // smoothRows is how many rows a noisy row is averaged over: the noise's
@@ -127,8 +135,15 @@ func (s *rowScanner) measureSmoothed(src gozxing.LuminanceSource, y int, lum []b
 		}
 	}
 	avg := s.avg[:w]
-	for x, v := range sum {
-		avg[x] = byte(int(v) / n)
+	if n&(n-1) == 0 { // a power of two, smoothRows: a shift
+		sh := bits.TrailingZeros(uint(n))
+		for x, v := range sum {
+			avg[x] = byte(v >> sh)
+		}
+	} else {
+		for x, v := range sum {
+			avg[x] = byte(int(v) / n)
+		}
 	}
 	if !s.measure(avg) {
 		return false
@@ -320,14 +335,7 @@ func (s *rowScanner) measureLocal(lum []byte, black int) (ok, uneven bool) {
 		return (4*int(lum[x])-int(lum[x-1])-int(lum[x+1]))/2 - int(thr[x])
 	}
 	edgeAt := s.edgeAt[:w]
-	n, dark := 0, 0
-	for x := 1; x < w-1; x++ {
-		f := (4*int(lum[x])-int(lum[x-1])-int(lum[x+1]))/2 - int(thr[x])
-		d := int(uint(f) >> (bitsPerUint - 1)) // f < 0
-		edgeAt[n] = int32(x)
-		n += d ^ dark
-		dark = d
-	}
+	n, dark := localEdges(lum, thr, edgeAt)
 	edgeAt[n] = int32(w - 1)
 	n += dark
 	fwd := append(s.fwd[:0], 0)
@@ -344,6 +352,34 @@ func (s *rowScanner) measureLocal(lum []byte, black int) (ok, uneven bool) {
 		}
 	}
 	return s.finish(fwd, last, w), true
+}
+
+// localEdges sets edgeAt[0:n] to the pixels x of lum (1 ≤ x < len−1)
+// where the sharpened row, (4·lum[x]−lum[x−1]−lum[x+1])/2, goes from at
+// least its black point thr[x] to below it or back, starting light, and
+// returns n and whether (1) or not (0) the row is dark at its last such
+// pixel: sharpEdges with a black point for each pixel. The halved value
+// (rounded towards zero) is below a black point t exactly when the whole
+// one is below 2t, less one where t is 0 or negative: nothing is divided,
+// and the three pixels slide along in registers.
+func localEdges(lum []byte, thr, edgeAt []int32) (n, dark int) {
+	w := len(lum)
+	if w < 3 {
+		return 0, 0
+	}
+	thr, edgeAt = thr[:w], edgeAt[:w]
+	a, b := int(lum[0]), int(lum[1])
+	for x := 1; x < w-1; x++ {
+		c := int(lum[x+1])
+		t := int(thr[x])
+		t = 2*t - int(uint(t-1)>>(bitsPerUint-1))
+		d := int(uint(4*b-a-c-t) >> (bitsPerUint - 1)) // below the black point
+		edgeAt[n] = int32(x)
+		n += d ^ dark
+		dark = d
+		a, b = b, c
+	}
+	return n, dark
 }
 
 // localBlock is the width of the blocks localBlackPoints measures the light

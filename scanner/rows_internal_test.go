@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -52,6 +53,46 @@ func TestLocalBlackPointsBetweenCentres(t *testing.T) {
 			if int(buf[x]) != want {
 				t.Fatalf("width %d, pixel %d: black point %d, want %d", w, x, buf[x], want)
 			}
+		}
+	}
+}
+
+// TestLocalEdges: localEdges finds the edges where the sharpened row,
+// halved, crosses each pixel's black point, as measureLocal found them
+// with a division a pixel, on random rows with black points from 0 up,
+// and on dark rows whose sharpened values lie about small black points.
+func TestLocalEdges(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 14))
+	for i := range 400 {
+		w := 3 + rng.IntN(700)
+		lum, thr := make([]byte, w), make([]int32, w)
+		for x := range lum {
+			switch i % 4 {
+			case 0:
+				lum[x] = byte(rng.IntN(256))
+			case 1:
+				lum[x] = byte(rng.IntN(5)) // sharpened values about 0
+			default:
+				lum[x] = byte(rng.IntN(2) * 255)
+			}
+			thr[x] = int32(rng.IntN(3))
+			if i%2 == 0 {
+				thr[x] = int32(rng.IntN(256))
+			}
+		}
+		want := make([]int32, w)
+		wn, wdark := 0, 0
+		for x := 1; x < w-1; x++ {
+			f := (4*int(lum[x])-int(lum[x-1])-int(lum[x+1]))/2 - int(thr[x])
+			d := int(uint(f) >> (bitsPerUint - 1))
+			want[wn] = int32(x)
+			wn += d ^ wdark
+			wdark = d
+		}
+		got := make([]int32, w)
+		n, dark := localEdges(lum, thr, got)
+		if n != wn || dark != wdark || !slices.Equal(got[:n], want[:wn]) {
+			t.Fatalf("row %d, %d pixels: %d edges, dark %d; want %d, %d", i, w, n, dark, wn, wdark)
 		}
 	}
 }
