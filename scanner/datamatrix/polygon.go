@@ -17,13 +17,21 @@ import (
 type segment struct {
 	from, to int
 	a, b     point // its end points
+	// len and unit are the length of a→b and its direction, worked out
+	// once by ends: the corner search asks for them many times a side.
+	len  float64
+	unit point
 }
 
-func (s segment) length() float64 { return s.b.sub(s.a).norm() }
-func (s segment) dir() point {
-	d := s.b.sub(s.a)
-	return d.scale(1 / d.norm())
+// ends sets the segment's end points, its length and its direction.
+func (s *segment) ends(a, b point) {
+	d := b.sub(a)
+	s.a, s.b, s.len = a, b, d.norm()
+	s.unit = d.scale(1 / s.len)
 }
+
+func (s segment) length() float64 { return s.len }
+func (s segment) dir() point      { return s.unit }
 
 func pixelPoint(p pixel) point { return point{float64(p.x) + 0.5, float64(p.y) + 0.5} }
 
@@ -254,19 +262,22 @@ func segmentsOf(c []pixel, verts []int, out []segment) []segment {
 		if to <= v {
 			to += n
 		}
-		s := segment{from: v, to: to, a: pixelPoint(c[v]), b: pixelPoint(c[w%n])}
+		s := segment{from: v, to: to}
+		s.ends(pixelPoint(c[v]), pixelPoint(c[w%n]))
 		if s.length() == 0 {
 			continue
 		}
 		if k := len(out); k > 0 && continues(out[k-1], s) {
-			out[k-1].to, out[k-1].b = s.to, s.b
+			out[k-1].to = s.to
+			out[k-1].ends(out[k-1].a, s.b)
 			continue
 		}
 		out = append(out, s)
 	}
 	// The last segment may continue the first.
 	if k := len(out); k > 2 && continues(out[k-1], out[0]) {
-		out[0].from, out[0].a = out[k-1].from-n, out[k-1].a
+		out[0].from = out[k-1].from - n
+		out[0].ends(out[k-1].a, out[0].b)
 		out = out[:k-1]
 	}
 	return out

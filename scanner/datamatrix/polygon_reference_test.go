@@ -70,14 +70,118 @@ func simplifyReference(c []pixel, eps float64) []int {
 	return out
 }
 
+// plainSegment is a segment as segmentsOfReference gives it: its ends
+// only, its length and direction worked out from them where needed.
+type plainSegment struct {
+	from, to int
+	a, b     point
+}
+
+func (s plainSegment) length() float64 { return s.b.sub(s.a).norm() }
+func (s plainSegment) dir() point {
+	d := s.b.sub(s.a)
+	return d.scale(1 / d.norm())
+}
+
+func plainSegments(segs []segment) []plainSegment {
+	out := make([]plainSegment, len(segs))
+	for i, s := range segs {
+		out[i] = plainSegment{s.from, s.to, s.a, s.b}
+	}
+	return out
+}
+
+// segmentsOfReference is segmentsOf with every length and direction
+// worked out from the ends each time it is asked for.
+func segmentsOfReference(c []pixel, verts []int) []plainSegment {
+	var out []plainSegment
+	n := len(c)
+	continues := func(a, b plainSegment) bool {
+		cos := a.dir().dot(b.dir())
+		if cos > math.Cos(12*math.Pi/180) {
+			return true
+		}
+		if cos < math.Cos(35*math.Pi/180) {
+			return false
+		}
+		return math.Abs(lineThrough(a.a, b.b).dist(a.b)) <= 1.5
+	}
+	for i, v := range verts {
+		w := verts[(i+1)%len(verts)]
+		to := w
+		if to <= v {
+			to += n
+		}
+		s := plainSegment{from: v, to: to, a: pixelPoint(c[v]), b: pixelPoint(c[w%n])}
+		if s.length() == 0 {
+			continue
+		}
+		if k := len(out); k > 0 && continues(out[k-1], s) {
+			out[k-1].to, out[k-1].b = s.to, s.b
+			continue
+		}
+		out = append(out, s)
+	}
+	if k := len(out); k > 2 && continues(out[k-1], out[0]) {
+		out[0].from, out[0].a = out[k-1].from-n, out[k-1].a
+		out = out[:k-1]
+	}
+	return out
+}
+
+// finderCornersReference is finderCorners on plain segments.
+func finderCornersReference(segs []plainSegment, minLen float64) [][2]plainSegment {
+	var out [][2]plainSegment
+	k := len(segs)
+	if k < 2 {
+		return out
+	}
+	for i, in := range segs {
+		if in.length() < minLen {
+			continue
+		}
+		gap := 0.0
+		for j := 1; j < k; j++ {
+			o := segs[(i+j)%k]
+			if o.length() < minLen {
+				gap += o.length()
+				if gap > max(4, 0.3*in.length()) {
+					break
+				}
+				continue
+			}
+			din, dout := in.dir(), o.dir()
+			if max(in.length(), o.length()) >= 1.5*minLen && gap <= max(4, 0.3*max(in.length(), o.length())) &&
+				din.cross(dout) > 0 && math.Abs(din.dot(dout)) <= math.Cos(50*math.Pi/180) {
+				out = append(out, [2]plainSegment{in, o})
+			}
+			break
+		}
+	}
+	legs := func(f [2]plainSegment) float64 { return math.Min(f[0].length(), f[1].length()) }
+	slices.SortStableFunc(out, func(a, b [2]plainSegment) int {
+		switch la, lb := legs(a), legs(b); {
+		case la > lb:
+			return -1
+		case la < lb:
+			return 1
+		}
+		return 0
+	})
+	return out
+}
+
 // TestSimplify: simplify keeps the same vertices as the plain form on the
 // contours of random blobs, where pixels at equal distances from a chord
-// abound, and of random rotated squares.
+// abound, and of random rotated squares; the segments and finder corners
+// made of them are those worked out plainly.
 func TestSimplify(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 11))
 	var verts []int
 	var sc polygonScratch
-	contours := 0
+	var segs []segment
+	var corners []finderCorner
+	contours, cornersSeen := 0, 0
 	for trial := range 60 {
 		w, h := 40+rng.IntN(60), 40+rng.IntN(60)
 		m, _ := gozxing.NewBitMatrix(w, h)
@@ -124,12 +228,28 @@ func TestSimplify(t *testing.T) {
 				if !slices.Equal(verts, want) {
 					t.Fatalf("trial %d, contour at (%d, %d) of %d pixels: vertices %v, want %v", trial, x, y, len(c), verts, want)
 				}
+				segs = segmentsOf(c, verts, segs)
+				wantSegs := segmentsOfReference(c, verts)
+				if got := plainSegments(segs); !slices.Equal(got, wantSegs) {
+					t.Fatalf("trial %d, contour at (%d, %d): segments %v, want %v", trial, x, y, got, wantSegs)
+				}
+				corners = finderCorners(segs, minSide*2/3, corners)
+				wantCorners := finderCornersReference(wantSegs, minSide*2/3)
+				if len(corners) != len(wantCorners) {
+					t.Fatalf("trial %d, contour at (%d, %d): %d finder corners, want %d", trial, x, y, len(corners), len(wantCorners))
+				}
+				cornersSeen += len(corners)
+				for i, f := range corners {
+					if got := plainSegments([]segment{f.in, f.out}); !slices.Equal(got, wantCorners[i][:]) {
+						t.Fatalf("trial %d, contour at (%d, %d): corner %d %v, want %v", trial, x, y, i, got, wantCorners[i])
+					}
+				}
 				contours++
 			}
 		}
 	}
-	if contours < 100 {
-		t.Fatalf("only %d contours compared", contours)
+	if contours < 100 || cornersSeen < 30 {
+		t.Fatalf("only %d contours and %d finder corners compared", contours, cornersSeen)
 	}
 }
 
