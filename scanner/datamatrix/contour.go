@@ -197,6 +197,17 @@ func (v *visited) reset(img *bitImage) {
 	v.rowBits = int(img.rowBits)
 }
 
+// mark marks the pixels of contour c. traceContour marks them once it
+// has followed the contour, so that its steps store nothing but the
+// pixels: fewer values to keep in registers.
+func (v *visited) mark(c []pixel) {
+	bits, rowBits := v.bits, v.rowBits
+	for _, q := range c {
+		i := uint(seenOrigin + int(q.y)*rowBits + int(q.x))
+		bits[i>>6] |= 1 << (i & 63)
+	}
+}
+
 func (v *visited) has(x, y int) bool {
 	i := uint(seenOrigin + y*v.rowBits + x)
 	return v.bits[i>>6]&(1<<(i&63)) != 0
@@ -212,15 +223,15 @@ func (v *visited) has(x, y int) bool {
 // limit steps and reports false.
 //
 // A busy frame takes millions of steps, so each does little: the bit of
-// the top left of the pixel's 3×3 block in the image copy (and of the
-// pixel in seen) moves with the step, the block's three rows index
-// nextStep, which gives the step, the position moves as one word, x in
-// its low half and y in its high half, and the steps run in a function
-// that calls nothing (tracer.steps), so that the loop's values stay in
-// registers. The area is summed afterwards.
+// the top left of the pixel's 3×3 block in the image copy moves with the
+// step, the block's three rows index nextStep, which gives the step, the
+// position moves as one word, x in its low half and y in its high half,
+// and the steps run in a function that calls nothing (tracer.steps), so
+// that the loop's values stay in registers. The area is summed and the
+// pixels are marked in seen afterwards.
 func traceContour(img *bitImage, seen *visited, x, y, limit int, out []pixel) ([]pixel, int, bool) {
 	t := tracer{
-		words: img.words, marks: seen.bits, stride: uint(img.stride), bitStep: &img.bitStep,
+		words: img.words, stride: uint(img.stride), bitStep: &img.bitStep,
 		at:  uint(seenOrigin + y*int(img.rowBits) + x),
 		xy:  uint(y<<32 + x),
 		dir: 4 << 9, // towards the light west neighbour
@@ -229,7 +240,6 @@ func traceContour(img *bitImage, seen *visited, x, y, limit int, out []pixel) ([
 	from := len(out)
 	end := from + 1 + limit
 	out = append(out, pixel{int32(x), int32(y)})
-	seen.bits[t.at>>6] |= 1 << (t.at & 63)
 	closed := false
 	for len(out) < end {
 		if len(out) == cap(out) {
@@ -247,10 +257,10 @@ func traceContour(img *bitImage, seen *visited, x, y, limit int, out []pixel) ([
 				break
 			}
 			out = append(out, out[from])
-			seen.bits[t.at>>6] |= 1 << (t.at & 63)
 		}
 	}
 	c := out[from:]
+	seen.mark(c)
 	area2 := 0
 	p := c[0]
 	for _, q := range c[1:] {
@@ -269,7 +279,6 @@ func traceContour(img *bitImage, seen *visited, x, y, limit int, out []pixel) ([
 // direction of the light neighbour last checked (as it indexes nextStep).
 type tracer struct {
 	words     []uint32
-	marks     []uint64
 	stride    uint
 	bitStep   *[8]uint
 	at, start uint
@@ -287,7 +296,7 @@ const (
 // start, and stores the pixels it enters in room. It calls nothing, so
 // that the loop's values stay in registers.
 func (t *tracer) steps(room []pixel) (int, int) {
-	words, marks, stride, bitStep := t.words, t.marks, t.stride, t.bitStep
+	words, stride, bitStep := t.words, t.stride, t.bitStep
 	at, start, xy, dir := t.at, t.start, t.xy, t.dir
 	stop := stopRoom
 	k := 0
@@ -316,7 +325,6 @@ func (t *tracer) steps(room []pixel) (int, int) {
 			break
 		}
 		room[k] = pixel{int32(xy), int32(xy >> 32)}
-		marks[at>>6] |= 1 << (at & 63)
 	}
 	t.at, t.xy, t.dir = at, xy, dir
 	return k, stop
