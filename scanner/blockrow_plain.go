@@ -26,4 +26,6 @@ func (*thresholdVectors) wipe()                              {}
 
 func sharpEdgesWide(lum []byte, twice int, edgeAt []int32) (n, dark, next int) { return 0, 0, 1 }
 
+func localEdgesWide(lum []byte, thr []int16, edgeAt []int32) (n, dark, next int) { return 0, 0, 1 }
+
 func (b *barLook) sumsWide(src gozxing.LuminanceSource, w, h int) bool { return false }

@@ -285,3 +285,39 @@ func (b *barLook) sumsWide(src gozxing.LuminanceSource, w, h int) bool {
 	archsimd.ClearAVXUpperBits()
 	return true
 }
+
+// localEdgesWide does localEdges for the pixels from 1 on, 16 at a time
+// while the pixel after a group is in the row: the sharpened value,
+// 4·lum[x]−lum[x−1]−lum[x+1], in 16-bit lanes, against twice each
+// pixel's black point, less one where that is 0 or negative. It returns
+// the edges found, whether the last pixel done is dark, and the first
+// pixel not done.
+func localEdgesWide(lum []byte, thr []int16, edgeAt []int32) (n, dark, next int) {
+	if !blockRowVectors {
+		return 0, 0, 1
+	}
+	var zero archsimd.Int16x16
+	ones := archsimd.BroadcastUint8x32(0xff)
+	x := 1
+	for ; x+16 < len(lum); x += 16 {
+		a := archsimd.LoadUint8x16Slice(lum[x-1 : x+15]).ExtendToUint16().AsInt16x16()
+		b := archsimd.LoadUint8x16Slice(lum[x : x+16]).ExtendToUint16().AsInt16x16()
+		c := archsimd.LoadUint8x16Slice(lum[x+1 : x+17]).ExtendToUint16().AsInt16x16()
+		th := archsimd.LoadInt16x16Slice(thr[x : x+16])
+		t := th.ShiftAllLeft(1).Add(th.LessEqual(zero).ToInt16x16())
+		below := b.ShiftAllLeft(2).Sub(a).Sub(c).Less(t)
+		// Two bits a pixel, gathered to one.
+		pairs := below.ToInt16x16().AsUint8x32().Equal(ones).ToBits() & 0x55555555
+		pairs = (pairs | pairs>>1) & 0x33333333
+		pairs = (pairs | pairs>>2) & 0x0f0f0f0f
+		pairs = (pairs | pairs>>4) & 0x00ff00ff
+		d := int((pairs | pairs>>8) & 0xffff)
+		for ch := d ^ (d<<1|dark)&0xffff; ch != 0; ch &= ch - 1 {
+			edgeAt[n] = int32(x + bits.TrailingZeros(uint(ch)))
+			n++
+		}
+		dark = d >> 15
+	}
+	archsimd.ClearAVXUpperBits()
+	return n, dark, x
+}

@@ -48,7 +48,7 @@ type rowScanner struct {
 	// (localBlackPoints), kept in black, where their light is uneven
 	// enough to need it; unevenOnly has the others not measured at all.
 	local, unevenOnly bool
-	black             []int32
+	black             []int16
 	// smooth, when set, has each row measured as the mean of that many
 	// rows from it down (up, at the image's bottom), summed in sum and
 	// kept in avg.
@@ -358,18 +358,22 @@ func (s *rowScanner) measureLocal(lum []byte, black int) (ok, uneven bool) {
 // where the sharpened row, (4·lum[x]−lum[x−1]−lum[x+1])/2, goes from at
 // least its black point thr[x] to below it or back, starting light, and
 // returns n and whether (1) or not (0) the row is dark at its last such
-// pixel: sharpEdges with a black point for each pixel. The halved value
-// (rounded towards zero) is below a black point t exactly when the whole
-// one is below 2t, less one where t is 0 or negative: nothing is divided,
-// and the three pixels slide along in registers.
-func localEdges(lum []byte, thr, edgeAt []int32) (n, dark int) {
+// pixel: sharpEdges with a black point for each pixel (from −16383 to
+// 16383). The halved value (rounded towards zero) is below a black point
+// t exactly when the whole one is below 2t, less one where t is 0 or
+// negative: nothing is divided, and the three pixels slide along in
+// registers.
+func localEdges(lum []byte, thr []int16, edgeAt []int32) (n, dark int) {
 	w := len(lum)
 	if w < 3 {
 		return 0, 0
 	}
 	thr, edgeAt = thr[:w], edgeAt[:w]
-	a, b := int(lum[0]), int(lum[1])
-	for x := 1; x < w-1; x++ {
+	// 16 pixels at a time in vector registers where there are, then one
+	// at a time.
+	n, dark, from := localEdgesWide(lum, thr, edgeAt)
+	a, b := int(lum[from-1]), int(lum[from])
+	for x := from; x < w-1; x++ {
 		c := int(lum[x+1])
 		t := int(thr[x])
 		t = 2*t - int(uint(t-1)>>(bitsPerUint-1))
@@ -407,7 +411,7 @@ const minLocalRange = 24
 // block centres the black point goes linearly, so that it has no steps to
 // move an edge. (The hybrid binarizer takes the same approach in two
 // dimensions, for the area readers.)
-func localBlackPoints(lum []byte, black int, buf []int32) (_ []int32, differs bool) {
+func localBlackPoints(lum []byte, black int, buf []int16) (_ []int16, differs bool) {
 	w := len(lum)
 	size := max(minLocalBlock, w/localBlockShare)
 	blocks := (w + size - 1) / size
@@ -468,7 +472,7 @@ func localBlackPoints(lum []byte, black int, buf []int32) (_ []int32, differs bo
 		last = b
 	}
 	if cap(buf) < w {
-		buf = make([]int32, w)
+		buf = make([]int16, w)
 	}
 	buf = buf[:w]
 	// Before the first block's centre and after the last one's, the
@@ -476,7 +480,7 @@ func localBlackPoints(lum []byte, black int, buf []int32) (_ []int32, differs bo
 	// b+1, t pixels past b's, the one between theirs.
 	half := size / 2
 	for x := range min(half, w) {
-		buf[x] = int32(mid[0])
+		buf[x] = int16(mid[0])
 	}
 	for b := 0; b+1 < blocks; b++ {
 		from := b*size + half
@@ -490,7 +494,7 @@ func localBlackPoints(lum []byte, black int, buf []int32) (_ []int32, differs bo
 		end := min(w, from+size)
 		if m0 == m1 {
 			for x := from; x < end; x++ {
-				buf[x] = int32(m0)
+				buf[x] = int16(m0)
 			}
 			continue
 		}
@@ -501,7 +505,7 @@ func localBlackPoints(lum []byte, black int, buf []int32) (_ []int32, differs bo
 		}
 		q, r := m0, 0
 		for x := from; x < end; x++ {
-			buf[x] = int32(q)
+			buf[x] = int16(q)
 			q, r = q+dq, r+dr
 			if r >= size {
 				q, r = q+1, r-size
@@ -509,7 +513,7 @@ func localBlackPoints(lum []byte, black int, buf []int32) (_ []int32, differs bo
 		}
 	}
 	for x := max(half, (blocks-1)*size+half); x < w; x++ {
-		buf[x] = int32(mid[blocks-1])
+		buf[x] = int16(mid[blocks-1])
 	}
 	return buf, true
 }

@@ -65,7 +65,7 @@ func TestLocalEdges(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 14))
 	for i := range 400 {
 		w := 3 + rng.IntN(700)
-		lum, thr := make([]byte, w), make([]int32, w)
+		lum, thr := make([]byte, w), make([]int16, w)
 		for x := range lum {
 			switch i % 4 {
 			case 0:
@@ -75,9 +75,9 @@ func TestLocalEdges(t *testing.T) {
 			default:
 				lum[x] = byte(rng.IntN(2) * 255)
 			}
-			thr[x] = int32(rng.IntN(3))
+			thr[x] = int16(rng.IntN(3))
 			if i%2 == 0 {
-				thr[x] = int32(rng.IntN(256))
+				thr[x] = int16(rng.IntN(256))
 			}
 		}
 		want := make([]int32, w)
