@@ -105,6 +105,8 @@ func (e *microEdge) bottom() int { return int(e.hits[len(e.hits)-1].y) }
 func (r *MicroReader) edgeChains(v view, step int, fwdOn, backOn bool) (edges, backEdges []*microEdge) {
 	r.edgePool.used = 0 // the last region's edges are done with
 	fwd, rev := chainer{composite: r.composite, pool: &r.edgePool}, chainer{composite: r.composite, pool: &r.edgePool}
+	fwd.near, rev.near = r.edgePool.near[0][:0], r.edgePool.near[1][:0]
+	defer func() { r.edgePool.near = [2][]span{fwd.near, rev.near} }()
 	r.backHits, r.backRows = r.backHits[:0], r.backRows[:0]
 	win := r.moduleWindow(v)
 	// The composite reader chains its hits by their codewords (see
@@ -152,6 +154,8 @@ type chainer struct {
 	open, done []*microEdge
 	composite  bool // chaining the edges of GS1 Composite components
 	pool       *edgePool
+	// near is add's scratch: where a hit may join each open edge.
+	near []span
 	// oldest is at most the lowest bottom of the open edges: while no
 	// edge's gap can be exceeded, none is looked at to be closed.
 	oldest int
@@ -159,14 +163,28 @@ type chainer struct {
 
 // add chains the hits of scan row y.
 func (c *chainer) add(hits []microHit, y, step int) {
+	if len(hits) == 0 {
+		c.closeBehind(y, step)
+		return
+	}
+	// Where along the row a hit may lie to join each open edge, loosened
+	// a little: most open edges are far from the hit, and the test of
+	// those bounds is all they take. The others are tested in full.
+	c.near = c.near[:0]
+	for _, e := range c.open {
+		c.near = append(c.near, reachOf(e, y))
+	}
 	for _, h := range hits {
 		var best *microEdge
-		for _, e := range c.open {
+		k := 0
+		for ; k < len(c.open); k++ {
+			if h.x < c.near[k].lo || h.x > c.near[k].hi {
+				continue
+			}
+			e := c.open[k]
 			last := &e.hits[len(e.hits)-1]
 			dy := y - int(last.y)
 			tol := 2*last.module + 0.25*float64(dy)
-			// Most open edges are far from the hit along the row: that
-			// test first.
 			if math.Abs(h.x-last.x) <= tol && e.cca3 == h.cca3 && dy <= c.maxGap(step, last.module) && math.Abs(h.module-e.module) < 0.3*e.module {
 				best = e
 				break
@@ -178,9 +196,31 @@ func (c *chainer) add(hits []microHit, y, step int) {
 				c.oldest = y
 			}
 			c.open = append(c.open, best)
+			c.near = append(c.near, span{})
 		}
 		best.hits = append(best.hits, h)
+		c.near[k] = reachOf(best, y)
 	}
+	c.closeBehind(y, step)
+}
+
+// span is a stretch of a scan row, from lo to hi.
+type span struct{ lo, hi float64 }
+
+// reachOf returns where along scan row y a hit may lie to join edge e,
+// as add tests it (within the tolerance of its last hit), and a
+// millionth of a pixel more: far more than the rounding of the bounds
+// (the hits' leading edges are whole pixels, their modules whole pixels
+// over ten or seventeen).
+func reachOf(e *microEdge, y int) span {
+	const room = 1e-6
+	last := &e.hits[len(e.hits)-1]
+	tol := 2*last.module + 0.25*float64(y-int(last.y))
+	return span{last.x - tol - room, last.x + tol + room}
+}
+
+// closeBehind closes the edges the scan at row y has left behind.
+func (c *chainer) closeBehind(y, step int) {
 	// Close edges the scan has left behind: none before the oldest open
 	// edge's bottom lies further up than the shortest gap allowed.
 	if len(c.open) == 0 || y-c.oldest <= c.leastGap(step) {
@@ -283,6 +323,7 @@ type edgePool struct {
 	edges []*microEdge
 	used  int // edges handed out since the last region's scan began
 	buf   []float64
+	near  [2][]span // the chainers' (see chainer.add)
 }
 
 // edge returns an edge without hits of the module and kind.
@@ -318,6 +359,8 @@ func (p *edgePool) wipe() {
 		*e = microEdge{hits: e.hits[:0]}
 	}
 	clear(p.buf)
+	clear(p.near[0][:cap(p.near[0])])
+	clear(p.near[1][:cap(p.near[1])])
 	p.used = 0
 }
 

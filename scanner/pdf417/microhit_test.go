@@ -2,6 +2,7 @@ package pdf417
 
 import (
 	"cmp"
+	"math"
 	"math/rand/v2"
 	"reflect"
 	"slices"
@@ -152,5 +153,72 @@ func TestEdgePool(t *testing.T) {
 		if slices.ContainsFunc(e.hits[:cap(e.hits)], func(h microHit) bool { return h != microHit{} }) {
 			t.Fatal("wipe left hits in the pool")
 		}
+	}
+}
+
+// TestChainerReach: add, which tests only the open edges whose reach
+// (reachOf) holds a hit in full, chains what testing every open edge in
+// full chains, on scan rows crowded with hits whose whole-pixel
+// distances fall on the tolerance's bounds.
+func TestChainerReach(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 24728))
+	// addByScan is add as it was: every open edge tested in full.
+	addByScan := func(c *chainer, hits []microHit, y, step int) {
+		for _, h := range hits {
+			var best *microEdge
+			for _, e := range c.open {
+				last := &e.hits[len(e.hits)-1]
+				dy := y - int(last.y)
+				tol := 2*last.module + 0.25*float64(dy)
+				if math.Abs(h.x-last.x) <= tol && e.cca3 == h.cca3 && dy <= c.maxGap(step, last.module) && math.Abs(h.module-e.module) < 0.3*e.module {
+					best = e
+					break
+				}
+			}
+			if best == nil {
+				best = &microEdge{module: h.module, cca3: h.cca3}
+				if len(c.open) == 0 {
+					c.oldest = y
+				}
+				c.open = append(c.open, best)
+			}
+			best.hits = append(best.hits, h)
+		}
+		c.closeBehind(y, step)
+	}
+	joined := 0
+	for round := range 60 {
+		composite, step := round%2 == 1, 1+round%3
+		rows := make([][]microHit, 80)
+		for y := range rows {
+			if rng.IntN(4) == 0 {
+				continue // a row without hits
+			}
+			for range rng.IntN(12) {
+				span := 8 + rng.IntN(30)
+				rows[y] = append(rows[y], microHit{y: int32(step*y + step/2), x: float64(rng.IntN(60)),
+					module: float64(span) / rapModules, cca3: composite && rng.IntN(3) == 0, rap: uint16(rng.IntN(4)), cw: int16(rng.IntN(3))})
+			}
+		}
+		chain := func(add func(c *chainer, hits []microHit, y, step int)) []microEdge {
+			c := chainer{composite: composite}
+			for y, hits := range rows {
+				add(&c, hits, step*y+step/2, step)
+			}
+			// Every edge chained, before edges fits and joins them.
+			var out []microEdge
+			for _, e := range append(c.done, c.open...) {
+				out = append(out, microEdge{hits: slices.Clone(e.hits), module: e.module, cca3: e.cca3})
+				joined += len(e.hits) - 1
+			}
+			return out
+		}
+		want, got := chain(addByScan), chain((*chainer).add)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("round %d: chained %+v, testing every open edge in full %+v", round, got, want)
+		}
+	}
+	if joined == 0 {
+		t.Error("no hits chained into edges")
 	}
 }
