@@ -104,6 +104,7 @@ func finderProportions(runs []int) (unit float64, square int, ok bool) {
 func (r *Reader) findCandidates(bm *gozxing.BitMatrix, step int, hints map[gozxing.DecodeHintType]interface{}) []candidate {
 	w, h := bm.GetWidth(), bm.GetHeight()
 	r.cands = r.cands[:0]
+	r.near.reset(w, h)
 	var line int
 	var vertical bool
 	visit := func(win []int, start int) {
@@ -143,12 +144,9 @@ func (r *Reader) findCandidates(bm *gozxing.BitMatrix, step int, hints map[gozxi
 // confirm centres a hit on its dark square and keeps it when the square
 // is about 3 x 3 modules of the unit and ringed by light.
 func (r *Reader) confirm(bm *gozxing.BitMatrix, x, y, unit float64) {
-	for i := range r.cands {
-		c := &r.cands[i]
-		if math.Abs(c.x-x) < 1.5*c.module && math.Abs(c.y-y) < 1.5*c.module {
-			c.hits++
-			return
-		}
+	if i := r.near.first(r.cands, x, y); i >= 0 {
+		r.cands[i].hits++
+		return
 	}
 	if !dark(bm, x, y) {
 		return
@@ -211,14 +209,78 @@ func (r *Reader) confirm(bm *gozxing.BitMatrix, x, y, unit float64) {
 	if dark8 > 2 {
 		return
 	}
-	for i := range r.cands {
-		c := &r.cands[i]
-		if math.Abs(c.x-x) < 1.5*c.module && math.Abs(c.y-y) < 1.5*c.module {
-			c.hits++
-			return
-		}
+	if i := r.near.first(r.cands, x, y); i >= 0 {
+		r.cands[i].hits++
+		return
 	}
 	r.cands = append(r.cands, candidate{x: x, y: y, module: module, hits: 1, unit: unit})
+	r.near.add(r.cands)
+}
+
+// candidateCells indexes a search's candidates by cells of the image,
+// for the test of each hit against those found before.
+type candidateCells struct {
+	cols, rows int
+	head       []int32 // per cell, its last candidate (-1: none)
+	next       []int32 // per candidate, the one before it in its cell
+	maxModule  float64
+}
+
+// candidateCell is the side of the cells, in pixels.
+const candidateCell = 32
+
+// reset empties the index for a w by h image.
+func (n *candidateCells) reset(w, h int) {
+	n.cols, n.rows = w/candidateCell+1, h/candidateCell+1
+	if cells := n.cols * n.rows; cap(n.head) < cells {
+		n.head = make([]int32, cells)
+	} else {
+		n.head = n.head[:cells]
+	}
+	for i := range n.head {
+		n.head[i] = -1
+	}
+	n.next, n.maxModule = n.next[:0], 0
+}
+
+// cell returns the cell coordinate of v, clamped to [0, count).
+func cell(v float64, count int) int {
+	return min(max(int(math.Floor(v/candidateCell)), 0), count-1)
+}
+
+// add indexes the last of cands.
+func (n *candidateCells) add(cands []candidate) {
+	i := len(cands) - 1
+	c := &cands[i]
+	k := cell(c.y, n.rows)*n.cols + cell(c.x, n.cols)
+	n.next = append(n.next, n.head[k])
+	n.head[k] = int32(i)
+	n.maxModule = max(n.maxModule, c.module)
+}
+
+// first returns the first of cands (the least index) whose centre lies
+// within 1.5 of its modules of (x, y) along both axes, or -1: as a scan
+// of every candidate in order finds it, looking only at the cells within
+// 1.5 of the largest module.
+func (n *candidateCells) first(cands []candidate, x, y float64) int {
+	if len(cands) == 0 {
+		return -1
+	}
+	r := 1.5 * n.maxModule
+	x0, x1 := cell(x-r, n.cols), cell(x+r, n.cols)
+	y0, y1 := cell(y-r, n.rows), cell(y+r, n.rows)
+	found := -1
+	for cy := y0; cy <= y1; cy++ {
+		for cx := x0; cx <= x1; cx++ {
+			for i := n.head[cy*n.cols+cx]; i >= 0; i = n.next[i] {
+				c := &cands[i]
+				if (found < 0 || int(i) < found) && math.Abs(c.x-x) < 1.5*c.module && math.Abs(c.y-y) < 1.5*c.module {
+					found = int(i)
+				}
+			}
+		}
+	}
+	return found
 }
 
 // chord is a dark run through a point along (dx, dy): it reaches pos

@@ -33,6 +33,7 @@ type Reader struct {
 	lines lines
 	runs  []int
 	cands []candidate
+	near  candidateCells // the cands by place
 	g     grid
 	// promising is set when the last search found finder candidates
 	// that could pair.

@@ -228,3 +228,46 @@ func TestDarkSamplesFloor(t *testing.T) {
 		}
 	}
 }
+
+// TestCandidateCellsFindFirst: the candidate a hit counts for, looked up
+// by cells, is the one a scan of every candidate in order finds (the
+// first whose centre lies within 1.5 of its modules along both axes), for
+// candidates of modules from one pixel to dozens, near the image's edges
+// and past them.
+func TestCandidateCellsFindFirst(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 22))
+	var n candidateCells
+	found := 0
+	for k := range 40 {
+		w, h := 1+rng.IntN(400), 1+rng.IntN(300)
+		n.reset(w, h)
+		var cands []candidate
+		for range 200 {
+			x := rng.Float64()*float64(w+40) - 20
+			y := rng.Float64()*float64(h+40) - 20
+			want := -1
+			for i, c := range cands {
+				if math.Abs(c.x-x) < 1.5*c.module && math.Abs(c.y-y) < 1.5*c.module {
+					want = i
+					break
+				}
+			}
+			if got := n.first(cands, x, y); got != want {
+				t.Fatalf("case %d, %dx%d: hit (%v, %v) counts for candidate %d, want %d", k, w, h, x, y, got, want)
+			}
+			if want >= 0 {
+				found++
+				continue
+			}
+			module := 1 + rng.Float64()*4
+			if rng.IntN(10) == 0 {
+				module = 10 + rng.Float64()*30
+			}
+			cands = append(cands, candidate{x: x, y: y, module: module})
+			n.add(cands)
+		}
+	}
+	if found < 500 {
+		t.Fatalf("%d hits near a candidate: the cases test too few", found)
+	}
+}
