@@ -109,10 +109,48 @@ func IATAMayStartAt(runs []int, i int) bool {
 // run i.
 func IATAAt(runs []int, i int) (bars.Symbol, bool) {
 	narrow, wide, ok := iataStart(runs, i)
-	if !ok {
+	if !ok || !iataFirstDigit(runs, i) {
 		return bars.Symbol{}, false
 	}
 	return iata.digitsAt(runs, i, narrow, wide)
+}
+
+// iataFirstDigit is digit's test of the first digit after an IATA start
+// at dark run i, in integers, made before it in floating point: IATA's
+// start is two narrow bars, found at a fifth of the bars of a textured
+// row, and its first digit turns away nearly all of them. With s the
+// start's four runs together (narrow s/4, wide 3s/4 as iataStart
+// measures them), the digit's ten runs fit in the line, its spaces are
+// at most s/2 (digit's bound, exactly), its bars at least s/13 and at
+// most 1.36s (digit's s/12 and 1.35s), and the second widest bar at least
+// 1.3 times the third (digit asks 1.4).
+func iataFirstDigit(runs []int, i int) bool {
+	j := i + 4
+	if j+10 > len(runs) {
+		return false
+	}
+	r := runs[j : j+10 : j+10]
+	s := runs[i] + runs[i+1] + runs[i+2] + runs[i+3]
+	if 2*r[1] > s || 2*r[3] > s || 2*r[5] > s || 2*r[7] > s || 2*r[9] > s {
+		return false
+	}
+	// The three widest bars: w0 >= w1 >= w2.
+	w0, w1, w2 := 0, 0, 0
+	for k := 0; k < 10; k += 2 {
+		b := r[k]
+		if 13*b < s || 100*b > 136*s {
+			return false
+		}
+		switch {
+		case b > w0:
+			w0, w1, w2 = b, w0, w1
+		case b > w1:
+			w1, w2 = b, w1
+		case b > w2:
+			w2 = b
+		}
+	}
+	return 10*w1 >= 13*w2
 }
 
 // MatrixAt reads a Matrix 2 of 5 symbol whose start pattern begins with
