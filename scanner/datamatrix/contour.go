@@ -197,17 +197,6 @@ func (v *visited) reset(img *bitImage) {
 	v.rowBits = int(img.rowBits)
 }
 
-// mark marks the pixels of contour c. traceContour marks them once it
-// has followed the contour, so that its steps store nothing but the
-// pixels: fewer values to keep in registers.
-func (v *visited) mark(c []pixel) {
-	bits, rowBits := v.bits, v.rowBits
-	for _, q := range c {
-		i := uint(seenOrigin + int(q.y)*rowBits + int(q.x))
-		bits[i>>6] |= 1 << (i & 63)
-	}
-}
-
 func (v *visited) has(x, y int) bool {
 	i := uint(seenOrigin + y*v.rowBits + x)
 	return v.bits[i>>6]&(1<<(i&63)) != 0
@@ -259,19 +248,31 @@ func traceContour(img *bitImage, seen *visited, x, y, limit int, out []pixel) ([
 			out = append(out, out[from])
 		}
 	}
-	c := out[from:]
-	seen.mark(c)
+	return out, areaAndMark(out[from:], closed, seen), closed
+}
+
+// areaAndMark returns twice the signed area of contour c, closed or not,
+// and marks its pixels in seen: one pass over the pixels, in a function
+// of its own so that its few values stay in registers.
+//
+//go:noinline
+func areaAndMark(c []pixel, closed bool, seen *visited) int {
+	bits, rowBits := seen.bits, seen.rowBits
 	area2 := 0
 	p := c[0]
+	i := uint(seenOrigin + int(p.y)*rowBits + int(p.x))
+	bits[i>>6] |= 1 << (i & 63)
 	for _, q := range c[1:] {
 		area2 += int(p.x)*int(q.y) - int(q.x)*int(p.y)
+		i := uint(seenOrigin + int(q.y)*rowBits + int(q.x))
+		bits[i>>6] |= 1 << (i & 63)
 		p = q
 	}
 	if closed && len(c) > 1 {
 		q := c[0]
 		area2 += int(p.x)*int(q.y) - int(q.x)*int(p.y)
 	}
-	return out, area2, closed
+	return area2
 }
 
 // tracer is traceContour's position: the bit in the image copy of the top
