@@ -28,4 +28,6 @@ func sharpEdgesWide(lum []byte, twice int, edgeAt []int32) (n, dark, next int) {
 
 func localEdgesWide(lum []byte, thr []int16, edgeAt []int32) (n, dark, next int) { return 0, 0, 1 }
 
+func addRowWide(sum []uint16, row []byte) int { return 0 }
+
 func (b *barLook) sumsWide(src gozxing.LuminanceSource, w, h int) bool { return false }

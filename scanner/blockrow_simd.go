@@ -321,3 +321,18 @@ func localEdgesWide(lum []byte, thr []int16, edgeAt []int32) (n, dark, next int)
 	archsimd.ClearAVXUpperBits()
 	return n, dark, x
 }
+
+// addRowWide does addRow for the pixels in whole groups of 16, in 16-bit
+// lanes; it returns how many it did.
+func addRowWide(sum []uint16, row []byte) int {
+	if !blockRowVectors {
+		return 0
+	}
+	x := 0
+	for ; x+16 <= len(row); x += 16 {
+		v := archsimd.LoadUint8x16Slice(row[x : x+16]).ExtendToUint16()
+		archsimd.LoadUint16x16Slice(sum[x : x+16]).Add(v).StoreSlice(sum[x : x+16])
+	}
+	archsimd.ClearAVXUpperBits()
+	return x
+}

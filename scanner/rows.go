@@ -118,9 +118,8 @@ func (s *rowScanner) measureSmoothed(src gozxing.LuminanceSource, y int, lum []b
 	}
 	sum := s.sum[:w]
 	// Row y first: the other rows are read into its buffer.
-	for x, v := range lum {
-		sum[x] = uint16(v)
-	}
+	clear(sum)
+	addRow(sum, lum)
 	for r := first; r < first+n; r++ {
 		if r == y {
 			continue
@@ -130,9 +129,7 @@ func (s *rowScanner) measureSmoothed(src gozxing.LuminanceSource, y int, lum []b
 			return false
 		}
 		s.lum = row
-		for x, v := range row[:w] {
-			sum[x] += uint16(v)
-		}
+		addRow(sum, row[:w])
 	}
 	avg := s.avg[:w]
 	if n&(n-1) == 0 { // a power of two, smoothRows: a shift
@@ -168,6 +165,15 @@ func (s *rowScanner) measureSmoothed(src gozxing.LuminanceSource, y int, lum []b
 	}
 	s.rev = rev
 	return len(fwd)-2 >= s.minEdges
+}
+
+// addRow adds the gray levels of row to sum, as long: 16 at a time in
+// vector registers where there are, then one at a time.
+func addRow(sum []uint16, row []byte) {
+	sum = sum[:len(row)]
+	for x := addRowWide(sum, row); x < len(row); x++ {
+		sum[x] += uint16(row[x])
+	}
 }
 
 // noisyRow tells whether the widths fwd (as rowScanner keeps them) are

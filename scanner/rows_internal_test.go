@@ -96,3 +96,21 @@ func TestLocalEdges(t *testing.T) {
 		}
 	}
 }
+
+// TestAddRow: addRow adds each pixel's gray level to its sum, in rows of
+// every width up to a few groups of 16 and sums up to 7 rows of white.
+func TestAddRow(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 14))
+	for w := range 100 {
+		row, sum, want := make([]byte, w), make([]uint16, w), make([]uint16, w)
+		for x := range row {
+			row[x] = byte(rng.IntN(256))
+			sum[x] = uint16(rng.IntN(7 * 256))
+			want[x] = sum[x] + uint16(row[x])
+		}
+		addRow(sum, row)
+		if !slices.Equal(sum, want) {
+			t.Fatalf("%d pixels: sums %v, want %v", w, sum, want)
+		}
+	}
+}
