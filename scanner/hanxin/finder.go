@@ -416,27 +416,19 @@ func (l *lines) walkAxis(p, q float64, column bool, limit float64, c chord) (cho
 		}
 	}
 	for side := range 2 {
-		early := upper
-		if side == 1 {
-			early = !upper
-		}
-		// at is the step at which pixel m on is first sampled.
-		at := func(m int) float64 {
-			if m == 0 {
-				return 0
-			}
-			if early {
-				return float64(m) - 0.5
-			}
-			return float64(m)
+		// Pixel m on is first sampled at step stepAt(m, half): half a
+		// pixel early on the side the fraction leans to.
+		half := 0.0
+		if upper == (side == 0) {
+			half = 0.5
 		}
 		// most: the first m sampled at limit or beyond; the walk fails
 		// unless a pixel before it is light.
 		most := max(0, int(limit)-1)
-		for most > 0 && at(most-1) >= limit {
+		for most > 0 && stepAt(most-1, half) >= limit {
 			most--
 		}
-		for at(most) < limit {
+		for stepAt(most, half) < limit {
 			most++
 		}
 		var m int
@@ -452,12 +444,21 @@ func (l *lines) walkAxis(p, q float64, column bool, limit float64, c chord) (cho
 			return c, false
 		}
 		if side == 0 {
-			c.pos = at(m)
+			c.pos = stepAt(m, half)
 		} else {
-			c.neg = at(m)
+			c.neg = stepAt(m, half)
 		}
 	}
 	return c, true
+}
+
+// stepAt is the step at which a walk first samples the pixel m on from
+// its start's, half a pixel early (half 0.5) or not (half 0).
+func stepAt(m int, half float64) float64 {
+	if m == 0 {
+		return 0
+	}
+	return float64(m) - half
 }
 
 // lightAfter returns the least m with pixel i0+m of words light, looking

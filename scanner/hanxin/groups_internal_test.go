@@ -89,3 +89,36 @@ func TestForGroupsAsNestedLoops(t *testing.T) {
 		t.Fatalf("%d groups tried in all: the candidates make too few", tried)
 	}
 }
+
+// TestSquarishPicksOrderStatistics: squarish, which picks the shortest
+// and the three longest distances out, decides as the test on all six
+// sorted does, on distances of every kind, ties among them often.
+func TestSquarishPicksOrderStatistics(t *testing.T) {
+	rng := rand.New(rand.NewPCG(31, 32))
+	const n = 4
+	dist := make([]float64, n*n)
+	yes := 0
+	for range 50000 {
+		for i := range n {
+			for j := i + 1; j < n; j++ {
+				v := 10 + float64(rng.IntN(12)) // ties often
+				if rng.IntN(2) == 0 {
+					v = 10 + 8*rng.Float64()
+				}
+				dist[i*n+j], dist[j*n+i] = v, v
+			}
+		}
+		ds := []float64{dist[0*n+1], dist[0*n+2], dist[0*n+3], dist[1*n+2], dist[1*n+3], dist[2*n+3]}
+		slices.Sort(ds)
+		want := ds[3] < 1.6*ds[0] && ds[5] < 1.4*ds[4] && ds[4] > 1.2*ds[0]
+		if got := squarish(dist, n, 0, 1, 2, 3); got != want {
+			t.Fatalf("distances %v: squarish %v, want %v", ds, got, want)
+		}
+		if want {
+			yes++
+		}
+	}
+	if yes < 250 {
+		t.Fatalf("%d of the groups squarish: the distances test too few", yes)
+	}
+}

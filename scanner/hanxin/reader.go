@@ -236,15 +236,24 @@ func rightish(dist []float64, n, a, b, c int) bool {
 // do: of their six distances, the four shortest (the sides) alike, the two
 // longest (the diagonals) alike and longer than the shortest side. (The
 // bottom-left finder's square, off the others' square, makes two sides of
-// a small symbol about as long as a diagonal.)
+// a small symbol about as long as a diagonal.) Only the shortest and the
+// three longest distances are wanted: they are picked out, not sorted.
 func squarish(dist []float64, n, a, b, c, d int) bool {
 	ds := [6]float64{dist[a*n+b], dist[a*n+c], dist[a*n+d], dist[b*n+c], dist[b*n+d], dist[c*n+d]}
-	for i := 1; i < 6; i++ { // insertion sort
-		for j := i; j > 0 && ds[j] < ds[j-1]; j-- {
-			ds[j], ds[j-1] = ds[j-1], ds[j]
+	// The longest three, t1 >= t2 >= t3 (distances are not negative).
+	lo, t1, t2, t3 := ds[0], -1.0, -1.0, -1.0
+	for _, v := range ds {
+		lo = min(lo, v)
+		switch {
+		case v > t1:
+			t1, t2, t3 = v, t1, t2
+		case v > t2:
+			t2, t3 = v, t2
+		case v > t3:
+			t3 = v
 		}
 	}
-	return ds[3] < 1.6*ds[0] && ds[5] < 1.4*ds[4] && ds[4] > 1.2*ds[0]
+	return t3 < 1.6*lo && t1 < 1.4*t2 && t2 > 1.2*lo
 }
 
 // minFinderScore is the least finderScore of a fit tried.
