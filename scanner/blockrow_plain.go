@@ -30,4 +30,6 @@ func localEdgesWide(lum []byte, thr []int16, edgeAt []int32) (n, dark, next int)
 
 func addRowWide(sum []uint16, row []byte) int { return 0 }
 
+func blockMinMaxWide(lum []byte, size int, lo, hi []uint8) int { return 0 }
+
 func (b *barLook) sumsWide(src gozxing.LuminanceSource, w, h int) bool { return false }

@@ -336,3 +336,41 @@ func addRowWide(sum []uint16, row []byte) int {
 	archsimd.ClearAVXUpperBits()
 	return x
 }
+
+// blockMinMaxWide sets lo[b] and hi[b] to the darkest and lightest of the
+// size pixels of lum from b·size (size at most 32), for the blocks from
+// the first on whose 32 bytes from their start lie in lum; it returns how
+// many it did. The bytes past a block's end are masked out: light for its
+// darkest, dark for its lightest.
+func blockMinMaxWide(lum []byte, size int, lo, hi []uint8) int {
+	if !blockRowVectors || size > 32 {
+		return 0
+	}
+	var keep, pad [32]uint8
+	for i := range keep {
+		if i < size {
+			keep[i] = 0xff
+		} else {
+			pad[i] = 0xff
+		}
+	}
+	k, p := archsimd.LoadUint8x32(&keep), archsimd.LoadUint8x32(&pad)
+	var mins, maxs [32]uint8
+	b := 0
+	for ; b < len(lo) && b*size+32 <= len(lum); b++ {
+		v := archsimd.LoadUint8x32Slice(lum[b*size : b*size+32])
+		l, h := v.Or(p), v.And(k)
+		// Halves, quarters, then bytes of each word: its lowest byte
+		// ends up holding the least (greatest) of all eight.
+		for _, shift := range [3]uint64{32, 16, 8} {
+			l = l.Min(l.AsUint64x4().ShiftAllRight(shift).AsUint8x32())
+			h = h.Max(h.AsUint64x4().ShiftAllRight(shift).AsUint8x32())
+		}
+		l.Store(&mins)
+		h.Store(&maxs)
+		lo[b] = min(mins[0], mins[8], mins[16], mins[24])
+		hi[b] = max(maxs[0], maxs[8], maxs[16], maxs[24])
+	}
+	archsimd.ClearAVXUpperBits()
+	return b
+}

@@ -425,7 +425,8 @@ func localBlackPoints(lum []byte, black int, buf []int16) (_ []int16, differs bo
 	if blocks > len(lo) {
 		return buf[:0], false
 	}
-	for b := range blocks {
+	// The blocks in vector registers where they can be, then the rest.
+	for b := blockMinMaxWide(lum, size, lo[:blocks], hi[:blocks]); b < blocks; b++ {
 		mn, mx := uint8(255), uint8(0)
 		for _, v := range lum[b*size : min(w, (b+1)*size)] {
 			mn, mx = min(mn, v), max(mx, v)

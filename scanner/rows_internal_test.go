@@ -114,3 +114,30 @@ func TestAddRow(t *testing.T) {
 		}
 	}
 }
+
+// TestBlockMinMax: the blocks' darkest and lightest pixels localBlackPoints
+// takes from vector registers are those of the block's pixels alone, for
+// block sizes 8 to 39 (rows up to 2559 pixels wide), on rows whose dark
+// and light pixels lie anywhere, the bytes past a block's end among them.
+func TestBlockMinMax(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 14))
+	for w := 8; w < 2560; w += 1 + rng.IntN(16) {
+		lum := make([]byte, w)
+		for x := range lum {
+			lum[x] = byte(100 + rng.IntN(20))
+			if rng.IntN(9) == 0 {
+				lum[x] = byte(rng.IntN(2) * 255)
+			}
+		}
+		size := max(minLocalBlock, w/localBlockShare)
+		blocks := (w + size - 1) / size
+		lo, hi := make([]uint8, blocks), make([]uint8, blocks)
+		done := blockMinMaxWide(lum, size, lo, hi)
+		for b := range done {
+			block := lum[b*size : min(w, (b+1)*size)]
+			if lo[b] != slices.Min(block) || hi[b] != slices.Max(block) {
+				t.Fatalf("width %d, block %d of %d pixels: %d to %d, want %d to %d", w, b, size, lo[b], hi[b], slices.Min(block), slices.Max(block))
+			}
+		}
+	}
+}
