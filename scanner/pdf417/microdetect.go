@@ -466,12 +466,16 @@ func (w moduleWindow) fits(module float64) bool { return module >= w.lo && modul
 // left unread, and the run edges they are read from appended to *keep
 // (see settleCodeword).
 func leftRAPs(r *runList, y int, win moduleWindow, out []microHit, keep *[]int) []microHit {
-	for i := 1; i+rapElements+elementsPerSymbol <= r.count(); i++ {
-		if !r.dark(i) {
+	for i := firstDarkFrom(r, 1); i+rapElements+elementsPerSymbol <= r.count(); i += 2 {
+		// The light run before at least two modules, a fifth of the
+		// RAP's width: in whole pixels, 5w >= span exactly when
+		// float64(w) >= 2*module, and most dark runs fail it.
+		span := r.edges[i+rapElements] - r.edges[i]
+		if 5*r.width(i-1) < span {
 			continue
 		}
-		module := float64(r.edges[i+rapElements]-r.edges[i]) / rapModules
-		if !win.fits(module) || float64(r.width(i-1)) < 2*module {
+		module := float64(span) / rapModules
+		if !win.fits(module) {
 			continue
 		}
 		t, ok := rapCounts(r, i, module)
@@ -496,6 +500,14 @@ func leftRAPs(r *runList, y int, win moduleWindow, out []microHit, keep *[]int) 
 	return out
 }
 
+// firstDarkFrom returns the first dark run of r from i on.
+func firstDarkFrom(r *runList, i int) int {
+	if !r.dark(i) {
+		i++
+	}
+	return i
+}
+
 // cca3Starts appends to out the patterns on one row that may start a row
 // of a CC-A of three columns: a light run of two modules or more, then a
 // codeword, then the centre RAP. A row of that CC-A has no left RAP; the
@@ -504,12 +516,14 @@ func leftRAPs(r *runList, y int, win moduleWindow, out []microHit, keep *[]int) 
 // ends in the light run. Its module must lie in win.
 func cca3Starts(r *runList, y int, win moduleWindow, out []microHit) []microHit {
 	const n = elementsPerSymbol + rapElements
-	for i := 1; i+n <= r.count(); i++ {
-		if !r.dark(i) {
+	for i := firstDarkFrom(r, 1); i+n <= r.count(); i += 2 {
+		// As in leftRAPs: 17w >= 2·span exactly when w >= 2·module.
+		span := r.edges[i+elementsPerSymbol] - r.edges[i]
+		if modulesPerCodeword*r.width(i-1) < 2*span {
 			continue
 		}
-		module := float64(r.edges[i+elementsPerSymbol]-r.edges[i]) / modulesPerCodeword
-		if !win.fits(module) || float64(r.width(i-1)) < 2*module {
+		module := float64(span) / modulesPerCodeword
+		if !win.fits(module) {
 			continue
 		}
 		rap := float64(r.edges[i+n]-r.edges[i+elementsPerSymbol]) / rapModules

@@ -3,6 +3,7 @@ package pdf417
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -91,5 +92,91 @@ func TestRoundNonNeg(t *testing.T) {
 		if got, want := roundNonNeg(x), int(math.Round(x)); got != want {
 			t.Errorf("roundNonNeg(%v) = %d, math.Round %d", x, got, want)
 		}
+	}
+}
+
+// TestRAPStartsInWholePixels: leftRAPs and cca3Starts, which step from
+// dark run to dark run and test the light run before in whole pixels,
+// find what testing every run with the module's division found, on
+// rows of random runs whose light runs often fall on the bound.
+func TestRAPStartsInWholePixels(t *testing.T) {
+	// The tests as they were.
+	oldLeft := func(r *runList, win moduleWindow) []int {
+		var at []int
+		for i := 1; i+rapElements+elementsPerSymbol <= r.count(); i++ {
+			if !r.dark(i) {
+				continue
+			}
+			module := float64(r.edges[i+rapElements]-r.edges[i]) / rapModules
+			if !win.fits(module) || float64(r.width(i-1)) < 2*module {
+				continue
+			}
+			if _, ok := rapCounts(r, i, module); ok {
+				at = append(at, i)
+			}
+		}
+		return at
+	}
+	oldCCA3 := func(r *runList, y int, win moduleWindow, out []microHit) []microHit {
+		const n = elementsPerSymbol + rapElements
+		for i := 1; i+n <= r.count(); i++ {
+			if !r.dark(i) {
+				continue
+			}
+			module := float64(r.edges[i+elementsPerSymbol]-r.edges[i]) / modulesPerCodeword
+			if !win.fits(module) || float64(r.width(i-1)) < 2*module {
+				continue
+			}
+			rap := float64(r.edges[i+n]-r.edges[i+elementsPerSymbol]) / rapModules
+			if math.Abs(rap-module) > 0.2*module {
+				continue
+			}
+			t, ok := rapCounts(r, i+elementsPerSymbol, rap)
+			if !ok {
+				continue
+			}
+			if i >= rapElements && rapFits(r, i-rapElements, rap) {
+				continue
+			}
+			v, _, _, w := readCodeword(r, i, -1)
+			if w == 0 {
+				continue
+			}
+			out = append(out, microHit{y: int32(y), x: float64(r.edges[i]), module: module, cw: int16(v),
+				rap: rapPattern(t), cca3: true,
+				row: microRowLayout(r, i, cca3RowLayouts[:], false) != 0})
+		}
+		return out
+	}
+	rng := rand.New(rand.NewPCG(10, 24728))
+	found := 0
+	for k := range 3000 {
+		widths := make([]int, 30+rng.IntN(60))
+		for i := range widths {
+			widths[i] = 1 + rng.IntN(6)
+		}
+		r := runsOf(k%2 == 0, widths...)
+		win := anyModule
+		if k%3 == 0 {
+			win = moduleWindow{0.5 + rng.Float64(), 1.5 + rng.Float64()*2}
+		}
+		var want []int
+		for _, i := range oldLeft(r, win) {
+			want = append(want, int(r.edges[i]))
+		}
+		var got []int
+		for _, h := range leftRAPs(r, 0, win, nil, nil) {
+			got = append(got, int(h.x))
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("runs %v: leftRAPs at %v, testing every run %v", widths, got, want)
+		}
+		found += len(got)
+		if got, want := cca3Starts(r, 0, win, nil), oldCCA3(r, 0, win, nil); !slices.Equal(got, want) {
+			t.Fatalf("runs %v: cca3Starts %v, testing every run %v", widths, got, want)
+		}
+	}
+	if found == 0 {
+		t.Error("no RAPs found")
 	}
 }
