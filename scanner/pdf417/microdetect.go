@@ -109,13 +109,11 @@ func (r *MicroReader) edgeChains(v view, step int, fwdOn, backOn bool) (edges, b
 	defer func() { r.edgePool.near = [2][]span{fwd.near, rev.near} }()
 	r.backHits, r.backRows = r.backHits[:0], r.backRows[:0]
 	win := r.moduleWindow(v)
-	// The composite reader chains its hits by their codewords (see
-	// splitComponentEdges): it reads them as it finds them.
-	var keep *[]int
-	if !r.composite {
-		r.hitRuns = r.hitRuns[:0]
-		keep = &r.hitRuns
-	}
+	// The runs after each hit are kept, the hits read when asked (the
+	// composite reader's chainers read the codewords of the chains they
+	// cut, see chainer.edges).
+	r.hitRuns = r.hitRuns[:0]
+	keep := &r.hitRuns
 	for y := step / 2; y < v.h; y += step {
 		r.viewRow(v, y)
 		if fwdOn {
@@ -136,6 +134,7 @@ func (r *MicroReader) edgeChains(v view, step int, fwdOn, backOn bool) (edges, b
 		}
 	}
 	r.hitRunsUsed = max(r.hitRunsUsed, len(r.hitRuns))
+	fwd.keep, rev.keep = r.hitRuns, r.hitRuns
 	// The turned view's rows, top to bottom, are the scanned rows last to
 	// first.
 	for i := len(r.backRows) - 1; i >= 0; i-- {
@@ -156,6 +155,9 @@ type chainer struct {
 	pool       *edgePool
 	// near is add's scratch: where a hit may join each open edge.
 	near []span
+	// keep holds the runs after the hits, read when asked (see
+	// settleCodeword).
+	keep []int
 	// oldest is at most the lowest bottom of the open edges: while no
 	// edge's gap can be exceeded, none is looked at to be closed.
 	oldest int
@@ -244,6 +246,17 @@ func (c *chainer) closeBehind(y, step int) {
 func (c *chainer) edges() []*microEdge {
 	done := append(c.done, c.open...)
 	if c.composite {
+		// The codewords after the RAPs, by which splitComponentEdges
+		// cuts chains, of the chains long enough to give an edge: the
+		// pieces of shorter ones are too short too. Most chains are
+		// the single hits of texture, whose codewords are not read.
+		for _, e := range done {
+			if len(e.hits) >= 3 {
+				for k := range e.hits {
+					e.hits[k].settleCodeword(c.keep)
+				}
+			}
+		}
 		done = splitComponentEdges(done)
 	}
 	out := done[:0]

@@ -222,3 +222,62 @@ func TestChainerReach(t *testing.T) {
 		t.Error("no hits chained into edges")
 	}
 }
+
+// TestComponentHitsReadWhenAsked: the composite reader's chainers, which
+// read the codewords after the hits' RAPs only for the chains long
+// enough to give an edge, chain the edges they chained from hits read as
+// they were found, beside a GS1 Composite's linear component and on a
+// MicroPDF417 symbol's rows.
+func TestComponentHitsReadWhenAsked(t *testing.T) {
+	zint.Need(t)
+	edges := 0
+	for _, args := range [][]string{
+		{"-b", "EANX_CC", "--mode=2", "--primary=331234567890", "-d", "[99]1234-abcd[10]LOT42"},
+		{"-b", "MICROPDF417", "--cols=3", "-d", "read when asked, beside a linear symbol"},
+	} {
+		raster := zint.Image(t, args...)
+		for _, angle := range []float64{0, 3, 180} {
+			img, _ := raster.Render(zint.Scene{Module: 2.5, Angle: angle})
+			m, err := bitmap(img).GetBlackMatrix()
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := NewCompositeMicroReader()
+			for _, rg := range r.turnedRegions(m) {
+				v := rg.view(m, 0)
+				eager, lazy := chainer{composite: true}, chainer{composite: true}
+				var keep []int
+				for y := 0; y < v.h; y++ {
+					r.viewRow(v, y)
+					read := cca3Starts(&r.runs, y, anyModule, leftRAPs(&r.runs, y, anyModule, nil, nil))
+					kept := cca3Starts(&r.runs, y, anyModule, leftRAPs(&r.runs, y, anyModule, nil, &keep))
+					eager.add(read, y, 1)
+					lazy.add(kept, y, 1)
+				}
+				lazy.keep = keep
+				want, got := eager.edges(), lazy.edges()
+				if len(got) != len(want) {
+					t.Fatalf("%s at %v°: %d edges chained from hits read when asked, %d from hits read as found", args[1], angle, len(got), len(want))
+				}
+				for k := range got {
+					g, w := got[k], want[k]
+					if len(g.hits) != len(w.hits) || g.a != w.a || g.b != w.b || g.module != w.module {
+						t.Fatalf("%s at %v°: edge %d chained %+v from hits read when asked, %+v as found", args[1], angle, k, *g, *w)
+					}
+					for i := range g.hits {
+						h := g.hits[i]
+						h.settleRow(keep)
+						h.at = 0
+						if h != w.hits[i] {
+							t.Fatalf("%s at %v°: edge %d hit %d %+v read when asked, %+v as found", args[1], angle, k, i, h, w.hits[i])
+						}
+					}
+					edges++
+				}
+			}
+		}
+	}
+	if edges == 0 {
+		t.Error("no edges chained")
+	}
+}
