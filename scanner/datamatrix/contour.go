@@ -230,6 +230,10 @@ func traceContour(img *bitImage, seen *visited, x, y, limit int, out []pixel) ([
 	end := from + 1 + limit
 	out = append(out, pixel{int32(x), int32(y)})
 	closed := false
+	// returns counts the times the contour came back to its start pixel
+	// and went on: the steps never store the start pixel, so these are
+	// the copies of it in the contour past its first pixel.
+	returns := 0
 	for len(out) < end {
 		if len(out) == cap(out) {
 			out = slices.Grow(out, min(end-len(out), max(len(out), 256)))
@@ -241,11 +245,12 @@ func traceContour(img *bitImage, seen *visited, x, y, limit int, out []pixel) ([
 			break
 		}
 		if stop == stopStart {
-			if t.dir == 4<<9 || returnedTwice(out[from:]) {
+			if t.dir == 4<<9 || returns >= 2 {
 				closed = true
 				break
 			}
 			out = append(out, out[from])
+			returns++
 		}
 	}
 	return out, areaAndMark(out[from:], closed, seen), closed
@@ -346,18 +351,6 @@ var xyStep, backStep = func() (xy, back [8]uint) {
 	}
 	return xy, back
 }()
-
-// returnedTwice tells whether contour c, which has just come back to its
-// first pixel once more, has come back to it twice before.
-func returnedTwice(c []pixel) bool {
-	n := 0
-	for _, q := range c[1:] {
-		if q == c[0] {
-			n++
-		}
-	}
-	return n >= 2
-}
 
 // rowSeeds appends to out the x of every dark pixel in a row (bit x of
 // words is pixel x) that follows at least two light pixels (or the image's
