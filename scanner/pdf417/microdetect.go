@@ -1178,7 +1178,7 @@ func (r *MicroReader) readLine(v view, e *microEdge, slope, t float64) int {
 	// The samples up to where the row's first bar may start first: the
 	// line reads no row where none starts there (about one line in
 	// eight, most of them those past a symbol's first and last rows).
-	// Then a RAP's width at a time, as long as the runs so far may still
+	// Then two RAPs' width at a time, as long as the runs so far may still
 	// be the start of a row of one of the layouts (rowFit): most
 	// lines that start a row there cross bars of text, of a 1D symbol
 	// or of texture, whose runs soon fit no row of any width; five in
@@ -1191,7 +1191,7 @@ func (r *MicroReader) readLine(v view, e *microEdge, slope, t float64) int {
 			return 0
 		}
 		fit := newRowFit(i, layouts)
-		stride := max(1, int(math.Ceil(rapModules*m)))
+		stride := max(1, int(math.Ceil(2*rapModules*m)))
 		for n := head; n < length; {
 			n = min(length, n+stride)
 			end = v.extendLine(&r.runs, end, n, sx, sy, rx, ry)
