@@ -126,7 +126,10 @@ func newAreaReaders(d *decoder) []areaReader {
 				// the multi detector saw no candidate at all, it would see
 				// none either: both scan the same rows alike until the
 				// first one.)
-				if r, err := qrSingle.Decode(bm, hints); err == nil {
+				// It reads as gozxing's single reader does, then where
+				// its grid's module centres lie on pixel edges, reads
+				// them from the pixels before the edges.
+				if r := qrTilted.DecodeDetected(bm, hints); r != nil {
 					return []*gozxing.Result{r}
 				}
 			}

@@ -84,7 +84,7 @@ func TestNoSymbolNoResult(t *testing.T) {
 	}
 }
 
-// FuzzDecode runs the reader on arbitrary small binary images (the
+// FuzzDecode runs the reader (DecodeMultiple and DecodeDetected) on arbitrary small binary images (the
 // shared fuzz image format, seeds in testdata/fuzz): results or a gozxing
 // exception, never a panic.
 func FuzzDecode(f *testing.F) {
@@ -111,6 +111,48 @@ func FuzzDecode(f *testing.F) {
 		for _, h := range fuzzimage.Hints {
 			res, err := r.DecodeMultiple(bm, h)
 			fuzzimage.CheckOutcome(t, res, err)
+			if one := r.DecodeDetected(bm, h); one != nil {
+				fuzzimage.CheckOutcome(t, []*gozxing.Result{one}, nil)
+			}
 		}
 	})
+}
+
+// Upright QR Codes of two pixels a module, whose module centres all fall
+// on pixel edges, are read by DecodeDetected with their own text: those
+// gozxing's reader reads, and those where it breaks the ties to pixels
+// that are half the next module.
+func TestDecodeDetectedReadsEvenModuleSizes(t *testing.T) {
+	module, _ := robust.AxisNamed("module")
+	r := qrlocate.NewReader()
+	read, n, gozxingRead := 0, 0, 0
+	for _, c := range robust.Cases(scanner.QRCode, module, 6, 1) {
+		if c.Level != 2 {
+			continue
+		}
+		s, img, err := c.Image()
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+		if res, err := zqr.NewQRCodeReader().Decode(binarize(t, img), tryHarder); err == nil && s.Matches(res.GetText()) {
+			gozxingRead++
+		}
+		res := r.DecodeDetected(binarize(t, img), tryHarder)
+		switch {
+		case res == nil:
+			t.Logf("sample %d: not read", c.Index)
+		case !s.Matches(res.GetText()):
+			t.Errorf("sample %d: read %q", c.Index, res.GetText())
+		default:
+			read++
+		}
+	}
+	t.Logf("read %d of %d (gozxing's reader %d)", read, n, gozxingRead)
+	if gozxingRead == n {
+		t.Fatalf("gozxing's reader read all %d samples: the test no longer shows ties broken wrong", n)
+	}
+	if read != n {
+		t.Errorf("read %d of %d symbols of two pixels a module (gozxing's reader %d)", read, n, gozxingRead)
+	}
 }
