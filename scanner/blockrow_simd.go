@@ -159,25 +159,38 @@ func sharpEdgesWide(lum []byte, twice int, edgeAt []int32) (n, dark, next int) {
 	ones := archsimd.BroadcastUint8x32(0xff)
 	x := 1
 	for ; x+16 < len(lum); x += 16 {
-		a := archsimd.LoadUint8x16Slice(lum[x-1 : x+15]).ExtendToUint16().AsInt16x16()
-		b := archsimd.LoadUint8x16Slice(lum[x : x+16]).ExtendToUint16().AsInt16x16()
-		c := archsimd.LoadUint8x16Slice(lum[x+1 : x+17]).ExtendToUint16().AsInt16x16()
-		below := b.ShiftAllLeft(2).Sub(a).Sub(c).Less(t)
-		// Two bits a pixel, gathered to one.
-		pairs := below.ToInt16x16().AsUint8x32().Equal(ones).ToBits() & 0x55555555
-		pairs = (pairs | pairs>>1) & 0x33333333
-		pairs = (pairs | pairs>>2) & 0x0f0f0f0f
-		pairs = (pairs | pairs>>4) & 0x00ff00ff
-		d := int((pairs | pairs>>8) & 0xffff)
-		// A change from the pixel before: an edge.
-		for ch := d ^ (d<<1|dark)&0xffff; ch != 0; ch &= ch - 1 {
-			edgeAt[n] = int32(x + bits.TrailingZeros(uint(ch)))
-			n++
-		}
-		dark = d >> 15
+		n, dark = edgesOf16(sharpened16(lum, x).Less(t), ones, x, dark, edgeAt, n)
 	}
 	archsimd.ClearAVXUpperBits()
 	return n, dark, x
+}
+
+// sharpened16 is 4·lum[x]−lum[x−1]−lum[x+1] for the 16 pixels from x on,
+// in 16-bit lanes (lum[x+16] must be in the row).
+func sharpened16(lum []byte, x int) archsimd.Int16x16 {
+	a := archsimd.LoadUint8x16Slice(lum[x-1 : x+15]).ExtendToUint16().AsInt16x16()
+	b := archsimd.LoadUint8x16Slice(lum[x : x+16]).ExtendToUint16().AsInt16x16()
+	c := archsimd.LoadUint8x16Slice(lum[x+1 : x+17]).ExtendToUint16().AsInt16x16()
+	return b.ShiftAllLeft(2).Sub(a).Sub(c)
+}
+
+// edgesOf16 stores in edgeAt from n on the edges among the 16 pixels from
+// x on, the dark ones set in below, after a pixel dark (1) or not (0):
+// where a pixel differs from the one before. It returns the count of
+// edges, n included, and whether the last of the 16 is dark. ones is 0xff
+// in every byte.
+func edgesOf16(below archsimd.Mask16x16, ones archsimd.Uint8x32, x, dark int, edgeAt []int32, n int) (int, int) {
+	// Two bits a pixel, gathered to one.
+	pairs := below.ToInt16x16().AsUint8x32().Equal(ones).ToBits() & 0x55555555
+	pairs = (pairs | pairs>>1) & 0x33333333
+	pairs = (pairs | pairs>>2) & 0x0f0f0f0f
+	pairs = (pairs | pairs>>4) & 0x00ff00ff
+	d := int((pairs | pairs>>8) & 0xffff)
+	for ch := d ^ (d<<1|dark)&0xffff; ch != 0; ch &= ch - 1 {
+		edgeAt[n] = int32(x + bits.TrailingZeros(uint(ch)))
+		n++
+	}
+	return n, d >> 15
 }
 
 // sumsWide makes barLook's sums (look) with vector registers, 16 pixels
@@ -300,23 +313,9 @@ func localEdgesWide(lum []byte, thr []int16, edgeAt []int32) (n, dark, next int)
 	ones := archsimd.BroadcastUint8x32(0xff)
 	x := 1
 	for ; x+16 < len(lum); x += 16 {
-		a := archsimd.LoadUint8x16Slice(lum[x-1 : x+15]).ExtendToUint16().AsInt16x16()
-		b := archsimd.LoadUint8x16Slice(lum[x : x+16]).ExtendToUint16().AsInt16x16()
-		c := archsimd.LoadUint8x16Slice(lum[x+1 : x+17]).ExtendToUint16().AsInt16x16()
 		th := archsimd.LoadInt16x16Slice(thr[x : x+16])
 		t := th.ShiftAllLeft(1).Add(th.LessEqual(zero).ToInt16x16())
-		below := b.ShiftAllLeft(2).Sub(a).Sub(c).Less(t)
-		// Two bits a pixel, gathered to one.
-		pairs := below.ToInt16x16().AsUint8x32().Equal(ones).ToBits() & 0x55555555
-		pairs = (pairs | pairs>>1) & 0x33333333
-		pairs = (pairs | pairs>>2) & 0x0f0f0f0f
-		pairs = (pairs | pairs>>4) & 0x00ff00ff
-		d := int((pairs | pairs>>8) & 0xffff)
-		for ch := d ^ (d<<1|dark)&0xffff; ch != 0; ch &= ch - 1 {
-			edgeAt[n] = int32(x + bits.TrailingZeros(uint(ch)))
-			n++
-		}
-		dark = d >> 15
+		n, dark = edgesOf16(sharpened16(lum, x).Less(t), ones, x, dark, edgeAt, n)
 	}
 	archsimd.ClearAVXUpperBits()
 	return n, dark, x
