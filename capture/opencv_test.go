@@ -5,7 +5,10 @@ package capture_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"image"
+	"image/jpeg"
 	"os"
 	"path/filepath"
 	"strings"
@@ -380,6 +383,60 @@ func testMatsZeroed(t *testing.T, fourcc, ext string) {
 		}
 		if used == 0 {
 			t.Fatal("no capture Mat in use")
+		}
+	}
+}
+
+// TestMotionJPEGEncodedFramesRefuseBadJPEGs: a Motion-JPEG frame whose
+// header is not a JPEG's, claims more pixels than the limits allow, or
+// ends before its scan is no frame at once, and keeps no copy of its bytes
+// (a frame that fails later, in the worker's decode, is counted by the
+// engine: TestEngineDecodesEncodedFramesWhenTaken).
+func TestMotionJPEGEncodedFramesRefuseBadJPEGs(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "m.avi")
+	writeVideo(t, path, "MJPG", 10, []*symbols.Canvas{videoFrame(t, scanner.QRCode, "bad")})
+	src, err := capture.New(capture.Spec{Name: "file", URL: "file:" + path}, capture.Env{Encoded: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := src.Open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	pool := scanner.NewPlanePool(0)
+	var good bytes.Buffer
+	img := image.NewGray(image.Rect(0, 0, 64, 48))
+	for i := range img.Pix {
+		img.Pix[i] = uint8(i * 7)
+	}
+	if err := jpeg.Encode(&good, img, nil); err != nil {
+		t.Fatal(err)
+	}
+	// A baseline header claiming 60000×60000 pixels: the SOF0 segment's
+	// height and width fields.
+	huge := bytes.Clone(good.Bytes())
+	if i := bytes.Index(huge, []byte{0xff, 0xc0}); i < 0 {
+		t.Fatal("no SOF0 in the encoded JPEG")
+	} else {
+		huge[i+5], huge[i+6], huge[i+7], huge[i+8] = 0xea, 0x60, 0xea, 0x60
+	}
+	// The header up to the scan, then the end of the image.
+	sos := bytes.Index(good.Bytes(), []byte{0xff, 0xda})
+	if sos < 0 {
+		t.Fatal("no SOS in the encoded JPEG")
+	}
+	noScan := append(bytes.Clone(good.Bytes()[:sos]), 0xff, 0xd9)
+	for name, data := range map[string][]byte{
+		"not a JPEG": []byte("GIF89a, or anything else"),
+		"empty":      nil,
+		"too large":  huge,
+		"no scan":    noScan,
+	} {
+		if f, err := capture.EncodedJPEG(src, data, pool); !errors.Is(err, capture.ErrNoFrame) || f != nil {
+			t.Errorf("%s: frame %v, err %v; want ErrNoFrame", name, f, err)
+		}
+		if kept, _ := capture.JPEGBuffersZeroed(src); kept != 0 {
+			t.Errorf("%s: %d JPEG buffers kept for a refused frame", name, kept)
 		}
 	}
 }

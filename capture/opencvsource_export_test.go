@@ -2,7 +2,13 @@
 
 package capture
 
-import "gocv.io/x/gocv"
+import (
+	"time"
+
+	"gocv.io/x/gocv"
+
+	"github.com/scannerd/scannerd/scanner"
+)
 
 // CaptureMats returns the Mats an OpenCV source reads frames into.
 func CaptureMats(s Source) []gocv.Mat {
@@ -28,4 +34,10 @@ func JPEGBuffersZeroed(s Source) (kept int, zeroed bool) {
 		}
 	}
 	return len(b.free), true
+}
+
+// EncodedJPEG hands an open OpenCV source's encoded-frame path the bytes of
+// one Motion-JPEG frame, as its reads do.
+func EncodedJPEG(s Source, data []byte, pool *scanner.PlanePool) (*scanner.Frame, error) {
+	return s.(*cvSource).encodedJPEG(data, pool, time.Now())
 }
