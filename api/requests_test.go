@@ -533,6 +533,7 @@ func TestSnapshot(t *testing.T) {
 	ts := startServer(t)
 	stop := make(chan struct{})
 	fed := make(chan struct{})
+	var submitted uint64 // read once fed is closed
 	go func() {
 		defer close(fed)
 		tick := time.NewTicker(5 * time.Millisecond)
@@ -541,6 +542,7 @@ func TestSnapshot(t *testing.T) {
 			f := scanner.NewFrame(make([]byte, 64*48), 64, 48, 64)
 			f.Source, f.Seq = "cam0", seq
 			ts.engine.Submit(f, scanner.Options{})
+			submitted = seq + 1
 			select {
 			case <-stop:
 				return
@@ -559,12 +561,13 @@ func TestSnapshot(t *testing.T) {
 		t.Fatalf("snapshot image: %v %v", img, err)
 	}
 	// The feeder has stopped, but frames it submitted may still be in the
-	// engine: each snapshot takes one, until none is left and the source
-	// sends nothing in time.
-	for range 1000 {
-		if status, _, _ := ts.rawRequest(t, http.MethodGet, "/v1/snapshot?source=cam0&timeout=20ms", nil, nil); status != http.StatusOK {
-			break
+	// engine: once every one is through, the source sends nothing more.
+	deadline := time.Now().Add(30 * time.Second)
+	for ts.engine.Stats().Finished() < submitted {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d frames through the engine", ts.engine.Stats().Finished(), submitted)
 		}
+		time.Sleep(5 * time.Millisecond)
 	}
 	for _, tc := range []struct {
 		target string
