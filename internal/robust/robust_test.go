@@ -33,7 +33,7 @@ var floors = map[scanner.Symbology]map[string]int{
 	scanner.MaxiCode:        {"rotation": 11, "tilt": 4, "blur": 2, "motion": 2, "jpeg": 5, "noise": 4, "contrast": 4, "light": 4, "module": 4, "curve": 2, "inversion": 1},
 	scanner.MicroQR:         {"rotation": 11, "tilt": 5, "blur": 2, "motion": 2, "jpeg": 5, "noise": 4, "contrast": 3, "light": 4, "module": 5, "curve": 3, "inversion": 1},
 	scanner.PDF417:          {"rotation": 11, "tilt": 5, "blur": 4, "motion": 3, "jpeg": 5, "noise": 5, "contrast": 3, "light": 4, "module": 5, "curve": 2, "inversion": 1},
-	scanner.QRCode:          {"rotation": 11, "tilt": 5, "blur": 2, "motion": 2, "jpeg": 5, "noise": 3, "contrast": 4, "light": 4, "module": 4, "curve": 2, "inversion": 1},
+	scanner.QRCode:          {"rotation": 11, "tilt": 5, "blur": 2, "motion": 2, "jpeg": 5, "noise": 3, "contrast": 4, "light": 4, "module": 4, "curve": 4, "inversion": 1},
 	scanner.UPCA:            {"rotation": 3, "tilt": 5, "blur": 3, "motion": 2, "jpeg": 5, "noise": 4, "contrast": 4, "light": 3, "module": 5, "curve": 3, "inversion": 1},
 	scanner.UPCE:            {"rotation": 3, "tilt": 5, "blur": 2, "motion": 2, "jpeg": 5, "noise": 5, "contrast": 4, "light": 2, "module": 5, "curve": 3, "inversion": 1},
 }

@@ -12,7 +12,10 @@
 // mapping the other finders' centres through each finder's own map; the
 // timing patterns settle the module count; the alignment patterns, found
 // by matching their 5x5 modules near where the map puts them, pin down
-// the far side. gozxing's decoder reads the sampled modules.
+// the far side. gozxing's decoder reads the sampled modules. Where no
+// one map of the symbol reads, as on a curved surface, the edges along
+// the timing patterns and through the finders place its columns and rows
+// one by one (warp.go).
 package qrlocate
 
 import (
@@ -38,6 +41,8 @@ type Reader struct {
 	finders qrfinder.Scanner
 	dec     *qrdecoder.Decoder
 	pts     []geom.Correspondence
+	// The bent grid's edges and knots (readWarped).
+	edges, cols, rows []float64
 }
 
 // NewReader returns a Reader.
@@ -314,18 +319,24 @@ func (r *Reader) decodeTriple(bm *gozxing.BitMatrix, o [3]outline, hints map[goz
 			}
 		}
 	}
-	return nil
+	return r.readWarped(bm, &f, hints)
 }
 
 // read samples the dim x dim modules through h and decodes them.
 func (r *Reader) read(bm *gozxing.BitMatrix, h *geom.Homography, dim int, hints map[gozxing.DecodeHintType]interface{}) *gozxing.Result {
+	return r.readWith(bm, dim, h.Apply, hints)
+}
+
+// readWith samples the dim x dim modules where at maps them, from module
+// coordinates to the image's, and decodes them.
+func (r *Reader) readWith(bm *gozxing.BitMatrix, dim int, at func(x, y float64) (float64, float64), hints map[gozxing.DecodeHintType]interface{}) *gozxing.Result {
 	bits, err := gozxing.NewSquareBitMatrix(dim)
 	if err != nil {
 		return nil
 	}
 	for y := 0; y < dim; y++ {
 		for x := 0; x < dim; x++ {
-			u, v := h.Apply(float64(x)+0.5, float64(y)+0.5)
+			u, v := at(float64(x)+0.5, float64(y)+0.5)
 			if qrfinder.Dark(bm, u, v) {
 				bits.Set(x, y)
 			}
@@ -336,17 +347,17 @@ func (r *Reader) read(bm *gozxing.BitMatrix, h *geom.Homography, dim int, hints 
 	if err != nil {
 		return nil
 	}
-	at := func(x, y float64) gozxing.ResultPoint {
-		u, v := h.Apply(x, y)
+	point := func(x, y float64) gozxing.ResultPoint {
+		u, v := at(x, y)
 		return gozxing.NewResultPoint(u, v)
 	}
 	d := float64(dim)
 	// Where gozxing's detector puts its points: the finders' centres,
 	// bottom-left, top-left, top-right, then the bottom-right alignment
 	// pattern's.
-	pts := []gozxing.ResultPoint{at(3.5, d-3.5), at(3.5, 3.5), at(d-3.5, 3.5)}
+	pts := []gozxing.ResultPoint{point(3.5, d-3.5), point(3.5, 3.5), point(d-3.5, 3.5)}
 	if dim > 21 {
-		pts = append(pts, at(d-6.5, d-6.5))
+		pts = append(pts, point(d-6.5, d-6.5))
 	}
 	return NewResult(dr, pts)
 }

@@ -89,18 +89,23 @@ func TestNoSymbolNoResult(t *testing.T) {
 // exception, never a panic.
 func FuzzDecode(f *testing.F) {
 	tilt, _ := robust.AxisNamed("tilt")
-	_, img, err := robust.Cases(scanner.QRCode, tilt, 1, 3)[1].Image()
-	if err != nil {
-		f.Fatal(err)
+	curve, _ := robust.AxisNamed("curve")
+	// A tilted symbol, and one of 21 modules wrapped round a cylinder by
+	// 1.2 radians (read by the bent grid), their middles cut to the
+	// format's 167 pixels.
+	for _, c := range []robust.Case{robust.Cases(scanner.QRCode, tilt, 1, 3)[1], robust.Cases(scanner.QRCode, curve, 3, 1)[14]} {
+		_, img, err := c.Image()
+		if err != nil {
+			f.Fatal(err)
+		}
+		w, h := min(img.Rect.Dx(), 167), min(img.Rect.Dy(), 167)
+		x0, y0 := (img.Rect.Dx()-w)/2, (img.Rect.Dy()-h)/2
+		pix := make([]byte, w*h)
+		for y := range h {
+			copy(pix[y*w:(y+1)*w], img.Pix[(y0+y)*img.Stride+x0:])
+		}
+		f.Add(fuzzimage.Bytes(pix, w, h))
 	}
-	// The tilted symbol, its middle cut to the format's 167 pixels.
-	w, h := min(img.Rect.Dx(), 167), min(img.Rect.Dy(), 167)
-	x0, y0 := (img.Rect.Dx()-w)/2, (img.Rect.Dy()-h)/2
-	pix := make([]byte, w*h)
-	for y := range h {
-		copy(pix[y*w:(y+1)*w], img.Pix[(y0+y)*img.Stride+x0:])
-	}
-	f.Add(fuzzimage.Bytes(pix, w, h))
 	f.Add([]byte{0, 0, 0x55})
 	r := qrlocate.NewReader()
 	f.Fuzz(func(t *testing.T, b []byte) {
@@ -154,5 +159,42 @@ func TestDecodeDetectedReadsEvenModuleSizes(t *testing.T) {
 	}
 	if read != n {
 		t.Errorf("read %d of %d symbols of two pixels a module (gozxing's reader %d)", read, n, gozxingRead)
+	}
+}
+
+// QR Codes wrapped round a cylinder by 1.2 radians of half-width, whose
+// outer modules show at a third of the middle ones' width, are read with
+// their own text: upright, and transposed (read as a mirror image, the
+// symbol then bent along its rows). One map of the whole symbol, fitted
+// to the squeezed finders, puts the middle columns modules off.
+func TestReadsCurvedSymbols(t *testing.T) {
+	curve, _ := robust.AxisNamed("curve")
+	r := qrlocate.NewReader()
+	for _, c := range robust.Cases(scanner.QRCode, curve, 2, 1) {
+		if c.Level != 1.2 {
+			continue
+		}
+		s, img, err := c.Image()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, transposed := range []bool{false, true} {
+			in := img
+			if transposed {
+				in = image.NewGray(img.Rect)
+				for y := range img.Rect.Dy() {
+					for x := range img.Rect.Dx() {
+						in.Pix[x*in.Stride+y] = img.Pix[y*img.Stride+x]
+					}
+				}
+			}
+			res, err := r.DecodeMultiple(binarize(t, in), tryHarder)
+			switch {
+			case err != nil:
+				t.Errorf("sample %d, transposed %v: %v", c.Index, transposed, err)
+			case len(res) != 1 || !s.Matches(res[0].GetText()):
+				t.Errorf("sample %d, transposed %v: read %d symbols, the first %q", c.Index, transposed, len(res), res[0].GetText())
+			}
+		}
 	}
 }
