@@ -31,12 +31,16 @@ const (
 const minDots = 12
 
 // neighbourhood indexes blobs by a coarse grid of cells for neighbour
-// searches: the blobs of cell k are order[start[k]:start[k+1]].
+// searches: the blobs of cell k are order[start[k]:start[k+1]], their
+// centres xs and ys and sizes at the same places. Cell k is row k/cols'
+// column k%cols, so the cells of a row that a search spans are one
+// stretch of order.
 type neighbourhood struct {
-	cell       float64
-	cols, rows int
-	start      []int32
-	order      []int32
+	cell          float64
+	cols, rows    int
+	start         []int32
+	order         []int32
+	xs, ys, sizes []float64
 }
 
 func newNeighbourhood(bs []blob, cell float64) *neighbourhood {
@@ -53,10 +57,13 @@ func newNeighbourhood(bs []blob, cell float64) *neighbourhood {
 		nb.start[k] += nb.start[k-1]
 	}
 	nb.order = make([]int32, len(bs))
+	nb.xs, nb.ys, nb.sizes = make([]float64, len(bs)), make([]float64, len(bs)), make([]float64, len(bs))
 	fill := append([]int32(nil), nb.start[:len(nb.start)-1]...)
 	for i := range bs {
 		k := nb.key(bs[i].x, bs[i].y)
-		nb.order[fill[k]] = int32(i)
+		at := fill[k]
+		nb.order[at] = int32(i)
+		nb.xs[at], nb.ys[at], nb.sizes[at] = bs[i].x, bs[i].y, bs[i].size
 		fill[k]++
 	}
 	return nb
@@ -66,27 +73,33 @@ func (nb *neighbourhood) key(x, y float64) int {
 	return int(max(0, y)/nb.cell)*nb.cols + int(max(0, x)/nb.cell)
 }
 
+// cells returns the columns x0 to x1 and rows y0 to y1 of the cells the
+// square of side 2r round (x, y) touches.
+func (nb *neighbourhood) cells(x, y, r float64) (x0, y0, x1, y1 int) {
+	x0, y0 = int(max(0, x-r)/nb.cell), int(max(0, y-r)/nb.cell)
+	x1, y1 = min(nb.cols-1, int(max(0, x+r)/nb.cell)), min(nb.rows-1, int(max(0, y+r)/nb.cell))
+	return x0, y0, x1, y1
+}
+
 // near calls fn for every blob within r of (x, y) but those right on
 // it, cell by cell (the cells the square of side 2r round it touches).
-func (nb *neighbourhood) near(bs []blob, x, y, r float64, fn func(j int, dx, dy float64)) {
-	x0, y0 := int(max(0, x-r)/nb.cell), int(max(0, y-r)/nb.cell)
-	x1, y1 := min(nb.cols-1, int(max(0, x+r)/nb.cell)), min(nb.rows-1, int(max(0, y+r)/nb.cell))
+func (nb *neighbourhood) near(x, y, r float64, fn func(j int, dx, dy float64)) {
+	x0, y0, x1, y1 := nb.cells(x, y, r)
 	for gy := y0; gy <= y1; gy++ {
-		for gx := x0; gx <= x1; gx++ {
-			k := gy*nb.cols + gx
-			for _, j := range nb.order[nb.start[k]:nb.start[k+1]] {
-				dx, dy := bs[j].x-x, bs[j].y-y
-				if dx*dx+dy*dy <= r*r && (dx != 0 || dy != 0) {
-					fn(int(j), dx, dy)
-				}
+		row := gy * nb.cols
+		for k := nb.start[row+x0]; k < nb.start[row+x1+1]; k++ {
+			dx, dy := nb.xs[k]-x, nb.ys[k]-y
+			if dx*dx+dy*dy <= r*r && (dx != 0 || dy != 0) {
+				fn(int(nb.order[k]), dx, dy)
 			}
 		}
 	}
 }
 
-// similar reports whether two blobs could be dots of one symbol.
-func similar(a, b *blob) bool {
-	return a.size <= 2*b.size+1 && b.size <= 2*a.size+1
+// similar reports whether two blobs of sizes a and b could be dots of
+// one symbol.
+func similar(a, b float64) bool {
+	return a <= 2*b+1 && b <= 2*a+1
 }
 
 // clusters groups blobs that lie close to similar blobs, largest group
@@ -97,7 +110,8 @@ func clusters(bs []blob) [][]int {
 	}
 	// The blobs are indexed in cells of a few small dots' pitch, so that
 	// the search round a small dot, among the many specks of a textured
-	// frame, looks at the cells near it only.
+	// frame, looks at the cells near it only. The searches are near's,
+	// written out: most of the blobs they meet are too far or unlike.
 	nb := newNeighbourhood(bs, nearCell)
 	// Of the nearest similar blobs, the one of the lowest place in cells
 	// of reach across (row by row) and then of the lowest index: the
@@ -111,21 +125,29 @@ func clusters(bs []blob) [][]int {
 		b := &bs[i]
 		b.nn = math.Inf(1)
 		best, bestPlace := -1, 0
-		nb.near(bs, b.x, b.y, min(reach, 4*b.size+6), func(j int, dx, dy float64) {
-			if !similar(b, &bs[j]) {
-				return
+		x, y, size := b.x, b.y, b.size
+		r := min(reach, 4*size+6)
+		x0, y0, x1, y1 := nb.cells(x, y, r)
+		for gy := y0; gy <= y1; gy++ {
+			row := gy * nb.cols
+			for k := nb.start[row+x0]; k < nb.start[row+x1+1]; k++ {
+				dx, dy := nb.xs[k]-x, nb.ys[k]-y
+				if dx*dx+dy*dy > r*r || dx == 0 && dy == 0 || !similar(size, nb.sizes[k]) {
+					continue
+				}
+				d := math.Hypot(dx, dy)
+				if d > b.nn {
+					continue
+				}
+				j := int(nb.order[k])
+				p := place(j)
+				if d == b.nn && (p > bestPlace || p == bestPlace && j > best) {
+					continue
+				}
+				b.nn, b.nnDX, b.nnDY = d, dx, dy
+				best, bestPlace = j, p
 			}
-			d := math.Hypot(dx, dy)
-			if d > b.nn {
-				return
-			}
-			p := place(j)
-			if d == b.nn && (p > bestPlace || p == bestPlace && j > best) {
-				return
-			}
-			b.nn, b.nnDX, b.nnDY = d, dx, dy
-			best, bestPlace = j, p
-		})
+		}
 	}
 	parent := make([]int, len(bs))
 	for i := range parent {
@@ -145,20 +167,36 @@ func clusters(bs []blob) [][]int {
 		}
 		// Across an empty cell the next dot is 2·X = 1.41 pitches away, a
 		// diagonal gap 2 pitches.
-		nb.near(bs, b.x, b.y, min(reach, 2.1*b.nn), func(j int, _, _ float64) {
-			if similar(b, &bs[j]) {
-				if ri, rj := root(i), root(j); ri != rj {
+		x, y, size := b.x, b.y, b.size
+		r := min(reach, 2.1*b.nn)
+		x0, y0, x1, y1 := nb.cells(x, y, r)
+		for gy := y0; gy <= y1; gy++ {
+			row := gy * nb.cols
+			for k := nb.start[row+x0]; k < nb.start[row+x1+1]; k++ {
+				dx, dy := nb.xs[k]-x, nb.ys[k]-y
+				if dx*dx+dy*dy > r*r || dx == 0 && dy == 0 || !similar(size, nb.sizes[k]) {
+					continue
+				}
+				if ri, rj := root(i), root(int(nb.order[k])); ri != rj {
 					parent[max(ri, rj)] = min(ri, rj)
 				}
 			}
-		})
-	}
-	groups := map[int][]int{}
-	for i := range bs {
-		if !math.IsInf(bs[i].nn, 1) {
-			r := root(i)
-			groups[r] = append(groups[r], i)
 		}
+	}
+	// The groups in the order of their first blobs, each in index order
+	// (slot: one more than a root's group's place, 0 before it has one).
+	var groups [][]int
+	slot := make([]int, len(bs))
+	for i := range bs {
+		if math.IsInf(bs[i].nn, 1) {
+			continue
+		}
+		r := root(i)
+		if slot[r] == 0 {
+			groups = append(groups, nil)
+			slot[r] = len(groups)
+		}
+		groups[slot[r]-1] = append(groups[slot[r]-1], i)
 	}
 	var out [][]int
 	for _, g := range groups {
@@ -166,6 +204,8 @@ func clusters(bs []blob) [][]int {
 			out = append(out, g)
 		}
 	}
+	// Largest first, then by first blob: groups are disjoint, so the
+	// order is total.
 	sort.Slice(out, func(i, j int) bool {
 		if len(out[i]) != len(out[j]) {
 			return len(out[i]) > len(out[j])
@@ -241,7 +281,7 @@ func fitLattice(bs []blob, group []int) (*lattice, bool) {
 		i := queue[0]
 		queue = queue[1:]
 		ci := coord[i]
-		nb.near(bs, bs[i].x, bs[i].y, min(reach, 3.2*pitch), func(j int, dx, dy float64) {
+		nb.near(bs[i].x, bs[i].y, min(reach, 3.2*pitch), func(j int, dx, dy float64) {
 			if !member[j] {
 				return
 			}
