@@ -247,8 +247,9 @@ type reading struct {
 	// contrasts of the bars so measured, and their median.
 	contrasts []float64
 	contrast  float64
-	// scratch holds a profile's levels while they are ordered.
-	scratch []float64
+	// levels holds a bar's profile, and scratch its levels while they
+	// are ordered.
+	levels, scratch []float64
 }
 
 // Gray gives the gray level (0 black, 255 white) of the image a
@@ -279,6 +280,32 @@ func (rd *reading) grayAt(x, y float64) float64 {
 	}
 	g := func(px, py int) float64 { return float64(rd.gray.At(px, py)) }
 	return (g(ix, iy)*(1-fx)+g(ix+1, iy)*fx)*(1-fy) + (g(ix, iy+1)*(1-fx)+g(ix+1, iy+1)*fx)*fy
+}
+
+// profile fills levels with the gray levels along the bars' axis round
+// (x, y), step apart, the middle one at (x, y): grayAt's at each, its
+// levels read from the plane here where it lends them (a call for each
+// was most of a chain's measuring).
+func (rd *reading) profile(levels []float64, x, y, step float64) []float64 {
+	n := len(levels) / 2
+	plane, pw, ph := rd.plane, rd.pw, rd.ph
+	for i := range levels {
+		t := float64(i-n) * step
+		px, py := x+t*rd.ux, y+t*rd.uy
+		cx, cy := px-0.5, py-0.5
+		x0, y0 := math.Floor(cx), math.Floor(cy)
+		ix, iy := int(x0), int(y0)
+		if plane == nil || ix < 0 || iy < 0 || ix+1 >= pw || iy+1 >= ph {
+			levels[i] = rd.grayAt(px, py)
+			continue
+		}
+		fx, fy := cx-x0, cy-y0
+		k := iy*pw + ix
+		a, b := float64(plane[k]), float64(plane[k+1])
+		c, d := float64(plane[k+pw]), float64(plane[k+pw+1])
+		levels[i] = (a*(1-fx)+b*fx)*(1-fy) + (c*(1-fx)+d*fx)*fy
+	}
+	return levels
 }
 
 // measure finds each bar's ends by walking along its axis in the image,
@@ -369,11 +396,10 @@ func (rd *reading) add(v, u, limit float64) {
 func (rd *reading) grayExtent(x, y, limit float64) (up, down float64) {
 	const step = 0.5
 	n := int(limit / step)
-	profile := make([]float64, 2*n+1)
-	for i := range profile {
-		t := float64(i-n) * step
-		profile[i] = rd.grayAt(x+t*rd.ux, y+t*rd.uy)
+	if cap(rd.levels) < 2*n+1 {
+		rd.levels = make([]float64, 2*n+1)
 	}
+	profile := rd.profile(rd.levels[:2*n+1], x, y, step)
 	// The bar may fill a small part of the profile (a tracker): its
 	// darkness is the profile's darkest but for noise. Both levels are
 	// order statistics of the profile, selected without sorting it.

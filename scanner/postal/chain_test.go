@@ -116,3 +116,45 @@ func besideAsBefore(b, c *blob, ux, uy, sign float64) (float64, bool) {
 	pitch := (b.thickness + c.thickness) / 2
 	return dv, dv >= 1.2*pitch && dv <= 5*pitch && math.Abs(du) < (b.length+c.length)/2
 }
+
+// TestProfileAsGrayAt: the profile along a bar reads, at each of its
+// places, the level grayAt gives there, to the bit: on planes lent and
+// not, across their edges and beyond them.
+func TestProfileAsGrayAt(t *testing.T) {
+	rng := rand.New(rand.NewPCG(14, 21))
+	for k := range 40 {
+		w, h := 1+rng.IntN(60), 1+rng.IntN(60)
+		g := &testGray{w: w, h: h, pix: make([]byte, w*h)}
+		for i := range g.pix {
+			g.pix[i] = byte(rng.IntN(256))
+		}
+		angle := rng.Float64() * 2 * math.Pi
+		rd := &reading{ux: math.Cos(angle), uy: math.Sin(angle), gray: g}
+		if k%4 != 0 {
+			rd.plane, rd.pw, rd.ph = g.pix, w, h
+		}
+		x, y := rng.Float64()*float64(w+10)-5, rng.Float64()*float64(h+10)-5
+		step := []float64{0.5, 0.25, 1}[k%3]
+		levels := rd.profile(make([]float64, 1+2*rng.IntN(40)), x, y, step)
+		n := len(levels) / 2
+		for i, got := range levels {
+			tt := float64(i-n) * step
+			if want := rd.grayAt(x+tt*rd.ux, y+tt*rd.uy); math.Float64bits(got) != math.Float64bits(want) {
+				t.Fatalf("case %d, sample %d of %d: %v, grayAt %v", k, i, len(levels), got, want)
+			}
+		}
+	}
+}
+
+// testGray is a gray image held as its pixels, white outside.
+type testGray struct {
+	w, h int
+	pix  []byte
+}
+
+func (g *testGray) At(x, y int) uint8 {
+	if x < 0 || y < 0 || x >= g.w || y >= g.h {
+		return 255
+	}
+	return g.pix[y*g.w+x]
+}
