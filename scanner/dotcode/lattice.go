@@ -127,19 +127,23 @@ func clusters(bs []blob) [][]int {
 		best, bestPlace := -1, 0
 		x, y, size := b.x, b.y, b.size
 		r := min(reach, 4*size+6)
+		rr := r * r
 		x0, y0, x1, y1 := nb.cells(x, y, r)
 		for gy := y0; gy <= y1; gy++ {
 			row := gy * nb.cols
-			for k := nb.start[row+x0]; k < nb.start[row+x1+1]; k++ {
-				dx, dy := nb.xs[k]-x, nb.ys[k]-y
-				if dx*dx+dy*dy > r*r || dx == 0 && dy == 0 || !similar(size, nb.sizes[k]) {
+			lo, hi := int(nb.start[row+x0]), int(nb.start[row+x1+1])
+			xs, ys := nb.xs[lo:hi], nb.ys[lo:hi]
+			ys = ys[:len(xs)]
+			for k, cx := range xs {
+				dx, dy := cx-x, ys[k]-y
+				if dx*dx+dy*dy > rr || dx == 0 && dy == 0 || !similar(size, nb.sizes[lo+k]) {
 					continue
 				}
 				d := math.Hypot(dx, dy)
 				if d > b.nn {
 					continue
 				}
-				j := int(nb.order[k])
+				j := int(nb.order[lo+k])
 				p := place(j)
 				if d == b.nn && (p > bestPlace || p == bestPlace && j > best) {
 					continue
@@ -169,15 +173,19 @@ func clusters(bs []blob) [][]int {
 		// diagonal gap 2 pitches.
 		x, y, size := b.x, b.y, b.size
 		r := min(reach, 2.1*b.nn)
+		rr := r * r
 		x0, y0, x1, y1 := nb.cells(x, y, r)
 		for gy := y0; gy <= y1; gy++ {
 			row := gy * nb.cols
-			for k := nb.start[row+x0]; k < nb.start[row+x1+1]; k++ {
-				dx, dy := nb.xs[k]-x, nb.ys[k]-y
-				if dx*dx+dy*dy > r*r || dx == 0 && dy == 0 || !similar(size, nb.sizes[k]) {
+			lo, hi := int(nb.start[row+x0]), int(nb.start[row+x1+1])
+			xs, ys := nb.xs[lo:hi], nb.ys[lo:hi]
+			ys = ys[:len(xs)]
+			for k, cx := range xs {
+				dx, dy := cx-x, ys[k]-y
+				if dx*dx+dy*dy > rr || dx == 0 && dy == 0 || !similar(size, nb.sizes[lo+k]) {
 					continue
 				}
-				if ri, rj := root(i), root(int(nb.order[k])); ri != rj {
+				if ri, rj := root(i), root(int(nb.order[lo+k])); ri != rj {
 					parent[max(ri, rj)] = min(ri, rj)
 				}
 			}
