@@ -232,7 +232,12 @@ type lattice struct {
 	module float64 // pixels
 
 	smin, smax, tmin, tmax int
-	dots                   map[[2]int]bool
+	// dots marks the modules a blob was placed at: module (s, t) of the
+	// fitted extent (smin to smax, tmin to tmax, which the copies that
+	// decodeLattice tries move) at (t-dotT)·dotW + s-dotS.
+	dots       []bool
+	dotS, dotT int
+	dotW, dotH int
 }
 
 // fitLattice fits the lattice of one cluster of blobs.
@@ -313,7 +318,7 @@ func fitLattice(bs []blob, group []int) (*lattice, bool) {
 	if len(coord) < minDots {
 		return nil, false
 	}
-	l := &lattice{ox: bs[seed].x, oy: bs[seed].y, dots: make(map[[2]int]bool, len(coord))}
+	l := &lattice{ox: bs[seed].x, oy: bs[seed].y}
 	pts := make([]geom.Correspondence, 0, len(coord))
 	for i, c := range coord {
 		s, t := c[0]+c[1], c[0]-c[1]
@@ -345,11 +350,22 @@ func fitLattice(bs []blob, group []int) (*lattice, bool) {
 	l.smax, l.tmax = math.MinInt, math.MinInt
 	for _, p := range kept {
 		s, t := int(p.X), int(p.Y)
-		l.dots[[2]int{s, t}] = true
 		l.smin, l.smax = min(l.smin, s), max(l.smax, s)
 		l.tmin, l.tmax = min(l.tmin, t), max(l.tmax, t)
 	}
+	l.dotS, l.dotT = l.smin, l.tmin
+	l.dotW, l.dotH = l.smax-l.smin+1, l.tmax-l.tmin+1
+	l.dots = make([]bool, l.dotW*l.dotH)
+	for _, p := range kept {
+		l.dots[(int(p.Y)-l.dotT)*l.dotW+int(p.X)-l.dotS] = true
+	}
 	return l, true
+}
+
+// placed reports whether a blob was placed at module (s, t).
+func (l *lattice) placed(s, t int) bool {
+	s, t = s-l.dotS, t-l.dotT
+	return s >= 0 && t >= 0 && s < l.dotW && t < l.dotH && l.dots[t*l.dotW+s]
 }
 
 // at maps module coordinates to the image.
@@ -364,33 +380,36 @@ func (l *lattice) at(s, t float64) (float64, float64) {
 // dots blurred together, or a faint one). The window, a fifth of a module
 // each way, stays clear of the neighbouring dots, √2 modules away.
 func (l *lattice) dot(bm *gozxing.BitMatrix, s, t int) bool {
-	if l.dots[[2]int{s, t}] {
+	if l.placed(s, t) {
 		return true
 	}
 	x, y := l.at(float64(s), float64(t))
 	xi, yi := int(math.Floor(x)), int(math.Floor(y))
 	rr := max(1, min(3, int(math.Round(0.2*l.module))))
-	dark, all := 0, 0
-	for py := yi - rr; py <= yi+rr; py++ {
-		for px := xi - rr; px <= xi+rr; px++ {
-			if px < 0 || py < 0 || px >= bm.GetWidth() || py >= bm.GetHeight() {
-				continue
-			}
-			all++
+	// The window's pixels within the image.
+	x0, x1 := max(0, xi-rr), min(bm.GetWidth()-1, xi+rr)
+	y0, y1 := max(0, yi-rr), min(bm.GetHeight()-1, yi+rr)
+	if x0 > x1 || y0 > y1 {
+		return false
+	}
+	dark, all := 0, (x1-x0+1)*(y1-y0+1)
+	for py := y0; py <= y1; py++ {
+		for px := x0; px <= x1; px++ {
 			if bm.Get(px, py) {
 				dark++
 			}
 		}
 	}
-	return all > 0 && 4*dark >= all
+	return 4*dark >= all
 }
 
 // lineDots counts the blobs of l outside the extent of v (a copy of l with
 // one edge moved in).
 func (l *lattice) lineDots(v *lattice) int {
 	n := 0
-	for d := range l.dots {
-		if d[0] < v.smin || d[0] > v.smax || d[1] < v.tmin || d[1] > v.tmax {
+	for k, placed := range l.dots {
+		s, t := l.dotS+k%l.dotW, l.dotT+k/l.dotW
+		if placed && (s < v.smin || s > v.smax || t < v.tmin || t > v.tmax) {
 			n++
 		}
 	}
