@@ -56,13 +56,21 @@ func chains(blobs []blob, minBars int) [][]*blob {
 	}
 	slices.Sort(grid)
 	used := make([]bool, len(bs))
+	// next returns the nearest bar beside bar i across its axis (ux, uy),
+	// on the side sign gives, that may be its neighbour in a chain:
+	// alike, 1.2 to 5 pitches away, the two overlapping along their axis
+	// (all share the tracker). The places are tested first, written out
+	// here: most bars of the cells round bar i are too far from it, or
+	// on its other side, and alike costs more.
 	next := func(i int, ux, uy, sign float64) int {
-		k := key(bs[i].cx, bs[i].cy)
+		b := bs[i]
+		k := key(b.cx, b.cy)
+		vx, vy := -uy*sign, ux*sign
 		found, dist := -1, math.Inf(1)
 		for gx := max(k[0]-1, 0); gx <= k[0]+1; gx++ {
 			// From the first key at or after cell (gx, gy-1) to the
 			// first past cell (gx, gy+1).
-			from, _ := slices.BinarySearch(grid, cellKey(gx, max(k[1]-1, 0), 0))
+			from := firstKey(grid, cellKey(gx, max(k[1]-1, 0), 0))
 			end := cellKey(gx, k[1]+2, 0)
 			for _, gk := range grid[from:] {
 				if gk >= end {
@@ -72,14 +80,35 @@ func chains(blobs []blob, minBars int) [][]*blob {
 				if used[j] {
 					continue
 				}
-				if dv, ok := beside(bs[i], bs[j], ux, uy, sign); ok && dv < dist {
-					found, dist = j, dv
+				c := bs[j]
+				dx, dy := c.cx-b.cx, c.cy-b.cy
+				dv := dx*vx + dy*vy
+				pitch := (b.thickness + c.thickness) / 2
+				if !(dv >= 1.2*pitch && dv <= 5*pitch) || !(math.Abs(dx*ux+dy*uy) < (b.length+c.length)/2) || !alike(b, c) || !(dv < dist) {
+					continue
 				}
+				found, dist = j, dv
 			}
 		}
 		return found
 	}
 	return link(bs, used, minBars, next)
+}
+
+// firstKey returns the index of the first of the sorted keys at or past
+// key (len(keys) when none is): slices.BinarySearch's, written for the
+// keys (the generic one, not inlined, cost a sixth of the chaining).
+func firstKey(keys []uint64, key uint64) int {
+	lo, hi := 0, len(keys)
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if keys[mid] < key {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	return lo
 }
 
 // barsOf returns the bar-like blobs and the size of the cells that find
@@ -101,23 +130,6 @@ func barsOf(blobs []blob) ([]*blob, float64) {
 	}
 	slices.Sort(lengths)
 	return bs, math.Max(8, lengths[len(lengths)*9/10])
-}
-
-// beside returns how far bar c lies from bar b across b's axis (ux, uy),
-// on the side sign gives, and whether c may be b's neighbour in a chain:
-// alike, 1.2 to 5 pitches away, the two overlapping along their axis.
-// The places are tested first: most bars of a cell round b are too far
-// from it, or on its other side, and alike costs more.
-func beside(b, c *blob, ux, uy, sign float64) (float64, bool) {
-	vx, vy := -uy*sign, ux*sign
-	dx, dy := c.cx-b.cx, c.cy-b.cy
-	dv := dx*vx + dy*vy
-	pitch := (b.thickness + c.thickness) / 2
-	if !(dv >= 1.2*pitch && dv <= 5*pitch) {
-		return dv, false
-	}
-	// The two bars overlap along their axis: all share the tracker.
-	return dv, math.Abs(dx*ux+dy*uy) < (b.length+c.length)/2 && alike(b, c)
 }
 
 // link makes the chains of bars bs, used marking those taken: next finds

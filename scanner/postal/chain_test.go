@@ -104,8 +104,8 @@ func chainsByMap(blobs []blob, minBars int) [][]*blob {
 	return link(bs, used, minBars, next)
 }
 
-// besideAsBefore is beside as it tested the bars alike first, then their
-// places.
+// besideAsBefore is chains' test of a neighbour as it was, the bars
+// alike first, then their places.
 func besideAsBefore(b, c *blob, ux, uy, sign float64) (float64, bool) {
 	if !alike(b, c) {
 		return 0, false
@@ -157,4 +157,23 @@ func (g *testGray) At(x, y int) uint8 {
 		return 255
 	}
 	return g.pix[y*g.w+x]
+}
+
+// TestFirstKey: firstKey finds, in sorted keys, where slices.BinarySearch
+// does: the first key at or past the one asked for, among equal keys and
+// past either end.
+func TestFirstKey(t *testing.T) {
+	rng := rand.New(rand.NewPCG(14, 23))
+	for k := range 200 {
+		keys := make([]uint64, rng.IntN(40))
+		for i := range keys {
+			keys[i] = uint64(rng.IntN(60))
+		}
+		slices.Sort(keys)
+		key := uint64(rng.IntN(64))
+		want, _ := slices.BinarySearch(keys, key)
+		if got := firstKey(keys, key); got != want {
+			t.Fatalf("case %d: %d in %v at %d, want %d", k, key, keys, got, want)
+		}
+	}
 }
