@@ -289,10 +289,12 @@ func fitLattice(bs []blob, group []int) (*lattice, bool) {
 	}
 	coord := map[int][2]int{seed: {0, 0}}
 	taken := map[[2]int]int{{0, 0}: seed}
-	queue := []int{seed}
-	for len(queue) > 0 {
-		i := queue[0]
-		queue = queue[1:]
+	// The blobs in the order they were placed: the map is fitted through
+	// them in that order, so that the same blobs give the same map to the
+	// last bit (a map's iteration order varies from run to run).
+	order := []int{seed}
+	for q := 0; q < len(order); q++ {
+		i := order[q]
 		ci := coord[i]
 		nb.near(bs[i].x, bs[i].y, min(reach, 3.2*pitch), func(j int, dx, dy float64) {
 			if !member[j] {
@@ -312,15 +314,16 @@ func fitLattice(bs []blob, group []int) (*lattice, bool) {
 				return
 			}
 			coord[j], taken[c] = c, j
-			queue = append(queue, j)
+			order = append(order, j)
 		})
 	}
 	if len(coord) < minDots {
 		return nil, false
 	}
 	l := &lattice{ox: bs[seed].x, oy: bs[seed].y}
-	pts := make([]geom.Correspondence, 0, len(coord))
-	for i, c := range coord {
+	pts := make([]geom.Correspondence, 0, len(order))
+	for _, i := range order {
+		c := coord[i]
 		s, t := c[0]+c[1], c[0]-c[1]
 		pts = append(pts, geom.Correspondence{X: float64(s), Y: float64(t), U: bs[i].x - l.ox, V: bs[i].y - l.oy})
 	}
