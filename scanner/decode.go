@@ -68,6 +68,9 @@ type decoder struct {
 	// barsRow and barSpans are the scratch of barsOf.
 	barsRow  *gozxing.BitArray
 	barSpans [3][]uint32
+	// slantA, slantB and slantRow are the lines slants and turned read
+	// (image data, cleared after each use).
+	slantA, slantB, slantRow []byte
 	// finders are the QR family's finder searches of the pass's
 	// binarized image, which its readers share (hint.Finders): bound to
 	// it before each read of the whole of it, reset at each pass and
@@ -180,6 +183,7 @@ type pass struct {
 	area      bool // run 2D area readers
 	rowBased  bool // run only the area readers that read along rows
 	rotated   bool // the view is the frame turned a quarter
+	slanted   bool // the view is a region of the frame turned (slants)
 	toFrame   func(Point) Point
 	needsArea bool // skip the pass when no area reader is enabled
 	// areaOnly, when set, limits the area readers to these symbologies.
@@ -211,6 +215,9 @@ func (p *pass) fromFrame(r image.Rectangle) image.Rectangle {
 // that an ordinary scan covers.
 func (p *pass) guideRows(regions []region) []int {
 	var rows []int
+	if p.slanted {
+		return nil // the view is one region
+	}
 	for _, rg := range regions {
 		if rg.kind != region1D || rg.horizontal == p.rotated {
 			continue
@@ -345,11 +352,43 @@ func (d *decoder) decodeView(src gozxing.LuminanceSource, region image.Rectangle
 		before := len(results)
 		results = d.runPass(p, syms, opts, results)
 		timings = append(timings, PassTiming{Name: p.name, Duration: time.Since(start), Found: len(results) - before})
-		if opts.ExpectedCount > 0 && len(results) >= opts.ExpectedCount || opts.ExpectedCount <= 0 && anyReported(results) {
+		if enoughResults(results, opts) {
 			break
 		}
 	}
+	if opts.TryHarder && opts.TryRotated && !enoughResults(results, opts) {
+		results, timings = d.readSlanted(src, syms, opts, shift, results, timings)
+	}
 	return joinSequences(results), timings
+}
+
+// enoughResults tells whether a decode has read what opts asks for.
+func enoughResults(results []Result, opts Options) bool {
+	return opts.ExpectedCount > 0 && len(results) >= opts.ExpectedCount || opts.ExpectedCount <= 0 && anyReported(results)
+}
+
+// readSlanted reads the rows of the regions of the view src whose bars
+// lean (slants), each turned bars upright: the last strategy of a decode
+// that tries harder, all the others having read too little.
+func (d *decoder) readSlanted(src gozxing.LuminanceSource, syms SymbologySet, opts Options, shift func(Point) Point,
+	results []Result, timings []PassTiming) ([]Result, []PassTiming) {
+	for _, sl := range d.slants(src) {
+		if d.interrupted() {
+			break
+		}
+		start := time.Now()
+		d.labels.enter("slanted", stageResample)
+		view, at := d.turned(src, sl)
+		p := pass{name: "slanted", src: view, global: true, rows: true, slanted: true,
+			toFrame: func(q Point) Point { return shift(at(q)) }}
+		before := len(results)
+		results = d.runPass(p, syms, opts, results)
+		timings = append(timings, PassTiming{Name: p.name, Duration: time.Since(start), Found: len(results) - before})
+		if enoughResults(results, opts) {
+			break
+		}
+	}
+	return results, timings
 }
 
 func (d *decoder) runPass(p pass, syms SymbologySet, opts Options, results []Result) []Result {
@@ -437,6 +476,8 @@ search:
 				// turned view's rows are the view's columns, the last
 				// first.
 				switch {
+				case p.slanted:
+					// The view is the region, turned: every row.
 				case p.rotated:
 					rs.denseIn = inBands(d.bars().cols, p.src.GetHeight(), true)
 				case p.view == nil:
@@ -599,7 +640,7 @@ func (d *decoder) passSteps(p pass, syms SymbologySet) ([]passStep, *areaReader)
 			// Every pass that reads linear symbols may read a linear
 			// component; the quarter-turned one too, though the reader
 			// is not row-based.
-			if a.reads(syms) && (p.rows || p.area) {
+			if a.reads(syms) && (p.rows || p.area) && !p.slanted {
 				beside = a
 			}
 			continue

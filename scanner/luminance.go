@@ -194,6 +194,9 @@ type scratch struct {
 	// box holds the double-size copy of a box of a view that a reader
 	// reads again (see decoder.readDoubled).
 	box []byte
+	// slant holds a region of a view and its copy turned (see
+	// decoder.turned).
+	slant []byte
 	// The hybrid binarizer's black point and threshold per block, and the
 	// binarized images of the passes, by size (see binarizer.go).
 	blackPts, thresholds []int
@@ -268,6 +271,14 @@ func (s *scratch) doublePlane(n int) []byte {
 	return s.double[:n]
 }
 
+func (s *scratch) slantPlane(n int) []byte {
+	if cap(s.slant) < n {
+		s.slant = make([]byte, n)
+	}
+	s.used = true
+	return s.slant[:n]
+}
+
 func (s *scratch) boxPlane(n int) []byte {
 	if cap(s.box) < n {
 		s.box = make([]byte, n)
@@ -284,6 +295,7 @@ func (s *scratch) wipe() {
 	clear(s.half[:cap(s.half)])
 	clear(s.double[:cap(s.double)])
 	clear(s.box[:cap(s.box)])
+	clear(s.slant[:cap(s.slant)])
 	clear(s.view[:cap(s.view)])
 	s.viewOf = nil
 	clear(s.blackPts[:cap(s.blackPts)])
@@ -299,7 +311,7 @@ func (s *scratch) wipe() {
 // buffers a frame of the usual size needs stay for the next one. The
 // buffers must have been wiped.
 func (s *scratch) trim(keep int) {
-	for _, b := range []*[]byte{&s.mat, &s.half, &s.double, &s.box, &s.view} {
+	for _, b := range []*[]byte{&s.mat, &s.half, &s.double, &s.box, &s.slant, &s.view} {
 		if cap(*b) > keep {
 			*b = nil
 		}
