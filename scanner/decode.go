@@ -35,6 +35,7 @@ type decoder struct {
 	// nothing along: with a black point for each pixel, and averaged with
 	// the rows beside them.
 	localScan, smoothScan rowScanner
+	midScan               rowScanner   // at the mid-range black point, when blurred (blurredBlack)
 	pairs                 dataBarPairs // scratch of scanRows
 	revWords              []uint32     // scratch of reverse
 	scannedRows           []uint64     // scratch of scanRows

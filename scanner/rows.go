@@ -49,6 +49,10 @@ type rowScanner struct {
 	// enough to need it; unevenOnly has the others not measured at all.
 	local, unevenOnly bool
 	black             []int16
+	// midrange has rows binarized at the black point halfway between
+	// their darkest and lightest levels when they look blurred
+	// (blurredBlack), at their histogram's black point otherwise.
+	midrange bool
 	// smooth, when set, has each row measured as the mean of that many
 	// rows from it down (up, at the image's bottom), summed in sum and
 	// kept in avg.
@@ -202,6 +206,11 @@ func (s *rowScanner) measure(lum []byte) bool {
 		var ok bool
 		if black, ok = blackPointOf(&s.buckets); !ok {
 			return false
+		}
+		if s.midrange {
+			if mid, ok := blurredBlack(&s.buckets, black, w); ok {
+				black = mid
+			}
 		}
 	}
 	s.lastBlack = black
@@ -684,4 +693,45 @@ func (g *grayLines) wipe() {
 	clear(g.near[1][:cap(g.near[1])])
 	clear(g.avg[:cap(g.avg)])
 	g.src = nil
+}
+
+// splitsAt tells whether the row last measured, lum at its histogram's
+// black point, has at least half as many edges again at black: a row of bars
+// blurred along it (blurredBlack) does, its narrow spaces between wider
+// bars crossing the mid-range black point only, where texture and text
+// change about as often at either. The count costs a look at the row's
+// sharpened levels, a fraction of measuring it.
+func (s *rowScanner) splitsAt(lum []byte, black int) bool {
+	n, _ := sharpEdges(lum, black, s.edgeAt[:len(lum)])
+	return 2*n >= 3*(len(s.fwd)-2)
+}
+
+// blurredBlack returns the black point halfway between the darkest and the
+// lightest levels of a row of n pixels whose histogram is buckets (each
+// the darkest or lightest bucket holding a 64th of the row, so that specks
+// of noise do not count), when the row looks blurred along it: that
+// mid-range black point, the global threshold of ISO/IEC 15416's scan
+// reflectance profile, lies a seventh of the row's range or more below
+// the histogram's black point black. Blurred across them, narrow bars and
+// spaces between wider ones swing round the mid-range level without
+// reaching ink or paper; their gray levels, many, make the histogram's
+// dark peak there, and its black point, the valley nearest the light one,
+// falls above the narrow spaces. (In the robustness suite's 1D symbols
+// the middle row's mid-range black point lies 0.08 to 0.12 of its range
+// below the histogram's unblurred, mostly 0.15 to 0.33 below it smeared
+// over a module and a half.)
+func blurredBlack(buckets *[histogramBuckets]int, black, n int) (int, bool) {
+	floor := max(1, n/64)
+	lo, hi := 0, histogramBuckets-1
+	for lo < hi && buckets[lo] < floor {
+		lo++
+	}
+	for hi > lo && buckets[hi] < floor {
+		hi--
+	}
+	mid := (lo + hi + 1) << histogramShift / 2
+	if 7*(black-mid) < (hi-lo)<<histogramShift {
+		return 0, false
+	}
+	return mid, true
 }
