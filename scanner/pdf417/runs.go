@@ -99,55 +99,107 @@ func (r *runList) fromNearest(v *view, n int, x0, y0, ux, uy float64) {
 	if n <= 0 {
 		return
 	}
-	w, h := float64(v.iw), float64(v.ih)
-	skips := v.words != nil && v.blocks != nil
-	var prev bool
-	for i := 0; i < n; i++ {
-		x, y := x0+float64(i)*ux, y0+float64(i)*uy
-		p := x >= 0 && y >= 0 && x < w && y < h
-		skip := 0
-		switch {
-		case !p:
-			if skips {
-				skip = min(n-1-i, max(stepsOutside(x, ux, w), stepsOutside(y, uy, h)))
-			}
-		case skips:
-			xi, yi := int(x), int(y)
-			switch v.blocks[yi/blockSide*v.bstride+xi/blockSide] {
-			case blockMixed:
-				// The samples that stay in the block read its pixels
-				// without looking the block up again, each as the first.
-				last := i + min(n-1-i, stepsWithin(x, ux, xi/blockSide*blockSide, w), stepsWithin(y, uy, yi/blockSide*blockSide, h))
-				for {
-					p = v.words[yi*v.stride+xi>>5]>>uint(xi&31)&1 != 0
-					if i == last {
-						break
-					}
-					r.sample(i, p, prev)
-					prev = p
-					i++
-					x, y = x0+float64(i)*ux, y0+float64(i)*uy
-					xi, yi = int(x), int(y)
-				}
-			case blockLight:
-				p = false
-				skip = min(n-1-i, stepsWithin(x, ux, xi/blockSide*blockSide, w), stepsWithin(y, uy, yi/blockSide*blockSide, h))
-			default:
-				p = true
-				skip = min(n-1-i, stepsWithin(x, ux, xi/blockSide*blockSide, w), stepsWithin(y, uy, yi/blockSide*blockSide, h))
-			}
-		default:
-			if xi, yi := int(x), int(y); v.words != nil {
-				p = v.words[yi*v.stride+xi>>5]>>uint(xi&31)&1 != 0
-			} else {
-				p = v.m.Get(xi, yi)
+	prev := v.nearestDark(x0, y0)
+	r.firstDark = prev
+	r.edges = append(r.edges, 0)
+	if v.words == nil || v.blocks == nil {
+		for i := 1; i < n; i++ {
+			if p := v.nearestDark(x0+float64(i)*ux, y0+float64(i)*uy); p != prev {
+				r.edges = append(r.edges, i)
+				prev = p
 			}
 		}
-		r.sample(i, p, prev)
-		prev = p
-		i += skip
+		r.edges = append(r.edges, n)
+		return
+	}
+	w, h := float64(v.iw), float64(v.ih)
+	words, stride, blocks, bstride := v.words, v.stride, v.blocks, v.bstride
+	// The last sample in a block is found from the line's start, by the
+	// reciprocals of the steps (see blockEnd): no division, and nothing
+	// carried from one block to the next.
+	var rx, ry float64
+	if ux != 0 {
+		rx = 1 / ux
+	}
+	if uy != 0 {
+		ry = 1 / uy
+	}
+	for i := 0; i < n; {
+		x, y := x0+float64(i)*ux, y0+float64(i)*uy
+		if !(x >= 0 && y >= 0 && x < w && y < h) {
+			if prev {
+				r.edges = append(r.edges, i)
+				prev = false
+			}
+			i += 1 + min(n-1-i, max(stepsOutside(x, ux, w), stepsOutside(y, uy, h)))
+			continue
+		}
+		xi, yi := int(x), int(y)
+		bx, by := int(uint(xi)/blockSide), int(uint(yi)/blockSide)
+		end := float64(n - 1)
+		// Compared, not min: a NaN leaves the axis out.
+		if ux != 0 {
+			if t := blockEnd(bx, ux, rx, x0, w); t < end {
+				end = t
+			}
+		}
+		if uy != 0 {
+			if t := blockEnd(by, uy, ry, y0, h); t < end {
+				end = t
+			}
+		}
+		last := i
+		if end > float64(i) {
+			last = int(end)
+		}
+		switch blocks[by*bstride+bx] {
+		case blockMixed:
+			// The samples that stay in the block read its pixels
+			// without looking the block up again.
+			for {
+				if p := words[yi*stride+xi>>5]>>uint(xi&31)&1 != 0; p != prev {
+					r.edges = append(r.edges, i)
+					prev = p
+				}
+				if i++; i > last {
+					break
+				}
+				x, y = x0+float64(i)*ux, y0+float64(i)*uy
+				xi, yi = int(x), int(y)
+			}
+			continue
+		case blockLight:
+			if prev {
+				r.edges = append(r.edges, i)
+				prev = false
+			}
+		default:
+			if !prev {
+				r.edges = append(r.edges, i)
+				prev = true
+			}
+		}
+		i = last + 1
 	}
 	r.edges = append(r.edges, n)
+}
+
+// blockEnd returns, along one axis, the index (a real number) up to which
+// the samples c0 + i·d of a line, d not 0 and r its reciprocal, stay in
+// the block b of that axis and below end, the image's size along it. It
+// keeps skipMargin from the edge, less the rounding of its difference and
+// product (a few ulps of the line's length in pixels, under 1e-11): every
+// sample up to it stays in the block. It may lie before the sample the
+// caller is at, near the edge; it is infinite or NaN only for a step so
+// small (1e-300) that no sample moves a billionth of a pixel.
+func blockEnd(b int, d, r, c0, end float64) float64 {
+	if d < 0 {
+		return (float64(b*blockSide) + skipMargin - c0) * r
+	}
+	if e := float64(b*blockSide + blockSide); e < end {
+		end = e
+	}
+	return (end - skipMargin - c0) * r
 }
 
 // skipMargin is how far, in pixels, fromNearest's steps over samples keep
@@ -155,21 +207,6 @@ func (r *runList) fromNearest(v *view, n int, x0, y0, ux, uy float64) {
 // a sample's coordinates (x0 + i·ux, under 1e-12 for any image), so that
 // every sample stepped over lies where the one before the step did.
 const skipMargin = 1e-9
-
-// stepsWithin returns how many steps of d from the coordinate c stay
-// within the block from lo, blockSide long, and below end: at least 0.
-func stepsWithin(c, d float64, lo int, end float64) int {
-	var room float64
-	switch {
-	case d > 0:
-		room = (min(float64(lo+blockSide), end) - skipMargin - c) / d
-	case d < 0:
-		room = (c - float64(lo) - skipMargin) / -d
-	default:
-		return math.MaxInt32
-	}
-	return max(0, int(min(room, math.MaxInt32)))
-}
 
 // stepsOutside returns how many steps of d from the coordinate c stay
 // outside [0, end) where c is outside it: all of them where it moves away

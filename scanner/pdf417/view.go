@@ -233,6 +233,19 @@ func (v *view) get(x, y int) bool {
 	return v.m.Get(x, y)
 }
 
+// nearestDark reports whether the image pixel holding the point (x, y)
+// is dark; outside the image is light.
+func (v *view) nearestDark(x, y float64) bool {
+	if !(x >= 0 && y >= 0 && x < float64(v.iw) && y < float64(v.ih)) {
+		return false
+	}
+	xi, yi := int(x), int(y)
+	if v.words != nil {
+		return v.words[yi*v.stride+xi>>5]>>uint(xi&31)&1 != 0
+	}
+	return v.m.Get(xi, yi)
+}
+
 // between reports whether the image is dark at the point (x, y) (pixel
 // centres at half units), interpolating bilinearly between the four
 // pixels nearest it: a line sampled across a turned symbol then sees its
