@@ -364,28 +364,35 @@ func (v *view) sampleFrom(r *runList, from, n int, prev bool, end lineEnd, sx, s
 
 // sampleSeen is sampleFrom for a turned view that keeps its samples (see
 // samples): the loop most of MicroPDF417's and GS1 Composite's lines are
-// sampled by, without a test of the view's kind a sample.
+// sampled by, without a test of the view's kind a sample. The samples
+// inside the view are one stretch (each coordinate moves one way along
+// the line), whose end is found first (insideUntil): the samples in it
+// are read without a test of the view's bounds each.
 func (v *view) sampleSeen(r *runList, from, n int, prev bool, end lineEnd, sx, sy, rx, ry float64) lineEnd {
 	inside := end.inside
 	w, h := float64(v.w), float64(v.h)
 	states, stride := v.seen.states, v.seen.stride
-	for i := from; i < n; i++ {
-		d := float64(i) + 0.5
-		fx, fy := sx+d*rx, sy+d*ry
-		if fx < 0 || fy < 0 || fx >= w || fy >= h {
-			if inside {
-				if prev {
-					r.edges = append(r.edges, i)
-				}
-				r.edges = append(r.edges, n)
-				return lineEnd{inside: true, left: true}
+	i := from
+	for ; i < n && !linePointIn(i, sx, sy, rx, ry, w, h); i++ {
+		if inside {
+			// The line has left the view: the rest is light.
+			if prev {
+				r.edges = append(r.edges, i)
 			}
-			r.sample(i, false, prev)
-			prev = false
-			continue
+			r.edges = append(r.edges, n)
+			return lineEnd{inside: true, left: true}
 		}
-		x, y := int(fx), int(fy)
-		inside = true
+		r.sample(i, false, prev)
+		prev = false
+	}
+	if i == n {
+		r.edges = append(r.edges, n)
+		return lineEnd{inside: inside}
+	}
+	stop := insideUntil(i, n, sx, sy, rx, ry, w, h)
+	for ; i < stop; i++ {
+		d := float64(i) + 0.5
+		x, y := int(sx+d*rx), int(sy+d*ry)
 		k, sh := y*stride+x>>4, uint(x&15)*2
 		st := states[k] >> sh & 3
 		if st == 0 {
@@ -400,8 +407,67 @@ func (v *view) sampleSeen(r *runList, from, n int, prev bool, end lineEnd, sx, s
 		r.sample(i, p, prev)
 		prev = p
 	}
+	if stop < n {
+		// The line has left the view: the rest is light.
+		if prev {
+			r.edges = append(r.edges, stop)
+		}
+		r.edges = append(r.edges, n)
+		return lineEnd{inside: true, left: true}
+	}
 	r.edges = append(r.edges, n)
-	return lineEnd{inside: inside}
+	return lineEnd{inside: true}
+}
+
+// stretchEnd returns where, in samples, the coordinate c + (i+½)·d of a
+// line's samples reaches the edge of [0, size) it moves towards: +Inf
+// where it does not move.
+func stretchEnd(c, d, size float64) float64 {
+	switch {
+	case d > 0:
+		return (size-c)/d - 0.5
+	case d < 0:
+		return -c/d - 0.5
+	}
+	return math.Inf(1)
+}
+
+// linePointIn reports whether sample i of a line, the point
+// (sx, sy) + (i+½)·(rx, ry), lies inside a w×h view.
+func linePointIn(i int, sx, sy, rx, ry, w, h float64) bool {
+	d := float64(i) + 0.5
+	fx, fy := sx+d*rx, sy+d*ry
+	return fx >= 0 && fy >= 0 && fx < w && fy < h
+}
+
+// insideUntil returns the first sample after i, which lies inside the
+// view, that lies outside it (linePointIn), or n where none before n
+// does. Each coordinate of the samples moves one way along the line, so
+// the samples inside are one stretch: its end is estimated where each
+// coordinate reaches the view's edge, and moved to where linePointIn
+// says it is.
+func insideUntil(i, n int, sx, sy, rx, ry, w, h float64) int {
+	est := float64(n)
+	if t := stretchEnd(sx, rx, w); t < est {
+		est = t
+	}
+	if t := stretchEnd(sy, ry, h); t < est {
+		est = t
+	}
+	j := n
+	if est < float64(n-1) {
+		j = i + 1
+		if est >= float64(i) {
+			j = int(est) + 1
+		}
+	}
+	for j > i+1 && !linePointIn(j-1, sx, sy, rx, ry, w, h) {
+		j--
+	}
+	for j < n && linePointIn(j, sx, sy, rx, ry, w, h) {
+		j++
+	}
+	return j
 }
 
 // floorInt is int(math.Floor(f)) for the points between weighs,
