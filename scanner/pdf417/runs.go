@@ -114,6 +114,7 @@ func (r *runList) fromNearest(v *view, n int, x0, y0, ux, uy float64) {
 	}
 	w, h := float64(v.iw), float64(v.ih)
 	words, stride, blocks, bstride := v.words, v.stride, v.blocks, v.bstride
+	brows := len(blocks) / bstride
 	// The last sample in a block is found from the line's start, by the
 	// reciprocals of the steps (see blockEnd): no division, and nothing
 	// carried from one block to the next.
@@ -136,23 +137,52 @@ func (r *runList) fromNearest(v *view, n int, x0, y0, ux, uy float64) {
 		}
 		xi, yi := int(x), int(y)
 		bx, by := int(uint(xi)/blockSide), int(uint(yi)/blockSide)
-		end := float64(n - 1)
-		// Compared, not min: a NaN leaves the axis out.
+		xEnd, yEnd := math.Inf(1), math.Inf(1)
 		if ux != 0 {
-			if t := blockEnd(bx, ux, rx, x0, w); t < end {
-				end = t
-			}
+			xEnd = blockEnd(bx, ux, rx, x0, w)
 		}
 		if uy != 0 {
-			if t := blockEnd(by, uy, ry, y0, h); t < end {
-				end = t
+			yEnd = blockEnd(by, uy, ry, y0, h)
+		}
+		c := blocks[by*bstride+bx]
+		if c != blockMixed {
+			// The blocks of its colour after it along the axis the line
+			// leaves it by are stepped over with it, while the line
+			// stays in its row (or column) of blocks: the samples up to
+			// the last one's end lie in that row, the other axis's end
+			// unchanged, between the first block and the last.
+			switch {
+			case xEnd < yEnd:
+				for dx := sign(ux); xEnd < yEnd && xEnd < float64(n-1); {
+					next := bx + dx
+					if uint(next) >= uint(bstride) || blocks[by*bstride+next] != c {
+						break
+					}
+					bx, xEnd = next, blockEnd(next, ux, rx, x0, w)
+				}
+			case yEnd < xEnd:
+				for dy := sign(uy); yEnd < xEnd && yEnd < float64(n-1); {
+					next := by + dy
+					if uint(next) >= uint(brows) || blocks[next*bstride+bx] != c {
+						break
+					}
+					by, yEnd = next, blockEnd(next, uy, ry, y0, h)
+				}
 			}
+		}
+		// Compared, not min: a NaN leaves the axis out.
+		end := float64(n - 1)
+		if xEnd < end {
+			end = xEnd
+		}
+		if yEnd < end {
+			end = yEnd
 		}
 		last := i
 		if end > float64(i) {
 			last = int(end)
 		}
-		switch blocks[by*bstride+bx] {
+		switch c {
 		case blockMixed:
 			// The samples that stay in the block read its pixels
 			// without looking the block up again.
@@ -182,6 +212,14 @@ func (r *runList) fromNearest(v *view, n int, x0, y0, ux, uy float64) {
 		i = last + 1
 	}
 	r.edges = append(r.edges, n)
+}
+
+// sign returns 1 for a step d > 0, else -1.
+func sign(d float64) int {
+	if d > 0 {
+		return 1
+	}
+	return -1
 }
 
 // blockEnd returns, along one axis, the index (a real number) up to which
