@@ -144,30 +144,29 @@ func (r *runList) fromNearest(v *view, n int, x0, y0, ux, uy float64) {
 		if uy != 0 {
 			yEnd = blockEnd(by, uy, ry, y0, h)
 		}
+		// The blocks of its kind after it along the axis the line
+		// leaves it by are taken with it, while the line stays in its
+		// row (or column) of blocks: the samples up to the last one's
+		// end lie in that row, the other axis's end unchanged, between
+		// the first block and the last. Uniform ones are stepped over
+		// together; those of both colours read at one go.
 		c := blocks[by*bstride+bx]
-		if c != blockMixed {
-			// The blocks of its colour after it along the axis the line
-			// leaves it by are stepped over with it, while the line
-			// stays in its row (or column) of blocks: the samples up to
-			// the last one's end lie in that row, the other axis's end
-			// unchanged, between the first block and the last.
-			switch {
-			case xEnd < yEnd:
-				for dx := sign(ux); xEnd < yEnd && xEnd < float64(n-1); {
-					next := bx + dx
-					if uint(next) >= uint(bstride) || blocks[by*bstride+next] != c {
-						break
-					}
-					bx, xEnd = next, blockEnd(next, ux, rx, x0, w)
+		switch {
+		case xEnd < yEnd:
+			for dx := sign(ux); xEnd < yEnd && xEnd < float64(n-1); {
+				next := bx + dx
+				if uint(next) >= uint(bstride) || blocks[by*bstride+next] != c {
+					break
 				}
-			case yEnd < xEnd:
-				for dy := sign(uy); yEnd < xEnd && yEnd < float64(n-1); {
-					next := by + dy
-					if uint(next) >= uint(brows) || blocks[next*bstride+bx] != c {
-						break
-					}
-					by, yEnd = next, blockEnd(next, uy, ry, y0, h)
+				bx, xEnd = next, blockEnd(next, ux, rx, x0, w)
+			}
+		case yEnd < xEnd:
+			for dy := sign(uy); yEnd < xEnd && yEnd < float64(n-1); {
+				next := by + dy
+				if uint(next) >= uint(brows) || blocks[next*bstride+bx] != c {
+					break
 				}
+				by, yEnd = next, blockEnd(next, uy, ry, y0, h)
 			}
 		}
 		// Compared, not min: a NaN leaves the axis out.
@@ -184,8 +183,8 @@ func (r *runList) fromNearest(v *view, n int, x0, y0, ux, uy float64) {
 		}
 		switch c {
 		case blockMixed:
-			// The samples that stay in the block read its pixels
-			// without looking the block up again.
+			// The samples that stay in the blocks read their pixels
+			// without looking the blocks up again.
 			for {
 				if p := words[yi*stride+xi>>5]>>uint(xi&31)&1 != 0; p != prev {
 					r.edges = append(r.edges, i)
