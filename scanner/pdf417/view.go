@@ -1,6 +1,7 @@
 package pdf417
 
 import (
+	"encoding/binary"
 	"math"
 
 	"github.com/makiuchi-d/gozxing"
@@ -148,26 +149,43 @@ func uniformBlocks(words []uint32, stride, w, h int, blocks []uint8) ([]uint8, i
 		for k := range stride {
 			or, and := uint32(0), ^uint32(0)
 			for y := y0; y < y1; y++ {
-				or |= words[y*stride+k]
-				and &= words[y*stride+k]
+				word := words[y*stride+k]
+				or |= word
+				and &= word
 			}
-			for b := range 32 / blockSide {
-				bx := k*(32/blockSide) + b
-				if bx >= bw {
-					break
+			bx := k * (32 / blockSide)
+			if bx+32/blockSide > bw || (bx+32/blockSide)*blockSide > w {
+				// The last word of the row: its blocks past the row's
+				// end are not kept, and those the image's edge cuts are
+				// never dark.
+				for b := range min(32/blockSide, bw-bx) {
+					c := blockMixed
+					switch sh := uint(b * blockSide); {
+					case or>>sh&0xff == 0:
+						c = blockLight
+					case and>>sh&0xff == 0xff && (bx+b+1)*blockSide <= w:
+						c = blockDark
+					}
+					blocks[by*bw+bx+b] = c
 				}
-				c := blockMixed
-				switch sh := uint(b * blockSide); {
-				case or>>sh&0xff == 0:
-					c = blockLight
-				case and>>sh&0xff == 0xff && (bx+1)*blockSide <= w:
-					c = blockDark
-				}
-				blocks[by*bw+bx] = c
+				continue
 			}
+			// The four blocks at once, a byte each: light where a byte
+			// of or is 0, dark where one of and is all ones.
+			light, dark := zeroBytes(or), zeroBytes(^and)
+			binary.LittleEndian.PutUint32(blocks[by*bw+bx:], light*uint32(blockLight)|dark*uint32(blockDark))
 		}
 	}
 	return blocks, bw
+}
+
+// zeroBytes returns 1 in each byte of v that is 0, else 0 there.
+func zeroBytes(v uint32) uint32 {
+	// The high bit of each byte of nonzero: whether its low seven bits,
+	// carried into it, or its own high bit are set; no carry crosses
+	// into the next byte.
+	nonzero := (v&0x7f7f7f7f + 0x7f7f7f7f | v) & 0x80808080
+	return (nonzero ^ 0x80808080) >> 7
 }
 
 // newTurnedView returns the w×h view of m whose origin is the image point
