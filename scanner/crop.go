@@ -4,14 +4,17 @@ import (
 	"image"
 
 	"github.com/makiuchi-d/gozxing"
+
+	"github.com/scannerd/scannerd/scanner/internal/bitrow"
 )
 
 // croppedBitmap returns the rectangle r of a pass's view as a bitmap of its
 // own: the luminance cropped, and the pass's binarized image m cropped (with
 // the symbols found painted out, as they are in m), so that a reader
 // searches only r, and the cropped luminance. It reports false when the
-// view cannot be cropped.
-func croppedBitmap(src gozxing.LuminanceSource, m *gozxing.BitMatrix, r image.Rectangle) (*gozxing.BinaryBitmap, gozxing.LuminanceSource, bool) {
+// view cannot be cropped. m's rows are read from rows when they are of m
+// (rows may be nil).
+func croppedBitmap(src gozxing.LuminanceSource, m *gozxing.BitMatrix, r image.Rectangle, rows *bitrow.SharedRows) (*gozxing.BinaryBitmap, gozxing.LuminanceSource, bool) {
 	r = r.Intersect(image.Rect(0, 0, m.GetWidth(), m.GetHeight()))
 	if r.Empty() || !src.IsCropSupported() {
 		return nil, nil, false
@@ -24,14 +27,14 @@ func croppedBitmap(src gozxing.LuminanceSource, m *gozxing.BitMatrix, r image.Re
 	if err != nil {
 		return nil, nil, false
 	}
-	row := gozxing.NewBitArray(m.GetWidth())
+	var in bitrow.Rows
+	in.OfShared(m, rows)
 	out := gozxing.NewBitArray(r.Dx())
 	for y := r.Min.Y; y < r.Max.Y; y++ {
-		row = m.GetRow(y, row)
-		copyBits(out.GetBitArray(), row.GetBitArray(), r.Min.X, r.Dx())
+		copyBits(out.GetBitArray(), in.Row(y), r.Min.X, r.Dx())
 		c.SetRow(y-r.Min.Y, out)
 	}
-	clear(row.GetBitArray()) // image data, as the frame is
+	in.Done() // image data, as the frame is
 	clear(out.GetBitArray())
 	bm, err := gozxing.NewBinaryBitmap(&matrixBinarizer{src: lum, m: c})
 	if err != nil {

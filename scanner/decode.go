@@ -81,6 +81,11 @@ type decoder struct {
 	// readers that search along columns share (hint.Columns), bound and
 	// reset as finders are.
 	columns bitrow.SharedColumns
+	// sharedRows are the rows of the pass's binarized image, which the
+	// readers that read its rows share (hint.Rows), bound and reset as
+	// finders are, and bound too before the engine's own reads of the
+	// whole image (its regions, what is left of it to search).
+	sharedRows bitrow.SharedRows
 	// doubled are the boxes of the view read at double size so far.
 	doubled []image.Rectangle
 	// barLook tells where in the view bars lie across its rows and
@@ -151,8 +156,8 @@ func newDecoder() *decoder {
 	d := &decoder{
 		rowReaders: newRowReaders(),
 	}
-	d.normal = map[gozxing.DecodeHintType]interface{}{hint.Finders: &d.finders, hint.Columns: &d.columns}
-	d.harder = map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_TRY_HARDER: true, hint.Finders: &d.finders, hint.Columns: &d.columns}
+	d.normal = map[gozxing.DecodeHintType]interface{}{hint.Finders: &d.finders, hint.Columns: &d.columns, hint.Rows: &d.sharedRows}
+	d.harder = map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_TRY_HARDER: true, hint.Finders: &d.finders, hint.Columns: &d.columns, hint.Rows: &d.sharedRows}
 	d.areaReaders = newAreaReaders(d)
 	return d
 }
@@ -162,6 +167,7 @@ func newDecoder() *decoder {
 func (d *decoder) resetShared() {
 	d.finders.Reset()
 	d.columns.Reset()
+	d.sharedRows.Reset()
 }
 
 func (d *decoder) hints(tryHarder bool) map[gozxing.DecodeHintType]interface{} {
@@ -430,7 +436,8 @@ func (d *decoder) runPass(p pass, syms SymbologySet, opts Options, results []Res
 		if m, err := bm.GetBlackMatrix(); err == nil {
 			d.labels.enter(p.name, stageProposals)
 			var complete bool
-			d.regions, complete = findRegions(m, maxRegions)
+			d.sharedRows.Bind(m)
+			d.regions, complete = findRegions(m, maxRegions, &d.sharedRows)
 			if complete {
 				for _, rg := range d.regions {
 					d.searchIn = append(d.searchIn, rg.rect)
@@ -560,6 +567,7 @@ search:
 				if matrix != nil {
 					d.finders.Bind(matrix)
 					d.columns.Bind(matrix)
+					d.sharedRows.Bind(matrix)
 				}
 				found := d.readArea(*a, p.src, bm, wh, want)
 				if a.sameSearch && whole {
@@ -573,7 +581,7 @@ search:
 				promising = a.promising != nil && a.promising()
 			}
 			for _, c := range crops {
-				if cbm, clum, ok := croppedBitmap(p.src, matrix, c); ok {
+				if cbm, clum, ok := croppedBitmap(p.src, matrix, c, &d.sharedRows); ok {
 					ch := h
 					if a.sym == MicroPDF417 && len(bars) > 0 {
 						// In the crop's own pixels.
@@ -600,7 +608,8 @@ search:
 		if want > 0 && len(results) >= opts.ExpectedCount {
 			return results
 		}
-		left, done := leftToSearch(matrix)
+		d.sharedRows.Bind(matrix)
+		left, done := leftToSearch(matrix, &d.sharedRows)
 		if done {
 			break search
 		}

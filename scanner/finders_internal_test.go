@@ -86,3 +86,39 @@ func TestPassSharesColumns(t *testing.T) {
 		}
 	}
 }
+
+// In a thorough decode, turned symbols too, of a frame with no symbol,
+// the readers that read the rows of a pass's binarized image (the engine's
+// region search first) copy each row out of it at most once between them.
+func TestPassSharesRows(t *testing.T) {
+	const w, h = 160, 120
+	pix := make([]byte, w*h)
+	for i := range pix {
+		pix[i] = 255
+		if x, y := i%w, i/w; (x/5+y/7)%3 == 0 {
+			pix[i] = 0 // texture, so that the image is binarized
+		}
+	}
+	d := newDecoder()
+	type count struct{ copies, served, height int }
+	var perPass []count
+	var last count
+	d.passDone = func(bm *gozxing.BinaryBitmap, _ gozxing.Binarizer, _ bool) {
+		now := count{d.sharedRows.Copies, d.sharedRows.Served, 0}
+		perPass = append(perPass, count{now.copies - last.copies, now.served - last.served, bm.GetHeight()})
+		last = now
+	}
+	syms := NewSymbologySet(QRCode, DataMatrix, Aztec, MaxiCode, HanXin, DXFilmEdge)
+	res, timings := d.decode(NewFrame(pix, w, h, w), Options{TryHarder: true, TryRotated: true, Symbologies: syms})
+	if len(res) != 0 {
+		t.Fatalf("read %v from texture", res)
+	}
+	if len(perPass) == 0 || perPass[0].copies == 0 || perPass[0].served < 4*perPass[0].copies {
+		t.Fatalf("shared rows per pass %+v: want the first pass's rows each served several times (%v)", perPass, timings)
+	}
+	for i, n := range perPass {
+		if n.copies > n.height {
+			t.Errorf("pass %d (%s) copied %d rows of an image %d tall", i, timings[i].Name, n.copies, n.height)
+		}
+	}
+}

@@ -598,6 +598,7 @@ func (d *decoder) wipeRows() {
 	d.midScan.wipe()
 	clear(d.pairs.seen[:cap(d.pairs.seen)])
 	d.columns.Wipe()
+	d.sharedRows.Wipe()
 	for _, a := range d.areaReaders {
 		if a.wipe != nil {
 			a.wipe()

@@ -6,6 +6,8 @@ import (
 	"sort"
 
 	"github.com/makiuchi-d/gozxing"
+
+	"github.com/scannerd/scannerd/scanner/internal/bitrow"
 )
 
 // Region proposals. gozxing's Data Matrix and Aztec detectors look for a
@@ -36,15 +38,15 @@ type region struct {
 }
 
 // cellActivity counts, per cell, the changes along rows (h) and along
-// columns (v), sampling every other row.
-func cellActivity(m *gozxing.BitMatrix, cw int, h, v []uint16) {
-	width, height := m.GetWidth(), m.GetHeight()
-	prev := gozxing.NewBitArray(width)
-	cur := gozxing.NewBitArray(width)
+// columns (v), sampling every other row; the rows read from rows when
+// they are of m (rows may be nil).
+func cellActivity(m *gozxing.BitMatrix, cw int, h, v []uint16, rows *bitrow.SharedRows) {
+	height := m.GetHeight()
+	var cur, prev bitrow.Rows
+	cur.OfShared(m, rows)
+	prev.OfShared(m, rows)
 	for y := 0; y+1 < height; y += 2 {
-		cur = m.GetRow(y, cur)
-		prev = m.GetRow(y+1, prev)
-		a, b := cur.GetBitArray(), prev.GetBitArray()
+		a, b := cur.Row(y), prev.Row(y+1)
 		row := (y / cellSize) * cw
 		for i := 0; i < cw && i < len(a); i++ {
 			w := a[i]
@@ -56,8 +58,8 @@ func cellActivity(m *gozxing.BitMatrix, cw int, h, v []uint16) {
 			v[row+i] += uint16(bits.OnesCount32(w ^ b[i]))
 		}
 	}
-	cur.Clear() // rows of the image
-	prev.Clear()
+	cur.Done() // rows of the image
+	prev.Done()
 }
 
 // busyCell is the activity (changes along rows plus along columns) of a
@@ -71,11 +73,11 @@ const busyCell = cellSize
 // and is left out. complete reports that the regions hold every busy cell
 // of m: none was left out, as texture or over the limit, and m is large
 // enough to be cut into cells at all.
-func findRegions(m *gozxing.BitMatrix, limit int) (regions []region, complete bool) {
+func findRegions(m *gozxing.BitMatrix, limit int, rows *bitrow.SharedRows) (regions []region, complete bool) {
 	if m.GetWidth() < 2*cellSize-cellSize+1 || m.GetHeight() < cellSize+1 {
 		return nil, false // fewer than two cells across or down
 	}
-	all, cells := clusters(m)
+	all, cells := clusters(m, rows)
 	out := all[:0]
 	for _, r := range all {
 		if r.cells*5 <= 3*cells {
@@ -91,13 +93,14 @@ func findRegions(m *gozxing.BitMatrix, limit int) (regions []region, complete bo
 }
 
 // clusters returns the clusters of busy cells of m, each grown by a cell,
-// and the number of cells of m.
-func clusters(m *gozxing.BitMatrix) ([]region, int) {
+// and the number of cells of m; m's rows read from rows when they are of
+// m (rows may be nil).
+func clusters(m *gozxing.BitMatrix, rows *bitrow.SharedRows) ([]region, int) {
 	width, height := m.GetWidth(), m.GetHeight()
 	cw, ch := (width+cellSize-1)/cellSize, (height+cellSize-1)/cellSize
 	h := make([]uint16, cw*ch)
 	v := make([]uint16, cw*ch)
-	cellActivity(m, cw, h, v)
+	cellActivity(m, cw, h, v, rows)
 	active := make([]bool, cw*ch)
 	for i := range active {
 		active[i] = int(h[i])+int(v[i]) >= busyCell
@@ -169,8 +172,8 @@ const maxCrops = 8
 // they are few and cover at most half of the image; else everywhere (nil).
 // Once the one symbol of a label is read, what is left is mostly its
 // printed text, which costs a reader little to search on its own.
-func leftToSearch(m *gozxing.BitMatrix) (crops []image.Rectangle, done bool) {
-	all, _ := clusters(m)
+func leftToSearch(m *gozxing.BitMatrix, rows *bitrow.SharedRows) (crops []image.Rectangle, done bool) {
+	all, _ := clusters(m, rows)
 	if len(all) == 0 {
 		return nil, true
 	}

@@ -24,7 +24,7 @@ import (
 // runs of the whole row, the first light (of length 0 when the row starts
 // dark).
 func runLengths(row *gozxing.BitArray, out []int) []int {
-	return bitrow.Lengths(row, row.GetSize(), out)
+	return bitrow.Lengths(row.GetBitArray(), row.GetSize(), out)
 }
 
 // startFilter reports whether a row, given as runLengths, may hold a

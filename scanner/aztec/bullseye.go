@@ -26,7 +26,8 @@ type bitImage struct {
 	m       *gozxing.BitMatrix
 	w, h    int
 	rowSize int
-	words   []uint32 // pixel (x, y) is bit x%32 of words[y*rowSize+x/32]
+	words   []uint32    // pixel (x, y) is bit x%32 of words[y*rowSize+x/32]
+	rows    bitrow.Rows // m's rows, as load reads them
 	// Blocks of 32×32 pixels turned into columns as lines down them are
 	// read (see column), each kept in the slot its place picks until
 	// another block takes it: block (bx, by) in blocks[s] when tags[s] is
@@ -42,9 +43,9 @@ type bitImage struct {
 // search reads far fewer, most of them several times).
 const blockSlots = 1024
 
-// load copies m, reusing the words of the image before; row is scratch
-// for a row of m.
-func (b *bitImage) load(m *gozxing.BitMatrix, row *gozxing.BitArray) {
+// load copies m, reusing the words of the image before; its rows read
+// from shared when they are of m (shared may be nil).
+func (b *bitImage) load(m *gozxing.BitMatrix, shared *bitrow.SharedRows) {
 	b.m, b.w, b.h = m, m.GetWidth(), m.GetHeight()
 	b.rowSize = (b.w + 31) / 32
 	n := b.rowSize * b.h
@@ -52,11 +53,11 @@ func (b *bitImage) load(m *gozxing.BitMatrix, row *gozxing.BitArray) {
 		b.words = make([]uint32, n)
 	}
 	b.words = b.words[:n]
+	b.rows.OfShared(m, shared)
 	for y := range b.h {
-		row = m.GetRow(y, row)
-		copy(b.words[y*b.rowSize:(y+1)*b.rowSize], row.GetBitArray())
+		copy(b.words[y*b.rowSize:(y+1)*b.rowSize], b.rows.Row(y))
 	}
-	row.Clear()
+	b.rows.Done()
 	b.colSize = (b.h + 31) / 32
 	if cap(b.col) < b.colSize {
 		b.col = make([]uint32, b.colSize)
@@ -185,9 +186,8 @@ func (d *detector) findCentres(step, budget int) []centre {
 	img := &d.img
 	hits := d.hits[:0]
 	for y := step / 2; y < img.h; y += step {
-		// The row, from the copy of the image (decode sized d.row to it).
-		copy(d.row.GetBitArray(), img.words[y*img.rowSize:(y+1)*img.rowSize])
-		d.runs = bitrow.Lengths(d.row, img.w, d.runs)
+		// The row, in the copy of the image.
+		d.runs = bitrow.Lengths(img.words[y*img.rowSize:(y+1)*img.rowSize], img.w, d.runs)
 		x := 0
 		for i, r := range d.runs {
 			start := x
@@ -208,9 +208,6 @@ func (d *detector) findCentres(step, budget int) []centre {
 		}
 	}
 	d.hits = hits
-	if d.row != nil {
-		d.row.Clear() // a row of the image
-	}
 	// The hits by score, best first, in row order within a score.
 	var first [maxScore + 2]int // first[maxScore-score]: where that score's hits start
 	for _, h := range hits {

@@ -124,7 +124,7 @@ func TestAxisRunsMatchPixels(t *testing.T) {
 				x += n
 			}
 		}
-		d.img.load(m, gozxing.NewBitArray(w))
+		d.img.load(m, nil)
 		for n := 0; n < 300; n++ {
 			ww := 1 + rng.IntN(80)
 			x0, y0 := rng.IntN(w+2*ww)-ww, rng.IntN(h+2*ww)-ww

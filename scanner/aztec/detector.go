@@ -15,7 +15,6 @@ import (
 // reused from image to image.
 type detector struct {
 	img       bitImage
-	row       *gozxing.BitArray
 	runs      []int
 	colRuns   []int
 	colStarts []int

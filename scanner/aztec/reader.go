@@ -19,6 +19,7 @@ import (
 	"github.com/makiuchi-d/gozxing/aztec/decoder"
 	"github.com/makiuchi-d/gozxing/common/reedsolomon"
 
+	"github.com/scannerd/scannerd/scanner/internal/bitrow"
 	"github.com/scannerd/scannerd/scanner/internal/guard"
 	"github.com/scannerd/scannerd/scanner/internal/hint"
 )
@@ -66,10 +67,8 @@ func (r *Reader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHin
 	}
 	d := &r.det
 	d.lastErr = errNotFound
-	if d.row == nil || d.row.GetSize() < m.GetWidth() {
-		d.row = gozxing.NewBitArray(m.GetWidth())
-	}
-	d.img.load(m, d.row)
+	rows, _ := hints[hint.Rows].(*bitrow.SharedRows)
+	d.img.load(m, rows)
 	defer d.img.wipe() // a copy of the image
 	for _, c := range d.findCentres(step, budget) {
 		f := d.read(c)

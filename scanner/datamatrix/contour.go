@@ -5,6 +5,8 @@ import (
 	"slices"
 
 	"github.com/makiuchi-d/gozxing"
+
+	"github.com/scannerd/scannerd/scanner/internal/bitrow"
 )
 
 // bitImage reads the binarized image; everything outside it is light. It
@@ -17,15 +19,16 @@ type bitImage struct {
 	w, h   int
 	stride int      // words per row, margins included
 	words  []uint32 // row y's pixel x is bit 32+x of row y+1
-	row    *gozxing.BitArray
+	rows   bitrow.Rows
 	// rowBits is stride in bits; origin, the bit of pixel 0, 0.
 	rowBits, origin uint
 	// bitStep[d] moves a bit index one pixel towards ring8[d].
 	bitStep [8]uint
 }
 
-// load copies m, reusing the buffers of the image before.
-func (b *bitImage) load(m *gozxing.BitMatrix) {
+// load copies m, reusing the buffers of the image before; its rows read
+// from shared when they are of m (shared may be nil).
+func (b *bitImage) load(m *gozxing.BitMatrix, shared *bitrow.SharedRows) {
 	b.m, b.w, b.h = m, m.GetWidth(), m.GetHeight()
 	rowSize := (b.w + 31) / 32
 	b.stride = rowSize + 2
@@ -42,19 +45,16 @@ func (b *bitImage) load(m *gozxing.BitMatrix) {
 		clear(b.words[:b.stride])
 		clear(b.words[n-b.stride:])
 	}
-	if b.row == nil || b.row.GetSize() < b.w {
-		b.row = gozxing.NewBitArray(b.w)
-	}
+	b.rows.OfShared(m, shared)
 	// Bits past the width may be set (a flipped matrix): they read light.
 	var last uint32 = 1<<(b.w%32) - 1
 	if b.w%32 == 0 {
 		last = ^uint32(0)
 	}
 	for y := range b.h {
-		b.row = m.GetRow(y, b.row)
 		r := b.words[(y+1)*b.stride : (y+2)*b.stride]
 		r[0] = 0
-		copy(r[1:1+rowSize], b.row.GetBitArray())
+		copy(r[1:1+rowSize], b.rows.Row(y))
 		if rowSize > 0 {
 			r[rowSize] &= last
 		}
@@ -65,9 +65,7 @@ func (b *bitImage) load(m *gozxing.BitMatrix) {
 // wipe clears the copy of the image.
 func (b *bitImage) wipe() {
 	clear(b.words)
-	if b.row != nil {
-		b.row.Clear()
-	}
+	b.rows.Done()
 }
 
 // rowWords returns the words of row y, bit x of the slice being pixel x.

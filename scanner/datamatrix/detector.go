@@ -9,6 +9,8 @@ import (
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/common"
 	"github.com/makiuchi-d/gozxing/datamatrix/decoder"
+
+	"github.com/scannerd/scannerd/scanner/internal/bitrow"
 )
 
 // detector finds and reads symbols in one binarized image. Its buffers are
@@ -63,11 +65,14 @@ type scanParams struct {
 	// within, when set, are the only places a contour is started from
 	// (the engine's region proposals); a symbol's outline may leave them.
 	within []image.Rectangle
+	// rows are the rows of the image the engine shares, read when they
+	// are of the image searched.
+	rows *bitrow.SharedRows
 }
 
 // find scans the image for symbols.
 func (d *detector) find(m *gozxing.BitMatrix, p scanParams) []*decoded {
-	d.img.load(m)
+	d.img.load(m, p.rows)
 	d.seen.reset(&d.img)
 	d.found = d.found[:0]
 	d.steps = 0

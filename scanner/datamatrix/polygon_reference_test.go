@@ -213,7 +213,7 @@ func TestSimplify(t *testing.T) {
 			}
 		}
 		var img bitImage
-		img.load(m)
+		img.load(m, nil)
 		var seen visited
 		seen.reset(&img)
 		var c []pixel

@@ -25,6 +25,7 @@ import (
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/datamatrix/decoder"
 
+	"github.com/scannerd/scannerd/scanner/internal/bitrow"
 	"github.com/scannerd/scannerd/scanner/internal/guard"
 	"github.com/scannerd/scannerd/scanner/internal/hint"
 )
@@ -58,6 +59,7 @@ func (r *Reader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHin
 	}
 	harder := hint.TryHarder(hints)
 	p := scanParams{rowStep: 6, multiple: multiple, harder: harder, within: hint.RegionsOf(hints)}
+	p.rows, _ = hints[hint.Rows].(*bitrow.SharedRows)
 	if harder {
 		p.rowStep = 3
 	}

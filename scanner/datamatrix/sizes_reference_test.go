@@ -112,7 +112,7 @@ func TestFixedCount(t *testing.T) {
 					}
 				}
 			}
-			d.img.load(m)
+			d.img.load(m, nil)
 			// Corners a little off the modules' own, so that some centres
 			// fall on their neighbours.
 			jitter := func(x, y float64) point { return point{x + rng.Float64() - 0.5, y + rng.Float64() - 0.5} }

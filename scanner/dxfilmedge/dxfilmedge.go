@@ -48,7 +48,7 @@ type Gray interface {
 // one. Its zero value is ready; it keeps scratch space (image data until
 // Wipe) and serves one goroutine.
 type Reader struct {
-	row     *gozxing.BitArray
+	rows    bitrow.Rows
 	lengths []int
 	sums    []int
 	bits    []bool
@@ -85,16 +85,14 @@ func (c *clock) module(i int) float64 {
 // gray image m was binarized from.
 func (r *Reader) Read(m *gozxing.BitMatrix, g Gray, hints map[gozxing.DecodeHintType]interface{}) []Symbol {
 	w, h := m.GetWidth(), m.GetHeight()
-	if r.row == nil || r.row.GetSize() != w {
-		r.row = gozxing.NewBitArray(w)
-	}
-	defer r.row.Clear() // a row of the image
+	r.rows.Of(m, hints)
+	defer r.rows.Done() // a row of the image
 	r.gray = grayView{src: g}
 	defer func() { r.gray = grayView{} }()
 	var out []Symbol
 	r.from = 0
 	for y := 0; y < h; y += 2 {
-		out = r.readLine(m.GetRow(y, r.row), w, y, out)
+		out = r.readLine(r.rows.Row(y), w, y, out)
 	}
 	if !hint.Set(hints, hint.QuarterTurns) {
 		return out
@@ -110,7 +108,7 @@ func (r *Reader) Read(m *gozxing.BitMatrix, g Gray, hints map[gozxing.DecodeHint
 	r.from = len(out)
 	cols := r.cols.OfShared(m, hints)
 	for x := 0; x < w; x += 2 {
-		out = r.readLine(cols[x], h, x, out)
+		out = r.readLine(cols[x].GetBitArray(), h, x, out)
 	}
 	for i := r.from; i < len(out); i++ {
 		c := out[i].Corners
@@ -123,7 +121,7 @@ func (r *Reader) Read(m *gozxing.BitMatrix, g Gray, hints map[gozxing.DecodeHint
 
 // readLine reads the symbols whose clock tracks cross line y (a row, or a
 // column of the mirrored image), adding them to out.
-func (r *Reader) readLine(line *gozxing.BitArray, width, y int, out []Symbol) []Symbol {
+func (r *Reader) readLine(line []uint32, width, y int, out []Symbol) []Symbol {
 	r.lengths = bitrow.Lengths(line, width, r.lengths)
 	for _, c := range r.findClocks(r.lengths, y) {
 		if r.seen(out, c) {

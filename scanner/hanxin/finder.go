@@ -43,7 +43,7 @@ func endRunLongest(runs []int) bool {
 // endRunLongest), and the pixel its first run starts at: the windows of
 // bitrow.Windows that could match the finder, the others skipped before
 // any call. It returns buf for reuse.
-func finderWindows(row *gozxing.BitArray, width int, buf []int, visit func(win []int, start int)) []int {
+func finderWindows(row []uint32, width int, buf []int, visit func(win []int, start int)) []int {
 	pos, runs := bitrow.Runs(row, width, buf)
 	for i := 0; i+5 <= len(runs); i += 2 {
 		if win := runs[i : i+5 : i+5]; endRunLongest(win) {
@@ -124,19 +124,17 @@ func (r *Reader) findCandidates(bm *gozxing.BitMatrix, step int, hints map[gozxi
 		}
 		r.confirm(bm, x, y, unit)
 	}
-	if r.row == nil || r.row.GetSize() != w {
-		r.row = gozxing.NewBitArray(w)
-	}
 	// The columns, read by the search along them, serve the walks
-	// along columns of both searches.
+	// along columns of both searches; the rows it reads, the walks along
+	// rows.
 	cols := r.cols.OfShared(bm, hints)
-	r.lines.bind(bm, cols)
+	r.lines.bind(bm, cols, hints)
 	for line = step / 2; line < h; line += step {
-		r.runs = finderWindows(bm.GetRow(line, r.row), w, r.runs, visit)
+		r.runs = finderWindows(r.lines.row(line), w, r.runs, visit)
 	}
 	vertical = true
 	for line = step / 2; line < w; line += step {
-		r.runs = finderWindows(cols[line], h, r.runs, visit)
+		r.runs = finderWindows(cols[line].GetBitArray(), h, r.runs, visit)
 	}
 	return r.cands
 }
@@ -328,23 +326,26 @@ func stepChord(bm *gozxing.BitMatrix, x, y, dx, dy, limit float64) (chord, bool)
 
 // lines gives the words of a binarized image's rows and columns (a
 // pixel a bit, set when dark) to the walks along them: the columns the
-// finder search reads, and the rows copied from the image the first time
-// a walk asks for one. They are image data: Wipe clears them.
+// finder search reads, and the rows the engine shares (hint.Rows) or,
+// when it shares none of the image, the rows copied from it the first
+// time a walk asks for one. They are image data: Wipe clears them.
 type lines struct {
 	bm      *gozxing.BitMatrix
 	w, h    int
 	cols    []*gozxing.BitArray
+	src     bitrow.Rows
 	rowSize int
 	rows    []uint32 // row y at rows[y*rowSize:], once copied
 	copied  []uint32 // copied[y] == stamp: row y is
 	stamp   uint32
-	fetch   *gozxing.BitArray
 	anyRows bool // rows hold pixels since the last wipe
 }
 
-// bind makes l serve bm, whose columns cols are.
-func (l *lines) bind(bm *gozxing.BitMatrix, cols []*gozxing.BitArray) {
+// bind makes l serve bm, whose columns cols are, its rows read from
+// those hints share when they are of bm.
+func (l *lines) bind(bm *gozxing.BitMatrix, cols []*gozxing.BitArray, hints map[gozxing.DecodeHintType]interface{}) {
 	l.bm, l.cols = bm, cols
+	l.src.Of(bm, hints)
 	l.w, l.h = bm.GetWidth(), bm.GetHeight()
 	l.rowSize = (l.w + 31) / 32
 	if n := l.rowSize * l.h; cap(l.rows) < n {
@@ -366,12 +367,12 @@ func (l *lines) bind(bm *gozxing.BitMatrix, cols []*gozxing.BitArray) {
 
 // row returns the words of row y (0 <= y < h).
 func (l *lines) row(y int) []uint32 {
+	if l.src.Shared() {
+		return l.src.Row(y)
+	}
 	words := l.rows[y*l.rowSize : (y+1)*l.rowSize]
 	if l.copied[y] != l.stamp {
-		if l.fetch == nil || l.fetch.GetSize() != l.w {
-			l.fetch = gozxing.NewBitArray(l.w)
-		}
-		copy(words, l.bm.GetRow(y, l.fetch).GetBitArray())
+		copy(words, l.src.Row(y))
 		l.copied[y] = l.stamp
 		l.anyRows = true
 	}
@@ -385,9 +386,7 @@ func (l *lines) wipe() {
 		clear(l.copied[:cap(l.copied)])
 		l.anyRows = false
 	}
-	if l.fetch != nil {
-		l.fetch.Clear()
-	}
+	l.src.Done()
 	l.bm, l.cols = nil, nil
 }
 

@@ -28,7 +28,6 @@ type Reader struct {
 	// third row and column, with TRY_HARDER too.
 	guard.Adapter
 	dec   *decoder
-	row   *gozxing.BitArray
 	cols  bitrow.Columns
 	lines lines
 	runs  []int
@@ -53,9 +52,6 @@ func NewReader() *Reader {
 // binarized row and columns and their runs (image data), and the modules
 // and codewords of the last symbol sampled (its content).
 func (r *Reader) Wipe() {
-	if r.row != nil {
-		r.row.Clear()
-	}
 	r.cols.Wipe()
 	r.lines.wipe()
 	clear(r.runs[:cap(r.runs)])

@@ -29,7 +29,7 @@ func TestWalkAxisStepsHalfPixels(t *testing.T) {
 				}
 			}
 		}
-		l.bind(bm, cols.Of(bm))
+		l.bind(bm, cols.Of(bm), nil)
 		for range 10000 {
 			x, y := rng.Float64()*float64(w+4)-2, rng.Float64()*float64(h+4)-2
 			if rng.IntN(4) == 0 {
@@ -175,12 +175,12 @@ func TestFinderWindowsMatchAsWindows(t *testing.T) {
 			x += n
 		}
 		var want, got []hit
-		bitrow.Windows(row, width, 5, nil, func(win []int, mid float64) {
+		bitrow.Windows(row.GetBitArray(), width, 5, nil, func(win []int, mid float64) {
 			if u, sq, ok := matchesFinder(win); ok {
 				want = append(want, hit{u, sq, mid})
 			}
 		})
-		buf = finderWindows(row, width, buf, func(win []int, start int) {
+		buf = finderWindows(row.GetBitArray(), width, buf, func(win []int, start int) {
 			if u, sq, ok := finderProportions(win); ok {
 				got = append(got, hit{u, sq, float64(start+win[0]+win[1]) + float64(win[2])/2})
 			}

@@ -22,11 +22,11 @@ func TestWipeClearsWhatTheSearchKept(t *testing.T) {
 	}
 	r := NewReader()
 	r.findCandidates(m, 2, nil)
-	if !slices.ContainsFunc(r.row.GetBitArray(), func(w uint32) bool { return w != 0 }) {
+	if !slices.ContainsFunc(r.lines.rows, func(w uint32) bool { return w != 0 }) {
 		t.Fatal("the search kept no row: nothing for the test to see wiped")
 	}
 	r.Wipe()
-	if slices.ContainsFunc(r.row.GetBitArray(), func(w uint32) bool { return w != 0 }) {
+	if slices.ContainsFunc(r.lines.rows[:cap(r.lines.rows)], func(w uint32) bool { return w != 0 }) {
 		t.Error("a binarized row kept after Wipe")
 	}
 	if slices.ContainsFunc(r.runs[:cap(r.runs)], func(v int) bool { return v != 0 }) {

@@ -94,12 +94,10 @@ func abs(x int) int {
 
 // findBullseyes scans every step-th row for the run pattern, confirms each
 // hit across the column through it, and returns distinct finders.
-func (r *Reader) findBullseyes(bm *gozxing.BitMatrix, step int) []bullseye {
+func (r *Reader) findBullseyes(bm *gozxing.BitMatrix, step int, hints map[gozxing.DecodeHintType]interface{}) []bullseye {
 	w, h := bm.GetWidth(), bm.GetHeight()
 	r.found = r.found[:0]
-	if r.row == nil || r.row.GetSize() != w {
-		r.row = gozxing.NewBitArray(w)
-	}
+	r.rows.Of(bm, hints)
 	var y int
 	visit := func(win []int, cx float64) {
 		if unit, ok := matchesBullseye(win); ok {
@@ -107,9 +105,9 @@ func (r *Reader) findBullseyes(bm *gozxing.BitMatrix, step int) []bullseye {
 		}
 	}
 	for y = step / 2; y < h; y += step {
-		r.runs = bitrow.Windows(bm.GetRow(y, r.row), w, 11, r.runs, visit)
+		r.runs = bitrow.Windows(r.rows.Row(y), w, 11, r.runs, visit)
 	}
-	r.row.Clear() // a row of the image
+	r.rows.Done() // a row of the image
 	slices.SortStableFunc(r.found, func(a, b bullseye) int { return b.hits - a.hits })
 	return r.found
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/makiuchi-d/gozxing"
 
+	"github.com/scannerd/scannerd/scanner/internal/bitrow"
 	"github.com/scannerd/scannerd/scanner/internal/guard"
 	"github.com/scannerd/scannerd/scanner/internal/hint"
 )
@@ -21,7 +22,7 @@ import (
 // NewReader. A Reader keeps scratch buffers and must not be shared between
 // goroutines.
 type Reader struct {
-	row   *gozxing.BitArray
+	rows  bitrow.Rows
 	found []bullseye
 	runs  []int
 	corr  *corrector
@@ -68,7 +69,7 @@ func (r *Reader) Decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHin
 		budget = maxAttemptsHard
 	}
 	lastErr := error(gozxing.NewNotFoundException())
-	for _, b := range r.findBullseyes(bm, step) {
+	for _, b := range r.findBullseyes(bm, step, hints) {
 		cx, cy, s, ok := fitEllipse(bm, b)
 		if !ok {
 			continue

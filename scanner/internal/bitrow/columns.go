@@ -15,6 +15,13 @@ type Columns struct {
 // and may be longer than bm is tall (kept from a larger image, the bits
 // past its height clear): read the first GetHeight bits.
 func (c *Columns) Of(bm *gozxing.BitMatrix) []*gozxing.BitArray {
+	return c.of(bm, nil)
+}
+
+// of is Of, the rows read from rows when they are bound to bm (rows may
+// be nil).
+func (c *Columns) of(bm *gozxing.BitMatrix, rows *SharedRows) []*gozxing.BitArray {
+	shared := rows.of(bm)
 	w, h := bm.GetWidth(), bm.GetHeight()
 	if len(c.cols) < w || c.cols[0].GetSize() < h {
 		c.cols = make([]*gozxing.BitArray, max(w, len(c.cols)))
@@ -36,12 +43,15 @@ func (c *Columns) Of(bm *gozxing.BitMatrix) []*gozxing.BitArray {
 	var band [32][]uint32
 	for by := 0; by*32 < h; by++ {
 		for i := range 32 {
-			if y := by*32 + i; y < h {
-				bm.GetRow(y, c.band[i])
-			} else {
-				c.band[i].Clear()
+			switch y := by*32 + i; {
+			case y >= h:
+				band[i] = c.band[i].GetBitArray()
+				clear(band[i])
+			case shared:
+				band[i] = rows.row(y)
+			default:
+				band[i] = bm.GetRow(y, c.band[i]).GetBitArray()
 			}
-			band[i] = c.band[i].GetBitArray()
 		}
 		for wx := 0; wx*32 < w; wx++ {
 			var any uint64

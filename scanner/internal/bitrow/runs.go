@@ -2,21 +2,18 @@
 // form finder-pattern searches work on.
 package bitrow
 
-import (
-	"math/bits"
-
-	"github.com/makiuchi-d/gozxing"
-)
+import "math/bits"
 
 // Lengths returns in buf the lengths of the alternating light and dark
-// runs of the first width pixels of row, starting with a light run (of
+// runs of the first width pixels of row (a row's words, as
+// gozxing.BitArray holds them), starting with a light run (of
 // length 0 when the row starts dark) and ending with the run that reaches
 // the row's end. It works a 32-pixel word at a time.
-func Lengths(row *gozxing.BitArray, width int, buf []int) []int {
+func Lengths(row []uint32, width int, buf []int) []int {
 	out := buf[:0]
 	prevDark := false
 	start := 0
-	for i, w := range row.GetBitArray() {
+	for i, w := range row {
 		base := i * 32
 		if base >= width {
 			break
@@ -47,7 +44,7 @@ func Lengths(row *gozxing.BitArray, width int, buf []int) []int {
 // ending with its last, and returns where that run starts. Dark runs sit
 // at even indexes. A row without dark pixels gives first == width and no
 // runs.
-func Runs(row *gozxing.BitArray, width int, buf []int) (first int, runs []int) {
+func Runs(row []uint32, width int, buf []int) (first int, runs []int) {
 	l := Lengths(row, width, buf)
 	first = l[0]
 	runs = l[:copy(l, l[1:])]
@@ -62,7 +59,7 @@ func Runs(row *gozxing.BitArray, width int, buf []int) (first int, runs []int) {
 // middle of its middle run (n is odd): the candidates of a finder pattern
 // that a row crosses through its centre. visit must not change win. It
 // returns buf for reuse.
-func Windows(row *gozxing.BitArray, width, n int, buf []int, visit func(win []int, centre float64)) []int {
+func Windows(row []uint32, width, n int, buf []int, visit func(win []int, centre float64)) []int {
 	pos, runs := Runs(row, width, buf)
 	if n > len(runs) {
 		return runs

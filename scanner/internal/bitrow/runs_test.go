@@ -25,7 +25,7 @@ func TestRuns(t *testing.T) {
 				row.Set(i)
 			}
 		}
-		first, runs := Runs(row, len(tc.pattern), nil)
+		first, runs := Runs(row.GetBitArray(), len(tc.pattern), nil)
 		if first != tc.first || !slices.Equal(runs, tc.runs) {
 			t.Errorf("%s: first %d runs %v, want %d %v", tc.pattern, first, runs, tc.first, tc.runs)
 		}
@@ -53,7 +53,7 @@ func TestLengths(t *testing.T) {
 				run++
 			}
 			want = append(want, run)
-			if got := Lengths(row, width, nil); !slices.Equal(got, want) {
+			if got := Lengths(row.GetBitArray(), width, nil); !slices.Equal(got, want) {
 				t.Fatalf("width %d seed %d: %v, want %v", width, seed, got, want)
 			}
 		}
@@ -73,7 +73,7 @@ func TestWindows(t *testing.T) {
 		centre float64
 	}
 	var got []hit
-	Windows(row, len(pattern), 5, nil, func(win []int, centre float64) {
+	Windows(row.GetBitArray(), len(pattern), 5, nil, func(win []int, centre float64) {
 		got = append(got, hit{slices.Clone(win), centre})
 	})
 	// Runs from x = 2: # . ### . # ... # . #
@@ -102,10 +102,10 @@ func TestWindowsCentres(t *testing.T) {
 			}
 		}
 		k := 1 + 2*rng.IntN(6)
-		pos, runs := Runs(row, width, nil)
+		pos, runs := Runs(row.GetBitArray(), width, nil)
 		runs = slices.Clone(runs)
 		i := 0
-		Windows(row, width, k, nil, func(win []int, centre float64) {
+		Windows(row.GetBitArray(), width, k, nil, func(win []int, centre float64) {
 			start := pos
 			for _, r := range runs[:i+k/2] {
 				start += r

@@ -54,13 +54,14 @@ func (s *SharedColumns) Wipe() {
 	}
 }
 
-// of returns the columns of bm, and false when bm is not the image bound.
-func (s *SharedColumns) of(bm *gozxing.BitMatrix) ([]*gozxing.BitArray, bool) {
+// of returns the columns of bm, and false when bm is not the image bound;
+// made from rows when they are of bm (rows may be nil).
+func (s *SharedColumns) of(bm *gozxing.BitMatrix, rows *SharedRows) ([]*gozxing.BitArray, bool) {
 	if s == nil || bm == nil || s.bm != bm || bm.GetWidth() != s.w || bm.GetHeight() != s.h {
 		return nil, false
 	}
 	if s.made == nil {
-		s.made = s.cols.Of(bm)
+		s.made = s.cols.of(bm, rows)
 		s.used = true
 		s.Transposed++
 	}
@@ -69,14 +70,16 @@ func (s *SharedColumns) of(bm *gozxing.BitMatrix) ([]*gozxing.BitArray, bool) {
 }
 
 // OfShared is Of, answered from the columns hints carry (hint.Columns, a
-// *SharedColumns) when they are of bm. Either way the columns are only to
+// *SharedColumns) when they are of bm, and made from the rows they carry
+// (hint.Rows, a *SharedRows) when those are of bm. Either way the columns are only to
 // be read, not changed, and are valid until the next call to Of or
 // OfShared (or the owner's next Reset, Bind or Wipe).
 func (c *Columns) OfShared(bm *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]interface{}) []*gozxing.BitArray {
+	rows, _ := hints[hint.Rows].(*SharedRows)
 	if s, ok := hints[hint.Columns].(*SharedColumns); ok {
-		if cols, ok := s.of(bm); ok {
+		if cols, ok := s.of(bm, rows); ok {
 			return cols
 		}
 	}
-	return c.Of(bm)
+	return c.of(bm, rows)
 }

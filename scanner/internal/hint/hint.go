@@ -63,6 +63,12 @@ const Finders gozxing.DecodeHintType = 0x4650 // "FP"
 // its columns transpose it once between them.
 const Columns gozxing.DecodeHintType = 0x434c // "CL"
 
+// Rows is a hint of the engine's own: the value, a *bitrow.SharedRows,
+// holds the rows of the binarized image the engine binds it to, so that
+// the readers that read that image's rows copy each of them out of the
+// matrix once between them.
+const Rows gozxing.DecodeHintType = 0x5257 // "RW"
+
 // Modules is a hint of the engine's own: the value, a [2]float64, bounds
 // the module (in the image's pixels) of the symbols sought, from below
 // and above; for the GS1 Composite reader, the module of the linear

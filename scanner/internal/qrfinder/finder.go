@@ -38,7 +38,7 @@ const maxFinders = 96
 // Scanner finds finder patterns, keeping its scratch space between
 // images; one Scanner serves one goroutine.
 type Scanner struct {
-	row     *gozxing.BitArray
+	rows    bitrow.Rows
 	runs    []int
 	finders []Finder
 	// reach is the farthest any finder lies from the row it was found on
@@ -152,11 +152,15 @@ func fitSpread(runs []int, pixel float64) (unit, off float64, ok bool) {
 // vertically, horizontally and diagonally. The result is valid until the
 // next call.
 func (r *Scanner) Find(bm *gozxing.BitMatrix, step int) []Finder {
+	return r.find(bm, step, nil)
+}
+
+// find is Find, the rows read from rows when they are of bm (rows may be
+// nil).
+func (r *Scanner) find(bm *gozxing.BitMatrix, step int, rows *bitrow.SharedRows) []Finder {
 	w, h := bm.GetWidth(), bm.GetHeight()
 	r.finders = r.finders[:0]
-	if r.row == nil || r.row.GetSize() != w {
-		r.row = gozxing.NewBitArray(w)
-	}
+	r.rows.OfShared(bm, rows)
 	r.reach = 0
 	var y int
 	visit := func(win []int, cx float64) {
@@ -168,9 +172,9 @@ func (r *Scanner) Find(bm *gozxing.BitMatrix, step int) []Finder {
 		}
 	}
 	for y = step / 2; y < h; y += step {
-		r.runs = bitrow.Windows(bm.GetRow(y, r.row), w, 5, r.runs, visit)
+		r.runs = bitrow.Windows(r.rows.Row(y), w, 5, r.runs, visit)
 	}
-	r.row.Clear() // a row of the image
+	r.rows.Done() // a row of the image
 	if len(r.finders) > maxFinders {
 		// The largest first, the best fitting among alike: texture and
 		// noise make specks of a pixel a module by the thousand, which

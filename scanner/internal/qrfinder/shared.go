@@ -3,6 +3,7 @@ package qrfinder
 import (
 	"github.com/makiuchi-d/gozxing"
 
+	"github.com/scannerd/scannerd/scanner/internal/bitrow"
 	"github.com/scannerd/scannerd/scanner/internal/geom"
 	"github.com/scannerd/scannerd/scanner/internal/hint"
 )
@@ -87,13 +88,13 @@ func (s *Shared) bound(bm *gozxing.BitMatrix) bool {
 
 // find returns the finders of bm at step, and false when bm is not the
 // image bound or step is neither 1 nor 2.
-func (s *Shared) find(bm *gozxing.BitMatrix, step int) ([]Finder, bool) {
+func (s *Shared) find(bm *gozxing.BitMatrix, step int, rows *bitrow.SharedRows) ([]Finder, bool) {
 	if !s.bound(bm) || step < 1 || step > 2 {
 		return nil, false
 	}
 	i := step - 1
 	if !s.done[i] {
-		s.found[i] = s.scans[i].Find(bm, step)
+		s.found[i] = s.scans[i].find(bm, step, rows)
 		s.done[i] = true
 		s.Searches++
 	}
@@ -104,16 +105,18 @@ func (s *Shared) find(bm *gozxing.BitMatrix, step int) ([]Finder, bool) {
 }
 
 // FindShared is Find, answered from the search hints carry (hint.Finders)
-// when it is of bm at this step. Either way, the finders are only to be
+// when it is of bm at this step, and reading the rows they carry
+// (hint.Rows) when those are of bm. Either way, the finders are only to be
 // read, not changed, and are valid until the next call to Find or
 // FindShared.
 func (r *Scanner) FindShared(bm *gozxing.BitMatrix, step int, hints map[gozxing.DecodeHintType]interface{}) []Finder {
+	rows, _ := hints[hint.Rows].(*bitrow.SharedRows)
 	if s, ok := hints[hint.Finders].(*Shared); ok {
-		if f, ok := s.find(bm, step); ok {
+		if f, ok := s.find(bm, step, rows); ok {
 			return f
 		}
 	}
-	return r.Find(bm, step)
+	return r.find(bm, step, rows)
 }
 
 // CornersShared is Corners, answered from the outline of the same finder

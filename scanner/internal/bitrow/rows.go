@@ -1,0 +1,142 @@
+package bitrow
+
+import (
+	"github.com/makiuchi-d/gozxing"
+
+	"github.com/scannerd/scannerd/scanner/internal/hint"
+)
+
+// SharedRows holds the rows of one binarized image for every reader that
+// reads that image along its rows: each reader copied every row it read
+// out of the matrix (gozxing lends none of its words), the same rows one
+// reader after another. Here each row is copied once, the first time any
+// reader asks for it, and the copy is read by all.
+//
+// Its owner, the engine, binds and resets it as SharedColumns: Bind
+// before the readers read the whole image, Reset whenever that image
+// changes. The rows are image data: Wipe clears them. One SharedRows
+// serves one goroutine.
+type SharedRows struct {
+	bm            *gozxing.BitMatrix // the image bound; nil: none
+	w, h, rowSize int
+	words         []uint32 // row y at y*rowSize, once copied
+	// copied holds, for each row, the stamp of the binding it was
+	// copied under; a new binding takes a new stamp, which no row holds.
+	copied []uint32
+	stamp  uint32
+	fetch  *gozxing.BitArray
+	used   bool // words hold an image's rows, since the last Wipe
+	// Copies counts the rows copied out of a matrix, Served the rows
+	// given out.
+	Copies, Served int
+}
+
+// Reset forgets the image bound and its rows.
+func (s *SharedRows) Reset() {
+	s.bm = nil
+}
+
+// Bind makes bm the image whose rows are shared, unless it is already:
+// the caller vouches that bm has not changed since it was bound (or Reset
+// since).
+func (s *SharedRows) Bind(bm *gozxing.BitMatrix) {
+	if s.bm == bm && bm != nil {
+		return
+	}
+	s.bm, s.w, s.h = bm, bm.GetWidth(), bm.GetHeight()
+	s.rowSize = (s.w + 31) / 32
+	if n := s.rowSize * s.h; cap(s.words) < n {
+		s.words = make([]uint32, n)
+	}
+	if cap(s.copied) < s.h {
+		s.copied = make([]uint32, s.h)
+	}
+	s.copied = s.copied[:s.h]
+	s.stamp++
+	if s.stamp == 0 { // wrapped: no stamp may match a row of before
+		clear(s.copied[:cap(s.copied)])
+		s.stamp = 1
+	}
+}
+
+// Wipe forgets the image bound and zeroes the rows kept.
+func (s *SharedRows) Wipe() {
+	s.Reset()
+	if s.used {
+		clear(s.words[:cap(s.words)])
+		s.fetch.Clear()
+		s.used = false
+	}
+}
+
+// of reports whether bm is the image bound.
+func (s *SharedRows) of(bm *gozxing.BitMatrix) bool {
+	return s != nil && bm != nil && s.bm == bm && bm.GetWidth() == s.w && bm.GetHeight() == s.h
+}
+
+// row returns the words of row y of the image bound (0 <= y < h).
+func (s *SharedRows) row(y int) []uint32 {
+	words := s.words[y*s.rowSize : (y+1)*s.rowSize : (y+1)*s.rowSize]
+	if s.copied[y] != s.stamp {
+		if s.fetch == nil || s.fetch.GetSize() != s.w {
+			s.fetch = gozxing.NewBitArray(s.w)
+		}
+		copy(words, s.bm.GetRow(y, s.fetch).GetBitArray())
+		s.copied[y] = s.stamp
+		s.used = true
+		s.Copies++
+	}
+	s.Served++
+	return words
+}
+
+// Rows reads one binarized image's rows for one reader: the rows the
+// engine shares (hint.Rows, a *SharedRows) when they are of that image,
+// else each copied out of it into a row of its own. Its zero value is
+// ready; it serves one goroutine.
+type Rows struct {
+	bm     *gozxing.BitMatrix
+	shared *SharedRows // bound to bm; nil: rows copied into own
+	own    *gozxing.BitArray
+}
+
+// Of makes r read the rows of bm, the ones hints share when they are of
+// bm.
+func (r *Rows) Of(bm *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]interface{}) {
+	s, _ := hints[hint.Rows].(*SharedRows)
+	r.OfShared(bm, s)
+}
+
+// OfShared makes r read the rows of bm, those of s when s is bound to bm
+// (s may be nil).
+func (r *Rows) OfShared(bm *gozxing.BitMatrix, s *SharedRows) {
+	r.bm, r.shared = bm, nil
+	if s.of(bm) {
+		r.shared = s
+	}
+}
+
+// Shared reports whether r reads shared rows.
+func (r *Rows) Shared() bool { return r.shared != nil }
+
+// Row returns the words of row y (0 <= y < the height), bit x of the
+// row bit x%32 of word x/32, as gozxing's BitMatrix.GetRow gives them.
+// They are only to be read, and are valid until the next call to Row;
+// shared rows, until the owner's next Reset, Bind or Wipe.
+func (r *Rows) Row(y int) []uint32 {
+	if r.shared != nil {
+		return r.shared.row(y)
+	}
+	if w := r.bm.GetWidth(); r.own == nil || r.own.GetSize() != w {
+		r.own = gozxing.NewBitArray(w)
+	}
+	return r.bm.GetRow(y, r.own).GetBitArray()
+}
+
+// Done forgets the image and clears the row copied last, image data.
+func (r *Rows) Done() {
+	r.bm, r.shared = nil, nil
+	if r.own != nil {
+		r.own.Clear()
+	}
+}
