@@ -86,6 +86,10 @@ type decoder struct {
 	// finders are, and bound too before the engine's own reads of the
 	// whole image (its regions, what is left of it to search).
 	sharedRows bitrow.SharedRows
+	// crops are the crops of the pass's binarized image the area readers
+	// searched since it last changed, each made once for all of them
+	// (cropOf); dropped, their images cleared, with the shared searches.
+	crops []passCrop
 	// doubled are the boxes of the view read at double size so far.
 	doubled []image.Rectangle
 	// barLook tells where in the view bars lie across its rows and
@@ -168,6 +172,40 @@ func (d *decoder) resetShared() {
 	d.finders.Reset()
 	d.columns.Reset()
 	d.sharedRows.Reset()
+	d.dropCrops()
+}
+
+// passCrop is a crop of a pass's view as croppedBitmap made it.
+type passCrop struct {
+	rect image.Rectangle
+	bm   *gozxing.BinaryBitmap
+	lum  gozxing.LuminanceSource
+	ok   bool
+}
+
+// cropOf is croppedBitmap of the pass's view src and its binarized image
+// m, made once for every area reader that searches r until m changes
+// (resetShared): the readers only read the bitmaps they are given.
+func (d *decoder) cropOf(src gozxing.LuminanceSource, m *gozxing.BitMatrix, r image.Rectangle) (*gozxing.BinaryBitmap, gozxing.LuminanceSource, bool) {
+	for _, c := range d.crops {
+		if c.rect == r {
+			return c.bm, c.lum, c.ok
+		}
+	}
+	bm, lum, ok := croppedBitmap(src, m, r, &d.sharedRows)
+	d.crops = append(d.crops, passCrop{rect: r, bm: bm, lum: lum, ok: ok})
+	return bm, lum, ok
+}
+
+// dropCrops clears the crops' images, image data, and forgets them.
+func (d *decoder) dropCrops() {
+	for i, c := range d.crops {
+		if c.ok {
+			wipeBitmap(c.bm, true)
+		}
+		d.crops[i] = passCrop{}
+	}
+	d.crops = d.crops[:0]
 }
 
 func (d *decoder) hints(tryHarder bool) map[gozxing.DecodeHintType]interface{} {
@@ -581,7 +619,7 @@ search:
 				promising = a.promising != nil && a.promising()
 			}
 			for _, c := range crops {
-				if cbm, clum, ok := croppedBitmap(p.src, matrix, c, &d.sharedRows); ok {
+				if cbm, clum, ok := d.cropOf(p.src, matrix, c); ok {
 					ch := h
 					if a.sym == MicroPDF417 && len(bars) > 0 {
 						// In the crop's own pixels.
@@ -595,7 +633,6 @@ search:
 					}
 					results = d.collect(*a, d.readArea(*a, clum, cbm, ch, want), p, syms, results, matrix, c.Min)
 					promising = promising || a.promising != nil && a.promising()
-					wipeBitmap(cbm, true)
 				}
 			}
 			if a.promising != nil && !promising && p.name == "hybrid" {
