@@ -3,6 +3,7 @@ package scanner
 import (
 	"github.com/makiuchi-d/gozxing"
 
+	"github.com/scannerd/scannerd/scanner/internal/bitrow"
 	"github.com/scannerd/scannerd/scanner/internal/guard"
 	"github.com/scannerd/scannerd/scanner/postal"
 )
@@ -20,16 +21,19 @@ const allPostal = 1<<POSTNET | 1<<PLANET | 1<<USPSIMB | 1<<AustraliaPost | 1<<RM
 // image; its results carry their kind for symbologyOfPostal.
 func postalReader() areaReader {
 	r := &postal.Reader{}
+	img := &rowsImage{}
 	all := postal.NewKinds(postal.POSTNET, postal.PLANET, postal.IMB, postal.AusPost, postal.RM4SCC, postal.KIX)
 	return areaReader{syms: allPostal, symOf: symbologyOfPostal, corners: cornersAsGiven, promising: r.Promising,
-		readGray: func(src gozxing.LuminanceSource, bm *gozxing.BinaryBitmap, _ map[gozxing.DecodeHintType]interface{}, want int) (out []*gozxing.Result) {
+		readGray: func(src gozxing.LuminanceSource, bm *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}, want int) (out []*gozxing.Result) {
 			var err error
 			defer guard.Recover("postal", &out, &err)
 			m, err := guard.Matrix("postal", bm)
 			if err != nil {
 				return nil
 			}
-			for _, s := range r.Read(m, &lazyGray{src: src}, all) {
+			img.of(m, hints)
+			defer img.done()
+			for _, s := range r.Read(img, &lazyGray{src: src}, all) {
 				pts := make([]gozxing.ResultPoint, 4)
 				for i, c := range s.Corners {
 					pts[i] = gozxing.NewResultPoint(c[0], c[1])
@@ -43,6 +47,43 @@ func postalReader() areaReader {
 			}
 			return out
 		}}
+}
+
+// rowsImage is a binarized image for the postal reader, which copies each
+// of its rows: from the rows the engine shares (hint.Rows) when they are
+// of it, a copy of a copy made already, cheaper than one out of the
+// matrix.
+type rowsImage struct {
+	*gozxing.BitMatrix
+	rows bitrow.Rows
+}
+
+var _ postal.Image = (*rowsImage)(nil)
+
+// of makes m the image, its rows read from those hints share.
+func (m *rowsImage) of(bm *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]interface{}) {
+	m.BitMatrix = bm
+	m.rows.Of(bm, hints)
+}
+
+// done forgets the image.
+func (m *rowsImage) done() {
+	m.rows.Done()
+	m.BitMatrix = nil
+}
+
+// GetRow is BitMatrix.GetRow: row y in row (made when it is nil or
+// narrower than the image), its words past the image's cleared.
+func (m *rowsImage) GetRow(y int, row *gozxing.BitArray) *gozxing.BitArray {
+	if !m.rows.Shared() {
+		return m.BitMatrix.GetRow(y, row)
+	}
+	if w := m.GetWidth(); row == nil || row.GetSize() < w {
+		row = gozxing.NewBitArray(w)
+	}
+	words := row.GetBitArray()
+	clear(words[copy(words, m.rows.Row(y)):])
+	return row
 }
 
 // symbologyOfPostal names a postal result.
