@@ -92,7 +92,9 @@ func (r *Reader) Read(m *gozxing.BitMatrix, g Gray, hints map[gozxing.DecodeHint
 	var out []Symbol
 	r.from = 0
 	for y := 0; y < h; y += 2 {
-		out = r.readLine(r.rows.Row(y), w, y, out)
+		var l []int
+		l, r.lengths = r.rows.Lengths(y, r.lengths)
+		out = r.readLengths(l, y, out)
 	}
 	if !hint.Set(hints, hint.QuarterTurns) {
 		return out
@@ -123,7 +125,13 @@ func (r *Reader) Read(m *gozxing.BitMatrix, g Gray, hints map[gozxing.DecodeHint
 // column of the mirrored image), adding them to out.
 func (r *Reader) readLine(line []uint32, width, y int, out []Symbol) []Symbol {
 	r.lengths = bitrow.Lengths(line, width, r.lengths)
-	for _, c := range r.findClocks(r.lengths, y) {
+	return r.readLengths(r.lengths, y, out)
+}
+
+// readLengths is readLine of the line whose run lengths (bitrow.Lengths)
+// are l, which it only reads.
+func (r *Reader) readLengths(l []int, y int, out []Symbol) []Symbol {
+	for _, c := range r.findClocks(l, y) {
 		if r.seen(out, c) {
 			continue
 		}

@@ -44,14 +44,21 @@ func endRunLongest(runs []int) bool {
 // bitrow.Windows that could match the finder, the others skipped before
 // any call. It returns buf for reuse.
 func finderWindows(row []uint32, width int, buf []int, visit func(win []int, start int)) []int {
-	pos, runs := bitrow.Runs(row, width, buf)
+	l := bitrow.Lengths(row, width, buf)
+	finderWindowsOf(l, visit)
+	return l
+}
+
+// finderWindowsOf is finderWindows of the row whose lengths, as
+// bitrow.Lengths gives them, are l; it only reads l.
+func finderWindowsOf(l []int, visit func(win []int, start int)) {
+	pos, runs := bitrow.RunsOf(l)
 	for i := 0; i+5 <= len(runs); i += 2 {
 		if win := runs[i : i+5 : i+5]; endRunLongest(win) {
 			visit(win, pos)
 		}
 		pos += runs[i] + runs[i+1]
 	}
-	return runs
 }
 
 // finderProportions is matchesFinder without its shortcut: the
@@ -130,7 +137,9 @@ func (r *Reader) findCandidates(bm *gozxing.BitMatrix, step int, hints map[gozxi
 	cols := r.cols.OfShared(bm, hints)
 	r.lines.bind(bm, cols, hints)
 	for line = step / 2; line < h; line += step {
-		r.runs = finderWindows(r.lines.row(line), w, r.runs, visit)
+		var l []int
+		l, r.runs = r.lines.lengths(line, r.runs)
+		finderWindowsOf(l, visit)
 	}
 	vertical = true
 	for line = step / 2; line < w; line += step {
@@ -363,6 +372,18 @@ func (l *lines) bind(bm *gozxing.BitMatrix, cols []*gozxing.BitArray, hints map[
 		clear(l.copied)
 		l.stamp = 1
 	}
+}
+
+// lengths returns the run lengths of row y (0 <= y < h), as
+// bitrow.Lengths gives them, to be only read: the shared rows' when l
+// reads those, else measured into buf; spare is the buffer to keep for
+// the next call.
+func (l *lines) lengths(y int, buf []int) (lengths, spare []int) {
+	if l.src.Shared() {
+		return l.src.Lengths(y, buf)
+	}
+	lengths = bitrow.Lengths(l.row(y), l.w, buf)
+	return lengths, lengths
 }
 
 // row returns the words of row y (0 <= y < h).

@@ -95,7 +95,7 @@ func abs(x int) int {
 // findBullseyes scans every step-th row for the run pattern, confirms each
 // hit across the column through it, and returns distinct finders.
 func (r *Reader) findBullseyes(bm *gozxing.BitMatrix, step int, hints map[gozxing.DecodeHintType]interface{}) []bullseye {
-	w, h := bm.GetWidth(), bm.GetHeight()
+	h := bm.GetHeight()
 	r.found = r.found[:0]
 	r.rows.Of(bm, hints)
 	var y int
@@ -105,7 +105,9 @@ func (r *Reader) findBullseyes(bm *gozxing.BitMatrix, step int, hints map[gozxin
 		}
 	}
 	for y = step / 2; y < h; y += step {
-		r.runs = bitrow.Windows(r.rows.Row(y), w, 11, r.runs, visit)
+		var l []int
+		l, r.runs = r.rows.Lengths(y, r.runs)
+		bitrow.WindowsOf(l, 11, visit)
 	}
 	r.rows.Done() // a row of the image
 	slices.SortStableFunc(r.found, func(a, b bullseye) int { return b.hits - a.hits })

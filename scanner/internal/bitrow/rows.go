@@ -25,10 +25,14 @@ type SharedRows struct {
 	copied []uint32
 	stamp  uint32
 	fetch  *gozxing.BitArray
-	used   bool // words hold an image's rows, since the last Wipe
+	// lengths holds row y's run lengths (Lengths) when lengthsAt[y] is
+	// the binding's stamp.
+	lengths   [][]int
+	lengthsAt []uint32
+	used      bool // words hold an image's rows, since the last Wipe
 	// Copies counts the rows copied out of a matrix, Served the rows
-	// given out.
-	Copies, Served int
+	// given out, Measured the rows' run lengths measured.
+	Copies, Served, Measured int
 }
 
 // Reset forgets the image bound and its rows.
@@ -52,9 +56,14 @@ func (s *SharedRows) Bind(bm *gozxing.BitMatrix) {
 		s.copied = make([]uint32, s.h)
 	}
 	s.copied = s.copied[:s.h]
+	if len(s.lengths) < s.h {
+		s.lengths = append(s.lengths, make([][]int, s.h-len(s.lengths))...)
+		s.lengthsAt = append(s.lengthsAt, make([]uint32, s.h-len(s.lengthsAt))...)
+	}
 	s.stamp++
 	if s.stamp == 0 { // wrapped: no stamp may match a row of before
 		clear(s.copied[:cap(s.copied)])
+		clear(s.lengthsAt)
 		s.stamp = 1
 	}
 }
@@ -65,6 +74,9 @@ func (s *SharedRows) Wipe() {
 	if s.used {
 		clear(s.words[:cap(s.words)])
 		s.fetch.Clear()
+		for _, l := range s.lengths {
+			clear(l[:cap(l)])
+		}
 		s.used = false
 	}
 }
@@ -88,6 +100,18 @@ func (s *SharedRows) row(y int) []uint32 {
 	}
 	s.Served++
 	return words
+}
+
+// lengthsOf returns the run lengths of row y of the image bound, as
+// Lengths gives them over the image's width, measured once a binding.
+func (s *SharedRows) lengthsOf(y int) []int {
+	if s.lengthsAt[y] != s.stamp {
+		s.lengths[y] = Lengths(s.row(y), s.w, s.lengths[y][:0])
+		s.lengthsAt[y] = s.stamp
+		s.Measured++
+	}
+	l := s.lengths[y]
+	return l[:len(l):len(l)]
 }
 
 // Rows reads one binarized image's rows for one reader: the rows the
@@ -131,6 +155,19 @@ func (r *Rows) Row(y int) []uint32 {
 		r.own = gozxing.NewBitArray(w)
 	}
 	return r.bm.GetRow(y, r.own).GetBitArray()
+}
+
+// Lengths returns the run lengths of row y over the image's width, as
+// Lengths gives them, only to be read: measured once between the readers
+// of the shared rows, else into buf. spare is the buffer the caller keeps
+// for its next call (l itself when measured into it, never the shared
+// lengths).
+func (r *Rows) Lengths(y int, buf []int) (l, spare []int) {
+	if r.shared != nil {
+		return r.shared.lengthsOf(y), buf
+	}
+	l = Lengths(r.Row(y), r.bm.GetWidth(), buf)
+	return l, l
 }
 
 // Done forgets the image and clears the row copied last, image data.

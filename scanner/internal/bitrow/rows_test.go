@@ -126,3 +126,81 @@ func TestColumnsOfSharedRows(t *testing.T) {
 		}
 	}
 }
+
+// TestSharedLengths: the run lengths readers of the shared rows are given
+// are those Lengths measures of the row, measured once a binding; the
+// buffer a reader keeps is never the shared lengths, so writing into it
+// leaves them as they are; and RunsOf and WindowsOf of lengths read as
+// Runs and Windows of the row.
+func TestSharedLengths(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(8, 9))
+	for _, size := range [][2]int{{64, 12}, {77, 20}, {5, 9}} {
+		w, h := size[0], size[1]
+		bm := randomMatrix(rng, w, h)
+		for y := range h / 2 { // rows of long runs too
+			for x := range w {
+				if (x/7+y)%3 == 0 {
+					bm.Unset(x, y)
+				}
+			}
+		}
+		var s SharedRows
+		hints := map[gozxing.DecodeHintType]interface{}{hint.Rows: &s}
+		for round := range 2 {
+			bm.Flip(rng.IntN(w), rng.IntN(h))
+			s.Reset()
+			s.Bind(bm)
+			measured := s.Measured
+			var a, b, own Rows
+			a.Of(bm, hints)
+			b.Of(bm, hints)
+			own.Of(bm, nil)
+			var bufA, bufOwn []int
+			var row *gozxing.BitArray
+			for y := range h {
+				row = bm.GetRow(y, row)
+				want := Lengths(row.GetBitArray(), w, nil)
+				var la, lb, lo []int
+				la, bufA = a.Lengths(y, bufA)
+				lb, _ = b.Lengths(y, nil)
+				lo, bufOwn = own.Lengths(y, bufOwn)
+				for _, got := range [][]int{la, lb, lo} {
+					if !slices.Equal(got, want) {
+						t.Fatalf("%dx%d round %d row %d: lengths %v, want %v", w, h, round, y, got, want)
+					}
+				}
+				bufA = append(bufA[:0], 99, 99, 99) // a reader's own buffer
+				if again, _ := b.Lengths(y, nil); !slices.Equal(again, want) {
+					t.Fatalf("row %d: a reader's buffer wrote into the shared lengths", y)
+				}
+
+				wantFirst, wantRuns := Runs(row.GetBitArray(), w, nil)
+				if first, runs := RunsOf(want); first != wantFirst || !slices.Equal(runs, wantRuns) {
+					t.Fatalf("row %d: RunsOf %d %v, Runs %d %v", y, first, runs, wantFirst, wantRuns)
+				}
+				for _, n := range []int{1, 5, 11} {
+					type win struct {
+						w []int
+						c float64
+					}
+					var wantWins, gotWins []win
+					Windows(row.GetBitArray(), w, n, nil, func(ws []int, c float64) { wantWins = append(wantWins, win{slices.Clone(ws), c}) })
+					WindowsOf(la, n, func(ws []int, c float64) { gotWins = append(gotWins, win{slices.Clone(ws), c}) })
+					if !slices.EqualFunc(gotWins, wantWins, func(p, q win) bool { return p.c == q.c && slices.Equal(p.w, q.w) }) {
+						t.Fatalf("row %d, n %d: WindowsOf %v, Windows %v", y, n, gotWins, wantWins)
+					}
+				}
+			}
+			if n := s.Measured - measured; n != h {
+				t.Errorf("two readers of %d rows: %d rows measured, want each once", h, n)
+			}
+		}
+		s.Wipe()
+		for y, l := range s.lengths {
+			if slices.ContainsFunc(l[:cap(l)], func(v int) bool { return v != 0 }) {
+				t.Fatalf("row %d's lengths kept after Wipe", y)
+			}
+		}
+	}
+}

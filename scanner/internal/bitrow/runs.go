@@ -54,15 +54,33 @@ func Runs(row []uint32, width int, buf []int) (first int, runs []int) {
 	return first, runs
 }
 
+// RunsOf is Runs of the row whose lengths, as Lengths gives them, are l:
+// runs is l's tail, not a copy, and l is only read.
+func RunsOf(l []int) (first int, runs []int) {
+	first, runs = l[0], l[1:]
+	if len(runs)%2 == 0 && len(runs) > 0 { // it ends light
+		runs = runs[:len(runs)-1]
+	}
+	return first, runs
+}
+
 // Windows calls visit for every window of n consecutive runs of the row
 // (as Runs gives them) that starts with a dark run, with the x of the
 // middle of its middle run (n is odd): the candidates of a finder pattern
 // that a row crosses through its centre. visit must not change win. It
 // returns buf for reuse.
 func Windows(row []uint32, width, n int, buf []int, visit func(win []int, centre float64)) []int {
-	pos, runs := Runs(row, width, buf)
+	l := Lengths(row, width, buf)
+	WindowsOf(l, n, visit)
+	return l
+}
+
+// WindowsOf is Windows of the row whose lengths, as Lengths gives them,
+// are l; it only reads l.
+func WindowsOf(l []int, n int, visit func(win []int, centre float64)) {
+	pos, runs := RunsOf(l)
 	if n > len(runs) {
-		return runs
+		return
 	}
 	// start is where the window's middle run starts: pos and the runs
 	// before the middle, kept as the window moves on two runs.
@@ -76,5 +94,4 @@ func Windows(row []uint32, width, n int, buf []int, visit func(win []int, centre
 			start += runs[i+n/2] + runs[i+n/2+1]
 		}
 	}
-	return runs
 }

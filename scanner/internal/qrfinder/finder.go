@@ -158,7 +158,7 @@ func (r *Scanner) Find(bm *gozxing.BitMatrix, step int) []Finder {
 // find is Find, the rows read from rows when they are of bm (rows may be
 // nil).
 func (r *Scanner) find(bm *gozxing.BitMatrix, step int, rows *bitrow.SharedRows) []Finder {
-	w, h := bm.GetWidth(), bm.GetHeight()
+	h := bm.GetHeight()
 	r.finders = r.finders[:0]
 	r.rows.OfShared(bm, rows)
 	r.reach = 0
@@ -172,7 +172,9 @@ func (r *Scanner) find(bm *gozxing.BitMatrix, step int, rows *bitrow.SharedRows)
 		}
 	}
 	for y = step / 2; y < h; y += step {
-		r.runs = bitrow.Windows(r.rows.Row(y), w, 5, r.runs, visit)
+		var l []int
+		l, r.runs = r.rows.Lengths(y, r.runs)
+		bitrow.WindowsOf(l, 5, visit)
 	}
 	r.rows.Done() // a row of the image
 	if len(r.finders) > maxFinders {
