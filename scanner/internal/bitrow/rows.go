@@ -26,10 +26,12 @@ type SharedRows struct {
 	stamp  uint32
 	fetch  *gozxing.BitArray
 	// lengths holds row y's run lengths (Lengths) when lengthsAt[y] is
-	// the binding's stamp.
-	lengths   [][]int
-	lengthsAt []uint32
-	used      bool // words hold an image's rows, since the last Wipe
+	// the binding's stamp; lengthsHeld[y] is the most of them it held
+	// since the last Wipe, which clears those only.
+	lengths     [][]int
+	lengthsAt   []uint32
+	lengthsHeld []int
+	used        bool // words hold an image's rows, since the last Wipe
 	// Copies counts the rows copied out of a matrix, Served the rows
 	// given out, Measured the rows' run lengths measured.
 	Copies, Served, Measured int
@@ -59,6 +61,7 @@ func (s *SharedRows) Bind(bm *gozxing.BitMatrix) {
 	if len(s.lengths) < s.h {
 		s.lengths = append(s.lengths, make([][]int, s.h-len(s.lengths))...)
 		s.lengthsAt = append(s.lengthsAt, make([]uint32, s.h-len(s.lengthsAt))...)
+		s.lengthsHeld = append(s.lengthsHeld, make([]int, s.h-len(s.lengthsHeld))...)
 	}
 	s.stamp++
 	if s.stamp == 0 { // wrapped: no stamp may match a row of before
@@ -74,8 +77,11 @@ func (s *SharedRows) Wipe() {
 	if s.used {
 		clear(s.words[:cap(s.words)])
 		s.fetch.Clear()
-		for _, l := range s.lengths {
-			clear(l[:cap(l)])
+		for y, n := range s.lengthsHeld {
+			if n > 0 {
+				clear(s.lengths[y][:n])
+				s.lengthsHeld[y] = 0
+			}
 		}
 		s.used = false
 	}
@@ -108,6 +114,7 @@ func (s *SharedRows) lengthsOf(y int) []int {
 	if s.lengthsAt[y] != s.stamp {
 		s.lengths[y] = Lengths(s.row(y), s.w, s.lengths[y][:0])
 		s.lengthsAt[y] = s.stamp
+		s.lengthsHeld[y] = max(s.lengthsHeld[y], len(s.lengths[y]))
 		s.Measured++
 	}
 	l := s.lengths[y]
