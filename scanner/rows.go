@@ -634,9 +634,11 @@ type grayLines struct {
 	// when smoothing.
 	near [2][]byte
 	avg  []byte
+	// last is the line Line measured last, for Blurred.
+	last []byte
 }
 
-var _ databar.Lines = (*grayLines)(nil)
+var _ databar.BlurredLines = (*grayLines)(nil)
 
 // The databar reader's unit must be the row scan's.
 var _ = [1]int{}[subpixel-databar.LineUnit]
@@ -663,9 +665,37 @@ func (g *grayLines) Line(y int, smooth bool, buf []int) ([]int, bool) {
 		}
 		g.avg, lum = avg, avg
 	}
+	g.last = lum
 	if !g.rows.measure(lum) {
 		return buf, false
 	}
+	return g.runs(buf), true
+}
+
+// Blurred measures the line Line gave last again at its mid-range black
+// point, when that lies well below its histogram's and splits it into
+// half as many edges again (blurredBlack, rowScanner.splitsAt): blurred
+// along it, as the rows the row scan reads again so.
+func (g *grayLines) Blurred(buf []int) ([]int, bool) {
+	lum, s := g.last, &g.rows
+	if len(lum) < 3 || len(s.fwd) < 2 {
+		return buf, false
+	}
+	mid, ok := blurredBlack(&s.buckets, s.lastBlack, len(lum))
+	if !ok || !s.splitsAt(lum, mid) {
+		return buf, false
+	}
+	s.given, s.givenBlack = true, mid
+	ok = s.measure(lum)
+	s.given = false
+	if !ok {
+		return buf, false
+	}
+	return g.runs(buf), true
+}
+
+// runs appends the widths of the row measured last to buf[:0].
+func (g *grayLines) runs(buf []int) []int {
 	// A run narrower than half a pixel is noise, which the sharpening
 	// doubles, crossing the threshold and back within an element of low
 	// contrast: it joins the runs either side of it.
@@ -678,7 +708,7 @@ func (g *grayLines) Line(y int, smooth bool, buf []int) ([]int, bool) {
 		}
 		out = append(out, r)
 	}
-	return out, true
+	return out
 }
 
 // minRunWidth is the narrowest run grayLines keeps, in subpixels. Half a
@@ -692,7 +722,7 @@ func (g *grayLines) wipe() {
 	clear(g.near[0][:cap(g.near[0])])
 	clear(g.near[1][:cap(g.near[1])])
 	clear(g.avg[:cap(g.avg)])
-	g.src = nil
+	g.src, g.last = nil, nil
 }
 
 // splitsAt tells whether the row last measured, lum at its histogram's

@@ -59,6 +59,7 @@ func newSearch(r *Reader, img *gozxing.BinaryBitmap, lines Lines, hints map[gozx
 	r.scanned = r.scanned[:s.height]
 	clear(r.scanned)
 	r.clusters = r.clusters[:0]
+	r.rows.blurredLeft = blurredLines
 	return s
 }
 
