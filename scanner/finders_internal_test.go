@@ -58,13 +58,7 @@ func TestPassSharesFinderSearch(t *testing.T) {
 // them.
 func TestPassSharesColumns(t *testing.T) {
 	const w, h = 160, 120
-	pix := make([]byte, w*h)
-	for i := range pix {
-		pix[i] = 255
-		if x, y := i%w, i/w; (x/5+y/7)%3 == 0 {
-			pix[i] = 0 // texture, so that the image is binarized
-		}
-	}
+	pix := texture(w, h)
 	d := newDecoder()
 	var perPass [][2]int // transposed, served
 	var last [2]int
@@ -92,13 +86,7 @@ func TestPassSharesColumns(t *testing.T) {
 // region search first) copy each row out of it at most once between them.
 func TestPassSharesRows(t *testing.T) {
 	const w, h = 160, 120
-	pix := make([]byte, w*h)
-	for i := range pix {
-		pix[i] = 255
-		if x, y := i%w, i/w; (x/5+y/7)%3 == 0 {
-			pix[i] = 0 // texture, so that the image is binarized
-		}
-	}
+	pix := texture(w, h)
 	d := newDecoder()
 	type count struct{ copies, served, height int }
 	var perPass []count
@@ -121,4 +109,17 @@ func TestPassSharesRows(t *testing.T) {
 			t.Errorf("pass %d (%s) copied %d rows of an image %d tall", i, timings[i].Name, n.copies, n.height)
 		}
 	}
+}
+
+// texture is a w×h frame of slanted dark stripes and no symbol: enough
+// edges that every pass binarizes it.
+func texture(w, h int) []byte {
+	pix := make([]byte, w*h)
+	for i := range pix {
+		pix[i] = 255
+		if x, y := i%w, i/w; (x/5+y/7)%3 == 0 {
+			pix[i] = 0
+		}
+	}
+	return pix
 }
