@@ -13,7 +13,7 @@ import (
 // MaxiCode symbols of two pixels a module or less are read: their rings,
 // a pixel and a half wide, merge in the frame's binarization and part in
 // the doubled view's, which the MaxiCode reader searches too.
-func TestReadsSmallMaxiCode(t *testing.T) {
+func TestRobustnessSmallMaxiCode(t *testing.T) {
 	if raceEnabled {
 		t.Skip("skipping the robustness suite under -race (make test runs it without)")
 	}

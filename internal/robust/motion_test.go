@@ -16,7 +16,7 @@ import (
 // black point of the row's histogram, and read at the mid-range one
 // (DataBar Expanded's lines too, by its own reader). (The samples are ones
 // that read only so.)
-func TestReadsMotionBlurredLinear(t *testing.T) {
+func TestRobustnessMotionBlurredLinear(t *testing.T) {
 	if raceEnabled {
 		t.Skip("skipping the robustness suite under -race (make test runs it without)")
 	}
