@@ -101,3 +101,10 @@ func DecodeUpscaled(f *Frame, only SymbologySet) []Result {
 	p.src, p.areaOnly = p.makeSrc(), only
 	return d.runPass(p, AllSymbologies(), Options{TryHarder: true}, nil)
 }
+
+// MidRangeRows returns the whole buffers of the gray levels and widths of
+// the rows d read again at their mid-range black point.
+func MidRangeRows(d *Decoder) ([]byte, []int) {
+	m := &d.d.midScan
+	return m.lum[:cap(m.lum)], m.fwd[:cap(m.fwd)]
+}

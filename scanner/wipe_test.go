@@ -33,7 +33,8 @@ func TestReverseRowMatchesGozxing(t *testing.T) {
 }
 
 // After a frame the decoder keeps no image data in the buffers it reuses:
-// the scratch planes and the binarized rows of its row readers.
+// the scratch planes and the binarized rows of its row readers (those read
+// again at the mid-range black point: midwipe_test.go).
 func TestDecoderKeepsNoRowsAfterAFrame(t *testing.T) {
 	const w, h = 1200, 500
 	f := noiseFrame(w, h, 4)
@@ -59,7 +60,7 @@ func TestDecoderKeepsNoRowsAfterAFrame(t *testing.T) {
 			t.Errorf("scratch %s holds image data after the frame", name)
 		}
 	}
-	for _, rs := range []*rowScanner{&d.rowScan, &d.probeScan} {
+	for _, rs := range []*rowScanner{&d.rowScan, &d.probeScan, &d.localScan, &d.smoothScan} {
 		if slices.ContainsFunc(rs.lum[:cap(rs.lum)], func(v byte) bool { return v != 0 }) {
 			t.Error("a gray row kept after the frame")
 		}
