@@ -107,7 +107,7 @@ func makeRun(t *testing.T, bin, runDir string) {
 		}
 	case <-time.After(30 * time.Second):
 		// What is still running, and where each waits, before it goes.
-		left := leftProcesses(runDir, bin+"/")
+		left := leftProcesses(runDir, bin+"/", "scripts/run.sh")
 		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 		<-done
 		t.Fatalf("make run did not stop on Ctrl-C within 30 s; still running: %v\n%s\nscannerd.log ends:\n%s\nltsd.log ends:\n%s",

@@ -29,8 +29,10 @@ pids=()
 stop() {
   trap - EXIT INT TERM
   for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
-    kill -TERM "${pids[i]}" 2>/dev/null || true
-    wait "${pids[i]}" 2>/dev/null || true
+    # Only what is still there is waited for (see the end).
+    if kill -TERM "${pids[i]}" 2>/dev/null; then
+      wait "${pids[i]}" 2>/dev/null || true
+    fi
   done
   [ "$keep" = 1 ] || rm -rf "$run"
   echo >&2
@@ -137,8 +139,14 @@ echo "      $bin/scanctl snapshot demo -o demo.png --socket $run/scannerd.sock" 
 echo "      curl -s http://127.0.0.1:$mport/metrics" >&2
 echo "      $bin/ltsd usage --config $run/lts/ltsd.toml" >&2
 echo "    logs: $run/scannerd.log, $run/ltsd.log; settings saved from the setup page: $run/state/setup.toml" >&2
-# In the background and waited for, so a signal to this script (Ctrl-C, or
-# a kill from a supervisor) runs the trap at once.
+# In the background, so a signal to this script (Ctrl-C, or a kill from a
+# supervisor) runs the trap within a moment, and polled rather than waited
+# for: a trap that interrupts bash's wait builtin can leave bash (5.2)
+# waiting for a child it has already reaped, for ever (make run then did
+# not stop on Ctrl-C, about one run in fifteen on a busy machine).
 "$bin/scanctl" watch --recent --socket "$run/scannerd.sock" &
 pids+=($!)
+while kill -0 "${pids[2]}" 2>/dev/null; do
+  sleep 0.2 || true
+done
 wait "${pids[2]}"
