@@ -99,11 +99,12 @@ test: deps
 # tests. The rest is the same pure Go that make test runs already. It is
 # also the plain build, without GOEXPERIMENT=runtimesecret, as go install
 # makes it: it must compile and keep every guarantee that does not need
-# runtime/secret.
+# runtime/secret. Built the way the packages build ltsd (packaging/mkdeb:
+# plain, position-independent, trimmed), the two share one compile.
 NOCV_PKGS   = $$($(GO) list -tags=$(TAGS) -f '{{.ImportPath}} {{join .Deps " "}} {{join .TestImports " "}} {{join .XTestImports " "}}' ./... | awk '/gocv.io\/x\/gocv|scannerd\/capture|os\/user/ {print $$1}')
 test-nocv:
-	GOEXPERIMENT= CGO_ENABLED=0 $(GO) vet -tags nocv $$(GO=$(GO) scripts/nocv-pkgs.sh $(TAGS))
-	GOEXPERIMENT= CGO_ENABLED=0 $(GO) test -tags nocv $(NOVET) $(TESTLD) $(TIMEOUT) -short $(NOCV_PKGS)
+	GOEXPERIMENT= CGO_ENABLED=0 $(GO) vet -tags nocv $(PIE) $$(GO=$(GO) scripts/nocv-pkgs.sh $(TAGS))
+	GOEXPERIMENT= CGO_ENABLED=0 $(GO) test -tags nocv $(PIE) $(NOVET) $(TESTLD) $(TIMEOUT) -short $(NOCV_PKGS)
 
 # make soak runs both long checks below.
 soak: soak-kill soak-attack

@@ -14,7 +14,6 @@ import (
 	"mime"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -35,10 +34,26 @@ type Doc struct {
 	c   *jsonschema.Compiler
 }
 
-// Path returns where the document is: docs/openapi.yaml of this module.
+// Path returns where the document is: docs/openapi.yaml of this module,
+// whose root is the nearest directory up from the working one with a
+// go.mod (go test runs a package's tests in its directory). Unlike the
+// source file's own path, this holds in a build with -trimpath.
 func Path() string {
-	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "..", "..", "docs", "openapi.yaml")
+	const doc = "docs/openapi.yaml"
+	dir, err := os.Getwd()
+	if err != nil {
+		return doc
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return filepath.Join(dir, doc)
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return doc
+		}
+		dir = parent
+	}
 }
 
 // Load reads and checks the document.

@@ -140,7 +140,10 @@ func (w *workspace) compile(ctx context.Context) error {
 	// another, one core busy) and what ltsd has (the packages that differ
 	// without cgo) have next to nothing in common, so the two builds run
 	// at once rather than one after the other.
-	pure := []string{"GOOS=linux", "GOARCH=" + w.t.GOARCH, "CGO_ENABLED=0"}
+	// ltsd uses neither runtime/secret nor the vector code
+	// (GOEXPERIMENT): built plain, as go install builds it, it is also
+	// the build make test-nocv checks, which shares its compile.
+	pure := []string{"GOOS=linux", "GOARCH=" + w.t.GOARCH, "CGO_ENABLED=0", "GOEXPERIMENT="}
 	ltsd := make(chan error, 1)
 	go func() {
 		ltsd <- w.goBuild(ctx, pure, "-tags=nocv", "-ldflags="+ldflags, "-o", w.bin("ltsd"), "./cmd/ltsd")
