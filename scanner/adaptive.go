@@ -54,6 +54,7 @@ func (d *decoder) decodeAdaptive(src gozxing.LuminanceSource, area image.Rectang
 	var crops []image.Rectangle
 	var whole bool
 	var look *sceneLook
+	d.stage("", "blocks")
 	if sc := d.scene; sc != nil && sc.memory != nil && opts.Rescan > 0 {
 		look = &sceneLook{stats: frameBlockStats(&d.blockStats, src.GetMatrix(), w, h), at: sc.at}
 		defer look.stats.wipe()

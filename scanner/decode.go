@@ -141,6 +141,9 @@ func (d *decoder) interrupted() bool {
 	return d.stopped != nil || d.overBudget
 }
 
+// stage labels what the decoder does next (stageLabels.enter).
+func (d *decoder) stage(pass, stage string) { d.labels.enter(pass, stage, d.budgetWaived) }
+
 // Decoder reads barcodes in frames in the calling goroutine, with the same
 // strategies as the Engine's workers (each of which owns one). It is not
 // safe for concurrent use, and does not purge the frames it reads.
@@ -292,6 +295,7 @@ func (d *decoder) decode(f *Frame, opts Options) ([]Result, []PassTiming) {
 		d.clock = wallClock()
 	}
 	d.spentFrom = d.clock()
+	d.labels.start()
 	region := image.Rect(0, 0, f.Width, f.Height)
 	if !opts.Region.Empty() {
 		region = region.Intersect(opts.Region)
@@ -391,7 +395,7 @@ func (d *decoder) decodeView(src gozxing.LuminanceSource, region image.Rectangle
 		}
 		start := time.Now()
 		if p.src == nil {
-			d.labels.enter(p.name, stageResample)
+			d.stage(p.name, stageResample)
 			p.src = p.makeSrc()
 		}
 		before := len(results)
@@ -422,7 +426,7 @@ func (d *decoder) readSlanted(src gozxing.LuminanceSource, syms SymbologySet, op
 			break
 		}
 		start := time.Now()
-		d.labels.enter("slanted", stageResample)
+		d.stage("slanted", stageResample)
 		view, at := d.turned(src, sl)
 		p := pass{name: "slanted", src: view, global: true, rows: true, slanted: true,
 			toFrame: func(q Point) Point { return shift(at(q)) }}
@@ -469,10 +473,10 @@ func (d *decoder) runPass(p pass, syms SymbologySet, opts Options, results []Res
 	var matrix *gozxing.BitMatrix // the pass's binarized image, once computed
 	if p.name == "hybrid" {
 		// The first pass proposes the regions every later pass uses.
-		d.labels.enter(p.name, stageBinarize)
+		d.stage(p.name, stageBinarize)
 		d.searchIn = d.searchIn[:0]
 		if m, err := bm.GetBlackMatrix(); err == nil {
-			d.labels.enter(p.name, stageProposals)
+			d.stage(p.name, stageProposals)
 			var complete bool
 			d.sharedRows.Bind(m)
 			d.regions, complete = findRegions(m, maxRegions, &d.sharedRows)
@@ -532,7 +536,7 @@ search:
 			} else {
 				rs.sparse = true
 			}
-			d.labels.enter(p.name, stageRows)
+			d.stage(p.name, stageRows)
 			for _, h := range d.scanRows(p.src, bm, syms, rs, want, len(results), p.guideRows(d.regions)) {
 				r := h.result(p.name, p.toFrame)
 				if opts.AddOns == AddOnRequire && hasAddOns(r.Symbology) && r.AddOn == "" || !finishLinear(&r, opts) {
@@ -563,7 +567,7 @@ search:
 		} else {
 			a := st.area
 			if matrix == nil {
-				d.labels.enter(p.name, stageBinarize)
+				d.stage(p.name, stageBinarize)
 				matrix, _ = bm.GetBlackMatrix()
 			}
 			// The whole view, as binarized: nothing read in the pass yet
@@ -572,7 +576,7 @@ search:
 			if a.sameSearch && whole && a.symbols()&d.readNothing != 0 {
 				continue // this very search of an earlier decode read nothing
 			}
-			d.labels.enter(p.name, a.name())
+			d.stage(p.name, a.name())
 			h := hints
 			if a.costly && p.name == "hybrid" {
 				// The thorough search of the costly readers waits for the
@@ -661,7 +665,7 @@ search:
 		if p.name == "hybrid" {
 			h = d.hints(false) // as for the costly readers
 		}
-		d.labels.enter(p.name, components.name())
+		d.stage(p.name, components.name())
 		results = d.readComponents(*components, p, syms, results, h)
 	}
 	return results

@@ -58,6 +58,11 @@ type EngineConfig struct {
 	// StuckAfter is how long a live worker may take over one frame before
 	// the engine counts as stuck (Healthy reports it); default 10 s.
 	StuckAfter time.Duration
+	// StageCPU has the reports of live frames split their CPU time by the
+	// decode's passes and stages (FrameReport.Stages), for measuring what
+	// the costliest frames spend it on; the decode reads its thread's
+	// clock at each stage.
+	StageCPU bool
 }
 
 // MaxFrameSide is the longest side of a frame the engine decodes, in
@@ -92,6 +97,9 @@ type FrameReport struct {
 	// budget is (the live worker's own thread time); 0 for uploads and
 	// files.
 	CPU time.Duration
+	// Stages split CPU by the decode's passes and stages, in the order
+	// they ran, with EngineConfig.StageCPU.
+	Stages []StageCPU
 	// Err is set when the frame was not decoded (license refusal, a frame
 	// too large), the decoder failed (a recovered panic), or a background
 	// decode was stopped (canceled, past its deadline). Results read
@@ -634,9 +642,16 @@ func (e *Engine) process(d *decoder, j job) (rep *FrameReport) {
 		d.scene = &adaptiveScene{memory: e.scene(f.Source), at: f.CapturedAt}
 		defer func() { d.scene = nil }()
 	}
+	if e.cfg.StageCPU && j.lane == laneLive {
+		d.labels.clock = d.clock
+		defer func() { d.labels.clock = nil }()
+	}
 	rep.Results, rep.Passes = d.decode(f, opts)
 	if j.lane == laneLive {
 		rep.CPU = d.clock() - d.spentFrom
+	}
+	if d.labels.clock != nil {
+		rep.Stages = slices.Clone(d.labels.spent)
 	}
 	if d.scene != nil {
 		rep.Unchanged = d.scene.unchanged
