@@ -76,18 +76,68 @@ func (d *decoder) decodeAdaptive(src gozxing.LuminanceSource, area image.Rectang
 	} else {
 		crops, whole = contrastCrops(src.GetMatrix(), w, h)
 	}
-	results, timings, firstLookDone := d.searchCrops(src, area, opts, crops, whole)
-	if look != nil && firstLookDone {
-		d.scene.memory.remember(look, w, h, crops, whole, results, area.Min)
+	if look == nil {
+		results, timings, _ := d.searchCrops(src, area, opts, crops, whole, false, 0)
+		return results, timings
+	}
+	m := d.scene.memory
+	if whole {
+		crops = append(crops[:0], image.Rect(0, 0, w, h))
+	}
+	n := len(crops)
+	var carried *carriedLook
+	skip := 0
+	if n > 0 {
+		if carried = m.takeCarried(crops[0], w, h); carried != nil {
+			skip = carried.steps
+		}
+	}
+	results, timings, first := d.searchCrops(src, area, opts, crops, whole, true, skip)
+	began := look // the frame whose blocks the first look saw first
+	if carried != nil {
+		began = &carried.began
+	}
+	if first.searched > 0 || n == 0 {
+		// What the first look searched: every region, or those before
+		// the budget cut it short.
+		m.remember(began, w, h, crops[:first.searched], whole, results, area.Min)
+	}
+	if first.largestCut {
+		if carried == nil {
+			carried = &carriedLook{w: w, h: h, began: look.copy()}
+		}
+		carried.region, carried.steps = first.largest, first.largestSteps
+		m.carry(carried)
+	} else if carried != nil {
+		carried.wipe()
 	}
 	return results, timings
 }
 
+// firstLook is what became of an adaptive decode's first look: it
+// searched the first searched regions (all of them, or those before the
+// budget cut it short); largestCut says the budget cut short the look at
+// the largest region, after largestSteps steps of its passes (those of the
+// frames before it carried on included).
+type firstLook struct {
+	searched     int
+	largest      image.Rectangle
+	largestCut   bool
+	largestSteps int
+}
+
 // searchCrops searches the crops of the view src of the frame (area of
 // it), or all of it when whole: the first look, and when that reads
-// nothing, the thorough one. firstLookDone says the first look searched
-// every crop before the decode was interrupted.
-func (d *decoder) searchCrops(src gozxing.LuminanceSource, area image.Rectangle, opts Options, crops []image.Rectangle, whole bool) (results []Result, timings []PassTiming, firstLookDone bool) {
+// nothing, the thorough one. It says what became of the first look.
+//
+// The first look at the largest region completes whatever the budget
+// unless carry is set (a live source's frame, whose scene memory keeps a
+// look the budget cut short for the next frame to carry on: carriedLook);
+// then the look leaves the first skip steps of its passes (the frames
+// before took them) and is exempt from the budget only until it begins a
+// step of its own.
+func (d *decoder) searchCrops(src gozxing.LuminanceSource, area image.Rectangle, opts Options, crops []image.Rectangle, whole bool,
+	carry bool, skip int) (results []Result, timings []PassTiming, look firstLook) {
 	first := opts
 	first.TryInverted = false
 	if whole {
@@ -103,22 +153,35 @@ func (d *decoder) searchCrops(src gozxing.LuminanceSource, area image.Rectangle,
 	readNothing := make([]SymbologySet, len(crops))
 	for i, r := range crops {
 		// The first look at the largest region completes whatever the
-		// budget: on a device slower than the budget assumes (or a
-		// textured frame whose block pass alone spends it) the live
-		// default would otherwise never read anything; the budget bounds
-		// the looks after it.
+		// budget, or carries on over the next frames: on a device slower
+		// than the budget assumes (or a textured frame whose block pass
+		// alone spends it) the live default would otherwise never read
+		// anything; the budget bounds the looks after it. Carried over
+		// frames, it costs a frame about the budget and a step, not a
+		// whole look at a large textured region by every reader
+		// (several budgets).
 		d.budgetWaived = i == 0
 		if d.interrupted() {
 			d.budgetWaived = false
-			return results, timings, false
+			return results, timings, look
 		}
 		view, err := src.Crop(r.Min.X, r.Min.Y, r.Dx(), r.Dy())
 		if err != nil {
+			look.searched = i + 1
 			continue
 		}
 		views[i] = view
+		if i == 0 && carry {
+			d.oneStep, d.skipSteps = true, skip
+		}
 		found, t := d.decodeView(view, r.Add(area.Min), first)
-		d.budgetWaived = false
+		switch {
+		case !d.cut:
+			look.searched = i + 1
+		case i == 0 && carry:
+			look.largest, look.largestCut, look.largestSteps = r, true, d.lookSteps
+		}
+		d.budgetWaived, d.oneStep, d.skipSteps = false, false, 0
 		unpromising[i], readNothing[i] = d.unpromising, d.readNothing
 		timings = append(timings, t...)
 		for _, res := range found {
@@ -126,7 +189,7 @@ func (d *decoder) searchCrops(src gozxing.LuminanceSource, area image.Rectangle,
 		}
 	}
 	if anyReported(results) {
-		return results, timings, true
+		return results, timings, look
 	}
 	thorough := opts
 	thorough.TryHarder, thorough.TryInverted, thorough.TryRotated = true, true, true
@@ -149,7 +212,7 @@ func (d *decoder) searchCrops(src gozxing.LuminanceSource, area image.Rectangle,
 			break
 		}
 	}
-	return results, timings, true
+	return results, timings, look
 }
 
 // contrastCrops returns the regions of the w×h plane lum where printed

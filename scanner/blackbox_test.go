@@ -257,6 +257,58 @@ func BenchmarkBlackboxModes(b *testing.B) {
 	}
 }
 
+// BenchmarkBlackboxLiveStill shows each blackbox photo to a live source
+// as a still scene, 8 frames 1/30 s apart, with the live default
+// (adaptive, rescan, a 20 ms budget), through an engine with one live
+// worker, and reports the photos read in the first frame and within the
+// 8: what a first look the budget cuts short and the next frames carry on
+// (carriedLook) reads, against BenchmarkBlackboxModes's live decodes,
+// which have no next frame and complete it in theirs.
+func BenchmarkBlackboxLiveStill(b *testing.B) {
+	const frames = 8
+	imgs := blackbox.Load(b)
+	stills := blackboxFrames(b)
+	opts := Options{TryRotated: true, Adaptive: true, Budget: 20 * time.Millisecond, Rescan: 500 * time.Millisecond}
+	for b.Loop() {
+		first, within, falsePos := 0, 0, 0
+		done := make(chan *FrameReport, 1)
+		e := NewEngine(EngineConfig{Workers: 1, OnFrame: func(r *FrameReport) { done <- r }})
+		e.Start()
+		pool := NewPlanePool(0)
+		start := time.Unix(1_700_000_000, 0)
+		for i, still := range stills {
+			readAt := -1
+			for k := range frames {
+				f := pool.Get(still.Width, still.Height)
+				for y := 0; y < still.Height; y++ {
+					copy(f.Pix[y*f.Stride:y*f.Stride+still.Width], still.Pix[y*still.Stride:y*still.Stride+still.Width])
+				}
+				f.Source, f.Seq = fmt.Sprint("img", i), uint64(k)
+				f.CapturedAt = start.Add(time.Duration(k) * time.Second / 30)
+				e.Submit(f, opts)
+				r := <-done
+				if imgs[i].Family == "none" {
+					falsePos += min(1, len(r.Results))
+					continue
+				}
+				if readAt < 0 && slices.ContainsFunc(r.Results, func(r Result) bool { return blackbox.Matches(r.Text, imgs[i].Expected) }) {
+					readAt = k
+				}
+			}
+			if readAt == 0 {
+				first++
+			}
+			if readAt >= 0 {
+				within++
+			}
+		}
+		e.Close()
+		b.ReportMetric(float64(first), "read-first-frame")
+		b.ReportMetric(float64(within), fmt.Sprintf("read-within-%d", frames))
+		b.ReportMetric(float64(falsePos), "falsepos-frames")
+	}
+}
+
 // BenchmarkBlackboxComposite decodes the whole blackbox set once per
 // iteration (use -benchtime 1x) with the default symbologies and with GS1
 // Composite added, as the engine does without adaptive decoding, and

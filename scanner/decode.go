@@ -118,8 +118,18 @@ type decoder struct {
 	overBudget        bool
 	// budgetWaived, while set, keeps the budget from interrupting: an
 	// adaptive decode's first look at its largest region always
-	// completes (searchCrops).
+	// completes, or, when the next frame can carry it on (carriedLook),
+	// takes one step at least (searchCrops).
 	budgetWaived bool
+	// oneStep ends the waiver once a step of the passes' steps begins
+	// (stepBegins).
+	oneStep bool
+	// skipSteps is how many steps of a view's passes, in order, its
+	// decode leaves (done in the frames before: carriedLook); lookSteps
+	// counts the steps of the view's decode begun or left, and cut says
+	// the decode stopped before its last step (interrupted).
+	skipSteps, lookSteps int
+	cut                  bool
 
 	// scene, when set (by the engine, for a live frame), lets an
 	// adaptive decode search only what changed (adaptiveScene).
@@ -139,6 +149,15 @@ func (d *decoder) interrupted() bool {
 		d.overBudget = true
 	}
 	return d.stopped != nil || d.overBudget
+}
+
+// stepBegins ends the budget's waiver of a look exempt only until it
+// takes a step (oneStep): the step begins now, and the look checks the
+// budget again after it. Steps that find nothing to do do not count.
+func (d *decoder) stepBegins() {
+	if d.oneStep {
+		d.oneStep, d.budgetWaived = false, false
+	}
 }
 
 // stage labels what the decoder does next (stageLabels.enter).
@@ -288,7 +307,7 @@ func (d *decoder) decode(f *Frame, opts Options) ([]Result, []PassTiming) {
 	defer func() { d.view = nil }() // the frame's pixels
 	d.regions = d.regions[:0]
 	d.proposals = d.proposals[:0]
-	d.stopped, d.overBudget, d.budgetWaived = nil, false, false
+	d.stopped, d.overBudget, d.budgetWaived, d.oneStep, d.skipSteps = nil, false, false, false, 0
 	d.addOns = opts.AddOns
 	d.budget = opts.Budget
 	if d.clock == nil {
@@ -386,11 +405,13 @@ func (d *decoder) decodeView(src gozxing.LuminanceSource, region image.Rectangle
 	for _, a := range d.areaReaders {
 		areaEnabled = areaEnabled || a.reads(syms)
 	}
+	d.lookSteps, d.cut = 0, false
 	for _, p := range passes {
 		if p.needsArea && !areaEnabled {
 			continue
 		}
 		if d.interrupted() {
+			d.cut = true
 			break
 		}
 		start := time.Now()
@@ -507,9 +528,16 @@ func (d *decoder) runPass(p pass, syms SymbologySet, opts Options, results []Res
 	steps, components := d.passSteps(p, syms)
 search:
 	for _, st := range steps {
+		if d.skipSteps > 0 {
+			d.skipSteps--
+			d.lookSteps++
+			continue
+		}
 		if d.interrupted() {
+			d.cut = true
 			break
 		}
+		d.lookSteps++
 		before := len(results)
 		if st.area == nil {
 			rs := rowSearch{thorough: opts.TryHarder, inverted: opts.TryInverted,
@@ -536,6 +564,7 @@ search:
 			} else {
 				rs.sparse = true
 			}
+			d.stepBegins()
 			d.stage(p.name, stageRows)
 			for _, h := range d.scanRows(p.src, bm, syms, rs, want, len(results), p.guideRows(d.regions)) {
 				r := h.result(p.name, p.toFrame)
@@ -576,6 +605,7 @@ search:
 			if a.sameSearch && whole && a.symbols()&d.readNothing != 0 {
 				continue // this very search of an earlier decode read nothing
 			}
+			d.stepBegins()
 			d.stage(p.name, a.name())
 			h := hints
 			if a.costly && p.name == "hybrid" {

@@ -3,6 +3,7 @@ package scanner
 import (
 	"image"
 	"math"
+	"slices"
 	"sync"
 	"time"
 )
@@ -74,6 +75,71 @@ type sceneMemory struct {
 	// swept is the capture time of the last frame looked at: the sweep
 	// has passed every cell order position up to it.
 	swept time.Time
+	// carried is a first look the budget cut short, for the next frame
+	// to carry on.
+	carried *carriedLook
+}
+
+// carriedLook is an adaptive decode's first look at the largest region
+// of a live frame that the frame's budget cut short. The next frame whose
+// largest region is about the same carries it on from the step where it
+// stopped, rather than beginning again, so that a look that costs more
+// than the budget (a large textured region, where every reader searches
+// in vain) is spread over a few frames, each about the budget and a step,
+// instead of costing its whole every frame (and on a slow device it ends
+// all the same). When it completes, the memory takes the blocks of the
+// frame it began in: whatever changed since is searched again.
+type carriedLook struct {
+	w, h   int             // the area searched
+	region image.Rectangle // the largest region, in the area's pixels
+	steps  int             // the steps of its passes taken, in order
+	began  sceneLook       // the blocks of the frame it began in, its own copies
+}
+
+// copy returns a copy of l's contrasted cells and blocks, which l's
+// buffers, reused by the next frame, are not.
+func (l *sceneLook) copy() sceneLook {
+	return sceneLook{stats: blockStats{cw: l.stats.cw, means: slices.Clone(l.stats.means), spans: slices.Clone(l.stats.spans)},
+		active: slices.Clone(l.active), full: l.full, at: l.at}
+}
+
+// wipe zeroes the blocks c holds, a picture of the scene.
+func (c *carriedLook) wipe() { c.began.stats.wipe() }
+
+// takeCarried returns the look carried for the next frame, when the next
+// frame (w×h its area) is of the same size and its largest region about
+// the carried look's (the same label or scene, moved a little): each
+// covers half of the other or more. The look is the caller's; another is
+// dropped.
+func (m *sceneMemory) takeCarried(largest image.Rectangle, w, h int) *carriedLook {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	c := m.carried
+	if c == nil {
+		return nil
+	}
+	m.carried = nil
+	in := area(c.region.Intersect(largest))
+	if c.w != w || c.h != h || 2*in < area(c.region) || 2*in < area(largest) {
+		c.wipe()
+		return nil
+	}
+	return c
+}
+
+// carry keeps c for the next frame, unless a look further on is carried
+// already (two workers decoding frames of the source at once).
+func (m *sceneMemory) carry(c *carriedLook) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.carried != nil && m.carried.steps > c.steps {
+		c.wipe()
+		return
+	}
+	if m.carried != nil {
+		m.carried.wipe()
+	}
+	m.carried = c
 }
 
 // sceneLook is one frame's look at its blocks, compared with the memory.
@@ -212,6 +278,10 @@ func (m *sceneMemory) wipeLocked() {
 	clear(m.contrasted)
 	clear(m.held)
 	clear(m.searched)
+	if m.carried != nil {
+		m.carried.wipe()
+		m.carried = nil
+	}
 	m.means, m.spans, m.contrasted, m.held, m.searched = nil, nil, nil, nil, nil
 	m.w, m.h, m.swept = 0, 0, time.Time{}
 }

@@ -91,3 +91,34 @@ func cellsOn(cells []bool) []int {
 	}
 	return on
 }
+
+// TestCarriedLookTakenForTheSameRegion: a look the budget cut short is
+// carried on by the next frame of the same size whose largest region
+// covers half of the look's and is half covered by it (the same label,
+// moved); another region or size drops it, wiped.
+func TestCarriedLookTakenForTheSameRegion(t *testing.T) {
+	region := image.Rect(100, 100, 500, 400)
+	for _, c := range []struct {
+		name    string
+		largest image.Rectangle
+		w, h    int
+		taken   bool
+	}{
+		{"same", region, 960, 540, true},
+		{"moved a little", region.Add(image.Pt(40, 20)), 960, 540, true},
+		{"moved away", region.Add(image.Pt(300, 0)), 960, 540, false},
+		{"within a larger one", image.Rect(0, 0, 960, 540), 960, 540, false},
+		{"another frame size", region, 1280, 720, false},
+	} {
+		m := &sceneMemory{}
+		l := &carriedLook{w: 960, h: 540, region: region, steps: 3, began: sceneLook{stats: blockStats{means: []uint8{7}, spans: []uint8{9}}}}
+		m.carry(l)
+		got := m.takeCarried(c.largest, c.w, c.h)
+		if (got != nil) != c.taken || m.carried != nil {
+			t.Errorf("%s: taken %v, want %v (left %v)", c.name, got != nil, c.taken, m.carried != nil)
+		}
+		if !c.taken && (l.began.stats.means[0] != 0 || l.began.stats.spans[0] != 0) {
+			t.Errorf("%s: the dropped look's blocks kept", c.name)
+		}
+	}
+}

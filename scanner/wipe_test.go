@@ -219,6 +219,33 @@ func TestEngineWipesSceneMemory(t *testing.T) {
 	}
 }
 
+// TestEngineWipesCarriedLook: a first look the budget cut short keeps the
+// blocks of the frame it began in for the frame that completes it
+// (carriedLook), a small picture of the scene too: zeroed when the engine
+// closes.
+func TestEngineWipesCarriedLook(t *testing.T) {
+	done := make(chan struct{}, 1)
+	e := NewEngine(EngineConfig{Workers: 1, OnFrame: func(*FrameReport) { done <- struct{}{} }})
+	e.Start()
+	defer e.Close()
+	f := noiseFrame(256, 256, 9)
+	f.Source, f.CapturedAt = "cam", time.Unix(1_700_000_000, 0)
+	e.Submit(f, Options{Adaptive: true, Rescan: time.Hour, Budget: time.Nanosecond})
+	<-done
+	m := e.scene("cam")
+	m.mu.Lock()
+	c := m.carried
+	m.mu.Unlock()
+	if c == nil || !slices.ContainsFunc(c.began.stats.means, func(v uint8) bool { return v != 0 }) {
+		t.Fatalf("no look carried past a spent budget: %+v", c)
+	}
+	e.Close()
+	if slices.ContainsFunc(c.began.stats.means, func(v uint8) bool { return v != 0 }) ||
+		slices.ContainsFunc(c.began.stats.spans, func(v uint8) bool { return v != 0 }) {
+		t.Error("the carried look's blocks kept after the engine closed")
+	}
+}
+
 // noiseFrame returns a pooled w×h frame of black and white pixels drawn
 // at random from seed: every reader finds candidates in it, and nothing
 // decodes.
