@@ -93,20 +93,20 @@ func (d *decoder) decodeAdaptive(src gozxing.LuminanceSource, area image.Rectang
 		}
 	}
 	results, timings, first := d.searchCrops(src, area, opts, crops, whole, true, skip)
-	began := look // the frame whose blocks the first look saw first
+	began, read := look, readBoxes(results, area.Min) // the frame whose blocks the first look saw first, and what it read
 	if carried != nil {
-		began = &carried.began
+		began, read = &carried.began, append(carried.read, read...)
 	}
 	if first.searched > 0 || n == 0 {
 		// What the first look searched: every region, or those before
 		// the budget cut it short.
-		m.remember(began, w, h, crops[:first.searched], whole, results, area.Min)
+		m.remember(began, w, h, crops[:first.searched], whole, read)
 	}
 	if first.largestCut {
 		if carried == nil {
 			carried = &carriedLook{w: w, h: h, began: look.copy()}
 		}
-		carried.region, carried.steps = first.largest, first.largestSteps
+		carried.region, carried.steps, carried.read = first.largest, first.largestSteps, read
 		m.carry(carried)
 	} else if carried != nil {
 		carried.wipe()

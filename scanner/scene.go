@@ -90,10 +90,11 @@ type sceneMemory struct {
 // all the same). When it completes, the memory takes the blocks of the
 // frame it began in: whatever changed since is searched again.
 type carriedLook struct {
-	w, h   int             // the area searched
-	region image.Rectangle // the largest region, in the area's pixels
-	steps  int             // the steps of its passes taken, in order
-	began  sceneLook       // the blocks of the frame it began in, its own copies
+	w, h   int               // the area searched
+	region image.Rectangle   // the largest region, in the area's pixels
+	steps  int               // the steps of its passes taken, in order
+	began  sceneLook         // the blocks of the frame it began in, its own copies
+	read   []image.Rectangle // what its frames read (readBoxes), held once it completes
 }
 
 // copy returns a copy of l's contrasted cells and blocks, which l's
@@ -211,9 +212,9 @@ func (m *sceneMemory) look(l *sceneLook, w, h int, rescan time.Duration) {
 // remember records what a frame's completed first look searched: the
 // cells inside searched (the whole area when l.full and searched is nil),
 // and every cell without contrast, take the frame's blocks; the cells a
-// result lies over are held. Contrasted cells left unsearched keep what
-// they had when they were last searched.
-func (m *sceneMemory) remember(l *sceneLook, w, h int, searched []image.Rectangle, whole bool, results []Result, origin image.Point) {
+// symbol read lies over (read: readBoxes) are held. Contrasted cells left
+// unsearched keep what they had when they were last searched.
+func (m *sceneMemory) remember(l *sceneLook, w, h int, searched []image.Rectangle, whole bool, read []image.Rectangle) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	cw := l.stats.cw
@@ -236,16 +237,8 @@ func (m *sceneMemory) remember(l *sceneLook, w, h int, searched []image.Rectangl
 		markCells(in, cw, r)
 	}
 	held := make([]bool, len(l.active))
-	for _, res := range results {
-		lo, hi := Point{X: math.Inf(1), Y: math.Inf(1)}, Point{X: math.Inf(-1), Y: math.Inf(-1)}
-		for _, p := range res.Points {
-			lo.X, lo.Y = min(lo.X, p.X), min(lo.Y, p.Y)
-			hi.X, hi.Y = max(hi.X, p.X), max(hi.Y, p.Y)
-		}
-		if math.IsInf(lo.X, 0) {
-			continue
-		}
-		markCells(held, cw, image.Rect(int(lo.X)-origin.X, int(lo.Y)-origin.Y, int(hi.X)-origin.X+1, int(hi.Y)-origin.Y+1))
+	for _, r := range read {
+		markCells(held, cw, r)
 	}
 	bw := w / blockSize
 	per := cellSize / blockSize
@@ -262,6 +255,24 @@ func (m *sceneMemory) remember(l *sceneLook, w, h int, searched []image.Rectangl
 			}
 		}
 	}
+}
+
+// readBoxes returns the pixels of the area (origin its corner in the
+// frame) that the results' points bound, the symbols read.
+func readBoxes(results []Result, origin image.Point) []image.Rectangle {
+	var boxes []image.Rectangle
+	for _, res := range results {
+		lo, hi := Point{X: math.Inf(1), Y: math.Inf(1)}, Point{X: math.Inf(-1), Y: math.Inf(-1)}
+		for _, p := range res.Points {
+			lo.X, lo.Y = min(lo.X, p.X), min(lo.Y, p.Y)
+			hi.X, hi.Y = max(hi.X, p.X), max(hi.Y, p.Y)
+		}
+		if math.IsInf(lo.X, 0) {
+			continue
+		}
+		boxes = append(boxes, image.Rect(int(lo.X)-origin.X, int(lo.Y)-origin.Y, int(hi.X)-origin.X+1, int(hi.Y)-origin.Y+1))
+	}
+	return boxes
 }
 
 // wipe zeroes what the memory holds: its blocks' means and spans are a

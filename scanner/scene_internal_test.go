@@ -41,7 +41,7 @@ func TestSceneMemoryRescansWhatTheSweepLeft(t *testing.T) {
 	if !first.full {
 		t.Fatal("the first frame not searched whole")
 	}
-	m.remember(first, w, h, nil, true, nil, image.Point{})
+	m.remember(first, w, h, nil, true, nil)
 	// 100 ms on, the sweep has passed a fifth of the frame's cells, none
 	// of b, which lies past the middle; a's centre is the first cell,
 	// passed at the start of each period, not since.
@@ -56,7 +56,7 @@ func TestSceneMemoryRescansWhatTheSweepLeft(t *testing.T) {
 	if !searched(l, b) || searched(l, a[:1]) {
 		t.Errorf("with b unsearched for a period: cells %v searched, want b's %v", cellsOn(l.search), b)
 	}
-	m.remember(l, w, h, []image.Rectangle{image.Rect(5*cellSize, 2*cellSize, 7*cellSize, 3*cellSize)}, false, nil, image.Point{})
+	m.remember(l, w, h, []image.Rectangle{image.Rect(5*cellSize, 2*cellSize, 7*cellSize, 3*cellSize)}, false, nil)
 	// The sweep passes b's centre (cell 21 of 32) between 320 and 340 ms,
 	// and a's (cell 0) as a new period starts.
 	for _, step := range []struct {
@@ -78,7 +78,7 @@ func TestSceneMemoryRescansWhatTheSweepLeft(t *testing.T) {
 		for _, c := range cellsOn(l.search) {
 			rects = append(rects, image.Rect(c%cw*cellSize, c/cw*cellSize, (c%cw+1)*cellSize, (c/cw+1)*cellSize))
 		}
-		m.remember(l, w, h, rects, false, nil, image.Point{})
+		m.remember(l, w, h, rects, false, nil)
 	}
 }
 
