@@ -521,10 +521,10 @@ func (d *decoder) runPass(p pass, syms SymbologySet, opts Options, results []Res
 	// only what is left.
 	var crops []image.Rectangle // nil: the whole view
 	// bars are the rectangles of the view the bars of the 1D symbols the
-	// pass read cover (barsOf), which the MicroPDF417 reader leaves out;
-	// followed only when it searches.
+	// pass read cover (barsOf), which the MicroPDF417 and DotCode readers
+	// leave out (leavesBars); followed only when one of them searches.
 	var bars []image.Rectangle
-	followBars := syms.Has(MicroPDF417) && p.area && !p.rowBased
+	followBars := (syms.Has(MicroPDF417) || syms.Has(DotCode)) && p.area && !p.rowBased
 	steps, components := d.passSteps(p, syms)
 search:
 	for _, st := range steps {
@@ -621,7 +621,7 @@ search:
 				h = d.hints(false)
 			}
 			h = d.withDots(h, opts.DPM && a.sym == DataMatrix)
-			if a.sym == MicroPDF417 && len(bars) > 0 {
+			if leavesBars(a.sym) && len(bars) > 0 {
 				h = withHint(h, hint.Erase, bars)
 			}
 			if a.turnsItself && opts.TryRotated {
@@ -655,7 +655,7 @@ search:
 			for _, c := range crops {
 				if cbm, clum, ok := d.cropOf(p.src, matrix, c); ok {
 					ch := h
-					if a.sym == MicroPDF417 && len(bars) > 0 {
+					if leavesBars(a.sym) && len(bars) > 0 {
 						// In the crop's own pixels.
 						in := make([]image.Rectangle, 0, len(bars))
 						for _, b := range bars {
@@ -861,6 +861,12 @@ func (d *decoder) collect(a areaReader, found []*gozxing.Result, p pass, syms Sy
 	}
 	return results
 }
+
+// leavesBars reports whether the reader of sym takes the bars of the 1D
+// symbols read as light (hint.Erase): MicroPDF417's, whose search for
+// barred regions would propose them, and DotCode's, whose blob search
+// labels every run of every bar, none of them a dot.
+func leavesBars(sym Symbology) bool { return sym == MicroPDF417 || sym == DotCode }
 
 // readArea runs one area reader, turning a decoder panic into a miss.
 func (d *decoder) readArea(a areaReader, src gozxing.LuminanceSource, bm *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}, want int) (out []*gozxing.Result) {

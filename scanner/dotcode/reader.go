@@ -1,6 +1,7 @@
 package dotcode
 
 import (
+	"image"
 	"reflect"
 
 	"github.com/makiuchi-d/gozxing"
@@ -19,6 +20,9 @@ type Reader struct {
 	gray            grayView
 	dark            *gozxing.BitMatrix
 	cores           wordImage
+	// kept is a row of cores with the rectangles a search leaves out
+	// cleared (see findDots).
+	kept []uint32
 	// darkMade: dark holds view's dark pixels. It is binarized only once
 	// wanted (see viewDark): most searches fit no lattice to sample.
 	darkMade bool
@@ -120,7 +124,7 @@ func (r *Reader) DecodeGray(src gozxing.LuminanceSource, hints map[gozxing.Decod
 	}
 	// The dots are found among the dark centres (where blur joined dots,
 	// each keeps its darker centre), and sampled with their whole ink.
-	res, err = r.search(r.blobs.findWords(&r.cores), r.viewDark, budget, want)
+	res, err = r.search(r.findDots(hint.EraseOf(hints)), r.viewDark, budget, want)
 	switch {
 	case len(res) > 0:
 		return res, nil
@@ -128,6 +132,42 @@ func (r *Reader) DecodeGray(src gozxing.LuminanceSource, hints map[gozxing.Decod
 		return nil, err
 	}
 	return r.decodeMatrix(r.viewDark(), true, want)
+}
+
+// findDots returns the dots among the cores, the pixels within the
+// rectangles light (hint.Erase: the bars of the 1D symbols read, on which
+// no other symbol is printed) taken as light: the blob search labels
+// every run of every bar, and a frame's barcode holds many of its runs,
+// none a dot's.
+func (r *Reader) findDots(light []image.Rectangle) []blob {
+	if len(light) == 0 {
+		return r.blobs.findWords(&r.cores)
+	}
+	return r.blobs.findRows(r.cores.w, r.cores.h, func(y int) []uint32 {
+		words := r.cores.row(y)
+		copied := false
+		for _, b := range light {
+			if y < b.Min.Y || y >= b.Max.Y {
+				continue
+			}
+			if !copied {
+				r.kept = append(r.kept[:0], words...)
+				words, copied = r.kept, true
+			}
+			clearBits(words, max(0, b.Min.X), min(r.cores.w, b.Max.X))
+		}
+		return words
+	})
+}
+
+// clearBits clears bits x0 to x1 (exclusive) of words.
+func clearBits(words []uint32, x0, x1 int) {
+	for x0 < x1 {
+		wi, lo := x0/32, x0%32
+		n := min(32-lo, x1-x0)
+		words[wi] &^= uint32(1<<n-1) << lo
+		x0 += n
+	}
 }
 
 // viewDark returns the dark pixels of the view the cores were binarized
@@ -153,6 +193,7 @@ func (r *Reader) ReuseViews() { r.reuse = true }
 func (r *Reader) Wipe() {
 	r.gray.wipe()
 	r.cores.clear()
+	clear(r.kept)
 	if r.darkHeld {
 		r.clear(r.dark)
 		r.darkHeld = false

@@ -9,6 +9,7 @@ import (
 	"github.com/makiuchi-d/gozxing"
 
 	"github.com/scannerd/scannerd/internal/zint"
+	"github.com/scannerd/scannerd/scanner/internal/hint"
 )
 
 // decodeGray reads the first symbol of a gray image as the scanner does.
@@ -152,6 +153,11 @@ func keepsNoImage(t *testing.T, r *Reader) {
 			t.Fatal("cores holds image data")
 		}
 	}
+	for _, w := range r.kept {
+		if w != 0 {
+			t.Fatal("the row the search keeps holds image data")
+		}
+	}
 	if row := r.blobs.row; row != nil {
 		for _, w := range row.GetBitArray() {
 			if w != 0 {
@@ -199,4 +205,52 @@ func TestDarkImageOnlyForLattices(t *testing.T) {
 	}
 	r.Wipe()
 	keepsNoImage(t, r)
+}
+
+// TestEraseLeavesBarsOut: the blob search takes the rectangles hint.Erase
+// gives (the bars of the 1D symbols read) as light: beside a field of
+// bars so given, it labels the runs it labels where the bars are painted
+// out, and still reads the symbol beside them.
+func TestEraseLeavesBarsOut(t *testing.T) {
+	zint.Need(t)
+	t.Parallel()
+	const text = "beside bars"
+	sym, _ := zint.ImageAt(t, 3, "-b", "DOTCODE", "-d", text).Render(zint.Scene{Module: 5})
+	// Bars of three pixels, three apart, over 120 columns, then 40 light
+	// ones (wider than a window of the binarizer) and the symbol.
+	const barsW, gap = 120, 40
+	w, h := barsW+gap+sym.Rect.Dx(), sym.Rect.Dy()
+	bars := image.Rect(0, 0, barsW, h)
+	canvas := func(withBars bool) *image.Gray {
+		img := image.NewGray(image.Rect(0, 0, w, h))
+		for y := range h {
+			row := img.Pix[y*img.Stride : y*img.Stride+w]
+			for x := range row {
+				row[x] = 210
+				if withBars && x < barsW && x%6 < 3 {
+					row[x] = 40
+				}
+			}
+			copy(row[barsW+gap:], sym.Pix[y*sym.Stride:y*sym.Stride+sym.Rect.Dx()])
+		}
+		return img
+	}
+	search := func(img *image.Gray, hints map[gozxing.DecodeHintType]interface{}) int {
+		t.Helper()
+		r := NewReader()
+		rs, err := r.DecodeGray(gozxing.NewLuminanceSourceFromImage(img), hints, 1)
+		if err != nil || rs[0].GetText() != text {
+			t.Fatalf("read %v, %v; want %q", rs, err, text)
+		}
+		return len(r.blobs.runs)
+	}
+	plain := search(canvas(false), nil)
+	erased := search(canvas(true), map[gozxing.DecodeHintType]interface{}{hint.Erase: []image.Rectangle{bars}})
+	all := search(canvas(true), nil)
+	if erased != plain {
+		t.Errorf("the search beside erased bars labelled %d runs, %d with the bars painted out", erased, plain)
+	}
+	if all <= plain {
+		t.Errorf("the search of the bars labelled %d runs, no more than without them (%d)", all, plain)
+	}
 }
