@@ -15,6 +15,33 @@ type candidate struct {
 	x, y, module float64
 	hits         int
 	unit         float64
+	// arms holds the sides of the square (armsLeft ...) on which its
+	// hits saw the pattern's angles: a window's 1:1:1:1 runs before its
+	// square's run lie left of it along a row, above it along a column.
+	arms uint8
+}
+
+// The sides of a candidate's square its angles were seen on, in image
+// coordinates (y down).
+const (
+	armsLeft uint8 = 1 << iota
+	armsRight
+	armsUp
+	armsDown
+)
+
+// armsOf returns the side a window's angles lie on: before its square
+// (sq 4) or after it (sq 0), along a row or, when vertical, a column.
+func armsOf(sq int, vertical bool) uint8 {
+	switch {
+	case vertical && sq == 4:
+		return armsUp
+	case vertical:
+		return armsDown
+	case sq == 4:
+		return armsLeft
+	}
+	return armsRight
 }
 
 // matchesFinder reports whether five runs, dark first, cross a finder
@@ -129,7 +156,7 @@ func (r *Reader) findCandidates(bm *gozxing.BitMatrix, step int, hints map[gozxi
 		if vertical {
 			x, y = y, c
 		}
-		r.confirm(bm, x, y, unit)
+		r.confirm(bm, x, y, unit, armsOf(sq, vertical))
 	}
 	// The columns, read by the search along them, serve the walks
 	// along columns of both searches; the rows it reads, the walks along
@@ -149,10 +176,12 @@ func (r *Reader) findCandidates(bm *gozxing.BitMatrix, step int, hints map[gozxi
 }
 
 // confirm centres a hit on its dark square and keeps it when the square
-// is about 3 x 3 modules of the unit and ringed by light.
-func (r *Reader) confirm(bm *gozxing.BitMatrix, x, y, unit float64) {
+// is about 3 x 3 modules of the unit and ringed by light; arms is the
+// side the hit saw the pattern's angles on.
+func (r *Reader) confirm(bm *gozxing.BitMatrix, x, y, unit float64, arms uint8) {
 	if i := r.near.first(r.cands, x, y); i >= 0 {
 		r.cands[i].hits++
+		r.cands[i].arms |= arms
 		return
 	}
 	if !dark(bm, x, y) {
@@ -218,9 +247,10 @@ func (r *Reader) confirm(bm *gozxing.BitMatrix, x, y, unit float64) {
 	}
 	if i := r.near.first(r.cands, x, y); i >= 0 {
 		r.cands[i].hits++
+		r.cands[i].arms |= arms
 		return
 	}
-	r.cands = append(r.cands, candidate{x: x, y: y, module: module, hits: 1, unit: unit})
+	r.cands = append(r.cands, candidate{x: x, y: y, module: module, hits: 1, unit: unit, arms: arms})
 	r.near.add(r.cands)
 }
 

@@ -331,6 +331,12 @@ func (r *Reader) tryGroup(bm *gozxing.BitMatrix, q [4]candidate) (*gozxing.Resul
 	if odd < 0 {
 		return nil, errNoGroup
 	}
+	if !armsFit(q, odd, cx, cy) {
+		// Counted as a group tried, as before the test, whose fits all
+		// failed: the groups tried, and so those a search reaches, are
+		// the same.
+		return nil, errNotDecoded
+	}
 	// The sizes and orientations (any of the four turns, seen from the
 	// front or mirrored) whose finder patterns fit best. The module size
 	// of the candidates is rough (a binarizer grows dark modules), so
@@ -420,6 +426,32 @@ func (r *Reader) tryGroup(bm *gozxing.BitMatrix, q [4]candidate) (*gozxing.Resul
 		}
 	}
 	return nil, lastErr
+}
+
+// armsFit reports whether the four candidates' angles were seen where a
+// symbol's finders have them (ISO/IEC 20830 §5.3.1): the nested angles
+// of the top-left, top-right and bottom-right finders open towards the
+// symbol's centre, so they lie on the side of the square away from it,
+// those of the bottom-left one (odd) open outwards and lie towards it.
+// Each finder shows its 1:1:1:1:3 runs along the lines through its
+// square that leave through its angles, the quarter turn of directions
+// round the diagonal from its square to its corner, and a line seeing
+// them sees them on that side. So some side a candidate's hits saw the
+// angles on must be within a quarter turn of the way from the centre
+// (cx, cy) to it, or back for the odd one. Texture's candidates see
+// them on any side.
+func armsFit(q [4]candidate, odd int, cx, cy float64) bool {
+	for i, c := range q {
+		dx, dy := c.x-cx, c.y-cy
+		if i == odd {
+			dx, dy = -dx, -dy
+		}
+		if !(c.arms&armsLeft != 0 && dx < 0 || c.arms&armsRight != 0 && dx > 0 ||
+			c.arms&armsUp != 0 && dy < 0 || c.arms&armsDown != 0 && dy > 0) {
+			return false
+		}
+	}
+	return true
 }
 
 // lightAfterSquare walks from the finder's square towards (tx, ty) and
