@@ -180,7 +180,8 @@ func link(bs []*blob, used []bool, minBars int, next func(i int, ux, uy, sign fl
 // postalLike tells a chain whose bars stand as a postal code's: about as
 // thick as each other, evenly spaced, short for their spacing (at most
 // eight times it; a 1D barcode's bars are tall, unlike in thickness and
-// spacing, and chains too).
+// spacing, and chains too), and the longest of them long for their
+// thickness (see minFullBar).
 func postalLike(c []*blob) bool {
 	// Spacing along the chain, from its first bar to its last: bars of
 	// unlike height stand off the line through their centres.
@@ -191,7 +192,11 @@ func postalLike(c []*blob) bool {
 	}
 	dx, dy = dx/n, dy/n
 	var thick, length, pitch []float64
+	widths := make([]float64, 0, len(c))
+	longest := 0.0
 	for i, b := range c {
+		widths = append(widths, b.thickness)
+		longest = math.Max(longest, b.length)
 		if !stubby(b) {
 			thick = append(thick, b.thickness)
 		}
@@ -200,7 +205,7 @@ func postalLike(c []*blob) bool {
 			pitch = append(pitch, (b.cx-c[i-1].cx)*dx+(b.cy-c[i-1].cy)*dy)
 		}
 	}
-	if len(thick) < 3 {
+	if len(thick) < 3 || longest < minFullBar*median(widths) {
 		return false
 	}
 	sort.Float64s(thick)
@@ -217,6 +222,16 @@ func postalLike(c []*blob) bool {
 	}
 	return 4*even >= 3*len(pitch) && median(length) <= 8*p
 }
+
+// minFullBar is the least length of a chain's longest bar, in bar
+// widths (the median thickness of its bars). Every postal code has full
+// bars (ascender, tracker and descender) or tall ones, several widths
+// long: USPS's least, POSTNET's, is 4.6 (0.115 in. by 0.025). Blur
+// thickens bars and tilt may shorten them, and of the chains the
+// synthetic curves read (every family and axis) none has its longest
+// under 3.9 widths; texture's chains (thick strokes of print side by
+// side), measured but never read, stand at 2 to 3.
+const minFullBar = 3
 
 // alike tells bars of one symbol: about as thick, and parallel. The axis
 // of a short bar (a tracker is about twice as long as thick) is known to

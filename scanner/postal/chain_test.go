@@ -1,6 +1,7 @@
 package postal
 
 import (
+	"image"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -174,6 +175,42 @@ func TestFirstKey(t *testing.T) {
 		want, _ := slices.BinarySearch(keys, key)
 		if got := firstKey(keys, key); got != want {
 			t.Fatalf("case %d: %d in %v at %d, want %d", k, key, keys, got, want)
+		}
+	}
+}
+
+// TestShortBarsAreNotMeasured: a row of bars alike, evenly spaced and
+// short for their spacing, but none of them long for its thickness (the
+// thick strokes of print side by side), is not measured as a postal
+// code, and the search is not promising; the same row with every other
+// bar a full bar, four widths long, is, though it reads as no code.
+func TestShortBarsAreNotMeasured(t *testing.T) {
+	for _, c := range []struct {
+		tall      int // every other bar's height, in pixels
+		promising bool
+	}{{22, false}, {40, true}} {
+		img := image.NewGray(image.Rect(0, 0, 320, 100))
+		for i := range img.Pix {
+			img.Pix[i] = 220
+		}
+		for k := range 12 {
+			h := 20
+			if k%2 == 1 {
+				h = c.tall
+			}
+			for y := 50 - h/2; y < 50+h-h/2; y++ {
+				for x := 20 + 22*k; x < 30+22*k; x++ {
+					img.Pix[y*img.Stride+x] = 30
+				}
+			}
+		}
+		var r Reader
+		all := NewKinds(POSTNET, PLANET, IMB, AusPost, RM4SCC, KIX)
+		if got := r.Read(matrix(img), grayImage{img}, all); len(got) != 0 {
+			t.Errorf("bars %d and %d pixels tall, 10 wide: read %v", 20, c.tall, got)
+		}
+		if r.Promising() != c.promising {
+			t.Errorf("bars %d and %d pixels tall, 10 wide: promising %v, want %v", 20, c.tall, r.Promising(), c.promising)
 		}
 	}
 }
