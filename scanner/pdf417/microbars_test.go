@@ -1,0 +1,50 @@
+package pdf417
+
+import (
+	"testing"
+
+	"github.com/makiuchi-d/gozxing"
+)
+
+// TestMicroBarsEdgeReadAlongNormal: an edge one RAP pattern shows on over
+// more than microRapSpan modules, as the bars of a 1D symbol do, is
+// sampled along its normal alone; an edge alike but for its RAPs, which
+// change from row to row as a symbol's do, is sampled along the view's
+// rows too, its slope being off them. Both lie on paper, where no line
+// reads a row, so that each angle tried costs its probe's lines and no
+// more.
+func TestMicroBarsEdgeReadAlongNormal(t *testing.T) {
+	m, err := gozxing.NewBitMatrix(400, 300)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := newView(m, rot0)
+	const module = 2.0
+	edge := func(rap func(k int) uint16) *microEdge {
+		e := &microEdge{module: module, a: 100, b: 0.05}
+		for k := range 30 {
+			y := 60 + 3*k
+			// Codewords that differ and rows read on each scan row: the
+			// tests before any line is sampled pass.
+			e.hits = append(e.hits, microHit{y: int32(y), x: e.a + e.b*float64(y), module: module,
+				rap: rap(k), cw: int16(k), row: true})
+		}
+		return e
+	}
+	bars := edge(func(int) uint16 { return 0x5a5 })
+	rows := edge(func(k int) uint16 { return uint16(k) })
+	if !bars.rapSpans(microRapSpan) || rows.rapSpans(microRapSpan) {
+		t.Fatalf("RAP spans: bars %v, rows %v", bars.rapSpans(microRapSpan), rows.rapSpans(microRapSpan))
+	}
+	lines := func(e *microEdge) int {
+		r := NewMicroReader()
+		if _, err := r.readSymbol(v, e); err == nil {
+			t.Fatal("read a symbol on paper")
+		}
+		return r.linesSampled
+	}
+	barLines, rowLines := lines(bars), lines(rows)
+	if barLines == 0 || rowLines != 2*barLines {
+		t.Errorf("lines sampled: %d across the bars' edge, %d across the rows' (want one angle's, and two)", barLines, rowLines)
+	}
+}
