@@ -8,6 +8,7 @@ import (
 
 	"github.com/makiuchi-d/gozxing"
 
+	"github.com/scannerd/scannerd/scanner/internal/bitrow"
 	"github.com/scannerd/scannerd/scanner/internal/guard"
 	"github.com/scannerd/scannerd/scanner/internal/hint"
 )
@@ -143,10 +144,13 @@ type MicroReader struct {
 	// probed is how many of the last angle's probe lines read a whole
 	// row (readSymbolAlong).
 	probed int
-	// words is a copy of the matrix searched, stride words a row, for
-	// the turned views' samples (see view).
-	words  []uint32
-	stride int
+	// words are the matrix searched, stride words a row, for the turned
+	// views' samples (see view): the rows the engine shares (hint.Rows,
+	// read through rows) where they are the matrix's and nothing is
+	// erased from them, else ownWords, a copy.
+	words, ownWords []uint32
+	stride          int
+	rows            bitrow.Rows
 	// blocks is the map of the matrix's uniform blocks, bstride a row
 	// (see uniformBlocks).
 	blocks  []uint8
@@ -199,6 +203,7 @@ func (r *MicroReader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.Deco
 	if err != nil {
 		return nil, err
 	}
+	r.rows.Of(m, hints)
 	step := 3
 	if hint.TryHarder(hints) {
 		step = 2
@@ -244,8 +249,11 @@ func (r *MicroReader) wipe() {
 	clear(r.hitRuns[:min(cap(r.hitRuns), max(r.hitRunsUsed, len(r.hitRuns)))])
 	r.hitRunsUsed = 0
 	clear(r.cells)
-	clear(r.words[:cap(r.words)])
-	r.words = r.words[:0]
+	if len(r.ownWords) > 0 { // else cleared already: the shared rows were read
+		clear(r.ownWords[:cap(r.ownWords)])
+	}
+	r.ownWords, r.words = r.ownWords[:0], nil
+	r.rows.Done()
 	clear(r.coarseWords[:cap(r.coarseWords)])
 	r.coarseWords = r.coarseWords[:0]
 	clear(r.blocks[:cap(r.blocks)])

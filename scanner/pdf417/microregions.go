@@ -176,10 +176,28 @@ func (r *MicroReader) countChanges(words []uint32, stride, w, h int) int {
 // at most microMaxRegions: one per angle its cells show (see clusterAngles).
 // Then, after those, the clusters of the coarse count (see coarseRegions).
 func (r *MicroReader) turnedRegions(m *gozxing.BitMatrix) []turnedRegion {
-	// The word copy the turned views read too (see view): the count reads
-	// it rather than each row again.
-	r.words, r.stride, r.row = copyWords(m, r.row, r.words)
+	// The words the turned views read too (see view): the count reads
+	// them rather than each row again. The shared rows where they may be
+	// read as they are; a copy where the bars of 1D symbols are cleared,
+	// of the shared rows where there are any (one copy of all the words,
+	// not one a row out of the matrix).
 	w, h := m.GetWidth(), m.GetHeight()
+	words, stride, shared := r.rows.Words()
+	switch {
+	case shared && len(r.erase) == 0:
+		r.words, r.stride = words, stride
+	case shared:
+		if cap(r.ownWords) < len(words) {
+			clear(r.ownWords[:cap(r.ownWords)]) // see copyWords
+			r.ownWords = make([]uint32, len(words))
+		}
+		r.ownWords = r.ownWords[:len(words)]
+		copy(r.ownWords, words)
+		r.words, r.stride = r.ownWords, stride
+	default:
+		r.ownWords, r.stride, r.row = copyWords(m, r.row, r.ownWords)
+		r.words = r.ownWords
+	}
 	for _, e := range r.erase {
 		clearRect(r.words, r.stride, e.Intersect(image.Rect(0, 0, w, h)))
 	}

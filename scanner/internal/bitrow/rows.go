@@ -164,6 +164,22 @@ func (r *Rows) Row(y int) []uint32 {
 	return r.bm.GetRow(y, r.own).GetBitArray()
 }
 
+// Words returns the words of every row of the image, row y at y*stride
+// as Row gives it, where r reads shared rows: the shared array itself,
+// each row copied into it once a binding. ok is false where r reads no
+// shared rows. They are only to be read, until the owner's next Reset,
+// Bind or Wipe.
+func (r *Rows) Words() (words []uint32, stride int, ok bool) {
+	s := r.shared
+	if s == nil {
+		return nil, 0, false
+	}
+	for y := range s.h {
+		s.row(y)
+	}
+	return s.words[: s.h*s.rowSize : s.h*s.rowSize], s.rowSize, true
+}
+
 // Lengths returns the run lengths of row y over the image's width, as
 // Lengths gives them, only to be read: measured once between the readers
 // of the shared rows, else into buf. spare is the buffer the caller keeps
