@@ -71,7 +71,10 @@ func tab(t *testing.T) context.Context {
 	if browser == nil {
 		t.Skip("browser tests need chromium (scripts/deps.sh installs it) and no -short")
 	}
-	ctx, cancel := context.WithTimeout(browser, 90*time.Second)
+	// A bound for a browser that hangs, not a measure of speed: on a
+	// machine loaded 15 times over its two cores, TestBrowserWidths' 14
+	// pages took longer than 90 s.
+	ctx, cancel := context.WithTimeout(browser, 4*time.Minute)
 	t.Cleanup(cancel)
 	ctx, cancelTab := chromedp.NewContext(ctx, chromedp.WithNewBrowserContext())
 	t.Cleanup(cancelTab)
