@@ -154,8 +154,8 @@ func (c Curve) Add(a Axis, level float64, ok bool) {
 func ReadScannerd(d *scanner.Decoder, s *Symbol, img *image.Gray) bool {
 	f := scanner.NewFrame(img.Pix, img.Rect.Dx(), img.Rect.Dy(), img.Stride)
 	// The default symbologies, and the symbol's own where it is off by
-	// default (MicroPDF417, Han Xin): the others' readers search as they do for
-	// a user who asks for it.
+	// default (MicroPDF417, Han Xin, DotCode): the others' readers search
+	// as they do for a user who asks for it.
 	syms := scanner.DefaultSymbologies() | scanner.NewSymbologySet(s.Sym)
 	res, _ := d.Decode(f, scanner.Options{Symbologies: syms, TryHarder: true, TryInverted: true, TryRotated: true})
 	for _, r := range res {

@@ -65,6 +65,7 @@ var zintTypes = map[scanner.Symbology]int{
 	scanner.MaxiCode:        57,
 	scanner.MicroPDF417:     84,
 	scanner.HanXin:          116,
+	scanner.DotCode:         115,
 	scanner.DataBarExpanded: 31, // 81 for the stacked form
 	scanner.POSTNET:         40,
 	scanner.PLANET:          82,
@@ -96,7 +97,8 @@ func NewSymbol(sym scanner.Symbology, rng *rand.Rand) (*Symbol, error) {
 }
 
 // zintSymbol draws the symbol with zint as a PNG of one pixel a module
-// (MaxiCode, hexagons and rings, at about ten pixels a module).
+// (MaxiCode, hexagons and rings, at about ten pixels a module; DotCode,
+// round dots, at ten).
 func zintSymbol(sym scanner.Symbology, text string, want []string, rng *rand.Rand) (*Symbol, error) {
 	if _, err := exec.LookPath("zint"); err != nil {
 		return nil, ErrNoZint
@@ -106,6 +108,11 @@ func zintSymbol(sym scanner.Symbology, text string, want []string, rng *rand.Ran
 	switch sym {
 	case scanner.MaxiCode:
 		args[1] = "--scale=1"
+	case scanner.DotCode:
+		// Dots of 0.8 module (zint's default) on a grid of 2·5 pixels a
+		// module, round enough that a scene's sampling of them is a
+		// disc's.
+		args[1] = "--scale=5"
 	case scanner.DataBarExpanded:
 		if rng.IntN(2) == 1 {
 			kind = 81
@@ -131,9 +138,15 @@ func zintSymbol(sym scanner.Symbology, text string, want []string, rng *rand.Ran
 			r.dark[y*b.Dx()+x] = c < 0x8000
 		}
 	}
-	if sym == scanner.MaxiCode {
+	switch sym {
+	case scanner.MaxiCode:
 		// 30 modules across (ISO/IEC 16023).
 		r.PerModule = float64(r.Width) / 30
+	case scanner.DotCode:
+		// zint draws a dotty symbol 2·scale pixels a module and one
+		// pixel over, its dots centred on the modules' centres: the
+		// raster's centre is the symbol's.
+		r.PerModule = 10
 	}
 	return &Symbol{Sym: sym, Raster: r, Want: want}, nil
 }
@@ -168,6 +181,11 @@ func randomText(sym scanner.Symbology, rng *rand.Rand) (text string, want []stri
 	case scanner.HanXin:
 		// Versions 1 to about 5, zint's choice for the text.
 		t := from(text2D, 8, 40)
+		return t, []string{t}
+	case scanner.DotCode:
+		// zint chooses the width and height for the text: from
+		// 17 by 12 modules to 42 by 29.
+		t := from(text2D, 4, 40)
 		return t, []string{t}
 	case scanner.MaxiCode:
 		t := from(upper+" ", 8, 30)
