@@ -35,9 +35,10 @@ type detector struct {
 	dec     *decoder.Decoder
 
 	steps int // boundary pixels followed in the last image
-	// varied and traced count the finder candidates of the last image
-	// whose interior varies and those whose timing patterns were traced.
-	varied, traced int
+	// measured, varied and traced count the finder candidates of the
+	// last image whose bars were measured, those whose interior varies
+	// and those whose timing patterns were traced.
+	measured, varied, traced int
 
 	found []*decoded
 	// lastErr is the most telling failure so far: a symbol that was found
@@ -76,7 +77,7 @@ func (d *detector) find(m *gozxing.BitMatrix, p scanParams) []*decoded {
 	d.seen.reset(&d.img)
 	d.found = d.found[:0]
 	d.steps = 0
-	d.varied, d.traced = 0, 0
+	d.measured, d.varied, d.traced = 0, 0, 0
 	d.lastErr = errNotFound
 	defer d.img.wipe() // a copy of the image
 	// A contour longer than this is a large dark area, not a symbol. A
