@@ -337,36 +337,55 @@ func inwardNormal(a, b, c point) point {
 // only across them. It is cheap next to tracing the timing patterns, which
 // it spares most corners that are not a symbol's.
 func (d *detector) interiorVaries(corner, dirB point, lenB float64, dirL point, lenL, m float64) bool {
-	samples, dark := 0, 0
-	var changes [2]int // along the bottom bar, along the left bar
+	var c interiorTally
 	var along [2]int
-	line := func(dir int, from, step point, length float64) {
-		prev := false
+	interiorLines(corner, dirB, lenB, dirL, lenL, func(dir int, from, step point, length float64) {
 		for i, t := 0, 1.5*m; t <= length-m; i, t = i+1, t+m {
-			v := d.img.darkAt(from.add(step.scale(t)))
-			samples++
+			c.add(dir, i == 0, d.img.darkAt(from.add(step.scale(t))))
 			along[dir]++
-			if v {
-				dark++
-			}
-			if i > 0 && v != prev {
-				changes[dir]++
-			}
-			prev = v
 		}
-	}
-	for _, f := range [...]float64{0.3, 0.5, 0.7} {
-		line(0, corner.add(dirL.scale(f*lenL)), dirB, lenB)
-		line(1, corner.add(dirB.scale(f*lenB)), dirL, lenL)
-	}
+	})
 	if along[0] < 3 || along[1] < 3 {
 		return true // too few modules to judge
 	}
 	// Modules may be longer one way than the other (a rectangular symbol
 	// seen at a slant), so each direction only needs some changes, about
 	// a couple, and the whole a fair share.
-	return dark*100 >= samples*minDarkShare && dark*100 <= samples*(100-minDarkShare) &&
-		(changes[0]+changes[1])*100 >= samples*minChangeShare && changes[0] >= 2 && changes[1] >= 2
+	return c.dark*100 >= c.samples*minDarkShare && c.dark*100 <= c.samples*(100-minDarkShare) &&
+		(c.changes[0]+c.changes[1])*100 >= c.samples*minChangeShare && c.changes[0] >= 2 && c.changes[1] >= 2
+}
+
+// interiorLines calls line for each of the six lines interiorVaries and
+// interiorMixed sample the area between a finder's bars along: three along
+// the bottom bar's direction (dir 0) and three along the left bar's (dir
+// 1), at 0.3, 0.5 and 0.7 of the other bar's length from the corner.
+func interiorLines(corner, dirB point, lenB float64, dirL point, lenL float64, line func(dir int, from, step point, length float64)) {
+	for _, f := range [...]float64{0.3, 0.5, 0.7} {
+		line(0, corner.add(dirL.scale(f*lenL)), dirB, lenB)
+		line(1, corner.add(dirB.scale(f*lenB)), dirL, lenL)
+	}
+}
+
+// interiorTally counts the samples of interiorLines' lines: how many, how
+// many dark, and the changes of shade from one sample to the next of a
+// line, by direction.
+type interiorTally struct {
+	samples, dark int
+	changes       [2]int // along the bottom bar, along the left bar
+	prev          bool
+}
+
+// add counts a sample of a line along dir; first says it is the line's
+// first, which no change leads to.
+func (c *interiorTally) add(dir int, first, dark bool) {
+	c.samples++
+	if dark {
+		c.dark++
+	}
+	if !first && dark != c.prev {
+		c.changes[dir]++
+	}
+	c.prev = dark
 }
 
 // Thresholds of interiorVaries, in percent of the samples: far below what
@@ -391,28 +410,14 @@ const (
 // passes but that are turned away later, and none that is read.
 func (d *detector) interiorMixed(corner, dirB point, lenB float64, dirL point, lenL float64) bool {
 	const perLine = 8
-	samples, dark := 0, 0
-	var changes [2]int // along the bottom bar, along the left bar
-	line := func(dir int, from, step point, length float64) {
-		prev := false
+	var c interiorTally
+	interiorLines(corner, dirB, lenB, dirL, lenL, func(dir int, from, step point, length float64) {
 		for i := range perLine {
-			v := d.img.darkAt(from.add(step.scale(length * (0.15 + 0.1*float64(i)))))
-			samples++
-			if v {
-				dark++
-			}
-			if i > 0 && v != prev {
-				changes[dir]++
-			}
-			prev = v
+			c.add(dir, i == 0, d.img.darkAt(from.add(step.scale(length*(0.15+0.1*float64(i))))))
 		}
-	}
-	for _, f := range [...]float64{0.3, 0.5, 0.7} {
-		line(0, corner.add(dirL.scale(f*lenL)), dirB, lenB)
-		line(1, corner.add(dirB.scale(f*lenB)), dirL, lenL)
-	}
-	oneShade := dark*100 < samples*minMixedShare || dark*100 > samples*(100-minMixedShare)
-	return !oneShade || changes[0] > 0 && changes[1] > 0
+	})
+	oneShade := c.dark*100 < c.samples*minMixedShare || c.dark*100 > c.samples*(100-minMixedShare)
+	return !oneShade || c.changes[0] > 0 && c.changes[1] > 0
 }
 
 // minMixedShare is the least share of either shade, in percent, that
