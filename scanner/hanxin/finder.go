@@ -161,16 +161,19 @@ func (r *Reader) findCandidates(bm *gozxing.BitMatrix, step int, hints map[gozxi
 	// The columns, read by the search along them, serve the walks
 	// along columns of both searches; the rows it reads, the walks along
 	// rows.
+	r.searched = true
 	cols := r.cols.OfShared(bm, hints)
 	r.lines.bind(bm, cols, hints)
 	for line = step / 2; line < h; line += step {
 		var l []int
 		l, r.runs = r.lines.lengths(line, r.runs)
+		r.runsHeld = max(r.runsHeld, len(r.runs))
 		finderWindowsOf(l, visit)
 	}
 	vertical = true
 	for line = step / 2; line < w; line += step {
 		r.runs = finderWindows(cols[line].GetBitArray(), h, r.runs, visit)
+		r.runsHeld = max(r.runsHeld, len(r.runs))
 	}
 	return r.cands
 }

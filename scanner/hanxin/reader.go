@@ -1,9 +1,10 @@
 package hanxin
 
 import (
+	"cmp"
 	"math"
 	"math/bits"
-	"sort"
+	"slices"
 
 	"github.com/makiuchi-d/gozxing"
 
@@ -34,9 +35,19 @@ type Reader struct {
 	cands []candidate
 	near  candidateCells // the cands by place
 	g     grid
+	// dist holds the candidates' distances, kept from search to search:
+	// a frame with every symbology on is searched by the hundred passes.
+	dist []float64
 	// promising is set when the last search found finder candidates
 	// that could pair.
 	promising bool
+	// What Wipe has to clear, written since the last Wipe: searched,
+	// the columns, rows and runs (runsHeld of them) of a search;
+	// sampled, the grid and the codewords of a symbol sampled. The
+	// engine wipes every area reader after each frame and whenever a
+	// pass's rows change size, whether it searched since or not.
+	searched, sampled bool
+	runsHeld          int
 }
 
 var _ gozxing.Reader = (*Reader)(nil)
@@ -52,13 +63,19 @@ func NewReader() *Reader {
 // binarized row and columns and their runs (image data), and the modules
 // and codewords of the last symbol sampled (its content).
 func (r *Reader) Wipe() {
-	r.cols.Wipe()
-	r.lines.wipe()
-	clear(r.runs[:cap(r.runs)])
-	clear(r.g.dark[:cap(r.g.dark)])
-	clear(r.dec.ints[:cap(r.dec.ints)])
-	clear(r.dec.cw[:cap(r.dec.cw)])
-	clear(r.dec.placed[:cap(r.dec.placed)])
+	if r.searched {
+		r.cols.Wipe()
+		r.lines.wipe()
+		clear(r.runs[:r.runsHeld])
+		r.searched, r.runsHeld = false, 0
+	}
+	if r.sampled {
+		clear(r.g.dark[:cap(r.g.dark)])
+		clear(r.dec.ints[:cap(r.dec.ints)])
+		clear(r.dec.cw[:cap(r.dec.cw)])
+		clear(r.dec.placed[:cap(r.dec.placed)])
+		r.sampled = false
+	}
 }
 
 // Promising reports whether the last search found two finder candidates
@@ -101,14 +118,15 @@ func (r *Reader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHin
 	// A symbol shows at least two of its finders, whatever its turn, and
 	// any two of them could pair (see pairable).
 	r.promising = anyPairable(cands)
-	lastErr := error(gozxing.NewNotFoundException())
+	lastErr := error(errNoSymbol)
 	if len(cands) < 4 {
 		return nil, lastErr
 	}
-	sort.SliceStable(cands, func(i, j int) bool { return cands[i].hits > cands[j].hits })
+	slices.SortStableFunc(cands, func(p, q candidate) int { return cmp.Compare(q.hits, p.hits) })
 	cands = cands[:min(len(cands), maxCandidates)]
 	n := len(cands)
-	dist := make([]float64, n*n)
+	r.dist = slices.Grow(r.dist[:0], n*n)[:n*n]
+	dist := r.dist
 	for i := range n {
 		for j := range n {
 			dist[i*n+j] = math.Hypot(cands[i].x-cands[j].x, cands[i].y-cands[j].y)
@@ -262,6 +280,11 @@ var errNotDecoded = gozxing.NewNotFoundException("hanxin: no symbol read at the 
 // errNoGroup says four candidates do not lie as a symbol's finders do.
 var errNoGroup = gozxing.NewNotFoundException("hanxin: not a symbol's finders")
 
+// errNoSymbol says a search found no four candidates that could be a
+// symbol's finders. (A NotFoundException made anew for each search
+// unwound the stack each time, for an error the engine drops.)
+var errNoSymbol = gozxing.NewNotFoundException("hanxin: no symbol's finders")
+
 // Model points: the centres of the finders' dark squares, in modules from
 // the symbol's top-left corner, clockwise from the top-left finder.
 func squareCentres(size int) [4][2]float64 {
@@ -380,11 +403,11 @@ func (r *Reader) tryGroup(bm *gozxing.BitMatrix, q [4]candidate) (*gozxing.Resul
 			}
 		}
 	}
-	sort.SliceStable(fits, func(i, j int) bool {
-		if fits[i].score != fits[j].score {
-			return fits[i].score > fits[j].score
+	slices.SortStableFunc(fits, func(f, g layoutFit) int {
+		if f.score != g.score {
+			return cmp.Compare(g.score, f.score)
 		}
-		return math.Abs(float64(fits[i].size)-est) < math.Abs(float64(fits[j].size)-est)
+		return cmp.Compare(math.Abs(float64(f.size)-est), math.Abs(float64(g.size)-est))
 	})
 	var lastErr error = errNotDecoded
 	// The function information (68 modules) settles the size and the
@@ -532,15 +555,18 @@ func finderScore(bm *gozxing.BitMatrix, h *geom.Homography, size int, least floa
 func (r *Reader) sample(bm *gozxing.BitMatrix, h *geom.Homography, size int, infoOnly bool) {
 	g := &r.g
 	g.size = size
+	r.sampled = true
 	if cap(g.dark) < size*size {
 		g.dark = make([]bool, size*size)
 	}
 	g.dark = g.dark[:size*size]
 	if infoOnly {
 		a, b := infoModules(size)
-		for _, m := range append(a[:], b[:]...) {
-			x, y := h.Apply(float64(m[1])+0.5, float64(m[0])+0.5)
-			g.dark[m[0]*size+m[1]] = dark(bm, x, y)
+		for _, copyOf := range [2]*[34][2]int{&a, &b} {
+			for _, m := range copyOf {
+				x, y := h.Apply(float64(m[1])+0.5, float64(m[0])+0.5)
+				g.dark[m[0]*size+m[1]] = dark(bm, x, y)
+			}
 		}
 		return
 	}

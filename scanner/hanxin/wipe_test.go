@@ -33,3 +33,38 @@ func TestWipeClearsWhatTheSearchKept(t *testing.T) {
 		t.Error("the runs of a row kept after Wipe")
 	}
 }
+
+// TestWipeClearsOnlyWhatWasWritten: Wipe clears the grid and codewords
+// of a symbol sampled, and clears nothing again where the reader neither
+// searched nor sampled since the last Wipe: the engine wipes every area
+// reader after each frame and whenever the rows of a pass change size,
+// whether it searched since or not. (The values left in the buffers below
+// stand for image data that would still be there had Wipe not cleared
+// it; a Wipe that cleared them again clears them.)
+func TestWipeClearsOnlyWhatWasWritten(t *testing.T) {
+	m, _ := gozxing.NewBitMatrix(120, 120)
+	for y := 20; y < 100; y++ {
+		for x := 20; x < 100; x++ {
+			if (x/4+y/4)%2 == 0 {
+				m.Set(x, y)
+			}
+		}
+	}
+	r := NewReader()
+	h, _ := fit([4]candidate{{x: 20, y: 20}, {x: 100, y: 20}, {x: 100, y: 100}, {x: 20, y: 100}}, [4]int{0, 1, 2, 3}, sizeOf(1))
+	r.sample(m, &h, sizeOf(1), false)
+	if !slices.Contains(r.g.dark, true) {
+		t.Fatal("the grid sampled no dark module: nothing for the test to see wiped")
+	}
+	r.Wipe()
+	if slices.Contains(r.g.dark[:cap(r.g.dark)], true) {
+		t.Error("a sampled module kept after Wipe")
+	}
+	r.findCandidates(m, 3, nil)
+	r.Wipe()
+	r.g.dark[0], r.runs[:1][0] = true, 1
+	r.Wipe()
+	if !r.g.dark[0] || r.runs[:1][0] != 1 {
+		t.Error("a Wipe after a Wipe, with no search or sampling between, cleared the buffers again")
+	}
+}
