@@ -14,6 +14,7 @@ var _ dxfilmedge.Gray = (*lazyGray)(nil)
 // tracks on the pass's gray view.
 func dxFilmEdgeReader() areaReader {
 	r := &dxfilmedge.Reader{}
+	gray := &lazyGray{} // the pass's, as an interface: one kept, not one a pass
 	return areaReader{sym: DXFilmEdge, corners: cornersAsGiven, rowBased: true, turnsItself: true, wipe: r.Wipe,
 		readGray: func(src gozxing.LuminanceSource, bm *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}, want int) (out []*gozxing.Result) {
 			var err error
@@ -22,7 +23,9 @@ func dxFilmEdgeReader() areaReader {
 			if err != nil {
 				return nil
 			}
-			for _, s := range r.Read(m, &lazyGray{src: src}, hints) {
+			gray.of(src)
+			defer gray.done()
+			for _, s := range r.Read(m, gray, hints) {
 				pts := make([]gozxing.ResultPoint, 4)
 				for i, c := range s.Corners {
 					pts[i] = gozxing.NewResultPoint(c[0], c[1])

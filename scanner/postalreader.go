@@ -22,6 +22,7 @@ const allPostal = 1<<POSTNET | 1<<PLANET | 1<<USPSIMB | 1<<AustraliaPost | 1<<RM
 func postalReader() areaReader {
 	r := &postal.Reader{}
 	img := &rowsImage{}
+	gray := &lazyGray{} // the pass's, as an interface: one kept, not one a pass
 	all := postal.NewKinds(postal.POSTNET, postal.PLANET, postal.IMB, postal.AusPost, postal.RM4SCC, postal.KIX)
 	return areaReader{syms: allPostal, symOf: symbologyOfPostal, corners: cornersAsGiven, promising: r.Promising,
 		readGray: func(src gozxing.LuminanceSource, bm *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}, want int) (out []*gozxing.Result) {
@@ -33,7 +34,9 @@ func postalReader() areaReader {
 			}
 			img.of(m, hints)
 			defer img.done()
-			for _, s := range r.Read(img, &lazyGray{src: src}, all) {
+			gray.of(src)
+			defer gray.done()
+			for _, s := range r.Read(img, gray, all) {
 				pts := make([]gozxing.ResultPoint, 4)
 				for i, c := range s.Corners {
 					pts[i] = gozxing.NewResultPoint(c[0], c[1])
@@ -122,6 +125,12 @@ type lazyGray struct {
 var _ postal.Gray = (*lazyGray)(nil)
 
 var _ postal.Plane = (*lazyGray)(nil)
+
+// of makes src the view, none of its pixels fetched.
+func (g *lazyGray) of(src gozxing.LuminanceSource) { *g = lazyGray{src: src} }
+
+// done forgets the view and its pixels.
+func (g *lazyGray) done() { *g = lazyGray{} }
 
 // Plane returns the view's pixels, fetching them the first time.
 func (g *lazyGray) Plane() ([]byte, int, int) {

@@ -1,6 +1,7 @@
 package scanner
 
 import (
+	"image"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -63,6 +64,25 @@ func TestRowsImageGetRowAsMatrix(t *testing.T) {
 				}
 			}
 			img.done()
+		}
+	}
+}
+
+// TestGrayReadersAllocateNothing: the postal and DX film edge readers'
+// search of a view where they find nothing allocates nothing once their
+// buffers have grown: each gave its pass's gray view to its search as a
+// new lazyGray, an interface that escaped to the heap, every pass.
+func TestGrayReadersAllocateNothing(t *testing.T) {
+	img := image.NewGray(image.Rect(0, 0, 96, 64))
+	for i := range img.Pix {
+		img.Pix[i] = 200
+	}
+	src := gozxing.NewLuminanceSourceFromImage(img)
+	bm, _ := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(src))
+	for _, a := range []areaReader{postalReader(), dxFilmEdgeReader()} {
+		a.readGray(src, bm, nil, 0)
+		if n := testing.AllocsPerRun(5, func() { a.readGray(src, bm, nil, 0) }); n != 0 {
+			t.Errorf("%s: a search allocates %v times, want 0", a.name(), n)
 		}
 	}
 }
