@@ -66,10 +66,10 @@ func endRunLongest(runs []int) bool {
 }
 
 // finderWindows calls visit with every window of five runs of the row's
-// first width pixels, dark first, whose end run is the longest (see
-// endRunLongest), and the pixel its first run starts at: the windows of
-// bitrow.Windows that could match the finder, the others skipped before
-// any call. It returns buf for reuse.
+// first width pixels, dark first, that passes endRunLongest and the
+// whole-number bounds of finderProportions, and the pixel its first run
+// starts at: the windows of bitrow.Windows that could match the finder,
+// the others skipped before any call. It returns buf for reuse.
 func finderWindows(row []uint32, width int, buf []int, visit func(win []int, start int)) []int {
 	l := bitrow.Lengths(row, width, buf)
 	finderWindowsOf(l, visit)
@@ -77,14 +77,30 @@ func finderWindows(row []uint32, width int, buf []int, visit func(win []int, sta
 }
 
 // finderWindowsOf is finderWindows of the row whose lengths, as
-// bitrow.Lengths gives them, are l; it only reads l.
+// bitrow.Lengths gives them, are l; it only reads l. The window's runs
+// slide along in registers, two read a window; the bounds are tested as
+// the windows are walked: half of the windows endRunLongest passes on a
+// textured frame fail them, and the calls that measured their
+// proportions only to find so cost as much as the walk.
 func finderWindowsOf(l []int, visit func(win []int, start int)) {
 	pos, runs := bitrow.RunsOf(l)
-	for i := 0; i+5 <= len(runs); i += 2 {
-		if win := runs[i : i+5 : i+5]; endRunLongest(win) {
-			visit(win, pos)
+	if len(runs) < 5 {
+		return
+	}
+	a, b, c, d, e := runs[0], runs[1], runs[2], runs[3], runs[4]
+	for i := 0; ; {
+		// endRunLongest, then finderProportions' bounds.
+		if end, inner := max(a, e), max(b, c, d); end > inner {
+			total := a + b + c + d + e
+			if total >= 7 && 700*end >= 189*total && 700*inner <= 156*total && 700*min(b, c, d) >= 44*total {
+				visit(runs[i:i+5:i+5], pos)
+			}
 		}
-		pos += runs[i] + runs[i+1]
+		pos += a + b
+		if i += 2; i+5 > len(runs) {
+			return
+		}
+		a, b, c, d, e = c, d, e, runs[i+3], runs[i+4]
 	}
 }
 
@@ -111,6 +127,12 @@ func finderProportions(runs []int) (unit float64, square int, ok bool) {
 	if 700*max(runs[0], runs[4]) < 189*total {
 		return 0, 0, false
 	}
+	return finderMeasure(runs, total)
+}
+
+// finderMeasure is finderProportions of runs, total pixels long, within
+// its whole-number bounds: the proportions measured.
+func finderMeasure(runs []int, total int) (unit float64, square int, ok bool) {
 	unit = float64(total) / 7
 	for _, sq := range [2]int{4, 0} {
 		good := true
@@ -142,7 +164,7 @@ func (r *Reader) findCandidates(bm *gozxing.BitMatrix, step int, hints map[gozxi
 	var line int
 	var vertical bool
 	visit := func(win []int, start int) {
-		unit, sq, ok := finderProportions(win)
+		unit, sq, ok := finderMeasure(win, win[0]+win[1]+win[2]+win[3]+win[4])
 		if !ok {
 			return
 		}
