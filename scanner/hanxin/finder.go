@@ -490,21 +490,16 @@ func (l *lines) walkAxis(p, q float64, column bool, limit float64, c chord) (cho
 			words = l.row(j)
 		}
 	}
+	// most: the first m sampled at limit or beyond, on the side that
+	// samples half a pixel early and on the other; the walk fails unless
+	// a pixel before it is light.
+	mostEarly, mostOn := mostSampled(limit, 0.5), mostSampled(limit, 0)
 	for side := range 2 {
 		// Pixel m on is first sampled at step stepAt(m, half): half a
 		// pixel early on the side the fraction leans to.
-		half := 0.0
+		half, most := 0.0, mostOn
 		if upper == (side == 0) {
-			half = 0.5
-		}
-		// most: the first m sampled at limit or beyond; the walk fails
-		// unless a pixel before it is light.
-		most := max(0, int(limit)-1)
-		for most > 0 && stepAt(most-1, half) >= limit {
-			most--
-		}
-		for stepAt(most, half) < limit {
-			most++
+			half, most = 0.5, mostEarly
 		}
 		var m int
 		switch {
@@ -534,6 +529,20 @@ func stepAt(m int, half float64) float64 {
 		return 0
 	}
 	return float64(m) - half
+}
+
+// mostSampled returns the least m with stepAt(m, half) >= limit, half
+// 0 or 0.5: m = ⌈limit⌉ is the least with m >= limit, and m − ½ >= limit
+// holds for it unless limit is within half a pixel under it.
+func mostSampled(limit, half float64) int {
+	if limit <= 0 {
+		return 0 // stepAt(0, half) = 0
+	}
+	m := math.Ceil(limit)
+	if m-half < limit {
+		m++
+	}
+	return int(m)
 }
 
 // lightAfter returns the least m with pixel i0+m of words light, looking

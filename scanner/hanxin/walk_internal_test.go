@@ -294,3 +294,33 @@ func wholeBounds(runs []int) bool {
 	}
 	return true
 }
+
+// TestMostSampled: mostSampled finds the first pixel a walk samples at
+// its limit or beyond as counting the steps up to it does, at limits on
+// and between the steps, down to none.
+func TestMostSampled(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	counted := func(limit, half float64) int {
+		m := 0
+		for stepAt(m, half) < limit {
+			m++
+		}
+		return m
+	}
+	for k := range 20000 {
+		limit := rng.Float64() * 60
+		switch k % 4 {
+		case 0:
+			limit = float64(rng.IntN(120)) / 2 // on a step
+		case 1:
+			limit = math.Nextafter(float64(rng.IntN(120))/2, math.Inf(2*rng.IntN(2)-1)) // by a step
+		case 2:
+			limit = -limit
+		}
+		for _, half := range [2]float64{0, 0.5} {
+			if got, want := mostSampled(limit, half), counted(limit, half); got != want {
+				t.Fatalf("limit %v, half %v: %d, want %d", limit, half, got, want)
+			}
+		}
+	}
+}
