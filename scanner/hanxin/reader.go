@@ -181,12 +181,13 @@ func forGroups(cands []candidate, dist []float64, try func(a, b, c, d int) (take
 			b := bits.TrailingZeros64(bs)
 			for cs := pairs[a] & pairs[b] & free & after(b); cs != 0; cs &= cs - 1 {
 				c := bits.TrailingZeros64(cs)
-				if !rightish(dist, n, a, b, c) {
+				tri := sorted3(dist[a*n+b], dist[a*n+c], dist[b*n+c])
+				if !rightishSorted(tri) {
 					continue
 				}
 				for ds := pairs[a] & pairs[b] & pairs[c] & free & after(c); ds != 0; ds &= ds - 1 {
 					d := bits.TrailingZeros64(ds)
-					if !squarish(dist, n, a, b, c, d) {
+					if !squarishTo(tri, dist[a*n+d], dist[b*n+d], dist[c*n+d]) {
 						continue
 					}
 					taken, stop := try(a, b, c, d)
@@ -233,7 +234,16 @@ func anyPairable(cands []candidate) bool {
 // square do: two sides alike and a diagonal not too long (in a small
 // symbol, the odd finder makes a triangle of three about alike).
 func rightish(dist []float64, n, a, b, c int) bool {
-	d0, d1, d2 := dist[a*n+b], dist[a*n+c], dist[b*n+c]
+	return rightishSorted(sorted3(dist[a*n+b], dist[a*n+c], dist[b*n+c]))
+}
+
+// rightishSorted is rightish of the three distances d, sorted.
+func rightishSorted(d [3]float64) bool {
+	return d[1] < 1.7*d[0] && d[2] < 2*d[0]
+}
+
+// sorted3 returns three distances in increasing order.
+func sorted3(d0, d1, d2 float64) [3]float64 {
 	if d0 > d1 {
 		d0, d1 = d1, d0
 	}
@@ -243,7 +253,7 @@ func rightish(dist []float64, n, a, b, c int) bool {
 	if d0 > d1 {
 		d0, d1 = d1, d0
 	}
-	return d1 < 1.7*d0 && d2 < 2*d0
+	return [3]float64{d0, d1, d2}
 }
 
 // squarish reports whether four points lie about as a square's corners
@@ -251,20 +261,39 @@ func rightish(dist []float64, n, a, b, c int) bool {
 // longest (the diagonals) alike and longer than the shortest side. (The
 // bottom-left finder's square, off the others' square, makes two sides of
 // a small symbol about as long as a diagonal.) Only the shortest and the
-// three longest distances are wanted: they are picked out, not sorted.
+// three longest distances are wanted: they are picked out of the
+// distances among the first three points, sorted (forGroups sorts them
+// once for every fourth point it tries with them), and the three to the
+// fourth.
 func squarish(dist []float64, n, a, b, c, d int) bool {
-	ds := [6]float64{dist[a*n+b], dist[a*n+c], dist[a*n+d], dist[b*n+c], dist[b*n+d], dist[c*n+d]}
-	// The longest three, t1 >= t2 >= t3 (distances are not negative).
-	lo, t1, t2, t3 := ds[0], -1.0, -1.0, -1.0
-	for _, v := range ds {
-		lo = min(lo, v)
-		switch {
-		case v > t1:
-			t1, t2, t3 = v, t1, t2
-		case v > t2:
-			t2, t3 = v, t2
-		case v > t3:
-			t3 = v
+	return squarishTo(sorted3(dist[a*n+b], dist[a*n+c], dist[b*n+c]), dist[a*n+d], dist[b*n+d], dist[c*n+d])
+}
+
+// squarishTo is squarish of three points whose distances are tri, sorted,
+// and a fourth at p, q and r from them.
+func squarishTo(tri [3]float64, p, q, r float64) bool {
+	f := sorted3(p, q, r)
+	e := tri
+	lo := e[0]
+	if f[0] < lo {
+		lo = f[0]
+	}
+	// The longest three of the six, t1 >= t2 >= t3: the two sorted
+	// triples merged from their long ends.
+	var t1, t2, t3 float64
+	if e[2] >= f[2] {
+		t1 = e[2]
+		if e[1] >= f[2] {
+			t2, t3 = e[1], max(e[0], f[2])
+		} else {
+			t2, t3 = f[2], max(e[1], f[1])
+		}
+	} else {
+		t1 = f[2]
+		if f[1] >= e[2] {
+			t2, t3 = f[1], max(f[0], e[2])
+		} else {
+			t2, t3 = e[2], max(f[1], e[1])
 		}
 	}
 	return t3 < 1.6*lo && t1 < 1.4*t2 && t2 > 1.2*lo
