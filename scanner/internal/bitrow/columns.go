@@ -6,14 +6,23 @@ import "github.com/makiuchi-d/gozxing"
 // along columns to read them as they read rows. Its zero value is ready;
 // it keeps the columns (image data) until Wipe, and serves one goroutine.
 type Columns struct {
-	band [32]*gozxing.BitArray // 32 rows being transposed
-	cols []*gozxing.BitArray   // the image's columns
+	band  [32]*gozxing.BitArray // 32 rows being transposed
+	cols  []*gozxing.BitArray   // the image's columns
+	words [][]uint32            // cols[x]'s words
+	// dirty tells, for each block of 32 columns and one word of them
+	// (block wx, word by at wx*len(words[0])+by), whether the block may
+	// hold a pixel: where it does not, a block all light (most are) is
+	// not written again.
+	dirty []bool
+	// Written counts the blocks written.
+	Written int
 }
 
 // Of returns the columns of bm, column x's bit y its pixel (x, y), made a
-// 32 x 32 block of pixels at a time. They are valid until the next call,
-// and may be longer than bm is tall (kept from a larger image, the bits
-// past its height clear): read the first GetHeight bits.
+// 32 x 32 block of pixels at a time. They are only to be read, and are
+// valid until the next call; they may be longer than bm is tall (kept
+// from a larger image, the bits past its height clear): read the first
+// GetHeight bits.
 func (c *Columns) Of(bm *gozxing.BitMatrix) []*gozxing.BitArray {
 	return c.of(bm, nil)
 }
@@ -24,15 +33,22 @@ func (c *Columns) of(bm *gozxing.BitMatrix, rows *SharedRows) []*gozxing.BitArra
 	shared := rows.of(bm)
 	w, h := bm.GetWidth(), bm.GetHeight()
 	if len(c.cols) < w || c.cols[0].GetSize() < h {
-		c.cols = make([]*gozxing.BitArray, max(w, len(c.cols)))
+		n := max(w, len(c.cols))
+		c.cols = make([]*gozxing.BitArray, n)
+		c.words = make([][]uint32, n)
 		for x := range c.cols {
 			c.cols[x] = gozxing.NewBitArray(h)
+			c.words[x] = c.cols[x].GetBitArray()
 		}
+		c.dirty = make([]bool, (n+31)/32*len(c.words[0]))
 	}
-	cols := c.cols[:w]
+	cols, colWords := c.words[:w], len(c.words[0])
 	words := (h + 31) / 32
 	for _, a := range cols {
-		clear(a.GetBitArray()[words:])
+		clear(a[words:])
+	}
+	for wx := 0; (wx+1)*32 <= w; wx++ { // those blocks' words past h are clear now
+		clear(c.dirty[wx*colWords+words : (wx+1)*colWords])
 	}
 	for i := range c.band {
 		if c.band[i] == nil || c.band[i].GetSize() != w {
@@ -59,23 +75,33 @@ func (c *Columns) of(bm *gozxing.BitMatrix, rows *SharedRows) []*gozxing.BitArra
 				blk[i] = uint64(band[2*i][wx]) | uint64(band[2*i+1][wx])<<32
 				any |= blk[i]
 			}
-			if any != 0 { // a block all light, the commonest, stays so
-				Transpose32(&blk)
-			}
+			dirty := &c.dirty[wx*colWords+by]
 			if x := wx * 32; x+32 <= w {
+				if any == 0 && !*dirty { // a block all light, the commonest, stays so
+					continue
+				}
+				if any != 0 {
+					Transpose32(&blk)
+				}
 				dst := cols[x : x+32 : x+32]
 				for i, v := range blk {
-					dst[2*i].GetBitArray()[by] = uint32(v)
-					dst[2*i+1].GetBitArray()[by] = uint32(v >> 32)
+					dst[2*i][by] = uint32(v)
+					dst[2*i+1][by] = uint32(v >> 32)
 				}
-			} else {
+				*dirty = any != 0
+			} else { // the columns past w, not written, keep what they held
+				if any != 0 {
+					Transpose32(&blk)
+				}
 				for k := 0; x+k < w; k++ {
-					cols[x+k].GetBitArray()[by] = uint32(blk[k/2] >> (32 * (k % 2)))
+					cols[x+k][by] = uint32(blk[k/2] >> (32 * (k % 2)))
 				}
+				*dirty = *dirty || any != 0
 			}
+			c.Written++
 		}
 	}
-	return cols
+	return c.cols[:w]
 }
 
 // Wipe zeroes the columns and rows kept.
@@ -83,6 +109,7 @@ func (c *Columns) Wipe() {
 	for _, a := range c.cols {
 		a.Clear()
 	}
+	clear(c.dirty)
 	for _, a := range c.band {
 		if a != nil {
 			a.Clear()
@@ -97,13 +124,47 @@ func (c *Columns) Wipe() {
 // single bits, two rows' swaps at once (a 64-bit shift carries bits from
 // the high half into the low, where the mask, the low bits of each
 // 2j, drops them), and the single bits of a word's two rows within it.
-// Each size is a step of its own, its shift a constant, its indexes
-// masked to the array (no bounds checks).
+// Every swap is written out, its words and shift constants: a loop over
+// them cost as much again as the swaps.
 func Transpose32(a *[16]uint64) {
-	swapBlocks(a, 16, 0x0000ffff0000ffff)
-	swapBlocks(a, 8, 0x00ff00ff00ff00ff)
-	swapBlocks(a, 4, 0x0f0f0f0f0f0f0f0f)
-	swapBlocks(a, 2, 0x3333333333333333)
+	const m16, m8, m4, m2 = 0x0000ffff0000ffff, 0x00ff00ff00ff00ff, 0x0f0f0f0f0f0f0f0f, 0x3333333333333333
+	// In each 2j x 2j block on the diagonal, the high j bits of rows r
+	// with the low j bits of rows r+j: words i and i+j/2.
+	swap(a, 0, 8, 16, m16)
+	swap(a, 1, 9, 16, m16)
+	swap(a, 2, 10, 16, m16)
+	swap(a, 3, 11, 16, m16)
+	swap(a, 4, 12, 16, m16)
+	swap(a, 5, 13, 16, m16)
+	swap(a, 6, 14, 16, m16)
+	swap(a, 7, 15, 16, m16)
+
+	swap(a, 0, 4, 8, m8)
+	swap(a, 1, 5, 8, m8)
+	swap(a, 2, 6, 8, m8)
+	swap(a, 3, 7, 8, m8)
+	swap(a, 8, 12, 8, m8)
+	swap(a, 9, 13, 8, m8)
+	swap(a, 10, 14, 8, m8)
+	swap(a, 11, 15, 8, m8)
+
+	swap(a, 0, 2, 4, m4)
+	swap(a, 1, 3, 4, m4)
+	swap(a, 4, 6, 4, m4)
+	swap(a, 5, 7, 4, m4)
+	swap(a, 8, 10, 4, m4)
+	swap(a, 9, 11, 4, m4)
+	swap(a, 12, 14, 4, m4)
+	swap(a, 13, 15, 4, m4)
+
+	swap(a, 0, 1, 2, m2)
+	swap(a, 2, 3, 2, m2)
+	swap(a, 4, 5, 2, m2)
+	swap(a, 6, 7, 2, m2)
+	swap(a, 8, 9, 2, m2)
+	swap(a, 10, 11, 2, m2)
+	swap(a, 12, 13, 2, m2)
+	swap(a, 14, 15, 2, m2)
 	// Rows 2i and 2i+1, in one word: the high bit of each pair of the
 	// low row with the low bit of the high row's.
 	for i := range a {
@@ -112,16 +173,10 @@ func Transpose32(a *[16]uint64) {
 	}
 }
 
-// swapBlocks swaps, in each 2j x 2j block on the diagonal (j >= 2), its
-// two j x j blocks off the diagonal: the high j bits (of each 2j, m
-// masking the low ones) of rows r with the low j bits of rows r+j, two
-// rows a word.
-func swapBlocks(a *[16]uint64, j uint, m uint64) {
-	for k := uint(0); k < 16; k += j {
-		for i := k; i < k+j/2; i++ {
-			t := (a[i&15]>>j ^ a[(i+j/2)&15]) & m
-			a[i&15] ^= t << j
-			a[(i+j/2)&15] ^= t
-		}
-	}
+// swap swaps the high j bits (of each 2j, m masking the low ones) of
+// word p's two rows with the low j bits of word q's.
+func swap(a *[16]uint64, p, q int, j uint, m uint64) {
+	t := (a[p]>>j ^ a[q]) & m
+	a[p] ^= t << j
+	a[q] ^= t
 }

@@ -1,6 +1,7 @@
 package bitrow
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"testing"
 
@@ -81,4 +82,58 @@ func TestTranspose32(t *testing.T) {
 			t.Fatalf("%08x transposed: %08x, want %08x", rows, got, want)
 		}
 	}
+}
+
+// TestColumnsLightBlocks: a block of 32 columns and 32 rows all light is
+// written only where the columns kept a pixel there from an earlier
+// image, larger or smaller; the columns are the matrix's all the same.
+func TestColumnsLightBlocks(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(5, 6))
+	sparse := func(w, h, dots int) *gozxing.BitMatrix {
+		bm, _ := gozxing.NewBitMatrix(w, h)
+		for range dots {
+			bm.Set(rng.IntN(w), rng.IntN(h))
+		}
+		return bm
+	}
+	var c Columns
+	check := func(what string, bm *gozxing.BitMatrix, wantWritten int) {
+		t.Helper()
+		before := c.Written
+		cols := c.Of(bm)
+		for x := range bm.GetWidth() {
+			for y := range cols[x].GetSize() {
+				if cols[x].Get(y) != (y < bm.GetHeight() && bm.Get(x, y)) {
+					t.Fatalf("%s: column %d row %d differs", what, x, y)
+				}
+			}
+		}
+		if wantWritten >= 0 && c.Written-before != wantWritten {
+			t.Errorf("%s: %d blocks written, want %d", what, c.Written-before, wantWritten)
+		}
+	}
+	light, _ := gozxing.NewBitMatrix(128, 96) // 4 x 3 blocks
+	check("all light, new columns", light, 0)
+	dots := sparse(128, 96, 3)
+	check("three dots", dots, -1)
+	marked := 0 // the blocks the dots are in
+	for by := 0; by < 96; by += 32 {
+		for bx := 0; bx < 128; bx += 32 {
+			for y := by; y < by+32; y++ {
+				if next := dots.GetRow(y, nil).GetNextSet(bx); next < bx+32 {
+					marked++
+					break
+				}
+			}
+		}
+	}
+	check("all light after them", light, marked)
+	for _, sz := range [][2]int{{128, 96}, {100, 64}, {128, 96}, {70, 40}, {128, 96}} {
+		check(fmt.Sprintf("%dx%d, a few dots", sz[0], sz[1]), sparse(sz[0], sz[1], 5), -1)
+		l, _ := gozxing.NewBitMatrix(sz[0], sz[1])
+		check(fmt.Sprintf("%dx%d, all light", sz[0], sz[1]), l, -1)
+	}
+	check("all light again", light, -1)
+	check("all light once more", light, 0)
 }
