@@ -132,6 +132,7 @@ func (d *decoder) scanRows(src gozxing.LuminanceSource, bm *gozxing.BinaryBitmap
 	}
 	height, width := src.GetHeight(), src.GetWidth()
 	d.rowScan.minEdges = fewestEdges(syms & rs.linear)
+	short := shortRowFormats(formats)
 	d.probeScan.minEdges = d.rowScan.minEdges
 	if len(readers) > 0 && (d.row == nil || d.row.GetSize() != width) {
 		// Rows are reversed in place, so their size must be the image
@@ -171,8 +172,14 @@ func (d *decoder) scanRows(src gozxing.LuminanceSource, bm *gozxing.BinaryBitmap
 	// row measured as look says, and tells whether it read any.
 	readLinear := func(v rowView, look rowLook) bool {
 		fs := formats
+		if e := v.edges(); e < minRowTransitions {
+			fs = short[max(e, 0)]
+		}
 		if v.reversed {
 			fs &^= forwardOnly
+		}
+		if fs == 0 {
+			return false
 		}
 		lin := &rows.lin
 		switch look {

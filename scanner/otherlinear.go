@@ -48,6 +48,35 @@ func fewestEdges(syms SymbologySet) int {
 	return n
 }
 
+// shortRowFormats returns, for each count of black/white changes below
+// minRowTransitions, the formats of fs read along a row of that many:
+// each format is read along the rows it would be with the default
+// symbologies and its own the only ones on, those of at least
+// minRowTransitions changes or of its own fewest, whichever is fewer.
+// With a short symbology on, the rows of fewer changes than the
+// defaults' are read for it, not for the formats whose shortest symbol
+// has more, which could read nothing there and were tried at each of
+// its bars.
+func shortRowFormats(fs linear.Formats) (short [minRowTransitions]linear.Formats) {
+	for _, o := range otherLinear {
+		if !fs.Has(o.format) {
+			continue
+		}
+		for e := o.minEdges; e < minRowTransitions; e++ {
+			short[e] |= 1 << o.format
+		}
+	}
+	return short
+}
+
+// edges returns the black/white changes of the row v reads.
+func (v rowView) edges() int {
+	if v.inverted { // after the slot of width 0 that inverts it
+		return len(v.runs) - 2
+	}
+	return len(v.runs) - 1
+}
+
 // forwardOnly tells the formats that read as another symbol backwards:
 // they are read left to right only (Pharmacode).
 const forwardOnly = linear.Formats(1 << linear.Pharmacode)
