@@ -152,19 +152,26 @@ func (r *MicroReader) countChanges(words []uint32, stride, w, h int) int {
 		}
 		cells := r.cells[(y/microCell)*cw : (y/microCell+1)*cw]
 		for i := range a {
-			wa, wb := a[i], b[i]
+			wa, wb, wc := a[i], b[i], below[i]
 			var na, nb uint32 // the first pixel of the next word
 			if i+1 < len(a) {
 				na, nb = a[i+1]&1, b[i+1]&1
 			}
 			// Bit k of a word is pixel 32i+k; shifted right, pixel x+1.
-			sa, sb := wa>>1|na<<31, wb>>1|nb<<31
+			sa := wa>>1 | na<<31
+			if wa == sa && wa == wb && wb == wc {
+				// One colour along the row and down the columns (most
+				// words of a frame's background): no change to count.
+				continue
+			}
 			h := 2 * int32(bits.OnesCount32(wa^sa))
-			v := int32(bits.OnesCount32(wa^wb) + bits.OnesCount32(wb^below[i]))
-			d, an := 2*int32(bits.OnesCount32(wa^sb)), 2*int32(bits.OnesCount32(sa^wb))
+			v := int32(bits.OnesCount32(wa^wb) + bits.OnesCount32(wb^wc))
 			if max(h, v) < 2*microBarChanges {
 				continue
 			}
+			// The diagonals only for the words that count.
+			sb := wb>>1 | nb<<31
+			d, an := 2*int32(bits.OnesCount32(wa^sb)), 2*int32(bits.OnesCount32(sa^wb))
 			c := &cells[i]
 			c.h, c.v, c.d, c.a = c.h+h, c.v+v, c.d+d, c.a+an
 		}
