@@ -142,8 +142,10 @@ type MicroReader struct {
 	// probeAt is the scratch of probeHeights.
 	probeAt []float64
 	// probed is how many of the last angle's probe lines read a whole
-	// row (readSymbolAlong).
-	probed int
+	// row (readSymbolAlong); ungrouped is set when its lines, sampled in
+	// full, did not group into rows (see readSymbol).
+	probed    int
+	ungrouped bool
 	// words are the matrix searched, stride words a row, for the turned
 	// views' samples (see view): the rows the engine shares (hint.Rows,
 	// read through rows) where they are the matrix's and nothing is
@@ -274,7 +276,6 @@ func (r *MicroReader) find(m *gozxing.BitMatrix, step int, multiple bool) ([]*de
 		if k == 0 {
 			r.blocks, r.bstride = uniformBlocks(r.words, r.stride, m.GetWidth(), m.GetHeight(), r.blocks)
 		}
-		v, back := rg.view(m, 0), rg.view(m, math.Pi)
 		// A view that faces away from every direction the symbols' rows
 		// run in shows them upside down, where their rows read as no
 		// row (a row's end is its stop bar, not a left RAP); of the
@@ -283,13 +284,7 @@ func (r *MicroReader) find(m *gozxing.BitMatrix, step int, multiple bool) ([]*de
 		if !fwdOn && !backOn {
 			continue
 		}
-		v.words, v.stride = r.words, r.stride
-		back.words, back.stride = r.words, r.stride
-		v.blocks, v.bstride = r.blocks, r.bstride
-		back.blocks, back.bstride = r.blocks, r.bstride
-		// Made ready for each view where its first line is sampled.
-		r.seen[0].ready, r.seen[1].ready = false, false
-		v.seen, back.seen = &r.seen[0], &r.seen[1]
+		v, back := r.regionViews(m, rg)
 		edges, backEdges := r.edgeChains(v, step, fwdOn, backOn)
 		for k, v := range [...]view{v, back} {
 			chains := edges
@@ -315,6 +310,21 @@ func (r *MicroReader) find(m *gozxing.BitMatrix, step int, multiple bool) ([]*de
 		}
 	}
 	return found, lastErr
+}
+
+// regionViews returns the views of region rg of m, as it lies and turned
+// round, that read the reader's words and map of uniform blocks and keep
+// their samples in its scratch.
+func (r *MicroReader) regionViews(m *gozxing.BitMatrix, rg turnedRegion) (v, back view) {
+	v, back = rg.view(m, 0), rg.view(m, math.Pi)
+	v.words, v.stride = r.words, r.stride
+	back.words, back.stride = r.words, r.stride
+	v.blocks, v.bstride = r.blocks, r.bstride
+	back.blocks, back.bstride = r.blocks, r.bstride
+	// Made ready for each view where its first line is sampled.
+	r.seen[0].ready, r.seen[1].ready = false, false
+	v.seen, back.seen = &r.seen[0], &r.seen[1]
+	return v, back
 }
 
 // faces reports whether a view whose rows run at angle a (radians,
