@@ -335,6 +335,10 @@ func splitComponentEdges(edges []*microEdge) []*microEdge {
 type edgePool struct {
 	edges []*microEdge
 	used  int // edges handed out since the last region's scan began
+	// dirty is the most edges handed out for a region since the last
+	// wipe: the others hold no hits of the image, and wipe leaves them
+	// (a frame of texture once keeps thousands).
+	dirty int
 	buf   []float64
 	near  [2][]span // the chainers' (see chainer.add)
 }
@@ -349,6 +353,7 @@ func (p *edgePool) edge(module float64, cca3 bool) *microEdge {
 	}
 	e := p.edges[p.used]
 	p.used++
+	p.dirty = max(p.dirty, p.used)
 	*e = microEdge{hits: e.hits[:0], module: module, cca3: cca3}
 	return e
 }
@@ -367,14 +372,14 @@ func (p *edgePool) floats(n int) []float64 {
 
 // wipe clears what the pool keeps of the last image: its edges' hits.
 func (p *edgePool) wipe() {
-	for _, e := range p.edges {
+	for _, e := range p.edges[:p.dirty] {
 		clear(e.hits[:cap(e.hits)])
 		*e = microEdge{hits: e.hits[:0]}
 	}
 	clear(p.buf)
 	clear(p.near[0][:cap(p.near[0])])
 	clear(p.near[1][:cap(p.near[1])])
-	p.used = 0
+	p.used, p.dirty = 0, 0
 }
 
 // maxGap returns how far apart, in scan rows, two hits of one edge may

@@ -57,6 +57,10 @@ type samples struct {
 	states []uint32
 	stride int
 	ready  bool // states is cleared for the view
+	// dirty is the most states a view was prepared with since the last
+	// wipe: those beyond it hold nothing of the image, and wipe leaves
+	// them (a view of a large cluster once keeps its array's room).
+	dirty int
 }
 
 const (
@@ -77,12 +81,13 @@ func (s *samples) prepare(w, h int) {
 	s.states = s.states[:need]
 	clear(s.states)
 	s.ready = true
+	s.dirty = max(s.dirty, need)
 }
 
 // wipe clears the colours kept.
 func (s *samples) wipe() {
-	clear(s.states[:cap(s.states)])
-	s.ready = false
+	clear(s.states[:min(s.dirty, cap(s.states))])
+	s.ready, s.dirty = false, 0
 }
 
 // copyWords copies the bits of m into words (grown as needed), a row of

@@ -1,0 +1,70 @@
+package pdf417
+
+import (
+	"image"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/scannerd/scannerd/internal/zint"
+)
+
+// TestMicroWipeLeavesNothing: after each decode the MicroPDF417 reader
+// keeps nothing of the image in its pooled edges or its views' samples,
+// though its wipe clears only the edges and samples handed out since the
+// last one (edgePool.dirty, samples.dirty): a frame of barred texture,
+// whose clusters leave many edges and large views, then a small symbol,
+// whose search hands out fewer of both, then the texture again.
+func TestMicroWipeLeavesNothing(t *testing.T) {
+	zint.Need(t)
+	// Bars of one to four modules of two pixels, drawn anew every eight
+	// rows: runs that hold RAPs here and there, on many scan rows.
+	rng := rand.New(rand.NewPCG(14, 12))
+	gray := image.NewGray(image.Rect(0, 0, 480, 360))
+	var bars []bool
+	for y := range 360 {
+		if y%8 == 0 {
+			bars = bars[:0]
+			for len(bars) < 480 {
+				dark := len(bars)/2%2 == 0
+				for range 2 * (1 + rng.IntN(4)) {
+					bars = append(bars, dark)
+				}
+				bars = append(bars, !dark, !dark)
+			}
+		}
+		for x := range 480 {
+			gray.Pix[y*gray.Stride+x] = 230
+			if x > 40 && x < 440 && bars[x] {
+				gray.Pix[y*gray.Stride+x] = 30
+			}
+		}
+	}
+	texture := bitmap(gray)
+	img, _ := zint.Image(t, "-b", "MICROPDF417", "-d", "small").Render(zint.Scene{Module: 2, Angle: 30})
+	small := bitmap(img)
+	r := NewMicroReader()
+	for k, read := range []func(){
+		func() { r.DecodeMultiple(texture, nil) },
+		func() { r.Decode(small, nil) },
+		func() { r.DecodeMultiple(texture, nil) },
+	} {
+		read()
+		if k == 0 && r.edgePool.dirty != 0 {
+			t.Fatal("wipe left the pool's count of edges handed out")
+		}
+		if len(r.edgePool.edges) == 0 {
+			t.Fatalf("read %d: no edge pooled", k)
+		}
+		for _, e := range r.edgePool.edges {
+			if slices.ContainsFunc(e.hits[:cap(e.hits)], func(h microHit) bool { return h != microHit{} }) {
+				t.Fatalf("read %d: hits left in the pool", k)
+			}
+		}
+		for i, s := range r.seen {
+			if slices.ContainsFunc(s.states[:cap(s.states)], func(w uint32) bool { return w != 0 }) {
+				t.Fatalf("read %d: samples left in view %d", k, i)
+			}
+		}
+	}
+}
