@@ -118,13 +118,10 @@ type MicroReader struct {
 	// cells is the scratch of turnedRegions.
 	cells []cellChanges
 	// barred and coarseBarred are the cells with bars of the fine and
-	// the coarse count; coarse and coarseRow the image sampled for the
-	// coarse count (see coarseRegions).
+	// the coarse count (see coarseRegions).
 	barred, coarseBarred []bool
-	coarse               *gozxing.BitMatrix
-	coarseRow            *gozxing.BitArray
-	// coarseWords is coarse's word copy, coarseStride words a row, which
-	// the coarse count reads (see countChanges).
+	// coarseWords is the image sampled for the coarse count (see
+	// sampled), coarseStride words a row.
 	coarseWords  []uint32
 	coarseStride int
 	// backHits are the RAPs edgeChains found reading rows backwards,
@@ -238,13 +235,8 @@ func (r *MicroReader) Promising() bool { return r.promising }
 // wipe clears what the reader keeps of the image between calls: the last
 // scanned row, its runs and the codewords its lines read.
 func (r *MicroReader) wipe() {
-	for _, row := range [...]*gozxing.BitArray{r.row, r.coarseRow} {
-		if row != nil {
-			row.Clear()
-		}
-	}
-	if r.coarse != nil {
-		r.coarse.Clear()
+	if r.row != nil {
+		r.row.Clear()
 	}
 	clear(r.runs.edges[:cap(r.runs.edges)])
 	clear(r.lines[:cap(r.lines)])

@@ -42,14 +42,15 @@ const microCoarseRegions = 4
 // coarseRegions appends to out the clusters of the coarse count of m
 // whose cells the fine count (r.barred, a grid cw cells wide) found few
 // bars in, largest first.
-func (r *MicroReader) coarseRegions(m *gozxing.BitMatrix, cw int, out []turnedRegion) []turnedRegion {
+// plain, when not nil, holds m's words as they are (nothing erased),
+// stride words a row, which the coarse count samples rather than m's rows.
+func (r *MicroReader) coarseRegions(m *gozxing.BitMatrix, plain []uint32, stride, cw int, out []turnedRegion) []turnedRegion {
 	w, h := m.GetWidth(), m.GetHeight()
-	c := r.sampled(m)
-	if c == nil {
+	sw, sh := r.sampled(m, plain, stride)
+	if sh == 0 {
 		return out
 	}
-	r.coarseWords, r.coarseStride, r.coarseRow = copyWords(c, r.coarseRow, r.coarseWords)
-	ccw := r.countChanges(r.coarseWords, r.coarseStride, c.GetWidth(), c.GetHeight())
+	ccw := r.countChanges(r.coarseWords, r.coarseStride, sw, sh)
 	if ccw == 0 {
 		return out
 	}
@@ -81,24 +82,33 @@ func (r *MicroReader) coarseRegions(m *gozxing.BitMatrix, cw int, out []turnedRe
 	return append(out, found[:min(len(found), microCoarseRegions)]...)
 }
 
-// sampled returns m sampled every microCoarse-th pixel of every
-// microCoarse-th row, the pixel in the middle of each microCoarse square,
-// in the reader's scratch matrix; nil when that leaves under two rows.
-func (r *MicroReader) sampled(m *gozxing.BitMatrix) *gozxing.BitMatrix {
-	w, h := m.GetWidth()/microCoarse, m.GetHeight()/microCoarse
+// sampled fills r.coarseWords (r.coarseStride words a row) with m
+// sampled every microCoarse-th pixel of every microCoarse-th row, the
+// pixel in the middle of each microCoarse square, and returns its size;
+// 0×0 when that leaves under two rows. It samples the rows of plain, m's
+// words as they are, stride words a row, where given (the rows the engine
+// shares): no row copied out of m.
+func (r *MicroReader) sampled(m *gozxing.BitMatrix, plain []uint32, stride int) (w, h int) {
+	w, h = m.GetWidth()/microCoarse, m.GetHeight()/microCoarse
 	if w < 2 || h < 2 {
-		return nil
+		return 0, 0
 	}
-	if r.coarse == nil || r.coarse.GetWidth() != w || r.coarse.GetHeight() != h {
-		if r.coarse != nil {
-			r.coarse.Clear()
-		}
-		r.coarse, _ = gozxing.NewBitMatrix(w, h)
-		r.coarseRow = gozxing.NewBitArray(w)
+	r.coarseStride = (w + 31) / 32
+	need := h * r.coarseStride
+	if cap(r.coarseWords) < need {
+		clear(r.coarseWords[:cap(r.coarseWords)]) // see copyWords
+		r.coarseWords = make([]uint32, need)
 	}
+	r.coarseWords = r.coarseWords[:need]
 	for y := range h {
-		r.row = m.GetRow(microCoarse*y+microCoarse/2, r.row)
-		src, dst := r.row.GetBitArray(), r.coarseRow.GetBitArray()
+		var src []uint32
+		if sy := microCoarse*y + microCoarse/2; plain != nil {
+			src = plain[sy*stride : (sy+1)*stride]
+		} else {
+			r.row = m.GetRow(sy, r.row)
+			src = r.row.GetBitArray()
+		}
+		dst := r.coarseWords[y*r.coarseStride : (y+1)*r.coarseStride]
 		for j := range dst {
 			var word uint32
 			for k := range microCoarse {
@@ -111,9 +121,8 @@ func (r *MicroReader) sampled(m *gozxing.BitMatrix) *gozxing.BitMatrix {
 		if extra := len(dst)*32 - w; extra > 0 {
 			dst[len(dst)-1] &= ^uint32(0) >> extra // no pixels past the end
 		}
-		r.coarse.SetRow(y, r.coarseRow)
 	}
-	return r.coarse
+	return w, h
 }
 
 // gatherEveryFourth returns bits 0, 4, 8, … 28 of x as bits 0 to 7.

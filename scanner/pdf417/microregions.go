@@ -216,7 +216,14 @@ func (r *MicroReader) turnedRegions(m *gozxing.BitMatrix) []turnedRegion {
 	out := r.clusters(r.barred, cw, 1, w, h, nil)
 	sort.SliceStable(out, func(i, j int) bool { return out[i].cells > out[j].cells })
 	out = out[:min(len(out), microMaxRegions)]
-	return r.coarseRegions(m, cw, out)
+	var plain []uint32 // m's words, nothing erased, where the reader has them
+	switch {
+	case shared:
+		plain = words
+	case len(r.erase) == 0:
+		plain = r.words
+	}
+	return r.coarseRegions(m, plain, r.stride, cw, out)
 }
 
 // barredCells sets in barred (resized to r.cells) the cells of r.cells

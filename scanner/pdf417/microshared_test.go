@@ -39,6 +39,9 @@ func TestMicroReadsSharedRows(t *testing.T) {
 	if cap(r.ownWords) != 0 {
 		t.Errorf("the reader copied the matrix (%d words) beside the shared rows", cap(r.ownWords))
 	}
+	if r.row != nil {
+		t.Errorf("the reader copied rows out of the matrix beside the shared rows (its coarse count's)")
+	}
 
 	// A rectangle away from the symbol erased: the copy is cleared there,
 	// the shared rows are not.
