@@ -41,10 +41,12 @@ func uniformBlocksByByte(words []uint32, stride, w, h int) ([]uint8, int) {
 }
 
 // TestUniformBlocksFourAtOnce: uniformBlocks, which tells a word's four
-// blocks at once, makes the map that telling each block by its byte made,
-// on matrices of every width round a word's (the last word's blocks past
-// the row and cut by the edge) and heights round a block's, of blocks
-// light, dark, with a pixel of the other colour anywhere, or noise.
+// blocks at once, the eight words of a whole band read at one go, makes
+// the map that telling each block by its byte, a row at a time, made, on
+// matrices of every width round a word's (the last word's blocks past
+// the row and cut by the edge) and heights round a block's (a last band
+// cut short), of blocks light, dark, with a pixel of the other colour
+// anywhere, or noise.
 func TestUniformBlocksFourAtOnce(t *testing.T) {
 	rng := rand.New(rand.NewPCG(14, 8))
 	var blocks []uint8

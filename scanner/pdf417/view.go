@@ -153,10 +153,20 @@ func uniformBlocks(words []uint32, stride, w, h int, blocks []uint8) ([]uint8, i
 		y0, y1 := by*blockSide, min(h, (by+1)*blockSide)
 		for k := range stride {
 			or, and := uint32(0), ^uint32(0)
-			for y := y0; y < y1; y++ {
-				word := words[y*stride+k]
-				or |= word
-				and &= word
+			if y1-y0 == blockSide {
+				// A whole band: its eight words read at one go, without
+				// a loop's count and test a row (most bands).
+				p := words[y0*stride+k:]
+				w0, w1, w2, w3 := p[0], p[stride], p[2*stride], p[3*stride]
+				w4, w5, w6, w7 := p[4*stride], p[5*stride], p[6*stride], p[7*stride]
+				or = w0 | w1 | w2 | w3 | w4 | w5 | w6 | w7
+				and = w0 & w1 & w2 & w3 & w4 & w5 & w6 & w7
+			} else {
+				for y := y0; y < y1; y++ {
+					word := words[y*stride+k]
+					or |= word
+					and &= word
+				}
 			}
 			bx := k * (32 / blockSide)
 			if bx+32/blockSide > bw || (bx+32/blockSide)*blockSide > w {
