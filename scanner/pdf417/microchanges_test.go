@@ -43,7 +43,8 @@ func countChangesEveryWord(words []uint32, stride, w, h int) []cellChanges {
 
 // TestCountChangesSkipsUniformWords: countChanges, which passes over the
 // words of one colour along the row and down the columns without counting
-// them and counts the diagonals only of the words that count, makes the
+// them (the one change to the next word's first pixel is too few to
+// count) and counts the diagonals only of the words that count, makes the
 // counts that counting every word made, on matrices of light and dark
 // stretches (a word of one colour beside words of the other, whose first
 // pixel its count along the row sees), bars and noise, of widths round a
@@ -54,13 +55,16 @@ func TestCountChangesSkipsUniformWords(t *testing.T) {
 	for range 200 {
 		w, h := 1+rng.IntN(140), 2+rng.IntN(70)
 		m, _ := gozxing.NewBitMatrix(w, h)
-		kind := 0
+		kind, from := 0, 0
 		for y := range h {
 			if y%3 == 0 { // bands of rows: words of one colour down them
-				kind = rng.IntN(4) // light, dark, bars, noise
+				// Light, dark, bars, noise, or light then dark from a
+				// word's first pixel on (a word of one colour whose
+				// next word's first pixel is of the other).
+				kind, from = rng.IntN(5), 32*rng.IntN(5)
 			}
 			for x := range w {
-				if kind == 1 || kind == 2 && x/(1+y%3)%2 == 0 || kind == 3 && rng.IntN(2) == 0 {
+				if kind == 1 || kind == 2 && x/(1+y%3)%2 == 0 || kind == 3 && rng.IntN(2) == 0 || kind == 4 && x >= from {
 					m.Set(x, y)
 				}
 			}

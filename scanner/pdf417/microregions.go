@@ -151,19 +151,21 @@ func (r *MicroReader) countChanges(words []uint32, stride, w, h int) int {
 			below = words[(y+2)*stride : (y+3)*stride]
 		}
 		cells := r.cells[(y/microCell)*cw : (y/microCell+1)*cw]
+		b, below = b[:len(a)], below[:len(a)] // no test of their bounds a word
 		for i := range a {
 			wa, wb, wc := a[i], b[i], below[i]
+			if wa == wb && wb == wc && wa+1 <= 1 {
+				// One colour along the row and down the columns (most
+				// words of a frame's background): at most the change to
+				// the next word's first pixel, under microBarChanges.
+				continue
+			}
 			var na, nb uint32 // the first pixel of the next word
 			if i+1 < len(a) {
 				na, nb = a[i+1]&1, b[i+1]&1
 			}
 			// Bit k of a word is pixel 32i+k; shifted right, pixel x+1.
 			sa := wa>>1 | na<<31
-			if wa == sa && wa == wb && wb == wc {
-				// One colour along the row and down the columns (most
-				// words of a frame's background): no change to count.
-				continue
-			}
 			h := 2 * int32(bits.OnesCount32(wa^sa))
 			v := int32(bits.OnesCount32(wa^wb) + bits.OnesCount32(wb^wc))
 			if max(h, v) < 2*microBarChanges {
