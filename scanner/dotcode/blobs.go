@@ -1,6 +1,7 @@
 package dotcode
 
 import (
+	"math"
 	"math/bits"
 
 	"github.com/makiuchi-d/gozxing"
@@ -20,23 +21,28 @@ type blob struct {
 // run is a horizontal run of dark pixels in a row, with the label of its
 // patch.
 type run struct {
-	x0, x1 int // x1 exclusive
-	label  int
+	x0, x1 int32 // x1 exclusive
+	label  int32
 }
 
 // blobFinder labels the dark patches of a binarized image, reusing its
 // buffers between images.
 type blobFinder struct {
-	row    *gozxing.BitArray
-	runs   []run
-	parent []int
-	blobs  []blob
-	acc    []blobAcc // per label, its patch's pixels while it is a root
+	row *gozxing.BitArray
+	// above and runs are the runs of the row above and of the row being
+	// labelled: a run joins only runs of the row above it.
+	above, runs []run
+	parent      []int32
+	acc         []blobAcc // per label, its patch's pixels while it is a root
+	blobs       []blob
+	// labelled counts the runs the last search labelled.
+	labelled int
 }
 
 type blobAcc struct {
-	n, sx, sy      int
-	x0, y0, x1, y1 int
+	sx, sy         int // twice the sums of x and of y
+	n              int32
+	x0, y0, x1, y1 int32
 }
 
 // maxDot is the largest dot, in pixels across, the reader looks for: a
@@ -59,107 +65,127 @@ func (f *blobFinder) findWords(m *wordImage) []blob {
 
 // findRows is find on the w by h image whose row y's words (pixel x bit
 // x%32 of word x/32, set when dark; none past w) row returns.
+//
+// Each row's runs are labelled against the row above's (eight-connected).
+// A run that touches one takes its patch's label; only a run that touches
+// none starts a patch. A patch's label is the least of its runs' (a join
+// keeps the lesser root), so each patch's label is its first run's in
+// reading order, as when every run started one. Each patch's pixels are
+// gathered under its label as its runs are labelled, and added to the
+// lesser label's when two patches join.
 func (f *blobFinder) findRows(w, h int, row func(y int) []uint32) []blob {
-	// runs, parent and acc are the finder's, kept in locals while they
-	// grow (through f they would be loaded again at every use).
-	runs, parent, acc := f.runs[:0], f.parent[:0], f.acc[:0]
-	prevStart, prevEnd := 0, 0
-	for y := 0; y < h; y++ {
-		words := row(y)
-		start := len(runs)
-		for wi, word := range words {
-			for word != 0 {
-				lo := bits.TrailingZeros32(word)
-				rest := ^(word >> lo)
-				n := 32 - lo
-				if rest != 0 {
-					n = bits.TrailingZeros32(rest)
-				}
-				x0 := wi*32 + lo
-				x1 := x0 + n
-				// A run that reaches the word's end may continue in the
-				// next word: merge it with the previous run.
-				if k := len(runs) - 1; k >= start && runs[k].x1 == x0 {
-					runs[k].x1 = x1
-				} else {
-					runs = append(runs, run{x0: x0, x1: x1})
-				}
-				if lo+n >= 32 {
-					word = 0
-				} else {
-					word &^= (1<<n - 1) << lo
-				}
-			}
-		}
-		// Label this row's runs, joining those that touch a run of the row
-		// above (eight-connected). A run that touches one takes its patch's
-		// label; only a run that touches none starts a patch. A patch's
-		// label is the least of its runs' (a join keeps the lesser root), so
-		// each patch's label is its first run's in reading order, as when
-		// every run started one. Each patch's pixels are gathered under
-		// its label as its runs are labelled, and added to the lesser
-		// label's when two patches join.
-		above := runs[prevStart:prevEnd]
-		p := 0
-		for i := start; i < len(runs); i++ {
-			r := &runs[i]
-			r.x1 = min(r.x1, w)
-			for p < len(above) && above[p].x1 < r.x0 {
-				p++
-			}
-			label := -1
-			for q := p; q < len(above) && above[q].x0 <= r.x1; q++ {
-				if label < 0 {
-					label = root(parent, above[q].label)
-				} else if rq := root(parent, above[q].label); rq != label {
-					// Two patches join: the lesser root keeps both's
-					// pixels.
-					lo, hi := min(label, rq), max(label, rq)
-					parent[hi] = lo
-					acc[lo].merge(&acc[hi])
-					label = lo
-				}
-			}
-			n := r.x1 - r.x0
-			if label < 0 {
-				label = len(parent)
-				parent = append(parent, label)
-				acc = append(acc, blobAcc{x0: r.x0, y0: y, x1: r.x1 - 1, y1: y})
-			}
-			r.label = label
-			a := &acc[label]
-			a.n += n
-			a.sx += n * (r.x0 + r.x1 - 1) // twice the sum of x
-			a.sy += 2 * n * y
-			a.x0, a.x1 = min(a.x0, r.x0), max(a.x1, r.x1-1)
-			a.y1 = y
-		}
-		prevStart, prevEnd = start, len(runs)
+	f.parent, f.acc = f.parent[:0], f.acc[:0]
+	f.above = append(f.above[:0], past)
+	f.labelled = 0
+	for y := range h {
+		f.runs = appendRuns(f.runs[:0], row(y), int32(w))
+		n := len(f.runs)
+		f.runs = append(f.runs, past)
+		f.label(int32(y))
+		f.labelled += n
+		f.above, f.runs = f.runs, f.above
 	}
-	f.runs, f.parent, f.acc = runs, parent, acc
+	clear(f.above)
+	clear(f.runs[:cap(f.runs)]) // where the image's dark pixels were
+	f.above = f.above[:0]
 	if f.row != nil {
 		f.row.Clear() // a row of the image
 	}
 	f.blobs = f.blobs[:0]
-	for i := range acc {
-		a := &acc[i]
-		if parent[i] != i || a.n < 2 {
+	for i := range f.acc {
+		a := &f.acc[i]
+		if f.parent[i] != int32(i) || a.n < 2 {
 			continue // joined to a patch of a lesser label, or a speck
 		}
-		bw, bh := a.x1-a.x0+1, a.y1-a.y0+1
-		if bw > maxDot || bh > maxDot || bw > 2*bh+1 || bh > 2*bw+1 || 2*a.n < bw*bh {
+		bw, bh := int(a.x1-a.x0+1), int(a.y1-a.y0+1)
+		n := int(a.n)
+		if bw > maxDot || bh > maxDot || bw > 2*bh+1 || bh > 2*bw+1 || 2*n < bw*bh {
 			continue
 		}
 		f.blobs = append(f.blobs, blob{
-			x: float64(a.sx)/float64(2*a.n) + 0.5, y: float64(a.sy)/float64(2*a.n) + 0.5,
-			n: a.n, x0: a.x0, y0: a.y0, x1: a.x1, y1: a.y1, size: float64(max(bw, bh)),
+			x: float64(a.sx)/float64(2*n) + 0.5, y: float64(a.sy)/float64(2*n) + 0.5,
+			n: n, x0: int(a.x0), y0: int(a.y0), x1: int(a.x1), y1: int(a.y1), size: float64(max(bw, bh)),
 		})
 	}
 	return f.blobs
 }
 
+// past is a run beyond every pixel, which ends a row's runs.
+var past = run{x0: math.MaxInt32, x1: math.MaxInt32}
+
+// appendRuns appends the runs of dark pixels of a row's words to runs, a
+// run that crosses words once, and cut at w.
+func appendRuns(runs []run, words []uint32, w int32) []run {
+	start := len(runs)
+	for wi, word := range words {
+		for word != 0 {
+			lo := bits.TrailingZeros32(word)
+			// The run's length: the ones from lo up (32 where the word is
+			// all ones, whose complement has no bit set).
+			n := bits.TrailingZeros32(^(word >> lo))
+			x0 := int32(wi*32 + lo)
+			// A run from a word's first pixel may continue the previous
+			// word's last run.
+			if k := len(runs) - 1; lo == 0 && k >= start && runs[k].x1 == x0 {
+				runs[k].x1 = x0 + int32(n)
+			} else {
+				runs = append(runs, run{x0: x0, x1: x0 + int32(n)})
+			}
+			// Clear the run: adding its lowest bit carries through it.
+			word &= word + word&-word
+		}
+	}
+	for k := len(runs) - 1; k >= start && runs[k].x1 > w; k-- {
+		runs[k].x1 = w
+	}
+	return runs
+}
+
+// label labels the runs of row y (f.runs) against those of the row above
+// (f.above; both end in a run past every pixel), and gathers their
+// pixels under their patches' labels.
+func (f *blobFinder) label(y int32) {
+	above, runs := f.above, f.runs
+	parent, acc := f.parent, f.acc
+	p := 0
+	for i := range runs[:len(runs)-1] { // all but the run past them
+		x0, x1 := runs[i].x0, runs[i].x1
+		for above[p].x1 < x0 {
+			p++
+		}
+		n := x1 - x0
+		if above[p].x0 > x1 {
+			// It touches no run above: a patch of its own.
+			label := int32(len(parent))
+			parent = append(parent, label)
+			acc = append(acc, blobAcc{sx: int(n) * int(x0+x1-1), sy: 2 * int(n) * int(y), n: n, x0: x0, y0: y, x1: x1 - 1, y1: y})
+			runs[i].label = label
+			continue
+		}
+		label := root(parent, above[p].label)
+		for q := p + 1; above[q].x0 <= x1; q++ {
+			if rq := root(parent, above[q].label); rq != label {
+				// Two patches join: the lesser root keeps both's
+				// pixels.
+				lo, hi := min(label, rq), max(label, rq)
+				parent[hi] = lo
+				acc[lo].merge(&acc[hi])
+				label = lo
+			}
+		}
+		runs[i].label = label
+		a := &acc[label]
+		a.n += n
+		a.sx += int(n) * int(x0+x1-1)
+		a.sy += 2 * int(n) * int(y)
+		a.x0, a.x1 = min(a.x0, x0), max(a.x1, x1-1)
+		a.y1 = y
+	}
+	f.parent, f.acc = parent, acc
+}
+
 // root returns the root of label i, halving its path.
-func root(parent []int, i int) int {
+func root(parent []int32, i int32) int32 {
 	for parent[i] != i {
 		parent[i] = parent[parent[i]]
 		i = parent[i]

@@ -92,3 +92,24 @@ func floodBlobs(m *gozxing.BitMatrix) []blob {
 	}
 	return out
 }
+
+// TestFindKeepsRowsOfRuns: the blob search keeps the runs of two rows at
+// a time, the row it labels and the one above, not every run of the
+// image: a run joins only runs of the row above it.
+func TestFindKeepsRowsOfRuns(t *testing.T) {
+	const w, h, perRow = 200, 120, 20
+	m, _ := gozxing.NewBitMatrix(w, h)
+	for y := range h {
+		for x := 0; x < w; x += w / perRow {
+			m.Set(x+y%3, y) // runs of one pixel, every row
+		}
+	}
+	var f blobFinder
+	f.find(m)
+	if f.labelled != h*perRow {
+		t.Fatalf("labelled %d runs, want %d", f.labelled, h*perRow)
+	}
+	if n := cap(f.runs) + cap(f.above); n > 4*(perRow+1) {
+		t.Errorf("the finder holds room for %d runs after labelling %d rows of %d", n, h, perRow)
+	}
+}

@@ -242,7 +242,7 @@ func TestEraseLeavesBarsOut(t *testing.T) {
 		if err != nil || rs[0].GetText() != text {
 			t.Fatalf("read %v, %v; want %q", rs, err, text)
 		}
-		return len(r.blobs.runs)
+		return r.blobs.labelled
 	}
 	plain := search(canvas(false), nil)
 	erased := search(canvas(true), map[gozxing.DecodeHintType]interface{}{hint.Erase: []image.Rectangle{bars}})
