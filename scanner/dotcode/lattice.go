@@ -238,7 +238,19 @@ type lattice struct {
 	dots       []bool
 	dotS, dotT int
 	dotW, dotH int
+	// sampled holds what dot read at each module of the extent and one
+	// module beyond it each way, which the orientations and moved edges
+	// decodeLattice tries sample again (the copies share it): 0 not read
+	// yet, else sampledLight or sampledDark; nil where the lattice keeps
+	// no samples.
+	sampled []byte
 }
+
+// What dot read at a module, as lattice.sampled keeps it.
+const (
+	sampledLight = 1 + iota
+	sampledDark
+)
 
 // fitLattice fits the lattice of one cluster of blobs.
 func fitLattice(bs []blob, group []int) (*lattice, bool) {
@@ -362,6 +374,7 @@ func fitLattice(bs []blob, group []int) (*lattice, bool) {
 	for _, p := range kept {
 		l.dots[(int(p.Y)-l.dotT)*l.dotW+int(p.X)-l.dotS] = true
 	}
+	l.sampled = make([]byte, (l.dotW+2)*(l.dotH+2))
 	return l, true
 }
 
@@ -386,6 +399,24 @@ func (l *lattice) dot(bm *gozxing.BitMatrix, s, t int) bool {
 	if l.placed(s, t) {
 		return true
 	}
+	// The samples kept reach a module beyond the blobs' extent.
+	ks, kt := s-l.dotS+1, t-l.dotT+1
+	if l.sampled == nil || ks < 0 || kt < 0 || ks >= l.dotW+2 || kt >= l.dotH+2 {
+		return l.sample(bm, s, t)
+	}
+	k := kt*(l.dotW+2) + ks
+	if l.sampled[k] == 0 {
+		l.sampled[k] = sampledLight
+		if l.sample(bm, s, t) {
+			l.sampled[k] = sampledDark
+		}
+	}
+	return l.sampled[k] == sampledDark
+}
+
+// sample reports whether the binarized image is dark over a good part of
+// the window round module (s, t) (see dot).
+func (l *lattice) sample(bm *gozxing.BitMatrix, s, t int) bool {
 	x, y := l.at(float64(s), float64(t))
 	xi, yi := int(math.Floor(x)), int(math.Floor(y))
 	rr := max(1, min(3, int(math.Round(0.2*l.module))))

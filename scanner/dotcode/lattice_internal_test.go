@@ -279,3 +279,49 @@ func TestLatticeFitIsRepeatable(t *testing.T) {
 		t.Fatal("no lattice fitted")
 	}
 }
+
+// TestLatticeSamplesModulesOnce: the copies of a lattice that
+// decodeLattice tries (an edge moved a module out or in) read each module
+// the lattice read, to a module beyond its extent, as it read it, without
+// sampling the image again: here they sample a light image.
+func TestLatticeSamplesModulesOnce(t *testing.T) {
+	rng := rand.New(rand.NewPCG(14, 7))
+	sampled := 0
+	for range 6 {
+		bs := randomDots(rng)
+		bm, _ := gozxing.NewBitMatrix(400, 400)
+		for y := range 400 {
+			for x := range 400 {
+				if rng.IntN(3) == 0 {
+					bm.Set(x, y)
+				}
+			}
+		}
+		for _, g := range clusters(bs) {
+			l, ok := fitLattice(bs, g)
+			if !ok {
+				continue
+			}
+			read := map[[2]int]bool{}
+			for s := l.smin - 1; s <= l.smax+1; s++ {
+				for tt := l.tmin - 1; tt <= l.tmax+1; tt++ {
+					read[[2]int{s, tt}] = l.dot(bm, s, tt)
+					if read[[2]int{s, tt}] && !l.placed(s, tt) {
+						sampled++
+					}
+				}
+			}
+			light, _ := gozxing.NewBitMatrix(400, 400)
+			v := *l
+			v.smin, v.tmax = l.smin-1, l.tmax+1
+			for c, dark := range read {
+				if got := v.dot(light, c[0], c[1]); got != dark {
+					t.Fatalf("module %v read %v again, %v before", c, got, dark)
+				}
+			}
+		}
+	}
+	if sampled == 0 {
+		t.Fatal("no module without a blob read dark: nothing tested")
+	}
+}
