@@ -2,7 +2,10 @@
 
 package dotcode
 
-import "simd/archsimd"
+import (
+	"encoding/binary"
+	"simd/archsimd"
+)
 
 // vectors tells whether load and the binarizations work 32 pixels at a
 // time in AVX2's vector registers; the word code does the rest, and all
@@ -24,7 +27,7 @@ func blocksWide(top, second []byte, both bool, limit int, sums []uint32, mins []
 	}
 	ones8 := archsimd.BroadcastInt8x32(1)
 	ones16 := archsimd.BroadcastInt16x16(1)
-	var low [8]uint32
+	lows := archsimd.LoadInt8x32(&gather4)
 	x := 0
 	for ; x+32 <= limit; x += 32 {
 		a := archsimd.LoadUint8x32Slice(top[x : x+32])
@@ -43,13 +46,20 @@ func blocksWide(top, second []byte, both bool, limit int, sums []uint32, mins []
 		// bytes shifted down by one, then by two.
 		m = m.Min(m.AsUint32x8().ShiftAllRight(8).AsUint8x32())
 		m = m.Min(m.AsUint32x8().ShiftAllRight(16).AsUint8x32())
-		m.AsUint32x8().StoreSlice(low[:])
-		for i, v := range low {
-			mins[k+i] = byte(v)
-		}
+		// Those bytes gathered, four to each 128-bit half's first word.
+		m = m.PermuteOrZeroGrouped(lows)
+		binary.LittleEndian.PutUint32(mins[k:k+4:k+4], m.GetLo().AsUint32x4().GetElem(0))
+		binary.LittleEndian.PutUint32(mins[k+4:k+8:k+8], m.GetHi().AsUint32x4().GetElem(0))
 	}
 	archsimd.ClearAVXUpperBits()
 	return x
+}
+
+// gather4 moves the lowest byte of each 32-bit lane of a 128-bit half to
+// the half's first four bytes, and clears the others.
+var gather4 = [32]int8{
+	0, 4, 8, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	0, 4, 8, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
 }
 
 // spread4 repeats the low bytes of eight 16-bit lanes, copied to both
@@ -156,15 +166,13 @@ func meansWide(means []int16, tl, tr, bl, br []uint32) int {
 	}
 	const inner = contrastSpan * contrastBlock * (contrastSpan * contrastBlock / 2)
 	div := archsimd.BroadcastFloat32x8(inner)
-	var q [8]int32
 	k := 0
 	for ; k+8 <= len(means); k += 8 {
 		s := archsimd.LoadUint32x8Slice(br[k : k+8]).Sub(archsimd.LoadUint32x8Slice(tr[k : k+8])).
 			Sub(archsimd.LoadUint32x8Slice(bl[k : k+8])).Add(archsimd.LoadUint32x8Slice(tl[k : k+8]))
-		s.AsInt32x8().ConvertToFloat32().Div(div).ConvertToInt32().StoreSlice(q[:])
-		for i, v := range q {
-			means[k+i] = int16(v)
-		}
+		// The quotients, at most 255, packed to 16 bits.
+		q := s.AsInt32x8().ConvertToFloat32().Div(div).ConvertToInt32()
+		q.GetLo().SaturateToInt16Concat(q.GetHi()).StoreSlice(means[k : k+8])
 	}
 	archsimd.ClearAVXUpperBits()
 	return k
