@@ -254,3 +254,22 @@ func clustersBefore(bs []blob) [][]int {
 	})
 	return out
 }
+
+// TestNeighbourhoodHoldsBlobs: a neighbourhood holds each blob's centre
+// and size beside its index, in its cell's stretch, so that a search
+// reads a candidate from one place.
+func TestNeighbourhoodHoldsBlobs(t *testing.T) {
+	bs := randomDots(rand.New(rand.NewPCG(14, 17)))
+	nb := newNeighbourhood(bs, nearCell)
+	if len(nb.at) != len(bs) {
+		t.Fatalf("%d blobs held, want %d", len(nb.at), len(bs))
+	}
+	for k := range len(nb.start) - 1 {
+		for _, c := range nb.at[nb.start[k]:nb.start[k+1]] {
+			b := bs[c.i]
+			if c.x != b.x || c.y != b.y || c.size != b.size || nb.key(b.x, b.y) != k {
+				t.Fatalf("cell %d holds %+v, blob %d is %+v", k, c, c.i, b)
+			}
+		}
+	}
+}

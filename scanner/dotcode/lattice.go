@@ -31,16 +31,21 @@ const (
 const minDots = 12
 
 // neighbourhood indexes blobs by a coarse grid of cells for neighbour
-// searches: the blobs of cell k are order[start[k]:start[k+1]], their
-// centres xs and ys and sizes at the same places. Cell k is row k/cols'
-// column k%cols, so the cells of a row that a search spans are one
-// stretch of order.
+// searches: the blobs of cell k are at[start[k]:start[k+1]], each with
+// its centre and size beside its index, read together. Cell k is row
+// k/cols' column k%cols, so the cells of a row that a search spans are
+// one stretch of at.
 type neighbourhood struct {
-	cell          float64
-	cols, rows    int
-	start         []int32
-	order         []int32
-	xs, ys, sizes []float64
+	cell       float64
+	cols, rows int
+	start      []int32
+	at         []nearBlob
+}
+
+// nearBlob is a blob as a neighbourhood holds it.
+type nearBlob struct {
+	x, y, size float64
+	i          int // its index
 }
 
 func newNeighbourhood(bs []blob, cell float64) *neighbourhood {
@@ -56,14 +61,11 @@ func newNeighbourhood(bs []blob, cell float64) *neighbourhood {
 	for k := 1; k < len(nb.start); k++ {
 		nb.start[k] += nb.start[k-1]
 	}
-	nb.order = make([]int32, len(bs))
-	nb.xs, nb.ys, nb.sizes = make([]float64, len(bs)), make([]float64, len(bs)), make([]float64, len(bs))
+	nb.at = make([]nearBlob, len(bs))
 	fill := append([]int32(nil), nb.start[:len(nb.start)-1]...)
 	for i := range bs {
 		k := nb.key(bs[i].x, bs[i].y)
-		at := fill[k]
-		nb.order[at] = int32(i)
-		nb.xs[at], nb.ys[at], nb.sizes[at] = bs[i].x, bs[i].y, bs[i].size
+		nb.at[fill[k]] = nearBlob{x: bs[i].x, y: bs[i].y, size: bs[i].size, i: i}
 		fill[k]++
 	}
 	return nb
@@ -87,10 +89,10 @@ func (nb *neighbourhood) near(x, y, r float64, fn func(j int, dx, dy float64)) {
 	x0, y0, x1, y1 := nb.cells(x, y, r)
 	for gy := y0; gy <= y1; gy++ {
 		row := gy * nb.cols
-		for k := nb.start[row+x0]; k < nb.start[row+x1+1]; k++ {
-			dx, dy := nb.xs[k]-x, nb.ys[k]-y
+		for _, c := range nb.at[nb.start[row+x0]:nb.start[row+x1+1]] {
+			dx, dy := c.x-x, c.y-y
 			if dx*dx+dy*dy <= r*r && (dx != 0 || dy != 0) {
-				fn(int(nb.order[k]), dx, dy)
+				fn(c.i, dx, dy)
 			}
 		}
 	}
@@ -120,10 +122,18 @@ func clusters(bs []blob) [][]int {
 	for i := range bs {
 		cols = max(cols, int(bs[i].x/reach)+1)
 	}
-	place := func(j int) int { return int(max(0, bs[j].y)/reach)*cols + int(max(0, bs[j].x)/reach) }
+	places := make([]int, len(bs))
+	for j := range bs {
+		places[j] = int(max(0, bs[j].y)/reach)*cols + int(max(0, bs[j].x)/reach)
+	}
 	for i := range bs {
 		b := &bs[i]
 		b.nn = math.Inf(1)
+		// A candidate whose squared distance exceeds nn2 lies farther
+		// than the nearest so far whatever the rounding (a margin of
+		// 1e-9 of it, far beyond the few units in the last place that
+		// squaring and Hypot round by): Hypot is taken for the rest.
+		nn2 := math.Inf(1)
 		best, bestPlace := -1, 0
 		x, y, size := b.x, b.y, b.size
 		r := min(reach, 4*size+6)
@@ -131,24 +141,22 @@ func clusters(bs []blob) [][]int {
 		x0, y0, x1, y1 := nb.cells(x, y, r)
 		for gy := y0; gy <= y1; gy++ {
 			row := gy * nb.cols
-			lo, hi := int(nb.start[row+x0]), int(nb.start[row+x1+1])
-			xs, ys := nb.xs[lo:hi], nb.ys[lo:hi]
-			ys = ys[:len(xs)]
-			for k, cx := range xs {
-				dx, dy := cx-x, ys[k]-y
-				if dx*dx+dy*dy > rr || dx == 0 && dy == 0 || !similar(size, nb.sizes[lo+k]) {
+			for _, c := range nb.at[nb.start[row+x0]:nb.start[row+x1+1]] {
+				dx, dy := c.x-x, c.y-y
+				if d2 := dx*dx + dy*dy; d2 > rr || d2 > nn2 || dx == 0 && dy == 0 || !similar(size, c.size) {
 					continue
 				}
 				d := math.Hypot(dx, dy)
 				if d > b.nn {
 					continue
 				}
-				j := int(nb.order[lo+k])
-				p := place(j)
+				j := c.i
+				p := places[j]
 				if d == b.nn && (p > bestPlace || p == bestPlace && j > best) {
 					continue
 				}
 				b.nn, b.nnDX, b.nnDY = d, dx, dy
+				nn2 = d * d * (1 + 1e-9)
 				best, bestPlace = j, p
 			}
 		}
@@ -177,15 +185,12 @@ func clusters(bs []blob) [][]int {
 		x0, y0, x1, y1 := nb.cells(x, y, r)
 		for gy := y0; gy <= y1; gy++ {
 			row := gy * nb.cols
-			lo, hi := int(nb.start[row+x0]), int(nb.start[row+x1+1])
-			xs, ys := nb.xs[lo:hi], nb.ys[lo:hi]
-			ys = ys[:len(xs)]
-			for k, cx := range xs {
-				dx, dy := cx-x, ys[k]-y
-				if dx*dx+dy*dy > rr || dx == 0 && dy == 0 || !similar(size, nb.sizes[lo+k]) {
+			for _, c := range nb.at[nb.start[row+x0]:nb.start[row+x1+1]] {
+				dx, dy := c.x-x, c.y-y
+				if dx*dx+dy*dy > rr || dx == 0 && dy == 0 || !similar(size, c.size) {
 					continue
 				}
-				if ri, rj := root(i), root(int(nb.order[lo+k])); ri != rj {
+				if ri, rj := root(i), root(c.i); ri != rj {
 					parent[max(ri, rj)] = min(ri, rj)
 				}
 			}
