@@ -119,14 +119,20 @@ func (g *grayView) darkWide(row []byte, words []uint32) int {
 	return n
 }
 
-// minWide sets low[i] to the lesser of low[i] and next[i], 32 at a time,
-// for the whole groups of 32; it returns how many it did.
+// minWide sets low[i] to the lesser of low[i] and next[i], 32 at a time:
+// the whole groups of 32, then where some are left the last 32 (taking
+// the lesser again of those done changes none); it returns how many it
+// did, all where there are 32.
 func minWide(low, next []byte) int {
 	if !vectors {
 		return 0
 	}
-	n := min(len(low), len(next)) / 32 * 32
+	n := min(len(low), len(next))
+	if n < 32 {
+		return 0
+	}
 	for i := 0; i < n; i += 32 {
+		i = min(i, n-32)
 		a := archsimd.LoadUint8x32Slice(low[i : i+32])
 		a.Min(archsimd.LoadUint8x32Slice(next[i : i+32])).StoreSlice(low[i : i+32])
 	}
@@ -134,16 +140,19 @@ func minWide(low, next []byte) int {
 	return n
 }
 
-// windowMinWide does windowMin's inner elements from from on, 32 at a
-// time while the window of the group's last lies within src; it returns
-// the first element not done.
+// windowMinWide does windowMin's inner elements from from on (at least
+// half), 32 at a time while the window of the group's last lies within
+// src, then where some are left the last 32 whose windows do (those done
+// again get the same least); it returns the first element not done,
+// len(src)-half where a group fits.
 func windowMinWide(dst, src []byte, from int) int {
 	const half = contrastSpan / 2
-	i := from
-	if !vectors {
-		return i
+	end := len(src) - half // the elements whose windows lie within src
+	if !vectors || end-from < 32 {
+		return from
 	}
-	for ; i+32+half <= len(src); i += 32 {
+	for i := from; i < end; i += 32 {
+		i = min(i, end-32)
 		m := archsimd.LoadUint8x32Slice(src[i-half : i-half+32])
 		for d := 1 - half; d <= half; d++ {
 			m = m.Min(archsimd.LoadUint8x32Slice(src[i+d : i+d+32]))
@@ -151,10 +160,11 @@ func windowMinWide(dst, src []byte, from int) int {
 		m.StoreSlice(dst[i : i+32])
 	}
 	archsimd.ClearAVXUpperBits()
-	return i
+	return end
 }
 
-// meansWide sets means[k], eight at a time while eight are left, to the
+// meansWide sets means[k], eight at a time (the last eight again where
+// fewer are left: all where there are eight), to the
 // whole windows' sums from the integral image's corners, br[k] - tr[k] -
 // bl[k] + tl[k] (at most 200·255), divided by their 200 pixels; it
 // returns how many it set. The quotient is exact in single precision:
@@ -166,8 +176,12 @@ func meansWide(means []int16, tl, tr, bl, br []uint32) int {
 	}
 	const inner = contrastSpan * contrastBlock * (contrastSpan * contrastBlock / 2)
 	div := archsimd.BroadcastFloat32x8(inner)
-	k := 0
-	for ; k+8 <= len(means); k += 8 {
+	n := len(means)
+	if n < 8 {
+		return 0
+	}
+	for k := 0; k < n; k += 8 {
+		k = min(k, n-8)
 		s := archsimd.LoadUint32x8Slice(br[k : k+8]).Sub(archsimd.LoadUint32x8Slice(tr[k : k+8])).
 			Sub(archsimd.LoadUint32x8Slice(bl[k : k+8])).Add(archsimd.LoadUint32x8Slice(tl[k : k+8]))
 		// The quotients, at most 255, packed to 16 bits.
@@ -175,19 +189,21 @@ func meansWide(means []int16, tl, tr, bl, br []uint32) int {
 		q.GetLo().SaturateToInt16Concat(q.GetHi()).StoreSlice(means[k : k+8])
 	}
 	archsimd.ClearAVXUpperBits()
-	return k
+	return n
 }
 
-// lowsWide widens the darkest pixels mins into lows, sixteen at a time
-// while sixteen are left; it returns how many it did.
+// lowsWide widens the darkest pixels mins into lows, sixteen at a time,
+// the last sixteen again where fewer are left; it returns how many it
+// did, all where there are sixteen.
 func lowsWide(lows []int16, mins []byte) int {
-	if !vectors {
+	n := len(lows)
+	if !vectors || n < 16 {
 		return 0
 	}
-	k := 0
-	for ; k+16 <= len(lows); k += 16 {
+	for k := 0; k < n; k += 16 {
+		k = min(k, n-16)
 		archsimd.LoadUint8x16Slice(mins[k : k+16]).ExtendToUint16().AsInt16x16().StoreSlice(lows[k : k+16])
 	}
 	archsimd.ClearAVXUpperBits()
-	return k
+	return n
 }

@@ -95,3 +95,32 @@ func TestMeansWideDividesExactly(t *testing.T) {
 		}
 	}
 }
+
+// TestWideDoesTails: the vector loops of load do a row of blocks to its
+// end wherever one group fits, the last group again over some done
+// (windowMin's to the last element whose window lies within the row), so
+// that the scalar code is left no tail of up to 31 elements a row; what
+// they write is checked against the definitions by TestWindowMin and
+// TestLoadMeasuresEachWindow.
+func TestWideDoesTails(t *testing.T) {
+	if !vectors {
+		t.Skip("no vector registers in this build or on this processor")
+	}
+	const half = contrastSpan / 2
+	for n := 36; n <= 100; n++ {
+		b, c := make([]byte, n), make([]byte, n)
+		if got := windowMinWide(b, c, half); got != n-half {
+			t.Errorf("windowMinWide of %d did to %d, want %d", n, got, n-half)
+		}
+		if got := minWide(b, c); got != n {
+			t.Errorf("minWide of %d did %d", n, got)
+		}
+		if got := lowsWide(make([]int16, n), b); got != n {
+			t.Errorf("lowsWide of %d did %d", n, got)
+		}
+		sums := make([]uint32, n)
+		if got := meansWide(make([]int16, n), sums, sums, sums, sums); got != n {
+			t.Errorf("meansWide of %d did %d", n, got)
+		}
+	}
+}
