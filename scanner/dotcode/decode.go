@@ -32,7 +32,35 @@ func (d *Decoded) SymbologyID() string {
 }
 
 // decoder decodes sampled grids; it holds the field tables.
-type decoder struct{ f *field }
+type decoder struct {
+	f *field
+	// placed holds the placements of the sizes decoded last, the
+	// oldest replaced: a lattice is read in two orientations (w by h and
+	// h by w) and with its edges moved, so few sizes, each read many
+	// times.
+	placed [4]placed
+	next   int // the one to replace
+}
+
+// placed is the order of the cells of a w by h symbol.
+type placed struct {
+	w, h  int
+	cells []point
+}
+
+// placement returns the order of the cells of a w by h symbol (see
+// placement), kept for the next grids of that size.
+func (dec *decoder) placement(w, h int) []point {
+	for _, p := range dec.placed {
+		if p.cells != nil && p.w == w && p.h == h {
+			return p.cells
+		}
+	}
+	p := &dec.placed[dec.next]
+	*p = placed{w: w, h: h, cells: placement(w, h)}
+	dec.next = (dec.next + 1) % len(dec.placed)
+	return p.cells
+}
 
 func newDecoder() *decoder { return &decoder{f: newField()} }
 
@@ -41,7 +69,7 @@ func newDecoder() *decoder { return &decoder{f: newField()} }
 func DecodeGrid(g *Grid) (*Decoded, error) { return newDecoder().decode(g) }
 
 func (dec *decoder) decode(g *Grid) (*Decoded, error) {
-	cw, bad, err := g.codewords()
+	cw, bad, err := g.codewords(dec.placement)
 	if err != nil {
 		return nil, err
 	}

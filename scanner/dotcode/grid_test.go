@@ -1,6 +1,7 @@
 package dotcode
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
@@ -170,6 +171,28 @@ func windowMinOfFive(t *testing.T) {
 			if dst[i] != want {
 				t.Errorf("n=%d: window %d least %d, want %d", n, i, dst[i], want)
 			}
+		}
+	}
+}
+
+// TestDecoderKeepsPlacement: a decoder orders the cells of a symbol size
+// once and reads the next grids of that size in the same order, a symbol
+// and its quarter turn alternating.
+func TestDecoderKeepsPlacement(t *testing.T) {
+	dec := newDecoder()
+	read := func(w, h int) *point {
+		t.Helper()
+		dec.decode(&Grid{W: w, H: h, Dots: make([]bool, w*h)}) // blank: no symbol
+		cells := dec.placement(w, h)
+		if want := placement(w, h); !reflect.DeepEqual(cells, want) {
+			t.Fatalf("%dx%d: cells %v, want %v", w, h, cells, want)
+		}
+		return &cells[0]
+	}
+	wide, tall := read(16, 11), read(11, 16)
+	for range 3 {
+		if read(16, 11) != wide || read(11, 16) != tall {
+			t.Fatal("the cells of a size read again were ordered again")
 		}
 	}
 }

@@ -155,9 +155,10 @@ func layoutFor(w, h int) (layout, bool) {
 var maskWeights = [4]int{0, 3, 7, 17}
 
 // codewords reads a grid's dot stream into codewords: the mask value,
-// then the data and check codewords, still masked. bad lists the indexes
-// of codewords whose dots form no pattern (erasures for error correction).
-func (g *Grid) codewords() (cw []int, bad []int, err error) {
+// then the data and check codewords, still masked, its cells in the order
+// place gives for its size (placement's). bad lists the indexes of
+// codewords whose dots form no pattern (erasures for error correction).
+func (g *Grid) codewords(place func(w, h int) []point) (cw []int, bad []int, err error) {
 	if g.W < 5 || g.H < 5 || (g.W+g.H)%2 == 0 || len(g.Dots) != g.W*g.H {
 		return nil, nil, ErrSize
 	}
@@ -165,7 +166,7 @@ func (g *Grid) codewords() (cw []int, bad []int, err error) {
 	if !ok {
 		return nil, nil, ErrSize
 	}
-	cells := placement(g.W, g.H)
+	cells := place(g.W, g.H)
 	bit := func(i int) int {
 		if g.Dot(cells[i].c, cells[i].r) {
 			return 1
