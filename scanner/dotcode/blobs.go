@@ -32,7 +32,6 @@ type blobFinder struct {
 	// above and runs are the runs of the row above and of the row being
 	// labelled: a run joins only runs of the row above it.
 	above, runs []run
-	parent      []int32
 	acc         []blobAcc // per label, its patch's pixels while it is a root
 	blobs       []blob
 	// labelled counts the runs the last search labelled.
@@ -43,6 +42,7 @@ type blobAcc struct {
 	sx, sy         int // twice the sums of x and of y
 	n              int32
 	x0, y0, x1, y1 int32
+	parent         int32 // the label it joined, its own while a root
 }
 
 // maxDot is the largest dot, in pixels across, the reader looks for: a
@@ -74,7 +74,7 @@ func (f *blobFinder) findWords(m *wordImage) []blob {
 // gathered under its label as its runs are labelled, and added to the
 // lesser label's when two patches join.
 func (f *blobFinder) findRows(w, h int, row func(y int) []uint32) []blob {
-	f.parent, f.acc = f.parent[:0], f.acc[:0]
+	f.acc = f.acc[:0]
 	f.above = append(f.above[:0], past)
 	f.labelled = 0
 	for y := range h {
@@ -94,7 +94,7 @@ func (f *blobFinder) findRows(w, h int, row func(y int) []uint32) []blob {
 	f.blobs = f.blobs[:0]
 	for i := range f.acc {
 		a := &f.acc[i]
-		if f.parent[i] != int32(i) || a.n < 2 {
+		if a.parent != int32(i) || a.n < 2 {
 			continue // joined to a patch of a lesser label, or a speck
 		}
 		bw, bh := int(a.x1-a.x0+1), int(a.y1-a.y0+1)
@@ -146,7 +146,7 @@ func appendRuns(runs []run, words []uint32, w int32) []run {
 // pixels under their patches' labels.
 func (f *blobFinder) label(y int32) {
 	above, runs := f.above, f.runs
-	parent, acc := f.parent, f.acc
+	acc := f.acc
 	p := 0
 	for i := range runs[:len(runs)-1] { // all but the run past them
 		x0, x1 := runs[i].x0, runs[i].x1
@@ -156,19 +156,18 @@ func (f *blobFinder) label(y int32) {
 		n := x1 - x0
 		if above[p].x0 > x1 {
 			// It touches no run above: a patch of its own.
-			label := int32(len(parent))
-			parent = append(parent, label)
-			acc = append(acc, blobAcc{sx: int(n) * int(x0+x1-1), sy: 2 * int(n) * int(y), n: n, x0: x0, y0: y, x1: x1 - 1, y1: y})
+			label := int32(len(acc))
+			acc = append(acc, blobAcc{sx: int(n) * int(x0+x1-1), sy: 2 * int(n) * int(y), n: n, x0: x0, y0: y, x1: x1 - 1, y1: y, parent: label})
 			runs[i].label = label
 			continue
 		}
-		label := root(parent, above[p].label)
+		label := root(acc, above[p].label)
 		for q := p + 1; above[q].x0 <= x1; q++ {
-			if rq := root(parent, above[q].label); rq != label {
+			if rq := root(acc, above[q].label); rq != label {
 				// Two patches join: the lesser root keeps both's
 				// pixels.
 				lo, hi := min(label, rq), max(label, rq)
-				parent[hi] = lo
+				acc[hi].parent = lo
 				acc[lo].merge(&acc[hi])
 				label = lo
 			}
@@ -181,14 +180,14 @@ func (f *blobFinder) label(y int32) {
 		a.x0, a.x1 = min(a.x0, x0), max(a.x1, x1-1)
 		a.y1 = y
 	}
-	f.parent, f.acc = parent, acc
+	f.acc = acc
 }
 
 // root returns the root of label i, halving its path.
-func root(parent []int32, i int32) int32 {
-	for parent[i] != i {
-		parent[i] = parent[parent[i]]
-		i = parent[i]
+func root(acc []blobAcc, i int32) int32 {
+	for acc[i].parent != i {
+		acc[i].parent = acc[acc[i].parent].parent
+		i = acc[i].parent
 	}
 	return i
 }

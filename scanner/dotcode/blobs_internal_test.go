@@ -113,3 +113,33 @@ func TestFindKeepsRowsOfRuns(t *testing.T) {
 		t.Errorf("the finder holds room for %d runs after labelling %d rows of %d", n, h, perRow)
 	}
 }
+
+// TestPatchRecordsHoldTheirJoins: each label's record holds the label it
+// joined (its own while a root), a lesser one, so that a run's patch is
+// found in the records its pixels are gathered in, with no table beside
+// them.
+func TestPatchRecordsHoldTheirJoins(t *testing.T) {
+	rng := rand.New(rand.NewPCG(14, 23))
+	m, _ := gozxing.NewBitMatrix(150, 80)
+	for y := range 80 {
+		for x := range 150 {
+			if rng.IntN(3) == 0 {
+				m.Set(x, y)
+			}
+		}
+	}
+	var f blobFinder
+	f.find(m)
+	roots := 0
+	for i, a := range f.acc {
+		switch {
+		case a.parent == int32(i):
+			roots++
+		case a.parent > int32(i):
+			t.Fatalf("label %d joined %d, a greater one", i, a.parent)
+		}
+	}
+	if roots == 0 || roots == len(f.acc) {
+		t.Fatalf("%d roots of %d labels: no joins tested", roots, len(f.acc))
+	}
+}
