@@ -30,6 +30,11 @@ type Reader struct {
 	// cleared (Wipe clears it only then: eleven searches in twelve leave
 	// it clear).
 	darkHeld bool
+	// coresHeld: cores holds a picture not yet cleared (Wipe clears it
+	// only then: the scanner wipes the reader after every pass, most of
+	// which it did not search, and the cores' words are those of the
+	// largest image binarized).
+	coresHeld bool
 	// reuse: dark and cores are kept, binarized from view, until Wipe
 	// (see ReuseViews).
 	reuse bool
@@ -110,6 +115,7 @@ func (r *Reader) DecodeGray(src gozxing.LuminanceSource, hints map[gozxing.Decod
 		ok := r.gray.load(src)
 		if ok {
 			r.gray.binarizeWords(src, &r.cores, true)
+			r.coresHeld = true
 		}
 		r.gray.wipe()
 		if !ok {
@@ -192,7 +198,10 @@ func (r *Reader) ReuseViews() { r.reuse = true }
 // are pictures of the image, and forgets the view.
 func (r *Reader) Wipe() {
 	r.gray.wipe()
-	r.cores.clear()
+	if r.coresHeld {
+		r.cores.clear()
+		r.coresHeld = false
+	}
 	clear(r.kept)
 	if r.darkHeld {
 		r.clear(r.dark)

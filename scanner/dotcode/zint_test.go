@@ -254,3 +254,26 @@ func TestEraseLeavesBarsOut(t *testing.T) {
 		t.Errorf("the search of the bars labelled %d runs, no more than without them (%d)", all, plain)
 	}
 }
+
+// TestWipeClearsHeldCores: Wipe clears the cores only where a search
+// binarized them since the last Wipe (the scanner wipes the reader after
+// every pass, searched or not), and leaves them clear.
+func TestWipeClearsHeldCores(t *testing.T) {
+	zint.Need(t)
+	t.Parallel()
+	img, _ := zint.ImageAt(t, 3, "-b", "DOTCODE", "-d", "held").Render(zint.Scene{Module: 5})
+	r := NewReader()
+	r.ReuseViews()
+	if r.Wipe(); r.coresHeld {
+		t.Fatal("a reader that searched nothing holds cores")
+	}
+	r.DecodeGray(gozxing.NewLuminanceSourceFromImage(img), nil, 1)
+	if !r.coresHeld {
+		t.Fatal("the cores of a search kept for the view are not marked held")
+	}
+	r.Wipe()
+	if r.coresHeld {
+		t.Error("the cores are marked held after Wipe")
+	}
+	keepsNoImage(t, r)
+}
