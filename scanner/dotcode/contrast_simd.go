@@ -84,6 +84,9 @@ func (g *grayView) setWide(means, lows []int16, cores bool) int {
 		g.thr = make([]byte, 32*n)
 	}
 	g.thr = g.thr[:32*n]
+	// The thresholds written through a local: through g, the slice was
+	// loaded again for every group, which the stores might have changed.
+	thr := g.thr
 	idx := archsimd.LoadInt8x32(&spread4)
 	twelve := archsimd.BroadcastInt16x8(12)
 	var zero archsimd.Int16x8
@@ -96,7 +99,7 @@ func (g *grayView) setWide(means, lows []int16, cores bool) int {
 			t = t.Min(m.Add(l).ShiftAllRight(1))
 		}
 		b := t.Max(zero).AsUint8x16()
-		v.SetLo(b).SetHi(b).PermuteOrZeroGrouped(idx).StoreSlice(g.thr[32*k : 32*k+32])
+		v.SetLo(b).SetHi(b).PermuteOrZeroGrouped(idx).StoreSlice(thr[32*k : 32*k+32])
 	}
 	archsimd.ClearAVXUpperBits()
 	return 8 * n
@@ -108,10 +111,14 @@ func (g *grayView) darkWide(row []byte, words []uint32) int {
 	if !vectors {
 		return 0
 	}
-	n := len(g.thr) / 32
+	// The thresholds read through a local: through g, the slice was
+	// loaded again for every word, which the stores to words might have
+	// changed.
+	thr := g.thr
+	n := len(thr) / 32
 	for wi := range n {
 		p := archsimd.LoadUint8x32Slice(row[32*wi : 32*wi+32])
-		t := archsimd.LoadUint8x32Slice(g.thr[32*wi : 32*wi+32])
+		t := archsimd.LoadUint8x32Slice(thr[32*wi : 32*wi+32])
 		// At or above the threshold where the pixel is the greater.
 		words[wi] = ^p.Max(t).Equal(p).ToBits()
 	}
