@@ -1,6 +1,7 @@
 package scanner
 
 import (
+	"encoding/binary"
 	"math"
 	"math/bits"
 	"slices"
@@ -79,7 +80,8 @@ func (d *decoder) componentAbove(l *Result) (may bool, from float64, known bool)
 	// guards, where the separator pattern has bars), a pixel apart; the
 	// lines kept, the rows' own and the one looked at.
 	slots := 2 + int(math.Round(driftLag*module/step))
-	s := signSampler{ps: ps, n: int(0.8 * length), ring: make([][]byte, slots), dark: make([][]uint64, slots), packed: make([]bool, slots)}
+	s := &d.sign
+	s.reset(ps, int(0.8*length), slots)
 	defer s.wipe()
 	line := func(i int, up, slope float64) ([]byte, bool) {
 		// Along the rows of a symbol whose bars lean by slope: the line's
@@ -128,7 +130,7 @@ func (d *decoder) componentAbove(l *Result) (may bool, from float64, known bool)
 	// Line i lies in ring slot 1 + i mod lagSteps+1; bars tells which of
 	// those crossed the bars.
 	lagSteps := max(1, int(math.Round(driftLag*module/step)))
-	bars := make([]bool, lagSteps+1)
+	bars := s.bars[:lagSteps+1]
 	at := func(i int) int { return i % (lagSteps + 1) }
 	ended := -1.0
 	for i := 1; float64(i)*step <= reachAbove*length; i++ {
@@ -171,7 +173,9 @@ func (d *decoder) componentAbove(l *Result) (may bool, from float64, known bool)
 }
 
 // signSampler samples lines of a view for componentAbove, and compares
-// them binarized at the symbol's own mid gray. The lines it keeps are
+// them binarized at the symbol's own mid gray. The decoder keeps one, its
+// buffers grown to the largest symbol looked at, so that looking
+// allocates nothing once they have grown. The lines it keeps are
 // pictures of the frame: wipe clears them.
 type signSampler struct {
 	ps        *planeSource
@@ -182,6 +186,27 @@ type signSampler struct {
 	// a word, once packed[i] (see agreement).
 	dark   [][]uint64
 	packed []bool
+	// bars tells which of the lines in the ring crossed the bars
+	// (componentAbove's walk).
+	bars []bool
+}
+
+// reset readies s to sample lines of n pixels of ps into slots ring
+// slots: each slot n long, none packed.
+func (s *signSampler) reset(ps *planeSource, n, slots int) {
+	s.ps, s.n = ps, n
+	for len(s.ring) < slots {
+		s.ring, s.dark = append(s.ring, nil), append(s.dark, nil)
+		s.packed, s.bars = append(s.packed, false), append(s.bars, false)
+	}
+	s.ring, s.dark, s.packed, s.bars = s.ring[:slots], s.dark[:slots], s.packed[:slots], s.bars[:slots]
+	for i := range s.ring {
+		if cap(s.ring[i]) < n {
+			s.ring[i] = make([]byte, n)
+		}
+		s.ring[i] = s.ring[i][:n]
+		s.packed[i], s.bars[i] = false, false
+	}
 }
 
 // line samples n pixels into ring slot i, from (x, y) a pixel apart along
@@ -192,18 +217,17 @@ func (s *signSampler) line(i int, x, y, dx, dy float64) ([]byte, bool) {
 	if min(x, ex, y, ey) < 0 || max(x, ex) >= float64(ps.width) || max(y, ey) >= float64(ps.height) {
 		return nil, false
 	}
-	if len(s.ring[i]) != n {
-		s.ring[i] = make([]byte, n)
-	}
 	s.packed[i] = false
-	out := s.ring[i]
+	out := s.ring[i][:n]
+	pix, stride := ps.pix[ps.top*ps.stride+ps.left:], ps.stride
 	for k := range out {
 		px, py := int(x+dx*float64(k)), int(y+dy*float64(k))
-		v := ps.pix[(ps.top+py)*ps.stride+ps.left+px]
-		if ps.invert {
-			v = 255 - v
+		out[k] = pix[py*stride+px]
+	}
+	if ps.invert {
+		for k, v := range out {
+			out[k] = 255 - v
 		}
-		out[k] = v
 	}
 	return out, true
 }
@@ -275,10 +299,15 @@ func (s *signSampler) darkBits(i int) []uint64 {
 	}
 	g := s.ring[i]
 	d := s.dark[i][:0]
+	mid := uint64(s.mid) * lanes
 	for k := 0; k < len(g); k += 64 {
 		var w uint64
-		for b, v := range g[k:min(len(g), k+64)] {
-			if int(v) < s.mid {
+		b := 0
+		for ; b+8 <= min(64, len(g)-k); b += 8 {
+			w |= darkLanes(binary.LittleEndian.Uint64(g[k+b:]), mid) << b
+		}
+		for ; k+b < min(len(g), k+64); b++ {
+			if int(g[k+b]) < s.mid {
 				w |= 1 << b
 			}
 		}
@@ -286,6 +315,23 @@ func (s *signSampler) darkBits(i int) []uint64 {
 	}
 	s.dark[i], s.packed[i] = d, true
 	return d
+}
+
+// lanes has a 1 in each byte of a word.
+const lanes = 0x0101010101010101
+
+// darkLanes returns which of the 8 samples in x (a byte each, the first
+// lowest) are below the threshold in each byte of mid, a bit each, the
+// first lowest. A byte is below another where its high bit is lower, or
+// the same and its low 7 bits are: those are compared by subtracting
+// them with each byte's high bit set, which no borrow crosses (Warren,
+// Hacker's Delight, 2nd ed., 6-1); the low bit of each byte of the
+// result is gathered into the top byte by one multiplication.
+func darkLanes(x, mid uint64) uint64 {
+	const high = 0x80 * lanes
+	lowAtLeast := (x | high) - (mid &^ high) // high bit: x's low 7 bits >= mid's
+	below := (^x&mid | ^(x^mid)&^lowAtLeast) & high
+	return (below >> 7) * 0x0102040810204080 >> 56
 }
 
 // bitsFrom returns the 64 bits of bs from bit off on (those past its end
@@ -300,24 +346,34 @@ func bitsFrom(bs []uint64, off int) uint64 {
 }
 
 // edges counts the changes between dark and light along g, each past the
-// hysteresis band round the threshold.
+// hysteresis band round the threshold: from the first sample past it
+// either way, the samples up to the next past it the other way are
+// skipped, again and again.
 func (s *signSampler) edges(g []byte) int {
-	n, state := 0, 0 // state: -1 dark, 1 light, 0 not yet known
-	for _, v := range g {
-		switch {
-		case int(v) < s.mid-s.band && state != -1:
-			if state != 0 {
-				n++
-			}
-			state = -1
-		case int(v) > s.mid+s.band && state != 1:
-			if state != 0 {
-				n++
-			}
-			state = 1
-		}
+	lo, hi := s.mid-s.band, s.mid+s.band
+	k := 0
+	for k < len(g) && lo <= int(g[k]) && int(g[k]) <= hi {
+		k++
 	}
-	return n
+	if k == len(g) {
+		return 0
+	}
+	n, dark := 0, int(g[k]) < lo
+	for {
+		if dark {
+			for k < len(g) && int(g[k]) <= hi {
+				k++
+			}
+		} else {
+			for k < len(g) && int(g[k]) >= lo {
+				k++
+			}
+		}
+		if k == len(g) {
+			return n
+		}
+		n, dark = n+1, !dark
+	}
 }
 
 func (s *signSampler) wipe() {
@@ -327,4 +383,5 @@ func (s *signSampler) wipe() {
 	for _, k := range s.dark {
 		clear(k)
 	}
+	s.ps = nil
 }

@@ -43,6 +43,8 @@ type decoder struct {
 	normal, harder        map[gozxing.DecodeHintType]interface{}
 	panics                int
 	regions               []region // proposed by the frame's first pass
+	// sign is componentAbove's sampler.
+	sign signSampler
 	// unpromising are the symbologies of the readers with a promising
 	// signal whose search in the view's first pass found no candidate.
 	unpromising SymbologySet
