@@ -45,6 +45,10 @@ type decoder struct {
 	regions               []region // proposed by the frame's first pass
 	// sign is componentAbove's sampler.
 	sign signSampler
+	// stepHints, regionHints and cropHints hold the hints of an area
+	// reader's step: the pass's and the step's own, those of its search
+	// in the busy regions, and those of a crop's.
+	stepHints, regionHints, cropHints hintMap
 	// unpromising are the symbologies of the readers with a promising
 	// signal whose search in the view's first pass found no candidate.
 	unpromising SymbologySet
@@ -622,13 +626,7 @@ search:
 				// frame, where that search ran already.
 				h = d.hints(false)
 			}
-			h = d.withDots(h, opts.DPM && a.sym == DataMatrix)
-			if leavesBars(a.sym) && len(bars) > 0 {
-				h = withHint(h, hint.Erase, bars)
-			}
-			if a.turnsItself && opts.TryRotated {
-				h = withHint(h, hint.QuarterTurns, true)
-			}
+			h = d.areaHints(a, h, opts, bars)
 			promising := false
 			if crops == nil {
 				wh := h
@@ -636,7 +634,8 @@ search:
 					// Its finder starts only from the busy regions, which
 					// hold every busy cell of the view. (The crops below
 					// are regions already, in their own coordinates.)
-					wh = d.withRegions(h, d.searchIn)
+					wh = d.regionHints.from(h)
+					wh[hint.Regions] = d.searchIn
 				}
 				if matrix != nil {
 					d.finders.Bind(matrix)
@@ -665,7 +664,8 @@ search:
 								in = append(in, b.Intersect(c).Sub(c.Min))
 							}
 						}
-						ch = withHint(h, hint.Erase, in)
+						ch = d.cropHints.from(h)
+						ch[hint.Erase] = in
 					}
 					results = d.collect(*a, d.readArea(*a, clum, cbm, ch, want), p, syms, results, matrix, c.Min)
 					promising = promising || a.promising != nil && a.promising()
@@ -701,6 +701,29 @@ search:
 		results = d.readComponents(*components, p, syms, results, h)
 	}
 	return results
+}
+
+// areaHints returns the hints area reader a reads a pass's view with,
+// the pass's hints h with its own added: dotted modules (DPM Data
+// Matrix), the boxes of the bars read in the pass (bars, to erase), and
+// quarter turns. They are built in d.stepHints, h itself where a adds
+// none.
+func (d *decoder) areaHints(a *areaReader, h map[gozxing.DecodeHintType]interface{}, opts Options, bars []image.Rectangle) map[gozxing.DecodeHintType]interface{} {
+	dots, erase, turns := opts.DPM && a.sym == DataMatrix, leavesBars(a.sym) && len(bars) > 0, a.turnsItself && opts.TryRotated
+	if !dots && !erase && !turns {
+		return h
+	}
+	h = d.stepHints.from(h)
+	if dots {
+		h[hint.DottedModules] = true
+	}
+	if erase {
+		h[hint.Erase] = bars
+	}
+	if turns {
+		h[hint.QuarterTurns] = true
+	}
+	return h
 }
 
 // passStep is one step of a pass: an area reader, or a row search

@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"image"
+	"maps"
 	"math"
 	"slices"
 
@@ -344,27 +345,20 @@ func qrDimension(res *gozxing.Result) int {
 	return 0
 }
 
-// withDots returns h with hint.DottedModules added when dots is set.
-func (d *decoder) withDots(h map[gozxing.DecodeHintType]interface{}, dots bool) map[gozxing.DecodeHintType]interface{} {
-	if !dots {
-		return h
-	}
-	return withHint(h, hint.DottedModules, true)
-}
+// hintMap is a map a decoder builds the hints of one read in: a pass's
+// hints and a few of the read's own, cleared and filled again for each
+// read instead of a copy made (no reader keeps the hints past its read),
+// so that adding hints allocates no map once it has grown.
+type hintMap map[gozxing.DecodeHintType]interface{}
 
-// withRegions returns h with hint.Regions set to rs.
-func (d *decoder) withRegions(h map[gozxing.DecodeHintType]interface{}, rs []image.Rectangle) map[gozxing.DecodeHintType]interface{} {
-	return withHint(h, hint.Regions, rs)
-}
-
-// withHint returns a copy of h with k set to v.
-func withHint(h map[gozxing.DecodeHintType]interface{}, k gozxing.DecodeHintType, v interface{}) map[gozxing.DecodeHintType]interface{} {
-	with := make(map[gozxing.DecodeHintType]interface{}, len(h)+1)
-	for key, val := range h {
-		with[key] = val
+// from returns m holding h's hints alone.
+func (m *hintMap) from(h map[gozxing.DecodeHintType]interface{}) map[gozxing.DecodeHintType]interface{} {
+	if *m == nil {
+		*m = make(hintMap, len(h)+4)
 	}
-	with[k] = v
-	return with
+	clear(*m)
+	maps.Copy(*m, h)
+	return *m
 }
 
 // readDoubled reads box b of the view src at double size with reader r,
