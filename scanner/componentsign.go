@@ -220,7 +220,7 @@ func (s *signSampler) line(i int, x, y, dx, dy float64) ([]byte, bool) {
 	s.packed[i] = false
 	out := s.ring[i][:n]
 	pix, stride := ps.pix[ps.top*ps.stride+ps.left:], ps.stride
-	for k := range out {
+	for k := sampleLineWide(out, pix, stride, x, y, dx, dy); k < len(out); k++ {
 		px, py := int(x+dx*float64(k)), int(y+dy*float64(k))
 		out[k] = pix[py*stride+px]
 	}

@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"encoding/binary"
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -161,4 +162,40 @@ func edgesBySample(s *signSampler, g []byte) int {
 		}
 	}
 	return n
+}
+
+// TestSampleLineWide: the pixels sampled four at a time are those the
+// scalar code samples, the same nearest pixel each, on lines of every
+// direction starting at fractions of a pixel (and at whole ones, where
+// the rounding of each step matters most).
+func TestSampleLineWide(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	const w, h = 301, 203
+	pix := make([]byte, w*h)
+	for i := range pix {
+		pix[i] = byte(rng.IntN(256))
+	}
+	for trial := range 500 {
+		n := 1 + rng.IntN(90)
+		a := rng.Float64() * 2 * math.Pi
+		dx, dy := math.Cos(a), math.Sin(a)
+		if trial%5 == 0 {
+			dx, dy = 1, 0
+		}
+		x := float64(n) + rng.Float64()*float64(w-2*n-2)
+		y := float64(n) + rng.Float64()*float64(h-2*n-2)
+		if trial%3 == 0 {
+			x, y = math.Floor(x), math.Floor(y)
+		}
+		got := make([]byte, n)
+		done := sampleLineWide(got, pix, w, x, y, dx, dy)
+		for k := range done {
+			if want := pix[int(y+dy*float64(k))*w+int(x+dx*float64(k))]; got[k] != want {
+				t.Fatalf("line from (%v, %v) along (%v, %v): sample %d is %d, want %d", x, y, dx, dy, k, got[k], want)
+			}
+		}
+		if done != n/4*4 && done != 0 {
+			t.Fatalf("%d samples: %d sampled four at a time", n, done)
+		}
+	}
 }
