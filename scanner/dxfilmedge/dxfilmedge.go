@@ -15,7 +15,7 @@ package dxfilmedge
 import (
 	"fmt"
 	"math"
-	"slices"
+	"math/bits"
 
 	"github.com/makiuchi-d/gozxing"
 
@@ -50,7 +50,6 @@ type Gray interface {
 type Reader struct {
 	rows    bitrow.Rows
 	lengths []int
-	sums    []int
 	bits    []bool
 	gray    grayView
 	cols    bitrow.Columns
@@ -124,6 +123,9 @@ func (r *Reader) Read(m *gozxing.BitMatrix, g Gray, hints map[gozxing.DecodeHint
 // readLine reads the symbols whose clock tracks cross line y (a row, or a
 // column of the mirrored image), adding them to out.
 func (r *Reader) readLine(line []uint32, width, y int, out []Symbol) []Symbol {
+	if !hasRuns(line, width, minRuns) {
+		return out // too few runs for a clock: not worth measuring
+	}
 	r.lengths = bitrow.Lengths(line, width, r.lengths)
 	return r.readLengths(r.lengths, y, out)
 }
@@ -164,24 +166,53 @@ func (r *Reader) seen(have []Symbol, c clock) bool {
 	return false
 }
 
+// minRuns is the fewest runs a line holds a clock on: the clock and its
+// quiet zones span shortLength-4 runs at least.
+const minRuns = shortLength - 4
+
+// hasRuns reports whether the first width pixels of line hold n runs or
+// more, as bitrow.Lengths counts them (a light one first, of no pixels
+// where the line starts dark): a run more than the places where a pixel
+// differs from the one before, the first pixel counting where dark. It
+// stops counting at n.
+func hasRuns(line []uint32, width, n int) bool {
+	full := min(width/32, len(line))
+	changes, need := 0, n-1
+	var carry uint32
+	for _, w := range line[:full] {
+		if changes += bits.OnesCount32(w ^ (w<<1 | carry)); changes >= need {
+			return true
+		}
+		carry = w >> 31
+	}
+	if rest := width - 32*full; rest > 0 && full < len(line) {
+		w := line[full]
+		changes += bits.OnesCount32((w ^ (w<<1 | carry)) & (1<<rest - 1))
+	}
+	return changes >= need
+}
+
 // findClocks finds clock tracks in a row's runs (light first, as
 // bitrow.Lengths gives them): 5, then 1-module runs, then 3, in either
 // direction, with quiet zones of two modules (at least 2·total/n pixels)
 // on both sides.
 func (r *Reader) findClocks(l []int, y int) []clock {
-	// A clock and its quiet zones span shortLength-4 runs at least.
-	if len(l) < shortLength-4 {
+	if len(l) < minRuns {
 		return nil
 	}
-	// Sums of the runs before each, for a window's length at once.
-	sums := slices.Grow(r.sums[:0], len(l)+1)[:len(l)+1]
-	sums[0] = 0
-	for k, v := range l {
-		sums[k+1] = sums[k] + v
-	}
-	r.sums = sums
 	var out []clock
-	for i := 1; i+shortLength-6 < len(l); i += 2 { // the dark runs
+	// at is the pixels before run i.
+	for i, at := 1, l[0]; i+shortLength-6 < len(l); i, at = i+2, at+l[i]+l[i+1] { // the dark runs
+		// A bar at either end of the clock, of 5 modules or 3, is at
+		// least 2.3u-0.5 pixels long (u a module's pixels, at least 1:
+		// matchClock's bounds), so 2 or more, its quiet zone 2u or more,
+		// and the one-module runs beside it at most 1.7u+0.5: the first
+		// bar is tested so whatever the clock's length, which most runs
+		// of text and texture fail at once, then the last.
+		if q := l[i-1 : i+5]; q[1] < 2 || q[0] < 2 || 17*q[1]+21 < 23*max(q[2], q[3], q[4], q[5]) {
+			continue
+		}
+		total, from := 0, i // the pixels of runs i to from
 		// Both lengths, the short one first, counted (a range over the
 		// pair copied it at every run).
 		for n := shortLength; n <= longLength; n += longLength - shortLength {
@@ -189,15 +220,20 @@ func (r *Reader) findClocks(l []int, y int) []clock {
 			if end > len(l)-1 {
 				break
 			}
-			// The quiet zones first, which most runs of text and texture
-			// fail at once.
-			total := sums[end] - sums[i]
+			if q := l[end-3 : end+1]; q[2] < 2 || q[3] < 2 || 17*q[2]+21 < 23*max(q[0], q[1]) {
+				continue
+			}
+			for _, v := range l[from:end] {
+				total += v
+			}
+			from = end
+			// The quiet zones.
 			if 2*total > n*l[i-1] || 2*total > n*l[end] {
 				continue
 			}
 			if reversed, ok := matchClock(l[i:end], total, n); ok {
 				c := clock{y: y, n: n, reversed: reversed}
-				if c.fit(l[i:end], sums[i]) {
+				if c.fit(l[i:end], at) {
 					out = append(out, c)
 				}
 			}
