@@ -285,8 +285,9 @@ type Gray interface {
 	At(x, y int) uint8
 }
 
-// Plane is a Gray that lends its pixels, row by row, w by h: the bars'
-// profiles read them without a call for each.
+// Plane is a Gray that lends its pixels, row by row, w by h, the levels
+// At gives (white outside them): the bars' profiles read them without a
+// call for each.
 type Plane interface {
 	Gray
 	Plane() (pix []byte, w, h int)
@@ -299,14 +300,29 @@ func (rd *reading) grayAt(x, y float64) float64 {
 	x0, y0 := math.Floor(x), math.Floor(y)
 	fx, fy := x-x0, y-y0
 	ix, iy := int(x0), int(y0)
-	if rd.plane != nil && ix >= 0 && iy >= 0 && ix+1 < rd.pw && iy+1 < rd.ph {
+	if rd.plane == nil {
+		g := func(px, py int) float64 { return float64(rd.gray.At(px, py)) }
+		return (g(ix, iy)*(1-fx)+g(ix+1, iy)*fx)*(1-fy) + (g(ix, iy+1)*(1-fx)+g(ix+1, iy+1)*fx)*fy
+	}
+	if ix >= 0 && iy >= 0 && ix+1 < rd.pw && iy+1 < rd.ph {
 		i := iy*rd.pw + ix
 		a, b := float64(rd.plane[i]), float64(rd.plane[i+1])
 		c, d := float64(rd.plane[i+rd.pw]), float64(rd.plane[i+rd.pw+1])
 		return (a*(1-fx)+b*fx)*(1-fy) + (c*(1-fx)+d*fx)*fy
 	}
-	g := func(px, py int) float64 { return float64(rd.gray.At(px, py)) }
-	return (g(ix, iy)*(1-fx)+g(ix+1, iy)*fx)*(1-fy) + (g(ix, iy+1)*(1-fx)+g(ix+1, iy+1)*fx)*fy
+	// Across the plane's edge: white beyond it, as At gives it, without
+	// a call for each pixel.
+	a, b := rd.planeAt(ix, iy), rd.planeAt(ix+1, iy)
+	c, d := rd.planeAt(ix, iy+1), rd.planeAt(ix+1, iy+1)
+	return (a*(1-fx)+b*fx)*(1-fy) + (c*(1-fx)+d*fx)*fy
+}
+
+// planeAt returns the plane's level at pixel (x, y), white outside it.
+func (rd *reading) planeAt(x, y int) float64 {
+	if x < 0 || y < 0 || x >= rd.pw || y >= rd.ph {
+		return 255
+	}
+	return float64(rd.plane[y*rd.pw+x])
 }
 
 // profile fills levels with the gray levels along the bars' axis round

@@ -118,9 +118,21 @@ func besideAsBefore(b, c *blob, ux, uy, sign float64) (float64, bool) {
 	return dv, dv >= 1.2*pitch && dv <= 5*pitch && math.Abs(du) < (b.length+c.length)/2
 }
 
+// plainGrayAt is grayAt read through At alone: the level at (x, y)
+// interpolated between the four pixel centres round it.
+func plainGrayAt(g Gray, x, y float64) float64 {
+	x, y = x-0.5, y-0.5
+	x0, y0 := math.Floor(x), math.Floor(y)
+	fx, fy := x-x0, y-y0
+	ix, iy := int(x0), int(y0)
+	at := func(px, py int) float64 { return float64(g.At(px, py)) }
+	return (at(ix, iy)*(1-fx)+at(ix+1, iy)*fx)*(1-fy) + (at(ix, iy+1)*(1-fx)+at(ix+1, iy+1)*fx)*fy
+}
+
 // TestProfileAsGrayAt: the profile along a bar reads, at each of its
-// places, the level grayAt gives there, to the bit: on planes lent and
-// not, across their edges and beyond them.
+// places, the level grayAt gives there, and grayAt the level At's pixels
+// give, to the bit: on planes lent and not, across their edges and
+// beyond them; and where the plane is lent, no pixel is asked of At.
 func TestProfileAsGrayAt(t *testing.T) {
 	rng := rand.New(rand.NewPCG(14, 21))
 	for k := range 40 {
@@ -140,20 +152,31 @@ func TestProfileAsGrayAt(t *testing.T) {
 		n := len(levels) / 2
 		for i, got := range levels {
 			tt := float64(i-n) * step
-			if want := rd.grayAt(x+tt*rd.ux, y+tt*rd.uy); math.Float64bits(got) != math.Float64bits(want) {
+			px, py := x+tt*rd.ux, y+tt*rd.uy
+			if want := rd.grayAt(px, py); math.Float64bits(got) != math.Float64bits(want) {
 				t.Fatalf("case %d, sample %d of %d: %v, grayAt %v", k, i, len(levels), got, want)
 			}
+			if rd.plane != nil && g.calls > 0 {
+				t.Fatalf("case %d, sample %d of %d: At asked %d times of a lent plane", k, i, len(levels), g.calls)
+			}
+			if want := plainGrayAt(g, px, py); math.Float64bits(got) != math.Float64bits(want) {
+				t.Fatalf("case %d, sample %d of %d: %v, At's pixels %v", k, i, len(levels), got, want)
+			}
+			g.calls = 0
 		}
 	}
 }
 
-// testGray is a gray image held as its pixels, white outside.
+// testGray is a gray image held as its pixels, white outside, that
+// counts the pixels asked of At.
 type testGray struct {
-	w, h int
-	pix  []byte
+	w, h  int
+	pix   []byte
+	calls int
 }
 
 func (g *testGray) At(x, y int) uint8 {
+	g.calls++
 	if x < 0 || y < 0 || x >= g.w || y >= g.h {
 		return 255
 	}
