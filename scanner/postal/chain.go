@@ -59,14 +59,16 @@ func chains(blobs []blob, minBars int) [][]*blob {
 	// next returns the nearest bar beside bar i across its axis (ux, uy),
 	// on the side sign gives, that may be its neighbour in a chain:
 	// alike, 1.2 to 5 pitches away, the two overlapping along their axis
-	// (all share the tracker). The places are tested first, written out
-	// here: most bars of the cells round bar i are too far from it, or
-	// on its other side, and alike costs more.
-	next := func(i int, ux, uy, sign float64) int {
+	// (all share the tracker); with both, the nearest on the other side
+	// too (-1 where there is none), from the same cells. The places are
+	// tested first, written out here: most bars of the cells round bar i
+	// are too far from it, or on its other side, and alike costs more.
+	next := func(i int, ux, uy, sign float64, both bool) (int, int) {
 		b := bs[i]
 		k := key(b.cx, b.cy)
 		vx, vy := -uy*sign, ux*sign
 		found, dist := -1, math.Inf(1)
+		other, otherDist := -1, math.Inf(1)
 		for gx := max(k[0]-1, 0); gx <= k[0]+1; gx++ {
 			// From the first key at or after cell (gx, gy-1) to the
 			// first past cell (gx, gy+1).
@@ -82,15 +84,21 @@ func chains(blobs []blob, minBars int) [][]*blob {
 				}
 				c := bs[j]
 				dx, dy := c.cx-b.cx, c.cy-b.cy
-				dv := dx*vx + dy*vy
+				dv := dx*vx + dy*vy // across the other way, -dv to the bit
 				pitch := (b.thickness + c.thickness) / 2
-				if !(dv >= 1.2*pitch && dv <= 5*pitch) || !(math.Abs(dx*ux+dy*uy) < (b.length+c.length)/2) || !alike(b, c) || !(dv < dist) {
-					continue
+				switch {
+				case dv >= 1.2*pitch && dv <= 5*pitch:
+					if math.Abs(dx*ux+dy*uy) < (b.length+c.length)/2 && alike(b, c) && dv < dist {
+						found, dist = j, dv
+					}
+				case both && -dv >= 1.2*pitch && -dv <= 5*pitch:
+					if math.Abs(dx*ux+dy*uy) < (b.length+c.length)/2 && alike(b, c) && -dv < otherDist {
+						other, otherDist = j, -dv
+					}
 				}
-				found, dist = j, dv
 			}
 		}
-		return found
+		return found, other
 	}
 	return link(bs, used, minBars, next)
 }
@@ -134,8 +142,12 @@ func barsOf(blobs []blob) ([]*blob, float64) {
 
 // link makes the chains of bars bs, used marking those taken: next finds
 // the nearest unused bar beside bar i across the axis (ux, uy), on the
-// side sign gives, or -1.
-func link(bs []*blob, used []bool, minBars int, next func(i int, ux, uy, sign float64) int) [][]*blob {
+// side sign gives, or -1, and with both the nearest on the other side.
+// A seed's cells are searched once for its two sides: the nearest on the
+// second, when the walk along the first has not taken it, is still the
+// nearest (bars are only ever taken), and where there was none there is
+// none.
+func link(bs []*blob, used []bool, minBars int, next func(i int, ux, uy, sign float64, both bool) (int, int)) [][]*blob {
 	var out [][]*blob
 	for seed := range bs {
 		if used[seed] || stubby(bs[seed]) {
@@ -143,11 +155,20 @@ func link(bs []*blob, used []bool, minBars int, next func(i int, ux, uy, sign fl
 		}
 		used[seed] = true
 		chain := []*blob{bs[seed]}
+		back := -1 // the seed's nearest on the second side
 		for _, sign := range []float64{1, -1} {
 			var side []*blob
 			ux, uy := bs[seed].ux, bs[seed].uy
 			for i := seed; len(side) < 2*maxBars; {
-				j := next(i, ux, uy, sign)
+				var j int
+				switch {
+				case i == seed && sign > 0:
+					j, back = next(i, ux, uy, sign, true)
+				case i == seed && (back < 0 || !used[back]):
+					j = back
+				default:
+					j, _ = next(i, ux, uy, sign, false)
+				}
 				if j < 0 {
 					break
 				}

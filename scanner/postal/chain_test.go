@@ -74,8 +74,10 @@ func TestChainsMatchMap(t *testing.T) {
 }
 
 // chainsByMap is chains as it kept its grid in a map of cells and tested
-// the bars round each (besideAsBefore, every candidate, used or not), the
-// reference the sorted grid must agree with.
+// the bars round each (besideAsBefore, every candidate, used or not), a
+// seed's second side searched after the walk along its first
+// (linkAsBefore): the reference the sorted grid and the seed's one search
+// must agree with.
 func chainsByMap(blobs []blob, minBars int) [][]*blob {
 	bs, cell := barsOf(blobs)
 	if len(bs) < minBars {
@@ -102,7 +104,86 @@ func chainsByMap(blobs []blob, minBars int) [][]*blob {
 		}
 		return found
 	}
-	return link(bs, used, minBars, next)
+	return linkAsBefore(bs, used, minBars, next)
+}
+
+// linkAsBefore is link as it was, each side of a seed searched when the
+// walk reaches it: the seed's second side after the walk along the
+// first.
+func linkAsBefore(bs []*blob, used []bool, minBars int, next func(i int, ux, uy, sign float64) int) [][]*blob {
+	var out [][]*blob
+	for seed := range bs {
+		if used[seed] || stubby(bs[seed]) {
+			continue
+		}
+		used[seed] = true
+		chain := []*blob{bs[seed]}
+		for _, sign := range []float64{1, -1} {
+			var side []*blob
+			ux, uy := bs[seed].ux, bs[seed].uy
+			for i := seed; len(side) < 2*maxBars; {
+				j := next(i, ux, uy, sign)
+				if j < 0 {
+					break
+				}
+				used[j] = true
+				side = append(side, bs[j])
+				if !stubby(bs[j]) {
+					if bs[j].ux*ux+bs[j].uy*uy >= 0 {
+						ux, uy = bs[j].ux, bs[j].uy
+					} else {
+						ux, uy = -bs[j].ux, -bs[j].uy
+					}
+				}
+				i = j
+			}
+			if sign > 0 {
+				chain = append(chain, side...)
+			} else {
+				slices.Reverse(side)
+				chain = append(side, chain...)
+			}
+		}
+		if len(chain) >= minBars {
+			out = append(out, chain)
+		}
+	}
+	return out
+}
+
+// TestLinkSearchesSeedOnce: a seed's cells are searched once for both
+// its sides, each other bar's once for the side the walk goes on: a row
+// of five bars, seeded at its first, takes five searches.
+func TestLinkSearchesSeedOnce(t *testing.T) {
+	bs := make([]*blob, 5)
+	for i := range bs {
+		bs[i] = &blob{cx: float64(10 * i), length: 20, thickness: 3, uy: 1}
+	}
+	used := make([]bool, len(bs))
+	searches := 0
+	at := func(i int) int {
+		if i < 0 || i >= len(bs) || used[i] {
+			return -1
+		}
+		return i
+	}
+	next := func(i int, ux, uy, sign float64, both bool) (int, int) {
+		searches++
+		if sign < 0 {
+			return at(i - 1), -1
+		}
+		if both {
+			return at(i + 1), at(i - 1)
+		}
+		return at(i + 1), -1
+	}
+	got := link(bs, used, 3, next)
+	if len(got) != 1 || !slices.Equal(got[0], bs) {
+		t.Fatalf("chains %v, want the row", got)
+	}
+	if searches != len(bs) {
+		t.Errorf("%d searches, want %d", searches, len(bs))
+	}
 }
 
 // besideAsBefore is chains' test of a neighbour as it was, the bars
