@@ -149,15 +149,17 @@ func barsOf(blobs []blob) ([]*blob, float64) {
 // none.
 func link(bs []*blob, used []bool, minBars int, next func(i int, ux, uy, sign float64, both bool) (int, int)) [][]*blob {
 	var out [][]*blob
+	// The bars walked to on either side of a seed, kept from seed to seed:
+	// most seeds make no chain, and a chain is copied out of them.
+	var sides [2][]*blob
 	for seed := range bs {
 		if used[seed] || stubby(bs[seed]) {
 			continue
 		}
 		used[seed] = true
-		chain := []*blob{bs[seed]}
 		back := -1 // the seed's nearest on the second side
-		for _, sign := range []float64{1, -1} {
-			var side []*blob
+		for s, sign := range [2]float64{1, -1} {
+			side := sides[s][:0]
 			ux, uy := bs[seed].ux, bs[seed].uy
 			for i := seed; len(side) < 2*maxBars; {
 				var j int
@@ -184,15 +186,16 @@ func link(bs []*blob, used []bool, minBars int, next func(i int, ux, uy, sign fl
 				}
 				i = j
 			}
-			if sign > 0 {
-				chain = append(chain, side...)
-			} else {
-				slices.Reverse(side)
-				chain = append(side, chain...)
-			}
+			sides[s] = side
 		}
-		if len(chain) >= minBars {
-			out = append(out, chain)
+		// The second side's bars, last first, the seed, the first side's.
+		if n := len(sides[1]) + 1 + len(sides[0]); n >= minBars {
+			chain := make([]*blob, 0, n)
+			for k := len(sides[1]) - 1; k >= 0; k-- {
+				chain = append(chain, sides[1][k])
+			}
+			chain = append(chain, bs[seed])
+			out = append(out, append(chain, sides[0]...))
 		}
 	}
 	return out

@@ -318,3 +318,30 @@ func TestShortBarsAreNotMeasured(t *testing.T) {
 		}
 	}
 }
+
+// TestLinkAllocatesChainsOnly: the seeds whose walks make no chain (pairs
+// of bars, here) allocate nothing each: the bars walked to are kept in
+// buffers from seed to seed.
+func TestLinkAllocatesChainsOnly(t *testing.T) {
+	bs := make([]*blob, 60)
+	for i := range bs {
+		bs[i] = &blob{cx: float64(10 * i), length: 20, thickness: 3, uy: 1}
+	}
+	var used []bool
+	next := func(i int, ux, uy, sign float64, both bool) (int, int) {
+		if j := i + 1; sign > 0 && i%2 == 0 && !used[j] {
+			return j, -1
+		}
+		return -1, -1
+	}
+	allocs := testing.AllocsPerRun(10, func() {
+		used = make([]bool, len(bs))
+		if got := link(bs, used, 3, next); len(got) != 0 {
+			t.Fatalf("chains %v, want none", got)
+		}
+	})
+	// The used marks, and the buffer of each side as it grows.
+	if allocs > 3 {
+		t.Errorf("%v allocations linking %d pairs of bars", allocs, len(bs)/2)
+	}
+}
