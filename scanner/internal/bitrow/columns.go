@@ -32,12 +32,25 @@ func (c *Columns) Of(bm *gozxing.BitMatrix) []*gozxing.BitArray {
 func (c *Columns) of(bm *gozxing.BitMatrix, rows *SharedRows) []*gozxing.BitArray {
 	shared := rows.of(bm)
 	w, h := bm.GetWidth(), bm.GetHeight()
-	if len(c.cols) < w || c.cols[0].GetSize() < h {
-		n := max(w, len(c.cols))
+	// The columns grow to the larger of each side seen and are kept: the
+	// engine's views alternate upright and turned, one's width the
+	// other's height.
+	if len(c.cols) > 0 && len(c.cols) < w && c.cols[0].GetSize() >= h {
+		for x := len(c.cols); x < w; x++ { // as tall as they are: more of them
+			c.cols = append(c.cols, gozxing.NewBitArray(c.cols[0].GetSize()))
+			c.words = append(c.words, c.cols[x].GetBitArray())
+		}
+		c.dirty = append(c.dirty, make([]bool, (w+31)/32*len(c.words[0])-len(c.dirty))...)
+	} else if len(c.cols) < w || c.cols[0].GetSize() < h {
+		n, tall := w, h
+		if len(c.cols) > 0 {
+			n, tall = max(w, len(c.cols)), max(h, c.cols[0].GetSize())
+			c.Wipe() // the columns let go hold no image
+		}
 		c.cols = make([]*gozxing.BitArray, n)
 		c.words = make([][]uint32, n)
 		for x := range c.cols {
-			c.cols[x] = gozxing.NewBitArray(h)
+			c.cols[x] = gozxing.NewBitArray(tall)
 			c.words[x] = c.cols[x].GetBitArray()
 		}
 		c.dirty = make([]bool, (n+31)/32*len(c.words[0]))
@@ -50,9 +63,9 @@ func (c *Columns) of(bm *gozxing.BitMatrix, rows *SharedRows) []*gozxing.BitArra
 	for wx := 0; (wx+1)*32 <= w; wx++ { // those blocks' words past h are clear now
 		clear(c.dirty[wx*colWords+words : (wx+1)*colWords])
 	}
-	for i := range c.band {
-		if c.band[i] == nil || c.band[i].GetSize() != w {
-			c.band[i] = gozxing.NewBitArray(w)
+	for i := range c.band { // as wide as the widest image: read to w
+		if c.band[i] == nil || c.band[i].GetSize() < w {
+			c.band[i] = gozxing.NewBitArray(len(c.cols))
 		}
 	}
 	var blk [16]uint64 // a block's rows (then columns) 2i and 2i+1 in word i

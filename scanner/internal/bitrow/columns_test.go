@@ -137,3 +137,83 @@ func TestColumnsLightBlocks(t *testing.T) {
 	check("all light again", light, -1)
 	check("all light once more", light, 0)
 }
+
+// TestColumnsKeptTurned: an image and the same turned a quarter, one
+// after the other as the engine's views come, are transposed into the
+// columns kept, not new ones for each (its columns as tall as the
+// taller, as many as the wider), and read as their matrices.
+func TestColumnsKeptTurned(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	upright, _ := gozxing.NewBitMatrix(150, 90)
+	turned, _ := gozxing.NewBitMatrix(90, 150)
+	for range 400 {
+		x, y := rng.IntN(150), rng.IntN(90)
+		upright.Set(x, y)
+		turned.Set(y, 149-x)
+	}
+	var c Columns
+	c.Of(upright)
+	c.Of(turned)
+	if n := testing.AllocsPerRun(10, func() {
+		c.Of(upright)
+		c.Of(turned)
+	}); n != 0 {
+		t.Errorf("%.0f allocations transposing an image and it turned, want 0", n)
+	}
+	for _, bm := range []*gozxing.BitMatrix{upright, turned} {
+		cols := c.Of(bm)
+		for x := range bm.GetWidth() {
+			for y := range cols[x].GetSize() {
+				if cols[x].Get(y) != (y < bm.GetHeight() && bm.Get(x, y)) {
+					t.Fatalf("%dx%d: column %d row %d differs", bm.GetWidth(), bm.GetHeight(), x, y)
+				}
+			}
+		}
+	}
+}
+
+// TestColumnsGrownWiped: the columns let go when a larger image comes
+// are wiped first: no pixel of an image is left to the collector.
+func TestColumnsGrownWiped(t *testing.T) {
+	small, _ := gozxing.NewBitMatrix(40, 40)
+	small.SetRegion(0, 0, 40, 40)
+	large, _ := gozxing.NewBitMatrix(40, 80)
+	var c Columns
+	old := c.Of(small)
+	c.Of(large)
+	for x, a := range old {
+		if a.GetNextSet(0) < a.GetSize() {
+			t.Fatalf("column %d let go with a pixel", x)
+		}
+	}
+}
+
+// TestColumnsWiden: an image wider than the last, no taller, adds its
+// columns to those kept, not new ones for all; the columns read as the
+// matrix, none dark past its height, those of a partly filled last block
+// too.
+func TestColumnsWiden(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	var c Columns
+	for i, sz := range [][2]int{{50, 90}, {120, 60}, {90, 80}, {130, 90}} {
+		bm, _ := gozxing.NewBitMatrix(sz[0], sz[1])
+		for range sz[0] * sz[1] / 3 {
+			bm.Set(rng.IntN(sz[0]), rng.IntN(sz[1]))
+		}
+		var first *gozxing.BitArray
+		if i > 0 {
+			first = c.cols[0]
+		}
+		cols := c.Of(bm)
+		if i > 0 && cols[0] != first {
+			t.Errorf("%v: the columns kept were replaced", sz)
+		}
+		for x := range sz[0] {
+			for y := range cols[x].GetSize() {
+				if cols[x].Get(y) != (y < sz[1] && bm.Get(x, y)) {
+					t.Fatalf("%v: column %d row %d differs", sz, x, y)
+				}
+			}
+		}
+	}
+}
