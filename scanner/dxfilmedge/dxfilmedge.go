@@ -109,7 +109,7 @@ func (r *Reader) Read(m *gozxing.BitMatrix, g Gray, hints map[gozxing.DecodeHint
 	r.from = len(out)
 	cols := r.cols.OfShared(m, hints)
 	for x := 0; x < w; x += 2 {
-		out = r.readLine(cols[x].GetBitArray(), h, x, out)
+		out = r.readLine(cols[x], h, x, out)
 	}
 	for i := r.from; i < len(out); i++ {
 		c := out[i].Corners

@@ -194,7 +194,7 @@ func (r *Reader) findCandidates(bm *gozxing.BitMatrix, step int, hints map[gozxi
 	}
 	vertical = true
 	for line = step / 2; line < w; line += step {
-		r.runs = finderWindows(cols[line].GetBitArray(), h, r.runs, visit)
+		r.runs = finderWindows(cols[line], h, r.runs, visit)
 		r.runsHeld = max(r.runsHeld, len(r.runs))
 	}
 	return r.cands
@@ -396,7 +396,7 @@ func stepChord(bm *gozxing.BitMatrix, x, y, dx, dy, limit float64) (chord, bool)
 type lines struct {
 	bm      *gozxing.BitMatrix
 	w, h    int
-	cols    []*gozxing.BitArray
+	cols    [][]uint32 // the columns' words
 	src     bitrow.Rows
 	rowSize int
 	rows    []uint32 // row y at rows[y*rowSize:], once copied
@@ -407,7 +407,7 @@ type lines struct {
 
 // bind makes l serve bm, whose columns cols are, its rows read from
 // those hints share when they are of bm.
-func (l *lines) bind(bm *gozxing.BitMatrix, cols []*gozxing.BitArray, hints map[gozxing.DecodeHintType]interface{}) {
+func (l *lines) bind(bm *gozxing.BitMatrix, cols [][]uint32, hints map[gozxing.DecodeHintType]interface{}) {
 	l.bm, l.cols = bm, cols
 	l.src.Of(bm, hints)
 	l.w, l.h = bm.GetWidth(), bm.GetHeight()
@@ -485,7 +485,7 @@ func (l *lines) walkAxis(p, q float64, column bool, limit float64, c chord) (cho
 	var words []uint32
 	if j >= 0 && j < across {
 		if column {
-			words = l.cols[j].GetBitArray()
+			words = l.cols[j]
 		} else {
 			words = l.row(j)
 		}

@@ -2,17 +2,23 @@ package bitrow
 
 import "github.com/makiuchi-d/gozxing"
 
-// Columns gives a binarized image's columns as bit arrays, for searches
-// along columns to read them as they read rows. Its zero value is ready;
-// it keeps the columns (image data) until Wipe, and serves one goroutine.
+// Columns gives a binarized image's columns as the words of bit arrays
+// (column x's bit y, pixel (x, y), at bit y%32 of its word y/32), for
+// searches along columns to read them as they read rows. Its zero value
+// is ready; it keeps the columns (image data) until Wipe, and serves one
+// goroutine.
 type Columns struct {
-	band  [32]*gozxing.BitArray // 32 rows being transposed
-	cols  []*gozxing.BitArray   // the image's columns
-	words [][]uint32            // cols[x]'s words
+	band [32]*gozxing.BitArray // 32 rows being transposed
+	// words holds the columns, each stride words of one array (flat):
+	// one allocation, and one object for the collector to mark, not one
+	// a column.
+	words  [][]uint32
+	flat   []uint32
+	stride int
 	// dirty tells, for each block of 32 columns and one word of them
-	// (block wx, word by at wx*len(words[0])+by), whether the block may
-	// hold a pixel: where it does not, a block all light (most are) is
-	// not written again.
+	// (block wx, word by at wx*stride+by), whether the block may hold a
+	// pixel: where it does not, a block all light (most are) is not
+	// written again.
 	dirty []bool
 	// Written counts the blocks written.
 	Written int
@@ -23,40 +29,31 @@ type Columns struct {
 // valid until the next call; they may be longer than bm is tall (kept
 // from a larger image, the bits past its height clear): read the first
 // GetHeight bits.
-func (c *Columns) Of(bm *gozxing.BitMatrix) []*gozxing.BitArray {
+func (c *Columns) Of(bm *gozxing.BitMatrix) [][]uint32 {
 	return c.of(bm, nil)
 }
 
 // of is Of, the rows read from rows when they are bound to bm (rows may
 // be nil).
-func (c *Columns) of(bm *gozxing.BitMatrix, rows *SharedRows) []*gozxing.BitArray {
+func (c *Columns) of(bm *gozxing.BitMatrix, rows *SharedRows) [][]uint32 {
 	shared := rows.of(bm)
 	w, h := bm.GetWidth(), bm.GetHeight()
-	// The columns grow to the larger of each side seen and are kept: the
-	// engine's views alternate upright and turned, one's width the
-	// other's height.
-	if len(c.cols) > 0 && len(c.cols) < w && c.cols[0].GetSize() >= h {
-		for x := len(c.cols); x < w; x++ { // as tall as they are: more of them
-			c.cols = append(c.cols, gozxing.NewBitArray(c.cols[0].GetSize()))
-			c.words = append(c.words, c.cols[x].GetBitArray())
-		}
-		c.dirty = append(c.dirty, make([]bool, (w+31)/32*len(c.words[0])-len(c.dirty))...)
-	} else if len(c.cols) < w || c.cols[0].GetSize() < h {
-		n, tall := w, h
-		if len(c.cols) > 0 {
-			n, tall = max(w, len(c.cols)), max(h, c.cols[0].GetSize())
-			c.Wipe() // the columns let go hold no image
-		}
-		c.cols = make([]*gozxing.BitArray, n)
-		c.words = make([][]uint32, n)
-		for x := range c.cols {
-			c.cols[x] = gozxing.NewBitArray(tall)
-			c.words[x] = c.cols[x].GetBitArray()
-		}
-		c.dirty = make([]bool, (n+31)/32*len(c.words[0]))
-	}
-	cols, colWords := c.words[:w], len(c.words[0])
 	words := (h + 31) / 32
+	if len(c.words) < w || c.stride < words {
+		// Grown to the larger of each side seen and kept: the engine's
+		// views alternate upright and turned, one's width the other's
+		// height.
+		n, stride := max(w, len(c.words)), max(words, c.stride)
+		c.Wipe() // the columns let go hold no image
+		c.flat = make([]uint32, n*stride)
+		c.words = make([][]uint32, n)
+		for x := range c.words {
+			c.words[x] = c.flat[x*stride : (x+1)*stride : (x+1)*stride]
+		}
+		c.stride = stride
+		c.dirty = make([]bool, (n+31)/32*stride)
+	}
+	cols, colWords := c.words[:w], c.stride
 	for _, a := range cols {
 		clear(a[words:])
 	}
@@ -65,7 +62,7 @@ func (c *Columns) of(bm *gozxing.BitMatrix, rows *SharedRows) []*gozxing.BitArra
 	}
 	for i := range c.band { // as wide as the widest image: read to w
 		if c.band[i] == nil || c.band[i].GetSize() < w {
-			c.band[i] = gozxing.NewBitArray(len(c.cols))
+			c.band[i] = gozxing.NewBitArray(len(c.words))
 		}
 	}
 	var blk [16]uint64 // a block's rows (then columns) 2i and 2i+1 in word i
@@ -114,14 +111,12 @@ func (c *Columns) of(bm *gozxing.BitMatrix, rows *SharedRows) []*gozxing.BitArra
 			c.Written++
 		}
 	}
-	return c.cols[:w]
+	return cols
 }
 
 // Wipe zeroes the columns and rows kept.
 func (c *Columns) Wipe() {
-	for _, a := range c.cols {
-		a.Clear()
-	}
+	clear(c.flat)
 	clear(c.dirty)
 	for _, a := range c.band {
 		if a != nil {

@@ -117,7 +117,7 @@ func TestColumnsOfSharedRows(t *testing.T) {
 		var plain, fromRows Columns
 		want, got := plain.Of(bm), fromRows.of(bm, &s)
 		for x := range bm.GetWidth() {
-			if !slices.Equal(got[x].GetBitArray(), want[x].GetBitArray()) {
+			if !slices.Equal(got[x], want[x]) {
 				t.Fatalf("%dx%d: column %d differs made from the shared rows", size[0], size[1], x)
 			}
 		}

@@ -22,8 +22,8 @@ type SharedColumns struct {
 	bm   *gozxing.BitMatrix // the image bound; nil: none
 	w, h int
 	cols Columns
-	made []*gozxing.BitArray // the columns of bm; nil: not made yet
-	used bool                // cols hold an image's columns, since the last Wipe
+	made [][]uint32 // the columns of bm; nil: not made yet
+	used bool       // cols hold an image's columns, since the last Wipe
 	// Transposed counts the images transposed, Served the columns
 	// given out.
 	Transposed, Served int
@@ -56,7 +56,7 @@ func (s *SharedColumns) Wipe() {
 
 // of returns the columns of bm, and false when bm is not the image bound;
 // made from rows when they are of bm (rows may be nil).
-func (s *SharedColumns) of(bm *gozxing.BitMatrix, rows *SharedRows) ([]*gozxing.BitArray, bool) {
+func (s *SharedColumns) of(bm *gozxing.BitMatrix, rows *SharedRows) ([][]uint32, bool) {
 	if s == nil || bm == nil || s.bm != bm || bm.GetWidth() != s.w || bm.GetHeight() != s.h {
 		return nil, false
 	}
@@ -74,7 +74,7 @@ func (s *SharedColumns) of(bm *gozxing.BitMatrix, rows *SharedRows) ([]*gozxing.
 // (hint.Rows, a *SharedRows) when those are of bm. Either way the columns are only to
 // be read, not changed, and are valid until the next call to Of or
 // OfShared (or the owner's next Reset, Bind or Wipe).
-func (c *Columns) OfShared(bm *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]interface{}) []*gozxing.BitArray {
+func (c *Columns) OfShared(bm *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]interface{}) [][]uint32 {
 	rows, _ := hints[hint.Rows].(*SharedRows)
 	if s, ok := hints[hint.Columns].(*SharedColumns); ok {
 		if cols, ok := s.of(bm, rows); ok {

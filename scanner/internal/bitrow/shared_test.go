@@ -27,11 +27,11 @@ func TestSharedColumns(t *testing.T) {
 		}
 		return bm
 	}
-	same := func(what string, cols []*gozxing.BitArray, bm *gozxing.BitMatrix) {
+	same := func(what string, cols [][]uint32, bm *gozxing.BitMatrix) {
 		t.Helper()
 		for x := range bm.GetWidth() {
 			for y := range bm.GetHeight() {
-				if cols[x].Get(y) != bm.Get(x, y) {
+				if bit(cols[x], y) != bm.Get(x, y) {
 					t.Fatalf("%s: column %d row %d differs", what, x, y)
 				}
 			}
@@ -66,7 +66,7 @@ func TestSharedColumns(t *testing.T) {
 	cols := b.OfShared(bm, hints)
 	s.Wipe()
 	for x, c := range cols {
-		if c.GetNextSet(0) < c.GetSize() {
+		if nextSet(c, 0) >= 0 {
 			t.Fatalf("column %d kept a pixel after Wipe", x)
 		}
 	}
