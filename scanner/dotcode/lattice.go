@@ -2,6 +2,7 @@ package dotcode
 
 import (
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/makiuchi-d/gozxing"
@@ -197,19 +198,35 @@ func clusters(bs []blob) [][]int {
 		}
 	}
 	// The groups in the order of their first blobs, each in index order
-	// (slot: one more than a root's group's place, 0 before it has one).
-	var groups [][]int
+	// (slot: one more than a root's group's place, 0 before it has one),
+	// one after another in one array: counted, then filled. (A blob's
+	// group is kept in places, no longer needed.)
+	var sizes []int
 	slot := make([]int, len(bs))
+	grouped := 0
 	for i := range bs {
 		if math.IsInf(bs[i].nn, 1) {
 			continue
 		}
 		r := root(i)
 		if slot[r] == 0 {
-			groups = append(groups, nil)
-			slot[r] = len(groups)
+			sizes = append(sizes, 0)
+			slot[r] = len(sizes)
 		}
-		groups[slot[r]-1] = append(groups[slot[r]-1], i)
+		sizes[slot[r]-1]++
+		grouped++
+		places[i] = slot[r] - 1
+	}
+	groups := make([][]int, len(sizes))
+	all := make([]int, 0, grouped)
+	for g, n := range sizes {
+		groups[g] = all[len(all) : len(all) : len(all)+n]
+		all = all[:len(all)+n]
+	}
+	for i := range bs {
+		if !math.IsInf(bs[i].nn, 1) {
+			groups[places[i]] = append(groups[places[i]], i)
+		}
 	}
 	var out [][]int
 	for _, g := range groups {
@@ -219,11 +236,11 @@ func clusters(bs []blob) [][]int {
 	}
 	// Largest first, then by first blob: groups are disjoint, so the
 	// order is total.
-	sort.Slice(out, func(i, j int) bool {
-		if len(out[i]) != len(out[j]) {
-			return len(out[i]) > len(out[j])
+	slices.SortFunc(out, func(a, b []int) int {
+		if len(a) != len(b) {
+			return len(b) - len(a)
 		}
-		return out[i][0] < out[j][0]
+		return a[0] - b[0]
 	})
 	return out
 }
@@ -257,7 +274,8 @@ const (
 	sampledDark
 )
 
-// fitLattice fits the lattice of one cluster of blobs.
+// fitLattice fits the lattice of one cluster of blobs, group their
+// indexes in increasing order (as clusters gives them).
 func fitLattice(bs []blob, group []int) (*lattice, bool) {
 	// The pitch: the commonest nearest-neighbour distance (the median).
 	nns := make([]float64, len(group))
@@ -287,10 +305,10 @@ func fitLattice(bs []blob, group []int) (*lattice, bool) {
 	// The diagonal basis: ea = pitch·(cos θ, sin θ), eb = ea turned -90°.
 	// Lattice point (i, j) is module (s, t) = (i+j, i-j).
 	ca, sa := math.Cos(theta), math.Sin(theta)
-	member := make(map[int]bool, len(group))
-	for _, i := range group {
-		member[i] = true
-	}
+	// A blob's place in group (found by bisection: group is in order)
+	// indexes its coordinates, not a map from blob to coordinates.
+	coords := make([][2]int, len(group))
+	placed := make([]bool, len(group))
 	nb := newNeighbourhood(bs, reach)
 	// Walk the lattice from the blob nearest the group's centre.
 	var cx, cy float64
@@ -298,26 +316,24 @@ func fitLattice(bs []blob, group []int) (*lattice, bool) {
 		cx, cy = cx+bs[i].x, cy+bs[i].y
 	}
 	cx, cy = cx/float64(len(group)), cy/float64(len(group))
-	seed, best := group[0], math.Inf(1)
-	for _, i := range group {
+	seed, seedAt, best := group[0], 0, math.Inf(1)
+	for k, i := range group {
 		if d := math.Hypot(bs[i].x-cx, bs[i].y-cy); d < best {
-			seed, best = i, d
+			seed, seedAt, best = i, k, d
 		}
 	}
-	coord := map[int][2]int{seed: {0, 0}}
+	placed[seedAt] = true
 	taken := map[[2]int]int{{0, 0}: seed}
 	// The blobs in the order they were placed: the map is fitted through
 	// them in that order, so that the same blobs give the same map to the
 	// last bit (a map's iteration order varies from run to run).
-	order := []int{seed}
+	order := append(make([]int, 0, len(group)), seedAt) // places in group
 	for q := 0; q < len(order); q++ {
-		i := order[q]
-		ci := coord[i]
+		i := group[order[q]]
+		ci := coords[order[q]]
 		nb.near(bs[i].x, bs[i].y, min(reach, 3.2*pitch), func(j int, dx, dy float64) {
-			if !member[j] {
-				return
-			}
-			if _, done := coord[j]; done {
+			k, member := slices.BinarySearch(group, j)
+			if !member || placed[k] {
 				return
 			}
 			a := (dx*ca + dy*sa) / pitch
@@ -330,17 +346,17 @@ func fitLattice(bs []blob, group []int) (*lattice, bool) {
 			if _, dup := taken[c]; dup {
 				return
 			}
-			coord[j], taken[c] = c, j
-			order = append(order, j)
+			coords[k], placed[k], taken[c] = c, true, j
+			order = append(order, k)
 		})
 	}
-	if len(coord) < minDots {
+	if len(order) < minDots {
 		return nil, false
 	}
 	l := &lattice{ox: bs[seed].x, oy: bs[seed].y}
 	pts := make([]geom.Correspondence, 0, len(order))
-	for _, i := range order {
-		c := coord[i]
+	for _, k := range order {
+		i, c := group[k], coords[k]
 		s, t := c[0]+c[1], c[0]-c[1]
 		pts = append(pts, geom.Correspondence{X: float64(s), Y: float64(t), U: bs[i].x - l.ox, V: bs[i].y - l.oy})
 	}

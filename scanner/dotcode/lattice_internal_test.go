@@ -325,3 +325,45 @@ func TestLatticeSamplesModulesOnce(t *testing.T) {
 		t.Fatal("no module without a blob read dark: nothing tested")
 	}
 }
+
+// TestFitLatticeAllocs: a lattice of 12 x 12 dots is fitted with a
+// handful of allocations: its blobs' coordinates are kept by their
+// places in the group, not in maps grown as the walk places them.
+func TestFitLatticeAllocs(t *testing.T) {
+	var bs []blob
+	for i := range 12 {
+		for j := range 12 {
+			bs = append(bs, blob{x: 50 + 10*float64(i), y: 50 + 10*float64(j), size: 3})
+		}
+	}
+	groups := clusters(bs)
+	if len(groups) != 1 {
+		t.Fatalf("%d clusters, want 1", len(groups))
+	}
+	if _, ok := fitLattice(bs, groups[0]); !ok {
+		t.Fatal("no lattice fitted")
+	}
+	if n := testing.AllocsPerRun(5, func() { fitLattice(bs, groups[0]) }); n > 25 {
+		t.Errorf("%.0f allocations fitting a lattice of 144 dots, want at most 25", n)
+	}
+}
+
+// TestClustersAllocs: clusters lays its groups out in one array, not a
+// slice grown for each: four lattices of 100 dots are grouped with a
+// handful of allocations.
+func TestClustersAllocs(t *testing.T) {
+	var bs []blob
+	for k := range 4 {
+		for i := range 10 {
+			for j := range 10 {
+				bs = append(bs, blob{x: 20 + 200*float64(k) + 8*float64(i), y: 20 + 8*float64(j), size: 2})
+			}
+		}
+	}
+	if got := len(clusters(bs)); got != 4 {
+		t.Fatalf("%d clusters, want 4", got)
+	}
+	if n := testing.AllocsPerRun(5, func() { clusters(bs) }); n > 12 {
+		t.Errorf("%.0f allocations grouping four lattices of 100 dots, want at most 12", n)
+	}
+}
