@@ -367,3 +367,19 @@ func TestClustersAllocs(t *testing.T) {
 		t.Errorf("%.0f allocations grouping four lattices of 100 dots, want at most 12", n)
 	}
 }
+
+// TestSearchNothingAllocs: a search that finds no lattice (too few dots
+// for one, as in most images) allocates nothing, its error made once.
+func TestSearchNothingAllocs(t *testing.T) {
+	r := NewReader()
+	bs := []blob{{x: 10, y: 10, size: 2}, {x: 20, y: 10, size: 2}}
+	bm, _ := gozxing.NewBitMatrix(40, 40)
+	sample := func() *gozxing.BitMatrix { return bm }
+	if n := testing.AllocsPerRun(5, func() {
+		if res, err := r.search(bs, sample, maxClusters, 0); len(res) != 0 || err == nil {
+			t.Fatalf("search: %d results, error %v", len(res), err)
+		}
+	}); n != 0 {
+		t.Errorf("%.0f allocations searching two dots, want 0", n)
+	}
+}

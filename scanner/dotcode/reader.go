@@ -257,11 +257,16 @@ func (r *Reader) decodeMatrix(bm *gozxing.BitMatrix, tryHarder bool, want int) (
 	return res, nil
 }
 
+// errNoLattice is search's error where no cluster of dots fits a
+// lattice: made once, as a gozxing exception records its caller's frame,
+// an unwinding of the stack, and most images hold no DotCode symbol.
+var errNoLattice error = gozxing.NewNotFoundException()
+
 // search fits lattices to the dots bs the blob finder found and samples
 // the lattices in the image sample returns, called once a lattice fits.
 func (r *Reader) search(bs []blob, sample func() *gozxing.BitMatrix, budget, want int) ([]*gozxing.Result, error) {
 	var res []*gozxing.Result
-	var lastErr error = gozxing.NewNotFoundException()
+	lastErr := errNoLattice
 	for k, group := range clusters(bs) {
 		if k == budget {
 			break
@@ -324,7 +329,7 @@ func (r *Reader) decodeLattice(bm *gozxing.BitMatrix, l *lattice) (*gozxing.Resu
 	// A width plus height that is even means an edge was missed (its dots
 	// too faint) or a speck beyond an edge was taken for a dot: try each
 	// edge a module further out and in.
-	var lastErr error = gozxing.NewNotFoundException("dotcode: %dx%d dots is no symbol size", w, h)
+	var lastErr error // made where it is returned: an error unwinds the stack
 	for _, d := range [...][4]int{{-1, 0, 0, 0}, {0, 1, 0, 0}, {0, 0, -1, 0}, {0, 0, 0, 1}, {1, 0, 0, 0}, {0, -1, 0, 0}, {0, 0, 1, 0}, {0, 0, 0, -1}} {
 		v := *l
 		v.smin, v.smax, v.tmin, v.tmax = l.smin+d[0], l.smax+d[1], l.tmin+d[2], l.tmax+d[3]
@@ -337,13 +342,16 @@ func (r *Reader) decodeLattice(bm *gozxing.BitMatrix, l *lattice) (*gozxing.Resu
 		}
 		lastErr = err
 	}
+	if lastErr == nil {
+		lastErr = gozxing.NewNotFoundException("dotcode: %dx%d dots is no symbol size", w, h)
+	}
 	return nil, lastErr
 }
 
 // decodeExtent samples the lattice over its extent in each possible
 // orientation and decodes it.
 func (r *Reader) decodeExtent(bm *gozxing.BitMatrix, l *lattice) (*gozxing.Result, error) {
-	var lastErr error = gozxing.NewNotFoundException()
+	var lastErr error // made where it is returned: an error unwinds the stack
 	for _, o := range l.orientations() {
 		g := &Grid{W: o.w, H: o.h, Dots: make([]bool, o.w*o.h)}
 		for row := 0; row < o.h; row++ {
@@ -358,6 +366,9 @@ func (r *Reader) decodeExtent(bm *gozxing.BitMatrix, l *lattice) (*gozxing.Resul
 			continue
 		}
 		return r.result(l, o, d), nil
+	}
+	if lastErr == nil {
+		lastErr = gozxing.NewNotFoundException()
 	}
 	return nil, gozxing.NewFormatException("dotcode: %v", lastErr)
 }
