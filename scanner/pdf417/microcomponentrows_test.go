@@ -1,0 +1,69 @@
+package pdf417
+
+import (
+	"math"
+	"testing"
+
+	"github.com/scannerd/scannerd/internal/zint"
+)
+
+// TestCompositeOneColumnEdgeReadAtFirstAngles: the composite reader
+// tries no other angles for an edge whose first angles' lines read rows
+// of one column alone, which no CC-A or CC-B has (componentRows): here
+// the rows of a MicroPDF417 symbol of one column, turned a degree. It
+// samples the lines of those angles and no more, and reads nothing.
+func TestCompositeOneColumnEdgeReadAtFirstAngles(t *testing.T) {
+	zint.Need(t)
+	img, _ := zint.Image(t, "-b", "MICROPDF417", "--cols=1", "-d", "ONE COLUMN 12345").Render(zint.Scene{Module: 2.5, Angle: 1, Noise: 4})
+	m, err := bitmap(img).GetBlackMatrix()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := NewCompositeMicroReader()
+	if res, err := r.Decode(bitmap(img), nil); err == nil {
+		t.Fatalf("read %q in a MicroPDF417 symbol of one column", res.GetText())
+	}
+	// The search's edges, each read as readSymbol reads it and at its
+	// first angles alone, by a reader of the same views.
+	r.rows.Of(m, nil)
+	regions := r.turnedRegions(m)
+	r.blocks, r.bstride = uniformBlocks(r.words, r.stride, m.GetWidth(), m.GetHeight(), r.blocks)
+	oneColumn := 0
+	for _, rg := range regions {
+		v, back := r.regionViews(m, rg)
+		edges, backEdges := r.edgeChains(v, 1, true, true)
+		for k, chains := range [...][]*microEdge{edges, backEdges} {
+			vk := v
+			if k == 1 {
+				vk = back
+			}
+			for _, e := range chains {
+				if !e.rowsDiffer() || !e.readsRow(r.hitRuns) || e.rapStays() {
+					continue
+				}
+				r.linesSampled = 0
+				r.readSymbolAt(vk, e, e.b, true)
+				read := len(r.lines)
+				if math.Abs(e.b) >= microRetryTurn/2 {
+					r.readSymbolAt(vk, e, 0, true)
+					read += len(r.lines)
+				}
+				first := r.linesSampled
+				r.linesSampled = 0
+				if _, err := r.readSymbol(vk, e); err == nil {
+					t.Fatalf("edge of %d hits at x %.1f read a component", len(e.hits), e.a)
+				}
+				if read == 0 {
+					continue
+				}
+				oneColumn++
+				if r.linesSampled != first {
+					t.Errorf("edge of %d hits at x %.1f: %d lines sampled, %d at its first angles", len(e.hits), e.a, r.linesSampled, first)
+				}
+			}
+		}
+	}
+	if oneColumn == 0 {
+		t.Errorf("no edge's first lines read a row")
+	}
+}
