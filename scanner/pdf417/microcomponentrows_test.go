@@ -10,8 +10,9 @@ import (
 // TestCompositeOneColumnEdgeReadAtFirstAngles: the composite reader
 // tries no other angles for an edge whose first angles' lines read rows
 // of one column alone, which no CC-A or CC-B has (componentRows): here
-// the rows of a MicroPDF417 symbol of one column, turned a degree. It
-// samples the lines of those angles and no more, and reads nothing.
+// the rows of a MicroPDF417 symbol of one column, turned a degree, its
+// edges' scan rows taken as rows of more columns. It samples the lines
+// of those angles and no more, and reads nothing.
 func TestCompositeOneColumnEdgeReadAtFirstAngles(t *testing.T) {
 	zint.Need(t)
 	img, _ := zint.Image(t, "-b", "MICROPDF417", "--cols=1", "-d", "ONE COLUMN 12345").Render(zint.Scene{Module: 2.5, Angle: 1, Noise: 4})
@@ -41,6 +42,13 @@ func TestCompositeOneColumnEdgeReadAtFirstAngles(t *testing.T) {
 				if !e.rowsDiffer() || !e.readsRow(r.hitRuns) || e.rapStays() {
 					continue
 				}
+				// The hits' scan rows taken as showing rows of two
+				// columns or more (readsComponentRow), as those of text
+				// or a linear symbol's bars may where lines across read
+				// one-column rows.
+				for k := range e.hits {
+					e.hits[k].wide = true
+				}
 				r.linesSampled = 0
 				r.readSymbolAt(vk, e, e.b, true)
 				read := len(r.lines)
@@ -65,5 +73,50 @@ func TestCompositeOneColumnEdgeReadAtFirstAngles(t *testing.T) {
 	}
 	if oneColumn == 0 {
 		t.Errorf("no edge's first lines read a row")
+	}
+}
+
+// TestCompositeOneColumnEdgeSampledNot: the composite reader samples no
+// line across an edge none of whose hits' scan rows read on as a row of
+// two columns or more (readsComponentRow), though they read as rows of
+// one column (readsRow): the edges of a MicroPDF417 symbol of one column.
+func TestCompositeOneColumnEdgeSampledNot(t *testing.T) {
+	zint.Need(t)
+	img, _ := zint.Image(t, "-b", "MICROPDF417", "--cols=1", "-d", "ONE COLUMN 12345").Render(zint.Scene{Module: 2.5, Angle: 1, Noise: 4})
+	m, err := bitmap(img).GetBlackMatrix()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := NewCompositeMicroReader()
+	r.rows.Of(m, nil)
+	regions := r.turnedRegions(m)
+	r.blocks, r.bstride = uniformBlocks(r.words, r.stride, m.GetWidth(), m.GetHeight(), r.blocks)
+	oneColumn := 0
+	for _, rg := range regions {
+		v, back := r.regionViews(m, rg)
+		edges, backEdges := r.edgeChains(v, 1, true, true)
+		for k, chains := range [...][]*microEdge{edges, backEdges} {
+			vk := v
+			if k == 1 {
+				vk = back
+			}
+			for _, e := range chains {
+				if !e.rowsDiffer() || !e.readsRow(r.hitRuns) {
+					continue
+				}
+				oneColumn++
+				if e.readsComponentRow(r.hitRuns) {
+					t.Errorf("edge of %d hits at x %.1f: a scan row reads a row of two columns or more", len(e.hits), e.a)
+				}
+				r.linesSampled = 0
+				r.readSymbol(vk, e)
+				if r.linesSampled != 0 {
+					t.Errorf("edge of %d hits at x %.1f: %d lines sampled", len(e.hits), e.a, r.linesSampled)
+				}
+			}
+		}
+	}
+	if oneColumn == 0 {
+		t.Errorf("no edge's scan rows read a row")
 	}
 }

@@ -142,9 +142,9 @@ func TestRAPStartsInWholePixels(t *testing.T) {
 			if w == 0 {
 				continue
 			}
+			row := microRowLayout(r, i, cca3RowLayouts[:], false) != 0
 			out = append(out, microHit{y: int32(y), x: float64(r.edges[i]), module: module, cw: int16(v),
-				rap: rapPattern(t), cca3: true,
-				row: microRowLayout(r, i, cca3RowLayouts[:], false) != 0})
+				rap: rapPattern(t), cca3: true, row: row, wide: row})
 		}
 		return out
 	}
