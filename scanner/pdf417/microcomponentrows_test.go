@@ -120,3 +120,53 @@ func TestCompositeOneColumnEdgeSampledNot(t *testing.T) {
 		t.Errorf("no edge's scan rows read a row")
 	}
 }
+
+// TestCompositeTallRowsNotTurned: the composite reader tries no small
+// turns about an edge whose lines along its normal group into rows more
+// than componentMaxPitch modules apart, which no CC-A or CC-B has (its
+// rows are two modules high): here a MicroPDF417 symbol of two columns
+// whose rows are ten modules high. readSymbolAlong with turns samples
+// the lines it samples without them, and no more.
+func TestCompositeTallRowsNotTurned(t *testing.T) {
+	zint.Need(t)
+	img, _ := zint.Image(t, "-b", "MICROPDF417", "--cols=2", "--height=10", "--heightperrow", "-d", "TALL ROWS 12345").Render(zint.Scene{Module: 2.5, Angle: 1, Noise: 4})
+	m, err := bitmap(img).GetBlackMatrix()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := NewCompositeMicroReader()
+	r.rows.Of(m, nil)
+	regions := r.turnedRegions(m)
+	r.blocks, r.bstride = uniformBlocks(r.words, r.stride, m.GetWidth(), m.GetHeight(), r.blocks)
+	tall := 0
+	for _, rg := range regions {
+		v, back := r.regionViews(m, rg)
+		edges, backEdges := r.edgeChains(v, 1, true, true)
+		for k, chains := range [...][]*microEdge{edges, backEdges} {
+			vk := v
+			if k == 1 {
+				vk = back
+			}
+			for _, e := range chains {
+				r.linesSampled = 0
+				if _, err := r.readSymbolAlong(vk, e, e.b, false); err == nil {
+					t.Fatalf("edge of %d hits at x %.1f read a component", len(e.hits), e.a)
+				}
+				plain := r.linesSampled
+				rows, _, pitch, grouped := groupMicroRows(r.lines)
+				if !grouped || len(rows) < 2 || pitch <= componentMaxPitch*e.module {
+					continue
+				}
+				tall++
+				r.linesSampled = 0
+				r.readSymbolAlong(vk, e, e.b, true)
+				if r.linesSampled != plain {
+					t.Errorf("edge of %d hits at x %.1f, rows %.1f modules apart: %d lines sampled with turns, %d without", len(e.hits), e.a, pitch/e.module, r.linesSampled, plain)
+				}
+			}
+		}
+	}
+	if tall == 0 {
+		t.Errorf("no edge's lines grouped into rows more than %d modules apart", componentMaxPitch)
+	}
+}

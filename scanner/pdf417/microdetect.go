@@ -1075,7 +1075,7 @@ func (r *MicroReader) readSymbolAlong(v view, e *microEdge, slope float64, turns
 	if err == nil {
 		return d, nil
 	}
-	rows, _, _, grouped := groupMicroRows(r.lines)
+	rows, _, pitch, grouped := groupMicroRows(r.lines)
 	r.ungrouped = !grouped
 	if grouped && len(rows) >= 3 {
 		r.promising = true
@@ -1093,7 +1093,7 @@ func (r *MicroReader) readSymbolAlong(v view, e *microEdge, slope float64, turns
 	if r.composite {
 		least = 2
 	}
-	if !grouped || len(rows) < least {
+	if !grouped || len(rows) < least || r.composite && pitch > componentMaxPitch*e.module {
 		return nil, err
 	}
 	// The turns are ranked by their probes' whole rows, and the best
@@ -1118,6 +1118,18 @@ func (r *MicroReader) readSymbolAlong(v view, e *microEdge, slope float64, turns
 	}
 	return nil, lastErr
 }
+
+// componentMaxPitch is the most modules apart, down a composite
+// component's edge, the rows its lines along the edge's normal group
+// into may lie for readSymbolAlong to try the small turns about it: a
+// CC-A or CC-B row is two modules high (ISO/IEC 24723), and where lines
+// miss every other row the rows they group into are four modules apart.
+// In the GS1 Composite sweep (2000 zint scenes) no edge read at a turn
+// after rows more than 4.4 modules apart; over every eighth dev image
+// with every symbology on, the turns of one edge whose lines (rows of
+// one column, the most) grouped into two rows 15 modules apart took 314
+// of the 739 lines the composite search sampled.
+const componentMaxPitch = 8
 
 // probeReads reports whether a probe's lines, complete of probes reading
 // a whole row and the rows read in r.lines, may be a symbol's: a third of
