@@ -363,8 +363,10 @@ func TestClustersAllocs(t *testing.T) {
 	if got := len(clusters(bs)); got != 4 {
 		t.Fatalf("%d clusters, want 4", got)
 	}
-	if n := testing.AllocsPerRun(5, func() { clusters(bs) }); n > 12 {
-		t.Errorf("%.0f allocations grouping four lattices of 100 dots, want at most 12", n)
+	// 12 in a plain build, 15 with the race detector's instrumentation;
+	// a slice a blob or a cell row was 47.
+	if n := testing.AllocsPerRun(5, func() { clusters(bs) }); n > 16 {
+		t.Errorf("%.0f allocations grouping four lattices of 100 dots, want at most 16", n)
 	}
 }
 
