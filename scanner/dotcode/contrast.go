@@ -21,7 +21,8 @@ type grayView struct {
 	src          gozxing.LuminanceSource
 	w, h, bw, bh int
 	row, row2    []byte   // rows copied from a source that lends none
-	sum          []uint32 // block sums, then their integral image
+	sum          []uint32 // block sums
+	col          []uint32 // a row of blocks' windows' sums down their columns
 	blockMin     []byte   // per block its darkest pixel, then its window's
 	rowMin       []byte   // the least of blockMin along a window's row
 	mean, low    []int16  // per block: the window's mean and darkest pixel
@@ -66,8 +67,7 @@ func (g *grayView) load(src gozxing.LuminanceSource) bool {
 	w, h := src.GetWidth(), src.GetHeight()
 	bw, bh := (w+contrastBlock-1)/contrastBlock, (h+contrastBlock-1)/contrastBlock
 	g.src, g.w, g.h, g.bw, g.bh = src, w, h, bw, bh
-	stride := bw + 1
-	g.sum = grow(g.sum, stride*(bh+1))
+	g.sum = grow(g.sum, bw*bh)
 	g.blockMin = grow(g.blockMin, bw*bh)
 	full := w / contrastBlock * contrastBlock
 	for by := 0; by < bh; by++ {
@@ -83,7 +83,7 @@ func (g *grayView) load(src gozxing.LuminanceSource) bool {
 				return false
 			}
 		}
-		sums := g.sum[(by+1)*stride+1 : (by+2)*stride]
+		sums := g.sum[by*bw : (by+1)*bw]
 		mins := g.blockMin[by*bw : (by+1)*bw]
 		// Eight blocks at a time in vector registers (blocksWide), then
 		// two at a time: the pixels' pairs of both rows summed and
@@ -124,14 +124,6 @@ func (g *grayView) load(src gozxing.LuminanceSource) bool {
 			sums[k], mins[k] = sum, low
 		}
 	}
-	for by := 1; by <= bh; by++ {
-		var acc uint32
-		above, here := g.sum[(by-1)*stride:by*stride], g.sum[by*stride:(by+1)*stride]
-		for bx := 1; bx <= bw; bx++ {
-			acc += here[bx]
-			here[bx] = above[bx] + acc
-		}
-	}
 	g.mean = grow(g.mean, bw*bh)
 	g.low = grow(g.low, bw*bh)
 	const half = contrastSpan / 2
@@ -160,21 +152,40 @@ func (g *grayView) load(src gozxing.LuminanceSource) bool {
 			}
 		}
 	}
-	// The blocks whose window lies whole within the image, of
-	// contrastSpan blocks of contrastBlock pixels each way (rows read: every
-	// other), are divided by a constant.
+	// The windows' sums, separably: down the columns, the block sums of
+	// the rows a window spans, kept as the window slides down a row of
+	// blocks at a time (a row in, a row out), then along the row those
+	// column sums of the blocks a window spans. The blocks whose window
+	// lies whole within the image, of contrastSpan blocks of
+	// contrastBlock pixels each way (rows read: every other), are
+	// divided by a constant.
 	const inner = contrastSpan * contrastBlock * (contrastSpan * contrastBlock / 2)
 	innerX0, innerX1 := half, min(bw, w/contrastBlock)-half // window [bx-half, bx+half] of whole blocks
+	g.col = grow(g.col, bw)
+	col := g.col
+	for by := range min(bh, half) {
+		addRow(col, g.sum[by*bw:(by+1)*bw])
+	}
 	for by := 0; by < bh; by++ {
+		switch in, out := by+half, by-half-1; {
+		case in < bh && out >= 0:
+			slideRow(col, g.sum[in*bw:(in+1)*bw], g.sum[out*bw:(out+1)*bw])
+		case in < bh:
+			addRow(col, g.sum[in*bw:(in+1)*bw])
+		case out >= 0:
+			subRow(col, g.sum[out*bw:(out+1)*bw])
+		}
 		y0, y1 := max(0, by-half), min(bh, by+half+1)
 		// Rows read: the even ones of the window's pixel rows.
 		py := (min(h, y1*contrastBlock) - y0*contrastBlock + 1) / 2
-		top, bottom := g.sum[y0*stride:(y0+1)*stride], g.sum[y1*stride:(y1+1)*stride]
 		means, lows := g.mean[by*bw:(by+1)*bw], g.low[by*bw:(by+1)*bw]
 		window := func(bx int) {
 			x0, x1 := max(0, bx-half), min(bw, bx+half+1)
 			px := min(w, x1*contrastBlock) - x0*contrastBlock
-			s := bottom[x1] - top[x1] - bottom[x0] + top[x0]
+			var s uint32
+			for _, c := range col[x0:x1] {
+				s += c
+			}
 			means[bx] = int16(int(s) / (px * py))
 		}
 		if py != inner/(contrastSpan*contrastBlock) || innerX1 <= innerX0 {
@@ -185,13 +196,11 @@ func (g *grayView) load(src gozxing.LuminanceSource) bool {
 			for bx := range innerX0 {
 				window(bx)
 			}
-			tl, tr := top[:bw+1-2*half-1], top[contrastSpan:]
-			bl, br := bottom[:bw+1-2*half-1], bottom[contrastSpan:]
 			// Eight at a time in vector registers (meansWide), then
 			// one by one.
-			for bx := innerX0 + meansWide(means[innerX0:innerX1], tl, tr, bl, br); bx < innerX1; bx++ {
-				i := bx - half
-				means[bx] = int16((br[i] - tr[i] - bl[i] + tl[i]) / inner)
+			for bx := innerX0 + meansWide(means[innerX0:innerX1], col[innerX0-half:innerX1+half]); bx < innerX1; bx++ {
+				c := col[bx-half : bx+half+1 : bx+half+1]
+				means[bx] = int16((c[0] + c[1] + c[2] + c[3] + c[4]) / inner)
 			}
 			for bx := innerX1; bx < bw; bx++ {
 				window(bx)
@@ -391,6 +400,28 @@ func windowMin(dst, src []byte) {
 	}
 	dst[n-1] = min(src[n-1], src[n-2], src[n-3])
 	dst[n-2] = min(dst[n-1], src[n-4])
+}
+
+// addRow adds src to dst, element by element: eight at a time in vector
+// registers (addWide), the rest here.
+func addRow(dst, src []uint32) {
+	for i := addWide(dst, src); i < len(dst); i++ {
+		dst[i] += src[i]
+	}
+}
+
+// slideRow adds in to dst and subtracts out from it (see addRow).
+func slideRow(dst, in, out []uint32) {
+	for i := slideWide(dst, in, out); i < len(dst); i++ {
+		dst[i] += in[i] - out[i]
+	}
+}
+
+// subRow subtracts src from dst, element by element (see addRow).
+func subRow(dst, src []uint32) {
+	for i := subWide(dst, src); i < len(dst); i++ {
+		dst[i] -= src[i]
+	}
 }
 
 // wipe clears the row of the image it keeps and forgets the image.

@@ -19,6 +19,12 @@ func minWide(low, next []byte) int { return 0 }
 
 func windowMinWide(dst, src []byte, from int) int { return from }
 
-func meansWide(means []int16, tl, tr, bl, br []uint32) int { return 0 }
+func meansWide(means []int16, col []uint32) int { return 0 }
+
+func addWide(dst, src []uint32) int { return 0 }
+
+func subWide(dst, src []uint32) int { return 0 }
+
+func slideWide(dst, in, out []uint32) int { return 0 }
 
 func lowsWide(lows []int16, mins []byte) int { return 0 }

@@ -171,29 +171,76 @@ func windowMinWide(dst, src []byte, from int) int {
 }
 
 // meansWide sets means[k], eight at a time (the last eight again where
-// fewer are left: all where there are eight), to the
-// whole windows' sums from the integral image's corners, br[k] - tr[k] -
-// bl[k] + tl[k] (at most 200·255), divided by their 200 pixels; it
-// returns how many it set. The quotient is exact in single precision:
-// the sum is, and it lies at least 1/200 from any whole number but the
-// quotient itself, far beyond a rounding of the division.
-func meansWide(means []int16, tl, tr, bl, br []uint32) int {
+// fewer are left: all where there are eight), to the whole windows'
+// sums, col[k] to col[k+2·half] (half = contrastSpan/2; col holds
+// len(means)+2·half column sums, a sum at most 200·255), divided by
+// their 200 pixels; it returns how many it set. The quotient is exact in
+// single precision: the sum is, and it lies at least 1/200 from any
+// whole number but the quotient itself, far beyond a rounding of the
+// division.
+func meansWide(means []int16, col []uint32) int {
 	if !vectors {
 		return 0
 	}
 	const inner = contrastSpan * contrastBlock * (contrastSpan * contrastBlock / 2)
 	div := archsimd.BroadcastFloat32x8(inner)
 	n := len(means)
-	if n < 8 {
+	if n < 8 || len(col) < n+contrastSpan-1 {
 		return 0
 	}
 	for k := 0; k < n; k += 8 {
 		k = min(k, n-8)
-		s := archsimd.LoadUint32x8Slice(br[k : k+8]).Sub(archsimd.LoadUint32x8Slice(tr[k : k+8])).
-			Sub(archsimd.LoadUint32x8Slice(bl[k : k+8])).Add(archsimd.LoadUint32x8Slice(tl[k : k+8]))
+		// The twelve column sums the eight windows span, sliced once.
+		c := col[k : k+12 : k+12]
+		s := archsimd.LoadUint32x8Slice(c[0:8]).Add(archsimd.LoadUint32x8Slice(c[1:9])).
+			Add(archsimd.LoadUint32x8Slice(c[2:10])).Add(archsimd.LoadUint32x8Slice(c[3:11])).
+			Add(archsimd.LoadUint32x8Slice(c[4:12]))
 		// The quotients, at most 255, packed to 16 bits.
 		q := s.AsInt32x8().ConvertToFloat32().Div(div).ConvertToInt32()
-		q.GetLo().SaturateToInt16Concat(q.GetHi()).StoreSlice(means[k : k+8])
+		q.GetLo().SaturateToInt16Concat(q.GetHi()).StoreSlice(means[k : k+8 : k+8])
+	}
+	archsimd.ClearAVXUpperBits()
+	return n
+}
+
+// addWide adds src to dst in whole groups of eight; it returns how many
+// it did (the rest are left: adding is done once).
+func addWide(dst, src []uint32) int {
+	if !vectors {
+		return 0
+	}
+	n := len(dst) / 8 * 8
+	for k := 0; k < n; k += 8 {
+		archsimd.LoadUint32x8Slice(dst[k : k+8]).Add(archsimd.LoadUint32x8Slice(src[k : k+8])).StoreSlice(dst[k : k+8])
+	}
+	archsimd.ClearAVXUpperBits()
+	return n
+}
+
+// slideWide adds in to dst and subtracts out from it, as addWide adds.
+func slideWide(dst, in, out []uint32) int {
+	if !vectors {
+		return 0
+	}
+	n := len(dst) / 8 * 8
+	in, out = in[:n], out[:n]
+	for k := 0; k < n; k += 8 {
+		d := dst[k : k+8 : k+8]
+		archsimd.LoadUint32x8Slice(d).Add(archsimd.LoadUint32x8Slice(in[k : k+8 : k+8])).
+			Sub(archsimd.LoadUint32x8Slice(out[k : k+8 : k+8])).StoreSlice(d)
+	}
+	archsimd.ClearAVXUpperBits()
+	return n
+}
+
+// subWide subtracts src from dst as addWide adds.
+func subWide(dst, src []uint32) int {
+	if !vectors {
+		return 0
+	}
+	n := len(dst) / 8 * 8
+	for k := 0; k < n; k += 8 {
+		archsimd.LoadUint32x8Slice(dst[k : k+8]).Sub(archsimd.LoadUint32x8Slice(src[k : k+8])).StoreSlice(dst[k : k+8])
 	}
 	archsimd.ClearAVXUpperBits()
 	return n

@@ -70,22 +70,24 @@ func withAndWithoutVectors(t *testing.T, check func(t *testing.T)) {
 	}
 }
 
-// TestMeansWideDividesExactly: the windows' means divided in single
-// precision are the integer quotients, for every sum a whole window can
-// have (200 pixels of 0 to 255).
+// TestMeansWideDividesExactly: the windows' means, summed from their
+// column sums and divided in single precision, are the integer
+// quotients, for every sum a whole window can have (200 pixels of 0 to
+// 255).
 func TestMeansWideDividesExactly(t *testing.T) {
 	if !vectors {
 		t.Skip("no vector registers in this build or on this processor")
 	}
 	const inner = contrastSpan * contrastBlock * (contrastSpan * contrastBlock / 2)
 	n := inner*255 + 1
-	br := make([]uint32, n+7) // sums, with a few past the last
-	for s := range br {
-		br[s] = uint32(s)
+	// Column sums whose windows of contrastSpan sum to 0, 1, 2, ... (a
+	// few past the last): col[i] = i/contrastSpan.
+	means := make([]int16, n+7)
+	col := make([]uint32, len(means)+contrastSpan-1)
+	for i := range col {
+		col[i] = uint32(i / contrastSpan)
 	}
-	zero := make([]uint32, len(br))
-	means := make([]int16, len(br))
-	done := meansWide(means, zero, zero, zero, br)
+	done := meansWide(means, col)
 	if done < n {
 		t.Fatalf("did %d of %d", done, n)
 	}
@@ -118,8 +120,8 @@ func TestWideDoesTails(t *testing.T) {
 		if got := lowsWide(make([]int16, n), b); got != n {
 			t.Errorf("lowsWide of %d did %d", n, got)
 		}
-		sums := make([]uint32, n)
-		if got := meansWide(make([]int16, n), sums, sums, sums, sums); got != n {
+		sums := make([]uint32, n+2*half)
+		if got := meansWide(make([]int16, n), sums); got != n {
 			t.Errorf("meansWide of %d did %d", n, got)
 		}
 	}
