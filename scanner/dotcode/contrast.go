@@ -29,6 +29,7 @@ type grayView struct {
 	dark         []int16  // per block column: the threshold
 	pairs        []uint64 // per two block columns: their thresholds in lanes (see darkBits)
 	thr          []byte   // per pixel of the whole words: its block's threshold (see setWide)
+	tail         [32]byte // per pixel of the last 32: its block's threshold (see binarizeRows)
 	out          *gozxing.BitArray
 }
 
@@ -248,6 +249,11 @@ func (g *grayView) binarizeWords(src gozxing.LuminanceSource, m *wordImage, core
 func (g *grayView) binarizeRows(src gozxing.LuminanceSource, cores bool, rowOf func(y int) []uint32, done func(y int)) {
 	g.dark = grow(g.dark, g.bw)
 	g.pairs = grow(g.pairs, (g.bw+1)/2)
+	// The pixels past the whole groups of 32, in vector registers as the
+	// image's last 32 pixels (some of the last group again), their bits
+	// shifted down to the partial word's.
+	whole, part := g.w/32, g.w%32
+	tailed := vectors && whole > 0 && part > 0
 	for y := 0; y < g.h; y++ {
 		if y%contrastBlock == 0 {
 			by := y / contrastBlock
@@ -269,6 +275,17 @@ func (g *grayView) binarizeRows(src gozxing.LuminanceSource, cores bool, rowOf f
 					dark[bx] = max(0, means[bx]-12)
 				}
 			}
+			if tailed {
+				// The last 32 pixels' thresholds: setWide's in the
+				// whole groups, the rest their blocks'.
+				for j := range g.tail {
+					if p := g.w - 32 + j; p < 32*whole {
+						g.tail[j] = g.thr[p]
+					} else {
+						g.tail[j] = byte(dark[p/contrastBlock])
+					}
+				}
+			}
 			if !vectors {
 				pairs := g.pairs[:len(dark)/2]
 				for i := range pairs {
@@ -288,7 +305,6 @@ func (g *grayView) binarizeRows(src gozxing.LuminanceSource, cores bool, rowOf f
 		// 32 pixels at a time in vector registers (darkWide), or a word
 		// of each matrix row at a time, from its eight blocks, two at a
 		// time (see darkBits).
-		whole := g.w / 32
 		for wi := g.darkWide(row, words); wi < whole; wi++ {
 			px := row[wi*32 : wi*32+32 : wi*32+32]
 			pairs := g.pairs[wi*4 : wi*4+4 : wi*4+4]
@@ -297,7 +313,12 @@ func (g *grayView) binarizeRows(src gozxing.LuminanceSource, cores bool, rowOf f
 				darkBits(binary.LittleEndian.Uint64(px[16:24]), pairs[2])<<16 |
 				darkBits(binary.LittleEndian.Uint64(px[24:32]), pairs[3])<<24
 		}
-		for x := whole * 32; x < g.w; x++ {
+		x := whole * 32
+		if tailed {
+			words[whole] = darkTail(row[g.w-32:g.w], &g.tail) >> (32 - part)
+			x = g.w
+		}
+		for ; x < g.w; x++ {
 			if int16(row[x]) < g.dark[x/contrastBlock] {
 				words[x>>5] |= 1 << (x & 31)
 			}

@@ -15,6 +15,8 @@ func (g *grayView) setWide(means, lows []int16, cores bool) int { return 0 }
 
 func (g *grayView) darkWide(row []byte, words []uint32) int { return 0 }
 
+func darkTail(row []byte, thr *[32]byte) uint32 { return 0 }
+
 func minWide(low, next []byte) int { return 0 }
 
 func windowMinWide(dst, src []byte, from int) int { return from }

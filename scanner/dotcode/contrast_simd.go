@@ -126,6 +126,17 @@ func (g *grayView) darkWide(row []byte, words []uint32) int {
 	return n
 }
 
+// darkTail returns a bit for each of the 32 pixels of row (the first in
+// the lowest bit), set where the pixel is darker than its threshold in
+// thr, as darkWide sets them.
+func darkTail(row []byte, thr *[32]byte) uint32 {
+	p := archsimd.LoadUint8x32Slice(row[:32])
+	t := archsimd.LoadUint8x32Slice(thr[:])
+	bits := ^p.Max(t).Equal(p).ToBits()
+	archsimd.ClearAVXUpperBits()
+	return bits
+}
+
 // minWide sets low[i] to the lesser of low[i] and next[i], 32 at a time:
 // the whole groups of 32, then where some are left the last 32 (taking
 // the lesser again of those done changes none); it returns how many it
