@@ -26,9 +26,6 @@ func Lengths(row []uint32, width int, buf []int) []int {
 			carry = 1
 		}
 		t := w ^ (w<<1 | carry)
-		if cap(out)-len(out) <= 32 { // room for the word's changes and the end
-			out = grownCleared(out)
-		}
 		for t != 0 {
 			j := bits.TrailingZeros32(t)
 			t &= t - 1
@@ -36,18 +33,24 @@ func Lengths(row []uint32, width int, buf []int) []int {
 			if x >= width {
 				break
 			}
+			if len(out) == cap(out) {
+				out = grownCleared(out)
+			}
 			out = append(out, x-start)
 			start = x
 		}
 		prevDark = w>>31 == 1
 	}
+	if len(out) == cap(out) {
+		out = grownCleared(out)
+	}
 	return append(out, width-start)
 }
 
 // grownCleared returns s's elements in an array of twice its capacity
-// and with room for 64 more at least, and clears s's.
+// (64 at least) and clears s's.
 func grownCleared(s []int) []int {
-	out := make([]int, len(s), max(len(s)+64, 2*cap(s)))
+	out := make([]int, len(s), max(64, 2*cap(s)))
 	copy(out, s)
 	clear(s[:cap(s)])
 	return out
