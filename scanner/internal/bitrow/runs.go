@@ -8,9 +8,7 @@ import "math/bits"
 // runs of the first width pixels of row (a row's words, as
 // gozxing.BitArray holds them), starting with a light run (of
 // length 0 when the row starts dark) and ending with the run that reaches
-// the row's end. It works a 32-pixel word at a time. Where buf is too
-// short it moves the lengths to a longer array and clears buf's (a row's
-// lengths are its image: none is left behind for the collector).
+// the row's end. It works a 32-pixel word at a time.
 func Lengths(row []uint32, width int, buf []int) []int {
 	out := buf[:0]
 	prevDark := false
@@ -33,27 +31,12 @@ func Lengths(row []uint32, width int, buf []int) []int {
 			if x >= width {
 				break
 			}
-			if len(out) == cap(out) {
-				out = grownCleared(out)
-			}
 			out = append(out, x-start)
 			start = x
 		}
 		prevDark = w>>31 == 1
 	}
-	if len(out) == cap(out) {
-		out = grownCleared(out)
-	}
 	return append(out, width-start)
-}
-
-// grownCleared returns s's elements in an array of twice its capacity
-// (64 at least) and clears s's.
-func grownCleared(s []int) []int {
-	out := make([]int, len(s), max(64, 2*cap(s)))
-	copy(out, s)
-	clear(s[:cap(s)])
-	return out
 }
 
 // Runs appends to buf the lengths of the alternating dark and light runs

@@ -120,38 +120,3 @@ func TestWindowsCentres(t *testing.T) {
 		}
 	}
 }
-
-// TestLengthsGrowCleared: where the buffer given is too short for a row's
-// lengths, they are returned in a longer array and the buffer is left
-// cleared, not holding the row's first lengths for the collector.
-func TestLengthsGrowCleared(t *testing.T) {
-	row := make([]uint32, 8) // 256 pixels: 1 light, 1 dark, ...
-	for i := range row {
-		row[i] = 0xaaaaaaaa
-	}
-	for _, n := range []int{1, 2, 5, 64, 100} {
-		buf := make([]int, n)
-		for i := range buf {
-			buf[i] = -1
-		}
-		got := Lengths(row, 256, buf[:0])
-		if len(got) != 256 {
-			t.Fatalf("cap %d: %d lengths, want 256", n, len(got))
-		}
-		for i, v := range got {
-			if v != 1 {
-				t.Fatalf("cap %d: length %d = %d, want 1", n, i, v)
-			}
-		}
-		for i, v := range buf {
-			if v != 0 {
-				t.Fatalf("cap %d: the buffer outgrown still holds %d at %d", n, v, i)
-			}
-		}
-	}
-	// A buffer long enough is used as it is.
-	buf := make([]int, 0, 300)
-	if got := Lengths(row, 256, buf); &got[0] != &buf[:1][0] {
-		t.Error("a buffer long enough was not used")
-	}
-}
