@@ -4,6 +4,8 @@ import (
 	"math"
 	"testing"
 
+	"github.com/makiuchi-d/gozxing"
+
 	"github.com/scannerd/scannerd/internal/zint"
 )
 
@@ -26,51 +28,38 @@ func TestCompositeOneColumnEdgeReadAtFirstAngles(t *testing.T) {
 	}
 	// The search's edges, each read as readSymbol reads it and at its
 	// first angles alone, by a reader of the same views.
-	r.rows.Of(m, nil)
-	regions := r.turnedRegions(m)
-	r.blocks, r.bstride = uniformBlocks(r.words, r.stride, m.GetWidth(), m.GetHeight(), r.blocks)
 	oneColumn := 0
-	for _, rg := range regions {
-		v, back := r.regionViews(m, rg)
-		edges, backEdges := r.edgeChains(v, 1, true, true)
-		for k, chains := range [...][]*microEdge{edges, backEdges} {
-			vk := v
-			if k == 1 {
-				vk = back
-			}
-			for _, e := range chains {
-				if !e.rowsDiffer() || !e.readsRow(r.hitRuns) || e.rapStays() {
-					continue
-				}
-				// The hits' scan rows taken as showing rows of two
-				// columns or more (readsComponentRow), as those of text
-				// or a linear symbol's bars may where lines across read
-				// one-column rows.
-				for k := range e.hits {
-					e.hits[k].wide = true
-				}
-				r.linesSampled = 0
-				r.readSymbolAt(vk, e, e.b, true)
-				read := len(r.lines)
-				if math.Abs(e.b) >= microRetryTurn/2 {
-					r.readSymbolAt(vk, e, 0, true)
-					read += len(r.lines)
-				}
-				first := r.linesSampled
-				r.linesSampled = 0
-				if _, err := r.readSymbol(vk, e); err == nil {
-					t.Fatalf("edge of %d hits at x %.1f read a component", len(e.hits), e.a)
-				}
-				if read == 0 {
-					continue
-				}
-				oneColumn++
-				if r.linesSampled != first {
-					t.Errorf("edge of %d hits at x %.1f: %d lines sampled, %d at its first angles", len(e.hits), e.a, r.linesSampled, first)
-				}
-			}
+	forCompositeEdges(r, m, func(vk view, e *microEdge) {
+		if !e.rowsDiffer() || !e.readsRow(r.hitRuns) || e.rapStays() {
+			return
 		}
-	}
+		// The hits' scan rows taken as showing rows of two
+		// columns or more (readsComponentRow), as those of text
+		// or a linear symbol's bars may where lines across read
+		// one-column rows.
+		for k := range e.hits {
+			e.hits[k].wide = true
+		}
+		r.linesSampled = 0
+		r.readSymbolAt(vk, e, e.b, true)
+		read := len(r.lines)
+		if math.Abs(e.b) >= microRetryTurn/2 {
+			r.readSymbolAt(vk, e, 0, true)
+			read += len(r.lines)
+		}
+		first := r.linesSampled
+		r.linesSampled = 0
+		if _, err := r.readSymbol(vk, e); err == nil {
+			t.Fatalf("edge of %d hits at x %.1f read a component", len(e.hits), e.a)
+		}
+		if read == 0 {
+			return
+		}
+		oneColumn++
+		if r.linesSampled != first {
+			t.Errorf("edge of %d hits at x %.1f: %d lines sampled, %d at its first angles", len(e.hits), e.a, r.linesSampled, first)
+		}
+	})
 	if oneColumn == 0 {
 		t.Errorf("no edge's first lines read a row")
 	}
@@ -88,34 +77,21 @@ func TestCompositeOneColumnEdgeSampledNot(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := NewCompositeMicroReader()
-	r.rows.Of(m, nil)
-	regions := r.turnedRegions(m)
-	r.blocks, r.bstride = uniformBlocks(r.words, r.stride, m.GetWidth(), m.GetHeight(), r.blocks)
 	oneColumn := 0
-	for _, rg := range regions {
-		v, back := r.regionViews(m, rg)
-		edges, backEdges := r.edgeChains(v, 1, true, true)
-		for k, chains := range [...][]*microEdge{edges, backEdges} {
-			vk := v
-			if k == 1 {
-				vk = back
-			}
-			for _, e := range chains {
-				if !e.rowsDiffer() || !e.readsRow(r.hitRuns) {
-					continue
-				}
-				oneColumn++
-				if e.readsComponentRow(r.hitRuns) {
-					t.Errorf("edge of %d hits at x %.1f: a scan row reads a row of two columns or more", len(e.hits), e.a)
-				}
-				r.linesSampled = 0
-				r.readSymbol(vk, e)
-				if r.linesSampled != 0 {
-					t.Errorf("edge of %d hits at x %.1f: %d lines sampled", len(e.hits), e.a, r.linesSampled)
-				}
-			}
+	forCompositeEdges(r, m, func(vk view, e *microEdge) {
+		if !e.rowsDiffer() || !e.readsRow(r.hitRuns) {
+			return
 		}
-	}
+		oneColumn++
+		if e.readsComponentRow(r.hitRuns) {
+			t.Errorf("edge of %d hits at x %.1f: a scan row reads a row of two columns or more", len(e.hits), e.a)
+		}
+		r.linesSampled = 0
+		r.readSymbol(vk, e)
+		if r.linesSampled != 0 {
+			t.Errorf("edge of %d hits at x %.1f: %d lines sampled", len(e.hits), e.a, r.linesSampled)
+		}
+	})
 	if oneColumn == 0 {
 		t.Errorf("no edge's scan rows read a row")
 	}
@@ -135,38 +111,44 @@ func TestCompositeTallRowsNotTurned(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := NewCompositeMicroReader()
+	tall := 0
+	forCompositeEdges(r, m, func(vk view, e *microEdge) {
+		r.linesSampled = 0
+		if _, err := r.readSymbolAlong(vk, e, e.b, false); err == nil {
+			t.Fatalf("edge of %d hits at x %.1f read a component", len(e.hits), e.a)
+		}
+		plain := r.linesSampled
+		rows, _, pitch, grouped := groupMicroRows(r.lines)
+		if !grouped || len(rows) < 2 || pitch <= componentMaxPitch*e.module {
+			return
+		}
+		tall++
+		r.linesSampled = 0
+		r.readSymbolAlong(vk, e, e.b, true)
+		if r.linesSampled != plain {
+			t.Errorf("edge of %d hits at x %.1f, rows %.1f modules apart: %d lines sampled with turns, %d without", len(e.hits), e.a, pitch/e.module, r.linesSampled, plain)
+		}
+	})
+	if tall == 0 {
+		t.Errorf("no edge's lines grouped into rows more than %d modules apart", componentMaxPitch)
+	}
+}
+
+// forCompositeEdges calls visit with every edge r's search of m finds,
+// in every region, both ways, each with the view it was found in (as the
+// search reads them).
+func forCompositeEdges(r *MicroReader, m *gozxing.BitMatrix, visit func(v view, e *microEdge)) {
 	r.rows.Of(m, nil)
 	regions := r.turnedRegions(m)
 	r.blocks, r.bstride = uniformBlocks(r.words, r.stride, m.GetWidth(), m.GetHeight(), r.blocks)
-	tall := 0
 	for _, rg := range regions {
 		v, back := r.regionViews(m, rg)
 		edges, backEdges := r.edgeChains(v, 1, true, true)
-		for k, chains := range [...][]*microEdge{edges, backEdges} {
-			vk := v
-			if k == 1 {
-				vk = back
-			}
-			for _, e := range chains {
-				r.linesSampled = 0
-				if _, err := r.readSymbolAlong(vk, e, e.b, false); err == nil {
-					t.Fatalf("edge of %d hits at x %.1f read a component", len(e.hits), e.a)
-				}
-				plain := r.linesSampled
-				rows, _, pitch, grouped := groupMicroRows(r.lines)
-				if !grouped || len(rows) < 2 || pitch <= componentMaxPitch*e.module {
-					continue
-				}
-				tall++
-				r.linesSampled = 0
-				r.readSymbolAlong(vk, e, e.b, true)
-				if r.linesSampled != plain {
-					t.Errorf("edge of %d hits at x %.1f, rows %.1f modules apart: %d lines sampled with turns, %d without", len(e.hits), e.a, pitch/e.module, r.linesSampled, plain)
-				}
-			}
+		for _, e := range edges {
+			visit(v, e)
 		}
-	}
-	if tall == 0 {
-		t.Errorf("no edge's lines grouped into rows more than %d modules apart", componentMaxPitch)
+		for _, e := range backEdges {
+			visit(back, e)
+		}
 	}
 }
