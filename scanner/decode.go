@@ -70,8 +70,13 @@ type decoder struct {
 	// searchIn are the regions of the first pass's view when they hold
 	// every busy cell of it: the Data Matrix finder starts from them only.
 	searchIn []image.Rectangle
-	labels   stageLabels
-	steps    []passStep
+	// active are the busy cells of the first pass's view (findRegions),
+	// and ground tells, once asked (darkGround), whether a region of them
+	// lies on a dark ground.
+	active []bool
+	ground groundSeen
+	labels stageLabels
+	steps  []passStep
 	// barsRow and barSpans are the scratch of barsOf.
 	barsRow  *gozxing.BitArray
 	barSpans [3][]uint32
@@ -272,6 +277,11 @@ type pass struct {
 	// global histogram, or inverted), so the readers whose first search
 	// found no candidate there are skipped (decoder.unpromising).
 	again bool
+	// lightOnDark: the pass reads the view inverted, where the first
+	// search could not have seen a light symbol on a dark ground; the
+	// readers skipped as again search it after all where the first pass
+	// saw busy cells on a dark ground (decoder.darkGround).
+	lightOnDark bool
 }
 
 // fromFrame maps a rectangle in region coordinates (the first pass's
@@ -355,6 +365,29 @@ func (d *decoder) decode(f *Frame, opts Options) ([]Result, []PassTiming) {
 	return results, timings
 }
 
+// groundSeen is what the first pass's view shows of its regions' ground.
+type groundSeen uint8
+
+const (
+	groundUntold groundSeen = iota // not asked yet
+	groundLight
+	groundDark
+)
+
+// darkGround reports whether a region of the first pass's view lies on a
+// dark ground (onDarkGround), told once a view, when first asked: only
+// the inverted pass asks, and only for a reader the first pass found no
+// candidate for.
+func (d *decoder) darkGround() bool {
+	if d.ground == groundUntold {
+		d.ground = groundLight
+		if onDarkGround(d.view, d.regions, d.active) {
+			d.ground = groundDark
+		}
+	}
+	return d.ground == groundDark
+}
+
 // decodeView reads the view src of the frame, which covers region of it,
 // cheapest strategy first.
 func (d *decoder) decodeView(src gozxing.LuminanceSource, region image.Rectangle, opts Options) ([]Result, []PassTiming) {
@@ -377,7 +410,7 @@ func (d *decoder) decodeView(src gozxing.LuminanceSource, region image.Rectangle
 		// The hybrid pass has read 1D codes light on dark already, but for
 		// GS1 DataBar, whose reader is gozxing's.
 		passes = append(passes, pass{name: "inverted", src: src.Invert(), rows: true, sparseRows: true, rowSyms: NewSymbologySet(DataBar),
-			area: true, toFrame: shift, again: true})
+			area: true, toFrame: shift, again: true, lightOnDark: true})
 	}
 	if opts.TryRotated {
 		rot, err := src.RotateCounterClockwise()
@@ -501,12 +534,12 @@ func (d *decoder) runPass(p pass, syms SymbologySet, opts Options, results []Res
 	if p.name == "hybrid" {
 		// The first pass proposes the regions every later pass uses.
 		d.stage(p.name, stageBinarize)
-		d.searchIn = d.searchIn[:0]
+		d.searchIn, d.active, d.ground = d.searchIn[:0], nil, groundUntold
 		if m, err := bm.GetBlackMatrix(); err == nil {
 			d.stage(p.name, stageProposals)
 			var complete bool
 			d.sharedRows.Bind(m)
-			d.regions, complete = findRegions(m, maxRegions, &d.sharedRows)
+			d.regions, complete, d.active = findRegions(m, maxRegions, &d.sharedRows)
 			if complete {
 				for _, rg := range d.regions {
 					d.searchIn = append(d.searchIn, rg.rect)
@@ -755,7 +788,7 @@ func (d *decoder) passSteps(p pass, syms SymbologySet) ([]passStep, *areaReader)
 			!(p.area && !p.rowBased || a.rowBased && (p.area || p.rowBased)) {
 			continue
 		}
-		if (p.again || p.name == "hybrid") && a.promising != nil && a.symbols()&d.unpromising != 0 {
+		if (p.again || p.name == "hybrid") && a.promising != nil && a.symbols()&d.unpromising != 0 && !(p.lightOnDark && d.darkGround()) {
 			// Its search of these pixels found no candidate (in the first
 			// pass, of an earlier decode of the view).
 			continue

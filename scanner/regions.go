@@ -35,6 +35,9 @@ type region struct {
 	cells int
 	// horizontal: colour changes mostly along rows (vertical bars).
 	horizontal bool
+	// box is the cluster's busy cells' bounding box, in cells, before the
+	// margin (x0, y0, x1, y1 inclusive).
+	box [4]int
 }
 
 // cellActivity counts, per cell, the changes along rows (h) and along
@@ -73,11 +76,12 @@ const busyCell = cellSize
 // and is left out. complete reports that the regions hold every busy cell
 // of m: none was left out, as texture or over the limit, and m is large
 // enough to be cut into cells at all.
-func findRegions(m *gozxing.BitMatrix, limit int, rows *bitrow.SharedRows) (regions []region, complete bool) {
+// active tells which of m's cells are busy (for onDarkGround).
+func findRegions(m *gozxing.BitMatrix, limit int, rows *bitrow.SharedRows) (regions []region, complete bool, active []bool) {
 	if m.GetWidth() < 2*cellSize-cellSize+1 || m.GetHeight() < cellSize+1 {
-		return nil, false // fewer than two cells across or down
+		return nil, false, nil // fewer than two cells across or down
 	}
-	all, cells := clusters(m, rows)
+	all, cells, active := clustersActive(m, rows)
 	out := all[:0]
 	for _, r := range all {
 		if r.cells*5 <= 3*cells {
@@ -89,13 +93,98 @@ func findRegions(m *gozxing.BitMatrix, limit int, rows *bitrow.SharedRows) (regi
 	if len(out) > limit {
 		out = out[:limit]
 	}
-	return out, complete
+	return out, complete, active
+}
+
+// onDarkGround reports whether some region of regions (findRegions's, of
+// the busy cells active of the view src) of minCropCells cells or more
+// lies on a dark ground: the cells that ring its busy cells and are not
+// busy themselves, its quiet zone and what lies round it, are darker on
+// average than its busy cells. A symbol's busy cells are a mix of its
+// dark and light modules, its quiet zone the colour of its ground:
+// lighter than the mix round a dark symbol on light, darker round a light
+// symbol on dark. The first pass's readers look for dark modules on light and see
+// nothing of such a symbol; the inverted pass does. (The binarized image
+// cannot tell: its binarizer takes a flat block with no contrast for
+// light, however dark.) A region with no ring in view is not told; nor is
+// one that covers most of the view, texture to findRegions. Luminance is
+// sampled every fourth pixel of every fourth row.
+func onDarkGround(src gozxing.LuminanceSource, regions []region, active []bool) bool {
+	width, height := src.GetWidth(), src.GetHeight()
+	cw, ch := (width+cellSize-1)/cellSize, (height+cellSize-1)/cellSize
+	if len(active) != cw*ch {
+		return false // not the regions of this view
+	}
+	var buf []byte // rows copied from a view that lends none
+	defer func() { clear(buf) }()
+	lender, _ := src.(interface{ LendRow(y int) []byte })
+	const step = 4
+	// sum adds up the samples of cell (cx, cy) when it is in view and
+	// busy or not as asked.
+	sum := func(cx, cy int, busy bool) (total, n int) {
+		if cx < 0 || cy < 0 || cx >= cw || cy >= ch || active[cy*cw+cx] != busy {
+			return 0, 0
+		}
+		x0, x1 := cx*cellSize, min(cx*cellSize+cellSize, width)
+		for y := cy * cellSize; y < min(cy*cellSize+cellSize, height); y += step {
+			var row []byte
+			if lender != nil {
+				row = lender.LendRow(y)
+			}
+			if row == nil {
+				row, _ = src.GetRow(y, buf)
+				buf = row
+			}
+			for x := x0; x < x1; x += step {
+				total += int(row[x])
+			}
+			n += (x1 - x0 + step - 1) / step
+		}
+		return total, n
+	}
+	for _, rg := range regions {
+		if rg.cells < minCropCells {
+			continue
+		}
+		x0, y0, x1, y1 := rg.box[0], rg.box[1], rg.box[2], rg.box[3]
+		inSum, inN := 0, 0
+		for cy := y0; cy <= y1; cy++ {
+			for cx := x0; cx <= x1; cx++ {
+				t, n := sum(cx, cy, true)
+				inSum, inN = inSum+t, inN+n
+			}
+		}
+		ringSum, ringN := 0, 0
+		ring := func(cx, cy int) {
+			t, n := sum(cx, cy, false)
+			ringSum, ringN = ringSum+t, ringN+n
+		}
+		for cx := x0 - 1; cx <= x1+1; cx++ {
+			ring(cx, y0-1)
+			ring(cx, y1+1)
+		}
+		for cy := y0; cy <= y1; cy++ {
+			ring(x0-1, cy)
+			ring(x1+1, cy)
+		}
+		// ringSum/ringN < inSum/inN
+		if ringN > 0 && inN > 0 && ringSum*inN < inSum*ringN {
+			return true
+		}
+	}
+	return false
 }
 
 // clusters returns the clusters of busy cells of m, each grown by a cell,
 // and the number of cells of m; m's rows read from rows when they are of
 // m (rows may be nil).
 func clusters(m *gozxing.BitMatrix, rows *bitrow.SharedRows) ([]region, int) {
+	all, cells, _ := clustersActive(m, rows)
+	return all, cells
+}
+
+// clustersActive is clusters, and also returns which cells are busy.
+func clustersActive(m *gozxing.BitMatrix, rows *bitrow.SharedRows) ([]region, int, []bool) {
 	width, height := m.GetWidth(), m.GetHeight()
 	cw, ch := (width+cellSize-1)/cellSize, (height+cellSize-1)/cellSize
 	h := make([]uint16, cw*ch)
@@ -105,7 +194,7 @@ func clusters(m *gozxing.BitMatrix, rows *bitrow.SharedRows) ([]region, int) {
 	for i := range active {
 		active[i] = int(h[i])+int(v[i]) >= busyCell
 	}
-	return clusterCells(active, cw, width, height, h, v), cw * ch
+	return clusterCells(active, cw, width, height, h, v), cw * ch, active
 }
 
 // clusterCells returns the 8-connected clusters of the active cells of a
@@ -157,7 +246,7 @@ func clusterCells(active []bool, cw, width, height int, h, v []uint16) []region 
 		// the edge modules the activity count misses.
 		r := image.Rect((x0-1)*cellSize, (y0-1)*cellSize, (x1+2)*cellSize, (y1+2)*cellSize).
 			Intersect(image.Rect(0, 0, width, height))
-		out = append(out, region{rect: r, kind: k, cells: n, horizontal: sumH >= sumV})
+		out = append(out, region{rect: r, kind: k, cells: n, horizontal: sumH >= sumV, box: [4]int{x0, y0, x1, y1}})
 	}
 	return out
 }

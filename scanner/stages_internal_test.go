@@ -55,22 +55,51 @@ func TestDecodeLabelsStages(t *testing.T) {
 
 // A reader that says its first search found no candidate is skipped by
 // the passes that binarize the same pixels again (global, inverted); one
-// that found a candidate it could not read runs in them too.
+// that found a candidate it could not read runs in them too. The inverted
+// pass searches after all where the first pass saw busy cells on a dark
+// ground, where a light symbol shows it none of its patterns.
 func TestDecodeSkipsUnpromisingReader(t *testing.T) {
-	for _, promising := range []bool{false, true} {
-		d := newDecoder()
-		var passes []string
-		d.areaReaders = []areaReader{labelRecorder(t, &passes, promising)}
-		f := NewFrame(make([]byte, 64*64), 64, 64, 64)
-		d.decode(f, Options{Symbologies: NewSymbologySet(MicroPDF417), TryHarder: true, TryInverted: true})
-		want := []string{`{"pass":"hybrid", "stage":"MICRO_PDF_417"}`}
-		if promising {
-			want = append(want, `{"pass":"global", "stage":"MICRO_PDF_417"}`, `{"pass":"inverted", "stage":"MICRO_PDF_417"}`)
-		}
-		if strings.Join(passes, " ") != strings.Join(want, " ") {
-			t.Errorf("promising %v: read in %q, want %q", promising, passes, want)
+	for _, dark := range []bool{false, true} {
+		for _, promising := range []bool{false, true} {
+			d := newDecoder()
+			var passes []string
+			d.areaReaders = []areaReader{labelRecorder(t, &passes, promising)}
+			f := NewFrame(groundFrame(dark), groundSize, groundSize, groundSize)
+			d.decode(f, Options{Symbologies: NewSymbologySet(MicroPDF417), TryHarder: true, TryInverted: true})
+			want := []string{`{"pass":"hybrid", "stage":"MICRO_PDF_417"}`}
+			if promising {
+				want = append(want, `{"pass":"global", "stage":"MICRO_PDF_417"}`)
+			}
+			if promising || dark {
+				want = append(want, `{"pass":"inverted", "stage":"MICRO_PDF_417"}`)
+			}
+			if strings.Join(passes, " ") != strings.Join(want, " ") {
+				t.Errorf("dark ground %v, promising %v: read in %q, want %q", dark, promising, passes, want)
+			}
 		}
 	}
+}
+
+// groundSize is the side of groundFrame's frames.
+const groundSize = 256
+
+// groundFrame returns a frame with a checkered square in the middle, a
+// quarter of its area, dark on light, or light on dark.
+func groundFrame(dark bool) []byte {
+	pix := make([]byte, groundSize*groundSize)
+	for y := range groundSize {
+		for x := range groundSize {
+			v := byte(230)
+			if in := x >= 64 && x < 192 && y >= 64 && y < 192; in && (x/8+y/8)%2 == 0 {
+				v = 20
+			}
+			if dark {
+				v = 250 - v
+			}
+			pix[y*groundSize+x] = v
+		}
+	}
+	return pix
 }
 
 // A live decode looks at a region thoroughly when its first look read
