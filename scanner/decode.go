@@ -70,13 +70,14 @@ type decoder struct {
 	// searchIn are the regions of the first pass's view when they hold
 	// every busy cell of it: the Data Matrix finder starts from them only.
 	searchIn []image.Rectangle
-	// active are the busy cells of the first pass's view (findRegions),
-	// and ground tells, once asked (darkGround), whether a region of them
-	// lies on a dark ground.
-	active []bool
-	ground groundSeen
-	labels stageLabels
-	steps  []passStep
+	// active are the busy cells of the first pass's view (findRegions);
+	// darkRegions, once told (groundTold, darkGround), those of its
+	// regions that lie on a dark ground.
+	active      []bool
+	darkRegions []image.Rectangle
+	groundTold  bool
+	labels      stageLabels
+	steps       []passStep
 	// barsRow and barSpans are the scratch of barsOf.
 	barsRow  *gozxing.BitArray
 	barSpans [3][]uint32
@@ -279,8 +280,8 @@ type pass struct {
 	again bool
 	// lightOnDark: the pass reads the view inverted, where the first
 	// search could not have seen a light symbol on a dark ground; the
-	// readers skipped as again search it after all where the first pass
-	// saw busy cells on a dark ground (decoder.darkGround).
+	// readers skipped as again search it after all, in the regions where
+	// the first pass saw busy cells on a dark ground (decoder.darkGround).
 	lightOnDark bool
 }
 
@@ -365,27 +366,16 @@ func (d *decoder) decode(f *Frame, opts Options) ([]Result, []PassTiming) {
 	return results, timings
 }
 
-// groundSeen is what the first pass's view shows of its regions' ground.
-type groundSeen uint8
-
-const (
-	groundUntold groundSeen = iota // not asked yet
-	groundLight
-	groundDark
-)
-
-// darkGround reports whether a region of the first pass's view lies on a
+// darkGround returns the regions of the first pass's view that lie on a
 // dark ground (onDarkGround), told once a view, when first asked: only
 // the inverted pass asks, and only for a reader the first pass found no
 // candidate for.
-func (d *decoder) darkGround() bool {
-	if d.ground == groundUntold {
-		d.ground = groundLight
-		if onDarkGround(d.view, d.regions, d.active) {
-			d.ground = groundDark
-		}
+func (d *decoder) darkGround() []image.Rectangle {
+	if !d.groundTold {
+		d.groundTold = true
+		d.darkRegions = onDarkGround(d.view, d.regions, d.active, d.darkRegions[:0])
 	}
-	return d.ground == groundDark
+	return d.darkRegions
 }
 
 // decodeView reads the view src of the frame, which covers region of it,
@@ -534,7 +524,7 @@ func (d *decoder) runPass(p pass, syms SymbologySet, opts Options, results []Res
 	if p.name == "hybrid" {
 		// The first pass proposes the regions every later pass uses.
 		d.stage(p.name, stageBinarize)
-		d.searchIn, d.active, d.ground = d.searchIn[:0], nil, groundUntold
+		d.searchIn, d.active, d.groundTold = d.searchIn[:0], nil, false
 		if m, err := bm.GetBlackMatrix(); err == nil {
 			d.stage(p.name, stageProposals)
 			var complete bool
@@ -660,8 +650,14 @@ search:
 				h = d.hints(false)
 			}
 			h = d.areaHints(a, h, opts, bars)
+			in := crops
+			if in == nil && p.lightOnDark && a.promising != nil && a.symbols()&d.unpromising != 0 {
+				// It searches only for light symbols on the dark ground
+				// the first pass saw (passSteps): there.
+				in = d.darkGround()
+			}
 			promising := false
-			if crops == nil {
+			if in == nil {
 				wh := h
 				if a.sym == DataMatrix && p.name == "hybrid" && len(d.searchIn) > 0 {
 					// Its finder starts only from the busy regions, which
@@ -686,7 +682,7 @@ search:
 				results = d.collect(*a, found, p, syms, results, matrix, image.Point{})
 				promising = a.promising != nil && a.promising()
 			}
-			for _, c := range crops {
+			for _, c := range in {
 				if cbm, clum, ok := d.cropOf(p.src, matrix, c); ok {
 					ch := h
 					if leavesBars(a.sym) && len(bars) > 0 {
@@ -788,7 +784,7 @@ func (d *decoder) passSteps(p pass, syms SymbologySet) ([]passStep, *areaReader)
 			!(p.area && !p.rowBased || a.rowBased && (p.area || p.rowBased)) {
 			continue
 		}
-		if (p.again || p.name == "hybrid") && a.promising != nil && a.symbols()&d.unpromising != 0 && !(p.lightOnDark && d.darkGround()) {
+		if (p.again || p.name == "hybrid") && a.promising != nil && a.symbols()&d.unpromising != 0 && !(p.lightOnDark && len(d.darkGround()) > 0) {
 			// Its search of these pixels found no candidate (in the first
 			// pass, of an earlier decode of the view).
 			continue

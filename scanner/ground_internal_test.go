@@ -1,14 +1,15 @@
 package scanner
 
 import (
+	"image"
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
 )
 
 // groundOf binarizes pix (side×side) as the first pass does, proposes its
-// regions, and tells whether one lies on a dark ground.
-func groundOf(t *testing.T, pix []byte, side int) bool {
+// regions, and returns those on a dark ground.
+func groundOf(t *testing.T, pix []byte, side int) []image.Rectangle {
 	t.Helper()
 	var sc scratch
 	src := newPlaneSource(NewFrame(pix, side, side, side), &sc)
@@ -21,7 +22,7 @@ func groundOf(t *testing.T, pix []byte, side int) bool {
 		t.Fatal(err)
 	}
 	regions, _, active := findRegions(m, maxRegions, nil)
-	return onDarkGround(src, regions, active)
+	return onDarkGround(src, regions, active, nil)
 }
 
 // A symbol's quiet zone is the colour of its ground: a checkered square
@@ -29,10 +30,13 @@ func groundOf(t *testing.T, pix []byte, side int) bool {
 // one. One over the whole view (texture to findRegions, and no ground in
 // view) tells nothing, dark or light.
 func TestOnDarkGround(t *testing.T) {
-	for _, dark := range []bool{false, true} {
-		if got := groundOf(t, groundFrame(dark), groundSize); got != dark {
-			t.Errorf("square light on dark %v: on a dark ground %v", dark, got)
-		}
+	if got := groundOf(t, groundFrame(false), groundSize); len(got) != 0 {
+		t.Errorf("square dark on light: on a dark ground in %v", got)
+	}
+	// The square's region: the square and a cell round it.
+	want := groundSquare.Inset(-cellSize)
+	if got := groundOf(t, groundFrame(true), groundSize); len(got) != 1 || got[0] != want {
+		t.Errorf("square light on dark: on a dark ground in %v, want %v", got, want)
 	}
 	for _, dark := range []bool{false, true} {
 		pix := checkerFrame(groundSize)
@@ -41,7 +45,7 @@ func TestOnDarkGround(t *testing.T) {
 				pix[i] = 255 - v
 			}
 		}
-		if groundOf(t, pix, groundSize) {
+		if len(groundOf(t, pix, groundSize)) != 0 {
 			t.Errorf("checkers over the whole view (inverted %v): on a dark ground", dark)
 		}
 	}
@@ -52,7 +56,7 @@ func TestOnDarkGround(t *testing.T) {
 func TestOnDarkGroundOtherView(t *testing.T) {
 	var sc scratch
 	src := newPlaneSource(NewFrame(groundFrame(true), groundSize, groundSize, groundSize), &sc)
-	if onDarkGround(src, []region{{cells: 16, box: [4]int{2, 2, 5, 5}}}, make([]bool, 4)) {
+	if len(onDarkGround(src, []region{{cells: 16, box: [4]int{2, 2, 5, 5}}}, make([]bool, 4), nil)) > 0 {
 		t.Error("busy cells of another view told")
 	}
 }

@@ -96,9 +96,9 @@ func findRegions(m *gozxing.BitMatrix, limit int, rows *bitrow.SharedRows) (regi
 	return out, complete, active
 }
 
-// onDarkGround reports whether some region of regions (findRegions's, of
-// the busy cells active of the view src) of minCropCells cells or more
-// lies on a dark ground: the cells that ring its busy cells and are not
+// onDarkGround appends to out the rectangles of the regions of regions
+// (findRegions's, of the busy cells active of the view src) of
+// minCropCells cells or more that lie on a dark ground: the cells that ring its busy cells and are not
 // busy themselves, its quiet zone and what lies round it, are darker on
 // average than its busy cells. A symbol's busy cells are a mix of its
 // dark and light modules, its quiet zone the colour of its ground:
@@ -109,11 +109,11 @@ func findRegions(m *gozxing.BitMatrix, limit int, rows *bitrow.SharedRows) (regi
 // light, however dark.) A region with no ring in view is not told; nor is
 // one that covers most of the view, texture to findRegions. Luminance is
 // sampled every fourth pixel of every fourth row.
-func onDarkGround(src gozxing.LuminanceSource, regions []region, active []bool) bool {
+func onDarkGround(src gozxing.LuminanceSource, regions []region, active []bool, out []image.Rectangle) []image.Rectangle {
 	width, height := src.GetWidth(), src.GetHeight()
 	cw, ch := (width+cellSize-1)/cellSize, (height+cellSize-1)/cellSize
 	if len(active) != cw*ch {
-		return false // not the regions of this view
+		return out // not the regions of this view
 	}
 	var buf []byte // rows copied from a view that lends none
 	defer func() { clear(buf) }()
@@ -169,10 +169,10 @@ func onDarkGround(src gozxing.LuminanceSource, regions []region, active []bool) 
 		}
 		// ringSum/ringN < inSum/inN
 		if ringN > 0 && inN > 0 && ringSum*inN < inSum*ringN {
-			return true
+			out = append(out, rg.rect)
 		}
 	}
-	return false
+	return out
 }
 
 // clusters returns the clusters of busy cells of m, each grown by a cell,

@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"bytes"
+	"image"
 	"runtime/pprof"
 	"slices"
 	"strings"
@@ -57,13 +58,20 @@ func TestDecodeLabelsStages(t *testing.T) {
 // the passes that binarize the same pixels again (global, inverted); one
 // that found a candidate it could not read runs in them too. The inverted
 // pass searches after all where the first pass saw busy cells on a dark
-// ground, where a light symbol shows it none of its patterns.
+// ground, where a light symbol shows it none of its patterns: there only.
 func TestDecodeSkipsUnpromisingReader(t *testing.T) {
 	for _, dark := range []bool{false, true} {
 		for _, promising := range []bool{false, true} {
 			d := newDecoder()
 			var passes []string
-			d.areaReaders = []areaReader{labelRecorder(t, &passes, promising)}
+			var widths []int
+			r := labelRecorder(t, &passes, promising)
+			read := r.read
+			r.read = func(bm *gozxing.BinaryBitmap, h map[gozxing.DecodeHintType]interface{}, want int) []*gozxing.Result {
+				widths = append(widths, bm.GetWidth())
+				return read(bm, h, want)
+			}
+			d.areaReaders = []areaReader{r}
 			f := NewFrame(groundFrame(dark), groundSize, groundSize, groundSize)
 			d.decode(f, Options{Symbologies: NewSymbologySet(MicroPDF417), TryHarder: true, TryInverted: true})
 			want := []string{`{"pass":"hybrid", "stage":"MICRO_PDF_417"}`}
@@ -76,12 +84,19 @@ func TestDecodeSkipsUnpromisingReader(t *testing.T) {
 			if strings.Join(passes, " ") != strings.Join(want, " ") {
 				t.Errorf("dark ground %v, promising %v: read in %q, want %q", dark, promising, passes, want)
 			}
+			if dark && !promising && (len(widths) != 2 || widths[1] != groundSquare.Dx()+2*cellSize) {
+				t.Errorf("dark ground: searches %v pixels across, want the first pass whole and the inverted one in the square's region, %d",
+					widths, groundSquare.Dx()+2*cellSize)
+			}
 		}
 	}
 }
 
 // groundSize is the side of groundFrame's frames.
 const groundSize = 256
+
+// groundSquare is where groundFrame's checkered square lies.
+var groundSquare = image.Rect(64, 64, 192, 192)
 
 // groundFrame returns a frame with a checkered square in the middle, a
 // quarter of its area, dark on light, or light on dark.
@@ -90,7 +105,7 @@ func groundFrame(dark bool) []byte {
 	for y := range groundSize {
 		for x := range groundSize {
 			v := byte(230)
-			if in := x >= 64 && x < 192 && y >= 64 && y < 192; in && (x/8+y/8)%2 == 0 {
+			if image.Pt(x, y).In(groundSquare) && (x/8+y/8)%2 == 0 {
 				v = 20
 			}
 			if dark {
