@@ -188,7 +188,8 @@ func TestDecodeImageBadInput(t *testing.T) {
 }
 
 // FuzzDecodeImage feeds arbitrary bytes through what an upload goes
-// through: header check, pixel decode, and the decoder itself.
+// through: header check, pixel decode, and the decoder itself, with the
+// default symbologies and with every one (an upload may ask for any).
 func FuzzDecodeImage(f *testing.F) {
 	all := encodeAll(f)
 	for _, name := range []string{"png", "jpeg", "gif", "bmp"} {
@@ -210,6 +211,7 @@ func FuzzDecodeImage(f *testing.F) {
 			t.Fatalf("decoded %d×%d beyond the limit", fr.Width, fr.Height)
 		}
 		scanner.DecodeFrame(fr, scanner.Options{TryHarder: true, TryInverted: true, TryRotated: true})
+		scanner.DecodeFrame(fr, scanner.Options{Symbologies: scanner.AllSymbologies(), TryHarder: true, TryInverted: true, TryRotated: true})
 		fr.Purge()
 		if pool.Stats().Outgoing != 0 {
 			t.Fatal("frame not returned")
