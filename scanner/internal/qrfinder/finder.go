@@ -90,22 +90,18 @@ func mayFit(runs []int) bool {
 	}
 	// Outer runs: |r − t/7| ≤ max(t/14, 1.5), each in turn (most windows
 	// fail the first).
-	outer := max(t, 21)
-	if d := 7*r0 - t; 2*max(d, -d) > outer {
-		return false
-	}
-	if d := 7*r1 - t; 2*max(d, -d) > outer {
-		return false
-	}
-	if d := 7*r3 - t; 2*max(d, -d) > outer {
-		return false
-	}
-	if d := 7*r4 - t; 2*max(d, -d) > outer {
+	if !outerMayFit(r0, t) || !outerMayFit(r1, t) || !outerMayFit(r3, t) || !outerMayFit(r4, t) {
 		return false
 	}
 	// The centre: |r − 3t/7| ≤ max(1.2·t/7, 2).
 	d := 7*r2 - 3*t
 	return 5*max(d, -d) <= max(6*t, 70)
+}
+
+// outerMayFit is mayFit's test of an outer run r of a window of t pixels.
+func outerMayFit(r, t int) bool {
+	d := 7*r - t
+	return 2*max(d, -d) <= max(t, 21)
 }
 
 // fitSpread is fitFinder for a blurred pattern whose dark runs the
@@ -162,32 +158,52 @@ func (r *Scanner) find(bm *gozxing.BitMatrix, step int, rows *bitrow.SharedRows)
 	r.finders = r.finders[:0]
 	r.rows.OfShared(bm, rows)
 	r.reach = 0
-	var y int
-	visit := func(win []int, cx float64) {
-		if !mayFit(win) {
-			return
-		}
-		if unit, _, ok := fitFinder(win, 1); ok {
-			r.confirmFinder(bm, cx, float64(y), unit)
-		}
-	}
-	for y = step / 2; y < h; y += step {
+	for y := step / 2; y < h; y += step {
 		var l []int
 		l, r.runs = r.rows.Lengths(y, r.runs)
-		bitrow.WindowsOf(l, 5, visit)
+		r.scanRow(bm, l, y)
 	}
 	r.rows.Done() // a row of the image
+	r.keepBest()
+	return r.finders
+}
+
+// keepBest keeps maxFinders of the finders at most: the largest first,
+// the best fitting among alike. Texture and noise make specks of a pixel
+// a module by the thousand, which fit the pattern as well as any
+// symbol's but are the least likely to be one, and the least readable if
+// they were.
+func (r *Scanner) keepBest() {
 	if len(r.finders) > maxFinders {
-		// The largest first, the best fitting among alike: texture and
-		// noise make specks of a pixel a module by the thousand, which
-		// fit the pattern as well as any symbol's but are the least
-		// likely to be one, and the least readable if they were.
 		slices.SortStableFunc(r.finders, func(a, b Finder) int {
 			return cmp.Or(-cmp.Compare(math.Round(2*a.Module), math.Round(2*b.Module)), cmp.Compare(a.off, b.off))
 		})
 		r.finders = r.finders[:maxFinders]
 	}
-	return r.finders
+}
+
+// scanRow confirms each window of five runs of row y, whose lengths are
+// l, that starts dark and fits 1:1:3:1:1, at the middle of its middle
+// run: the windows bitrow.WindowsOf visits, looked at here without a
+// call a window (a row holds hundreds, most refused by their first two
+// runs).
+func (r *Scanner) scanRow(bm *gozxing.BitMatrix, l []int, y int) {
+	pos, runs := bitrow.RunsOf(l)
+	if len(runs) < 5 {
+		return
+	}
+	start := pos + runs[0] + runs[1] // where the window's middle run starts
+	for i := 0; i+5 <= len(runs); i += 2 {
+		win := runs[i : i+5 : i+5]
+		// The first two runs tested here, a call saved where they fail.
+		t := win[0] + win[1] + win[2] + win[3] + win[4]
+		if outerMayFit(win[0], t) && outerMayFit(win[1], t) && mayFit(win) {
+			if unit, _, ok := fitFinder(win, 1); ok {
+				r.confirmFinder(bm, float64(start)+float64(win[2])/2, float64(y), unit)
+			}
+		}
+		start += win[2] + win[3]
+	}
 }
 
 // repeats reports whether a finder already found lies within two of its

@@ -3,9 +3,12 @@ package qrfinder
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
+
+	"github.com/scannerd/scannerd/scanner/internal/bitrow"
 )
 
 // In a frame of noise, where nearly every speck passes for a finder, Find
@@ -140,5 +143,87 @@ func TestMayFitRefusesOnlyWhatFitFinderRefuses(t *testing.T) {
 	}
 	if refused == 0 {
 		t.Error("mayFit refused nothing")
+	}
+}
+
+// findByWindows is Find as it was written first, visiting the windows of
+// each row through bitrow.WindowsOf: the reference for Find's own loop
+// over them.
+func findByWindows(bm *gozxing.BitMatrix, step int) []Finder {
+	var r Scanner
+	r.rows.OfShared(bm, nil)
+	var y int
+	visit := func(win []int, cx float64) {
+		if !mayFit(win) {
+			return
+		}
+		if unit, _, ok := fitFinder(win, 1); ok {
+			r.confirmFinder(bm, cx, float64(y), unit)
+		}
+	}
+	for y = step / 2; y < bm.GetHeight(); y += step {
+		var l []int
+		l, r.runs = r.rows.Lengths(y, r.runs)
+		bitrow.WindowsOf(l, 5, visit)
+	}
+	r.keepBest()
+	return r.finders
+}
+
+// Find finds the finders findByWindows finds, in the same order, at both
+// steps: in noise (more than it keeps), in sparse noise (fewer), and
+// among finder patterns of one to four pixels a module, some against the
+// image's left and right edges (rows starting and ending dark).
+func TestFindAsWindows(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	image := func(w, h int, density float64, finders int) *gozxing.BitMatrix {
+		bm, _ := gozxing.NewBitMatrix(w, h)
+		for y := range h {
+			for x := range w {
+				if rng.Float64() < density {
+					bm.Set(x, y)
+				}
+			}
+		}
+		for i := range finders {
+			m := 1 + i%4
+			x0, y0 := rng.IntN(w-7*m), rng.IntN(h-7*m)
+			switch i % 5 {
+			case 0:
+				x0 = 0
+			case 1:
+				x0 = w - 7*m
+			}
+			for y := range 7 * m {
+				for x := range 7 * m {
+					if d := min(x/m, 6-x/m, y/m, 6-y/m); d != 1 {
+						bm.Set(x0+x, y0+y)
+					} else {
+						bm.Unset(x0+x, y0+y)
+					}
+				}
+			}
+		}
+		return bm
+	}
+	for _, c := range []struct {
+		name string
+		bm   *gozxing.BitMatrix
+	}{
+		{"noise", image(400, 300, 0.5, 0)},
+		{"sparse", image(400, 300, 0.2, 0)},
+		{"finders", image(300, 200, 0.01, 30)},
+	} {
+		var s Scanner
+		for _, step := range []int{1, 2} {
+			want := findByWindows(c.bm, step)
+			got := s.Find(c.bm, step)
+			if !slices.Equal(got, want) {
+				t.Errorf("%s, step %d: %d finders %v, want %d %v", c.name, step, len(got), got, len(want), want)
+			}
+			if len(want) == 0 {
+				t.Errorf("%s, step %d: no finder: the case shows nothing", c.name, step)
+			}
+		}
 	}
 }
