@@ -29,6 +29,7 @@ import (
 
 	"github.com/scannerd/scannerd/scanner/internal/geom"
 	"github.com/scannerd/scannerd/scanner/internal/guard"
+	"github.com/scannerd/scannerd/scanner/internal/qrcenters"
 	"github.com/scannerd/scannerd/scanner/internal/qrfinder"
 )
 
@@ -39,6 +40,7 @@ const maxFinders = 12
 // NewReader; a Reader keeps scratch space and serves one goroutine.
 type Reader struct {
 	finders qrfinder.Scanner
+	centers qrcenters.Scanner // gozxing's finder search, for DecodeDetected
 	dec     *qrdecoder.Decoder
 	pts     []geom.Correspondence
 	// The bent grid's edges and knots (readWarped).

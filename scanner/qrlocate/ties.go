@@ -25,7 +25,7 @@ func (r *Reader) DecodeDetected(image *gozxing.BinaryBitmap, hints map[gozxing.D
 	if err != nil {
 		return nil
 	}
-	det, err := detector.NewDetector(bm).Detect(hints)
+	det, err := r.centers.Detect(bm, hints) // detector.Detect's
 	if err != nil {
 		return nil
 	}
