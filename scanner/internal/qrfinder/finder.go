@@ -261,21 +261,21 @@ func crossFinder(bm *gozxing.BitMatrix, x, y, dx, dy, unit float64) (float64, fl
 	}
 	limit := unit * 8
 	var fwd, back [3]float64
+	// Along a row or a column from a point on the quarter-pixel grid
+	// (where the row scan and the refinements put it), the walk reads
+	// each pixel once.
+	axial := (dx == 0 && dy == 1 || dx == 1 && dy == 0) && onQuarters(x) && onQuarters(y)
 	for side, out := range [2]*[3]float64{&fwd, &back} {
-		sx, sy := dx, dy
-		if side == 1 {
-			sx, sy = -dx, -dy
+		var ok bool
+		switch {
+		case axial:
+			ok = walkAxis(bm, x, y, dx == 0, side == 0, limit, out)
+		case side == 0:
+			ok = walk(bm, x, y, dx, dy, limit, out)
+		default:
+			ok = walk(bm, x, y, -dx, -dy, limit, out)
 		}
-		want := false
-		k := 0
-		for t := 0.0; t < limit && k < 3; t += 0.5 {
-			if Dark(bm, x+sx*t, y+sy*t) == want {
-				out[k] = t
-				k++
-				want = !want
-			}
-		}
-		if k < 3 {
+		if !ok {
 			return 0, 0, 0, false
 		}
 	}
@@ -303,6 +303,82 @@ func crossFinder(bm *gozxing.BitMatrix, x, y, dx, dy, unit float64) (float64, fl
 	}
 	return x + shift, u / 2, off, true
 }
+
+// walk samples the image every half pixel from (x, y) along (dx, dy),
+// below limit, and puts in out how far it went when the samples turned
+// light, dark and light again; false when they did not.
+func walk(bm *gozxing.BitMatrix, x, y, dx, dy, limit float64, out *[3]float64) bool {
+	want := false
+	k := 0
+	for t := 0.0; t < limit && k < 3; t += 0.5 {
+		if Dark(bm, x+dx*t, y+dy*t) == want {
+			out[k] = t
+			k++
+			want = !want
+		}
+	}
+	return k == 3
+}
+
+// walkAxis is walk down the column of x (vertical) or along the row of
+// y, forward or back, from a point whose coordinates are multiples of a
+// quarter, on which every step below is exact. The half-pixel samples in
+// one pixel read the same; the first of them, the one the walk would
+// see the pixel's value at, is how far the walk went when it turns
+// there: forward, the least multiple of a half at or past the pixel's
+// start; back, the least past its end. Left of (or above) the image
+// everything reads light, as Dark reads it; past its far edge, Get.
+func walkAxis(bm *gozxing.BitMatrix, x, y float64, vertical, forward bool, limit float64, out *[3]float64) bool {
+	p, q := x, int(y) // the coordinate walked; the row or column held
+	if vertical {
+		p, q = y, int(x)
+	}
+	start, step := int(p), 1
+	if !forward {
+		step = -1
+	}
+	want := false
+	k := 0
+	// Past this many pixels the walk has gone limit: a pixel's first
+	// sample lies more than a pixel less than its distance from start.
+	for j, i := 0, start; j < int(limit)+2; j, i = j+1, i+step {
+		var d bool
+		switch {
+		case i < 0:
+			if want {
+				return false // light from here on
+			}
+		case vertical:
+			d = bm.Get(q, i)
+		default:
+			d = bm.Get(i, q)
+		}
+		if d != want {
+			continue
+		}
+		var t float64
+		switch {
+		case j == 0:
+			t = 0
+		case forward:
+			t = math.Ceil(2*(float64(i)-p)) / 2
+		default:
+			t = math.Floor(2*(p-float64(i)-1))/2 + 0.5
+		}
+		if t >= limit {
+			return false
+		}
+		out[k] = t
+		if k++; k == 3 {
+			return true
+		}
+		want = !want
+	}
+	return false
+}
+
+// onQuarters reports whether v is a multiple of a quarter.
+func onQuarters(v float64) bool { return 4*v == math.Trunc(4*v) }
 
 // Corners finds the outer corners of a finder pattern, in order of angle
 // around its centre (clockwise on screen), by fitting lines to the outer

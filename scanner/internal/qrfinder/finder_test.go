@@ -227,3 +227,55 @@ func TestFindAsWindows(t *testing.T) {
 		}
 	}
 }
+
+// walkAxis turns where walk, sampling every half pixel, turns, down
+// columns and along rows, both ways, from points on the quarter-pixel
+// grid in noise of runs of a few pixels, into the image's edges and past
+// its far ones, with limits on and off the half-pixel grid.
+func TestWalkAxisAsWalk(t *testing.T) {
+	const w, h = 40, 30
+	rng := rand.New(rand.NewPCG(5, 6))
+	bm, _ := gozxing.NewBitMatrix(w, h)
+	for y := range h {
+		dark := false
+		for x := range w {
+			if rng.IntN(3) == 0 {
+				dark = !dark
+			}
+			if dark {
+				bm.Set(x, y)
+			}
+		}
+	}
+	turns := 0
+	for range 4000 {
+		x, y := float64(rng.IntN(4*w+8))/4, float64(rng.IntN(4*h+8))/4
+		limit := float64(rng.IntN(80)) / 2
+		if rng.IntN(2) == 0 {
+			limit = rng.Float64() * 40
+		}
+		for _, vertical := range []bool{false, true} {
+			for _, forward := range []bool{true, false} {
+				dx, dy := 1.0, 0.0
+				if vertical {
+					dx, dy = 0, 1
+				}
+				if !forward {
+					dx, dy = -dx, -dy
+				}
+				var want, got [3]float64
+				wantOK := walk(bm, x, y, dx, dy, limit, &want)
+				ok := walkAxis(bm, x, y, vertical, forward, limit, &got)
+				if ok != wantOK || ok && got != want {
+					t.Fatalf("from (%v, %v), vertical %v, forward %v, limit %v: %v %v, want %v %v", x, y, vertical, forward, limit, got, ok, want, wantOK)
+				}
+				if ok {
+					turns++
+				}
+			}
+		}
+	}
+	if turns < 1000 {
+		t.Errorf("%d walks turned three times: the noise shows little", turns)
+	}
+}
