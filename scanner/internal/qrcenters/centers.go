@@ -105,9 +105,10 @@ func (s *Scanner) scan(finder *detector.FinderPatternFinder, m *gozxing.BitMatri
 	row:
 		for i := 1; i+4 < len(l); {
 			run := l[i : i+5 : i+5]
-			if mayCross(run) {
+			t := run[0] + run[1] + run[2] + run[3] + run[4]
+			if mayCross(run[0], t) && mayCross(run[1], t) && mayCross(run[3], t) && mayCross(run[4], t) {
 				copy(counts[:], run)
-				end := x + run[0] + run[1] + run[2] + run[3] + run[4]
+				end := x + t
 				if detector.FinderPatternFinder_foundPatternCross(counts[:]) && finder.HandlePossibleCenter(counts[:], y, end) {
 					if single {
 						atEnd := i+5 == len(l)
@@ -154,17 +155,12 @@ func confirmedTwice(finder *detector.FinderPatternFinder) bool {
 	return n >= 2
 }
 
-// mayCross reports whether five runs may fit 1:1:3:1:1 as
-// FinderPatternFinder_foundPatternCross tells (|total/7 - run| below
-// total/14 for the outer runs), refusing in whole numbers, with a pixel
-// to spare, only windows it refuses: most windows of a row fail their
-// first run.
-func mayCross(run []int) bool {
-	t := run[0] + run[1] + run[2] + run[3] + run[4]
-	for _, i := range [4]int{0, 1, 3, 4} {
-		if d := 7*run[i] - t; 2*max(d, -d) > t+14 {
-			return false
-		}
-	}
-	return true
+// mayCross reports whether an outer run r of a window of t pixels may
+// fit 1:1:3:1:1 as FinderPatternFinder_foundPatternCross tells
+// (|t/7 - r| below t/14), refusing in whole numbers, with a pixel to
+// spare, only runs it refuses: most windows of a row fail their first
+// run.
+func mayCross(r, t int) bool {
+	d := 7*r - t
+	return 2*max(d, -d) <= t+14
 }
