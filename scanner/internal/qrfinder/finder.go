@@ -83,25 +83,24 @@ func fitFinder(runs []int, pixel float64) (unit, off float64, ok bool) {
 // fitFinder alone decides at the slack's very edge. Most windows of runs
 // on a row are refused here, without floating point.
 func mayFit(runs []int) bool {
-	r0, r1, r2, r3, r4 := runs[0], runs[1], runs[2], runs[3], runs[4]
-	t := r0 + r1 + r2 + r3 + r4
-	if t < 7 {
-		return false
-	}
-	// Outer runs: |r − t/7| ≤ max(t/14, 1.5), each in turn (most windows
-	// fail the first).
-	if !outerMayFit(r0, t) || !outerMayFit(r1, t) || !outerMayFit(r3, t) || !outerMayFit(r4, t) {
-		return false
-	}
-	// The centre: |r − 3t/7| ≤ max(1.2·t/7, 2).
-	d := 7*r2 - 3*t
-	return 5*max(d, -d) <= max(6*t, 70)
+	t := runs[0] + runs[1] + runs[2] + runs[3] + runs[4]
+	// Each outer run in turn (most windows fail the first), then the
+	// centre.
+	return t >= 7 && outerMayFit(runs[0], t) && outerMayFit(runs[1], t) && outerMayFit(runs[3], t) && outerMayFit(runs[4], t) && centreMayFit(runs[2], t)
 }
 
-// outerMayFit is mayFit's test of an outer run r of a window of t pixels.
+// outerMayFit is mayFit's test of an outer run r of a window of t pixels:
+// |r − t/7| ≤ max(t/14, 1.5).
 func outerMayFit(r, t int) bool {
 	d := 7*r - t
 	return 2*max(d, -d) <= max(t, 21)
+}
+
+// centreMayFit is mayFit's test of the centre run r of a window of t
+// pixels: |r − 3t/7| ≤ max(1.2·t/7, 2).
+func centreMayFit(r, t int) bool {
+	d := 7*r - 3*t
+	return 5*max(d, -d) <= max(6*t, 70)
 }
 
 // fitSpread is fitFinder for a blurred pattern whose dark runs the
@@ -185,8 +184,8 @@ func (r *Scanner) keepBest() {
 // scanRow confirms each window of five runs of row y, whose lengths are
 // l, that starts dark and fits 1:1:3:1:1, at the middle of its middle
 // run: the windows bitrow.WindowsOf visits, looked at here without a
-// call a window (a row holds hundreds, most refused by their first two
-// runs).
+// call a window (a row holds hundreds, most refused by their first
+// run).
 func (r *Scanner) scanRow(bm *gozxing.BitMatrix, l []int, y int) {
 	pos, runs := bitrow.RunsOf(l)
 	if len(runs) < 5 {
@@ -195,9 +194,9 @@ func (r *Scanner) scanRow(bm *gozxing.BitMatrix, l []int, y int) {
 	start := pos + runs[0] + runs[1] // where the window's middle run starts
 	for i := 0; i+5 <= len(runs); i += 2 {
 		win := runs[i : i+5 : i+5]
-		// The first two runs tested here, a call saved where they fail.
+		// mayFit(win), in line.
 		t := win[0] + win[1] + win[2] + win[3] + win[4]
-		if outerMayFit(win[0], t) && outerMayFit(win[1], t) && mayFit(win) {
+		if t >= 7 && outerMayFit(win[0], t) && outerMayFit(win[1], t) && outerMayFit(win[3], t) && outerMayFit(win[4], t) && centreMayFit(win[2], t) {
 			if unit, _, ok := fitFinder(win, 1); ok {
 				r.confirmFinder(bm, float64(start)+float64(win[2])/2, float64(y), unit)
 			}
