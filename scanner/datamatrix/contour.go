@@ -168,7 +168,8 @@ var nextStep = func() (t [8 << 9]uint8) {
 // noStep is nextStep's entry for a pixel without dark neighbours.
 const noStep = 8
 
-// pixel is a pixel position.
+// pixel is a pixel position. coords reads a contour's pixels as their
+// coordinates in memory, x and y in turn.
 type pixel struct{ x, y int32 }
 
 // visited marks pixels that a traced contour went through, so that a seed

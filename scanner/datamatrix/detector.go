@@ -177,7 +177,7 @@ func (d *detector) tryContour(p scanParams) *decoded {
 	if maxX-minX < minSide/2 || maxY-minY < minSide/2 {
 		return nil
 	}
-	d.verts = simplify(c, d.verts, &d.poly)
+	d.verts = simplify(c, int(maxX), int(maxY), d.verts, &d.poly)
 	d.segs = segmentsOf(c, d.verts, d.segs)
 	d.corners = finderCorners(d.segs, minSide*2/3, d.corners)
 	for i, f := range d.corners {

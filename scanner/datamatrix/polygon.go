@@ -2,7 +2,7 @@ package datamatrix
 
 import (
 	"math"
-	"slices"
+	"unsafe"
 )
 
 // A Data Matrix symbol's finder pattern is an L of two solid bars along the
@@ -48,34 +48,32 @@ type polygonScratch struct {
 	stack [][2]int
 	keep  []bool
 	ring  []pixel // the contour, from the first split point round
-	// flatC and flat hold the contour's and ring's coordinates, x and
-	// y in turn, for farthestWide and farthestAreaWide (only when
-	// areaVectors is set); maxX and maxY bound them.
-	flatC, flat []int32
-	maxX, maxY  int
+	// flat is ring's coordinates, x and y in turn, for farthestAreaWide;
+	// maxX and maxY bound them.
+	flat       []int32
+	maxX, maxY int
 }
 
 // simplify returns the vertices (contour indices, ascending) of a polygon
 // that follows the closed contour within simplifyEps pixels
-// (Ramer-Douglas-Peucker), appended to out[:0].
-func simplify(c []pixel, out []int, sc *polygonScratch) []int {
+// (Ramer-Douglas-Peucker), appended to out[:0]. The contour's coordinates
+// lie between 0 and maxX, maxY.
+func simplify(c []pixel, maxX, maxY int, out []int, sc *polygonScratch) []int {
 	out = out[:0]
 	n := len(c)
 	if n < 4 {
 		return out
 	}
+	sc.maxX, sc.maxY = maxX, maxY
 	// Split the closed contour at two points far apart (the ends of a
 	// diameter, nearly), which are corners rather than the middle of a
 	// side: a vertex is never dropped, whatever the sides next to it.
-	if areaVectors {
-		sc.flatten(c)
-	}
 	farthest := func(from int) int {
 		x0, y0 := c[from].x, c[from].y
 		far, farD := from, int64(-1)
 		done := 0
 		if areaVectors {
-			done, far, farD = farthestWide(sc.flatC, int(x0), int(y0), sc.maxX, sc.maxY)
+			done, far, farD = farthestWide(coords(c), int(x0), int(y0), maxX, maxY)
 		}
 		for i := done; i < len(c); i++ {
 			q := c[i]
@@ -96,10 +94,7 @@ func simplify(c []pixel, out []int, sc *polygonScratch) []int {
 	ring := append(append(sc.ring[:0], c[a:]...), c[:a]...)
 	ring = append(ring, c[a])
 	sc.ring = ring
-	if areaVectors {
-		sc.flat = append(append(sc.flat[:0], sc.flatC[2*a:]...), sc.flatC[:2*a]...)
-		sc.flat = append(sc.flat, sc.flatC[2*a:2*a+2]...)
-	}
+	sc.flat = coords(ring)
 	far := (b - a + n) % n
 	if cap(sc.keep) < n+1 {
 		sc.keep = make([]bool, n+1)
@@ -195,15 +190,14 @@ func farthestFromChord(sc *polygonScratch, from, to int) int {
 // about what the vector steps save.
 const minWideArea = 24
 
-// flatten copies the coordinates of contour c into flatC and bounds them.
-func (sc *polygonScratch) flatten(c []pixel) {
-	flat := slices.Grow(sc.flatC[:0], 2*len(c))[:2*len(c)]
-	var maxX, maxY int32
-	for i, q := range c {
-		flat[2*i], flat[2*i+1] = q.x, q.y
-		maxX, maxY = max(maxX, q.x), max(maxY, q.y)
+// coords returns the coordinates of the pixels of c, x and y in turn, as
+// the vector loops read them: c itself, whose pixels are two int32s each,
+// laid out so in memory, rather than a copy of every contour tried.
+func coords(c []pixel) []int32 {
+	if len(c) == 0 {
+		return nil
 	}
-	sc.flatC, sc.maxX, sc.maxY = flat, int(maxX), int(maxY)
+	return unsafe.Slice(&c[0].x, 2*len(c))
 }
 
 // farthestArea returns the largest of |dx*q.y - dy*q.x - c| over the

@@ -224,7 +224,7 @@ func TestSimplify(t *testing.T) {
 				}
 				c, _, _ = traceContour(&img, &seen, x, y, 1<<16, c[:0])
 				want := simplifyReference(c, simplifyEps)
-				verts = simplify(c, verts, &sc)
+				verts = simplify(c, w, h, verts, &sc)
 				if !slices.Equal(verts, want) {
 					t.Fatalf("trial %d, contour at (%d, %d) of %d pixels: vertices %v, want %v", trial, x, y, len(c), verts, want)
 				}
