@@ -107,6 +107,18 @@ func (b *bitImage) darkIn(p point) bool {
 	return b.words[i>>5]>>(i&31)&1 != 0
 }
 
+// darkWhere reads p as darkIn does where in says that holds has found p
+// inside the image, else as darkAt does: for the loops that read both
+// ways, one read at a call.
+func (b *bitImage) darkWhere(p point, in bool) bool {
+	x, y := uint(int(p.x)), uint(int(p.y))
+	if !in && (p.x < 0 || p.y < 0 || x >= uint(b.w) || y >= uint(b.h)) {
+		return false
+	}
+	i := b.origin + y*b.rowBits + x
+	return b.words[i>>5]>>(i&31)&1 != 0
+}
+
 // probe returns the first dark point of base + dir·s for s = band, band −
 // 0.5, … down to above −band (dir a unit vector), as darkAt reads them.
 func (b *bitImage) probe(base, dir point, band float64) (point, bool) {

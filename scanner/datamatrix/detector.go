@@ -219,7 +219,7 @@ func (d *detector) read(o outline, p scanParams) *decoded {
 		// binarizer places at random within a pixel.
 		size := c.size
 		aligned := d.align(o, &size)
-		g := newGrid(&aligned, &size)
+		g := newGrid(&aligned, &size, &d.img)
 		if all, timing, ok := d.fixedScore(&g, minFixedShare, 0, math.Inf(-1)); !ok || !fixedFits(all, timing) {
 			continue
 		}
@@ -249,7 +249,7 @@ const minFixedShare = 0.8
 // decodeGrid samples the grid of outline o for size s and decodes it, and
 // with TRY_HARDER its mirror image too (only that for a turned size).
 func (d *detector) decodeGrid(o outline, s *symbolSize, turned bool, p scanParams) *decoded {
-	g := newGrid(&o, s)
+	g := newGrid(&o, s, &d.img)
 	for _, mirror := range [...]bool{false, true} {
 		if mirror && !p.harder || !mirror && turned || mirror && !turned && s.rows != s.cols {
 			continue

@@ -12,10 +12,17 @@ import (
 type grid struct {
 	size *symbolSize
 	h    homography
+	// in tells that every point of the grid lies inside the image with
+	// a pixel to spare (inside), so that darkIn reads it.
+	in bool
 }
 
-func newGrid(o *outline, s *symbolSize) grid {
-	return grid{size: s, h: squareToQuad(o.tl, o.tr, o.br, o.bl)}
+// newGrid lays the grid of size s over outline o in img. Its map and in do
+// not depend on the size.
+func newGrid(o *outline, s *symbolSize, img *bitImage) grid {
+	g := grid{size: s, h: squareToQuad(o.tl, o.tr, o.br, o.bl)}
+	g.in = g.inside(img)
+	return g
 }
 
 // modulePixels is the mean size of a module in pixels.
@@ -30,6 +37,64 @@ func (g *grid) modulePixels() float64 {
 func (g *grid) at(u, v float64) point {
 	return g.h.apply(u/float64(g.size.cols), v/float64(g.size.rows))
 }
+
+// gridLine maps the points of one row or one column of a grid into the
+// image as grid.at does, the fixed coordinate's terms worked out once: the
+// fixed pattern's counts and the boundary drift sample whole rows and
+// columns. Each sum is grid.at's own, its terms in the same order or
+// swapped, which floating-point addition allows exactly.
+type gridLine struct {
+	div        float64 // the varying coordinate's span: columns or rows
+	gw, gx, gy float64 // the varying coordinate's factors in w, x and y
+	w0, x0, y0 float64 // the fixed coordinate's terms in w, x and y
+	c, f       float64
+}
+
+// row maps the points of the row v modules down: at(u) is g.at(u, v).
+func (g *grid) row(v float64) gridLine {
+	h := &g.h
+	fv := v / float64(g.size.rows)
+	return gridLine{div: float64(g.size.cols), gw: h.g, gx: h.a, gy: h.d, w0: h.h * fv, x0: h.b * fv, y0: h.e * fv, c: h.c, f: h.f}
+}
+
+// column maps the points of the column u modules across: at(v) is
+// g.at(u, v).
+func (g *grid) column(u float64) gridLine {
+	h := &g.h
+	fu := u / float64(g.size.cols)
+	return gridLine{div: float64(g.size.rows), gw: h.h, gx: h.b, gy: h.e, w0: h.g * fu, x0: h.a * fu, y0: h.d * fu, c: h.c, f: h.f}
+}
+
+func (l *gridLine) at(t float64) point {
+	ft := t / l.div
+	w := l.gw*ft + l.w0 + 1
+	if w == 0 {
+		w = 1e-12
+	}
+	return point{(l.gx*ft + l.x0 + l.c) / w, (l.gy*ft + l.y0 + l.f) / w}
+}
+
+// inside tells whether every point of the grid, the symbol's whole
+// square, lies inside img with a pixel to spare, as holds does for a
+// segment: so it does when its four corners do and the projective map
+// stays well away from its line at infinity over the square (the
+// denominator, linear in the module coordinates, at least minGridW at
+// every corner), so that the square's image is the quadrilateral of its
+// corners and the rounding of a point computed inside it is far below
+// the pixel to spare. Its points can then be read with darkIn.
+func (g *grid) inside(img *bitImage) bool {
+	h := &g.h
+	if !(min(h.g, h.h, h.g+h.h)+1 >= minGridW) {
+		return false
+	}
+	a, b, c, e := h.apply(0, 0), h.apply(1, 0), h.apply(1, 1), h.apply(0, 1)
+	return img.holds(a, c, 0) && img.holds(b, e, 0)
+}
+
+// minGridW is the least denominator of a grid's projective map at the
+// corners of its square for inside to vouch for it: a denominator of 0.01
+// is a side seen a hundred times nearer at one end than at the other.
+const minGridW = 0.01
 
 // fixedScore returns the share of the fixed pattern's modules (finders and
 // timing patterns of every data region) that read as they must, sampled at
@@ -82,18 +147,17 @@ func (d *detector) fixedCount(g *grid, need int) (match, tMatch, tTotal int, ok 
 	total := s.fixedModules()
 	seen := 0
 	periodX, periodY := s.regionCols+2, s.regionRows+2
-	// sample reads the module at column x of row v (its centre's row).
-	sample := func(x int, v float64, dark bool) bool {
-		return d.img.darkAt(g.at(float64(x)+0.5, v)) == dark
-	}
+	// dark reads the module at column x of the row.
+	var row gridLine
+	dark := func(x int) bool { return d.img.darkWhere(row.at(float64(x)+0.5), g.in) }
 	for y := 0; y < s.rows; y++ {
-		v := float64(y) + 0.5
+		row = g.row(float64(y) + 0.5)
 		yr := y % periodY
 		if yr == periodY-1 {
 			// A region's finder row: dark throughout.
 			for x := 0; x < s.cols; x++ {
 				seen++
-				if sample(x, v, true) {
+				if dark(x) {
 					match++
 				}
 				if match+total-seen < need {
@@ -109,12 +173,12 @@ func (d *detector) fixedCount(g *grid, need int) (match, tMatch, tTotal int, ok 
 			for x := 0; x < s.cols; x++ {
 				seen++
 				if xr == 0 {
-					if sample(x, v, true) {
+					if dark(x) {
 						match++
 					}
 				} else {
 					tTotal++
-					if sample(x, v, xr%2 == 0) {
+					if dark(x) == (xr%2 == 0) {
 						match++
 						tMatch++
 					}
@@ -132,7 +196,7 @@ func (d *detector) fixedCount(g *grid, need int) (match, tMatch, tTotal int, ok 
 		// dark in the rows of odd yr.
 		for x := 0; x < s.cols; x += periodX {
 			seen++
-			if sample(x, v, true) {
+			if dark(x) {
 				match++
 			}
 			if match+total-seen < need {
@@ -140,7 +204,7 @@ func (d *detector) fixedCount(g *grid, need int) (match, tMatch, tTotal int, ok 
 			}
 			seen++
 			tTotal++
-			if sample(x+periodX-1, v, yr%2 == 1) {
+			if dark(x+periodX-1) == (yr%2 == 1) {
 				match++
 				tMatch++
 			}
@@ -170,12 +234,14 @@ func (d *detector) sizeCandidates(o *outline, mirrored bool) []scoredSize {
 	// three sizes that came before it (an equal score too, the sort being
 	// stable), so the search of its fixed pattern stops once that shows.
 	best := [3]float64{math.Inf(-1), math.Inf(-1), math.Inf(-1)}
+	base := newGrid(o, nil, &d.img) // every size's map and in
 	add := func(s symbolSize, turned bool) {
 		// Modules smaller than a pixel cannot be read.
 		if width/float64(s.cols) < 1 || height/float64(s.rows) < 1 {
 			return
 		}
-		g := newGrid(o, &s)
+		g := base
+		g.size = &s
 		penalty := 0.0
 		if !close(s.cols, o.colsSeen) || !close(s.rows, o.rowsSeen) {
 			penalty = 0.05
@@ -246,7 +312,7 @@ func (d *detector) sample(g *grid, mirror bool) *gozxing.BitMatrix {
 			u, v := float64(x)+0.5, float64(y)+0.5
 			n := 0
 			for _, o := range offsets {
-				if d.img.darkAt(g.at(u+o.x, v+o.y)) {
+				if d.img.darkWhere(g.at(u+o.x, v+o.y), g.in) {
 					n++
 				}
 			}
@@ -271,7 +337,7 @@ var moduleSamples = [...]point{{0, 0}, {-0.2, -0.2}, {0.2, -0.2}, {-0.2, 0.2}, {
 // own, so a grid a third of a module off reads the fixed pattern at
 // random in places.
 func (d *detector) align(o outline, s *symbolSize) outline {
-	g := newGrid(&o, s)
+	g := newGrid(&o, s, &d.img)
 	best, _, _, _ := d.fixedCount(&g, 0)
 	m := g.modulePixels()
 	for _, step := range [...]float64{0.3 * m, 0.15 * m} {
@@ -282,7 +348,7 @@ func (d *detector) align(o outline, s *symbolSize) outline {
 					t := o
 					p := t.corner(c)
 					*p = p.add(dir.scale(step))
-					g := newGrid(&t, s)
+					g := newGrid(&t, s, &d.img)
 					// Only a grid that reads more of the pattern right
 					// counts: its count stops once it cannot.
 					if sc, _, _, ok := d.fixedCount(&g, best+1); ok {
@@ -312,7 +378,7 @@ func (d *detector) align(o outline, s *symbolSize) outline {
 func (d *detector) refineGrid(o outline, s *symbolSize) outline {
 	cols, rows := float64(s.cols), float64(s.rows)
 	for iter := 0; iter < 3; iter++ {
-		g := newGrid(&o, s)
+		g := newGrid(&o, s, &d.img)
 		du, ok1 := d.boundaryDrift(&g, true)
 		dv, ok2 := d.boundaryDrift(&g, false)
 		if !ok1 && !ok2 {
@@ -336,9 +402,9 @@ func (f drift) at(u, v float64) float64 { return f.a + f.b*u + f.c*v }
 // or between rows (down the columns) and fits their drift.
 func (d *detector) boundaryDrift(g *grid, alongRows bool) (drift, bool) {
 	s := g.size
-	lines, n := s.rows, s.cols
+	n := s.cols
 	if !alongRows {
-		lines, n = s.cols, s.rows
+		n = s.rows
 	}
 	pos := func(along, across float64) point {
 		if alongRows {
@@ -352,28 +418,7 @@ func (d *detector) boundaryDrift(g *grid, alongRows bool) (drift, bool) {
 	if !(step > 0) || step > 0.25 {
 		return drift{}, false
 	}
-	obs := d.obs[:0]
-	for i := 0; i < lines; i++ {
-		across := float64(i) + 0.5
-		prev := d.img.darkAt(pos(0, across))
-		for t := step; t <= float64(n); t += step {
-			v := d.img.darkAt(pos(t, across))
-			if v == prev {
-				continue
-			}
-			prev = v
-			at := t - step/2
-			if at < 0.5 || at > float64(n)-0.5 {
-				continue // the symbol's own edges are not boundaries between modules
-			}
-			sign := -1.0
-			if v {
-				sign = 1
-			}
-			obs = append(obs, observation{along: at, across: across, sign: sign})
-		}
-	}
-	d.obs = obs
+	obs := d.boundaryChanges(g, alongRows, step)
 	if len(obs) < 12 {
 		return drift{}, false
 	}
@@ -423,6 +468,46 @@ func (d *detector) boundaryDrift(g *grid, alongRows bool) (drift, bool) {
 		}
 	}
 	return f, true
+}
+
+// boundaryChanges returns the changes of colour along every row (or down
+// every column) of grid g, sampled step modules apart, but those within
+// half a module of the symbol's edges: boundaryDrift's observations.
+func (d *detector) boundaryChanges(g *grid, alongRows bool, step float64) []observation {
+	s := g.size
+	lines, n := s.rows, s.cols
+	if !alongRows {
+		lines, n = s.cols, s.rows
+	}
+	obs := d.obs[:0]
+	for i := 0; i < lines; i++ {
+		across := float64(i) + 0.5
+		var l gridLine
+		if alongRows {
+			l = g.row(across)
+		} else {
+			l = g.column(across)
+		}
+		prev := d.img.darkWhere(l.at(0), g.in)
+		for t := step; t <= float64(n); t += step {
+			v := d.img.darkWhere(l.at(t), g.in)
+			if v == prev {
+				continue
+			}
+			prev = v
+			at := t - step/2
+			if at < 0.5 || at > float64(n)-0.5 {
+				continue // the symbol's own edges are not boundaries between modules
+			}
+			sign := -1.0
+			if v {
+				sign = 1
+			}
+			obs = append(obs, observation{along: at, across: across, sign: sign})
+		}
+	}
+	d.obs = obs
+	return obs
 }
 
 // observation is a change of colour seen along a row or column of

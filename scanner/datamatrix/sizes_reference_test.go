@@ -90,8 +90,8 @@ func fixedCountReference(d *detector, g *grid) (match, tMatch, tTotal int) {
 
 // TestFixedCount: fixedCount counts as the plain form does, for every size
 // and every size turned on its side, on grids laid over random modules
-// that mostly follow the fixed pattern, and gives up exactly when the
-// matches fall short of what it needs.
+// that mostly follow the fixed pattern, inside the image or crossing its
+// edge, and gives up exactly when the matches fall short of what it needs.
 func TestFixedCount(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 5))
 	var d detector
@@ -117,7 +117,13 @@ func TestFixedCount(t *testing.T) {
 			// fall on their neighbours.
 			jitter := func(x, y float64) point { return point{x + rng.Float64() - 0.5, y + rng.Float64() - 0.5} }
 			o := outline{tl: jitter(4, 4), tr: jitter(float64(w-4), 4), br: jitter(float64(w-4), float64(h-4)), bl: jitter(4, float64(h-4))}
-			g := newGrid(&o, &sz)
+			if rng.IntN(3) == 0 {
+				// A grid that crosses the image's edge.
+				for i := range 4 {
+					*o.corner(i) = o.corner(i).add(point{float64(w) / 3, -float64(h) / 4})
+				}
+			}
+			g := newGrid(&o, &sz, &d.img)
 			match, tMatch, tTotal := fixedCountReference(&d, &g)
 			if m, tm, tt, ok := d.fixedCount(&g, 0); !ok || m != match || tm != tMatch || tt != tTotal {
 				t.Fatalf("%dx%d: fixedCount %d, %d of %d, %v; want %d, %d of %d", sz.rows, sz.cols, m, tm, tt, ok, match, tMatch, tTotal)
