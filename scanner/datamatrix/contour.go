@@ -130,9 +130,13 @@ func (b *bitImage) probe(base, dir point, band float64) (point, bool) {
 		}
 		return point{}, false
 	}
+	// darkIn written out, the image's fields in locals: the compiler
+	// would load them again at every point.
+	words, rowBits, origin := b.words, b.rowBits, b.origin
 	for s := band; s > -band; s -= 0.5 {
-		if p := base.add(dir.scale(s)); b.darkIn(p) {
-			return p, true
+		x, y := base.x+dir.x*s, base.y+dir.y*s // base.add(dir.scale(s))
+		if i := origin + uint(int(y))*rowBits + uint(int(x)); words[i>>5]>>(i&31)&1 != 0 {
+			return point{x, y}, true
 		}
 	}
 	return point{}, false
