@@ -122,6 +122,9 @@ func (b *bitImage) darkWhere(p point, in bool) bool {
 // probe returns the first dark point of base + dir·s for s = band, band −
 // 0.5, … down to above −band (dir a unit vector), as darkAt reads them.
 func (b *bitImage) probe(base, dir point, band float64) (point, bool) {
+	if p, ok, done := b.probeWide(base, dir, band); done {
+		return p, ok
+	}
 	if !b.holds(base.add(dir.scale(band)), base.add(dir.scale(-band)), 0) {
 		for s := band; s > -band; s -= 0.5 {
 			if p := base.add(dir.scale(s)); b.darkAt(p) {

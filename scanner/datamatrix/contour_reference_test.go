@@ -165,8 +165,21 @@ func TestFindWipesImageCopy(t *testing.T) {
 }
 
 // A probe finds the first dark point that darkAt finds along it, whether
-// it lies inside the image or crosses its edges.
+// it lies inside the image or crosses its edges, in vector registers
+// (where the build and processor have them) and without.
 func TestProbeReference(t *testing.T) {
+	have := probeVectors
+	defer func() { probeVectors = have }()
+	for _, vectors := range []bool{false, true} {
+		if vectors && !have {
+			continue
+		}
+		probeVectors = vectors
+		testProbeReference(t)
+	}
+}
+
+func testProbeReference(t *testing.T) {
 	rng := rand.New(rand.NewPCG(13, 4))
 	var img bitImage
 	probes := 0
@@ -179,6 +192,12 @@ func TestProbeReference(t *testing.T) {
 			a := rng.Float64() * 2 * math.Pi
 			dir := point{math.Cos(a), math.Sin(a)}
 			band := 2 + rng.Float64()*8
+			if rng.IntN(2) == 0 {
+				// The probe's far end next to a pixel: the points just
+				// past it are not the probe's.
+				px := point{float64(rng.IntN(img.w)) + 0.5, float64(rng.IntN(img.h)) + 0.5}
+				base = px.add(dir.scale(band + rng.Float64()*1.5))
+			}
 			want, wantOK := point{}, false
 			for s := band; s > -band; s -= 0.5 {
 				if p := base.add(dir.scale(s)); img.darkAt(p) {

@@ -1,0 +1,80 @@
+//go:build amd64 && goexperiment.simd
+
+package datamatrix
+
+import "simd/archsimd"
+
+// probeVectors tells whether probeWide works in vector registers: AVX2's
+// comparisons, merges and conversions of four float64s at once.
+var probeVectors = archsimd.X86.AVX2()
+
+// probeWide is probe four points at a time: their coordinates, whether
+// they lie in the image and their bit indices worked out in vector
+// registers, their bits read one by one (AVX2 has no gather of bits). A
+// point off the image reads a bit of the copy's light margin instead, as
+// darkAt reads it light. It reports done false, leaving the probe to
+// probe's own loops, where vectors are not to be had or the image is too
+// large for bit indices in 32 bits. The timing traces' probes read
+// millions of points in a busy frame.
+//
+// The points are probe's own: its s, band − 0.5k at step k, is exact at
+// every step (a multiple of band's last bit, no larger than band), so the
+// lanes' band − 0.5k are the same numbers, and each coordinate is the
+// same product and sum (x + y is y + x in floating point); s > −band
+// holds for k < 4·band exactly. A coordinate c is in range as darkAt
+// tests it, c ≥ 0 and int(c) below the width (height), when c ≥ 0 and
+// c < the width (height), NaN and infinities out of range both ways.
+func (b *bitImage) probeWide(base, dir point, band float64) (p point, ok, done bool) {
+	if !probeVectors || len(b.words) >= 1<<26 || !(band < 1<<20) {
+		return point{}, false, false
+	}
+	n := int(4 * band)
+	if float64(n) < 4*band {
+		n++
+	}
+	words := b.words
+	bx, by := archsimd.BroadcastFloat64x4(base.x), archsimd.BroadcastFloat64x4(base.y)
+	dx, dy := archsimd.BroadcastFloat64x4(dir.x), archsimd.BroadcastFloat64x4(dir.y)
+	w, h := archsimd.BroadcastFloat64x4(float64(b.w)), archsimd.BroadcastFloat64x4(float64(b.h))
+	zero := archsimd.BroadcastFloat64x4(0)
+	// Pixel −1 of row 0: the light margin's bit where a point off the
+	// image is read.
+	off := archsimd.BroadcastFloat64x4(-1)
+	s := archsimd.LoadFloat64x4(&[4]float64{band, band - 0.5, band - 1, band - 1.5})
+	two := archsimd.BroadcastFloat64x4(2)
+	rowBits, origin := archsimd.BroadcastInt32x4(int32(b.rowBits)), archsimd.BroadcastInt32x4(int32(b.origin))
+	dark := func(i int32) bool { return words[uint32(i)>>5]>>(uint32(i)&31)&1 != 0 }
+	var at [4]int32
+	for k := 0; k < n; k += 4 {
+		x := dx.Mul(s).Add(bx) // base.x + dir.x*s
+		y := dy.Mul(s).Add(by)
+		in := x.GreaterEqual(zero).And(y.GreaterEqual(zero)).And(x.Less(w)).And(y.Less(h))
+		x, y = x.Merge(off, in), y.Masked(in)
+		y.ConvertToInt32().Mul(rowBits).Add(origin).Add(x.ConvertToInt32()).Store(&at)
+		// The first dark lane, written out: a loop over the lanes costs
+		// about as much again as their reads. Lanes past the last point
+		// (of the last four) read the image or its margin too.
+		j := 4
+		switch {
+		case dark(at[0]):
+			j = 0
+		case dark(at[1]):
+			j = 1
+		case dark(at[2]):
+			j = 2
+		case dark(at[3]):
+			j = 3
+		}
+		if j < 4 && k+j < n {
+			archsimd.ClearAVXUpperBits()
+			s := band - 0.5*float64(k+j)
+			return point{base.x + dir.x*s, base.y + dir.y*s}, true, true
+		}
+		if j < 4 {
+			break
+		}
+		s = s.Sub(two)
+	}
+	archsimd.ClearAVXUpperBits()
+	return point{}, false, true
+}
