@@ -169,11 +169,7 @@ func (d *detector) tryContour(p scanParams) *decoded {
 	if len(c) < 2*minSide {
 		return nil
 	}
-	minX, maxX, minY, maxY := c[0].x, c[0].x, c[0].y, c[0].y
-	for _, q := range c {
-		minX, maxX = min(minX, q.x), max(maxX, q.x)
-		minY, maxY = min(minY, q.y), max(maxY, q.y)
-	}
+	minX, maxX, minY, maxY := contourBounds(c)
 	if maxX-minX < minSide/2 || maxY-minY < minSide/2 {
 		return nil
 	}

@@ -190,6 +190,22 @@ func farthestFromChord(sc *polygonScratch, from, to int) int {
 // about what the vector steps save.
 const minWideArea = 24
 
+// contourBounds returns the least and greatest x and y of the pixels of
+// c, which is not empty: in vector registers where it can (boundsWide),
+// as every contour long enough to be tried asks.
+func contourBounds(c []pixel) (minX, maxX, minY, maxY int32) {
+	minX, maxX, minY, maxY = c[0].x, c[0].x, c[0].y, c[0].y
+	done := 0
+	if areaVectors {
+		done, minX, maxX, minY, maxY = boundsWide(coords(c), minX, maxX, minY, maxY)
+	}
+	for _, q := range c[done:] {
+		minX, maxX = min(minX, q.x), max(maxX, q.x)
+		minY, maxY = min(minY, q.y), max(maxY, q.y)
+	}
+	return minX, maxX, minY, maxY
+}
+
 // coords returns the coordinates of the pixels of c, x and y in turn, as
 // the vector loops read them: c itself, whose pixels are two int32s each,
 // laid out so in memory, rather than a copy of every contour tried.

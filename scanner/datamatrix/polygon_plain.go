@@ -15,3 +15,8 @@ func farthestAreaWide(flat []int32, dx, dy, c, maxX, maxY int) (done, first, las
 func farthestWide(flat []int32, x0, y0, maxX, maxY int) (done, far int, farD int64) {
 	return 0, -1, -1
 }
+
+// boundsWide does nothing here: contourBounds does every pixel.
+func boundsWide(flat []int32, minX, maxX, minY, maxY int32) (done int, _, _, _, _ int32) {
+	return 0, minX, maxX, minY, maxY
+}

@@ -330,3 +330,32 @@ func TestFarthestAreaWide(t *testing.T) {
 }
 
 func abs(a int) int { return max(a, -a) }
+
+// contourBounds finds the plain least and greatest coordinates, in vector
+// registers (where the build and processor have them) and without, for
+// contours of every length up to a few vectors'.
+func TestContourBounds(t *testing.T) {
+	have := areaVectors
+	defer func() { areaVectors = have }()
+	rng := rand.New(rand.NewPCG(21, 8))
+	for _, vectors := range []bool{false, true} {
+		if vectors && !have {
+			continue
+		}
+		areaVectors = vectors
+		for trial := range 500 {
+			c := make([]pixel, 1+rng.IntN(40))
+			for i := range c {
+				c[i] = pixel{int32(rng.IntN(3000)), int32(rng.IntN(2000))}
+			}
+			want := [4]int32{c[0].x, c[0].x, c[0].y, c[0].y}
+			for _, q := range c {
+				want = [4]int32{min(want[0], q.x), max(want[1], q.x), min(want[2], q.y), max(want[3], q.y)}
+			}
+			minX, maxX, minY, maxY := contourBounds(c)
+			if got := [4]int32{minX, maxX, minY, maxY}; got != want {
+				t.Fatalf("vectors %v, trial %d, %d pixels: bounds %v, want %v", vectors, trial, len(c), got, want)
+			}
+		}
+	}
+}

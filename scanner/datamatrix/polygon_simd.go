@@ -104,3 +104,29 @@ func farthestWide(flat []int32, x0, y0, maxX, maxY int) (done, far int, farD int
 	}
 	return n, far, farD
 }
+
+// boundsWide is contourBounds over the first pixels of flat (x and y in
+// turn) in whole groups of four: it returns how many pixels it did and
+// the least and greatest x and y of those and of the bounds it is given.
+func boundsWide(flat []int32, minX, maxX, minY, maxY int32) (done int, _, _, _, _ int32) {
+	n := len(flat) / 2 / 4 * 4
+	if !areaVectors || n == 0 {
+		return 0, minX, maxX, minY, maxY
+	}
+	// Even lanes hold x, odd lanes y.
+	lo := archsimd.LoadInt32x8(&[8]int32{minX, minY, minX, minY, minX, minY, minX, minY})
+	hi := archsimd.LoadInt32x8(&[8]int32{maxX, maxY, maxX, maxY, maxX, maxY, maxX, maxY})
+	for i := 0; i < n; i += 4 {
+		v := archsimd.LoadInt32x8Slice(flat[2*i : 2*i+8])
+		lo, hi = lo.Min(v), hi.Max(v)
+	}
+	var l, h [8]int32
+	lo.Store(&l)
+	hi.Store(&h)
+	archsimd.ClearAVXUpperBits()
+	for j := 0; j < 8; j += 2 {
+		minX, maxX = min(minX, l[j]), max(maxX, h[j])
+		minY, maxY = min(minY, l[j+1]), max(maxY, h[j+1])
+	}
+	return n, minX, maxX, minY, maxY
+}
