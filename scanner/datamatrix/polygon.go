@@ -52,6 +52,7 @@ type polygonScratch struct {
 	// maxX and maxY bound them.
 	flat       []int32
 	maxX, maxY int
+	ties       []int32 // farthestFromChord's farthest pixels
 }
 
 // simplify returns the vertices (contour indices, ascending) of a polygon
@@ -173,7 +174,18 @@ func farthestFromChord(sc *polygonScratch, from, to int) int {
 	// The floating-point distances of the farthest pixels decide.
 	l := lineThrough(pixelPoint(p0), pixelPoint(p1))
 	best, bestD := -1, simplifyEps
-	for j := first; j <= last; j++ {
+	j := first
+	if areaVectors && last-first > minWideArea {
+		var done int
+		done, sc.ties = tiesWide(sc.flat[2*first:2*(last+1)], dx, dy, c, maxArea, sc.maxX, sc.maxY, sc.ties[:0])
+		for _, k := range sc.ties {
+			if d := math.Abs(l.dist(pixelPoint(ring[first+int(k)]))); d > bestD {
+				best, bestD = first+int(k), d
+			}
+		}
+		j += done
+	}
+	for ; j <= last; j++ {
 		q := ring[j]
 		if area := dx*(int(q.y)-y0) - dy*(int(q.x)-x0); area != maxArea && area != -maxArea {
 			continue

@@ -20,3 +20,8 @@ func farthestWide(flat []int32, x0, y0, maxX, maxY int) (done, far int, farD int
 func boundsWide(flat []int32, minX, maxX, minY, maxY int32) (done int, _, _, _, _ int32) {
 	return 0, minX, maxX, minY, maxY
 }
+
+// tiesWide does nothing here: farthestFromChord measures every pixel.
+func tiesWide(flat []int32, dx, dy, c, maxArea, maxX, maxY int, out []int32) (int, []int32) {
+	return 0, out
+}

@@ -255,10 +255,10 @@ func TestSimplify(t *testing.T) {
 
 // farthestArea gives the same pixels and area whether it starts
 // where farthestAreaWide left off (in vector registers, where the build
-// and processor have them) or does every pixel itself, and farthestWide
-// finds the first of the pixels farthest from one of them: pixels on a
-// small grid, so that many lie at the same distance, and chords of every
-// direction.
+// and processor have them) or does every pixel itself, tiesWide lists the
+// pixels at that area, and farthestWide finds the first of the pixels
+// farthest from one of them: pixels on a small grid, so that many lie at
+// the same distance, and chords of every direction.
 func TestFarthestAreaWide(t *testing.T) {
 	rng := rand.New(rand.NewPCG(13, 5))
 	var qs []pixel
@@ -293,6 +293,23 @@ func TestFarthestAreaWide(t *testing.T) {
 					wantFirst = k
 				}
 			}
+		}
+		// The pixels at the largest area, in vector registers as far
+		// as they go.
+		var wantTies []int32
+		for k, q := range qs {
+			if abs(dx*int(q.y)-dy*int(q.x)-c) == wantArea {
+				wantTies = append(wantTies, int32(k))
+			}
+		}
+		doneTies, ties := tiesWide(flat, dx, dy, c, wantArea, maxX, maxY, nil)
+		for k := doneTies; k < n; k++ {
+			if abs(dx*int(qs[k].y)-dy*int(qs[k].x)-c) == wantArea {
+				ties = append(ties, int32(k))
+			}
+		}
+		if !slices.Equal(ties, wantTies) {
+			t.Fatalf("trial %d: %d pixels, chord (%d, %d): farthest pixels %v, want %v", trial, n, dx, dy, ties, wantTies)
 		}
 		done, first, last, area := farthestAreaWide(flat, dx, dy, c, maxX, maxY)
 		if done > 0 {

@@ -2,7 +2,10 @@
 
 package datamatrix
 
-import "simd/archsimd"
+import (
+	"math/bits"
+	"simd/archsimd"
+)
 
 // areaVectors tells whether farthestArea works in vector registers: AVX2's
 // 32-bit products, absolute values and maxima of eight pixels at once.
@@ -130,3 +133,41 @@ func boundsWide(flat []int32, minX, maxX, minY, maxY int32) (done int, _, _, _, 
 	}
 	return n, minX, maxX, minY, maxY
 }
+
+// tiesWide appends to out the indices of the pixels of flat (x and y in
+// turn), in whole groups of eight, whose area |dx*y - dy*x - c| is
+// maxArea, ascending, as long as the areas fit in 32 bits as for
+// farthestAreaWide: it returns how many pixels it did and out.
+// farthestFromChord then measures only these of the pixels between the
+// first and the last farthest in floating point, not every one between.
+func tiesWide(flat []int32, dx, dy, c, maxArea, maxX, maxY int, out []int32) (int, []int32) {
+	n := len(flat) / 2 / 8 * 8
+	if !areaVectors || n == 0 || max(dx, -dx)*maxY+max(dy, -dy)*maxX >= 1<<31 {
+		return 0, out
+	}
+	k := archsimd.LoadInt32x8(&[8]int32{int32(-dy), int32(dx), int32(-dy), int32(dx), int32(-dy), int32(dx), int32(-dy), int32(dx)})
+	cv := archsimd.BroadcastInt32x8(int32(c))
+	mx := archsimd.BroadcastInt32x8(int32(maxArea))
+	for i := 0; i < n; i += 8 {
+		lo := archsimd.LoadInt32x8Slice(flat[2*i : 2*i+8]).Mul(k)
+		hi := archsimd.LoadInt32x8Slice(flat[2*i+8 : 2*i+16]).Mul(k)
+		for m := uint(laneBits[lo.AddPairsGrouped(hi).Sub(cv).Abs().Equal(mx).ToBits()]); m != 0; m &= m - 1 {
+			out = append(out, int32(i+bits.TrailingZeros(m)))
+		}
+	}
+	archsimd.ClearAVXUpperBits()
+	return n, out
+}
+
+// laneBits[m] has bit areaLanes[l] set for every lane l set in m: the
+// pixels, in order, whose areas the lanes of m hold.
+var laneBits = func() (t [256]uint8) {
+	for m := range t {
+		for l, p := range areaLanes {
+			if m>>l&1 != 0 {
+				t[m] |= 1 << p
+			}
+		}
+	}
+	return t
+}()
