@@ -3,6 +3,7 @@ package datamatrix
 import (
 	"math/bits"
 	"slices"
+	"unsafe"
 
 	"github.com/makiuchi-d/gozxing"
 
@@ -321,24 +322,22 @@ const (
 // that the loop's values stay in registers.
 func (t *tracer) steps(room []pixel) (int, int) {
 	words, bitStep := t.words, t.bitStep
-	// A stride of 32 bits and a word index shifted down from a bit index
-	// cannot overflow when added: the compiler then knows that word o
-	// lies in the image copy once word o+1 does, one bounds check a row.
 	stride := uint(t.stride)
 	at, start, xy, dir := t.at, t.start, t.xy, t.dir
 	stop := stopRoom
 	k := 0
+	base := unsafe.Pointer(unsafe.SliceData(words))
 	for ; k < len(room); k++ {
-		// The block's rows: bits sh to sh+2 of words o and o+1.
+		// The block's rows: bits sh to sh+2 of words o and o+1 of
+		// each, read as one 64-bit word a row (pairOf), which the
+		// compiler does not test against the copy's length: the last
+		// word read, o+1 of the row below, is tested here for all six.
 		o, sh := at>>5, at&31
-		hi := words[o+1]
-		up := uint((uint64(words[o]) | uint64(hi)<<32) >> sh)
-		o += stride
-		hi = words[o+1]
-		mid := uint((uint64(words[o]) | uint64(hi)<<32) >> sh)
-		o += stride
-		hi = words[o+1]
-		down := uint((uint64(words[o]) | uint64(hi)<<32) >> sh)
+		_ = words[o+2*stride+1]
+		row := unsafe.Add(base, o*4)
+		up := uint(pairOf(row) >> sh)
+		mid := uint(pairOf(unsafe.Add(row, stride*4)) >> sh)
+		down := uint(pairOf(unsafe.Add(row, stride*8)) >> sh)
 		// dir is a multiple of 512 below 4096: the mask changes nothing
 		// but spares a bounds check.
 		d := nextStep[(dir|up&7|(mid&7)<<3|(down&7)<<6)&uint(len(nextStep)-1)]
@@ -358,6 +357,13 @@ func (t *tracer) steps(room []pixel) (int, int) {
 	}
 	t.at, t.xy, t.dir = at, xy, dir
 	return k, stop
+}
+
+// pairOf returns the image copy's word at w and the word after it as one
+// 64-bit word, the first in its low half: where the processor is little-
+// endian, one load.
+func pairOf(w unsafe.Pointer) uint64 {
+	return uint64(*(*uint32)(w)) | uint64(*(*uint32)(unsafe.Add(w, 4)))<<32
 }
 
 // xyStep[d] moves traceContour's position, y<<32 + x, one step towards
