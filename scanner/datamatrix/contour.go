@@ -272,29 +272,33 @@ func traceContour(img *bitImage, seen *visited, x, y, limit int, out []pixel) ([
 			returns++
 		}
 	}
-	return out, areaAndMark(out[from:], closed, seen), closed
+	c := out[from:]
+	area2 := areaAndMark(c, seen)
+	if closed && len(c) > 1 {
+		p, q := c[len(c)-1], c[0]
+		area2 += int(p.x)*int(q.y) - int(q.x)*int(p.y)
+	}
+	return out, area2, closed
 }
 
-// areaAndMark returns twice the signed area of contour c, closed or not,
-// and marks its pixels in seen: one pass over the pixels, in a function
-// of its own so that its few values stay in registers.
+// areaAndMark returns twice the signed area of contour c taken as an open
+// path (traceContour closes it), and marks its pixels in seen: one pass
+// over the pixels, in a function of its own so that its few values stay
+// in registers.
 //
 //go:noinline
-func areaAndMark(c []pixel, closed bool, seen *visited) int {
+func areaAndMark(c []pixel, seen *visited) int {
 	bits, rowBits := seen.bits, seen.rowBits
 	area2 := 0
-	p := c[0]
-	i := uint(seenOrigin + int(p.y)*rowBits + int(p.x))
+	px, py := int(c[0].x), int(c[0].y)
+	i := uint(seenOrigin + py*rowBits + px)
 	bits[i>>6] |= 1 << (i & 63)
 	for _, q := range c[1:] {
-		area2 += int(p.x)*int(q.y) - int(q.x)*int(p.y)
-		i := uint(seenOrigin + int(q.y)*rowBits + int(q.x))
+		qx, qy := int(q.x), int(q.y)
+		area2 += px*qy - qx*py
+		i := uint(seenOrigin + qy*rowBits + qx)
 		bits[i>>6] |= 1 << (i & 63)
-		p = q
-	}
-	if closed && len(c) > 1 {
-		q := c[0]
-		area2 += int(p.x)*int(q.y) - int(q.x)*int(p.y)
+		px, py = qx, qy
 	}
 	return area2
 }
