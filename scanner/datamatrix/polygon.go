@@ -46,7 +46,7 @@ const (
 // polygonScratch is the scratch space of simplify, kept for reuse.
 type polygonScratch struct {
 	stack [][2]int
-	keep  []bool
+	verts []int   // the polygon's vertices, as ring indices
 	ring  []pixel // the contour, from the first split point round
 	// flat is ring's coordinates, x and y in turn, for farthestAreaWide;
 	// maxX and maxY bound them.
@@ -96,17 +96,21 @@ func simplify(c []pixel, maxX, maxY int, out []int, sc *polygonScratch) []int {
 	ring = append(ring, c[a])
 	sc.ring = ring
 	sc.flat = coords(ring)
+	// The chords are split in order, the left part of a chord before its
+	// split point and the right part after it, so that the vertices come
+	// out in ring order, with no pass over every pixel of the contour to
+	// gather them: a stack entry {r, -1} stands for the vertex at ring
+	// index r.
 	far := (b - a + n) % n
-	if cap(sc.keep) < n+1 {
-		sc.keep = make([]bool, n+1)
-	}
-	keep := sc.keep[:n+1]
-	clear(keep)
-	keep[0], keep[far], keep[n] = true, true, true
-	stack := append(sc.stack[:0], [2]int{0, far}, [2]int{far, n})
+	verts := append(sc.verts[:0], 0)
+	stack := append(sc.stack[:0], [2]int{far, n}, [2]int{far, -1}, [2]int{0, far})
 	for len(stack) > 0 {
 		s := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
+		if s[1] < 0 {
+			verts = append(verts, s[0])
+			continue
+		}
 		if s[1]-s[0] < 2 {
 			continue
 		}
@@ -114,19 +118,18 @@ func simplify(c []pixel, maxX, maxY int, out []int, sc *polygonScratch) []int {
 		if best < 0 {
 			continue
 		}
-		keep[best] = true
-		stack = append(stack, [2]int{s[0], best}, [2]int{best, s[1]})
+		stack = append(stack, [2]int{best, s[1]}, [2]int{best, -1}, [2]int{s[0], best})
 	}
-	sc.stack = stack
+	sc.stack, sc.verts = stack, verts
 	// Ascending contour indices: those past the wrap first.
-	for i := n - a; i < n; i++ {
-		if keep[i] {
-			out = append(out, i+a-n)
+	for _, r := range verts {
+		if r >= n-a {
+			out = append(out, r+a-n)
 		}
 	}
-	for i := 0; i < n-a; i++ {
-		if keep[i] {
-			out = append(out, i+a)
+	for _, r := range verts {
+		if r < n-a {
+			out = append(out, r+a)
 		}
 	}
 	return out
