@@ -186,16 +186,7 @@ func crossCheck(bm *gozxing.BitMatrix, x, y, dx, dy, unit float64) (float64, flo
 		if side == 1 {
 			sx, sy = -dx, -dy
 		}
-		want := true // next colour looked for
-		k := 0
-		for t := 0.0; t < limit && k < 6; t += 0.5 {
-			if dark(bm, x+sx*t, y+sy*t) == want {
-				out[k] = t
-				k++
-				want = !want
-			}
-		}
-		if k < 6 {
+		if !walkChanges(bm, x, y, sx, sy, limit, out) {
 			return 0, 0, false
 		}
 	}
@@ -218,6 +209,165 @@ func crossCheck(bm *gozxing.BitMatrix, x, y, dx, dy, unit float64) (float64, flo
 		return x + shift, u / 2, true
 	}
 	return shift, u / 2, true
+}
+
+// walkChanges samples the line from (x, y) along (sx, sy) at t = 0, ½, 1,
+// … below limit and records in out the first six t at which the colour
+// looked for, dark first, then light, and so on, shows; it reports
+// whether there were six.
+//
+// Along a row or a column (sx or sy zero) a pixel takes two samples or
+// so, one look at the matrix each: there the pixels are read instead,
+// and the samples that land on the first pixel of the colour looked for
+// are found from where each sample lands, which only moves one way.
+func walkChanges(bm *gozxing.BitMatrix, x, y, sx, sy, limit float64, out *[6]float64) bool {
+	const big = 1 << 40 // coordinates far inside float64's exact integers
+	if (sx == 0) == (sy == 0) || !(math.Abs(x) < big && math.Abs(y) < big && limit < big) {
+		return walkSamples(bm, x, y, sx, sy, limit, out)
+	}
+	// The walk moves c (y down a column, x along a row) by s·t; the
+	// other coordinate, plus ±0, stays as it is.
+	c, s, fixed, n := y, sy, x, bm.GetHeight()
+	if sy == 0 {
+		c, s, fixed, n = x, sx, y, bm.GetWidth()
+	}
+	if !(fixed >= 0) {
+		return false // every sample light: no dark one to start with
+	}
+	f := int(fixed)
+	colour := func(p int) bool { // pixel p of the line; light outside
+		if sy == 0 {
+			return bm.Get(p, f)
+		}
+		return bm.Get(f, p)
+	}
+	// pixel is where sample i lands, as dark reads it: -1 left of the
+	// line's start (c+s·t < 0), n past its end, else int(c+s·t). It
+	// moves only the way s points.
+	pixel := func(i int) int {
+		v := c + s*(float64(i)*0.5)
+		switch {
+		case !(v >= 0):
+			return -1
+		case v >= float64(n):
+			return n
+		}
+		return int(v)
+	}
+	step := 1
+	if s < 0 {
+		step = -1
+	}
+	// The last sample below limit, and where it lands: no pixel past
+	// that one is seen.
+	lastI := int(limit * 2)
+	for lastI >= 0 && !(float64(lastI)*0.5 < limit) {
+		lastI--
+	}
+	for float64(lastI+1)*0.5 < limit {
+		lastI++
+	}
+	if lastI < 0 {
+		return false
+	}
+	last := pixel(lastI)
+	want := true
+	k := 0
+	for i := 0; k < 6; {
+		t := float64(i) * 0.5 // as the loop adding ½ from 0 has it
+		if i > lastI {
+			return false
+		}
+		p := pixel(i)
+		if colour(p) == want {
+			out[k] = t
+			k++
+			want = !want
+			i++
+			continue
+		}
+		// The next pixel of the colour looked for up to last, the line
+		// past its ends (-1 and n) being light.
+		q, ok := nextPixel(bm, f, sy == 0, p, min(max(last, -1), n), step, want)
+		if !ok {
+			return false
+		}
+		// The first sample past i that lands on q or beyond: guessed
+		// from c+s·t = q, then moved to it.
+		j := i + 1
+		if g := int((float64(q)-c)*s*2) - 1; g > j {
+			j = g
+		}
+		for j > i+1 && reaches(pixel(j-1), q, step) {
+			j--
+		}
+		for !reaches(pixel(j), q, step) {
+			j++
+		}
+		i = j
+	}
+	return true
+}
+
+// nextPixel returns the first pixel past p, going the way of step, up to
+// last (-1 … n), that has colour want, where the line of the image, row f
+// (alongRow) or column f, lies between -1 and n and is light there; false
+// when there is none.
+func nextPixel(bm *gozxing.BitMatrix, f int, alongRow bool, p, last, step int, want bool) (int, bool) {
+	// The pixels of the image up to last, [p+1, end] or [end, p-1].
+	end := min(last, bm.GetHeight()-1)
+	if alongRow {
+		end = min(last, bm.GetWidth()-1)
+	}
+	if step < 0 {
+		end = max(last, 0)
+	}
+	q := p + step
+	switch {
+	case alongRow && step > 0:
+		for ; q <= end && bm.Get(q, f) != want; q++ {
+		}
+	case alongRow:
+		for ; q >= end && bm.Get(q, f) != want; q-- {
+		}
+	case step > 0:
+		for ; q <= end && bm.Get(f, q) != want; q++ {
+		}
+	default:
+		for ; q >= end && bm.Get(f, q) != want; q-- {
+		}
+	}
+	if reaches(end, q, step) {
+		return q, true
+	}
+	// Past the image's pixels: light, if the walk gets there.
+	if !want && last != end {
+		return last, true
+	}
+	return 0, false
+}
+
+// reaches reports whether pixel p is at q or past it, going the way of
+// step.
+func reaches(p, q, step int) bool {
+	if step > 0 {
+		return p >= q
+	}
+	return p <= q
+}
+
+// walkSamples is walkChanges sample by sample.
+func walkSamples(bm *gozxing.BitMatrix, x, y, sx, sy, limit float64, out *[6]float64) bool {
+	want := true // next colour looked for
+	k := 0
+	for t := 0.0; t < limit && k < 6; t += 0.5 {
+		if dark(bm, x+sx*t, y+sy*t) == want {
+			out[k] = t
+			k++
+			want = !want
+		}
+	}
+	return k == 6
 }
 
 // dark samples the bit matrix at a point, outside counting as light. At

@@ -1,6 +1,12 @@
 package maxicode
 
-import "testing"
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/makiuchi-d/gozxing"
+)
 
 // The finder's run test, on runs measured across bullseyes of the
 // robustness suite's symbols (three pixels a module, rings 2.4 px wide,
@@ -30,5 +36,45 @@ func TestMatchesBullseye(t *testing.T) {
 				t.Errorf("matchesBullseye(%v) = %v, want %v", tc.runs, got, tc.want)
 			}
 		})
+	}
+}
+
+// TestWalkChangesMatchesSamples checks the walk along rows and columns,
+// which reads pixels, against the walk sample by sample, the plain
+// computation it stands for: the same six changes, or none, from points
+// anywhere in and round random images of runs a few pixels long.
+func TestWalkChangesMatchesSamples(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, size := range [][2]int{{1, 1}, {7, 40}, {40, 7}, {64, 64}, {97, 33}} {
+		w, h := size[0], size[1]
+		bm, _ := gozxing.NewBitMatrix(w, h)
+		for y := range h {
+			dark := rng.IntN(2) == 0
+			for x := 0; x < w; x++ {
+				if rng.IntN(3) == 0 {
+					dark = !dark
+				}
+				if dark {
+					bm.Set(x, y)
+				}
+			}
+		}
+		dirs := [][2]float64{{0, 1}, {0, -1}, {1, 0}, {-1, 0}, {math.Copysign(0, -1), -1}, {-1, math.Copysign(0, -1)}, {0, 0.7}, {0.7, 0.7}}
+		for n := 0; n < 3000; n++ {
+			// Points inside, on pixel edges and off the image.
+			x := float64(rng.IntN(w+8)-4) + float64(rng.IntN(5))/4
+			y := float64(rng.IntN(h+8)-4) + float64(rng.IntN(5))/4
+			if rng.IntN(4) == 0 {
+				x, y = rng.Float64()*float64(w+2)-1, rng.Float64()*float64(h+2)-1
+			}
+			limit := float64(rng.IntN(4*max(w, h))) / float64(1+rng.IntN(3))
+			d := dirs[rng.IntN(len(dirs))]
+			var got, want [6]float64
+			okGot := walkChanges(bm, x, y, d[0], d[1], limit, &got)
+			okWant := walkSamples(bm, x, y, d[0], d[1], limit, &want)
+			if okGot != okWant || okGot && got != want {
+				t.Fatalf("%dx%d from (%v, %v) along %v below %v: %v %v, sample by sample %v %v", w, h, x, y, d, limit, got, okGot, want, okWant)
+			}
+		}
 	}
 }
