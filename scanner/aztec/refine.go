@@ -109,21 +109,11 @@ func (d *detector) fitInverse(sm *symbolMap, radius float64, origin point, scale
 			}
 			step := 2 * radius / (length * 4) // a quarter pixel
 			prev := d.img.darkAt(pos(-radius))
+			line := newLineMap(h, vT, uSign, vSign, uA, vA)
 			for t := -radius + step; t <= radius; t += step {
 				// pos(t) and darkAt, inlined: this loop is most of the
 				// refinement's time.
-				u, v := uA, vA
-				if uT {
-					u = uSign * t
-				}
-				if vT {
-					v = vSign * t
-				}
-				w := h.g*u + h.h*v + 1
-				if w == 0 {
-					w = 1e-12
-				}
-				px, py := (h.a*u+h.b*v+h.c)/w, (h.d*u+h.e*v+h.f)/w
+				px, py := line.at(t)
 				dark := px >= 0 && py >= 0 && d.img.get(int(px), int(py))
 				if dark == prev {
 					continue
@@ -157,6 +147,36 @@ func (d *detector) fitInverse(sm *symbolMap, radius float64, origin point, scale
 	}
 	x := atb
 	return projective{a: x[0], b: x[1], c: x[2], d: x[3], e: x[4], f: x[5], g: x[6], h: x[7]}, true
+}
+
+// lineMap is h.apply(u, v) along a line of modules where one of u and v
+// is ±t and the other fixed, as the same operations on the same values
+// with those fixed along the line worked out once: each of the map's
+// three sums, a product with the moving coordinate plus one with the
+// fixed one, is the same sum in either order, and k·(±t) is (±k)·t
+// exactly.
+type lineMap struct {
+	mw, mx, my float64 // the products with t: g, a and d by its sign
+	cw, cx, cy float64 // the products with the fixed coordinate
+	c, f       float64
+}
+
+// newLineMap is the lineMap of h where v moves (vMoves: v = vSign·t, u =
+// uA) or u does (u = uSign·t, v = vA).
+func newLineMap(h *projective, vMoves bool, uSign, vSign, uA, vA float64) lineMap {
+	if vMoves {
+		return lineMap{h.h * vSign, h.b * vSign, h.e * vSign, h.g * uA, h.a * uA, h.d * uA, h.c, h.f}
+	}
+	return lineMap{h.g * uSign, h.a * uSign, h.d * uSign, h.h * vA, h.b * vA, h.e * vA, h.c, h.f}
+}
+
+// at is the image position at t along the line.
+func (l *lineMap) at(t float64) (float64, float64) {
+	w := l.mw*t + l.cw + 1
+	if w == 0 {
+		w = 1e-12
+	}
+	return (l.mx*t + l.cx + l.c) / w, (l.my*t + l.cy + l.f) / w
 }
 
 // pickAxis is the symbol coordinate that axis (±1 or ±2, as
