@@ -27,7 +27,7 @@ type bitImage struct {
 	w, h    int
 	rowSize int
 	words   []uint32    // pixel (x, y) is bit x%32 of words[y*rowSize+x/32]
-	rows    bitrow.Rows // m's rows, as load reads them
+	rows    bitrow.Rows // m's rows, as load reads them, and their run lengths, until wipe
 	// Blocks of 32×32 pixels turned into columns as lines down them are
 	// read (see column), each kept in the slot its place picks until
 	// another block takes it: block (bx, by) in blocks[s] when tags[s] is
@@ -44,7 +44,8 @@ type bitImage struct {
 const blockSlots = 1024
 
 // load copies m, reusing the words of the image before; its rows read
-// from shared when they are of m (shared may be nil).
+// from shared when they are of m (shared may be nil), which rows then
+// reads until wipe.
 func (b *bitImage) load(m *gozxing.BitMatrix, shared *bitrow.SharedRows) {
 	b.m, b.w, b.h = m, m.GetWidth(), m.GetHeight()
 	b.rowSize = (b.w + 31) / 32
@@ -57,7 +58,6 @@ func (b *bitImage) load(m *gozxing.BitMatrix, shared *bitrow.SharedRows) {
 	for y := range b.h {
 		copy(b.words[y*b.rowSize:(y+1)*b.rowSize], b.rows.Row(y))
 	}
-	b.rows.Done()
 	b.colSize = (b.h + 31) / 32
 	if cap(b.col) < b.colSize {
 		b.col = make([]uint32, b.colSize)
@@ -68,6 +68,7 @@ func (b *bitImage) load(m *gozxing.BitMatrix, shared *bitrow.SharedRows) {
 
 // wipe clears the copies of the image.
 func (b *bitImage) wipe() {
+	b.rows.Done()
 	clear(b.words[:cap(b.words)])
 	clear(b.blocks[:])
 	clear(b.col[:cap(b.col)])
@@ -186,21 +187,28 @@ func (d *detector) findCentres(step, budget int) []centre {
 	img := &d.img
 	hits := d.hits[:0]
 	for y := step / 2; y < img.h; y += step {
-		// The row, in the copy of the image.
-		d.runs = bitrow.Lengths(img.words[y*img.rowSize:(y+1)*img.rowSize], img.w, d.runs)
+		// The row's runs: measured once between the readers of shared
+		// rows, else from the copy of the image.
+		var runs []int
+		if img.rows.Shared() {
+			runs, d.runs = img.rows.Lengths(y, d.runs)
+		} else {
+			d.runs = bitrow.Lengths(img.words[y*img.rowSize:(y+1)*img.rowSize], img.w, d.runs)
+			runs = d.runs
+		}
 		x := 0
-		for i, r := range d.runs {
+		for i, r := range runs {
 			start := x
 			x += r
-			if !mayRing(d.runs, i) {
+			if !mayRing(runs, i) {
 				continue
 			}
-			s, ok := ringPattern(d.runs, i)
+			s, ok := ringPattern(runs, i)
 			if !ok {
 				continue
 			}
 			m := float64(s) / 4
-			score := symmetricExtent(d.runs, i, s)
+			score := symmetricExtent(runs, i, s)
 			if i%2 == 1 && float64(r) <= 1.6*m {
 				score += 2
 			}

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
+
+	"github.com/scannerd/scannerd/scanner/internal/bitrow"
 )
 
 // The bull's-eye search's integer tests and word-at-a-time sampling stand
@@ -207,5 +209,42 @@ func TestFillBlobMatchesReference(t *testing.T) {
 				t.Fatalf("window %d, flood from %d: left open %v, the reference %v", n, k, open, ref)
 			}
 		}
+	}
+}
+
+// TestFindCentresReadsSharedLengths checks that the bull's-eye search
+// takes its rows' run lengths from the rows the engine shares, measured
+// there once for every reader of them, and finds the same centres as
+// from its own copy of the image.
+func TestFindCentresReadsSharedLengths(t *testing.T) {
+	const scale, size = 3, 15 // a compact bull's-eye, 3 px a module
+	w := size*scale + 10
+	m, _ := gozxing.NewBitMatrix(w, w)
+	for y := range w {
+		for x := range w {
+			dx, dy := (x-5)/scale-size/2, (y-5)/scale-size/2
+			if d := max(dx, -dx, dy, -dy); x >= 5 && y >= 5 && d <= 4 && d%2 == 0 {
+				m.Set(x, y)
+			}
+		}
+	}
+	var own detector
+	own.img.load(m, nil)
+	want := slices.Clone(own.findCentres(2, 100))
+	own.img.wipe()
+	if len(want) == 0 {
+		t.Fatal("no centre found in the bull's-eye")
+	}
+	var s bitrow.SharedRows
+	s.Bind(m)
+	var shared detector
+	shared.img.load(m, &s)
+	got := shared.findCentres(2, 100)
+	if !slices.Equal(got, want) {
+		t.Errorf("centres from the shared rows %v, from the copy %v", got, want)
+	}
+	shared.img.wipe()
+	if rows := w / 2; s.Measured != rows {
+		t.Errorf("%d rows' lengths measured in the shared rows, want the %d rows searched", s.Measured, rows)
 	}
 }
