@@ -98,20 +98,47 @@ func (r *Reader) findBullseyes(bm *gozxing.BitMatrix, step int, hints map[gozxin
 	h := bm.GetHeight()
 	r.found = r.found[:0]
 	r.rows.Of(bm, hints)
-	var y int
-	visit := func(win []int, cx float64) {
-		if unit, ok := matchesBullseye(win); ok {
-			r.confirm(bm, cx, float64(y), unit)
-		}
-	}
-	for y = step / 2; y < h; y += step {
+	for y := step / 2; y < h; y += step {
 		var l []int
 		l, r.runs = r.rows.Lengths(y, r.runs)
-		bitrow.WindowsOf(l, 11, visit)
+		bullseyeWindows(l, func(cx, unit float64) { r.confirm(bm, cx, float64(y), unit) })
 	}
 	r.rows.Done() // a row of the image
 	slices.SortStableFunc(r.found, func(a, b bullseye) int { return b.hits - a.hits })
 	return r.found
+}
+
+// bullseyeWindows tries every window of eleven runs of a row whose run
+// lengths (as bitrow.Lengths gives them) are l, that starts dark, as
+// bitrow.WindowsOf gives them, and calls hit with the middle of the
+// middle run and the unit of each that has the bullseye's proportions.
+// matchesBullseye's first test, which windows of texture fail most
+// often, is made here, without the call: a window that fails it fails
+// matchesBullseye.
+func bullseyeWindows(l []int, hit func(cx, unit float64)) {
+	const n = 11
+	pos, runs := bitrow.RunsOf(l)
+	if n > len(runs) {
+		return
+	}
+	// start is where the window's middle run starts.
+	start := pos
+	for _, w := range runs[:n/2] {
+		start += w
+	}
+	for i := 0; i+n <= len(runs); i += 2 {
+		win := runs[i : i+n : i+n]
+		left := win[1] + win[2] + win[3] + win[4]
+		right := win[6] + win[7] + win[8] + win[9]
+		if sum := left + right; sum >= 8 && 4*abs(left-right) <= sum {
+			if unit, ok := matchesBullseye(win); ok {
+				hit(float64(start)+float64(win[n/2])/2, unit)
+			}
+		}
+		if i+n/2+1 < len(runs) {
+			start += runs[i+n/2] + runs[i+n/2+1]
+		}
+	}
 }
 
 // confirm checks a row hit along the column and back along the row,

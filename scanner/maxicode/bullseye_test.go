@@ -3,9 +3,12 @@ package maxicode
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
+
+	"github.com/scannerd/scannerd/scanner/internal/bitrow"
 )
 
 // The finder's run test, on runs measured across bullseyes of the
@@ -76,5 +79,41 @@ func TestWalkChangesMatchesSamples(t *testing.T) {
 				t.Fatalf("%dx%d from (%v, %v) along %v below %v: %v %v, sample by sample %v %v", w, h, x, y, d, limit, got, okGot, want, okWant)
 			}
 		}
+	}
+}
+
+// TestBullseyeWindowsMatchesWindowsOf checks the row search's own walk
+// over the windows of eleven runs against bitrow.WindowsOf with
+// matchesBullseye, the plain computation it stands for: the same hits,
+// in the same order, on rows of random runs round ring widths of one to
+// six pixels, bullseyes among them.
+func TestBullseyeWindowsMatchesWindowsOf(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	type hit struct{ cx, unit float64 }
+	hits := 0
+	for n := 0; n < 3000; n++ {
+		ring := 1 + rng.IntN(6)
+		l := []int{rng.IntN(4)} // light first, as Lengths gives it
+		for range rng.IntN(60) {
+			r := max(0, ring+rng.IntN(3)-1)
+			if rng.IntN(5) == 0 {
+				r = 1 + rng.IntN(4*ring)
+			}
+			l = append(l, max(r, 1))
+		}
+		var got, want []hit
+		bullseyeWindows(l, func(cx, unit float64) { got = append(got, hit{cx, unit}) })
+		bitrow.WindowsOf(l, 11, func(win []int, cx float64) {
+			if unit, ok := matchesBullseye(win); ok {
+				want = append(want, hit{cx, unit})
+			}
+		})
+		if !slices.Equal(got, want) {
+			t.Fatalf("runs %v: hits %v, WindowsOf with matchesBullseye %v", l, got, want)
+		}
+		hits += len(want)
+	}
+	if hits < 100 {
+		t.Fatalf("%d hits: too few to tell", hits)
 	}
 }
