@@ -224,29 +224,60 @@ type ringPoint struct {
 func ringAngle(pts []ringPoint, c point) float64 {
 	// Each point's offset from the centre and its boundary's half-size,
 	// worked out once for the 90 angles.
-	var buf [rayCount * 8]struct{ x, y, half float64 }
+	var buf [rayCount * 8]ringOffset
 	qs := buf[:0]
 	for _, p := range pts {
 		q := p.p.sub(c)
-		qs = append(qs, struct{ x, y, half float64 }{q.x, q.y, float64(p.ring) - 0.5})
+		qs = append(qs, ringOffset{q.x, q.y, float64(p.ring) - 0.5})
+	}
+	var a angleSums
+	for deg := range 90 {
+		a.sin[deg], a.cos[deg] = math.Sincos(float64(deg) * math.Pi / 180)
+	}
+	if !a.addWide(qs) {
+		a.add(qs)
 	}
 	best, bestVar := 0.0, math.Inf(1)
-	for deg := 0.0; deg < 90; deg += 1 {
-		sin, cos := math.Sincos(deg * math.Pi / 180)
-		var s, ss float64
+	n := float64(len(pts))
+	for deg := range 90 {
+		s, ss := a.s[deg], a.ss[deg]
+		if v := ss/n - (s/n)*(s/n); v < bestVar {
+			best, bestVar = float64(deg), v
+		}
+	}
+	return best * math.Pi / 180
+}
+
+// ringOffset is a boundary point's offset from the centre and its
+// boundary's half-size.
+type ringOffset struct{ x, y, half float64 }
+
+// angleSlots is how many angles angleSums holds: the 90 whole degrees
+// ringAngle tries and two more, unused, that make up a last group of
+// four.
+const angleSlots = 92
+
+// angleSums holds, for each angle tried, the sum s and the sum of squares
+// ss over the boundary points of their Chebyshev radius in the frame
+// turned by the angle, divided by their boundary's half-size.
+type angleSums struct {
+	sin, cos [angleSlots]float64 // the angles'
+	s, ss    [angleSlots]float64
+}
+
+// add adds the points qs to the sums of every angle, one angle at a time.
+func (a *angleSums) add(qs []ringOffset) {
+	for i := range 90 {
+		sin, cos := a.sin[i], a.cos[i]
+		s, ss := a.s[i], a.ss[i]
 		for _, q := range qs {
 			x, y := q.x*cos+q.y*sin, -q.x*sin+q.y*cos
 			r := math.Max(math.Abs(x), math.Abs(y)) / q.half
 			s += r
 			ss += r * r
 		}
-		n := float64(len(pts))
-		v := ss/n - (s/n)*(s/n)
-		if v < bestVar {
-			best, bestVar = deg, v
-		}
+		a.s[i], a.ss[i] = s, ss
 	}
-	return best * math.Pi / 180
 }
 
 // ringModules returns the module coordinates of ring r round the centre.
