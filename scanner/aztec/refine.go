@@ -110,13 +110,12 @@ func (d *detector) fitInverse(sm *symbolMap, radius float64, origin point, scale
 			step := 2 * radius / (length * 4) // a quarter pixel
 			prev := d.img.darkAt(pos(-radius))
 			line := newLineMap(h, vT, uSign, vSign, uA, vA)
-			for t := -radius + step; t <= radius; t += step {
-				// pos(t) and darkAt, inlined: this loop is most of the
-				// refinement's time.
-				px, py := line.at(t)
-				dark := px >= 0 && py >= 0 && d.img.get(int(px), int(py))
-				if dark == prev {
-					continue
+			for t := -radius + step; ; t += step {
+				// The next sample whose pixel is not as the one before:
+				// finding it is most of the refinement's time.
+				var dark, changed bool
+				if t, dark, changed = line.firstChange(&d.img, t, step, radius, prev); !changed {
+					break
 				}
 				prev = dark
 				at := t - step/2
@@ -177,6 +176,20 @@ func (l *lineMap) at(t float64) (float64, float64) {
 		w = 1e-12
 	}
 	return (l.mx*t + l.cx + l.c) / w, (l.my*t + l.cy + l.f) / w
+}
+
+// firstChange returns the first of t, t+step, (t+step)+step, … up to end
+// at which the line's pixel, pos(t) read as darkAt reads it, is not dark
+// as prev says, and that pixel's darkness; false when there is none.
+func (l *lineMap) firstChange(img *bitImage, t, step, end float64, prev bool) (float64, bool, bool) {
+	t = l.skipWide(img, t, step, end, prev)
+	for ; t <= end; t += step {
+		px, py := l.at(t)
+		if dark := px >= 0 && py >= 0 && img.get(int(px), int(py)); dark != prev {
+			return t, dark, true
+		}
+	}
+	return t, prev, false
 }
 
 // pickAxis is the symbol coordinate that axis (±1 or ±2, as

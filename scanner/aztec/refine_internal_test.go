@@ -192,3 +192,71 @@ func TestLineMapMatchesApply(t *testing.T) {
 		}
 	}
 }
+
+// TestFirstChangeMatchesSamples checks firstChange, four samples at a
+// time in vector registers where they are used, against the samples read
+// one by one as darkAt reads pos(t): the same first change, on lines
+// across random images, through them, past their edges and where the
+// map's denominator is 0.
+func TestFirstChangeMatchesSamples(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	d := &detector{}
+	for _, size := range [][2]int{{1, 1}, {33, 5}, {64, 20}, {90, 70}} {
+		w, h := size[0], size[1]
+		m, _ := gozxing.NewBitMatrix(w, h)
+		for y := range h {
+			for x := range w {
+				if (x/3+y/4)%2 == 0 || rng.IntN(7) == 0 {
+					m.Set(x, y)
+				}
+			}
+		}
+		d.img.load(m, nil)
+		for n := 0; n < 3000; n++ {
+			line := lineMap{
+				mw: 0.01 * rng.NormFloat64(), cw: 0.1 * rng.NormFloat64(),
+				mx: 4 * rng.NormFloat64(), cx: 10 * rng.NormFloat64(), c: float64(w) * (rng.Float64()*1.4 - 0.2),
+				my: 4 * rng.NormFloat64(), cy: 10 * rng.NormFloat64(), f: float64(h) * (rng.Float64()*1.4 - 0.2),
+			}
+			t0, step := -10*rng.Float64(), 0.05+0.3*rng.Float64()
+			end := t0 + 20*rng.Float64()
+			prev := rng.IntN(2) == 0
+			switch n % 50 {
+			case 0: // a denominator of 0: w = 0·t + (−1) + 1
+				line.mw, line.cw = 0, -1
+			case 1, 2: // along a row or a column, onto whole pixels and the edges
+				line = lineMap{mx: 1, f: float64(rng.IntN(h+2) - 1)}
+				t0 = float64(w) - 0.5
+				if n%50 == 2 {
+					line = lineMap{my: 1, c: float64(rng.IntN(w+2) - 1)}
+					t0 = float64(h) - 0.5
+				}
+				step, end = 0.25, t0+1
+				if rng.IntN(2) == 0 {
+					t0 = -2
+				}
+			case 3:
+				// Pixel (12, 2) at t = −2, −1 and 0, but at t = 1, where
+				// w = (2⁻⁵³·1 + 2⁻⁵³) + 1 = 1+2⁻⁵² (2⁻⁵³ + (2⁻⁵³ + 1)
+				// would be 1), (11.99…, 1.99…): pixel (11, 1).
+				line = lineMap{mw: 0x1p-53, cw: 0x1p-53, c: 12, f: 2}
+				t0, step, end = -2, 1, 1
+				prev = d.img.darkAt(point{12, 2})
+			}
+			got, gotDark, gotOK := line.firstChange(&d.img, t0, step, end, prev)
+			want, wantDark, wantOK := t0, prev, false
+			for tt := t0; tt <= end; tt += step {
+				px, py := line.at(tt)
+				if dark := d.img.darkAt(point{px, py}); dark != prev {
+					want, wantDark, wantOK = tt, dark, true
+					break
+				}
+			}
+			if gotOK != wantOK || gotOK && (got != want || gotDark != wantDark) {
+				t.Fatalf("%dx%d, %+v from %v by %v to %v, prev %v: %v %v %v; sample by sample %v %v %v",
+					w, h, line, t0, step, end, prev, got, gotDark, gotOK, want, wantDark, wantOK)
+			}
+		}
+		d.img.wipe()
+	}
+}
