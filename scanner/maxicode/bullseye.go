@@ -98,12 +98,17 @@ func (r *Reader) findBullseyes(bm *gozxing.BitMatrix, step int, hints map[gozxin
 	h := bm.GetHeight()
 	r.found = r.found[:0]
 	r.rows.Of(bm, hints)
+	// The cross-checks read the image from the shared rows where there
+	// are some (the other readers of the image copy every row anyway).
+	r.img = pixels{bm: bm}
+	r.img.words, r.img.stride, _ = r.rows.Words()
 	for y := step / 2; y < h; y += step {
 		var l []int
 		l, r.runs = r.rows.Lengths(y, r.runs)
-		bullseyeWindows(l, func(cx, unit float64) { r.confirm(bm, cx, float64(y), unit) })
+		bullseyeWindows(l, func(cx, unit float64) { r.confirm(cx, float64(y), unit) })
 	}
 	r.rows.Done() // a row of the image
+	r.img = pixels{}
 	slices.SortStableFunc(r.found, func(a, b bullseye) int { return b.hits - a.hits })
 	return r.found
 }
@@ -149,16 +154,16 @@ func bullseyeWindows(l []int, hit func(cx, unit float64)) {
 // on a point of that ring, a ring or two from the true centre. So hits
 // are merged only within a ring of each other, and the candidate the most
 // rows confirmed is tried first.
-func (r *Reader) confirm(bm *gozxing.BitMatrix, cx, cy, unit float64) {
+func (r *Reader) confirm(cx, cy, unit float64) {
 	if i := r.near(cx, cy); i >= 0 {
 		r.found[i].hits++
 		return
 	}
-	y, uy, ok := crossCheck(bm, cx, cy, 0, 1, unit)
+	y, uy, ok := crossCheck(&r.img, cx, cy, 0, 1, unit)
 	if !ok {
 		return
 	}
-	x, ux, ok := crossCheck(bm, cx, y, 1, 0, unit)
+	x, ux, ok := crossCheck(&r.img, cx, y, 1, 0, unit)
 	if !ok {
 		return
 	}
@@ -166,7 +171,7 @@ func (r *Reader) confirm(bm *gozxing.BitMatrix, cx, cy, unit float64) {
 	// two will do: at two or three pixels a ring, a thin light ring seen
 	// along a diagonal of the pixel grid can close up, and a data module
 	// touching the outer ring can break the count on one side.
-	if !r.diagonalAgrees(bm, x, y, (ux+uy)/2) {
+	if !r.diagonalAgrees(x, y, (ux+uy)/2) {
 		return
 	}
 	if i := r.near(x, y); i >= 0 {
@@ -188,22 +193,31 @@ func (r *Reader) near(x, y float64) int {
 
 // diagonalAgrees reports whether either diagonal through (x, y) crosses
 // the rings centred within two rings of it.
-func (r *Reader) diagonalAgrees(bm *gozxing.BitMatrix, x, y, unit float64) bool {
+func (r *Reader) diagonalAgrees(x, y, unit float64) bool {
 	d := math.Sqrt2 / 2
 	for _, dy := range [2]float64{d, -d} {
-		if t, _, ok := crossCheck(bm, x, y, d, dy, unit); ok && math.Abs(t) <= 2*unit {
+		if t, _, ok := crossCheck(&r.img, x, y, d, dy, unit); ok && math.Abs(t) <= 2*unit {
 			return true
 		}
 	}
 	return false
 }
 
+// pixels is a binarized image as the cross-checks read it: its rows'
+// words (row y at y*stride) where the engine shares them, else the
+// matrix.
+type pixels struct {
+	bm     *gozxing.BitMatrix
+	words  []uint32 // nil: read bm
+	stride int
+}
+
 // crossCheck walks from (x, y) both ways along direction (dx, dy), expecting
 // to start in the light centre and cross five rings each way. It returns
 // the refined centre coordinate along the walk (for dx=1 the x, for dy=1
 // the y, for a diagonal the offset from the start) and the unit.
-func crossCheck(bm *gozxing.BitMatrix, x, y, dx, dy, unit float64) (float64, float64, bool) {
-	if dark(bm, x, y) {
+func crossCheck(img *pixels, x, y, dx, dy, unit float64) (float64, float64, bool) {
+	if dark(img.bm, x, y) {
 		return 0, 0, false
 	}
 	limit := unit * 16
@@ -213,7 +227,7 @@ func crossCheck(bm *gozxing.BitMatrix, x, y, dx, dy, unit float64) (float64, flo
 		if side == 1 {
 			sx, sy = -dx, -dy
 		}
-		if !walkChanges(bm, x, y, sx, sy, limit, out) {
+		if !walkChanges(img, x, y, sx, sy, limit, out) {
 			return 0, 0, false
 		}
 	}
@@ -247,7 +261,8 @@ func crossCheck(bm *gozxing.BitMatrix, x, y, dx, dy, unit float64) (float64, flo
 // so, one look at the matrix each: there the pixels are read instead,
 // and the samples that land on the first pixel of the colour looked for
 // are found from where each sample lands, which only moves one way.
-func walkChanges(bm *gozxing.BitMatrix, x, y, sx, sy, limit float64, out *[6]float64) bool {
+func walkChanges(img *pixels, x, y, sx, sy, limit float64, out *[6]float64) bool {
+	bm := img.bm
 	const big = 1 << 40 // coordinates far inside float64's exact integers
 	if (sx == 0) == (sy == 0) || !(math.Abs(x) < big && math.Abs(y) < big && limit < big) {
 		return walkSamples(bm, x, y, sx, sy, limit, out)
@@ -315,7 +330,7 @@ func walkChanges(bm *gozxing.BitMatrix, x, y, sx, sy, limit float64, out *[6]flo
 		}
 		// The next pixel of the colour looked for up to last, the line
 		// past its ends (-1 and n) being light.
-		q, ok := nextPixel(bm, f, sy == 0, p, min(max(last, -1), n), step, want)
+		q, ok := img.nextPixel(f, sy == 0, p, min(max(last, -1), n), step, want)
 		if !ok {
 			return false
 		}
@@ -340,7 +355,8 @@ func walkChanges(bm *gozxing.BitMatrix, x, y, sx, sy, limit float64, out *[6]flo
 // last (-1 … n), that has colour want, where the line of the image, row f
 // (alongRow) or column f, lies between -1 and n and is light there; false
 // when there is none.
-func nextPixel(bm *gozxing.BitMatrix, f int, alongRow bool, p, last, step int, want bool) (int, bool) {
+func (img *pixels) nextPixel(f int, alongRow bool, p, last, step int, want bool) (int, bool) {
+	bm := img.bm
 	// The pixels of the image up to last, [p+1, end] or [end, p-1].
 	end := min(last, bm.GetHeight()-1)
 	if alongRow {
@@ -350,7 +366,19 @@ func nextPixel(bm *gozxing.BitMatrix, f int, alongRow bool, p, last, step int, w
 		end = max(last, 0)
 	}
 	q := p + step
+	// Down a column of the image, a row's words apart.
+	words, stride := img.words, img.stride
+	if alongRow || f >= bm.GetWidth() {
+		words = nil
+	}
+	sh := uint(f) & 31
 	switch {
+	case words != nil && step > 0:
+		for i := q*stride + f>>5; q <= end && (words[i]>>sh&1 != 0) != want; q, i = q+1, i+stride {
+		}
+	case words != nil:
+		for i := q*stride + f>>5; q >= end && (words[i]>>sh&1 != 0) != want; q, i = q-1, i-stride {
+		}
 	case alongRow && step > 0:
 		for ; q <= end && bm.Get(q, f) != want; q++ {
 		}

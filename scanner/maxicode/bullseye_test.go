@@ -9,6 +9,7 @@ import (
 	"github.com/makiuchi-d/gozxing"
 
 	"github.com/scannerd/scannerd/scanner/internal/bitrow"
+	"github.com/scannerd/scannerd/scanner/internal/hint"
 )
 
 // The finder's run test, on runs measured across bullseyes of the
@@ -43,7 +44,8 @@ func TestMatchesBullseye(t *testing.T) {
 }
 
 // TestWalkChangesMatchesSamples checks the walk along rows and columns,
-// which reads pixels, against the walk sample by sample, the plain
+// which reads pixels, from the matrix and from shared rows' words,
+// against the walk sample by sample, the plain
 // computation it stands for: the same six changes, or none, from points
 // anywhere in and round random images of runs a few pixels long.
 func TestWalkChangesMatchesSamples(t *testing.T) {
@@ -62,6 +64,16 @@ func TestWalkChangesMatchesSamples(t *testing.T) {
 				}
 			}
 		}
+		// The image read from shared rows' words too.
+		var s bitrow.SharedRows
+		s.Bind(bm)
+		var rows bitrow.Rows
+		rows.Of(bm, map[gozxing.DecodeHintType]interface{}{hint.Rows: &s})
+		shared := pixels{bm: bm}
+		shared.words, shared.stride, _ = rows.Words()
+		if shared.words == nil {
+			t.Fatal("no words from the shared rows")
+		}
 		dirs := [][2]float64{{0, 1}, {0, -1}, {1, 0}, {-1, 0}, {math.Copysign(0, -1), -1}, {-1, math.Copysign(0, -1)}, {0, 0.7}, {0.7, 0.7}}
 		for n := 0; n < 3000; n++ {
 			// Points inside, on pixel edges and off the image.
@@ -73,10 +85,13 @@ func TestWalkChangesMatchesSamples(t *testing.T) {
 			limit := float64(rng.IntN(4*max(w, h))) / float64(1+rng.IntN(3))
 			d := dirs[rng.IntN(len(dirs))]
 			var got, want [6]float64
-			okGot := walkChanges(bm, x, y, d[0], d[1], limit, &got)
 			okWant := walkSamples(bm, x, y, d[0], d[1], limit, &want)
-			if okGot != okWant || okGot && got != want {
-				t.Fatalf("%dx%d from (%v, %v) along %v below %v: %v %v, sample by sample %v %v", w, h, x, y, d, limit, got, okGot, want, okWant)
+			for _, img := range []*pixels{{bm: bm}, &shared} {
+				okGot := walkChanges(img, x, y, d[0], d[1], limit, &got)
+				if okGot != okWant || okGot && got != want {
+					t.Fatalf("%dx%d from (%v, %v) along %v below %v, words %v: %v %v, sample by sample %v %v",
+						w, h, x, y, d, limit, img.words != nil, got, okGot, want, okWant)
+				}
 			}
 		}
 	}

@@ -23,6 +23,7 @@ import (
 // goroutines.
 type Reader struct {
 	rows  bitrow.Rows
+	img   pixels // the image the bullseye search reads
 	found []bullseye
 	runs  []int
 	corr  *corrector
