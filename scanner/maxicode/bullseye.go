@@ -117,8 +117,9 @@ func (r *Reader) findBullseyes(bm *gozxing.BitMatrix, step int, hints map[gozxin
 // lengths (as bitrow.Lengths gives them) are l, that starts dark, as
 // bitrow.WindowsOf gives them, and calls hit with the middle of the
 // middle run and the unit of each that has the bullseye's proportions.
-// matchesBullseye's first test, which windows of texture fail most
-// often, is made here, without the call: a window that fails it fails
+// matchesBullseye's tests in integers, the inner runs' sums and the
+// rings' periods, which most windows fail, are made here as it makes
+// them, without the call: a window that fails them fails
 // matchesBullseye.
 func bullseyeWindows(l []int, hit func(cx, unit float64)) {
 	const n = 11
@@ -135,7 +136,9 @@ func bullseyeWindows(l []int, hit func(cx, unit float64)) {
 		win := runs[i : i+n : i+n]
 		left := win[1] + win[2] + win[3] + win[4]
 		right := win[6] + win[7] + win[8] + win[9]
-		if sum := left + right; sum >= 8 && 4*abs(left-right) <= sum {
+		if sum := left + right; sum >= 8 && 4*abs(left-right) <= sum &&
+			periodFits(win, 1, sum) && periodFits(win, 2, sum) && periodFits(win, 3, sum) &&
+			periodFits(win, 6, sum) && periodFits(win, 7, sum) && periodFits(win, 8, sum) {
 			if unit, ok := matchesBullseye(win); ok {
 				hit(float64(start)+float64(win[n/2])/2, unit)
 			}
