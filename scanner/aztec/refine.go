@@ -63,14 +63,13 @@ func (d *detector) fitInverse(sm *symbolMap, radius float64, origin point, scale
 	unknowns := [2][6]int{{0, 1, 2, 6, 7, 8}, {3, 4, 5, 6, 7, 9}}
 	// The normal matrix is symmetric: each row adds its products to the
 	// upper triangle only (k is ascending), which is mirrored once at the
-	// end; both halves would have received the same sums.
-	add := func(k *[6]int, row [6]float64, rhs float64) {
-		for a, i := range k {
-			for b := a; b < len(k); b++ {
-				ata[i][k[b]] += row[a] * row[b]
-			}
-			atb[i] += row[a] * rhs
-		}
+	// end; both halves would have received the same sums. A pass adds
+	// them up in the six unknowns' own equations (eq), which take the
+	// sums of before, of the unknowns the passes share, and give them
+	// back after: the same additions to the same sums.
+	var eq normal6
+	add := func(row [6]float64, rhs float64) {
+		eq.add(&row, rhs)
 		count++
 	}
 	// The orientation takes (x, y) to (±x or ±y, ±y or ±x): where each
@@ -81,6 +80,13 @@ func (d *detector) fitInverse(sm *symbolMap, radius float64, origin point, scale
 	for pass := 0; pass < 2; pass++ {
 		alongRows := pass == 0
 		k := &unknowns[pass]
+		eq = normal6{}
+		for a, i := range k {
+			for b := a; b < len(k); b++ {
+				eq.m[a][b] = ata[i][k[b]]
+			}
+			eq.r[a] = atb[i]
+		}
 		// Along the line, u and v are each ±t (the position along it) or
 		// ±across (the line's own), as pick would have them: uT says u
 		// is ±t, uSign its sign.
@@ -129,8 +135,14 @@ func (d *detector) fitInverse(sm *symbolMap, radius float64, origin point, scale
 					sign = 1
 				}
 				// u(p) = b + δu·s along rows, v(p) = b + δv·s down columns.
-				add(k, [6]float64{p.x, p.y, 1, -b * p.x, -b * p.y, -sign}, b)
+				add([6]float64{p.x, p.y, 1, -b * p.x, -b * p.y, -sign}, b)
 			}
+		}
+		for a, i := range k {
+			for b := a; b < len(k); b++ {
+				ata[i][k[b]] = eq.m[a][b]
+			}
+			atb[i] = eq.r[a]
 		}
 	}
 	if count < 24 {
@@ -146,6 +158,28 @@ func (d *detector) fitInverse(sm *symbolMap, radius float64, origin point, scale
 	}
 	x := atb
 	return projective{a: x[0], b: x[1], c: x[2], d: x[3], e: x[4], f: x[5], g: x[6], h: x[7]}, true
+}
+
+// normal6 holds the normal equations of six unknowns as least squares
+// add them up, equation by equation: m[a][b] for b ≥ a the sum of
+// row[a]·row[b] (the entries below, and the columns past 5, are
+// scratch), r[a] the sum of row[a]·rhs.
+type normal6 struct {
+	m [6][8]float64
+	r [8]float64 // past 5: scratch
+}
+
+// add adds the equation row·x = rhs.
+func (n *normal6) add(row *[6]float64, rhs float64) {
+	if n.addWide(row, rhs) {
+		return
+	}
+	for a := range 6 {
+		for b := a; b < 6; b++ {
+			n.m[a][b] += row[a] * row[b]
+		}
+		n.r[a] += row[a] * rhs
+	}
 }
 
 // lineMap is h.apply(u, v) along a line of modules where one of u and v

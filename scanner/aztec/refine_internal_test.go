@@ -260,3 +260,37 @@ func TestFirstChangeMatchesSamples(t *testing.T) {
 		d.img.wipe()
 	}
 }
+
+// TestNormal6MatchesSums checks the normal equations normal6 adds up, in
+// vector registers where they are used, against the sums added one by
+// one, bit for bit, over equations of mixed magnitudes.
+func TestNormal6MatchesSums(t *testing.T) {
+	rng := rand.New(rand.NewPCG(17, 18))
+	var n normal6
+	var m [6][6]float64
+	var r [6]float64
+	for e := 0; e < 500; e++ {
+		var row [6]float64
+		for i := range row {
+			row[i] = rng.NormFloat64() * math.Exp2(float64(rng.IntN(40)-20))
+		}
+		rhs := rng.NormFloat64() * 10
+		n.add(&row, rhs)
+		for a := range 6 {
+			for b := a; b < 6; b++ {
+				m[a][b] += row[a] * row[b]
+			}
+			r[a] += row[a] * rhs
+		}
+		for a := range 6 {
+			for b := a; b < 6; b++ {
+				if math.Float64bits(n.m[a][b]) != math.Float64bits(m[a][b]) {
+					t.Fatalf("equation %d: m[%d][%d] = %v, the sums %v", e, a, b, n.m[a][b], m[a][b])
+				}
+			}
+			if math.Float64bits(n.r[a]) != math.Float64bits(r[a]) {
+				t.Fatalf("equation %d: r[%d] = %v, the sums %v", e, a, n.r[a], r[a])
+			}
+		}
+	}
+}

@@ -8,3 +8,6 @@ var lineVectors = false
 
 // skipWide does nothing here: firstChange reads every sample.
 func (l *lineMap) skipWide(b *bitImage, t, step, end float64, prev bool) float64 { return t }
+
+// addWide does nothing here: add adds every sum.
+func (n *normal6) addWide(row *[6]float64, rhs float64) bool { return false }

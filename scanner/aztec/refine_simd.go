@@ -63,3 +63,27 @@ func (l *lineMap) skipWide(b *bitImage, t, step, end float64, prev bool) float64
 	archsimd.ClearAVXUpperBits()
 	return t
 }
+
+// addWide is add four sums at a time: every entry of a row of m, the
+// scratch ones too, gets its product added as add adds it to those it
+// keeps (product, then sum), which are thus add's bit for bit. It
+// reports false, having done nothing, without AVX2, and clears the
+// registers' upper halves before it returns.
+func (n *normal6) addWide(row *[6]float64, rhs float64) bool {
+	if !lineVectors {
+		return false
+	}
+	lo := archsimd.LoadFloat64x4((*[4]float64)(row[0:4]))
+	hi := archsimd.LoadFloat64x4(&[4]float64{row[4], row[5]})
+	for a := range 6 {
+		ra := archsimd.BroadcastFloat64x4(row[a])
+		m := &n.m[a]
+		archsimd.LoadFloat64x4((*[4]float64)(m[0:4])).Add(ra.Mul(lo)).Store((*[4]float64)(m[0:4]))
+		archsimd.LoadFloat64x4((*[4]float64)(m[4:8])).Add(ra.Mul(hi)).Store((*[4]float64)(m[4:8]))
+	}
+	r := archsimd.BroadcastFloat64x4(rhs)
+	archsimd.LoadFloat64x4((*[4]float64)(n.r[0:4])).Add(lo.Mul(r)).Store((*[4]float64)(n.r[0:4]))
+	archsimd.LoadFloat64x4((*[4]float64)(n.r[4:8])).Add(hi.Mul(r)).Store((*[4]float64)(n.r[4:8]))
+	archsimd.ClearAVXUpperBits()
+	return true
+}
