@@ -1,6 +1,7 @@
 package aztec
 
 import (
+	"encoding/binary"
 	"math"
 	"math/bits"
 
@@ -89,10 +90,10 @@ func (b *bitImage) darkAt(p point) bool {
 	return b.get(int(p.x), int(p.y))
 }
 
-// markDark sets win[j*w+i] for each dark pixel (x0+i, y0+j) of the w×w
-// window at (x0, y0), leaving the others as they are. It visits the dark
+// markDark sets win[j*w+i] to 1 for each dark pixel (x0+i, y0+j) of the
+// w×w window at (x0, y0), leaving the others as they are. It visits the dark
 // pixels only, a word of a row at a time.
-func (b *bitImage) markDark(win []bool, x0, y0, w int) {
+func (b *bitImage) markDark(win []byte, x0, y0, w int) {
 	xa, xb := max(x0, 0), min(x0+w, b.w) // the columns inside the image
 	if xa >= xb {
 		return
@@ -109,7 +110,7 @@ func (b *bitImage) markDark(win []bool, x0, y0, w int) {
 				v &= 1<<(32-(hi-xb)) - 1
 			}
 			for v != 0 {
-				out[wi<<5+bits.TrailingZeros32(v)-x0] = true
+				out[wi<<5+bits.TrailingZeros32(v)-x0] = 1
 				v &= v - 1
 			}
 		}
@@ -282,17 +283,14 @@ func (d *detector) crossCheck(x, y, m float64) (centre, bool) {
 	// not reached yet, so that a neighbour takes one look. (Image data:
 	// cleared once done.)
 	if cap(d.window) < w*w {
-		d.window = make([]bool, w*w)
+		d.window = make([]byte, w*w)
 	}
-	open := d.window[:w*w] // all false: cleared after each use
+	open := d.window[:w*w] // all 0: cleared after each use
 	d.img.markDark(open, x0, y0, w)
 	maxArea := int(3*m*m) + 8
 	// The small blobs, nearest the hit first.
 	blobs := d.blobs[:0]
-	for k, isOpen := range open {
-		if !isOpen {
-			continue
-		}
+	for k := nextOpen(open, 0); k < len(open); k = nextOpen(open, k+1) {
 		c, area, ok := d.fillBlob(open, x0, y0, w, k%w, k/w, maxArea)
 		if !ok || float64(area) < max(2, 0.1*m*m) {
 			continue
@@ -324,14 +322,29 @@ func (d *detector) crossCheck(x, y, m float64) (centre, bool) {
 	return centre{}, false
 }
 
+// nextOpen returns the first cell of the window from k on that is open
+// (not 0), or len(open): eight cells at a time where they are all closed,
+// as most of a window is, dark pixels flooded or light ones.
+func nextOpen(open []byte, k int) int {
+	for ; k+8 <= len(open); k += 8 {
+		if v := binary.LittleEndian.Uint64(open[k:]); v != 0 {
+			return k + bits.TrailingZeros64(v)/8
+		}
+	}
+	for k < len(open) && open[k] == 0 {
+		k++
+	}
+	return k
+}
+
 // fillBlob floods the dark 8-connected blob at window cell (i, j) and
 // returns its centroid in image coordinates and its area, or false when it
 // is larger than maxArea or reaches the window's edge (a ring, not the
 // centre module). open holds the window's dark pixels not flooded yet, w
 // a row; the flood clears those it reaches.
-func (d *detector) fillBlob(open []bool, x0, y0, w, i, j, maxArea int) (point, int, bool) {
+func (d *detector) fillBlob(open []byte, x0, y0, w, i, j, maxArea int) (point, int, bool) {
 	stack := append(d.fill[:0], j*w+i)
-	open[j*w+i] = false
+	open[j*w+i] = 0
 	// The sums of the pixels' window coordinates: the centroid is their
 	// mean, offset to the pixels' centres in the image.
 	sx, sy := 0, 0
@@ -353,37 +366,37 @@ func (d *detector) fillBlob(open []bool, x0, y0, w, i, j, maxArea int) (point, i
 		// three above, the two beside and the three below, pushed in that
 		// order (which decides how a flood that stops early leaves the
 		// rest of its blob to the next).
-		up, down := (*[3]bool)(open[k-w-1:k-w+2]), (*[3]bool)(open[k+w-1:k+w+2])
-		if up[0] {
-			up[0] = false
+		up, down := (*[3]byte)(open[k-w-1:k-w+2]), (*[3]byte)(open[k+w-1:k+w+2])
+		if up[0] != 0 {
+			up[0] = 0
 			stack = append(stack, k-w-1)
 		}
-		if up[1] {
-			up[1] = false
+		if up[1] != 0 {
+			up[1] = 0
 			stack = append(stack, k-w)
 		}
-		if up[2] {
-			up[2] = false
+		if up[2] != 0 {
+			up[2] = 0
 			stack = append(stack, k-w+1)
 		}
-		if open[k-1] {
-			open[k-1] = false
+		if open[k-1] != 0 {
+			open[k-1] = 0
 			stack = append(stack, k-1)
 		}
-		if open[k+1] {
-			open[k+1] = false
+		if open[k+1] != 0 {
+			open[k+1] = 0
 			stack = append(stack, k+1)
 		}
-		if down[0] {
-			down[0] = false
+		if down[0] != 0 {
+			down[0] = 0
 			stack = append(stack, k+w-1)
 		}
-		if down[1] {
-			down[1] = false
+		if down[1] != 0 {
+			down[1] = 0
 			stack = append(stack, k+w)
 		}
-		if down[2] {
-			down[2] = false
+		if down[2] != 0 {
+			down[2] = 0
 			stack = append(stack, k+w+1)
 		}
 	}

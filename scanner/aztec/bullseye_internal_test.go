@@ -130,10 +130,10 @@ func TestAxisRunsMatchPixels(t *testing.T) {
 		for n := 0; n < 300; n++ {
 			ww := 1 + rng.IntN(80)
 			x0, y0 := rng.IntN(w+2*ww)-ww, rng.IntN(h+2*ww)-ww
-			win := make([]bool, ww*ww)
+			win := make([]byte, ww*ww)
 			d.img.markDark(win, x0, y0, ww)
 			for k, dark := range win {
-				if want := d.img.get(x0+k%ww, y0+k/ww); dark != want {
+				if want := d.img.get(x0+k%ww, y0+k/ww); (dark == 1) != want || dark > 1 {
 					t.Fatalf("%dx%d image, %d-pixel window at (%d, %d): pixel %d marked %v, is %v", w, h, ww, x0, y0, k, dark, want)
 				}
 			}
@@ -152,10 +152,10 @@ func TestAxisRunsMatchPixels(t *testing.T) {
 }
 
 // fillBlobRef is fillBlob as the neighbour loop and float sums it unrolled.
-func fillBlobRef(open []bool, x0, y0, w, i, j, maxArea int) (point, int, bool) {
+func fillBlobRef(open []byte, x0, y0, w, i, j, maxArea int) (point, int, bool) {
 	neighbours := [8]int{-w - 1, -w, -w + 1, -1, 1, w - 1, w, w + 1}
 	stack := []int{j*w + i}
-	open[j*w+i] = false
+	open[j*w+i] = 0
 	var sx, sy float64
 	area := 0
 	for len(stack) > 0 {
@@ -169,8 +169,8 @@ func fillBlobRef(open []bool, x0, y0, w, i, j, maxArea int) (point, int, bool) {
 			return point{}, area, false
 		}
 		for _, o := range neighbours {
-			if n := k + o; open[n] {
-				open[n] = false
+			if n := k + o; open[n] != 0 {
+				open[n] = 0
 				stack = append(stack, n)
 			}
 		}
@@ -189,15 +189,17 @@ func TestFillBlobMatchesReference(t *testing.T) {
 		w := 3 + rng.IntN(40)
 		x0, y0 := rng.IntN(200)-100, rng.IntN(200)-100
 		maxArea := 1 + rng.IntN(80)
-		open := make([]bool, w*w)
+		open := make([]byte, w*w)
 		density := 0.3 + 0.5*rng.Float64()
 		for k := range open {
 			edge := k%w == 0 || k/w == 0 || k%w == w-1 || k/w == w-1
-			open[k] = rng.Float64() < density && (!edge || rng.IntN(8) == 0)
+			if rng.Float64() < density && (!edge || rng.IntN(8) == 0) {
+				open[k] = 1
+			}
 		}
 		ref := slices.Clone(open)
 		for k := range open {
-			if !open[k] {
+			if open[k] == 0 {
 				continue
 			}
 			c, area, ok := d.fillBlob(open, x0, y0, w, k%w, k/w, maxArea)
@@ -246,5 +248,43 @@ func TestFindCentresReadsSharedLengths(t *testing.T) {
 	shared.img.wipe()
 	if rows := w / 2; s.Measured != rows {
 		t.Errorf("%d rows' lengths measured in the shared rows, want the %d rows searched", s.Measured, rows)
+	}
+}
+
+// TestNextOpenMatchesScan checks the window's scan by nextOpen, eight
+// cells at a time, against the scan cell by cell, with floods that close
+// cells ahead of the scan as crossCheck's do: the same floods started.
+func TestNextOpenMatchesScan(t *testing.T) {
+	rng := rand.New(rand.NewPCG(19, 20))
+	// flood closes, from k on, the cells its pattern picks.
+	flood := func(open []byte, k int) {
+		for c := k; c < min(len(open), k+1+k*7%23); c++ {
+			if c == k || (c*c+k)%3 == 0 {
+				open[c] = 0
+			}
+		}
+	}
+	for n := 0; n < 500; n++ {
+		open := make([]byte, rng.IntN(200))
+		for k := range open {
+			if rng.IntN(1+n%20) == 0 {
+				open[k] = 1
+			}
+		}
+		ref := slices.Clone(open)
+		var got, want []int
+		for k := nextOpen(open, 0); k < len(open); k = nextOpen(open, k+1) {
+			got = append(got, k)
+			flood(open, k)
+		}
+		for k := range ref {
+			if ref[k] != 0 {
+				want = append(want, k)
+				flood(ref, k)
+			}
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("window %d: floods from %v, scanning cell by cell %v", n, got, want)
+		}
 	}
 }

@@ -19,7 +19,7 @@ type detector struct {
 	colRuns   []int
 	colStarts []int
 	centres   []centre
-	window    []bool // crossCheck's pixels, cleared after each use
+	window    []byte // crossCheck's pixels, 1 open, cleared after each use
 	blobs     []point
 	hits      []rowHit
 	sorted    []rowHit   // hits, best first
