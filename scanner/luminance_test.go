@@ -114,3 +114,35 @@ func TestPlaneSourceTurnedViews(t *testing.T) {
 		t.Error("the turned view outlived the wipe")
 	}
 }
+
+// turnInto transposes 8×8 blocks in registers; every view row must be
+// the plane column a pixel at a time gives, for regions whose sides are
+// and are not multiples of eight, cropped or not, inverted or not.
+func TestTurnIntoAsPlain(t *testing.T) {
+	const stride = 43
+	f := &Frame{Pix: make([]byte, stride*29), Width: 41, Height: 29, Stride: stride}
+	for i := range f.Pix {
+		f.Pix[i] = byte(i*131 + i/5)
+	}
+	for _, c := range []struct{ left, top, w, h int }{
+		{0, 0, 41, 29}, {1, 3, 32, 24}, {5, 2, 16, 8}, {2, 1, 9, 7}, {3, 4, 7, 17}, {0, 0, 1, 1},
+	} {
+		for _, invert := range []bool{false, true} {
+			p := &planeSource{pix: f.Pix, stride: stride, left: c.left, top: c.top,
+				width: c.h, height: c.w, invert: invert, rotated: true}
+			got := make([]byte, c.w*c.h)
+			p.turnInto(got)
+			for y := range p.height {
+				for x := range p.width {
+					want := f.Pix[(c.top+x)*stride+c.left+c.w-1-y]
+					if invert {
+						want = 255 - want
+					}
+					if v := got[y*p.width+x]; v != want {
+						t.Fatalf("%+v inverted %v: view (%d,%d) is %d, want %d", c, invert, x, y, v, want)
+					}
+				}
+			}
+		}
+	}
+}
