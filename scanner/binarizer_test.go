@@ -213,3 +213,25 @@ func sharpEdgesMatchDivision(t *testing.T) {
 		}
 	}
 }
+
+// rowHistogram counts eight pixels a pass into four histograms; the sum
+// must be the plain count of every pixel, for rows of every length about
+// a pass's, the last pixels counted one at a time.
+func TestRowHistogramAsPlain(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 8))
+	for n := range 40 {
+		lum := make([]byte, n)
+		for i := range lum {
+			lum[i] = byte(rng.IntN(256))
+		}
+		var want [histogramBuckets]int
+		for _, v := range lum {
+			want[v>>histogramShift]++
+		}
+		got := [histogramBuckets]int{7} // stale counts, overwritten
+		rowHistogram(lum, &got)
+		if got != want {
+			t.Fatalf("%d pixels: %v, want %v", n, got, want)
+		}
+	}
+}
