@@ -50,19 +50,38 @@ func cellActivity(m *gozxing.BitMatrix, cw int, h, v []uint16, rows *bitrow.Shar
 	prev.OfShared(m, rows)
 	for y := 0; y+1 < height; y += 2 {
 		a, b := cur.Row(y), prev.Row(y+1)
-		row := (y / cellSize) * cw
-		for i := 0; i < cw && i < len(a); i++ {
-			w := a[i]
-			var next uint32
-			if i+1 < len(a) {
-				next = a[i+1] & 1
-			}
-			h[row+i] += uint16(bits.OnesCount32(w ^ (w>>1 | next<<31)))
-			v[row+i] += uint16(bits.OnesCount32(w ^ b[i]))
+		n := min(cw, len(a))
+		if n == 0 {
+			continue
 		}
+		row := (y / cellSize) * cw
+		var after uint32 // the first pixel past the cells counted, if any
+		if n < len(a) {
+			after = a[n] & 1
+		}
+		rowChanges(h[row:row+n], v[row:row+n], a[:n], b[:n], after)
 	}
 	cur.Done() // rows of the image
 	prev.Done()
+}
+
+// rowChanges adds to h[i] the changes along the row of words a within
+// word i, and between its last pixel and the next (the first of a[i+1],
+// after's for the last word), and to v[i] the changes from a[i] to the
+// row below's word b[i]; h, v, a and b are as long. Sliced once, the
+// loop reads each word once and checks no bounds.
+func rowChanges(h, v []uint16, a, b []uint32, after uint32) {
+	h, v, b = h[:len(a)], v[:len(a)], b[:len(a)]
+	w := a[0]
+	for i := 1; i < len(a); i++ {
+		next := a[i]
+		h[i-1] += uint16(bits.OnesCount32(w ^ (w>>1 | next<<31)))
+		v[i-1] += uint16(bits.OnesCount32(w ^ b[i-1]))
+		w = next
+	}
+	last := len(a) - 1
+	h[last] += uint16(bits.OnesCount32(w ^ (w>>1 | after<<31)))
+	v[last] += uint16(bits.OnesCount32(w ^ b[last]))
 }
 
 // busyCell is the activity (changes along rows plus along columns) of a
