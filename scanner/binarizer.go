@@ -306,31 +306,49 @@ func blockThresholds(thr, bp []int, subW, subH int) []int {
 		r, sums := bp[by*subW:(by+1)*subW], thr[by*subW:(by+1)*subW]
 		sum := r[0] + r[1] + r[2] + r[3] + r[4]
 		sums[2] = sum
-		for bx := 3; bx <= subW-3; bx++ {
-			sum += r[bx+2] - r[bx-3]
-			sums[bx] = sum
+		// The window at 3+i takes in block 5+i and leaves block i.
+		at := sums[3 : subW-2]
+		in, out := r[5:][:len(at)], r[:len(at)]
+		for i := range at {
+			sum += in[i] - out[i]
+			at[i] = sum
 		}
 	}
-	// Five of those down each column: the windows' means, at the centres
-	// 2 … subH-3 of those columns, in bp.
-	for bx := 2; bx <= subW-3; bx++ {
-		sum := 0
-		for by := 0; by < 5; by++ {
-			sum += thr[by*subW+bx]
+	// Five of those down each column, at the window centres 2 … subH-3
+	// of columns 2 … subW-3, in bp: running sums again, a row of them at
+	// a time from the row above, each row sliced once.
+	lo, hi := 2, subW-2
+	rowOf := func(s []int, by int) []int { return s[by*subW+lo : by*subW+hi] }
+	first := rowOf(bp, 2)
+	copy(first, rowOf(thr, 0))
+	for by := 1; by < 5; by++ {
+		r := rowOf(thr, by)[:len(first)]
+		for i := range first {
+			first[i] += r[i]
 		}
-		bp[2*subW+bx] = sum / 25
-		for by := 3; by <= subH-3; by++ {
-			sum += thr[(by+2)*subW+bx] - thr[(by-3)*subW+bx]
-			bp[by*subW+bx] = sum / 25
+	}
+	for by := 3; by <= subH-3; by++ {
+		sums, above := rowOf(bp, by), rowOf(bp, by-1)
+		in, out := rowOf(thr, by+2), rowOf(thr, by-3)
+		above, in, out = above[:len(sums)], in[:len(sums)], out[:len(sums)]
+		for i := range sums {
+			sums[i] = above[i] + in[i] - out[i]
+		}
+	}
+	// The windows' means.
+	for by := 2; by <= subH-3; by++ {
+		r := rowOf(bp, by)
+		for i, s := range r {
+			r[i] = s / 25
 		}
 	}
 	// Each block's window is the nearest one held inside.
 	for by := 0; by < subH; by++ {
-		centre := bp[max(2, min(by, subH-3))*subW:]
+		centre := bp[max(2, min(by, subH-3))*subW:][:subW]
 		out := thr[by*subW : (by+1)*subW]
-		for bx := range out {
-			out[bx] = centre[max(2, min(bx, subW-3))]
-		}
+		out[0], out[1] = centre[2], centre[2]
+		copy(out[lo:hi], centre[lo:hi])
+		out[subW-2], out[subW-1] = centre[subW-3], centre[subW-3]
 	}
 	return thr
 }

@@ -235,3 +235,39 @@ func TestRowHistogramAsPlain(t *testing.T) {
 		}
 	}
 }
+
+// blockThresholds keeps running sums along rows and then down a row of
+// columns at a time; every threshold must be the plain mean of the 5×5
+// black points round the nearest window centre held inside, for grids
+// from the least, 5×5, up.
+func TestBlockThresholdsAsPlain(t *testing.T) {
+	rng := rand.New(rand.NewPCG(25, 5))
+	for _, size := range [][2]int{{5, 5}, {6, 5}, {5, 9}, {13, 8}, {31, 17}} {
+		subW, subH := size[0], size[1]
+		bp := make([]int, subW*subH)
+		for i := range bp {
+			bp[i] = rng.IntN(256)
+		}
+		want := make([]int, len(bp))
+		for by := range subH {
+			cy := max(2, min(by, subH-3))
+			for bx := range subW {
+				cx := max(2, min(bx, subW-3))
+				sum := 0
+				for y := cy - 2; y <= cy+2; y++ {
+					for x := cx - 2; x <= cx+2; x++ {
+						sum += bp[y*subW+x]
+					}
+				}
+				want[by*subW+bx] = sum / 25
+			}
+		}
+		thr := make([]int, len(bp))
+		for i := range thr {
+			thr[i] = -1 // stale
+		}
+		if got := blockThresholds(thr, slices.Clone(bp), subW, subH); !slices.Equal(got, want) {
+			t.Errorf("%d×%d blocks: %v, want %v", subW, subH, got, want)
+		}
+	}
+}
