@@ -812,31 +812,60 @@ func (d *decoder) passSteps(p pass, syms SymbologySet) ([]passStep, *areaReader)
 	return steps, beside
 }
 
-// doubleRow writes dst, a row of twice the width of cur, from the source
-// row cur and the one above or below it, other: output pixels 2x and 2x+1
-// weigh cur[x] 9, other[x] 3, and cur and other at x-1 (or x+1), held
+// doubleRows writes upper and lower, the two rows of twice the width of
+// cur that double it, from the source row cur and the ones above (up) and
+// below (down) it: output pixels 2x and 2x+1 weigh cur[x] 9, the row
+// beside's pixel at x 3, and cur and that row at x-1 (or x+1), held
 // inside the row, 3 and 1. That is 3t[x]+t[x±1] over 16 with the column
-// sums t = 3cur+other, each computed once.
-func doubleRow(dst, cur, other []byte) {
+// sums t = 3cur+up (or down), each computed once, 3cur once for both.
+func doubleRows(upper, lower, up, cur, down []byte) {
 	w := len(cur)
-	dst, other = dst[:2*w], other[:w]
-	col := func(x int) uint64 { return 3*uint64(cur[x]) + uint64(other[x]) }
-	left, x := col(0), 0
+	upper, lower, up, down = upper[:2*w], lower[:2*w], up[:w], down[:w]
 	// Four pixels at a time, the column sums of four neighbours in the
 	// 16-bit lanes of a word (at most 4·255, and 3t[x]+t[x±1]+8 at most
 	// 16·255+8: no lane overflows), their eight doubled pixels stored at
-	// once, each lane's two bytes in order.
-	for ; x+8 <= w; x += 4 {
-		mid := 3*spreadBytes(binary.LittleEndian.Uint32(cur[x:])) + spreadBytes(binary.LittleEndian.Uint32(other[x:]))
-		lefts := mid<<16 | left
-		rights := mid>>16 | col(x+4)<<48
-		even := (3*mid + lefts + 8*lanes16) >> 4 & lanesFF
-		odd := (3*mid + rights + 8*lanes16) >> 4 & lanesFF
-		binary.LittleEndian.PutUint64(dst[2*x:], even|odd<<8)
-		left = mid >> 48
+	// once, each lane's two bytes in order. The next four's sums are made
+	// a step ahead: their first is the right neighbour of these.
+	x := 0
+	if w >= 8 {
+		cur3 := 3 * spreadBytes(binary.LittleEndian.Uint32(cur))
+		midU := cur3 + spreadBytes(binary.LittleEndian.Uint32(up))
+		midD := cur3 + spreadBytes(binary.LittleEndian.Uint32(down))
+		leftU, leftD := midU&0xffff, midD&0xffff // the row's first, held
+		for ; x+8 <= w; x += 4 {
+			cur3 = 3 * spreadBytes(binary.LittleEndian.Uint32(cur[x+4:]))
+			nextU := cur3 + spreadBytes(binary.LittleEndian.Uint32(up[x+4:]))
+			nextD := cur3 + spreadBytes(binary.LittleEndian.Uint32(down[x+4:]))
+			binary.LittleEndian.PutUint64(upper[2*x:], doubledLanes(midU, midU<<16|leftU, midU>>16|nextU<<48))
+			binary.LittleEndian.PutUint64(lower[2*x:], doubledLanes(midD, midD<<16|leftD, midD>>16|nextD<<48))
+			leftU, leftD = midU>>48, midD>>48
+			midU, midD = nextU, nextD
+		}
 	}
-	mid := col(x)
-	for ; x < w-1; x++ {
+	doubleTail(upper, up, cur, x)
+	doubleTail(lower, down, cur, x)
+}
+
+// doubledLanes returns the eight doubled pixels of the four column sums
+// mid, whose left and right neighbours' sums are lefts and rights: each
+// lane's (3mid+left+8)/16 in its even byte, (3mid+right+8)/16 in its odd.
+func doubledLanes(mid, lefts, rights uint64) uint64 {
+	even := (3*mid + lefts + 8*lanes16) >> 4 & lanesFF
+	odd := (3*mid + rights + 8*lanes16) >> 4 & lanesFF
+	return even | odd<<8
+}
+
+// doubleTail writes dst's pixels from 2·from on, doubling cur with other
+// a pixel at a time (as doubleRows does four at a time).
+func doubleTail(dst, other, cur []byte, from int) {
+	w := len(cur)
+	col := func(x int) uint64 { return 3*uint64(cur[x]) + uint64(other[x]) }
+	mid := col(from)
+	left := mid
+	if from > 0 {
+		left = col(from - 1)
+	}
+	for x := from; x < w-1; x++ {
 		right := col(x + 1)
 		dst[2*x] = uint8((3*mid + left + 8) >> 4)
 		dst[2*x+1] = uint8((3*mid + right + 8) >> 4)
@@ -1101,9 +1130,7 @@ func (d *decoder) doubleInto(out []byte, src gozxing.LuminanceSource, w, h int) 
 	up, cur := row(-1), row(0)
 	for y := 0; y < h; y++ {
 		down := row(y + 1)
-		for half, other := range [2][]byte{up, down} {
-			doubleRow(out[(2*y+half)*dw:(2*y+half+1)*dw], cur[:w], other[:w])
-		}
+		doubleRows(out[2*y*dw:(2*y+1)*dw], out[(2*y+1)*dw:(2*y+2)*dw], up, cur[:w], down)
 		up, cur = cur, down
 	}
 	for i := range bufs {

@@ -48,21 +48,25 @@ func TestDoubleSource(t *testing.T) {
 	check("cropped", 2, 1, 5, 4)
 }
 
-// TestDoubleRow checks each doubled pixel exactly against the 9:3:3:1
-// weights, the row's ends held, for rows of every short width and longer.
-func TestDoubleRow(t *testing.T) {
+// TestDoubleRows checks each doubled pixel of both rows exactly against
+// the 9:3:3:1 weights, the row's ends held, for rows of every short width
+// and longer.
+func TestDoubleRows(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 7))
 	for w := 1; w < 40; w++ {
-		cur, other, dst := make([]byte, w), make([]byte, w), make([]byte, 2*w)
+		up, cur, down := make([]byte, w), make([]byte, w), make([]byte, w)
 		for i := range cur {
-			cur[i], other[i] = uint8(rng.IntN(256)), uint8(rng.IntN(256))
+			up[i], cur[i], down[i] = uint8(rng.IntN(256)), uint8(rng.IntN(256)), uint8(rng.IntN(256))
 		}
-		doubleRow(dst, cur, other)
-		for x := 0; x < w; x++ {
-			for k, n := range [2]int{max(0, x-1), min(w-1, x+1)} {
-				want := (9*int(cur[x]) + 3*int(other[x]) + 3*int(cur[n]) + int(other[n]) + 8) / 16
-				if got := int(dst[2*x+k]); got != want {
-					t.Fatalf("width %d: pixel %d = %d, want %d", w, 2*x+k, got, want)
+		upper, lower := make([]byte, 2*w), make([]byte, 2*w)
+		doubleRows(upper, lower, up, cur, down)
+		for half, c := range [2]struct{ dst, other []byte }{{upper, up}, {lower, down}} {
+			for x := 0; x < w; x++ {
+				for k, n := range [2]int{max(0, x-1), min(w-1, x+1)} {
+					want := (9*int(cur[x]) + 3*int(c.other[x]) + 3*int(cur[n]) + int(c.other[n]) + 8) / 16
+					if got := int(c.dst[2*x+k]); got != want {
+						t.Fatalf("width %d, row %d: pixel %d = %d, want %d", w, half, 2*x+k, got, want)
+					}
 				}
 			}
 		}
