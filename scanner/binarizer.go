@@ -443,12 +443,27 @@ func (b *globalBinarizer) GetBlackRow(y int, row *gozxing.BitArray) (*gozxing.Bi
 		}
 		return row, nil
 	}
-	// A -1 4 -1 sharpening filter (halved) on every pixel but the ends.
-	for x := 1; x < w-1; x++ {
+	sharpDarkBits(lum, black, words)
+	return row, nil
+}
+
+// sharpDarkBits sets in words the bits of the pixels x of lum (1 ≤ x <
+// len−1) dark after a -1 4 -1 sharpening filter (halved): where
+// (4·lum[x]−lum[x−1]−lum[x+1])/2 is below black. Vector registers do the
+// whole half words they can (sharpDarkWide), a pixel at a time the rest.
+func sharpDarkBits(lum []byte, black int, words []uint32) {
+	from, to := sharpDarkWide(lum, black, words)
+	sharpDarkSpan(lum, black, words, 1, from)
+	sharpDarkSpan(lum, black, words, to, len(lum)-1)
+}
+
+// sharpDarkSpan is sharpDarkBits for the pixels from x0 to x1 (not
+// included), a pixel at a time.
+func sharpDarkSpan(lum []byte, black int, words []uint32, x0, x1 int) {
+	for x := x0; x < x1; x++ {
 		f := (4*int(lum[x]) - int(lum[x-1]) - int(lum[x+1])) / 2
 		words[x>>5] |= uint32(uint(f-black)>>(bitsPerUint-1)) << (x & 31)
 	}
-	return row, nil
 }
 
 // GetBlackMatrix binarizes the whole image at the black point of four

@@ -271,3 +271,34 @@ func TestBlockThresholdsAsPlain(t *testing.T) {
 		}
 	}
 }
+
+// GetBlackRow's row is made in vector registers half a word at a time
+// (sharpDarkBits); its bits must be the plain halved filter's against
+// the black point, for rows of lengths about the half words', at black
+// points from 1 up.
+func TestSharpDarkBitsAsPlain(t *testing.T) {
+	withAndWithoutVectors(t, sharpDarkBitsAsPlain)
+}
+
+func sharpDarkBitsAsPlain(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 1))
+	for n := 3; n < 100; n++ {
+		lum := make([]byte, n)
+		for i := range lum {
+			lum[i] = byte(rng.IntN(256))
+		}
+		for _, black := range []int{0, 1, 8, 96, 255, 256} {
+			want := make([]uint32, (n+31)/32)
+			for x := 1; x < n-1; x++ {
+				if (4*int(lum[x])-int(lum[x-1])-int(lum[x+1]))/2 < black {
+					want[x>>5] |= 1 << (x & 31)
+				}
+			}
+			got := make([]uint32, len(want)) // cleared, as GetBlackRow's
+			sharpDarkBits(lum, black, got)
+			if !slices.Equal(got, want) {
+				t.Fatalf("%d pixels at %d: %08x, want %08x", n, black, got, want)
+			}
+		}
+	}
+}

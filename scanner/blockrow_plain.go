@@ -26,6 +26,8 @@ func (*thresholdVectors) wipe()                              {}
 
 func sharpEdgesWide(lum []byte, twice int, edgeAt []int32) (n, dark, next int) { return 0, 0, 1 }
 
+func sharpDarkWide(lum []byte, black int, words []uint32) (from, to int) { return 1, 1 }
+
 func localEdgesWide(lum []byte, thr []int16, edgeAt []int32) (n, dark, next int) { return 0, 0, 1 }
 
 func addRowWide(sum []uint16, row []byte) int { return 0 }

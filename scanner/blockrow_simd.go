@@ -165,6 +165,34 @@ func sharpEdgesWide(lum []byte, twice int, edgeAt []int32) (n, dark, next int) {
 	return n, dark, x
 }
 
+// sharpDarkWide sets in words the dark bits (as sharpDarkBits) of the
+// pixels from 16 on, 16 at a time, half a word each, as long as the
+// pixel after them is in the row, and reports the span of pixels it did
+// (from, to); nothing (1, 1) without vector registers or with black
+// below 1. With black at least 1, the halved value (rounded towards zero)
+// is below black exactly when the whole one is below 2·black.
+func sharpDarkWide(lum []byte, black int, words []uint32) (from, to int) {
+	if !blockRowVectors || black < 1 || black > 1<<11 {
+		return 1, 1
+	}
+	t := archsimd.BroadcastInt16x16(int16(2 * black))
+	x := 16
+	for ; x+16 < len(lum); x += 16 {
+		below := sharpened16(lum, x).Less(t)
+		// Two bits a pixel, gathered to one.
+		pairs := below.ToInt16x16().AsUint8x32().Equal(archsimd.BroadcastUint8x32(0xff)).ToBits() & 0x55555555
+		pairs = (pairs | pairs>>1) & 0x33333333
+		pairs = (pairs | pairs>>2) & 0x0f0f0f0f
+		pairs = (pairs | pairs>>4) & 0x00ff00ff
+		words[x>>5] |= (pairs | pairs>>8) & 0xffff << (x & 16)
+	}
+	archsimd.ClearAVXUpperBits()
+	if x == 16 {
+		return 1, 1 // too short for any
+	}
+	return 16, x
+}
+
 // sharpened16 is 4·lum[x]−lum[x−1]−lum[x+1] for the 16 pixels from x on,
 // in 16-bit lanes (lum[x+16] must be in the row).
 func sharpened16(lum []byte, x int) archsimd.Int16x16 {
