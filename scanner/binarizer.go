@@ -497,7 +497,7 @@ func (b *globalBinarizer) GetBlackMatrix() (*gozxing.BitMatrix, error) {
 	for y := 0; y < h; y++ {
 		clear(words)
 		pix := lum[y*w : (y+1)*w]
-		x := 0
+		x := darkWordsWide(pix, black, words)
 		for ; x+8 <= w; x += 8 {
 			words[x>>5] |= darkBits(binary.LittleEndian.Uint64(pix[x:x+8]), black-1) << (x & 31)
 		}

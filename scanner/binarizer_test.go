@@ -302,3 +302,49 @@ func sharpDarkBitsAsPlain(t *testing.T) {
 		}
 	}
 }
+
+// The global binarizer's matrix is made in vector registers a word at a
+// time (darkWordsWide) where it can; every bit must be its pixel against
+// the black point of the four sample rows, for widths on and off a
+// word's, with vectors and without.
+func TestGlobalMatrixAsPlain(t *testing.T) {
+	withAndWithoutVectors(t, globalMatrixAsPlain)
+}
+
+func globalMatrixAsPlain(t *testing.T) {
+	rng := rand.New(rand.NewPCG(32, 9))
+	for _, w := range []int{5, 31, 32, 33, 64, 75, 100} {
+		const h = 10
+		f := &Frame{Pix: make([]byte, w*h), Width: w, Height: h, Stride: w}
+		for i := range f.Pix {
+			f.Pix[i] = byte(rng.IntN(64) + 160*rng.IntN(2))
+		}
+		var buckets [histogramBuckets]int
+		for k := 1; k < 5; k++ {
+			for _, v := range f.Pix[h*k/5*w:][w/5 : w*4/5] {
+				buckets[v>>histogramShift]++
+			}
+		}
+		black, ok := blackPointOf(&buckets)
+		if !ok {
+			t.Fatalf("width %d: no black point", w)
+		}
+		// The rows not sampled: pixels about the black point.
+		for _, y := range []int{0, 1, 3, 5, 7, 9} {
+			for x := range w {
+				f.Pix[y*w+x] = byte(black - 2 + rng.IntN(4))
+			}
+		}
+		m, err := newGlobalBinarizer(newPlaneSource(f, nil)).GetBlackMatrix()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for y := range h {
+			for x := range w {
+				if got, want := m.Get(x, y), int(f.Pix[y*w+x]) < black; got != want {
+					t.Fatalf("width %d: pixel (%d,%d) of %d at %d is %v, want %v", w, x, y, f.Pix[y*w+x], black, got, want)
+				}
+			}
+		}
+	}
+}

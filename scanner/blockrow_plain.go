@@ -28,6 +28,8 @@ func sharpEdgesWide(lum []byte, twice int, edgeAt []int32) (n, dark, next int) {
 
 func sharpDarkWide(lum []byte, black int, words []uint32) (from, to int) { return 1, 1 }
 
+func darkWordsWide(pix []byte, black int, words []uint32) int { return 0 }
+
 func localEdgesWide(lum []byte, thr []int16, edgeAt []int32) (n, dark, next int) { return 0, 0, 1 }
 
 func addRowWide(sum []uint16, row []byte) int { return 0 }

@@ -165,6 +165,26 @@ func sharpEdgesWide(lum []byte, twice int, edgeAt []int32) (n, dark, next int) {
 	return n, dark, x
 }
 
+// darkWordsWide sets words[i] to the bits of the pixels of pix from 32i
+// on darker than black (below it), a word's 32 at a time, for the whole
+// words of pix, and returns how many pixels it did (none without vector
+// registers, or with black outside 1 … 256).
+func darkWordsWide(pix []byte, black int, words []uint32) int {
+	if !blockRowVectors || black < 1 || black > 256 || len(pix) < 32 {
+		return 0
+	}
+	// A pixel is below black when it is at or below black-1: the lesser.
+	t := archsimd.BroadcastUint8x32(uint8(black - 1))
+	n := len(pix) / 32
+	words = words[:n]
+	for i := range words {
+		p := archsimd.LoadUint8x32Slice(pix[32*i : 32*i+32])
+		words[i] = p.Min(t).Equal(p).ToBits()
+	}
+	archsimd.ClearAVXUpperBits()
+	return 32 * n
+}
+
 // sharpDarkWide sets in words the dark bits (as sharpDarkBits) of the
 // pixels from 16 on, 16 at a time, half a word each, as long as the
 // pixel after them is in the row, and reports the span of pixels it did
