@@ -63,11 +63,21 @@ func (p *planeSource) GetRow(y int, row []byte) ([]byte, error) {
 		copy(row, p.pix[off:off+p.width])
 	}
 	if p.invert {
-		for i, v := range row {
-			row[i] = 255 - v
-		}
+		invertBytes(row)
 	}
 	return row, nil
+}
+
+// invertBytes turns each gray level v of row into 255−v (all its bits
+// flipped), eight at a time as a word, the last few one at a time.
+func invertBytes(row []byte) {
+	for len(row) >= 8 {
+		binary.LittleEndian.PutUint64(row, ^binary.LittleEndian.Uint64(row))
+		row = row[8:]
+	}
+	for i, v := range row {
+		row[i] = ^v
+	}
 }
 
 // LendRow returns row y of the view as the plane's own bytes, without

@@ -146,3 +146,21 @@ func TestTurnIntoAsPlain(t *testing.T) {
 		}
 	}
 }
+
+// invertBytes flips eight gray levels a word; each must become 255 less
+// itself, for rows of every length about a word's.
+func TestInvertBytesAsPlain(t *testing.T) {
+	for n := range 20 {
+		row := make([]byte, n)
+		for i := range row {
+			row[i] = byte(i*97 + n)
+		}
+		want := make([]byte, n)
+		for i, v := range row {
+			want[i] = 255 - v
+		}
+		if invertBytes(row); !bytes.Equal(row, want) {
+			t.Errorf("%d levels: %v, want %v", n, row, want)
+		}
+	}
+}
