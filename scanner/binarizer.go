@@ -545,12 +545,11 @@ func rowHistogram(lum []byte, buckets *[histogramBuckets]int) {
 // low valley nearest the lighter one; false when the peaks are too close
 // for any contrast.
 func blackPointOf(buckets *[histogramBuckets]int) (int, bool) {
-	first, firstSize, most := 0, 0, 0
+	first, most := 0, 0 // the tallest peak, the first of its height
 	for x, n := range buckets {
-		if n > firstSize {
-			first, firstSize = x, n
+		if n > most {
+			first, most = x, n
 		}
-		most = max(most, n)
 	}
 	second, secondScore := 0, 0
 	for x, n := range buckets {
@@ -565,11 +564,14 @@ func blackPointOf(buckets *[histogramBuckets]int) (int, bool) {
 	if second-first <= histogramBuckets/16 {
 		return 0, false
 	}
+	// The buckets between the peaks, sliced once, from the lighter peak
+	// down: bucket first+k is k from the darker peak, len(between)+1-k
+	// from the lighter one.
+	between := buckets[first+1 : second]
 	valley, valleyScore := second-1, -1
-	for x := second - 1; x > first; x-- {
-		from := x - first
-		if score := from * from * (second - x) * (most - buckets[x]); score > valleyScore {
-			valley, valleyScore = x, score
+	for k := len(between); k >= 1; k-- {
+		if score := k * k * (len(between) + 1 - k) * (most - between[k-1]); score > valleyScore {
+			valley, valleyScore = first+k, score
 		}
 	}
 	return valley << histogramShift, true

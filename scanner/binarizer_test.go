@@ -348,3 +348,54 @@ func globalMatrixAsPlain(t *testing.T) {
 		}
 	}
 }
+
+// blackPointOf reads the buckets between the peaks as one slice; it must
+// find the black point the plain loops do, on histograms with ties, gaps
+// and peaks too close, of rows and of noise.
+func TestBlackPointOfAsPlain(t *testing.T) {
+	plain := func(buckets *[histogramBuckets]int) (int, bool) {
+		first, firstSize, most := 0, 0, 0
+		for x, n := range buckets {
+			if n > firstSize {
+				first, firstSize = x, n
+			}
+			most = max(most, n)
+		}
+		second, secondScore := 0, 0
+		for x, n := range buckets {
+			d := x - first
+			if score := n * d * d; score > secondScore {
+				second, secondScore = x, score
+			}
+		}
+		if first > second {
+			first, second = second, first
+		}
+		if second-first <= histogramBuckets/16 {
+			return 0, false
+		}
+		valley, valleyScore := second-1, -1
+		for x := second - 1; x > first; x-- {
+			from := x - first
+			if score := from * from * (second - x) * (most - buckets[x]); score > valleyScore {
+				valley, valleyScore = x, score
+			}
+		}
+		return valley << histogramShift, true
+	}
+	rng := rand.New(rand.NewPCG(16, 2))
+	for i := range 3000 {
+		var b [histogramBuckets]int
+		top := 1 + rng.IntN([]int{3, 40, 2000}[i%3]) // few levels: ties
+		for k := range b {
+			if rng.IntN(3) > 0 {
+				b[k] = rng.IntN(top)
+			}
+		}
+		gotBlack, gotOK := blackPointOf(&b)
+		wantBlack, wantOK := plain(&b)
+		if gotBlack != wantBlack || gotOK != wantOK {
+			t.Fatalf("%v: %d, %v; want %d, %v", b, gotBlack, gotOK, wantBlack, wantOK)
+		}
+	}
+}
