@@ -247,24 +247,44 @@ func (s *rowScanner) measure(lum []byte) bool {
 	// The first pixel counts as light, its sharpened value taken
 	// one-sided.
 	first := max(black, (3*int(lum[0])-int(lum[1]))/2)
-	last := 0 // the last edge, in subpixels
-	for i, e := range edgeAt[:n] {
+	last := placeEdges(fwd[1:], lum, edgeAt[:n], black, first)
+	return s.finish(fwd, last, w)
+}
+
+// placeEdges sets widths[i] to the width, in subpixels, of the run that
+// ends at edge i, the edges being at the pixels edges of lum (each
+// between its pixel and the one before, where the sharpened values
+// interpolated linearly between the pixel centres cross black; first is
+// the first pixel's sharpened value, the last pixel's taken as black),
+// and returns the last edge, in subpixels. Edges inside the row read its
+// four pixels about them through one slice.
+func placeEdges(widths []int, lum []byte, edges []int32, black, first int) (last int) {
+	w := len(lum)
+	widths = widths[:len(edges)]
+	for i, e := range edges {
 		x := int(e)
-		prev := first
-		if x > 1 {
-			prev = (4*int(lum[x-1]) - int(lum[x-2]) - int(lum[x])) / 2
-		}
-		f := black
-		if x < w-1 {
-			f = (4*int(lum[x]) - int(lum[x-1]) - int(lum[x+1])) / 2
+		var prev, f int
+		if x >= 2 && x+2 <= w {
+			q := lum[x-2 : x+2 : x+2]
+			a, b, c, d := int(q[0]), int(q[1]), int(q[2]), int(q[3])
+			prev, f = (4*b-a-c)/2, (4*c-b-d)/2
+		} else {
+			prev = first
+			if x > 1 {
+				prev = (4*int(lum[x-1]) - int(lum[x-2]) - int(lum[x])) / 2
+			}
+			f = black
+			if x < w-1 {
+				f = (4*int(lum[x]) - int(lum[x-1]) - int(lum[x+1])) / 2
+			}
 		}
 		// prev and f lie on either side of the black point; the edge
 		// is where the line between the pixel centres crosses it.
 		pos := max(last, (x-1)*subpixel+subpixel/2+subpixel*(black-prev)/(f-prev))
-		fwd[i+1] = pos - last
+		widths[i] = pos - last
 		last = pos
 	}
-	return s.finish(fwd, last, w)
+	return last
 }
 
 // sharpEdges sets edgeAt[0:n] to the pixels x of lum (1 ≤ x < len−1)

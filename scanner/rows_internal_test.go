@@ -141,3 +141,53 @@ func TestBlockMinMax(t *testing.T) {
 		}
 	}
 }
+
+// placeEdges reads the four pixels about an edge inside the row through
+// one slice; its widths must be the plain loop's, for the edges
+// sharpEdges finds in noise and in two-level rows, the last pixel an
+// edge when the row ends dark.
+func TestPlaceEdgesAsPlain(t *testing.T) {
+	plain := func(lum []byte, edges []int32, black, first int) ([]int, int) {
+		w := len(lum)
+		widths := make([]int, len(edges))
+		last := 0
+		for i, e := range edges {
+			x := int(e)
+			prev := first
+			if x > 1 {
+				prev = (4*int(lum[x-1]) - int(lum[x-2]) - int(lum[x])) / 2
+			}
+			f := black
+			if x < w-1 {
+				f = (4*int(lum[x]) - int(lum[x-1]) - int(lum[x+1])) / 2
+			}
+			pos := max(last, (x-1)*subpixel+subpixel/2+subpixel*(black-prev)/(f-prev))
+			widths[i] = pos - last
+			last = pos
+		}
+		return widths, last
+	}
+	rng := rand.New(rand.NewPCG(6, 4))
+	for i := range 2000 {
+		lum := make([]byte, 3+rng.IntN(60))
+		lo, hi := rng.IntN(256), rng.IntN(256)
+		for x := range lum {
+			if i%2 == 0 {
+				lum[x] = byte(rng.IntN(256))
+			} else {
+				lum[x] = byte([2]int{lo, hi}[rng.IntN(2)])
+			}
+		}
+		black := 1 + rng.IntN(255)
+		edgeAt := make([]int32, len(lum)+1)
+		n, dark := sharpEdges(lum, black, edgeAt)
+		edgeAt[n] = int32(len(lum) - 1)
+		edges := edgeAt[:n+dark]
+		first := max(black, (3*int(lum[0])-int(lum[1]))/2)
+		want, wantLast := plain(lum, edges, black, first)
+		got := make([]int, len(edges))
+		if last := placeEdges(got, lum, edges, black, first); last != wantLast || !slices.Equal(got, want) {
+			t.Fatalf("row %v at %d: widths %v (last %d), want %v (%d)", lum, black, got, last, want, wantLast)
+		}
+	}
+}
