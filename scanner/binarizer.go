@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 
 	"github.com/makiuchi-d/gozxing"
+
+	"github.com/scannerd/scannerd/scanner/internal/bitrow"
 )
 
 // hybridBinarizer computes exactly what gozxing's HybridBinarizer does
@@ -98,6 +100,11 @@ func (b *hybridBinarizer) GetBlackMatrix() (*gozxing.BitMatrix, error) {
 	words := row.GetBitArray()
 	tv := &bb.thr
 	defer tv.wipe()
+	var keep *bitrow.SharedRows
+	if b.s != nil && b.s.keepRows != nil {
+		keep = b.s.keepRows
+		keep.Prime(m)
+	}
 	for y := 0; y < h; y++ {
 		clear(words)
 		by := y >> blockPower
@@ -110,6 +117,9 @@ func (b *hybridBinarizer) GetBlackMatrix() (*gozxing.BitMatrix, error) {
 		done := tv.row(lum[y*w:(y+1)*w], words)
 		thresholdRow(lum[y*w:(y+1)*w], words, t, done>>blockPower)
 		m.SetRow(y, row)
+		if keep != nil {
+			keep.Keep(y, words)
+		}
 	}
 	clear(words)
 	b.matrix = m

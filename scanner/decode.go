@@ -525,7 +525,12 @@ func (d *decoder) runPass(p pass, syms SymbologySet, opts Options, results []Res
 		// The first pass proposes the regions every later pass uses.
 		d.stage(p.name, stageBinarize)
 		d.searchIn, d.active, d.groundTold = d.searchIn[:0], nil, false
-		if m, err := bm.GetBlackMatrix(); err == nil {
+		// Its rows are kept for the readers as the binarizer sets them:
+		// the region search reads them all at once.
+		d.scratch.keepRows = &d.sharedRows
+		m, err := bm.GetBlackMatrix()
+		d.scratch.keepRows = nil
+		if err == nil {
 			d.stage(p.name, stageProposals)
 			var complete bool
 			d.sharedRows.Bind(m)

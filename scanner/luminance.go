@@ -6,6 +6,8 @@ import (
 	"slices"
 
 	"github.com/makiuchi-d/gozxing"
+
+	"github.com/scannerd/scannerd/scanner/internal/bitrow"
 )
 
 // planeSource is a gozxing.LuminanceSource over a frame's gray plane, so the
@@ -280,6 +282,11 @@ type scratch struct {
 	view   []byte
 	viewOf *planeSource
 	used   bool
+	// keepRows, while set, keeps the rows of the matrix a hybrid
+	// binarizer builds as they are set, primed for the readers (see
+	// bitrow.SharedRows.Prime); the decoder sets it for its first pass's
+	// image alone, whose rows the region search reads at once.
+	keepRows *bitrow.SharedRows
 }
 
 // ints returns (*b)[:n], growing *b as needed.

@@ -32,9 +32,10 @@ type SharedRows struct {
 	lengthsAt   []uint32
 	lengthsHeld []int
 	used        bool // words hold an image's rows, since the last Wipe
-	// Copies counts the rows copied out of a matrix, Served the rows
-	// given out, Measured the rows' run lengths measured.
-	Copies, Served, Measured int
+	// Copies counts the rows copied out of a matrix, Kept those kept as
+	// they were set (Keep), Served the rows given out, Measured the rows'
+	// run lengths measured.
+	Copies, Kept, Served, Measured int
 }
 
 // Reset forgets the image bound and its rows.
@@ -71,12 +72,33 @@ func (s *SharedRows) Bind(bm *gozxing.BitMatrix) {
 	}
 }
 
+// Prime binds bm afresh, as a new image even if it was bound already, for
+// its maker to keep its rows as it sets them (Keep), instead of the
+// readers copying them out of it later. The caller vouches, as for Bind,
+// that bm does not change after its rows are kept while it is bound.
+func (s *SharedRows) Prime(bm *gozxing.BitMatrix) {
+	s.bm = nil
+	s.Bind(bm)
+}
+
+// Keep takes words, the row's words as gozxing's BitMatrix.SetRow sets
+// them, as row y of the image bound (Prime), copied in: the readers
+// then find it copied already.
+func (s *SharedRows) Keep(y int, words []uint32) {
+	copy(s.words[y*s.rowSize:(y+1)*s.rowSize], words[:s.rowSize])
+	s.copied[y] = s.stamp
+	s.used = true
+	s.Kept++
+}
+
 // Wipe forgets the image bound and zeroes the rows kept.
 func (s *SharedRows) Wipe() {
 	s.Reset()
 	if s.used {
 		clear(s.words[:cap(s.words)])
-		s.fetch.Clear()
+		if s.fetch != nil { // none when every row was kept (Keep)
+			s.fetch.Clear()
+		}
 		for y, n := range s.lengthsHeld {
 			if n > 0 {
 				clear(s.lengths[y][:n])

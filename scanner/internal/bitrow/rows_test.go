@@ -204,3 +204,58 @@ func TestSharedLengths(t *testing.T) {
 		}
 	}
 }
+
+// TestSharedRowsPrimed: rows kept as their matrix was set are served as
+// GetRow gives them, with no copy out of the matrix; priming a matrix
+// bound already forgets its rows of before (the scratch matrices are
+// set anew pass after pass); a Bind of the primed matrix keeps the rows;
+// and Wipe clears rows kept where none was copied.
+func TestSharedRowsPrimed(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(8, 3))
+	var s SharedRows
+	hints := map[gozxing.DecodeHintType]interface{}{hint.Rows: &s}
+	kept := 0
+	for _, size := range [][2]int{{64, 9}, {70, 45}} {
+		src := randomMatrix(rng, size[0], size[1])
+		bm, _ := gozxing.NewBitMatrix(size[0], size[1])
+		s.Bind(bm)
+		var r Rows
+		r.Of(bm, hints)
+		r.Row(0) // a row of the image before, copied under the old binding
+		s.Prime(bm)
+		var row *gozxing.BitArray
+		for y := range bm.GetHeight() {
+			row = src.GetRow(y, row)
+			bm.SetRow(y, row)
+			s.Keep(y, row.GetBitArray())
+		}
+		s.Bind(bm)
+		if s.Kept != kept+bm.GetHeight() {
+			t.Errorf("%v: %d rows kept, want %d", size, s.Kept-kept, bm.GetHeight())
+		}
+		kept = s.Kept
+		copies := s.Copies
+		r.Of(bm, hints)
+		for y := range bm.GetHeight() {
+			want := bm.GetRow(y, nil).GetBitArray()
+			if got := r.Row(y); !slices.Equal(got, want) {
+				t.Fatalf("%v: kept row %d is %x, GetRow gives %x", size, y, got, want)
+			}
+		}
+		if s.Copies != copies {
+			t.Errorf("%v: %d rows copied out of a primed matrix", size, s.Copies-copies)
+		}
+	}
+	// Rows kept, none ever copied out of a matrix: Wipe clears them too.
+	var only SharedRows
+	bm := randomMatrix(rng, 40, 3)
+	only.Prime(bm)
+	for y := range bm.GetHeight() {
+		only.Keep(y, bm.GetRow(y, nil).GetBitArray())
+	}
+	only.Wipe()
+	if slices.ContainsFunc(only.words, func(w uint32) bool { return w != 0 }) {
+		t.Error("kept rows outlived the wipe")
+	}
+}
