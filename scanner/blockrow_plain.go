@@ -30,6 +30,8 @@ func sharpDarkWide(lum []byte, black int, words []uint32) (from, to int) { retur
 
 func darkWordsWide(pix []byte, black int, words []uint32) int { return 0 }
 
+func doubleRowsWide(upper, lower, up, cur, down []byte) int { return 0 }
+
 func localEdgesWide(lum []byte, thr []int16, edgeAt []int32) (n, dark, next int) { return 0, 0, 1 }
 
 func addRowWide(sum []uint16, row []byte) int { return 0 }

@@ -165,6 +165,36 @@ func sharpEdgesWide(lum []byte, twice int, edgeAt []int32) (n, dark, next int) {
 	return n, dark, x
 }
 
+// doubleRowsWide does doubleRows for the pixels from 1 on, 16 at a time
+// in 16-bit lanes while the pixel after a group is in the row, and
+// returns how many it did (none without vector registers). The column
+// sums t = 3cur+other at x−1, x and x+1 come from loads a pixel apart,
+// and each lane's two doubled pixels, (3t[x]+t[x∓1]+8)/16 (at most
+// 16·255+8 before the shift), are its two bytes, stored in order.
+func doubleRowsWide(upper, lower, up, cur, down []byte) int {
+	w := len(cur)
+	if !blockRowVectors || w < 18 {
+		return 0
+	}
+	ext := func(p []byte) archsimd.Uint16x16 { return archsimd.LoadUint8x16Slice(p[:16]).ExtendToUint16() }
+	eight := archsimd.BroadcastUint16x16(8)
+	double := func(dst []byte, cl, c, cr archsimd.Uint16x16, other []byte, x int) {
+		tl, t, tr := cl.Add(ext(other[x-1:])), c.Add(ext(other[x:])), cr.Add(ext(other[x+1:]))
+		mid := t.ShiftAllLeft(1).Add(t).Add(eight)
+		even, odd := mid.Add(tl).ShiftAllRight(4), mid.Add(tr).ShiftAllRight(4)
+		even.Or(odd.ShiftAllLeft(8)).AsUint8x32().StoreSlice(dst[2*x : 2*x+32])
+	}
+	x := 1
+	for ; x+17 <= w; x += 16 {
+		cl, c, cr := ext(cur[x-1:]), ext(cur[x:]), ext(cur[x+1:])
+		cl, c, cr = cl.ShiftAllLeft(1).Add(cl), c.ShiftAllLeft(1).Add(c), cr.ShiftAllLeft(1).Add(cr)
+		double(upper, cl, c, cr, up, x)
+		double(lower, cl, c, cr, down, x)
+	}
+	archsimd.ClearAVXUpperBits()
+	return x - 1
+}
+
 // darkWordsWide sets words[i] to the bits of the pixels of pix from 32i
 // on darker than black (below it), a word's 32 at a time, for the whole
 // words of pix, and returns how many pixels it did (none without vector

@@ -826,17 +826,28 @@ func (d *decoder) passSteps(p pass, syms SymbologySet) ([]passStep, *areaReader)
 func doubleRows(upper, lower, up, cur, down []byte) {
 	w := len(cur)
 	upper, lower, up, down = upper[:2*w], lower[:2*w], up[:w], down[:w]
-	// Four pixels at a time, the column sums of four neighbours in the
+	// Vector registers do 16 pixels at a time from the second on where
+	// there are (doubleRowsWide), the first pixel alone then. The rest,
+	// four pixels at a time: the column sums of four neighbours in the
 	// 16-bit lanes of a word (at most 4·255, and 3t[x]+t[x±1]+8 at most
 	// 16·255+8: no lane overflows), their eight doubled pixels stored at
 	// once, each lane's two bytes in order. The next four's sums are made
 	// a step ahead: their first is the right neighbour of these.
 	x := 0
-	if w >= 8 {
-		cur3 := 3 * spreadBytes(binary.LittleEndian.Uint32(cur))
-		midU := cur3 + spreadBytes(binary.LittleEndian.Uint32(up))
-		midD := cur3 + spreadBytes(binary.LittleEndian.Uint32(down))
+	if n := doubleRowsWide(upper, lower, up, cur, down); n > 0 {
+		doubleFirst(upper, up, cur)
+		doubleFirst(lower, down, cur)
+		x = n + 1
+	}
+	if x+8 <= w {
+		cur3 := 3 * spreadBytes(binary.LittleEndian.Uint32(cur[x:]))
+		midU := cur3 + spreadBytes(binary.LittleEndian.Uint32(up[x:]))
+		midD := cur3 + spreadBytes(binary.LittleEndian.Uint32(down[x:]))
 		leftU, leftD := midU&0xffff, midD&0xffff // the row's first, held
+		if x > 0 {
+			leftU = 3*uint64(cur[x-1]) + uint64(up[x-1])
+			leftD = 3*uint64(cur[x-1]) + uint64(down[x-1])
+		}
 		for ; x+8 <= w; x += 4 {
 			cur3 = 3 * spreadBytes(binary.LittleEndian.Uint32(cur[x+4:]))
 			nextU := cur3 + spreadBytes(binary.LittleEndian.Uint32(up[x+4:]))
@@ -858,6 +869,15 @@ func doubledLanes(mid, lefts, rights uint64) uint64 {
 	even := (3*mid + lefts + 8*lanes16) >> 4 & lanesFF
 	odd := (3*mid + rights + 8*lanes16) >> 4 & lanesFF
 	return even | odd<<8
+}
+
+// doubleFirst writes dst's first two pixels, doubling the first of cur
+// (of at least two) with other's, its left neighbour itself.
+func doubleFirst(dst, other, cur []byte) {
+	t0 := 3*uint(cur[0]) + uint(other[0])
+	t1 := 3*uint(cur[1]) + uint(other[1])
+	dst[0] = uint8((4*t0 + 8) >> 4)
+	dst[1] = uint8((3*t0 + t1 + 8) >> 4)
 }
 
 // doubleTail writes dst's pixels from 2·from on, doubling cur with other

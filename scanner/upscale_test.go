@@ -50,10 +50,14 @@ func TestDoubleSource(t *testing.T) {
 
 // TestDoubleRows checks each doubled pixel of both rows exactly against
 // the 9:3:3:1 weights, the row's ends held, for rows of every short width
-// and longer.
+// and longer, with vector registers and without.
 func TestDoubleRows(t *testing.T) {
+	withAndWithoutVectors(t, doubleRowsExact)
+}
+
+func doubleRowsExact(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 7))
-	for w := 1; w < 40; w++ {
+	for w := 1; w < 72; w++ {
 		up, cur, down := make([]byte, w), make([]byte, w), make([]byte, w)
 		for i := range cur {
 			up[i], cur[i], down[i] = uint8(rng.IntN(256)), uint8(rng.IntN(256)), uint8(rng.IntN(256))
