@@ -5,6 +5,8 @@ import (
 	"math/bits"
 
 	"github.com/makiuchi-d/gozxing"
+
+	"github.com/scannerd/scannerd/scanner/internal/bitrow"
 )
 
 // scanSet holds the guard patterns found by scanning one view.
@@ -15,8 +17,12 @@ type scanSet struct {
 // detector finds guard patterns and follows them into chains. It keeps
 // scratch buffers between calls, so one detector serves one goroutine.
 type detector struct {
-	runs      runList
-	row       *gozxing.BitArray
+	runs runList
+	// rows reads the image's rows, those the engine shares (hint.Rows)
+	// when they are of it; lengths holds a row's run lengths measured
+	// here when they are not.
+	rows      bitrow.Rows
+	lengths   []int
 	sets      [4]scanSet
 	window    runList
 	lines     []lineRead
@@ -32,24 +38,25 @@ type detector struct {
 
 // scan looks for guard patterns on every step-th image row and column and
 // sorts the hits into the four views.
-func (d *detector) scan(m *gozxing.BitMatrix, step int) {
+func (d *detector) scan(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]interface{}, step int) {
 	for i := range d.sets {
 		d.sets[i].starts = d.sets[i].starts[:0]
 		d.sets[i].stops = d.sets[i].stops[:0]
 	}
 	w, h := m.GetWidth(), m.GetHeight()
-	if d.row == nil || d.row.GetSize() < w {
-		d.row = gozxing.NewBitArray(w)
-	}
+	d.rows.Of(m, hints)
+	defer d.rows.Done()
 	for y := step / 2; y < h; y += step {
-		d.row = m.GetRow(y, d.row)
-		d.runs.fromBitArray(d.row, w)
+		var l []int
+		l, d.lengths = d.rows.Lengths(y, d.lengths)
+		d.runs.fromLengths(l, w)
 		s := &d.sets[rot0]
 		s.starts, s.stops = findGuards(&d.runs, y, s.starts, s.stops)
 		d.runs.reverse()
 		s = &d.sets[rot180]
 		s.starts, s.stops = findGuards(&d.runs, h-1-y, s.starts, s.stops)
 	}
+	clear(d.lengths[:cap(d.lengths)]) // runs of the image
 	// Columns: one pass over the rows collects the runs of every scanned
 	// column, far cheaper than reading the matrix bit by bit down columns.
 	// A row differs from the one above it in few of the scanned columns:
@@ -62,8 +69,7 @@ func (d *detector) scan(m *gozxing.BitMatrix, step int) {
 		d.cols = append(d.cols, runList{})
 	}
 	cols := d.cols[:nCols]
-	d.row = m.GetRow(0, d.row)
-	words := d.row.GetBitArray()
+	words := d.rows.Row(0)
 	nWords := (w + 31) / 32
 	if cap(d.colMask) < nWords {
 		d.colMask = make([]uint32, nWords)
@@ -80,8 +86,7 @@ func (d *detector) scan(m *gozxing.BitMatrix, step int) {
 	}
 	copy(prev, words[:nWords])
 	for y := 1; y < h; y++ {
-		d.row = m.GetRow(y, d.row)
-		words := d.row.GetBitArray()[:nWords]
+		words := d.rows.Row(y)[:nWords]
 		for k, word := range words {
 			changed := (word ^ prev[k]) & mask[k]
 			prev[k] = word
@@ -103,8 +108,7 @@ func (d *detector) scan(m *gozxing.BitMatrix, step int) {
 		s = &d.sets[rot270]
 		s.starts, s.stops = findGuards(c, x, s.starts, s.stops)
 	}
-	d.row.Clear() // rows of the image
-	clear(prev)
+	clear(prev) // a row of the image
 }
 
 // chains follows every hit of one kind into a chain, skipping hits that an

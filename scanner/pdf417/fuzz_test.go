@@ -113,7 +113,7 @@ func FuzzDecodeMatrix(f *testing.F) {
 		}
 		var d detector
 		for _, multiple := range []bool{false, true} {
-			found, _ := d.find(m, 1, multiple)
+			found, _ := d.find(m, nil, 1, multiple)
 			for _, s := range found {
 				if s.data == nil {
 					t.Fatal("symbol without data")

@@ -75,7 +75,7 @@ func (r *Reader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHin
 	if hint.TryHarder(hints) {
 		step = 2
 	}
-	found, lastErr := r.det.find(m, step, multiple)
+	found, lastErr := r.det.find(m, hints, step, multiple)
 	if len(found) == 0 {
 		return nil, asReaderError(lastErr)
 	}
@@ -123,8 +123,8 @@ func newResult(d *decoded) *gozxing.Result {
 
 // find scans the image and decodes candidates in every view until one
 // symbol is found, or all of them when multiple is set.
-func (d *detector) find(m *gozxing.BitMatrix, step int, multiple bool) ([]*decoded, error) {
-	d.scan(m, step)
+func (d *detector) find(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]interface{}, step int, multiple bool) ([]*decoded, error) {
+	d.scan(m, hints, step)
 	var found []*decoded
 	var lastErr error
 	for _, rot := range []rotation{rot0, rot180, rot90, rot270} {

@@ -25,6 +25,22 @@ func (r *runList) width(i int) int { return r.edges[i+1] - r.edges[i] }
 
 func (r *runList) dark(i int) bool { return (i%2 == 0) == r.firstDark }
 
+// fromLengths fills r with the runs of a row width pixels wide whose run
+// lengths, light first (0 when the row starts dark), are l, as
+// bitrow.Lengths gives them: what fromBitArray makes of the row.
+func (r *runList) fromLengths(l []int, width int) {
+	r.reset()
+	if len(l) > 1 && l[0] == 0 {
+		r.firstDark, l = true, l[1:]
+	}
+	r.edges = append(r.edges, 0)
+	x := 0
+	for _, n := range l {
+		x += n
+		r.edges = append(r.edges, min(x, width))
+	}
+}
+
 // fromBitArray fills r with the runs of a matrix row, skipping whole words
 // of one colour.
 func (r *runList) fromBitArray(row *gozxing.BitArray, width int) {
