@@ -504,6 +504,11 @@ func (b *globalBinarizer) GetBlackMatrix() (*gozxing.BitMatrix, error) {
 	lum := b.src.GetMatrix()
 	row := gozxing.NewBitArray(w)
 	words := row.GetBitArray()
+	var keep *bitrow.SharedRows
+	if b.s != nil && b.s.keepRows != nil {
+		keep = b.s.keepRows
+		keep.Prime(m)
+	}
 	for y := 0; y < h; y++ {
 		clear(words)
 		pix := lum[y*w : (y+1)*w]
@@ -515,6 +520,9 @@ func (b *globalBinarizer) GetBlackMatrix() (*gozxing.BitMatrix, error) {
 			words[x>>5] |= uint32(uint(int(pix[x])-black)>>(bitsPerUint-1)) << (x & 31)
 		}
 		m.SetRow(y, row)
+		if keep != nil {
+			keep.Keep(y, words)
+		}
 	}
 	clear(words)
 	b.built = true

@@ -631,7 +631,12 @@ search:
 			a := st.area
 			if matrix == nil {
 				d.stage(p.name, stageBinarize)
+				// Its rows kept for the readers as they are set, as the
+				// first pass's: the shared rows are bound to no image
+				// until this one's.
+				d.scratch.keepRows = &d.sharedRows
 				matrix, _ = bm.GetBlackMatrix()
+				d.scratch.keepRows = nil
 			}
 			// The whole view, as binarized: nothing read in the pass yet
 			// (the first pass of a view starts with no results).

@@ -282,10 +282,10 @@ type scratch struct {
 	view   []byte
 	viewOf *planeSource
 	used   bool
-	// keepRows, while set, keeps the rows of the matrix a hybrid
-	// binarizer builds as they are set, primed for the readers (see
-	// bitrow.SharedRows.Prime); the decoder sets it for its first pass's
-	// image alone, whose rows the region search reads at once.
+	// keepRows, while set, keeps the rows of the matrix a binarizer
+	// builds as they are set, primed for the readers (see
+	// bitrow.SharedRows.Prime); the decoder sets it for a pass's image
+	// alone, while the shared rows are bound to no other.
 	keepRows *bitrow.SharedRows
 }
 
