@@ -422,8 +422,31 @@ func (d *detector) boundaryDrift(g *grid, alongRows bool) (drift, bool) {
 	if len(obs) < 12 {
 		return drift{}, false
 	}
-	// Each observation belongs to the boundary nearest to it once the
-	// current fit is taken off; fit, assign again, fit again.
+	x, ok := fitDrift(obs, alongRows, n)
+	if !ok {
+		return drift{}, false
+	}
+	f := drift{x[0], x[1], x[2]}
+	// A drift of more than half a module anywhere is not a correction.
+	for _, c := range [][2]float64{{0, 0}, {float64(s.cols), 0}, {0, float64(s.rows)}, {float64(s.cols), float64(s.rows)}} {
+		if math.Abs(f.at(c[0], c[1])) > 0.5 {
+			return drift{}, false
+		}
+	}
+	return f, true
+}
+
+// fitDrift fits boundaryDrift's a + b·u + c·v + δ·s to the observations
+// of the boundaries between the n columns (along the rows) or rows: each
+// belongs to the boundary nearest to it once the current fit is taken
+// off; fit, assign again, fit again. It returns a, b, c and δ.
+//
+// The normal equations' matrix is symmetric, row[j]·row[l] being
+// row[l]·row[j] in floating point too: its upper triangle is summed, each
+// entry's terms in the same order, and mirrored before the solve, which
+// gets the same matrix as summing every entry (boundaryDrift sums
+// hundreds of observations a pass, four passes a grid).
+func fitDrift(obs []observation, alongRows bool, n int) ([4]float64, bool) {
 	var x [4]float64 // a, b, c, δ
 	for pass := 0; pass < 4; pass++ {
 		var ata [4][4]float64
@@ -443,31 +466,38 @@ func (d *detector) boundaryDrift(g *grid, alongRows bool) (drift, bool) {
 			if math.Abs(r-pred) > 0.3 {
 				continue
 			}
-			row := [4]float64{1, u, v, o.sign}
-			for j := range row {
-				for l := range row {
-					ata[j][l] += row[j] * row[l]
-				}
-				atb[j] += row[j] * r
-			}
+			// The row is 1, u, v, sign: 1·1 is 1 and 1·z is z.
+			s := o.sign
+			ata[0][0] += 1
+			ata[0][1] += u
+			ata[0][2] += v
+			ata[0][3] += s
+			ata[1][1] += u * u
+			ata[1][2] += u * v
+			ata[1][3] += u * s
+			ata[2][2] += v * v
+			ata[2][3] += v * s
+			ata[3][3] += s * s
+			atb[0] += r
+			atb[1] += u * r
+			atb[2] += v * r
+			atb[3] += s * r
 			count++
 		}
 		if count < 12 {
-			return drift{}, false
+			return x, false
+		}
+		for j := range ata {
+			for l := range j {
+				ata[j][l] = ata[l][j]
+			}
 		}
 		if !geom.Solve(ata[:], atb[:], 1e-9) {
-			return drift{}, false
+			return x, false
 		}
 		x = atb
 	}
-	f := drift{x[0], x[1], x[2]}
-	// A drift of more than half a module anywhere is not a correction.
-	for _, c := range [][2]float64{{0, 0}, {float64(s.cols), 0}, {0, float64(s.rows)}, {float64(s.cols), float64(s.rows)}} {
-		if math.Abs(f.at(c[0], c[1])) > 0.5 {
-			return drift{}, false
-		}
-	}
-	return f, true
+	return x, true
 }
 
 // boundaryChanges returns the changes of colour along every row (or down

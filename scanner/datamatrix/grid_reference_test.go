@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+
+	"github.com/scannerd/scannerd/scanner/internal/geom"
 )
 
 // randomGridOutline returns the corners of a quadrilateral over an image
@@ -144,5 +146,79 @@ func TestBoundaryChanges(t *testing.T) {
 	}
 	if in < 15 || changes < 1000 {
 		t.Fatalf("%d grids inside the image, %d changes", in, changes)
+	}
+}
+
+// fitDriftReference is fitDrift written plainly: every entry of the
+// normal equations' matrix summed.
+func fitDriftReference(obs []observation, alongRows bool, n int) ([4]float64, bool) {
+	var x [4]float64
+	for pass := 0; pass < 4; pass++ {
+		var ata [4][4]float64
+		var atb [4]float64
+		count := 0
+		for _, o := range obs {
+			u, v := o.along, o.across
+			if !alongRows {
+				u, v = o.across, o.along
+			}
+			pred := x[0] + x[1]*u + x[2]*v + x[3]*o.sign
+			k := math.Round(o.along - pred)
+			if k <= 0 || k >= float64(n) {
+				continue
+			}
+			r := o.along - k
+			if math.Abs(r-pred) > 0.3 {
+				continue
+			}
+			row := [4]float64{1, u, v, o.sign}
+			for j := range row {
+				for l := range row {
+					ata[j][l] += row[j] * row[l]
+				}
+				atb[j] += row[j] * r
+			}
+			count++
+		}
+		if count < 12 {
+			return x, false
+		}
+		if !geom.Solve(ata[:], atb[:], 1e-9) {
+			return x, false
+		}
+		x = atb
+	}
+	return x, true
+}
+
+// fitDrift fits what the plain form fits, bit for bit, to boundaries
+// drifting and noisy, along rows and down columns.
+func TestFitDrift(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 3))
+	fitted := 0
+	for trial := range 40 {
+		n := 10 + rng.IntN(40)
+		f := drift{0.3 * (rng.Float64() - 0.5), 0.01 * (rng.Float64() - 0.5), 0.01 * (rng.Float64() - 0.5)}
+		thin := 0.2 * (rng.Float64() - 0.5)
+		var obs []observation
+		for range 20 + rng.IntN(300) {
+			k, across := 1+rng.IntN(n-1), float64(rng.IntN(n))+0.5
+			sign := float64(1 - 2*rng.IntN(2))
+			along := float64(k) + f.at(float64(k), across) + thin*sign + 0.1*rng.NormFloat64()
+			obs = append(obs, observation{along: along, across: across, sign: sign})
+		}
+		for _, alongRows := range []bool{true, false} {
+			want, wantOK := fitDriftReference(obs, alongRows, n)
+			got, ok := fitDrift(obs, alongRows, n)
+			if ok != wantOK || ok && got != want {
+				t.Fatalf("trial %d, along rows %v: fit %v, %v, want %v, %v", trial, alongRows, got, ok, want, wantOK)
+			}
+			if ok {
+				fitted++
+			}
+		}
+	}
+	if fitted < 40 {
+		t.Fatalf("%d fits", fitted)
 	}
 }
