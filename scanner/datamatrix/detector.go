@@ -27,6 +27,7 @@ type detector struct {
 	thick   []float64
 	hits    []point
 	obs     []observation
+	line    lineScratch
 	binBest []point
 	binDist []float64
 	bins    []int

@@ -2,6 +2,8 @@ package datamatrix
 
 import (
 	"math"
+	"math/bits"
+	"slices"
 
 	"github.com/makiuchi-d/gozxing"
 
@@ -214,6 +216,35 @@ func (d *detector) fixedCount(g *grid, need int) (match, tMatch, tTotal int, ok 
 		}
 	}
 	return match, tMatch, tTotal, true
+}
+
+// lineScratch holds the points of a grid line that boundaryChanges reads
+// at once and what it reads there.
+type lineScratch struct {
+	ts   []float64
+	dark []uint64
+}
+
+// readLine is lineDarks into the detector's buffer.
+func (d *detector) readLine(l *gridLine, ts []float64, in bool) []uint64 {
+	d.line.dark = d.img.lineDarks(l, ts, in, d.line.dark)
+	return d.line.dark
+}
+
+// lineDarks reads the points l.at(t) for the t of ts as darkWhere reads
+// them, in says how, into the bits of dark (bit k of the slice for ts[k],
+// the slice grown to hold them and cleared) and returns it: in vector
+// registers four at a time where it can (lineDarksWide).
+func (b *bitImage) lineDarks(l *gridLine, ts []float64, in bool, dark []uint64) []uint64 {
+	n := (len(ts) + 63) / 64
+	dark = slices.Grow(dark[:0], n)[:n]
+	clear(dark)
+	for k := b.lineDarksWide(l, ts, in, dark); k < len(ts); k++ {
+		if b.darkWhere(l.at(ts[k]), in) {
+			dark[k>>6] |= 1 << (k & 63)
+		}
+	}
+	return dark
 }
 
 // sizeCandidates returns the symbol sizes whose timing patterns agree
@@ -509,6 +540,14 @@ func (d *detector) boundaryChanges(g *grid, alongRows bool, step float64) []obse
 	if !alongRows {
 		lines, n = s.cols, s.rows
 	}
+	// The samples along a line, read at once (lineDarks): 0, then
+	// step, 2·step, … summed as a loop over them would sum them.
+	sc := &d.line
+	ts := append(sc.ts[:0], 0)
+	for t := step; t <= float64(n); t += step {
+		ts = append(ts, t)
+	}
+	sc.ts = ts
 	obs := d.obs[:0]
 	for i := 0; i < lines; i++ {
 		across := float64(i) + 0.5
@@ -518,22 +557,30 @@ func (d *detector) boundaryChanges(g *grid, alongRows bool, step float64) []obse
 		} else {
 			l = g.column(across)
 		}
-		prev := d.img.darkWhere(l.at(0), g.in)
-		for t := step; t <= float64(n); t += step {
-			v := d.img.darkWhere(l.at(t), g.in)
-			if v == prev {
-				continue
+		dark := d.readLine(&l, ts, g.in)
+		// The samples where the colour changes: bit k of changes is
+		// set where sample k reads unlike sample k − 1, sample 0 read
+		// like itself; none past the last sample.
+		carry := dark[0] & 1
+		for wi, w := range dark {
+			changes := w ^ (w<<1 | carry)
+			carry = w >> 63
+			if rest := len(ts) - 64*wi; rest < 64 {
+				changes &= 1<<rest - 1
 			}
-			prev = v
-			at := t - step/2
-			if at < 0.5 || at > float64(n)-0.5 {
-				continue // the symbol's own edges are not boundaries between modules
+			for changes != 0 {
+				j := bits.TrailingZeros64(changes)
+				changes &= changes - 1
+				at := ts[64*wi+j] - step/2
+				if at < 0.5 || at > float64(n)-0.5 {
+					continue // the symbol's own edges are not boundaries between modules
+				}
+				sign := -1.0
+				if w>>j&1 != 0 {
+					sign = 1
+				}
+				obs = append(obs, observation{along: at, across: across, sign: sign})
 			}
-			sign := -1.0
-			if v {
-				sign = 1
-			}
-			obs = append(obs, observation{along: at, across: across, sign: sign})
 		}
 	}
 	d.obs = obs

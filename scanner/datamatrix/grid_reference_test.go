@@ -121,8 +121,11 @@ func boundaryChangesReference(d *detector, g *grid, alongRows bool, step float64
 }
 
 // boundaryChanges sees the changes the plain form sees, along rows and
-// down columns, on grids inside the image and crossing its edges.
+// down columns, on grids inside the image and crossing its edges, with
+// and without the vectors.
 func TestBoundaryChanges(t *testing.T) {
+	have := lineVectors
+	defer func() { lineVectors = have }()
 	rng := rand.New(rand.NewPCG(9, 2))
 	var d detector
 	in, changes := 0, 0
@@ -138,8 +141,11 @@ func TestBoundaryChanges(t *testing.T) {
 		step := 0.05 + 0.2*rng.Float64()
 		for _, alongRows := range []bool{true, false} {
 			want := boundaryChangesReference(&d, &g, alongRows, step)
-			if got := d.boundaryChanges(&g, alongRows, step); !slices.Equal(got, want) {
-				t.Fatalf("trial %d, along rows %v: %d changes, want %d", trial, alongRows, len(got), len(want))
+			for _, vectors := range []bool{false, have} {
+				lineVectors = vectors
+				if got := d.boundaryChanges(&g, alongRows, step); !slices.Equal(got, want) {
+					t.Fatalf("trial %d, along rows %v, vectors %v: %d changes, want %d", trial, alongRows, vectors, len(got), len(want))
+				}
 			}
 			changes += len(want)
 		}
@@ -220,5 +226,90 @@ func TestFitDrift(t *testing.T) {
 	}
 	if fitted < 40 {
 		t.Fatalf("%d fits", fitted)
+	}
+}
+
+// lineDarks reads every point of a grid line as darkWhere reads grid.at's
+// point, with and without the vectors: on rows and columns of grids
+// inside the image and crossing its edges, at module centres and at
+// points between, lines of every length (the last points left to the
+// scalar loop), and on a line whose denominator is zero at a point.
+func TestLineDarks(t *testing.T) {
+	have := lineVectors
+	defer func() { lineVectors = have }()
+	for _, vectors := range []bool{false, have} {
+		lineVectors = vectors
+		rng := rand.New(rand.NewPCG(13, 17))
+		var img bitImage
+		read, in := 0, 0
+		for trial := range 200 {
+			m := randomMatrix(rng)
+			img.load(m, nil)
+			s := symbolSizes[rng.IntN(len(symbolSizes))]
+			o := randomGridOutline(rng, img.w, img.h)
+			g := newGrid(&o, &s, &img)
+			if g.in {
+				in++
+			}
+			v := float64(rng.IntN(s.rows)) + 0.5
+			lines := []gridLine{g.row(v), g.column(float64(rng.IntN(s.cols)) + 0.5)}
+			if trial == 0 {
+				// w is 0 at t = 1: at divides by 1e-12 instead, which
+				// puts the point on the image's top left pixel, dark.
+				// And a line whose x at 1 is (1.5 + 2⁵³) − 2⁵³, which
+				// rounds to 2, on a dark pixel: 1.5 + (2⁵³ − 2⁵³) would
+				// put it on a light one.
+				m = randomMatrix(rng)
+				for m.GetWidth() < 3 {
+					m = randomMatrix(rng)
+				}
+				m.Set(0, 0)
+				m.Unset(1, 0)
+				m.Set(2, 0)
+				img.load(m, nil)
+				lines = append(lines, gridLine{div: 1, gw: -1, x0: 0.5e-12, y0: 0.5e-12},
+					gridLine{div: 1, gx: 1.5, x0: 1 << 53, c: -(1 << 53), y0: 0.5})
+				for _, l := range lines[2:] {
+					if !img.darkAt(l.at(1)) {
+						t.Fatalf("the line's point at 1 is %v", l.at(1))
+					}
+				}
+			}
+			// A line from far above left of the image to far below right
+			// of it, through it.
+			fw, fh := float64(img.w), float64(img.h)
+			lines = append(lines, gridLine{div: 1, gx: 5 * fw, gy: 3 * fh, x0: -2 * fw, y0: -fh})
+			for li, l := range lines {
+				// Points along the line's own span, where a grid
+				// inside the image lies inside it.
+				var ts []float64
+				for range rng.IntN(150) {
+					ts = append(ts, rng.Float64()*l.div)
+					if rng.IntN(3) == 0 {
+						ts[len(ts)-1] = float64(rng.IntN(int(l.div))) + 0.5
+					}
+				}
+				if trial == 0 && (li == 2 || li == 3) {
+					ts = append(ts, 0.5, 1, 1, 1, 1)
+				}
+				lin := g.in && li < 2
+				// Bits past the points stay clear, and the buffer
+				// is cleared before it is reused.
+				got := img.lineDarks(&l, ts, lin, []uint64{^uint64(0), ^uint64(0)})
+				if len(got) != (len(ts)+63)/64 {
+					t.Fatalf("vectors %v, trial %d, line %d: %d words for %d points", vectors, trial, li, len(got), len(ts))
+				}
+				for k := range 64 * len(got) {
+					want := k < len(ts) && img.darkWhere(l.at(ts[k]), lin)
+					if (got[k/64]>>(k%64)&1 != 0) != want {
+						t.Fatalf("vectors %v, trial %d, line %d: point %d of %d reads %v, want %v", vectors, trial, li, k, len(ts), !want, want)
+					}
+					read++
+				}
+			}
+		}
+		if in < 30 || read < 5000 {
+			t.Fatalf("%d grids inside the image, %d points read", in, read)
+		}
 	}
 }
