@@ -146,6 +146,44 @@ func (b *bitImage) probe(base, dir point, band float64) (point, bool) {
 	return point{}, false
 }
 
+// firstRead returns the first k below n for which the point p + dir·s_k,
+// s_k = from + k·step, reads want (darkWhere reads it, in saying how), or
+// n: in vector registers four points at a time where it can
+// (firstReadWide, which reads them as darkAt does, as darkIn does where
+// holds has found them inside the image). Each s_k must be exact, as
+// from, step and the s_k are when they are multiples of a quarter below
+// 2⁵⁰: then s_k is also the sum of k steps that a loop adding step to s
+// would have.
+func (b *bitImage) firstRead(p, dir point, from, step float64, n int, in, want bool) int {
+	k, found := b.firstReadWide(p, dir, from, step, n, want)
+	if found {
+		return k
+	}
+	for ; k < n; k++ {
+		if b.darkWhere(p.add(dir.scale(from+float64(k)*step)), in) == want {
+			return k
+		}
+	}
+	return n
+}
+
+// stepsBelow returns how many of from, from + step, from + 2·step, …
+// (step > 0, each exact as firstRead takes them) lie below bound: the
+// points of a loop that adds step to s from from while s < bound.
+func stepsBelow(from, step, bound float64) int {
+	n := 0
+	if d := (bound - from) / step; d > 0 && d < 1<<40 {
+		n = int(d)
+	}
+	for n > 0 && !(from+float64(n-1)*step < bound) {
+		n--
+	}
+	for from+float64(n)*step < bound {
+		n++
+	}
+	return n
+}
+
 // ring8 holds the eight neighbours of a pixel, clockwise on screen from
 // east.
 var ring8 = [8][2]int{{1, 0}, {1, 1}, {0, 1}, {-1, 1}, {-1, 0}, {-1, -1}, {0, -1}, {1, -1}}

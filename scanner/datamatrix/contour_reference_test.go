@@ -215,3 +215,65 @@ func testProbeReference(t *testing.T) {
 		t.Fatalf("only %d probes", probes)
 	}
 }
+
+// firstRead finds the first point that a loop adding step to s finds,
+// read by darkAt, with and without the vectors: along rays inside the
+// image and crossing its edges, for both colours; and stepsBelow counts
+// that loop's points.
+func TestFirstRead(t *testing.T) {
+	have := probeVectors
+	defer func() { probeVectors = have }()
+	for _, vectors := range []bool{false, have} {
+		probeVectors = vectors
+		rng := rand.New(rand.NewPCG(21, 8))
+		var img bitImage
+		found := 0
+		for trial := range 100 {
+			img.load(randomMatrix(rng), nil)
+			w, h := float64(img.w), float64(img.h)
+			for range 30 {
+				p := point{rng.Float64()*(w+10) - 5, rng.Float64()*(h+10) - 5}
+				a := rng.Float64() * 2 * math.Pi
+				dir := point{math.Cos(a), math.Sin(a)}
+				from := float64(rng.IntN(13)-4) * 0.25
+				step := float64(1+rng.IntN(2)) * 0.25
+				bound := from + rng.Float64()*30
+				n := stepsBelow(from, step, bound)
+				count := 0
+				for s := from; s < bound; s += step {
+					count++
+				}
+				if n != count {
+					t.Fatalf("trial %d: %d steps of %v from %v below %v, want %d", trial, n, step, from, bound, count)
+				}
+				in := img.holds(p, p.add(dir.scale(bound)), 0) && img.holds(p, p.add(dir.scale(from)), 0)
+				for _, want := range []bool{true, false} {
+					k, s := 0, from
+					for ; s < bound; s += step {
+						if img.darkAt(p.add(dir.scale(s))) == want {
+							break
+						}
+						k++
+					}
+					if got := img.firstRead(p, dir, from, step, n, in, want); got != k {
+						t.Fatalf("vectors %v, trial %d: first read %v from %v along %v, %v to %v by %v: %d, want %d", vectors, trial, want, p, dir, from, bound, step, got, k)
+					}
+					if k < n {
+						found++
+					}
+				}
+			}
+		}
+		if found < 3000 {
+			t.Fatalf("%d rays found their colour", found)
+		}
+	}
+	for _, c := range []struct {
+		from, step, bound float64
+		want              int
+	}{{0, 0.25, 0, 0}, {0, 0.25, 0.25, 1}, {-1, 0.25, 1.5, 10}, {1, 0.5, math.NaN(), 0}, {1, 0.5, -3, 0}} {
+		if got := stepsBelow(c.from, c.step, c.bound); got != c.want {
+			t.Errorf("stepsBelow(%v, %v, %v) = %d, want %d", c.from, c.step, c.bound, got, c.want)
+		}
+	}
+}

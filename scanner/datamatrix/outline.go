@@ -238,12 +238,12 @@ func (d *detector) barThickness(corner, dirB point, bottom line, lenB float64, d
 			if math.IsNaN(start) {
 				continue
 			}
+			// Through the bar to its last dark point before a light
+			// one: the points at start, start + 0.25, … below start +
+			// limit, each exact (start is a multiple of 0.25).
 			end := start
-			for s := start; s < start+limit; s += 0.25 {
-				if !dark(p.add(in.scale(s))) {
-					break
-				}
-				end = s
+			if k := d.img.firstRead(p, in, start, 0.25, stepsBelow(start, 0.25, start+limit), inside, false); k > 0 {
+				end = start + float64(k-1)*0.25
 			}
 			th = append(th, end-start+0.25)
 		}

@@ -10,3 +10,8 @@ var probeVectors = false
 func (b *bitImage) probeWide(base, dir point, band float64) (p point, ok, done bool) {
 	return point{}, false, false
 }
+
+// firstReadWide does nothing here: firstRead reads every point itself.
+func (b *bitImage) firstReadWide(p, dir point, from, step float64, n int, want bool) (int, bool) {
+	return 0, false
+}
