@@ -101,9 +101,14 @@ func (d *detector) envelope(hits []point, from, dir, inside point, m float64) (l
 		if math.IsInf(bestD[i], -1) {
 			continue
 		}
+		// The largest of its own and its neighbours' (math.Max is
+		// a maximum, so taking them in any order gives the same).
 		local := bestD[i]
-		for j := max(0, i-1); j <= min(nb-1, i+1); j++ {
-			local = math.Max(local, bestD[j])
+		if i > 0 {
+			local = math.Max(local, bestD[i-1])
+		}
+		if i+1 < nb {
+			local = math.Max(local, bestD[i+1])
 		}
 		if bestD[i] >= local-0.5*m {
 			pts = append(pts, best[i])
