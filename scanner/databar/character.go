@@ -20,6 +20,8 @@ type charGroup struct {
 	evenWidest  int
 	evenCount   int        // number of even width patterns
 	odd, even   [][4]uint8 // width patterns by index (vOdd, vEven)
+	oddSkip     []halfSkip // of odd and even (skipsOf)
+	evenSkip    []halfSkip
 	oddCount    int
 	evenModules int
 }
@@ -53,6 +55,7 @@ func buildCharGroups() [5]charGroup {
 		for v := 0; v < g.evenCount; v++ {
 			g.even = append(g.even, subsetWidths(v, g.evenModules, g.evenWidest, false))
 		}
+		g.oddSkip, g.evenSkip = skipsOf(g.odd), skipsOf(g.even)
 		gs[i] = g
 	}
 	return gs
@@ -197,14 +200,14 @@ func readCharacterBelow(x *[8]float64, bound float64) charReading {
 		}
 		// And an odd half costing best.cost less the even half's least
 		// or more.
-		vo, oddCost := nearestHalf(g.odd, x, 0, best.cost-de*de/4+1e-9)
+		vo, oddCost := nearestHalf(g.odd, g.oddSkip, x, 0, best.cost-de*de/4+1e-9)
 		if oddCost >= best.cost {
 			continue
 		}
 		// An even half costing best.cost-oddCost or more leaves the
 		// character no better than the best so far: given up on, with a
 		// margin far above the rounding of the subtraction.
-		ve, evenCost := nearestHalf(g.even, x, 1, best.cost-oddCost+1e-9)
+		ve, evenCost := nearestHalf(g.even, g.evenSkip, x, 1, best.cost-oddCost+1e-9)
 		if oddCost+evenCost >= best.cost {
 			continue
 		}
@@ -216,20 +219,54 @@ func readCharacterBelow(x *[8]float64, bound float64) charReading {
 	return best
 }
 
+// halfSkip is where the patterns after one of a half's (in their order)
+// first differ from it: [0] the first whose first width differs, [1] the
+// first whose first or second width does.
+type halfSkip [2]uint16
+
+// skipsOf returns each pattern's halfSkip.
+func skipsOf(patterns [][4]uint8) []halfSkip {
+	skips := make([]halfSkip, len(patterns))
+	for i := len(patterns) - 1; i >= 0; i-- {
+		next := halfSkip{uint16(len(patterns)), uint16(len(patterns))}
+		if i+1 < len(patterns) {
+			p, q := patterns[i], patterns[i+1]
+			next = skips[i+1]
+			if q[0] != p[0] {
+				next[0] = uint16(i + 1)
+			}
+			if q[0] != p[0] || q[1] != p[1] {
+				next[1] = uint16(i + 1)
+			}
+		}
+		skips[i] = next
+	}
+	return skips
+}
+
 // nearestHalf returns the index and cost of the pattern closest to the odd
 // (parity 0) or even (parity 1) elements of x, when one costs less than
 // bound; otherwise a cost of at least bound. A pattern's cost only grows
 // as its elements are added, so one is given up once it reaches the best
-// so far or bound.
-func nearestHalf(patterns [][4]uint8, x *[8]float64, parity int, bound float64) (int, float64) {
+// so far or bound; and with it the patterns after it that share the
+// widths it was given up on (skips, skipsOf the patterns: the
+// enumeration keeps them together), whose costs there are its own.
+func nearestHalf(patterns [][4]uint8, skips []halfSkip, x *[8]float64, parity int, bound float64) (int, float64) {
 	index, cost := 0, math.Inf(1)
 	limit := bound
 	x0, x1, x2, x3 := x[parity], x[2+parity], x[4+parity], x[6+parity]
-	for i, p := range patterns {
+	skips = skips[:len(patterns)]
+	for i := 0; i < len(patterns); {
+		p := &patterns[i]
 		d := x0 - float64(p[0])
 		c := d * d
+		if c >= limit {
+			i = int(skips[i][0])
+			continue
+		}
 		d = x1 - float64(p[1])
 		if c += d * d; c >= limit {
+			i = int(skips[i][1])
 			continue
 		}
 		d = x2 - float64(p[2])
@@ -238,6 +275,7 @@ func nearestHalf(patterns [][4]uint8, x *[8]float64, parity int, bound float64) 
 		if c += d * d; c < limit {
 			index, cost, limit = i, c, c
 		}
+		i++
 	}
 	return index, cost
 }

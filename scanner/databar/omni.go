@@ -32,6 +32,7 @@ type omniGroup struct {
 	base, oddModules, oddWidest int
 	oddCount, evenCount         int
 	odd, even                   [][4]uint8
+	oddSkip, evenSkip           []halfSkip // skipsOf odd and even
 }
 
 // omniOutside and omniInside are the groups of the outside (16 module)
@@ -48,6 +49,7 @@ func buildOmniGroups() (outside, inside [5]omniGroup) {
 			for v := range g.evenCount {
 				g.even = append(g.even, subsetWidths(v, modules-g.oddModules, 9-g.oddWidest, !oddNarrow))
 			}
+			g.oddSkip, g.evenSkip = skipsOf(g.odd), skipsOf(g.even)
 			gs[i] = g
 		}
 		return gs
@@ -407,11 +409,11 @@ func readOmniCharacter(x *[8]float64, outside bool) (int, [8]int, bool) {
 	var widths [8]int
 	for gi := range groups {
 		g := &groups[gi]
-		vo, oddCost := nearestHalf(g.odd, x, 0, bestCost)
+		vo, oddCost := nearestHalf(g.odd, g.oddSkip, x, 0, bestCost)
 		if oddCost >= bestCost {
 			continue
 		}
-		ve, evenCost := nearestHalf(g.even, x, 1, bestCost-oddCost)
+		ve, evenCost := nearestHalf(g.even, g.evenSkip, x, 1, bestCost-oddCost)
 		if oddCost+evenCost >= bestCost {
 			continue
 		}
