@@ -50,11 +50,7 @@ func (d *detector) scan(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]i
 		var l []int
 		l, d.lengths = d.rows.Lengths(y, d.lengths)
 		d.runs.fromLengths(l, w)
-		s := &d.sets[rot0]
-		s.starts, s.stops = findGuards(&d.runs, y, s.starts, s.stops)
-		d.runs.reverse()
-		s = &d.sets[rot180]
-		s.starts, s.stops = findGuards(&d.runs, h-1-y, s.starts, s.stops)
+		findGuardsBothWays(&d.runs, y, h-1-y, &d.sets[rot0], &d.sets[rot180])
 	}
 	clear(d.lengths[:cap(d.lengths)]) // runs of the image
 	// Columns: one pass over the rows collects the runs of every scanned
@@ -102,11 +98,7 @@ func (d *detector) scan(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]i
 		x := step/2 + i*step
 		c := &cols[i]
 		c.edges = append(c.edges, h)
-		s := &d.sets[rot90]
-		s.starts, s.stops = findGuards(c, w-1-x, s.starts, s.stops)
-		c.reverse()
-		s = &d.sets[rot270]
-		s.starts, s.stops = findGuards(c, x, s.starts, s.stops)
+		findGuardsBothWays(c, w-1-x, x, &d.sets[rot90], &d.sets[rot270])
 	}
 	clear(prev) // a row of the image
 }

@@ -1,6 +1,9 @@
 package pdf417
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // The start and stop patterns (ISO/IEC 15438 §5.3.3), in modules, bar first.
 var (
@@ -75,4 +78,77 @@ func findGuards(r *runList, y int, starts, stops []guardHit) ([]guardHit, []guar
 		}
 	}
 	return starts, stops
+}
+
+// matchGuardBack is matchGuard on the run list read backwards (reverse):
+// the runs i, i-1, ..., i-len(pattern)+1, in that order.
+func matchGuardBack(r *runList, i int, pattern []int, modules int) (float64, bool) {
+	n := len(pattern)
+	if i-n+1 < 0 || i >= r.count() || !r.dark(i) {
+		return 0, false
+	}
+	total := r.edges[i+1] - r.edges[i+1-n]
+	u := float64(total) / float64(modules)
+	if u < 0.8 {
+		return 0, false
+	}
+	tol := 0.5*u + 0.8
+	for k := 0; k < n; k++ {
+		w := float64(r.width(i - k))
+		if math.Abs(w-float64(pattern[k])*u) > tol+0.25*u {
+			return 0, false
+		}
+		if k+1 < n {
+			p := w + float64(r.width(i-k-1))
+			if math.Abs(p-float64(pattern[k]+pattern[k+1])*u) > tol {
+				return 0, false
+			}
+		}
+	}
+	return u, true
+}
+
+// findGuardsBothWays appends to fwd the start and stop patterns on the run
+// list of line y, as findGuards finds them, and to back those on the list
+// read backwards, line yBack, as findGuards finds them on the list
+// reversed, in the same order: one pass over the runs, without reversing
+// them. Read backwards a run list of length n has its run n-1-i at i,
+// its edge n-e at i (n the line's length, e its edge at the list's
+// length less i), the same width and colour.
+func findGuardsBothWays(r *runList, y, yBack int, fwd, back *scanSet) {
+	n := r.count()
+	if n == 0 {
+		return
+	}
+	e := r.edges
+	end := e[n]
+	first := 0
+	if !r.firstDark {
+		first = 1
+	}
+	backStarts, backStops := len(back.starts), len(back.stops)
+	for i := first; i < n; i += 2 {
+		w := e[i+1] - e[i]
+		// The wide bar of either pattern is 7 or 8 modules: it must be at
+		// least about twice the run after it, in the way it is read.
+		if i+1 < n && w >= 2*(e[i+2]-e[i+1]) {
+			if u, ok := matchGuard(r, i, startPattern, startModules); ok {
+				fwd.starts = append(fwd.starts, guardHit{y: y, outer: float64(e[i]), inner: float64(e[i+8]), module: u})
+			}
+			if u, ok := matchGuard(r, i, stopPattern, stopModules); ok {
+				fwd.stops = append(fwd.stops, guardHit{y: y, outer: float64(e[i+9]), inner: float64(e[i]), module: u})
+			}
+		}
+		if i > 0 && w >= 2*(e[i]-e[i-1]) {
+			if u, ok := matchGuardBack(r, i, startPattern, startModules); ok {
+				back.starts = append(back.starts, guardHit{y: yBack, outer: float64(end - e[i+1]), inner: float64(end - e[i-7]), module: u})
+			}
+			if u, ok := matchGuardBack(r, i, stopPattern, stopModules); ok {
+				back.stops = append(back.stops, guardHit{y: yBack, outer: float64(end - e[i-8]), inner: float64(end - e[i+1]), module: u})
+			}
+		}
+	}
+	// Backwards, the last run is read first.
+	slices.Reverse(back.starts[backStarts:])
+	slices.Reverse(back.stops[backStops:])
 }
