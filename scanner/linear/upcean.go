@@ -34,6 +34,26 @@ var ean13First = func() (t [64]int8) {
 // them inverted.
 var upceParity = [10]int{0b111000, 0b110100, 0b110010, 0b110001, 0b101100, 0b100110, 0b100011, 0b101010, 0b101001, 0b100101}
 
+// upceanByEdges lists by a digit's three edge-to-similar-edge distances
+// in modules (3 bits each, the first highest) the digits of upceanDigits
+// whose patterns have them, in order, -1 after the last: at most two (1
+// and 7, 2 and 8, of either set).
+var upceanByEdges = func() (t [1 << 9][2]int8) {
+	for i := range t {
+		t[i] = [2]int8{-1, -1}
+	}
+	for d, p := range upceanDigits {
+		key := int(p[0]+p[1])<<6 | int(p[1]+p[2])<<3 | int(p[2]+p[3])
+		e := &t[key]
+		if e[0] < 0 {
+			e[0] = int8(d)
+		} else {
+			e[1] = int8(d)
+		}
+	}
+	return t
+}()
+
 // upceanDigit classifies the four elements at runs[i:] as a digit of the
 // L and G sets (the result plus 10 for G) or, when right, of the R set;
 // -1 when none is clearly nearest. Its edge distances rounded to modules
@@ -59,14 +79,21 @@ func upceanDigit(runs []int, i int, right bool) int {
 	}
 	best, bestD, secondD := -1, 1e9, 1e9
 	exact := -1
-	for d, p := range sets {
-		barDiff := bars - float64(p[b0]+p[b0+2])
-		if barDiff < 0 {
-			barDiff = -barDiff
-		}
-		if rounded[0] == p[0]+p[1] && rounded[1] == p[1]+p[2] && rounded[2] == p[2]+p[3] &&
-			(exact < 0 || barDiff < bestD) {
-			exact, bestD = d, barDiff
+	if rounded[0] < 8 && rounded[1] < 8 && rounded[2] < 8 {
+		// Only the digits whose patterns have the rounded distances,
+		// in order (upceanByEdges).
+		for _, d := range upceanByEdges[int(rounded[0])<<6|int(rounded[1])<<3|int(rounded[2])] {
+			if d < 0 || int(d) >= len(sets) {
+				break
+			}
+			p := sets[d]
+			barDiff := bars - float64(p[b0]+p[b0+2])
+			if barDiff < 0 {
+				barDiff = -barDiff
+			}
+			if exact < 0 || barDiff < bestD {
+				exact, bestD = int(d), barDiff
+			}
 		}
 	}
 	if exact >= 0 {
