@@ -131,24 +131,48 @@ func findGuardsBothWays(r *runList, y, yBack int, fwd, back *scanSet) {
 		w := e[i+1] - e[i]
 		// The wide bar of either pattern is 7 or 8 modules: it must be at
 		// least about twice the run after it, in the way it is read.
+		// Each pattern is tried where its wide bar fits the pattern's
+		// width (wideBarFits) and the runs it needs are on the line.
 		if i+1 < n && w >= 2*(e[i+2]-e[i+1]) {
-			if u, ok := matchGuard(r, i, startPattern, startModules); ok {
-				fwd.starts = append(fwd.starts, guardHit{y: y, outer: float64(e[i]), inner: float64(e[i+8]), module: u})
+			if i+8 <= n && wideBarFits(w, e[i+8]-e[i], 8, startModules) {
+				if u, ok := matchGuard(r, i, startPattern, startModules); ok {
+					fwd.starts = append(fwd.starts, guardHit{y: y, outer: float64(e[i]), inner: float64(e[i+8]), module: u})
+				}
 			}
-			if u, ok := matchGuard(r, i, stopPattern, stopModules); ok {
-				fwd.stops = append(fwd.stops, guardHit{y: y, outer: float64(e[i+9]), inner: float64(e[i]), module: u})
+			if i+9 <= n && wideBarFits(w, e[i+9]-e[i], 7, stopModules) {
+				if u, ok := matchGuard(r, i, stopPattern, stopModules); ok {
+					fwd.stops = append(fwd.stops, guardHit{y: y, outer: float64(e[i+9]), inner: float64(e[i]), module: u})
+				}
 			}
 		}
 		if i > 0 && w >= 2*(e[i]-e[i-1]) {
-			if u, ok := matchGuardBack(r, i, startPattern, startModules); ok {
-				back.starts = append(back.starts, guardHit{y: yBack, outer: float64(end - e[i+1]), inner: float64(end - e[i-7]), module: u})
+			if i >= 7 && wideBarFits(w, e[i+1]-e[i-7], 8, startModules) {
+				if u, ok := matchGuardBack(r, i, startPattern, startModules); ok {
+					back.starts = append(back.starts, guardHit{y: yBack, outer: float64(end - e[i+1]), inner: float64(end - e[i-7]), module: u})
+				}
 			}
-			if u, ok := matchGuardBack(r, i, stopPattern, stopModules); ok {
-				back.stops = append(back.stops, guardHit{y: yBack, outer: float64(end - e[i-8]), inner: float64(end - e[i+1]), module: u})
+			if i >= 8 && wideBarFits(w, e[i+1]-e[i-8], 7, stopModules) {
+				if u, ok := matchGuardBack(r, i, stopPattern, stopModules); ok {
+					back.stops = append(back.stops, guardHit{y: yBack, outer: float64(end - e[i-8]), inner: float64(end - e[i+1]), module: u})
+				}
 			}
 		}
 	}
 	// Backwards, the last run is read first.
 	slices.Reverse(back.starts[backStarts:])
 	slices.Reverse(back.stops[backStops:])
+}
+
+// wideBarFits is matchGuard's test of a pattern's first element, its wide
+// bar w pixels wide of wide modules, in integers, for the pattern total
+// pixels wide of modules: false only where that test fails too. The test
+// asks |w - wide·u| <= 0.75u + 0.8 at u = total/modules; here the bound
+// is 0.75u + 1, a fifth of a pixel wider, far more than the rounding of
+// the floating-point test at any width a line has.
+func wideBarFits(w, total, wide, modules int) bool {
+	d := modules*w - wide*total
+	if d < 0 {
+		d = -d
+	}
+	return 4*d <= 3*total+4*modules
 }

@@ -68,3 +68,51 @@ func TestFindGuardsBothWaysAsReversed(t *testing.T) {
 		t.Fatalf("only %d patterns found forwards, %d backwards", fwdHits, backHits)
 	}
 }
+
+// TestWideBarFitsRefusesOnlyWhatMatchGuardRefuses: wherever matchGuard
+// keeps a start or stop pattern, its wide bar fits (wideBarFits), on
+// patterns at one to ten pixels a module whose wide bar and the element
+// after it are every width near theirs, the rest a pixel off or not.
+func TestWideBarFitsRefusesOnlyWhatMatchGuardRefuses(t *testing.T) {
+	kept, refused := 0, 0
+	for _, g := range []struct {
+		pattern       []int
+		wide, modules int
+	}{{startPattern, 8, startModules}, {stopPattern, 7, stopModules}} {
+		for u := 1; u <= 10; u++ {
+			for w0 := g.wide*u - u - 2; w0 <= g.wide*u+u+2; w0++ {
+				for w1 := 1; w1 <= 2*u+2; w1++ {
+					for off := -1; off <= 1; off++ {
+						r := runList{firstDark: true, edges: []int{0}}
+						x := 0
+						for k, m := range g.pattern {
+							width := m*u + off*(k%2)
+							switch k {
+							case 0:
+								width = w0
+							case 1:
+								width = w1
+							}
+							x += max(width, 1)
+							r.edges = append(r.edges, x)
+						}
+						total := r.edges[len(g.pattern)]
+						_, ok := matchGuard(&r, 0, g.pattern, g.modules)
+						fits := wideBarFits(w0, total, g.wide, g.modules)
+						if ok && !fits {
+							t.Fatalf("u %d, widths %v: matchGuard keeps the pattern, wideBarFits refuses it", u, r.edges)
+						}
+						if ok {
+							kept++
+						} else if !fits {
+							refused++
+						}
+					}
+				}
+			}
+		}
+	}
+	if kept < 100 || refused < 100 {
+		t.Fatalf("%d patterns kept, %d refused by wideBarFits: the sweep misses the bound", kept, refused)
+	}
+}
