@@ -183,11 +183,19 @@ const (
 func (s *rowScanner) findPairs(y int, obs []pairObs) []pairObs {
 	runs := s.runs
 	var r [5]float64
+	minTotal := finderModules * s.unit
+	// The five runs' width, from k on, kept as the window moves.
+	total := 0
+	if len(runs) > 6 {
+		total = runs[1] + runs[2] + runs[3] + runs[4]
+	}
 	// Runs 0 and len-1 touch the image border; a finder lies inside.
 	for k := 1; k+5 < len(runs); k++ {
-		firstBar := k%2 == 1
-		total := runs[k] + runs[k+1] + runs[k+2] + runs[k+3] + runs[k+4]
-		if float64(total) < finderModules*s.unit {
+		if k > 1 {
+			total -= runs[k-1]
+		}
+		total += runs[k+4]
+		if float64(total) < minTotal {
 			continue
 		}
 		// The two narrow elements at one end or the other, as each way
@@ -195,6 +203,10 @@ func (s *rowScanner) findPairs(y int, obs []pairObs) []pairObs {
 		// them (matchFinder's first test).
 		front := finderProportions(runs[k]+runs[k+1], runs[k+2]+runs[k+3], total)
 		back := finderProportions(runs[k+3]+runs[k+4], runs[k+1]+runs[k+2], total)
+		if !front && !back {
+			continue
+		}
+		firstBar := k%2 == 1
 		for _, rtl := range [2]bool{false, true} {
 			if firstBar != rtl && !front || firstBar == rtl && !back {
 				continue
