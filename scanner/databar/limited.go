@@ -332,14 +332,16 @@ func nearestWidths(x *[limitedChar]float64, parity, modules, widest int, narrow 
 	const most = 26
 	// cost[j][m][n]: the least cost of elements j… taking m modules, n
 	// telling whether one of them still has to be narrow.
+	// Only the costs of modules or fewer are asked for, from
+	// cost[0][modules] down.
 	var cost [8][most + 1][2]float64
 	var pick [7][most + 1][2]int8
-	for m := range most + 1 {
+	for m := range modules + 1 {
 		cost[7][m] = [2]float64{math.Inf(1), math.Inf(1)}
 	}
 	cost[7][0][0] = 0
 	for j := 6; j >= 0; j-- {
-		for m := range most + 1 {
+		for m := range modules + 1 {
 			for n := range 2 {
 				c, p := math.Inf(1), int8(0)
 				for w := 1; w <= widest && w <= m; w++ {
