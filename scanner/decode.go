@@ -366,6 +366,13 @@ func (d *decoder) decode(f *Frame, opts Options) ([]Result, []PassTiming) {
 	return results, timings
 }
 
+// foundNothing reports whether a is a reader with a promising signal
+// whose search in the view's first pass found no candidate
+// (decoder.unpromising).
+func (d *decoder) foundNothing(a *areaReader) bool {
+	return a.promising != nil && a.symbols()&d.unpromising != 0
+}
+
 // darkGround returns the regions of the first pass's view that lie on a
 // dark ground (onDarkGround), told once a view, when first asked: only
 // the inverted pass asks, and only for a reader the first pass found no
@@ -661,7 +668,7 @@ search:
 			}
 			h = d.areaHints(a, h, opts, bars)
 			in := crops
-			if in == nil && p.lightOnDark && a.promising != nil && a.symbols()&d.unpromising != 0 {
+			if in == nil && p.lightOnDark && d.foundNothing(a) {
 				// It searches only for light symbols on the dark ground
 				// the first pass saw (passSteps): there.
 				in = d.darkGround()
@@ -794,7 +801,7 @@ func (d *decoder) passSteps(p pass, syms SymbologySet) ([]passStep, *areaReader)
 			!(p.area && !p.rowBased || a.rowBased && (p.area || p.rowBased)) {
 			continue
 		}
-		if (p.again || p.name == "hybrid") && a.promising != nil && a.symbols()&d.unpromising != 0 && !(p.lightOnDark && len(d.darkGround()) > 0) {
+		if (p.again || p.name == "hybrid") && d.foundNothing(a) && !(p.lightOnDark && len(d.darkGround()) > 0) {
 			// Its search of these pixels found no candidate (in the first
 			// pass, of an earlier decode of the view).
 			continue
