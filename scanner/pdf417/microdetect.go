@@ -884,7 +884,9 @@ func (e *microEdge) fit(leastSquares bool, pool *edgePool) bool {
 // lines read the most whole rows is sampled in full. Most edges beside an
 // EAN/UPC symbol's bars read none and stop there.
 func (r *MicroReader) readSymbol(v view, e *microEdge) (*decoded, error) {
-	if r.composite && (!e.rowsDiffer() || !e.readsComponentRow(r.hitRuns)) || !r.composite && (!e.codewordsDiffer(r.hitRuns) || !e.readsRow(r.hitRuns)) {
+	// An edge one RAP pattern shows on over rows and rows is the bars of
+	// a 1D symbol: no line is sampled across it (see microRapSpan).
+	if r.composite && (!e.rowsDiffer() || !e.readsComponentRow(r.hitRuns)) || !r.composite && (e.rapSpans(microRapSpan) || !e.codewordsDiffer(r.hitRuns) || !e.readsRow(r.hitRuns)) {
 		return nil, errMicroLayout
 	}
 	// gridProbe is the most whole rows the probe of an angle read whose
@@ -895,11 +897,8 @@ func (r *MicroReader) readSymbol(v view, e *microEdge) (*decoded, error) {
 	// may group into a size by chance (the GS1 Composite sweep lost two
 	// reads of 2000 to it).
 	gridProbe := -1
-	// An edge one RAP pattern shows on over rows and rows is the bars of
-	// a 1D symbol: it is read along its normal alone.
-	bars := !r.composite && e.rapSpans(microRapSpan)
-	d, err, readSome := r.readSymbolAt(v, e, e.b, !bars)
-	if err == nil || bars || !r.composite && r.ungrouped {
+	d, err, readSome := r.readSymbolAt(v, e, e.b, true)
+	if err == nil || !r.composite && r.ungrouped {
 		return d, err
 	}
 	if !r.composite && !errors.Is(err, errMicroLayout) {
@@ -1008,18 +1007,19 @@ func componentRows(lines []microLine) bool {
 }
 
 // microRapSpan is the most modules, down a MicroPDF417 symbol's edge, one
-// RAP pattern may show on successive scan rows for readSymbol to try more
-// than the edge's normal: other angles, and the small turns about it.
-// The left RAPs of a symbol's rows differ from row to row (ISO/IEC 24728
-// §5.3), and a row is two modules high or more, so that eight modules
-// are four rows of the least height. The rows of zint's symbols are two
-// modules high, and in the robustness suite (twelve samples a level) no
-// edge that read a symbol showed one pattern over more than 2.4 modules;
-// the bars of the 1D symbols the development set's photos hold, seen in
-// perspective, which lines across read as rows now and then, show one
-// over 8 to 26 modules, and the other angles and turns tried for their
-// edges took a tenth of the lines the MicroPDF417 search sampled over
-// every eighth image of the development set (3630, now 3315).
+// RAP pattern may show on successive scan rows for readSymbol to sample
+// lines across the edge at all. The left RAPs of a symbol's rows differ
+// from row to row (ISO/IEC 24728 §5.3), and a row is two modules high or
+// more, so that eight modules are four rows of the least height. The
+// rows of zint's symbols are two modules high, and in the robustness
+// suite (twelve samples a level) no edge that read a symbol showed one
+// pattern over more than 2.4 modules; the bars of the 1D symbols the
+// development set's photos hold, seen in perspective, which lines across
+// read as rows now and then, show one over 8 to 26 modules. Their edges
+// were once tried at other angles and turns too (a tenth of the lines
+// the MicroPDF417 search sampled over every eighth dev image), then
+// along their normal alone; in the robustness suite at 24 samples a
+// level, no curve moves when they are not sampled at all.
 const microRapSpan = 8
 
 // microRetries is how many of the other angles readSymbol tries, ranked
