@@ -31,7 +31,7 @@ func componentEdges(t *testing.T, img gozxing.BinaryBitmap, module float64) []*m
 		v.words, v.stride, v.blocks, v.bstride = r.words, r.stride, r.blocks, r.bstride
 		edges, back := r.edgeChains(v, 1, true, true)
 		for _, e := range append(edges, back...) {
-			if e.rowsDiffer() && e.readsRow(r.hitRuns) {
+			if e.rowsDiffer(r.hitRuns) && e.readsRow(r.hitRuns) {
 				out = append(out, e)
 			}
 		}

@@ -30,7 +30,7 @@ func TestCompositeOneColumnEdgeReadAtFirstAngles(t *testing.T) {
 	// first angles alone, by a reader of the same views.
 	oneColumn := 0
 	forCompositeEdges(r, m, func(vk view, e *microEdge) {
-		if !e.rowsDiffer() || !e.readsRow(r.hitRuns) || e.rapStays() {
+		if !e.rowsDiffer(r.hitRuns) || !e.readsRow(r.hitRuns) || e.rapStays() {
 			return
 		}
 		// The hits' scan rows taken as showing rows of two
@@ -79,7 +79,7 @@ func TestCompositeOneColumnEdgeSampledNot(t *testing.T) {
 	r := NewCompositeMicroReader()
 	oneColumn := 0
 	forCompositeEdges(r, m, func(vk view, e *microEdge) {
-		if !e.rowsDiffer() || !e.readsRow(r.hitRuns) {
+		if !e.rowsDiffer(r.hitRuns) || !e.readsRow(r.hitRuns) {
 			return
 		}
 		oneColumn++

@@ -248,18 +248,7 @@ func (c *chainer) closeBehind(y, step int) {
 func (c *chainer) edges() []*microEdge {
 	done := append(c.done, c.open...)
 	if c.composite {
-		// The codewords after the RAPs, by which splitComponentEdges
-		// cuts chains, of the chains long enough to give an edge: the
-		// pieces of shorter ones are too short too. Most chains are
-		// the single hits of texture, whose codewords are not read.
-		for _, e := range done {
-			if len(e.hits) >= 3 {
-				for k := range e.hits {
-					e.hits[k].settleCodeword(c.keep)
-				}
-			}
-		}
-		done = splitComponentEdges(done)
+		done = splitComponentEdges(done, c.keep)
 	}
 	out := done[:0]
 	for _, e := range done {
@@ -301,8 +290,13 @@ func (c *chainer) edges() []*microEdge {
 // jumps: a composite component's rows sit on the linear component, whose
 // bars may look like RAPs on nearly the same line, and a line fitted to
 // both crosses the component's rows. The hits that end a piece without a
-// codeword after their RAP are dropped.
-func splitComponentEdges(edges []*microEdge) []*microEdge {
+// codeword after their RAP are dropped. Only pieces of three hits or
+// more, the least an edge has (see edges), are kept, and of their hits
+// only the codewords of those at their ends that tell where they end are
+// read (settleCodeword, from keep); rowsDiffer reads the others of the
+// edges it is asked about, those that fit a line, and only where their
+// RAP patterns may show rows.
+func splitComponentEdges(edges []*microEdge, keep []int) []*microEdge {
 	var out []*microEdge
 	for _, e := range edges {
 		from := 0
@@ -317,10 +311,14 @@ func splitComponentEdges(edges []*microEdge) []*microEdge {
 			// linear component's bars turned light for dark, may hold a
 			// RAP on the edge's line, but no codeword after it.
 			end := i
-			for end > from && e.hits[end-1].cw < 0 {
+			for end-from >= 3 {
+				h := &e.hits[end-1]
+				if h.settleCodeword(keep); h.cw >= 0 {
+					break
+				}
 				end--
 			}
-			if end > from {
+			if end-from >= 3 {
 				out = append(out, &microEdge{hits: e.hits[from:end], module: e.hits[from].module, cca3: e.cca3})
 			}
 			from = i
@@ -584,12 +582,26 @@ func rapPattern(t [rapElements]int) uint16 {
 // that stays the same over more than two rows' height. Consecutive rows of
 // a symbol have different RAPs and first codewords of different clusters,
 // while the bars of a 1D symbol, which a RAP and a codeword may look like,
-// are the same on every scan row. It costs nothing but the hits: most
+// are the same on every scan row. It costs little but the hits (the
+// codewords are read from keep as asked, see splitComponentEdges): most
 // edges beside a composite's linear component are its bars.
-func (e *microEdge) rowsDiffer() bool {
+func (e *microEdge) rowsDiffer(keep []int) bool {
+	// The RAP patterns first: they are read already, where the
+	// codewords are read from keep as they are looked at.
+	counts := map[uint16]int{}
+	twice := 0
+	for _, h := range e.hits {
+		if counts[h.rap]++; counts[h.rap] == 2 {
+			twice++
+		}
+	}
+	if twice < 2 {
+		return false
+	}
 	from := 0
-	for i, h := range e.hits {
-		if h.cw < 0 {
+	for i := range e.hits {
+		h := &e.hits[i]
+		if h.settleCodeword(keep); h.cw < 0 {
 			continue
 		}
 		if e.hits[from].cw != h.cw {
@@ -598,16 +610,7 @@ func (e *microEdge) rowsDiffer() bool {
 			return false
 		}
 	}
-	counts := map[uint16]int{}
-	twice := 0
-	for _, h := range e.hits {
-		if counts[h.rap]++; counts[h.rap] == 2 {
-			if twice++; twice == 2 {
-				return true
-			}
-		}
-	}
-	return false
+	return true
 }
 
 // componentRapSpan is the most modules, down a composite component's
@@ -886,7 +889,7 @@ func (e *microEdge) fit(leastSquares bool, pool *edgePool) bool {
 func (r *MicroReader) readSymbol(v view, e *microEdge) (*decoded, error) {
 	// An edge one RAP pattern shows on over rows and rows is the bars of
 	// a 1D symbol: no line is sampled across it (see microRapSpan).
-	if r.composite && (!e.rowsDiffer() || !e.readsComponentRow(r.hitRuns)) || !r.composite && (e.rapSpans(microRapSpan) || !e.codewordsDiffer(r.hitRuns) || !e.readsRow(r.hitRuns)) {
+	if r.composite && (!e.rowsDiffer(r.hitRuns) || !e.readsComponentRow(r.hitRuns)) || !r.composite && (e.rapSpans(microRapSpan) || !e.codewordsDiffer(r.hitRuns) || !e.readsRow(r.hitRuns)) {
 		return nil, errMicroLayout
 	}
 	// gridProbe is the most whole rows the probe of an angle read whose

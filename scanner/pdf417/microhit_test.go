@@ -224,13 +224,15 @@ func TestChainerReach(t *testing.T) {
 }
 
 // TestComponentHitsReadWhenAsked: the composite reader's chainers, which
-// read the codewords after the hits' RAPs only for the chains long
-// enough to give an edge, chain the edges they chained from hits read as
-// they were found, beside a GS1 Composite's linear component and on a
-// MicroPDF417 symbol's rows.
+// read the codewords after the hits' RAPs only where a piece's end is
+// told by them (splitComponentEdges), chain the edges they chained from
+// hits read as they were found, beside a GS1 Composite's linear
+// component and on a MicroPDF417 symbol's rows, and rowsDiffer, reading
+// the others as it asks, tells the same of them; most of their hits'
+// codewords are left unread.
 func TestComponentHitsReadWhenAsked(t *testing.T) {
 	zint.Need(t)
-	edges := 0
+	edges, hits, unread := 0, 0, 0
 	for _, args := range [][]string{
 		{"-b", "EANX_CC", "--mode=2", "--primary=331234567890", "-d", "[99]1234-abcd[10]LOT42"},
 		{"-b", "MICROPDF417", "--cols=3", "-d", "read when asked, beside a linear symbol"},
@@ -265,7 +267,16 @@ func TestComponentHitsReadWhenAsked(t *testing.T) {
 						t.Fatalf("%s at %v°: edge %d chained %+v from hits read when asked, %+v as found", args[1], angle, k, *g, *w)
 					}
 					for i := range g.hits {
+						if hits++; g.hits[i].unread&unreadCodeword != 0 {
+							unread++
+						}
+					}
+					if g.rowsDiffer(keep) != w.rowsDiffer(nil) {
+						t.Fatalf("%s at %v°: edge %d shows rows %v read when asked, %v as found", args[1], angle, k, !w.rowsDiffer(nil), w.rowsDiffer(nil))
+					}
+					for i := range g.hits {
 						h := g.hits[i]
+						h.settleCodeword(keep)
 						h.settleRow(keep)
 						h.at = 0
 						if h != w.hits[i] {
@@ -277,7 +288,8 @@ func TestComponentHitsReadWhenAsked(t *testing.T) {
 			}
 		}
 	}
-	if edges == 0 {
-		t.Error("no edges chained")
+	t.Logf("%d edges, %d of their %d hits' codewords left unread", edges, unread, hits)
+	if edges == 0 || 2*unread < hits {
+		t.Errorf("%d edges chained, %d of their %d hits' codewords left unread", edges, unread, hits)
 	}
 }
