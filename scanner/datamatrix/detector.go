@@ -176,11 +176,8 @@ func (d *detector) tryContour(p scanParams) *decoded {
 	}
 	d.verts = simplify(c, int(maxX), int(maxY), d.verts, &d.poly)
 	d.segs = segmentsOf(c, d.verts, d.segs)
-	d.corners = finderCorners(d.segs, minSide*2/3, d.corners)
-	for i, f := range d.corners {
-		if i == maxFinders {
-			break
-		}
+	d.corners = finderCorners(d.segs, minSide*2/3, maxFinders, d.corners)
+	for _, f := range d.corners {
 		o, ok := d.finderOutline(f)
 		if !ok {
 			continue

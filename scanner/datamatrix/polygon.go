@@ -335,16 +335,20 @@ type finderCorner struct {
 	in, out segment // the stretch before the corner and the one after it
 }
 
-// finderCorners returns the candidates among segs, longest legs first.
+// finderCorners returns the best candidates among segs, at most most of
+// them, longest legs first, the first found first among equal legs.
 // Outer contours run clockwise on screen, so a convex corner turns right:
-// (in × out) > 0 with y pointing down.
-func finderCorners(segs []segment, minLen float64, out []finderCorner) []finderCorner {
+// (in × out) > 0 with y pointing down. A contour of textured print has
+// hundreds of candidates, of which the detector tries a few: only those
+// are kept in order.
+func finderCorners(segs []segment, minLen float64, most int, out []finderCorner) []finderCorner {
 	out = out[:0]
 	k := len(segs)
-	if k < 2 {
+	if k < 2 || most <= 0 {
 		return out
 	}
 	cosMax := math.Cos(50 * math.Pi / 180)
+	legs := func(f *finderCorner) float64 { return math.Min(f.in.length(), f.out.length()) }
 	for i := range segs {
 		in := segs[i]
 		if in.length() < minLen {
@@ -364,15 +368,21 @@ func finderCorners(segs []segment, minLen float64, out []finderCorner) []finderC
 			}
 			din, dout := in.dir(), o.dir()
 			if max(in.length(), o.length()) >= 1.5*minLen && gap <= max(4, 0.3*max(in.length(), o.length())) && din.cross(dout) > 0 && math.Abs(din.dot(dout)) <= cosMax {
-				out = append(out, finderCorner{in: in, out: o})
+				f := finderCorner{in: in, out: o}
+				// It goes in after every kept one whose legs are
+				// as long, so that the order is the stable sort's.
+				if len(out) == most {
+					if legs(&f) <= legs(&out[most-1]) {
+						break
+					}
+					out = out[:most-1]
+				}
+				out = append(out, f)
+				for q := len(out) - 1; q > 0 && legs(&out[q]) > legs(&out[q-1]); q-- {
+					out[q], out[q-1] = out[q-1], out[q]
+				}
 			}
 			break
-		}
-	}
-	legs := func(f finderCorner) float64 { return math.Min(f.in.length(), f.out.length()) }
-	for i := 1; i < len(out); i++ {
-		for j := i; j > 0 && legs(out[j]) > legs(out[j-1]); j-- {
-			out[j], out[j-1] = out[j-1], out[j]
 		}
 	}
 	return out

@@ -181,7 +181,7 @@ func TestSimplify(t *testing.T) {
 	var sc polygonScratch
 	var segs []segment
 	var corners []finderCorner
-	contours, cornersSeen := 0, 0
+	contours, cornersSeen, crowded := 0, 0, 0
 	for trial := range 60 {
 		w, h := 40+rng.IntN(60), 40+rng.IntN(60)
 		m, _ := gozxing.NewBitMatrix(w, h)
@@ -233,23 +233,31 @@ func TestSimplify(t *testing.T) {
 				if got := plainSegments(segs); !slices.Equal(got, wantSegs) {
 					t.Fatalf("trial %d, contour at (%d, %d): segments %v, want %v", trial, x, y, got, wantSegs)
 				}
-				corners = finderCorners(segs, minSide*2/3, corners)
-				wantCorners := finderCornersReference(wantSegs, minSide*2/3)
-				if len(corners) != len(wantCorners) {
-					t.Fatalf("trial %d, contour at (%d, %d): %d finder corners, want %d", trial, x, y, len(corners), len(wantCorners))
-				}
-				cornersSeen += len(corners)
-				for i, f := range corners {
-					if got := plainSegments([]segment{f.in, f.out}); !slices.Equal(got, wantCorners[i][:]) {
-						t.Fatalf("trial %d, contour at (%d, %d): corner %d %v, want %v", trial, x, y, i, got, wantCorners[i])
+				allCorners := finderCornersReference(wantSegs, minSide*2/3)
+				// Every candidate, and the first maxFinders, as the
+				// detector asks for them.
+				for _, most := range [...]int{len(segs), maxFinders} {
+					corners = finderCorners(segs, minSide*2/3, most, corners)
+					wantCorners := allCorners[:min(len(allCorners), most)]
+					if len(corners) != len(wantCorners) {
+						t.Fatalf("trial %d, contour at (%d, %d): %d finder corners of at most %d, want %d", trial, x, y, len(corners), most, len(wantCorners))
 					}
+					for i, f := range corners {
+						if got := plainSegments([]segment{f.in, f.out}); !slices.Equal(got, wantCorners[i][:]) {
+							t.Fatalf("trial %d, contour at (%d, %d): corner %d of at most %d %v, want %v", trial, x, y, i, most, got, wantCorners[i])
+						}
+					}
+				}
+				cornersSeen += len(allCorners)
+				if len(allCorners) > maxFinders {
+					crowded++
 				}
 				contours++
 			}
 		}
 	}
-	if contours < 100 || cornersSeen < 30 {
-		t.Fatalf("only %d contours and %d finder corners compared", contours, cornersSeen)
+	if contours < 100 || cornersSeen < 30 || crowded == 0 {
+		t.Fatalf("only %d contours and %d finder corners compared, %d contours with more than %d", contours, cornersSeen, crowded, maxFinders)
 	}
 }
 
