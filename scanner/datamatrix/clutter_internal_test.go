@@ -80,7 +80,9 @@ func readClutter(d *detector, m *gozxing.BitMatrix) []string {
 // still reads the symbol in the same texture. (BenchmarkClutter shows that
 // no symbol so placed would have been read: the trace needs the quiet
 // zone too.) The texture is dense: in sparser texture interiorMixed turns
-// most of these corners away first, their blobs solid between the sides.
+// most of these corners away first, their blobs solid between the sides,
+// and in any texture minBarSolid turns away many of the others, whose
+// bars are blobs in a row.
 func TestClutterCornersWithoutQuietZoneAreNotTraced(t *testing.T) {
 	t.Parallel()
 	d := &NewReader().det
@@ -93,8 +95,8 @@ func TestClutterCornersWithoutQuietZoneAreNotTraced(t *testing.T) {
 		varied, traced = varied+d.varied, traced+d.traced
 	}
 	t.Logf("%d candidates with a varied interior, %d traced", varied, traced)
-	if varied < 40 || traced*4 > varied*3 {
-		t.Errorf("%d of %d candidates with a varied interior traced, want at most three quarters of 40 or more", traced, varied)
+	if varied < 30 || traced*4 > varied*3 {
+		t.Errorf("%d of %d candidates with a varied interior traced, want at most three quarters of 30 or more", traced, varied)
 	}
 }
 

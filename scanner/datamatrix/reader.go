@@ -6,12 +6,13 @@
 // perspective. It follows the outer boundary of dark regions met along scan
 // rows and simplifies it into a polygon; two long sides meeting at a convex
 // corner are a candidate for the finder's L. The L's bars are fitted to the
-// boundary and walked to their ends, the two timing patterns are traced
-// from there with probes that come in from outside (so that timing modules
-// cut off from the rest do not matter), and the four edges give the
-// corners. The symbol size, square, rectangular or DMRE, is the one whose
-// finder, timing and alignment patterns the image matches best (the timing
-// patterns alone tell a symbol from a bar or a box). The grid is then
+// boundary and walked to their ends (nearly solid all the way, as a
+// symbol's are), the two timing patterns are traced from there with probes
+// that come in from outside (so that timing modules cut off from the rest
+// do not matter), and the four edges give the corners. The symbol size,
+// square, rectangular or DMRE, is the one whose finder, timing and
+// alignment patterns the image matches best (the timing patterns alone
+// tell a symbol from a bar or a box). The grid is then
 // aligned on the fixed pattern and refined on the module boundaries seen
 // all over the symbol, sampled through the projective map of the corners,
 // and decoded with gozxing's Data Matrix codeword decoder and Reed-Solomon
