@@ -91,17 +91,16 @@ func (d *detector) finderOutline(f finderCorner) (outline, bool) {
 	if !ok {
 		return outline{}, false
 	}
-	// Walk along each bar, half a module in, to its far end.
-	br, solidB, ok := d.barEnd(bl, alongB, bottom.n.scale(-1), m, f.in.length())
-	if !ok {
+	// Walk along each bar, half a module in, to its far end, the second
+	// bar only if the first is long and solid enough.
+	br, solid, ok := d.barEnd(bl, alongB, bottom.n.scale(-1), m, f.in.length())
+	lenB := br.sub(bl).norm()
+	if !ok || lenB < minSide || solid < minBarSolid {
 		return outline{}, false
 	}
-	tl, solidL, ok := d.barEnd(bl, alongL, left.n.scale(-1), m, f.out.length())
-	if !ok {
-		return outline{}, false
-	}
-	lenB, lenL := br.sub(bl).norm(), tl.sub(bl).norm()
-	if lenB < minSide || lenL < minSide || min(solidB, solidL) < minBarSolid {
+	tl, solid, ok := d.barEnd(bl, alongL, left.n.scale(-1), m, f.out.length())
+	lenL := tl.sub(bl).norm()
+	if !ok || lenL < minSide || solid < minBarSolid {
 		return outline{}, false
 	}
 	if !d.interiorVaries(bl, alongB, lenB, alongL, lenL, m) {
