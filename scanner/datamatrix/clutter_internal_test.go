@@ -75,28 +75,57 @@ func readClutter(d *detector, m *gozxing.BitMatrix) []string {
 	return texts
 }
 
-// Texture next to finder-like corners leaves them no quiet zone: the
-// detector rules those out before it traces their timing patterns, and
-// still reads the symbol in the same texture. (BenchmarkClutter shows that
-// no symbol so placed would have been read: the trace needs the quiet
-// zone too.) The texture is dense: in sparser texture interiorMixed turns
-// most of these corners away first, their blobs solid between the sides,
-// and in any texture minBarSolid turns away many of the others, whose
-// bars are blobs in a row.
-func TestClutterCornersWithoutQuietZoneAreNotTraced(t *testing.T) {
+// Texture makes finder-like corners everywhere: the detector rules out
+// nearly all of them before it traces their timing patterns, and still
+// reads the symbol in the same texture. The texture is dense: in sparser
+// texture interiorMixed turns most of these corners away first, their
+// blobs solid between the sides. Here most of the corners measured have
+// bars of one thickness or bars that are blobs in a row with gaps between
+// them; of the others, quietBeyond turns away those with texture beyond
+// their sides (TestQuietBeyond).
+func TestClutterCornersAreNotTraced(t *testing.T) {
 	t.Parallel()
 	d := &NewReader().det
-	varied, traced := 0, 0
+	measured, traced := 0, 0
 	for seed := range uint64(4) {
 		m := clutterMatrix(t, seed, 160, true, 4)
 		if got := readClutter(d, m); len(got) != 1 || got[0] != clutterText {
 			t.Fatalf("frame %d: read %q, want %q", seed, got, clutterText)
 		}
-		varied, traced = varied+d.varied, traced+d.traced
+		measured, traced = measured+d.measured, traced+d.traced
 	}
-	t.Logf("%d candidates with a varied interior, %d traced", varied, traced)
-	if varied < 30 || traced*4 > varied*3 {
-		t.Errorf("%d of %d candidates with a varied interior traced, want at most three quarters of 30 or more", traced, varied)
+	t.Logf("%d candidates measured, %d traced", measured, traced)
+	if measured < 100 || traced*10 > measured {
+		t.Errorf("%d of %d candidates measured traced, want at most a tenth of 100 or more", traced, measured)
+	}
+}
+
+// quietBeyond passes a side with nothing a module out from it, or with
+// texture along less than half of it, and fails one with texture along
+// most of it.
+func TestQuietBeyond(t *testing.T) {
+	t.Parallel()
+	// The side runs from (20, 40) along x for 40 pixels, the symbol
+	// below it; a module is 4 pixels, so the line looked at is y = 36.
+	for _, c := range []struct {
+		darkTo int // texture over x = 20 … darkTo−1, rows 34 to 38
+		want   bool
+	}{
+		{20, true},
+		{36, true},
+		{50, false},
+	} {
+		m, _ := gozxing.NewBitMatrix(100, 100)
+		for y := 34; y < 39; y++ {
+			for x := 20; x < c.darkTo; x++ {
+				m.Set(x, y)
+			}
+		}
+		d := &NewReader().det
+		d.img.load(m, nil)
+		if got := d.quietBeyond(point{20, 40}, point{1, 0}, point{0, -1}, 40, 4); got != c.want {
+			t.Errorf("texture to x = %d: quietBeyond %v, want %v", c.darkTo, got, c.want)
+		}
 	}
 }
 
