@@ -67,3 +67,40 @@ func TestDashedBarsAreNotTraced(t *testing.T) {
 		t.Errorf("dashed bars: %d candidates traced, want none", d.traced)
 	}
 }
+
+// barEnd tells the share of its walk along a bar that it found dark: all
+// of it along a solid bar, 1 − gap/period along one with a light gap
+// narrower than a module every period pixels (which the walk steps over
+// to the bar's end), under minBarSolid for the gaps of a fifth of it.
+func TestBarEndSolidShare(t *testing.T) {
+	t.Parallel()
+	const w, h, module = 200, 40, 4
+	for _, c := range []struct {
+		gap, period int
+		want        float64
+	}{{0, 10, 1}, {2, 10, 0.8}, {3, 12, 0.75}} {
+		m, _ := gozxing.NewBitMatrix(w, h)
+		for x := 10; x < 170; x++ { // a bar 160 px long, a module thick
+			if c.gap > 0 && (x-10)%c.period >= c.period-c.gap {
+				continue
+			}
+			for y := 20; y < 20+module; y++ {
+				m.Set(x, y)
+			}
+		}
+		var d detector
+		d.img.load(m, nil)
+		// Along the bar half a module in, from its first pixel.
+		end, solid, ok := d.barEnd(point{10, 20 + module/2}, point{1, 0}, point{0, 1}, module, 160)
+		d.img.wipe()
+		if !ok || end.x < 168 || end.x > 171 {
+			t.Errorf("gap %d every %d: end %v, %v; want the bar's end, x 170", c.gap, c.period, end, ok)
+		}
+		if math.Abs(solid-c.want) > 0.02 {
+			t.Errorf("gap %d every %d: solid share %.3f, want %.2f", c.gap, c.period, solid, c.want)
+		}
+		if got := solid >= minBarSolid; got != (c.gap == 0) {
+			t.Errorf("gap %d every %d: solid share %.3f passes minBarSolid (%v): %v", c.gap, c.period, solid, minBarSolid, got)
+		}
+	}
+}
