@@ -3,6 +3,7 @@ package dotcode
 import (
 	"math"
 	"math/bits"
+	"slices"
 
 	"github.com/makiuchi-d/gozxing"
 )
@@ -114,27 +115,52 @@ func (f *blobFinder) findRows(w, h int, row func(y int) []uint32) []blob {
 var past = run{x0: math.MaxInt32, x1: math.MaxInt32}
 
 // appendRuns appends the runs of dark pixels of a row's words to runs, a
-// run that crosses words once, and cut at w.
+// run that crosses words once, and cut at w. A word whose first pixel
+// continues the previous word's last run ends that run first; its other
+// runs are new ones, written in room made once a word.
 func appendRuns(runs []run, words []uint32, w int32) []run {
-	start := len(runs)
+	start, k := len(runs), len(runs)
+	var last uint32 // the previous word's last pixel, at bit 0
 	for wi, word := range words {
-		for word != 0 {
-			lo := bits.TrailingZeros32(word)
-			// The run's length: the ones from lo up (32 where the word is
-			// all ones, whose complement has no bit set).
-			n := bits.TrailingZeros32(^(word >> lo))
-			x0 := int32(wi*32 + lo)
-			// A run from a word's first pixel may continue the previous
-			// word's last run.
-			if k := len(runs) - 1; lo == 0 && k >= start && runs[k].x1 == x0 {
-				runs[k].x1 = x0 + int32(n)
-			} else {
-				runs = append(runs, run{x0: x0, x1: x0 + int32(n)})
-			}
-			// Clear the run: adding its lowest bit carries through it.
-			word &= word + word&-word
+		if word == 0 {
+			last = 0
+			continue
+		}
+		x := int32(wi * 32)
+		continues := word & last
+		last = word >> 31
+		if continues != 0 {
+			// The ones from bit 0 end the previous word's last run (32 of
+			// them where the word is all ones, whose complement has no
+			// bit set).
+			n := bits.TrailingZeros32(^word)
+			runs[k-1].x1 = x + int32(n)
+			word &= word + 1 // clear them: adding 1 carries through them
+		}
+		// Room for the word's runs: 16 at most.
+		if cap(runs)-k < 16 {
+			runs = slices.Grow(runs[:k], 16)
+		}
+		runs = runs[:cap(runs)]
+		// In 64 bits, so that the word shifts past a run that ends at
+		// bit 31 as past any other (the complement's ones above bit 31
+		// end the run there).
+		for v := uint64(word); v != 0; {
+			// The run from the lowest set bit: shifted down to bit 0,
+			// its length is the ones from there, and shifted past, the
+			// word holds the runs after it.
+			lo := bits.TrailingZeros64(v)
+			v >>= lo & 63
+			x += int32(lo)
+			n := bits.TrailingZeros64(^v)
+			r := &runs[k]
+			r.x0, r.x1 = x, x+int32(n)
+			k++
+			v >>= n & 63
+			x += int32(n)
 		}
 	}
+	runs = runs[:k]
 	for k := len(runs) - 1; k >= start && runs[k].x1 > w; k-- {
 		runs[k].x1 = w
 	}

@@ -95,7 +95,8 @@ func floodBlobs(m *gozxing.BitMatrix) []blob {
 
 // TestFindKeepsRowsOfRuns: the blob search keeps the runs of two rows at
 // a time, the row it labels and the one above, not every run of the
-// image: a run joins only runs of the row above it.
+// image: a run joins only runs of the row above it. (Each row's slice
+// keeps room for a word's runs beyond its own, and grows by doubling.)
 func TestFindKeepsRowsOfRuns(t *testing.T) {
 	const w, h, perRow = 200, 120, 20
 	m, _ := gozxing.NewBitMatrix(w, h)
@@ -109,7 +110,7 @@ func TestFindKeepsRowsOfRuns(t *testing.T) {
 	if f.labelled != h*perRow {
 		t.Fatalf("labelled %d runs, want %d", f.labelled, h*perRow)
 	}
-	if n := cap(f.runs) + cap(f.above); n > 4*(perRow+1) {
+	if n := cap(f.runs) + cap(f.above); n > 2*2*(perRow+1+17) {
 		t.Errorf("the finder holds room for %d runs after labelling %d rows of %d", n, h, perRow)
 	}
 }
@@ -141,5 +142,54 @@ func TestPatchRecordsHoldTheirJoins(t *testing.T) {
 	}
 	if roots == 0 || roots == len(f.acc) {
 		t.Fatalf("%d roots of %d labels: no joins tested", roots, len(f.acc))
+	}
+}
+
+// TestAppendRunsAsPixels: the runs appendRuns finds from a row's edges
+// are those pixel by pixel, a run across words once, cut at w, after the
+// runs already held.
+func TestAppendRunsAsPixels(t *testing.T) {
+	rng := rand.New(rand.NewPCG(14, 7))
+	for k := range 400 {
+		n := 1 + rng.IntN(6)
+		words := make([]uint32, n)
+		for i := range words {
+			switch rng.IntN(4) {
+			case 0: // runs across words
+				words[i] = ^uint32(0)
+			case 1:
+				words[i] = 0
+			default:
+				words[i] = rng.Uint32() & rng.Uint32()
+			}
+		}
+		w := int32(32*n - rng.IntN(32))
+		if k%3 == 0 {
+			w = int32(32 * n)
+		}
+		held := []run{{x0: 1, x1: 2, label: 5}}
+		got := appendRuns(append([]run(nil), held...), words, w)
+		want := held
+		for x := int32(0); x < int32(32*n); x++ {
+			if words[x/32]>>(x%32)&1 == 0 {
+				continue
+			}
+			if last := len(want) - 1; last > 0 && want[last].x1 == x {
+				want[last].x1 = x + 1
+			} else {
+				want = append(want, run{x0: x, x1: x + 1})
+			}
+		}
+		for i := len(want) - 1; i > 0 && want[i].x1 > w; i-- {
+			want[i].x1 = w
+		}
+		if len(got) != len(want) {
+			t.Fatalf("words %032b cut at %d: %d runs, want %d", words, w, len(got), len(want))
+		}
+		for i := range want {
+			if got[i].x0 != want[i].x0 || got[i].x1 != want[i].x1 || i == 0 && got[0] != held[0] {
+				t.Fatalf("words %032b cut at %d: run %d %+v, want %+v", words, w, i, got[i], want[i])
+			}
+		}
 	}
 }
