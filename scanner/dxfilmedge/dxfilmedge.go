@@ -201,8 +201,10 @@ func (r *Reader) findClocks(l []int, y int) []clock {
 		return nil
 	}
 	var out []clock
-	// at is the pixels before run i.
-	for i, at := 1, l[0]; i+shortLength-6 < len(l); i, at = i+2, at+l[i]+l[i+1] { // the dark runs
+	for i := 1; i < len(l)-(shortLength-6); i += 2 { // the dark runs
+		if l[i] < 2 {
+			continue // no bar at either end (below)
+		}
 		// A bar at either end of the clock, of 5 modules or 3, is at
 		// least 2.3u-0.5 pixels long (u a module's pixels, at least 1:
 		// matchClock's bounds), so 2 or more, its quiet zone 2u or more,
@@ -233,6 +235,12 @@ func (r *Reader) findClocks(l []int, y int) []clock {
 			}
 			if reversed, ok := matchClock(l[i:end], total, n); ok {
 				c := clock{y: y, n: n, reversed: reversed}
+				// The pixels before run i, summed only here: most
+				// dark runs start no clock.
+				at := 0
+				for _, v := range l[:i] {
+					at += v
+				}
 				if c.fit(l[i:end], at) {
 					out = append(out, c)
 				}
