@@ -90,7 +90,7 @@ func TestNearAsBefore(t *testing.T) {
 	for k := range 20 {
 		bs := randomDots(rng)
 		cell := []float64{nearCell, reach, 7}[k%3]
-		nb, ref := newNeighbourhood(bs, cell), newRefNeighbourhood(bs, cell)
+		nb, ref := newNeighbourhood(bs, cell, cell), newRefNeighbourhood(bs, cell)
 		for q := range 50 {
 			x, y, r := rng.Float64()*520, rng.Float64()*520, rng.Float64()*reach
 			if q%2 == 0 && len(bs) > 0 {
@@ -260,7 +260,7 @@ func clustersBefore(bs []blob) [][]int {
 // reads a candidate from one place.
 func TestNeighbourhoodHoldsBlobs(t *testing.T) {
 	bs := randomDots(rand.New(rand.NewPCG(14, 17)))
-	nb := newNeighbourhood(bs, nearCell)
+	nb := newNeighbourhood(bs, nearCell, nearCell)
 	if len(nb.at) != len(bs) {
 		t.Fatalf("%d blobs held, want %d", len(nb.at), len(bs))
 	}

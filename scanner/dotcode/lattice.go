@@ -18,13 +18,19 @@ import (
 // of the dots as the symbol's (ISS DotCode §5.4's mask choice keeps every
 // edge lit).
 
-// nearCell is the side of the cells the blobs are indexed by for the
-// neighbour searches, in pixels; reach is how far a search looks at most:
-// dots are at most maxDot across, their pitch at most about 4 dots across
-// (a dot of 0.4 module at the smallest zint draws).
+// nearCell and nearCellX are the height and the width of the cells the
+// blobs are indexed by for clusters' neighbour searches, in pixels: half
+// as wide as high, as the cells of a row that a search spans are one
+// stretch of blobs whatever their width, so narrower ones cost no more
+// steps and hold fewer blobs beyond the search's square (most searches,
+// round the specks of a textured frame, are a few pixels across). reach
+// is how far a search looks at most: dots are at most maxDot across,
+// their pitch at most about 4 dots across (a dot of 0.4 module at the
+// smallest zint draws).
 const (
-	nearCell = 24
-	reach    = 4*maxDot + 8
+	nearCell  = 24
+	nearCellX = 12
+	reach     = 4*maxDot + 8
 )
 
 // minDots is the fewest blobs a symbol candidate needs: the smallest
@@ -37,10 +43,10 @@ const minDots = 12
 // k/cols' column k%cols, so the cells of a row that a search spans are
 // one stretch of at.
 type neighbourhood struct {
-	cell       float64
-	cols, rows int
-	start      []int32
-	at         []nearBlob
+	cellX, cellY float64
+	cols, rows   int
+	start        []int32
+	at           []nearBlob
 }
 
 // nearBlob is a blob as a neighbourhood holds it.
@@ -49,12 +55,12 @@ type nearBlob struct {
 	i          int // its index
 }
 
-func newNeighbourhood(bs []blob, cell float64) *neighbourhood {
+func newNeighbourhood(bs []blob, cellX, cellY float64) *neighbourhood {
 	maxX, maxY := 0.0, 0.0
 	for i := range bs {
 		maxX, maxY = max(maxX, bs[i].x), max(maxY, bs[i].y)
 	}
-	nb := &neighbourhood{cell: cell, cols: int(maxX/cell) + 1, rows: int(maxY/cell) + 1}
+	nb := &neighbourhood{cellX: cellX, cellY: cellY, cols: int(maxX/cellX) + 1, rows: int(maxY/cellY) + 1}
 	nb.start = make([]int32, nb.cols*nb.rows+1)
 	for i := range bs {
 		nb.start[nb.key(bs[i].x, bs[i].y)+1]++
@@ -73,14 +79,14 @@ func newNeighbourhood(bs []blob, cell float64) *neighbourhood {
 }
 
 func (nb *neighbourhood) key(x, y float64) int {
-	return int(max(0, y)/nb.cell)*nb.cols + int(max(0, x)/nb.cell)
+	return int(max(0, y)/nb.cellY)*nb.cols + int(max(0, x)/nb.cellX)
 }
 
 // cells returns the columns x0 to x1 and rows y0 to y1 of the cells the
 // square of side 2r round (x, y) touches.
 func (nb *neighbourhood) cells(x, y, r float64) (x0, y0, x1, y1 int) {
-	x0, y0 = int(max(0, x-r)/nb.cell), int(max(0, y-r)/nb.cell)
-	x1, y1 = min(nb.cols-1, int(max(0, x+r)/nb.cell)), min(nb.rows-1, int(max(0, y+r)/nb.cell))
+	x0, y0 = int(max(0, x-r)/nb.cellX), int(max(0, y-r)/nb.cellY)
+	x1, y1 = min(nb.cols-1, int(max(0, x+r)/nb.cellX)), min(nb.rows-1, int(max(0, y+r)/nb.cellY))
 	return x0, y0, x1, y1
 }
 
@@ -115,7 +121,7 @@ func clusters(bs []blob) [][]int {
 	// the search round a small dot, among the many specks of a textured
 	// frame, looks at the cells near it only. The searches are near's,
 	// written out: most of the blobs they meet are too far or unlike.
-	nb := newNeighbourhood(bs, nearCell)
+	nb := newNeighbourhood(bs, nearCellX, nearCell)
 	// Of the nearest similar blobs, the one of the lowest place in cells
 	// of reach across (row by row) and then of the lowest index: the
 	// first of them a search of those cells' blobs in order meets.
@@ -309,7 +315,7 @@ func fitLattice(bs []blob, group []int) (*lattice, bool) {
 	// indexes its coordinates, not a map from blob to coordinates.
 	coords := make([][2]int, len(group))
 	placed := make([]bool, len(group))
-	nb := newNeighbourhood(bs, reach)
+	nb := newNeighbourhood(bs, reach, reach)
 	// Walk the lattice from the blob nearest the group's centre.
 	var cx, cy float64
 	for _, i := range group {
