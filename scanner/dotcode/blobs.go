@@ -82,7 +82,7 @@ func (f *blobFinder) findRows(w, h int, row func(y int) []uint32) []blob {
 		f.runs = appendRuns(f.runs[:0], row(y), int32(w))
 		n := len(f.runs)
 		f.runs = append(f.runs, past)
-		f.label(int32(y))
+		f.acc = label(f.acc, f.above, f.runs, int32(y))
 		f.labelled += n
 		f.above, f.runs = f.runs, f.above
 	}
@@ -167,12 +167,16 @@ func appendRuns(runs []run, words []uint32, w int32) []run {
 	return runs
 }
 
-// label labels the runs of row y (f.runs) against those of the row above
-// (f.above; both end in a run past every pixel), and gathers their
-// pixels under their patches' labels.
-func (f *blobFinder) label(y int32) {
-	above, runs := f.above, f.runs
-	acc := f.acc
+// label labels the runs of row y against those of the row above (both
+// end in a run past every pixel), and gathers their pixels under their
+// patches' labels: in acc, the patches' records, which it returns.
+func label(acc []blobAcc, above, runs []run, y int32) []blobAcc {
+	// Room for a patch a run, made once a row: with no call to grow acc
+	// in the loop, the compiler keeps more of the labelling's values in
+	// registers rather than in memory across the call.
+	if cap(acc)-len(acc) < len(runs) {
+		acc = slices.Grow(acc, len(runs))
+	}
 	p := 0
 	for i := range runs[:len(runs)-1] { // all but the run past them
 		x0, x1 := runs[i].x0, runs[i].x1
@@ -183,7 +187,8 @@ func (f *blobFinder) label(y int32) {
 		if above[p].x0 > x1 {
 			// It touches no run above: a patch of its own.
 			label := int32(len(acc))
-			acc = append(acc, blobAcc{sx: int(n) * int(x0+x1-1), sy: 2 * int(n) * int(y), n: n, x0: x0, y0: y, x1: x1 - 1, y1: y, parent: label})
+			acc = acc[:len(acc)+1]
+			acc[label] = (blobAcc{sx: int(n) * int(x0+x1-1), sy: 2 * int(n) * int(y), n: n, x0: x0, y0: y, x1: x1 - 1, y1: y, parent: label})
 			runs[i].label = label
 			continue
 		}
@@ -206,7 +211,7 @@ func (f *blobFinder) label(y int32) {
 		a.x0, a.x1 = min(a.x0, x0), max(a.x1, x1-1)
 		a.y1 = y
 	}
-	f.acc = acc
+	return acc
 }
 
 // root returns the root of label i, halving its path.
