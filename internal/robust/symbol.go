@@ -171,8 +171,13 @@ func randomText(sym scanner.Symbology, rng *rand.Rand) (text string, want []stri
 	const upper = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 	const text2D = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 -./:"
 	switch sym {
-	case scanner.QRCode, scanner.DataMatrix, scanner.Aztec, scanner.PDF417:
+	case scanner.QRCode, scanner.Aztec, scanner.PDF417:
 		t := from(text2D, 8, 40)
+		return t, []string{t}
+	case scanner.DataMatrix:
+		// From one character, which the smallest sizes hold (10×10
+		// holds three digits or one letter), to 40.
+		t := from(text2D, 1, 40)
 		return t, []string{t}
 	case scanner.MicroPDF417:
 		// From one column (a few characters) to four.
