@@ -3,6 +3,7 @@ package postal
 import (
 	"math"
 	"math/bits"
+	"slices"
 
 	"github.com/makiuchi-d/gozxing"
 )
@@ -15,23 +16,34 @@ type Image interface {
 	GetRow(y int, row *gozxing.BitArray) *gozxing.BitArray
 }
 
+// sums are the moments of a set of dark pixels: their count, and the
+// sums of their centres' coordinates and products (pixel (x, y)'s centre
+// at (x+0.5, y+0.5)).
+type sums struct {
+	n                     int
+	sx, sy, sxx, syy, sxy float64
+}
+
 // blob is a connected set of dark pixels, with the moments that give its
 // centre, direction and size.
 type blob struct {
-	n                 int
-	sx, sy            float64
-	sxx, syy, sxy     float64
-	x0, y0, x1, y1    int // bounding box
-	parent            int32
+	sums
 	cx, cy            float64 // centre
 	length, thickness float64 // along and across the major axis
 	ux, uy            float64 // unit vector of the major axis, uy >= 0
 }
 
-// run is a stretch of dark pixels of one row, and its blob.
+// part is a blob being labelled: its moments so far, and its parent in
+// the forest of parts that labelRow merges (itself at a root).
+type part struct {
+	sums
+	parent int32
+}
+
+// run is a stretch of dark pixels of one row, and its part.
 type run struct {
-	x0, x1 int // [x0, x1)
-	blob   int32
+	x0, x1 int32 // [x0, x1)
+	part   int32
 }
 
 // Limits that keep the search bounded whatever the image: a row with more
@@ -43,10 +55,11 @@ const (
 )
 
 // blobs labels the dark pixels of img in 8-connected blobs, row by row,
-// and returns those of at least minPixels.
+// and returns those of at least minPixels, in the order of their roots'
+// parts (see labelRow).
 func (r *Reader) blobs(img Image, minPixels int) []blob {
 	w, h := img.GetWidth(), img.GetHeight()
-	r.all = r.all[:0]
+	parts := r.parts[:0]
 	prev, cur := r.prev[:0], r.cur[:0]
 	if r.row == nil || r.row.GetSize() != w {
 		r.row = gozxing.NewBitArray(w)
@@ -55,126 +68,161 @@ func (r *Reader) blobs(img Image, minPixels int) []blob {
 	for y := 0; y < h; y++ {
 		r.row = img.GetRow(y, r.row)
 		cur = rowRuns(r.row.GetBitArray(), w, cur[:0])
-		fy := float64(y) + 0.5
-		j := 0
-		for i := range cur {
-			x0, x1 := cur[i].x0, cur[i].x1
-			id := int32(-1)
-			// Runs of the row above that touch this one, diagonals too.
-			for j < len(prev) && prev[j].x1 < x0 {
-				j++
-			}
-			for k := j; k < len(prev) && prev[k].x0 <= x1; k++ {
-				b := r.find(prev[k].blob)
-				if id < 0 {
-					id = b
-				} else if b != id {
-					id = r.union(id, b)
-				}
-			}
-			if id < 0 {
-				if len(r.all) >= maxBlobs {
-					r.prev, r.cur = prev, cur
+		if len(parts)+len(cur) > maxBlobs {
+			// Perhaps more parts than maxBlobs: label the row a run at a
+			// time to see.
+			for i := range cur {
+				made := len(parts)
+				if parts = labelRow(prev, cur[:i+1], slices.Grow(parts, 1), y, i); len(parts) > maxBlobs {
+					r.parts, r.prev, r.cur = parts[:made], prev, cur
 					return nil
 				}
-				id = int32(len(r.all))
-				r.all = append(r.all, blob{parent: id, x0: x0, y0: y, x1: x1 - 1, y1: y})
 			}
-			cur[i].blob = id
-			// The run's pixels in the blob's moments, its pixels' centres
-			// x0+0.5 … x1-0.5 on row y's, fy. (Inline: a call a run cost
-			// more than the sums.) Σ (a+k)² for k < n, a = x0+0.5, is in
-			// closed form: n·a² + a·n(n-1) + (n-1)n(2n-1)/6. Every term is
-			// a multiple of 1/4 well below 2⁵³, so each sum is exact, as
-			// adding the pixels one by one was. The rows come in order, so
-			// y is the blob's last row.
-			b := &r.all[id]
-			n := float64(x1 - x0)
-			sx := n * float64(x0+x1) / 2
-			a := float64(x0) + 0.5
-			b.n += x1 - x0
-			b.sx += sx
-			b.sy += n * fy
-			b.sxx += n*a*a + a*n*(n-1) + (n-1)*n*(2*n-1)/6
-			b.syy += n * fy * fy
-			b.sxy += sx * fy
-			b.x0, b.x1 = min(b.x0, x0), max(b.x1, x1-1)
-			b.y1 = y
+		} else {
+			parts = labelRow(prev, cur, slices.Grow(parts, len(cur)), y, 0)
 		}
 		prev, cur = cur, prev
 	}
-	r.prev, r.cur = prev, cur
+	r.parts, r.prev, r.cur = parts, prev, cur
 	out := r.found[:0]
-	for i := range r.all {
-		b := &r.all[i]
-		if b.parent != int32(i) || b.n < minPixels {
+	for i := range parts {
+		p := &parts[i]
+		if p.parent != int32(i) || p.n < minPixels {
 			continue
 		}
+		b := blob{sums: p.sums}
 		b.shape()
-		out = append(out, *b)
+		out = append(out, b)
 	}
 	r.found = out
 	return out
 }
 
+// labelRow labels the runs of row y, cur, from the from-th on, with the
+// roots of their parts, given those of the row above, prev, and adds
+// their pixels to the parts' moments. A run's part is the root of the
+// runs above it that it touches, diagonals too (from the first that
+// ends at or past its x0, x1 exclusive, while they start at or before
+// its x1), merged into one: of two parts that meet, the smaller into the
+// larger, into the one met first when they are as large. Where it
+// touches none, a part is made for it: parts must have room for one a
+// run. It returns parts, grown by those made.
+func labelRow(prev, cur []run, parts []part, y, from int) []part {
+	fy := float64(y) + 0.5
+	fyy := fy * fy
+	j := 0
+	for i := from; i < len(cur); i++ {
+		x0, x1 := cur[i].x0, cur[i].x1
+		for j < len(prev) && prev[j].x1 < x0 {
+			j++
+		}
+		id := int32(-1)
+		for k := j; k < len(prev) && prev[k].x0 <= x1; k++ {
+			b := prev[k].part
+			for parts[b].parent != b { // the root, halving the path
+				parts[b].parent = parts[parts[b].parent].parent
+				b = parts[b].parent
+			}
+			switch {
+			case id < 0:
+				id = b
+			case b != id:
+				if parts[id].n < parts[b].n {
+					id, b = b, id
+				}
+				p, q := &parts[id], &parts[b]
+				q.parent = id
+				p.n += q.n
+				p.sx, p.sy, p.sxx, p.syy, p.sxy = p.sx+q.sx, p.sy+q.sy, p.sxx+q.sxx, p.syy+q.syy, p.sxy+q.sxy
+			}
+		}
+		if id < 0 {
+			id = int32(len(parts))
+			parts = parts[:id+1]
+			parts[id] = part{parent: id}
+		}
+		cur[i].part = id
+		// The run's pixels, their centres c-(n-1)/2 … c+(n-1)/2 round
+		// its middle c on the row's, fy: Σ x² is n·c² + (n-1)n(n+1)/12.
+		// Each term is a multiple of 1/4 (the second, of the product of
+		// three consecutive numbers over 12, of 1/2), and so is each sum,
+		// all below 2⁵¹ in an image up to 4096 pixels a side (a blob's
+		// Σ x² is at most w·h·w²): each is exact, as adding the pixels
+		// one by one was.
+		p := &parts[id]
+		n := float64(x1 - x0)
+		c := float64(x0+x1) * 0.5
+		sx := n * c
+		p.n += int(x1 - x0)
+		p.sx += sx
+		p.sy += n * fy
+		p.sxx += sx*c + n*(n*n-1)/12
+		p.syy += n * fyy
+		p.sxy += sx * fy
+	}
+	return parts
+}
+
 // rowRuns appends the dark runs of a row given as 32-pixel words; a row
 // of more than maxRowRuns runs is noise and gives none. It visits only
 // the pixels where the row changes, a word at a time: bit j of
-// w ^ (w<<1 | carry) is set where pixel j differs from the one before.
+// w ^ (w<<1 | carry) is set where pixel j differs from the one before,
+// and a word with none is all light or all dark, as the pixel before
+// it. The changes alternate, a run's start then its end, and are taken
+// two at a time; those past the width are masked off, and a run still
+// open there ends with the row.
 func rowRuns(words []uint32, width int, out []run) []run {
 	start0 := len(out)
-	dark := false
-	start := 0
-	for i, wd := range words {
-		base := i * 32
-		if base >= width {
-			break
+	n := min(len(words), (width+31)/32)
+	words = words[:n]
+	// Room for every run the row may give: half its pixels, up to
+	// maxRowRuns ended and one open at the row's end.
+	out = slices.Grow(out, min((width+1)/2, maxRowRuns+1))
+	m := start0             // the runs written: out[start0:m]
+	limit := m + maxRowRuns // one more ended there and the row gives none
+	out = out[:cap(out)]
+	var fill uint32 // a word without changes: ^0 while a run is open
+	var start int32
+	for i := 0; i < n; i++ {
+		if words[i] == fill {
+			continue
 		}
-		var carry uint32
-		if dark {
-			carry = 1
-		}
-		for t := wd ^ (wd<<1 | carry); t != 0; t &= t - 1 {
-			x := base + bits.TrailingZeros32(t)
-			if x >= width {
+		wd := words[i]
+		t := wd ^ (wd<<1 | fill&1)
+		if rest := width - i*32; rest < 32 {
+			if t &= 1<<rest - 1; t == 0 {
 				break
 			}
-			if dark {
-				if len(out)-start0 == maxRowRuns {
-					return out[:start0]
-				}
-				out = append(out, run{x0: start, x1: x})
-			} else {
-				start = x
+		}
+		base := int32(i * 32)
+		if fill != 0 { // the open run ends at the first change
+			if m == limit {
+				return out[:start0]
 			}
-			dark = !dark
+			out[m] = run{x0: start, x1: base + int32(bits.TrailingZeros32(t))}
+			m++
+			t &= t - 1
+			fill = 0
+		}
+		for t != 0 {
+			s := base + int32(bits.TrailingZeros32(t))
+			if t &= t - 1; t == 0 {
+				start, fill = s, ^uint32(0)
+				break
+			}
+			if m == limit {
+				return out[:start0]
+			}
+			out[m] = run{x0: s, x1: base + int32(bits.TrailingZeros32(t))}
+			m++
+			t &= t - 1
 		}
 	}
-	if dark {
-		out = append(out, run{x0: start, x1: width})
+	if fill != 0 {
+		out[m] = run{x0: start, x1: int32(width)}
+		m++
 	}
-	return out
-}
-
-func (r *Reader) find(i int32) int32 {
-	for r.all[i].parent != i {
-		r.all[i].parent = r.all[r.all[i].parent].parent
-		i = r.all[i].parent
-	}
-	return i
-}
-
-// union merges blob b into a (both roots) and returns the root.
-func (r *Reader) union(a, b int32) int32 {
-	if r.all[a].n < r.all[b].n {
-		a, b = b, a
-	}
-	x, y := &r.all[a], &r.all[b]
-	y.parent = a
-	x.n += y.n
-	x.sx, x.sy, x.sxx, x.syy, x.sxy = x.sx+y.sx, x.sy+y.sy, x.sxx+y.sxx, x.syy+y.syy, x.sxy+y.sxy
-	x.x0, x.y0, x.x1, x.y1 = min(x.x0, y.x0), min(x.y0, y.y0), max(x.x1, y.x1), max(x.y1, y.y1)
-	return a
+	return out[:m]
 }
 
 // shape derives the centre, axis and size from the moments: a solid

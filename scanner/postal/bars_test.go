@@ -3,7 +3,6 @@ package postal
 import (
 	"math/rand/v2"
 	"slices"
-	"sort"
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
@@ -52,10 +51,10 @@ func TestRowRuns(t *testing.T) {
 		var want []run
 		for x := 0; x < w; x++ {
 			if dark(x) && (x == 0 || !dark(x-1)) {
-				want = append(want, run{x0: x})
+				want = append(want, run{x0: int32(x)})
 			}
 			if dark(x) && (x == w-1 || !dark(x+1)) {
-				want[len(want)-1].x1 = x + 1
+				want[len(want)-1].x1 = int32(x + 1)
 			}
 		}
 		prefix := []run{{x0: -1, x1: -1}}
@@ -77,27 +76,20 @@ func TestRowRuns(t *testing.T) {
 	}
 }
 
-// refBlob is a blob found by flood fill: its pixels' count, bounding box
-// and sums of their centres' coordinates and products.
-type refBlob struct {
-	n                     int
-	x0, y0, x1, y1        int
-	sx, sy, sxx, syy, sxy float64
-}
-
 // floodBlobs labels the 8-connected dark pixels of m one pixel at a
-// time, the plain way the reader's run labelling must agree with.
-func floodBlobs(m *gozxing.BitMatrix, minPixels int) []refBlob {
+// time, the plain way the reader's run labelling must agree with: their
+// moments, summed pixel by pixel.
+func floodBlobs(m *gozxing.BitMatrix, minPixels int) []sums {
 	w, h := m.GetWidth(), m.GetHeight()
 	seen := make([]bool, w*h)
-	var out []refBlob
+	var out []sums
 	var stack [][2]int
 	for y := range h {
 		for x := range w {
 			if seen[y*w+x] || !m.Get(x, y) {
 				continue
 			}
-			b := refBlob{x0: x, y0: y, x1: x, y1: y}
+			var b sums
 			seen[y*w+x] = true
 			stack = append(stack[:0], [2]int{x, y})
 			for len(stack) > 0 {
@@ -106,7 +98,6 @@ func floodBlobs(m *gozxing.BitMatrix, minPixels int) []refBlob {
 				cx, cy := float64(p[0])+0.5, float64(p[1])+0.5
 				b.n++
 				b.sx, b.sy, b.sxx, b.syy, b.sxy = b.sx+cx, b.sy+cy, b.sxx+cx*cx, b.syy+cy*cy, b.sxy+cx*cy
-				b.x0, b.y0, b.x1, b.y1 = min(b.x0, p[0]), min(b.y0, p[1]), max(b.x1, p[0]), max(b.y1, p[1])
 				for dy := -1; dy <= 1; dy++ {
 					for dx := -1; dx <= 1; dx++ {
 						qx, qy := p[0]+dx, p[1]+dy
@@ -126,37 +117,184 @@ func floodBlobs(m *gozxing.BitMatrix, minPixels int) []refBlob {
 }
 
 // TestBlobsMatchFloodFill: the blobs labelled run by run are those a
-// pixel-by-pixel flood fill finds, with the same pixel counts, bounding
-// boxes and moments, on random images sparse and dense, in one Reader
-// reused across sizes.
+// pixel-by-pixel flood fill finds, with the same pixel counts and
+// moments, on random images sparse and dense, in one Reader reused
+// across sizes.
 func TestBlobsMatchFloodFill(t *testing.T) {
 	t.Parallel()
 	rng := rand.New(rand.NewPCG(5, 6))
 	var r Reader
-	key := func(n, x0, y0, x1, y1 int) []int { return []int{y0, x0, y1, x1, n} }
+	key := func(s sums) []float64 { return []float64{s.sy, s.sx, float64(s.n), s.syy, s.sxx, s.sxy} }
+	byKey := func(a, b sums) int { return slices.Compare(key(a), key(b)) }
 	for trial := range 60 {
 		w, h := 1+rng.IntN(150), 1+rng.IntN(60)
 		m := randomMatrix(rng, w, h, []float64{0.1, 0.3, 0.5, 0.7}[trial%4], 1+rng.IntN(40))
 		minPixels := 1 + trial%4
 		want := floodBlobs(m, minPixels)
+		var got []sums
+		for _, b := range r.blobs(m, minPixels) {
+			got = append(got, b.sums)
+		}
+		if len(got) != len(want) {
+			t.Fatalf("trial %d (%dx%d): %d blobs, want %d", trial, w, h, len(got), len(want))
+		}
+		slices.SortFunc(want, byKey)
+		slices.SortFunc(got, byKey)
+		for i, g := range got {
+			if g != want[i] {
+				t.Fatalf("trial %d (%dx%d): blob %d is %+v, want %+v", trial, w, h, i, g, want[i])
+			}
+		}
+	}
+}
+
+// unionBlobs is the labelling as blobs did it before its parts were
+// kept apart from the blobs and a run's moments summed about its
+// middle: its blobs, in its order, with its moments.
+func unionBlobs(m *gozxing.BitMatrix, minPixels int) []sums {
+	w, h := m.GetWidth(), m.GetHeight()
+	type oldRun struct{ x0, x1, blob int }
+	var all []sums
+	var parent []int
+	find := func(i int) int {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	var prev, cur []oldRun
+	for y := range h {
+		cur = cur[:0]
+		for x := range w {
+			switch {
+			case m.Get(x, y) && (x == 0 || !m.Get(x-1, y)):
+				cur = append(cur, oldRun{x0: x, x1: x + 1})
+			case m.Get(x, y):
+				cur[len(cur)-1].x1 = x + 1
+			}
+		}
+		fy := float64(y) + 0.5
+		j := 0
+		for i := range cur {
+			x0, x1 := cur[i].x0, cur[i].x1
+			id := -1
+			for j < len(prev) && prev[j].x1 < x0 {
+				j++
+			}
+			for k := j; k < len(prev) && prev[k].x0 <= x1; k++ {
+				b := find(prev[k].blob)
+				switch {
+				case id < 0:
+					id = b
+				case b != id:
+					a := id
+					if all[a].n < all[b].n {
+						a, b = b, a
+					}
+					parent[b] = a
+					p, q := &all[a], &all[b]
+					p.n += q.n
+					p.sx, p.sy, p.sxx, p.syy, p.sxy = p.sx+q.sx, p.sy+q.sy, p.sxx+q.sxx, p.syy+q.syy, p.sxy+q.sxy
+					id = a
+				}
+			}
+			if id < 0 {
+				id = len(all)
+				all = append(all, sums{})
+				parent = append(parent, id)
+			}
+			cur[i].blob = id
+			b := &all[id]
+			n := float64(x1 - x0)
+			sx := n * float64(x0+x1) / 2
+			a := float64(x0) + 0.5
+			b.n += x1 - x0
+			b.sx += sx
+			b.sy += n * fy
+			b.sxx += n*a*a + a*n*(n-1) + (n-1)*n*(2*n-1)/6
+			b.syy += n * fy * fy
+			b.sxy += sx * fy
+		}
+		prev, cur = cur, prev
+	}
+	var out []sums
+	for i, b := range all {
+		if parent[i] == i && b.n >= minPixels {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// TestBlobsMatchUnion: the blobs come in the order, and with the moments
+// bit for bit, of the labelling as it was (the chains are seeded in the
+// blobs' order), on random images sparse and dense, of short runs and
+// long.
+func TestBlobsMatchUnion(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(7, 8))
+	var r Reader
+	// Two arms as large as each other, a speck made between them, and a
+	// row that joins the arms: the arm met first is the root, before the
+	// speck.
+	u, _ := gozxing.NewBitMatrix(7, 3)
+	for _, p := range [][2]int{{0, 0}, {3, 0}, {6, 0}, {0, 1}, {6, 1}} {
+		u.Set(p[0], p[1])
+	}
+	u.SetRegion(0, 2, 7, 1)
+	for trial := range 41 {
+		m, minPixels := u, 1
+		if trial > 0 {
+			w, h := 1+rng.IntN(300), 1+rng.IntN(50)
+			m = randomMatrix(rng, w, h, []float64{0.2, 0.5, 0.6, 0.8}[trial%4], 1+rng.IntN([]int{3, 40, 300}[trial%3]))
+			minPixels = 1 + trial%3
+		}
+		w, h := m.GetWidth(), m.GetHeight()
+		want := unionBlobs(m, minPixels)
 		got := r.blobs(m, minPixels)
 		if len(got) != len(want) {
 			t.Fatalf("trial %d (%dx%d): %d blobs, want %d", trial, w, h, len(got), len(want))
 		}
-		sort.Slice(want, func(i, j int) bool {
-			a, b := want[i], want[j]
-			return slices.Compare(key(a.n, a.x0, a.y0, a.x1, a.y1), key(b.n, b.x0, b.y0, b.x1, b.y1)) < 0
-		})
-		sort.Slice(got, func(i, j int) bool {
-			a, b := got[i], got[j]
-			return slices.Compare(key(a.n, a.x0, a.y0, a.x1, a.y1), key(b.n, b.x0, b.y0, b.x1, b.y1)) < 0
-		})
 		for i, g := range got {
-			wb := want[i]
-			if g.n != wb.n || g.x0 != wb.x0 || g.y0 != wb.y0 || g.x1 != wb.x1 || g.y1 != wb.y1 ||
-				g.sx != wb.sx || g.sy != wb.sy || g.sxx != wb.sxx || g.syy != wb.syy || g.sxy != wb.sxy {
-				t.Fatalf("trial %d (%dx%d): blob %d is %+v, want %+v", trial, w, h, i, g, wb)
+			if g.sums != want[i] {
+				t.Fatalf("trial %d (%dx%d): blob %d is %+v, want %+v", trial, w, h, i, g.sums, want[i])
 			}
+		}
+	}
+}
+
+// TestBlobsGiveUpPastMaxBlobs: an image of maxBlobs specks gives them
+// all, also where the last row's runs would pass the limit were they all
+// new; one more speck, in the row that passes the limit or a row before
+// it, and the labelling gives up.
+func TestBlobsGiveUpPastMaxBlobs(t *testing.T) {
+	const perRow, rows = 512, maxBlobs / 512
+	var r Reader
+	for _, c := range []struct {
+		off, on [][2]int
+		want    int
+	}{
+		{want: maxBlobs},
+		// The last row's runs: 512 new specks and the foot of a bar.
+		{off: [][2]int{{0, 0}}, on: [][2]int{{2 * perRow, 2*rows - 3}, {2 * perRow, 2*rows - 2}}, want: maxBlobs},
+		{on: [][2]int{{2 * perRow, 2*rows - 2}}},
+		{on: [][2]int{{2 * perRow, 0}}},
+	} {
+		m, _ := gozxing.NewBitMatrix(2*perRow+1, 2*rows)
+		for y := 0; y < 2*rows; y += 2 {
+			for x := 0; x < 2*perRow; x += 2 {
+				m.Set(x, y)
+			}
+		}
+		for _, p := range c.off {
+			m.Unset(p[0], p[1])
+		}
+		for _, p := range c.on {
+			m.Set(p[0], p[1])
+		}
+		if got := r.blobs(m, 1); len(got) != c.want || c.want == 0 && got != nil {
+			t.Errorf("specks off %v, on %v: %d blobs, want %d", c.off, c.on, len(got), c.want)
 		}
 	}
 }

@@ -15,7 +15,7 @@ func randomBars(rng *rand.Rand) []blob {
 	var out []blob
 	add := func(cx, cy, length, thickness, angle float64) {
 		out = append(out, blob{cx: cx, cy: cy, length: length, thickness: thickness,
-			ux: math.Cos(angle), uy: math.Abs(math.Sin(angle)), n: 10})
+			ux: math.Cos(angle), uy: math.Abs(math.Sin(angle)), sums: sums{n: 10}})
 	}
 	for range 1 + rng.IntN(4) {
 		x, y := rng.Float64()*300, rng.Float64()*300

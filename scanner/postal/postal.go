@@ -67,7 +67,7 @@ type Symbol struct {
 // Reader finds postal codes. It keeps scratch space, so one Reader serves
 // one goroutine at a time; the zero value is ready to use.
 type Reader struct {
-	all       []blob
+	parts     []part
 	prev, cur []run
 	found     []blob
 	row       *gozxing.BitArray
