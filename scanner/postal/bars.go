@@ -116,17 +116,15 @@ func labelRow(prev, cur []run, parts []part, y, from int) []part {
 		for j < len(prev) && prev[j].x1 < x0 {
 			j++
 		}
-		id := int32(-1)
-		for k := j; k < len(prev) && prev[k].x0 <= x1; k++ {
-			b := prev[k].part
-			for parts[b].parent != b { // the root, halving the path
-				parts[b].parent = parts[parts[b].parent].parent
-				b = parts[b].parent
-			}
-			switch {
-			case id < 0:
-				id = b
-			case b != id:
+		var id int32
+		if j < len(prev) && prev[j].x0 <= x1 {
+			id = root(parts, prev[j].part)
+			k := j + 1
+			for ; k < len(prev) && prev[k].x0 <= x1; k++ {
+				b := root(parts, prev[k].part)
+				if b == id {
+					continue
+				}
 				if parts[id].n < parts[b].n {
 					id, b = b, id
 				}
@@ -135,8 +133,10 @@ func labelRow(prev, cur []run, parts []part, y, from int) []part {
 				p.n += q.n
 				p.sx, p.sy, p.sxx, p.syy, p.sxy = p.sx+q.sx, p.sy+q.sy, p.sxx+q.sxx, p.syy+q.syy, p.sxy+q.sxy
 			}
-		}
-		if id < 0 {
+			// The runs above before the last touched end before the
+			// next run's reach.
+			j = k - 1
+		} else {
 			id = int32(len(parts))
 			parts = parts[:id+1]
 			parts[id] = part{parent: id}
@@ -161,6 +161,15 @@ func labelRow(prev, cur []run, parts []part, y, from int) []part {
 		p.sxy += sx * fy
 	}
 	return parts
+}
+
+// root returns the root of part b, halving the path to it.
+func root(parts []part, b int32) int32 {
+	for parts[b].parent != b {
+		parts[b].parent = parts[parts[b].parent].parent
+		b = parts[b].parent
+	}
+	return b
 }
 
 // rowRuns appends the dark runs of a row given as 32-pixel words; a row
