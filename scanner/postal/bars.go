@@ -16,6 +16,17 @@ type Image interface {
 	GetRow(y int, row *gozxing.BitArray) *gozxing.BitArray
 }
 
+// RowLengths is an Image that lends the run lengths of its rows, as
+// bitrow.Lengths gives them (light and dark by turns, light first, the
+// last reaching the row's end), only to be read: where the rows' lengths
+// are measured once for all their readers, the labelling takes its runs
+// from them instead of copying each row and finding its runs again.
+// spare is the buffer the caller keeps for its next call.
+type RowLengths interface {
+	Image
+	RowLengths(y int, buf []int) (l, spare []int)
+}
+
 // sums are the moments of a set of dark pixels: their count, and the
 // sums of their centres' coordinates and products (pixel (x, y)'s centre
 // at (x+0.5, y+0.5)).
@@ -64,10 +75,20 @@ func (r *Reader) blobs(img Image, minPixels int) []blob {
 	if r.row == nil || r.row.GetSize() != w {
 		r.row = gozxing.NewBitArray(w)
 	}
-	defer func() { r.row.Clear() }() // a row of the image
+	defer func() { // a row of the image, and its lengths
+		r.row.Clear()
+		clear(r.lengths[:cap(r.lengths)])
+	}()
+	lent, _ := img.(RowLengths)
 	for y := 0; y < h; y++ {
-		r.row = img.GetRow(y, r.row)
-		cur = rowRuns(r.row.GetBitArray(), w, cur[:0])
+		if lent != nil {
+			var l []int
+			l, r.lengths = lent.RowLengths(y, r.lengths)
+			cur = runsOf(l, cur[:0])
+		} else {
+			r.row = img.GetRow(y, r.row)
+			cur = rowRuns(r.row.GetBitArray(), w, cur[:0])
+		}
 		if len(parts)+len(cur) > maxBlobs {
 			// Perhaps more parts than maxBlobs: label the row a run at a
 			// time to see.
@@ -232,6 +253,28 @@ func rowRuns(words []uint32, width int, out []run) []run {
 		m++
 	}
 	return out[:m]
+}
+
+// runsOf appends the dark runs of a row whose lengths are l, as
+// RowLengths lends them, as rowRuns finds them: none where more than
+// maxRowRuns of them end before the row's end.
+func runsOf(l []int, out []run) []run {
+	start0 := len(out)
+	// The dark runs are every other from the second, the last of them
+	// ending with the row when the lengths are even in number.
+	if ended := len(l)/2 - 1 + len(l)%2; ended > maxRowRuns {
+		return out
+	}
+	out = slices.Grow(out, len(l)/2)[:start0+len(l)/2]
+	x := int32(l[0])
+	for k, m := 1, start0; k < len(l); k, m = k+2, m+1 {
+		n := int32(l[k])
+		out[m] = run{x0: x, x1: x + n}
+		if x += n; k+1 < len(l) {
+			x += int32(l[k+1])
+		}
+	}
+	return out
 }
 
 // shape derives the centre, axis and size from the moments: a solid

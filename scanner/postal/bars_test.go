@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
+
+	"github.com/scannerd/scannerd/scanner/internal/bitrow"
 )
 
 // randomMatrix returns a w by h matrix whose pixels are dark with
@@ -295,6 +297,53 @@ func TestBlobsGiveUpPastMaxBlobs(t *testing.T) {
 		}
 		if got := r.blobs(m, 1); len(got) != c.want || c.want == 0 && got != nil {
 			t.Errorf("specks off %v, on %v: %d blobs, want %d", c.off, c.on, len(got), c.want)
+		}
+	}
+}
+
+// lentImage is a BitMatrix that lends its rows' lengths, measured by
+// bitrow.Lengths, as the engine's shared rows do.
+type lentImage struct{ *gozxing.BitMatrix }
+
+func (m lentImage) RowLengths(y int, buf []int) (l, spare []int) {
+	l = bitrow.Lengths(m.GetRow(y, nil).GetBitArray(), m.GetWidth(), buf)
+	return l, l
+}
+
+// TestBlobsOfLentLengths: the blobs labelled from the rows' lengths an
+// image lends are those labelled from its rows, in the same order, and
+// runsOf finds a row's runs in its lengths as rowRuns does in its words,
+// none where more than maxRowRuns end before the row's end.
+func TestBlobsOfLentLengths(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(13, 14))
+	var r Reader
+	for trial := range 30 {
+		w, h := 1+rng.IntN(300), 1+rng.IntN(40)
+		m := randomMatrix(rng, w, h, []float64{0.2, 0.5, 0.8}[trial%3], 1+rng.IntN(40))
+		want := slices.Clone(r.blobs(m, 1))
+		if got := r.blobs(lentImage{m}, 1); !slices.Equal(got, want) {
+			t.Fatalf("trial %d (%dx%d): %d blobs from lent lengths, want %d as from the rows", trial, w, h, len(got), len(want))
+		}
+	}
+	for _, c := range []struct {
+		width int
+		pat   uint32
+	}{
+		{2 * maxRowRuns, 0x55555555},   // maxRowRuns ended
+		{2*maxRowRuns + 2, 0x55555555}, // one more ended
+		{2*maxRowRuns + 1, 0x55555555}, // one more, reaching the row's end
+		{2*maxRowRuns + 2, 0xaaaaaaaa}, // maxRowRuns ended and one reaching the end
+		{2*maxRowRuns + 4, 0xaaaaaaaa}, // one more ended
+		{37, 0xf0f0f0f0}, {64, 0xffffffff}, {5, 0},
+	} {
+		words := make([]uint32, (c.width+31)/32)
+		for i := range words {
+			words[i] = c.pat
+		}
+		want := rowRuns(words, c.width, nil)
+		if got := runsOf(bitrow.Lengths(words, c.width, nil), nil); !slices.Equal(got, want) {
+			t.Errorf("width %d of %08x: %d runs from the lengths, want %d", c.width, c.pat, len(got), len(want))
 		}
 	}
 }

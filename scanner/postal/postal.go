@@ -71,6 +71,7 @@ type Reader struct {
 	prev, cur []run
 	found     []blob
 	row       *gozxing.BitArray
+	lengths   []int // the buffer RowLengths keeps
 	// promising is set when the last Read measured a chain of postal
 	// bars it could not read (see Promising).
 	promising bool
