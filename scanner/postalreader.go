@@ -150,3 +150,11 @@ func (g *lazyGray) At(x, y int) uint8 {
 	}
 	return g.pix[y*g.w+x]
 }
+
+var _ postal.RowLengths = (*rowsImage)(nil)
+
+// RowLengths lends row y's run lengths: those the engine measures once
+// for every reader of its shared rows, else measured into buf.
+func (m *rowsImage) RowLengths(y int, buf []int) (l, spare []int) {
+	return m.rows.Lengths(y, buf)
+}
