@@ -214,6 +214,7 @@ func lineThroughDir(p, dir, inside point) line {
 // are not a symbol's, and it reports false for them.
 func (d *detector) barThickness(corner, dirB point, bottom line, lenB float64, dirL point, left line, lenL float64) (float64, bool) {
 	th := d.thick[:0]
+	capped := 0 // places measured as thick as the limit or thicker
 	limit := 0.25 * math.Min(lenB, lenL)
 	measure := func(dir point, l line, length float64) {
 		in := l.n.scale(-1)
@@ -244,8 +245,16 @@ func (d *detector) barThickness(corner, dirB point, bottom line, lenB float64, d
 			// one: the points at start, start + 0.25, … below start +
 			// limit, each exact (start is a multiple of 0.25).
 			end := start
-			if k := d.img.firstRead(p, in, start, 0.25, stepsBelow(start, 0.25, start+limit), inside, false); k > 0 {
+			n := stepsBelow(start, 0.25, start+limit)
+			k := d.img.firstRead(p, in, start, 0.25, n, inside, false)
+			if k > 0 {
 				end = start + float64(k-1)*0.25
+			}
+			if k == n {
+				// No light point before the limit: the bar (and
+				// the module beside it) is as thick as the limit
+				// or thicker, whatever end-start says.
+				capped++
 			}
 			th = append(th, end-start+0.25)
 		}
@@ -268,8 +277,16 @@ func (d *detector) barThickness(corner, dirB point, bottom line, lenB float64, d
 	// 20th, would turn away a little more texture but also small symbols
 	// square to the image with few dark modules along the bars, among the
 	// first of them the 10×10 symbols of "1" and "24"
-	// (TestLightAlongFinderIsRead).
-	if th[len(th)-1] <= th[len(th)/5] {
+	// (TestLightAlongFinderIsRead). A place measured to the limit (a
+	// quarter of the shorter bar) is as thick as the limit or more, so
+	// bars are of one thickness where every place measures below the
+	// limit and alike from the thinnest fifth up, or every place
+	// reaches it (the corner of a dark block). Where some do and some
+	// do not, the candidate may be a symbol's with sides cut short,
+	// its limit two modules or less, the places beside a dark module
+	// all at the limit (the 12×36 symbol of 2 pixels a module turned
+	// 180° in scanner/readback's TestDataMatrixRotationSweep).
+	if capped == len(th) || capped == 0 && th[len(th)-1] <= th[len(th)/5] {
 		return 0, false
 	}
 	// Modules under 1.5 px do not get read; a thinner bar is a module
