@@ -109,29 +109,36 @@ func (d *detector) finderOutline(f finderCorner) (outline, bool) {
 	d.varied++
 	// The timing patterns' probes come in through the quiet zone beyond
 	// the top and right sides; where a module out from them is mostly
-	// dark, there is none, and no edge for the probes to find.
-	if !d.quietBeyond(tl, alongB, alongL, lenB, m) || !d.quietBeyond(br, alongL, alongB, lenL, m) {
+	// dark, there is none, and no edge for the probes to find. The line
+	// first tried runs parallel to the opposite bar; where perspective
+	// turns a side towards the symbol, that line crosses into its
+	// modules, and the line towards the far corner is tried instead.
+	// Perspective can turn the timing patterns well away from the bars'
+	// directions; the far corner, which the traces steer by too, is
+	// looked for once, when first needed.
+	var far point
+	farFound := false
+	farCorner := func() point {
+		if !farFound {
+			far, farFound = d.farCorner(bl, tl, br, bottom, left, alongB, alongL, lenB, lenL), true
+		}
+		return far
+	}
+	quiet := func(from, along, out point, length float64) bool {
+		if d.quietBeyond(from, along, out, length, m) {
+			return true
+		}
+		v := farCorner().sub(from)
+		n := v.norm()
+		return n >= minSide/2 && v.dot(along) > 0 && d.quietBeyond(from, v.scale(1/n), out, n, m)
+	}
+	if !quiet(tl, alongB, alongL, lenB) || !quiet(br, alongL, alongB, lenL) {
 		return outline{}, false
 	}
 	d.traced++
 	// Follow the timing patterns from the bars' ends, then fit them once
 	// more between the corners found.
-	// The boundary point farthest from the finder's corner, inside the
-	// angle of its bars, is the far corner or near it (unless its modules
-	// are cut off from the rest); perspective can turn the timing
-	// patterns well away from the bars' directions.
-	far := tl.add(br).sub(bl)
-	farD := 0.0
-	for _, px := range c {
-		p := pixelPoint(px)
-		v := p.sub(bl)
-		if left.dist(p) > 0 || bottom.dist(p) > 0 || v.dot(alongB) < lenB/2 || v.dot(alongL) < lenL/2 {
-			continue
-		}
-		if dd := v.norm(); dd > farD {
-			far, farD = p, dd
-		}
-	}
+	far = farCorner()
 	// Trace each timing pattern from its bar's end, towards the far
 	// point and parallel to the opposite bar, and keep the trace that
 	// more of the timing modules support.
@@ -194,6 +201,28 @@ func (d *detector) finderOutline(f finderCorner) (outline, bool) {
 		o.edges = [4]line{right, top, left, bottom}
 	}
 	return o, true
+}
+
+// farCorner returns the point of the contour farthest from the finder's
+// corner bl inside the angle of its bars and past half their lengths:
+// the symbol's far corner or near it (unless the corner's modules are
+// cut off from the rest). Where there is none it returns the corner of
+// the parallelogram on the bars, whose ends are tl and br.
+func (d *detector) farCorner(bl, tl, br point, bottom, left line, alongB, alongL point, lenB, lenL float64) point {
+	far := tl.add(br).sub(bl)
+	farD := 0.0
+	for _, px := range d.contour {
+		p := pixelPoint(px)
+		v := p.sub(bl)
+		if left.dist(p) > 0 || bottom.dist(p) > 0 || v.dot(alongB) < lenB/2 || v.dot(alongL) < lenL/2 {
+			continue
+		}
+		// The squared distance orders the points as the distance does.
+		if dd := v.dot(v); dd > farD {
+			far, farD = p, dd
+		}
+	}
+	return far
 }
 
 // lineThroughDir is the line through p along dir, its normal pointing away
@@ -346,10 +375,12 @@ const minBarSolid = 0.9
 // quietBeyond tells whether the line a module out from a side of a
 // candidate, the side that starts at the corner from and runs along for
 // length, is at least half light: the quiet zone a symbol has round it
-// (ISO/IEC 16022 §5.4: one module at least). The line runs parallel to the
-// opposite bar, as the timing trace starts; where perspective turns the
-// side away from it, the line crosses into the symbol's modules, about
-// half of them dark, and still passes. Texture next to a finder-like
+// (ISO/IEC 16022 §5.4: one module at least). finderOutline draws the line
+// parallel to the opposite bar first, as the timing trace starts; where
+// perspective turns the side towards the symbol, the line crosses into
+// its modules, and on small modules seen at a steep tilt (50° and more)
+// more than half of those read dark: the line towards the far corner is
+// looked along then. Texture next to a finder-like
 // corner — print, shadows, the bars of other codes — darkens it; the
 // corners that interiorVaries lets through in textured frames mostly fail
 // here, before the timing patterns are traced (see BenchmarkClutter).
