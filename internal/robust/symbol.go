@@ -171,8 +171,13 @@ func randomText(sym scanner.Symbology, rng *rand.Rand) (text string, want []stri
 	const upper = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 	const text2D = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 -./:"
 	switch sym {
-	case scanner.QRCode, scanner.Aztec, scanner.PDF417:
+	case scanner.QRCode, scanner.PDF417:
 		t := from(text2D, 8, 40)
+		return t, []string{t}
+	case scanner.Aztec:
+		// From one character, which the smallest compact size (15×15)
+		// holds, to 40.
+		t := from(text2D, 1, 40)
 		return t, []string{t}
 	case scanner.DataMatrix:
 		// From one character, which the smallest sizes hold (10×10
@@ -196,6 +201,12 @@ func randomText(sym scanner.Symbology, rng *rand.Rand) (text string, want []stri
 		t := from(upper+" ", 8, 30)
 		return t, []string{t}
 	case scanner.MicroQR:
+		// One in four numeric, up to the five digits of M1 (11×11, the
+		// smallest, numeric only); the others M2 to M4.
+		if rng.IntN(4) == 0 {
+			t := from("0123456789", 1, 5)
+			return t, []string{t}
+		}
 		t := from(upper, 3, 12)
 		return t, []string{t}
 	case scanner.EAN13:

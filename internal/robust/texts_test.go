@@ -9,29 +9,34 @@ import (
 	"github.com/scannerd/scannerd/scanner"
 )
 
-// The suite's Data Matrix symbols include the smallest size, 10×10, which
-// holds only a few characters: a detector test that small symbols fail
-// (few modules along the finder bars, one data region) shows in the
-// curves.
-func TestDataMatrixSuiteHasSmallestSize(t *testing.T) {
+// The suite's 2D symbols include each symbology's smallest size (Data
+// Matrix 10×10, Aztec compact 15×15, Micro QR M1, 11×11), which hold only
+// a few characters: a detector test that small symbols fail (few modules
+// along a finder, one data region) shows in the curves.
+func TestSuiteHasSmallestSizes(t *testing.T) {
 	zint.Need(t)
-	rng := rand.New(rand.NewPCG(1, 1))
-	n := 0
-	for range 200 {
-		s, err := robust.NewSymbol(scanner.DataMatrix, rng)
-		if err != nil {
-			t.Fatal(err)
+	for _, c := range []struct {
+		sym      scanner.Symbology
+		smallest float64 // modules a side
+	}{{scanner.DataMatrix, 10}, {scanner.Aztec, 15}, {scanner.MicroQR, 11}} {
+		rng := rand.New(rand.NewPCG(1, 1))
+		n := 0
+		for range 200 {
+			s, err := robust.NewSymbol(c.sym, rng)
+			if err != nil {
+				t.Fatal(err)
+			}
+			w, h := s.Raster.Modules()
+			if min(w, h) < min(c.smallest, 8) {
+				t.Fatalf("%v: a symbol of %v×%v modules, smaller than any size", c.sym, w, h)
+			}
+			if w == c.smallest && h == c.smallest {
+				n++
+			}
 		}
-		w, h := s.Raster.Modules()
-		if w < 10 || h < 8 {
-			t.Fatalf("a symbol of %v×%v modules, smaller than any Data Matrix size", w, h)
+		if n == 0 {
+			t.Errorf("%v: no %v×%v symbol among 200 of the suite's", c.sym, c.smallest, c.smallest)
 		}
-		if w == 10 && h == 10 {
-			n++
-		}
+		t.Logf("%v: %d of 200 symbols %v×%v", c.sym, n, c.smallest, c.smallest)
 	}
-	if n == 0 {
-		t.Errorf("no 10×10 symbol among 200 of the suite's Data Matrix symbols")
-	}
-	t.Logf("%d of 200 symbols 10×10", n)
 }
