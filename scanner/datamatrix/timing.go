@@ -84,13 +84,15 @@ func (d *detector) envelope(hits []point, from, dir, inside point, m float64) (l
 	for i := range bestD {
 		bestD[i] = math.Inf(-1)
 	}
+	// A hit more than a module out from the line so far counts only
+	// with company (backed): a speck of noise in the quiet zone.
 	l := lineThroughDir(from, dir, inside)
 	for k, p := range hits {
 		i := bins[k]
 		if i < 0 || i >= nb {
 			continue
 		}
-		if dd := l.dist(p); dd > bestD[i] {
+		if dd := l.dist(p); dd > bestD[i] && (dd <= m || backed(hits, k, l, dd, m)) {
 			best[i], bestD[i] = p, dd
 		}
 	}
@@ -140,6 +142,38 @@ func (d *detector) envelope(hits []point, from, dir, inside point, m float64) (l
 		}
 	}
 	return fit.shift(0.5), true
+}
+
+// backed tells whether hit k, dd out from l, has company: int(m/2)+1
+// other hits about as far out (within a quarter module and a pixel) and
+// no more than two modules from it along the edge, taken outwards from k
+// in the order the probes found them, which runs along the edge, until
+// one lies further along. The edge of a module is met by a run of probes
+// half a pixel apart, and modules that perspective makes too short for
+// a run by neighbours as far out; a speck of noise out in the quiet zone
+// is met by a probe or two alone, and as the outermost hit of its bin it
+// would pull the fit out to it and turn the trace off the edge.
+func backed(hits []point, k int, l line, dd, m float64) bool {
+	need := int(m/2) + 1
+	step := 0.25*m + 1
+	reach := 2 * m
+	p := hits[k]
+	n := 0
+	for j := k - 1; j >= 0 && math.Abs(hits[j].sub(p).cross(l.n)) <= reach; j-- {
+		if math.Abs(l.dist(hits[j])-dd) <= step {
+			if n++; n >= need {
+				return true
+			}
+		}
+	}
+	for j := k + 1; j < len(hits) && math.Abs(hits[j].sub(p).cross(l.n)) <= reach; j++ {
+		if math.Abs(l.dist(hits[j])-dd) <= step {
+			if n++; n >= need {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // sideProfile samples the image along the segment a→b, depth pixels in

@@ -21,7 +21,27 @@ func envelopeReference(hits []point, from, dir, inside point, m float64) (line, 
 		bestD[i] = math.Inf(-1)
 	}
 	l := lineThroughDir(from, dir, inside)
+	// A hit more than a module out needs int(m/2)+1 others within
+	// 0.25m+1 of its depth among those next to it in the slice up to the
+	// first more than 2m from it along the edge, on either side.
+	company := func(k int) int {
+		n := 0
+		for _, way := range []int{-1, 1} {
+			for j := k + way; j >= 0 && j < len(hits); j += way {
+				if math.Abs(hits[j].sub(hits[k]).cross(l.n)) > 2*m {
+					break
+				}
+				if math.Abs(l.dist(hits[j])-l.dist(hits[k])) <= 0.25*m+1 {
+					n++
+				}
+			}
+		}
+		return n
+	}
 	for k, p := range hits {
+		if l.dist(p) > m && company(k) < int(m/2)+1 {
+			continue
+		}
 		if i := bins[k]; i >= 0 && i < nb {
 			if dd := l.dist(p); dd > bestD[i] {
 				best[i], bestD[i] = p, dd
@@ -82,10 +102,15 @@ func TestEnvelope(t *testing.T) {
 		from := point{50 * rng.Float64(), 50 * rng.Float64()}
 		inside := from.add(point{-dir.y, dir.x}.scale(10))
 		var hits []point
-		for range rng.IntN(60) {
+		// Runs of probes half a pixel apart, as a module's edge meets
+		// them, some of one or two (specks), some out past the start line.
+		for range rng.IntN(20) {
 			t := (rng.Float64()*1.1 - 0.1) * 40 * m
-			depth := float64(rng.IntN(3)) * m * rng.Float64()
-			hits = append(hits, from.add(dir.scale(t)).add(point{dir.y, -dir.x}.scale(-depth)))
+			depth := (float64(rng.IntN(4)) - 1.2) * m * rng.Float64()
+			for r := range 1 + rng.IntN(int(2*m)+1) {
+				q := from.add(dir.scale(t + 0.5*float64(r))).add(point{dir.y, -dir.x}.scale(-depth))
+				hits = append(hits, q)
+			}
 		}
 		want, wantPts, wantOK := envelopeReference(hits, from, dir, inside, m)
 		got, ok := d.envelope(hits, from, dir, inside, m)
