@@ -174,14 +174,10 @@ func randomText(sym scanner.Symbology, rng *rand.Rand) (text string, want []stri
 	case scanner.QRCode, scanner.PDF417:
 		t := from(text2D, 8, 40)
 		return t, []string{t}
-	case scanner.Aztec:
-		// From one character, which the smallest compact size (15×15)
-		// holds, to 40.
-		t := from(text2D, 1, 40)
-		return t, []string{t}
-	case scanner.DataMatrix:
-		// From one character, which the smallest sizes hold (10×10
-		// holds three digits or one letter), to 40.
+	case scanner.DataMatrix, scanner.Aztec:
+		// From one character, which the smallest sizes hold (Data
+		// Matrix 10×10: three digits or one letter; Aztec compact
+		// 15×15), to 40.
 		t := from(text2D, 1, 40)
 		return t, []string{t}
 	case scanner.MicroPDF417:
