@@ -7,6 +7,7 @@ import (
 	"github.com/makiuchi-d/gozxing"
 
 	"github.com/scannerd/scannerd/scanner/internal/bitrow"
+	"github.com/scannerd/scannerd/scanner/internal/qrfinder"
 )
 
 // The bullseye finder (ISO/IEC 16023 §4.2.2): three dark rings around a
@@ -416,16 +417,7 @@ func reaches(p, q, step int) bool {
 
 // walkSamples is walkChanges sample by sample.
 func walkSamples(bm *gozxing.BitMatrix, x, y, sx, sy, limit float64, out *[6]float64) bool {
-	want := true // next colour looked for
-	k := 0
-	for t := 0.0; t < limit && k < 6; t += 0.5 {
-		if dark(bm, x+sx*t, y+sy*t) == want {
-			out[k] = t
-			k++
-			want = !want
-		}
-	}
-	return k == 6
+	return qrfinder.WalkSamples(bm, x, y, sx, sy, limit, true, out[:])
 }
 
 // dark samples the bit matrix at a point, outside counting as light. At

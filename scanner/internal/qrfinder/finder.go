@@ -307,16 +307,25 @@ func crossFinder(bm *gozxing.BitMatrix, x, y, dx, dy, unit float64) (float64, fl
 // below limit, and puts in out how far it went when the samples turned
 // light, dark and light again; false when they did not.
 func walk(bm *gozxing.BitMatrix, x, y, dx, dy, limit float64, out *[3]float64) bool {
-	want := false
+	return WalkSamples(bm, x, y, dx, dy, limit, false, out[:])
+}
+
+// WalkSamples samples the image every half pixel (Dark) from (x, y)
+// along (dx, dy), below limit, and puts in out how far it went where
+// the samples first showed the colour looked for, dark first when
+// darkFirst, then the other, and so on; it reports whether out was
+// filled.
+func WalkSamples(bm *gozxing.BitMatrix, x, y, dx, dy, limit float64, darkFirst bool, out []float64) bool {
+	want := darkFirst
 	k := 0
-	for t := 0.0; t < limit && k < 3; t += 0.5 {
+	for t := 0.0; t < limit && k < len(out); t += 0.5 {
 		if Dark(bm, x+dx*t, y+dy*t) == want {
 			out[k] = t
 			k++
 			want = !want
 		}
 	}
-	return k == 3
+	return k == len(out)
 }
 
 // walkAxis is walk down the column of x (vertical) or along the row of
