@@ -420,21 +420,34 @@ func inwardNormal(a, b, c point) point {
 // it spares most corners that are not a symbol's.
 func (d *detector) interiorVaries(corner, dirB point, lenB float64, dirL point, lenL, m float64) bool {
 	var c interiorTally
-	var along [2]int
-	interiorLines(corner, dirB, lenB, dirL, lenL, func(dir int, from, step point, length float64) {
+	var along, lines [2]int
+	sample := func(dir int, from, step point, length float64) {
+		lines[dir]++
 		for i, t := 0, 1.5*m; t <= length-m; i, t = i+1, t+m {
 			c.add(dir, i == 0, d.img.darkAt(from.add(step.scale(t))))
 			along[dir]++
 		}
-	})
+	}
+	interiorLines(corner, dirB, lenB, dirL, lenL, sample)
+	// A rectangular symbol's lines along its short side are short, a few
+	// data modules each, and the middle one may run along an alignment
+	// pattern's solid bar (an 8×32's lies halfway): where one bar is much
+	// the longer, the lines along the other are as many more as it is
+	// longer, spread over the area.
+	if lenB >= elongated*lenL {
+		moreLines(corner, dirB, lenB, dirL, lenL, func(from point) { sample(1, from, dirL, lenL) })
+	} else if lenL >= elongated*lenB {
+		moreLines(corner, dirL, lenL, dirB, lenB, func(from point) { sample(0, from, dirB, lenB) })
+	}
 	if along[0] < 3 || along[1] < 3 {
 		return true // too few modules to judge
 	}
 	// Modules may be longer one way than the other (a rectangular symbol
 	// seen at a slant), so each direction only needs some changes, about
-	// a couple, and the whole a fair share.
+	// a couple for three lines, and the whole a fair share.
 	return c.dark*100 >= c.samples*minDarkShare && c.dark*100 <= c.samples*(100-minDarkShare) &&
-		(c.changes[0]+c.changes[1])*100 >= c.samples*minChangeShare && c.changes[0] >= 2 && c.changes[1] >= 2
+		(c.changes[0]+c.changes[1])*100 >= c.samples*minChangeShare &&
+		3*c.changes[0] >= 2*lines[0] && 3*c.changes[1] >= 2*lines[1]
 }
 
 // interiorLines calls line for each of the six lines interiorVaries and
@@ -445,6 +458,24 @@ func interiorLines(corner, dirB point, lenB float64, dirL point, lenL float64, l
 	for _, f := range [...]float64{0.3, 0.5, 0.7} {
 		line(0, corner.add(dirL.scale(f*lenL)), dirB, lenB)
 		line(1, corner.add(dirB.scale(f*lenB)), dirL, lenL)
+	}
+}
+
+// elongated is the ratio of a finder's bars beyond which interiorVaries
+// samples more lines along the shorter one.
+const elongated = 1.5
+
+// moreLines calls line with the start, on the long bar (from corner along
+// dirLong, lenLong long), of each of the lines interiorVaries adds along
+// the short one (dirShort, lenShort): 2·round(1.5·(r−1)) of them for bars
+// r times as long as the other, evenly spread over the middle 70 % of the
+// long bar, clear of the bars and timing patterns at its ends; an even
+// count, which puts none halfway, where interiorLines has one.
+func moreLines(corner, dirLong point, lenLong float64, dirShort point, lenShort float64, line func(from point)) {
+	n := 2 * int(math.Round(1.5*(lenLong/lenShort-1)))
+	for k := range n {
+		f := 0.15 + 0.7*(float64(k)+0.5)/float64(n)
+		line(corner.add(dirLong.scale(f * lenLong)))
 	}
 }
 
