@@ -206,7 +206,14 @@ func randomText(sym scanner.Symbology, rng *rand.Rand) (text string, want []stri
 		t := from(upper, 3, 12)
 		return t, []string{t}
 	case scanner.EAN13:
-		t := withCheck(digits(12))
+		d := digits(12)
+		if d[0] == '0' {
+			// The EAN-13 symbol of a leading 0 is, bar for bar, the
+			// UPC-A symbol of the other twelve digits, and readers
+			// report it as that.
+			d = "1" + d[1:]
+		}
+		t := withCheck(d)
 		return t, []string{t}
 	case scanner.EAN8:
 		t := withCheck(digits(7))

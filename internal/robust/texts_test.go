@@ -40,3 +40,19 @@ func TestSuiteHasSmallestSizes(t *testing.T) {
 		t.Logf("%v: %d of 200 symbols %v×%v", c.sym, n, c.smallest, c.smallest)
 	}
 }
+
+// The suite's EAN-13 symbols are EAN-13's own: none begins with 0, which
+// would make it a UPC-A symbol that every reader reports as UPC-A, and
+// the sample a miss for all of them.
+func TestSuiteEAN13IsNotUPCA(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	for range 200 {
+		s, err := robust.NewSymbol(scanner.EAN13, rng)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w := s.Want[0]; len(w) != 13 || w[0] == '0' {
+			t.Fatalf("EAN-13 text %q", w)
+		}
+	}
+}
