@@ -72,14 +72,14 @@ func TestArmsFitSymbolFinders(t *testing.T) {
 				}
 				q[i] = cands[best]
 			}
-			if res, err := r.tryGroup(mat, q); err != nil || res.GetText() != "arms" {
+			if res, err := r.tryGroup(mat, q, noIDs); err != nil || res.GetText() != "arms" {
 				t.Errorf("%s at %v°: the finders read %v %v", m.name, angle, res, err)
 			}
 			for i := range q {
 				a := q[i].arms
 				q[i].arms = a&armsLeft<<1 | a&armsRight>>1 | a&armsUp<<1 | a&armsDown>>1
 			}
-			if res, err := r.tryGroup(mat, q); res != nil || err != errNotDecoded {
+			if res, err := r.tryGroup(mat, q, noIDs); res != nil || err != errNotDecoded {
 				t.Errorf("%s at %v°: the finders with their angles' sides turned round: %v %v, want %v", m.name, angle, res, err, errNotDecoded)
 			}
 		}

@@ -38,6 +38,12 @@ type Reader struct {
 	// dist holds the candidates' distances, kept from search to search:
 	// a frame with every symbology on is searched by the hundred passes.
 	dist []float64
+	// lights holds, for the candidates i and j of a search, the light
+	// after i's square away from j (lightAfterSquare) at i*n+j once a
+	// group's test has measured it, and a negative value before: the
+	// groups of a textured image share their pairs many times over.
+	lights  []float64
+	lightsN int // n, the candidates grouped
 	// promising is set when the last search found finder candidates
 	// that could pair.
 	promising bool
@@ -132,9 +138,13 @@ func (r *Reader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHin
 			dist[i*n+j] = math.Hypot(cands[i].x-cands[j].x, cands[i].y-cands[j].y)
 		}
 	}
+	r.lights, r.lightsN = slices.Grow(r.lights[:0], n*n)[:n*n], n
+	for i := range r.lights {
+		r.lights[i] = -1
+	}
 	tries := 0
 	forGroups(cands, dist, func(a, b, c, d int) (taken, stop bool) {
-		res, err := r.tryGroup(bm, [4]candidate{cands[a], cands[b], cands[c], cands[d]})
+		res, err := r.tryGroup(bm, [4]candidate{cands[a], cands[b], cands[c], cands[d]}, [4]int{a, b, c, d})
 		if err != nil {
 			if err != errNoGroup {
 				lastErr = err
@@ -321,8 +331,13 @@ func squareCentres(size int) [4][2]float64 {
 	return [4][2]float64{{5.5, 5.5}, {s - 5.5, 5.5}, {s - 5.5, s - 5.5}, {1.5, s - 1.5}}
 }
 
-// tryGroup decodes the symbol four candidates would be the finders of.
-func (r *Reader) tryGroup(bm *gozxing.BitMatrix, q [4]candidate) (*gozxing.Result, error) {
+// noIDs stands for the indexes of candidates that are none of a
+// search's: tryGroup measures their light (see Reader.lights) itself.
+var noIDs = [4]int{-1, -1, -1, -1}
+
+// tryGroup decodes the symbol four candidates would be the finders of,
+// the candidates ids of the last search (or noIDs).
+func (r *Reader) tryGroup(bm *gozxing.BitMatrix, q [4]candidate, ids [4]int) (*gozxing.Result, error) {
 	module := 0.0
 	for _, c := range q {
 		module += c.module / 4
@@ -345,6 +360,7 @@ func (r *Reader) tryGroup(bm *gozxing.BitMatrix, q [4]candidate) (*gozxing.Resul
 		for j := i; j > 0 && angle[j] < angle[j-1]; j-- {
 			angle[j], angle[j-1] = angle[j-1], angle[j]
 			q[j], q[j-1] = q[j-1], q[j]
+			ids[j], ids[j-1] = ids[j-1], ids[j]
 		}
 	}
 	var sides [4]float64
@@ -369,10 +385,9 @@ func (r *Reader) tryGroup(bm *gozxing.BitMatrix, q [4]candidate) (*gozxing.Resul
 	// light then dark. Only the odd one's two orientations (seen from the
 	// front or mirrored) are tried.
 	odd := -1
-	for i, c := range q {
-		prev, next := q[(i+3)%4], q[(i+1)%4]
-		l1 := lightAfterSquare(bm, c, 2*c.x-prev.x, 2*c.y-prev.y)
-		l2 := lightAfterSquare(bm, c, 2*c.x-next.x, 2*c.y-next.y)
+	for i := range q {
+		l1 := r.lightAway(bm, &q, ids, i, (i+3)%4)
+		l2 := r.lightAway(bm, &q, ids, i, (i+1)%4)
 		switch {
 		case l1 >= 2 && l2 >= 2 && odd < 0:
 			odd = i
@@ -504,6 +519,20 @@ func armsFit(q [4]candidate, odd int, cx, cy float64) bool {
 		}
 	}
 	return true
+}
+
+// lightAway is lightAfterSquare of candidate q[i] away from q[j], kept in
+// r.lights for the candidates of the last search (ids).
+func (r *Reader) lightAway(bm *gozxing.BitMatrix, q *[4]candidate, ids [4]int, i, j int) float64 {
+	c, from := q[i], q[j]
+	if ids[i] < 0 {
+		return lightAfterSquare(bm, c, 2*c.x-from.x, 2*c.y-from.y)
+	}
+	k := ids[i]*r.lightsN + ids[j]
+	if r.lights[k] < 0 {
+		r.lights[k] = lightAfterSquare(bm, c, 2*c.x-from.x, 2*c.y-from.y)
+	}
+	return r.lights[k]
 }
 
 // lightAfterSquare walks from the finder's square towards (tx, ty) and
