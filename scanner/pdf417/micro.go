@@ -124,16 +124,16 @@ type MicroReader struct {
 	// sampled), coarseStride words a row.
 	coarseWords  []uint32
 	coarseStride int
-	// backHits are the RAPs edgeChains found reading rows backwards,
-	// those of scan row i from backRows[i] on.
-	backHits []microHit
-	backRows []int
+	// fwdHits and backHits are the RAPs edgeChains found reading the
+	// scan rows forwards and backwards, of which hitsUsed the most a view
+	// has used; rowHits where each scan row's lie in them.
+	fwdHits, backHits []microHit
+	hitsUsed          [2]int
+	rowHits           []rowHits
 	// edgePool keeps the edges the chainers made (see edgePool).
 	edgePool edgePool
-	// rowHits are the RAPs of the scan row read forwards; hitRuns the
-	// run edges leftRAPs keeps of the hits' scan rows (see
-	// settleCodeword), of which hitRunsUsed the most a view has used.
-	rowHits     []microHit
+	// hitRuns are the run edges leftRAPs keeps of the hits' scan rows
+	// (see settleCodeword), of which hitRunsUsed the most a view has used.
 	hitRuns     []int
 	hitRunsUsed int
 	// probeAt is the scratch of probeHeights.
@@ -161,8 +161,9 @@ type MicroReader struct {
 	// could not decode (see Promising).
 	promising bool
 	// linesSampled counts the lines the last search sampled across
-	// candidate edges (readLine).
-	linesSampled int
+	// candidate edges (readLine), rowsScanned the scan rows it read for
+	// their RAPs (edgeChains).
+	linesSampled, rowsScanned int
 	// modLo and modHi bound the module of the linear components beside
 	// which the composite reader searches, where modKnown (hint.Modules).
 	modLo, modHi float64
@@ -194,7 +195,7 @@ func withMicroFind(r *MicroReader) *MicroReader {
 func (r *MicroReader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}, multiple bool) (results []*gozxing.Result, err error) {
 	defer guard.Recover("micropdf417", &results, &err)
 	defer r.wipe()
-	r.promising, r.linesSampled = false, 0
+	r.promising, r.linesSampled, r.rowsScanned = false, 0, 0
 	r.modLo, r.modHi, r.modKnown = hint.ModulesOf(hints)
 	r.facing = hint.FacingOf(hints)
 	r.erase = hint.EraseOf(hints)
@@ -233,7 +234,8 @@ func (r *MicroReader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.Deco
 func (r *MicroReader) Promising() bool { return r.promising }
 
 // wipe clears what the reader keeps of the image between calls: the last
-// scanned row, its runs and the codewords its lines read.
+// scanned row, its runs, the RAPs its scan rows read and the codewords its
+// lines read.
 func (r *MicroReader) wipe() {
 	if r.row != nil {
 		r.row.Clear()
@@ -241,6 +243,9 @@ func (r *MicroReader) wipe() {
 	clear(r.runs.edges[:cap(r.runs.edges)])
 	clear(r.lines[:cap(r.lines)])
 	clear(r.hitRuns[:min(cap(r.hitRuns), max(r.hitRunsUsed, len(r.hitRuns)))])
+	clear(r.fwdHits[:min(cap(r.fwdHits), r.hitsUsed[0])])
+	clear(r.backHits[:min(cap(r.backHits), r.hitsUsed[1])])
+	r.hitsUsed = [2]int{}
 	r.hitRunsUsed = 0
 	clear(r.cells)
 	if len(r.ownWords) > 0 { // else cleared already: the shared rows were read

@@ -10,7 +10,8 @@ import (
 )
 
 // TestMicroWipeLeavesNothing: after each decode the MicroPDF417 reader
-// keeps nothing of the image in its pooled edges or its views' samples,
+// keeps nothing of the image in its pooled edges, the RAPs its scan rows
+// read or its views' samples,
 // though its wipe clears only the edges and samples handed out since the
 // last one (edgePool.dirty, samples.dirty): a frame of barred texture,
 // whose clusters leave many edges and large views, then a small symbol,
@@ -59,6 +60,11 @@ func TestMicroWipeLeavesNothing(t *testing.T) {
 		for _, e := range r.edgePool.edges {
 			if slices.ContainsFunc(e.hits[:cap(e.hits)], func(h microHit) bool { return h != microHit{} }) {
 				t.Fatalf("read %d: hits left in the pool", k)
+			}
+		}
+		for i, hits := range [][]microHit{r.fwdHits, r.backHits} {
+			if slices.ContainsFunc(hits[:cap(hits)], func(h microHit) bool { return h != microHit{} }) {
+				t.Fatalf("read %d: RAPs the scan rows read left (%d)", k, i)
 			}
 		}
 		for i, s := range r.seen {
