@@ -110,8 +110,13 @@ func (e *microEdge) bottom() int { return int(e.hits[len(e.hits)-1].y) }
 func (r *MicroReader) edgeChains(v view, step int, fwdOn, backOn bool) (edges, backEdges []*microEdge) {
 	r.edgePool.used = 0 // the last region's edges are done with
 	fwd, rev := chainer{composite: r.composite, pool: &r.edgePool}, chainer{composite: r.composite, pool: &r.edgePool}
-	fwd.near, rev.near = r.edgePool.near[0][:0], r.edgePool.near[1][:0]
-	defer func() { r.edgePool.near = [2][]span{fwd.near, rev.near} }()
+	p := &r.edgePool
+	fwd.near, rev.near = p.near[0][:0], p.near[1][:0]
+	fwd.open, rev.open, fwd.done, rev.done = p.open[0][:0], p.open[1][:0], p.done[0][:0], p.done[1][:0]
+	defer func() {
+		p.near = [2][]span{fwd.near, rev.near}
+		p.open, p.done = [2][]*microEdge{fwd.open, rev.open}, [2][]*microEdge{fwd.done, rev.done}
+	}()
 	r.fwdHits, r.backHits = r.fwdHits[:0], r.backHits[:0]
 	rows := 0 // the scan rows, step/2 + i·step for i < rows
 	if v.h > step/2 {
@@ -299,6 +304,7 @@ func (c *chainer) closeBehind(y, step int) {
 // tallest first.
 func (c *chainer) edges() []*microEdge {
 	done := append(c.done, c.open...)
+	c.done = done // its array back to the pool, grown
 	if c.composite {
 		done = splitComponentEdges(done, c.keep)
 	}
@@ -393,6 +399,11 @@ type edgePool struct {
 	dirty int
 	buf   []float64
 	near  [2][]span // the chainers' (see chainer.add)
+	// open and done are the chainers' lists of edges, kept for the next
+	// region's (they hold only the pool's edges): a region of texture
+	// makes thousands, and growing them anew for each region was half of
+	// chainer.add's instructions over every eighth dev image.
+	open, done [2][]*microEdge
 }
 
 // edge returns an edge without hits of the module and kind.
