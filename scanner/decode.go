@@ -81,9 +81,9 @@ type decoder struct {
 	// barsRow and barSpans are the scratch of barsOf.
 	barsRow  *gozxing.BitArray
 	barSpans [3][]uint32
-	// slantA, slantB and slantRow are the lines slants and turned read
-	// (image data, cleared after each use).
-	slantA, slantB, slantRow []byte
+	// slantA and slantRow are the lines slants and turned read (image
+	// data, cleared after each use).
+	slantA, slantRow []byte
 	// finders are the QR family's finder searches of the pass's
 	// binarized image, which its readers share (hint.Finders): bound to
 	// it before each read of the whole of it, reset at each pass and
