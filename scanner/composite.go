@@ -40,9 +40,37 @@ func compositeReader() areaReader {
 	return areaReader{sym: GS1Composite, corners: cornersTLBLBRTR, costly: true, besideLinears: true,
 		read: func(bm *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}, _ int) []*gozxing.Result {
 			found, _ := ab.DecodeMultiple(bm, hints)
-			more, _ := c.DecodeMultiple(bm, hints)
-			return append(found, more...)
+			if hints[noComponentC] == nil {
+				more, _ := c.DecodeMultiple(bm, hints)
+				found = append(found, more...)
+			}
+			return found
 		}}
+}
+
+// noComponentC is a hint of compositeReader's own, set where none of the
+// linear components beside which it searches is a GS1-128 symbol, the
+// only one a CC-C accompanies (ISO/IEC 24723): there the CC-C reader
+// does not search.
+const noComponentC gozxing.DecodeHintType = 0x4e43 // "NC"
+
+// componentColumns returns the mask of the numbers of columns a CC-A or
+// CC-B above a linear component of symbology s has (hint.ComponentColumns),
+// as its linear component fixes them (ISO/IEC 24723, and zint's
+// composites): four above EAN-13, UPC-A, GS1-128 and GS1 DataBar
+// Omnidirectional and Expanded (stacked or not), three above EAN-8 and
+// GS1 DataBar Limited, two above UPC-E and GS1 DataBar Stacked (which
+// reads as DataBar, as Omnidirectional does).
+func componentColumns(s Symbology) uint8 {
+	switch s {
+	case EAN8, DataBarLimited:
+		return 1 << 3
+	case UPCE:
+		return 1 << 2
+	case DataBar:
+		return 1<<2 | 1<<4
+	}
+	return 1 << 4
 }
 
 // How far beyond a linear component, in lengths of it, its 2D component
@@ -91,7 +119,7 @@ func componentBoxes(results []Result, above func(*Result) (bool, float64, bool))
 		if m := linearModule(l); m > 0 {
 			lo, hi = m, m
 		}
-		boxes = mergeBox(boxes, componentSearch{componentBox(l), lo, hi, linearFacing(l)})
+		boxes = mergeBox(boxes, componentSearch{componentBox(l), lo, hi, linearFacing(l), componentColumns(l.Symbology), l.Symbology == Code128})
 	}
 	return boxes
 }
@@ -106,6 +134,11 @@ type componentSearch struct {
 	// run in, read left to right (unit vectors, frame pixels); nil where
 	// one of them does not tell (see linearFacing).
 	facing [][2]float64
+	// cols has bit n set for each number of columns n the CC-A and CC-B
+	// above those linear components have (componentColumns); cc is set
+	// where one of them is a GS1-128 symbol, which a CC-C may lie above.
+	cols uint8
+	cc   bool
 }
 
 // linearFacing returns the direction the rows of the linear result l run
@@ -204,6 +237,8 @@ func mergeBox(boxes []componentSearch, b componentSearch) []componentSearch {
 				} else {
 					b.lo, b.hi = min(b.lo, o.lo), max(b.hi, o.hi)
 				}
+				b.cols |= o.cols
+				b.cc = b.cc || o.cc
 				if o.facing == nil || b.facing == nil {
 					b.facing = nil
 				} else {
@@ -284,9 +319,10 @@ func (d *decoder) readComponents(a areaReader, p pass, syms SymbologySet, result
 		if err != nil {
 			continue
 		}
-		h := hints
-		if !math.IsInf(b.lo, 1) || b.facing != nil {
-			h = maps.Clone(hints)
+		h := maps.Clone(hints)
+		h[hint.ComponentColumns] = b.cols
+		if !b.cc {
+			h[noComponentC] = true
 		}
 		if !math.IsInf(b.lo, 1) {
 			h[hint.Modules] = [2]float64{b.lo * scale, b.hi * scale}

@@ -4,6 +4,8 @@ import (
 	"image"
 	"testing"
 
+	"github.com/makiuchi-d/gozxing"
+
 	"github.com/scannerd/scannerd/internal/sweep"
 	"github.com/scannerd/scannerd/internal/zint"
 )
@@ -133,6 +135,65 @@ func TestComponentBoxes(t *testing.T) {
 			}
 			d.scratch.wipe()
 			f.Purge()
+		}
+	}
+}
+
+// TestComponentKindsOfBox: a box searched for 2D components tells the
+// reader what its linear components carry (ISO/IEC 24723): the columns
+// of their CC-A and CC-B, and a CC-C only above GS1-128; boxes that
+// overlap, all of their linear components'.
+func TestComponentKindsOfBox(t *testing.T) {
+	at := func(x, y float64) [4]Point {
+		return [4]Point{{x, y}, {x + 190, y}, {x + 190, y + 60}, {x, y + 60}}
+	}
+	may := func(*Result) (bool, float64, bool) { return true, 0, false }
+	for _, tc := range []struct {
+		linear []Result
+		cols   uint8
+		cc     bool
+	}{
+		{[]Result{{Symbology: EAN13, Text: "3312345678903", Points: at(0, 300)}}, 1 << 4, false},
+		{[]Result{{Symbology: UPCE, Text: "01234565", Points: at(0, 300)}}, 1 << 2, false},
+		{[]Result{{Symbology: EAN8, Text: "12345670", Points: at(0, 300)}}, 1 << 3, false},
+		{[]Result{{Symbology: DataBarLimited, Text: "15012345678907", Points: at(0, 300)}}, 1 << 3, false},
+		{[]Result{{Symbology: DataBar, Text: "09521234543213", Points: at(0, 300)}}, 1<<2 | 1<<4, false},
+		{[]Result{{Symbology: Code128, SymbologyID: "]C1", Text: "0109521234543213", Points: at(0, 300)}}, 1 << 4, true},
+		{[]Result{
+			{Symbology: EAN8, Text: "12345670", Points: at(0, 300)},
+			{Symbology: Code128, SymbologyID: "]C1", Text: "0109521234543213", Points: at(20, 320)},
+		}, 1<<3 | 1<<4, true},
+	} {
+		boxes := componentBoxes(tc.linear, may)
+		if len(boxes) != 1 {
+			t.Errorf("%v: %d boxes, want 1", tc.linear[0].Symbology, len(boxes))
+			continue
+		}
+		if b := boxes[0]; b.cols != tc.cols || b.cc != tc.cc {
+			t.Errorf("%v: columns %b, CC-C %v; want %b, %v", tc.linear[0].Symbology, b.cols, b.cc, tc.cols, tc.cc)
+		}
+	}
+}
+
+// TestCompositeReaderSkipsComponentC: the CC-C reader does not search a
+// box without a GS1-128 symbol (noComponentC).
+func TestCompositeReaderSkipsComponentC(t *testing.T) {
+	zint.Need(t)
+	img, _ := zint.Image(t, "-b", "GS1_128_CC", "--mode=3", "--primary=[01]09521234543213", "-d", "[17]201231[10]ABC123").
+		Render(zint.Scene{Module: 2.5, Noise: 4})
+	f := NewFrame(img.Pix, img.Rect.Dx(), img.Rect.Dy(), img.Stride)
+	defer f.Purge()
+	d := newDecoder()
+	defer d.scratch.wipe()
+	a := compositeReader()
+	for _, skip := range []bool{false, true} {
+		bm, _ := gozxing.NewBinaryBitmap(newGlobalBinarizer(newPlaneSource(f, &d.scratch)))
+		h := map[gozxing.DecodeHintType]interface{}{}
+		if skip {
+			h[noComponentC] = true
+		}
+		if got := len(a.read(bm, h, 0)); got != 0 == skip {
+			t.Errorf("noComponentC %v: read %d components", skip, got)
 		}
 	}
 }

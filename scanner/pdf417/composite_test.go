@@ -7,6 +7,7 @@ import (
 	"github.com/makiuchi-d/gozxing"
 
 	"github.com/scannerd/scannerd/internal/zint"
+	"github.com/scannerd/scannerd/scanner/internal/hint"
 )
 
 // TestCompositeComponents: the 2D components zint draws above its
@@ -150,4 +151,28 @@ func FuzzComponentData(f *testing.F) {
 			t.Fatal("no text without error")
 		}
 	})
+}
+
+// TestCompositeColumnsHint: beside linear components that fix their 2D
+// components' columns (hint.ComponentColumns), the composite reader
+// seeks only those: a CC-A of three columns, whose rows start without a
+// left RAP, reads where three columns may lie, and is not sought where
+// only four may.
+func TestCompositeColumnsHint(t *testing.T) {
+	zint.Need(t)
+	img, _ := zint.Image(t, "-b", "EANX_CC", "--mode=1", "--primary=1234567", "-d", "[21]A1").
+		Render(zint.Scene{Module: 2.5, Noise: 4})
+	for _, tc := range []struct {
+		cols uint8
+		read bool
+	}{{0, true}, {1 << 3, true}, {1<<2 | 1<<3, true}, {1 << 4, false}, {1<<2 | 1<<4, false}} {
+		var hints map[gozxing.DecodeHintType]interface{}
+		if tc.cols != 0 {
+			hints = map[gozxing.DecodeHintType]interface{}{hint.ComponentColumns: tc.cols}
+		}
+		res, err := NewCompositeMicroReader().Decode(bitmap(img), hints)
+		if read := err == nil && res.GetText() == "21A1"; read != tc.read {
+			t.Errorf("columns %b: read %v (%v), want %v", tc.cols, read, err, tc.read)
+		}
+	}
 }

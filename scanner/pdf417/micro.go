@@ -168,6 +168,9 @@ type MicroReader struct {
 	// which the composite reader searches, where modKnown (hint.Modules).
 	modLo, modHi float64
 	modKnown     bool
+	// cols has bit n set for each number of columns n the composite
+	// components sought may have (hint.ComponentColumns), 0 for any.
+	cols uint8
 	// facing are the directions the rows of the symbols sought run in
 	// (hint.Facing), nil for any: the views that face away from all of
 	// them are not searched.
@@ -198,6 +201,7 @@ func (r *MicroReader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.Deco
 	r.promising, r.linesSampled, r.rowsScanned = false, 0, 0
 	r.modLo, r.modHi, r.modKnown = hint.ModulesOf(hints)
 	r.facing = hint.FacingOf(hints)
+	r.cols = hint.ComponentColumnsOf(hints)
 	r.erase = hint.EraseOf(hints)
 	m, err := guard.Matrix("micropdf417", image)
 	if err != nil {

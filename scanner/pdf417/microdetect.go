@@ -188,11 +188,14 @@ func (r *MicroReader) scanRow(v view, i, step int, win moduleWindow, keep *[]int
 	y := step/2 + i*step
 	r.viewRow(v, y)
 	r.rowsScanned++
+	// Only a CC-A of three columns has rows without a left RAP: none is
+	// sought beside linear components that carry one of other columns.
+	cca3 := r.composite && colsIn(r.cols, 3)
 	h := &r.rowHits[i]
 	h.fwd = int32(len(r.fwdHits))
 	if fwdOn {
 		r.fwdHits = leftRAPs(&r.runs, y, win, r.fwdHits, keep)
-		if r.composite {
+		if cca3 {
 			r.fwdHits = cca3Starts(&r.runs, y, win, r.fwdHits)
 		}
 	}
@@ -200,7 +203,7 @@ func (r *MicroReader) scanRow(v view, i, step int, win moduleWindow, keep *[]int
 	if backOn {
 		r.runs.reverse()
 		r.backHits = leftRAPs(&r.runs, v.h-1-y, win, r.backHits, keep)
-		if r.composite {
+		if cca3 {
 			r.backHits = cca3Starts(&r.runs, v.h-1-y, win, r.backHits)
 		}
 	}
@@ -988,7 +991,7 @@ func (r *MicroReader) readSymbol(v view, e *microEdge) (*decoded, error) {
 		gridProbe = r.probed
 	}
 	readOne := len(r.lines) > 0
-	componentRow := r.composite && componentRows(r.lines)
+	componentRow := r.composite && componentRows(r.lines, r.cols)
 	tried := []float64{e.b}
 	if math.Abs(e.b) >= microRetryTurn/2 {
 		// The view's rows, whatever the first lines read: a short edge's
@@ -1002,7 +1005,7 @@ func (r *MicroReader) readSymbol(v view, e *microEdge) (*decoded, error) {
 		}
 		readSome = readSome || some
 		readOne = readOne || len(r.lines) > 0
-		componentRow = componentRow || r.composite && componentRows(r.lines)
+		componentRow = componentRow || r.composite && componentRows(r.lines, r.cols)
 		tried = append(tried, 0)
 	}
 	if !readSome && !(r.composite && readOne) || r.composite && (e.rapStays() || !componentRow) {
@@ -1079,15 +1082,22 @@ func (r *MicroReader) readSymbol(v view, e *microEdge) (*decoded, error) {
 // over every eighth dev image with every symbology on, 819 of the 919
 // lines the composite search sampled at other angles; in the GS1
 // Composite sweep (2000 zint scenes) no edge read at another angle
-// without such a line at its first.
-func componentRows(lines []microLine) bool {
+// without such a line at its first. Beside linear components that fix
+// their components' columns (cols, see hint.ComponentColumns), a line
+// must read a row of those columns: over the EAN/UPC symbols of every
+// eighth dev image, the other lines' rows were their bars'.
+func componentRows(lines []microLine, cols uint8) bool {
 	for i := range lines {
-		if lines[i].cols >= 2 {
+		if lines[i].cols >= 2 && colsIn(cols, lines[i].cols) {
 			return true
 		}
 	}
 	return false
 }
+
+// colsIn reports whether the mask of column counts cols (bit n for n
+// columns, see hint.ComponentColumns; 0 for any) holds n.
+func colsIn(cols uint8, n int) bool { return cols == 0 || cols&(1<<n) != 0 }
 
 // microRapSpan is the most modules, down a MicroPDF417 symbol's edge, one
 // RAP pattern may show on successive scan rows for readSymbol to sample

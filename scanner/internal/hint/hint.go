@@ -107,3 +107,18 @@ func EraseOf(hints map[gozxing.DecodeHintType]interface{}) []image.Rectangle {
 	r, _ := hints[Erase].([]image.Rectangle)
 	return r
 }
+
+// ComponentColumns is a hint of the engine's own for the GS1 Composite
+// reader: the value, a uint8, has bit n set for each number of columns n
+// (2 to 4) the CC-A and CC-B components sought may have. A linear
+// component fixes its 2D component's columns (ISO/IEC 24723: four above
+// EAN-13, UPC-A, GS1-128 and GS1 DataBar Omnidirectional and Expanded,
+// three above EAN-8 and GS1 DataBar Limited, two above UPC-E and GS1
+// DataBar Stacked). Without it, any.
+const ComponentColumns gozxing.DecodeHintType = 0x4343 // "CC"
+
+// ComponentColumnsOf returns the columns hints give, 0 for any.
+func ComponentColumnsOf(hints map[gozxing.DecodeHintType]interface{}) uint8 {
+	c, _ := hints[ComponentColumns].(uint8)
+	return c
+}
