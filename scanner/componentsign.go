@@ -155,6 +155,14 @@ func (d *decoder) componentAbove(l *Result) (may bool, from float64, known bool)
 		if ended < 0 {
 			ended = up
 		}
+		if up-ended >= 2*module && edges >= busyEdges && anchored && s.agreement(0, 1+at(i), 1) >= barsAgree {
+			// Busy, but along the bars: their tops washed out by glare or
+			// crossed by a crease (too few edges to count as the bars),
+			// not a component's rows, which agree with the bars about as
+			// often as not. The walk goes on up them.
+			ended = -1
+			continue
+		}
 		if up-ended >= 2*module && edges >= busyEdges {
 			// The tops of the bars passed, blurred: the line where they
 			// ended, at its lowest across the symbol, less two modules

@@ -197,3 +197,51 @@ func TestCompositeReaderSkipsComponentC(t *testing.T) {
 		}
 	}
 }
+
+// TestComponentSignPastGlare: where a band of glare washes out the thin
+// bars of an EAN/UPC symbol above the rows that read it, the lines there
+// have too few edges to count as the bars yet agree with them; they are
+// not a component's rows, and the walk goes on up the bars to their
+// end, above which nothing is printed: no box is searched.
+func TestComponentSignPastGlare(t *testing.T) {
+	zint.Need(t)
+	for _, k := range []float64{0.75, 0.85} {
+		img, _ := zint.Image(t, "-b", "EANX", "-d", "331234567890").Render(zint.Scene{Module: 2.5, Noise: 4, Blur: 0.8})
+		w, h := img.Rect.Dx(), img.Rect.Dy()
+		// The bars' rows: those dark across a tenth of the width.
+		top, bottom := -1, -1
+		for y := range h {
+			dark := 0
+			for x := w / 4; x < 3*w/4; x++ {
+				if img.Pix[y*img.Stride+x] < 100 {
+					dark++
+				}
+			}
+			if dark > w/10 {
+				if top < 0 {
+					top = y
+				}
+				bottom = y
+			}
+		}
+		// The glare: a band of the bars' upper part, its contrast k.
+		bh := float64(bottom - top)
+		for y := top + int(0.25*bh); y < top+int(0.37*bh); y++ {
+			for x := range w {
+				p := &img.Pix[y*img.Stride+x]
+				*p = 255 - uint8(float64(255-*p)*k)
+			}
+		}
+		f := NewFrame(img.Pix, w, h, img.Stride)
+		d := newDecoder()
+		res, _ := d.decodeView(newPlaneSource(f, &d.scratch), img.Rect,
+			Options{Symbologies: compositeLinears.With(GS1Composite), TryRotated: true})
+		if len(res) != 1 {
+			t.Errorf("glare of contrast %v: read %d symbols, want the EAN-13", k, len(res))
+		} else if boxes := componentBoxes(res, d.componentAbove); len(boxes) > 0 {
+			t.Errorf("glare of contrast %v: searched %v for a 2D component", k, boxes[0].box)
+		}
+		d.scratch.wipe()
+		f.Purge()
+	}
+}
