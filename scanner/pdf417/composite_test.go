@@ -176,3 +176,33 @@ func TestCompositeColumnsHint(t *testing.T) {
 		}
 	}
 }
+
+// TestComponentStep: the composite reader scans its views' rows at a
+// step of half the least module of a component's RAPs (a quarter of its
+// rows' height), in view pixels, where the linear components' module is
+// known; every row where it is not, or under three pixels.
+func TestComponentStep(t *testing.T) {
+	for _, tc := range []struct {
+		composite, known bool
+		module           float64 // the linear components' (hint.Modules)
+		scale            float64 // image pixels a view pixel
+		want             int
+	}{
+		{false, true, 9, 1, 1},
+		{true, false, 9, 1, 1},
+		{true, true, 2, 1, 1},
+		{true, true, 3.5, 1, 1},
+		{true, true, 6, 1, 2},
+		{true, true, 9, 1, 3},
+		{true, true, 9, 4, 1}, // a view of the coarse count
+	} {
+		r := &MicroReader{composite: tc.composite, modLo: tc.module, modHi: tc.module, modKnown: tc.known}
+		v := view{rot: rot0}
+		if tc.scale != 1 {
+			v = view{rot: rotFree, ux: tc.scale}
+		}
+		if got := r.componentStep(v, 1); got != tc.want {
+			t.Errorf("composite %v, module %v known %v, a view pixel %v: step %d, want %d", tc.composite, tc.module, tc.known, tc.scale, got, tc.want)
+		}
+	}
+}
