@@ -72,9 +72,11 @@ type decoder struct {
 	searchIn []image.Rectangle
 	// active are the busy cells of the first pass's view (findRegions);
 	// darkRegions, once told (groundTold, darkGround), those of its
-	// regions that lie on a dark ground.
+	// regions that lie on a dark ground, and darkView whether the whole
+	// view does.
 	active      []bool
 	darkRegions []image.Rectangle
+	darkView    bool
 	groundTold  bool
 	labels      stageLabels
 	steps       []passStep
@@ -281,7 +283,8 @@ type pass struct {
 	// lightOnDark: the pass reads the view inverted, where the first
 	// search could not have seen a light symbol on a dark ground; the
 	// readers skipped as again search it after all, in the regions where
-	// the first pass saw busy cells on a dark ground (decoder.darkGround).
+	// the first pass saw busy cells on a dark ground, or in the whole view
+	// when it all lies on one (decoder.darkGround).
 	lightOnDark bool
 }
 
@@ -374,15 +377,22 @@ func (d *decoder) foundNothing(a *areaReader) bool {
 }
 
 // darkGround returns the regions of the first pass's view that lie on a
-// dark ground (onDarkGround), told once a view, when first asked: only
-// the inverted pass asks, and only for a reader the first pass found no
-// candidate for.
-func (d *decoder) darkGround() []image.Rectangle {
+// dark ground, or whole when the view as a whole does (onDarkGround),
+// told once a view, when first asked: only the inverted pass asks, and
+// only for a reader the first pass found no candidate for.
+func (d *decoder) darkGround() (regions []image.Rectangle, whole bool) {
 	if !d.groundTold {
 		d.groundTold = true
-		d.darkRegions = onDarkGround(d.view, d.regions, d.active, d.darkRegions[:0])
+		d.darkRegions, d.darkView = onDarkGround(d.view, d.regions, d.active, d.darkRegions[:0])
 	}
-	return d.darkRegions
+	return d.darkRegions, d.darkView
+}
+
+// sawDarkGround reports whether the first pass's view, or any of its
+// regions, lies on a dark ground (darkGround).
+func (d *decoder) sawDarkGround() bool {
+	regions, whole := d.darkGround()
+	return whole || len(regions) > 0
 }
 
 // decodeView reads the view src of the frame, which covers region of it,
@@ -670,8 +680,11 @@ search:
 			in := crops
 			if in == nil && p.lightOnDark && d.foundNothing(a) {
 				// It searches only for light symbols on the dark ground
-				// the first pass saw (passSteps): there.
-				in = d.darkGround()
+				// the first pass saw (passSteps): there, or in the whole
+				// view when it all lies on one.
+				if dark, everywhere := d.darkGround(); !everywhere {
+					in = dark
+				}
 			}
 			promising := false
 			if in == nil {
@@ -801,7 +814,7 @@ func (d *decoder) passSteps(p pass, syms SymbologySet) ([]passStep, *areaReader)
 			!(p.area && !p.rowBased || a.rowBased && (p.area || p.rowBased)) {
 			continue
 		}
-		if (p.again || p.name == "hybrid") && d.foundNothing(a) && !(p.lightOnDark && len(d.darkGround()) > 0) {
+		if (p.again || p.name == "hybrid") && d.foundNothing(a) && !(p.lightOnDark && d.sawDarkGround()) {
 			// Its search of these pixels found no candidate (in the first
 			// pass, of an earlier decode of the view).
 			continue

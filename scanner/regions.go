@@ -97,8 +97,8 @@ const busyCell = cellSize
 // enough to be cut into cells at all.
 // active tells which of m's cells are busy (for onDarkGround).
 func findRegions(m *gozxing.BitMatrix, limit int, rows *bitrow.SharedRows) (regions []region, complete bool, active []bool) {
-	if m.GetWidth() < 2*cellSize-cellSize+1 || m.GetHeight() < cellSize+1 {
-		return nil, false, nil // fewer than two cells across or down
+	if !cellsFit(m.GetWidth(), m.GetHeight()) {
+		return nil, false, nil
 	}
 	all, cells, active := clustersActive(m, rows)
 	out := all[:0]
@@ -115,28 +115,51 @@ func findRegions(m *gozxing.BitMatrix, limit int, rows *bitrow.SharedRows) (regi
 	return out, complete, active
 }
 
+// cellsFit reports whether a width×height image is large enough to be
+// cut into cells: more than one across and down.
+func cellsFit(width, height int) bool {
+	return width >= 2*cellSize-cellSize+1 && height >= cellSize+1
+}
+
 // onDarkGround appends to out the rectangles of the regions of regions
 // (findRegions's, of the busy cells active of the view src) of
-// minCropCells cells or more that lie on a dark ground: the cells that ring its busy cells and are not
-// busy themselves, its quiet zone and what lies round it, are darker on
-// average than its busy cells. A symbol's busy cells are a mix of its
-// dark and light modules, its quiet zone the colour of its ground:
-// lighter than the mix round a dark symbol on light, darker round a light
-// symbol on dark. The first pass's readers look for dark modules on light and see
-// nothing of such a symbol; the inverted pass does. (The binarized image
-// cannot tell: its binarizer takes a flat block with no contrast for
-// light, however dark.) A region with no ring in view is not told; nor is
-// one that covers most of the view, texture to findRegions. Luminance is
-// sampled every fourth pixel of every fourth row.
-func onDarkGround(src gozxing.LuminanceSource, regions []region, active []bool, out []image.Rectangle) []image.Rectangle {
+// minCropCells cells or more that lie on a dark ground: the cells that
+// ring its busy cells and are not busy themselves, its quiet zone and
+// what lies round it, are darker on average than its busy cells. A
+// symbol's busy cells are a mix of its dark and light modules, its quiet
+// zone the colour of its ground: lighter than the mix round a dark symbol
+// on light, darker round a light symbol on dark. The first pass's readers
+// look for dark modules on light and see nothing of such a symbol; the
+// inverted pass does. (The binarized image cannot tell: its binarizer
+// takes a flat block with no contrast for light, however dark.) A region
+// with no ring in view is not told; nor is one that covers most of the
+// view, texture to findRegions. Where no region was told either way,
+// whole reports that the view as a whole lies on a dark ground
+// (borderDark): a symbol that fills the view, its quiet zone no wider
+// than a cell, has its ground round the view's edges; in a view too
+// small to be cut into cells (active nil), every pixel counts as busy.
+// The rings' luminance is sampled every fourth pixel of every fourth row.
+func onDarkGround(src gozxing.LuminanceSource, regions []region, active []bool, out []image.Rectangle) (dark []image.Rectangle, whole bool) {
 	width, height := src.GetWidth(), src.GetHeight()
 	cw, ch := (width+cellSize-1)/cellSize, (height+cellSize-1)/cellSize
-	if len(active) != cw*ch {
-		return out // not the regions of this view
+	small := active == nil && !cellsFit(width, height)
+	if len(active) != cw*ch && !small {
+		return out, false // not the regions of this view
 	}
 	var buf []byte // rows copied from a view that lends none
 	defer func() { clear(buf) }()
 	lender, _ := src.(interface{ LendRow(y int) []byte })
+	row := func(y int) []byte {
+		var r []byte
+		if lender != nil {
+			r = lender.LendRow(y)
+		}
+		if r == nil {
+			r, _ = src.GetRow(y, buf)
+			buf = r
+		}
+		return r
+	}
 	const step = 4
 	// sum adds up the samples of cell (cx, cy) when it is in view and
 	// busy or not as asked.
@@ -146,21 +169,15 @@ func onDarkGround(src gozxing.LuminanceSource, regions []region, active []bool, 
 		}
 		x0, x1 := cx*cellSize, min(cx*cellSize+cellSize, width)
 		for y := cy * cellSize; y < min(cy*cellSize+cellSize, height); y += step {
-			var row []byte
-			if lender != nil {
-				row = lender.LendRow(y)
-			}
-			if row == nil {
-				row, _ = src.GetRow(y, buf)
-				buf = row
-			}
+			r := row(y)
 			for x := x0; x < x1; x += step {
-				total += int(row[x])
+				total += int(r[x])
 			}
 			n += (x1 - x0 + step - 1) / step
 		}
 		return total, n
 	}
+	told := false
 	for _, rg := range regions {
 		if rg.cells < minCropCells {
 			continue
@@ -186,12 +203,109 @@ func onDarkGround(src gozxing.LuminanceSource, regions []region, active []bool, 
 			ring(x0-1, cy)
 			ring(x1+1, cy)
 		}
+		told = told || ringN > 0 && inN > 0
 		// ringSum/ringN < inSum/inN
 		if ringN > 0 && inN > 0 && ringSum*inN < inSum*ringN {
 			out = append(out, rg.rect)
 		}
 	}
-	return out
+	if told {
+		return out, false
+	}
+	return out, borderDark(width, height, row, func(hist *[256]int) {
+		// Every other pixel of every other row, the odd rows' shifted
+		// a pixel: dots a few pixels apart (DotCode's) alias with a
+		// sparser grid, which may then see none of them.
+		for cy := range ch {
+			for cx := range cw {
+				if !small && !active[cy*cw+cx] {
+					continue
+				}
+				x0, x1 := cx*cellSize, min(cx*cellSize+cellSize, width)
+				for y := cy * cellSize; y < min(cy*cellSize+cellSize, height); y += 2 {
+					r := row(y)
+					for x := x0 + y/2%2; x < x1; x += 2 {
+						hist[r[x]]++
+					}
+				}
+			}
+		}
+	})
+}
+
+// borderDark reports whether the edges of a width×height view (rows
+// from row) are a flat dark ground round what is busy in it (busy adds
+// the busy cells' samples to a histogram). Its outermost rows and
+// columns, averaged four pixels at a time along them, must be darker on
+// average than the busy cells, and flat: all but the darkest and
+// lightest of their samples (one in edgeTail each) within a band a
+// quarter as wide as the contrast from their mean to the light of the
+// busy cells (the level their lightest thirty-second reaches: a light
+// symbol's light modules, or the dots of a DotCode symbol, which cover
+// little of it). A symbol's quiet zone round it is flat; the edges of a
+// photo, even where vignetting darkens them, cross what it shows (a
+// table's grain, a hand, print), which keeps its contrast there in
+// proportion.
+func borderDark(width, height int, row func(y int) []byte, busy func(hist *[256]int)) bool {
+	const run = 4 // pixels averaged, against noise
+	if width < run || height < run {
+		return false
+	}
+	var edges, inside [256]int // samples by level
+	along := func(r []byte) {
+		for x := 0; x+run <= width; x += run {
+			edges[(int(r[x])+int(r[x+1])+int(r[x+2])+int(r[x+3])+run/2)/run]++
+		}
+	}
+	along(row(0))
+	along(row(height - 1))
+	var left, right int
+	for y := 0; y+run <= height; y++ {
+		r := row(y)
+		left, right = left+int(r[0]), right+int(r[width-1])
+		if y%run == run-1 {
+			edges[(left+run/2)/run]++
+			edges[(right+run/2)/run]++
+			left, right = 0, 0
+		}
+	}
+	edgeSum, edgeN := weigh(&edges)
+	lo, hi := level(&edges, edgeN/edgeTail), level(&edges, edgeN-1-edgeN/edgeTail)
+	if 4*(hi-lo) > 255-edgeSum/edgeN {
+		return false // not flat however light the busy cells
+	}
+	busy(&inside)
+	inSum, inN := weigh(&inside)
+	// edgeSum/edgeN < inSum/inN
+	if inN == 0 || edgeSum*inN >= inSum*edgeN {
+		return false
+	}
+	light := level(&inside, inN-1-inN/32)
+	return 4*(hi-lo) <= light-edgeSum/edgeN
+}
+
+// edgeTail: borderDark leaves out one sample in this many at either end
+// of the edges' levels, specks of dust or of noise.
+const edgeTail = 32
+
+// weigh returns the sum and the number of the samples of a histogram.
+func weigh(hist *[256]int) (sum, n int) {
+	for v, k := range hist {
+		sum, n = sum+v*k, n+k
+	}
+	return sum, n
+}
+
+// level returns the level of a histogram's sample of rank k (from 0,
+// darkest first): the lowest level with more than k samples at or below
+// it, 255 when there is none.
+func level(hist *[256]int, k int) int {
+	for v, n := range hist {
+		if k -= n; k < 0 {
+			return v
+		}
+	}
+	return 255
 }
 
 // clusters returns the clusters of busy cells of m, each grown by a cell,
