@@ -1760,6 +1760,10 @@ func decodeMicroCodewords(rows []microRow, v microVariant) (*decoded, error) {
 	if len(erasures) >= v.ec {
 		return nil, errUncorrectable
 	}
+	read := slices.Clone(cw)
+	for _, e := range erasures {
+		read[e] = -1 // no codeword read there
+	}
 	nerr, err := correctErrors(cw, erasures, v.ec)
 	if err != nil {
 		return nil, err
@@ -1768,6 +1772,9 @@ func decodeMicroCodewords(rows []microRow, v microVariant) (*decoded, error) {
 		// Rows grouped or sized wrongly can be "corrected" into another
 		// valid codeword sequence: a repair that uses up the check
 		// codewords proves little.
+		return nil, errUncorrectable
+	}
+	if shiftsShorter(cw, read, v) {
 		return nil, errUncorrectable
 	}
 	var data *decodedData
@@ -1783,4 +1790,37 @@ func decodeMicroCodewords(rows []microRow, v microVariant) (*decoded, error) {
 		return nil, err
 	}
 	return &decoded{data: data, lay: layout{rows: v.rows, cols: v.cols}, errors: nerr, erasures: len(erasures)}, nil
+}
+
+// shiftsShorter reports whether the codewords cw, corrected for size v
+// from those read (-1 where none was), are also those of a shorter size
+// with as many columns and check codewords, shifted within it: the zeros
+// at their ends that correction put there, none of them read as such, as
+// many in all as the shorter size has codewords fewer. The sizes share the
+// Reed-Solomon generator, and a codeword polynomial times x^k is one too:
+// a symbol of 11 rows read with a stray row beside it and two rows
+// supposed missing (decodeMicroRows) corrects, the stray row's codeword
+// as one error and the missing ones as erasures, into a valid 14-row
+// sequence whose data are the 11-row symbol's data and some of its check
+// codewords, read as text. Zeros read as such are the symbol's own (text
+// that begins with "AAAAAA", say).
+func shiftsShorter(cw, read []int, v microVariant) bool {
+	sizes := microVariants[:]
+	if v.kind == ComponentA {
+		sizes = ccaVariants[:]
+	}
+	supplied := func(i int) bool { return cw[i] == 0 && read[i] != 0 }
+	lead, trail := 0, 0
+	for lead < len(cw) && supplied(lead) {
+		lead++
+	}
+	for trail < len(cw)-lead && supplied(len(cw)-1-trail) {
+		trail++
+	}
+	for _, u := range sizes {
+		if u.cols == v.cols && u.ec == v.ec && u.rows < v.rows && lead+trail >= (v.rows-u.rows)*v.cols {
+			return true
+		}
+	}
+	return false
 }
