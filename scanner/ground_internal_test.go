@@ -8,8 +8,16 @@ import (
 )
 
 // groundOf binarizes pix (side×side) as the first pass does, proposes its
-// regions, and returns those on a dark ground.
+// regions, and returns those on a dark ground (onDarkGround).
 func groundOf(t *testing.T, pix []byte, side int) []image.Rectangle {
+	t.Helper()
+	dark, _ := viewGround(t, pix, side)
+	return dark
+}
+
+// viewGround is groundOf that also tells whether the view as a whole lies
+// on a dark ground.
+func viewGround(t *testing.T, pix []byte, side int) (dark []image.Rectangle, whole bool) {
 	t.Helper()
 	var sc scratch
 	src := newPlaneSource(NewFrame(pix, side, side, side), &sc)
@@ -22,8 +30,7 @@ func groundOf(t *testing.T, pix []byte, side int) []image.Rectangle {
 		t.Fatal(err)
 	}
 	regions, _, active := findRegions(m, maxRegions, nil)
-	dark, _ := onDarkGround(src, regions, active, nil)
-	return dark
+	return onDarkGround(src, regions, active, nil)
 }
 
 // A symbol's quiet zone is the colour of its ground: a checkered square
@@ -71,18 +78,7 @@ func TestOnDarkGroundWholeView(t *testing.T) {
 	const side, margin = 3 * cellSize, 5 // three modules of 1.5 pixels, rounded up
 	whole := func(pix []byte) bool {
 		t.Helper()
-		var sc scratch
-		src := newPlaneSource(NewFrame(pix, side, side, side), &sc)
-		bm, err := gozxing.NewBinaryBitmap(newPassBinarizer(src, &sc))
-		if err != nil {
-			t.Fatal(err)
-		}
-		m, err := bm.GetBlackMatrix()
-		if err != nil {
-			t.Fatal(err)
-		}
-		regions, _, active := findRegions(m, maxRegions, nil)
-		dark, whole := onDarkGround(src, regions, active, nil)
+		dark, whole := viewGround(t, pix, side)
 		if len(dark) > 0 {
 			t.Errorf("regions %v on a dark ground, want none", dark)
 		}

@@ -43,14 +43,7 @@ func TestArmsFitSymbolFinders(t *testing.T) {
 	}{{"front", ras}, {"mirrored", mirrored}} {
 		for angle := 0.0; angle < 360; angle += 15 {
 			img, corners := m.ras.Render(zint.Scene{Module: 3, Angle: angle})
-			bm, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(gozxing.NewLuminanceSourceFromImage(img)))
-			if err != nil {
-				t.Fatal(err)
-			}
-			mat, err := bm.GetBlackMatrix()
-			if err != nil {
-				t.Fatal(err)
-			}
+			_, mat := binarized(t, img)
 			cands := r.findCandidates(mat, 3, nil)
 			var q [4]candidate
 			for i, c := range squareCentres(size) {
@@ -84,4 +77,19 @@ func TestArmsFitSymbolFinders(t *testing.T) {
 			}
 		}
 	}
+}
+
+// binarized returns img as gozxing's hybrid binarizer sees it: the
+// bitmap and its matrix.
+func binarized(t *testing.T, img image.Image) (*gozxing.BinaryBitmap, *gozxing.BitMatrix) {
+	t.Helper()
+	bm, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(gozxing.NewLuminanceSourceFromImage(img)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mat, err := bm.GetBlackMatrix()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bm, mat
 }

@@ -5,8 +5,6 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/makiuchi-d/gozxing"
-
 	"github.com/scannerd/scannerd/internal/zint"
 )
 
@@ -39,14 +37,7 @@ func TestLightsAsMeasured(t *testing.T) {
 			}
 		}
 	}
-	bm, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(gozxing.NewLuminanceSourceFromImage(img)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	mat, err := bm.GetBlackMatrix()
-	if err != nil {
-		t.Fatal(err)
-	}
+	bm, mat := binarized(t, img)
 	r := NewReader()
 	r.DecodeMultiple(bm, nil)
 	n, kept := r.lightsN, 0
