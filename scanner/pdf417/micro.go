@@ -317,18 +317,14 @@ func (r *MicroReader) find(m *gozxing.BitMatrix, step int, multiple bool) ([]*de
 // composite reader where the module of the linear components beside
 // which it searches is known (hint.Modules), whose 2D components' rows
 // are two of its modules high: a step of half the least module a
-// component's RAPs may show (see moduleWindow), in view pixels, which
-// scans a component row on four rows or more, as every row does at two
-// pixels a module.
+// component's RAPs may show (moduleWindow), in view pixels, which scans
+// a component row on four rows or more, as every row does at two pixels
+// a module.
 func (r *MicroReader) componentStep(v view, step int) int {
 	if !r.composite || !r.modKnown {
 		return step
 	}
-	scale := 1.0 // image pixels a view pixel
-	if v.rot == rotFree {
-		scale = math.Hypot(v.ux, v.uy)
-	}
-	return max(step, int(r.modLo/componentModuleSpread/scale/2))
+	return max(step, int(r.moduleWindow(v).lo/2))
 }
 
 // regionViews returns the views of region rg of m, as it lies and turned
