@@ -122,3 +122,44 @@ func TestSquarishPicksOrderStatistics(t *testing.T) {
 		t.Fatalf("%d of the groups squarish: the distances test too few", yes)
 	}
 }
+
+// TestSidesMayFitKeepsEveryShape: sidesMayFit turns away only groups
+// whose shape groupShape turns away, on fours about a square's corners
+// jittered, many of them beyond what a symbol's finders make, and
+// shuffled.
+func TestSidesMayFitKeepsEveryShape(t *testing.T) {
+	rng := rand.New(rand.NewPCG(41, 42))
+	kept, turned := 0, 0
+	for range 20000 {
+		side, module := 20+200*rng.Float64(), 1+3*rng.Float64()
+		jitter := side * rng.Float64()
+		cands := make([]candidate, 4)
+		for i, c := range [4][2]float64{{0, 0}, {1, 0}, {1, 1}, {0, 1}} {
+			cands[i] = candidate{
+				x:      100 + side*c[0] + jitter*(rng.Float64()-0.5),
+				y:      100 + side*c[1] + jitter*(rng.Float64()-0.5),
+				module: module * (0.8 + 0.4*rng.Float64()),
+			}
+		}
+		rng.Shuffle(4, func(i, j int) { cands[i], cands[j] = cands[j], cands[i] })
+		dist := make([]float64, 16)
+		for i := range 4 {
+			for j := range 4 {
+				dist[i*4+j] = math.Hypot(cands[i].x-cands[j].x, cands[i].y-cands[j].y)
+			}
+		}
+		q, ids := [4]candidate(cands), [4]int{0, 1, 2, 3}
+		_, _, _, shaped := groupShape(&q, &ids)
+		switch may := sidesMayFit(cands, dist, [4]int{0, 1, 2, 3}); {
+		case shaped && !may:
+			t.Fatalf("candidates %+v: turned away, groupShape keeps them", cands)
+		case may:
+			kept++
+		default:
+			turned++
+		}
+	}
+	if kept < 1000 || turned < 1000 {
+		t.Fatalf("%d groups kept and %d turned away: the jitter tests too few of either", kept, turned)
+	}
+}
