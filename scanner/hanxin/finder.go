@@ -19,6 +19,20 @@ type candidate struct {
 	// hits saw the pattern's angles: a window's 1:1:1:1 runs before its
 	// square's run lie left of it along a row, above it along a column.
 	arms uint8
+	// angles is set once a line from the square's centre beside one of
+	// those sides has crossed the nested angles (anglesBeside).
+	angles bool
+}
+
+// hit counts another hit on the candidate, which saw the angles on the
+// side arms, and looks for them beside that side when none of the sides
+// looked beside before showed them.
+func (c *candidate) hit(bm *gozxing.BitMatrix, arms uint8) {
+	c.hits++
+	if !c.angles && c.arms&arms == 0 {
+		c.angles = anglesBeside(bm, c.x, c.y, c.module, arms)
+	}
+	c.arms |= arms
 }
 
 // The sides of a candidate's square its angles were seen on, in image
@@ -205,8 +219,7 @@ func (r *Reader) findCandidates(bm *gozxing.BitMatrix, step int, hints map[gozxi
 // side the hit saw the pattern's angles on.
 func (r *Reader) confirm(bm *gozxing.BitMatrix, x, y, unit float64, arms uint8) {
 	if i := r.near.first(r.cands, x, y); i >= 0 {
-		r.cands[i].hits++
-		r.cands[i].arms |= arms
+		r.cands[i].hit(bm, arms)
 		return
 	}
 	if !dark(bm, x, y) {
@@ -271,12 +284,74 @@ func (r *Reader) confirm(bm *gozxing.BitMatrix, x, y, unit float64, arms uint8) 
 		return
 	}
 	if i := r.near.first(r.cands, x, y); i >= 0 {
-		r.cands[i].hits++
-		r.cands[i].arms |= arms
+		r.cands[i].hit(bm, arms)
 		return
 	}
-	r.cands = append(r.cands, candidate{x: x, y: y, module: module, hits: 1, unit: unit, arms: arms})
+	r.cands = append(r.cands, candidate{x: x, y: y, module: module, hits: 1, unit: unit, arms: arms,
+		angles: anglesBeside(bm, x, y, module, arms)})
 	r.near.add(r.cands)
+}
+
+// anglesBeside reports whether a line from a square's centre (x, y),
+// turned an eighth of a right angle either way from the side arms names,
+// crosses past the square the finder's nested angles (ISO/IEC 20830
+// §5.3.1; anglesAlong). Every line from the centre within half a right
+// angle of the diagonal from the square to the finder's corner crosses
+// them, each run a module over the cosine of the line's angle to the
+// angle's arm it crosses; the row or column that saw the finder's runs
+// (arms) lies within that half right angle, so one of the two turned
+// lines lies within a quarter right angle of the diagonal, clear of the
+// arms' ends, where the row or column may pass them by a pixel. Texture
+// that imitates the square and one line's runs seldom shows them along
+// another.
+func anglesBeside(bm *gozxing.BitMatrix, x, y, module float64, arms uint8) bool {
+	ax, ay := 0.0, 0.0
+	switch arms {
+	case armsLeft:
+		ax = -1
+	case armsRight:
+		ax = 1
+	case armsUp:
+		ay = -1
+	default:
+		ay = 1
+	}
+	const c, sin = 0.9238795325112867, 0.3826834323650898 // cos and sin of π/8
+	for _, s := range [2]float64{sin, -sin} {
+		// (ax, ay) turned by ±π/8.
+		if anglesAlong(bm, x, y, ax*c-ay*s, ax*s+ay*c, module) {
+			return true
+		}
+	}
+	return false
+}
+
+// anglesAlong reports whether the line from (x, y), dark, along the unit
+// vector (dx, dy) leaves the dark within 3 modules and then crosses
+// light, dark, light and dark runs (two nested angles) each under 2.4
+// modules, 2.5 to 7 modules in all, in half-pixel steps. A finder's runs
+// are a module each over a cosine of 0.7 to 1, in all 4 to 5.7 modules;
+// the bounds leave room for a binarizer's thick dark modules and their
+// thin light ones, for blur and for noise at modules of 1.5 pixels.
+func anglesAlong(bm *gozxing.BitMatrix, x, y, dx, dy, module float64) bool {
+	t, limit := 0.0, 3*module
+	for ; t < limit && dark(bm, x+dx*t, y+dy*t); t += 0.5 {
+	}
+	if t >= limit {
+		return false
+	}
+	sum := 0.0
+	for i := range 4 {
+		want := i%2 == 1 // dark after light
+		start, limit := t, t+2.4*module
+		for ; t < limit && dark(bm, x+dx*t, y+dy*t) == want; t += 0.5 {
+		}
+		if t >= limit {
+			return false
+		}
+		sum += t - start
+	}
+	return sum >= 2.5*module && sum <= 7*module
 }
 
 // candidateCells indexes a search's candidates by cells of the image,

@@ -124,6 +124,8 @@ func (r *Reader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHin
 	// A symbol shows at least two of its finders, whatever its turn, and
 	// any two of them could pair (see pairable).
 	r.promising = anyPairable(cands)
+	// Only the candidates whose angles were seen are grouped.
+	cands = slices.DeleteFunc(cands, func(c candidate) bool { return !c.angles })
 	lastErr := error(errNoSymbol)
 	if len(cands) < 4 {
 		return nil, lastErr
