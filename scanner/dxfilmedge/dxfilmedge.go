@@ -201,17 +201,34 @@ func (r *Reader) findClocks(l []int, y int) []clock {
 		return nil
 	}
 	var out []clock
-	for i := 1; i < len(l)-(shortLength-6); i += 2 { // the dark runs
-		if l[i] < 2 {
-			continue // no bar at either end (below)
-		}
+	for i := 1; i < len(l)-(shortLength-6); { // the dark runs
 		// A bar at either end of the clock, of 5 modules or 3, is at
 		// least 2.3u-0.5 pixels long (u a module's pixels, at least 1:
 		// matchClock's bounds), so 2 or more, its quiet zone 2u or more,
-		// and the one-module runs beside it at most 1.7u+0.5: the first
-		// bar is tested so whatever the clock's length, which most runs
-		// of text and texture fail at once, then the last.
-		if q := l[i-1 : i+5]; q[1] < 2 || q[0] < 2 || 17*q[1]+21 < 23*max(q[2], q[3], q[4], q[5]) {
+		// and every one-module run after it at most 1.7u+0.5: 23 of one
+		// at most 17 of the bar and 20 (21 here, a margin for rounding
+		// in matchClock's floating point). The first bar is tested so
+		// whatever the clock's length, against the shortLength-8
+		// one-module runs of the shorter clock (the first of the
+		// longer one's), which most runs of text and texture fail at
+		// once, then the last.
+		b := l[i]
+		if b < 2 || l[i-1] < 2 {
+			i += 2
+			continue
+		}
+		j, most := i+1, 17*b+21
+		for inner := l[:i+shortLength-7]; j < len(inner) && 23*inner[j] <= most; j++ {
+		}
+		if j < i+shortLength-7 {
+			// Run j is too long for a clock starting at run i, and so
+			// for one starting at any dark run between them: each is at
+			// most 17/23 of b and 21/23 long, shorter than run j, and
+			// run j one of its one-module runs, which 23 of at most 17
+			// of a shorter run and 21 are not (17 of v-1 and 21 is less
+			// than 23 of v for any length v of 1 or more). The next
+			// clock starts at run j or after it.
+			i = j | 1
 			continue
 		}
 		total, from := 0, i // the pixels of runs i to from
@@ -246,6 +263,7 @@ func (r *Reader) findClocks(l []int, y int) []clock {
 				}
 			}
 		}
+		i += 2
 	}
 	return out
 }
