@@ -178,16 +178,25 @@ const minRuns = shortLength - 4
 func hasRuns(line []uint32, width, n int) bool {
 	full := min(width/32, len(line))
 	changes, need := 0, n-1
-	var carry uint32
-	for _, w := range line[:full] {
-		if changes += bits.OnesCount32(w ^ (w<<1 | carry)); changes >= need {
+	// Two words at a time, as one of 64 pixels.
+	var carry uint64
+	k := 0
+	for ; k+1 < full; k += 2 {
+		w := uint64(line[k]) | uint64(line[k+1])<<32
+		if changes += bits.OnesCount64(w ^ (w<<1 | carry)); changes >= need {
 			return true
 		}
-		carry = w >> 31
+		carry = w >> 63
+	}
+	c := uint32(carry)
+	if k < full {
+		w := line[k]
+		changes += bits.OnesCount32(w ^ (w<<1 | c))
+		c = w >> 31
 	}
 	if rest := width - 32*full; rest > 0 && full < len(line) {
 		w := line[full]
-		changes += bits.OnesCount32((w ^ (w<<1 | carry)) & (1<<rest - 1))
+		changes += bits.OnesCount32((w ^ (w<<1 | c)) & (1<<rest - 1))
 	}
 	return changes >= need
 }
