@@ -26,9 +26,17 @@ const maxDigits = 48
 // at every bar of every row: the start (a wide bar, a narrow space) and
 // a few runs after it fit in the line, and the light run before it is a
 // quiet zone of twice the two (in integers, as DecodeAt measures it), or
-// the line's first run, and its bar is 1.3 to 4 times its space.
+// the line's first run, and its bar is 1.3 to 4 times its space, in
+// integers: startAt's test in floating point, which decodeAt makes, holds
+// only where ten bars are at least thirteen spaces (1.3 as a float64 is a
+// little over 1.3, and its product with a width below 2^49 rounds down by
+// less than a tenth of a pixel).
 func MayStartAt(runs []int, i int) bool {
-	return (i <= 1 || i+5 < len(runs) && runs[i-1] >= 2*(runs[i]+runs[i+1])) && startAt(runs, i)
+	if i+5 >= len(runs) {
+		return false
+	}
+	bar, space := runs[i], runs[i+1]
+	return (i <= 1 || runs[i-1] >= 2*(bar+space)) && 10*bar >= 13*space && bar <= 4*space
 }
 
 // startAt is the start's test: it fits, and its bar is 1.3 to 4 times its
