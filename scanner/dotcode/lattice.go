@@ -405,6 +405,29 @@ func fitLattice(bs []blob, group []int) (*lattice, bool) {
 	return l, true
 }
 
+// minFill is the least share of a lattice's dot places (half its extent's
+// modules: the checkerboard) that its blobs must fill for it to be
+// sampled. Every codeword is a pattern of five dots in nine (symbol.go),
+// so a symbol prints about 5/9 of them, and of the lattices the blobs of a
+// read symbol fitted (the DOTCODE curves: blur, tilt, noise, small
+// modules) none filled fewer than 0.39; the lattices fitted to a 1D
+// symbol's broken bars, a QR code's modules or a photo's texture fill 0.05
+// to 0.37, and each costs the sampling and decoding of both its
+// orientations with every edge moved.
+const minFill = 0.25
+
+// sparse reports whether the lattice's blobs fill fewer than minFill of
+// its extent's dot places.
+func (l *lattice) sparse() bool {
+	n := 0
+	for _, d := range l.dots {
+		if d {
+			n++
+		}
+	}
+	return float64(2*n) < minFill*float64(l.dotW*l.dotH)
+}
+
 // placed reports whether a blob was placed at module (s, t).
 func (l *lattice) placed(s, t int) bool {
 	s, t = s-l.dotS, t-l.dotT

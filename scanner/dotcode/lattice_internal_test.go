@@ -385,3 +385,42 @@ func TestSearchNothingAllocs(t *testing.T) {
 		t.Errorf("%.0f allocations searching two dots, want 0", n)
 	}
 }
+
+// TestSparseLatticeIsNotSampled: a lattice whose blobs fill few of its
+// dot places (a block of dots and a diagonal line of them running far
+// out, a twentieth of the places of the extent they span) is not sampled,
+// while the search still counts as promising; the block alone, every
+// place filled, is.
+func TestSparseLatticeIsNotSampled(t *testing.T) {
+	const module = 6.0
+	dot := func(s, tt int) blob {
+		return blob{x: 40 + module*float64(s), y: 40 + module*float64(tt), size: 3, n: 7}
+	}
+	var block []blob
+	for tt := range 6 {
+		for s := tt % 2; s < 6; s += 2 {
+			block = append(block, dot(s, tt))
+		}
+	}
+	line := append([]blob(nil), block...)
+	for k := 6; k < 40; k++ {
+		line = append(line, dot(k, k))
+	}
+	for _, c := range []struct {
+		name    string
+		bs      []blob
+		sampled bool
+	}{{"block", block, true}, {"block and line", line, false}} {
+		r := NewReader()
+		bm, _ := gozxing.NewBitMatrix(400, 400)
+		sampled := false
+		sample := func() *gozxing.BitMatrix { sampled = true; return bm }
+		r.search(c.bs, sample, maxClusters, 0)
+		if !r.promising {
+			t.Errorf("%s: no lattice fitted", c.name)
+		}
+		if sampled != c.sampled {
+			t.Errorf("%s: sampled %v, want %v", c.name, sampled, c.sampled)
+		}
+	}
+}

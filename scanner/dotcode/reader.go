@@ -276,6 +276,9 @@ func (r *Reader) search(bs []blob, sample func() *gozxing.BitMatrix, budget, wan
 			continue
 		}
 		r.promising = true
+		if l.sparse() {
+			continue
+		}
 		found, err := r.decodeLattice(sample(), l)
 		if err != nil {
 			lastErr = err
