@@ -235,8 +235,11 @@ func (d *decoder) scanRows(src gozxing.LuminanceSource, bm *gozxing.BinaryBitmap
 			return
 		}
 		// Too few changes to be read as measured, the row is only looked
-		// at again.
+		// at again. DataBar's readers (gozxing's and the stacked pairs)
+		// read the rows of minRowTransitions or more, as with the
+		// defaults, whatever else is on.
 		plain := len(rows.fwd)-2 >= read
+		long := len(rows.fwd)-2 >= minRowTransitions
 		if formats != 0 {
 			read := false // a linear symbol along the row
 			for _, v := range rows.views() {
@@ -244,7 +247,7 @@ func (d *decoder) scanRows(src gozxing.LuminanceSource, bm *gozxing.BinaryBitmap
 					continue
 				}
 				read = readLinear(v, lookPlain) || read
-				if stackedDataBar {
+				if stackedDataBar && long {
 					for _, h := range d.pairs.read(v, y, width) {
 						hits = d.addLineHit(src, bm, hits, h, hints)
 					}
@@ -278,7 +281,7 @@ func (d *decoder) scanRows(src gozxing.LuminanceSource, bm *gozxing.BinaryBitmap
 				d.localScan.given = false
 			}
 		}
-		if len(readers) == 0 || !plain {
+		if len(readers) == 0 || !long {
 			return
 		}
 		fwd, rev := rows.fwd[1:], rows.rev[1:]
