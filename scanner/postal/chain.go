@@ -375,12 +375,64 @@ func (rd *reading) profile(levels []float64, x, y, step float64) []float64 {
 	return levels
 }
 
+// trimsMeasured keeps the bars of a chain measured on the gray image,
+// for the other trims of the chain (see Read): a trim that lets go only
+// stubby bars, and not the longest, has the axis and the bars' height of
+// the whole, to the bit, and measures each of its bars on the same line
+// as the whole did, to the same ends and threshold. Each axis and height
+// met is a frame, its bars by their place in the chain.
+type trimsMeasured struct {
+	frames []measuredFrame
+}
+
+// measuredFrame is the bars of a chain as measured across axis (ux, uy)
+// within limit of their centres.
+type measuredFrame struct {
+	ux, uy, limit float64
+	bars          []measuredBar
+}
+
+// measuredBar is a bar as add measured it before the chain's contrast
+// was known: its ends, threshold and contrast.
+type measuredBar struct {
+	done                          bool
+	top, bot, threshold, contrast float64
+}
+
+// reset makes ms ready for another chain, keeping its buffers.
+func (ms *trimsMeasured) reset() { ms.frames = ms.frames[:0] }
+
+// frame returns the bars of the chain, of n, measured across (ux, uy)
+// within limit, making a frame of none measured where none is.
+func (ms *trimsMeasured) frame(ux, uy, limit float64, n int) []measuredBar {
+	for _, f := range ms.frames {
+		if f.ux == ux && f.uy == uy && f.limit == limit {
+			return f.bars
+		}
+	}
+	k := len(ms.frames)
+	if k < cap(ms.frames) {
+		ms.frames = ms.frames[:k+1]
+	} else {
+		ms.frames = append(ms.frames, measuredFrame{})
+	}
+	f := &ms.frames[k]
+	f.ux, f.uy, f.limit = ux, uy, limit
+	if cap(f.bars) < n {
+		f.bars = make([]measuredBar, n)
+	}
+	f.bars = f.bars[:n]
+	clear(f.bars)
+	return f.bars
+}
+
 // measure finds each bar's ends by walking along its axis in the image,
 // and the line through the bars' middles. Bars the chain missed (a bar
 // merged with its neighbour, or broken in two, by blur) are probed for
 // where the chain's spacing says they stand, between its bars and beyond
-// its ends.
-func measure(img Image, gray Gray, c []*blob) *reading {
+// its ends. c is bars from to from+len(c) of a chain of whole bars, whose
+// trims share their measuring in ms when ms is not nil.
+func measure(img Image, gray Gray, c []*blob, ms *trimsMeasured, from, whole int) *reading {
 	// The mean axis of the bars that are not stubby, all turned the way
 	// of the first such.
 	var ux, uy float64
@@ -423,8 +475,27 @@ func measure(img Image, gray Gray, c []*blob) *reading {
 	for _, b := range c {
 		height = math.Max(height, b.length)
 	}
-	for _, b := range c {
-		rd.add(b.cx*vx+b.cy*vy, b.cx*ux+b.cy*uy, 1.2*height)
+	var known []measuredBar
+	if ms != nil && gray != nil {
+		known = ms.frame(ux, uy, 1.2*height, whole)[from : from+len(c)]
+	}
+	for i, b := range c {
+		v, u := b.cx*vx+b.cy*vy, b.cx*ux+b.cy*uy
+		if known == nil {
+			rd.add(v, u, 1.2*height)
+			continue
+		}
+		// Before the contrast is known, add keeps every bar it
+		// measures on gray, and its threshold.
+		k := &known[i]
+		if !k.done {
+			rd.add(v, u, 1.2*height)
+			last := len(rd.v) - 1
+			*k = measuredBar{true, rd.top[last], rd.bot[last], rd.thresholds[last], rd.contrasts[last]}
+			continue
+		}
+		rd.v, rd.top, rd.bot = append(rd.v, v), append(rd.top, k.top), append(rd.bot, k.bot)
+		rd.thresholds, rd.contrasts = append(rd.thresholds, k.threshold), append(rd.contrasts, k.contrast)
 	}
 	rd.fit()
 	if len(rd.thresholds) > 0 {

@@ -345,3 +345,56 @@ func TestLinkAllocatesChainsOnly(t *testing.T) {
 		t.Errorf("%v allocations linking %d pairs of bars", allocs, len(bs)/2)
 	}
 }
+
+// TestTrimsShareMeasuring: a chain's trims measured in turn, sharing
+// what they measured, give each the reading it gives measured alone, to
+// the bit; and the trims that let go only stubby bars (specks at the
+// row's ends here, besides bars leaning each its own way) ask the image
+// for fewer pixels than measured alone: their bars are measured once.
+func TestTrimsShareMeasuring(t *testing.T) {
+	img := image.NewGray(image.Rect(0, 0, 360, 100))
+	for i := range img.Pix {
+		img.Pix[i] = 220
+	}
+	bar := func(x0, w, h int, lean float64) {
+		for y := 50 - h/2; y < 50+h-h/2; y++ {
+			dx := int(math.Round(lean * float64(y-50)))
+			for x := x0 + dx; x < x0+dx+w; x++ {
+				img.Pix[y*img.Stride+x] = 30
+			}
+		}
+	}
+	bar(20, 8, 12, 0) // specks, as wide as tall
+	bar(42, 8, 11, 0)
+	for k := range 12 {
+		bar(64+22*k, 8, 20+20*(k%2), []float64{0, 0.04, -0.03}[k%3])
+	}
+	bar(328, 8, 12, 0)
+	g := &testGray{w: 360, h: 100, pix: img.Pix}
+	var r Reader
+	cs := chains(r.blobs(matrix(img), 3), minChainBars)
+	if len(cs) != 1 || len(cs[0]) != 15 {
+		t.Fatalf("chains %d, want one of 15 bars", len(cs))
+	}
+	c := cs[0]
+	var ms trimsMeasured
+	for _, cut := range trims {
+		part := c[cut[0] : len(c)-cut[1]]
+		g.calls = 0
+		got := measure(nil, g, part, &ms, cut[0], len(c))
+		sharing := g.calls
+		g.calls = 0
+		want := measure(nil, g, part, nil, 0, len(part))
+		alone := g.calls
+		for _, f := range [][2][]float64{{got.v, want.v}, {got.top, want.top}, {got.bot, want.bot},
+			{got.line[:], want.line[:]}, {got.thresholds, want.thresholds}, {got.contrasts, want.contrasts}} {
+			if !slices.Equal(f[0], f[1]) {
+				t.Fatalf("trim %v: measured %v, alone %v", cut, f[0], f[1])
+			}
+		}
+		// The trims that let go specks alone share the whole's frame.
+		if specks := cut[0] <= 1 && cut[1] <= 1 && cut != [2]int{}; specks && sharing >= alone || sharing > alone {
+			t.Errorf("trim %v: %d pixels asked sharing, %d alone", cut, sharing, alone)
+		}
+	}
+}

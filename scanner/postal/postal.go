@@ -72,6 +72,8 @@ type Reader struct {
 	found     []blob
 	row       *gozxing.BitArray
 	lengths   []int // the buffer RowLengths keeps
+	// measured keeps a chain's bars measured for its trims.
+	measured trimsMeasured
 	// promising is set when the last Read measured a chain of postal
 	// bars it could not read (see Promising).
 	promising bool
@@ -107,6 +109,7 @@ func (r *Reader) Read(img Image, gray Gray, kinds Kinds) []Symbol {
 			continue
 		}
 		read := false
+		r.measured.reset()
 		// A chain may hold a glyph or speck beside the symbol at either
 		// end: a few bars are let go there when the whole does not read.
 	trims:
@@ -114,7 +117,7 @@ func (r *Reader) Read(img Image, gray Gray, kinds Kinds) []Symbol {
 			if cut[0]+cut[1] > len(c)-minChainBars {
 				continue
 			}
-			if s, ok := r.readChain(img, gray, c[cut[0]:len(c)-cut[1]], kinds); ok {
+			if s, ok := r.readChain(img, gray, c, cut, kinds); ok {
 				if !seen(out, s) {
 					out = append(out, s)
 				}
@@ -141,9 +144,10 @@ func (st states) turned() states {
 	return out
 }
 
-// readChain measures a chain's bars and tries each kind on them.
-func (r *Reader) readChain(img Image, gray Gray, c []*blob, kinds Kinds) (Symbol, bool) {
-	rd := measure(img, gray, c)
+// readChain measures a chain's bars, but for the cut at its start and
+// end, and tries each kind on them.
+func (r *Reader) readChain(img Image, gray Gray, c []*blob, cut [2]int, kinds Kinds) (Symbol, bool) {
+	rd := measure(img, gray, c[cut[0]:len(c)-cut[1]], &r.measured, cut[0], len(c))
 	spread := 0.0
 	for i := range rd.top {
 		spread = math.Max(spread, rd.bot[i]-rd.top[i])
