@@ -362,14 +362,22 @@ func (rd *reading) profile(levels []float64, x, y, step float64) []float64 {
 		cx, cy := px-0.5, py-0.5
 		x0, y0 := math.Floor(cx), math.Floor(cy)
 		ix, iy := int(x0), int(y0)
-		if plane == nil || ix < 0 || iy < 0 || ix+1 >= pw || iy+1 >= ph {
+		if plane == nil {
 			levels[i] = rd.grayAt(px, py)
 			continue
 		}
 		fx, fy := cx-x0, cy-y0
-		k := iy*pw + ix
-		a, b := float64(plane[k]), float64(plane[k+1])
-		c, d := float64(plane[k+pw]), float64(plane[k+pw+1])
+		var a, b, c, d float64
+		if ix >= 0 && iy >= 0 && ix+1 < pw && iy+1 < ph {
+			k := iy*pw + ix
+			a, b = float64(plane[k]), float64(plane[k+1])
+			c, d = float64(plane[k+pw]), float64(plane[k+pw+1])
+		} else {
+			// Across the plane's edge or beyond it, as grayAt reads it
+			// (a long bar's profile may reach far past the image).
+			a, b = rd.planeAt(ix, iy), rd.planeAt(ix+1, iy)
+			c, d = rd.planeAt(ix, iy+1), rd.planeAt(ix+1, iy+1)
+		}
 		levels[i] = (a*(1-fx)+b*fx)*(1-fy) + (c*(1-fx)+d*fx)*fy
 	}
 	return levels
