@@ -40,6 +40,9 @@ func TestCompositeOneColumnEdgeReadAtFirstAngles(t *testing.T) {
 		for k := range e.hits {
 			e.hits[k].wide = true
 		}
+		if !e.cca3 {
+			inCycle(t, e.hits)
+		}
 		r.linesSampled = 0
 		r.readSymbolAt(vk, e, e.b, true)
 		read := len(r.lines)

@@ -971,8 +971,14 @@ func (e *microEdge) fit(leastSquares bool, pool *edgePool) bool {
 // EAN/UPC symbol's bars read none and stop there.
 func (r *MicroReader) readSymbol(v view, e *microEdge) (*decoded, error) {
 	// An edge one RAP pattern shows on over rows and rows is the bars of
-	// a 1D symbol: no line is sampled across it (see microRapSpan).
-	if r.composite && (!e.rowsDiffer(r.hitRuns) || !e.readsComponentRow(r.hitRuns)) || !r.composite && (e.rapSpans(microRapSpan) || !e.codewordsDiffer(r.hitRuns) || !e.readsRow(r.hitRuns)) {
+	// a 1D symbol: no line is sampled across it (see microRapSpan); nor
+	// across a composite component's edge whose RAPs never follow each
+	// other in their cycle, as those of texture and of a linear symbol's
+	// bars seldom do (rapsFollow): a GS1 Composite component's rows take
+	// their left RAPs from the side RAPs' cycle (ISO/IEC 24723). A CC-A of
+	// three columns, whose rows have none, is not held to it.
+	if r.composite && (!e.rowsDiffer(r.hitRuns) || !e.cca3 && !rapsFollow(e.hits, e.module, r.hitRuns, false) || !e.readsComponentRow(r.hitRuns)) ||
+		!r.composite && (e.rapSpans(microRapSpan) || !e.codewordsDiffer(r.hitRuns) || !e.readsRow(r.hitRuns)) {
 		return nil, errMicroLayout
 	}
 	// gridProbe is the most whole rows the probe of an angle read whose
