@@ -1,9 +1,6 @@
 package robust_test
 
 import (
-	"errors"
-	"image"
-	"slices"
 	"testing"
 
 	"github.com/scannerd/scannerd/internal/robust"
@@ -14,18 +11,7 @@ import (
 // a pixel and a half wide, merge in the frame's binarization and part in
 // the doubled view's, which the MaxiCode reader searches too.
 func TestRobustnessSmallMaxiCode(t *testing.T) {
-	if raceEnabled {
-		t.Skip("skipping the robustness suite under -race (make test runs it without)")
-	}
-	module, _ := robust.AxisNamed("module")
-	d := scanner.NewDecoder()
-	cases := slices.DeleteFunc(robust.Cases(scanner.MaxiCode, module, 4, 1), func(c robust.Case) bool { return c.Level > 2 })
-	read, n := robust.ReadCases(t, cases, func(s *robust.Symbol, img *image.Gray) error {
-		if !robust.ReadScannerd(d, s, img) {
-			return errors.New("not read")
-		}
-		return nil
-	})
+	read, n := readSuite(t, scanner.NewDecoder(), scanner.MaxiCode, "module", 4, func(c robust.Case) bool { return c.Level <= 2 })
 	// 10 of the 12 read when this was written (2 before the doubled view).
 	const floor = 9
 	if read < floor {

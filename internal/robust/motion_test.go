@@ -1,12 +1,9 @@
 package robust_test
 
 import (
-	"errors"
-	"image"
 	"slices"
 	"testing"
 
-	"github.com/scannerd/scannerd/internal/robust"
 	"github.com/scannerd/scannerd/scanner"
 )
 
@@ -17,10 +14,6 @@ import (
 // (DataBar Expanded's lines too, by its own reader). (The samples are ones
 // that read only so.)
 func TestRobustnessMotionBlurredLinear(t *testing.T) {
-	if raceEnabled {
-		t.Skip("skipping the robustness suite under -race (make test runs it without)")
-	}
-	motion, _ := robust.AxisNamed("motion")
 	d := scanner.NewDecoder()
 	for _, c := range []struct {
 		sym     scanner.Symbology
@@ -30,15 +23,7 @@ func TestRobustnessMotionBlurredLinear(t *testing.T) {
 		{scanner.DataBarExpanded, []int{1, 6}},
 	} {
 		t.Run(c.sym.String(), func(t *testing.T) {
-			cases := slices.DeleteFunc(robust.Cases(c.sym, motion, slices.Max(c.samples)+1, 1), func(k robust.Case) bool {
-				return k.Level != 1.5 || !slices.Contains(c.samples, k.Index)
-			})
-			ok, n := robust.ReadCases(t, cases, func(s *robust.Symbol, img *image.Gray) error {
-				if !robust.ReadScannerd(d, s, img) {
-					return errors.New("not read")
-				}
-				return nil
-			})
+			ok, n := readSuite(t, d, c.sym, "motion", slices.Max(c.samples)+1, samplesAt(1.5, c.samples))
 			if ok < n {
 				t.Errorf("read %d of %d samples blurred over 1.5 modules", ok, n)
 			}
