@@ -198,3 +198,28 @@ func TestReadsCurvedSymbols(t *testing.T) {
 		}
 	}
 }
+
+// QR Codes smeared along their rows over a module and a half, of which
+// the rows show one finder or two (the others' light rings closed beside
+// their centres), are read from the finders their columns show. (The
+// samples are ones that read only so.)
+func TestReadsSymbolsSmearedAlongRows(t *testing.T) {
+	motion, _ := robust.AxisNamed("motion")
+	r := qrlocate.NewReader()
+	for _, c := range robust.Cases(scanner.QRCode, motion, 23, 1) {
+		if c.Level != 1.5 || c.Index != 6 && c.Index != 10 && c.Index != 22 {
+			continue
+		}
+		s, img, err := c.Image()
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := r.DecodeMultiple(binarize(t, img), tryHarder)
+		switch {
+		case err != nil:
+			t.Errorf("sample %d: %v", c.Index, err)
+		case len(res) != 1 || !s.Matches(res[0].GetText()):
+			t.Errorf("sample %d: read %d symbols, the first %q", c.Index, len(res), res[0].GetText())
+		}
+	}
+}

@@ -23,9 +23,12 @@ type Finder struct {
 	Module float64 // module size in pixels
 	// off is how far its runs strayed from 1:1:3:1:1, as a share of the
 	// slack allowed: 0 for a perfect pattern, up to 1; row is the image
-	// row Find found it on.
+	// row Find found it on (the column, FindColumns).
 	off float64
 	row int
+	// smeared: its centre is the middle of the columns that cross it so
+	// (smearedMiddle), its rows through the centre showing no pattern.
+	smeared bool
 }
 
 // maxFinders bounds the finders Find returns: the largest, then the best
@@ -39,6 +42,7 @@ const maxFinders = 96
 // images; one Scanner serves one goroutine.
 type Scanner struct {
 	rows    bitrow.Rows
+	cols    bitrow.Columns // FindColumns
 	runs    []int
 	finders []Finder
 	// reach is the farthest any finder lies from the row it was found on
@@ -160,7 +164,7 @@ func (r *Scanner) find(bm *gozxing.BitMatrix, step int, rows *bitrow.SharedRows)
 	for y := step / 2; y < h; y += step {
 		var l []int
 		l, r.runs = r.rows.Lengths(y, r.runs)
-		r.scanRow(bm, l, y)
+		r.scanLine(bm, l, y, false)
 	}
 	r.rows.Done() // a row of the image
 	r.keepBest()
@@ -181,12 +185,12 @@ func (r *Scanner) keepBest() {
 	}
 }
 
-// scanRow confirms each window of five runs of row y, whose lengths are
-// l, that starts dark and fits 1:1:3:1:1, at the middle of its middle
-// run: the windows bitrow.WindowsOf visits, looked at here without a
-// call a window (a row holds hundreds, most refused by their first
-// run).
-func (r *Scanner) scanRow(bm *gozxing.BitMatrix, l []int, y int) {
+// scanLine confirms each window of five runs of row at (column at when
+// column), whose lengths are l, that starts dark and fits 1:1:3:1:1, at
+// the middle of its middle run: the windows bitrow.WindowsOf visits,
+// looked at here without a call a window (a row holds hundreds, most
+// refused by their first run).
+func (r *Scanner) scanLine(bm *gozxing.BitMatrix, l []int, at int, column bool) {
 	pos, runs := bitrow.RunsOf(l)
 	if len(runs) < 5 {
 		return
@@ -198,7 +202,12 @@ func (r *Scanner) scanRow(bm *gozxing.BitMatrix, l []int, y int) {
 		t := win[0] + win[1] + win[2] + win[3] + win[4]
 		if t >= 7 && outerMayFit(win[0], t) && outerMayFit(win[1], t) && outerMayFit(win[3], t) && outerMayFit(win[4], t) && centreMayFit(win[2], t) {
 			if unit, _, ok := fitFinder(win, 1); ok {
-				r.confirmFinder(bm, float64(start)+float64(win[2])/2, float64(y), unit)
+				mid := float64(start) + float64(win[2])/2
+				if column {
+					r.confirmColumnFinder(bm, float64(at), mid, unit)
+				} else {
+					r.confirmFinder(bm, mid, float64(at), unit)
+				}
 			}
 		}
 		start += win[2] + win[3]
@@ -206,13 +215,14 @@ func (r *Scanner) scanRow(bm *gozxing.BitMatrix, l []int, y int) {
 }
 
 // repeats reports whether a finder already found lies within two of its
-// modules of (x, y). Only those found on the rows within reach above are
+// modules of (x, y), line being y on a search along rows (x along
+// columns). Only those found on the lines within reach before it are
 // looked at: a texture can hold thousands of finder-like blobs, which
 // looked at all for each would cost time square in their number.
-func (r *Scanner) repeats(x, y float64) bool {
+func (r *Scanner) repeats(x, y, line float64) bool {
 	for i := len(r.finders) - 1; i >= 0; i-- {
 		f := &r.finders[i]
-		if float64(f.row) < y-r.reach {
+		if float64(f.row) < line-r.reach {
 			break
 		}
 		if math.Abs(f.X-x) < 2*f.Module && math.Abs(f.Y-y) < 2*f.Module {
@@ -223,7 +233,7 @@ func (r *Scanner) repeats(x, y float64) bool {
 }
 
 func (r *Scanner) confirmFinder(bm *gozxing.BitMatrix, cx, cy, unit float64) {
-	if r.repeats(cx, cy) {
+	if r.repeats(cx, cy, cy) {
 		return
 	}
 	y, uy, offV, ok := crossFinder(bm, cx, cy, 0, 1, unit)
@@ -243,7 +253,7 @@ func (r *Scanner) confirmFinder(bm *gozxing.BitMatrix, cx, cy, unit float64) {
 			return
 		}
 	}
-	if r.repeats(x, y) {
+	if r.repeats(x, y, y) {
 		return
 	}
 	f := Finder{X: x, Y: y, Module: (ux + uy) / 2, off: max(offV, offH, offD), row: int(cy)}
@@ -395,23 +405,40 @@ func Corners(bm *gozxing.BitMatrix, f Finder) ([4][2]float64, bool) {
 	const rays = 64
 	var ptsBuf [rays][3]float64
 	pts := ptsBuf[:0] // x, y, angle
+	// A smeared finder's rows show its dark centre run into its ring,
+	// or its ring into the modules past the separator, on one side or
+	// both, where a ray finds the ring's outer edge too far out. Along
+	// any ray from the centre the edges of the centre and of the ring
+	// lie 1.5 and 3.5 modules' worth out (times 1 to √2), a ratio of
+	// 7/3: a smeared finder's ray is kept only where the centre's edge
+	// lies within 2.5 modules, the ring's between 3 and 5.3 and the
+	// ratio between 1.8 and 3, and at least half of them must be.
+	least := rays * 3 / 4
+	if f.smeared {
+		least = rays / 2
+	}
 	for i := 0; i < rays; i++ {
 		a := 2 * math.Pi * float64(i) / rays
 		dx, dy := math.Cos(a), math.Sin(a)
-		k := 0
+		k, centre := 0, 0.0
 		want := false
 		for t := 0.0; t < f.Module*7 && k < 3; t += 0.25 {
 			if Dark(bm, f.X+dx*t, f.Y+dy*t) == want {
 				k++
 				want = !want
+				if k == 1 {
+					centre = t
+				}
 				if k == 3 {
 					t -= 0.125
-					pts = append(pts, [3]float64{f.X + dx*t, f.Y + dy*t, a})
+					if !f.smeared || smearedRay(centre, t, f.Module) {
+						pts = append(pts, [3]float64{f.X + dx*t, f.Y + dy*t, a})
+					}
 				}
 			}
 		}
 	}
-	if len(pts) < rays*3/4 {
+	if len(pts) < least {
 		return [4][2]float64{}, false
 	}
 	dist := func(i int, x, y float64) float64 { return math.Hypot(pts[i][0]-x, pts[i][1]-y) }
@@ -489,6 +516,13 @@ func Corners(bm *gozxing.BitMatrix, f Finder) ([4][2]float64, bool) {
 		return better, true
 	}
 	return out, true
+}
+
+// smearedRay reports whether a ray from a smeared finder's centre that
+// leaves its centre at centre and its ring at ring may have crossed
+// them where they are (see Corners).
+func smearedRay(centre, ring, module float64) bool {
+	return centre <= 2.5*module && ring >= 3*module && ring <= 5.3*module && ring >= 1.8*centre && ring <= 3*centre
 }
 
 // refineSides fits each side of the ring again to edge points spread
