@@ -117,6 +117,9 @@ type MicroReader struct {
 	composite bool
 	// cells is the scratch of turnedRegions.
 	cells []cellChanges
+	// speckled: the frame's noise turned its ground to speckle
+	// (belowNoise).
+	speckled bool
 	// barred and coarseBarred are the cells with bars of the fine and
 	// the coarse count (see coarseRegions).
 	barred, coarseBarred []bool

@@ -54,6 +54,7 @@ func (r *MicroReader) coarseRegions(m *gozxing.BitMatrix, plain []uint32, stride
 	if ccw == 0 {
 		return out
 	}
+	r.belowNoise()
 	fineRows := len(r.barred) / cw
 	coarse := r.barredCells(r.coarseBarred)
 	r.coarseBarred = coarse

@@ -181,6 +181,27 @@ func (r *MicroReader) countChanges(words []uint32, stride, w, h int) int {
 	return cw
 }
 
+// belowNoise tells whether a sensor's noise covers most of the frame
+// (r.speckled): binarized at each block's mean, a flat ground whose
+// noise spans more than the binarizer's least range of levels turns to
+// speckle, which changes colour often and alike along every direction,
+// where bars change it mostly along one. Where over half the cells are
+// busy and their changes run no way (under microCoherent), only the
+// cells whose changes run one way (microSymbolCoherent) count as barred
+// (barredCells): the speckle made every cell busy, and the one cluster
+// of them so evenly scattered that no symbol in it was searched (at
+// sensor noise of 8 gray levels no MicroPDF417 symbol read). The cells
+// of a symbol on it, its bars binarized cleanly, run one way as before.
+func (r *MicroReader) belowNoise() {
+	speckle := 0
+	for _, c := range r.cells {
+		if x, y, total := c.vector(); total >= microBusy && math.Hypot(x, y) < microCoherent*total {
+			speckle++
+		}
+	}
+	r.speckled = 2*speckle > len(r.cells)
+}
+
 // turnedRegions returns the clusters of barred cells of m, largest first,
 // at most microMaxRegions: one per angle its cells show (see clusterAngles).
 // Then, after those, the clusters of the coarse count (see coarseRegions).
@@ -214,6 +235,7 @@ func (r *MicroReader) turnedRegions(m *gozxing.BitMatrix) []turnedRegion {
 	if cw == 0 {
 		return nil
 	}
+	r.belowNoise()
 	r.barred = r.barredCells(r.barred)
 	out := r.clusters(r.barred, cw, 1, w, h, nil)
 	sort.SliceStable(out, func(i, j int) bool { return out[i].cells > out[j].cells })
@@ -233,8 +255,8 @@ func (r *MicroReader) turnedRegions(m *gozxing.BitMatrix) []turnedRegion {
 func (r *MicroReader) barredCells(barred []bool) []bool {
 	barred = append(barred[:0], make([]bool, len(r.cells))...)
 	for i, c := range r.cells {
-		_, _, total := c.vector()
-		barred[i] = total >= microBusy
+		x, y, total := c.vector()
+		barred[i] = total >= microBusy && (!r.speckled || math.Hypot(x, y) >= microSymbolCoherent*total)
 	}
 	return barred
 }
