@@ -9,7 +9,8 @@ import (
 // TestMicroBarsEdgeNotRead: an edge one RAP pattern shows on over more
 // than microRapSpan modules, as the bars of a 1D symbol do, is not
 // sampled at all; an edge alike but for its RAPs, which change from row
-// to row as a symbol's do, is sampled along its normal and the view's
+// to row, each the next in their cycle, as a symbol's do, is sampled along
+// its normal and the view's
 // rows, its slope being off them. Both lie on paper, where no line reads
 // a row, so that each angle tried costs its probe's lines and no more.
 func TestMicroBarsEdgeNotRead(t *testing.T) {
@@ -31,7 +32,7 @@ func TestMicroBarsEdgeNotRead(t *testing.T) {
 		return e
 	}
 	bars := edge(func(int) uint16 { return 0x5a5 })
-	rows := edge(func(k int) uint16 { return uint16(k) })
+	rows := edge(sideRAP)
 	if !bars.rapSpans(microRapSpan) || rows.rapSpans(microRapSpan) {
 		t.Fatalf("RAP spans: bars %v, rows %v", bars.rapSpans(microRapSpan), rows.rapSpans(microRapSpan))
 	}

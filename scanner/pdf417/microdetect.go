@@ -981,6 +981,16 @@ func (r *MicroReader) readSymbol(v view, e *microEdge) (*decoded, error) {
 		!r.composite && (e.rapSpans(microRapSpan) || !e.codewordsDiffer(r.hitRuns) || !e.readsRow(r.hitRuns)) {
 		return nil, errMicroLayout
 	}
+	// A MicroPDF417 edge whose RAPs, side or centre, never follow each
+	// other in their cycle (ISO/IEC 24728 §5.3: each row's RAP is the
+	// next of its cycle; see rapsFollow) is texture's mostly: where the
+	// lines along its normal read no rows of several clusters, it is not
+	// tried along the view's rows either. It is not left out altogether:
+	// at low contrast the search may find only such edges of a symbol
+	// whose RAPs it misreads, and the rows their lines read, along the
+	// normal or at the other angles, make the reader Promising, so that a
+	// later pass (the global histogram's) searches again and reads it.
+	outOfCycle := !r.composite && !rapsFollow(e.hits, e.module, r.hitRuns, true)
 	// gridProbe is the most whole rows the probe of an angle read whose
 	// lines, sampled in full, formed rows of a MicroPDF417 size that
 	// failed to decode (their error correction, mostly): another angle
@@ -990,7 +1000,7 @@ func (r *MicroReader) readSymbol(v view, e *microEdge) (*decoded, error) {
 	// reads of 2000 to it).
 	gridProbe := -1
 	d, err, readSome := r.readSymbolAt(v, e, e.b, true)
-	if err == nil || !r.composite && r.ungrouped {
+	if err == nil || !r.composite && r.ungrouped || outOfCycle && !readSome {
 		return d, err
 	}
 	if !r.composite && !errors.Is(err, errMicroLayout) {

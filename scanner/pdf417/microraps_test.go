@@ -143,6 +143,98 @@ func placeOf(m []bool) int {
 	return 0
 }
 
+// TestMicroRAPsOutOfCycleNotRead: an edge whose RAPs change from row to
+// row but never to the next one in their cycle, as texture's RAP-like runs
+// do (here the cycle run backwards), is not tried along the view's rows
+// where the lines along its normal read no rows: on paper it costs its
+// probe there, where the same edge with its RAPs in the cycle's order is
+// probed at both angles.
+func TestMicroRAPsOutOfCycleNotRead(t *testing.T) {
+	m, err := gozxing.NewBitMatrix(400, 300)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := newView(m, rot0)
+	const module = 2.0
+	edge := func(rap func(k int) uint16) *microEdge {
+		e := &microEdge{module: module, a: 100, b: 0.05}
+		for k := range 30 {
+			y := 60 + 3*k
+			e.hits = append(e.hits, microHit{y: int32(y), x: e.a + e.b*float64(y), module: module,
+				rap: rap(k), cw: int16(k), row: true})
+		}
+		return e
+	}
+	backwards := edge(func(k int) uint16 { return sideRAP(rapCycleLen - k) })
+	forwards := edge(func(k int) uint16 { return sideRAP(7 + k) })
+	if rapsFollow(backwards.hits, module, nil, true) || !rapsFollow(forwards.hits, module, nil, true) {
+		t.Fatalf("RAPs follow: backwards %v, forwards %v", rapsFollow(backwards.hits, module, nil, true), rapsFollow(forwards.hits, module, nil, true))
+	}
+	lines := func(e *microEdge) int {
+		r := NewMicroReader()
+		if _, err := r.readSymbol(v, e); err == nil {
+			t.Fatal("read a symbol on paper")
+		}
+		return r.linesSampled
+	}
+	step := max(1, len(forwards.hits)/8)
+	probe := (len(forwards.hits) + step - 1) / step
+	if back, fwd := lines(backwards), lines(forwards); back != probe || fwd != 2*probe {
+		t.Errorf("lines sampled: %d across the edge of RAPs out of cycle, %d across the one in it (want one and two angles' probes of %d)", back, fwd, probe)
+	}
+}
+
+// TestMicroRAPsOutOfCycleReadAlongNormal: a symbol's edge whose RAPs the
+// search misread out of their cycle (here each given the side RAP before
+// the last one's), as it may at low contrast, is still read along its
+// normal: the whole edge decodes the symbol, and its upper rows alone,
+// which read rows that decode nothing, make the reader Promising, so that
+// a later pass searches again.
+func TestMicroRAPsOutOfCycleReadAlongNormal(t *testing.T) {
+	zint.Need(t)
+	text := "MicroPDF417 rows out of cycle 0123456789"
+	img, _ := zint.Image(t, "-b", "MICROPDF417", "--cols=2", "-d", text).Render(zint.Scene{Module: 3})
+	m, err := bitmap(img).GetBlackMatrix()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := NewMicroReader()
+	r.rows.Of(m, nil)
+	regions := r.turnedRegions(m)
+	r.blocks, r.bstride = uniformBlocks(r.words, r.stride, m.GetWidth(), m.GetHeight(), r.blocks)
+	read, promising := false, false
+	for _, rg := range regions {
+		v, _ := r.regionViews(m, rg)
+		edges, _ := r.edgeChains(v, 2, true, false)
+		for _, e := range edges[:min(len(edges), microMaxEdges)] {
+			if len(e.hits) < 12 || !rapsFollow(e.hits, e.module, r.hitRuns, true) {
+				continue
+			}
+			for k := range e.hits {
+				e.hits[k].rap = sideRAP(rapCycleLen - k)
+			}
+			if rapsFollow(e.hits, e.module, r.hitRuns, true) {
+				t.Fatal("RAPs run backwards follow their cycle")
+			}
+			whole := e.hits
+			r.promising = false
+			if d, err := r.readSymbol(v, e); err == nil && d.data.text == text {
+				read = true
+			}
+			e.hits = whole[:len(whole)/2]
+			r.promising = false
+			if _, err := r.readSymbol(v, e); err == nil {
+				t.Errorf("read a symbol along the upper half of its edge")
+			}
+			promising = promising || r.Promising()
+			e.hits = whole
+		}
+	}
+	if !read || !promising {
+		t.Errorf("edge of RAPs out of cycle: symbol read %v, half its rows promising %v", read, promising)
+	}
+}
+
 // TestComponentRAPsOutOfCycleNotRead: the composite reader, too, samples
 // no line across an edge whose RAPs, each on two scan rows, change from
 // row to row but never to the next one in their cycle (here the cycle run
