@@ -54,6 +54,9 @@ type Reader struct {
 	// pass's rows change size, whether it searched since or not.
 	searched, sampled bool
 	runsHeld          int
+	// eq reads a grid's modules from the gray view, where DecodeGray
+	// gives one.
+	eq equalizer
 }
 
 var _ gozxing.Reader = (*Reader)(nil)
@@ -82,6 +85,7 @@ func (r *Reader) Wipe() {
 		clear(r.dec.placed[:cap(r.dec.placed)])
 		r.sampled = false
 	}
+	r.eq.wipe()
 }
 
 // Promising reports whether the last search found two finder candidates
@@ -484,12 +488,15 @@ func (r *Reader) tryGroup(bm *gozxing.BitMatrix, q [4]candidate, ids [4]int) (*g
 			return res, nil
 		}
 	}
-	for _, f := range fits[:min(len(fits), 2)] {
+	var refined [2]geom.Homography
+	for i, f := range fits[:min(len(fits), 2)] {
 		h, _ := fit(q, f.order, f.size)
+		refined[i] = h
 		h, ok := r.refine(bm, h, r.dec.layout(versionOf(f.size)))
 		if !ok {
 			continue
 		}
+		refined[i] = h
 		// Refined, then shifted a quarter module each way: small modules
 		// read at one pixel each.
 		for _, d := range [5][2]float64{{0, 0}, {0.25, 0}, {-0.25, 0}, {0, 0.25}, {0, -0.25}} {
@@ -498,6 +505,23 @@ func (r *Reader) tryGroup(bm *gozxing.BitMatrix, q [4]candidate, ids [4]int) (*g
 				return res, nil
 			}
 		}
+	}
+	if r.eq.src == nil {
+		return nil, lastErr
+	}
+	// The same two fits, refined where they could be, read from the gray
+	// view (sampleGray).
+	for i, f := range fits[:min(len(fits), 2)] {
+		h := &refined[i]
+		if !r.sampleGray(h, r.dec.layout(versionOf(f.size))) {
+			continue
+		}
+		text, info, fixed, err := r.dec.decodeGrid(&r.g)
+		if err != nil {
+			lastErr = err
+			continue
+		}
+		return result(text, info, fixed, h, f.size), nil
 	}
 	return nil, lastErr
 }

@@ -1,6 +1,7 @@
 package hanxin
 
 import (
+	"image"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -66,5 +67,33 @@ func TestWipeClearsOnlyWhatWasWritten(t *testing.T) {
 	r.Wipe()
 	if !r.g.dark[0] || r.runs[:1][0] != 1 {
 		t.Error("a Wipe after a Wipe, with no search or sampling between, cleared the buffers again")
+	}
+}
+
+// The gray levels a grid was read from (DecodeGray's) are image data:
+// Wipe clears them.
+func TestWipeClearsGrayLevels(t *testing.T) {
+	img := image.NewGray(image.Rect(0, 0, 120, 120))
+	for i := range img.Pix {
+		img.Pix[i] = byte(40 + i%7*25)
+	}
+	r := NewReader()
+	r.eq.src = gozxing.NewLuminanceSourceFromImage(img)
+	h, _ := fit([4]candidate{{x: 20, y: 20}, {x: 100, y: 20}, {x: 100, y: 100}, {x: 20, y: 100}}, [4]int{0, 1, 2, 3}, sizeOf(1))
+	if !r.sampleGray(&h, r.dec.layout(1)) {
+		t.Fatal("sampleGray read nothing: nothing for the test to see wiped")
+	}
+	r.eq.src = nil
+	r.Wipe()
+	for name, kept := range map[string]bool{
+		"row":    slices.ContainsFunc(r.eq.row[:cap(r.eq.row)], func(v byte) bool { return v != 0 }),
+		"pixels": slices.ContainsFunc(r.eq.pix[:cap(r.eq.pix)], func(v byte) bool { return v != 0 }),
+		"levels": slices.ContainsFunc(r.eq.level[:cap(r.eq.level)], func(v float64) bool { return v != 0 }),
+		"states": slices.ContainsFunc(r.eq.dark[:cap(r.eq.dark)], func(v int8) bool { return v != 0 }),
+		"grid":   slices.Contains(r.g.dark[:cap(r.g.dark)], true),
+	} {
+		if kept {
+			t.Errorf("the gray view's %s kept after Wipe", name)
+		}
 	}
 }
