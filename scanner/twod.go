@@ -191,7 +191,15 @@ func newAreaReaders(d *decoder) []areaReader {
 			return rs
 		}},
 		compositeReader(),
-		{sym: HanXin, corners: cornersTLBLBRTR, read: multiple(hx), costly: true, wipe: hx.Wipe, promising: hx.Promising},
+		// Han Xin reads a grid the binarized view fails on again from the
+		// gray view.
+		{sym: HanXin, corners: cornersTLBLBRTR, costly: true, wipe: hx.Wipe, promising: hx.Promising, readGray: func(src gozxing.LuminanceSource, bm *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}, want int) []*gozxing.Result {
+			rs, _ := hx.DecodeGray(src, bm, hints)
+			if want > 0 && len(rs) > want {
+				rs = rs[:want]
+			}
+			return rs
+		}},
 		postalReader(),
 		dxFilmEdgeReader(),
 		// DotCode binarizes the gray view for dots itself.
