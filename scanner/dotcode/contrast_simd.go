@@ -88,12 +88,12 @@ func (g *grayView) setWide(means, lows []int16, cores bool) int {
 	// loaded again for every group, which the stores might have changed.
 	thr := g.thr
 	idx := archsimd.LoadInt8x32(&spread4)
-	twelve := archsimd.BroadcastInt16x8(12)
+	offset := archsimd.BroadcastInt16x8(g.offset)
 	var zero archsimd.Int16x8
 	var v archsimd.Uint8x32
 	for k := range n {
 		m := archsimd.LoadInt16x8Slice(means[8*k : 8*k+8])
-		t := m.Sub(twelve)
+		t := m.Sub(offset)
 		if cores {
 			l := archsimd.LoadInt16x8Slice(lows[8*k : 8*k+8])
 			t = t.Min(m.Add(l).ShiftAllRight(1))

@@ -106,7 +106,7 @@ func binarizeByDefinition(t *testing.T) {
 						}
 					}
 					mean := sum / n
-					th := mean - max(12, mean/24)
+					th := mean - int(g.offset)
 					if cores {
 						th = min(th, (mean+low)/2)
 					}
