@@ -31,7 +31,7 @@ var floors = map[scanner.Symbology]map[string]int{
 	scanner.DataBar:         {"rotation": 7, "tilt": 5, "blur": 3, "motion": 3, "jpeg": 5, "noise": 4, "contrast": 4, "light": 3, "module": 5, "curve": 3, "inversion": 1},
 	scanner.DataBarExpanded: {"rotation": 11, "tilt": 5, "blur": 3, "motion": 3, "jpeg": 5, "noise": 4, "contrast": 4, "light": 4, "module": 5, "curve": 3, "inversion": 1},
 	scanner.DataMatrix:      {"rotation": 11, "tilt": 5, "blur": 3, "motion": 3, "jpeg": 5, "noise": 3, "contrast": 4, "light": 4, "module": 5, "curve": 2, "inversion": 1},
-	scanner.DotCode:         {"rotation": 11, "tilt": 3, "blur": 2, "motion": 3, "jpeg": 5, "noise": 4, "contrast": 4, "light": 4, "module": 2, "curve": 2, "inversion": 0},
+	scanner.DotCode:         {"rotation": 11, "tilt": 3, "blur": 2, "motion": 3, "jpeg": 5, "noise": 4, "contrast": 4, "light": 4, "module": 3, "curve": 2, "inversion": 0},
 	scanner.EAN13:           {"rotation": 9, "tilt": 4, "blur": 2, "motion": 2, "jpeg": 5, "noise": 3, "contrast": 4, "light": 3, "module": 4, "curve": 3, "inversion": 1},
 	scanner.EAN8:            {"rotation": 6, "tilt": 5, "blur": 3, "motion": 3, "jpeg": 5, "noise": 5, "contrast": 4, "light": 3, "module": 5, "curve": 4, "inversion": 1},
 	scanner.ITF:             {"rotation": 8, "tilt": 5, "blur": 3, "motion": 3, "jpeg": 5, "noise": 4, "contrast": 4, "light": 3, "module": 5, "curve": 4, "inversion": 1},

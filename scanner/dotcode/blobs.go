@@ -37,6 +37,10 @@ type blobFinder struct {
 	blobs       []blob
 	// labelled counts the runs the last search labelled.
 	labelled int
+	// edgewise: the search joins only pixels that share an edge
+	// (four-connected), not those that touch at a corner only (see
+	// findEdgewise).
+	edgewise bool
 }
 
 type blobAcc struct {
@@ -59,6 +63,18 @@ func (f *blobFinder) find(bm *gozxing.BitMatrix) []blob {
 	})
 }
 
+// findEdgewise is find with pixels joined only where they share an edge.
+// A DotCode symbol's nearest dots are diagonal neighbours (the
+// checkerboard), so where dots spread into each other, by blur, by ink or
+// in a small module's pixels, they first touch at corners: at two pixels
+// a module, a dot's darker pixels are its centre's and the four beside
+// it, and the neighbouring dots' meet those corner to corner.
+func (f *blobFinder) findEdgewise(bm *gozxing.BitMatrix) []blob {
+	f.edgewise = true
+	defer func() { f.edgewise = false }()
+	return f.find(bm)
+}
+
 // findWords is find on an image held as words, its rows read in place.
 func (f *blobFinder) findWords(m *wordImage) []blob {
 	return f.findRows(m.w, m.h, m.row)
@@ -78,11 +94,18 @@ func (f *blobFinder) findRows(w, h int, row func(y int) []uint32) []blob {
 	f.acc = f.acc[:0]
 	f.above = append(f.above[:0], past)
 	f.labelled = 0
+	// A run joins the runs of the row above that reach within one pixel
+	// of it, or, edgewise, that overlap it: those that reach it once it
+	// is narrowed by a pixel at each end.
+	narrow := int32(0)
+	if f.edgewise {
+		narrow = 1
+	}
 	for y := range h {
 		f.runs = appendRuns(f.runs[:0], row(y), int32(w))
 		n := len(f.runs)
 		f.runs = append(f.runs, past)
-		f.acc = label(f.acc, f.above, f.runs, int32(y))
+		f.acc = label(f.acc, f.above, f.runs, int32(y), narrow)
 		f.labelled += n
 		f.above, f.runs = f.runs, f.above
 	}
@@ -169,8 +192,10 @@ func appendRuns(runs []run, words []uint32, w int32) []run {
 
 // label labels the runs of row y against those of the row above (both
 // end in a run past every pixel), and gathers their pixels under their
-// patches' labels: in acc, the patches' records, which it returns.
-func label(acc []blobAcc, above, runs []run, y int32) []blobAcc {
+// patches' labels: in acc, the patches' records, which it returns. A run
+// narrowed by narrow pixels at each end is what must reach a run above
+// (see findRows).
+func label(acc []blobAcc, above, runs []run, y, narrow int32) []blobAcc {
 	// Room for a patch a run, made once a row: with no call to grow acc
 	// in the loop, the compiler keeps more of the labelling's values in
 	// registers rather than in memory across the call.
@@ -180,11 +205,12 @@ func label(acc []blobAcc, above, runs []run, y int32) []blobAcc {
 	p := 0
 	for i := range runs[:len(runs)-1] { // all but the run past them
 		x0, x1 := runs[i].x0, runs[i].x1
-		for above[p].x1 < x0 {
+		lo, hi := x0+narrow, x1-narrow
+		for above[p].x1 < lo {
 			p++
 		}
 		n := x1 - x0
-		if above[p].x0 > x1 {
+		if above[p].x0 > hi {
 			// It touches no run above: a patch of its own.
 			label := int32(len(acc))
 			acc = acc[:len(acc)+1]
@@ -193,7 +219,7 @@ func label(acc []blobAcc, above, runs []run, y int32) []blobAcc {
 			continue
 		}
 		label := root(acc, above[p].label)
-		for q := p + 1; above[q].x0 <= x1; q++ {
+		for q := p + 1; above[q].x0 <= hi; q++ {
 			if rq := root(acc, above[q].label); rq != label {
 				// Two patches join: the lesser root keeps both's
 				// pixels.

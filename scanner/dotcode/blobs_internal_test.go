@@ -8,9 +8,10 @@ import (
 )
 
 // TestFindLabelsEachPatch: the blobs found from runs are the dot-like
-// eight-connected patches of dark pixels, in the order of their first
-// pixel in reading order, as a flood fill pixel by pixel finds them, at
-// densities from specks to a mesh and across word boundaries.
+// eight-connected patches of dark pixels (edgewise, four-connected), in
+// the order of their first pixel in reading order, as a flood fill pixel
+// by pixel finds them, at densities from specks to a mesh and across word
+// boundaries.
 func TestFindLabelsEachPatch(t *testing.T) {
 	rng := rand.New(rand.NewPCG(14, 6))
 	var f blobFinder
@@ -37,22 +38,50 @@ func TestFindLabelsEachPatch(t *testing.T) {
 				}
 			}
 		}
-		got := f.find(m)
-		want := floodBlobs(m)
-		if len(got) != len(want) {
-			t.Fatalf("%dx%d density %.2f: %d blobs, want %d", w, h, density, len(got), len(want))
-		}
-		for i := range want {
-			if got[i] != want[i] {
-				t.Fatalf("%dx%d density %.2f: blob %d is %+v, want %+v", w, h, density, i, got[i], want[i])
+		for _, edgewise := range []bool{false, true} {
+			got := f.find(m)
+			if edgewise {
+				got = f.findEdgewise(m)
+			}
+			want := floodBlobs(m, edgewise)
+			if len(got) != len(want) {
+				t.Fatalf("%dx%d density %.2f, edgewise %v: %d blobs, want %d", w, h, density, edgewise, len(got), len(want))
+			}
+			for i := range want {
+				if got[i] != want[i] {
+					t.Fatalf("%dx%d density %.2f, edgewise %v: blob %d is %+v, want %+v", w, h, density, edgewise, i, got[i], want[i])
+				}
 			}
 		}
 	}
 }
 
-// floodBlobs finds the patches of m pixel by pixel and keeps those find
-// keeps, each as find describes it.
-func floodBlobs(m *gozxing.BitMatrix) []blob {
+// TestFindEdgewisePartsDiagonalDots: two-pixel dots of a checkerboard
+// whose corners touch, as a DotCode symbol's at two pixels a module, are
+// one patch joined at corners, too large for a dot, and a blob each
+// edgewise; the next search joins at corners again.
+func TestFindEdgewisePartsDiagonalDots(t *testing.T) {
+	m, _ := gozxing.NewBitMatrix(60, 60)
+	n := 0
+	for y := 2; y < 56; y += 2 {
+		for x := 2 + y%4; x < 56; x += 4 {
+			m.SetRegion(x, y, 2, 2)
+			n++
+		}
+	}
+	var f blobFinder
+	if got := len(f.findEdgewise(m)); got != n {
+		t.Errorf("edgewise: %d blobs, want the %d dots", got, n)
+	}
+	if got := f.find(m); len(got) != 0 {
+		t.Errorf("%v, want no blob (the dots joined at their corners are no dot)", got)
+	}
+}
+
+// floodBlobs finds the patches of m pixel by pixel (edgewise: joined
+// only across edges) and keeps those find keeps, each as find describes
+// it.
+func floodBlobs(m *gozxing.BitMatrix, edgewise bool) []blob {
 	w, h := m.GetWidth(), m.GetHeight()
 	seen := make([]bool, w*h)
 	var out []blob
@@ -73,6 +102,9 @@ func floodBlobs(m *gozxing.BitMatrix) []blob {
 				for dy := -1; dy <= 1; dy++ {
 					for dx := -1; dx <= 1; dx++ {
 						qx, qy := p[0]+dx, p[1]+dy
+						if edgewise && dx != 0 && dy != 0 {
+							continue
+						}
 						if qx >= 0 && qy >= 0 && qx < w && qy < h && !seen[qy*w+qx] && m.Get(qx, qy) {
 							seen[qy*w+qx] = true
 							stack = append(stack, [2]int{qx, qy})

@@ -93,7 +93,7 @@ func (r *Reader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHin
 	if err != nil {
 		return nil, err
 	}
-	return r.decodeMatrix(bm, hint.TryHarder(hints), want)
+	return r.decodeMatrix(bm, hint.TryHarder(hints), want, false)
 }
 
 // DecodeGray finds and decodes up to want DotCode symbols (every one for
@@ -137,7 +137,7 @@ func (r *Reader) DecodeGray(src gozxing.LuminanceSource, hints map[gozxing.Decod
 	case !tryHarder:
 		return nil, err
 	}
-	return r.decodeMatrix(r.viewDark(), true, want)
+	return r.decodeMatrix(r.viewDark(), true, want, true)
 }
 
 // findDots returns the dots among the cores, the pixels within the
@@ -231,14 +231,24 @@ func sameView(a, b gozxing.LuminanceSource) bool {
 	return a == b
 }
 
-// decodeMatrix reads the symbols of a binarized image.
-func (r *Reader) decodeMatrix(bm *gozxing.BitMatrix, tryHarder bool, want int) ([]*gozxing.Result, error) {
+// decodeMatrix reads the symbols of a binarized image, edgewise first
+// finding its dots joined across edges only (findEdgewise). DecodeGray
+// has it so in the view's dark image, whose threshold stays clear of the
+// sensor's noise (noiseOffset); in another binarizer's image (Decode's)
+// the noise's specks that touch a dot at a corner would come apart from
+// it as dots of their own (a zint round trip with noise of σ 8 was lost
+// so).
+func (r *Reader) decodeMatrix(bm *gozxing.BitMatrix, tryHarder bool, want int, edgewise bool) ([]*gozxing.Result, error) {
 	budget := maxClusters
 	if tryHarder {
 		budget = maxClustersHard
 	}
 	matrix := func() *gozxing.BitMatrix { return bm }
-	res, err := r.search(r.blobs.find(bm), matrix, budget, want)
+	find := r.blobs.find
+	if edgewise {
+		find = r.blobs.findEdgewise
+	}
+	res, err := r.search(find(bm), matrix, budget, want)
 	if len(res) == 0 && tryHarder {
 		// Dots printed large or blurred touch their diagonal neighbours
 		// and fail the blob filter: thinned, they come apart.
