@@ -235,9 +235,10 @@ func (r *MicroReader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.Deco
 
 // Promising reports whether the last search found rows of a symbol that
 // it could not decode: lines across one of its candidates read three rows
-// or more, of clusters that cycle as a symbol's do. Where it found none,
-// the image holds no symbol this reader sees, and searching it again
-// (binarized another way, say) is seldom worth its cost.
+// or more, of clusters that cycle as a symbol's do, or the RAPs down a
+// candidate's edge advanced through their cycle (rapsAdvance). Where it
+// found none, the image holds no symbol this reader sees, and searching
+// it again (binarized another way, say) is seldom worth its cost.
 func (r *MicroReader) Promising() bool { return r.promising }
 
 // wipe clears what the reader keeps of the image between calls: the last
@@ -302,6 +303,9 @@ func (r *MicroReader) find(m *gozxing.BitMatrix, step int, multiple bool) ([]*de
 				d, err := r.readSymbol(v, c)
 				if err != nil {
 					lastErr = err
+					if !r.composite && !r.promising {
+						r.promising = rapsAdvance(c.hits, c.module, r.hitRuns)
+					}
 					continue
 				}
 				if !duplicate(found, d) {
