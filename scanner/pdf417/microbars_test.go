@@ -10,9 +10,10 @@ import (
 // than microRapSpan modules, as the bars of a 1D symbol do, is not
 // sampled at all; an edge alike but for its RAPs, which change from row
 // to row, each the next in their cycle, as a symbol's do, is sampled along
-// its normal and the view's
-// rows, its slope being off them. Both lie on paper, where no line reads
-// a row, so that each angle tried costs its probe's lines and no more.
+// its normal, the view's rows (its slope being off them) and, its RAPs
+// advancing through their cycle (rapsAdvance), the other angles of a short
+// edge's sweep. Both lie on paper, where no line reads a row, so that each
+// angle tried costs its probe's lines and no more.
 func TestMicroBarsEdgeNotRead(t *testing.T) {
 	m, err := gozxing.NewBitMatrix(400, 300)
 	if err != nil {
@@ -46,7 +47,15 @@ func TestMicroBarsEdgeNotRead(t *testing.T) {
 	// A probe's lines: through every so many of the hits (see probe).
 	step := max(1, len(rows.hits)/8)
 	barLines, rowLines, probe := lines(bars), lines(rows), (len(rows.hits)+step-1)/step
-	if barLines != 0 || rowLines != 2*probe {
-		t.Errorf("lines sampled: %d across the bars' edge, %d across the rows' (want none, and two angles' probes of %d)", barLines, rowLines, probe)
+	if barLines != 0 || rowLines != advancingAngles*probe {
+		t.Errorf("lines sampled: %d across the bars' edge, %d across the rows' (want none, and %d angles' probes of %d)", barLines, rowLines, advancingAngles, probe)
 	}
 }
+
+// advancingAngles is how many angles readSymbol probes an edge of slope
+// 0.05 at whose RAPs advance through their cycle and whose lines read no
+// row: its normal, the view's rows, the normal a retry turn either side,
+// and the turns of one to three retry turns either side of the view's
+// rows but those within half a turn of an angle tried (2 and 3 turns,
+// beside the normal's turns).
+const advancingAngles = 8

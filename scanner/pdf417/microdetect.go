@@ -1003,6 +1003,15 @@ func (r *MicroReader) readSymbol(v view, e *microEdge) (*decoded, error) {
 	if err == nil || !r.composite && r.ungrouped || outOfCycle && !readSome {
 		return d, err
 	}
+	// An edge whose RAPs advance through their cycle as a symbol's rows
+	// do (rapsAdvance) is tried at the other angles whatever its first
+	// lines read, with the wider sweep of a short edge: a symbol tilted
+	// away from the camera keeps its rows level while perspective leans
+	// its edge, so that they run neither along the edge's normal nor,
+	// where the view's angle is a few hundredths of a radian off (the
+	// leaning bars turn the cells' angle), along the view's rows: rows
+	// foreshortened to about a module and a half are crossed by both.
+	advances := !r.composite && rapsAdvance(e.hits, e.module, r.hitRuns)
 	if !r.composite && !errors.Is(err, errMicroLayout) {
 		gridProbe = r.probed
 	}
@@ -1024,12 +1033,12 @@ func (r *MicroReader) readSymbol(v view, e *microEdge) (*decoded, error) {
 		componentRow = componentRow || r.composite && componentRows(r.lines, r.cols)
 		tried = append(tried, 0)
 	}
-	if !readSome && !(r.composite && readOne) || r.composite && (e.rapStays() || !componentRow) {
+	if !readSome && !(r.composite && readOne) && !advances || r.composite && (e.rapStays() || !componentRow) {
 		return nil, err
 	}
 
 	slopes := []float64{e.b + microRetryTurn, e.b - microRetryTurn}
-	if len(e.hits) < microShortEdge || r.composite {
+	if len(e.hits) < microShortEdge || r.composite || advances {
 		for k := 1; k <= 3; k++ {
 			slopes = append(slopes, float64(k)*microRetryTurn, -float64(k)*microRetryTurn)
 		}

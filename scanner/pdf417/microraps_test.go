@@ -148,7 +148,8 @@ func placeOf(m []bool) int {
 // do (here the cycle run backwards), is not tried along the view's rows
 // where the lines along its normal read no rows: on paper it costs its
 // probe there, where the same edge with its RAPs in the cycle's order is
-// probed at both angles.
+// probed at both angles and, its RAPs advancing through their cycle
+// (rapsAdvance), at the other angles of a short edge's sweep.
 func TestMicroRAPsOutOfCycleNotRead(t *testing.T) {
 	m, err := gozxing.NewBitMatrix(400, 300)
 	if err != nil {
@@ -179,8 +180,8 @@ func TestMicroRAPsOutOfCycleNotRead(t *testing.T) {
 	}
 	step := max(1, len(forwards.hits)/8)
 	probe := (len(forwards.hits) + step - 1) / step
-	if back, fwd := lines(backwards), lines(forwards); back != probe || fwd != 2*probe {
-		t.Errorf("lines sampled: %d across the edge of RAPs out of cycle, %d across the one in it (want one and two angles' probes of %d)", back, fwd, probe)
+	if back, fwd := lines(backwards), lines(forwards); back != probe || fwd != advancingAngles*probe {
+		t.Errorf("lines sampled: %d across the edge of RAPs out of cycle, %d across the one in it (want one and %d angles' probes of %d)", back, fwd, advancingAngles, probe)
 	}
 }
 
