@@ -1,6 +1,7 @@
 package postal
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"sort"
@@ -301,6 +302,10 @@ type reading struct {
 	// levels holds a bar's profile, and scratch its levels while they
 	// are ordered.
 	levels, scratch []float64
+	// class, order, values and classSums are fit's scratch.
+	class, order []int
+	values       []float64
+	classSums    [][5]float64
 }
 
 // Gray gives the gray level (0 black, 255 white) of the image a
@@ -585,11 +590,12 @@ func (rd *reading) grayExtent(x, y, limit float64) (up, down float64) {
 }
 
 // addProbed measures a bar that probe found and keeps it when it is as
-// tall as a tracker at least (a fifth of the bars' height).
-func (rd *reading) addProbed(v, u, height float64) bool {
+// tall as a tracker at least (a fifth of tallest, the tallest bar
+// measured) and not much taller than the bars' blobs (height).
+func (rd *reading) addProbed(v, u, height, tallest float64) bool {
 	rd.add(v, u, 1.2*height)
 	n := len(rd.v) - 1
-	if h := rd.bot[n] - rd.top[n]; h < height/5 || h > 1.5*height {
+	if h := rd.bot[n] - rd.top[n]; h < tallest/5 || h > 1.5*height {
 		rd.v, rd.top, rd.bot = rd.v[:n], rd.top[:n], rd.bot[:n]
 		return false
 	}
@@ -602,19 +608,97 @@ func median(xs []float64) float64 {
 	return xs[len(xs)/2]
 }
 
-// fit sets the least squares line through the bars' middles.
+// fit sets the line through the bars' middles: its slope fitted within
+// classes of bars alike in their ends, its place through their mean.
+// Bars of unlike ends have unlike middles (a tall bar's stands above a
+// short one's on their common baseline; an ascender's above a
+// descender's), so one least squares line through all of them leans
+// after the order of the kinds of bar over a few bars, and probing beyond
+// the ends along it leaves the symbol; bars alike in their ends share
+// their middles' line. The classes are the bars alike both in their tops
+// and in their bottoms, first as measured (the frame is the bars' own:
+// their middles' line runs nearly level in it), then off the line so
+// fitted.
 func (rd *reading) fit() {
+	n := len(rd.v)
 	var sv, su, svv, svu float64
+	spread := 0.0
 	for i, v := range rd.v {
 		mid := (rd.top[i] + rd.bot[i]) / 2
 		sv, su, svv, svu = sv+v, su+mid, svv+v*v, svu+v*mid
+		spread = math.Max(spread, rd.bot[i]-rd.top[i])
 	}
-	m := float64(len(rd.v))
-	slope := 0.0
+	m := float64(n)
+	slope := 0.0 // all bars as one class, where no class has two
 	if d := m*svv - sv*sv; d > 0 {
 		slope = (m*svu - sv*su) / d
 	}
+	gap := 0.15 * spread // as split's
+	rd.class = slices.Grow(rd.class[:0], 2*n)[:2*n]
+	byTop, byBot := rd.class[:n], rd.class[n:]
+	level := 0.0
+	for range 2 {
+		tops := rd.classify(byTop, func(i int) float64 { return rd.top[i] - level*rd.v[i] }, gap)
+		bots := rd.classify(byBot, func(i int) float64 { return rd.bot[i] - level*rd.v[i] }, gap)
+		for i := range byTop {
+			byTop[i] = byTop[i]*bots + byBot[i]
+		}
+		level = rd.slopeWithin(byTop, tops*bots, slope)
+	}
+	slope = level
 	rd.line = [2]float64{(su - slope*sv) / m, slope}
+}
+
+// classify sets class[i] to the class of bar i by value(i): classes are
+// parted where the values, in order, leap by gap or more, and numbered
+// from the least. It returns how many there are.
+func (rd *reading) classify(class []int, value func(int) float64, gap float64) int {
+	order := rd.order[:0]
+	for i := range class {
+		order = append(order, i)
+	}
+	rd.order = order
+	vals := slices.Grow(rd.values[:0], len(class))[:len(class)]
+	rd.values = vals
+	for i := range vals {
+		vals[i] = value(i)
+	}
+	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(vals[a], vals[b]) })
+	k := 0
+	for j, i := range order {
+		if j > 0 && vals[i]-vals[order[j-1]] >= gap {
+			k++
+		}
+		class[i] = k
+	}
+	return k + 1
+}
+
+// slopeWithin returns the least squares slope of the bars' middles over
+// v with an offset for each of the classes (class[i] of n): their
+// deviations from their class's means, pooled. Where no class has two
+// bars apart along the chain, it returns otherwise.
+func (rd *reading) slopeWithin(class []int, n int, otherwise float64) float64 {
+	sums := slices.Grow(rd.classSums[:0], n)[:n]
+	rd.classSums = sums
+	clear(sums)
+	for i, v := range rd.v {
+		c := &sums[class[i]]
+		mid := (rd.top[i] + rd.bot[i]) / 2
+		c[0], c[1], c[2], c[3], c[4] = c[0]+1, c[1]+v, c[2]+mid, c[3]+v*v, c[4]+v*mid
+	}
+	var num, den float64
+	for _, c := range sums {
+		if c[0] < 2 {
+			continue
+		}
+		num += c[4] - c[1]*c[2]/c[0]
+		den += c[3] - c[1]*c[1]/c[0]
+	}
+	if den <= 0 {
+		return otherwise
+	}
+	return num / den
 }
 
 // complete probes for the bars the chain missed, and sorts the bars along
@@ -637,10 +721,18 @@ func (rd *reading) complete(height float64) {
 			}
 		}
 	}
+	// The bars' height as measured, for the least a probed bar's may be:
+	// the blobs' longest may be longer, a bar and the specks of noise
+	// joined to it, and the measured trackers under a fifth of it.
+	tallest := 0.0
+	for i := range rd.v {
+		tallest = math.Max(tallest, rd.bot[i]-rd.top[i])
+	}
+	tallest = math.Min(tallest, height)
 	first, last := rd.v[0], rd.v[len(rd.v)-1]
 	for _, v := range add {
 		if v, u, ok := rd.probe(v, pitch, height); ok {
-			rd.addProbed(v, u, height)
+			rd.addProbed(v, u, height, tallest)
 		}
 	}
 	// Beyond the ends, while bars stand there.
@@ -651,7 +743,7 @@ func (rd *reading) complete(height float64) {
 		}
 		for range maxBars {
 			at, u, ok := rd.probe(v+dir*pitch, pitch, height)
-			if !ok || !rd.addProbed(at, u, height) {
+			if !ok || !rd.addProbed(at, u, height, tallest) {
 				break
 			}
 			v = at

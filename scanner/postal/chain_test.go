@@ -398,3 +398,81 @@ func TestTrimsShareMeasuring(t *testing.T) {
 		}
 	}
 }
+
+// TestFitIsLevelWhateverTheBars: the line through the middles of bars
+// standing level, tall and short on a baseline (POSTNET) or round a
+// tracker (4-state), is level whatever order the kinds of bar come in;
+// a least squares line through all the middles leans where the tall
+// bars crowd one end, and the probing beyond the ends along it leaves
+// the symbol.
+func TestFitIsLevelWhateverTheBars(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		states string // per bar: F full, A ascender, D descender, T tracker
+	}{
+		{"two-state", "FFFFDDDD"}, // tall bars first, short last
+		{"two-state mixed", "FDDFFDFDDD"},
+		{"four-state", "AAAFTDDD"},
+		{"four-state mixed", "ADTFADDATF"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			rd := &reading{}
+			for i, s := range c.states {
+				top, bot := -3.0, 3.0 // the tracker
+				if s == 'F' || s == 'A' {
+					top = -12
+				}
+				if s == 'F' || s == 'D' {
+					bot = 12
+				}
+				// Bars a pitch of 6 apart, their line 100 across.
+				rd.v = append(rd.v, 6*float64(i))
+				rd.top, rd.bot = append(rd.top, 100+top), append(rd.bot, 100+bot)
+			}
+			rd.fit()
+			if math.Abs(rd.line[1]) > 1e-9 {
+				t.Errorf("bars %s: line %v, want level", c.states, rd.line)
+			}
+		})
+	}
+}
+
+// TestProbedTrackersAgainstBarsMeasured: the bars probed beyond a
+// chain's ends are kept down to a fifth of the tallest bar measured, not
+// of the chain's longest blob: noise joins specks to a bar's blob and
+// makes it longer than the bar, and the trackers, a quarter of a full
+// bar, fell under a fifth of it.
+func TestProbedTrackersAgainstBarsMeasured(t *testing.T) {
+	img := image.NewGray(image.Rect(0, 0, 200, 100))
+	for i := range img.Pix {
+		img.Pix[i] = 220
+	}
+	// Full bars 20 pixels tall, trackers 5, ascenders and descenders
+	// between, 3 wide and 6 apart.
+	states := "FTADTTFADTFATDTTADFT"
+	var c []*blob
+	for k, s := range states {
+		y0, y1 := 48, 53
+		if s == 'F' || s == 'A' {
+			y0 = 40
+		}
+		if s == 'F' || s == 'D' {
+			y1 = 60
+		}
+		x0 := 40 + 6*k
+		for y := y0; y < y1; y++ {
+			for x := x0; x < x0+3; x++ {
+				img.Pix[y*img.Stride+x] = 30
+			}
+		}
+		// The chain is the middle eight bars, their blobs half as long
+		// again as a full bar.
+		if k >= 6 && k < 14 {
+			c = append(c, &blob{cx: float64(x0) + 1.5, cy: float64(y0+y1) / 2, length: 30, thickness: 3, uy: 1})
+		}
+	}
+	rd := measure(nil, grayImage{img}, c, nil, 0, len(c))
+	if len(rd.v) != len(states) {
+		t.Errorf("measured %d bars, want %d", len(rd.v), len(states))
+	}
+}

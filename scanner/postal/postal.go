@@ -13,6 +13,8 @@ package postal
 
 import (
 	"math"
+	"slices"
+	"strings"
 
 	"github.com/makiuchi-d/gozxing"
 )
@@ -118,9 +120,7 @@ func (r *Reader) Read(img Image, gray Gray, kinds Kinds) []Symbol {
 				continue
 			}
 			if s, ok := r.readChain(img, gray, c, cut, kinds); ok {
-				if !seen(out, s) {
-					out = append(out, s)
-				}
+				out = add(out, s)
 				read = true
 				break trims
 			}
@@ -268,6 +268,37 @@ func (rd *reading) corners(turned bool) [4][2]float64 {
 		return [4][2]float64{br, bl, tl, tr}
 	}
 	return [4][2]float64{tl, tr, br, bl}
+}
+
+// add returns out with s added, unless it was read already (seen) or is
+// a piece of a symbol read: of the same kind, its text within the
+// other's, its centre within the other's half-length of the other's.
+// Symbols read that are pieces of s are let go. Blur breaks a symbol's
+// chain in parts, and the bars probed for beyond the ends of a part may
+// stop short of the symbol's: a KIX code, without check or start and
+// stop, reads as any of its runs of whole characters.
+func add(out []Symbol, s Symbol) []Symbol {
+	if seen(out, s) {
+		return out
+	}
+	for _, o := range out {
+		if pieceOf(s, o) {
+			return out
+		}
+	}
+	out = slices.DeleteFunc(out, func(o Symbol) bool { return pieceOf(o, s) })
+	return append(out, s)
+}
+
+// pieceOf reports whether p, read from part of a symbol's bars, is a
+// piece of whole.
+func pieceOf(p, whole Symbol) bool {
+	if p.Kind != whole.Kind || len(p.Text) >= len(whole.Text) || !strings.Contains(whole.Text, p.Text) {
+		return false
+	}
+	dx := (p.Corners[0][0]+p.Corners[2][0])/2 - (whole.Corners[0][0]+whole.Corners[2][0])/2
+	dy := (p.Corners[0][1]+p.Corners[2][1])/2 - (whole.Corners[0][1]+whole.Corners[2][1])/2
+	return math.Hypot(dx, dy) < math.Hypot(whole.Corners[1][0]-whole.Corners[0][0], whole.Corners[1][1]-whole.Corners[0][1])/2
 }
 
 // seen reports whether s was read already, from another chain of its

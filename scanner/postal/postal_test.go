@@ -127,3 +127,26 @@ func TestRunMoments(t *testing.T) {
 		}
 	}
 }
+
+// TestPieceOfSymbolNotRead: where blur or small modules break a symbol's
+// chain in parts and the bars probed beyond one part stop short of the
+// symbol's ends, that part may read on its own (a KIX code has no check:
+// any run of its whole characters reads), beside the symbol read whole
+// from another part: only the whole is read.
+func TestPieceOfSymbolNotRead(t *testing.T) {
+	raster := zint.Image(t, "-b", "KIX", "-d", "2500GG30250X99")
+	img, _ := raster.Render(zint.Scene{Module: 1.5, Angle: 30})
+	bm, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(gozxing.NewLuminanceSourceFromImage(img)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := bm.GetBlackMatrix()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r Reader
+	got := r.Read(m, grayImage{img}, NewKinds(POSTNET, PLANET, IMB, AusPost, RM4SCC, KIX))
+	if len(got) != 1 || got[0].Kind != KIX || got[0].Text != "2500GG30250X99" {
+		t.Errorf("read %+v, want KIX %q alone", got, "2500GG30250X99")
+	}
+}
