@@ -55,3 +55,15 @@ func TestRobustnessPostalTrackersProbed(t *testing.T) {
 		samples []int
 	}{{scanner.KIX, []int{0, 2}}})
 }
+
+// POSTNET codes blurred by half a module are read where the binarized
+// bars join along their baseline in runs of a few, and no part of the
+// chain between them holds more than six or seven bars: such a part is
+// measured, and the probing beyond its ends finds the rest. (The samples
+// are ones that read only so.)
+func TestRobustnessShortPostalChains(t *testing.T) {
+	postalSamples(t, "blur", 0.5, []struct {
+		sym     scanner.Symbology
+		samples []int
+	}{{scanner.POSTNET, []int{0, 2}}})
+}

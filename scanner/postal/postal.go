@@ -89,8 +89,10 @@ func (r *Reader) Promising() bool { return r.promising }
 
 // minChainBars is the fewest bars a chain needs to be measured: blur
 // joins and breaks bars and so breaks a symbol's chain in parts, and the
-// measuring of a part finds the rest.
-const minChainBars = 8
+// measuring of a part finds the rest. Blurred by half a module, a
+// POSTNET code's bars join along their common baseline in runs of two to
+// five, and the parts left between them may hold six or seven bars.
+const minChainBars = 6
 
 // maxBars bounds a chain: more bars than the longest symbol (PLANET's 72,
 // a long KIX code's 80) and it is texture.
