@@ -151,13 +151,7 @@ func (r *Reader) sampleGray(h *geom.Homography, l *layout) bool {
 			break
 		}
 	}
-	g := &r.g
-	g.size = size
-	r.sampled = true
-	if cap(g.dark) < size*size {
-		g.dark = make([]bool, size*size)
-	}
-	g.dark = g.dark[:size*size]
+	g := r.grid(size)
 	for row := range size {
 		for col := range size {
 			g.dark[row*size+col] = e.dark[(row+1)*n+col+1] == 1

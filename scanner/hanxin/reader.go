@@ -687,9 +687,9 @@ func finderScore(bm *gozxing.BitMatrix, h *geom.Homography, size int, least floa
 	return float64(good) / n
 }
 
-// sample reads the grid's modules through h: only the function
-// information's when infoOnly is set.
-func (r *Reader) sample(bm *gozxing.BitMatrix, h *geom.Homography, size int, infoOnly bool) {
+// grid returns the reader's grid made ready for a symbol size modules
+// a side, its modules to be sampled (r.sampled: to wipe).
+func (r *Reader) grid(size int) *grid {
 	g := &r.g
 	g.size = size
 	r.sampled = true
@@ -697,6 +697,13 @@ func (r *Reader) sample(bm *gozxing.BitMatrix, h *geom.Homography, size int, inf
 		g.dark = make([]bool, size*size)
 	}
 	g.dark = g.dark[:size*size]
+	return g
+}
+
+// sample reads the grid's modules through h: only the function
+// information's when infoOnly is set.
+func (r *Reader) sample(bm *gozxing.BitMatrix, h *geom.Homography, size int, infoOnly bool) {
+	g := r.grid(size)
 	if infoOnly {
 		a, b := infoModules(size)
 		for _, copyOf := range [2]*[34][2]int{&a, &b} {

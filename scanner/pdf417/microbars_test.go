@@ -15,23 +15,9 @@ import (
 // edge's sweep. Both lie on paper, where no line reads a row, so that each
 // angle tried costs its probe's lines and no more.
 func TestMicroBarsEdgeNotRead(t *testing.T) {
-	m, err := gozxing.NewBitMatrix(400, 300)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v := newView(m, rot0)
-	const module = 2.0
-	edge := func(rap func(k int) uint16) *microEdge {
-		e := &microEdge{module: module, a: 100, b: 0.05}
-		for k := range 30 {
-			y := 60 + 3*k
-			// Codewords that differ and rows read on each scan row: the
-			// tests before any line is sampled pass.
-			e.hits = append(e.hits, microHit{y: int32(y), x: e.a + e.b*float64(y), module: module,
-				rap: rap(k), cw: int16(k), row: true})
-		}
-		return e
-	}
+	v := paperView(t)
+	const module = edgeModule
+	edge := func(rap func(k int) uint16) *microEdge { return paperEdge(30, 3, 1, false, rap) }
 	bars := edge(func(int) uint16 { return 0x5a5 })
 	rows := edge(sideRAP)
 	if !bars.rapSpans(microRapSpan) || rows.rapSpans(microRapSpan) {
@@ -59,3 +45,33 @@ func TestMicroBarsEdgeNotRead(t *testing.T) {
 // rows but those within half a turn of an angle tried (2 and 3 turns,
 // beside the normal's turns).
 const advancingAngles = 8
+
+// edgeModule is the module of paperEdge's hits, pixels.
+const edgeModule = 2.0
+
+// paperView returns a view of a blank image, 400×300: no line across it
+// reads a row, so that each angle an edge is tried at costs its probe's
+// lines and no more.
+func paperView(t *testing.T) view {
+	t.Helper()
+	m, err := gozxing.NewBitMatrix(400, 300)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return newView(m, rot0)
+}
+
+// paperEdge returns an edge of n hits step scan rows apart from row 60,
+// leaning a twentieth, of modules of edgeModule pixels: hit k shows the
+// RAP rap(k/perRAP), is followed by a codeword of its own and reads a
+// row (of two columns where wide), so that the tests made before any line
+// is sampled pass.
+func paperEdge(n, step, perRAP int, wide bool, rap func(k int) uint16) *microEdge {
+	e := &microEdge{module: edgeModule, a: 100, b: 0.05}
+	for k := range n {
+		y := 60 + step*k
+		e.hits = append(e.hits, microHit{y: int32(y), x: e.a + e.b*float64(y), module: edgeModule,
+			rap: rap(k / perRAP), cw: int16(k), row: true, wide: wide})
+	}
+	return e
+}

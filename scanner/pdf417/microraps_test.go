@@ -5,8 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/makiuchi-d/gozxing"
-
 	"github.com/scannerd/scannerd/internal/zint"
 )
 
@@ -151,21 +149,9 @@ func placeOf(m []bool) int {
 // probed at both angles and, its RAPs advancing through their cycle
 // (rapsAdvance), at the other angles of a short edge's sweep.
 func TestMicroRAPsOutOfCycleNotRead(t *testing.T) {
-	m, err := gozxing.NewBitMatrix(400, 300)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v := newView(m, rot0)
-	const module = 2.0
-	edge := func(rap func(k int) uint16) *microEdge {
-		e := &microEdge{module: module, a: 100, b: 0.05}
-		for k := range 30 {
-			y := 60 + 3*k
-			e.hits = append(e.hits, microHit{y: int32(y), x: e.a + e.b*float64(y), module: module,
-				rap: rap(k), cw: int16(k), row: true})
-		}
-		return e
-	}
+	v := paperView(t)
+	const module = edgeModule
+	edge := func(rap func(k int) uint16) *microEdge { return paperEdge(30, 3, 1, false, rap) }
 	backwards := edge(func(k int) uint16 { return sideRAP(rapCycleLen - k) })
 	forwards := edge(func(k int) uint16 { return sideRAP(7 + k) })
 	if rapsFollow(backwards.hits, module, nil, true) || !rapsFollow(forwards.hits, module, nil, true) {
@@ -242,23 +228,9 @@ func TestMicroRAPsOutOfCycleReadAlongNormal(t *testing.T) {
 // backwards), where lines are sampled across the same edge with its RAPs
 // in the cycle's order, as a CC-A's or CC-B's rows have them.
 func TestComponentRAPsOutOfCycleNotRead(t *testing.T) {
-	m, err := gozxing.NewBitMatrix(400, 300)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v := newView(m, rot0)
-	const module = 2.0
-	edge := func(rap func(k int) uint16) *microEdge {
-		e := &microEdge{module: module, a: 100, b: 0.05}
-		for k := range 12 {
-			y := 60 + 2*k
-			// Two hits a row, each followed by a codeword of its own and
-			// a row of two columns: rowsDiffer and readsComponentRow pass.
-			e.hits = append(e.hits, microHit{y: int32(y), x: e.a + e.b*float64(y), module: module,
-				rap: rap(k / 2), cw: int16(k), row: true, wide: true})
-		}
-		return e
-	}
+	v := paperView(t)
+	const module = edgeModule
+	edge := func(rap func(k int) uint16) *microEdge { return paperEdge(12, 2, 2, true, rap) }
 	backwards := edge(func(k int) uint16 { return sideRAP(rapCycleLen - k) })
 	forwards := edge(func(k int) uint16 { return sideRAP(20 + k) })
 	lines := func(e *microEdge) int {

@@ -57,12 +57,9 @@ func (r *Scanner) confirmColumnFinder(bm *gozxing.BitMatrix, cx, cy, unit float6
 			return
 		}
 	}
-	d := math.Sqrt2 / 2
-	_, _, offD, ok := crossFinder(bm, x, y, d, d, (ux+uy)/2)
+	offD, ok := diagonalOff(bm, x, y, (ux+uy)/2)
 	if !ok {
-		if _, _, offD, ok = crossFinder(bm, x, y, d, -d, (ux+uy)/2); !ok {
-			return
-		}
+		return
 	}
 	if r.repeats(x, y, cx) {
 		return

@@ -244,14 +244,9 @@ func (r *Scanner) confirmFinder(bm *gozxing.BitMatrix, cx, cy, unit float64) {
 	if !ok {
 		return
 	}
-	// One diagonal must show the pattern too: at two or three pixels a
-	// module, blur closes the light ring at a corner now and then.
-	d := math.Sqrt2 / 2
-	_, _, offD, ok := crossFinder(bm, x, y, d, d, (ux+uy)/2)
+	offD, ok := diagonalOff(bm, x, y, (ux+uy)/2)
 	if !ok {
-		if _, _, offD, ok = crossFinder(bm, x, y, d, -d, (ux+uy)/2); !ok {
-			return
-		}
+		return
 	}
 	if r.repeats(x, y, y) {
 		return
@@ -259,6 +254,19 @@ func (r *Scanner) confirmFinder(bm *gozxing.BitMatrix, cx, cy, unit float64) {
 	f := Finder{X: x, Y: y, Module: (ux + uy) / 2, off: max(offV, offH, offD), row: int(cy)}
 	r.finders = append(r.finders, f)
 	r.reach = max(r.reach, math.Abs(f.Y-cy)+2*f.Module+1)
+}
+
+// diagonalOff returns how far off a finder's pattern the better of the
+// two diagonals through (x, y) shows it, modules of module pixels; false
+// where neither shows it. One must: at two or three pixels a module,
+// blur closes the light ring at a corner now and then.
+func diagonalOff(bm *gozxing.BitMatrix, x, y, module float64) (float64, bool) {
+	d := math.Sqrt2 / 2
+	if _, _, off, ok := crossFinder(bm, x, y, d, d, module); ok {
+		return off, true
+	}
+	_, _, off, ok := crossFinder(bm, x, y, d, -d, module)
+	return off, ok
 }
 
 // crossFinder walks both ways from a point in the finder's centre along
