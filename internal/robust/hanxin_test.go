@@ -31,3 +31,26 @@ func TestRobustnessHanXinGrayModules(t *testing.T) {
 		})
 	}
 }
+
+// Han Xin symbols smeared over a module and a half or at 25 gray levels
+// of contrast, whose top-left finder merges with the data beside it, are
+// read from the other three finders and the fourth corner they predict.
+// (The samples are ones that read only so.)
+func TestRobustnessHanXinThreeFinders(t *testing.T) {
+	d := scanner.NewDecoder()
+	for _, c := range []struct {
+		axis    string
+		level   float64
+		samples []int
+	}{
+		{"motion", 1.5, []int{0, 2}},
+		{"contrast", 25, []int{3}},
+	} {
+		t.Run(c.axis, func(t *testing.T) {
+			ok, n := readSuite(t, d, scanner.HanXin, c.axis, slices.Max(c.samples)+1, samplesAt(c.level, c.samples))
+			if ok < n {
+				t.Errorf("read %d of %d samples at %s %v", ok, n, c.axis, c.level)
+			}
+		})
+	}
+}

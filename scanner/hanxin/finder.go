@@ -22,6 +22,10 @@ type candidate struct {
 	// angles is set once a line from the square's centre beside one of
 	// those sides has crossed the nested angles (anglesBeside).
 	angles bool
+	// predicted marks the fourth finder of a group of three (see
+	// Reader.tryTriples): no candidate seen, its place is fitted from
+	// the other three's once a size and orientation are tried.
+	predicted bool
 }
 
 // hit counts another hit on the candidate, which saw the angles on the

@@ -131,7 +131,7 @@ func (r *Reader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHin
 	// Only the candidates whose angles were seen are grouped.
 	cands = slices.DeleteFunc(cands, func(c candidate) bool { return !c.angles })
 	lastErr := error(errNoSymbol)
-	if len(cands) < 4 {
+	if len(cands) < 3 {
 		return nil, lastErr
 	}
 	slices.SortStableFunc(cands, func(p, q candidate) int { return cmp.Compare(q.hits, p.hits) })
@@ -166,9 +166,73 @@ func (r *Reader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHin
 		return true, !all
 	})
 	if len(out) == 0 {
+		// No four read: a finder lost in the data beside it (its
+		// separator gone at low contrast or under blur) leaves three.
+		if res, err := r.tryTriples(bm, cands, dist); err == nil {
+			return []*gozxing.Result{res}, nil
+		} else if err != errNoSymbol {
+			lastErr = err
+		}
+	}
+	if len(out) == 0 {
 		return nil, lastErr
 	}
 	return out, nil
+}
+
+// maxTriples bounds the groups of three, completed with a fourth finder
+// predicted, that Reader.tryTriples tries without reading.
+const maxTriples = 4
+
+// tryTriples reads a symbol of which only three finders were found:
+// three pairable candidates lying as three corners of a square do
+// (rightish), completed with the fourth corner of the parallelogram they
+// make. tryGroup tests the four as it tests any group (shape, the odd
+// finder, which must be one of the three, their angles) and fit places the predicted one
+// where the three found and the size and orientation tried put it
+// (ISO/IEC 20830 §5.3.1: the four finders sit at the symbol's corners);
+// the finder patterns' score and the error correction confirm or refuse
+// it. It returns errNoSymbol where no group was tried.
+func (r *Reader) tryTriples(bm *gozxing.BitMatrix, cands []candidate, dist []float64) (*gozxing.Result, error) {
+	n := len(cands)
+	lastErr := error(errNoSymbol)
+	tries := 0
+	for a := range n {
+		for b := a + 1; b < n; b++ {
+			if !pairable(cands[a], cands[b], dist[a*n+b]) {
+				continue
+			}
+			for c := b + 1; c < n; c++ {
+				if !pairable(cands[a], cands[c], dist[a*n+c]) || !pairable(cands[b], cands[c], dist[b*n+c]) ||
+					!rightish(dist, n, a, b, c) {
+					continue
+				}
+				// The corner is the point facing the longest side.
+				p, v, q := a, b, c
+				switch longest := max(dist[a*n+b], dist[a*n+c], dist[b*n+c]); longest {
+				case dist[b*n+c]:
+					p, v, q = b, a, c
+				case dist[a*n+b]:
+					p, v, q = a, c, b
+				}
+				four := candidate{
+					x: cands[p].x + cands[q].x - cands[v].x, y: cands[p].y + cands[q].y - cands[v].y,
+					module: (cands[p].module + cands[v].module + cands[q].module) / 3, predicted: true,
+				}
+				res, err := r.tryGroup(bm, [4]candidate{cands[a], cands[b], cands[c], four}, [4]int{a, b, c, -1})
+				if err == nil {
+					return res, nil
+				}
+				if err != errNoGroup {
+					lastErr = err
+					if tries++; tries == maxTriples {
+						return nil, lastErr
+					}
+				}
+			}
+		}
+	}
+	return nil, lastErr
 }
 
 // forGroups calls try with the fours of candidates (a < b < c < d) that
@@ -397,6 +461,9 @@ func (r *Reader) tryGroup(bm *gozxing.BitMatrix, q [4]candidate, ids [4]int) (*g
 	// front or mirrored) are tried.
 	odd := -1
 	for i := range q {
+		if q[i].predicted {
+			continue
+		}
 		l1 := r.lightAway(bm, &q, ids, i, (i+3)%4)
 		l2 := r.lightAway(bm, &q, ids, i, (i+1)%4)
 		switch {
@@ -407,6 +474,8 @@ func (r *Reader) tryGroup(bm *gozxing.BitMatrix, q [4]candidate, ids [4]int) (*g
 		}
 	}
 	if odd < 0 {
+		// A group of three (guessed) is tried only where the odd finder
+		// is among them: the fits of texture's triples cost much.
 		return nil, errNoGroup
 	}
 	if !armsFit(q, odd, cx, cy) {
@@ -588,6 +657,9 @@ func groupShape(q *[4]candidate, ids *[4]int) (cx, cy, est float64, ok bool) {
 // them on any side.
 func armsFit(q [4]candidate, odd int, cx, cy float64) bool {
 	for i, c := range q {
+		if c.predicted {
+			continue
+		}
 		dx, dy := c.x-cx, c.y-cy
 		if i == odd {
 			dx, dy = -dx, -dy
@@ -604,7 +676,7 @@ func armsFit(q [4]candidate, odd int, cx, cy float64) bool {
 // r.lights for the candidates of the last search (ids).
 func (r *Reader) lightAway(bm *gozxing.BitMatrix, q *[4]candidate, ids [4]int, i, j int) float64 {
 	c, from := q[i], q[j]
-	if ids[i] < 0 {
+	if ids[i] < 0 || ids[j] < 0 {
 		return lightAfterSquare(bm, c, 2*c.x-from.x, 2*c.y-from.y)
 	}
 	k := ids[i]*r.lightsN + ids[j]
@@ -655,9 +727,29 @@ func shifted(h geom.Homography, dx, dy float64) geom.Homography {
 func fit(q [4]candidate, order [4]int, size int) (geom.Homography, bool) {
 	m := squareCentres(size)
 	var pts [4]geom.Correspondence
+	guessed := -1
 	for i := range 4 {
 		c := q[order[i]]
+		if c.predicted {
+			guessed = i
+		}
 		pts[i] = geom.Correspondence{X: m[i][0], Y: m[i][1], U: c.x, V: c.y}
+	}
+	if guessed >= 0 {
+		// A finder not found (see Reader.tryTriples) lies where the
+		// other three put its model point.
+		var three [3]geom.Correspondence
+		k := 0
+		for i := range 4 {
+			if i != guessed {
+				three[k], k = pts[i], k+1
+			}
+		}
+		a, ok := geom.FitAffine(three[:])
+		if !ok {
+			return geom.Homography{}, false
+		}
+		pts[guessed].U, pts[guessed].V = a.Apply(pts[guessed].X, pts[guessed].Y)
 	}
 	return geom.FitHomography(pts[:])
 }
