@@ -16,7 +16,6 @@ import (
 // angle tried costs its probe's lines and no more.
 func TestMicroBarsEdgeNotRead(t *testing.T) {
 	v := paperView(t)
-	const module = edgeModule
 	edge := func(rap func(k int) uint16) *microEdge { return paperEdge(30, 3, 1, false, rap) }
 	bars := edge(func(int) uint16 { return 0x5a5 })
 	rows := edge(sideRAP)

@@ -229,7 +229,6 @@ func TestMicroRAPsOutOfCycleReadAlongNormal(t *testing.T) {
 // in the cycle's order, as a CC-A's or CC-B's rows have them.
 func TestComponentRAPsOutOfCycleNotRead(t *testing.T) {
 	v := paperView(t)
-	const module = edgeModule
 	edge := func(rap func(k int) uint16) *microEdge { return paperEdge(12, 2, 2, true, rap) }
 	backwards := edge(func(k int) uint16 { return sideRAP(rapCycleLen - k) })
 	forwards := edge(func(k int) uint16 { return sideRAP(20 + k) })
