@@ -34,41 +34,6 @@ func (r *Scanner) FindColumns(bm *gozxing.BitMatrix, step int, hints map[gozxing
 	return r.finders
 }
 
-// confirmColumnFinder is confirmFinder for a window of column cx whose
-// middle is at cy.
-func (r *Scanner) confirmColumnFinder(bm *gozxing.BitMatrix, cx, cy, unit float64) {
-	if r.repeats(cx, cy, cx) {
-		return
-	}
-	y, uy, offV, ok := crossFinder(bm, cx, cy, 0, 1, unit)
-	if !ok {
-		return
-	}
-	x, ux, offH, ok := crossFinder(bm, cx, y, 1, 0, unit)
-	smeared := !ok
-	if smeared {
-		if x, ok = smearedMiddle(bm, cx, y, uy); !ok {
-			return
-		}
-		// Its row not measured, the column's module stands for the
-		// row's, and its fit counts as off as the slack allows.
-		ux, offH = uy, 1
-		if y, uy, offV, ok = crossFinder(bm, x, y, 0, 1, uy); !ok {
-			return
-		}
-	}
-	offD, ok := diagonalOff(bm, x, y, (ux+uy)/2)
-	if !ok {
-		return
-	}
-	if r.repeats(x, y, cx) {
-		return
-	}
-	f := Finder{X: x, Y: y, Module: (ux + uy) / 2, off: max(offV, offH, offD), row: int(cx), smeared: smeared}
-	r.finders = append(r.finders, f)
-	r.reach = max(r.reach, math.Abs(f.X-cx)+2*f.Module+1)
-}
-
 // smearedMiddle returns the middle of the columns, next to column cx,
 // on which the finder centred on row y shows 1:1:3:1:1 down through y:
 // those of its dark 3x3 centre, which a smear along the rows leaves in

@@ -204,9 +204,9 @@ func (r *Scanner) scanLine(bm *gozxing.BitMatrix, l []int, at int, column bool) 
 			if unit, _, ok := fitFinder(win, 1); ok {
 				mid := float64(start) + float64(win[2])/2
 				if column {
-					r.confirmColumnFinder(bm, float64(at), mid, unit)
+					r.confirmFinder(bm, float64(at), mid, unit, true)
 				} else {
-					r.confirmFinder(bm, mid, float64(at), unit)
+					r.confirmFinder(bm, mid, float64(at), unit, false)
 				}
 			}
 		}
@@ -232,8 +232,17 @@ func (r *Scanner) repeats(x, y, line float64) bool {
 	return false
 }
 
-func (r *Scanner) confirmFinder(bm *gozxing.BitMatrix, cx, cy, unit float64) {
-	if r.repeats(cx, cy, cy) {
+// confirmFinder cross-checks a window of the scan line through (cx, cy)
+// (row cy, or column cx where column is set) whose middle is there, and
+// keeps the finder it confirms. A column's window whose row does not
+// cross-check, as a finder smeared along the rows, is centred on the
+// columns beside it that show the pattern (smearedMiddle).
+func (r *Scanner) confirmFinder(bm *gozxing.BitMatrix, cx, cy, unit float64, column bool) {
+	line := cy // the scan line's coordinate
+	if column {
+		line = cx
+	}
+	if r.repeats(cx, cy, line) {
 		return
 	}
 	y, uy, offV, ok := crossFinder(bm, cx, cy, 0, 1, unit)
@@ -241,19 +250,35 @@ func (r *Scanner) confirmFinder(bm *gozxing.BitMatrix, cx, cy, unit float64) {
 		return
 	}
 	x, ux, offH, ok := crossFinder(bm, cx, y, 1, 0, unit)
-	if !ok {
-		return
+	smeared := !ok
+	if smeared {
+		if !column {
+			return
+		}
+		if x, ok = smearedMiddle(bm, cx, y, uy); !ok {
+			return
+		}
+		// Its row not measured, the column's module stands for the
+		// row's, and its fit counts as off as the slack allows.
+		ux, offH = uy, 1
+		if y, uy, offV, ok = crossFinder(bm, x, y, 0, 1, uy); !ok {
+			return
+		}
 	}
 	offD, ok := diagonalOff(bm, x, y, (ux+uy)/2)
 	if !ok {
 		return
 	}
-	if r.repeats(x, y, y) {
+	if r.repeats(x, y, line) {
 		return
 	}
-	f := Finder{X: x, Y: y, Module: (ux + uy) / 2, off: max(offV, offH, offD), row: int(cy)}
+	f := Finder{X: x, Y: y, Module: (ux + uy) / 2, off: max(offV, offH, offD), row: int(line), smeared: smeared}
 	r.finders = append(r.finders, f)
-	r.reach = max(r.reach, math.Abs(f.Y-cy)+2*f.Module+1)
+	across := f.Y - cy // how far the finder lies off its scan line
+	if column {
+		across = f.X - cx
+	}
+	r.reach = max(r.reach, math.Abs(across)+2*f.Module+1)
 }
 
 // diagonalOff returns how far off a finder's pattern the better of the

@@ -158,7 +158,7 @@ func findByWindows(bm *gozxing.BitMatrix, step int) []Finder {
 			return
 		}
 		if unit, _, ok := fitFinder(win, 1); ok {
-			r.confirmFinder(bm, cx, float64(y), unit)
+			r.confirmFinder(bm, cx, float64(y), unit, false)
 		}
 	}
 	for y = step / 2; y < bm.GetHeight(); y += step {
