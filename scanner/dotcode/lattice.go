@@ -52,28 +52,48 @@ type neighbourhood struct {
 // nearBlob is a blob as a neighbourhood holds it.
 type nearBlob struct {
 	x, y, size float64
-	i          int // its index
+	i          int // its index, or place (neighbourhoodOf)
 }
 
 func newNeighbourhood(bs []blob, cellX, cellY float64) *neighbourhood {
+	return neighbourhoodOf(bs, nil, cellX, cellY)
+}
+
+// neighbourhoodOf indexes the blobs of bs at the indexes in of, or all
+// of them where of is nil, and knows each by its place in of (its index
+// in bs where of is nil): near reports that.
+func neighbourhoodOf(bs []blob, of []int, cellX, cellY float64) *neighbourhood {
+	n := len(bs)
+	if of != nil {
+		n = len(of)
+	}
+	at := func(k int) *blob {
+		if of != nil {
+			return &bs[of[k]]
+		}
+		return &bs[k]
+	}
 	maxX, maxY := 0.0, 0.0
-	for i := range bs {
-		maxX, maxY = max(maxX, bs[i].x), max(maxY, bs[i].y)
+	for k := range n {
+		b := at(k)
+		maxX, maxY = max(maxX, b.x), max(maxY, b.y)
 	}
 	nb := &neighbourhood{cellX: cellX, cellY: cellY, cols: int(maxX/cellX) + 1, rows: int(maxY/cellY) + 1}
 	nb.start = make([]int32, nb.cols*nb.rows+1)
-	for i := range bs {
-		nb.start[nb.key(bs[i].x, bs[i].y)+1]++
+	for k := range n {
+		b := at(k)
+		nb.start[nb.key(b.x, b.y)+1]++
 	}
 	for k := 1; k < len(nb.start); k++ {
 		nb.start[k] += nb.start[k-1]
 	}
-	nb.at = make([]nearBlob, len(bs))
+	nb.at = make([]nearBlob, n)
 	fill := append([]int32(nil), nb.start[:len(nb.start)-1]...)
-	for i := range bs {
-		k := nb.key(bs[i].x, bs[i].y)
-		nb.at[fill[k]] = nearBlob{x: bs[i].x, y: bs[i].y, size: bs[i].size, i: i}
-		fill[k]++
+	for k := range n {
+		b := at(k)
+		c := nb.key(b.x, b.y)
+		nb.at[fill[c]] = nearBlob{x: b.x, y: b.y, size: b.size, i: k}
+		fill[c]++
 	}
 	return nb
 }
@@ -311,11 +331,14 @@ func fitLattice(bs []blob, group []int) (*lattice, bool) {
 	// The diagonal basis: ea = pitch·(cos θ, sin θ), eb = ea turned -90°.
 	// Lattice point (i, j) is module (s, t) = (i+j, i-j).
 	ca, sa := math.Cos(theta), math.Sin(theta)
-	// A blob's place in group (found by bisection: group is in order)
-	// indexes its coordinates, not a map from blob to coordinates.
+	// A blob's place in group indexes its coordinates, not a map from
+	// blob to coordinates.
 	coords := make([][2]int, len(group))
 	placed := make([]bool, len(group))
-	nb := newNeighbourhood(bs, reach, reach)
+	// Only the group's blobs are indexed, each by its place in group, in
+	// cells as wide as the walk's searches reach.
+	walk := min(reach, 3.2*pitch)
+	nb := neighbourhoodOf(bs, group, walk, walk)
 	// Walk the lattice from the blob nearest the group's centre.
 	var cx, cy float64
 	for _, i := range group {
@@ -334,27 +357,52 @@ func fitLattice(bs []blob, group []int) (*lattice, bool) {
 	// them in that order, so that the same blobs give the same map to the
 	// last bit (a map's iteration order varies from run to run).
 	order := append(make([]int, 0, len(group)), seedAt) // places in group
+	// Where two blobs round to one lattice place, the first a step meets
+	// takes it: in the order of cells of reach across, row by row, then
+	// of index, whatever cells the neighbourhood keeps.
+	type stepHit struct {
+		k, cy, cx int // place in group, cell of reach
+		c         [2]int
+	}
+	step := make([]stepHit, 0, 16) // a step meets at most eight neighbours on the lattice, and some specks
 	for q := 0; q < len(order); q++ {
 		i := group[order[q]]
 		ci := coords[order[q]]
-		nb.near(bs[i].x, bs[i].y, min(reach, 3.2*pitch), func(j int, dx, dy float64) {
-			k, member := slices.BinarySearch(group, j)
-			if !member || placed[k] {
-				return
+		step = step[:0]
+		x, y := bs[i].x, bs[i].y
+		x0, y0, x1, y1 := nb.cells(x, y, walk)
+		for gy := y0; gy <= y1; gy++ {
+			row := gy * nb.cols
+			for _, n := range nb.at[nb.start[row+x0]:nb.start[row+x1+1]] {
+				dx, dy := n.x-x, n.y-y
+				if dx*dx+dy*dy > walk*walk || dx == 0 && dy == 0 || placed[n.i] {
+					continue
+				}
+				a := (dx*ca + dy*sa) / pitch
+				b := (dx*sa - dy*ca) / pitch
+				ra, rb := math.Round(a), math.Round(b)
+				if math.Abs(a-ra) > 0.3 || math.Abs(b-rb) > 0.3 {
+					continue
+				}
+				step = append(step, stepHit{n.i, int(max(0, n.y) / reach), int(max(0, n.x) / reach), [2]int{ci[0] + int(ra), ci[1] + int(rb)}})
 			}
-			a := (dx*ca + dy*sa) / pitch
-			b := (dx*sa - dy*ca) / pitch
-			ra, rb := math.Round(a), math.Round(b)
-			if math.Abs(a-ra) > 0.3 || math.Abs(b-rb) > 0.3 {
-				return
+		}
+		slices.SortFunc(step, func(a, b stepHit) int {
+			if a.cy != b.cy {
+				return a.cy - b.cy
 			}
-			c := [2]int{ci[0] + int(ra), ci[1] + int(rb)}
-			if _, dup := taken[c]; dup {
-				return
+			if a.cx != b.cx {
+				return a.cx - b.cx
 			}
-			coords[k], placed[k], taken[c] = c, true, j
-			order = append(order, k)
+			return a.k - b.k
 		})
+		for _, h := range step {
+			if _, dup := taken[h.c]; dup {
+				continue
+			}
+			coords[h.k], placed[h.k], taken[h.c] = h.c, true, group[h.k]
+			order = append(order, h.k)
+		}
 	}
 	if len(order) < minDots {
 		return nil, false
