@@ -35,6 +35,22 @@ const (
 	// printed; the rows of a component, tens of bars across the inner
 	// part of the symbol, have several times as many, even blurred.
 	busyEdges = 6
+	// The rows of a component cross the whole inner part of the symbol:
+	// a line that crosses them shows a bar, two edges or more, in each
+	// of its thirds (a codeword is four bars in 17 modules: a third of
+	// UPC-E's inner 41 modules, the narrowest, crosses two bars or
+	// more). A line that crosses the tops of bars at a slant (the label
+	// sheared, or seen in perspective, where the lines follow the bars'
+	// lean) shows them in part of its length only.
+	thirdEdges = 2
+	// A line across a component's rows agrees with the line driftLag
+	// modules below it, in the gap below the component or on another of
+	// its rows, about as often as not; one that still crosses the bars,
+	// drifted from both lines the walk compares (in perspective, or
+	// across bars of under two pixels, which sampling aliases), agreed
+	// with it on 0.79 to 0.89 of its samples in the development set's
+	// photos.
+	rowsDiffer = 0.75
 	// The bars' direction is searched within this slope of the rows'
 	// normal (about 11°): beyond, the component's reader does not read
 	// the rows (see compositeCases), and the sign is not looked for.
@@ -163,7 +179,8 @@ func (d *decoder) componentAbove(l *Result) (may bool, from float64, known bool)
 			ended = -1
 			continue
 		}
-		if up-ended >= 2*module && edges >= busyEdges {
+		if up-ended >= 2*module && edges >= busyEdges && s.across(cur) &&
+			(below <= 0 || s.agreement(1+at(below), 1+at(i), 1) < rowsDiffer) {
 			// The tops of the bars passed, blurred: the line where they
 			// ended, at its lowest across the symbol, less two modules
 			// and three of the binarizer's blocks (the crop searched
@@ -382,6 +399,17 @@ func (s *signSampler) edges(g []byte) int {
 		}
 		n, dark = n+1, !dark
 	}
+}
+
+// across reports whether the line g shows thirdEdges edges or more in
+// each of its thirds (see thirdEdges).
+func (s *signSampler) across(g []byte) bool {
+	for k := range 3 {
+		if s.edges(g[k*len(g)/3:(k+1)*len(g)/3]) < thirdEdges {
+			return false
+		}
+	}
+	return true
 }
 
 func (s *signSampler) wipe() {

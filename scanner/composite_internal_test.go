@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"image"
+	"math"
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
@@ -240,6 +241,59 @@ func TestComponentSignPastGlare(t *testing.T) {
 			t.Errorf("glare of contrast %v: read %d symbols, want the EAN-13", k, len(res))
 		} else if boxes := componentBoxes(res, d.componentAbove); len(boxes) > 0 {
 			t.Errorf("glare of contrast %v: searched %v for a 2D component", k, boxes[0].box)
+		}
+		d.scratch.wipe()
+		f.Purge()
+	}
+}
+
+// TestComponentSignSlantedAndFanned: an EAN-13 symbol seen so that its
+// bars lean across tops that stay level (the label sheared: the lines
+// the walk follows up the bars cross the tops at a slant, and show bars
+// in part of their length), or fan out upwards (in perspective: the
+// lines drift from the rows' own and from the ones just below), with
+// nothing printed above: no box is searched for a 2D component.
+func TestComponentSignSlantedAndFanned(t *testing.T) {
+	zint.Need(t)
+	src, _ := zint.Image(t, "-b", "EANX", "-d", "331234567890").Render(zint.Scene{Module: 2, Noise: 4, Blur: 0.6})
+	sw, sh := src.Rect.Dx(), src.Rect.Dy()
+	at := func(x, y float64) uint8 { // bilinear, light outside
+		x0, y0 := int(math.Floor(x)), int(math.Floor(y))
+		if x0 < 0 || y0 < 0 || x0+1 >= sw || y0+1 >= sh {
+			return 210
+		}
+		fx, fy := x-float64(x0), y-float64(y0)
+		p := func(x, y int) float64 { return float64(src.Pix[y*src.Stride+x]) }
+		v := (p(x0, y0)*(1-fx)+p(x0+1, y0)*fx)*(1-fy) + (p(x0, y0+1)*(1-fx)+p(x0+1, y0+1)*fx)*fy
+		return uint8(v + 0.5)
+	}
+	for _, tc := range []struct {
+		name string
+		// from maps a pixel of the view to the rendered symbol's.
+		from func(x, y, w, h float64) (float64, float64)
+	}{
+		{"sheared", func(x, y, w, h float64) (float64, float64) { return x - 0.15*(h-y) - 10, y }},
+		{"fanned", func(x, y, w, h float64) (float64, float64) {
+			// Wider towards the bottom: 20 % over the symbol's height.
+			s := 1 + 0.2*(y/h-0.5)
+			return w/2 + (x-w/2)/s, y
+		}},
+	} {
+		w, h := sw+int(0.15*float64(sh))+20, sh
+		view := make([]byte, w*h)
+		for y := range h {
+			for x := range w {
+				view[y*w+x] = at(tc.from(float64(x), float64(y), float64(sw), float64(sh)))
+			}
+		}
+		f := NewFrame(view, w, h, w)
+		d := newDecoder()
+		res, _ := d.decodeView(newPlaneSource(f, &d.scratch), image.Rect(0, 0, w, h),
+			Options{Symbologies: compositeLinears.With(GS1Composite), TryRotated: true})
+		if len(res) != 1 {
+			t.Errorf("%s: read %d symbols, want the EAN-13", tc.name, len(res))
+		} else if boxes := componentBoxes(res, d.componentAbove); len(boxes) > 0 {
+			t.Errorf("%s: searched %v for a 2D component", tc.name, boxes[0].box)
 		}
 		d.scratch.wipe()
 		f.Purge()
