@@ -84,11 +84,11 @@ func endRunLongest(runs []int) bool {
 }
 
 // finderWindows calls visit with every window of five runs of the row's
-// first width pixels, dark first, that passes endRunLongest and the
-// whole-number bounds of finderProportions, and the pixel its first run
-// starts at: the windows of bitrow.Windows that could match the finder,
-// the others skipped before any call. It returns buf for reuse.
-func finderWindows(row []uint32, width int, buf []int, visit func(win []int, start int)) []int {
+// first width pixels, dark first, that matches the finder's proportions
+// (finderProportions), the pixel its first run starts at and the index
+// of its square's run: the windows of bitrow.Windows that match, the
+// others skipped before any call. It returns buf for reuse.
+func finderWindows(row []uint32, width int, buf []int, visit func(win []int, start, square int)) []int {
 	l := bitrow.Lengths(row, width, buf)
 	finderWindowsOf(l, visit)
 	return l
@@ -96,11 +96,14 @@ func finderWindows(row []uint32, width int, buf []int, visit func(win []int, sta
 
 // finderWindowsOf is finderWindows of the row whose lengths, as
 // bitrow.Lengths gives them, are l; it only reads l. The window's runs
-// slide along in registers, two read a window; the bounds are tested as
-// the windows are walked: half of the windows endRunLongest passes on a
-// textured frame fail them, and the calls that measured their
-// proportions only to find so cost as much as the walk.
-func finderWindowsOf(l []int, visit func(win []int, start int)) {
+// slide along in registers, two read a window; endRunLongest and the
+// whole-number bounds are tested as the windows are walked (half of the
+// windows endRunLongest passes on a textured frame fail them), and the
+// proportions of those within them are measured in whole numbers
+// (finderSquare): of the windows within the bounds, close to half fail
+// the proportions on a textured frame, and the calls that measured them
+// in floats only to find so cost more than the measuring.
+func finderWindowsOf(l []int, visit func(win []int, start, square int)) {
 	pos, runs := bitrow.RunsOf(l)
 	if len(runs) < 5 {
 		return
@@ -111,7 +114,9 @@ func finderWindowsOf(l []int, visit func(win []int, start int)) {
 		if end, inner := max(a, e), max(b, c, d); end > inner {
 			total := a + b + c + d + e
 			if total >= 7 && 700*end >= 189*total && 700*inner <= 156*total && 700*min(b, c, d) >= 44*total {
-				visit(runs[i:i+5:i+5], pos)
+				if sq, ok := finderSquare(a, b, c, d, e, total); ok {
+					visit(runs[i:i+5:i+5], pos, sq)
+				}
 			}
 		}
 		pos += a + b
@@ -120,6 +125,57 @@ func finderWindowsOf(l []int, visit func(win []int, start int)) {
 		}
 		a, b, c, d, e = c, d, e, runs[i+3], runs[i+4]
 	}
+}
+
+// finderSquare is finderMeasure of a window of five runs, a to e,
+// total pixels long, in whole numbers: the index of the square's run,
+// and whether the window matches. A run r is within tol units of
+// want·unit (unit total/7) exactly when 7r lies within tol·total of
+// want·total: for a unit, 20·|7r − total| against 11·total; for the
+// square's 3 units, 10·|7r − 3·total|. Off that bound the two sides
+// differ by a whole number, so the run's distance from what it should
+// be differs from the tolerance by 1/140 of a pixel at least, far past
+// the rounding of finderMeasure's floats (under 10⁻⁹ of a pixel for any
+// total under 2³⁰); on it, the run is measured as finderMeasure
+// measures it.
+func finderSquare(a, b, c, d, e, total int) (square int, ok bool) {
+	if !unitFits(b, total) || !unitFits(c, total) || !unitFits(d, total) {
+		return 0, false
+	}
+	switch {
+	case unitFits(a, total) && squareFits(e, total):
+		return 4, true
+	case squareFits(a, total) && unitFits(e, total):
+		return 0, true
+	}
+	return 0, false
+}
+
+// unitFits reports whether run r of a window total pixels long is
+// within finderMeasure's tolerance of a unit (see finderSquare).
+func unitFits(r, total int) bool {
+	dev, bound := 20*(7*r-total), 11*total
+	if dev != bound && dev != -bound {
+		return -bound < dev && dev < bound
+	}
+	return measuredFits(r, total, 1, 0.55)
+}
+
+// squareFits reports whether run r of a window total pixels long is
+// within finderMeasure's tolerance of the square's 3 units.
+func squareFits(r, total int) bool {
+	dev, bound := 10*(7*r-3*total), 11*total
+	if dev != bound && dev != -bound {
+		return -bound < dev && dev < bound
+	}
+	return measuredFits(r, total, 3, 1.1)
+}
+
+// measuredFits is finderMeasure's test of one run r of a window total
+// pixels long: within tol units of want.
+func measuredFits(r, total int, want, tol float64) bool {
+	unit := float64(total) / 7
+	return math.Abs(float64(r)-want*unit) <= tol*unit
 }
 
 // finderProportions is matchesFinder without its shortcut: the
@@ -181,11 +237,8 @@ func (r *Reader) findCandidates(bm *gozxing.BitMatrix, step int, hints map[gozxi
 	r.near.reset(w, h)
 	var line int
 	var vertical bool
-	visit := func(win []int, start int) {
-		unit, sq, ok := finderMeasure(win, win[0]+win[1]+win[2]+win[3]+win[4])
-		if !ok {
-			return
-		}
+	visit := func(win []int, start, sq int) {
+		unit := float64(win[0]+win[1]+win[2]+win[3]+win[4]) / 7 // finderMeasure's
 		// The middle run starts at start2; find the square's centre.
 		start2 := float64(start + win[0] + win[1])
 		c := start2 + float64(win[2]+win[3]) + float64(win[4])/2
@@ -230,22 +283,31 @@ func (r *Reader) confirm(bm *gozxing.BitMatrix, x, y, unit float64, arms uint8) 
 		return
 	}
 	// Chord midpoints of a centrally symmetric shape close in on its
-	// centre.
+	// centre. The chords along rows and columns are walkChord's, their
+	// reach worked out once.
+	reach := reachOf(6 * unit)
 	var ch [4]chord
 	for range 2 {
 		var ok bool
-		if ch[0], ok = r.lines.walkChord(x, y, 1, 0, 6*unit); !ok {
+		if ch[0], ok = r.lines.walkAxis(x, y, false, reach, chord{dx: 1}); !ok {
 			return
 		}
 		x += ch[0].shift()
-		if ch[1], ok = r.lines.walkChord(x, y, 0, 1, 6*unit); !ok {
+		if ch[1], ok = r.lines.walkAxis(y, x, true, reach, chord{dy: 1}); !ok {
 			return
 		}
 		y += ch[1].shift()
 	}
+	// The side is at most every chord through the centre: a column
+	// chord too short for the least module fails the test below whatever
+	// the row's.
+	least := 0.6 * unit / math.Sqrt2
+	if ch[1].length()/3 < least {
+		return
+	}
 	d := math.Sqrt2 / 2
 	var ok bool
-	if ch[0], ok = r.lines.walkChord(x, y, 1, 0, 6*unit); !ok {
+	if ch[0], ok = r.lines.walkAxis(x, y, false, reach, chord{dx: 1}); !ok {
 		return
 	}
 	// The shortest chord through a square's centre is its side; the
@@ -253,24 +315,26 @@ func (r *Reader) confirm(bm *gozxing.BitMatrix, x, y, unit float64, arms uint8) 
 	// shortest of the chords walked so far and the longest at least
 	// their longest, so chords too unlike, or one too short, already
 	// fail the test below: the diagonals are walked only where they
-	// could pass it.
+	// could pass it, and only as far: a diagonal reaching 1.7 sides of
+	// those walked before it in all fails it too (a pixel more leaves
+	// room for rounding).
 	side, long := min(ch[0].length(), ch[1].length()), max(ch[0].length(), ch[1].length())
-	if long > 1.7*side || side/3 < 0.6*unit/math.Sqrt2 {
+	if long > 1.7*side || side/3 < least {
 		return
 	}
-	if ch[2], ok = r.lines.walkChord(x, y, d, d, 6*unit); !ok {
+	if ch[2], ok = stepChordWithin(bm, x, y, d, d, 6*unit, 1.7*side+1); !ok {
 		return
 	}
 	side, long = min(side, ch[2].length()), max(long, ch[2].length())
-	if long > 1.7*side || side/3 < 0.6*unit/math.Sqrt2 {
+	if long > 1.7*side || side/3 < least {
 		return
 	}
-	if ch[3], ok = r.lines.walkChord(x, y, d, -d, 6*unit); !ok {
+	if ch[3], ok = stepChordWithin(bm, x, y, d, -d, 6*unit, 1.7*side+1); !ok {
 		return
 	}
 	side, long = min(side, ch[3].length()), max(long, ch[3].length())
 	module := side / 3
-	if long > 1.7*side || module < 0.6*unit/math.Sqrt2 || module > 1.5*unit {
+	if long > 1.7*side || module < least || module > 1.5*unit {
 		return
 	}
 	// The light ring: past each end of every chord, light for a third of
@@ -437,9 +501,9 @@ func (l *lines) walkChord(x, y, dx, dy, limit float64) (chord, bool) {
 	c := chord{dx: dx, dy: dy}
 	switch {
 	case dx == 1 && dy == 0:
-		return l.walkAxis(x, y, false, limit, c)
+		return l.walkAxis(x, y, false, reachOf(limit), c)
 	case dx == 0 && dy == 1:
-		return l.walkAxis(y, x, true, limit, c)
+		return l.walkAxis(y, x, true, reachOf(limit), c)
 	}
 	return stepChord(l.bm, x, y, dx, dy, limit)
 }
@@ -447,15 +511,33 @@ func (l *lines) walkChord(x, y, dx, dy, limit float64) (chord, bool) {
 // stepChord is walkChord by its definition, in any direction: half-pixel
 // steps both ways.
 func stepChord(bm *gozxing.BitMatrix, x, y, dx, dy, limit float64) (chord, bool) {
+	return stepChordWithin(bm, x, y, dx, dy, limit, math.Inf(1))
+}
+
+// stepChordWithin is stepChord, failing too where the chord reaches
+// most pixels in all: the back side's walk stops there. A step that
+// samples the pixel the one before it did (dark) does not look at it
+// again.
+func stepChordWithin(bm *gozxing.BitMatrix, x, y, dx, dy, limit, most float64) (chord, bool) {
 	c := chord{dx: dx, dy: dy}
 	for side, s := range [2]float64{1, -1} {
+		sdx, sdy := s*dx, s*dy        // as dark(bm, x+s*dx*t, y+s*dy*t) multiplies
+		lim := min(limit, most-c.pos) // c.pos 0 on the front side
 		t := 0.0
-		for ; t < limit; t += 0.5 {
-			if !dark(bm, x+s*dx*t, y+s*dy*t) {
-				break
+		px, py := -1, -1 // the pixel sampled last, dark
+		for ; t < lim; t += 0.5 {
+			fx, fy := x+sdx*t, y+sdy*t
+			if !(fx >= 0 && fy >= 0) {
+				break // light, as dark has it
+			}
+			if ix, iy := int(fx), int(fy); ix != px || iy != py {
+				if !bm.Get(ix, iy) {
+					break
+				}
+				px, py = ix, iy
 			}
 		}
-		if t >= limit {
+		if t >= lim {
 			return c, false
 		}
 		if side == 0 {
@@ -552,15 +634,14 @@ func (l *lines) wipe() {
 // first sampled m pixels on, or m−½ when p's fraction is ½ or more; back,
 // pixel i0−m is first sampled m pixels back, or m−½ when the fraction is
 // under ½. The pixels are looked at 32 at a time, in the words of the row
-// or column.
-func (l *lines) walkAxis(p, q float64, column bool, limit float64, c chord) (chord, bool) {
-	fi := math.Floor(p)
-	i0, j := int(fi), int(math.Floor(q))
+// or column. reach is reachOf the walk's limit.
+func (l *lines) walkAxis(p, q float64, column bool, reach axisReach, c chord) (chord, bool) {
+	i0, j := floorInt(p), floorInt(q)
 	n, across := l.w, l.h
 	if column {
 		n, across = across, n
 	}
-	upper := math.Floor(p+0.5) > fi // the fraction is ½ or more
+	upper := floorInt(p+0.5) > i0 // the fraction is ½ or more
 	var words []uint32
 	if j >= 0 && j < across {
 		if column {
@@ -569,16 +650,12 @@ func (l *lines) walkAxis(p, q float64, column bool, limit float64, c chord) (cho
 			words = l.row(j)
 		}
 	}
-	// most: the first m sampled at limit or beyond, on the side that
-	// samples half a pixel early and on the other; the walk fails unless
-	// a pixel before it is light.
-	mostEarly, mostOn := mostSampled(limit, 0.5), mostSampled(limit, 0)
 	for side := range 2 {
 		// Pixel m on is first sampled at step stepAt(m, half): half a
 		// pixel early on the side the fraction leans to.
-		half, most := 0.0, mostOn
+		half, most := 0.0, reach.on
 		if upper == (side == 0) {
-			half, most = 0.5, mostEarly
+			half, most = 0.5, reach.early
 		}
 		var m int
 		switch {
@@ -599,6 +676,26 @@ func (l *lines) walkAxis(p, q float64, column bool, limit float64, c chord) (cho
 		}
 	}
 	return c, true
+}
+
+// axisReach holds the first pixel, counted from a walk's start, that
+// walkAxis samples at its limit or beyond: on the side that samples
+// half a pixel early and on the other. The walk fails unless a pixel
+// before it is light.
+type axisReach struct{ early, on int }
+
+// reachOf returns the reach of a walk to limit.
+func reachOf(limit float64) axisReach {
+	return axisReach{early: mostSampled(limit, 0.5), on: mostSampled(limit, 0)}
+}
+
+// floorInt returns ⌊v⌋, as int(math.Floor(v)) gives it: the
+// conversion alone truncates, which is the floor from 0 up.
+func floorInt(v float64) int {
+	if v >= 0 {
+		return int(v)
+	}
+	return int(math.Floor(v))
 }
 
 // stepAt is the step at which a walk first samples the pixel m on from

@@ -148,8 +148,8 @@ func measuredProportions(runs []int) (unit float64, square int, ok bool) {
 
 // TestFinderWindowsMatchAsWindows: the windows finderWindows passes on
 // match the finder exactly where bitrow.Windows's windows do, at the
-// same place, on random rows of runs of every length round a finder's;
-// it passes on none out of finderProportions' whole-number bounds.
+// same place and with the same square, on random rows of runs of every
+// length round a finder's; it passes on no other.
 func TestFinderWindowsMatchAsWindows(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	type hit struct {
@@ -181,13 +181,12 @@ func TestFinderWindowsMatchAsWindows(t *testing.T) {
 				want = append(want, hit{u, sq, mid})
 			}
 		})
-		buf = finderWindows(row.GetBitArray(), width, buf, func(win []int, start int) {
-			if !wholeBounds(win) {
-				t.Fatalf("row %v: window %v visited out of the finder's whole-number bounds", row, win)
+		buf = finderWindows(row.GetBitArray(), width, buf, func(win []int, start, sq int) {
+			u, wsq, ok := finderProportions(win)
+			if !ok || wsq != sq {
+				t.Fatalf("row %v: window %v visited with its square at %d; finderProportions: %v %v", row, win, sq, wsq, ok)
 			}
-			if u, sq, ok := finderProportions(win); ok {
-				got = append(got, hit{u, sq, float64(start+win[0]+win[1]) + float64(win[2])/2})
-			}
+			got = append(got, hit{u, sq, float64(start+win[0]+win[1]) + float64(win[2])/2})
 		})
 		if !slices.Equal(got, want) {
 			t.Fatalf("row %v: %v, want %v", row, got, want)
@@ -274,25 +273,6 @@ func TestCandidateCellsFindFirst(t *testing.T) {
 	if found < 500 {
 		t.Fatalf("%d hits near a candidate: the cases test too few", found)
 	}
-}
-
-// wholeBounds reports whether five runs lie within finderProportions'
-// whole-number bounds: total 7 or more, the inner three within 0.44 to
-// 1.56 of a seventh of it, an end run at least 1.89.
-func wholeBounds(runs []int) bool {
-	total := 0
-	for _, r := range runs {
-		total += r
-	}
-	if total < 7 || 700*max(runs[0], runs[4]) < 189*total {
-		return false
-	}
-	for _, r := range runs[1:4] {
-		if 700*r < 44*total || 700*r > 156*total {
-			return false
-		}
-	}
-	return true
 }
 
 // TestMostSampled: mostSampled finds the first pixel a walk samples at
