@@ -2,10 +2,12 @@ package postal
 
 import (
 	"math"
-	"math/bits"
 	"slices"
+	"unsafe"
 
 	"github.com/makiuchi-d/gozxing"
+
+	"github.com/scannerd/scannerd/scanner/internal/bitrow"
 )
 
 // Image is a binarized image (set is dark): gozxing's BitMatrix.
@@ -45,10 +47,24 @@ type blob struct {
 }
 
 // part is a blob being labelled: its moments so far, and its parent in
-// the forest of parts that labelRow merges (itself at a root).
+// the forest of parts that labelRow merges (itself at a root). The
+// moments are integers, of the doubled centres (2x+1, 2y+1): sx and sy
+// are twice sums', syy and sxy four times, and sxx twelve times (three
+// times four: a run's is summed without a division). Each is exact
+// whatever the order its runs and parts are added in (below 2^63 in an
+// image under 2^14 pixels a side), and sums takes them as the floats
+// summed pixel by pixel were, exactly where those were (below 2^53,
+// sxx once divided by 3).
 type part struct {
-	sums
-	parent int32
+	n                     int
+	sx, sy, sxx, syy, sxy int64
+	parent                int32
+}
+
+// sums returns the part's moments as sums has them.
+func (p *part) sums() sums {
+	return sums{n: p.n, sx: float64(p.sx) / 2, sy: float64(p.sy) / 2,
+		sxx: float64(p.sxx/3) / 4, syy: float64(p.syy) / 4, sxy: float64(p.sxy) / 4}
 }
 
 // run is a stretch of dark pixels of one row, and its part.
@@ -65,13 +81,18 @@ const (
 	maxBlobs   = 1 << 17
 )
 
+// beyond is a run past every row's end: each row's runs end with it, so
+// that the walk along the row above stops there without a test of its
+// own.
+var beyond = run{x0: math.MaxInt32, x1: math.MaxInt32}
+
 // blobs labels the dark pixels of img in 8-connected blobs, row by row,
 // and returns those of at least minPixels, in the order of their roots'
 // parts (see labelRow).
 func (r *Reader) blobs(img Image, minPixels int) []blob {
 	w, h := img.GetWidth(), img.GetHeight()
 	parts := r.parts[:0]
-	prev, cur := r.prev[:0], r.cur[:0]
+	prev, cur := append(r.prev[:0], beyond), r.cur[:0]
 	if r.row == nil || r.row.GetSize() != w {
 		r.row = gozxing.NewBitArray(w)
 	}
@@ -81,26 +102,18 @@ func (r *Reader) blobs(img Image, minPixels int) []blob {
 	}()
 	lent, _ := img.(RowLengths)
 	for y := 0; y < h; y++ {
+		var l []int
 		if lent != nil {
-			var l []int
 			l, r.lengths = lent.RowLengths(y, r.lengths)
-			cur = runsOf(l, cur[:0])
 		} else {
 			r.row = img.GetRow(y, r.row)
-			cur = rowRuns(r.row.GetBitArray(), w, cur[:0])
+			r.lengths = bitrow.Lengths(r.row.GetBitArray(), w, r.lengths)
+			l = r.lengths
 		}
-		if len(parts)+len(cur) > maxBlobs {
-			// Perhaps more parts than maxBlobs: label the row a run at a
-			// time to see.
-			for i := range cur {
-				made := len(parts)
-				if parts = labelRow(prev, cur[:i+1], slices.Grow(parts, 1), y, i); len(parts) > maxBlobs {
-					r.parts, r.prev, r.cur = parts[:made], prev, cur
-					return nil
-				}
-			}
-		} else {
-			parts = labelRow(prev, cur, slices.Grow(parts, len(cur)), y, 0)
+		var ok bool
+		if cur, parts, ok = labelRow(prev, l, cur, parts, y); !ok {
+			r.parts, r.prev, r.cur = parts, prev, cur
+			return nil
 		}
 		prev, cur = cur, prev
 	}
@@ -111,7 +124,7 @@ func (r *Reader) blobs(img Image, minPixels int) []blob {
 		if p.parent != int32(i) || p.n < minPixels {
 			continue
 		}
-		b := blob{sums: p.sums}
+		b := blob{sums: p.sums()}
 		b.shape()
 		out = append(out, b)
 	}
@@ -119,69 +132,102 @@ func (r *Reader) blobs(img Image, minPixels int) []blob {
 	return out
 }
 
-// labelRow labels the runs of row y, cur, from the from-th on, with the
-// roots of their parts, given those of the row above, prev, and adds
-// their pixels to the parts' moments. A run's part is the root of the
-// runs above it that it touches, diagonals too (from the first that
-// ends at or past its x0, x1 exclusive, while they start at or before
-// its x1), merged into one: of two parts that meet, the smaller into the
-// larger, into the one met first when they are as large. Where it
-// touches none, a part is made for it: parts must have room for one a
-// run. It returns parts, grown by those made.
-func labelRow(prev, cur []run, parts []part, y, from int) []part {
-	fy := float64(y) + 0.5
-	fyy := fy * fy
-	j := 0
-	for i := from; i < len(cur); i++ {
-		x0, x1 := cur[i].x0, cur[i].x1
-		for j < len(prev) && prev[j].x1 < x0 {
-			j++
+// labelRow labels the dark runs of row y, whose lengths are l (light
+// and dark by turns, light first, as RowLengths lends them), with the
+// roots of their parts, given the runs of the row above, prev, and adds
+// their pixels to the parts' moments. It returns the row's runs, in
+// cur's room, ended by beyond, as prev wants them: none where more than
+// maxRowRuns of them end before the row's end. A run's part is the root
+// of the runs above it that it touches, diagonals too (from the first
+// that ends at or past its x0, x1 exclusive, while they start at or
+// before its x1), merged into one: of two parts that meet, the smaller
+// into the larger, into the one met first when they are as large.
+// Where it touches none, a part is made for it. It returns parts, grown
+// by those made, and false, when that would make more than maxBlobs,
+// at the first run past them.
+func labelRow(prev []run, l []int, cur []run, parts []part, y int) ([]run, []part, bool) {
+	// The dark runs are every other from the second, the last of them
+	// ending with the row when the lengths are even in number.
+	dark := len(l) / 2
+	if ended := dark - 1 + len(l)%2; ended > maxRowRuns {
+		return append(cur[:0], beyond), parts, true
+	}
+	cur = slices.Grow(cur[:0], dark+1)[:dark+1]
+	cur[dark] = beyond
+	parts = slices.Grow(parts, dark)
+	cy := int64(2*y + 1)
+	// above walks the runs of the row above, which beyond ends: the walk
+	// stops there without a bounds test (a pointer, not an index into
+	// prev, spares the loop a register or two it would spill).
+	above := unsafe.Pointer(unsafe.SliceData(prev))
+	_ = prev[len(prev)-1] // beyond at least
+	// to is where the next of the row's runs goes, in cur, which has room
+	// for them all.
+	to := unsafe.Pointer(unsafe.SliceData(cur))
+	var x1 int32
+	for k := 0; k+1 < len(l); k += 2 {
+		x0 := x1 + int32(l[k])
+		x1 = x0 + int32(l[k+1])
+		// The runs above that end before this one's reach.
+		for (*run)(above).x1 < x0 {
+			above = unsafe.Add(above, unsafe.Sizeof(run{}))
 		}
 		var id int32
-		if j < len(prev) && prev[j].x0 <= x1 {
-			id = root(parts, prev[j].part)
-			k := j + 1
-			for ; k < len(prev) && prev[k].x0 <= x1; k++ {
-				b := root(parts, prev[k].part)
-				if b == id {
-					continue
-				}
-				if parts[id].n < parts[b].n {
-					id, b = b, id
-				}
-				p, q := &parts[id], &parts[b]
-				q.parent = id
-				p.n += q.n
-				p.sx, p.sy, p.sxx, p.syy, p.sxy = p.sx+q.sx, p.sy+q.sy, p.sxx+q.sxx, p.syy+q.syy, p.sxy+q.sxy
+		if a := (*run)(above); a.x0 <= x1 {
+			id = root(parts, a.part)
+			if next := (*run)(unsafe.Add(above, unsafe.Sizeof(run{}))); next.x0 <= x1 {
+				id, above = merge(above, parts, id, x1)
 			}
-			// The runs above before the last touched end before the
-			// next run's reach.
-			j = k - 1
 		} else {
 			id = int32(len(parts))
+			if id == maxBlobs {
+				return cur, parts, false
+			}
 			parts = parts[:id+1]
 			parts[id] = part{parent: id}
 		}
-		cur[i].part = id
-		// The run's pixels, their centres c-(n-1)/2 … c+(n-1)/2 round
-		// its middle c on the row's, fy: Σ x² is n·c² + (n-1)n(n+1)/12.
-		// Each term is a multiple of 1/4 (the second, of the product of
-		// three consecutive numbers over 12, of 1/2), and so is each sum,
-		// all below 2⁵¹ in an image up to 4096 pixels a side (a blob's
-		// Σ x² is at most w·h·w²): each is exact, as adding the pixels
-		// one by one was.
+		*(*run)(to) = run{x0: x0, x1: x1, part: id}
+		to = unsafe.Add(to, unsafe.Sizeof(run{}))
+		// The run's pixels, their doubled centres 2x+1 from x0+x0+1 to
+		// x1+x1-1, round their middle x0+x1: their sum is n·(x0+x1), and
+		// that of their squares n·(x0+x1)² + (n-1)n(n+1)/3, kept three
+		// times over (the product of three consecutive numbers, not
+		// divided).
 		p := &parts[id]
-		n := float64(x1 - x0)
-		c := float64(x0+x1) * 0.5
+		n, c := int64(x1-x0), int64(x0+x1)
 		sx := n * c
-		p.n += int(x1 - x0)
+		p.n += int(n)
 		p.sx += sx
-		p.sy += n * fy
-		p.sxx += sx*c + n*(n*n-1)/12
-		p.syy += n * fyy
-		p.sxy += sx * fy
+		p.sy += n * cy
+		p.sxx += 3*sx*c + (n-1)*n*(n+1)
+		p.syy += n * cy * cy
+		p.sxy += sx * cy
 	}
-	return parts
+	return cur, parts, true
+}
+
+// merge merges into part id, the root of the run that above points at, the
+// parts of the runs after it that start at or before x1 (beyond ends
+// them), and returns the root of them all and the last of those runs.
+func merge(above unsafe.Pointer, parts []part, id int32, x1 int32) (int32, unsafe.Pointer) {
+	for {
+		next := unsafe.Add(above, unsafe.Sizeof(run{}))
+		if (*run)(next).x0 > x1 {
+			return id, above
+		}
+		above = next
+		b := root(parts, (*run)(above).part)
+		if b == id {
+			continue
+		}
+		if parts[id].n < parts[b].n {
+			id, b = b, id
+		}
+		p, q := &parts[id], &parts[b]
+		q.parent = id
+		p.n += q.n
+		p.sx, p.sy, p.sxx, p.syy, p.sxy = p.sx+q.sx, p.sy+q.sy, p.sxx+q.sxx, p.syy+q.syy, p.sxy+q.sxy
+	}
 }
 
 // root returns the root of part b, halving the path to it.
@@ -191,90 +237,6 @@ func root(parts []part, b int32) int32 {
 		b = parts[b].parent
 	}
 	return b
-}
-
-// rowRuns appends the dark runs of a row given as 32-pixel words; a row
-// of more than maxRowRuns runs is noise and gives none. It visits only
-// the pixels where the row changes, a word at a time: bit j of
-// w ^ (w<<1 | carry) is set where pixel j differs from the one before,
-// and a word with none is all light or all dark, as the pixel before
-// it. The changes alternate, a run's start then its end, and are taken
-// two at a time; those past the width are masked off, and a run still
-// open there ends with the row.
-func rowRuns(words []uint32, width int, out []run) []run {
-	start0 := len(out)
-	n := min(len(words), (width+31)/32)
-	words = words[:n]
-	// Room for every run the row may give: half its pixels, up to
-	// maxRowRuns ended and one open at the row's end.
-	out = slices.Grow(out, min((width+1)/2, maxRowRuns+1))
-	m := start0             // the runs written: out[start0:m]
-	limit := m + maxRowRuns // one more ended there and the row gives none
-	out = out[:cap(out)]
-	var fill uint32 // a word without changes: ^0 while a run is open
-	var start int32
-	for i := 0; i < n; i++ {
-		if words[i] == fill {
-			continue
-		}
-		wd := words[i]
-		t := wd ^ (wd<<1 | fill&1)
-		if rest := width - i*32; rest < 32 {
-			if t &= 1<<rest - 1; t == 0 {
-				break
-			}
-		}
-		base := int32(i * 32)
-		if fill != 0 { // the open run ends at the first change
-			if m == limit {
-				return out[:start0]
-			}
-			out[m] = run{x0: start, x1: base + int32(bits.TrailingZeros32(t))}
-			m++
-			t &= t - 1
-			fill = 0
-		}
-		for t != 0 {
-			s := base + int32(bits.TrailingZeros32(t))
-			if t &= t - 1; t == 0 {
-				start, fill = s, ^uint32(0)
-				break
-			}
-			if m == limit {
-				return out[:start0]
-			}
-			out[m] = run{x0: s, x1: base + int32(bits.TrailingZeros32(t))}
-			m++
-			t &= t - 1
-		}
-	}
-	if fill != 0 {
-		out[m] = run{x0: start, x1: int32(width)}
-		m++
-	}
-	return out[:m]
-}
-
-// runsOf appends the dark runs of a row whose lengths are l, as
-// RowLengths lends them, as rowRuns finds them: none where more than
-// maxRowRuns of them end before the row's end.
-func runsOf(l []int, out []run) []run {
-	start0 := len(out)
-	// The dark runs are every other from the second, the last of them
-	// ending with the row when the lengths are even in number.
-	if ended := len(l)/2 - 1 + len(l)%2; ended > maxRowRuns {
-		return out
-	}
-	out = slices.Grow(out, len(l)/2)[:start0+len(l)/2]
-	x := int32(l[0])
-	for k, m := 1, start0; k < len(l); k, m = k+2, m+1 {
-		n := int32(l[k])
-		out[m] = run{x0: x, x1: x + n}
-		if x += n; k+1 < len(l) {
-			x += int32(l[k+1])
-		}
-	}
-	return out
 }
 
 // shape derives the centre, axis and size from the moments: a solid

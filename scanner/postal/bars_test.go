@@ -29,13 +29,24 @@ func randomMatrix(rng *rand.Rand, w, h int, p float64, streak int) *gozxing.BitM
 	return m
 }
 
-// TestRowRuns: the runs found a word at a time are the row's dark runs
-// pixel by pixel, for widths that fill whole words and not, with set bits
-// past the width ignored, and a row of more than maxRowRuns runs gives
-// none.
-func TestRowRuns(t *testing.T) {
+// TestLabelRowRuns: the runs a row is labelled in, from its lengths,
+// are its dark runs pixel by pixel, ended by beyond, for widths that fill
+// whole words and not, with set bits past the width ignored; a row of
+// more than maxRowRuns runs ended before its end gives none.
+func TestLabelRowRuns(t *testing.T) {
 	t.Parallel()
 	rng := rand.New(rand.NewPCG(3, 4))
+	row := func(words []uint32, w int) []run {
+		got, _, ok := labelRow([]run{beyond}, bitrow.Lengths(words, w, nil), nil, nil, 0)
+		if !ok || len(got) == 0 || got[len(got)-1] != beyond {
+			t.Fatalf("width %d: runs %v, not ended by beyond", w, got)
+		}
+		got = got[:len(got)-1]
+		for i := range got {
+			got[i].part = 0
+		}
+		return got
+	}
 	for trial := range 300 {
 		w := 1 + rng.IntN(200)
 		words := make([]uint32, (w+31)/32+rng.IntN(2))
@@ -59,21 +70,28 @@ func TestRowRuns(t *testing.T) {
 				want[len(want)-1].x1 = int32(x + 1)
 			}
 		}
-		prefix := []run{{x0: -1, x1: -1}}
-		got := rowRuns(words, w, prefix)
-		if !slices.Equal(got[1:], want) || got[0] != prefix[0] {
-			t.Fatalf("trial %d, width %d: runs %v, want %v", trial, w, got[1:], want)
+		if got := row(words, w); !slices.Equal(got, want) {
+			t.Fatalf("trial %d, width %d: runs %v, want %v", trial, w, got, want)
 		}
 	}
-	// maxRowRuns runs ended in the row are kept, one more gives none.
-	for _, n := range []int{maxRowRuns, maxRowRuns + 1} {
-		w := 2 * n
-		words := make([]uint32, (w+31)/32)
+	for _, c := range []struct {
+		width int
+		pat   uint32
+		want  int
+	}{
+		{2 * maxRowRuns, 0x55555555, maxRowRuns},       // maxRowRuns ended
+		{2*maxRowRuns + 2, 0x55555555, 0},              // one more ended
+		{2*maxRowRuns + 1, 0x55555555, maxRowRuns + 1}, // one more, reaching the row's end
+		{2*maxRowRuns + 2, 0xaaaaaaaa, maxRowRuns + 1}, // maxRowRuns ended and one reaching the end
+		{2*maxRowRuns + 4, 0xaaaaaaaa, 0},              // one more ended
+		{37, 0xf0f0f0f0, 5}, {64, 0xffffffff, 1}, {5, 0, 0},
+	} {
+		words := make([]uint32, (c.width+31)/32)
 		for i := range words {
-			words[i] = 0x55555555
+			words[i] = c.pat
 		}
-		if got := len(rowRuns(words, w, nil)); n == maxRowRuns && got != n || n > maxRowRuns && got != 0 {
-			t.Errorf("%d runs: got %d", n, got)
+		if got := len(row(words, c.width)); got != c.want {
+			t.Errorf("width %d of %08x: %d runs, want %d", c.width, c.pat, got, c.want)
 		}
 	}
 }
@@ -311,9 +329,7 @@ func (m lentImage) RowLengths(y int, buf []int) (l, spare []int) {
 }
 
 // TestBlobsOfLentLengths: the blobs labelled from the rows' lengths an
-// image lends are those labelled from its rows, in the same order, and
-// runsOf finds a row's runs in its lengths as rowRuns does in its words,
-// none where more than maxRowRuns end before the row's end.
+// image lends are those labelled from its rows, in the same order.
 func TestBlobsOfLentLengths(t *testing.T) {
 	t.Parallel()
 	rng := rand.New(rand.NewPCG(13, 14))
@@ -324,26 +340,6 @@ func TestBlobsOfLentLengths(t *testing.T) {
 		want := slices.Clone(r.blobs(m, 1))
 		if got := r.blobs(lentImage{m}, 1); !slices.Equal(got, want) {
 			t.Fatalf("trial %d (%dx%d): %d blobs from lent lengths, want %d as from the rows", trial, w, h, len(got), len(want))
-		}
-	}
-	for _, c := range []struct {
-		width int
-		pat   uint32
-	}{
-		{2 * maxRowRuns, 0x55555555},   // maxRowRuns ended
-		{2*maxRowRuns + 2, 0x55555555}, // one more ended
-		{2*maxRowRuns + 1, 0x55555555}, // one more, reaching the row's end
-		{2*maxRowRuns + 2, 0xaaaaaaaa}, // maxRowRuns ended and one reaching the end
-		{2*maxRowRuns + 4, 0xaaaaaaaa}, // one more ended
-		{37, 0xf0f0f0f0}, {64, 0xffffffff}, {5, 0},
-	} {
-		words := make([]uint32, (c.width+31)/32)
-		for i := range words {
-			words[i] = c.pat
-		}
-		want := rowRuns(words, c.width, nil)
-		if got := runsOf(bitrow.Lengths(words, c.width, nil), nil); !slices.Equal(got, want) {
-			t.Errorf("width %d of %08x: %d runs from the lengths, want %d", c.width, c.pat, len(got), len(want))
 		}
 	}
 }

@@ -360,20 +360,31 @@ func (rd *reading) planeAt(x, y int) float64 {
 // was most of a chain's measuring).
 func (rd *reading) profile(levels []float64, x, y, step float64) []float64 {
 	n := len(levels) / 2
-	plane, pw, ph := rd.plane, rd.pw, rd.ph
+	if rd.plane == nil {
+		for i := range levels {
+			t := float64(i-n) * step
+			levels[i] = rd.grayAt(x+t*rd.ux, y+t*rd.uy)
+		}
+		return levels
+	}
+	// The axis in locals (the stores to levels would have it read again
+	// at every sample), and the places whose four pixels are all in the
+	// plane, below these as unsigned numbers: none where the plane is
+	// not two pixels wide and high.
+	plane, pw, ux, uy := rd.plane, rd.pw, rd.ux, rd.uy
+	var xs, ys uint
+	if rd.pw > 1 && rd.ph > 1 {
+		xs, ys = uint(rd.pw-1), uint(rd.ph-1)
+	}
 	for i := range levels {
 		t := float64(i-n) * step
-		px, py := x+t*rd.ux, y+t*rd.uy
+		px, py := x+t*ux, y+t*uy
 		cx, cy := px-0.5, py-0.5
 		x0, y0 := math.Floor(cx), math.Floor(cy)
 		ix, iy := int(x0), int(y0)
-		if plane == nil {
-			levels[i] = rd.grayAt(px, py)
-			continue
-		}
 		fx, fy := cx-x0, cy-y0
 		var a, b, c, d float64
-		if ix >= 0 && iy >= 0 && ix+1 < pw && iy+1 < ph {
+		if uint(ix) < xs && uint(iy) < ys {
 			k := iy*pw + ix
 			a, b = float64(plane[k]), float64(plane[k+1])
 			c, d = float64(plane[k+pw]), float64(plane[k+pw+1])

@@ -3,6 +3,7 @@ package postal
 import (
 	"fmt"
 	"image"
+	"math/big"
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
@@ -125,6 +126,46 @@ func TestRunMoments(t *testing.T) {
 				t.Errorf("run [%d, %d): blobs %+v, want one of sxx %v", x0, x0+n, bs, want)
 			}
 		}
+	}
+}
+
+// TestMomentsCorrectlyRounded: a blob's moments are its pixels' sums
+// correctly rounded, also where the sums pass what floats added run by
+// run hold exactly (a dark image 16383 pixels wide and 2000 high: its
+// Σx² is past 2^51, in quarters): the labelling sums in integers.
+func TestMomentsCorrectlyRounded(t *testing.T) {
+	const w, h = 16383, 2000
+	m, _ := gozxing.NewBitMatrix(w, h)
+	if err := m.SetRegion(0, 0, w, h); err != nil {
+		t.Fatal(err)
+	}
+	var r Reader
+	bs := r.blobs(m, 1)
+	if len(bs) != 1 {
+		t.Fatalf("%d blobs, want 1", len(bs))
+	}
+	// The sums of the doubled centres 2x+1 and 2y+1 and their products,
+	// over the pixels, exactly, and scaled back.
+	var s1x, s2x, s1y, s2y big.Int
+	for x := int64(0); x < w; x++ {
+		c := big.NewInt(2*x + 1)
+		s1x.Add(&s1x, c)
+		s2x.Add(&s2x, c.Mul(c, c))
+	}
+	for y := int64(0); y < h; y++ {
+		c := big.NewInt(2*y + 1)
+		s1y.Add(&s1y, c)
+		s2y.Add(&s2y, c.Mul(c, c))
+	}
+	exact := func(a, b *big.Int, scale int64) float64 {
+		f, _ := new(big.Rat).SetFrac(new(big.Int).Mul(a, b), big.NewInt(scale)).Float64()
+		return f
+	}
+	nw, nh := big.NewInt(w), big.NewInt(h)
+	want := sums{n: w * h, sx: exact(&s1x, nh, 2), sy: exact(&s1y, nw, 2),
+		sxx: exact(&s2x, nh, 4), syy: exact(&s2y, nw, 4), sxy: exact(&s1x, &s1y, 4)}
+	if bs[0].sums != want {
+		t.Errorf("moments %+v, want %+v", bs[0].sums, want)
 	}
 }
 
