@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"sort"
 	"testing"
 )
@@ -269,6 +270,59 @@ func TestNeighbourhoodHoldsBlobs(t *testing.T) {
 			b := bs[c.i]
 			if c.x != b.x || c.y != b.y || c.size != b.size || nb.key(b.x, b.y) != k {
 				t.Fatalf("cell %d holds %+v, blob %d is %+v", k, c, c.i, b)
+			}
+		}
+	}
+}
+
+// TestClustersCellsInOrderOfX: the neighbourhood clusters searches holds
+// each cell's blobs in order of x, the same blobs as before, so that a
+// search walks a row of cells from the blob's x out each way and stops
+// where the blobs lie beyond its reach.
+func TestClustersCellsInOrderOfX(t *testing.T) {
+	bs := randomDots(rand.New(rand.NewPCG(14, 19)))
+	nb, ref := newNeighbourhood(bs, nearCellX, nearCell), newNeighbourhood(bs, nearCellX, nearCell)
+	nb.sortCells()
+	for row := range nb.rows {
+		stretch := nb.at[nb.start[row*nb.cols]:nb.start[(row+1)*nb.cols]]
+		for k := 1; k < len(stretch); k++ {
+			if stretch[k].x < stretch[k-1].x {
+				t.Fatalf("row %d: blob %d at x %.2f after blob %d at x %.2f", row, stretch[k].i, stretch[k].x, stretch[k-1].i, stretch[k-1].x)
+			}
+		}
+	}
+	for k := range len(nb.start) - 1 {
+		var got, want []int
+		for _, c := range nb.at[nb.start[k]:nb.start[k+1]] {
+			got = append(got, c.i)
+		}
+		for _, c := range ref.at[ref.start[k]:ref.start[k+1]] {
+			want = append(want, c.i)
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, want) {
+			t.Fatalf("cell %d holds blobs %v, want %v", k, got, want)
+		}
+	}
+}
+
+// TestKthAsSorted: kth gives the element that sorting puts at k, for
+// every k, among values of which many are equal (as nearest-neighbour
+// distances on whole pixels are).
+func TestKthAsSorted(t *testing.T) {
+	rng := rand.New(rand.NewPCG(14, 23))
+	for n := 1; n < 40; n++ {
+		v := make([]float64, n)
+		for i := range v {
+			v[i] = float64(rng.IntN(1 + n/3))
+			if rng.IntN(3) == 0 {
+				v[i] += rng.Float64()
+			}
+		}
+		sorted := slices.Sorted(slices.Values(v))
+		for k := range n {
+			if got := kth(slices.Clone(v), k); got != sorted[k] {
+				t.Fatalf("%v: kth %d is %v, want %v", v, k, got, sorted[k])
 			}
 		}
 	}

@@ -3,7 +3,6 @@ package dotcode
 import (
 	"math"
 	"slices"
-	"sort"
 
 	"github.com/makiuchi-d/gozxing"
 
@@ -19,11 +18,13 @@ import (
 // edge lit).
 
 // nearCell and nearCellX are the height and the width of the cells the
-// blobs are indexed by for clusters' neighbour searches, in pixels: half
-// as wide as high, as the cells of a row that a search spans are one
-// stretch of blobs whatever their width, so narrower ones cost no more
-// steps and hold fewer blobs beyond the search's square (most searches,
-// round the specks of a textured frame, are a few pixels across). reach
+// blobs are indexed by for clusters' neighbour searches, in pixels. The
+// cells of a row that a search spans are one stretch of blobs in order
+// of x (sortCells), which the search walks from the blob's x out, so
+// the width only places its start; rows of 8 to 32 pixels and cells 6
+// to 24 wide cost within a few per cent of these over the photos of
+// textures (most searches, round their specks, are a few pixels
+// across). reach
 // is how far a search looks at most: dots are at most maxDot across,
 // their pitch at most about 4 dots across (a dot of 0.4 module at the
 // smallest zint draws).
@@ -39,9 +40,10 @@ const minDots = 12
 
 // neighbourhood indexes blobs by a coarse grid of cells for neighbour
 // searches: the blobs of cell k are at[start[k]:start[k+1]], each with
-// its centre and size beside its index, read together. Cell k is row
-// k/cols' column k%cols, so the cells of a row that a search spans are
-// one stretch of at.
+// its centre and size beside its index, read together, in order of
+// index or, once sortCells has ordered them, of x. Cell k is row k/cols'
+// column k%cols, so the cells of a row that a search spans are one
+// stretch of at.
 type neighbourhood struct {
 	cellX, cellY float64
 	cols, rows   int
@@ -99,14 +101,28 @@ func neighbourhoodOf(bs []blob, of []int, cellX, cellY float64) *neighbourhood {
 }
 
 func (nb *neighbourhood) key(x, y float64) int {
-	return int(max(0, y)/nb.cellY)*nb.cols + int(max(0, x)/nb.cellX)
+	return int(nonneg(y)/nb.cellY)*nb.cols + int(nonneg(x)/nb.cellX)
+}
+
+// nonneg is max(0, v) for a number (not NaN), in fewer instructions
+// than the builtin, which orders zeros by sign and passes NaN on.
+func nonneg(v float64) float64 {
+	if v < 0 {
+		return 0
+	}
+	return v
+}
+
+// cellOf returns the column and the row of the cell that holds (x, y).
+func (nb *neighbourhood) cellOf(x, y float64) (gx, gy int) {
+	return int(nonneg(x) / nb.cellX), int(nonneg(y) / nb.cellY)
 }
 
 // cells returns the columns x0 to x1 and rows y0 to y1 of the cells the
 // square of side 2r round (x, y) touches.
 func (nb *neighbourhood) cells(x, y, r float64) (x0, y0, x1, y1 int) {
-	x0, y0 = int(max(0, x-r)/nb.cellX), int(max(0, y-r)/nb.cellY)
-	x1, y1 = min(nb.cols-1, int(max(0, x+r)/nb.cellX)), min(nb.rows-1, int(max(0, y+r)/nb.cellY))
+	x0, y0 = int(nonneg(x-r)/nb.cellX), int(nonneg(y-r)/nb.cellY)
+	x1, y1 = min(nb.cols-1, int(nonneg(x+r)/nb.cellX)), min(nb.rows-1, int(nonneg(y+r)/nb.cellY))
 	return x0, y0, x1, y1
 }
 
@@ -125,10 +141,103 @@ func (nb *neighbourhood) near(x, y, r float64, fn func(j int, dx, dy float64)) {
 	}
 }
 
+// sortCells orders each cell's blobs by x, so that the cells of a row
+// that a search spans are one stretch of blobs in order of x: a search
+// steps out along it from the blob it searches round and stops where
+// the blobs lie beyond its reach.
+func (nb *neighbourhood) sortCells() {
+	for k := range len(nb.start) - 1 {
+		cell := nb.at[nb.start[k]:nb.start[k+1]]
+		// Insertion: a cell holds a few blobs.
+		for i := 1; i < len(cell); i++ {
+			for j := i; j > 0 && cell[j].x < cell[j-1].x; j-- {
+				cell[j], cell[j-1] = cell[j-1], cell[j]
+			}
+		}
+	}
+}
+
 // similar reports whether two blobs of sizes a and b could be dots of
 // one symbol.
 func similar(a, b float64) bool {
 	return a <= 2*b+1 && b <= 2*a+1
+}
+
+// beyond widens a distance by far more than the rounding of the
+// coordinates, differences and cell bounds that a search compares with
+// it (a few units in the last place of numbers below 2^16): a blob whose
+// offset from the searched spot exceeds beyond(d) on either axis lies
+// farther than d.
+func beyond(d float64) float64 {
+	return d*(1+1e-9) + 1e-6
+}
+
+// nearestSearch is the state of clusters' search round (x, y) for the
+// nearest blob of a size similar to size within r (rr = r²).
+type nearestSearch struct {
+	x, y, size, rr float64
+	// far is how far, on either axis, a blob can lie from (x, y) and be
+	// as near as the nearest so far, or within r while there is none
+	// (Hypot is at least either offset): beyond(r) at first, then
+	// beyond(nn).
+	far float64
+	// The nearest so far: its distance (+Inf while none), its offset,
+	// index and place. A candidate whose squared distance exceeds nn2
+	// lies farther whatever the rounding (a margin of 1e-9 of it, far
+	// beyond the few units in the last place that squaring and Hypot
+	// round by): Hypot is taken for the rest.
+	nn, nn2    float64
+	dx, dy     float64
+	best, bplc int
+}
+
+// scan looks at the blobs at[lo:hi], in order of x, from at[from] (the
+// first of those at or right of x's cell) right and then left, each way
+// until they lie beyond far.
+func (s *nearestSearch) scan(at []nearBlob, lo, from, hi int, places []int) {
+	for k := from; k < hi; k++ {
+		c := &at[k]
+		dx := c.x - s.x
+		if dx > s.far {
+			break
+		}
+		if dy := c.y - s.y; dx*dx+dy*dy <= s.nn2 {
+			s.consider(c, dx, dy, places)
+		}
+	}
+	for k := from - 1; k >= lo; k-- {
+		c := &at[k]
+		dx := c.x - s.x
+		if -dx > s.far {
+			break
+		}
+		if dy := c.y - s.y; dx*dx+dy*dy <= s.nn2 {
+			s.consider(c, dx, dy, places)
+		}
+	}
+}
+
+// consider takes blob c, at (dx, dy) from the searched spot and no
+// farther than nn2 whatever the rounding, as the nearest so far if it is
+// within reach, similar, and nearer, or as near and first in the order
+// of places and then of indexes.
+func (s *nearestSearch) consider(c *nearBlob, dx, dy float64, places []int) {
+	if dx*dx+dy*dy > s.rr || dx == 0 && dy == 0 || !similar(s.size, c.size) {
+		return
+	}
+	d := math.Hypot(dx, dy)
+	if d > s.nn {
+		return
+	}
+	j := c.i
+	p := places[j]
+	if d == s.nn && (p > s.bplc || p == s.bplc && j > s.best) {
+		return
+	}
+	s.nn, s.dx, s.dy = d, dx, dy
+	s.nn2 = d * d * (1 + 1e-9)
+	s.far = min(s.far, beyond(d))
+	s.best, s.bplc = j, p
 }
 
 // clusters groups blobs that lie close to similar blobs, largest group
@@ -137,56 +246,53 @@ func clusters(bs []blob) [][]int {
 	if len(bs) < minDots {
 		return nil
 	}
-	// The blobs are indexed in cells of a few small dots' pitch, so that
-	// the search round a small dot, among the many specks of a textured
-	// frame, looks at the cells near it only. The searches are near's,
-	// written out: most of the blobs they meet are too far or unlike.
+	// The blobs are indexed in cells of a few small dots' pitch, each
+	// cell's in order of x, so that the search round a small dot, among
+	// the many specks of a textured frame, looks at the blobs near it
+	// only: along each row of cells its square spans (of those round the
+	// blob's first, while they can hold a nearer blob), from the blob's x
+	// out each way, as far as the nearest so far or the square reaches.
 	nb := newNeighbourhood(bs, nearCellX, nearCell)
+	nb.sortCells()
 	// Of the nearest similar blobs, the one of the lowest place in cells
 	// of reach across (row by row) and then of the lowest index: the
-	// first of them a search of those cells' blobs in order meets.
+	// least by distance, place and index, whatever order the search
+	// meets them in.
 	cols := 1
 	for i := range bs {
 		cols = max(cols, int(bs[i].x/reach)+1)
 	}
 	places := make([]int, len(bs))
 	for j := range bs {
-		places[j] = int(max(0, bs[j].y)/reach)*cols + int(max(0, bs[j].x)/reach)
+		places[j] = int(nonneg(bs[j].y)/reach)*cols + int(nonneg(bs[j].x)/reach)
 	}
 	for i := range bs {
 		b := &bs[i]
-		b.nn = math.Inf(1)
-		// A candidate whose squared distance exceeds nn2 lies farther
-		// than the nearest so far whatever the rounding (a margin of
-		// 1e-9 of it, far beyond the few units in the last place that
-		// squaring and Hypot round by): Hypot is taken for the rest.
-		nn2 := math.Inf(1)
-		best, bestPlace := -1, 0
-		x, y, size := b.x, b.y, b.size
-		r := min(reach, 4*size+6)
-		rr := r * r
-		x0, y0, x1, y1 := nb.cells(x, y, r)
-		for gy := y0; gy <= y1; gy++ {
-			row := gy * nb.cols
-			for _, c := range nb.at[nb.start[row+x0]:nb.start[row+x1+1]] {
-				dx, dy := c.x-x, c.y-y
-				if d2 := dx*dx + dy*dy; d2 > rr || d2 > nn2 || dx == 0 && dy == 0 || !similar(size, c.size) {
-					continue
-				}
-				d := math.Hypot(dx, dy)
-				if d > b.nn {
-					continue
-				}
-				j := c.i
-				p := places[j]
-				if d == b.nn && (p > bestPlace || p == bestPlace && j > best) {
-					continue
-				}
-				b.nn, b.nnDX, b.nnDY = d, dx, dy
-				nn2 = d * d * (1 + 1e-9)
-				best, bestPlace = j, p
+		// The rows of cells the square of side 2r round the blob spans:
+		// its own, then those above and below it in turn while their
+		// nearest edge lies within far (on y, beyond it, their blobs lie
+		// farther than the nearest so far).
+		r := min(reach, 4*b.size+6)
+		s := nearestSearch{x: b.x, y: b.y, size: b.size, rr: r * r, far: beyond(r), nn: math.Inf(1), nn2: math.Inf(1), best: -1}
+		x0, y0, x1, y1 := nb.cells(b.x, b.y, r)
+		gx, gy := nb.cellOf(b.x, b.y)
+		for d := 0; ; d++ {
+			more := false
+			if row := gy + d; row <= y1 && (d == 0 || float64(row)*nb.cellY-b.y <= s.far) {
+				k := row * nb.cols
+				s.scan(nb.at, int(nb.start[k+x0]), int(nb.start[k+gx]), int(nb.start[k+x1+1]), places)
+				more = true
+			}
+			if row := gy - d; d > 0 && row >= y0 && b.y-float64(row+1)*nb.cellY <= s.far {
+				k := row * nb.cols
+				s.scan(nb.at, int(nb.start[k+x0]), int(nb.start[k+gx]), int(nb.start[k+x1+1]), places)
+				more = true
+			}
+			if !more {
+				break
 			}
 		}
+		b.nn, b.nnDX, b.nnDY = s.nn, s.dx, s.dy
 	}
 	parent := make([]int, len(bs))
 	for i := range parent {
@@ -205,20 +311,45 @@ func clusters(bs []blob) [][]int {
 			continue
 		}
 		// Across an empty cell the next dot is 2·X = 1.41 pitches away, a
-		// diagonal gap 2 pitches.
+		// diagonal gap 2 pitches. Along a row of cells, from the blob's x
+		// out each way, the blobs beyond r on x lie beyond it.
 		x, y, size := b.x, b.y, b.size
 		r := min(reach, 2.1*b.nn)
-		rr := r * r
+		rr, far := r*r, beyond(r)
 		x0, y0, x1, y1 := nb.cells(x, y, r)
+		gx, _ := nb.cellOf(x, y)
+		// The root of i's group, the least index in it, kept as the
+		// groups join.
+		ri := root(i)
 		for gy := y0; gy <= y1; gy++ {
 			row := gy * nb.cols
-			for _, c := range nb.at[nb.start[row+x0]:nb.start[row+x1+1]] {
+			lo, from, hi := int(nb.start[row+x0]), int(nb.start[row+gx]), int(nb.start[row+x1+1])
+			for k := from; k < hi; k++ {
+				c := &nb.at[k]
 				dx, dy := c.x-x, c.y-y
+				if dx > far {
+					break
+				}
 				if dx*dx+dy*dy > rr || dx == 0 && dy == 0 || !similar(size, c.size) {
 					continue
 				}
-				if ri, rj := root(i), root(c.i); ri != rj {
+				if rj := root(c.i); ri != rj {
 					parent[max(ri, rj)] = min(ri, rj)
+					ri = min(ri, rj)
+				}
+			}
+			for k := from - 1; k >= lo; k-- {
+				c := &nb.at[k]
+				dx, dy := c.x-x, c.y-y
+				if -dx > far {
+					break
+				}
+				if dx*dx+dy*dy > rr || dx == 0 && dy == 0 || !similar(size, c.size) {
+					continue
+				}
+				if rj := root(c.i); ri != rj {
+					parent[max(ri, rj)] = min(ri, rj)
+					ri = min(ri, rj)
 				}
 			}
 		}
@@ -308,8 +439,7 @@ func fitLattice(bs []blob, group []int) (*lattice, bool) {
 	for k, i := range group {
 		nns[k] = bs[i].nn
 	}
-	sort.Float64s(nns)
-	pitch := nns[len(nns)/2]
+	pitch := kth(nns, len(nns)/2)
 	if pitch < 2 {
 		return nil, false
 	}
@@ -339,6 +469,8 @@ func fitLattice(bs []blob, group []int) (*lattice, bool) {
 	// cells as wide as the walk's searches reach.
 	walk := min(reach, 3.2*pitch)
 	nb := neighbourhoodOf(bs, group, walk, walk)
+	nb.sortCells()
+	far := beyond(walk) // on x beyond it, a blob lies beyond the walk's reach
 	// Walk the lattice from the blob nearest the group's centre.
 	var cx, cy float64
 	for _, i := range group {
@@ -352,7 +484,10 @@ func fitLattice(bs []blob, group []int) (*lattice, bool) {
 		}
 	}
 	placed[seedAt] = true
-	taken := map[[2]int]int{{0, 0}: seed}
+	// Room for every blob of the group from the start: grown as the walk
+	// places them, the map was rebuilt a few times over.
+	taken := make(map[[2]int]int, len(group))
+	taken[[2]int{0, 0}] = seed
 	// The blobs in the order they were placed: the map is fitted through
 	// them in that order, so that the same blobs give the same map to the
 	// last bit (a map's iteration order varies from run to run).
@@ -371,10 +506,19 @@ func fitLattice(bs []blob, group []int) (*lattice, bool) {
 		step = step[:0]
 		x, y := bs[i].x, bs[i].y
 		x0, y0, x1, y1 := nb.cells(x, y, walk)
+		gx, _ := nb.cellOf(x, y)
 		for gy := y0; gy <= y1; gy++ {
+			// The row's blobs within far of x on x, in order of x.
 			row := gy * nb.cols
-			for _, n := range nb.at[nb.start[row+x0]:nb.start[row+x1+1]] {
+			lo, k, hi := int(nb.start[row+x0]), int(nb.start[row+gx]), int(nb.start[row+x1+1])
+			for k > lo && x-nb.at[k-1].x <= far {
+				k--
+			}
+			for _, n := range nb.at[k:hi] {
 				dx, dy := n.x-x, n.y-y
+				if dx > far {
+					break
+				}
 				if dx*dx+dy*dy > walk*walk || dx == 0 && dy == 0 || placed[n.i] {
 					continue
 				}
@@ -451,6 +595,41 @@ func fitLattice(bs []blob, group []int) (*lattice, bool) {
 	}
 	l.sampled = make([]byte, (l.dotW+2)*(l.dotH+2))
 	return l, true
+}
+
+// kth returns the k-th least of v, counting from 0 (the element sorting
+// v would put at k), reordering v: Hoare's FIND (CACM algorithm 65,
+// 1961), whose partition splits runs of equal values evenly, in linear
+// time where sorting is not.
+func kth(v []float64, k int) float64 {
+	lo, hi := 0, len(v)-1
+	for lo < hi {
+		p := v[lo+(hi-lo)/2]
+		i, j := lo, hi
+		for i <= j {
+			for v[i] < p {
+				i++
+			}
+			for v[j] > p {
+				j--
+			}
+			if i <= j {
+				v[i], v[j] = v[j], v[i]
+				i, j = i+1, j-1
+			}
+		}
+		// v[lo:j+1] holds none above p, v[i:hi+1] none below, and what
+		// lies between them (if anything) is p.
+		switch {
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
+		default:
+			return v[k]
+		}
+	}
+	return v[k]
 }
 
 // minFill is the least share of a lattice's dot places (half its extent's
