@@ -41,7 +41,7 @@ const (
 	unreadRow
 )
 
-// microHitRuns is how many run edges leftRAPs keeps of a hit's scan row,
+// microHitRuns is how many run edges of a hit's scan row keptRuns reads,
 // from the RAP's first bar on: the widest row's 51 runs (microRowElements
 // of 4 columns) and the quiet zone after it, all that readCodeword and
 // microRowLayout read of the row from there, so that they read the same
@@ -49,10 +49,14 @@ const (
 const microHitRuns = 53
 
 // keptRuns returns the runs leftRAPs kept in keep of the hit's scan row,
-// from its RAP's first bar on: keep[at] is how many edges follow.
+// from its RAP's first bar on: from keep[at], up to microHitRuns edges
+// before the end of the row's (the -1 that follows them).
 func (h *microHit) keptRuns(keep []int) runList {
-	n := int32(keep[h.at])
-	return runList{edges: keep[h.at+1 : h.at+1+n], firstDark: true}
+	n := 0
+	for n < microHitRuns && keep[int(h.at)+n] >= 0 {
+		n++
+	}
+	return runList{edges: keep[h.at : int(h.at)+n], firstDark: true}
 }
 
 // settleCodeword reads the codeword after the hit's RAP (cw) from the
@@ -94,6 +98,12 @@ type microEdge struct {
 	a, b   float64
 	module float64
 	cca3   bool
+	// seq is the edge's place in its chainer's made, cells the first and
+	// last of the chainer's cells it is in, and closed set once the
+	// chainer has closed it (see chainer).
+	seq    int32
+	cells  [2]int32
+	closed bool
 }
 
 func (e *microEdge) top() int    { return int(e.hits[0].y) }
@@ -111,11 +121,17 @@ func (r *MicroReader) edgeChains(v view, step int, fwdOn, backOn bool) (edges, b
 	r.edgePool.used = 0 // the last region's edges are done with
 	fwd, rev := chainer{composite: r.composite, pool: &r.edgePool}, chainer{composite: r.composite, pool: &r.edgePool}
 	p := &r.edgePool
-	fwd.near, rev.near = p.near[0][:0], p.near[1][:0]
+	fwd.cells, rev.cells = p.emptyCells(0), p.emptyCells(1)
 	fwd.open, rev.open, fwd.done, rev.done = p.open[0][:0], p.open[1][:0], p.done[0][:0], p.done[1][:0]
+	fwd.made, rev.made = p.made[0][:0], p.made[1][:0]
+	fwd.bottoms, rev.bottoms = p.bottoms[0][:0], p.bottoms[1][:0]
+	fwd.closing, rev.closing = p.closing[:0], p.closing[:0]
 	defer func() {
-		p.near = [2][]span{fwd.near, rev.near}
-		p.open, p.done = [2][]*microEdge{fwd.open, rev.open}, [2][]*microEdge{fwd.done, rev.done}
+		p.bottoms = [2][]edgeBottom{fwd.bottoms, rev.bottoms}
+		p.closing = fwd.closing
+		p.cells = [2][][]int32{fwd.cells, rev.cells}
+		p.open, p.done = [2][]int32{fwd.open, rev.open}, [2][]*microEdge{fwd.done, rev.done}
+		p.made = [2][]*microEdge{fwd.made, rev.made}
 	}()
 	r.fwdHits, r.backHits = r.fwdHits[:0], r.backHits[:0]
 	rows := 0 // the scan rows, step/2 + i·step for i < rows
@@ -212,70 +228,153 @@ func (r *MicroReader) scanRow(v view, i, step int, win moduleWindow, keep *[]int
 
 // chainer chains the left RAPs found on successive scan rows into edges.
 type chainer struct {
-	open, done []*microEdge
-	composite  bool // chaining the edges of GS1 Composite components
-	pool       *edgePool
-	// near is add's scratch: where a hit may join each open edge.
-	near []span
+	// made are the edges made, in order; open those not closed (and,
+	// chaining MicroPDF417's edges, those closed since: see
+	// closeBehindBottoms), done those closed, in the order they were
+	// closed. Open edges and cells
+	// name edges by their place in made (microEdge.seq): no pointer is
+	// written as they change, which while the garbage collector marks
+	// costs a write barrier each.
+	made      []*microEdge
+	open      []int32
+	done      []*microEdge
+	composite bool // chaining the edges of GS1 Composite components
+	pool      *edgePool
+	// cells index the open edges by where along a scan row a hit may
+	// join them (see index): cell k holds the edges a hit at x in
+	// [k·reachCell, (k+1)·reachCell) may join, and others no longer
+	// there (closed, or moved on), dropped as met.
+	cells [][]int32
+	// looked counts the edges add looked at: indexed edges for its hits,
+	// and edges to close.
+	looked int
 	// keep holds the runs after the hits, read when asked (see
 	// settleCodeword).
 	keep []int
 	// oldest is at most the lowest bottom of the open edges: while no
 	// edge's gap can be exceeded, none is looked at to be closed.
 	oldest int
+	// bottoms are the scan rows the MicroPDF417 chainer's edges took
+	// hits on, in the order taken, from head on those not yet passed by
+	// (see closeBehind); closing is its scratch.
+	bottoms []edgeBottom
+	head    int
+	closing []int32
 }
 
-// add chains the hits of scan row y.
+// edgeBottom is a scan row y an edge (made[seq]) took a hit on: its
+// bottom, until it takes another.
+type edgeBottom struct{ y, seq int32 }
+
+// reachCell is the width of chainer.cells' cells, in view pixels: a
+// hit of texture's module of two pixels may join edges of about 20
+// pixels of the row, two or three cells.
+const reachCell = 16
+
+// add chains the hits of scan row y: each joins the first open edge, in
+// the order they were made, whose last hit it lies near enough (joins),
+// else starts one. The edges it may join are those of its cell (see
+// index): through texture a view's scan rows hold thousands of RAP-like
+// hits, and a hit was once tested against every open edge (half the
+// MicroPDF417 search's chaining over the development set's photos of
+// texture), where its cell holds a few.
 func (c *chainer) add(hits []microHit, y, step int) {
-	if len(hits) == 0 {
-		c.closeBehind(y, step)
-		return
-	}
-	// Where along the row a hit may lie to join each open edge, loosened
-	// a little: most open edges are far from the hit, and the test of
-	// those bounds is all they take. The others are tested in full.
-	c.near = c.near[:0]
-	for _, e := range c.open {
-		c.near = append(c.near, reachOf(e, y))
-	}
 	for _, h := range hits {
-		var best *microEdge
-		k := 0
-		for ; k < len(c.open); k++ {
-			if h.x < c.near[k].lo || h.x > c.near[k].hi {
-				continue
-			}
-			e := c.open[k]
-			last := &e.hits[len(e.hits)-1]
-			dy := y - int(last.y)
-			tol := 2*last.module + 0.25*float64(dy)
-			if math.Abs(h.x-last.x) <= tol && e.cca3 == h.cca3 && dy <= c.maxGap(step, last.module) && math.Abs(h.module-e.module) < 0.3*e.module {
-				best = e
-				break
-			}
-		}
+		best := c.nearest(&h, y, step)
 		if best == nil {
 			best = c.pool.edge(h.module, h.cca3)
+			best.seq, best.cells = int32(len(c.made)), [2]int32{0, -1}
+			c.made = append(c.made, best)
 			if len(c.open) == 0 {
 				c.oldest = y
 			}
-			c.open = append(c.open, best)
-			c.near = append(c.near, span{})
+			c.open = append(c.open, best.seq)
 		}
 		best.hits = append(best.hits, h)
-		c.near[k] = reachOf(best, y)
+		c.index(best, step)
+		if !c.composite {
+			c.bottoms = append(c.bottoms, edgeBottom{int32(y), best.seq})
+		}
 	}
 	c.closeBehind(y, step)
+}
+
+// joins reports whether hit h of scan row y may join open edge e: it
+// lies within the tolerance of e's last hit (reachOf), which no more than
+// maxGap rows lie above it, and has a module near e's.
+func (c *chainer) joins(e *microEdge, h *microHit, y, step int) bool {
+	if near := reachOf(e, y); h.x < near.lo || h.x > near.hi {
+		return false
+	}
+	last := &e.hits[len(e.hits)-1]
+	dy := y - int(last.y)
+	tol := 2*last.module + 0.25*float64(dy)
+	return math.Abs(h.x-last.x) <= tol && e.cca3 == h.cca3 && dy <= c.maxGap(step, last.module) && math.Abs(h.module-e.module) < 0.3*e.module
+}
+
+// nearest returns the first open edge, in the order they were made, that
+// hit h of scan row y may join, or nil: of the edges indexed in its cell,
+// dropping those no longer there.
+func (c *chainer) nearest(h *microHit, y, step int) *microEdge {
+	k := reachCellOf(h.x)
+	if k >= len(c.cells) {
+		return nil
+	}
+	var best *microEdge
+	cell := c.cells[k]
+	n := 0 // the edges kept, moved up over those dropped
+	for i, seq := range cell {
+		e := c.made[seq]
+		if e.closed || int32(k) < e.cells[0] || int32(k) > e.cells[1] {
+			continue
+		}
+		if n != i {
+			cell[n] = seq
+		}
+		n++
+		c.looked++
+		if (best == nil || e.seq < best.seq) && c.joins(e, h, y, step) {
+			best = e
+		}
+	}
+	if n < len(cell) {
+		c.cells[k] = cell[:n]
+	}
+	return best
+}
+
+// index enters open edge e, its last hit just added, in the cells of
+// every x a hit may lie at to join it (joins): within twice its last
+// module and a quarter of the most rows a hit may lie below it (maxGap),
+// and a pixel more. The cells it is in already keep it.
+func (c *chainer) index(e *microEdge, step int) {
+	last := &e.hits[len(e.hits)-1]
+	reach := 2*last.module + 0.25*float64(c.maxGap(step, last.module)) + 1
+	k0, k1 := reachCellOf(last.x-reach), reachCellOf(last.x+reach)
+	for len(c.cells) <= k1 {
+		c.cells = append(c.cells, nil)
+	}
+	for k := k0; k <= k1; k++ {
+		if int32(k) < e.cells[0] || int32(k) > e.cells[1] {
+			c.cells[k] = append(c.cells[k], e.seq)
+		}
+	}
+	e.cells = [2]int32{int32(k0), int32(k1)}
+}
+
+// reachCellOf returns the cell of chainer.cells that holds x, the first
+// for any x before it.
+func reachCellOf(x float64) int {
+	return max(0, int(x/reachCell))
 }
 
 // span is a stretch of a scan row, from lo to hi.
 type span struct{ lo, hi float64 }
 
 // reachOf returns where along scan row y a hit may lie to join edge e,
-// as add tests it (within the tolerance of its last hit), and a
-// millionth of a pixel more: far more than the rounding of the bounds
-// (the hits' leading edges are whole pixels, their modules whole pixels
-// over ten or seventeen).
+// within the tolerance of its last hit, and a millionth of a pixel more:
+// far more than the rounding of the bounds (the hits' leading edges are
+// whole pixels, their modules whole pixels over ten or seventeen).
 func reachOf(e *microEdge, y int) span {
 	const room = 1e-6
 	last := &e.hits[len(e.hits)-1]
@@ -283,31 +382,82 @@ func reachOf(e *microEdge, y int) span {
 	return span{last.x - tol - room, last.x + tol + room}
 }
 
-// closeBehind closes the edges the scan at row y has left behind.
+// closeBehind closes the edges the scan at row y has left behind: those
+// whose bottom lies more than maxGap above it, in the order they were
+// made.
 func (c *chainer) closeBehind(y, step int) {
-	// Close edges the scan has left behind: none before the oldest open
-	// edge's bottom lies further up than the shortest gap allowed.
+	if !c.composite {
+		c.closeBehindBottoms(y, step)
+		return
+	}
+	// None before the oldest open edge's bottom lies further up than the
+	// shortest gap allowed.
 	if len(c.open) == 0 || y-c.oldest <= c.leastGap(step) {
 		return
 	}
-	kept := c.open[:0]
+	// The edges kept are moved up over those closed, not written where
+	// they lie.
+	n := 0
 	c.oldest = y
-	for _, e := range c.open {
+	c.looked += len(c.open)
+	for i, seq := range c.open {
+		e := c.made[seq]
 		if y-e.bottom() > c.maxGap(step, e.module) {
+			e.closed = true
 			c.done = append(c.done, e)
-		} else {
-			kept = append(kept, e)
-			c.oldest = min(c.oldest, e.bottom())
+			continue
+		}
+		if n != i {
+			c.open[n] = seq
+		}
+		n++
+		c.oldest = min(c.oldest, e.bottom())
+	}
+	c.open = c.open[:n]
+}
+
+// closeBehindBottoms is closeBehind for the MicroPDF417 chainer, whose
+// gap is the same for every edge: the edges to close are those whose
+// bottom is among the rows of bottoms the scan has passed by since the
+// last call, not every open edge looked at again (through texture,
+// hundreds on every scan row). The edges closed are left in open, whose
+// edges chained takes only where not closed.
+func (c *chainer) closeBehindBottoms(y, step int) {
+	gap := c.maxGap(step, 0)
+	c.closing = c.closing[:0]
+	for ; c.head < len(c.bottoms) && y-int(c.bottoms[c.head].y) > gap; c.head++ {
+		b := c.bottoms[c.head]
+		c.looked++
+		// An edge that took a hit since has left this bottom.
+		if e := c.made[b.seq]; !e.closed && e.bottom() == int(b.y) {
+			e.closed = true
+			c.closing = append(c.closing, b.seq)
 		}
 	}
-	c.open = kept
+	slices.Sort(c.closing)
+	for _, seq := range c.closing {
+		c.done = append(c.done, c.made[seq])
+	}
+}
+
+// chained returns every edge made: those closed, in the order they were
+// closed, then those still open, in the order they were made; it closes
+// them.
+func (c *chainer) chained() []*microEdge {
+	for _, seq := range c.open {
+		if e := c.made[seq]; !e.closed {
+			e.closed = true
+			c.done = append(c.done, e)
+		}
+	}
+	c.open = c.open[:0]
+	return c.done
 }
 
 // edges returns the chains of three hits or more that fit a steep line,
 // tallest first.
 func (c *chainer) edges() []*microEdge {
-	done := append(c.done, c.open...)
-	c.done = done // its array back to the pool, grown
+	done := c.chained()
 	if c.composite {
 		done = splitComponentEdges(done, c.keep)
 	}
@@ -401,12 +551,15 @@ type edgePool struct {
 	// (a frame of texture once keeps thousands).
 	dirty int
 	buf   []float64
-	near  [2][]span // the chainers' (see chainer.add)
-	// open and done are the chainers' lists of edges, kept for the next
-	// region's (they hold only the pool's edges): a region of texture
-	// makes thousands, and growing them anew for each region was half of
-	// chainer.add's instructions over every eighth dev image.
-	open, done [2][]*microEdge
+	cells [2][][]int32 // the chainers' (see chainer.cells)
+	// made, open and done are the chainers' lists of edges, kept for the
+	// next region's (they hold only the pool's edges): a region of
+	// texture makes thousands, and growing them anew for each region was
+	// half of chainer.add's instructions over every eighth dev image.
+	made, done [2][]*microEdge
+	open       [2][]int32
+	bottoms    [2][]edgeBottom
+	closing    []int32
 }
 
 // edge returns an edge without hits of the module and kind.
@@ -415,13 +568,32 @@ func (p *edgePool) edge(module float64, cca3 bool) *microEdge {
 		return &microEdge{module: module, cca3: cca3}
 	}
 	if p.used == len(p.edges) {
-		p.edges = append(p.edges, &microEdge{})
+		p.grow()
 	}
 	e := p.edges[p.used]
 	p.used++
 	p.dirty = max(p.dirty, p.used)
 	*e = microEdge{hits: e.hits[:0], module: module, cca3: cca3}
 	return e
+}
+
+// edgeHitsRoom is the room for hits each edge the pool makes starts
+// with: most edges of texture end with one to three.
+const edgeHitsRoom = 4
+
+// grow makes as many edges again as the pool has (16 at first), in one
+// array, each with room for edgeHitsRoom hits in one array of theirs: a
+// region of texture makes thousands of edges of a few hits, and making
+// each alone, and growing its hits one, two and four at a time, cost
+// the search a seventh of its chaining on the development set's photos
+// of texture.
+func (p *edgePool) grow() {
+	n := max(16, len(p.edges))
+	edges, hits := make([]microEdge, n), make([]microHit, n*edgeHitsRoom)
+	for i := range edges {
+		edges[i].hits = hits[i*edgeHitsRoom : i*edgeHitsRoom : (i+1)*edgeHitsRoom]
+		p.edges = append(p.edges, &edges[i])
+	}
 }
 
 // floats returns scratch room for n floats.
@@ -443,9 +615,19 @@ func (p *edgePool) wipe() {
 		*e = microEdge{hits: e.hits[:0]}
 	}
 	clear(p.buf)
-	clear(p.near[0][:cap(p.near[0])])
-	clear(p.near[1][:cap(p.near[1])])
+	for k := range p.made {
+		clear(p.made[k][:cap(p.made[k])])
+	}
 	p.used, p.dirty = 0, 0
+}
+
+// emptyCells returns chainer k's cells of the last region, each emptied.
+func (p *edgePool) emptyCells(k int) [][]int32 {
+	cells := p.cells[k]
+	for i := range cells {
+		cells[i] = cells[i][:0]
+	}
+	return cells
 }
 
 // maxGap returns how far apart, in scan rows, two hits of one edge may
@@ -548,8 +730,12 @@ func (w moduleWindow) fits(module float64) bool { return module >= w.lo && modul
 // three spaces of ten modules, of a module in win; with the codeword after
 // each. With keep, the codeword and whether the row reads on as a row are
 // left unread, and the run edges they are read from appended to *keep
-// (see settleCodeword).
+// (see settleCodeword): the row's, from its first hit's on, once. Through
+// texture a row holds a dozen hits, and each hit's 53 edges, kept as
+// they were once, made the kept edges two or three times the rows'.
 func leftRAPs(r *runList, y int, win moduleWindow, out []microHit, keep *[]int) []microHit {
+	kept := -1 // where the row's edges from kept on lie in *keep
+	var at int
 	for i := firstDarkFrom(r, 1); i+rapElements+elementsPerSymbol <= r.count(); i += 2 {
 		// The light run before at least two modules, a fifth of the
 		// RAP's width: in whole pixels, 5w >= span exactly when
@@ -568,10 +754,15 @@ func leftRAPs(r *runList, y int, win moduleWindow, out []microHit, keep *[]int) 
 		}
 		h := microHit{y: int32(y), x: float64(r.edges[i]), module: module, cw: -1, rap: rapPattern(t)}
 		if keep != nil {
-			n := min(len(r.edges)-i, microHitRuns)
-			*keep = growCleared(*keep, n+1)
-			h.at, h.unread = int32(len(*keep)), unreadCodeword|unreadRow
-			*keep = append(append(*keep, n), r.edges[i:i+n]...)
+			// The row's edges from the first hit's on, kept once, and
+			// -1 after them.
+			if kept < 0 {
+				kept = i
+				*keep = growCleared(*keep, len(r.edges)-i+1)
+				at = len(*keep)
+				*keep = append(append(*keep, r.edges[i:]...), -1)
+			}
+			h.at, h.unread = int32(at+i-kept), unreadCodeword|unreadRow
 			out = append(out, h)
 			continue
 		}

@@ -156,36 +156,63 @@ func TestEdgePool(t *testing.T) {
 	}
 }
 
+// addByScan is add as it once was: every open edge tested in full, the
+// first that takes the hit joined, and every open edge looked at to be
+// closed.
+func addByScan(c *chainer, hits []microHit, y, step int) {
+	for _, h := range hits {
+		var best *microEdge
+		for _, seq := range c.open {
+			e := c.made[seq]
+			last := &e.hits[len(e.hits)-1]
+			dy := y - int(last.y)
+			tol := 2*last.module + 0.25*float64(dy)
+			if math.Abs(h.x-last.x) <= tol && e.cca3 == h.cca3 && dy <= c.maxGap(step, last.module) && math.Abs(h.module-e.module) < 0.3*e.module {
+				best = e
+				break
+			}
+		}
+		if best == nil {
+			best = &microEdge{module: h.module, cca3: h.cca3, seq: int32(len(c.made))}
+			c.made = append(c.made, best)
+			if len(c.open) == 0 {
+				c.oldest = y
+			}
+			c.open = append(c.open, best.seq)
+		}
+		best.hits = append(best.hits, h)
+	}
+	closeBehindByScan(c, y, step)
+}
+
+// closeBehindByScan is closeBehind as it once was for every chainer:
+// every open edge looked at, those whose bottom lies more than maxGap
+// above y closed in the order they were made.
+func closeBehindByScan(c *chainer, y, step int) {
+	if len(c.open) == 0 || y-c.oldest <= c.leastGap(step) {
+		return
+	}
+	kept := c.open[:0]
+	c.oldest = y
+	for _, seq := range c.open {
+		e := c.made[seq]
+		if y-e.bottom() > c.maxGap(step, e.module) {
+			e.closed = true
+			c.done = append(c.done, e)
+		} else {
+			kept = append(kept, seq)
+			c.oldest = min(c.oldest, e.bottom())
+		}
+	}
+	c.open = kept
+}
+
 // TestChainerReach: add, which tests only the open edges whose reach
 // (reachOf) holds a hit in full, chains what testing every open edge in
 // full chains, on scan rows crowded with hits whose whole-pixel
 // distances fall on the tolerance's bounds.
 func TestChainerReach(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 24728))
-	// addByScan is add as it was: every open edge tested in full.
-	addByScan := func(c *chainer, hits []microHit, y, step int) {
-		for _, h := range hits {
-			var best *microEdge
-			for _, e := range c.open {
-				last := &e.hits[len(e.hits)-1]
-				dy := y - int(last.y)
-				tol := 2*last.module + 0.25*float64(dy)
-				if math.Abs(h.x-last.x) <= tol && e.cca3 == h.cca3 && dy <= c.maxGap(step, last.module) && math.Abs(h.module-e.module) < 0.3*e.module {
-					best = e
-					break
-				}
-			}
-			if best == nil {
-				best = &microEdge{module: h.module, cca3: h.cca3}
-				if len(c.open) == 0 {
-					c.oldest = y
-				}
-				c.open = append(c.open, best)
-			}
-			best.hits = append(best.hits, h)
-		}
-		c.closeBehind(y, step)
-	}
 	joined := 0
 	for round := range 60 {
 		composite, step := round%2 == 1, 1+round%3
@@ -207,7 +234,7 @@ func TestChainerReach(t *testing.T) {
 			}
 			// Every edge chained, before edges fits and joins them.
 			var out []microEdge
-			for _, e := range append(c.done, c.open...) {
+			for _, e := range c.chained() {
 				out = append(out, microEdge{hits: slices.Clone(e.hits), module: e.module, cca3: e.cca3})
 				joined += len(e.hits) - 1
 			}
@@ -291,5 +318,103 @@ func TestComponentHitsReadWhenAsked(t *testing.T) {
 	t.Logf("%d edges, %d of their %d hits' codewords left unread", edges, unread, hits)
 	if edges == 0 || 2*unread < hits {
 		t.Errorf("%d edges chained, %d of their %d hits' codewords left unread", edges, unread, hits)
+	}
+}
+
+// TestChainerLooksNear: through texture, a view's scan rows hold a dozen
+// RAP-like hits each and its chainer a hundred open edges; add looks at
+// the few edges indexed where each hit lies (chainer.cells), not at every
+// open edge, and, chaining MicroPDF417's edges, at the edges whose bottom
+// the scan has passed by (chainer.bottoms), not at every open edge on
+// every scan row; and it chains what looking at every open edge chains:
+// the same hits in the same edges, closed in the same order.
+func TestChainerLooksNear(t *testing.T) {
+	rng := rand.New(rand.NewPCG(24728, 9))
+	for round := range 8 {
+		composite, step := round%2 == 1, 2+round%2
+		// Texture: stripes a few pixels apart whose runs now and then
+		// read as RAPs, at a module of about two pixels; a few of
+		// them large.
+		rows := make([][]microHit, 200)
+		hits := 0
+		for y := range rows {
+			for x := rng.Float64() * 40; x < 800; x += 10 + rng.Float64()*60 {
+				module := 1.2 + rng.Float64()*1.5
+				if rng.IntN(50) == 0 {
+					module = 5 + rng.Float64()*20
+				}
+				rows[y] = append(rows[y], microHit{y: int32(step*y + step/2), x: math.Round(x), module: module,
+					cca3: composite && rng.IntN(4) == 0, rap: uint16(rng.IntN(52))})
+				hits++
+			}
+		}
+		// The open edges every hit and every scan row, as add once
+		// looked at.
+		scanned := 0
+		chain := func(add func(c *chainer, hits []microHit, y, step int)) ([]microEdge, *chainer) {
+			c := &chainer{composite: composite}
+			for y, row := range rows {
+				add(c, row, step*y+step/2, step)
+			}
+			var out []microEdge
+			for _, e := range c.chained() {
+				out = append(out, microEdge{hits: slices.Clone(e.hits), module: e.module, cca3: e.cca3})
+			}
+			return out, c
+		}
+		want, _ := chain(func(c *chainer, hits []microHit, y, step int) {
+			scanned += (len(hits) + 1) * len(c.open)
+			addByScan(c, hits, y, step)
+		})
+		got, c := chain((*chainer).add)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("round %d: chained %d edges, looking at every open edge %d", round, len(got), len(want))
+		}
+		// The composite reader's chainer still looks at every open edge
+		// to close.
+		most := 6 * hits
+		if composite {
+			most += scanned / (hits/len(rows) + 1)
+		}
+		if c.looked > most || 5*c.looked > scanned {
+			t.Errorf("round %d: %d hits looked at %d edges, at every open edge %d", round, hits, c.looked, scanned)
+		}
+		if round < 2 {
+			t.Logf("%d hits looked at %d edges, at every open edge %d", hits, c.looked, scanned)
+		}
+	}
+}
+
+// TestLeftRAPsKeepRowOnce: a scan row of texture holds many hits, and
+// leftRAPs keeps the row's run edges once for all of them (from the
+// first hit's on, and the -1 that ends them), not each hit's own; every
+// hit reads from them what it reads on the whole row.
+func TestLeftRAPsKeepRowOnce(t *testing.T) {
+	// Twelve times: a quiet zone, a RAP, a codeword's runs, at two
+	// pixels a module.
+	r := runList{firstDark: false, edges: []int{0}}
+	for range 12 {
+		for _, n := range []int{3, 1, 1, 1, 3, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2} {
+			r.edges = append(r.edges, r.edges[len(r.edges)-1]+2*n)
+		}
+	}
+	r.edges = append(r.edges, r.edges[len(r.edges)-1]+20)
+	var keep []int
+	lazy := leftRAPs(&r, 0, anyModule, nil, &keep)
+	eager := leftRAPs(&r, 0, anyModule, nil, nil)
+	if len(lazy) < 10 || len(lazy) != len(eager) {
+		t.Fatalf("%d hits kept, %d read as found", len(lazy), len(eager))
+	}
+	if len(keep) > len(r.edges)+1 {
+		t.Errorf("%d run edges kept for %d hits of a row of %d", len(keep), len(lazy), len(r.edges))
+	}
+	for k := range lazy {
+		h := &lazy[k]
+		h.settleCodeword(keep)
+		h.settleRow(keep)
+		h.at = 0
+		if *h != eager[k] {
+			t.Fatalf("hit %d read when asked %+v, as found %+v", k, *h, eager[k])
+		}
 	}
 }
