@@ -465,7 +465,8 @@ func (d *decoder) readAlongRow(src gozxing.LuminanceSource, bm *gozxing.BinaryBi
 }
 
 // addLineHit merges a read with an earlier read of the same barcode, or
-// records it and probes the rows above and below for its extent.
+// records it and probes the rows above and below for its extent, unless
+// its symbology's shape check could accept it in no image (mayVerifyShape).
 func (d *decoder) addLineHit(src gozxing.LuminanceSource, bm *gozxing.BinaryBitmap, hits []lineHit, h lineHit,
 	hints map[gozxing.DecodeHintType]interface{}) []lineHit {
 	for i := range hits {
@@ -478,6 +479,11 @@ func (d *decoder) addLineHit(src gozxing.LuminanceSource, bm *gozxing.BinaryBitm
 			o.y0, o.y1 = min(o.y0, h.y0), max(o.y1, h.y1)
 			return hits
 		}
+	}
+	// A hit its shape check would turn away in any image is not probed,
+	// nor kept: it would never be reported.
+	if shapeChecked.Has(h.format) && h.res == nil && !mayVerifyShape(&h) {
+		return hits
 	}
 	d.probeRows(src, bm, &h, hints)
 	return append(hits, h)

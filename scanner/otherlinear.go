@@ -85,6 +85,12 @@ const forwardOnly = linear.Formats(1 << linear.Pharmacode)
 // symbol to tell it from texture: Pharmacode.
 const shapeChecked = linear.Formats(1 << linear.Pharmacode)
 
+// mayVerifyShape tells whether verifyShape could accept a hit of a format
+// of shapeChecked whatever the image: Pharmacode's bars far enough apart.
+func mayVerifyShape(h *lineHit) bool {
+	return pharmacode.MayVerify(h.x0, h.x1)
+}
+
 // verifyShape checks a hit of a format of shapeChecked in the pass's
 // binarized image m: Pharmacode's bars stand as a symbol's.
 func verifyShape(m *gozxing.BitMatrix, h *lineHit) bool {

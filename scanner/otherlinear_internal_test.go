@@ -43,3 +43,37 @@ func TestShortRowFormats(t *testing.T) {
 		}
 	}
 }
+
+// TestUnverifiableHitsNotProbed: a Pharmacode read too narrow for its
+// shape check to accept in any image (pharmacode.MayVerify: bars a pixel
+// wide, two apart, as texture gives them) is neither probed nor kept; one
+// wide enough is, its bars read on the rows about it.
+func TestUnverifiableHitsNotProbed(t *testing.T) {
+	t.Parallel()
+	const w, h = 100, 60
+	for _, tc := range []struct {
+		bar, space int
+		x0, x1     float64
+		kept       bool
+	}{{1, 2, 40, 47, false}, {2, 4, 40, 54, true}} {
+		// Three bars from x = 40, tall as the image.
+		pix := make([]byte, w*h)
+		for i := range pix {
+			pix[i] = 200
+			if x := i%w - 40; x >= 0 && x < 3*(tc.bar+tc.space) && x%(tc.bar+tc.space) < tc.bar {
+				pix[i] = 30
+			}
+		}
+		d := newDecoder()
+		src := newPlaneSource(NewFrame(pix, w, h, w), &d.scratch)
+		hit := lineHit{sym: Pharmacode, text: "7", format: linear.Pharmacode, raw: "7", x0: tc.x0, x1: tc.x1,
+			y0: h / 2, y1: h / 2, rows: 1}
+		hits := d.addLineHit(src, nil, nil, hit, nil)
+		switch {
+		case !tc.kept && len(hits) != 0:
+			t.Errorf("bars from %v to %v: kept as %+v, want none", tc.x0, tc.x1, hits)
+		case tc.kept && (len(hits) != 1 || hits[0].rows < 2):
+			t.Errorf("bars from %v to %v: kept as %+v, want one hit read on several rows", tc.x0, tc.x1, hits)
+		}
+	}
+}

@@ -43,9 +43,7 @@ func Verify(img Image, y int, x0, x1 float64) bool {
 		space += float64(bars[i].a - bars[i-1].b - 1)
 	}
 	space /= float64(len(bars) - 1)
-	// Spaces are two units; a unit under one and a half pixels leaves
-	// bars that binarization makes and breaks at will.
-	if space < 3 {
+	if space < minSpace {
 		return false
 	}
 	// The left edge of the first bar and the right edge of the last, by
@@ -104,6 +102,22 @@ func Verify(img Image, y int, x0, x1 float64) bool {
 		}
 	}
 	return true
+}
+
+// minSpace is the narrowest mean space Verify accepts, in pixels: spaces
+// are two units, and a unit under one and a half pixels leaves bars that
+// binarization makes and breaks at will.
+const minSpace = 3
+
+// MayVerify tells whether Verify could accept bars read between x0 and x1
+// in any image: it takes the bars whose left edges lie from x0 to x1, and
+// asks of their spaces minSpace pixels on average, so the first bar's
+// left edge and the last's are apart by a pixel more a space (each space
+// after a bar of a pixel at least): eight pixels for three bars. A row
+// reads narrower symbols from texture often; they are turned away before
+// the rows about them are probed.
+func MayVerify(x0, x1 float64) bool {
+	return int(x1)-max(0, int(x0)) >= (minSpace+1)*(minBars-1)
 }
 
 // trace follows a bar from its run [a, b] on row y, one row at a time in

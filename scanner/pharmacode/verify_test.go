@@ -72,3 +72,43 @@ func TestVerify(t *testing.T) {
 		t.Error("bars joined at their foot verified")
 	}
 }
+
+// TestMayVerify: Verify accepts no bars read over a span MayVerify turns
+// away, whatever their widths and spaces, and the narrowest it accepts,
+// bars a pixel wide three apart, MayVerify lets through.
+func TestMayVerify(t *testing.T) {
+	for bar := 1; bar <= 3; bar++ {
+		for space := 1; space <= 5; space++ {
+			for n := minBars; n <= minBars+1; n++ {
+				m, _ := gozxing.NewBitMatrix(120, 100)
+				for k := range n {
+					for y := 20; y < 80; y++ {
+						for dx := range bar {
+							m.Set(40+k*(bar+space)+dx, y)
+						}
+					}
+				}
+				for x0 := 36.0; x0 <= 44; x0 += 0.5 {
+					for x1 := x0; x1 <= x0+40; x1 += 0.5 {
+						if !MayVerify(x0, x1) && Verify(m, 50, x0, x1) {
+							t.Errorf("%d bars of %d px, %d apart, from %v to %v: verified, MayVerify false",
+								n, bar, space, x0, x1)
+						}
+					}
+				}
+			}
+		}
+	}
+	m, _ := gozxing.NewBitMatrix(120, 100)
+	for k := range minBars {
+		for y := 20; y < 80; y++ {
+			m.Set(40+4*k, y)
+		}
+	}
+	if !Verify(m, 50, 40, 48) || !MayVerify(40, 48) {
+		t.Errorf("bars a pixel wide, three apart: Verify %v, MayVerify %v, want both", Verify(m, 50, 40, 48), MayVerify(40, 48))
+	}
+	if MayVerify(40, 47.9) || MayVerify(-3, 7.5) {
+		t.Error("bars under 8 pixels apart may verify")
+	}
+}
