@@ -115,7 +115,7 @@ func (r *Reader) Read(runs []int, formats Formats, out []Symbol) []Symbol {
 		}
 		if s, ok := r.readAt(runs, k, formats); ok {
 			out = append(out, s)
-			k = s.Last - 1 // the loop steps on to the bar after the symbol
+			k = s.Last // the loop steps on to the bar after the symbol
 		}
 	}
 	return out
