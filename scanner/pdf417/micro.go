@@ -123,6 +123,13 @@ type MicroReader struct {
 	// barred and coarseBarred are the cells with bars of the fine and
 	// the coarse count (see coarseRegions).
 	barred, coarseBarred []bool
+	// clusterSeen, clusterStack and clusterMembers are the scratch of
+	// clusters, angles that of clusterAngles; regions and coarseFound
+	// hold the regions turnedRegions returns and the coarse count's.
+	clusterSeen                  []bool
+	clusterStack, clusterMembers []int
+	angles                       []float64
+	regions, coarseFound         []turnedRegion
 	// coarseWords is the image sampled for the coarse count (see
 	// sampled), coarseStride words a row.
 	coarseWords  []uint32
@@ -268,6 +275,12 @@ func (r *MicroReader) wipe() {
 	r.seen[0].wipe()
 	r.seen[1].wipe()
 	r.edgePool.wipe()
+	clear(r.clusterSeen[:cap(r.clusterSeen)])
+	clear(r.clusterStack[:cap(r.clusterStack)])
+	clear(r.clusterMembers[:cap(r.clusterMembers)])
+	clear(r.angles[:cap(r.angles)])
+	clear(r.regions[:cap(r.regions)])
+	clear(r.coarseFound[:cap(r.coarseFound)])
 }
 
 // find looks for symbols in the clusters of barred cells of m (see

@@ -1,7 +1,8 @@
 package pdf417
 
 import (
-	"sort"
+	"cmp"
+	"slices"
 
 	"github.com/makiuchi-d/gozxing"
 )
@@ -78,8 +79,9 @@ func (r *MicroReader) coarseRegions(m *gozxing.BitMatrix, plain []uint32, stride
 	if !any {
 		return out
 	}
-	found := r.clusters(coarse, ccw, microCoarse, w, h, nil)
-	sort.SliceStable(found, func(i, j int) bool { return found[i].cells > found[j].cells })
+	found := r.clusters(coarse, ccw, microCoarse, w, h, r.coarseFound[:0])
+	r.coarseFound = found[:0]
+	slices.SortStableFunc(found, func(a, b turnedRegion) int { return cmp.Compare(b.cells, a.cells) })
 	return append(out, found[:min(len(found), microCoarseRegions)]...)
 }
 

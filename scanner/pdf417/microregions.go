@@ -1,10 +1,11 @@
 package pdf417
 
 import (
+	"cmp"
 	"image"
 	"math"
 	"math/bits"
-	"sort"
+	"slices"
 
 	"github.com/makiuchi-d/gozxing"
 )
@@ -237,8 +238,9 @@ func (r *MicroReader) turnedRegions(m *gozxing.BitMatrix) []turnedRegion {
 	}
 	r.belowNoise()
 	r.barred = r.barredCells(r.barred)
-	out := r.clusters(r.barred, cw, 1, w, h, nil)
-	sort.SliceStable(out, func(i, j int) bool { return out[i].cells > out[j].cells })
+	out := r.clusters(r.barred, cw, 1, w, h, r.regions[:0])
+	defer func() { r.regions = out[:0] }()
+	slices.SortStableFunc(out, func(a, b turnedRegion) int { return cmp.Compare(b.cells, a.cells) })
 	out = out[:min(len(out), microMaxRegions)]
 	var plain []uint32 // m's words, nothing erased, where the reader has them
 	switch {
@@ -247,7 +249,8 @@ func (r *MicroReader) turnedRegions(m *gozxing.BitMatrix) []turnedRegion {
 	case len(r.erase) == 0:
 		plain = r.words
 	}
-	return r.coarseRegions(m, plain, r.stride, cw, out)
+	out = r.coarseRegions(m, plain, r.stride, cw, out)
+	return out
 }
 
 // barredCells sets in barred (resized to r.cells) the cells of r.cells
@@ -266,8 +269,10 @@ func (r *MicroReader) barredCells(barred []bool) []bool {
 // image, with their bounds in that image's pixels.
 func (r *MicroReader) clusters(barred []bool, cw, scale, w, h int, out []turnedRegion) []turnedRegion {
 	ch := len(r.cells) / cw
-	seen := make([]bool, len(barred))
-	var stack, members []int
+	seen := slices.Grow(r.clusterSeen[:0], len(barred))[:len(barred)]
+	clear(seen)
+	stack, members := r.clusterStack[:0], r.clusterMembers[:0]
+	defer func() { r.clusterSeen, r.clusterStack, r.clusterMembers = seen, stack, members }()
 	total := 0.0 // the cluster's changes
 	cell := microCell * scale
 	for start, b := range barred {
@@ -338,7 +343,8 @@ func (r *MicroReader) clusterAngles(members []int, least float64) []float64 {
 		smooth[b] = hist[(b+microAngleBins-1)%microAngleBins] + 2*hist[b] + hist[(b+1)%microAngleBins]
 		top = max(top, smooth[b])
 	}
-	var angles []float64
+	angles := r.angles[:0]
+	defer func() { r.angles = angles }()
 	for b := range smooth {
 		prev, next := smooth[(b+microAngleBins-1)%microAngleBins], smooth[(b+1)%microAngleBins]
 		if smooth[b] < microPeak*top || smooth[b] < prev || smooth[b] <= next || len(angles) == 2 {

@@ -35,7 +35,50 @@ const cellIndexMask = 1<<21 - 1
 // the bars' axis on either side, as long as there is one, carrying the
 // axis of the last bar that is not stubby.
 func chains(blobs []blob, minBars int) [][]*blob {
-	bs, cell := barsOf(blobs)
+	var cs chainScratch
+	return cs.chains(blobs, minBars)
+}
+
+// chainScratch keeps chains' slices from call to call: the bars, their
+// lengths, the grid and the marks of the bars taken, and link's chains
+// (each of a bar a frame's texture makes thousands). They hold the
+// blobs' places and shapes; wipe clears them.
+type chainScratch struct {
+	bars    []*blob
+	lengths []float64
+	grid    []uint64
+	used    []bool
+	sides   [2][]*blob
+	out     [][]*blob
+	links   []*blob // the chains' bars, one after another
+	ends    []int   // where each chain ends in links
+	// like and pitches are postalLike's: the bars' thicknesses, lengths,
+	// pitches and widths, and the pitches sorted.
+	like    [4][]float64
+	pitches []float64
+}
+
+// wipe clears what the scratch holds of the last image.
+func (cs *chainScratch) wipe() {
+	clear(cs.bars[:cap(cs.bars)])
+	clear(cs.lengths[:cap(cs.lengths)])
+	clear(cs.grid[:cap(cs.grid)])
+	clear(cs.used[:cap(cs.used)])
+	clear(cs.sides[0][:cap(cs.sides[0])])
+	clear(cs.sides[1][:cap(cs.sides[1])])
+	clear(cs.out[:cap(cs.out)])
+	clear(cs.links[:cap(cs.links)])
+	clear(cs.ends[:cap(cs.ends)])
+	for i := range cs.like {
+		clear(cs.like[i][:cap(cs.like[i])])
+	}
+	clear(cs.pitches[:cap(cs.pitches)])
+}
+
+// chains is the package's chains, in the scratch's slices: the chains it
+// returns lie in them until the next call.
+func (cs *chainScratch) chains(blobs []blob, minBars int) [][]*blob {
+	bs, cell := cs.barsOf(blobs)
 	if len(bs) < minBars {
 		return nil
 	}
@@ -50,13 +93,16 @@ func chains(blobs []blob, minBars int) [][]*blob {
 	// The bars by cell, column by column and down each, in their order
 	// within a cell, as sorted keys (cellKey): the three cells of a
 	// column round a bar's are one stretch, found by a binary search.
-	grid := make([]uint64, len(bs))
+	grid := slices.Grow(cs.grid[:0], len(bs))[:len(bs)]
+	cs.grid = grid
 	for i, b := range bs {
 		k := key(b.cx, b.cy)
 		grid[i] = cellKey(k[0], k[1], i)
 	}
 	slices.Sort(grid)
-	used := make([]bool, len(bs))
+	used := slices.Grow(cs.used[:0], len(bs))[:len(bs)]
+	clear(used)
+	cs.used = used
 	// next returns the nearest bar beside bar i across its axis (ux, uy),
 	// on the side sign gives, that may be its neighbour in a chain:
 	// alike, 1.2 to 5 pitches away, the two overlapping along their axis
@@ -101,7 +147,7 @@ func chains(blobs []blob, minBars int) [][]*blob {
 		}
 		return found, other
 	}
-	return link(bs, used, minBars, next)
+	return cs.link(bs, used, minBars, next)
 }
 
 // firstKey returns the index of the first of the sorted keys at or past
@@ -126,8 +172,14 @@ func firstKey(keys []uint64, key uint64) int {
 // an object's outline or a 1D barcode's bar, would put most of a busy
 // image's bars in the cells around each.)
 func barsOf(blobs []blob) ([]*blob, float64) {
-	var bs []*blob
-	var lengths []float64
+	var cs chainScratch
+	return cs.barsOf(blobs)
+}
+
+// barsOf is the package's barsOf, in the scratch's slices.
+func (cs *chainScratch) barsOf(blobs []blob) ([]*blob, float64) {
+	bs, lengths := cs.bars[:0], cs.lengths[:0]
+	defer func() { cs.bars, cs.lengths = bs, lengths }()
 	for i := range blobs {
 		if isBar(&blobs[i]) {
 			bs = append(bs, &blobs[i])
@@ -149,10 +201,21 @@ func barsOf(blobs []blob) ([]*blob, float64) {
 // nearest (bars are only ever taken), and where there was none there is
 // none.
 func link(bs []*blob, used []bool, minBars int, next func(i int, ux, uy, sign float64, both bool) (int, int)) [][]*blob {
-	var out [][]*blob
+	var cs chainScratch
+	return cs.link(bs, used, minBars, next)
+}
+
+// link is the package's link, in the scratch's slices.
+func (cs *chainScratch) link(bs []*blob, used []bool, minBars int, next func(i int, ux, uy, sign float64, both bool) (int, int)) [][]*blob {
+	out := cs.out[:0]
 	// The bars walked to on either side of a seed, kept from seed to seed:
 	// most seeds make no chain, and a chain is copied out of them.
-	var sides [2][]*blob
+	sides := cs.sides
+	// The chains' bars, one after another in links; ends[k] is where
+	// chain k's end there, the chains cut out once all are made (links
+	// may move as it grows).
+	links, ends := cs.links[:0], cs.ends[:0]
+	defer func() { cs.sides, cs.links, cs.ends = sides, links, ends }()
 	for seed := range bs {
 		if used[seed] || stubby(bs[seed]) {
 			continue
@@ -191,14 +254,20 @@ func link(bs []*blob, used []bool, minBars int, next func(i int, ux, uy, sign fl
 		}
 		// The second side's bars, last first, the seed, the first side's.
 		if n := len(sides[1]) + 1 + len(sides[0]); n >= minBars {
-			chain := make([]*blob, 0, n)
 			for k := len(sides[1]) - 1; k >= 0; k-- {
-				chain = append(chain, sides[1][k])
+				links = append(links, sides[1][k])
 			}
-			chain = append(chain, bs[seed])
-			out = append(out, append(chain, sides[0]...))
+			links = append(links, bs[seed])
+			links = append(links, sides[0]...)
+			ends = append(ends, len(links))
 		}
 	}
+	start := 0
+	for _, end := range ends {
+		out = append(out, links[start:end:end])
+		start = end
+	}
+	cs.out = out
 	return out
 }
 
@@ -208,6 +277,12 @@ func link(bs []*blob, used []bool, minBars int, next func(i int, ux, uy, sign fl
 // spacing, and chains too), and the longest of them long for their
 // thickness (see minFullBar).
 func postalLike(c []*blob) bool {
+	var cs chainScratch
+	return cs.postalLike(c)
+}
+
+// postalLike is the package's postalLike, in the scratch's slices.
+func (cs *chainScratch) postalLike(c []*blob) bool {
 	// Spacing along the chain, from its first bar to its last: bars of
 	// unlike height stand off the line through their centres.
 	dx, dy := c[len(c)-1].cx-c[0].cx, c[len(c)-1].cy-c[0].cy
@@ -216,8 +291,8 @@ func postalLike(c []*blob) bool {
 		return false
 	}
 	dx, dy = dx/n, dy/n
-	var thick, length, pitch []float64
-	widths := make([]float64, 0, len(c))
+	thick, length, pitch, widths := cs.like[0][:0], cs.like[1][:0], cs.like[2][:0], cs.like[3][:0]
+	defer func() { cs.like = [4][]float64{thick, length, pitch, widths} }()
 	longest := 0.0
 	for i, b := range c {
 		widths = append(widths, b.thickness)
@@ -238,7 +313,8 @@ func postalLike(c []*blob) bool {
 	if thick[len(thick)*9/10] > 1.8*thick[len(thick)/10]+1 {
 		return false
 	}
-	p := median(append([]float64(nil), pitch...))
+	cs.pitches = append(cs.pitches[:0], pitch...)
+	p := median(cs.pitches)
 	even := 0
 	for _, d := range pitch {
 		if math.Abs(d-p) < 0.3*p {
@@ -302,6 +378,11 @@ type reading struct {
 	// levels holds a bar's profile, and scratch its levels while they
 	// are ordered.
 	levels, scratch []float64
+	// gaps, adds and idx are complete's scratch, and spare the slices it
+	// sorts the bars into; splits is that of split.
+	gaps, adds, splits []float64
+	idx                []int
+	spare              [3][]float64
 	// class, order, values and classSums are fit's scratch.
 	class, order []int
 	values       []float64
@@ -457,6 +538,12 @@ func (ms *trimsMeasured) frame(ux, uy, limit float64, n int) []measuredBar {
 // its ends. c is bars from to from+len(c) of a chain of whole bars, whose
 // trims share their measuring in ms when ms is not nil.
 func measure(img Image, gray Gray, c []*blob, ms *trimsMeasured, from, whole int) *reading {
+	return measureInto(&reading{}, img, gray, c, ms, from, whole)
+}
+
+// measureInto is measure, made in rd: its slices are kept, emptied,
+// and all else set anew.
+func measureInto(rd *reading, img Image, gray Gray, c []*blob, ms *trimsMeasured, from, whole int) *reading {
 	// The mean axis of the bars that are not stubby, all turned the way
 	// of the first such.
 	var ux, uy float64
@@ -486,7 +573,11 @@ func measure(img Image, gray Gray, c []*blob, ms *trimsMeasured, from, whole int
 		vx, vy = -vx, -vy
 	}
 	ux, uy = -vy, vx
-	rd := &reading{ux: ux, uy: uy, vx: vx, vy: vy, img: img, gray: gray}
+	*rd = reading{ux: ux, uy: uy, vx: vx, vy: vy, img: img, gray: gray,
+		v: rd.v[:0], top: rd.top[:0], bot: rd.bot[:0], thresholds: rd.thresholds[:0], contrasts: rd.contrasts[:0],
+		levels: rd.levels, scratch: rd.scratch[:0], class: rd.class[:0], order: rd.order[:0], values: rd.values[:0],
+		classSums: rd.classSums[:0], gaps: rd.gaps[:0], adds: rd.adds[:0], splits: rd.splits[:0], idx: rd.idx[:0],
+		spare: rd.spare}
 	if p, ok := gray.(Plane); ok {
 		rd.plane, rd.pw, rd.ph = p.Plane()
 		if len(rd.plane) < rd.pw*rd.ph {
@@ -533,6 +624,20 @@ func measure(img Image, gray Gray, c []*blob, ms *trimsMeasured, from, whole int
 		rd.bot[i] -= l
 	}
 	return rd
+}
+
+// wipe clears the reading's slices, which hold the bars' places and the
+// gray levels along them, and lets go of the images.
+func (rd *reading) wipe() {
+	for _, f := range [...][]float64{rd.v, rd.top, rd.bot, rd.thresholds, rd.contrasts, rd.levels, rd.scratch, rd.values,
+		rd.gaps, rd.adds, rd.splits, rd.spare[0], rd.spare[1], rd.spare[2]} {
+		clear(f[:cap(f)])
+	}
+	clear(rd.idx[:cap(rd.idx)])
+	clear(rd.class[:cap(rd.class)])
+	clear(rd.order[:cap(rd.order)])
+	clear(rd.classSums[:cap(rd.classSums)])
+	rd.img, rd.gray, rd.plane = nil, nil, nil
 }
 
 // add measures the bar through the point (v, u) and appends it.
@@ -715,7 +820,8 @@ func (rd *reading) slopeWithin(class []int, n int, otherwise float64) float64 {
 // complete probes for the bars the chain missed, and sorts the bars along
 // the chain: the bars are a pitch apart, the median spacing of the chain.
 func (rd *reading) complete(height float64) {
-	gaps := make([]float64, 0, len(rd.v))
+	gaps := rd.gaps[:0]
+	defer func() { rd.gaps = gaps }()
 	for i := 1; i < len(rd.v); i++ {
 		gaps = append(gaps, rd.v[i]-rd.v[i-1])
 	}
@@ -724,7 +830,8 @@ func (rd *reading) complete(height float64) {
 	if pitch < 1 {
 		return
 	}
-	var add []float64
+	add := rd.adds[:0]
+	defer func() { rd.adds = add }()
 	for i := 1; i < len(rd.v); i++ {
 		if k := math.Round((rd.v[i] - rd.v[i-1]) / pitch); k >= 2 && k <= 4 {
 			for j := 1.0; j < k; j++ {
@@ -761,16 +868,19 @@ func (rd *reading) complete(height float64) {
 		}
 	}
 	// Sort by place along the chain.
-	idx := make([]int, len(rd.v))
+	idx := slices.Grow(rd.idx[:0], len(rd.v))[:len(rd.v)]
+	rd.idx = idx
 	for i := range idx {
 		idx[i] = i
 	}
 	sort.Slice(idx, func(a, b int) bool { return rd.v[idx[a]] < rd.v[idx[b]] })
-	v, top, bot := make([]float64, len(idx)), make([]float64, len(idx)), make([]float64, len(idx))
+	// Into the spare slices, which then swap with the bars'.
+	n := len(idx)
+	v, top, bot := slices.Grow(rd.spare[0][:0], n)[:n], slices.Grow(rd.spare[1][:0], n)[:n], slices.Grow(rd.spare[2][:0], n)[:n]
 	for i, j := range idx {
 		v[i], top[i], bot[i] = rd.v[j], rd.top[j], rd.bot[j]
 	}
-	rd.v, rd.top, rd.bot = v, top, bot
+	rd.v, rd.top, rd.bot, rd.spare = v, top, bot, [3][]float64{rd.v, rd.top, rd.bot}
 }
 
 // probe looks for a bar crossing the line through the bars' middles near
@@ -850,8 +960,9 @@ func extent(img Image, x, y, dx, dy, limit float64) float64 {
 // split parts values into a high and a low group at the widest gap
 // between them, when that gap is wide for spread (the bars' full height):
 // it returns the value that parts them, or false when there is one group.
-func split(values []float64, spread float64) (float64, bool) {
-	s := append([]float64(nil), values...)
+func split(values []float64, spread float64, buf *[]float64) (float64, bool) {
+	s := append((*buf)[:0], values...)
+	*buf = s
 	sort.Float64s(s)
 	gap, at := 0.0, 0
 	for i := 1; i < len(s); i++ {

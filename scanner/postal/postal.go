@@ -76,6 +76,10 @@ type Reader struct {
 	lengths   []int // the buffer RowLengths keeps
 	// measured keeps a chain's bars measured for its trims.
 	measured trimsMeasured
+	// chaining and reading are the chains' and the bars' measures'
+	// slices, kept from call to call and wiped at the end of each.
+	chaining chainScratch
+	reading  reading
 	// promising is set when the last Read measured a chain of postal
 	// bars it could not read (see Promising).
 	promising bool
@@ -108,8 +112,10 @@ var trims = [...][2]int{{0, 0}, {1, 0}, {0, 1}, {1, 1}, {2, 0}, {0, 2}, {2, 1}, 
 func (r *Reader) Read(img Image, gray Gray, kinds Kinds) []Symbol {
 	var out []Symbol
 	r.promising = false
-	for _, c := range chains(r.blobs(img, 3), minChainBars) {
-		if len(c) > maxBars || !postalLike(c) {
+	defer r.chaining.wipe()
+	defer r.reading.wipe()
+	for _, c := range r.chaining.chains(r.blobs(img, 3), minChainBars) {
+		if len(c) > maxBars || !r.chaining.postalLike(c) {
 			continue
 		}
 		read := false
@@ -149,15 +155,15 @@ func (st states) turned() states {
 // readChain measures a chain's bars, but for the cut at its start and
 // end, and tries each kind on them.
 func (r *Reader) readChain(img Image, gray Gray, c []*blob, cut [2]int, kinds Kinds) (Symbol, bool) {
-	rd := measure(img, gray, c[cut[0]:len(c)-cut[1]], &r.measured, cut[0], len(c))
+	rd := measureInto(&r.reading, img, gray, c[cut[0]:len(c)-cut[1]], &r.measured, cut[0], len(c))
 	spread := 0.0
 	for i := range rd.top {
 		spread = math.Max(spread, rd.bot[i]-rd.top[i])
 	}
 	// Ascenders reach above the others' tops, descenders below their
 	// bottoms: split the tops and the bottoms each in two groups.
-	topCut, tops := split(rd.top, spread)
-	botCut, bots := split(rd.bot, spread)
+	topCut, tops := split(rd.top, spread, &rd.splits)
+	botCut, bots := split(rd.bot, spread, &rd.splits)
 	st := make(states, len(rd.v))
 	for i := range st {
 		if tops && rd.top[i] < topCut {
