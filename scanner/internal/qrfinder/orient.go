@@ -1,7 +1,7 @@
 package qrfinder
 
 import (
-	"sort"
+	"slices"
 
 	"github.com/makiuchi-d/gozxing"
 
@@ -56,13 +56,17 @@ func orientations(corners [4][2]float64, mirrored bool, score func(*geom.Homogra
 		h     geom.Homography
 		score float64
 	}
-	var cands []cand
+	var room [turns]cand // the candidates stay on the stack
+	cands := room[:0]
 	n := turns / 2
 	if mirrored {
 		n = turns
 	}
+	// One map for every turn: score, which may keep no pointer to it,
+	// makes it escape, and one declared in the loop was made anew each
+	// turn.
+	var h geom.Homography
 	for i := range n {
-		var h geom.Homography
 		var ok bool
 		if o != nil {
 			if o.fitted&(1<<i) == 0 {
@@ -80,7 +84,14 @@ func orientations(corners [4][2]float64, mirrored bool, score func(*geom.Homogra
 			cands = append(cands, cand{h, s})
 		}
 	}
-	sort.Slice(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
+	// Stable, as sort.Slice's insertion sort of so few was, without its
+	// allocations.
+	slices.SortStableFunc(cands, func(a, b cand) int {
+		if a.score > b.score {
+			return -1
+		}
+		return 0
+	})
 	out := make([]geom.Homography, len(cands))
 	for i, c := range cands {
 		out[i] = c.h
