@@ -275,13 +275,7 @@ func (cs *chainScratch) link(bs []*blob, used []bool, minBars int, next func(i i
 // thick as each other, evenly spaced, short for their spacing (at most
 // eight times it; a 1D barcode's bars are tall, unlike in thickness and
 // spacing, and chains too), and the longest of them long for their
-// thickness (see minFullBar).
-func postalLike(c []*blob) bool {
-	var cs chainScratch
-	return cs.postalLike(c)
-}
-
-// postalLike is the package's postalLike, in the scratch's slices.
+// thickness (see minFullBar); measured in the scratch's slices.
 func (cs *chainScratch) postalLike(c []*blob) bool {
 	// Spacing along the chain, from its first bar to its last: bars of
 	// unlike height stand off the line through their centres.
