@@ -91,8 +91,6 @@ func (f *blobFinder) findWords(m *wordImage) []blob {
 // gathered under its label as its runs are labelled, and added to the
 // lesser label's when two patches join.
 func (f *blobFinder) findRows(w, h int, row func(y int) []uint32) []blob {
-	f.acc = f.acc[:0]
-	f.above = append(f.above[:0], past)
 	f.labelled = 0
 	// A run joins the runs of the row above that reach within one pixel
 	// of it, or, edgewise, that overlap it: those that reach it once it
@@ -101,14 +99,23 @@ func (f *blobFinder) findRows(w, h int, row func(y int) []uint32) []blob {
 	if f.edgewise {
 		narrow = 1
 	}
+	// The rows' runs and the records in locals while the rows are
+	// labelled, stored back once: through f, swapping the rows wrote
+	// three pointers a row, each with the collector's write barrier
+	// while it marks.
+	acc, above, runs := f.acc[:0], append(f.above[:0], past), f.runs
+	labelled := 0
 	for y := range h {
-		f.runs = appendRuns(f.runs[:0], row(y), int32(w))
-		n := len(f.runs)
-		f.runs = append(f.runs, past)
-		f.acc = label(f.acc, f.above, f.runs, int32(y), narrow)
-		f.labelled += n
-		f.above, f.runs = f.runs, f.above
+		runs = appendRuns(runs[:0], row(y), int32(w))
+		n := len(runs)
+		runs = append(runs, past)
+		if n > 0 {
+			acc = label(acc, above, runs, int32(y), narrow)
+		}
+		labelled += n
+		above, runs = runs, above
 	}
+	f.acc, f.above, f.runs, f.labelled = acc, above, runs, labelled
 	clear(f.above)
 	clear(f.runs[:cap(f.runs)]) // where the image's dark pixels were
 	f.above = f.above[:0]
@@ -214,13 +221,24 @@ func label(acc []blobAcc, above, runs []run, y, narrow int32) []blobAcc {
 			// It touches no run above: a patch of its own.
 			label := int32(len(acc))
 			acc = acc[:len(acc)+1]
-			acc[label] = (blobAcc{sx: int(n) * int(x0+x1-1), sy: 2 * int(n) * int(y), n: n, x0: x0, y0: y, x1: x1 - 1, y1: y, parent: label})
+			// Its record written field by field in place (as a
+			// composite literal, it was built on the stack and copied).
+			a := &acc[label]
+			a.sx, a.sy, a.n = int(n)*int(x0+x1-1), 2*int(n)*int(y), n
+			a.x0, a.y0, a.x1, a.y1 = x0, y, x1-1, y
+			a.parent = label
 			runs[i].label = label
 			continue
 		}
 		label := root(acc, above[p].label)
 		for q := p + 1; above[q].x0 <= hi; q++ {
-			if rq := root(acc, above[q].label); rq != label {
+			// A run above labelled with the patch's root is of the
+			// patch: its root need not be looked up.
+			l := above[q].label
+			if l == label {
+				continue
+			}
+			if rq := root(acc, l); rq != label {
 				// Two patches join: the lesser root keeps both's
 				// pixels.
 				lo, hi := min(label, rq), max(label, rq)

@@ -225,3 +225,194 @@ func TestAppendRunsAsPixels(t *testing.T) {
 		}
 	}
 }
+
+// TestFindMatchesRunByRunLabelling: the labelling with the finder's rows
+// in locals, a new patch's record written in place, the runs above
+// already labelled with the patch's root passed by without a look-up and
+// rows without runs left out gives the records (every label's, joined or
+// not, with the joins path halving made), the runs' labels and the blobs
+// of labelling every row, every run above looked up by its root, as the
+// search did before, on dot fields, textures, a weave and bars, both
+// ways of joining.
+func TestFindMatchesRunByRunLabelling(t *testing.T) {
+	rng := rand.New(rand.NewPCG(14, 99))
+	var f blobFinder
+	for k := range 24 {
+		w, h := 40+rng.IntN(300), 20+rng.IntN(80)
+		var m wordImage
+		m.resize(w, h)
+		set := func(x, y int) {
+			if x >= 0 && x < w && y >= 0 && y < h {
+				m.row(y)[x/32] |= 1 << (x % 32)
+			}
+		}
+		switch k % 4 {
+		case 0: // a lattice of dots, some touching, some missing
+			pitch, size := 2+rng.IntN(5), 1+rng.IntN(4)
+			for y := 0; y < h; y += pitch {
+				for x := (y / pitch % 2) * pitch / 2; x < w; x += pitch {
+					if rng.IntN(5) > 0 {
+						for dy := range size {
+							for dx := range size {
+								set(x+dx, y+dy)
+							}
+						}
+					}
+				}
+			}
+		case 1: // texture: pixels at random, densities from specks to a mesh
+			density := 0.1 + 0.5*rng.Float64()
+			for y := range h {
+				for x := range w {
+					if rng.Float64() < density {
+						set(x, y)
+					}
+				}
+			}
+		case 2: // a weave: crossing threads, with gaps
+			for y := range h {
+				for x := range w {
+					if (x/3+y/3)%2 == 0 && (x%3 != 2 || rng.IntN(3) == 0) {
+						set(x, y)
+					}
+				}
+			}
+		case 3: // bars and empty rows
+			for x := 0; x < w; x += 1 + rng.IntN(6) {
+				bw := 1 + rng.IntN(4)
+				for y := range h {
+					if y%7 != 0 {
+						for dx := range bw {
+							set(x+dx, y)
+						}
+					}
+				}
+			}
+		}
+		for _, narrow := range []int32{0, 1} {
+			f.edgewise = narrow == 1
+			got := append([]blob(nil), f.findWords(&m)...)
+			f.edgewise = false
+			wantAcc, wantLabels, wantN := labelRunByRun(m.w, m.h, m.row, narrow)
+			if f.labelled != wantN {
+				t.Fatalf("image %d, narrow %d: labelled %d runs, want %d", k, narrow, f.labelled, wantN)
+			}
+			if len(f.acc) != len(wantAcc) {
+				t.Fatalf("image %d, narrow %d: %d labels, want %d", k, narrow, len(f.acc), len(wantAcc))
+			}
+			for i := range wantAcc {
+				if f.acc[i] != wantAcc[i] {
+					t.Fatalf("image %d, narrow %d: label %d's record %+v, want %+v", k, narrow, i, f.acc[i], wantAcc[i])
+				}
+			}
+			// Each run's label, the search's rows labelled again one
+			// by one.
+			runs, above := []run(nil), []run{past}
+			var acc []blobAcc
+			for y := range m.h {
+				runs = appendRuns(runs[:0], m.row(y), int32(m.w))
+				runs = append(runs, past)
+				acc = label(acc, above, runs, int32(y), narrow)
+				for i, r := range runs[:len(runs)-1] {
+					if want := wantLabels[y][i]; r.label != want {
+						t.Fatalf("image %d, narrow %d: row %d run %d labelled %d, want %d", k, narrow, y, i, r.label, want)
+					}
+				}
+				above, runs = runs, above
+			}
+			f.edgewise = narrow == 1
+			want := findRunByRun(wantAcc)
+			f.edgewise = false
+			if len(got) != len(want) {
+				t.Fatalf("image %d, narrow %d: %d blobs, want %d", k, narrow, len(got), len(want))
+			}
+			for i := range want {
+				if got[i] != want[i] {
+					t.Fatalf("image %d, narrow %d: blob %d %+v, want %+v", k, narrow, i, got[i], want[i])
+				}
+			}
+		}
+	}
+}
+
+// labelRunByRun labels the image's runs as the search did before: runs
+// found a bit at a time and every row's runs labelled (every run above
+// looked up by its root), a new patch's record appended whole. It returns
+// the records, each row's runs' labels and the runs labelled.
+func labelRunByRun(w, h int, row func(y int) []uint32, narrow int32) ([]blobAcc, [][]int32, int) {
+	var acc []blobAcc
+	labels := make([][]int32, h)
+	above, n := []run{past}, 0
+	for y := range h {
+		var runs []run
+		words := row(y)
+		for x := range int32(w) {
+			if words[x/32]>>(x%32)&1 == 0 {
+				continue
+			}
+			if last := len(runs) - 1; last >= 0 && runs[last].x1 == x {
+				runs[last].x1 = x + 1
+			} else {
+				runs = append(runs, run{x0: x, x1: x + 1})
+			}
+		}
+		n += len(runs)
+		runs = append(runs, past)
+		p := 0
+		for i := range runs[:len(runs)-1] {
+			x0, x1 := runs[i].x0, runs[i].x1
+			lo, hi := x0+narrow, x1-narrow
+			for above[p].x1 < lo {
+				p++
+			}
+			rn := x1 - x0
+			if above[p].x0 > hi {
+				l := int32(len(acc))
+				acc = append(acc, blobAcc{sx: int(rn) * int(x0+x1-1), sy: 2 * int(rn) * int(y), n: rn, x0: x0, y0: int32(y), x1: x1 - 1, y1: int32(y), parent: l})
+				runs[i].label = l
+				continue
+			}
+			l := root(acc, above[p].label)
+			for q := p + 1; above[q].x0 <= hi; q++ {
+				if rq := root(acc, above[q].label); rq != l {
+					lo, hi := min(l, rq), max(l, rq)
+					acc[hi].parent = lo
+					acc[lo].merge(&acc[hi])
+					l = lo
+				}
+			}
+			runs[i].label = l
+			a := &acc[l]
+			a.n += rn
+			a.sx += int(rn) * int(x0+x1-1)
+			a.sy += 2 * int(rn) * int(y)
+			a.x0, a.x1 = min(a.x0, x0), max(a.x1, x1-1)
+			a.y1 = int32(y)
+		}
+		for _, r := range runs[:len(runs)-1] {
+			labels[y] = append(labels[y], r.label)
+		}
+		above = runs
+	}
+	return acc, labels, n
+}
+
+// findRunByRun returns the blobs of the records, as the search keeps them.
+func findRunByRun(acc []blobAcc) []blob {
+	var blobs []blob
+	for i, a := range acc {
+		if a.parent != int32(i) || a.n < 2 {
+			continue
+		}
+		bw, bh := int(a.x1-a.x0+1), int(a.y1-a.y0+1)
+		n := int(a.n)
+		if bw > maxDot || bh > maxDot || bw > 2*bh+1 || bh > 2*bw+1 || 2*n < bw*bh {
+			continue
+		}
+		blobs = append(blobs, blob{
+			x: float64(a.sx)/float64(2*n) + 0.5, y: float64(a.sy)/float64(2*n) + 0.5,
+			n: n, x0: int(a.x0), y0: int(a.y0), x1: int(a.x1), y1: int(a.y1), size: float64(max(bw, bh)),
+		})
+	}
+	return blobs
+}
