@@ -305,25 +305,3 @@ func TestClustersCellsInOrderOfX(t *testing.T) {
 		}
 	}
 }
-
-// TestKthAsSorted: kth gives the element that sorting puts at k, for
-// every k, among values of which many are equal (as nearest-neighbour
-// distances on whole pixels are).
-func TestKthAsSorted(t *testing.T) {
-	rng := rand.New(rand.NewPCG(14, 23))
-	for n := 1; n < 40; n++ {
-		v := make([]float64, n)
-		for i := range v {
-			v[i] = float64(rng.IntN(1 + n/3))
-			if rng.IntN(3) == 0 {
-				v[i] += rng.Float64()
-			}
-		}
-		sorted := slices.Sorted(slices.Values(v))
-		for k := range n {
-			if got := kth(slices.Clone(v), k); got != sorted[k] {
-				t.Fatalf("%v: kth %d is %v, want %v", v, k, got, sorted[k])
-			}
-		}
-	}
-}

@@ -7,6 +7,7 @@ import (
 	"github.com/makiuchi-d/gozxing"
 
 	"github.com/scannerd/scannerd/scanner/internal/geom"
+	"github.com/scannerd/scannerd/scanner/internal/order"
 )
 
 // A DotCode symbol's dots lie on a checkerboard: with module X, each dot's
@@ -439,7 +440,7 @@ func fitLattice(bs []blob, group []int) (*lattice, bool) {
 	for k, i := range group {
 		nns[k] = bs[i].nn
 	}
-	pitch := kth(nns, len(nns)/2)
+	pitch := order.Select(nns, len(nns)/2)
 	if pitch < 2 {
 		return nil, false
 	}
@@ -595,41 +596,6 @@ func fitLattice(bs []blob, group []int) (*lattice, bool) {
 	}
 	l.sampled = make([]byte, (l.dotW+2)*(l.dotH+2))
 	return l, true
-}
-
-// kth returns the k-th least of v, counting from 0 (the element sorting
-// v would put at k), reordering v: Hoare's FIND (CACM algorithm 65,
-// 1961), whose partition splits runs of equal values evenly, in linear
-// time where sorting is not.
-func kth(v []float64, k int) float64 {
-	lo, hi := 0, len(v)-1
-	for lo < hi {
-		p := v[lo+(hi-lo)/2]
-		i, j := lo, hi
-		for i <= j {
-			for v[i] < p {
-				i++
-			}
-			for v[j] > p {
-				j--
-			}
-			if i <= j {
-				v[i], v[j] = v[j], v[i]
-				i, j = i+1, j-1
-			}
-		}
-		// v[lo:j+1] holds none above p, v[i:hi+1] none below, and what
-		// lies between them (if anything) is p.
-		switch {
-		case k <= j:
-			hi = j
-		case k >= i:
-			lo = i
-		default:
-			return v[k]
-		}
-	}
-	return v[k]
 }
 
 // minFill is the least share of a lattice's dot places (half its extent's
