@@ -1,7 +1,9 @@
 package scanner
 
 import (
+	"maps"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -30,7 +32,8 @@ var costConfigs = []struct {
 // the configurations interleaved image by image so that the machine's
 // load weighs on each alike, and each all-symbologies figure as a ratio of
 // its default's; one op is one round over the set. With -v it logs the
-// images whose cost all symbologies raise the most.
+// images, and the set's directories, whose cost all symbologies raise
+// the most.
 func BenchmarkBlackboxCostRatio(b *testing.B) {
 	frames := blackboxFrames(b)
 	runtime.LockOSThread()
@@ -71,6 +74,20 @@ func BenchmarkBlackboxCostRatio(b *testing.B) {
 		imgs := blackbox.Load(b)
 		for _, i := range order[:min(10, len(order))] {
 			b.Logf("%s: +%v", imgs[i].Rel, extra(i)/time.Duration(b.N))
+		}
+		// And by the set's directories (a family's photos), with each
+		// one's share of what all symbologies add.
+		byDir := map[string]time.Duration{}
+		var total time.Duration
+		for i := range frames {
+			dir, _, _ := strings.Cut(imgs[i].Rel, "/")
+			byDir[dir] += extra(i)
+			total += extra(i)
+		}
+		dirs := slices.Collect(maps.Keys(byDir))
+		sort.Slice(dirs, func(a, c int) bool { return byDir[dirs[a]] > byDir[dirs[c]] })
+		for _, dir := range dirs[:min(10, len(dirs))] {
+			b.Logf("%s/: +%v (%.0f %%)", dir, byDir[dir]/time.Duration(b.N), 100*float64(byDir[dir])/float64(max(total, 1)))
 		}
 	}
 }
