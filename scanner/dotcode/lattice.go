@@ -158,6 +158,22 @@ func (nb *neighbourhood) sortCells() {
 	}
 }
 
+// within returns the blobs of cells x0 to x1 of row gy, sorted
+// (sortCells), that lie within far of x on x: found from the first of
+// cell gx's, the cell x lies in, out each way.
+func (nb *neighbourhood) within(gy, x0, gx, x1 int, x, far float64) []nearBlob {
+	row := gy * nb.cols
+	lo, from, hi := int(nb.start[row+x0]), int(nb.start[row+gx]), int(nb.start[row+x1+1])
+	a, b := from, from
+	for a > lo && x-nb.at[a-1].x <= far {
+		a--
+	}
+	for b < hi && nb.at[b].x-x <= far {
+		b++
+	}
+	return nb.at[a:b]
+}
+
 // similar reports whether two blobs of sizes a and b could be dots of
 // one symbol.
 func similar(a, b float64) bool {
@@ -323,28 +339,10 @@ func clusters(bs []blob) [][]int {
 		// groups join.
 		ri := root(i)
 		for gy := y0; gy <= y1; gy++ {
-			row := gy * nb.cols
-			lo, from, hi := int(nb.start[row+x0]), int(nb.start[row+gx]), int(nb.start[row+x1+1])
-			for k := from; k < hi; k++ {
-				c := &nb.at[k]
+			near := nb.within(gy, x0, gx, x1, x, far)
+			for k := range near {
+				c := &near[k]
 				dx, dy := c.x-x, c.y-y
-				if dx > far {
-					break
-				}
-				if dx*dx+dy*dy > rr || dx == 0 && dy == 0 || !similar(size, c.size) {
-					continue
-				}
-				if rj := root(c.i); ri != rj {
-					parent[max(ri, rj)] = min(ri, rj)
-					ri = min(ri, rj)
-				}
-			}
-			for k := from - 1; k >= lo; k-- {
-				c := &nb.at[k]
-				dx, dy := c.x-x, c.y-y
-				if -dx > far {
-					break
-				}
 				if dx*dx+dy*dy > rr || dx == 0 && dy == 0 || !similar(size, c.size) {
 					continue
 				}
@@ -509,17 +507,10 @@ func fitLattice(bs []blob, group []int) (*lattice, bool) {
 		x0, y0, x1, y1 := nb.cells(x, y, walk)
 		gx, _ := nb.cellOf(x, y)
 		for gy := y0; gy <= y1; gy++ {
-			// The row's blobs within far of x on x, in order of x.
-			row := gy * nb.cols
-			lo, k, hi := int(nb.start[row+x0]), int(nb.start[row+gx]), int(nb.start[row+x1+1])
-			for k > lo && x-nb.at[k-1].x <= far {
-				k--
-			}
-			for _, n := range nb.at[k:hi] {
+			near := nb.within(gy, x0, gx, x1, x, far)
+			for k := range near {
+				n := &near[k]
 				dx, dy := n.x-x, n.y-y
-				if dx > far {
-					break
-				}
 				if dx*dx+dy*dy > walk*walk || dx == 0 && dy == 0 || placed[n.i] {
 					continue
 				}

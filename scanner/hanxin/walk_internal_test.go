@@ -90,27 +90,7 @@ func TestFinderProportionsBounds(t *testing.T) {
 			passed++
 		}
 	}
-	const most = 13
-	var runs [5]int
-	for n := range most * most * most * most * most {
-		for i, k := 0, n; i < 5; i, k = i+1, k/most {
-			runs[i] = k%most + 1
-		}
-		check(runs[:])
-	}
-	rng := rand.New(rand.NewPCG(11, 12))
-	for range 40000 {
-		unit := 1 + rng.IntN(400)
-		for i := range runs {
-			// Round a finder's proportions, at their bounds often.
-			want := 1.0
-			if i == 0 || i == 4 {
-				want = []float64{1, 3}[rng.IntN(2)]
-			}
-			runs[i] = max(1, int((want+(rng.Float64()-0.5)*2.4)*float64(unit)))
-		}
-		check(runs[:])
-	}
+	sampleFinderWindows(11, func(runs [5]int) { check(runs[:]) })
 	if passed < 5000 {
 		t.Fatalf("%d windows passed: the windows test too few finders", passed)
 	}
@@ -302,5 +282,32 @@ func TestMostSampled(t *testing.T) {
 				t.Fatalf("limit %v, half %v: %d, want %d", limit, half, got, want)
 			}
 		}
+	}
+}
+
+// sampleFinderWindows calls visit with the windows of five runs the finder
+// tests are checked on: every window of runs up to 13 pixels, then 40,000
+// random ones (the rng seeded with seed) round a finder's proportions,
+// at their bounds often, of units up to 400 pixels.
+func sampleFinderWindows(seed uint64, visit func(runs [5]int)) {
+	const most = 13
+	var runs [5]int
+	for n := range most * most * most * most * most {
+		for i, k := 0, n; i < 5; i, k = i+1, k/most {
+			runs[i] = k%most + 1
+		}
+		visit(runs)
+	}
+	rng := rand.New(rand.NewPCG(seed, seed+1))
+	for range 40000 {
+		unit := 1 + rng.IntN(400)
+		for i := range runs {
+			want := 1.0
+			if i == 0 || i == 4 {
+				want = []float64{1, 3}[rng.IntN(2)]
+			}
+			runs[i] = max(1, int((want+(rng.Float64()-0.5)*2.4)*float64(unit)))
+		}
+		visit(runs)
 	}
 }
