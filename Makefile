@@ -62,7 +62,10 @@ TESTLD     := -ldflags=-w
 # *Robustness* tests alone decode them without it. The sweeps of generated
 # cases (internal/sweep: round trips at every angle and size, rounds of
 # damaged stores) run a sample of their cases under -race; the *Sweep*
-# tests run once more without it, where every case runs.
+# tests run once more without it, where every case runs. The *Compiled*
+# tests read the test binary's own machine code (scanner's vector code,
+# sse_test.go), which race instrumentation changes: they are built only
+# without it.
 #
 # The race build is also the one with gocv's Mat profile (-tags
 # matprofile: each Mat made is counted until closed), so capture's
@@ -94,7 +97,7 @@ NORACE_PKGS = $$({ grep -rlE '^func Test[A-Za-z0-9_]*(Blackbox|Robustness)' --in
 test: deps
 	$(GO) vet -tags=$(TAGS) $(PIE) ./...
 	GORACE=atexit_sleep_ms=$(RACE_EXIT_MS) $(GO) test -tags=$(TAGS),matprofile $(NOVET) $(TIMEOUT) -race -p 4 $(TESTLD) $(RACE_FIRST) ./...
-	$(GO) test -tags=$(TAGS) $(PIE) $(NOVET) $(TESTLD) $(TIMEOUT) -run 'Blackbox|Robustness|Sweep' $(NORACE_PKGS)
+	$(GO) test -tags=$(TAGS) $(PIE) $(NOVET) $(TESTLD) $(TIMEOUT) -run 'Blackbox|Robustness|Sweep|Compiled' $(NORACE_PKGS)
 	$(MAKE) --no-print-directory test-nocv
 
 # Everything but the OpenCV code, without cgo: the build for platforms

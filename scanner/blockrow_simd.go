@@ -22,6 +22,16 @@ var blockRowVectors = archsimd.X86.AVX2()
 // on false dependencies (the Data Matrix search took 12 % more CPU time
 // for it).
 
+// shiftBy32, shiftBy16 and shiftBy8 are shift counts, one a 64-bit lane,
+// loaded from memory: a count given as a number (ShiftAllRight) is moved
+// into a vector register by an SSE instruction, which stalls the
+// processor while the registers' upper halves are set (sse_test.go).
+var (
+	shiftBy32 = [4]uint64{32, 32, 32, 32}
+	shiftBy16 = [4]uint64{16, 16, 16, 16}
+	shiftBy8  = [4]uint64{8, 8, 8, 8}
+)
+
 // blockRowWide does blockRow's first part, the minima, maxima and sums of
 // the words, for the words in whole groups of four; it returns how many
 // words it did.
@@ -50,8 +60,10 @@ func blockRowWide(lum []byte, stride, x0, y0, rows int, lo, hi []byte, sums []ui
 		l.StoreSlice(lo[32*g:])
 		h.StoreSlice(hi[32*g:])
 		s.AsUint64x4().StoreSlice(s4[:])
-		for k, v := range s4 {
-			sums[4*g+k] = uint16(v)
+		// By index: a range over the array's values copies it, through
+		// SSE registers (see sse_test.go).
+		for k := range 4 {
+			sums[4*g+k] = uint16(s4[k])
 		}
 	}
 	archsimd.ClearAVXUpperBits()
@@ -67,6 +79,7 @@ func blockRowReduceWide(lo, hi []byte, edge bool, mins, maxs []byte) int {
 	}
 	groups := len(mins) / 4
 	var l4, h4 [4]uint64
+	by32, by16, by8 := archsimd.LoadUint64x4(&shiftBy32), archsimd.LoadUint64x4(&shiftBy16), archsimd.LoadUint64x4(&shiftBy8)
 	for g := range groups {
 		l := archsimd.LoadUint8x32Slice(lo[32*g : 32*g+32])
 		h := archsimd.LoadUint8x32Slice(hi[32*g : 32*g+32])
@@ -76,9 +89,9 @@ func blockRowReduceWide(lo, hi []byte, edge bool, mins, maxs []byte) int {
 		}
 		// Halves, quarters, then bytes of each word: its lowest byte
 		// ends up holding the least (greatest) of all eight.
-		for _, shift := range [3]uint64{32, 16, 8} {
-			l = l.Min(l.AsUint64x4().ShiftAllRight(shift).AsUint8x32())
-			h = h.Max(h.AsUint64x4().ShiftAllRight(shift).AsUint8x32())
+		for _, by := range [3]archsimd.Uint64x4{by32, by16, by8} {
+			l = l.Min(l.AsUint64x4().ShiftRight(by).AsUint8x32())
+			h = h.Max(h.AsUint64x4().ShiftRight(by).AsUint8x32())
 		}
 		l.AsUint64x4().StoreSlice(l4[:])
 		h.AsUint64x4().StoreSlice(h4[:])
@@ -134,9 +147,7 @@ func (v *thresholdVectors) row(pix []byte, words []uint32) int {
 		// A pixel is at or below the threshold when it is the lesser.
 		words[g] = p.Min(t).Equal(p).ToBits() &^ v.negative[g]
 	}
-	if v.groups > 0 {
-		archsimd.ClearAVXUpperBits()
-	}
+	archsimd.ClearAVXUpperBits()
 	return 32 * v.groups
 }
 
@@ -178,16 +189,20 @@ func doubleRowsWide(upper, lower, up, cur, down []byte) int {
 	}
 	ext := func(p []byte) archsimd.Uint16x16 { return archsimd.LoadUint8x16Slice(p[:16]).ExtendToUint16() }
 	eight := archsimd.BroadcastUint16x16(8)
+	// v/16 as the high half of v·4096, v·256 as the low half of the
+	// product: the shifts by counts not written in the instruction take
+	// an SSE instruction (sse_test.go).
+	sixteenth, by256 := archsimd.BroadcastUint16x16(1<<12), archsimd.BroadcastUint16x16(1<<8)
 	double := func(dst []byte, cl, c, cr archsimd.Uint16x16, other []byte, x int) {
 		tl, t, tr := cl.Add(ext(other[x-1:])), c.Add(ext(other[x:])), cr.Add(ext(other[x+1:]))
-		mid := t.ShiftAllLeft(1).Add(t).Add(eight)
-		even, odd := mid.Add(tl).ShiftAllRight(4), mid.Add(tr).ShiftAllRight(4)
-		even.Or(odd.ShiftAllLeft(8)).AsUint8x32().StoreSlice(dst[2*x : 2*x+32])
+		mid := t.Add(t).Add(t).Add(eight)
+		even, odd := mid.Add(tl).MulHigh(sixteenth), mid.Add(tr).MulHigh(sixteenth)
+		even.Or(odd.Mul(by256)).AsUint8x32().StoreSlice(dst[2*x : 2*x+32])
 	}
 	x := 1
 	for ; x+17 <= w; x += 16 {
 		cl, c, cr := ext(cur[x-1:]), ext(cur[x:]), ext(cur[x+1:])
-		cl, c, cr = cl.ShiftAllLeft(1).Add(cl), c.ShiftAllLeft(1).Add(c), cr.ShiftAllLeft(1).Add(cr)
+		cl, c, cr = cl.Add(cl).Add(cl), c.Add(c).Add(c), cr.Add(cr).Add(cr)
 		double(upper, cl, c, cr, up, x)
 		double(lower, cl, c, cr, down, x)
 	}
@@ -292,6 +307,7 @@ func (b *barLook) sumsWide(src gozxing.LuminanceSource, w, h int) bool {
 	// wholly in the plane; the rest are summed a pixel at a time.
 	fullA, fullD := (w-1)/cellSize, nruns/cellSize
 	flush := func(band int) {
+		archsimd.ClearAVXUpperBits() // clear calls memclr, which may use SSE
 		along, down := b.along[band*cw:][:cw], b.down[band*cw:][:cw]
 		for c := range cw {
 			for _, v := range accA[16*c : 16*c+16] {
@@ -317,6 +333,8 @@ func (b *barLook) sumsWide(src gozxing.LuminanceSource, w, h int) bool {
 		// cols[x] sums pixel x of the last barSpan rows (the ring's
 		// rows start zeroed).
 		old := b.ring[y%barSpan]
+		// GetRow may copy with SSE instructions (sse_test.go).
+		archsimd.ClearAVXUpperBits()
 		row, _ := src.GetRow(y, b.next)
 		row = row[:w]
 		x := 0
@@ -371,9 +389,9 @@ func (b *barLook) sumsWide(src gozxing.LuminanceSource, w, h int) bool {
 	if h > 0 {
 		flush((h - 1) / cellSize)
 	}
+	archsimd.ClearAVXUpperBits()
 	clear(cols)
 	clear(runs)
-	archsimd.ClearAVXUpperBits()
 	return true
 }
 
@@ -424,6 +442,7 @@ func blockMinMaxWide(lum []byte, size int, lo, hi []uint8) int {
 		return 0
 	}
 	var keep, pad [32]uint8
+	var mins, maxs [32]uint8 // zeroed before the first vector instruction
 	for i := range keep {
 		if i < size {
 			keep[i] = 0xff
@@ -432,16 +451,16 @@ func blockMinMaxWide(lum []byte, size int, lo, hi []uint8) int {
 		}
 	}
 	k, p := archsimd.LoadUint8x32(&keep), archsimd.LoadUint8x32(&pad)
-	var mins, maxs [32]uint8
+	by32, by16, by8 := archsimd.LoadUint64x4(&shiftBy32), archsimd.LoadUint64x4(&shiftBy16), archsimd.LoadUint64x4(&shiftBy8)
 	b := 0
 	for ; b < len(lo) && b*size+32 <= len(lum); b++ {
 		v := archsimd.LoadUint8x32Slice(lum[b*size : b*size+32])
 		l, h := v.Or(p), v.And(k)
 		// Halves, quarters, then bytes of each word: its lowest byte
 		// ends up holding the least (greatest) of all eight.
-		for _, shift := range [3]uint64{32, 16, 8} {
-			l = l.Min(l.AsUint64x4().ShiftAllRight(shift).AsUint8x32())
-			h = h.Max(h.AsUint64x4().ShiftAllRight(shift).AsUint8x32())
+		for _, by := range [3]archsimd.Uint64x4{by32, by16, by8} {
+			l = l.Min(l.AsUint64x4().ShiftRight(by).AsUint8x32())
+			h = h.Max(h.AsUint64x4().ShiftRight(by).AsUint8x32())
 		}
 		l.Store(&mins)
 		h.Store(&maxs)

@@ -20,12 +20,12 @@ func sampleLineWide(out, pix []byte, stride int, x, y, dx, dy float64) int {
 	if !signLineVectors || groups == 0 || len(pix) > math.MaxInt32 {
 		return 0
 	}
+	var at [4]int32 // zeroed before the first vector instruction (sse_test.go)
 	k := archsimd.LoadFloat64x4(&[4]float64{0, 1, 2, 3})
 	four := archsimd.BroadcastFloat64x4(4)
 	vx, vy := archsimd.BroadcastFloat64x4(x), archsimd.BroadcastFloat64x4(y)
 	vdx, vdy := archsimd.BroadcastFloat64x4(dx), archsimd.BroadcastFloat64x4(dy)
 	vstride := archsimd.BroadcastInt32x4(int32(stride))
-	var at [4]int32
 	for g := range groups {
 		px := vdx.Mul(k).Add(vx).ConvertToInt32()
 		py := vdy.Mul(k).Add(vy).ConvertToInt32()

@@ -17,6 +17,7 @@ pkgs=(
   postgresql                          # the LTS store tests run a real PostgreSQL 15
   systemd                             # systemd-analyze verify in packaging tests
   dpkg-dev lintian man-db git         # make deb: dpkg-shlibdeps, its checks, man page checks, versions
+  binutils                            # objdump: scanner's test of its compiled vector code
   chromium fonts-dejavu-core          # the LTS console's browser tests (headless)
   bash-completion zsh fish            # the packaged shell completions, run in each shell
 )

@@ -33,19 +33,27 @@ func (b *bitImage) lineDarksWide(l *gridLine, ts []float64, in bool, dark []uint
 		return 0
 	}
 	words := b.words
+	// Every number made before the first vector instruction, and the
+	// 128-bit constants loaded where they are used: scalar arithmetic,
+	// BroadcastFloat64x4(0) and a 128-bit vector set aside for want of
+	// registers take SSE instructions, which stall the processor while
+	// the vector registers' upper halves are set (scanner's sse_test.go).
+	fw, fh := float64(b.w), float64(b.h)
+	wide, high := [4]float64{fw, fw, fw, fw}, [4]float64{fh, fh, fh, fh}
+	rb, or := int32(b.rowBits), int32(b.origin)
+	consts := [2][4]int32{{rb, rb, rb, rb}, {or, or, or, or}}
+	var word [4]int32
+	var got [4]uint32
+	var zero archsimd.Float64x4
 	div := archsimd.BroadcastFloat64x4(l.div)
 	gw, gx, gy := archsimd.BroadcastFloat64x4(l.gw), archsimd.BroadcastFloat64x4(l.gx), archsimd.BroadcastFloat64x4(l.gy)
 	w0, x0, y0 := archsimd.BroadcastFloat64x4(l.w0), archsimd.BroadcastFloat64x4(l.x0), archsimd.BroadcastFloat64x4(l.y0)
 	c, f := archsimd.BroadcastFloat64x4(l.c), archsimd.BroadcastFloat64x4(l.f)
-	one, zero, tiny := archsimd.BroadcastFloat64x4(1), archsimd.BroadcastFloat64x4(0), archsimd.BroadcastFloat64x4(1e-12)
-	width, height := archsimd.BroadcastFloat64x4(float64(b.w)), archsimd.BroadcastFloat64x4(float64(b.h))
+	one, tiny := archsimd.BroadcastFloat64x4(1), archsimd.BroadcastFloat64x4(1e-12)
+	width, height := archsimd.LoadFloat64x4(&wide), archsimd.LoadFloat64x4(&high)
 	// Pixel −1 of row 0: the light margin's bit where a point off the
 	// image is read.
 	off := archsimd.BroadcastFloat64x4(-1)
-	rowBits, origin := archsimd.BroadcastInt32x4(int32(b.rowBits)), archsimd.BroadcastInt32x4(int32(b.origin))
-	bitMask, oneBit := archsimd.BroadcastInt32x4(31), archsimd.BroadcastUint32x4(1)
-	var word [4]int32
-	var got [4]uint32
 	for k := 0; k < n; k += 4 {
 		ft := archsimd.LoadFloat64x4Slice(ts[k : k+4]).Div(div)
 		w := gw.Mul(ft).Add(w0).Add(one)
@@ -56,13 +64,23 @@ func (b *bitImage) lineDarksWide(l *gridLine, ts []float64, in bool, dark []uint
 			inside := x.GreaterEqual(zero).And(y.GreaterEqual(zero)).And(x.Less(width)).And(y.Less(height))
 			x, y = x.Merge(off, inside), y.Masked(inside)
 		}
-		at := y.ConvertToInt32().Mul(rowBits).Add(origin).Add(x.ConvertToInt32())
-		at.ShiftAllRight(5).Store(&word)
+		at := y.ConvertToInt32().Mul(archsimd.LoadInt32x4(&consts[0])).Add(archsimd.LoadInt32x4(&consts[1])).Add(x.ConvertToInt32())
+		at.ShiftRight(archsimd.LoadInt32x4(&shiftBy5)).Store(&word)
 		got[0], got[1], got[2], got[3] = words[uint32(word[0])], words[uint32(word[1])], words[uint32(word[2])], words[uint32(word[3])]
-		bits := archsimd.LoadUint32x4(&got).ShiftRight(at.And(bitMask).AsUint32x4()).And(oneBit).Equal(oneBit).ToBits()
+		oneBit := archsimd.LoadUint32x4(&oneBits)
+		bits := archsimd.LoadUint32x4(&got).ShiftRight(at.And(archsimd.LoadInt32x4(&low5)).AsUint32x4()).And(oneBit).Equal(oneBit).ToBits()
 		// k is a multiple of four: the lanes' bits lie in one word.
 		dark[k>>6] |= uint64(bits) << (k & 63)
 	}
 	archsimd.ClearAVXUpperBits()
 	return n
 }
+
+// The 128-bit constants of the probes, loaded from memory where used:
+// shiftBy5 a shift's count (ShiftAllRight takes a number through an SSE
+// instruction), low5 each lane's low five bits, oneBits its lowest.
+var (
+	shiftBy5 = [4]int32{5, 5, 5, 5}
+	low5     = [4]int32{31, 31, 31, 31}
+	oneBits  = [4]uint32{1, 1, 1, 1}
+)

@@ -28,6 +28,7 @@ func blocksWide(top, second []byte, both bool, limit int, sums []uint32, mins []
 	ones8 := archsimd.BroadcastInt8x32(1)
 	ones16 := archsimd.BroadcastInt16x16(1)
 	lows := archsimd.LoadInt8x32(&gather4)
+	by8, by16 := archsimd.LoadUint32x8(&shiftBy8), archsimd.LoadUint32x8(&shiftBy16)
 	x := 0
 	for ; x+32 <= limit; x += 32 {
 		a := archsimd.LoadUint8x32Slice(top[x : x+32])
@@ -44,8 +45,8 @@ func blocksWide(top, second []byte, both bool, limit int, sums []uint32, mins []
 		s.DotProductPairs(ones16).AsUint32x8().StoreSlice(sums[k : k+8])
 		// The least byte of each 32-bit lane in its lowest: the lanes'
 		// bytes shifted down by one, then by two.
-		m = m.Min(m.AsUint32x8().ShiftAllRight(8).AsUint8x32())
-		m = m.Min(m.AsUint32x8().ShiftAllRight(16).AsUint8x32())
+		m = m.Min(m.AsUint32x8().ShiftRight(by8).AsUint8x32())
+		m = m.Min(m.AsUint32x8().ShiftRight(by16).AsUint8x32())
 		// Those bytes gathered, four to each 128-bit half's first word.
 		m = m.PermuteOrZeroGrouped(lows)
 		binary.LittleEndian.PutUint32(mins[k:k+4:k+4], m.GetLo().AsUint32x4().GetElem(0))
@@ -54,6 +55,13 @@ func blocksWide(top, second []byte, both bool, limit int, sums []uint32, mins []
 	archsimd.ClearAVXUpperBits()
 	return x
 }
+
+// shiftBy8 and shiftBy16 are the counts of blocksWide's shifts, one a
+// lane, loaded from memory: a count given as a number (ShiftAllRight)
+// goes through a general register into a vector one by an SSE
+// instruction, which, run while the upper halves are set, stalls the
+// processor (see scanner's sse_test.go).
+var shiftBy8, shiftBy16 = [8]uint32{8, 8, 8, 8, 8, 8, 8, 8}, [8]uint32{16, 16, 16, 16, 16, 16, 16, 16}
 
 // gather4 moves the lowest byte of each 32-bit lane of a 128-bit half to
 // the half's first four bytes, and clears the others.
