@@ -119,12 +119,8 @@ func (p *planeSource) turned() []byte {
 	if s.viewOf == p {
 		return s.view[:n]
 	}
-	if cap(s.view) < n {
-		s.view = make([]byte, n)
-	}
-	s.used = true
 	s.viewOf = nil // p.GetRow reads the plane while it is made
-	out := s.view[:n]
+	out := s.bytes(&s.view, n)
 	if p.rotated {
 		p.turnInto(out)
 	} else {
@@ -294,6 +290,7 @@ func (s *scratch) ints(b *[]int, n int) []int {
 	if cap(*b) < n {
 		*b = make([]int, n)
 	}
+	*b = (*b)[:max(len(*b), n)] // as bytes keeps it
 	s.used = true
 	return (*b)[:n]
 }
@@ -326,59 +323,44 @@ func (s *scratch) bitMatrix(w, h int) (*gozxing.BitMatrix, error) {
 	return m, nil
 }
 
-func (s *scratch) matrix(n int) []byte {
-	if cap(s.mat) < n {
-		s.mat = make([]byte, n)
-	}
-	s.used = true
-	return s.mat[:n]
-}
+func (s *scratch) matrix(n int) []byte { return s.bytes(&s.mat, n) }
 
-func (s *scratch) halfPlane(n int) []byte {
-	if cap(s.half) < n {
-		s.half = make([]byte, n)
-	}
-	s.used = true
-	return s.half[:n]
-}
+func (s *scratch) halfPlane(n int) []byte { return s.bytes(&s.half, n) }
 
-func (s *scratch) doublePlane(n int) []byte {
-	if cap(s.double) < n {
-		s.double = make([]byte, n)
-	}
-	s.used = true
-	return s.double[:n]
-}
+func (s *scratch) doublePlane(n int) []byte { return s.bytes(&s.double, n) }
 
-func (s *scratch) slantPlane(n int) []byte {
-	if cap(s.slant) < n {
-		s.slant = make([]byte, n)
-	}
-	s.used = true
-	return s.slant[:n]
-}
+func (s *scratch) slantPlane(n int) []byte { return s.bytes(&s.slant, n) }
 
-func (s *scratch) boxPlane(n int) []byte {
-	if cap(s.box) < n {
-		s.box = make([]byte, n)
+func (s *scratch) boxPlane(n int) []byte { return s.bytes(&s.box, n) }
+
+// bytes returns (*b)[:n], growing *b as needed. The length of *b is the
+// most handed out since the last wipe, which clears that much: the rest
+// of the buffer was never written since it was last cleared (a frame
+// smaller than the largest one the worker met, in a batch of files of
+// many sizes, clears its own size, not the largest).
+func (s *scratch) bytes(b *[]byte, n int) []byte {
+	if cap(*b) < n {
+		*b = make([]byte, n)
 	}
+	*b = (*b)[:max(len(*b), n)]
 	s.used = true
-	return s.box[:n]
+	return (*b)[:n]
 }
 
 func (s *scratch) wipe() {
 	if !s.used {
 		return
 	}
-	clear(s.mat[:cap(s.mat)])
-	clear(s.half[:cap(s.half)])
-	clear(s.double[:cap(s.double)])
-	clear(s.box[:cap(s.box)])
-	clear(s.slant[:cap(s.slant)])
-	clear(s.view[:cap(s.view)])
+	// What was handed out since the last wipe (see bytes).
+	for _, b := range []*[]byte{&s.mat, &s.half, &s.double, &s.box, &s.slant, &s.view} {
+		clear(*b)
+		*b = (*b)[:0]
+	}
 	s.viewOf = nil
-	clear(s.blackPts[:cap(s.blackPts)])
-	clear(s.thresholds[:cap(s.thresholds)])
+	for _, b := range []*[]int{&s.blackPts, &s.thresholds} {
+		clear(*b)
+		*b = (*b)[:0]
+	}
 	for _, m := range s.bits {
 		m.Clear()
 	}

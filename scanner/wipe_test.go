@@ -70,6 +70,34 @@ func TestDecoderKeepsNoRowsAfterAFrame(t *testing.T) {
 	}
 }
 
+// TestDecoderWipesScratchAcrossSizes: a frame smaller than one before
+// it clears only what it used of the scratch buffers (scratch.bytes), so
+// after each frame of a sequence of sizes, every byte of every buffer,
+// to its capacity, is zero again: what the large frame wrote was cleared
+// after it, and the small one wrote no further than it clears.
+func TestDecoderWipesScratchAcrossSizes(t *testing.T) {
+	d := newDecoder()
+	for i, size := range [][2]int{{1200, 500}, {300, 200}, {640, 480}, {300, 200}} {
+		f := noiseFrame(size[0], size[1], uint64(5+i))
+		d.decode(f, Options{TryHarder: true, TryInverted: true, TryRotated: true})
+		f.Purge()
+		s := &d.scratch
+		for name, b := range map[string][]byte{"matrix": s.mat, "half": s.half, "double": s.double, "box": s.box, "slant": s.slant, "view": s.view} {
+			if slices.ContainsFunc(b[:cap(b)], func(v byte) bool { return v != 0 }) {
+				t.Errorf("frame %d (%d×%d): scratch %s holds image data after it", i, size[0], size[1], name)
+			}
+		}
+		for name, b := range map[string][]int{"black points": s.blackPts, "thresholds": s.thresholds} {
+			if slices.ContainsFunc(b[:cap(b)], func(v int) bool { return v != 0 }) {
+				t.Errorf("frame %d (%d×%d): scratch %s hold image data after it", i, size[0], size[1], name)
+			}
+		}
+		if cap(s.view) < 1200*500 || cap(s.thresholds) < 1200*500/64 {
+			t.Fatalf("frame %d: the view's buffer holds %d bytes, the thresholds' %d: the test no longer sees the large frame's buffers reused", i, cap(s.view), cap(s.thresholds))
+		}
+	}
+}
+
 // wipeImage zeroes the pixels of every kind of image the decoders return.
 func TestWipeImage(t *testing.T) {
 	r := image.Rect(0, 0, 7, 5)
