@@ -32,6 +32,7 @@ type SharedRows struct {
 	lengthsAt   []uint32
 	lengthsHeld []int
 	used        bool // words hold an image's rows, since the last Wipe
+	wordsHeld   int  // the most of words bound since the last Wipe
 	// Copies counts the rows copied out of a matrix, Kept those kept as
 	// they were set (Keep), Served the rows given out, Measured the rows'
 	// run lengths measured.
@@ -55,6 +56,9 @@ func (s *SharedRows) Bind(bm *gozxing.BitMatrix) {
 	if n := s.rowSize * s.h; cap(s.words) < n {
 		s.words = make([]uint32, n)
 	}
+	// The words any binding since the last Wipe may have written, which
+	// Wipe clears (the rest were cleared before and not written since).
+	s.wordsHeld = max(s.wordsHeld, s.rowSize*s.h)
 	if cap(s.copied) < s.h {
 		s.copied = make([]uint32, s.h)
 	}
@@ -95,7 +99,7 @@ func (s *SharedRows) Keep(y int, words []uint32) {
 func (s *SharedRows) Wipe() {
 	s.Reset()
 	if s.used {
-		clear(s.words[:cap(s.words)])
+		clear(s.words[:min(s.wordsHeld, cap(s.words))])
 		if s.fetch != nil { // none when every row was kept (Keep)
 			s.fetch.Clear()
 		}
@@ -107,6 +111,7 @@ func (s *SharedRows) Wipe() {
 		}
 		s.used = false
 	}
+	s.wordsHeld = 0
 }
 
 // of reports whether bm is the image bound.

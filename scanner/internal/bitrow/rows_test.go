@@ -89,6 +89,33 @@ func TestSharedRows(t *testing.T) {
 	same("after Wipe, unbound", &a, bm)
 }
 
+// TestSharedRowsWipeAcrossSizes: after a large image's rows and then a
+// smaller one's, each wiped, every word of the shared rows is zero to
+// the buffer's capacity (Wipe clears as far as the bindings since the
+// last one reached).
+func TestSharedRowsWipeAcrossSizes(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(7, 8))
+	var s SharedRows
+	hints := map[gozxing.DecodeHintType]interface{}{hint.Rows: &s}
+	for i, size := range [][2]int{{300, 60}, {40, 8}, {100, 30}, {40, 8}} {
+		bm := randomMatrix(rng, size[0], size[1])
+		s.Bind(bm)
+		var r Rows
+		r.Of(bm, hints)
+		for y := range size[1] {
+			r.Row(y)
+		}
+		s.Wipe()
+		if slices.ContainsFunc(s.words[:cap(s.words)], func(w uint32) bool { return w != 0 }) {
+			t.Errorf("image %d (%d×%d): shared rows kept a pixel after Wipe", i, size[0], size[1])
+		}
+		if cap(s.words) < 10*60 {
+			t.Fatalf("image %d: the words hold %d: the large image's buffer is not reused", i, cap(s.words))
+		}
+	}
+}
+
 // TestRowsDoneClears: the row a reader copied for itself, image data, is
 // cleared by Done.
 func TestRowsDoneClears(t *testing.T) {
