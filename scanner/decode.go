@@ -601,6 +601,9 @@ search:
 					continue
 				}
 				rs.denseOnly = true
+				// Labelled rows already: the look at the view's bars
+				// is theirs, not the area reader's before them.
+				d.stage(p.name, stageRows)
 				// Only the lines that cross bars (decoder.bars): the
 				// turned view's rows are the view's columns, the last
 				// first.
