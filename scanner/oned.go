@@ -81,6 +81,13 @@ type lineHit struct {
 	// averaged with the rows beside it.
 	look       rowLook
 	rowsProbed bool
+	// shapeFailed: a hit of a shapeChecked format, on two rows or more,
+	// whose shape did not pass when it last grew (checkShape). Until it
+	// does, it neither counts as confirmed nor covers its rows: texture
+	// read as Pharmacode on two rows would otherwise end the row search
+	// (the dense rows of a frame where a real symbol is still to be read)
+	// and hide the rows it spans.
+	shapeFailed bool
 	// addOn is the EAN add-on most rows read, ahead of any other by
 	// addOnVotes rows.
 	addOn      string
@@ -477,6 +484,7 @@ func (d *decoder) addLineHit(src gozxing.LuminanceSource, bm *gozxing.BinaryBitm
 				o.voteAddOn(h.addOn)
 			}
 			o.y0, o.y1 = min(o.y0, h.y0), max(o.y1, h.y1)
+			d.checkShape(bm, o)
 			return hits
 		}
 	}
@@ -486,7 +494,17 @@ func (d *decoder) addLineHit(src gozxing.LuminanceSource, bm *gozxing.BinaryBitm
 		return hits
 	}
 	d.probeRows(src, bm, &h, hints)
+	d.checkShape(bm, &h)
 	return append(hits, h)
+}
+
+// checkShape sets h.shapeFailed for a hit of a shapeChecked format on two
+// rows or more, from its shape as it now stands (its rows and span);
+// the result list checks every hit again at the end (verified).
+func (d *decoder) checkShape(bm *gozxing.BinaryBitmap, h *lineHit) {
+	if shapeChecked.Has(h.format) && h.rows >= 2 && bm != nil {
+		h.shapeFailed = !d.verified(bm, h)
+	}
 }
 
 // probeRows extends a fresh hit up and down while the same reader reads the
@@ -705,7 +723,7 @@ const minRowTransitions = 23
 
 func rowCovered(hits []lineHit, y int) bool {
 	for _, h := range hits {
-		if y >= h.y0 && y <= h.y1 && h.rows >= 2 {
+		if y >= h.y0 && y <= h.y1 && h.rows >= 2 && !h.shapeFailed {
 			return true
 		}
 	}
@@ -715,7 +733,7 @@ func rowCovered(hits []lineHit, y int) bool {
 func confirmed(hits []lineHit) int {
 	n := 0
 	for _, h := range hits {
-		if h.rows >= 2 {
+		if h.rows >= 2 && !h.shapeFailed {
 			n++
 		}
 	}

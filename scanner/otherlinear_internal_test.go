@@ -3,6 +3,8 @@ package scanner
 import (
 	"testing"
 
+	"github.com/makiuchi-d/gozxing"
+
 	"github.com/scannerd/scannerd/scanner/linear"
 )
 
@@ -74,6 +76,59 @@ func TestUnverifiableHitsNotProbed(t *testing.T) {
 			t.Errorf("bars from %v to %v: kept as %+v, want none", tc.x0, tc.x1, hits)
 		case tc.kept && (len(hits) != 1 || hits[0].rows < 2):
 			t.Errorf("bars from %v to %v: kept as %+v, want one hit read on several rows", tc.x0, tc.x1, hits)
+		}
+	}
+}
+
+// TestShapeFailedHitsNeitherConfirmNorCover: a Pharmacode read on several
+// rows whose bars do not stand as a symbol's (one of three half as tall
+// as the others, as stripes of texture stand) neither counts as a
+// confirmed hit, which would end the row search before the rows still
+// to be read, nor covers the rows it spans, which would be skipped; three
+// bars as tall as each other do both.
+func TestShapeFailedHitsNeitherConfirmNorCover(t *testing.T) {
+	t.Parallel()
+	const w, h = 100, 60
+	for _, tc := range []struct {
+		name    string
+		heights [3][2]int // each bar's first and last row
+		symbol  bool
+	}{
+		{"even bars", [3][2]int{{10, 49}, {10, 49}, {10, 49}}, true},
+		{"a short bar", [3][2]int{{10, 49}, {20, 39}, {10, 49}}, false},
+	} {
+		pix := make([]byte, w*h)
+		for i := range pix {
+			pix[i] = 200
+			x, y := i%w-40, i/w
+			if k := x / 6; x >= 0 && k < 3 && x%6 < 2 && y >= tc.heights[k][0] && y <= tc.heights[k][1] {
+				pix[i] = 30
+			}
+		}
+		d := newDecoder()
+		src := newPlaneSource(NewFrame(pix, w, h, w), &d.scratch)
+		bm, err := gozxing.NewBinaryBitmap(newPassBinarizer(src, &d.scratch))
+		if err != nil {
+			t.Fatal(err)
+		}
+		hit := lineHit{sym: Pharmacode, text: "7", format: linear.Pharmacode, raw: "7", x0: 40, x1: 54,
+			y0: h / 2, y1: h / 2, rows: 1}
+		hits := d.addLineHit(src, bm, nil, hit, nil)
+		if len(hits) != 1 || hits[0].rows < 2 {
+			t.Fatalf("%s: kept as %+v, want one hit read on several rows", tc.name, hits)
+		}
+		if got := confirmed(hits); got != map[bool]int{true: 1, false: 0}[tc.symbol] {
+			t.Errorf("%s: %d confirmed hits, want %d", tc.name, got, map[bool]int{true: 1, false: 0}[tc.symbol])
+		}
+		if got := rowCovered(hits, h/2); got != tc.symbol {
+			t.Errorf("%s: row %d covered %v, want %v", tc.name, h/2, got, tc.symbol)
+		}
+		// A row read again adds to the hit and checks it again.
+		again := hit
+		again.y0, again.y1 = hits[0].y1+1, hits[0].y1+1
+		hits = d.addLineHit(src, bm, hits, again, nil)
+		if hits[0].shapeFailed == tc.symbol {
+			t.Errorf("%s: after a row more, shape failed %v, want %v", tc.name, hits[0].shapeFailed, !tc.symbol)
 		}
 	}
 }
