@@ -11,30 +11,24 @@ import "math/bits"
 // the row's end. It works a 32-pixel word at a time.
 func Lengths(row []uint32, width int, buf []int) []int {
 	out := buf[:0]
-	prevDark := false
 	start := 0
-	for i, w := range row {
-		base := i * 32
-		if base >= width {
-			break
-		}
-		// Bit j of t is set where pixel base+j differs from the one before.
-		var carry uint32
-		if prevDark {
-			carry = 1
-		}
+	var carry uint32 // the last pixel of the word before, dark (1) or not
+	words := min(len(row), (width+31)/32)
+	for i := range words {
+		w := row[i]
+		// Bit j of t is set where pixel 32i+j differs from the one
+		// before; in the word the row ends in, only the row's pixels.
 		t := w ^ (w<<1 | carry)
-		for t != 0 {
-			j := bits.TrailingZeros32(t)
-			t &= t - 1
-			x := base + j
-			if x >= width {
-				break
-			}
+		carry = w >> 31
+		if rest := width - i*32; rest < 32 {
+			t &= 1<<uint(rest) - 1
+		}
+		base := i * 32
+		for ; t != 0; t &= t - 1 {
+			x := base + bits.TrailingZeros32(t)
 			out = append(out, x-start)
 			start = x
 		}
-		prevDark = w>>31 == 1
 	}
 	return append(out, width-start)
 }
