@@ -11,7 +11,7 @@ import (
 
 // TestMicroWipeLeavesNothing: after each decode the MicroPDF417 reader
 // keeps nothing of the image in its pooled edges, the RAPs its scan rows
-// read or its views' samples,
+// read, its views' samples, or its copies of the image's words,
 // though its wipe clears only the edges and samples handed out since the
 // last one (edgePool.dirty, samples.dirty): a frame of barred texture,
 // whose clusters leave many edges and large views, then a small symbol,
@@ -72,5 +72,20 @@ func TestMicroWipeLeavesNothing(t *testing.T) {
 				t.Fatalf("read %d: samples left in view %d", k, i)
 			}
 		}
+		// The image's words, its coarse count's and its map of uniform
+		// blocks, to their capacity: wipe clears as far as the reads
+		// since the last one reached (ownHeld, …), the texture's size
+		// after the small symbol's.
+		for name, words := range map[string][]uint32{"words": r.ownWords, "coarse words": r.coarseWords} {
+			if slices.ContainsFunc(words[:cap(words)], func(w uint32) bool { return w != 0 }) {
+				t.Fatalf("read %d: the image's %s left", k, name)
+			}
+		}
+		if slices.ContainsFunc(r.blocks[:cap(r.blocks)], func(b uint8) bool { return b != 0 }) {
+			t.Fatalf("read %d: the map of uniform blocks left", k)
+		}
+	}
+	if cap(r.ownWords) == 0 || cap(r.coarseWords) == 0 || cap(r.blocks) == 0 {
+		t.Fatalf("no words (%d), coarse words (%d) or blocks (%d) kept: the test no longer sees them", cap(r.ownWords), cap(r.coarseWords), cap(r.blocks))
 	}
 }
