@@ -62,10 +62,17 @@ func newNeighbourhood(bs []blob, cellX, cellY float64) *neighbourhood {
 	return neighbourhoodOf(bs, nil, cellX, cellY)
 }
 
-// neighbourhoodOf indexes the blobs of bs at the indexes in of, or all
-// of them where of is nil, and knows each by its place in of (its index
-// in bs where of is nil): near reports that.
+// neighbourhoodOf is index into a neighbourhood of its own.
 func neighbourhoodOf(bs []blob, of []int, cellX, cellY float64) *neighbourhood {
+	var fill []int32
+	return new(neighbourhood).index(bs, of, cellX, cellY, &fill)
+}
+
+// index makes nb index the blobs of bs at the indexes in of, or all of
+// them where of is nil, knowing each by its place in of (its index in bs
+// where of is nil): near reports that. It reuses nb's arrays, and *fill
+// as its scratch.
+func (nb *neighbourhood) index(bs []blob, of []int, cellX, cellY float64, fill *[]int32) *neighbourhood {
 	n := len(bs)
 	if of != nil {
 		n = len(of)
@@ -81,8 +88,8 @@ func neighbourhoodOf(bs []blob, of []int, cellX, cellY float64) *neighbourhood {
 		b := at(k)
 		maxX, maxY = max(maxX, b.x), max(maxY, b.y)
 	}
-	nb := &neighbourhood{cellX: cellX, cellY: cellY, cols: int(maxX/cellX) + 1, rows: int(maxY/cellY) + 1}
-	nb.start = make([]int32, nb.cols*nb.rows+1)
+	*nb = neighbourhood{cellX: cellX, cellY: cellY, cols: int(maxX/cellX) + 1, rows: int(maxY/cellY) + 1, start: nb.start, at: nb.at}
+	nb.start = resized(nb.start, nb.cols*nb.rows+1)
 	for k := range n {
 		b := at(k)
 		nb.start[nb.key(b.x, b.y)+1]++
@@ -90,15 +97,77 @@ func neighbourhoodOf(bs []blob, of []int, cellX, cellY float64) *neighbourhood {
 	for k := 1; k < len(nb.start); k++ {
 		nb.start[k] += nb.start[k-1]
 	}
-	nb.at = make([]nearBlob, n)
-	fill := append([]int32(nil), nb.start[:len(nb.start)-1]...)
+	nb.at = slices.Grow(nb.at[:0], n)[:n] // every entry set below
+	*fill = append((*fill)[:0], nb.start[:len(nb.start)-1]...)
+	f := *fill
 	for k := range n {
 		b := at(k)
 		c := nb.key(b.x, b.y)
-		nb.at[fill[c]] = nearBlob{x: b.x, y: b.y, size: b.size, i: k}
-		fill[c]++
+		nb.at[f[c]] = nearBlob{x: b.x, y: b.y, size: b.size, i: k}
+		f[c]++
 	}
 	return nb
+}
+
+// resized returns s with length n, every element zero, in s's array
+// where it has room.
+func resized[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	s = s[:n]
+	clear(s)
+	return s
+}
+
+// wipe zeroes the blobs' places the neighbourhood holds (a picture's
+// dark patches).
+func (nb *neighbourhood) wipe() {
+	clear(nb.start[:cap(nb.start)])
+	clear(nb.at[:cap(nb.at)])
+}
+
+// latticeScratch holds the arrays clusters and fitLattice work in, kept
+// by the Reader between searches and wiped with it: made anew, they were
+// most of the allocations of a frame's DotCode search (a neighbourhood
+// and a map for every cluster fitted).
+type latticeScratch struct {
+	near, walk                       neighbourhood // clusters', fitLattice's
+	fill                             []int32
+	places, parent, slot, sizes, all []int
+	groups, out                      [][]int
+	nns                              []float64
+	coords                           [][2]int
+	placed                           []bool
+	taken                            map[[2]int]int
+	order                            []int
+	step                             []stepHit
+	pts                              []geom.Correspondence
+}
+
+// wipe zeroes what the last search left of the picture's dark patches.
+func (s *latticeScratch) wipe() {
+	s.near.wipe()
+	s.walk.wipe()
+	clear(s.fill[:cap(s.fill)])
+	for _, a := range [][]int{s.places, s.parent, s.slot, s.sizes, s.all, s.order} {
+		clear(a[:cap(a)])
+	}
+	clear(s.groups[:cap(s.groups)])
+	clear(s.out[:cap(s.out)])
+	clear(s.nns[:cap(s.nns)])
+	clear(s.coords[:cap(s.coords)])
+	clear(s.placed[:cap(s.placed)])
+	clear(s.taken)
+	clear(s.step[:cap(s.step)])
+	clear(s.pts[:cap(s.pts)])
+}
+
+// stepHit is a blob a step of fitLattice's walk meets near a lattice
+// place: its place in the group, its cell of reach, the lattice place.
+type stepHit struct {
+	k, cy, cx int
+	c         [2]int
 }
 
 func (nb *neighbourhood) key(x, y float64) int {
@@ -260,6 +329,13 @@ func (s *nearestSearch) consider(c *nearBlob, dx, dy float64, places []int) {
 // clusters groups blobs that lie close to similar blobs, largest group
 // first. It sets each blob's nearest neighbour.
 func clusters(bs []blob) [][]int {
+	var sc latticeScratch
+	return sc.clusters(bs)
+}
+
+// clusters is clusters in s's arrays: the groups it returns are s's,
+// until its next call.
+func (sc *latticeScratch) clusters(bs []blob) [][]int {
 	if len(bs) < minDots {
 		return nil
 	}
@@ -269,7 +345,7 @@ func clusters(bs []blob) [][]int {
 	// only: along each row of cells its square spans (of those round the
 	// blob's first, while they can hold a nearer blob), from the blob's x
 	// out each way, as far as the nearest so far or the square reaches.
-	nb := newNeighbourhood(bs, nearCellX, nearCell)
+	nb := sc.near.index(bs, nil, nearCellX, nearCell, &sc.fill)
 	nb.sortCells()
 	// Of the nearest similar blobs, the one of the lowest place in cells
 	// of reach across (row by row) and then of the lowest index: the
@@ -279,7 +355,8 @@ func clusters(bs []blob) [][]int {
 	for i := range bs {
 		cols = max(cols, int(bs[i].x/reach)+1)
 	}
-	places := make([]int, len(bs))
+	sc.places = resized(sc.places, len(bs))
+	places := sc.places
 	for j := range bs {
 		places[j] = int(nonneg(bs[j].y)/reach)*cols + int(nonneg(bs[j].x)/reach)
 	}
@@ -311,7 +388,8 @@ func clusters(bs []blob) [][]int {
 		}
 		b.nn, b.nnDX, b.nnDY = s.nn, s.dx, s.dy
 	}
-	parent := make([]int, len(bs))
+	sc.parent = resized(sc.parent, len(bs))
+	parent := sc.parent
 	for i := range parent {
 		parent[i] = i
 	}
@@ -357,8 +435,9 @@ func clusters(bs []blob) [][]int {
 	// (slot: one more than a root's group's place, 0 before it has one),
 	// one after another in one array: counted, then filled. (A blob's
 	// group is kept in places, no longer needed.)
-	var sizes []int
-	slot := make([]int, len(bs))
+	sizes := sc.sizes[:0]
+	sc.slot = resized(sc.slot, len(bs))
+	slot := sc.slot
 	grouped := 0
 	for i := range bs {
 		if math.IsInf(bs[i].nn, 1) {
@@ -373,8 +452,11 @@ func clusters(bs []blob) [][]int {
 		grouped++
 		places[i] = slot[r] - 1
 	}
-	groups := make([][]int, len(sizes))
-	all := make([]int, 0, grouped)
+	sc.sizes = sizes
+	sc.groups = resized(sc.groups, len(sizes))
+	groups := sc.groups
+	sc.all = resized(sc.all, grouped)
+	all := sc.all[:0]
 	for g, n := range sizes {
 		groups[g] = all[len(all) : len(all) : len(all)+n]
 		all = all[:len(all)+n]
@@ -384,12 +466,13 @@ func clusters(bs []blob) [][]int {
 			groups[places[i]] = append(groups[places[i]], i)
 		}
 	}
-	var out [][]int
+	out := sc.out[:0]
 	for _, g := range groups {
 		if len(g) >= minDots {
 			out = append(out, g)
 		}
 	}
+	sc.out = out
 	// Largest first, then by first blob: groups are disjoint, so the
 	// order is total.
 	slices.SortFunc(out, func(a, b []int) int {
@@ -433,8 +516,16 @@ const (
 // fitLattice fits the lattice of one cluster of blobs, group their
 // indexes in increasing order (as clusters gives them).
 func fitLattice(bs []blob, group []int) (*lattice, bool) {
+	var sc latticeScratch
+	return sc.fitLattice(bs, group)
+}
+
+// fitLattice is fitLattice in sc's arrays (not those of the groups
+// clusters returned).
+func (sc *latticeScratch) fitLattice(bs []blob, group []int) (*lattice, bool) {
 	// The pitch: the commonest nearest-neighbour distance (the median).
-	nns := make([]float64, len(group))
+	sc.nns = resized(sc.nns, len(group))
+	nns := sc.nns
 	for k, i := range group {
 		nns[k] = bs[i].nn
 	}
@@ -462,12 +553,12 @@ func fitLattice(bs []blob, group []int) (*lattice, bool) {
 	ca, sa := math.Cos(theta), math.Sin(theta)
 	// A blob's place in group indexes its coordinates, not a map from
 	// blob to coordinates.
-	coords := make([][2]int, len(group))
-	placed := make([]bool, len(group))
+	sc.coords, sc.placed = resized(sc.coords, len(group)), resized(sc.placed, len(group))
+	coords, placed := sc.coords, sc.placed
 	// Only the group's blobs are indexed, each by its place in group, in
 	// cells as wide as the walk's searches reach.
 	walk := min(reach, 3.2*pitch)
-	nb := neighbourhoodOf(bs, group, walk, walk)
+	nb := sc.walk.index(bs, group, walk, walk, &sc.fill)
 	nb.sortCells()
 	far := beyond(walk) // on x beyond it, a blob lies beyond the walk's reach
 	// Walk the lattice from the blob nearest the group's centre.
@@ -485,20 +576,22 @@ func fitLattice(bs []blob, group []int) (*lattice, bool) {
 	placed[seedAt] = true
 	// Room for every blob of the group from the start: grown as the walk
 	// places them, the map was rebuilt a few times over.
-	taken := make(map[[2]int]int, len(group))
+	if sc.taken == nil {
+		sc.taken = make(map[[2]int]int, len(group))
+	}
+	taken := sc.taken
+	clear(taken)
 	taken[[2]int{0, 0}] = seed
 	// The blobs in the order they were placed: the map is fitted through
 	// them in that order, so that the same blobs give the same map to the
 	// last bit (a map's iteration order varies from run to run).
-	order := append(make([]int, 0, len(group)), seedAt) // places in group
+	order := append(sc.order[:0], seedAt) // places in group
+	defer func() { sc.order = order }()
 	// Where two blobs round to one lattice place, the first a step meets
 	// takes it: in the order of cells of reach across, row by row, then
 	// of index, whatever cells the neighbourhood keeps.
-	type stepHit struct {
-		k, cy, cx int // place in group, cell of reach
-		c         [2]int
-	}
-	step := make([]stepHit, 0, 16) // a step meets at most eight neighbours on the lattice, and some specks
+	step := sc.step[:0] // a step meets at most eight neighbours on the lattice, and some specks
+	defer func() { sc.step = step }()
 	for q := 0; q < len(order); q++ {
 		i := group[order[q]]
 		ci := coords[order[q]]
@@ -544,7 +637,8 @@ func fitLattice(bs []blob, group []int) (*lattice, bool) {
 		return nil, false
 	}
 	l := &lattice{ox: bs[seed].x, oy: bs[seed].y}
-	pts := make([]geom.Correspondence, 0, len(order))
+	pts := slices.Grow(sc.pts[:0], len(order))
+	defer func() { sc.pts = pts }()
 	for _, k := range order {
 		i, c := group[k], coords[k]
 		s, t := c[0]+c[1], c[0]-c[1]

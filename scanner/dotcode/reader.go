@@ -43,6 +43,9 @@ type Reader struct {
 	light *gozxing.BitArray
 	// promising: the last decode fitted a lattice to a cluster of dots.
 	promising bool
+	// lattice holds the arrays the search groups the dots and fits
+	// lattices in (wiped with the rest).
+	lattice latticeScratch
 }
 
 var _ gozxing.Reader = (*Reader)(nil)
@@ -208,6 +211,7 @@ func (r *Reader) Wipe() {
 		r.darkHeld = false
 	}
 	r.view, r.darkMade = nil, false
+	r.lattice.wipe()
 }
 
 // clear zeroes m a row at a time, each row copied from a light one
@@ -277,11 +281,11 @@ var errNoLattice error = gozxing.NewNotFoundException()
 func (r *Reader) search(bs []blob, sample func() *gozxing.BitMatrix, budget, want int) ([]*gozxing.Result, error) {
 	var res []*gozxing.Result
 	lastErr := errNoLattice
-	for k, group := range clusters(bs) {
+	for k, group := range r.lattice.clusters(bs) {
 		if k == budget {
 			break
 		}
-		l, ok := fitLattice(bs, group)
+		l, ok := r.lattice.fitLattice(bs, group)
 		if !ok {
 			continue
 		}

@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"image"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
 
 	"github.com/scannerd/scannerd/internal/zint"
+	"github.com/scannerd/scannerd/scanner/internal/geom"
 	"github.com/scannerd/scannerd/scanner/internal/hint"
 )
 
@@ -172,6 +174,17 @@ func keepsNoImage(t *testing.T, r *Reader) {
 			}
 		}
 	}
+	// The places of the dots the search grouped and walked.
+	ls := &r.lattice
+	for name, at := range map[string][]nearBlob{"clusters' neighbourhood": ls.near.at, "the walk's neighbourhood": ls.walk.at} {
+		if slices.ContainsFunc(at[:cap(at)], func(b nearBlob) bool { return b != nearBlob{} }) {
+			t.Errorf("%s holds the dots' places", name)
+		}
+	}
+	if slices.ContainsFunc(ls.pts[:cap(ls.pts)], func(p geom.Correspondence) bool { return p != geom.Correspondence{} }) ||
+		slices.ContainsFunc(ls.coords[:cap(ls.coords)], func(c [2]int) bool { return c != [2]int{} }) || len(ls.taken) != 0 {
+		t.Error("the lattice walk's places kept")
+	}
 }
 
 // TestDarkImageOnlyForLattices: the dark pixels a lattice is sampled in
@@ -202,6 +215,9 @@ func TestDarkImageOnlyForLattices(t *testing.T) {
 	}
 	if !r.darkMade {
 		t.Error("a symbol read without its dark image")
+	}
+	if cap(r.lattice.walk.at) == 0 || len(r.lattice.taken) == 0 {
+		t.Fatal("the read kept no lattice walk to wipe: the test sees no scratch")
 	}
 	r.Wipe()
 	keepsNoImage(t, r)
