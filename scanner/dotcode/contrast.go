@@ -512,6 +512,8 @@ func (g *grayView) wipe() {
 	g.src = nil
 }
 
+// grow returns s with length n, every element zero, in s's array where
+// it has room.
 func grow[T any](s []T, n int) []T {
 	if cap(s) < n {
 		return make([]T, n)

@@ -89,7 +89,7 @@ func (nb *neighbourhood) index(bs []blob, of []int, cellX, cellY float64, fill *
 		maxX, maxY = max(maxX, b.x), max(maxY, b.y)
 	}
 	*nb = neighbourhood{cellX: cellX, cellY: cellY, cols: int(maxX/cellX) + 1, rows: int(maxY/cellY) + 1, start: nb.start, at: nb.at}
-	nb.start = resized(nb.start, nb.cols*nb.rows+1)
+	nb.start = grow(nb.start, nb.cols*nb.rows+1)
 	for k := range n {
 		b := at(k)
 		nb.start[nb.key(b.x, b.y)+1]++
@@ -107,17 +107,6 @@ func (nb *neighbourhood) index(bs []blob, of []int, cellX, cellY float64, fill *
 		f[c]++
 	}
 	return nb
-}
-
-// resized returns s with length n, every element zero, in s's array
-// where it has room.
-func resized[T any](s []T, n int) []T {
-	if cap(s) < n {
-		return make([]T, n)
-	}
-	s = s[:n]
-	clear(s)
-	return s
 }
 
 // wipe zeroes the blobs' places the neighbourhood holds (a picture's
@@ -355,7 +344,7 @@ func (sc *latticeScratch) clusters(bs []blob) [][]int {
 	for i := range bs {
 		cols = max(cols, int(bs[i].x/reach)+1)
 	}
-	sc.places = resized(sc.places, len(bs))
+	sc.places = grow(sc.places, len(bs))
 	places := sc.places
 	for j := range bs {
 		places[j] = int(nonneg(bs[j].y)/reach)*cols + int(nonneg(bs[j].x)/reach)
@@ -388,7 +377,7 @@ func (sc *latticeScratch) clusters(bs []blob) [][]int {
 		}
 		b.nn, b.nnDX, b.nnDY = s.nn, s.dx, s.dy
 	}
-	sc.parent = resized(sc.parent, len(bs))
+	sc.parent = grow(sc.parent, len(bs))
 	parent := sc.parent
 	for i := range parent {
 		parent[i] = i
@@ -436,7 +425,7 @@ func (sc *latticeScratch) clusters(bs []blob) [][]int {
 	// one after another in one array: counted, then filled. (A blob's
 	// group is kept in places, no longer needed.)
 	sizes := sc.sizes[:0]
-	sc.slot = resized(sc.slot, len(bs))
+	sc.slot = grow(sc.slot, len(bs))
 	slot := sc.slot
 	grouped := 0
 	for i := range bs {
@@ -453,9 +442,9 @@ func (sc *latticeScratch) clusters(bs []blob) [][]int {
 		places[i] = slot[r] - 1
 	}
 	sc.sizes = sizes
-	sc.groups = resized(sc.groups, len(sizes))
+	sc.groups = grow(sc.groups, len(sizes))
 	groups := sc.groups
-	sc.all = resized(sc.all, grouped)
+	sc.all = grow(sc.all, grouped)
 	all := sc.all[:0]
 	for g, n := range sizes {
 		groups[g] = all[len(all) : len(all) : len(all)+n]
@@ -524,7 +513,7 @@ func fitLattice(bs []blob, group []int) (*lattice, bool) {
 // clusters returned).
 func (sc *latticeScratch) fitLattice(bs []blob, group []int) (*lattice, bool) {
 	// The pitch: the commonest nearest-neighbour distance (the median).
-	sc.nns = resized(sc.nns, len(group))
+	sc.nns = grow(sc.nns, len(group))
 	nns := sc.nns
 	for k, i := range group {
 		nns[k] = bs[i].nn
@@ -553,7 +542,7 @@ func (sc *latticeScratch) fitLattice(bs []blob, group []int) (*lattice, bool) {
 	ca, sa := math.Cos(theta), math.Sin(theta)
 	// A blob's place in group indexes its coordinates, not a map from
 	// blob to coordinates.
-	sc.coords, sc.placed = resized(sc.coords, len(group)), resized(sc.placed, len(group))
+	sc.coords, sc.placed = grow(sc.coords, len(group)), grow(sc.placed, len(group))
 	coords, placed := sc.coords, sc.placed
 	// Only the group's blobs are indexed, each by its place in group, in
 	// cells as wide as the walk's searches reach.
