@@ -96,7 +96,7 @@ func asReaderError(err error) error {
 	var re gozxing.ReaderException
 	switch {
 	case err == nil || errors.Is(err, errNotFound):
-		return gozxing.NewNotFoundException()
+		return guard.NotFound
 	case errors.Is(err, errMode):
 		return gozxing.WrapNotFoundException(err)
 	case errors.As(err, &re):

@@ -133,5 +133,9 @@ func (r *Reader) search(image *gozxing.BinaryBitmap, lines Lines, hints map[gozx
 	if failure != nil {
 		return nil, failure
 	}
-	return nil, gozxing.NewNotFoundException("no DataBar Expanded symbol")
+	return nil, errNoSymbol
 }
+
+// errNoSymbol is search's error where it reads no symbol, made once (see
+// guard.NotFound).
+var errNoSymbol error = gozxing.NewNotFoundException("no DataBar Expanded symbol")

@@ -91,7 +91,7 @@ func asReaderError(err error) error {
 	var re gozxing.ReaderException
 	switch {
 	case err == nil || errors.Is(err, errNotFound):
-		return gozxing.NewNotFoundException()
+		return guard.NotFound
 	case errors.As(err, &re):
 		return err
 	}

@@ -271,16 +271,11 @@ func (r *Reader) decodeMatrix(bm *gozxing.BitMatrix, tryHarder bool, want int, e
 	return res, nil
 }
 
-// errNoLattice is search's error where no cluster of dots fits a
-// lattice: made once, as a gozxing exception records its caller's frame,
-// an unwinding of the stack, and most images hold no DotCode symbol.
-var errNoLattice error = gozxing.NewNotFoundException()
-
 // search fits lattices to the dots bs the blob finder found and samples
 // the lattices in the image sample returns, called once a lattice fits.
 func (r *Reader) search(bs []blob, sample func() *gozxing.BitMatrix, budget, want int) ([]*gozxing.Result, error) {
 	var res []*gozxing.Result
-	lastErr := errNoLattice
+	lastErr := guard.NotFound // no cluster of dots fits a lattice
 	for k, group := range r.lattice.clusters(bs) {
 		if k == budget {
 			break

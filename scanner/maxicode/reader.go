@@ -69,7 +69,7 @@ func (r *Reader) Decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHin
 	if tryHarder {
 		budget = maxAttemptsHard
 	}
-	lastErr := error(gozxing.NewNotFoundException())
+	lastErr := guard.NotFound
 	for _, b := range r.findBullseyes(bm, step, hints) {
 		cx, cy, s, ok := fitEllipse(bm, b)
 		if !ok {
@@ -124,7 +124,7 @@ func (r *Reader) decodeAt(bm *gozxing.BitMatrix, f frame, tryHarder bool) (*gozx
 		}
 	}
 	if len(best) == 0 {
-		return nil, gozxing.NewNotFoundException()
+		return nil, guard.NotFound
 	}
 	// Try the best scoring fits first.
 	for i := 1; i < len(best); i++ {
@@ -136,7 +136,7 @@ func (r *Reader) decodeAt(bm *gozxing.BitMatrix, f frame, tryHarder bool) (*gozx
 	if tryHarder {
 		limit = 12
 	}
-	var lastErr error = gozxing.NewNotFoundException()
+	var lastErr error = guard.NotFound
 	for i, b := range best {
 		if i == limit {
 			break

@@ -3,6 +3,7 @@ package microqr
 import (
 	"github.com/makiuchi-d/gozxing"
 
+	"github.com/scannerd/scannerd/scanner/internal/guard"
 	"github.com/scannerd/scannerd/scanner/internal/qrfinder"
 )
 
@@ -10,11 +11,11 @@ import (
 func (r *Reader) decodeFinder(bm *gozxing.BitMatrix, f qrfinder.Finder, hints map[gozxing.DecodeHintType]interface{}, tryHarder bool) (*gozxing.Result, error) {
 	corners, ok := qrfinder.CornersShared(bm, f, hints)
 	if !ok {
-		return nil, gozxing.NewNotFoundException()
+		return nil, guard.NotFound
 	}
 	score := func(h *homography) float64 { return frameScore(bm, h) }
 	cands := qrfinder.OrientationsShared(bm, f, hints, corners, tryHarder, score, 0.85)
-	var lastErr error = gozxing.NewNotFoundException()
+	var lastErr error = guard.NotFound
 	for _, h := range cands {
 		res, err := r.decodeOriented(bm, h, corners)
 		if err == nil {
@@ -74,7 +75,7 @@ func (r *Reader) decodeOriented(bm *gozxing.BitMatrix, h0 homography, corners [4
 	if len(formats) == 0 {
 		return nil, gozxing.NewFormatException("microqr: bad format information")
 	}
-	var lastErr error = gozxing.NewNotFoundException()
+	var lastErr error = guard.NotFound
 	for _, fm := range formats {
 		res, err := r.decodeFormat(bm, h0, h, symbols[fm[0]], fm[1])
 		if err == nil {
@@ -94,7 +95,7 @@ func (r *Reader) decodeFormat(bm *gozxing.BitMatrix, h0, h homography, s symbolI
 	if hs, ok := r.refine(bm, h0, size); ok {
 		h = hs
 	}
-	var lastErr error = gozxing.NewNotFoundException()
+	var lastErr error = guard.NotFound
 	try := func(h *homography) *gozxing.Result {
 		if !quietAround(bm, h, size) {
 			return nil
@@ -259,7 +260,7 @@ func (r *Reader) decodeWith(bm *gozxing.BitMatrix, h *homography, s symbolInfo, 
 		}
 	}
 	if bad > (g.size-8)/2 {
-		return nil, gozxing.NewNotFoundException()
+		return nil, guard.NotFound
 	}
 	r.cw = g.codewords(s, mask, r.cw)
 	fixed, err := correct(r.rs, s, r.cw, r.ints)

@@ -89,7 +89,7 @@ func (r *Reader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHin
 func asReaderError(err error) error {
 	switch {
 	case err == nil:
-		return gozxing.NewNotFoundException()
+		return guard.NotFound
 	case errors.Is(err, errUncorrectable):
 		return gozxing.NewChecksumException()
 	case errors.Is(err, errBadData):

@@ -87,7 +87,7 @@ func (r *Reader) DecodeMultiple(image *gozxing.BinaryBitmap, hints map[gozxing.D
 		fs = r.withColumns(bm, fs, step, hints)
 	}
 	if len(fs) < 3 {
-		return nil, gozxing.NewNotFoundException()
+		return nil, guard.NotFound
 	}
 	if len(fs) > maxFinders {
 		fs = fs[:maxFinders]
@@ -119,7 +119,7 @@ func (r *Reader) DecodeMultiple(image *gozxing.BinaryBitmap, hints map[gozxing.D
 		}
 	}
 	if len(out) == 0 {
-		return nil, gozxing.NewNotFoundException()
+		return nil, guard.NotFound
 	}
 	return out, nil
 }

@@ -60,3 +60,9 @@ func (a Adapter) DecodeMultiple(image *gozxing.BinaryBitmap, hints map[gozxing.D
 // Reset does nothing: such a reader keeps no state between images
 // besides scratch space.
 func (a Adapter) Reset() {}
+
+// NotFound is the NotFoundException the readers return where they find
+// nothing, made once: a gozxing exception records its caller's frame and
+// formats its message when made, and most searches of most frames find
+// nothing.
+var NotFound error = gozxing.NewNotFoundException()

@@ -6,6 +6,7 @@ import (
 	"github.com/makiuchi-d/gozxing"
 
 	"github.com/scannerd/scannerd/scanner/internal/geom"
+	"github.com/scannerd/scannerd/scanner/internal/guard"
 	"github.com/scannerd/scannerd/scanner/internal/hint"
 )
 
@@ -109,7 +110,7 @@ func (r *Scanner) Each(bm *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]i
 		step = 1
 	}
 	var out []*gozxing.Result
-	lastErr := error(gozxing.NewNotFoundException())
+	lastErr := guard.NotFound
 	for _, f := range r.FindShared(bm, step, hints) {
 		res, err := decode(f)
 		if err != nil {
