@@ -352,12 +352,12 @@ func (s *scratch) wipe() {
 		return
 	}
 	// What was handed out since the last wipe (see bytes).
-	for _, b := range []*[]byte{&s.mat, &s.half, &s.double, &s.box, &s.slant, &s.view} {
+	for _, b := range s.planes() {
 		clear(*b)
 		*b = (*b)[:0]
 	}
 	s.viewOf = nil
-	for _, b := range []*[]int{&s.blackPts, &s.thresholds} {
+	for _, b := range s.intBuffers() {
 		clear(*b)
 		*b = (*b)[:0]
 	}
@@ -367,17 +367,25 @@ func (s *scratch) wipe() {
 	s.used = false
 }
 
+// planes and intBuffers are the scratch's byte and int buffers, for wipe
+// and trim.
+func (s *scratch) planes() [6]*[]byte {
+	return [6]*[]byte{&s.mat, &s.half, &s.double, &s.box, &s.slant, &s.view}
+}
+
+func (s *scratch) intBuffers() [2]*[]int { return [2]*[]int{&s.blackPts, &s.thresholds} }
+
 // trim lets go of the buffers larger than keep bytes, so that one large
 // frame does not pin its buffers for the life of the worker; the
 // buffers a frame of the usual size needs stay for the next one. The
 // buffers must have been wiped.
 func (s *scratch) trim(keep int) {
-	for _, b := range []*[]byte{&s.mat, &s.half, &s.double, &s.box, &s.slant, &s.view} {
+	for _, b := range s.planes() {
 		if cap(*b) > keep {
 			*b = nil
 		}
 	}
-	for _, b := range []*[]int{&s.blackPts, &s.thresholds} {
+	for _, b := range s.intBuffers() {
 		if cap(*b)*8 > keep {
 			*b = nil
 		}

@@ -341,11 +341,21 @@ func (d *decoder) scanRows(src gozxing.LuminanceSource, bm *gozxing.BinaryBitmap
 	}
 	out := hits[:0]
 	for i, h := range hits {
-		if (h.rows >= 2 || height < 16) && !truncated(hits, i) && d.verified(bm, &h) {
+		if (h.rows >= 2 || height < 16) && !truncated(hits, i) && d.shapePasses(bm, &h) {
 			out = append(out, h)
 		}
 	}
 	return out
+}
+
+// shapePasses tells whether a hit's shape passes where its symbology
+// needs that: as checkShape found it when its rows last changed, where
+// it keeps it, else checked now.
+func (d *decoder) shapePasses(bm *gozxing.BinaryBitmap, h *lineHit) bool {
+	if h.shapeKept() {
+		return !h.shapeFailed
+	}
+	return d.verified(bm, h)
 }
 
 // verified checks a confirmed hit's shape in the pass's binarized image,
@@ -483,8 +493,11 @@ func (d *decoder) addLineHit(src gozxing.LuminanceSource, bm *gozxing.BinaryBitm
 				o.rows++
 				o.voteAddOn(h.addOn)
 			}
+			y0, y1 := o.y0, o.y1
 			o.y0, o.y1 = min(o.y0, h.y0), max(o.y1, h.y1)
-			d.checkShape(bm, o)
+			if o.y0 != y0 || o.y1 != y1 { // a row more widens it too
+				d.checkShape(bm, o) // its middle row may have moved
+			}
 			return hits
 		}
 	}
@@ -498,14 +511,18 @@ func (d *decoder) addLineHit(src gozxing.LuminanceSource, bm *gozxing.BinaryBitm
 	return append(hits, h)
 }
 
-// checkShape sets h.shapeFailed for a hit of a shapeChecked format on two
-// rows or more, from its shape as it now stands (its rows and span);
-// the result list checks every hit again at the end (verified).
+// checkShape sets h.shapeFailed for a hit whose shape is kept
+// (shapeKept), from its shape as it now stands (its rows and span).
 func (d *decoder) checkShape(bm *gozxing.BinaryBitmap, h *lineHit) {
-	if shapeChecked.Has(h.format) && h.rows >= 2 && bm != nil {
+	if h.shapeKept() {
 		h.shapeFailed = !d.verified(bm, h)
 	}
 }
+
+// shapeKept tells whether h.shapeFailed holds the hit's shape check: a
+// hit of a shapeChecked format on two rows or more, checked each time
+// its rows change (checkShape).
+func (h *lineHit) shapeKept() bool { return shapeChecked.Has(h.format) && h.rows >= 2 }
 
 // probeRows extends a fresh hit up and down while the same reader reads the
 // same text, stepping a twentieth of the barcode's length, and stops after

@@ -66,11 +66,10 @@ func TestUnverifiableHitsNotProbed(t *testing.T) {
 				pix[i] = 30
 			}
 		}
-		d := newDecoder()
-		src := newPlaneSource(NewFrame(pix, w, h, w), &d.scratch)
+		d, src, bm := decoderOn(t, pix, w, h)
 		hit := lineHit{sym: Pharmacode, text: "7", format: linear.Pharmacode, raw: "7", x0: tc.x0, x1: tc.x1,
 			y0: h / 2, y1: h / 2, rows: 1}
-		hits := d.addLineHit(src, nil, nil, hit, nil)
+		hits := d.addLineHit(src, bm, nil, hit, nil)
 		switch {
 		case !tc.kept && len(hits) != 0:
 			t.Errorf("bars from %v to %v: kept as %+v, want none", tc.x0, tc.x1, hits)
@@ -105,12 +104,7 @@ func TestShapeFailedHitsNeitherConfirmNorCover(t *testing.T) {
 				pix[i] = 30
 			}
 		}
-		d := newDecoder()
-		src := newPlaneSource(NewFrame(pix, w, h, w), &d.scratch)
-		bm, err := gozxing.NewBinaryBitmap(newPassBinarizer(src, &d.scratch))
-		if err != nil {
-			t.Fatal(err)
-		}
+		d, src, bm := decoderOn(t, pix, w, h)
 		hit := lineHit{sym: Pharmacode, text: "7", format: linear.Pharmacode, raw: "7", x0: 40, x1: 54,
 			y0: h / 2, y1: h / 2, rows: 1}
 		hits := d.addLineHit(src, bm, nil, hit, nil)
@@ -131,4 +125,17 @@ func TestShapeFailedHitsNeitherConfirmNorCover(t *testing.T) {
 			t.Errorf("%s: after a row more, shape failed %v, want %v", tc.name, hits[0].shapeFailed, !tc.symbol)
 		}
 	}
+}
+
+// decoderOn returns a decoder, a view of the w×h gray image pix and the
+// view's bitmap, as a pass reads them.
+func decoderOn(t *testing.T, pix []byte, w, h int) (*decoder, *planeSource, *gozxing.BinaryBitmap) {
+	t.Helper()
+	d := newDecoder()
+	src := newPlaneSource(NewFrame(pix, w, h, w), &d.scratch)
+	bm, err := gozxing.NewBinaryBitmap(newPassBinarizer(src, &d.scratch))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d, src, bm
 }

@@ -69,7 +69,7 @@ func TestClustersAsBefore(t *testing.T) {
 	for k := range 30 {
 		bs := randomDots(rng)
 		ref := append([]blob(nil), bs...)
-		got, want := clusters(bs), clustersBefore(ref)
+		got, want := new(latticeScratch).clusters(bs), clustersBefore(ref)
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("case %d (%d blobs): groups %v, want %v", k, len(bs), got, want)
 		}
@@ -304,4 +304,10 @@ func TestClustersCellsInOrderOfX(t *testing.T) {
 			t.Fatalf("cell %d holds blobs %v, want %v", k, got, want)
 		}
 	}
+}
+
+// newNeighbourhood indexes every blob of bs in a neighbourhood of its own.
+func newNeighbourhood(bs []blob, cellX, cellY float64) *neighbourhood {
+	var fill []int32
+	return new(neighbourhood).index(bs, nil, cellX, cellY, &fill)
 }

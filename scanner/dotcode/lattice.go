@@ -58,16 +58,6 @@ type nearBlob struct {
 	i          int // its index, or place (neighbourhoodOf)
 }
 
-func newNeighbourhood(bs []blob, cellX, cellY float64) *neighbourhood {
-	return neighbourhoodOf(bs, nil, cellX, cellY)
-}
-
-// neighbourhoodOf is index into a neighbourhood of its own.
-func neighbourhoodOf(bs []blob, of []int, cellX, cellY float64) *neighbourhood {
-	var fill []int32
-	return new(neighbourhood).index(bs, of, cellX, cellY, &fill)
-}
-
 // index makes nb index the blobs of bs at the indexes in of, or all of
 // them where of is nil, knowing each by its place in of (its index in bs
 // where of is nil): near reports that. It reuses nb's arrays, and *fill
@@ -132,10 +122,19 @@ type latticeScratch struct {
 	order                            []int
 	step                             []stepHit
 	pts                              []geom.Correspondence
+	// held: a search used the arrays since the last wipe (the scanner
+	// wipes the reader after every pass, most of which it did not
+	// search).
+	held bool
 }
 
-// wipe zeroes what the last search left of the picture's dark patches.
+// wipe zeroes what the searches since the last wipe left of the
+// picture's dark patches.
 func (s *latticeScratch) wipe() {
+	if !s.held {
+		return
+	}
+	s.held = false
 	s.near.wipe()
 	s.walk.wipe()
 	clear(s.fill[:cap(s.fill)])
@@ -316,18 +315,13 @@ func (s *nearestSearch) consider(c *nearBlob, dx, dy float64, places []int) {
 }
 
 // clusters groups blobs that lie close to similar blobs, largest group
-// first. It sets each blob's nearest neighbour.
-func clusters(bs []blob) [][]int {
-	var sc latticeScratch
-	return sc.clusters(bs)
-}
-
-// clusters is clusters in s's arrays: the groups it returns are s's,
-// until its next call.
+// first, in sc's arrays: the groups it returns are sc's, until its next
+// call. It sets each blob's nearest neighbour.
 func (sc *latticeScratch) clusters(bs []blob) [][]int {
 	if len(bs) < minDots {
 		return nil
 	}
+	sc.held = true
 	// The blobs are indexed in cells of a few small dots' pitch, each
 	// cell's in order of x, so that the search round a small dot, among
 	// the many specks of a textured frame, looks at the blobs near it
@@ -503,15 +497,10 @@ const (
 )
 
 // fitLattice fits the lattice of one cluster of blobs, group their
-// indexes in increasing order (as clusters gives them).
-func fitLattice(bs []blob, group []int) (*lattice, bool) {
-	var sc latticeScratch
-	return sc.fitLattice(bs, group)
-}
-
-// fitLattice is fitLattice in sc's arrays (not those of the groups
-// clusters returned).
+// indexes in increasing order (as clusters gives them), in sc's arrays
+// (not those of the groups clusters returned).
 func (sc *latticeScratch) fitLattice(bs []blob, group []int) (*lattice, bool) {
+	sc.held = true
 	// The pitch: the commonest nearest-neighbour distance (the median).
 	sc.nns = grow(sc.nns, len(group))
 	nns := sc.nns

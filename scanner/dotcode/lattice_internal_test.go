@@ -33,8 +33,9 @@ func TestLatticeAsBefore(t *testing.T) {
 			}
 			bm.SetRow(y, row)
 		}
-		for _, g := range clusters(bs) {
-			l, ok := fitLattice(bs, g)
+		var sc latticeScratch
+		for _, g := range sc.clusters(bs) {
+			l, ok := sc.fitLattice(bs, g)
 			lb, okb := fitLatticeBefore(bs, g)
 			if ok != okb {
 				t.Fatalf("case %d: fitted %v, before %v", k, ok, okb)
@@ -263,14 +264,15 @@ func TestLatticeFitIsRepeatable(t *testing.T) {
 	fitted := 0
 	for k := range 8 {
 		bs := randomDots(rng)
-		for _, g := range clusters(bs) {
-			first, ok := fitLattice(bs, g)
+		var sc latticeScratch
+		for _, g := range sc.clusters(bs) {
+			first, ok := sc.fitLattice(bs, g)
 			if !ok {
 				continue
 			}
 			fitted++
 			for range 8 {
-				if l, _ := fitLattice(bs, g); l.h != first.h {
+				if l, _ := sc.fitLattice(bs, g); l.h != first.h {
 					t.Fatalf("case %d: map %v, then %v", k, first.h, l.h)
 				}
 			}
@@ -298,8 +300,9 @@ func TestLatticeSamplesModulesOnce(t *testing.T) {
 				}
 			}
 		}
-		for _, g := range clusters(bs) {
-			l, ok := fitLattice(bs, g)
+		var sc latticeScratch
+		for _, g := range sc.clusters(bs) {
+			l, ok := sc.fitLattice(bs, g)
 			if !ok {
 				continue
 			}

@@ -337,18 +337,7 @@ func (r *Reader) confirm(bm *gozxing.BitMatrix, x, y, unit float64, arms uint8) 
 	if long > 1.7*side || module < least || module > 1.5*unit {
 		return
 	}
-	// The light ring: past each end of every chord, light for a third of
-	// a module at least (a binarizer thins light modules next to dark).
-	dark8 := 0
-	for _, c := range ch {
-		for _, s := range [2]float64{c.pos, -c.neg} {
-			t := s + math.Copysign(module/3, s)
-			if dark(bm, x+c.dx*t, y+c.dy*t) {
-				dark8++
-			}
-		}
-	}
-	if dark8 > 2 {
+	if !lightRing(bm, x, y, module, &ch) {
 		return
 	}
 	if i := r.near.first(r.cands, x, y); i >= 0 {
@@ -358,6 +347,23 @@ func (r *Reader) confirm(bm *gozxing.BitMatrix, x, y, unit float64, arms uint8) 
 	r.cands = append(r.cands, candidate{x: x, y: y, module: module, hits: 1, unit: unit, arms: arms,
 		angles: anglesBeside(bm, x, y, module, arms)})
 	r.near.add(r.cands)
+}
+
+// lightRing reports whether a finder's square, its centre (x, y) and
+// chords ch, stands in its light ring: past each end of every chord,
+// light for a third of a module at least (a binarizer thins light modules
+// next to dark), at all but two of the eight ends.
+func lightRing(bm *gozxing.BitMatrix, x, y, module float64, ch *[4]chord) bool {
+	dark8 := 0
+	for _, c := range ch {
+		for _, s := range [2]float64{c.pos, -c.neg} {
+			t := s + math.Copysign(module/3, s)
+			if dark(bm, x+c.dx*t, y+c.dy*t) {
+				dark8++
+			}
+		}
+	}
+	return dark8 <= 2
 }
 
 // anglesBeside reports whether a line from a square's centre (x, y),

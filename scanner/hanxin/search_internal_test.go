@@ -283,16 +283,7 @@ func referenceCandidates(bm *gozxing.BitMatrix, step int) []candidate {
 		if long > 1.7*side || module < 0.6*unit/math.Sqrt2 || module > 1.5*unit {
 			return
 		}
-		dark8 := 0
-		for _, c := range ch {
-			for _, s := range [2]float64{c.pos, -c.neg} {
-				t := s + math.Copysign(module/3, s)
-				if dark(bm, x+c.dx*t, y+c.dy*t) {
-					dark8++
-				}
-			}
-		}
-		if dark8 > 2 {
+		if !lightRing(bm, x, y, module, &ch) {
 			return
 		}
 		if i := near(x, y); i >= 0 {

@@ -134,11 +134,6 @@ type MicroReader struct {
 	// sampled), coarseStride words a row.
 	coarseWords  []uint32
 	coarseStride int
-	// ownHeld, coarseHeld and blocksHeld are the most of ownWords,
-	// coarseWords and blocks set since the last wipe, which clears that
-	// much: past it they were cleared before and not written since (a
-	// small image after a large one clears its own size).
-	ownHeld, coarseHeld, blocksHeld int
 	// fwdHits and backHits are the RAPs edgeChains found reading the
 	// scan rows forwards and backwards, of which hitsUsed the most a view
 	// has used; rowHits where each scan row's lie in them.
@@ -268,14 +263,17 @@ func (r *MicroReader) wipe() {
 	r.hitsUsed = [2]int{}
 	r.hitRunsUsed = 0
 	clear(r.cells)
-	clear(r.ownWords[:min(cap(r.ownWords), r.ownHeld)]) // none where the shared rows were read
+	// The image's words, their coarse count's and the block map, each
+	// sized once a decode (find reads one matrix), which wipes after it:
+	// their lengths are what it wrote, and past them they were cleared
+	// before (a small image after a large one clears its own size).
+	clear(r.ownWords) // empty where the shared rows were read
 	r.ownWords, r.words = r.ownWords[:0], nil
 	r.rows.Done()
-	clear(r.coarseWords[:min(cap(r.coarseWords), r.coarseHeld)])
+	clear(r.coarseWords)
 	r.coarseWords = r.coarseWords[:0]
-	clear(r.blocks[:min(cap(r.blocks), r.blocksHeld)])
+	clear(r.blocks)
 	r.blocks = r.blocks[:0]
-	r.ownHeld, r.coarseHeld, r.blocksHeld = 0, 0, 0
 	r.seen[0].wipe()
 	r.seen[1].wipe()
 	r.edgePool.wipe()
@@ -297,7 +295,6 @@ func (r *MicroReader) find(m *gozxing.BitMatrix, step int, multiple bool) ([]*de
 	for k, rg := range r.turnedRegions(m) {
 		if k == 0 {
 			r.blocks, r.bstride = uniformBlocks(r.words, r.stride, m.GetWidth(), m.GetHeight(), r.blocks)
-			r.blocksHeld = max(r.blocksHeld, len(r.blocks))
 		}
 		// A view that faces away from every direction the symbols' rows
 		// run in shows them upside down, where their rows read as no

@@ -103,7 +103,6 @@ func (r *MicroReader) sampled(m *gozxing.BitMatrix, plain []uint32, stride int) 
 		r.coarseWords = make([]uint32, need)
 	}
 	r.coarseWords = r.coarseWords[:need]
-	r.coarseHeld = max(r.coarseHeld, need)
 	for y := range h {
 		var src []uint32
 		if sy := microCoarse*y + microCoarse/2; plain != nil {

@@ -300,12 +300,9 @@ func (c *chainer) add(hits []microHit, y, step int) {
 }
 
 // joins reports whether hit h of scan row y may join open edge e: it
-// lies within the tolerance of e's last hit (reachOf), which no more than
-// maxGap rows lie above it, and has a module near e's.
+// lies within the tolerance of e's last hit, which no more than maxGap
+// rows lie above it, and has a module near e's.
 func (c *chainer) joins(e *microEdge, h *microHit, y, step int) bool {
-	if near := reachOf(e, y); h.x < near.lo || h.x > near.hi {
-		return false
-	}
 	last := &e.hits[len(e.hits)-1]
 	dy := y - int(last.y)
 	tol := 2*last.module + 0.25*float64(dy)
@@ -366,20 +363,6 @@ func (c *chainer) index(e *microEdge, step int) {
 // for any x before it.
 func reachCellOf(x float64) int {
 	return max(0, int(x/reachCell))
-}
-
-// span is a stretch of a scan row, from lo to hi.
-type span struct{ lo, hi float64 }
-
-// reachOf returns where along scan row y a hit may lie to join edge e,
-// within the tolerance of its last hit, and a millionth of a pixel more:
-// far more than the rounding of the bounds (the hits' leading edges are
-// whole pixels, their modules whole pixels over ten or seventeen).
-func reachOf(e *microEdge, y int) span {
-	const room = 1e-6
-	last := &e.hits[len(e.hits)-1]
-	tol := 2*last.module + 0.25*float64(y-int(last.y))
-	return span{last.x - tol - room, last.x + tol + room}
 }
 
 // closeBehind closes the edges the scan at row y has left behind: those

@@ -223,12 +223,10 @@ func (r *MicroReader) turnedRegions(m *gozxing.BitMatrix) []turnedRegion {
 			r.ownWords = make([]uint32, len(words))
 		}
 		r.ownWords = r.ownWords[:len(words)]
-		r.ownHeld = max(r.ownHeld, len(words))
 		copy(r.ownWords, words)
 		r.words, r.stride = r.ownWords, stride
 	default:
 		r.ownWords, r.stride, r.row = copyWords(m, r.row, r.ownWords)
-		r.ownHeld = max(r.ownHeld, len(r.ownWords))
 		r.words = r.ownWords
 	}
 	for _, e := range r.erase {

@@ -73,9 +73,8 @@ func TestMicroWipeLeavesNothing(t *testing.T) {
 			}
 		}
 		// The image's words, its coarse count's and its map of uniform
-		// blocks, to their capacity: wipe clears as far as the reads
-		// since the last one reached (ownHeld, …), the texture's size
-		// after the small symbol's.
+		// blocks, to their capacity: wipe clears as far as the decode
+		// wrote them, the texture's size after the small symbol's.
 		for name, words := range map[string][]uint32{"words": r.ownWords, "coarse words": r.coarseWords} {
 			if slices.ContainsFunc(words[:cap(words)], func(w uint32) bool { return w != 0 }) {
 				t.Fatalf("read %d: the image's %s left", k, name)

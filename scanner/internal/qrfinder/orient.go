@@ -1,6 +1,7 @@
 package qrfinder
 
 import (
+	"cmp"
 	"slices"
 
 	"github.com/makiuchi-d/gozxing"
@@ -87,12 +88,7 @@ func orientations(corners [4][2]float64, mirrored bool, score func(*geom.Homogra
 	}
 	// Stable, as sort.Slice's insertion sort of so few was, without its
 	// allocations.
-	slices.SortStableFunc(cands, func(a, b cand) int {
-		if a.score > b.score {
-			return -1
-		}
-		return 0
-	})
+	slices.SortStableFunc(cands, func(a, b cand) int { return cmp.Compare(b.score, a.score) })
 	out := make([]geom.Homography, len(cands))
 	for i, c := range cands {
 		out[i] = c.h
