@@ -100,10 +100,10 @@ func (nb *neighbourhood) index(bs []blob, of []int, cellX, cellY float64, fill *
 }
 
 // wipe zeroes the blobs' places the neighbourhood holds (a picture's
-// dark patches).
-func (nb *neighbourhood) wipe() {
-	clear(nb.start[:cap(nb.start)])
-	clear(nb.at[:cap(nb.at)])
+// dark patches): of at most blobs blobs, in at most cells counts.
+func (nb *neighbourhood) wipe(blobs, cells int) {
+	clear(upTo(nb.start, cells))
+	clear(upTo(nb.at, blobs))
 }
 
 // latticeScratch holds the arrays clusters and fitLattice work in, kept
@@ -126,6 +126,19 @@ type latticeScratch struct {
 	// wipes the reader after every pass, most of which it did not
 	// search).
 	held bool
+	// blobs and cells are the most blobs a search was given, and cells a
+	// neighbourhood indexed, since the last wipe: no array holds more
+	// entries of them than that (each is indexed by blob, by a blob's
+	// place in a group of them, by a group, or by cell), so wipe clears
+	// that much of each, not its capacity, the largest frame's.
+	blobs, cells int
+}
+
+// heldBy notes that a search was given blobs blobs, and indexed them in
+// a neighbourhood of cells counts (0 before it has).
+func (s *latticeScratch) heldBy(blobs, cells int) {
+	s.held = true
+	s.blobs, s.cells = max(s.blobs, blobs), max(s.cells, cells)
 }
 
 // wipe zeroes what the searches since the last wipe left of the
@@ -134,22 +147,26 @@ func (s *latticeScratch) wipe() {
 	if !s.held {
 		return
 	}
-	s.held = false
-	s.near.wipe()
-	s.walk.wipe()
-	clear(s.fill[:cap(s.fill)])
+	n, c := s.blobs, s.cells
+	s.held, s.blobs, s.cells = false, 0, 0
+	s.near.wipe(n, c)
+	s.walk.wipe(n, c)
+	clear(upTo(s.fill, c))
 	for _, a := range [][]int{s.places, s.parent, s.slot, s.sizes, s.all, s.order} {
-		clear(a[:cap(a)])
+		clear(upTo(a, n))
 	}
-	clear(s.groups[:cap(s.groups)])
-	clear(s.out[:cap(s.out)])
-	clear(s.nns[:cap(s.nns)])
-	clear(s.coords[:cap(s.coords)])
-	clear(s.placed[:cap(s.placed)])
+	clear(upTo(s.groups, n))
+	clear(upTo(s.out, n))
+	clear(upTo(s.nns, n))
+	clear(upTo(s.coords, n))
+	clear(upTo(s.placed, n))
 	clear(s.taken)
-	clear(s.step[:cap(s.step)])
-	clear(s.pts[:cap(s.pts)])
+	clear(upTo(s.step, n))
+	clear(upTo(s.pts, n))
 }
+
+// upTo returns the first n entries of s's array, or all it has room for.
+func upTo[T any](s []T, n int) []T { return s[:min(n, cap(s))] }
 
 // stepHit is a blob a step of fitLattice's walk meets near a lattice
 // place: its place in the group, its cell of reach, the lattice place.
@@ -321,7 +338,6 @@ func (sc *latticeScratch) clusters(bs []blob) [][]int {
 	if len(bs) < minDots {
 		return nil
 	}
-	sc.held = true
 	// The blobs are indexed in cells of a few small dots' pitch, each
 	// cell's in order of x, so that the search round a small dot, among
 	// the many specks of a textured frame, looks at the blobs near it
@@ -329,6 +345,7 @@ func (sc *latticeScratch) clusters(bs []blob) [][]int {
 	// blob's first, while they can hold a nearer blob), from the blob's x
 	// out each way, as far as the nearest so far or the square reaches.
 	nb := sc.near.index(bs, nil, nearCellX, nearCell, &sc.fill)
+	sc.heldBy(len(bs), len(nb.start))
 	nb.sortCells()
 	// Of the nearest similar blobs, the one of the lowest place in cells
 	// of reach across (row by row) and then of the lowest index: the
@@ -500,7 +517,7 @@ const (
 // indexes in increasing order (as clusters gives them), in sc's arrays
 // (not those of the groups clusters returned).
 func (sc *latticeScratch) fitLattice(bs []blob, group []int) (*lattice, bool) {
-	sc.held = true
+	sc.heldBy(len(group), 0)
 	// The pitch: the commonest nearest-neighbour distance (the median).
 	sc.nns = grow(sc.nns, len(group))
 	nns := sc.nns
@@ -537,6 +554,7 @@ func (sc *latticeScratch) fitLattice(bs []blob, group []int) (*lattice, bool) {
 	// cells as wide as the walk's searches reach.
 	walk := min(reach, 3.2*pitch)
 	nb := sc.walk.index(bs, group, walk, walk, &sc.fill)
+	sc.heldBy(len(group), len(nb.start))
 	nb.sortCells()
 	far := beyond(walk) // on x beyond it, a blob lies beyond the walk's reach
 	// Walk the lattice from the blob nearest the group's centre.

@@ -10,7 +10,6 @@ import (
 	"github.com/makiuchi-d/gozxing"
 
 	"github.com/scannerd/scannerd/internal/zint"
-	"github.com/scannerd/scannerd/scanner/internal/geom"
 	"github.com/scannerd/scannerd/scanner/internal/hint"
 )
 
@@ -139,6 +138,9 @@ func TestKeepsNoImage(t *testing.T) {
 		}
 	}
 	r.DecodeGray(gozxing.NewLuminanceSourceFromImage(noise), hard, 1)
+	// The symbol's few dots after the noise's many blobs: the wipe
+	// clears what the larger search left.
+	r.DecodeGray(src, hard, 1)
 	r.Wipe()
 	keepsNoImage(t, r)
 }
@@ -181,10 +183,37 @@ func keepsNoImage(t *testing.T, r *Reader) {
 			t.Errorf("%s holds the dots' places", name)
 		}
 	}
-	if slices.ContainsFunc(ls.pts[:cap(ls.pts)], func(p geom.Correspondence) bool { return p != geom.Correspondence{} }) ||
-		slices.ContainsFunc(ls.coords[:cap(ls.coords)], func(c [2]int) bool { return c != [2]int{} }) || len(ls.taken) != 0 {
+	if !zeroToCap(ls.pts) || !zeroToCap(ls.coords) || len(ls.taken) != 0 {
 		t.Error("the lattice walk's places kept")
 	}
+	// And every other array of the search, to its capacity: what a
+	// search of many blobs wrote stays written past what a later one of
+	// fewer uses.
+	for name, a := range map[string][]int{"places": ls.places, "parent": ls.parent, "slot": ls.slot, "sizes": ls.sizes, "all": ls.all, "order": ls.order} {
+		if !zeroToCap(a) {
+			t.Errorf("the clusters' %s kept", name)
+		}
+	}
+	for name, a := range map[string][]int32{"clusters' cells": ls.near.start, "the walk's cells": ls.walk.start, "fill": ls.fill} {
+		if !zeroToCap(a) {
+			t.Errorf("%s kept", name)
+		}
+	}
+	if !zeroToCap(ls.nns) || !zeroToCap(ls.placed) || !zeroToCap(ls.step) {
+		t.Error("the lattice fit's arrays kept")
+	}
+	for _, gs := range [][][]int{ls.groups, ls.out} {
+		if slices.ContainsFunc(gs[:cap(gs)], func(g []int) bool { return g != nil }) {
+			t.Error("the clusters' groups kept")
+		}
+	}
+}
+
+// zeroToCap reports whether every entry of s's array, to its capacity,
+// is zero.
+func zeroToCap[T comparable](s []T) bool {
+	var zero T
+	return !slices.ContainsFunc(s[:cap(s)], func(v T) bool { return v != zero })
 }
 
 // TestDarkImageOnlyForLattices: the dark pixels a lattice is sampled in
