@@ -128,6 +128,7 @@ func (r *MicroReader) edgeChains(v view, step int, fwdOn, backOn bool) (edges, b
 	fwd.closing, rev.closing = p.closing[:0], p.closing[:0]
 	defer func() {
 		p.bottoms = [2][]edgeBottom{fwd.bottoms, rev.bottoms}
+		p.bottomsHeld = max(p.bottomsHeld, len(fwd.bottoms), len(rev.bottoms))
 		p.closing = fwd.closing
 		p.cells = [2][][]int32{fwd.cells, rev.cells}
 		p.open, p.done = [2][]int32{fwd.open, rev.open}, [2][]*microEdge{fwd.done, rev.done}
@@ -543,6 +544,10 @@ type edgePool struct {
 	open       [2][]int32
 	bottoms    [2][]edgeBottom
 	closing    []int32
+	// bottomsHeld is the most bottoms a region's chainer kept since the
+	// last wipe, cells' lists hold no more: the scan rows the hits lay
+	// on and the cells of the view their edges reached, wiped with them.
+	bottomsHeld int
 }
 
 // edge returns an edge without hits of the module and kind.
@@ -591,7 +596,8 @@ func (p *edgePool) floats(n int) []float64 {
 	return p.buf[:n]
 }
 
-// wipe clears what the pool keeps of the last image: its edges' hits.
+// wipe clears what the pool keeps of the last image: its edges' hits,
+// and where the chainers met them.
 func (p *edgePool) wipe() {
 	for _, e := range p.edges[:p.dirty] {
 		clear(e.hits[:cap(e.hits)])
@@ -600,8 +606,12 @@ func (p *edgePool) wipe() {
 	clear(p.buf)
 	for k := range p.made {
 		clear(p.made[k][:cap(p.made[k])])
+		clear(p.bottoms[k][:min(p.bottomsHeld, cap(p.bottoms[k]))])
+		for _, c := range p.cells[k] {
+			clear(c[:cap(c)])
+		}
 	}
-	p.used, p.dirty = 0, 0
+	p.used, p.dirty, p.bottomsHeld = 0, 0, 0
 }
 
 // emptyCells returns chainer k's cells of the last region, each emptied.

@@ -62,6 +62,18 @@ func TestMicroWipeLeavesNothing(t *testing.T) {
 				t.Fatalf("read %d: hits left in the pool", k)
 			}
 		}
+		// Where the chainers met the hits: the scan rows their edges'
+		// bottoms lay on, the cells of the view they reached.
+		for i := range 2 {
+			if b := r.edgePool.bottoms[i]; slices.ContainsFunc(b[:cap(b)], func(b edgeBottom) bool { return b != edgeBottom{} }) {
+				t.Fatalf("read %d: edges' bottoms left (%d)", k, i)
+			}
+			for _, c := range r.edgePool.cells[i] {
+				if slices.ContainsFunc(c[:cap(c)], func(v int32) bool { return v != 0 }) {
+					t.Fatalf("read %d: the chainer's cells left (%d)", k, i)
+				}
+			}
+		}
 		for i, hits := range [][]microHit{r.fwdHits, r.backHits} {
 			if slices.ContainsFunc(hits[:cap(hits)], func(h microHit) bool { return h != microHit{} }) {
 				t.Fatalf("read %d: RAPs the scan rows read left (%d)", k, i)
@@ -83,6 +95,9 @@ func TestMicroWipeLeavesNothing(t *testing.T) {
 		if slices.ContainsFunc(r.blocks[:cap(r.blocks)], func(b uint8) bool { return b != 0 }) {
 			t.Fatalf("read %d: the map of uniform blocks left", k)
 		}
+	}
+	if cap(r.edgePool.bottoms[0]) == 0 || len(r.edgePool.cells[0]) == 0 {
+		t.Fatal("no bottoms or cells kept: the test no longer sees them")
 	}
 	if cap(r.ownWords) == 0 || cap(r.coarseWords) == 0 || cap(r.blocks) == 0 {
 		t.Fatalf("no words (%d), coarse words (%d) or blocks (%d) kept: the test no longer sees them", cap(r.ownWords), cap(r.coarseWords), cap(r.blocks))
