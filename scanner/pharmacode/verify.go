@@ -1,6 +1,6 @@
 package pharmacode
 
-import "sort"
+import "slices"
 
 // Image is a binarized image (set is dark), as gozxing's BitMatrix gives
 // it.
@@ -23,8 +23,9 @@ func Verify(img Image, y int, x0, x1 float64) bool {
 	}
 	// The bars along the row.
 	type bar struct{ a, b, top, bottom int }
-	var bars []bar
-	for x := max(0, int(x0)); x < min(w, int(x1)+1); x++ {
+	var room [maxBars + 1]bar
+	bars := room[:0]
+	for x := max(0, int(x0)); x < min(w, int(x1)+1) && len(bars) <= maxBars; x++ {
 		if !img.Get(x, y) {
 			continue
 		}
@@ -48,27 +49,29 @@ func Verify(img Image, y int, x0, x1 float64) bool {
 	}
 	// The left edge of the first bar and the right edge of the last, by
 	// row, for the quiet zones beside a tilted symbol.
-	leftEdge, rightEdge := map[int]int{}, map[int]int{}
+	var edgeRoom [4][64]int
+	leftEdge := edgeRows{y: y, at: bars[0].a, up: edgeRoom[0][:0], down: edgeRoom[1][:0]}
+	rightEdge := edgeRows{y: y, at: bars[len(bars)-1].b, up: edgeRoom[2][:0], down: edgeRoom[3][:0], right: true}
 	for i := range bars {
-		visit := func(yy, a, b int) {}
+		var edge *edgeRows
 		switch i {
 		case 0:
-			visit = func(yy, a, _ int) { leftEdge[yy] = a }
+			edge = &leftEdge
 		case len(bars) - 1:
-			visit = func(yy, _, b int) { rightEdge[yy] = b }
+			edge = &rightEdge
 		}
-		visit(y, bars[i].a, bars[i].b)
-		bars[i].top = trace(img, bars[i].a, bars[i].b, y, -1, visit)
-		bars[i].bottom = trace(img, bars[i].a, bars[i].b, y, 1, visit)
+		bars[i].top = trace(img, bars[i].a, bars[i].b, y, -1, edge)
+		bars[i].bottom = trace(img, bars[i].a, bars[i].b, y, 1, edge)
 		if bars[i].top < 0 || bars[i].bottom < 0 {
 			return false
 		}
 	}
-	heights := make([]float64, len(bars))
+	var heightRoom [maxBars]float64
+	heights := heightRoom[:len(bars)]
 	for i, b := range bars {
 		heights[i] = float64(b.bottom - b.top + 1)
 	}
-	sort.Float64s(heights)
+	slices.Sort(heights)
 	median := heights[len(heights)/2]
 	// Pharmacode bars stand at least six spaces tall; the strokes of
 	// letters (an m is three bars) stand two to four.
@@ -78,8 +81,8 @@ func Verify(img Image, y int, x0, x1 float64) bool {
 	// The tops, and the bottoms, lie on a line (the symbol may be
 	// tilted).
 	tol := max(2, 0.08*median)
-	tops := make([][2]float64, len(bars))
-	bottoms := make([][2]float64, len(bars))
+	var topRoom, bottomRoom [maxBars][2]float64
+	tops, bottoms := topRoom[:len(bars)], bottomRoom[:len(bars)]
 	for i, b := range bars {
 		c := float64(b.a+b.b) / 2
 		tops[i] = [2]float64{c, float64(b.top)}
@@ -94,7 +97,7 @@ func Verify(img Image, y int, x0, x1 float64) bool {
 	top, bottom := max(first.top, last.top), min(first.bottom, last.bottom)
 	quiet := int(4 * space)
 	for yy := top + (bottom-top)/4; yy <= bottom-(bottom-top)/4; yy++ {
-		l, r := leftEdge[yy], rightEdge[yy]
+		l, r := leftEdge.on(yy), rightEdge.on(yy)
 		for d := 2; d <= quiet; d++ {
 			if l-d >= 0 && img.Get(l-d, yy) || r+d < w && img.Get(r+d, yy) {
 				return false
@@ -102,6 +105,39 @@ func Verify(img Image, y int, x0, x1 float64) bool {
 		}
 	}
 	return true
+}
+
+// edgeRows is one edge of a bar, the left or the right, x on each row
+// trace visits: at on the row y the bar was read on, up on rows y-1,
+// y-2, … and down on y+1, y+2, … (in the order trace visits them).
+type edgeRows struct {
+	y, at    int
+	up, down []int
+	right    bool
+}
+
+// add notes the bar's run [a, b] on row y.
+func (e *edgeRows) add(y, a, b int) {
+	x := a
+	if e.right {
+		x = b
+	}
+	if y < e.y {
+		e.up = append(e.up, x)
+	} else {
+		e.down = append(e.down, x)
+	}
+}
+
+// on returns the edge's x on row y, which trace visited.
+func (e *edgeRows) on(y int) int {
+	switch {
+	case y < e.y:
+		return e.up[e.y-1-y]
+	case y > e.y:
+		return e.down[y-e.y-1]
+	}
+	return e.at
 }
 
 // minSpace is the narrowest mean space Verify accepts, in pixels: spaces
@@ -121,11 +157,11 @@ func MayVerify(x0, x1 float64) bool {
 }
 
 // trace follows a bar from its run [a, b] on row y, one row at a time in
-// direction dir, showing visit each row's run, and returns the last row
-// it reaches, or -1 when it runs into something wider. The image's
-// outside counts as light: a bar drawn or cropped to the image's edge
-// ends there.
-func trace(img Image, a, b, y, dir int, visit func(y, a, b int)) int {
+// direction dir, noting each row's run in edge when it is not nil, and
+// returns the last row it reaches, or -1 when it runs into something
+// wider. The image's outside counts as light: a bar drawn or cropped to
+// the image's edge ends there.
+func trace(img Image, a, b, y, dir int, edge *edgeRows) int {
 	w, h := img.GetWidth(), img.GetHeight()
 	for {
 		ny := y + dir
@@ -154,7 +190,9 @@ func trace(img Image, a, b, y, dir int, visit func(y, a, b int)) int {
 			return -1 // the bar runs into something wider: no bar of a symbol
 		}
 		a, b, y = na, nb, ny
-		visit(y, a, b)
+		if edge != nil {
+			edge.add(y, a, b)
+		}
 	}
 }
 

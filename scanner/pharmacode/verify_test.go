@@ -40,6 +40,17 @@ func TestVerify(t *testing.T) {
 			t.Errorf("%s: Verify = %v, want %v", tc.name, got, tc.accept)
 		}
 	}
+	// Nor bars with something dark close beside the first or the last,
+	// on the rows above the one read, or below it.
+	for _, mark := range []struct{ x, y0, y1 int }{{36, 55, 65}, {36, 75, 90}, {66, 55, 65}, {66, 75, 90}} {
+		m := standing(60, false)
+		for y := mark.y0; y < mark.y1; y++ {
+			m.Set(mark.x, y)
+		}
+		if Verify(m, 70, 40, 63) {
+			t.Errorf("bars with a mark at x %d, rows %d to %d, verified", mark.x, mark.y0, mark.y1)
+		}
+	}
 	// Nor are bars too thin to tell apart.
 	thin, _ := gozxing.NewBitMatrix(100, 200)
 	for k := 0; k < 3; k++ {
@@ -110,5 +121,16 @@ func TestMayVerify(t *testing.T) {
 	}
 	if MayVerify(40, 47.9) || MayVerify(-3, 7.5) {
 		t.Error("bars under 8 pixels apart may verify")
+	}
+}
+
+// BenchmarkVerify checks tall bars, the common case of a symbol read.
+func BenchmarkVerify(b *testing.B) {
+	m := standing(60, false)
+	b.ReportAllocs()
+	for b.Loop() {
+		if !Verify(m, 70, 40, 63) {
+			b.Fatal("not verified")
+		}
 	}
 }
