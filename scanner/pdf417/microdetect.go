@@ -548,6 +548,11 @@ type edgePool struct {
 	// last wipe, cells' lists hold no more: the scan rows the hits lay
 	// on and the cells of the view their edges reached, wiped with them.
 	bottomsHeld int
+	// rooms are the arrays grow made the edges' first room for hits in,
+	// edgeHitsRoom an edge, the edges' order: an edge that took more
+	// hits moved them to an array of its own and left its room as it
+	// was.
+	rooms [][]microHit
 }
 
 // edge returns an edge without hits of the module and kind.
@@ -582,6 +587,7 @@ func (p *edgePool) grow() {
 		edges[i].hits = hits[i*edgeHitsRoom : i*edgeHitsRoom : (i+1)*edgeHitsRoom]
 		p.edges = append(p.edges, &edges[i])
 	}
+	p.rooms = append(p.rooms, hits)
 }
 
 // floats returns scratch room for n floats.
@@ -599,8 +605,20 @@ func (p *edgePool) floats(n int) []float64 {
 // wipe clears what the pool keeps of the last image: its edges' hits,
 // and where the chainers met them.
 func (p *edgePool) wipe() {
+	// The rooms of the edges handed out, a block at a time, and the hits
+	// of those whose hits outgrew them.
+	left := p.dirty * edgeHitsRoom
+	for _, r := range p.rooms {
+		n := min(left, len(r))
+		clear(r[:n])
+		if left -= n; left == 0 {
+			break
+		}
+	}
 	for _, e := range p.edges[:p.dirty] {
-		clear(e.hits[:cap(e.hits)])
+		if cap(e.hits) > edgeHitsRoom {
+			clear(e.hits[:cap(e.hits)])
+		}
 		*e = microEdge{hits: e.hits[:0]}
 	}
 	clear(p.buf)

@@ -62,6 +62,16 @@ func TestMicroWipeLeavesNothing(t *testing.T) {
 				t.Fatalf("read %d: hits left in the pool", k)
 			}
 		}
+		// The edges' first rooms for hits too, which an edge that took
+		// more hits than its room holds left behind.
+		for _, room := range r.edgePool.rooms {
+			if slices.ContainsFunc(room, func(h microHit) bool { return h != microHit{} }) {
+				t.Fatalf("read %d: hits left in the edges' first rooms", k)
+			}
+		}
+		if !slices.ContainsFunc(r.edgePool.edges, func(e *microEdge) bool { return cap(e.hits) > edgeHitsRoom }) {
+			t.Fatalf("read %d: no edge outgrew its room: the test no longer sees rooms left behind", k)
+		}
 		// Where the chainers met the hits: the scan rows their edges'
 		// bottoms lay on, the cells of the view they reached.
 		for i := range 2 {
