@@ -3,6 +3,7 @@ package dotcode
 import (
 	"image"
 	"reflect"
+	"slices"
 
 	"github.com/makiuchi-d/gozxing"
 
@@ -46,6 +47,24 @@ type Reader struct {
 	// lattice holds the arrays the search groups the dots and fits
 	// lattices in (wiped with the rest).
 	lattice latticeScratch
+	// searched is the last search of the reused view, while it read
+	// nothing and its dots and their clusters are still where findDots
+	// and clusters left them (see DecodeGray).
+	searched viewSearch
+}
+
+// viewSearch is a search of a view's dots that read nothing: the dots,
+// found with the rectangles light taken as light, their clusters, how
+// many of them it tried (the first), whether one of those fitted a
+// lattice, and the error it ended with.
+type viewSearch struct {
+	ok      bool
+	light   []image.Rectangle
+	dots    []blob
+	groups  [][]int
+	tried   int
+	fitted  bool
+	lastErr error
 }
 
 var _ gozxing.Reader = (*Reader)(nil)
@@ -115,6 +134,7 @@ func (r *Reader) DecodeGray(src gozxing.LuminanceSource, hints map[gozxing.Decod
 	}
 	if !r.reuse || !sameView(r.view, src) {
 		r.view, r.darkMade = nil, false
+		r.forgetSearch()
 		ok := r.gray.load(src)
 		if ok {
 			r.gray.binarizeWords(src, &r.cores, true)
@@ -133,7 +153,25 @@ func (r *Reader) DecodeGray(src gozxing.LuminanceSource, hints map[gozxing.Decod
 	}
 	// The dots are found among the dark centres (where blur joined dots,
 	// each keeps its darker centre), and sampled with their whole ink.
-	res, err = r.search(r.findDots(hint.EraseOf(hints)), r.viewDark, budget, want)
+	light := hint.EraseOf(hints)
+	if sr := &r.searched; sr.ok && budget > sr.tried && slices.Equal(sr.light, light) {
+		// The view's dots were searched already, with a smaller budget,
+		// and its first clusters read nothing: the search goes on from
+		// the next, as one from the first would after trying them
+		// again to the same end (the view, its dots, their clusters and
+		// each lattice fitted are the same).
+		r.promising = sr.fitted
+		res, err = r.searchFrom(sr.dots, sr.groups, sr.tried, sr.lastErr, r.viewDark, budget, want)
+	} else {
+		r.forgetSearch() // its dots and clusters are about to be replaced
+		bs := r.findDots(light)
+		groups := r.lattice.clusters(bs)
+		res, err = r.searchFrom(bs, groups, 0, guard.NotFound, r.viewDark, budget, want)
+		if r.reuse && len(res) == 0 {
+			r.searched = viewSearch{ok: true, light: append(r.searched.light, light...), dots: bs, groups: groups,
+				tried: min(budget, len(groups)), fitted: r.promising, lastErr: err}
+		}
+	}
 	switch {
 	case len(res) > 0:
 		return res, nil
@@ -211,7 +249,16 @@ func (r *Reader) Wipe() {
 		r.darkHeld = false
 	}
 	r.view, r.darkMade = nil, false
+	r.forgetSearch()
 	r.lattice.wipe()
+}
+
+// forgetSearch drops the record of the view's last search, whose dots'
+// arrays another search or the wipe takes over, and the rectangles of
+// the frame it took as light.
+func (r *Reader) forgetSearch() {
+	clear(r.searched.light)
+	r.searched = viewSearch{light: r.searched.light[:0]}
 }
 
 // clear zeroes m a row at a time, each row copied from a light one
@@ -243,6 +290,7 @@ func sameView(a, b gozxing.LuminanceSource) bool {
 // it as dots of their own (a zint round trip with noise of σ 8 was lost
 // so).
 func (r *Reader) decodeMatrix(bm *gozxing.BitMatrix, tryHarder bool, want int, edgewise bool) ([]*gozxing.Result, error) {
+	r.forgetSearch() // its search finds other dots in the blob finder's arrays
 	budget := maxClusters
 	if tryHarder {
 		budget = maxClustersHard
@@ -274,9 +322,16 @@ func (r *Reader) decodeMatrix(bm *gozxing.BitMatrix, tryHarder bool, want int, e
 // search fits lattices to the dots bs the blob finder found and samples
 // the lattices in the image sample returns, called once a lattice fits.
 func (r *Reader) search(bs []blob, sample func() *gozxing.BitMatrix, budget, want int) ([]*gozxing.Result, error) {
+	return r.searchFrom(bs, r.lattice.clusters(bs), 0, guard.NotFound, sample, budget, want)
+}
+
+// searchFrom is search from the clusters' group from on, the clusters
+// groups of the dots bs, lastErr the error before it (guard.NotFound:
+// no cluster of dots fits a lattice).
+func (r *Reader) searchFrom(bs []blob, groups [][]int, from int, lastErr error, sample func() *gozxing.BitMatrix, budget, want int) ([]*gozxing.Result, error) {
 	var res []*gozxing.Result
-	lastErr := guard.NotFound // no cluster of dots fits a lattice
-	for k, group := range r.lattice.clusters(bs) {
+	for k := from; k < len(groups); k++ {
+		group := groups[k]
 		if k == budget {
 			break
 		}

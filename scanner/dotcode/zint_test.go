@@ -322,3 +322,88 @@ func TestWipeClearsHeldCores(t *testing.T) {
 	}
 	keepsNoImage(t, r)
 }
+
+// TestThoroughSearchGoesOn: a reader that reuses its view searches it
+// again, thoroughly, from the clusters the first search left: it reads
+// what a reader that searched thoroughly from the start reads, and is
+// as Promising. Here as many lattices of random dots as the first search
+// tries, each larger than the symbol's, come first: only the thorough
+// search reaches the symbol, the first cluster it did not try.
+// A search of the same view with other rectangles taken as light starts
+// again from its dots.
+func TestThoroughSearchGoesOn(t *testing.T) {
+	zint.Need(t)
+	t.Parallel()
+	sym, _ := zint.ImageAt(t, 3, "-b", "DOTCODE", "--dotsize=1", "-d", "go on").Render(zint.Scene{Module: 6})
+	const px, w, h = 6, 40, 25
+	lw, lh := (w+6)*px, (h+6)*px
+	canvas := image.NewGray(image.Rect(0, 0, 4*lw, 2*lh+sym.Rect.Dy()))
+	for i := range canvas.Pix {
+		canvas.Pix[i] = 220
+	}
+	rng := rand.New(rand.NewPCG(7, 7))
+	for k := range maxClusters {
+		ox, oy := (k%4)*lw, (k/4)*lh
+		for r := range h {
+			for c := r % 2; c < w; c += 2 {
+				if rng.IntN(9) >= 5 && !(r == 0 || c == 0 || r == h-1 || c >= w-2) {
+					continue
+				}
+				cx, cy := ox+(c+3)*px+px/2, oy+(r+3)*px+px/2
+				for y := cy - 2; y <= cy+2; y++ {
+					for x := cx - 2; x <= cx+2; x++ {
+						if (x-cx)*(x-cx)+(y-cy)*(y-cy) <= 5 {
+							canvas.Pix[y*canvas.Stride+x] = 30
+						}
+					}
+				}
+			}
+		}
+	}
+	at := image.Pt(3*lw, 2*lh)
+	for y := range sym.Rect.Dy() {
+		copy(canvas.Pix[(at.Y+y)*canvas.Stride+at.X:], sym.Pix[y*sym.Stride:y*sym.Stride+sym.Rect.Dx()])
+	}
+	hard := map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_TRY_HARDER: true}
+	src := gozxing.NewLuminanceSourceFromImage(canvas)
+	fresh := NewReader()
+	if res, err := fresh.DecodeGray(src, nil, 0); err == nil {
+		t.Fatalf("the first search read %d symbols: the symbol is not past its clusters", len(res))
+	}
+	if !fresh.Promising() {
+		t.Fatal("no lattice fitted in the first search")
+	}
+	want, err := fresh.DecodeGray(src, hard, 0)
+	if err != nil || len(want) != 1 || want[0].GetText() != "go on" {
+		t.Fatalf("a thorough search read %v, %v", want, err)
+	}
+	r := NewReader()
+	r.ReuseViews()
+	r.DecodeGray(src, nil, 0)
+	got, err := r.DecodeGray(src, hard, 0)
+	if err != nil || len(got) != 1 || got[0].GetText() != "go on" || !r.Promising() {
+		t.Errorf("the search of the reused view read %v, %v (Promising %v)", got, err, r.Promising())
+	}
+	if !r.searched.ok {
+		// decodeMatrix, the thorough search's last resort, searched the
+		// view's dark pixels anew (and forgot the first search).
+		t.Error("the search from the clusters left did not read the symbol")
+	}
+	// The symbol taken as light in the first search, not in the second.
+	r.Wipe()
+	symbol := image.Rectangle{Min: at, Max: at.Add(sym.Rect.Size())}
+	r.DecodeGray(src, map[gozxing.DecodeHintType]interface{}{hint.Erase: []image.Rectangle{symbol}}, 0)
+	got, err = r.DecodeGray(src, hard, 0)
+	if err != nil || len(got) != 1 || got[0].GetText() != "go on" {
+		t.Errorf("after a search without the symbol, the thorough search read %v, %v", got, err)
+	}
+	if r.searched.ok {
+		// Its dots and clusters are the new search's.
+		t.Error("a search that read the symbol kept the record of an earlier one")
+	}
+	r.Wipe()
+	keepsNoImage(t, r)
+	if len(r.searched.light) != 0 || r.searched.ok {
+		t.Error("the wipe kept the search's record")
+	}
+}
