@@ -109,15 +109,14 @@ func finderWindowsOf(l []int, visit func(win []int, start, square int)) {
 // finderSquare is finderMeasure (the tests' reference, in floats) of a
 // window of five runs, a to e, total pixels long, in whole numbers: the
 // index of the square's run, and whether the window matches. A run r is
-// within tol units of
-// want·unit (unit total/7) exactly when 7r lies within tol·total of
-// want·total: for a unit, 20·|7r − total| against 11·total; for the
-// square's 3 units, 10·|7r − 3·total|. Off that bound the two sides
-// differ by a whole number, so the run's distance from what it should
-// be differs from the tolerance by 1/140 of a pixel at least, far past
-// the rounding of finderMeasure's floats (under 10⁻⁹ of a pixel for any
-// total under 2³⁰); on it, the run is measured as finderMeasure
-// measures it.
+// within tol units of want·unit (unit total/7) exactly when 7r lies
+// within tol·total of want·total: for a unit, 20·|7r − total| against
+// 11·total; for the square's 3 units, 10·|7r − 3·total|. Off that bound
+// the two sides differ by a whole number, so the run's distance from
+// what it should be differs from the tolerance by 1/140 of a pixel at
+// least, far past the rounding of finderMeasure's floats (under 10⁻⁹ of
+// a pixel for any total under 2³⁰); on it, the run is measured as
+// finderMeasure measures it.
 func finderSquare(a, b, c, d, e, total int) (square int, ok bool) {
 	if !unitFits(b, total) || !unitFits(c, total) || !unitFits(d, total) {
 		return 0, false
