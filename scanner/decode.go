@@ -323,6 +323,7 @@ func (p *pass) guideRows(regions []region) []int {
 func (d *decoder) decode(f *Frame, opts Options) ([]Result, []PassTiming) {
 	defer d.scratch.wipe()
 	defer d.wipeRows()
+	defer d.forgetViews()
 	defer d.labels.leave()
 	defer func() { d.view = nil }() // the frame's pixels
 	d.regions = d.regions[:0]
@@ -367,6 +368,24 @@ func (d *decoder) decode(f *Frame, opts Options) ([]Result, []PassTiming) {
 		results = joinComposites(results, asked)
 	}
 	return results, timings
+}
+
+// forgetViews zeroes what the decode kept of where things lay in its
+// views: the regions proposed and searched, the busy cells and those on a
+// dark ground, the boxes read at double size, where bars lie across the
+// rows and columns, and the hints that named any of them (bars read,
+// regions). How many regions there were stays for the report, as do the
+// proposals, which it gives.
+func (d *decoder) forgetViews() {
+	clear(d.regions[:cap(d.regions)]) // findRegions leaves out some of its array
+	clear(d.searchIn[:cap(d.searchIn)])
+	clear(d.active[:cap(d.active)])
+	clear(d.darkRegions[:cap(d.darkRegions)])
+	clear(d.doubled[:cap(d.doubled)])
+	d.barLook.forget()
+	clear(d.stepHints)
+	clear(d.regionHints)
+	clear(d.cropHints)
 }
 
 // foundNothing reports whether a is a reader with a promising signal

@@ -146,6 +146,15 @@ func (b *barLook) look(src gozxing.LuminanceSource) {
 	}
 }
 
+// forget zeroes what the looks found, a coarse picture of the view: each
+// cell's changes and the bands of bars.
+func (b *barLook) forget() {
+	clear(b.along[:cap(b.along)])
+	clear(b.down[:cap(b.down)])
+	clear(b.rows[:cap(b.rows)])
+	clear(b.cols[:cap(b.cols)])
+}
+
 // barRatio is the least ratio, in 1/16ths, of a cell's changes along a
 // scan's lines to those across them for the dense scan to read the lines
 // through it: 1.5, as for bars 33.7° from square to the lines (the ratio

@@ -66,7 +66,9 @@ type rowScanner struct {
 	given                 bool
 }
 
-// wipe zeroes what the scanner keeps of the last row it read: image data.
+// wipe zeroes what the scanner keeps of the last row it read, image data
+// (its gray levels, histogram, widths and edges), and of the last symbol
+// it read along one.
 func (s *rowScanner) wipe() {
 	clear(s.lum[:cap(s.lum)])
 	clear(s.fwd[:cap(s.fwd)])
@@ -76,7 +78,9 @@ func (s *rowScanner) wipe() {
 	clear(s.sum[:cap(s.sum)])
 	clear(s.avg[:cap(s.avg)])
 	clear(s.found[:cap(s.found)])
-	s.lastBlack = 0
+	s.lin.Wipe() // the last symbol's characters and text
+	s.buckets = [histogramBuckets]int{}
+	s.lastBlack, s.givenBlack = 0, 0
 }
 
 // runs binarizes row y of src into s.fwd and s.rev and reports whether it

@@ -1,6 +1,7 @@
 package scanner
 
 import (
+	"fmt"
 	"image"
 	"image/color"
 	"math/rand/v2"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/oned"
 )
 
 // The decoder reverses rows in place; the result is gozxing's.
@@ -284,4 +286,101 @@ func noiseFrame(w, h int, seed uint64) *Frame {
 		f.Pix[i] = byte(rng.IntN(2) * 255)
 	}
 	return f
+}
+
+// TestDecoderKeepsNothingOfWhatItRead: after a frame whose Code 128 symbol
+// it read, with every symbology on, the decoder keeps neither the
+// symbol's text and characters (its row readers' linear readers) nor its
+// rows' histograms, nor where things lay in the view: the regions, busy
+// cells, boxes, bands of bars, and the hints that named them.
+func TestDecoderKeepsNothingOfWhatItRead(t *testing.T) {
+	const w, h, text = 640, 360, "KEEP-NOTHING-128"
+	bars, err := oned.NewCode128Writer().Encode(text, gozxing.BarcodeFormat_CODE_128, 0, 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := noiseFrame(w, h, 9)
+	for y := range h {
+		for x := range w {
+			if x < 520 {
+				f.Pix[y*w+x] = 230 // light, but for the symbol; noise on the right
+			}
+		}
+	}
+	for y := 60; y < 200; y++ {
+		for x := range bars.GetWidth() {
+			if bars.Get(x, 0) {
+				f.Pix[y*w+30+2*x], f.Pix[y*w+31+2*x] = 20, 20
+			}
+		}
+	}
+	d := newDecoder()
+	res, _ := d.decode(f, Options{Symbologies: AllSymbologies(), TryHarder: true, TryInverted: true, TryRotated: true})
+	f.Purge()
+	if !slices.ContainsFunc(res, func(r Result) bool { return r.Text == text }) {
+		t.Fatalf("read %+v, not the symbol", res)
+	}
+	keepsNothing(t, d)
+	// And after a frame of noise, which the dense rows search where bars
+	// lie across them.
+	f = noiseFrame(w, h, 10)
+	d.decode(f, Options{Symbologies: AllSymbologies(), TryHarder: true, TryInverted: true, TryRotated: true})
+	f.Purge()
+	if !d.barsLooked {
+		t.Fatal("no look at the noise's bars: the test no longer sees the bands kept")
+	}
+	keepsNothing(t, d)
+}
+
+// keepsNothing checks what TestDecoderKeepsNothingOfWhatItRead asserts of
+// d after a frame.
+func keepsNothing(t *testing.T, d *decoder) {
+	t.Helper()
+	for i, rs := range []*rowScanner{&d.rowScan, &d.probeScan, &d.localScan, &d.smoothScan, &d.midScan} {
+		if path := heldIn(reflect.ValueOf(rs).Elem(), "rowScanner"); path != "" {
+			t.Errorf("row scanner %d: %s holds data after the frame", i, path)
+		}
+	}
+	for name, v := range map[string]any{"regions": d.regions, "searchIn": d.searchIn, "active": d.active,
+		"darkRegions": d.darkRegions, "doubled": d.doubled, "barLook": d.barLook} {
+		if path := heldIn(reflect.ValueOf(v), name); path != "" {
+			t.Errorf("%s holds data after the frame", path)
+		}
+	}
+	if len(d.stepHints)+len(d.regionHints)+len(d.cropHints) != 0 {
+		t.Error("the hints of the last reads kept")
+	}
+}
+
+// heldIn returns the path, from name, of the first entry of v that is not
+// zero: of its slices, to their capacity, and arrays, with the structs,
+// slices and arrays within them, through the fields of structs (not what
+// pointers, maps or interfaces hold, nor a struct's own numbers and
+// flags, its settings); "" when every one is zero.
+func heldIn(v reflect.Value, name string) string { return held(v, name, false) }
+
+func held(v reflect.Value, name string, data bool) string {
+	switch v.Kind() {
+	case reflect.Slice:
+		v = v.Slice(0, v.Cap())
+		fallthrough
+	case reflect.Array:
+		for i := range v.Len() {
+			if p := held(v.Index(i), fmt.Sprintf("%s[%d]", name, i), true); p != "" {
+				return p
+			}
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if p := held(v.Field(i), name+"."+v.Type().Field(i).Name, data); p != "" {
+				return p
+			}
+		}
+	case reflect.Pointer, reflect.Map, reflect.Interface, reflect.Func, reflect.Chan, reflect.UnsafePointer:
+	default:
+		if data && !v.IsZero() {
+			return name
+		}
+	}
+	return ""
 }

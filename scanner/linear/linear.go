@@ -101,6 +101,13 @@ type Reader struct {
 	text   []byte
 }
 
+// Wipe zeroes what the reader keeps of the last symbol it read: its
+// characters' values and its text.
+func (r *Reader) Wipe() {
+	clear(r.values[:cap(r.values)])
+	clear(r.text[:cap(r.text)])
+}
+
 // Read appends to out the symbols of formats that runs holds, read left
 // to right, and returns it. Symbols do not overlap: the search goes on
 // after each symbol found.
