@@ -115,13 +115,17 @@ type MicroReader struct {
 	lines []microLine
 	// composite: read GS1 Composite CC-A and CC-B components instead.
 	composite bool
-	// cells is the scratch of turnedRegions.
-	cells []cellChanges
+	// cells is the scratch of turnedRegions, of which cellsHeld the most
+	// a count has sized it to since the last wipe: the coarse count,
+	// which comes after the fine one, leaves it shorter.
+	cells     []cellChanges
+	cellsHeld int
 	// speckled: the frame's noise turned its ground to speckle
 	// (belowNoise).
 	speckled bool
 	// barred and coarseBarred are the cells with bars of the fine and
-	// the coarse count (see coarseRegions).
+	// the coarse count (see coarseRegions), each as long as its count's
+	// cells, so no longer than cellsHeld.
 	barred, coarseBarred []bool
 	// clusterSeen, clusterStack and clusterMembers are the scratch of
 	// clusters, angles that of clusterAngles; regions and coarseFound
@@ -136,18 +140,25 @@ type MicroReader struct {
 	coarseStride int
 	// fwdHits and backHits are the RAPs edgeChains found reading the
 	// scan rows forwards and backwards, of which hitsUsed the most a view
-	// has used; rowHits where each scan row's lie in them.
+	// has used, set once its rows are scanned: scanning is set until
+	// then, and a panic that cuts a scan short leaves it set, its hits
+	// past hitsUsed. rowHits are where each scan row's lie in them, of
+	// which rowHitsHeld the most a view has used.
 	fwdHits, backHits []microHit
 	hitsUsed          [2]int
+	scanning          bool
 	rowHits           []rowHits
+	rowHitsHeld       int
 	// edgePool keeps the edges the chainers made (see edgePool).
 	edgePool edgePool
 	// hitRuns are the run edges leftRAPs keeps of the hits' scan rows
 	// (see settleCodeword), of which hitRunsUsed the most a view has used.
 	hitRuns     []int
 	hitRunsUsed int
-	// probeAt is the scratch of probeHeights.
-	probeAt []float64
+	// probeAt is the scratch of probeHeights, of which probeHeld the
+	// most an edge may have used since the last wipe.
+	probeAt   []float64
+	probeHeld int
 	// probed is how many of the last angle's probe lines read a whole
 	// row (readSymbolAlong); ungrouped is set when its lines, sampled in
 	// full, did not group into rows (see readSymbol).
@@ -250,7 +261,8 @@ func (r *MicroReader) Promising() bool { return r.promising }
 
 // wipe clears what the reader keeps of the image between calls: the last
 // scanned row, its runs, the RAPs its scan rows read and the codewords its
-// lines read.
+// lines read, its counts of the image's cells, and what the hints told of
+// the linear symbols read (they are the image's too).
 func (r *MicroReader) wipe() {
 	if r.row != nil {
 		r.row.Clear()
@@ -258,11 +270,24 @@ func (r *MicroReader) wipe() {
 	clear(r.runs.edges[:cap(r.runs.edges)])
 	clear(r.lines[:cap(r.lines)])
 	clear(r.hitRuns[:min(cap(r.hitRuns), max(r.hitRunsUsed, len(r.hitRuns)))])
+	if r.scanning {
+		// A panic cut a scan short (guard.Recover caught it): its hits
+		// lie past hitsUsed, some past the arrays' lengths.
+		r.hitsUsed = [2]int{cap(r.fwdHits), cap(r.backHits)}
+	}
 	clear(r.fwdHits[:min(cap(r.fwdHits), r.hitsUsed[0])])
 	clear(r.backHits[:min(cap(r.backHits), r.hitsUsed[1])])
-	r.hitsUsed = [2]int{}
+	clear(r.rowHits[:min(cap(r.rowHits), r.rowHitsHeld)])
+	r.hitsUsed, r.scanning, r.rowHitsHeld = [2]int{}, false, 0
 	r.hitRunsUsed = 0
-	clear(r.cells)
+	clear(r.probeAt[:min(cap(r.probeAt), r.probeHeld)])
+	r.probeHeld = 0
+	clear(r.cells[:min(cap(r.cells), r.cellsHeld)])
+	clear(r.barred[:min(cap(r.barred), r.cellsHeld)])
+	clear(r.coarseBarred[:min(cap(r.coarseBarred), r.cellsHeld)])
+	r.cellsHeld = 0
+	r.modLo, r.modHi, r.modKnown, r.cols = 0, 0, false, 0
+	r.facing, r.erase = nil, nil
 	// The image's words, their coarse count's and the block map, each
 	// sized once a decode (find reads one matrix), which wipes after it:
 	// their lengths are what it wrote, and past them they were cleared

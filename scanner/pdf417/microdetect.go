@@ -140,6 +140,7 @@ func (r *MicroReader) edgeChains(v view, step int, fwdOn, backOn bool) (edges, b
 		rows = (v.h-step/2-1)/step + 1
 	}
 	r.rowHits = append(r.rowHits[:0], make([]rowHits, rows)...)
+	r.rowHitsHeld = max(r.rowHitsHeld, rows)
 	win := r.moduleWindow(v)
 	// The runs after each hit are kept, the hits read when asked (the
 	// composite reader's chainers read the codewords of the chains they
@@ -150,12 +151,13 @@ func (r *MicroReader) edgeChains(v view, step int, fwdOn, backOn bool) (edges, b
 	if !r.composite {
 		first = microFirstRows
 	}
+	r.scanning = true // until hitsUsed covers the hits: see wipe
 	for i := 0; i < rows; i += first {
 		r.scanRow(v, i, step, win, keep, fwdOn, backOn)
 	}
-	r.hitsUsed[0], r.hitsUsed[1] = max(r.hitsUsed[0], len(r.fwdHits)), max(r.hitsUsed[1], len(r.backHits))
 	if first > 1 {
 		if len(r.fwdHits)+len(r.backHits) == 0 {
+			r.scanning = false
 			return nil, nil
 		}
 		for i := range rows {
@@ -166,6 +168,7 @@ func (r *MicroReader) edgeChains(v view, step int, fwdOn, backOn bool) (edges, b
 	}
 	r.hitRunsUsed = max(r.hitRunsUsed, len(r.hitRuns))
 	r.hitsUsed[0], r.hitsUsed[1] = max(r.hitsUsed[0], len(r.fwdHits)), max(r.hitsUsed[1], len(r.backHits))
+	r.scanning = false
 	fwd.keep, rev.keep = r.hitRuns, r.hitRuns
 	if fwdOn {
 		for i, h := range r.rowHits {
@@ -1493,6 +1496,7 @@ func (r *MicroReader) probe(v view, e *microEdge, slope float64) (complete, line
 // rows upside down at 2.5 pixels a module, all nine did). Else the hits:
 // lines a few a row, at different heights of it.
 func (r *MicroReader) probeHeights(e *microEdge) []float64 {
+	r.probeHeld = max(r.probeHeld, len(e.hits)) // a height a hit at most
 	r.probeAt = r.probeAt[:0]
 	from := 0
 	for i := 1; i <= len(e.hits); i++ {

@@ -145,6 +145,7 @@ func (rg turnedRegion) view(m *gozxing.BitMatrix, turn float64) view {
 func (r *MicroReader) countChanges(words []uint32, stride, w, h int) int {
 	cw, ch := (w+microCell-1)/microCell, (h+microCell-1)/microCell
 	r.cells = append(r.cells[:0], make([]cellChanges, cw*ch)...)
+	r.cellsHeld = max(r.cellsHeld, len(r.cells))
 	for y := 0; y+1 < h; y += 2 {
 		a, b := words[y*stride:(y+1)*stride], words[(y+1)*stride:(y+2)*stride]
 		below := b // below the last pair, no change
