@@ -50,11 +50,14 @@ type Gray interface {
 type Reader struct {
 	rows    bitrow.Rows
 	lengths []int
-	bits    []bool
-	gray    grayView
-	cols    bitrow.Columns
-	used    bool // cols, since the last Wipe
-	from    int  // the first symbol read along the lines being read
+	// lengthsHeld is the most run lengths written in lengths since the
+	// last Wipe: a noisy line's, say, before the last line's few.
+	lengthsHeld int
+	bits        []bool
+	gray        grayView
+	cols        bitrow.Columns
+	used        bool // cols, since the last Wipe
+	from        int  // the first symbol read along the lines being read
 }
 
 // clock is a clock track found on a row (or a column: a row of the
@@ -93,6 +96,7 @@ func (r *Reader) Read(m *gozxing.BitMatrix, g Gray, hints map[gozxing.DecodeHint
 	for y := 0; y < h; y += 2 {
 		var l []int
 		l, r.lengths = r.rows.Lengths(y, r.lengths)
+		r.lengthsHeld = max(r.lengthsHeld, len(r.lengths)) // as it was where the rows are shared
 		out = r.readLengths(l, y, out)
 	}
 	if !hint.Set(hints, hint.QuarterTurns) {
@@ -127,6 +131,7 @@ func (r *Reader) readLine(line []uint32, width, y int, out []Symbol) []Symbol {
 		return out // too few runs for a clock: not worth measuring
 	}
 	r.lengths = bitrow.Lengths(line, width, r.lengths)
+	r.lengthsHeld = max(r.lengthsHeld, len(r.lengths))
 	return r.readLengths(r.lengths, y, out)
 }
 
@@ -144,12 +149,20 @@ func (r *Reader) readLengths(l []int, y int, out []Symbol) []Symbol {
 	return out
 }
 
-// Wipe zeroes the image columns the reader keeps.
+// Wipe zeroes what the reader keeps of the image: its columns, the run
+// lengths of the lines it measured and the modules of the data track it
+// sampled last.
 func (r *Reader) Wipe() {
 	if r.used {
 		r.cols.Wipe()
 		r.used = false
 	}
+	// Past lengthsHeld, lengths was cleared by the Wipes before; lengths
+	// is cut to none, so that a Read of shared rows, which writes none in
+	// it, counts none held. bits is a track's modules, 31 at most.
+	clear(r.lengths[:min(r.lengthsHeld, cap(r.lengths))])
+	r.lengths, r.lengthsHeld = r.lengths[:0], 0
+	clear(r.bits[:cap(r.bits)])
 }
 
 // seen reports whether a clock lies inside a symbol already read along

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"image"
 	"math"
+	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
@@ -97,6 +99,70 @@ func TestRoundTrip(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestWipeClearsLines: after a Read of noise, or of stripes whose rows
+// alone or columns alone have hundreds of runs, and then one of a symbol,
+// whose lines have far fewer, Wipe leaves the run lengths and the data
+// track's modules zero to their buffers' capacity.
+func TestWipeClearsLines(t *testing.T) {
+	const side = 400
+	clk, data := dxtest.Tracks(127, 15, 11, true, true)
+	sc := testimage.Scene{Module: 4}
+	sc.Width = int(float64(len(clk)+10) * sc.Module)
+	sc.Height = sc.Width
+	symbol := render(clk, data, sc)
+	rng := rand.New(rand.NewPCG(5, 8))
+	dark := func() uint8 { return uint8(20 + 200*rng.IntN(2)) }
+	for _, name := range []string{"noise", "stripes across the rows", "stripes across the columns"} {
+		t.Run(name, func(t *testing.T) {
+			first := image.NewGray(image.Rect(0, 0, side, side))
+			var stripe [side]uint8
+			for i := range stripe {
+				stripe[i] = dark()
+			}
+			for i := range first.Pix {
+				x, y := i%side, i/side
+				switch name {
+				case "noise":
+					first.Pix[i] = dark()
+				case "stripes across the rows":
+					first.Pix[i] = stripe[x]
+				default:
+					first.Pix[i] = stripe[y]
+				}
+			}
+			r := &Reader{}
+			for _, c := range []struct {
+				img  *image.Gray
+				want string
+			}{{first, ""}, {symbol, "127-15/11A"}} {
+				bmp, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(gozxing.NewLuminanceSourceFromImage(c.img)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				m, err := bmp.GetBlackMatrix()
+				if err != nil {
+					t.Fatal(err)
+				}
+				got := r.Read(m, grayImage{c.img}, quarterTurns)
+				if c.want == "" && len(got) != 0 || c.want != "" && (len(got) != 1 || got[0].Text != c.want) {
+					t.Fatalf("read %v, want %q", got, c.want)
+				}
+			}
+			if cap(r.lengths) < side/4 || len(r.lengths) > side/8 || cap(r.bits) < len(clk) {
+				t.Fatalf("lengths %d of %d, bits %d: the reads fill too little, or the last too much",
+					len(r.lengths), cap(r.lengths), cap(r.bits))
+			}
+			r.Wipe()
+			if slices.ContainsFunc(r.lengths[:cap(r.lengths)], func(v int) bool { return v != 0 }) {
+				t.Error("the lines' run lengths are kept after Wipe")
+			}
+			if slices.Contains(r.bits[:cap(r.bits)], true) {
+				t.Error("the data track's modules are kept after Wipe")
+			}
+		})
 	}
 }
 

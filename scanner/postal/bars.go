@@ -96,9 +96,18 @@ func (r *Reader) blobs(img Image, minPixels int) []blob {
 	if r.row == nil || r.row.GetSize() != w {
 		r.row = gozxing.NewBitArray(w)
 	}
-	defer func() { // a row of the image, and its lengths
+	// held is the most runs a row of the image gave, beyond included: the
+	// room prev and cur were written in, whatever the last rows gave.
+	held := len(prev)
+	defer func() {
+		// A row of the image and its lengths; its rows' runs; and the
+		// parts' moments, as many as this labelling made (those of the
+		// labellings before it were cleared with them).
 		r.row.Clear()
 		clear(r.lengths[:cap(r.lengths)])
+		clear(r.prev[:min(held, cap(r.prev))])
+		clear(r.cur[:min(held, cap(r.cur))])
+		clear(r.parts)
 	}()
 	lent, _ := img.(RowLengths)
 	for y := 0; y < h; y++ {
@@ -111,7 +120,9 @@ func (r *Reader) blobs(img Image, minPixels int) []blob {
 			l = r.lengths
 		}
 		var ok bool
-		if cur, parts, ok = labelRow(prev, l, cur, parts, y); !ok {
+		cur, parts, ok = labelRow(prev, l, cur, parts, y)
+		held = max(held, len(cur))
+		if !ok {
 			r.parts, r.prev, r.cur = parts, prev, cur
 			return nil
 		}

@@ -482,6 +482,7 @@ func (rd *reading) profile(levels []float64, x, y, step float64) []float64 {
 // met is a frame, its bars by their place in the chain.
 type trimsMeasured struct {
 	frames []measuredFrame
+	held   int // the most frames made since the last wipe
 }
 
 // measuredFrame is the bars of a chain as measured across axis (ux, uy)
@@ -501,6 +502,19 @@ type measuredBar struct {
 // reset makes ms ready for another chain, keeping its buffers.
 func (ms *trimsMeasured) reset() { ms.frames = ms.frames[:0] }
 
+// wipe clears the frames made since the last wipe, their axes and their
+// bars' ends, thresholds and contrasts, keeping their buffers (of
+// maxBars at most each) for the next image.
+func (ms *trimsMeasured) wipe() {
+	frames := ms.frames[:ms.held]
+	for i := range frames {
+		f := &frames[i]
+		clear(f.bars[:cap(f.bars)])
+		f.ux, f.uy, f.limit = 0, 0, 0
+	}
+	ms.frames, ms.held = ms.frames[:0], 0
+}
+
 // frame returns the bars of the chain, of n, measured across (ux, uy)
 // within limit, making a frame of none measured where none is.
 func (ms *trimsMeasured) frame(ux, uy, limit float64, n int) []measuredBar {
@@ -515,6 +529,7 @@ func (ms *trimsMeasured) frame(ux, uy, limit float64, n int) []measuredBar {
 	} else {
 		ms.frames = append(ms.frames, measuredFrame{})
 	}
+	ms.held = max(ms.held, k+1)
 	f := &ms.frames[k]
 	f.ux, f.uy, f.limit = ux, uy, limit
 	if cap(f.bars) < n {
@@ -632,6 +647,9 @@ func (rd *reading) wipe() {
 	clear(rd.order[:cap(rd.order)])
 	clear(rd.classSums[:cap(rd.classSums)])
 	rd.img, rd.gray, rd.plane = nil, nil, nil
+	// The bars' axis, their middle line, threshold and contrast.
+	rd.ux, rd.uy, rd.vx, rd.vy, rd.line = 0, 0, 0, 0, [2]float64{}
+	rd.threshold, rd.contrast, rd.pw, rd.ph = 0, 0, 0, 0
 }
 
 // add measures the bar through the point (v, u) and appends it.

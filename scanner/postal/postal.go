@@ -77,7 +77,8 @@ type Reader struct {
 	// measured keeps a chain's bars measured for its trims.
 	measured trimsMeasured
 	// chaining and reading are the chains' and the bars' measures'
-	// slices, kept from call to call and wiped at the end of each.
+	// slices, kept from call to call and wiped at the end of each, as
+	// found and measured are.
 	chaining chainScratch
 	reading  reading
 	// promising is set when the last Read measured a chain of postal
@@ -112,8 +113,7 @@ var trims = [...][2]int{{0, 0}, {1, 0}, {0, 1}, {1, 1}, {2, 0}, {0, 2}, {2, 1}, 
 func (r *Reader) Read(img Image, gray Gray, kinds Kinds) []Symbol {
 	var out []Symbol
 	r.promising = false
-	defer r.chaining.wipe()
-	defer r.reading.wipe()
+	defer r.wipe()
 	for _, c := range r.chaining.chains(r.blobs(img, 3), minChainBars) {
 		if len(c) > maxBars || !r.chaining.postalLike(c) {
 			continue
@@ -136,6 +136,18 @@ func (r *Reader) Read(img Image, gray Gray, kinds Kinds) []Symbol {
 		r.promising = r.promising || !read
 	}
 	return out
+}
+
+// wipe clears what the reader keeps of the last image: the blobs found
+// in it, the bars measured for its chains' trims, and the chains' and
+// the measures' slices. found is cut to none, so that its length is what
+// the next Read writes (blobs, giving up, writes none).
+func (r *Reader) wipe() {
+	clear(r.found)
+	r.found = r.found[:0]
+	r.measured.wipe()
+	r.chaining.wipe()
+	r.reading.wipe()
 }
 
 // states are the bars of a chain read one way: bit 0 an ascender, bit 1
