@@ -41,6 +41,11 @@ type blobFinder struct {
 	// (four-connected), not those that touch at a corner only (see
 	// findEdgewise).
 	edgewise bool
+	// accs and found are the most records and blobs a search wrote since
+	// the last wipe: acc and blobs hold no more of a picture's patches
+	// than that, so wipe clears that much of each, not its capacity, the
+	// largest frame's.
+	accs, found int
 }
 
 type blobAcc struct {
@@ -105,10 +110,14 @@ func (f *blobFinder) findRows(w, h int, row func(y int) []uint32) []blob {
 	// while it marks.
 	acc, above, runs := f.acc[:0], append(f.above[:0], past), f.runs
 	labelled := 0
+	// most is the most runs a row took, the run past them included: the
+	// two rows' arrays hold no more of this image's runs than that.
+	most := len(above)
 	for y := range h {
 		runs = appendRuns(runs[:0], row(y), int32(w))
 		n := len(runs)
 		runs = append(runs, past)
+		most = max(most, len(runs))
 		if n > 0 {
 			acc = label(acc, above, runs, int32(y), narrow)
 		}
@@ -116,8 +125,12 @@ func (f *blobFinder) findRows(w, h int, row func(y int) []uint32) []blob {
 		above, runs = runs, above
 	}
 	f.acc, f.above, f.runs, f.labelled = acc, above, runs, labelled
-	clear(f.above)
-	clear(f.runs[:cap(f.runs)]) // where the image's dark pixels were
+	// The runs are where the image's dark pixels were. The two arrays
+	// took the rows in turn, so either may hold a longer row's past the
+	// last row's; an earlier image's longer rows were cleared after its
+	// search.
+	clear(upTo(f.above, most))
+	clear(upTo(f.runs, most))
 	f.above = f.above[:0]
 	if f.row != nil {
 		f.row.Clear() // a row of the image
@@ -138,7 +151,18 @@ func (f *blobFinder) findRows(w, h int, row func(y int) []uint32) []blob {
 			n: n, x0: int(a.x0), y0: int(a.y0), x1: int(a.x1), y1: int(a.y1), size: float64(max(bw, bh)),
 		})
 	}
+	f.accs, f.found = max(f.accs, len(f.acc)), max(f.found, len(f.blobs))
 	return f.blobs
+}
+
+// wipe zeroes what the searches since the last wipe left of the
+// picture's dark patches: their records, the dots among them (a search
+// of a reused view keeps those until the wipe, see Reader.searched), and
+// the count of their runs.
+func (f *blobFinder) wipe() {
+	clear(upTo(f.acc, f.accs))
+	clear(upTo(f.blobs, f.found))
+	f.accs, f.found, f.labelled = 0, 0, 0
 }
 
 // past is a run beyond every pixel, which ends a row's runs.

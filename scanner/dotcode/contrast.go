@@ -17,7 +17,8 @@ const (
 
 // grayView holds a gray image's window statistics, from which the dot
 // binarizations are made. Its buffers are the reader's, reused between
-// images; wipe clears the row it keeps.
+// images, and all of them pictures of the image: wipeScratch clears those
+// the binarizations do not read, wipe every one.
 type grayView struct {
 	src          gozxing.LuminanceSource
 	w, h, bw, bh int
@@ -35,6 +36,16 @@ type grayView struct {
 	// offset is how far below its window's mean a pixel must lie to be
 	// taken for ink (see noiseOffset).
 	offset int16
+	// held: load or a binarization wrote the rows, sums or thresholds
+	// since the last wipeScratch (the scanner wipes the reader after
+	// every pass, most of which searched nothing).
+	held bool
+	// blocks is the most blocks load measured since the last
+	// wipeScratch, windows since the last wipe: sum, blockMin and rowMin,
+	// and mean and low, hold no more of an image than that (a smaller
+	// image leaves a larger one's past its own), so the wipes clear that
+	// much of each, not its capacity, the largest frame's.
+	blocks, windows int
 }
 
 // rowLender is a luminance source that can lend its rows without copying
@@ -72,6 +83,8 @@ func (g *grayView) load(src gozxing.LuminanceSource) bool {
 	w, h := src.GetWidth(), src.GetHeight()
 	bw, bh := (w+contrastBlock-1)/contrastBlock, (h+contrastBlock-1)/contrastBlock
 	g.src, g.w, g.h, g.bw, g.bh = src, w, h, bw, bh
+	g.held = true
+	g.blocks, g.windows = max(g.blocks, bw*bh), max(g.windows, bw*bh)
 	g.sum = grow(g.sum, bw*bh)
 	g.blockMin = grow(g.blockMin, bw*bh)
 	full := w / contrastBlock * contrastBlock
@@ -306,6 +319,7 @@ func (g *grayView) binarizeWords(src gozxing.LuminanceSource, m *wordImage, core
 // binarizeRows binarizes src (see binarize) a row at a time: into the
 // words rowOf returns for row y, then handed to done (when not nil).
 func (g *grayView) binarizeRows(src gozxing.LuminanceSource, cores bool, rowOf func(y int) []uint32, done func(y int)) {
+	g.held = true
 	g.dark = grow(g.dark, g.bw)
 	g.pairs = grow(g.pairs, (g.bw+1)/2)
 	// The pixels past the whole groups of 32, in vector registers as the
@@ -503,13 +517,42 @@ func subRow(dst, src []uint32) {
 	}
 }
 
-// wipe clears the row of the image it keeps and forgets the image.
-func (g *grayView) wipe() {
-	clear(g.row)
-	clear(g.row2)
-	clear(g.blockMin)
-	clear(g.rowMin)
+// wipeScratch clears what load and the binarizations worked in since
+// the last wipeScratch, and forgets the image: the rows copied, the
+// blocks' sums and darkest pixels, the windows' sums down the columns and
+// the thresholds. It leaves the windows' means, darkest pixels and
+// offset, which a later binarization of the image reads (see
+// Reader.viewDark), to wipe. The arrays a row or a row of blocks long
+// are cleared to their capacity, a row of the widest frame's: a
+// narrower image's leaves a wider one's past its own.
+func (g *grayView) wipeScratch() {
 	g.src = nil
+	if !g.held {
+		return
+	}
+	n := g.blocks
+	g.held, g.blocks = false, 0
+	clear(g.row[:cap(g.row)])
+	clear(g.row2[:cap(g.row2)])
+	clear(upTo(g.sum, n))
+	clear(upTo(g.blockMin, n))
+	clear(upTo(g.rowMin, n))
+	clear(g.col[:cap(g.col)])
+	clear(g.dark[:cap(g.dark)])
+	clear(g.pairs[:cap(g.pairs)])
+	clear(g.thr[:cap(g.thr)])
+	clear(g.tail[:])
+}
+
+// wipe is wipeScratch, and clears the windows' means, darkest pixels and
+// offset too: the image's statistics, which no binarization reads after.
+func (g *grayView) wipe() {
+	g.wipeScratch()
+	n := g.windows
+	g.windows = 0
+	clear(upTo(g.mean, n))
+	clear(upTo(g.low, n))
+	g.offset = 0
 }
 
 // grow returns s with length n, every element zero, in s's array where

@@ -140,7 +140,9 @@ func (r *Reader) DecodeGray(src gozxing.LuminanceSource, hints map[gozxing.Decod
 			r.gray.binarizeWords(src, &r.cores, true)
 			r.coresHeld = true
 		}
-		r.gray.wipe()
+		// The windows' statistics are kept for the dark pixels, binarized
+		// only once wanted (see viewDark).
+		r.gray.wipeScratch()
 		if !ok {
 			return nil, gozxing.NewNotFoundException("dotcode: unreadable image")
 		}
@@ -222,7 +224,7 @@ func clearBits(words []uint32, x0, x1 int) {
 func (r *Reader) viewDark() *gozxing.BitMatrix {
 	if !r.darkMade {
 		r.dark = r.gray.binarize(r.view, r.dark, false)
-		r.gray.wipe()
+		r.gray.wipe() // no binarization of the view is left to make
 		r.darkMade, r.darkHeld = true, true
 	}
 	return r.dark
@@ -235,21 +237,26 @@ func (r *Reader) viewDark() *gozxing.BitMatrix {
 // calls Wipe once done with the view, which must not change meanwhile.
 func (r *Reader) ReuseViews() { r.reuse = true }
 
-// Wipe clears the binarized images and the rows the reader keeps, which
-// are pictures of the image, and forgets the view.
+// Wipe clears what the reader keeps of the images it read, all pictures
+// of them: the binarized images, the windows' statistics, the rows, the
+// dark patches and dots found and the arrays the dots were grouped in;
+// and it forgets the view.
 func (r *Reader) Wipe() {
 	r.gray.wipe()
 	if r.coresHeld {
 		r.cores.clear()
 		r.coresHeld = false
 	}
-	clear(r.kept)
+	// To its capacity: a search of a narrower view since the last wipe
+	// leaves a wider one's row past its own.
+	clear(r.kept[:cap(r.kept)])
 	if r.darkHeld {
 		r.clear(r.dark)
 		r.darkHeld = false
 	}
 	r.view, r.darkMade = nil, false
 	r.forgetSearch()
+	r.blobs.wipe()
 	r.lattice.wipe()
 }
 

@@ -157,10 +157,8 @@ func keepsNoImage(t *testing.T, r *Reader) {
 			t.Fatal("cores holds image data")
 		}
 	}
-	for _, w := range r.kept {
-		if w != 0 {
-			t.Fatal("the row the search keeps holds image data")
-		}
+	if !zeroToCap(r.kept) {
+		t.Error("the row the search keeps holds image data")
 	}
 	if row := r.blobs.row; row != nil {
 		for _, w := range row.GetBitArray() {
@@ -169,11 +167,32 @@ func keepsNoImage(t *testing.T, r *Reader) {
 			}
 		}
 	}
-	for _, b := range [][]byte{r.gray.row, r.gray.blockMin, r.gray.rowMin} {
-		for _, v := range b {
-			if v != 0 {
-				t.Fatal("the gray view holds image data")
-			}
+	// The dark patches found, the dots among them and the rows' runs, to
+	// their capacity: a search of many leaves them past a later one's of
+	// few, and a row of many runs past a later row's of few.
+	f := &r.blobs
+	if !zeroToCap(f.acc) || !zeroToCap(f.blobs) || f.labelled != 0 {
+		t.Error("the blob finder keeps the dark patches")
+	}
+	if !zeroToCap(f.above) || !zeroToCap(f.runs) {
+		t.Error("the blob finder keeps the rows' runs")
+	}
+	// The gray view's rows, sums, statistics and thresholds, to their
+	// capacity: a larger image's stay past a smaller one's.
+	g := &r.gray
+	for name, zero := range map[string]bool{
+		"rows":             zeroToCap(g.row) && zeroToCap(g.row2),
+		"block sums":       zeroToCap(g.sum),
+		"column sums":      zeroToCap(g.col),
+		"darkest pixels":   zeroToCap(g.blockMin) && zeroToCap(g.rowMin),
+		"windows' means":   zeroToCap(g.mean),
+		"windows' darkest": zeroToCap(g.low),
+		"block thresholds": zeroToCap(g.dark) && zeroToCap(g.pairs),
+		"pixel thresholds": zeroToCap(g.thr) && g.tail == [32]byte{},
+		"noise's offset":   g.offset == 0,
+	} {
+		if !zero {
+			t.Errorf("the gray view keeps the %s", name)
 		}
 	}
 	// The places of the dots the search grouped and walked.
@@ -214,6 +233,44 @@ func keepsNoImage(t *testing.T, r *Reader) {
 func zeroToCap[T comparable](s []T) bool {
 	var zero T
 	return !slices.ContainsFunc(s[:cap(s)], func(v T) bool { return v != zero })
+}
+
+// TestWipeAfterLargerView: a reader that reuses its views keeps no
+// picture of either of two after Wipe, a larger view of noise and then a
+// smaller one of a symbol, each searched with rectangles taken as light,
+// with and without vector registers: the wipe clears what the larger
+// view left past the smaller one's arrays, its windows' statistics
+// (binarized for dots but never for sampling) among them.
+func TestWipeAfterLargerView(t *testing.T) {
+	zint.Need(t)
+	sym, _ := zint.ImageAt(t, 3, "-b", "DOTCODE", "-d", "smaller").Render(zint.Scene{Module: 5})
+	// Wider and higher than the symbol, neither a multiple of 32 (the
+	// pixels past the whole words have thresholds of their own).
+	rng := rand.New(rand.NewPCG(9, 9))
+	noise := image.NewGray(image.Rect(0, 0, 2*sym.Rect.Dx()+7, 2*sym.Rect.Dy()+5))
+	for i := range noise.Pix {
+		noise.Pix[i] = byte(rng.IntN(256))
+	}
+	// A band of rows taken as light, left of the symbol.
+	light := map[gozxing.DecodeHintType]interface{}{hint.Erase: []image.Rectangle{image.Rect(0, 0, 8, noise.Rect.Dy())}}
+	withAndWithoutVectors(t, func(t *testing.T) {
+		r := NewReader()
+		r.ReuseViews()
+		r.DecodeGray(gozxing.NewLuminanceSourceFromImage(noise), light, 1)
+		if r.darkMade {
+			t.Fatal("the noise's dark pixels were binarized: its windows' statistics are not left to the wipe")
+		}
+		big := len(r.blobs.acc)
+		res, err := r.DecodeGray(gozxing.NewLuminanceSourceFromImage(sym), light, 1)
+		if err != nil || res[0].GetText() != "smaller" {
+			t.Fatalf("read %v, %v", res, err)
+		}
+		if len(r.blobs.acc) >= big || len(r.kept) >= cap(r.kept) {
+			t.Fatal("the symbol's search filled as much as the noise's: the test sees no tail")
+		}
+		r.Wipe()
+		keepsNoImage(t, r)
+	})
 }
 
 // TestDarkImageOnlyForLattices: the dark pixels a lattice is sampled in
@@ -282,11 +339,14 @@ func TestEraseLeavesBarsOut(t *testing.T) {
 	}
 	search := func(img *image.Gray, hints map[gozxing.DecodeHintType]interface{}) int {
 		t.Helper()
+		// Reusing the view, so that the count is read before the wipe.
 		r := NewReader()
+		r.ReuseViews()
 		rs, err := r.DecodeGray(gozxing.NewLuminanceSourceFromImage(img), hints, 1)
 		if err != nil || rs[0].GetText() != text {
 			t.Fatalf("read %v, %v; want %q", rs, err, text)
 		}
+		defer r.Wipe()
 		return r.blobs.labelled
 	}
 	plain := search(canvas(false), nil)
