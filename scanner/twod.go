@@ -172,7 +172,7 @@ func newAreaReaders(d *decoder) []areaReader {
 		{sym: MicroQR, corners: cornersTLBLBRTR, read: multiple(mqr), costly: true},
 		// rMQR reads again, at double size, the boxes round finders of
 		// small modules whose symbol did not decode (rmqr.Reader.Small).
-		{sym: RMQR, corners: cornersTLBLBRTR, costly: true, readGray: func(src gozxing.LuminanceSource, bm *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}, want int) []*gozxing.Result {
+		{sym: RMQR, corners: cornersTLBLBRTR, costly: true, wipe: rmqrReader.Wipe, readGray: func(src gozxing.LuminanceSource, bm *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}, want int) []*gozxing.Result {
 			rs := multiple(rmqrReader)(bm, hints, want)
 			// A copy: the second look searches again with the same reader.
 			for _, b := range slices.Clone(rmqrReader.Small()) {

@@ -276,6 +276,7 @@ func (r *Reader) confirm(bm *gozxing.BitMatrix, x, y, unit float64, arms uint8) 
 	}
 	r.cands = append(r.cands, candidate{x: x, y: y, module: module, hits: 1, unit: unit, arms: arms,
 		angles: anglesBeside(bm, x, y, module, arms)})
+	r.candsHeld = max(r.candsHeld, len(r.cands))
 	r.near.add(r.cands)
 }
 
@@ -365,6 +366,9 @@ type candidateCells struct {
 	head       []int32 // per cell, its last candidate (-1: none)
 	next       []int32 // per candidate, the one before it in its cell
 	maxModule  float64
+	// headHeld and nextHeld are the most of head and next written
+	// since the last wipe: where candidates lie is image data.
+	headHeld, nextHeld int
 }
 
 // candidateCell is the side of the cells, in pixels.
@@ -382,6 +386,20 @@ func (n *candidateCells) reset(w, h int) {
 		n.head[i] = -1
 	}
 	n.next, n.maxModule = n.next[:0], 0
+	n.headHeld = max(n.headHeld, len(n.head))
+}
+
+// wipe zeroes what the index holds of the candidates indexed since the
+// last wipe: which cells they lie in and their largest module. Cells
+// that no candidate was indexed in hold -1, as reset left them, which
+// tells nothing of the image; reset marks every cell empty again before
+// a search looks in one.
+func (n *candidateCells) wipe() {
+	if n.nextHeld > 0 {
+		clear(n.head[:n.headHeld])
+		clear(n.next[:n.nextHeld])
+	}
+	n.maxModule, n.headHeld, n.nextHeld = 0, 0, 0
 }
 
 // cell returns the cell coordinate of v, clamped to [0, count).
@@ -395,6 +413,7 @@ func (n *candidateCells) add(cands []candidate) {
 	c := &cands[i]
 	k := cell(c.y, n.rows)*n.cols + cell(c.x, n.cols)
 	n.next = append(n.next, n.head[k])
+	n.nextHeld = max(n.nextHeld, len(n.next))
 	n.head[k] = int32(i)
 	n.maxModule = max(n.maxModule, c.module)
 }

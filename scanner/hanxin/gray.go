@@ -42,6 +42,8 @@ func (e *equalizer) wipe() {
 		clear(e.pix[:cap(e.pix)])
 		clear(e.level[:cap(e.level)])
 		clear(e.dark[:cap(e.dark)])
+		// The box of the rows read is where the symbol lay.
+		e.x0, e.y0, e.w, e.h = 0, 0, 0, 0
 		e.held = false
 	}
 }

@@ -48,12 +48,14 @@ type Reader struct {
 	// that could pair.
 	promising bool
 	// What Wipe has to clear, written since the last Wipe: searched,
-	// the columns, rows and runs (runsHeld of them) of a search;
-	// sampled, the grid and the codewords of a symbol sampled. The
-	// engine wipes every area reader after each frame and whenever a
-	// pass's rows change size, whether it searched since or not.
-	searched, sampled bool
-	runsHeld          int
+	// the columns, rows and runs (runsHeld of them) of a search, its
+	// candidates (candsHeld of them) and the distances and lights of
+	// those grouped (pairsHeld of each); sampled, the grid and the
+	// codewords of a symbol sampled. The engine wipes every area reader
+	// after each frame and whenever a pass's rows change size, whether
+	// it searched since or not.
+	searched, sampled              bool
+	runsHeld, candsHeld, pairsHeld int
 	// eq reads a grid's modules from the gray view, where DecodeGray
 	// gives one.
 	eq equalizer
@@ -69,14 +71,22 @@ func NewReader() *Reader {
 }
 
 // Wipe zeroes what the Reader keeps from the last image it read: the
-// binarized row and columns and their runs (image data), and the modules
-// and codewords of the last symbol sampled (its content).
+// binarized row and columns and their runs (image data), the finder
+// candidates, where they lie and how far apart (places in the image), and
+// the modules and codewords of the last symbol sampled (its content).
 func (r *Reader) Wipe() {
 	if r.searched {
 		r.cols.Wipe()
 		r.lines.wipe()
 		clear(r.runs[:r.runsHeld])
-		r.searched, r.runsHeld = false, 0
+		clear(r.cands[:r.candsHeld])
+		r.near.wipe()
+		// A search fills the distances and lights of its candidates
+		// before it reads them.
+		clear(r.dist[:r.pairsHeld])
+		clear(r.lights[:r.pairsHeld])
+		r.lightsN = 0
+		r.searched, r.runsHeld, r.candsHeld, r.pairsHeld = false, 0, 0, 0
 	}
 	if r.sampled {
 		clear(r.g.dark[:cap(r.g.dark)])
@@ -137,6 +147,7 @@ func (r *Reader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHin
 	slices.SortStableFunc(cands, func(p, q candidate) int { return cmp.Compare(q.hits, p.hits) })
 	cands = cands[:min(len(cands), maxCandidates)]
 	n := len(cands)
+	r.pairsHeld = max(r.pairsHeld, n*n)
 	r.dist = slices.Grow(r.dist[:0], n*n)[:n*n]
 	dist := r.dist
 	for i := range n {

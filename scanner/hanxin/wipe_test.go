@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
+
+	"github.com/scannerd/scannerd/internal/zint"
 )
 
 // After Wipe the reader keeps nothing of the last image it searched: its
@@ -70,8 +72,8 @@ func TestWipeClearsOnlyWhatWasWritten(t *testing.T) {
 	}
 }
 
-// The gray levels a grid was read from (DecodeGray's) are image data:
-// Wipe clears them.
+// The gray levels a grid was read from (DecodeGray's) and the box of the
+// image they lay in are image data: Wipe clears them.
 func TestWipeClearsGrayLevels(t *testing.T) {
 	img := image.NewGray(image.Rect(0, 0, 120, 120))
 	for i := range img.Pix {
@@ -91,9 +93,59 @@ func TestWipeClearsGrayLevels(t *testing.T) {
 		"levels": slices.ContainsFunc(r.eq.level[:cap(r.eq.level)], func(v float64) bool { return v != 0 }),
 		"states": slices.ContainsFunc(r.eq.dark[:cap(r.eq.dark)], func(v int8) bool { return v != 0 }),
 		"grid":   slices.Contains(r.g.dark[:cap(r.g.dark)], true),
+		"box":    r.eq.x0 != 0 || r.eq.y0 != 0 || r.eq.w != 0 || r.eq.h != 0,
 	} {
 		if kept {
 			t.Errorf("the gray view's %s kept after Wipe", name)
+		}
+	}
+}
+
+// After Wipe the reader keeps no finder candidate of the searches since
+// the last Wipe, a larger search's before a smaller one's too: where
+// they lie, the cells that index them, their distances and the light
+// measured beside them are places in the image.
+func TestWipeClearsTheCandidates(t *testing.T) {
+	zint.Need(t)
+	sym, _ := zint.Image(t, "-b", "HANXIN", "-d", "secret hanxin").Render(zint.Scene{Module: 3})
+	sw, sh := sym.Rect.Dx(), sym.Rect.Dy()
+	// Six symbols: more candidates, in more cells, than one symbol makes.
+	many := image.NewGray(image.Rect(0, 0, 3*sw, 2*sh))
+	for i := range 6 {
+		x0, y0 := i%3*sw, i/3*sh
+		for y := range sh {
+			copy(many.Pix[(y0+y)*many.Stride+x0:], sym.Pix[y*sym.Stride:y*sym.Stride+sw])
+		}
+	}
+	r := NewReader()
+	read := func(img *image.Gray) []*gozxing.Result {
+		bm, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(gozxing.NewLuminanceSourceFromImage(img)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, _ := r.DecodeMultiple(bm, nil)
+		return res
+	}
+	read(many)
+	cands, cells, pairs := len(r.cands), len(r.near.head), len(r.dist)
+	if res := read(sym); len(res) != 1 || res[0].GetText() != "secret hanxin" {
+		t.Fatalf("read %v of the symbol alone, want it", res)
+	}
+	if len(r.cands) >= cands || len(r.near.head) >= cells || len(r.dist) >= pairs {
+		t.Fatalf("the symbol alone made %d candidates in %d cells and %d distances, the six %d, %d and %d: want fewer",
+			len(r.cands), len(r.near.head), len(r.dist), cands, cells, pairs)
+	}
+	r.Wipe()
+	for name, kept := range map[string]bool{
+		"candidates":     slices.ContainsFunc(r.cands[:cap(r.cands)], func(c candidate) bool { return c != candidate{} }),
+		"cells":          slices.ContainsFunc(r.near.head[:cap(r.near.head)], func(v int32) bool { return v != 0 }),
+		"cells' chains":  slices.ContainsFunc(r.near.next[:cap(r.near.next)], func(v int32) bool { return v != 0 }),
+		"largest module": r.near.maxModule != 0,
+		"distances":      slices.ContainsFunc(r.dist[:cap(r.dist)], func(v float64) bool { return v != 0 }),
+		"lights":         slices.ContainsFunc(r.lights[:cap(r.lights)], func(v float64) bool { return v != 0 }) || r.lightsN != 0,
+	} {
+		if kept {
+			t.Errorf("the %s kept after Wipe", name)
 		}
 	}
 }

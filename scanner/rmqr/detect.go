@@ -221,6 +221,7 @@ func anchor(bm *gozxing.BitMatrix, h *homography, v version, w window) (correspo
 // refitting an affine map to the finder's corners and the modules found
 // after each one. It reports whether it found at least four.
 func (r *Reader) followEdges(bm *gozxing.BitMatrix, h homography, v version, edges []edge, limit int) (homography, bool) {
+	r.located = true
 	r.pts = r.pts[:0]
 	for _, m := range qrfinder.Square {
 		x, y := h.Apply(m[0], m[1]) // the finder's corners, as first fitted
@@ -375,6 +376,7 @@ func sampleModule(bm *gozxing.BitMatrix, h *homography, row, col int) bool {
 // and decodes the symbol.
 func (r *Reader) decodeWith(bm *gozxing.BitMatrix, h *homography, v version, level int) (*gozxing.Result, error) {
 	g := &r.grid
+	r.sampled = true
 	g.height, g.width = v.height, v.width
 	for row := 0; row < v.height; row++ {
 		for col := 0; col < v.width; col++ {

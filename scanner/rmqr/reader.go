@@ -41,6 +41,10 @@ type Reader struct {
 	// small are the boxes round the finders of small modules whose
 	// symbol did not decode, in the image searched last (see Small).
 	small []image.Rectangle
+	// What Wipe has to clear, written since the last Wipe: located,
+	// the image points the edges and anchors were found at (pts,
+	// near); sampled, the grid and the codewords of a symbol sampled.
+	located, sampled bool
 }
 
 var _ gozxing.Reader = (*Reader)(nil)
@@ -50,6 +54,29 @@ func NewReader() *Reader {
 	r := &Reader{rs: reedsolomon.NewReedSolomonDecoder(reedsolomon.GenericGF_QR_CODE_FIELD_256)}
 	r.Find = r.decode
 	return r
+}
+
+// Wipe zeroes what the Reader keeps from the images it read since the
+// last Wipe: where in them the symbols' timing patterns and anchors lay,
+// the modules and codewords of the last symbol sampled (its content) and
+// the boxes Small returns, which a caller reads after a search and so
+// wipes only once done with them. The finder search keeps buffers of its
+// own (qrfinder.Scanner) that Wipe does not clear.
+func (r *Reader) Wipe() {
+	if r.located {
+		clear(r.pts[:cap(r.pts)])
+		clear(r.near[:cap(r.near)])
+		r.located = false
+	}
+	if r.sampled {
+		r.grid = moduleGrid{}
+		clear(r.cw[:cap(r.cw)])
+		r.sampled = false
+	}
+	// The boxes are few (maxSmall an image): cleared whether or not a
+	// search noted any since.
+	clear(r.small[:cap(r.small)])
+	r.small = r.small[:0]
 }
 
 func (r *Reader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}, all bool) (out []*gozxing.Result, err error) {
