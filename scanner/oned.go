@@ -657,6 +657,7 @@ func (d *decoder) wipeRows() {
 	clear(d.pairs.seen[:cap(d.pairs.seen)])
 	d.columns.Wipe()
 	d.sharedRows.Wipe()
+	d.finders.Wipe()
 	for _, a := range d.areaReaders {
 		if a.wipe != nil {
 			a.wipe()

@@ -168,8 +168,8 @@ func newAreaReaders(d *decoder) []areaReader {
 		{sym: MicroPDF417, corners: cornersTLBLBRTR, read: multiple(mpdf), costly: true, promising: mpdf.Promising},
 		{sym: DataMatrix, corners: cornersTLBLBRTR, read: multiple(dm), costly: true, sameSearch: true},
 		{sym: Aztec, corners: cornersTLBLBRTR, read: multiple(az), costly: true, sameSearch: true},
-		{sym: MaxiCode, corners: cornersTLBLBRTR, read: single(maxi), costly: true},
-		{sym: MicroQR, corners: cornersTLBLBRTR, read: multiple(mqr), costly: true},
+		{sym: MaxiCode, corners: cornersTLBLBRTR, read: single(maxi), costly: true, wipe: maxi.Wipe},
+		{sym: MicroQR, corners: cornersTLBLBRTR, read: multiple(mqr), costly: true, wipe: mqr.Wipe},
 		// rMQR reads again, at double size, the boxes round finders of
 		// small modules whose symbol did not decode (rmqr.Reader.Small).
 		{sym: RMQR, corners: cornersTLBLBRTR, costly: true, wipe: rmqrReader.Wipe, readGray: func(src gozxing.LuminanceSource, bm *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}, want int) []*gozxing.Result {

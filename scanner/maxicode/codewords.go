@@ -52,7 +52,13 @@ type corrector struct {
 }
 
 func newCorrector() *corrector {
-	return &corrector{rs: reedsolomon.NewReedSolomonDecoder(reedsolomon.GenericGF_MAXICODE_FIELD_64)}
+	// The scratch takes a half of the secondary message at most, made
+	// that large at once: an array the appends outgrew would be dropped
+	// with codewords in it, which nothing clears.
+	return &corrector{
+		rs:      reedsolomon.NewReedSolomonDecoder(reedsolomon.GenericGF_MAXICODE_FIELD_64),
+		scratch: make([]int, 0, (numCodewords-primaryTotal)/2),
+	}
 }
 
 // correct fixes the codewords cw[start], cw[start+step], ... (count of

@@ -29,6 +29,12 @@ type Reader struct {
 	corr  *corrector
 	grid  gridBits
 	cw    [numCodewords]byte
+	// kept and measured are the most bullseyes and run lengths held
+	// since the last Wipe, which clears that many, not the capacity the
+	// busiest frame left; sampled: a grid was sampled since, leaving its
+	// modules and codewords in grid, cw and the corrector's scratch.
+	kept, measured int
+	sampled        bool
 }
 
 var _ gozxing.Reader = (*Reader)(nil)
@@ -36,6 +42,28 @@ var _ gozxing.Reader = (*Reader)(nil)
 // NewReader returns a MaxiCode reader.
 func NewReader() *Reader {
 	return &Reader{corr: newCorrector()}
+}
+
+// Wipe zeroes what the reads since the last Wipe left: where the
+// bullseyes lie, the rows' run lengths, the modules sampled and the
+// codewords (the data, corrected). The scanner calls it after its
+// passes.
+func (r *Reader) Wipe() {
+	clear(r.found[:min(r.kept, cap(r.found))])
+	clear(r.runs[:min(r.measured, cap(r.runs))])
+	if r.measured > 0 {
+		r.rows.Done() // a search cut short leaves a row of the image copied
+	}
+	r.found, r.runs = r.found[:0], r.runs[:0]
+	r.kept, r.measured = 0, 0
+	r.img = pixels{}
+	if r.sampled {
+		r.sampled = false
+		r.grid = gridBits{}
+		r.cw = [numCodewords]byte{}
+		clear(r.corr.scratch[:cap(r.corr.scratch)])
+		r.corr.scratch = r.corr.scratch[:0]
+	}
 }
 
 // DecodeWithoutHints decodes the first MaxiCode found in the image.
@@ -194,6 +222,7 @@ func orientationScore(bm *gozxing.BitMatrix, f *frame) int {
 
 // decodeFrame samples the grid through a frame and decodes it.
 func (r *Reader) decodeFrame(bm *gozxing.BitMatrix, f *frame) (*gozxing.Result, error) {
+	r.sampled = true
 	for row := 0; row < gridRows; row++ {
 		for col := 0; col < gridCols; col++ {
 			if moduleLayout[row][col] == noBit {

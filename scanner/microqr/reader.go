@@ -33,15 +33,55 @@ type Reader struct {
 	ints    []int
 	pts     []correspondence
 	side    [][2]float64
+	// held: a finder was read since the last Wipe, leaving its symbol's
+	// modules, codewords and points in the arrays above.
+	held bool
 }
 
 var _ gozxing.Reader = (*Reader)(nil)
 
+// The most entries the scratch arrays take, a largest (M4) symbol's:
+// its 192 data modules' codewords; the finder's four corners, five
+// timing modules each way and the far edges' modules (traceEdges); a
+// fitted edge's samples, every half module (outline). Made that large
+// at once, no array is grown and dropped with what it held of a symbol,
+// which nothing would clear; correct's scratch, cut from ints, stays
+// in ints.
+const (
+	maxCodewords = 24
+	maxPoints    = 4 + 2*5 + 2*16
+	maxSide      = 2 * 17
+)
+
 // NewReader returns a Micro QR reader.
 func NewReader() *Reader {
-	r := &Reader{rs: reedsolomon.NewReedSolomonDecoder(reedsolomon.GenericGF_QR_CODE_FIELD_256)}
+	r := &Reader{
+		rs:   reedsolomon.NewReedSolomonDecoder(reedsolomon.GenericGF_QR_CODE_FIELD_256),
+		cw:   make([]byte, 0, maxCodewords),
+		ints: make([]int, 0, maxCodewords),
+		pts:  make([]correspondence, 0, maxPoints),
+		side: make([][2]float64, 0, maxSide),
+	}
 	r.Find = r.decode
 	return r
+}
+
+// Wipe zeroes what the reads since the last Wipe left: the finders
+// found and their run lengths, and of every finder read, the modules
+// sampled, the codewords (the data, corrected) and the points fitted
+// to the image. The scanner calls it after its passes.
+func (r *Reader) Wipe() {
+	r.finders.Wipe()
+	if !r.held {
+		return
+	}
+	r.held = false
+	r.grid = moduleGrid{}
+	clear(r.cw[:cap(r.cw)])
+	clear(r.ints[:cap(r.ints)])
+	clear(r.pts[:cap(r.pts)])
+	clear(r.side[:cap(r.side)])
+	r.cw, r.ints, r.pts, r.side = r.cw[:0], r.ints[:0], r.pts[:0], r.side[:0]
 }
 
 func (r *Reader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}, all bool) (out []*gozxing.Result, err error) {

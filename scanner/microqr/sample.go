@@ -57,6 +57,7 @@ func frameScore(bm *gozxing.BitMatrix, h *homography) float64 {
 // homography, refines the grid along the timing patterns, checks the quiet
 // zone and decodes.
 func (r *Reader) decodeOriented(bm *gozxing.BitMatrix, h0 homography, corners [4][2]float64) (*gozxing.Result, error) {
+	r.held = true
 	// Follow the timing patterns as far as they go: that refines the grid
 	// before the format information next to the finder is read.
 	h, ok := r.refine(bm, h0, 17)

@@ -60,9 +60,9 @@ func NewReader() *Reader {
 // last Wipe: where in them the symbols' timing patterns and anchors lay,
 // the modules and codewords of the last symbol sampled (its content) and
 // the boxes Small returns, which a caller reads after a search and so
-// wipes only once done with them. The finder search keeps buffers of its
-// own (qrfinder.Scanner) that Wipe does not clear.
+// wipes only once done with them; and the finders its search found.
 func (r *Reader) Wipe() {
+	r.finders.Wipe()
 	if r.located {
 		clear(r.pts[:cap(r.pts)])
 		clear(r.near[:cap(r.near)])

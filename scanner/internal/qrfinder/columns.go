@@ -23,8 +23,10 @@ func (r *Scanner) FindColumns(bm *gozxing.BitMatrix, step int, hints map[gozxing
 	r.reach = 0
 	written := r.cols.Written
 	cols := r.cols.OfShared(bm, hints)
+	r.runs = roomFor(r.runs, h+1) // a column's lengths
 	for x := step / 2; x < w; x += step {
 		r.runs = bitrow.Lengths(cols[x], h, r.runs)
+		r.measured = max(r.measured, len(r.runs))
 		r.scanLine(bm, r.runs, x, true)
 	}
 	if r.cols.Written != written {

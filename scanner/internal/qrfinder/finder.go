@@ -49,6 +49,51 @@ type Scanner struct {
 	// plus twice its module: how far up a finder that repeats a new one
 	// can have been found (rows go down the image).
 	reach float64
+	// found and measured are the most finders and run lengths kept since
+	// the last Wipe: positions and lengths of the image, which Wipe
+	// clears that far, not to the capacity the busiest frame left.
+	found, measured int
+}
+
+// Wipe zeroes the finders and run lengths the searches since the last
+// Wipe kept: where the image's finder patterns lie and what its rows
+// and columns hold. Its owner calls it once the images searched are
+// done with (the finders Find returned are then zeros); the next
+// search works as before.
+func (r *Scanner) Wipe() {
+	clear(upTo(r.finders, r.found))
+	clear(upTo(r.runs, r.measured))
+	if r.measured > 0 {
+		r.rows.Done() // a search cut short leaves a row of the image copied
+	}
+	r.finders, r.runs = r.finders[:0], r.runs[:0]
+	r.found, r.measured, r.reach = 0, 0, 0
+}
+
+// upTo returns the first n entries of s's array, or all it has room for.
+func upTo[T any](s []T, n int) []T { return s[:min(n, cap(s))] }
+
+// roomFor returns s emptied, with room for n entries: a new array where
+// it has less, the old one cleared. Appends within that room never
+// drop an array with what it held of the image, which nothing clears.
+func roomFor[T any](s []T, n int) []T {
+	if cap(s) < n {
+		clear(s[:cap(s)])
+		return make([]T, 0, n)
+	}
+	return s[:0]
+}
+
+// grown returns s with room for one more entry, grown into a new array
+// where it has none and the old one cleared, as roomFor.
+func grown[T any](s []T) []T {
+	if len(s) < cap(s) {
+		return s
+	}
+	g := make([]T, len(s), 2*cap(s)+16)
+	copy(g, s)
+	clear(s[:cap(s)])
+	return g
 }
 
 // fitFinder reports whether five runs, dark first, are 1:1:3:1:1, their
@@ -161,9 +206,14 @@ func (r *Scanner) find(bm *gozxing.BitMatrix, step int, rows *bitrow.SharedRows)
 	r.finders = r.finders[:0]
 	r.rows.OfShared(bm, rows)
 	r.reach = 0
+	if !r.rows.Shared() {
+		// A row's lengths, measured here, are its width and one at most.
+		r.runs = roomFor(r.runs, bm.GetWidth()+1)
+	}
 	for y := step / 2; y < h; y += step {
 		var l []int
 		l, r.runs = r.rows.Lengths(y, r.runs)
+		r.measured = max(r.measured, len(r.runs))
 		r.scanLine(bm, l, y, false)
 	}
 	r.rows.Done() // a row of the image
@@ -273,7 +323,8 @@ func (r *Scanner) confirmFinder(bm *gozxing.BitMatrix, cx, cy, unit float64, col
 		return
 	}
 	f := Finder{X: x, Y: y, Module: (ux + uy) / 2, off: max(offV, offH, offD), row: int(line), smeared: smeared}
-	r.finders = append(r.finders, f)
+	r.finders = append(grown(r.finders), f)
+	r.found = max(r.found, len(r.finders))
 	across := f.Y - cy // how far the finder lies off its scan line
 	if column {
 		across = f.X - cx

@@ -26,8 +26,10 @@ type Shared struct {
 	found [2][]Finder
 	done  [2]bool
 	// outlines are the corners of the finders outlined in the image
-	// bound (see CornersShared), at most maxOutlines.
+	// bound (see CornersShared), at most maxOutlines; outlined is the
+	// most of them kept since the last Wipe, which clears that many.
 	outlines []outline
+	outlined int
 	// Searches counts the searches run, Outlines the finders outlined.
 	Searches, Outlines int
 }
@@ -68,6 +70,21 @@ func (s *Shared) Reset() {
 	s.bm = nil
 	s.done = [2]bool{}
 	s.outlines = s.outlines[:0]
+}
+
+// Wipe forgets the image bound, as Reset does, and zeroes what the
+// searches since the last Wipe found in the images bound: the finders,
+// their outlines and fits, and the searches' run lengths. Reset alone
+// keeps them for the next image's searches to write over, which a
+// privacy wipe cannot wait for. The counts stay.
+func (s *Shared) Wipe() {
+	for i := range s.scans {
+		s.scans[i].Wipe()
+	}
+	clear(upTo(s.outlines, s.outlined))
+	s.outlined = 0
+	s.found = [2][]Finder{} // the scans' arrays, cleared above
+	s.Reset()
 }
 
 // Bind makes bm the image the searches are of, unless it is already: the
@@ -138,7 +155,8 @@ func CornersShared(bm *gozxing.BitMatrix, f Finder, hints map[gozxing.DecodeHint
 	c, ok := Corners(bm, f)
 	s.Outlines++
 	if len(s.outlines) < maxOutlines {
-		s.outlines = append(s.outlines, outline{f: f, corners: c, ok: ok})
+		s.outlines = append(grown(s.outlines), outline{f: f, corners: c, ok: ok})
+		s.outlined = max(s.outlined, len(s.outlines))
 	}
 	return c, ok
 }
