@@ -25,8 +25,11 @@ type PassTiming struct {
 // decoder decodes frames with its own set of gozxing readers. gozxing
 // readers keep scratch state, so a decoder belongs to one goroutine.
 type decoder struct {
-	rowReaders  []rowReader
-	areaReaders []areaReader
+	rowReaders []rowReader
+	// rowReadersRead: a row reader read a row since the readers were
+	// made (see renewRowReaders).
+	rowReadersRead bool
+	areaReaders    []areaReader
 
 	rows               []rowReader
 	row, work, probe   *gozxing.BitArray
@@ -193,9 +196,8 @@ func (d *Decoder) Decode(f *Frame, opts Options) ([]Result, []PassTiming) {
 }
 
 func newDecoder() *decoder {
-	d := &decoder{
-		rowReaders: newRowReaders(),
-	}
+	d := &decoder{}
+	d.renewRowReaders()
 	d.normal = map[gozxing.DecodeHintType]interface{}{hint.Finders: &d.finders, hint.Columns: &d.columns, hint.Rows: &d.sharedRows}
 	d.harder = map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_TRY_HARDER: true, hint.Finders: &d.finders, hint.Columns: &d.columns, hint.Rows: &d.sharedRows}
 	d.areaReaders = newAreaReaders(d)
@@ -324,6 +326,7 @@ func (d *decoder) decode(f *Frame, opts Options) ([]Result, []PassTiming) {
 	defer d.scratch.wipe()
 	defer d.wipeRows()
 	defer d.forgetViews()
+	defer d.renewRowReaders()
 	defer d.labels.leave()
 	defer func() { d.view = nil }() // the frame's pixels
 	d.regions = d.regions[:0]

@@ -45,6 +45,22 @@ func newRowReaders() []rowReader {
 	}
 }
 
+// renewRowReaders makes the decoder's row readers (newRowReaders) where
+// none is made yet or one has read a row since they were: gozxing's
+// DataBar reader keeps the pairs of finders and characters it read (each
+// half's value, half the symbol's data) and the widths of the bars it
+// measured in arrays of its own, which its Reset only shortens and
+// nothing outside it can reach to clear. The readers are made with
+// decodeErased, so that once dropped for new ones, all they allocated, and
+// the pairs allocated as they read, are erased.
+func (d *decoder) renewRowReaders() {
+	if d.rowReaders != nil && !d.rowReadersRead {
+		return
+	}
+	decodeErased(func() { d.rowReaders = newRowReaders() })
+	d.rowReadersRead = false
+}
+
 // decoder returns the decoder for rows read left to right, or reversed.
 func (r *rowReader) decoder(reversed bool) oned.RowDecoder {
 	if reversed && r.back != nil {
@@ -675,6 +691,7 @@ func (d *decoder) decodeRow(dec oned.RowDecoder, copiesRows bool, y int, row *go
 		}
 	}()
 	var err error
+	d.rowReadersRead = true
 	if copiesRows {
 		decodeErased(func() {
 			// gozxing's DataBar reader turns its row round by giving it a
