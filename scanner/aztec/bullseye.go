@@ -24,7 +24,6 @@ import (
 // with one bounds check, where the matrix's Get makes four and a signed
 // division.
 type bitImage struct {
-	m       *gozxing.BitMatrix
 	w, h    int
 	rowSize int
 	words   []uint32    // pixel (x, y) is bit x%32 of words[y*rowSize+x/32]
@@ -48,7 +47,7 @@ const blockSlots = 1024
 // from shared when they are of m (shared may be nil), which rows then
 // reads until wipe.
 func (b *bitImage) load(m *gozxing.BitMatrix, shared *bitrow.SharedRows) {
-	b.m, b.w, b.h = m, m.GetWidth(), m.GetHeight()
+	b.w, b.h = m.GetWidth(), m.GetHeight()
 	b.rowSize = (b.w + 31) / 32
 	n := b.rowSize * b.h
 	if cap(b.words) < n {
@@ -67,11 +66,13 @@ func (b *bitImage) load(m *gozxing.BitMatrix, shared *bitrow.SharedRows) {
 	clear(b.tags[:]) // the blocks are of the image before
 }
 
-// wipe clears the copies of the image.
+// wipe clears the copies of the image and the tags, which tell the
+// blocks the search read.
 func (b *bitImage) wipe() {
 	b.rows.Done()
 	clear(b.words[:cap(b.words)])
 	clear(b.blocks[:])
+	clear(b.tags[:])
 	clear(b.col[:cap(b.col)])
 }
 
@@ -196,6 +197,7 @@ func (d *detector) findCentres(step, budget int) []centre {
 		} else {
 			d.runs = bitrow.Lengths(img.words[y*img.rowSize:(y+1)*img.rowSize], img.w, d.runs)
 			runs = d.runs
+			d.runsHeld = max(d.runsHeld, len(runs))
 		}
 		x := 0
 		for i, r := range runs {
@@ -299,6 +301,7 @@ func (d *detector) crossCheck(x, y, m float64) (centre, bool) {
 	}
 	clear(open)
 	d.blobs = blobs
+	d.blobsHeld = max(d.blobsHeld, len(blobs))
 	hit := point{x, y}
 	for i := 1; i < len(blobs); i++ {
 		for j := i; j > 0 && blobs[j].sub(hit).norm() < blobs[j-1].sub(hit).norm(); j-- {
@@ -358,7 +361,10 @@ func (d *detector) fillBlob(open []byte, x0, y0, w, i, j, maxArea int) (point, i
 		sy += cj
 		if ci == 0 || cj == 0 || ci == w-1 || cj == w-1 || area > maxArea {
 			// A ring or a large dark area: stop here; what is left of it
-			// is flooded, and given up, from the next pixel on.
+			// is flooded, and given up, from the next pixel on. Every
+			// pixel pushed was taken (area) or is left: the stack was
+			// never longer than the two together.
+			d.fillHeld = max(d.fillHeld, area+len(stack))
 			d.fill = stack[:0]
 			return point{}, area, false
 		}
@@ -401,6 +407,7 @@ func (d *detector) fillBlob(open []byte, x0, y0, w, i, j, maxArea int) (point, i
 		}
 	}
 	d.fill = stack
+	d.fillHeld = max(d.fillHeld, area) // every pixel pushed was taken
 	if area == 0 {
 		return point{}, area, false
 	}

@@ -29,9 +29,43 @@ type detector struct {
 	fill      []int
 	ringPts   []ringPoint
 	rs        *reedsolomon.ReedSolomonDecoder
-	dec       *decoder.Decoder
+	// The most entries of runs, colRuns and colStarts, blobs, fill and
+	// ringPts written since the last wipe, which wipe clears: each is cut
+	// back for every row, line, window, flood or ray fan, and a shorter
+	// one leaves what a longer one wrote past its length.
+	runsHeld, colHeld, blobsHeld, fillHeld, ringHeld int
+	// dec keeps the last symbol it decoded (its modules and corners)
+	// until wipe sets it back to its zero value, as NewDecoder makes it.
+	dec decoder.Decoder
 
 	lastErr error
+}
+
+// wipe clears what the search and the reading kept of the image: its
+// copy, the row hits, centres, runs, blobs and ring points found in it,
+// the maps fitted to a symbol and the decoder's copy of its modules. It
+// clears the scratch only as far as it was written since the last wipe,
+// and allocates nothing.
+func (d *detector) wipe() {
+	d.img.wipe()
+	// findCentres writes hits and as many of sorted once an image.
+	clear(d.sorted[:min(len(d.hits), cap(d.sorted))])
+	clear(d.hits)
+	clear(d.centres)
+	d.hits, d.centres = d.hits[:0], d.centres[:0]
+	clear(d.runs[:min(d.runsHeld, cap(d.runs))])
+	clear(d.colRuns[:min(d.colHeld, cap(d.colRuns))])
+	clear(d.colStarts[:min(d.colHeld, cap(d.colStarts))])
+	clear(d.blobs[:min(d.blobsHeld, cap(d.blobs))])
+	clear(d.fill[:min(d.fillHeld, cap(d.fill))])
+	clear(d.ringPts[:min(d.ringHeld, cap(d.ringPts))])
+	d.runsHeld, d.colHeld, d.blobsHeld, d.fillHeld, d.ringHeld = 0, 0, 0, 0, 0
+	d.lineK, d.persp, d.perspOK = 0, projective{}, false
+	// gozxing's Decoder keeps the last detector result it was given and
+	// has no way to forget it: a new one in its place costs a store, no
+	// more than a flag that told whether this image reached it would.
+	d.dec = decoder.Decoder{}
+	d.lastErr = nil // gozxing's errors can name codeword counts
 }
 
 // Internal failures; the reader reports them as gozxing exceptions.

@@ -108,5 +108,6 @@ func (d *detector) axisRuns(x, y int, alongRow bool, reach int) (runs, starts []
 	}
 	runs, starts = append(runs, reach+1-runStart), append(starts, runStart)
 	d.colRuns, d.colStarts = runs, starts
+	d.colHeld = max(d.colHeld, len(runs))
 	return runs, starts
 }

@@ -16,7 +16,6 @@ import (
 	"strconv"
 
 	"github.com/makiuchi-d/gozxing"
-	"github.com/makiuchi-d/gozxing/aztec/decoder"
 	"github.com/makiuchi-d/gozxing/common/reedsolomon"
 
 	"github.com/scannerd/scannerd/scanner/internal/bitrow"
@@ -48,8 +47,7 @@ var _ gozxing.Reader = (*Reader)(nil)
 // NewReader returns a Reader.
 func NewReader() *Reader {
 	r := &Reader{det: detector{
-		rs:  reedsolomon.NewReedSolomonDecoder(reedsolomon.GenericGF_AZTEC_PARAM),
-		dec: decoder.NewDecoder(),
+		rs: reedsolomon.NewReedSolomonDecoder(reedsolomon.GenericGF_AZTEC_PARAM),
 	}}
 	r.Find = r.decode
 	return r
@@ -69,7 +67,11 @@ func (r *Reader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHin
 	d.lastErr = errNotFound
 	rows, _ := hints[hint.Rows].(*bitrow.SharedRows)
 	d.img.load(m, rows)
-	defer d.img.wipe() // a copy of the image
+	// What the call kept of the image is cleared before it returns, not
+	// when the engine is done with the frame: the reader is called for
+	// every pass and crop, and clearing the scratch as far as one call
+	// wrote it costs less than the writing did.
+	defer d.wipe()
 	for _, c := range d.findCentres(step, budget) {
 		f := d.read(c)
 		if f == nil {

@@ -68,6 +68,7 @@ func (d *detector) ringMap(c centre, nb int) (projective, bool) {
 		}
 	}
 	d.ringPts = pts
+	d.ringHeld = max(d.ringHeld, len(pts))
 	if len(pts) < rayCount {
 		return projective{}, false
 	}
