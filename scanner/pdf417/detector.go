@@ -29,6 +29,11 @@ type detector struct {
 	rowLines  []lineRead
 	probeLine lineRead
 	cols      []runList // runs of the scanned columns
+	// linesHeld and rowLinesHeld are the most lines a candidate's first
+	// and second pass (readLines, readRowLines) have used since the last
+	// wipe, colsHeld the most columns a scan has: a later candidate's
+	// lines may be fewer, a narrower image's columns too.
+	linesHeld, rowLinesHeld, colsHeld int
 	// colMask has the bits of the scanned columns set; prevRow is the
 	// row above the one being scanned.
 	colMask, prevRow []uint32
@@ -64,6 +69,7 @@ func (d *detector) scan(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]i
 	for len(d.cols) < nCols {
 		d.cols = append(d.cols, runList{})
 	}
+	d.colsHeld = max(d.colsHeld, nCols)
 	cols := d.cols[:nCols]
 	words := d.rows.Row(0)
 	nWords := (w + 31) / 32
@@ -101,6 +107,31 @@ func (d *detector) scan(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]i
 		findGuardsBothWays(c, w-1-x, x, &d.sets[rot90], &d.sets[rot270])
 	}
 	clear(prev) // a row of the image
+}
+
+// wipe clears what the detector keeps of the image between decodes: the
+// guard patterns its scan found, the runs of the rows, columns and lines
+// it sampled, and the codewords its lines read and where they lay. It
+// clears only as far as the decode wrote (the runs' held, colsHeld,
+// linesHeld, rowLinesHeld): past that the last wipe cleared them, and a
+// small image after a large one costs its own size.
+func (d *detector) wipe() {
+	for i := range d.sets {
+		s := &d.sets[i]
+		clear(s.starts)
+		clear(s.stops)
+		s.starts, s.stops = s.starts[:0], s.stops[:0]
+	}
+	d.runs.wipe()
+	d.window.wipe()
+	for i := range min(len(d.cols), d.colsHeld) {
+		d.cols[i].wipe()
+	}
+	wipeLines(d.lines[:min(cap(d.lines), d.linesHeld)])
+	wipeLines(d.rowLines[:min(cap(d.rowLines), d.rowLinesHeld)])
+	d.probeLine.wipe()
+	d.lines, d.rowLines = d.lines[:0], d.rowLines[:0]
+	d.colsHeld, d.linesHeld, d.rowLinesHeld = 0, 0, 0
 }
 
 // chains follows every hit of one kind into a chain, skipping hits that an

@@ -19,6 +19,20 @@ type lineRead struct {
 	row     int     // the row the line was laid along; -1 when not known
 }
 
+// wipe clears the codewords the line read and where it lay, keeping its
+// room for reads.
+func (ln *lineRead) wipe() {
+	clear(ln.reads[:cap(ln.reads)])
+	*ln = lineRead{reads: ln.reads[:0]}
+}
+
+// wipeLines wipes each of lines.
+func wipeLines(lines []lineRead) {
+	for i := range lines {
+		lines[i].wipe()
+	}
+}
+
 type point struct{ x, y float64 }
 
 // readLine samples the view along the segment a→b (a at the start pattern's

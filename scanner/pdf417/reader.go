@@ -67,6 +67,10 @@ func withFind(r *Reader) *Reader {
 
 func (r *Reader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}, multiple bool) (results []*gozxing.Result, err error) {
 	defer guard.Recover("pdf417", &results, &err)
+	// Each decode wipes after itself, as MicroReader's does: the
+	// scanner's two Readers (PDF417's and the composite's CC-C one) need
+	// no wipe registered, and the wipe clears only what the decode wrote.
+	defer r.det.wipe()
 	m, err := guard.Matrix("pdf417", image)
 	if err != nil {
 		return nil, err

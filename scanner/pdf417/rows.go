@@ -98,6 +98,7 @@ func (d *detector) readRowLines(c *candidate, g rowGeometry, lay layout, lines [
 			} else {
 				lines = append(lines, lineRead{})
 			}
+			d.rowLinesHeld = max(d.rowLinesHeld, len(lines))
 			ln := &lines[len(lines)-1]
 			d.readLine(c.v, point{pts[0], pts[1]}, point{pts[2], pts[3]}, c.start.module, c.endModule(), ln)
 			ln.s, ln.row = g.aLeft+g.bLeft*rr, r

@@ -12,11 +12,23 @@ import (
 type runList struct {
 	edges     []int
 	firstDark bool
+	// held is the most edges a fill has left since the last wipe: a
+	// shorter fill after that one writes over only part of them.
+	held int
 }
 
 func (r *runList) reset() {
+	r.held = max(r.held, len(r.edges))
 	r.edges = r.edges[:0]
 	r.firstDark = false
+}
+
+// wipe clears the edges the fills since the last wipe wrote, the image's
+// runs: as far as the longest of them, not to the capacity an earlier,
+// larger image may have grown.
+func (r *runList) wipe() {
+	clear(r.edges[:min(cap(r.edges), max(r.held, len(r.edges)))])
+	r.edges, r.firstDark, r.held = r.edges[:0], false, 0
 }
 
 func (r *runList) count() int { return max(len(r.edges)-1, 0) }

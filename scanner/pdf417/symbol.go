@@ -109,6 +109,9 @@ func (d *detector) readLines(c *candidate, lines []lineRead) []lineRead {
 		} else {
 			lines = append(lines, lineRead{})
 		}
+		// Noted before the line is read: a composite's last line is
+		// dropped after it, and a panic may cut the read short.
+		d.linesHeld = max(d.linesHeld, len(lines))
 		ln := &lines[len(lines)-1]
 		d.readLine(c.v, point{pts[0], pts[1]}, point{pts[2], pts[3]}, module, c.endModule(), ln)
 		ln.s, ln.row = s, -1
