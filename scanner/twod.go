@@ -113,7 +113,7 @@ func newAreaReaders(d *decoder) []areaReader {
 	dot := dotcode.NewReader()
 	dot.ReuseViews() // the global pass reads the hybrid pass's view again
 	return []areaReader{
-		{sym: QRCode, corners: qrCorners, read: func(bm *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}, want int) []*gozxing.Result {
+		{sym: QRCode, corners: qrCorners, wipe: qrTilted.Wipe, read: func(bm *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}, want int) []*gozxing.Result {
 			if want == 1 {
 				if r, err := qrSingle.Decode(bm, hints); err == nil {
 					return []*gozxing.Result{r}

@@ -34,7 +34,7 @@ func (c *cluster) addVote(f finderID, side, value, checksum int, weight float64,
 			return
 		}
 	}
-	c.votes[f][side] = append(vs, vote{value: value, checksum: checksum, weight: weight, hits: hits})
+	c.votes[f][side] = append(grown(vs), vote{value: value, checksum: checksum, weight: weight, hits: hits})
 }
 
 // leader returns the settled value of a place, if it has one.

@@ -36,7 +36,16 @@ type Reader struct {
 	rows     rowScanner
 	obs      []pairObs
 	clusters []*cluster
-	scanned  []bool
+	// made holds every cluster the last search started, those a merge
+	// retired too: what it read of the symbols, which Wipe (or the next
+	// search) clears.
+	made    []*cluster
+	scanned []bool
+	// scannedHeld is the height of the tallest image searched since the
+	// last Wipe, within which the lines scanned (where the searches
+	// looked) lie: Wipe clears them that far, not to the capacity a
+	// taller image left before.
+	scannedHeld int
 }
 
 var _ gozxing.Reader = (*Reader)(nil)
@@ -44,8 +53,10 @@ var _ gozxing.Reader = (*Reader)(nil)
 // NewReader returns a Reader.
 func NewReader() *Reader { return &Reader{} }
 
-// Wipe zeroes the binarized rows the Reader keeps from the last image it
-// read: they are image data.
+// Wipe zeroes what the Reader keeps from the images it read since the
+// last Wipe: the binarized rows and their runs, the pairs read on a line
+// (finders, characters and where they lie), the clusters' character
+// votes and extents, and the lines scanned.
 func (r *Reader) Wipe() {
 	for _, row := range []*gozxing.BitArray{r.rows.row, r.rows.above, r.rows.below} {
 		if row != nil {
@@ -54,6 +65,45 @@ func (r *Reader) Wipe() {
 	}
 	clear(r.rows.runs[:cap(r.rows.runs)])
 	clear(r.rows.pos[:cap(r.rows.pos)])
+	clear(upTo(r.obs, r.rows.pairsHeld))
+	r.obs, r.rows.pairsHeld = r.obs[:0], 0
+	r.wipeClusters()
+	clear(upTo(r.scanned, r.scannedHeld))
+	r.scanned, r.scannedHeld = r.scanned[:0], 0
+}
+
+// wipeClusters zeroes the clusters the last search made, their votes to
+// their arrays' capacity, and lets them go: the clusters' array holds
+// no more of them than were made (its entries past those were nil
+// before).
+func (r *Reader) wipeClusters() {
+	for _, c := range r.made {
+		for f := range c.votes {
+			for _, vs := range c.votes[f] {
+				clear(vs[:cap(vs)])
+			}
+		}
+		*c = cluster{}
+	}
+	clear(upTo(r.clusters, len(r.made)))
+	clear(r.made)
+	r.clusters, r.made = r.clusters[:0], r.made[:0]
+}
+
+// upTo returns the first n entries of s's array, or all it has room for.
+func upTo[T any](s []T, n int) []T { return s[:min(n, cap(s))] }
+
+// grown returns s with room for one more entry, grown into a new array
+// where it has none and the old one cleared: appends through it never
+// drop an array with what it held of an image, which nothing clears.
+func grown[T any](s []T) []T {
+	if len(s) < cap(s) {
+		return s
+	}
+	g := make([]T, len(s), 2*cap(s)+4)
+	copy(g, s)
+	clear(s[:cap(s)])
+	return g
 }
 
 // DecodeWithoutHints decodes with default effort.
@@ -95,8 +145,10 @@ func (r *Reader) Candidates() bool {
 	return false
 }
 
-// Reset drops the scratch state of the last decode.
+// Reset drops the scratch state of the last decode, wiped first: the
+// arrays let go hold nothing of it.
 func (r *Reader) Reset() {
+	r.Wipe()
 	*r = Reader{}
 }
 

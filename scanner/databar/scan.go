@@ -67,6 +67,10 @@ type rowScanner struct {
 	unit              float64 // of the runs: 1 a pixel, or LineUnit
 	reads             int     // rows binarized so far, for benchmarks
 	blurredLeft       int     // lines left to measure again as blurred
+	// pairsHeld is the most pairs findPairs put in a line's
+	// observations since the last Wipe: Reader.Wipe clears them that
+	// far.
+	pairsHeld int
 }
 
 // loadRow measures row y's runs with lines, or when lines is nil
@@ -223,10 +227,11 @@ func (s *rowScanner) findPairs(y int, obs []pairObs) []pairObs {
 				continue
 			}
 			if p, ok := s.readPair(k, rtl, m, y); ok {
-				obs = append(obs, p)
+				obs = append(grown(obs), p)
 			}
 		}
 	}
+	s.pairsHeld = max(s.pairsHeld, len(obs))
 	return obs
 }
 

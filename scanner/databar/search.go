@@ -54,11 +54,13 @@ func newSearch(r *Reader, img *gozxing.BinaryBitmap, lines Lines, hints map[gozx
 	}
 	s.step = max(1, s.height/s.coarse)
 	if cap(r.scanned) < s.height {
+		clear(upTo(r.scanned, r.scannedHeld)) // let go showing no line
 		r.scanned = make([]bool, s.height)
 	}
 	r.scanned = r.scanned[:s.height]
 	clear(r.scanned)
-	r.clusters = r.clusters[:0]
+	r.scannedHeld = max(r.scannedHeld, s.height)
+	r.wipeClusters() // the last search's, read by Candidates till now
 	r.rows.blurredLeft = blurredLines
 	return s
 }
@@ -153,6 +155,7 @@ func (s *search) file(p *pairObs) *cluster {
 	if home == nil {
 		home = &cluster{}
 		r.clusters = append(r.clusters, home)
+		r.made = append(r.made, home)
 	}
 	home.add(p)
 	return home

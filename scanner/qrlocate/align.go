@@ -49,7 +49,7 @@ func (r *Reader) align(bm *gozxing.BitMatrix, h geom.Homography, dim int) (geom.
 			for dx := -1.0; dx <= 1; dx++ {
 				x, y := float64(c.x)+0.5+dx, float64(c.y)+0.5+dy
 				u, v := h.Apply(x+ox, y+oy)
-				r.pts = append(r.pts, geom.Correspondence{X: x, Y: y, U: u, V: v})
+				r.pts = append(grown(r.pts), geom.Correspondence{X: x, Y: y, U: u, V: v})
 			}
 		}
 		if nh, ok := geom.FitHomography(r.pts); ok {

@@ -49,10 +49,58 @@ type Reader struct {
 	pts     []geom.Correspondence
 	// The bent grid's edges and knots (readWarped).
 	edges, cols, rows []float64
+	// The most finders both, points pts, edges and knots (cols and rows
+	// each) held since the last Wipe: where the image's finders,
+	// alignment patterns and modules lie, which Wipe clears that far,
+	// not to the capacity the busiest image left.
+	bothHeld, ptsHeld, edgesHeld, knotsHeld int
 }
 
 // NewReader returns a Reader.
 func NewReader() *Reader { return &Reader{dec: qrdecoder.NewDecoder()} }
+
+// Wipe zeroes what the reads since the last Wipe kept of their images:
+// the finders found along the rows and down the columns, the finders'
+// corners and the alignment patterns' image points, the edges traced and
+// the bent grid's knots. Its owner calls it once the images read are
+// done with; the next read works as before.
+func (r *Reader) Wipe() {
+	r.finders.Wipe()
+	r.columns.Wipe()
+	clear(upTo(r.both, r.bothHeld))
+	clear(upTo(r.pts, max(r.ptsHeld, len(r.pts))))
+	clear(upTo(r.edges, r.edgesHeld))
+	clear(upTo(r.cols, r.knotsHeld))
+	clear(upTo(r.rows, r.knotsHeld))
+	r.both, r.pts, r.edges, r.cols, r.rows = r.both[:0], r.pts[:0], r.edges[:0], r.cols[:0], r.rows[:0]
+	r.bothHeld, r.ptsHeld, r.edgesHeld, r.knotsHeld = 0, 0, 0, 0
+}
+
+// upTo returns the first n entries of s's array, or all it has room for.
+func upTo[T any](s []T, n int) []T { return s[:min(n, cap(s))] }
+
+// roomFor returns s emptied, with room for n entries: a new array where
+// it has less, the old one cleared. Appends within that room never
+// drop an array with what it held of the image, which nothing clears.
+func roomFor[T any](s []T, n int) []T {
+	if cap(s) < n {
+		clear(s[:cap(s)])
+		return make([]T, 0, n)
+	}
+	return s[:0]
+}
+
+// grown returns s with room for one more entry, grown into a new array
+// where it has none and the old one cleared, as roomFor.
+func grown[T any](s []T) []T {
+	if len(s) < cap(s) {
+		return s
+	}
+	g := make([]T, len(s), 2*cap(s)+16)
+	copy(g, s)
+	clear(s[:cap(s)])
+	return g
+}
 
 // outline is a finder pattern with the image corners of its dark ring,
 // clockwise on screen, and its own maps (see ownMap) in each turn.
@@ -149,7 +197,7 @@ func anySimilar(fs []qrfinder.Finder) bool {
 // samples at 2 modules did with the columns searched).
 func (r *Reader) withColumns(bm *gozxing.BitMatrix, fs []qrfinder.Finder, step int, hints map[gozxing.DecodeHintType]interface{}) []qrfinder.Finder {
 	cs := r.columns.FindColumns(bm, step, hints)
-	r.both = append(r.both[:0], fs...)
+	r.both = append(roomFor(r.both, len(fs)+len(cs)), fs...)
 	for _, c := range cs {
 		seen := false
 		for _, f := range fs {
@@ -162,6 +210,7 @@ func (r *Reader) withColumns(bm *gozxing.BitMatrix, fs []qrfinder.Finder, step i
 			r.both = append(r.both, c)
 		}
 	}
+	r.bothHeld = max(r.bothHeld, len(r.both))
 	return r.both
 }
 
@@ -306,6 +355,15 @@ func (f *frame) finderPoints(dim int, pts []geom.Correspondence) []geom.Correspo
 	return pts
 }
 
+// setFinderPoints sets r.pts to f's finderPoints on a grid of dim
+// modules, counting first how many points it held (see ptsHeld): the
+// alignment patterns' may have followed the finders'. The 12 points fit
+// in the room made for them.
+func (r *Reader) setFinderPoints(f *frame, dim int) {
+	r.ptsHeld = max(r.ptsHeld, len(r.pts))
+	r.pts = f.finderPoints(dim, roomFor(r.pts, 12))
+}
+
 // timingScore is the share of the timing patterns' modules (row and
 // column 6 between the separators) that show as they should through h.
 func timingScore(bm *gozxing.BitMatrix, h *geom.Homography, dim int) float64 {
@@ -346,7 +404,7 @@ func (r *Reader) decodeTriple(bm *gozxing.BitMatrix, o [3]outline, hints map[goz
 			continue
 		}
 		dim := 4*v + 17
-		r.pts = f.finderPoints(dim, r.pts[:0])
+		r.setFinderPoints(&f, dim)
 		h, ok := geom.FitHomography(r.pts)
 		if !ok {
 			continue
@@ -358,7 +416,7 @@ func (r *Reader) decodeTriple(bm *gozxing.BitMatrix, o [3]outline, hints map[goz
 		if c.score < 0.6 {
 			break
 		}
-		r.pts = f.finderPoints(c.dim, r.pts[:0])
+		r.setFinderPoints(&f, c.dim)
 		h, aligned := r.align(bm, c.h, c.dim)
 		if res := r.read(bm, &h, c.dim, hints); res != nil {
 			return res

@@ -44,6 +44,11 @@ func (r *Reader) readWarped(bm *gozxing.BitMatrix, f *frame, hints map[gozxing.D
 	if !ok {
 		return nil
 	}
+	// The knots, dim+1 an axis, fit in the room made here: no knots
+	// call outgrows the array it is given and lets go of one holding
+	// knots.
+	r.cols, r.rows = roomFor(r.cols, dim+1), roomFor(r.rows, dim+1)
+	r.knotsHeld = max(r.knotsHeld, dim+1)
 	// The columns along rows where the map puts them, then the rows
 	// along the columns the knots put; where the map's rows are too far
 	// off for that (rows crowded towards the top and bottom), the other
@@ -98,9 +103,7 @@ func (r *Reader) countModules(bm *gozxing.BitMatrix, f *frame) (int, bool) {
 			x1, y1 = own[2].Apply(p[0], p[1])
 		}
 		line := geom.Homography{x1 - x0, 0, x0, y1 - y0, 0, y0, 0, 0}
-		var dark bool
-		r.edges, dark = traceEdges(bm, &line, 0, 0, 1, true, r.edges[:0])
-		if !dark || !qrfinder.Dark(bm, x1, y1) || (n >= 0 && len(r.edges) != n) {
+		if !r.trace(bm, &line, 0, 0, 1, true) || !qrfinder.Dark(bm, x1, y1) || (n >= 0 && len(r.edges) != n) {
 			return 0, false
 		}
 		n = len(r.edges)
@@ -115,7 +118,7 @@ func (r *Reader) countModules(bm *gozxing.BitMatrix, f *frame) (int, bool) {
 // finderMap fits the affine map of a dim-module grid to the finders'
 // corners.
 func (r *Reader) finderMap(f *frame, dim int) (geom.Homography, bool) {
-	r.pts = f.finderPoints(dim, r.pts[:0])
+	r.setFinderPoints(f, dim)
 	return geom.FitAffine(r.pts)
 }
 
@@ -148,7 +151,7 @@ func (r *Reader) knots(bm *gozxing.BitMatrix, h *geom.Homography, dim int, acros
 		{d - 3.5, d + 4, [3]int{dim - 2, dim - 1, dim}, 3},
 		{d - 3.5, d - 9, [3]int{dim - 5, dim - 6}, 2},
 	} {
-		r.edges, dark = traceEdges(bm, h, mid, t.from, t.to, across, r.edges[:0])
+		dark = r.trace(bm, h, mid, t.from, t.to, across)
 		if !dark || len(r.edges) < t.n {
 			return k, false
 		}
@@ -156,7 +159,7 @@ func (r *Reader) knots(bm *gozxing.BitMatrix, h *geom.Homography, dim int, acros
 			k[t.at[i]] = r.edges[i]
 		}
 	}
-	r.edges, dark = traceEdges(bm, h, timing, 3.5, d-3.5, across, r.edges[:0])
+	dark = r.trace(bm, h, timing, 3.5, d-3.5, across)
 	if !dark || len(r.edges) != dim-13 {
 		return k, false
 	}
@@ -187,9 +190,7 @@ func (r *Reader) skew(bm *gozxing.BitMatrix, h *geom.Homography, dim int, across
 		to float64
 		at []int
 	}{{-4, []int{2, 1, 0}}, {9, []int{5, 6}}} {
-		var dark bool
-		r.edges, dark = traceEdges(bm, h, mid, 3.5, t.to, across, r.edges[:0])
-		if !dark || len(r.edges) < len(t.at) {
+		if !r.trace(bm, h, mid, 3.5, t.to, across) || len(r.edges) < len(t.at) {
 			continue
 		}
 		for i, j := range t.at {
@@ -208,6 +209,14 @@ func (r *Reader) skew(bm *gozxing.BitMatrix, h *geom.Homography, dim int, across
 func bend(k []float64, c float64) float64 {
 	i := min(max(int(c), 0), len(k)-2)
 	return k[i] + (k[i+1]-k[i])*(c-float64(i))
+}
+
+// trace is traceEdges into r.edges, counting the most edges they held
+// (see edgesHeld).
+func (r *Reader) trace(bm *gozxing.BitMatrix, h *geom.Homography, fixed, from, to float64, along bool) (dark bool) {
+	r.edges, dark = traceEdges(bm, h, fixed, from, to, along, r.edges[:0])
+	r.edgesHeld = max(r.edgesHeld, len(r.edges))
+	return dark
 }
 
 // traceEdges samples bm along the line at fixed (a row at y = fixed when
@@ -235,7 +244,7 @@ func traceEdges(bm *gozxing.BitMatrix, h *geom.Homography, fixed, from, to float
 		c := from + step*float64(i)
 		x, y := pt(c)
 		if d := qrfinder.Dark(bm, x, y); d != prev {
-			dst = append(dst, c-step/2)
+			dst = append(grown(dst), c-step/2)
 			prev = d
 		}
 	}

@@ -54,6 +54,11 @@ func (s *SharedRows) Bind(bm *gozxing.BitMatrix) {
 	s.bm, s.w, s.h = bm, bm.GetWidth(), bm.GetHeight()
 	s.rowSize = (s.w + 31) / 32
 	if n := s.rowSize * s.h; cap(s.words) < n {
+		// The words let go may hold the bindings' rows since the last
+		// Wipe: cleared first, they leave the collector no image.
+		if s.used {
+			clear(s.words[:min(s.wordsHeld, cap(s.words))])
+		}
 		s.words = make([]uint32, n)
 	}
 	// The words any binding since the last Wipe may have written, which
@@ -66,7 +71,11 @@ func (s *SharedRows) Bind(bm *gozxing.BitMatrix) {
 	if len(s.lengths) < s.h {
 		s.lengths = append(s.lengths, make([][]int, s.h-len(s.lengths))...)
 		s.lengthsAt = append(s.lengthsAt, make([]uint32, s.h-len(s.lengthsAt))...)
-		s.lengthsHeld = append(s.lengthsHeld, make([]int, s.h-len(s.lengthsHeld))...)
+		held := s.lengthsHeld // how many runs the rows had: cleared if let go
+		s.lengthsHeld = append(held, make([]int, s.h-len(held))...)
+		if cap(s.lengthsHeld) != cap(held) {
+			clear(held)
+		}
 	}
 	s.stamp++
 	if s.stamp == 0 { // wrapped: no stamp may match a row of before
@@ -124,6 +133,9 @@ func (s *SharedRows) row(y int) []uint32 {
 	words := s.words[y*s.rowSize : (y+1)*s.rowSize : (y+1)*s.rowSize]
 	if s.copied[y] != s.stamp {
 		if s.fetch == nil || s.fetch.GetSize() != s.w {
+			if s.fetch != nil {
+				s.fetch.Clear() // the row fetched last, let go
+			}
 			s.fetch = gozxing.NewBitArray(s.w)
 		}
 		copy(words, s.bm.GetRow(y, s.fetch).GetBitArray())
@@ -139,7 +151,13 @@ func (s *SharedRows) row(y int) []uint32 {
 // Lengths gives them over the image's width, measured once a binding.
 func (s *SharedRows) lengthsOf(y int) []int {
 	if s.lengthsAt[y] != s.stamp {
-		s.lengths[y] = Lengths(s.row(y), s.w, s.lengths[y][:0])
+		old := s.lengths[y]
+		s.lengths[y] = Lengths(s.row(y), s.w, old[:0])
+		if cap(s.lengths[y]) != cap(old) {
+			// Outgrown, the array let go held the row's lengths of a
+			// binding since the last Wipe, as far as lengthsHeld says.
+			clear(old[:min(s.lengthsHeld[y], cap(old))])
+		}
 		s.lengthsAt[y] = s.stamp
 		s.lengthsHeld[y] = max(s.lengthsHeld[y], len(s.lengths[y]))
 		s.Measured++
@@ -186,6 +204,9 @@ func (r *Rows) Row(y int) []uint32 {
 		return r.shared.row(y)
 	}
 	if w := r.bm.GetWidth(); r.own == nil || r.own.GetSize() != w {
+		if r.own != nil {
+			r.own.Clear() // the row copied last, let go
+		}
 		r.own = gozxing.NewBitArray(w)
 	}
 	return r.bm.GetRow(y, r.own).GetBitArray()

@@ -116,6 +116,66 @@ func TestSharedRowsWipeAcrossSizes(t *testing.T) {
 	}
 }
 
+// TestGrownRowsLetGoCleared: every array the shared rows or a reader's
+// own row outgrow (the words, the row fetched, a row's run lengths and
+// the rows' run counts, the row a reader copied) is let go cleared.
+func TestGrownRowsLetGoCleared(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(11, 12))
+	held := func(s []uint32) bool { return slices.ContainsFunc(s, func(w uint32) bool { return w != 0 }) }
+	var s SharedRows
+	hints := map[gozxing.DecodeHintType]interface{}{hint.Rows: &s}
+	// Row 0 of the first image is all light: one run, a short array.
+	small := randomMatrix(rng, 40, 8)
+	for x := range 40 {
+		small.Unset(x, 0)
+	}
+	s.Bind(small)
+	var r Rows
+	r.Of(small, hints)
+	for y := range 8 {
+		r.Lengths(y, nil)
+	}
+	words, fetch := s.words[:cap(s.words)], s.fetch.GetBitArray()
+	lengths, counts := s.lengths[0][:cap(s.lengths[0])], s.lengthsHeld[:cap(s.lengthsHeld)]
+	if !held(words) || !held(fetch) || !slices.ContainsFunc(counts, func(n int) bool { return n > 0 }) || len(lengths) == 0 {
+		t.Fatal("the first image's rows kept nothing: nothing for the test to see let go")
+	}
+	large := randomMatrix(rng, 300, 60)
+	s.Bind(large)
+	r.Of(large, hints)
+	for y := range 60 {
+		r.Lengths(y, nil)
+	}
+	if &s.lengths[0][:1][0] == &lengths[0] || &s.lengthsHeld[0] == &counts[0] {
+		t.Fatal("the larger image outgrew neither row 0's lengths nor the run counts: the test shows little")
+	}
+	if held(words) {
+		t.Error("the words outgrown were let go holding the first image's rows")
+	}
+	if held(fetch) {
+		t.Error("the row fetched last was let go holding a row of the first image")
+	}
+	if slices.ContainsFunc(lengths, func(n int) bool { return n != 0 }) {
+		t.Error("row 0's run lengths outgrown were let go uncleared")
+	}
+	if slices.ContainsFunc(counts, func(n int) bool { return n != 0 }) {
+		t.Error("the rows' run counts outgrown were let go uncleared")
+	}
+	// A reader's own row, copied out of the matrix, likewise.
+	var own Rows
+	own.Of(small, nil)
+	row := own.Row(3)
+	if !held(row) {
+		t.Fatal("a random row all light: nothing for the test to see let go")
+	}
+	own.Of(large, nil)
+	own.Row(3)
+	if held(row) {
+		t.Error("the row a reader copied was let go holding a row of the first image")
+	}
+}
+
 // TestRowsDoneClears: the row a reader copied for itself, image data, is
 // cleared by Done.
 func TestRowsDoneClears(t *testing.T) {

@@ -1,0 +1,185 @@
+package databar
+
+import (
+	"image"
+	"reflect"
+	"slices"
+	"testing"
+
+	"github.com/scannerd/scannerd/internal/zint"
+)
+
+// allZero reports whether every entry of s's array, to its capacity, is
+// its type's zero.
+func allZero[T comparable](s []T) bool {
+	var zero T
+	return !slices.ContainsFunc(s[:cap(s)], func(v T) bool { return v != zero })
+}
+
+// zintFrame is a frame at least h pixels tall holding the DataBar
+// Expanded symbols zint draws for each set of args, 2 pixels a module,
+// one below the other.
+func zintFrame(t *testing.T, h int, args ...[]string) *image.Gray {
+	t.Helper()
+	var syms []*image.Gray
+	w, tall := 0, 0
+	for _, a := range args {
+		sym, _ := zint.Image(t, a...).Render(zint.Scene{Module: 2, Noise: 8})
+		syms = append(syms, sym)
+		w, tall = max(w, sym.Rect.Dx()), tall+sym.Rect.Dy()
+	}
+	frame := image.NewGray(image.Rect(0, 0, w, max(h, tall)))
+	for i := range frame.Pix {
+		frame.Pix[i] = 210
+	}
+	y := 0
+	for _, sym := range syms {
+		for sy := range sym.Rect.Dy() {
+			copy(frame.Pix[(y+sy)*frame.Stride:], sym.Pix[sy*sym.Stride:(sy+1)*sym.Stride])
+		}
+		y += sym.Rect.Dy()
+	}
+	return frame
+}
+
+// votesOf returns the arrays, to their capacity, of the votes of each of
+// clusters.
+func votesOf(clusters []*cluster) [][]vote {
+	var vs [][]vote
+	for _, c := range clusters {
+		for f := range c.votes {
+			for _, v := range c.votes[f] {
+				vs = append(vs, v[:cap(v)])
+			}
+		}
+	}
+	return vs
+}
+
+// After Wipe the Reader keeps nothing of the reads since the last Wipe,
+// a tall frame of many pairs a line before a small one's too: neither
+// the pairs read on a line (characters, finders and where they lie) nor
+// the lines scanned, each to its array's capacity, nor any cluster a
+// search made (its votes, the symbols' data, to their arrays' capacity,
+// and extent), retired by a merge or not; nor do the arrays the reads
+// outgrew hold any; and it reads as before.
+func TestWipeClearsWhatTheReadsKept(t *testing.T) {
+	zint.Need(t)
+	wide := []string{"-b", "DBAR_EXP", "-d", "[01]98898765432106[3202]012345[15]991231[10]SECRET42"}
+	stacked := []string{"-b", "DBAR_EXPSTK", "--cols=2", "-d", "[01]90012345678908[3103]001750[21]XYZ"}
+	short := []string{"-b", "DBAR_EXP", "-d", "[10]12A"}
+	large, small := zintFrame(t, 700, wide, stacked), zintFrame(t, 0, short)
+	read := func(r *Reader, what string, img *image.Gray, want int) {
+		t.Helper()
+		if res, err := r.DecodeMultiple(grayBitmap(t, img), nil); err != nil || len(res) != want {
+			t.Fatalf("%s: read %v, %v; want %d symbols", what, res, err, want)
+		}
+	}
+
+	// The small frame's arrays, outgrown by the large one's, are let go
+	// cleared.
+	r := NewReader()
+	read(r, "the small frame", small, 1)
+	obs, scanned, clusters := r.obs[:cap(r.obs)], r.scanned[:cap(r.scanned)], slices.Clone(r.made)
+	votes := votesOf(clusters)
+	if allZero(obs) || allZero(scanned) || len(clusters) == 0 {
+		t.Fatal("the small frame's read kept nothing: nothing for the test to see let go")
+	}
+	read(r, "the large frame", large, 2)
+	if cap(r.obs) <= cap(obs) || cap(r.scanned) <= cap(scanned) {
+		t.Fatal("the large frame outgrew neither the pairs' nor the lines' array: the test shows little")
+	}
+	if !allZero(obs) || !allZero(scanned) {
+		t.Error("an array a read outgrew was let go holding pairs or lines scanned")
+	}
+	for _, c := range clusters {
+		if !reflect.ValueOf(*c).IsZero() {
+			t.Fatal("a cluster of the search before was let go holding its extent or votes")
+		}
+	}
+	for _, v := range votes {
+		if !allZero(v) {
+			t.Fatal("a cluster of the search before was let go holding votes")
+		}
+	}
+
+	// The small frame's read writes over the first entries only.
+	clusters = slices.Clone(r.made)
+	votes = votesOf(clusters)
+	pairs, lines := r.rows.pairsHeld, r.scannedHeld
+	read(r, "the small frame again", small, 1)
+	if len(r.obs) >= pairs || len(r.scanned) >= lines || len(clusters) <= len(r.made) {
+		t.Fatalf("the small frame holds %d pairs, %d lines and %d clusters, the large one %d, %d and %d: the test shows little",
+			len(r.obs), len(r.scanned), len(r.made), pairs, lines, len(clusters))
+	}
+	clusters = append(clusters, r.made...)
+	votes = append(votes, votesOf(r.made)...)
+	if allZero(r.obs) || !slices.Contains(r.scanned, true) || allZero(r.clusters) {
+		t.Fatal("the reads kept nothing: nothing for the test to see wiped")
+	}
+	clustersArray, made := r.clusters[:cap(r.clusters)], r.made[:cap(r.made)]
+	r.Wipe()
+	if !allZero(r.obs) {
+		t.Error("pairs kept after Wipe")
+	}
+	if !allZero(r.scanned) {
+		t.Error("lines scanned kept after Wipe")
+	}
+	if !allZero(clustersArray) || !allZero(made) {
+		t.Error("clusters kept after Wipe")
+	}
+	for _, c := range clusters {
+		if !reflect.ValueOf(*c).IsZero() {
+			t.Fatal("a cluster's extent or votes kept after Wipe")
+		}
+	}
+	for _, v := range votes {
+		if !allZero(v) {
+			t.Fatal("a cluster's votes kept after Wipe")
+		}
+	}
+	read(r, "the small frame after Wipe", small, 1)
+}
+
+// A place's votes, outgrowing their array, let it go cleared.
+func TestVotesGrownLetGoCleared(t *testing.T) {
+	var c cluster
+	c.addVote(0, 1, 7, 3, 1, 1)
+	old := c.votes[0][1][:cap(c.votes[0][1])]
+	for v := 8; cap(c.votes[0][1]) == cap(old); v++ {
+		c.addVote(0, 1, v, 3, 1, 1)
+	}
+	if !allZero(old) {
+		t.Error("the votes outgrown were let go holding characters")
+	}
+}
+
+// Wipe zeroes a cluster a merge retired, as well as the one it merged
+// into: the extent and votes the search read into each.
+func TestWipeClearsRetiredClusters(t *testing.T) {
+	r := NewReader()
+	s := &search{r: r, step: 1}
+	pair := func(y, value int) *pairObs {
+		return &pairObs{y: y, x0: 10, x1: 60, module: 1, chars: [2]charObs{{ok: true, value: value, checksum: 5, cost: 0.1}}}
+	}
+	// Two pairs farther apart than a cluster's gap, then one between
+	// them, which joins them.
+	s.file(pair(0, 3))
+	s.file(pair(30, 4))
+	if len(r.clusters) != 2 {
+		t.Fatalf("two pairs far apart filed into %d clusters, want 2", len(r.clusters))
+	}
+	retired, votes := r.clusters[1], r.clusters[1].votes[0][0]
+	s.file(pair(15, 3))
+	if retired.mergedInto == nil || len(r.clusters) != 1 {
+		t.Fatal("the pair between the clusters merged none: the test shows nothing")
+	}
+	home := r.clusters[0]
+	r.Wipe()
+	if !reflect.ValueOf(*retired).IsZero() || !allZero(votes) {
+		t.Error("the cluster a merge retired kept its extent or votes after Wipe")
+	}
+	if !reflect.ValueOf(*home).IsZero() {
+		t.Error("the cluster merged into kept its extent or votes after Wipe")
+	}
+}
