@@ -166,7 +166,7 @@ func newAreaReaders(d *decoder) []areaReader {
 			wipe: func() { dbx.Wipe(); dbxLines.wipe() }},
 		{sym: PDF417, corners: cornersTLBLBRTR, read: multiple(pdf), costly: true},
 		{sym: MicroPDF417, corners: cornersTLBLBRTR, read: multiple(mpdf), costly: true, promising: mpdf.Promising},
-		{sym: DataMatrix, corners: cornersTLBLBRTR, read: multiple(dm), costly: true, sameSearch: true},
+		{sym: DataMatrix, corners: cornersTLBLBRTR, read: multiple(dm), costly: true, sameSearch: true, wipe: dm.Wipe},
 		{sym: Aztec, corners: cornersTLBLBRTR, read: multiple(az), costly: true, sameSearch: true},
 		{sym: MaxiCode, corners: cornersTLBLBRTR, read: single(maxi), costly: true, wipe: maxi.Wipe},
 		{sym: MicroQR, corners: cornersTLBLBRTR, read: multiple(mqr), costly: true, wipe: mqr.Wipe},

@@ -2,7 +2,6 @@ package datamatrix
 
 import (
 	"math/bits"
-	"slices"
 	"unsafe"
 
 	"github.com/makiuchi-d/gozxing"
@@ -63,10 +62,11 @@ func (b *bitImage) load(m *gozxing.BitMatrix, shared *bitrow.SharedRows) {
 	}
 }
 
-// wipe clears the copy of the image.
+// wipe clears the copy of the image and lets go of the image.
 func (b *bitImage) wipe() {
 	clear(b.words)
 	b.rows.Done()
+	b.m = nil
 }
 
 // rowWords returns the words of row y, bit x of the slice being pixel x.
@@ -237,6 +237,12 @@ type pixel struct{ x, y int32 }
 type visited struct {
 	bits    []uint64
 	rowBits int
+	// marked is how many words of bits the marks made since they were
+	// last cleared may reach, past which every word is clear: reset and
+	// wipe clear that far, so that the marks, a picture of the edges
+	// traced, are cleared once, by whichever comes first, and a search
+	// that traced nothing leaves nothing to clear.
+	marked int
 }
 
 // seenOrigin is the bit of pixel 0, 0 in visited.
@@ -245,13 +251,19 @@ const seenOrigin = 31
 // reset clears the marks and takes the layout of img.
 func (v *visited) reset(img *bitImage) {
 	n := (int(img.rowBits)*(img.h+2) + 63) / 64
+	v.wipe()
 	if cap(v.bits) < n {
 		v.bits = make([]uint64, n)
 	} else {
 		v.bits = v.bits[:n]
-		clear(v.bits)
 	}
 	v.rowBits = int(img.rowBits)
+}
+
+// wipe clears the marks.
+func (v *visited) wipe() {
+	clear(v.bits[:v.marked])
+	v.marked = 0
 }
 
 func (v *visited) has(x, y int) bool {
@@ -293,7 +305,7 @@ func traceContour(img *bitImage, seen *visited, x, y, limit int, out []pixel) ([
 	returns := 0
 	for len(out) < end {
 		if len(out) == cap(out) {
-			out = slices.Grow(out, min(end-len(out), max(len(out), 256)))
+			out = grow(out, min(end-len(out), max(len(out), 256)))
 		}
 		k, stop := t.steps(out[len(out):min(cap(out), end)])
 		out = out[:len(out)+k]
@@ -327,6 +339,7 @@ func traceContour(img *bitImage, seen *visited, x, y, limit int, out []pixel) ([
 //go:noinline
 func areaAndMark(c []pixel, seen *visited) int {
 	bits, rowBits := seen.bits, seen.rowBits
+	seen.marked = len(bits)
 	area2 := 0
 	px, py := int(c[0].x), int(c[0].y)
 	i := uint(seenOrigin + py*rowBits + px)

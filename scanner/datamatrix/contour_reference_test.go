@@ -144,7 +144,8 @@ func TestTraceContourReference(t *testing.T) {
 }
 
 // The copy of the image that the contours are traced on is cleared when
-// the search ends: image data does not stay behind in the detector.
+// the search ends, and the image let go: image data does not stay behind
+// in the detector.
 func TestFindWipesImageCopy(t *testing.T) {
 	rng := rand.New(rand.NewPCG(13, 3))
 	d := detector{dec: decoder.NewDecoder()}
@@ -153,6 +154,9 @@ func TestFindWipesImageCopy(t *testing.T) {
 		d.find(m, scanParams{rowStep: 1, harder: true})
 		if len(d.img.words) == 0 {
 			t.Fatal("no copy of the image was made")
+		}
+		if d.img.m != nil {
+			t.Fatal("the image searched is held after the search")
 		}
 		for i, w := range d.img.words {
 			if w != 0 {

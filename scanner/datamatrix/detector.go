@@ -45,6 +45,19 @@ type detector struct {
 	// lastErr is the most telling failure so far: a symbol that was found
 	// but did not decode says more than no symbol at all.
 	lastErr error
+
+	// held is how far the searches since the last wipe wrote into the
+	// arrays above, which wipe clears.
+	held heldLengths
+}
+
+// heldLengths counts, for the detector's arrays, the most entries written
+// since the last wipe: each is cut back for every row, contour, corner or
+// line, and a shorter one leaves what a longer one wrote past its length.
+// The segments, fewer than the polygon's vertices, are cleared as far as
+// verts; bins as far as hits; binDist as far as binBest.
+type heldLengths struct {
+	seeds, contour, verts, corners, thick, hits, obs, binBest, fitPts, sizes, found int
 }
 
 // decoded is a symbol read from the image.
@@ -76,6 +89,8 @@ type scanParams struct {
 func (d *detector) find(m *gozxing.BitMatrix, p scanParams) []*decoded {
 	d.img.load(m, p.rows)
 	d.seen.reset(&d.img)
+	// A row's seeds lie three pixels apart at least.
+	d.seeds = roomFor(d.seeds, d.img.w/3+1)
 	d.found = d.found[:0]
 	d.steps = 0
 	d.measured, d.varied, d.traced = 0, 0, 0
@@ -109,6 +124,7 @@ func (d *detector) find(m *gozxing.BitMatrix, p scanParams) []*decoded {
 			continue
 		}
 		d.seeds = rowSeeds(d.img.rowWords(y), d.img.w, d.seeds[:0])
+		d.held.seeds = max(d.held.seeds, len(d.seeds))
 		for _, x := range d.seeds {
 			if p.within != nil && !inside(p.within, x, y) || d.seen.has(x, y) || d.insideFound(x, y) {
 				continue
@@ -116,6 +132,7 @@ func (d *detector) find(m *gozxing.BitMatrix, p scanParams) []*decoded {
 			var area int
 			var closed bool
 			d.contour, area, closed = traceContour(&d.img, &d.seen, x, y, min(limit, budget), d.contour[:0])
+			d.held.contour = max(d.held.contour, len(d.contour))
 			d.steps += len(d.contour)
 			if budget -= len(d.contour); budget <= 0 {
 				return d.found
@@ -124,7 +141,8 @@ func (d *detector) find(m *gozxing.BitMatrix, p scanParams) []*decoded {
 				continue
 			}
 			if dec := d.tryContour(p); dec != nil {
-				d.found = append(d.found, dec)
+				d.found = append(grow(d.found, 1), dec)
+				d.held.found = max(d.held.found, len(d.found))
 				if !p.multiple {
 					return d.found
 				}
@@ -177,6 +195,8 @@ func (d *detector) tryContour(p scanParams) *decoded {
 	d.verts = simplify(c, int(maxX), int(maxY), d.verts, &d.poly)
 	d.segs = segmentsOf(c, d.verts, d.segs)
 	d.corners = finderCorners(d.segs, minSide*2/3, maxFinders, d.corners)
+	d.held.verts = max(d.held.verts, len(d.verts))
+	d.held.corners = max(d.held.corners, len(d.corners))
 	for _, f := range d.corners {
 		o, ok := d.finderOutline(f)
 		if !ok {

@@ -3,7 +3,6 @@ package datamatrix
 import (
 	"math"
 	"math/bits"
-	"slices"
 
 	"github.com/makiuchi-d/gozxing"
 
@@ -223,11 +222,23 @@ func (d *detector) fixedCount(g *grid, need int) (match, tMatch, tTotal int, ok 
 type lineScratch struct {
 	ts   []float64
 	dark []uint64
+	// The most entries of ts and dark written since the last wipe.
+	tsHeld, darkHeld int
+}
+
+// wipe clears the points and what was read there as far as the reads
+// since the last wipe wrote them.
+func (sc *lineScratch) wipe() {
+	clear(upTo(sc.ts, sc.tsHeld))
+	clear(upTo(sc.dark, sc.darkHeld))
+	sc.ts, sc.dark = sc.ts[:0], sc.dark[:0]
+	sc.tsHeld, sc.darkHeld = 0, 0
 }
 
 // readLine is lineDarks into the detector's buffer.
 func (d *detector) readLine(l *gridLine, ts []float64, in bool) []uint64 {
 	d.line.dark = d.img.lineDarks(l, ts, in, d.line.dark)
+	d.line.darkHeld = max(d.line.darkHeld, len(d.line.dark))
 	return d.line.dark
 }
 
@@ -237,7 +248,7 @@ func (d *detector) readLine(l *gridLine, ts []float64, in bool) []uint64 {
 // registers four at a time where it can (lineDarksWide).
 func (b *bitImage) lineDarks(l *gridLine, ts []float64, in bool, dark []uint64) []uint64 {
 	n := (len(ts) + 63) / 64
-	dark = slices.Grow(dark[:0], n)[:n]
+	dark = roomFor(dark, n)[:n]
 	clear(dark)
 	for k := b.lineDarksWide(l, ts, in, dark); k < len(ts); k++ {
 		if b.darkWhere(l.at(ts[k]), in) {
@@ -287,7 +298,7 @@ func (d *detector) sizeCandidates(o *outline, mirrored bool) []scoredSize {
 		if penalty != 0 {
 			score -= penalty
 		}
-		out = append(out, scoredSize{size: s, score: score, timing: timing, turned: turned})
+		out = append(grow(out, 1), scoredSize{size: s, score: score, timing: timing, turned: turned})
 		for i := range best {
 			if score > best[i] {
 				copy(best[i+1:], best[i:2])
@@ -308,6 +319,7 @@ func (d *detector) sizeCandidates(o *outline, mirrored bool) []scoredSize {
 		}
 	}
 	d.sizes = out
+	d.held.sizes = max(d.held.sizes, len(out))
 	return out
 }
 
@@ -543,11 +555,12 @@ func (d *detector) boundaryChanges(g *grid, alongRows bool, step float64) []obse
 	// The samples along a line, read at once (lineDarks): 0, then
 	// step, 2·step, … summed as a loop over them would sum them.
 	sc := &d.line
-	ts := append(sc.ts[:0], 0)
+	ts := append(grow(sc.ts[:0], 1), 0)
 	for t := step; t <= float64(n); t += step {
-		ts = append(ts, t)
+		ts = append(grow(ts, 1), t)
 	}
 	sc.ts = ts
+	sc.tsHeld = max(sc.tsHeld, len(ts))
 	obs := d.obs[:0]
 	for i := 0; i < lines; i++ {
 		across := float64(i) + 0.5
@@ -579,11 +592,12 @@ func (d *detector) boundaryChanges(g *grid, alongRows bool, step float64) []obse
 				if w>>j&1 != 0 {
 					sign = 1
 				}
-				obs = append(obs, observation{along: at, across: across, sign: sign})
+				obs = append(grow(obs, 1), observation{along: at, across: across, sign: sign})
 			}
 		}
 	}
 	d.obs = obs
+	d.held.obs = max(d.held.obs, len(obs))
 	return obs
 }
 

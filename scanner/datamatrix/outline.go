@@ -36,7 +36,7 @@ func fitContour(c []pixel, s segment, inside point, buf []point) (line, []point,
 	n := len(c)
 	span := s.to - s.from
 	cut := span / 8
-	buf = buf[:0]
+	buf = roomFor(buf, max(0, span-2*cut+1))
 	for i := s.from + cut; i <= s.to-cut; i++ {
 		buf = append(buf, pixelPoint(c[((i%n)+n)%n]))
 	}
@@ -63,10 +63,14 @@ func (d *detector) finderOutline(f finderCorner) (outline, bool) {
 	insideIn := f.in.b.add(inDir.scale(-4)).add(outDir.scale(4))
 	var ok bool
 	var bottom, left line
-	if bottom, d.fitPts, ok = fitContour(c, f.in, insideIn, d.fitPts); !ok {
+	bottom, d.fitPts, ok = fitContour(c, f.in, insideIn, d.fitPts)
+	d.held.fitPts = max(d.held.fitPts, len(d.fitPts))
+	if !ok {
 		return outline{}, false
 	}
-	if left, d.fitPts, ok = fitContour(c, f.out, insideIn, d.fitPts); !ok {
+	left, d.fitPts, ok = fitContour(c, f.out, insideIn, d.fitPts)
+	d.held.fitPts = max(d.held.fitPts, len(d.fitPts))
+	if !ok {
 		return outline{}, false
 	}
 	bl, ok := intersect(bottom, left)
@@ -285,12 +289,13 @@ func (d *detector) barThickness(corner, dirB point, bottom line, lenB float64, d
 				// or thicker, whatever end-start says.
 				capped++
 			}
-			th = append(th, end-start+0.25)
+			th = append(grow(th, 1), end-start+0.25)
 		}
 	}
 	measure(dirB, bottom, lenB)
 	measure(dirL, left, lenL)
 	d.thick = th
+	d.held.thick = max(d.held.thick, len(th))
 	if len(th) < 8 {
 		return 0, false
 	}

@@ -53,6 +53,22 @@ type polygonScratch struct {
 	flat       []int32
 	maxX, maxY int
 	ties       []int32 // farthestFromChord's farthest pixels
+	// The most entries of stack, verts, ring and ties written since the
+	// last wipe (flat is ring's own memory).
+	stackHeld, vertsHeld, ringHeld, tiesHeld int
+}
+
+// wipe clears the contour and the polygon's vertices and chords, and the
+// bounds of the contour, as far as the searches since the last wipe wrote
+// them.
+func (sc *polygonScratch) wipe() {
+	clear(upTo(sc.stack, sc.stackHeld))
+	clear(upTo(sc.verts, sc.vertsHeld))
+	clear(upTo(sc.ring, sc.ringHeld))
+	clear(upTo(sc.ties, sc.tiesHeld))
+	sc.stack, sc.verts, sc.ring, sc.flat, sc.ties = sc.stack[:0], sc.verts[:0], sc.ring[:0], nil, sc.ties[:0]
+	sc.stackHeld, sc.vertsHeld, sc.ringHeld, sc.tiesHeld = 0, 0, 0, 0
+	sc.maxX, sc.maxY = 0, 0
 }
 
 // simplify returns the vertices (contour indices, ascending) of a polygon
@@ -92,9 +108,10 @@ func simplify(c []pixel, maxX, maxY int, out []int, sc *polygonScratch) []int {
 	}
 	// Indices run from a round to a again (n stands for a): ring holds
 	// the contour in that order.
-	ring := append(append(sc.ring[:0], c[a:]...), c[:a]...)
+	ring := append(append(roomFor(sc.ring, n+1), c[a:]...), c[:a]...)
 	ring = append(ring, c[a])
 	sc.ring = ring
+	sc.ringHeld = max(sc.ringHeld, len(ring))
 	sc.flat = coords(ring)
 	// The chords are split in order, the left part of a chord before its
 	// split point and the right part after it, so that the vertices come
@@ -102,13 +119,14 @@ func simplify(c []pixel, maxX, maxY int, out []int, sc *polygonScratch) []int {
 	// gather them: a stack entry {r, -1} stands for the vertex at ring
 	// index r.
 	far := (b - a + n) % n
-	verts := append(sc.verts[:0], 0)
-	stack := append(sc.stack[:0], [2]int{far, n}, [2]int{far, -1}, [2]int{0, far})
+	verts := append(grow(sc.verts[:0], 1), 0)
+	stack := append(grow(sc.stack[:0], 3), [2]int{far, n}, [2]int{far, -1}, [2]int{0, far})
+	sc.stackHeld = max(sc.stackHeld, len(stack))
 	for len(stack) > 0 {
 		s := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
 		if s[1] < 0 {
-			verts = append(verts, s[0])
+			verts = append(grow(verts, 1), s[0])
 			continue
 		}
 		if s[1]-s[0] < 2 {
@@ -118,9 +136,12 @@ func simplify(c []pixel, maxX, maxY int, out []int, sc *polygonScratch) []int {
 		if best < 0 {
 			continue
 		}
-		stack = append(stack, [2]int{best, s[1]}, [2]int{best, -1}, [2]int{s[0], best})
+		stack = append(grow(stack, 3), [2]int{best, s[1]}, [2]int{best, -1}, [2]int{s[0], best})
+		sc.stackHeld = max(sc.stackHeld, len(stack))
 	}
 	sc.stack, sc.verts = stack, verts
+	sc.vertsHeld = max(sc.vertsHeld, len(verts))
+	out = roomFor(out, len(verts))
 	// Ascending contour indices: those past the wrap first.
 	for _, r := range verts {
 		if r >= n-a {
@@ -181,6 +202,7 @@ func farthestFromChord(sc *polygonScratch, from, to int) int {
 	if areaVectors && last-first > minWideArea {
 		var done int
 		done, sc.ties = tiesWide(sc.flat[2*first:2*(last+1)], dx, dy, c, maxArea, sc.maxX, sc.maxY, sc.ties[:0])
+		sc.tiesHeld = max(sc.tiesHeld, len(sc.ties))
 		for _, k := range sc.ties {
 			if d := math.Abs(l.dist(pixelPoint(ring[first+int(k)]))); d > bestD {
 				best, bestD = first+int(k), d
@@ -279,7 +301,7 @@ func farthestFromLine(ring []pixel, from, to int) int {
 // segmentsOf turns polygon vertices into segments, merging neighbours that
 // continue in nearly the same direction (a slightly bowed or nicked edge).
 func segmentsOf(c []pixel, verts []int, out []segment) []segment {
-	out = out[:0]
+	out = roomFor(out, len(verts)) // a segment a vertex at most
 	n := len(c)
 	for i, v := range verts {
 		w := verts[(i+1)%len(verts)]
@@ -342,7 +364,7 @@ type finderCorner struct {
 // hundreds of candidates, of which the detector tries a few: only those
 // are kept in order.
 func finderCorners(segs []segment, minLen float64, most int, out []finderCorner) []finderCorner {
-	out = out[:0]
+	out = roomFor(out, most)
 	k := len(segs)
 	if k < 2 || most <= 0 {
 		return out

@@ -152,7 +152,7 @@ func tiesWide(flat []int32, dx, dy, c, maxArea, maxX, maxY int, out []int32) (in
 		lo := archsimd.LoadInt32x8Slice(flat[2*i : 2*i+8]).Mul(k)
 		hi := archsimd.LoadInt32x8Slice(flat[2*i+8 : 2*i+16]).Mul(k)
 		for m := uint(laneBits[lo.AddPairsGrouped(hi).Sub(cv).Abs().Equal(mx).ToBits()]); m != 0; m &= m - 1 {
-			out = append(out, int32(i+bits.TrailingZeros(m)))
+			out = append(grow(out, 1), int32(i+bits.TrailingZeros(m)))
 		}
 	}
 	archsimd.ClearAVXUpperBits()

@@ -1,9 +1,6 @@
 package datamatrix
 
-import (
-	"math"
-	"slices"
-)
+import "math"
 
 // traceTiming follows the outer edge of a timing pattern from the end of
 // a finder bar, starting along dir: probes come in from outside, square to
@@ -23,7 +20,7 @@ func (d *detector) traceTiming(from, dir, inside point, m, maxLen float64) (l li
 			base := from.add(dir.scale(tt))
 			base = base.add(l.n.scale(-l.dist(base)))
 			if p, ok := d.img.probe(base, l.n, band); ok {
-				hits = append(hits, p)
+				hits = append(grow(hits, 1), p)
 				found = true
 				reach = tt
 			}
@@ -51,6 +48,7 @@ func (d *detector) traceTiming(from, dir, inside point, m, maxLen float64) (l li
 		}
 	}
 	d.hits = hits
+	d.held.hits = max(d.held.hits, len(hits))
 	if l, ok = d.envelope(hits, from, dir, inside, m); !ok {
 		return line{}, 0, 0, false
 	}
@@ -70,17 +68,22 @@ func (d *detector) envelope(hits []point, from, dir, inside point, m float64) (l
 	bin := m
 	nb := 1
 	// Each hit's bin, worked out once for both loops.
-	bins := slices.Grow(d.bins[:0], len(hits))[:len(hits)]
+	bins := roomFor(d.bins, len(hits))[:len(hits)]
 	d.bins = bins
 	for k, p := range hits {
 		bins[k] = int(p.sub(from).dot(dir) / bin)
 		nb = max(nb, bins[k]+1)
 	}
 	if cap(d.binBest) < nb {
+		// The old arrays, let go, would keep the hits and how far out
+		// they lie.
+		clear(d.binBest[:cap(d.binBest)])
+		clear(d.binDist[:cap(d.binDist)])
 		d.binBest = make([]point, nb)
 		d.binDist = make([]float64, nb)
 	}
 	best, bestD := d.binBest[:nb], d.binDist[:nb]
+	d.held.binBest = max(d.held.binBest, nb)
 	for i := range bestD {
 		bestD[i] = math.Inf(-1)
 	}
@@ -98,7 +101,7 @@ func (d *detector) envelope(hits []point, from, dir, inside point, m float64) (l
 	}
 	// Keep the hits that reach as far out as their neighbours': the others
 	// went in past a light module.
-	pts := d.fitPts[:0]
+	pts := roomFor(d.fitPts, nb) // a point a bin at most
 	for i := range best {
 		if math.IsInf(bestD[i], -1) {
 			continue
@@ -117,6 +120,7 @@ func (d *detector) envelope(hits []point, from, dir, inside point, m float64) (l
 		}
 	}
 	d.fitPts = pts
+	d.held.fitPts = max(d.held.fitPts, len(pts))
 	if len(pts) < 2 {
 		return line{}, false
 	}
