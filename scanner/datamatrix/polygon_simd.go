@@ -145,6 +145,10 @@ func tiesWide(flat []int32, dx, dy, c, maxArea, maxX, maxY int, out []int32) (in
 	if !areaVectors || n == 0 || max(dx, -dx)*maxY+max(dy, -dy)*maxX >= 1<<31 {
 		return 0, out
 	}
+	// Room for a tie a pixel, made before the vector code: grown in the
+	// loop, the array let go would be cleared (grow) while the upper
+	// halves of the vector registers are set.
+	out = grow(out, n)
 	k := archsimd.LoadInt32x8(&[8]int32{int32(-dy), int32(dx), int32(-dy), int32(dx), int32(-dy), int32(dx), int32(-dy), int32(dx)})
 	cv := archsimd.BroadcastInt32x8(int32(c))
 	mx := archsimd.BroadcastInt32x8(int32(maxArea))
@@ -152,7 +156,7 @@ func tiesWide(flat []int32, dx, dy, c, maxArea, maxX, maxY int, out []int32) (in
 		lo := archsimd.LoadInt32x8Slice(flat[2*i : 2*i+8]).Mul(k)
 		hi := archsimd.LoadInt32x8Slice(flat[2*i+8 : 2*i+16]).Mul(k)
 		for m := uint(laneBits[lo.AddPairsGrouped(hi).Sub(cv).Abs().Equal(mx).ToBits()]); m != 0; m &= m - 1 {
-			out = append(grow(out, 1), int32(i+bits.TrailingZeros(m)))
+			out = append(out, int32(i+bits.TrailingZeros(m)))
 		}
 	}
 	archsimd.ClearAVXUpperBits()
