@@ -10,6 +10,7 @@ import (
 	"github.com/makiuchi-d/gozxing/aztec/decoder"
 
 	"github.com/scannerd/scannerd/internal/zint"
+	"github.com/scannerd/scannerd/scanner/internal/scrub/scrubtest"
 )
 
 // binarized is img binarized as the engine's first pass does it.
@@ -22,33 +23,26 @@ func binarized(t *testing.T, img image.Image) *gozxing.BinaryBitmap {
 	return bm
 }
 
-// allZero reports whether every entry of s's array, to its capacity, is
-// its type's zero.
-func allZero[T comparable](s []T) bool {
-	var zero T
-	return !slices.ContainsFunc(s[:cap(s)], func(v T) bool { return v != zero })
-}
-
 // heldPast reports whether s's array holds anything but zeros past its
 // length: what a longer use wrote before a shorter one.
-func heldPast[T comparable](s []T) bool { return !allZero(s[len(s):]) }
+func heldPast[T comparable](s []T) bool { return !scrubtest.Zero(s[len(s):]) }
 
 // kept names what d keeps of an image, each to its array's capacity,
 // that a wipe must clear.
 func kept(d *detector) map[string]bool {
 	return map[string]bool{
-		"image copy":         !allZero(d.img.words) || d.img.blocks != [blockSlots][32]uint32{} || !allZero(d.img.col),
+		"image copy":         !scrubtest.Zero(d.img.words) || d.img.blocks != [blockSlots][32]uint32{} || !scrubtest.Zero(d.img.col),
 		"blocks read (tags)": d.img.tags != [blockSlots]int32{},
-		"row hits":           !allZero(d.hits),
-		"sorted row hits":    !allZero(d.sorted),
-		"centres":            !allZero(d.centres),
-		"row runs":           !allZero(d.runs),
-		"line runs":          !allZero(d.colRuns),
-		"line run starts":    !allZero(d.colStarts),
-		"window":             !allZero(d.window),
-		"blobs":              !allZero(d.blobs),
-		"flood":              !allZero(d.fill),
-		"ring points":        !allZero(d.ringPts),
+		"row hits":           !scrubtest.Zero(d.hits),
+		"sorted row hits":    !scrubtest.Zero(d.sorted),
+		"centres":            !scrubtest.Zero(d.centres),
+		"row runs":           !scrubtest.Zero(d.runs),
+		"line runs":          !scrubtest.Zero(d.colRuns),
+		"line run starts":    !scrubtest.Zero(d.colStarts),
+		"window":             !scrubtest.Zero(d.window),
+		"blobs":              !scrubtest.Zero(d.blobs),
+		"flood":              !scrubtest.Zero(d.fill),
+		"ring points":        !scrubtest.Zero(d.ringPts),
 		"line extent":        d.lineK != 0,
 		"perspective map":    d.persp != projective{} || d.perspOK,
 		"decoded modules":    d.dec != decoder.Decoder{},

@@ -1,5 +1,7 @@
 package databar
 
+import "github.com/scannerd/scannerd/scanner/internal/scrub"
+
 // A symbol is assembled from pair observations by finder identity: the
 // check character (left of A1) gives the number of symbol characters, that
 // number gives the finder sequence, and each finder occurs once in it. So
@@ -34,7 +36,7 @@ func (c *cluster) addVote(f finderID, side, value, checksum int, weight float64,
 			return
 		}
 	}
-	c.votes[f][side] = append(grown(vs), vote{value: value, checksum: checksum, weight: weight, hits: hits})
+	c.votes[f][side] = append(scrub.Grow(vs, 1), vote{value: value, checksum: checksum, weight: weight, hits: hits})
 }
 
 // leader returns the settled value of a place, if it has one.

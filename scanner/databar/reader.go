@@ -23,6 +23,7 @@ import (
 	"github.com/makiuchi-d/gozxing"
 
 	"github.com/scannerd/scannerd/scanner/internal/guard"
+	"github.com/scannerd/scannerd/scanner/internal/scrub"
 )
 
 // Info is stored under gozxing.ResultMetadataType_OTHER. Linked is the
@@ -65,10 +66,10 @@ func (r *Reader) Wipe() {
 	}
 	clear(r.rows.runs[:cap(r.rows.runs)])
 	clear(r.rows.pos[:cap(r.rows.pos)])
-	clear(upTo(r.obs, r.rows.pairsHeld))
+	clear(scrub.UpTo(r.obs, r.rows.pairsHeld))
 	r.obs, r.rows.pairsHeld = r.obs[:0], 0
 	r.wipeClusters()
-	clear(upTo(r.scanned, r.scannedHeld))
+	clear(scrub.UpTo(r.scanned, r.scannedHeld))
 	r.scanned, r.scannedHeld = r.scanned[:0], 0
 }
 
@@ -85,25 +86,9 @@ func (r *Reader) wipeClusters() {
 		}
 		*c = cluster{}
 	}
-	clear(upTo(r.clusters, len(r.made)))
+	clear(scrub.UpTo(r.clusters, len(r.made)))
 	clear(r.made)
 	r.clusters, r.made = r.clusters[:0], r.made[:0]
-}
-
-// upTo returns the first n entries of s's array, or all it has room for.
-func upTo[T any](s []T, n int) []T { return s[:min(n, cap(s))] }
-
-// grown returns s with room for one more entry, grown into a new array
-// where it has none and the old one cleared: appends through it never
-// drop an array with what it held of an image, which nothing clears.
-func grown[T any](s []T) []T {
-	if len(s) < cap(s) {
-		return s
-	}
-	g := make([]T, len(s), 2*cap(s)+4)
-	copy(g, s)
-	clear(s[:cap(s)])
-	return g
 }
 
 // DecodeWithoutHints decodes with default effort.

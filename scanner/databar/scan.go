@@ -7,6 +7,7 @@ import (
 	"github.com/makiuchi-d/gozxing"
 
 	"github.com/scannerd/scannerd/scanner/internal/bitrow"
+	"github.com/scannerd/scannerd/scanner/internal/scrub"
 )
 
 // charObs is a character read beside a finder.
@@ -227,7 +228,7 @@ func (s *rowScanner) findPairs(y int, obs []pairObs) []pairObs {
 				continue
 			}
 			if p, ok := s.readPair(k, rtl, m, y); ok {
-				obs = append(grown(obs), p)
+				obs = append(scrub.Grow(obs, 1), p)
 			}
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"github.com/makiuchi-d/gozxing"
 
 	"github.com/scannerd/scannerd/scanner/internal/hint"
+	"github.com/scannerd/scannerd/scanner/internal/scrub"
 )
 
 // Scan-line schedule. Coarse lines cover the image. Where they cross
@@ -54,7 +55,7 @@ func newSearch(r *Reader, img *gozxing.BinaryBitmap, lines Lines, hints map[gozx
 	}
 	s.step = max(1, s.height/s.coarse)
 	if cap(r.scanned) < s.height {
-		clear(upTo(r.scanned, r.scannedHeld)) // let go showing no line
+		clear(scrub.UpTo(r.scanned, r.scannedHeld)) // let go showing no line
 		r.scanned = make([]bool, s.height)
 	}
 	r.scanned = r.scanned[:s.height]

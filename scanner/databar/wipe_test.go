@@ -7,14 +7,8 @@ import (
 	"testing"
 
 	"github.com/scannerd/scannerd/internal/zint"
+	"github.com/scannerd/scannerd/scanner/internal/scrub/scrubtest"
 )
-
-// allZero reports whether every entry of s's array, to its capacity, is
-// its type's zero.
-func allZero[T comparable](s []T) bool {
-	var zero T
-	return !slices.ContainsFunc(s[:cap(s)], func(v T) bool { return v != zero })
-}
 
 // zintFrame is a frame at least h pixels tall holding the DataBar
 // Expanded symbols zint draws for each set of args, 2 pixels a module,
@@ -82,14 +76,14 @@ func TestWipeClearsWhatTheReadsKept(t *testing.T) {
 	read(r, "the small frame", small, 1)
 	obs, scanned, clusters := r.obs[:cap(r.obs)], r.scanned[:cap(r.scanned)], slices.Clone(r.made)
 	votes := votesOf(clusters)
-	if allZero(obs) || allZero(scanned) || len(clusters) == 0 {
+	if scrubtest.Zero(obs) || scrubtest.Zero(scanned) || len(clusters) == 0 {
 		t.Fatal("the small frame's read kept nothing: nothing for the test to see let go")
 	}
 	read(r, "the large frame", large, 2)
 	if cap(r.obs) <= cap(obs) || cap(r.scanned) <= cap(scanned) {
 		t.Fatal("the large frame outgrew neither the pairs' nor the lines' array: the test shows little")
 	}
-	if !allZero(obs) || !allZero(scanned) {
+	if !scrubtest.Zero(obs) || !scrubtest.Zero(scanned) {
 		t.Error("an array a read outgrew was let go holding pairs or lines scanned")
 	}
 	for _, c := range clusters {
@@ -98,7 +92,7 @@ func TestWipeClearsWhatTheReadsKept(t *testing.T) {
 		}
 	}
 	for _, v := range votes {
-		if !allZero(v) {
+		if !scrubtest.Zero(v) {
 			t.Fatal("a cluster of the search before was let go holding votes")
 		}
 	}
@@ -114,18 +108,18 @@ func TestWipeClearsWhatTheReadsKept(t *testing.T) {
 	}
 	clusters = append(clusters, r.made...)
 	votes = append(votes, votesOf(r.made)...)
-	if allZero(r.obs) || !slices.Contains(r.scanned, true) || allZero(r.clusters) {
+	if scrubtest.Zero(r.obs) || !slices.Contains(r.scanned, true) || scrubtest.Zero(r.clusters) {
 		t.Fatal("the reads kept nothing: nothing for the test to see wiped")
 	}
 	clustersArray, made := r.clusters[:cap(r.clusters)], r.made[:cap(r.made)]
 	r.Wipe()
-	if !allZero(r.obs) {
+	if !scrubtest.Zero(r.obs) {
 		t.Error("pairs kept after Wipe")
 	}
-	if !allZero(r.scanned) {
+	if !scrubtest.Zero(r.scanned) {
 		t.Error("lines scanned kept after Wipe")
 	}
-	if !allZero(clustersArray) || !allZero(made) {
+	if !scrubtest.Zero(clustersArray) || !scrubtest.Zero(made) {
 		t.Error("clusters kept after Wipe")
 	}
 	for _, c := range clusters {
@@ -134,7 +128,7 @@ func TestWipeClearsWhatTheReadsKept(t *testing.T) {
 		}
 	}
 	for _, v := range votes {
-		if !allZero(v) {
+		if !scrubtest.Zero(v) {
 			t.Fatal("a cluster's votes kept after Wipe")
 		}
 	}
@@ -149,7 +143,7 @@ func TestVotesGrownLetGoCleared(t *testing.T) {
 	for v := 8; cap(c.votes[0][1]) == cap(old); v++ {
 		c.addVote(0, 1, v, 3, 1, 1)
 	}
-	if !allZero(old) {
+	if !scrubtest.Zero(old) {
 		t.Error("the votes outgrown were let go holding characters")
 	}
 }
@@ -176,7 +170,7 @@ func TestWipeClearsRetiredClusters(t *testing.T) {
 	}
 	home := r.clusters[0]
 	r.Wipe()
-	if !reflect.ValueOf(*retired).IsZero() || !allZero(votes) {
+	if !reflect.ValueOf(*retired).IsZero() || !scrubtest.Zero(votes) {
 		t.Error("the cluster a merge retired kept its extent or votes after Wipe")
 	}
 	if !reflect.ValueOf(*home).IsZero() {

@@ -7,6 +7,7 @@ import (
 	"github.com/makiuchi-d/gozxing"
 
 	"github.com/scannerd/scannerd/scanner/internal/bitrow"
+	"github.com/scannerd/scannerd/scanner/internal/scrub"
 )
 
 // bitImage reads the binarized image; everything outside it is light. It
@@ -305,7 +306,7 @@ func traceContour(img *bitImage, seen *visited, x, y, limit int, out []pixel) ([
 	returns := 0
 	for len(out) < end {
 		if len(out) == cap(out) {
-			out = grow(out, min(end-len(out), max(len(out), 256)))
+			out = scrub.Grow(out, min(end-len(out), max(len(out), 256)))
 		}
 		k, stop := t.steps(out[len(out):min(cap(out), end)])
 		out = out[:len(out)+k]

@@ -11,6 +11,7 @@ import (
 	"github.com/makiuchi-d/gozxing/datamatrix/decoder"
 
 	"github.com/scannerd/scannerd/scanner/internal/bitrow"
+	"github.com/scannerd/scannerd/scanner/internal/scrub"
 )
 
 // detector finds and reads symbols in one binarized image. Its buffers are
@@ -90,7 +91,7 @@ func (d *detector) find(m *gozxing.BitMatrix, p scanParams) []*decoded {
 	d.img.load(m, p.rows)
 	d.seen.reset(&d.img)
 	// A row's seeds lie three pixels apart at least.
-	d.seeds = roomFor(d.seeds, d.img.w/3+1)
+	d.seeds = scrub.Room(d.seeds, d.img.w/3+1)
 	d.found = d.found[:0]
 	d.steps = 0
 	d.measured, d.varied, d.traced = 0, 0, 0
@@ -141,7 +142,7 @@ func (d *detector) find(m *gozxing.BitMatrix, p scanParams) []*decoded {
 				continue
 			}
 			if dec := d.tryContour(p); dec != nil {
-				d.found = append(grow(d.found, 1), dec)
+				d.found = append(scrub.Grow(d.found, 1), dec)
 				d.held.found = max(d.held.found, len(d.found))
 				if !p.multiple {
 					return d.found

@@ -7,6 +7,7 @@ import (
 	"github.com/makiuchi-d/gozxing"
 
 	"github.com/scannerd/scannerd/scanner/internal/geom"
+	"github.com/scannerd/scannerd/scanner/internal/scrub"
 )
 
 // grid maps module coordinates of one symbol size into the image.
@@ -229,8 +230,8 @@ type lineScratch struct {
 // wipe clears the points and what was read there as far as the reads
 // since the last wipe wrote them.
 func (sc *lineScratch) wipe() {
-	clear(upTo(sc.ts, sc.tsHeld))
-	clear(upTo(sc.dark, sc.darkHeld))
+	clear(scrub.UpTo(sc.ts, sc.tsHeld))
+	clear(scrub.UpTo(sc.dark, sc.darkHeld))
 	sc.ts, sc.dark = sc.ts[:0], sc.dark[:0]
 	sc.tsHeld, sc.darkHeld = 0, 0
 }
@@ -248,7 +249,7 @@ func (d *detector) readLine(l *gridLine, ts []float64, in bool) []uint64 {
 // registers four at a time where it can (lineDarksWide).
 func (b *bitImage) lineDarks(l *gridLine, ts []float64, in bool, dark []uint64) []uint64 {
 	n := (len(ts) + 63) / 64
-	dark = roomFor(dark, n)[:n]
+	dark = scrub.Room(dark, n)[:n]
 	clear(dark)
 	for k := b.lineDarksWide(l, ts, in, dark); k < len(ts); k++ {
 		if b.darkWhere(l.at(ts[k]), in) {
@@ -298,7 +299,7 @@ func (d *detector) sizeCandidates(o *outline, mirrored bool) []scoredSize {
 		if penalty != 0 {
 			score -= penalty
 		}
-		out = append(grow(out, 1), scoredSize{size: s, score: score, timing: timing, turned: turned})
+		out = append(scrub.Grow(out, 1), scoredSize{size: s, score: score, timing: timing, turned: turned})
 		for i := range best {
 			if score > best[i] {
 				copy(best[i+1:], best[i:2])
@@ -555,9 +556,9 @@ func (d *detector) boundaryChanges(g *grid, alongRows bool, step float64) []obse
 	// The samples along a line, read at once (lineDarks): 0, then
 	// step, 2·step, … summed as a loop over them would sum them.
 	sc := &d.line
-	ts := append(grow(sc.ts[:0], 1), 0)
+	ts := append(scrub.Grow(sc.ts[:0], 1), 0)
 	for t := step; t <= float64(n); t += step {
-		ts = append(grow(ts, 1), t)
+		ts = append(scrub.Grow(ts, 1), t)
 	}
 	sc.ts = ts
 	sc.tsHeld = max(sc.tsHeld, len(ts))
@@ -592,7 +593,7 @@ func (d *detector) boundaryChanges(g *grid, alongRows bool, step float64) []obse
 				if w>>j&1 != 0 {
 					sign = 1
 				}
-				obs = append(grow(obs, 1), observation{along: at, across: across, sign: sign})
+				obs = append(scrub.Grow(obs, 1), observation{along: at, across: across, sign: sign})
 			}
 		}
 	}

@@ -3,6 +3,8 @@ package datamatrix
 import (
 	"math"
 	"sort"
+
+	"github.com/scannerd/scannerd/scanner/internal/scrub"
 )
 
 // outline is a symbol candidate: the corners of its module grid in image
@@ -36,7 +38,7 @@ func fitContour(c []pixel, s segment, inside point, buf []point) (line, []point,
 	n := len(c)
 	span := s.to - s.from
 	cut := span / 8
-	buf = roomFor(buf, max(0, span-2*cut+1))
+	buf = scrub.Room(buf, max(0, span-2*cut+1))
 	for i := s.from + cut; i <= s.to-cut; i++ {
 		buf = append(buf, pixelPoint(c[((i%n)+n)%n]))
 	}
@@ -289,7 +291,7 @@ func (d *detector) barThickness(corner, dirB point, bottom line, lenB float64, d
 				// or thicker, whatever end-start says.
 				capped++
 			}
-			th = append(grow(th, 1), end-start+0.25)
+			th = append(scrub.Grow(th, 1), end-start+0.25)
 		}
 	}
 	measure(dirB, bottom, lenB)

@@ -3,6 +3,8 @@ package datamatrix
 import (
 	"math"
 	"unsafe"
+
+	"github.com/scannerd/scannerd/scanner/internal/scrub"
 )
 
 // A Data Matrix symbol's finder pattern is an L of two solid bars along the
@@ -62,10 +64,10 @@ type polygonScratch struct {
 // bounds of the contour, as far as the searches since the last wipe wrote
 // them.
 func (sc *polygonScratch) wipe() {
-	clear(upTo(sc.stack, sc.stackHeld))
-	clear(upTo(sc.verts, sc.vertsHeld))
-	clear(upTo(sc.ring, sc.ringHeld))
-	clear(upTo(sc.ties, sc.tiesHeld))
+	clear(scrub.UpTo(sc.stack, sc.stackHeld))
+	clear(scrub.UpTo(sc.verts, sc.vertsHeld))
+	clear(scrub.UpTo(sc.ring, sc.ringHeld))
+	clear(scrub.UpTo(sc.ties, sc.tiesHeld))
 	sc.stack, sc.verts, sc.ring, sc.flat, sc.ties = sc.stack[:0], sc.verts[:0], sc.ring[:0], nil, sc.ties[:0]
 	sc.stackHeld, sc.vertsHeld, sc.ringHeld, sc.tiesHeld = 0, 0, 0, 0
 	sc.maxX, sc.maxY = 0, 0
@@ -108,7 +110,7 @@ func simplify(c []pixel, maxX, maxY int, out []int, sc *polygonScratch) []int {
 	}
 	// Indices run from a round to a again (n stands for a): ring holds
 	// the contour in that order.
-	ring := append(append(roomFor(sc.ring, n+1), c[a:]...), c[:a]...)
+	ring := append(append(scrub.Room(sc.ring, n+1), c[a:]...), c[:a]...)
 	ring = append(ring, c[a])
 	sc.ring = ring
 	sc.ringHeld = max(sc.ringHeld, len(ring))
@@ -119,14 +121,14 @@ func simplify(c []pixel, maxX, maxY int, out []int, sc *polygonScratch) []int {
 	// gather them: a stack entry {r, -1} stands for the vertex at ring
 	// index r.
 	far := (b - a + n) % n
-	verts := append(grow(sc.verts[:0], 1), 0)
-	stack := append(grow(sc.stack[:0], 3), [2]int{far, n}, [2]int{far, -1}, [2]int{0, far})
+	verts := append(scrub.Grow(sc.verts[:0], 1), 0)
+	stack := append(scrub.Grow(sc.stack[:0], 3), [2]int{far, n}, [2]int{far, -1}, [2]int{0, far})
 	sc.stackHeld = max(sc.stackHeld, len(stack))
 	for len(stack) > 0 {
 		s := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
 		if s[1] < 0 {
-			verts = append(grow(verts, 1), s[0])
+			verts = append(scrub.Grow(verts, 1), s[0])
 			continue
 		}
 		if s[1]-s[0] < 2 {
@@ -136,12 +138,12 @@ func simplify(c []pixel, maxX, maxY int, out []int, sc *polygonScratch) []int {
 		if best < 0 {
 			continue
 		}
-		stack = append(grow(stack, 3), [2]int{best, s[1]}, [2]int{best, -1}, [2]int{s[0], best})
+		stack = append(scrub.Grow(stack, 3), [2]int{best, s[1]}, [2]int{best, -1}, [2]int{s[0], best})
 		sc.stackHeld = max(sc.stackHeld, len(stack))
 	}
 	sc.stack, sc.verts = stack, verts
 	sc.vertsHeld = max(sc.vertsHeld, len(verts))
-	out = roomFor(out, len(verts))
+	out = scrub.Room(out, len(verts))
 	// Ascending contour indices: those past the wrap first.
 	for _, r := range verts {
 		if r >= n-a {
@@ -301,7 +303,7 @@ func farthestFromLine(ring []pixel, from, to int) int {
 // segmentsOf turns polygon vertices into segments, merging neighbours that
 // continue in nearly the same direction (a slightly bowed or nicked edge).
 func segmentsOf(c []pixel, verts []int, out []segment) []segment {
-	out = roomFor(out, len(verts)) // a segment a vertex at most
+	out = scrub.Room(out, len(verts)) // a segment a vertex at most
 	n := len(c)
 	for i, v := range verts {
 		w := verts[(i+1)%len(verts)]
@@ -364,7 +366,7 @@ type finderCorner struct {
 // hundreds of candidates, of which the detector tries a few: only those
 // are kept in order.
 func finderCorners(segs []segment, minLen float64, most int, out []finderCorner) []finderCorner {
-	out = roomFor(out, most)
+	out = scrub.Room(out, most)
 	k := len(segs)
 	if k < 2 || most <= 0 {
 		return out

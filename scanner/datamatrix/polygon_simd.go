@@ -5,6 +5,8 @@ package datamatrix
 import (
 	"math/bits"
 	"simd/archsimd"
+
+	"github.com/scannerd/scannerd/scanner/internal/scrub"
 )
 
 // areaVectors tells whether farthestArea works in vector registers: AVX2's
@@ -148,7 +150,7 @@ func tiesWide(flat []int32, dx, dy, c, maxArea, maxX, maxY int, out []int32) (in
 	// Room for a tie a pixel, made before the vector code: grown in the
 	// loop, the array let go would be cleared (grow) while the upper
 	// halves of the vector registers are set.
-	out = grow(out, n)
+	out = scrub.Grow(out, n)
 	k := archsimd.LoadInt32x8(&[8]int32{int32(-dy), int32(dx), int32(-dy), int32(dx), int32(-dy), int32(dx), int32(-dy), int32(dx)})
 	cv := archsimd.BroadcastInt32x8(int32(c))
 	mx := archsimd.BroadcastInt32x8(int32(maxArea))

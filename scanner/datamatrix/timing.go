@@ -1,6 +1,10 @@
 package datamatrix
 
-import "math"
+import (
+	"math"
+
+	"github.com/scannerd/scannerd/scanner/internal/scrub"
+)
 
 // traceTiming follows the outer edge of a timing pattern from the end of
 // a finder bar, starting along dir: probes come in from outside, square to
@@ -20,7 +24,7 @@ func (d *detector) traceTiming(from, dir, inside point, m, maxLen float64) (l li
 			base := from.add(dir.scale(tt))
 			base = base.add(l.n.scale(-l.dist(base)))
 			if p, ok := d.img.probe(base, l.n, band); ok {
-				hits = append(grow(hits, 1), p)
+				hits = append(scrub.Grow(hits, 1), p)
 				found = true
 				reach = tt
 			}
@@ -68,7 +72,7 @@ func (d *detector) envelope(hits []point, from, dir, inside point, m float64) (l
 	bin := m
 	nb := 1
 	// Each hit's bin, worked out once for both loops.
-	bins := roomFor(d.bins, len(hits))[:len(hits)]
+	bins := scrub.Room(d.bins, len(hits))[:len(hits)]
 	d.bins = bins
 	for k, p := range hits {
 		bins[k] = int(p.sub(from).dot(dir) / bin)
@@ -101,7 +105,7 @@ func (d *detector) envelope(hits []point, from, dir, inside point, m float64) (l
 	}
 	// Keep the hits that reach as far out as their neighbours': the others
 	// went in past a light module.
-	pts := roomFor(d.fitPts, nb) // a point a bin at most
+	pts := scrub.Room(d.fitPts, nb) // a point a bin at most
 	for i := range best {
 		if math.IsInf(bestD[i], -1) {
 			continue

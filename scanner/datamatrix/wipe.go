@@ -1,6 +1,6 @@
 package datamatrix
 
-import "slices"
+import "github.com/scannerd/scannerd/scanner/internal/scrub"
 
 // Wipe zeroes what the searches since the last Wipe left in the reader's
 // buffers: the marks of the edges traced, the contours, their polygons
@@ -16,28 +16,28 @@ func (r *Reader) Wipe() { r.det.wipe() }
 func (d *detector) wipe() {
 	h := &d.held
 	d.seen.wipe()
-	clear(upTo(d.seeds, h.seeds))
-	clear(upTo(d.contour, h.contour))
-	clear(upTo(d.verts, h.verts))
-	clear(upTo(d.segs, h.verts))
-	clear(upTo(d.corners, h.corners))
-	clear(upTo(d.thick, h.thick))
-	clear(upTo(d.hits, h.hits))
-	clear(upTo(d.bins, h.hits))
-	clear(upTo(d.obs, h.obs))
-	clear(upTo(d.binBest, h.binBest))
-	clear(upTo(d.binDist, h.binBest))
-	clear(upTo(d.fitPts, h.fitPts))
-	clear(upTo(d.sizes, h.sizes))
+	clear(scrub.UpTo(d.seeds, h.seeds))
+	clear(scrub.UpTo(d.contour, h.contour))
+	clear(scrub.UpTo(d.verts, h.verts))
+	clear(scrub.UpTo(d.segs, h.verts))
+	clear(scrub.UpTo(d.corners, h.corners))
+	clear(scrub.UpTo(d.thick, h.thick))
+	clear(scrub.UpTo(d.hits, h.hits))
+	clear(scrub.UpTo(d.bins, h.hits))
+	clear(scrub.UpTo(d.obs, h.obs))
+	clear(scrub.UpTo(d.binBest, h.binBest))
+	clear(scrub.UpTo(d.binDist, h.binBest))
+	clear(scrub.UpTo(d.fitPts, h.fitPts))
+	clear(scrub.UpTo(d.sizes, h.sizes))
 	// The symbols read went out as results, which hold their own copies
 	// of the corners and share the decoder's results: the detector lets
 	// go of those, and clears its own.
-	for _, f := range upTo(d.found, h.found) {
+	for _, f := range scrub.UpTo(d.found, h.found) {
 		if f != nil {
 			*f = decoded{}
 		}
 	}
-	clear(upTo(d.found, h.found))
+	clear(scrub.UpTo(d.found, h.found))
 	d.seeds, d.contour, d.verts, d.segs, d.corners = d.seeds[:0], d.contour[:0], d.verts[:0], d.segs[:0], d.corners[:0]
 	d.thick, d.hits, d.bins, d.obs, d.fitPts, d.sizes, d.found = d.thick[:0], d.hits[:0], d.bins[:0], d.obs[:0], d.fitPts[:0], d.sizes[:0], d.found[:0]
 	d.held = heldLengths{}
@@ -45,35 +45,4 @@ func (d *detector) wipe() {
 	d.line.wipe()
 	d.steps, d.measured, d.varied, d.traced = 0, 0, 0, 0
 	d.lastErr = nil // the decoder's errors name codeword values and counts
-}
-
-// upTo returns the first n entries of s's array, or all it has room for.
-func upTo[T any](s []T, n int) []T { return s[:min(n, cap(s))] }
-
-// roomFor returns s emptied, with room for n entries: a new array where
-// it has less, the old one cleared. Appends within that room never drop
-// an array with what it held of the image, which nothing would clear.
-func roomFor[T any](s []T, n int) []T {
-	if cap(s) >= n {
-		return s[:0]
-	}
-	clear(s[:cap(s)])
-	return make([]T, 0, max(n, 2*cap(s)))
-}
-
-// grow returns s with room for n more entries, as slices.Grow does, but
-// where it grows s into a new array, it clears the old one, as roomFor.
-func grow[T any](s []T, n int) []T {
-	if cap(s)-len(s) >= n {
-		return s
-	}
-	return regrow(s, n)
-}
-
-// regrow is grow's way out, on its own so that grow's test stays inline
-// in the loops that append.
-func regrow[T any](s []T, n int) []T {
-	g := slices.Grow(s[:len(s):len(s)], n)
-	clear(s[:cap(s)])
-	return g
 }

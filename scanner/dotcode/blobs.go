@@ -6,6 +6,8 @@ import (
 	"slices"
 
 	"github.com/makiuchi-d/gozxing"
+
+	"github.com/scannerd/scannerd/scanner/internal/scrub"
 )
 
 // blob is a connected patch of dark pixels: a dot candidate.
@@ -129,8 +131,8 @@ func (f *blobFinder) findRows(w, h int, row func(y int) []uint32) []blob {
 	// took the rows in turn, so either may hold a longer row's past the
 	// last row's; an earlier image's longer rows were cleared after its
 	// search.
-	clear(upTo(f.above, most))
-	clear(upTo(f.runs, most))
+	clear(scrub.UpTo(f.above, most))
+	clear(scrub.UpTo(f.runs, most))
 	f.above = f.above[:0]
 	if f.row != nil {
 		f.row.Clear() // a row of the image
@@ -160,8 +162,8 @@ func (f *blobFinder) findRows(w, h int, row func(y int) []uint32) []blob {
 // of a reused view keeps those until the wipe, see Reader.searched), and
 // the count of their runs.
 func (f *blobFinder) wipe() {
-	clear(upTo(f.acc, f.accs))
-	clear(upTo(f.blobs, f.found))
+	clear(scrub.UpTo(f.acc, f.accs))
+	clear(scrub.UpTo(f.blobs, f.found))
 	f.accs, f.found, f.labelled = 0, 0, 0
 }
 

@@ -5,6 +5,8 @@ import (
 	"math"
 
 	"github.com/makiuchi-d/gozxing"
+
+	"github.com/scannerd/scannerd/scanner/internal/scrub"
 )
 
 // The dot binarizer compares each pixel with the window around its block:
@@ -534,9 +536,9 @@ func (g *grayView) wipeScratch() {
 	g.held, g.blocks = false, 0
 	clear(g.row[:cap(g.row)])
 	clear(g.row2[:cap(g.row2)])
-	clear(upTo(g.sum, n))
-	clear(upTo(g.blockMin, n))
-	clear(upTo(g.rowMin, n))
+	clear(scrub.UpTo(g.sum, n))
+	clear(scrub.UpTo(g.blockMin, n))
+	clear(scrub.UpTo(g.rowMin, n))
 	clear(g.col[:cap(g.col)])
 	clear(g.dark[:cap(g.dark)])
 	clear(g.pairs[:cap(g.pairs)])
@@ -550,8 +552,8 @@ func (g *grayView) wipe() {
 	g.wipeScratch()
 	n := g.windows
 	g.windows = 0
-	clear(upTo(g.mean, n))
-	clear(upTo(g.low, n))
+	clear(scrub.UpTo(g.mean, n))
+	clear(scrub.UpTo(g.low, n))
 	g.offset = 0
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/scannerd/scannerd/scanner/internal/geom"
 	"github.com/scannerd/scannerd/scanner/internal/order"
+	"github.com/scannerd/scannerd/scanner/internal/scrub"
 )
 
 // A DotCode symbol's dots lie on a checkerboard: with module X, each dot's
@@ -102,8 +103,8 @@ func (nb *neighbourhood) index(bs []blob, of []int, cellX, cellY float64, fill *
 // wipe zeroes the blobs' places the neighbourhood holds (a picture's
 // dark patches): of at most blobs blobs, in at most cells counts.
 func (nb *neighbourhood) wipe(blobs, cells int) {
-	clear(upTo(nb.start, cells))
-	clear(upTo(nb.at, blobs))
+	clear(scrub.UpTo(nb.start, cells))
+	clear(scrub.UpTo(nb.at, blobs))
 }
 
 // latticeScratch holds the arrays clusters and fitLattice work in, kept
@@ -151,22 +152,19 @@ func (s *latticeScratch) wipe() {
 	s.held, s.blobs, s.cells = false, 0, 0
 	s.near.wipe(n, c)
 	s.walk.wipe(n, c)
-	clear(upTo(s.fill, c))
+	clear(scrub.UpTo(s.fill, c))
 	for _, a := range [][]int{s.places, s.parent, s.slot, s.sizes, s.all, s.order} {
-		clear(upTo(a, n))
+		clear(scrub.UpTo(a, n))
 	}
-	clear(upTo(s.groups, n))
-	clear(upTo(s.out, n))
-	clear(upTo(s.nns, n))
-	clear(upTo(s.coords, n))
-	clear(upTo(s.placed, n))
+	clear(scrub.UpTo(s.groups, n))
+	clear(scrub.UpTo(s.out, n))
+	clear(scrub.UpTo(s.nns, n))
+	clear(scrub.UpTo(s.coords, n))
+	clear(scrub.UpTo(s.placed, n))
 	clear(s.taken)
-	clear(upTo(s.step, n))
-	clear(upTo(s.pts, n))
+	clear(scrub.UpTo(s.step, n))
+	clear(scrub.UpTo(s.pts, n))
 }
-
-// upTo returns the first n entries of s's array, or all it has room for.
-func upTo[T any](s []T, n int) []T { return s[:min(n, cap(s))] }
 
 // stepHit is a blob a step of fitLattice's walk meets near a lattice
 // place: its place in the group, its cell of reach, the lattice place.

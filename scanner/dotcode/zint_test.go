@@ -11,6 +11,7 @@ import (
 
 	"github.com/scannerd/scannerd/internal/zint"
 	"github.com/scannerd/scannerd/scanner/internal/hint"
+	"github.com/scannerd/scannerd/scanner/internal/scrub/scrubtest"
 )
 
 // decodeGray reads the first symbol of a gray image as the scanner does.
@@ -157,7 +158,7 @@ func keepsNoImage(t *testing.T, r *Reader) {
 			t.Fatal("cores holds image data")
 		}
 	}
-	if !zeroToCap(r.kept) {
+	if !scrubtest.Zero(r.kept) {
 		t.Error("the row the search keeps holds image data")
 	}
 	if row := r.blobs.row; row != nil {
@@ -171,24 +172,24 @@ func keepsNoImage(t *testing.T, r *Reader) {
 	// their capacity: a search of many leaves them past a later one's of
 	// few, and a row of many runs past a later row's of few.
 	f := &r.blobs
-	if !zeroToCap(f.acc) || !zeroToCap(f.blobs) || f.labelled != 0 {
+	if !scrubtest.Zero(f.acc) || !scrubtest.Zero(f.blobs) || f.labelled != 0 {
 		t.Error("the blob finder keeps the dark patches")
 	}
-	if !zeroToCap(f.above) || !zeroToCap(f.runs) {
+	if !scrubtest.Zero(f.above) || !scrubtest.Zero(f.runs) {
 		t.Error("the blob finder keeps the rows' runs")
 	}
 	// The gray view's rows, sums, statistics and thresholds, to their
 	// capacity: a larger image's stay past a smaller one's.
 	g := &r.gray
 	for name, zero := range map[string]bool{
-		"rows":             zeroToCap(g.row) && zeroToCap(g.row2),
-		"block sums":       zeroToCap(g.sum),
-		"column sums":      zeroToCap(g.col),
-		"darkest pixels":   zeroToCap(g.blockMin) && zeroToCap(g.rowMin),
-		"windows' means":   zeroToCap(g.mean),
-		"windows' darkest": zeroToCap(g.low),
-		"block thresholds": zeroToCap(g.dark) && zeroToCap(g.pairs),
-		"pixel thresholds": zeroToCap(g.thr) && g.tail == [32]byte{},
+		"rows":             scrubtest.Zero(g.row) && scrubtest.Zero(g.row2),
+		"block sums":       scrubtest.Zero(g.sum),
+		"column sums":      scrubtest.Zero(g.col),
+		"darkest pixels":   scrubtest.Zero(g.blockMin) && scrubtest.Zero(g.rowMin),
+		"windows' means":   scrubtest.Zero(g.mean),
+		"windows' darkest": scrubtest.Zero(g.low),
+		"block thresholds": scrubtest.Zero(g.dark) && scrubtest.Zero(g.pairs),
+		"pixel thresholds": scrubtest.Zero(g.thr) && g.tail == [32]byte{},
 		"noise's offset":   g.offset == 0,
 	} {
 		if !zero {
@@ -202,23 +203,23 @@ func keepsNoImage(t *testing.T, r *Reader) {
 			t.Errorf("%s holds the dots' places", name)
 		}
 	}
-	if !zeroToCap(ls.pts) || !zeroToCap(ls.coords) || len(ls.taken) != 0 {
+	if !scrubtest.Zero(ls.pts) || !scrubtest.Zero(ls.coords) || len(ls.taken) != 0 {
 		t.Error("the lattice walk's places kept")
 	}
 	// And every other array of the search, to its capacity: what a
 	// search of many blobs wrote stays written past what a later one of
 	// fewer uses.
 	for name, a := range map[string][]int{"places": ls.places, "parent": ls.parent, "slot": ls.slot, "sizes": ls.sizes, "all": ls.all, "order": ls.order} {
-		if !zeroToCap(a) {
+		if !scrubtest.Zero(a) {
 			t.Errorf("the clusters' %s kept", name)
 		}
 	}
 	for name, a := range map[string][]int32{"clusters' cells": ls.near.start, "the walk's cells": ls.walk.start, "fill": ls.fill} {
-		if !zeroToCap(a) {
+		if !scrubtest.Zero(a) {
 			t.Errorf("%s kept", name)
 		}
 	}
-	if !zeroToCap(ls.nns) || !zeroToCap(ls.placed) || !zeroToCap(ls.step) {
+	if !scrubtest.Zero(ls.nns) || !scrubtest.Zero(ls.placed) || !scrubtest.Zero(ls.step) {
 		t.Error("the lattice fit's arrays kept")
 	}
 	for _, gs := range [][][]int{ls.groups, ls.out} {
@@ -226,13 +227,6 @@ func keepsNoImage(t *testing.T, r *Reader) {
 			t.Error("the clusters' groups kept")
 		}
 	}
-}
-
-// zeroToCap reports whether every entry of s's array, to its capacity,
-// is zero.
-func zeroToCap[T comparable](s []T) bool {
-	var zero T
-	return !slices.ContainsFunc(s[:cap(s)], func(v T) bool { return v != zero })
 }
 
 // TestWipeAfterLargerView: a reader that reuses its views keeps no

@@ -106,24 +106,7 @@ func measuredProportions(runs []int) (unit float64, square int, ok bool) {
 	if total < 7 {
 		return 0, 0, false
 	}
-	unit = float64(total) / 7
-	for _, sq := range [2]int{4, 0} {
-		good := true
-		for i, r := range runs[:5] {
-			want, tol := 1.0, 0.55
-			if i == sq {
-				want, tol = 3, 1.1
-			}
-			if math.Abs(float64(r)-want*unit) > tol*unit {
-				good = false
-				break
-			}
-		}
-		if good {
-			return unit, sq, true
-		}
-	}
-	return 0, 0, false
+	return finderMeasure(runs, total)
 }
 
 // TestFinderWindowsMatchAsWindows: the windows finderWindows passes on

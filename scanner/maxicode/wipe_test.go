@@ -8,6 +8,7 @@ import (
 	"github.com/makiuchi-d/gozxing"
 
 	"github.com/scannerd/scannerd/internal/zint"
+	"github.com/scannerd/scannerd/scanner/internal/scrub/scrubtest"
 )
 
 // tiled is a cols×rows tiling of img.
@@ -33,13 +34,6 @@ func binarized(t *testing.T, img image.Image) *gozxing.BinaryBitmap {
 	return bmp
 }
 
-// allZero reports whether every entry of s's array, to its capacity, is
-// its type's zero.
-func allZero[T comparable](s []T) bool {
-	var zero T
-	return !slices.ContainsFunc(s[:cap(s)], func(v T) bool { return v != zero })
-}
-
 // After Wipe the reader keeps nothing of the reads since the last Wipe,
 // a larger image's before a smaller one's too: neither where the
 // bullseyes lie nor the rows' run lengths, to the arrays' capacity; nor
@@ -62,7 +56,7 @@ func TestWipeClearsWhatTheReadsKept(t *testing.T) {
 	if len(r.found) <= cap(firstFound) || cap(r.runs) <= cap(firstRuns) {
 		t.Fatal("the larger read grew neither array: the test shows nothing of their growth")
 	}
-	if !allZero(firstFound) || !allZero(firstRuns) {
+	if !scrubtest.Zero(firstFound) || !scrubtest.Zero(firstRuns) {
 		t.Error("an array a read outgrew was let go holding bullseyes or run lengths")
 	}
 	if n := (numCodewords - primaryTotal) / 2; cap(r.corr.scratch) != n {
@@ -72,16 +66,16 @@ func TestWipeClearsWhatTheReadsKept(t *testing.T) {
 	if _, err := r.Decode(small, nil); err != nil {
 		t.Fatal(err)
 	}
-	if allZero(r.found) || allZero(r.runs) || !slices.ContainsFunc(r.cw[:], func(c byte) bool { return c != 0 }) || allZero(r.corr.scratch) {
+	if scrubtest.Zero(r.found) || scrubtest.Zero(r.runs) || !slices.ContainsFunc(r.cw[:], func(c byte) bool { return c != 0 }) || scrubtest.Zero(r.corr.scratch) {
 		t.Fatal("the reads kept nothing: nothing for the test to see wiped")
 	}
 	r.Wipe()
 	for name, kept := range map[string]bool{
-		"bullseyes":   !allZero(r.found),
-		"run lengths": !allZero(r.runs),
+		"bullseyes":   !scrubtest.Zero(r.found),
+		"run lengths": !scrubtest.Zero(r.runs),
 		"grid":        r.grid != gridBits{},
 		"codewords":   r.cw != [numCodewords]byte{},
-		"scratch":     !allZero(r.corr.scratch),
+		"scratch":     !scrubtest.Zero(r.corr.scratch),
 	} {
 		if kept {
 			t.Errorf("the %s kept after Wipe", name)

@@ -4,12 +4,12 @@ import (
 	"image"
 	"math/rand/v2"
 	"reflect"
-	"slices"
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
 
 	"github.com/scannerd/scannerd/internal/zint"
+	"github.com/scannerd/scannerd/scanner/internal/scrub/scrubtest"
 )
 
 // hybrid is img binarized as the engine's first pass does it.
@@ -20,13 +20,6 @@ func hybrid(t *testing.T, img image.Image) *gozxing.BinaryBitmap {
 		t.Fatal(err)
 	}
 	return bmp
-}
-
-// allZero reports whether every entry of s's array, to its capacity, is
-// its type's zero.
-func allZero[T comparable](s []T) bool {
-	var zero T
-	return !slices.ContainsFunc(s[:cap(s)], func(v T) bool { return v != zero })
 }
 
 // arrays returns the arrays of r's scratch slices, nil for one with
@@ -41,20 +34,6 @@ func arrayOf[T any](s []T) *T {
 		return nil
 	}
 	return &s[:1][0]
-}
-
-// heldBy reports whether the slice field name of v, a struct, holds
-// anything but zeros to its capacity: the finder search's arrays,
-// unexported in their own package.
-func heldBy(v reflect.Value, name string) bool {
-	s := v.FieldByName(name)
-	s = s.Slice(0, s.Cap())
-	for i := range s.Len() {
-		if !s.Index(i).IsZero() {
-			return true
-		}
-	}
-	return false
 }
 
 // After Wipe the reader keeps nothing of the reads since the last Wipe,
@@ -94,7 +73,7 @@ func TestWipeClearsWhatTheReadsKept(t *testing.T) {
 	if res, err := r.Decode(tilted, nil); err != nil || res.GetText() != text {
 		t.Fatalf("the tilted symbol reads %v, %v", res, err)
 	}
-	if allZero(r.side) {
+	if scrubtest.Zero(r.side) {
 		t.Fatal("no edge was fitted: nothing for the test to see wiped")
 	}
 	// The lone symbol's read writes over the first entries only.
@@ -103,7 +82,7 @@ func TestWipeClearsWhatTheReadsKept(t *testing.T) {
 		t.Fatalf("the symbol reads %v, %v", res, err)
 	}
 	finders := reflect.ValueOf(&r.finders).Elem()
-	if allZero(r.cw) || allZero(r.ints) || allZero(r.pts) || !heldBy(finders, "finders") || !heldBy(finders, "runs") {
+	if scrubtest.Zero(r.cw) || scrubtest.Zero(r.ints) || scrubtest.Zero(r.pts) || !scrubtest.FieldHeld(finders, "finders") || !scrubtest.FieldHeld(finders, "runs") {
 		t.Fatal("the reads kept nothing: nothing for the test to see wiped")
 	}
 	if arrays(r) != made {
@@ -112,13 +91,13 @@ func TestWipeClearsWhatTheReadsKept(t *testing.T) {
 	}
 	r.Wipe()
 	for name, kept := range map[string]bool{
-		"finders":     heldBy(finders, "finders"),
-		"run lengths": heldBy(finders, "runs"),
+		"finders":     scrubtest.FieldHeld(finders, "finders"),
+		"run lengths": scrubtest.FieldHeld(finders, "runs"),
 		"grid":        r.grid != moduleGrid{},
-		"codewords":   !allZero(r.cw),
-		"scratch":     !allZero(r.ints),
-		"points":      !allZero(r.pts),
-		"edge points": !allZero(r.side),
+		"codewords":   !scrubtest.Zero(r.cw),
+		"scratch":     !scrubtest.Zero(r.ints),
+		"points":      !scrubtest.Zero(r.pts),
+		"edge points": !scrubtest.Zero(r.side),
 	} {
 		if kept {
 			t.Errorf("the %s kept after Wipe", name)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/scannerd/scannerd/scanner/internal/geom"
 	"github.com/scannerd/scannerd/scanner/internal/qrfinder"
+	"github.com/scannerd/scannerd/scanner/internal/scrub"
 )
 
 // searchRadius is how far from where the map puts it an alignment
@@ -49,7 +50,7 @@ func (r *Reader) align(bm *gozxing.BitMatrix, h geom.Homography, dim int) (geom.
 			for dx := -1.0; dx <= 1; dx++ {
 				x, y := float64(c.x)+0.5+dx, float64(c.y)+0.5+dy
 				u, v := h.Apply(x+ox, y+oy)
-				r.pts = append(grown(r.pts), geom.Correspondence{X: x, Y: y, U: u, V: v})
+				r.pts = append(scrub.Grow(r.pts, 1), geom.Correspondence{X: x, Y: y, U: u, V: v})
 			}
 		}
 		if nh, ok := geom.FitHomography(r.pts); ok {

@@ -31,6 +31,7 @@ import (
 	"github.com/scannerd/scannerd/scanner/internal/guard"
 	"github.com/scannerd/scannerd/scanner/internal/qrcenters"
 	"github.com/scannerd/scannerd/scanner/internal/qrfinder"
+	"github.com/scannerd/scannerd/scanner/internal/scrub"
 )
 
 // maxFinders bounds the finders tried in triples (their number cubed).
@@ -67,39 +68,13 @@ func NewReader() *Reader { return &Reader{dec: qrdecoder.NewDecoder()} }
 func (r *Reader) Wipe() {
 	r.finders.Wipe()
 	r.columns.Wipe()
-	clear(upTo(r.both, r.bothHeld))
-	clear(upTo(r.pts, max(r.ptsHeld, len(r.pts))))
-	clear(upTo(r.edges, r.edgesHeld))
-	clear(upTo(r.cols, r.knotsHeld))
-	clear(upTo(r.rows, r.knotsHeld))
+	clear(scrub.UpTo(r.both, r.bothHeld))
+	clear(scrub.UpTo(r.pts, max(r.ptsHeld, len(r.pts))))
+	clear(scrub.UpTo(r.edges, r.edgesHeld))
+	clear(scrub.UpTo(r.cols, r.knotsHeld))
+	clear(scrub.UpTo(r.rows, r.knotsHeld))
 	r.both, r.pts, r.edges, r.cols, r.rows = r.both[:0], r.pts[:0], r.edges[:0], r.cols[:0], r.rows[:0]
 	r.bothHeld, r.ptsHeld, r.edgesHeld, r.knotsHeld = 0, 0, 0, 0
-}
-
-// upTo returns the first n entries of s's array, or all it has room for.
-func upTo[T any](s []T, n int) []T { return s[:min(n, cap(s))] }
-
-// roomFor returns s emptied, with room for n entries: a new array where
-// it has less, the old one cleared. Appends within that room never
-// drop an array with what it held of the image, which nothing clears.
-func roomFor[T any](s []T, n int) []T {
-	if cap(s) < n {
-		clear(s[:cap(s)])
-		return make([]T, 0, n)
-	}
-	return s[:0]
-}
-
-// grown returns s with room for one more entry, grown into a new array
-// where it has none and the old one cleared, as roomFor.
-func grown[T any](s []T) []T {
-	if len(s) < cap(s) {
-		return s
-	}
-	g := make([]T, len(s), 2*cap(s)+16)
-	copy(g, s)
-	clear(s[:cap(s)])
-	return g
 }
 
 // outline is a finder pattern with the image corners of its dark ring,
@@ -197,7 +172,7 @@ func anySimilar(fs []qrfinder.Finder) bool {
 // samples at 2 modules did with the columns searched).
 func (r *Reader) withColumns(bm *gozxing.BitMatrix, fs []qrfinder.Finder, step int, hints map[gozxing.DecodeHintType]interface{}) []qrfinder.Finder {
 	cs := r.columns.FindColumns(bm, step, hints)
-	r.both = append(roomFor(r.both, len(fs)+len(cs)), fs...)
+	r.both = append(scrub.Room(r.both, len(fs)+len(cs)), fs...)
 	for _, c := range cs {
 		seen := false
 		for _, f := range fs {
@@ -361,7 +336,7 @@ func (f *frame) finderPoints(dim int, pts []geom.Correspondence) []geom.Correspo
 // in the room made for them.
 func (r *Reader) setFinderPoints(f *frame, dim int) {
 	r.ptsHeld = max(r.ptsHeld, len(r.pts))
-	r.pts = f.finderPoints(dim, roomFor(r.pts, 12))
+	r.pts = f.finderPoints(dim, scrub.Room(r.pts, 12))
 }
 
 // timingScore is the share of the timing patterns' modules (row and

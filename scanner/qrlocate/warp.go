@@ -8,6 +8,7 @@ import (
 
 	"github.com/scannerd/scannerd/scanner/internal/geom"
 	"github.com/scannerd/scannerd/scanner/internal/qrfinder"
+	"github.com/scannerd/scannerd/scanner/internal/scrub"
 )
 
 // A symbol printed on a curved surface (a bottle, a can) has no one
@@ -47,7 +48,7 @@ func (r *Reader) readWarped(bm *gozxing.BitMatrix, f *frame, hints map[gozxing.D
 	// The knots, dim+1 an axis, fit in the room made here: no knots
 	// call outgrows the array it is given and lets go of one holding
 	// knots.
-	r.cols, r.rows = roomFor(r.cols, dim+1), roomFor(r.rows, dim+1)
+	r.cols, r.rows = scrub.Room(r.cols, dim+1), scrub.Room(r.rows, dim+1)
 	r.knotsHeld = max(r.knotsHeld, dim+1)
 	// The columns along rows where the map puts them, then the rows
 	// along the columns the knots put; where the map's rows are too far
@@ -244,7 +245,7 @@ func traceEdges(bm *gozxing.BitMatrix, h *geom.Homography, fixed, from, to float
 		c := from + step*float64(i)
 		x, y := pt(c)
 		if d := qrfinder.Dark(bm, x, y); d != prev {
-			dst = append(grown(dst), c-step/2)
+			dst = append(scrub.Grow(dst, 1), c-step/2)
 			prev = d
 		}
 	}

@@ -4,35 +4,14 @@ import (
 	"image"
 	"math"
 	"reflect"
-	"slices"
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
 
 	"github.com/scannerd/scannerd/internal/testimage"
 	"github.com/scannerd/scannerd/internal/zint"
+	"github.com/scannerd/scannerd/scanner/internal/scrub/scrubtest"
 )
-
-// allZero reports whether every entry of s's array, to its capacity, is
-// its type's zero.
-func allZero[T comparable](s []T) bool {
-	var zero T
-	return !slices.ContainsFunc(s[:cap(s)], func(v T) bool { return v != zero })
-}
-
-// heldBy reports whether the slice field name of v, a struct, holds
-// anything but zeros to its capacity: the finder searches' arrays,
-// unexported in their own package.
-func heldBy(v reflect.Value, name string) bool {
-	s := v.FieldByName(name)
-	s = s.Slice(0, s.Cap())
-	for i := range s.Len() {
-		if !s.Index(i).IsZero() {
-			return true
-		}
-	}
-	return false
-}
 
 // qrModules returns the modules of the QR Code of version ver zint
 // encodes text in.
@@ -140,7 +119,7 @@ func TestWipeClearsWhatTheReadsKept(t *testing.T) {
 	if cap(one.pts) <= cap(firstPts) || cap(one.edges) <= cap(first[0]) || cap(one.cols) <= cap(first[1]) || cap(one.rows) <= cap(first[2]) {
 		t.Fatal("the larger symbols outgrew none of the small one's arrays: the test shows little")
 	}
-	if !allZero(firstPts) || !allZero(first[0]) || !allZero(first[1]) || !allZero(first[2]) {
+	if !scrubtest.Zero(firstPts) || !scrubtest.Zero(first[0]) || !scrubtest.Zero(first[1]) || !scrubtest.Zero(first[2]) {
 		t.Error("an array a read outgrew was let go holding points, edges or knots")
 	}
 
@@ -162,19 +141,19 @@ func TestWipeClearsWhatTheReadsKept(t *testing.T) {
 		}
 	}
 	rows, cols := reflect.ValueOf(&r.finders).Elem(), reflect.ValueOf(&r.columns).Elem()
-	if allZero(r.both) || allZero(r.pts) || allZero(r.edges) || allZero(r.cols) || allZero(r.rows) ||
-		!heldBy(rows, "finders") || !heldBy(cols, "finders") {
+	if scrubtest.Zero(r.both) || scrubtest.Zero(r.pts) || scrubtest.Zero(r.edges) || scrubtest.Zero(r.cols) || scrubtest.Zero(r.rows) ||
+		!scrubtest.FieldHeld(rows, "finders") || !scrubtest.FieldHeld(cols, "finders") {
 		t.Fatal("the reads kept nothing: nothing for the test to see wiped")
 	}
 	r.Wipe()
 	for name, kept := range map[string]bool{
-		"finders along the rows":      heldBy(rows, "finders") || heldBy(rows, "runs"),
-		"finders down the columns":    heldBy(cols, "finders") || heldBy(cols, "runs"),
-		"finders of rows and columns": !allZero(r.both),
-		"points":                      !allZero(r.pts),
-		"edges":                       !allZero(r.edges),
-		"columns' knots":              !allZero(r.cols),
-		"rows' knots":                 !allZero(r.rows),
+		"finders along the rows":      scrubtest.FieldHeld(rows, "finders") || scrubtest.FieldHeld(rows, "runs"),
+		"finders down the columns":    scrubtest.FieldHeld(cols, "finders") || scrubtest.FieldHeld(cols, "runs"),
+		"finders of rows and columns": !scrubtest.Zero(r.both),
+		"points":                      !scrubtest.Zero(r.pts),
+		"edges":                       !scrubtest.Zero(r.edges),
+		"columns' knots":              !scrubtest.Zero(r.cols),
+		"rows' knots":                 !scrubtest.Zero(r.rows),
 	} {
 		if kept {
 			t.Errorf("%s kept after Wipe", name)
@@ -184,7 +163,7 @@ func TestWipeClearsWhatTheReadsKept(t *testing.T) {
 	// patterns', after its finders': those too Wipe clears.
 	read(r, "the version 7 symbol after Wipe", large)
 	r.Wipe()
-	if !allZero(r.pts) {
+	if !scrubtest.Zero(r.pts) {
 		t.Error("the alignment patterns' points kept after Wipe")
 	}
 }

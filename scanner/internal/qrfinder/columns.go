@@ -6,6 +6,7 @@ import (
 	"github.com/makiuchi-d/gozxing"
 
 	"github.com/scannerd/scannerd/scanner/internal/bitrow"
+	"github.com/scannerd/scannerd/scanner/internal/scrub"
 )
 
 // FindColumns is Find down every step-th column (read from the columns
@@ -23,7 +24,7 @@ func (r *Scanner) FindColumns(bm *gozxing.BitMatrix, step int, hints map[gozxing
 	r.reach = 0
 	written := r.cols.Written
 	cols := r.cols.OfShared(bm, hints)
-	r.runs = roomFor(r.runs, h+1) // a column's lengths
+	r.runs = scrub.Room(r.runs, h+1) // a column's lengths
 	for x := step / 2; x < w; x += step {
 		r.runs = bitrow.Lengths(cols[x], h, r.runs)
 		r.measured = max(r.measured, len(r.runs))

@@ -13,6 +13,7 @@ import (
 	"github.com/makiuchi-d/gozxing"
 
 	"github.com/scannerd/scannerd/scanner/internal/bitrow"
+	"github.com/scannerd/scannerd/scanner/internal/scrub"
 )
 
 // Finder is a candidate finder pattern: the 7x7 square of ISO/IEC 18004
@@ -61,39 +62,13 @@ type Scanner struct {
 // done with (the finders Find returned are then zeros); the next
 // search works as before.
 func (r *Scanner) Wipe() {
-	clear(upTo(r.finders, r.found))
-	clear(upTo(r.runs, r.measured))
+	clear(scrub.UpTo(r.finders, r.found))
+	clear(scrub.UpTo(r.runs, r.measured))
 	if r.measured > 0 {
 		r.rows.Done() // a search cut short leaves a row of the image copied
 	}
 	r.finders, r.runs = r.finders[:0], r.runs[:0]
 	r.found, r.measured, r.reach = 0, 0, 0
-}
-
-// upTo returns the first n entries of s's array, or all it has room for.
-func upTo[T any](s []T, n int) []T { return s[:min(n, cap(s))] }
-
-// roomFor returns s emptied, with room for n entries: a new array where
-// it has less, the old one cleared. Appends within that room never
-// drop an array with what it held of the image, which nothing clears.
-func roomFor[T any](s []T, n int) []T {
-	if cap(s) < n {
-		clear(s[:cap(s)])
-		return make([]T, 0, n)
-	}
-	return s[:0]
-}
-
-// grown returns s with room for one more entry, grown into a new array
-// where it has none and the old one cleared, as roomFor.
-func grown[T any](s []T) []T {
-	if len(s) < cap(s) {
-		return s
-	}
-	g := make([]T, len(s), 2*cap(s)+16)
-	copy(g, s)
-	clear(s[:cap(s)])
-	return g
 }
 
 // fitFinder reports whether five runs, dark first, are 1:1:3:1:1, their
@@ -208,7 +183,7 @@ func (r *Scanner) find(bm *gozxing.BitMatrix, step int, rows *bitrow.SharedRows)
 	r.reach = 0
 	if !r.rows.Shared() {
 		// A row's lengths, measured here, are its width and one at most.
-		r.runs = roomFor(r.runs, bm.GetWidth()+1)
+		r.runs = scrub.Room(r.runs, bm.GetWidth()+1)
 	}
 	for y := step / 2; y < h; y += step {
 		var l []int
@@ -323,7 +298,7 @@ func (r *Scanner) confirmFinder(bm *gozxing.BitMatrix, cx, cy, unit float64, col
 		return
 	}
 	f := Finder{X: x, Y: y, Module: (ux + uy) / 2, off: max(offV, offH, offD), row: int(line), smeared: smeared}
-	r.finders = append(grown(r.finders), f)
+	r.finders = append(scrub.Grow(r.finders, 1), f)
 	r.found = max(r.found, len(r.finders))
 	across := f.Y - cy // how far the finder lies off its scan line
 	if column {

@@ -6,6 +6,7 @@ import (
 	"github.com/scannerd/scannerd/scanner/internal/bitrow"
 	"github.com/scannerd/scannerd/scanner/internal/geom"
 	"github.com/scannerd/scannerd/scanner/internal/hint"
+	"github.com/scannerd/scannerd/scanner/internal/scrub"
 )
 
 // Shared holds the finder searches of one binarized image, at each row
@@ -81,7 +82,7 @@ func (s *Shared) Wipe() {
 	for i := range s.scans {
 		s.scans[i].Wipe()
 	}
-	clear(upTo(s.outlines, s.outlined))
+	clear(scrub.UpTo(s.outlines, s.outlined))
 	s.outlined = 0
 	s.found = [2][]Finder{} // the scans' arrays, cleared above
 	s.Reset()
@@ -155,7 +156,7 @@ func CornersShared(bm *gozxing.BitMatrix, f Finder, hints map[gozxing.DecodeHint
 	c, ok := Corners(bm, f)
 	s.Outlines++
 	if len(s.outlines) < maxOutlines {
-		s.outlines = append(grown(s.outlines), outline{f: f, corners: c, ok: ok})
+		s.outlines = append(scrub.Grow(s.outlines, 1), outline{f: f, corners: c, ok: ok})
 		s.outlined = max(s.outlined, len(s.outlines))
 	}
 	return c, ok

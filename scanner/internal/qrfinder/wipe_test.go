@@ -3,13 +3,13 @@ package qrfinder
 import (
 	"math/rand/v2"
 	"reflect"
-	"slices"
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
 
 	"github.com/scannerd/scannerd/scanner/internal/geom"
 	"github.com/scannerd/scannerd/scanner/internal/hint"
+	"github.com/scannerd/scannerd/scanner/internal/scrub/scrubtest"
 )
 
 // noiseMatrix is a w×h image of pixel noise, whose specks pass for
@@ -49,13 +49,6 @@ func finderMatrix(t *testing.T) *gozxing.BitMatrix {
 	return bm
 }
 
-// allZero reports whether every entry of s's array, to its capacity, is
-// its type's zero.
-func allZero[T comparable](s []T) bool {
-	var zero T
-	return !slices.ContainsFunc(s[:cap(s)], func(v T) bool { return v != zero })
-}
-
 // After Wipe a Scanner keeps nothing of the searches since the last
 // Wipe, a larger image's before a smaller one's too: neither the
 // finders (where the image's patterns lie), to the array's capacity,
@@ -74,20 +67,20 @@ func TestScannerWipeClearsFindersAndRuns(t *testing.T) {
 	if cap(s.finders) <= maxFinders || cap(s.runs) <= cap(firstRuns) {
 		t.Fatal("the large image grew neither array: the test shows nothing of their growth")
 	}
-	if !allZero(firstFinders) || !allZero(firstRuns) {
+	if !scrubtest.Zero(firstFinders) || !scrubtest.Zero(firstRuns) {
 		t.Error("an array a search outgrew was let go holding finders or run lengths")
 	}
 	// The smaller search writes over the first entries only.
 	s.Find(small, 2)
 	s.FindColumns(small, 2, nil)
-	if allZero(s.finders) || allZero(s.runs) {
+	if scrubtest.Zero(s.finders) || scrubtest.Zero(s.runs) {
 		t.Fatal("the searches kept nothing: nothing for the test to see wiped")
 	}
 	s.Wipe()
-	if !allZero(s.finders) {
+	if !scrubtest.Zero(s.finders) {
 		t.Error("finders kept after Wipe")
 	}
-	if !allZero(s.runs) {
+	if !scrubtest.Zero(s.runs) {
 		t.Error("run lengths kept after Wipe")
 	}
 	if s.reach != 0 {
@@ -98,11 +91,11 @@ func TestScannerWipeClearsFindersAndRuns(t *testing.T) {
 	c.FindColumns(small, 2, nil)
 	firstRuns = c.runs[:cap(c.runs)]
 	c.FindColumns(large, 1, nil)
-	if !allZero(firstRuns) {
+	if !scrubtest.Zero(firstRuns) {
 		t.Error("an array a search down the columns outgrew was let go holding run lengths")
 	}
 	c.Wipe()
-	if !allZero(c.finders) || !allZero(c.runs) {
+	if !scrubtest.Zero(c.finders) || !scrubtest.Zero(c.runs) {
 		t.Error("a search down the columns left finders or run lengths after Wipe")
 	}
 	// A search after Wipe finds what it found before.
@@ -150,11 +143,11 @@ func TestSharedWipeClearsSearchesAndOutlines(t *testing.T) {
 	}
 	s.Wipe()
 	for i := range s.scans {
-		if !allZero(s.scans[i].finders) || !allZero(s.scans[i].runs) {
+		if !scrubtest.Zero(s.scans[i].finders) || !scrubtest.Zero(s.scans[i].runs) {
 			t.Errorf("the search at step %d kept finders or run lengths after Wipe", i+1)
 		}
 	}
-	if !allZero(s.outlines) {
+	if !scrubtest.Zero(s.outlines) {
 		t.Error("outlines kept after Wipe")
 	}
 	if s.found[0] != nil || s.found[1] != nil || s.bound(small) || s.done != [2]bool{} {
