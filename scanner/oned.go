@@ -52,9 +52,11 @@ func newRowReaders() []rowReader {
 // measured in arrays of its own, which its Reset only shortens and
 // nothing outside it can reach to clear. The readers are made with
 // decodeErased, so that once dropped for new ones, all they allocated, and
-// the pairs allocated as they read, are erased.
+// the pairs allocated as they read, are erased. A build that erases
+// nothing (ErasesDecoderMemory) keeps them: new ones would leave the old
+// ones' arrays as they are all the same.
 func (d *decoder) renewRowReaders() {
-	if d.rowReaders != nil && !d.rowReadersRead {
+	if d.rowReaders != nil && (!d.rowReadersRead || !ErasesDecoderMemory) {
 		return
 	}
 	decodeErased(func() { d.rowReaders = newRowReaders() })
@@ -164,7 +166,7 @@ func (d *decoder) scanRows(src gozxing.LuminanceSource, bm *gozxing.BinaryBitmap
 	if len(readers) > 0 && (d.row == nil || d.row.GetSize() != width) {
 		// Rows are reversed in place, so their size must be the image
 		// width exactly: gozxing reuses any larger row it is given.
-		d.wipeRows() // the old rows hold the previous pass's image
+		d.clearRows() // the old rows hold the previous pass's image
 		d.row = gozxing.NewBitArray(width)
 		d.probe = gozxing.NewBitArray(width)
 	}
@@ -659,12 +661,7 @@ func (d *decoder) reverse(row *gozxing.BitArray) {
 // rows, gray rows, their widths, and what the linear reader read; and the
 // columns the area readers share and what each of them keeps.
 func (d *decoder) wipeRows() {
-	for _, r := range []*gozxing.BitArray{d.row, d.work, d.probe} {
-		if r != nil {
-			r.Clear()
-		}
-	}
-	clear(d.revWords[:cap(d.revWords)])
+	d.clearRows()
 	d.rowScan.wipe()
 	d.probeScan.wipe()
 	d.localScan.wipe()
@@ -679,6 +676,20 @@ func (d *decoder) wipeRows() {
 			a.wipe()
 		}
 	}
+}
+
+// clearRows zeroes the binarized rows the row readers read, and the
+// words rows are reversed in: scanRows replaces the rows where a pass's
+// width differs, what the readers keep staying until the decode ends
+// (wipeRows; a wipe of the readers' in the middle of a pass threw away
+// the finder search the pass's QR readers share).
+func (d *decoder) clearRows() {
+	for _, r := range []*gozxing.BitArray{d.row, d.work, d.probe} {
+		if r != nil {
+			r.Clear()
+		}
+	}
+	clear(d.revWords[:cap(d.revWords)])
 }
 
 // decodeRow runs one row decoder, turning a decoder panic into a miss.

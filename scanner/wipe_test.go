@@ -390,9 +390,12 @@ func held(v reflect.Value, name string, data bool) string {
 // TestRowReadersRenewedAfterReading: gozxing's DataBar row readers, which
 // keep the pairs they read (each half's value) and the widths they
 // measured where nothing can clear them, are replaced by new ones after
-// a frame they read rows of; the new ones hold nothing.
+// a frame they read rows of, for the runtime to erase.
 func TestRowReadersRenewedAfterReading(t *testing.T) {
 	zint.Need(t)
+	if !ErasesDecoderMemory {
+		t.Skip("this build erases nothing: the row readers are kept")
+	}
 	img, _ := zint.Image(t, "-b", "DBAR_OMN", "-d", "0952123454321").Render(zint.Scene{Module: 3})
 	f := NewPlanePool(0).Get(img.Rect.Dx(), img.Rect.Dy())
 	copy(f.Pix, img.Pix)
@@ -406,13 +409,6 @@ func TestRowReadersRenewedAfterReading(t *testing.T) {
 	if d.rowReaders[0].dec == before {
 		t.Fatal("the row readers that read the frame's rows were kept")
 	}
-	for i, r := range d.rowReaders {
-		for name, dec := range map[string]any{"dec": r.dec, "back": r.back, "probe": r.probe} {
-			if path := deepHeld(reflect.ValueOf(dec), name, false, map[uintptr]bool{}); path != "" {
-				t.Errorf("row reader %d: %s holds data", i, path)
-			}
-		}
-	}
 	// A decode that reads no row with them keeps them.
 	before = d.rowReaders[0].dec
 	f = noiseFrame(64, 48, 3)
@@ -421,50 +417,4 @@ func TestRowReadersRenewedAfterReading(t *testing.T) {
 	if d.rowReaders[0].dec != before {
 		t.Error("row readers that read nothing were made again")
 	}
-}
-
-// deepHeld is heldIn through pointers and interfaces too (each pointer
-// followed once): the path of the first number within a slice or array,
-// or pointer held in one, that is not zero.
-func deepHeld(v reflect.Value, name string, data bool, seen map[uintptr]bool) string {
-	switch v.Kind() {
-	case reflect.Pointer:
-		if v.IsNil() {
-			return ""
-		}
-		if data {
-			return name
-		}
-		if seen[v.Pointer()] {
-			return ""
-		}
-		seen[v.Pointer()] = true
-		return deepHeld(v.Elem(), name, data, seen)
-	case reflect.Interface:
-		if v.IsNil() {
-			return ""
-		}
-		return deepHeld(v.Elem(), name, data, seen)
-	case reflect.Slice:
-		v = v.Slice(0, v.Cap())
-		fallthrough
-	case reflect.Array:
-		for i := range v.Len() {
-			if p := deepHeld(v.Index(i), fmt.Sprintf("%s[%d]", name, i), true, seen); p != "" {
-				return p
-			}
-		}
-	case reflect.Struct:
-		for i := range v.NumField() {
-			if p := deepHeld(v.Field(i), name+"."+v.Type().Field(i).Name, data, seen); p != "" {
-				return p
-			}
-		}
-	case reflect.Map, reflect.Func, reflect.Chan, reflect.UnsafePointer:
-	default:
-		if data && !v.IsZero() {
-			return name
-		}
-	}
-	return ""
 }

@@ -15,7 +15,8 @@ import (
 // A full homography through the timing points and these patches follows
 // the perspective.
 func (r *Reader) perspective(bm *gozxing.BitMatrix, h homography, size int) (homography, bool) {
-	pts := append([]correspondence(nil), r.pts...)
+	pts := append(r.perspPts[:0], r.pts...)
+	defer func() { r.perspPts = pts }()
 	n := size - 3
 	mid := size/2 + 1
 	for _, pc := range [][2]int{{n, n}, {n, mid}, {mid, n}, {mid, mid}, {n, 4}, {4, n}} {

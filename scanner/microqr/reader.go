@@ -32,7 +32,10 @@ type Reader struct {
 	cw      []byte
 	ints    []int
 	pts     []correspondence
-	side    [][2]float64
+	// perspPts are pts and the far patches' points perspective fits
+	// the full homography through.
+	perspPts []correspondence
+	side     [][2]float64
 	// held: a finder was read since the last Wipe, leaving its symbol's
 	// modules, codewords and points in the arrays above.
 	held bool
@@ -60,7 +63,9 @@ func NewReader() *Reader {
 		cw:   make([]byte, 0, maxCodewords),
 		ints: make([]int, 0, maxCodewords),
 		pts:  make([]correspondence, 0, maxPoints),
-		side: make([][2]float64, 0, maxSide),
+		// The points and the six far patches perspective measures.
+		perspPts: make([]correspondence, 0, maxPoints+6),
+		side:     make([][2]float64, 0, maxSide),
 	}
 	r.Find = r.decode
 	return r
@@ -80,8 +85,9 @@ func (r *Reader) Wipe() {
 	clear(r.cw[:cap(r.cw)])
 	clear(r.ints[:cap(r.ints)])
 	clear(r.pts[:cap(r.pts)])
+	clear(r.perspPts[:cap(r.perspPts)])
 	clear(r.side[:cap(r.side)])
-	r.cw, r.ints, r.pts, r.side = r.cw[:0], r.ints[:0], r.pts[:0], r.side[:0]
+	r.cw, r.ints, r.pts, r.perspPts, r.side = r.cw[:0], r.ints[:0], r.pts[:0], r.perspPts[:0], r.side[:0]
 }
 
 func (r *Reader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]interface{}, all bool) (out []*gozxing.Result, err error) {

@@ -24,8 +24,8 @@ func hybrid(t *testing.T, img image.Image) *gozxing.BinaryBitmap {
 
 // arrays returns the arrays of r's scratch slices, nil for one with
 // none.
-func arrays(r *Reader) [4]any {
-	return [4]any{arrayOf(r.cw), arrayOf(r.ints), arrayOf(r.pts), arrayOf(r.side)}
+func arrays(r *Reader) [5]any {
+	return [5]any{arrayOf(r.cw), arrayOf(r.ints), arrayOf(r.pts), arrayOf(r.side), arrayOf(r.perspPts)}
 }
 
 // arrayOf returns the first entry of s's array, nil when it has none.
@@ -86,18 +86,27 @@ func TestWipeClearsWhatTheReadsKept(t *testing.T) {
 		t.Fatal("the reads kept nothing: nothing for the test to see wiped")
 	}
 	if arrays(r) != made {
-		t.Errorf("an array NewReader made was outgrown (capacities now %d, %d, %d, %d), and let go holding a symbol's data or points",
-			cap(r.cw), cap(r.ints), cap(r.pts), cap(r.side))
+		t.Errorf("an array NewReader made was outgrown (capacities now %d, %d, %d, %d, %d), and let go holding a symbol's data or points",
+			cap(r.cw), cap(r.ints), cap(r.pts), cap(r.side), cap(r.perspPts))
+	}
+	// The far patches' points, which a read falls back on only where the
+	// other fits fail: measured here on the tilted symbol directly.
+	tiltedM, _ := tilted.GetBlackMatrix()
+	if hp, ok := fitHomography(r.pts); !ok {
+		t.Fatal("no homography through the tilted symbol's points")
+	} else if r.perspective(tiltedM, hp, len(m)); scrubtest.Zero(r.perspPts) {
+		t.Fatal("perspective kept no points: nothing for the test to see wiped")
 	}
 	r.Wipe()
 	for name, kept := range map[string]bool{
-		"finders":     scrubtest.FieldHeld(finders, "finders"),
-		"run lengths": scrubtest.FieldHeld(finders, "runs"),
-		"grid":        r.grid != moduleGrid{},
-		"codewords":   !scrubtest.Zero(r.cw),
-		"scratch":     !scrubtest.Zero(r.ints),
-		"points":      !scrubtest.Zero(r.pts),
-		"edge points": !scrubtest.Zero(r.side),
+		"finders":              scrubtest.FieldHeld(finders, "finders"),
+		"run lengths":          scrubtest.FieldHeld(finders, "runs"),
+		"grid":                 r.grid != moduleGrid{},
+		"codewords":            !scrubtest.Zero(r.cw),
+		"scratch":              !scrubtest.Zero(r.ints),
+		"points":               !scrubtest.Zero(r.pts),
+		"edge points":          !scrubtest.Zero(r.side),
+		"perspective's points": !scrubtest.Zero(r.perspPts),
 	} {
 		if kept {
 			t.Errorf("the %s kept after Wipe", name)

@@ -115,7 +115,8 @@ const maxSmall = 8
 // hold the symbols of its finders with modules under smallModule pixels
 // which did not decode although an orientation's frame fits (quiet zone,
 // separator, timing): what a reading of these boxes at double size may
-// still decode. The slice is the Reader's, valid until its next search.
+// still decode. The slice is the Reader's, valid until its next search or
+// Wipe.
 func (r *Reader) Small() []image.Rectangle { return r.small }
 
 // noteSmall keeps the box round the largest symbol that finder f could
