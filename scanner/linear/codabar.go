@@ -223,7 +223,7 @@ func (r *Reader) readCodabar(runs []int, k int) (Symbol, bool) {
 	}
 	out := r.text[:0]
 	chars := append(r.values[:0], bits)
-	defer func() { r.text, r.values = out, chars }()
+	defer func() { r.text, r.values = kept(r.text, out), kept(r.values, chars) }()
 	for i := k + 8; i+7 <= len(runs); i += 8 {
 		width := sum(runs[i : i+7])
 		gap := float64(runs[i-1])

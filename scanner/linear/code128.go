@@ -99,7 +99,7 @@ func (r *Reader) readCode128(runs []int, k int) (Symbol, bool) {
 			vals = append(vals, v)
 			continue
 		}
-		r.values = vals
+		r.values = kept(r.values, vals)
 		// The final bar, two modules of the stop's thirteen, then
 		// whitespace at least half the stop's width.
 		last := i + 6
@@ -113,7 +113,7 @@ func (r *Reader) readCode128(runs []int, k int) (Symbol, bool) {
 		}
 		return Symbol{Format: Code128, Text: text, ID: id, First: k, Last: last}, true
 	}
-	r.values = vals
+	r.values = kept(r.values, vals)
 	return Symbol{}, false
 }
 
@@ -203,7 +203,7 @@ func (r *Reader) code128Text(vals []int) (text, id string, ok bool) {
 			}
 		}
 	}
-	r.text = out
+	r.text = kept(r.text, out)
 	if len(out) == 0 {
 		return "", "", false
 	}

@@ -49,7 +49,7 @@ func (r *Reader) readCode39(runs []int, k int) (Symbol, bool) {
 	}
 	out := r.text[:0]
 	chars := append(r.values[:0], bits)
-	defer func() { r.text, r.values = out, chars }()
+	defer func() { r.text, r.values = kept(r.text, out), kept(r.values, chars) }()
 	for i := k + 10; i+9 <= len(runs); i += 10 {
 		width := sum(runs[i : i+9])
 		// The gap between characters is at most 5.3 narrow elements (a

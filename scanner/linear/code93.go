@@ -52,7 +52,7 @@ func (r *Reader) readCode93(runs []int, k int) (Symbol, bool) {
 		return Symbol{}, false
 	}
 	vals := r.values[:0]
-	defer func() { r.values = vals }()
+	defer func() { r.values = kept(r.values, vals) }()
 	for i := k + 6; i+7 <= len(runs); i += 6 {
 		width := sum(runs[i : i+6])
 		if 2*width < startWidth || width > 2*startWidth {

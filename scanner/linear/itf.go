@@ -225,7 +225,7 @@ func (r *Reader) readITF(runs []int, k int) (Symbol, bool) {
 		return Symbol{}, false
 	}
 	out := r.text[:0]
-	defer func() { r.text = out }()
+	defer func() { r.text = kept(r.text, out) }()
 	for i := k + 4; i+3 <= len(runs); i += 10 {
 		// The stop: a wide bar, two narrow elements, then quiet.
 		if last := i + 2; float64(runs[i]) > 1.5*narrow && float64(runs[i+1]) < 1.5*narrow &&
