@@ -1,5 +1,7 @@
 package linear
 
+import "github.com/scannerd/scannerd/scanner/internal/scrub"
+
 // Codabar (AIM BC3): characters of four bars and three spaces, each
 // narrow or wide, separated by a narrow space; one of A, B, C and D
 // starts and one stops the symbol. codabarWide gives each character's
@@ -223,7 +225,7 @@ func (r *Reader) readCodabar(runs []int, k int) (Symbol, bool) {
 	}
 	out := r.text[:0]
 	chars := append(r.values[:0], bits)
-	defer func() { r.text, r.values = kept(r.text, out), kept(r.values, chars) }()
+	defer func() { r.text, r.values = scrub.Kept(r.text, out), scrub.Kept(r.values, chars) }()
 	for i := k + 8; i+7 <= len(runs); i += 8 {
 		width := sum(runs[i : i+7])
 		gap := float64(runs[i-1])

@@ -1,5 +1,7 @@
 package linear
 
+import "github.com/scannerd/scannerd/scanner/internal/scrub"
+
 // Code 128 (ISO/IEC 15417): characters of three bars and three spaces, 11
 // modules; values 103 to 105 are the start characters A, B and C, and the
 // stop character has a seventh element, a final bar of two modules.
@@ -99,7 +101,7 @@ func (r *Reader) readCode128(runs []int, k int) (Symbol, bool) {
 			vals = append(vals, v)
 			continue
 		}
-		r.values = kept(r.values, vals)
+		r.values = scrub.Kept(r.values, vals)
 		// The final bar, two modules of the stop's thirteen, then
 		// whitespace at least half the stop's width.
 		last := i + 6
@@ -113,7 +115,7 @@ func (r *Reader) readCode128(runs []int, k int) (Symbol, bool) {
 		}
 		return Symbol{Format: Code128, Text: text, ID: id, First: k, Last: last}, true
 	}
-	r.values = kept(r.values, vals)
+	r.values = scrub.Kept(r.values, vals)
 	return Symbol{}, false
 }
 
@@ -203,7 +205,7 @@ func (r *Reader) code128Text(vals []int) (text, id string, ok bool) {
 			}
 		}
 	}
-	r.text = kept(r.text, out)
+	r.text = scrub.Kept(r.text, out)
 	if len(out) == 0 {
 		return "", "", false
 	}

@@ -1,5 +1,7 @@
 package linear
 
+import "github.com/scannerd/scannerd/scanner/internal/scrub"
+
 // Code 39 (ISO/IEC 16388): characters of five bars and four spaces, three
 // of the nine wide, separated by a narrow space; "*" starts and stops.
 // code39Chars lists the characters and code39Wide their wide elements
@@ -49,7 +51,7 @@ func (r *Reader) readCode39(runs []int, k int) (Symbol, bool) {
 	}
 	out := r.text[:0]
 	chars := append(r.values[:0], bits)
-	defer func() { r.text, r.values = kept(r.text, out), kept(r.values, chars) }()
+	defer func() { r.text, r.values = scrub.Kept(r.text, out), scrub.Kept(r.values, chars) }()
 	for i := k + 10; i+9 <= len(runs); i += 10 {
 		width := sum(runs[i : i+9])
 		// The gap between characters is at most 5.3 narrow elements (a

@@ -1,5 +1,7 @@
 package linear
 
+import "github.com/scannerd/scannerd/scanner/internal/scrub"
+
 // Code 93 (AIM USS Code 93): characters of three bars and three spaces, 9
 // modules; "*" starts and stops, the stop followed by a one-module
 // termination bar. Two check characters, C and K, end the data. The
@@ -52,7 +54,7 @@ func (r *Reader) readCode93(runs []int, k int) (Symbol, bool) {
 		return Symbol{}, false
 	}
 	vals := r.values[:0]
-	defer func() { r.values = kept(r.values, vals) }()
+	defer func() { r.values = scrub.Kept(r.values, vals) }()
 	for i := k + 6; i+7 <= len(runs); i += 6 {
 		width := sum(runs[i : i+6])
 		if 2*width < startWidth || width > 2*startWidth {

@@ -1,6 +1,10 @@
 package linear
 
-import "math"
+import (
+	"math"
+
+	"github.com/scannerd/scannerd/scanner/internal/scrub"
+)
 
 // Interleaved 2 of 5 (ISO/IEC 16390): digits in pairs, the first in five
 // bars, the second in the five spaces between them, two of each five wide.
@@ -225,7 +229,7 @@ func (r *Reader) readITF(runs []int, k int) (Symbol, bool) {
 		return Symbol{}, false
 	}
 	out := r.text[:0]
-	defer func() { r.text = kept(r.text, out) }()
+	defer func() { r.text = scrub.Kept(r.text, out) }()
 	for i := k + 4; i+3 <= len(runs); i += 10 {
 		// The stop: a wide bar, two narrow elements, then quiet.
 		if last := i + 2; float64(runs[i]) > 1.5*narrow && float64(runs[i+1]) < 1.5*narrow &&

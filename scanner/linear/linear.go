@@ -101,17 +101,6 @@ type Reader struct {
 	text   []byte
 }
 
-// kept returns s, read into old's array with appends from old[:0], to
-// keep in old's place: where the appends outgrew that array, it is
-// cleared first, holding an earlier symbol's characters or text that
-// nothing would clear once let go.
-func kept[T any](old, s []T) []T {
-	if cap(s) != cap(old) {
-		clear(old[:cap(old)])
-	}
-	return s
-}
-
 // Wipe zeroes what the reader keeps of the last symbol it read: its
 // characters' values and its text.
 func (r *Reader) Wipe() {

@@ -5,6 +5,7 @@ import (
 
 	"github.com/scannerd/scannerd/internal/zint"
 	"github.com/scannerd/scannerd/scanner/internal/bars/barstest"
+	"github.com/scannerd/scannerd/scanner/internal/scrub/scrubtest"
 )
 
 // TestReadsEverySymbolAlongALine: symbols side by side on one line, their
@@ -69,18 +70,8 @@ func TestGrownArraysLetGoCleared(t *testing.T) {
 		if cap(r.text) == cap(text) && cap(r.values) == cap(values) {
 			t.Fatalf("%v: the long symbol grew no array: the test no longer sees one let go", tc.format)
 		}
-		if cap(r.text) != cap(text) && !zero(text) || cap(r.values) != cap(values) && !zero(values) {
+		if cap(r.text) != cap(text) && !scrubtest.Zero(text) || cap(r.values) != cap(values) && !scrubtest.Zero(values) {
 			t.Errorf("%v: an array let go holds the short symbol's characters or text", tc.format)
 		}
 	}
-}
-
-func zero[T comparable](s []T) bool {
-	var z T
-	for _, v := range s {
-		if v != z {
-			return false
-		}
-	}
-	return true
 }

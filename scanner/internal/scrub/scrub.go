@@ -20,6 +20,15 @@ func Room[T any](s []T, n int) []T {
 	return make([]T, 0, max(n, 2*cap(s)))
 }
 
+// Kept returns s, appended to from old[:0], to keep in old's place:
+// where the appends outgrew old's array, that array is cleared first.
+func Kept[T any](old, s []T) []T {
+	if cap(s) != cap(old) {
+		clear(old[:cap(old)])
+	}
+	return s
+}
+
 // Grow returns s with room for n more entries, as slices.Grow does, but
 // where it grows s into a new array it clears the old one.
 func Grow[T any](s []T, n int) []T {

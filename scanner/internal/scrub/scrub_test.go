@@ -51,3 +51,17 @@ func TestRoomAndGrowClearWhatTheyLetGo(t *testing.T) {
 		}
 	}
 }
+
+// TestKeptClearsAnOutgrownArray: Kept clears old's array where the
+// appends to it outgrew it, and leaves it where they did not.
+func TestKeptClearsAnOutgrownArray(t *testing.T) {
+	old := []int{1, 2}
+	if got := Kept(old, append(old[:0], 3, 4, 5)); !slices.Equal(old, []int{0, 0}) || !slices.Equal(got, []int{3, 4, 5}) {
+		t.Errorf("outgrown: old %v, kept %v", old, got)
+	}
+	old = make([]int, 1, 4)
+	got := append(old[:0], 7, 8)
+	if Kept(old, got); old[0] != 7 {
+		t.Errorf("within its room, the array was cleared: %v", old)
+	}
+}
