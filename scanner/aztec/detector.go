@@ -9,6 +9,7 @@ import (
 	"github.com/makiuchi-d/gozxing/common"
 	"github.com/makiuchi-d/gozxing/common/reedsolomon"
 	"github.com/scannerd/scannerd/internal/aztecspec"
+	"github.com/scannerd/scannerd/scanner/internal/scrub"
 )
 
 // detector finds and reads symbols in one binarized image. Its buffers are
@@ -49,16 +50,16 @@ type detector struct {
 func (d *detector) wipe() {
 	d.img.wipe()
 	// findCentres writes hits and as many of sorted once an image.
-	clear(d.sorted[:min(len(d.hits), cap(d.sorted))])
+	clear(scrub.UpTo(d.sorted, len(d.hits)))
 	clear(d.hits)
 	clear(d.centres)
 	d.hits, d.centres = d.hits[:0], d.centres[:0]
-	clear(d.runs[:min(d.runsHeld, cap(d.runs))])
-	clear(d.colRuns[:min(d.colHeld, cap(d.colRuns))])
-	clear(d.colStarts[:min(d.colHeld, cap(d.colStarts))])
-	clear(d.blobs[:min(d.blobsHeld, cap(d.blobs))])
-	clear(d.fill[:min(d.fillHeld, cap(d.fill))])
-	clear(d.ringPts[:min(d.ringHeld, cap(d.ringPts))])
+	clear(scrub.UpTo(d.runs, d.runsHeld))
+	clear(scrub.UpTo(d.colRuns, d.colHeld))
+	clear(scrub.UpTo(d.colStarts, d.colHeld))
+	clear(scrub.UpTo(d.blobs, d.blobsHeld))
+	clear(scrub.UpTo(d.fill, d.fillHeld))
+	clear(scrub.UpTo(d.ringPts, d.ringHeld))
 	d.runsHeld, d.colHeld, d.blobsHeld, d.fillHeld, d.ringHeld = 0, 0, 0, 0, 0
 	d.lineK, d.persp, d.perspOK = 0, projective{}, false
 	// gozxing's Decoder keeps the last detector result it was given and

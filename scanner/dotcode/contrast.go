@@ -560,10 +560,7 @@ func (g *grayView) wipe() {
 // grow returns s with length n, every element zero, in s's array where
 // it has room.
 func grow[T any](s []T, n int) []T {
-	if cap(s) < n {
-		return make([]T, n)
-	}
-	s = s[:n]
+	s = scrub.Room(s, n)[:n] // an array outgrown is cleared as it is let go
 	clear(s)
 	return s
 }

@@ -21,6 +21,7 @@ import (
 
 	"github.com/scannerd/scannerd/scanner/internal/bitrow"
 	"github.com/scannerd/scannerd/scanner/internal/hint"
+	"github.com/scannerd/scannerd/scanner/internal/scrub"
 )
 
 // Track lengths in modules: without and with the frame number.
@@ -160,7 +161,7 @@ func (r *Reader) Wipe() {
 	// Past lengthsHeld, lengths was cleared by the Wipes before; lengths
 	// is cut to none, so that a Read of shared rows, which writes none in
 	// it, counts none held. bits is a track's modules, 31 at most.
-	clear(r.lengths[:min(r.lengthsHeld, cap(r.lengths))])
+	clear(scrub.UpTo(r.lengths, r.lengthsHeld))
 	r.lengths, r.lengthsHeld = r.lengths[:0], 0
 	clear(r.bits[:cap(r.bits)])
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/makiuchi-d/gozxing"
 
 	"github.com/scannerd/scannerd/scanner/internal/geom"
+	"github.com/scannerd/scannerd/scanner/internal/scrub"
 )
 
 // DecodeGray reads the symbols of bm as DecodeMultiple does, bm binarized
@@ -260,8 +261,5 @@ func solve4(m [4][4]float64, b [4]float64) ([4]float64, bool) {
 }
 
 func grow[T any](s []T, n int) []T {
-	if cap(s) < n {
-		return make([]T, n)
-	}
-	return s[:n]
+	return scrub.Room(s, n)[:n] // an array outgrown is cleared as it is let go
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/scannerd/scannerd/scanner/internal/bitrow"
 	"github.com/scannerd/scannerd/scanner/internal/qrfinder"
+	"github.com/scannerd/scannerd/scanner/internal/scrub"
 )
 
 // The bullseye finder (ISO/IEC 16023 §4.2.2): three dark rings around a
@@ -103,12 +104,11 @@ func (r *Reader) findBullseyes(bm *gozxing.BitMatrix, step int, hints map[gozxin
 	// are some (the other readers of the image copy every row anyway).
 	r.img = pixels{bm: bm}
 	r.img.words, r.img.stride, _ = r.rows.Words()
-	if !r.rows.Shared() && cap(r.runs) <= bm.GetWidth() {
+	if !r.rows.Shared() {
 		// Room for a row's lengths, measured here (its width and one at
 		// most): an array the appends outgrew would be dropped with a
 		// row's lengths in it, which nothing clears.
-		clear(r.runs[:cap(r.runs)])
-		r.runs = make([]int, 0, bm.GetWidth()+1)
+		r.runs = scrub.Room(r.runs, bm.GetWidth()+1)
 	}
 	for y := step / 2; y < h; y += step {
 		var l []int
@@ -190,15 +190,9 @@ func (r *Reader) confirm(cx, cy, unit float64) {
 		r.found[i].hits++
 		return
 	}
-	if len(r.found) == cap(r.found) {
-		// Grown here, the old array cleared: one append outgrew would be
-		// dropped with where the bullseyes lie, which nothing clears.
-		grown := make([]bullseye, len(r.found), 2*cap(r.found)+8)
-		copy(grown, r.found)
-		clear(r.found[:cap(r.found)])
-		r.found = grown
-	}
-	r.found = append(r.found, bullseye{x: x, y: y, unit: (ux + uy) / 2, hits: 1})
+	// Grown with the old array cleared: one append outgrew would be
+	// dropped with where the bullseyes lie, which nothing clears.
+	r.found = append(scrub.Grow(r.found, 1), bullseye{x: x, y: y, unit: (ux + uy) / 2, hits: 1})
 	r.kept = max(r.kept, len(r.found))
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/scannerd/scannerd/scanner/internal/bitrow"
 	"github.com/scannerd/scannerd/scanner/internal/guard"
 	"github.com/scannerd/scannerd/scanner/internal/hint"
+	"github.com/scannerd/scannerd/scanner/internal/scrub"
 )
 
 // Reader decodes MaxiCode symbols. Its zero value is not ready; use
@@ -49,8 +50,8 @@ func NewReader() *Reader {
 // codewords (the data, corrected). The scanner calls it after its
 // passes.
 func (r *Reader) Wipe() {
-	clear(r.found[:min(r.kept, cap(r.found))])
-	clear(r.runs[:min(r.measured, cap(r.runs))])
+	clear(scrub.UpTo(r.found, r.kept))
+	clear(scrub.UpTo(r.runs, r.measured))
 	if r.measured > 0 {
 		r.rows.Done() // a search cut short leaves a row of the image copied
 	}

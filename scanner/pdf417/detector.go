@@ -7,6 +7,7 @@ import (
 	"github.com/makiuchi-d/gozxing"
 
 	"github.com/scannerd/scannerd/scanner/internal/bitrow"
+	"github.com/scannerd/scannerd/scanner/internal/scrub"
 )
 
 // scanSet holds the guard patterns found by scanning one view.
@@ -127,8 +128,8 @@ func (d *detector) wipe() {
 	for i := range min(len(d.cols), d.colsHeld) {
 		d.cols[i].wipe()
 	}
-	wipeLines(d.lines[:min(cap(d.lines), d.linesHeld)])
-	wipeLines(d.rowLines[:min(cap(d.rowLines), d.rowLinesHeld)])
+	wipeLines(scrub.UpTo(d.lines, d.linesHeld))
+	wipeLines(scrub.UpTo(d.rowLines, d.rowLinesHeld))
 	d.probeLine.wipe()
 	d.lines, d.rowLines = d.lines[:0], d.rowLines[:0]
 	d.colsHeld, d.linesHeld, d.rowLinesHeld = 0, 0, 0

@@ -11,6 +11,7 @@ import (
 	"github.com/scannerd/scannerd/scanner/internal/bitrow"
 	"github.com/scannerd/scannerd/scanner/internal/guard"
 	"github.com/scannerd/scannerd/scanner/internal/hint"
+	"github.com/scannerd/scannerd/scanner/internal/scrub"
 )
 
 // MicroPDF417 (ISO/IEC 24728) shares PDF417's codewords, clusters,
@@ -269,22 +270,22 @@ func (r *MicroReader) wipe() {
 	}
 	clear(r.runs.edges[:cap(r.runs.edges)])
 	clear(r.lines[:cap(r.lines)])
-	clear(r.hitRuns[:min(cap(r.hitRuns), max(r.hitRunsUsed, len(r.hitRuns)))])
+	clear(scrub.UpTo(r.hitRuns, max(r.hitRunsUsed, len(r.hitRuns))))
 	if r.scanning {
 		// A panic cut a scan short (guard.Recover caught it): its hits
 		// lie past hitsUsed, some past the arrays' lengths.
 		r.hitsUsed = [2]int{cap(r.fwdHits), cap(r.backHits)}
 	}
-	clear(r.fwdHits[:min(cap(r.fwdHits), r.hitsUsed[0])])
-	clear(r.backHits[:min(cap(r.backHits), r.hitsUsed[1])])
-	clear(r.rowHits[:min(cap(r.rowHits), r.rowHitsHeld)])
+	clear(scrub.UpTo(r.fwdHits, r.hitsUsed[0]))
+	clear(scrub.UpTo(r.backHits, r.hitsUsed[1]))
+	clear(scrub.UpTo(r.rowHits, r.rowHitsHeld))
 	r.hitsUsed, r.scanning, r.rowHitsHeld = [2]int{}, false, 0
 	r.hitRunsUsed = 0
-	clear(r.probeAt[:min(cap(r.probeAt), r.probeHeld)])
+	clear(scrub.UpTo(r.probeAt, r.probeHeld))
 	r.probeHeld = 0
-	clear(r.cells[:min(cap(r.cells), r.cellsHeld)])
-	clear(r.barred[:min(cap(r.barred), r.cellsHeld)])
-	clear(r.coarseBarred[:min(cap(r.coarseBarred), r.cellsHeld)])
+	clear(scrub.UpTo(r.cells, r.cellsHeld))
+	clear(scrub.UpTo(r.barred, r.cellsHeld))
+	clear(scrub.UpTo(r.coarseBarred, r.cellsHeld))
 	r.cellsHeld = 0
 	r.modLo, r.modHi, r.modKnown, r.cols = 0, 0, false, 0
 	r.facing, r.erase = nil, nil

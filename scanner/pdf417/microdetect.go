@@ -7,6 +7,7 @@ import (
 	"sort"
 
 	"github.com/scannerd/scannerd/scanner/internal/order"
+	"github.com/scannerd/scannerd/scanner/internal/scrub"
 )
 
 // microHit is a left row address pattern found on a scan row of a view:
@@ -627,7 +628,7 @@ func (p *edgePool) wipe() {
 	clear(p.buf)
 	for k := range p.made {
 		clear(p.made[k][:cap(p.made[k])])
-		clear(p.bottoms[k][:min(p.bottomsHeld, cap(p.bottoms[k]))])
+		clear(scrub.UpTo(p.bottoms[k], p.bottomsHeld))
 		for _, c := range p.cells[k] {
 			clear(c[:cap(c)])
 		}
@@ -772,7 +773,7 @@ func leftRAPs(r *runList, y int, win moduleWindow, out []microHit, keep *[]int) 
 			// -1 after them.
 			if kept < 0 {
 				kept = i
-				*keep = growCleared(*keep, len(r.edges)-i+1)
+				*keep = scrub.Grow(*keep, len(r.edges)-i+1)
 				at = len(*keep)
 				*keep = append(append(*keep, r.edges[i:]...), -1)
 			}

@@ -4,6 +4,8 @@ import (
 	"math"
 
 	"github.com/makiuchi-d/gozxing"
+
+	"github.com/scannerd/scannerd/scanner/internal/scrub"
 )
 
 // runList is a line of pixels as alternating dark and light runs. edges[i]
@@ -27,7 +29,7 @@ func (r *runList) reset() {
 // runs: as far as the longest of them, not to the capacity an earlier,
 // larger image may have grown.
 func (r *runList) wipe() {
-	clear(r.edges[:min(cap(r.edges), max(r.held, len(r.edges)))])
+	clear(scrub.UpTo(r.edges, max(r.held, len(r.edges))))
 	r.edges, r.firstDark, r.held = r.edges[:0], false, 0
 }
 

@@ -5,6 +5,8 @@ import (
 	"math"
 
 	"github.com/makiuchi-d/gozxing"
+
+	"github.com/scannerd/scannerd/scanner/internal/scrub"
 )
 
 // rotation names the four ways a symbol can lie in an image. The detector
@@ -86,7 +88,7 @@ func (s *samples) prepare(w, h int) {
 
 // wipe clears the colours kept.
 func (s *samples) wipe() {
-	clear(s.states[:min(s.dirty, cap(s.states))])
+	clear(scrub.UpTo(s.states, s.dirty))
 	s.ready, s.dirty = false, 0
 }
 
@@ -108,19 +110,6 @@ func copyWords(m *gozxing.BitMatrix, row *gozxing.BitArray, words []uint32) ([]u
 		copy(words[y*stride:(y+1)*stride], row.GetBitArray()[:stride])
 	}
 	return words, stride, row
-}
-
-// growCleared returns s with room for n more elements, grown into a new
-// array where it has none and the old one cleared: an array append outgrew
-// would be dropped with what it held of the image, which nothing clears.
-func growCleared(s []int, n int) []int {
-	if len(s)+n <= cap(s) {
-		return s
-	}
-	grown := make([]int, len(s), 2*cap(s)+n)
-	copy(grown, s)
-	clear(s[:cap(s)])
-	return grown
 }
 
 // The colours of an 8×8 block of the image in uniformBlocks' map.

@@ -8,6 +8,7 @@ import (
 	"github.com/makiuchi-d/gozxing"
 
 	"github.com/scannerd/scannerd/scanner/internal/bitrow"
+	"github.com/scannerd/scannerd/scanner/internal/scrub"
 )
 
 // Image is a binarized image (set is dark): gozxing's BitMatrix.
@@ -105,8 +106,8 @@ func (r *Reader) blobs(img Image, minPixels int) []blob {
 		// labellings before it were cleared with them).
 		r.row.Clear()
 		clear(r.lengths[:cap(r.lengths)])
-		clear(r.prev[:min(held, cap(r.prev))])
-		clear(r.cur[:min(held, cap(r.cur))])
+		clear(scrub.UpTo(r.prev, held))
+		clear(scrub.UpTo(r.cur, held))
 		clear(r.parts)
 	}()
 	lent, _ := img.(RowLengths)

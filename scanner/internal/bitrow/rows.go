@@ -4,6 +4,7 @@ import (
 	"github.com/makiuchi-d/gozxing"
 
 	"github.com/scannerd/scannerd/scanner/internal/hint"
+	"github.com/scannerd/scannerd/scanner/internal/scrub"
 )
 
 // SharedRows holds the rows of one binarized image for every reader that
@@ -71,11 +72,8 @@ func (s *SharedRows) Bind(bm *gozxing.BitMatrix) {
 	if len(s.lengths) < s.h {
 		s.lengths = append(s.lengths, make([][]int, s.h-len(s.lengths))...)
 		s.lengthsAt = append(s.lengthsAt, make([]uint32, s.h-len(s.lengthsAt))...)
-		held := s.lengthsHeld // how many runs the rows had: cleared if let go
-		s.lengthsHeld = append(held, make([]int, s.h-len(held))...)
-		if cap(s.lengthsHeld) != cap(held) {
-			clear(held)
-		}
+		// How many runs the rows had: cleared if let go.
+		s.lengthsHeld = scrub.Kept(s.lengthsHeld, append(s.lengthsHeld, make([]int, s.h-len(s.lengthsHeld))...))
 	}
 	s.stamp++
 	if s.stamp == 0 { // wrapped: no stamp may match a row of before
@@ -151,13 +149,9 @@ func (s *SharedRows) row(y int) []uint32 {
 // Lengths gives them over the image's width, measured once a binding.
 func (s *SharedRows) lengthsOf(y int) []int {
 	if s.lengthsAt[y] != s.stamp {
-		old := s.lengths[y]
-		s.lengths[y] = Lengths(s.row(y), s.w, old[:0])
-		if cap(s.lengths[y]) != cap(old) {
-			// Outgrown, the array let go held the row's lengths of a
-			// binding since the last Wipe, as far as lengthsHeld says.
-			clear(old[:min(s.lengthsHeld[y], cap(old))])
-		}
+		// Outgrown, the array let go held the row's lengths of a binding
+		// since the last Wipe.
+		s.lengths[y] = scrub.Kept(s.lengths[y], Lengths(s.row(y), s.w, s.lengths[y][:0]))
 		s.lengthsAt[y] = s.stamp
 		s.lengthsHeld[y] = max(s.lengthsHeld[y], len(s.lengths[y]))
 		s.Measured++

@@ -64,9 +64,7 @@ type Scanner struct {
 func (r *Scanner) Wipe() {
 	clear(scrub.UpTo(r.finders, r.found))
 	clear(scrub.UpTo(r.runs, r.measured))
-	if r.measured > 0 {
-		r.rows.Done() // a search cut short leaves a row of the image copied
-	}
+	r.rows.Done() // a search cut short leaves a row of the image copied
 	r.finders, r.runs = r.finders[:0], r.runs[:0]
 	r.found, r.measured, r.reach = 0, 0, 0
 }
