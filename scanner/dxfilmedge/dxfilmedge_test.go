@@ -13,6 +13,7 @@ import (
 	"github.com/scannerd/scannerd/internal/testimage"
 	"github.com/scannerd/scannerd/scanner/dxfilmedge/dxtest"
 	"github.com/scannerd/scannerd/scanner/internal/hint"
+	"github.com/scannerd/scannerd/scanner/internal/hybridtest"
 )
 
 // quarterTurns asks Read to read along the columns too.
@@ -47,14 +48,7 @@ func (g grayImage) At(x, y int) uint8 {
 
 func read(t *testing.T, img *image.Gray) []Symbol {
 	t.Helper()
-	bmp, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(gozxing.NewLuminanceSourceFromImage(img)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := bmp.GetBlackMatrix()
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, m := hybridtest.Matrix(t, img)
 	return (&Reader{}).Read(m, grayImage{img}, quarterTurns)
 }
 
@@ -138,14 +132,7 @@ func TestWipeClearsLines(t *testing.T) {
 				img  *image.Gray
 				want string
 			}{{first, ""}, {symbol, "127-15/11A"}} {
-				bmp, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(gozxing.NewLuminanceSourceFromImage(c.img)))
-				if err != nil {
-					t.Fatal(err)
-				}
-				m, err := bmp.GetBlackMatrix()
-				if err != nil {
-					t.Fatal(err)
-				}
+				_, m := hybridtest.Matrix(t, c.img)
 				got := r.Read(m, grayImage{c.img}, quarterTurns)
 				if c.want == "" && len(got) != 0 || c.want != "" && (len(got) != 1 || got[0].Text != c.want) {
 					t.Fatalf("read %v, want %q", got, c.want)

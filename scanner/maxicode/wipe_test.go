@@ -5,9 +5,8 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/makiuchi-d/gozxing"
-
 	"github.com/scannerd/scannerd/internal/zint"
+	"github.com/scannerd/scannerd/scanner/internal/hybridtest"
 	"github.com/scannerd/scannerd/scanner/internal/scrub/scrubtest"
 )
 
@@ -24,16 +23,6 @@ func tiled(img *image.Gray, cols, rows int) *image.Gray {
 	return out
 }
 
-// binarized is img binarized as the engine's first pass does it.
-func binarized(t *testing.T, img image.Image) *gozxing.BinaryBitmap {
-	t.Helper()
-	bmp, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(gozxing.NewLuminanceSourceFromImage(img)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return bmp
-}
-
 // After Wipe the reader keeps nothing of the reads since the last Wipe,
 // a larger image's before a smaller one's too: neither where the
 // bullseyes lie nor the rows' run lengths, to the arrays' capacity; nor
@@ -44,7 +33,7 @@ func binarized(t *testing.T, img image.Image) *gozxing.BinaryBitmap {
 func TestWipeClearsWhatTheReadsKept(t *testing.T) {
 	zint.Need(t)
 	sym, _ := zint.Image(t, "-b", "MAXICODE", "-d", "SECRET MAXI").Render(zint.Scene{Module: 4})
-	small, large := binarized(t, sym), binarized(t, tiled(sym, 4, 3))
+	small, large := hybridtest.Bitmap(t, sym), hybridtest.Bitmap(t, tiled(sym, 4, 3))
 	r := NewReader()
 	if res, err := r.Decode(small, nil); err != nil || res.GetText() != "SECRET MAXI" {
 		t.Fatalf("the symbol reads %v, %v", res, err)

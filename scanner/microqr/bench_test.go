@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
+
+	"github.com/scannerd/scannerd/scanner/internal/hybridtest"
 )
 
 // clutterFrame is a camera-sized frame of random dark blocks and strokes,
@@ -30,19 +32,8 @@ func clutterFrame(w, h int) *image.Gray {
 	return img
 }
 
-func binarized(b *testing.B, img image.Image) *gozxing.BinaryBitmap {
-	bmp, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(gozxing.NewLuminanceSourceFromImage(img)))
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := bmp.GetBlackMatrix(); err != nil { // binarize once, as the engine shares it
-		b.Fatal(err)
-	}
-	return bmp
-}
-
 func benchDecode(b *testing.B, img image.Image, hints map[gozxing.DecodeHintType]interface{}, wantFound bool) {
-	bmp := binarized(b, img)
+	bmp, _ := hybridtest.Matrix(b, img) // binarized once, as the engine shares it
 	r := NewReader()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {

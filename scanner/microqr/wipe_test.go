@@ -9,18 +9,9 @@ import (
 	"github.com/makiuchi-d/gozxing"
 
 	"github.com/scannerd/scannerd/internal/zint"
+	"github.com/scannerd/scannerd/scanner/internal/hybridtest"
 	"github.com/scannerd/scannerd/scanner/internal/scrub/scrubtest"
 )
-
-// hybrid is img binarized as the engine's first pass does it.
-func hybrid(t *testing.T, img image.Image) *gozxing.BinaryBitmap {
-	t.Helper()
-	bmp, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(gozxing.NewLuminanceSourceFromImage(img)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return bmp
-}
 
 // arrays returns the arrays of r's scratch slices, nil for one with
 // none.
@@ -63,11 +54,11 @@ func TestWipeClearsWhatTheReadsKept(t *testing.T) {
 	for i := range m {
 		m[i] = m[i][:len(m)]
 	}
-	tilted := hybrid(t, renderTilted(m, 3, 40, 180))
+	tilted := hybridtest.Bitmap(t, renderTilted(m, 3, 40, 180))
 	r := NewReader()
 	made := arrays(r)
 	hints := map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_TRY_HARDER: true}
-	if res, err := r.DecodeMultiple(hybrid(t, noisy), hints); err != nil || len(res) == 0 || res[0].GetText() != text {
+	if res, err := r.DecodeMultiple(hybridtest.Bitmap(t, noisy), hints); err != nil || len(res) == 0 || res[0].GetText() != text {
 		t.Fatalf("the symbol in noise reads %v, %v", res, err)
 	}
 	if res, err := r.Decode(tilted, nil); err != nil || res.GetText() != text {
@@ -77,7 +68,7 @@ func TestWipeClearsWhatTheReadsKept(t *testing.T) {
 		t.Fatal("no edge was fitted: nothing for the test to see wiped")
 	}
 	// The lone symbol's read writes over the first entries only.
-	small := hybrid(t, sym)
+	small := hybridtest.Bitmap(t, sym)
 	if res, err := r.Decode(small, nil); err != nil || res.GetText() != text {
 		t.Fatalf("the symbol reads %v, %v", res, err)
 	}

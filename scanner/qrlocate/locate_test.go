@@ -10,18 +10,11 @@ import (
 	"github.com/scannerd/scannerd/internal/fuzzimage"
 	"github.com/scannerd/scannerd/internal/robust"
 	"github.com/scannerd/scannerd/scanner"
+	"github.com/scannerd/scannerd/scanner/internal/hybridtest"
 	"github.com/scannerd/scannerd/scanner/qrlocate"
 )
 
 var tryHarder = map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_TRY_HARDER: true}
-
-func binarize(t testing.TB, img *image.Gray) *gozxing.BinaryBitmap {
-	bmp, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(gozxing.NewLuminanceSourceFromImage(img)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return bmp
-}
 
 // QR Codes seen from 45 to 60 degrees off square, whose squashed
 // finders gozxing's detector turns down, are read, with their own text,
@@ -39,10 +32,10 @@ func TestReadsSteeplyTiltedSymbols(t *testing.T) {
 			t.Fatal(err)
 		}
 		n++
-		if res, err := zqr.NewQRCodeReader().Decode(binarize(t, img), tryHarder); err == nil && s.Matches(res.GetText()) {
+		if res, err := zqr.NewQRCodeReader().Decode(hybridtest.Bitmap(t, img), tryHarder); err == nil && s.Matches(res.GetText()) {
 			gozxingRead++
 		}
-		res, err := r.DecodeMultiple(binarize(t, img), tryHarder)
+		res, err := r.DecodeMultiple(hybridtest.Bitmap(t, img), tryHarder)
 		if err != nil {
 			t.Logf("%v degrees, sample %d: %v", c.Level, c.Index, err)
 			continue
@@ -78,7 +71,7 @@ func TestNoSymbolNoResult(t *testing.T) {
 		if err != nil {
 			t.Skip(err)
 		}
-		if res, err := qrlocate.NewReader().DecodeMultiple(binarize(t, img), tryHarder); err == nil {
+		if res, err := qrlocate.NewReader().DecodeMultiple(hybridtest.Bitmap(t, img), tryHarder); err == nil {
 			t.Errorf("%v degrees: read %q from a Micro QR symbol", c.Level, res[0].GetText())
 		}
 	}
@@ -140,10 +133,10 @@ func TestDecodeDetectedReadsEvenModuleSizes(t *testing.T) {
 			t.Fatal(err)
 		}
 		n++
-		if res, err := zqr.NewQRCodeReader().Decode(binarize(t, img), tryHarder); err == nil && s.Matches(res.GetText()) {
+		if res, err := zqr.NewQRCodeReader().Decode(hybridtest.Bitmap(t, img), tryHarder); err == nil && s.Matches(res.GetText()) {
 			gozxingRead++
 		}
-		res := r.DecodeDetected(binarize(t, img), tryHarder)
+		res := r.DecodeDetected(hybridtest.Bitmap(t, img), tryHarder)
 		switch {
 		case res == nil:
 			t.Logf("sample %d: not read", c.Index)
@@ -188,7 +181,7 @@ func TestReadsCurvedSymbols(t *testing.T) {
 					}
 				}
 			}
-			res, err := r.DecodeMultiple(binarize(t, in), tryHarder)
+			res, err := r.DecodeMultiple(hybridtest.Bitmap(t, in), tryHarder)
 			switch {
 			case err != nil:
 				t.Errorf("sample %d, transposed %v: %v", c.Index, transposed, err)
@@ -214,7 +207,7 @@ func TestReadsSymbolsSmearedAlongRows(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		res, err := r.DecodeMultiple(binarize(t, img), tryHarder)
+		res, err := r.DecodeMultiple(hybridtest.Bitmap(t, img), tryHarder)
 		switch {
 		case err != nil:
 			t.Errorf("sample %d: %v", c.Index, err)

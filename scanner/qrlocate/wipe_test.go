@@ -10,6 +10,7 @@ import (
 
 	"github.com/scannerd/scannerd/internal/testimage"
 	"github.com/scannerd/scannerd/internal/zint"
+	"github.com/scannerd/scannerd/scanner/internal/hybridtest"
 	"github.com/scannerd/scannerd/scanner/internal/scrub/scrubtest"
 )
 
@@ -46,17 +47,7 @@ func drawn(t *testing.T, m [][]bool, curve float64) *gozxing.BinaryBitmap {
 		}
 		return m[int(row)][int(col)]
 	})
-	return binarized(t, img)
-}
-
-// binarized is img binarized as the engine's first pass does it.
-func binarized(t *testing.T, img image.Image) *gozxing.BinaryBitmap {
-	t.Helper()
-	bmp, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(gozxing.NewLuminanceSourceFromImage(img)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return bmp
+	return hybridtest.Bitmap(t, img)
 }
 
 // finders is an image of n lone finder patterns of 4-pixel modules side
@@ -81,7 +72,7 @@ func finders(t *testing.T, n int) *gozxing.BinaryBitmap {
 			}
 		}
 	}
-	return binarized(t, img)
+	return hybridtest.Bitmap(t, img)
 }
 
 // After Wipe the reader keeps nothing of the reads since the last Wipe,

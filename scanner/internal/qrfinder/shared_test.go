@@ -10,6 +10,7 @@ import (
 
 	"github.com/scannerd/scannerd/scanner/internal/geom"
 	"github.com/scannerd/scannerd/scanner/internal/hint"
+	"github.com/scannerd/scannerd/scanner/internal/hybridtest"
 	"github.com/scannerd/scannerd/scanner/internal/qrfinder"
 	"github.com/scannerd/scannerd/scanner/microqr"
 	"github.com/scannerd/scannerd/scanner/qrlocate"
@@ -41,11 +42,7 @@ func threeFinders(t *testing.T) *gozxing.BinaryBitmap {
 			}
 		}
 	}
-	bmp, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(gozxing.NewLuminanceSourceFromImage(img)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return bmp
+	return hybridtest.Bitmap(t, img)
 }
 
 func abs(x int) int {
