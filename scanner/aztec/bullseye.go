@@ -8,6 +8,7 @@ import (
 	"github.com/makiuchi-d/gozxing"
 
 	"github.com/scannerd/scannerd/scanner/internal/bitrow"
+	"github.com/scannerd/scannerd/scanner/internal/scrub"
 )
 
 // The bull's-eye is a set of concentric square rings one module wide, dark
@@ -50,19 +51,15 @@ func (b *bitImage) load(m *gozxing.BitMatrix, shared *bitrow.SharedRows) {
 	b.w, b.h = m.GetWidth(), m.GetHeight()
 	b.rowSize = (b.w + 31) / 32
 	n := b.rowSize * b.h
-	if cap(b.words) < n {
-		b.words = make([]uint32, n)
-	}
-	b.words = b.words[:n]
+	// A larger image's copy and column take new arrays, the old ones
+	// cleared as they are let go.
+	b.words = scrub.Room(b.words, n)[:n]
 	b.rows.OfShared(m, shared)
 	for y := range b.h {
 		copy(b.words[y*b.rowSize:(y+1)*b.rowSize], b.rows.Row(y))
 	}
 	b.colSize = (b.h + 31) / 32
-	if cap(b.col) < b.colSize {
-		b.col = make([]uint32, b.colSize)
-	}
-	b.col = b.col[:b.colSize]
+	b.col = scrub.Room(b.col, b.colSize)[:b.colSize]
 	clear(b.tags[:]) // the blocks are of the image before
 }
 
@@ -188,6 +185,12 @@ type rowHit struct {
 func (d *detector) findCentres(step, budget int) []centre {
 	img := &d.img
 	hits := d.hits[:0]
+	if !img.rows.Shared() {
+		// Room for a row's lengths, measured here (its width and one at
+		// most): an array the appends outgrew would be dropped with a
+		// row's lengths in it, which nothing clears.
+		d.runs = scrub.Room(d.runs, img.w+1)
+	}
 	for y := step / 2; y < img.h; y += step {
 		// The row's runs: measured once between the readers of shared
 		// rows, else from the copy of the image.
@@ -215,7 +218,9 @@ func (d *detector) findCentres(step, budget int) []centre {
 			if i%2 == 1 && float64(r) <= 1.6*m {
 				score += 2
 			}
-			hits = append(hits, rowHit{float64(start) + float64(r)/2, float64(y) + 0.5, m, score})
+			// Grown with the old array cleared: one append outgrew would
+			// be dropped with where the hits lie, which nothing clears.
+			hits = append(scrub.Grow(hits, 1), rowHit{float64(start) + float64(r)/2, float64(y) + 0.5, m, score})
 		}
 	}
 	d.hits = hits
@@ -227,9 +232,7 @@ func (d *detector) findCentres(step, budget int) []centre {
 	for k := 1; k < len(first); k++ {
 		first[k] += first[k-1]
 	}
-	if cap(d.sorted) < len(hits) {
-		d.sorted = make([]rowHit, len(hits))
-	}
+	d.sorted = scrub.Room(d.sorted, len(hits)) // an array outgrown is cleared as it is let go
 	sorted := d.sorted[:len(hits)]
 	for _, h := range hits {
 		sorted[first[maxScore-h.score]] = h
@@ -257,7 +260,7 @@ func (d *detector) checkHit(h rowHit, out []centre) []centre {
 			return out
 		}
 	}
-	return append(out, c)
+	return append(scrub.Grow(out, 1), c) // an array outgrown is cleared as it is let go
 }
 
 // crossCheck moves from a row hit at (x, y), the middle of a chord across
@@ -283,10 +286,9 @@ func (d *detector) crossCheck(x, y, m float64) (centre, bool) {
 	// The window's pixels, read once: a pixel is looked at from each of
 	// its neighbours in the flood. open holds the dark ones the flood has
 	// not reached yet, so that a neighbour takes one look. (Image data:
-	// cleared once done.)
-	if cap(d.window) < w*w {
-		d.window = make([]byte, w*w)
-	}
+	// cleared once done, and an array outgrown as it is let go, which
+	// holds pixels only where a panic cut a flood short.)
+	d.window = scrub.Room(d.window, w*w)
 	open := d.window[:w*w] // all 0: cleared after each use
 	d.img.markDark(open, x0, y0, w)
 	maxArea := int(3*m*m) + 8
@@ -297,7 +299,7 @@ func (d *detector) crossCheck(x, y, m float64) (centre, bool) {
 		if !ok || float64(area) < max(2, 0.1*m*m) {
 			continue
 		}
-		blobs = append(blobs, c)
+		blobs = append(scrub.Grow(blobs, 1), c) // an array outgrown is cleared as it is let go
 	}
 	clear(open)
 	d.blobs = blobs
@@ -371,7 +373,10 @@ func (d *detector) fillBlob(open []byte, x0, y0, w, i, j, maxArea int) (point, i
 		// Away from the window's edge, every neighbour is inside it: the
 		// three above, the two beside and the three below, pushed in that
 		// order (which decides how a flood that stops early leaves the
-		// rest of its blob to the next).
+		// rest of its blob to the next). Room for the eight first: an
+		// array a push outgrew would be dropped with the pixels in it,
+		// which nothing clears.
+		stack = scrub.Grow(stack, 8)
 		up, down := (*[3]byte)(open[k-w-1:k-w+2]), (*[3]byte)(open[k+w-1:k+w+2])
 		if up[0] != 0 {
 			up[0] = 0

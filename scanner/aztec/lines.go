@@ -4,6 +4,7 @@ import (
 	"math/bits"
 
 	"github.com/scannerd/scannerd/scanner/internal/bitrow"
+	"github.com/scannerd/scannerd/scanner/internal/scrub"
 )
 
 // The bull's-eye search reads rows and columns of pixels round each
@@ -80,6 +81,11 @@ func (d *detector) axisRuns(x, y int, alongRow bool, reach int) (runs, starts []
 			line = b.column(x, a, e)
 		}
 	}
+	// Room for the most runs there can be, a change of colour at every
+	// pixel from a to e and two more: an array the appends outgrew would
+	// be dropped with a line's runs in it, which nothing clears.
+	n := max(e-a, 0) + 3
+	runs, starts = scrub.Grow(runs, n), scrub.Grow(starts, n)
 	if a <= e && line != nil {
 		// Bit j of t is set where pixel j differs from the one before,
 		// light before a; past e the line leaves the image (or ends).

@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/scannerd/scannerd/scanner/internal/geom"
+	"github.com/scannerd/scannerd/scanner/internal/scrub"
 )
 
 // The rings of the bull's-eye locate the symbol: rays from the centre meet
@@ -23,8 +24,10 @@ func (d *detector) ringMap(c centre, nb int) (projective, bool) {
 	m := c.module
 	reach := (float64(nb) + 1.5) * m * 1.8
 	step := 0.25
-	// Boundary points per ring, with the ring's index.
-	pts := d.ringPts[:0]
+	// Boundary points per ring, with the ring's index, nb a ray at most:
+	// room for them all first, as an array the appends outgrew would be
+	// dropped with the points in it, which nothing clears.
+	pts := scrub.Room(d.ringPts, rayCount*nb)
 	for i := 0; i < rayCount; i++ {
 		phi := 2 * math.Pi * float64(i) / rayCount
 		dir := point{math.Cos(phi), math.Sin(phi)}
