@@ -3,7 +3,6 @@ package dotcode
 import (
 	"math"
 	"math/bits"
-	"slices"
 
 	"github.com/makiuchi-d/gozxing"
 
@@ -118,7 +117,9 @@ func (f *blobFinder) findRows(w, h int, row func(y int) []uint32) []blob {
 	for y := range h {
 		runs = appendRuns(runs[:0], row(y), int32(w))
 		n := len(runs)
-		runs = append(runs, past)
+		// The run past them can outgrow the array, which holds this
+		// row's runs and an earlier row's past them.
+		runs = append(scrub.Grow(runs, 1), past)
 		most = max(most, len(runs))
 		if n > 0 {
 			acc = label(acc, above, runs, int32(y), narrow)
@@ -148,7 +149,9 @@ func (f *blobFinder) findRows(w, h int, row func(y int) []uint32) []blob {
 		if bw > maxDot || bh > maxDot || bw > 2*bh+1 || bh > 2*bw+1 || 2*n < bw*bh {
 			continue
 		}
-		f.blobs = append(f.blobs, blob{
+		// An array outgrown holds this image's dots: cleared as it is
+		// let go.
+		f.blobs = append(scrub.Grow(f.blobs, 1), blob{
 			x: float64(a.sx)/float64(2*n) + 0.5, y: float64(a.sy)/float64(2*n) + 0.5,
 			n: n, x0: int(a.x0), y0: int(a.y0), x1: int(a.x1), y1: int(a.y1), size: float64(max(bw, bh)),
 		})
@@ -193,10 +196,9 @@ func appendRuns(runs []run, words []uint32, w int32) []run {
 			runs[k-1].x1 = x + int32(n)
 			word &= word + 1 // clear them: adding 1 carries through them
 		}
-		// Room for the word's runs: 16 at most.
-		if cap(runs)-k < 16 {
-			runs = slices.Grow(runs[:k], 16)
-		}
+		// Room for the word's runs: 16 at most. An array outgrown holds
+		// the row's runs so far, and an earlier row's past them.
+		runs = scrub.Grow(runs[:k], 16)
 		runs = runs[:cap(runs)]
 		// In 64 bits, so that the word shifts past a run that ends at
 		// bit 31 as past any other (the complement's ones above bit 31
@@ -231,10 +233,9 @@ func appendRuns(runs []run, words []uint32, w int32) []run {
 func label(acc []blobAcc, above, runs []run, y, narrow int32) []blobAcc {
 	// Room for a patch a run, made once a row: with no call to grow acc
 	// in the loop, the compiler keeps more of the labelling's values in
-	// registers rather than in memory across the call.
-	if cap(acc)-len(acc) < len(runs) {
-		acc = slices.Grow(acc, len(runs))
-	}
+	// registers rather than in memory across the call. An array outgrown
+	// holds the image's patches so far.
+	acc = scrub.Grow(acc, len(runs))
 	p := 0
 	for i := range runs[:len(runs)-1] { // all but the run past them
 		x0, x1 := runs[i].x0, runs[i].x1

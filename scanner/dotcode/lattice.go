@@ -88,8 +88,10 @@ func (nb *neighbourhood) index(bs []blob, of []int, cellX, cellY float64, fill *
 	for k := 1; k < len(nb.start); k++ {
 		nb.start[k] += nb.start[k-1]
 	}
-	nb.at = slices.Grow(nb.at[:0], n)[:n] // every entry set below
-	*fill = append((*fill)[:0], nb.start[:len(nb.start)-1]...)
+	// An array outgrown holds the places of blobs indexed before: Room
+	// clears it as it is let go.
+	nb.at = scrub.Room(nb.at, n)[:n] // every entry set below
+	*fill = append(scrub.Room(*fill, len(nb.start)-1), nb.start[:len(nb.start)-1]...)
 	f := *fill
 	for k := range n {
 		b := at(k)
@@ -432,8 +434,10 @@ func (sc *latticeScratch) clusters(bs []blob) [][]int {
 	// The groups in the order of their first blobs, each in index order
 	// (slot: one more than a root's group's place, 0 before it has one),
 	// one after another in one array: counted, then filled. (A blob's
-	// group is kept in places, no longer needed.)
-	sizes := sc.sizes[:0]
+	// group is kept in places, no longer needed.) Room for a group a blob,
+	// made once: appended to, an array outgrown was let go with the sizes
+	// so far.
+	sizes := scrub.Room(sc.sizes, len(bs))
 	sc.slot = grow(sc.slot, len(bs))
 	slot := sc.slot
 	grouped := 0
@@ -464,7 +468,15 @@ func (sc *latticeScratch) clusters(bs []blob) [][]int {
 			groups[places[i]] = append(groups[places[i]], i)
 		}
 	}
-	out := sc.out[:0]
+	// Room for the groups kept, counted first: appended to, an array
+	// outgrown was let go with the groups so far.
+	kept := 0
+	for _, n := range sizes {
+		if n >= minDots {
+			kept++
+		}
+	}
+	out := scrub.Room(sc.out, kept)
 	for _, g := range groups {
 		if len(g) >= minDots {
 			out = append(out, g)
@@ -579,7 +591,9 @@ func (sc *latticeScratch) fitLattice(bs []blob, group []int) (*lattice, bool) {
 	// The blobs in the order they were placed: the map is fitted through
 	// them in that order, so that the same blobs give the same map to the
 	// last bit (a map's iteration order varies from run to run).
-	order := append(sc.order[:0], seedAt) // places in group
+	// Room for the group, made once (each blob is placed once at most):
+	// appended to, an array outgrown was let go with the places so far.
+	order := append(scrub.Room(sc.order, len(group)), seedAt) // places in group
 	defer func() { sc.order = order }()
 	// Where two blobs round to one lattice place, the first a step meets
 	// takes it: in the order of cells of reach across, row by row, then
@@ -595,6 +609,9 @@ func (sc *latticeScratch) fitLattice(bs []blob, group []int) (*lattice, bool) {
 		gx, _ := nb.cellOf(x, y)
 		for gy := y0; gy <= y1; gy++ {
 			near := nb.within(gy, x0, gx, x1, x, far)
+			// Room for every blob of the stretch, made once: an array
+			// outgrown is cleared as it is let go.
+			step = scrub.Grow(step, len(near))
 			for k := range near {
 				n := &near[k]
 				dx, dy := n.x-x, n.y-y
@@ -631,7 +648,7 @@ func (sc *latticeScratch) fitLattice(bs []blob, group []int) (*lattice, bool) {
 		return nil, false
 	}
 	l := &lattice{ox: bs[seed].x, oy: bs[seed].y}
-	pts := slices.Grow(sc.pts[:0], len(order))
+	pts := scrub.Room(sc.pts, len(order)) // an array outgrown is cleared as it is let go
 	defer func() { sc.pts = pts }()
 	for _, k := range order {
 		i, c := group[k], coords[k]

@@ -9,6 +9,7 @@ import (
 
 	"github.com/scannerd/scannerd/scanner/internal/guard"
 	"github.com/scannerd/scannerd/scanner/internal/hint"
+	"github.com/scannerd/scannerd/scanner/internal/scrub"
 )
 
 // Reader decodes DotCode symbols. Its zero value is not ready; use
@@ -200,7 +201,8 @@ func (r *Reader) findDots(light []image.Rectangle) []blob {
 				continue
 			}
 			if !copied {
-				r.kept = append(r.kept[:0], words...)
+				// A row outgrown is cleared as it is let go.
+				r.kept = scrub.Kept(r.kept, append(r.kept[:0], words...))
 				words, copied = r.kept, true
 			}
 			clearBits(words, max(0, b.Min.X), min(r.cores.w, b.Max.X))

@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/makiuchi-d/gozxing/common/reedsolomon"
+
+	"github.com/scannerd/scannerd/scanner/internal/scrub"
 )
 
 // errBadInfo is returned when neither copy of the function information
@@ -79,7 +81,7 @@ func (d *decoder) readInfo(g *grid) ([]symbolInfo, error) {
 }
 
 func (d *decoder) decodeInfo(nib [7]int) (symbolInfo, bool) {
-	d.ints = append(d.ints[:0], nib[:]...)
+	d.ints = append(scrub.Room(d.ints, len(nib)), nib[:]...) // an array outgrown is cleared as it is let go
 	if err := d.rs16.Decode(d.ints, 4); err != nil {
 		return symbolInfo{}, false
 	}
@@ -97,7 +99,9 @@ func (d *decoder) decodeInfo(nib [7]int) (symbolInfo, bool) {
 // second, and so on.
 func (d *decoder) codewords(g *grid, l *layout, mask int) []byte {
 	total := l.dataModules() / 8
-	d.placed = d.placed[:0]
+	// Room for the codewords, made once: appended to, an array outgrown
+	// was let go with the symbol's codewords so far.
+	d.placed = scrub.Room(d.placed, total)
 	var cur byte
 	n := 0
 	for row := 0; row < g.size && len(d.placed) < total; row++ {
@@ -115,7 +119,7 @@ func (d *decoder) codewords(g *grid, l *layout, mask int) []byte {
 			}
 		}
 	}
-	d.cw = append(d.cw[:0], make([]byte, total)...)
+	d.cw = grow(d.cw, total) // every entry set below
 	p := 0
 	for start := range 13 {
 		for i := start; i < total; i += 13 {
@@ -144,7 +148,9 @@ func (d *decoder) correct(cw []byte, info symbolInfo) ([]byte, int, error) {
 		for range b.n {
 			blk := cw[pos : pos+b.k+b.e]
 			pos += b.k + b.e
-			d.ints = d.ints[:0]
+			// Room for the block, made once: appended to, an array
+			// outgrown was let go with the codewords so far.
+			d.ints = scrub.Room(d.ints, len(blk))
 			for _, c := range blk {
 				d.ints = append(d.ints, int(c))
 			}

@@ -7,6 +7,7 @@ import (
 	"github.com/makiuchi-d/gozxing"
 
 	"github.com/scannerd/scannerd/scanner/internal/bitrow"
+	"github.com/scannerd/scannerd/scanner/internal/scrub"
 )
 
 // candidate is a possible finder pattern: the centre of its 3 x 3 dark
@@ -187,6 +188,10 @@ func (r *Reader) findCandidates(bm *gozxing.BitMatrix, step int, hints map[gozxi
 	r.searched = true
 	cols := r.cols.OfShared(bm, hints)
 	r.lines.bind(bm, cols, hints)
+	// Room for a line's runs, made once: a line of n pixels has n+1 at
+	// most. bitrow appends them, and a line of more runs than the array
+	// had room for outgrew it, letting it go with the runs before.
+	r.runs = scrub.Room(r.runs, max(w, h)+1)
 	for line = step / 2; line < h; line += step {
 		var l []int
 		l, r.runs = r.lines.lengths(line, r.runs)
@@ -274,7 +279,9 @@ func (r *Reader) confirm(bm *gozxing.BitMatrix, x, y, unit float64, arms uint8) 
 		r.cands[i].hit(bm, arms)
 		return
 	}
-	r.cands = append(r.cands, candidate{x: x, y: y, module: module, hits: 1, unit: unit, arms: arms,
+	// An array outgrown holds the candidates so far: cleared as it is
+	// let go.
+	r.cands = append(scrub.Grow(r.cands, 1), candidate{x: x, y: y, module: module, hits: 1, unit: unit, arms: arms,
 		angles: anglesBeside(bm, x, y, module, arms)})
 	r.candsHeld = max(r.candsHeld, len(r.cands))
 	r.near.add(r.cands)
@@ -412,7 +419,7 @@ func (n *candidateCells) add(cands []candidate) {
 	i := len(cands) - 1
 	c := &cands[i]
 	k := cell(c.y, n.rows)*n.cols + cell(c.x, n.cols)
-	n.next = append(n.next, n.head[k])
+	n.next = append(scrub.Grow(n.next, 1), n.head[k]) // an array outgrown is cleared as it is let go
 	n.nextHeld = max(n.nextHeld, len(n.next))
 	n.head[k] = int32(i)
 	n.maxModule = max(n.maxModule, c.module)

@@ -148,14 +148,14 @@ func (r *Reader) decode(image *gozxing.BinaryBitmap, hints map[gozxing.DecodeHin
 	cands = cands[:min(len(cands), maxCandidates)]
 	n := len(cands)
 	r.pairsHeld = max(r.pairsHeld, n*n)
-	r.dist = slices.Grow(r.dist[:0], n*n)[:n*n]
+	r.dist = grow(r.dist, n*n) // every entry set below
 	dist := r.dist
 	for i := range n {
 		for j := range n {
 			dist[i*n+j] = math.Hypot(cands[i].x-cands[j].x, cands[i].y-cands[j].y)
 		}
 	}
-	r.lights, r.lightsN = slices.Grow(r.lights[:0], n*n)[:n*n], n
+	r.lights, r.lightsN = grow(r.lights, n*n), n
 	for i := range r.lights {
 		r.lights[i] = -1
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/makiuchi-d/gozxing"
 
 	"github.com/scannerd/scannerd/scanner/internal/bitrow"
+	"github.com/scannerd/scannerd/scanner/internal/scrub/scrubtest"
 )
 
 // TestWalkAxisStepsHalfPixels: the chords along rows and columns, walked
@@ -49,10 +50,8 @@ func TestWalkAxisStepsHalfPixels(t *testing.T) {
 		}
 	}
 	l.wipe()
-	for _, v := range l.rows[:cap(l.rows)] {
-		if v != 0 {
-			t.Fatal("the rows copied hold pixels after wipe")
-		}
+	if !scrubtest.Zero(l.rows) {
+		t.Fatal("the rows copied hold pixels after wipe")
 	}
 }
 

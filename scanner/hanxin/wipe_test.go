@@ -9,6 +9,7 @@ import (
 	"github.com/makiuchi-d/gozxing"
 
 	"github.com/scannerd/scannerd/internal/zint"
+	"github.com/scannerd/scannerd/scanner/internal/scrub/scrubtest"
 )
 
 // After Wipe the reader keeps nothing of the last image it searched: its
@@ -29,10 +30,10 @@ func TestWipeClearsWhatTheSearchKept(t *testing.T) {
 		t.Fatal("the search kept no row: nothing for the test to see wiped")
 	}
 	r.Wipe()
-	if slices.ContainsFunc(r.lines.rows[:cap(r.lines.rows)], func(w uint32) bool { return w != 0 }) {
+	if !scrubtest.Zero(r.lines.rows) {
 		t.Error("a binarized row kept after Wipe")
 	}
-	if slices.ContainsFunc(r.runs[:cap(r.runs)], func(v int) bool { return v != 0 }) {
+	if !scrubtest.Zero(r.runs) {
 		t.Error("the runs of a row kept after Wipe")
 	}
 }
@@ -60,7 +61,7 @@ func TestWipeClearsOnlyWhatWasWritten(t *testing.T) {
 		t.Fatal("the grid sampled no dark module: nothing for the test to see wiped")
 	}
 	r.Wipe()
-	if slices.Contains(r.g.dark[:cap(r.g.dark)], true) {
+	if !scrubtest.Zero(r.g.dark) {
 		t.Error("a sampled module kept after Wipe")
 	}
 	r.findCandidates(m, 3, nil)
@@ -88,11 +89,11 @@ func TestWipeClearsGrayLevels(t *testing.T) {
 	r.eq.src = nil
 	r.Wipe()
 	for name, kept := range map[string]bool{
-		"row":    slices.ContainsFunc(r.eq.row[:cap(r.eq.row)], func(v byte) bool { return v != 0 }),
-		"pixels": slices.ContainsFunc(r.eq.pix[:cap(r.eq.pix)], func(v byte) bool { return v != 0 }),
-		"levels": slices.ContainsFunc(r.eq.level[:cap(r.eq.level)], func(v float64) bool { return v != 0 }),
-		"states": slices.ContainsFunc(r.eq.dark[:cap(r.eq.dark)], func(v int8) bool { return v != 0 }),
-		"grid":   slices.Contains(r.g.dark[:cap(r.g.dark)], true),
+		"row":    !scrubtest.Zero(r.eq.row),
+		"pixels": !scrubtest.Zero(r.eq.pix),
+		"levels": !scrubtest.Zero(r.eq.level),
+		"states": !scrubtest.Zero(r.eq.dark),
+		"grid":   !scrubtest.Zero(r.g.dark),
 		"box":    r.eq.x0 != 0 || r.eq.y0 != 0 || r.eq.w != 0 || r.eq.h != 0,
 	} {
 		if kept {
@@ -137,12 +138,12 @@ func TestWipeClearsTheCandidates(t *testing.T) {
 	}
 	r.Wipe()
 	for name, kept := range map[string]bool{
-		"candidates":     slices.ContainsFunc(r.cands[:cap(r.cands)], func(c candidate) bool { return c != candidate{} }),
-		"cells":          slices.ContainsFunc(r.near.head[:cap(r.near.head)], func(v int32) bool { return v != 0 }),
-		"cells' chains":  slices.ContainsFunc(r.near.next[:cap(r.near.next)], func(v int32) bool { return v != 0 }),
+		"candidates":     !scrubtest.Zero(r.cands),
+		"cells":          !scrubtest.Zero(r.near.head),
+		"cells' chains":  !scrubtest.Zero(r.near.next),
 		"largest module": r.near.maxModule != 0,
-		"distances":      slices.ContainsFunc(r.dist[:cap(r.dist)], func(v float64) bool { return v != 0 }),
-		"lights":         slices.ContainsFunc(r.lights[:cap(r.lights)], func(v float64) bool { return v != 0 }) || r.lightsN != 0,
+		"distances":      !scrubtest.Zero(r.dist),
+		"lights":         !scrubtest.Zero(r.lights) || r.lightsN != 0,
 	} {
 		if kept {
 			t.Errorf("the %s kept after Wipe", name)

@@ -1,0 +1,96 @@
+package hanxin
+
+import (
+	"image"
+	"testing"
+
+	"github.com/makiuchi-d/gozxing"
+
+	"github.com/scannerd/scannerd/internal/zint"
+	"github.com/scannerd/scannerd/scanner/internal/scrub/scrubtest"
+)
+
+// The arrays the reader keeps from read to read grow where a read needs
+// more than an earlier one did: the array let go must be left all zero,
+// for no Wipe reaches it after. The tests below hold a field's array
+// after a small read, make a larger read outgrow it, and look at what it
+// holds.
+
+// heldArray is the array a field held, to look at once a read has
+// outgrown it.
+type heldArray struct {
+	name string
+	// check reports whether the field holds another array now (one of
+	// another capacity), and whether the one it held is all zero.
+	check func() (grew, zero bool)
+}
+
+// hold holds the array *field holds now.
+func hold[T comparable](name string, field *[]T) heldArray {
+	old := (*field)[:cap(*field)]
+	return heldArray{name, func() (bool, bool) { return cap(*field) != cap(old), scrubtest.Zero(old) }}
+}
+
+// letGo fails where a read did not outgrow a held array, which leaves the
+// test nothing to see, and where it left one holding what it held.
+func letGo(t *testing.T, held ...heldArray) {
+	t.Helper()
+	for _, h := range held {
+		switch grew, zero := h.check(); {
+		case !grew:
+			t.Errorf("%s: the larger read kept the array: the test sees no growth", h.name)
+		case !zero:
+			t.Errorf("%s: the array outgrown was let go holding what it held", h.name)
+		}
+	}
+}
+
+// TestLargerReadClearsWhatItOutgrows: after a read of one small symbol,
+// a read of six larger ones outgrows the runs of a line, the finder
+// candidates and the cells' chains, their distances and lights, and the
+// codewords decoded: each array is cleared as it is let go.
+func TestLargerReadClearsWhatItOutgrows(t *testing.T) {
+	zint.Need(t)
+	small, _ := zint.Image(t, "-b", "HANXIN", "-d", "secret hanxin").Render(zint.Scene{Module: 3})
+	large, _ := zint.Image(t, "-b", "HANXIN", "--vers=6", "-d", "a larger secret, in a symbol of version 6").Render(zint.Scene{Module: 3})
+	sw, sh := large.Rect.Dx(), large.Rect.Dy()
+	six := image.NewGray(image.Rect(0, 0, 3*sw, 2*sh))
+	for i := range 6 {
+		x0, y0 := i%3*sw, i/3*sh
+		for y := range sh {
+			copy(six.Pix[(y0+y)*six.Stride+x0:], large.Pix[y*large.Stride:y*large.Stride+sw])
+		}
+	}
+	r := NewReader()
+	read := func(img *image.Gray) []*gozxing.Result {
+		bm, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(gozxing.NewLuminanceSourceFromImage(img)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, _ := r.DecodeMultiple(bm, nil)
+		return res
+	}
+	if res := read(small); len(res) != 1 {
+		t.Fatalf("read %d symbols of the small one, want it", len(res))
+	}
+	held := []heldArray{
+		hold("runs", &r.runs), hold("candidates", &r.cands), hold("cells' chains", &r.near.next),
+		hold("distances", &r.dist), hold("lights", &r.lights),
+		hold("block's codewords", &r.dec.ints), hold("codewords placed", &r.dec.placed), hold("codewords", &r.dec.cw),
+	}
+	if res := read(six); len(res) == 0 {
+		t.Fatal("read none of the six larger symbols")
+	}
+	letGo(t, held...)
+}
+
+// TestInfoClearsWhatItOutgrows: the function information's seven
+// symbols outgrow a smaller array, cleared as it is let go. No read
+// leaves one (a block holds 25 codewords at least), so the test sets it.
+func TestInfoClearsWhatItOutgrows(t *testing.T) {
+	d := newDecoder()
+	d.ints = []int{1, 2, 3}
+	held := hold("information's symbols", &d.ints)
+	d.decodeInfo([7]int{1, 2, 3, 4, 5, 6, 7})
+	letGo(t, held)
+}
