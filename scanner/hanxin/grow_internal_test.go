@@ -47,8 +47,9 @@ func letGo(t *testing.T, held ...heldArray) {
 
 // TestLargerReadClearsWhatItOutgrows: after a read of one small symbol,
 // a read of six larger ones outgrows the runs of a line, the finder
-// candidates and the cells' chains, their distances and lights, and the
-// codewords decoded: each array is cleared as it is let go.
+// candidates and the cells' chains, their distances and lights, the
+// modules sampled and the codewords decoded: each array is cleared as it
+// is let go.
 func TestLargerReadClearsWhatItOutgrows(t *testing.T) {
 	zint.Need(t)
 	small, _ := zint.Image(t, "-b", "HANXIN", "-d", "secret hanxin").Render(zint.Scene{Module: 3})
@@ -77,6 +78,7 @@ func TestLargerReadClearsWhatItOutgrows(t *testing.T) {
 		hold("runs", &r.runs), hold("candidates", &r.cands), hold("cells' chains", &r.near.next),
 		hold("distances", &r.dist), hold("lights", &r.lights),
 		hold("block's codewords", &r.dec.ints), hold("codewords placed", &r.dec.placed), hold("codewords", &r.dec.cw),
+		hold("modules sampled", &r.g.dark),
 	}
 	if res := read(six); len(res) == 0 {
 		t.Fatal("read none of the six larger symbols")

@@ -796,10 +796,10 @@ func (r *Reader) grid(size int) *grid {
 	g := &r.g
 	g.size = size
 	r.sampled = true
-	if cap(g.dark) < size*size {
-		g.dark = make([]bool, size*size)
-	}
-	g.dark = g.dark[:size*size]
+	// A search tries sizes from small to large: an array a larger size
+	// outgrew holds the modules sampled at a smaller one, cleared as it
+	// is let go.
+	g.dark = grow(g.dark, size*size)
 	return g
 }
 
