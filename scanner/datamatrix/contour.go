@@ -238,12 +238,19 @@ type pixel struct{ x, y int32 }
 type visited struct {
 	bits    []uint64
 	rowBits int
-	// marked is how many words of bits the marks made since they were
-	// last cleared may reach, past which every word is clear: reset and
-	// wipe clear that far, so that the marks, a picture of the edges
-	// traced, are cleared once, by whichever comes first, and a search
-	// that traced nothing leaves nothing to clear.
-	marked int
+	// The marks made since they were last cleared lie in words
+	// markedFrom to markedTo−1 of bits, and every word outside is clear:
+	// reset and wipe clear those, so that the marks, a picture of the
+	// edges traced, are cleared once, by whichever comes first, a search
+	// that traced nothing leaves nothing to clear, and one that traced
+	// a few rows of a large image leaves those rows' words, not the
+	// image's.
+	markedFrom, markedTo int
+	// marking is set while areaAndMark marks a contour, whose words are
+	// noted once it is done: a panic that cut it short (guard.Recover
+	// catches it) leaves marks outside the words noted, and the next
+	// clear takes every word.
+	marking bool
 }
 
 // seenOrigin is the bit of pixel 0, 0 in visited.
@@ -263,8 +270,19 @@ func (v *visited) reset(img *bitImage) {
 
 // wipe clears the marks.
 func (v *visited) wipe() {
-	clear(v.bits[:v.marked])
-	v.marked = 0
+	if v.marking {
+		v.markedFrom, v.markedTo, v.marking = 0, len(v.bits), false
+	}
+	clear(v.bits[v.markedFrom:v.markedTo])
+	v.markedFrom, v.markedTo = 0, 0
+}
+
+// marked notes marks made in words from to to−1 of bits.
+func (v *visited) marked(from, to int) {
+	if v.markedTo == 0 {
+		v.markedFrom = from
+	}
+	v.markedFrom, v.markedTo = min(v.markedFrom, from), max(v.markedTo, to)
 }
 
 func (v *visited) has(x, y int) bool {
@@ -333,25 +351,29 @@ func traceContour(img *bitImage, seen *visited, x, y, limit int, out []pixel) ([
 }
 
 // areaAndMark returns twice the signed area of contour c taken as an open
-// path (traceContour closes it), and marks its pixels in seen: one pass
-// over the pixels, in a function of its own so that its few values stay
-// in registers.
+// path (traceContour closes it), and marks its pixels in seen, noting
+// the words the marks lie in: one pass over the pixels, in a function of
+// its own so that its few values stay in registers.
 //
 //go:noinline
 func areaAndMark(c []pixel, seen *visited) int {
 	bits, rowBits := seen.bits, seen.rowBits
-	seen.marked = len(bits)
+	seen.marking = true
 	area2 := 0
 	px, py := int(c[0].x), int(c[0].y)
 	i := uint(seenOrigin + py*rowBits + px)
 	bits[i>>6] |= 1 << (i & 63)
+	lo, hi := i, i
 	for _, q := range c[1:] {
 		qx, qy := int(q.x), int(q.y)
 		area2 += px*qy - qx*py
 		i := uint(seenOrigin + qy*rowBits + qx)
 		bits[i>>6] |= 1 << (i & 63)
+		lo, hi = min(lo, i), max(hi, i)
 		px, py = qx, qy
 	}
+	seen.marked(int(lo>>6), int(hi>>6)+1)
+	seen.marking = false
 	return area2
 }
 

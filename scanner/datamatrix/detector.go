@@ -55,8 +55,9 @@ type detector struct {
 // heldLengths counts, for the detector's arrays, the most entries written
 // since the last wipe: each is cut back for every row, contour, corner or
 // line, and a shorter one leaves what a longer one wrote past its length.
-// The segments, fewer than the polygon's vertices, are cleared as far as
-// verts; bins as far as hits; binDist as far as binBest.
+// The segments, fewer than the polygon's vertices, and the vertices as
+// ring indices (poly.verts), as many, are cleared as far as verts; bins as
+// far as hits; binDist as far as binBest.
 type heldLengths struct {
 	seeds, contour, verts, corners, thick, hits, obs, binBest, fitPts, sizes, found int
 }
@@ -194,9 +195,9 @@ func (d *detector) tryContour(p scanParams) *decoded {
 		return nil
 	}
 	d.verts = simplify(c, int(maxX), int(maxY), d.verts, &d.poly)
+	d.held.verts = max(d.held.verts, len(d.verts))
 	d.segs = segmentsOf(c, d.verts, d.segs)
 	d.corners = finderCorners(d.segs, minSide*2/3, maxFinders, d.corners)
-	d.held.verts = max(d.held.verts, len(d.verts))
 	d.held.corners = max(d.held.corners, len(d.corners))
 	for _, f := range d.corners {
 		o, ok := d.finderOutline(f)

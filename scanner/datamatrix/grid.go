@@ -265,7 +265,13 @@ func (b *bitImage) lineDarks(l *gridLine, ts []float64, in bool, dark []uint64) 
 // on their side: a mirror image of a rectangular symbol, read with its
 // finder as the left and bottom bars, has rows and columns exchanged.
 func (d *detector) sizeCandidates(o *outline, mirrored bool) []scoredSize {
-	out := d.sizes[:0]
+	// A size at most each way it is tried: room made once, not a size at
+	// a time.
+	most := len(symbolSizes)
+	if mirrored {
+		most *= 2
+	}
+	out := scrub.Room(d.sizes, most)
 	// Sizes far from the counted ones come last among equal scores.
 	close := func(n, seen int) bool {
 		return seen == 0 || math.Abs(float64(n-seen)) <= max(4, 0.4*float64(seen))
@@ -299,7 +305,7 @@ func (d *detector) sizeCandidates(o *outline, mirrored bool) []scoredSize {
 		if penalty != 0 {
 			score -= penalty
 		}
-		out = append(scrub.Grow(out, 1), scoredSize{size: s, score: score, timing: timing, turned: turned})
+		out = append(out, scoredSize{size: s, score: score, timing: timing, turned: turned})
 		for i := range best {
 			if score > best[i] {
 				copy(best[i+1:], best[i:2])
@@ -554,7 +560,9 @@ func (d *detector) boundaryChanges(g *grid, alongRows bool, step float64) []obse
 		lines, n = s.cols, s.rows
 	}
 	// The samples along a line, read at once (lineDarks): 0, then
-	// step, 2·step, … summed as a loop over them would sum them.
+	// step, 2·step, … summed as a loop over them would sum them. Their
+	// number is known only through the rounding of those sums, so they
+	// grow as they come: once a call, not once a line.
 	sc := &d.line
 	ts := append(scrub.Grow(sc.ts[:0], 1), 0)
 	for t := step; t <= float64(n); t += step {
@@ -572,6 +580,9 @@ func (d *detector) boundaryChanges(g *grid, alongRows bool, step float64) []obse
 			l = g.column(across)
 		}
 		dark := d.readLine(&l, ts, g.in)
+		// Room for a change a sample, made once a line rather than a
+		// change at a time.
+		obs = scrub.Grow(obs, len(ts))
 		// The samples where the colour changes: bit k of changes is
 		// set where sample k reads unlike sample k − 1, sample 0 read
 		// like itself; none past the last sample.
@@ -593,7 +604,7 @@ func (d *detector) boundaryChanges(g *grid, alongRows bool, step float64) []obse
 				if w>>j&1 != 0 {
 					sign = 1
 				}
-				obs = append(scrub.Grow(obs, 1), observation{along: at, across: across, sign: sign})
+				obs = append(obs, observation{along: at, across: across, sign: sign})
 			}
 		}
 	}

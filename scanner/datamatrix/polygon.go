@@ -55,28 +55,34 @@ type polygonScratch struct {
 	flat       []int32
 	maxX, maxY int
 	ties       []int32 // farthestFromChord's farthest pixels
-	// The most entries of stack, verts, ring and ties written since the
-	// last wipe (flat is ring's own memory).
-	stackHeld, vertsHeld, ringHeld, tiesHeld int
+	// The most entries of stack, ring and ties written since the last
+	// wipe (flat is ring's own memory). verts needs no count of its own:
+	// it holds as many entries as the vertices simplify returns, which
+	// its caller counts for wipe. The ring does: the caller's longest
+	// contour reaches past it, holes, open contours and small ones being
+	// traced but never simplified.
+	stackHeld, ringHeld, tiesHeld int
 }
 
 // wipe clears the contour and the polygon's vertices and chords, and the
 // bounds of the contour, as far as the searches since the last wipe wrote
-// them.
-func (sc *polygonScratch) wipe() {
+// them: verts is the most vertices simplify returned since.
+func (sc *polygonScratch) wipe(verts int) {
 	clear(scrub.UpTo(sc.stack, sc.stackHeld))
-	clear(scrub.UpTo(sc.verts, sc.vertsHeld))
+	clear(scrub.UpTo(sc.verts, verts))
 	clear(scrub.UpTo(sc.ring, sc.ringHeld))
 	clear(scrub.UpTo(sc.ties, sc.tiesHeld))
 	sc.stack, sc.verts, sc.ring, sc.flat, sc.ties = sc.stack[:0], sc.verts[:0], sc.ring[:0], nil, sc.ties[:0]
-	sc.stackHeld, sc.vertsHeld, sc.ringHeld, sc.tiesHeld = 0, 0, 0, 0
+	sc.stackHeld, sc.ringHeld, sc.tiesHeld = 0, 0, 0
 	sc.maxX, sc.maxY = 0, 0
 }
 
 // simplify returns the vertices (contour indices, ascending) of a polygon
 // that follows the closed contour within simplifyEps pixels
 // (Ramer-Douglas-Peucker), appended to out[:0]. The contour's coordinates
-// lie between 0 and maxX, maxY.
+// lie between 0 and maxX, maxY. sc.verts holds the vertices as ring
+// indices, as many as it returns: sc's wipe clears it as far as the
+// caller counted them.
 func simplify(c []pixel, maxX, maxY int, out []int, sc *polygonScratch) []int {
 	out = out[:0]
 	n := len(c)
@@ -121,6 +127,8 @@ func simplify(c []pixel, maxX, maxY int, out []int, sc *polygonScratch) []int {
 	// gather them: a stack entry {r, -1} stands for the vertex at ring
 	// index r.
 	far := (b - a + n) % n
+	// The vertices and chords grow as they come: only the contour's
+	// length bounds them, a room many times a polygon's.
 	verts := append(scrub.Grow(sc.verts[:0], 1), 0)
 	stack := append(scrub.Grow(sc.stack[:0], 3), [2]int{far, n}, [2]int{far, -1}, [2]int{0, far})
 	sc.stackHeld = max(sc.stackHeld, len(stack))
@@ -142,7 +150,6 @@ func simplify(c []pixel, maxX, maxY int, out []int, sc *polygonScratch) []int {
 		sc.stackHeld = max(sc.stackHeld, len(stack))
 	}
 	sc.stack, sc.verts = stack, verts
-	sc.vertsHeld = max(sc.vertsHeld, len(verts))
 	out = scrub.Room(out, len(verts))
 	// Ascending contour indices: those past the wrap first.
 	for _, r := range verts {

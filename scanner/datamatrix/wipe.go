@@ -40,8 +40,8 @@ func (d *detector) wipe() {
 	clear(scrub.UpTo(d.found, h.found))
 	d.seeds, d.contour, d.verts, d.segs, d.corners = d.seeds[:0], d.contour[:0], d.verts[:0], d.segs[:0], d.corners[:0]
 	d.thick, d.hits, d.bins, d.obs, d.fitPts, d.sizes, d.found = d.thick[:0], d.hits[:0], d.bins[:0], d.obs[:0], d.fitPts[:0], d.sizes[:0], d.found[:0]
+	d.poly.wipe(h.verts)
 	d.held = heldLengths{}
-	d.poly.wipe()
 	d.line.wipe()
 	d.steps, d.measured, d.varied, d.traced = 0, 0, 0, 0
 	d.lastErr = nil // the decoder's errors name codeword values and counts

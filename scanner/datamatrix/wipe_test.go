@@ -3,13 +3,13 @@ package datamatrix
 import (
 	"image"
 	"math/rand/v2"
-	"reflect"
 	"slices"
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
 
 	"github.com/scannerd/scannerd/internal/zint"
+	"github.com/scannerd/scannerd/scanner/internal/scrub/scrubtest"
 )
 
 // The texts of the symbols wipeScenes draws.
@@ -101,57 +101,47 @@ func TestWipeClearsWhatTheSearchesKept(t *testing.T) {
 	// The arrays the searches write. Those but the edge marks, cleared
 	// as far as marked by the next search, and the bins' outermost hits
 	// and distances, never cut, are cut to what a search wrote last.
-	arrays := []struct {
-		name string
-		of   func() any
-		cut  bool
-	}{
-		{"edge marks", func() any { return d.seen.bits }, false},
-		{"seeds", func() any { return d.seeds }, true},
-		{"contour", func() any { return d.contour }, true},
-		{"polygon vertices", func() any { return d.verts }, true},
-		{"segments", func() any { return d.segs }, true},
-		{"finder corners", func() any { return d.corners }, true},
-		{"bar thicknesses", func() any { return d.thick }, true},
-		{"timing hits", func() any { return d.hits }, true},
-		{"hits' bins", func() any { return d.bins }, true},
-		{"module boundaries", func() any { return d.obs }, true},
-		{"bins' outermost hits", func() any { return d.binBest }, false},
-		{"bins' distances", func() any { return d.binDist }, false},
-		{"fitted points", func() any { return d.fitPts }, true},
-		{"sizes scored", func() any { return d.sizes }, true},
-		{"symbols read", func() any { return d.found }, true},
-		{"polygon's chords", func() any { return d.poly.stack }, true},
-		{"polygon's ring vertices", func() any { return d.poly.verts }, true},
-		{"contour's ring", func() any { return d.poly.ring }, true},
-		{"farthest pixels' ties", func() any { return d.poly.ties }, true},
-		{"line's points", func() any { return d.line.ts }, true},
-		{"line's samples", func() any { return d.line.dark }, true},
+	arrays := []keptArray{
+		keptOf("edge marks", false, func() []uint64 { return d.seen.bits }),
+		keptOf("seeds", true, func() []int { return d.seeds }),
+		keptOf("contour", true, func() []pixel { return d.contour }),
+		keptOf("polygon vertices", true, func() []int { return d.verts }),
+		keptOf("segments", true, func() []segment { return d.segs }),
+		keptOf("finder corners", true, func() []finderCorner { return d.corners }),
+		keptOf("bar thicknesses", true, func() []float64 { return d.thick }),
+		keptOf("timing hits", true, func() []point { return d.hits }),
+		keptOf("hits' bins", true, func() []int { return d.bins }),
+		keptOf("module boundaries", true, func() []observation { return d.obs }),
+		keptOf("bins' outermost hits", false, func() []point { return d.binBest }),
+		keptOf("bins' distances", false, func() []float64 { return d.binDist }),
+		keptOf("fitted points", true, func() []point { return d.fitPts }),
+		keptOf("sizes scored", true, func() []scoredSize { return d.sizes }),
+		keptOf("symbols read", true, func() []*decoded { return d.found }),
+		keptOf("polygon's chords", true, func() [][2]int { return d.poly.stack }),
+		keptOf("polygon's ring vertices", true, func() []int { return d.poly.verts }),
+		keptOf("contour's ring", true, func() []pixel { return d.poly.ring }),
+		keptOf("farthest pixels' ties", true, func() []int32 { return d.poly.ties }),
+		keptOf("line's points", true, func() []float64 { return d.line.ts }),
+		keptOf("line's samples", true, func() []uint64 { return d.line.dark }),
 	}
 	if !areaVectors {
 		// The ties are the vector code's (tiesWide); without it
 		// farthestFromChord measures every pixel and notes none.
-		arrays = slices.DeleteFunc(arrays, func(a struct {
-			name string
-			of   func() any
-			cut  bool
-		}) bool {
-			return a.name == "farthest pixels' ties"
-		})
+		arrays = slices.DeleteFunc(arrays, func(a keptArray) bool { return a.name == "farthest pixels' ties" })
 	}
 	// The small read's arrays, as the larger read leaves them.
-	first := make([]reflect.Value, len(arrays))
+	first := make([]keptNow, len(arrays))
 	for i, a := range arrays {
-		first[i] = whole(a.of())
+		first[i] = a.now()
 	}
 	read(large, harder, wipeLargeText, 3)
 	grew := 0
 	for i, a := range arrays {
-		if whole(a.of()).Len() <= first[i].Len() {
+		if a.now().cap <= first[i].cap {
 			continue
 		}
 		grew++
-		if held(first[i]) {
+		if !first[i].zero() {
 			t.Errorf("the %s: an array the larger read outgrew was let go holding what it held", a.name)
 		}
 	}
@@ -162,8 +152,7 @@ func TestWipeClearsWhatTheSearchesKept(t *testing.T) {
 	// array than the larger one did, which leaves more past its length.
 	read(small, nil, wipeSmallText, 1)
 	for _, a := range arrays {
-		v := reflect.ValueOf(a.of())
-		if !held(whole(a.of())) || a.cut && !held(whole(a.of()).Slice(v.Len(), v.Cap())) {
+		if now := a.now(); now.zero() || a.cut && now.zeroPast() {
 			t.Fatalf("the reads left nothing in the %s, or nothing past its length: the test shows little of its wipe", a.name)
 		}
 	}
@@ -178,7 +167,7 @@ func TestWipeClearsWhatTheSearchesKept(t *testing.T) {
 	}
 	r.Wipe()
 	for _, a := range arrays {
-		if held(whole(a.of())) {
+		if !a.now().zero() {
 			t.Errorf("the %s kept after Wipe", a.name)
 		}
 	}
@@ -197,8 +186,8 @@ func TestWipeClearsWhatTheSearchesKept(t *testing.T) {
 		t.Error("the last search's counts kept after Wipe")
 	}
 	// The next Wipe clears as far as the reads after this one write.
-	if d.held != (heldLengths{}) || d.seen.marked != 0 ||
-		d.poly.stackHeld != 0 || d.poly.vertsHeld != 0 || d.poly.ringHeld != 0 || d.poly.tiesHeld != 0 ||
+	if d.held != (heldLengths{}) || d.seen.markedFrom != 0 || d.seen.markedTo != 0 ||
+		d.poly.stackHeld != 0 || d.poly.ringHeld != 0 || d.poly.tiesHeld != 0 ||
 		d.line.tsHeld != 0 || d.line.darkHeld != 0 {
 		t.Error("Wipe left counts of what was written for the next Wipe to clear again")
 	}
@@ -212,18 +201,97 @@ func TestWipeClearsWhatTheSearchesKept(t *testing.T) {
 	read(large, harder, wipeLargeText, 3)
 }
 
-// whole returns the slice s to its capacity.
-func whole(s any) reflect.Value {
-	v := reflect.ValueOf(s)
-	return v.Slice(0, v.Cap())
-}
-
-// held reports whether an entry of the slice v is not its type's zero.
-func held(v reflect.Value) bool {
-	for i := range v.Len() {
-		if !v.Index(i).IsZero() {
-			return true
+// The edge marks lie only in the words the reads noted, so that reset and
+// Wipe, which clear only those, leave the bitset all zero: the read of a
+// large image whose symbol, in its bottom rows, is all it traces notes
+// less than half the bitset's words; the read of a small image after it
+// clears the large one's marks first; and Wipe then leaves no mark
+// anywhere in the array.
+func TestWipeClearsEdgeMarksAsFarAsTraced(t *testing.T) {
+	zint.Need(t)
+	sym, _ := zint.Image(t, "-b", "DATAMATRIX", "-d", wipeSmallText).Render(zint.Scene{Module: 4, Angle: 17})
+	w, h := sym.Rect.Dx(), sym.Rect.Dy()
+	tall := image.NewGray(image.Rect(0, 0, w, 4*h))
+	for i := range tall.Pix {
+		tall.Pix[i] = 255
+	}
+	for y := range h {
+		copy(tall.Pix[(3*h+y)*tall.Stride:], sym.Pix[y*sym.Stride:y*sym.Stride+w])
+	}
+	r := NewReader()
+	v := &r.det.seen
+	for _, c := range []struct {
+		name string
+		img  image.Image
+	}{{"large", tall}, {"small", sym}} {
+		res, err := r.Decode(binarizedGray(t, c.img), nil)
+		if err != nil || res.GetText() != wipeSmallText {
+			t.Fatalf("%s image: read %v (%v), want %q", c.name, res, err, wipeSmallText)
+		}
+		if scrubtest.Zero(v.bits[v.markedFrom:v.markedTo]) {
+			t.Fatalf("%s image: no edge marks where the read noted them", c.name)
+		}
+		if !scrubtest.Zero(v.bits[:v.markedFrom:v.markedFrom]) || !scrubtest.Zero(v.bits[v.markedTo:]) {
+			t.Errorf("%s image: edge marks outside words %d to %d, which the read noted", c.name, v.markedFrom, v.markedTo-1)
+		}
+		if c.name == "large" && 2*(v.markedTo-v.markedFrom) > len(v.bits) {
+			t.Errorf("large image: the read noted words %d to %d of %d, more than its symbol's rows", v.markedFrom, v.markedTo-1, len(v.bits))
 		}
 	}
-	return false
+	r.Wipe()
+	if !scrubtest.Zero(v.bits) {
+		t.Error("edge marks kept after Wipe")
+	}
+}
+
+// keptArray is one of the arrays a reader keeps, named as the test's
+// failures name it: cut tells that a search cuts its slice back, so that
+// a shorter search leaves what a longer one wrote past its length.
+type keptArray struct {
+	name string
+	cut  bool
+	now  func() keptNow
+}
+
+// keptNow is a kept array as the reader holds it when taken: its
+// capacity, and whether it holds only zeros, to its capacity (zero, asked
+// of the array taken, whatever the reader holds by then) or past the
+// slice's length (zeroPast).
+type keptNow struct {
+	cap            int
+	zero, zeroPast func() bool
+}
+
+// keptOf is the kept array of the slice that of returns.
+func keptOf[T comparable](name string, cut bool, of func() []T) keptArray {
+	return keptArray{name: name, cut: cut, now: func() keptNow {
+		s := of()
+		return keptNow{
+			cap:      cap(s),
+			zero:     func() bool { return scrubtest.Zero(s) },
+			zeroPast: func() bool { return scrubtest.Zero(s[len(s):]) },
+		}
+	}}
+}
+
+// A contour whose marking a panic cut short (a pixel outside the image,
+// say) leaves marks outside the words noted: the next wipe clears them
+// all the same.
+func TestWipeClearsMarksOfAContourCutShort(t *testing.T) {
+	v := &visited{bits: make([]uint64, 64), rowBits: 64}
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Fatal("marking a pixel past the marks' array did not panic")
+			}
+		}()
+		areaAndMark([]pixel{{x: 3, y: 5}, {x: 4, y: 5}, {x: 4, y: 1 << 20}}, v)
+	}()
+	if scrubtest.Zero(v.bits) {
+		t.Fatal("the contour cut short marked nothing: nothing for the wipe to clear")
+	}
+	v.wipe()
+	if !scrubtest.Zero(v.bits) {
+		t.Error("the wipe left the marks of a contour cut short")
+	}
 }
