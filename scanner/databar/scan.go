@@ -60,7 +60,9 @@ type BlurredLines interface {
 const LineUnit = 16
 
 // rowScanner turns image rows into pair observations. It keeps scratch
-// buffers between rows.
+// buffers between rows, and from image to image: where a row's runs or
+// their positions outgrow theirs, the array let go is cleared (scrub),
+// not dropped with a row of the image in it.
 type rowScanner struct {
 	row, above, below *gozxing.BitArray
 	runs              []int   // run lengths, runs[0] is white (possibly empty)
@@ -89,7 +91,7 @@ func (s *rowScanner) loadRow(img *gozxing.BinaryBitmap, lines Lines, y int, smoo
 		if smooth {
 			s.reads += 2
 		}
-		s.runs, s.unit = runs, LineUnit
+		s.runs, s.unit = scrub.Kept(s.runs, runs), LineUnit
 		s.positions()
 		return true
 	}
@@ -112,14 +114,14 @@ func (s *rowScanner) loadRow(img *gozxing.BinaryBitmap, lines Lines, y int, smoo
 			a[i] = a[i]&b[i] | a[i]&c[i] | b[i]&c[i]
 		}
 	}
-	s.runs, s.unit = bitrow.Lengths(row.GetBitArray(), img.GetWidth(), s.runs), 1
+	s.runs, s.unit = scrub.Kept(s.runs, bitrow.Lengths(row.GetBitArray(), img.GetWidth(), s.runs)), 1
 	s.positions()
 	return true
 }
 
 // positions sets where each run starts.
 func (s *rowScanner) positions() {
-	s.pos = s.pos[:0]
+	s.pos = scrub.Grow(s.pos[:0], len(s.runs)) // room for all, an array outgrown cleared
 	x := 0
 	for _, r := range s.runs {
 		s.pos = append(s.pos, x)
@@ -152,7 +154,7 @@ func (s *rowScanner) scanRow(img *gozxing.BinaryBitmap, lines Lines, y int, smoo
 	// kept only when both its characters read and it fits as a sharp
 	// symbol's do (or is one of a chain, keepBestPairs): texture read so
 	// shows pairs now and then, each worth probes and explorations.
-	s.runs = runs
+	s.runs = scrub.Kept(s.runs, runs)
 	s.positions()
 	obs = s.findPairs(y, obs)
 	kept := obs[:start]

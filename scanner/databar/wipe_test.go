@@ -6,6 +6,8 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/makiuchi-d/gozxing"
+
 	"github.com/scannerd/scannerd/internal/zint"
 	"github.com/scannerd/scannerd/scanner/internal/scrub/scrubtest"
 )
@@ -145,6 +147,76 @@ func TestVotesGrownLetGoCleared(t *testing.T) {
 	}
 	if !scrubtest.Zero(old) {
 		t.Error("the votes outgrown were let go holding characters")
+	}
+}
+
+// fixedLines are Lines whose row y has the runs rows[y], and which
+// measure any row again as blurred into the runs blurred.
+type fixedLines struct{ rows, blurred [][]int }
+
+func (l fixedLines) Line(y int, smooth bool, buf []int) ([]int, bool) {
+	return append(buf[:0], l.rows[y]...), true
+}
+
+func (l fixedLines) Blurred(buf []int) ([]int, bool) { return append(buf[:0], l.blurred[0]...), true }
+
+// stripeRuns returns n runs of 2 to 5 units, the first light.
+func stripeRuns(n int) []int {
+	runs := make([]int, n)
+	for i := range runs {
+		runs[i] = 2 + i%4
+	}
+	return runs
+}
+
+// A row's runs and their positions, outgrowing the arrays the row
+// before left them in, let those go cleared: runs measured by Lines, by
+// BlurredLines again as blurred, or of a row binarized.
+func TestRowArraysGrownLetGoCleared(t *testing.T) {
+	lines := fixedLines{rows: [][]int{stripeRuns(30), stripeRuns(300)}, blurred: [][]int{stripeRuns(600)}}
+	stripes := func(w int) *gozxing.BinaryBitmap {
+		img := image.NewGray(image.Rect(0, 0, w, 3))
+		for i := range img.Pix {
+			img.Pix[i] = byte(30 + 180*(i/2%2))
+		}
+		return grayBitmap(t, img)
+	}
+	narrow, wide := stripes(40), stripes(400)
+	for _, tc := range []struct {
+		name         string
+		small, large func(s *rowScanner)
+	}{
+		{"measured", func(s *rowScanner) { s.loadRow(nil, lines, 0, false) }, func(s *rowScanner) { s.loadRow(nil, lines, 1, false) }},
+		{"measured as blurred", func(s *rowScanner) { s.loadRow(nil, lines, 0, false) }, func(s *rowScanner) {
+			s.blurredLeft = 1
+			s.scanRow(nil, lines, 0, false, nil)
+			if len(s.runs) != 600 {
+				t.Fatalf("%d runs, want the row's measured as blurred", len(s.runs))
+			}
+		}},
+		{"binarized", func(s *rowScanner) { s.loadRow(narrow, nil, 1, false) }, func(s *rowScanner) { s.loadRow(wide, nil, 1, false) }},
+	} {
+		for _, field := range []string{"runs", "pos"} {
+			var s rowScanner
+			array := func() []int {
+				if field == "runs" {
+					return s.runs
+				}
+				return s.pos
+			}
+			tc.small(&s)
+			old := array()[:cap(array())]
+			if scrubtest.Zero(old) {
+				t.Fatalf("%s, %s: the short row left nothing: the test sees nothing let go", tc.name, field)
+			}
+			tc.large(&s)
+			if cap(array()) == cap(old) {
+				t.Fatalf("%s, %s: the long row did not outgrow the array of %d: the test sees nothing let go", tc.name, field, cap(old))
+			}
+			if !scrubtest.Zero(old) {
+				t.Errorf("%s, %s: the array outgrown was let go holding the short row's", tc.name, field)
+			}
+		}
 	}
 }
 

@@ -3,6 +3,8 @@ package pdf417
 import (
 	"math"
 	"slices"
+
+	"github.com/scannerd/scannerd/scanner/internal/scrub"
 )
 
 // The start and stop patterns (ISO/IEC 15438 §5.3.3), in modules, bar first.
@@ -136,24 +138,24 @@ func findGuardsBothWays(r *runList, y, yBack int, fwd, back *scanSet) {
 		if i+1 < n && w >= 2*(e[i+2]-e[i+1]) {
 			if i+8 <= n && wideBarFits(w, e[i+8]-e[i], 8, startModules) {
 				if u, ok := matchGuard(r, i, startPattern, startModules); ok {
-					fwd.starts = append(fwd.starts, guardHit{y: y, outer: float64(e[i]), inner: float64(e[i+8]), module: u})
+					fwd.starts = addHit(fwd.starts, guardHit{y: y, outer: float64(e[i]), inner: float64(e[i+8]), module: u})
 				}
 			}
 			if i+9 <= n && wideBarFits(w, e[i+9]-e[i], 7, stopModules) {
 				if u, ok := matchGuard(r, i, stopPattern, stopModules); ok {
-					fwd.stops = append(fwd.stops, guardHit{y: y, outer: float64(e[i+9]), inner: float64(e[i]), module: u})
+					fwd.stops = addHit(fwd.stops, guardHit{y: y, outer: float64(e[i+9]), inner: float64(e[i]), module: u})
 				}
 			}
 		}
 		if i > 0 && w >= 2*(e[i]-e[i-1]) {
 			if i >= 7 && wideBarFits(w, e[i+1]-e[i-7], 8, startModules) {
 				if u, ok := matchGuardBack(r, i, startPattern, startModules); ok {
-					back.starts = append(back.starts, guardHit{y: yBack, outer: float64(end - e[i+1]), inner: float64(end - e[i-7]), module: u})
+					back.starts = addHit(back.starts, guardHit{y: yBack, outer: float64(end - e[i+1]), inner: float64(end - e[i-7]), module: u})
 				}
 			}
 			if i >= 8 && wideBarFits(w, e[i+1]-e[i-8], 7, stopModules) {
 				if u, ok := matchGuardBack(r, i, stopPattern, stopModules); ok {
-					back.stops = append(back.stops, guardHit{y: yBack, outer: float64(end - e[i-8]), inner: float64(end - e[i+1]), module: u})
+					back.stops = addHit(back.stops, guardHit{y: yBack, outer: float64(end - e[i-8]), inner: float64(end - e[i+1]), module: u})
 				}
 			}
 		}
@@ -176,3 +178,19 @@ func wideBarFits(w, total, wide, modules int) bool {
 	}
 	return 4*d <= 3*total+4*modules
 }
+
+// addHit appends h to hits, the detector's, kept from image to image: an
+// array outgrown is cleared as it is let go (growHits).
+func addHit(hits []guardHit, h guardHit) []guardHit {
+	if len(hits) == cap(hits) {
+		hits = growHits(hits)
+	}
+	return append(hits, h)
+}
+
+// growHits is addHit's way out, on its own so that findGuardsBothWays'
+// loop keeps its values in registers (inlined, scrub.Grow's reallocation
+// spilled them).
+//
+//go:noinline
+func growHits(hits []guardHit) []guardHit { return scrub.Grow(hits, 1) }

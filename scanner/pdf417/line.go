@@ -1,6 +1,10 @@
 package pdf417
 
-import "math"
+import (
+	"math"
+
+	"github.com/scannerd/scannerd/scanner/internal/scrub"
+)
 
 // slotRead is one codeword read on a line: slot 0 is the left row
 // indicator, then the data columns, then (unless the symbol is compact) the
@@ -108,7 +112,9 @@ func (d *detector) readLine(v view, a, b point, module, moduleEnd float64, out *
 			if rowCluster < 0 {
 				rowCluster = cluster
 			}
-			out.reads = append(out.reads, slotRead{slot: slot, value: value, cluster: cluster, weight: weight})
+			// out's reads are the detector's, kept: an array
+			// outgrown is cleared as it is let go.
+			out.reads = append(scrub.Grow(out.reads, 1), slotRead{slot: slot, value: value, cluster: cluster, weight: weight})
 			corr = 0.7*corr + 0.3*corr*float64(length)/expect
 			j += elementsPerSymbol
 			fails = 0

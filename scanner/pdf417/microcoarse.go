@@ -5,6 +5,8 @@ import (
 	"slices"
 
 	"github.com/makiuchi-d/gozxing"
+
+	"github.com/scannerd/scannerd/scanner/internal/scrub"
 )
 
 // Large modules. The count of colour changes per cell (countChanges) sees
@@ -82,7 +84,8 @@ func (r *MicroReader) coarseRegions(m *gozxing.BitMatrix, plain []uint32, stride
 	found := r.clusters(coarse, ccw, microCoarse, w, h, r.coarseFound[:0])
 	r.coarseFound = found[:0]
 	slices.SortStableFunc(found, func(a, b turnedRegion) int { return cmp.Compare(b.cells, a.cells) })
-	return append(out, found[:min(len(found), microCoarseRegions)]...)
+	k := min(len(found), microCoarseRegions)
+	return append(scrub.Grow(out, k), found[:k]...) // see clusters
 }
 
 // sampled fills r.coarseWords (r.coarseStride words a row) with m

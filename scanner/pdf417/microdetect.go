@@ -140,7 +140,9 @@ func (r *MicroReader) edgeChains(v view, step int, fwdOn, backOn bool) (edges, b
 	if v.h > step/2 {
 		rows = (v.h-step/2-1)/step + 1
 	}
-	r.rowHits = append(r.rowHits[:0], make([]rowHits, rows)...)
+	// Kept from view to view: an array outgrown is cleared as it is let
+	// go, with where the last view's rows' hits lay.
+	r.rowHits = scrub.Kept(r.rowHits, append(r.rowHits[:0], make([]rowHits, rows)...))
 	r.rowHitsHeld = max(r.rowHitsHeld, rows)
 	win := r.moduleWindow(v)
 	// The runs after each hit are kept, the hits read when asked (the
@@ -295,10 +297,13 @@ func (c *chainer) add(hits []microHit, y, step int) {
 			}
 			c.open = append(c.open, best.seq)
 		}
-		best.hits = append(best.hits, h)
+		// The edges' hits and the bottoms are the pool's, kept from
+		// image to image: an array outgrown (an edge's first room
+		// too) is cleared as it is let go.
+		best.hits = append(scrub.Grow(best.hits, 1), h)
 		c.index(best, step)
 		if !c.composite {
-			c.bottoms = append(c.bottoms, edgeBottom{int32(y), best.seq})
+			c.bottoms = append(scrub.Grow(c.bottoms, 1), edgeBottom{int32(y), best.seq})
 		}
 	}
 	c.closeBehind(y, step)
@@ -358,7 +363,7 @@ func (c *chainer) index(e *microEdge, step int) {
 	}
 	for k := k0; k <= k1; k++ {
 		if int32(k) < e.cells[0] || int32(k) > e.cells[1] {
-			c.cells[k] = append(c.cells[k], e.seq)
+			c.cells[k] = append(scrub.Grow(c.cells[k], 1), e.seq) // see add
 		}
 	}
 	e.cells = [2]int32{int32(k0), int32(k1)}
@@ -470,7 +475,7 @@ func (c *chainer) edges() []*microEdge {
 		merged := false
 		for _, p := range joined {
 			if e.top() > p.bottom() && math.Abs(e.module-p.module) < 0.3*p.module && onLine(p, e) {
-				p.hits = append(p.hits, e.hits...)
+				p.hits = append(scrub.Grow(p.hits, len(e.hits)), e.hits...) // see chainer.add
 				p.fit(true, c.pool)
 				merged = true
 				break
@@ -747,7 +752,9 @@ func (w moduleWindow) fits(module float64) bool { return module >= w.lo && modul
 // left unread, and the run edges they are read from appended to *keep
 // (see settleCodeword): the row's, from its first hit's on, once. Through
 // texture a row holds a dozen hits, and each hit's 53 edges, kept as
-// they were once, made the kept edges two or three times the rows'.
+// they were once, made the kept edges two or three times the rows'. out
+// is the reader's, kept from image to image: it grows a hit at a time,
+// an array outgrown cleared as it is let go.
 func leftRAPs(r *runList, y int, win moduleWindow, out []microHit, keep *[]int) []microHit {
 	kept := -1 // where the row's edges from kept on lie in *keep
 	var at int
@@ -778,7 +785,7 @@ func leftRAPs(r *runList, y int, win moduleWindow, out []microHit, keep *[]int) 
 				*keep = append(append(*keep, r.edges[i:]...), -1)
 			}
 			h.at, h.unread = int32(at+i-kept), unreadCodeword|unreadRow
-			out = append(out, h)
+			out = append(scrub.Grow(out, 1), h)
 			continue
 		}
 		if v, _, _, w := readCodeword(r, i+rapElements, -1); w > 0 {
@@ -786,7 +793,7 @@ func leftRAPs(r *runList, y int, win moduleWindow, out []microHit, keep *[]int) 
 		}
 		layout := microRowLayout(r, i, microRowLayouts[:], false)
 		h.row, h.wide = layout != 0, layoutCols(layout) >= 2
-		out = append(out, h)
+		out = append(scrub.Grow(out, 1), h)
 	}
 	return out
 }
@@ -804,7 +811,8 @@ func firstDarkFrom(r *runList, i int) int {
 // codeword, then the centre RAP. A row of that CC-A has no left RAP; the
 // rows of a CC-B or MicroPDF417 of three columns, which have one, read
 // the same from their first codeword on, and are left out where a RAP
-// ends in the light run. Its module must lie in win.
+// ends in the light run. Its module must lie in win. out grows as
+// leftRAPs's does.
 func cca3Starts(r *runList, y int, win moduleWindow, out []microHit) []microHit {
 	const n = elementsPerSymbol + rapElements
 	for i := firstDarkFrom(r, 1); i+n <= r.count(); i += 2 {
@@ -833,7 +841,7 @@ func cca3Starts(r *runList, y int, win moduleWindow, out []microHit) []microHit 
 			continue
 		}
 		row := microRowLayout(r, i, cca3RowLayouts[:], false) != 0
-		out = append(out, microHit{y: int32(y), x: float64(r.edges[i]), module: module, cw: int16(v),
+		out = append(scrub.Grow(out, 1), microHit{y: int32(y), x: float64(r.edges[i]), module: module, cw: int16(v),
 			rap: rapPattern(t), cca3: true, row: row, wide: row})
 	}
 	return out
@@ -1498,7 +1506,9 @@ func (r *MicroReader) probe(v view, e *microEdge, slope float64) (complete, line
 // lines a few a row, at different heights of it.
 func (r *MicroReader) probeHeights(e *microEdge) []float64 {
 	r.probeHeld = max(r.probeHeld, len(e.hits)) // a height a hit at most
-	r.probeAt = r.probeAt[:0]
+	// Room for them all at once: an array outgrown is cleared as it is
+	// let go, not dropped with another edge's heights.
+	r.probeAt = scrub.Grow(r.probeAt[:0], len(e.hits))
 	from := 0
 	for i := 1; i <= len(e.hits); i++ {
 		if i < len(e.hits) && e.hits[i].rap == e.hits[from].rap {
@@ -1637,7 +1647,9 @@ func (r *MicroReader) readLine(v view, e *microEdge, slope, t float64) int {
 		return 0
 	}
 	ln.t = t
-	r.lines = append(r.lines, ln)
+	// The rows read are kept from line to line and image to image: an
+	// array outgrown is cleared as it is let go.
+	r.lines = append(scrub.Grow(r.lines, 1), ln)
 	if ln.complete() {
 		return 1
 	}

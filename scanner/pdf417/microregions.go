@@ -8,6 +8,8 @@ import (
 	"slices"
 
 	"github.com/makiuchi-d/gozxing"
+
+	"github.com/scannerd/scannerd/scanner/internal/scrub"
 )
 
 // Where to look for MicroPDF417 symbols, and at which angle. A symbol has
@@ -144,7 +146,9 @@ func (rg turnedRegion) view(m *gozxing.BitMatrix, turn float64) view {
 // as many as the pair did. The counts are kept doubled, to keep the half.
 func (r *MicroReader) countChanges(words []uint32, stride, w, h int) int {
 	cw, ch := (w+microCell-1)/microCell, (h+microCell-1)/microCell
-	r.cells = append(r.cells[:0], make([]cellChanges, cw*ch)...)
+	// An array outgrown (the coarse count's after the fine one's, a
+	// larger image's) is cleared as it is let go, with its counts.
+	r.cells = scrub.Kept(r.cells, append(r.cells[:0], make([]cellChanges, cw*ch)...))
 	r.cellsHeld = max(r.cellsHeld, len(r.cells))
 	for y := 0; y+1 < h; y += 2 {
 		a, b := words[y*stride:(y+1)*stride], words[(y+1)*stride:(y+2)*stride]
@@ -257,7 +261,7 @@ func (r *MicroReader) turnedRegions(m *gozxing.BitMatrix) []turnedRegion {
 // barredCells sets in barred (resized to r.cells) the cells of r.cells
 // that hold bars: microBusy changes or more.
 func (r *MicroReader) barredCells(barred []bool) []bool {
-	barred = append(barred[:0], make([]bool, len(r.cells))...)
+	barred = scrub.Kept(barred, append(barred[:0], make([]bool, len(r.cells))...)) // see countChanges
 	for i, c := range r.cells {
 		x, y, total := c.vector()
 		barred[i] = total >= microBusy && (!r.speckled || math.Hypot(x, y) >= microSymbolCoherent*total)
@@ -270,7 +274,10 @@ func (r *MicroReader) barredCells(barred []bool) []bool {
 // image, with their bounds in that image's pixels.
 func (r *MicroReader) clusters(barred []bool, cw, scale, w, h int, out []turnedRegion) []turnedRegion {
 	ch := len(r.cells) / cw
-	seen := slices.Grow(r.clusterSeen[:0], len(barred))[:len(barred)]
+	// seen, stack, members and out are the reader's, kept from image to
+	// image: an array outgrown is cleared as it is let go, with the
+	// cells and regions of the clusters met.
+	seen := scrub.Grow(r.clusterSeen[:0], len(barred))[:len(barred)]
 	clear(seen)
 	stack, members := r.clusterStack[:0], r.clusterMembers[:0]
 	defer func() { r.clusterSeen, r.clusterStack, r.clusterMembers = seen, stack, members }()
@@ -287,7 +294,7 @@ func (r *MicroReader) clusters(barred []bool, cw, scale, w, h int, out []turnedR
 		for len(stack) > 0 {
 			i := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
-			members = append(members, i)
+			members = append(scrub.Grow(members, 1), i)
 			_, _, t := r.cells[i].vector()
 			total += t
 			x, y := i%cw, i/cw
@@ -296,7 +303,7 @@ func (r *MicroReader) clusters(barred []bool, cw, scale, w, h int, out []turnedR
 				for nx := max(0, x-microReach); nx <= min(cw-1, x+microReach); nx++ {
 					if j := ny*cw + nx; barred[j] && !seen[j] {
 						seen[j] = true
-						stack = append(stack, j)
+						stack = append(scrub.Grow(stack, 1), j)
 					}
 				}
 			}
@@ -317,7 +324,7 @@ func (r *MicroReader) clusters(barred []bool, cw, scale, w, h int, out []turnedR
 		}
 		for _, a := range r.clusterAngles(members, coherent*total) {
 			rg.angle = a
-			out = append(out, rg)
+			out = append(scrub.Grow(out, 1), rg)
 		}
 	}
 	return out
@@ -344,7 +351,9 @@ func (r *MicroReader) clusterAngles(members []int, least float64) []float64 {
 		smooth[b] = hist[(b+microAngleBins-1)%microAngleBins] + 2*hist[b] + hist[(b+1)%microAngleBins]
 		top = max(top, smooth[b])
 	}
-	angles := r.angles[:0]
+	// Room for the two a cluster may show at once: an array outgrown is
+	// cleared as it is let go, with the angles of the clusters before.
+	angles := scrub.Grow(r.angles[:0], 2)
 	defer func() { r.angles = angles }()
 	for b := range smooth {
 		prev, next := smooth[(b+microAngleBins-1)%microAngleBins], smooth[(b+1)%microAngleBins]

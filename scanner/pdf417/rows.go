@@ -1,6 +1,10 @@
 package pdf417
 
-import "math"
+import (
+	"math"
+
+	"github.com/scannerd/scannerd/scanner/internal/scrub"
+)
 
 // rowGeometry says where each row crosses the start and stop edges, as
 // positions s along the edges (0 at the top corner, 1 at the bottom one):
@@ -96,7 +100,10 @@ func (d *detector) readRowLines(c *candidate, g rowGeometry, lay layout, lines [
 			if len(lines) < cap(lines) {
 				lines = lines[:len(lines)+1]
 			} else {
-				lines = append(lines, lineRead{})
+				// The detector keeps its lines from image to image:
+				// an array outgrown, with where its lines lay, is
+				// cleared as it is let go.
+				lines = append(scrub.Grow(lines, 1), lineRead{})
 			}
 			d.rowLinesHeld = max(d.rowLinesHeld, len(lines))
 			ln := &lines[len(lines)-1]

@@ -33,6 +33,24 @@ func (r *runList) wipe() {
 	r.edges, r.firstDark, r.held = r.edges[:0], false, 0
 }
 
+// room makes room for n more edges, as many as a fill may append at
+// most, before it appends them: an array its appends outgrew would be
+// dropped with the runs of a line of the image, which no wipe reaches;
+// scrub.Grow clears the one it lets go. Made once a fill, it leaves the
+// fills' loops appending as they did.
+func (r *runList) room(n int) {
+	if cap(r.edges)-len(r.edges) < n {
+		r.grow(n)
+	}
+}
+
+// grow is room's way out, on its own so that the fills' loops keep their
+// values in registers: inlined, the reallocation scrub.Grow makes spilled
+// them, an instruction or two a sample.
+//
+//go:noinline
+func (r *runList) grow(n int) { r.edges = scrub.Grow(r.edges, n) }
+
 func (r *runList) count() int { return max(len(r.edges)-1, 0) }
 
 func (r *runList) width(i int) int { return r.edges[i+1] - r.edges[i] }
@@ -47,6 +65,7 @@ func (r *runList) fromLengths(l []int, width int) {
 	if len(l) > 1 && l[0] == 0 {
 		r.firstDark, l = true, l[1:]
 	}
+	r.room(len(l) + 1) // an edge a run, and the first
 	r.edges = append(r.edges, 0)
 	x := 0
 	for _, n := range l {
@@ -60,6 +79,7 @@ func (r *runList) fromLengths(l []int, width int) {
 func (r *runList) fromBitArray(row *gozxing.BitArray, width int) {
 	r.reset()
 	r.firstDark = row.Get(0)
+	r.room(width + 1) // each edge after the first lies further on, at most at width
 	r.edges = append(r.edges, 0)
 	x := 0
 	dark := r.firstDark
@@ -85,6 +105,7 @@ func (r *runList) fromFunc(n int, pixel func(i int) bool) {
 	}
 	prev := pixel(0)
 	r.firstDark = prev
+	r.room(n + 1) // an edge a sample at most, and the line's end
 	r.edges = append(r.edges, 0)
 	for i := 1; i < n; i++ {
 		if p := pixel(i); p != prev {
@@ -131,6 +152,7 @@ func (r *runList) fromNearest(v *view, n int, x0, y0, ux, uy float64) {
 	}
 	prev := v.nearestDark(x0, y0)
 	r.firstDark = prev
+	r.room(n + 1) // an edge a sample at most, and the line's end
 	r.edges = append(r.edges, 0)
 	if v.words == nil || v.blocks == nil {
 		for i := 1; i < n; i++ {
@@ -296,7 +318,8 @@ func stepsOutside(c, d, end float64) int {
 
 // sample adds sample i of a line, dark when p, to the runs: the first
 // sample starts them, and one of another colour than the sample before
-// it, prev, starts a new run.
+// it, prev, starts a new run. Its callers make room for the line's edges
+// first (room).
 func (r *runList) sample(i int, p, prev bool) {
 	if i == 0 {
 		r.firstDark = p

@@ -5,6 +5,8 @@ import (
 	"math"
 
 	"github.com/makiuchi-d/gozxing/common"
+
+	"github.com/scannerd/scannerd/scanner/internal/scrub"
 )
 
 // candidate is a place in a view where a symbol may be: its start pattern
@@ -107,7 +109,10 @@ func (d *detector) readLines(c *candidate, lines []lineRead) []lineRead {
 		if len(lines) < cap(lines) {
 			lines = lines[:len(lines)+1]
 		} else {
-			lines = append(lines, lineRead{})
+			// The detector keeps its lines from image to image:
+			// an array outgrown, with where its lines lay, is
+			// cleared as it is let go.
+			lines = append(scrub.Grow(lines, 1), lineRead{})
 		}
 		// Noted before the line is read: a composite's last line is
 		// dropped after it, and a panic may cut the read short.

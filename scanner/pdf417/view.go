@@ -344,6 +344,8 @@ func (v *view) extendLine(r *runList, end lineEnd, n int, sx, sy, rx, ry float64
 // sampleFrom samples a line from sample from (> 0 when r holds the runs of
 // the samples before it, the last one prev) to n.
 func (v *view) sampleFrom(r *runList, from, n int, prev bool, end lineEnd, sx, sy, rx, ry float64) lineEnd {
+	// An edge a sample from from on at most, and the line's end.
+	r.room(n - from + 1)
 	if v.rot == rotFree && v.seen != nil {
 		return v.sampleSeen(r, from, n, prev, end, sx, sy, rx, ry)
 	}
@@ -513,6 +515,7 @@ func (v *view) sampleSlant(r *runList, n int, x0 float64, a point, slope float64
 	if n <= 0 {
 		return
 	}
+	r.room(n + 1) // an edge a sample at most, and the line's end
 	prev := false
 	for i := range n {
 		x := x0 + float64(i) + 0.5

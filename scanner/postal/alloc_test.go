@@ -3,10 +3,10 @@ package postal
 import (
 	"image"
 	"math/rand/v2"
-	"slices"
 	"testing"
 
 	"github.com/scannerd/scannerd/internal/zint"
+	"github.com/scannerd/scannerd/scanner/internal/scrub/scrubtest"
 )
 
 // texturedBars returns a gray image of a chain of bars that reads as no
@@ -64,15 +64,13 @@ func TestReadWipesScratch(t *testing.T) {
 	if cap(rd.levels) == 0 || cap(cs.bars) == 0 {
 		t.Fatal("nothing kept: the test measures no bars")
 	}
-	nonZero := func(v float64) bool { return v != 0 }
 	for name, f := range map[string][]float64{"levels": rd.levels, "scratch": rd.scratch, "v": rd.v, "top": rd.top,
 		"bot": rd.bot, "spare": rd.spare[0], "thresholds": rd.thresholds, "lengths": cs.lengths, "pitches": cs.pitches} {
-		if slices.ContainsFunc(f[:cap(f)], nonZero) {
+		if !scrubtest.Zero(f) {
 			t.Errorf("%s holds the frame's values after Read", name)
 		}
 	}
-	if slices.ContainsFunc(cs.bars[:cap(cs.bars)], func(b *blob) bool { return b != nil }) ||
-		slices.ContainsFunc(cs.links[:cap(cs.links)], func(b *blob) bool { return b != nil }) {
+	if !scrubtest.Zero(cs.bars) || !scrubtest.Zero(cs.links) {
 		t.Error("the chains' bars are kept after Read")
 	}
 	if rd.gray != nil || rd.img != nil || rd.plane != nil {
@@ -107,20 +105,19 @@ func TestReadWipesImage(t *testing.T) {
 		if got := r.Read(matrix(c.img), grayImage{c.img}, all); len(got) != c.read {
 			t.Fatalf("%s: read %+v, want %d symbols", c.name, got, c.read)
 		}
-		if slices.ContainsFunc(r.found[:cap(r.found)], func(b blob) bool { return b != blob{} }) {
+		if !scrubtest.Zero(r.found) {
 			t.Errorf("%s: the blobs found are kept after Read", c.name)
 		}
-		if slices.ContainsFunc(r.parts[:cap(r.parts)], func(p part) bool { return p != part{} }) {
+		if !scrubtest.Zero(r.parts) {
 			t.Errorf("%s: the parts' moments are kept after Read", c.name)
 		}
 		for name, runs := range map[string][]run{"prev": r.prev, "cur": r.cur} {
-			if slices.ContainsFunc(runs[:cap(runs)], func(u run) bool { return u != run{} }) {
+			if !scrubtest.Zero(runs) {
 				t.Errorf("%s: the rows' runs are kept in %s after Read", c.name, name)
 			}
 		}
 		for i, f := range r.measured.frames[:cap(r.measured.frames)] {
-			if f.ux != 0 || f.uy != 0 || f.limit != 0 ||
-				slices.ContainsFunc(f.bars[:cap(f.bars)], func(b measuredBar) bool { return b != measuredBar{} }) {
+			if f.ux != 0 || f.uy != 0 || f.limit != 0 || !scrubtest.Zero(f.bars) {
 				t.Errorf("%s: frame %d of the bars measured for the trims is kept after Read", c.name, i)
 			}
 		}
@@ -151,8 +148,7 @@ func TestMeasuredWipeAfterFewerFrames(t *testing.T) {
 	ms.frame(0, 1, 30, 8)[0] = measuredBar{true, -3, 3, 90, 50}
 	ms.wipe()
 	for i, f := range ms.frames[:cap(ms.frames)] {
-		if f.ux != 0 || f.uy != 0 || f.limit != 0 ||
-			slices.ContainsFunc(f.bars[:cap(f.bars)], func(b measuredBar) bool { return b != measuredBar{} }) {
+		if f.ux != 0 || f.uy != 0 || f.limit != 0 || !scrubtest.Zero(f.bars) {
 			t.Errorf("frame %d is kept after the wipe", i)
 		}
 	}

@@ -3,6 +3,8 @@ package rmqr
 import (
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/common/reedsolomon"
+
+	"github.com/scannerd/scannerd/scanner/internal/scrub"
 )
 
 // moduleGrid is a sampled symbol: true where a module is dark.
@@ -48,9 +50,11 @@ func isVersionModule(v version, r, c int) bool {
 }
 
 // codewords unmasks the data modules and gathers the symbol's codewords
-// in placement order.
+// in placement order, into out's array where it has room: where it has
+// not, the array let go is cleared, not dropped with another symbol's
+// codewords in it.
 func (g *moduleGrid) codewords(v version, out []byte) []byte {
-	out = out[:0]
+	out = scrub.Grow(out[:0], v.total)
 	var cur byte
 	bits := 0
 	for _, m := range v.dataModules() {
@@ -69,11 +73,19 @@ func (g *moduleGrid) codewords(v version, out []byte) []byte {
 	return out
 }
 
+// maxBlock is the most codewords a Reed–Solomon block holds, data and
+// error correction: R15x59's at level M, 48 data codewords and 26 error
+// correction codewords in one block (Table 8).
+const maxBlock = 74
+
 // correct splits the interleaved codewords into their Reed–Solomon blocks
 // (§7.6: the shorter blocks first, data codewords of every block in turn,
 // then their error correction codewords), corrects each and returns the
-// data codewords in order and the number of codewords corrected.
-func correct(rs *reedsolomon.ReedSolomonDecoder, v version, level int, cw []byte, scratch []int) ([]byte, int, error) {
+// data codewords in order and the number of codewords corrected. scratch
+// holds a block's codewords as corrected and as read, maxBlock entries
+// each: the reader's (see Reader.blocks), which its Wipe clears, so that
+// no array is made a block and dropped with the symbol's codewords in it.
+func correct(rs *reedsolomon.ReedSolomonDecoder, v version, level int, cw []byte, scratch *[2 * maxBlock]int) ([]byte, int, error) {
 	nb, nd := v.blocks[level], v.data[level]
 	ec := (v.total - nd) / nb
 	short := nd / nb
@@ -85,22 +97,25 @@ func correct(rs *reedsolomon.ReedSolomonDecoder, v version, level int, cw []byte
 		if b >= nb-long {
 			dataLen++
 		}
-		scratch = scratch[:0]
+		// A block longer than maxBlock would panic here (guard.Recover
+		// catches it), not spill from one half into the other.
+		n := dataLen + ec
+		block, orig := scratch[:n:maxBlock], scratch[maxBlock:maxBlock+n]
 		for i := 0; i < dataLen; i++ {
 			idx := i*nb + b
 			if i == short { // only long blocks reach here, after all short rows
 				idx = short*nb + b - (nb - long)
 			}
-			scratch = append(scratch, int(cw[idx]))
+			block[i] = int(cw[idx])
 		}
 		for i := 0; i < ec; i++ {
-			scratch = append(scratch, int(cw[nd+i*nb+b]))
+			block[dataLen+i] = int(cw[nd+i*nb+b])
 		}
-		orig := append([]int(nil), scratch...)
-		if err := rs.Decode(scratch, ec); err != nil {
+		copy(orig, block)
+		if err := rs.Decode(block, ec); err != nil {
 			return nil, 0, gozxing.NewChecksumException()
 		}
-		for i, x := range scratch {
+		for i, x := range block {
 			if x < 0 || x > 255 {
 				return nil, 0, gozxing.NewChecksumException()
 			}
@@ -114,7 +129,7 @@ func correct(rs *reedsolomon.ReedSolomonDecoder, v version, level int, cw []byte
 			off += b - (nb - long)
 		}
 		for i := 0; i < dataLen; i++ {
-			data[off+i] = byte(scratch[i])
+			data[off+i] = byte(block[i])
 		}
 	}
 	return data, fixed, nil

@@ -7,6 +7,7 @@ import (
 
 	"github.com/scannerd/scannerd/scanner/internal/geom"
 	"github.com/scannerd/scannerd/scanner/internal/qrfinder"
+	"github.com/scannerd/scannerd/scanner/internal/scrub"
 )
 
 // homography maps symbol coordinates (x = column, y = row, in modules, the
@@ -150,7 +151,7 @@ func (r *Reader) fitGrid(bm *gozxing.BitMatrix, h homography, v version) (homogr
 	n := len(r.pts)
 	for _, w := range anchorWindows(v) {
 		if p, found := anchor(bm, &h, v, w); found {
-			r.pts = append(r.pts, p)
+			r.addPoint(p)
 		}
 	}
 	if len(r.pts) > n {
@@ -225,7 +226,7 @@ func (r *Reader) followEdges(bm *gozxing.BitMatrix, h homography, v version, edg
 	r.pts = r.pts[:0]
 	for _, m := range qrfinder.Square {
 		x, y := h.Apply(m[0], m[1]) // the finder's corners, as first fitted
-		r.pts = append(r.pts, correspondence{X: m[0], Y: m[1], U: x, V: y})
+		r.addPoint(correspondence{X: m[0], Y: m[1], U: x, V: y})
 	}
 	found := 0
 	for _, e := range edges {
@@ -253,7 +254,7 @@ func (r *Reader) followEdges(bm *gozxing.BitMatrix, h homography, v version, edg
 				continue
 			}
 			missed = 0
-			r.pts = append(r.pts, p)
+			r.addPoint(p)
 			found++
 			if len(r.pts)-start < 3 {
 				if nh, ok := r.fitNear(20); ok {
@@ -271,13 +272,18 @@ func (r *Reader) followEdges(bm *gozxing.BitMatrix, h homography, v version, edg
 	return h, found >= 4
 }
 
+// addPoint adds p to the points found. They are the reader's, kept from
+// image to image: an array outgrown is cleared as it is let go, not
+// dropped with where a symbol's modules lay.
+func (r *Reader) addPoint(p correspondence) { r.pts = append(scrub.Grow(r.pts, 1), p) }
+
 // fitNear fits an affine map to the points found within limit modules of
 // the symbol's left edge.
 func (r *Reader) fitNear(limit float64) (homography, bool) {
 	near := r.near[:0]
 	for _, p := range r.pts {
 		if p.X <= limit {
-			near = append(near, p)
+			near = append(scrub.Grow(near, 1), p) // see addPoint
 		}
 	}
 	r.near = near
@@ -392,7 +398,7 @@ func (r *Reader) decodeWith(bm *gozxing.BitMatrix, h *homography, v version, lev
 		return nil, gozxing.NewFormatException("rmqr: the version information copies disagree")
 	}
 	r.cw = g.codewords(v, r.cw)
-	data, fixed, err := correct(r.rs, v, level, r.cw, r.ints)
+	data, fixed, err := correct(r.rs, v, level, r.cw, &r.blocks)
 	if err != nil {
 		return nil, err
 	}

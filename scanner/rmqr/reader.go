@@ -23,6 +23,7 @@ import (
 	"github.com/scannerd/scannerd/scanner/internal/guard"
 	"github.com/scannerd/scannerd/scanner/internal/hint"
 	"github.com/scannerd/scannerd/scanner/internal/qrfinder"
+	"github.com/scannerd/scannerd/scanner/internal/scrub"
 )
 
 // Reader decodes rMQR symbols. Use NewReader; a Reader keeps scratch
@@ -35,15 +36,18 @@ type Reader struct {
 	finders qrfinder.Scanner
 	grid    moduleGrid
 	cw      []byte
-	ints    []int
 	pts     []correspondence
 	near    []correspondence
+	// blocks holds a Reed–Solomon block's codewords as corrected and as
+	// read (see correct).
+	blocks [2 * maxBlock]int
 	// small are the boxes round the finders of small modules whose
 	// symbol did not decode, in the image searched last (see Small).
 	small []image.Rectangle
 	// What Wipe has to clear, written since the last Wipe: located,
 	// the image points the edges and anchors were found at (pts,
-	// near); sampled, the grid and the codewords of a symbol sampled.
+	// near); sampled, the grid and the codewords of a symbol sampled
+	// (cw, blocks).
 	located, sampled bool
 }
 
@@ -71,6 +75,7 @@ func (r *Reader) Wipe() {
 	if r.sampled {
 		r.grid = moduleGrid{}
 		clear(r.cw[:cap(r.cw)])
+		clear(r.blocks[:])
 		r.sampled = false
 	}
 	// The boxes are few (maxSmall an image): cleared whether or not a
@@ -151,5 +156,5 @@ func (r *Reader) noteSmall(bm *gozxing.BitMatrix, h *homography) {
 			return
 		}
 	}
-	r.small = append(r.small, box)
+	r.small = append(scrub.Grow(r.small, 1), box) // an array outgrown is cleared
 }

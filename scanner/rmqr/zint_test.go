@@ -53,7 +53,7 @@ func decodeGrid(g *moduleGrid) (decoded, int, int, error) {
 		return decoded{}, vi, level, errBadVersion
 	}
 	rs := reedsolomon.NewReedSolomonDecoder(reedsolomon.GenericGF_QR_CODE_FIELD_256)
-	data, _, err := correct(rs, v, level, g.codewords(v, nil), nil)
+	data, _, err := correct(rs, v, level, g.codewords(v, nil), new([2 * maxBlock]int))
 	if err != nil {
 		return decoded{}, vi, level, err
 	}
