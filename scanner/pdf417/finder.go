@@ -180,17 +180,7 @@ func wideBarFits(w, total, wide, modules int) bool {
 }
 
 // addHit appends h to hits, the detector's, kept from image to image: an
-// array outgrown is cleared as it is let go (growHits).
+// array outgrown is cleared as it is let go.
 func addHit(hits []guardHit, h guardHit) []guardHit {
-	if len(hits) == cap(hits) {
-		hits = growHits(hits)
-	}
-	return append(hits, h)
+	return append(scrub.Grow(hits, 1), h)
 }
-
-// growHits is addHit's way out, on its own so that findGuardsBothWays'
-// loop keeps its values in registers (inlined, scrub.Grow's reallocation
-// spilled them).
-//
-//go:noinline
-func growHits(hits []guardHit) []guardHit { return scrub.Grow(hits, 1) }

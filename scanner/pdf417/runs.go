@@ -38,18 +38,7 @@ func (r *runList) wipe() {
 // dropped with the runs of a line of the image, which no wipe reaches;
 // scrub.Grow clears the one it lets go. Made once a fill, it leaves the
 // fills' loops appending as they did.
-func (r *runList) room(n int) {
-	if cap(r.edges)-len(r.edges) < n {
-		r.grow(n)
-	}
-}
-
-// grow is room's way out, on its own so that the fills' loops keep their
-// values in registers: inlined, the reallocation scrub.Grow makes spilled
-// them, an instruction or two a sample.
-//
-//go:noinline
-func (r *runList) grow(n int) { r.edges = scrub.Grow(r.edges, n) }
+func (r *runList) room(n int) { r.edges = scrub.Grow(r.edges, n) }
 
 func (r *runList) count() int { return max(len(r.edges)-1, 0) }
 
