@@ -34,12 +34,15 @@ func newPlaneSource(f *Frame, s *scratch) *planeSource {
 func (p *planeSource) GetWidth() int  { return p.width }
 func (p *planeSource) GetHeight() int { return p.height }
 
-// GetRow copies row y of the view into row (allocated when too small).
+// GetRow copies row y of the view into row (allocated when too small:
+// the row given, a narrower view's, is cleared, as the caller lets it go
+// for the one returned).
 func (p *planeSource) GetRow(y int, row []byte) ([]byte, error) {
 	if y < 0 || y >= p.height {
 		return nil, errors.New("luminance row out of range")
 	}
 	if len(row) < p.width {
+		clear(row)
 		row = make([]byte, p.width)
 	}
 	row = row[:p.width]

@@ -6,6 +6,7 @@ import (
 	"github.com/makiuchi-d/gozxing"
 
 	"github.com/scannerd/scannerd/scanner/databar"
+	"github.com/scannerd/scannerd/scanner/internal/scrub"
 	"github.com/scannerd/scannerd/scanner/linear"
 )
 
@@ -122,6 +123,9 @@ func (s *rowScanner) measureSmoothed(src gozxing.LuminanceSource, y int, lum []b
 	n := min(s.smooth, h)
 	first := min(y, h-n)
 	if cap(s.sum) < w {
+		// A narrower view's sums and mean, let go: cleared first.
+		clear(s.sum[:cap(s.sum)])
+		clear(s.avg[:cap(s.avg)])
 		s.sum, s.avg = make([]uint16, w), make([]byte, w)
 	}
 	sum := s.sum[:w]
@@ -219,6 +223,7 @@ func (s *rowScanner) measure(lum []byte) bool {
 	}
 	s.lastBlack = black
 	if cap(s.edgeAt) < w {
+		clear(s.edgeAt[:cap(s.edgeAt)]) // the edges of a narrower view's row
 		s.edgeAt = make([]int32, w)
 	}
 	edgeAt := s.edgeAt[:w]
@@ -512,6 +517,7 @@ func localBlackPoints(lum []byte, black int, buf []int16) (_ []int16, differs bo
 		last = b
 	}
 	if cap(buf) < w {
+		clear(buf[:cap(buf)]) // the black points of a narrower view's row
 		buf = make([]int16, w)
 	}
 	buf = buf[:w]
@@ -683,7 +689,7 @@ func (g *grayLines) Line(y int, smooth bool, buf []int) ([]int, bool) {
 			return buf, false
 		}
 		g.near = [2][]byte{above, below}
-		avg := append(g.avg[:0], lum...)
+		avg := append(scrub.Room(g.avg, w), lum...) // a narrower view's, outgrown, cleared
 		for x := range avg {
 			avg[x] = byte((int(above[x]) + 2*int(lum[x]) + int(below[x]) + 2) >> 2)
 		}
