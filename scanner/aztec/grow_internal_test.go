@@ -5,25 +5,9 @@ import (
 	"testing"
 
 	"github.com/scannerd/scannerd/internal/zint"
+	"github.com/scannerd/scannerd/scanner/internal/hybridtest"
 	"github.com/scannerd/scannerd/scanner/internal/scrub/scrubtest"
 )
-
-// watched is an array a detector keeps, as it was when watch took it.
-type watched struct {
-	name string
-	held func() bool // the array holds something
-	grew func() bool // the detector has let it go for a larger one
-}
-
-// watch takes the array *s has now, to its capacity.
-func watch[T comparable](name string, s *[]T) watched {
-	old := (*s)[:cap(*s)]
-	return watched{
-		name: name,
-		held: func() bool { return !scrubtest.Zero(old) },
-		grew: func() bool { return cap(*s) > cap(old) },
-	}
-}
 
 // Every array the detector keeps from image to image, outgrown, is
 // cleared as it is let go: dropped, it would keep what the image before
@@ -37,14 +21,8 @@ func TestOutgrownArraysAreCleared(t *testing.T) {
 	fine, _ := zint.Image(t, "-b", "AZTEC", "-d", compact).Render(zint.Scene{Module: 1.5})
 	fullSym, _ := zint.Image(t, "-b", "AZTEC", "--vers=6", "-d", full).Render(zint.Scene{Module: 4, Angle: 12})
 	compactSym, _ := zint.Image(t, "-b", "AZTEC", "-d", compact).Render(zint.Scene{Module: 4})
-	small, err := binarized(t, fine).GetBlackMatrix()
-	if err != nil {
-		t.Fatal(err)
-	}
-	busy, err := binarized(t, noisyFrame(placed{fullSym, 400, 240}, placed{compactSym, 20, 20})).GetBlackMatrix()
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, small := hybridtest.Matrix(t, fine)
+	_, busy := hybridtest.Matrix(t, noisyFrame(placed{fullSym, 400, 240}, placed{compactSym, 20, 20}))
 	d := &NewReader().det
 	search(d, small)
 	// The window is cleared after each use; a panic in a flood would
@@ -53,39 +31,23 @@ func TestOutgrownArraysAreCleared(t *testing.T) {
 	for i := range pixels {
 		pixels[i] = 1
 	}
-	arrays := []watched{
-		watch("image copy", &d.img.words),
-		watch("column", &d.img.col),
-		watch("row runs", &d.runs),
-		watch("row hits", &d.hits),
-		watch("sorted row hits", &d.sorted),
-		watch("centres", &d.centres),
-		watch("window", &d.window),
-		watch("blobs", &d.blobs),
-		watch("flood", &d.fill),
-		watch("line runs", &d.colRuns),
-		watch("line run starts", &d.colStarts),
-		watch("ring points", &d.ringPts),
+	arrays := []scrubtest.Held{
+		scrubtest.Hold("image copy", &d.img.words),
+		scrubtest.Hold("column", &d.img.col),
+		scrubtest.Hold("row runs", &d.runs),
+		scrubtest.Hold("row hits", &d.hits),
+		scrubtest.Hold("sorted row hits", &d.sorted),
+		scrubtest.Hold("centres", &d.centres),
+		scrubtest.Hold("window", &d.window),
+		scrubtest.Hold("blobs", &d.blobs),
+		scrubtest.Hold("flood", &d.fill),
+		scrubtest.Hold("line runs", &d.colRuns),
+		scrubtest.Hold("line run starts", &d.colStarts),
+		scrubtest.Hold("ring points", &d.ringPts),
 	}
-	for _, a := range arrays {
-		if !a.held() {
-			t.Errorf("the search of the fine symbol left nothing in the %s: nothing for the test to see cleared", a.name)
-		}
-	}
-	if t.Failed() {
-		t.FailNow()
-	}
+	scrubtest.NeedHeld(t, arrays...)
 	if got := search(d, busy); !slices.Equal(got, []string{full, compact}) {
 		t.Fatalf("the symbols in noise read %q", got)
 	}
-	for _, a := range arrays {
-		t.Run(a.name, func(t *testing.T) {
-			if !a.grew() {
-				t.Fatalf("%s: the busy frame did not outgrow the array, nothing for the test to see cleared", a.name)
-			}
-			if a.held() {
-				t.Errorf("%s: the array the busy frame outgrew was let go with what the fine symbol left in it", a.name)
-			}
-		})
-	}
+	scrubtest.LetGoCleared(t, arrays...)
 }

@@ -10,18 +10,9 @@ import (
 	"github.com/makiuchi-d/gozxing/aztec/decoder"
 
 	"github.com/scannerd/scannerd/internal/zint"
+	"github.com/scannerd/scannerd/scanner/internal/hybridtest"
 	"github.com/scannerd/scannerd/scanner/internal/scrub/scrubtest"
 )
-
-// binarized is img binarized as the engine's first pass does it.
-func binarized(t *testing.T, img image.Image) *gozxing.BinaryBitmap {
-	t.Helper()
-	bm, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(gozxing.NewLuminanceSourceFromImage(img)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return bm
-}
 
 // heldPast reports whether s's array holds anything but zeros past its
 // length: what a longer use wrote before a shorter one.
@@ -103,10 +94,7 @@ func TestWipeClearsWhatTheReadKept(t *testing.T) {
 	const full, compact = "SECRET AZTEC 42, FULL RANGE", "SECRET 7"
 	fullSym, _ := zint.Image(t, "-b", "AZTEC", "--vers=6", "-d", full).Render(zint.Scene{Module: 4, Angle: 12})
 	compactSym, _ := zint.Image(t, "-b", "AZTEC", "-d", compact).Render(zint.Scene{Module: 4})
-	m, err := binarized(t, noisyFrame(placed{fullSym, 400, 240}, placed{compactSym, 20, 20})).GetBlackMatrix()
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, m := hybridtest.Matrix(t, noisyFrame(placed{fullSym, 400, 240}, placed{compactSym, 20, 20}))
 	d := &NewReader().det
 	if got := search(d, m); !slices.Equal(got, []string{full, compact}) {
 		t.Fatalf("the symbols in noise read %q", got)
@@ -159,13 +147,13 @@ func TestDecodeKeepsNothing(t *testing.T) {
 			}
 		}
 	}
-	frame := binarized(t, noisyFrame(placed{fullSym, 400, 240}, placed{compactSym, 20, 20}))
+	frame := hybridtest.Bitmap(t, noisyFrame(placed{fullSym, 400, 240}, placed{compactSym, 20, 20}))
 	res, err := r.DecodeMultiple(frame, nil)
 	if err != nil || len(res) != 2 || res[0].GetText() != full || res[1].GetText() != compact {
 		t.Fatalf("the symbols in noise read %v, %v", res, err)
 	}
 	check("DecodeMultiple of the frame")
-	if res, err := r.Decode(binarized(t, compactSym), nil); err != nil || res.GetText() != compact {
+	if res, err := r.Decode(hybridtest.Bitmap(t, compactSym), nil); err != nil || res.GetText() != compact {
 		t.Fatalf("the lone symbol reads %v, %v", res, err)
 	}
 	check("Decode of the lone symbol")

@@ -9,6 +9,7 @@ import (
 	"github.com/makiuchi-d/gozxing"
 
 	"github.com/scannerd/scannerd/internal/zint"
+	"github.com/scannerd/scannerd/scanner/internal/hybridtest"
 	"github.com/scannerd/scannerd/scanner/internal/scrub/scrubtest"
 )
 
@@ -58,17 +59,7 @@ func wipeScenes(t *testing.T) (small, large *gozxing.BinaryBitmap) {
 			img.Pix[y*img.Stride+x] = uint8(40 + 170*rng.IntN(2))
 		}
 	}
-	return binarizedGray(t, sym), binarizedGray(t, img)
-}
-
-// binarizedGray is img binarized as the engine's first pass does it.
-func binarizedGray(t *testing.T, img image.Image) *gozxing.BinaryBitmap {
-	t.Helper()
-	bmp, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(gozxing.NewLuminanceSourceFromImage(img)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return bmp
+	return hybridtest.Bitmap(t, sym), hybridtest.Bitmap(t, img)
 }
 
 // After Wipe the reader keeps nothing of the reads since the last Wipe, a
@@ -224,7 +215,7 @@ func TestWipeClearsEdgeMarksAsFarAsTraced(t *testing.T) {
 		name string
 		img  image.Image
 	}{{"large", tall}, {"small", sym}} {
-		res, err := r.Decode(binarizedGray(t, c.img), nil)
+		res, err := r.Decode(hybridtest.Bitmap(t, c.img), nil)
 		if err != nil || res.GetText() != wipeSmallText {
 			t.Fatalf("%s image: read %v (%v), want %q", c.name, res, err, wipeSmallText)
 		}

@@ -18,35 +18,6 @@ import (
 // after a small read, makes a larger or busier read outgrow it, and looks
 // at what it holds.
 
-// heldArray is the array a field held, to look at once a read has
-// outgrown it.
-type heldArray struct {
-	name string
-	// check reports whether the field holds another array now (one of
-	// another capacity), and whether the one it held is all zero.
-	check func() (grew, zero bool)
-}
-
-// hold holds the array *field holds now.
-func hold[T comparable](name string, field *[]T) heldArray {
-	old := (*field)[:cap(*field)]
-	return heldArray{name, func() (bool, bool) { return cap(*field) != cap(old), scrubtest.Zero(old) }}
-}
-
-// letGo fails where a read did not outgrow a held array, which leaves the
-// test nothing to see, and where it left one holding what it held.
-func letGo(t *testing.T, held ...heldArray) {
-	t.Helper()
-	for _, h := range held {
-		switch grew, zero := h.check(); {
-		case !grew:
-			t.Errorf("%s: the larger read kept the array: the test sees no growth", h.name)
-		case !zero:
-			t.Errorf("%s: the array outgrown was let go holding what it held", h.name)
-		}
-	}
-}
-
 // TestBlobSearchClearsWhatItOutgrows: a search of a busier image than the
 // last outgrows the rows' runs, the patches' records and the dots, and
 // clears each array as it lets it go.
@@ -54,9 +25,9 @@ func TestBlobSearchClearsWhatItOutgrows(t *testing.T) {
 	rng := rand.New(rand.NewPCG(31, 1))
 	var f blobFinder
 	f.findWords(texture(rng, 64, 16, 0.3))
-	held := []heldArray{hold("runs", &f.runs), hold("patches", &f.acc), hold("dots", &f.blobs)}
+	held := []scrubtest.Held{scrubtest.Hold("runs", &f.runs), scrubtest.Hold("patches", &f.acc), scrubtest.Hold("dots", &f.blobs)}
 	f.findWords(texture(rng, 640, 120, 0.3))
-	letGo(t, held...)
+	scrubtest.LetGoCleared(t, held...)
 }
 
 // TestRunPastClearsWhatItOutgrows: a row whose runs fill the runs' array to
@@ -83,12 +54,12 @@ func TestRunPastClearsWhatItOutgrows(t *testing.T) {
 	var m wordImage
 	m.resize(32*len(words), 2)
 	copy(m.row(0), words)
-	held := hold("runs", &f.runs)
+	held := scrubtest.Hold("runs", &f.runs)
 	f.findWords(&m)
 	if f.labelled != room {
 		t.Fatalf("labelled %d runs, want %d", f.labelled, room)
 	}
-	letGo(t, held)
+	scrubtest.LetGoCleared(t, held)
 }
 
 // dotGrid returns n by n dots of size 3, pitch pixels apart, from
@@ -119,10 +90,10 @@ func TestLatticeScratchClearsWhatItOutgrows(t *testing.T) {
 		}
 	}
 	fit(dotGrid(50, 50, 4, 10), 1)
-	held := []heldArray{
-		hold("clusters' neighbourhood", &sc.near.at), hold("the walk's neighbourhood", &sc.walk.at),
-		hold("cells filled", &sc.fill), hold("groups' sizes", &sc.sizes),
-		hold("places walked", &sc.order), hold("steps", &sc.step), hold("points fitted", &sc.pts),
+	held := []scrubtest.Held{
+		scrubtest.Hold("clusters' neighbourhood", &sc.near.at), scrubtest.Hold("the walk's neighbourhood", &sc.walk.at),
+		scrubtest.Hold("cells filled", &sc.fill), scrubtest.Hold("groups' sizes", &sc.sizes),
+		scrubtest.Hold("places walked", &sc.order), scrubtest.Hold("steps", &sc.step), scrubtest.Hold("points fitted", &sc.pts),
 	}
 	// The groups are slices, which scrubtest.Zero cannot compare.
 	out := sc.out[:cap(sc.out)]
@@ -131,7 +102,7 @@ func TestLatticeScratchClearsWhatItOutgrows(t *testing.T) {
 		bs = append(bs, dotGrid(50+200*float64(k), 50, 12, 10)...)
 	}
 	fit(bs, 3)
-	letGo(t, held...)
+	scrubtest.LetGoCleared(t, held...)
 	if cap(sc.out) == cap(out) {
 		t.Error("groups kept: the larger read kept the array: the test sees no growth")
 	} else if slices.ContainsFunc(out, func(g []int) bool { return g != nil }) {
@@ -165,7 +136,7 @@ func TestKeptRowClearsWhatItOutgrows(t *testing.T) {
 	if scrubtest.Zero(r.kept) {
 		t.Fatal("the narrow view's search kept no row: nothing for the test to see let go")
 	}
-	held := hold("row kept", &r.kept)
+	held := scrubtest.Hold("row kept", &r.kept)
 	r.DecodeGray(dots(400, 300), light, 1)
-	letGo(t, held)
+	scrubtest.LetGoCleared(t, held)
 }

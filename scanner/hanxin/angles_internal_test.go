@@ -8,6 +8,7 @@ import (
 	"github.com/makiuchi-d/gozxing"
 
 	"github.com/scannerd/scannerd/internal/zint"
+	"github.com/scannerd/scannerd/scanner/internal/hybridtest"
 )
 
 // TestAnglesSeenAtSymbolFinders: a symbol's four finder candidates see
@@ -22,7 +23,7 @@ func TestAnglesSeenAtSymbolFinders(t *testing.T) {
 	for _, module := range []float64{2, 3} {
 		for angle := 0.0; angle < 360; angle += 15 {
 			img, corners := ras.Render(zint.Scene{Module: module, Angle: angle})
-			_, mat := binarized(t, img)
+			_, mat := hybridtest.Matrix(t, img)
 			cands := r.findCandidates(mat, 3, nil)
 			for i, c := range squareCentres(size) {
 				// The raster's corners: top-left, top-right, bottom-left.

@@ -6,9 +6,8 @@ import (
 	"math"
 	"testing"
 
-	"github.com/makiuchi-d/gozxing"
-
 	"github.com/scannerd/scannerd/internal/zint"
+	"github.com/scannerd/scannerd/scanner/internal/hybridtest"
 )
 
 // TestArmsFitSymbolFinders: the sides a symbol's four finder candidates
@@ -43,7 +42,7 @@ func TestArmsFitSymbolFinders(t *testing.T) {
 	}{{"front", ras}, {"mirrored", mirrored}} {
 		for angle := 0.0; angle < 360; angle += 15 {
 			img, corners := m.ras.Render(zint.Scene{Module: 3, Angle: angle})
-			_, mat := binarized(t, img)
+			_, mat := hybridtest.Matrix(t, img)
 			cands := r.findCandidates(mat, 3, nil)
 			var q [4]candidate
 			for i, c := range squareCentres(size) {
@@ -77,19 +76,4 @@ func TestArmsFitSymbolFinders(t *testing.T) {
 			}
 		}
 	}
-}
-
-// binarized returns img as gozxing's hybrid binarizer sees it: the
-// bitmap and its matrix.
-func binarized(t *testing.T, img image.Image) (*gozxing.BinaryBitmap, *gozxing.BitMatrix) {
-	t.Helper()
-	bm, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(gozxing.NewLuminanceSourceFromImage(img)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	mat, err := bm.GetBlackMatrix()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return bm, mat
 }

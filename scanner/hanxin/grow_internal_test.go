@@ -16,35 +16,6 @@ import (
 // after a small read, make a larger read outgrow it, and look at what it
 // holds.
 
-// heldArray is the array a field held, to look at once a read has
-// outgrown it.
-type heldArray struct {
-	name string
-	// check reports whether the field holds another array now (one of
-	// another capacity), and whether the one it held is all zero.
-	check func() (grew, zero bool)
-}
-
-// hold holds the array *field holds now.
-func hold[T comparable](name string, field *[]T) heldArray {
-	old := (*field)[:cap(*field)]
-	return heldArray{name, func() (bool, bool) { return cap(*field) != cap(old), scrubtest.Zero(old) }}
-}
-
-// letGo fails where a read did not outgrow a held array, which leaves the
-// test nothing to see, and where it left one holding what it held.
-func letGo(t *testing.T, held ...heldArray) {
-	t.Helper()
-	for _, h := range held {
-		switch grew, zero := h.check(); {
-		case !grew:
-			t.Errorf("%s: the larger read kept the array: the test sees no growth", h.name)
-		case !zero:
-			t.Errorf("%s: the array outgrown was let go holding what it held", h.name)
-		}
-	}
-}
-
 // TestLargerReadClearsWhatItOutgrows: after a read of one small symbol,
 // a read of six larger ones outgrows the runs of a line, the finder
 // candidates and the cells' chains, their distances and lights, the
@@ -74,16 +45,16 @@ func TestLargerReadClearsWhatItOutgrows(t *testing.T) {
 	if res := read(small); len(res) != 1 {
 		t.Fatalf("read %d symbols of the small one, want it", len(res))
 	}
-	held := []heldArray{
-		hold("runs", &r.runs), hold("candidates", &r.cands), hold("cells' chains", &r.near.next),
-		hold("distances", &r.dist), hold("lights", &r.lights),
-		hold("block's codewords", &r.dec.ints), hold("codewords placed", &r.dec.placed), hold("codewords", &r.dec.cw),
-		hold("modules sampled", &r.g.dark),
+	held := []scrubtest.Held{
+		scrubtest.Hold("runs", &r.runs), scrubtest.Hold("candidates", &r.cands), scrubtest.Hold("cells' chains", &r.near.next),
+		scrubtest.Hold("distances", &r.dist), scrubtest.Hold("lights", &r.lights),
+		scrubtest.Hold("block's codewords", &r.dec.ints), scrubtest.Hold("codewords placed", &r.dec.placed), scrubtest.Hold("codewords", &r.dec.cw),
+		scrubtest.Hold("modules sampled", &r.g.dark),
 	}
 	if res := read(six); len(res) == 0 {
 		t.Fatal("read none of the six larger symbols")
 	}
-	letGo(t, held...)
+	scrubtest.LetGoCleared(t, held...)
 }
 
 // TestInfoClearsWhatItOutgrows: the function information's seven
@@ -92,7 +63,7 @@ func TestLargerReadClearsWhatItOutgrows(t *testing.T) {
 func TestInfoClearsWhatItOutgrows(t *testing.T) {
 	d := newDecoder()
 	d.ints = []int{1, 2, 3}
-	held := hold("information's symbols", &d.ints)
+	held := scrubtest.Hold("information's symbols", &d.ints)
 	d.decodeInfo([7]int{1, 2, 3, 4, 5, 6, 7})
-	letGo(t, held)
+	scrubtest.LetGoCleared(t, held)
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/scannerd/scannerd/internal/zint"
+	"github.com/scannerd/scannerd/scanner/internal/hybridtest"
 )
 
 // TestLightsAsMeasured: the light after each candidate's square away from
@@ -37,7 +38,7 @@ func TestLightsAsMeasured(t *testing.T) {
 			}
 		}
 	}
-	bm, mat := binarized(t, img)
+	bm, mat := hybridtest.Matrix(t, img)
 	r := NewReader()
 	r.DecodeMultiple(bm, nil)
 	n, kept := r.lightsN, 0

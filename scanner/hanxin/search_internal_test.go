@@ -10,6 +10,7 @@ import (
 
 	"github.com/scannerd/scannerd/internal/zint"
 	"github.com/scannerd/scannerd/scanner/internal/bitrow"
+	"github.com/scannerd/scannerd/scanner/internal/hybridtest"
 )
 
 // TestFinderSquareMeasures: finderSquare, in whole numbers, finds the
@@ -174,7 +175,7 @@ func TestSearchAsBefore(t *testing.T) {
 	r := NewReader()
 	same := func(t *testing.T, img image.Image) (found, angles int) {
 		t.Helper()
-		_, bm := binarized(t, img)
+		_, bm := hybridtest.Matrix(t, img)
 		want := referenceCandidates(bm, 3)
 		got := r.findCandidates(bm, 3, nil)
 		if len(got) != len(want) {
