@@ -25,23 +25,9 @@ func TestLargerReadClearsWhatItOutgrows(t *testing.T) {
 	zint.Need(t)
 	small, _ := zint.Image(t, "-b", "HANXIN", "-d", "secret hanxin").Render(zint.Scene{Module: 3})
 	large, _ := zint.Image(t, "-b", "HANXIN", "--vers=6", "-d", "a larger secret, in a symbol of version 6").Render(zint.Scene{Module: 3})
-	sw, sh := large.Rect.Dx(), large.Rect.Dy()
-	six := image.NewGray(image.Rect(0, 0, 3*sw, 2*sh))
-	for i := range 6 {
-		x0, y0 := i%3*sw, i/3*sh
-		for y := range sh {
-			copy(six.Pix[(y0+y)*six.Stride+x0:], large.Pix[y*large.Stride:y*large.Stride+sw])
-		}
-	}
+	many := six(large)
 	r := NewReader()
-	read := func(img *image.Gray) []*gozxing.Result {
-		bm, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(gozxing.NewLuminanceSourceFromImage(img)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, _ := r.DecodeMultiple(bm, nil)
-		return res
-	}
+	read := func(img *image.Gray) []*gozxing.Result { return readAll(t, r, img) }
 	if res := read(small); len(res) != 1 {
 		t.Fatalf("read %d symbols of the small one, want it", len(res))
 	}
@@ -51,7 +37,7 @@ func TestLargerReadClearsWhatItOutgrows(t *testing.T) {
 		scrubtest.Hold("block's codewords", &r.dec.ints), scrubtest.Hold("codewords placed", &r.dec.placed), scrubtest.Hold("codewords", &r.dec.cw),
 		scrubtest.Hold("modules sampled", &r.g.dark),
 	}
-	if res := read(six); len(res) == 0 {
+	if res := read(many); len(res) == 0 {
 		t.Fatal("read none of the six larger symbols")
 	}
 	scrubtest.LetGoCleared(t, held...)

@@ -9,6 +9,7 @@ import (
 	"github.com/makiuchi-d/gozxing"
 
 	"github.com/scannerd/scannerd/internal/zint"
+	"github.com/scannerd/scannerd/scanner/internal/hybridtest"
 	"github.com/scannerd/scannerd/scanner/internal/scrub/scrubtest"
 )
 
@@ -109,24 +110,10 @@ func TestWipeClearsGrayLevels(t *testing.T) {
 func TestWipeClearsTheCandidates(t *testing.T) {
 	zint.Need(t)
 	sym, _ := zint.Image(t, "-b", "HANXIN", "-d", "secret hanxin").Render(zint.Scene{Module: 3})
-	sw, sh := sym.Rect.Dx(), sym.Rect.Dy()
 	// Six symbols: more candidates, in more cells, than one symbol makes.
-	many := image.NewGray(image.Rect(0, 0, 3*sw, 2*sh))
-	for i := range 6 {
-		x0, y0 := i%3*sw, i/3*sh
-		for y := range sh {
-			copy(many.Pix[(y0+y)*many.Stride+x0:], sym.Pix[y*sym.Stride:y*sym.Stride+sw])
-		}
-	}
+	many := six(sym)
 	r := NewReader()
-	read := func(img *image.Gray) []*gozxing.Result {
-		bm, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(gozxing.NewLuminanceSourceFromImage(img)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, _ := r.DecodeMultiple(bm, nil)
-		return res
-	}
+	read := func(img *image.Gray) []*gozxing.Result { return readAll(t, r, img) }
 	read(many)
 	cands, cells, pairs := len(r.cands), len(r.near.head), len(r.dist)
 	if res := read(sym); len(res) != 1 || res[0].GetText() != "secret hanxin" {
@@ -149,4 +136,25 @@ func TestWipeClearsTheCandidates(t *testing.T) {
 			t.Errorf("the %s kept after Wipe", name)
 		}
 	}
+}
+
+// six is six copies of img, three by two.
+func six(img *image.Gray) *image.Gray {
+	w, h := img.Rect.Dx(), img.Rect.Dy()
+	out := image.NewGray(image.Rect(0, 0, 3*w, 2*h))
+	for i := range 6 {
+		x0, y0 := i%3*w, i/3*h
+		for y := range h {
+			copy(out.Pix[(y0+y)*out.Stride+x0:], img.Pix[y*img.Stride:y*img.Stride+w])
+		}
+	}
+	return out
+}
+
+// readAll is what r reads of img, binarized as the engine's first pass
+// does it.
+func readAll(t *testing.T, r *Reader, img image.Image) []*gozxing.Result {
+	t.Helper()
+	res, _ := r.DecodeMultiple(hybridtest.Bitmap(t, img), nil)
+	return res
 }
