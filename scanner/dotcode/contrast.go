@@ -415,11 +415,8 @@ type wordImage struct {
 // rows are then to be written whole.
 func (m *wordImage) resize(w, h int) {
 	m.w, m.h, m.rowSize = w, h, (w+31)/32
-	if n := m.rowSize * h; cap(m.words) < n {
-		m.words = make([]uint32, n)
-	} else {
-		m.words = m.words[:n]
-	}
+	// A smaller image's words, outgrown, are cleared as they are let go.
+	m.words = scrub.Room(m.words, m.rowSize*h)[:m.rowSize*h]
 }
 
 // row returns the words of row y.

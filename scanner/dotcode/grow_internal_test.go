@@ -140,3 +140,13 @@ func TestKeptRowClearsWhatItOutgrows(t *testing.T) {
 	r.DecodeGray(dots(400, 300), light, 1)
 	scrubtest.LetGoCleared(t, held)
 }
+
+// TestWordImageClearsWhatItOutgrows: a larger view's binarized words
+// outgrow a smaller one's, which are cleared as they are let go.
+func TestWordImageClearsWhatItOutgrows(t *testing.T) {
+	m := texture(rand.New(rand.NewPCG(31, 3)), 64, 16, 0.3)
+	held := scrubtest.Hold("words", &m.words)
+	scrubtest.NeedHeld(t, held)
+	m.resize(640, 120)
+	scrubtest.LetGoCleared(t, held)
+}

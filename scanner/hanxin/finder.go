@@ -384,11 +384,7 @@ const candidateCell = 32
 // reset empties the index for a w by h image.
 func (n *candidateCells) reset(w, h int) {
 	n.cols, n.rows = w/candidateCell+1, h/candidateCell+1
-	if cells := n.cols * n.rows; cap(n.head) < cells {
-		n.head = make([]int32, cells)
-	} else {
-		n.head = n.head[:cells]
-	}
+	n.head = grow(n.head, n.cols*n.rows) // a smaller image's, outgrown, cleared
 	for i := range n.head {
 		n.head[i] = -1
 	}
@@ -517,11 +513,7 @@ func (l *lines) bind(bm *gozxing.BitMatrix, cols [][]uint32, hints map[gozxing.D
 	l.src.Of(bm, hints)
 	l.w, l.h = bm.GetWidth(), bm.GetHeight()
 	l.rowSize = (l.w + 31) / 32
-	if n := l.rowSize * l.h; cap(l.rows) < n {
-		l.rows = make([]uint32, n)
-	} else {
-		l.rows = l.rows[:n]
-	}
+	l.rows = grow(l.rows, l.rowSize*l.h) // a smaller image's rows, outgrown, cleared
 	if cap(l.copied) < l.h {
 		l.copied = make([]uint32, l.h)
 		l.stamp = 0

@@ -18,9 +18,9 @@ import (
 
 // TestLargerReadClearsWhatItOutgrows: after a read of one small symbol,
 // a read of six larger ones outgrows the runs of a line, the finder
-// candidates and the cells' chains, their distances and lights, the
-// modules sampled and the codewords decoded: each array is cleared as it
-// is let go.
+// candidates, the cells' heads and chains, the rows copied, the
+// distances and lights, the modules sampled and the codewords decoded:
+// each array is cleared as it is let go.
 func TestLargerReadClearsWhatItOutgrows(t *testing.T) {
 	zint.Need(t)
 	small, _ := zint.Image(t, "-b", "HANXIN", "-d", "secret hanxin").Render(zint.Scene{Module: 3})
@@ -35,7 +35,8 @@ func TestLargerReadClearsWhatItOutgrows(t *testing.T) {
 		scrubtest.Hold("runs", &r.runs), scrubtest.Hold("candidates", &r.cands), scrubtest.Hold("cells' chains", &r.near.next),
 		scrubtest.Hold("distances", &r.dist), scrubtest.Hold("lights", &r.lights),
 		scrubtest.Hold("block's codewords", &r.dec.ints), scrubtest.Hold("codewords placed", &r.dec.placed), scrubtest.Hold("codewords", &r.dec.cw),
-		scrubtest.Hold("modules sampled", &r.g.dark),
+		scrubtest.Hold("modules sampled", &r.g.dark), scrubtest.Hold("cells' heads", &r.near.head),
+		scrubtest.Hold("rows copied", &r.lines.rows),
 	}
 	if res := read(many); len(res) == 0 {
 		t.Fatal("read none of the six larger symbols")
