@@ -41,7 +41,10 @@ const maxCharCost = 2.5
 // levels cross a threshold; with smooth set, those of rows y-1, y and y+1
 // averaged. At three pixels a module and blurred, a one-module element
 // keeps its width there, where a row binarized pixel by pixel makes it
-// two pixels or four depending on where its edges fall.
+// two pixels or four depending on where its edges fall. The widths are
+// appended to buf[:0] and buf's array reused where it has room (the
+// reader clears an array they outgrew: an implementation that returned
+// an array of its own would have it cleared on the next call).
 type Lines interface {
 	Line(y int, smooth bool, buf []int) ([]int, bool)
 }

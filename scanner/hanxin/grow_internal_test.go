@@ -38,6 +38,7 @@ func TestLargerReadClearsWhatItOutgrows(t *testing.T) {
 		scrubtest.Hold("modules sampled", &r.g.dark), scrubtest.Hold("cells' heads", &r.near.head),
 		scrubtest.Hold("rows copied", &r.lines.rows),
 	}
+	scrubtest.NeedHeld(t, held...)
 	if res := read(many); len(res) == 0 {
 		t.Fatal("read none of the six larger symbols")
 	}
@@ -51,6 +52,7 @@ func TestInfoClearsWhatItOutgrows(t *testing.T) {
 	d := newDecoder()
 	d.ints = []int{1, 2, 3}
 	held := scrubtest.Hold("information's symbols", &d.ints)
+	scrubtest.NeedHeld(t, held)
 	d.decodeInfo([7]int{1, 2, 3, 4, 5, 6, 7})
 	scrubtest.LetGoCleared(t, held)
 }

@@ -559,8 +559,8 @@ type edgePool struct {
 	bottomsHeld int
 	// rooms are the arrays grow made the edges' first room for hits in,
 	// edgeHitsRoom an edge, the edges' order: an edge that took more
-	// hits moved them to an array of its own and left its room as it
-	// was.
+	// hits moved them to an array of its own, its room cleared as it let
+	// it go (scrub.Grow).
 	rooms [][]microHit
 }
 

@@ -279,7 +279,9 @@ func (r *MicroReader) clusters(barred []bool, cw, scale, w, h int, out []turnedR
 	// cells and regions of the clusters met.
 	seen := scrub.Grow(r.clusterSeen[:0], len(barred))[:len(barred)]
 	clear(seen)
-	stack, members := r.clusterStack[:0], r.clusterMembers[:0]
+	// A cell is pushed once at most (seen), and is one cluster's member:
+	// room for every cell, made once.
+	stack, members := scrub.Room(r.clusterStack, len(barred)), scrub.Room(r.clusterMembers, len(barred))
 	defer func() { r.clusterSeen, r.clusterStack, r.clusterMembers = seen, stack, members }()
 	total := 0.0 // the cluster's changes
 	cell := microCell * scale
@@ -294,7 +296,7 @@ func (r *MicroReader) clusters(barred []bool, cw, scale, w, h int, out []turnedR
 		for len(stack) > 0 {
 			i := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
-			members = append(scrub.Grow(members, 1), i)
+			members = append(members, i)
 			_, _, t := r.cells[i].vector()
 			total += t
 			x, y := i%cw, i/cw
@@ -303,7 +305,7 @@ func (r *MicroReader) clusters(barred []bool, cw, scale, w, h int, out []turnedR
 				for nx := max(0, x-microReach); nx <= min(cw-1, x+microReach); nx++ {
 					if j := ny*cw + nx; barred[j] && !seen[j] {
 						seen[j] = true
-						stack = append(scrub.Grow(stack, 1), j)
+						stack = append(stack, j)
 					}
 				}
 			}

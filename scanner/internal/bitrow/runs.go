@@ -2,13 +2,19 @@
 // form finder-pattern searches work on.
 package bitrow
 
-import "math/bits"
+import (
+	"math/bits"
+
+	"github.com/scannerd/scannerd/scanner/internal/scrub"
+)
 
 // Lengths returns in buf the lengths of the alternating light and dark
 // runs of the first width pixels of row (a row's words, as
 // gozxing.BitArray holds them), starting with a light run (of
 // length 0 when the row starts dark) and ending with the run that reaches
-// the row's end. It works a 32-pixel word at a time.
+// the row's end. It works a 32-pixel word at a time. Where the runs
+// outgrow buf's array, the array let go is cleared (it held another row's
+// lengths).
 func Lengths(row []uint32, width int, buf []int) []int {
 	out := buf[:0]
 	start := 0
@@ -24,13 +30,16 @@ func Lengths(row []uint32, width int, buf []int) []int {
 			t &= 1<<uint(rest) - 1
 		}
 		base := i * 32
+		if t != 0 {
+			out = scrub.Grow(out, 32) // a word's changes, 32 at most
+		}
 		for ; t != 0; t &= t - 1 {
 			x := base + bits.TrailingZeros32(t)
 			out = append(out, x-start)
 			start = x
 		}
 	}
-	return append(out, width-start)
+	return append(scrub.Grow(out, 1), width-start)
 }
 
 // Runs appends to buf the lengths of the alternating dark and light runs

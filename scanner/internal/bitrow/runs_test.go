@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
+
+	"github.com/scannerd/scannerd/scanner/internal/scrub/scrubtest"
 )
 
 func TestRuns(t *testing.T) {
@@ -144,4 +146,16 @@ func BenchmarkLengths(b *testing.B) {
 	for i := 0; b.Loop(); i++ {
 		buf = Lengths(rows[i%len(rows)], width, buf)
 	}
+}
+
+// TestLengthsLetGoCleared: a row of more runs than the array given has
+// room for has it cleared as it is let go, not dropped with the row
+// before's lengths in it.
+func TestLengthsLetGoCleared(t *testing.T) {
+	row := []uint32{0x0f0f0f0f, 0x0f0f0f0f, 0x0f0f0f0f}
+	few := Lengths([]uint32{0xff00}, 32, nil)
+	held := scrubtest.Hold("lengths", &few)
+	scrubtest.NeedHeld(t, held)
+	few = Lengths(row, 96, few)
+	scrubtest.LetGoCleared(t, held)
 }
