@@ -1,6 +1,10 @@
 package dxfilmedge
 
-import "math"
+import (
+	"math"
+
+	"github.com/scannerd/scannerd/scanner/internal/scrub"
+)
 
 // The data track is read on the gray levels, with the clock track as the
 // reference for both where to sample and what a module's gray means: the
@@ -110,7 +114,9 @@ func (r *Reader) readData(c clock) (Symbol, bool) {
 // across the tracks and decodes it. Every module, and the light beyond
 // both ends, must lie clearly to one side of the threshold.
 func (r *Reader) decodeLine(c clock, at *[longLength][2]float64, thr, contrast *[longLength]float64, dx, dy float64) string {
-	r.bits = r.bits[:0]
+	// Room for the track's modules before they are sampled: appended one
+	// by one, they would outgrow an array holding the first of them.
+	r.bits = scrub.Room(r.bits, c.n)
 	for i := 0; i < c.n; i++ {
 		v := r.gray.at(at[i][0]+dx, at[i][1]+dy)
 		if math.Abs(v-thr[i]) < margin*contrast[i] {

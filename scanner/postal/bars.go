@@ -2,7 +2,6 @@ package postal
 
 import (
 	"math"
-	"slices"
 	"unsafe"
 
 	"github.com/makiuchi-d/gozxing"
@@ -138,7 +137,7 @@ func (r *Reader) blobs(img Image, minPixels int) []blob {
 		}
 		b := blob{sums: p.sums()}
 		b.shape()
-		out = append(out, b)
+		out = append(scrub.Grow(out, 1), b)
 	}
 	r.found = out
 	return out
@@ -164,9 +163,9 @@ func labelRow(prev []run, l []int, cur []run, parts []part, y int) ([]run, []par
 	if ended := dark - 1 + len(l)%2; ended > maxRowRuns {
 		return append(cur[:0], beyond), parts, true
 	}
-	cur = slices.Grow(cur[:0], dark+1)[:dark+1]
+	cur = scrub.Grow(cur[:0], dark+1)[:dark+1]
 	cur[dark] = beyond
-	parts = slices.Grow(parts, dark)
+	parts = scrub.Grow(parts, dark)
 	cy := int64(2*y + 1)
 	// above walks the runs of the row above, which beyond ends: the walk
 	// stops there without a bounds test (a pointer, not an index into

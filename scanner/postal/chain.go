@@ -7,6 +7,7 @@ import (
 	"sort"
 
 	"github.com/scannerd/scannerd/scanner/internal/order"
+	"github.com/scannerd/scannerd/scanner/internal/scrub"
 )
 
 // A chain is a row of bars side by side: alike in thickness and direction,
@@ -93,14 +94,14 @@ func (cs *chainScratch) chains(blobs []blob, minBars int) [][]*blob {
 	// The bars by cell, column by column and down each, in their order
 	// within a cell, as sorted keys (cellKey): the three cells of a
 	// column round a bar's are one stretch, found by a binary search.
-	grid := slices.Grow(cs.grid[:0], len(bs))[:len(bs)]
+	grid := scrub.Grow(cs.grid[:0], len(bs))[:len(bs)]
 	cs.grid = grid
 	for i, b := range bs {
 		k := key(b.cx, b.cy)
 		grid[i] = cellKey(k[0], k[1], i)
 	}
 	slices.Sort(grid)
-	used := slices.Grow(cs.used[:0], len(bs))[:len(bs)]
+	used := scrub.Grow(cs.used[:0], len(bs))[:len(bs)]
 	clear(used)
 	cs.used = used
 	// next returns the nearest bar beside bar i across its axis (ux, uy),
@@ -182,8 +183,8 @@ func (cs *chainScratch) barsOf(blobs []blob) ([]*blob, float64) {
 	defer func() { cs.bars, cs.lengths = bs, lengths }()
 	for i := range blobs {
 		if isBar(&blobs[i]) {
-			bs = append(bs, &blobs[i])
-			lengths = append(lengths, blobs[i].length)
+			bs = append(scrub.Grow(bs, 1), &blobs[i])
+			lengths = append(scrub.Grow(lengths, 1), blobs[i].length)
 		}
 	}
 	if len(bs) == 0 {
@@ -239,7 +240,7 @@ func (cs *chainScratch) link(bs []*blob, used []bool, minBars int, next func(i i
 					break
 				}
 				used[j] = true
-				side = append(side, bs[j])
+				side = append(scrub.Grow(side, 1), bs[j])
 				if !stubby(bs[j]) {
 					// Follow the bars' axis, the same way round.
 					if bs[j].ux*ux+bs[j].uy*uy >= 0 {
@@ -254,14 +255,16 @@ func (cs *chainScratch) link(bs []*blob, used []bool, minBars int, next func(i i
 		}
 		// The second side's bars, last first, the seed, the first side's.
 		if n := len(sides[1]) + 1 + len(sides[0]); n >= minBars {
+			links = scrub.Grow(links, n)
 			for k := len(sides[1]) - 1; k >= 0; k-- {
 				links = append(links, sides[1][k])
 			}
 			links = append(links, bs[seed])
 			links = append(links, sides[0]...)
-			ends = append(ends, len(links))
+			ends = append(scrub.Grow(ends, 1), len(links))
 		}
 	}
+	out = scrub.Grow(out, len(ends))
 	start := 0
 	for _, end := range ends {
 		out = append(out, links[start:end:end])
@@ -285,7 +288,7 @@ func (cs *chainScratch) postalLike(c []*blob) bool {
 		return false
 	}
 	dx, dy = dx/n, dy/n
-	thick, length, pitch, widths := cs.like[0][:0], cs.like[1][:0], cs.like[2][:0], cs.like[3][:0]
+	thick, length, pitch, widths := scrub.Grow(cs.like[0][:0], len(c)), scrub.Grow(cs.like[1][:0], len(c)), scrub.Grow(cs.like[2][:0], len(c)), scrub.Grow(cs.like[3][:0], len(c))
 	defer func() { cs.like = [4][]float64{thick, length, pitch, widths} }()
 	longest := 0.0
 	for i, b := range c {
@@ -307,7 +310,7 @@ func (cs *chainScratch) postalLike(c []*blob) bool {
 	if thick[len(thick)*9/10] > 1.8*thick[len(thick)/10]+1 {
 		return false
 	}
-	cs.pitches = append(cs.pitches[:0], pitch...)
+	cs.pitches = append(scrub.Grow(cs.pitches[:0], len(pitch)), pitch...)
 	p := median(cs.pitches)
 	even := 0
 	for _, d := range pitch {
@@ -527,15 +530,12 @@ func (ms *trimsMeasured) frame(ux, uy, limit float64, n int) []measuredBar {
 	if k < cap(ms.frames) {
 		ms.frames = ms.frames[:k+1]
 	} else {
-		ms.frames = append(ms.frames, measuredFrame{})
+		ms.frames = append(scrub.Grow(ms.frames, 1), measuredFrame{})
 	}
 	ms.held = max(ms.held, k+1)
 	f := &ms.frames[k]
 	f.ux, f.uy, f.limit = ux, uy, limit
-	if cap(f.bars) < n {
-		f.bars = make([]measuredBar, n)
-	}
-	f.bars = f.bars[:n]
+	f.bars = scrub.Room(f.bars, n)[:n]
 	clear(f.bars)
 	return f.bars
 }
@@ -618,8 +618,8 @@ func measureInto(rd *reading, img Image, gray Gray, c []*blob, ms *trimsMeasured
 			*k = measuredBar{true, rd.top[last], rd.bot[last], rd.thresholds[last], rd.contrasts[last]}
 			continue
 		}
-		rd.v, rd.top, rd.bot = append(rd.v, v), append(rd.top, k.top), append(rd.bot, k.bot)
-		rd.thresholds, rd.contrasts = append(rd.thresholds, k.threshold), append(rd.contrasts, k.contrast)
+		rd.v, rd.top, rd.bot = append(scrub.Grow(rd.v, 1), v), append(scrub.Grow(rd.top, 1), k.top), append(scrub.Grow(rd.bot, 1), k.bot)
+		rd.thresholds, rd.contrasts = append(scrub.Grow(rd.thresholds, 1), k.threshold), append(scrub.Grow(rd.contrasts, 1), k.contrast)
 	}
 	rd.fit()
 	if len(rd.thresholds) > 0 {
@@ -662,9 +662,9 @@ func (rd *reading) add(v, u, limit float64) {
 		up = extent(rd.img, x, y, -rd.ux, -rd.uy, limit)
 		down = extent(rd.img, x, y, rd.ux, rd.uy, limit)
 	}
-	rd.v = append(rd.v, v)
-	rd.top = append(rd.top, u-up)
-	rd.bot = append(rd.bot, u+down)
+	rd.v = append(scrub.Grow(rd.v, 1), v)
+	rd.top = append(scrub.Grow(rd.top, 1), u-up)
+	rd.bot = append(scrub.Grow(rd.bot, 1), u+down)
 }
 
 // grayExtent measures the bar through (x, y) along its axis on the gray
@@ -675,14 +675,12 @@ func (rd *reading) add(v, u, limit float64) {
 func (rd *reading) grayExtent(x, y, limit float64) (up, down float64) {
 	const step = 0.5
 	n := int(limit / step)
-	if cap(rd.levels) < 2*n+1 {
-		rd.levels = make([]float64, 2*n+1)
-	}
+	rd.levels = scrub.Room(rd.levels, 2*n+1)
 	profile := rd.profile(rd.levels[:2*n+1], x, y, step)
 	// The bar may fill a small part of the profile (a tracker): its
 	// darkness is the profile's darkest but for noise. Both levels are
 	// order statistics of the profile, selected without sorting it.
-	sorted := append(rd.scratch[:0], profile...)
+	sorted := append(scrub.Grow(rd.scratch[:0], len(profile)), profile...)
 	rd.scratch = sorted
 	di, li := min(2, len(sorted)-1), len(sorted)*9/10
 	dark := order.Select(sorted, di)
@@ -694,8 +692,8 @@ func (rd *reading) grayExtent(x, y, limit float64) (up, down float64) {
 		return 0, 0 // a blur between bars, no bar
 	}
 	thr := (dark + light) / 2
-	rd.thresholds = append(rd.thresholds, thr)
-	rd.contrasts = append(rd.contrasts, light-dark)
+	rd.thresholds = append(scrub.Grow(rd.thresholds, 1), thr)
+	rd.contrasts = append(scrub.Grow(rd.contrasts, 1), light-dark)
 	reach := func(dir int) float64 {
 		i, lightRun := n, 0
 		last := n
@@ -762,7 +760,7 @@ func (rd *reading) fit() {
 		slope = (m*svu - sv*su) / d
 	}
 	gap := 0.15 * spread // as split's
-	rd.class = slices.Grow(rd.class[:0], 2*n)[:2*n]
+	rd.class = scrub.Grow(rd.class[:0], 2*n)[:2*n]
 	byTop, byBot := rd.class[:n], rd.class[n:]
 	level := 0.0
 	for range 2 {
@@ -781,12 +779,12 @@ func (rd *reading) fit() {
 // parted where the values, in order, leap by gap or more, and numbered
 // from the least. It returns how many there are.
 func (rd *reading) classify(class []int, value func(int) float64, gap float64) int {
-	order := rd.order[:0]
+	order := scrub.Grow(rd.order[:0], len(class))
 	for i := range class {
 		order = append(order, i)
 	}
 	rd.order = order
-	vals := slices.Grow(rd.values[:0], len(class))[:len(class)]
+	vals := scrub.Grow(rd.values[:0], len(class))[:len(class)]
 	rd.values = vals
 	for i := range vals {
 		vals[i] = value(i)
@@ -807,7 +805,7 @@ func (rd *reading) classify(class []int, value func(int) float64, gap float64) i
 // deviations from their class's means, pooled. Where no class has two
 // bars apart along the chain, it returns otherwise.
 func (rd *reading) slopeWithin(class []int, n int, otherwise float64) float64 {
-	sums := slices.Grow(rd.classSums[:0], n)[:n]
+	sums := scrub.Grow(rd.classSums[:0], n)[:n]
 	rd.classSums = sums
 	clear(sums)
 	for i, v := range rd.v {
@@ -832,7 +830,7 @@ func (rd *reading) slopeWithin(class []int, n int, otherwise float64) float64 {
 // complete probes for the bars the chain missed, and sorts the bars along
 // the chain: the bars are a pitch apart, the median spacing of the chain.
 func (rd *reading) complete(height float64) {
-	gaps := rd.gaps[:0]
+	gaps := scrub.Grow(rd.gaps[:0], len(rd.v))
 	defer func() { rd.gaps = gaps }()
 	for i := 1; i < len(rd.v); i++ {
 		gaps = append(gaps, rd.v[i]-rd.v[i-1])
@@ -847,7 +845,7 @@ func (rd *reading) complete(height float64) {
 	for i := 1; i < len(rd.v); i++ {
 		if k := math.Round((rd.v[i] - rd.v[i-1]) / pitch); k >= 2 && k <= 4 {
 			for j := 1.0; j < k; j++ {
-				add = append(add, rd.v[i-1]+j*(rd.v[i]-rd.v[i-1])/k)
+				add = append(scrub.Grow(add, 1), rd.v[i-1]+j*(rd.v[i]-rd.v[i-1])/k)
 			}
 		}
 	}
@@ -880,7 +878,7 @@ func (rd *reading) complete(height float64) {
 		}
 	}
 	// Sort by place along the chain.
-	idx := slices.Grow(rd.idx[:0], len(rd.v))[:len(rd.v)]
+	idx := scrub.Grow(rd.idx[:0], len(rd.v))[:len(rd.v)]
 	rd.idx = idx
 	for i := range idx {
 		idx[i] = i
@@ -888,7 +886,7 @@ func (rd *reading) complete(height float64) {
 	sort.Slice(idx, func(a, b int) bool { return rd.v[idx[a]] < rd.v[idx[b]] })
 	// Into the spare slices, which then swap with the bars'.
 	n := len(idx)
-	v, top, bot := slices.Grow(rd.spare[0][:0], n)[:n], slices.Grow(rd.spare[1][:0], n)[:n], slices.Grow(rd.spare[2][:0], n)[:n]
+	v, top, bot := scrub.Grow(rd.spare[0][:0], n)[:n], scrub.Grow(rd.spare[1][:0], n)[:n], scrub.Grow(rd.spare[2][:0], n)[:n]
 	for i, j := range idx {
 		v[i], top[i], bot[i] = rd.v[j], rd.top[j], rd.bot[j]
 	}
@@ -973,7 +971,7 @@ func extent(img Image, x, y, dx, dy, limit float64) float64 {
 // between them, when that gap is wide for spread (the bars' full height):
 // it returns the value that parts them, or false when there is one group.
 func split(values []float64, spread float64, buf *[]float64) (float64, bool) {
-	s := append((*buf)[:0], values...)
+	s := append(scrub.Grow((*buf)[:0], len(values)), values...)
 	*buf = s
 	sort.Float64s(s)
 	gap, at := 0.0, 0
