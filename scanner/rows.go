@@ -122,12 +122,9 @@ func (s *rowScanner) measureSmoothed(src gozxing.LuminanceSource, y int, lum []b
 	w, h := len(lum), src.GetHeight()
 	n := min(s.smooth, h)
 	first := min(y, h-n)
-	if cap(s.sum) < w {
-		// A narrower view's sums and mean, let go: cleared first.
-		clear(s.sum[:cap(s.sum)])
-		clear(s.avg[:cap(s.avg)])
-		s.sum, s.avg = make([]uint16, w), make([]byte, w)
-	}
+	// A narrower view's sums and mean, outgrown, are cleared as they are
+	// let go.
+	s.sum, s.avg = scrub.Room(s.sum, w), scrub.Room(s.avg, w)
 	sum := s.sum[:w]
 	// Row y first: the other rows are read into its buffer.
 	clear(sum)
@@ -222,10 +219,7 @@ func (s *rowScanner) measure(lum []byte) bool {
 		}
 	}
 	s.lastBlack = black
-	if cap(s.edgeAt) < w {
-		clear(s.edgeAt[:cap(s.edgeAt)]) // the edges of a narrower view's row
-		s.edgeAt = make([]int32, w)
-	}
+	s.edgeAt = scrub.Room(s.edgeAt, w) // a narrower view's row's edges, outgrown, cleared
 	edgeAt := s.edgeAt[:w]
 	if s.local {
 		if ok, uneven := s.measureLocal(lum, black); uneven || s.unevenOnly {
@@ -516,11 +510,7 @@ func localBlackPoints(lum []byte, black int, buf []int16) (_ []int16, differs bo
 		}
 		last = b
 	}
-	if cap(buf) < w {
-		clear(buf[:cap(buf)]) // the black points of a narrower view's row
-		buf = make([]int16, w)
-	}
-	buf = buf[:w]
+	buf = scrub.Room(buf, w)[:w] // a narrower view's row's black points, outgrown, cleared
 	// Before the first block's centre and after the last one's, the
 	// black point of that block; between the centres of blocks b and
 	// b+1, t pixels past b's, the one between theirs.

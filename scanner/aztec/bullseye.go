@@ -185,12 +185,6 @@ type rowHit struct {
 func (d *detector) findCentres(step, budget int) []centre {
 	img := &d.img
 	hits := d.hits[:0]
-	if !img.rows.Shared() {
-		// Room for a row's lengths, measured here (its width and one at
-		// most): an array the appends outgrew would be dropped with a
-		// row's lengths in it, which nothing clears.
-		d.runs = scrub.Room(d.runs, img.w+1)
-	}
 	for y := step / 2; y < img.h; y += step {
 		// The row's runs: measured once between the readers of shared
 		// rows, else from the copy of the image.

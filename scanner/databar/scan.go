@@ -117,7 +117,7 @@ func (s *rowScanner) loadRow(img *gozxing.BinaryBitmap, lines Lines, y int, smoo
 			a[i] = a[i]&b[i] | a[i]&c[i] | b[i]&c[i]
 		}
 	}
-	s.runs, s.unit = scrub.Kept(s.runs, bitrow.Lengths(row.GetBitArray(), img.GetWidth(), s.runs)), 1
+	s.runs, s.unit = bitrow.Lengths(row.GetBitArray(), img.GetWidth(), s.runs), 1 // an array outgrown cleared
 	s.positions()
 	return true
 }

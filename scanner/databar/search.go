@@ -54,11 +54,7 @@ func newSearch(r *Reader, img *gozxing.BinaryBitmap, lines Lines, hints map[gozx
 		s.extra = extraReadsHard
 	}
 	s.step = max(1, s.height/s.coarse)
-	if cap(r.scanned) < s.height {
-		clear(scrub.UpTo(r.scanned, r.scannedHeld)) // let go showing no line
-		r.scanned = make([]bool, s.height)
-	}
-	r.scanned = r.scanned[:s.height]
+	r.scanned = scrub.Room(r.scanned, s.height)[:s.height] // an array outgrown let go showing no line
 	clear(r.scanned)
 	r.scannedHeld = max(r.scannedHeld, s.height)
 	r.wipeClusters() // the last search's, read by Candidates till now

@@ -52,6 +52,22 @@ func votesOf(clusters []*cluster) [][]vote {
 	return vs
 }
 
+// clustersCleared fails t where one of clusters, or of their votes (as
+// votesOf gave them), holds anything: how names what was done to them.
+func clustersCleared(t *testing.T, clusters []*cluster, votes [][]vote, how string) {
+	t.Helper()
+	for _, c := range clusters {
+		if !reflect.ValueOf(*c).IsZero() {
+			t.Fatalf("a cluster's extent or votes %s", how)
+		}
+	}
+	for _, v := range votes {
+		if !scrubtest.Zero(v) {
+			t.Fatalf("a cluster's votes %s", how)
+		}
+	}
+}
+
 // After Wipe the Reader keeps nothing of the reads since the last Wipe,
 // a tall frame of many pairs a line before a small one's too: neither
 // the pairs read on a line (characters, finders and where they lie) nor
@@ -88,16 +104,7 @@ func TestWipeClearsWhatTheReadsKept(t *testing.T) {
 	if !scrubtest.Zero(obs) || !scrubtest.Zero(scanned) {
 		t.Error("an array a read outgrew was let go holding pairs or lines scanned")
 	}
-	for _, c := range clusters {
-		if !reflect.ValueOf(*c).IsZero() {
-			t.Fatal("a cluster of the search before was let go holding its extent or votes")
-		}
-	}
-	for _, v := range votes {
-		if !scrubtest.Zero(v) {
-			t.Fatal("a cluster of the search before was let go holding votes")
-		}
-	}
+	clustersCleared(t, clusters, votes, "let go by the search after")
 
 	// The small frame's read writes over the first entries only.
 	clusters = slices.Clone(r.made)
@@ -124,16 +131,7 @@ func TestWipeClearsWhatTheReadsKept(t *testing.T) {
 	if !scrubtest.Zero(clustersArray) || !scrubtest.Zero(made) {
 		t.Error("clusters kept after Wipe")
 	}
-	for _, c := range clusters {
-		if !reflect.ValueOf(*c).IsZero() {
-			t.Fatal("a cluster's extent or votes kept after Wipe")
-		}
-	}
-	for _, v := range votes {
-		if !scrubtest.Zero(v) {
-			t.Fatal("a cluster's votes kept after Wipe")
-		}
-	}
+	clustersCleared(t, clusters, votes, "kept after Wipe")
 	read(r, "the small frame after Wipe", small, 1)
 }
 

@@ -78,15 +78,10 @@ func (d *detector) envelope(hits []point, from, dir, inside point, m float64) (l
 		bins[k] = int(p.sub(from).dot(dir) / bin)
 		nb = max(nb, bins[k]+1)
 	}
-	if cap(d.binBest) < nb {
-		// The old arrays, let go, would keep the hits and how far out
-		// they lie.
-		clear(d.binBest[:cap(d.binBest)])
-		clear(d.binDist[:cap(d.binDist)])
-		d.binBest = make([]point, nb)
-		d.binDist = make([]float64, nb)
-	}
-	best, bestD := d.binBest[:nb], d.binDist[:nb]
+	// Arrays outgrown, which keep the hits and how far out they lie, are
+	// cleared as they are let go.
+	d.binBest, d.binDist = scrub.Room(d.binBest, nb)[:nb], scrub.Room(d.binDist, nb)[:nb]
+	best, bestD := d.binBest, d.binDist
 	d.held.binBest = max(d.held.binBest, nb)
 	for i := range bestD {
 		bestD[i] = math.Inf(-1)

@@ -188,10 +188,6 @@ func (r *Reader) findCandidates(bm *gozxing.BitMatrix, step int, hints map[gozxi
 	r.searched = true
 	cols := r.cols.OfShared(bm, hints)
 	r.lines.bind(bm, cols, hints)
-	// Room for a line's runs, made once: a line of n pixels has n+1 at
-	// most. bitrow appends them, and a line of more runs than the array
-	// had room for outgrew it, letting it go with the runs before.
-	r.runs = scrub.Room(r.runs, max(w, h)+1)
 	for line = step / 2; line < h; line += step {
 		var l []int
 		l, r.runs = r.lines.lengths(line, r.runs)

@@ -104,12 +104,6 @@ func (r *Reader) findBullseyes(bm *gozxing.BitMatrix, step int, hints map[gozxin
 	// are some (the other readers of the image copy every row anyway).
 	r.img = pixels{bm: bm}
 	r.img.words, r.img.stride, _ = r.rows.Words()
-	if !r.rows.Shared() {
-		// Room for a row's lengths, measured here (its width and one at
-		// most): an array the appends outgrew would be dropped with a
-		// row's lengths in it, which nothing clears.
-		r.runs = scrub.Room(r.runs, bm.GetWidth()+1)
-	}
 	for y := step / 2; y < h; y += step {
 		var l []int
 		l, r.runs = r.rows.Lengths(y, r.runs)

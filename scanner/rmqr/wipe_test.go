@@ -8,6 +8,7 @@ import (
 	"github.com/makiuchi-d/gozxing"
 
 	"github.com/scannerd/scannerd/internal/zint"
+	"github.com/scannerd/scannerd/scanner/internal/hybridtest"
 	"github.com/scannerd/scannerd/scanner/internal/scrub/scrubtest"
 )
 
@@ -80,11 +81,7 @@ func spoiltSymbol(t *testing.T) (sym, spoilt *image.Gray) {
 // readImage returns the symbols r reads in img, binarized.
 func readImage(t *testing.T, r *Reader, img *image.Gray) []*gozxing.Result {
 	t.Helper()
-	bm, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(gozxing.NewLuminanceSourceFromImage(img)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, _ := r.DecodeMultiple(bm, nil)
+	res, _ := r.DecodeMultiple(hybridtest.Bitmap(t, img), nil)
 	return res
 }
 

@@ -58,7 +58,7 @@ func (s *SharedRows) Bind(bm *gozxing.BitMatrix) {
 		// The words let go may hold the bindings' rows since the last
 		// Wipe: cleared first, they leave the collector no image.
 		if s.used {
-			clear(s.words[:min(s.wordsHeld, cap(s.words))])
+			clear(scrub.UpTo(s.words, s.wordsHeld))
 		}
 		s.words = make([]uint32, n)
 	}
@@ -106,7 +106,7 @@ func (s *SharedRows) Keep(y int, words []uint32) {
 func (s *SharedRows) Wipe() {
 	s.Reset()
 	if s.used {
-		clear(s.words[:min(s.wordsHeld, cap(s.words))])
+		clear(scrub.UpTo(s.words, s.wordsHeld))
 		if s.fetch != nil { // none when every row was kept (Keep)
 			s.fetch.Clear()
 		}
@@ -150,8 +150,8 @@ func (s *SharedRows) row(y int) []uint32 {
 func (s *SharedRows) lengthsOf(y int) []int {
 	if s.lengthsAt[y] != s.stamp {
 		// Outgrown, the array let go held the row's lengths of a binding
-		// since the last Wipe.
-		s.lengths[y] = scrub.Kept(s.lengths[y], Lengths(s.row(y), s.w, s.lengths[y][:0]))
+		// since the last Wipe: Lengths clears it.
+		s.lengths[y] = Lengths(s.row(y), s.w, s.lengths[y][:0])
 		s.lengthsAt[y] = s.stamp
 		s.lengthsHeld[y] = max(s.lengthsHeld[y], len(s.lengths[y]))
 		s.Measured++
