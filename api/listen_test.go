@@ -198,3 +198,24 @@ func TestSystemdSocketActivation(t *testing.T) {
 		t.Fatalf("health over the activated socket: %v", err)
 	}
 }
+
+// A Close as Serve starts (a daemon stopped as it comes up) returns
+// once Serve's goroutines are done, and Serve returns: the goroutines
+// Close waits for are counted before Close can wait (under -race, an
+// Add from zero after Close began to wait is a race the detector names).
+func TestCloseAsServeStarts(t *testing.T) {
+	for i := range 40 {
+		srv := newServer(t, filepath.Join(t.TempDir(), "s"+strconv.Itoa(i)+".sock"))
+		if err := srv.Listen(nil); err != nil {
+			t.Fatal(err)
+		}
+		served := make(chan error, 1)
+		go func() { served <- srv.Serve(context.Background()) }()
+		if err := srv.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if err := <-served; err != nil && !errors.Is(err, api.ErrServerClosed) {
+			t.Fatalf("Serve after Close: %v", err)
+		}
+	}
+}

@@ -162,16 +162,22 @@ func (s *Server) Serve(ctx context.Context) error {
 	}
 	s.serving = true
 	ln, mln := s.ln, s.metricsLn
+	// The goroutines Close waits for are counted under the lock that
+	// Close takes before it waits: counted after it, an Add from zero
+	// would race with Close's Wait (a Close as Serve starts).
+	n := 1
+	if mln != nil {
+		n++
+	}
+	s.wg.Add(n)
 	s.mu.Unlock()
 
 	if mln != nil {
-		s.wg.Add(1)
 		go func() {
 			defer s.wg.Done()
 			s.serveMetrics(mln)
 		}()
 	}
-	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
 		s.purgeLoop()
